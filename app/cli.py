@@ -1,0 +1,106 @@
+"""``flask rules …``: check, draw and list the rule pack, for the partnership and developers."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from app.rules import DEFAULT_CONTACTS, DEFAULT_PACK, check_pack, enumerate_paths, load_contacts, load_pack
+from app.rules.errors import DefinitionError
+from app.rules.graph import paths_json, paths_table, to_dot, to_mermaid
+
+rules_cli = AppGroup("rules", help="Check, draw and list the rule pack.")
+
+_pack_option = click.option("--pack", "pack_path", type=click.Path(dir_okay=False, path_type=Path),
+                            default=None, help="Rule pack file (default: the installed pack).")
+_contacts_option = click.option("--contacts", "contacts_path", type=click.Path(dir_okay=False, path_type=Path),
+                                default=None, help="Contacts file (default: the installed contacts).")
+
+
+def _default(path: Path | None, config_key: str, fallback: Path) -> Path:
+    if path is not None:
+        return path
+    configured = current_app.config.get(config_key) if current_app else None
+    return Path(configured) if configured else fallback
+
+
+def _load(pack_path: Path | None, contacts_path: Path | None):  # type: ignore[no-untyped-def]
+    try:
+        contacts = load_contacts(_default(contacts_path, "CONTACTS_PATH", DEFAULT_CONTACTS))
+        return load_pack(_default(pack_path, "RULE_PACK_PATH", DEFAULT_PACK), contacts)
+    except DefinitionError as err:
+        click.echo(str(err), err=True)
+        sys.exit(1)
+
+
+@rules_cli.command("check")
+@_pack_option
+@_contacts_option
+def check(pack_path: Path | None, contacts_path: Path | None) -> None:
+    """Validate a rule pack and its contacts; exit 1 and name every problem if any."""
+    pack_file = _default(pack_path, "RULE_PACK_PATH", DEFAULT_PACK)
+    contacts_file = _default(contacts_path, "CONTACTS_PATH", DEFAULT_CONTACTS)
+    try:
+        contacts = load_contacts(contacts_file)
+    except DefinitionError as err:
+        click.echo(str(err), err=True)
+        sys.exit(1)
+    pack, problems = check_pack(pack_file, contacts)
+    if problems or pack is None:
+        click.echo(str(DefinitionError(problems)), err=True)
+        sys.exit(1)
+    paths = list(enumerate_paths(pack))
+    click.echo(f"{pack_file}: valid. {pack.name}, version {pack.version}, review by {pack.review_date}.")
+    click.echo(f"{len(pack.questions)} questions, {len(pack.outcomes)} outcomes, {len(paths)} paths; "
+               f"contacts from {contacts_file}.")
+
+
+@rules_cli.command("graph")
+@_pack_option
+@_contacts_option
+@click.option("--format", "fmt", type=click.Choice(["mermaid", "dot", "svg"]), default="mermaid",
+              show_default=True, help="svg needs Graphviz's dot command.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write to this file instead of standard output.")
+def graph(pack_path: Path | None, contacts_path: Path | None, fmt: str, output: Path | None) -> None:
+    """Draw the decision graph as Mermaid, Graphviz DOT, or SVG."""
+    pack = _load(pack_path, contacts_path)
+    if fmt == "svg":
+        dot = shutil.which("dot")
+        if dot is None:
+            click.echo("Graphviz is not installed (no 'dot' command): use --format dot or mermaid, "
+                       "or install the graphviz package.", err=True)
+            sys.exit(1)
+        result = subprocess.run([dot, "-Tsvg"], input=to_dot(pack).encode(), capture_output=True, check=False)
+        if result.returncode != 0:
+            click.echo(result.stderr.decode(errors="replace"), err=True)
+            sys.exit(1)
+        text = result.stdout.decode()
+    else:
+        text = to_mermaid(pack) if fmt == "mermaid" else to_dot(pack)
+    if output is not None:
+        output.write_text(text, encoding="utf-8")
+        click.echo(f"Wrote {output} (rule pack version {pack.version}).")
+    else:
+        click.echo(text, nl=False)
+
+
+@rules_cli.command("paths")
+@_pack_option
+@_contacts_option
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+def paths(pack_path: Path | None, contacts_path: Path | None, as_json: bool) -> None:
+    """List every path through the pack: the answers in order and the outcome they reach."""
+    pack = _load(pack_path, contacts_path)
+    found = list(enumerate_paths(pack))
+    if as_json:
+        click.echo(paths_json(pack, found), nl=False)
+    else:
+        click.echo(f"{pack.name} rule pack, version {pack.version}: {len(found)} paths")
+        click.echo(paths_table(pack, found), nl=False)

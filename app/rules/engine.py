@@ -1,0 +1,285 @@
+"""The rule engine: from the answers so far to the next question or the outcome, and why.
+
+Answers are a mapping of question id to value (a string; a list of strings for a
+multiple-choice question). The engine never trusts them: it walks from the start question,
+following only answers that are valid for the question actually reached.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from .errors import InvalidAnswer, QuestionNotReached
+from .model import Guidance, Mode, Option, Outcome, Question, RulePack, Text
+
+Answer = str | tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Step:
+    """A question on the journey's path and the answer given to it."""
+
+    question: Question
+    options: tuple[Option, ...]
+
+    @property
+    def value(self) -> Answer:
+        """The answer in the form it is stored (a tuple for multiple choice)."""
+        values = tuple(option.value for option in self.options)
+        return values if self.question.kind == "multiple" else values[0]
+
+    def guidance_ids(self) -> tuple[str, ...]:
+        """The guidance the chosen options' rules cite, without repeats, in order."""
+        ids: list[str] = []
+        for option in self.options:
+            for cite in self.question.cites_for(option):
+                if cite not in ids:
+                    ids.append(cite)
+        return tuple(ids)
+
+
+@dataclass(frozen=True)
+class Reason:
+    """One line of "why you are seeing this": a question, the answer, and the guidance cited."""
+
+    question_id: str
+    question: str
+    answers: tuple[str, ...]
+    guidance: tuple[Guidance, ...]
+
+
+@dataclass(frozen=True)
+class JourneyState:
+    """Where a journey stands: the path so far and the next question or the outcome."""
+
+    pack: RulePack
+    steps: tuple[Step, ...]
+    next_question: Question | None
+    outcome: Outcome | None
+
+    @property
+    def mode(self) -> Mode:
+        """Practitioner or supervision wording, as chosen on the path."""
+        for step in self.steps:
+            for option in step.options:
+                if option.mode is not None:
+                    return option.mode
+        return "practitioner"
+
+    @property
+    def answers(self) -> dict[str, Answer]:
+        """The answers on the path (answers off the path are not kept)."""
+        return {step.question.id: step.value for step in self.steps}
+
+    @property
+    def flags(self) -> tuple[str, ...]:
+        """Flags set by the chosen options, in path order, without repeats."""
+        flags: list[str] = []
+        for step in self.steps:
+            for option in step.options:
+                flags.extend(flag for flag in option.flags if flag not in flags)
+        return tuple(flags)
+
+    @property
+    def advice(self) -> tuple[Text, ...]:
+        """Advice attached to the chosen options (for example: raise it in supervision too)."""
+        return tuple(option.advice for step in self.steps for option in step.options if option.advice)
+
+    def step(self, question_id: str) -> Step | None:
+        """The step for ``question_id`` if it is on the path."""
+        for step in self.steps:
+            if step.question.id == question_id:
+                return step
+        return None
+
+    def can_show(self, question_id: str) -> bool:
+        """Whether the question may be shown now: already on the path, or the next one."""
+        if self.next_question is not None and self.next_question.id == question_id:
+            return True
+        return self.step(question_id) is not None
+
+    def previous(self, question_id: str | None) -> str | None:
+        """The question before ``question_id`` on the path (before the outcome when None)."""
+        ids = [step.question.id for step in self.steps]
+        if question_id is None or question_id not in ids:
+            return ids[-1] if ids else None
+        index = ids.index(question_id)
+        return ids[index - 1] if index > 0 else None
+
+    def explanation(self) -> tuple[Reason, ...]:
+        """Why the journey is here: each answer given and the guidance its rule cites."""
+        mode = self.mode
+        reasons = []
+        for step in self.steps:
+            reasons.append(Reason(
+                question_id=step.question.id,
+                question=step.question.title.for_mode(mode),
+                answers=tuple(option.label.for_mode(mode) for option in step.options),
+                guidance=tuple(g for g in (self.pack.guidance_for(i) for i in step.guidance_ids()) if g),
+            ))
+        return tuple(reasons)
+
+    def outcome_guidance(self) -> tuple[Guidance, ...]:
+        """The guidance the outcome itself cites."""
+        if self.outcome is None:
+            return ()
+        return tuple(g for g in (self.pack.guidance_for(i) for i in self.outcome.cites) if g)
+
+
+def normalise(question: Question, raw: Any) -> tuple[Option, ...]:
+    """Check a raw answer against the question and return the chosen options, in pack order.
+
+    Raises ``InvalidAnswer`` (with a message for the person answering) when it does not fit.
+    """
+    if question.kind == "multiple":
+        if isinstance(raw, str):
+            values = [raw]
+        elif isinstance(raw, Sequence) and all(isinstance(v, str) for v in raw):
+            values = list(raw)
+        else:
+            raise InvalidAnswer(question.id, "select at least one option")
+    elif isinstance(raw, str):
+        values = [raw]
+    else:
+        raise InvalidAnswer(question.id, "select one option")
+    values = [value for value in values if value]
+    if not values:
+        raise InvalidAnswer(question.id, "confirm to continue" if question.kind == "confirm"
+                            else "select an option")
+    chosen: list[Option] = []
+    for value in values:
+        option = question.option(value)
+        if option is None:
+            raise InvalidAnswer(question.id, "that is not one of the options")
+        if option not in chosen:
+            chosen.append(option)
+    if question.kind != "multiple" and len(chosen) > 1:
+        raise InvalidAnswer(question.id, "select only one option")
+    if len(chosen) > 1 and any(option.exclusive for option in chosen):
+        raise InvalidAnswer(question.id, "select the options that apply, or the 'none' option on its own")
+    return tuple(option for option in question.options if option in chosen)
+
+
+def _route(question: Question, options: tuple[Option, ...]) -> str | None:
+    for option in options:
+        if option.exclusive:
+            return question.route_for(option)
+    return question.route_for(options[0])
+
+
+def evaluate(pack: RulePack, answers: Mapping[str, Any]) -> JourneyState:
+    """Walk the pack from the start, following valid answers, to the next question or outcome.
+
+    An answer that is missing or no longer valid for the question reached stops the walk
+    there: that question is asked (again). Answers to questions off the path are ignored.
+    """
+    steps: list[Step] = []
+    node_id: str | None = pack.start
+    visited: set[str] = set()
+    while node_id is not None and node_id not in visited:
+        visited.add(node_id)
+        node = pack.node(node_id)
+        if isinstance(node, Outcome):
+            return JourneyState(pack, tuple(steps), None, node)
+        if node is None:  # cannot happen in a validated pack
+            break
+        if node.id not in answers:
+            return JourneyState(pack, tuple(steps), node, None)
+        try:
+            options = normalise(node, answers[node.id])
+        except InvalidAnswer:
+            return JourneyState(pack, tuple(steps), node, None)
+        steps.append(Step(node, options))
+        node_id = _route(node, options)
+    raise InvalidAnswer(str(node_id), "the rule pack does not lead to an outcome from here")
+
+
+@dataclass(frozen=True)
+class Change:
+    """The result of answering a question: the answers to keep, what was dropped, the new state."""
+
+    answers: dict[str, Answer]
+    dropped: tuple[str, ...]
+    state: JourneyState
+
+
+def answer(pack: RulePack, answers: Mapping[str, Any], question_id: str, raw: Any) -> Change:
+    """Record an answer to ``question_id`` and drop the later answers that no longer apply.
+
+    Raises ``QuestionNotReached`` when the question is not on the journey's path (asked
+    out of order, or a tampered form), and ``InvalidAnswer`` when the answer does not fit.
+    """
+    before = evaluate(pack, answers)
+    if not before.can_show(question_id):
+        raise QuestionNotReached(question_id, "this question has not been reached yet")
+    question = pack.question(question_id)
+    if question is None:  # can_show only admits questions
+        raise QuestionNotReached(question_id, "there is no such question")
+    options = normalise(question, raw)
+    value: Answer = tuple(o.value for o in options) if question.kind == "multiple" else options[0].value
+    # Keep every answer for now; evaluating the new path prunes those that no longer apply.
+    proposed = {key: _stored(val) for key, val in answers.items()}
+    proposed[question_id] = value
+    state = evaluate(pack, proposed)
+    kept = state.answers
+    dropped = tuple(key for key in answers if key not in kept and key != question_id)
+    return Change(answers=kept, dropped=dropped, state=state)
+
+
+def _stored(value: Any) -> Any:
+    return tuple(value) if isinstance(value, list) else value
+
+
+@dataclass(frozen=True)
+class Path:
+    """One route through the pack: the answers given, in order, and where they lead."""
+
+    answers: tuple[tuple[str, Answer], ...]
+    outcome: str
+    flags: tuple[str, ...]
+    mode: Mode
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain data, for JSON."""
+        return {
+            "answers": [{"question": q, "answer": list(a) if isinstance(a, tuple) else a} for q, a in self.answers],
+            "outcome": self.outcome,
+            "flags": list(self.flags),
+            "mode": self.mode,
+        }
+
+
+def _choices(question: Question) -> Iterator[Answer]:
+    """The answers that route differently: each option, or for multiple choice each exclusive
+    option and one selection of all the ordinary options (they all share one route)."""
+    if question.kind != "multiple":
+        for option in question.options:
+            yield option.value
+        return
+    for option in question.options:
+        if option.exclusive:
+            yield (option.value,)
+    ordinary = tuple(option.value for option in question.options if not option.exclusive)
+    if ordinary:
+        yield ordinary
+
+
+def enumerate_paths(pack: RulePack) -> Iterator[Path]:
+    """Every path from the start to an outcome, depth first, in option order."""
+    limit = len(pack.questions) + 1
+
+    def walk(answers: dict[str, Answer]) -> Iterator[Path]:
+        state = evaluate(pack, answers)
+        if state.outcome is not None:
+            yield Path(tuple((s.question.id, s.value) for s in state.steps), state.outcome.id, state.flags,
+                       state.mode)
+            return
+        question = state.next_question
+        if question is None or len(state.steps) >= limit:
+            return
+        for choice in _choices(question):
+            yield from walk({**answers, question.id: choice})
+
+    yield from walk({})

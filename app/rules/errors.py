@@ -1,0 +1,47 @@
+"""The rules package's own exceptions: one root, with a branch per kind of failure."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class RulesError(Exception):
+    """Root of every error raised by ``app.rules``."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a rule pack or contacts file, located as exactly as we can."""
+
+    file: str
+    node: str
+    field: str
+    message: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = self.file if self.line is None else f"{self.file}:{self.line}"
+        return f"{where}: {self.node}: {self.field}: {self.message}"
+
+
+class DefinitionError(RulesError):
+    """A rule pack or contacts file is not valid. Carries every problem found."""
+
+    def __init__(self, problems: list[Problem] | tuple[Problem, ...]) -> None:
+        self.problems: tuple[Problem, ...] = tuple(problems)
+        count = len(self.problems)
+        heading = f"{count} problem{'s' if count != 1 else ''} in the rule data:"
+        super().__init__("\n".join([heading, *(f"  - {p}" for p in self.problems)]))
+
+
+class InvalidAnswer(RulesError):
+    """An answer that the question does not accept (unknown option, empty, mixed exclusive)."""
+
+    def __init__(self, question_id: str, message: str) -> None:
+        self.question_id = question_id
+        self.message = message
+        super().__init__(f"{question_id}: {message}")
+
+
+class QuestionNotReached(InvalidAnswer):
+    """An answer to a question that the journey has not reached (out of order or tampered)."""

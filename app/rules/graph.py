@@ -1,0 +1,93 @@
+"""Draw a rule pack's decision graph as Mermaid or Graphviz DOT text, and paths as a table."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+
+from .engine import Path
+from .model import Question, RulePack
+
+
+def _mermaid_label(text: str) -> str:
+    return text.replace('"', "#quot;").replace("\n", " ")
+
+
+def to_mermaid(pack: RulePack) -> str:
+    """A Mermaid flowchart: questions as boxes, outcomes as rounded boxes, answers on the arrows."""
+    lines = ["flowchart TD"]
+    for question in pack.questions:
+        lines.append(f'  {question.id}["{_mermaid_label(question.title.practitioner)}"]')
+    for outcome in pack.outcomes:
+        lines.append(f'  {outcome.id}(["{outcome.id}: {_mermaid_label(outcome.title.practitioner)}"])')
+    for question in pack.questions:
+        lines.extend(_edges(question, lambda src, label, dst: f'  {src} -->|"{_mermaid_label(label)}"| {dst}'))
+    lines.append("  classDef outcome fill:#f3f2f1,stroke:#0b0c0c")
+    lines.append("  classDef request fill:#cce2d8,stroke:#005a30")
+    ordinary = [o.id for o in pack.outcomes if not o.request]
+    requests = [o.id for o in pack.outcomes if o.request]
+    if ordinary:
+        lines.append(f"  class {','.join(ordinary)} outcome")
+    if requests:
+        lines.append(f"  class {','.join(requests)} request")
+    return "\n".join(lines) + "\n"
+
+
+def _dot_quote(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def to_dot(pack: RulePack) -> str:
+    """A Graphviz DOT digraph of the same graph."""
+    lines = [
+        "digraph rule_pack {",
+        f"  label={_dot_quote(f'{pack.name} rule pack, version {pack.version}')};",
+        "  rankdir=TB; node [fontname=\"Liberation Sans,Arial,sans-serif\"];",
+    ]
+    for question in pack.questions:
+        lines.append(f"  {question.id} [shape=box, label={_dot_quote(question.title.practitioner)}];")
+    for outcome in pack.outcomes:
+        style = "filled" if outcome.request else "rounded"
+        lines.append(f"  {outcome.id} [shape=box, style={style}, "
+                     f"label={_dot_quote(outcome.id + ': ' + outcome.title.practitioner)}];")
+    for question in pack.questions:
+        lines.extend(_edges(question, lambda src, label, dst: f"  {src} -> {dst} [label={_dot_quote(label)}];"))
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def _edges(question: Question, draw) -> list[str]:  # type: ignore[no-untyped-def]
+    """One line per distinct (target) route, with the answers that take it joined."""
+    by_target: dict[str, list[str]] = {}
+    for option in question.options:
+        target = question.route_for(option)
+        if target is None:
+            continue
+        label = option.label.practitioner
+        if question.kind == "multiple" and not option.exclusive:
+            label = "any of the listed reasons"
+        labels = by_target.setdefault(target, [])
+        if label not in labels:
+            labels.append(label if len(label) <= 60 else label[:57] + "...")
+    return [draw(question.id, " / ".join(labels), target) for target, labels in by_target.items()]
+
+
+def paths_table(pack: RulePack, paths: Iterable[Path]) -> str:
+    """A readable table: one row per path, its answers in order, then the outcome and flags."""
+    rows = []
+    for number, path in enumerate(paths, start=1):
+        answers = "; ".join(
+            f"{q}={'+'.join(a) if isinstance(a, tuple) else a}" for q, a in path.answers
+        )
+        rows.append((str(number), path.outcome, ",".join(path.flags) or "-", answers))
+    headers = ("#", "outcome", "flags", "answers")
+    widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(headers[:3])]
+    out = ["  ".join(h.ljust(w) for h, w in zip(headers[:3], widths)) + "  " + headers[3]]
+    out.extend("  ".join(c.ljust(w) for c, w in zip(r[:3], widths)) + "  " + r[3] for r in rows)
+    return "\n".join(out) + "\n"
+
+
+def paths_json(pack: RulePack, paths: Iterable[Path]) -> str:
+    """Every path as JSON, with the pack's version."""
+    return json.dumps({"pack": pack.name, "version": pack.version,
+                       "paths": [p.as_dict() for p in paths]}, indent=2) + "\n"

@@ -1,0 +1,437 @@
+"""Read rule packs and contacts from YAML into the data model, reporting every problem found.
+
+Every problem names the file, the node (question, option, outcome...) and the field, with
+the line where YAML tells us. Structural checks live here; graph checks live in
+``validate``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import DefinitionError, Problem
+from .model import (
+    MODES,
+    QUESTION_KINDS,
+    Contact,
+    ContactBook,
+    Flag,
+    Guidance,
+    Option,
+    Outcome,
+    Question,
+    RulePack,
+    Text,
+)
+
+DEFAULT_PACK = Path(__file__).with_name("space_to_think.yaml")
+DEFAULT_CONTACTS = Path(__file__).with_name("contacts.yaml")
+
+
+class _Mapping(dict[str, Any]):
+    """A YAML mapping that remembers the line it started on."""
+
+    line: int | None = None
+
+
+class _LineLoader(yaml.SafeLoader):
+    """A safe YAML loader that records lines and refuses duplicate keys."""
+
+    duplicate_keys: list[tuple[str, int]]
+
+
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> _Mapping:
+    loader.flatten_mapping(node)
+    mapping = _Mapping()
+    mapping.line = node.start_mark.line + 1
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if key in mapping:
+            loader.duplicate_keys.append((str(key), key_node.start_mark.line + 1))
+        mapping[key] = loader.construct_object(value_node, deep=True)
+    return mapping
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def read_yaml(path: Path) -> tuple[Any, list[Problem]]:
+    """Parse a YAML file, returning its data and any problems (unreadable, not YAML, duplicate keys)."""
+    name = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as err:
+        return None, [Problem(name, "(file)", "(file)", f"cannot be read: {err.strerror or err}")]
+    except UnicodeDecodeError:
+        return None, [Problem(name, "(file)", "(file)", "is not UTF-8 text")]
+    loader = _LineLoader(text)
+    loader.duplicate_keys = []
+    try:
+        data = loader.get_single_data()
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        reason = getattr(err, "problem", None) or str(err)
+        return None, [Problem(name, "(file)", "(yaml)", f"is not valid YAML: {reason}", line)]
+    finally:
+        loader.dispose()
+    problems = [
+        Problem(name, "(file)", key, "appears twice in the same mapping", line)
+        for key, line in loader.duplicate_keys
+    ]
+    return data, problems
+
+
+class _Reader:
+    """Typed field access that records problems instead of raising, so all are reported."""
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.problems: list[Problem] = []
+
+    def problem(self, node: str, field: str, message: str, line: int | None) -> None:
+        """Record a problem."""
+        self.problems.append(Problem(self.file, node, field, message, line))
+
+    def mapping(self, value: Any, node: str, field: str, line: int | None) -> _Mapping | None:
+        """``value`` if it is a mapping, else a problem and None."""
+        if isinstance(value, dict):
+            return value if isinstance(value, _Mapping) else _Mapping(value)
+        self.problem(node, field, f"must be a mapping, not {_kind(value)}", line)
+        return None
+
+    def items(self, data: _Mapping, key: str, node: str, required: bool = True) -> list[_Mapping]:
+        """A list of mappings under ``key``."""
+        value = data.get(key)
+        if value is None:
+            if required:
+                self.problem(node, key, "is missing (a list is needed)", data.line)
+            return []
+        if not isinstance(value, list):
+            self.problem(node, key, f"must be a list, not {_kind(value)}", data.line)
+            return []
+        found: list[_Mapping] = []
+        for position, item in enumerate(value, start=1):
+            mapping = self.mapping(item, node, f"{key}[{position}]", data.line)
+            if mapping is not None:
+                found.append(mapping)
+        return found
+
+    def string(self, data: _Mapping, key: str, node: str, required: bool = True) -> str | None:
+        """A non-empty string under ``key``."""
+        value = data.get(key)
+        if value is None:
+            if required:
+                self.problem(node, key, "is missing", data.line)
+            return None
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            self.problem(node, key, f"must be text, not {_kind(value)}", data.line)
+            return None
+        text = str(value).strip()
+        if not text:
+            self.problem(node, key, "must not be empty", data.line)
+            return None
+        return text
+
+    def boolean(self, data: _Mapping, key: str, node: str) -> bool:
+        """A true/false flag under ``key`` (absent means false)."""
+        value = data.get(key, False)
+        if not isinstance(value, bool):
+            self.problem(node, key, f"must be true or false, not {_kind(value)}", data.line)
+            return False
+        return value
+
+    def date(self, data: _Mapping, key: str, node: str) -> dt.date:
+        """A date (YYYY-MM-DD) under ``key``."""
+        value = data.get(key)
+        if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+            return value
+        if isinstance(value, str):
+            try:
+                return dt.date.fromisoformat(value)
+            except ValueError:
+                pass
+        message = "is missing" if value is None else f"must be a date written YYYY-MM-DD, not {value!r}"
+        self.problem(node, key, message, data.line)
+        return dt.date.min
+
+    def ids(self, data: _Mapping, key: str, node: str) -> tuple[str, ...]:
+        """A list of ids (strings) under ``key``; a single string is accepted as a list of one."""
+        value = data.get(key)
+        if value is None:
+            return ()
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+            self.problem(node, key, "must be a list of ids", data.line)
+            return ()
+        return tuple(v.strip() for v in value)
+
+    def text(self, data: _Mapping, key: str, node: str, required: bool = True) -> Text | None:
+        """Wording: one string, or a mapping with a string for each mode."""
+        value = data.get(key)
+        if value is None:
+            if required:
+                self.problem(node, key, "is missing", data.line)
+            return None
+        if isinstance(value, str):
+            if not value.strip():
+                self.problem(node, key, "must not be empty", data.line)
+                return None
+            return Text(_clean(value), _clean(value))
+        if isinstance(value, dict):
+            mapping = value if isinstance(value, _Mapping) else _Mapping(value)
+            unknown = sorted(set(map(str, mapping)) - set(MODES))
+            if unknown:
+                self.problem(node, key, f"has unknown wording variant(s) {', '.join(unknown)}; "
+                             f"use {' and '.join(MODES)}", mapping.line or data.line)
+            variants = [self.string(mapping, mode, f"{node}.{key}") for mode in MODES]
+            if None in variants:
+                return None
+            return Text(_clean(variants[0] or ""), _clean(variants[1] or ""))
+        self.problem(node, key, f"must be text or a mapping of practitioner and supervision "
+                     f"wording, not {_kind(value)}", data.line)
+        return None
+
+    def unknown_keys(self, data: _Mapping, allowed: set[str], node: str) -> None:
+        """Report keys that the format does not define (usually typos)."""
+        for key in data:
+            if key not in allowed:
+                self.problem(node, str(key), f"is not a known field (known: {', '.join(sorted(allowed))})",
+                             data.line)
+
+
+def _clean(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, (int, float)):
+        return "a number"
+    return "text"
+
+
+def _content_hash(data: Any) -> str:
+    canonical = json.dumps(data, sort_keys=True, default=str, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:12]
+
+
+_PACK_KEYS = {"pack", "guidance", "flags", "questions", "outcomes"}
+_META_KEYS = {"name", "owner", "review_date", "start"}
+_QUESTION_KEYS = {"id", "kind", "title", "short", "hint", "options", "next", "cites", "risk"}
+_OPTION_KEYS = {"value", "label", "hint", "next", "cites", "flags", "advice", "safe", "unsure",
+                "exclusive", "mode"}
+_OUTCOME_KEYS = {"id", "title", "summary", "actions", "contacts", "cites", "request"}
+
+
+def parse_pack(data: Any, file: str) -> tuple[RulePack | None, list[Problem]]:
+    """Build a RulePack from parsed YAML, or report why it cannot be built."""
+    reader = _Reader(file)
+    root = reader.mapping(data, "(pack)", "(top level)", 1)
+    if root is None:
+        return None, reader.problems
+    reader.unknown_keys(root, _PACK_KEYS, "(pack)")
+    meta = reader.mapping(root.get("pack"), "pack", "pack", root.line) if "pack" in root else None
+    if meta is None:
+        if "pack" not in root:
+            reader.problem("(pack)", "pack", "is missing (name, owner, review_date, start)", root.line)
+        meta = _Mapping()
+    reader.unknown_keys(meta, _META_KEYS, "pack")
+    name = reader.string(meta, "name", "pack") or ""
+    owner = reader.string(meta, "owner", "pack") or ""
+    review_date = reader.date(meta, "review_date", "pack")
+    start = reader.string(meta, "start", "pack") or ""
+
+    guidance = tuple(
+        Guidance(
+            id=reader.string(item, "id", f"guidance #{n}") or f"#{n}",
+            source=reader.string(item, "source", f"guidance {item.get('id', n)}") or "",
+            text=_clean(reader.string(item, "text", f"guidance {item.get('id', n)}") or ""),
+            url=reader.string(item, "url", f"guidance {item.get('id', n)}", required=False),
+            line=item.line,
+        )
+        for n, item in enumerate(reader.items(root, "guidance", "(pack)"), start=1)
+        if not reader.unknown_keys(item, {"id", "source", "text", "url"}, f"guidance {item.get('id', n)}")
+    )
+    flags = tuple(
+        Flag(
+            id=reader.string(item, "id", f"flag #{n}") or f"#{n}",
+            label=reader.string(item, "label", f"flag {item.get('id', n)}") or "",
+            line=item.line,
+        )
+        for n, item in enumerate(reader.items(root, "flags", "(pack)", required=False), start=1)
+        if not reader.unknown_keys(item, {"id", "label"}, f"flag {item.get('id', n)}")
+    )
+    questions = tuple(
+        question
+        for n, item in enumerate(reader.items(root, "questions", "(pack)"), start=1)
+        if (question := _parse_question(reader, item, n)) is not None
+    )
+    outcomes = tuple(
+        outcome
+        for n, item in enumerate(reader.items(root, "outcomes", "(pack)"), start=1)
+        if (outcome := _parse_outcome(reader, item, n)) is not None
+    )
+    if reader.problems:
+        return None, reader.problems
+    pack = RulePack(
+        path=file,
+        name=name,
+        owner=owner,
+        review_date=review_date,
+        start=start,
+        questions=questions,
+        outcomes=outcomes,
+        guidance=guidance,
+        flags=flags,
+        version=_content_hash(data),
+    )
+    return pack, []
+
+
+def _parse_question(reader: _Reader, item: _Mapping, position: int) -> Question | None:
+    node_id = reader.string(item, "id", f"question #{position}")
+    node = f"question {node_id or '#' + str(position)}"
+    reader.unknown_keys(item, _QUESTION_KEYS, node)
+    kind = reader.string(item, "kind", node)
+    if kind is not None and kind not in QUESTION_KINDS:
+        reader.problem(node, "kind", f"must be one of {', '.join(QUESTION_KINDS)}, not {kind!r}", item.line)
+        kind = None
+    title = reader.text(item, "title", node)
+    short = reader.text(item, "short", node, required=False) or title
+    hint = reader.text(item, "hint", node, required=False)
+    options = tuple(
+        option
+        for n, raw in enumerate(reader.items(item, "options", node), start=1)
+        if (option := _parse_option(reader, raw, f"{node} option", n)) is not None
+    )
+    next_id = reader.string(item, "next", node, required=False)
+    cites = reader.ids(item, "cites", node)
+    risk = reader.boolean(item, "risk", node)
+    if node_id is None or kind is None or title is None or short is None:
+        return None
+    return Question(id=node_id, kind=kind, title=title, short=short, options=options, hint=hint,  # type: ignore[arg-type]
+                    next=next_id, cites=cites, risk=risk, line=item.line)
+
+
+def _parse_option(reader: _Reader, item: _Mapping, prefix: str, position: int) -> Option | None:
+    value = reader.string(item, "value", f"{prefix} #{position}")
+    node = f"{prefix} {value or '#' + str(position)}"
+    reader.unknown_keys(item, _OPTION_KEYS, node)
+    label = reader.text(item, "label", node)
+    mode = reader.string(item, "mode", node, required=False)
+    if mode is not None and mode not in MODES:
+        reader.problem(node, "mode", f"must be one of {', '.join(MODES)}, not {mode!r}", item.line)
+        mode = None
+    option = Option(
+        value=value or "",
+        label=label or Text("", ""),
+        next=reader.string(item, "next", node, required=False),
+        hint=reader.text(item, "hint", node, required=False),
+        cites=reader.ids(item, "cites", node),
+        flags=reader.ids(item, "flags", node),
+        advice=reader.text(item, "advice", node, required=False),
+        safe=reader.boolean(item, "safe", node),
+        unsure=reader.boolean(item, "unsure", node),
+        exclusive=reader.boolean(item, "exclusive", node),
+        mode=mode,  # type: ignore[arg-type]
+        line=item.line,
+    )
+    return option if value is not None and label is not None else None
+
+
+def _parse_outcome(reader: _Reader, item: _Mapping, position: int) -> Outcome | None:
+    node_id = reader.string(item, "id", f"outcome #{position}")
+    node = f"outcome {node_id or '#' + str(position)}"
+    reader.unknown_keys(item, _OUTCOME_KEYS, node)
+    title = reader.text(item, "title", node)
+    summary = reader.text(item, "summary", node)
+    raw_actions = item.get("actions")
+    actions: list[Text] = []
+    if not isinstance(raw_actions, list) or not raw_actions:
+        reader.problem(node, "actions", "must be a list of at least one thing to do now", item.line)
+    else:
+        for n, raw in enumerate(raw_actions, start=1):
+            text = reader.text(_Mapping({"action": raw}), "action", f"{node} action {n}")
+            if text is not None:
+                actions.append(text)
+    contacts = reader.ids(item, "contacts", node)
+    cites = reader.ids(item, "cites", node)
+    request = reader.boolean(item, "request", node)
+    if node_id is None or title is None or summary is None:
+        return None
+    return Outcome(id=node_id, title=title, summary=summary, actions=tuple(actions), contacts=contacts,
+                   cites=cites, request=request, line=item.line)
+
+
+def parse_contacts(data: Any, file: str) -> tuple[ContactBook | None, list[Problem]]:
+    """Build a ContactBook from parsed YAML, or report why it cannot be built."""
+    reader = _Reader(file)
+    root = reader.mapping(data, "(contacts)", "(top level)", 1)
+    if root is None:
+        return None, reader.problems
+    reader.unknown_keys(root, {"contacts", "emergency"}, "(contacts)")
+    contacts: list[Contact] = []
+    seen: set[str] = set()
+    for n, item in enumerate(reader.items(root, "contacts", "(contacts)"), start=1):
+        contact_id = reader.string(item, "id", f"contact #{n}")
+        node = f"contact {contact_id or '#' + str(n)}"
+        reader.unknown_keys(item, {"id", "name", "detail", "phone", "hours", "url", "email", "source", "checked"}, node)
+        if contact_id in seen:
+            reader.problem(node, "id", "is used by another contact", item.line)
+        url = reader.string(item, "url", node, required=False)
+        if url is not None and not url.startswith("https://"):
+            reader.problem(node, "url", "must start with https://", item.line)
+        email = reader.string(item, "email", node, required=False)
+        if email is not None and ("@" not in email or " " in email):
+            reader.problem(node, "email", "must be an email address", item.line)
+        contact = Contact(
+            id=contact_id or "",
+            name=reader.string(item, "name", node) or "",
+            detail=_clean(reader.string(item, "detail", node) or ""),
+            source=reader.string(item, "source", node) or "",
+            checked=reader.date(item, "checked", node),
+            phone=reader.string(item, "phone", node, required=False),
+            hours=reader.string(item, "hours", node, required=False),
+            url=url,
+            email=email,
+            line=item.line,
+        )
+        if contact_id:
+            seen.add(contact_id)
+        contacts.append(contact)
+    emergency = reader.ids(root, "emergency", "(contacts)")
+    if not emergency:
+        reader.problem("(contacts)", "emergency", "must list the contacts shown on every page", root.line)
+    for contact_id in emergency:
+        if contact_id not in seen:
+            reader.problem("(contacts)", "emergency", f"names {contact_id!r}, which is not a contact", root.line)
+    if reader.problems:
+        return None, reader.problems
+    return ContactBook(path=file, contacts=tuple(contacts), emergency_ids=emergency), []
+
+
+def load_contacts(path: str | Path | None = None) -> ContactBook:
+    """Load and check a contacts file (default: the one installed with the app)."""
+    file = Path(path) if path is not None else DEFAULT_CONTACTS
+    data, problems = read_yaml(file)
+    if problems:
+        raise DefinitionError(problems)
+    book, problems = parse_contacts(data, str(file))
+    if book is None:
+        raise DefinitionError(problems)
+    return book

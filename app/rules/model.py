@@ -1,0 +1,207 @@
+"""The rule pack's data model: frozen dataclasses, no behaviour beyond look-ups."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Literal
+
+Mode = Literal["practitioner", "supervision"]
+MODES: tuple[Mode, ...] = ("practitioner", "supervision")
+QuestionKind = Literal["single", "multiple", "confirm"]
+QUESTION_KINDS: tuple[QuestionKind, ...] = ("single", "multiple", "confirm")
+
+
+@dataclass(frozen=True)
+class Text:
+    """Wording with a variant for each mode (they are equal when the pack gives one string)."""
+
+    practitioner: str
+    supervision: str
+
+    def for_mode(self, mode: str) -> str:
+        """The wording for ``mode``; anything but "supervision" reads as practitioner wording."""
+        return self.supervision if mode == "supervision" else self.practitioner
+
+    def __str__(self) -> str:
+        return self.practitioner
+
+
+@dataclass(frozen=True)
+class Guidance:
+    """A piece of guidance that rules cite: where it comes from and what it says."""
+
+    id: str
+    source: str
+    text: str
+    url: str | None = None
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class Flag:
+    """A marker a journey can set on the request (for example a review under way)."""
+
+    id: str
+    label: str
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class Option:
+    """One answer to a question, and the rule it carries: where it routes and why."""
+
+    value: str
+    label: Text
+    next: str | None = None
+    hint: Text | None = None
+    cites: tuple[str, ...] = ()
+    flags: tuple[str, ...] = ()
+    advice: Text | None = None
+    safe: bool = False
+    unsure: bool = False
+    exclusive: bool = False
+    mode: Mode | None = None
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class Question:
+    """A question asked on its own page."""
+
+    id: str
+    kind: QuestionKind
+    title: Text
+    short: Text
+    options: tuple[Option, ...]
+    hint: Text | None = None
+    next: str | None = None
+    cites: tuple[str, ...] = ()
+    risk: bool = False
+    line: int | None = None
+
+    def option(self, value: str) -> Option | None:
+        """The option with ``value``, or None."""
+        for option in self.options:
+            if option.value == value:
+                return option
+        return None
+
+    def cites_for(self, option: Option) -> tuple[str, ...]:
+        """The guidance ids a chosen option's rule rests on (the option's, else the question's)."""
+        return option.cites or self.cites
+
+    def route_for(self, option: Option) -> str | None:
+        """Where choosing ``option`` leads (the option's own route, else the question's)."""
+        if option.next is not None:
+            return option.next
+        if self.kind == "multiple" and not option.exclusive:
+            return self.next
+        return None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """Where a journey ends: what to do now, with whom, and why."""
+
+    id: str
+    title: Text
+    summary: Text
+    actions: tuple[Text, ...]
+    contacts: tuple[str, ...]
+    cites: tuple[str, ...]
+    request: bool = False
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class RulePack:
+    """A whole, loaded rule pack. Build it with ``app.rules.load_pack``."""
+
+    path: str
+    name: str
+    owner: str
+    review_date: dt.date
+    start: str
+    questions: tuple[Question, ...]
+    outcomes: tuple[Outcome, ...]
+    guidance: tuple[Guidance, ...]
+    flags: tuple[Flag, ...]
+    version: str
+    _index: dict[str, Question | Outcome] = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        index: dict[str, Question | Outcome] = {}
+        for node in (*self.questions, *self.outcomes):
+            index.setdefault(node.id, node)
+        object.__setattr__(self, "_index", index)
+
+    def node(self, node_id: str) -> Question | Outcome | None:
+        """The question or outcome called ``node_id``, or None."""
+        return self._index.get(node_id)
+
+    def question(self, question_id: str) -> Question | None:
+        """The question called ``question_id``, or None."""
+        node = self._index.get(question_id)
+        return node if isinstance(node, Question) else None
+
+    def outcome(self, outcome_id: str) -> Outcome | None:
+        """The outcome called ``outcome_id``, or None."""
+        node = self._index.get(outcome_id)
+        return node if isinstance(node, Outcome) else None
+
+    def guidance_for(self, guidance_id: str) -> Guidance | None:
+        """The guidance called ``guidance_id``, or None."""
+        for item in self.guidance:
+            if item.id == guidance_id:
+                return item
+        return None
+
+    def flag(self, flag_id: str) -> Flag | None:
+        """The flag called ``flag_id``, or None."""
+        for item in self.flags:
+            if item.id == flag_id:
+                return item
+        return None
+
+    @property
+    def request_outcomes(self) -> tuple[Outcome, ...]:
+        """The outcomes that lead on to a request for a session."""
+        return tuple(outcome for outcome in self.outcomes if outcome.request)
+
+
+@dataclass(frozen=True)
+class Contact:
+    """A service people are sent to, with where the details came from and when checked."""
+
+    id: str
+    name: str
+    detail: str
+    source: str
+    checked: dt.date
+    phone: str | None = None
+    hours: str | None = None
+    url: str | None = None
+    email: str | None = None
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class ContactBook:
+    """The deployment's contacts, and which of them stand in every page's footer."""
+
+    path: str
+    contacts: tuple[Contact, ...]
+    emergency_ids: tuple[str, ...]
+
+    def get(self, contact_id: str) -> Contact | None:
+        """The contact called ``contact_id``, or None."""
+        for contact in self.contacts:
+            if contact.id == contact_id:
+                return contact
+        return None
+
+    @property
+    def emergency(self) -> tuple[Contact, ...]:
+        """The contacts shown on every page, in order."""
+        return tuple(c for c in (self.get(i) for i in self.emergency_ids) if c is not None)

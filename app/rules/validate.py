@@ -1,0 +1,234 @@
+"""Graph and safeguarding checks on a parsed rule pack.
+
+Structural checks (types, missing fields) happen while parsing, in ``loader``. Here we check
+what only the whole pack shows: ids, routes, reachability, dead ends, cycles, citations, and
+the safeguarding invariants that make the routing safe to rely on.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+
+from .errors import Problem
+from .model import ContactBook, Outcome, Question, RulePack
+
+
+def successors(pack: RulePack, question: Question) -> Iterator[tuple[str, str]]:
+    """(option value, target id) for every route out of ``question``."""
+    for option in question.options:
+        target = question.route_for(option)
+        if target is not None:
+            yield option.value, target
+
+
+def reachable_from(pack: RulePack, start: str, without: str | None = None) -> set[str]:
+    """Every node id reachable from ``start`` (optionally pretending node ``without`` is gone)."""
+    seen: set[str] = set()
+    stack = [start]
+    while stack:
+        node_id = stack.pop()
+        if node_id in seen or node_id == without:
+            continue
+        seen.add(node_id)
+        node = pack.node(node_id)
+        if isinstance(node, Question):
+            stack.extend(target for _, target in successors(pack, node))
+    return seen
+
+
+def validate_pack(pack: RulePack, contacts: ContactBook | None = None) -> list[Problem]:
+    """Every problem with ``pack`` (and its contact references, when ``contacts`` is given)."""
+    problems: list[Problem] = []
+
+    def add(node: str, field: str, message: str, line: int | None) -> None:
+        problems.append(Problem(pack.path, node, field, message, line))
+
+    _check_ids(pack, add)
+    _check_references(pack, contacts, add)
+    _check_options(pack, add)
+    if problems:
+        return problems  # the graph checks below assume every id and route resolves
+    _check_graph(pack, add)
+    _check_safeguarding(pack, add)
+    return problems
+
+
+def _check_ids(pack: RulePack, add) -> None:  # type: ignore[no-untyped-def]
+    counts = Counter(node.id for node in (*pack.questions, *pack.outcomes))
+    for node in (*pack.questions, *pack.outcomes):
+        kind = "question" if isinstance(node, Question) else "outcome"
+        if counts[node.id] > 1:
+            add(f"{kind} {node.id}", "id", "is used by more than one question or outcome", node.line)
+    for label, items in (("guidance", pack.guidance), ("flag", pack.flags)):
+        item_counts = Counter(item.id for item in items)
+        for item in items:
+            if item_counts[item.id] > 1:
+                add(f"{label} {item.id}", "id", f"is used by more than one {label}", item.line)
+    for question in pack.questions:
+        values = Counter(option.value for option in question.options)
+        for option in question.options:
+            if values[option.value] > 1:
+                add(f"question {question.id} option {option.value}", "value",
+                    "is used by more than one option of this question", option.line)
+
+
+def _check_references(pack: RulePack, contacts: ContactBook | None, add) -> None:  # type: ignore[no-untyped-def]
+    if pack.node(pack.start) is None:
+        add("pack", "start", f"names {pack.start!r}, which is not a question or outcome", None)
+    elif not isinstance(pack.node(pack.start), Question):
+        add("pack", "start", f"names outcome {pack.start!r}; a journey must start with a question", None)
+    guidance_ids = {item.id for item in pack.guidance}
+    flag_ids = {item.id for item in pack.flags}
+    for question in pack.questions:
+        node = f"question {question.id}"
+        if question.next is not None and pack.node(question.next) is None:
+            add(node, "next", f"names {question.next!r}, which is not a question or outcome", question.line)
+        for cite in question.cites:
+            if cite not in guidance_ids:
+                add(node, "cites", f"names guidance {cite!r}, which is not in the pack", question.line)
+        for option in question.options:
+            option_node = f"{node} option {option.value}"
+            if option.next is not None and pack.node(option.next) is None:
+                add(option_node, "next", f"names {option.next!r}, which is not a question or outcome", option.line)
+            for cite in option.cites:
+                if cite not in guidance_ids:
+                    add(option_node, "cites", f"names guidance {cite!r}, which is not in the pack", option.line)
+            for flag in option.flags:
+                if flag not in flag_ids:
+                    add(option_node, "flags", f"names flag {flag!r}, which is not in the pack", option.line)
+    for outcome in pack.outcomes:
+        node = f"outcome {outcome.id}"
+        for cite in outcome.cites:
+            if cite not in guidance_ids:
+                add(node, "cites", f"names guidance {cite!r}, which is not in the pack", outcome.line)
+        if contacts is not None:
+            for contact_id in outcome.contacts:
+                if contacts.get(contact_id) is None:
+                    add(node, "contacts", f"names contact {contact_id!r}, which is not in {contacts.path}",
+                        outcome.line)
+
+
+def _check_options(pack: RulePack, add) -> None:  # type: ignore[no-untyped-def]
+    for question in pack.questions:
+        node = f"question {question.id}"
+        if not question.options:
+            add(node, "options", "has no options, so the journey would stop here (dead end)", question.line)
+            continue
+        if question.kind == "confirm" and len(question.options) != 1:
+            add(node, "options", "a confirm question must have exactly one option", question.line)
+        if question.kind == "multiple" and question.next is None and any(
+            not option.exclusive for option in question.options
+        ):
+            add(node, "next", "is missing: a multiple-choice question routes its ordinary options here",
+                question.line)
+        if question.kind != "multiple" and question.next is not None:
+            add(node, "next", "only multiple-choice questions take a question-level route", question.line)
+        if question.kind == "multiple" and not any(not o.exclusive for o in question.options):
+            add(node, "options", "a multiple-choice question needs at least one ordinary option", question.line)
+        for option in question.options:
+            option_node = f"{node} option {option.value}"
+            if option.exclusive and question.kind != "multiple":
+                add(option_node, "exclusive", "only options of a multiple-choice question can be exclusive",
+                    option.line)
+            if question.kind == "multiple" and not option.exclusive and option.next is not None:
+                add(option_node, "next", "ordinary options of a multiple-choice question route through the "
+                    "question's next", option.line)
+            if question.route_for(option) is None:
+                add(option_node, "next", "is missing: every option needs a route", option.line)
+            if not question.cites_for(option):
+                add(option_node, "cites", "is missing: every routing rule must cite the guidance it rests on",
+                    option.line)
+            if option.mode is not None and question.id != pack.start:
+                add(option_node, "mode", "only options of the first question can choose the mode", option.line)
+    for outcome in pack.outcomes:
+        if not outcome.cites:
+            add(f"outcome {outcome.id}", "cites", "is missing: every outcome must cite the guidance it rests on",
+                outcome.line)
+    if not pack.request_outcomes:
+        add("(pack)", "outcomes", "no outcome has request: true, so nobody could ask for a session", None)
+
+
+def _check_graph(pack: RulePack, add) -> None:  # type: ignore[no-untyped-def]
+    reachable = reachable_from(pack, pack.start)
+    for node in (*pack.questions, *pack.outcomes):
+        if node.id not in reachable:
+            kind = "question" if isinstance(node, Question) else "outcome"
+            add(f"{kind} {node.id}", "id", f"cannot be reached from the start question {pack.start!r}", node.line)
+    for cycle_at, via in _find_cycles(pack):
+        question = pack.question(cycle_at)
+        add(f"question {cycle_at}", "next", f"leads back to itself (cycle through {' → '.join(via)})",
+            question.line if question else None)
+    outcome_ids = {outcome.id for outcome in pack.outcomes}
+    for question in pack.questions:
+        if not reachable_from(pack, question.id) & outcome_ids:
+            add(f"question {question.id}", "options", "no outcome can be reached from here (dead end)",
+                question.line)
+
+
+def _find_cycles(pack: RulePack) -> list[tuple[str, list[str]]]:
+    state: dict[str, int] = {}  # 1: on the current path, 2: finished
+    found: list[tuple[str, list[str]]] = []
+    for root in (question.id for question in pack.questions):
+        if state.get(root):
+            continue
+        path: list[str] = []
+        stack: list[tuple[str, Iterator[str]]] = []
+
+        def enter(node_id: str) -> None:
+            state[node_id] = 1
+            path.append(node_id)
+            question = pack.question(node_id)
+            targets = (target for _, target in successors(pack, question)) if question else iter(())
+            stack.append((node_id, targets))
+
+        enter(root)
+        while stack:
+            node_id, targets = stack[-1]
+            target = next(targets, None)
+            if target is None:
+                stack.pop()
+                path.pop()
+                state[node_id] = 2
+            elif state.get(target) == 1:
+                found.append((target, path[path.index(target):] + [target]))
+            elif not state.get(target):
+                enter(target)
+    return found
+
+
+def _check_safeguarding(pack: RulePack, add) -> None:  # type: ignore[no-untyped-def]
+    request_ids = {outcome.id for outcome in pack.request_outcomes}
+    for question in pack.questions:
+        node = f"question {question.id}"
+        for option in question.options:
+            if option.unsure and option.safe:
+                add(f"{node} option {option.value}", "safe",
+                    "a 'not sure' answer can never be marked safe", option.line)
+        if not question.risk:
+            continue
+        if question.kind != "single":
+            add(node, "kind", "a risk question must be single choice", question.line)
+        if not any(option.safe for option in question.options):
+            add(node, "options", "a risk question needs at least one answer marked safe", question.line)
+        for option in question.options:
+            if option.safe:
+                continue
+            target = question.route_for(option)
+            if target is None:
+                continue
+            reached = reachable_from(pack, target) & request_ids
+            if reached:
+                add(f"{node} option {option.value}", "next",
+                    f"is a risk answer (not marked safe) but can lead to the request outcome "
+                    f"{', '.join(sorted(reached))}", option.line)
+        # Every route to a request must pass through this risk question.
+        bypass = reachable_from(pack, pack.start, without=question.id) & request_ids
+        if question.id != pack.start and bypass:
+            add(node, "id", f"can be bypassed on the way to the request outcome {', '.join(sorted(bypass))}; "
+                "every risk question must be asked before a request", question.line)
+
+
+def outcomes_reachable(pack: RulePack, node_id: str) -> set[str]:
+    """Outcome ids reachable from ``node_id``."""
+    return {n for n in reachable_from(pack, node_id) if isinstance(pack.node(n), Outcome)}
