@@ -148,18 +148,17 @@ def normalise(question: Question, raw: Any) -> tuple[Option, ...]:
     if not values:
         raise InvalidAnswer(question.id, "confirm to continue" if question.kind == "confirm"
                             else "select an option")
-    chosen: list[Option] = []
+    chosen: dict[str, Option] = {}
     for value in values:
         option = question.option(value)
         if option is None:
             raise InvalidAnswer(question.id, "that is not one of the options")
-        if option not in chosen:
-            chosen.append(option)
+        chosen[option.value] = option
     if question.kind != "multiple" and len(chosen) > 1:
         raise InvalidAnswer(question.id, "select only one option")
-    if len(chosen) > 1 and any(option.exclusive for option in chosen):
+    if len(chosen) > 1 and any(option.exclusive for option in chosen.values()):
         raise InvalidAnswer(question.id, "select the options that apply, or the 'none' option on its own")
-    return tuple(option for option in question.options if option in chosen)
+    return tuple(sorted(chosen.values(), key=question.position))
 
 
 def _route(question: Question, options: tuple[Option, ...]) -> str | None:
@@ -267,19 +266,31 @@ def _choices(question: Question) -> Iterator[Answer]:
 
 
 def enumerate_paths(pack: RulePack) -> Iterator[Path]:
-    """Every path from the start to an outcome, depth first, in option order."""
-    limit = len(pack.questions) + 1
+    """Every path from the start to an outcome, depth first, in option order.
 
-    def walk(answers: dict[str, Answer]) -> Iterator[Path]:
-        state = evaluate(pack, answers)
-        if state.outcome is not None:
-            yield Path(tuple((s.question.id, s.value) for s in state.steps), state.outcome.id, state.flags,
-                       state.mode)
-            return
-        question = state.next_question
-        if question is None or len(state.steps) >= limit:
-            return
-        for choice in _choices(question):
-            yield from walk({**answers, question.id: choice})
+    Walks the graph once (no re-evaluation per step), so the cost is proportional to the
+    total length of the paths it yields.
+    """
+    steps: list[Step] = []
 
-    yield from walk({})
+    def finish(outcome: Outcome) -> Path:
+        state = JourneyState(pack, tuple(steps), None, outcome)
+        return Path(tuple((s.question.id, s.value) for s in steps), outcome.id, state.flags, state.mode)
+
+    def walk(node_id: str, depth: int) -> Iterator[Path]:
+        node = pack.node(node_id)
+        if isinstance(node, Outcome):
+            yield finish(node)
+            return
+        if node is None or depth > len(pack.questions):  # a broken pack; validation reports it
+            return
+        for choice in _choices(node):
+            options = normalise(node, choice)
+            target = _route(node, options)
+            if target is None:
+                continue
+            steps.append(Step(node, options))
+            yield from walk(target, depth + 1)
+            steps.pop()
+
+    yield from walk(pack.start, 0)

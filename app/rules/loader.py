@@ -38,6 +38,11 @@ class _Mapping(dict[str, Any]):
     """A YAML mapping that remembers the line it started on."""
 
     line: int | None = None
+    key_lines: dict[str, int] | None = None
+
+    def line_of(self, key: str) -> int | None:
+        """The line of ``key`` in this mapping, else the mapping's own line."""
+        return (self.key_lines or {}).get(key, self.line)
 
 
 class _LineLoader(yaml.SafeLoader):
@@ -50,8 +55,10 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> _Mapping:
     loader.flatten_mapping(node)
     mapping = _Mapping()
     mapping.line = node.start_mark.line + 1
+    mapping.key_lines = {}
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
+        mapping.key_lines[str(key)] = key_node.start_mark.line + 1
         if key in mapping:
             loader.duplicate_keys.append((str(key), key_node.start_mark.line + 1))
         mapping[key] = loader.construct_object(value_node, deep=True)
@@ -114,11 +121,11 @@ class _Reader:
                 self.problem(node, key, "is missing (a list is needed)", data.line)
             return []
         if not isinstance(value, list):
-            self.problem(node, key, f"must be a list, not {_kind(value)}", data.line)
+            self.problem(node, key, f"must be a list, not {_kind(value)}", data.line_of(key))
             return []
         found: list[_Mapping] = []
         for position, item in enumerate(value, start=1):
-            mapping = self.mapping(item, node, f"{key}[{position}]", data.line)
+            mapping = self.mapping(item, node, f"{key}[{position}]", data.line_of(key))
             if mapping is not None:
                 found.append(mapping)
         return found
@@ -131,11 +138,11 @@ class _Reader:
                 self.problem(node, key, "is missing", data.line)
             return None
         if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-            self.problem(node, key, f"must be text, not {_kind(value)}", data.line)
+            self.problem(node, key, f"must be text, not {_kind(value)}", data.line_of(key))
             return None
         text = str(value).strip()
         if not text:
-            self.problem(node, key, "must not be empty", data.line)
+            self.problem(node, key, "must not be empty", data.line_of(key))
             return None
         return text
 
@@ -143,7 +150,7 @@ class _Reader:
         """A true/false flag under ``key`` (absent means false)."""
         value = data.get(key, False)
         if not isinstance(value, bool):
-            self.problem(node, key, f"must be true or false, not {_kind(value)}", data.line)
+            self.problem(node, key, f"must be true or false, not {_kind(value)}", data.line_of(key))
             return False
         return value
 
@@ -158,7 +165,7 @@ class _Reader:
             except ValueError:
                 pass
         message = "is missing" if value is None else f"must be a date written YYYY-MM-DD, not {value!r}"
-        self.problem(node, key, message, data.line)
+        self.problem(node, key, message, data.line_of(key))
         return dt.date.min
 
     def ids(self, data: _Mapping, key: str, node: str) -> tuple[str, ...]:
@@ -169,7 +176,7 @@ class _Reader:
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-            self.problem(node, key, "must be a list of ids", data.line)
+            self.problem(node, key, "must be a list of ids", data.line_of(key))
             return ()
         return tuple(v.strip() for v in value)
 
@@ -182,7 +189,7 @@ class _Reader:
             return None
         if isinstance(value, str):
             if not value.strip():
-                self.problem(node, key, "must not be empty", data.line)
+                self.problem(node, key, "must not be empty", data.line_of(key))
                 return None
             return Text(_clean(value), _clean(value))
         if isinstance(value, dict):
@@ -196,7 +203,7 @@ class _Reader:
                 return None
             return Text(_clean(variants[0] or ""), _clean(variants[1] or ""))
         self.problem(node, key, f"must be text or a mapping of practitioner and supervision "
-                     f"wording, not {_kind(value)}", data.line)
+                     f"wording, not {_kind(value)}", data.line_of(key))
         return None
 
     def unknown_keys(self, data: _Mapping, allowed: set[str], node: str) -> None:
@@ -204,7 +211,7 @@ class _Reader:
         for key in data:
             if key not in allowed:
                 self.problem(node, str(key), f"is not a known field (known: {', '.join(sorted(allowed))})",
-                             data.line)
+                             data.line_of(str(key)))
 
 
 def _clean(text: str) -> str:

@@ -79,13 +79,22 @@ class Question:
     cites: tuple[str, ...] = ()
     risk: bool = False
     line: int | None = None
+    _by_value: dict[str, tuple[int, Option]] = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        by_value: dict[str, tuple[int, Option]] = {}
+        for position, option in enumerate(self.options):
+            by_value.setdefault(option.value, (position, option))
+        object.__setattr__(self, "_by_value", by_value)
 
     def option(self, value: str) -> Option | None:
         """The option with ``value``, or None."""
-        for option in self.options:
-            if option.value == value:
-                return option
-        return None
+        found = self._by_value.get(value)
+        return found[1] if found else None
+
+    def position(self, option: Option) -> int:
+        """Where ``option`` stands among the question's options (for keeping pack order)."""
+        return self._by_value[option.value][0]
 
     def cites_for(self, option: Option) -> tuple[str, ...]:
         """The guidance ids a chosen option's rule rests on (the option's, else the question's)."""
@@ -129,12 +138,16 @@ class RulePack:
     flags: tuple[Flag, ...]
     version: str
     _index: dict[str, Question | Outcome] = field(default_factory=dict, repr=False, compare=False)
+    _guidance: dict[str, Guidance] = field(default_factory=dict, repr=False, compare=False)
+    _flags: dict[str, Flag] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         index: dict[str, Question | Outcome] = {}
         for node in (*self.questions, *self.outcomes):
             index.setdefault(node.id, node)
         object.__setattr__(self, "_index", index)
+        object.__setattr__(self, "_guidance", {item.id: item for item in reversed(self.guidance)})
+        object.__setattr__(self, "_flags", {item.id: item for item in reversed(self.flags)})
 
     def node(self, node_id: str) -> Question | Outcome | None:
         """The question or outcome called ``node_id``, or None."""
@@ -152,17 +165,11 @@ class RulePack:
 
     def guidance_for(self, guidance_id: str) -> Guidance | None:
         """The guidance called ``guidance_id``, or None."""
-        for item in self.guidance:
-            if item.id == guidance_id:
-                return item
-        return None
+        return self._guidance.get(guidance_id)
 
     def flag(self, flag_id: str) -> Flag | None:
         """The flag called ``flag_id``, or None."""
-        for item in self.flags:
-            if item.id == flag_id:
-                return item
-        return None
+        return self._flags.get(flag_id)
 
     @property
     def request_outcomes(self) -> tuple[Outcome, ...]:

@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Iterator
 
 from .errors import Problem
-from .model import ContactBook, Outcome, Question, RulePack
+from .model import ContactBook, Question, RulePack
 
 
 def successors(pack: RulePack, question: Question) -> Iterator[tuple[str, str]]:
@@ -49,8 +49,8 @@ def validate_pack(pack: RulePack, contacts: ContactBook | None = None) -> list[P
     _check_options(pack, add)
     if problems:
         return problems  # the graph checks below assume every id and route resolves
-    _check_graph(pack, add)
-    _check_safeguarding(pack, add)
+    if _check_graph(pack, add):
+        _check_safeguarding(pack, add)  # only on an acyclic graph: it counts routes
     return problems
 
 
@@ -149,21 +149,80 @@ def _check_options(pack: RulePack, add) -> None:  # type: ignore[no-untyped-def]
         add("(pack)", "outcomes", "no outcome has request: true, so nobody could ask for a session", None)
 
 
-def _check_graph(pack: RulePack, add) -> None:  # type: ignore[no-untyped-def]
+def _check_graph(pack: RulePack, add) -> bool:  # type: ignore[no-untyped-def]
+    """Reachability, cycles and dead ends; returns whether the graph is acyclic."""
     reachable = reachable_from(pack, pack.start)
     for node in (*pack.questions, *pack.outcomes):
         if node.id not in reachable:
             kind = "question" if isinstance(node, Question) else "outcome"
             add(f"{kind} {node.id}", "id", f"cannot be reached from the start question {pack.start!r}", node.line)
-    for cycle_at, via in _find_cycles(pack):
+    cycles = _find_cycles(pack)
+    for cycle_at, via in cycles:
         question = pack.question(cycle_at)
         add(f"question {cycle_at}", "next", f"leads back to itself (cycle through {' → '.join(via)})",
             question.line if question else None)
-    outcome_ids = {outcome.id for outcome in pack.outcomes}
+    ends = reaching(pack, {outcome.id for outcome in pack.outcomes})
     for question in pack.questions:
-        if not reachable_from(pack, question.id) & outcome_ids:
+        if question.id not in ends:
             add(f"question {question.id}", "options", "no outcome can be reached from here (dead end)",
                 question.line)
+    return not cycles
+
+
+def reaching(pack: RulePack, targets: set[str]) -> set[str]:
+    """Every node id from which one of ``targets`` can be reached (targets included)."""
+    predecessors: dict[str, list[str]] = {}
+    for question in pack.questions:
+        for _, target in successors(pack, question):
+            predecessors.setdefault(target, []).append(question.id)
+    seen: set[str] = set()
+    stack = list(targets)
+    while stack:
+        node_id = stack.pop()
+        if node_id in seen:
+            continue
+        seen.add(node_id)
+        stack.extend(predecessors.get(node_id, ()))
+    return seen
+
+
+def _path_counts(pack: RulePack, targets: set[str]) -> tuple[dict[str, int], dict[str, dict[str, int]]]:
+    """For an acyclic pack: how many routes lead from the start to each node, and from each
+    node to each of ``targets`` (sparse: only targets it can reach). Python's integers are
+    exact, so these counts never overflow."""
+    order = _topological_order(pack)
+    edges = {q.id: [t for _, t in successors(pack, q)] for q in pack.questions}
+    from_start: dict[str, int] = {node_id: 0 for node_id in order}
+    from_start[pack.start] = 1
+    for node_id in order:
+        for target in edges.get(node_id, ()):
+            from_start[target] = from_start.get(target, 0) + from_start[node_id]
+    to_target: dict[str, dict[str, int]] = {}
+    for node_id in reversed(order):
+        counts: dict[str, int] = {node_id: 1} if node_id in targets else {}
+        for successor in edges.get(node_id, ()):
+            for target, count in to_target.get(successor, {}).items():
+                counts[target] = counts.get(target, 0) + count
+        to_target[node_id] = counts
+    return from_start, to_target
+
+
+def _topological_order(pack: RulePack) -> list[str]:
+    edges = {q.id: [t for _, t in successors(pack, q)] for q in pack.questions}
+    incoming: dict[str, int] = {node.id: 0 for node in (*pack.questions, *pack.outcomes)}
+    for targets in edges.values():
+        for target in targets:
+            incoming[target] += 1
+    ready = [node_id for node_id, count in incoming.items() if count == 0]
+    order: list[str] = []
+    while ready:
+        node_id = ready.pop()
+        order.append(node_id)
+        for target in edges.get(node_id, ()):
+            incoming[target] -= 1
+            if incoming[target] == 0:
+                ready.append(target)
+    return order
 
 
 def _find_cycles(pack: RulePack) -> list[tuple[str, list[str]]]:
@@ -199,6 +258,8 @@ def _find_cycles(pack: RulePack) -> list[tuple[str, list[str]]]:
 
 def _check_safeguarding(pack: RulePack, add) -> None:  # type: ignore[no-untyped-def]
     request_ids = {outcome.id for outcome in pack.request_outcomes}
+    leads_to_request = reaching(pack, request_ids)
+    from_start, to_request = _path_counts(pack, request_ids)
     for question in pack.questions:
         node = f"question {question.id}"
         for option in question.options:
@@ -212,23 +273,19 @@ def _check_safeguarding(pack: RulePack, add) -> None:  # type: ignore[no-untyped
         if not any(option.safe for option in question.options):
             add(node, "options", "a risk question needs at least one answer marked safe", question.line)
         for option in question.options:
-            if option.safe:
-                continue
             target = question.route_for(option)
-            if target is None:
+            if option.safe or target is None or target not in leads_to_request:
                 continue
             reached = reachable_from(pack, target) & request_ids
-            if reached:
-                add(f"{node} option {option.value}", "next",
-                    f"is a risk answer (not marked safe) but can lead to the request outcome "
-                    f"{', '.join(sorted(reached))}", option.line)
-        # Every route to a request must pass through this risk question.
-        bypass = reachable_from(pack, pack.start, without=question.id) & request_ids
-        if question.id != pack.start and bypass:
-            add(node, "id", f"can be bypassed on the way to the request outcome {', '.join(sorted(bypass))}; "
-                "every risk question must be asked before a request", question.line)
-
-
-def outcomes_reachable(pack: RulePack, node_id: str) -> set[str]:
-    """Outcome ids reachable from ``node_id``."""
-    return {n for n in reachable_from(pack, node_id) if isinstance(pack.node(n), Outcome)}
+            add(f"{node} option {option.value}", "next",
+                f"is a risk answer (not marked safe) but can lead to the request outcome "
+                f"{', '.join(sorted(reached))}", option.line)
+        # Every route to a request this question can lead to must pass through it: the routes
+        # through it (start → question → request) must be all the routes (start → request).
+        bypassed = sorted(
+            target for target, onward in to_request.get(question.id, {}).items()
+            if from_start.get(question.id, 0) * onward != from_start.get(target, 0)
+        )
+        if question.id != pack.start and bypassed:
+            add(node, "id", f"can be bypassed on the way to the request outcome {', '.join(bypassed)}; "
+                "every risk question must be asked on every route to a request", question.line)

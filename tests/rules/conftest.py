@@ -1,0 +1,76 @@
+"""Small inline rule packs for testing the engine and validator below HTTP."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from app.rules import RulePack, load_pack
+
+TINY_PACK: dict[str, Any] = {
+    "pack": {"name": "Tiny", "owner": "Tests", "review_date": "2030-01-01", "start": "mode"},
+    "guidance": [
+        {"id": "g1", "source": "Source one", "text": "Guidance one."},
+        {"id": "g2", "source": "Source two", "text": "Guidance two."},
+    ],
+    "flags": [{"id": "review", "label": "A review is under way"}],
+    "questions": [
+        {"id": "mode", "kind": "single", "title": "Who?", "cites": ["g1"], "options": [
+            {"value": "me", "label": "Me", "mode": "practitioner", "next": "danger"},
+            {"value": "super", "label": "Supervisor", "mode": "supervision", "next": "danger"},
+        ]},
+        {"id": "danger", "kind": "single", "risk": True,
+         "title": {"practitioner": "Are you worried?", "supervision": "Is the practitioner worried?"},
+         "cites": ["g1"], "options": [
+            {"value": "yes", "label": "Yes", "next": "urgent"},
+            {"value": "unsure", "label": "Not sure", "unsure": True, "next": "urgent"},
+            {"value": "no", "label": "No", "safe": True, "next": "reasons"},
+            {"value": "reviewed", "label": "No, reviewed", "safe": True, "flags": ["review"], "cites": ["g2"],
+             "next": "reasons"},
+        ]},
+        {"id": "reasons", "kind": "multiple", "title": "Why?", "next": "sure", "cites": ["g2"], "options": [
+            {"value": "a", "label": "Reason A"},
+            {"value": "b", "label": "Reason B"},
+            {"value": "none", "label": "None of these", "exclusive": True, "next": "elsewhere"},
+        ]},
+        {"id": "sure", "kind": "confirm", "title": "Confirm", "cites": ["g2"], "options": [
+            {"value": "ok", "label": "I understand", "next": "session"},
+        ]},
+    ],
+    "outcomes": [
+        {"id": "urgent", "title": "Act now", "summary": "Act now.", "actions": ["Call"], "cites": ["g1"]},
+        {"id": "elsewhere", "title": "Elsewhere", "summary": "Go elsewhere.", "actions": ["Go"], "cites": ["g2"]},
+        {"id": "session", "title": "Session", "summary": "Ask.", "actions": ["Ask"], "cites": ["g2"],
+         "request": True},
+    ],
+}
+
+
+@pytest.fixture
+def pack_data() -> dict[str, Any]:
+    """A fresh, valid tiny pack as plain data, to change per test."""
+    return copy.deepcopy(TINY_PACK)
+
+
+@pytest.fixture
+def write_pack(tmp_path: Path) -> Callable[[Any], Path]:
+    """Write pack data (or raw YAML text) to a file and return its path."""
+
+    def write(data: Any, name: str = "pack.yaml") -> Path:
+        path = tmp_path / name
+        text = data if isinstance(data, str) else yaml.safe_dump(data, sort_keys=False)
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    return write
+
+
+@pytest.fixture
+def tiny_pack(pack_data: dict[str, Any], write_pack: Callable[[Any], Path]) -> RulePack:
+    """The tiny pack, loaded and validated."""
+    return load_pack(write_pack(pack_data))

@@ -1,0 +1,92 @@
+"""``flask rules check|graph|paths`` as the partnership and developers use them."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask.testing import FlaskCliRunner
+
+from app.rules import DEFAULT_PACK, enumerate_paths, load_pack
+
+from pack_data_helpers import option
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_check_passes_on_the_installed_pack(runner: FlaskCliRunner) -> None:
+    result = runner.invoke(args=["rules", "check"])
+    assert result.exit_code == 0, result.output
+    pack = load_pack()
+    assert "valid" in result.output and pack.version in result.output
+
+
+def test_check_fails_naming_file_node_and_field(runner: FlaskCliRunner, pack_data: dict,
+                                                write_pack: Callable[[Any], Path]) -> None:
+    option(pack_data, "danger", "yes")["next"] = "reasons"  # a risk "yes" that could reach the request
+    path = write_pack(pack_data)
+    result = runner.invoke(args=["rules", "check", "--pack", str(path)])
+    assert result.exit_code == 1
+    assert str(path) in result.output
+    assert "question danger option yes: next" in result.output
+
+
+def test_check_reports_bad_yaml_with_its_line(runner: FlaskCliRunner, write_pack: Callable[[Any], Path]) -> None:
+    path = write_pack("pack: {name: [\n")
+    result = runner.invoke(args=["rules", "check", "--pack", str(path)])
+    assert result.exit_code == 1
+    assert f"{path}:" in result.output and "not valid YAML" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_graph_draws_mermaid_and_dot_with_titles(runner: FlaskCliRunner) -> None:
+    pack = load_pack()
+    mermaid = runner.invoke(args=["rules", "graph", "--format", "mermaid"])
+    assert mermaid.exit_code == 0 and mermaid.output.startswith("flowchart TD")
+    dot = runner.invoke(args=["rules", "graph", "--format", "dot"])
+    assert dot.exit_code == 0 and dot.output.startswith("digraph")
+    for node in (*pack.questions, *pack.outcomes):
+        assert node.id in mermaid.output and node.id in dot.output
+    assert pack.question("immediate_danger").title.practitioner in mermaid.output  # type: ignore[union-attr]
+    assert "U1 -> " not in dot.output  # outcomes are ends: no edges leave them
+    assert "immediate_danger -> U1" in dot.output
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz's dot command is not installed")
+def test_graph_svg_with_graphviz(runner: FlaskCliRunner, tmp_path: Path) -> None:
+    out = tmp_path / "graph.svg"
+    result = runner.invoke(args=["rules", "graph", "--format", "svg", "--output", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "<svg" in out.read_text()
+
+
+def test_paths_lists_every_path_as_table_and_json(runner: FlaskCliRunner) -> None:
+    pack = load_pack()
+    expected = list(enumerate_paths(pack))
+    table = runner.invoke(args=["rules", "paths"])
+    assert table.exit_code == 0
+    assert f"{len(expected)} paths" in table.output and pack.version in table.output
+    as_json = runner.invoke(args=["rules", "paths", "--json"])
+    data = json.loads(as_json.output)
+    assert data["version"] == pack.version and len(data["paths"]) == len(expected)
+    assert {p["outcome"] for p in data["paths"]} == {"U1", "U2", "L", "A", "R", "E", "D", "S", "P"}
+
+
+def test_the_app_refuses_to_start_with_a_broken_pack(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(DEFAULT_PACK.read_text().replace("next: U1", "next: U9"), encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-c", "from app import create_app; create_app()"],
+        cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=60,
+        env={"PATH": "/usr/bin:/bin", "RULE_PACK_PATH": str(broken), "APP_ENV": "development",
+             "HOME": str(tmp_path)},
+    )
+    assert result.returncode != 0
+    assert str(broken) in result.stderr and "'U9'" in result.stderr
+    assert "Traceback" not in result.stderr

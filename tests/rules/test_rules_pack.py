@@ -1,0 +1,198 @@
+"""The partnership's real rule pack routes exactly as CONTENT.md says.
+
+An independent oracle below encodes CONTENT.md's "first match wins" table by hand; every
+combination of answers is run through the engine and compared with it. Every path the
+engine can take is enumerated and checked against the safeguarding invariants.
+"""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+import pytest
+
+from app.rules import RulePack, enumerate_paths, evaluate, load_contacts, load_pack
+
+RISK_QUESTIONS = ("immediate_danger", "unshared_concern", "allegation", "adult_at_risk", "serious_incident",
+                  "disagreement", "decision_needed")
+SAFE_ANSWERS = {
+    "immediate_danger": {"no"},
+    "unshared_concern": {"shared", "no_concern"},
+    "allegation": {"no"},
+    "adult_at_risk": {"yes_reported", "no"},
+    "serious_incident": {"yes_referred", "no"},
+    "disagreement": {"unclear", "no"},
+    "decision_needed": {"no"},
+}
+ANSWER_VALUES: dict[str, tuple[Any, ...]] = {
+    "mode": ("practitioner", "supervision"),
+    "immediate_danger": ("yes", "not_sure", "no"),
+    "unshared_concern": ("yes", "shared", "no_concern"),
+    "allegation": ("yes", "no"),
+    "adult_at_risk": ("yes_not_reported", "yes_reported", "no"),
+    "serious_incident": ("yes_not_referred", "yes_referred", "not_sure", "no"),
+    "disagreement": ("want_review", "unclear", "no"),
+    "decision_needed": ("yes", "no"),
+    "criteria": (("none",), ("debrief", "lived_experience")),
+    "multi_agency": ("yes", "not_sure", "no"),
+    "supervision_discussed": ("yes", "not_available", "no"),
+    "understand": ("confirmed",),
+}
+ALL_OUTCOMES = {"U1", "U2", "L", "A", "R", "E", "D", "S", "P"}
+
+
+def expected_outcome(a: dict[str, Any]) -> str:
+    """CONTENT.md's routing, written out by hand: the first match wins."""
+    if a["immediate_danger"] == "yes":
+        return "U1"
+    if a["immediate_danger"] == "not_sure":
+        return "U2"
+    if a["unshared_concern"] == "yes":
+        return "U2"
+    if a["allegation"] == "yes":
+        return "L"
+    if a["adult_at_risk"] == "yes_not_reported":
+        return "A"
+    if a["serious_incident"] in ("yes_not_referred", "not_sure"):
+        return "R"
+    if a["disagreement"] == "want_review":
+        return "E"
+    if a["decision_needed"] == "yes":
+        return "D"
+    if tuple(a["criteria"]) == ("none",):
+        return "S"
+    if a["multi_agency"] == "no":
+        return "S"
+    assert a["understand"] == "confirmed"
+    return "P"
+
+
+def expected_flags(a: dict[str, Any]) -> set[str]:
+    """The flags CONTENT.md says an eligible request carries."""
+    flags = set()
+    if a["mode"] == "supervision":
+        flags.add("supervision_mode")
+    if a["serious_incident"] == "yes_referred":
+        flags.add("review_under_way")
+    if a["supervision_discussed"] == "no":
+        flags.add("not_discussed_in_supervision")
+    return flags
+
+
+@pytest.fixture(scope="module")
+def pack() -> RulePack:
+    return load_pack(contacts=load_contacts())
+
+
+@pytest.fixture(scope="module")
+def paths(pack: RulePack) -> list[Any]:
+    return list(enumerate_paths(pack))
+
+
+def test_the_installed_pack_and_contacts_are_valid(pack: RulePack) -> None:
+    assert pack.version and len(pack.version) == 12
+    assert [o.id for o in pack.request_outcomes] == ["P"]
+
+
+def test_every_outcome_is_reachable(paths: list[Any]) -> None:
+    assert {path.outcome for path in paths} == ALL_OUTCOMES
+
+
+def test_every_combination_of_answers_routes_as_content_md_says(pack: RulePack) -> None:
+    keys = list(ANSWER_VALUES)
+    checked = 0
+    for combination in itertools.product(*(ANSWER_VALUES[k] for k in keys)):
+        answers = dict(zip(keys, combination))
+        state = evaluate(pack, answers)
+        assert state.outcome is not None, answers
+        expected = expected_outcome(answers)
+        assert state.outcome.id == expected, answers
+        if expected == "P":
+            assert set(state.flags) == expected_flags(answers), answers
+        checked += 1
+    assert checked > 40_000
+
+
+def test_yes_to_immediate_danger_always_ends_at_immediate_danger(paths: list[Any]) -> None:
+    relevant = [p for p in paths if dict(p.answers).get("immediate_danger") == "yes"]
+    assert relevant and all(p.outcome == "U1" for p in relevant)
+    unsure = [p for p in paths if dict(p.answers).get("immediate_danger") == "not_sure"]
+    assert unsure and all(p.outcome == "U2" for p in unsure)
+
+
+def test_no_path_to_the_request_passes_a_risk_answer_other_than_the_safe_one(paths: list[Any]) -> None:
+    to_request = [p for p in paths if p.outcome == "P"]
+    assert to_request
+    for path in to_request:
+        answers = dict(path.answers)
+        for question_id in RISK_QUESTIONS:
+            assert question_id in answers, f"{question_id} skipped on a path to the request"
+            assert answers[question_id] in SAFE_ANSWERS[question_id], path
+        assert answers["understand"] == "confirmed"
+
+
+def test_not_sure_never_leads_to_the_request(pack: RulePack, paths: list[Any]) -> None:
+    for path in paths:
+        for question_id, value in path.answers:
+            question = pack.question(question_id)
+            assert question is not None
+            chosen = question.option(value) if isinstance(value, str) else None
+            if question.risk and chosen is not None and chosen.unsure:
+                assert path.outcome != "P"
+
+
+def test_each_route_reaches_its_expected_outcome(paths: list[Any]) -> None:
+    for path in paths:
+        answers = {key: None for key in ANSWER_VALUES} | dict(path.answers)
+        assert expected_outcome(answers) == path.outcome, path
+
+
+@pytest.mark.parametrize(("question_id", "value", "flag"), [
+    ("supervision_discussed", "no", "not_discussed_in_supervision"),
+    ("serious_incident", "yes_referred", "review_under_way"),
+    ("mode", "supervision", "supervision_mode"),
+])
+def test_journey_answers_set_their_flags(paths: list[Any], question_id: str, value: str, flag: str) -> None:
+    with_answer = [p for p in paths if dict(p.answers).get(question_id) == value and p.outcome == "P"]
+    without = [p for p in paths if dict(p.answers).get(question_id) != value and p.outcome == "P"]
+    assert with_answer and all(flag in p.flags for p in with_answer)
+    assert without and all(flag not in p.flags for p in without)
+
+
+def test_not_discussing_in_supervision_gives_advice_not_a_block(pack: RulePack) -> None:
+    answers = {"mode": "practitioner", "immediate_danger": "no", "unshared_concern": "no_concern",
+               "allegation": "no", "adult_at_risk": "no", "serious_incident": "no", "disagreement": "no",
+               "decision_needed": "no", "criteria": ["stuck"], "multi_agency": "yes",
+               "supervision_discussed": "no", "understand": "confirmed"}
+    state = evaluate(pack, answers)
+    assert state.outcome is not None and state.outcome.id == "P"
+    assert len(state.advice) == 1 and "supervision" in state.advice[0].practitioner
+
+
+def test_every_outcome_cites_guidance_and_names_contacts_that_exist(pack: RulePack) -> None:
+    contacts = load_contacts()
+    for outcome in pack.outcomes:
+        assert outcome.cites
+        assert all(contacts.get(c) is not None for c in outcome.contacts)
+    u1 = pack.outcome("U1")
+    assert u1 is not None and "police_emergency" in u1.contacts and "out_of_hours" in u1.contacts
+    assert "lado" in pack.outcome("L").contacts  # type: ignore[union-attr]
+    assert "adult_social_care" in pack.outcome("A").contacts  # type: ignore[union-attr]
+
+
+def test_every_path_explains_itself_with_guidance(pack: RulePack, paths: list[Any]) -> None:
+    for path in paths[:: max(1, len(paths) // 50)]:
+        state = evaluate(pack, dict(path.answers))
+        reasons = state.explanation()
+        assert [r.question_id for r in reasons] == [q for q, _ in path.answers]
+        assert all(r.guidance for r in reasons) and state.outcome_guidance()
+
+
+def test_supervision_mode_changes_the_wording(pack: RulePack) -> None:
+    practitioner = evaluate(pack, {"mode": "practitioner", "immediate_danger": "no"})
+    supervision = evaluate(pack, {"mode": "supervision", "immediate_danger": "no"})
+    question = practitioner.next_question
+    assert question is not None and question.id == "unshared_concern"
+    assert "practitioner" in question.title.for_mode(supervision.mode)
+    assert "practitioner" not in question.title.for_mode(practitioner.mode)

@@ -1,0 +1,218 @@
+"""The validator: every kind of broken pack is refused with its file, node and field named."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from app.rules import DefinitionError, Problem, check_pack, load_contacts, load_pack
+
+from pack_data_helpers import option, question
+
+
+def problems_for(write_pack: Callable[[Any], Path], data: Any) -> tuple[Path, list[Problem]]:
+    path = write_pack(data)
+    pack, problems = check_pack(path)
+    assert problems, "the broken pack was accepted"
+    return path, problems
+
+
+def assert_problem(problems: list[Problem], node: str, field: str, words: str) -> None:
+    matches = [p for p in problems if p.node == node and p.field == field and words in p.message]
+    assert matches, f"no problem at {node}/{field} mentioning {words!r}; got: {[str(p) for p in problems]}"
+
+
+def test_the_tiny_pack_is_valid(pack_data: dict, write_pack: Callable[[Any], Path]) -> None:
+    pack, problems = check_pack(write_pack(pack_data))
+    assert problems == [] and pack is not None
+
+
+def test_unknown_target(pack_data: dict, write_pack: Callable[[Any], Path]) -> None:
+    option(pack_data, "danger", "no")["next"] = "nowhere"
+    path, problems = problems_for(write_pack, pack_data)
+    assert_problem(problems, "question danger option no", "next", "'nowhere'")
+    assert all(p.file == str(path) for p in problems)
+
+
+def test_duplicate_id(pack_data: dict, write_pack: Callable[[Any], Path]) -> None:
+    pack_data["outcomes"][1]["id"] = "urgent"
+    option(pack_data, "reasons", "none")["next"] = "urgent"
+    _, problems = problems_for(write_pack, pack_data)
+    assert_problem(problems, "outcome urgent", "id", "more than one")
+
+
+def test_duplicate_option_value(pack_data: dict, write_pack: Callable[[Any], Path]) -> None:
+    option(pack_data, "danger", "unsure")["value"] = "yes"
+    _, problems = problems_for(write_pack, pack_data)
+    assert_problem(problems, "question danger option yes", "value", "more than one option")
+
+
+def test_unreachable_node(pack_data: dict, write_pack: Callable[[Any], Path]) -> None:
+    pack_data["outcomes"].append({"id": "orphan", "title": "Orphan", "summary": "x", "actions": ["x"],
+                                  "cites": ["g1"]})
+    _, problems = problems_for(write_pack, pack_data)
+    assert_problem(problems, "outcome orphan", "id", "cannot be reached")
+
+
+def test_dead_end_question_without_options(pack_data: dict, write_pack: Callable[[Any], Path]) -> None:
+    question(pack_data, "sure")["options"] = []
+    _, problems = problems_for(write_pack, pack_data)
+    assert_problem(problems, "question sure", "options", "dead end")
+
+
+def test_cycle(pack_data: dict, write_pack: Callable[[Any], Path]) -> None:
+    option(pack_data, "sure", "ok")["next"] = "danger"
+    _, problems = problems_for(write_pack, pack_data)
+    assert_problem(problems, "question danger", "next", "cycle")
+
+
+def test_outcome_without_citation(pack_data: dict, write_pack: Callable[[Any], Path]) -> None:
+    del pack_data["outcomes"][0]["cites"]
+    _, problems = problems_for(write_pack, pack_data)
+    assert_problem(problems, "outcome urgent", "cites", "must cite")
+
+
+def test_routing_rule_without_citation(pack_data: dict, write_pack: Callable[[Any], Path]) -> None:
+    del question(pack_data, "sure")["cites"]
+    _, problems = problems_for(write_pack, pack_data)
+    assert_problem(problems, "question sure option ok", "cites", "must cite")
+
+
+def test_unknown_citation(pack_data: dict, write_pack: Callable[[Any], Path]) -> None:
+    option(pack_data, "danger", "yes")["cites"] = ["g9"]
+    _, problems = problems_for(write_pack, pack_data)
+    assert_problem(problems, "question danger option yes", "cites", "'g9'")
+
+
+def test_option_with_no_route(pack_data: dict, write_pack: Callable[[Any], Path]) -> None:
+    del option(pack_data, "danger", "unsure")["next"]
+    _, problems = problems_for(write_pack, pack_data)
+    assert_problem(problems, "question danger option unsure", "next", "needs a route")
+
+
+def test_multiple_choice_without_a_route_for_ordinary_options(pack_data: dict,
+                                                               write_pack: Callable[[Any], Path]) -> None:
+    del question(pack_data, "reasons")["next"]
+    _, problems = problems_for(write_pack, pack_data)
+    assert_problem(problems, "question reasons", "next", "is missing")
+
+
+def test_risk_yes_that_can_reach_the_request(pack_data: dict, write_pack: Callable[[Any], Path]) -> None:
+    option(pack_data, "danger", "yes")["next"] = "reasons"
+    _, problems = problems_for(write_pack, pack_data)
+    assert_problem(problems, "question danger option yes", "next", "can lead to the request")
+
+
+def test_risk_not_sure_that_can_reach_the_request(pack_data: dict, write_pack: Callable[[Any], Path]) -> None:
+    option(pack_data, "danger", "unsure")["next"] = "sure"
+    _, problems = problems_for(write_pack, pack_data)
+    assert_problem(problems, "question danger option unsure", "next", "can lead to the request")
+
+
+def test_not_sure_can_never_be_marked_safe(pack_data: dict, write_pack: Callable[[Any], Path]) -> None:
+    option(pack_data, "danger", "unsure").update({"safe": True, "next": "reasons"})
+    _, problems = problems_for(write_pack, pack_data)
+    assert_problem(problems, "question danger option unsure", "safe", "never be marked safe")
+
+
+def test_risk_question_that_can_be_bypassed(pack_data: dict, write_pack: Callable[[Any], Path]) -> None:
+    option(pack_data, "mode", "super")["next"] = "reasons"
+    _, problems = problems_for(write_pack, pack_data)
+    assert_problem(problems, "question danger", "id", "bypassed")
+
+
+def test_risk_question_with_no_safe_answer(pack_data: dict, write_pack: Callable[[Any], Path]) -> None:
+    option(pack_data, "danger", "no")["safe"] = False
+    option(pack_data, "danger", "no")["next"] = "urgent"
+    option(pack_data, "danger", "reviewed")["safe"] = False
+    option(pack_data, "danger", "reviewed")["next"] = "urgent"
+    _, problems = problems_for(write_pack, pack_data)
+    assert_problem(problems, "question danger", "options", "marked safe")
+
+
+def test_unknown_flag(pack_data: dict, write_pack: Callable[[Any], Path]) -> None:
+    option(pack_data, "danger", "reviewed")["flags"] = ["nonsense"]
+    _, problems = problems_for(write_pack, pack_data)
+    assert_problem(problems, "question danger option reviewed", "flags", "'nonsense'")
+
+
+def test_unknown_contact(pack_data: dict, write_pack: Callable[[Any], Path]) -> None:
+    pack_data["outcomes"][0]["contacts"] = ["nobody"]
+    path = write_pack(pack_data)
+    pack, problems = check_pack(path, load_contacts())
+    assert_problem(problems, "outcome urgent", "contacts", "'nobody'")
+
+
+def test_no_request_outcome(pack_data: dict, write_pack: Callable[[Any], Path]) -> None:
+    pack_data["outcomes"][2]["request"] = False
+    _, problems = problems_for(write_pack, pack_data)
+    assert_problem(problems, "(pack)", "outcomes", "request")
+
+
+def test_wrong_field_type_names_field_and_line(pack_data: dict, write_pack: Callable[[Any], Path]) -> None:
+    question(pack_data, "danger")["risk"] = "sometimes"
+    path, problems = problems_for(write_pack, pack_data)
+    assert_problem(problems, "question danger", "risk", "true or false")
+    problem = next(p for p in problems if p.field == "risk")
+    assert problem.line is not None
+    assert "risk: sometimes" in path.read_text().splitlines()[problem.line - 1]
+
+
+def test_wrong_container_type(pack_data: dict, write_pack: Callable[[Any], Path]) -> None:
+    question(pack_data, "danger")["options"] = "yes or no"
+    _, problems = problems_for(write_pack, pack_data)
+    assert_problem(problems, "question danger", "options", "must be a list")
+
+
+def test_unknown_field_is_a_typo(pack_data: dict, write_pack: Callable[[Any], Path]) -> None:
+    option(pack_data, "danger", "no")["nxt"] = "reasons"
+    path, problems = problems_for(write_pack, pack_data)
+    assert_problem(problems, "question danger option no", "nxt", "not a known field")
+    line = next(p for p in problems if p.field == "nxt").line
+    assert line is not None and "nxt:" in path.read_text().splitlines()[line - 1]
+
+
+def test_not_yaml_names_file_and_line(write_pack: Callable[[Any], Path]) -> None:
+    path = write_pack("pack:\n  name: Tiny\n  start: [unclosed\nquestions: []\n")
+    pack, problems = check_pack(path)
+    assert pack is None and len(problems) == 1
+    assert problems[0].file == str(path) and problems[0].line is not None
+    assert "not valid YAML" in problems[0].message
+
+
+def test_duplicate_yaml_keys_are_refused(write_pack: Callable[[Any], Path]) -> None:
+    path = write_pack("pack:\n  name: A\n  name: B\n")
+    _, problems = check_pack(path)
+    assert_problem(problems, "(file)", "name", "twice")
+    assert next(p for p in problems if p.field == "name").line == 3
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    pack, problems = check_pack(tmp_path / "absent.yaml")
+    assert pack is None and "cannot be read" in problems[0].message
+
+
+def test_load_pack_raises_with_every_problem_in_the_message(pack_data: dict,
+                                                            write_pack: Callable[[Any], Path]) -> None:
+    option(pack_data, "danger", "no")["next"] = "nowhere"
+    del pack_data["outcomes"][0]["cites"]
+    path = write_pack(pack_data)
+    with pytest.raises(DefinitionError) as caught:
+        load_pack(path)
+    message = str(caught.value)
+    assert str(path) in message and "nowhere" in message and "outcome urgent: cites" in message
+    assert len(caught.value.problems) == 2
+
+
+def test_contacts_file_errors_name_the_contact_and_field(write_pack: Callable[[Any], Path]) -> None:
+    path = write_pack({"emergency": ["a", "ghost"], "contacts": [
+        {"id": "a", "name": "A", "detail": "d", "source": "s", "checked": "not a date", "url": "http://x"}]},
+        name="contacts.yaml")
+    with pytest.raises(DefinitionError) as caught:
+        load_contacts(path)
+    fields = {(p.node, p.field) for p in caught.value.problems}
+    assert ("contact a", "checked") in fields and ("contact a", "url") in fields
+    assert ("(contacts)", "emergency") in fields
