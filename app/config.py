@@ -118,6 +118,10 @@ class Config:
         self.RATELIMIT_DEFAULT = _env(env, "RATELIMIT_DEFAULT", "300 per minute")
         self.RATELIMIT_HEADERS_ENABLED = False
 
+        # How many reverse proxies in front of the app set X-Forwarded-For/-Proto (0: none).
+        # Needed behind a proxy so rate limits count per visitor and HTTPS is recognised.
+        self.TRUSTED_PROXIES = _env_int(env, "TRUSTED_PROXIES", 0, minimum=0)
+
         self.HSTS = False
         self.TEMPLATES_AUTO_RELOAD = self.DEBUG
 

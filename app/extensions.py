@@ -39,8 +39,12 @@ migrate = Migrate()
 csrf = CSRFProtect()
 # Storage comes from RATELIMIT_STORAGE_URI (memory:// by default; use redis:// or similar
 # when several workers must share counts).
+# The default limit is read from each app's RATELIMIT_DEFAULT when a request comes in: this
+# limiter object outlives any one app (tests build many), and it would otherwise keep the
+# first app's limits.
 limiter = Limiter(
     key_func=get_remote_address,
+    default_limits=[lambda: str(current_app.config["RATELIMIT_DEFAULT"])],
     default_limits_exempt_when=lambda: request.endpoint in {"static", "main.healthz"},
 )
 
@@ -59,7 +63,7 @@ CONTENT_SECURITY_POLICY = (
 
 PERMISSIONS_POLICY = (
     "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
-    "microphone=(), payment=(), usb=(), interest-cohort=()"
+    "microphone=(), payment=(), usb=()"
 )
 
 

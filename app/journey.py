@@ -1,0 +1,104 @@
+"""The journey's state in the server-side session, shared by the wizard and the request views.
+
+Session keys (the session itself lives in the database; the cookie holds only an id):
+
+- ``session["answers"]``: the answers so far, keyed by question id. A value is a string,
+  or a list of strings for a multiple-choice question. Only answers on the current path
+  are kept (``save_answers`` is given the engine's pruned answers).
+- ``session["journey_token"]``: a random token, new each time a journey starts. The
+  request views use it to make submission idempotent (one request per journey).
+- ``session["journey_notice"]``: a one-off message for the next question or outcome page
+  (``"dropped"`` with a count, or ``"out_of_order"``). It never holds an answer.
+
+Answers never go into URLs, logs, flash messages or analytics: read them here, in views.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Mapping
+from typing import Any
+
+from flask import current_app, session
+
+from .rules import JourneyState, RulePack, evaluate
+
+ANSWERS_KEY = "answers"
+TOKEN_KEY = "journey_token"
+NOTICE_KEY = "journey_notice"
+PACK_EXTENSION_KEY = "space_to_think.pack"
+
+
+def journey_pack() -> RulePack:
+    """The rule pack loaded at start-up (``create_app`` keeps it in ``app.extensions``)."""
+    pack: RulePack = current_app.extensions[PACK_EXTENSION_KEY]
+    return pack
+
+
+def start_journey() -> str:
+    """Start a fresh journey: forget any answers and make a new journey token; return it."""
+    session.pop(NOTICE_KEY, None)
+    session[ANSWERS_KEY] = {}
+    token = secrets.token_urlsafe(24)
+    session[TOKEN_KEY] = token
+    return token
+
+
+def has_journey() -> bool:
+    """Whether a journey has been started in this session."""
+    return TOKEN_KEY in session
+
+
+def journey_token() -> str | None:
+    """This journey's token, or None if no journey has started."""
+    token = session.get(TOKEN_KEY)
+    return token if isinstance(token, str) else None
+
+
+def current_answers() -> dict[str, str | list[str]]:
+    """A copy of the answers so far (question id → value; lists for multiple choice)."""
+    stored = session.get(ANSWERS_KEY)
+    if not isinstance(stored, Mapping):
+        return {}
+    answers: dict[str, str | list[str]] = {}
+    for key, value in stored.items():
+        if isinstance(value, str):
+            answers[str(key)] = value
+        elif isinstance(value, list | tuple):
+            answers[str(key)] = [str(item) for item in value]
+    return answers
+
+
+def save_answers(answers: Mapping[str, Any]) -> None:
+    """Store the answers (tuples become lists, so the session holds plain JSON)."""
+    session[ANSWERS_KEY] = {
+        str(key): list(value) if isinstance(value, list | tuple) else str(value) for key, value in answers.items()
+    }
+
+
+def current_state() -> JourneyState:
+    """Where the journey stands now, evaluated against the loaded rule pack."""
+    return evaluate(journey_pack(), current_answers())
+
+
+def set_notice(kind: str, count: int = 0) -> None:
+    """Leave a one-off message for the next journey page (never an answer value)."""
+    session[NOTICE_KEY] = {"kind": kind, "count": int(count)}
+
+
+def pop_notice() -> dict[str, Any] | None:
+    """Take the one-off message, if there is one."""
+    notice = session.pop(NOTICE_KEY, None)
+    return notice if isinstance(notice, dict) else None
+
+
+def clear_journey() -> None:
+    """Forget the journey: answers, token and any pending message (other session keys stay)."""
+    for key in (ANSWERS_KEY, TOKEN_KEY, NOTICE_KEY):
+        session.pop(key, None)
+
+
+__all__ = [
+    "ANSWERS_KEY", "NOTICE_KEY", "TOKEN_KEY", "clear_journey", "current_answers", "current_state",
+    "has_journey", "journey_pack", "journey_token", "pop_notice", "save_answers", "set_notice", "start_journey",
+]

@@ -1,0 +1,60 @@
+"""Views for the pages every visitor can reach without starting the journey."""
+
+from __future__ import annotations
+
+from flask import current_app, jsonify, redirect, render_template
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+from werkzeug.wrappers import Response
+
+from ..extensions import db
+from ..sessions import reset_session
+from . import bp
+
+
+@bp.get("/")
+def index() -> str:
+    """The start page: what the tool does, the 999 warning, and Start now."""
+    return render_template("main/index.html")
+
+
+@bp.get("/exit")
+def exit() -> Response:  # noqa: A001  (the endpoint is main.exit)
+    """Quick exit: forget everything, drop the session id, leave for a neutral site."""
+    reset_session()
+    return redirect(current_app.config["EXIT_URL"], code=303)
+
+
+@bp.get("/session-expired")
+def session_expired() -> str:
+    """Tell the user their answers were cleared after a period without activity."""
+    return render_template("main/session_expired.html")
+
+
+@bp.get("/accessibility")
+def accessibility() -> str:
+    """Accessibility statement (Public Sector Bodies Accessibility Regulations 2018)."""
+    return render_template("main/accessibility.html")
+
+
+@bp.get("/privacy")
+def privacy() -> str:
+    """Privacy notice; controller and contact come from settings, never invented."""
+    return render_template("main/privacy.html")
+
+
+@bp.get("/cookies")
+def cookies() -> str:
+    """The essential cookie this service sets, and nothing else."""
+    return render_template("main/cookies.html")
+
+
+@bp.get("/healthz")
+def healthz() -> tuple[Response, int]:
+    """Health check for load balancers: 200 if the database answers, 503 if not."""
+    try:
+        db.session.execute(text("SELECT 1"))
+    except SQLAlchemyError:
+        current_app.logger.exception("Health check: database unavailable")
+        return jsonify(status="unavailable", database="unavailable"), 503
+    return jsonify(status="ok", database="ok"), 200

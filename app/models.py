@@ -1,0 +1,111 @@
+"""The stored data: requests for a session, their outbox messages, and the audit log.
+
+Models never commit: services (``app.requests.service``, ``app.mail``, ``app.audit``) do.
+Times are UTC without tzinfo, stored the same way on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import JSON, CheckConstraint, DateTime, ForeignKey, Integer, LargeBinary, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .extensions import db
+
+# Triage status of a request, for the facilitators (issue 5). "new" until someone picks it up.
+REQUEST_STATUSES: tuple[str, ...] = ("new", "in_triage", "arranged", "closed")
+AUDIT_ACTORS: tuple[str, ...] = ("requester session", "system", "cli", "facilitator")
+
+
+def utcnow() -> dt.datetime:
+    """Now in UTC, without tzinfo."""
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+class SessionRequest(db.Model):
+    """A request for a Space to Think session, as submitted, with the PDF made at submission.
+
+    The PDF is stored (not regenerated on demand) so the requester's download, the email to
+    the facilitators and the inbox all hold the same bytes, and a later template or rule pack
+    change never rewrites what was sent. It goes when the request is purged.
+    """
+
+    __tablename__ = "requests"
+    __table_args__ = (
+        CheckConstraint("status IN ('new', 'in_triage', 'arranged', 'closed')", name="status"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    reference: Mapped[str] = mapped_column(String(16), unique=True)
+    # One request per journey: a double click, a reload or a second tab finds this row.
+    journey_token: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(), index=True, default=utcnow)
+    mode: Mapped[str] = mapped_column(String(20))
+    rule_pack_version: Mapped[str] = mapped_column(String(64))
+    outcome_id: Mapped[str] = mapped_column(String(40))
+    # question id -> value (a list for multiple choice), exactly as the engine evaluated them
+    answers: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # [{question_id, question, answers: [labels], guidance: [{id, source, text}]}]
+    explanation: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    # [{id, label}]
+    flags: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    # the request fields (see app.requests.fields), cleaned, plus the identifying-data check
+    details: Mapped[dict[str, Any]] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(20), default="new")
+    pdf: Mapped[bytes] = mapped_column(LargeBinary)
+
+    outbox: Mapped[list[OutboxMessage]] = relationship(
+        back_populates="request", cascade="all, delete-orphan", passive_deletes=True,
+        order_by="OutboxMessage.id",
+    )
+
+    def __repr__(self) -> str:
+        return f"<SessionRequest {self.reference}>"
+
+
+class OutboxMessage(db.Model):
+    """An email to the facilitators, stored with its request and sent after the commit.
+
+    ``last_error`` names what went wrong (the SMTP or network error) and never case detail.
+    """
+
+    __tablename__ = "outbox"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("requests.id", ondelete="CASCADE"), index=True)
+    recipient: Mapped[str] = mapped_column(String(320))
+    subject: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(), default=utcnow)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_attempt_at: Mapped[dt.datetime | None] = mapped_column(DateTime(), nullable=True)
+    last_error: Mapped[str | None] = mapped_column(String(500), nullable=True)
+    sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime(), nullable=True, index=True)
+
+    request: Mapped[SessionRequest] = relationship(back_populates="outbox")
+
+    def __repr__(self) -> str:
+        return f"<OutboxMessage {self.id} for request {self.request_id}>"
+
+
+class AuditEvent(db.Model):
+    """Something that happened to a request. Holds the reference, never personal data.
+
+    The reference is a plain string (not a foreign key) so the trail outlives a purge.
+    """
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(), index=True, default=utcnow)
+    actor: Mapped[str] = mapped_column(String(40))
+    action: Mapped[str] = mapped_column(String(40), index=True)
+    reference: Mapped[str | None] = mapped_column(String(16), index=True, nullable=True)
+    detail: Mapped[str] = mapped_column(String(500), default="")
+
+    def __repr__(self) -> str:
+        return f"<AuditEvent {self.action} {self.reference}>"
+
+
+__all__ = ["AUDIT_ACTORS", "AuditEvent", "OutboxMessage", "REQUEST_STATUSES", "SessionRequest", "utcnow"]

@@ -1,0 +1,177 @@
+"""A request as data (the JSON embedded in its PDF) and as sections to show (PDF and HTML).
+
+``request_document`` is what was submitted, as plain JSON-able data: a facilitator can import
+it back from the PDF. ``request_sections`` turns it into titled rows, so the PDF and the
+submitted page show the same content from the same code.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from ..models import SessionRequest
+from . import fields
+
+DOCUMENT_FORMAT = "space-to-think/request"
+DOCUMENT_VERSION = 1
+UK_TIME = ZoneInfo("Europe/London")
+
+MODE_LABELS = {
+    "practitioner": "A practitioner, about their own practice",
+    "supervision": "A manager or supervisor, in supervision with the practitioner",
+}
+
+
+def request_document(request: SessionRequest) -> dict[str, Any]:
+    """The request as submitted: everything stored about it except its status and PDF."""
+    return {
+        "format": DOCUMENT_FORMAT,
+        "format_version": DOCUMENT_VERSION,
+        "reference": request.reference,
+        "submitted_at": request.created_at.replace(microsecond=0).isoformat() + "Z",
+        "mode": request.mode,
+        "rule_pack_version": request.rule_pack_version,
+        "outcome": request.outcome_id,
+        "answers": request.answers,
+        "flags": request.flags,
+        "details": request.details,
+        "explanation": request.explanation,
+    }
+
+
+def document_json(document: Mapping[str, Any]) -> bytes:
+    """The document as UTF-8 JSON, stable (sorted keys) and readable (indented)."""
+    return json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True).encode("utf-8")
+
+
+def uk_time(moment: dt.datetime) -> str:
+    """A naive UTC time as UK local time, in words: "27 November 2026 at 9:05am"."""
+    local = moment.replace(tzinfo=dt.UTC).astimezone(UK_TIME)
+    hour = local.hour % 12 or 12
+    return f"{local.day} {local:%B %Y} at {hour}:{local:%M}{'am' if local.hour < 12 else 'pm'}"
+
+
+def uk_date(moment: dt.datetime) -> str:
+    """A naive UTC time's UK date in words: "27 November 2026"."""
+    local = moment.replace(tzinfo=dt.UTC).astimezone(UK_TIME)
+    return f"{local.day} {local:%B %Y}"
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of a summary: a key and its value(s). ``change`` is an endpoint (check answers)."""
+
+    key: str
+    values: tuple[str, ...]
+    long_text: bool = False
+    change: str | None = None
+    change_label: str = ""
+    change_args: Mapping[str, str] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Section:
+    """A titled group of rows."""
+
+    id: str
+    title: str
+    rows: tuple[Row, ...]
+
+
+def _row(key: str, value: str | None, long_text: bool = False, change: str | None = None) -> Row:
+    return Row(key, (value,) if value else ("Not given",), long_text, change, key.lower())
+
+
+def detail_rows(details: Mapping[str, Any], mode: str, with_changes: bool = False) -> dict[str, tuple[Row, ...]]:
+    """The request fields as rows, by section id; ``with_changes`` adds each page's endpoint."""
+    pages = {name: page.endpoint for page in fields.PAGES for name in page.fields}
+
+    def change(name: str) -> str | None:
+        return pages[name] if with_changes else None
+
+    contact = "The practitioner" if mode == "supervision" else "Requested by"
+    family_knows = fields.label(fields.FAMILY_KNOWS, details.get("family_knows"))
+    if details.get("family_knows") == "not_yet" and details.get("family_knows_reason"):
+        family_rows = (Row("Does the family know", (family_knows, str(details["family_knows_reason"])), True,
+                           change("family_knows"), "whether the family knows"),)
+    else:
+        family_rows = (_row("Does the family know", family_knows, change=change("family_knows")),)
+    event = details.get("event_month")
+    return {
+        "contact": (
+            Row(contact, tuple(str(details.get(n, "")) for n in ("name", "job_role", "agency")), False,
+                change("name"), "name, job role and agency"),
+            _row("Work email", details.get("email"), change=change("email")),
+            _row("Work telephone", details.get("phone"), change=change("phone")),
+            _row("Manager or safeguarding lead knows about this request",
+                 fields.label(fields.YES_NO, details.get("manager_knows")), change=change("manager_knows")),
+        ),
+        "reflection": (
+            _row("What they would like to reflect on", details.get("reflection"), True, change("reflection")),
+        ),
+        "child": (
+            _row("Child's age band", fields.label(fields.AGE_BANDS, details.get("age_band")),
+                 change=change("age_band")),
+            _row("Current level of support", fields.label(fields.SUPPORT_LEVELS, details.get("support_level")),
+                 change=change("support_level")),
+            _row("Lead professional's agency or role", details.get("lead_professional"),
+                 change=change("lead_professional")),
+            _row("Other agencies or roles to invite", details.get("other_agencies"), True,
+                 change("other_agencies")),
+            *family_rows,
+        ),
+        "timing": (
+            *((_row("When the significant event was", fields.event_label(str(event)),
+                    change=change("event_month")),) if event else ()),
+            _row("How soon", fields.label(fields.HOW_SOON, details.get("how_soon")), change=change("how_soon")),
+            _row("Preferred format", fields.label(fields.FORMATS, details.get("format")), change=change("format")),
+            _row("Availability", details.get("availability"), True, change("availability")),
+            _row("Access needs", details.get("access_needs"), True, change("access_needs")),
+        ),
+    }
+
+
+def identifying_check_text(check: Mapping[str, Any] | None) -> str:
+    """What the identifying-data check found, in words (kinds only, never the text)."""
+    names = {"date": "a date", "date_of_birth": "a date of birth", "postcode": "a postcode",
+             "nhs_number": "an NHS number", "phone": "a phone number", "email": "an email address"}
+    found = [names.get(kind, kind) for kind in (check or {}).get("found", [])]
+    if not found:
+        return "Nothing that looked like identifying information was found in the free text."
+    listed = found[0] if len(found) == 1 else ", ".join(found[:-1]) + " and " + found[-1]
+    return (f"The free text seemed to contain {listed}. The requester was warned and confirmed "
+            "that it does not identify anyone.")
+
+
+def request_sections(document: Mapping[str, Any]) -> tuple[Section, ...]:
+    """The request, in titled sections, for the PDF and the submitted page."""
+    details: Mapping[str, Any] = document.get("details", {})
+    mode = str(document.get("mode", "practitioner"))
+    rows = detail_rows(details, mode)
+    criteria = tuple(str(item.get("label", "")) for item in details.get("criteria", []))
+    flags = tuple(str(item.get("label", "")) for item in document.get("flags", []))
+    reasons = []
+    for reason in document.get("explanation", []):
+        notes = tuple(f"{g.get('text', '')} ({g.get('source', '')})" for g in reason.get("guidance", []))
+        reasons.append(Row(str(reason.get("question", "")), tuple(reason.get("answers", [])), notes=notes))
+    return (
+        Section("why", "What a session would help with", (
+            Row("Criteria", criteria or ("Not given",)),
+            Row("Flags from the journey", flags or ("None",)),
+            Row("Completed by", (MODE_LABELS.get(mode, mode),)),
+        )),
+        Section("contact", "Who is asking", rows["contact"]),
+        Section("reflection", "What they would like to reflect on", rows["reflection"]),
+        Section("child", "The child and family (in bands, without names)", rows["child"]),
+        Section("timing", "Timing and preferences", rows["timing"]),
+        Section("identifying", "Identifying information check", (
+            Row("Result", (identifying_check_text(details.get("identifying_check")),)),
+        )),
+        Section("route", "How the answers led to this request", tuple(reasons)),
+    )

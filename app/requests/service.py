@@ -1,0 +1,237 @@
+"""Submitting a request, and purging old ones: the only code in app.requests that commits.
+
+``submit_request`` checks on the server that the journey reached the request outcome with
+its confirmation, that every required detail is present and valid, and that any
+identifying-looking text was confirmed; then it stores the request, its outbox message and
+an audit event in one transaction, and only after the commit tries to send the email.
+It is idempotent on the journey token: a double click, a reload, back-and-resubmit or a
+second tab all give back the one request (the unique constraint settles a race).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from flask import current_app, render_template
+from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
+
+from .. import audit, mail
+from ..extensions import db
+from ..models import AuditEvent, OutboxMessage, SessionRequest, utcnow
+from ..pdf import PdfAttachment, render_pdf
+from ..rules import JourneyState, RulePack, evaluate
+from . import fields
+from .document import document_json, request_document, request_sections, uk_date, uk_time
+from .guard import scan_fields
+from .reference import new_reference
+
+log = logging.getLogger(__name__)
+
+CRITERIA_QUESTION = "criteria"
+REFERENCE_ATTEMPTS = 5
+
+
+class IncompleteRequest(Exception):
+    """The request cannot be stored yet. ``where`` says what to fix:
+    "journey" (not at the request outcome), "details" (``pages`` lists the slugs with
+    problems) or "identifying" (identifying-looking text not confirmed)."""
+
+    def __init__(self, where: str, pages: tuple[str, ...] = ()) -> None:
+        super().__init__(where)
+        self.where = where
+        self.pages = pages
+
+
+@dataclass(frozen=True)
+class Submission:
+    """The stored request, and whether this call created it (False: it already existed)."""
+
+    request: SessionRequest
+    created: bool
+
+
+def journey_complete(state: JourneyState) -> bool:
+    """At an outcome that leads to a request, having answered a confirmation on the way."""
+    return (state.outcome is not None and state.outcome.request
+            and any(step.question.kind == "confirm" for step in state.steps))
+
+
+def chosen_criteria(state: JourneyState) -> tuple[str, ...]:
+    """The criteria option values chosen in the journey (empty if the question was not on the path)."""
+    step = state.step(CRITERIA_QUESTION)
+    return tuple(option.value for option in step.options) if step else ()
+
+
+def identifying_findings(details: Mapping[str, Any]) -> dict[str, list[Any]]:
+    """What the guard finds in the request's free text, by field name."""
+    return scan_fields({name: details.get(name) for name in fields.GUARDED_TEXT}, fields.GUARDED_TEXT)
+
+
+def guarded_fingerprint(details: Mapping[str, Any]) -> str:
+    """A hash of the free text the guard reads: a confirmation holds for exactly this text."""
+    texts = [fields.clean_text(details.get(name)) for name in fields.GUARDED_TEXT]
+    return hashlib.sha256(json.dumps(texts, ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
+def find_by_token(journey_token: str) -> SessionRequest | None:
+    """The request made by this journey, if there is one."""
+    return db.session.scalar(select(SessionRequest).where(SessionRequest.journey_token == journey_token))
+
+
+def find_by_reference(reference: str) -> SessionRequest | None:
+    """The request with this reference, if it is still stored."""
+    return db.session.scalar(select(SessionRequest).where(SessionRequest.reference == reference))
+
+
+def _plain(value: Any) -> Any:
+    return list(value) if isinstance(value, tuple) else value
+
+
+def build_request(pack: RulePack, state: JourneyState, journey_token: str, details: dict[str, Any],
+                  now: dt.datetime) -> SessionRequest:
+    """A new, unsaved request for this journey (without its PDF)."""
+    mode = state.mode
+    return SessionRequest(
+        reference=new_reference(),
+        journey_token=journey_token,
+        created_at=now,
+        mode=mode,
+        rule_pack_version=pack.version,
+        outcome_id=state.outcome.id if state.outcome else "",
+        answers={key: _plain(value) for key, value in state.answers.items()},
+        explanation=[
+            {
+                "question_id": reason.question_id,
+                "question": reason.question,
+                "answers": list(reason.answers),
+                "guidance": [{"id": g.id, "source": g.source, "text": g.text} for g in reason.guidance],
+            }
+            for reason in state.explanation()
+        ],
+        flags=[{"id": flag, "label": flag_obj.label if (flag_obj := pack.flag(flag)) else flag}
+               for flag in state.flags],
+        details=details,
+        status="new",
+    )
+
+
+def request_pdf(request: SessionRequest, pack: RulePack) -> bytes:
+    """The request's PDF, with the request data attached as request.json."""
+    document = request_document(request)
+    html = render_template("pdf/request.html", document=document, sections=request_sections(document),
+                           submitted=uk_time(request.created_at), pack_name=pack.name)
+    attachment = PdfAttachment("request.json", document_json(document),
+                               "The request as data, for importing into the facilitators' inbox",
+                               created=request.created_at)
+    return render_pdf(html, [attachment])
+
+
+def supervision_record_pdf(state: JourneyState, now: dt.datetime) -> bytes:
+    """The supervision record: what was considered and why, the outcome and its guidance.
+    No case details and no free text: only the rule pack's own wording."""
+    html = render_template("pdf/supervision_record.html", state=state, pack=state.pack,
+                           outcome=state.outcome, reasons=state.explanation(),
+                           outcome_guidance=state.outcome_guidance(), mode=state.mode,
+                           flags=[state.pack.flag(flag) for flag in state.flags],
+                           made=uk_time(now), made_date=uk_date(now))
+    return render_pdf(html)
+
+
+def submit_request(pack: RulePack, answers: Mapping[str, Any], journey_token: str | None,
+                   details: Mapping[str, Any], confirmed_fingerprint: str | None,
+                   now: dt.datetime | None = None) -> Submission:
+    """Check and store a request (see the module docstring). Raises ``IncompleteRequest``."""
+    if not journey_token:
+        raise IncompleteRequest("journey")
+    existing = find_by_token(journey_token)
+    if existing is not None:
+        return Submission(existing, created=False)
+    state = evaluate(pack, answers)
+    if not journey_complete(state):
+        raise IncompleteRequest("journey")
+    now = now or utcnow()
+    criteria = chosen_criteria(state)
+    problems = fields.check_details(details, criteria, now.date())
+    if problems:
+        raise IncompleteRequest("details", tuple(problems))
+    findings = identifying_findings(details)
+    if findings and confirmed_fingerprint != guarded_fingerprint(details):
+        raise IncompleteRequest("identifying")
+
+    stored = fields.clean_details(details, criteria)
+    criteria_step = state.step(CRITERIA_QUESTION)
+    stored["criteria"] = [{"value": option.value, "label": option.label.for_mode(state.mode)}
+                          for option in (criteria_step.options if criteria_step else ())]
+    kinds = sorted({finding.kind for found in findings.values() for finding in found})
+    stored["identifying_check"] = {"found": kinds, "confirmed": bool(kinds)}
+
+    for _attempt in range(REFERENCE_ATTEMPTS):
+        request = build_request(pack, state, journey_token, stored, now)
+        request.pdf = request_pdf(request, pack)
+        recipient = current_app.config.get("FACILITATOR_EMAIL")
+        if recipient:
+            request.outbox.append(OutboxMessage(recipient=recipient, subject=mail.subject_for(request),
+                                                created_at=now, attempts=0))
+        db.session.add(request)
+        audit.add_event("created", request.reference, audit.REQUESTER,
+                        f"outcome {request.outcome_id}; rule pack {request.rule_pack_version}; mode {request.mode}")
+        try:
+            db.session.commit()
+        except IntegrityError:
+            db.session.rollback()
+            existing = find_by_token(journey_token)
+            if existing is not None:  # another submission of this journey won the race
+                return Submission(existing, created=False)
+            continue  # the reference was taken: try another
+        mail.deliver_for_request(request)
+        return Submission(request, created=True)
+    raise RuntimeError("could not find an unused reference")  # pragma: no cover (31^8 references)
+
+
+@dataclass(frozen=True)
+class PurgeResult:
+    """What a purge removed (or, on a dry run, would remove)."""
+
+    references: tuple[str, ...]
+    outbox_messages: int
+    cutoff: dt.datetime
+    dry_run: bool
+
+
+def purge_requests(retention_days: int, dry_run: bool = False, now: dt.datetime | None = None) -> PurgeResult:
+    """Delete requests older than ``retention_days`` with their PDFs and outbox messages,
+    recording an audit event (reference only) for each."""
+    cutoff = (now or utcnow()) - dt.timedelta(days=retention_days)
+    rows = db.session.execute(
+        select(SessionRequest.id, SessionRequest.reference).where(SessionRequest.created_at < cutoff)
+        .order_by(SessionRequest.created_at)
+    ).all()
+    ids = [row.id for row in rows]
+    references = tuple(row.reference for row in rows)
+    outbox_count = 0
+    if ids:
+        outbox_count = int(db.session.scalar(
+            select(func.count()).select_from(OutboxMessage).where(OutboxMessage.request_id.in_(ids))) or 0)
+    if dry_run or not ids:
+        db.session.rollback()
+        return PurgeResult(references, outbox_count, cutoff, dry_run)
+    # Outbox rows first: SQLite enforces ON DELETE CASCADE only with foreign keys switched on.
+    db.session.execute(delete(OutboxMessage).where(OutboxMessage.request_id.in_(ids)))
+    db.session.execute(delete(SessionRequest).where(SessionRequest.id.in_(ids)))
+    for reference in references:
+        audit.add_event("purged", reference, audit.CLI, f"older than {retention_days} days")
+    db.session.commit()
+    return PurgeResult(references, outbox_count, cutoff, dry_run)
+
+
+def audit_trail(reference: str) -> list[AuditEvent]:
+    """Every audit event for a reference, oldest first."""
+    return list(db.session.scalars(select(AuditEvent).where(AuditEvent.reference == reference)
+                                   .order_by(AuditEvent.at, AuditEvent.id)))

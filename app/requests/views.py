@@ -1,0 +1,296 @@
+"""The request's views: details pages, the identifying-data warning, check your answers,
+submit, the submitted page, the request PDF and the supervision record.
+
+Routes (blueprint ``requests``, prefix ``/request``):
+  GET       /request                          details            (entry: the first page still to do)
+  GET/POST  /request/about-you                about_you          (and one route per page in fields.PAGES)
+  GET/POST  /request/check-what-you-wrote     identifying        (the identifying-data warning)
+  GET       /request/check-answers            check
+  POST      /request/submit                   submit
+  GET       /request/submitted                submitted
+  GET       /request/submitted/request.pdf    download_pdf
+  GET       /request/supervision-record.pdf   supervision_record
+
+Session keys (besides the wizard's ``answers`` and ``journey_token``):
+  ``request_details``      what was typed or chosen on each page, until submitted
+  ``request_pages_done``   slugs of pages saved with valid answers (to resume at the right page)
+  ``request_confirmed``    fingerprint of the free text the person confirmed identifies no one
+  ``submitted_reference``  the reference this session submitted (submitted page and PDF only)
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, redirect, render_template, request, session, url_for
+from werkzeug.wrappers import Response
+
+from .. import current_contacts, current_pack
+from ..audit import REQUESTER, record_event
+from ..journey import clear_journey, current_state, has_journey, set_notice
+from ..models import utcnow
+from ..rules import JourneyState, evaluate
+from ..sessions import session_expired
+from . import bp, fields
+from .document import detail_rows, request_document, request_sections
+from .fields import PAGES, PAGES_BY_SLUG, Page
+from .forms import FORMS, ConfirmForm, DetailsForm, SubmitForm
+from .service import (
+    IncompleteRequest, chosen_criteria, find_by_reference, guarded_fingerprint, identifying_findings,
+    journey_complete, submit_request, supervision_record_pdf,
+)
+
+DETAILS_KEY = "request_details"
+DONE_KEY = "request_pages_done"
+CONFIRMED_KEY = "request_confirmed"
+SUBMITTED_KEY = "submitted_reference"
+# Endpoints that do not need a journey at the eligible outcome.
+OPEN_ENDPOINTS = {"requests.submitted", "requests.download_pdf", "requests.supervision_record"}
+
+
+# --- session helpers ---------------------------------------------------------------------
+
+def stored_details() -> dict[str, Any]:
+    """The details typed so far (a copy)."""
+    details = session.get(DETAILS_KEY)
+    return dict(details) if isinstance(details, dict) else {}
+
+
+def save_page(page: Page, values: dict[str, str], valid: bool) -> None:
+    """Keep what was posted for a page (even when it failed validation: nothing typed is lost)."""
+    details = stored_details()
+    details.update(values)
+    session[DETAILS_KEY] = details
+    done = [slug for slug in session.get(DONE_KEY, []) if slug != page.slug]
+    session[DONE_KEY] = done + [page.slug] if valid else done
+
+
+def wizard_url(state: JourneyState) -> str:
+    """Where the journey stands: its next question, or its outcome."""
+    if state.next_question is not None:
+        return url_for("wizard.question", question_id=state.next_question.id)
+    return url_for("wizard.result")
+
+
+def needs_confirmation(details: dict[str, Any]) -> bool:
+    """Free text with identifying-looking data that has not been confirmed as it stands."""
+    return bool(identifying_findings(details)) and session.get(CONFIRMED_KEY) != guarded_fingerprint(details)
+
+
+def after_details(details: dict[str, Any]) -> str:
+    """After the last page (or a change): the warning if it is needed, else check your answers."""
+    return url_for("requests.identifying") if needs_confirmation(details) else url_for("requests.check")
+
+
+def applicable_pages(state: JourneyState) -> tuple[Page, ...]:
+    """The pages this journey asks (the event page only with the "debrief" criterion)."""
+    return fields.pages_for(chosen_criteria(state))
+
+
+@bp.before_request
+def require_eligible_journey() -> Response | None:
+    """Only a journey at the eligible outcome (with its confirmation) may fill in a request."""
+    if request.endpoint in OPEN_ENDPOINTS:
+        return None
+    if session_expired():
+        return redirect(url_for("main.session_expired"))
+    state = current_state()
+    if journey_complete(state):
+        return None
+    if session.get(SUBMITTED_KEY) and not state.steps:
+        # Back, reload or a second tab after submitting: the journey has been cleared.
+        return redirect(url_for("requests.submitted"))
+    if not has_journey():
+        return redirect(url_for("wizard.start"))
+    set_notice("out_of_order")
+    return redirect(wizard_url(state))
+
+
+# --- the details pages ---------------------------------------------------------------------
+
+@bp.get("")
+def details() -> Response:
+    """Entry from the outcome page: the first page not yet done, else check your answers."""
+    state = current_state()
+    done = session.get(DONE_KEY, [])
+    problems = fields.check_details(stored_details(), chosen_criteria(state), utcnow().date())
+    for page in applicable_pages(state):
+        if page.slug not in done or page.slug in problems:
+            return redirect(url_for(page.endpoint))
+    return redirect(after_details(stored_details()))
+
+
+def page_view(slug: str) -> Response | str:
+    """One details page: show it with what was typed before, or save what was posted."""
+    page = PAGES_BY_SLUG[slug]
+    state = current_state()
+    pages = applicable_pages(state)
+    if page not in pages:
+        return redirect(url_for("requests.details"))
+    changing = request.args.get("change") == "1"
+    if request.method == "POST":
+        form = FORMS[slug]()
+        valid = form.validate()
+        save_page(page, form.values(), valid)
+        if valid:
+            following = pages[pages.index(page) + 1:]
+            if changing or not following:
+                return redirect(after_details(stored_details()))
+            return redirect(url_for(following[0].endpoint))
+    else:
+        values = fields.page_values(stored_details(), page)
+        form = FORMS[slug](formdata=None, data=values)
+        if any(values.values()):  # show why stored answers need changing (e.g. after a refused submit)
+            form.validate()
+            form.csrf_token.errors = []
+    return render_page(page, form, state, pages, changing)
+
+
+def render_page(page: Page, form: DetailsForm, state: JourneyState, pages: tuple[Page, ...], changing: bool) -> str:
+    """A details page with its error summary, back link and wording for the journey's mode."""
+    errors = [{"text": field.errors[0], "href": f"#{field.id}"} for field in form if field.errors
+              and field.name != "csrf_token"]
+    index = pages.index(page)
+    if changing:
+        back_url = url_for("requests.check")
+    elif index > 0:
+        back_url = url_for(pages[index - 1].endpoint)
+    else:
+        back_url = url_for("wizard.result")
+    action = url_for(page.endpoint, change="1") if changing else url_for(page.endpoint)
+    return render_template(f"requests/{page.slug}.html", form=form, errors=errors, has_errors=bool(errors),
+                           back_url=back_url, action=action, mode=state.mode, page=page,
+                           supervision=state.mode == "supervision", contacts_list=current_contacts())
+
+
+for _page in PAGES:
+    bp.add_url_rule(f"/{_page.slug}", endpoint=_page.endpoint.split(".", 1)[1], view_func=page_view,
+                    methods=["GET", "POST"], defaults={"slug": _page.slug})
+
+
+# --- identifying data, check your answers, submit ----------------------------------------
+
+@bp.route("/check-what-you-wrote", methods=["GET", "POST"])
+def identifying() -> Response | str:
+    """What looks like identifying information, and why it matters: change it, or confirm."""
+    details = stored_details()
+    findings = identifying_findings(details)
+    if not findings:
+        return redirect(url_for("requests.check"))
+    form = ConfirmForm()
+    if request.method == "POST" and form.validate():
+        session[CONFIRMED_KEY] = guarded_fingerprint(details)
+        return redirect(url_for("requests.check"))
+    page_of = {name: page for page in PAGES for name in page.fields}
+    found = [{"field": name, "label": FIELD_LABELS.get(name, name), "findings": items,
+              "change_url": url_for(page_of[name].endpoint, change="1")}
+             for name, items in findings.items()]
+    return render_template("requests/identifying.html", found=found, form=form,
+                           back_url=url_for(applicable_pages(current_state())[-1].endpoint))
+
+
+FIELD_LABELS = {
+    "reflection": "What you would like to reflect on",
+    "lead_professional": "The lead professional's agency or role",
+    "other_agencies": "Other agencies or roles to invite",
+    "family_knows_reason": "Why the family does not know yet",
+    "availability": "Availability",
+    "access_needs": "Access needs",
+}
+
+
+@bp.get("/check-answers")
+def check() -> Response | str:
+    """Check your answers: the journey's answers and the details, each with a change link."""
+    state = current_state()
+    details = stored_details()
+    problems = fields.check_details(details, chosen_criteria(state), utcnow().date())
+    if problems:
+        return redirect(url_for(PAGES_BY_SLUG[next(iter(problems))].endpoint))
+    if needs_confirmation(details):
+        return redirect(url_for("requests.identifying"))
+    journey_rows = [
+        {"key": current_pack().question(reason.question_id).short.for_mode(state.mode)  # type: ignore[union-attr]
+         if current_pack().question(reason.question_id) else reason.question,
+         "values": reason.answers, "question_id": reason.question_id}
+        for reason in state.explanation()
+    ]
+    preview = fields.clean_details(details, chosen_criteria(state))
+    return render_template("requests/check.html", journey_rows=journey_rows,
+                           detail_sections=detail_rows(preview, state.mode, with_changes=True),
+                           form=SubmitForm(), mode=state.mode,
+                           back_url=url_for(applicable_pages(state)[-1].endpoint))
+
+
+@bp.post("/submit")
+def submit() -> Response | tuple[str, int]:
+    """Store the request (once per journey), then show the submitted page."""
+    state = current_state()
+    try:
+        submission = submit_request(current_pack(), state.answers, session.get("journey_token"),
+                                    stored_details(), session.get(CONFIRMED_KEY))
+    except IncompleteRequest as problem:
+        return not_ready(problem, state)
+    clear_journey()
+    for key in (DETAILS_KEY, DONE_KEY, CONFIRMED_KEY):
+        session.pop(key, None)
+    session[SUBMITTED_KEY] = submission.request.reference
+    return redirect(url_for("requests.submitted"))
+
+
+def not_ready(problem: IncompleteRequest, state: JourneyState) -> Response | tuple[str, int]:
+    """A submission the server refused: send the person to what needs doing, never a 500."""
+    if problem.where == "details" and problem.pages:
+        return redirect(url_for(PAGES_BY_SLUG[problem.pages[0]].endpoint))
+    if problem.where == "identifying":
+        return redirect(url_for("requests.identifying"))
+    return render_template("requests/not_ready.html", journey_url=wizard_url(state)), 400
+
+
+# --- after submission ----------------------------------------------------------------------
+
+def submitted_request() -> Any:
+    """The request this session submitted, or 404."""
+    reference = session.get(SUBMITTED_KEY)
+    stored = find_by_reference(reference) if isinstance(reference, str) else None
+    if stored is None:
+        abort(404)
+    return stored
+
+
+@bp.get("/submitted")
+def submitted() -> str:
+    """The reference, what happens next, the PDF download and the request as HTML."""
+    stored = submitted_request()
+    record_event("viewed", stored.reference, REQUESTER, "submitted page")
+    document = request_document(stored)
+    return render_template("requests/submitted.html", request_row=stored, document=document,
+                           sections=request_sections(document), mode=stored.mode)
+
+
+@bp.get("/submitted/request.pdf")
+def download_pdf() -> Response:
+    """The request PDF, only for the session that submitted it."""
+    stored = submitted_request()
+    record_event("pdf_downloaded", stored.reference, REQUESTER)
+    response = Response(stored.pdf, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'attachment; filename="space-to-think-request-{stored.reference}.pdf"'
+    return response
+
+
+@bp.get("/supervision-record.pdf")
+def supervision_record() -> Response:
+    """The supervision record PDF, for a journey in supervision mode at any outcome."""
+    state = current_state()
+    if state.outcome is None and session.get(SUBMITTED_KEY):
+        stored = find_by_reference(str(session[SUBMITTED_KEY]))
+        if stored is not None:
+            state = evaluate(current_pack(), stored.answers)
+    if state.outcome is None or state.mode != "supervision":
+        if has_journey():
+            set_notice("out_of_order")
+            return redirect(wizard_url(state))
+        return redirect(url_for("wizard.start"))
+    response = Response(supervision_record_pdf(state, utcnow()), mimetype="application/pdf")
+    response.headers["Content-Disposition"] = 'attachment; filename="space-to-think-supervision-record.pdf"'
+    return response

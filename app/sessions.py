@@ -1,0 +1,229 @@
+"""Server-side sessions: the journey's answers stay in the database, the cookie holds only an id.
+
+The cookie carries a random 32-byte id, signed with the app's secret key. The data (JSON
+text) lives in the ``journey_sessions`` table and expires after ``SESSION_IDLE_MINUTES``
+without a request; every request pushes the expiry on. Expired rows are deleted when they
+are next seen, now and then when a new session starts, and by ``flask sessions purge``.
+
+For views:
+- ``session["answers"]`` is the journey's answers keyed by question id (the wizard owns it).
+- ``reset_session()`` clears everything and drops the old id (exit, start again, submit).
+- ``session_expired()`` is True when this request's cookie named a session that had
+  expired or been deleted, so the journey can say "your answers were cleared".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import random
+import secrets
+from typing import Any
+
+import click
+from flask import Flask, Request, Response, g, session
+from flask.cli import AppGroup
+from flask.json.tag import TaggedJSONSerializer
+from flask.sessions import SecureCookieSession, SessionInterface
+from itsdangerous import BadSignature, Signer
+from sqlalchemy import DateTime, String, Text, delete, insert, select, update
+from sqlalchemy.orm import Mapped, mapped_column
+
+from .extensions import db
+
+# Paths that never need the journey (assets, health checks): no database work, no cookie.
+STATELESS_ENDPOINT_PREFIXES = ("/static/", "/healthz")
+# Skip rewriting an unchanged session unless its expiry would move by more than this.
+EXPIRY_REFRESH_STEP = dt.timedelta(seconds=60)
+
+
+def utcnow() -> dt.datetime:
+    """Now in UTC, without tzinfo (stored the same way on SQLite and PostgreSQL)."""
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+class StoredSession(db.Model):
+    """One visitor's session: random id, JSON data, and when it expires if left idle."""
+
+    __tablename__ = "journey_sessions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    data: Mapped[str] = mapped_column(Text, nullable=False)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(), nullable=False, index=True)
+
+
+class ServerSideSession(SecureCookieSession):
+    """The session dict, plus the id it is stored under and what to do with that id."""
+
+    def __init__(
+        self,
+        initial: dict[str, Any] | None = None,
+        sid: str | None = None,
+        expires_at: dt.datetime | None = None,
+        stateless: bool = False,
+        had_cookie: bool = False,
+    ) -> None:
+        super().__init__(initial)
+        self.sid = sid
+        self.expires_at = expires_at
+        self.stateless = stateless
+        self.had_cookie = had_cookie
+        self.rotate_requested = False
+
+    def rotate(self) -> None:
+        """Drop the stored id when this response is saved; any data left gets a new id."""
+        self.rotate_requested = True
+        self.modified = True
+
+
+def reset_session() -> None:
+    """Clear the whole session and retire its id (exit, start again, after submission)."""
+    session.clear()
+    rotate = getattr(session, "rotate", None)
+    if rotate is not None:
+        rotate()
+
+
+def session_expired() -> bool:
+    """True if this request's cookie named a session that had expired or no longer exists."""
+    return bool(g.get("session_expired", False))
+
+
+class DatabaseSessionInterface(SessionInterface):
+    """Flask session interface that keeps session data in ``journey_sessions``."""
+
+    salt = "space-to-think.session-id"
+    serializer = TaggedJSONSerializer()
+    session_class = ServerSideSession
+
+    def _signer(self, app: Flask) -> Signer:
+        """Signs the id so a guessed or tampered cookie is ignored before touching the database."""
+        return Signer(app.secret_key or "", salt=self.salt, key_derivation="hmac", digest_method=hashlib.sha256)
+
+    def _idle(self, app: Flask) -> dt.timedelta:
+        return dt.timedelta(minutes=int(app.config["SESSION_IDLE_MINUTES"]))
+
+    def open_session(self, app: Flask, request: Request) -> ServerSideSession | None:
+        """Load the session named by the cookie; note on ``g`` if it had expired."""
+        g.session_expired = False
+        if not app.secret_key:
+            return None
+        if request.path.startswith(STATELESS_ENDPOINT_PREFIXES):
+            return self.session_class(stateless=True)
+        cookie = request.cookies.get(self.get_cookie_name(app))
+        if not cookie:
+            return self.session_class()
+        try:
+            sid = self._signer(app).unsign(cookie).decode("ascii")
+        except (BadSignature, UnicodeDecodeError):
+            return self.session_class(had_cookie=True)
+        table = StoredSession.__table__
+        with db.engine.begin() as connection:
+            row = connection.execute(select(table.c.data, table.c.expires_at).where(table.c.id == sid)).first()
+            if row is None or row.expires_at <= utcnow():
+                if row is not None:
+                    connection.execute(delete(table).where(table.c.id == sid))
+                g.session_expired = True
+                return self.session_class(had_cookie=True)
+        try:
+            data = self.serializer.loads(row.data)
+        except ValueError:
+            data = {}
+        return self.session_class(data, sid=sid, expires_at=row.expires_at, had_cookie=True)
+
+    def save_session(self, app: Flask, session: ServerSideSession, response: Response) -> None:  # type: ignore[override]
+        """Write changes, push the idle expiry on, and set or delete the cookie."""
+        if session.stateless:
+            return
+        if session.accessed:
+            response.vary.add("Cookie")
+        table = StoredSession.__table__
+        if session.rotate_requested and session.sid is not None:
+            self._delete(session.sid)
+            session.sid = None
+        if not session:
+            if session.sid is not None:
+                self._delete(session.sid)
+            if session.had_cookie or session.rotate_requested:
+                self._delete_cookie(app, response)
+            return
+
+        now = utcnow()
+        expires_at = now + self._idle(app)
+        if session.sid is None:
+            session.sid = secrets.token_urlsafe(32)
+            with db.engine.begin() as connection:
+                connection.execute(
+                    insert(table).values(id=session.sid, data=self.serializer.dumps(dict(session)), expires_at=expires_at)
+                )
+            self._set_cookie(app, response, session.sid)
+            if random.random() < float(app.config.get("SESSION_PURGE_PROBABILITY", 0.0)):
+                purge_expired_sessions()
+            return
+
+        values: dict[str, Any] = {}
+        if session.modified:
+            values["data"] = self.serializer.dumps(dict(session))
+        if values or session.expires_at is None or expires_at - session.expires_at > EXPIRY_REFRESH_STEP:
+            values["expires_at"] = expires_at
+            with db.engine.begin() as connection:
+                connection.execute(update(table).where(table.c.id == session.sid).values(**values))
+
+    def _delete(self, sid: str) -> None:
+        table = StoredSession.__table__
+        with db.engine.begin() as connection:
+            connection.execute(delete(table).where(table.c.id == sid))
+
+    def _set_cookie(self, app: Flask, response: Response, sid: str) -> None:
+        """A browser-session cookie (no Expires): the server enforces the idle limit."""
+        response.set_cookie(
+            self.get_cookie_name(app),
+            self._signer(app).sign(sid).decode("ascii"),
+            domain=self.get_cookie_domain(app),
+            path=self.get_cookie_path(app),
+            secure=self.get_cookie_secure(app),
+            httponly=self.get_cookie_httponly(app),
+            samesite=self.get_cookie_samesite(app),
+            partitioned=self.get_cookie_partitioned(app),
+        )
+
+    def _delete_cookie(self, app: Flask, response: Response) -> None:
+        response.delete_cookie(
+            self.get_cookie_name(app),
+            domain=self.get_cookie_domain(app),
+            path=self.get_cookie_path(app),
+            secure=self.get_cookie_secure(app),
+            httponly=self.get_cookie_httponly(app),
+            samesite=self.get_cookie_samesite(app),
+            partitioned=self.get_cookie_partitioned(app),
+        )
+
+
+def purge_expired_sessions(now: dt.datetime | None = None) -> int:
+    """Delete every session whose idle expiry has passed; return how many went."""
+    table = StoredSession.__table__
+    with db.engine.begin() as connection:
+        result = connection.execute(delete(table).where(table.c.expires_at <= (now or utcnow())))
+    return int(result.rowcount or 0)
+
+
+sessions_cli = AppGroup("sessions", help="Manage stored journey sessions.")
+
+
+@sessions_cli.command("purge")
+def purge_command() -> None:
+    """Delete expired journey sessions (run from cron; also happens now and then on its own)."""
+    count = purge_expired_sessions()
+    click.echo(f"Deleted {count} expired session{'s' if count != 1 else ''}.")
+
+
+def init_sessions(app: Flask) -> None:
+    """Use the database session interface and add ``flask sessions purge``."""
+    app.session_interface = DatabaseSessionInterface()
+    app.cli.add_command(sessions_cli)
+
+
+__all__ = [
+    "DatabaseSessionInterface", "ServerSideSession", "StoredSession",
+    "init_sessions", "purge_expired_sessions", "reset_session", "session_expired",
+]

@@ -1,0 +1,52 @@
+"""Explain each acronym the first time it appears on a page.
+
+Most of the rule pack's wording spells an acronym out itself ("Local Authority Designated
+Officer (LADO)"). Guidance quoted word for word cannot be reworded, so the outcome page
+asks an ``Explainer`` which acronyms in a quote have not yet been explained on the page,
+and spells those out next to it.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Acronyms that quoted guidance may use without spelling out.
+ACRONYMS: dict[str, str] = {
+    "SSCP": "Salford Safeguarding Children Partnership",
+    "LADO": "Local Authority Designated Officer",
+    "EDT": "Emergency Duty Team",
+    "DSL": "designated safeguarding lead",
+    "TAF": "Team Around the Family",
+    "CIN": "Child in Need",
+    "CP": "child protection",
+    "PDF": "portable document format",
+}
+
+
+class Explainer:
+    """Remembers which acronyms a page has explained so far."""
+
+    def __init__(self, glossary: dict[str, str] | None = None) -> None:
+        self.glossary = ACRONYMS if glossary is None else glossary
+        self.explained: set[str] = set()
+
+    def unexplained(self, text: str) -> list[tuple[str, str]]:
+        """The acronyms in ``text`` not yet explained on the page, with their meaning.
+
+        An acronym that ``text`` spells out itself (its meaning appears in it) counts as
+        explained. Every acronym returned is then counted as explained too.
+        """
+        found: list[tuple[str, str]] = []
+        for acronym in re.findall(r"\b[A-Z]{2,}\b", text):
+            meaning = self.glossary.get(acronym)
+            if meaning is None or acronym in self.explained:
+                continue
+            self.explained.add(acronym)
+            if meaning.lower() not in text.lower():
+                found.append((acronym, meaning))
+        return found
+
+    def note(self, text: str) -> str:
+        """Mark acronyms in ``text`` as seen; return it unchanged (for use in templates)."""
+        self.unexplained(text)
+        return text

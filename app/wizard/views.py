@@ -1,0 +1,205 @@
+"""The journey's views: start, one question per page, the outcome, start again.
+
+Views are thin: they read the journey from the session (``app.journey``), let the rule
+engine decide (``app.rules.answer``), and redirect or render. Answers never go in a URL:
+every page's address names only a question id, or ``/result``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, current_app, redirect, render_template, request, url_for
+from flask_wtf.csrf import CSRFError
+from werkzeug.wrappers import Response
+
+from .. import render_error
+from ..journey import (
+    current_answers, current_state, has_journey, journey_pack, pop_notice, save_answers, set_notice, start_journey,
+)
+from ..rules import ContactBook, InvalidAnswer, JourneyState, Question, QuestionNotReached, answer
+from ..sessions import reset_session, session_expired
+from . import bp, messages
+from .forms import FIELD_NAME, QuestionForm, engine_answer, field_params, form_class, initial_data
+from .glossary import Explainer
+
+CONTACTS_EXTENSION_KEY = "space_to_think.contacts"
+
+
+def current_url(state: JourneyState) -> str:
+    """Where the journey should be now: the next unanswered question, or the outcome."""
+    if state.outcome is not None or state.next_question is None:
+        return url_for("wizard.result")
+    return url_for("wizard.question", question_id=state.next_question.id)
+
+
+def back_to_current(state: JourneyState) -> Response:
+    """Redirect a request made out of order to where the journey stands, saying why."""
+    set_notice("out_of_order")
+    return redirect(current_url(state))
+
+
+def expired_page() -> Response:
+    """The "your answers were cleared" page (the session ran out while the user was away)."""
+    return redirect(url_for("main.session_expired"))
+
+
+@bp.route("/start", methods=["GET", "POST"])
+def start() -> Response:
+    """Begin: a POST always starts afresh; a GET (the start page's link) keeps a journey in progress."""
+    if request.method == "POST" or not has_journey():
+        start_journey()
+    return redirect(url_for("wizard.question", question_id=journey_pack().start))
+
+
+@bp.route("/questions/<question_id>", methods=["GET", "POST"])
+def question(question_id: str) -> Response | tuple[str, int] | str:
+    """One question per page: show it with any earlier answer, or record the answer given."""
+    if session_expired():
+        return expired_page()
+    asked = journey_pack().question(question_id)
+    if asked is None:
+        abort(404)
+    if not has_journey():
+        start_journey()
+    state = current_state()
+    if not state.can_show(asked.id):
+        return back_to_current(state)
+    form = _form(asked, state)
+    if request.method == "GET" or not form.validate():
+        return render_question(asked, state, form)
+    values = form.raw_values()
+    try:
+        change = answer(journey_pack(), current_answers(), asked.id, engine_answer(asked, values))
+    except QuestionNotReached:
+        return back_to_current(state)
+    except InvalidAnswer:
+        getattr(form, FIELD_NAME).errors = [messages.error_message(asked, values)]
+        return render_question(asked, state, form)
+    save_answers(change.answers)
+    if change.dropped:
+        set_notice("dropped", len(change.dropped))
+    return redirect(current_url(change.state))
+
+
+def _form(asked: Question, state: JourneyState) -> QuestionForm:
+    """The question's form: from the post, or filled with the answer already given."""
+    cls = form_class(asked, state.mode)
+    if request.method == "POST":
+        return cls()
+    step = state.step(asked.id)
+    return cls(formdata=None, data=initial_data(asked, step.value if step else None))
+
+
+def render_question(asked: Question, state: JourneyState, form: QuestionForm, status: int = 200) -> tuple[str, int]:
+    """The question page, with the error summary when the answer was refused."""
+    field = getattr(form, FIELD_NAME)
+    errors = [{"text": message, "href": f"#{FIELD_NAME}"} for message in field.errors[:1]]
+    previous = state.previous(asked.id)
+    back_url = url_for("wizard.question", question_id=previous) if previous else url_for("main.index")
+    return render_template(
+        "wizard/question.html",
+        question=asked,
+        mode=state.mode,
+        form=form,
+        field_params=field_params(asked, state.mode),
+        errors=errors,
+        has_errors=bool(errors),
+        back_url=back_url,
+        notice=notice_text(),
+    ), status
+
+
+def notice_text() -> str | None:
+    """The one-off message left by the previous request, in words (never with answers)."""
+    notice = pop_notice()
+    if notice is None:
+        return None
+    if notice.get("kind") == "dropped":
+        return messages.dropped_notice(int(notice.get("count", 0)))
+    if notice.get("kind") == "out_of_order":
+        return messages.NOTICE_OUT_OF_ORDER
+    return None
+
+
+@bp.get("/result")
+def result() -> Response | str:
+    """The outcome: what to do now, who to contact, and why (the answers and the guidance)."""
+    if session_expired():
+        return expired_page()
+    state = current_state()
+    if state.outcome is None:
+        if has_journey() and state.steps:
+            set_notice("out_of_order")
+        return redirect(current_url(state))
+    return render_template("wizard/result.html", **outcome_context(state), notice=notice_text())
+
+
+def outcome_context(state: JourneyState) -> dict[str, Any]:
+    """What the outcome page shows, worded for the journey's mode."""
+    pack, mode, outcome = state.pack, state.mode, state.outcome
+    assert outcome is not None  # checked by the caller; keeps the type checker sure
+    book: ContactBook = current_app.extensions[CONTACTS_EXTENSION_KEY]
+    reasons = []
+    for reason in state.explanation():
+        asked = pack.question(reason.question_id)
+        reasons.append({
+            "question_id": reason.question_id,
+            "question": reason.question,
+            "short": asked.short.for_mode(mode) if asked else reason.question,
+            "answers": reason.answers,
+            "guidance": reason.guidance,
+            "change_url": url_for("wizard.question", question_id=reason.question_id),
+        })
+    return {
+        "outcome": outcome,
+        "mode": mode,
+        "outcome_contacts": [c for c in (book.get(i) for i in outcome.contacts) if c is not None],
+        "advice": [text.for_mode(mode) for text in state.advice],
+        "flags": [f.label for f in (pack.flag(i) for i in state.flags) if f is not None],
+        "reasons": reasons,
+        "outcome_guidance": state.outcome_guidance(),
+        "guidance_quoted": _unique([g for reason in state.explanation() for g in reason.guidance]
+                                   + list(state.outcome_guidance())),
+        "request_url": _url_if_registered("requests.details") if outcome.request else None,
+        "record_url": _url_if_registered("requests.supervision_record") if mode == "supervision" else None,
+        "pack_version": pack.version,
+        "review_date": f"{pack.review_date.day} {pack.review_date:%B %Y}",
+        "explainer": Explainer(),
+    }
+
+
+def _unique(items: list[Any]) -> list[Any]:
+    """``items`` without repeats, in first-seen order."""
+    seen: list[Any] = []
+    for item in items:
+        if item not in seen:
+            seen.append(item)
+    return seen
+
+
+def _url_if_registered(endpoint: str) -> str | None:
+    """The endpoint's URL if another part of the app has registered it, else None."""
+    return url_for(endpoint) if endpoint in current_app.view_functions else None
+
+
+@bp.post("/start-again")
+def start_again() -> Response:
+    """Forget everything (the whole session, with a new id) and go back to the start page."""
+    reset_session()
+    return redirect(url_for("main.index"))
+
+
+@bp.errorhandler(CSRFError)
+def form_not_checked(error: CSRFError) -> Response | tuple[str, int]:
+    """A post whose security token is missing or stale: explain, save nothing, never a 500."""
+    if session_expired():
+        return expired_page()
+    if request.endpoint == "wizard.question":
+        asked = journey_pack().question((request.view_args or {}).get("question_id", ""))
+        state = current_state()
+        if asked is not None and has_journey() and state.can_show(asked.id):
+            form = form_class(asked, state.mode)()
+            getattr(form, FIELD_NAME).errors = [messages.NOT_SAVED]
+            return render_question(asked, state, form, status=400)
+    return render_error(400, csrf_failure=True)

@@ -1,0 +1,320 @@
+"""Helpers for the browser tests: axe-core checks, answering the journey as a person would,
+keyboard-only navigation and a visible-focus check.
+
+Answers are given by the labels people see (the wording of the rule pack,
+app/rules/space_to_think.yaml), never by internal ids or field names.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Locator, Page, expect
+
+# ---------------------------------------------------------------------------------------
+# axe-core
+
+# WCAG 2.0, 2.1 and 2.2 at levels A and AA (axe has no wcag22a tag: 2.2's new A criteria
+# carry wcag2a-style tags or none that axe can test automatically).
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+AXE_OPTIONS: dict[str, Any] = {
+    "runOnly": {"type": "tag", "values": WCAG_TAGS},
+    "resultTypes": ["violations"],
+}
+
+# axe-playwright-python injects its bundled axe.min.js with page.evaluate: nothing is fetched.
+_AXE = Axe()
+
+
+def axe_violations(page: Page) -> list[dict[str, Any]]:
+    """axe-core's WCAG 2.2 A/AA violations on the page as it is now."""
+    results = _AXE.run(page, options=AXE_OPTIONS)
+    violations: list[dict[str, Any]] = results.response["violations"]
+    return violations
+
+
+def format_violations(violations: Sequence[dict[str, Any]], where: str) -> str:
+    lines = [f"{len(violations)} axe violation(s) (WCAG 2.2 A/AA) on {where}:"]
+    for violation in violations:
+        lines.append(f"- {violation['id']} ({violation.get('impact')}): {violation['help']}")
+        lines.append(f"  {violation.get('helpUrl', '')}")
+        for node in violation["nodes"]:
+            target = " ".join(str(part) for part in node["target"])
+            lines.append(f"    at {target}")
+            lines.append(f"       {node.get('html', '').strip()[:300]}")
+            summary = (node.get("failureSummary") or "").strip().replace("\n", "\n       ")
+            if summary:
+                lines.append(f"       {summary}")
+    return "\n".join(lines)
+
+
+def assert_no_axe_violations(page: Page, where: str | None = None) -> None:
+    """Fail, listing each violation's rule id, help text and target nodes, unless there are none."""
+    violations = axe_violations(page)
+    assert not violations, format_violations(violations, where or page.url)
+
+
+# ---------------------------------------------------------------------------------------
+# The journey, answered by visible labels
+
+
+def _exact(text: str) -> re.Pattern[str]:
+    """A pattern matching the whole label, with straight or curly apostrophes and any spacing."""
+    escaped = re.escape(" ".join(text.split()))
+    escaped = escaped.replace("'", "['’]").replace("\\ ", r"\s+")
+    return re.compile(rf"^\s*{escaped}\s*$")
+
+
+def _starts(text: str) -> re.Pattern[str]:
+    escaped = re.escape(" ".join(text.split())).replace("'", "['’]").replace("\\ ", r"\s+")
+    return re.compile(rf"^\s*{escaped}")
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One page of the journey: the question's heading (legend) and the option(s) to choose."""
+
+    question: str
+    choices: tuple[str, ...]
+    kind: str = "radio"  # radio | checkbox
+    prefix: bool = False  # choices are the start of long labels
+
+    def patterns(self) -> list[re.Pattern[str]]:
+        return [(_starts if self.prefix else _exact)(choice) for choice in self.choices]
+
+
+def radio(question: str, choice: str) -> Answer:
+    return Answer(question, (choice,))
+
+
+def checkboxes(question: str, *choices: str, prefix: bool = True) -> Answer:
+    return Answer(question, tuple(choices), kind="checkbox", prefix=prefix)
+
+
+# Practitioner-mode wording from the rule pack.
+Q_MODE = "Who is using this today?"
+Q_DANGER = "Is a child or young person in immediate danger, or at risk of significant harm right now?"
+Q_UNSHARED = "Do you have a concern about a child's safety or welfare that has not yet been shared with children's social care?"
+Q_ALLEGATION = "Is your worry about how an adult who works or volunteers with children behaves towards children?"
+Q_ADULT = "Is your main worry that an adult with care and support needs is being abused or neglected?"
+Q_SERIOUS = "Has a child died or been seriously harmed, where abuse or neglect is known or suspected?"
+Q_DISAGREE = "Do you disagree with a decision another agency has made about a child, and want it changed?"
+Q_DECISION = "Do you need a decision made, or a plan agreed, about this child or family?"
+Q_CRITERIA = "What would you like a reflective space to help with?"
+Q_MULTI = "Are other agencies involved with this child or family, or should they be?"
+Q_SUPERVISION = "Have you talked about this in your own supervision, or with your safeguarding lead?"
+Q_UNDERSTAND = "Before you continue"
+
+MYSELF = radio(Q_MODE, "I am thinking about my own practice")
+NO_DANGER = radio(Q_DANGER, "No")
+SHARED = radio(Q_UNSHARED, "No, it has already been shared")
+NO_ALLEGATION = radio(Q_ALLEGATION, "No")
+NO_ADULT = radio(Q_ADULT, "No")
+NO_SERIOUS = radio(Q_SERIOUS, "No")
+NO_DISAGREEMENT = radio(Q_DISAGREE, "No")
+NO_DECISION = radio(Q_DECISION, "No")
+_TO_CRITERIA = (MYSELF, NO_DANGER, SHARED, NO_ALLEGATION, NO_ADULT, NO_SERIOUS, NO_DISAGREEMENT, NO_DECISION)
+STUCK = checkboxes(Q_CRITERIA, "I feel stuck, or unclear about the systems")
+CONFIRM = checkboxes(Q_UNDERSTAND, "I understand that Space to Think complements but does not replace")
+
+# A path to every outcome of the rule pack.
+PATHS: dict[str, tuple[Answer, ...]] = {
+    "U1": (MYSELF, radio(Q_DANGER, "Yes")),
+    "U2": (MYSELF, radio(Q_DANGER, "I'm not sure")),
+    "L": (MYSELF, NO_DANGER, SHARED, radio(Q_ALLEGATION, "Yes")),
+    "A": (MYSELF, NO_DANGER, SHARED, NO_ALLEGATION, radio(Q_ADULT, "Yes, and it has not been reported")),
+    "R": (MYSELF, NO_DANGER, SHARED, NO_ALLEGATION, NO_ADULT,
+          radio(Q_SERIOUS, "Yes, and it has not been referred for a practice review")),
+    "E": (MYSELF, NO_DANGER, SHARED, NO_ALLEGATION, NO_ADULT, NO_SERIOUS,
+          radio(Q_DISAGREE, "Yes, I want the decision reviewed")),
+    "D": (MYSELF, NO_DANGER, SHARED, NO_ALLEGATION, NO_ADULT, NO_SERIOUS, NO_DISAGREEMENT,
+          radio(Q_DECISION, "Yes")),
+    "S": (*_TO_CRITERIA, checkboxes(Q_CRITERIA, "None of these", prefix=False)),
+    "P": (*_TO_CRITERIA, STUCK, radio(Q_MULTI, "Yes"), radio(Q_SUPERVISION, "Yes"), CONFIRM),
+}
+OUTCOMES = tuple(PATHS)
+
+
+def start_button(page: Page) -> Locator:
+    """The start page's "Start now" (a GOV.UK start button: a link or a button with role=button)."""
+    return page.get_by_role("button", name=_starts("Start now"))
+
+
+def continue_button(page: Page) -> Locator:
+    return page.get_by_role("button", name=_exact("Continue"))
+
+
+def question_heading(page: Page, answer: Answer) -> Locator:
+    """The question as a person meets it: the page's heading (the fieldset legend)."""
+    return page.get_by_role("heading", level=1, name=_exact(answer.question))
+
+
+def option(page: Page, answer: Answer, pattern: re.Pattern[str]) -> Locator:
+    return page.get_by_role(answer.kind, name=pattern)
+
+
+def start(page: Page) -> None:
+    """Open the start page and press Start now."""
+    page.goto("/")
+    start_button(page).click()
+
+
+def answer(page: Page, step: Answer) -> None:
+    """Check the page asks ``step.question``, choose the option(s) by label, press Continue."""
+    expect(question_heading(page, step)).to_be_visible()
+    for pattern in step.patterns():
+        option(page, step, pattern).check()
+    continue_button(page).click()
+
+
+def walk(page: Page, steps: Sequence[Answer]) -> None:
+    for step in steps:
+        answer(page, step)
+
+
+def reach_outcome(page: Page, outcome: str) -> Locator:
+    """From nothing to the outcome page, by the mouse; returns the outcome's data hook."""
+    start(page)
+    walk(page, PATHS[outcome])
+    hook = outcome_hook(page, outcome)
+    expect(hook).to_have_count(1)
+    return hook
+
+
+def outcome_hook(page: Page, outcome: str) -> Locator:
+    return page.locator(f'[data-outcome="{outcome}"]')
+
+
+# ---------------------------------------------------------------------------------------
+# Keyboard
+
+
+def active_element_description(page: Page) -> str:
+    return page.evaluate(
+        """() => {
+            const el = document.activeElement;
+            if (!el || el === document.body) return '(body)';
+            const label = el.labels && el.labels.length ? el.labels[0].innerText : '';
+            return `${el.tagName.toLowerCase()}${el.type ? '[type=' + el.type + ']' : ''} `
+                 + `"${(label || el.innerText || el.value || '').trim().slice(0, 80)}"`;
+        }"""
+    )
+
+
+def tab_until(page: Page, target: Locator | str, max_presses: int = 40) -> None:
+    """Press Tab until ``target`` has focus; fail naming where focus went.
+
+    ``target`` is a locator for one element, or a JavaScript predicate on the focused element.
+    """
+    if isinstance(target, str):
+        check = lambda: bool(page.evaluate(f"() => !!document.activeElement && ({target})(document.activeElement)"))  # noqa: E731
+    else:
+        check = lambda: bool(target.evaluate("el => el === document.activeElement"))  # noqa: E731
+    visited: list[str] = []
+    for _ in range(max_presses):
+        page.keyboard.press("Tab")
+        if check():
+            return
+        visited.append(active_element_description(page))
+    raise AssertionError(f"Tab never reached {target}. Focus went to:\n  " + "\n  ".join(visited))
+
+
+FOCUS_STYLE_SCRIPT = """
+(el) => {
+  const props = ['outline-style', 'outline-width', 'outline-color', 'outline-offset',
+                 'box-shadow', 'background-color', 'color', 'border-color', 'border-width',
+                 'text-decoration-line', 'text-decoration-thickness'];
+  const snap = (node, pseudo) => {
+    const style = getComputedStyle(node, pseudo);
+    return props.map((p) => `${p}:${style.getPropertyValue(p)}`).join(';');
+  };
+  const parts = [snap(el, null)];
+  // GOV.UK radios and checkboxes hide the input and draw its focus ring on the label.
+  if (el.labels) for (const label of el.labels) {
+    parts.push(snap(label, null), snap(label, '::before'), snap(label, '::after'));
+  }
+  return parts.join(' | ');
+}
+"""
+
+
+def assert_focus_visible(page: Page) -> None:
+    """The focused element looks different from when it is not focused (WCAG 2.4.7).
+
+    Compares the computed outline, box-shadow, colours and underline (and, for GOV.UK
+    radios and checkboxes, those of the label's drawn box) with focus and without it,
+    then puts focus back.
+    """
+    focused = page.locator(":focus")
+    expect(focused).to_have_count(1)
+    description = active_element_description(page)
+    with_focus = focused.evaluate(FOCUS_STYLE_SCRIPT)
+    handle = focused.element_handle()
+    assert handle is not None
+    handle.evaluate("el => el.blur()")
+    without_focus = handle.evaluate(FOCUS_STYLE_SCRIPT)
+    handle.evaluate("el => el.focus({focusVisible: true})")
+    assert with_focus != without_focus, f"No visible focus indicator on {description}: its style does not change with focus"
+
+
+def keyboard_choose(page: Page, step: Answer) -> None:
+    """Answer one page with the keyboard alone, checking focus is visible at each stop."""
+    expect(question_heading(page, step)).to_be_visible()
+    if step.kind == "radio":
+        wanted = option(page, step, step.patterns()[0])
+        radios = "[...document.querySelectorAll('input[type=radio]')]"
+        # A radio group is one Tab stop: the chosen radio, or the first when none is chosen.
+        tab_until(page, "el => el.type === 'radio'")
+        assert_focus_visible(page)
+        here = page.evaluate(f"() => {radios}.indexOf(document.activeElement)")
+        there = wanted.evaluate(f"el => {radios}.indexOf(el)")
+        for _ in range(abs(there - here)):
+            page.keyboard.press("ArrowDown" if there > here else "ArrowUp")  # moves and selects
+        page.keyboard.press("Space")
+        expect(wanted).to_be_focused()
+        expect(wanted).to_be_checked()
+        assert_focus_visible(page)
+    else:
+        for pattern in step.patterns():
+            box = option(page, step, pattern)
+            tab_until(page, box)
+            assert_focus_visible(page)
+            page.keyboard.press("Space")
+            expect(box).to_be_checked()
+    tab_until(page, continue_button(page))
+    assert_focus_visible(page)
+    page.keyboard.press("Enter")
+
+
+# ---------------------------------------------------------------------------------------
+# Layout
+
+
+def horizontal_overflow(page: Page) -> dict[str, Any]:
+    """Width of the page's content against the viewport, and the widest offending elements."""
+    return page.evaluate(
+        """() => {
+            const root = document.documentElement;
+            const width = root.clientWidth;
+            const wide = [];
+            for (const el of document.body.querySelectorAll('*')) {
+                const box = el.getBoundingClientRect();
+                if (box.right > width + 1 && box.width > 0) {
+                    wide.push(`${el.tagName.toLowerCase()}.${[...el.classList].join('.')} right=${Math.round(box.right)}`);
+                }
+            }
+            return {scrollWidth: root.scrollWidth, clientWidth: width, wide: wide.slice(0, 10)};
+        }"""
+    )
+
+
+def assert_no_horizontal_scroll(page: Page) -> None:
+    result = horizontal_overflow(page)
+    assert result["scrollWidth"] <= result["clientWidth"], (
+        f"{page.url} scrolls sideways at {result['clientWidth']} px: content is {result['scrollWidth']} px wide. "
+        f"Elements past the edge: {result['wide']}"
+    )

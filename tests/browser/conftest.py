@@ -1,0 +1,304 @@
+"""Browser tests: the real app, served on loopback, driven by Debian's Chromium through Playwright.
+
+What every test in this folder gets, without asking:
+- the ``browser`` marker (``pytest -m "not browser"`` leaves them out);
+- one Chromium for the whole session (``/usr/bin/chromium``; ``playwright install`` cannot
+  work here), a new browser context per test;
+- ``base_url`` pointing at a live server of the app (test settings, a temporary SQLite
+  database with the migrations applied), so ``page.goto("/")`` works;
+- a watch on every context the test opens: the test fails if the page requests anything
+  from outside the app's origin, if the app answers 5xx (the server's traceback is shown),
+  or if the page throws a JavaScript error or logs a console error (a CSP block, say).
+  Requests that would leave the machine are aborted as well as reported.
+
+Fixtures for tests: ``page`` (JavaScript on), ``page_no_js`` (JavaScript off), ``new_context``
+(a factory for other contexts, e.g. a 320 px viewport) and ``offsite`` (to stand in for the
+one external site a test means to reach: the quick exit's neutral site).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import threading
+import traceback
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, Request, Route, WebError
+from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
+
+HERE = Path(__file__).resolve().parent
+PROJECT_ROOT = HERE.parent.parent
+MIGRATIONS_DIR = PROJECT_ROOT / "migrations"
+
+CHROMIUM_PATH = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+# Fail fast: a page on loopback that takes longer than this is a bug, not a slow network.
+DEFAULT_TIMEOUT_MS = 10_000
+# URL schemes that never leave the browser.
+LOCAL_SCHEMES = ("data:", "blob:", "about:")
+
+
+# --------------------------------------------------------------------------------------
+# Marker
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark every test in this folder ``browser`` (before ``-m`` deselects)."""
+    for item in items:
+        if HERE in Path(str(item.path)).resolve().parents:
+            item.add_marker(pytest.mark.browser)
+
+
+# --------------------------------------------------------------------------------------
+# The live server
+
+
+class QuietHandler(WSGIRequestHandler):
+    """Werkzeug's handler without a log line per request (errors are still logged)."""
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        pass
+
+
+@dataclass
+class LiveServer:
+    """The app served on loopback in a thread; ``errors`` collects exceptions raised in views."""
+
+    url: str
+    app: Any
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def origin(self) -> str:
+        parts = urlsplit(self.url)
+        return f"{parts.scheme}://{parts.netloc}"
+
+
+def prepare_database(app: Any) -> None:
+    """Build the empty test database with the Alembic migrations (the app's real schema)."""
+    from flask_migrate import upgrade
+
+    with app.app_context():
+        upgrade(directory=str(MIGRATIONS_DIR))
+
+
+@pytest.fixture(scope="session")
+def live_server() -> Iterator[LiveServer]:
+    """The app with test settings and a temporary SQLite database, on 127.0.0.1, any free port."""
+    from flask import got_request_exception
+
+    from app import create_app
+
+    workdir = Path(tempfile.mkdtemp(prefix="space-to-think-browser-"))
+    app = create_app(
+        {
+            "APP_ENV": "test",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{workdir / 'browser.sqlite'}",
+            # One browser on one address makes many requests a minute; the limits have their own tests.
+            "RATELIMIT_ENABLED": False,
+        }
+    )
+    prepare_database(app)
+
+    server: BaseWSGIServer = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietHandler)
+    live = LiveServer(url=f"http://127.0.0.1:{server.port}", app=app)
+
+    def record_exception(sender: Any, exception: BaseException, **extra: Any) -> None:
+        live.errors.append("".join(traceback.format_exception(exception)))
+
+    got_request_exception.connect(record_exception, app, weak=False)
+    thread = threading.Thread(target=server.serve_forever, name="browser-live-server", daemon=True)
+    thread.start()
+    try:
+        yield live
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+        server.server_close()
+        got_request_exception.disconnect(record_exception, app)
+        from app.extensions import db
+
+        with app.app_context():
+            db.engine.dispose()
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def base_url(live_server: LiveServer) -> str:
+    """pytest-playwright passes this to every context: ``page.goto("/")`` opens the app."""
+    return live_server.url
+
+
+# --------------------------------------------------------------------------------------
+# The browser: Debian's Chromium
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    """Launch the system Chromium (Playwright's own download cannot work on these machines)."""
+    if not (os.path.isfile(CHROMIUM_PATH) and os.access(CHROMIUM_PATH, os.X_OK)):
+        pytest.fail(
+            f"The browser tests need Chromium at {CHROMIUM_PATH}, and it is not there. "
+            "Run scripts/setup (it installs Debian's chromium package), or as root: "
+            "apt-get install -y --no-install-recommends chromium. "
+            "Set CHROMIUM_PATH to use a Chromium elsewhere.",
+            pytrace=False,
+        )
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM_PATH,
+        "args": CHROMIUM_ARGS,
+    }
+
+
+# --------------------------------------------------------------------------------------
+# The watch on every context: nothing from outside the app, no 5xx, no JS errors
+
+
+class OffsiteRequests:
+    """Records what pages ask for; aborts and reports anything outside the app's origin.
+
+    ``stub(prefix)`` stands in for one external site the test means to reach (the quick
+    exit's neutral site): requests to it are answered locally with a plain page and are
+    not reported. Nothing ever leaves the machine.
+    """
+
+    STUB_BODY = "<!doctype html><html lang='en'><title>Neutral site</title><h1>Neutral site (stub)</h1></html>"
+
+    def __init__(self, live: LiveServer) -> None:
+        self.live = live
+        self.origin = live.origin
+        self.stubs: list[str] = []
+        self.stubbed_hits: list[str] = []
+        self.offsite: list[str] = []
+        self.server_failures: list[str] = []
+        self.page_errors: list[str] = []
+        self.console_errors: list[str] = []
+        self.server_errors_before = len(live.errors)
+
+    # which URLs are the app's own
+    def is_local(self, url: str) -> bool:
+        if url.startswith(LOCAL_SCHEMES):
+            return True
+        return url == self.origin or url.startswith(self.origin + "/")
+
+    def stubbed(self, url: str) -> bool:
+        return any(url.startswith(prefix) for prefix in self.stubs)
+
+    def stub(self, prefix: str) -> None:
+        """Answer requests under ``prefix`` with a local stand-in page, and allow them."""
+        self.stubs.append(prefix)
+
+    # hooks on each context
+    def watch(self, context: BrowserContext) -> None:
+        context.set_default_timeout(DEFAULT_TIMEOUT_MS)
+        context.on("request", self._on_request)
+        context.on("response", self._on_response)
+        context.on("console", self._on_console)
+        context.on("weberror", self._on_weberror)
+        context.route(lambda url: not self.is_local(url), self._route_offsite)
+
+    def _on_request(self, request: Request) -> None:
+        url = request.url
+        if self.is_local(url):
+            return
+        if self.stubbed(url):
+            self.stubbed_hits.append(url)
+        else:
+            self.offsite.append(f"{request.method} {url} ({request.resource_type})")
+
+    def _on_response(self, response: Any) -> None:
+        if response.status >= 500 and self.is_local(response.url):
+            self.server_failures.append(f"{response.status} {response.request.method} {response.url}")
+
+    def _on_console(self, message: ConsoleMessage) -> None:
+        if message.type == "error":
+            self.console_errors.append(f"{message.text} (at {message.location.get('url', '?')})")
+
+    def _on_weberror(self, error: WebError) -> None:
+        self.page_errors.append(str(error.error))
+
+    def _route_offsite(self, route: Route) -> None:
+        if self.stubbed(route.request.url):
+            route.fulfill(status=200, content_type="text/html; charset=utf-8", body=self.STUB_BODY)
+        else:
+            route.abort("blockedbyclient")
+
+    def problems(self) -> list[str]:
+        found: list[str] = []
+        if self.offsite:
+            found.append("The page requested things from outside the app:\n  " + "\n  ".join(self.offsite))
+        if self.server_failures:
+            found.append("The app answered with a server error:\n  " + "\n  ".join(self.server_failures))
+        new_tracebacks = self.live.errors[self.server_errors_before:]
+        if new_tracebacks:
+            found.append("The app raised:\n" + "\n".join(new_tracebacks))
+        if self.page_errors:
+            found.append("JavaScript errors on the page:\n  " + "\n  ".join(self.page_errors))
+        if self.console_errors:
+            found.append("Console errors (a Content Security Policy block shows here):\n  " + "\n  ".join(self.console_errors))
+        return found
+
+
+@pytest.fixture
+def offsite(live_server: LiveServer) -> OffsiteRequests:
+    """The watch for this test; call ``offsite.stub(prefix)`` before reaching a known external site."""
+    return OffsiteRequests(live_server)
+
+
+@pytest.fixture
+def new_context(
+    new_context: Callable[..., BrowserContext], offsite: OffsiteRequests
+) -> Iterator[Callable[..., BrowserContext]]:
+    """pytest-playwright's context factory, with the watch on every context it makes."""
+
+    def make(**kwargs: Any) -> BrowserContext:
+        context = new_context(**kwargs)
+        offsite.watch(context)
+        return context
+
+    yield make
+    problems = offsite.problems()
+    if problems:
+        pytest.fail("\n\n".join(problems), pytrace=False)
+
+
+@pytest.fixture(autouse=True)
+def _watch_every_browser_test(request: pytest.FixtureRequest) -> None:
+    """Bring the watch into every test that uses the browser, however it gets its page."""
+    if {"page", "context", "page_no_js", "new_context"} & set(request.fixturenames):
+        request.getfixturevalue("new_context")
+
+
+@pytest.fixture
+def page_no_js(new_context: Callable[..., BrowserContext]) -> Page:
+    """A page in its own context with JavaScript turned off."""
+    return new_context(java_script_enabled=False).new_page()
+
+
+@pytest.fixture(params=["js", "no-js"])
+def any_page(request: pytest.FixtureRequest, new_context: Callable[..., BrowserContext]) -> Page:
+    """The test runs twice: with JavaScript on, then off."""
+    return new_context(java_script_enabled=request.param == "js").new_page()
+
+
+@pytest.fixture
+def narrow_page(new_context: Callable[..., BrowserContext]) -> Page:
+    """A page 320 CSS pixels wide (WCAG 1.4.10 Reflow)."""
+    return new_context(viewport={"width": 320, "height": 640}).new_page()

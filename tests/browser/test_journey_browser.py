@@ -1,0 +1,171 @@
+"""The journey in a real browser: start page to outcome, with JavaScript on and off, by
+keyboard alone, the quick exit, reflow at 320 px, and axe-core on every kind of page.
+
+Every test here also fails if a page loads anything from outside the app, the app answers
+5xx, or the page logs a JavaScript or console error (see conftest.py).
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import BrowserContext, Page, expect
+
+from browser_helpers import (
+    MYSELF,
+    OUTCOMES,
+    PATHS,
+    Q_CRITERIA,
+    Q_DANGER,
+    assert_focus_visible,
+    assert_no_axe_violations,
+    assert_no_horizontal_scroll,
+    continue_button,
+    keyboard_choose,
+    outcome_hook,
+    question_heading,
+    radio,
+    reach_outcome,
+    start,
+    start_button,
+    tab_until,
+    walk,
+)
+
+EXIT_URL = "https://www.bbc.co.uk/weather"  # TestConfig.EXIT_URL
+SESSION_COOKIE = "space_to_think_session"
+
+
+def session_cookies(context: BrowserContext) -> list[str]:
+    return [cookie["name"] for cookie in context.cookies() if cookie["name"] == SESSION_COOKIE]
+
+
+# ---------------------------------------------------------------------------------------
+# Start page
+
+
+def test_start_page_has_no_axe_violations(page: Page) -> None:
+    page.goto("/")
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    assert_no_axe_violations(page, "the start page")
+
+
+def test_start_page_has_no_axe_violations_without_javascript(page_no_js: Page) -> None:
+    page_no_js.goto("/")
+    assert_no_axe_violations(page_no_js, "the start page (JavaScript off)")
+
+
+def test_start_page_warns_and_offers_start_now(any_page: Page) -> None:
+    any_page.goto("/")
+    expect(any_page).to_have_title(re.compile(r"Space to Think"))
+    expect(any_page.get_by_text(re.compile(r"If a child is in immediate danger, call 999")).first).to_be_visible()
+    expect(start_button(any_page)).to_be_visible()
+
+
+def test_start_page_reflows_at_320_css_pixels(narrow_page: Page) -> None:
+    narrow_page.goto("/")
+    assert_no_horizontal_scroll(narrow_page)
+
+
+# ---------------------------------------------------------------------------------------
+# Quick exit
+
+
+def test_exit_this_page_works_without_javascript_and_clears_the_answers(page_no_js: Page, offsite) -> None:
+    offsite.stub(EXIT_URL)
+    page = page_no_js
+    start(page)
+    walk(page, [MYSELF])
+    expect(question_heading(page, radio(Q_DANGER, "Yes"))).to_be_visible()
+    assert session_cookies(page.context), "the journey should have a session by now"
+
+    page.get_by_role("button", name=re.compile(r"Exit this page")).click()
+    page.wait_for_url(EXIT_URL)
+    assert offsite.stubbed_hits, "the quick exit should have gone to the neutral site"
+    assert not session_cookies(page.context), "the quick exit should drop the session cookie"
+
+    # A fresh visit: the journey starts again with nothing chosen.
+    start(page)
+    expect(question_heading(page, MYSELF)).to_be_visible()
+    for choice in page.get_by_role("radio").all():
+        expect(choice).not_to_be_checked()
+
+
+def test_exit_this_page_with_javascript_leaves_for_the_neutral_site(page: Page, offsite) -> None:
+    offsite.stub(EXIT_URL)
+    start(page)
+    walk(page, [MYSELF])
+    page.get_by_role("button", name=re.compile(r"Exit this page")).click()
+    page.wait_for_url(EXIT_URL)
+    assert not session_cookies(page.context)
+
+
+# ---------------------------------------------------------------------------------------
+# Walking the journey
+
+
+@pytest.mark.parametrize("outcome", ["U1", "S", "P"])
+def test_journey_reaches_outcome(any_page: Page, outcome: str) -> None:
+    hook = reach_outcome(any_page, outcome)
+    expect(hook).to_be_visible()
+    # The outcome page explains itself and lets the person start again.
+    expect(any_page.get_by_role("heading", level=1)).to_be_visible()
+    expect(any_page.get_by_text(re.compile(r"Why you are seeing this", re.I)).first).to_be_visible()
+
+
+def test_journey_to_eligible_outcome_by_keyboard_alone(page: Page) -> None:
+    """Tab, arrow keys, Space and Enter only; focus is visible at every stop."""
+    page.goto("/")
+    tab_until(page, start_button(page))
+    assert_focus_visible(page)
+    page.keyboard.press("Enter")
+    for step in PATHS["P"]:
+        keyboard_choose(page, step)
+    expect(outcome_hook(page, "P")).to_have_count(1)
+
+
+def test_question_page_reflows_at_320_css_pixels(narrow_page: Page) -> None:
+    start(narrow_page)
+    expect(question_heading(narrow_page, MYSELF)).to_be_visible()
+    assert_no_horizontal_scroll(narrow_page)
+
+
+# ---------------------------------------------------------------------------------------
+# axe-core on every kind of journey page
+
+
+def test_radio_question_page_has_no_axe_violations(page: Page) -> None:
+    start(page)
+    walk(page, [MYSELF])
+    expect(question_heading(page, radio(Q_DANGER, "Yes"))).to_be_visible()
+    assert_no_axe_violations(page, "a radio question page")
+
+
+def test_criteria_checkbox_page_has_no_axe_violations(page: Page) -> None:
+    start(page)
+    walk(page, PATHS["S"][:-1])
+    expect(page.get_by_role("heading", level=1, name=Q_CRITERIA)).to_be_visible()
+    expect(page.get_by_role("checkbox").first).to_be_visible()
+    assert_no_axe_violations(page, "the criteria (checkboxes) page")
+
+
+@pytest.mark.parametrize("js", [True, False], ids=["js", "no-js"])
+def test_page_with_errors_has_no_axe_violations(new_context, js: bool) -> None:
+    page = new_context(java_script_enabled=js).new_page()
+    start(page)
+    continue_button(page).click()  # nothing chosen
+    expect(page).to_have_title(re.compile(r"^Error: "))
+    summary = page.get_by_role("alert").filter(has_text=re.compile("There is a problem"))
+    expect(summary).to_be_visible()
+    if js:
+        expect(summary).to_be_focused()  # GOV.UK Frontend moves focus to the summary
+    # The summary's link leads to the question.
+    expect(summary.get_by_role("link").first).to_be_visible()
+    assert_no_axe_violations(page, f"a question page with an error (JavaScript {'on' if js else 'off'})")
+
+
+@pytest.mark.parametrize("outcome", OUTCOMES)
+def test_outcome_page_has_no_axe_violations(page: Page, outcome: str) -> None:
+    reach_outcome(page, outcome)
+    assert_no_axe_violations(page, f"outcome page {outcome}")

@@ -1,0 +1,50 @@
+"""Reading what the app sent back: CSRF tokens, the session cookie, external resources."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+from flask.testing import FlaskClient
+
+SESSION_COOKIE = "space_to_think_session"
+
+
+def csrf_token(html: str) -> str:
+    """The CSRF token from a page's form (fails the test if there is none)."""
+    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html) or re.search(
+        r'value="([^"]+)"[^>]*name="csrf_token"', html
+    )
+    assert match, "no csrf_token field on the page"
+    return match.group(1)
+
+
+def session_cookie(client: FlaskClient) -> str | None:
+    """The session cookie's value as the test browser holds it, or None."""
+    cookie = client.get_cookie(SESSION_COOKIE)
+    return cookie.value if cookie is not None else None
+
+
+class _ResourceParser(HTMLParser):
+    """Collects every URL the browser would fetch by itself (not links the user follows)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        for name in ("src", "srcset", "poster", "data", "action", "formaction"):
+            if values.get(name):
+                self.urls.append(values[name] or "")
+        if tag == "link" and values.get("href"):
+            self.urls.append(values["href"] or "")
+        style = values.get("style") or ""
+        self.urls.extend(re.findall(r"url\(([^)]*)\)", style))
+
+
+def external_resources(html: str) -> list[str]:
+    """URLs on the page that would load something from another site."""
+    parser = _ResourceParser()
+    parser.feed(html)
+    return [url for url in parser.urls if re.match(r"\s*(https?:)?//", url, re.IGNORECASE)]

@@ -1,0 +1,154 @@
+"""Builders for the request tests: a journey to the eligible outcome, valid details, and a
+browser-like walk through the details pages to submission."""
+
+from __future__ import annotations
+
+import io
+import json
+import socket
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import pypdf
+from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
+
+from helpers import csrf_token
+from wizard.walk import Walker
+
+ELIGIBLE_PATH: tuple[tuple[str, str | Sequence[str]], ...] = (
+    ("mode", "practitioner"),
+    ("immediate_danger", "no"),
+    ("unshared_concern", "no_concern"),
+    ("allegation", "no"),
+    ("adult_at_risk", "no"),
+    ("serious_incident", "no"),
+    ("disagreement", "no"),
+    ("decision_needed", "no"),
+    ("criteria", ["stuck", "debrief"]),
+    ("multi_agency", "yes"),
+    ("supervision_discussed", "no"),
+    ("understand", "confirmed"),
+)
+
+SUPERVISION_PATH = (("mode", "supervision"),) + ELIGIBLE_PATH[1:8] + (
+    ("criteria", ["needs"]), ("multi_agency", "yes"), ("supervision_discussed", "yes"), ("understand", "confirmed"),
+)
+
+REFLECTION = (
+    "The team around the family feels stuck: each agency holds a different view of what the "
+    "children need, and meetings go round in circles. I would like to think about the children's "
+    "lived experience and how we work together."
+)
+
+VALID_DETAILS: dict[str, str] = {
+    "name": "Alex Practitioner",
+    "job_role": "Health visitor",
+    "agency": "Health visiting, north team",
+    "email": "alex.practitioner@nhs.example",
+    "phone": "0161 496 0000",
+    "manager_knows": "yes",
+    "reflection": REFLECTION,
+    "age_band": "5_10",
+    "support_level": "child_in_need",
+    "lead_professional": "Social worker, children's services",
+    "other_agencies": "School nurse; early help worker",
+    "family_knows": "not_yet",
+    "family_knows_reason": "We plan to talk with them at the next visit.",
+    "event_month": "3",
+    "event_year": "2025",
+    "how_soon": "month",
+    "format": "online",
+    "availability": "Tuesday mornings",
+    "access_needs": "",
+}
+
+PAGE_FIELDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("about-you", ("name", "job_role", "agency", "email", "phone")),
+    ("manager", ("manager_knows",)),
+    ("reflection", ("reflection",)),
+    ("child-and-family", ("age_band", "support_level", "lead_professional", "other_agencies")),
+    ("family", ("family_knows", "family_knows_reason")),
+    ("significant-event", ("event_month", "event_year")),
+    ("how-soon", ("how_soon",)),
+    ("preferences", ("format", "availability", "access_needs")),
+)
+
+
+def to_outcome(client: FlaskClient, path: Sequence[tuple[str, str | Sequence[str]]] = ELIGIBLE_PATH) -> Walker:
+    """Walk the wizard to the end of ``path`` (the eligible outcome by default)."""
+    walker = Walker(client)
+    response = walker.walk(path)
+    assert response.status_code == 200
+    return walker
+
+
+def post_page(walker: Walker, slug: str, data: Mapping[str, str], change: bool = False) -> TestResponse:
+    """POST one details page (GETting it first for a fresh CSRF token)."""
+    url = f"/request/{slug}" + ("?change=1" if change else "")
+    page = walker.get(url)
+    assert page.status_code == 200, (slug, page.status_code, page.location)
+    return walker.post(url, dict(data))
+
+
+def fill_details(walker: Walker, details: Mapping[str, str] = VALID_DETAILS,
+                 skip: Sequence[str] = ()) -> TestResponse:
+    """Fill in every details page in order; return the last response (a redirect)."""
+    response: TestResponse | None = None
+    for slug, names in PAGE_FIELDS:
+        if slug in skip:
+            continue
+        response = post_page(walker, slug, {name: details.get(name, "") for name in names})
+        assert response.status_code == 302, (slug, response.status_code, response.get_data(as_text=True)[:2000])
+    assert response is not None
+    return response
+
+
+def submit(walker: Walker) -> TestResponse:
+    """GET check your answers (for its token) and POST the submission."""
+    check = walker.get("/request/check-answers")
+    assert check.status_code == 200, (check.status_code, check.location)
+    return walker.post("/request/submit", {})
+
+
+def submitted_request(walker: Walker, path: Sequence[tuple[str, str | Sequence[str]]] = ELIGIBLE_PATH,
+                      details: Mapping[str, str] = VALID_DETAILS) -> TestResponse:
+    """The whole journey: outcome, details, (confirm identifying data if asked), submit."""
+    response = fill_details(walker, details)
+    if response.location.endswith("/request/check-what-you-wrote"):
+        walker.get("/request/check-what-you-wrote")
+        walker.post("/request/check-what-you-wrote", {})
+    response = submit(walker)
+    assert response.status_code == 302 and response.location.endswith("/request/submitted"), (
+        response.status_code, response.location)
+    return response
+
+
+def token_from(response: TestResponse) -> str:
+    """The CSRF token on a page."""
+    return csrf_token(response.get_data(as_text=True))
+
+
+def pdf_reader(data: bytes) -> pypdf.PdfReader:
+    """A pypdf reader for PDF bytes."""
+    return pypdf.PdfReader(io.BytesIO(data))
+
+
+def pdf_text(data: bytes) -> str:
+    """All the text of a PDF, with whitespace runs made single spaces."""
+    reader = pdf_reader(data)
+    return " ".join(" ".join((page.extract_text() or "").split()) for page in reader.pages)
+
+
+def pdf_attachment_json(data: bytes, name: str = "request.json") -> Any:
+    """The named JSON attachment of a PDF, parsed."""
+    attachments = pdf_reader(data).attachments
+    assert name in attachments, list(attachments)
+    return json.loads(attachments[name][0].decode("utf-8"))
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 nobody is listening on (right now)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])

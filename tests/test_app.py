@@ -1,0 +1,414 @@
+"""The app's infrastructure and chrome: settings, security headers, CSRF, sessions, footer pages, errors."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+
+from app import CONTACTS_KEY, PACK_KEY, create_app
+from app.extensions import db
+from app.sessions import StoredSession, purge_expired_sessions, utcnow
+from helpers import add_session_probe, both_databases, csrf_token, external_resources, session_cookie
+
+PAGES = ["/", "/accessibility", "/privacy", "/cookies", "/session-expired"]
+PRODUCTION_OK = {
+    "APP_ENV": "production",
+    "SECRET_KEY": "x" * 40,
+    "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://user:pw@db.example.invalid/space_to_think",
+}
+
+
+def save_answer(client: FlaskClient, value: str = "no") -> None:
+    """Post an answer through the CSRF-protected probe form, as a browser would."""
+    token = csrf_token(client.get("/_test/answers").get_data(as_text=True))
+    response = client.post("/_test/answers", data={"value": value, "csrf_token": token})
+    assert response.status_code == 200
+
+
+def stored_session_ids(app: Flask) -> set[str]:
+    with app.app_context():
+        return set(db.session.scalars(sa.select(StoredSession.id)))
+
+
+# --- Settings -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("overrides", "named"),
+    [
+        ({"SECRET_KEY": None}, "SECRET_KEY"),
+        ({"SECRET_KEY": "short"}, "SECRET_KEY"),
+        ({"SQLALCHEMY_DATABASE_URI": "sqlite:///prod.db"}, "DATABASE_URL"),
+        ({"SESSION_COOKIE_SECURE": False}, "SESSION_COOKIE_SECURE"),
+    ],
+)
+def test_production_refuses_unsafe_settings_naming_them(overrides, named) -> None:
+    with pytest.raises(SystemExit, match=named):
+        create_app(PRODUCTION_OK | overrides)
+
+
+def test_production_settings_are_secure() -> None:
+    app = create_app(PRODUCTION_OK)
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert app.config["SESSION_COOKIE_HTTPONLY"] is True
+    assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
+    with app.test_client().get("/static/favicon.svg", base_url="https://example.org") as response:
+        assert "max-age=" in response.headers["Strict-Transport-Security"]
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [("RETENTION_DAYS", "abc"), ("SESSION_IDLE_MINUTES", "0"), ("SMTP_USE_TLS", "maybe"), ("APP_ENV", "staging")],
+)
+def test_a_bad_environment_value_stops_start_up_naming_the_variable(monkeypatch, variable, value) -> None:
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(SystemExit, match=variable):
+        create_app(None)
+
+
+def test_settings_come_from_the_environment(monkeypatch) -> None:
+    monkeypatch.setenv("RETENTION_DAYS", "30")
+    monkeypatch.setenv("DATABASE_URL", "postgres://u:p@db.example.invalid/x")
+    app = create_app("test")
+    assert app.config["RETENTION_DAYS"] == 30
+    assert app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql+psycopg://")
+    assert app.config["SMTP_HOST"].endswith(".invalid")
+
+
+def test_a_broken_rule_pack_stops_start_up_naming_the_file(tmp_path) -> None:
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("questions: [unclosed\n", encoding="utf-8")
+    with pytest.raises(SystemExit, match="broken.yaml"):
+        create_app({"APP_ENV": "test", "RULE_PACK_PATH": str(broken)})
+
+
+def test_rule_pack_and_contacts_are_loaded_once_at_start_up(app: Flask) -> None:
+    assert app.extensions[PACK_KEY] is not None
+    assert app.extensions[CONTACTS_KEY].emergency
+
+
+# --- Pages and chrome -----------------------------------------------------------------
+
+
+def test_start_page_warns_about_immediate_danger_and_shows_the_notice(client: FlaskClient) -> None:
+    html = client.get("/").get_data(as_text=True)
+    assert "<h1" in html and "999" in html
+    assert "govuk-warning-text" in html
+    assert "app-standing-notice" in html
+    assert 'data-module="govuk-exit-this-page"' in html and 'href="/exit"' in html
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_every_page_has_the_chrome(client: FlaskClient, path: str) -> None:
+    response = client.get(path)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    title = re.search(r"<title>(.*?)</title>", html, re.S)
+    assert title and title.group(1).strip().endswith(
+        "– Space to Think – Salford Safeguarding Children Partnership"
+    )
+    assert 'href="#main-content"' in html and 'id="main-content"' in html
+    assert "app-standing-notice" in html
+    assert 'href="/exit"' in html
+    assert "govuk-logo" not in html and "govuk-header__logotype" not in html  # no crown
+    for link in ("/accessibility", "/privacy", "/cookies"):
+        assert f'href="{link}"' in html
+
+
+def test_footer_lists_the_emergency_contacts(app: Flask, client: FlaskClient) -> None:
+    html = client.get("/cookies").get_data(as_text=True)
+    footer = html[html.index("<footer") :]
+    for contact in app.extensions[CONTACTS_KEY].emergency:
+        assert contact.name.replace("'", "&#39;") in footer
+        if contact.phone:
+            assert contact.phone in footer
+
+
+@pytest.mark.parametrize("path", PAGES + ["/does-not-exist"])
+def test_no_page_loads_anything_from_another_site(client: FlaskClient, path: str) -> None:
+    assert external_resources(client.get(path).get_data(as_text=True)) == []
+
+
+def test_privacy_notice_never_invents_a_controller(app: Flask, client: FlaskClient) -> None:
+    html = client.get("/privacy").get_data(as_text=True)
+    assert "has not yet said who the data controller is" in html
+    assert f"{app.config['RETENTION_DAYS']} days" in html
+
+
+def test_privacy_notice_names_the_configured_controller(tmp_path) -> None:
+    app = create_app(
+        {
+            "APP_ENV": "test",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.db'}",
+            "DATA_CONTROLLER": "Example Council",
+            "DATA_PROTECTION_CONTACT": "dpo@example.invalid",
+        }
+    )
+    html = app.test_client().get("/privacy").get_data(as_text=True)
+    assert "Example Council" in html and "dpo@example.invalid" in html
+
+
+def test_health_check_reports_the_database(client: FlaskClient) -> None:
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ok", "database": "ok"}
+
+
+# --- Security headers -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_pages_send_a_strict_policy_and_are_not_cached(client: FlaskClient, path: str) -> None:
+    response = client.get(path)
+    csp = response.headers["Content-Security-Policy"]
+    assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
+    assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp
+    nonce = re.search(r"'nonce-([^']+)'", csp)
+    assert nonce, csp
+    inline_scripts = re.findall(r"<script(?![^>]*\bsrc=)([^>]*)>", response.get_data(as_text=True))
+    assert inline_scripts and all(f'nonce="{nonce.group(1)}"' in attrs for attrs in inline_scripts)
+    assert response.headers["Cache-Control"] == "no-store"
+    assert response.headers["Referrer-Policy"] == "no-referrer"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert "camera=()" in response.headers["Permissions-Policy"]
+    assert "Strict-Transport-Security" not in response.headers  # only in production
+
+
+def test_nonce_changes_on_every_request(client: FlaskClient) -> None:
+    first = client.get("/").headers["Content-Security-Policy"]
+    second = client.get("/").headers["Content-Security-Policy"]
+    assert first != second
+
+
+def test_static_files_may_be_cached(client: FlaskClient) -> None:
+    with client.get("/static/favicon.svg") as response:
+        assert response.status_code == 200
+        assert response.headers.get("Cache-Control") != "no-store"
+        assert "Set-Cookie" not in response.headers
+
+
+# --- CSRF -----------------------------------------------------------------------------
+
+
+def test_a_form_without_its_token_is_refused_kindly(app: Flask) -> None:
+    add_session_probe(app)
+    client = app.test_client()
+    response = client.post("/_test/answers", data={"value": "yes"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "This form has expired" in html
+    assert "Traceback" not in html
+
+
+def test_a_form_with_its_token_is_accepted(app: Flask) -> None:
+    add_session_probe(app)
+    client = app.test_client()
+    save_answer(client, "no")
+    assert client.get("/_test/session").get_json()["answers"] == {"immediate_danger": "no"}
+
+
+# --- Sessions -------------------------------------------------------------------------
+
+
+@both_databases
+def test_the_cookie_holds_only_a_signed_id_and_is_httponly_and_lax(app: Flask) -> None:
+    add_session_probe(app)
+    client = app.test_client()
+    form_page = client.get("/_test/answers")  # the CSRF token is the first thing stored
+    response = client.post("/_test/answers", data={"value": "a-secret-answer", "csrf_token": csrf_token(form_page.get_data(as_text=True))})
+    assert response.status_code == 200
+    cookie_header = next(h for h in form_page.headers.getlist("Set-Cookie") if "space_to_think_session" in h)
+    assert "HttpOnly" in cookie_header and "SameSite=Lax" in cookie_header
+    assert "Expires" not in cookie_header  # a browser-session cookie
+    value = session_cookie(client)
+    assert value and "secret" not in value
+    sid = value.rsplit(".", 1)[0]
+    assert stored_session_ids(app) == {sid}
+    assert len(sid) >= 43  # 32 random bytes, base64
+
+
+@both_databases
+def test_exit_clears_the_session_and_retires_its_id(app: Flask) -> None:
+    add_session_probe(app)
+    client = app.test_client()
+    save_answer(client, "no")
+    old_cookie = session_cookie(client)
+    response = client.get("/exit")
+    assert response.status_code == 303
+    assert response.headers["Location"] == "https://www.bbc.co.uk/weather"
+    assert session_cookie(client) != old_cookie
+    assert stored_session_ids(app) == set()
+    assert client.get("/_test/session").get_json() == {"answers": None, "expired": False}
+    save_answer(client, "yes")
+    assert session_cookie(client) not in (None, old_cookie)
+
+
+@both_databases
+def test_a_session_expires_after_the_idle_time(app: Flask) -> None:
+    add_session_probe(app)
+    client = app.test_client()
+    save_answer(client, "no")
+    with app.app_context():
+        db.session.execute(sa.update(StoredSession).values(expires_at=utcnow() - dt.timedelta(seconds=1)))
+        db.session.commit()
+    assert client.get("/_test/session").get_json() == {"answers": None, "expired": True}
+    assert session_cookie(client) is None  # the dead id is forgotten: the next page is a fresh start
+    assert client.get("/_test/session").get_json() == {"answers": None, "expired": False}
+    assert stored_session_ids(app) == set()
+
+
+def test_each_request_pushes_the_expiry_on(app: Flask) -> None:
+    add_session_probe(app)
+    client = app.test_client()
+    save_answer(client, "no")
+    soon = utcnow() + dt.timedelta(minutes=2)
+    with app.app_context():
+        db.session.execute(sa.update(StoredSession).values(expires_at=soon))
+        db.session.commit()
+    client.get("/_test/session")
+    with app.app_context():
+        expires_at = db.session.scalar(sa.select(StoredSession.expires_at))
+    assert expires_at > soon + dt.timedelta(minutes=20)
+
+
+def test_a_tampered_cookie_is_ignored(app: Flask) -> None:
+    add_session_probe(app)
+    client = app.test_client()
+    save_answer(client, "no")
+    sid = (session_cookie(client) or "").rsplit(".", 1)[0]
+    client.set_cookie("space_to_think_session", sid + ".forged")
+    assert client.get("/_test/session").get_json() == {"answers": None, "expired": False}
+
+
+@both_databases
+def test_purge_deletes_only_expired_sessions(app: Flask, runner) -> None:
+    add_session_probe(app)
+    for value in ("a", "b"):
+        save_answer(app.test_client(), value)
+    with app.app_context():
+        some_id = db.session.scalars(sa.select(StoredSession.id)).first()
+        db.session.execute(
+            sa.update(StoredSession).where(StoredSession.id == some_id).values(expires_at=utcnow() - dt.timedelta(hours=1))
+        )
+        db.session.commit()
+    result = runner.invoke(args=["sessions", "purge"])
+    assert result.exit_code == 0 and "Deleted 1 expired session." in result.output
+    assert len(stored_session_ids(app)) == 1
+    with app.app_context():
+        assert purge_expired_sessions() == 0
+
+
+# --- Errors ---------------------------------------------------------------------------
+
+
+def test_not_found_is_a_friendly_page(client: FlaskClient) -> None:
+    response = client.get("/no-such-page")
+    assert response.status_code == 404
+    assert "Page not found" in response.get_data(as_text=True)
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_wrong_method_is_a_friendly_page(client: FlaskClient) -> None:
+    response = client.post("/accessibility")
+    assert response.status_code in (400, 405)  # CSRF runs first on unknown POSTs
+    response = client.delete("/accessibility")
+    assert response.status_code == 405
+    assert "Sorry, you cannot do that on this page" in response.get_data(as_text=True)
+    assert "GET" in response.headers["Allow"]
+
+
+def test_too_large_is_a_friendly_page(app: Flask) -> None:
+    add_session_probe(app)
+    response = app.test_client().post("/_test/answers", data={"value": "x" * (2 * 1024 * 1024)})
+    assert response.status_code == 413
+    assert "too large" in response.get_data(as_text=True)
+
+
+def test_an_unexpected_error_shows_a_plain_apology(app: Flask) -> None:
+    add_session_probe(app)
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    response = app.test_client().get("/_test/boom")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 500
+    assert "Sorry, there is a problem with the service" in html
+    assert "secret" not in html and "Traceback" not in html
+
+
+def test_an_unexpected_error_propagates_under_test(app: Flask) -> None:
+    add_session_probe(app)
+    with pytest.raises(RuntimeError):
+        app.test_client().get("/_test/boom")
+
+
+# --- Database -------------------------------------------------------------------------
+
+
+def test_flask_db_upgrade_builds_a_fresh_sqlite_database(tmp_path) -> None:
+    path = tmp_path / "fresh.db"
+    app = create_app({"APP_ENV": "test", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"})
+    result = app.test_cli_runner().invoke(args=["db", "upgrade"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        tables = sa.inspect(db.engine).get_table_names()
+        version = db.session.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
+        db.engine.dispose()
+    assert "journey_sessions" in tables
+    assert version is not None
+
+
+@both_databases
+def test_migrations_match_the_models(app: Flask) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    with app.app_context(), db.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        assert compare_metadata(context, db.metadata) == []
+
+
+# --- Templates and limits -------------------------------------------------------------
+
+
+def test_our_templates_are_strict_about_undefined_names(app: Flask) -> None:
+    from flask import render_template_string
+    from jinja2 import UndefinedError
+
+    with app.test_request_context("/"):
+        with pytest.raises(UndefinedError):
+            render_template_string("{{ no_such_name }}")
+        with pytest.raises(UndefinedError):
+            render_template_string("{% if no_such_name %}x{% endif %}")
+        # GOV.UK macros test optional params they were not given: that must still work.
+        html = render_template_string(
+            '{% from "govuk_frontend_jinja/components/button/macro.html" import govukButton %}'
+            '{{ govukButton({"text": "Continue"}) }}'
+        )
+    assert "Continue" in html
+
+
+def test_too_many_requests_is_a_friendly_page(tmp_path) -> None:
+    app = create_app(
+        {"APP_ENV": "test", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.db'}", "RATELIMIT_DEFAULT": "2 per minute"}
+    )
+    client = app.test_client()
+    statuses = [client.get("/cookies").status_code for _ in range(3)]
+    assert statuses == [200, 200, 429]
+    assert "too many attempts" in client.get("/cookies").get_data(as_text=True)
+
+
+def test_behind_a_trusted_proxy_the_visitor_address_and_https_are_used(tmp_path) -> None:
+    app = create_app({"APP_ENV": "test", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.db'}", "TRUSTED_PROXIES": 1})
+
+    @app.get("/_test/remote")
+    def remote() -> str:
+        from flask import request
+
+        return f"{request.remote_addr} {request.scheme}"
+
+    response = app.test_client().get("/_test/remote", headers={"X-Forwarded-For": "203.0.113.9", "X-Forwarded-Proto": "https"})
+    assert response.get_data(as_text=True) == "203.0.113.9 https"

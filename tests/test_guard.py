@@ -1,0 +1,153 @@
+"""The identifying-data guard: each pattern, its false positives, and odd Unicode."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.requests.guard import KINDS, REASONS, nhs_check_digit_valid, scan, scan_fields
+
+
+def kinds(text: str) -> list[tuple[str, str]]:
+    """(kind, matched text) for every finding."""
+    return [(finding.kind, finding.text) for finding in scan(text)]
+
+
+ORDINARY_PARAGRAPH = (
+    "I have been working with a family for about 6 months. There are three children aged 0-4, "
+    "5-10 and 11-15, and the eldest is in Year 6. School, health visiting and early help are "
+    "involved, and the Team Around the Family meets every 4-6 weeks at 10:30. Since March 2024 "
+    "things have felt stuck: attendance is around 85%, the housing arrears are about £1,500, and "
+    "each agency seems to hold a different view of what the children need. I would like to think "
+    "about the children's lived experience and how we work together. We met 3 times in Q2; "
+    "KS2 3rd-year targets and the 2nd review came up. It is a 1.5 hour drive for some of us."
+)
+
+
+def test_ordinary_paragraph_has_no_findings() -> None:
+    assert scan(ORDINARY_PARAGRAPH) == []
+
+
+@pytest.mark.parametrize("text", [
+    "0-4 years", "11-15", "16-17", "18-25", "aged 5-10", "Year 6", "Y6 2nd term", "KS2 3rd",
+    "£1,500", "£250.00", "10:30", "9.30am", "3.5 hours", "March 2019", "in May 2020 things changed",
+    "born in 2015", "born in Mayfield", "about 20-30 minutes", "50/50", "24/7", "1 in 10",
+    "ISBN 978-0-00-000000-0", "version 1.2.3", "7 days", "M6", "the M60", "13/13/2019",
+    "0161", "ref 12345678", "9434765918",  # fails the NHS check digit
+    "", "   ",
+])
+def test_not_flagged(text: str) -> None:
+    assert scan(text) == []
+
+
+@pytest.mark.parametrize("text, found", [
+    ("seen on 12/03/2019", "12/03/2019"),
+    ("seen on 12-3-19", "12-3-19"),
+    ("seen on 12.03.2019", "12.03.2019"),
+    ("seen on 3/12/19", "3/12/19"),
+    ("seen on 2019-03-12", "2019-03-12"),
+    ("seen on 12 March 2019", "12 March 2019"),
+    ("seen on 12th March 2019", "12th March 2019"),
+    ("seen on the 3rd of May 2015", "3rd of May 2015"),
+    ("seen on 12 Mar. 19", "12 Mar. 19"),
+    ("seen on 12-Mar-19", "12-Mar-19"),
+    ("seen on March 12th, 2019", "March 12th, 2019"),
+    ("seen on 31/02/2019", "31/02/2019"),  # not a real date, but still a date of birth mistyped
+])
+def test_full_dates(text: str, found: str) -> None:
+    assert kinds(text) == [("date", found)]
+
+
+@pytest.mark.parametrize("text", [
+    "DOB 3/4", "D.O.B. 12/03/2019", "date of birth: March 2015", "born on the 4th of May",
+    "born in March 2015", "her birthday is 4 May",
+])
+def test_dates_of_birth(text: str) -> None:
+    assert [kind for kind, _ in kinds(text)] == ["date_of_birth"]
+
+
+@pytest.mark.parametrize("code", ["M6 5FX", "m6 5fx", "M65FX", "SW1A 1AA", "W1A 0AX", "EC1A 1BB",
+                                  "B33 8TH", "CR2 6XH", "DN55 1PT", "GIR 0AA", "gir0aa", "M6 2ND"])
+def test_postcodes(code: str) -> None:
+    assert kinds(f"lives at {code}, near the park") == [("postcode", code)]
+
+
+@pytest.mark.parametrize("text", ["Q1 2AB"])  # Q is never a first letter
+def test_not_postcodes(text: str) -> None:
+    assert scan(text) == []
+
+
+@pytest.mark.parametrize("number", ["943 476 5919", "9434765919", "943-476-5919", "401 023 2137"])
+def test_nhs_numbers_with_valid_check_digit(number: str) -> None:
+    findings = scan(f"NHS no {number}")
+    assert [(f.kind, f.text) for f in findings] == [("nhs_number", number)]
+    assert "check digit" in findings[0].reason
+
+
+def test_nhs_check_digit() -> None:
+    assert nhs_check_digit_valid("9434765919")
+    assert not nhs_check_digit_valid("9434765918")
+    assert not nhs_check_digit_valid("1234567890")  # check digit would be 10: never valid
+    assert not nhs_check_digit_valid("943476591")
+    assert not nhs_check_digit_valid("94347659a9")
+
+
+@pytest.mark.parametrize("number", [
+    "0161 603 4500", "01616034500", "0161-603-4500", "(0161) 794 8888", "07700 900982",
+    "07700900982", "+44 7700 900982", "+447700900982", "+44 (0)161 603 4500", "0044 7700 900 982",
+    "0800 123 4567", "020 7946 0018",
+])
+def test_phone_numbers(number: str) -> None:
+    assert kinds(f"call mum on {number} today") == [("phone", number)]
+
+
+@pytest.mark.parametrize("text", ["0-4", "0 4 5 10 11 15", "06123 456789", "0161 603 45", "+33 1 23 45 67 89"])
+def test_not_phone_numbers(text: str) -> None:
+    assert [kind for kind, _ in kinds(text)] == []
+
+
+@pytest.mark.parametrize("address", ["jo.bloggs@example.org", "mum+school@mail.example.co.uk", "o'neill@example.com"])
+def test_email_addresses(address: str) -> None:
+    assert kinds(f"email {address}.") == [("email", address)]
+
+
+def test_every_kind_has_a_reason() -> None:
+    assert set(REASONS) == set(KINDS)
+    assert all(reason.endswith(".") for reason in REASONS.values())
+
+
+def test_findings_in_order_and_without_overlap() -> None:
+    text = "Mum (07700 900982, jo@example.org) lives at M6 5FX; DOB 12/03/2019, NHS 943 476 5919."
+    assert [kind for kind, _ in kinds(text)] == ["phone", "email", "postcode", "date_of_birth", "nhs_number"]
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("\uff11\uff12/\uff10\uff13/\uff12\uff10\uff11\uff19", "date"),        # full-width digits
+    ("0161\u200b603\u200b4500", "phone"),                              # zero-width spaces
+    ("M6\u00a05FX", "postcode"),                                       # no-break space
+    ("943\u2009476\u20095919", "nhs_number"),                          # thin spaces
+    ("\u202eM6 5FX\u202c", "postcode"),                                # right-to-left override
+])
+def test_odd_unicode_does_not_hide_findings(text: str, kind: str) -> None:
+    assert [finding.kind for finding in scan(text)] == [kind]
+
+
+@pytest.mark.parametrize("text", [
+    "Ребёнку 5-10 лет", "طفل في عمر 11-15", "Famille 👨‍👩‍👧 soutenue depuis mars 2024",
+    "e\u0301te\u0301 difficile", "\u200b\u200d\ufeff", "🙂" * 50,
+])
+def test_odd_unicode_ordinary_text(text: str) -> None:
+    assert scan(text) == []
+
+
+def test_scan_fields_names_fields_and_respects_kinds() -> None:
+    results = scan_fields(
+        {"reflection": "Seen on 12/03/2019", "availability": "Free on 12/03/2026", "other": "nothing"},
+        {"availability": ("postcode", "nhs_number", "phone", "email")},
+    )
+    assert list(results) == ["reflection"]
+    assert results["reflection"][0].kind == "date"
+
+
+def test_long_text_is_scanned_quickly() -> None:
+    text = ORDINARY_PARAGRAPH * 40 + " M6 5FX"
+    assert [f.kind for f in scan(text)] == ["postcode"]

@@ -1,0 +1,447 @@
+"""The journey's views through HTTP: questions, errors, detours, changes, clearing, routes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from app.journey import ANSWERS_KEY, TOKEN_KEY
+from app.rules import load_contacts, load_pack
+from wizard.walk import Walker, checked_values, outcome_of, page_text, path_of, question_of, title_of
+
+PACK = load_pack(contacts=load_contacts())
+SAFE_TO_CRITERIA = [
+    ("mode", "practitioner"),
+    ("immediate_danger", "no"),
+    ("unshared_concern", "shared"),
+    ("allegation", "no"),
+    ("adult_at_risk", "no"),
+    ("serious_incident", "no"),
+    ("disagreement", "no"),
+    ("decision_needed", "no"),
+]
+TO_P = [
+    *SAFE_TO_CRITERIA,
+    ("criteria", ["stuck", "debrief"]),
+    ("multi_agency", "yes"),
+    ("supervision_discussed", "no"),
+    ("understand", "confirmed"),
+]
+
+
+@pytest.fixture
+def walker(client: FlaskClient) -> Walker:
+    """A test browser on the journey."""
+    return Walker(client)
+
+
+def stored_answers(client: FlaskClient) -> dict[str, object]:
+    """The answers the server holds for this client's session."""
+    with client.session_transaction() as session:
+        return dict(session.get(ANSWERS_KEY, {}))
+
+
+def stored_token(client: FlaskClient) -> str | None:
+    """The journey token the server holds for this client's session."""
+    with client.session_transaction() as session:
+        return session.get(TOKEN_KEY)
+
+
+def error_summary(response) -> list[str]:  # type: ignore[no-untyped-def]
+    """The messages in the page's error summary."""
+    page = page_text(response)
+    if "govuk-error-summary" not in page:
+        return []
+    return [m.strip() for m in re.findall(r'<a href="#answer">(.*?)</a>', page, re.S)]
+
+
+# --- starting -----------------------------------------------------------------------------
+
+def test_start_link_leads_to_the_first_question(walker: Walker) -> None:
+    response = walker.get("/start")
+    assert response.status_code == 302
+    assert path_of(response.location) == f"/questions/{PACK.start}"
+    page = walker.follow(response.location)
+    assert question_of(page) == PACK.start
+
+
+def test_start_page_links_to_the_journey(client: FlaskClient) -> None:
+    assert 'href="/start"' in client.get("/").get_data(as_text=True)
+
+
+def test_posting_start_begins_a_fresh_journey_with_a_new_token(walker: Walker, client: FlaskClient) -> None:
+    walker.walk(SAFE_TO_CRITERIA)
+    first_token = stored_token(client)
+    assert first_token and stored_answers(client)
+    walker.start()
+    assert stored_answers(client) == {}
+    assert stored_token(client) not in (None, first_token)
+
+
+def test_start_link_keeps_a_journey_in_progress(walker: Walker, client: FlaskClient) -> None:
+    walker.walk(SAFE_TO_CRITERIA[:3])
+    token = stored_token(client)
+    walker.follow("/start")
+    assert stored_token(client) == token
+    assert set(stored_answers(client)) == {q for q, _ in SAFE_TO_CRITERIA[:3]}
+
+
+# --- question pages -----------------------------------------------------------------------
+
+def test_question_page_has_the_legend_as_heading_hint_back_link_and_continue(walker: Walker) -> None:
+    walker.walk(SAFE_TO_CRITERIA[:1])
+    response = walker.get("/questions/immediate_danger")
+    page = page_text(response)
+    question = PACK.question("immediate_danger")
+    assert question is not None and question.hint is not None
+    assert title_of(response).startswith(question.title.practitioner + " – Space to Think")
+    assert re.search(r'<legend class="govuk-fieldset__legend govuk-fieldset__legend--l">\s*<h1 class="govuk-fieldset__heading">\s*'
+                     + re.escape(question.title.practitioner), page)
+    assert question.hint.practitioner in page
+    assert re.search(r'class="govuk-back-link"[^>]*href="/questions/mode"|href="/questions/mode"[^>]*class="govuk-back-link"', page)
+    assert "Continue" in page
+    assert 'novalidate' in page
+
+
+def test_first_question_goes_back_to_the_start_page_and_has_no_empty_hint(walker: Walker) -> None:
+    page = page_text(walker.follow("/start"))
+    assert re.search(r'href="/"[^>]*class="govuk-back-link"|class="govuk-back-link"[^>]*href="/"', page)
+    assert 'class="govuk-hint"' not in page
+    assert "aria-describedby" not in page
+
+
+def test_checkbox_page_has_an_exclusive_none_option_after_an_or_divider(walker: Walker) -> None:
+    page = page_text(walker.walk(SAFE_TO_CRITERIA))
+    assert '<div class="govuk-checkboxes__divider">or</div>' in page
+    assert re.search(r'value="none"[^>]*data-behaviour="exclusive"', page)
+    assert page.index("govuk-checkboxes__divider") < page.index('value="none"')
+
+
+def test_confirmation_is_a_single_checkbox(walker: Walker) -> None:
+    page = page_text(walker.walk(TO_P[:-1]))
+    assert page.count('type="checkbox"') == 1
+    assert 'value="confirmed"' in page
+
+
+def test_supervision_mode_words_the_questions_for_the_practitioner(walker: Walker) -> None:
+    response = walker.walk([("mode", "supervision"), ("immediate_danger", "no")])
+    question = PACK.question("unshared_concern")
+    assert question is not None
+    assert question.title.supervision in page_text(response)
+    assert title_of(response).startswith(question.title.supervision)
+
+
+def test_a_question_shows_the_answer_already_given(walker: Walker) -> None:
+    walker.walk(TO_P)
+    assert checked_values(walker.get("/questions/criteria")) == ["stuck", "debrief"]
+    assert checked_values(walker.get("/questions/unshared_concern")) == ["shared"]
+
+
+# --- errors -------------------------------------------------------------------------------
+
+def test_no_answer_re_renders_with_the_error_summary_and_error_in_the_title(walker: Walker) -> None:
+    walker.walk(SAFE_TO_CRITERIA[:1])
+    response = walker.answer("immediate_danger", None)
+    assert response.status_code == 200
+    assert title_of(response).startswith("Error: ")
+    assert error_summary(response) == ["Select whether a child is in immediate danger or at risk of significant harm"]
+    assert 'class="govuk-error-message"' in response.get_data(as_text=True)
+    assert "immediate_danger" not in stored_answers(walker.client)
+
+
+def test_none_with_other_criteria_keeps_the_ticks_and_explains(walker: Walker) -> None:
+    walker.walk(SAFE_TO_CRITERIA)
+    response = walker.answer("criteria", ["stuck", "lived_experience", "none"])
+    assert response.status_code == 200
+    assert question_of(response) == "criteria"
+    assert error_summary(response) == ["Select what a reflective space would help with, or select 'None of these' on its own"]
+    assert checked_values(response) == ["stuck", "lived_experience", "none"]
+    assert "criteria" not in stored_answers(walker.client)
+
+
+def test_no_criteria_ticked_asks_for_one_or_none(walker: Walker) -> None:
+    walker.walk(SAFE_TO_CRITERIA)
+    response = walker.answer("criteria", None)
+    assert error_summary(response) == ["Select what a reflective space would help with, or select 'None of these'"]
+
+
+def test_unticked_confirmation_asks_to_confirm(walker: Walker) -> None:
+    walker.walk(TO_P[:-1])
+    response = walker.answer("understand", None)
+    assert response.status_code == 200
+    assert error_summary(response)[0].startswith("Confirm that you understand")
+
+
+@pytest.mark.parametrize("value", ["maybe", ["yes", "no"], "", "<script>alert(1)</script>"])
+def test_tampered_answers_give_an_error_not_a_500(walker: Walker, value: object) -> None:
+    walker.walk(SAFE_TO_CRITERIA[:1])
+    response = walker.answer("immediate_danger", value)  # type: ignore[arg-type]
+    assert response.status_code == 200
+    assert question_of(response) == "immediate_danger"
+    assert error_summary(response)
+    assert "<script>alert(1)</script>" not in response.get_data(as_text=True)
+    assert "immediate_danger" not in stored_answers(walker.client)
+
+
+def test_tampered_criterion_keeps_the_real_ticks(walker: Walker) -> None:
+    walker.walk(SAFE_TO_CRITERIA)
+    response = walker.answer("criteria", ["stuck", "made_up"])
+    assert response.status_code == 200
+    assert error_summary(response)
+    assert checked_values(response) == ["stuck"]
+
+
+def test_missing_csrf_token_re_renders_the_question_and_saves_nothing(walker: Walker) -> None:
+    walker.walk(SAFE_TO_CRITERIA[:1])
+    response = walker.post("/questions/immediate_danger", {"answer": "no"}, with_token=False)
+    assert response.status_code == 400
+    assert question_of(response) == "immediate_danger"
+    assert title_of(response).startswith("Error: ")
+    assert error_summary(response)
+    assert checked_values(response) == ["no"]
+    assert "immediate_danger" not in stored_answers(walker.client)
+
+
+def test_missing_csrf_token_elsewhere_gives_the_error_page(walker: Walker) -> None:
+    walker.walk(SAFE_TO_CRITERIA[:1])
+    response = walker.post("/start-again", {}, with_token=False)
+    assert response.status_code == 400
+    assert stored_answers(walker.client)  # nothing was cleared
+
+
+def test_unknown_question_is_not_found(walker: Walker) -> None:
+    walker.follow("/start")
+    assert walker.get("/questions/no_such_question").status_code == 404
+    assert walker.post("/questions/no_such_question", {"answer": "yes"}).status_code == 404
+
+
+# --- out of order -------------------------------------------------------------------------
+
+def test_jumping_ahead_redirects_to_the_question_to_answer_with_a_message(walker: Walker) -> None:
+    walker.walk(SAFE_TO_CRITERIA[:2])
+    response = walker.get("/questions/criteria")
+    assert response.status_code == 302
+    assert path_of(response.location) == "/questions/unshared_concern"
+    page = walker.follow(response.location)
+    assert "Answer the questions in order" in page_text(page)
+    # The message is shown once.
+    assert "Answer the questions in order" not in page_text(walker.get("/questions/unshared_concern"))
+
+
+def test_posting_ahead_saves_nothing_and_redirects(walker: Walker) -> None:
+    walker.walk(SAFE_TO_CRITERIA[:2])
+    response = walker.answer("understand", "confirmed")
+    assert response.status_code == 302
+    assert path_of(response.location) == "/questions/unshared_concern"
+    assert "understand" not in stored_answers(walker.client)
+
+
+def test_a_safety_question_cannot_be_skipped_by_replaying_an_old_form(walker: Walker) -> None:
+    walker.walk(TO_P)
+    walker.answer("immediate_danger", "yes")  # now U1: everything after is dropped
+    response = walker.answer("criteria", ["stuck"])  # replay a later page's form
+    assert response.status_code == 302 and path_of(response.location) == "/result"
+    assert outcome_of(walker.follow("/result")) == "U1"
+    assert "criteria" not in stored_answers(walker.client)
+
+
+def test_a_fresh_visitor_jumping_in_is_sent_to_the_first_question(walker: Walker) -> None:
+    response = walker.get("/questions/criteria")
+    assert response.status_code == 302 and path_of(response.location) == f"/questions/{PACK.start}"
+
+
+def test_result_before_an_outcome_redirects_to_the_current_question(walker: Walker) -> None:
+    walker.walk(SAFE_TO_CRITERIA[:3])
+    response = walker.get("/result")
+    assert response.status_code == 302
+    assert path_of(response.location) == "/questions/allegation"
+
+
+# --- changing answers ---------------------------------------------------------------------
+
+def test_changing_a_later_answer_keeps_the_rest_and_returns_to_the_outcome(walker: Walker) -> None:
+    walker.walk(TO_P)
+    before = stored_answers(walker.client)
+    response = walker.answer("multi_agency", "not_sure")
+    assert path_of(response.location) == "/result"  # no need to answer supervision or understand again
+    result = walker.follow(response.location)
+    assert outcome_of(result) == "P"
+    assert "removed" not in page_text(result)
+    after = stored_answers(walker.client)
+    assert after == {**before, "multi_agency": "not_sure"}
+
+
+def test_changing_criteria_keeps_later_answers(walker: Walker) -> None:
+    walker.walk(TO_P)
+    response = walker.answer("criteria", ["needs"])
+    assert path_of(response.location) == "/result"
+    assert stored_answers(walker.client)["criteria"] == ["needs"]
+
+
+def test_changing_to_danger_drops_later_answers_and_says_so(walker: Walker) -> None:
+    walker.walk(TO_P)
+    response = walker.answer("immediate_danger", "yes")
+    assert path_of(response.location) == "/result"
+    result = walker.follow(response.location)
+    assert outcome_of(result) == "U1"
+    dropped = len(TO_P) - 2
+    assert f"we removed {dropped} later answers that no longer apply" in page_text(result)
+    assert set(stored_answers(walker.client)) == {"mode", "immediate_danger"}
+    # Back to "no": the later questions are asked again, starting with the next one.
+    response = walker.answer("immediate_danger", "no")
+    assert path_of(response.location) == "/questions/unshared_concern"
+    assert checked_values(walker.follow(response.location)) == []
+
+
+def test_switching_mode_keeps_answers_and_changes_the_wording(walker: Walker) -> None:
+    walker.walk(TO_P)
+    response = walker.answer("mode", "supervision")
+    result = walker.follow(response.location)
+    assert outcome_of(result) == "P"
+    assert 'data-mode="supervision"' in page_text(result)
+
+
+def test_change_links_lead_to_each_question_with_the_answer_filled_in(walker: Walker) -> None:
+    result = walker.walk(TO_P)
+    page = page_text(result)
+    for question_id, value in TO_P:
+        assert f'href="/questions/{question_id}"' in page
+        shown = checked_values(walker.get(f"/questions/{question_id}"))
+        assert shown == ([value] if isinstance(value, str) else value)
+
+
+# --- the outcome page ---------------------------------------------------------------------
+
+def test_eligible_outcome_has_a_panel_and_advice(walker: Walker) -> None:
+    page = page_text(walker.walk(TO_P))
+    assert 'class="govuk-panel' in page
+    assert "Raise this in your own supervision too" in page
+
+
+def test_redirect_outcomes_use_a_warning_not_a_panel(walker: Walker) -> None:
+    page = page_text(walker.walk([("mode", "practitioner"), ("immediate_danger", "yes")]))
+    assert 'class="govuk-panel' not in page
+    assert "govuk-warning-text" in page
+
+
+def test_outcome_page_explains_acronyms_in_quoted_guidance(walker: Walker) -> None:
+    page = page_text(walker.walk(TO_P))
+    assert "SSCP means Salford Safeguarding Children Partnership" in page
+
+
+def test_request_and_supervision_record_links_appear_once_those_pages_exist(app: Flask) -> None:
+    for endpoint, rule in (("requests.details", "/_stub/details"), ("requests.supervision_record", "/_stub/record")):
+        if endpoint not in app.view_functions:
+            app.add_url_rule(rule, endpoint=endpoint, view_func=lambda: "stub")
+    walker = Walker(app.test_client())
+    supervision_to_p = [("mode", "supervision"), *TO_P[1:]]
+    page = page_text(walker.walk(supervision_to_p))
+    assert "Continue to your request" in page
+    assert "Download a supervision record" in page
+    # A redirect outcome in supervision mode also offers the record, but never the request.
+    page = page_text(walker.walk([("mode", "supervision"), ("immediate_danger", "yes")]))
+    assert "Download a supervision record" in page
+    assert "Continue to your request" not in page
+    # In practitioner mode there is no supervision record.
+    assert "Download a supervision record" not in page_text(walker.walk(TO_P))
+
+
+# --- clearing -----------------------------------------------------------------------------
+
+def test_start_again_clears_the_journey(walker: Walker) -> None:
+    walker.walk(TO_P)
+    response = walker.post("/start-again", {})
+    assert response.status_code == 302 and path_of(response.location) == "/"
+    assert stored_answers(walker.client) == {}
+    assert stored_token(walker.client) is None
+    assert path_of(walker.get("/result").location) == f"/questions/{PACK.start}"
+
+
+def test_exit_clears_the_journey(walker: Walker) -> None:
+    walker.walk(TO_P)
+    response = walker.get("/exit")
+    assert response.status_code in (302, 303)
+    assert stored_answers(walker.client) == {}
+    assert path_of(walker.get("/result").location) == f"/questions/{PACK.start}"
+
+
+def test_an_expired_session_shows_the_answers_were_cleared_page(app: Flask, walker: Walker) -> None:
+    walker.walk(SAFE_TO_CRITERIA)
+    with app.app_context():
+        from sqlalchemy import update
+
+        from app.extensions import db
+        from app.sessions import StoredSession
+
+        with db.engine.begin() as connection:
+            connection.execute(update(StoredSession.__table__).values(expires_at=dt.datetime(2000, 1, 1)))
+    response = walker.answer("criteria", ["stuck"])
+    assert response.status_code == 302 and path_of(response.location) == "/session-expired"
+    assert walker.get(response.location).status_code == 200
+    # Afterwards the journey starts again from the beginning.
+    assert path_of(walker.get("/result").location) == f"/questions/{PACK.start}"
+
+
+def test_answers_never_appear_in_urls_during_changes(walker: Walker) -> None:
+    walker.walk(TO_P)
+    walker.answer("immediate_danger", "yes")
+    walker.follow("/result")
+    allowed = {"/", "/start", "/result", "/start-again", "/exit", "/session-expired",
+               *(f"/questions/{q.id}" for q in PACK.questions)}
+    for url in walker.urls:
+        assert "?" not in url and path_of(url) in allowed, url
+
+
+# --- routes -------------------------------------------------------------------------------
+
+# Every route of the app. When you add or remove a route, update this list on purpose.
+ROUTES = [
+    "/",
+    "/accessibility",
+    "/cookies",
+    "/exit",
+    "/healthz",
+    "/privacy",
+    "/questions/<question_id>",
+    "/request",
+    "/request/about-you",
+    "/request/check-answers",
+    "/request/check-what-you-wrote",
+    "/request/child-and-family",
+    "/request/family",
+    "/request/how-soon",
+    "/request/manager",
+    "/request/preferences",
+    "/request/reflection",
+    "/request/significant-event",
+    "/request/submit",
+    "/request/submitted",
+    "/request/submitted/request.pdf",
+    "/request/supervision-record.pdf",
+    "/result",
+    "/session-expired",
+    "/start",
+    "/start-again",
+    "/static/<path:filename>",
+]
+
+
+def test_route_list_snapshot(app: Flask) -> None:
+    assert sorted(str(rule) for rule in app.url_map.iter_rules()) == ROUTES
+
+
+def test_wizard_endpoints_and_methods(app: Flask) -> None:
+    methods = {
+        rule.endpoint: sorted(rule.methods - {"HEAD", "OPTIONS"})
+        for rule in app.url_map.iter_rules() if rule.endpoint.startswith("wizard.")
+    }
+    assert methods == {
+        "wizard.start": ["GET", "POST"],
+        "wizard.question": ["GET", "POST"],
+        "wizard.result": ["GET"],
+        "wizard.start_again": ["POST"],
+    }

@@ -1,0 +1,1 @@
+"""Helpers for the wizard's HTTP tests (walking the journey like a browser)."""

@@ -1,0 +1,126 @@
+"""Walk the journey through HTTP like a browser would, remembering every URL it saw.
+
+``Walker(client)`` starts a journey, answers questions (with the page's CSRF token), and
+records each request path and redirect target, so tests can check that no answer ever
+appears in a URL.
+"""
+
+from __future__ import annotations
+
+import html as html_module
+import re
+from collections.abc import Iterable, Sequence
+from urllib.parse import urlsplit
+
+from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
+
+from helpers import csrf_token
+
+Answer = str | Sequence[str]
+
+
+class Walker:
+    """A test browser for the journey: start, answer, follow, and read pages."""
+
+    def __init__(self, client: FlaskClient) -> None:
+        self.client = client
+        self.urls: list[str] = []
+        self.token: str | None = None
+
+    def _seen(self, response: TestResponse, url: str) -> TestResponse:
+        self.urls.append(url)
+        if response.location:
+            self.urls.append(response.location)
+        return response
+
+    def get(self, url: str) -> TestResponse:
+        """GET a page (without following redirects); keep its CSRF token if it has one."""
+        response = self._seen(self.client.get(url), url)
+        page = response.get_data(as_text=True)
+        if 'name="csrf_token"' in page:
+            self.token = csrf_token(page)
+        return response
+
+    def follow(self, url: str) -> TestResponse:
+        """GET a page and follow redirects, recording each hop."""
+        response = self.get(url)
+        hops = 0
+        while response.status_code in (301, 302, 303) and hops < 10:
+            response = self.get(response.location)
+            hops += 1
+        return response
+
+    def start(self) -> TestResponse:
+        """Start a fresh journey (POST /start) and land on the first question."""
+        if self.token is None:
+            self.follow("/start")
+        response = self.post("/start", {})
+        assert response.status_code == 302, response.status_code
+        return self.follow(response.location)
+
+    def post(self, url: str, data: dict[str, object], with_token: bool = True) -> TestResponse:
+        """POST a form (with the last CSRF token seen, unless told not to)."""
+        form = dict(data)
+        if with_token:
+            if self.token is None:
+                self.follow("/start")
+            form["csrf_token"] = self.token
+        return self._seen(self.client.post(url, data=form), url)
+
+    def answer(self, question_id: str, value: Answer | None) -> TestResponse:
+        """Answer one question (``None`` sends nothing); does not follow the redirect."""
+        data: dict[str, object] = {}
+        if value is not None:
+            data["answer"] = value if isinstance(value, str) else list(value)
+        return self.post(f"/questions/{question_id}", data)
+
+    def walk(self, answers: Iterable[tuple[str, Answer]]) -> TestResponse:
+        """Start afresh and answer each question in turn, checking each lands on the next."""
+        self.start()
+        response: TestResponse | None = None
+        for question_id, value in answers:
+            response = self.answer(question_id, value)
+            assert response.status_code == 302, (question_id, response.status_code)
+        assert response is not None
+        return self.follow(response.location)
+
+
+def page_text(response: TestResponse) -> str:
+    """The page's HTML with entities decoded (for looking for wording from the pack)."""
+    return html_module.unescape(response.get_data(as_text=True))
+
+
+def outcome_of(response: TestResponse) -> str | None:
+    """The outcome id the page shows (its ``data-outcome`` hook), or None."""
+    match = re.search(r'data-outcome="([^"]+)"', response.get_data(as_text=True))
+    return match.group(1) if match else None
+
+
+def question_of(response: TestResponse) -> str | None:
+    """The question id the page asks (its ``data-question`` hook on the page wrapper), or None."""
+    match = re.search(r'<div class="govuk-grid-row" data-question="([^"]+)"', response.get_data(as_text=True))
+    return match.group(1) if match else None
+
+
+def title_of(response: TestResponse) -> str:
+    """The page's <title>, whitespace tidied."""
+    match = re.search(r"<title>(.*?)</title>", response.get_data(as_text=True), re.S)
+    assert match, "page has no title"
+    return " ".join(html_module.unescape(match.group(1)).split())
+
+
+def path_of(url: str) -> str:
+    """The path of a URL (absolute or relative)."""
+    return urlsplit(url).path
+
+
+def checked_values(response: TestResponse) -> list[str]:
+    """The values of the checked inputs on the page, in order."""
+    found = []
+    for tag in re.findall(r"<input[^>]*>", response.get_data(as_text=True)):
+        if re.search(r"\schecked\b", tag):
+            value = re.search(r'value="([^"]*)"', tag)
+            if value:
+                found.append(html_module.unescape(value.group(1)))
+    return found
