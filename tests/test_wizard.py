@@ -405,6 +405,7 @@ ROUTES = [
     "/cookies",
     "/exit",
     "/healthz",
+    "/keep-alive",
     "/privacy",
     "/questions/<question_id>",
     "/request",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app, jsonify, redirect, render_template
+from flask import current_app, jsonify, redirect, render_template, session
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.wrappers import Response
@@ -27,8 +27,20 @@ def exit() -> Response:  # noqa: A001  (the endpoint is main.exit)
 
 @bp.get("/session-expired")
 def session_expired() -> str:
-    """Tell the user their answers were cleared after a period without activity."""
+    """Tell the user their answers were cleared after a period without activity.
+
+    The timeout warning's script sends people here when its timer runs out; clearing the
+    session here makes the page true even if the server's clock had not quite got there.
+    """
+    reset_session()
     return render_template("main/session_expired.html")
+
+
+@bp.post("/keep-alive")
+def keep_alive() -> tuple[str, int]:
+    """Push the idle expiry on (the timeout warning's "Keep my answers"); CSRF-protected."""
+    session.modified = True
+    return "", 204
 
 
 @bp.get("/accessibility")

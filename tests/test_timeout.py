@@ -1,0 +1,61 @@
+"""The idle-timeout warning: offered once a journey has started, and "keep my answers" works."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from app.extensions import db
+from app.sessions import StoredSession
+from helpers import csrf_token
+
+
+def test_no_warning_before_a_journey_starts(client: FlaskClient) -> None:
+    page = client.get("/").get_data(as_text=True)
+    assert 'id="app-timeout-warning"' not in page
+
+
+def test_warning_is_ready_once_a_journey_starts(client: FlaskClient, app: Flask) -> None:
+    page = client.get("/start", follow_redirects=True).get_data(as_text=True)
+    dialog = re.search(r'<dialog[^>]*id="app-timeout-warning"[^>]*>', page)
+    assert dialog is not None
+    idle = app.config["SESSION_IDLE_MINUTES"] * 60
+    assert f'data-idle-seconds="{idle}"' in dialog.group(0)
+    assert 'data-keep-alive-url="/keep-alive"' in dialog.group(0)
+
+
+def _expiry(app: Flask) -> dt.datetime:
+    with app.app_context():
+        return db.session.execute(select(StoredSession.expires_at)).scalar_one()
+
+
+def test_keep_alive_needs_the_csrf_token(client: FlaskClient) -> None:
+    client.get("/start", follow_redirects=True)
+    assert client.post("/keep-alive").status_code == 400
+
+
+def test_keep_alive_pushes_the_expiry_on(client: FlaskClient, app: Flask) -> None:
+    page = client.get("/start", follow_redirects=True).get_data(as_text=True)
+    token = csrf_token(page)
+    soon = dt.datetime.now(dt.UTC).replace(tzinfo=None) + dt.timedelta(minutes=1)
+    with app.app_context():
+        db.session.execute(db.update(StoredSession).values(expires_at=soon))
+        db.session.commit()
+    response = client.post("/keep-alive", headers={"X-CSRFToken": token})
+    assert response.status_code == 204
+    assert _expiry(app) - soon > dt.timedelta(minutes=20)
+
+
+def test_the_timer_running_out_clears_the_answers(client: FlaskClient, app: Flask) -> None:
+    page = client.get("/start", follow_redirects=True).get_data(as_text=True)
+    client.post("/questions/mode", data={"csrf_token": csrf_token(page), "answer": "practitioner"})
+    expired = client.get("/session-expired")
+    assert expired.status_code == 200
+    with app.app_context():
+        assert db.session.execute(select(StoredSession)).first() is None
+    again = client.get("/questions/immediate_danger")
+    assert again.status_code in (302, 303) and "immediate_danger" not in again.headers["Location"]
