@@ -237,7 +237,7 @@ def _content_hash(data: Any) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:12]
 
 
-_PACK_KEYS = {"pack", "guidance", "flags", "questions", "outcomes"}
+_PACK_KEYS = {"pack", "guidance", "flags", "questions", "outcomes", "glossary"}
 _META_KEYS = {"name", "owner", "review_date", "start"}
 _QUESTION_KEYS = {"id", "kind", "title", "short", "hint", "options", "next", "cites", "risk"}
 _OPTION_KEYS = {"value", "label", "hint", "next", "cites", "flags", "advice", "safe", "unsure",
@@ -283,6 +283,13 @@ def parse_pack(data: Any, file: str) -> tuple[RulePack | None, list[Problem]]:
         for n, item in enumerate(reader.items(root, "flags", "(pack)", required=False), start=1)
         if not reader.unknown_keys(item, {"id", "label"}, f"flag {item.get('id', n)}")
     )
+    glossary: list[tuple[str, str]] = []
+    for n, item in enumerate(reader.items(root, "glossary", "(pack)", required=False), start=1):
+        node = f"glossary {item.get('term', '#' + str(n))}"
+        reader.unknown_keys(item, {"term", "meaning"}, node)
+        term, meaning = reader.string(item, "term", node), reader.string(item, "meaning", node)
+        if term and meaning:
+            glossary.append((term, meaning))
     questions = tuple(
         question
         for n, item in enumerate(reader.items(root, "questions", "(pack)"), start=1)
@@ -306,6 +313,7 @@ def parse_pack(data: Any, file: str) -> tuple[RulePack | None, list[Problem]]:
         guidance=guidance,
         flags=flags,
         version=_content_hash(data),
+        glossary=tuple(glossary),
     )
     return pack, []
 

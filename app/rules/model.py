@@ -137,6 +137,7 @@ class RulePack:
     guidance: tuple[Guidance, ...]
     flags: tuple[Flag, ...]
     version: str
+    glossary: tuple[tuple[str, str], ...] = ()
     _index: dict[str, Question | Outcome] = field(default_factory=dict, repr=False, compare=False)
     _guidance: dict[str, Guidance] = field(default_factory=dict, repr=False, compare=False)
     _flags: dict[str, Flag] = field(default_factory=dict, repr=False, compare=False)

@@ -2,7 +2,7 @@
 
 Most of the rule pack's wording spells an acronym out itself ("Local Authority Designated
 Officer (LADO)"). Guidance quoted word for word cannot be reworded, so the outcome page
-asks an ``Explainer`` which acronyms in a quote have not yet been explained on the page,
+asks an ``Explainer`` (given the rule pack's ``glossary``) which acronyms in a quote have not yet been explained on the page,
 and spells those out next to it.
 """
 
@@ -10,24 +10,11 @@ from __future__ import annotations
 
 import re
 
-# Acronyms that quoted guidance may use without spelling out.
-ACRONYMS: dict[str, str] = {
-    "SSCP": "Salford Safeguarding Children Partnership",
-    "LADO": "Local Authority Designated Officer",
-    "EDT": "Emergency Duty Team",
-    "DSL": "designated safeguarding lead",
-    "TAF": "Team Around the Family",
-    "CIN": "Child in Need",
-    "CP": "child protection",
-    "PDF": "portable document format",
-}
-
-
 class Explainer:
     """Remembers which acronyms a page has explained so far."""
 
-    def __init__(self, glossary: dict[str, str] | None = None) -> None:
-        self.glossary = ACRONYMS if glossary is None else glossary
+    def __init__(self, glossary: dict[str, str]) -> None:
+        self.glossary = glossary
         self.explained: set[str] = set()
 
     def unexplained(self, text: str) -> list[tuple[str, str]]:

@@ -165,7 +165,7 @@ def outcome_context(state: JourneyState) -> dict[str, Any]:
         "record_url": _url_if_registered("requests.supervision_record") if mode == "supervision" else None,
         "pack_version": pack.version,
         "review_date": f"{pack.review_date.day} {pack.review_date:%B %Y}",
-        "explainer": Explainer(),
+        "explainer": Explainer(dict(pack.glossary)),
     }
 
 
