@@ -42,7 +42,7 @@ def to_dot(pack: RulePack) -> str:
     lines = [
         "digraph rule_pack {",
         f"  label={_dot_quote(f'{pack.name} rule pack, version {pack.version}')};",
-        "  rankdir=TB; node [fontname=\"Liberation Sans,Arial,sans-serif\"];",
+        "  rankdir=TB; node [fontname=\"Liberation Sans,Arial,sans-serif\"]; edge [fontname=\"Liberation Sans,Arial,sans-serif\"];",
     ]
     for question in pack.questions:
         lines.append(f"  {question.id} [shape=box, label={_dot_quote(question.title.practitioner)}];")

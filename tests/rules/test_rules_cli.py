@@ -90,3 +90,18 @@ def test_the_app_refuses_to_start_with_a_broken_pack(tmp_path: Path) -> None:
     assert result.returncode != 0
     assert str(broken) in result.stderr and "'U9'" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_the_readme_picture_of_the_decision_graph_is_up_to_date() -> None:
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    start = readme.index("```mermaid\n") + len("```mermaid\n")
+    drawn = readme[start:readme.index("```", start)]
+    from app.rules.graph import to_mermaid
+
+    assert drawn == to_mermaid(load_pack()), "run: flask --app wsgi rules graph --format mermaid, and paste it into README.md"
+
+
+def test_the_svg_picture_in_docs_is_of_the_current_pack() -> None:
+    svg = (PROJECT_ROOT / "docs" / "decision-graph.svg").read_text(encoding="utf-8")
+    assert f"version {load_pack().version}" in svg, (
+        "run: flask --app wsgi rules graph --format svg -o docs/decision-graph.svg")
