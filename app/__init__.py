@@ -41,13 +41,14 @@ BLUEPRINTS: tuple[str, ...] = (
     "app.main:bp",  # start page, footer pages, exit, health check, session expired
     "app.wizard:bp",  # the journey (issue 3): must provide endpoint "wizard.start"
     "app.requests:bp",  # request details, check answers, submission (issue 4)
-    # "app.inbox:bp",     # facilitators' inbox
+    "app.inbox:bp",  # facilitators' inbox (issue 5): sign in, list, triage, import
 )
 
 # CLI command groups (click groups), "module.path:attribute". ADD YOURS HERE.
 CLI_GROUPS: tuple[str, ...] = (
     "app.sessions:sessions_cli", "app.cli:rules_cli",
     "app.requests:requests_cli", "app.mail:outbox_cli",  # issue 4: flask requests purge, flask outbox send
+    "app.inbox:facilitators_cli",  # issue 5: flask facilitators add|deactivate|list
 )
 
 # Modules that define models, imported at start-up so Alembic (flask db migrate/check)
@@ -55,6 +56,7 @@ CLI_GROUPS: tuple[str, ...] = (
 MODEL_MODULES: tuple[str, ...] = (
     "app.sessions",  # journey_sessions
     "app.models",  # requests, outbox, audit log
+    "app.inbox.models",  # facilitators, request assignments, triage notes
 )
 # ---------------------------------------------------------------------------------------
 

@@ -1,0 +1,12 @@
+"""The facilitators' inbox (issue 5): sign in, the list of requests, triage, PDFs, import.
+
+Blueprint ``inbox`` (prefix ``/inbox``); its routes are listed in ``views``. Facilitator
+accounts are made with ``flask facilitators add`` (``cli``); there is no sign-up page.
+"""
+
+from flask import Blueprint
+
+bp = Blueprint("inbox", __name__, url_prefix="/inbox")
+
+from . import views  # noqa: E402,F401  (registers the routes on bp)
+from .cli import facilitators_cli  # noqa: E402,F401

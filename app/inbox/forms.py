@@ -1,0 +1,107 @@
+"""The inbox's forms. Every one carries the CSRF token (Flask-WTF); messages follow GOV.UK wording.
+
+Choice fields do not check their own choices (``validate_choice=False``): the views check
+them, so a tampered value gets a GOV.UK message, never a 500.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCharacterCount, GovFileInput, GovPasswordInput, GovRadioInput, GovSelect, GovTextInput,
+)
+from wtforms import PasswordField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+
+from .models import NOTE_MAX
+from .service import STATUS_LABELS
+
+
+def _required(field: Any, message: str) -> bool:
+    """Put ``message`` on the field if it is empty; True if it has a value."""
+    if isinstance(field.data, str) and field.data.strip():
+        return True
+    field.errors = [message]
+    return False
+
+
+class SignInForm(FlaskForm):
+    """Email address and password."""
+
+    email = StringField(widget=GovTextInput())
+    password = PasswordField(widget=GovPasswordInput())
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        """CSRF, and both fields filled in."""
+        valid = super().validate(extra_validators)
+        email_given = _required(self.email, "Enter your email address")
+        password_given = _required(self.password, "Enter your password")
+        return valid and email_given and password_given
+
+
+class StatusForm(FlaskForm):
+    """The request's triage status."""
+
+    status = RadioField(choices=[SelectChoice(value, label) for value, label in STATUS_LABELS.items()],
+                        validate_choice=False, widget=GovRadioInput())
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        """CSRF, and one of the statuses."""
+        valid = super().validate(extra_validators)
+        if self.status.data not in STATUS_LABELS:
+            self.status.errors = ["Select a status"]
+            return False
+        return valid
+
+
+class AssignForm(FlaskForm):
+    """Who the request is assigned to. Choices are set by the view (the active facilitators)."""
+
+    facilitator = SelectField(choices=[], validate_choice=False, widget=GovSelect())
+
+    def set_facilitators(self, choices: list[tuple[str, str]]) -> None:
+        """Offer these (value, label) pairs."""
+        self.facilitator.choices = [SelectChoice(value, label) for value, label in choices]
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        """CSRF, and one of the offered choices."""
+        valid = super().validate(extra_validators)
+        offered = {choice.value for choice in self.facilitator.choices or []}  # type: ignore[union-attr]
+        if self.facilitator.data not in offered:
+            self.facilitator.errors = ["Select a facilitator, or Not assigned"]
+            return False
+        return valid
+
+
+class NoteForm(FlaskForm):
+    """A short triage note."""
+
+    text = TextAreaField(widget=GovCharacterCount())
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        """CSRF, and a note of at most ``NOTE_MAX`` characters."""
+        valid = super().validate(extra_validators)
+        if not _required(self.text, "Enter a note"):
+            return False
+        if len(self.text.data.strip()) > NOTE_MAX:
+            self.text.errors = [f"The note must be {NOTE_MAX:,} characters or fewer"]
+            return False
+        return valid
+
+
+class ImportForm(FlaskForm):
+    """A request PDF to import."""
+
+    pdf = FileField(widget=GovFileInput())
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        """CSRF, and a file chosen."""
+        valid = super().validate(extra_validators)
+        upload = self.pdf.data
+        if upload is None or isinstance(upload, str) or not getattr(upload, "filename", ""):
+            self.pdf.errors = ["Select a request PDF"]
+            return False
+        return valid

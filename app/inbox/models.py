@@ -1,0 +1,76 @@
+"""The facilitators' side of a request: accounts, assignments and triage notes.
+
+A request's status lives on ``SessionRequest`` itself (``app.models``); who it is assigned to
+and the notes about it live here, keyed by the request's id, and go when the request is
+purged (``ON DELETE CASCADE``). Facilitators are never deleted, only deactivated, so the
+audit log's ``facilitator:<id>`` actors always resolve to a name.
+Models never commit: ``app.inbox.service`` does.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..extensions import db
+from ..models import utcnow
+
+EMAIL_MAX = 320
+NAME_MAX = 100
+NOTE_MAX = 1000
+
+
+class Facilitator(db.Model):
+    """A member of partnership staff who may sign in to the inbox. Email is stored lower-case."""
+
+    __tablename__ = "facilitators"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    email: Mapped[str] = mapped_column(String(EMAIL_MAX), unique=True)
+    display_name: Mapped[str] = mapped_column(String(NAME_MAX))
+    # werkzeug.security's "method$salt$hash" string (scrypt); never the password itself.
+    password_hash: Mapped[str] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(), default=utcnow)
+    last_login_at: Mapped[dt.datetime | None] = mapped_column(DateTime(), nullable=True)
+
+    @property
+    def actor(self) -> str:
+        """How this facilitator is named in the audit log (an id: the log holds no personal data)."""
+        return f"facilitator:{self.id}"
+
+    def __repr__(self) -> str:
+        return f"<Facilitator {self.id}>"
+
+
+class Assignment(db.Model):
+    """Which facilitator a request is assigned to (at most one; no row means unassigned)."""
+
+    __tablename__ = "request_assignments"
+
+    request_id: Mapped[int] = mapped_column(ForeignKey("requests.id", ondelete="CASCADE"), primary_key=True)
+    facilitator_id: Mapped[int] = mapped_column(ForeignKey("facilitators.id"), index=True)
+    assigned_at: Mapped[dt.datetime] = mapped_column(DateTime(), default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<Assignment request {self.request_id} to facilitator {self.facilitator_id}>"
+
+
+class TriageNote(db.Model):
+    """A short note a facilitator added to a request while triaging it."""
+
+    __tablename__ = "triage_notes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("requests.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("facilitators.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(), default=utcnow)
+    text: Mapped[str] = mapped_column(String(NOTE_MAX))
+
+    def __repr__(self) -> str:
+        return f"<TriageNote {self.id} on request {self.request_id}>"
+
+
+__all__ = ["Assignment", "EMAIL_MAX", "Facilitator", "NAME_MAX", "NOTE_MAX", "TriageNote"]

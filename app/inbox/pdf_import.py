@@ -1,0 +1,185 @@
+"""Reading a request back out of its PDF: the ``request.json`` attachment, checked for shape.
+
+A facilitator may receive a request PDF by email and import it into the inbox. The PDF is
+untrusted input: anything wrong with it (not a PDF, no attachment, JSON that is malformed or
+the wrong shape) raises ``ImportProblem`` with a message to show beside the upload field,
+never an unhandled error. The checks mirror ``app.requests.document.request_document``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import pypdf
+
+from ..requests.document import DOCUMENT_FORMAT, DOCUMENT_VERSION, MODE_LABELS
+from ..requests.reference import is_reference
+
+ATTACHMENT_NAME = "request.json"
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+MAX_JSON_BYTES = 1024 * 1024
+TEXT_MAX = 20_000
+
+log = logging.getLogger(__name__)
+
+
+class ImportProblem(ValueError):
+    """The upload cannot be imported. The message is GOV.UK error wording for the field."""
+
+
+NOT_A_PDF = "The selected file must be a PDF"
+TOO_LARGE = "The selected file must be smaller than 5MB"
+NO_ATTACHMENT = "The selected PDF is not a Space to Think request: it has no request data attached"
+BAD_DATA = "The request data in the selected PDF is damaged or incomplete, so it cannot be imported"
+NEWER_FORMAT = "The selected PDF was made by a newer version of Space to Think, so it cannot be imported"
+
+
+@dataclass(frozen=True)
+class ImportedRequest:
+    """The request data from a PDF, checked: what ``SessionRequest`` needs to be stored."""
+
+    reference: str
+    submitted_at: dt.datetime
+    mode: str
+    rule_pack_version: str
+    outcome: str
+    answers: dict[str, Any]
+    flags: list[dict[str, Any]]
+    details: dict[str, Any]
+    explanation: list[dict[str, Any]]
+
+
+def read_request_pdf(data: bytes) -> ImportedRequest:
+    """The checked request data embedded in a request PDF, or ``ImportProblem``."""
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise ImportProblem(TOO_LARGE)
+    if b"%PDF-" not in data[:1024]:  # readers accept a little junk before the header
+        raise ImportProblem(NOT_A_PDF)
+    try:
+        attachments = pypdf.PdfReader(io.BytesIO(data)).attachments
+        content = attachments.get(ATTACHMENT_NAME)
+    except Exception as error:  # noqa: BLE001 — pypdf raises many types on a damaged file; all mean "not readable"
+        log.info("An uploaded PDF could not be read: %s", type(error).__name__)
+        raise ImportProblem(NOT_A_PDF) from None
+    if not content:
+        raise ImportProblem(NO_ATTACHMENT)
+    raw = content[0]
+    if len(raw) > MAX_JSON_BYTES:
+        raise ImportProblem(BAD_DATA)
+    try:
+        document = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        raise ImportProblem(BAD_DATA) from None
+    return check_document(document)
+
+
+def _text(value: Any, limit: int = TEXT_MAX) -> str:
+    if not isinstance(value, str) or len(value) > limit:
+        raise ImportProblem(BAD_DATA)
+    return value
+
+
+def _strings(value: Any) -> list[str]:
+    if not isinstance(value, list):
+        raise ImportProblem(BAD_DATA)
+    return [_text(item) for item in value]
+
+
+def _mapping(value: Any) -> Mapping[str, Any]:
+    if not isinstance(value, dict) or not all(isinstance(key, str) for key in value):
+        raise ImportProblem(BAD_DATA)
+    return value
+
+
+def _submitted_at(value: Any) -> dt.datetime:
+    """``2026-11-27T09:05:00Z`` as a naive UTC datetime (how times are stored)."""
+    text = _text(value, 40)
+    try:
+        moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise ImportProblem(BAD_DATA) from None
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(dt.UTC).replace(tzinfo=None)
+    return moment
+
+
+def check_document(document: Any) -> ImportedRequest:
+    """Check the attachment's JSON has the shape ``request_document`` gives it."""
+    top = _mapping(document)
+    if top.get("format") != DOCUMENT_FORMAT:
+        raise ImportProblem(NO_ATTACHMENT)
+    version = top.get("format_version")
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise ImportProblem(BAD_DATA)
+    if version > DOCUMENT_VERSION:
+        raise ImportProblem(NEWER_FORMAT)
+    if version < 1:
+        raise ImportProblem(BAD_DATA)
+    reference = _text(top.get("reference"), 16)
+    mode = _text(top.get("mode"), 20)
+    if not is_reference(reference) or mode not in MODE_LABELS:
+        raise ImportProblem(BAD_DATA)
+
+    answers = dict(_mapping(top.get("answers")))
+    for value in answers.values():
+        if isinstance(value, list):
+            _strings(value)
+        else:
+            _text(value)
+    flags = top.get("flags")
+    if not isinstance(flags, list):
+        raise ImportProblem(BAD_DATA)
+    for flag in flags:
+        item = _mapping(flag)
+        _text(item.get("id"), 100)
+        _text(item.get("label"), 500)
+    explanation = top.get("explanation")
+    if not isinstance(explanation, list):
+        raise ImportProblem(BAD_DATA)
+    for reason in explanation:
+        item = _mapping(reason)
+        _text(item.get("question_id"), 100)
+        _text(item.get("question"))
+        _strings(item.get("answers"))
+        guidance = item.get("guidance")
+        if not isinstance(guidance, list):
+            raise ImportProblem(BAD_DATA)
+        for entry in guidance:
+            cited = _mapping(entry)
+            for key in ("id", "source", "text"):
+                _text(cited.get(key))
+    details = dict(_mapping(top.get("details")))
+    for name, value in details.items():
+        if name == "criteria":
+            if not isinstance(value, list):
+                raise ImportProblem(BAD_DATA)
+            for criterion in value:
+                item = _mapping(criterion)
+                _text(item.get("value"), 100)
+                _text(item.get("label"))
+        elif name == "identifying_check":
+            item = _mapping(value)
+            _strings(item.get("found", []))
+        elif value is not None:
+            _text(value)
+    return ImportedRequest(
+        reference=reference,
+        submitted_at=_submitted_at(top.get("submitted_at")),
+        mode=mode,
+        rule_pack_version=_text(top.get("rule_pack_version"), 64),
+        outcome=_text(top.get("outcome"), 40),
+        answers=answers,
+        flags=list(flags),
+        details=details,
+        explanation=list(explanation),
+    )
+
+
+__all__ = ["ATTACHMENT_NAME", "ImportProblem", "ImportedRequest", "MAX_UPLOAD_BYTES", "check_document",
+           "read_request_pdf"]

@@ -1,0 +1,372 @@
+"""The inbox's work: facilitator accounts, signing in, triage and importing request PDFs.
+
+The only code in ``app.inbox`` that commits. Every change to a request (status, assignment,
+note, import) is committed with its audit event in one transaction; reads that must be
+audited (viewing a request, downloading its PDF) commit their event on their own.
+Audit events name the facilitator by id (``facilitator:<id>``), never by email, and never
+hold note text or request content.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import defer
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from .. import audit
+from ..extensions import db
+from ..models import REQUEST_STATUSES, AuditEvent, SessionRequest, utcnow
+from .models import EMAIL_MAX, NAME_MAX, NOTE_MAX, Assignment, Facilitator, TriageNote
+from .pdf_import import ImportedRequest
+
+PASSWORD_MIN = 12
+PASSWORD_MAX = 256
+PAGE_SIZE = 50
+EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# Long enough to pass the length rule, and still among the first a guesser tries.
+COMMON_PASSWORDS = frozenset({
+    "123456789012", "1234567890123", "12345678901234", "qwertyuiopas", "qwerty123456",
+    "1q2w3e4r5t6y", "letmein12345", "iloveyou1234", "welcome12345", "changeme1234",
+    "abc123abc123", "trustno1trustno1", "administrator", "safeguarding", "safeguarding1",
+    "safeguarding123", "salford12345", "facilitator1", "football1234", "monkey123456",
+})
+# One label per status in app.models.REQUEST_STATUSES (a test checks they match).
+STATUS_LABELS = {"new": "New", "in_triage": "In triage", "arranged": "Arranged", "closed": "Closed"}
+
+
+class FacilitatorError(Exception):
+    """A facilitator account cannot be added or changed; the message says why."""
+
+
+# --- accounts -------------------------------------------------------------------------------
+
+def normalise_email(text: str) -> str:
+    """An email address as stored: trimmed and lower-case."""
+    return text.strip().lower()
+
+
+def email_problem(email: str) -> str | None:
+    """Why ``email`` (normalised) is not a usable address, or None."""
+    if not EMAIL_PATTERN.match(email) or len(email) > EMAIL_MAX:
+        return "Enter an email address in the correct format, like name@example.org"
+    return None
+
+
+def password_problem(password: str, email: str = "", name: str = "") -> str | None:
+    """Why ``password`` is too weak for a facilitator account, or None.
+
+    Length first (the best single defence), then what a guesser tries early: common
+    passwords, few different characters, only digits, or the person's own email or name.
+    """
+    if len(password) < PASSWORD_MIN:
+        return f"The password must be at least {PASSWORD_MIN} characters."
+    if len(password) > PASSWORD_MAX:
+        return f"The password must be {PASSWORD_MAX} characters or fewer."
+    lowered = password.lower()
+    personal = [part for part in re.split(r"[^a-z0-9]+", f"{email.split('@')[0]} {name}".lower()) if len(part) >= 4]
+    if (lowered in COMMON_PASSWORDS or "password" in lowered or "spacetothink" in lowered.replace(" ", "")
+            or len(set(lowered)) < 6 or password.isdigit() or any(part in lowered for part in personal)):
+        return ("The password is too easy to guess. Use a longer passphrase, for example three or four "
+                "unrelated words, without your name, email or the word password.")
+    return None
+
+
+def find_facilitator(email: str) -> Facilitator | None:
+    """The facilitator with this email address (any case), active or not."""
+    return db.session.scalar(select(Facilitator).where(Facilitator.email == normalise_email(email)))
+
+
+def add_facilitator(email: str, name: str, password: str) -> Facilitator:
+    """Create an active facilitator account. Raises ``FacilitatorError`` naming the problem."""
+    email = normalise_email(email)
+    name = " ".join(name.split())
+    problem = email_problem(email)
+    if problem is None and not name:
+        problem = "Enter the facilitator's name."
+    if problem is None and len(name) > NAME_MAX:
+        problem = f"The name must be {NAME_MAX} characters or fewer."
+    problem = problem or password_problem(password, email, name)
+    if problem is None and find_facilitator(email) is not None:
+        problem = f"There is already a facilitator with the email address {email}."
+    if problem:
+        raise FacilitatorError(problem)
+    facilitator = Facilitator(email=email, display_name=name, password_hash=generate_password_hash(password),
+                              active=True, created_at=utcnow())
+    db.session.add(facilitator)
+    db.session.flush()
+    audit.add_event("facilitator_added", None, audit.CLI, facilitator.actor)
+    db.session.commit()
+    return facilitator
+
+
+def deactivate_facilitator(email: str) -> Facilitator:
+    """Stop a facilitator signing in (their open sessions stop working at their next request)."""
+    facilitator = find_facilitator(email)
+    if facilitator is None:
+        raise FacilitatorError(f"There is no facilitator with the email address {normalise_email(email)}.")
+    facilitator.active = False
+    audit.add_event("facilitator_deactivated", None, audit.CLI, facilitator.actor)
+    db.session.commit()
+    return facilitator
+
+
+def all_facilitators() -> list[Facilitator]:
+    """Every facilitator account, by email."""
+    return list(db.session.scalars(select(Facilitator).order_by(Facilitator.email)))
+
+
+def active_facilitators() -> list[Facilitator]:
+    """Facilitators who can sign in (and so can be assigned requests), by name."""
+    return list(db.session.scalars(select(Facilitator).where(Facilitator.active.is_(True))
+                                   .order_by(Facilitator.display_name, Facilitator.id)))
+
+
+def signed_in_facilitator(facilitator_id: object) -> Facilitator | None:
+    """The active facilitator a session names, or None (unknown id, or deactivated since)."""
+    if not isinstance(facilitator_id, int):
+        return None
+    facilitator = db.session.get(Facilitator, facilitator_id)
+    return facilitator if facilitator is not None and facilitator.active else None
+
+
+@lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    """A hash to check against when the email is unknown, so both cases take as long."""
+    return generate_password_hash("not-a-real-password-only-for-equal-timing")
+
+
+def authenticate(email: str, password: str) -> Facilitator | None:
+    """The active facilitator with this email and password, or None; records the sign-in."""
+    facilitator = find_facilitator(email)
+    stored_hash = facilitator.password_hash if facilitator is not None else _dummy_hash()
+    # No account has a longer password, so skip hashing megabytes of text (a cheap way to load the server).
+    password_matches = len(password) <= PASSWORD_MAX and check_password_hash(stored_hash, password)
+    if facilitator is None or not password_matches or not facilitator.active:
+        return None
+    facilitator.last_login_at = utcnow()
+    audit.add_event("signed_in", None, facilitator.actor)
+    db.session.commit()
+    return facilitator
+
+
+def record_sign_out(facilitator: Facilitator) -> None:
+    """Note in the audit log that a facilitator signed out."""
+    audit.record_event("signed_out", None, facilitator.actor)
+
+
+def email_fingerprint(email: str) -> str:
+    """A short, non-reversible tag for an email address, for logs of failed sign-ins."""
+    return hashlib.sha256(normalise_email(email).encode("utf-8")).hexdigest()[:10]
+
+
+# --- the inbox ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class InboxRow:
+    """One line of the inbox list."""
+
+    reference: str
+    created_at: dt.datetime
+    how_soon: str
+    status: str
+    assigned_to: str | None
+
+
+@dataclass(frozen=True)
+class InboxPage:
+    """A page of the inbox list, newest first."""
+
+    rows: tuple[InboxRow, ...]
+    page: int
+    pages: int
+    total: int
+
+
+def inbox_page(status: str | None, page: int = 1) -> InboxPage:
+    """Requests newest first, optionally only those with ``status``, ``PAGE_SIZE`` to a page."""
+    conditions = [SessionRequest.status == status] if status in REQUEST_STATUSES else []
+    total = int(db.session.scalar(select(func.count()).select_from(SessionRequest).where(*conditions)) or 0)
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(max(page, 1), pages)
+    query = (
+        select(SessionRequest.reference, SessionRequest.created_at, SessionRequest.details,
+               SessionRequest.status, Facilitator.display_name)
+        .outerjoin(Assignment, Assignment.request_id == SessionRequest.id)
+        .outerjoin(Facilitator, Facilitator.id == Assignment.facilitator_id)
+        .where(*conditions)
+        .order_by(SessionRequest.created_at.desc(), SessionRequest.id.desc())
+        .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
+    )
+    rows = tuple(
+        InboxRow(row.reference, row.created_at,
+                 str((row.details or {}).get("how_soon", "")) if isinstance(row.details, dict) else "",
+                 row.status, row.display_name)
+        for row in db.session.execute(query)
+    )
+    return InboxPage(rows, page, pages, total)
+
+
+def find_request(reference: str, with_pdf: bool = False) -> SessionRequest | None:
+    """The stored request with this reference (its PDF bytes only loaded when asked for)."""
+    query = select(SessionRequest).where(SessionRequest.reference == reference)
+    if not with_pdf:
+        query = query.options(defer(SessionRequest.pdf))
+    return db.session.scalar(query)
+
+
+def assigned_facilitator(request: SessionRequest) -> Facilitator | None:
+    """Who the request is assigned to, or None."""
+    return db.session.scalar(select(Facilitator).join(Assignment, Assignment.facilitator_id == Facilitator.id)
+                             .where(Assignment.request_id == request.id))
+
+
+def triage_notes(request: SessionRequest) -> list[tuple[TriageNote, Facilitator]]:
+    """The request's notes with their authors, oldest first."""
+    query = (select(TriageNote, Facilitator).join(Facilitator, Facilitator.id == TriageNote.author_id)
+             .where(TriageNote.request_id == request.id).order_by(TriageNote.created_at, TriageNote.id))
+    return [(row[0], row[1]) for row in db.session.execute(query)]
+
+
+@dataclass(frozen=True)
+class TrailEntry:
+    """One audit event, in words for the request page."""
+
+    at: dt.datetime
+    who: str
+    action: str
+    detail: str
+
+
+ACTION_WORDS = {
+    "created": "Request submitted", "imported": "Imported from a PDF", "viewed": "Viewed",
+    "pdf_downloaded": "PDF downloaded", "status_changed": "Status changed", "assigned": "Assignment changed",
+    "note_added": "Note added", "purged": "Deleted (retention period over)",
+}
+ACTOR_PATTERN = re.compile(r"facilitator:(\d+)")
+
+
+def audit_trail(reference: str) -> list[TrailEntry]:
+    """The request's audit events, oldest first, with facilitators named and statuses in words."""
+    events = list(db.session.scalars(select(AuditEvent).where(AuditEvent.reference == reference)
+                                     .order_by(AuditEvent.at, AuditEvent.id)))
+    ids = {int(found) for event in events for found in ACTOR_PATTERN.findall(f"{event.actor} {event.detail}")}
+    names = {f"facilitator:{f.id}": f.display_name
+             for f in db.session.scalars(select(Facilitator).where(Facilitator.id.in_(ids)))} if ids else {}
+    actors = {audit.REQUESTER: "The requester", audit.SYSTEM: "The service", audit.CLI: "An administrator"}
+
+    def in_words(text: str) -> str:
+        text = ACTOR_PATTERN.sub(lambda match: names.get(match.group(0), "a facilitator"), text)
+        if text.count(" to ") == 1 and all(part in STATUS_LABELS for part in text.split(" to ")):
+            old, new = text.split(" to ")
+            return f"{STATUS_LABELS[old]} to {STATUS_LABELS[new].lower()}"
+        return text
+
+    return [TrailEntry(event.at, names.get(event.actor) or actors.get(event.actor, event.actor),
+                       ACTION_WORDS.get(event.action, event.action.replace("_", " ").capitalize()),
+                       in_words(event.detail)) for event in events]
+
+
+def record_view(request: SessionRequest, facilitator: Facilitator) -> None:
+    """Audit that a facilitator read the request."""
+    audit.record_event("viewed", request.reference, facilitator.actor, "inbox")
+
+
+def record_pdf_download(request: SessionRequest, facilitator: Facilitator) -> None:
+    """Audit that a facilitator downloaded the request's PDF."""
+    audit.record_event("pdf_downloaded", request.reference, facilitator.actor, "inbox")
+
+
+def change_status(request: SessionRequest, status: str, facilitator: Facilitator) -> bool:
+    """Set the request's status; False (and nothing recorded) if it already had it."""
+    if status not in REQUEST_STATUSES:
+        raise ValueError(f"unknown status {status!r}")
+    if request.status == status:
+        return False
+    audit.add_event("status_changed", request.reference, facilitator.actor, f"{request.status} to {status}")
+    request.status = status
+    db.session.commit()
+    return True
+
+
+def assign(request: SessionRequest, assignee: Facilitator | None, facilitator: Facilitator) -> bool:
+    """Assign the request to ``assignee`` (None: unassign); False if nothing changed."""
+    current = db.session.get(Assignment, request.id)
+    if (current.facilitator_id if current else None) == (assignee.id if assignee else None):
+        return False
+    if current is not None:
+        db.session.delete(current)
+        db.session.flush()
+    if assignee is not None:
+        db.session.add(Assignment(request_id=request.id, facilitator_id=assignee.id, assigned_at=utcnow()))
+    audit.add_event("assigned", request.reference, facilitator.actor,
+                    f"to {assignee.actor}" if assignee else "unassigned")
+    db.session.commit()
+    return True
+
+
+def add_note(request: SessionRequest, text: str, facilitator: Facilitator) -> TriageNote:
+    """Add a triage note (the audit event records that a note was added, not what it says)."""
+    text = text.strip()
+    if not text or len(text) > NOTE_MAX:
+        raise ValueError("a note must have 1 to 1000 characters")
+    note = TriageNote(request_id=request.id, author_id=facilitator.id, created_at=utcnow(), text=text)
+    db.session.add(note)
+    db.session.flush()
+    audit.add_event("note_added", request.reference, facilitator.actor, f"note {note.id}")
+    db.session.commit()
+    return note
+
+
+def assignable(facilitator_id: str) -> Facilitator | None:
+    """The active facilitator with this id (as posted by the assignment form), or None."""
+    return signed_in_facilitator(int(facilitator_id)) if facilitator_id.isdigit() else None
+
+
+def import_request(imported: ImportedRequest, pdf: bytes, facilitator: Facilitator) -> tuple[SessionRequest, bool]:
+    """Store an imported request (status new), or find the one already stored with its reference.
+
+    Returns the request and whether it was created now. The uploaded PDF is kept as the
+    request's PDF: it is what the requester made and the facilitators received.
+    """
+    existing = find_request(imported.reference)
+    if existing is not None:
+        return existing, False
+    request = SessionRequest(
+        reference=imported.reference,
+        # Imported requests have no journey; the token only has to be unique, as the reference is.
+        journey_token=f"imported:{imported.reference}",
+        created_at=imported.submitted_at,
+        mode=imported.mode,
+        rule_pack_version=imported.rule_pack_version,
+        outcome_id=imported.outcome,
+        answers=imported.answers,
+        explanation=imported.explanation,
+        flags=imported.flags,
+        details=imported.details,
+        status="new",
+        pdf=pdf,
+    )
+    db.session.add(request)
+    audit.add_event("imported", imported.reference, facilitator.actor, "from a request PDF")
+    try:
+        db.session.commit()
+    except IntegrityError:  # someone imported (or the service stored) it a moment ago
+        db.session.rollback()
+        existing = find_request(imported.reference)
+        if existing is None:
+            raise
+        return existing, False
+    return request, True
+
+
+def facilitator_choices(facilitators: Sequence[Facilitator]) -> list[tuple[str, str]]:
+    """(value, label) pairs for the assignment list: unassigned first, then each facilitator."""
+    return [("", "Not assigned")] + [(str(f.id), f.display_name) for f in facilitators]

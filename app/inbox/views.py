@@ -1,0 +1,250 @@
+"""The facilitators' inbox: sign in and out, the list, a request, triage, PDF, import.
+
+Routes (blueprint ``inbox``, prefix ``/inbox``):
+  GET/POST  /inbox/sign-in                              sign_in          (the only open route)
+  POST      /inbox/sign-out                             sign_out
+  GET       /inbox                                      index            (?status=…&page=…)
+  GET       /inbox/requests/<reference>                 request_page
+  GET       /inbox/requests/<reference>/request.pdf     download_pdf
+  POST      /inbox/requests/<reference>/status          change_status
+  POST      /inbox/requests/<reference>/assignment      assign
+  POST      /inbox/requests/<reference>/notes           add_note
+  GET/POST  /inbox/import                               import_request
+
+Every route but ``sign_in`` needs a signed-in, active facilitator: ``require_facilitator``
+(the blueprint's ``before_request``) sends anyone else to sign in (GET) or refuses (403).
+Session key: ``facilitator_id``. Signing in starts a new session (new id); the session's idle
+limit (``SESSION_IDLE_MINUTES``) signs a facilitator out.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import abort, current_app, flash, g, redirect, render_template, request, session, url_for
+from werkzeug.wrappers import Response
+
+from ..extensions import limiter
+from ..requests import fields
+from ..requests.document import request_document, request_sections, uk_time
+from ..sessions import reset_session
+from . import bp, service
+from .forms import AssignForm, ImportForm, NoteForm, SignInForm, StatusForm
+from .models import Facilitator
+from .pdf_import import MAX_UPLOAD_BYTES, ImportProblem, read_request_pdf
+
+FACILITATOR_KEY = "facilitator_id"
+OPEN_ENDPOINTS = frozenset({"inbox.sign_in"})
+SIGN_IN_FAILED = "Enter a correct email address and password"
+# Room for the multipart wrapping and the CSRF field around a file of MAX_UPLOAD_BYTES.
+UPLOAD_OVERHEAD = 64 * 1024
+DEFAULT_SIGN_IN_LIMIT = "5 per minute;20 per hour"
+
+log = logging.getLogger(__name__)
+
+
+# --- who may use the inbox --------------------------------------------------------------------
+
+@bp.url_value_preprocessor
+def allow_request_pdf_uploads(endpoint: str | None, values: dict[str, Any] | None) -> None:
+    """Let a facilitator's import carry a PDF of up to 5 MB (the app's limit is 1 MB).
+
+    This runs before every ``before_request`` (including CSRF's, which reads the form), so it
+    is the last moment the limit can still change. Only a session that names a facilitator
+    gets the larger limit; the check that the facilitator is real and active comes next.
+    """
+    if endpoint == "inbox.import_request" and session.get(FACILITATOR_KEY) is not None:
+        request.max_content_length = MAX_UPLOAD_BYTES + UPLOAD_OVERHEAD
+
+
+@bp.before_request
+def require_facilitator() -> Response | None:
+    """Every inbox route but sign-in needs an active, signed-in facilitator."""
+    if request.endpoint in OPEN_ENDPOINTS:
+        return None
+    facilitator = service.signed_in_facilitator(session.get(FACILITATOR_KEY))
+    if facilitator is None:
+        if FACILITATOR_KEY in session:  # deactivated, or removed from the database, since signing in
+            reset_session()
+        if request.method in ("GET", "HEAD"):
+            return redirect(url_for("inbox.sign_in", next=request.path))
+        abort(403)
+    g.facilitator = facilitator
+    return None
+
+
+def current_facilitator() -> Facilitator:
+    """The signed-in facilitator (set by ``require_facilitator``)."""
+    facilitator: Facilitator = g.facilitator
+    return facilitator
+
+
+@bp.context_processor
+def inbox_context() -> dict[str, Any]:
+    """What the inbox pages need: who is signed in, and labels for statuses and timing."""
+    return {"facilitator": g.get("facilitator"), "status_labels": service.STATUS_LABELS, "how_soon_labels": fields.HOW_SOON, "uk_time": uk_time}
+
+
+def safe_next(target: str | None) -> str:
+    """Where to go after signing in: an inbox path only (never another site)."""
+    if target and target.startswith("/inbox") and not target.startswith("//") and "\\" not in target:
+        return target
+    return url_for("inbox.index")
+
+
+def sign_in_limit() -> str:
+    """Sign-in attempts allowed per visitor (``INBOX_SIGN_IN_LIMIT`` overrides the default)."""
+    return str(current_app.config.get("INBOX_SIGN_IN_LIMIT") or DEFAULT_SIGN_IN_LIMIT)
+
+
+# --- signing in and out -----------------------------------------------------------------------
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+@limiter.limit(sign_in_limit, methods=["POST"], deduct_when=lambda response: response.status_code != 302)
+def sign_in() -> Response | str:
+    """The sign-in form; a failure says only that the email or password is wrong."""
+    if request.method == "GET" and service.signed_in_facilitator(session.get(FACILITATOR_KEY)):
+        return redirect(url_for("inbox.index"))
+    form = SignInForm()
+    errors: list[dict[str, str]] = []
+    if form.validate_on_submit():
+        facilitator = service.authenticate(form.email.data, form.password.data)
+        if facilitator is not None:
+            reset_session()  # a new session id: a planted or stolen id is useless after sign-in
+            session[FACILITATOR_KEY] = facilitator.id
+            return redirect(safe_next(request.args.get("next")))
+        log.warning("Inbox sign-in failed (account tag %s)", service.email_fingerprint(form.email.data))
+        form.email.errors = [SIGN_IN_FAILED]
+        errors = [{"text": SIGN_IN_FAILED, "href": "#email"}]
+    else:
+        errors = [{"text": field.errors[0], "href": f"#{field.id}"} for field in (form.email, form.password)
+                  if field.errors]
+    form.password.data = ""
+    return render_template("inbox/sign_in.html", form=form, errors=errors, has_errors=bool(errors))
+
+
+@bp.post("/sign-out")
+def sign_out() -> Response:
+    """Sign out: the whole session goes, and its id with it."""
+    service.record_sign_out(current_facilitator())
+    reset_session()
+    return redirect(url_for("inbox.sign_in"))
+
+
+# --- the list and a request -------------------------------------------------------------------
+
+@bp.get("")
+def index() -> str:
+    """The requests, newest first, optionally only those with one status."""
+    status = request.args.get("status")
+    status = status if status in service.STATUS_LABELS else None
+    page = service.inbox_page(status, request.args.get("page", 1, type=int) or 1)
+    return render_template("inbox/index.html", inbox=page, status=status)
+
+
+def stored_request(reference: str, with_pdf: bool = False) -> Any:
+    """The request with this reference, or 404."""
+    found = service.find_request(reference, with_pdf=with_pdf)
+    if found is None:
+        abort(404)
+    return found
+
+
+def render_request_page(stored: Any, status_form: StatusForm | None = None, assign_form: AssignForm | None = None,
+                        note_form: NoteForm | None = None) -> str:
+    """The request as HTML with its triage forms, notes and audit trail (the view is audited)."""
+    facilitator = current_facilitator()
+    service.record_view(stored, facilitator)
+    assigned = service.assigned_facilitator(stored)
+    status_form = status_form or StatusForm(formdata=None, data={"status": stored.status})
+    if assign_form is None:
+        assign_form = AssignForm(formdata=None, data={"facilitator": str(assigned.id) if assigned else ""})
+    assign_form.set_facilitators(service.facilitator_choices(service.active_facilitators()))
+    note_form = note_form or NoteForm(formdata=None)
+    forms = (status_form, assign_form, note_form)
+    errors = [{"text": field.errors[0], "href": f"#{field.id}"} for form in forms for field in form
+              if field.errors and field.name != "csrf_token"]
+    document = request_document(stored)
+    return render_template(
+        "inbox/request.html", stored=stored, document=document, sections=request_sections(document),
+        assigned=assigned, notes=service.triage_notes(stored), trail=service.audit_trail(stored.reference),
+        status_form=status_form, assign_form=assign_form, note_form=note_form, errors=errors,
+        has_errors=bool(errors),
+    )
+
+
+@bp.get("/requests/<reference>")
+def request_page(reference: str) -> str:
+    """One request: its content, status, assignment, notes and audit trail."""
+    return render_request_page(stored_request(reference))
+
+
+@bp.get("/requests/<reference>/request.pdf")
+def download_pdf(reference: str) -> Response:
+    """The request's stored PDF, as a download that is never cached."""
+    stored = stored_request(reference, with_pdf=True)
+    service.record_pdf_download(stored, current_facilitator())
+    response = Response(stored.pdf, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'attachment; filename="space-to-think-request-{stored.reference}.pdf"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.post("/requests/<reference>/status")
+def change_status(reference: str) -> Response | str:
+    """Move the request on (new, in triage, arranged, closed)."""
+    stored = stored_request(reference)
+    form = StatusForm()
+    if not form.validate():
+        return render_request_page(stored, status_form=form)
+    if service.change_status(stored, form.status.data, current_facilitator()):
+        flash(f"Status changed to {service.STATUS_LABELS[form.status.data].lower()}")
+    return redirect(url_for("inbox.request_page", reference=reference))
+
+
+@bp.post("/requests/<reference>/assignment")
+def assign(reference: str) -> Response | str:
+    """Assign the request to an active facilitator, or to no one."""
+    stored = stored_request(reference)
+    form = AssignForm()
+    form.set_facilitators(service.facilitator_choices(service.active_facilitators()))
+    if not form.validate():
+        return render_request_page(stored, assign_form=form)
+    assignee = service.assignable(form.facilitator.data)
+    if service.assign(stored, assignee, current_facilitator()):
+        flash(f"Assigned to {assignee.display_name}" if assignee else "No longer assigned to anyone")
+    return redirect(url_for("inbox.request_page", reference=reference))
+
+
+@bp.post("/requests/<reference>/notes")
+def add_note(reference: str) -> Response | str:
+    """Add a short triage note."""
+    stored = stored_request(reference)
+    form = NoteForm()
+    if not form.validate():
+        return render_request_page(stored, note_form=form)
+    service.add_note(stored, form.text.data, current_facilitator())
+    flash("Note added")
+    return redirect(url_for("inbox.request_page", reference=reference) + "#notes")
+
+
+# --- import -----------------------------------------------------------------------------------
+
+@bp.route("/import", methods=["GET", "POST"])
+def import_request() -> Response | str:
+    """Upload a request PDF that arrived by email: store it, or find it if it is already here."""
+    form = ImportForm()
+    if form.validate_on_submit():
+        pdf = form.pdf.data.read()
+        try:
+            imported = read_request_pdf(pdf)
+        except ImportProblem as problem:
+            form.pdf.errors = [str(problem)]
+        else:
+            stored, created = service.import_request(imported, pdf, current_facilitator())
+            flash(f"Request {stored.reference} imported" if created else
+                  f"Request {stored.reference} was already in the inbox")
+            return redirect(url_for("inbox.request_page", reference=stored.reference))
+    errors = [{"text": form.pdf.errors[0], "href": f"#{form.pdf.id}"}] if form.pdf.errors else []
+    return render_template("inbox/import.html", form=form, errors=errors, has_errors=bool(errors))
