@@ -54,7 +54,7 @@ class SessionRequest(db.Model):
     # the request fields (see app.requests.fields), cleaned, plus the identifying-data check
     details: Mapped[dict[str, Any]] = mapped_column(JSON)
     status: Mapped[str] = mapped_column(String(20), default="new")
-    pdf: Mapped[bytes] = mapped_column(LargeBinary)
+    pdf: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)  # loaded only when read
 
     outbox: Mapped[list[OutboxMessage]] = relationship(
         back_populates="request", cascade="all, delete-orphan", passive_deletes=True,

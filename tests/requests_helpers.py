@@ -98,6 +98,8 @@ def fill_details(walker: Walker, details: Mapping[str, str] = VALID_DETAILS,
     for slug, names in PAGE_FIELDS:
         if slug in skip:
             continue
+        if slug == "significant-event" and walker.get(f"/request/{slug}").status_code == 302:
+            continue  # only asked when the "debrief" criterion was chosen
         response = post_page(walker, slug, {name: details.get(name, "") for name in names})
         assert response.status_code == 302, (slug, response.status_code, response.get_data(as_text=True)[:2000])
     assert response is not None
@@ -152,3 +154,20 @@ def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
+
+
+ELIGIBLE_ANSWERS: dict[str, Any] = {question: (list(value) if not isinstance(value, str) else value)
+                                    for question, value in ELIGIBLE_PATH}
+
+
+def make_request(now: Any = None, token: str | None = None, details: Mapping[str, str] = VALID_DETAILS,
+                 answers: Mapping[str, Any] = ELIGIBLE_ANSWERS, confirmed: str | None = None) -> Any:
+    """Store a request through the service (inside an app context); returns the Submission."""
+    import secrets
+
+    from flask import current_app
+
+    from app.requests.service import submit_request
+
+    pack = current_app.extensions["space_to_think.pack"]
+    return submit_request(pack, answers, token or secrets.token_urlsafe(16), details, confirmed, now=now)

@@ -523,10 +523,7 @@ def test_migration_0003_downgrades_and_upgrades(app: Flask) -> None:
 
 
 @pytest.mark.parametrize("database_backend", [
-    pytest.param("sqlite", marks=pytest.mark.xfail(
-        strict=True, reason="SQLite does not enforce ON DELETE CASCADE (foreign keys are off), and "
-        "app.requests.service.purge_requests deletes only outbox rows explicitly: notes and assignments "
-        "outlive a purged request until purge also deletes them")),
+    "sqlite",
     pytest.param("postgres", marks=pytest.mark.postgres),
 ], indirect=True)
 def test_purging_a_request_deletes_its_notes_and_assignment(app: Flask) -> None:

@@ -1,12 +1,401 @@
-"""The request pages through HTTP: access, validation, check answers, submission, submitted page."""
+"""The request pages through HTTP: access, validation, check answers, the identifying-data
+warning, submission (once per journey), the submitted page and the PDF download."""
 
 from __future__ import annotations
 
-from requests_helpers import VALID_DETAILS, fill_details, submitted_request, to_outcome
+import re
+
+import pytest
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.models import AuditEvent, OutboxMessage, SessionRequest
+from requests_helpers import (
+    ELIGIBLE_PATH, SUPERVISION_PATH, VALID_DETAILS, fill_details, post_page, submit, submitted_request, to_outcome,
+)
+from wizard.walk import Walker
 
 
-def test_smoke(client) -> None:
+def stored_requests(app) -> list[SessionRequest]:
+    """Every stored request."""
+    with app.app_context():
+        return list(db.session.scalars(select(SessionRequest)))
+
+
+def text_of(response) -> str:
+    """The page's main content as plain text."""
+    page = response.get_data(as_text=True)
+    main = page[page.index("<main"):page.index("</main>")]
+    import html
+
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", main)))
+
+
+# --- who may reach the request pages ---------------------------------------------------
+
+@pytest.mark.parametrize("url", ["/request", "/request/about-you", "/request/check-answers",
+                                 "/request/check-what-you-wrote"])
+def test_without_a_journey_the_request_pages_send_you_to_the_start(client, url) -> None:
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response.location.endswith("/start")
+
+
+def test_a_journey_at_another_outcome_cannot_ask_for_a_session(client, app) -> None:
+    walker = Walker(client)
+    walker.walk([("mode", "practitioner"), ("immediate_danger", "yes")])  # U1
+    response = walker.get("/request/about-you")
+    assert response.status_code == 302 and response.location.endswith("/result")
+    response = walker.post("/request/submit", {})
+    assert response.status_code == 302 and response.location.endswith("/result")
+    assert stored_requests(app) == []
+
+
+def test_a_journey_part_way_is_sent_back_to_its_next_question(client) -> None:
+    walker = Walker(client)
+    walker.walk(ELIGIBLE_PATH[:5])
+    response = walker.get("/request/reflection")
+    assert response.status_code == 302
+    assert response.location.endswith("/questions/serious_incident")
+
+
+def test_the_entry_point_goes_to_the_first_page(client) -> None:
+    walker = to_outcome(client)
+    response = walker.get("/request")
+    assert response.location.endswith("/request/about-you")
+    post_page(walker, "about-you", {n: VALID_DETAILS[n] for n in ("name", "job_role", "agency", "email", "phone")})
+    assert walker.get("/request").location.endswith("/request/manager")
+
+
+# --- the pages -----------------------------------------------------------------------------
+
+def test_each_page_leads_to_the_next_and_then_to_check_answers(client) -> None:
+    walker = to_outcome(client)
+    response = fill_details(walker)
+    assert response.location.endswith("/request/check-answers")
+
+
+def test_about_you_errors_use_govuk_wording_and_keep_what_was_typed(client) -> None:
+    walker = to_outcome(client)
+    typed = {"name": "Alex <b>Practitioner</b>", "job_role": "", "agency": "Team", "email": "alex@", "phone": "12"}
+    response = post_page(walker, "about-you", typed)
+    assert response.status_code == 200
+    text = text_of(response)
+    assert "There is a problem" in text
+    assert "Enter a job role" in text
+    assert "Enter an email address in the correct format, like name@example.com" in text
+    assert "Enter a telephone number, like 01632 960 001" in text
+    page = response.get_data(as_text=True)
+    assert 'value="Alex &lt;b&gt;Practitioner&lt;/b&gt;"' in page
+    assert 'href="#job_role"' in page and 'href="#email"' in page
+    assert "<title>Error: " in page
+    # What was typed survives leaving the page and coming back.
+    again = walker.get("/request/about-you").get_data(as_text=True)
+    assert 'value="alex@"' in again
+
+
+def test_reflection_is_limited_to_1500_characters(client) -> None:
+    walker = to_outcome(client)
+    too_long = post_page(walker, "reflection", {"reflection": "a" * 1501})
+    assert too_long.status_code == 200
+    assert "must be 1,500 characters or less" in text_of(too_long)
+    assert "a" * 1501 in too_long.get_data(as_text=True)  # kept, not cut
+    # Windows line endings count as one character each, as the character count shows them.
+    just_right = post_page(walker, "reflection", {"reflection": ("b" * 99 + "\r\n") * 15})
+    assert just_right.status_code == 302
+    page = walker.get("/request/reflection").get_data(as_text=True)
+    assert 'data-maxlength="1500"' in page and "govuk-character-count" in page
+
+
+def test_family_reason_is_required_only_when_not_yet(client) -> None:
+    walker = to_outcome(client)
+    response = post_page(walker, "family", {"family_knows": "not_yet", "family_knows_reason": ""})
+    assert response.status_code == 200
+    assert "Enter why the family does not know yet" in text_of(response)
+    assert post_page(walker, "family", {"family_knows": "yes", "family_knows_reason": ""}).status_code == 302
+
+
+@pytest.mark.parametrize("month, year, message", [
+    ("", "", "Enter the month and year of the significant event"),
+    ("", "2024", "must include a month"),
+    ("3", "", "must include a year"),
+    ("13", "2024", "must be a real date"),
+    ("3", "24", "Year must include 4 numbers"),
+    ("12", "2999", "must be this month or in the past"),
+    ("３", "2024", "must be a real date"),
+])
+def test_event_month_and_year(client, month, year, message) -> None:
+    walker = to_outcome(client)
+    response = post_page(walker, "significant-event", {"event_month": month, "event_year": year})
+    assert response.status_code == 200
+    assert message in text_of(response)
+
+
+def test_event_page_is_skipped_without_the_debrief_criterion(client) -> None:
+    path = [step if step[0] != "criteria" else ("criteria", ["stuck"]) for step in ELIGIBLE_PATH]
+    walker = to_outcome(client, path)
+    response = post_page(walker, "family", {"family_knows": "yes"})
+    assert response.location.endswith("/request/how-soon")
+    assert walker.get("/request/significant-event").location.endswith("/request")
+
+
+@pytest.mark.parametrize("slug, data, message", [
+    ("manager", {"manager_knows": "perhaps"}, "Select yes if the manager or safeguarding lead knows"),
+    ("how-soon", {"how_soon": "yesterday"}, "Select how soon a session is needed"),
+    ("child-and-family", {"age_band": "<script>"}, "Select one of the options"),
+])
+def test_tampered_option_values_get_a_message_not_a_500(client, slug, data, message) -> None:
+    walker = to_outcome(client)
+    response = post_page(walker, slug, data)
+    assert response.status_code == 200
+    assert message in text_of(response)
+
+
+def test_how_soon_says_it_is_not_an_urgent_route(client) -> None:
+    walker = to_outcome(client)
+    text = text_of(walker.get("/request/how-soon"))
+    assert "This is not an urgent route" in text
+    assert "999" in text
+
+
+def test_radio_fieldsets_have_legends_and_no_empty_hints(client) -> None:
+    walker = to_outcome(client)
+    for slug in ("manager", "child-and-family", "family", "how-soon", "preferences"):
+        page = walker.get(f"/request/{slug}").get_data(as_text=True)
+        assert page.count("<fieldset") == page.count("<legend"), slug
+        assert not re.search(r'<div id="[^"]*-hint" class="govuk-hint">\s*</div>', page), slug
+
+
+def test_supervision_mode_speaks_of_the_practitioner(client) -> None:
+    walker = to_outcome(client, SUPERVISION_PATH)
+    assert "The practitioner's details" in text_of(walker.get("/request/about-you"))
+    page = walker.get("/request/about-you").get_data(as_text=True)
+    assert 'autocomplete="name"' not in page  # the manager's browser must not fill in their own name
+
+
+# --- check your answers ----------------------------------------------------------------------
+
+def test_check_answers_lists_journey_and_details_with_change_links(client) -> None:
+    walker = to_outcome(client)
+    fill_details(walker)
+    response = walker.get("/request/check-answers")
+    page = response.get_data(as_text=True)
+    for question_id, _ in ELIGIBLE_PATH:
+        assert f'href="/questions/{question_id}"' in page
+    for slug in ("about-you", "manager", "reflection", "child-and-family", "family", "significant-event",
+                 "how-soon", "preferences"):
+        assert f'href="/request/{slug}?change=1"' in page
+    text = text_of(response)
+    assert VALID_DETAILS["reflection"] in text and "March 2025" in text and "Within a month" in text
+
+
+def test_changing_an_answer_returns_to_check_answers(client) -> None:
+    walker = to_outcome(client)
+    fill_details(walker)
+    response = post_page(walker, "how-soon", {"how_soon": "two_weeks"}, change=True)
+    assert response.location.endswith("/request/check-answers")
+    assert "Within 2 weeks" in text_of(walker.get("/request/check-answers"))
+
+
+def test_check_answers_sends_you_to_the_first_unfinished_page(client) -> None:
+    walker = to_outcome(client)
+    fill_details(walker, skip=("reflection", "how-soon"))
+    assert walker.get("/request/check-answers").location.endswith("/request/reflection")
+
+
+# --- the identifying-data warning ------------------------------------------------------------
+
+IDENTIFYING = "Mum (07700 900982) said the school at M6 5FX saw him on 12/03/2019."
+
+
+def test_identifying_data_is_named_with_its_reason_and_can_be_confirmed(client, app) -> None:
+    walker = to_outcome(client)
+    response = fill_details(walker, {**VALID_DETAILS, "reflection": IDENTIFYING})
+    assert response.location.endswith("/request/check-what-you-wrote")
+    assert walker.get("/request/check-answers").location.endswith("/request/check-what-you-wrote")
+    warning = walker.get("/request/check-what-you-wrote")
+    text = text_of(warning)
+    for found in ("07700 900982", "M6 5FX", "12/03/2019"):
+        assert found in text
+    assert "looks like a postcode" in text and "phone number" in text and "full date" in text
+    assert 'href="/request/reflection?change=1"' in warning.get_data(as_text=True)
+    # Submitting without confirming is refused (sent back to the warning), never silently accepted.
+    submit_now = walker.post("/request/submit", {})
+    assert submit_now.location.endswith("/request/check-what-you-wrote")
+    confirmed = walker.post("/request/check-what-you-wrote", {})
+    assert confirmed.location.endswith("/request/check-answers")
+    submit(walker)
+    [stored] = stored_requests(app)
+    assert stored.details["reflection"] == IDENTIFYING  # never changed
+    assert stored.details["identifying_check"] == {"found": ["date", "phone", "postcode"], "confirmed": True}
+
+
+def test_changing_the_text_after_confirming_warns_again(client) -> None:
+    walker = to_outcome(client)
+    fill_details(walker, {**VALID_DETAILS, "reflection": IDENTIFYING})
+    walker.get("/request/check-what-you-wrote")
+    walker.post("/request/check-what-you-wrote", {})
+    response = post_page(walker, "reflection", {"reflection": "Now at SW1A 1AA."}, change=True)
+    assert response.location.endswith("/request/check-what-you-wrote")
+    response = post_page(walker, "reflection", {"reflection": VALID_DETAILS["reflection"]}, change=True)
+    assert response.location.endswith("/request/check-answers")
+
+
+def test_ordinary_text_gets_no_warning(client) -> None:
+    walker = to_outcome(client)
+    assert fill_details(walker).location.endswith("/request/check-answers")
+
+
+# --- submission --------------------------------------------------------------------------------
+
+def test_submission_stores_one_request_and_shows_the_reference(client, app) -> None:
     walker = to_outcome(client)
     submitted_request(walker)
-    page = walker.follow("/request/submitted")
-    assert page.status_code == 200
+    [stored] = stored_requests(app)
+    page = walker.get("/request/submitted")
+    text = text_of(page)
+    assert stored.reference in text
+    assert "The facilitators will contact you" in text
+    assert 'href="/request/submitted/request.pdf"' in page.get_data(as_text=True)
+    assert VALID_DETAILS["reflection"] in text  # the same content as the PDF, as HTML
+    # No mailbox configured: say plainly how the request reaches the facilitators; no address.
+    assert "stored in the facilitators' inbox in this service" in text
+    assert "@" not in text.replace(VALID_DETAILS["email"], "")
+    assert "data-response-time" not in page.get_data(as_text=True)
+    # The journey has been cleared; the request pages now lead to the submitted page.
+    assert walker.get("/request/check-answers").location.endswith("/request/submitted")
+    assert walker.get("/result").status_code == 302
+
+
+def test_response_time_is_shown_only_when_configured(client, app) -> None:
+    app.config["RESPONSE_TIME_TEXT"] = "We usually reply within 5 working days."
+    walker = to_outcome(client)
+    submitted_request(walker)
+    assert "We usually reply within 5 working days." in text_of(walker.get("/request/submitted"))
+
+
+def test_double_click_reload_and_back_give_one_request(client, app) -> None:
+    walker = to_outcome(client)
+    fill_details(walker)
+    walker.get("/request/check-answers")
+    token = walker.token
+    first = client.post("/request/submit", data={"csrf_token": token})
+    second = client.post("/request/submit", data={"csrf_token": token})  # double click / reload
+    assert first.location.endswith("/request/submitted") and second.location.endswith("/request/submitted")
+    back = walker.get("/request/check-answers")  # back button, then submit again
+    assert back.location.endswith("/request/submitted")
+    assert len(stored_requests(app)) == 1
+
+
+def test_second_tab_submitting_the_same_journey_gives_the_same_request(client, app) -> None:
+    walker = to_outcome(client)
+    fill_details(walker)
+    tab_one = client.get("/request/check-answers")
+    tab_two = client.get("/request/check-answers")
+    from helpers import csrf_token
+
+    client.post("/request/submit", data={"csrf_token": csrf_token(tab_one.get_data(as_text=True))})
+    client.post("/request/submit", data={"csrf_token": csrf_token(tab_two.get_data(as_text=True))})
+    assert len(stored_requests(app)) == 1
+
+
+def test_submit_without_csrf_token_is_refused(client, app) -> None:
+    walker = to_outcome(client)
+    fill_details(walker)
+    response = client.post("/request/submit", data={})
+    assert response.status_code == 400
+    assert stored_requests(app) == []
+
+
+def test_submit_with_details_missing_goes_to_the_page_to_finish(client, app) -> None:
+    walker = to_outcome(client)
+    walker.get("/request/about-you")
+    response = walker.post("/request/submit", {})
+    assert response.status_code == 302 and response.location.endswith("/request/about-you")
+    assert stored_requests(app) == []
+
+
+def test_tampered_details_are_refused_with_a_page_not_a_500(client, app) -> None:
+    walker = to_outcome(client)
+    fill_details(walker)
+    post_page(walker, "how-soon", {"how_soon": "now!"})  # refused on the page, but kept
+    response = walker.post("/request/submit", {})
+    assert response.status_code == 302 and response.location.endswith("/request/how-soon")
+    page = walker.get("/request/how-soon")
+    assert "Select how soon a session is needed" in text_of(page)
+    assert stored_requests(app) == []
+
+
+def test_submit_without_reaching_the_outcome_is_refused(client, app) -> None:
+    walker = Walker(client)
+    walker.walk(ELIGIBLE_PATH[:-1])  # not confirmed "understand"
+    response = walker.post("/request/submit", {})
+    assert response.status_code == 302 and response.location.endswith("/questions/understand")
+    assert stored_requests(app) == []
+
+
+# --- after submission ------------------------------------------------------------------------
+
+def test_pdf_download_only_for_the_session_that_submitted(client, app) -> None:
+    walker = to_outcome(client)
+    submitted_request(walker)
+    assert client.get("/request/submitted").status_code == 200
+    response = client.get("/request/submitted/request.pdf")
+    assert response.status_code == 200
+    assert response.mimetype == "application/pdf"
+    with app.app_context():
+        stored = db.session.scalar(select(SessionRequest))
+        assert stored.reference in response.headers["Content-Disposition"]
+        assert response.get_data() == stored.pdf
+    stranger = app.test_client()
+    assert stranger.get("/request/submitted/request.pdf").status_code == 404
+    assert stranger.get("/request/submitted").status_code == 404
+    with app.app_context():
+        actions = list(db.session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)))
+    assert actions[0] == "created" and "viewed" in actions and "pdf_downloaded" in actions
+
+
+def test_no_outbox_without_a_mailbox(client, app) -> None:
+    walker = to_outcome(client)
+    submitted_request(walker)
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) == 0
+
+
+def test_long_and_odd_unicode_text_is_kept_exactly(client, app) -> None:
+    odd = ("Emoji 👩‍👧‍👦🙂, right-to-left \u05e9\u05dc\u05d5\u05dd \u0645\u0631\u062d\u0628\u0627, "
+           "zero\u200bwidth, combining e\u0301 a\u0308 \u0928\u092e\u0938\u094d\u0924\u0947, <img src=x> & \"quotes\" ")
+    reflection = (odd * 20)[:1490] + " END"
+    assert len(reflection) <= 1500
+    walker = to_outcome(client)
+    submitted_request(walker, details={**VALID_DETAILS, "reflection": reflection,
+                                       "name": "Zoë O\u2019Brien-\u0141\u00f3d\u017a"})
+    [stored] = stored_requests(app)
+    assert stored.details["reflection"] == reflection.strip()
+    page = walker.get("/request/submitted").get_data(as_text=True)
+    assert "&lt;img src=x&gt;" in page and "<img src=x>" not in page
+    assert "\u05e9\u05dc\u05d5\u05dd" in page and "👩‍👧‍👦" in page and "e\u0301" in page
+
+
+def test_supervision_record_in_supervision_mode(client, app) -> None:
+    walker = to_outcome(client, SUPERVISION_PATH)
+    response = client.get("/request/supervision-record.pdf")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    # Still there after the request is submitted (the journey is cleared by then).
+    submitted_request(walker, SUPERVISION_PATH)
+    page = walker.get("/request/submitted").get_data(as_text=True)
+    assert 'href="/request/supervision-record.pdf"' in page
+    assert client.get("/request/supervision-record.pdf").status_code == 200
+
+
+def test_supervision_record_not_offered_in_practitioner_mode(client) -> None:
+    to_outcome(client)
+    response = client.get("/request/supervision-record.pdf")
+    assert response.status_code == 302 and response.location.endswith("/result")
+
+
+def test_supervision_record_at_another_outcome(client) -> None:
+    walker = Walker(client)
+    walker.walk([("mode", "supervision"), ("immediate_danger", "not_sure")])  # U2
+    response = client.get("/request/supervision-record.pdf")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"

@@ -6,13 +6,13 @@ so a tampered value gets the same GOV.UK message as a missing one, never a 500.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovRadioInput, GovTextArea, GovTextInput
 from wtforms import RadioField, StringField, TextAreaField
 
+from ..models import utcnow
 from . import fields
 from .fields import Page
 
@@ -34,7 +34,7 @@ class DetailsForm(FlaskForm):
     def validate(self, extra_validators: Any = None) -> bool:
         """CSRF and the page's own checks; messages are put on the fields they are about."""
         valid = super().validate(extra_validators)
-        problems = self.page.check(self.values(), dt.date.today())
+        problems = self.page.check(self.values(), utcnow().date())
         for name, message in problems.items():
             field = getattr(self, name, None)
             if field is not None:

@@ -222,13 +222,26 @@ def purge_requests(retention_days: int, dry_run: bool = False, now: dt.datetime 
     if dry_run or not ids:
         db.session.rollback()
         return PurgeResult(references, outbox_count, cutoff, dry_run)
-    # Outbox rows first: SQLite enforces ON DELETE CASCADE only with foreign keys switched on.
-    db.session.execute(delete(OutboxMessage).where(OutboxMessage.request_id.in_(ids)))
+    # Rows that refer to the requests go first (the outbox, and whatever else points at a
+    # request, such as the inbox's notes): SQLite enforces ON DELETE CASCADE only when its
+    # foreign keys are switched on, so the purge does not rely on it.
+    for table in dependent_tables():
+        for column in table.columns:
+            if any(fk.column.table.name == SessionRequest.__tablename__ for fk in column.foreign_keys):
+                db.session.execute(delete(table).where(column.in_(ids)))
     db.session.execute(delete(SessionRequest).where(SessionRequest.id.in_(ids)))
     for reference in references:
         audit.add_event("purged", reference, audit.CLI, f"older than {retention_days} days")
     db.session.commit()
     return PurgeResult(references, outbox_count, cutoff, dry_run)
+
+
+def dependent_tables() -> list[Any]:
+    """Every table with a foreign key to ``requests`` (the outbox first), children before parents."""
+    tables = [table for table in reversed(db.metadata.sorted_tables)
+              if table.name != SessionRequest.__tablename__
+              and any(fk.column.table.name == SessionRequest.__tablename__ for fk in table.foreign_keys)]
+    return sorted(tables, key=lambda table: table.name != OutboxMessage.__tablename__)
 
 
 def audit_trail(reference: str) -> list[AuditEvent]:

@@ -209,17 +209,20 @@ def check() -> Response | str:
         return redirect(url_for(PAGES_BY_SLUG[next(iter(problems))].endpoint))
     if needs_confirmation(details):
         return redirect(url_for("requests.identifying"))
-    journey_rows = [
-        {"key": current_pack().question(reason.question_id).short.for_mode(state.mode)  # type: ignore[union-attr]
-         if current_pack().question(reason.question_id) else reason.question,
-         "values": reason.answers, "question_id": reason.question_id}
-        for reason in state.explanation()
-    ]
+    journey_rows = [{"key": short_title(reason.question_id, reason.question, state.mode),
+                     "values": reason.answers, "question_id": reason.question_id}
+                    for reason in state.explanation()]
     preview = fields.clean_details(details, chosen_criteria(state))
     return render_template("requests/check.html", journey_rows=journey_rows,
                            detail_sections=detail_rows(preview, state.mode, with_changes=True),
                            form=SubmitForm(), mode=state.mode,
                            back_url=url_for(applicable_pages(state)[-1].endpoint))
+
+
+def short_title(question_id: str, fallback: str, mode: str) -> str:
+    """A question's short wording for summaries (its full title if it has none)."""
+    question = current_pack().question(question_id)
+    return question.short.for_mode(mode) if question is not None else fallback
 
 
 @bp.post("/submit")

@@ -1,0 +1,192 @@
+"""The PDFs: tagged PDF/UA-1 with title, language and author; the request's content and its
+JSON attachment; nothing fetched while rendering; the supervision record."""
+
+from __future__ import annotations
+
+import http.server
+import threading
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import SessionRequest
+from app.pdf import FetchRefused, PdfAttachment, RefusingFetcher, render_pdf
+from app.requests.document import request_document
+from requests_helpers import (
+    SUPERVISION_PATH, VALID_DETAILS, make_request, pdf_attachment_json, pdf_reader, pdf_text, submitted_request,
+    to_outcome,
+)
+
+SIMPLE = """<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8"><title>A test</title>
+<meta name="author" content="Tester"></head><body><h1>Hello</h1><p>{body}</p></body></html>"""
+
+
+class _Counter(http.server.BaseHTTPRequestHandler):
+    hits: list[str] = []
+
+    def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+        type(self).hits.append(self.path)
+        self.send_response(200)
+        self.send_header("Content-Type", "image/png")
+        self.end_headers()
+
+    def log_message(self, *args: object) -> None:
+        """Quiet."""
+
+
+@pytest.fixture
+def http_server() -> Iterator[str]:
+    """A real HTTP server on loopback that counts requests made to it."""
+    _Counter.hits = []
+    server = http.server.HTTPServer(("127.0.0.1", 0), _Counter)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+def test_fetcher_refuses_every_url() -> None:
+    fetcher = RefusingFetcher()
+    for url in ("http://example.com/x.png", "https://example.com/", "file:///etc/passwd", "data:text/plain,hi",
+                "ftp://example.com/x"):
+        with pytest.raises(FetchRefused):
+            fetcher.fetch(url)
+    assert len(fetcher.refused) == 5
+
+
+def test_rendering_fetches_nothing(http_server: str) -> None:
+    body = (f'<img src="{http_server}/tracker.png" alt="x"><img src="file:///etc/passwd" alt="y">'
+            f'<link rel="stylesheet" href="{http_server}/style.css">'
+            f'<span style="background: url({http_server}/bg.png)">text</span>')
+    html = SIMPLE.format(body=body).replace("</head>", f'<link rel="stylesheet" href="{http_server}/s.css"></head>')
+    fetcher = RefusingFetcher()
+    pdf = render_pdf(html, fetcher=fetcher)
+    assert pdf.startswith(b"%PDF-")
+    assert _Counter.hits == []
+    assert any("passwd" in url for url in fetcher.refused)
+    assert any(url.startswith(http_server) for url in fetcher.refused)
+    assert "root:" not in pdf_text(pdf)
+
+
+def test_render_pdf_is_tagged_pdf_ua_with_metadata() -> None:
+    pdf = render_pdf(SIMPLE.format(body="Plain text"), [PdfAttachment("data.json", b"{}", "Some data")])
+    reader = pdf_reader(pdf)
+    root = reader.trailer["/Root"]
+    assert "/StructTreeRoot" in root
+    assert bool(root["/MarkInfo"]["/Marked"])
+    assert root["/Lang"] == "en-GB"
+    assert reader.metadata.title == "A test"
+    assert reader.metadata.author == "Tester"
+    xmp = reader.xmp_metadata.stream.get_data().decode()
+    assert 'pdfuaid:part="1"' in xmp
+    assert reader.attachments["data.json"] == [b"{}"]
+
+
+def test_request_pdf_content_and_attachment(app) -> None:
+    with app.app_context():
+        stored = make_request().request
+        pdf = stored.pdf
+        document = request_document(stored)
+    text = pdf_text(pdf)
+    assert stored.reference in text
+    assert "does not replace" in text
+    assert stored.rule_pack_version in text
+    assert "I feel stuck, or unclear about the systems" in text  # criteria
+    assert "Not yet discussed in the practitioner" in text         # flags
+    for value in ("Alex Practitioner", "Health visitor", "alex.practitioner@nhs.example", "0161 496 0000",
+                  "5 to 10", "Child in Need", "March 2025", "Within a month", "Online", "Tuesday mornings"):
+        assert value in text, value
+    assert " ".join(VALID_DETAILS["reflection"].split()) in text
+    # The route explanation: each question asked, the answer, and the guidance cited.
+    assert "Is a child or young person in immediate danger" in text
+    assert "Working Together to Safeguard Children (2023)" in text
+    reader = pdf_reader(pdf)
+    assert reader.trailer["/Root"]["/Lang"] == "en-GB"
+    assert reader.metadata.title == f"Space to Think request {stored.reference}"
+    assert "Space to Think" in reader.metadata.author
+    assert "/StructTreeRoot" in reader.trailer["/Root"]
+    assert 'pdfuaid:part="1"' in reader.xmp_metadata.stream.get_data().decode()
+    attached = pdf_attachment_json(pdf)
+    assert attached == document
+    assert attached["details"]["reflection"] == VALID_DETAILS["reflection"]
+    assert attached["answers"]["criteria"] == ["stuck", "debrief"]
+
+
+def test_downloaded_pdf_attachment_equals_what_was_submitted(client, app) -> None:
+    walker = to_outcome(client)
+    submitted_request(walker)
+    pdf = client.get("/request/submitted/request.pdf").get_data()
+    with app.app_context():
+        stored = db.session.scalar(select(SessionRequest))
+        expected = request_document(stored)
+    attached = pdf_attachment_json(pdf)
+    assert attached == expected
+    for name, value in VALID_DETAILS.items():
+        if name not in ("event_month", "event_year"):
+            assert attached["details"][name] == value, name
+    assert attached["details"]["event_month"] == "2025-03"
+
+
+def test_user_text_cannot_make_the_renderer_fetch(app, http_server: str) -> None:
+    hostile = (f'<img src="{http_server}/x.png"> <link rel=attachment href="file:///etc/passwd"> '
+               f'</p><iframe src="{http_server}/"></iframe>')
+    with app.app_context():
+        stored = make_request(details={**VALID_DETAILS, "reflection": hostile, "access_needs": "file:///etc/passwd"}
+                              ).request
+        pdf = stored.pdf
+    assert _Counter.hits == []
+    text = pdf_text(pdf)
+    assert "<img src=" in text  # shown as the text it is
+    assert "root:x:" not in text
+    assert list(pdf_reader(pdf).attachments) == ["request.json"]
+
+
+def _font_installed(name: str) -> bool:
+    import shutil
+    import subprocess
+
+    if shutil.which("fc-list") is None:
+        return False
+    return name in subprocess.run(["fc-list", ":", "family"], capture_output=True, text=True, check=False).stdout
+
+
+@pytest.mark.skipif(not _font_installed("Symbola"), reason="emoji need the Symbola font (apt: fonts-symbola)")
+def test_long_and_odd_unicode_text_in_the_pdf(app) -> None:
+    odd = "Emoji 🙂👩‍👧, RTL \u05e9\u05dc\u05d5\u05dd, zero\u200bwidth, e\u0301, "
+    reflection = ("word " * 150 + "x" * 400 + " " + odd * 8)[:1494] + " LAST."
+    with app.app_context():
+        stored = make_request(details={**VALID_DETAILS, "reflection": reflection,
+                                       "other_agencies": "Ünïcödé ağency — ’quotes’"}).request
+        pdf = stored.pdf
+    assert pdf_attachment_json(pdf)["details"]["reflection"] == reflection
+    text = pdf_text(pdf)
+    assert "LAST." in text  # nothing cut off
+    assert "Ünïcödé ağency" in text
+    assert "x" * 50 in text.replace(" ", "")  # a 400-character word is wrapped, not lost
+
+
+def test_supervision_record_has_no_case_details(client) -> None:
+    walker = to_outcome(client, SUPERVISION_PATH)
+    pdf = client.get("/request/supervision-record.pdf").get_data()
+    text = pdf_text(pdf)
+    assert "supervision record" in text.lower()
+    assert "You can ask for a Space to Think session" in text  # the outcome
+    assert "version" in text and "does not replace" in text
+    assert "Is a child or young person in immediate danger" in text
+    reader = pdf_reader(pdf)
+    assert reader.trailer["/Root"]["/Lang"] == "en-GB"
+    assert reader.metadata.title.startswith("Space to Think supervision record")
+    assert "/StructTreeRoot" in reader.trailer["/Root"]
+    # Made after the details are typed, it still holds none of them.
+    from requests_helpers import fill_details
+
+    fill_details(walker)
+    text = pdf_text(client.get("/request/supervision-record.pdf").get_data())
+    for value in ("Alex Practitioner", "alex.practitioner@nhs.example", VALID_DETAILS["reflection"][:30]):
+        assert value not in text

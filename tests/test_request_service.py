@@ -1,0 +1,254 @@
+"""The submission service: completeness on the server, idempotency, storage, references."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.models import AuditEvent, OutboxMessage, SessionRequest
+from app.requests import reference as reference_module
+from app.requests import service
+from app.requests.reference import ALPHABET, is_reference, new_reference, normalise_reference
+from app.requests.service import IncompleteRequest, guarded_fingerprint
+from helpers import both_databases
+from requests_helpers import ELIGIBLE_ANSWERS, VALID_DETAILS, make_request
+
+
+def count(model: type) -> int:
+    """Rows in a model's table."""
+    return int(db.session.scalar(select(func.count()).select_from(model)) or 0)
+
+
+def test_reference_is_easy_to_read_out() -> None:
+    references = {new_reference() for _ in range(500)}
+    assert len(references) == 500
+    for ref in references:
+        assert re.fullmatch(r"STT-[A-Z2-9]{4}-[A-Z2-9]{4}", ref)
+        assert not set(ref[4:].replace("-", "")) & set("01OIL")
+        assert is_reference(ref)
+    assert set(ALPHABET).isdisjoint("01OIL")
+    assert normalise_reference(" stt 7kq4m9xa") == "STT-7KQ4-M9XA"
+    assert not is_reference("STT-7KQ4-M9X0")
+
+
+@both_databases
+def test_submission_stores_request_with_everything(app) -> None:
+    with app.app_context():
+        submission = make_request(token="journey-1")
+        assert submission.created
+        stored = db.session.get(SessionRequest, submission.request.id)
+        pack = app.extensions["space_to_think.pack"]
+        assert stored.reference == submission.request.reference and is_reference(stored.reference)
+        assert stored.journey_token == "journey-1"
+        assert stored.mode == "practitioner" and stored.outcome_id == "P" and stored.status == "new"
+        assert stored.rule_pack_version == pack.version
+        assert stored.answers == ELIGIBLE_ANSWERS
+        assert [r["question_id"] for r in stored.explanation] == list(ELIGIBLE_ANSWERS)
+        assert all(r["guidance"] for r in stored.explanation)
+        assert [f["id"] for f in stored.flags] == ["not_discussed_in_supervision"]
+        details = stored.details
+        for name in ("name", "email", "reflection", "how_soon", "family_knows_reason"):
+            assert details[name] == VALID_DETAILS[name]
+        assert details["event_month"] == "2025-03"
+        assert [c["value"] for c in details["criteria"]] == ["stuck", "debrief"]
+        assert details["identifying_check"] == {"found": [], "confirmed": False}
+        assert stored.pdf.startswith(b"%PDF-")
+        assert count(OutboxMessage) == 0  # no facilitator mailbox configured
+        events = db.session.scalars(select(AuditEvent)).all()
+        assert [(e.action, e.reference, e.actor) for e in events] == [
+            ("created", stored.reference, "requester session")]
+        assert VALID_DETAILS["name"] not in events[0].detail and "@" not in events[0].detail
+
+
+@both_databases
+def test_same_journey_gives_the_same_request(app) -> None:
+    with app.app_context():
+        first = make_request(token="journey-twice")
+        second = make_request(token="journey-twice", details={**VALID_DETAILS, "name": "Someone Else"})
+        assert first.created and not second.created
+        assert second.request.reference == first.request.reference
+        assert count(SessionRequest) == 1
+        assert second.request.details["name"] == VALID_DETAILS["name"]
+
+
+@both_databases
+def test_race_between_two_submissions_is_settled_by_the_unique_constraint(app, monkeypatch) -> None:
+    """Two submissions of one journey that both pass the "already stored?" check before
+    either commits: the second insert hits the unique constraint and returns the first."""
+    with app.app_context():
+        winner = make_request(token="journey-race")
+        winner_reference = winner.request.reference
+        db.session.expunge_all()
+        real_find = service.find_by_token
+        calls = {"n": 0}
+
+        def not_yet_stored(token: str):  # the loser looked before the winner committed
+            calls["n"] += 1
+            return None if calls["n"] == 1 else real_find(token)
+
+        monkeypatch.setattr(service, "find_by_token", not_yet_stored)
+        loser = make_request(token="journey-race")
+        assert not loser.created
+        assert loser.request.reference == winner_reference
+        assert count(SessionRequest) == 1
+        assert count(AuditEvent) == 1
+
+
+@both_databases
+def test_reference_collision_tries_another(app, monkeypatch) -> None:
+    with app.app_context():
+        taken = make_request(token="journey-a").request.reference
+        fresh = iter([taken, "STT-2222-3333"])
+        monkeypatch.setattr(service, "new_reference", lambda: next(fresh))
+        second = make_request(token="journey-b")
+        assert second.created and second.request.reference == "STT-2222-3333"
+        assert count(SessionRequest) == 2
+
+
+def test_reference_module_uses_secrets(monkeypatch) -> None:
+    monkeypatch.setattr(reference_module.secrets, "choice", lambda alphabet: alphabet[0])
+    assert new_reference() == "STT-2222-2222"
+
+
+@pytest.mark.parametrize("answers", [
+    {},
+    {**ELIGIBLE_ANSWERS, "immediate_danger": "not_sure"},          # U2, not the request outcome
+    {k: v for k, v in ELIGIBLE_ANSWERS.items() if k != "understand"},  # confirmation not given
+    {**ELIGIBLE_ANSWERS, "understand": "yes please"},              # tampered confirmation
+    {**ELIGIBLE_ANSWERS, "criteria": ["none"]},                    # S
+])
+def test_journey_must_reach_the_request_outcome(app, answers) -> None:
+    with app.app_context():
+        with pytest.raises(IncompleteRequest) as refused:
+            make_request(answers=answers)
+        assert refused.value.where == "journey"
+        assert count(SessionRequest) == 0
+
+
+def test_missing_token_is_refused(app) -> None:
+    with app.app_context():
+        from app.requests.service import submit_request
+
+        with pytest.raises(IncompleteRequest):
+            submit_request(app.extensions["space_to_think.pack"], ELIGIBLE_ANSWERS, None, VALID_DETAILS, None)
+
+
+@pytest.mark.parametrize("changes, page", [
+    ({"name": ""}, "about-you"),
+    ({"email": "not-an-email"}, "about-you"),
+    ({"phone": "call me"}, "about-you"),
+    ({"manager_knows": "maybe"}, "manager"),                 # tampered option value
+    ({"reflection": "   "}, "reflection"),
+    ({"reflection": "x" * 1501}, "reflection"),
+    ({"age_band": "12"}, "child-and-family"),                # tampered optional option
+    ({"family_knows": "not_yet", "family_knows_reason": ""}, "family"),
+    ({"event_month": "", "event_year": ""}, "significant-event"),  # required: "debrief" chosen
+    ({"event_month": "13"}, "significant-event"),
+    ({"event_year": "2999"}, "significant-event"),
+    ({"how_soon": ""}, "how-soon"),
+    ({"format": "carrier pigeon"}, "preferences"),
+])
+def test_details_are_checked_on_the_server(app, changes, page) -> None:
+    with app.app_context():
+        with pytest.raises(IncompleteRequest) as refused:
+            make_request(details={**VALID_DETAILS, **changes})
+        assert refused.value.where == "details"
+        assert refused.value.pages[0] == page
+        assert count(SessionRequest) == 0
+
+
+def test_event_month_only_needed_for_a_debrief(app) -> None:
+    with app.app_context():
+        answers = {**ELIGIBLE_ANSWERS, "criteria": ["stuck"]}
+        submission = make_request(answers=answers, details={**VALID_DETAILS, "event_month": "", "event_year": ""})
+        assert submission.request.details["event_month"] == ""
+        other = make_request(answers=answers)  # given anyway: not stored when not asked
+        assert other.request.details["event_month"] == ""
+
+
+def test_reason_kept_only_when_family_does_not_know_yet(app) -> None:
+    with app.app_context():
+        submission = make_request(details={**VALID_DETAILS, "family_knows": "yes"})
+        assert submission.request.details["family_knows_reason"] == ""
+
+
+def test_identifying_text_needs_confirmation_of_that_exact_text(app) -> None:
+    details = {**VALID_DETAILS, "reflection": REFLECTION_WITH_POSTCODE}
+    with app.app_context():
+        with pytest.raises(IncompleteRequest) as refused:
+            make_request(details=details)
+        assert refused.value.where == "identifying"
+        stale = guarded_fingerprint({**details, "reflection": "something else M6 5FX"})
+        with pytest.raises(IncompleteRequest):
+            make_request(details=details, confirmed=stale)
+        submission = make_request(details=details, confirmed=guarded_fingerprint(details))
+        assert submission.request.details["reflection"] == REFLECTION_WITH_POSTCODE  # never changed
+        assert submission.request.details["identifying_check"] == {"found": ["postcode"], "confirmed": True}
+
+
+REFLECTION_WITH_POSTCODE = "The family moved to M6 5FX last year and things have felt stuck since."
+
+
+def test_text_is_stored_cleaned(app) -> None:
+    with app.app_context():
+        submission = make_request(details={**VALID_DETAILS, "reflection": "  line one\r\nline two  ",
+                                           "name": " Alex  "})
+        assert submission.request.details["reflection"] == "line one\nline two"
+        assert submission.request.details["name"] == "Alex"
+
+
+def test_created_at_is_utc(app) -> None:
+    with app.app_context():
+        before = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+        submission = make_request()
+        assert before - dt.timedelta(seconds=1) <= submission.request.created_at
+        assert submission.request.created_at.tzinfo is None
+
+
+@both_databases
+def test_two_threads_submitting_one_journey_make_one_request(app) -> None:
+    """A real race: both threads check for the journey's request before either commits."""
+    import threading
+
+    barrier = threading.Barrier(2)
+    results: list[tuple[str, bool]] = []
+    errors: list[BaseException] = []
+    real_find = service.find_by_token
+
+    waited = threading.local()
+
+    def find_then_wait(token: str):
+        found = real_find(token)
+        if not getattr(waited, "done", False):
+            waited.done = True
+            barrier.wait(timeout=10)  # both have looked (and found nothing) before either inserts
+        return found
+
+    def worker() -> None:
+        try:
+            with app.app_context():
+                submission = make_request(token="journey-threads")
+                results.append((submission.request.reference, submission.created))
+        except BaseException as error:  # reported below
+            errors.append(error)
+
+    original = service.find_by_token
+    service.find_by_token = find_then_wait
+    try:
+        threads = [threading.Thread(target=worker) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+    finally:
+        service.find_by_token = original
+    assert errors == []
+    assert len(results) == 2
+    assert results[0][0] == results[1][0]
+    assert sorted(created for _, created in results) == [False, True]
+    with app.app_context():
+        assert count(SessionRequest) == 1
