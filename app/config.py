@@ -90,6 +90,7 @@ class Config:
         self.SMTP_USERNAME = _env(env, "SMTP_USERNAME")
         self.SMTP_PASSWORD = _env(env, "SMTP_PASSWORD")
         self.SMTP_USE_TLS = _env_bool(env, "SMTP_USE_TLS", False)
+        self.SMTP_TIMEOUT = _env_int(env, "SMTP_TIMEOUT", 10, minimum=1)
         self.MAIL_FROM = _env(env, "MAIL_FROM", "space-to-think@localhost")
 
         self.RETENTION_DAYS = _env_int(env, "RETENTION_DAYS", 90)
