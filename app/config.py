@@ -118,6 +118,9 @@ class Config:
         self.RATELIMIT_STORAGE_URI = _env(env, "RATELIMIT_STORAGE_URI", "memory://")
         self.RATELIMIT_DEFAULT = _env(env, "RATELIMIT_DEFAULT", "300 per minute")
         self.RATELIMIT_HEADERS_ENABLED = False
+        # Said explicitly: Flask-Limiter's one limiter object would otherwise carry an
+        # earlier app's setting into every app built after it (as tests build many).
+        self.RATELIMIT_ENABLED = True
 
         # How many reverse proxies in front of the app set X-Forwarded-For/-Proto (0: none).
         # Needed behind a proxy so rate limits count per visitor and HTTPS is recognised.

@@ -8,12 +8,13 @@ app/rules/space_to_think.yaml), never by internal ids or field names.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+import weakref
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import BrowserContext, Locator, Page, Route, expect
 
 # ---------------------------------------------------------------------------------------
 # axe-core
@@ -29,9 +30,44 @@ AXE_OPTIONS: dict[str, Any] = {
 # axe-playwright-python injects its bundled axe.min.js with page.evaluate: nothing is fetched.
 _AXE = Axe()
 
+# Contexts made with JavaScript off, each with a factory for a JavaScript-on scratch context
+# (filled in by conftest.py). axe-core cannot run where scripts are off: its timers never fire.
+JS_OFF_CONTEXTS: "weakref.WeakKeyDictionary[BrowserContext, Callable[[], BrowserContext]]" = weakref.WeakKeyDictionary()
+_SCRIPT = re.compile(r"<script\b[^>]*>.*?</script\s*>", re.I | re.S)
+
 
 def axe_violations(page: Page) -> list[dict[str, Any]]:
-    """axe-core's WCAG 2.2 A/AA violations on the page as it is now."""
+    """axe-core's WCAG 2.2 A/AA violations on the page as it is now.
+
+    For a page with JavaScript off, the page's DOM (what the server sent, as parsed, with no
+    script run) is replayed at the same URL in a scratch JavaScript-on context with every
+    script removed, so the same HTML and stylesheets are what axe checks.
+    """
+    scratch_factory = JS_OFF_CONTEXTS.get(page.context)
+    if scratch_factory is None:
+        return _run_axe(page)
+    url = page.url
+    html = _SCRIPT.sub("", page.content())
+    replay = _REPLAY_PAGES.get(page.context)
+    if replay is None or replay.is_closed():
+        replay = scratch_factory().new_page()
+        _REPLAY_PAGES[page.context] = replay
+
+    def serve(route: Route) -> None:
+        route.fulfill(status=200, content_type="text/html; charset=utf-8", body=html)
+
+    replay.route(url, serve)
+    try:
+        replay.goto(url)
+    finally:
+        replay.unroute(url, serve)
+    return _run_axe(replay)
+
+
+_REPLAY_PAGES: "weakref.WeakKeyDictionary[BrowserContext, Page]" = weakref.WeakKeyDictionary()
+
+
+def _run_axe(page: Page) -> list[dict[str, Any]]:
     results = _AXE.run(page, options=AXE_OPTIONS)
     violations: list[dict[str, Any]] = results.response["violations"]
     return violations
@@ -49,13 +85,49 @@ def format_violations(violations: Sequence[dict[str, Any]], where: str) -> str:
             summary = (node.get("failureSummary") or "").strip().replace("\n", "\n       ")
             if summary:
                 lines.append(f"       {summary}")
+            known = known_cause(violation["id"], node.get("html", ""))
+            if known:
+                lines.append(f"       Known cause: {known}")
     return "\n".join(lines)
+
+
+def known_cause(rule: str, html: str) -> str | None:
+    """An explanation for violations whose cause is known, to point at the fix (never to excuse them)."""
+    if rule == "aria-allowed-attr" and "aria-expanded" in html and 'type="radio"' in html:
+        return (
+            "GOV.UK Frontend's radios script sets aria-expanded on a radio that conditionally reveals "
+            "content (a deliberate upstream choice, alphagov/govuk-frontend issue 979; ARIA allows "
+            "aria-expanded on radiogroup, not radio). Fix in the template: do not use a conditional "
+            "reveal here; show the follow-up field always, or ask it on its own page."
+        )
+    return None
 
 
 def assert_no_axe_violations(page: Page, where: str | None = None) -> None:
     """Fail, listing each violation's rule id, help text and target nodes, unless there are none."""
     violations = axe_violations(page)
     assert not violations, format_violations(violations, where or page.url)
+
+
+class AxeAudit:
+    """Checks several pages of one walk and fails once at the end, listing every page's violations
+    (so one failing page does not hide the next)."""
+
+    def __init__(self) -> None:
+        self.reports: list[str] = []
+        self.pages_checked: list[str] = []
+
+    def check(self, page: Page, where: str) -> None:
+        violations = axe_violations(page)
+        self.pages_checked.append(where)
+        if violations:
+            self.reports.append(format_violations(violations, f"{where} ({page.url})"))
+
+    def assert_clean(self) -> None:
+        assert not self.reports, (
+            f"axe found violations on {len(self.reports)} of {len(self.pages_checked)} pages:\n\n"
+            + "\n\n".join(self.reports)
+        )
 
 
 # ---------------------------------------------------------------------------------------
@@ -117,7 +189,7 @@ NO_ADULT = radio(Q_ADULT, "No")
 NO_SERIOUS = radio(Q_SERIOUS, "No")
 NO_DISAGREEMENT = radio(Q_DISAGREE, "No")
 NO_DECISION = radio(Q_DECISION, "No")
-_TO_CRITERIA = (MYSELF, NO_DANGER, SHARED, NO_ALLEGATION, NO_ADULT, NO_SERIOUS, NO_DISAGREEMENT, NO_DECISION)
+TO_CRITERIA = (MYSELF, NO_DANGER, SHARED, NO_ALLEGATION, NO_ADULT, NO_SERIOUS, NO_DISAGREEMENT, NO_DECISION)
 STUCK = checkboxes(Q_CRITERIA, "I feel stuck, or unclear about the systems")
 CONFIRM = checkboxes(Q_UNDERSTAND, "I understand that Space to Think complements but does not replace")
 
@@ -133,8 +205,8 @@ PATHS: dict[str, tuple[Answer, ...]] = {
           radio(Q_DISAGREE, "Yes, I want the decision reviewed")),
     "D": (MYSELF, NO_DANGER, SHARED, NO_ALLEGATION, NO_ADULT, NO_SERIOUS, NO_DISAGREEMENT,
           radio(Q_DECISION, "Yes")),
-    "S": (*_TO_CRITERIA, checkboxes(Q_CRITERIA, "None of these", prefix=False)),
-    "P": (*_TO_CRITERIA, STUCK, radio(Q_MULTI, "Yes"), radio(Q_SUPERVISION, "Yes"), CONFIRM),
+    "S": (*TO_CRITERIA, checkboxes(Q_CRITERIA, "None of these", prefix=False)),
+    "P": (*TO_CRITERIA, STUCK, radio(Q_MULTI, "Yes"), radio(Q_SUPERVISION, "Yes"), CONFIRM),
 }
 OUTCOMES = tuple(PATHS)
 
@@ -225,17 +297,24 @@ def tab_until(page: Page, target: Locator | str, max_presses: int = 40) -> None:
 
 FOCUS_STYLE_SCRIPT = """
 (el) => {
-  const props = ['outline-style', 'outline-width', 'outline-color', 'outline-offset',
-                 'box-shadow', 'background-color', 'color', 'border-color', 'border-width',
-                 'text-decoration-line', 'text-decoration-thickness'];
-  const snap = (node, pseudo) => {
-    const style = getComputedStyle(node, pseudo);
-    return props.map((p) => `${p}:${style.getPropertyValue(p)}`).join(';');
+  const transparent = (c) => c === 'transparent' || /rgba\\([^)]*,\\s*0\\)$/.test(c);
+  // What is actually drawn: an outline or border only counts if it has a style, a width and a colour.
+  const look = (node, pseudo) => {
+    const s = getComputedStyle(node, pseudo);
+    const outline = (s.outlineStyle === 'none' || parseFloat(s.outlineWidth) === 0 || transparent(s.outlineColor))
+      ? 'none' : `${s.outlineStyle} ${s.outlineWidth} ${s.outlineColor} offset ${s.outlineOffset}`;
+    const border = ['Top', 'Right', 'Bottom', 'Left'].map((side) => {
+      const style = s[`border${side}Style`], width = s[`border${side}Width`], color = s[`border${side}Color`];
+      return (style === 'none' || parseFloat(width) === 0 || transparent(color)) ? 'none' : `${style} ${width} ${color}`;
+    }).join(',');
+    return [`outline:${outline}`, `border:${border}`, `box-shadow:${s.boxShadow}`,
+            `background:${s.backgroundColor}`, `color:${s.color}`,
+            `underline:${s.textDecorationLine} ${s.textDecorationThickness}`].join(';');
   };
-  const parts = [snap(el, null)];
+  const parts = [look(el, null)];
   // GOV.UK radios and checkboxes hide the input and draw its focus ring on the label.
   if (el.labels) for (const label of el.labels) {
-    parts.push(snap(label, null), snap(label, '::before'), snap(label, '::after'));
+    parts.push(look(label, null), look(label, '::before'), look(label, '::after'));
   }
   return parts.join(' | ');
 }

@@ -7,13 +7,22 @@ What every test in this folder gets, without asking:
 - ``base_url`` pointing at a live server of the app (test settings, a temporary SQLite
   database with the migrations applied), so ``page.goto("/")`` works;
 - a watch on every context the test opens: the test fails if the page requests anything
-  from outside the app's origin, if the app answers 5xx (the server's traceback is shown),
-  or if the page throws a JavaScript error or logs a console error (a CSP block, say).
+  from outside the app's origin, if the app answers 4xx or 5xx (no test means to reach an
+  error page: a missing asset or a rate limit is a failure; a view's traceback is shown), or
+  if the page throws a JavaScript error or logs a console error (a CSP block, say).
   Requests that would leave the machine are aborted as well as reported.
 
-Fixtures for tests: ``page`` (JavaScript on), ``page_no_js`` (JavaScript off), ``new_context``
-(a factory for other contexts, e.g. a 320 px viewport) and ``offsite`` (to stand in for the
-one external site a test means to reach: the quick exit's neutral site).
+Fixtures for tests: ``page`` (JavaScript on), ``page_no_js`` (JavaScript off), ``any_page``
+(the test runs with JavaScript on, then off), ``narrow_page`` (320 CSS pixels wide),
+``new_context`` (pytest-playwright's factory, watched, for anything else) and ``offsite``
+(``offsite.stub(prefix)`` stands in for the one external site a test means to reach: the
+quick exit's neutral site).
+
+axe-core cannot run in a page with JavaScript off (its timers never fire), so
+``browser_helpers.axe_violations`` replays such a page's HTML, scripts removed, in a
+JavaScript-on scratch context made by the same watched factory.
+
+Run: ``.venv/bin/python -m pytest tests/browser -q`` (``-m "not browser"`` to leave them out).
 """
 
 from __future__ import annotations
@@ -30,8 +39,10 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, Request, Route, WebError
+from playwright.sync_api import BrowserContext, ConsoleMessage, Page, Request, Route, WebError
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
+
+from browser_helpers import JS_OFF_CONTEXTS
 
 HERE = Path(__file__).resolve().parent
 PROJECT_ROOT = HERE.parent.parent
@@ -90,6 +101,32 @@ class LiveServer:
         return f"{parts.scheme}://{parts.netloc}"
 
 
+def closes_its_responses(app: Any) -> Any:
+    """WSGI wrapper: each response body (a static file, say) is closed as soon as it is sent,
+    or when dropped.
+
+    Werkzeug's server closes the body only after draining the socket, and skips that when a
+    browser context closes mid-response, leaving the file to the garbage collector: a
+    ResourceWarning, which this project's ``filterwarnings = error`` turns into a failure of
+    whichever test is running.
+    """
+
+    def wrapped(environ: dict[str, Any], start_response: Any) -> Iterator[bytes]:
+        body = app(environ, start_response)
+
+        def chunks() -> Iterator[bytes]:
+            try:
+                yield from body
+            finally:
+                close = getattr(body, "close", None)
+                if close is not None:
+                    close()
+
+        return chunks()
+
+    return wrapped
+
+
 def prepare_database(app: Any) -> None:
     """Build the empty test database with the Alembic migrations (the app's real schema)."""
     from flask_migrate import upgrade
@@ -110,13 +147,17 @@ def live_server() -> Iterator[LiveServer]:
         {
             "APP_ENV": "test",
             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{workdir / 'browser.sqlite'}",
-            # One browser on one address makes many requests a minute; the limits have their own tests.
-            "RATELIMIT_ENABLED": False,
+            # One browser on one address makes hundreds of requests a minute; the limits have
+            # their own tests. (Not RATELIMIT_ENABLED=False: the limiter object is shared by every
+            # app in the process, and that setting would stick to the apps other tests build.)
+            "RATELIMIT_DEFAULT": "100000 per minute",
         }
     )
     prepare_database(app)
 
-    server: BaseWSGIServer = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietHandler)
+    server: BaseWSGIServer = make_server(
+        "127.0.0.1", 0, closes_its_responses(app), threaded=True, request_handler=QuietHandler
+    )
     live = LiveServer(url=f"http://127.0.0.1:{server.port}", app=app)
 
     def record_exception(sender: Any, exception: BaseException, **extra: Any) -> None:
@@ -168,7 +209,7 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
 
 
 # --------------------------------------------------------------------------------------
-# The watch on every context: nothing from outside the app, no 5xx, no JS errors
+# The watch on every context: nothing from outside the app, no error statuses, no JS errors
 
 
 class OffsiteRequests:
@@ -224,8 +265,11 @@ class OffsiteRequests:
             self.offsite.append(f"{request.method} {url} ({request.resource_type})")
 
     def _on_response(self, response: Any) -> None:
-        if response.status >= 500 and self.is_local(response.url):
-            self.server_failures.append(f"{response.status} {response.request.method} {response.url}")
+        # No test here means to reach an error page: a 404 asset, a 429 or a 500 is a failure.
+        if response.status >= 400 and self.is_local(response.url):
+            self.server_failures.append(
+                f"{response.status} {response.request.method} {response.url} ({response.request.resource_type})"
+            )
 
     def _on_console(self, message: ConsoleMessage) -> None:
         if message.type == "error":
@@ -245,7 +289,7 @@ class OffsiteRequests:
         if self.offsite:
             found.append("The page requested things from outside the app:\n  " + "\n  ".join(self.offsite))
         if self.server_failures:
-            found.append("The app answered with a server error:\n  " + "\n  ".join(self.server_failures))
+            found.append("The app answered with an error status:\n  " + "\n  ".join(self.server_failures))
         new_tracebacks = self.live.errors[self.server_errors_before:]
         if new_tracebacks:
             found.append("The app raised:\n" + "\n".join(new_tracebacks))
@@ -271,6 +315,8 @@ def new_context(
     def make(**kwargs: Any) -> BrowserContext:
         context = new_context(**kwargs)
         offsite.watch(context)
+        if kwargs.get("java_script_enabled") is False:
+            JS_OFF_CONTEXTS[context] = make  # axe replays such pages in a JavaScript-on context
         return context
 
     yield make

@@ -1,0 +1,218 @@
+"""The request in a real browser: from the eligible outcome through the details pages, the
+identifying-data warning and check your answers, to the submitted page and its PDF, with
+zero axe violations (WCAG 2.2 A and AA) on every page, JavaScript on and off.
+
+Fields are filled by their visible labels (CONTENT.md "Request fields"). Every test here also
+fails if a page loads anything from outside the app (see conftest.py).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from browser_helpers import (
+    CONFIRM,
+    PATHS,
+    Q_CRITERIA,
+    Q_MULTI,
+    Q_SUPERVISION,
+    TO_CRITERIA,
+    Answer,
+    AxeAudit,
+    assert_no_horizontal_scroll,
+    checkboxes,
+    continue_button,
+    outcome_hook,
+    radio,
+    start,
+    walk,
+)
+
+# Criteria "stuck" and "debrief": the debrief criterion adds the significant-event page.
+STUCK_AND_DEBRIEF = checkboxes(
+    Q_CRITERIA,
+    "I feel stuck, or unclear about the systems",
+    "I want to reflect and debrief after a significant event",
+)
+TO_ELIGIBLE_WITH_DEBRIEF = (*TO_CRITERIA, STUCK_AND_DEBRIEF, radio(Q_MULTI, "Yes"), radio(Q_SUPERVISION, "Yes"), CONFIRM)
+
+# Looks like a date of birth and a postcode: the identifying-data warning should name them.
+IDENTIFYING_REFLECTION = (
+    "Agencies disagree about what the family needs after the event. "
+    "The child (born 14/02/2015) lives near M5 4WT."
+)
+ORDINARY_REFLECTION = "Agencies see the family's needs differently and I feel stuck about what would help next."
+
+
+def heading(page: Page, text: str | re.Pattern[str]) -> None:
+    expect(page.get_by_role("heading", level=1, name=text)).to_be_visible()
+
+
+def check_page(page: Page, axe: AxeAudit | None, where: str) -> None:
+    if axe is not None:
+        axe.check(page, where)
+
+
+def to_request(page: Page, steps: Sequence[Answer] = TO_ELIGIBLE_WITH_DEBRIEF) -> None:
+    """Walk the journey to the eligible outcome and continue to the request."""
+    start(page)
+    walk(page, steps)
+    expect(outcome_hook(page, "P")).to_have_count(1)
+    page.get_by_role("button", name=re.compile(r"^Continue to your request")).click()
+
+
+def fill_details(page: Page, reflection: str, axe: AxeAudit | None = None, empty_submit_first: bool = False) -> None:
+    """Fill every details page by its labels; run axe on each page before continuing."""
+    heading(page, "About you")
+    if empty_submit_first:
+        continue_button(page).click()
+        expect(page).to_have_title(re.compile(r"^Error: "))
+        expect(page.get_by_role("alert").filter(has_text="There is a problem")).to_be_visible()
+        check_page(page, axe, "request page 'About you' with errors")
+    check_page(page, axe, "request page 'About you'")
+    page.get_by_label("Full name").fill("Sam Practitioner")
+    page.get_by_label("Job role").fill("Health visitor")
+    page.get_by_label("Agency or team").fill("Health visiting, central team")
+    page.get_by_label("Work email address").fill("sam.practitioner@nhs.example")
+    page.get_by_label("Work telephone number").fill("01632 960 001")
+    continue_button(page).click()
+
+    heading(page, "Does your manager or safeguarding lead know you are asking for a session?")
+    check_page(page, axe, "request page 'manager'")
+    page.get_by_role("radio", name="Yes", exact=True).check()
+    continue_button(page).click()
+
+    heading(page, "What would you like to reflect on?")
+    check_page(page, axe, "request page 'reflection' (character count)")
+    page.get_by_label("What would you like to reflect on?").fill(reflection)
+    continue_button(page).click()
+
+    heading(page, "About the child and family")
+    check_page(page, axe, "request page 'child and family'")
+    page.get_by_role("group", name=re.compile(r"^How old is the child")).get_by_role("radio", name="5 to 10").check()
+    page.get_by_role("group", name=re.compile(r"^What is the current level of support")).get_by_role(
+        "radio", name="Child in Need").check()
+    page.get_by_role("textbox", name=re.compile(r"^Lead professional.s agency or role")).fill("Social worker, children's services")
+    page.get_by_role("textbox", name=re.compile(r"^Other agencies or roles to invite")).fill("School nurse; family support worker")
+    continue_button(page).click()
+
+    heading(page, "Does the family know you are seeking reflective support?")
+    check_page(page, axe, "request page 'family'")
+    page.get_by_role("radio", name="Yes", exact=True).check()
+    continue_button(page).click()
+
+    heading(page, "Roughly when was the significant event?")
+    check_page(page, axe, "request page 'significant event' (date input)")
+    page.get_by_label("Month").fill("3")
+    page.get_by_label("Year").fill("2025")
+    continue_button(page).click()
+
+    heading(page, "How soon would you like a session?")
+    check_page(page, axe, "request page 'how soon'")
+    page.get_by_role("radio", name="Within a month").check()
+    continue_button(page).click()
+
+    heading(page, "Your preferences")
+    check_page(page, axe, "request page 'preferences'")
+    page.get_by_role("radio", name="Online").check()
+    page.get_by_role("textbox", name=re.compile(r"^When are you usually available")).fill("Tuesday mornings")
+    continue_button(page).click()
+
+
+def confirm_identifying_warning(page: Page, axe: AxeAudit | None) -> None:
+    heading(page, "Check what you wrote does not identify anyone")
+    main = page.get_by_role("main")
+    expect(main).to_contain_text("14/02/2015")
+    expect(main).to_contain_text("M5 4WT")
+    check_page(page, axe, "the identifying-data warning page")
+    page.get_by_role("button", name=re.compile(r"^Continue . it does not identify anyone")).click()
+
+
+def send_from_check_answers(page: Page, axe: AxeAudit | None) -> None:
+    heading(page, re.compile(r"^Check your answers", re.I))
+    main = page.get_by_role("main")
+    expect(main).to_contain_text("Sam Practitioner")
+    expect(main).to_contain_text("Within a month")
+    check_page(page, axe, "check your answers")
+    page.get_by_role("button", name="Send request").click()
+
+
+def submitted_reference(page: Page, axe: AxeAudit | None = None) -> str:
+    heading(page, "Request sent")
+    reference = page.locator(".app-reference").inner_text().strip()
+    assert re.fullmatch(r"[A-Z2-9-]+", reference), reference
+    assert not set(reference) & set("01OI"), f"reference {reference!r} has a character that is hard to read out"
+    check_page(page, axe, "the submitted page")
+    return reference
+
+
+@pytest.mark.parametrize("js", [True, False], ids=["js", "no-js"])
+def test_request_pages_have_no_axe_violations(new_context: Callable, js: bool) -> None:
+    """Every request page, an error page, the identifying-data warning, check your answers and
+    submitted: zero axe violations, reached by filling the forms as a person would."""
+    page = new_context(java_script_enabled=js).new_page()
+    audit = AxeAudit()
+    to_request(page)
+    fill_details(page, IDENTIFYING_REFLECTION, axe=audit, empty_submit_first=True)
+    confirm_identifying_warning(page, axe=audit)
+    send_from_check_answers(page, axe=audit)
+    reference = submitted_reference(page, axe=audit)
+    expect(page.get_by_role("main")).to_contain_text("Sam Practitioner")
+    expect(page.get_by_role("link", name=re.compile(r"Download your request \(PDF\)"))).to_be_visible()
+    assert reference
+    assert len(audit.pages_checked) == 12
+    audit.assert_clean()
+
+
+def test_request_without_identifying_data_skips_the_warning_and_downloads_the_pdf(page: Page) -> None:
+    to_request(page, PATHS["P"])  # criterion "stuck" only: no significant-event page
+    heading(page, "About you")
+    page.get_by_label("Full name").fill("Alex Manager")
+    page.get_by_label("Job role").fill("Team manager")
+    page.get_by_label("Agency or team").fill("Early help, west")
+    page.get_by_label("Work email address").fill("alex.manager@council.example")
+    page.get_by_label("Work telephone number").fill("07700 900 982")
+    continue_button(page).click()
+    page.get_by_role("radio", name="No", exact=True).check()
+    continue_button(page).click()
+    page.get_by_label("What would you like to reflect on?").fill(ORDINARY_REFLECTION)
+    continue_button(page).click()
+    heading(page, "About the child and family")  # all optional
+    continue_button(page).click()
+    page.get_by_role("radio", name="Not yet").check()
+    page.get_by_label("Why does the family not know yet?").fill("We plan to talk with them next week.")
+    continue_button(page).click()
+    heading(page, "How soon would you like a session?")
+    page.get_by_role("radio", name=re.compile(r"^I.m flexible")).check()
+    continue_button(page).click()
+    heading(page, "Your preferences")
+    continue_button(page).click()
+
+    send_from_check_answers_for(page, "Alex Manager", "flexible")
+    reference = submitted_reference(page)
+
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name=re.compile(r"Download your request \(PDF\)")).click()
+    path = download_info.value.path()
+    with open(path, "rb") as pdf:
+        assert pdf.read(5) == b"%PDF-"
+    assert reference
+
+
+def send_from_check_answers_for(page: Page, name: str, how_soon: str) -> None:
+    heading(page, re.compile(r"^Check your answers", re.I))
+    main = page.get_by_role("main")
+    expect(main).to_contain_text(name)
+    expect(main).to_contain_text(re.compile(how_soon, re.I))
+    page.get_by_role("button", name="Send request").click()
+
+
+def test_check_answers_page_reflows_at_320_css_pixels(narrow_page: Page) -> None:
+    to_request(narrow_page)
+    fill_details(narrow_page, ORDINARY_REFLECTION)
+    heading(narrow_page, re.compile(r"^Check your answers", re.I))
+    assert_no_horizontal_scroll(narrow_page)
