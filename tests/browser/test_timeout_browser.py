@@ -1,0 +1,58 @@
+"""The idle-timeout warning in a real browser: it appears before the limit, keeps answers
+when asked, and clears them when the time runs out. The page clock is faked, so the test
+takes seconds, not half an hour."""
+
+from __future__ import annotations
+
+from playwright.sync_api import Page, expect
+
+from browser_helpers import assert_no_axe_violations, start
+
+
+def _warning(page: Page):  # type: ignore[no-untyped-def]
+    return page.get_by_role("dialog", name="Do you want to keep your answers?")
+
+
+def _start_with_a_fake_clock(page: Page) -> None:
+    """Fake the page's clock, start a journey, and wait until the page's script has run."""
+    page.clock.install()
+    start(page)
+    page.wait_for_load_state("load")
+    expect(page.locator("body.govuk-frontend-supported")).to_have_count(1)
+
+
+def test_warning_appears_before_the_limit_and_keep_my_answers_closes_it(page: Page) -> None:
+    _start_with_a_fake_clock(page)
+    question_url = page.url
+    expect(_warning(page)).to_be_hidden()
+    page.clock.fast_forward("27:00")
+    expect(_warning(page)).to_be_hidden()
+    page.clock.fast_forward("01:30")
+    expect(_warning(page)).to_be_visible()
+    expect(page.get_by_role("heading", name="Do you want to keep your answers?")).to_be_focused()
+    assert_no_axe_violations(page, "the timeout warning")
+    with page.expect_response(lambda r: r.url.endswith("/keep-alive")) as kept:
+        page.get_by_role("button", name="Keep my answers").click()
+    assert kept.value.status == 204
+    expect(_warning(page)).to_be_hidden()
+    assert page.url == question_url
+
+
+def test_escape_keeps_the_answers(page: Page) -> None:
+    _start_with_a_fake_clock(page)
+    page.clock.fast_forward("28:30")
+    expect(_warning(page)).to_be_visible()
+    with page.expect_response(lambda r: r.url.endswith("/keep-alive")):
+        page.keyboard.press("Escape")
+    expect(_warning(page)).to_be_hidden()
+
+
+def test_doing_nothing_clears_the_answers(page: Page) -> None:
+    _start_with_a_fake_clock(page)
+    page.clock.fast_forward("28:30")
+    expect(_warning(page)).to_be_visible()
+    page.clock.fast_forward("02:05")
+    page.wait_for_url("**/session-expired")
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    page.goto("/start")
+    expect(page.get_by_role("radio").first).not_to_be_checked()
