@@ -82,7 +82,10 @@ def set_security_headers(response: Response) -> Response:
     headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY.format(nonce=csp_nonce())
     headers["X-Content-Type-Options"] = "nosniff"
     headers["X-Frame-Options"] = "DENY"
-    headers["Referrer-Policy"] = "no-referrer"
+    # same-origin, not no-referrer: over HTTPS, Flask-WTF's CSRF check needs the browser to
+    # send a Referer for our own forms; other sites still get nothing (no answers are in
+    # URLs in any case).
+    headers["Referrer-Policy"] = "same-origin"
     headers["Permissions-Policy"] = PERMISSIONS_POLICY
     headers["Cross-Origin-Opener-Policy"] = "same-origin"
     headers["Cross-Origin-Resource-Policy"] = "same-origin"

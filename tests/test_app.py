@@ -173,7 +173,7 @@ def test_pages_send_a_strict_policy_and_are_not_cached(client: FlaskClient, path
     inline_scripts = re.findall(r"<script(?![^>]*\bsrc=)([^>]*)>", response.get_data(as_text=True))
     assert inline_scripts and all(f'nonce="{nonce.group(1)}"' in attrs for attrs in inline_scripts)
     assert response.headers["Cache-Control"] == "no-store"
-    assert response.headers["Referrer-Policy"] == "no-referrer"
+    assert response.headers["Referrer-Policy"] == "same-origin"
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert "camera=()" in response.headers["Permissions-Policy"]
     assert "Strict-Transport-Security" not in response.headers  # only in production
@@ -412,3 +412,17 @@ def test_behind_a_trusted_proxy_the_visitor_address_and_https_are_used(tmp_path)
 
     response = app.test_client().get("/_test/remote", headers={"X-Forwarded-For": "203.0.113.9", "X-Forwarded-Proto": "https"})
     assert response.get_data(as_text=True) == "203.0.113.9 https"
+
+
+def test_answers_post_over_https_as_a_browser_sends_them(client: FlaskClient) -> None:
+    """Over HTTPS the CSRF check wants a same-origin Referer, which the policy lets browsers send."""
+    page = client.get("/start", base_url="https://localhost", follow_redirects=True)
+    policy = page.headers["Referrer-Policy"]
+    assert policy in {"same-origin", "strict-origin", "strict-origin-when-cross-origin"}
+    response = client.post(
+        "/questions/mode", base_url="https://localhost",
+        data={"answer": "practitioner", "csrf_token": csrf_token(page.get_data(as_text=True))},
+        headers={"Referer": "https://localhost/questions/mode"},
+    )
+    assert response.status_code in (302, 303)
+    assert "/questions/immediate_danger" in response.headers["Location"]
