@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import argparse
 import copy
+import gc
 import json
 import statistics
 import sys
 import tempfile
 import time
+from collections import deque
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -78,8 +80,14 @@ def synthetic_pack(factor: int) -> dict[str, Any]:
 
 
 def median_seconds(action: Callable[[], object], repeat: int) -> float:
-    """Median wall time of ``action`` over ``repeat`` runs (after one warm-up run)."""
+    """Median wall time of ``action`` over ``repeat`` runs (after one warm-up run).
+
+    Objects alive before timing are frozen out of the garbage collector's view, so a
+    collection walking earlier results does not land in one measurement and not another.
+    """
     action()
+    gc.collect()
+    gc.freeze()
     times = []
     for _ in range(repeat):
         started = time.perf_counter()
@@ -99,7 +107,7 @@ def measure(path: Path, repeat: int) -> dict[str, float]:
         "questions": len(pack.questions),
         "paths": len(paths),
         "load_validate": median_seconds(lambda: load_pack(path, contacts), repeat),
-        "enumerate": median_seconds(lambda: list(enumerate_paths(pack)), max(3, repeat // 4)),
+        "enumerate": median_seconds(lambda: deque(enumerate_paths(pack), maxlen=0), max(3, repeat // 4)),
         "step": median_seconds(lambda: evaluate(pack, answers), repeat * 20),
     }
 
