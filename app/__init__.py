@@ -26,7 +26,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from .config import PROJECT_ROOT, Config, ConfigError, load_config
 from .extensions import csrf, db, init_security_headers, limiter, migrate
 from .rules import ContactBook, RulePack, RulesError, load_contacts, load_pack
-from .sessions import init_sessions, session_expired
+from .sessions import add_session_bind, init_sessions, session_expired
 
 PACK_KEY = "space_to_think.pack"
 CONTACTS_KEY = "space_to_think.contacts"
@@ -212,6 +212,7 @@ def init_jinja(app: Flask) -> None:
 
 def init_extensions(app: Flask) -> None:
     """Bind database, migrations, CSRF, rate limits, sessions and security headers."""
+    add_session_bind(app)
     db.init_app(app)
     migrate.init_app(
         app,

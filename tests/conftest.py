@@ -36,7 +36,9 @@ def app(tmp_path, database_backend: str) -> Iterator[Flask]:
         with application.app_context():
             from app.extensions import db
 
-            db.engine.dispose()
+            for engine in db.engines.values():
+
+                engine.dispose()
 
 
 @pytest.fixture

@@ -176,7 +176,8 @@ def live_server() -> Iterator[LiveServer]:
         from app.extensions import db
 
         with app.app_context():
-            db.engine.dispose()
+            for engine in db.engines.values():
+                engine.dispose()
         shutil.rmtree(workdir, ignore_errors=True)
 
 
