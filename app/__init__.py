@@ -20,6 +20,7 @@ from flask import Blueprint, Flask, current_app, render_template, url_for
 from flask_wtf.csrf import CSRFError
 from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader, StrictUndefined, Undefined
+from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -30,6 +31,7 @@ from .sessions import add_session_bind, init_sessions, session_expired
 
 PACK_KEY = "space_to_think.pack"
 CONTACTS_KEY = "space_to_think.contacts"
+FRAGMENTS_KEY = "space_to_think.fragments"
 
 SERVICE_NAME = "Space to Think"
 PARTNERSHIP_NAME = "Salford Safeguarding Children Partnership"
@@ -180,6 +182,21 @@ def url_if_exists(endpoint: str, fallback: str | None = None, **values: Any) -> 
     return fallback
 
 
+def cached_fragment(name: str, caller: Any) -> Markup:
+    """Render a ``{% call cached_fragment(name) %}`` block once per app and reuse it.
+
+    For page chrome that never changes while the app runs (header, footer). Not cached in
+    debug mode, so template edits show at once.
+    """
+    if current_app.debug:
+        return Markup(caller())
+    fragments: dict[str, Markup] = current_app.extensions.setdefault(FRAGMENTS_KEY, {})
+    fragment = fragments.get(name)
+    if fragment is None:
+        fragment = fragments[name] = Markup(caller())
+    return fragment
+
+
 def init_jinja(app: Flask) -> None:
     """Our templates first, then the GOV.UK macro packages under their prefixes; strict undefined."""
     app.jinja_loader = ChoiceLoader(
@@ -197,6 +214,7 @@ def init_jinja(app: Flask) -> None:
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     app.jinja_env.globals["url_if_exists"] = url_if_exists
+    app.jinja_env.globals["cached_fragment"] = cached_fragment
     app.jinja_env.globals["session_expired"] = session_expired
     WTFormsHelpers(app)
 

@@ -426,3 +426,12 @@ def test_answers_post_over_https_as_a_browser_sends_them(client: FlaskClient) ->
     )
     assert response.status_code in (302, 303)
     assert "/questions/immediate_danger" in response.headers["Location"]
+
+
+def test_page_chrome_is_rendered_once_and_the_same_on_every_page(client: FlaskClient, app: Flask) -> None:
+    first = client.get("/").get_data(as_text=True)
+    assert set(app.extensions["space_to_think.fragments"]) == {"header", "exit-and-notice", "footer"}
+    other = client.get("/cookies").get_data(as_text=True)
+    footer = first[first.index("<footer"):first.index("</footer>")]
+    assert footer == other[other.index("<footer"):other.index("</footer>")]
+    assert "0161 603 4500" in footer and 'href="/exit"' in first
