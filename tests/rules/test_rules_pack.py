@@ -196,3 +196,14 @@ def test_supervision_mode_changes_the_wording(pack: RulePack) -> None:
     assert question is not None and question.id == "unshared_concern"
     assert "practitioner" in question.title.for_mode(supervision.mode)
     assert "practitioner" not in question.title.for_mode(practitioner.mode)
+
+
+def test_every_acronym_in_quoted_guidance_is_explained(pack: RulePack) -> None:
+    """Quotes cannot be reworded, so an acronym in one must be in the pack's glossary
+    (the outcome page spells it out from there) or spelled out in the quote itself."""
+    import re
+
+    glossary = dict(pack.glossary)
+    for item in pack.guidance:
+        for acronym in re.findall(r"\b[A-Z]{2,}\b", item.text):
+            assert acronym in glossary or f"({acronym})" in item.text, (item.id, acronym)
