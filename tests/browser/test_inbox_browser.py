@@ -1,0 +1,283 @@
+"""The facilitators' inbox in a real browser: signing in (by mouse and by keyboard alone), a
+failed sign-in, the list, a request with its triage forms and audit trail, the PDF download,
+import (and an import that fails) and signing out, with zero axe violations (WCAG 2.2 A and
+AA) on every page.
+
+The facilitators and the stored requests are made directly in the live server's database,
+through the inbox's and the requests' services (there is no sign-up page). Every page here
+answers 200 or a redirect, failures included (the sign-in and import errors are pages, not
+4xx), so the harness's watch on error statuses stays on for the whole of each test.
+Failed sign-ins count against the sign-in rate limit (5 a minute per address): this file
+makes one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+from playwright.sync_api import Locator, Page, expect
+
+from browser_helpers import AxeAudit, assert_focus_visible, assert_no_axe_violations, tab_until
+
+EMAIL = "sam.browser@partnership.example"
+NAME = "Sam Browser"
+COLLEAGUE_EMAIL = "robin.browser@partnership.example"
+COLLEAGUE_NAME = "Robin Colleague"
+PASSWORD = "violet lantern orbit meadow"
+NOTE = "Offered two dates in the week of the 14th; waiting to hear back."
+
+
+@dataclass(frozen=True)
+class InboxData:
+    """What the tests sign in with and look for."""
+
+    references: tuple[str, ...]
+
+
+@pytest.fixture(scope="module")
+def inbox_data(live_server) -> Iterator[InboxData]:  # type: ignore[no-untyped-def]
+    """Two facilitators and two stored requests in the live server's database."""
+    from app.inbox import service
+    from requests_helpers import make_request
+
+    with live_server.app.app_context():
+        for email, name in ((EMAIL, NAME), (COLLEAGUE_EMAIL, COLLEAGUE_NAME)):
+            if service.find_facilitator(email) is None:
+                service.add_facilitator(email, name, PASSWORD)
+        references = tuple(str(make_request().request.reference) for _ in range(2))
+    yield InboxData(references)
+
+
+# --------------------------------------------------------------------------------------
+# Helpers
+
+
+def sign_in_heading(page: Page) -> Locator:
+    return page.get_by_role("heading", level=1, name=re.compile(r"^Sign in to the facilitators.+inbox$"))
+
+
+def requests_heading(page: Page) -> Locator:
+    return page.get_by_role("heading", level=1, name="Requests", exact=True)
+
+
+def error_summary(page: Page) -> Locator:
+    return page.get_by_role("alert").filter(has_text="There is a problem")
+
+
+def sign_in(page: Page, email: str = EMAIL, password: str = PASSWORD) -> None:
+    """Sign in through the form, by label, with the mouse."""
+    page.goto("/inbox/sign-in")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def audit_trail(page: Page) -> Locator:
+    return page.locator("[data-audit-trail]")
+
+
+def trail_row(page: Page, who: str, what: str | re.Pattern[str]) -> Locator:
+    """The audit trail's row(s) naming ``who`` and saying ``what``."""
+    return audit_trail(page).get_by_role("row").filter(has_text=who).filter(has_text=what)
+
+
+def success_banner(page: Page, text: str) -> Locator:
+    return page.locator(".govuk-notification-banner--success").filter(has_text=text)
+
+
+# --------------------------------------------------------------------------------------
+# Signing in
+
+
+@pytest.mark.parametrize("js", [True, False], ids=["js", "no-js"])
+def test_sign_in_page_has_no_axe_violations(new_context, inbox_data: InboxData, js: bool) -> None:  # type: ignore[no-untyped-def]
+    page = new_context(java_script_enabled=js).new_page()
+    page.goto("/inbox")  # signed out: sent to sign in
+    expect(page).to_have_url(re.compile(r"/inbox/sign-in\?next=/inbox$"))
+    expect(sign_in_heading(page)).to_be_visible()
+    expect(page.get_by_label("Email address")).to_have_attribute("autocomplete", "username")
+    expect(page.get_by_label("Password", exact=True)).to_have_attribute("autocomplete", "current-password")
+    assert_no_axe_violations(page, f"the inbox sign-in page (JavaScript {'on' if js else 'off'})")
+
+
+def test_failed_sign_in_shows_the_error_summary_with_no_axe_violations(page: Page, inbox_data: InboxData) -> None:
+    sign_in(page, EMAIL, "not the right password at all")
+    expect(page).to_have_title(re.compile(r"^Error: "))
+    summary = error_summary(page)
+    expect(summary).to_be_visible()
+    expect(summary).to_contain_text("Enter a correct email address and password")
+    # GOV.UK Frontend moves focus to the summary; its link goes to the email field.
+    expect(page.locator(":focus")).to_contain_text("There is a problem")
+    expect(page.get_by_label("Password", exact=True)).to_have_value("")  # never sent back
+    assert_no_axe_violations(page, "the inbox sign-in page after a failed sign-in")
+    summary.get_by_role("link", name="Enter a correct email address and password").click()
+    expect(page.get_by_label("Email address")).to_be_focused()
+    expect(page.get_by_role("link", name="Requests")).to_have_count(0)  # still signed out
+
+
+def test_sign_in_by_keyboard_alone_with_visible_focus(page: Page, inbox_data: InboxData) -> None:
+    """Tab, type and Enter only; focus is visible at every stop."""
+    page.goto("/inbox/sign-in")
+    expect(sign_in_heading(page)).to_be_visible()
+    email = page.get_by_label("Email address")
+    password = page.get_by_label("Password", exact=True)
+    tab_until(page, email)
+    assert_focus_visible(page)
+    page.keyboard.type(EMAIL)
+    tab_until(page, password)
+    assert_focus_visible(page)
+    page.keyboard.type(PASSWORD)
+    sign_in_button = page.get_by_role("button", name="Sign in")
+    tab_until(page, sign_in_button)
+    assert_focus_visible(page)
+    page.keyboard.press("Enter")
+    expect(requests_heading(page)).to_be_visible()
+    expect(page.get_by_text(f"Signed in as {NAME}")).to_be_visible()
+
+    # On to a request from the list, still by keyboard.
+    reference = inbox_data.references[0]
+    link = page.get_by_role("link", name=reference, exact=True)
+    tab_until(page, link, max_presses=80)
+    assert_focus_visible(page)
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1, name=reference)).to_be_visible()
+
+
+# --------------------------------------------------------------------------------------
+# The list, a request and triage
+
+
+@pytest.mark.parametrize("js", [True, False], ids=["js", "no-js"])
+def test_signed_in_list_and_request_pages_have_no_axe_violations(new_context, inbox_data: InboxData, js: bool) -> None:  # type: ignore[no-untyped-def]
+    page = new_context(java_script_enabled=js).new_page()
+    where = f"JavaScript {'on' if js else 'off'}"
+    axe = AxeAudit()
+    sign_in(page)
+    expect(requests_heading(page)).to_be_visible()
+    table = page.locator("[data-requests]")
+    for reference in inbox_data.references:
+        expect(table.get_by_role("link", name=reference, exact=True)).to_be_visible()
+    axe.check(page, f"the inbox list ({where})")
+
+    page.get_by_role("navigation", name="Show requests by status").get_by_role("link", name="New", exact=True).click()
+    expect(page.get_by_role("navigation", name="Show requests by status").locator("[aria-current=page]")).to_have_text("New")
+    axe.check(page, f"the inbox list filtered by status ({where})")
+
+    reference = inbox_data.references[1]
+    page.goto("/inbox")
+    table.get_by_role("link", name=reference, exact=True).click()
+    expect(page.get_by_role("heading", level=1, name=reference)).to_be_visible()
+    expect(page.get_by_role("heading", level=2, name="Audit trail")).to_be_visible()
+    expect(trail_row(page, NAME, "Viewed")).not_to_have_count(0)
+    axe.check(page, f"a request page ({where})")
+    axe.assert_clean()
+
+
+def test_change_status_assign_and_add_a_note_show_in_the_audit_trail(page: Page, inbox_data: InboxData) -> None:
+    reference = inbox_data.references[0]
+    axe = AxeAudit()
+    sign_in(page)
+    expect(requests_heading(page)).to_be_visible()
+    page.get_by_role("link", name=reference, exact=True).click()
+    expect(page.get_by_role("heading", level=1, name=reference)).to_be_visible()
+    expect(trail_row(page, "The requester", "Request submitted")).to_have_count(1)
+
+    # Status: New to In triage.
+    status = page.get_by_role("group", name="Status")
+    expect(status.get_by_role("radio", name="New", exact=True)).to_be_checked()
+    status.get_by_role("radio", name="In triage", exact=True).check()
+    page.get_by_role("button", name="Change status").click()
+    expect(success_banner(page, "Status changed to in triage")).to_be_visible()
+    expect(page.locator("[data-request-summary] [data-status]")).to_have_attribute("data-status", "in_triage")
+    expect(trail_row(page, NAME, "Status changed: New to in triage")).to_have_count(1)
+    axe.check(page, "a request page after changing its status")
+
+    # Assignment: to a colleague.
+    page.get_by_label("Assigned to").select_option(label=COLLEAGUE_NAME)
+    page.get_by_role("button", name="Change assignment").click()
+    expect(success_banner(page, f"Assigned to {COLLEAGUE_NAME}")).to_be_visible()
+    expect(page.locator("[data-assigned]")).to_have_text(COLLEAGUE_NAME)
+    expect(trail_row(page, NAME, f"Assignment changed: to {COLLEAGUE_NAME}")).to_have_count(1)
+    axe.check(page, "a request page after assigning it")
+
+    # A note: shown under Notes, and recorded (not its text) in the trail.
+    page.get_by_label("Add a note").fill(NOTE)
+    page.get_by_role("button", name="Add note").click()
+    expect(success_banner(page, "Note added")).to_be_visible()
+    notes = page.locator("[data-notes]")
+    expect(notes).to_contain_text(NOTE)
+    expect(notes).to_contain_text(NAME)
+    expect(trail_row(page, NAME, "Note added")).to_have_count(1)
+    expect(audit_trail(page)).not_to_contain_text(NOTE)
+    axe.check(page, "a request page after adding a note")
+
+    # The list shows the new status and assignment.
+    page.get_by_role("link", name="All requests").click()
+    row = page.locator(f'[data-reference="{reference}"]')
+    expect(row.locator("[data-status]")).to_have_attribute("data-status", "in_triage")
+    expect(row).to_contain_text(COLLEAGUE_NAME)
+    axe.assert_clean()
+
+
+def test_a_note_left_empty_shows_the_error_summary_with_no_axe_violations(page: Page, inbox_data: InboxData) -> None:
+    reference = inbox_data.references[1]
+    sign_in(page)
+    page.goto(f"/inbox/requests/{reference}")
+    page.get_by_role("button", name="Add note").click()
+    expect(page).to_have_title(re.compile(r"^Error: "))
+    expect(error_summary(page)).to_contain_text("Enter a note")
+    assert_no_axe_violations(page, "a request page with an empty note")
+    error_summary(page).get_by_role("link", name="Enter a note").click()
+    expect(page.get_by_label("Add a note")).to_be_focused()
+
+
+def test_the_request_pdf_downloads(page: Page, inbox_data: InboxData) -> None:
+    reference = inbox_data.references[1]
+    sign_in(page)
+    page.goto(f"/inbox/requests/{reference}")
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Download the request (PDF)").click()
+    download = download_info.value
+    assert download.suggested_filename == f"space-to-think-request-{reference}.pdf"
+    path = download.path()
+    assert path is not None and path.read_bytes().startswith(b"%PDF-")
+    page.reload()
+    expect(trail_row(page, NAME, "PDF downloaded")).not_to_have_count(0)
+
+
+# --------------------------------------------------------------------------------------
+# Import and signing out
+
+
+def test_import_page_and_an_import_error_have_no_axe_violations(page: Page, inbox_data: InboxData) -> None:
+    sign_in(page)
+    page.get_by_role("link", name="Import a request PDF").click()
+    expect(page.get_by_role("heading", level=1, name="Import a request PDF")).to_be_visible()
+    assert_no_axe_violations(page, "the import page")
+
+    page.get_by_label("Upload a request PDF").set_input_files(
+        files=[{"name": "request.pdf", "mimeType": "application/pdf", "buffer": b"Just some text, not a PDF.\n"}]
+    )
+    page.get_by_role("button", name="Import").click()
+    expect(page).to_have_title(re.compile(r"^Error: "))
+    summary = error_summary(page)
+    expect(summary).to_contain_text("The selected file must be a PDF")
+    expect(page.locator(":focus")).to_contain_text("There is a problem")
+    assert_no_axe_violations(page, "the import page with an error")
+    summary.get_by_role("link", name="The selected file must be a PDF").click()
+    expect(page.get_by_label("Upload a request PDF")).to_be_focused()
+
+
+def test_sign_out(page: Page, inbox_data: InboxData) -> None:
+    sign_in(page)
+    expect(requests_heading(page)).to_be_visible()
+    page.get_by_role("button", name="Sign out").click()
+    expect(sign_in_heading(page)).to_be_visible()
+    expect(page.get_by_role("button", name="Sign out")).to_have_count(0)
+    assert_no_axe_violations(page, "the sign-in page after signing out")
+    page.goto("/inbox")
+    expect(page).to_have_url(re.compile(r"/inbox/sign-in"))
+    expect(sign_in_heading(page)).to_be_visible()
