@@ -116,7 +116,7 @@ class Config:
         self.MAX_CONTENT_LENGTH = 1024 * 1024
 
         self.RATELIMIT_STORAGE_URI = _env(env, "RATELIMIT_STORAGE_URI", "memory://")
-        self.RATELIMIT_DEFAULT = _env(env, "RATELIMIT_DEFAULT", "300 per minute")
+        self.RATELIMIT_DEFAULT = _env(env, "RATELIMIT_DEFAULT", "2000 per minute")
         self.RATELIMIT_HEADERS_ENABLED = False
         # Said explicitly: Flask-Limiter's one limiter object would otherwise carry an
         # earlier app's setting into every app built after it (as tests build many).

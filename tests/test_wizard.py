@@ -456,3 +456,16 @@ def test_wizard_endpoints_and_methods(app: Flask) -> None:
         "wizard.result": ["GET"],
         "wizard.start_again": ["POST"],
     }
+
+
+def test_unclear_about_a_decision_ticks_the_first_criterion_in_advance(walker: Walker) -> None:
+    """CONTENT.md: "I'm unclear about a decision or a process" is criterion 1."""
+    unclear = [(q, "unclear" if q == "disagreement" else a) for q, a in SAFE_TO_CRITERIA]
+    page = page_text(walker.walk(unclear))
+    assert re.search(r'<input[^>]*value="stuck"[^>]*checked', page)
+    assert not re.search(r'<input[^>]*value="needs"[^>]*checked', page)
+
+
+def test_criteria_start_unticked_otherwise(walker: Walker) -> None:
+    page = page_text(walker.walk(SAFE_TO_CRITERIA))
+    assert not re.search(r'<input[^>]*value="stuck"[^>]*checked', page)

@@ -87,6 +87,20 @@ class JourneyState:
         """Advice attached to the chosen options (for example: raise it in supervision too)."""
         return tuple(option.advice for step in self.steps for option in step.options if option.advice)
 
+    def suggested(self, question_id: str) -> tuple[str, ...]:
+        """Answers that earlier answers imply for ``question_id`` (to pre-fill it; never routed on).
+
+        For example "unclear about a decision" on the disagreement question is the first
+        reflective-space criterion, so the criteria question starts with it ticked.
+        """
+        values: list[str] = []
+        for step in self.steps:
+            for option in step.options:
+                for implied_id, implied_values in option.implies:
+                    if implied_id == question_id:
+                        values.extend(v for v in implied_values if v not in values)
+        return tuple(values)
+
     def step(self, question_id: str) -> Step | None:
         """The step for ``question_id`` if it is on the path."""
         for step in self.steps:

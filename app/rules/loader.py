@@ -241,7 +241,7 @@ _PACK_KEYS = {"pack", "guidance", "flags", "questions", "outcomes", "glossary"}
 _META_KEYS = {"name", "owner", "review_date", "start"}
 _QUESTION_KEYS = {"id", "kind", "title", "short", "hint", "options", "next", "cites", "risk"}
 _OPTION_KEYS = {"value", "label", "hint", "next", "cites", "flags", "advice", "safe", "unsure",
-                "exclusive", "mode"}
+                "exclusive", "mode", "implies"}
 _OUTCOME_KEYS = {"id", "title", "summary", "actions", "contacts", "cites", "request"}
 
 
@@ -364,9 +364,26 @@ def _parse_option(reader: _Reader, item: _Mapping, prefix: str, position: int) -
         unsure=reader.boolean(item, "unsure", node),
         exclusive=reader.boolean(item, "exclusive", node),
         mode=mode,  # type: ignore[arg-type]
+        implies=_implies(reader, item, node),
         line=item.line,
     )
     return option if value is not None and label is not None else None
+
+
+def _implies(reader: _Reader, item: _Mapping, node: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """``implies: {question_id: [value, ...]}``: answers this option suggests for a later question."""
+    raw = item.get("implies")
+    if raw is None:
+        return ()
+    mapping = reader.mapping(raw, node, "implies", item.line_of("implies"))
+    if mapping is None:
+        return ()
+    found = []
+    for question_id in mapping:
+        values = reader.ids(mapping, question_id, f"{node} implies")
+        if values:
+            found.append((str(question_id), values))
+    return tuple(found)
 
 
 def _parse_outcome(reader: _Reader, item: _Mapping, position: int) -> Outcome | None:

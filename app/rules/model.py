@@ -62,6 +62,7 @@ class Option:
     unsure: bool = False
     exclusive: bool = False
     mode: Mode | None = None
+    implies: tuple[tuple[str, tuple[str, ...]], ...] = ()
     line: int | None = None
 
 

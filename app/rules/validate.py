@@ -97,6 +97,15 @@ def _check_references(pack: RulePack, contacts: ContactBook | None, add) -> None
             for flag in option.flags:
                 if flag not in flag_ids:
                     add(option_node, "flags", f"names flag {flag!r}, which is not in the pack", option.line)
+            for implied_id, values in option.implies:
+                implied = pack.question(implied_id)
+                if implied is None:
+                    add(option_node, "implies", f"names {implied_id!r}, which is not a question", option.line)
+                    continue
+                for value in values:
+                    if implied.option(value) is None:
+                        add(option_node, "implies", f"names {value!r}, which is not an option of {implied_id!r}",
+                            option.line)
     for outcome in pack.outcomes:
         node = f"outcome {outcome.id}"
         for cite in outcome.cites:
@@ -161,6 +170,15 @@ def _check_graph(pack: RulePack, add) -> bool:  # type: ignore[no-untyped-def]
         question = pack.question(cycle_at)
         add(f"question {cycle_at}", "next", f"leads back to itself (cycle through {' → '.join(via)})",
             question.line if question else None)
+    for question in pack.questions:
+        for option in question.options:
+            target = question.route_for(option)
+            later = reachable_from(pack, target) if target and option.implies else set()
+            for implied_id, _ in option.implies:
+                if implied_id not in later:
+                    add(f"question {question.id} option {option.value}", "implies",
+                        f"suggests an answer to {implied_id!r}, which cannot come after this answer",
+                        option.line)
     ends = reaching(pack, {outcome.id for outcome in pack.outcomes})
     for question in pack.questions:
         if question.id not in ends:

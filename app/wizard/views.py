@@ -88,7 +88,11 @@ def _form(asked: Question, state: JourneyState) -> QuestionForm:
     if request.method == "POST":
         return cls()
     step = state.step(asked.id)
-    return cls(formdata=None, data=initial_data(asked, step.value if step else None))
+    if step is not None:
+        return cls(formdata=None, data=initial_data(asked, step.value))
+    suggested = state.suggested(asked.id)
+    value = (list(suggested) if asked.kind == "multiple" else suggested[0]) if suggested else None
+    return cls(formdata=None, data=initial_data(asked, value))
 
 
 def render_question(asked: Question, state: JourneyState, form: QuestionForm, status: int = 200) -> tuple[str, int]:

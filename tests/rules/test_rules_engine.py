@@ -128,3 +128,16 @@ def test_enumerate_paths_covers_every_route(tiny_pack: RulePack) -> None:
     for path in paths:
         state = evaluate(tiny_pack, dict(path.answers))
         assert state.outcome is not None and state.outcome.id == path.outcome
+
+
+def test_an_answer_can_suggest_a_later_answer_without_routing_on_it(pack_data: dict, write_pack) -> None:  # type: ignore[no-untyped-def]
+    from app.rules import load_pack
+
+    for option in pack_data["questions"][1]["options"]:
+        if option["value"] == "reviewed":
+            option["implies"] = {"reasons": ["b"]}
+    pack = load_pack(write_pack(pack_data))
+    assert evaluate(pack, {"mode": "me", "danger": "reviewed"}).suggested("reasons") == ("b",)
+    assert evaluate(pack, {"mode": "me", "danger": "no"}).suggested("reasons") == ()
+    state = evaluate(pack, {"mode": "me", "danger": "reviewed", "reasons": ["none"]})
+    assert state.outcome is not None and state.outcome.id == "elsewhere"  # the person's answer wins

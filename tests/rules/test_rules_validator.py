@@ -216,3 +216,16 @@ def test_contacts_file_errors_name_the_contact_and_field(write_pack: Callable[[A
     fields = {(p.node, p.field) for p in caught.value.problems}
     assert ("contact a", "checked") in fields and ("contact a", "url") in fields
     assert ("(contacts)", "emergency") in fields
+
+
+def test_implies_must_name_a_later_question_and_its_options(pack_data: dict,
+                                                             write_pack: Callable[[Any], Path]) -> None:
+    option(pack_data, "danger", "no")["implies"] = {"reasons": ["zzz"], "nowhere": ["a"]}
+    option(pack_data, "reasons", "none")["implies"] = {"danger": ["no"]}
+    _, problems = problems_for(write_pack, pack_data)
+    assert_problem(problems, "question danger option no", "implies", "'zzz'")
+    assert_problem(problems, "question danger option no", "implies", "'nowhere'")
+    pack_data = __import__("copy").deepcopy(pack_data)
+    del option(pack_data, "danger", "no")["implies"]
+    _, problems = problems_for(write_pack, pack_data)
+    assert_problem(problems, "question reasons option none", "implies", "cannot come after")
