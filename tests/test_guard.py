@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.requests.guard import KINDS, REASONS, nhs_check_digit_valid, scan, scan_fields
+from app.requests.guard import KINDS, REASONS, has_visible_text, nhs_check_digit_valid, scan, scan_fields
 
 
 def kinds(text: str) -> list[tuple[str, str]]:
@@ -66,7 +66,8 @@ def test_dates_of_birth(text: str) -> None:
 
 
 @pytest.mark.parametrize("code", ["M6 5FX", "m6 5fx", "M65FX", "SW1A 1AA", "W1A 0AX", "EC1A 1BB",
-                                  "B33 8TH", "CR2 6XH", "DN55 1PT", "GIR 0AA", "gir0aa", "M6 2ND"])
+                                  "B33 8TH", "CR2 6XH", "DN55 1PT", "GIR 0AA", "gir0aa", "M6 2ND",
+                                  "M6  5FX", "SW1A   1AA", "GIR  0AA"])  # more than one space
 def test_postcodes(code: str) -> None:
     assert kinds(f"lives at {code}, near the park") == [("postcode", code)]
 
@@ -151,3 +152,12 @@ def test_scan_fields_names_fields_and_respects_kinds() -> None:
 def test_long_text_is_scanned_quickly() -> None:
     text = ORDINARY_PARAGRAPH * 40 + " M6 5FX"
     assert [f.kind for f in scan(text)] == ["postcode"]
+
+
+@pytest.mark.parametrize("text, visible", [
+    ("", False), ("   \n\t", False), ("\u200b", False), ("\u2060", False), ("\ufeff", False),
+    ("\u200b\u200b \u00ad", False), ("\u202e\u2066", False),
+    ("a", True), ("\u200bZo\u00eb", True), ("\u05e9", True), ("\U0001f469\u200d\U0001f467", True),
+])
+def test_has_visible_text(text: str, visible: bool) -> None:
+    assert has_visible_text(text) is visible

@@ -458,6 +458,65 @@ def test_request_data_of_the_wrong_shape_is_refused(app: Flask, change: dict) ->
     assert response.status_code == 200 and "damaged or incomplete" in text(response)
 
 
+@pytest.mark.parametrize("submitted_at", [
+    "0001-01-01T00:00:00Z",            # before the service existed (and breaks UK time)
+    "9999-12-31T23:59:59-01:00",       # past the end of the calendar once in UTC
+    "9999-12-31T23:59:59Z",            # far future: never purged
+    "2023-12-31T23:59:59Z",            # before 2024
+    "2999-01-01T00:00:00Z",
+])
+def test_request_data_submitted_at_an_impossible_time_is_refused(app: Flask, submitted_at: str) -> None:
+    client, _ = signed_in(app)
+    document = {**valid_document(app), "submitted_at": submitted_at}
+    response = upload(client, pdf_with_attachment("request.json", json.dumps(document).encode()))
+    assert response.status_code == 200 and "damaged or incomplete" in text(response)
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(SessionRequest)) == 0
+
+
+def test_request_data_submitted_up_to_a_day_ahead_is_imported(app: Flask) -> None:
+    import datetime as dt
+
+    from app.inbox.pdf_import import ImportProblem, _submitted_at
+
+    now = dt.datetime(2026, 3, 1, 12, 0)
+    assert _submitted_at("2024-01-01T00:00:00Z", now) == dt.datetime(2024, 1, 1)
+    assert _submitted_at("2026-03-02T13:00:00+01:00", now) == dt.datetime(2026, 3, 2, 12, 0)  # clocks differ
+    with pytest.raises(ImportProblem):
+        _submitted_at("2026-03-02T12:00:01Z", now)
+
+
+def test_a_stored_time_out_of_range_does_not_break_the_inbox(app: Flask) -> None:
+    import datetime as dt
+
+    from app.requests.document import uk_date, uk_time
+
+    assert uk_time(dt.datetime(1, 1, 1)) == "0001-01-01T00:00:00Z"
+    assert uk_date(dt.datetime(1, 1, 1)) == "0001-01-01"
+    assert uk_time(dt.datetime(2026, 11, 27, 9, 5)) == "27 November 2026 at 9:05am"
+    client, _ = signed_in(app)
+    reference = stored_request(app)
+    with app.app_context():  # as an import before dates were checked could have stored it
+        db.session.scalar(select(SessionRequest)).created_at = dt.datetime(1, 1, 1)
+        db.session.commit()
+    listing = client.get("/inbox")
+    assert listing.status_code == 200 and reference in text(listing)
+    page = client.get(f"/inbox/requests/{reference}")
+    assert page.status_code == 200 and "0001-01-01T00:00:00Z" in text(page)
+
+
+def test_a_reference_is_found_however_it_is_typed(app: Flask) -> None:
+    client, _ = signed_in(app)
+    reference = stored_request(app)
+    for typed in (reference.lower(), reference.replace("-", "").lower()):
+        response = client.get(f"/inbox/requests/{typed}")
+        assert response.status_code == 200 and reference in text(response)
+    assert client.get(f"/inbox/requests/{reference.lower()}/request.pdf").status_code == 200
+    changed = post_form(client, f"/inbox/requests/{reference}", f"/inbox/requests/{reference.lower()}/status",
+                        {"status": "in_triage"})
+    assert changed.status_code == 302 and changed.location == f"/inbox/requests/{reference}"
+
+
 def test_a_request_with_only_the_required_data_imports_and_shows(app: Flask) -> None:
     client, _ = signed_in(app)
     document = {**valid_document(app), "answers": {}, "flags": [], "details": {}, "explanation": []}

@@ -241,6 +241,22 @@ def test_changing_the_text_after_confirming_warns_again(client) -> None:
     assert response.location.endswith("/request/check-answers")
 
 
+def test_a_reason_that_will_not_be_stored_gets_no_warning(client, app) -> None:
+    walker = to_outcome(client)
+    fill_details(walker, {**VALID_DETAILS, "family_knows": "not_yet", "family_knows_reason": "Mum at M6 5JA is away"})
+    walker.get("/request/check-what-you-wrote")
+    walker.post("/request/check-what-you-wrote", {})
+    # Now the family knows: the hidden reason box still holds the postcode, but it is not stored.
+    response = post_page(walker, "family", {"family_knows": "yes", "family_knows_reason": "Mum at M6 5JA is away"},
+                         change=True)
+    assert response.location.endswith("/request/check-answers")
+    assert walker.get("/request/check-what-you-wrote").location.endswith("/request/check-answers")
+    submit(walker)
+    [stored] = stored_requests(app)
+    assert stored.details["family_knows_reason"] == ""
+    assert stored.details["identifying_check"] == {"found": [], "confirmed": False}
+
+
 def test_ordinary_text_gets_no_warning(client) -> None:
     walker = to_outcome(client)
     assert fill_details(walker).location.endswith("/request/check-answers")
@@ -392,6 +408,24 @@ def test_supervision_record_not_offered_in_practitioner_mode(client) -> None:
     to_outcome(client)
     response = client.get("/request/supervision-record.pdf")
     assert response.status_code == 302 and response.location.endswith("/result")
+    # Without the "answer the questions in order" notice, which is about something else.
+    result = client.get(response.location)
+    assert result.status_code == 200
+    assert "app-journey-notice" not in result.get_data(as_text=True)
+    assert "Answer the questions in order" not in text_of(result)
+
+
+def test_supervision_record_part_way_through_a_supervision_journey(client) -> None:
+    Walker(client).walk([("mode", "supervision")])
+    response = client.get("/request/supervision-record.pdf")
+    assert response.status_code == 302 and "/result" not in response.location
+    assert "Answer the questions in order" in text_of(client.get(response.location))
+
+
+@pytest.mark.parametrize("minutes, wording", [(1, "for 1 minute,"), (30, "for 30 minutes,")])
+def test_session_expired_page_says_minute_or_minutes(client, app, minutes, wording) -> None:
+    app.config["SESSION_IDLE_MINUTES"] = minutes
+    assert wording in text_of(client.get("/session-expired"))
 
 
 def test_supervision_record_at_another_outcome(client) -> None:

@@ -143,6 +143,13 @@ def test_missing_token_is_refused(app) -> None:
     ({"phone": "call me"}, "about-you"),
     ({"manager_knows": "maybe"}, "manager"),                 # tampered option value
     ({"reflection": "   "}, "reflection"),
+    ({"name": "\u200b"}, "about-you"),                       # invisible characters only
+    ({"job_role": "\u2060"}, "about-you"),
+    ({"agency": "\ufeff"}, "about-you"),
+    ({"reflection": "\u200b\u200b"}, "reflection"),
+    ({"phone": "0161\u0664\u0669\u06660000"}, "about-you"),   # Arabic-Indic digits
+    ({"email": "a@b.co\u200b"}, "about-you"),
+    ({"email": "a\u0007@b.co"}, "about-you"),
     ({"reflection": "x" * 1501}, "reflection"),
     ({"age_band": "12"}, "child-and-family"),                # tampered optional option
     ({"family_knows": "not_yet", "family_knows_reason": ""}, "family"),
@@ -191,6 +198,28 @@ def test_identifying_text_needs_confirmation_of_that_exact_text(app) -> None:
 
 
 REFLECTION_WITH_POSTCODE = "The family moved to M6 5FX last year and things have felt stuck since."
+
+
+def test_the_guard_reads_only_text_that_will_be_stored(app) -> None:
+    # The reason box was filled in for "not yet", then the answer changed to "yes": the
+    # reason is not stored, so it is not warned about nor recorded as found.
+    details = {**VALID_DETAILS, "family_knows": "yes", "family_knows_reason": "Mum at M6 5JA is away"}
+    assert service.identifying_findings(details) == {}
+    assert guarded_fingerprint(details) == guarded_fingerprint({**details, "family_knows_reason": ""})
+    with app.app_context():
+        submission = make_request(details=details)  # no confirmation needed
+        assert submission.request.details["family_knows_reason"] == ""
+        assert submission.request.details["identifying_check"] == {"found": [], "confirmed": False}
+    # While the answer is "not yet" the reason is stored, so it is read.
+    assert list(service.identifying_findings({**details, "family_knows": "not_yet"})) == ["family_knows_reason"]
+
+
+def test_bidirectional_controls_are_not_stored(app) -> None:
+    with app.app_context():
+        submission = make_request(details={**VALID_DETAILS, "name": "Alex \u202eevol\u202c",
+                                           "reflection": "\u2066Stuck\u2069 " + VALID_DETAILS["reflection"]})
+        assert submission.request.details["name"] == "Alex evol"
+        assert submission.request.details["reflection"] == "Stuck " + VALID_DETAILS["reflection"]
 
 
 def test_text_is_stored_cleaned(app) -> None:

@@ -18,6 +18,7 @@ from typing import Any
 
 import pypdf
 
+from ..models import utcnow
 from ..requests.document import DOCUMENT_FORMAT, DOCUMENT_VERSION, MODE_LABELS
 from ..requests.reference import is_reference
 
@@ -25,6 +26,8 @@ ATTACHMENT_NAME = "request.json"
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_JSON_BYTES = 1024 * 1024
 TEXT_MAX = 20_000
+# No request can have been submitted before the service existed.
+EARLIEST_SUBMITTED = dt.datetime(2024, 1, 1)
 
 log = logging.getLogger(__name__)
 
@@ -97,15 +100,22 @@ def _mapping(value: Any) -> Mapping[str, Any]:
     return value
 
 
-def _submitted_at(value: Any) -> dt.datetime:
-    """``2026-11-27T09:05:00Z`` as a naive UTC datetime (how times are stored)."""
+def _submitted_at(value: Any, now: dt.datetime | None = None) -> dt.datetime:
+    """``2026-11-27T09:05:00Z`` as a naive UTC datetime (how times are stored).
+
+    Only a time the service could have made is accepted: not before ``EARLIEST_SUBMITTED``
+    and not more than a day ahead of now (a request from the far future would never be
+    purged, and one out of range cannot even be shown)."""
     text = _text(value, 40)
     try:
         moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
+        if moment.tzinfo is not None:
+            moment = moment.astimezone(dt.UTC).replace(tzinfo=None)
+    except (ValueError, OverflowError):
         raise ImportProblem(BAD_DATA) from None
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(dt.UTC).replace(tzinfo=None)
+    latest = (now or utcnow()) + dt.timedelta(days=1)
+    if not EARLIEST_SUBMITTED <= moment <= latest:
+        raise ImportProblem(BAD_DATA)
     return moment
 
 

@@ -28,6 +28,7 @@ from werkzeug.wrappers import Response
 from ..extensions import limiter
 from ..requests import fields
 from ..requests.document import request_document, request_sections, uk_time
+from ..requests.reference import normalise_reference
 from ..sessions import reset_session
 from . import bp, service
 from .forms import AssignForm, ImportForm, NoteForm, SignInForm, StatusForm
@@ -144,8 +145,8 @@ def index() -> str:
 
 
 def stored_request(reference: str, with_pdf: bool = False) -> Any:
-    """The request with this reference, or 404."""
-    found = service.find_request(reference, with_pdf=with_pdf)
+    """The request with this reference (as typed: "stt-vpu9-qkym" finds STT-VPU9-QKYM), or 404."""
+    found = service.find_request(normalise_reference(reference), with_pdf=with_pdf)
     if found is None:
         abort(404)
     return found
@@ -200,7 +201,7 @@ def change_status(reference: str) -> Response | str:
         return render_request_page(stored, status_form=form)
     if service.change_status(stored, form.status.data, current_facilitator()):
         flash(f"Status changed to {service.STATUS_LABELS[form.status.data].lower()}")
-    return redirect(url_for("inbox.request_page", reference=reference))
+    return redirect(url_for("inbox.request_page", reference=stored.reference))
 
 
 @bp.post("/requests/<reference>/assignment")
@@ -214,7 +215,7 @@ def assign(reference: str) -> Response | str:
     assignee = service.assignable(form.facilitator.data)
     if service.assign(stored, assignee, current_facilitator()):
         flash(f"Assigned to {assignee.display_name}" if assignee else "No longer assigned to anyone")
-    return redirect(url_for("inbox.request_page", reference=reference))
+    return redirect(url_for("inbox.request_page", reference=stored.reference))
 
 
 @bp.post("/requests/<reference>/notes")
@@ -226,7 +227,7 @@ def add_note(reference: str) -> Response | str:
         return render_request_page(stored, note_form=form)
     service.add_note(stored, form.text.data, current_facilitator())
     flash("Note added")
-    return redirect(url_for("inbox.request_page", reference=reference) + "#notes")
+    return redirect(url_for("inbox.request_page", reference=stored.reference) + "#notes")
 
 
 # --- import -----------------------------------------------------------------------------------

@@ -49,16 +49,31 @@ def document_json(document: Mapping[str, Any]) -> bytes:
     return json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True).encode("utf-8")
 
 
+def _uk_local(moment: dt.datetime) -> dt.datetime | None:
+    """A naive UTC time in UK local time, or None at the edges of the calendar (year 1 or
+    9999), where the conversion overflows: one odd stored time must not break a page."""
+    try:
+        return moment.replace(tzinfo=dt.UTC).astimezone(UK_TIME)
+    except (OverflowError, ValueError):
+        return None
+
+
 def uk_time(moment: dt.datetime) -> str:
-    """A naive UTC time as UK local time, in words: "27 November 2026 at 9:05am"."""
-    local = moment.replace(tzinfo=dt.UTC).astimezone(UK_TIME)
+    """A naive UTC time as UK local time, in words: "27 November 2026 at 9:05am"
+    (as UTC ISO text, "0001-01-01T00:00:00Z", if it cannot be converted)."""
+    local = _uk_local(moment)
+    if local is None:
+        return moment.replace(microsecond=0).isoformat() + "Z"
     hour = local.hour % 12 or 12
     return f"{local.day} {local:%B %Y} at {hour}:{local:%M}{'am' if local.hour < 12 else 'pm'}"
 
 
 def uk_date(moment: dt.datetime) -> str:
-    """A naive UTC time's UK date in words: "27 November 2026"."""
-    local = moment.replace(tzinfo=dt.UTC).astimezone(UK_TIME)
+    """A naive UTC time's UK date in words: "27 November 2026" (the UTC ISO date if it
+    cannot be converted)."""
+    local = _uk_local(moment)
+    if local is None:
+        return moment.date().isoformat()
     return f"{local.day} {local:%B %Y}"
 
 

@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .guard import KINDS, Kind
+from .guard import BIDI_CONTROLS, KINDS, Kind, has_visible_text
 
 # Options: value -> label. Values are what is stored; labels are shown.
 YES_NO = {"yes": "Yes", "no": "No"}
@@ -66,17 +66,20 @@ EARLIEST_EVENT_YEAR = 1950
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s.]+(?:\.[^@\s.]+)+$")
 _PHONE_CHARS = re.compile(r"[\s\-().]")
-_UK_PHONE = re.compile(r"^(?:\+44|0044|0)\d{9,10}$")
-_INTERNATIONAL_PHONE = re.compile(r"^(?:\+|00)[1-9]\d{7,14}$")
+# ASCII digits only: "\d" would also match other scripts' digits (such as Arabic-Indic).
+_UK_PHONE = re.compile(r"^(?:\+44|0044|0)[0-9]{9,10}$")
+_INTERNATIONAL_PHONE = re.compile(r"^(?:\+|00)[1-9][0-9]{7,14}$")
 
 Errors = dict[str, str]
 
 
 def clean_text(value: Any) -> str:
-    """Text as stored: Windows line endings made plain, outer space removed."""
+    """Text as stored: Windows line endings made plain, bidirectional controls removed,
+    outer space removed; "" if nothing visible is left (only zero-width characters, say)."""
     if not isinstance(value, str):
         return ""
-    return value.replace("\r\n", "\n").replace("\r", "\n").strip()
+    text = value.replace("\r\n", "\n").replace("\r", "\n").translate(BIDI_CONTROLS).strip()
+    return text if has_visible_text(text) else ""
 
 
 @dataclass(frozen=True)
@@ -123,8 +126,9 @@ def _choice(details: Mapping[str, Any], name: str, options: Mapping[str, str], m
 
 
 def valid_email(text: str) -> bool:
-    """An email address in the correct format (one @, a domain with a dot, no spaces)."""
-    return len(text) <= 254 and bool(_EMAIL.match(text))
+    """An email address in the correct format (one @, a domain with a dot, no spaces, and
+    no invisible or control characters)."""
+    return len(text) <= 254 and text.isprintable() and bool(_EMAIL.match(text))
 
 
 def valid_phone(text: str) -> bool:

@@ -46,6 +46,16 @@ REASONS: dict[Kind, str] = {
 
 # Characters that change nothing visible but can split a number or word.
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e"), None)
+# Bidirectional embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069): they
+# reorder how text is shown (U+202E shows what follows backwards), so they are not stored.
+BIDI_CONTROLS = dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A)], None)
+
+
+def has_visible_text(text: str) -> bool:
+    """Whether ``text`` has anything to see: not only spaces, zero-width characters or
+    other invisible formatting characters."""
+    return any(not ch.isspace() and unicodedata.category(ch) not in ("Cc", "Cf")
+               for ch in text.translate(_INVISIBLE))
 
 _MONTHS = {
     "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4,
@@ -76,10 +86,11 @@ _BIRTH = re.compile(
     re.IGNORECASE,
 )
 
-# UK postcodes (the Royal Mail format), GIR 0AA included; the space is optional.
+# UK postcodes (the Royal Mail format), GIR 0AA included; the space is optional, and
+# more than one ("M6  5JA") still counts.
 _POSTCODE = re.compile(
-    r"(?<![\w])(?P<code>GIR\s?0AA|"
-    r"(?:[A-PR-UWYZ](?:\d[A-HJKPSTUW\d]?|[A-HK-Y]\d[ABEHMNPRVWXY\d]?))\s?\d[ABD-HJLNP-UW-Z]{2})(?![\w])",
+    r"(?<![\w])(?P<code>GIR\s*0AA|"
+    r"(?:[A-PR-UWYZ](?:\d[A-HJKPSTUW\d]?|[A-HK-Y]\d[ABEHMNPRVWXY\d]?))\s*\d[ABD-HJLNP-UW-Z]{2})(?![\w])",
     re.IGNORECASE,
 )
 _ORDINAL_INWARD = re.compile(r"\d(?:st|nd|rd|th)$")

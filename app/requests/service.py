@@ -69,14 +69,23 @@ def chosen_criteria(state: JourneyState) -> tuple[str, ...]:
     return tuple(option.value for option in step.options) if step else ()
 
 
-def identifying_findings(details: Mapping[str, Any]) -> dict[str, list[Any]]:
-    """What the guard finds in the request's free text, by field name."""
-    return scan_fields({name: details.get(name) for name in fields.GUARDED_TEXT}, fields.GUARDED_TEXT)
+def guarded_texts(details: Mapping[str, Any], criteria: tuple[str, ...] = ()) -> dict[str, str]:
+    """The free text the guard reads, as it will be stored (``fields.clean_details``): text
+    that storing drops, such as a reason left behind when the family now knows, is not read.
+    (The guarded fields are all on pages every journey asks, so ``criteria`` changes nothing
+    here today; it is passed so the text is always exactly what is stored.)"""
+    stored = fields.clean_details(details, criteria)
+    return {name: stored.get(name, "") for name in fields.GUARDED_TEXT}
 
 
-def guarded_fingerprint(details: Mapping[str, Any]) -> str:
+def identifying_findings(details: Mapping[str, Any], criteria: tuple[str, ...] = ()) -> dict[str, list[Any]]:
+    """What the guard finds in the request's free text as it will be stored, by field name."""
+    return scan_fields(guarded_texts(details, criteria), fields.GUARDED_TEXT)
+
+
+def guarded_fingerprint(details: Mapping[str, Any], criteria: tuple[str, ...] = ()) -> str:
     """A hash of the free text the guard reads: a confirmation holds for exactly this text."""
-    texts = [fields.clean_text(details.get(name)) for name in fields.GUARDED_TEXT]
+    texts = list(guarded_texts(details, criteria).values())
     return hashlib.sha256(json.dumps(texts, ensure_ascii=False).encode("utf-8")).hexdigest()
 
 
@@ -161,8 +170,8 @@ def submit_request(pack: RulePack, answers: Mapping[str, Any], journey_token: st
     problems = fields.check_details(details, criteria, now.date())
     if problems:
         raise IncompleteRequest("details", tuple(problems))
-    findings = identifying_findings(details)
-    if findings and confirmed_fingerprint != guarded_fingerprint(details):
+    findings = identifying_findings(details, criteria)
+    if findings and confirmed_fingerprint != guarded_fingerprint(details, criteria):
         raise IncompleteRequest("identifying")
 
     stored = fields.clean_details(details, criteria)

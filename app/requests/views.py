@@ -73,8 +73,10 @@ def wizard_url(state: JourneyState) -> str:
 
 
 def needs_confirmation(details: dict[str, Any]) -> bool:
-    """Free text with identifying-looking data that has not been confirmed as it stands."""
-    return bool(identifying_findings(details)) and session.get(CONFIRMED_KEY) != guarded_fingerprint(details)
+    """Free text (as it will be stored) with identifying-looking data not confirmed as it stands."""
+    criteria = chosen_criteria(current_state())
+    return (bool(identifying_findings(details, criteria))
+            and session.get(CONFIRMED_KEY) != guarded_fingerprint(details, criteria))
 
 
 def after_details(details: dict[str, Any]) -> str:
@@ -174,12 +176,13 @@ for _page in PAGES:
 def identifying() -> Response | str:
     """What looks like identifying information, and why it matters: change it, or confirm."""
     details = stored_details()
-    findings = identifying_findings(details)
+    criteria = chosen_criteria(current_state())
+    findings = identifying_findings(details, criteria)
     if not findings:
         return redirect(url_for("requests.check"))
     form = ConfirmForm()
     if request.method == "POST" and form.validate():
-        session[CONFIRMED_KEY] = guarded_fingerprint(details)
+        session[CONFIRMED_KEY] = guarded_fingerprint(details, criteria)
         return redirect(url_for("requests.check"))
     page_of = {name: page for page in PAGES for name in page.fields}
     found = [{"field": name, "label": FIELD_LABELS.get(name, name), "findings": items,
@@ -290,10 +293,13 @@ def supervision_record() -> Response:
         if stored is not None:
             state = evaluate(current_pack(), stored.answers)
     if state.outcome is None or state.mode != "supervision":
-        if has_journey():
+        if not has_journey():
+            return redirect(url_for("wizard.start"))
+        if state.mode == "supervision":  # a supervision journey that has not reached its outcome
             set_notice("out_of_order")
-            return redirect(wizard_url(state))
-        return redirect(url_for("wizard.start"))
+        # Otherwise the record is not for this journey (it is for journeys done in supervision):
+        # back to where the journey stands, without the "answer in order" notice, which would mislead.
+        return redirect(wizard_url(state))
     response = Response(supervision_record_pdf(state, utcnow()), mimetype="application/pdf")
     response.headers["Content-Disposition"] = 'attachment; filename="space-to-think-supervision-record.pdf"'
     return response
