@@ -44,6 +44,7 @@ BLUEPRINTS: tuple[str, ...] = (
     "app.wizard:bp",  # the journey (issue 3): must provide endpoint "wizard.start"
     "app.requests:bp",  # request details, check answers, submission (issue 4)
     "app.inbox:bp",  # facilitators' inbox (issue 5): sign in, list, triage, import
+    "app.stats.views:bp",  # anonymous route counts for facilitators: /inbox/statistics
 )
 
 # CLI command groups (click groups), "module.path:attribute". ADD YOURS HERE.
@@ -51,6 +52,7 @@ CLI_GROUPS: tuple[str, ...] = (
     "app.sessions:sessions_cli", "app.cli:rules_cli",
     "app.requests:requests_cli", "app.mail:outbox_cli",  # issue 4: flask requests purge, flask outbox send
     "app.inbox:facilitators_cli",  # issue 5: flask facilitators add|deactivate|list
+    "app.stats.cli:stats_cli",  # flask stats show
 )
 
 # Modules that define models, imported at start-up so Alembic (flask db migrate/check)
@@ -59,6 +61,7 @@ MODEL_MODULES: tuple[str, ...] = (
     "app.sessions",  # journey_sessions
     "app.models",  # requests, outbox, audit log
     "app.inbox.models",  # facilitators, request assignments, triage notes
+    "app.stats.models",  # route_counts (anonymous)
 )
 # ---------------------------------------------------------------------------------------
 

@@ -415,6 +415,7 @@ ROUTES = [
     "/inbox/requests/<reference>/status",
     "/inbox/sign-in",
     "/inbox/sign-out",
+    "/inbox/statistics",
     "/keep-alive",
     "/privacy",
     "/questions/<question_id>",

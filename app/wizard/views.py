@@ -19,6 +19,7 @@ from ..journey import (
 )
 from ..rules import ContactBook, InvalidAnswer, JourneyState, Question, QuestionNotReached, answer
 from ..sessions import reset_session, session_expired
+from ..stats.service import record_outcome
 from . import bp, messages
 from .forms import FIELD_NAME, QuestionForm, engine_answer, field_params, form_class, initial_data
 from .glossary import Explainer
@@ -136,6 +137,7 @@ def result() -> Response | str:
         if has_journey() and state.steps:
             set_notice("out_of_order")
         return redirect(current_url(state))
+    record_outcome(state)  # anonymous count, once per journey per outcome; never fails the page
     return render_template("wizard/result.html", **outcome_context(state), notice=notice_text())
 
 

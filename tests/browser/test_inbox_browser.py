@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from browser_helpers import AxeAudit, assert_focus_visible, assert_no_axe_violations, tab_until
+from browser_helpers import AxeAudit, assert_focus_visible, assert_no_axe_violations, reach_outcome, tab_until
 
 EMAIL = "sam.browser@partnership.example"
 NAME = "Sam Browser"
@@ -269,6 +269,15 @@ def test_import_page_and_an_import_error_have_no_axe_violations(page: Page, inbo
     assert_no_axe_violations(page, "the import page with an error")
     summary.get_by_role("link", name="The selected file must be a PDF").click()
     expect(page.get_by_label("Upload a request PDF")).to_be_focused()
+
+
+def test_statistics_page_has_no_axe_violations(page: Page, inbox_data: InboxData) -> None:
+    reach_outcome(page, "U1")  # one journey, so the page has a count to show (suppressed)
+    sign_in(page)
+    page.get_by_role("link", name="Statistics").click()
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    expect(page.get_by_text("fewer than 5").first).to_be_visible()
+    assert_no_axe_violations(page, "the statistics page")
 
 
 def test_sign_out(page: Page, inbox_data: InboxData) -> None:
