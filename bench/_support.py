@@ -22,7 +22,7 @@ import sys
 import tempfile
 import time
 import urllib.parse
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -688,3 +688,21 @@ def summarise(results: list[ClientResult], seconds: float) -> LoadFigures:
 def ms(seconds: float) -> str:
     """Seconds as milliseconds, for tables."""
     return f"{seconds * 1000:.1f} ms"
+
+
+def report_targets(targets: str, failures: Sequence[str]) -> int:
+    """Print the targets and each one missed; the exit status: 1 if any was missed, else 0."""
+    print(f"Targets: {targets}")
+    for failure in failures:
+        print(f"MISSED: {failure}")
+    print("All targets met." if not failures else f"{len(failures)} target(s) missed.")
+    return 1 if failures else 0
+
+
+def run_benchmark(main: Callable[[], int]) -> None:
+    """Run ``main`` and exit with its status; Ctrl-C exits 130 (servers are stopped by atexit)."""
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:
+        print("\nInterrupted: servers stopped.")
+        sys.exit(130)

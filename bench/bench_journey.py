@@ -39,7 +39,7 @@ from _support import (  # noqa: E402
     ClientResult, DatabaseUnavailable, Gunicorn, LoadFigures, LoadPlan, ServerSettings, app_server, bench_database_url,
     cpu_used,
     hello_server, install_cleanup, journey_paths, load_average, ms, postgres_pids, prepare_database, print_machine,
-    production_env, redacted, run_load, summarise, total_cpu,
+    production_env, redacted, report_targets, run_benchmark, run_load, summarise, total_cpu,
 )
 
 THROUGHPUT_RATIO_TARGET = 0.50
@@ -217,17 +217,9 @@ def main() -> int:
             print("\n" + profile_journeys(app_object, paths, journeys=25, warmup=8))
         except SystemExit as problem:  # the app refused to start in this process
             print(f"\nProfile skipped: {problem}")
-    print(f"Targets: throughput >= {THROUGHPUT_RATIO_TARGET:.0%} of bare Flask; p95 < {ms(P95_TARGET)} at "
-          f"{args.users} users; no errors.")
-    for failure in failures:
-        print(f"MISSED: {failure}")
-    print("All targets met." if not failures else f"{len(failures)} target(s) missed.")
-    return 1 if failures else 0
+    return report_targets(f"throughput >= {THROUGHPUT_RATIO_TARGET:.0%} of bare Flask; p95 < {ms(P95_TARGET)} at "
+          f"{args.users} users; no errors.", failures)
 
 
 if __name__ == "__main__":
-    try:
-        sys.exit(main())
-    except KeyboardInterrupt:
-        print("\nInterrupted: servers stopped.")
-        sys.exit(130)
+    run_benchmark(main)

@@ -26,7 +26,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _support import (  # noqa: E402
     DatabaseUnavailable, LoadPlan, ServerSettings, app_server, bench_database_url, install_cleanup, journey_paths,
-    load_average, prepare_database, print_machine, production_env, redacted, rss_kib, run_load, summarise,
+    load_average, prepare_database, print_machine, production_env, redacted, report_targets, rss_kib, run_benchmark,
+    run_load, summarise,
 )
 
 RSS_TARGET_MB = 150.0
@@ -131,17 +132,9 @@ def main() -> int:
     if len(pids) > 1:
         print(f"(Each worker served about 1/{len(pids)} of the journeys: gunicorn shares connections between "
               "its workers.)")
-    print(f"Targets: each worker < {RSS_TARGET_MB:.0f} MB after the journeys, and < {GROWTH_TARGET:.0%} growth from "
-          "half-way to the end.")
-    for failure in failures:
-        print(f"MISSED: {failure}")
-    print("All targets met." if not failures else f"{len(failures)} target(s) missed.")
-    return 1 if failures else 0
+    return report_targets(f"each worker < {RSS_TARGET_MB:.0f} MB after the journeys, and < {GROWTH_TARGET:.0%} growth from "
+          "half-way to the end.", failures)
 
 
 if __name__ == "__main__":
-    try:
-        sys.exit(main())
-    except KeyboardInterrupt:
-        print("\nInterrupted: servers stopped.")
-        sys.exit(130)
+    run_benchmark(main)

@@ -357,7 +357,7 @@ def main() -> int:
         return 0
     if not (1 <= args.submissions <= 200 and 1 <= args.warm <= 200 and 1 <= args.cold <= 20):
         parser.error("keep it bounded: 1-200 submissions, 1-200 warm renders, 1-20 cold runs")
-    from _support import DatabaseUnavailable, load_average, print_machine
+    from _support import DatabaseUnavailable, load_average, print_machine, report_targets
 
     print_machine("Submission and PDF benchmark")
     started = time.perf_counter()
@@ -426,17 +426,11 @@ def main() -> int:
             failures.append(f"submission p95 on {backend} {ms(p95)} >= {ms(SUBMIT_P95_TARGET)}")
         if result["emails"] != args.submissions + 2:
             failures.append(f"{backend}: {result['emails']} emails reached the sink for {args.submissions + 2} submissions")
-    print(f"Targets: warm PDF median < {ms(WARM_TARGET)} and < {BASELINE_RATIO_TARGET:.0f}x the minimal document; "
-          f"submission p95 < {ms(SUBMIT_P95_TARGET)}.")
-    for failure in failures:
-        print(f"MISSED: {failure}")
-    print("All targets met." if not failures else f"{len(failures)} target(s) missed.")
-    return 1 if failures else 0
+    return report_targets(f"warm PDF median < {ms(WARM_TARGET)} and < {BASELINE_RATIO_TARGET:.0f}x the minimal document; "
+        f"submission p95 < {ms(SUBMIT_P95_TARGET)}.", failures)
 
 
 if __name__ == "__main__":
-    try:
-        sys.exit(main())
-    except KeyboardInterrupt:
-        print("\nInterrupted.")
-        sys.exit(130)
+    from _support import run_benchmark
+
+    run_benchmark(main)
