@@ -181,7 +181,7 @@ def test_check_answers_lists_journey_and_details_with_change_links(client) -> No
     response = walker.get("/request/check-answers")
     page = response.get_data(as_text=True)
     for question_id, _ in ELIGIBLE_PATH:
-        assert f'href="/questions/{question_id}"' in page
+        assert f'href="/questions/{question_id}?return_to=check-answers"' in page
     for slug in ("about-you", "manager", "reflection", "child-and-family", "family", "significant-event",
                  "how-soon", "preferences"):
         assert f'href="/request/{slug}?change=1"' in page
@@ -433,3 +433,23 @@ def test_supervision_record_at_another_outcome(client) -> None:
     walker.walk([("mode", "supervision"), ("immediate_danger", "not_sure")])  # U2
     response = client.get("/request/supervision-record.pdf")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
+
+
+def test_changing_a_journey_answer_from_check_answers_goes_back_there(client) -> None:  # type: ignore[no-untyped-def]
+    walker = to_outcome(client)
+    fill_details(walker)
+    check = walker.get("/request/check-answers").get_data(as_text=True)
+    link = re.search(r'href="(/questions/multi_agency\?return_to=check-answers)"', check)
+    assert link is not None
+    page = walker.get(link.group(1)).get_data(as_text=True)
+    assert 'href="/request/check-answers"' in page  # the back link returns there too
+    response = walker.post(link.group(1), {"answer": "not_sure"})
+    assert response.status_code in (302, 303) and response.location.endswith("/request/check-answers")
+
+
+def test_a_change_from_check_answers_that_leaves_the_request_route_shows_the_new_outcome(
+        client) -> None:  # type: ignore[no-untyped-def]
+    walker = to_outcome(client)
+    fill_details(walker)
+    response = walker.post("/questions/immediate_danger?return_to=check-answers", {"answer": "yes"})
+    assert response.status_code in (302, 303) and response.location.endswith("/result")

@@ -80,7 +80,18 @@ def question(question_id: str) -> Response | tuple[str, int] | str:
     save_answers(change.answers)
     if change.dropped:
         set_notice("dropped", len(change.dropped))
+    outcome = change.state.outcome
+    if _returning_to_check() and outcome is not None and outcome.request:
+        return redirect(url_for("requests.check"))  # a change made from "check your answers"
     return redirect(current_url(change.state))
+
+
+RETURN_TO_CHECK = "check-answers"
+
+
+def _returning_to_check() -> bool:
+    """Whether this question was opened from the request's "check your answers" page."""
+    return request.args.get("return_to") == RETURN_TO_CHECK and "requests.check" in current_app.view_functions
 
 
 def _form(asked: Question, state: JourneyState) -> QuestionForm:
@@ -102,6 +113,9 @@ def render_question(asked: Question, state: JourneyState, form: QuestionForm, st
     errors = [{"text": message, "href": f"#{FIELD_NAME}"} for message in field.errors[:1]]
     previous = state.previous(asked.id)
     back_url = url_for("wizard.question", question_id=previous) if previous else url_for("main.index")
+    return_to = RETURN_TO_CHECK if _returning_to_check() else None
+    if return_to:
+        back_url = url_for("requests.check")
     return render_template(
         "wizard/question.html",
         question=asked,
@@ -111,6 +125,7 @@ def render_question(asked: Question, state: JourneyState, form: QuestionForm, st
         errors=errors,
         has_errors=bool(errors),
         back_url=back_url,
+        action_url=url_for("wizard.question", question_id=asked.id, return_to=return_to),
         notice=notice_text(),
     ), status
 
