@@ -1,9 +1,12 @@
-"""Anonymous route counts: counted once per journey per outcome, nothing identifying, small numbers hidden."""
+"""Anonymous counts: what is counted and when, nothing identifying, and the page, CSV and
+command with small numbers hidden (totals included)."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import html
+import io
 import logging
 import re
 
@@ -16,9 +19,10 @@ from sqlalchemy import select
 from app.extensions import db
 from app.inbox import service as inbox_service
 from app.stats import service as stats_service
-from app.stats.models import RouteCount
-from app.stats.service import COUNTED_KEY, current_month, first_month, month_label
+from app.stats.models import Count
+from app.stats.service import COUNTED_KEY, current_month, first_month, month_label, window
 from helpers import both_databases, csrf_token
+from requests_helpers import submit, submitted_request, to_outcome
 from wizard.walk import Walker, outcome_of
 
 TO_U1 = [("mode", "practitioner"), ("immediate_danger", "yes")]
@@ -35,6 +39,7 @@ SAFE_TO_CRITERIA = [
 AFTER_CRITERIA = [("multi_agency", "yes"), ("supervision_discussed", "no"), ("understand", "confirmed")]
 EMAIL = "sam.facilitator@partnership.example"
 PASSWORD = "correct horse battery staple"
+HIDDEN = "hidden"
 
 
 def to_p(criteria: list[str], mode: str = "practitioner") -> list[tuple[str, object]]:
@@ -42,18 +47,20 @@ def to_p(criteria: list[str], mode: str = "practitioner") -> list[tuple[str, obj
     return [("mode", mode), *SAFE_TO_CRITERIA[1:], ("criteria", criteria), *AFTER_CRITERIA]
 
 
-def counts(app: Flask) -> dict[tuple[str, str, str, str], int]:
-    """Every stored count, keyed by (month, mode, outcome_id, criterion)."""
+def counts(app: Flask, kind: str | None = None) -> dict[tuple[str, ...], int]:
+    """Every stored count, keyed by (kind, month, mode, subject), or by (mode, subject) for one kind this month."""
     with app.app_context():
-        rows = db.session.scalars(select(RouteCount))
-        return {(r.month, r.mode, r.outcome_id, r.criterion): r.count for r in rows}
+        rows = list(db.session.scalars(select(Count)))
+    if kind is None:
+        return {(r.kind, r.month, r.mode, r.subject): r.count for r in rows}
+    return {(r.mode, r.subject): r.count for r in rows if r.kind == kind and r.month == current_month()}
 
 
-def add_counts(app: Flask, *rows: tuple[str, str, str, str, int]) -> None:
-    """Store counts directly: (month, mode, outcome_id, criterion, count)."""
+def add_counts(app: Flask, *rows: tuple[str, str, str, int]) -> None:
+    """Store counts directly, all in mode "practitioner": (kind, month, subject, count)."""
     with app.app_context():
-        for month, mode, outcome_id, criterion, count in rows:
-            db.session.add(RouteCount(month=month, mode=mode, outcome_id=outcome_id, criterion=criterion, count=count))
+        for kind, month, subject, count in rows:
+            db.session.add(Count(kind=kind, month=month, mode="practitioner", subject=subject, count=count))
         db.session.commit()
 
 
@@ -64,10 +71,10 @@ def months_ago(months: int) -> str:
     return f"{index // 12:04d}-{index % 12 + 1:02d}"
 
 
-def signed_in(app: Flask) -> FlaskClient:
-    """A client signed in to the inbox as a new facilitator."""
+def signed_in(app: Flask, role: str = "facilitator") -> FlaskClient:
+    """A client signed in to the inbox as a new account with this role."""
     with app.app_context():
-        inbox_service.add_facilitator(EMAIL, "Sam Facilitator", PASSWORD)
+        inbox_service.add_facilitator(EMAIL, "Sam Facilitator", PASSWORD, role)
     client = app.test_client()
     token = csrf_token(client.get("/inbox/sign-in").get_data(as_text=True))
     response = client.post("/inbox/sign-in", data={"csrf_token": token, "email": EMAIL, "password": PASSWORD})
@@ -75,64 +82,78 @@ def signed_in(app: Flask) -> FlaskClient:
     return client
 
 
-def shown_counts(page: str) -> dict[tuple[str, str, str, str], str]:
-    """The statistics page's cells: (month, outcome, mode, criterion) -> the count as shown."""
-    found = {}
-    for month, body in re.findall(r'<table class="govuk-table" data-month="([^"]+)">(.*?)</table>', page, re.S):
-        for outcome, mode, criterion, shown in re.findall(
-            r'data-outcome="([^"]*)" data-mode="([^"]*)" data-criterion="([^"]*)">.*?<td[^>]*data-count>([^<]*)</td>',
-            body, re.S,
-        ):
-            found[(month, outcome, mode, criterion)] = html.unescape(shown).strip()
-    return found
+def page_tables(page: str) -> dict[str, dict[str, dict[str, str]]]:
+    """The statistics page's tables: table name -> row key -> month ("YYYY-MM", or "total") -> as shown."""
+    tables: dict[str, dict[str, dict[str, str]]] = {}
+    for name, body in re.findall(r'<section [^>]*data-table="([^"]+)">(.*?)</section>', page, re.S):
+        rows = tables.setdefault(name, {})
+        for key, cells in re.findall(r'<tr class="govuk-table__row" data-row="([^"]*)">(.*?)</tr>', body, re.S):
+            rows[key] = {month: html.unescape(text).strip()
+                         for month, text in re.findall(r'data-count="([^"]+)">([^<]*)</td>', cells)}
+    return tables
+
+
+def csv_tables(text: str) -> dict[str, dict[str, dict[str, str]]]:
+    """The CSV in the same shape as ``page_tables``, keyed by table title and row label."""
+    reader = csv.reader(io.StringIO(text))
+    header = next(reader)
+    assert header[:2] == ["Table", "Counted"] and header[-1] == "Total"
+    months = [*header[2:-1], "total"]
+    tables: dict[str, dict[str, dict[str, str]]] = {}
+    for row in reader:
+        tables.setdefault(row[0], {})[row[1]] = dict(zip(months, row[2:], strict=True))
+    return tables
 
 
 # --- counting ---------------------------------------------------------------------------------
 
 @both_databases
-def test_reaching_an_outcome_counts_once_and_a_reload_does_not_count_again(app: Flask, client: FlaskClient) -> None:
+def test_a_journey_counts_its_start_finish_and_outcome_once(app: Flask, client: FlaskClient) -> None:
     walker = Walker(client)
     assert outcome_of(walker.walk(TO_U1)) == "U1"
-    assert counts(app) == {(current_month(), "practitioner", "U1", ""): 1}
+    expected = {("started", ""): 1, ("finished", ""): 1, ("outcome", "U1"): 1}
+    assert {(kind, subject): n for (kind, _, mode, subject), n in counts(app).items()} == expected
+    assert set(counts(app, "started")) == {("practitioner", "")}
     for _ in range(2):
         assert outcome_of(walker.get("/result")) == "U1"
-    assert counts(app) == {(current_month(), "practitioner", "U1", ""): 1}
+    # Going back to the first question and answering it again is still the same journey.
+    walker.follow(walker.answer("mode", "practitioner").location)
+    assert {(kind, subject): n for (kind, _, _, subject), n in counts(app).items()} == expected
+
+
+def test_opening_the_first_question_without_answering_counts_nothing(app: Flask, client: FlaskClient) -> None:
+    assert client.get("/start").status_code == 302
+    assert client.get("/questions/mode").status_code == 200
+    assert counts(app) == {}
 
 
 @both_databases
 def test_different_outcomes_and_new_journeys_count_separately(app: Flask, client: FlaskClient) -> None:
     walker = Walker(client)
-    month = current_month()
     walker.walk(TO_U1)
-    # Changing an answer to reach a different outcome counts that one.
+    # Changing an answer to reach a different outcome counts that outcome, but not another finish.
     assert outcome_of(walker.follow(walker.answer("immediate_danger", "not_sure").location)) == "U2"
-    assert counts(app) == {(month, "practitioner", "U1", ""): 1, (month, "practitioner", "U2", ""): 1}
-    # Back to the first outcome in the same journey: already counted.
     assert outcome_of(walker.follow(walker.answer("immediate_danger", "yes").location)) == "U1"
-    assert counts(app)[(month, "practitioner", "U1", "")] == 1
-    # A new journey is counted afresh, and the same outcome in another mode is another row.
+    assert counts(app, "outcome") == {("practitioner", "U1"): 1, ("practitioner", "U2"): 1}
+    assert counts(app, "finished") == {("practitioner", ""): 1}
+    # A new journey is counted afresh, and the other mode is another row.
     walker.walk(TO_U1)
     walker.walk([("mode", "supervision"), ("immediate_danger", "yes")])
-    assert counts(app) == {
-        (month, "practitioner", "U1", ""): 2,
-        (month, "practitioner", "U2", ""): 1,
-        (month, "supervision", "U1", ""): 1,
-    }
+    assert counts(app, "outcome") == {("practitioner", "U1"): 2, ("practitioner", "U2"): 1, ("supervision", "U1"): 1}
+    assert counts(app, "started") == {("practitioner", ""): 2, ("supervision", ""): 1}
+    assert counts(app, "finished") == {("practitioner", ""): 2, ("supervision", ""): 1}
 
 
 @both_databases
-def test_one_row_per_criterion_chosen_and_an_empty_criterion_for_none(app: Flask, client: FlaskClient) -> None:
+def test_each_criterion_chosen_is_counted_and_none_of_these_is_not(app: Flask, client: FlaskClient) -> None:
     walker = Walker(client)
-    month = current_month()
     assert outcome_of(walker.walk(to_p(["stuck", "debrief"]))) == "P"
     assert outcome_of(walker.walk(to_p(["debrief"], mode="supervision"))) == "P"
     assert outcome_of(walker.walk([*SAFE_TO_CRITERIA, ("criteria", ["none"])])) == "S"
-    assert counts(app) == {
-        (month, "practitioner", "P", "stuck"): 1,
-        (month, "practitioner", "P", "debrief"): 1,
-        (month, "supervision", "P", "debrief"): 1,
-        (month, "practitioner", "S", ""): 1,  # "None of these" is not a criterion
+    assert counts(app, "criterion") == {
+        ("practitioner", "stuck"): 1, ("practitioner", "debrief"): 1, ("supervision", "debrief"): 1,
     }
+    assert counts(app, "outcome") == {("practitioner", "P"): 1, ("supervision", "P"): 1, ("practitioner", "S"): 1}
 
 
 @both_databases
@@ -140,7 +161,8 @@ def test_counts_add_up_across_journeys(app: Flask, client: FlaskClient) -> None:
     walker = Walker(client)
     for _ in range(6):
         walker.walk(to_p(["needs"]))
-    assert counts(app) == {(current_month(), "practitioner", "P", "needs"): 6}
+    assert counts(app, "criterion") == {("practitioner", "needs"): 6}
+    assert counts(app, "started") == counts(app, "finished") == {("practitioner", ""): 6}
 
 
 @both_databases
@@ -150,29 +172,46 @@ def test_without_an_upsert_the_count_updates_or_inserts(app: Flask, client: Flas
     walker = Walker(client)
     for _ in range(3):
         walker.walk(to_p(["stuck", "support"]))
-    month = current_month()
-    assert counts(app) == {(month, "practitioner", "P", "stuck"): 3, (month, "practitioner", "P", "support"): 3}
+    assert counts(app, "criterion") == {("practitioner", "stuck"): 3, ("practitioner", "support"): 3}
+    assert counts(app, "started") == {("practitioner", ""): 3}
+
+
+@both_databases
+def test_a_request_sent_is_counted_once(app: Flask, client: FlaskClient) -> None:
+    walker = to_outcome(client)
+    submitted_request(walker)
+    assert counts(app, "request_sent") == {("practitioner", ""): 1}
+    # The back button and a second submission make no second request, and no second count.
+    walker.post("/request/submit", {})
+    assert counts(app, "request_sent") == {("practitioner", ""): 1}
+
+
+def test_an_unknown_kind_of_count_is_refused(app: Flask) -> None:
+    with app.app_context(), pytest.raises(ValueError, match="unknown kind"):
+        stats_service.add_count("page_views")
 
 
 # --- nothing identifying ----------------------------------------------------------------------
 
 @both_databases
-def test_the_table_holds_only_month_mode_outcome_criterion_and_count(app: Flask, client: FlaskClient) -> None:
+def test_the_table_holds_only_kind_month_mode_subject_and_count(app: Flask, client: FlaskClient) -> None:
     with app.app_context():
         inspector = sa.inspect(db.engine)
-        columns = {column["name"]: column for column in inspector.get_columns("route_counts")}
-        uniques = [tuple(u["column_names"]) for u in inspector.get_unique_constraints("route_counts")]
-    assert set(columns) == {"id", "month", "mode", "outcome_id", "criterion", "count"}
+        columns = {column["name"]: column for column in inspector.get_columns("counts")}
+        uniques = [tuple(u["column_names"]) for u in inspector.get_unique_constraints("counts")]
+        assert "route_counts" not in inspector.get_table_names()
+    assert set(columns) == {"id", "kind", "month", "mode", "subject", "count"}
     assert not any(isinstance(c["type"], sa.DateTime | sa.Date | sa.JSON | sa.Text) for c in columns.values())
-    assert uniques == [("month", "mode", "outcome_id", "criterion")]
+    assert uniques == [("kind", "month", "mode", "subject")]
 
     Walker(client).walk(to_p(["stuck"]))
     with client.session_transaction() as session:
         counted = session[COUNTED_KEY]
         token = session["journey_token"]
-    assert counted == {"journey": token, "outcomes": ["P"]}  # outcome ids only, never the answers
-    [(month, mode, outcome_id, criterion)] = counts(app)
-    assert re.fullmatch(r"\d{4}-\d{2}", month) and (mode, outcome_id, criterion) == ("practitioner", "P", "stuck")
+    assert counted == {"journey": token, "started": True, "outcomes": ["P"]}  # outcome ids only, never answers
+    for kind, month, mode, subject in counts(app):
+        assert re.fullmatch(r"\d{4}-\d{2}", month) and mode == "practitioner"
+        assert subject in ("", "P", "stuck"), (kind, subject)
 
 
 def test_models_match_the_migration(app: Flask) -> None:
@@ -181,30 +220,61 @@ def test_models_match_the_migration(app: Flask) -> None:
 
     with app.app_context(), db.engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
-        differences = [d for d in compare_metadata(context, db.metadata) if "route_counts" in repr(d)]
+        differences = [d for d in compare_metadata(context, db.metadata)
+                       if "counts" in repr(d) or "facilitators" in repr(d)]
     assert differences == []
+
+
+@both_databases
+def test_the_migration_carries_the_old_route_counts_over(app: Flask) -> None:
+    from flask_migrate import downgrade, upgrade
+
+    month = current_month()
+    with app.app_context():
+        downgrade(revision="0004")
+        old = sa.table("route_counts", *(sa.column(name) for name in ("month", "mode", "outcome_id", "criterion",
+                                                                        "count")))
+        db.session.execute(sa.insert(old), [
+            {"month": month, "mode": "practitioner", "outcome_id": "P", "criterion": "stuck", "count": 7},
+            {"month": month, "mode": "practitioner", "outcome_id": "P", "criterion": "debrief", "count": 3},
+            {"month": month, "mode": "practitioner", "outcome_id": "S", "criterion": "", "count": 2},
+            {"month": month, "mode": "practitioner", "outcome_id": "S", "criterion": "stuck", "count": 1},
+        ])
+        db.session.execute(sa.text("INSERT INTO facilitators (email, display_name, password_hash, active, created_at) "
+                                   "VALUES ('old@partnership.example', 'Old', 'x', true, '2026-01-01 00:00:00')"))
+        db.session.commit()
+        upgrade()
+    assert counts(app, "criterion") == {("practitioner", "stuck"): 8, ("practitioner", "debrief"): 3}
+    assert counts(app, "outcome") == {("practitioner", "P"): 7, ("practitioner", "S"): 3}
+    with app.app_context():
+        facilitator = db.session.execute(sa.text("SELECT role FROM facilitators")).scalar_one()
+        assert facilitator == "facilitator"  # an account made before roles works the inbox, as it did
+        downgrade(revision="0004")
+        assert "counts" not in sa.inspect(db.engine).get_table_names()
+        assert "role" not in {column["name"] for column in sa.inspect(db.engine).get_columns("facilitators")}
+        upgrade()
 
 
 # --- a failure to count -----------------------------------------------------------------------
 
 @both_databases
-def test_a_database_error_while_counting_still_shows_the_outcome(app: Flask, client: FlaskClient,
-                                                                 caplog: pytest.LogCaptureFixture) -> None:
+def test_a_database_error_while_counting_still_shows_every_page(app: Flask, client: FlaskClient,
+                                                                caplog: pytest.LogCaptureFixture) -> None:
     with app.app_context():
-        db.session.execute(sa.text("DROP TABLE route_counts"))
+        db.session.execute(sa.text("DROP TABLE counts"))
         db.session.commit()
     caplog.set_level(logging.WARNING, logger="app.stats.service")
     response = Walker(client).walk(to_p(["stuck", "debrief"]))
     assert response.status_code == 200 and outcome_of(response) == "P"
     messages = [record.getMessage() for record in caplog.records if record.name == "app.stats.service"]
-    assert messages and all("Route count not recorded" in message for message in messages)
+    assert len(messages) == 2 and all("Count not recorded" in message for message in messages)  # start, outcome
     assert not any(word in message for message in messages for word in ("stuck", "debrief", "'P'", "practitioner"))
     assert not any(record.exc_info for record in caplog.records if record.name == "app.stats.service")
     with client.session_transaction() as session:
-        assert COUNTED_KEY not in session  # not marked as counted, so a later reload can count it
+        assert COUNTED_KEY not in session  # not marked as counted, so a later page can count it
 
 
-# --- reading, with small numbers suppressed ---------------------------------------------------
+# --- reading, with small numbers hidden ------------------------------------------------------
 
 def test_months_and_labels() -> None:
     now = dt.datetime(2026, 3, 15, tzinfo=dt.UTC)
@@ -212,53 +282,203 @@ def test_months_and_labels() -> None:
     assert first_month(1, now) == "2026-03"
     assert first_month(3, now) == "2026-01"
     assert first_month(12, now) == "2025-04"
-    assert month_label("2026-11") == "November 2026"
+    assert window(3, now) == ("2026-01", "2026-02", "2026-03")
+    assert month_label("2026-11") == "November 2026" and month_label("2026-11", short=True) == "Nov 2026"
     assert month_label("nonsense") == "nonsense"
 
 
+SMALL_AND_TOTALS = [
+    # Journeys: started this month 3 (hidden) must take another month of the row with it.
+    ("started", 0, "", 3), ("started", 1, "", 9), ("started", 2, "", 20),
+    ("finished", 0, "", 12), ("finished", 1, "", 8),
+    # Outcomes: P 1 this month; S 6 and 7; U1 40 last month.
+    ("outcome", 0, "P", 1), ("outcome", 0, "S", 6), ("outcome", 1, "S", 7), ("outcome", 1, "U1", 40),
+    ("criterion", 0, "stuck", 5), ("criterion", 1, "needs", 2), ("criterion", 2, "needs", 30),
+]
+
+
+def store_small_and_totals(app: Flask) -> None:
+    add_counts(app, *((kind, months_ago(ago), subject, n) for kind, ago, subject, n in SMALL_AND_TOTALS))
+
+
 @both_databases
-def test_cli_suppresses_small_numbers(app: Flask, runner) -> None:  # type: ignore[no-untyped-def]
-    month = current_month()
-    add_counts(
-        app,
-        (month, "practitioner", "P", "stuck", 4),
-        (month, "practitioner", "P", "debrief", 5),
-        (month, "supervision", "U1", "", 17),
-        (month, "practitioner", "S", "", 1),
-        (months_ago(13), "practitioner", "L", "", 9),
-    )
+def test_the_page_hides_small_numbers_and_enough_others_that_none_can_be_worked_out(app: Flask) -> None:
+    store_small_and_totals(app)
+    add_counts(app, ("outcome", months_ago(13), "L", 2))  # outside the 12 months: not shown, not in any total
+    response = signed_in(app).get("/inbox/statistics")
+    assert response.status_code == 200
+    tables = page_tables(response.get_data(as_text=True))
+    now, last, before = current_month(), months_ago(1), months_ago(2)
+
+    journeys = tables["journeys"]
+    assert list(journeys) == ["started", "finished", "request_sent"]  # no sessions held counted: no row
+    assert journeys["started"][now] == HIDDEN and journeys["started"][last] == HIDDEN  # 3, and 9 to protect it
+    assert journeys["started"][before] == "20" and journeys["started"]["total"] == "32"
+    assert journeys["finished"][now] == "12" and journeys["finished"]["total"] == "20"
+    assert journeys["request_sent"]["total"] == "0" and set(journeys["request_sent"].values()) == {"0"}
+
+    outcomes = tables["outcome"]
+    assert list(outcomes)[-1] == "total" and "P" in outcomes and "L" in outcomes  # every outcome of the pack
+    # P's 1 is hidden; so is P's total (1); so that P's row and this month's column cannot give it
+    # away, S's 6 (the next smallest this month) and S's 7 (to protect S's row) are hidden too.
+    assert outcomes["P"][now] == HIDDEN and outcomes["P"]["total"] == HIDDEN
+    assert outcomes["S"][now] == HIDDEN
+    assert outcomes["L"]["total"] == "0"
+    assert outcomes["U1"][last] == "40"
+    assert_no_line_gives_a_hidden_number_away(outcomes, [*window(12), "total"])
+    assert_no_line_gives_a_hidden_number_away(journeys, [*window(12), "total"], columns_add_up=False)
+
+    criteria = tables["criterion"]
+    assert "total" not in criteria and "none" not in criteria  # several can be chosen: no total row
+    assert criteria["stuck"][now] == "5" and criteria["needs"][last] == HIDDEN and criteria["needs"][before] == HIDDEN
+    assert criteria["needs"]["total"] == "32"
+    assert "feedback" not in tables  # nothing counted: no table
+
+    page = html.unescape(response.get_data(as_text=True))
+    assert "You can ask for a Space to Think session" in page  # outcome titles from the pack
+    assert not re.search(r'data-count="[^"]+">\s*[1-4]\s*<', page)
+
+
+def assert_no_line_gives_a_hidden_number_away(table: dict[str, dict[str, str]], columns: list[str],
+                                              columns_add_up: bool = True) -> None:
+    """No row or column (with its total) has exactly one hidden number."""
+    lines = [[row[c] for c in columns] for row in table.values()]
+    if columns_add_up:
+        lines += [[row[c] for row in table.values()] for c in columns]
+    for line in lines:
+        assert line.count(HIDDEN) != 1, line
+
+
+@both_databases
+def test_the_csv_has_the_same_numbers_hidden_and_no_formulas(app: Flask) -> None:
+    store_small_and_totals(app)
+    client = signed_in(app)
+    page = page_tables(client.get("/inbox/statistics").get_data(as_text=True))
+    response = client.get("/inbox/statistics.csv")
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    assert re.fullmatch(r'attachment; filename="space-to-think-statistics-to-\d{4}-\d{2}\.csv"',
+                        response.headers["Content-Disposition"])
+    assert response.headers["Cache-Control"] == "no-store"
+    exported = csv_tables(response.get_data(as_text=True))
+    titles = {"journeys": "Journeys and requests", "outcome": "Outcomes reached",
+              "criterion": "What a reflective space would help with"}
+    with app.app_context():
+        statistics = stats_service.statistics()
+    for table in statistics.tables:
+        for row in table.rows:
+            assert exported[titles[table.name]][row.label] == page[table.name][row.key], (table.name, row.key)
+
+
+def test_csv_cells_that_look_like_formulas_are_made_inert() -> None:
+    from app.stats.export import safe_cell
+
+    assert [safe_cell(text) for text in ("=1+1", "+44", "-3", "@SUM(A1)", "\tx", "Calls", "12")] == [
+        "'=1+1", "'+44", "'-3", "'@SUM(A1)", "'\tx", "Calls", "12"]
+
+
+@both_databases
+def test_sessions_held_and_feedback_appear_once_counted(app: Flask, runner) -> None:  # type: ignore[no-untyped-def]
+    with app.app_context():
+        for score, times in (("5", 6), ("4", 2), ("3", 7)):
+            for _ in range(times):
+                stats_service.add_count("feedback", subjects=(score,))
+        for _ in range(6):
+            stats_service.add_count("session_held")
+        db.session.commit()
+    tables = page_tables(signed_in(app).get("/inbox/statistics").get_data(as_text=True))
+    assert tables["journeys"]["session_held"]["total"] == "6"
+    assert list(tables["feedback"]) == ["3", "4", "5", "total"]
+    # This month's 2 fours are hidden, with the next smallest (the 6 fives) so the month's 15 cannot give them away.
+    feedback = {row: cells["total"] for row, cells in tables["feedback"].items()}
+    assert feedback == {"3": "7", "4": HIDDEN, "5": HIDDEN, "total": "15"}
+    assert "Feedback scores" in runner.invoke(args=["stats", "show"]).output
+
+
+def test_the_page_with_nothing_counted(app: Flask) -> None:
+    page = signed_in(app).get("/inbox/statistics").get_data(as_text=True)
+    assert "data-statistics-empty" in page
+    assert set(page_tables(page)["outcome"]["total"].values()) == {"0"}
+
+
+def test_an_outcome_that_left_the_pack_is_still_shown_by_id(app: Flask) -> None:
+    add_counts(app, ("outcome", current_month(), "OLD", 6), ("criterion", current_month(), "gone", 6))
+    page = html.unescape(signed_in(app).get("/inbox/statistics").get_data(as_text=True))
+    assert "OLD (no longer in the rule pack)" in page and "gone (no longer in the rule pack)" in page
+
+
+@both_databases
+def test_the_page_draws_a_bar_chart_beside_each_table(app: Flask) -> None:
+    store_small_and_totals(app)
+    page = signed_in(app).get("/inbox/statistics").get_data(as_text=True)
+    charts = re.findall(r"<svg [^>]*data-chart>(.*?)</svg>", page, re.S)
+    assert len(charts) == 3
+    assert all('aria-hidden="true"' in tag for tag in re.findall(r"<svg [^>]*>", page) if "data-chart" in tag)
+    journeys = charts[0]
+    assert re.findall(r'data-bar="(\d+)"', journeys) == ["32", "20", "0"]
+    outcomes = charts[1]
+    assert "data-hidden-marker" in outcomes and 'data-bar="1"' not in outcomes  # P's total is a marker, not a bar
+    lengths = {value: float(width) for width, value in
+               re.findall(r'<rect x="0" y="\d+" width="([\d.]+)" height="\d+" fill="#106165" data-bar="(\d+)"', journeys)}
+    assert lengths["32"] == 520 and lengths["20"] == pytest.approx(520 * 20 / 32, abs=0.1) and lengths["0"] == 0
+
+
+def test_chart_labels_are_escaped(app: Flask) -> None:
+    from flask import render_template_string
+
+    from app.stats.charts import bar_chart
+    from app.stats.suppression import Cell
+
+    with app.test_request_context():
+        svg = render_template_string('{% from "stats/_bar_chart.html" import bar_chart as draw %}{{ draw(c, "x") }}',
+                                     c=bar_chart([("<script>alert(1)</script>", Cell(7, False))], HIDDEN))
+    assert "<script>" not in svg and "&lt;script&gt;" in svg
+
+
+# --- the command line -------------------------------------------------------------------------
+
+@both_databases
+def test_stats_show_hides_the_same_numbers(app: Flask, runner) -> None:  # type: ignore[no-untyped-def]
+    store_small_and_totals(app)
     result = runner.invoke(args=["stats", "show"])
     assert result.exit_code == 0, result.output
-    table = {(cells[1], cells[2], cells[3]): cells[4] for cells in
-             (re.split(r"\s{2,}", line.strip()) for line in result.output.splitlines() if line.startswith(month))}
-    assert table == {
-        ("practitioner", "P", "stuck"): "fewer than 5",
-        ("practitioner", "P", "debrief"): "5",
-        ("practitioner", "S", "-"): "fewer than 5",
-        ("supervision", "U1", "-"): "17",
-    }
-    assert not re.search(r"\b[1-4]\b", "\n".join(line for line in result.output.splitlines() if line.startswith(month)))
-    assert "You can ask for a Space to Think session" in result.output  # outcome titles from the pack
-    assert "L:" not in result.output and months_ago(13) not in result.output  # older than 12 months
-    older = runner.invoke(args=["stats", "show", "--months", "14"])
-    assert re.search(rf"^{months_ago(13)}\s+practitioner\s+L\s+-\s+9$", older.output, re.M)
+    lines = {line.split()[0]: line.split()[1:] for line in result.output.splitlines()
+             if line and not line.startswith(" ") and len(line.split()) == 14}
+    assert lines["started"][-3:] == [HIDDEN, HIDDEN, "32"]  # 2 months ago: 20 is shown, then last month, this one
+    assert lines["started"][-4] == "20"
+    assert lines["P"][-2:] == [HIDDEN, HIDDEN] and lines["total"][-1] == "54"
+    assert "  P: You can ask for a Space to Think session" in result.output
+    shown_numbers = [cell for cells in lines.values() for cell in cells if cell != HIDDEN]
+    assert not any(cell in {"1", "2", "3", "4"} for cell in shown_numbers)
 
 
-def test_cli_with_nothing_counted(runner) -> None:  # type: ignore[no-untyped-def]
+@both_databases
+def test_stats_csv_is_the_download(app: Flask, runner, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    store_small_and_totals(app)
+    downloaded = signed_in(app).get("/inbox/statistics.csv").get_data(as_text=True)
+    assert runner.invoke(args=["stats", "csv"]).output == downloaded.replace("\r\n", "\n")  # the runner's newlines
+    target = tmp_path / "counts.csv"
+    result = runner.invoke(args=["stats", "csv", "--output", str(target)])
+    assert result.exit_code == 0 and target.read_bytes().decode("utf-8") == downloaded
+
+
+def test_stats_show_with_nothing_counted(runner) -> None:  # type: ignore[no-untyped-def]
     result = runner.invoke(args=["stats", "show", "--months", "3"])
     assert result.exit_code == 0
-    assert "No journeys counted in the last 3 months." in result.output
+    assert "Nothing counted in the last 3 months." in result.output
 
 
-def test_cli_refuses_a_silly_number_of_months(runner) -> None:  # type: ignore[no-untyped-def]
+def test_stats_refuse_a_silly_number_of_months(runner) -> None:  # type: ignore[no-untyped-def]
     assert runner.invoke(args=["stats", "show", "--months", "0"]).exit_code != 0
+    assert runner.invoke(args=["stats", "csv", "--months", "500"]).exit_code != 0
 
+
+# --- who may see them -------------------------------------------------------------------------
 
 def test_the_page_needs_sign_in(app: Flask, client: FlaskClient) -> None:
-    response = client.get("/inbox/statistics")
-    assert response.status_code == 302
-    assert response.location.startswith("/inbox/sign-in?next=/inbox/statistics")
-    assert "fewer than" not in client.get("/inbox/statistics", follow_redirects=True).get_data(as_text=True)
+    for url in ("/inbox/statistics", "/inbox/statistics.csv"):
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response.location.startswith(f"/inbox/sign-in?next={url}")
 
 
 def test_signing_in_from_the_page_comes_back_to_it(app: Flask, client: FlaskClient) -> None:
@@ -269,43 +489,3 @@ def test_signing_in_from_the_page_comes_back_to_it(app: Flask, client: FlaskClie
     response = client.post(url, data={"csrf_token": token, "email": EMAIL, "password": PASSWORD})
     assert response.status_code == 302 and response.location == "/inbox/statistics"
     assert client.get("/inbox/statistics").status_code == 200
-
-
-@both_databases
-def test_page_suppresses_small_numbers_and_uses_the_pack_wording(app: Flask) -> None:
-    month, last_month = current_month(), months_ago(1)
-    add_counts(
-        app,
-        (month, "practitioner", "P", "stuck", 3),
-        (month, "practitioner", "P", "lived_experience", 8),
-        (month, "supervision", "S", "", 5),
-        (last_month, "practitioner", "U2", "", 2),
-        (months_ago(12), "practitioner", "L", "", 40),
-    )
-    client = signed_in(app)
-    response = client.get("/inbox/statistics")
-    assert response.status_code == 200
-    page = html.unescape(response.get_data(as_text=True))
-    assert shown_counts(response.get_data(as_text=True)) == {
-        (month, "P", "practitioner", "stuck"): "fewer than 5",
-        (month, "P", "practitioner", "lived_experience"): "8",
-        (month, "S", "supervision", ""): "5",
-        (last_month, "U2", "practitioner", ""): "fewer than 5",
-    }
-    assert page.index(month_label(month)) < page.index(month_label(last_month))  # newest first
-    assert "You can ask for a Space to Think session" in page
-    assert "I feel stuck, or unclear about the systems, processes or decisions being made" in page
-    assert "No criteria chosen, or not asked" in page
-    assert not re.search(r"<td[^>]*data-count>\s*[1-4]\s*<", page)
-    assert "16" not in re.sub(r"\d{4}-\d{2}", "", page.split("<h1", 1)[1].split("</main>")[0])  # no totals
-
-
-def test_page_with_nothing_counted(app: Flask) -> None:
-    page = signed_in(app).get("/inbox/statistics").get_data(as_text=True)
-    assert "data-statistics-empty" in page
-
-
-def test_outcome_that_left_the_pack_is_still_shown_by_id(app: Flask) -> None:
-    add_counts(app, (current_month(), "practitioner", "OLD", "gone", 6))
-    page = html.unescape(signed_in(app).get("/inbox/statistics").get_data(as_text=True))
-    assert "OLD (no longer in the rule pack)" in page and "gone (no longer in the rule pack)" in page

@@ -413,6 +413,7 @@ ROUTES = [
     "/inbox/sign-in",
     "/inbox/sign-out",
     "/inbox/statistics",
+    "/inbox/statistics.csv",
     "/keep-alive",
     "/privacy",
     "/questions/<question_id>",

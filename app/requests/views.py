@@ -32,6 +32,7 @@ from ..models import utcnow
 from ..pack import current_contacts, current_pack
 from ..rules import JourneyState, evaluate
 from ..sessions import session_expired
+from ..stats.service import record_request_sent
 from ..web import error_summary, pdf_download
 from . import bp, fields
 from .document import detail_rows, request_document, request_sections
@@ -231,6 +232,8 @@ def submit() -> Response | tuple[str, int]:
                                     stored_details(), session.get(CONFIRMED_KEY))
     except IncompleteRequest as problem:
         return not_ready(problem, state)
+    if submission.created:
+        record_request_sent(state.mode)  # anonymous count; never fails the page
     clear_journey()
     for key in (DETAILS_KEY, DONE_KEY, CONFIRMED_KEY):
         session.pop(key, None)

@@ -1,44 +1,57 @@
-"""``flask stats show [--months 12]``: the anonymous route counts, small numbers suppressed."""
+"""``flask stats show|csv [--months 12]``: the anonymous counts, with the same numbers hidden as on the page."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import click
 from flask.cli import AppGroup
 
-from .service import DEFAULT_MONTHS, SMALL_NUMBER, statistics
+from .export import statistics_csv
+from .service import DEFAULT_MONTHS, HIDDEN, SMALL_NUMBER, CountTable, shown, statistics
 
-stats_cli = AppGroup("stats", help="Anonymous counts of the outcomes reached and criteria chosen.")
+stats_cli = AppGroup("stats", help="Anonymous counts: journeys, requests, outcomes and criteria, by month.")
 
-HEADERS = ("Month", "Mode", "Outcome", "Criterion", "Count")
+MONTHS_OPTION = click.option("--months", type=click.IntRange(1, 120), default=DEFAULT_MONTHS, show_default=True,
+                             help="How many months, this one included.")
 
 
 @stats_cli.command("show")
-@click.option("--months", type=click.IntRange(1, 120), default=DEFAULT_MONTHS, show_default=True,
-              help="How many months to show, this one included.")
+@MONTHS_OPTION
 def show_command(months: int) -> None:
-    """Print the counts by month, mode, outcome and criterion (counts under 5 are not shown)."""
-    tables = statistics(months)
-    if not tables:
-        click.echo(f"No journeys counted in the last {months} months.")
+    """Print the tables by month, with totals (numbers under 5, and any that would reveal one, hidden)."""
+    counts = statistics(months)
+    if not counts.counted_anything:
+        click.echo(f"Nothing counted in the last {months} months.")
         return
-    lines = [HEADERS]
-    outcomes: dict[str, str] = {}
-    criteria: dict[str, str] = {}
-    for table in tables:
-        for row in table.rows:
-            lines.append((row.month, row.mode, row.outcome_id, row.criterion or "-", row.shown))
-            outcomes[row.outcome_id] = row.outcome_title
-            criteria[row.criterion or "-"] = row.criterion_label
-    widths = [max(len(line[i]) for line in lines) for i in range(len(HEADERS))]
-    for line in lines:
-        click.echo("  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip())
-    click.echo("")
-    click.echo("Outcomes:")
-    for outcome_id, title in outcomes.items():
-        click.echo(f"  {outcome_id}: {title}")
-    click.echo("Criteria:")
-    for value, label in criteria.items():
-        click.echo(f"  {value}: {label}")
-    click.echo("")
-    click.echo(f"Counts under {SMALL_NUMBER} show as \"fewer than {SMALL_NUMBER}\". A journey that chose several "
-               "criteria is counted once for each, so there are no totals.")
+    for table in counts.tables:
+        click.echo(table_text(table))
+        click.echo("")
+    click.echo(f"Numbers under {SMALL_NUMBER} show as \"{HIDDEN}\", and so do any others that would let one be "
+               "worked out from the totals.")
+
+
+def table_text(table: CountTable) -> str:
+    """A table as aligned text: a short key per row (explained below it), a column per month, the total."""
+    lines = [("", *table.months, "Total")]
+    lines += [(row.key, *(shown(cell) for cell in row.cells), shown(row.total)) for row in table.rows]
+    widths = [max(len(line[i]) for line in lines) for i in range(len(lines[0]))]
+    text = [table.title, *("  ".join(cell.rjust(width) if i else cell.ljust(width)
+                                     for i, (cell, width) in enumerate(zip(line, widths, strict=True))).rstrip()
+                           for line in lines)]
+    text += [f"  {row.key}: {row.label}" for row in table.rows]
+    return "\n".join(text)
+
+
+@stats_cli.command("csv")
+@MONTHS_OPTION
+@click.option("--output", type=click.Path(dir_okay=False, writable=True, path_type=Path),
+              help="Write to this file instead of the screen.")
+def csv_command(months: int, output: Path | None) -> None:
+    """The same tables as CSV (as downloaded from the statistics page)."""
+    text = statistics_csv(statistics(months))
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    output.write_text(text, encoding="utf-8", newline="")
+    click.echo(f"Wrote {output}")

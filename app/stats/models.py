@@ -1,4 +1,4 @@
-"""The anonymous route counts: one row per month, mode, outcome and criterion.
+"""The anonymous counts: one row per kind of count, month, mode and subject.
 
 Models never commit: ``app.stats.service`` does.
 """
@@ -10,30 +10,33 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
 
-NO_CRITERION = ""  # no criterion chosen, or the criteria question was not on the path
-UNIQUE_NAME = "uq_route_counts_month_mode_outcome_id_criterion"
+NO_SUBJECT = ""  # a kind that counts no particular thing (journeys started), or "no criteria chosen"
+NO_MODE = ""  # a count recorded where the mode is not known
+UNIQUE_NAME = "uq_counts_kind_month_mode_subject"
 
 
-class RouteCount(db.Model):
-    """How many journeys reached an outcome in a month, by mode and by criterion chosen.
+class Count(db.Model):
+    """How many times something happened in a month: a journey started, an outcome reached, ...
 
-    A journey that chose two criteria adds one to two rows, so the counts of one outcome's
-    criteria do not add up to the journeys that reached it. Holds no free text, no contact
-    details, no session or journey ids, and no time finer than the month.
+    ``kind`` says what is counted (``app.stats.service.KINDS``); ``subject`` which one, where
+    the kind has several (an outcome id, a criterion, a feedback score), else "". A new kind of
+    count (sessions held, feedback scores) is a new ``kind`` value, not a new table. Holds no
+    free text, no contact details, no session, journey or request ids, and no time finer than
+    the month.
     """
 
-    __tablename__ = "route_counts"
-    __table_args__ = (UniqueConstraint("month", "mode", "outcome_id", "criterion", name=UNIQUE_NAME),)
+    __tablename__ = "counts"
+    __table_args__ = (UniqueConstraint("kind", "month", "mode", "subject", name=UNIQUE_NAME),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))  # "started", "finished", "outcome", "criterion", ...
     month: Mapped[str] = mapped_column(String(7))  # "YYYY-MM", UTC
-    mode: Mapped[str] = mapped_column(String(20))  # "practitioner" or "supervision"
-    outcome_id: Mapped[str] = mapped_column(String(40))  # a rule pack outcome id
-    criterion: Mapped[str] = mapped_column(String(40), default=NO_CRITERION)  # a criteria option value, or ""
+    mode: Mapped[str] = mapped_column(String(20), default=NO_MODE)  # "practitioner", "supervision" or ""
+    subject: Mapped[str] = mapped_column(String(40), default=NO_SUBJECT)  # an outcome id, a criterion, or ""
     count: Mapped[int] = mapped_column(Integer, default=0)
 
     def __repr__(self) -> str:
-        return f"<RouteCount {self.month} {self.mode} {self.outcome_id} {self.criterion!r}: {self.count}>"
+        return f"<Count {self.kind} {self.month} {self.mode} {self.subject!r}: {self.count}>"
 
 
-__all__ = ["NO_CRITERION", "RouteCount"]
+__all__ = ["Count", "NO_MODE", "NO_SUBJECT"]

@@ -1,25 +1,32 @@
-"""Counting the routes people take, anonymously, and reading the counts back with small numbers hidden.
+"""Counting what happens, anonymously, and reading the counts back with small numbers hidden.
 
-``record_outcome(state)`` is called when the outcome page is shown. It adds one to the
-month's row for the outcome, the mode and each criterion chosen (or criterion "" when none
-was chosen or the criteria question was not on the path), once per journey per outcome: the
-outcome ids already counted are kept in the session under ``counted_outcomes`` with the
-journey token they belong to (never the answers), so a reload does not count again, a new
-journey starts afresh, and changing answers to reach a different outcome counts that one.
-It is the only place in this package that commits. A database failure is logged (by its
-class name only: the SQL error text could carry the outcome and criteria) and never stops
-the outcome page.
+Counting (each adds one to a row of ``counts`` for this month; see ``KINDS``):
 
-``statistics(months)`` reads the counts for display: any count below ``SMALL_NUMBER`` is
-shown as "fewer than 5", and no totals are shown, so a hidden count cannot be worked out by
-subtraction.
+- ``record_start(state)``: a journey started, when its first question (who is using it) is
+  answered; once per journey.
+- ``record_outcome(state)``: when the outcome page is shown: the journey finished (its first
+  outcome), the outcome reached and each criterion chosen; once per journey per outcome, so a
+  reload does not count again and changing answers to reach a different outcome counts that one.
+- ``record_request_sent(mode)``: a request was submitted (stored for the facilitators).
+- ``add_count(kind, mode, subjects)``: the one writer of ``counts``; joins the caller's
+  transaction (no commit), for workflows that count as part of their own change (sessions held,
+  feedback scores).
+
+What has been counted for this journey is kept in the session under ``counted_outcomes``: the
+journey token, whether its start was counted, and the outcome ids counted (never the answers).
+The ``record_*`` functions commit; a database failure is logged (by its class name only: the
+SQL error text could carry an outcome or criterion) and never stops the page.
+
+Reading: ``statistics(months)`` gives the tables for the last ``months`` months, each passed
+through ``app.stats.suppression`` (numbers under 5, and any that would let one be worked out from
+the totals, are hidden). The page, the CSV and ``flask stats`` all show these tables.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,20 +36,34 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from ..extensions import db
-from ..journey import MODE_LABELS, journey_token
+from ..journey import journey_token
 from ..pack import current_pack
 from ..rules import JourneyState, RulePack
-from .models import NO_CRITERION, RouteCount
+from .models import NO_MODE, NO_SUBJECT, Count
+from .suppression import SMALL_NUMBER, Cell, suppress
 
 COUNTED_KEY = "counted_outcomes"
 CRITERIA_QUESTION = "criteria"
-NONE_VALUE = "none"
-SMALL_NUMBER = 5
-SUPPRESSED = f"fewer than {SMALL_NUMBER}"
 DEFAULT_MONTHS = 12
-NO_CRITERION_LABEL = "No criteria chosen, or not asked"
+HIDDEN = "hidden"  # what a hidden count shows, in the page, the CSV and the command line
 
-# Dialects with INSERT … ON CONFLICT DO UPDATE; any other database updates, then inserts.
+# The kinds of count. Sessions held and feedback scores come from the facilitators' workflow:
+# their rows and tables appear only once something of that kind has been counted.
+STARTED, FINISHED, OUTCOME, CRITERION, REQUEST_SENT, SESSION_HELD, FEEDBACK = (
+    "started", "finished", "outcome", "criterion", "request_sent", "session_held", "feedback")
+KINDS = {
+    STARTED: "Journeys started",
+    FINISHED: "Journeys finished (reached an outcome)",
+    REQUEST_SENT: "Requests sent",
+    SESSION_HELD: "Sessions held",
+    OUTCOME: "Outcomes reached",
+    CRITERION: "What a reflective space would help with",
+    FEEDBACK: "Feedback scores",
+}
+JOURNEY_KINDS = (STARTED, FINISHED, REQUEST_SENT, SESSION_HELD)
+SHOWN_WHEN_COUNTED = frozenset({SESSION_HELD, FEEDBACK})
+
+# Dialects with INSERT ... ON CONFLICT DO UPDATE; any other database updates, then inserts.
 UPSERT_INSERTS: dict[str, Callable[[Table], Any]] = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 log = logging.getLogger(__name__)
@@ -56,52 +77,87 @@ def current_month(now: dt.datetime | None = None) -> str:
 
 
 def criteria_chosen(state: JourneyState) -> tuple[str, ...]:
-    """The criteria chosen on the path (not "None of these"), or ("",) when none or not asked."""
+    """The criteria chosen on the path (not "None of these"); none when none or not asked."""
     step = state.step(CRITERIA_QUESTION)
     if step is None:
-        return (NO_CRITERION,)
-    chosen = tuple(option.value for option in step.options if option.value != NONE_VALUE and not option.exclusive)
-    return chosen or (NO_CRITERION,)
+        return ()
+    return tuple(option.value for option in step.options if not option.exclusive)
 
 
-def _counted_outcomes(token: str) -> list[str]:
-    """The outcome ids already counted for this journey (none if the session names another journey)."""
+def _counted(token: str) -> dict[str, Any]:
+    """What has been counted for this journey (nothing if the session names another journey)."""
     stored = session.get(COUNTED_KEY)
     if not isinstance(stored, dict) or stored.get("journey") != token:
-        return []
+        return {"journey": token, "started": False, "outcomes": []}
     outcomes = stored.get("outcomes")
-    return [str(item) for item in outcomes] if isinstance(outcomes, list) else []
+    return {"journey": token, "started": stored.get("started") is True,
+            "outcomes": [str(item) for item in outcomes] if isinstance(outcomes, list) else []}
+
+
+def record_start(state: JourneyState) -> bool:
+    """Count the journey as started (once per journey); True if it was counted now."""
+    token = journey_token() or ""
+    counted = _counted(token)
+    if counted["started"] or not _record(lambda: add_count(STARTED, state.mode)):
+        return False
+    session[COUNTED_KEY] = {**counted, "started": True}
+    return True
 
 
 def record_outcome(state: JourneyState) -> bool:
-    """Count the journey's outcome once, by month, mode and criterion; True if it was counted now."""
+    """Count the journey's outcome once, with its criteria (and the journey as finished, the first time)."""
     outcome = state.outcome
     if outcome is None:
         return False
     token = journey_token() or ""
-    counted = _counted_outcomes(token)
-    if outcome.id in counted:
+    counted = _counted(token)
+    if outcome.id in counted["outcomes"]:
         return False
-    try:
-        _increment(current_month(), state.mode, outcome.id, criteria_chosen(state))
-        db.session.commit()
-    except SQLAlchemyError as error:
-        db.session.rollback()
-        log.warning("Route count not recorded (%s); the outcome page is shown as usual", type(error).__name__)
+
+    def add() -> None:
+        if not counted["outcomes"]:
+            add_count(FINISHED, state.mode)
+        add_count(OUTCOME, state.mode, (outcome.id,))
+        add_count(CRITERION, state.mode, criteria_chosen(state))
+
+    if not _record(add):
         return False
-    session[COUNTED_KEY] = {"journey": token, "outcomes": [*counted, outcome.id]}
+    session[COUNTED_KEY] = {**counted, "outcomes": [*counted["outcomes"], outcome.id]}
     return True
 
 
-def _increment(month: str, mode: str, outcome_id: str, criteria: Sequence[str]) -> None:
-    """Add one to each (month, mode, outcome, criterion) row, making rows that are not there yet."""
-    table: Table = RouteCount.__table__  # type: ignore[assignment]
-    keys = [{"month": month, "mode": mode, "outcome_id": outcome_id, "criterion": c} for c in dict.fromkeys(criteria)]
-    make_insert = UPSERT_INSERTS.get(db.session.get_bind(mapper=RouteCount).dialect.name)
+def record_request_sent(mode: str) -> bool:
+    """Count a request submitted for the facilitators; True if it was counted."""
+    return _record(lambda: add_count(REQUEST_SENT, mode))
+
+
+def _record(add: Callable[[], None]) -> bool:
+    """Add counts and commit; on a database failure log it (class name only), roll back and go on."""
+    try:
+        add()
+        db.session.commit()
+    except SQLAlchemyError as error:
+        db.session.rollback()
+        log.warning("Count not recorded (%s); the page is shown as usual", type(error).__name__)
+        return False
+    return True
+
+
+def add_count(kind: str, mode: str = NO_MODE, subjects: Iterable[str] = (NO_SUBJECT,),
+              month: str | None = None) -> None:
+    """Add one to this month's count of ``kind`` for each subject (no commit: the caller's transaction)."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown kind of count: {kind}")
+    table: Table = Count.__table__  # type: ignore[assignment]
+    month = month or current_month()
+    keys = [{"kind": kind, "month": month, "mode": mode, "subject": subject} for subject in dict.fromkeys(subjects)]
+    if not keys:
+        return
+    make_insert = UPSERT_INSERTS.get(db.session.get_bind(mapper=Count).dialect.name)
     if make_insert is not None:
         statement = make_insert(table).values([{**key, "count": 1} for key in keys])
         statement = statement.on_conflict_do_update(
-            index_elements=[table.c.month, table.c.mode, table.c.outcome_id, table.c.criterion],
+            index_elements=[table.c.kind, table.c.month, table.c.mode, table.c.subject],
             set_={"count": table.c["count"] + 1},
         )
         db.session.execute(statement)
@@ -128,106 +184,155 @@ def _update_or_insert(table: Table, key: dict[str, str]) -> None:
 # --- reading ----------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
-class CountRow:
-    """One count for display: what it counts, and the count or "fewer than 5"."""
+class TableRow:
+    """One row of a table: what it counts, a cell per month (oldest first) and the row's total."""
 
-    month: str
-    mode: str
-    mode_label: str
-    outcome_id: str
-    outcome_title: str
-    criterion: str
-    criterion_label: str
-    count: int
-
-    @property
-    def suppressed(self) -> bool:
-        """Whether the count is too small to show."""
-        return self.count < SMALL_NUMBER
-
-    @property
-    def shown(self) -> str:
-        """The count as shown: the number, or "fewer than 5"."""
-        return SUPPRESSED if self.suppressed else str(self.count)
+    key: str
+    label: str
+    cells: tuple[Cell, ...]
+    total: Cell
+    is_total: bool = False
 
 
 @dataclass(frozen=True)
-class MonthCounts:
-    """A month's counts, in rule pack order."""
+class CountTable:
+    """A table of counts by month, with totals, after suppression.
 
-    month: str
-    label: str
-    rows: tuple[CountRow, ...]
+    ``adds_up`` says whether the rows add up to the total row (outcomes reached do; journeys
+    started, finished and requests sent are different things; a journey can choose several
+    criteria).
+    """
+
+    name: str
+    title: str
+    months: tuple[str, ...]
+    rows: tuple[TableRow, ...]
+    adds_up: bool
+
+    @property
+    def month_labels(self) -> tuple[str, ...]:
+        """The months as column headings: "Nov 2026"."""
+        return tuple(month_label(month, short=True) for month in self.months)
+
+    @property
+    def has_hidden(self) -> bool:
+        return any(cell.hidden for row in self.rows for cell in (*row.cells, row.total))
+
+
+@dataclass(frozen=True)
+class Statistics:
+    """Every table for a window of months (oldest first)."""
+
+    months: tuple[str, ...]
+    tables: tuple[CountTable, ...]
+
+    @property
+    def counted_anything(self) -> bool:
+        return any(row.total.count for table in self.tables for row in table.rows)
+
+    def table(self, name: str) -> CountTable | None:
+        return next((table for table in self.tables if table.name == name), None)
+
+
+def shown(cell: Cell) -> str:
+    """A cell as shown: its number, or "hidden"."""
+    return HIDDEN if cell.hidden else str(cell.count)
+
+
+def window(months: int, now: dt.datetime | None = None) -> tuple[str, ...]:
+    """The last ``months`` months ("YYYY-MM"), oldest first, this one included."""
+    today = now or dt.datetime.now(dt.UTC)
+    last = today.year * 12 + (today.month - 1)
+    return tuple(f"{index // 12:04d}-{index % 12 + 1:02d}" for index in range(last - max(months, 1) + 1, last + 1))
 
 
 def first_month(months: int, now: dt.datetime | None = None) -> str:
     """The earliest month ("YYYY-MM") in the last ``months`` months, this one included."""
-    today = now or dt.datetime.now(dt.UTC)
-    index = today.year * 12 + (today.month - 1) - (max(months, 1) - 1)
-    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+    return window(months, now)[0]
 
 
-def month_label(month: str) -> str:
-    """ "2026-11" as "November 2026" (anything unexpected as it is)."""
+def month_label(month: str, short: bool = False) -> str:
+    """ "2026-11" as "November 2026", or "Nov 2026" when short (anything unexpected as it is)."""
     try:
-        return dt.datetime.strptime(month, "%Y-%m").strftime("%B %Y")
+        return dt.datetime.strptime(month, "%Y-%m").strftime("%b %Y" if short else "%B %Y")
     except ValueError:
         return month
 
 
 def statistics(months: int = DEFAULT_MONTHS, pack: RulePack | None = None,
-               now: dt.datetime | None = None) -> list[MonthCounts]:
-    """The counts for the last ``months`` months, newest month first, small numbers suppressed."""
+               now: dt.datetime | None = None) -> Statistics:
+    """The tables for the last ``months`` months, small numbers hidden (``app.stats.suppression``)."""
     pack = pack or current_pack()
-    found = db.session.scalars(select(RouteCount).where(RouteCount.month >= first_month(months, now)))
+    columns = window(months, now)
+    # (kind, subject) -> month -> count, summed over modes
+    found: dict[tuple[str, str], dict[str, int]] = {}
+    for row in db.session.scalars(select(Count).where(Count.month >= columns[0], Count.month <= columns[-1])):
+        if row.count > 0:
+            by_month = found.setdefault((row.kind, row.subject), {})
+            by_month[row.month] = by_month.get(row.month, 0) + row.count
+    kinds = {kind for kind, _ in found}
     labels = _Labels(pack)
-    by_month: dict[str, list[CountRow]] = {}
-    for row in found:
-        if row.count <= 0:
-            continue
-        by_month.setdefault(row.month, []).append(CountRow(
-            month=row.month, mode=row.mode, mode_label=MODE_LABELS.get(row.mode, row.mode),
-            outcome_id=row.outcome_id, outcome_title=labels.outcome(row.outcome_id),
-            criterion=row.criterion, criterion_label=labels.criterion(row.criterion), count=row.count,
-        ))
-    return [
-        MonthCounts(month, month_label(month), tuple(sorted(rows, key=labels.order)))
-        for month, rows in sorted(by_month.items(), reverse=True)
+
+    def table(name: str, title: str, keys: Sequence[tuple[str, str, str]], adds_up: bool,
+              total_label: str = "") -> CountTable:
+        """``keys``: (row key, kind, subject) in order; each row's label comes from ``labels``."""
+        counts = [[found.get((kind, subject), {}).get(month, 0) for month in columns] for _, kind, subject in keys]
+        result = suppress(counts, column_totals=adds_up) if keys else None
+        rows = [TableRow(key, labels.label(kind, subject), result.cells[i], result.row_totals[i])
+                for i, (key, kind, subject) in enumerate(keys)] if result else []
+        if result and adds_up and result.grand_total is not None:
+            rows.append(TableRow("total", total_label, result.column_totals, result.grand_total, is_total=True))
+        return CountTable(name, title, columns, tuple(rows), adds_up)
+
+    def subjects(kind: str, known: Sequence[str]) -> list[str]:
+        """The pack's subjects in its order, then any counted that the pack no longer has."""
+        extra = sorted(subject for found_kind, subject in found if found_kind == kind and subject not in known)
+        return [*known, *extra]
+
+    tables = [
+        table("journeys", "Journeys and requests", [(kind, kind, NO_SUBJECT) for kind in JOURNEY_KINDS
+                                                    if kind not in SHOWN_WHEN_COUNTED or kind in kinds], adds_up=False),
+        table(OUTCOME, KINDS[OUTCOME], [(s, OUTCOME, s) for s in subjects(OUTCOME, labels.outcome_ids)],
+              adds_up=True, total_label="All outcomes reached"),
+        table(CRITERION, KINDS[CRITERION], [(s, CRITERION, s) for s in subjects(CRITERION, labels.criteria_values)],
+              adds_up=False),
     ]
+    if FEEDBACK in kinds:
+        scores = sorted({subject for kind, subject in found if kind == FEEDBACK}, key=_score_order)
+        tables.append(table(FEEDBACK, KINDS[FEEDBACK], [(s, FEEDBACK, s) for s in scores], adds_up=True,
+                            total_label="All feedback"))
+    return Statistics(columns, tuple(tables))
+
+
+def _score_order(subject: str) -> tuple[int, str]:
+    """Feedback scores in number order where they are numbers."""
+    return (int(subject), "") if subject.isdigit() else (1 << 30, subject)
 
 
 class _Labels:
-    """Outcome titles and criteria labels from the rule pack, and the pack's order for sorting."""
+    """Row labels: kinds in words, outcome titles and criteria labels from the rule pack."""
 
     def __init__(self, pack: RulePack) -> None:
         self.pack = pack
-        self.outcomes = {outcome.id: position for position, outcome in enumerate(pack.outcomes)}
+        self.outcome_ids = [outcome.id for outcome in pack.outcomes]
         question = pack.question(CRITERIA_QUESTION)
-        options = question.options if question is not None else ()
+        options = [option for option in (question.options if question is not None else ()) if not option.exclusive]
+        self.criteria_values = [option.value for option in options]
         self.criteria_labels = {option.value: str(option.label) for option in options}
-        self.criteria = {option.value: position for position, option in enumerate(options)}
-        self.modes = {mode: position for position, mode in enumerate(MODE_LABELS)}
 
-    def outcome(self, outcome_id: str) -> str:
-        found = self.pack.outcome(outcome_id)
-        return str(found.title) if found is not None else f"{outcome_id} (no longer in the rule pack)"
-
-    def criterion(self, value: str) -> str:
-        if value == NO_CRITERION:
-            return NO_CRITERION_LABEL
-        return self.criteria_labels.get(value, f"{value} (no longer in the rule pack)")
-
-    def order(self, row: CountRow) -> tuple[Any, ...]:
-        unknown = len(self.outcomes) + len(self.criteria) + len(self.modes)
-        return (
-            self.outcomes.get(row.outcome_id, unknown), row.outcome_id,
-            self.modes.get(row.mode, unknown), row.mode,
-            # "no criteria" after the pack's criteria
-            self.criteria.get(row.criterion, unknown + (row.criterion == NO_CRITERION)), row.criterion,
-        )
+    def label(self, kind: str, subject: str) -> str:
+        if kind == OUTCOME:
+            found = self.pack.outcome(subject)
+            return str(found.title) if found is not None else f"{subject} (no longer in the rule pack)"
+        if kind == CRITERION:
+            return self.criteria_labels.get(subject, f"{subject} (no longer in the rule pack)")
+        if kind == FEEDBACK:
+            return f"Score {subject}"
+        return KINDS.get(kind, kind)
 
 
 __all__ = [
-    "COUNTED_KEY", "CountRow", "MonthCounts", "SMALL_NUMBER", "SUPPRESSED", "criteria_chosen",
-    "current_month", "first_month", "month_label", "record_outcome", "statistics",
+    "COUNTED_KEY", "CountTable", "DEFAULT_MONTHS", "HIDDEN", "KINDS", "SMALL_NUMBER", "Statistics", "TableRow",
+    "add_count", "criteria_chosen", "current_month", "first_month", "month_label", "record_outcome",
+    "record_request_sent", "record_start", "shown", "statistics", "window",
 ]

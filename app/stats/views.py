@@ -1,15 +1,18 @@
-"""The anonymous route counts for facilitators: ``GET /inbox/statistics`` (blueprint ``stats``).
+"""The anonymous counts: ``GET /inbox/statistics`` and ``GET /inbox/statistics.csv`` (blueprint ``stats``).
 
 Signing in is the inbox's: this blueprint's ``before_request`` is the inbox's own
-``require_facilitator``, and its pages get the inbox's template context.
+``require_facilitator``, and its pages get the inbox's template context. These are the only
+pages (with signing out) that a read-only partnership account may open.
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, Response, render_template
 
 from ..inbox.views import inbox_context, require_facilitator
-from .service import DEFAULT_MONTHS, SMALL_NUMBER, statistics
+from .charts import bar_chart
+from .export import csv_filename, statistics_csv
+from .service import DEFAULT_MONTHS, HIDDEN, SMALL_NUMBER, statistics
 
 bp = Blueprint("stats", __name__, url_prefix="/inbox")
 bp.before_request(require_facilitator)
@@ -18,6 +21,19 @@ bp.context_processor(inbox_context)
 
 @bp.get("/statistics")
 def index() -> str:
-    """Outcomes reached and criteria chosen, by month and mode, with small numbers suppressed."""
-    return render_template("stats/index.html", months=statistics(DEFAULT_MONTHS), month_count=DEFAULT_MONTHS,
-                           small_number=SMALL_NUMBER)
+    """Journeys, requests, outcomes and criteria by month, with bar charts; small numbers hidden."""
+    counts = statistics(DEFAULT_MONTHS)
+    charts = {table.name: bar_chart([(row.label, row.total) for row in table.rows if not row.is_total], HIDDEN)
+              for table in counts.tables}
+    return render_template("stats/index.html", statistics=counts, charts=charts, month_count=DEFAULT_MONTHS,
+                           small_number=SMALL_NUMBER, hidden_text=HIDDEN)
+
+
+@bp.get("/statistics.csv")
+def download_csv() -> Response:
+    """The same tables as CSV, with the same numbers hidden."""
+    counts = statistics(DEFAULT_MONTHS)
+    return Response(statistics_csv(counts), mimetype="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="{csv_filename(counts)}"',
+        "Cache-Control": "no-store",
+    })

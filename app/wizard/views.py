@@ -20,7 +20,7 @@ from ..journey import (
 from ..pack import current_contacts, current_pack
 from ..rules import InvalidAnswer, JourneyState, Question, QuestionNotReached, answer
 from ..sessions import reset_session, session_expired
-from ..stats.service import record_outcome
+from ..stats.service import record_outcome, record_start
 from ..web import error_summary
 from . import bp, messages
 from .forms import FIELD_NAME, QuestionForm, engine_answer, field_params, form_class, initial_data
@@ -70,6 +70,8 @@ def question(question_id: str) -> Response | tuple[str, int] | str:
         getattr(form, FIELD_NAME).errors = [messages.error_message(asked, values)]
         return render_question(asked, state, form)
     save_answers(change.answers)
+    if asked.id == current_pack().start:
+        record_start(change.state)  # anonymous count, once per journey; never fails the page
     if change.dropped:
         set_notice("dropped", len(change.dropped))
     outcome = change.state.outcome

@@ -1,0 +1,41 @@
+"""The statistics as CSV: the same tables, and the same hidden numbers, as the page.
+
+One row per table row: the table, what is counted, a column per month ("YYYY-MM", oldest
+first) and the total. A cell that a spreadsheet would read as a formula (starting with
+=, +, -, @, a tab or a carriage return) is prefixed with an apostrophe, so opening the file
+runs nothing; only labels from the rule pack could start so.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from .service import Statistics, shown
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(text: str) -> str:
+    """The text, made inert if a spreadsheet would take it for a formula."""
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+
+
+def statistics_csv(statistics: Statistics) -> str:
+    """The tables as CSV text (with a header row)."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["Table", "Counted", *statistics.months, "Total"])
+    for table in statistics.tables:
+        for row in table.rows:
+            writer.writerow([safe_cell(cell) for cell in
+                             (table.title, row.label, *(shown(cell) for cell in row.cells), shown(row.total))])
+    return out.getvalue()
+
+
+def csv_filename(statistics: Statistics) -> str:
+    """The download's name, with the window's last month."""
+    return f"space-to-think-statistics-to-{statistics.months[-1]}.csv"
+
+
+__all__ = ["csv_filename", "safe_cell", "statistics_csv"]
