@@ -14,7 +14,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 # Error pages with their own template in templates/errors/; other codes use errors/error.html.
-ERROR_TEMPLATES = {400, 404, 405, 413, 429, 500}
+ERROR_TEMPLATES = {400, 403, 404, 405, 413, 429, 500}
 
 log = logging.getLogger(__name__)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
+from .models import FACILITATOR, ROLES
 from .service import FacilitatorError, add_facilitator, all_facilitators, deactivate_facilitator, password_problem
 
 facilitators_cli = AppGroup("facilitators", help="Facilitator accounts for the inbox.")
@@ -17,8 +18,10 @@ facilitators_cli = AppGroup("facilitators", help="Facilitator accounts for the i
 @facilitators_cli.command("add")
 @click.argument("email")
 @click.option("--name", required=True, help="The facilitator's name, as shown in the inbox.")
-def add_command(email: str, name: str) -> None:
-    """Add a facilitator who can sign in to the inbox (asks for their password)."""
+@click.option("--role", type=click.Choice(ROLES), default=FACILITATOR, show_default=True,
+              help="facilitator: works the inbox; partnership: read-only, sees the statistics only.")
+def add_command(email: str, name: str, role: str) -> None:
+    """Add an account that can sign in to the inbox (asks for their password)."""
 
     def check(password: str) -> str:
         problem = password_problem(password, email, name)
@@ -29,10 +32,12 @@ def add_command(email: str, name: str) -> None:
     password = click.prompt("Password (at least 12 characters)", hide_input=True, confirmation_prompt=True,
                             value_proc=check)
     try:
-        facilitator = add_facilitator(email, name, password)
+        facilitator = add_facilitator(email, name, password, role)
     except FacilitatorError as error:
         raise click.ClickException(str(error)) from None
-    click.echo(f"Added {facilitator.display_name} <{facilitator.email}>. They can sign in at /inbox/sign-in.")
+    sees = "the statistics only" if facilitator.reads_statistics_only else "the inbox"
+    click.echo(f"Added {facilitator.display_name} <{facilitator.email}> ({role}: {sees}). "
+               "They can sign in at /inbox/sign-in.")
 
 
 @facilitators_cli.command("deactivate")
@@ -56,4 +61,5 @@ def list_command() -> None:
     for facilitator in facilitators:
         state = "active" if facilitator.active else "deactivated"
         last = f"{facilitator.last_login_at:%Y-%m-%d %H:%M} UTC" if facilitator.last_login_at else "never"
-        click.echo(f"{facilitator.email}\t{facilitator.display_name}\t{state}\tlast signed in: {last}")
+        click.echo(f"{facilitator.email}\t{facilitator.display_name}\t{facilitator.role}\t{state}\t"
+                   f"last signed in: {last}")

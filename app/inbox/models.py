@@ -20,10 +20,19 @@ from ..models import utcnow
 EMAIL_MAX = 320
 NAME_MAX = 100
 NOTE_MAX = 1000
+# What an account may do: a facilitator works the inbox; the partnership (the owner of the guidance)
+# may only read the anonymous counts. ``app.inbox.views.require_facilitator`` enforces it.
+FACILITATOR = "facilitator"
+PARTNERSHIP = "partnership"
+ROLES = (FACILITATOR, PARTNERSHIP)
 
 
 class Facilitator(db.Model):
-    """A member of partnership staff who may sign in to the inbox. Email is stored lower-case."""
+    """A member of partnership staff who may sign in to the inbox. Email is stored lower-case.
+
+    ``role`` "partnership" makes a read-only account: it sees the statistics and nothing else
+    of the inbox (no request, list, PDF, import, note or status change).
+    """
 
     __tablename__ = "facilitators"
 
@@ -33,8 +42,14 @@ class Facilitator(db.Model):
     # werkzeug.security's "method$salt$hash" string (scrypt); never the password itself.
     password_hash: Mapped[str] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    role: Mapped[str] = mapped_column(String(20), default=FACILITATOR, server_default=FACILITATOR)  # one of ROLES
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(), default=utcnow)
     last_login_at: Mapped[dt.datetime | None] = mapped_column(DateTime(), nullable=True)
+
+    @property
+    def reads_statistics_only(self) -> bool:
+        """Whether this is a read-only partnership account."""
+        return self.role != FACILITATOR
 
     @property
     def actor(self) -> str:
@@ -73,4 +88,5 @@ class TriageNote(db.Model):
         return f"<TriageNote {self.id} on request {self.request_id}>"
 
 
-__all__ = ["Assignment", "EMAIL_MAX", "Facilitator", "NAME_MAX", "NOTE_MAX", "TriageNote"]
+__all__ = ["Assignment", "EMAIL_MAX", "FACILITATOR", "Facilitator", "NAME_MAX", "NOTE_MAX", "PARTNERSHIP", "ROLES",
+           "TriageNote"]

@@ -25,7 +25,7 @@ from .. import audit
 from ..email_address import is_email_address
 from ..extensions import db
 from ..models import REQUEST_STATUSES, AuditEvent, StoredRequest, utcnow
-from .models import EMAIL_MAX, NAME_MAX, NOTE_MAX, Assignment, Facilitator, TriageNote
+from .models import EMAIL_MAX, FACILITATOR, NAME_MAX, NOTE_MAX, ROLES, Assignment, Facilitator, TriageNote
 from .pdf_import import ImportedRequest
 
 PASSWORD_MIN = 12
@@ -84,8 +84,10 @@ def find_facilitator(email: str) -> Facilitator | None:
     return db.session.scalar(select(Facilitator).where(Facilitator.email == normalise_email(email)))
 
 
-def add_facilitator(email: str, name: str, password: str) -> Facilitator:
-    """Create an active facilitator account. Raises ``FacilitatorError`` naming the problem."""
+def add_facilitator(email: str, name: str, password: str, role: str = FACILITATOR) -> Facilitator:
+    """Create an active account (a facilitator, or a read-only partnership one). Raises ``FacilitatorError``."""
+    if role not in ROLES:
+        raise FacilitatorError(f"The role must be one of: {', '.join(ROLES)}.")
     email = normalise_email(email)
     name = " ".join(name.split())
     problem = email_problem(email)
@@ -99,7 +101,7 @@ def add_facilitator(email: str, name: str, password: str) -> Facilitator:
     if problem:
         raise FacilitatorError(problem)
     facilitator = Facilitator(email=email, display_name=name, password_hash=generate_password_hash(password),
-                              active=True, created_at=utcnow())
+                              active=True, role=role, created_at=utcnow())
     db.session.add(facilitator)
     db.session.flush()
     audit.add_event("facilitator_added", None, audit.CLI, facilitator.actor)
@@ -124,8 +126,9 @@ def all_facilitators() -> list[Facilitator]:
 
 
 def active_facilitators() -> list[Facilitator]:
-    """Facilitators who can sign in (and so can be assigned requests), by name."""
-    return list(db.session.scalars(select(Facilitator).where(Facilitator.active.is_(True))
+    """Facilitators who can sign in and work the inbox (and so can be assigned requests), by name."""
+    return list(db.session.scalars(select(Facilitator).where(Facilitator.active.is_(True),
+                                                             Facilitator.role == FACILITATOR)
                                    .order_by(Facilitator.display_name, Facilitator.id)))
 
 
@@ -326,8 +329,9 @@ def add_note(request: StoredRequest, text: str, facilitator: Facilitator) -> Tri
 
 
 def assignable(facilitator_id: str) -> Facilitator | None:
-    """The active facilitator with this id (as posted by the assignment form), or None."""
-    return signed_in_facilitator(int(facilitator_id)) if facilitator_id.isdigit() else None
+    """The active facilitator with this id (as posted by the assignment form), or None (also for a partnership account)."""
+    found = signed_in_facilitator(int(facilitator_id)) if facilitator_id.isdigit() else None
+    return found if found is not None and not found.reads_statistics_only else None
 
 
 def import_request(imported: ImportedRequest, pdf: bytes, facilitator: Facilitator) -> tuple[StoredRequest, bool]:

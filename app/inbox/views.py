@@ -12,7 +12,9 @@ Routes (blueprint ``inbox``, prefix ``/inbox``):
   GET/POST  /inbox/import                               import_request
 
 Every route but ``sign_in`` needs a signed-in, active facilitator: ``require_facilitator``
-(the blueprint's ``before_request``) sends anyone else to sign in (GET) or refuses (403).
+(the blueprint's ``before_request``) sends anyone else to sign in (GET) or refuses (403). A
+read-only partnership account (``role`` "partnership") is refused (403) everything but the
+statistics (``app.stats.views``) and signing out.
 Session key: ``facilitator_id``. Signing in starts a new session (new id); the session's idle
 limit (``SESSION_IDLE_MINUTES``) signs a facilitator out.
 """
@@ -39,6 +41,8 @@ from .pdf_import import MAX_UPLOAD_BYTES, ImportProblem, read_request_pdf
 
 FACILITATOR_KEY = "facilitator_id"
 OPEN_ENDPOINTS = frozenset({"inbox.sign_in"})
+# All that a read-only partnership account may open: the statistics, and signing out.
+PARTNERSHIP_ENDPOINTS = frozenset({"stats.index", "stats.download_csv", "inbox.sign_out"})
 SIGN_IN_FAILED = "Enter a correct email address and password"
 # Room for the multipart wrapping and the CSRF field around a file of MAX_UPLOAD_BYTES.
 UPLOAD_OVERHEAD = 64 * 1024
@@ -62,7 +66,7 @@ def allow_request_pdf_uploads(endpoint: str | None, values: dict[str, Any] | Non
 
 @bp.before_request
 def require_facilitator() -> Response | None:
-    """Every inbox route but sign-in needs an active, signed-in facilitator."""
+    """Every inbox route but sign-in needs an active, signed-in account; a partnership one, a statistics page."""
     if request.endpoint in OPEN_ENDPOINTS:
         return None
     facilitator = service.signed_in_facilitator(session.get(FACILITATOR_KEY))
@@ -72,6 +76,8 @@ def require_facilitator() -> Response | None:
         if request.method in ("GET", "HEAD"):
             return redirect(url_for("inbox.sign_in", next=request.path))
         abort(403)
+    if facilitator.reads_statistics_only and request.endpoint not in PARTNERSHIP_ENDPOINTS:
+        abort(403)  # a partnership account sees the counts only: no request, list, PDF, import or change
     g.facilitator = facilitator
     return None
 
@@ -88,11 +94,12 @@ def inbox_context() -> dict[str, Any]:
     return {"facilitator": g.get("facilitator"), "status_labels": service.STATUS_LABELS, "how_soon_labels": fields.HOW_SOON, "uk_time": uk_time}
 
 
-def safe_next(target: str | None) -> str:
-    """Where to go after signing in: an inbox path only (never another site)."""
+def safe_next(target: str | None, facilitator: Facilitator | None = None) -> str:
+    """Where to go after signing in: an inbox path only (never another site); by default the
+    list, or the statistics for a partnership account."""
     if target and target.startswith("/inbox") and not target.startswith("//") and "\\" not in target:
         return target
-    return url_for("inbox.index")
+    return url_for("stats.index" if facilitator is not None and facilitator.reads_statistics_only else "inbox.index")
 
 
 def sign_in_limit() -> str:
@@ -106,8 +113,9 @@ def sign_in_limit() -> str:
 @limiter.limit(sign_in_limit, methods=["POST"], deduct_when=lambda response: response.status_code != 302)
 def sign_in() -> Response | str:
     """The sign-in form; a failure says only that the email or password is wrong."""
-    if request.method == "GET" and service.signed_in_facilitator(session.get(FACILITATOR_KEY)):
-        return redirect(url_for("inbox.index"))
+    signed_in = service.signed_in_facilitator(session.get(FACILITATOR_KEY))
+    if request.method == "GET" and signed_in:
+        return redirect(safe_next(None, signed_in))
     form = SignInForm()
     errors: list[dict[str, str]] = []
     if form.validate_on_submit():
@@ -115,7 +123,7 @@ def sign_in() -> Response | str:
         if facilitator is not None:
             reset_session()  # a new session id: a planted or stolen id is useless after sign-in
             session[FACILITATOR_KEY] = facilitator.id
-            return redirect(safe_next(request.args.get("next")))
+            return redirect(safe_next(request.args.get("next"), facilitator))
         log.warning("Inbox sign-in failed (account tag %s)", service.email_fingerprint(form.email.data))
         form.email.errors = [SIGN_IN_FAILED]
         errors = [{"text": SIGN_IN_FAILED, "href": "#email"}]

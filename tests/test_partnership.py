@@ -1,0 +1,159 @@
+"""The read-only partnership account: it sees the statistics and nothing else of the inbox.
+
+The refusal test walks every route under /inbox in ``app.url_map``, so a route added later is
+covered without changing this file: it is refused unless it is added to the short list of
+pages a partnership account may open.
+"""
+
+from __future__ import annotations
+
+import html
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import func, select, update
+
+from app.extensions import db
+from app.inbox import service
+from app.inbox.models import Assignment, Facilitator, TriageNote
+from app.inbox.views import PARTNERSHIP_ENDPOINTS
+from app.models import AuditEvent, StoredRequest
+from helpers import both_databases, csrf_token
+from requests_helpers import make_request
+
+PASSWORD = "correct horse battery staple"
+PARTNERSHIP_EMAIL = "chair@partnership.example"
+FACILITATOR_EMAIL = "sam.facilitator@partnership.example"
+REFUSED_TITLE = "You cannot open this page"
+
+
+def add_account(app: Flask, email: str, role: str) -> int:
+    with app.app_context():
+        return service.add_facilitator(email, f"Someone {role}", PASSWORD, role).id
+
+
+def sign_in(client: FlaskClient, email: str, next_url: str = "") -> str:
+    """Sign in through the form; return where it sent us."""
+    url = "/inbox/sign-in" + (f"?next={next_url}" if next_url else "")
+    token = csrf_token(client.get(url).get_data(as_text=True))
+    response = client.post(url, data={"csrf_token": token, "email": email, "password": PASSWORD})
+    assert response.status_code == 302
+    return response.location
+
+
+def partnership_client(app: Flask) -> FlaskClient:
+    add_account(app, PARTNERSHIP_EMAIL, "partnership")
+    client = app.test_client()
+    sign_in(client, PARTNERSHIP_EMAIL)
+    return client
+
+
+def test_the_cli_makes_a_partnership_account(app: Flask, runner) -> None:  # type: ignore[no-untyped-def]
+    result = runner.invoke(args=["facilitators", "add", PARTNERSHIP_EMAIL, "--name", "Chair", "--role", "partnership"],
+                           input=f"{PASSWORD}\n{PASSWORD}\n")
+    assert result.exit_code == 0, result.output
+    assert "statistics only" in result.output
+    with app.app_context():
+        account = service.find_facilitator(PARTNERSHIP_EMAIL)
+        assert account is not None and account.role == "partnership" and account.reads_statistics_only
+    assert "\tpartnership\t" in runner.invoke(args=["facilitators", "list"]).output
+    refused = runner.invoke(args=["facilitators", "add", "x@partnership.example", "--name", "X", "--role", "admin"],
+                            input=f"{PASSWORD}\n{PASSWORD}\n")
+    assert refused.exit_code != 0 and "admin" in refused.output
+    # Without --role, an account works the inbox, as before.
+    assert runner.invoke(args=["facilitators", "add", FACILITATOR_EMAIL, "--name", "Sam"],
+                         input=f"{PASSWORD}\n{PASSWORD}\n").exit_code == 0
+    with app.app_context():
+        assert service.find_facilitator(FACILITATOR_EMAIL).role == "facilitator"  # type: ignore[union-attr]
+
+
+def test_a_partnership_account_lands_on_the_statistics_and_sees_no_inbox_links(app: Flask) -> None:
+    add_account(app, PARTNERSHIP_EMAIL, "partnership")
+    client = app.test_client()
+    assert sign_in(client, PARTNERSHIP_EMAIL) == "/inbox/statistics"
+    assert client.get("/inbox/sign-in").location == "/inbox/statistics"  # already signed in
+    page = client.get("/inbox/statistics")
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert 'href="/inbox"' not in text and 'href="/inbox/import"' not in text
+    assert client.get("/inbox/statistics.csv").status_code == 200
+    # Public pages stay open to it, as to anyone.
+    assert client.get("/").status_code == 200
+
+
+@both_databases
+def test_a_partnership_account_is_refused_every_other_inbox_route(app: Flask) -> None:
+    reference = str(make_request_in(app))
+    client = partnership_client(app)
+    token = csrf_token(client.get("/inbox/statistics").get_data(as_text=True))
+    rules = [rule for rule in app.url_map.iter_rules() if rule.rule.startswith("/inbox")]
+    checked = set()
+    for rule in rules:
+        if rule.endpoint in PARTNERSHIP_ENDPOINTS or rule.endpoint == "inbox.sign_in":
+            continue
+        url = rule.rule.replace("<reference>", reference)
+        assert "<" not in url, f"{rule.rule}: give the test a value for this part of the address"
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            data = {"csrf_token": token, "status": "closed", "text": "A note", "facilitator": ""}
+            response = client.open(url, method=method, data=data if method == "POST" else None)
+            assert response.status_code == 403, (method, rule.rule, response.status_code)
+            assert REFUSED_TITLE in html.unescape(response.get_data(as_text=True)), rule.rule  # the branded page
+            checked.add(rule.endpoint)
+    assert checked >= {"inbox.index", "inbox.request_page", "inbox.download_pdf", "inbox.change_status",
+                       "inbox.assign", "inbox.add_note", "inbox.import_request"}
+    # Nothing was read or changed on its behalf; it is still signed in.
+    with app.app_context():
+        assert db.session.scalar(select(StoredRequest.status)) == "new"
+        assert db.session.scalar(select(func.count()).select_from(TriageNote)) == 0
+        assert db.session.scalar(select(func.count()).select_from(Assignment)) == 0
+        done = {event.action for event in db.session.scalars(select(AuditEvent)) if event.actor.startswith("facilitator:")}
+        assert done == {"signed_in"}  # no view, download, import, note or change was recorded
+    assert client.get("/inbox/statistics").status_code == 200
+
+
+def make_request_in(app: Flask) -> str:
+    with app.app_context():
+        return str(make_request().request.reference)
+
+
+def test_the_pages_a_partnership_account_may_open_are_few() -> None:
+    assert PARTNERSHIP_ENDPOINTS == {"stats.index", "stats.download_csv", "inbox.sign_out"}
+
+
+def test_a_partnership_account_cannot_be_assigned_requests(app: Flask) -> None:
+    partnership_id = add_account(app, PARTNERSHIP_EMAIL, "partnership")
+    add_account(app, FACILITATOR_EMAIL, "facilitator")
+    reference = make_request_in(app)
+    client = app.test_client()
+    sign_in(client, FACILITATOR_EMAIL)
+    page = client.get(f"/inbox/requests/{reference}").get_data(as_text=True)
+    assert f'value="{partnership_id}"' not in page and "Someone partnership" not in page
+    token = csrf_token(page)
+    refused = client.post(f"/inbox/requests/{reference}/assignment",
+                          data={"csrf_token": token, "facilitator": str(partnership_id)})
+    assert refused.status_code == 200 and "govuk-error-summary" in refused.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Assignment)) == 0
+
+
+@pytest.mark.parametrize("role", ["partnership", "auditor"])
+def test_an_account_that_is_not_a_facilitator_is_refused_the_list(app: Flask, role: str) -> None:
+    """An unknown role (set in the database by hand) is read-only too: refusal is the default."""
+    account = add_account(app, PARTNERSHIP_EMAIL, "partnership")
+    with app.app_context():
+        db.session.execute(update(Facilitator).where(Facilitator.id == account).values(role=role))
+        db.session.commit()
+    client = app.test_client()
+    sign_in(client, PARTNERSHIP_EMAIL)
+    assert client.get("/inbox").status_code == 403
+    assert client.get("/inbox/statistics").status_code == 200
+
+
+def test_a_facilitator_still_opens_the_inbox_and_the_statistics(app: Flask) -> None:
+    add_account(app, FACILITATOR_EMAIL, "facilitator")
+    client = app.test_client()
+    assert sign_in(client, FACILITATOR_EMAIL) == "/inbox"
+    assert client.get("/inbox").status_code == 200
+    page = client.get("/inbox/statistics").get_data(as_text=True)
+    assert 'href="/inbox/import"' in page
