@@ -1,0 +1,78 @@
+"""The statistics in a real browser, as a read-only partnership account sees them: signing in
+lands there, the tables and bar charts show with small numbers hidden, zero axe violations
+(WCAG 2.2 A and AA) with JavaScript on and off, and at 320 CSS pixels the wide tables scroll
+inside their own region rather than the page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from browser_helpers import assert_focus_visible, assert_no_axe_violations, assert_no_horizontal_scroll, tab_until
+
+EMAIL = "chair.browser@partnership.example"
+PASSWORD = "amber heron quietly folding"
+
+
+@pytest.fixture(scope="module")
+def partnership_account(live_server) -> Iterator[str]:  # type: ignore[no-untyped-def]
+    """A partnership account, and counts (some small) for this month and last."""
+    from app.extensions import db
+    from app.inbox import service
+    from app.stats.service import add_count, window
+
+    last, now = window(2)
+    with live_server.app.app_context():
+        if service.find_facilitator(EMAIL) is None:
+            service.add_facilitator(EMAIL, "Chair of the Partnership", PASSWORD, "partnership")
+            for kind, subject, month, times in (("started", "", last, 12), ("started", "", now, 3),
+                                                ("finished", "", now, 9), ("outcome", "P", now, 2),
+                                                ("outcome", "S", now, 7), ("outcome", "U2", last, 11),
+                                                ("criterion", "stuck", now, 6)):
+                for _ in range(times):
+                    add_count(kind, "practitioner", (subject,), month=month)
+            db.session.commit()
+    yield EMAIL
+
+
+def sign_in(page: Page) -> None:
+    page.goto("/inbox/sign-in")
+    page.get_by_label("Email address").fill(EMAIL)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", level=1, name="Statistics")).to_be_visible()
+
+
+@pytest.mark.parametrize("js", [True, False], ids=["js", "no-js"])
+def test_statistics_page_has_no_axe_violations(new_context, partnership_account: str, js: bool) -> None:  # type: ignore[no-untyped-def]
+    page = new_context(java_script_enabled=js).new_page()
+    sign_in(page)
+    expect(page).to_have_url(re.compile(r"/inbox/statistics$"))
+    expect(page.get_by_role("link", name="Requests", exact=True)).to_have_count(0)  # read-only: no inbox
+    outcomes = page.get_by_role("table", name=re.compile(r"^Outcomes reached"))
+    expect(outcomes).to_be_visible()
+    this_month = f"{dt.datetime.now(dt.UTC):%Y-%m}"
+    expect(outcomes.locator(f'[data-row="P"] [data-count="{this_month}"]')).to_have_text("hidden")
+    expect(outcomes.locator('[data-row="U2"] [data-count="total"]')).to_have_text("11")
+    expect(page.locator("svg[data-chart]")).to_have_count(3)
+    expect(page.locator("svg[data-chart]").first).to_have_attribute("aria-hidden", "true")
+    expect(page.locator("[data-hidden-marker]").first).to_be_attached()
+    expect(page.get_by_role("link", name=re.compile(r"Download these tables"))).to_have_attribute(
+        "href", "/inbox/statistics.csv")
+    assert_no_axe_violations(page, f"the statistics page (JavaScript {'on' if js else 'off'})")
+
+
+def test_statistics_tables_scroll_in_their_own_region_on_a_narrow_screen(narrow_page: Page,
+                                                                       partnership_account: str) -> None:
+    sign_in(narrow_page)
+    region = narrow_page.get_by_role("region", name=re.compile(r"^Journeys and requests, by month"))
+    expect(region).to_be_visible()
+    assert_no_horizontal_scroll(narrow_page)
+    tab_until(narrow_page, region, max_presses=60)  # a keyboard user can reach it, to scroll it
+    assert_focus_visible(narrow_page)
+    assert_no_axe_violations(narrow_page, "the statistics page at 320 CSS pixels")
