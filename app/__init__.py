@@ -50,7 +50,7 @@ BLUEPRINTS: tuple[str, ...] = (
 # CLI command groups (click groups), "module.path:attribute". ADD YOURS HERE.
 CLI_GROUPS: tuple[str, ...] = (
     "app.sessions:sessions_cli", "app.cli:rules_cli",
-    "app.requests:requests_cli", "app.mail:outbox_cli",  # issue 4: flask requests purge, flask outbox send
+    "app.requests:requests_cli", "app.outbox:outbox_cli",  # flask requests purge; flask outbox worker|send|status
     "app.inbox:facilitators_cli",  # issue 5: flask facilitators add|deactivate|list
     "app.stats.cli:stats_cli",  # flask stats show
 )

@@ -92,6 +92,11 @@ class Config:
         self.SMTP_USE_TLS = _env_bool(env, "SMTP_USE_TLS", False)
         self.SMTP_TIMEOUT = _env_int(env, "SMTP_TIMEOUT", 10, minimum=1)
         self.MAIL_FROM = _env(env, "MAIL_FROM", "space-to-think@localhost")
+        # The outbox worker (flask outbox worker): how often it looks for work, and how long it
+        # waits before trying a failed PDF or email again (doubling each time, up to the maximum).
+        self.OUTBOX_POLL_SECONDS = _env_int(env, "OUTBOX_POLL_SECONDS", 5)
+        self.OUTBOX_RETRY_SECONDS = _env_int(env, "OUTBOX_RETRY_SECONDS", 60)
+        self.OUTBOX_RETRY_MAX_SECONDS = _env_int(env, "OUTBOX_RETRY_MAX_SECONDS", 3600)
 
         self.RETENTION_DAYS = _env_int(env, "RETENTION_DAYS", 90)
         self.SESSION_IDLE_MINUTES = _env_int(env, "SESSION_IDLE_MINUTES", 30)
