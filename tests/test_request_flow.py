@@ -275,7 +275,8 @@ def test_submission_stores_one_request_and_shows_the_reference(client, app) -> N
     assert "The facilitators will contact you" in text
     # The outbox worker has not made the PDF yet: say so, with a way to look again (no script needed).
     assert 'href="/request/submitted/request.pdf"' not in page.get_data(as_text=True)
-    assert "Your PDF is being prepared" in text and 'href="/request/submitted#your-copy"' in page.get_data(as_text=True)
+    assert "Your PDF is being prepared" in text
+    assert '<a class="govuk-link" href="/request/submitted">Check again for your PDF</a>' in page.get_data(as_text=True)
     assert client.get("/request/submitted/request.pdf").location.endswith("/request/submitted#your-copy")
     run_outbox(app)
     assert 'href="/request/submitted/request.pdf"' in walker.get("/request/submitted").get_data(as_text=True)
