@@ -18,13 +18,13 @@ from email.utils import formatdate, make_msgid
 
 from flask import current_app, render_template
 
-from .models import OutboxMessage, SessionRequest
+from .models import OutboxMessage, StoredRequest
 
 DEFAULT_TIMEOUT_SECONDS = 10
 MAX_ERROR_LENGTH = 300
 
 
-def subject_for(request: SessionRequest) -> str:
+def subject_for(request: StoredRequest) -> str:
     """The email subject: the service and the reference, nothing about the case."""
     return f"Space to Think request {request.reference}"
 
@@ -34,7 +34,7 @@ def pdf_filename(reference: str) -> str:
     return f"space-to-think-request-{reference}.pdf"
 
 
-def build_email(message: OutboxMessage, request: SessionRequest) -> EmailMessage:
+def build_email(message: OutboxMessage, request: StoredRequest) -> EmailMessage:
     """The email for an outbox message, with the request's PDF attached."""
     from .requests import fields  # the request package imports this module
 
@@ -75,3 +75,4 @@ def describe_error(error: BaseException) -> str:
     """What went wrong, for the outbox and the audit log: the error's type and message
     (an SMTP or network error never carries the request's content), shortened."""
     return f"{type(error).__name__}: {error}"[:MAX_ERROR_LENGTH]
+from .models import OutboxMessage, StoredRequest

@@ -40,7 +40,9 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from . import audit, mail
 from .extensions import db
-from .models import OutboxMessage, SessionRequest, utcnow
+from .models import OutboxMessage, StoredRequest, utcnow
+from .pack import current_pack
+from .requests import service
 
 MAX_PDF_ERROR_LENGTH = 300
 
@@ -75,22 +77,22 @@ def pdf_problem(error: BaseException) -> str:
 
 # --- claiming work ----------------------------------------------------------------------------
 
-def claim_pdf_job(now: dt.datetime, tried: set[int], ignore_schedule: bool = False) -> SessionRequest | None:
+def claim_pdf_job(now: dt.datetime, tried: set[int], ignore_schedule: bool = False) -> StoredRequest | None:
     """Lock and return one request still without its PDF whose turn has come (or None)."""
-    query = select(SessionRequest).where(SessionRequest.pdf_made_at.is_(None))
+    query = select(StoredRequest).where(StoredRequest.pdf_made_at.is_(None))
     if not ignore_schedule:
-        query = query.where(or_(SessionRequest.pdf_next_attempt_at.is_(None),
-                                SessionRequest.pdf_next_attempt_at <= now))
+        query = query.where(or_(StoredRequest.pdf_next_attempt_at.is_(None),
+                                StoredRequest.pdf_next_attempt_at <= now))
     if tried:
-        query = query.where(SessionRequest.id.not_in(tried))
-    query = query.order_by(SessionRequest.id).limit(1).with_for_update(skip_locked=True)
+        query = query.where(StoredRequest.id.not_in(tried))
+    query = query.order_by(StoredRequest.id).limit(1).with_for_update(skip_locked=True)
     return db.session.scalar(query)
 
 
 def claim_message(now: dt.datetime, tried: set[int], ignore_schedule: bool = False) -> OutboxMessage | None:
     """Lock and return one unsent email whose request has its PDF and whose turn has come (or None)."""
-    query = (select(OutboxMessage).join(SessionRequest, SessionRequest.id == OutboxMessage.request_id)
-             .where(OutboxMessage.sent_at.is_(None), SessionRequest.pdf_made_at.is_not(None)))
+    query = (select(OutboxMessage).join(StoredRequest, StoredRequest.id == OutboxMessage.request_id)
+             .where(OutboxMessage.sent_at.is_(None), StoredRequest.pdf_made_at.is_not(None)))
     if not ignore_schedule:
         query = query.where(or_(OutboxMessage.next_attempt_at.is_(None), OutboxMessage.next_attempt_at <= now))
     if tried:
@@ -101,12 +103,9 @@ def claim_message(now: dt.datetime, tried: set[int], ignore_schedule: bool = Fal
 
 # --- doing it ---------------------------------------------------------------------------------
 
-def make_pdf(request: SessionRequest) -> bool:
+def make_pdf(request: StoredRequest) -> bool:
     """Render and store the request's PDF (the row is locked); on failure record why and when
     to try again. Commits either way. True if the PDF was made."""
-    from . import current_pack
-    from .requests import service  # the request package imports app.mail; this module is loaded after it
-
     request.pdf_attempts = (request.pdf_attempts or 0) + 1
     try:
         pdf = service.request_pdf(request, current_pack())
@@ -225,10 +224,10 @@ def unsent_messages() -> list[OutboxMessage]:
                                    .order_by(OutboxMessage.created_at, OutboxMessage.id)))
 
 
-def requests_without_pdf() -> list[SessionRequest]:
+def requests_without_pdf() -> list[StoredRequest]:
     """Requests whose PDF is not made yet, oldest first."""
-    return list(db.session.scalars(select(SessionRequest).where(SessionRequest.pdf_made_at.is_(None))
-                                   .order_by(SessionRequest.created_at, SessionRequest.id)))
+    return list(db.session.scalars(select(StoredRequest).where(StoredRequest.pdf_made_at.is_(None))
+                                   .order_by(StoredRequest.created_at, StoredRequest.id)))
 
 
 # --- commands ---------------------------------------------------------------------------------
@@ -252,6 +251,7 @@ def worker_command(once: bool, poll_seconds: float | None) -> None:
                    f"sent {_plural(result.sent, 'message')} ({result.send_failed} failed).")
         return
     poll = poll_seconds if poll_seconds is not None else float(current_app.config.get("OUTBOX_POLL_SECONDS", 5))
+    poll = max(poll, 0.05)  # a setting of 0 must not spin
     stop = threading.Event()
     click.echo(f"Outbox worker started (looking for work every {poll:g}s; stop with Ctrl+C or SIGTERM).")
     with stop_on_signals(stop):

@@ -167,12 +167,10 @@ def make_request(now: Any = None, token: str | None = None, details: Mapping[str
     With ``pdf``, the outbox worker then runs once, so the request has its PDF (and any email goes)."""
     import secrets
 
-    from flask import current_app
-
+    from app.pack import current_pack
     from app.requests.service import submit_request
 
-    pack = current_app.extensions["space_to_think.pack"]
-    submission = submit_request(pack, answers, token or secrets.token_urlsafe(16), details, confirmed, now=now)
+    submission = submit_request(current_pack(), answers, token or secrets.token_urlsafe(16), details, confirmed, now=now)
     if pdf:
         run_outbox()
     return submission

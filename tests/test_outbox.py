@@ -27,7 +27,7 @@ from sqlalchemy import func, select
 
 import app.requests.service as request_service
 from app.extensions import db
-from app.models import AuditEvent, OutboxMessage, SessionRequest, utcnow
+from app.models import AuditEvent, OutboxMessage, StoredRequest, utcnow
 from app.outbox import claim_message, claim_pdf_job, retry_delay, run_pass
 from helpers import both_databases
 from requests_helpers import VALID_DETAILS, fill_details, make_request, pdf_attachment_json, run_outbox, to_outcome
@@ -76,7 +76,7 @@ def test_a_hung_mail_server_does_not_hold_up_submission_and_the_mail_goes_later(
     page = client.get("/request/submitted").get_data(as_text=True)
     assert 'data-delivery="pending"' in page and "Your PDF is being prepared" in page
     with mail_app.app_context():
-        stored = db.session.scalar(select(SessionRequest))
+        stored = db.session.scalar(select(StoredRequest))
         [message] = db.session.scalars(select(OutboxMessage)).all()
         assert stored.pdf_made_at is None and message.attempts == 0 and message.sent_at is None
 
@@ -96,7 +96,7 @@ def test_a_hung_mail_server_does_not_hold_up_submission_and_the_mail_goes_later(
     smtp_server.start()
     with mail_app.app_context():
         assert run_pass(now=utcnow() + LATER).sent == 1
-        stored = db.session.scalar(select(SessionRequest))
+        stored = db.session.scalar(select(StoredRequest))
         [message] = db.session.scalars(select(OutboxMessage)).all()
         assert message.sent_at is not None and message.attempts == 2 and message.last_error is None
         pdf = stored.pdf
@@ -118,7 +118,7 @@ def test_a_pdf_that_cannot_be_made_keeps_the_request_flags_it_and_is_tried_again
     smtp_server.start()
     client, _ = signed_in(mail_app)
 
-    def broken(request: SessionRequest, pack: object) -> bytes:
+    def broken(request: StoredRequest, pack: object) -> bytes:
         raise RuntimeError(f"renderer exploded on {request.details['name']}")
 
     monkeypatch.setattr(request_service, "request_pdf", broken)
@@ -126,7 +126,7 @@ def test_a_pdf_that_cannot_be_made_keeps_the_request_flags_it_and_is_tried_again
         reference = make_request().request.reference
         result = run_pass()
         assert (result.pdfs_made, result.pdfs_failed, result.sent) == (0, 1, 0)
-        stored = db.session.scalar(select(SessionRequest))
+        stored = db.session.scalar(select(StoredRequest))
         assert stored.details["reflection"] == VALID_DETAILS["reflection"]  # nothing typed is lost
         assert stored.pdf is None and stored.pdf_attempts == 1
         assert stored.pdf_error == "the PDF renderer failed (RuntimeError)"  # no case detail
@@ -146,7 +146,7 @@ def test_a_pdf_that_cannot_be_made_keeps_the_request_flags_it_and_is_tried_again
     with mail_app.app_context():
         result = run_pass(now=utcnow() + LATER)
         assert (result.pdfs_made, result.sent) == (1, 1)
-        stored = db.session.scalar(select(SessionRequest))
+        stored = db.session.scalar(select(StoredRequest))
         assert stored.pdf.startswith(b"%PDF-") and stored.pdf_attempts == 2 and stored.pdf_error is None
     assert 'data-pdf="made"' in client.get("/inbox").get_data(as_text=True)
     assert len(smtp_server.mailbox.messages) == 1
@@ -159,7 +159,7 @@ def test_a_claimed_message_is_skipped_by_another_worker(mail_app: Flask) -> None
     with mail_app.app_context():
         for _ in range(2):
             make_request()
-        db.session.execute(SessionRequest.__table__.update().values(pdf=b"%PDF-", pdf_made_at=utcnow()))
+        db.session.execute(StoredRequest.__table__.update().values(pdf=b"%PDF-", pdf_made_at=utcnow()))
         db.session.commit()
     with mail_app.app_context():  # worker A holds its claims (its transaction is open)
         now = utcnow()
@@ -187,7 +187,7 @@ def test_two_workers_never_send_the_same_message_twice(mail_app: Flask, smtp_ser
     smtp_server.mailbox = SlowMailbox()
     smtp_server.start()
 
-    def quick_pdf(request: SessionRequest, pack: object) -> bytes:  # the renderer is not what is tested here
+    def quick_pdf(request: StoredRequest, pack: object) -> bytes:  # the renderer is not what is tested here
         time.sleep(0.05)
         return f"%PDF-1.7 {request.reference}".encode()
 
@@ -241,7 +241,7 @@ def test_an_imported_request_gets_a_pdf_made_by_the_app_never_the_upload(app: Fl
     response = upload(client, uploaded)
     assert response.status_code == 302
     with app.app_context():
-        stored = db.session.scalar(select(SessionRequest))
+        stored = db.session.scalar(select(StoredRequest))
         assert stored.pdf is None and stored.details == document["details"]
     run_outbox(app)
     served = client.get(f"/inbox/requests/{document['reference']}/request.pdf").data
@@ -267,7 +267,7 @@ def test_an_import_with_text_the_database_cannot_hold_is_refused_plainly(app: Fl
     assert response.status_code == 200
     assert "damaged or incomplete" in response.get_data(as_text=True)
     with app.app_context():
-        assert count(SessionRequest) == 0
+        assert count(StoredRequest) == 0
 
 
 # --- the command ------------------------------------------------------------------------------
@@ -296,7 +296,7 @@ def test_the_worker_runs_until_sigterm_and_stops_cleanly(app: Flask, tmp_path: P
         while time.monotonic() < deadline and made is None and worker.poll() is None:
             time.sleep(0.2)
             with app.app_context():
-                made = db.session.scalar(select(SessionRequest.pdf_made_at).where(SessionRequest.reference == reference))
+                made = db.session.scalar(select(StoredRequest.pdf_made_at).where(StoredRequest.reference == reference))
         assert made is not None, "the worker did not make the PDF"
         worker.send_signal(signal.SIGTERM)
         out, err = worker.communicate(timeout=30)

@@ -51,7 +51,7 @@ def _names(difference: object) -> set[str]:
 
 @both_databases
 def test_0005_downgrade_refuses_while_a_pdf_is_still_to_be_made(app, caplog) -> None:
-    from app.models import SessionRequest
+    from app.models import StoredRequest
     from app.outbox import run_pass
     from requests_helpers import make_request
 
@@ -68,5 +68,5 @@ def test_0005_downgrade_refuses_while_a_pdf_is_still_to_be_made(app, caplog) -> 
         downgrade(revision="0004")
         assert "pdf_made_at" not in {c["name"] for c in sa.inspect(db.engine).get_columns("requests")}
         upgrade()  # a request stored before 0005 had its PDF made when it was stored
-        stored = db.session.scalar(sa.select(SessionRequest).where(SessionRequest.reference == reference))
+        stored = db.session.scalar(sa.select(StoredRequest).where(StoredRequest.reference == reference))
         assert stored.pdf_made_at == stored.created_at and stored.pdf.startswith(b"%PDF-")

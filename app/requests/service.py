@@ -30,11 +30,12 @@ from sqlalchemy.exc import IntegrityError
 
 from .. import audit, mail
 from ..extensions import db
-from ..models import AuditEvent, OutboxMessage, SessionRequest, utcnow
+from ..models import AuditEvent, OutboxMessage, StoredRequest, utcnow
 from ..pdf import PdfAttachment, render_pdf
 from ..rules import JourneyState, RulePack, evaluate
 from . import fields
-from .document import MODE_LABELS, document_json, request_document, request_sections, uk_date, uk_time
+from ..journey import MODE_LABELS
+from .document import document_json, request_document, request_sections, uk_date, uk_time
 from .guard import scan_fields
 from .reference import is_reference, new_reference
 
@@ -59,7 +60,7 @@ class IncompleteRequest(Exception):
 class Submission:
     """The stored request, and whether this call created it (False: it already existed)."""
 
-    request: SessionRequest
+    request: StoredRequest
     created: bool
 
 
@@ -95,14 +96,14 @@ def guarded_fingerprint(details: Mapping[str, Any], criteria: tuple[str, ...] = 
     return hashlib.sha256(json.dumps(texts, ensure_ascii=False).encode("utf-8")).hexdigest()
 
 
-def find_by_token(journey_token: str) -> SessionRequest | None:
+def find_by_token(journey_token: str) -> StoredRequest | None:
     """The request made by this journey, if there is one."""
-    return db.session.scalar(select(SessionRequest).where(SessionRequest.journey_token == journey_token))
+    return db.session.scalar(select(StoredRequest).where(StoredRequest.journey_token == journey_token))
 
 
-def find_by_reference(reference: str) -> SessionRequest | None:
+def find_by_reference(reference: str) -> StoredRequest | None:
     """The request with this reference, if it is still stored."""
-    return db.session.scalar(select(SessionRequest).where(SessionRequest.reference == reference))
+    return db.session.scalar(select(StoredRequest).where(StoredRequest.reference == reference))
 
 
 def _plain(value: Any) -> Any:
@@ -131,7 +132,7 @@ class NewRequest:
     details: dict[str, Any]
 
 
-# Column sizes (app.models.SessionRequest) for the plain-text fields.
+# Column sizes (app.models.StoredRequest) for the plain-text fields.
 TEXT_LIMITS = {"journey_token": 64, "rule_pack_version": 64, "outcome_id": 40}
 
 
@@ -184,9 +185,9 @@ def check_record(record: NewRequest) -> None:
         _check_json(name, value)
 
 
-def request_row(record: NewRequest) -> SessionRequest:
+def request_row(record: NewRequest) -> StoredRequest:
     """The unsaved row for a record: status "new", no PDF yet."""
-    return SessionRequest(
+    return StoredRequest(
         reference=record.reference, journey_token=record.journey_token, created_at=record.created_at,
         mode=record.mode, rule_pack_version=record.rule_pack_version, outcome_id=record.outcome_id,
         answers=record.answers, explanation=record.explanation, flags=record.flags, details=record.details,
@@ -195,7 +196,7 @@ def request_row(record: NewRequest) -> SessionRequest:
 
 
 def store_request(record: NewRequest, *, actor: str, action: str, detail: str,
-                  email_to: str | None) -> SessionRequest | None:
+                  email_to: str | None) -> StoredRequest | None:
     """The one writer of stored requests. Check ``record`` (``InvalidRequest``), then insert the
     request (status "new", PDF to be made by the outbox worker), an outbox message to
     ``email_to`` if given, and the audit event, in one transaction.
@@ -215,10 +216,6 @@ def store_request(record: NewRequest, *, actor: str, action: str, detail: str,
         db.session.rollback()
         return None
     return request
-
-
-def _plain(value: Any) -> Any:
-    return list(value) if isinstance(value, tuple) else value
 
 
 def journey_record(pack: RulePack, state: JourneyState, journey_token: str, details: dict[str, Any],
@@ -248,12 +245,12 @@ def journey_record(pack: RulePack, state: JourneyState, journey_token: str, deta
 
 
 def build_request(pack: RulePack, state: JourneyState, journey_token: str, details: dict[str, Any],
-                  now: dt.datetime) -> SessionRequest:
+                  now: dt.datetime) -> StoredRequest:
     """A new, unsaved request for this journey, without its PDF (for previews, tests and benchmarks)."""
     return request_row(journey_record(pack, state, journey_token, details, now))
 
 
-def request_pdf(request: SessionRequest, pack: RulePack) -> bytes:
+def request_pdf(request: StoredRequest, pack: RulePack) -> bytes:
     """The request's PDF, with the request data attached as request.json."""
     document = request_document(request)
     html = render_template("pdf/request.html", document=document, sections=request_sections(document),
@@ -332,8 +329,8 @@ def purge_requests(retention_days: int, dry_run: bool = False, now: dt.datetime 
     recording an audit event (reference only) for each."""
     cutoff = (now or utcnow()) - dt.timedelta(days=retention_days)
     rows = db.session.execute(
-        select(SessionRequest.id, SessionRequest.reference).where(SessionRequest.created_at < cutoff)
-        .order_by(SessionRequest.created_at)
+        select(StoredRequest.id, StoredRequest.reference).where(StoredRequest.created_at < cutoff)
+        .order_by(StoredRequest.created_at)
     ).all()
     ids = [row.id for row in rows]
     references = tuple(row.reference for row in rows)
@@ -349,9 +346,9 @@ def purge_requests(retention_days: int, dry_run: bool = False, now: dt.datetime 
     # foreign keys are switched on, so the purge does not rely on it.
     for table in dependent_tables():
         for column in table.columns:
-            if any(fk.column.table.name == SessionRequest.__tablename__ for fk in column.foreign_keys):
+            if any(fk.column.table.name == StoredRequest.__tablename__ for fk in column.foreign_keys):
                 db.session.execute(delete(table).where(column.in_(ids)))
-    db.session.execute(delete(SessionRequest).where(SessionRequest.id.in_(ids)))
+    db.session.execute(delete(StoredRequest).where(StoredRequest.id.in_(ids)))
     for reference in references:
         audit.add_event("purged", reference, audit.CLI, f"older than {retention_days} days")
     db.session.commit()
@@ -361,8 +358,8 @@ def purge_requests(retention_days: int, dry_run: bool = False, now: dt.datetime 
 def dependent_tables() -> list[Any]:
     """Every table with a foreign key to ``requests`` (the outbox first), children before parents."""
     tables = [table for table in reversed(db.metadata.sorted_tables)
-              if table.name != SessionRequest.__tablename__
-              and any(fk.column.table.name == SessionRequest.__tablename__ for fk in table.foreign_keys)]
+              if table.name != StoredRequest.__tablename__
+              and any(fk.column.table.name == StoredRequest.__tablename__ for fk in table.foreign_keys)]
     return sorted(tables, key=lambda table: table.name != OutboxMessage.__tablename__)
 
 

@@ -26,12 +26,14 @@ from typing import Any
 from flask import abort, redirect, render_template, request, session, url_for
 from werkzeug.wrappers import Response
 
-from .. import current_contacts, current_pack
 from ..audit import REQUESTER, record_event
-from ..journey import clear_journey, current_state, has_journey, set_notice
+from ..journey import clear_journey, current_state, has_journey, journey_url, set_notice
+from ..mail import pdf_filename
 from ..models import utcnow
+from ..pack import current_contacts, current_pack
 from ..rules import JourneyState, evaluate
 from ..sessions import session_expired
+from ..web import error_summary, pdf_download
 from . import bp, fields
 from .document import detail_rows, request_document, request_sections
 from .fields import PAGES, PAGES_BY_SLUG, Page
@@ -67,13 +69,6 @@ def save_page(page: Page, values: dict[str, str], valid: bool) -> None:
     session[DONE_KEY] = done + [page.slug] if valid else done
 
 
-def wizard_url(state: JourneyState) -> str:
-    """Where the journey stands: its next question, or its outcome."""
-    if state.next_question is not None:
-        return url_for("wizard.question", question_id=state.next_question.id)
-    return url_for("wizard.result")
-
-
 def needs_confirmation(details: dict[str, Any]) -> bool:
     """Free text (as it will be stored) with identifying-looking data not confirmed as it stands."""
     criteria = chosen_criteria(current_state())
@@ -107,7 +102,7 @@ def require_eligible_journey() -> Response | None:
     if not has_journey():
         return redirect(url_for("wizard.start"))
     set_notice("out_of_order")
-    return redirect(wizard_url(state))
+    return redirect(journey_url(state))
 
 
 # --- the details pages ---------------------------------------------------------------------
@@ -152,8 +147,7 @@ def page_view(slug: str) -> Response | str:
 
 def render_page(page: Page, form: DetailsForm, state: JourneyState, pages: tuple[Page, ...], changing: bool) -> str:
     """A details page with its error summary, back link and wording for the journey's mode."""
-    errors = [{"text": field.errors[0], "href": f"#{field.id}"} for field in form if field.errors
-              and field.name != "csrf_token"]
+    errors = error_summary(form)
     index = pages.index(page)
     if changing:
         back_url = url_for("requests.check")
@@ -252,7 +246,7 @@ def not_ready(problem: IncompleteRequest, state: JourneyState) -> Response | tup
         return redirect(url_for(PAGES_BY_SLUG[problem.pages[0]].endpoint))
     if problem.where == "identifying":
         return redirect(url_for("requests.identifying"))
-    return render_template("requests/not_ready.html", journey_url=wizard_url(state)), 400
+    return render_template("requests/not_ready.html", journey_url=journey_url(state)), 400
 
 
 # --- after submission ----------------------------------------------------------------------
@@ -284,9 +278,7 @@ def download_pdf() -> Response:
     if stored.pdf_made_at is None or not stored.pdf:  # the outbox worker has not made it yet
         return redirect(url_for("requests.submitted", _anchor="your-copy"), 303)
     record_event("pdf_downloaded", stored.reference, REQUESTER)
-    response = Response(stored.pdf, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f'attachment; filename="space-to-think-request-{stored.reference}.pdf"'
-    return response
+    return pdf_download(stored.pdf, pdf_filename(stored.reference))
 
 
 @bp.get("/supervision-record.pdf")
@@ -304,7 +296,7 @@ def supervision_record() -> Response | tuple[str, int]:
             set_notice("out_of_order")
         # Otherwise the record is not for this journey (it is for journeys done in supervision):
         # back to where the journey stands, without the "answer in order" notice, which would mislead.
-        return redirect(wizard_url(state))
+        return redirect(journey_url(state))
     # Made on demand: it holds no case details, only the rule pack's wording for these answers, so it
     # is not stored; if the renderer fails the person is told and can try again (nothing is lost).
     try:
@@ -313,6 +305,4 @@ def supervision_record() -> Response | tuple[str, int]:
         log.warning("The supervision record could not be made (%s)", type(error).__name__)
         back_url = url_for("requests.submitted") if session.get(SUBMITTED_KEY) else url_for("wizard.result")
         return render_template("requests/record_unavailable.html", back_url=back_url), 503
-    response = Response(pdf, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = 'attachment; filename="space-to-think-supervision-record.pdf"'
-    return response
+    return pdf_download(pdf, "space-to-think-supervision-record.pdf")
