@@ -316,7 +316,8 @@ def _option_items(old: Question, new: Question) -> Iterator[ItemChange]:
     for option in added:
         yield ItemChange("options", "added", _option_name(new, option), note=_leads(new, option))
     for option in removed:
-        yield ItemChange("options", "removed", _option_name(old, option), note=f"it led to {old.route_for(option) or NONE}")
+        yield ItemChange("options", "removed", _option_name(old, option),
+                         note=f"it led to {old.route_for(option) or NONE}")
     ordinary: list[tuple[str, str, str]] = []
     for before, after in both:
         changes = [
@@ -566,10 +567,7 @@ def _answered(old: RulePack, new: RulePack, step: Step) -> Answered:
     for value in values:
         option = question.option(value) or _other_option(old, new, question_id, value)
         labels.append(option.label.practitioner if option else value)
-    if len(labels) == 1:
-        answer = labels[0]
-    else:
-        answer = "any of " + ", ".join(f'"{shorten(label, 40)}"' for label in labels)
+    answer = labels[0] if len(labels) == 1 else "any of " + ", ".join(f'"{shorten(label, 40)}"' for label in labels)
     return Answered(question_id, question.title.practitioner, question.short.practitioner, answer)
 
 
