@@ -524,7 +524,7 @@ def _walk_both(old: RulePack, new: RulePack) -> Iterator[_Leaf]:
     and the question at which the packs first send the answers different ways."""
     steps: list[Step] = []
     chosen: dict[str, tuple[str, ...]] = {}
-    limit = len(old.questions) + len(new.questions) + 1
+    limit = 2 * (len(old.questions) + len(new.questions)) + 1
 
     def moved(pack: RulePack, node_id: str | None, question_id: str) -> str | None:
         question = pack.question(node_id) if node_id is not None else None
@@ -532,30 +532,31 @@ def _walk_both(old: RulePack, new: RulePack) -> Iterator[_Leaf]:
             return node_id
         return _target(question, chosen[question_id])
 
-    def walk(old_id: str | None, new_id: str | None, together: bool, parting: str | None) -> Iterator[_Leaf]:
+    def walk(old_id: str | None, new_id: str | None, together: bool, parting: str | None,
+             depth: int) -> Iterator[_Leaf]:
         old_q = old.question(old_id) if old_id is not None else None
         new_q = new.question(new_id) if new_id is not None else None
         if old_q is None and new_q is None:
             yield _Leaf(tuple(steps), old_id, new_id, parting)
             return
-        if len(steps) > limit:  # a cycle: validation refuses such a pack
+        if depth > limit:  # a cycle: validation refuses such a pack
             return
         ask = next((q.id for q in (old_q, new_q) if q is not None and q.id not in chosen), None)
         if ask is None:  # each pack is at a question answered earlier on the way: follow that answer
             old_next = moved(old, old_id, old_q.id) if old_q is not None else old_id
             new_next = moved(new, new_id, new_q.id) if new_q is not None else new_id
-            yield from walk(old_next, new_next, False, parting)
+            yield from walk(old_next, new_next, False, parting, depth + 1)
             return
         for selection in _answer_classes(old.question(ask), new.question(ask)):
             chosen[ask] = selection
             steps.append((ask, selection))
             old_next, new_next = moved(old, old_id, ask), moved(new, new_id, ask)
             still = together and old_next is not None and old_next == new_next
-            yield from walk(old_next, new_next, still, ask if together and not still else parting)
+            yield from walk(old_next, new_next, still, ask if together and not still else parting, depth + 1)
             steps.pop()
             del chosen[ask]
 
-    yield from walk(old.start, new.start, old.start == new.start, None)
+    yield from walk(old.start, new.start, old.start == new.start, None, 0)
 
 
 def _answered(old: RulePack, new: RulePack, step: Step) -> Answered:
