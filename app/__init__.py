@@ -21,13 +21,16 @@ from flask_wtf.csrf import CSRFError
 from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader, StrictUndefined, Undefined
 from markupsafe import Markup
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .config import PROJECT_ROOT, Config, ConfigError, load_config
 from .extensions import csrf, db, init_security_headers, limiter, migrate
+from .input_guard import init_input_guard
+from .outage import is_database_outage, log_database_error
 from .rules import ContactBook, RulePack, RulesError, load_contacts, load_pack
-from .sessions import add_session_bind, init_sessions, session_expired
+from .sessions import add_session_bind, init_sessions, leave_session_untouched, session_expired
 
 PACK_KEY = "space_to_think.pack"
 CONTACTS_KEY = "space_to_think.contacts"
@@ -66,7 +69,7 @@ MODEL_MODULES: tuple[str, ...] = (
 # ---------------------------------------------------------------------------------------
 
 # Error pages with their own template in templates/errors/; other codes use errors/error.html.
-ERROR_TEMPLATES = {400, 404, 405, 413, 429, 500}
+ERROR_TEMPLATES = {400, 404, 405, 413, 429, 500, 503}
 LIBRARY_TEMPLATE_MARKERS = ("govuk_frontend_jinja", "govuk_frontend_wtf")
 
 log = logging.getLogger(__name__)
@@ -150,6 +153,7 @@ def create_app(config: str | type[Config] | Mapping[str, Any] | None = None) -> 
     register_blueprints(app)
     register_error_handlers(app)
     register_cli(app)
+    init_input_guard(app)
     return app
 
 
@@ -294,7 +298,10 @@ def register_error_handlers(app: Flask) -> None:
         code = error.code or 500
         if code < 400:
             return error
-        if code >= 500:
+        if code >= 500:  # 503: the database is down (also when saving the session failed after the view)
+            if code == 503 or is_database_outage(getattr(error, "original_exception", None)):
+                leave_session_untouched()
+                return render_error(503)
             return render_error(500)
         body, status = render_error(code)
         valid_methods = getattr(error, "valid_methods", None)
@@ -313,9 +320,16 @@ def register_error_handlers(app: Flask) -> None:
             propagate = app.testing or app.debug
         if propagate:
             raise error
-        log.error("Unhandled error on a request", exc_info=error)
+        code = 500
+        if isinstance(error, SQLAlchemyError):  # logged without its message: it can quote what was typed
+            log_database_error(error)
+            if is_database_outage(error):
+                leave_session_untouched()
+                code = 503
+        else:
+            log.error("Unhandled error on a request", exc_info=error)
         try:
-            return render_error(500)
+            return render_error(code)
         except Exception:  # the error page itself failed: last resort, still no traceback
             log.exception("The error page failed to render")
             return "Sorry, there is a problem with the service. Try again later.", 500

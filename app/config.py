@@ -78,7 +78,9 @@ class Config:
 
         default_db = "sqlite:///" + str(INSTANCE_PATH / "space_to_think.db")
         self.SQLALCHEMY_DATABASE_URI = database_uri(_env(env, "DATABASE_URL", default_db) or default_db)
-        self.SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {"pool_pre_ping": True}
+        # hide_parameters (also kept when the options are overridden; see as_dict): a database
+        # error's message never lists the values a statement carried (what someone typed).
+        self.SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {"pool_pre_ping": True, "hide_parameters": True}
 
         self.RULE_PACK_PATH = _env(env, "RULE_PACK_PATH", str(RULES_DIR / "space_to_think.yaml"))
         self.CONTACTS_PATH = _env(env, "CONTACTS_PATH", str(RULES_DIR / "contacts.yaml"))
@@ -144,6 +146,7 @@ class Config:
             "DEBUG": self.DEBUG,
             "TESTING": self.TESTING,
             "APP_ENV": self.ENV_NAME,
+            "SQLALCHEMY_ENGINE_OPTIONS": {"hide_parameters": True, **(self.SQLALCHEMY_ENGINE_OPTIONS or {})},
         }
 
 
