@@ -18,6 +18,11 @@ INSTANCE_PATH = PROJECT_ROOT / "instance"
 RULES_DIR = Path(__file__).resolve().parent / "rules"
 
 MIN_SECRET_KEY_LENGTH = 32
+# Every engine gets these, even when SQLALCHEMY_ENGINE_OPTIONS is overridden (tests add
+# connect_args): pool_pre_ping replaces a connection the database dropped (after a restart)
+# instead of failing a request; hide_parameters keeps the values a statement carried (what
+# someone typed) out of every database error's message and so out of the logs.
+ENGINE_OPTION_DEFAULTS: dict[str, Any] = {"pool_pre_ping": True, "hide_parameters": True}
 
 
 class ConfigError(Exception):
@@ -78,9 +83,8 @@ class Config:
 
         default_db = "sqlite:///" + str(INSTANCE_PATH / "space_to_think.db")
         self.SQLALCHEMY_DATABASE_URI = database_uri(_env(env, "DATABASE_URL", default_db) or default_db)
-        # hide_parameters (also kept when the options are overridden; see as_dict): a database
-        # error's message never lists the values a statement carried (what someone typed).
-        self.SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {"pool_pre_ping": True, "hide_parameters": True}
+        # Options given here are added to ENGINE_OPTION_DEFAULTS (see as_dict).
+        self.SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {}
 
         self.RULE_PACK_PATH = _env(env, "RULE_PACK_PATH", str(RULES_DIR / "space_to_think.yaml"))
         self.CONTACTS_PATH = _env(env, "CONTACTS_PATH", str(RULES_DIR / "contacts.yaml"))
@@ -146,7 +150,7 @@ class Config:
             "DEBUG": self.DEBUG,
             "TESTING": self.TESTING,
             "APP_ENV": self.ENV_NAME,
-            "SQLALCHEMY_ENGINE_OPTIONS": {"hide_parameters": True, **(self.SQLALCHEMY_ENGINE_OPTIONS or {})},
+            "SQLALCHEMY_ENGINE_OPTIONS": {**ENGINE_OPTION_DEFAULTS, **(self.SQLALCHEMY_ENGINE_OPTIONS or {})},
         }
 
 
