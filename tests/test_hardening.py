@@ -8,12 +8,9 @@ surrogate in an imported request, the database going down mid-journey).
 from __future__ import annotations
 
 import html
-import io
-import json
 import logging
 import re
 
-import pypdf
 import pytest
 import sqlalchemy as sa
 from flask import Flask
@@ -28,16 +25,14 @@ from app.inbox.pdf_import import BAD_DATA, ImportProblem, check_document
 from app.inbox.views import safe_next
 from app.input_guard import clean_text, find_unsafe_text, has_unsafe_text, valid_host
 from app.models import SessionRequest
-from app.requests.document import request_document
 from app.sessions import StoredSession
+from hardening_helpers import EMAIL, PASSWORD, pdf_with_json, post_form, signed_in, upload, valid_document
 from helpers import add_session_probe, both_databases, csrf_token, session_cookie
 from helpers.cut_proxy import CutProxy
 from helpers.database import database_settings
-from requests_helpers import ELIGIBLE_ANSWERS, ELIGIBLE_PATH, VALID_DETAILS, make_request
+from requests_helpers import ELIGIBLE_PATH, make_request
 from wizard.walk import Walker
 
-PASSWORD = "correct horse battery staple"
-EMAIL = "sam.facilitator@partnership.example"
 SERVICE_PROBLEM = ("Sorry, there is a problem with the service", "Try again in a few minutes.", "Your answers are kept.")
 INSERT_WITHOUT_DATA = sa.text("INSERT INTO journey_sessions (id, data, expires_at) VALUES (:value, NULL, CURRENT_TIMESTAMP)")
 NOT_ALLOWED = ["\x00", "\ud800", "\udfff", "\ufffe", "\uffff", "\ufdd0", "\U0010ffff", "\x01", "\x1b", "\x7f"]
@@ -55,51 +50,9 @@ def has_chrome(page: str) -> bool:
                                          "Emergency and safeguarding contacts"))
 
 
-def post_form(client: FlaskClient, page_url: str, url: str, data: dict | None = None, **kwargs) -> TestResponse:
-    token = csrf_token(client.get(page_url).get_data(as_text=True))
-    return client.post(url, data={"csrf_token": token, **(data or {})}, **kwargs)
-
-
-def signed_in(app: Flask) -> FlaskClient:
-    with app.app_context():
-        service.add_facilitator(EMAIL, "Sam Facilitator", PASSWORD)
-    client = app.test_client()
-    response = post_form(client, "/inbox/sign-in", "/inbox/sign-in", {"email": EMAIL, "password": PASSWORD})
-    assert response.status_code == 302
-    return client
-
-
 def stored_reference(app: Flask) -> str:
     with app.app_context():
         return str(make_request().request.reference)
-
-
-def pdf_with_json(document: object) -> bytes:
-    """A one-page PDF carrying ``document`` as its request.json (json.dumps writes a lone surrogate as \\ud800)."""
-    writer = pypdf.PdfWriter()
-    writer.add_blank_page(width=200, height=200)
-    writer.add_attachment("request.json", json.dumps(document).encode("ascii"))
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    return buffer.getvalue()
-
-
-def upload(client: FlaskClient, content: bytes) -> TestResponse:
-    response = post_form(client, "/inbox/import", "/inbox/import", {"pdf": (io.BytesIO(content), "request.pdf")},
-                         content_type="multipart/form-data")
-    response.request.input_stream.close()
-    return response
-
-
-def valid_document(app: Flask) -> dict:
-    from app.models import utcnow
-    from app.requests.service import build_request
-    from app.rules import evaluate
-
-    with app.app_context():
-        pack = app.extensions["space_to_think.pack"]
-        unsaved = build_request(pack, evaluate(pack, ELIGIBLE_ANSWERS), "journey", dict(VALID_DETAILS), utcnow())
-        return request_document(unsaved)
 
 
 def request_count(app: Flask) -> int:
