@@ -29,7 +29,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from werkzeug.test import TestResponse
 
-from app import PACK_KEY
+from app.pack import PACK_KEY
 from app.inbox import service
 from app.inbox.pdf_import import ImportProblem, check_document
 from app.inbox.service import STATUS_LABELS

@@ -25,7 +25,7 @@ from app.inbox.pdf_import import BAD_DATA, ImportProblem, check_document
 from app.inbox.views import safe_next
 from app.input_guard import clean_text, find_unsafe_text, has_unsafe_text, valid_host
 from app.models import SessionRequest
-from app.sessions import StoredSession
+from app.sessions import JourneySessionRow
 from hardening_helpers import EMAIL, PASSWORD, pdf_with_json, post_form, signed_in, upload, valid_document
 from helpers import add_session_probe, both_databases, csrf_token, session_cookie
 from helpers.cut_proxy import CutProxy
@@ -313,7 +313,7 @@ def check_journey_survives_an_outage(app: Flask, proxy: CutProxy, caplog) -> Non
     walker.get(f"/questions/{third[0]}")
     assert walker.answer(*third).status_code == 302  # the journey goes on
     with app.app_context():
-        stored = db.session.scalars(sa.select(StoredSession.data)).all()
+        stored = db.session.scalars(sa.select(JourneySessionRow.data)).all()
     assert len(stored) == 1
     for question_id, value in (first, second, third):
         assert f'"{question_id}"' in stored[0] and f'"{value}"' in stored[0]
@@ -344,7 +344,7 @@ def test_database_down_without_a_cookie_gives_the_branded_page(tmp_path) -> None
 
 def test_the_service_problem_page_needs_no_database(app: Flask) -> None:
     with app.test_request_context("/"):
-        from app import render_error
+        from app.errors import render_error
 
         body, status = render_error(503)
     assert status == 503 and all(words in body for words in SERVICE_PROBLEM)
