@@ -19,7 +19,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 # Every module that defines tables, so Alembic (flask db migrate/check) sees them all.
 from . import models, sessions  # noqa: F401
 from .cli import rules_cli
-from .config import PROJECT_ROOT, ConfigError, StartupError, load_config
+from .config import ENGINE_OPTION_DEFAULTS, PROJECT_ROOT, ConfigError, StartupError, load_config
 from .errors import register_error_handlers
 from .extensions import csrf, db, init_security_headers, limiter, migrate
 from .input_guard import init_input_guard
@@ -75,6 +75,8 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
 
 def init_extensions(app: Flask) -> None:
     """Bind database, migrations, CSRF, rate limits, sessions and security headers."""
+    # Whatever the options say, errors never list a statement's values and dropped connections are replaced.
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**ENGINE_OPTION_DEFAULTS, **(app.config["SQLALCHEMY_ENGINE_OPTIONS"] or {})}
     add_session_bind(app)
     db.init_app(app)
     migrate.init_app(

@@ -62,8 +62,8 @@ class Config:
     SECRET_KEY: str | None = None
 
     SQLALCHEMY_DATABASE_URI: str = "sqlite:///" + str(INSTANCE_PATH / "space_to_think.db")
-    # Added to ENGINE_OPTION_DEFAULTS, which every engine gets even when this is overridden.
-    SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {}
+    # Added to ENGINE_OPTION_DEFAULTS, which every engine gets even when this is set (app.init_extensions).
+    SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {"pool_pre_ping": True}
 
     RULE_PACK_PATH: str = str(RULES_DIR / "space_to_think.yaml")
     CONTACTS_PATH: str = str(RULES_DIR / "contacts.yaml")
@@ -291,9 +291,9 @@ def load_config(overrides: Mapping[str, Any] | None = None, environ: Mapping[str
     overrides = dict(overrides or {})
     cls = config_class(overrides.pop("APP_ENV", None) or env.get("APP_ENV"))
     settings = {name: getattr(cls, name) for name in setting_types(cls)}
+    settings["SQLALCHEMY_ENGINE_OPTIONS"] = dict(settings["SQLALCHEMY_ENGINE_OPTIONS"])
     settings.update(read_environment(cls, env))
     settings.update(overrides)
-    settings["SQLALCHEMY_ENGINE_OPTIONS"] = {**ENGINE_OPTION_DEFAULTS, **(settings["SQLALCHEMY_ENGINE_OPTIONS"] or {})}
     cls.finish(settings)
     cls.check(settings)
     return settings

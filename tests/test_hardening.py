@@ -24,7 +24,7 @@ from app.inbox.models import TriageNote
 from app.inbox.pdf_import import BAD_DATA, ImportProblem, check_document
 from app.inbox.views import safe_next
 from app.input_guard import clean_text, find_unsafe_text, has_unsafe_text, valid_host
-from app.models import SessionRequest
+from app.models import StoredRequest
 from app.sessions import JourneySessionRow
 from hardening_helpers import EMAIL, PASSWORD, pdf_with_json, post_form, signed_in, upload, valid_document
 from helpers import add_session_probe, both_databases, csrf_token, session_cookie
@@ -57,7 +57,7 @@ def stored_reference(app: Flask) -> str:
 
 def request_count(app: Flask) -> int:
     with app.app_context():
-        return int(db.session.scalar(sa.select(sa.func.count()).select_from(SessionRequest)) or 0)
+        return int(db.session.scalar(sa.select(sa.func.count()).select_from(StoredRequest)) or 0)
 
 
 # --- the characters ----------------------------------------------------------------------------
@@ -135,7 +135,7 @@ def test_status_and_assignment_posts_with_a_nul_are_not_server_errors(app: Flask
     assign = post_form(client, page, f"{page}/assignment", {"facilitator": "\x00"})
     assert assign.status_code in (200, 302)
     with app.app_context():
-        assert db.session.scalar(sa.select(SessionRequest.status)) == "in_triage"
+        assert db.session.scalar(sa.select(StoredRequest.status)) == "in_triage"
 
 
 @both_databases
@@ -177,7 +177,7 @@ def test_a_stored_request_with_a_lone_surrogate_still_shows(app: Flask) -> None:
     client = signed_in(app)
     reference = stored_reference(app)
     with app.app_context():
-        stored = db.session.scalar(sa.select(SessionRequest))
+        stored = db.session.scalar(sa.select(StoredRequest))
         stored.details = {**stored.details, "reflection": "Stuck \ud800 team"}
         db.session.commit()
     response = client.get(f"/inbox/requests/{reference}")
