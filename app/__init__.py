@@ -11,7 +11,7 @@ from __future__ import annotations
 import importlib
 import logging
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from types import FrameType
 from typing import Any
@@ -19,7 +19,7 @@ from typing import Any
 from flask import Blueprint, Flask, current_app, render_template, url_for
 from flask_wtf.csrf import CSRFError
 from govuk_frontend_wtf.main import WTFormsHelpers
-from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader, StrictUndefined, Undefined
+from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader, Undefined
 from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -79,12 +79,13 @@ class StartupError(SystemExit):
         super().__init__(f"Space to Think cannot start: {message}")
 
 
-class ProjectUndefined(StrictUndefined):
-    """StrictUndefined for this project's templates; lenient inside the GOV.UK macro packages.
+class ProjectUndefined(Undefined):
+    """As strict as StrictUndefined in this project's templates; lenient inside the GOV.UK macro packages.
 
     GOV.UK Frontend's macros test optional parameters (``{% if params.classes %}``) that a
     caller leaves out, which StrictUndefined would refuse; our own templates stay strict, so
-    a misspelt variable is an error, not a blank.
+    a misspelt variable is an error, not a blank. (It extends Undefined, not StrictUndefined:
+    it overrides every method StrictUndefined changes, with signatures that type-check.)
     """
 
     __slots__ = ()
@@ -106,7 +107,7 @@ class ProjectUndefined(StrictUndefined):
     def __bool__(self) -> bool:
         return False if self._lenient() else self._fail_with_undefined_error()
 
-    def __iter__(self) -> Any:
+    def __iter__(self) -> Iterator[Any]:
         return iter(()) if self._lenient() else self._fail_with_undefined_error()
 
     def __len__(self) -> int:
@@ -141,7 +142,7 @@ def create_app(config: str | type[Config] | Mapping[str, Any] | None = None) -> 
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     proxies = int(app.config.get("TRUSTED_PROXIES", 0))
     if proxies:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)  # type: ignore[method-assign]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)  # type: ignore[method-assign]  # Flask's documented way to add WSGI middleware
 
     load_rules(app)
     init_jinja(app)

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import JSON, CheckConstraint, DateTime, ForeignKey, Integer, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .extensions import db
+from .extensions import Model
 
 # Triage status of a request, for the facilitators (issue 5). "new" until someone picks it up.
 REQUEST_STATUSES: tuple[str, ...] = ("new", "in_triage", "arranged", "closed")
@@ -24,7 +24,7 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
-class SessionRequest(db.Model):
+class SessionRequest(Model):
     """A request for a Space to Think session, as submitted, with the PDF made at submission.
 
     The PDF is stored (not regenerated on demand) so the requester's download, the email to
@@ -65,7 +65,7 @@ class SessionRequest(db.Model):
         return f"<SessionRequest {self.reference}>"
 
 
-class OutboxMessage(db.Model):
+class OutboxMessage(Model):
     """An email to the facilitators, stored with its request and sent after the commit.
 
     ``last_error`` names what went wrong (the SMTP or network error) and never case detail.
@@ -89,7 +89,7 @@ class OutboxMessage(db.Model):
         return f"<OutboxMessage {self.id} for request {self.request_id}>"
 
 
-class AuditEvent(db.Model):
+class AuditEvent(Model):
     """Something that happened to a request. Holds the reference, never personal data.
 
     The reference is a plain string (not a foreign key) so the trail outlives a purge.

@@ -29,7 +29,7 @@ from itsdangerous import BadSignature, Signer
 from sqlalchemy import DateTime, Engine, String, Text, delete, insert, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .extensions import db
+from .extensions import Model, db
 
 # Paths that never need the journey (assets, health checks): no database work, no cookie.
 STATELESS_ENDPOINT_PREFIXES = ("/static/", "/healthz")
@@ -46,7 +46,7 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
-class StoredSession(db.Model):
+class StoredSession(Model):
     """One visitor's session: random id, JSON data, and when it expires if left idle."""
 
     __tablename__ = "journey_sessions"
@@ -135,7 +135,7 @@ class DatabaseSessionInterface(SessionInterface):
             data = {}
         return self.session_class(data, sid=sid, expires_at=row.expires_at, had_cookie=True)
 
-    def save_session(self, app: Flask, session: ServerSideSession, response: Response) -> None:  # type: ignore[override]
+    def save_session(self, app: Flask, session: ServerSideSession, response: Response) -> None:  # type: ignore[override]  # Flask passes back the session open_session made
         """Write changes, push the idle expiry on, and set or delete the cookie."""
         if session.stateless:
             return
