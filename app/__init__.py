@@ -26,8 +26,8 @@ from .input_guard import init_input_guard
 from .inbox import bp as inbox_bp
 from .inbox import facilitators_cli
 from .inbox import models as inbox_models  # noqa: F401
-from .mail import outbox_cli
 from .main import bp as main_bp
+from .outbox import outbox_cli
 from .pack import load_rules
 from .requests import bp as requests_bp
 from .requests import requests_cli
@@ -59,7 +59,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     proxies = app.config["TRUSTED_PROXIES"]
     if proxies:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)  # type: ignore[method-assign]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)  # type: ignore[method-assign]  # Flask's documented way to add WSGI middleware
 
     load_rules(app)
     init_jinja(app)

@@ -35,7 +35,7 @@ from sqlalchemy import DateTime, Engine, String, Text, delete, insert, select, u
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .extensions import db
+from .extensions import Model, db
 from .models import utcnow
 
 # Paths that never need the journey (assets, health checks): no database work, no cookie.
@@ -50,7 +50,7 @@ EXPIRY_REFRESH_STEP = dt.timedelta(seconds=60)
 log = logging.getLogger(__name__)
 
 
-class JourneySessionRow(db.Model):
+class JourneySessionRow(Model):
     """One visitor's session: random id, JSON data, and when it expires if left idle."""
 
     __tablename__ = "journey_sessions"
@@ -160,7 +160,7 @@ class DatabaseSessionInterface(SessionInterface):
             data = {}
         return self.session_class(data, sid=sid, expires_at=row.expires_at, had_cookie=True)
 
-    def save_session(self, app: Flask, session: JourneySession, response: Response) -> None:  # type: ignore[override]
+    def save_session(self, app: Flask, session: JourneySession, response: Response) -> None:  # type: ignore[override]  # Flask passes back the session open_session made
         """Write changes, push the idle expiry on, and set or delete the cookie."""
         if session.stateless or session.unavailable:
             return
