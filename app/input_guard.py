@@ -27,7 +27,7 @@ import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from flask import Flask, abort, g, request
+from flask import Flask, abort, request
 from markupsafe import Markup
 from werkzeug.datastructures import ImmutableMultiDict
 
@@ -132,10 +132,9 @@ def _clean_form() -> None:
     """Remove unsafe characters from the posted form's names and values, in place of ``request.form``."""
     form = request.form
     if any(has_unsafe_text(key) or has_unsafe_text(value) for key, value in form.items(multi=True)):
-        request.form = ImmutableMultiDict(  # type: ignore[misc]  # werkzeug's cached_property can be set
+        request.form = ImmutableMultiDict(  # werkzeug's cached_property can be set
             [(clean_text(key), clean_text(value)) for key, value in form.items(multi=True)])
         request.__dict__.pop("values", None)  # ``request.values`` combines args and form: rebuild it
-        g.input_cleaned = True
 
 
 def refuse_unsafe_input() -> None:
@@ -150,13 +149,14 @@ def finalize_output(value: Any) -> Any:
     """Jinja ``finalize``: a lone surrogate in a value shown on a page becomes U+FFFD (the page still renders)."""
     if isinstance(value, str) and SURROGATE.search(value) is not None:
         cleaned = SURROGATE.sub("\ufffd", value)
-        return Markup(cleaned) if isinstance(value, Markup) else cleaned
+        # A Markup value was already safe; only surrogates changed, so it stays Markup.
+        return Markup(cleaned) if isinstance(value, Markup) else cleaned  # noqa: S704
     return value
 
 
 def init_input_guard(app: Flask) -> None:
     """Wrap the app in ``HostGuard``, run ``refuse_unsafe_input`` before everything else, set ``finalize``."""
-    app.wsgi_app = HostGuard(app.wsgi_app)  # type: ignore[method-assign]
+    app.wsgi_app = HostGuard(app.wsgi_app)  # type: ignore[method-assign]  # Flask's documented way to add WSGI middleware
     app.before_request_funcs.setdefault(None, []).insert(0, refuse_unsafe_input)
     app.jinja_env.finalize = finalize_output
 

@@ -29,11 +29,11 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from werkzeug.test import TestResponse
 
-from app.pack import PACK_KEY
 from app.inbox import service
 from app.inbox.pdf_import import ImportProblem, check_document
 from app.inbox.service import STATUS_LABELS
 from app.input_guard import find_unsafe_text
+from app.pack import PACK_KEY
 from app.requests.reference import new_reference
 from hardening_helpers import EMAIL, PASSWORD, pdf_with_json, valid_document
 from helpers import add_session_probe, both_databases, csrf_token
@@ -194,7 +194,8 @@ def test_other_public_forms_and_addresses_never_fail(fuzz_app: Flask) -> None:
     @FUZZ
     @given(path=hostile(paths), query=st.lists(st.tuples(hostile(["change", "next"]), hostile(["1"])), max_size=3),
            post_to=st.sampled_from(["/keep-alive", "/start", "/start-again", "/request/submit"]),
-           fields=fields_for({"answer": ["no"], "csrf_token": ["x"]}), host=st.one_of(st.none(), hostile(["localhost"])))
+           fields=fields_for({"answer": ["no"], "csrf_token": ["x"]}),
+           host=st.one_of(st.none(), hostile(["localhost"])))
     def fuzz(path: bytes, query: list[tuple[bytes, bytes]], post_to: str, fields: list[tuple[bytes, bytes]],
              host: bytes | None) -> None:
         url = quote(b"/" + path.lstrip(b"/"), safe="/") + ("?" + urlencode(query) if query else "")
@@ -243,7 +244,7 @@ def test_inbox_forms_and_addresses_never_fail(fuzz_app: Flask) -> None:
 
 
 def document_mutations(document: dict) -> st.SearchStrategy[dict]:
-    """The valid document with one part, at any depth, replaced by hostile JSON or (text) spiked with a nasty character."""
+    """The valid document with one part, at any depth, replaced by hostile JSON (or, if text, spiked)."""
     paths: list[tuple[object, ...]] = []
 
     def walk(node: object, path: tuple[object, ...]) -> None:

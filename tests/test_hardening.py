@@ -14,7 +14,6 @@ import re
 import pytest
 import sqlalchemy as sa
 from flask import Flask
-from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
 from app import create_app
@@ -33,8 +32,10 @@ from helpers.database import database_settings
 from requests_helpers import ELIGIBLE_PATH, make_request
 from wizard.walk import Walker
 
-SERVICE_PROBLEM = ("Sorry, there is a problem with the service", "Try again in a few minutes.", "Your answers are kept.")
-INSERT_WITHOUT_DATA = sa.text("INSERT INTO journey_sessions (id, data, expires_at) VALUES (:value, NULL, CURRENT_TIMESTAMP)")
+SERVICE_PROBLEM = ("Sorry, there is a problem with the service", "Try again in a few minutes.",
+                   "Your answers are kept.")
+INSERT_WITHOUT_DATA = sa.text(
+    "INSERT INTO journey_sessions (id, data, expires_at) VALUES (:value, NULL, CURRENT_TIMESTAMP)")
 NOT_ALLOWED = ["\x00", "\ud800", "\udfff", "\ufffe", "\uffff", "\ufdd0", "\U0010ffff", "\x01", "\x1b", "\x7f"]
 
 

@@ -8,6 +8,7 @@ forwards again. Use it as a context manager so its threads and sockets always en
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 from types import TracebackType
@@ -100,8 +101,6 @@ class CutProxy:
 
 
 def _close(sock: socket.socket) -> None:
-    try:
+    with contextlib.suppress(OSError):  # already shut down by the other side or the other thread
         sock.shutdown(socket.SHUT_RDWR)
-    except OSError:
-        pass
     sock.close()
