@@ -13,7 +13,7 @@ from flask.testing import FlaskClient
 from app import CONTACTS_KEY, PACK_KEY, create_app
 from app.extensions import db
 from app.sessions import StoredSession, purge_expired_sessions, utcnow
-from helpers import add_session_probe, both_databases, csrf_token, external_resources, session_cookie
+from support import add_session_probe, both_databases, csrf_token, external_resources, session_cookie
 
 PAGES = ["/", "/accessibility", "/privacy", "/cookies", "/session-expired"]
 PRODUCTION_OK = {

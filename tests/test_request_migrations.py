@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 
 from app.extensions import db
-from helpers import both_databases
+from support import both_databases
 
 TABLES = {"requests", "outbox", "audit_events"}
 
@@ -18,6 +19,7 @@ def _tables() -> set[str]:
 
 
 @both_databases
+@pytest.mark.own_schema
 def test_0002_upgrades_and_downgrades(app) -> None:
     with app.app_context():
         assert TABLES <= _tables()

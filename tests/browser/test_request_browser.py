@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 import pytest
 from playwright.sync_api import Page, expect
 
-from browser_helpers import (
+from support.browser import (
     CONFIRM,
     PATHS,
     Q_CRITERIA,
@@ -168,6 +168,7 @@ def test_request_pages_have_no_axe_violations(new_context: Callable, js: bool) -
     audit.assert_clean()
 
 
+@pytest.mark.real_pdf
 def test_request_without_identifying_data_skips_the_warning_and_downloads_the_pdf(page: Page) -> None:
     to_request(page, PATHS["P"])  # criterion "stuck" only: no significant-event page
     heading(page, "About you")
