@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import SessionRequest
+from app.models import StoredRequest
 from app.pdf import FetchRefused, PdfAttachment, RefusingFetcher, render_pdf
 from app.inbox.pdf_import import read_request_pdf
 from app.requests.document import document_json, request_document
@@ -148,7 +148,7 @@ def test_downloaded_pdf_attachment_equals_what_was_submitted(client, app) -> Non
     submitted_request(walker)
     pdf = client.get("/request/submitted/request.pdf").get_data()
     with app.app_context():
-        stored = db.session.scalar(select(SessionRequest))
+        stored = db.session.scalar(select(StoredRequest))
         expected = request_document(stored)
     attached = pdf_attachment_json(pdf)
     assert attached == expected

@@ -3,7 +3,6 @@ browser-like walk through the details pages to submission."""
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -128,13 +127,6 @@ def token_from(response: TestResponse) -> str:
     return csrf_token(response.get_data(as_text=True))
 
 
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 nobody is listening on (right now)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 ELIGIBLE_ANSWERS: dict[str, Any] = {question: (list(value) if not isinstance(value, str) else value)
                                     for question, value in ELIGIBLE_PATH}
 
@@ -144,9 +136,7 @@ def make_request(now: Any = None, token: str | None = None, details: Mapping[str
     """Store a request through the service (inside an app context); returns the Submission."""
     import secrets
 
-    from flask import current_app
-
+    from app.pack import current_pack
     from app.requests.service import submit_request
 
-    pack = current_app.extensions["space_to_think.pack"]
-    return submit_request(pack, answers, token or secrets.token_urlsafe(16), details, confirmed, now=now)
+    return submit_request(current_pack(), answers, token or secrets.token_urlsafe(16), details, confirmed, now=now)
