@@ -200,6 +200,18 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
     }
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _remove_playwright_artifacts_folder(_pw_artifacts_folder: tempfile.TemporaryDirectory) -> Iterator[None]:
+    """Remove pytest-playwright's temporary folder at the end of the session.
+
+    pytest-playwright removes it when pytest unconfigures, which a pytest-xdist worker may
+    not reach before it is stopped: the folder is then left to the interpreter's exit, a
+    ResourceWarning. (No screenshots or traces are recorded here, so nothing in it is kept.)
+    """
+    yield
+    _pw_artifacts_folder.cleanup()
+
+
 # --------------------------------------------------------------------------------------
 # The watch on every context: nothing from outside the app, no error statuses, no JS errors
 
