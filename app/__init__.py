@@ -25,8 +25,8 @@ from .extensions import csrf, db, init_security_headers, limiter, migrate
 from .inbox import bp as inbox_bp
 from .inbox import facilitators_cli
 from .inbox import models as inbox_models  # noqa: F401
-from .mail import outbox_cli
 from .main import bp as main_bp
+from .outbox import outbox_cli
 from .pack import load_rules
 from .requests import bp as requests_bp
 from .requests import requests_cli

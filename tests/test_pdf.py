@@ -17,7 +17,7 @@ from app.pdf import FetchRefused, PdfAttachment, RefusingFetcher, render_pdf
 from app.inbox.pdf_import import read_request_pdf
 from app.requests.document import document_json, request_document
 from support.pdf import fake_render_pdf, pdf_attachment_json, pdf_reader, pdf_text
-from support.submission import SUPERVISION_PATH, VALID_DETAILS, make_request, submitted_request, to_outcome
+from support.submission import SUPERVISION_PATH, VALID_DETAILS, make_request, run_outbox, submitted_request, to_outcome
 
 # Everything here renders with WeasyPrint; the rest of the suite uses support.pdf.fake_render_pdf.
 pytestmark = pytest.mark.real_pdf
@@ -107,7 +107,7 @@ def test_the_fake_renderer_keeps_the_real_ones_interface(app) -> None:
         assert len(reader.pages) >= 1 and reader.metadata.title == "A test"
         assert reader.attachments == {"data.json": [b'{"a": 1}']}
     with app.app_context():
-        stored = make_request().request
+        stored = make_request(pdf=True).request
         real_pdf, created, document = stored.pdf, stored.created_at, request_document(stored)
     attached = PdfAttachment("request.json", document_json(document), "The request as data", created=created)
     assert read_request_pdf(fake_render_pdf(html, [attached])) == read_request_pdf(real_pdf)
@@ -115,7 +115,7 @@ def test_the_fake_renderer_keeps_the_real_ones_interface(app) -> None:
 
 def test_request_pdf_content_and_attachment(app) -> None:
     with app.app_context():
-        stored = make_request().request
+        stored = make_request(pdf=True).request
         pdf = stored.pdf
         document = request_document(stored)
     text = pdf_text(pdf)
@@ -146,6 +146,7 @@ def test_request_pdf_content_and_attachment(app) -> None:
 def test_downloaded_pdf_attachment_equals_what_was_submitted(client, app) -> None:
     walker = to_outcome(client)
     submitted_request(walker)
+    run_outbox(app)
     pdf = client.get("/request/submitted/request.pdf").get_data()
     with app.app_context():
         stored = db.session.scalar(select(StoredRequest))
@@ -162,8 +163,8 @@ def test_user_text_cannot_make_the_renderer_fetch(app, http_server: str) -> None
     hostile = (f'<img src="{http_server}/x.png"> <link rel=attachment href="file:///etc/passwd"> '
                f'</p><iframe src="{http_server}/"></iframe>')
     with app.app_context():
-        stored = make_request(details={**VALID_DETAILS, "reflection": hostile, "access_needs": "file:///etc/passwd"}
-                              ).request
+        stored = make_request(details={**VALID_DETAILS, "reflection": hostile, "access_needs": "file:///etc/passwd"},
+                              pdf=True).request
         pdf = stored.pdf
     assert _Counter.hits == []
     text = pdf_text(pdf)
@@ -187,7 +188,7 @@ def test_long_and_odd_unicode_text_in_the_pdf(app) -> None:
     reflection = ("word " * 150 + "x" * 400 + " " + odd * 8)[:1494] + " LAST."
     with app.app_context():
         stored = make_request(details={**VALID_DETAILS, "reflection": reflection,
-                                       "other_agencies": "Ünïcödé ağency — ’quotes’"}).request
+                                       "other_agencies": "Ünïcödé ağency — ’quotes’"}, pdf=True).request
         pdf = stored.pdf
     assert pdf_attachment_json(pdf)["details"]["reflection"] == reflection
     text = pdf_text(pdf)
