@@ -29,7 +29,7 @@ from itsdangerous import BadSignature, Signer
 from sqlalchemy import DateTime, Engine, String, Text, delete, insert, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .extensions import db
+from .extensions import Model, db
 from .models import utcnow
 
 # Paths that never need the journey (assets, health checks): no database work, no cookie.
@@ -42,7 +42,7 @@ SESSION_BIND = "journey_sessions"
 EXPIRY_REFRESH_STEP = dt.timedelta(seconds=60)
 
 
-class JourneySessionRow(db.Model):
+class JourneySessionRow(Model):
     """One visitor's session: random id, JSON data, and when it expires if left idle."""
 
     __tablename__ = "journey_sessions"
@@ -131,7 +131,7 @@ class DatabaseSessionInterface(SessionInterface):
             data = {}
         return self.session_class(data, sid=sid, expires_at=row.expires_at, had_cookie=True)
 
-    def save_session(self, app: Flask, session: JourneySession, response: Response) -> None:  # type: ignore[override]
+    def save_session(self, app: Flask, session: JourneySession, response: Response) -> None:  # type: ignore[override]  # Flask passes back the session open_session made
         """Write changes, push the idle expiry on, and set or delete the cookie."""
         if session.stateless:
             return

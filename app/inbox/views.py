@@ -112,12 +112,12 @@ def sign_in() -> Response | str:
     form = SignInForm()
     errors: list[dict[str, str]] = []
     if form.validate_on_submit():
-        facilitator = service.authenticate(form.email.data, form.password.data)
+        facilitator = service.authenticate(form.email.data or "", form.password.data or "")
         if facilitator is not None:
             reset_session()  # a new session id: a planted or stolen id is useless after sign-in
             session[FACILITATOR_KEY] = facilitator.id
             return redirect(safe_next(request.args.get("next")))
-        log.warning("Inbox sign-in failed (account tag %s)", service.email_fingerprint(form.email.data))
+        log.warning("Inbox sign-in failed (account tag %s)", service.email_fingerprint(form.email.data or ""))
         form.email.errors = [SIGN_IN_FAILED]
         errors = [{"text": SIGN_IN_FAILED, "href": "#email"}]
     else:
@@ -225,7 +225,7 @@ def add_note(reference: str) -> Response | str:
     form = NoteForm()
     if not form.validate():
         return render_request_page(stored, note_form=form)
-    service.add_note(stored, form.text.data, current_facilitator())
+    service.add_note(stored, form.text.data or "", current_facilitator())
     flash("Note added")
     return redirect(url_for("inbox.request_page", reference=stored.reference) + "#notes")
 
