@@ -90,8 +90,13 @@ def inbox_context() -> dict[str, Any]:
 
 
 def safe_next(target: str | None) -> str:
-    """Where to go after signing in: an inbox path only (never another site)."""
-    if target and target.startswith("/inbox") and not target.startswith("//") and "\\" not in target:
+    """Where to go after signing in: a path in the inbox on this site, else the inbox's list.
+
+    Only ``/inbox`` or ``/inbox/...``, printable characters only: no scheme or host, no ``//``,
+    no backslash (browsers read it as a slash), no space, tab, CR or LF (which could split a header).
+    """
+    if (target and (target == "/inbox" or target.startswith(("/inbox/", "/inbox?")))
+            and "//" not in target and "\\" not in target and target.isprintable() and " " not in target):
         return target
     return url_for("inbox.index")
 

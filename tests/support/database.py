@@ -144,8 +144,10 @@ class WorkerSchema:
 
 
 @contextmanager
-def database_settings(request: pytest.FixtureRequest, backend: str, tmp_path: Path) -> Iterator[dict[str, Any]]:
-    """App settings for a clean, migrated database for one test."""
+def database_settings(request: pytest.FixtureRequest, backend: str, tmp_path: Path,
+                      own_schema: bool | None = None) -> Iterator[dict[str, Any]]:
+    """App settings for a clean, migrated database for one test (on PostgreSQL, in a schema
+    of its own if ``own_schema``, or, by default, if the test is marked ``own_schema``)."""
     if backend == "sqlite":
         template: Path = request.getfixturevalue("sqlite_template")
         path = tmp_path / "test.db"
@@ -153,7 +155,9 @@ def database_settings(request: pytest.FixtureRequest, backend: str, tmp_path: Pa
         yield {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"}
         return
     url = postgres_url()
-    if request.node.get_closest_marker("own_schema"):
+    if own_schema is None:
+        own_schema = request.node.get_closest_marker("own_schema") is not None
+    if own_schema:
         with postgres_schema(url, request.getfixturevalue("worker_name")) as schema:
             yield schema_settings(url, schema)
         return
