@@ -22,10 +22,11 @@ from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader, StrictUndefined, Undefined
 from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
-from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .config import PROJECT_ROOT, Config, ConfigError, load_config
+from . import proxies
 from .extensions import csrf, db, init_security_headers, limiter, migrate
+from .lockout import LOCKOUT_KEY, SignInLockout
 from .rules import ContactBook, RulePack, RulesError, load_contacts, load_pack
 from .sessions import add_session_bind, init_sessions, session_expired
 
@@ -139,9 +140,7 @@ def create_app(config: str | type[Config] | Mapping[str, Any] | None = None) -> 
     )
     app.config.update(settings)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
-    proxies = int(app.config.get("TRUSTED_PROXIES", 0))
-    if proxies:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)  # type: ignore[method-assign]
+    app.wsgi_app = proxies.wrap(app.wsgi_app, app.config.get("TRUSTED_PROXIES", 0))  # type: ignore[method-assign]
 
     load_rules(app)
     init_jinja(app)
@@ -243,9 +242,30 @@ def init_extensions(app: Flask) -> None:
         compare_type=True,
     )
     csrf.init_app(app)
+    init_rate_limit_storage(app)
     limiter.init_app(app)
     init_sessions(app)
     init_security_headers(app)
+
+
+def init_rate_limit_storage(app: Flask) -> None:
+    """Rate limits and sign-in lockouts in the shared store; memory only as a fallback that warns."""
+    uri = app.config.get("RATELIMIT_STORAGE_URI")
+    if not uri:
+        app.config["RATELIMIT_STORAGE_URI"] = uri = "memory://"
+        if not app.testing:
+            log.warning("RATELIMIT_STORAGE_URI is not set, so rate limits and sign-in lockouts are counted in "
+                        "this process's memory only: with several workers or servers each counts alone. "
+                        "Set RATELIMIT_STORAGE_URI=redis://127.0.0.1:6379/0 (a Redis server).")
+    elif uri.startswith("memory://") and not app.testing:
+        log.warning("RATELIMIT_STORAGE_URI is memory://: rate limits and sign-in lockouts hold only within "
+                    "this one process. Use a Redis server when running several workers or servers.")
+    if not uri.startswith(("redis", "rediss", "valkey")):
+        app.config["RATELIMIT_STORAGE_OPTIONS"] = {}  # the timeouts are Redis client settings
+    try:
+        app.extensions[LOCKOUT_KEY] = SignInLockout.from_config(app.config)
+    except Exception as error:  # a malformed URI or missing driver: name the setting
+        raise StartupError(f"RATELIMIT_STORAGE_URI cannot be used: {error}") from None
 
 
 def _import_attribute(path: str) -> Any:

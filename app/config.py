@@ -7,6 +7,7 @@ and production refuses settings that would be unsafe with real users.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from collections.abc import Mapping
@@ -55,6 +56,37 @@ def _env_bool(environ: Mapping[str, str], name: str, default: bool) -> bool:
     if lowered in {"0", "false", "no", "off"}:
         return False
     raise ConfigError(f"{name} must be true or false, but it is {raw!r}.")
+
+
+def _env_limit(environ: Mapping[str, str], name: str, default: str) -> str:
+    """A rate limit such as ``5 per minute;20 per hour``, or a ConfigError naming the variable."""
+    from limits import parse_many
+
+    value = _env(environ, name, default) or default
+    try:
+        parse_many(value)
+    except ValueError:
+        raise ConfigError(
+            f"{name} must be a rate limit like '5 per minute' or '5 per minute;20 per hour', but it is {value!r}."
+        ) from None
+    return value
+
+
+def _env_proxies(environ: Mapping[str, str], name: str) -> int | tuple[str, ...]:
+    """A count of proxies, or a tuple of proxy addresses/networks; ConfigError naming the variable."""
+    raw = _env(environ, name, "0") or "0"
+    if raw.isdigit():
+        return int(raw)
+    networks = tuple(part.strip() for part in raw.split(",") if part.strip())
+    for network in networks:
+        try:
+            ipaddress.ip_network(network, strict=False)
+        except ValueError:
+            raise ConfigError(
+                f"{name} must be a number of proxies or a list of proxy addresses or networks like "
+                f"'127.0.0.1,10.0.0.0/8', but {network!r} is not an address or network."
+            ) from None
+    return networks
 
 
 def database_uri(url: str) -> str:
@@ -115,16 +147,33 @@ class Config:
         self.WTF_CSRF_TIME_LIMIT = None
         self.MAX_CONTENT_LENGTH = 1024 * 1024
 
-        self.RATELIMIT_STORAGE_URI = _env(env, "RATELIMIT_STORAGE_URI", "memory://")
-        self.RATELIMIT_DEFAULT = _env(env, "RATELIMIT_DEFAULT", "2000 per minute")
+        # Rate limits and sign-in lockouts are counted here. Unset: each process's own memory
+        # (a start-up warning says so; production refuses it unless memory:// is given).
+        self.RATELIMIT_STORAGE_URI = _env(env, "RATELIMIT_STORAGE_URI")
+        self.RATELIMIT_STORAGE_OPTIONS: dict[str, Any] = {"socket_timeout": 1, "socket_connect_timeout": 1}
+        # If the shared store stops answering, count in memory until it is back (never a 500).
+        self.RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+        # Requests from one address to the whole site (every page counts towards one limit).
+        # Kept under Flask-Limiter's name for a site-wide limit: its RATELIMIT_DEFAULT is per page.
+        self.RATELIMIT_APPLICATION = _env_limit(env, "RATELIMIT_DEFAULT", "2000 per minute")
         self.RATELIMIT_HEADERS_ENABLED = False
         # Said explicitly: Flask-Limiter's one limiter object would otherwise carry an
         # earlier app's setting into every app built after it (as tests build many).
         self.RATELIMIT_ENABLED = True
+        # Facilitator sign-in: attempts from one address, and failures for one email address
+        # (after INBOX_LOCKOUT_AFTER failures the address is locked for INBOX_LOCKOUT_MINUTES,
+        # doubling with each further failure up to INBOX_LOCKOUT_MAX_MINUTES; failures are
+        # forgotten INBOX_LOCKOUT_WINDOW_HOURS after the first).
+        self.INBOX_SIGN_IN_LIMIT = _env_limit(env, "INBOX_SIGN_IN_LIMIT", "5 per minute;20 per hour")
+        self.INBOX_LOCKOUT_AFTER = _env_int(env, "INBOX_LOCKOUT_AFTER", 5)
+        self.INBOX_LOCKOUT_MINUTES = _env_int(env, "INBOX_LOCKOUT_MINUTES", 1)
+        self.INBOX_LOCKOUT_MAX_MINUTES = _env_int(env, "INBOX_LOCKOUT_MAX_MINUTES", 60)
+        self.INBOX_LOCKOUT_WINDOW_HOURS = _env_int(env, "INBOX_LOCKOUT_WINDOW_HOURS", 24)
 
-        # How many reverse proxies in front of the app set X-Forwarded-For/-Proto (0: none).
-        # Needed behind a proxy so rate limits count per visitor and HTTPS is recognised.
-        self.TRUSTED_PROXIES = _env_int(env, "TRUSTED_PROXIES", 0, minimum=0)
+        # Who may say where a request came from (X-Forwarded-For/-Proto/-Host): the addresses
+        # or networks of the reverse proxies in front (e.g. 127.0.0.1,10.0.0.0/8), or a count of
+        # proxies (trusted from any address: only when nothing else can reach the app). 0: none.
+        self.TRUSTED_PROXIES = _env_proxies(env, "TRUSTED_PROXIES")
 
         self.HSTS = False
         self.TEMPLATES_AUTO_RELOAD = self.DEBUG
@@ -186,7 +235,7 @@ class TestConfig(Config):
         self.FACILITATOR_EMAIL = None
         self.MAIL_FROM = "space-to-think@example.invalid"
         self.EXIT_URL = "https://www.bbc.co.uk/weather"
-        self.RATELIMIT_STORAGE_URI = "memory://"
+        self.RATELIMIT_STORAGE_URI = "memory://"  # tests that need Redis start their own
         self.SESSION_PURGE_PROBABILITY = 0.0
 
 
@@ -220,6 +269,11 @@ class ProductionConfig(Config):
             )
         if not self.SESSION_COOKIE_SECURE:
             raise ConfigError("SESSION_COOKIE_SECURE must be true in production: cookies must only travel over HTTPS.")
+        if not self.RATELIMIT_STORAGE_URI:
+            raise ConfigError(
+                "RATELIMIT_STORAGE_URI is not set: in production, rate limits and sign-in lockouts must be shared "
+                "by every worker and server, e.g. redis://127.0.0.1:6379/0 (or memory:// for one single process)."
+            )
 
 
 CONFIG_CLASSES: dict[str, type[Config]] = {
@@ -262,6 +316,8 @@ def load_config(
     else:
         overrides = dict(config)
         cls = config_class(overrides.pop("APP_ENV", None) or _env(env, "APP_ENV"))
+    if "RATELIMIT_DEFAULT" in overrides:  # the environment's name for the site-wide limit
+        overrides["RATELIMIT_APPLICATION"] = overrides.pop("RATELIMIT_DEFAULT")
     settings = cls(env)
     for key, value in overrides.items():
         setattr(settings, key, value)

@@ -20,6 +20,7 @@ PRODUCTION_OK = {
     "APP_ENV": "production",
     "SECRET_KEY": "x" * 40,
     "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://user:pw@db.example.invalid/space_to_think",
+    "RATELIMIT_STORAGE_URI": "redis://redis.example.invalid:6379/0",
 }
 
 
@@ -45,6 +46,7 @@ def stored_session_ids(app: Flask) -> set[str]:
         ({"SECRET_KEY": "short"}, "SECRET_KEY"),
         ({"SQLALCHEMY_DATABASE_URI": "sqlite:///prod.db"}, "DATABASE_URL"),
         ({"SESSION_COOKIE_SECURE": False}, "SESSION_COOKIE_SECURE"),
+        ({"RATELIMIT_STORAGE_URI": None}, "RATELIMIT_STORAGE_URI"),
     ],
 )
 def test_production_refuses_unsafe_settings_naming_them(overrides, named) -> None:

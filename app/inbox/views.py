@@ -26,6 +26,7 @@ from flask import abort, current_app, flash, g, redirect, render_template, reque
 from werkzeug.wrappers import Response
 
 from ..extensions import limiter
+from ..lockout import LOCKOUT_KEY, SignInLockout
 from ..requests import fields
 from ..requests.document import request_document, request_sections, uk_time
 from ..requests.reference import normalise_reference
@@ -38,9 +39,11 @@ from .pdf_import import MAX_UPLOAD_BYTES, ImportProblem, read_request_pdf
 FACILITATOR_KEY = "facilitator_id"
 OPEN_ENDPOINTS = frozenset({"inbox.sign_in"})
 SIGN_IN_FAILED = "Enter a correct email address and password"
+# Said for any address, with or without an account, so it tells a guesser nothing.
+SIGN_IN_LOCKED = ("There have been too many failed attempts to sign in with this email address. "
+                  "Wait {wait} and try again, or ask whoever manages inbox accounts to unlock it")
 # Room for the multipart wrapping and the CSRF field around a file of MAX_UPLOAD_BYTES.
 UPLOAD_OVERHEAD = 64 * 1024
-DEFAULT_SIGN_IN_LIMIT = "5 per minute;20 per hour"
 
 log = logging.getLogger(__name__)
 
@@ -95,34 +98,62 @@ def safe_next(target: str | None) -> str:
 
 
 def sign_in_limit() -> str:
-    """Sign-in attempts allowed per visitor (``INBOX_SIGN_IN_LIMIT`` overrides the default)."""
-    return str(current_app.config.get("INBOX_SIGN_IN_LIMIT") or DEFAULT_SIGN_IN_LIMIT)
+    """Sign-in attempts allowed per visitor address (``INBOX_SIGN_IN_LIMIT``)."""
+    return str(current_app.config["INBOX_SIGN_IN_LIMIT"])
+
+
+def current_lockout() -> SignInLockout:
+    """The per-account lockout (failures per email address, in the shared store)."""
+    lockout: SignInLockout = current_app.extensions[LOCKOUT_KEY]
+    return lockout
+
+
+def wait_text(seconds: int) -> str:
+    """``5 minutes``, ``1 minute``, ``2 hours``: how long to wait, rounded up."""
+    minutes = max(1, -(-seconds // 60))
+    if minutes < 120:
+        return f"{minutes} minute{'s' if minutes != 1 else ''}"
+    hours = -(-minutes // 60)
+    return f"{hours} hours"
 
 
 # --- signing in and out -----------------------------------------------------------------------
 
 @bp.route("/sign-in", methods=["GET", "POST"])
 @limiter.limit(sign_in_limit, methods=["POST"], deduct_when=lambda response: response.status_code != 302)
-def sign_in() -> Response | str:
+def sign_in() -> Response | tuple[str, int]:
     """The sign-in form; a failure says only that the email or password is wrong."""
     if request.method == "GET" and service.signed_in_facilitator(session.get(FACILITATOR_KEY)):
         return redirect(url_for("inbox.index"))
     form = SignInForm()
     errors: list[dict[str, str]] = []
+    status = 200
     if form.validate_on_submit():
-        facilitator = service.authenticate(form.email.data, form.password.data)
+        lockout = current_lockout()
+        locked_for = lockout.seconds_locked(form.email.data)
+        facilitator = None if locked_for else service.authenticate(form.email.data, form.password.data)
         if facilitator is not None:
+            lockout.clear(form.email.data)
             reset_session()  # a new session id: a planted or stolen id is useless after sign-in
             session[FACILITATOR_KEY] = facilitator.id
             return redirect(safe_next(request.args.get("next")))
-        log.warning("Inbox sign-in failed (account tag %s)", service.email_fingerprint(form.email.data))
-        form.email.errors = [SIGN_IN_FAILED]
-        errors = [{"text": SIGN_IN_FAILED, "href": "#email"}]
+        tag = service.email_fingerprint(form.email.data)
+        if locked_for:
+            log.warning("Inbox sign-in refused: too many failures (account tag %s)", tag)
+            message, status = SIGN_IN_LOCKED.format(wait=wait_text(locked_for)), 429
+        else:
+            if lockout.record_failure(form.email.data):
+                log.warning("Inbox sign-in failed; locked after repeated failures (account tag %s)", tag)
+            else:
+                log.warning("Inbox sign-in failed (account tag %s)", tag)
+            message = SIGN_IN_FAILED
+        form.email.errors = [message]
+        errors = [{"text": message, "href": "#email"}]
     else:
         errors = [{"text": field.errors[0], "href": f"#{field.id}"} for field in (form.email, form.password)
                   if field.errors]
     form.password.data = ""
-    return render_template("inbox/sign_in.html", form=form, errors=errors, has_errors=bool(errors))
+    return render_template("inbox/sign_in.html", form=form, errors=errors, has_errors=bool(errors)), status
 
 
 @bp.post("/sign-out")

@@ -1,0 +1,124 @@
+"""Per-account sign-in lockout: failures for one email address, counted in the shared store.
+
+Counted per email address typed, whether or not an account has it (so a lockout says
+nothing about which addresses are real), in the rate-limit store (``RATELIMIT_STORAGE_URI``:
+Redis, shared by every worker and server). After ``INBOX_LOCKOUT_AFTER`` failures the
+address is locked for ``INBOX_LOCKOUT_MINUTES``; each further failure (once the lock has
+passed) locks it for twice as long as the last, up to ``INBOX_LOCKOUT_MAX_MINUTES``.
+Failures are forgotten ``INBOX_LOCKOUT_WINDOW_HOURS`` after the first, or on a successful
+sign-in, ``flask facilitators unlock`` or ``reset-password``. While locked the password is not
+checked. Keys hold an HMAC of the address, never the address itself.
+
+If the store stops answering, counting goes on in this process's memory (logged), so
+sign-in keeps working and keeps some protection until the store is back.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import math
+import time
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
+
+from limits.storage import MemoryStorage, Storage, storage_from_string
+
+LOCKOUT_KEY = "space_to_think.sign_in_lockout"
+KEY_PREFIX = "space-to-think/sign-in"
+MAX_DOUBLINGS = 20
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+def normalise_email(text: str) -> str:
+    """As the inbox stores addresses: trimmed, lower-case."""
+    return text.strip().lower()
+
+
+class SignInLockout:
+    """Failed sign-ins per email address, and the lock they lead to."""
+
+    def __init__(self, storage: Storage, secret: str, *, after: int = 5, first_minutes: int = 1,
+                 max_minutes: int = 60, window_hours: int = 24) -> None:
+        self.storage = storage
+        self.fallback = MemoryStorage()
+        self.secret = secret.encode("utf-8")
+        self.after = after
+        self.first_seconds = first_minutes * 60
+        self.max_seconds = max(max_minutes, first_minutes) * 60
+        self.window_seconds = window_hours * 3600
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> SignInLockout:
+        """The lockout for an app's settings (its store is the rate limits' store)."""
+        uri = str(config.get("RATELIMIT_STORAGE_URI") or "memory://")
+        options = dict(config.get("RATELIMIT_STORAGE_OPTIONS") or {})
+        return cls(storage_from_string(uri, **options), str(config.get("SECRET_KEY") or ""),
+                   after=int(config.get("INBOX_LOCKOUT_AFTER", 5)),
+                   first_minutes=int(config.get("INBOX_LOCKOUT_MINUTES", 1)),
+                   max_minutes=int(config.get("INBOX_LOCKOUT_MAX_MINUTES", 60)),
+                   window_hours=int(config.get("INBOX_LOCKOUT_WINDOW_HOURS", 24)))
+
+    @property
+    def shared(self) -> bool:
+        """Whether the counts are in a store other processes see (not this process's memory)."""
+        return not isinstance(self.storage, MemoryStorage)
+
+    def _keys(self, email: str) -> tuple[str, str]:
+        tag = hmac.new(self.secret, normalise_email(email).encode("utf-8"), hashlib.sha256).hexdigest()[:32]
+        return f"{KEY_PREFIX}/failures/{tag}", f"{KEY_PREFIX}/locked/{tag}"
+
+    def _run(self, operation: Callable[[Storage], T]) -> T:
+        try:
+            return operation(self.storage)
+        except self.storage.base_exceptions as error:
+            log.warning("The rate-limit store (RATELIMIT_STORAGE_URI) did not answer (%s): counting sign-in "
+                        "failures in this process's memory until it does", type(error).__name__)
+            return operation(self.fallback)
+
+    def seconds_locked(self, email: str) -> int:
+        """How many seconds this address stays locked (0: not locked)."""
+        _, locked_key = self._keys(email)
+
+        def remaining(storage: Storage) -> int:
+            if storage.get(locked_key) <= 0:
+                return 0
+            return max(1, math.ceil(storage.get_expiry(locked_key) - time.time()))
+
+        return self._run(remaining)
+
+    def failures(self, email: str) -> int:
+        """Failed sign-ins counted for this address now."""
+        failures_key, _ = self._keys(email)
+        return self._run(lambda storage: int(storage.get(failures_key)))
+
+    def record_failure(self, email: str) -> int:
+        """Count a failed sign-in; the seconds the address is now locked for (0: not locked)."""
+        failures_key, locked_key = self._keys(email)
+
+        def record(storage: Storage) -> int:
+            count = int(storage.incr(failures_key, self.window_seconds))
+            if count < self.after:
+                return 0
+            doublings = min(count - self.after, MAX_DOUBLINGS)
+            seconds = min(self.first_seconds * 2**doublings, self.max_seconds)
+            storage.clear(locked_key)
+            storage.incr(locked_key, seconds)  # a new key: it expires after ``seconds``
+            return seconds
+
+        return self._run(record)
+
+    def clear(self, email: str) -> int:
+        """Forget this address's failures and lift its lock; how many failures there were."""
+        failures_key, locked_key = self._keys(email)
+
+        def forget(storage: Storage) -> int:
+            count = int(storage.get(failures_key))
+            storage.clear(failures_key)
+            storage.clear(locked_key)
+            return count
+
+        return self._run(forget)
