@@ -2,12 +2,14 @@
 
 Counted per email address typed, whether or not an account has it (so a lockout says
 nothing about which addresses are real), in the rate-limit store (``RATELIMIT_STORAGE_URI``:
-Redis, shared by every worker and server). After ``INBOX_LOCKOUT_AFTER`` failures the
-address is locked for ``INBOX_LOCKOUT_MINUTES``; each further failure (once the lock has
-passed) locks it for twice as long as the last, up to ``INBOX_LOCKOUT_MAX_MINUTES``.
-Failures are forgotten ``INBOX_LOCKOUT_WINDOW_HOURS`` after the first, or on a successful
-sign-in, ``flask facilitators unlock`` or ``reset-password``. While locked the password is not
-checked. Keys hold an HMAC of the address, never the address itself.
+Redis, shared by every worker and server). An attempt is counted before its password is
+checked (``begin_attempt``), so attempts sent at once cannot slip past. After the
+``INBOX_LOCKOUT_AFTER``-th attempt without a success the address is locked for
+``INBOX_LOCKOUT_MINUTES``; each further attempt (once the lock has passed) locks it for twice
+as long as the last, up to ``INBOX_LOCKOUT_MAX_MINUTES``. Attempts are forgotten
+``INBOX_LOCKOUT_WINDOW_HOURS`` after the first, or on a successful sign-in,
+``flask facilitators unlock`` or ``reset-password``. While locked the password is not checked.
+Keys hold an HMAC of the address, never the address itself.
 
 If the store stops answering, counting goes on in this process's memory (logged), so
 sign-in keeps working and keeps some protection until the store is back.
@@ -82,34 +84,49 @@ class SignInLockout:
     def seconds_locked(self, email: str) -> int:
         """How many seconds this address stays locked (0: not locked)."""
         _, locked_key = self._keys(email)
+        return self._run(lambda storage: self._remaining(storage, locked_key))
 
-        def remaining(storage: Storage) -> int:
-            if storage.get(locked_key) <= 0:
-                return 0
-            return max(1, math.ceil(storage.get_expiry(locked_key) - time.time()))
-
-        return self._run(remaining)
+    @staticmethod
+    def _remaining(storage: Storage, locked_key: str) -> int:
+        if storage.get(locked_key) <= 0:
+            return 0
+        return max(1, math.ceil(storage.get_expiry(locked_key) - time.time()))
 
     def failures(self, email: str) -> int:
-        """Failed sign-ins counted for this address now."""
+        """Sign-in attempts counted for this address now (a success clears them)."""
         failures_key, _ = self._keys(email)
         return self._run(lambda storage: int(storage.get(failures_key)))
 
-    def record_failure(self, email: str) -> int:
-        """Count a failed sign-in; the seconds the address is now locked for (0: not locked)."""
+    def delay(self, attempt: int) -> int:
+        """Seconds locked after the ``attempt``-th attempt (0 before ``after``), doubling to the maximum."""
+        if attempt < self.after:
+            return 0
+        return min(self.first_seconds * 2 ** min(attempt - self.after, MAX_DOUBLINGS), self.max_seconds)
+
+    def begin_attempt(self, email: str) -> int:
+        """Claim the right to check a password for this address: 0 if granted, else seconds locked.
+
+        Every step is one atomic operation in the store, so attempts racing in on many
+        workers and servers at once get no more password checks than one at a time would:
+        the first ``after - 1`` attempts are free; each later one must find the address
+        unlocked and be the one to lock it (for a period that doubles each time) before its
+        password is checked. ``clear`` (a success) unlocks it.
+        """
         failures_key, locked_key = self._keys(email)
 
-        def record(storage: Storage) -> int:
-            count = int(storage.incr(failures_key, self.window_seconds))
-            if count < self.after:
+        def claim(storage: Storage) -> int:
+            remaining = self._remaining(storage, locked_key)
+            if remaining:
+                return remaining
+            attempt = int(storage.incr(failures_key, self.window_seconds))
+            seconds = self.delay(attempt)
+            if not seconds:
                 return 0
-            doublings = min(count - self.after, MAX_DOUBLINGS)
-            seconds = min(self.first_seconds * 2**doublings, self.max_seconds)
-            storage.clear(locked_key)
-            storage.incr(locked_key, seconds)  # a new key: it expires after ``seconds``
-            return seconds
+            if int(storage.incr(locked_key, seconds)) == 1:  # a new key, expiring after ``seconds``: ours
+                return 0
+            return self._remaining(storage, locked_key)  # another attempt locked it first
 
-        return self._run(record)
+        return self._run(claim)
 
     def clear(self, email: str) -> int:
         """Forget this address's failures and lift its lock; how many failures there were."""

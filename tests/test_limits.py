@@ -163,13 +163,16 @@ def test_a_count_of_proxies_still_works(tmp_path) -> None:
 
 # --- the per-account lockout --------------------------------------------------------------------
 
-def test_the_delay_grows_with_each_failure_up_to_the_maximum() -> None:
+def test_the_delay_grows_with_each_attempt_up_to_the_maximum() -> None:
     lockout = SignInLockout(MemoryStorage(), "secret", after=3, first_minutes=1, max_minutes=5)
-    delays = [lockout.record_failure("Someone@Example.org ") for _ in range(7)]
-    assert delays == [0, 0, 60, 120, 240, 300, 300]
-    assert 0 < lockout.seconds_locked("someone@example.org") <= 300  # the same address, however typed
-    assert lockout.seconds_locked("someone.else@example.org") == 0
-    assert lockout.clear("someone@example.org") == 7
+    assert [lockout.delay(n) for n in range(1, 8)] == [0, 0, 60, 120, 240, 300, 300]
+    assert [lockout.begin_attempt("Someone@Example.org ") for _ in range(3)] == [0, 0, 0]  # the 3rd locks it
+    assert 0 < lockout.begin_attempt("someone@example.org") <= 60  # the same address, however typed
+    assert lockout.begin_attempt("someone.else@example.org") == 0
+    lockout.storage.clear(lockout._keys("someone@example.org")[1])  # as if the minute had passed
+    assert lockout.begin_attempt("someone@example.org") == 0  # the 4th is checked, and locks for 2 minutes
+    assert 60 < lockout.seconds_locked("someone@example.org") <= 120
+    assert lockout.clear("someone@example.org") == 4
     assert lockout.seconds_locked("someone@example.org") == 0
 
 

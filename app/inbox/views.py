@@ -130,7 +130,7 @@ def sign_in() -> Response | tuple[str, int]:
     status = 200
     if form.validate_on_submit():
         lockout = current_lockout()
-        locked_for = lockout.seconds_locked(form.email.data)
+        locked_for = lockout.begin_attempt(form.email.data)  # counted before the password is checked
         facilitator = None if locked_for else service.authenticate(form.email.data, form.password.data)
         if facilitator is not None:
             lockout.clear(form.email.data)
@@ -139,13 +139,10 @@ def sign_in() -> Response | tuple[str, int]:
             return redirect(safe_next(request.args.get("next")))
         tag = service.email_fingerprint(form.email.data)
         if locked_for:
-            log.warning("Inbox sign-in refused: too many failures (account tag %s)", tag)
+            log.warning("Inbox sign-in refused: too many failed attempts (account tag %s)", tag)
             message, status = SIGN_IN_LOCKED.format(wait=wait_text(locked_for)), 429
         else:
-            if lockout.record_failure(form.email.data):
-                log.warning("Inbox sign-in failed; locked after repeated failures (account tag %s)", tag)
-            else:
-                log.warning("Inbox sign-in failed (account tag %s)", tag)
+            log.warning("Inbox sign-in failed (account tag %s)", tag)
             message = SIGN_IN_FAILED
         form.email.errors = [message]
         errors = [{"text": message, "href": "#email"}]

@@ -63,10 +63,10 @@ def _listening(port: int) -> bool:
         return False
 
 
-def stop(process: subprocess.Popen) -> None:  # type: ignore[type-arg]
-    """Stop one process we started (by its id), politely then firmly."""
+def stop(process: subprocess.Popen, how: signal.Signals = signal.SIGTERM) -> None:  # type: ignore[type-arg]
+    """Stop one process we started (by its id), with ``how``, then firmly."""
     if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
+        process.send_signal(how)
         try:
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
@@ -134,15 +134,24 @@ class Gunicorn:
         self.error_log = directory / f"{name}-error.log"
         self.process: subprocess.Popen | None = None  # type: ignore[type-arg]
 
-    def start(self) -> Gunicorn:
+    def launch(self) -> Gunicorn:
+        """Start gunicorn without waiting for it (so several can start at once); then ``wait``."""
         self.directory.mkdir(parents=True, exist_ok=True)
         command = [sys.executable, "-m", "gunicorn", "--workers", str(self.workers), "--bind", f"127.0.0.1:{self.port}",
                    "--access-logfile", str(self.access_log), "--access-logformat", "%(p)s %(s)s %(m)s %(U)s",
                    "--error-logfile", str(self.error_log), "--timeout", "30", "wsgi:app"]
         self.process = subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=subprocess.DEVNULL,
                                         stderr=subprocess.STDOUT)
+        return self
+
+    def wait(self) -> Gunicorn:
+        """Wait until it answers on its port."""
+        assert self.process is not None
         _wait_for(lambda: _listening(self.port), f"gunicorn {self.name}", self.process, self.error_log)
         return self
+
+    def start(self) -> Gunicorn:
+        return self.launch().wait()
 
     def requests_served(self) -> list[tuple[str, str, str, str]]:
         """(worker pid, status, method, path) for each request so far."""
@@ -153,7 +162,7 @@ class Gunicorn:
 
     def stop(self) -> None:
         if self.process is not None:
-            stop(self.process)
+            stop(self.process, signal.SIGINT)  # gunicorn's quick shutdown (SIGTERM waits for workers to finish)
             self.process = None
 
 
