@@ -91,6 +91,7 @@ def test_the_limit_counts_one_address_across_every_page(tmp_path) -> None:
 @pytest.mark.parametrize(("variable", "value"), [
     ("RATELIMIT_DEFAULT", "lots"), ("INBOX_SIGN_IN_LIMIT", "5 a minute"), ("INBOX_LOCKOUT_AFTER", "0"),
     ("TRUSTED_PROXIES", "10.0.0.0/33"), ("TRUSTED_PROXIES", "proxy.example"),
+    ("RATELIMIT_STORAGE_URI", "nosuchstore://127.0.0.1"),
 ])
 def test_a_bad_limit_setting_stops_start_up_naming_it(monkeypatch, variable: str, value: str) -> None:
     monkeypatch.setenv(variable, value)
@@ -120,6 +121,17 @@ def test_memory_storage_warns_at_start_up_naming_the_setting(monkeypatch, tmp_pa
         create_app("development")
     warnings = [record.getMessage() for record in caplog.records if record.levelno == logging.WARNING]
     assert any("RATELIMIT_STORAGE_URI is not set" in message and "redis://" in message for message in warnings)
+
+
+def test_production_accepts_memory_storage_only_when_asked_for_and_warns(tmp_path, caplog) -> None:
+    production = {"APP_ENV": "production", "SECRET_KEY": "x" * 40,
+                  "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://user:pw@db.example.invalid/space_to_think"}
+    with pytest.raises(SystemExit, match="RATELIMIT_STORAGE_URI"):
+        create_app(production | {"RATELIMIT_STORAGE_URI": None})
+    with caplog.at_level(logging.WARNING, logger="app"):
+        create_app(production | {"RATELIMIT_STORAGE_URI": "memory://"})
+    assert any("memory://" in record.getMessage() and "one process" in record.getMessage()
+               for record in caplog.records)
 
 
 # --- who the visitor is -------------------------------------------------------------------------
