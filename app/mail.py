@@ -22,13 +22,13 @@ from sqlalchemy import select
 
 from . import audit
 from .extensions import db
-from .models import OutboxMessage, SessionRequest, utcnow
+from .models import OutboxMessage, StoredRequest, utcnow
 
 DEFAULT_TIMEOUT_SECONDS = 10
 MAX_ERROR_LENGTH = 300
 
 
-def subject_for(request: SessionRequest) -> str:
+def subject_for(request: StoredRequest) -> str:
     """The email subject: the service and the reference, nothing about the case."""
     return f"Space to Think request {request.reference}"
 
@@ -38,7 +38,7 @@ def pdf_filename(reference: str) -> str:
     return f"space-to-think-request-{reference}.pdf"
 
 
-def build_email(message: OutboxMessage, request: SessionRequest) -> EmailMessage:
+def build_email(message: OutboxMessage, request: StoredRequest) -> EmailMessage:
     """The email for an outbox message, with the request's PDF attached."""
     from .requests import fields  # the request package imports this module
 
@@ -105,7 +105,7 @@ def deliver(message: OutboxMessage) -> bool:
     return True
 
 
-def deliver_for_request(request: SessionRequest) -> None:
+def deliver_for_request(request: StoredRequest) -> None:
     """After a request is committed, try to send its unsent messages (failures are recorded)."""
     for message in request.outbox:
         if message.sent_at is None:

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .extensions import db
 
-# Triage status of a request, for the facilitators (issue 5). "new" until someone picks it up.
+# Triage status of a request, for the facilitators. "new" until someone picks it up.
 REQUEST_STATUSES: tuple[str, ...] = ("new", "in_triage", "arranged", "closed")
 AUDIT_ACTORS: tuple[str, ...] = ("requester session", "system", "cli", "facilitator")
 
@@ -24,7 +24,7 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
-class SessionRequest(db.Model):
+class StoredRequest(db.Model):
     """A request for a Space to Think session, as submitted, with the PDF made at submission.
 
     The PDF is stored (not regenerated on demand) so the requester's download, the email to
@@ -62,7 +62,7 @@ class SessionRequest(db.Model):
     )
 
     def __repr__(self) -> str:
-        return f"<SessionRequest {self.reference}>"
+        return f"<StoredRequest {self.reference}>"
 
 
 class OutboxMessage(db.Model):
@@ -83,7 +83,7 @@ class OutboxMessage(db.Model):
     last_error: Mapped[str | None] = mapped_column(String(500), nullable=True)
     sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime(), nullable=True, index=True)
 
-    request: Mapped[SessionRequest] = relationship(back_populates="outbox")
+    request: Mapped[StoredRequest] = relationship(back_populates="outbox")
 
     def __repr__(self) -> str:
         return f"<OutboxMessage {self.id} for request {self.request_id}>"
@@ -108,4 +108,4 @@ class AuditEvent(db.Model):
         return f"<AuditEvent {self.action} {self.reference}>"
 
 
-__all__ = ["AUDIT_ACTORS", "AuditEvent", "OutboxMessage", "REQUEST_STATUSES", "SessionRequest", "utcnow"]
+__all__ = ["AUDIT_ACTORS", "AuditEvent", "OutboxMessage", "REQUEST_STATUSES", "StoredRequest", "utcnow"]

@@ -79,10 +79,32 @@ class TrustedProxies:
         return fixer
 
 
-def wrap(app: Any, setting: int | str | tuple[str, ...] | list[str]) -> Any:
-    """``app`` (a WSGI app) behind the proxy handling ``TRUSTED_PROXIES`` asks for."""
-    if isinstance(setting, str):
-        setting = int(setting) if setting.strip().isdigit() else tuple(p for p in setting.split(",") if p.strip())
+def parse(setting: int | str | tuple[str, ...] | list[str] | None) -> int | tuple[str, ...]:
+    """``TRUSTED_PROXIES`` as a count or a tuple of networks; ValueError saying what is wrong."""
+    if setting is None:
+        return 0
     if isinstance(setting, int):
-        return ProxyFix(app, x_for=setting, x_proto=setting, x_host=setting) if setting else app
-    return TrustedProxies(app, setting) if setting else app
+        if setting < 0:
+            raise ValueError(f"must be 0 or more, but it is {setting}.")
+        return setting
+    if isinstance(setting, str):
+        text = setting.strip()
+        if text.isdigit():
+            return int(text)
+        setting = [part for part in text.split(",")]
+    networks = tuple(part.strip() for part in setting if part.strip())
+    for network in networks:
+        try:
+            ipaddress.ip_network(network, strict=False)
+        except ValueError:
+            raise ValueError(f"must be a number of proxies or a list of proxy addresses or networks like "
+                             f"'127.0.0.1,10.0.0.0/8', but {network!r} is not an address or network.") from None
+    return networks
+
+
+def wrap(app: Any, setting: int | str | tuple[str, ...] | list[str] | None) -> Any:
+    """``app`` (a WSGI app) behind the proxy handling ``TRUSTED_PROXIES`` asks for."""
+    parsed = parse(setting)
+    if isinstance(parsed, int):
+        return ProxyFix(app, x_for=parsed, x_proto=parsed, x_host=parsed) if parsed else app
+    return TrustedProxies(app, parsed) if parsed else app

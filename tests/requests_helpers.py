@@ -165,9 +165,7 @@ def make_request(now: Any = None, token: str | None = None, details: Mapping[str
     """Store a request through the service (inside an app context); returns the Submission."""
     import secrets
 
-    from flask import current_app
-
+    from app.pack import current_pack
     from app.requests.service import submit_request
 
-    pack = current_app.extensions["space_to_think.pack"]
-    return submit_request(pack, answers, token or secrets.token_urlsafe(16), details, confirmed, now=now)
+    return submit_request(current_pack(), answers, token or secrets.token_urlsafe(16), details, confirmed, now=now)

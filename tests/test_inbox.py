@@ -18,7 +18,7 @@ from werkzeug.test import TestResponse
 from app.extensions import db
 from app.inbox import service
 from app.inbox.models import Assignment, Facilitator, TriageNote
-from app.models import REQUEST_STATUSES, AuditEvent, SessionRequest
+from app.models import REQUEST_STATUSES, AuditEvent, StoredRequest
 from app.requests.document import request_document
 from helpers import both_databases, csrf_token, session_cookie
 from requests_helpers import ELIGIBLE_ANSWERS, VALID_DETAILS, make_request, pdf_attachment_json
@@ -272,7 +272,7 @@ def test_the_list_shows_requests_newest_first_and_filters_by_status(app: Flask) 
     with app.app_context():
         older = make_request(now=dt.datetime(2026, 1, 5, 9, 0)).request.reference
         newer = make_request(now=dt.datetime(2026, 2, 5, 9, 0)).request.reference
-        closed = db.session.scalar(select(SessionRequest).where(SessionRequest.reference == older))
+        closed = db.session.scalar(select(StoredRequest).where(StoredRequest.reference == older))
         closed.status = "closed"
         db.session.commit()
     page = text(client.get("/inbox"))
@@ -294,7 +294,7 @@ def test_a_request_page_shows_the_request_and_is_audited(app: Flask) -> None:
     assert response.status_code == 200
     assert reference in page and VALID_DETAILS["reflection"] in page and VALID_DETAILS["email"] in page
     with app.app_context():
-        version = db.session.scalar(select(SessionRequest.rule_pack_version))
+        version = db.session.scalar(select(StoredRequest.rule_pack_version))
     assert version in page
     assert 'id="section-route"' in page and 'data-audit-trail' in page
     viewed = events(app, "viewed")
@@ -313,7 +313,7 @@ def test_the_pdf_download_is_the_stored_pdf_never_cached_and_audited(app: Flask)
     assert response.headers["Content-Disposition"].startswith("attachment;")
     assert response.headers["Cache-Control"] == "no-store"
     with app.app_context():
-        assert response.data == db.session.scalar(select(SessionRequest.pdf))
+        assert response.data == db.session.scalar(select(StoredRequest.pdf))
     assert [(e.reference, e.actor) for e in events(app, "pdf_downloaded")] == [
         (reference, f"facilitator:{facilitator_id}")]
 
@@ -327,7 +327,7 @@ def test_status_changes_are_stored_and_audited(app: Flask) -> None:
         response = post_form(client, page, f"{page}/status", {"status": status})
         assert response.status_code == 302
     with app.app_context():
-        assert db.session.scalar(select(SessionRequest.status)) == "closed"
+        assert db.session.scalar(select(StoredRequest.status)) == "closed"
     changes = events(app, "status_changed")
     assert [e.detail for e in changes] == ["new to in_triage", "in_triage to arranged", "arranged to closed"]
     assert {(e.reference, e.actor) for e in changes} == {(reference, f"facilitator:{facilitator_id}")}
@@ -344,7 +344,7 @@ def test_assignment_is_stored_and_audited(app: Flask) -> None:
     page = f"/inbox/requests/{reference}"
     assert post_form(client, page, f"{page}/assignment", {"facilitator": str(colleague)}).status_code == 302
     with app.app_context():
-        assert db.session.get(Assignment, db.session.scalar(select(SessionRequest.id))).facilitator_id == colleague
+        assert db.session.get(Assignment, db.session.scalar(select(StoredRequest.id))).facilitator_id == colleague
     assert "Kim Colleague" in text(client.get("/inbox"))
     assert post_form(client, page, f"{page}/assignment", {"facilitator": ""}).status_code == 302
     with app.app_context():
@@ -384,14 +384,14 @@ def test_import_round_trip_into_an_empty_inbox(app: Flask) -> None:
     with app.app_context():
         original = make_request().request
         pdf, document = original.pdf, request_document(original)
-        db.session.execute(delete(SessionRequest))
+        db.session.execute(delete(StoredRequest))
         db.session.execute(delete(AuditEvent))
         db.session.commit()
     assert pdf_attachment_json(pdf) == document
     response = upload(client, pdf)
     assert response.status_code == 302 and response.location == f"/inbox/requests/{document['reference']}"
     with app.app_context():
-        imported = db.session.scalar(select(SessionRequest))
+        imported = db.session.scalar(select(StoredRequest))
         assert request_document(imported) == document
         assert imported.status == "new" and imported.pdf == pdf
     assert [(e.reference, e.actor) for e in events(app, "imported")] == [
@@ -401,18 +401,19 @@ def test_import_round_trip_into_an_empty_inbox(app: Flask) -> None:
     again = upload(client, pdf)
     assert again.location == f"/inbox/requests/{document['reference']}"
     with app.app_context():
-        assert db.session.scalar(select(func.count()).select_from(SessionRequest)) == 1
+        assert db.session.scalar(select(func.count()).select_from(StoredRequest)) == 1
     assert len(events(app, "imported")) == 1
 
 
 def valid_document(app: Flask) -> dict:
     """The request data a request PDF carries, built without storing a request or making a PDF."""
     from app.models import utcnow
+    from app.pack import current_pack
     from app.requests.service import build_request
     from app.rules import evaluate
 
     with app.app_context():
-        pack = app.extensions["space_to_think.pack"]
+        pack = current_pack()
         unsaved = build_request(pack, evaluate(pack, ELIGIBLE_ANSWERS), "journey", dict(VALID_DETAILS), utcnow())
         return request_document(unsaved)
 
@@ -443,7 +444,7 @@ def test_bad_uploads_are_refused_with_a_message(app: Flask, name: str, content: 
     if message:
         assert message in page
     with app.app_context():
-        assert db.session.scalar(select(func.count()).select_from(SessionRequest)) == 0
+        assert db.session.scalar(select(func.count()).select_from(StoredRequest)) == 0
 
 
 @pytest.mark.parametrize("change", [
@@ -471,7 +472,7 @@ def test_request_data_submitted_at_an_impossible_time_is_refused(app: Flask, sub
     response = upload(client, pdf_with_attachment("request.json", json.dumps(document).encode()))
     assert response.status_code == 200 and "damaged or incomplete" in text(response)
     with app.app_context():
-        assert db.session.scalar(select(func.count()).select_from(SessionRequest)) == 0
+        assert db.session.scalar(select(func.count()).select_from(StoredRequest)) == 0
 
 
 def test_request_data_submitted_up_to_a_day_ahead_is_imported(app: Flask) -> None:
@@ -497,7 +498,7 @@ def test_a_stored_time_out_of_range_does_not_break_the_inbox(app: Flask) -> None
     client, _ = signed_in(app)
     reference = stored_request(app)
     with app.app_context():  # as an import before dates were checked could have stored it
-        db.session.scalar(select(SessionRequest)).created_at = dt.datetime(1, 1, 1)
+        db.session.scalar(select(StoredRequest)).created_at = dt.datetime(1, 1, 1)
         db.session.commit()
     listing = client.get("/inbox")
     assert listing.status_code == 200 and reference in text(listing)

@@ -118,7 +118,7 @@ def test_memory_storage_warns_at_start_up_naming_the_setting(monkeypatch, tmp_pa
     monkeypatch.delenv("RATELIMIT_STORAGE_URI", raising=False)
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'x.db'}")
     with caplog.at_level(logging.WARNING, logger="app"):
-        create_app("development")
+        create_app({"APP_ENV": "development"})
     warnings = [record.getMessage() for record in caplog.records if record.levelno == logging.WARNING]
     assert any("RATELIMIT_STORAGE_URI is not set" in message and "redis://" in message for message in warnings)
 

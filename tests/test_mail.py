@@ -14,7 +14,7 @@ from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import AuditEvent, OutboxMessage, SessionRequest
+from app.models import AuditEvent, OutboxMessage, StoredRequest
 from helpers import both_databases
 from requests_helpers import VALID_DETAILS, free_port, make_request, submitted_request, to_outcome
 
@@ -127,7 +127,7 @@ def test_mail_server_down_loses_nothing_and_the_outbox_retries(mail_app, smtp_se
     assert 'data-delivery="pending"' in page
     assert client.get("/request/submitted/request.pdf").status_code == 200
     with mail_app.app_context():
-        stored = db.session.scalar(select(SessionRequest))
+        stored = db.session.scalar(select(StoredRequest))
         assert stored.reference in page
         [outbox] = db.session.scalars(select(OutboxMessage)).all()
         assert outbox.sent_at is None and outbox.attempts == 1

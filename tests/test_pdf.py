@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import SessionRequest
+from app.models import StoredRequest
 from app.pdf import FetchRefused, PdfAttachment, RefusingFetcher, render_pdf
 from app.requests.document import request_document
 from requests_helpers import (
@@ -123,7 +123,7 @@ def test_downloaded_pdf_attachment_equals_what_was_submitted(client, app) -> Non
     submitted_request(walker)
     pdf = client.get("/request/submitted/request.pdf").get_data()
     with app.app_context():
-        stored = db.session.scalar(select(SessionRequest))
+        stored = db.session.scalar(select(StoredRequest))
         expected = request_document(stored)
     attached = pdf_attachment_json(pdf)
     assert attached == expected

@@ -9,17 +9,17 @@ import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import AuditEvent, OutboxMessage, SessionRequest
+from app.models import AuditEvent, OutboxMessage, StoredRequest
 from requests_helpers import (
     ELIGIBLE_PATH, SUPERVISION_PATH, VALID_DETAILS, fill_details, post_page, submit, submitted_request, to_outcome,
 )
 from wizard.walk import Walker
 
 
-def stored_requests(app) -> list[SessionRequest]:
+def stored_requests(app) -> list[StoredRequest]:
     """Every stored request."""
     with app.app_context():
-        return list(db.session.scalars(select(SessionRequest)))
+        return list(db.session.scalars(select(StoredRequest)))
 
 
 def text_of(response) -> str:
@@ -360,7 +360,7 @@ def test_pdf_download_only_for_the_session_that_submitted(client, app) -> None:
     assert response.status_code == 200
     assert response.mimetype == "application/pdf"
     with app.app_context():
-        stored = db.session.scalar(select(SessionRequest))
+        stored = db.session.scalar(select(StoredRequest))
         assert stored.reference in response.headers["Content-Disposition"]
         assert response.get_data() == stored.pdf
     stranger = app.test_client()

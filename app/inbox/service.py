@@ -22,15 +22,15 @@ from sqlalchemy.orm import defer
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from .. import audit
+from ..email_address import is_email_address
 from ..extensions import db
-from ..models import REQUEST_STATUSES, AuditEvent, SessionRequest, utcnow
+from ..models import REQUEST_STATUSES, AuditEvent, StoredRequest, utcnow
 from .models import EMAIL_MAX, NAME_MAX, NOTE_MAX, Assignment, Facilitator, TriageNote
 from .pdf_import import ImportedRequest
 
 PASSWORD_MIN = 12
 PASSWORD_MAX = 256
 PAGE_SIZE = 50
-EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 # Long enough to pass the length rule, and still among the first a guesser tries.
 COMMON_PASSWORDS = frozenset({
     "123456789012", "1234567890123", "12345678901234", "qwertyuiopas", "qwerty123456",
@@ -55,7 +55,7 @@ def normalise_email(text: str) -> str:
 
 def email_problem(email: str) -> str | None:
     """Why ``email`` (normalised) is not a usable address, or None."""
-    if not EMAIL_PATTERN.match(email) or len(email) > EMAIL_MAX:
+    if len(email) > EMAIL_MAX or not is_email_address(email):
         return "Enter an email address in the correct format, like name@example.org"
     return None
 
@@ -206,17 +206,17 @@ class InboxPage:
 
 def inbox_page(status: str | None, page: int = 1) -> InboxPage:
     """Requests newest first, optionally only those with ``status``, ``PAGE_SIZE`` to a page."""
-    conditions = [SessionRequest.status == status] if status in REQUEST_STATUSES else []
-    total = int(db.session.scalar(select(func.count()).select_from(SessionRequest).where(*conditions)) or 0)
+    conditions = [StoredRequest.status == status] if status in REQUEST_STATUSES else []
+    total = int(db.session.scalar(select(func.count()).select_from(StoredRequest).where(*conditions)) or 0)
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(page, 1), pages)
     query = (
-        select(SessionRequest.reference, SessionRequest.created_at, SessionRequest.details,
-               SessionRequest.status, Facilitator.display_name)
-        .outerjoin(Assignment, Assignment.request_id == SessionRequest.id)
+        select(StoredRequest.reference, StoredRequest.created_at, StoredRequest.details,
+               StoredRequest.status, Facilitator.display_name)
+        .outerjoin(Assignment, Assignment.request_id == StoredRequest.id)
         .outerjoin(Facilitator, Facilitator.id == Assignment.facilitator_id)
         .where(*conditions)
-        .order_by(SessionRequest.created_at.desc(), SessionRequest.id.desc())
+        .order_by(StoredRequest.created_at.desc(), StoredRequest.id.desc())
         .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
     )
     rows = tuple(
@@ -228,21 +228,21 @@ def inbox_page(status: str | None, page: int = 1) -> InboxPage:
     return InboxPage(rows, page, pages, total)
 
 
-def find_request(reference: str, with_pdf: bool = False) -> SessionRequest | None:
+def find_request(reference: str, with_pdf: bool = False) -> StoredRequest | None:
     """The stored request with this reference (its PDF bytes only loaded when asked for)."""
-    query = select(SessionRequest).where(SessionRequest.reference == reference)
+    query = select(StoredRequest).where(StoredRequest.reference == reference)
     if not with_pdf:
-        query = query.options(defer(SessionRequest.pdf))
+        query = query.options(defer(StoredRequest.pdf))
     return db.session.scalar(query)
 
 
-def assigned_facilitator(request: SessionRequest) -> Facilitator | None:
+def assigned_facilitator(request: StoredRequest) -> Facilitator | None:
     """Who the request is assigned to, or None."""
     return db.session.scalar(select(Facilitator).join(Assignment, Assignment.facilitator_id == Facilitator.id)
                              .where(Assignment.request_id == request.id))
 
 
-def triage_notes(request: SessionRequest) -> list[tuple[TriageNote, Facilitator]]:
+def triage_notes(request: StoredRequest) -> list[tuple[TriageNote, Facilitator]]:
     """The request's notes with their authors, oldest first."""
     query = (select(TriageNote, Facilitator).join(Facilitator, Facilitator.id == TriageNote.author_id)
              .where(TriageNote.request_id == request.id).order_by(TriageNote.created_at, TriageNote.id))
@@ -288,17 +288,17 @@ def audit_trail(reference: str) -> list[TrailEntry]:
                        in_words(event.detail)) for event in events]
 
 
-def record_view(request: SessionRequest, facilitator: Facilitator) -> None:
+def record_view(request: StoredRequest, facilitator: Facilitator) -> None:
     """Audit that a facilitator read the request."""
     audit.record_event("viewed", request.reference, facilitator.actor, "inbox")
 
 
-def record_pdf_download(request: SessionRequest, facilitator: Facilitator) -> None:
+def record_pdf_download(request: StoredRequest, facilitator: Facilitator) -> None:
     """Audit that a facilitator downloaded the request's PDF."""
     audit.record_event("pdf_downloaded", request.reference, facilitator.actor, "inbox")
 
 
-def change_status(request: SessionRequest, status: str, facilitator: Facilitator) -> bool:
+def change_status(request: StoredRequest, status: str, facilitator: Facilitator) -> bool:
     """Set the request's status; False (and nothing recorded) if it already had it."""
     if status not in REQUEST_STATUSES:
         raise ValueError(f"unknown status {status!r}")
@@ -310,7 +310,7 @@ def change_status(request: SessionRequest, status: str, facilitator: Facilitator
     return True
 
 
-def assign(request: SessionRequest, assignee: Facilitator | None, facilitator: Facilitator) -> bool:
+def assign(request: StoredRequest, assignee: Facilitator | None, facilitator: Facilitator) -> bool:
     """Assign the request to ``assignee`` (None: unassign); False if nothing changed."""
     current = db.session.get(Assignment, request.id)
     if (current.facilitator_id if current else None) == (assignee.id if assignee else None):
@@ -326,7 +326,7 @@ def assign(request: SessionRequest, assignee: Facilitator | None, facilitator: F
     return True
 
 
-def add_note(request: SessionRequest, text: str, facilitator: Facilitator) -> TriageNote:
+def add_note(request: StoredRequest, text: str, facilitator: Facilitator) -> TriageNote:
     """Add a triage note (the audit event records that a note was added, not what it says)."""
     text = text.strip()
     if not text or len(text) > NOTE_MAX:
@@ -344,7 +344,7 @@ def assignable(facilitator_id: str) -> Facilitator | None:
     return signed_in_facilitator(int(facilitator_id)) if facilitator_id.isdigit() else None
 
 
-def import_request(imported: ImportedRequest, pdf: bytes, facilitator: Facilitator) -> tuple[SessionRequest, bool]:
+def import_request(imported: ImportedRequest, pdf: bytes, facilitator: Facilitator) -> tuple[StoredRequest, bool]:
     """Store an imported request (status new), or find the one already stored with its reference.
 
     Returns the request and whether it was created now. The uploaded PDF is kept as the
@@ -353,7 +353,7 @@ def import_request(imported: ImportedRequest, pdf: bytes, facilitator: Facilitat
     existing = find_request(imported.reference)
     if existing is not None:
         return existing, False
-    request = SessionRequest(
+    request = StoredRequest(
         reference=imported.reference,
         # Imported requests have no journey; the token only has to be unique, as the reference is.
         journey_token=f"imported:{imported.reference}",

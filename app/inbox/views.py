@@ -27,10 +27,12 @@ from werkzeug.wrappers import Response
 
 from ..extensions import limiter
 from ..lockout import LOCKOUT_KEY, SignInLockout
+from ..mail import pdf_filename
 from ..requests import fields
 from ..requests.document import request_document, request_sections, uk_time
 from ..requests.reference import normalise_reference
 from ..sessions import reset_session
+from ..web import error_summary, pdf_download
 from . import bp, service
 from .forms import AssignForm, ImportForm, NoteForm, SignInForm, StatusForm
 from .models import Facilitator
@@ -147,8 +149,7 @@ def sign_in() -> Response | tuple[str, int]:
         form.email.errors = [message]
         errors = [{"text": message, "href": "#email"}]
     else:
-        errors = [{"text": field.errors[0], "href": f"#{field.id}"} for field in (form.email, form.password)
-                  if field.errors]
+        errors = error_summary([form.email, form.password])
     form.password.data = ""
     return render_template("inbox/sign_in.html", form=form, errors=errors, has_errors=bool(errors)), status
 
@@ -192,8 +193,7 @@ def render_request_page(stored: Any, status_form: StatusForm | None = None, assi
     assign_form.set_facilitators(service.facilitator_choices(service.active_facilitators()))
     note_form = note_form or NoteForm(formdata=None)
     forms = (status_form, assign_form, note_form)
-    errors = [{"text": field.errors[0], "href": f"#{field.id}"} for form in forms for field in form
-              if field.errors and field.name != "csrf_token"]
+    errors = error_summary(field for form in forms for field in form)
     document = request_document(stored)
     return render_template(
         "inbox/request.html", stored=stored, document=document, sections=request_sections(document),
@@ -214,10 +214,7 @@ def download_pdf(reference: str) -> Response:
     """The request's stored PDF, as a download that is never cached."""
     stored = stored_request(reference, with_pdf=True)
     service.record_pdf_download(stored, current_facilitator())
-    response = Response(stored.pdf, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f'attachment; filename="space-to-think-request-{stored.reference}.pdf"'
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return pdf_download(stored.pdf, pdf_filename(stored.reference))
 
 
 @bp.post("/requests/<reference>/status")
@@ -275,5 +272,5 @@ def import_request() -> Response | str:
             flash(f"Request {stored.reference} imported" if created else
                   f"Request {stored.reference} was already in the inbox")
             return redirect(url_for("inbox.request_page", reference=stored.reference))
-    errors = [{"text": form.pdf.errors[0], "href": f"#{form.pdf.id}"}] if form.pdf.errors else []
+    errors = error_summary([form.pdf])
     return render_template("inbox/import.html", form=form, errors=errors, has_errors=bool(errors))

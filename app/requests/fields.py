@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from ..email_address import is_email_address
 from .guard import BIDI_CONTROLS, KINDS, Kind, has_visible_text
 
 # Options: value -> label. Values are what is stored; labels are shown.
@@ -64,7 +65,6 @@ SHORT_MAX = 120
 LONG_MAX = 500
 EARLIEST_EVENT_YEAR = 1950
 
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s.]+(?:\.[^@\s.]+)+$")
 _PHONE_CHARS = re.compile(r"[\s\-().]")
 # ASCII digits only: "\d" would also match other scripts' digits (such as Arabic-Indic).
 _UK_PHONE = re.compile(r"^(?:\+44|0044|0)[0-9]{9,10}$")
@@ -128,7 +128,7 @@ def _choice(details: Mapping[str, Any], name: str, options: Mapping[str, str], m
 def valid_email(text: str) -> bool:
     """An email address in the correct format (one @, a domain with a dot, no spaces, and
     no invisible or control characters)."""
-    return len(text) <= 254 and text.isprintable() and bool(_EMAIL.match(text))
+    return is_email_address(text)
 
 
 def valid_phone(text: str) -> bool:

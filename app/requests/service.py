@@ -24,7 +24,7 @@ from sqlalchemy.exc import IntegrityError
 
 from .. import audit, mail
 from ..extensions import db
-from ..models import AuditEvent, OutboxMessage, SessionRequest, utcnow
+from ..models import AuditEvent, OutboxMessage, StoredRequest, utcnow
 from ..pdf import PdfAttachment, render_pdf
 from ..rules import JourneyState, RulePack, evaluate
 from . import fields
@@ -53,7 +53,7 @@ class IncompleteRequest(Exception):
 class Submission:
     """The stored request, and whether this call created it (False: it already existed)."""
 
-    request: SessionRequest
+    request: StoredRequest
     created: bool
 
 
@@ -89,14 +89,14 @@ def guarded_fingerprint(details: Mapping[str, Any], criteria: tuple[str, ...] = 
     return hashlib.sha256(json.dumps(texts, ensure_ascii=False).encode("utf-8")).hexdigest()
 
 
-def find_by_token(journey_token: str) -> SessionRequest | None:
+def find_by_token(journey_token: str) -> StoredRequest | None:
     """The request made by this journey, if there is one."""
-    return db.session.scalar(select(SessionRequest).where(SessionRequest.journey_token == journey_token))
+    return db.session.scalar(select(StoredRequest).where(StoredRequest.journey_token == journey_token))
 
 
-def find_by_reference(reference: str) -> SessionRequest | None:
+def find_by_reference(reference: str) -> StoredRequest | None:
     """The request with this reference, if it is still stored."""
-    return db.session.scalar(select(SessionRequest).where(SessionRequest.reference == reference))
+    return db.session.scalar(select(StoredRequest).where(StoredRequest.reference == reference))
 
 
 def _plain(value: Any) -> Any:
@@ -104,10 +104,10 @@ def _plain(value: Any) -> Any:
 
 
 def build_request(pack: RulePack, state: JourneyState, journey_token: str, details: dict[str, Any],
-                  now: dt.datetime) -> SessionRequest:
+                  now: dt.datetime) -> StoredRequest:
     """A new, unsaved request for this journey (without its PDF)."""
     mode = state.mode
-    return SessionRequest(
+    return StoredRequest(
         reference=new_reference(),
         journey_token=journey_token,
         created_at=now,
@@ -131,7 +131,7 @@ def build_request(pack: RulePack, state: JourneyState, journey_token: str, detai
     )
 
 
-def request_pdf(request: SessionRequest, pack: RulePack) -> bytes:
+def request_pdf(request: StoredRequest, pack: RulePack) -> bytes:
     """The request's PDF, with the request data attached as request.json."""
     document = request_document(request)
     html = render_template("pdf/request.html", document=document, sections=request_sections(document),
@@ -219,8 +219,8 @@ def purge_requests(retention_days: int, dry_run: bool = False, now: dt.datetime 
     recording an audit event (reference only) for each."""
     cutoff = (now or utcnow()) - dt.timedelta(days=retention_days)
     rows = db.session.execute(
-        select(SessionRequest.id, SessionRequest.reference).where(SessionRequest.created_at < cutoff)
-        .order_by(SessionRequest.created_at)
+        select(StoredRequest.id, StoredRequest.reference).where(StoredRequest.created_at < cutoff)
+        .order_by(StoredRequest.created_at)
     ).all()
     ids = [row.id for row in rows]
     references = tuple(row.reference for row in rows)
@@ -236,9 +236,9 @@ def purge_requests(retention_days: int, dry_run: bool = False, now: dt.datetime 
     # foreign keys are switched on, so the purge does not rely on it.
     for table in dependent_tables():
         for column in table.columns:
-            if any(fk.column.table.name == SessionRequest.__tablename__ for fk in column.foreign_keys):
+            if any(fk.column.table.name == StoredRequest.__tablename__ for fk in column.foreign_keys):
                 db.session.execute(delete(table).where(column.in_(ids)))
-    db.session.execute(delete(SessionRequest).where(SessionRequest.id.in_(ids)))
+    db.session.execute(delete(StoredRequest).where(StoredRequest.id.in_(ids)))
     for reference in references:
         audit.add_event("purged", reference, audit.CLI, f"older than {retention_days} days")
     db.session.commit()
@@ -248,8 +248,8 @@ def purge_requests(retention_days: int, dry_run: bool = False, now: dt.datetime 
 def dependent_tables() -> list[Any]:
     """Every table with a foreign key to ``requests`` (the outbox first), children before parents."""
     tables = [table for table in reversed(db.metadata.sorted_tables)
-              if table.name != SessionRequest.__tablename__
-              and any(fk.column.table.name == SessionRequest.__tablename__ for fk in table.foreign_keys)]
+              if table.name != StoredRequest.__tablename__
+              and any(fk.column.table.name == StoredRequest.__tablename__ for fk in table.foreign_keys)]
     return sorted(tables, key=lambda table: table.name != OutboxMessage.__tablename__)
 
 

@@ -25,12 +25,14 @@ from typing import Any
 from flask import abort, redirect, render_template, request, session, url_for
 from werkzeug.wrappers import Response
 
-from .. import current_contacts, current_pack
 from ..audit import REQUESTER, record_event
-from ..journey import clear_journey, current_state, has_journey, set_notice
+from ..journey import clear_journey, current_state, has_journey, journey_url, set_notice
+from ..mail import pdf_filename
 from ..models import utcnow
+from ..pack import current_contacts, current_pack
 from ..rules import JourneyState, evaluate
 from ..sessions import session_expired
+from ..web import error_summary, pdf_download
 from . import bp, fields
 from .document import detail_rows, request_document, request_sections
 from .fields import PAGES, PAGES_BY_SLUG, Page
@@ -63,13 +65,6 @@ def save_page(page: Page, values: dict[str, str], valid: bool) -> None:
     session[DETAILS_KEY] = details
     done = [slug for slug in session.get(DONE_KEY, []) if slug != page.slug]
     session[DONE_KEY] = done + [page.slug] if valid else done
-
-
-def wizard_url(state: JourneyState) -> str:
-    """Where the journey stands: its next question, or its outcome."""
-    if state.next_question is not None:
-        return url_for("wizard.question", question_id=state.next_question.id)
-    return url_for("wizard.result")
 
 
 def needs_confirmation(details: dict[str, Any]) -> bool:
@@ -105,7 +100,7 @@ def require_eligible_journey() -> Response | None:
     if not has_journey():
         return redirect(url_for("wizard.start"))
     set_notice("out_of_order")
-    return redirect(wizard_url(state))
+    return redirect(journey_url(state))
 
 
 # --- the details pages ---------------------------------------------------------------------
@@ -150,8 +145,7 @@ def page_view(slug: str) -> Response | str:
 
 def render_page(page: Page, form: DetailsForm, state: JourneyState, pages: tuple[Page, ...], changing: bool) -> str:
     """A details page with its error summary, back link and wording for the journey's mode."""
-    errors = [{"text": field.errors[0], "href": f"#{field.id}"} for field in form if field.errors
-              and field.name != "csrf_token"]
+    errors = error_summary(form)
     index = pages.index(page)
     if changing:
         back_url = url_for("requests.check")
@@ -250,7 +244,7 @@ def not_ready(problem: IncompleteRequest, state: JourneyState) -> Response | tup
         return redirect(url_for(PAGES_BY_SLUG[problem.pages[0]].endpoint))
     if problem.where == "identifying":
         return redirect(url_for("requests.identifying"))
-    return render_template("requests/not_ready.html", journey_url=wizard_url(state)), 400
+    return render_template("requests/not_ready.html", journey_url=journey_url(state)), 400
 
 
 # --- after submission ----------------------------------------------------------------------
@@ -279,9 +273,7 @@ def download_pdf() -> Response:
     """The request PDF, only for the session that submitted it."""
     stored = submitted_request()
     record_event("pdf_downloaded", stored.reference, REQUESTER)
-    response = Response(stored.pdf, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f'attachment; filename="space-to-think-request-{stored.reference}.pdf"'
-    return response
+    return pdf_download(stored.pdf, pdf_filename(stored.reference))
 
 
 @bp.get("/supervision-record.pdf")
@@ -299,7 +291,5 @@ def supervision_record() -> Response:
             set_notice("out_of_order")
         # Otherwise the record is not for this journey (it is for journeys done in supervision):
         # back to where the journey stands, without the "answer in order" notice, which would mislead.
-        return redirect(wizard_url(state))
-    response = Response(supervision_record_pdf(state, utcnow()), mimetype="application/pdf")
-    response.headers["Content-Disposition"] = 'attachment; filename="space-to-think-supervision-record.pdf"'
-    return response
+        return redirect(journey_url(state))
+    return pdf_download(supervision_record_pdf(state, utcnow()), "space-to-think-supervision-record.pdf")
