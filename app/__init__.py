@@ -27,8 +27,8 @@ from .inbox import bp as inbox_bp
 from .inbox import facilitators_cli
 from .inbox import models as inbox_models  # noqa: F401
 from .lockout import LOCKOUT_KEY, SignInLockout
-from .mail import outbox_cli
 from .main import bp as main_bp
+from .outbox import outbox_cli
 from .pack import load_rules
 from .requests import bp as requests_bp
 from .requests import requests_cli

@@ -71,6 +71,11 @@ class Config:
     SMTP_USE_TLS: bool = False
     SMTP_TIMEOUT: int = 10
     MAIL_FROM: str = "space-to-think@localhost"
+    # The outbox worker (flask outbox worker): how often it looks for work, and how long it
+    # waits before trying a failed PDF or email again (doubling each time, up to the maximum).
+    OUTBOX_POLL_SECONDS: int = 5
+    OUTBOX_RETRY_SECONDS: int = 60
+    OUTBOX_RETRY_MAX_SECONDS: int = 3600
 
     RETENTION_DAYS: int = 90
     SESSION_IDLE_MINUTES: int = 30

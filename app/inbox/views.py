@@ -31,12 +31,13 @@ from ..mail import pdf_filename
 from ..requests import fields
 from ..requests.document import request_document, request_sections, uk_time
 from ..requests.reference import normalise_reference
+from ..requests.service import InvalidRequest
 from ..sessions import reset_session
 from ..web import error_summary, pdf_download
 from . import bp, service
 from .forms import AssignForm, ImportForm, NoteForm, SignInForm, StatusForm
 from .models import Facilitator
-from .pdf_import import MAX_UPLOAD_BYTES, ImportProblem, read_request_pdf
+from .pdf_import import BAD_DATA, MAX_UPLOAD_BYTES, ImportProblem, read_request_pdf
 
 FACILITATOR_KEY = "facilitator_id"
 OPEN_ENDPOINTS = frozenset({"inbox.sign_in"})
@@ -211,8 +212,11 @@ def request_page(reference: str) -> str:
 
 @bp.get("/requests/<reference>/request.pdf")
 def download_pdf(reference: str) -> Response:
-    """The request's stored PDF, as a download that is never cached."""
+    """The request's stored PDF, as a download that is never cached (back to the request page if not made yet)."""
     stored = stored_request(reference, with_pdf=True)
+    if stored.pdf_made_at is None or not stored.pdf:
+        flash("The PDF of this request has not been made yet. The request is shown below; try the download later.")
+        return redirect(url_for("inbox.request_page", reference=stored.reference))
     service.record_pdf_download(stored, current_facilitator())
     return pdf_download(stored.pdf, pdf_filename(stored.reference))
 
@@ -268,9 +272,14 @@ def import_request() -> Response | str:
         except ImportProblem as problem:
             form.pdf.errors = [str(problem)]
         else:
-            stored, created = service.import_request(imported, pdf, current_facilitator())
-            flash(f"Request {stored.reference} imported" if created else
-                  f"Request {stored.reference} was already in the inbox")
-            return redirect(url_for("inbox.request_page", reference=stored.reference))
+            try:
+                stored, created = service.import_request(imported, current_facilitator())
+            except InvalidRequest as problem:
+                log.info("An imported request was refused: %s", problem)
+                form.pdf.errors = [BAD_DATA]
+            else:
+                flash(f"Request {stored.reference} imported" if created else
+                      f"Request {stored.reference} was already in the inbox")
+                return redirect(url_for("inbox.request_page", reference=stored.reference))
     errors = error_summary([form.pdf])
     return render_template("inbox/import.html", form=form, errors=errors, has_errors=bool(errors))
