@@ -9,10 +9,14 @@ schema (made here) and one Redis. Visitors connect from their own loopback addre
 
 from __future__ import annotations
 
+import email
+import email.policy
 import os
 import secrets
+import signal
 import subprocess
 import sys
+import time
 import uuid
 from collections import Counter
 from collections.abc import Iterator
@@ -22,10 +26,11 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from aiosmtpd.controller import Controller
 
 from helpers import csrf_token
 from helpers.http_client import HttpClient
-from helpers.servers import ROOT, Gunicorn, Nginx, RedisServer
+from helpers.servers import ROOT, Gunicorn, Nginx, RedisServer, free_port, stop
 from requests_helpers import submitted_request, to_outcome
 
 # One cluster per test process: with pytest-xdist's --dist loadgroup these tests share one.
@@ -34,6 +39,19 @@ pytestmark = [pytest.mark.postgres, pytest.mark.xdist_group("scale_out")]
 PASSWORD = "correct horse battery staple"
 EMAIL = "sam.facilitator@partnership.example"
 SIGN_IN_FAILED = "Enter a correct email address and password"
+FACILITATORS = "facilitators@partnership.example"
+
+
+class Mailbox:
+    """What the test SMTP server received: (subject, recipients) of each message."""
+
+    def __init__(self) -> None:
+        self.received: list[tuple[str, list[str]]] = []
+
+    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802 (aiosmtpd's name)
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        self.received.append((str(message["Subject"]), list(envelope.rcpt_tos)))
+        return "250 Message accepted for delivery"
 
 
 @dataclass
@@ -42,6 +60,7 @@ class Cluster:
 
     database_url: str
     env: dict[str, str]
+    mailbox: Mailbox
     a: Gunicorn
     b: Gunicorn
     nginx: Nginx
@@ -73,6 +92,9 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
     with admin.begin() as connection:
         connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
     started: list = []
+    mailbox = Mailbox()
+    smtp = Controller(mailbox, hostname="127.0.0.1", port=free_port())
+    smtp.start()
     try:
         redis = RedisServer(directory / "redis").start()
         started.append(redis)
@@ -86,6 +108,11 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
             "RATELIMIT_STORAGE_URI": redis.url,
             "TRUSTED_PROXIES": "127.0.0.1",
             "INBOX_SIGN_IN_LIMIT": "5 per minute",
+            "FACILITATOR_EMAIL": FACILITATORS,
+            "MAIL_FROM": "space-to-think@partnership.example",
+            "SMTP_HOST": "127.0.0.1",
+            "SMTP_PORT": str(smtp.port),
+            "SMTP_TIMEOUT": "5",
             "PYTHONUNBUFFERED": "1",
         })
         a = Gunicorn(directory / "a", env, workers=2, name="a")
@@ -97,10 +124,11 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
             server.wait()
         nginx = Nginx(directory / "nginx", [a.port, b.port]).start()
         started.append(nginx)
-        yield Cluster(database_url, env, a, b, nginx)
+        yield Cluster(database_url, env, mailbox, a, b, nginx)
     finally:
         for server in reversed(started):
             server.stop()
+        smtp.stop()
         with admin.begin() as connection:
             connection.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
@@ -208,6 +236,35 @@ def test_guesses_at_one_account_from_many_addresses_at_once_get_five_checks(clus
     assert "failed sign-in attempts forgotten" in unlock.stdout
     signed_in = sign_in(cluster.visitor("127.0.1.21"), EMAIL, PASSWORD)
     assert signed_in.status_code == 302 and signed_in.location == "/inbox"
+
+
+def test_the_outbox_worker_beside_either_instance_sends_each_mail_once(cluster: Cluster, tmp_path: Path) -> None:
+    """One `flask outbox worker` beside each instance (same database): each request's email
+    goes once, whichever worker takes it (row locks), including the journey test's request."""
+    command = [sys.executable, "-m", "flask", "--app", "wsgi", "outbox", "worker", "--poll", "0.2"]
+    logs = [tmp_path / f"worker-{n}.log" for n in range(2)]
+    workers = []
+    for log in logs:
+        with log.open("w") as output:
+            workers.append(subprocess.Popen(command, cwd=ROOT, env=cluster.env, stdout=output,
+                                            stderr=subprocess.STDOUT))
+    try:
+        walker = to_outcome(cluster.visitor("127.0.0.7"))  # type: ignore[arg-type]
+        submitted_request(walker)
+        expected = count_rows(cluster.database_url, "requests")
+        assert expected >= 1
+        deadline = time.monotonic() + 60
+        while len(cluster.mailbox.received) < expected and time.monotonic() < deadline:
+            time.sleep(0.2)
+        time.sleep(1.0)  # time for a second, duplicate send to show up if there were one
+    finally:
+        for worker in workers:
+            stop(worker, signal.SIGTERM)
+    subjects = [subject for subject, _ in cluster.mailbox.received]
+    assert len(subjects) == expected and len(set(subjects)) == expected, subjects
+    assert all(recipients == [FACILITATORS] for _, recipients in cluster.mailbox.received)
+    outputs = [log.read_text() for log in logs]
+    assert all("Outbox worker stopped" in output for output in outputs), outputs
 
 
 def test_nginx_and_both_instances_logged_no_server_error(cluster: Cluster) -> None:
