@@ -20,9 +20,10 @@ from limits import parse_many
 # Every module that defines tables, so Alembic (flask db migrate/check) sees them all.
 from . import models, proxies, sessions  # noqa: F401
 from .cli import rules_cli
-from .config import PROJECT_ROOT, ConfigError, StartupError, load_config
+from .config import ENGINE_OPTION_DEFAULTS, PROJECT_ROOT, ConfigError, StartupError, load_config
 from .errors import register_error_handlers
 from .extensions import csrf, db, init_security_headers, limiter, migrate
+from .input_guard import init_input_guard
 from .inbox import bp as inbox_bp
 from .inbox import facilitators_cli
 from .inbox import models as inbox_models  # noqa: F401
@@ -61,7 +62,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     app.config.update(settings)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     try:
-        app.wsgi_app = proxies.wrap(app.wsgi_app, app.config["TRUSTED_PROXIES"])  # type: ignore[method-assign]
+        app.wsgi_app = proxies.wrap(app.wsgi_app, app.config["TRUSTED_PROXIES"])  # type: ignore[method-assign]  # Flask's documented way to add WSGI middleware
     except ValueError as error:
         raise StartupError(f"TRUSTED_PROXIES {error}") from None
 
@@ -73,11 +74,14 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     register_error_handlers(app)
     for group in (sessions_cli, rules_cli, requests_cli, outbox_cli, facilitators_cli, stats_cli):
         app.cli.add_command(group)
+    init_input_guard(app)  # last: its middleware wraps everything, its check runs before every other
     return app
 
 
 def init_extensions(app: Flask) -> None:
     """Bind database, migrations, CSRF, rate limits, sessions and security headers."""
+    # Whatever the options say, errors never list a statement's values and dropped connections are replaced.
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**ENGINE_OPTION_DEFAULTS, **(app.config["SQLALCHEMY_ENGINE_OPTIONS"] or {})}
     add_session_bind(app)
     db.init_app(app)
     migrate.init_app(

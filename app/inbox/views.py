@@ -94,8 +94,13 @@ def inbox_context() -> dict[str, Any]:
 
 
 def safe_next(target: str | None) -> str:
-    """Where to go after signing in: an inbox path only (never another site)."""
-    if target and target.startswith("/inbox") and not target.startswith("//") and "\\" not in target:
+    """Where to go after signing in: a path in the inbox on this site, else the inbox's list.
+
+    Only ``/inbox`` or ``/inbox/...``, printable characters only: no scheme or host, no ``//``,
+    no backslash (browsers read it as a slash), no space, tab, CR or LF (which could split a header).
+    """
+    if (target and (target == "/inbox" or target.startswith(("/inbox/", "/inbox?")))
+            and "//" not in target and "\\" not in target and target.isprintable() and " " not in target):
         return target
     return url_for("inbox.index")
 
@@ -132,15 +137,16 @@ def sign_in() -> Response | tuple[str, int]:
     errors: list[dict[str, str]] = []
     status = 200
     if form.validate_on_submit():
+        email, password = form.email.data or "", form.password.data or ""
         lockout = current_lockout()
-        locked_for = lockout.begin_attempt(form.email.data)  # counted before the password is checked
-        facilitator = None if locked_for else service.authenticate(form.email.data, form.password.data)
+        locked_for = lockout.begin_attempt(email)  # counted before the password is checked
+        facilitator = None if locked_for else service.authenticate(email, password)
         if facilitator is not None:
-            lockout.clear(form.email.data)
+            lockout.clear(email)
             reset_session()  # a new session id: a planted or stolen id is useless after sign-in
             session[FACILITATOR_KEY] = facilitator.id
             return redirect(safe_next(request.args.get("next")))
-        tag = service.email_fingerprint(form.email.data)
+        tag = service.email_fingerprint(email)
         if locked_for:
             log.warning("Inbox sign-in refused: too many failed attempts (account tag %s)", tag)
             message, status = SIGN_IN_LOCKED.format(wait=wait_text(locked_for)), 429
@@ -254,7 +260,7 @@ def add_note(reference: str) -> Response | str:
     form = NoteForm()
     if not form.validate():
         return render_request_page(stored, note_form=form)
-    service.add_note(stored, form.text.data, current_facilitator())
+    service.add_note(stored, form.text.data or "", current_facilitator())
     flash("Note added")
     return redirect(url_for("inbox.request_page", reference=stored.reference) + "#notes")
 
