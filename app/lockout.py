@@ -58,7 +58,10 @@ class SignInLockout:
         """The lockout for an app's settings (its store is the rate limits' store)."""
         uri = str(config.get("RATELIMIT_STORAGE_URI") or "memory://")
         options = dict(config.get("RATELIMIT_STORAGE_OPTIONS") or {})
-        return cls(storage_from_string(uri, **options), str(config.get("SECRET_KEY") or ""),
+        storage = storage_from_string(uri, **options)
+        if not isinstance(storage, Storage):
+            raise ValueError(f"{uri.split(':', 1)[0]}: is an asynchronous store; use redis:// (or memory://)")
+        return cls(storage, str(config.get("SECRET_KEY") or ""),
                    after=int(config.get("INBOX_LOCKOUT_AFTER", 5)),
                    first_minutes=int(config.get("INBOX_LOCKOUT_MINUTES", 1)),
                    max_minutes=int(config.get("INBOX_LOCKOUT_MAX_MINUTES", 60)),
@@ -101,7 +104,8 @@ class SignInLockout:
         """Seconds locked after the ``attempt``-th attempt (0 before ``after``), doubling to the maximum."""
         if attempt < self.after:
             return 0
-        return min(self.first_seconds * 2 ** min(attempt - self.after, MAX_DOUBLINGS), self.max_seconds)
+        doubled: int = self.first_seconds * 2 ** min(attempt - self.after, MAX_DOUBLINGS)
+        return min(doubled, self.max_seconds)
 
     def begin_attempt(self, email: str) -> int:
         """Claim the right to check a password for this address: 0 if granted, else seconds locked.

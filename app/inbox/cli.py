@@ -89,12 +89,13 @@ def unlock_command(email: str) -> None:
 @click.argument("email")
 def reset_password_command(email: str) -> None:
     """Set a new password for a facilitator (asks for it twice) and lift any sign-in lockout."""
-    facilitator = find_facilitator(email)
-    if facilitator is None:
+    account = find_facilitator(email)
+    if account is None:
         raise click.ClickException(f"There is no facilitator with the email address {email.strip().lower()}.")
+    account_email, account_name = account.email, account.display_name
 
     def check(password: str) -> str:
-        problem = password_problem(password, facilitator.email, facilitator.display_name)
+        problem = password_problem(password, account_email, account_name)
         if problem:
             raise click.UsageError(problem)
         return password
