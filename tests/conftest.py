@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import functools
 import os
-import tempfile
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -26,7 +26,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 
-from support.database import WorkerSchema, build_sqlite_template, database_settings, dispose, postgres_url
+from support import database
+from support.database import WorkerSchema, database_settings, dispose, postgres_url
 from support.pdf import use_fake_renderer
 from support.templates import share_compiled_templates
 
@@ -38,10 +39,12 @@ def worker_name() -> str:
 
 
 @pytest.fixture(scope="session")
-def sqlite_template(worker_name: str) -> Iterator[Path]:
-    """A migrated, empty SQLite database, built once per test process."""
-    with tempfile.TemporaryDirectory(prefix=f"space-to-think-{worker_name}-") as directory:
-        yield build_sqlite_template(Path(directory))
+def sqlite_template() -> Iterator[Path]:
+    """A migrated, empty SQLite database, built once per test process: copy it, don't change it."""
+    path = database.sqlite_template()
+    yield path
+    shutil.rmtree(path.parent, ignore_errors=True)
+    database.sqlite_template.cache_clear()
 
 
 @pytest.fixture(scope="session")

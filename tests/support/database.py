@@ -11,8 +11,11 @@
 
 from __future__ import annotations
 
+import atexit
+import functools
 import os
 import shutil
+import tempfile
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -67,11 +70,20 @@ def dispose(app: Any) -> None:
             engine.dispose()
 
 
-def build_sqlite_template(directory: Path) -> Path:
-    """A migrated, empty SQLite database file, to copy for each test."""
+@functools.cache
+def sqlite_template() -> Path:
+    """A migrated, empty SQLite database file, built once per test process (removed at exit)."""
+    directory = Path(tempfile.mkdtemp(prefix="space-to-think-template-"))
+    atexit.register(shutil.rmtree, directory, ignore_errors=True)
     path = directory / "template.db"
     migrate({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"})
     return path
+
+
+def migrated_sqlite(path: Path) -> str:
+    """A copy of the migrated, empty database at ``path``; its SQLAlchemy URI."""
+    shutil.copyfile(sqlite_template(), path)
+    return f"sqlite:///{path}"
 
 
 def new_schema_name(worker: str) -> str:
@@ -149,10 +161,8 @@ def database_settings(request: pytest.FixtureRequest, backend: str, tmp_path: Pa
     """App settings for a clean, migrated database for one test (on PostgreSQL, in a schema
     of its own if ``own_schema``, or, by default, if the test is marked ``own_schema``)."""
     if backend == "sqlite":
-        template: Path = request.getfixturevalue("sqlite_template")
-        path = tmp_path / "test.db"
-        shutil.copyfile(template, path)
-        yield {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"}
+        request.getfixturevalue("sqlite_template")  # so the session removes the template at its end
+        yield {"SQLALCHEMY_DATABASE_URI": migrated_sqlite(tmp_path / "test.db")}
         return
     url = postgres_url()
     if own_schema is None:
