@@ -19,8 +19,8 @@ from app.inbox import service
 from app.inbox.models import Assignment, Facilitator, TriageNote
 from app.inbox.views import PARTNERSHIP_ENDPOINTS
 from app.models import AuditEvent, StoredRequest
-from helpers import both_databases, csrf_token
-from requests_helpers import make_request
+from support import both_databases, csrf_token
+from support.submission import make_request
 
 PASSWORD = "correct horse battery staple"
 PARTNERSHIP_EMAIL = "chair@partnership.example"

@@ -21,9 +21,9 @@ from app.inbox import service as inbox_service
 from app.stats import service as stats_service
 from app.stats.models import Count
 from app.stats.service import COUNTED_KEY, current_month, first_month, month_label, window
-from helpers import both_databases, csrf_token
-from requests_helpers import submit, submitted_request, to_outcome
-from wizard.walk import Walker, outcome_of
+from support import both_databases, csrf_token
+from support.submission import submit, submitted_request, to_outcome
+from support.walk import Walker, outcome_of
 
 TO_U1 = [("mode", "practitioner"), ("immediate_danger", "yes")]
 SAFE_TO_CRITERIA = [
@@ -226,12 +226,13 @@ def test_models_match_the_migration(app: Flask) -> None:
 
 
 @both_databases
+@pytest.mark.own_schema
 def test_the_migration_carries_the_old_route_counts_over(app: Flask) -> None:
     from flask_migrate import downgrade, upgrade
 
     month = current_month()
     with app.app_context():
-        downgrade(revision="0004")
+        downgrade(revision="0005")
         old = sa.table("route_counts", *(sa.column(name) for name in ("month", "mode", "outcome_id", "criterion",
                                                                         "count")))
         db.session.execute(sa.insert(old), [
@@ -250,7 +251,7 @@ def test_the_migration_carries_the_old_route_counts_over(app: Flask) -> None:
         facilitator = db.session.execute(sa.text("SELECT role FROM facilitators")).scalar_one()
         assert facilitator == "facilitator"  # an account made before roles works the inbox, as it did
         db.session.rollback()  # end the read, or PostgreSQL's ALTER TABLE would wait for it
-        downgrade(revision="0004")
+        downgrade(revision="0005")
         assert "counts" not in sa.inspect(db.engine).get_table_names()
         assert "role" not in {column["name"] for column in sa.inspect(db.engine).get_columns("facilitators")}
         upgrade()
@@ -259,6 +260,7 @@ def test_the_migration_carries_the_old_route_counts_over(app: Flask) -> None:
 # --- a failure to count -----------------------------------------------------------------------
 
 @both_databases
+@pytest.mark.own_schema
 def test_a_database_error_while_counting_still_shows_every_page(app: Flask, client: FlaskClient,
                                                                 caplog: pytest.LogCaptureFixture) -> None:
     with app.app_context():

@@ -8,14 +8,14 @@ from __future__ import annotations
 from sqlalchemy import Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..extensions import db
+from ..extensions import Model
 
 NO_SUBJECT = ""  # a kind that counts no particular thing (journeys started), or "no criteria chosen"
 NO_MODE = ""  # a count recorded where the mode is not known
 UNIQUE_NAME = "uq_counts_kind_month_mode_subject"
 
 
-class Count(db.Model):
+class Count(Model):
     """How many times something happened in a month: a journey started, an outcome reached, ...
 
     ``kind`` says what is counted (``app.stats.service.KINDS``); ``subject`` which one, where

@@ -28,10 +28,10 @@ import datetime as dt
 import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from flask import session
-from sqlalchemy import Table, insert, select, update
+from sqlalchemy import CursorResult, Table, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
@@ -148,7 +148,7 @@ def add_count(kind: str, mode: str = NO_MODE, subjects: Iterable[str] = (NO_SUBJ
     """Add one to this month's count of ``kind`` for each subject (no commit: the caller's transaction)."""
     if kind not in KINDS:
         raise ValueError(f"unknown kind of count: {kind}")
-    table: Table = Count.__table__  # type: ignore[assignment]
+    table = Count.__table__
     month = month or current_month()
     keys = [{"kind": kind, "month": month, "mode": mode, "subject": subject} for subject in dict.fromkeys(subjects)]
     if not keys:
@@ -170,7 +170,9 @@ def _update_or_insert(table: Table, key: dict[str, str]) -> None:
     """Without an upsert: update the row, else insert it; if another request inserted it first, update."""
     matches = [table.c[name] == value for name, value in key.items()]
     for attempt in (1, 2):
-        if db.session.execute(update(table).where(*matches).values(count=table.c["count"] + 1)).rowcount:
+        statement = update(table).where(*matches).values(count=table.c["count"] + 1)
+        # An UPDATE always gives a CursorResult; Session.execute is typed to promise only a Result.
+        if cast("CursorResult[Any]", db.session.execute(statement)).rowcount:
             return
         try:
             with db.session.begin_nested():

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Page, expect
 
-from browser_helpers import assert_focus_visible, assert_no_axe_violations, assert_no_horizontal_scroll, tab_until
+from support.browser import assert_focus_visible, assert_no_axe_violations, assert_no_horizontal_scroll, tab_until
 
 EMAIL = "chair.browser@partnership.example"
 PASSWORD = "amber heron quietly folding"
