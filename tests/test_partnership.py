@@ -107,7 +107,8 @@ def test_a_partnership_account_is_refused_every_other_inbox_route(app: Flask) ->
         assert db.session.scalar(select(StoredRequest.status)) == "new"
         assert db.session.scalar(select(func.count()).select_from(TriageNote)) == 0
         assert db.session.scalar(select(func.count()).select_from(Assignment)) == 0
-        done = {event.action for event in db.session.scalars(select(AuditEvent)) if event.actor.startswith("facilitator:")}
+        done = {event.action for event in db.session.scalars(select(AuditEvent))
+                if event.actor.startswith("facilitator:")}
         assert done == {"signed_in"}  # no view, download, import, note or change was recorded
     assert client.get("/inbox/statistics").status_code == 200
 
@@ -118,7 +119,7 @@ def make_request_in(app: Flask) -> str:
 
 
 def test_the_pages_a_partnership_account_may_open_are_few() -> None:
-    assert PARTNERSHIP_ENDPOINTS == {"stats.index", "stats.download_csv", "inbox.sign_out"}
+    assert {"stats.index", "stats.download_csv", "inbox.sign_out"} == PARTNERSHIP_ENDPOINTS
 
 
 def test_a_partnership_account_cannot_be_assigned_requests(app: Flask) -> None:

@@ -22,7 +22,7 @@ from app.stats import service as stats_service
 from app.stats.models import Count
 from app.stats.service import COUNTED_KEY, current_month, first_month, month_label, window
 from support import both_databases, csrf_token
-from support.submission import submit, submitted_request, to_outcome
+from support.submission import submitted_request, to_outcome
 from support.walk import Walker, outcome_of
 
 TO_U1 = [("mode", "practitioner"), ("immediate_danger", "yes")]
@@ -420,8 +420,8 @@ def test_the_page_draws_a_bar_chart_beside_each_table(app: Flask) -> None:
     assert re.findall(r'data-bar="(\d+)"', journeys) == ["32", "20", "0"]
     outcomes = charts[1]
     assert "data-hidden-marker" in outcomes and 'data-bar="1"' not in outcomes  # P's total is a marker, not a bar
-    lengths = {value: float(width) for width, value in
-               re.findall(r'<rect x="0" y="\d+" width="([\d.]+)" height="\d+" fill="#106165" data-bar="(\d+)"', journeys)}
+    bar = r'<rect x="0" y="\d+" width="([\d.]+)" height="\d+" fill="#106165" data-bar="(\d+)"'
+    lengths = {value: float(width) for width, value in re.findall(bar, journeys)}
     assert lengths["32"] == 520 and lengths["20"] == pytest.approx(520 * 20 / 32, abs=0.1) and lengths["0"] == 0
 
 

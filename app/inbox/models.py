@@ -88,5 +88,14 @@ class TriageNote(Model):
         return f"<TriageNote {self.id} on request {self.request_id}>"
 
 
-__all__ = ["Assignment", "EMAIL_MAX", "FACILITATOR", "Facilitator", "NAME_MAX", "NOTE_MAX", "PARTNERSHIP", "ROLES",
-           "TriageNote"]
+__all__ = [
+    "EMAIL_MAX",
+    "FACILITATOR",
+    "NAME_MAX",
+    "NOTE_MAX",
+    "PARTNERSHIP",
+    "ROLES",
+    "Assignment",
+    "Facilitator",
+    "TriageNote",
+]

@@ -353,7 +353,8 @@ def add_note(request: StoredRequest, text: str, facilitator: Facilitator) -> Tri
 
 
 def assignable(facilitator_id: str) -> Facilitator | None:
-    """The active facilitator with this id (as posted by the assignment form), or None (also for a partnership account)."""
+    """The active facilitator with this id (as posted by the assignment form), or None (also for a
+    partnership account, which cannot be assigned requests)."""
     found = signed_in_facilitator(int(facilitator_id)) if facilitator_id.isdigit() else None
     return found if found is not None and not found.reads_statistics_only else None
 

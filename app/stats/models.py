@@ -39,4 +39,4 @@ class Count(Model):
         return f"<Count {self.kind} {self.month} {self.mode} {self.subject!r}: {self.count}>"
 
 
-__all__ = ["Count", "NO_MODE", "NO_SUBJECT"]
+__all__ = ["NO_MODE", "NO_SUBJECT", "Count"]

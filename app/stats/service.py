@@ -334,7 +334,23 @@ class _Labels:
 
 
 __all__ = [
-    "COUNTED_KEY", "CountTable", "DEFAULT_MONTHS", "HIDDEN", "KINDS", "SMALL_NUMBER", "Statistics", "TableRow",
-    "add_count", "criteria_chosen", "current_month", "first_month", "month_label", "record_outcome",
-    "record_request_sent", "record_start", "shown", "statistics", "window",
+    "COUNTED_KEY",
+    "DEFAULT_MONTHS",
+    "HIDDEN",
+    "KINDS",
+    "SMALL_NUMBER",
+    "CountTable",
+    "Statistics",
+    "TableRow",
+    "add_count",
+    "criteria_chosen",
+    "current_month",
+    "first_month",
+    "month_label",
+    "record_outcome",
+    "record_request_sent",
+    "record_start",
+    "shown",
+    "statistics",
+    "window",
 ]

@@ -125,4 +125,4 @@ def _next_to_hide(grid: list[list[int]], line: list[Position], hidden: set[Posit
     return min(shown, key=preference)
 
 
-__all__ = ["Cell", "SMALL_NUMBER", "SuppressedTable", "suppress"]
+__all__ = ["SMALL_NUMBER", "Cell", "SuppressedTable", "suppress"]

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -20,7 +19,7 @@ PASSWORD = "amber heron quietly folding"
 
 
 @pytest.fixture(scope="module")
-def partnership_account(live_server) -> Iterator[str]:  # type: ignore[no-untyped-def]
+def partnership_account(live_server) -> str:  # type: ignore[no-untyped-def]
     """A partnership account, and counts (some small) for this month and last."""
     from app.extensions import db
     from app.inbox import service
@@ -37,7 +36,7 @@ def partnership_account(live_server) -> Iterator[str]:  # type: ignore[no-untype
                 for _ in range(times):
                     add_count(kind, "practitioner", (subject,), month=month)
             db.session.commit()
-    yield EMAIL
+    return EMAIL
 
 
 def sign_in(page: Page) -> None:
