@@ -34,7 +34,6 @@ CONTACTS_KEY = "space_to_think.contacts"
 FRAGMENTS_KEY = "space_to_think.fragments"
 
 SERVICE_NAME = "Space to Think"
-PARTNERSHIP_NAME = "Salford Safeguarding Children Partnership"
 
 # ---------------------------------------------------------------------------------------
 # Blueprints, registered in this order. ADD YOURS HERE as "module.path:attribute".
@@ -226,7 +225,7 @@ def init_jinja(app: Flask) -> None:
         """What the layout needs on every page."""
         return {
             "service_name": SERVICE_NAME,
-            "partnership_name": PARTNERSHIP_NAME,
+            "partnership_name": current_pack().owner,  # the rule pack names who runs the service
             "contacts": current_contacts(),
         }
 
