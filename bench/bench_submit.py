@@ -224,7 +224,7 @@ def measure_submissions(app: Any, count: int, received: list[int]) -> dict[str, 
         criteria = service.chosen_criteria(state)
         from app.requests import fields
 
-        problems = fields.check_details(details, criteria, dt.date.today())
+        problems = fields.check_details(details, state.debrief, dt.date.today())
         if problems:
             raise SystemExit(f"Cannot run: the benchmark's request details are not valid now: {problems}")
         confirmed = service.guarded_fingerprint(details) if service.identifying_findings(details) else None
@@ -264,7 +264,7 @@ def measure_pdf(app: Any, repeat: int) -> dict[str, Any]:
     with app.test_request_context("/"):
         for name, criteria in (("typical", TYPICAL_CRITERIA), ("longest", None)):
             state = evaluate(pack, request_journey(pack, criteria))
-            stored = fields.clean_details(DETAILS, service.chosen_criteria(state))
+            stored = fields.clean_details(DETAILS, state.debrief)
             requests[name] = service.build_request(pack, state, secrets.token_urlsafe(24), stored, now)
         renders: dict[str, Callable[[], bytes]] = {
             "typical": lambda: service.request_pdf(requests["typical"], pack),
@@ -311,10 +311,9 @@ def cold_child() -> None:
     answers = request_journey(pack)
     with app.test_request_context("/"):
         state = evaluate(pack, answers)
-        criteria = service.chosen_criteria(state)
         from app.requests import fields
 
-        stored = fields.clean_details(DETAILS, criteria)
+        stored = fields.clean_details(DETAILS, state.debrief)
         request = service.build_request(pack, state, secrets.token_urlsafe(24), stored,
                                         dt.datetime.now(dt.UTC).replace(tzinfo=None))
         prepared = time.perf_counter()

@@ -408,12 +408,15 @@ def test_import_round_trip_into_an_empty_inbox(app: Flask) -> None:
 def valid_document(app: Flask) -> dict:
     """The request data a request PDF carries, built without storing a request or making a PDF."""
     from app.models import utcnow
+    from app.requests.fields import clean_details
     from app.requests.service import build_request
     from app.rules import evaluate
 
     with app.app_context():
         pack = app.extensions["space_to_think.pack"]
-        unsaved = build_request(pack, evaluate(pack, ELIGIBLE_ANSWERS), "journey", dict(VALID_DETAILS), utcnow())
+        state = evaluate(pack, ELIGIBLE_ANSWERS)
+        details = clean_details(VALID_DETAILS, state.debrief)  # as stored: the event as "YYYY-MM"
+        unsaved = build_request(pack, state, "journey", details, utcnow())
         return request_document(unsaved)
 
 
