@@ -1,17 +1,23 @@
-"""Settings, read from the environment only, with one class per environment.
+"""Settings: plain class attributes, one class per environment, overridable from the environment.
 
 ``APP_ENV`` picks the class (``development``, ``test`` or ``production``; default
-``development``). A bad value stops start-up with a ``ConfigError`` that names the variable,
-and production refuses settings that would be unsafe with real users.
+``development``). Every upper-case, annotated attribute of the class is a setting, and an
+environment variable of the same name replaces it (``DATABASE_URL`` for
+``SQLALCHEMY_DATABASE_URI``), converted to the attribute's type by ``read_environment``, the
+one place the environment is read. A bad value stops start-up with a ``ConfigError`` naming
+the variable, and production refuses settings that would be unsafe with real users.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
+import types
+import typing
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 INSTANCE_PATH = PROJECT_ROOT / "instance"
@@ -24,37 +30,11 @@ class ConfigError(Exception):
     """A setting is missing or wrong. The message names the variable and says what to do."""
 
 
-def _env(environ: Mapping[str, str], name: str, default: str | None = None) -> str | None:
-    """The variable's value with surrounding space removed; empty counts as unset."""
-    value = environ.get(name, "").strip()
-    return value if value else default
+class StartupError(SystemExit):
+    """Start-up refused: the message names the setting or file. Exits with status 1."""
 
-
-def _env_int(environ: Mapping[str, str], name: str, default: int, minimum: int = 1) -> int:
-    """A whole number from the environment, or a ConfigError naming the variable."""
-    raw = _env(environ, name)
-    if raw is None:
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ConfigError(f"{name} must be a whole number, but it is {raw!r}.") from None
-    if value < minimum:
-        raise ConfigError(f"{name} must be {minimum} or more, but it is {value}.")
-    return value
-
-
-def _env_bool(environ: Mapping[str, str], name: str, default: bool) -> bool:
-    """A yes/no value from the environment, or a ConfigError naming the variable."""
-    raw = _env(environ, name)
-    if raw is None:
-        return default
-    lowered = raw.lower()
-    if lowered in {"1", "true", "yes", "on"}:
-        return True
-    if lowered in {"0", "false", "no", "off"}:
-        return False
-    raise ConfigError(f"{name} must be true or false, but it is {raw!r}.")
+    def __init__(self, message: str) -> None:
+        super().__init__(f"Space to Think cannot start: {message}")
 
 
 def database_uri(url: str) -> str:
@@ -66,97 +46,98 @@ def database_uri(url: str) -> str:
 
 
 class Config:
-    """Settings shared by every environment. Built from an environment mapping."""
+    """Settings shared by every environment (each one is listed in README's Settings table)."""
 
-    ENV_NAME = "base"
-    DEBUG = False
-    TESTING = False
+    # Not read from the environment: APP_ENV chooses the class; debugging is ``flask --debug``.
+    FIXED: ClassVar[frozenset[str]] = frozenset({"APP_ENV", "DEBUG", "TESTING"})
 
-    def __init__(self, environ: Mapping[str, str] | None = None) -> None:
-        env = os.environ if environ is None else environ
-        self.SECRET_KEY: str | None = _env(env, "SECRET_KEY")
+    APP_ENV: str = "base"
+    DEBUG: bool = False
+    TESTING: bool = False
+    SECRET_KEY: str | None = None
 
-        default_db = "sqlite:///" + str(INSTANCE_PATH / "space_to_think.db")
-        self.SQLALCHEMY_DATABASE_URI = database_uri(_env(env, "DATABASE_URL", default_db) or default_db)
-        self.SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {"pool_pre_ping": True}
+    SQLALCHEMY_DATABASE_URI: str = "sqlite:///" + str(INSTANCE_PATH / "space_to_think.db")
+    SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {"pool_pre_ping": True}
 
-        self.RULE_PACK_PATH = _env(env, "RULE_PACK_PATH", str(RULES_DIR / "space_to_think.yaml"))
-        self.CONTACTS_PATH = _env(env, "CONTACTS_PATH", str(RULES_DIR / "contacts.yaml"))
+    RULE_PACK_PATH: str = str(RULES_DIR / "space_to_think.yaml")
+    CONTACTS_PATH: str = str(RULES_DIR / "contacts.yaml")
 
-        # The facilitators' inbox and the mail server that reaches it. Unset means "no inbox".
-        self.FACILITATOR_EMAIL = _env(env, "FACILITATOR_EMAIL")
-        self.SMTP_HOST = _env(env, "SMTP_HOST")
-        self.SMTP_PORT = _env_int(env, "SMTP_PORT", 25)
-        self.SMTP_USERNAME = _env(env, "SMTP_USERNAME")
-        self.SMTP_PASSWORD = _env(env, "SMTP_PASSWORD")
-        self.SMTP_USE_TLS = _env_bool(env, "SMTP_USE_TLS", False)
-        self.SMTP_TIMEOUT = _env_int(env, "SMTP_TIMEOUT", 10, minimum=1)
-        self.MAIL_FROM = _env(env, "MAIL_FROM", "space-to-think@localhost")
+    # The facilitators' inbox and the mail server that reaches it. Unset means "no inbox".
+    FACILITATOR_EMAIL: str | None = None
+    SMTP_HOST: str | None = None
+    SMTP_PORT: int = 25
+    SMTP_USERNAME: str | None = None
+    SMTP_PASSWORD: str | None = None
+    SMTP_USE_TLS: bool = False
+    SMTP_TIMEOUT: int = 10
+    MAIL_FROM: str = "space-to-think@localhost"
+    # The outbox worker (flask outbox worker): how often it looks for work, and how long it
+    # waits before trying a failed PDF or email again (doubling each time, up to the maximum).
+    OUTBOX_POLL_SECONDS: int = 5
+    OUTBOX_RETRY_SECONDS: int = 60
+    OUTBOX_RETRY_MAX_SECONDS: int = 3600
 
-        self.RETENTION_DAYS = _env_int(env, "RETENTION_DAYS", 90)
-        self.SESSION_IDLE_MINUTES = _env_int(env, "SESSION_IDLE_MINUTES", 30)
-        self.RESPONSE_TIME_TEXT = _env(env, "RESPONSE_TIME_TEXT")
+    RETENTION_DAYS: int = 90
+    SESSION_IDLE_MINUTES: int = 30
+    RESPONSE_TIME_TEXT: str | None = None
 
-        # Named in the privacy notice. Never invented: templates say plainly when unset.
-        self.DATA_CONTROLLER = _env(env, "DATA_CONTROLLER")
-        self.DATA_PROTECTION_CONTACT = _env(env, "DATA_PROTECTION_CONTACT")
+    # Named in the privacy notice. Never invented: templates say plainly when unset.
+    DATA_CONTROLLER: str | None = None
+    DATA_PROTECTION_CONTACT: str | None = None
 
-        self.EXIT_URL = _env(env, "EXIT_URL", "https://www.bbc.co.uk/weather")
+    EXIT_URL: str = "https://www.bbc.co.uk/weather"
 
-        self.SESSION_COOKIE_NAME = "space_to_think_session"
-        self.SESSION_COOKIE_HTTPONLY = True
-        self.SESSION_COOKIE_SAMESITE = "Lax"
-        self.SESSION_COOKIE_SECURE = _env_bool(env, "SESSION_COOKIE_SECURE", self.default_secure_cookies())
-        # Chance (0–1) that saving a new session also deletes expired ones.
-        self.SESSION_PURGE_PROBABILITY = 0.02
+    SESSION_COOKIE_NAME: str = "space_to_think_session"
+    SESSION_COOKIE_HTTPONLY: bool = True
+    SESSION_COOKIE_SAMESITE: str = "Lax"
+    SESSION_COOKIE_SECURE: bool = False
+    # Chance (0–1) that saving a new session also deletes expired ones.
+    SESSION_PURGE_PROBABILITY: float = 0.02
 
-        self.WTF_CSRF_ENABLED = True
-        # The CSRF token lives in the server-side session, so it lasts as long as the session.
-        self.WTF_CSRF_TIME_LIMIT = None
-        self.MAX_CONTENT_LENGTH = 1024 * 1024
+    WTF_CSRF_ENABLED: bool = True
+    # The CSRF token lives in the server-side session, so it lasts as long as the session.
+    WTF_CSRF_TIME_LIMIT: int | None = None
+    MAX_CONTENT_LENGTH: int = 1024 * 1024
 
-        self.RATELIMIT_STORAGE_URI = _env(env, "RATELIMIT_STORAGE_URI", "memory://")
-        self.RATELIMIT_DEFAULT = _env(env, "RATELIMIT_DEFAULT", "2000 per minute")
-        self.RATELIMIT_HEADERS_ENABLED = False
-        # Said explicitly: Flask-Limiter's one limiter object would otherwise carry an
-        # earlier app's setting into every app built after it (as tests build many).
-        self.RATELIMIT_ENABLED = True
+    RATELIMIT_STORAGE_URI: str = "memory://"
+    RATELIMIT_DEFAULT: str = "2000 per minute"
+    RATELIMIT_HEADERS_ENABLED: bool = False
+    # Said explicitly: Flask-Limiter's one limiter object would otherwise carry an
+    # earlier app's setting into every app built after it (as tests build many).
+    RATELIMIT_ENABLED: bool = True
+    # Sign-in attempts allowed per visitor on the inbox's sign-in page.
+    INBOX_SIGN_IN_LIMIT: str = "5 per minute;20 per hour"
 
-        # How many reverse proxies in front of the app set X-Forwarded-For/-Proto (0: none).
-        # Needed behind a proxy so rate limits count per visitor and HTTPS is recognised.
-        self.TRUSTED_PROXIES = _env_int(env, "TRUSTED_PROXIES", 0, minimum=0)
+    # How many reverse proxies in front of the app set X-Forwarded-For/-Proto (0: none).
+    # Needed behind a proxy so rate limits count per visitor and HTTPS is recognised.
+    TRUSTED_PROXIES: int = 0
 
-        self.HSTS = False
-        self.TEMPLATES_AUTO_RELOAD = self.DEBUG
+    HSTS: bool = False
+    # None: reload templates when running with --debug.
+    TEMPLATES_AUTO_RELOAD: bool | None = None
+    # None: errors propagate under test and --debug; otherwise the error page is shown.
+    PROPAGATE_EXCEPTIONS: bool | None = None
 
-    def default_secure_cookies(self) -> bool:
-        """Whether cookies are Secure unless SESSION_COOKIE_SECURE says otherwise."""
-        return False
+    @classmethod
+    def finish(cls, settings: dict[str, Any]) -> None:
+        """Fill in what depends on other settings (after the environment and overrides)."""
 
-    def check(self) -> None:
+    @classmethod
+    def check(cls, settings: Mapping[str, Any]) -> None:
         """Refuse settings that are unsafe for this environment. Base: a secret key must exist."""
-        if not self.SECRET_KEY:
+        if not settings["SECRET_KEY"]:
             raise ConfigError("SECRET_KEY is not set. Set it to a long random string.")
-
-    def as_dict(self) -> dict[str, Any]:
-        """The settings as a plain mapping for ``app.config.update``."""
-        return {key: value for key, value in vars(self).items() if key.isupper()} | {
-            "DEBUG": self.DEBUG,
-            "TESTING": self.TESTING,
-            "APP_ENV": self.ENV_NAME,
-        }
 
 
 class DevelopmentConfig(Config):
-    """Local running: SQLite in instance/, plain-HTTP cookies, template reloading."""
+    """Local running: SQLite in instance/, plain-HTTP cookies, a secret key kept in instance/."""
 
-    ENV_NAME = "development"
+    APP_ENV = "development"
     DEBUG = False  # Werkzeug's debugger runs code from the browser: opt in with --debug only.
 
-    def __init__(self, environ: Mapping[str, str] | None = None) -> None:
-        super().__init__(environ)
-        if not self.SECRET_KEY:
-            self.SECRET_KEY = development_secret_key()
+    @classmethod
+    def finish(cls, settings: dict[str, Any]) -> None:
+        settings["SECRET_KEY"] = settings["SECRET_KEY"] or development_secret_key()
 
 
 def development_secret_key(directory: Path = INSTANCE_PATH) -> str:
@@ -174,96 +155,144 @@ def development_secret_key(directory: Path = INSTANCE_PATH) -> str:
 class TestConfig(Config):
     """The test suite: fixed secret, anything external pointed at addresses that cannot work."""
 
-    ENV_NAME = "test"
-    TESTING = True
+    # Pinned whatever the environment says, so tests never reach a real mail server.
+    FIXED = Config.FIXED | {"SMTP_HOST", "SMTP_PORT", "FACILITATOR_EMAIL", "MAIL_FROM", "EXIT_URL",
+                            "RATELIMIT_STORAGE_URI", "SESSION_PURGE_PROBABILITY"}
 
-    def __init__(self, environ: Mapping[str, str] | None = None) -> None:
-        super().__init__(environ)
-        self.SECRET_KEY = self.SECRET_KEY or "test-secret-key-not-for-real-use-0123456789"
-        # .invalid never resolves (RFC 2606); port 9 is "discard". Tests start their own SMTP server.
-        self.SMTP_HOST = "smtp.example.invalid"
-        self.SMTP_PORT = 9
-        self.FACILITATOR_EMAIL = None
-        self.MAIL_FROM = "space-to-think@example.invalid"
-        self.EXIT_URL = "https://www.bbc.co.uk/weather"
-        self.RATELIMIT_STORAGE_URI = "memory://"
-        self.SESSION_PURGE_PROBABILITY = 0.0
+    APP_ENV = "test"
+    TESTING = True
+    SECRET_KEY = "test-secret-key-not-for-real-use-0123456789"
+    # .invalid never resolves (RFC 2606); port 9 is "discard". Tests start their own SMTP server.
+    SMTP_HOST = "smtp.example.invalid"
+    SMTP_PORT = 9
+    MAIL_FROM = "space-to-think@example.invalid"
+    SESSION_PURGE_PROBABILITY = 0.0
 
 
 class ProductionConfig(Config):
     """Real users: refuses a weak secret, SQLite, and cookies that travel over plain HTTP."""
 
-    ENV_NAME = "production"
+    APP_ENV = "production"
+    SESSION_COOKIE_SECURE = True
+    HSTS = True
+    TEMPLATES_AUTO_RELOAD = False
 
-    def __init__(self, environ: Mapping[str, str] | None = None) -> None:
-        super().__init__(environ)
-        self.HSTS = True
-        self.TEMPLATES_AUTO_RELOAD = False
-
-    def default_secure_cookies(self) -> bool:
-        """Production cookies are Secure unless someone turns that off (which check refuses)."""
-        return True
-
-    def check(self) -> None:
+    @classmethod
+    def check(cls, settings: Mapping[str, Any]) -> None:
         """Stop start-up, naming the setting, if anything is unsafe for real users."""
-        super().check()
-        secret_key = self.SECRET_KEY or ""
+        super().check(settings)
+        secret_key = settings["SECRET_KEY"] or ""
         if len(secret_key) < MIN_SECRET_KEY_LENGTH:
             raise ConfigError(
                 f"SECRET_KEY is too short for production ({len(secret_key)} characters); "
                 f"use at least {MIN_SECRET_KEY_LENGTH} random characters."
             )
-        if self.SQLALCHEMY_DATABASE_URI.startswith("sqlite"):
+        if settings["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
             raise ConfigError(
                 "DATABASE_URL must name a PostgreSQL database in production, not SQLite "
                 "(several workers share it)."
             )
-        if not self.SESSION_COOKIE_SECURE:
+        if not settings["SESSION_COOKIE_SECURE"]:
             raise ConfigError("SESSION_COOKIE_SECURE must be true in production: cookies must only travel over HTTPS.")
 
 
 CONFIG_CLASSES: dict[str, type[Config]] = {
     "development": DevelopmentConfig,
     "test": TestConfig,
-    "testing": TestConfig,
     "production": ProductionConfig,
 }
+# Environment variables whose name differs from the setting's.
+ENV_NAMES = {"SQLALCHEMY_DATABASE_URI": "DATABASE_URL"}
+# Lowest value allowed for a whole-number setting (others: 1).
+MINIMUMS = {"TRUSTED_PROXIES": 0}
+TRUE_WORDS = {"1", "true", "yes", "on"}
+FALSE_WORDS = {"0", "false", "no", "off"}
+
+
+def setting_types(cls: type[Config]) -> dict[str, Any]:
+    """Each setting's name and declared type (None left out of ``X | None``)."""
+    types_by_name = {}
+    for name, hint in typing.get_type_hints(cls).items():
+        if not name.isupper() or typing.get_origin(hint) is ClassVar:
+            continue
+        if isinstance(hint, types.UnionType):
+            hint = next(arg for arg in typing.get_args(hint) if arg is not type(None))
+        types_by_name[name] = typing.get_origin(hint) or hint
+    return types_by_name
+
+
+def convert(variable: str, raw: str, kind: Any, setting: str) -> Any:
+    """The variable's text as the setting's type, or a ConfigError naming the variable."""
+    if kind is bool:
+        if raw.lower() in TRUE_WORDS:
+            return True
+        if raw.lower() in FALSE_WORDS:
+            return False
+        raise ConfigError(f"{variable} must be true or false, but it is {raw!r}.")
+    if kind is int:
+        try:
+            value = int(raw)
+        except ValueError:
+            raise ConfigError(f"{variable} must be a whole number, but it is {raw!r}.") from None
+        minimum = MINIMUMS.get(setting, 1)
+        if value < minimum:
+            raise ConfigError(f"{variable} must be {minimum} or more, but it is {value}.")
+        return value
+    if kind is float:
+        try:
+            number = float(raw)
+        except ValueError:
+            raise ConfigError(f"{variable} must be a number from 0 to 1, but it is {raw!r}.") from None
+        if not 0 <= number <= 1:
+            raise ConfigError(f"{variable} must be a number from 0 to 1, but it is {raw!r}.")
+        return number
+    if kind is dict:
+        try:
+            mapping = json.loads(raw)
+        except ValueError:
+            mapping = None
+        if not isinstance(mapping, dict):
+            raise ConfigError(f"{variable} must be a JSON object such as {{\"pool_size\": 10}}, but it is {raw!r}.")
+        return mapping
+    if setting == "SQLALCHEMY_DATABASE_URI":
+        return database_uri(raw)
+    return raw
+
+
+def read_environment(cls: type[Config], environ: Mapping[str, str]) -> dict[str, Any]:
+    """The settings the environment sets for ``cls``; surrounding space removed, empty counts as unset."""
+    found = {}
+    for setting, kind in setting_types(cls).items():
+        if setting in cls.FIXED:
+            continue
+        variable = ENV_NAMES.get(setting, setting)
+        raw = environ.get(variable, "").strip()
+        if raw:
+            found[setting] = convert(variable, raw, kind, setting)
+    return found
 
 
 def config_class(name: str | None) -> type[Config]:
-    """The class for an APP_ENV value or class name, or a ConfigError naming APP_ENV."""
-    key = (name or "development").strip()
-    by_class_name = {cls.__name__: cls for cls in CONFIG_CLASSES.values()}
-    if key in by_class_name:
-        return by_class_name[key]
-    if key.lower() in CONFIG_CLASSES:
-        return CONFIG_CLASSES[key.lower()]
+    """The class for an APP_ENV value, or a ConfigError naming APP_ENV."""
+    key = (name or "development").strip().lower()
+    if key in CONFIG_CLASSES:
+        return CONFIG_CLASSES[key]
     raise ConfigError(f"APP_ENV must be one of development, test or production, but it is {name!r}.")
 
 
-def load_config(
-    config: str | type[Config] | Mapping[str, Any] | None = None,
-    environ: Mapping[str, str] | None = None,
-) -> dict[str, Any]:
-    """Build and check the settings.
+def load_config(overrides: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Build and check the settings: class defaults, then the environment, then ``overrides``.
 
-    ``config`` is None (APP_ENV decides), a class or class/environment name, or a mapping of
-    overrides; a mapping may carry ``APP_ENV`` to pick the class, and its other keys win over
-    the environment's. The result is checked after the overrides are applied.
+    ``APP_ENV`` in ``overrides`` (else in the environment) picks the class. The result is
+    checked after the overrides are applied.
     """
     env = os.environ if environ is None else environ
-    overrides: dict[str, Any] = {}
-    if config is None:
-        cls = config_class(_env(env, "APP_ENV"))
-    elif isinstance(config, type) and issubclass(config, Config):
-        cls = config
-    elif isinstance(config, str):
-        cls = config_class(config)
-    else:
-        overrides = dict(config)
-        cls = config_class(overrides.pop("APP_ENV", None) or _env(env, "APP_ENV"))
-    settings = cls(env)
-    for key, value in overrides.items():
-        setattr(settings, key, value)
-    settings.check()
-    return settings.as_dict()
+    overrides = dict(overrides or {})
+    cls = config_class(overrides.pop("APP_ENV", None) or env.get("APP_ENV"))
+    settings = {name: getattr(cls, name) for name in setting_types(cls)}
+    settings["SQLALCHEMY_ENGINE_OPTIONS"] = dict(settings["SQLALCHEMY_ENGINE_OPTIONS"])
+    settings.update(read_environment(cls, env))
+    settings.update(overrides)
+    cls.finish(settings)
+    cls.check(settings)
+    return settings

@@ -19,20 +19,19 @@ import secrets
 from collections.abc import Mapping
 from typing import Any
 
-from flask import current_app, session
+from flask import session, url_for
 
-from .rules import JourneyState, RulePack, evaluate
+from .pack import current_pack
+from .rules import JourneyState, evaluate
 
 ANSWERS_KEY = "answers"
 TOKEN_KEY = "journey_token"
 NOTICE_KEY = "journey_notice"
-PACK_EXTENSION_KEY = "space_to_think.pack"
-
-
-def journey_pack() -> RulePack:
-    """The rule pack loaded at start-up (``create_app`` keeps it in ``app.extensions``)."""
-    pack: RulePack = current_app.extensions[PACK_EXTENSION_KEY]
-    return pack
+# Who is doing the journey (``JourneyState.mode``), in words for documents and counts.
+MODE_LABELS = {
+    "practitioner": "A practitioner, about their own practice",
+    "supervision": "A manager or supervisor, in supervision with the practitioner",
+}
 
 
 def start_journey() -> str:
@@ -78,7 +77,14 @@ def save_answers(answers: Mapping[str, Any]) -> None:
 
 def current_state() -> JourneyState:
     """Where the journey stands now, evaluated against the loaded rule pack."""
-    return evaluate(journey_pack(), current_answers())
+    return evaluate(current_pack(), current_answers())
+
+
+def journey_url(state: JourneyState) -> str:
+    """Where the journey should be now: the next unanswered question, or the outcome."""
+    if state.outcome is not None or state.next_question is None:
+        return url_for("wizard.result")
+    return url_for("wizard.question", question_id=state.next_question.id)
 
 
 def set_notice(kind: str, count: int = 0) -> None:
@@ -99,6 +105,6 @@ def clear_journey() -> None:
 
 
 __all__ = [
-    "ANSWERS_KEY", "NOTICE_KEY", "TOKEN_KEY", "clear_journey", "current_answers", "current_state",
-    "has_journey", "journey_pack", "journey_token", "pop_notice", "save_answers", "set_notice", "start_journey",
+    "ANSWERS_KEY", "MODE_LABELS", "NOTICE_KEY", "TOKEN_KEY", "clear_journey", "current_answers", "current_state",
+    "has_journey", "journey_token", "journey_url", "pop_notice", "save_answers", "set_notice", "start_journey",
 ]

@@ -30,6 +30,7 @@ from sqlalchemy import DateTime, Engine, String, Text, delete, insert, select, u
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .extensions import db
+from .models import utcnow
 
 # Paths that never need the journey (assets, health checks): no database work, no cookie.
 STATELESS_ENDPOINT_PREFIXES = ("/static/", "/healthz")
@@ -41,12 +42,7 @@ SESSION_BIND = "journey_sessions"
 EXPIRY_REFRESH_STEP = dt.timedelta(seconds=60)
 
 
-def utcnow() -> dt.datetime:
-    """Now in UTC, without tzinfo (stored the same way on SQLite and PostgreSQL)."""
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
-
-
-class StoredSession(db.Model):
+class JourneySessionRow(db.Model):
     """One visitor's session: random id, JSON data, and when it expires if left idle."""
 
     __tablename__ = "journey_sessions"
@@ -56,7 +52,7 @@ class StoredSession(db.Model):
     expires_at: Mapped[dt.datetime] = mapped_column(DateTime(), nullable=False, index=True)
 
 
-class ServerSideSession(SecureCookieSession):
+class JourneySession(SecureCookieSession):
     """The session dict, plus the id it is stored under and what to do with that id."""
 
     def __init__(
@@ -98,7 +94,7 @@ class DatabaseSessionInterface(SessionInterface):
 
     salt = "space-to-think.session-id"
     serializer = TaggedJSONSerializer()
-    session_class = ServerSideSession
+    session_class = JourneySession
 
     def _signer(self, app: Flask) -> Signer:
         """Signs the id so a guessed or tampered cookie is ignored before touching the database."""
@@ -107,7 +103,7 @@ class DatabaseSessionInterface(SessionInterface):
     def _idle(self, app: Flask) -> dt.timedelta:
         return dt.timedelta(minutes=int(app.config["SESSION_IDLE_MINUTES"]))
 
-    def open_session(self, app: Flask, request: Request) -> ServerSideSession | None:
+    def open_session(self, app: Flask, request: Request) -> JourneySession | None:
         """Load the session named by the cookie; note on ``g`` if it had expired."""
         g.session_expired = False
         if not app.secret_key:
@@ -121,7 +117,7 @@ class DatabaseSessionInterface(SessionInterface):
             sid = self._signer(app).unsign(cookie).decode("ascii")
         except (BadSignature, UnicodeDecodeError):
             return self.session_class(had_cookie=True)
-        table = StoredSession.__table__
+        table = JourneySessionRow.__table__
         with _engine().connect() as connection:
             row = connection.execute(select(table.c.data, table.c.expires_at).where(table.c.id == sid)).first()
             if row is None or row.expires_at <= utcnow():
@@ -135,13 +131,13 @@ class DatabaseSessionInterface(SessionInterface):
             data = {}
         return self.session_class(data, sid=sid, expires_at=row.expires_at, had_cookie=True)
 
-    def save_session(self, app: Flask, session: ServerSideSession, response: Response) -> None:  # type: ignore[override]
+    def save_session(self, app: Flask, session: JourneySession, response: Response) -> None:  # type: ignore[override]
         """Write changes, push the idle expiry on, and set or delete the cookie."""
         if session.stateless:
             return
         if session.accessed:
             response.vary.add("Cookie")
-        table = StoredSession.__table__
+        table = JourneySessionRow.__table__
         if session.rotate_requested and session.sid is not None:
             self._delete(session.sid)
             session.sid = None
@@ -174,7 +170,7 @@ class DatabaseSessionInterface(SessionInterface):
                 connection.execute(update(table).where(table.c.id == session.sid).values(**values))
 
     def _delete(self, sid: str) -> None:
-        table = StoredSession.__table__
+        table = JourneySessionRow.__table__
         with _engine().connect() as connection:
             connection.execute(delete(table).where(table.c.id == sid))
 
@@ -205,7 +201,7 @@ class DatabaseSessionInterface(SessionInterface):
 
 def purge_expired_sessions(now: dt.datetime | None = None) -> int:
     """Delete every session whose idle expiry has passed; return how many went."""
-    table = StoredSession.__table__
+    table = JourneySessionRow.__table__
     with _engine().connect() as connection:
         result = connection.execute(delete(table).where(table.c.expires_at <= (now or utcnow())))
     return int(result.rowcount or 0)
@@ -235,12 +231,11 @@ def add_session_bind(app: Flask) -> None:
 
 
 def init_sessions(app: Flask) -> None:
-    """Use the database session interface and add ``flask sessions purge``."""
+    """Use the database session interface (the factory adds ``flask sessions purge``)."""
     app.session_interface = DatabaseSessionInterface()
-    app.cli.add_command(sessions_cli)
 
 
 __all__ = [
-    "DatabaseSessionInterface", "ServerSideSession", "StoredSession",
+    "DatabaseSessionInterface", "JourneySession", "JourneySessionRow",
     "add_session_bind", "init_sessions", "purge_expired_sessions", "reset_session", "session_expired",
 ]

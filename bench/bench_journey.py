@@ -16,7 +16,7 @@ wrk to show whether the Python client limits the baseline.
 
     .venv/bin/python bench/bench_journey.py [--users 8] [--warmup 3] [--duration 15] [--rounds 3] [--workers 2]
 
-Targets (issue 5): journey throughput at least 50% of the baseline's requests/s; p95 under
+Targets: journey throughput at least 50% of the baseline's requests/s; p95 under
 25 ms at 8 users; no errors. Prints the figures; when a target is missed it profiles journeys
 in-process and prints where the time goes (also with --profile). Exits 1 if a target is missed,
 2 if it could not run (no PostgreSQL, a server that would not start).

@@ -8,7 +8,7 @@ step.
 
     .venv/bin/python bench/bench_memory.py [--journeys 1000] [--step 100] [--workers 2] [--users 8]
 
-Targets (issue 5): every worker under 150 MB after 1,000 journeys, and not growing: less than
+Targets: every worker under 150 MB after 1,000 journeys, and not growing: less than
 10% more between 500 and 1,000 journeys (half-way and the end, whatever --journeys says).
 No load is sent after 105 s from the start (so a run takes under 2 minutes); a busy machine
 may not finish the journeys in that time, which counts as a miss (the readings so far are

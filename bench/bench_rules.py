@@ -1,7 +1,7 @@
 """Rule engine benchmark: load + validate, path enumeration and the next-question step.
 
 Measures the real pack, then synthetic packs 10x and 100x larger (the real pack's questions
-copied side by side behind a wider first question), and checks the targets of issue 5:
+copied side by side behind a wider first question), and checks its targets:
 load + validate under 50 ms, enumeration under 1 s, and cost growing linearly with size.
 
     .venv/bin/python bench/bench_rules.py [--repeat N]

@@ -161,13 +161,27 @@ ELIGIBLE_ANSWERS: dict[str, Any] = {question: (list(value) if not isinstance(val
 
 
 def make_request(now: Any = None, token: str | None = None, details: Mapping[str, str] = VALID_DETAILS,
-                 answers: Mapping[str, Any] = ELIGIBLE_ANSWERS, confirmed: str | None = None) -> Any:
-    """Store a request through the service (inside an app context); returns the Submission."""
+                 answers: Mapping[str, Any] = ELIGIBLE_ANSWERS, confirmed: str | None = None,
+                 pdf: bool = False) -> Any:
+    """Store a request through the service (inside an app context); returns the Submission.
+    With ``pdf``, the outbox worker then runs once, so the request has its PDF (and any email goes)."""
     import secrets
 
-    from flask import current_app
-
+    from app.pack import current_pack
     from app.requests.service import submit_request
 
-    pack = current_app.extensions["space_to_think.pack"]
-    return submit_request(pack, answers, token or secrets.token_urlsafe(16), details, confirmed, now=now)
+    submission = submit_request(current_pack(), answers, token or secrets.token_urlsafe(16), details, confirmed, now=now)
+    if pdf:
+        run_outbox()
+    return submission
+
+
+def run_outbox(app: Any = None) -> Any:
+    """One pass of the outbox worker, as ``flask outbox worker --once`` does: make the PDFs
+    and send the emails that are due. Inside an app context, or give ``app``."""
+    from app.outbox import run_pass
+
+    if app is None:
+        return run_pass()
+    with app.app_context():
+        return run_pass()

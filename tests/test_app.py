@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import ast
 import datetime as dt
 import re
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
-from app import CONTACTS_KEY, PACK_KEY, create_app
+from app import create_app
+from app.config import ENV_NAMES, Config, ConfigError, DevelopmentConfig, convert, load_config, setting_types
 from app.extensions import db
-from app.sessions import StoredSession, purge_expired_sessions, utcnow
+from app.pack import CONTACTS_KEY, PACK_KEY
+from app.models import utcnow
+from app.sessions import JourneySessionRow, purge_expired_sessions
 from helpers import add_session_probe, both_databases, csrf_token, external_resources, session_cookie
 
 PAGES = ["/", "/accessibility", "/privacy", "/cookies", "/session-expired"]
@@ -32,7 +37,7 @@ def save_answer(client: FlaskClient, value: str = "no") -> None:
 
 def stored_session_ids(app: Flask) -> set[str]:
     with app.app_context():
-        return set(db.session.scalars(sa.select(StoredSession.id)))
+        return set(db.session.scalars(sa.select(JourneySessionRow.id)))
 
 
 # --- Settings -------------------------------------------------------------------------
@@ -74,10 +79,80 @@ def test_a_bad_environment_value_stops_start_up_naming_the_variable(monkeypatch,
 def test_settings_come_from_the_environment(monkeypatch) -> None:
     monkeypatch.setenv("RETENTION_DAYS", "30")
     monkeypatch.setenv("DATABASE_URL", "postgres://u:p@db.example.invalid/x")
-    app = create_app("test")
+    app = create_app({"APP_ENV": "test"})
     assert app.config["RETENTION_DAYS"] == 30
     assert app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql+psycopg://")
     assert app.config["SMTP_HOST"].endswith(".invalid")
+
+
+# A value of each setting's type that differs from every class's default.
+SAMPLE_VALUES = {bool: ("true", "false"), int: ("7", "8"), float: ("0.5", "0.25"), str: ("from-env", "other"),
+                 dict: ('{"pool_size": 3}', '{"pool_size": 4}')}
+
+
+def test_every_setting_can_be_set_from_the_environment() -> None:
+    environ: dict[str, str] = {}
+    for setting, kind in setting_types(Config).items():
+        if setting in Config.FIXED:
+            continue
+        first, second = SAMPLE_VALUES[kind]
+        raw = second if convert(setting, first, kind, setting) == getattr(DevelopmentConfig, setting) else first
+        environ[ENV_NAMES.get(setting, setting)] = raw
+    environ["DATABASE_URL"] = "postgres://u:p@db.example.invalid/x"
+    settings = load_config(environ=environ)
+    for setting, kind in setting_types(Config).items():
+        if setting in Config.FIXED:
+            continue
+        variable = ENV_NAMES.get(setting, setting)
+        assert settings[setting] == convert(variable, environ[variable], kind, setting), setting
+        assert settings[setting] != getattr(DevelopmentConfig, setting), setting
+    assert settings["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u:p@db.example.invalid/x"
+
+
+def test_every_setting_is_listed_in_the_readme() -> None:
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    table = readme[readme.index("## Settings"):readme.index("## What each dependency is for")]
+    missing = [ENV_NAMES.get(name, name) for name in setting_types(Config)
+               if name not in {"DEBUG", "TESTING"} and f"`{ENV_NAMES.get(name, name)}`" not in table]
+    assert missing == []
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [("SESSION_PURGE_PROBABILITY", "2"), ("SESSION_PURGE_PROBABILITY", "often"), ("TRUSTED_PROXIES", "-1"),
+     ("SQLALCHEMY_ENGINE_OPTIONS", "[1, 2]"), ("SQLALCHEMY_ENGINE_OPTIONS", "{broken"),
+     ("WTF_CSRF_TIME_LIMIT", "soon")],
+)
+def test_every_kind_of_bad_value_is_refused_naming_the_variable(variable, value) -> None:
+    with pytest.raises(ConfigError, match=variable):
+        load_config(environ={variable: value})
+
+
+def test_the_inbox_sign_in_limit_comes_from_the_environment(monkeypatch) -> None:
+    monkeypatch.setenv("INBOX_SIGN_IN_LIMIT", "1 per minute")
+    client = create_app({"APP_ENV": "test", "SQLALCHEMY_DATABASE_URI": "sqlite://"}).test_client()
+    assert client.application.config["INBOX_SIGN_IN_LIMIT"] == "1 per minute"
+
+
+def test_no_module_the_factory_uses_imports_the_factory() -> None:
+    """The factory sits on top: nothing under app/ imports ``app/__init__.py`` (directly or by name)."""
+    package = Path(__file__).resolve().parent.parent / "app"
+    offenders = []
+    for path in package.rglob("*.py"):
+        if path == package / "__init__.py":
+            continue
+        levels_up_to_app = len(path.relative_to(package).parts)  # "from .. import" in app/wizard/views.py
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (
+                (node.level == levels_up_to_app and node.module is None) or (node.level == 0 and node.module == "app")
+            ):
+                # A submodule ("from . import audit") is fine; a name defined in app/__init__.py is not.
+                names = [alias.name for alias in node.names
+                         if not (package / f"{alias.name}.py").exists() and not (package / alias.name).is_dir()]
+                offenders += [f"{path.relative_to(package)}:{node.lineno} {name}" for name in names]
+            elif isinstance(node, ast.Import) and any(alias.name == "app" for alias in node.names):
+                offenders.append(f"{path.relative_to(package)}:{node.lineno}")
+    assert offenders == []
 
 
 def test_a_broken_rule_pack_stops_start_up_naming_the_file(tmp_path) -> None:
@@ -254,7 +329,7 @@ def test_a_session_expires_after_the_idle_time(app: Flask) -> None:
     client = app.test_client()
     save_answer(client, "no")
     with app.app_context():
-        db.session.execute(sa.update(StoredSession).values(expires_at=utcnow() - dt.timedelta(seconds=1)))
+        db.session.execute(sa.update(JourneySessionRow).values(expires_at=utcnow() - dt.timedelta(seconds=1)))
         db.session.commit()
     assert client.get("/_test/session").get_json() == {"answers": None, "expired": True}
     assert session_cookie(client) is None  # the dead id is forgotten: the next page is a fresh start
@@ -268,11 +343,11 @@ def test_each_request_pushes_the_expiry_on(app: Flask) -> None:
     save_answer(client, "no")
     soon = utcnow() + dt.timedelta(minutes=2)
     with app.app_context():
-        db.session.execute(sa.update(StoredSession).values(expires_at=soon))
+        db.session.execute(sa.update(JourneySessionRow).values(expires_at=soon))
         db.session.commit()
     client.get("/_test/session")
     with app.app_context():
-        expires_at = db.session.scalar(sa.select(StoredSession.expires_at))
+        expires_at = db.session.scalar(sa.select(JourneySessionRow.expires_at))
     assert expires_at > soon + dt.timedelta(minutes=20)
 
 
@@ -291,9 +366,9 @@ def test_purge_deletes_only_expired_sessions(app: Flask, runner) -> None:
     for value in ("a", "b"):
         save_answer(app.test_client(), value)
     with app.app_context():
-        some_id = db.session.scalars(sa.select(StoredSession.id)).first()
+        some_id = db.session.scalars(sa.select(JourneySessionRow.id)).first()
         db.session.execute(
-            sa.update(StoredSession).where(StoredSession.id == some_id).values(expires_at=utcnow() - dt.timedelta(hours=1))
+            sa.update(JourneySessionRow).where(JourneySessionRow.id == some_id).values(expires_at=utcnow() - dt.timedelta(hours=1))
         )
         db.session.commit()
     result = runner.invoke(args=["sessions", "purge"])

@@ -18,10 +18,10 @@ from werkzeug.test import TestResponse
 from app.extensions import db
 from app.inbox import service
 from app.inbox.models import Assignment, Facilitator, TriageNote
-from app.models import REQUEST_STATUSES, AuditEvent, SessionRequest
+from app.models import REQUEST_STATUSES, AuditEvent, OutboxMessage, StoredRequest
 from app.requests.document import request_document
 from helpers import both_databases, csrf_token, session_cookie
-from requests_helpers import ELIGIBLE_ANSWERS, VALID_DETAILS, make_request, pdf_attachment_json
+from requests_helpers import ELIGIBLE_ANSWERS, VALID_DETAILS, make_request, pdf_attachment_json, run_outbox
 
 PASSWORD = "correct horse battery staple"
 EMAIL = "sam.facilitator@partnership.example"
@@ -35,10 +35,11 @@ def add_facilitator(app: Flask, email: str = EMAIL, name: str = "Sam Facilitator
         return service.add_facilitator(email, name, password).id
 
 
-def stored_request(app: Flask) -> str:
-    """A request submitted through the requests service; returns its reference."""
+def stored_request(app: Flask, pdf: bool = False) -> str:
+    """A request submitted through the requests service (with ``pdf``, the outbox worker has
+    made its PDF); returns its reference."""
     with app.app_context():
-        return str(make_request().request.reference)
+        return str(make_request(pdf=pdf).request.reference)
 
 
 def post_form(client: FlaskClient, page_url: str, url: str, data: dict | None = None, **kwargs) -> TestResponse:
@@ -272,7 +273,7 @@ def test_the_list_shows_requests_newest_first_and_filters_by_status(app: Flask) 
     with app.app_context():
         older = make_request(now=dt.datetime(2026, 1, 5, 9, 0)).request.reference
         newer = make_request(now=dt.datetime(2026, 2, 5, 9, 0)).request.reference
-        closed = db.session.scalar(select(SessionRequest).where(SessionRequest.reference == older))
+        closed = db.session.scalar(select(StoredRequest).where(StoredRequest.reference == older))
         closed.status = "closed"
         db.session.commit()
     page = text(client.get("/inbox"))
@@ -294,7 +295,7 @@ def test_a_request_page_shows_the_request_and_is_audited(app: Flask) -> None:
     assert response.status_code == 200
     assert reference in page and VALID_DETAILS["reflection"] in page and VALID_DETAILS["email"] in page
     with app.app_context():
-        version = db.session.scalar(select(SessionRequest.rule_pack_version))
+        version = db.session.scalar(select(StoredRequest.rule_pack_version))
     assert version in page
     assert 'id="section-route"' in page and 'data-audit-trail' in page
     viewed = events(app, "viewed")
@@ -308,12 +309,20 @@ def test_a_request_page_shows_the_request_and_is_audited(app: Flask) -> None:
 def test_the_pdf_download_is_the_stored_pdf_never_cached_and_audited(app: Flask) -> None:
     client, facilitator_id = signed_in(app)
     reference = stored_request(app)
+    # Until the outbox worker has made it there is no PDF to give: back to the request, which says so.
+    waiting = client.get(f"/inbox/requests/{reference}/request.pdf")
+    assert waiting.status_code == 302 and waiting.location == f"/inbox/requests/{reference}"
+    page = client.get(waiting.location).get_data(as_text=True)
+    assert "has not been made yet" in page and 'data-pdf="waiting"' in page and "PDF not made yet" in page
+    assert events(app, "pdf_downloaded") == []
+    run_outbox(app)
+    assert 'data-pdf="made"' in client.get(waiting.location).get_data(as_text=True)
     response = client.get(f"/inbox/requests/{reference}/request.pdf")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     assert response.headers["Content-Disposition"].startswith("attachment;")
     assert response.headers["Cache-Control"] == "no-store"
     with app.app_context():
-        assert response.data == db.session.scalar(select(SessionRequest.pdf))
+        assert response.data == db.session.scalar(select(StoredRequest.pdf))
     assert [(e.reference, e.actor) for e in events(app, "pdf_downloaded")] == [
         (reference, f"facilitator:{facilitator_id}")]
 
@@ -327,7 +336,7 @@ def test_status_changes_are_stored_and_audited(app: Flask) -> None:
         response = post_form(client, page, f"{page}/status", {"status": status})
         assert response.status_code == 302
     with app.app_context():
-        assert db.session.scalar(select(SessionRequest.status)) == "closed"
+        assert db.session.scalar(select(StoredRequest.status)) == "closed"
     changes = events(app, "status_changed")
     assert [e.detail for e in changes] == ["new to in_triage", "in_triage to arranged", "arranged to closed"]
     assert {(e.reference, e.actor) for e in changes} == {(reference, f"facilitator:{facilitator_id}")}
@@ -344,7 +353,7 @@ def test_assignment_is_stored_and_audited(app: Flask) -> None:
     page = f"/inbox/requests/{reference}"
     assert post_form(client, page, f"{page}/assignment", {"facilitator": str(colleague)}).status_code == 302
     with app.app_context():
-        assert db.session.get(Assignment, db.session.scalar(select(SessionRequest.id))).facilitator_id == colleague
+        assert db.session.get(Assignment, db.session.scalar(select(StoredRequest.id))).facilitator_id == colleague
     assert "Kim Colleague" in text(client.get("/inbox"))
     assert post_form(client, page, f"{page}/assignment", {"facilitator": ""}).status_code == 302
     with app.app_context():
@@ -382,38 +391,44 @@ def test_notes_are_stored_with_author_and_audited_without_their_text(app: Flask)
 def test_import_round_trip_into_an_empty_inbox(app: Flask) -> None:
     client, facilitator_id = signed_in(app)
     with app.app_context():
-        original = make_request().request
+        original = make_request(pdf=True).request
         pdf, document = original.pdf, request_document(original)
-        db.session.execute(delete(SessionRequest))
+        db.session.execute(delete(StoredRequest))
         db.session.execute(delete(AuditEvent))
         db.session.commit()
     assert pdf_attachment_json(pdf) == document
     response = upload(client, pdf)
     assert response.status_code == 302 and response.location == f"/inbox/requests/{document['reference']}"
     with app.app_context():
-        imported = db.session.scalar(select(SessionRequest))
+        imported = db.session.scalar(select(StoredRequest))
         assert request_document(imported) == document
-        assert imported.status == "new" and imported.pdf == pdf
+        assert imported.status == "new" and imported.pdf is None  # the upload is not kept
+        assert db.session.scalars(select(OutboxMessage)).all() == []  # the facilitators already have it
     assert [(e.reference, e.actor) for e in events(app, "imported")] == [
         (document["reference"], f"facilitator:{facilitator_id}")]
     assert VALID_DETAILS["reflection"] in text(client.get(response.location))
+    # The outbox worker makes its PDF from the checked data: the same request comes back out.
+    run_outbox(app)
+    served = client.get(f"{response.location}/request.pdf")
+    assert served.status_code == 200 and pdf_attachment_json(served.data) == document
 
     again = upload(client, pdf)
     assert again.location == f"/inbox/requests/{document['reference']}"
     with app.app_context():
-        assert db.session.scalar(select(func.count()).select_from(SessionRequest)) == 1
+        assert db.session.scalar(select(func.count()).select_from(StoredRequest)) == 1
     assert len(events(app, "imported")) == 1
 
 
 def valid_document(app: Flask) -> dict:
     """The request data a request PDF carries, built without storing a request or making a PDF."""
     from app.models import utcnow
+    from app.pack import current_pack
     from app.requests.fields import clean_details
     from app.requests.service import build_request
     from app.rules import evaluate
 
     with app.app_context():
-        pack = app.extensions["space_to_think.pack"]
+        pack = current_pack()
         state = evaluate(pack, ELIGIBLE_ANSWERS)
         details = clean_details(VALID_DETAILS, state.debrief)  # as stored: the event as "YYYY-MM"
         unsaved = build_request(pack, state, "journey", details, utcnow())
@@ -446,7 +461,7 @@ def test_bad_uploads_are_refused_with_a_message(app: Flask, name: str, content: 
     if message:
         assert message in page
     with app.app_context():
-        assert db.session.scalar(select(func.count()).select_from(SessionRequest)) == 0
+        assert db.session.scalar(select(func.count()).select_from(StoredRequest)) == 0
 
 
 @pytest.mark.parametrize("change", [
@@ -474,7 +489,7 @@ def test_request_data_submitted_at_an_impossible_time_is_refused(app: Flask, sub
     response = upload(client, pdf_with_attachment("request.json", json.dumps(document).encode()))
     assert response.status_code == 200 and "damaged or incomplete" in text(response)
     with app.app_context():
-        assert db.session.scalar(select(func.count()).select_from(SessionRequest)) == 0
+        assert db.session.scalar(select(func.count()).select_from(StoredRequest)) == 0
 
 
 def test_request_data_submitted_up_to_a_day_ahead_is_imported(app: Flask) -> None:
@@ -500,7 +515,7 @@ def test_a_stored_time_out_of_range_does_not_break_the_inbox(app: Flask) -> None
     client, _ = signed_in(app)
     reference = stored_request(app)
     with app.app_context():  # as an import before dates were checked could have stored it
-        db.session.scalar(select(SessionRequest)).created_at = dt.datetime(1, 1, 1)
+        db.session.scalar(select(StoredRequest)).created_at = dt.datetime(1, 1, 1)
         db.session.commit()
     listing = client.get("/inbox")
     assert listing.status_code == 200 and reference in text(listing)
@@ -510,7 +525,7 @@ def test_a_stored_time_out_of_range_does_not_break_the_inbox(app: Flask) -> None
 
 def test_a_reference_is_found_however_it_is_typed(app: Flask) -> None:
     client, _ = signed_in(app)
-    reference = stored_request(app)
+    reference = stored_request(app, pdf=True)
     for typed in (reference.lower(), reference.replace("-", "").lower()):
         response = client.get(f"/inbox/requests/{typed}")
         assert response.status_code == 200 and reference in text(response)

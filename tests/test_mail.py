@@ -14,9 +14,9 @@ from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import AuditEvent, OutboxMessage, SessionRequest
+from app.models import AuditEvent, OutboxMessage, StoredRequest
 from helpers import both_databases
-from requests_helpers import VALID_DETAILS, free_port, make_request, submitted_request, to_outcome
+from requests_helpers import VALID_DETAILS, free_port, make_request, run_outbox, submitted_request, to_outcome
 
 FACILITATORS = "facilitators@partnership.example"
 
@@ -87,7 +87,7 @@ CASE_DETAILS = (VALID_DETAILS["reflection"][:40], VALID_DETAILS["name"], VALID_D
 def test_request_is_emailed_with_its_pdf(mail_app, smtp_server: SmtpServer) -> None:
     smtp_server.start()
     with mail_app.app_context():
-        stored = make_request().request
+        stored = make_request(pdf=True).request  # the outbox worker runs once
         message = only_message(smtp_server)
         assert smtp_server.mailbox.envelopes == [("space-to-think@partnership.example", [FACILITATORS])]
         assert message["To"] == FACILITATORS
@@ -104,13 +104,15 @@ def test_request_is_emailed_with_its_pdf(mail_app, smtp_server: SmtpServer) -> N
         [outbox] = db.session.scalars(select(OutboxMessage)).all()
         assert outbox.sent_at is not None and outbox.attempts == 1 and outbox.last_error is None
         actions = [e.action for e in db.session.scalars(select(AuditEvent).order_by(AuditEvent.id))]
-        assert actions == ["created", "emailed"]
+        assert actions == ["created", "pdf_made", "emailed"]
 
 
 def test_submitted_page_says_it_was_emailed(mail_app, smtp_server: SmtpServer, client) -> None:
     smtp_server.start()
     walker = to_outcome(client)
     submitted_request(walker)
+    assert smtp_server.mailbox.messages == []  # nothing is sent inside the web request
+    run_outbox(mail_app)
     page = walker.get("/request/submitted").get_data(as_text=True)
     assert 'data-delivery="emailed"' in page
     assert FACILITATORS not in page  # the mailbox's address is not shown
@@ -123,11 +125,13 @@ def test_mail_server_down_loses_nothing_and_the_outbox_retries(mail_app, smtp_se
     # The server is down: the request is still stored, and the user gets reference and PDF.
     walker = to_outcome(client)
     submitted_request(walker)
+    result = runner.invoke(args=["outbox", "worker", "--once"])
+    assert result.exit_code == 0 and "Made 1 PDF (0 failed); sent 0 messages (1 failed)." in result.output
     page = walker.get("/request/submitted").get_data(as_text=True)
     assert 'data-delivery="pending"' in page
     assert client.get("/request/submitted/request.pdf").status_code == 200
     with mail_app.app_context():
-        stored = db.session.scalar(select(SessionRequest))
+        stored = db.session.scalar(select(StoredRequest))
         assert stored.reference in page
         [outbox] = db.session.scalars(select(OutboxMessage)).all()
         assert outbox.sent_at is None and outbox.attempts == 1
@@ -163,7 +167,13 @@ def test_outbox_status_lists_unsent(mail_app, smtp_server: SmtpServer, runner) -
     with mail_app.app_context():
         reference = make_request().request.reference
     result = runner.invoke(args=["outbox", "status"])
-    assert reference in result.output and "attempts 1" in result.output
+    assert f"{reference}\tPDF not made\tattempts 0" in result.output
+    assert f"{reference}\temail unsent\tattempts 0" in result.output
+    with mail_app.app_context():
+        run_outbox()  # the PDF is made; the mail server is down
+    result = runner.invoke(args=["outbox", "status"])
+    assert "PDF not made" not in result.output
+    assert f"{reference}\temail unsent\tattempts 1\tConnectionRefusedError" in result.output
 
 
 def test_no_mailbox_means_no_email_and_no_outbox(app, smtp_server: SmtpServer) -> None:
@@ -178,6 +188,6 @@ def test_no_mailbox_means_no_email_and_no_outbox(app, smtp_server: SmtpServer) -
 def test_a_double_submission_sends_one_email(mail_app, smtp_server: SmtpServer) -> None:
     smtp_server.start()
     with mail_app.app_context():
-        make_request(token="same-journey")
-        make_request(token="same-journey")
+        make_request(token="same-journey", pdf=True)
+        make_request(token="same-journey", pdf=True)
     assert len(smtp_server.mailbox.messages) == 1

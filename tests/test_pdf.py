@@ -11,11 +11,11 @@ import pytest
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import SessionRequest
+from app.models import StoredRequest
 from app.pdf import FetchRefused, PdfAttachment, RefusingFetcher, render_pdf
 from app.requests.document import request_document
 from requests_helpers import (
-    SUPERVISION_PATH, VALID_DETAILS, make_request, pdf_attachment_json, pdf_reader, pdf_text, submitted_request,
+    SUPERVISION_PATH, VALID_DETAILS, make_request, pdf_attachment_json, pdf_reader, pdf_text, run_outbox, submitted_request,
     to_outcome,
 )
 
@@ -90,7 +90,7 @@ def test_render_pdf_is_tagged_pdf_ua_with_metadata() -> None:
 
 def test_request_pdf_content_and_attachment(app) -> None:
     with app.app_context():
-        stored = make_request().request
+        stored = make_request(pdf=True).request
         pdf = stored.pdf
         document = request_document(stored)
     text = pdf_text(pdf)
@@ -121,9 +121,10 @@ def test_request_pdf_content_and_attachment(app) -> None:
 def test_downloaded_pdf_attachment_equals_what_was_submitted(client, app) -> None:
     walker = to_outcome(client)
     submitted_request(walker)
+    run_outbox(app)
     pdf = client.get("/request/submitted/request.pdf").get_data()
     with app.app_context():
-        stored = db.session.scalar(select(SessionRequest))
+        stored = db.session.scalar(select(StoredRequest))
         expected = request_document(stored)
     attached = pdf_attachment_json(pdf)
     assert attached == expected
@@ -137,8 +138,8 @@ def test_user_text_cannot_make_the_renderer_fetch(app, http_server: str) -> None
     hostile = (f'<img src="{http_server}/x.png"> <link rel=attachment href="file:///etc/passwd"> '
                f'</p><iframe src="{http_server}/"></iframe>')
     with app.app_context():
-        stored = make_request(details={**VALID_DETAILS, "reflection": hostile, "access_needs": "file:///etc/passwd"}
-                              ).request
+        stored = make_request(details={**VALID_DETAILS, "reflection": hostile, "access_needs": "file:///etc/passwd"},
+                              pdf=True).request
         pdf = stored.pdf
     assert _Counter.hits == []
     text = pdf_text(pdf)
@@ -162,7 +163,7 @@ def test_long_and_odd_unicode_text_in_the_pdf(app) -> None:
     reflection = ("word " * 150 + "x" * 400 + " " + odd * 8)[:1494] + " LAST."
     with app.app_context():
         stored = make_request(details={**VALID_DETAILS, "reflection": reflection,
-                                       "other_agencies": "Ünïcödé ağency — ’quotes’"}).request
+                                       "other_agencies": "Ünïcödé ağency — ’quotes’"}, pdf=True).request
         pdf = stored.pdf
     assert pdf_attachment_json(pdf)["details"]["reflection"] == reflection
     text = pdf_text(pdf)

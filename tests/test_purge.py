@@ -7,14 +7,14 @@ import datetime as dt
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import AuditEvent, OutboxMessage, SessionRequest, utcnow
+from app.models import AuditEvent, OutboxMessage, StoredRequest, utcnow
 from helpers import both_databases
 from requests_helpers import make_request
 
 
 def _requests(app) -> list[str]:
     with app.app_context():
-        return sorted(db.session.scalars(select(SessionRequest.reference)))
+        return sorted(db.session.scalars(select(StoredRequest.reference)))
 
 
 def _outbox_count(app) -> int:

@@ -19,7 +19,8 @@ from app.requests.fields import FIELDS, PAGES, Field, table_problems
 from app.requests.forms import FORMS
 from app.requests.reference import new_reference
 from requests_helpers import (
-    ELIGIBLE_PATH, SUPERVISION_PATH, VALID_DETAILS, fill_details, pdf_attachment_json, pdf_text, submit, to_outcome,
+    ELIGIBLE_PATH, SUPERVISION_PATH, VALID_DETAILS, fill_details, pdf_attachment_json, pdf_text, run_outbox, submit,
+    to_outcome,
 )
 
 DEBRIEF_SUPERVISION_PATH = SUPERVISION_PATH[:8] + (("criteria", ["needs", "debrief"]),) + SUPERVISION_PATH[9:]
@@ -90,7 +91,7 @@ def test_each_field_is_asked_on_its_page_with_its_wording(client, mode: str, pat
                 assert entry.errors["missing"] in refused, (page.slug, entry.name)
 
 
-def test_each_field_reaches_check_answers_the_request_and_its_json(client) -> None:
+def test_each_field_reaches_check_answers_the_request_and_its_json(client, app) -> None:
     walker = to_outcome(client, ELIGIBLE_PATH)  # chooses the debrief criterion: every page is asked
     details = {**VALID_DETAILS, "access_needs": "Step-free access"}
     fill_details(walker, details)
@@ -106,6 +107,7 @@ def test_each_field_reaches_check_answers_the_request_and_its_json(client) -> No
             assert entry.row.for_mode("practitioner") in check_text, entry.name
     assert submit(walker).status_code == 302
     submitted = words_of(walker.get("/request/submitted").get_data(as_text=True))
+    run_outbox(app)  # the outbox worker makes the PDF
     pdf = client.get("/request/submitted/request.pdf").get_data()
     in_pdf = pdf_text(pdf)
     document = pdf_attachment_json(pdf)

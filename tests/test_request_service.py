@@ -9,7 +9,8 @@ import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import AuditEvent, OutboxMessage, SessionRequest
+from app.models import AuditEvent, OutboxMessage, StoredRequest
+from app.pack import current_pack
 from app.requests import reference as reference_module
 from app.requests import service
 from app.requests.reference import ALPHABET, is_reference, new_reference, normalise_reference
@@ -40,8 +41,8 @@ def test_submission_stores_request_with_everything(app) -> None:
     with app.app_context():
         submission = make_request(token="journey-1")
         assert submission.created
-        stored = db.session.get(SessionRequest, submission.request.id)
-        pack = app.extensions["space_to_think.pack"]
+        stored = db.session.get(StoredRequest, submission.request.id)
+        pack = current_pack()
         assert stored.reference == submission.request.reference and is_reference(stored.reference)
         assert stored.journey_token == "journey-1"
         assert stored.mode == "practitioner" and stored.outcome_id == "P" and stored.status == "new"
@@ -56,7 +57,7 @@ def test_submission_stores_request_with_everything(app) -> None:
         assert details["event_month"] == "2025-03"
         assert [c["value"] for c in details["criteria"]] == ["stuck", "debrief"]
         assert details["identifying_check"] == {"found": [], "confirmed": False}
-        assert stored.pdf.startswith(b"%PDF-")
+        assert stored.pdf is None and stored.pdf_made_at is None  # made later by the outbox worker
         assert count(OutboxMessage) == 0  # no facilitator mailbox configured
         events = db.session.scalars(select(AuditEvent)).all()
         assert [(e.action, e.reference, e.actor) for e in events] == [
@@ -71,7 +72,7 @@ def test_same_journey_gives_the_same_request(app) -> None:
         second = make_request(token="journey-twice", details={**VALID_DETAILS, "name": "Someone Else"})
         assert first.created and not second.created
         assert second.request.reference == first.request.reference
-        assert count(SessionRequest) == 1
+        assert count(StoredRequest) == 1
         assert second.request.details["name"] == VALID_DETAILS["name"]
 
 
@@ -94,7 +95,7 @@ def test_race_between_two_submissions_is_settled_by_the_unique_constraint(app, m
         loser = make_request(token="journey-race")
         assert not loser.created
         assert loser.request.reference == winner_reference
-        assert count(SessionRequest) == 1
+        assert count(StoredRequest) == 1
         assert count(AuditEvent) == 1
 
 
@@ -106,7 +107,7 @@ def test_reference_collision_tries_another(app, monkeypatch) -> None:
         monkeypatch.setattr(service, "new_reference", lambda: next(fresh))
         second = make_request(token="journey-b")
         assert second.created and second.request.reference == "STT-2222-3333"
-        assert count(SessionRequest) == 2
+        assert count(StoredRequest) == 2
 
 
 def test_reference_module_uses_secrets(monkeypatch) -> None:
@@ -126,7 +127,7 @@ def test_journey_must_reach_the_request_outcome(app, answers) -> None:
         with pytest.raises(IncompleteRequest) as refused:
             make_request(answers=answers)
         assert refused.value.where == "journey"
-        assert count(SessionRequest) == 0
+        assert count(StoredRequest) == 0
 
 
 def test_missing_token_is_refused(app) -> None:
@@ -134,7 +135,7 @@ def test_missing_token_is_refused(app) -> None:
         from app.requests.service import submit_request
 
         with pytest.raises(IncompleteRequest):
-            submit_request(app.extensions["space_to_think.pack"], ELIGIBLE_ANSWERS, None, VALID_DETAILS, None)
+            submit_request(current_pack(), ELIGIBLE_ANSWERS, None, VALID_DETAILS, None)
 
 
 @pytest.mark.parametrize("changes, page", [
@@ -165,7 +166,7 @@ def test_details_are_checked_on_the_server(app, changes, page) -> None:
             make_request(details={**VALID_DETAILS, **changes})
         assert refused.value.where == "details"
         assert refused.value.pages[0] == page
-        assert count(SessionRequest) == 0
+        assert count(StoredRequest) == 0
 
 
 def test_event_month_only_needed_for_a_debrief(app) -> None:
@@ -280,4 +281,4 @@ def test_two_threads_submitting_one_journey_make_one_request(app) -> None:
     assert results[0][0] == results[1][0]
     assert sorted(created for _, created in results) == [False, True]
     with app.app_context():
-        assert count(SessionRequest) == 1
+        assert count(StoredRequest) == 1

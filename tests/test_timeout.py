@@ -10,7 +10,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from app.extensions import db
-from app.sessions import StoredSession
+from app.sessions import JourneySessionRow
 from helpers import csrf_token
 
 
@@ -30,7 +30,7 @@ def test_warning_is_ready_once_a_journey_starts(client: FlaskClient, app: Flask)
 
 def _expiry(app: Flask) -> dt.datetime:
     with app.app_context():
-        return db.session.execute(select(StoredSession.expires_at)).scalar_one()
+        return db.session.execute(select(JourneySessionRow.expires_at)).scalar_one()
 
 
 def test_keep_alive_needs_the_csrf_token(client: FlaskClient) -> None:
@@ -43,7 +43,7 @@ def test_keep_alive_pushes_the_expiry_on(client: FlaskClient, app: Flask) -> Non
     token = csrf_token(page)
     soon = dt.datetime.now(dt.UTC).replace(tzinfo=None) + dt.timedelta(minutes=1)
     with app.app_context():
-        db.session.execute(db.update(StoredSession).values(expires_at=soon))
+        db.session.execute(db.update(JourneySessionRow).values(expires_at=soon))
         db.session.commit()
     response = client.post("/keep-alive", headers={"X-CSRFToken": token})
     assert response.status_code == 204
@@ -56,6 +56,6 @@ def test_the_timer_running_out_clears_the_answers(client: FlaskClient, app: Flas
     expired = client.get("/session-expired")
     assert expired.status_code == 200
     with app.app_context():
-        assert db.session.execute(select(StoredSession)).first() is None
+        assert db.session.execute(select(JourneySessionRow)).first() is None
     again = client.get("/questions/immediate_danger")
     assert again.status_code in (302, 303) and "immediate_danger" not in again.headers["Location"]

@@ -334,10 +334,7 @@ def test_outcome_page_explains_acronyms_in_quoted_guidance(walker: Walker) -> No
     assert "SSCP means Salford Safeguarding Children Partnership" in page
 
 
-def test_request_and_supervision_record_links_appear_once_those_pages_exist(app: Flask) -> None:
-    for endpoint, rule in (("requests.details", "/_stub/details"), ("requests.supervision_record", "/_stub/record")):
-        if endpoint not in app.view_functions:
-            app.add_url_rule(rule, endpoint=endpoint, view_func=lambda: "stub")
+def test_request_and_supervision_record_links_appear_on_the_outcome_page(app: Flask) -> None:
     walker = Walker(app.test_client())
     supervision_to_p = [("mode", "supervision"), *TO_P[1:]]
     page = page_text(walker.walk(supervision_to_p))
@@ -376,10 +373,10 @@ def test_an_expired_session_shows_the_answers_were_cleared_page(app: Flask, walk
         from sqlalchemy import update
 
         from app.extensions import db
-        from app.sessions import StoredSession
+        from app.sessions import JourneySessionRow
 
         with db.engine.begin() as connection:
-            connection.execute(update(StoredSession.__table__).values(expires_at=dt.datetime(2000, 1, 1)))
+            connection.execute(update(JourneySessionRow.__table__).values(expires_at=dt.datetime(2000, 1, 1)))
     response = walker.answer("criteria", ["stuck"])
     assert response.status_code == 302 and path_of(response.location) == "/session-expired"
     assert walker.get(response.location).status_code == 200

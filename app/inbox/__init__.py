@@ -1,4 +1,4 @@
-"""The facilitators' inbox (issue 5): sign in, the list of requests, triage, PDFs, import.
+"""The facilitators' inbox: sign in, the list of requests, triage, PDFs, import.
 
 Blueprint ``inbox`` (prefix ``/inbox``); its routes are listed in ``views``. Facilitator
 accounts are made with ``flask facilitators add`` (``cli``); there is no sign-up page.

@@ -1,6 +1,6 @@
 """The facilitators' side of a request: accounts, assignments and triage notes.
 
-A request's status lives on ``SessionRequest`` itself (``app.models``); who it is assigned to
+A request's status lives on ``StoredRequest`` itself (``app.models``); who it is assigned to
 and the notes about it live here, keyed by the request's id, and go when the request is
 purged (``ON DELETE CASCADE``). Facilitators are never deleted, only deactivated, so the
 audit log's ``facilitator:<id>`` actors always resolve to a name.

@@ -20,8 +20,9 @@ from typing import Any
 
 import pypdf
 
+from ..journey import MODE_LABELS
 from ..models import utcnow
-from ..requests.document import DOCUMENT_FORMAT, DOCUMENT_VERSION, MODE_LABELS
+from ..requests.document import DOCUMENT_FORMAT, DOCUMENT_VERSION
 from ..requests.fields import FIELDS_BY_NAME, stored_value_problem
 from ..requests.reference import is_reference
 
@@ -48,7 +49,7 @@ NEWER_FORMAT = "The selected PDF was made by a newer version of Space to Think, 
 
 @dataclass(frozen=True)
 class ImportedRequest:
-    """The request data from a PDF, checked: what ``SessionRequest`` needs to be stored."""
+    """The request data from a PDF, checked: what ``StoredRequest`` needs to be stored."""
 
     reference: str
     submitted_at: dt.datetime

@@ -17,20 +17,20 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import defer
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from .. import audit
+from ..email_address import is_email_address
 from ..extensions import db
-from ..models import REQUEST_STATUSES, AuditEvent, SessionRequest, utcnow
+from ..models import REQUEST_STATUSES, AuditEvent, StoredRequest, utcnow
+from ..requests.service import InvalidRequest, NewRequest, store_request
 from .models import EMAIL_MAX, NAME_MAX, NOTE_MAX, Assignment, Facilitator, TriageNote
 from .pdf_import import ImportedRequest
 
 PASSWORD_MIN = 12
 PASSWORD_MAX = 256
 PAGE_SIZE = 50
-EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 # Long enough to pass the length rule, and still among the first a guesser tries.
 COMMON_PASSWORDS = frozenset({
     "123456789012", "1234567890123", "12345678901234", "qwertyuiopas", "qwerty123456",
@@ -55,7 +55,7 @@ def normalise_email(text: str) -> str:
 
 def email_problem(email: str) -> str | None:
     """Why ``email`` (normalised) is not a usable address, or None."""
-    if not EMAIL_PATTERN.match(email) or len(email) > EMAIL_MAX:
+    if len(email) > EMAIL_MAX or not is_email_address(email):
         return "Enter an email address in the correct format, like name@example.org"
     return None
 
@@ -178,6 +178,14 @@ class InboxRow:
     how_soon: str
     status: str
     assigned_to: str | None
+    pdf_state: str  # "made", "waiting" (the worker has not made it yet) or "failed" (it tried and will again)
+
+
+def pdf_state(made_at: dt.datetime | None, error: str | None) -> str:
+    """Where a request's PDF stands, for the inbox: "made", "waiting" or "failed"."""
+    if made_at is not None:
+        return "made"
+    return "failed" if error else "waiting"
 
 
 @dataclass(frozen=True)
@@ -192,43 +200,43 @@ class InboxPage:
 
 def inbox_page(status: str | None, page: int = 1) -> InboxPage:
     """Requests newest first, optionally only those with ``status``, ``PAGE_SIZE`` to a page."""
-    conditions = [SessionRequest.status == status] if status in REQUEST_STATUSES else []
-    total = int(db.session.scalar(select(func.count()).select_from(SessionRequest).where(*conditions)) or 0)
+    conditions = [StoredRequest.status == status] if status in REQUEST_STATUSES else []
+    total = int(db.session.scalar(select(func.count()).select_from(StoredRequest).where(*conditions)) or 0)
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(page, 1), pages)
     query = (
-        select(SessionRequest.reference, SessionRequest.created_at, SessionRequest.details,
-               SessionRequest.status, Facilitator.display_name)
-        .outerjoin(Assignment, Assignment.request_id == SessionRequest.id)
+        select(StoredRequest.reference, StoredRequest.created_at, StoredRequest.details,
+               StoredRequest.status, Facilitator.display_name, StoredRequest.pdf_made_at, StoredRequest.pdf_error)
+        .outerjoin(Assignment, Assignment.request_id == StoredRequest.id)
         .outerjoin(Facilitator, Facilitator.id == Assignment.facilitator_id)
         .where(*conditions)
-        .order_by(SessionRequest.created_at.desc(), SessionRequest.id.desc())
+        .order_by(StoredRequest.created_at.desc(), StoredRequest.id.desc())
         .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
     )
     rows = tuple(
         InboxRow(row.reference, row.created_at,
                  str((row.details or {}).get("how_soon", "")) if isinstance(row.details, dict) else "",
-                 row.status, row.display_name)
+                 row.status, row.display_name, pdf_state(row.pdf_made_at, row.pdf_error))
         for row in db.session.execute(query)
     )
     return InboxPage(rows, page, pages, total)
 
 
-def find_request(reference: str, with_pdf: bool = False) -> SessionRequest | None:
+def find_request(reference: str, with_pdf: bool = False) -> StoredRequest | None:
     """The stored request with this reference (its PDF bytes only loaded when asked for)."""
-    query = select(SessionRequest).where(SessionRequest.reference == reference)
+    query = select(StoredRequest).where(StoredRequest.reference == reference)
     if not with_pdf:
-        query = query.options(defer(SessionRequest.pdf))
+        query = query.options(defer(StoredRequest.pdf))
     return db.session.scalar(query)
 
 
-def assigned_facilitator(request: SessionRequest) -> Facilitator | None:
+def assigned_facilitator(request: StoredRequest) -> Facilitator | None:
     """Who the request is assigned to, or None."""
     return db.session.scalar(select(Facilitator).join(Assignment, Assignment.facilitator_id == Facilitator.id)
                              .where(Assignment.request_id == request.id))
 
 
-def triage_notes(request: SessionRequest) -> list[tuple[TriageNote, Facilitator]]:
+def triage_notes(request: StoredRequest) -> list[tuple[TriageNote, Facilitator]]:
     """The request's notes with their authors, oldest first."""
     query = (select(TriageNote, Facilitator).join(Facilitator, Facilitator.id == TriageNote.author_id)
              .where(TriageNote.request_id == request.id).order_by(TriageNote.created_at, TriageNote.id))
@@ -249,6 +257,8 @@ ACTION_WORDS = {
     "created": "Request submitted", "imported": "Imported from a PDF", "viewed": "Viewed",
     "pdf_downloaded": "PDF downloaded", "status_changed": "Status changed", "assigned": "Assignment changed",
     "note_added": "Note added", "purged": "Deleted (retention period over)",
+    "pdf_made": "PDF made", "pdf_failed": "PDF could not be made", "emailed": "Emailed to the facilitators",
+    "email_failed": "Email not sent (will be tried again)",
 }
 ACTOR_PATTERN = re.compile(r"facilitator:(\d+)")
 
@@ -274,17 +284,17 @@ def audit_trail(reference: str) -> list[TrailEntry]:
                        in_words(event.detail)) for event in events]
 
 
-def record_view(request: SessionRequest, facilitator: Facilitator) -> None:
+def record_view(request: StoredRequest, facilitator: Facilitator) -> None:
     """Audit that a facilitator read the request."""
     audit.record_event("viewed", request.reference, facilitator.actor, "inbox")
 
 
-def record_pdf_download(request: SessionRequest, facilitator: Facilitator) -> None:
+def record_pdf_download(request: StoredRequest, facilitator: Facilitator) -> None:
     """Audit that a facilitator downloaded the request's PDF."""
     audit.record_event("pdf_downloaded", request.reference, facilitator.actor, "inbox")
 
 
-def change_status(request: SessionRequest, status: str, facilitator: Facilitator) -> bool:
+def change_status(request: StoredRequest, status: str, facilitator: Facilitator) -> bool:
     """Set the request's status; False (and nothing recorded) if it already had it."""
     if status not in REQUEST_STATUSES:
         raise ValueError(f"unknown status {status!r}")
@@ -296,7 +306,7 @@ def change_status(request: SessionRequest, status: str, facilitator: Facilitator
     return True
 
 
-def assign(request: SessionRequest, assignee: Facilitator | None, facilitator: Facilitator) -> bool:
+def assign(request: StoredRequest, assignee: Facilitator | None, facilitator: Facilitator) -> bool:
     """Assign the request to ``assignee`` (None: unassign); False if nothing changed."""
     current = db.session.get(Assignment, request.id)
     if (current.facilitator_id if current else None) == (assignee.id if assignee else None):
@@ -312,7 +322,7 @@ def assign(request: SessionRequest, assignee: Facilitator | None, facilitator: F
     return True
 
 
-def add_note(request: SessionRequest, text: str, facilitator: Facilitator) -> TriageNote:
+def add_note(request: StoredRequest, text: str, facilitator: Facilitator) -> TriageNote:
     """Add a triage note (the audit event records that a note was added, not what it says)."""
     text = text.strip()
     if not text or len(text) > NOTE_MAX:
@@ -330,16 +340,19 @@ def assignable(facilitator_id: str) -> Facilitator | None:
     return signed_in_facilitator(int(facilitator_id)) if facilitator_id.isdigit() else None
 
 
-def import_request(imported: ImportedRequest, pdf: bytes, facilitator: Facilitator) -> tuple[SessionRequest, bool]:
+def import_request(imported: ImportedRequest, facilitator: Facilitator) -> tuple[StoredRequest, bool]:
     """Store an imported request (status new), or find the one already stored with its reference.
 
-    Returns the request and whether it was created now. The uploaded PDF is kept as the
-    request's PDF: it is what the requester made and the facilitators received.
+    Returns the request and whether it was created now. It goes through the same writer as a
+    submission (``app.requests.service.store_request``), which refuses data the database
+    could not hold (``InvalidRequest``). The uploaded PDF is not kept: the outbox worker makes
+    the request's PDF from the checked data, so nothing the upload carried (scripts, forms,
+    altered text) is ever served back. No email is sent: the facilitators already have it.
     """
     existing = find_request(imported.reference)
     if existing is not None:
         return existing, False
-    request = SessionRequest(
+    record = NewRequest(
         reference=imported.reference,
         # Imported requests have no journey; the token only has to be unique, as the reference is.
         journey_token=f"imported:{imported.reference}",
@@ -351,20 +364,15 @@ def import_request(imported: ImportedRequest, pdf: bytes, facilitator: Facilitat
         explanation=imported.explanation,
         flags=imported.flags,
         details=imported.details,
-        status="new",
-        pdf=pdf,
     )
-    db.session.add(request)
-    audit.add_event("imported", imported.reference, facilitator.actor, "from a request PDF")
-    try:
-        db.session.commit()
-    except IntegrityError:  # someone imported (or the service stored) it a moment ago
-        db.session.rollback()
-        existing = find_request(imported.reference)
-        if existing is None:
-            raise
-        return existing, False
-    return request, True
+    stored = store_request(record, actor=facilitator.actor, action="imported", detail="from a request PDF",
+                           email_to=None)
+    if stored is not None:
+        return stored, True
+    existing = find_request(imported.reference)  # someone imported (or the service stored) it a moment ago
+    if existing is None:
+        raise InvalidRequest("reference or journey token already taken")
+    return existing, False
 
 
 def facilitator_choices(facilitators: Sequence[Facilitator]) -> list[tuple[str, str]]:

@@ -26,21 +26,23 @@ from flask import abort, current_app, flash, g, redirect, render_template, reque
 from werkzeug.wrappers import Response
 
 from ..extensions import limiter
+from ..mail import pdf_filename
 from ..requests import fields
 from ..requests.document import request_document, request_sections, uk_time
 from ..requests.reference import normalise_reference
+from ..requests.service import InvalidRequest
 from ..sessions import reset_session
+from ..web import error_summary, pdf_download
 from . import bp, service
 from .forms import AssignForm, ImportForm, NoteForm, SignInForm, StatusForm
 from .models import Facilitator
-from .pdf_import import MAX_UPLOAD_BYTES, ImportProblem, read_request_pdf
+from .pdf_import import BAD_DATA, MAX_UPLOAD_BYTES, ImportProblem, read_request_pdf
 
 FACILITATOR_KEY = "facilitator_id"
 OPEN_ENDPOINTS = frozenset({"inbox.sign_in"})
 SIGN_IN_FAILED = "Enter a correct email address and password"
 # Room for the multipart wrapping and the CSRF field around a file of MAX_UPLOAD_BYTES.
 UPLOAD_OVERHEAD = 64 * 1024
-DEFAULT_SIGN_IN_LIMIT = "5 per minute;20 per hour"
 
 log = logging.getLogger(__name__)
 
@@ -96,8 +98,8 @@ def safe_next(target: str | None) -> str:
 
 
 def sign_in_limit() -> str:
-    """Sign-in attempts allowed per visitor (``INBOX_SIGN_IN_LIMIT`` overrides the default)."""
-    return str(current_app.config.get("INBOX_SIGN_IN_LIMIT") or DEFAULT_SIGN_IN_LIMIT)
+    """Sign-in attempts allowed per visitor (the ``INBOX_SIGN_IN_LIMIT`` setting)."""
+    return str(current_app.config["INBOX_SIGN_IN_LIMIT"])
 
 
 # --- signing in and out -----------------------------------------------------------------------
@@ -120,8 +122,7 @@ def sign_in() -> Response | str:
         form.email.errors = [SIGN_IN_FAILED]
         errors = [{"text": SIGN_IN_FAILED, "href": "#email"}]
     else:
-        errors = [{"text": field.errors[0], "href": f"#{field.id}"} for field in (form.email, form.password)
-                  if field.errors]
+        errors = error_summary([form.email, form.password])
     form.password.data = ""
     return render_template("inbox/sign_in.html", form=form, errors=errors, has_errors=bool(errors))
 
@@ -165,8 +166,7 @@ def render_request_page(stored: Any, status_form: StatusForm | None = None, assi
     assign_form.set_facilitators(service.facilitator_choices(service.active_facilitators()))
     note_form = note_form or NoteForm(formdata=None)
     forms = (status_form, assign_form, note_form)
-    errors = [{"text": field.errors[0], "href": f"#{field.id}"} for form in forms for field in form
-              if field.errors and field.name != "csrf_token"]
+    errors = error_summary(field for form in forms for field in form)
     document = request_document(stored)
     return render_template(
         "inbox/request.html", stored=stored, document=document, sections=request_sections(document),
@@ -184,13 +184,13 @@ def request_page(reference: str) -> str:
 
 @bp.get("/requests/<reference>/request.pdf")
 def download_pdf(reference: str) -> Response:
-    """The request's stored PDF, as a download that is never cached."""
+    """The request's stored PDF, as a download that is never cached (back to the request page if not made yet)."""
     stored = stored_request(reference, with_pdf=True)
+    if stored.pdf_made_at is None or not stored.pdf:
+        flash("The PDF of this request has not been made yet. The request is shown below; try the download later.")
+        return redirect(url_for("inbox.request_page", reference=stored.reference))
     service.record_pdf_download(stored, current_facilitator())
-    response = Response(stored.pdf, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f'attachment; filename="space-to-think-request-{stored.reference}.pdf"'
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return pdf_download(stored.pdf, pdf_filename(stored.reference))
 
 
 @bp.post("/requests/<reference>/status")
@@ -244,9 +244,14 @@ def import_request() -> Response | str:
         except ImportProblem as problem:
             form.pdf.errors = [str(problem)]
         else:
-            stored, created = service.import_request(imported, pdf, current_facilitator())
-            flash(f"Request {stored.reference} imported" if created else
-                  f"Request {stored.reference} was already in the inbox")
-            return redirect(url_for("inbox.request_page", reference=stored.reference))
-    errors = [{"text": form.pdf.errors[0], "href": f"#{form.pdf.id}"}] if form.pdf.errors else []
+            try:
+                stored, created = service.import_request(imported, current_facilitator())
+            except InvalidRequest as problem:
+                log.info("An imported request was refused: %s", problem)
+                form.pdf.errors = [BAD_DATA]
+            else:
+                flash(f"Request {stored.reference} imported" if created else
+                      f"Request {stored.reference} was already in the inbox")
+                return redirect(url_for("inbox.request_page", reference=stored.reference))
+    errors = error_summary([form.pdf])
     return render_template("inbox/import.html", form=form, errors=errors, has_errors=bool(errors))

@@ -1,4 +1,4 @@
-"""Request details, check your answers, submission, the submitted page and the PDFs (issue 4).
+"""Request details, check your answers, submission, the submitted page and the PDFs.
 
 Blueprint ``requests``; its routes are listed in ``views``. Only reachable for a journey at
 the eligible outcome (the wizard links to ``requests.details``).

@@ -14,20 +14,17 @@ from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from ..models import SessionRequest
+from ..journey import MODE_LABELS
+from ..models import StoredRequest
 from . import fields
 
 DOCUMENT_FORMAT = "space-to-think/request"
 DOCUMENT_VERSION = 1
 UK_TIME = ZoneInfo("Europe/London")
 
-MODE_LABELS = {
-    "practitioner": "A practitioner, about their own practice",
-    "supervision": "A manager or supervisor, in supervision with the practitioner",
-}
 
 
-def request_document(request: SessionRequest) -> dict[str, Any]:
+def request_document(request: StoredRequest) -> dict[str, Any]:
     """The request as submitted: everything stored about it except its status and PDF."""
     return {
         "format": DOCUMENT_FORMAT,

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field as dataclass_field
 from types import MappingProxyType
 from typing import Any, Literal
 
+from ..email_address import EMAIL_MAX, is_email_address
 from .guard import BIDI_CONTROLS, KINDS, Kind, has_visible_text
 
 FieldKind = Literal["text", "email", "phone", "textarea", "character_count", "radios", "month_year"]
@@ -43,11 +44,9 @@ NOT_AN_OPTION = "Select one of the options"  # an optional radio sent a value it
 REFLECTION_MAX = 1500
 SHORT_MAX = 120
 LONG_MAX = 500
-EMAIL_MAX = 254
 PHONE_MAX = 30
 EARLIEST_EVENT_YEAR = 1950
 
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s.]+(?:\.[^@\s.]+)+$")
 _PHONE_CHARS = re.compile(r"[\s\-().]")
 # ASCII digits only: "\d" would also match other scripts' digits (such as Arabic-Indic).
 _UK_PHONE = re.compile(r"^(?:\+44|0044|0)[0-9]{9,10}$")
@@ -425,7 +424,7 @@ def clean_text(value: Any) -> str:
 def valid_email(text: str) -> bool:
     """An email address in the correct format (one @, a domain with a dot, no spaces, and
     no invisible or control characters)."""
-    return len(text) <= EMAIL_MAX and text.isprintable() and bool(_EMAIL.match(text))
+    return is_email_address(text)
 
 
 def valid_phone(text: str) -> bool:

@@ -27,6 +27,8 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
+from ..email_address import EMAIL_ADDRESS
+
 Kind = Literal["date", "date_of_birth", "postcode", "nhs_number", "phone", "email"]
 KINDS: tuple[Kind, ...] = ("date", "date_of_birth", "postcode", "nhs_number", "phone", "email")
 
@@ -103,8 +105,6 @@ _NHS = re.compile(r"(?<![\d+])(?P<a>\d{3})(?P<sep>[ \-]?)(?P<b>\d{3})(?P=sep)(?P
 _PHONE = re.compile(
     r"(?<![\d+\w])(?P<number>(?:(?:\+|00)\s?44\s?(?:\(0\)\s?)?|\(?0)(?:[\s\-)]{0,2}\d){9,10})(?![\d])"
 )
-
-_EMAIL = re.compile(r"(?<![\w.+\-])[\w.+\-']+@[\w\-]+(?:\.[\w\-]+)*\.[^\W\d_]{2,}(?![\w])")
 
 
 @dataclass(frozen=True)
@@ -188,7 +188,7 @@ def _phones(text: str) -> Iterator[Finding]:
 
 
 def _emails(text: str) -> Iterator[Finding]:
-    for match in _EMAIL.finditer(text):
+    for match in EMAIL_ADDRESS.finditer(text):
         yield _finding("email", match)
 
 

@@ -20,17 +20,20 @@ Session keys (besides the wizard's ``answers`` and ``journey_token``):
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from flask import abort, redirect, render_template, request, session, url_for
 from werkzeug.wrappers import Response
 
-from .. import current_contacts, current_pack
 from ..audit import REQUESTER, record_event
-from ..journey import clear_journey, current_state, has_journey, set_notice
+from ..journey import clear_journey, current_state, has_journey, journey_url, set_notice
+from ..mail import pdf_filename
 from ..models import utcnow
+from ..pack import current_contacts, current_pack
 from ..rules import JourneyState, evaluate
 from ..sessions import session_expired
+from ..web import error_summary, pdf_download
 from . import bp, fields
 from .document import detail_rows, request_document, request_sections
 from .fields import FIELDS_BY_NAME, PAGE_OF_FIELD, PAGES, PAGES_BY_SLUG, SECTIONS, Page
@@ -45,6 +48,7 @@ DONE_KEY = "request_pages_done"
 CONFIRMED_KEY = "request_confirmed"
 SUBMITTED_KEY = "submitted_reference"
 # Endpoints that do not need a journey at the eligible outcome.
+log = logging.getLogger(__name__)
 OPEN_ENDPOINTS = {"requests.submitted", "requests.download_pdf", "requests.supervision_record"}
 
 
@@ -63,13 +67,6 @@ def save_page(page: Page, values: dict[str, str], valid: bool) -> None:
     session[DETAILS_KEY] = details
     done = [slug for slug in session.get(DONE_KEY, []) if slug != page.slug]
     session[DONE_KEY] = done + [page.slug] if valid else done
-
-
-def wizard_url(state: JourneyState) -> str:
-    """Where the journey stands: its next question, or its outcome."""
-    if state.next_question is not None:
-        return url_for("wizard.question", question_id=state.next_question.id)
-    return url_for("wizard.result")
 
 
 def needs_confirmation(details: dict[str, Any]) -> bool:
@@ -105,7 +102,7 @@ def require_eligible_journey() -> Response | None:
     if not has_journey():
         return redirect(url_for("wizard.start"))
     set_notice("out_of_order")
-    return redirect(wizard_url(state))
+    return redirect(journey_url(state))
 
 
 # --- the details pages ---------------------------------------------------------------------
@@ -150,8 +147,7 @@ def page_view(slug: str) -> Response | str:
 
 def render_page(page: Page, form: DetailsForm, state: JourneyState, pages: tuple[Page, ...], changing: bool) -> str:
     """A details page with its error summary, back link and wording for the journey's mode."""
-    errors = [{"text": field.errors[0], "href": f"#{field.id}"} for field in form if field.errors
-              and field.name != "csrf_token"]
+    errors = error_summary(form)
     index = pages.index(page)
     if changing:
         back_url = url_for("requests.check")
@@ -240,7 +236,7 @@ def not_ready(problem: IncompleteRequest, state: JourneyState) -> Response | tup
         return redirect(url_for(PAGES_BY_SLUG[problem.pages[0]].endpoint))
     if problem.where == "identifying":
         return redirect(url_for("requests.identifying"))
-    return render_template("requests/not_ready.html", journey_url=wizard_url(state)), 400
+    return render_template("requests/not_ready.html", journey_url=journey_url(state)), 400
 
 
 # --- after submission ----------------------------------------------------------------------
@@ -266,16 +262,17 @@ def submitted() -> str:
 
 @bp.get("/submitted/request.pdf")
 def download_pdf() -> Response:
-    """The request PDF, only for the session that submitted it."""
+    """The request PDF, only for the session that submitted it (back to the submitted page
+    until the outbox worker has made it: nothing slow happens inside a request)."""
     stored = submitted_request()
+    if stored.pdf_made_at is None or not stored.pdf:  # the outbox worker has not made it yet
+        return redirect(url_for("requests.submitted", _anchor="your-copy"), 303)
     record_event("pdf_downloaded", stored.reference, REQUESTER)
-    response = Response(stored.pdf, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f'attachment; filename="space-to-think-request-{stored.reference}.pdf"'
-    return response
+    return pdf_download(stored.pdf, pdf_filename(stored.reference))
 
 
 @bp.get("/supervision-record.pdf")
-def supervision_record() -> Response:
+def supervision_record() -> Response | tuple[str, int]:
     """The supervision record PDF, for a journey in supervision mode at any outcome."""
     state = current_state()
     if state.outcome is None and session.get(SUBMITTED_KEY):
@@ -289,7 +286,13 @@ def supervision_record() -> Response:
             set_notice("out_of_order")
         # Otherwise the record is not for this journey (it is for journeys done in supervision):
         # back to where the journey stands, without the "answer in order" notice, which would mislead.
-        return redirect(wizard_url(state))
-    response = Response(supervision_record_pdf(state, utcnow()), mimetype="application/pdf")
-    response.headers["Content-Disposition"] = 'attachment; filename="space-to-think-supervision-record.pdf"'
-    return response
+        return redirect(journey_url(state))
+    # Made on demand: it holds no case details, only the rule pack's wording for these answers, so it
+    # is not stored; if the renderer fails the person is told and can try again (nothing is lost).
+    try:
+        pdf = supervision_record_pdf(state, utcnow())
+    except Exception as error:  # noqa: BLE001 — any renderer fault gives a page, never a 500
+        log.warning("The supervision record could not be made (%s)", type(error).__name__)
+        back_url = url_for("requests.submitted") if session.get(SUBMITTED_KEY) else url_for("wizard.result")
+        return render_template("requests/record_unavailable.html", back_url=back_url), 503
+    return pdf_download(pdf, "space-to-think-supervision-record.pdf")

@@ -23,13 +23,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from flask import current_app, session
+from flask import session
 from sqlalchemy import Table, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from ..extensions import db
-from ..journey import journey_token
+from ..journey import MODE_LABELS, journey_token
+from ..pack import current_pack
 from ..rules import JourneyState, RulePack
 from .models import NO_CRITERION, RouteCount
 
@@ -37,8 +38,6 @@ COUNTED_KEY = "counted_outcomes"
 SMALL_NUMBER = 5
 SUPPRESSED = f"fewer than {SMALL_NUMBER}"
 DEFAULT_MONTHS = 12
-PACK_EXTENSION_KEY = "space_to_think.pack"
-MODE_LABELS = {"practitioner": "Own practice", "supervision": "In supervision"}
 NO_CRITERION_LABEL = "No criteria chosen, or not asked"
 
 # Dialects with INSERT … ON CONFLICT DO UPDATE; any other database updates, then inserts.
@@ -174,7 +173,7 @@ def month_label(month: str) -> str:
 def statistics(months: int = DEFAULT_MONTHS, pack: RulePack | None = None,
                now: dt.datetime | None = None) -> list[MonthCounts]:
     """The counts for the last ``months`` months, newest month first, small numbers suppressed."""
-    pack = pack or current_app.extensions[PACK_EXTENSION_KEY]
+    pack = pack or current_pack()
     found = db.session.scalars(select(RouteCount).where(RouteCount.month >= first_month(months, now)))
     labels = _Labels(pack)
     by_month: dict[str, list[CountRow]] = {}

@@ -9,35 +9,27 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, current_app, redirect, render_template, request, url_for
+from flask import abort, redirect, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
 from werkzeug.wrappers import Response
 
-from .. import render_error
+from ..errors import render_error
 from ..journey import (
-    current_answers, current_state, has_journey, journey_pack, pop_notice, save_answers, set_notice, start_journey,
+    current_answers, current_state, has_journey, journey_url, pop_notice, save_answers, set_notice, start_journey,
 )
-from ..rules import ContactBook, InvalidAnswer, JourneyState, Question, QuestionNotReached, answer
+from ..pack import current_contacts, current_pack
+from ..rules import InvalidAnswer, JourneyState, Question, QuestionNotReached, answer
 from ..sessions import reset_session, session_expired
 from ..stats.service import record_outcome
+from ..web import error_summary
 from . import bp, messages
 from .forms import FIELD_NAME, QuestionForm, engine_answer, field_params, form_class, initial_data
 from .glossary import Explainer
 
-CONTACTS_EXTENSION_KEY = "space_to_think.contacts"
-
-
-def current_url(state: JourneyState) -> str:
-    """Where the journey should be now: the next unanswered question, or the outcome."""
-    if state.outcome is not None or state.next_question is None:
-        return url_for("wizard.result")
-    return url_for("wizard.question", question_id=state.next_question.id)
-
-
 def back_to_current(state: JourneyState) -> Response:
     """Redirect a request made out of order to where the journey stands, saying why."""
     set_notice("out_of_order")
-    return redirect(current_url(state))
+    return redirect(journey_url(state))
 
 
 def expired_page() -> Response:
@@ -50,7 +42,7 @@ def start() -> Response:
     """Begin: a POST always starts afresh; a GET (the start page's link) keeps a journey in progress."""
     if request.method == "POST" or not has_journey():
         start_journey()
-    return redirect(url_for("wizard.question", question_id=journey_pack().start))
+    return redirect(url_for("wizard.question", question_id=current_pack().start))
 
 
 @bp.route("/questions/<question_id>", methods=["GET", "POST"])
@@ -58,7 +50,7 @@ def question(question_id: str) -> Response | tuple[str, int] | str:
     """One question per page: show it with any earlier answer, or record the answer given."""
     if session_expired():
         return expired_page()
-    asked = journey_pack().question(question_id)
+    asked = current_pack().question(question_id)
     if asked is None:
         abort(404)
     if not has_journey():
@@ -71,7 +63,7 @@ def question(question_id: str) -> Response | tuple[str, int] | str:
         return render_question(asked, state, form)
     values = form.raw_values()
     try:
-        change = answer(journey_pack(), current_answers(), asked.id, engine_answer(asked, values))
+        change = answer(current_pack(), current_answers(), asked.id, engine_answer(asked, values))
     except QuestionNotReached:
         return back_to_current(state)
     except InvalidAnswer:
@@ -83,7 +75,7 @@ def question(question_id: str) -> Response | tuple[str, int] | str:
     outcome = change.state.outcome
     if _returning_to_check() and outcome is not None and outcome.request:
         return redirect(url_for("requests.check"))  # a change made from "check your answers"
-    return redirect(current_url(change.state))
+    return redirect(journey_url(change.state))
 
 
 RETURN_TO_CHECK = "check-answers"
@@ -91,7 +83,7 @@ RETURN_TO_CHECK = "check-answers"
 
 def _returning_to_check() -> bool:
     """Whether this question was opened from the request's "check your answers" page."""
-    return request.args.get("return_to") == RETURN_TO_CHECK and "requests.check" in current_app.view_functions
+    return request.args.get("return_to") == RETURN_TO_CHECK
 
 
 def _form(asked: Question, state: JourneyState) -> QuestionForm:
@@ -110,7 +102,7 @@ def _form(asked: Question, state: JourneyState) -> QuestionForm:
 def render_question(asked: Question, state: JourneyState, form: QuestionForm, status: int = 200) -> tuple[str, int]:
     """The question page, with the error summary when the answer was refused."""
     field = getattr(form, FIELD_NAME)
-    errors = [{"text": message, "href": f"#{FIELD_NAME}"} for message in field.errors[:1]]
+    errors = error_summary([field])
     previous = state.previous(asked.id)
     back_url = url_for("wizard.question", question_id=previous) if previous else url_for("main.index")
     return_to = RETURN_TO_CHECK if _returning_to_check() else None
@@ -151,7 +143,7 @@ def result() -> Response | str:
     if state.outcome is None:
         if has_journey() and state.steps:
             set_notice("out_of_order")
-        return redirect(current_url(state))
+        return redirect(journey_url(state))
     record_outcome(state)  # anonymous count, once per journey per outcome; never fails the page
     return render_template("wizard/result.html", **outcome_context(state), notice=notice_text())
 
@@ -160,7 +152,7 @@ def outcome_context(state: JourneyState) -> dict[str, Any]:
     """What the outcome page shows, worded for the journey's mode."""
     pack, mode, outcome = state.pack, state.mode, state.outcome
     assert outcome is not None  # checked by the caller; keeps the type checker sure
-    book: ContactBook = current_app.extensions[CONTACTS_EXTENSION_KEY]
+    book = current_contacts()
     reasons = []
     for reason in state.explanation():
         asked = pack.question(reason.question_id)
@@ -182,8 +174,8 @@ def outcome_context(state: JourneyState) -> dict[str, Any]:
         "outcome_guidance": state.outcome_guidance(),
         "guidance_quoted": _unique([g for reason in state.explanation() for g in reason.guidance]
                                    + list(state.outcome_guidance())),
-        "request_url": _url_if_registered("requests.details") if outcome.request else None,
-        "record_url": _url_if_registered("requests.supervision_record") if mode == "supervision" else None,
+        "request_url": url_for("requests.details") if outcome.request else None,
+        "record_url": url_for("requests.supervision_record") if mode == "supervision" else None,
         "pack_version": pack.version,
         "review_date": f"{pack.review_date.day} {pack.review_date:%B %Y}",
         "explainer": Explainer(dict(pack.glossary)),
@@ -199,11 +191,6 @@ def _unique(items: list[Any]) -> list[Any]:
     return seen
 
 
-def _url_if_registered(endpoint: str) -> str | None:
-    """The endpoint's URL if another part of the app has registered it, else None."""
-    return url_for(endpoint) if endpoint in current_app.view_functions else None
-
-
 @bp.post("/start-again")
 def start_again() -> Response:
     """Forget everything (the whole session, with a new id) and go back to the start page."""
@@ -217,7 +204,7 @@ def form_not_checked(error: CSRFError) -> Response | tuple[str, int]:
     if session_expired():
         return expired_page()
     if request.endpoint == "wizard.question":
-        asked = journey_pack().question((request.view_args or {}).get("question_id", ""))
+        asked = current_pack().question((request.view_args or {}).get("question_id", ""))
         state = current_state()
         if asked is not None and has_journey() and state.can_show(asked.id):
             form = form_class(asked, state.mode)()

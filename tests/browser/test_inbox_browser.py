@@ -47,7 +47,7 @@ def inbox_data(live_server) -> Iterator[InboxData]:  # type: ignore[no-untyped-d
         for email, name in ((EMAIL, NAME), (COLLEAGUE_EMAIL, COLLEAGUE_NAME)):
             if service.find_facilitator(email) is None:
                 service.add_facilitator(email, name, PASSWORD)
-        references = tuple(str(make_request().request.reference) for _ in range(2))
+        references = tuple(str(make_request(pdf=True).request.reference) for _ in range(2))
     yield InboxData(references)
 
 

@@ -14,7 +14,7 @@ from app.rules import RulePack, load_pack
 
 TINY_PACK: dict[str, Any] = {
     "pack": {"name": "Tiny", "owner": "Tests", "review_date": "2030-01-01", "start": "mode"},
-    "roles": {"criteria_question": "reasons", "debrief_criterion": "b"},
+    "roles": {"criteria_question": "reasons", "debrief_criterion": "a"},
     "guidance": [
         {"id": "g1", "source": "Source one", "text": "Guidance one."},
         {"id": "g2", "source": "Source two", "text": "Guidance two."},

@@ -147,8 +147,8 @@ def test_the_criteria_and_the_debrief_come_from_the_packs_roles(pack_data: dict,
                                                                  write_pack) -> None:
     tiny_pack = load_pack(write_pack(pack_data))
     assert evaluate(tiny_pack, {"mode": "me", "danger": "yes"}).criteria == ()  # not on the path
-    state = evaluate(tiny_pack, {"mode": "me", "danger": "no", "reasons": ["a"]})
-    assert [option.value for option in state.criteria] == ["a"] and not state.debrief
+    state = evaluate(tiny_pack, {"mode": "me", "danger": "no", "reasons": ["b"]})
+    assert [option.value for option in state.criteria] == ["b"] and not state.debrief
     assert evaluate(tiny_pack, {"mode": "me", "danger": "no", "reasons": ["a", "b"]}).debrief
-    pack_data["roles"]["debrief_criterion"] = "a"
-    assert evaluate(load_pack(write_pack(pack_data)), {"mode": "me", "danger": "no", "reasons": ["a"]}).debrief
+    pack_data["roles"]["debrief_criterion"] = "b"
+    assert evaluate(load_pack(write_pack(pack_data)), {"mode": "me", "danger": "no", "reasons": ["b"]}).debrief

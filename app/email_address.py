@@ -1,0 +1,16 @@
+"""What counts as an email address: one pattern, for checking a typed address and for finding
+addresses inside free text (the identifying-data check)."""
+
+from __future__ import annotations
+
+import re
+
+# A local part of letters, digits and . + - ' _, an @, and a domain whose last label is at
+# least two letters. The look-arounds let ``finditer`` find an address inside other text.
+EMAIL_ADDRESS = re.compile(r"(?<![\w.+\-])[\w.+\-']+@[\w\-]+(?:\.[\w\-]+)*\.[^\W\d_]{2,}(?![\w])")
+EMAIL_MAX = 254
+
+
+def is_email_address(text: str) -> bool:
+    """Whether ``text`` is an email address and nothing else (no spaces, invisible or control characters)."""
+    return len(text) <= EMAIL_MAX and text.isprintable() and EMAIL_ADDRESS.fullmatch(text) is not None

@@ -1,0 +1,66 @@
+"""Error pages: every error a user can cause gets a page that says what to do next, never a traceback.
+
+``render_error(code)`` gives the friendly page for an HTTP status (views use it too, e.g. for
+a form whose security token failed); ``register_error_handlers(app)`` routes errors to it.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask, render_template
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+# Error pages with their own template in templates/errors/; other codes use errors/error.html.
+ERROR_TEMPLATES = {400, 404, 405, 413, 429, 500}
+
+log = logging.getLogger(__name__)
+
+
+def render_error(code: int, csrf_failure: bool = False, description: str | None = None) -> tuple[str, int]:
+    """The friendly page for an HTTP error code."""
+    template = f"errors/{code}.html" if code in ERROR_TEMPLATES else "errors/error.html"
+    return render_template(template, code=code, csrf_failure=csrf_failure, description=description), code
+
+
+def register_error_handlers(app: Flask) -> None:
+    """Send CSRF failures, HTTP errors and anything unexpected to ``render_error``."""
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError) -> tuple[str, int]:
+        """The form's token was missing or did not match the session (usually: the session expired)."""
+        return render_error(400, csrf_failure=True)
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException) -> Any:
+        """4xx and 5xx raised by views or routing."""
+        code = error.code or 500
+        if code < 400:
+            return error
+        if code >= 500:
+            return render_error(500)
+        body, status = render_error(code)
+        valid_methods = getattr(error, "valid_methods", None)
+        if code == 405 and valid_methods:
+            return body, status, {"Allow": ", ".join(valid_methods)}
+        return body, status
+
+    @app.errorhandler(Exception)
+    def server_error(error: Exception) -> tuple[str, int]:
+        """Anything unexpected: log it with its traceback, show a plain apology.
+
+        Under test or debug (PROPAGATE_EXCEPTIONS) the error is raised instead, so tests see it.
+        """
+        propagate = app.config.get("PROPAGATE_EXCEPTIONS")
+        if propagate is None:
+            propagate = app.testing or app.debug
+        if propagate:
+            raise error
+        log.error("Unhandled error on a request", exc_info=error)
+        try:
+            return render_error(500)
+        except Exception:  # the error page itself failed: last resort, still no traceback
+            log.exception("The error page failed to render")
+            return "Sorry, there is a problem with the service. Try again later.", 500

@@ -1,0 +1,116 @@
+"""Jinja set-up: where templates come from, strict undefined values, and what every page gets.
+
+Every template gets ``service_name``, ``partnership_name`` (the rule pack's ``owner``),
+``contacts`` (the ContactBook) and ``cached_fragment``; the GOV.UK macros come from
+``govuk_frontend_jinja`` and ``govuk_frontend_wtf``.
+"""
+
+from __future__ import annotations
+
+import sys
+from types import FrameType
+from typing import Any
+
+from flask import Flask, current_app
+from govuk_frontend_wtf.main import WTFormsHelpers
+from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader, StrictUndefined, Undefined
+from markupsafe import Markup
+
+from .config import PROJECT_ROOT
+from .pack import current_contacts, current_pack
+from .sessions import session_expired
+
+SERVICE_NAME = "Space to Think"
+FRAGMENTS_KEY = "space_to_think.fragments"
+LIBRARY_TEMPLATE_MARKERS = ("govuk_frontend_jinja", "govuk_frontend_wtf")
+
+
+class ProjectUndefined(StrictUndefined):
+    """StrictUndefined for this project's templates; lenient inside the GOV.UK macro packages.
+
+    GOV.UK Frontend's macros test optional parameters (``{% if params.classes %}``) that a
+    caller leaves out, which StrictUndefined would refuse; our own templates stay strict, so
+    a misspelt variable is an error, not a blank.
+    """
+
+    __slots__ = ()
+
+    def _lenient(self) -> bool:
+        frame: FrameType | None = sys._getframe(2)
+        for _ in range(8):
+            if frame is None:
+                return False
+            if "environment" in frame.f_globals and "__file__" in frame.f_globals:
+                filename = str(frame.f_code.co_filename)
+                return any(marker in filename for marker in LIBRARY_TEMPLATE_MARKERS)
+            frame = frame.f_back
+        return False
+
+    def __str__(self) -> str:
+        return "" if self._lenient() else self._fail_with_undefined_error()
+
+    def __bool__(self) -> bool:
+        return False if self._lenient() else self._fail_with_undefined_error()
+
+    def __iter__(self) -> Any:
+        return iter(()) if self._lenient() else self._fail_with_undefined_error()
+
+    def __len__(self) -> int:
+        return 0 if self._lenient() else self._fail_with_undefined_error()
+
+    def __eq__(self, other: object) -> bool:
+        return type(self) is type(other) if self._lenient() else self._fail_with_undefined_error()
+
+    def __ne__(self, other: object) -> bool:
+        return type(self) is not type(other) if self._lenient() else self._fail_with_undefined_error()
+
+    def __contains__(self, item: object) -> bool:
+        return False if self._lenient() else self._fail_with_undefined_error()
+
+    __hash__ = Undefined.__hash__
+
+
+def cached_fragment(name: str, caller: Any) -> Markup:
+    """Render a ``{% call cached_fragment(name) %}`` block once per app and reuse it.
+
+    For page chrome that never changes while the app runs (header, footer). Not cached in
+    debug mode, so template edits show at once.
+    """
+    if current_app.debug:
+        return Markup(caller())
+    fragments: dict[str, Markup] = current_app.extensions.setdefault(FRAGMENTS_KEY, {})
+    fragment = fragments.get(name)
+    if fragment is None:
+        fragment = fragments[name] = Markup(caller())
+    return fragment
+
+
+def site_context() -> dict[str, Any]:
+    """What the layout needs on every page."""
+    return {
+        "service_name": SERVICE_NAME,
+        "partnership_name": current_pack().owner,
+        "contacts": current_contacts(),
+    }
+
+
+def init_jinja(app: Flask) -> None:
+    """Our templates first, then the GOV.UK macro packages under their prefixes; strict undefined."""
+    app.jinja_loader = ChoiceLoader(
+        [
+            FileSystemLoader(str(PROJECT_ROOT / "templates")),
+            PrefixLoader(
+                {
+                    "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+                    "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+                }
+            ),
+        ]
+    )
+    app.jinja_env.undefined = ProjectUndefined
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    app.jinja_env.globals["cached_fragment"] = cached_fragment
+    app.jinja_env.globals["session_expired"] = session_expired
+    WTFormsHelpers(app)
+    app.context_processor(site_context)
