@@ -19,9 +19,10 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 # Every module that defines tables, so Alembic (flask db migrate/check) sees them all.
 from . import models, sessions  # noqa: F401
 from .cli import rules_cli
-from .config import PROJECT_ROOT, ConfigError, StartupError, load_config
+from .config import ENGINE_OPTION_DEFAULTS, PROJECT_ROOT, ConfigError, StartupError, load_config
 from .errors import register_error_handlers
 from .extensions import csrf, db, init_security_headers, limiter, migrate
+from .input_guard import init_input_guard
 from .inbox import bp as inbox_bp
 from .inbox import facilitators_cli
 from .inbox import models as inbox_models  # noqa: F401
@@ -58,7 +59,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     proxies = app.config["TRUSTED_PROXIES"]
     if proxies:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)  # type: ignore[method-assign]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)  # type: ignore[method-assign]  # Flask's documented way to add WSGI middleware
 
     load_rules(app)
     init_jinja(app)
@@ -68,11 +69,14 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     register_error_handlers(app)
     for group in (sessions_cli, rules_cli, requests_cli, outbox_cli, facilitators_cli, stats_cli):
         app.cli.add_command(group)
+    init_input_guard(app)  # last: its middleware wraps everything, its check runs before every other
     return app
 
 
 def init_extensions(app: Flask) -> None:
     """Bind database, migrations, CSRF, rate limits, sessions and security headers."""
+    # Whatever the options say, errors never list a statement's values and dropped connections are replaced.
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**ENGINE_OPTION_DEFAULTS, **(app.config["SQLALCHEMY_ENGINE_OPTIONS"] or {})}
     add_session_bind(app)
     db.init_app(app)
     migrate.init_app(

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import click
-from flask import current_app
+from flask import current_app, has_app_context
 from flask.cli import AppGroup
 
 from app.rules import (
@@ -36,11 +36,11 @@ _contacts_option = click.option("--contacts", "contacts_path", type=click.Path(d
 def _default(path: Path | None, config_key: str, fallback: Path) -> Path:
     if path is not None:
         return path
-    configured = current_app.config.get(config_key) if current_app else None
+    configured = current_app.config.get(config_key) if has_app_context() else None
     return Path(configured) if configured else fallback
 
 
-def _load(pack_path: Path | None, contacts_path: Path | None):  # type: ignore[no-untyped-def]
+def _load(pack_path: Path | None, contacts_path: Path | None) -> RulePack:
     try:
         contacts = load_contacts(_default(contacts_path, "CONTACTS_PATH", DEFAULT_CONTACTS))
         return load_pack(_default(pack_path, "RULE_PACK_PATH", DEFAULT_PACK), contacts)

@@ -24,6 +24,11 @@ INSTANCE_PATH = PROJECT_ROOT / "instance"
 RULES_DIR = Path(__file__).resolve().parent / "rules"
 
 MIN_SECRET_KEY_LENGTH = 32
+# Every engine gets these, even when SQLALCHEMY_ENGINE_OPTIONS is overridden (tests add
+# connect_args): pool_pre_ping replaces a connection the database dropped (after a restart)
+# instead of failing a request; hide_parameters keeps the values a statement carried (what
+# someone typed) out of every database error's message and so out of the logs.
+ENGINE_OPTION_DEFAULTS: dict[str, Any] = {"pool_pre_ping": True, "hide_parameters": True}
 
 
 class ConfigError(Exception):
@@ -57,6 +62,7 @@ class Config:
     SECRET_KEY: str | None = None
 
     SQLALCHEMY_DATABASE_URI: str = "sqlite:///" + str(INSTANCE_PATH / "space_to_think.db")
+    # Added to ENGINE_OPTION_DEFAULTS, which every engine gets even when this is set (app.init_extensions).
     SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {"pool_pre_ping": True}
 
     RULE_PACK_PATH: str = str(RULES_DIR / "space_to_think.yaml")

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import JSON, CheckConstraint, DateTime, ForeignKey, Integer, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .extensions import db
+from .extensions import Model
 
 # Triage status of a request, for the facilitators. "new" until someone picks it up.
 REQUEST_STATUSES: tuple[str, ...] = ("new", "in_triage", "arranged", "closed")
@@ -24,7 +24,7 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
-class StoredRequest(db.Model):
+class StoredRequest(Model):
     """A request for a Space to Think session, as submitted (or imported), and its PDF.
 
     The request is stored first, without its PDF; the outbox worker (``app.outbox``) then
@@ -73,7 +73,7 @@ class StoredRequest(db.Model):
         return f"<StoredRequest {self.reference}>"
 
 
-class OutboxMessage(db.Model):
+class OutboxMessage(Model):
     """An email to the facilitators, stored with its request and sent by the outbox worker
     once the request's PDF is made, retried with backoff (``next_attempt_at``).
 
@@ -99,7 +99,7 @@ class OutboxMessage(db.Model):
         return f"<OutboxMessage {self.id} for request {self.request_id}>"
 
 
-class AuditEvent(db.Model):
+class AuditEvent(Model):
     """Something that happened to a request. Holds the reference, never personal data.
 
     The reference is a plain string (not a foreign key) so the trail outlives a purge.

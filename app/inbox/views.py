@@ -91,8 +91,13 @@ def inbox_context() -> dict[str, Any]:
 
 
 def safe_next(target: str | None) -> str:
-    """Where to go after signing in: an inbox path only (never another site)."""
-    if target and target.startswith("/inbox") and not target.startswith("//") and "\\" not in target:
+    """Where to go after signing in: a path in the inbox on this site, else the inbox's list.
+
+    Only ``/inbox`` or ``/inbox/...``, printable characters only: no scheme or host, no ``//``,
+    no backslash (browsers read it as a slash), no space, tab, CR or LF (which could split a header).
+    """
+    if (target and (target == "/inbox" or target.startswith(("/inbox/", "/inbox?")))
+            and "//" not in target and "\\" not in target and target.isprintable() and " " not in target):
         return target
     return url_for("inbox.index")
 
@@ -113,12 +118,12 @@ def sign_in() -> Response | str:
     form = SignInForm()
     errors: list[dict[str, str]] = []
     if form.validate_on_submit():
-        facilitator = service.authenticate(form.email.data, form.password.data)
+        facilitator = service.authenticate(form.email.data or "", form.password.data or "")
         if facilitator is not None:
             reset_session()  # a new session id: a planted or stolen id is useless after sign-in
             session[FACILITATOR_KEY] = facilitator.id
             return redirect(safe_next(request.args.get("next")))
-        log.warning("Inbox sign-in failed (account tag %s)", service.email_fingerprint(form.email.data))
+        log.warning("Inbox sign-in failed (account tag %s)", service.email_fingerprint(form.email.data or ""))
         form.email.errors = [SIGN_IN_FAILED]
         errors = [{"text": SIGN_IN_FAILED, "href": "#email"}]
     else:
@@ -226,7 +231,7 @@ def add_note(reference: str) -> Response | str:
     form = NoteForm()
     if not form.validate():
         return render_request_page(stored, note_form=form)
-    service.add_note(stored, form.text.data, current_facilitator())
+    service.add_note(stored, form.text.data or "", current_facilitator())
     flash("Note added")
     return redirect(url_for("inbox.request_page", reference=stored.reference) + "#notes")
 

@@ -162,12 +162,15 @@ class PackDiff:
         if self.unchanged:
             return "No changes: the two packs ask, route and say the same."
         if not self.outcomes_change:
-            return (f"No route leads to a different outcome and no outcome changed. "
-                    f"{_count(others, 'other change')} below.")
+            return (
+                f"No route leads to a different outcome and no outcome changed. {_count(others, 'other change')} below."
+            )
         parts = []
         if self.routes:
-            parts.append(f"{_count(len(self.routes), 'route')} now lead{'s' if len(self.routes) == 1 else ''} "
-                         f"to a different outcome")
+            parts.append(
+                f"{_count(len(self.routes), 'route')} now lead{'s' if len(self.routes) == 1 else ''} "
+                f"to a different outcome"
+            )
         if self.outcomes_changed:
             parts.append(f"{_count(len(self.outcomes_changed), 'outcome')} added, removed or changed")
         more = f" ({_count(others, 'other change')} below too)" if others else ""
@@ -210,11 +213,13 @@ def _text(name: str, old: Text | None, new: Text | None) -> list[FieldChange]:
         return [FieldChange(name, _quoted(before.practitioner), _quoted(after.practitioner))]
     changes = []
     if before.practitioner != after.practitioner:
-        changes.append(FieldChange(f"{name} (practitioner wording)", _quoted(before.practitioner),
-                                   _quoted(after.practitioner)))
+        changes.append(
+            FieldChange(f"{name} (practitioner wording)", _quoted(before.practitioner), _quoted(after.practitioner))
+        )
     if before.supervision != after.supervision:
-        changes.append(FieldChange(f"{name} (supervision wording)", _quoted(before.supervision),
-                                   _quoted(after.supervision)))
+        changes.append(
+            FieldChange(f"{name} (supervision wording)", _quoted(before.supervision), _quoted(after.supervision))
+        )
     return changes
 
 
@@ -311,8 +316,12 @@ def _question_items(old: RulePack, new: RulePack) -> Iterator[ItemChange]:
             yield ItemChange("questions", "changed", _question_name(after), tuple(changes))
         yield from _option_items(before, after)
         if before.cites != after.cites:
-            yield ItemChange("citations", "changed", _question_name(after),
-                             tuple(_id_list("guidance cited", before.cites, after.cites)))
+            yield ItemChange(
+                "citations",
+                "changed",
+                _question_name(after),
+                tuple(_id_list("guidance cited", before.cites, after.cites)),
+            )
 
 
 def _option_items(old: Question, new: Question) -> Iterator[ItemChange]:
@@ -320,8 +329,9 @@ def _option_items(old: Question, new: Question) -> Iterator[ItemChange]:
     for option in added:
         yield ItemChange("options", "added", _option_name(new, option), note=_leads(new, option))
     for option in removed:
-        yield ItemChange("options", "removed", _option_name(old, option),
-                         note=f"it led to {old.route_for(option) or NONE}")
+        yield ItemChange(
+            "options", "removed", _option_name(old, option), note=f"it led to {old.route_for(option) or NONE}"
+        )
     ordinary: list[tuple[str, str, str]] = []
     for before, after in both:
         changes = [
@@ -330,8 +340,8 @@ def _option_items(old: Question, new: Question) -> Iterator[ItemChange]:
             *_text("advice", before.advice, after.advice),
             *_id_list("flags set", before.flags, after.flags),
             *_flag("safe (may lead on towards a request)", before.safe, after.safe),
-            *_flag("a \"not sure\" answer", before.unsure, after.unsure),
-            *_flag("exclusive (\"none of these\")", before.exclusive, after.exclusive),
+            *_flag('a "not sure" answer', before.unsure, after.unsure),
+            *_flag('exclusive ("none of these")', before.exclusive, after.exclusive),
             *_plain("sets the mode", before.mode, after.mode, quote=False),
             *_plain("pre-fills later answers", _implies(before), _implies(after), quote=False),
         ]
@@ -339,20 +349,37 @@ def _option_items(old: Question, new: Question) -> Iterator[ItemChange]:
             yield ItemChange("options", "changed", _option_name(new, after), tuple(changes))
         old_route, new_route = old.route_for(before) or NONE, new.route_for(after) or NONE
         if old_route != new_route:
-            grouped = (old.kind == new.kind == "multiple" and not before.exclusive and not after.exclusive
-                       and before.next is None and after.next is None)
+            grouped = (
+                old.kind == new.kind == "multiple"
+                and not before.exclusive
+                and not after.exclusive
+                and before.next is None
+                and after.next is None
+            )
             if grouped:
                 ordinary.append((after.label.practitioner, old_route, new_route))
             else:
-                yield ItemChange("routes", "changed", f'"{shorten(after.label.practitioner, 60)}" ({after.value}) at '
-                                 f"{_question_name(new)}", (FieldChange("leads to", old_route, new_route),))
+                yield ItemChange(
+                    "routes",
+                    "changed",
+                    f'"{shorten(after.label.practitioner, 60)}" ({after.value}) at {_question_name(new)}',
+                    (FieldChange("leads to", old_route, new_route),),
+                )
         if before.cites != after.cites:
-            yield ItemChange("citations", "changed", _option_name(new, after),
-                             tuple(_id_list("guidance cited", before.cites, after.cites)))
+            yield ItemChange(
+                "citations",
+                "changed",
+                _option_name(new, after),
+                tuple(_id_list("guidance cited", before.cites, after.cites)),
+            )
     if ordinary:
         _, old_route, new_route = ordinary[0]
-        yield ItemChange("routes", "changed", f"the ordinary (tick any) options at {_question_name(new)}",
-                         (FieldChange("leads to", old_route, new_route),))
+        yield ItemChange(
+            "routes",
+            "changed",
+            f"the ordinary (tick any) options at {_question_name(new)}",
+            (FieldChange("leads to", old_route, new_route),),
+        )
 
 
 def _outcome_items(old: RulePack, new: RulePack) -> Iterator[ItemChange]:
@@ -372,8 +399,12 @@ def _outcome_items(old: RulePack, new: RulePack) -> Iterator[ItemChange]:
         if changes:
             yield ItemChange("outcomes", "changed", _outcome_name(after), tuple(changes))
         if before.cites != after.cites:
-            yield ItemChange("citations", "changed", _outcome_name(after),
-                             tuple(_id_list("guidance cited", before.cites, after.cites)))
+            yield ItemChange(
+                "citations",
+                "changed",
+                _outcome_name(after),
+                tuple(_id_list("guidance cited", before.cites, after.cites)),
+            )
 
 
 def _guidance_items(old: RulePack, new: RulePack) -> Iterator[ItemChange]:
@@ -386,8 +417,11 @@ def _guidance_items(old: RulePack, new: RulePack) -> Iterator[ItemChange]:
     for item in removed:
         yield ItemChange("citations", "removed", name(item))
     for before, after in both:
-        changes = [*_plain("source", before.source, after.source), *_plain("text", before.text, after.text),
-                   *_plain("web address", before.url, after.url, quote=False)]
+        changes = [
+            *_plain("source", before.source, after.source),
+            *_plain("text", before.text, after.text),
+            *_plain("web address", before.url, after.url, quote=False),
+        ]
         if changes:
             yield ItemChange("citations", "changed", name(after), tuple(changes))
 
@@ -441,8 +475,12 @@ def _contact_items(old: ContactBook, new: ContactBook) -> Iterator[ItemChange]:
         if changes:
             yield ItemChange("contacts", "changed", name(after), tuple(changes))
     if old.emergency_ids != new.emergency_ids:
-        yield ItemChange("contacts", "changed", "the contacts shown on every page",
-                         tuple(_id_list("in order", old.emergency_ids, new.emergency_ids)))
+        yield ItemChange(
+            "contacts",
+            "changed",
+            "the contacts shown on every page",
+            tuple(_id_list("in order", old.emergency_ids, new.emergency_ids)),
+        )
 
 
 # ---------------------------------------------------------------- routes
@@ -536,8 +574,9 @@ def _walk_both(old: RulePack, new: RulePack) -> Iterator[_Leaf]:
             return node_id
         return _target(question, chosen[question_id])
 
-    def walk(old_id: str | None, new_id: str | None, together: bool, parting: str | None,
-             depth: int) -> Iterator[_Leaf]:
+    def walk(
+        old_id: str | None, new_id: str | None, together: bool, parting: str | None, depth: int
+    ) -> Iterator[_Leaf]:
         old_q = old.question(old_id) if old_id is not None else None
         new_q = new.question(new_id) if new_id is not None else None
         if old_q is None and new_q is None:
@@ -600,11 +639,18 @@ def route_changes(old: RulePack, new: RulePack) -> tuple[RouteChange, ...]:
 # ---------------------------------------------------------------- the whole comparison
 
 
-def diff_packs(old: RulePack, new: RulePack, old_contacts: ContactBook | None = None,
-               new_contacts: ContactBook | None = None) -> PackDiff:
+def diff_packs(
+    old: RulePack, new: RulePack, old_contacts: ContactBook | None = None, new_contacts: ContactBook | None = None
+) -> PackDiff:
     """Compare two loaded packs (and their contacts, when both are given)."""
-    items = [*_question_items(old, new), *_outcome_items(old, new), *_guidance_items(old, new),
-             *_flag_items(old, new), *_glossary_items(old, new), *_pack_items(old, new)]
+    items = [
+        *_question_items(old, new),
+        *_outcome_items(old, new),
+        *_guidance_items(old, new),
+        *_flag_items(old, new),
+        *_glossary_items(old, new),
+        *_pack_items(old, new),
+    ]
     if old_contacts is not None and new_contacts is not None:
         items.extend(_contact_items(old_contacts, new_contacts))
     order = {section: position for position, (section, _) in enumerate(SECTION_TITLES)}
@@ -653,8 +699,10 @@ def to_markdown(diff: PackDiff) -> str:
     """The comparison as Markdown, to paste into a change request."""
     old, new = diff.old, diff.new
     lines = [
-        f"# Rule pack changes: {_md(new.name)}", "",
-        "| | Old | New |", "|---|---|---|",
+        f"# Rule pack changes: {_md(new.name)}",
+        "",
+        "| | Old | New |",
+        "|---|---|---|",
         f"| File | `{old.path}` | `{new.path}` |",
         f"| Version | `{old.version}` | `{new.version}` |",
         f"| Review by | {old.review_date.isoformat()} | {new.review_date.isoformat()} |",
@@ -665,8 +713,13 @@ def to_markdown(diff: PackDiff) -> str:
     lines += ["", f"**{summary}**" if diff.outcomes_change else summary]
     if diff.routes:
         groups = diff.route_groups()
-        lines += ["", f"## Routes whose outcome changes ({len(diff.routes)})", "",
-                  "| Answer | At the question | Was | Now | Routes |", "|---|---|---|---|---|"]
+        lines += [
+            "",
+            f"## Routes whose outcome changes ({len(diff.routes)})",
+            "",
+            "| Answer | At the question | Was | Now | Routes |",
+            "|---|---|---|---|---|",
+        ]
         for _, routes in groups:
             first = routes[0]
             answer = _md(shorten(first.at.answer, 60)) if first.at else "(from the start)"

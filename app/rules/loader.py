@@ -11,7 +11,6 @@ import datetime as dt
 import hashlib
 import json
 from pathlib import Path
-from typing import Any
 
 import yaml
 
@@ -35,7 +34,7 @@ DEFAULT_PACK = Path(__file__).with_name("space_to_think.yaml")
 DEFAULT_CONTACTS = Path(__file__).with_name("contacts.yaml")
 
 
-class _Mapping(dict[str, Any]):
+class _Mapping(dict[str, object]):
     """A YAML mapping that remembers the line it started on."""
 
     line: int | None = None
@@ -69,7 +68,7 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> _Mapping:
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
-def read_yaml(path: Path) -> tuple[Any, list[Problem]]:
+def read_yaml(path: Path) -> tuple[object, list[Problem]]:
     """Parse a YAML file, returning its data and any problems (unreadable, not YAML, duplicate keys)."""
     name = str(path)
     try:
@@ -90,8 +89,7 @@ def read_yaml(path: Path) -> tuple[Any, list[Problem]]:
     finally:
         loader.dispose()
     problems = [
-        Problem(name, "(file)", key, "appears twice in the same mapping", line)
-        for key, line in loader.duplicate_keys
+        Problem(name, "(file)", key, "appears twice in the same mapping", line) for key, line in loader.duplicate_keys
     ]
     return data, problems
 
@@ -107,7 +105,7 @@ class _Reader:
         """Record a problem."""
         self.problems.append(Problem(self.file, node, field, message, line))
 
-    def mapping(self, value: Any, node: str, field: str, line: int | None) -> _Mapping | None:
+    def mapping(self, value: object, node: str, field: str, line: int | None) -> _Mapping | None:
         """``value`` if it is a mapping, else a problem and None."""
         if isinstance(value, dict):
             return value if isinstance(value, _Mapping) else _Mapping(value)
@@ -197,29 +195,41 @@ class _Reader:
             mapping = value if isinstance(value, _Mapping) else _Mapping(value)
             unknown = sorted(set(map(str, mapping)) - set(MODES))
             if unknown:
-                self.problem(node, key, f"has unknown wording variant(s) {', '.join(unknown)}; "
-                             f"use {' and '.join(MODES)}", mapping.line or data.line)
+                self.problem(
+                    node,
+                    key,
+                    f"has unknown wording variant(s) {', '.join(unknown)}; use {' and '.join(MODES)}",
+                    mapping.line or data.line,
+                )
             variants = [self.string(mapping, mode, f"{node}.{key}") for mode in MODES]
             if None in variants:
                 return None
             return Text(_clean(variants[0] or ""), _clean(variants[1] or ""))
-        self.problem(node, key, f"must be text or a mapping of practitioner and supervision "
-                     f"wording, not {_kind(value)}", data.line_of(key))
+        self.problem(
+            node,
+            key,
+            f"must be text or a mapping of practitioner and supervision wording, not {_kind(value)}",
+            data.line_of(key),
+        )
         return None
 
     def unknown_keys(self, data: _Mapping, allowed: set[str], node: str) -> None:
         """Report keys that the format does not define (usually typos)."""
         for key in data:
             if key not in allowed:
-                self.problem(node, str(key), f"is not a known field (known: {', '.join(sorted(allowed))})",
-                             data.line_of(str(key)))
+                self.problem(
+                    node,
+                    str(key),
+                    f"is not a known field (known: {', '.join(sorted(allowed))})",
+                    data.line_of(str(key)),
+                )
 
 
 def _clean(text: str) -> str:
     return " ".join(text.split())
 
 
-def _kind(value: Any) -> str:
+def _kind(value: object) -> str:
     if value is None:
         return "nothing"
     if isinstance(value, bool):
@@ -233,7 +243,7 @@ def _kind(value: Any) -> str:
     return "text"
 
 
-def _content_hash(data: Any) -> str:
+def _content_hash(data: object) -> str:
     canonical = json.dumps(data, sort_keys=True, default=str, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:12]
 
@@ -241,14 +251,37 @@ def _content_hash(data: Any) -> str:
 _PACK_KEYS = {"pack", "roles", "guidance", "flags", "questions", "outcomes", "glossary"}
 _ROLE_KEYS = {"criteria_question", "debrief_criterion"}
 _META_KEYS = {"name", "owner", "review_date", "start"}
-_QUESTION_KEYS = {"id", "kind", "title", "short", "hint", "error", "exclusive_error", "options", "next", "cites",
-                  "risk"}
-_OPTION_KEYS = {"value", "label", "hint", "next", "cites", "flags", "advice", "safe", "unsure",
-                "exclusive", "mode", "implies"}
+_QUESTION_KEYS = {
+    "id",
+    "kind",
+    "title",
+    "short",
+    "hint",
+    "error",
+    "exclusive_error",
+    "options",
+    "next",
+    "cites",
+    "risk",
+}
+_OPTION_KEYS = {
+    "value",
+    "label",
+    "hint",
+    "next",
+    "cites",
+    "flags",
+    "advice",
+    "safe",
+    "unsure",
+    "exclusive",
+    "mode",
+    "implies",
+}
 _OUTCOME_KEYS = {"id", "title", "summary", "actions", "contacts", "cites", "request"}
 
 
-def parse_pack(data: Any, file: str) -> tuple[RulePack | None, list[Problem]]:
+def parse_pack(data: object, file: str) -> tuple[RulePack | None, list[Problem]]:
     """Build a RulePack from parsed YAML, or report why it cannot be built."""
     reader = _Reader(file)
     root = reader.mapping(data, "(pack)", "(top level)", 1)
@@ -267,26 +300,30 @@ def parse_pack(data: Any, file: str) -> tuple[RulePack | None, list[Problem]]:
     start = reader.string(meta, "start", "pack") or ""
     roles = _parse_roles(reader, root)
 
-    guidance = tuple(
-        Guidance(
-            id=reader.string(item, "id", f"guidance #{n}") or f"#{n}",
-            source=reader.string(item, "source", f"guidance {item.get('id', n)}") or "",
-            text=_clean(reader.string(item, "text", f"guidance {item.get('id', n)}") or ""),
-            url=reader.string(item, "url", f"guidance {item.get('id', n)}", required=False),
-            line=item.line,
+    guidance: list[Guidance] = []
+    for n, item in enumerate(reader.items(root, "guidance", "(pack)"), start=1):
+        node = f"guidance {item.get('id', n)}"
+        reader.unknown_keys(item, {"id", "source", "text", "url"}, node)
+        guidance.append(
+            Guidance(
+                id=reader.string(item, "id", f"guidance #{n}") or f"#{n}",
+                source=reader.string(item, "source", node) or "",
+                text=_clean(reader.string(item, "text", node) or ""),
+                url=reader.string(item, "url", node, required=False),
+                line=item.line,
+            )
         )
-        for n, item in enumerate(reader.items(root, "guidance", "(pack)"), start=1)
-        if not reader.unknown_keys(item, {"id", "source", "text", "url"}, f"guidance {item.get('id', n)}")
-    )
-    flags = tuple(
-        Flag(
-            id=reader.string(item, "id", f"flag #{n}") or f"#{n}",
-            label=reader.string(item, "label", f"flag {item.get('id', n)}") or "",
-            line=item.line,
+    flags: list[Flag] = []
+    for n, item in enumerate(reader.items(root, "flags", "(pack)", required=False), start=1):
+        node = f"flag {item.get('id', n)}"
+        reader.unknown_keys(item, {"id", "label"}, node)
+        flags.append(
+            Flag(
+                id=reader.string(item, "id", f"flag #{n}") or f"#{n}",
+                label=reader.string(item, "label", node) or "",
+                line=item.line,
+            )
         )
-        for n, item in enumerate(reader.items(root, "flags", "(pack)", required=False), start=1)
-        if not reader.unknown_keys(item, {"id", "label"}, f"flag {item.get('id', n)}")
-    )
     glossary: list[tuple[str, str]] = []
     for n, item in enumerate(reader.items(root, "glossary", "(pack)", required=False), start=1):
         node = f"glossary {item.get('term', '#' + str(n))}"
@@ -314,8 +351,8 @@ def parse_pack(data: Any, file: str) -> tuple[RulePack | None, list[Problem]]:
         start=start,
         questions=questions,
         outcomes=outcomes,
-        guidance=guidance,
-        flags=flags,
+        guidance=tuple(guidance),
+        flags=tuple(flags),
         version=_content_hash(data),
         roles=roles,
         glossary=tuple(glossary),
@@ -333,9 +370,11 @@ def _parse_roles(reader: _Reader, root: _Mapping) -> Roles:
     if mapping is None:
         return Roles("", "")
     reader.unknown_keys(mapping, _ROLE_KEYS, "roles")
-    return Roles(criteria_question=reader.string(mapping, "criteria_question", "roles") or "",
-                 debrief_criterion=reader.string(mapping, "debrief_criterion", "roles") or "",
-                 line=mapping.line)
+    return Roles(
+        criteria_question=reader.string(mapping, "criteria_question", "roles") or "",
+        debrief_criterion=reader.string(mapping, "debrief_criterion", "roles") or "",
+        line=mapping.line,
+    )
 
 
 def _parse_question(reader: _Reader, item: _Mapping, position: int) -> Question | None:
@@ -361,9 +400,20 @@ def _parse_question(reader: _Reader, item: _Mapping, position: int) -> Question 
     risk = reader.boolean(item, "risk", node)
     if node_id is None or kind is None or title is None or short is None or error is None:
         return None
-    return Question(id=node_id, kind=kind, title=title, short=short,  # type: ignore[arg-type]
-                    options=options, error=error, hint=hint, exclusive_error=exclusive_error, next=next_id,
-                    cites=cites, risk=risk, line=item.line)
+    return Question(
+        id=node_id,
+        kind=kind,
+        title=title,
+        short=short,
+        options=options,
+        error=error,
+        hint=hint,
+        exclusive_error=exclusive_error,
+        next=next_id,
+        cites=cites,
+        risk=risk,
+        line=item.line,
+    )
 
 
 def _parse_option(reader: _Reader, item: _Mapping, prefix: str, position: int) -> Option | None:
@@ -386,7 +436,7 @@ def _parse_option(reader: _Reader, item: _Mapping, prefix: str, position: int) -
         safe=reader.boolean(item, "safe", node),
         unsure=reader.boolean(item, "unsure", node),
         exclusive=reader.boolean(item, "exclusive", node),
-        mode=mode,  # type: ignore[arg-type]
+        mode=mode,
         implies=_implies(reader, item, node),
         line=item.line,
     )
@@ -429,11 +479,19 @@ def _parse_outcome(reader: _Reader, item: _Mapping, position: int) -> Outcome | 
     request = reader.boolean(item, "request", node)
     if node_id is None or title is None or summary is None:
         return None
-    return Outcome(id=node_id, title=title, summary=summary, actions=tuple(actions), contacts=contacts,
-                   cites=cites, request=request, line=item.line)
+    return Outcome(
+        id=node_id,
+        title=title,
+        summary=summary,
+        actions=tuple(actions),
+        contacts=contacts,
+        cites=cites,
+        request=request,
+        line=item.line,
+    )
 
 
-def parse_contacts(data: Any, file: str) -> tuple[ContactBook | None, list[Problem]]:
+def parse_contacts(data: object, file: str) -> tuple[ContactBook | None, list[Problem]]:
     """Build a ContactBook from parsed YAML, or report why it cannot be built."""
     reader = _Reader(file)
     root = reader.mapping(data, "(contacts)", "(top level)", 1)
