@@ -18,9 +18,9 @@ from app.requests.document import DOCUMENT_FORMAT, DOCUMENT_VERSION
 from app.requests.fields import FIELDS, PAGES, Field, table_problems
 from app.requests.forms import FORMS
 from app.requests.reference import new_reference
-from requests_helpers import (
-    ELIGIBLE_PATH, SUPERVISION_PATH, VALID_DETAILS, fill_details, pdf_attachment_json, pdf_text, run_outbox, submit,
-    to_outcome,
+from support.pdf import pdf_attachment_json, pdf_text
+from support.submission import (
+    ELIGIBLE_PATH, SUPERVISION_PATH, VALID_DETAILS, fill_details, run_outbox, submit, to_outcome,
 )
 
 DEBRIEF_SUPERVISION_PATH = SUPERVISION_PATH[:8] + (("criteria", ["needs", "debrief"]),) + SUPERVISION_PATH[9:]
@@ -91,6 +91,7 @@ def test_each_field_is_asked_on_its_page_with_its_wording(client, mode: str, pat
                 assert entry.errors["missing"] in refused, (page.slug, entry.name)
 
 
+@pytest.mark.real_pdf  # the rows must be in the real PDF's text
 def test_each_field_reaches_check_answers_the_request_and_its_json(client, app) -> None:
     walker = to_outcome(client, ELIGIBLE_PATH)  # chooses the debrief criterion: every page is asked
     details = {**VALID_DETAILS, "access_needs": "Step-free access"}
