@@ -43,7 +43,6 @@ from .models import NO_MODE, NO_SUBJECT, Count
 from .suppression import SMALL_NUMBER, Cell, suppress
 
 COUNTED_KEY = "counted_outcomes"
-CRITERIA_QUESTION = "criteria"
 DEFAULT_MONTHS = 12
 HIDDEN = "hidden"  # what a hidden count shows, in the page, the CSV and the command line
 
@@ -78,10 +77,7 @@ def current_month(now: dt.datetime | None = None) -> str:
 
 def criteria_chosen(state: JourneyState) -> tuple[str, ...]:
     """The criteria chosen on the path (not "None of these"); none when none or not asked."""
-    step = state.step(CRITERIA_QUESTION)
-    if step is None:
-        return ()
-    return tuple(option.value for option in step.options if not option.exclusive)
+    return tuple(option.value for option in state.criteria if not option.exclusive)
 
 
 def _counted(token: str) -> dict[str, Any]:
@@ -317,7 +313,7 @@ class _Labels:
     def __init__(self, pack: RulePack) -> None:
         self.pack = pack
         self.outcome_ids = [outcome.id for outcome in pack.outcomes]
-        question = pack.question(CRITERIA_QUESTION)
+        question = pack.question(pack.roles.criteria_question)
         options = [option for option in (question.options if question is not None else ()) if not option.exclusive]
         self.criteria_values = [option.value for option in options]
         self.criteria_labels = {option.value: str(option.label) for option in options}
