@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from ..journey import MODE_LABELS
 from ..models import StoredRequest
 from . import fields
+from .guard import NAMES
 
 DOCUMENT_FORMAT = "space-to-think/request"
 DOCUMENT_VERSION = 1
@@ -124,9 +125,7 @@ def detail_rows(details: Mapping[str, Any], mode: str, with_changes: bool = Fals
 
 def identifying_check_text(check: Mapping[str, Any] | None) -> str:
     """What the identifying-data check found, in words (kinds only, never the text)."""
-    names = {"date": "a date", "date_of_birth": "a date of birth", "postcode": "a postcode",
-             "nhs_number": "an NHS number", "phone": "a phone number", "email": "an email address"}
-    found = [names.get(kind, kind) for kind in (check or {}).get("found", [])]
+    found = [NAMES.get(kind, kind) for kind in (check or {}).get("found", [])]
     if not found:
         return "Nothing that looked like identifying information was found in the free text."
     listed = found[0] if len(found) == 1 else ", ".join(found[:-1]) + " and " + found[-1]
