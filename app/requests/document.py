@@ -100,7 +100,8 @@ class Section:
 def detail_rows(details: Mapping[str, Any], mode: str, with_changes: bool = False) -> dict[str, tuple[Row, ...]]:
     """The request's fields as rows, by section id, from the fields table: each field with a
     row of its own, followed in it by the fields that join it (a field asked only on some
-    journeys, and not answered, has no row). ``with_changes`` adds each page's endpoint."""
+    journeys, and not answered, has no row). ``with_changes`` (check your answers) adds each
+    page's endpoint; without it the rows are the request's, which the facilitators read."""
     rows: dict[str, list[Row]] = {section.id: [] for section in fields.SECTIONS}
     for entry in fields.FIELDS:
         if entry.row is None:
@@ -109,7 +110,7 @@ def detail_rows(details: Mapping[str, Any], mode: str, with_changes: bool = Fals
         page = fields.PAGE_OF_FIELD[entry.name]
         if page.debrief_only and not shown:
             continue
-        key = entry.row.for_mode(mode)
+        key = entry.row_key(mode, in_request=not with_changes)
         change = page.endpoint if with_changes else None
         joined = [part for part in fields.FIELDS if part.joins == entry.name
                   and (part.only_if is None or (part.asked(details) and part.shown(details)))]
