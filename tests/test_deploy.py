@@ -89,7 +89,7 @@ def test_the_nginx_site_sends_the_headers_the_app_trusts_and_serves_static_files
     ((), "http://127.0.0.1:5000/"),
     (("--port", "8123"), "http://127.0.0.1:8123/"),
     (("--port=8124",), "http://127.0.0.1:8124/"),
-    (("-p", "8125", "--host", "0.0.0.0"), "http://0.0.0.0:8125/"),
+    (("-p", "8125", "--host", "localhost"), "http://localhost:8125/"),
 ])
 def test_scripts_run_prints_the_address_flask_is_told_to_serve(tmp_path: Path, args: tuple[str, ...],
                                                                address: str) -> None:
