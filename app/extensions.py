@@ -48,15 +48,17 @@ else:
     Model = db.Model
 migrate = Migrate()
 csrf = CSRFProtect()
-# Storage comes from RATELIMIT_STORAGE_URI (memory:// by default; use redis:// or similar
-# when several workers must share counts).
-# The default limit is read from each app's RATELIMIT_DEFAULT when a request comes in: this
-# limiter object outlives any one app (tests build many), and it would otherwise keep the
-# first app's limits.
+# Storage comes from RATELIMIT_STORAGE_URI (Redis, so every worker and server shares the
+# counts; memory:// only as a fallback that warns at start-up).
+# One site-wide limit per address (RATELIMIT_APPLICATION, set by the RATELIMIT_DEFAULT
+# variable): every page counts towards it, not each page separately. It is read from each
+# app's settings when a request comes in: this limiter object outlives any one app (tests
+# build many), and it would otherwise keep the first app's limits. The address is the direct
+# peer's, or the visitor's as told by a trusted proxy (app.proxies).
 limiter = Limiter(
     key_func=get_remote_address,
-    default_limits=[lambda: str(current_app.config["RATELIMIT_DEFAULT"])],
-    default_limits_exempt_when=lambda: request.endpoint in {"static", "main.healthz"},
+    application_limits=[lambda: str(current_app.config["RATELIMIT_APPLICATION"])],
+    application_limits_exempt_when=lambda: request.endpoint in {"static", "main.healthz"},
 )
 
 CONTENT_SECURITY_POLICY = (

@@ -78,7 +78,7 @@ def build_app(database_url: str, secret_key: str) -> Any:
     from app import create_app
 
     return create_app({"APP_ENV": "production", "SECRET_KEY": secret_key, "SQLALCHEMY_DATABASE_URI": database_url,
-                       "TRUSTED_PROXIES": 1})
+                       "TRUSTED_PROXIES": 1, "RATELIMIT_STORAGE_URI": "memory://"})
 
 
 def profile_journeys(app: Any, paths: list[tuple[PathAnswers, str]], journeys: int = 60,

@@ -82,7 +82,7 @@ class Choices:
     assignees: tuple[tuple[str, str], ...]
     flags: tuple[tuple[str, str], ...]
     statuses: tuple[tuple[str, str], ...] = tuple(workflow.STATUS_LABELS.items())
-    how_soon: tuple[tuple[str, str], ...] = tuple(fields.HOW_SOON.items())
+    how_soon: tuple[tuple[str, str], ...] = tuple(fields.FIELDS_BY_NAME["how_soon"].options.items())
     sorts: tuple[tuple[str, str], ...] = tuple((value, label) for value, (label, _) in SORTS.items())
 
 
@@ -314,7 +314,7 @@ def csv_text(rows: Iterable[ListRow], outcome_titles: Mapping[str, str]) -> str:
         writer.writerow([safe_cell(cell) for cell in (
             row.reference,
             uk_day(row.created_at).isoformat(),
-            fields.label(fields.HOW_SOON, row.how_soon) or "Not given",
+            fields.option_label("how_soon", row.how_soon) or "Not given",
             row.due_on.isoformat() if row.due_on else "",
             "Yes" if row.overdue else "No",
             workflow.STATUS_LABELS.get(row.status, row.status),

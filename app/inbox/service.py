@@ -119,6 +119,20 @@ def deactivate_facilitator(email: str) -> Facilitator:
     return facilitator
 
 
+def reset_password(email: str, password: str) -> Facilitator:
+    """Give a facilitator a new password. Raises ``FacilitatorError`` naming the problem."""
+    facilitator = find_facilitator(email)
+    if facilitator is None:
+        raise FacilitatorError(f"There is no facilitator with the email address {normalise_email(email)}.")
+    problem = password_problem(password, facilitator.email, facilitator.display_name)
+    if problem:
+        raise FacilitatorError(problem)
+    facilitator.password_hash = generate_password_hash(password)
+    audit.add_event("password_reset", None, audit.CLI, facilitator.actor)
+    db.session.commit()
+    return facilitator
+
+
 def all_facilitators() -> list[Facilitator]:
     """Every facilitator account, by email."""
     return list(db.session.scalars(select(Facilitator).order_by(Facilitator.email)))

@@ -31,6 +31,7 @@ from werkzeug.wrappers import Response
 
 from .. import workflow
 from ..extensions import limiter
+from ..lockout import LOCKOUT_KEY, SignInLockout
 from ..mail import pdf_filename
 from ..pack import current_pack
 from ..requests import fields
@@ -49,6 +50,9 @@ FACILITATOR_KEY = "facilitator_id"
 ACTED_KEY = "inbox_acted_on"
 OPEN_ENDPOINTS = frozenset({"inbox.sign_in"})
 SIGN_IN_FAILED = "Enter a correct email address and password"
+# Said for any address, with or without an account, so it tells a guesser nothing.
+SIGN_IN_LOCKED = ("There have been too many failed attempts to sign in with this email address. "
+                  "Wait {wait} and try again, or ask whoever manages inbox accounts to unlock it")
 # Room for the multipart wrapping and the CSRF field around a file of MAX_UPLOAD_BYTES.
 UPLOAD_OVERHEAD = 64 * 1024
 
@@ -95,45 +99,76 @@ def current_facilitator() -> Facilitator:
 def inbox_context() -> dict[str, Any]:
     """What the inbox pages need: who is signed in, and labels for statuses and timing."""
     return {"facilitator": g.get("facilitator"), "status_labels": workflow.STATUS_LABELS,
-            "status_tag_classes": workflow.STATUS_TAG_CLASSES, "how_soon_labels": fields.HOW_SOON,
+            "status_tag_classes": workflow.STATUS_TAG_CLASSES, "how_soon_labels": fields.FIELDS_BY_NAME["how_soon"].options,
             "uk_time": uk_time, "day_in_words": day_in_words}
 
 
 def safe_next(target: str | None) -> str:
-    """Where to go after signing in: an inbox path only (never another site)."""
-    if target and target.startswith("/inbox") and not target.startswith("//") and "\\" not in target:
+    """Where to go after signing in: a path in the inbox on this site, else the inbox's list.
+
+    Only ``/inbox`` or ``/inbox/...``, printable characters only: no scheme or host, no ``//``,
+    no backslash (browsers read it as a slash), no space, tab, CR or LF (which could split a header).
+    """
+    if (target and (target == "/inbox" or target.startswith(("/inbox/", "/inbox?")))
+            and "//" not in target and "\\" not in target and target.isprintable() and " " not in target):
         return target
     return url_for("inbox.index")
 
 
 def sign_in_limit() -> str:
-    """Sign-in attempts allowed per visitor (the ``INBOX_SIGN_IN_LIMIT`` setting)."""
+    """Sign-in attempts allowed per visitor address (``INBOX_SIGN_IN_LIMIT``)."""
     return str(current_app.config["INBOX_SIGN_IN_LIMIT"])
+
+
+def current_lockout() -> SignInLockout:
+    """The per-account lockout (failures per email address, in the shared store)."""
+    lockout: SignInLockout = current_app.extensions[LOCKOUT_KEY]
+    return lockout
+
+
+def wait_text(seconds: int) -> str:
+    """``5 minutes``, ``1 minute``, ``2 hours``: how long to wait, rounded up."""
+    minutes = max(1, -(-seconds // 60))
+    if minutes < 120:
+        return f"{minutes} minute{'s' if minutes != 1 else ''}"
+    hours = -(-minutes // 60)
+    return f"{hours} hours"
 
 
 # --- signing in and out -----------------------------------------------------------------------
 
 @bp.route("/sign-in", methods=["GET", "POST"])
 @limiter.limit(sign_in_limit, methods=["POST"], deduct_when=lambda response: response.status_code != 302)
-def sign_in() -> Response | str:
+def sign_in() -> Response | tuple[str, int]:
     """The sign-in form; a failure says only that the email or password is wrong."""
     if request.method == "GET" and service.signed_in_facilitator(session.get(FACILITATOR_KEY)):
         return redirect(url_for("inbox.index"))
     form = SignInForm()
     errors: list[dict[str, str]] = []
+    status = 200
     if form.validate_on_submit():
-        facilitator = service.authenticate(form.email.data or "", form.password.data or "")
+        email, password = form.email.data or "", form.password.data or ""
+        lockout = current_lockout()
+        locked_for = lockout.begin_attempt(email)  # counted before the password is checked
+        facilitator = None if locked_for else service.authenticate(email, password)
         if facilitator is not None:
+            lockout.clear(email)
             reset_session()  # a new session id: a planted or stolen id is useless after sign-in
             session[FACILITATOR_KEY] = facilitator.id
             return redirect(safe_next(request.args.get("next")))
-        log.warning("Inbox sign-in failed (account tag %s)", service.email_fingerprint(form.email.data or ""))
-        form.email.errors = [SIGN_IN_FAILED]
-        errors = [{"text": SIGN_IN_FAILED, "href": "#email"}]
+        tag = service.email_fingerprint(email)
+        if locked_for:
+            log.warning("Inbox sign-in refused: too many failed attempts (account tag %s)", tag)
+            message, status = SIGN_IN_LOCKED.format(wait=wait_text(locked_for)), 429
+        else:
+            log.warning("Inbox sign-in failed (account tag %s)", tag)
+            message = SIGN_IN_FAILED
+        form.email.errors = [message]
+        errors = [{"text": message, "href": "#email"}]
     else:
         errors = error_summary([form.email, form.password])
     form.password.data = ""
-    return render_template("inbox/sign_in.html", form=form, errors=errors, has_errors=bool(errors))
+    return render_template("inbox/sign_in.html", form=form, errors=errors, has_errors=bool(errors)), status
 
 
 @bp.post("/sign-out")
