@@ -9,24 +9,27 @@ together, and nothing it imports imports it back.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from flask import Flask
-from werkzeug.middleware.proxy_fix import ProxyFix
+from limits import parse_many
 
 # Every module that defines tables, so Alembic (flask db migrate/check) sees them all.
-from . import models, sessions  # noqa: F401
+from . import models, proxies, sessions  # noqa: F401
 from .cli import rules_cli
-from .config import PROJECT_ROOT, ConfigError, StartupError, load_config
+from .config import ENGINE_OPTION_DEFAULTS, PROJECT_ROOT, ConfigError, StartupError, load_config
 from .errors import register_error_handlers
 from .extensions import csrf, db, init_security_headers, limiter, migrate
+from .input_guard import init_input_guard
 from .inbox import bp as inbox_bp
 from .inbox import facilitators_cli
 from .inbox import models as inbox_models  # noqa: F401
-from .mail import outbox_cli
+from .lockout import LOCKOUT_KEY, SignInLockout
 from .main import bp as main_bp
+from .outbox import outbox_cli
 from .pack import load_rules
 from .requests import bp as requests_bp
 from .requests import requests_cli
@@ -36,6 +39,8 @@ from .stats.cli import stats_cli
 from .stats.views import bp as stats_bp
 from .templating import init_jinja
 from .wizard import bp as wizard_bp
+
+log = logging.getLogger(__name__)
 
 
 def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
@@ -56,9 +61,10 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     )
     app.config.update(settings)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
-    proxies = app.config["TRUSTED_PROXIES"]
-    if proxies:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)  # type: ignore[method-assign]
+    try:
+        app.wsgi_app = proxies.wrap(app.wsgi_app, app.config["TRUSTED_PROXIES"])  # type: ignore[method-assign]  # Flask's documented way to add WSGI middleware
+    except ValueError as error:
+        raise StartupError(f"TRUSTED_PROXIES {error}") from None
 
     load_rules(app)
     init_jinja(app)
@@ -68,11 +74,14 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     register_error_handlers(app)
     for group in (sessions_cli, rules_cli, requests_cli, outbox_cli, facilitators_cli, stats_cli):
         app.cli.add_command(group)
+    init_input_guard(app)  # last: its middleware wraps everything, its check runs before every other
     return app
 
 
 def init_extensions(app: Flask) -> None:
     """Bind database, migrations, CSRF, rate limits, sessions and security headers."""
+    # Whatever the options say, errors never list a statement's values and dropped connections are replaced.
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**ENGINE_OPTION_DEFAULTS, **(app.config["SQLALCHEMY_ENGINE_OPTIONS"] or {})}
     add_session_bind(app)
     db.init_app(app)
     migrate.init_app(
@@ -83,6 +92,33 @@ def init_extensions(app: Flask) -> None:
         compare_type=True,
     )
     csrf.init_app(app)
+    init_rate_limit_storage(app)
     limiter.init_app(app)
     init_sessions(app)
     init_security_headers(app)
+
+
+def init_rate_limit_storage(app: Flask) -> None:
+    """Check the limits; counts in the shared store, memory only as a fallback that warns."""
+    for setting, variable in (("RATELIMIT_APPLICATION", "RATELIMIT_DEFAULT"), ("INBOX_SIGN_IN_LIMIT", "INBOX_SIGN_IN_LIMIT")):
+        try:
+            parse_many(str(app.config[setting]))
+        except ValueError:
+            raise StartupError(f"{variable} must be a rate limit like '5 per minute' or '5 per minute;20 per hour', "
+                               f"but it is {app.config[setting]!r}.") from None
+    uri = app.config.get("RATELIMIT_STORAGE_URI")
+    if not uri:
+        app.config["RATELIMIT_STORAGE_URI"] = uri = "memory://"
+        if not app.testing:
+            log.warning("RATELIMIT_STORAGE_URI is not set, so rate limits and sign-in lockouts are counted in "
+                        "this process's memory only: with several workers or servers each counts alone. "
+                        "Set RATELIMIT_STORAGE_URI=redis://127.0.0.1:6379/0 (a Redis server).")
+    elif uri.startswith("memory://") and not app.testing:
+        log.warning("RATELIMIT_STORAGE_URI is memory://: rate limits and sign-in lockouts hold only within "
+                    "this one process. Use a Redis server when running several workers or servers.")
+    if not uri.startswith(("redis", "rediss", "valkey")):
+        app.config["RATELIMIT_STORAGE_OPTIONS"] = {}  # the timeouts are Redis client options
+    try:
+        app.extensions[LOCKOUT_KEY] = SignInLockout.from_config(app.config)
+    except Exception as error:  # a malformed URI or a missing driver: name the setting
+        raise StartupError(f"RATELIMIT_STORAGE_URI cannot be used: {error}") from None

@@ -8,10 +8,20 @@ import sys
 from pathlib import Path
 
 import click
-from flask import current_app
+from flask import current_app, has_app_context
 from flask.cli import AppGroup
 
-from app.rules import DEFAULT_CONTACTS, DEFAULT_PACK, check_pack, enumerate_paths, load_contacts, load_pack
+from app.rules import (
+    DEFAULT_CONTACTS,
+    DEFAULT_PACK,
+    ContactBook,
+    RulePack,
+    check_pack,
+    enumerate_paths,
+    load_contacts,
+    load_pack,
+)
+from app.rules.diff import diff_packs, to_markdown, to_text
 from app.rules.errors import DefinitionError
 from app.rules.graph import paths_json, paths_table, to_dot, to_mermaid
 
@@ -26,11 +36,11 @@ _contacts_option = click.option("--contacts", "contacts_path", type=click.Path(d
 def _default(path: Path | None, config_key: str, fallback: Path) -> Path:
     if path is not None:
         return path
-    configured = current_app.config.get(config_key) if current_app else None
+    configured = current_app.config.get(config_key) if has_app_context() else None
     return Path(configured) if configured else fallback
 
 
-def _load(pack_path: Path | None, contacts_path: Path | None):  # type: ignore[no-untyped-def]
+def _load(pack_path: Path | None, contacts_path: Path | None) -> RulePack:
     try:
         contacts = load_contacts(_default(contacts_path, "CONTACTS_PATH", DEFAULT_CONTACTS))
         return load_pack(_default(pack_path, "RULE_PACK_PATH", DEFAULT_PACK), contacts)
@@ -104,3 +114,34 @@ def paths(pack_path: Path | None, contacts_path: Path | None, as_json: bool) -> 
     else:
         click.echo(f"{pack.name} rule pack, version {pack.version}: {len(found)} paths")
         click.echo(paths_table(pack, found), nl=False)
+
+
+@rules_cli.command("diff")
+@click.argument("old_path", metavar="OLD", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("new_path", metavar="NEW", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--old-contacts", "old_contacts_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Contacts file for the old pack (default: the installed contacts).")
+@click.option("--new-contacts", "new_contacts_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Contacts file for the new pack (default: the installed contacts).")
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown"]), default="text", show_default=True,
+              help="markdown: headings, lists and a table of changed routes, for a change request.")
+def diff(old_path: Path, new_path: Path, old_contacts_path: Path | None, new_contacts_path: Path | None,
+         fmt: str) -> None:
+    """Compare two rule packs in plain English: what was added, removed or changed, and every
+    route whose outcome changes. Exits 1 when any outcome changes (so a deployment can require
+    review), 0 when none does, 2 when a pack or contacts file is not valid."""
+    errors: list[str] = []
+    loaded: list[tuple[RulePack, ContactBook]] = []
+    for pack_path, contacts_path in ((old_path, old_contacts_path), (new_path, new_contacts_path)):
+        try:
+            contacts = load_contacts(_default(contacts_path, "CONTACTS_PATH", DEFAULT_CONTACTS))
+            loaded.append((load_pack(pack_path, contacts), contacts))
+        except DefinitionError as err:
+            errors.append(str(err))
+    if errors:
+        click.echo("\n".join(errors), err=True)
+        sys.exit(2)
+    (old, old_contacts), (new, new_contacts) = loaded
+    result = diff_packs(old, new, old_contacts, new_contacts)
+    click.echo(to_markdown(result) if fmt == "markdown" else to_text(result), nl=False)
+    sys.exit(result.exit_code)

@@ -24,6 +24,11 @@ INSTANCE_PATH = PROJECT_ROOT / "instance"
 RULES_DIR = Path(__file__).resolve().parent / "rules"
 
 MIN_SECRET_KEY_LENGTH = 32
+# Every engine gets these, even when SQLALCHEMY_ENGINE_OPTIONS is overridden (tests add
+# connect_args): pool_pre_ping replaces a connection the database dropped (after a restart)
+# instead of failing a request; hide_parameters keeps the values a statement carried (what
+# someone typed) out of every database error's message and so out of the logs.
+ENGINE_OPTION_DEFAULTS: dict[str, Any] = {"pool_pre_ping": True, "hide_parameters": True}
 
 
 class ConfigError(Exception):
@@ -57,6 +62,7 @@ class Config:
     SECRET_KEY: str | None = None
 
     SQLALCHEMY_DATABASE_URI: str = "sqlite:///" + str(INSTANCE_PATH / "space_to_think.db")
+    # Added to ENGINE_OPTION_DEFAULTS, which every engine gets even when this is set (app.init_extensions).
     SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {"pool_pre_ping": True}
 
     RULE_PACK_PATH: str = str(RULES_DIR / "space_to_think.yaml")
@@ -71,6 +77,11 @@ class Config:
     SMTP_USE_TLS: bool = False
     SMTP_TIMEOUT: int = 10
     MAIL_FROM: str = "space-to-think@localhost"
+    # The outbox worker (flask outbox worker): how often it looks for work, and how long it
+    # waits before trying a failed PDF or email again (doubling each time, up to the maximum).
+    OUTBOX_POLL_SECONDS: int = 5
+    OUTBOX_RETRY_SECONDS: int = 60
+    OUTBOX_RETRY_MAX_SECONDS: int = 3600
 
     RETENTION_DAYS: int = 90
     SESSION_IDLE_MINUTES: int = 30
@@ -94,18 +105,37 @@ class Config:
     WTF_CSRF_TIME_LIMIT: int | None = None
     MAX_CONTENT_LENGTH: int = 1024 * 1024
 
-    RATELIMIT_STORAGE_URI: str = "memory://"
-    RATELIMIT_DEFAULT: str = "2000 per minute"
+    # Rate limits and sign-in lockouts are counted here: Redis, shared by every worker and
+    # server. Unset: each process's own memory, with a warning at start-up (production
+    # refuses it unless memory:// is given).
+    RATELIMIT_STORAGE_URI: str | None = None
+    # Redis client options: a hung Redis holds a request up for about a second at most.
+    RATELIMIT_STORAGE_OPTIONS: dict[str, Any] = {"socket_timeout": 1, "socket_connect_timeout": 1}
+    # If the shared store stops answering, count in memory until it is back (never a 500).
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED: bool = True
+    # Requests from one address to the whole site, every page counting towards one limit.
+    # Flask-Limiter's name for a site-wide limit (its RATELIMIT_DEFAULT counts each page
+    # apart); the environment variable is RATELIMIT_DEFAULT (ENV_NAMES).
+    RATELIMIT_APPLICATION: str = "2000 per minute"
     RATELIMIT_HEADERS_ENABLED: bool = False
     # Said explicitly: Flask-Limiter's one limiter object would otherwise carry an
     # earlier app's setting into every app built after it (as tests build many).
     RATELIMIT_ENABLED: bool = True
-    # Sign-in attempts allowed per visitor on the inbox's sign-in page.
+    # Sign-in attempts allowed per visitor address on the inbox's sign-in page.
     INBOX_SIGN_IN_LIMIT: str = "5 per minute;20 per hour"
+    # Attempts for one email address (app.lockout): after INBOX_LOCKOUT_AFTER without a
+    # success it is locked for INBOX_LOCKOUT_MINUTES, doubling with each further failure up
+    # to INBOX_LOCKOUT_MAX_MINUTES; forgotten INBOX_LOCKOUT_WINDOW_HOURS after the first.
+    INBOX_LOCKOUT_AFTER: int = 5
+    INBOX_LOCKOUT_MINUTES: int = 1
+    INBOX_LOCKOUT_MAX_MINUTES: int = 60
+    INBOX_LOCKOUT_WINDOW_HOURS: int = 24
 
-    # How many reverse proxies in front of the app set X-Forwarded-For/-Proto (0: none).
-    # Needed behind a proxy so rate limits count per visitor and HTTPS is recognised.
-    TRUSTED_PROXIES: int = 0
+    # Who may say where a request came from (X-Forwarded-For/-Proto/-Host), read by
+    # app.proxies: the addresses or networks of the reverse proxies in front
+    # ("127.0.0.1,10.0.0.0/8"), or a count of proxies (believed from any address: only when
+    # nothing else can reach the app). 0: none.
+    TRUSTED_PROXIES: str | int | tuple[str, ...] = 0
 
     HSTS: bool = False
     # None: reload templates when running with --debug.
@@ -161,6 +191,7 @@ class TestConfig(Config):
     SMTP_HOST = "smtp.example.invalid"
     SMTP_PORT = 9
     MAIL_FROM = "space-to-think@example.invalid"
+    RATELIMIT_STORAGE_URI = "memory://"  # tests that need Redis start their own
     SESSION_PURGE_PROBABILITY = 0.0
 
 
@@ -189,6 +220,11 @@ class ProductionConfig(Config):
             )
         if not settings["SESSION_COOKIE_SECURE"]:
             raise ConfigError("SESSION_COOKIE_SECURE must be true in production: cookies must only travel over HTTPS.")
+        if not settings["RATELIMIT_STORAGE_URI"]:
+            raise ConfigError(
+                "RATELIMIT_STORAGE_URI is not set: in production, rate limits and sign-in lockouts must be shared "
+                "by every worker and server, e.g. redis://127.0.0.1:6379/0 (or memory:// for one single process)."
+            )
 
 
 CONFIG_CLASSES: dict[str, type[Config]] = {
@@ -197,9 +233,11 @@ CONFIG_CLASSES: dict[str, type[Config]] = {
     "production": ProductionConfig,
 }
 # Environment variables whose name differs from the setting's.
-ENV_NAMES = {"SQLALCHEMY_DATABASE_URI": "DATABASE_URL"}
+ENV_NAMES = {"SQLALCHEMY_DATABASE_URI": "DATABASE_URL", "RATELIMIT_APPLICATION": "RATELIMIT_DEFAULT"}
+# Settings that are rate limits such as "5 per minute;20 per hour" (checked when read).
+RATE_LIMITS = frozenset({"RATELIMIT_APPLICATION", "INBOX_SIGN_IN_LIMIT"})
 # Lowest value allowed for a whole-number setting (others: 1).
-MINIMUMS = {"TRUSTED_PROXIES": 0}
+MINIMUMS: dict[str, int] = {}
 TRUE_WORDS = {"1", "true", "yes", "on"}
 FALSE_WORDS = {"0", "false", "no", "off"}
 
@@ -251,6 +289,21 @@ def convert(variable: str, raw: str, kind: Any, setting: str) -> Any:
         return mapping
     if setting == "SQLALCHEMY_DATABASE_URI":
         return database_uri(raw)
+    if setting == "TRUSTED_PROXIES":
+        from .proxies import parse
+
+        try:
+            return parse(raw)
+        except ValueError as error:
+            raise ConfigError(f"{variable} {error}") from None
+    if setting in RATE_LIMITS:
+        from limits import parse_many
+
+        try:
+            parse_many(raw)
+        except ValueError:
+            raise ConfigError(f"{variable} must be a rate limit like '5 per minute' or '5 per minute;20 per hour', "
+                              f"but it is {raw!r}.") from None
     return raw
 
 
@@ -283,6 +336,8 @@ def load_config(overrides: Mapping[str, Any] | None = None, environ: Mapping[str
     """
     env = os.environ if environ is None else environ
     overrides = dict(overrides or {})
+    if "RATELIMIT_DEFAULT" in overrides:  # the environment's name for the site-wide limit
+        overrides["RATELIMIT_APPLICATION"] = overrides.pop("RATELIMIT_DEFAULT")
     cls = config_class(overrides.pop("APP_ENV", None) or env.get("APP_ENV"))
     settings = {name: getattr(cls, name) for name in setting_types(cls)}
     settings["SQLALCHEMY_ENGINE_OPTIONS"] = dict(settings["SQLALCHEMY_ENGINE_OPTIONS"])

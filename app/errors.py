@@ -11,10 +11,14 @@ from typing import Any
 
 from flask import Flask, render_template
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
+from .outage import is_database_outage, log_database_error
+from .sessions import leave_session_untouched
+
 # Error pages with their own template in templates/errors/; other codes use errors/error.html.
-ERROR_TEMPLATES = {400, 404, 405, 413, 429, 500}
+ERROR_TEMPLATES = {400, 404, 405, 413, 429, 500, 503}
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +43,10 @@ def register_error_handlers(app: Flask) -> None:
         code = error.code or 500
         if code < 400:
             return error
-        if code >= 500:
+        if code >= 500:  # 503: the database is down (also when saving the session failed after the view)
+            if code == 503 or is_database_outage(getattr(error, "original_exception", None)):
+                leave_session_untouched()
+                return render_error(503)
             return render_error(500)
         body, status = render_error(code)
         valid_methods = getattr(error, "valid_methods", None)
@@ -58,9 +65,16 @@ def register_error_handlers(app: Flask) -> None:
             propagate = app.testing or app.debug
         if propagate:
             raise error
-        log.error("Unhandled error on a request", exc_info=error)
+        code = 500
+        if isinstance(error, SQLAlchemyError):  # logged without its message: it can quote what was typed
+            log_database_error(error)
+            if is_database_outage(error):
+                leave_session_untouched()
+                code = 503
+        else:
+            log.error("Unhandled error on a request", exc_info=error)
         try:
-            return render_error(500)
+            return render_error(code)
         except Exception:  # the error page itself failed: last resort, still no traceback
             log.exception("The error page failed to render")
             return "Sorry, there is a problem with the service. Try again later.", 500

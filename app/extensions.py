@@ -8,6 +8,7 @@ per-request nonce for GOV.UK Frontend's one inline script, no framing, no referr
 from __future__ import annotations
 
 import secrets
+from typing import TYPE_CHECKING, ClassVar
 
 from flask import Flask, Response, current_app, g, request
 from flask_limiter import Limiter
@@ -15,7 +16,7 @@ from flask_limiter.util import get_remote_address
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
-from sqlalchemy import MetaData
+from sqlalchemy import MetaData, Table
 from sqlalchemy.orm import DeclarativeBase
 
 # Constraint names that are the same on SQLite and PostgreSQL, so migrations can name them.
@@ -32,20 +33,32 @@ class Base(DeclarativeBase):
     """Declarative base for every model; shares one MetaData with the naming convention."""
 
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    if TYPE_CHECKING:
+        # Every model names its __tablename__, so each is mapped to a Table (DeclarativeBase
+        # only promises a FromClause); this lets insert/update/delete take Model.__table__.
+        __table__: ClassVar[Table]
 
 
 db = SQLAlchemy(model_class=Base)
+if TYPE_CHECKING:
+    # db.Model is a subclass of Base made at run time, which type checkers cannot follow as a
+    # base class (mypy issue 8603); they check the models against Base instead.
+    Model = Base
+else:
+    Model = db.Model
 migrate = Migrate()
 csrf = CSRFProtect()
-# Storage comes from RATELIMIT_STORAGE_URI (memory:// by default; use redis:// or similar
-# when several workers must share counts).
-# The default limit is read from each app's RATELIMIT_DEFAULT when a request comes in: this
-# limiter object outlives any one app (tests build many), and it would otherwise keep the
-# first app's limits.
+# Storage comes from RATELIMIT_STORAGE_URI (Redis, so every worker and server shares the
+# counts; memory:// only as a fallback that warns at start-up).
+# One site-wide limit per address (RATELIMIT_APPLICATION, set by the RATELIMIT_DEFAULT
+# variable): every page counts towards it, not each page separately. It is read from each
+# app's settings when a request comes in: this limiter object outlives any one app (tests
+# build many), and it would otherwise keep the first app's limits. The address is the direct
+# peer's, or the visitor's as told by a trusted proxy (app.proxies).
 limiter = Limiter(
     key_func=get_remote_address,
-    default_limits=[lambda: str(current_app.config["RATELIMIT_DEFAULT"])],
-    default_limits_exempt_when=lambda: request.endpoint in {"static", "main.healthz"},
+    application_limits=[lambda: str(current_app.config["RATELIMIT_APPLICATION"])],
+    application_limits_exempt_when=lambda: request.endpoint in {"static", "main.healthz"},
 )
 
 CONTENT_SECURITY_POLICY = (
@@ -69,7 +82,7 @@ PERMISSIONS_POLICY = (
 
 def csp_nonce() -> str:
     """This request's CSP nonce (made on first use), for ``<script nonce>`` in templates."""
-    nonce = g.get("csp_nonce")
+    nonce: str | None = g.get("csp_nonce")
     if nonce is None:
         nonce = secrets.token_urlsafe(18)
         g.csp_nonce = nonce

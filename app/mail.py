@@ -1,8 +1,9 @@
-"""Email to the facilitators through SMTP, by way of the outbox.
+"""Email to the facilitators through SMTP: building the message and handing it to the server.
 
-The outbox row is stored with its request (one transaction); sending happens after the
-commit. If the mail server is down the request is already safe: the attempt is counted,
-the error (never case detail) recorded, and ``flask outbox send`` tries again later.
+The outbox row is stored with its request (one transaction); the outbox worker
+(``app.outbox``) sends it once the request's PDF is made. If the mail server is down or
+hangs, the request is already safe: the worker counts the attempt, records the error
+(never case detail) and tries again later, waiting longer each time.
 
 The email's body holds only the reference, how soon a session is wanted and a pointer to
 the attachment; the case details are in the attached PDF.
@@ -15,14 +16,9 @@ import ssl
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
-import click
 from flask import current_app, render_template
-from flask.cli import AppGroup
-from sqlalchemy import select
 
-from . import audit
-from .extensions import db
-from .models import OutboxMessage, StoredRequest, utcnow
+from .models import OutboxMessage, StoredRequest
 
 DEFAULT_TIMEOUT_SECONDS = 10
 MAX_ERROR_LENGTH = 300
@@ -79,73 +75,4 @@ def describe_error(error: BaseException) -> str:
     """What went wrong, for the outbox and the audit log: the error's type and message
     (an SMTP or network error never carries the request's content), shortened."""
     return f"{type(error).__name__}: {error}"[:MAX_ERROR_LENGTH]
-
-
-def deliver(message: OutboxMessage) -> bool:
-    """Try to send one outbox message now; record the attempt and commit. True if sent."""
-    if message.sent_at is not None:
-        return True
-    request = message.request
-    message.attempts += 1
-    message.last_attempt_at = utcnow()
-    try:
-        smtp_send(build_email(message, request))
-    except (OSError, smtplib.SMTPException, RuntimeError, ValueError) as error:
-        message.last_error = describe_error(error)
-        audit.add_event("email_failed", request.reference, audit.SYSTEM,
-                        f"attempt {message.attempts}: {message.last_error}")
-        db.session.commit()
-        current_app.logger.warning("Email for request %s not sent (attempt %d): %s",
-                                   request.reference, message.attempts, message.last_error)
-        return False
-    message.sent_at = utcnow()
-    message.last_error = None
-    audit.add_event("emailed", request.reference, audit.SYSTEM, f"attempt {message.attempts}")
-    db.session.commit()
-    return True
-
-
-def deliver_for_request(request: StoredRequest) -> None:
-    """After a request is committed, try to send its unsent messages (failures are recorded)."""
-    for message in request.outbox:
-        if message.sent_at is None:
-            deliver(message)
-
-
-def unsent_messages() -> list[OutboxMessage]:
-    """Outbox messages not yet sent, oldest first."""
-    return list(db.session.scalars(select(OutboxMessage).where(OutboxMessage.sent_at.is_(None))
-                                   .order_by(OutboxMessage.created_at, OutboxMessage.id)))
-
-
-def deliver_unsent() -> tuple[int, int]:
-    """Try every unsent message once; return (sent, still unsent)."""
-    sent = failed = 0
-    for message in unsent_messages():
-        if deliver(message):
-            sent += 1
-        else:
-            failed += 1
-    return sent, failed
-
-
-outbox_cli = AppGroup("outbox", help="The email outbox to the facilitators.")
-
-
-@outbox_cli.command("send")
-def send_command() -> None:
-    """Send every unsent email (run from cron, or after the mail server comes back)."""
-    sent, failed = deliver_unsent()
-    click.echo(f"Sent {sent} message{'s' if sent != 1 else ''}; {failed} still unsent.")
-    if failed:
-        raise SystemExit(1)
-
-
-@outbox_cli.command("status")
-def status_command() -> None:
-    """List unsent emails: reference, attempts and the last error."""
-    messages = unsent_messages()
-    if not messages:
-        click.echo("No unsent messages.")
-    for message in messages:
-        click.echo(f"{message.request.reference}\tattempts {message.attempts}\t{message.last_error or '-'}")
+from .models import OutboxMessage, StoredRequest

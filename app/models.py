@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import JSON, CheckConstraint, DateTime, ForeignKey, Integer, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .extensions import db
+from .extensions import Model
 
 # Triage status of a request, for the facilitators. "new" until someone picks it up.
 REQUEST_STATUSES: tuple[str, ...] = ("new", "in_triage", "arranged", "closed")
@@ -24,12 +24,15 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
-class StoredRequest(db.Model):
-    """A request for a Space to Think session, as submitted, with the PDF made at submission.
+class StoredRequest(Model):
+    """A request for a Space to Think session, as submitted (or imported), and its PDF.
 
-    The PDF is stored (not regenerated on demand) so the requester's download, the email to
-    the facilitators and the inbox all hold the same bytes, and a later template or rule pack
-    change never rewrites what was sent. It goes when the request is purged.
+    The request is stored first, without its PDF; the outbox worker (``app.outbox``) then
+    renders the PDF once and stores it, so the requester's download, the email to the
+    facilitators and the inbox all hold the same bytes, and a later template or rule pack
+    change never rewrites what was sent. Until it is made, ``pdf`` is empty and
+    ``pdf_error`` says why the last try failed (never case detail). It goes when the
+    request is purged.
     """
 
     __tablename__ = "requests"
@@ -54,7 +57,12 @@ class StoredRequest(db.Model):
     # the request fields (see app.requests.fields), cleaned, plus the identifying-data check
     details: Mapped[dict[str, Any]] = mapped_column(JSON)
     status: Mapped[str] = mapped_column(String(20), default="new")
-    pdf: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)  # loaded only when read
+    pdf: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True, deferred=True)  # loaded only when read
+    pdf_made_at: Mapped[dt.datetime | None] = mapped_column(DateTime(), nullable=True, index=True)
+    pdf_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    pdf_error: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    # When the worker may try again after a failure (empty: as soon as it can).
+    pdf_next_attempt_at: Mapped[dt.datetime | None] = mapped_column(DateTime(), nullable=True)
 
     outbox: Mapped[list[OutboxMessage]] = relationship(
         back_populates="request", cascade="all, delete-orphan", passive_deletes=True,
@@ -65,8 +73,9 @@ class StoredRequest(db.Model):
         return f"<StoredRequest {self.reference}>"
 
 
-class OutboxMessage(db.Model):
-    """An email to the facilitators, stored with its request and sent after the commit.
+class OutboxMessage(Model):
+    """An email to the facilitators, stored with its request and sent by the outbox worker
+    once the request's PDF is made, retried with backoff (``next_attempt_at``).
 
     ``last_error`` names what went wrong (the SMTP or network error) and never case detail.
     """
@@ -81,6 +90,7 @@ class OutboxMessage(db.Model):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_attempt_at: Mapped[dt.datetime | None] = mapped_column(DateTime(), nullable=True)
     last_error: Mapped[str | None] = mapped_column(String(500), nullable=True)
+    next_attempt_at: Mapped[dt.datetime | None] = mapped_column(DateTime(), nullable=True, index=True)
     sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime(), nullable=True, index=True)
 
     request: Mapped[StoredRequest] = relationship(back_populates="outbox")
@@ -89,7 +99,7 @@ class OutboxMessage(db.Model):
         return f"<OutboxMessage {self.id} for request {self.request_id}>"
 
 
-class AuditEvent(db.Model):
+class AuditEvent(Model):
     """Something that happened to a request. Holds the reference, never personal data.
 
     The reference is a plain string (not a foreign key) so the trail outlives a purge.

@@ -10,26 +10,32 @@ For views:
 - ``reset_session()`` clears everything and drops the old id (exit, start again, submit).
 - ``session_expired()`` is True when this request's cookie named a session that had
   expired or been deleted, so the journey can say "your answers were cleared".
+
+If the database cannot be reached when a session is opened, the request is answered with the
+"problem with the service" page (503) before any view runs; the cookie is neither changed nor
+deleted and nothing is written, so the answers are there again when the database is back.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 import random
 import secrets
 from typing import Any
 
 import click
-from flask import Flask, Request, Response, g, session
+from flask import Flask, Request, Response, abort, g, session
 from flask.cli import AppGroup
 from flask.json.tag import TaggedJSONSerializer
 from flask.sessions import SecureCookieSession, SessionInterface
 from itsdangerous import BadSignature, Signer
 from sqlalchemy import DateTime, Engine, String, Text, delete, insert, select, update
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .extensions import db
+from .extensions import Model, db
 from .models import utcnow
 
 # Paths that never need the journey (assets, health checks): no database work, no cookie.
@@ -41,8 +47,10 @@ SESSION_BIND = "journey_sessions"
 # Skip rewriting an unchanged session unless its expiry would move by more than this.
 EXPIRY_REFRESH_STEP = dt.timedelta(seconds=60)
 
+log = logging.getLogger(__name__)
 
-class JourneySessionRow(db.Model):
+
+class JourneySessionRow(Model):
     """One visitor's session: random id, JSON data, and when it expires if left idle."""
 
     __tablename__ = "journey_sessions"
@@ -62,6 +70,7 @@ class JourneySession(SecureCookieSession):
         expires_at: dt.datetime | None = None,
         stateless: bool = False,
         had_cookie: bool = False,
+        unavailable: bool = False,
     ) -> None:
         super().__init__(initial)
         self.sid = sid
@@ -69,6 +78,8 @@ class JourneySession(SecureCookieSession):
         self.stateless = stateless
         self.had_cookie = had_cookie
         self.rotate_requested = False
+        # The store could not be read (or a write failed): save nothing, leave the cookie alone.
+        self.unavailable = unavailable
 
     def rotate(self) -> None:
         """Drop the stored id when this response is saved; any data left gets a new id."""
@@ -87,6 +98,18 @@ def reset_session() -> None:
 def session_expired() -> bool:
     """True if this request's cookie named a session that had expired or no longer exists."""
     return bool(g.get("session_expired", False))
+
+
+def leave_session_untouched() -> None:
+    """This response must not write the session or change its cookie (the database has failed)."""
+    if isinstance(session, JourneySession):
+        session.unavailable = True
+
+
+def refuse_when_store_down() -> None:
+    """Early ``before_request``: the session could not be opened, so answer 503 before any view runs."""
+    if g.get("session_store_down"):
+        abort(503)
 
 
 class DatabaseSessionInterface(SessionInterface):
@@ -118,22 +141,28 @@ class DatabaseSessionInterface(SessionInterface):
         except (BadSignature, UnicodeDecodeError):
             return self.session_class(had_cookie=True)
         table = JourneySessionRow.__table__
-        with _engine().connect() as connection:
-            row = connection.execute(select(table.c.data, table.c.expires_at).where(table.c.id == sid)).first()
-            if row is None or row.expires_at <= utcnow():
-                if row is not None:
-                    connection.execute(delete(table).where(table.c.id == sid))
-                g.session_expired = True
-                return self.session_class(had_cookie=True)
+        try:
+            with _engine().connect() as connection:
+                row = connection.execute(select(table.c.data, table.c.expires_at).where(table.c.id == sid)).first()
+                if row is None or row.expires_at <= utcnow():
+                    if row is not None:
+                        connection.execute(delete(table).where(table.c.id == sid))
+                    g.session_expired = True
+                    return self.session_class(had_cookie=True)
+        except SQLAlchemyError as error:  # the database is down: fail softly, keep the cookie and the row
+            log.warning("Session store unavailable (%s); answering with the service problem page",
+                        type(getattr(error, "orig", None) or error).__name__)
+            g.session_store_down = True
+            return self.session_class(had_cookie=True, unavailable=True)
         try:
             data = self.serializer.loads(row.data)
         except ValueError:
             data = {}
         return self.session_class(data, sid=sid, expires_at=row.expires_at, had_cookie=True)
 
-    def save_session(self, app: Flask, session: JourneySession, response: Response) -> None:  # type: ignore[override]
+    def save_session(self, app: Flask, session: JourneySession, response: Response) -> None:  # type: ignore[override]  # Flask passes back the session open_session made
         """Write changes, push the idle expiry on, and set or delete the cookie."""
-        if session.stateless:
+        if session.stateless or session.unavailable:
             return
         if session.accessed:
             response.vary.add("Cookie")
@@ -231,11 +260,13 @@ def add_session_bind(app: Flask) -> None:
 
 
 def init_sessions(app: Flask) -> None:
-    """Use the database session interface (the factory adds ``flask sessions purge``)."""
+    """Use the database session interface and refuse requests whose session cannot be read (the factory adds
+    ``flask sessions purge``)."""
     app.session_interface = DatabaseSessionInterface()
+    app.before_request_funcs.setdefault(None, []).insert(0, refuse_when_store_down)
 
 
 __all__ = [
-    "DatabaseSessionInterface", "JourneySession", "JourneySessionRow",
-    "add_session_bind", "init_sessions", "purge_expired_sessions", "reset_session", "session_expired",
+    "DatabaseSessionInterface", "JourneySession", "JourneySessionRow", "add_session_bind", "init_sessions",
+    "leave_session_untouched", "purge_expired_sessions", "reset_session", "session_expired",
 ]

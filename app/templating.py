@@ -8,12 +8,13 @@ Every template gets ``service_name``, ``partnership_name`` (the rule pack's ``ow
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
 from types import FrameType
 from typing import Any
 
 from flask import Flask, current_app
 from govuk_frontend_wtf.main import WTFormsHelpers
-from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader, StrictUndefined, Undefined
+from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader, Undefined
 from markupsafe import Markup
 
 from .config import PROJECT_ROOT
@@ -25,12 +26,13 @@ FRAGMENTS_KEY = "space_to_think.fragments"
 LIBRARY_TEMPLATE_MARKERS = ("govuk_frontend_jinja", "govuk_frontend_wtf")
 
 
-class ProjectUndefined(StrictUndefined):
-    """StrictUndefined for this project's templates; lenient inside the GOV.UK macro packages.
+class ProjectUndefined(Undefined):
+    """As strict as StrictUndefined in this project's templates; lenient inside the GOV.UK macro packages.
 
     GOV.UK Frontend's macros test optional parameters (``{% if params.classes %}``) that a
     caller leaves out, which StrictUndefined would refuse; our own templates stay strict, so
-    a misspelt variable is an error, not a blank.
+    a misspelt variable is an error, not a blank. (It extends Undefined, not StrictUndefined:
+    it overrides every method StrictUndefined changes, with signatures that type-check.)
     """
 
     __slots__ = ()
@@ -52,7 +54,7 @@ class ProjectUndefined(StrictUndefined):
     def __bool__(self) -> bool:
         return False if self._lenient() else self._fail_with_undefined_error()
 
-    def __iter__(self) -> Any:
+    def __iter__(self) -> Iterator[Any]:
         return iter(()) if self._lenient() else self._fail_with_undefined_error()
 
     def __len__(self) -> int:

@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from _support import JourneyPath, Visitor
+from _support import PathAnswers, Visitor
 
 # Component of a function, by the file it lives in (first match wins).
 COMPONENTS: tuple[tuple[str, Callable[[str, str], bool]], ...] = (
@@ -78,10 +78,10 @@ def build_app(database_url: str, secret_key: str) -> Any:
     from app import create_app
 
     return create_app({"APP_ENV": "production", "SECRET_KEY": secret_key, "SQLALCHEMY_DATABASE_URI": database_url,
-                       "TRUSTED_PROXIES": 1})
+                       "TRUSTED_PROXIES": 1, "RATELIMIT_STORAGE_URI": "memory://"})
 
 
-def profile_journeys(app: Any, paths: list[tuple[JourneyPath, str]], journeys: int = 60,
+def profile_journeys(app: Any, paths: list[tuple[PathAnswers, str]], journeys: int = 60,
                      warmup: int = 15, top: int = 18) -> str:
     """Profile ``journeys`` whole journeys after ``warmup`` unprofiled ones; return the report."""
     visitor = InProcessVisitor(app, index=99)

@@ -163,6 +163,8 @@ def production_env(database_url: str) -> dict[str, str]:
         "SECRET_KEY": secrets.token_urlsafe(48),
         "DATABASE_URL": database_url,
         "TRUSTED_PROXIES": "1",
+        # Counts per worker, as before Redis: the benchmarks measure the app, not a Redis server.
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "PYTHONUNBUFFERED": "1",
     })
     return env
@@ -372,12 +374,13 @@ def cpu_used(before: dict[int, float], after: dict[int, float]) -> float:
 
 # --- the load client -------------------------------------------------------------------------
 
-JourneyPath = tuple[tuple[str, tuple[str, ...]], ...]
+# The answers along one path through the pack, each as a tuple of values (app.rules.JourneyPath.answers).
+PathAnswers = tuple[tuple[str, tuple[str, ...]], ...]
 
 KINDS = ("start", "question", "answer", "result", "hello", "page")
 
 
-def journey_paths() -> list[tuple[JourneyPath, str]]:
+def journey_paths() -> list[tuple[PathAnswers, str]]:
     """Every path through the real rule pack (answers as tuples of values) with its outcome id."""
     from app.rules import enumerate_paths, load_contacts, load_pack
 
@@ -400,7 +403,7 @@ class LoadPlan:
     warmup: float = 0.0
     duration: float = 0.0  # time mode when > 0
     journeys: int = 0  # count mode (per process: split evenly) when > 0
-    paths: list[tuple[JourneyPath, str]] = field(default_factory=list)
+    paths: list[tuple[PathAnswers, str]] = field(default_factory=list)
     deadline: float = 110.0  # hard bound on any one run, seconds
 
 
@@ -489,7 +492,7 @@ class Visitor:
         kind = "result" if path == "/result" else "question"
         return self.fetch(kind, "GET", path)
 
-    def journey(self, answers: JourneyPath, outcome: str) -> None:
+    def journey(self, answers: PathAnswers, outcome: str) -> None:
         """A whole journey: start page, Start now, each question (GET, POST with CSRF), the outcome."""
         self.new_visitor()
         status, _, page = self.fetch("start", "GET", "/")

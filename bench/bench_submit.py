@@ -9,8 +9,8 @@ pack; the details are realistic and valid.
 
     .venv/bin/python bench/bench_submit.py [--submissions 30] [--warm 20] [--cold 5]
 
-Figures: submission p50/p95 per database (and how much of it is the PDF and the email),
-warm PDF median (interleaved with the minimal-document baseline, same process), cold PDF
+Figures: submission p50/p95 per database (store only; the PDF and the email are timed in the outbox
+worker pass after each), warm PDF median (interleaved with the minimal-document baseline, same process), cold PDF
 (a fresh interpreter: import, app start and first render, median of --cold), PDF size.
 Targets: warm median under 200 ms and under 2x the baseline; submission p95 under
 400 ms. Exits 1 if a target is missed.
@@ -210,15 +210,18 @@ def measure_submissions(app: Any, count: int, received: list[int]) -> dict[str, 
     from app.rules import evaluate
 
     import app.mail as mail
+    from app.extensions import db
+    from app.outbox import run_pass
 
     pack = app.extensions[PACK_KEY]
     answers = request_journey(pack)
     details = dict(DETAILS)
     timers = Timers()
     timers.wrap(service, "request_pdf", "pdf")
-    timers.wrap(mail, "deliver_for_request", "email")
+    timers.wrap(mail, "smtp_send", "email")
     times: list[float] = []
-    parts: dict[str, list[float]] = {"pdf": [], "email": []}
+    # The outbox worker's pass after each submission (the PDF and the email, off the request path).
+    parts: dict[str, list[float]] = {"pdf": [], "email": [], "worker": []}
     sizes: list[int] = []
     with app.test_request_context("/"):
         state = evaluate(pack, answers)
@@ -236,13 +239,19 @@ def measure_submissions(app: Any, count: int, received: list[int]) -> dict[str, 
             started = time.perf_counter()
             submission = service.submit_request(pack, answers, token, details, confirmed)
             elapsed = time.perf_counter() - started
-            if not submission.created or not submission.request.pdf.startswith(b"%PDF"):
-                raise SystemExit("Cannot run: a submission did not store a new request with its PDF")
+            reference = submission.request.reference
+            started = time.perf_counter()
+            run_pass()
+            timers.spent["worker"] = time.perf_counter() - started
+            stored = service.find_by_reference(reference)
+            db.session.refresh(stored)
+            if not submission.created or not (stored.pdf or b"").startswith(b"%PDF"):
+                raise SystemExit("Cannot run: a submission did not store a new request, or the worker made no PDF")
             if number >= 2:
                 times.append(elapsed)
                 for label in parts:
                     parts[label].append(timers.spent.get(label, 0.0))
-                sizes.append(len(submission.request.pdf))
+                sizes.append(len(stored.pdf))
         emails = len(received) - sent_before
     return {"times": times, "parts": parts, "size": statistics.median(sizes), "emails": emails,
             "outcome": state.outcome.id if state.outcome else "?", "criteria": criteria}
@@ -380,8 +389,9 @@ def main() -> int:
     assert pdf is not None
     cold = measure_cold(args.cold)
 
-    print(f"\nSubmission (store + PDF + outbox + email to a local SMTP sink), {args.submissions} per database:")
-    print(f"{'database':<10} {'p50':>9} {'p95':>9} {'max':>9} {'of which PDF':>13} {'email':>9} {'emails':>7}")
+    print(f"\nSubmission (store request + outbox row; the PDF and the email to a local SMTP sink are the "
+          f"outbox worker's pass after it), {args.submissions} per database:")
+    print(f"{'database':<10} {'p50':>9} {'p95':>9} {'max':>9} {'worker PDF':>13} {'email':>9} {'emails':>7}")
     for backend, result in submissions.items():
         times = result["times"]
         print(f"{backend:<10} {ms(statistics.median(times)):>9} {ms(percentile(times, 0.95)):>9} {ms(max(times)):>9} "

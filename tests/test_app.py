@@ -18,13 +18,14 @@ from app.extensions import db
 from app.pack import CONTACTS_KEY, PACK_KEY
 from app.models import utcnow
 from app.sessions import JourneySessionRow, purge_expired_sessions
-from helpers import add_session_probe, both_databases, csrf_token, external_resources, session_cookie
+from support import add_session_probe, both_databases, csrf_token, external_resources, session_cookie
 
 PAGES = ["/", "/accessibility", "/privacy", "/cookies", "/session-expired"]
 PRODUCTION_OK = {
     "APP_ENV": "production",
     "SECRET_KEY": "x" * 40,
     "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://user:pw@db.example.invalid/space_to_think",
+    "RATELIMIT_STORAGE_URI": "redis://redis.example.invalid:6379/0",
 }
 
 
@@ -50,6 +51,7 @@ def stored_session_ids(app: Flask) -> set[str]:
         ({"SECRET_KEY": "short"}, "SECRET_KEY"),
         ({"SQLALCHEMY_DATABASE_URI": "sqlite:///prod.db"}, "DATABASE_URL"),
         ({"SESSION_COOKIE_SECURE": False}, "SESSION_COOKIE_SECURE"),
+        ({"RATELIMIT_STORAGE_URI": None}, "RATELIMIT_STORAGE_URI"),
     ],
 )
 def test_production_refuses_unsafe_settings_naming_them(overrides, named) -> None:
@@ -88,6 +90,10 @@ def test_settings_come_from_the_environment(monkeypatch) -> None:
 # A value of each setting's type that differs from every class's default.
 SAMPLE_VALUES = {bool: ("true", "false"), int: ("7", "8"), float: ("0.5", "0.25"), str: ("from-env", "other"),
                  dict: ('{"pool_size": 3}', '{"pool_size": 4}')}
+# Settings whose text must have a form of its own.
+SAMPLE_SETTINGS = {"TRUSTED_PROXIES": ("127.0.0.1,10.0.0.0/8", "2"),
+                   "RATELIMIT_APPLICATION": ("10 per minute", "20 per minute"),
+                   "INBOX_SIGN_IN_LIMIT": ("3 per minute;10 per hour", "4 per minute")}
 
 
 def test_every_setting_can_be_set_from_the_environment() -> None:
@@ -95,7 +101,7 @@ def test_every_setting_can_be_set_from_the_environment() -> None:
     for setting, kind in setting_types(Config).items():
         if setting in Config.FIXED:
             continue
-        first, second = SAMPLE_VALUES[kind]
+        first, second = SAMPLE_SETTINGS.get(setting) or SAMPLE_VALUES[kind]
         raw = second if convert(setting, first, kind, setting) == getattr(DevelopmentConfig, setting) else first
         environ[ENV_NAMES.get(setting, setting)] = raw
     environ["DATABASE_URL"] = "postgres://u:p@db.example.invalid/x"
@@ -120,6 +126,7 @@ def test_every_setting_is_listed_in_the_readme() -> None:
 @pytest.mark.parametrize(
     ("variable", "value"),
     [("SESSION_PURGE_PROBABILITY", "2"), ("SESSION_PURGE_PROBABILITY", "often"), ("TRUSTED_PROXIES", "-1"),
+     ("TRUSTED_PROXIES", "10.0.0.0/33"), ("RATELIMIT_DEFAULT", "lots"), ("INBOX_SIGN_IN_LIMIT", "5 a minute"),
      ("SQLALCHEMY_ENGINE_OPTIONS", "[1, 2]"), ("SQLALCHEMY_ENGINE_OPTIONS", "{broken"),
      ("WTF_CSRF_TIME_LIMIT", "soon")],
 )

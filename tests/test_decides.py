@@ -10,14 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import io
 import itertools
 import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pypdf
 import pytest
 import yaml
 from flask import Flask
@@ -27,7 +25,9 @@ from app import create_app
 from app.main import decides, views
 from app.pack import current_pack
 from app.rules import DEFAULT_CONTACTS, DEFAULT_PACK, RulePack, enumerate_paths, load_contacts, load_pack
-from helpers.database import database_settings
+from support.database import database_settings, dispose
+from support.pdf import pdf_text
+from support.templates import share_compiled_templates
 
 PACK = load_pack(DEFAULT_PACK, load_contacts(DEFAULT_CONTACTS))
 
@@ -57,11 +57,18 @@ def changed_pack_file(folder: Path) -> Path:
     return path
 
 
+def app_with(request: pytest.FixtureRequest, tmp_path: Path, **overrides: Any) -> Iterator[Flask]:
+    with database_settings(request, "sqlite", tmp_path) as settings:
+        application = create_app({"APP_ENV": "test", **settings, **overrides})
+        share_compiled_templates(application)
+        yield application
+        dispose(application)
+
+
 @pytest.fixture
-def changed_app(tmp_path: Path) -> Iterator[Flask]:
-    """The app running on the changed copy of the pack (its own database; these pages use none)."""
-    with database_settings("sqlite", tmp_path) as settings:
-        yield create_app({"APP_ENV": "test", **settings, "RULE_PACK_PATH": str(changed_pack_file(tmp_path))})
+def changed_app(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Flask]:
+    """The app running on the changed copy of the pack."""
+    yield from app_with(request, tmp_path, RULE_PACK_PATH=str(changed_pack_file(tmp_path)))
 
 
 def text_of(page: str) -> str:
@@ -148,10 +155,12 @@ def test_diagram_is_drawn_once_per_pack_version(app: Flask, client: FlaskClient,
     assert len(runs) == 1 and first == again
 
 
-def test_without_graphviz_the_page_shows_the_table_and_says_so(tmp_path: Path, monkeypatch) -> None:
+def test_without_graphviz_the_page_shows_the_table_and_says_so(
+    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("PATH", str(tmp_path))  # no dot command anywhere
-    with database_settings("sqlite", tmp_path) as settings:
-        client = create_app({"APP_ENV": "test", **settings}).test_client()
+    for application in app_with(request, tmp_path):
+        client = application.test_client()
         page = get(client, "/how-it-decides")
         assert "decision-diagram.svg" not in page
         assert "app-diagram-missing" in page
@@ -288,11 +297,7 @@ def test_questions_to_prepare_change_when_the_pack_changes(client: FlaskClient, 
     assert u2_title in section(after) and lado_title not in section(after)
 
 
-def pdf_text(data: bytes) -> str:
-    reader = pypdf.PdfReader(io.BytesIO(data))
-    return " ".join(" ".join(page.extract_text() for page in reader.pages).split())
-
-
+@pytest.mark.real_pdf
 def test_questions_pdf_opens_holds_every_question_and_is_rendered_once_per_version_and_mode(
     client: FlaskClient, monkeypatch
 ) -> None:
@@ -315,6 +320,7 @@ def test_questions_pdf_opens_holds_every_question_and_is_rendered_once_per_versi
     assert len(renders) == 2  # once per mode, however often it is asked for
 
 
+@pytest.mark.real_pdf
 def test_questions_pdf_follows_the_changed_pack(changed_app: Flask) -> None:
     words = pdf_text(changed_app.test_client().get("/questions-to-prepare.pdf").get_data())
     assert NEW_TITLE in words

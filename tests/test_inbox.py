@@ -18,10 +18,11 @@ from werkzeug.test import TestResponse
 from app.extensions import db
 from app.inbox import service
 from app.inbox.models import Assignment, Facilitator, TriageNote
-from app.models import REQUEST_STATUSES, AuditEvent, StoredRequest
+from app.models import REQUEST_STATUSES, AuditEvent, OutboxMessage, StoredRequest
 from app.requests.document import request_document
-from helpers import both_databases, csrf_token, session_cookie
-from requests_helpers import ELIGIBLE_ANSWERS, VALID_DETAILS, make_request, pdf_attachment_json
+from support import both_databases, csrf_token, session_cookie
+from support.pdf import pdf_attachment_json
+from support.submission import ELIGIBLE_ANSWERS, VALID_DETAILS, make_request, run_outbox
 
 PASSWORD = "correct horse battery staple"
 EMAIL = "sam.facilitator@partnership.example"
@@ -35,10 +36,11 @@ def add_facilitator(app: Flask, email: str = EMAIL, name: str = "Sam Facilitator
         return service.add_facilitator(email, name, password).id
 
 
-def stored_request(app: Flask) -> str:
-    """A request submitted through the requests service; returns its reference."""
+def stored_request(app: Flask, pdf: bool = False) -> str:
+    """A request submitted through the requests service (with ``pdf``, the outbox worker has
+    made its PDF); returns its reference."""
     with app.app_context():
-        return str(make_request().request.reference)
+        return str(make_request(pdf=pdf).request.reference)
 
 
 def post_form(client: FlaskClient, page_url: str, url: str, data: dict | None = None, **kwargs) -> TestResponse:
@@ -99,6 +101,7 @@ def test_every_status_has_a_label() -> None:
     assert tuple(service.STATUS_LABELS) == REQUEST_STATUSES
 
 
+@pytest.mark.real_password_hash
 def test_cli_adds_lists_and_deactivates_facilitators(app: Flask, runner) -> None:
     result = runner.invoke(args=["facilitators", "add", "Ash.Lead@Partnership.example", "--name", "Ash Lead"],
                            input=f"{PASSWORD}\n{PASSWORD}\n")
@@ -308,6 +311,14 @@ def test_a_request_page_shows_the_request_and_is_audited(app: Flask) -> None:
 def test_the_pdf_download_is_the_stored_pdf_never_cached_and_audited(app: Flask) -> None:
     client, facilitator_id = signed_in(app)
     reference = stored_request(app)
+    # Until the outbox worker has made it there is no PDF to give: back to the request, which says so.
+    waiting = client.get(f"/inbox/requests/{reference}/request.pdf")
+    assert waiting.status_code == 302 and waiting.location == f"/inbox/requests/{reference}"
+    page = client.get(waiting.location).get_data(as_text=True)
+    assert "has not been made yet" in page and 'data-pdf="waiting"' in page and "PDF not made yet" in page
+    assert events(app, "pdf_downloaded") == []
+    run_outbox(app)
+    assert 'data-pdf="made"' in client.get(waiting.location).get_data(as_text=True)
     response = client.get(f"/inbox/requests/{reference}/request.pdf")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     assert response.headers["Content-Disposition"].startswith("attachment;")
@@ -379,10 +390,11 @@ def test_notes_are_stored_with_author_and_audited_without_their_text(app: Flask)
 # --- import -----------------------------------------------------------------------------------
 
 @both_databases
+@pytest.mark.real_pdf
 def test_import_round_trip_into_an_empty_inbox(app: Flask) -> None:
     client, facilitator_id = signed_in(app)
     with app.app_context():
-        original = make_request().request
+        original = make_request(pdf=True).request
         pdf, document = original.pdf, request_document(original)
         db.session.execute(delete(StoredRequest))
         db.session.execute(delete(AuditEvent))
@@ -393,10 +405,15 @@ def test_import_round_trip_into_an_empty_inbox(app: Flask) -> None:
     with app.app_context():
         imported = db.session.scalar(select(StoredRequest))
         assert request_document(imported) == document
-        assert imported.status == "new" and imported.pdf == pdf
+        assert imported.status == "new" and imported.pdf is None  # the upload is not kept
+        assert db.session.scalars(select(OutboxMessage)).all() == []  # the facilitators already have it
     assert [(e.reference, e.actor) for e in events(app, "imported")] == [
         (document["reference"], f"facilitator:{facilitator_id}")]
     assert VALID_DETAILS["reflection"] in text(client.get(response.location))
+    # The outbox worker makes its PDF from the checked data: the same request comes back out.
+    run_outbox(app)
+    served = client.get(f"{response.location}/request.pdf")
+    assert served.status_code == 200 and pdf_attachment_json(served.data) == document
 
     again = upload(client, pdf)
     assert again.location == f"/inbox/requests/{document['reference']}"
@@ -508,7 +525,7 @@ def test_a_stored_time_out_of_range_does_not_break_the_inbox(app: Flask) -> None
 
 def test_a_reference_is_found_however_it_is_typed(app: Flask) -> None:
     client, _ = signed_in(app)
-    reference = stored_request(app)
+    reference = stored_request(app, pdf=True)
     for typed in (reference.lower(), reference.replace("-", "").lower()):
         response = client.get(f"/inbox/requests/{typed}")
         assert response.status_code == 200 and reference in text(response)
@@ -569,6 +586,7 @@ def test_inbox_pages_have_titles_and_no_duplicate_ids(app: Flask) -> None:
 
 
 @both_databases
+@pytest.mark.own_schema
 def test_migration_0003_downgrades_and_upgrades(app: Flask) -> None:
     import sqlalchemy as sa
     from flask_migrate import downgrade, upgrade

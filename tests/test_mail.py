@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import socket
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email.message import EmailMessage
@@ -15,8 +16,8 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import AuditEvent, OutboxMessage, StoredRequest
-from helpers import both_databases
-from requests_helpers import VALID_DETAILS, free_port, make_request, submitted_request, to_outcome
+from support import both_databases
+from support.submission import VALID_DETAILS, make_request, run_outbox, submitted_request, to_outcome
 
 FACILITATORS = "facilitators@partnership.example"
 
@@ -35,17 +36,44 @@ class Mailbox:
         return "250 Message accepted for delivery"
 
 
-class SmtpServer:
-    """An aiosmtpd server on 127.0.0.1 that can be started and stopped on a fixed port."""
+class _BoundController(Controller):
+    """aiosmtpd's Controller, listening on a socket the test bound already."""
 
-    def __init__(self, port: int) -> None:
-        self.port = port
+    def __init__(self, handler: Mailbox, sock: socket.socket) -> None:
+        host, port = sock.getsockname()
+        super().__init__(handler, hostname=host, port=port)
+        self.sock = sock
+
+    def _create_server(self):  # type: ignore[no-untyped-def]
+        return self.loop.create_server(self._factory_invoker, sock=self.sock, ssl=self.ssl_context)
+
+
+class SmtpServer:
+    """An aiosmtpd server on 127.0.0.1, on a port of its own, that can be started and stopped.
+
+    The port is chosen by the system (bind to port 0) and held from the start: until the
+    server starts, connections to it are refused (the mail server is down) and no other
+    test, in this process or another, can take the port.
+    """
+
+    def __init__(self) -> None:
         self.mailbox = Mailbox()
         self.controller: Controller | None = None
+        self.sock: socket.socket | None = self._bind(0)
+        self.port: int = self.sock.getsockname()[1]
+
+    @staticmethod
+    def _bind(port: int) -> socket.socket:
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(("127.0.0.1", port))
+        return sock
 
     def start(self) -> None:
         """Listen."""
-        self.controller = Controller(self.mailbox, hostname="127.0.0.1", port=self.port)
+        sock = self.sock or self._bind(self.port)
+        self.sock = None  # the server owns it now, and closes it when it stops
+        self.controller = _BoundController(self.mailbox, sock)
         self.controller.start()
 
     def stop(self) -> None:
@@ -53,12 +81,15 @@ class SmtpServer:
         if self.controller is not None:
             self.controller.stop()
             self.controller = None
+        if self.sock is not None:
+            self.sock.close()
+            self.sock = None
 
 
 @pytest.fixture
 def smtp_server() -> Iterator[SmtpServer]:
     """A real SMTP server on loopback (not started: the test decides when it is up)."""
-    server = SmtpServer(free_port())
+    server = SmtpServer()
     try:
         yield server
     finally:
@@ -87,7 +118,7 @@ CASE_DETAILS = (VALID_DETAILS["reflection"][:40], VALID_DETAILS["name"], VALID_D
 def test_request_is_emailed_with_its_pdf(mail_app, smtp_server: SmtpServer) -> None:
     smtp_server.start()
     with mail_app.app_context():
-        stored = make_request().request
+        stored = make_request(pdf=True).request  # the outbox worker runs once
         message = only_message(smtp_server)
         assert smtp_server.mailbox.envelopes == [("space-to-think@partnership.example", [FACILITATORS])]
         assert message["To"] == FACILITATORS
@@ -104,13 +135,15 @@ def test_request_is_emailed_with_its_pdf(mail_app, smtp_server: SmtpServer) -> N
         [outbox] = db.session.scalars(select(OutboxMessage)).all()
         assert outbox.sent_at is not None and outbox.attempts == 1 and outbox.last_error is None
         actions = [e.action for e in db.session.scalars(select(AuditEvent).order_by(AuditEvent.id))]
-        assert actions == ["created", "emailed"]
+        assert actions == ["created", "pdf_made", "emailed"]
 
 
 def test_submitted_page_says_it_was_emailed(mail_app, smtp_server: SmtpServer, client) -> None:
     smtp_server.start()
     walker = to_outcome(client)
     submitted_request(walker)
+    assert smtp_server.mailbox.messages == []  # nothing is sent inside the web request
+    run_outbox(mail_app)
     page = walker.get("/request/submitted").get_data(as_text=True)
     assert 'data-delivery="emailed"' in page
     assert FACILITATORS not in page  # the mailbox's address is not shown
@@ -123,6 +156,8 @@ def test_mail_server_down_loses_nothing_and_the_outbox_retries(mail_app, smtp_se
     # The server is down: the request is still stored, and the user gets reference and PDF.
     walker = to_outcome(client)
     submitted_request(walker)
+    result = runner.invoke(args=["outbox", "worker", "--once"])
+    assert result.exit_code == 0 and "Made 1 PDF (0 failed); sent 0 messages (1 failed)." in result.output
     page = walker.get("/request/submitted").get_data(as_text=True)
     assert 'data-delivery="pending"' in page
     assert client.get("/request/submitted/request.pdf").status_code == 200
@@ -163,7 +198,13 @@ def test_outbox_status_lists_unsent(mail_app, smtp_server: SmtpServer, runner) -
     with mail_app.app_context():
         reference = make_request().request.reference
     result = runner.invoke(args=["outbox", "status"])
-    assert reference in result.output and "attempts 1" in result.output
+    assert f"{reference}\tPDF not made\tattempts 0" in result.output
+    assert f"{reference}\temail unsent\tattempts 0" in result.output
+    with mail_app.app_context():
+        run_outbox()  # the PDF is made; the mail server is down
+    result = runner.invoke(args=["outbox", "status"])
+    assert "PDF not made" not in result.output
+    assert f"{reference}\temail unsent\tattempts 1\tConnectionRefusedError" in result.output
 
 
 def test_no_mailbox_means_no_email_and_no_outbox(app, smtp_server: SmtpServer) -> None:
@@ -178,6 +219,6 @@ def test_no_mailbox_means_no_email_and_no_outbox(app, smtp_server: SmtpServer) -
 def test_a_double_submission_sends_one_email(mail_app, smtp_server: SmtpServer) -> None:
     smtp_server.start()
     with mail_app.app_context():
-        make_request(token="same-journey")
-        make_request(token="same-journey")
+        make_request(token="same-journey", pdf=True)
+        make_request(token="same-journey", pdf=True)
     assert len(smtp_server.mailbox.messages) == 1

@@ -10,10 +10,11 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import AuditEvent, OutboxMessage, StoredRequest
-from requests_helpers import (
-    ELIGIBLE_PATH, SUPERVISION_PATH, VALID_DETAILS, fill_details, post_page, submit, submitted_request, to_outcome,
+from support.submission import (
+    ELIGIBLE_PATH, SUPERVISION_PATH, VALID_DETAILS, fill_details, post_page, run_outbox, submit, submitted_request,
+    to_outcome,
 )
-from wizard.walk import Walker
+from support.walk import Walker
 
 
 def stored_requests(app) -> list[StoredRequest]:
@@ -272,7 +273,13 @@ def test_submission_stores_one_request_and_shows_the_reference(client, app) -> N
     text = text_of(page)
     assert stored.reference in text
     assert "The facilitators will contact you" in text
-    assert 'href="/request/submitted/request.pdf"' in page.get_data(as_text=True)
+    # The outbox worker has not made the PDF yet: say so, with a way to look again (no script needed).
+    assert 'href="/request/submitted/request.pdf"' not in page.get_data(as_text=True)
+    assert "Your PDF is being prepared" in text
+    assert '<a class="govuk-link" href="/request/submitted">Check again for your PDF</a>' in page.get_data(as_text=True)
+    assert client.get("/request/submitted/request.pdf").location.endswith("/request/submitted#your-copy")
+    run_outbox(app)
+    assert 'href="/request/submitted/request.pdf"' in walker.get("/request/submitted").get_data(as_text=True)
     assert VALID_DETAILS["reflection"] in text  # the same content as the PDF, as HTML
     # No mailbox configured: say plainly how the request reaches the facilitators; no address.
     assert "stored in the facilitators' inbox in this service" in text
@@ -308,7 +315,7 @@ def test_second_tab_submitting_the_same_journey_gives_the_same_request(client, a
     fill_details(walker)
     tab_one = client.get("/request/check-answers")
     tab_two = client.get("/request/check-answers")
-    from helpers import csrf_token
+    from support import csrf_token
 
     client.post("/request/submit", data={"csrf_token": csrf_token(tab_one.get_data(as_text=True))})
     client.post("/request/submit", data={"csrf_token": csrf_token(tab_two.get_data(as_text=True))})
@@ -356,6 +363,7 @@ def test_pdf_download_only_for_the_session_that_submitted(client, app) -> None:
     walker = to_outcome(client)
     submitted_request(walker)
     assert client.get("/request/submitted").status_code == 200
+    run_outbox(app)
     response = client.get("/request/submitted/request.pdf")
     assert response.status_code == 200
     assert response.mimetype == "application/pdf"

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 
 from app.extensions import db
-from helpers import both_databases
+from support import both_databases
 
 TABLES = {"requests", "outbox", "audit_events"}
 
@@ -18,6 +19,7 @@ def _tables() -> set[str]:
 
 
 @both_databases
+@pytest.mark.own_schema
 def test_0002_upgrades_and_downgrades(app) -> None:
     with app.app_context():
         assert TABLES <= _tables()
@@ -46,3 +48,26 @@ def _names(difference: object) -> set[str]:
     """Table names a difference from compare_metadata mentions."""
     text = repr(difference)
     return {name for name in TABLES if f"'{name}'" in text or f"{name}." in text or f"table_name='{name}'" in text}
+
+
+@both_databases
+def test_0005_downgrade_refuses_while_a_pdf_is_still_to_be_made(app, caplog) -> None:
+    from app.models import StoredRequest
+    from app.outbox import run_pass
+    from support.submission import make_request
+
+    with app.app_context():
+        reference = make_request().request.reference
+        with pytest.raises(SystemExit):  # Flask-Migrate logs the migration's message and exits 1
+            downgrade(revision="0004")
+        assert "1 request(s) have no PDF yet" in caplog.text
+        db.session.rollback()
+        assert "pdf_made_at" in {c["name"] for c in sa.inspect(db.engine).get_columns("requests")}
+        assert "next_attempt_at" in {c["name"] for c in sa.inspect(db.engine).get_columns("outbox")}
+        run_pass()  # the outbox worker makes the PDF: now nothing is lost by going back
+        db.session.remove()
+        downgrade(revision="0004")
+        assert "pdf_made_at" not in {c["name"] for c in sa.inspect(db.engine).get_columns("requests")}
+        upgrade()  # a request stored before 0005 had its PDF made when it was stored
+        stored = db.session.scalar(sa.select(StoredRequest).where(StoredRequest.reference == reference))
+        assert stored.pdf_made_at == stored.created_at and stored.pdf.startswith(b"%PDF-")

@@ -1,4 +1,4 @@
-"""``flask facilitators add|deactivate|list``: the facilitator accounts for the inbox.
+"""``flask facilitators add|deactivate|list|unlock|reset-password``: the inbox's accounts.
 
 Passwords are typed at a hidden prompt, twice, and never accepted as an argument (it would
 stay in the shell history and the process list).
@@ -7,9 +7,14 @@ stay in the shell history and the process list).
 from __future__ import annotations
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 
-from .service import FacilitatorError, add_facilitator, all_facilitators, deactivate_facilitator, password_problem
+from ..lockout import LOCKOUT_KEY, SignInLockout
+from .service import (
+    FacilitatorError, add_facilitator, all_facilitators, deactivate_facilitator, find_facilitator, password_problem,
+    reset_password,
+)
 
 facilitators_cli = AppGroup("facilitators", help="Facilitator accounts for the inbox.")
 
@@ -57,3 +62,51 @@ def list_command() -> None:
         state = "active" if facilitator.active else "deactivated"
         last = f"{facilitator.last_login_at:%Y-%m-%d %H:%M} UTC" if facilitator.last_login_at else "never"
         click.echo(f"{facilitator.email}\t{facilitator.display_name}\t{state}\tlast signed in: {last}")
+
+
+def _lockout() -> SignInLockout:
+    """The sign-in lockout; refuses (exit 1) when its counts are only in each web process's memory."""
+    lockout: SignInLockout = current_app.extensions[LOCKOUT_KEY]
+    if not lockout.shared:
+        raise click.ClickException(
+            "Sign-in failures are counted in each web process's own memory (RATELIMIT_STORAGE_URI is not a "
+            "shared store such as redis://), so this command cannot reach them: restarting the web server "
+            "clears them.")
+    return lockout
+
+
+@facilitators_cli.command("unlock")
+@click.argument("email")
+def unlock_command(email: str) -> None:
+    """Lift a sign-in lockout after too many failed attempts, and forget the failures."""
+    if find_facilitator(email) is None:
+        raise click.ClickException(f"There is no facilitator with the email address {email.strip().lower()}.")
+    failures = _lockout().clear(email)
+    click.echo(f"Unlocked {email.strip().lower()} ({failures} failed sign-in attempts forgotten). They can sign in now.")
+
+
+@facilitators_cli.command("reset-password")
+@click.argument("email")
+def reset_password_command(email: str) -> None:
+    """Set a new password for a facilitator (asks for it twice) and lift any sign-in lockout."""
+    account = find_facilitator(email)
+    if account is None:
+        raise click.ClickException(f"There is no facilitator with the email address {email.strip().lower()}.")
+    account_email, account_name = account.email, account.display_name
+
+    def check(password: str) -> str:
+        problem = password_problem(password, account_email, account_name)
+        if problem:
+            raise click.UsageError(problem)
+        return password
+
+    password = click.prompt("New password (at least 12 characters)", hide_input=True, confirmation_prompt=True,
+                            value_proc=check)
+    try:
+        facilitator = reset_password(email, password)
+    except FacilitatorError as error:
+        raise click.ClickException(str(error)) from None
+    lockout: SignInLockout = current_app.extensions[LOCKOUT_KEY]
+    lockout.clear(facilitator.email)
+    note = "" if lockout.shared else " (Any lockout is in the web processes' memory: it ends when they restart.)"
+    click.echo(f"New password set for {facilitator.display_name} <{facilitator.email}>. They can sign in now.{note}")

@@ -14,7 +14,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovCharacterCount, GovFileInput, GovPasswordInput, GovRadioInput, GovSelect, GovTextInput,
 )
 from wtforms import PasswordField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.fields.choices import SelectChoice
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # WTForms 3.3; stubs are 3.2
 
 from .models import NOTE_MAX
 from .service import STATUS_LABELS
@@ -36,7 +36,7 @@ class SignInForm(FlaskForm):
 
     def validate(self, extra_validators: Any = None) -> bool:
         """CSRF, and both fields filled in."""
-        valid = super().validate(extra_validators)
+        valid: bool = super().validate(extra_validators)  # FlaskForm has no type hints
         email_given = _required(self.email, "Enter your email address")
         password_given = _required(self.password, "Enter your password")
         return valid and email_given and password_given
@@ -50,7 +50,7 @@ class StatusForm(FlaskForm):
 
     def validate(self, extra_validators: Any = None) -> bool:
         """CSRF, and one of the statuses."""
-        valid = super().validate(extra_validators)
+        valid: bool = super().validate(extra_validators)  # FlaskForm has no type hints
         if self.status.data not in STATUS_LABELS:
             self.status.errors = ["Select a status"]
             return False
@@ -68,8 +68,9 @@ class AssignForm(FlaskForm):
 
     def validate(self, extra_validators: Any = None) -> bool:
         """CSRF, and one of the offered choices."""
-        valid = super().validate(extra_validators)
-        offered = {choice.value for choice in self.facilitator.choices or []}  # type: ignore[union-attr]
+        valid: bool = super().validate(extra_validators)  # FlaskForm has no type hints
+        # set_facilitators gives SelectChoice objects; types-WTForms 3.2 only knows (value, label) tuples.
+        offered = {choice.value for choice in self.facilitator.choices or []}  # type: ignore[union-attr]  # see above
         if self.facilitator.data not in offered:
             self.facilitator.errors = ["Select a facilitator, or Not assigned"]
             return False
@@ -83,10 +84,10 @@ class NoteForm(FlaskForm):
 
     def validate(self, extra_validators: Any = None) -> bool:
         """CSRF, and a note of at most ``NOTE_MAX`` characters."""
-        valid = super().validate(extra_validators)
+        valid: bool = super().validate(extra_validators)  # FlaskForm has no type hints
         if not _required(self.text, "Enter a note"):
             return False
-        if len(self.text.data.strip()) > NOTE_MAX:
+        if len((self.text.data or "").strip()) > NOTE_MAX:
             self.text.errors = [f"The note must be {NOTE_MAX:,} characters or fewer"]
             return False
         return valid
@@ -99,7 +100,7 @@ class ImportForm(FlaskForm):
 
     def validate(self, extra_validators: Any = None) -> bool:
         """CSRF, and a file chosen."""
-        valid = super().validate(extra_validators)
+        valid: bool = super().validate(extra_validators)  # FlaskForm has no type hints
         upload = self.pdf.data
         if upload is None or isinstance(upload, str) or not getattr(upload, "filename", ""):
             self.pdf.errors = ["Select a request PDF"]

@@ -14,7 +14,7 @@ import datetime as dt
 from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..extensions import db
+from ..extensions import Model
 from ..models import utcnow
 
 EMAIL_MAX = 320
@@ -22,7 +22,7 @@ NAME_MAX = 100
 NOTE_MAX = 1000
 
 
-class Facilitator(db.Model):
+class Facilitator(Model):
     """A member of partnership staff who may sign in to the inbox. Email is stored lower-case."""
 
     __tablename__ = "facilitators"
@@ -45,7 +45,7 @@ class Facilitator(db.Model):
         return f"<Facilitator {self.id}>"
 
 
-class Assignment(db.Model):
+class Assignment(Model):
     """Which facilitator a request is assigned to (at most one; no row means unassigned)."""
 
     __tablename__ = "request_assignments"
@@ -58,7 +58,7 @@ class Assignment(db.Model):
         return f"<Assignment request {self.request_id} to facilitator {self.facilitator_id}>"
 
 
-class TriageNote(db.Model):
+class TriageNote(Model):
     """A short note a facilitator added to a request while triaging it."""
 
     __tablename__ = "triage_notes"

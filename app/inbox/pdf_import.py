@@ -18,6 +18,7 @@ from typing import Any
 
 import pypdf
 
+from ..input_guard import find_unsafe_text
 from ..journey import MODE_LABELS
 from ..models import utcnow
 from ..requests.document import DOCUMENT_FORMAT, DOCUMENT_VERSION
@@ -121,8 +122,15 @@ def _submitted_at(value: Any, now: dt.datetime | None = None) -> dt.datetime:
 
 
 def check_document(document: Any) -> ImportedRequest:
-    """Check the attachment's JSON has the shape ``request_document`` gives it."""
+    """Check the attachment's JSON has the shape ``request_document`` gives it.
+
+    No text in it (keys included) may hold a character typed text never has: NUL (which
+    PostgreSQL refuses), a lone surrogate (which no page can show), a non-character or a control
+    character other than tab and line breaks. The app never writes them, so the file was altered.
+    """
     top = _mapping(document)
+    if find_unsafe_text(top):
+        raise ImportProblem(BAD_DATA)
     if top.get("format") != DOCUMENT_FORMAT:
         raise ImportProblem(NO_ATTACHMENT)
     version = top.get("format_version")

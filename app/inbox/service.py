@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import defer
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -25,6 +24,7 @@ from .. import audit
 from ..email_address import is_email_address
 from ..extensions import db
 from ..models import REQUEST_STATUSES, AuditEvent, StoredRequest, utcnow
+from ..requests.service import InvalidRequest, NewRequest, store_request
 from .models import EMAIL_MAX, NAME_MAX, NOTE_MAX, Assignment, Facilitator, TriageNote
 from .pdf_import import ImportedRequest
 
@@ -118,6 +118,20 @@ def deactivate_facilitator(email: str) -> Facilitator:
     return facilitator
 
 
+def reset_password(email: str, password: str) -> Facilitator:
+    """Give a facilitator a new password. Raises ``FacilitatorError`` naming the problem."""
+    facilitator = find_facilitator(email)
+    if facilitator is None:
+        raise FacilitatorError(f"There is no facilitator with the email address {normalise_email(email)}.")
+    problem = password_problem(password, facilitator.email, facilitator.display_name)
+    if problem:
+        raise FacilitatorError(problem)
+    facilitator.password_hash = generate_password_hash(password)
+    audit.add_event("password_reset", None, audit.CLI, facilitator.actor)
+    db.session.commit()
+    return facilitator
+
+
 def all_facilitators() -> list[Facilitator]:
     """Every facilitator account, by email."""
     return list(db.session.scalars(select(Facilitator).order_by(Facilitator.email)))
@@ -178,6 +192,14 @@ class InboxRow:
     how_soon: str
     status: str
     assigned_to: str | None
+    pdf_state: str  # "made", "waiting" (the worker has not made it yet) or "failed" (it tried and will again)
+
+
+def pdf_state(made_at: dt.datetime | None, error: str | None) -> str:
+    """Where a request's PDF stands, for the inbox: "made", "waiting" or "failed"."""
+    if made_at is not None:
+        return "made"
+    return "failed" if error else "waiting"
 
 
 @dataclass(frozen=True)
@@ -198,7 +220,7 @@ def inbox_page(status: str | None, page: int = 1) -> InboxPage:
     page = min(max(page, 1), pages)
     query = (
         select(StoredRequest.reference, StoredRequest.created_at, StoredRequest.details,
-               StoredRequest.status, Facilitator.display_name)
+               StoredRequest.status, Facilitator.display_name, StoredRequest.pdf_made_at, StoredRequest.pdf_error)
         .outerjoin(Assignment, Assignment.request_id == StoredRequest.id)
         .outerjoin(Facilitator, Facilitator.id == Assignment.facilitator_id)
         .where(*conditions)
@@ -208,7 +230,7 @@ def inbox_page(status: str | None, page: int = 1) -> InboxPage:
     rows = tuple(
         InboxRow(row.reference, row.created_at,
                  str((row.details or {}).get("how_soon", "")) if isinstance(row.details, dict) else "",
-                 row.status, row.display_name)
+                 row.status, row.display_name, pdf_state(row.pdf_made_at, row.pdf_error))
         for row in db.session.execute(query)
     )
     return InboxPage(rows, page, pages, total)
@@ -249,6 +271,8 @@ ACTION_WORDS = {
     "created": "Request submitted", "imported": "Imported from a PDF", "viewed": "Viewed",
     "pdf_downloaded": "PDF downloaded", "status_changed": "Status changed", "assigned": "Assignment changed",
     "note_added": "Note added", "purged": "Deleted (retention period over)",
+    "pdf_made": "PDF made", "pdf_failed": "PDF could not be made", "emailed": "Emailed to the facilitators",
+    "email_failed": "Email not sent (will be tried again)",
 }
 ACTOR_PATTERN = re.compile(r"facilitator:(\d+)")
 
@@ -330,16 +354,19 @@ def assignable(facilitator_id: str) -> Facilitator | None:
     return signed_in_facilitator(int(facilitator_id)) if facilitator_id.isdigit() else None
 
 
-def import_request(imported: ImportedRequest, pdf: bytes, facilitator: Facilitator) -> tuple[StoredRequest, bool]:
+def import_request(imported: ImportedRequest, facilitator: Facilitator) -> tuple[StoredRequest, bool]:
     """Store an imported request (status new), or find the one already stored with its reference.
 
-    Returns the request and whether it was created now. The uploaded PDF is kept as the
-    request's PDF: it is what the requester made and the facilitators received.
+    Returns the request and whether it was created now. It goes through the same writer as a
+    submission (``app.requests.service.store_request``), which refuses data the database
+    could not hold (``InvalidRequest``). The uploaded PDF is not kept: the outbox worker makes
+    the request's PDF from the checked data, so nothing the upload carried (scripts, forms,
+    altered text) is ever served back. No email is sent: the facilitators already have it.
     """
     existing = find_request(imported.reference)
     if existing is not None:
         return existing, False
-    request = StoredRequest(
+    record = NewRequest(
         reference=imported.reference,
         # Imported requests have no journey; the token only has to be unique, as the reference is.
         journey_token=f"imported:{imported.reference}",
@@ -351,20 +378,15 @@ def import_request(imported: ImportedRequest, pdf: bytes, facilitator: Facilitat
         explanation=imported.explanation,
         flags=imported.flags,
         details=imported.details,
-        status="new",
-        pdf=pdf,
     )
-    db.session.add(request)
-    audit.add_event("imported", imported.reference, facilitator.actor, "from a request PDF")
-    try:
-        db.session.commit()
-    except IntegrityError:  # someone imported (or the service stored) it a moment ago
-        db.session.rollback()
-        existing = find_request(imported.reference)
-        if existing is None:
-            raise
-        return existing, False
-    return request, True
+    stored = store_request(record, actor=facilitator.actor, action="imported", detail="from a request PDF",
+                           email_to=None)
+    if stored is not None:
+        return stored, True
+    existing = find_request(imported.reference)  # someone imported (or the service stored) it a moment ago
+    if existing is None:
+        raise InvalidRequest("reference or journey token already taken")
+    return existing, False
 
 
 def facilitator_choices(facilitators: Sequence[Facilitator]) -> list[tuple[str, str]]:

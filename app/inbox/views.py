@@ -26,20 +26,25 @@ from flask import abort, current_app, flash, g, redirect, render_template, reque
 from werkzeug.wrappers import Response
 
 from ..extensions import limiter
+from ..lockout import LOCKOUT_KEY, SignInLockout
 from ..mail import pdf_filename
 from ..requests import fields
 from ..requests.document import request_document, request_sections, uk_time
 from ..requests.reference import normalise_reference
+from ..requests.service import InvalidRequest
 from ..sessions import reset_session
 from ..web import error_summary, pdf_download
 from . import bp, service
 from .forms import AssignForm, ImportForm, NoteForm, SignInForm, StatusForm
 from .models import Facilitator
-from .pdf_import import MAX_UPLOAD_BYTES, ImportProblem, read_request_pdf
+from .pdf_import import BAD_DATA, MAX_UPLOAD_BYTES, ImportProblem, read_request_pdf
 
 FACILITATOR_KEY = "facilitator_id"
 OPEN_ENDPOINTS = frozenset({"inbox.sign_in"})
 SIGN_IN_FAILED = "Enter a correct email address and password"
+# Said for any address, with or without an account, so it tells a guesser nothing.
+SIGN_IN_LOCKED = ("There have been too many failed attempts to sign in with this email address. "
+                  "Wait {wait} and try again, or ask whoever manages inbox accounts to unlock it")
 # Room for the multipart wrapping and the CSRF field around a file of MAX_UPLOAD_BYTES.
 UPLOAD_OVERHEAD = 64 * 1024
 
@@ -89,40 +94,71 @@ def inbox_context() -> dict[str, Any]:
 
 
 def safe_next(target: str | None) -> str:
-    """Where to go after signing in: an inbox path only (never another site)."""
-    if target and target.startswith("/inbox") and not target.startswith("//") and "\\" not in target:
+    """Where to go after signing in: a path in the inbox on this site, else the inbox's list.
+
+    Only ``/inbox`` or ``/inbox/...``, printable characters only: no scheme or host, no ``//``,
+    no backslash (browsers read it as a slash), no space, tab, CR or LF (which could split a header).
+    """
+    if (target and (target == "/inbox" or target.startswith(("/inbox/", "/inbox?")))
+            and "//" not in target and "\\" not in target and target.isprintable() and " " not in target):
         return target
     return url_for("inbox.index")
 
 
 def sign_in_limit() -> str:
-    """Sign-in attempts allowed per visitor (the ``INBOX_SIGN_IN_LIMIT`` setting)."""
+    """Sign-in attempts allowed per visitor address (``INBOX_SIGN_IN_LIMIT``)."""
     return str(current_app.config["INBOX_SIGN_IN_LIMIT"])
+
+
+def current_lockout() -> SignInLockout:
+    """The per-account lockout (failures per email address, in the shared store)."""
+    lockout: SignInLockout = current_app.extensions[LOCKOUT_KEY]
+    return lockout
+
+
+def wait_text(seconds: int) -> str:
+    """``5 minutes``, ``1 minute``, ``2 hours``: how long to wait, rounded up."""
+    minutes = max(1, -(-seconds // 60))
+    if minutes < 120:
+        return f"{minutes} minute{'s' if minutes != 1 else ''}"
+    hours = -(-minutes // 60)
+    return f"{hours} hours"
 
 
 # --- signing in and out -----------------------------------------------------------------------
 
 @bp.route("/sign-in", methods=["GET", "POST"])
 @limiter.limit(sign_in_limit, methods=["POST"], deduct_when=lambda response: response.status_code != 302)
-def sign_in() -> Response | str:
+def sign_in() -> Response | tuple[str, int]:
     """The sign-in form; a failure says only that the email or password is wrong."""
     if request.method == "GET" and service.signed_in_facilitator(session.get(FACILITATOR_KEY)):
         return redirect(url_for("inbox.index"))
     form = SignInForm()
     errors: list[dict[str, str]] = []
+    status = 200
     if form.validate_on_submit():
-        facilitator = service.authenticate(form.email.data, form.password.data)
+        email, password = form.email.data or "", form.password.data or ""
+        lockout = current_lockout()
+        locked_for = lockout.begin_attempt(email)  # counted before the password is checked
+        facilitator = None if locked_for else service.authenticate(email, password)
         if facilitator is not None:
+            lockout.clear(email)
             reset_session()  # a new session id: a planted or stolen id is useless after sign-in
             session[FACILITATOR_KEY] = facilitator.id
             return redirect(safe_next(request.args.get("next")))
-        log.warning("Inbox sign-in failed (account tag %s)", service.email_fingerprint(form.email.data))
-        form.email.errors = [SIGN_IN_FAILED]
-        errors = [{"text": SIGN_IN_FAILED, "href": "#email"}]
+        tag = service.email_fingerprint(email)
+        if locked_for:
+            log.warning("Inbox sign-in refused: too many failed attempts (account tag %s)", tag)
+            message, status = SIGN_IN_LOCKED.format(wait=wait_text(locked_for)), 429
+        else:
+            log.warning("Inbox sign-in failed (account tag %s)", tag)
+            message = SIGN_IN_FAILED
+        form.email.errors = [message]
+        errors = [{"text": message, "href": "#email"}]
     else:
         errors = error_summary([form.email, form.password])
     form.password.data = ""
-    return render_template("inbox/sign_in.html", form=form, errors=errors, has_errors=bool(errors))
+    return render_template("inbox/sign_in.html", form=form, errors=errors, has_errors=bool(errors)), status
 
 
 @bp.post("/sign-out")
@@ -182,8 +218,11 @@ def request_page(reference: str) -> str:
 
 @bp.get("/requests/<reference>/request.pdf")
 def download_pdf(reference: str) -> Response:
-    """The request's stored PDF, as a download that is never cached."""
+    """The request's stored PDF, as a download that is never cached (back to the request page if not made yet)."""
     stored = stored_request(reference, with_pdf=True)
+    if stored.pdf_made_at is None or not stored.pdf:
+        flash("The PDF of this request has not been made yet. The request is shown below; try the download later.")
+        return redirect(url_for("inbox.request_page", reference=stored.reference))
     service.record_pdf_download(stored, current_facilitator())
     return pdf_download(stored.pdf, pdf_filename(stored.reference))
 
@@ -221,7 +260,7 @@ def add_note(reference: str) -> Response | str:
     form = NoteForm()
     if not form.validate():
         return render_request_page(stored, note_form=form)
-    service.add_note(stored, form.text.data, current_facilitator())
+    service.add_note(stored, form.text.data or "", current_facilitator())
     flash("Note added")
     return redirect(url_for("inbox.request_page", reference=stored.reference) + "#notes")
 
@@ -239,9 +278,14 @@ def import_request() -> Response | str:
         except ImportProblem as problem:
             form.pdf.errors = [str(problem)]
         else:
-            stored, created = service.import_request(imported, pdf, current_facilitator())
-            flash(f"Request {stored.reference} imported" if created else
-                  f"Request {stored.reference} was already in the inbox")
-            return redirect(url_for("inbox.request_page", reference=stored.reference))
+            try:
+                stored, created = service.import_request(imported, current_facilitator())
+            except InvalidRequest as problem:
+                log.info("An imported request was refused: %s", problem)
+                form.pdf.errors = [BAD_DATA]
+            else:
+                flash(f"Request {stored.reference} imported" if created else
+                      f"Request {stored.reference} was already in the inbox")
+                return redirect(url_for("inbox.request_page", reference=stored.reference))
     errors = error_summary([form.pdf])
     return render_template("inbox/import.html", form=form, errors=errors, has_errors=bool(errors))

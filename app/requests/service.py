@@ -1,9 +1,15 @@
-"""Submitting a request, and purging old ones: the only code in app.requests that commits.
+"""Storing requests (the one writer), submitting them, and purging old ones: the only code in
+app.requests that commits.
+
+``store_request`` is the one place a request row is written, for a submission and an
+import alike: it checks the record, then inserts the request, its outbox message and an
+audit event in one transaction. It never renders the PDF or sends mail: the outbox worker
+(``app.outbox``) does both later, so a slow or broken mail server or PDF renderer can
+neither hold up a submission nor lose one.
 
 ``submit_request`` checks on the server that the journey reached the request outcome with
 its confirmation, that every required detail is present and valid, and that any
-identifying-looking text was confirmed; then it stores the request, its outbox message and
-an audit event in one transaction, and only after the commit tries to send the email.
+identifying-looking text was confirmed; then it stores the request through ``store_request``.
 It is idempotent on the journey token: a double click, a reload, back-and-resubmit or a
 second tab all give back the one request (the unique constraint settles a race).
 """
@@ -28,9 +34,10 @@ from ..models import AuditEvent, OutboxMessage, StoredRequest, utcnow
 from ..pdf import PdfAttachment, render_pdf
 from ..rules import JourneyState, RulePack, evaluate
 from . import fields
+from ..journey import MODE_LABELS
 from .document import document_json, request_document, request_sections, uk_date, uk_time
 from .guard import scan_fields
-from .reference import new_reference
+from .reference import is_reference, new_reference
 
 log = logging.getLogger(__name__)
 
@@ -103,15 +110,122 @@ def _plain(value: Any) -> Any:
     return list(value) if isinstance(value, tuple) else value
 
 
-def build_request(pack: RulePack, state: JourneyState, journey_token: str, details: dict[str, Any],
-                  now: dt.datetime) -> StoredRequest:
-    """A new, unsaved request for this journey (without its PDF)."""
-    mode = state.mode
+class InvalidRequest(ValueError):
+    """A record ``store_request`` refuses; the message names the field, never its content."""
+
+
+@dataclass(frozen=True)
+class NewRequest:
+    """A request to store: from a submitted journey or from an imported PDF's checked data.
+    ``details`` is the validated details mapping (``fields.clean_details`` plus criteria and
+    the identifying-data check)."""
+
+    reference: str
+    journey_token: str
+    created_at: dt.datetime
+    mode: str
+    rule_pack_version: str
+    outcome_id: str
+    answers: dict[str, Any]
+    explanation: list[dict[str, Any]]
+    flags: list[dict[str, Any]]
+    details: dict[str, Any]
+
+
+# Column sizes (app.models.StoredRequest) for the plain-text fields.
+TEXT_LIMITS = {"journey_token": 64, "rule_pack_version": 64, "outcome_id": 40}
+
+
+def _bad_text(value: Any) -> bool:
+    """Text no database column should hold: a NUL, or a lone surrogate (not encodable as UTF-8)."""
+    if "\x00" in value:
+        return True
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _check_json(name: str, value: Any, depth: int = 0) -> None:
+    """Plain JSON data (mappings with text keys, lists, text, numbers, booleans, null) with clean text."""
+    if depth > 20:
+        raise InvalidRequest(f"{name} is nested too deeply")
+    if isinstance(value, str):
+        if _bad_text(value):
+            raise InvalidRequest(f"{name} holds characters that cannot be stored")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if not isinstance(key, str) or _bad_text(key):
+                raise InvalidRequest(f"{name} has a key that cannot be stored")
+            _check_json(name, item, depth + 1)
+    elif isinstance(value, list):
+        for item in value:
+            _check_json(name, item, depth + 1)
+    elif value is not None and not isinstance(value, (bool, int, float)):
+        raise InvalidRequest(f"{name} holds a value that is not plain data")
+
+
+def check_record(record: NewRequest) -> None:
+    """Refuse a record the database could not hold or the inbox could not show (``InvalidRequest``)."""
+    if not isinstance(record.reference, str) or not is_reference(record.reference):
+        raise InvalidRequest("reference is not a request reference")
+    if record.mode not in MODE_LABELS:
+        raise InvalidRequest("mode is not a known mode")
+    for name, limit in TEXT_LIMITS.items():
+        value = getattr(record, name)
+        if not isinstance(value, str) or not value or len(value) > limit or _bad_text(value):
+            raise InvalidRequest(f"{name} must be text of 1 to {limit} characters")
+    if not isinstance(record.created_at, dt.datetime):
+        raise InvalidRequest("created_at is not a time")
+    for name, kind in (("answers", dict), ("explanation", list), ("flags", list), ("details", dict)):
+        value = getattr(record, name)
+        if not isinstance(value, kind):
+            raise InvalidRequest(f"{name} has the wrong shape")
+        _check_json(name, value)
+
+
+def request_row(record: NewRequest) -> StoredRequest:
+    """The unsaved row for a record: status "new", no PDF yet."""
     return StoredRequest(
+        reference=record.reference, journey_token=record.journey_token, created_at=record.created_at,
+        mode=record.mode, rule_pack_version=record.rule_pack_version, outcome_id=record.outcome_id,
+        answers=record.answers, explanation=record.explanation, flags=record.flags, details=record.details,
+        status="new", pdf=None, pdf_attempts=0,
+    )
+
+
+def store_request(record: NewRequest, *, actor: str, action: str, detail: str,
+                  email_to: str | None) -> StoredRequest | None:
+    """The one writer of stored requests. Check ``record`` (``InvalidRequest``), then insert the
+    request (status "new", PDF to be made by the outbox worker), an outbox message to
+    ``email_to`` if given, and the audit event, in one transaction.
+
+    Returns the stored request, or None (nothing stored) when a request with the same
+    reference or journey token is already there: the caller decides what that means."""
+    check_record(record)
+    request = request_row(record)
+    if email_to:
+        request.outbox.append(OutboxMessage(recipient=email_to, subject=mail.subject_for(request),
+                                            created_at=record.created_at, attempts=0))
+    db.session.add(request)
+    audit.add_event(action, record.reference, actor, detail)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        return None
+    return request
+
+
+def journey_record(pack: RulePack, state: JourneyState, journey_token: str, details: dict[str, Any],
+                   now: dt.datetime) -> NewRequest:
+    """What to store for this journey, under a new reference."""
+    return NewRequest(
         reference=new_reference(),
         journey_token=journey_token,
         created_at=now,
-        mode=mode,
+        mode=state.mode,
         rule_pack_version=pack.version,
         outcome_id=state.outcome.id if state.outcome else "",
         answers={key: _plain(value) for key, value in state.answers.items()},
@@ -127,8 +241,13 @@ def build_request(pack: RulePack, state: JourneyState, journey_token: str, detai
         flags=[{"id": flag, "label": flag_obj.label if (flag_obj := pack.flag(flag)) else flag}
                for flag in state.flags],
         details=details,
-        status="new",
     )
+
+
+def build_request(pack: RulePack, state: JourneyState, journey_token: str, details: dict[str, Any],
+                  now: dt.datetime) -> StoredRequest:
+    """A new, unsaved request for this journey, without its PDF (for previews, tests and benchmarks)."""
+    return request_row(journey_record(pack, state, journey_token, details, now))
 
 
 def request_pdf(request: StoredRequest, pack: RulePack) -> bytes:
@@ -182,25 +301,16 @@ def submit_request(pack: RulePack, answers: Mapping[str, Any], journey_token: st
     stored["identifying_check"] = {"found": kinds, "confirmed": bool(kinds)}
 
     for _attempt in range(REFERENCE_ATTEMPTS):
-        request = build_request(pack, state, journey_token, stored, now)
-        request.pdf = request_pdf(request, pack)
-        recipient = current_app.config.get("FACILITATOR_EMAIL")
-        if recipient:
-            request.outbox.append(OutboxMessage(recipient=recipient, subject=mail.subject_for(request),
-                                                created_at=now, attempts=0))
-        db.session.add(request)
-        audit.add_event("created", request.reference, audit.REQUESTER,
-                        f"outcome {request.outcome_id}; rule pack {request.rule_pack_version}; mode {request.mode}")
-        try:
-            db.session.commit()
-        except IntegrityError:
-            db.session.rollback()
-            existing = find_by_token(journey_token)
-            if existing is not None:  # another submission of this journey won the race
-                return Submission(existing, created=False)
-            continue  # the reference was taken: try another
-        mail.deliver_for_request(request)
-        return Submission(request, created=True)
+        record = journey_record(pack, state, journey_token, stored, now)
+        request = store_request(
+            record, actor=audit.REQUESTER, action="created", email_to=current_app.config.get("FACILITATOR_EMAIL"),
+            detail=f"outcome {record.outcome_id}; rule pack {record.rule_pack_version}; mode {record.mode}")
+        if request is not None:
+            return Submission(request, created=True)
+        existing = find_by_token(journey_token)
+        if existing is not None:  # another submission of this journey won the race
+            return Submission(existing, created=False)
+        # the reference was taken: try another
     raise RuntimeError("could not find an unused reference")  # pragma: no cover (31^8 references)
 
 

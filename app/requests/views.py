@@ -20,6 +20,7 @@ Session keys (besides the wizard's ``answers`` and ``journey_token``):
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from flask import abort, redirect, render_template, request, session, url_for
@@ -47,6 +48,7 @@ DONE_KEY = "request_pages_done"
 CONFIRMED_KEY = "request_confirmed"
 SUBMITTED_KEY = "submitted_reference"
 # Endpoints that do not need a journey at the eligible outcome.
+log = logging.getLogger(__name__)
 OPEN_ENDPOINTS = {"requests.submitted", "requests.download_pdf", "requests.supervision_record"}
 
 
@@ -270,14 +272,17 @@ def submitted() -> str:
 
 @bp.get("/submitted/request.pdf")
 def download_pdf() -> Response:
-    """The request PDF, only for the session that submitted it."""
+    """The request PDF, only for the session that submitted it (back to the submitted page
+    until the outbox worker has made it: nothing slow happens inside a request)."""
     stored = submitted_request()
+    if stored.pdf_made_at is None or not stored.pdf:  # the outbox worker has not made it yet
+        return redirect(url_for("requests.submitted", _anchor="your-copy"), 303)
     record_event("pdf_downloaded", stored.reference, REQUESTER)
     return pdf_download(stored.pdf, pdf_filename(stored.reference))
 
 
 @bp.get("/supervision-record.pdf")
-def supervision_record() -> Response:
+def supervision_record() -> Response | tuple[str, int]:
     """The supervision record PDF, for a journey in supervision mode at any outcome."""
     state = current_state()
     if state.outcome is None and session.get(SUBMITTED_KEY):
@@ -292,4 +297,12 @@ def supervision_record() -> Response:
         # Otherwise the record is not for this journey (it is for journeys done in supervision):
         # back to where the journey stands, without the "answer in order" notice, which would mislead.
         return redirect(journey_url(state))
-    return pdf_download(supervision_record_pdf(state, utcnow()), "space-to-think-supervision-record.pdf")
+    # Made on demand: it holds no case details, only the rule pack's wording for these answers, so it
+    # is not stored; if the renderer fails the person is told and can try again (nothing is lost).
+    try:
+        pdf = supervision_record_pdf(state, utcnow())
+    except Exception as error:  # noqa: BLE001 — any renderer fault gives a page, never a 500
+        log.warning("The supervision record could not be made (%s)", type(error).__name__)
+        back_url = url_for("requests.submitted") if session.get(SUBMITTED_KEY) else url_for("wizard.result")
+        return render_template("requests/record_unavailable.html", back_url=back_url), 503
+    return pdf_download(pdf, "space-to-think-supervision-record.pdf")

@@ -11,8 +11,8 @@ from pathlib import Path
 from .engine import (
     Answer,
     Change,
+    JourneyPath,
     JourneyState,
-    Path as JourneyPath,
     Reason,
     Step,
     answer,
@@ -26,7 +26,9 @@ from .model import Contact, ContactBook, Flag, Guidance, Option, Outcome, Questi
 from .validate import validate_pack
 
 
-def check_pack(path: str | Path | None = None, contacts: ContactBook | None = None) -> tuple[RulePack | None, list[Problem]]:
+def check_pack(
+    path: str | Path | None = None, contacts: ContactBook | None = None
+) -> tuple[RulePack | None, list[Problem]]:
     """Read, parse and validate a pack; return it (None if it could not be built) and every problem."""
     file = Path(path) if path is not None else DEFAULT_PACK
     data, problems = read_yaml(file)
@@ -47,8 +49,34 @@ def load_pack(path: str | Path | None = None, contacts: ContactBook | None = Non
 
 
 __all__ = [
-    "Answer", "Change", "Contact", "ContactBook", "DEFAULT_CONTACTS", "DEFAULT_PACK", "DefinitionError",
-    "Flag", "Guidance", "InvalidAnswer", "JourneyPath", "JourneyState", "Option", "Outcome", "Problem",
-    "Question", "QuestionNotReached", "Reason", "RulePack", "RulesError", "Step", "Text", "answer",
-    "check_pack", "enumerate_paths", "evaluate", "load_contacts", "load_pack", "normalise", "validate_pack",
+    "DEFAULT_CONTACTS",
+    "DEFAULT_PACK",
+    "Answer",
+    "Change",
+    "Contact",
+    "ContactBook",
+    "DefinitionError",
+    "Flag",
+    "Guidance",
+    "InvalidAnswer",
+    "JourneyPath",
+    "JourneyState",
+    "Option",
+    "Outcome",
+    "Problem",
+    "Question",
+    "QuestionNotReached",
+    "Reason",
+    "RulePack",
+    "RulesError",
+    "Step",
+    "Text",
+    "answer",
+    "check_pack",
+    "enumerate_paths",
+    "evaluate",
+    "load_contacts",
+    "load_pack",
+    "normalise",
+    "validate_pack",
 ]

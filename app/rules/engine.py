@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from .errors import InvalidAnswer, QuestionNotReached
 from .model import Guidance, Mode, Option, Outcome, Question, RulePack, Text
@@ -125,15 +124,15 @@ class JourneyState:
     def explanation(self) -> tuple[Reason, ...]:
         """Why the journey is here: each answer given and the guidance its rule cites."""
         mode = self.mode
-        reasons = []
-        for step in self.steps:
-            reasons.append(Reason(
+        return tuple(
+            Reason(
                 question_id=step.question.id,
                 question=step.question.title.for_mode(mode),
                 answers=tuple(option.label.for_mode(mode) for option in step.options),
                 guidance=tuple(g for g in (self.pack.guidance_for(i) for i in step.guidance_ids()) if g),
-            ))
-        return tuple(reasons)
+            )
+            for step in self.steps
+        )
 
     def outcome_guidance(self) -> tuple[Guidance, ...]:
         """The guidance the outcome itself cites."""
@@ -142,7 +141,7 @@ class JourneyState:
         return tuple(g for g in (self.pack.guidance_for(i) for i in self.outcome.cites) if g)
 
 
-def normalise(question: Question, raw: Any) -> tuple[Option, ...]:
+def normalise(question: Question, raw: object) -> tuple[Option, ...]:
     """Check a raw answer against the question and return the chosen options, in pack order.
 
     Raises ``InvalidAnswer`` (with a message for the person answering) when it does not fit.
@@ -151,7 +150,7 @@ def normalise(question: Question, raw: Any) -> tuple[Option, ...]:
         if isinstance(raw, str):
             values = [raw]
         elif isinstance(raw, Sequence) and all(isinstance(v, str) for v in raw):
-            values = list(raw)
+            values = [v for v in raw if isinstance(v, str)]
         else:
             raise InvalidAnswer(question.id, "select at least one option")
     elif isinstance(raw, str):
@@ -160,8 +159,7 @@ def normalise(question: Question, raw: Any) -> tuple[Option, ...]:
         raise InvalidAnswer(question.id, "select one option")
     values = [value for value in values if value]
     if not values:
-        raise InvalidAnswer(question.id, "confirm to continue" if question.kind == "confirm"
-                            else "select an option")
+        raise InvalidAnswer(question.id, "confirm to continue" if question.kind == "confirm" else "select an option")
     chosen: dict[str, Option] = {}
     for value in values:
         option = question.option(value)
@@ -182,7 +180,7 @@ def _route(question: Question, options: tuple[Option, ...]) -> str | None:
     return question.route_for(options[0])
 
 
-def evaluate(pack: RulePack, answers: Mapping[str, Any]) -> JourneyState:
+def evaluate(pack: RulePack, answers: Mapping[str, object]) -> JourneyState:
     """Walk the pack from the start, following valid answers, to the next question or outcome.
 
     An answer that is missing or no longer valid for the question reached stops the walk
@@ -218,7 +216,7 @@ class Change:
     state: JourneyState
 
 
-def answer(pack: RulePack, answers: Mapping[str, Any], question_id: str, raw: Any) -> Change:
+def answer(pack: RulePack, answers: Mapping[str, object], question_id: str, raw: object) -> Change:
     """Record an answer to ``question_id`` and drop the later answers that no longer apply.
 
     Raises ``QuestionNotReached`` when the question is not on the journey's path (asked
@@ -233,7 +231,7 @@ def answer(pack: RulePack, answers: Mapping[str, Any], question_id: str, raw: An
     options = normalise(question, raw)
     value: Answer = tuple(o.value for o in options) if question.kind == "multiple" else options[0].value
     # Keep every answer for now; evaluating the new path prunes those that no longer apply.
-    proposed = {key: _stored(val) for key, val in answers.items()}
+    proposed: dict[str, object] = {key: _stored(val) for key, val in answers.items()}
     proposed[question_id] = value
     state = evaluate(pack, proposed)
     kept = state.answers
@@ -241,20 +239,20 @@ def answer(pack: RulePack, answers: Mapping[str, Any], question_id: str, raw: An
     return Change(answers=kept, dropped=dropped, state=state)
 
 
-def _stored(value: Any) -> Any:
+def _stored(value: object) -> object:
     return tuple(value) if isinstance(value, list) else value
 
 
 @dataclass(frozen=True)
-class Path:
-    """One route through the pack: the answers given, in order, and where they lead."""
+class JourneyPath:
+    """One route through the pack, start to outcome: the answers given, in order, and where they lead."""
 
     answers: tuple[tuple[str, Answer], ...]
     outcome: str
     flags: tuple[str, ...]
     mode: Mode
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self) -> dict[str, object]:
         """Plain data, for JSON."""
         return {
             "answers": [{"question": q, "answer": list(a) if isinstance(a, tuple) else a} for q, a in self.answers],
@@ -279,7 +277,7 @@ def _choices(question: Question) -> Iterator[Answer]:
         yield ordinary
 
 
-def enumerate_paths(pack: RulePack) -> Iterator[Path]:
+def enumerate_paths(pack: RulePack) -> Iterator[JourneyPath]:
     """Every path from the start to an outcome, depth first, in option order.
 
     Walks the graph once (no re-evaluation per step), so the cost is proportional to the
@@ -287,11 +285,11 @@ def enumerate_paths(pack: RulePack) -> Iterator[Path]:
     """
     steps: list[Step] = []
 
-    def finish(outcome: Outcome) -> Path:
+    def finish(outcome: Outcome) -> JourneyPath:
         state = JourneyState(pack, tuple(steps), None, outcome)
-        return Path(tuple((s.question.id, s.value) for s in steps), outcome.id, state.flags, state.mode)
+        return JourneyPath(tuple((s.question.id, s.value) for s in steps), outcome.id, state.flags, state.mode)
 
-    def walk(node_id: str, depth: int) -> Iterator[Path]:
+    def walk(node_id: str, depth: int) -> Iterator[JourneyPath]:
         node = pack.node(node_id)
         if isinstance(node, Outcome):
             yield finish(node)

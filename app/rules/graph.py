@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
-from .engine import Path
+from .engine import JourneyPath
 from .model import Question, RulePack
 
 
@@ -16,10 +16,10 @@ def _mermaid_label(text: str) -> str:
 def to_mermaid(pack: RulePack) -> str:
     """A Mermaid flowchart: questions as boxes, outcomes as rounded boxes, answers on the arrows."""
     lines = ["flowchart TD"]
-    for question in pack.questions:
-        lines.append(f'  {question.id}["{_mermaid_label(question.title.practitioner)}"]')
-    for outcome in pack.outcomes:
-        lines.append(f'  {outcome.id}(["{outcome.id}: {_mermaid_label(outcome.title.practitioner)}"])')
+    lines.extend(f'  {question.id}["{_mermaid_label(question.title.practitioner)}"]' for question in pack.questions)
+    lines.extend(
+        f'  {outcome.id}(["{outcome.id}: {_mermaid_label(outcome.title.practitioner)}"])' for outcome in pack.outcomes
+    )
     for question in pack.questions:
         lines.extend(_edges(question, lambda src, label, dst: f'  {src} -->|"{_mermaid_label(label)}"| {dst}'))
     lines.append("  classDef outcome fill:#f3f2f1,stroke:#0b0c0c")
@@ -37,26 +37,36 @@ def _dot_quote(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
+_DOT_FONT = '"Liberation Sans,Arial,sans-serif"'
+
+
 def to_dot(pack: RulePack) -> str:
     """A Graphviz DOT digraph of the same graph."""
     lines = [
         "digraph rule_pack {",
         f"  label={_dot_quote(f'{pack.name} rule pack, version {pack.version}')};",
-        "  rankdir=TB; node [fontname=\"Liberation Sans,Arial,sans-serif\"]; edge [fontname=\"Liberation Sans,Arial,sans-serif\"];",
+        f"  rankdir=TB; node [fontname={_DOT_FONT}]; edge [fontname={_DOT_FONT}];",
     ]
-    for question in pack.questions:
-        lines.append(f"  {question.id} [shape=box, label={_dot_quote(question.title.practitioner)}];")
+    lines.extend(
+        f"  {question.id} [shape=box, label={_dot_quote(question.title.practitioner)}];" for question in pack.questions
+    )
     for outcome in pack.outcomes:
         style = "filled" if outcome.request else "rounded"
-        lines.append(f"  {outcome.id} [shape=box, style={style}, "
-                     f"label={_dot_quote(outcome.id + ': ' + outcome.title.practitioner)}];")
+        lines.append(
+            f"  {outcome.id} [shape=box, style={style}, "
+            f"label={_dot_quote(outcome.id + ': ' + outcome.title.practitioner)}];"
+        )
     for question in pack.questions:
         lines.extend(_edges(question, lambda src, label, dst: f"  {src} -> {dst} [label={_dot_quote(label)}];"))
     lines.append("}")
     return "\n".join(lines) + "\n"
 
 
-def _edges(question: Question, draw) -> list[str]:  # type: ignore[no-untyped-def]
+_DrawEdge = Callable[[str, str, str], str]
+"""Draws one arrow: (source id, label, target id) to a line of the diagram."""
+
+
+def _edges(question: Question, draw: _DrawEdge) -> list[str]:
     """One line per distinct (target) route, with the answers that take it joined."""
     by_target: dict[str, list[str]] = {}
     for option in question.options:
@@ -72,22 +82,21 @@ def _edges(question: Question, draw) -> list[str]:  # type: ignore[no-untyped-de
     return [draw(question.id, " / ".join(labels), target) for target, labels in by_target.items()]
 
 
-def paths_table(pack: RulePack, paths: Iterable[Path]) -> str:
+def paths_table(pack: RulePack, paths: Iterable[JourneyPath]) -> str:
     """A readable table: one row per path, its answers in order, then the outcome and flags."""
     rows = []
     for number, path in enumerate(paths, start=1):
-        answers = "; ".join(
-            f"{q}={'+'.join(a) if isinstance(a, tuple) else a}" for q, a in path.answers
-        )
+        answers = "; ".join(f"{q}={'+'.join(a) if isinstance(a, tuple) else a}" for q, a in path.answers)
         rows.append((str(number), path.outcome, ",".join(path.flags) or "-", answers))
     headers = ("#", "outcome", "flags", "answers")
     widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(headers[:3])]
-    out = ["  ".join(h.ljust(w) for h, w in zip(headers[:3], widths)) + "  " + headers[3]]
-    out.extend("  ".join(c.ljust(w) for c, w in zip(r[:3], widths)) + "  " + r[3] for r in rows)
+    out = ["  ".join(h.ljust(w) for h, w in zip(headers[:3], widths, strict=True)) + "  " + headers[3]]
+    out.extend("  ".join(c.ljust(w) for c, w in zip(r[:3], widths, strict=True)) + "  " + r[3] for r in rows)
     return "\n".join(out) + "\n"
 
 
-def paths_json(pack: RulePack, paths: Iterable[Path]) -> str:
+def paths_json(pack: RulePack, paths: Iterable[JourneyPath]) -> str:
     """Every path as JSON, with the pack's version."""
-    return json.dumps({"pack": pack.name, "version": pack.version,
-                       "paths": [p.as_dict() for p in paths]}, indent=2) + "\n"
+    return (
+        json.dumps({"pack": pack.name, "version": pack.version, "paths": [p.as_dict() for p in paths]}, indent=2) + "\n"
+    )

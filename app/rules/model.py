@@ -145,11 +145,16 @@ class RulePack:
 
     def __post_init__(self) -> None:
         index: dict[str, Question | Outcome] = {}
-        for node in (*self.questions, *self.outcomes):
+        for node in self.nodes:
             index.setdefault(node.id, node)
         object.__setattr__(self, "_index", index)
         object.__setattr__(self, "_guidance", {item.id: item for item in reversed(self.guidance)})
         object.__setattr__(self, "_flags", {item.id: item for item in reversed(self.flags)})
+
+    @property
+    def nodes(self) -> tuple[Question | Outcome, ...]:
+        """Every question and then every outcome, in pack order."""
+        return (*self.questions, *self.outcomes)
 
     def node(self, node_id: str) -> Question | Outcome | None:
         """The question or outcome called ``node_id``, or None."""

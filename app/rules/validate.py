@@ -8,10 +8,13 @@ the safeguarding invariants that make the routing safe to rely on.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from .errors import Problem
 from .model import ContactBook, Question, RulePack
+
+_Report = Callable[[str, str, str, int | None], None]
+"""Records one problem: (node, field, message, line)."""
 
 
 def successors(pack: RulePack, question: Question) -> Iterator[tuple[str, str]]:
@@ -54,9 +57,9 @@ def validate_pack(pack: RulePack, contacts: ContactBook | None = None) -> list[P
     return problems
 
 
-def _check_ids(pack: RulePack, add) -> None:  # type: ignore[no-untyped-def]
-    counts = Counter(node.id for node in (*pack.questions, *pack.outcomes))
-    for node in (*pack.questions, *pack.outcomes):
+def _check_ids(pack: RulePack, add: _Report) -> None:
+    counts = Counter(node.id for node in pack.nodes)
+    for node in pack.nodes:
         kind = "question" if isinstance(node, Question) else "outcome"
         if counts[node.id] > 1:
             add(f"{kind} {node.id}", "id", "is used by more than one question or outcome", node.line)
@@ -69,11 +72,15 @@ def _check_ids(pack: RulePack, add) -> None:  # type: ignore[no-untyped-def]
         values = Counter(option.value for option in question.options)
         for option in question.options:
             if values[option.value] > 1:
-                add(f"question {question.id} option {option.value}", "value",
-                    "is used by more than one option of this question", option.line)
+                add(
+                    f"question {question.id} option {option.value}",
+                    "value",
+                    "is used by more than one option of this question",
+                    option.line,
+                )
 
 
-def _check_references(pack: RulePack, contacts: ContactBook | None, add) -> None:  # type: ignore[no-untyped-def]
+def _check_references(pack: RulePack, contacts: ContactBook | None, add: _Report) -> None:
     if pack.node(pack.start) is None:
         add("pack", "start", f"names {pack.start!r}, which is not a question or outcome", None)
     elif not isinstance(pack.node(pack.start), Question):
@@ -104,8 +111,12 @@ def _check_references(pack: RulePack, contacts: ContactBook | None, add) -> None
                     continue
                 for value in values:
                     if implied.option(value) is None:
-                        add(option_node, "implies", f"names {value!r}, which is not an option of {implied_id!r}",
-                            option.line)
+                        add(
+                            option_node,
+                            "implies",
+                            f"names {value!r}, which is not an option of {implied_id!r}",
+                            option.line,
+                        )
     for outcome in pack.outcomes:
         node = f"outcome {outcome.id}"
         for cite in outcome.cites:
@@ -114,11 +125,12 @@ def _check_references(pack: RulePack, contacts: ContactBook | None, add) -> None
         if contacts is not None:
             for contact_id in outcome.contacts:
                 if contacts.get(contact_id) is None:
-                    add(node, "contacts", f"names contact {contact_id!r}, which is not in {contacts.path}",
-                        outcome.line)
+                    add(
+                        node, "contacts", f"names contact {contact_id!r}, which is not in {contacts.path}", outcome.line
+                    )
 
 
-def _check_options(pack: RulePack, add) -> None:  # type: ignore[no-untyped-def]
+def _check_options(pack: RulePack, add: _Report) -> None:
     for question in pack.questions:
         node = f"question {question.id}"
         if not question.options:
@@ -126,11 +138,12 @@ def _check_options(pack: RulePack, add) -> None:  # type: ignore[no-untyped-def]
             continue
         if question.kind == "confirm" and len(question.options) != 1:
             add(node, "options", "a confirm question must have exactly one option", question.line)
-        if question.kind == "multiple" and question.next is None and any(
-            not option.exclusive for option in question.options
+        if (
+            question.kind == "multiple"
+            and question.next is None
+            and any(not option.exclusive for option in question.options)
         ):
-            add(node, "next", "is missing: a multiple-choice question routes its ordinary options here",
-                question.line)
+            add(node, "next", "is missing: a multiple-choice question routes its ordinary options here", question.line)
         if question.kind != "multiple" and question.next is not None:
             add(node, "next", "only multiple-choice questions take a question-level route", question.line)
         if question.kind == "multiple" and not any(not o.exclusive for o in question.options):
@@ -138,52 +151,71 @@ def _check_options(pack: RulePack, add) -> None:  # type: ignore[no-untyped-def]
         for option in question.options:
             option_node = f"{node} option {option.value}"
             if option.exclusive and question.kind != "multiple":
-                add(option_node, "exclusive", "only options of a multiple-choice question can be exclusive",
-                    option.line)
+                add(
+                    option_node, "exclusive", "only options of a multiple-choice question can be exclusive", option.line
+                )
             if question.kind == "multiple" and not option.exclusive and option.next is not None:
-                add(option_node, "next", "ordinary options of a multiple-choice question route through the "
-                    "question's next", option.line)
+                add(
+                    option_node,
+                    "next",
+                    "ordinary options of a multiple-choice question route through the question's next",
+                    option.line,
+                )
             if question.route_for(option) is None:
                 add(option_node, "next", "is missing: every option needs a route", option.line)
             if not question.cites_for(option):
-                add(option_node, "cites", "is missing: every routing rule must cite the guidance it rests on",
-                    option.line)
+                add(
+                    option_node,
+                    "cites",
+                    "is missing: every routing rule must cite the guidance it rests on",
+                    option.line,
+                )
             if option.mode is not None and question.id != pack.start:
                 add(option_node, "mode", "only options of the first question can choose the mode", option.line)
     for outcome in pack.outcomes:
         if not outcome.cites:
-            add(f"outcome {outcome.id}", "cites", "is missing: every outcome must cite the guidance it rests on",
-                outcome.line)
+            add(
+                f"outcome {outcome.id}",
+                "cites",
+                "is missing: every outcome must cite the guidance it rests on",
+                outcome.line,
+            )
     if not pack.request_outcomes:
         add("(pack)", "outcomes", "no outcome has request: true, so nobody could ask for a session", None)
 
 
-def _check_graph(pack: RulePack, add) -> bool:  # type: ignore[no-untyped-def]
+def _check_graph(pack: RulePack, add: _Report) -> bool:
     """Reachability, cycles and dead ends; returns whether the graph is acyclic."""
     reachable = reachable_from(pack, pack.start)
-    for node in (*pack.questions, *pack.outcomes):
+    for node in pack.nodes:
         if node.id not in reachable:
             kind = "question" if isinstance(node, Question) else "outcome"
             add(f"{kind} {node.id}", "id", f"cannot be reached from the start question {pack.start!r}", node.line)
     cycles = _find_cycles(pack)
     for cycle_at, via in cycles:
         question = pack.question(cycle_at)
-        add(f"question {cycle_at}", "next", f"leads back to itself (cycle through {' → '.join(via)})",
-            question.line if question else None)
+        add(
+            f"question {cycle_at}",
+            "next",
+            f"leads back to itself (cycle through {' → '.join(via)})",
+            question.line if question else None,
+        )
     for question in pack.questions:
         for option in question.options:
             target = question.route_for(option)
             later = reachable_from(pack, target) if target and option.implies else set()
             for implied_id, _ in option.implies:
                 if implied_id not in later:
-                    add(f"question {question.id} option {option.value}", "implies",
+                    add(
+                        f"question {question.id} option {option.value}",
+                        "implies",
                         f"suggests an answer to {implied_id!r}, which cannot come after this answer",
-                        option.line)
+                        option.line,
+                    )
     ends = reaching(pack, {outcome.id for outcome in pack.outcomes})
     for question in pack.questions:
         if question.id not in ends:
-            add(f"question {question.id}", "options", "no outcome can be reached from here (dead end)",
-                question.line)
+            add(f"question {question.id}", "options", "no outcome can be reached from here (dead end)", question.line)
     return not cycles
 
 
@@ -210,7 +242,7 @@ def _path_counts(pack: RulePack, targets: set[str]) -> tuple[dict[str, int], dic
     exact, so these counts never overflow."""
     order = _topological_order(pack)
     edges = {q.id: [t for _, t in successors(pack, q)] for q in pack.questions}
-    from_start: dict[str, int] = {node_id: 0 for node_id in order}
+    from_start: dict[str, int] = dict.fromkeys(order, 0)
     from_start[pack.start] = 1
     for node_id in order:
         for target in edges.get(node_id, ()):
@@ -227,7 +259,7 @@ def _path_counts(pack: RulePack, targets: set[str]) -> tuple[dict[str, int], dic
 
 def _topological_order(pack: RulePack) -> list[str]:
     edges = {q.id: [t for _, t in successors(pack, q)] for q in pack.questions}
-    incoming: dict[str, int] = {node.id: 0 for node in (*pack.questions, *pack.outcomes)}
+    incoming: dict[str, int] = {node.id: 0 for node in pack.nodes}
     for targets in edges.values():
         for target in targets:
             incoming[target] += 1
@@ -246,19 +278,19 @@ def _topological_order(pack: RulePack) -> list[str]:
 def _find_cycles(pack: RulePack) -> list[tuple[str, list[str]]]:
     state: dict[str, int] = {}  # 1: on the current path, 2: finished
     found: list[tuple[str, list[str]]] = []
+    path: list[str] = []  # node ids on the current walk; empty again after each root
+    stack: list[tuple[str, Iterator[str]]] = []  # each node on the walk and the targets left to try
+
+    def enter(node_id: str) -> None:
+        state[node_id] = 1
+        path.append(node_id)
+        question = pack.question(node_id)
+        targets = (target for _, target in successors(pack, question)) if question else iter(())
+        stack.append((node_id, targets))
+
     for root in (question.id for question in pack.questions):
         if state.get(root):
             continue
-        path: list[str] = []
-        stack: list[tuple[str, Iterator[str]]] = []
-
-        def enter(node_id: str) -> None:
-            state[node_id] = 1
-            path.append(node_id)
-            question = pack.question(node_id)
-            targets = (target for _, target in successors(pack, question)) if question else iter(())
-            stack.append((node_id, targets))
-
         enter(root)
         while stack:
             node_id, targets = stack[-1]
@@ -268,13 +300,13 @@ def _find_cycles(pack: RulePack) -> list[tuple[str, list[str]]]:
                 path.pop()
                 state[node_id] = 2
             elif state.get(target) == 1:
-                found.append((target, path[path.index(target):] + [target]))
+                found.append((target, [*path[path.index(target) :], target]))
             elif not state.get(target):
                 enter(target)
     return found
 
 
-def _check_safeguarding(pack: RulePack, add) -> None:  # type: ignore[no-untyped-def]
+def _check_safeguarding(pack: RulePack, add: _Report) -> None:
     request_ids = {outcome.id for outcome in pack.request_outcomes}
     leads_to_request = reaching(pack, request_ids)
     from_start, to_request = _path_counts(pack, request_ids)
@@ -282,8 +314,9 @@ def _check_safeguarding(pack: RulePack, add) -> None:  # type: ignore[no-untyped
         node = f"question {question.id}"
         for option in question.options:
             if option.unsure and option.safe:
-                add(f"{node} option {option.value}", "safe",
-                    "a 'not sure' answer can never be marked safe", option.line)
+                add(
+                    f"{node} option {option.value}", "safe", "a 'not sure' answer can never be marked safe", option.line
+                )
         if not question.risk:
             continue
         if question.kind != "single":
@@ -295,15 +328,24 @@ def _check_safeguarding(pack: RulePack, add) -> None:  # type: ignore[no-untyped
             if option.safe or target is None or target not in leads_to_request:
                 continue
             reached = reachable_from(pack, target) & request_ids
-            add(f"{node} option {option.value}", "next",
-                f"is a risk answer (not marked safe) but can lead to the request outcome "
-                f"{', '.join(sorted(reached))}", option.line)
+            add(
+                f"{node} option {option.value}",
+                "next",
+                f"is a risk answer (not marked safe) but can lead to the request outcome {', '.join(sorted(reached))}",
+                option.line,
+            )
         # Every route to a request this question can lead to must pass through it: the routes
         # through it (start → question → request) must be all the routes (start → request).
         bypassed = sorted(
-            target for target, onward in to_request.get(question.id, {}).items()
+            target
+            for target, onward in to_request.get(question.id, {}).items()
             if from_start.get(question.id, 0) * onward != from_start.get(target, 0)
         )
         if question.id != pack.start and bypassed:
-            add(node, "id", f"can be bypassed on the way to the request outcome {', '.join(bypassed)}; "
-                "every risk question must be asked on every route to a request", question.line)
+            add(
+                node,
+                "id",
+                f"can be bypassed on the way to the request outcome {', '.join(bypassed)}; "
+                "every risk question must be asked on every route to a request",
+                question.line,
+            )

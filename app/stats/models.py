@@ -8,13 +8,13 @@ from __future__ import annotations
 from sqlalchemy import Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..extensions import db
+from ..extensions import Model
 
 NO_CRITERION = ""  # no criterion chosen, or the criteria question was not on the path
 UNIQUE_NAME = "uq_route_counts_month_mode_outcome_id_criterion"
 
 
-class RouteCount(db.Model):
+class RouteCount(Model):
     """How many journeys reached an outcome in a month, by mode and by criterion chosen.
 
     A journey that chose two criteria adds one to two rows, so the counts of one outcome's

@@ -21,10 +21,10 @@ import datetime as dt
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from flask import session
-from sqlalchemy import Table, insert, select, update
+from sqlalchemy import CursorResult, Table, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
@@ -95,7 +95,7 @@ def record_outcome(state: JourneyState) -> bool:
 
 def _increment(month: str, mode: str, outcome_id: str, criteria: Sequence[str]) -> None:
     """Add one to each (month, mode, outcome, criterion) row, making rows that are not there yet."""
-    table: Table = RouteCount.__table__  # type: ignore[assignment]
+    table = RouteCount.__table__
     keys = [{"month": month, "mode": mode, "outcome_id": outcome_id, "criterion": c} for c in dict.fromkeys(criteria)]
     make_insert = UPSERT_INSERTS.get(db.session.get_bind(mapper=RouteCount).dialect.name)
     if make_insert is not None:
@@ -114,7 +114,9 @@ def _update_or_insert(table: Table, key: dict[str, str]) -> None:
     """Without an upsert: update the row, else insert it; if another request inserted it first, update."""
     matches = [table.c[name] == value for name, value in key.items()]
     for attempt in (1, 2):
-        if db.session.execute(update(table).where(*matches).values(count=table.c["count"] + 1)).rowcount:
+        statement = update(table).where(*matches).values(count=table.c["count"] + 1)
+        # An UPDATE always gives a CursorResult; Session.execute is typed to promise only a Result.
+        if cast("CursorResult[Any]", db.session.execute(statement)).rowcount:
             return
         try:
             with db.session.begin_nested():

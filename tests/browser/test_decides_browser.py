@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from browser_helpers import assert_no_axe_violations, assert_no_horizontal_scroll
+from support.browser import assert_no_axe_violations, assert_no_horizontal_scroll
 
 
 def test_how_it_decides_page_has_no_axe_violations_and_draws_the_diagram(page: Page) -> None:

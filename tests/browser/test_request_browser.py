@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 import pytest
 from playwright.sync_api import Page, expect
 
-from browser_helpers import (
+from support.browser import (
     CONFIRM,
     PATHS,
     Q_CRITERIA,
@@ -150,8 +150,17 @@ def submitted_reference(page: Page, axe: AxeAudit | None = None) -> str:
     return reference
 
 
+def pdf_made_then_check_again(page: Page, live_server) -> None:  # type: ignore[no-untyped-def]
+    """The outbox worker runs once (making the PDF), and the person follows "Check again for your PDF"."""
+    from support.submission import run_outbox
+
+    run_outbox(live_server.app)
+    page.get_by_role("link", name="Check again for your PDF").click()
+    heading(page, "Request sent")
+
+
 @pytest.mark.parametrize("js", [True, False], ids=["js", "no-js"])
-def test_request_pages_have_no_axe_violations(new_context: Callable, js: bool) -> None:
+def test_request_pages_have_no_axe_violations(new_context: Callable, js: bool, live_server) -> None:  # type: ignore[no-untyped-def]
     """Every request page, an error page, the identifying-data warning, check your answers and
     submitted: zero axe violations, reached by filling the forms as a person would."""
     page = new_context(java_script_enabled=js).new_page()
@@ -162,13 +171,17 @@ def test_request_pages_have_no_axe_violations(new_context: Callable, js: bool) -
     send_from_check_answers(page, axe=audit)
     reference = submitted_reference(page, axe=audit)
     expect(page.get_by_role("main")).to_contain_text("Sam Practitioner")
+    expect(page.get_by_role("main")).to_contain_text("Your PDF is being prepared")
+    pdf_made_then_check_again(page, live_server)
+    check_page(page, audit, "the submitted page, with its PDF made")
     expect(page.get_by_role("link", name=re.compile(r"Download your request \(PDF\)"))).to_be_visible()
     assert reference
-    assert len(audit.pages_checked) == 12
+    assert len(audit.pages_checked) == 13
     audit.assert_clean()
 
 
-def test_request_without_identifying_data_skips_the_warning_and_downloads_the_pdf(page: Page) -> None:
+@pytest.mark.real_pdf
+def test_request_without_identifying_data_skips_the_warning_and_downloads_the_pdf(page: Page, live_server) -> None:  # type: ignore[no-untyped-def]
     to_request(page, PATHS["P"])  # criterion "stuck" only: no significant-event page
     heading(page, "About you")
     page.get_by_label("Full name").fill("Alex Manager")
@@ -194,6 +207,7 @@ def test_request_without_identifying_data_skips_the_warning_and_downloads_the_pd
 
     send_from_check_answers_for(page, "Alex Manager", "flexible")
     reference = submitted_reference(page)
+    pdf_made_then_check_again(page, live_server)
 
     with page.expect_download() as download_info:
         page.get_by_role("link", name=re.compile(r"Download your request \(PDF\)")).click()

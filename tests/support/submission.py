@@ -3,18 +3,14 @@ browser-like walk through the details pages to submission."""
 
 from __future__ import annotations
 
-import io
-import json
-import socket
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-import pypdf
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from helpers import csrf_token
-from wizard.walk import Walker
+from support import csrf_token
+from support.walk import Walker
 
 ELIGIBLE_PATH: tuple[tuple[str, str | Sequence[str]], ...] = (
     ("mode", "practitioner"),
@@ -131,41 +127,32 @@ def token_from(response: TestResponse) -> str:
     return csrf_token(response.get_data(as_text=True))
 
 
-def pdf_reader(data: bytes) -> pypdf.PdfReader:
-    """A pypdf reader for PDF bytes."""
-    return pypdf.PdfReader(io.BytesIO(data))
-
-
-def pdf_text(data: bytes) -> str:
-    """All the text of a PDF, with whitespace runs made single spaces."""
-    reader = pdf_reader(data)
-    return " ".join(" ".join((page.extract_text() or "").split()) for page in reader.pages)
-
-
-def pdf_attachment_json(data: bytes, name: str = "request.json") -> Any:
-    """The named JSON attachment of a PDF, parsed."""
-    attachments = pdf_reader(data).attachments
-    assert name in attachments, list(attachments)
-    return json.loads(attachments[name][0].decode("utf-8"))
-
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 nobody is listening on (right now)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 ELIGIBLE_ANSWERS: dict[str, Any] = {question: (list(value) if not isinstance(value, str) else value)
                                     for question, value in ELIGIBLE_PATH}
 
 
 def make_request(now: Any = None, token: str | None = None, details: Mapping[str, str] = VALID_DETAILS,
-                 answers: Mapping[str, Any] = ELIGIBLE_ANSWERS, confirmed: str | None = None) -> Any:
-    """Store a request through the service (inside an app context); returns the Submission."""
+                 answers: Mapping[str, Any] = ELIGIBLE_ANSWERS, confirmed: str | None = None,
+                 pdf: bool = False) -> Any:
+    """Store a request through the service (inside an app context); returns the Submission.
+    With ``pdf``, the outbox worker then runs once, so the request has its PDF (and any email goes)."""
     import secrets
 
     from app.pack import current_pack
     from app.requests.service import submit_request
 
-    return submit_request(current_pack(), answers, token or secrets.token_urlsafe(16), details, confirmed, now=now)
+    submission = submit_request(current_pack(), answers, token or secrets.token_urlsafe(16), details, confirmed, now=now)
+    if pdf:
+        run_outbox()
+    return submission
+
+
+def run_outbox(app: Any = None) -> Any:
+    """One pass of the outbox worker, as ``flask outbox worker --once`` does: make the PDFs
+    and send the emails that are due. Inside an app context, or give ``app``."""
+    from app.outbox import run_pass
+
+    if app is None:
+        return run_pass()
+    with app.app_context():
+        return run_pass()

@@ -1,0 +1,165 @@
+"""One boundary for untrusted text: nothing unusable reaches the database, a log or a page.
+
+Some characters can never be part of a real answer, reference or address, and some break
+what comes after: PostgreSQL refuses NUL in text, a lone surrogate (half of a UTF-16 pair,
+which JSON can spell as ``\\ud800``) cannot be encoded as UTF-8 for a page, and
+non-characters (U+FFFE, U+FFFF, U+FDD0–U+FDEF and the last two code points of every plane)
+are reserved for a program's own use. Control characters other than tab and line breaks are
+invisible and useless in typed text.
+
+What happens to them, at the edge of the app:
+- **Form fields** (names and values): the characters are removed before any view, CSRF
+  check or log sees the form. They cannot be typed, so nothing the person meant is lost,
+  and the rest of what they typed is kept.
+- **The web address** (path and query) and **the Host / X-Forwarded-Host headers**: the
+  request is refused with the "problem with your request" page (400); address parts never
+  carry such characters (nor tabs or line breaks), and a host name must be a host name.
+  A bad host is replaced before Flask sees it, so the error page's links can be built.
+- **An imported request's JSON**: ``find_unsafe_text`` lets the import refuse the file with
+  its own message (see ``app.inbox.pdf_import``).
+- **Pages**: Jinja's ``finalize`` replaces any lone surrogate in an output value with U+FFFD,
+  so a value that got into the database before these checks still shows instead of failing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from flask import Flask, abort, request
+from markupsafe import Markup
+from werkzeug.datastructures import ImmutableMultiDict
+
+# Control characters other than tab, line feed and carriage return; lone surrogates; non-characters.
+_UNSAFE_CLASS = (
+    "\x00-\x08\x0b\x0c\x0e-\x1f\x7f"
+    "\ud800-\udfff"
+    "\ufdd0-\ufdef\ufffe\uffff"
+    + "".join(f"{chr(plane << 16 | 0xFFFE)}{chr(plane << 16 | 0xFFFF)}" for plane in range(1, 17))
+)
+UNSAFE_TEXT = re.compile(f"[{_UNSAFE_CLASS}]")
+# In a web address even tabs and line breaks are wrong (a CR/LF in ``next=`` would split a header).
+UNSAFE_IN_ADDRESS = re.compile(f"[\t\n\r{_UNSAFE_CLASS}]")
+SURROGATE = re.compile("[\ud800-\udfff]")
+
+# A host name (letters, digits, hyphens, underscores; dot-separated labels of 1 to 63), an
+# IPv4 address, or a bracketed IPv6 address; then an optional port.
+HOST = re.compile(
+    r"(?:(?:[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?\.)*[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?\.?"
+    r"|\[[0-9A-Fa-f:.]{2,45}\])"
+    r"(?::[0-9]{1,5})?"
+)
+MAX_HOST_LENGTH = 255
+# Where a refused request's reason is kept in the WSGI environ (never the bad value itself).
+REFUSED_KEY = "space_to_think.refused_input"
+# What the app sees instead of a Host header that is not a host name.
+STAND_IN_HOST = "localhost"
+
+TextCheck = Callable[[str], bool]
+
+
+def has_unsafe_text(value: str) -> bool:
+    """True if ``value`` holds a character that typed text can never contain (NUL, a lone surrogate...)."""
+    return UNSAFE_TEXT.search(value) is not None
+
+
+def clean_text(value: str) -> str:
+    """``value`` without those characters."""
+    return UNSAFE_TEXT.sub("", value)
+
+
+def find_unsafe_text(value: Any) -> bool:
+    """True if any string in a JSON-like value (dict keys included, at any depth) has unsafe characters."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if has_unsafe_text(item):
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, (list, tuple)):
+            stack.extend(item)
+    return False
+
+
+def valid_host(value: str) -> bool:
+    """True if a Host or X-Forwarded-Host value is a host name or address with an optional port."""
+    return len(value) <= MAX_HOST_LENGTH and HOST.fullmatch(value) is not None
+
+
+class HostGuard:
+    """WSGI middleware (outermost): a Host or X-Forwarded-Host that is not a host name is replaced.
+
+    Werkzeug cannot build any link for such a host, so even the error page would fail. The
+    request goes on with a stand-in host and a note in the environ, and ``refuse_unsafe_input``
+    answers it with the 400 page before any view or database work.
+    """
+
+    def __init__(self, wsgi_app: Callable[..., Iterable[bytes]]) -> None:
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        host = environ.get("HTTP_HOST")
+        forwarded = environ.get("HTTP_X_FORWARDED_HOST")
+        bad_host = host is not None and not valid_host(_wsgi_text(host))
+        bad_forwarded = forwarded is not None and not all(
+            valid_host(part.strip()) for part in _wsgi_text(forwarded).split(","))
+        if bad_host or bad_forwarded:
+            environ[REFUSED_KEY] = "host"
+            environ["HTTP_HOST"] = STAND_IN_HOST
+            environ.pop("HTTP_X_FORWARDED_HOST", None)
+            if not valid_host(str(environ.get("SERVER_NAME", ""))):
+                environ["SERVER_NAME"] = STAND_IN_HOST
+        return self.wsgi_app(environ, start_response)
+
+
+def _wsgi_text(value: str) -> str:
+    """A WSGI header value (bytes carried as Latin-1) as the text the client sent."""
+    return value.encode("latin-1", "replace").decode("utf-8", "replace")
+
+
+def _address_is_unsafe() -> bool:
+    if UNSAFE_IN_ADDRESS.search(request.path):
+        return True
+    return any(UNSAFE_IN_ADDRESS.search(key) or UNSAFE_IN_ADDRESS.search(value)
+               for key, value in request.args.items(multi=True))
+
+
+def _clean_form() -> None:
+    """Remove unsafe characters from the posted form's names and values, in place of ``request.form``."""
+    form = request.form
+    if any(has_unsafe_text(key) or has_unsafe_text(value) for key, value in form.items(multi=True)):
+        request.form = ImmutableMultiDict(  # werkzeug's cached_property can be set
+            [(clean_text(key), clean_text(value)) for key, value in form.items(multi=True)])
+        request.__dict__.pop("values", None)  # ``request.values`` combines args and form: rebuild it
+
+
+def refuse_unsafe_input() -> None:
+    """First ``before_request``: 400 for a bad host or address; clean the form's text."""
+    if request.environ.get(REFUSED_KEY) or _address_is_unsafe():
+        abort(400)
+    if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        _clean_form()
+
+
+def finalize_output(value: Any) -> Any:
+    """Jinja ``finalize``: a lone surrogate in a value shown on a page becomes U+FFFD (the page still renders)."""
+    if isinstance(value, str) and SURROGATE.search(value) is not None:
+        cleaned = SURROGATE.sub("\ufffd", value)
+        # A Markup value was already safe; only surrogates changed, so it stays Markup.
+        return Markup(cleaned) if isinstance(value, Markup) else cleaned  # noqa: S704
+    return value
+
+
+def init_input_guard(app: Flask) -> None:
+    """Wrap the app in ``HostGuard``, run ``refuse_unsafe_input`` before everything else, set ``finalize``."""
+    app.wsgi_app = HostGuard(app.wsgi_app)  # type: ignore[method-assign]  # Flask's documented way to add WSGI middleware
+    app.before_request_funcs.setdefault(None, []).insert(0, refuse_unsafe_input)
+    app.jinja_env.finalize = finalize_output
+
+
+__all__ = ["HostGuard", "clean_text", "find_unsafe_text", "has_unsafe_text", "init_input_guard",
+           "refuse_unsafe_input", "valid_host"]

@@ -1,0 +1,145 @@
+"""Per-account sign-in lockout: failures for one email address, counted in the shared store.
+
+Counted per email address typed, whether or not an account has it (so a lockout says
+nothing about which addresses are real), in the rate-limit store (``RATELIMIT_STORAGE_URI``:
+Redis, shared by every worker and server). An attempt is counted before its password is
+checked (``begin_attempt``), so attempts sent at once cannot slip past. After the
+``INBOX_LOCKOUT_AFTER``-th attempt without a success the address is locked for
+``INBOX_LOCKOUT_MINUTES``; each further attempt (once the lock has passed) locks it for twice
+as long as the last, up to ``INBOX_LOCKOUT_MAX_MINUTES``. Attempts are forgotten
+``INBOX_LOCKOUT_WINDOW_HOURS`` after the first, or on a successful sign-in,
+``flask facilitators unlock`` or ``reset-password``. While locked the password is not checked.
+Keys hold an HMAC of the address, never the address itself.
+
+If the store stops answering, counting goes on in this process's memory (logged), so
+sign-in keeps working and keeps some protection until the store is back.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import math
+import time
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
+
+from limits.storage import MemoryStorage, Storage, storage_from_string
+
+LOCKOUT_KEY = "space_to_think.sign_in_lockout"
+KEY_PREFIX = "space-to-think/sign-in"
+MAX_DOUBLINGS = 20
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+def normalise_email(text: str) -> str:
+    """As the inbox stores addresses: trimmed, lower-case."""
+    return text.strip().lower()
+
+
+class SignInLockout:
+    """Failed sign-ins per email address, and the lock they lead to."""
+
+    def __init__(self, storage: Storage, secret: str, *, after: int = 5, first_minutes: int = 1,
+                 max_minutes: int = 60, window_hours: int = 24) -> None:
+        self.storage = storage
+        self.fallback = MemoryStorage()
+        self.secret = secret.encode("utf-8")
+        self.after = after
+        self.first_seconds = first_minutes * 60
+        self.max_seconds = max(max_minutes, first_minutes) * 60
+        self.window_seconds = window_hours * 3600
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> SignInLockout:
+        """The lockout for an app's settings (its store is the rate limits' store)."""
+        uri = str(config.get("RATELIMIT_STORAGE_URI") or "memory://")
+        options = dict(config.get("RATELIMIT_STORAGE_OPTIONS") or {})
+        storage = storage_from_string(uri, **options)
+        if not isinstance(storage, Storage):
+            raise ValueError(f"{uri.split(':', 1)[0]}: is an asynchronous store; use redis:// (or memory://)")
+        return cls(storage, str(config.get("SECRET_KEY") or ""),
+                   after=int(config.get("INBOX_LOCKOUT_AFTER", 5)),
+                   first_minutes=int(config.get("INBOX_LOCKOUT_MINUTES", 1)),
+                   max_minutes=int(config.get("INBOX_LOCKOUT_MAX_MINUTES", 60)),
+                   window_hours=int(config.get("INBOX_LOCKOUT_WINDOW_HOURS", 24)))
+
+    @property
+    def shared(self) -> bool:
+        """Whether the counts are in a store other processes see (not this process's memory)."""
+        return not isinstance(self.storage, MemoryStorage)
+
+    def _keys(self, email: str) -> tuple[str, str]:
+        tag = hmac.new(self.secret, normalise_email(email).encode("utf-8"), hashlib.sha256).hexdigest()[:32]
+        return f"{KEY_PREFIX}/failures/{tag}", f"{KEY_PREFIX}/locked/{tag}"
+
+    def _run(self, operation: Callable[[Storage], T]) -> T:
+        try:
+            return operation(self.storage)
+        except self.storage.base_exceptions as error:
+            log.warning("The rate-limit store (RATELIMIT_STORAGE_URI) did not answer (%s): counting sign-in "
+                        "failures in this process's memory until it does", type(error).__name__)
+            return operation(self.fallback)
+
+    def seconds_locked(self, email: str) -> int:
+        """How many seconds this address stays locked (0: not locked)."""
+        _, locked_key = self._keys(email)
+        return self._run(lambda storage: self._remaining(storage, locked_key))
+
+    @staticmethod
+    def _remaining(storage: Storage, locked_key: str) -> int:
+        if storage.get(locked_key) <= 0:
+            return 0
+        return max(1, math.ceil(storage.get_expiry(locked_key) - time.time()))
+
+    def failures(self, email: str) -> int:
+        """Sign-in attempts counted for this address now (a success clears them)."""
+        failures_key, _ = self._keys(email)
+        return self._run(lambda storage: int(storage.get(failures_key)))
+
+    def delay(self, attempt: int) -> int:
+        """Seconds locked after the ``attempt``-th attempt (0 before ``after``), doubling to the maximum."""
+        if attempt < self.after:
+            return 0
+        doubled: int = self.first_seconds * 2 ** min(attempt - self.after, MAX_DOUBLINGS)
+        return min(doubled, self.max_seconds)
+
+    def begin_attempt(self, email: str) -> int:
+        """Claim the right to check a password for this address: 0 if granted, else seconds locked.
+
+        Every step is one atomic operation in the store, so attempts racing in on many
+        workers and servers at once get no more password checks than one at a time would:
+        the first ``after - 1`` attempts are free; each later one must find the address
+        unlocked and be the one to lock it (for a period that doubles each time) before its
+        password is checked. ``clear`` (a success) unlocks it.
+        """
+        failures_key, locked_key = self._keys(email)
+
+        def claim(storage: Storage) -> int:
+            remaining = self._remaining(storage, locked_key)
+            if remaining:
+                return remaining
+            attempt = int(storage.incr(failures_key, self.window_seconds))
+            seconds = self.delay(attempt)
+            if not seconds:
+                return 0
+            if int(storage.incr(locked_key, seconds)) == 1:  # a new key, expiring after ``seconds``: ours
+                return 0
+            return self._remaining(storage, locked_key)  # another attempt locked it first
+
+        return self._run(claim)
+
+    def clear(self, email: str) -> int:
+        """Forget this address's failures and lift its lock; how many failures there were."""
+        failures_key, locked_key = self._keys(email)
+
+        def forget(storage: Storage) -> int:
+            count = int(storage.get(failures_key))
+            storage.clear(failures_key)
+            storage.clear(locked_key)
+            return count
+
+        return self._run(forget)

@@ -1,0 +1,42 @@
+"""When the database fails: which errors mean "unreachable", and logging them without any data.
+
+SQLAlchemy's engines run with ``hide_parameters=True`` (see ``app.config``), so an error's
+message never lists the values a statement carried. The database's own message can still
+quote one (``invalid input syntax for type integer: "..."``, or a key's value in a unique
+violation's detail), so a database error on a request is logged here by its class, SQLSTATE
+and statement, and the traceback's frames, never its message.
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+
+from sqlalchemy.exc import DBAPIError, DisconnectionError, InterfaceError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
+
+log = logging.getLogger(__name__)
+
+# Errors that mean the database could not be reached or stopped answering (not a bug in a query).
+OUTAGE_ERRORS = (OperationalError, InterfaceError, DisconnectionError, PoolTimeoutError)
+STATEMENT_LOG_LIMIT = 300
+
+
+def is_database_outage(error: BaseException | None) -> bool:
+    """True if ``error`` says the database is down or unreachable (answer 503, try again later)."""
+    return isinstance(error, OUTAGE_ERRORS)
+
+
+def log_database_error(error: SQLAlchemyError) -> None:
+    """Log a database error on a request: class, SQLSTATE, statement and frames; no message, no values."""
+    original = error.orig if isinstance(error, DBAPIError) else None
+    sqlstate = getattr(original, "sqlstate", None) or "unknown"
+    statement = " ".join(str(getattr(error, "statement", "") or "").split())[:STATEMENT_LOG_LIMIT]
+    frames = "".join(traceback.format_tb(error.__traceback__))
+    level = logging.WARNING if is_database_outage(error) else logging.ERROR
+    log.log(level, "Database error on a request: %s%s (SQLSTATE %s); statement: %s\n%s",
+            type(error).__name__, f" from {type(original).__name__}" if original is not None else "",
+            sqlstate, statement or "none", frames)
+
+
+__all__ = ["OUTAGE_ERRORS", "is_database_outage", "log_database_error"]

@@ -1,0 +1,294 @@
+"""The outbox worker: makes each stored request's PDF, then emails it to the facilitators.
+
+Nothing slow or fallible happens inside a web request: submitting (or importing) stores the
+request and its outbox message in one transaction and returns. ``flask outbox worker`` then,
+in its own process:
+
+1. renders the PDF of every request that has none yet and stores it on the request;
+2. sends every unsent email whose request has its PDF, with the PDF attached.
+
+Each piece of work is claimed with a row lock, ``SELECT … FOR UPDATE SKIP LOCKED`` on
+PostgreSQL, held until the result is committed, so several workers (on one host or many)
+can run at once and never make the same PDF or send the same email twice. (SQLite has no
+row locks: run one worker there.) A failure is recorded (the error's type and the mail
+server's words, never case detail), counted, and tried again later, waiting
+``OUTBOX_RETRY_SECONDS`` and doubling each time up to ``OUTBOX_RETRY_MAX_SECONDS``; after a
+failed email the pass sends no more (a hung mail server costs one ``SMTP_TIMEOUT`` a pass).
+An email is at-least-once: if the worker dies after the mail server took the message and
+before the commit, it is sent again.
+
+Commands: ``flask outbox worker`` (runs until SIGTERM or Ctrl+C; ``--once`` does what is due
+and exits), ``flask outbox send`` (everything unsent now, ignoring the wait; exit 1 if any
+remains) and ``flask outbox status``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import signal
+import smtplib
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from types import FrameType
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+from sqlalchemy import or_, select
+from sqlalchemy.exc import SQLAlchemyError
+
+from . import audit, mail
+from .extensions import db
+from .models import OutboxMessage, StoredRequest, utcnow
+from .pack import current_pack
+from .requests import service
+
+MAX_PDF_ERROR_LENGTH = 300
+
+
+@dataclass
+class PassResult:
+    """What one pass of the worker did."""
+
+    pdfs_made: int = 0
+    pdfs_failed: int = 0
+    sent: int = 0
+    send_failed: int = 0
+
+    @property
+    def did_work(self) -> bool:
+        """Whether anything was attempted."""
+        return bool(self.pdfs_made or self.pdfs_failed or self.sent or self.send_failed)
+
+
+def retry_delay(attempts: int) -> dt.timedelta:
+    """How long to wait after the ``attempts``-th failure: the base, doubled each time, capped."""
+    base = int(current_app.config.get("OUTBOX_RETRY_SECONDS", 60))
+    cap = int(current_app.config.get("OUTBOX_RETRY_MAX_SECONDS", 3600))
+    return dt.timedelta(seconds=min(cap, base * 2 ** min(max(attempts - 1, 0), 30)))
+
+
+def pdf_problem(error: BaseException) -> str:
+    """What went wrong making a PDF, for the inbox and the audit log: only the error's type,
+    because a renderer's message may quote the document (and so the case)."""
+    return f"the PDF renderer failed ({type(error).__name__})"[:MAX_PDF_ERROR_LENGTH]
+
+
+# --- claiming work ----------------------------------------------------------------------------
+
+def claim_pdf_job(now: dt.datetime, tried: set[int], ignore_schedule: bool = False) -> StoredRequest | None:
+    """Lock and return one request still without its PDF whose turn has come (or None)."""
+    query = select(StoredRequest).where(StoredRequest.pdf_made_at.is_(None))
+    if not ignore_schedule:
+        query = query.where(or_(StoredRequest.pdf_next_attempt_at.is_(None),
+                                StoredRequest.pdf_next_attempt_at <= now))
+    if tried:
+        query = query.where(StoredRequest.id.not_in(tried))
+    query = query.order_by(StoredRequest.id).limit(1).with_for_update(skip_locked=True)
+    return db.session.scalar(query)
+
+
+def claim_message(now: dt.datetime, tried: set[int], ignore_schedule: bool = False) -> OutboxMessage | None:
+    """Lock and return one unsent email whose request has its PDF and whose turn has come (or None)."""
+    query = (select(OutboxMessage).join(StoredRequest, StoredRequest.id == OutboxMessage.request_id)
+             .where(OutboxMessage.sent_at.is_(None), StoredRequest.pdf_made_at.is_not(None)))
+    if not ignore_schedule:
+        query = query.where(or_(OutboxMessage.next_attempt_at.is_(None), OutboxMessage.next_attempt_at <= now))
+    if tried:
+        query = query.where(OutboxMessage.id.not_in(tried))
+    query = query.order_by(OutboxMessage.id).limit(1).with_for_update(of=OutboxMessage, skip_locked=True)
+    return db.session.scalar(query)
+
+
+# --- doing it ---------------------------------------------------------------------------------
+
+def make_pdf(request: StoredRequest) -> bool:
+    """Render and store the request's PDF (the row is locked); on failure record why and when
+    to try again. Commits either way. True if the PDF was made."""
+    request.pdf_attempts = (request.pdf_attempts or 0) + 1
+    try:
+        pdf = service.request_pdf(request, current_pack())
+    except Exception as error:  # noqa: BLE001 — any renderer fault: keep the request, record it, retry later
+        request.pdf_error = pdf_problem(error)
+        request.pdf_next_attempt_at = utcnow() + retry_delay(request.pdf_attempts)
+        audit.add_event("pdf_failed", request.reference, audit.SYSTEM,
+                        f"attempt {request.pdf_attempts}: {request.pdf_error}")
+        reference, attempts, problem = request.reference, request.pdf_attempts, request.pdf_error
+        db.session.commit()
+        current_app.logger.warning("PDF for request %s not made (attempt %d): %s", reference, attempts, problem)
+        return False
+    request.pdf = pdf
+    request.pdf_made_at = utcnow()
+    request.pdf_error = None
+    request.pdf_next_attempt_at = None
+    audit.add_event("pdf_made", request.reference, audit.SYSTEM, f"attempt {request.pdf_attempts}")
+    db.session.commit()
+    return True
+
+
+def send_message(message: OutboxMessage) -> bool:
+    """Send one email (the row is locked) and record the attempt; on failure, when to try again.
+    Commits either way. True if the mail server took it."""
+    request = message.request
+    message.attempts += 1
+    message.last_attempt_at = utcnow()
+    try:
+        mail.smtp_send(mail.build_email(message, request))
+    except (OSError, smtplib.SMTPException, RuntimeError, ValueError) as error:
+        message.last_error = mail.describe_error(error)
+        message.next_attempt_at = utcnow() + retry_delay(message.attempts)
+        audit.add_event("email_failed", request.reference, audit.SYSTEM,
+                        f"attempt {message.attempts}: {message.last_error}")
+        reference, attempts, problem = request.reference, message.attempts, message.last_error
+        db.session.commit()
+        current_app.logger.warning("Email for request %s not sent (attempt %d): %s", reference, attempts, problem)
+        return False
+    message.sent_at = utcnow()
+    message.last_error = None
+    message.next_attempt_at = None
+    audit.add_event("emailed", request.reference, audit.SYSTEM, f"attempt {message.attempts}")
+    db.session.commit()
+    return True
+
+
+def run_pass(ignore_schedule: bool = False, stop: threading.Event | None = None,
+             now: dt.datetime | None = None) -> PassResult:
+    """Make every PDF and send every email that is due, each at most once in this pass.
+
+    ``ignore_schedule`` tries failed work again without waiting for its turn (``flask outbox
+    send``); ``now`` stands in for the clock when deciding what is due (tests)."""
+    result = PassResult()
+    tried_requests: set[int] = set()
+    while stop is None or not stop.is_set():
+        request = claim_pdf_job(now or utcnow(), tried_requests, ignore_schedule)
+        if request is None:
+            break
+        tried_requests.add(request.id)
+        if make_pdf(request):
+            result.pdfs_made += 1
+        else:
+            result.pdfs_failed += 1
+    db.session.rollback()  # end the claiming transaction even when nothing was found
+    tried_messages: set[int] = set()
+    while stop is None or not stop.is_set():
+        message = claim_message(now or utcnow(), tried_messages, ignore_schedule)
+        if message is None:
+            break
+        tried_messages.add(message.id)
+        if send_message(message):
+            result.sent += 1
+        else:
+            # The mail server is likely down or hung: leave the rest for the next pass, so an
+            # outage costs one timeout a pass, not one for every waiting message.
+            result.send_failed += 1
+            break
+    db.session.rollback()
+    return result
+
+
+def run_worker(stop: threading.Event, poll_seconds: float) -> None:
+    """Passes until ``stop`` is set, sleeping ``poll_seconds`` between passes that found nothing.
+    A database fault is logged (its type only: never its parameters) and tried again later."""
+    while not stop.is_set():
+        try:
+            result = run_pass(stop=stop)
+        except SQLAlchemyError as error:
+            current_app.logger.warning("Outbox worker: the database is not answering (%s); trying again in %ss",
+                                       type(error).__name__, poll_seconds)
+            db.session.rollback()
+            result = PassResult()
+        finally:
+            db.session.remove()
+        if not result.did_work:
+            stop.wait(poll_seconds)
+
+
+@contextmanager
+def stop_on_signals(stop: threading.Event) -> Iterator[None]:
+    """Set ``stop`` on SIGTERM or SIGINT (Ctrl+C): the work in hand is finished first."""
+
+    def handler(signum: int, _frame: FrameType | None) -> None:
+        current_app.logger.info("Outbox worker: %s received, stopping after the work in hand",
+                                signal.Signals(signum).name)
+        stop.set()
+
+    previous = {number: signal.signal(number, handler) for number in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        yield
+    finally:
+        for number, old in previous.items():
+            signal.signal(number, old)
+
+
+def unsent_messages() -> list[OutboxMessage]:
+    """Outbox messages not yet sent, oldest first."""
+    return list(db.session.scalars(select(OutboxMessage).where(OutboxMessage.sent_at.is_(None))
+                                   .order_by(OutboxMessage.created_at, OutboxMessage.id)))
+
+
+def requests_without_pdf() -> list[StoredRequest]:
+    """Requests whose PDF is not made yet, oldest first."""
+    return list(db.session.scalars(select(StoredRequest).where(StoredRequest.pdf_made_at.is_(None))
+                                   .order_by(StoredRequest.created_at, StoredRequest.id)))
+
+
+# --- commands ---------------------------------------------------------------------------------
+
+outbox_cli = AppGroup("outbox", help="Request PDFs and the emails to the facilitators.")
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+@outbox_cli.command("worker")
+@click.option("--once", is_flag=True, help="Do what is due now, then exit (for tests and cron).")
+@click.option("--poll", "poll_seconds", type=click.FloatRange(min=0.05), default=None,
+              help="Seconds between looks for work (default: OUTBOX_POLL_SECONDS).")
+def worker_command(once: bool, poll_seconds: float | None) -> None:
+    """Make request PDFs and send the emails, retrying failures with backoff. Stops on SIGTERM or Ctrl+C."""
+    if once:
+        result = run_pass()
+        click.echo(f"Made {_plural(result.pdfs_made, 'PDF')} ({result.pdfs_failed} failed); "
+                   f"sent {_plural(result.sent, 'message')} ({result.send_failed} failed).")
+        return
+    poll = poll_seconds if poll_seconds is not None else float(current_app.config.get("OUTBOX_POLL_SECONDS", 5))
+    poll = max(poll, 0.05)  # a setting of 0 must not spin
+    stop = threading.Event()
+    click.echo(f"Outbox worker started (looking for work every {poll:g}s; stop with Ctrl+C or SIGTERM).")
+    with stop_on_signals(stop):
+        run_worker(stop, poll)
+    click.echo("Outbox worker stopped.")
+
+
+@outbox_cli.command("send")
+def send_command() -> None:
+    """Make missing PDFs and send every unsent email now, without waiting for the retry time (exit 1 if any remain)."""
+    result = run_pass(ignore_schedule=True)
+    unsent = len(unsent_messages())
+    missing = len(requests_without_pdf())
+    click.echo(f"Sent {_plural(result.sent, 'message')}; {unsent} still unsent.")
+    if missing:
+        click.echo(f"{_plural(missing, 'request')} still without a PDF.")
+    if unsent or missing:
+        raise SystemExit(1)
+
+
+@outbox_cli.command("status")
+def status_command() -> None:
+    """List requests still without a PDF and unsent emails: reference, attempts and the last error."""
+    waiting = requests_without_pdf()
+    messages = unsent_messages()
+    if not waiting and not messages:
+        click.echo("Every PDF is made and every email sent.")
+    for request in waiting:
+        click.echo(f"{request.reference}\tPDF not made\tattempts {request.pdf_attempts}\t{request.pdf_error or '-'}")
+    for message in messages:
+        click.echo(f"{message.request.reference}\temail unsent\tattempts {message.attempts}\t"
+                   f"{message.last_error or '-'}")
+
+
+__all__ = ["PassResult", "claim_message", "claim_pdf_job", "make_pdf", "outbox_cli", "retry_delay", "run_pass",
+           "run_worker", "send_message"]

@@ -1,0 +1,110 @@
+"""Who sent a request, when the app sits behind reverse proxies (``TRUSTED_PROXIES``).
+
+A visitor can put anything in ``X-Forwarded-For``, so the header is believed only when the
+direct peer is one of our own proxies. ``TRUSTED_PROXIES`` is either
+
+- a list of proxy addresses or networks (``127.0.0.1,10.0.0.0/8``): the headers are used only
+  when the request comes straight from one of them; the visitor is the nearest address in
+  ``X-Forwarded-For`` that is not itself a trusted proxy. Reached directly, the app uses the
+  peer's own address whatever the headers say; or
+- a count of proxies (``1``): the headers are always believed, as Werkzeug's ``ProxyFix`` does.
+  Only safe when nothing but the proxies can reach the app.
+
+``X-Forwarded-Proto`` and ``X-Forwarded-Host`` are taken from the nearest proxy (their last
+value), so HTTPS and the public host name are recognised behind it.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+def _address(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    try:
+        address = ipaddress.ip_address(text.strip().strip("[]"))
+    except ValueError:
+        return None
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        return address.ipv4_mapped
+    return address
+
+
+class TrustedProxies:
+    """WSGI middleware: believe forwarding headers only from the listed proxy networks."""
+
+    def __init__(self, app: WSGIApplication, networks: Iterable[str]) -> None:
+        self.app = app
+        self.networks: tuple[Network, ...] = tuple(ipaddress.ip_network(n, strict=False) for n in networks)
+        # One ProxyFix per number of hops to believe (a request names its own chain).
+        self._fixers: dict[int, ProxyFix] = {}
+
+    def trusted(self, text: str) -> bool:
+        """Whether ``text`` is the address of one of our proxies."""
+        address = _address(text)
+        return address is not None and any(address in network for network in self.networks)
+
+    def hops(self, environ: WSGIEnvironment) -> int:
+        """How many ``X-Forwarded-For`` entries, from the right, our proxies vouch for (0: none)."""
+        if not self.trusted(environ.get("REMOTE_ADDR", "")):
+            return 0
+        forwarded = [part.strip() for part in environ.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+        hops = 0
+        for entry in reversed(forwarded):
+            hops += 1
+            if not self.trusted(entry):
+                break  # the first address our proxies did not add themselves: the visitor
+        return hops
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        hops = self.hops(environ)
+        if not hops:
+            if self.trusted(environ.get("REMOTE_ADDR", "")):  # our proxy, with no visitor named: still its scheme/host
+                return self._fixer(0)(environ, start_response)
+            return self.app(environ, start_response)
+        return self._fixer(hops)(environ, start_response)
+
+    def _fixer(self, hops: int) -> ProxyFix:
+        fixer = self._fixers.get(hops)
+        if fixer is None:
+            fixer = self._fixers[hops] = ProxyFix(self.app, x_for=hops, x_proto=1, x_host=1)
+        return fixer
+
+
+def parse(setting: int | str | tuple[str, ...] | list[str] | None) -> int | tuple[str, ...]:
+    """``TRUSTED_PROXIES`` as a count or a tuple of networks; ValueError saying what is wrong."""
+    if setting is None:
+        return 0
+    if isinstance(setting, int):
+        if setting < 0:
+            raise ValueError(f"must be 0 or more, but it is {setting}.")
+        return setting
+    if isinstance(setting, str):
+        text = setting.strip()
+        if text.isdigit():
+            return int(text)
+        setting = [part for part in text.split(",")]
+    networks = tuple(part.strip() for part in setting if part.strip())
+    for network in networks:
+        try:
+            ipaddress.ip_network(network, strict=False)
+        except ValueError:
+            raise ValueError(f"must be a number of proxies or a list of proxy addresses or networks like "
+                             f"'127.0.0.1,10.0.0.0/8', but {network!r} is not an address or network.") from None
+    return networks
+
+
+def wrap(app: Any, setting: int | str | tuple[str, ...] | list[str] | None) -> Any:
+    """``app`` (a WSGI app) behind the proxy handling ``TRUSTED_PROXIES`` asks for."""
+    parsed = parse(setting)
+    if isinstance(parsed, int):
+        return ProxyFix(app, x_for=parsed, x_proto=parsed, x_host=parsed) if parsed else app
+    return TrustedProxies(app, parsed) if parsed else app

@@ -1,0 +1,740 @@
+"""Compare two rule packs (and their contacts) in plain English, for review before a change goes live.
+
+``diff_packs(old, new)`` lists the questions, options, routes, outcomes, contacts, citations,
+flags and glossary terms added, removed or changed, and every route (sequence of answers)
+whose outcome changes. ``to_text`` and ``to_markdown`` write it out. Pure: standard library
+and the rules package only.
+
+How routes are compared: every path of the old pack is walked through the new pack, keeping
+the old path's answers and trying every answer to questions the old path never asked. Each
+pairing is one set of answers a person could give; when the two packs send it to different
+outcomes it is reported, with the answer where the packs part ways. A path of the old pack
+that the new pack cannot follow (an answer was removed) is reported as "not a possible
+route" in the new pack, and a path of the new pack that no old path matches (an answer was
+added) as "not a possible route" in the old one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Literal, TypeVar
+
+from .engine import normalise
+from .errors import InvalidAnswer
+from .model import Contact, ContactBook, Flag, Guidance, Option, Outcome, Question, RulePack, Text
+
+Section = Literal["questions", "options", "routes", "outcomes", "contacts", "citations", "flags", "glossary", "pack"]
+Kind = Literal["added", "removed", "changed"]
+
+SECTION_TITLES: tuple[tuple[Section, str], ...] = (
+    ("questions", "Questions"),
+    ("options", "Options (answers)"),
+    ("routes", "Routes"),
+    ("outcomes", "Outcomes"),
+    ("contacts", "Contacts"),
+    ("citations", "Citations (guidance)"),
+    ("flags", "Flags"),
+    ("glossary", "Glossary"),
+    ("pack", "Pack details"),
+)
+T = TypeVar("T")
+NOT_POSSIBLE = "not a possible route"
+NONE = "(none)"
+
+# One answer on a route: the question's id and the option value(s) chosen, in pack order.
+Step = tuple[str, tuple[str, ...]]
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    """One field of an item, before and after, written for people (text in quotes, lists joined)."""
+
+    field: str
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class ItemChange:
+    """A question, option, route, outcome, contact, citation, flag or term added, removed or changed."""
+
+    section: Section
+    kind: Kind
+    subject: str
+    changes: tuple[FieldChange, ...] = ()
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Answered:
+    """One answer on a route, in words: the question (full and short) and the answer chosen."""
+
+    question_id: str
+    question: str
+    short: str
+    answer: str
+
+
+@dataclass(frozen=True)
+class RouteChange:
+    """A set of answers that leads to a different outcome (None: not a possible route in that pack)."""
+
+    answers: tuple[Answered, ...]
+    at: Answered | None
+    old_outcome: str | None
+    new_outcome: str | None
+    steps: tuple[Step, ...] = ()
+
+    def sentence(self) -> str:
+        """For example: Yes at "Is your worry about how an adult…" now leads to L, was U2."""
+        now = f"now leads to {self.new_outcome}" if self.new_outcome else f"now: {NOT_POSSIBLE}"
+        was = f"was {self.old_outcome}" if self.old_outcome else f"was: {NOT_POSSIBLE}"
+        if self.at is None:
+            return f"These answers {now}, {was}"
+        return f'{self.at.answer} at "{shorten(self.at.question, 35)}" {now}, {was}'
+
+    def answers_text(self) -> str:
+        """Every answer on the route, in order."""
+        return "; ".join(f"{a.short}: {shorten(a.answer, 70)}" for a in self.answers)
+
+
+@dataclass(frozen=True)
+class PackDiff:
+    """Everything that differs between two packs (and their contacts, when given)."""
+
+    old: RulePack
+    new: RulePack
+    items: tuple[ItemChange, ...]
+    routes: tuple[RouteChange, ...]
+    old_contacts: ContactBook | None = None
+    new_contacts: ContactBook | None = None
+    _titles: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        titles = {o.id: o.title.practitioner for o in self.old.outcomes}
+        titles.update({o.id: o.title.practitioner for o in self.new.outcomes})
+        object.__setattr__(self, "_titles", titles)
+
+    def section(self, section: Section) -> tuple[ItemChange, ...]:
+        """The item changes in one section, in pack order."""
+        return tuple(item for item in self.items if item.section == section)
+
+    @property
+    def outcomes_changed(self) -> tuple[ItemChange, ...]:
+        """Outcomes added, removed or changed (what people are told to do, with whom, and why)."""
+        return self.section("outcomes")
+
+    @property
+    def outcomes_change(self) -> bool:
+        """Whether any route leads to a different outcome, or any outcome itself changed."""
+        return bool(self.routes or self.outcomes_changed)
+
+    @property
+    def exit_code(self) -> int:
+        """1 when outcomes change (a deployment should require review), else 0."""
+        return 1 if self.outcomes_change else 0
+
+    @property
+    def unchanged(self) -> bool:
+        """Whether nothing at all differs."""
+        return not self.items and not self.routes
+
+    def route_groups(self) -> tuple[tuple[str, tuple[RouteChange, ...]], ...]:
+        """The changed routes grouped by what changed (the same answer, question and outcomes), in order."""
+        groups: dict[str, list[RouteChange]] = {}
+        for route in self.routes:
+            groups.setdefault(route.sentence(), []).append(route)
+        return tuple((sentence, tuple(routes)) for sentence, routes in groups.items())
+
+    def mentioned_outcomes(self) -> tuple[tuple[str, str], ...]:
+        """(id, title) of every outcome named in the changed routes, in order of first mention."""
+        ids: list[str] = []
+        for route in self.routes:
+            for outcome_id in (route.new_outcome, route.old_outcome):
+                if outcome_id is not None and outcome_id not in ids:
+                    ids.append(outcome_id)
+        return tuple((outcome_id, self._titles.get(outcome_id, "")) for outcome_id in ids)
+
+    def summary(self) -> str:
+        """One plain sentence: does anything change where people are sent?"""
+        others = len(self.items) - len(self.outcomes_changed)
+        if self.unchanged:
+            return "No changes: the two packs ask, route and say the same."
+        if not self.outcomes_change:
+            return (
+                f"No route leads to a different outcome and no outcome changed. {_count(others, 'other change')} below."
+            )
+        parts = []
+        if self.routes:
+            parts.append(
+                f"{_count(len(self.routes), 'route')} now lead{'s' if len(self.routes) == 1 else ''} "
+                f"to a different outcome"
+            )
+        if self.outcomes_changed:
+            parts.append(f"{_count(len(self.outcomes_changed), 'outcome')} added, removed or changed")
+        more = f" ({_count(others, 'other change')} below too)" if others else ""
+        return f"Outcomes change: {' and '.join(parts)}. Ask a second person to review this before it goes live{more}."
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+def shorten(text: str, limit: int) -> str:
+    """``text`` cut at a word boundary to at most ``limit`` characters, with "…" when cut."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0].rstrip(" ,;:.")
+    return (cut or text[:limit]) + "…"
+
+
+def _quoted(text: str | None) -> str:
+    return f'"{text}"' if text else NONE
+
+
+def _ids(values: Sequence[str]) -> str:
+    return ", ".join(values) if values else NONE
+
+
+def _yes_no(value: bool) -> str:
+    return "yes" if value else "no"
+
+
+# ---------------------------------------------------------------- field comparisons
+
+
+def _text(name: str, old: Text | None, new: Text | None) -> list[FieldChange]:
+    """Changes to wording, naming the mode's variant when the two wordings differ."""
+    if old == new:
+        return []
+    before, after = old or Text("", ""), new or Text("", "")
+    if before.practitioner == before.supervision and after.practitioner == after.supervision:
+        return [FieldChange(name, _quoted(before.practitioner), _quoted(after.practitioner))]
+    changes = []
+    if before.practitioner != after.practitioner:
+        changes.append(
+            FieldChange(f"{name} (practitioner wording)", _quoted(before.practitioner), _quoted(after.practitioner))
+        )
+    if before.supervision != after.supervision:
+        changes.append(
+            FieldChange(f"{name} (supervision wording)", _quoted(before.supervision), _quoted(after.supervision))
+        )
+    return changes
+
+
+def _plain(name: str, old: str | None, new: str | None, quote: bool = True) -> list[FieldChange]:
+    if old == new:
+        return []
+    show = _quoted if quote else (lambda value: value or NONE)
+    return [FieldChange(name, show(old), show(new))]
+
+
+def _flag(name: str, old: bool, new: bool) -> list[FieldChange]:
+    return [] if old == new else [FieldChange(name, _yes_no(old), _yes_no(new))]
+
+
+def _id_list(name: str, old: Sequence[str], new: Sequence[str]) -> list[FieldChange]:
+    return [] if tuple(old) == tuple(new) else [FieldChange(name, _ids(old), _ids(new))]
+
+
+def _implies(option: Option) -> str:
+    return "; ".join(f"{question_id}: {', '.join(values)}" for question_id, values in option.implies) or NONE
+
+
+# ---------------------------------------------------------------- names of things
+
+
+def _question_name(question: Question) -> str:
+    return f'question "{shorten(question.title.practitioner, 60)}" ({question.id})'
+
+
+def _option_name(question: Question, option: Option) -> str:
+    return f'option "{shorten(option.label.practitioner, 60)}" ({option.value}) of {_question_name(question)}'
+
+
+def _outcome_name(outcome: Outcome) -> str:
+    return f'outcome {outcome.id} "{shorten(outcome.title.practitioner, 60)}"'
+
+
+def _leads(question: Question, option: Option) -> str:
+    return f"leads to {question.route_for(option) or NONE}"
+
+
+# ---------------------------------------------------------------- items
+
+
+def _pair(old: Sequence[T], new: Sequence[T], key: Callable[[T], str]) -> tuple[list[T], list[T], list[tuple[T, T]]]:
+    """Items only in ``new`` (added), only in ``old`` (removed), and in both (matched on ``key``), in pack order."""
+    old_by = {key(item): item for item in old}
+    new_keys = {key(item) for item in new}
+    added = [item for item in new if key(item) not in old_by]
+    removed = [item for item in old if key(item) not in new_keys]
+    both = [(old_by[key(item)], item) for item in new if key(item) in old_by]
+    return added, removed, both
+
+
+def _by_id(item: Question | Outcome | Guidance | Flag | Contact) -> str:
+    return item.id
+
+
+def _by_value(item: Option) -> str:
+    return item.value
+
+
+def _pack_items(old: RulePack, new: RulePack) -> Iterator[ItemChange]:
+    changes = [
+        *_plain("name", old.name, new.name),
+        *_plain("owner", old.owner, new.owner),
+        *_plain("review by", old.review_date.isoformat(), new.review_date.isoformat(), quote=False),
+        *_plain("first question", old.start, new.start, quote=False),
+    ]
+    if changes:
+        yield ItemChange("pack", "changed", "the pack", tuple(changes))
+
+
+def _question_items(old: RulePack, new: RulePack) -> Iterator[ItemChange]:
+    added, removed, both = _pair(old.questions, new.questions, _by_id)
+    for question in added:
+        options = "; ".join(f'"{shorten(o.label.practitioner, 40)}" {_leads(question, o)}' for o in question.options)
+        yield ItemChange("questions", "added", _question_name(question), note=f"{question.kind} choice: {options}")
+    for question in removed:
+        yield ItemChange("questions", "removed", _question_name(question))
+    for before, after in both:
+        changes = [
+            *_plain("kind", before.kind, after.kind, quote=False),
+            *_text("title", before.title, after.title),
+            *_text("short title (used in summaries)", before.short, after.short),
+            *_text("hint", before.hint, after.hint),
+            *_flag("safety question (risk)", before.risk, after.risk),
+        ]
+        if changes:
+            yield ItemChange("questions", "changed", _question_name(after), tuple(changes))
+        yield from _option_items(before, after)
+        if before.cites != after.cites:
+            yield ItemChange(
+                "citations",
+                "changed",
+                _question_name(after),
+                tuple(_id_list("guidance cited", before.cites, after.cites)),
+            )
+
+
+def _option_items(old: Question, new: Question) -> Iterator[ItemChange]:
+    added, removed, both = _pair(old.options, new.options, _by_value)
+    for option in added:
+        yield ItemChange("options", "added", _option_name(new, option), note=_leads(new, option))
+    for option in removed:
+        yield ItemChange(
+            "options", "removed", _option_name(old, option), note=f"it led to {old.route_for(option) or NONE}"
+        )
+    ordinary: list[tuple[str, str, str]] = []
+    for before, after in both:
+        changes = [
+            *_text("label", before.label, after.label),
+            *_text("hint", before.hint, after.hint),
+            *_text("advice", before.advice, after.advice),
+            *_id_list("flags set", before.flags, after.flags),
+            *_flag("safe (may lead on towards a request)", before.safe, after.safe),
+            *_flag('a "not sure" answer', before.unsure, after.unsure),
+            *_flag('exclusive ("none of these")', before.exclusive, after.exclusive),
+            *_plain("sets the mode", before.mode, after.mode, quote=False),
+            *_plain("pre-fills later answers", _implies(before), _implies(after), quote=False),
+        ]
+        if changes:
+            yield ItemChange("options", "changed", _option_name(new, after), tuple(changes))
+        old_route, new_route = old.route_for(before) or NONE, new.route_for(after) or NONE
+        if old_route != new_route:
+            grouped = (
+                old.kind == new.kind == "multiple"
+                and not before.exclusive
+                and not after.exclusive
+                and before.next is None
+                and after.next is None
+            )
+            if grouped:
+                ordinary.append((after.label.practitioner, old_route, new_route))
+            else:
+                yield ItemChange(
+                    "routes",
+                    "changed",
+                    f'"{shorten(after.label.practitioner, 60)}" ({after.value}) at {_question_name(new)}',
+                    (FieldChange("leads to", old_route, new_route),),
+                )
+        if before.cites != after.cites:
+            yield ItemChange(
+                "citations",
+                "changed",
+                _option_name(new, after),
+                tuple(_id_list("guidance cited", before.cites, after.cites)),
+            )
+    if ordinary:
+        _, old_route, new_route = ordinary[0]
+        yield ItemChange(
+            "routes",
+            "changed",
+            f"the ordinary (tick any) options at {_question_name(new)}",
+            (FieldChange("leads to", old_route, new_route),),
+        )
+
+
+def _outcome_items(old: RulePack, new: RulePack) -> Iterator[ItemChange]:
+    added, removed, both = _pair(old.outcomes, new.outcomes, _by_id)
+    for outcome in added:
+        yield ItemChange("outcomes", "added", _outcome_name(outcome), note=f"contacts: {_ids(outcome.contacts)}")
+    for outcome in removed:
+        yield ItemChange("outcomes", "removed", _outcome_name(outcome))
+    for before, after in both:
+        changes = [*_text("title", before.title, after.title), *_text("summary", before.summary, after.summary)]
+        for number in range(1, max(len(before.actions), len(after.actions)) + 1):
+            old_action = before.actions[number - 1] if number <= len(before.actions) else None
+            new_action = after.actions[number - 1] if number <= len(after.actions) else None
+            changes.extend(_text(f"action {number}", old_action, new_action))
+        changes.extend(_id_list("contacts shown", before.contacts, after.contacts))
+        changes.extend(_flag("leads to a request for a session", before.request, after.request))
+        if changes:
+            yield ItemChange("outcomes", "changed", _outcome_name(after), tuple(changes))
+        if before.cites != after.cites:
+            yield ItemChange(
+                "citations",
+                "changed",
+                _outcome_name(after),
+                tuple(_id_list("guidance cited", before.cites, after.cites)),
+            )
+
+
+def _guidance_items(old: RulePack, new: RulePack) -> Iterator[ItemChange]:
+    def name(item: Guidance) -> str:
+        return f'guidance {item.id} ("{shorten(item.source, 60)}")'
+
+    added, removed, both = _pair(old.guidance, new.guidance, _by_id)
+    for item in added:
+        yield ItemChange("citations", "added", name(item), note=_quoted(item.text))
+    for item in removed:
+        yield ItemChange("citations", "removed", name(item))
+    for before, after in both:
+        changes = [
+            *_plain("source", before.source, after.source),
+            *_plain("text", before.text, after.text),
+            *_plain("web address", before.url, after.url, quote=False),
+        ]
+        if changes:
+            yield ItemChange("citations", "changed", name(after), tuple(changes))
+
+
+def _flag_items(old: RulePack, new: RulePack) -> Iterator[ItemChange]:
+    def name(item: Flag) -> str:
+        return f"flag {item.id}"
+
+    added, removed, both = _pair(old.flags, new.flags, _by_id)
+    for item in added:
+        yield ItemChange("flags", "added", name(item), note=_quoted(item.label))
+    for item in removed:
+        yield ItemChange("flags", "removed", name(item))
+    for before, after in both:
+        if before.label != after.label:
+            yield ItemChange("flags", "changed", name(after), tuple(_plain("label", before.label, after.label)))
+
+
+def _glossary_items(old: RulePack, new: RulePack) -> Iterator[ItemChange]:
+    before, after = dict(old.glossary), dict(new.glossary)
+    for term, meaning in new.glossary:
+        if term not in before:
+            yield ItemChange("glossary", "added", f"term {term}", note=_quoted(meaning))
+        elif before[term] != meaning:
+            yield ItemChange("glossary", "changed", f"term {term}", tuple(_plain("meaning", before[term], meaning)))
+    for term, _ in old.glossary:
+        if term not in after:
+            yield ItemChange("glossary", "removed", f"term {term}")
+
+
+def _contact_items(old: ContactBook, new: ContactBook) -> Iterator[ItemChange]:
+    def name(item: Contact) -> str:
+        return f'contact {item.id} ("{item.name}")'
+
+    added, removed, both = _pair(old.contacts, new.contacts, _by_id)
+    for item in added:
+        yield ItemChange("contacts", "added", name(item), note=item.phone or item.email or item.url or item.detail)
+    for item in removed:
+        yield ItemChange("contacts", "removed", name(item))
+    for before, after in both:
+        changes = [
+            *_plain("name", before.name, after.name),
+            *_plain("detail", before.detail, after.detail),
+            *_plain("phone", before.phone, after.phone, quote=False),
+            *_plain("hours", before.hours, after.hours),
+            *_plain("web address", before.url, after.url, quote=False),
+            *_plain("email", before.email, after.email, quote=False),
+            *_plain("source", before.source, after.source),
+            *_plain("checked on", before.checked.isoformat(), after.checked.isoformat(), quote=False),
+        ]
+        if changes:
+            yield ItemChange("contacts", "changed", name(after), tuple(changes))
+    if old.emergency_ids != new.emergency_ids:
+        yield ItemChange(
+            "contacts",
+            "changed",
+            "the contacts shown on every page",
+            tuple(_id_list("in order", old.emergency_ids, new.emergency_ids)),
+        )
+
+
+# ---------------------------------------------------------------- routes
+#
+# The two packs are walked together, one set of answers at a time. At each question the
+# answers are split into classes that both packs treat alike (for multiple choice: the
+# ordinary options together, each exclusive option alone, and selections only one pack
+# accepts), so every set of answers a person could give falls in exactly one route below.
+
+_ABSENT = "-"  # the pack does not have the question: any answer is irrelevant to it
+
+
+def _values(question: Question) -> tuple[str, ...]:
+    return tuple(option.value for option in question.options)
+
+
+def _classify(question: Question | None, selection: tuple[str, ...]) -> str | None:
+    """How ``question`` routes ``selection``: a key per answer class, None if it is not an answer here."""
+    if question is None:
+        return _ABSENT
+    if question.kind != "multiple":
+        return f"={selection[0]}" if len(selection) == 1 and question.option(selection[0]) else None
+    options = [question.option(value) for value in selection]
+    if not selection or any(option is None for option in options):
+        return None
+    exclusive = [option for option in options if option is not None and option.exclusive]
+    if exclusive:
+        return f"!{exclusive[0].value}" if len(selection) == 1 else None
+    return "+"
+
+
+def _answer_classes(old: Question | None, new: Question | None) -> list[tuple[str, ...]]:
+    """One selection from each class of answers that the two versions of a question route alike,
+    in option order (a question in only one pack: that pack's own classes)."""
+    questions = [q for q in (old, new) if q is not None]
+    union: list[str] = []
+    for question in questions:
+        union.extend(value for value in _values(question) if value not in union)
+    ordinary = [tuple(o.value for o in q.options if not o.exclusive) for q in questions if q.kind == "multiple"]
+    candidates: list[tuple[str, ...]] = []
+    if len(ordinary) == 2:
+        candidates.append(tuple(v for v in ordinary[0] if v in ordinary[1]))
+    for index, own in enumerate(ordinary):
+        other = questions[1 - index] if len(questions) == 2 else None
+        known = set(_values(other)) if other is not None else set()
+        candidates += [tuple(v for v in own if v not in known), own]
+    candidates += [(value,) for value in union]
+    by_signature: dict[tuple[str | None, str | None], tuple[str, ...]] = {}
+    for selection in candidates:
+        if not selection:
+            continue
+        signature = (_classify(old, selection), _classify(new, selection))
+        if all(key in (None, _ABSENT) for key in signature):
+            continue  # not an answer in either pack
+        by_signature.setdefault(signature, selection)
+    return sorted(by_signature.values(), key=lambda selection: union.index(selection[0]))
+
+
+def _target(question: Question, values: tuple[str, ...]) -> str | None:
+    """Where choosing ``values`` leads, as the engine routes it; None when they are not an answer here."""
+    if question.kind != "multiple" and len(values) != 1:
+        return None
+    try:
+        options = normalise(question, values if question.kind == "multiple" else values[0])
+    except InvalidAnswer:
+        return None
+    for option in options:
+        if option.exclusive:
+            return question.route_for(option)
+    return question.route_for(options[0])
+
+
+@dataclass(frozen=True)
+class _Leaf:
+    steps: tuple[Step, ...]
+    old_outcome: str | None
+    new_outcome: str | None
+    parting: str | None
+
+
+def _walk_both(old: RulePack, new: RulePack) -> Iterator[_Leaf]:
+    """Every route through both packs at once, with where each pack ends (None: not a possible route)
+    and the question at which the packs first send the answers different ways."""
+    steps: list[Step] = []
+    chosen: dict[str, tuple[str, ...]] = {}
+    limit = 2 * (len(old.questions) + len(new.questions)) + 1
+
+    def moved(pack: RulePack, node_id: str | None, question_id: str) -> str | None:
+        question = pack.question(node_id) if node_id is not None else None
+        if question is None or question.id != question_id:
+            return node_id
+        return _target(question, chosen[question_id])
+
+    def walk(
+        old_id: str | None, new_id: str | None, together: bool, parting: str | None, depth: int
+    ) -> Iterator[_Leaf]:
+        old_q = old.question(old_id) if old_id is not None else None
+        new_q = new.question(new_id) if new_id is not None else None
+        if old_q is None and new_q is None:
+            yield _Leaf(tuple(steps), old_id, new_id, parting)
+            return
+        if depth > limit:  # a cycle: validation refuses such a pack
+            return
+        ask = next((q.id for q in (old_q, new_q) if q is not None and q.id not in chosen), None)
+        if ask is None:  # each pack is at a question answered earlier on the way: follow that answer
+            old_next = moved(old, old_id, old_q.id) if old_q is not None else old_id
+            new_next = moved(new, new_id, new_q.id) if new_q is not None else new_id
+            yield from walk(old_next, new_next, False, parting, depth + 1)
+            return
+        for selection in _answer_classes(old.question(ask), new.question(ask)):
+            chosen[ask] = selection
+            steps.append((ask, selection))
+            old_next, new_next = moved(old, old_id, ask), moved(new, new_id, ask)
+            still = together and old_next is not None and old_next == new_next
+            yield from walk(old_next, new_next, still, ask if together and not still else parting, depth + 1)
+            steps.pop()
+            del chosen[ask]
+
+    yield from walk(old.start, new.start, old.start == new.start, None, 0)
+
+
+def _answered(old: RulePack, new: RulePack, step: Step) -> Answered:
+    question_id, values = step
+    question = new.question(question_id) or old.question(question_id)
+    if question is None:  # every step comes from one of the packs
+        return Answered(question_id, question_id, question_id, ", ".join(values))
+    labels = []
+    for value in values:
+        option = question.option(value) or _other_option(old, new, question_id, value)
+        labels.append(option.label.practitioner if option else value)
+    answer = labels[0] if len(labels) == 1 else "any of " + ", ".join(f'"{shorten(label, 40)}"' for label in labels)
+    return Answered(question_id, question.title.practitioner, question.short.practitioner, answer)
+
+
+def _other_option(old: RulePack, new: RulePack, question_id: str, value: str) -> Option | None:
+    for pack in (new, old):
+        question = pack.question(question_id)
+        found = question.option(value) if question else None
+        if found is not None:
+            return found
+    return None
+
+
+def route_changes(old: RulePack, new: RulePack) -> tuple[RouteChange, ...]:
+    """Every set of answers that the two packs send to different outcomes (or that only one allows)."""
+    changes = []
+    for leaf in _walk_both(old, new):
+        if leaf.old_outcome == leaf.new_outcome:
+            continue
+        answers = tuple(_answered(old, new, step) for step in leaf.steps)
+        at = next((a for a in answers if a.question_id == leaf.parting), None)
+        changes.append(RouteChange(answers, at, leaf.old_outcome, leaf.new_outcome, leaf.steps))
+    return tuple(changes)
+
+
+# ---------------------------------------------------------------- the whole comparison
+
+
+def diff_packs(
+    old: RulePack, new: RulePack, old_contacts: ContactBook | None = None, new_contacts: ContactBook | None = None
+) -> PackDiff:
+    """Compare two loaded packs (and their contacts, when both are given)."""
+    items = [
+        *_question_items(old, new),
+        *_outcome_items(old, new),
+        *_guidance_items(old, new),
+        *_flag_items(old, new),
+        *_glossary_items(old, new),
+        *_pack_items(old, new),
+    ]
+    if old_contacts is not None and new_contacts is not None:
+        items.extend(_contact_items(old_contacts, new_contacts))
+    order = {section: position for position, (section, _) in enumerate(SECTION_TITLES)}
+    items.sort(key=lambda item: order[item.section])  # stable: pack order within each section
+    return PackDiff(old, new, tuple(items), route_changes(old, new), old_contacts, new_contacts)
+
+
+def _pack_line(pack: RulePack) -> str:
+    return f"{pack.path}: {pack.name}, version {pack.version}, review by {pack.review_date.isoformat()}"
+
+
+def to_text(diff: PackDiff) -> str:
+    """The comparison as plain text, for a terminal."""
+    lines = ["Rule pack changes", f"  Old: {_pack_line(diff.old)}", f"  New: {_pack_line(diff.new)}"]
+    if diff.old_contacts is not None and diff.new_contacts is not None:
+        lines.append(f"  Contacts: {diff.old_contacts.path} (old), {diff.new_contacts.path} (new)")
+    lines += ["", diff.summary()]
+    if diff.routes:
+        lines += ["", f"Routes whose outcome changes ({len(diff.routes)})"]
+        for sentence, routes in diff.route_groups():
+            lines.append(f"  - {sentence}" + (f" ({len(routes)} routes)" if len(routes) > 1 else ""))
+            for number, route in enumerate(routes, start=1):
+                lines.append(f"      {number}. answers: {route.answers_text()}")
+        lines.append("  Outcomes named above:")
+        lines.extend(f"    {outcome_id}: {title}" for outcome_id, title in diff.mentioned_outcomes())
+    for section, title in SECTION_TITLES:
+        items = diff.section(section)
+        if not items:
+            continue
+        lines += ["", f"{title} ({len(items)})"]
+        for item in items:
+            note = f": {item.note}" if item.note else ""
+            lines.append(f"  - {item.kind.capitalize()}: {item.subject}{note}")
+            lines.extend(f"      {change.field}: {change.old} → {change.new}" for change in item.changes)
+    return "\n".join(lines) + "\n"
+
+
+_MARKDOWN_SPECIAL = str.maketrans({char: "\\" + char for char in "\\`*_[]<>|#"})
+
+
+def _md(text: str) -> str:
+    return text.translate(_MARKDOWN_SPECIAL)
+
+
+def to_markdown(diff: PackDiff) -> str:
+    """The comparison as Markdown, to paste into a change request."""
+    old, new = diff.old, diff.new
+    lines = [
+        f"# Rule pack changes: {_md(new.name)}",
+        "",
+        "| | Old | New |",
+        "|---|---|---|",
+        f"| File | `{old.path}` | `{new.path}` |",
+        f"| Version | `{old.version}` | `{new.version}` |",
+        f"| Review by | {old.review_date.isoformat()} | {new.review_date.isoformat()} |",
+    ]
+    if diff.old_contacts is not None and diff.new_contacts is not None:
+        lines.append(f"| Contacts | `{diff.old_contacts.path}` | `{diff.new_contacts.path}` |")
+    summary = _md(diff.summary())
+    lines += ["", f"**{summary}**" if diff.outcomes_change else summary]
+    if diff.routes:
+        groups = diff.route_groups()
+        lines += [
+            "",
+            f"## Routes whose outcome changes ({len(diff.routes)})",
+            "",
+            "| Answer | At the question | Was | Now | Routes |",
+            "|---|---|---|---|---|",
+        ]
+        for _, routes in groups:
+            first = routes[0]
+            answer = _md(shorten(first.at.answer, 60)) if first.at else "(from the start)"
+            question = _md(shorten(first.at.question, 60)) if first.at else ""
+            was = f"`{first.old_outcome}`" if first.old_outcome else NOT_POSSIBLE
+            now = f"`{first.new_outcome}`" if first.new_outcome else NOT_POSSIBLE
+            lines.append(f"| {answer} | {question} | {was} | {now} | {len(routes)} |")
+        lines += ["", "Outcomes named above:", ""]
+        lines.extend(f"- `{outcome_id}`: {_md(title)}" for outcome_id, title in diff.mentioned_outcomes())
+        for sentence, routes in groups:
+            lines += ["", f"### {_md(sentence)}", "", "The answers on each route:", ""]
+            lines.extend(f"{number}. {_md(route.answers_text())}" for number, route in enumerate(routes, start=1))
+    for section, title in SECTION_TITLES:
+        items = diff.section(section)
+        if not items:
+            continue
+        lines += ["", f"## {title} ({len(items)})", ""]
+        for item in items:
+            note = f": {_md(item.note)}" if item.note else ""
+            lines.append(f"- **{item.kind.capitalize()}:** {_md(item.subject)}{note}")
+            lines.extend(f"  - {_md(change.field)}: {_md(change.old)} → {_md(change.new)}" for change in item.changes)
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,444 @@
+"""``flask rules diff OLD NEW``: every kind of rule change, reported in plain English, with the exit codes.
+
+Each pair of packs is built from the real pack: its YAML is parsed, changed as a partnership
+would change it, and written to a temporary file. Each pair is compared twice, through the
+pure function and through the command, and the two must agree.
+"""
+
+from __future__ import annotations
+
+import copy
+import itertools
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from click.testing import Result
+from flask.testing import FlaskCliRunner
+
+from app.rules import (
+    DEFAULT_CONTACTS,
+    DEFAULT_PACK,
+    ContactBook,
+    InvalidAnswer,
+    RulePack,
+    enumerate_paths,
+    evaluate,
+    load_contacts,
+    load_pack,
+    normalise,
+)
+from app.rules.diff import PackDiff, RouteChange, diff_packs, to_markdown, to_text
+from support.pack_data import option, question
+
+REAL_PACK: dict[str, Any] = yaml.safe_load(DEFAULT_PACK.read_text(encoding="utf-8"))
+REAL_CONTACTS: dict[str, Any] = yaml.safe_load(DEFAULT_CONTACTS.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def cli(tmp_path_factory: pytest.TempPathFactory) -> FlaskCliRunner:
+    """The app's ``flask`` commands (``rules diff`` needs no database, so one app serves the module)."""
+    from app import create_app
+
+    database = tmp_path_factory.mktemp("diff-db") / "test.db"
+    return create_app({"APP_ENV": "test", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}"}).test_cli_runner()
+
+
+@pytest.fixture
+def old() -> dict[str, Any]:
+    """The real pack's data, to change."""
+    return copy.deepcopy(REAL_PACK)
+
+
+@pytest.fixture
+def new() -> dict[str, Any]:
+    """The real pack's data again, to change into the new version."""
+    return copy.deepcopy(REAL_PACK)
+
+
+@dataclass
+class Compared:
+    diff: PackDiff
+    result: Result
+    old_path: Path
+    new_path: Path
+
+
+@pytest.fixture
+def compare(cli: FlaskCliRunner, tmp_path: Path) -> Callable[..., Compared]:
+    """Write both packs (and contacts, if given), compare them with ``diff_packs`` and with the command."""
+
+    def run(old_data: Any, new_data: Any, old_contacts: Any = None, new_contacts: Any = None,
+            fmt: str = "text") -> Compared:
+        paths = []
+        for name, data in (("old.yaml", old_data), ("new.yaml", new_data)):
+            path = tmp_path / name
+            path.write_text(data if isinstance(data, str) else yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+            paths.append(path)
+        args = ["rules", "diff", str(paths[0]), str(paths[1]), "--format", fmt]
+        books: list[ContactBook] = []
+        for flag, contacts in (("--old-contacts", old_contacts), ("--new-contacts", new_contacts)):
+            if contacts is None:
+                books.append(load_contacts())
+                continue
+            path = tmp_path / f"{flag[2:]}.yaml"
+            path.write_text(yaml.safe_dump(contacts, sort_keys=False), encoding="utf-8")
+            args += [flag, str(path)]
+            books.append(load_contacts(path))
+        result = cli.invoke(args=args)
+        diff = diff_packs(load_pack(paths[0], books[0]), load_pack(paths[1], books[1]), books[0], books[1])
+        assert result.exit_code == diff.exit_code, result.output
+        assert result.output == (to_markdown(diff) if fmt == "markdown" else to_text(diff))
+        return Compared(diff, result, paths[0], paths[1])
+
+    return run
+
+
+def outcome_of(pack: RulePack, change: RouteChange) -> str | None:
+    """Where the engine itself sends a changed route's answers (None: it cannot finish them)."""
+    questions = {q.id: q for q in pack.questions}
+    answers = {qid: list(values) if qid in questions and questions[qid].kind == "multiple" else values[0]
+               for qid, values in change.steps}
+    state = evaluate(pack, answers)
+    return state.outcome.id if state.outcome else None
+
+
+def assert_routes_are_real(compared: Compared) -> None:
+    """Every route reported leads where it says, in both packs, by the engine's own walk."""
+    old_pack, new_pack = compared.diff.old, compared.diff.new
+    for change in compared.diff.routes:
+        assert outcome_of(old_pack, change) == change.old_outcome, change.sentence()
+        assert outcome_of(new_pack, change) == change.new_outcome, change.sentence()
+    assert len({change.steps for change in compared.diff.routes}) == len(compared.diff.routes)
+
+
+def paths_through(pack: RulePack, question_id: str, value: str) -> int:
+    """How many routes of ``pack`` give ``value`` to ``question_id``."""
+    return sum(1 for path in enumerate_paths(pack) for qid, answer in path.answers
+               if qid == question_id and (answer == value or (isinstance(answer, tuple) and value in answer)))
+
+
+def test_no_change_exits_0(compare: Callable[..., Compared], old: dict[str, Any]) -> None:
+    # The same rules written differently (keys sorted, other quoting) are the same pack.
+    compared = compare(old, yaml.safe_dump(old, sort_keys=True, default_style='"'))
+    assert compared.diff.unchanged and compared.diff.exit_code == 0
+    assert compared.result.exit_code == 0
+    assert "No changes: the two packs ask, route and say the same." in compared.result.output
+    assert "Routes whose outcome changes" not in compared.result.output
+
+
+def test_question_text_changed_is_listed_old_to_new_and_exits_0(compare: Callable[..., Compared],
+                                                                old: dict[str, Any], new: dict[str, Any]) -> None:
+    before = question(old, "allegation")["title"]["practitioner"]
+    worried = "Are you worried about how an adult who works with children behaves?"
+    question(new, "allegation")["title"]["practitioner"] = worried
+    question(new, "immediate_danger")["hint"] = "Significant harm means serious ill-treatment or neglect."
+    compared = compare(old, new)
+    assert compared.result.exit_code == 0 and not compared.diff.routes
+    items = compared.diff.section("questions")
+    assert [item.kind for item in items] == ["changed", "changed"]
+    assert [c.field for item in items for c in item.changes] == ["hint", "title (practitioner wording)"]
+    assert f'title (practitioner wording): "{before}" → "{worried}"' in compared.result.output
+    assert "(allegation)" in compared.result.output
+    assert "No route leads to a different outcome" in compared.result.output
+
+
+def test_option_added_lists_its_new_routes_and_exits_1(compare: Callable[..., Compared],
+                                                       old: dict[str, Any], new: dict[str, Any]) -> None:
+    question(new, "criteria")["options"].insert(5, {
+        "value": "other", "label": "Something else", "exclusive": True, "next": "D", "cites": ["decisions"]})
+    compared = compare(old, new)
+    assert compared.result.exit_code == 1
+    [added] = compared.diff.section("options")
+    assert added.kind == "added" and "(other)" in added.subject and added.note == "leads to D"
+    routes = compared.diff.routes
+    assert len(routes) == paths_through(compared.diff.new, "criteria", "other") > 0
+    assert all(r.old_outcome is None and r.new_outcome == "D" for r in routes)
+    assert routes[0].sentence() == ('Something else at "What would you like a reflective…" '
+                                    "now leads to D, was: not a possible route")
+    assert "Outcomes change:" in compared.result.output
+    assert_routes_are_real(compared)
+
+
+def test_option_removed_lists_the_routes_it_ends_and_exits_1(compare: Callable[..., Compared],
+                                                             old: dict[str, Any], new: dict[str, Any]) -> None:
+    question(new, "multi_agency")["options"] = [o for o in question(new, "multi_agency")["options"]
+                                                 if o["value"] != "not_sure"]
+    compared = compare(old, new)
+    assert compared.result.exit_code == 1
+    [removed] = compared.diff.section("options")
+    assert removed.kind == "removed" and "(not_sure)" in removed.subject
+    assert removed.note == "it led to supervision_discussed"
+    routes = compared.diff.routes
+    assert len(routes) == paths_through(compared.diff.old, "multi_agency", "not_sure") > 0
+    assert {(r.old_outcome, r.new_outcome) for r in routes} == {("P", None)}
+    assert all(r.at is not None and r.at.question_id == "multi_agency" for r in routes)
+    assert ("I'm not sure at \"Are other agencies involved with…\" now: not a possible route, was P "
+            f"({len(routes)} routes)") in compared.result.output
+    assert_routes_are_real(compared)
+
+
+def test_route_retargeted_lists_every_path_and_exits_1(compare: Callable[..., Compared],
+                                                       old: dict[str, Any], new: dict[str, Any]) -> None:
+    option(new, "serious_incident", "not_sure")["next"] = "U2"
+    compared = compare(old, new)
+    assert compared.result.exit_code == 1
+    [route] = compared.diff.section("routes")
+    assert "(not_sure)" in route.subject and "(serious_incident)" in route.subject
+    assert [(c.field, c.old, c.new) for c in route.changes] == [("leads to", "R", "U2")]
+    routes = compared.diff.routes
+    # Both modes; the two safe answers to the concern question; the two safe answers about an adult at risk.
+    assert len(routes) == paths_through(compared.diff.old, "serious_incident", "not_sure") == 8
+    assert {r.sentence() for r in routes} == {
+        'I\'m not sure at "Has a child died or been seriously…" now leads to U2, was R'}
+    answers = [r.answers_text() for r in routes]
+    assert len(set(answers)) == 8
+    assert answers[0] == ("Who is using this: I am thinking about my own practice; "
+                          "Immediate danger or significant harm: No; "
+                          "A concern not yet shared with children's social care: No, it has already been shared; "
+                          "A worry about an adult who works with children: No; "
+                          "An adult at risk of abuse or neglect: Yes, and it has been reported; "
+                          "A child has died or been seriously harmed: I'm not sure")
+    assert "  Outcomes named above:\n    U2: Share your concern with children's social care now\n" in \
+        compared.result.output
+    assert_routes_are_real(compared)
+
+
+def test_outcome_added_and_removed(compare: Callable[..., Compared], old: dict[str, Any], new: dict[str, Any]) -> None:
+    # The old pack had no LADO outcome: a worry about an adult who works with children went to U2.
+    option(old, "allegation", "yes")["next"] = "U2"
+    old["outcomes"] = [o for o in old["outcomes"] if o["id"] != "L"]
+    compared = compare(old, new)
+    assert compared.result.exit_code == 1
+    [outcome] = compared.diff.section("outcomes")
+    assert outcome.kind == "added" and outcome.subject.startswith("outcome L ")
+    [route] = compared.diff.section("routes")
+    assert [(c.old, c.new) for c in route.changes] == [("U2", "L")]
+    sentences = {r.sentence() for r in compared.diff.routes}
+    assert sentences == {'Yes at "Is your worry about how an adult…" now leads to L, was U2'}
+    assert len(compared.diff.routes) == 4  # two modes, two safe answers to the concern question
+    assert_routes_are_real(compared)
+
+    backwards = compare(new, old)
+    assert backwards.result.exit_code == 1
+    assert [(i.kind, i.subject[:9]) for i in backwards.diff.section("outcomes")] == [("removed", "outcome L")]
+    assert {r.sentence() for r in backwards.diff.routes} == {
+        'Yes at "Is your worry about how an adult…" now leads to U2, was L'}
+
+
+def test_outcome_text_changed_exits_1_without_route_changes(compare: Callable[..., Compared],
+                                                           old: dict[str, Any], new: dict[str, Any]) -> None:
+    u2 = next(o for o in new["outcomes"] if o["id"] == "U2")
+    before = u2["actions"][1]
+    u2["actions"][1] = "If you are not sure whether to refer, phone children's social care for advice."
+    u2["contacts"] = ["childrens_social_care", "police_emergency"]
+    compared = compare(old, new)
+    assert compared.result.exit_code == 1 and not compared.diff.routes
+    [changed] = compared.diff.section("outcomes")
+    assert [c.field for c in changed.changes] == ["action 2", "contacts shown"]
+    assert (f'action 2: "{before}" → "If you are not sure whether to refer, phone children\'s social care '
+            'for advice."') in compared.result.output
+    assert ("contacts shown: childrens_social_care, out_of_hours, police_emergency → "
+            "childrens_social_care, police_emergency") in compared.result.output
+    assert "Outcomes change: 1 outcome added, removed or changed." in compared.result.output
+
+
+def test_contact_changed_exits_0(compare: Callable[..., Compared], old: dict[str, Any]) -> None:
+    contacts = copy.deepcopy(REAL_CONTACTS)
+    csc = next(c for c in contacts["contacts"] if c["id"] == "childrens_social_care")
+    csc["phone"] = "0161 603 9999"
+    contacts["emergency"] = ["police_emergency", "out_of_hours", "childrens_social_care"]
+    contacts["contacts"].append({"id": "nspcc", "name": "NSPCC helpline", "phone": "0808 800 5000",
+                                 "detail": "Advice for adults worried about a child.", "source": "nspcc.org.uk",
+                                 "checked": "2026-11-27"})
+    compared = compare(old, old, old_contacts=REAL_CONTACTS, new_contacts=contacts)
+    assert compared.result.exit_code == 0 and not compared.diff.routes
+    items = compared.diff.section("contacts")
+    assert [(i.kind, i.subject.split(" (")[0]) for i in items] == [
+        ("added", "contact nspcc"), ("changed", "contact childrens_social_care"),
+        ("changed", "the contacts shown on every page")]
+    assert "phone: 0161 603 4500 → 0161 603 9999" in compared.result.output
+    assert ("in order: police_emergency, childrens_social_care, out_of_hours → "
+            "police_emergency, out_of_hours, childrens_social_care") in compared.result.output
+    assert str(compared.old_path) in compared.result.output
+
+
+def test_citation_changed_exits_0(compare: Callable[..., Compared], old: dict[str, Any], new: dict[str, Any]) -> None:
+    referral = next(g for g in new["guidance"] if g["id"] == "wt_referral")
+    referral["text"] = "A concern about a child's welfare is shared with children's social care."
+    new["guidance"].append({"id": "wt_2026", "source": "Working Together (2026)", "text": "New guidance."})
+    question(new, "allegation")["cites"] = ["wt_allegations", "lado_portal", "wt_2026"]
+    compared = compare(old, new)
+    assert compared.result.exit_code == 0 and not compared.diff.routes
+    items = compared.diff.section("citations")
+    assert [(i.kind, i.subject.split(" (")[0]) for i in items] == [
+        ("changed", 'question "Is your worry about how an adult who works or volunteers…"'),
+        ("added", "guidance wt_2026"), ("changed", "guidance wt_referral")]
+    assert "guidance cited: wt_allegations, lado_portal → wt_allegations, lado_portal, wt_2026" in \
+        compared.result.output
+    assert 'text: "A concern about a child\'s safety' in compared.result.output
+
+
+def test_markdown_for_a_change_request(compare: Callable[..., Compared], old: dict[str, Any],
+                                       new: dict[str, Any]) -> None:
+    option(new, "serious_incident", "not_sure")["next"] = "U2"
+    question(new, "allegation")["short"] = "A worry | about an adult"
+    compared = compare(old, new, fmt="markdown")
+    text = compared.result.output
+    assert compared.result.exit_code == 1
+    assert text.startswith("# Rule pack changes: Space to Think\n")
+    assert f"| Version | `{compared.diff.old.version}` | `{compared.diff.new.version}` |" in text
+    assert "**Outcomes change: 8 routes now lead to a different outcome." in text
+    assert "## Routes whose outcome changes (8)\n\n| Answer | At the question | Was | Now | Routes |\n" in text
+    assert ("| I'm not sure | Has a child died or been seriously harmed, where abuse or… | `R` | `U2` | 8 |"
+            in text)
+    assert "### I'm not sure at \"Has a child died or been seriously…\" now leads to U2, was R\n" in text
+    assert "\n8. Who is using this: I am a manager or supervisor" in text
+    assert "- `U2`: Share your concern with children's social care now" in text
+    assert "## Routes (1)\n\n- **Changed:** \"I'm not sure\" (not\\_sure) at question" in text
+    assert 'short title (used in summaries): "A worry about an adult who works with children" → ' \
+           '"A worry \\| about an adult"' in text
+
+
+def test_invalid_pack_exits_2_naming_file_and_field(cli: FlaskCliRunner, tmp_path: Path,
+                                                    new: dict[str, Any]) -> None:
+    option(new, "serious_incident", "not_sure")["next"] = "nowhere"
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(yaml.safe_dump(new), encoding="utf-8")
+    result = cli.invoke(args=["rules", "diff", str(DEFAULT_PACK), str(bad)])
+    assert result.exit_code == 2
+    assert f"{bad}" in result.output and "question serious_incident option not_sure: next" in result.output
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("pack: {name: [\n", encoding="utf-8")
+    result = cli.invoke(args=["rules", "diff", str(broken), str(tmp_path / "missing.yaml")])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert f"{broken}:" in result.output and "not valid YAML" in result.output
+    assert f"{tmp_path / 'missing.yaml'}: (file): (file): cannot be read" in result.output
+    contacts = tmp_path / "contacts.yaml"
+    contacts.write_text(yaml.safe_dump({"contacts": [], "emergency": ["nobody"]}), encoding="utf-8")
+    result = cli.invoke(args=["rules", "diff", str(DEFAULT_PACK), str(DEFAULT_PACK), "--new-contacts", str(contacts)])
+    assert result.exit_code == 2 and f"{contacts}" in result.output and "emergency" in result.output
+
+
+# ---------------------------------------------------------------- exhaustive check on small packs
+
+
+def _insert_question(d: dict[str, Any]) -> None:
+    d["questions"].insert(2, {"id": "extra", "kind": "single", "risk": True, "title": "Extra?", "cites": ["g1"],
+                              "options": [{"value": "yes", "label": "Yes", "next": "urgent"},
+                                          {"value": "no", "label": "No", "safe": True, "next": "reasons"}]})
+    option(d, "danger", "no")["next"] = "extra"
+    option(d, "danger", "reviewed")["next"] = "extra"
+
+
+def _remove_question(d: dict[str, Any]) -> None:
+    question(d, "reasons")["next"] = "session"
+    d["questions"] = [q for q in d["questions"] if q["id"] != "sure"]
+
+
+def _start_elsewhere(d: dict[str, Any]) -> None:
+    d["pack"]["start"] = "danger"
+    d["questions"] = [q for q in d["questions"] if q["id"] != "mode"]
+
+
+def _none_becomes_ordinary(d: dict[str, Any]) -> None:
+    option(d, "reasons", "none").update(exclusive=False, next=None)
+    option(d, "danger", "reviewed")["next"] = "elsewhere"  # keeps that outcome reachable
+
+
+def _swap_routes(d: dict[str, Any]) -> None:
+    question(d, "reasons")["next"] = "elsewhere"
+    option(d, "reasons", "none")["next"] = "sure"
+
+
+# Changes to the tiny test pack (conftest.TINY_PACK), each applied to make the new version.
+VARIANTS: dict[str, Callable[[dict[str, Any]], Any]] = {
+    "same": lambda d: None,
+    "retarget": lambda d: option(d, "danger", "unsure").update(next="elsewhere"),
+    "option removed": lambda d: question(d, "danger")["options"].pop(1),
+    "option added": lambda d: question(d, "danger")["options"].append(
+        {"value": "other", "label": "Other", "safe": True, "next": "sure"}),
+    "ordinary option added": lambda d: question(d, "reasons")["options"].insert(2, {"value": "c", "label": "C"}),
+    "ordinary option removed": lambda d: question(d, "reasons")["options"].pop(1),
+    "none becomes ordinary": _none_becomes_ordinary,
+    "ordinary becomes none": lambda d: option(d, "reasons", "b").update(exclusive=True, next="elsewhere"),
+    "ticked options and none swap routes": _swap_routes,
+    "question inserted": _insert_question,
+    "question removed": _remove_question,
+    "start changed": _start_elsewhere,
+}
+
+
+# Changes after which every set of answers still ends where it did: only a confirmation question
+# dropped, or the mode question (which only sets the wording) skipped.
+UNCHANGED_OUTCOMES = {"same", "question removed", "start changed"}
+
+
+def assignments(old: RulePack, new: RulePack) -> Iterator[dict[str, Any]]:
+    """Every combination of answers to every question of either pack (multiple choice: every selection)."""
+    values: dict[str, list[str]] = {}
+    multiple: set[str] = set()
+    for pack in (old, new):
+        for q in pack.questions:
+            values.setdefault(q.id, []).extend(o.value for o in q.options if o.value not in values.get(q.id, []))
+            if q.kind == "multiple":
+                multiple.add(q.id)
+    def answerable(question_id: str, selection: list[str]) -> bool:  # in at least one of the packs
+        for pack in (old, new):
+            q = pack.question(question_id)
+            try:
+                if q is not None and normalise(q, selection if q.kind == "multiple" else selection[0]):
+                    return True
+            except InvalidAnswer:
+                pass
+        return False
+
+    choices: dict[str, list[Any]] = {
+        qid: [list(s) for n in range(1, len(vs) + 1) for s in itertools.combinations(vs, n)
+              if answerable(qid, list(s))] if qid in multiple else list(vs)
+        for qid, vs in values.items()
+    }
+    for combination in itertools.product(*choices.values()):
+        yield dict(zip(choices, combination, strict=True))
+
+
+def ending(pack: RulePack, answers: dict[str, Any]) -> str | None:
+    state = evaluate(pack, answers)
+    return state.outcome.id if state.outcome else None
+
+
+def fits(change: RouteChange, answers: dict[str, Any]) -> bool:
+    """Whether ``answers`` plausibly belong to the route: the same single answers, overlapping selections."""
+    for question_id, values in change.steps:
+        given = answers.get(question_id)
+        if isinstance(given, list):
+            if not set(given) & set(values):
+                return False
+        elif given not in values:
+            return False
+    return True
+
+
+@pytest.mark.parametrize("name", list(VARIANTS))
+def test_every_answer_combination_that_changes_outcome_is_reported(
+        name: str, pack_data: dict[str, Any], write_pack: Callable[..., Path]) -> None:
+    old_pack = load_pack(write_pack(pack_data, "old.yaml"))
+    VARIANTS[name](pack_data)
+    new_pack = load_pack(write_pack(pack_data, "new.yaml"))
+    diff = diff_packs(old_pack, new_pack)
+    for change in diff.routes:  # every route reported is real
+        assert (outcome_of(old_pack, change), outcome_of(new_pack, change)) == (change.old_outcome,
+                                                                                change.new_outcome)
+    checked = 0
+    for answers in assignments(old_pack, new_pack):  # every real change is reported
+        before, after = ending(old_pack, answers), ending(new_pack, answers)
+        if before != after:
+            checked += 1
+            assert any(c.old_outcome == before and c.new_outcome == after and fits(c, answers)
+                       for c in diff.routes), (answers, before, after)
+    assert (checked == 0) == (not diff.routes) == (name in UNCHANGED_OUTCOMES)
+    assert diff.exit_code == (0 if name in UNCHANGED_OUTCOMES else 1)
+    assert diff.unchanged == (name == "same")

@@ -1,0 +1,226 @@
+"""Real servers for tests, each in its own temporary directory: Redis, gunicorn, nginx.
+
+Parallel-safe: Redis listens on a Unix socket in its own directory (no port to collide on);
+gunicorn and nginx get ports the kernel picked just before (bound to port 0 and released).
+Each is stopped by its own process id.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+START_TIMEOUT = 30.0
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 nobody is listening on (right now)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def need_program(name: str, package: str) -> str:
+    """The program's path; in CI a missing one fails, elsewhere the test is skipped saying why."""
+    path = shutil.which(name) or next((p for p in (f"/usr/sbin/{name}", f"/usr/bin/{name}") if os.access(p, os.X_OK)),
+                                      None)
+    if path:
+        return path
+    message = f"{name} is not installed (Debian package {package}; scripts/setup installs it as root)"
+    if os.environ.get("CI") == "true":
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+def _wait_for(check, what: str, process: subprocess.Popen, log: Path | None) -> None:  # type: ignore[type-arg]
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            output = log.read_text(errors="replace")[-3000:] if log and log.exists() else ""
+            raise RuntimeError(f"{what} exited with status {process.returncode} while starting:\n{output}")
+        if check():
+            return
+        time.sleep(0.05)
+    stop(process)
+    raise RuntimeError(f"{what} did not start within {START_TIMEOUT:.0f} s")
+
+
+def _listening(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+def stop(process: subprocess.Popen, how: signal.Signals = signal.SIGTERM) -> None:  # type: ignore[type-arg]
+    """Stop one process we started (by its id), with ``how``, then firmly."""
+    if process.poll() is None:
+        process.send_signal(how)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+
+
+class RedisServer:
+    """``redis-server`` on a Unix socket in ``directory``, keeping nothing on disk."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self.socket = directory / "redis.sock"
+        self.log = directory / "redis.log"
+        self.process: subprocess.Popen | None = None  # type: ignore[type-arg]
+
+    @property
+    def url(self) -> str:
+        """For RATELIMIT_STORAGE_URI."""
+        return f"redis+unix://{self.socket}"
+
+    def start(self) -> RedisServer:
+        program = need_program("redis-server", "redis-server")
+        self.directory.mkdir(parents=True, exist_ok=True)
+        self.process = subprocess.Popen(
+            [program, "--port", "0", "--unixsocket", str(self.socket), "--unixsocketperm", "700",
+             "--save", "", "--appendonly", "no", "--dir", str(self.directory), "--logfile", str(self.log),
+             "--daemonize", "no"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+        _wait_for(self.ping, "redis-server", self.process, self.log)
+        return self
+
+    def client(self):  # type: ignore[no-untyped-def]
+        import redis
+
+        return redis.Redis(unix_socket_path=str(self.socket), socket_timeout=2)
+
+    def ping(self) -> bool:
+        try:
+            with self.client() as connection:
+                return bool(connection.ping())
+        except Exception:  # noqa: BLE001 — not up yet
+            return False
+
+    def flush(self) -> None:
+        with self.client() as connection:
+            connection.flushall()
+
+    def stop(self) -> None:
+        if self.process is not None:
+            stop(self.process)
+            self.process = None
+
+
+class Gunicorn:
+    """The app under gunicorn on 127.0.0.1, logging each request with the worker's process id."""
+
+    def __init__(self, directory: Path, env: Mapping[str, str], workers: int = 1, name: str = "app") -> None:
+        self.directory = directory
+        self.env = dict(env)
+        self.workers = workers
+        self.name = name
+        self.port = free_port()
+        self.access_log = directory / f"{name}-access.log"
+        self.error_log = directory / f"{name}-error.log"
+        self.process: subprocess.Popen | None = None  # type: ignore[type-arg]
+
+    def launch(self) -> Gunicorn:
+        """Start gunicorn without waiting for it (so several can start at once); then ``wait``."""
+        self.directory.mkdir(parents=True, exist_ok=True)
+        command = [sys.executable, "-m", "gunicorn", "--workers", str(self.workers), "--bind", f"127.0.0.1:{self.port}",
+                   "--access-logfile", str(self.access_log), "--access-logformat", "%(p)s %(s)s %(m)s %(U)s",
+                   "--error-logfile", str(self.error_log), "--timeout", "30", "wsgi:app"]
+        self.process = subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=subprocess.DEVNULL,
+                                        stderr=subprocess.STDOUT)
+        return self
+
+    def wait(self) -> Gunicorn:
+        """Wait until it answers on its port."""
+        assert self.process is not None
+        _wait_for(lambda: _listening(self.port), f"gunicorn {self.name}", self.process, self.error_log)
+        return self
+
+    def start(self) -> Gunicorn:
+        return self.launch().wait()
+
+    def requests_served(self) -> list[tuple[str, str, str, str]]:
+        """(worker pid, status, method, path) for each request so far."""
+        if not self.access_log.exists():
+            return []
+        return [tuple(line.split(" ", 3)) for line in self.access_log.read_text().splitlines()  # type: ignore[misc]
+                if line.count(" ") >= 3]
+
+    def stop(self) -> None:
+        if self.process is not None:
+            stop(self.process, signal.SIGINT)  # gunicorn's quick shutdown (SIGTERM waits for workers to finish)
+            self.process = None
+
+
+NGINX_CONF = """\
+{user}
+worker_processes 1;
+pid {dir}/nginx.pid;
+error_log {dir}/nginx-error.log warn;
+events {{ worker_connections 256; }}
+http {{
+    access_log {dir}/nginx-access.log;
+    client_body_temp_path {dir}/client_body;
+    proxy_temp_path {dir}/proxy;
+    fastcgi_temp_path {dir}/fastcgi;
+    uwsgi_temp_path {dir}/uwsgi;
+    scgi_temp_path {dir}/scgi;
+    upstream space_to_think {{
+{servers}
+    }}
+    server {{
+        listen 127.0.0.1:{port};
+        location / {{
+            proxy_pass http://space_to_think;
+            proxy_next_upstream off;
+            proxy_set_header Host $http_host;
+            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+            proxy_set_header X-Forwarded-Proto $scheme;
+        }}
+    }}
+}}
+"""
+
+
+class Nginx:
+    """nginx in the foreground on its own port and paths, round-robin over ``upstreams`` (ports)."""
+
+    def __init__(self, directory: Path, upstreams: Sequence[int]) -> None:
+        self.directory = directory
+        self.upstreams = list(upstreams)
+        self.port = free_port()
+        self.process: subprocess.Popen | None = None  # type: ignore[type-arg]
+
+    def start(self) -> Nginx:
+        program = need_program("nginx", "nginx")
+        self.directory.mkdir(parents=True, exist_ok=True)
+        servers = "\n".join(f"        server 127.0.0.1:{port};" for port in self.upstreams)
+        # As root, nginx's workers would otherwise switch to "nobody", who cannot enter this directory.
+        user = "user root;" if os.geteuid() == 0 else ""
+        conf = self.directory / "nginx.conf"
+        conf.write_text(NGINX_CONF.format(user=user, dir=self.directory, servers=servers, port=self.port))
+        error_log = self.directory / "nginx-error.log"
+        self.process = subprocess.Popen(
+            [program, "-p", str(self.directory), "-c", str(conf), "-e", str(error_log), "-g", "daemon off;"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+        _wait_for(lambda: _listening(self.port), "nginx", self.process, error_log)
+        return self
+
+    def stop(self) -> None:
+        if self.process is not None:
+            stop(self.process)
+            self.process = None

@@ -1,0 +1,81 @@
+"""The deployment examples and the README stay true to the app: every setting is listed, the
+example environment file is a production configuration the app accepts, and every command
+the systemd units run exists."""
+
+from __future__ import annotations
+
+import re
+import shlex
+from pathlib import Path
+
+import pytest
+
+from app import create_app
+from app.config import ENV_NAMES, Config, load_config, setting_types
+
+ROOT = Path(__file__).resolve().parent.parent
+DEPLOY = ROOT / "deploy"
+ENV_EXAMPLE = DEPLOY / "space-to-think.env.example"
+
+
+def settings_read_by_the_app() -> set[str]:
+    """Every environment variable the app reads (app/config.py: a setting's name, or ENV_NAMES)."""
+    return {ENV_NAMES.get(name, name) for name in setting_types(Config) if name not in {"DEBUG", "TESTING"}}
+
+
+def example_environment() -> dict[str, str]:
+    """The example file as systemd's EnvironmentFile reads it (NAME=value, optional double quotes)."""
+    values = {}
+    for line in ENV_EXAMPLE.read_text().splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        name, _, value = line.partition("=")
+        values[name] = value[1:-1] if len(value) >= 2 and value[0] == value[-1] == '"' else value
+    return values
+
+
+def test_the_settings_found_are_the_ones_expected() -> None:
+    found = settings_read_by_the_app()
+    assert {"SECRET_KEY", "DATABASE_URL", "RATELIMIT_STORAGE_URI", "TRUSTED_PROXIES", "INBOX_LOCKOUT_AFTER"} <= found
+
+
+@pytest.mark.parametrize("variable", sorted(settings_read_by_the_app()))
+def test_every_setting_is_in_the_example_environment(variable: str) -> None:
+    example = ENV_EXAMPLE.read_text()
+    assert re.search(rf"^#?{variable}=", example, re.M), f"{variable} is missing from {ENV_EXAMPLE.name}"
+
+
+def test_the_example_environment_is_a_production_configuration_the_app_accepts() -> None:
+    environment = example_environment()
+    settings = load_config(None, environ=environment)
+    assert settings["APP_ENV"] == "production"
+    assert settings["RATELIMIT_STORAGE_URI"].startswith("redis://")
+    assert settings["TRUSTED_PROXIES"] == ("127.0.0.1",)
+    assert settings["INBOX_SIGN_IN_LIMIT"] == "5 per minute;20 per hour"
+
+
+def test_the_units_run_commands_that_exist() -> None:
+    app = create_app({"APP_ENV": "test", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    units = sorted(DEPLOY.glob("*.service"))
+    assert [unit.name for unit in units] == ["space-to-think-web.service", "space-to-think-worker.service"]
+    for unit in units:
+        text = unit.read_text().replace("\\\n", " ")
+        exec_start = shlex.split(re.search(r"^ExecStart=(.*)$", text, re.M).group(1))  # type: ignore[union-attr]
+        assert "EnvironmentFile=/etc/space-to-think/env" in text
+        program = Path(exec_start[0]).name
+        if program == "gunicorn":
+            assert exec_start[-1] == "wsgi:app" and "127.0.0.1:8000" in exec_start
+        else:
+            assert program == "flask" and exec_start[1:3] == ["--app", "wsgi"]
+            group, command = exec_start[3], exec_start[4]
+            assert group in app.cli.commands and command in app.cli.commands[group].commands, (unit.name, group, command)
+
+
+def test_the_nginx_site_sends_the_headers_the_app_trusts_and_serves_static_files() -> None:
+    site = (DEPLOY / "nginx-space-to-think.conf").read_text()
+    assert "server 127.0.0.1:8000;" in site
+    for header in ("X-Forwarded-For", "X-Forwarded-Proto", "X-Forwarded-Host"):
+        assert f"proxy_set_header {header}" in site
+    assert "ssl_certificate " in site and "return 301 https://" in site
+    assert "alias /srv/space-to-think/static/;" in site

@@ -1,0 +1,352 @@
+"""Hard to break: unusable characters stopped at the edge, bad hosts, next=, errors that never leak or go bare.
+
+Each test here is built from a finding's reproducer (a NUL byte reaching PostgreSQL, a
+database error logged with its values, a bad Host header, ``next=`` with CR/LF, a lone
+surrogate in an imported request, the database going down mid-journey).
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import re
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from werkzeug.test import TestResponse
+
+from app import create_app
+from app.extensions import db
+from app.inbox import service
+from app.inbox.models import TriageNote
+from app.inbox.pdf_import import BAD_DATA, ImportProblem, check_document
+from app.inbox.views import safe_next
+from app.input_guard import clean_text, find_unsafe_text, has_unsafe_text, valid_host
+from app.models import StoredRequest
+from app.sessions import JourneySessionRow
+from support.hardening import EMAIL, PASSWORD, pdf_with_json, post_form, signed_in, upload, valid_document
+from support import add_session_probe, both_databases, csrf_token, session_cookie
+from support.cut_proxy import CutProxy
+from support.database import database_settings
+from support.submission import ELIGIBLE_PATH, make_request
+from support.walk import Walker
+
+SERVICE_PROBLEM = ("Sorry, there is a problem with the service", "Try again in a few minutes.",
+                   "Your answers are kept.")
+INSERT_WITHOUT_DATA = sa.text(
+    "INSERT INTO journey_sessions (id, data, expires_at) VALUES (:value, NULL, CURRENT_TIMESTAMP)")
+NOT_ALLOWED = ["\x00", "\ud800", "\udfff", "\ufffe", "\uffff", "\ufdd0", "\U0010ffff", "\x01", "\x1b", "\x7f"]
+
+
+# --- helpers -----------------------------------------------------------------------------------
+
+def text(response: TestResponse) -> str:
+    return html.unescape(response.get_data(as_text=True))
+
+
+def has_chrome(page: str) -> bool:
+    """The service's header, standing notice and footer contacts are on the page."""
+    return all(part in page for part in ("govuk-template__header", "Space to Think", "call 999",
+                                         "Emergency and safeguarding contacts"))
+
+
+def stored_reference(app: Flask) -> str:
+    with app.app_context():
+        return str(make_request().request.reference)
+
+
+def request_count(app: Flask) -> int:
+    with app.app_context():
+        return int(db.session.scalar(sa.select(sa.func.count()).select_from(StoredRequest)) or 0)
+
+
+# --- the characters ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("character", NOT_ALLOWED)
+def test_unusable_characters_are_found_and_removed(character: str) -> None:
+    assert has_unsafe_text(f"a{character}b") and clean_text(f"a{character}b") == "ab"
+    assert find_unsafe_text({"answers": {"q": ["fine", f"x{character}"]}})
+    assert find_unsafe_text({f"key{character}": "fine"})
+
+
+def test_ordinary_text_is_left_alone() -> None:
+    typed = "Line one\r\n\tLine two – café, 子供, emoji 🙂, U+FFFD \ufffd"
+    assert not has_unsafe_text(typed) and clean_text(typed) == typed
+    assert not find_unsafe_text({"a": [typed, 1, None, True, {"b": typed}]})
+
+
+@pytest.mark.parametrize("host", ["localhost", "localhost:5000", "space-to-think.example.org", "127.0.0.1:8000",
+                                  "[::1]:8000", "web_1", "example.org."])
+def test_real_host_names_are_valid(host: str) -> None:
+    assert valid_host(host)
+
+
+@pytest.mark.parametrize("host", ["ex..ample", ".example", "exa mple", "example.org:port", "a" * 64 + ".example",
+                                  "example.org\r\nX: 1", "exa\x00mple", "bücher.example", ""])
+def test_broken_host_names_are_not(host: str) -> None:
+    assert not valid_host(host)
+
+
+# --- NUL and friends never reach the database (both backends) ----------------------------------
+
+@both_databases
+def test_a_nul_in_the_sign_in_email_is_removed_not_a_server_error(app: Flask) -> None:
+    with app.app_context():
+        service.add_facilitator(EMAIL, "Sam Facilitator", PASSWORD)
+    client = app.test_client()
+    wrong = post_form(client, "/inbox/sign-in", "/inbox/sign-in", {"email": "sam\x00@x.example", "password": "x"})
+    assert wrong.status_code == 200 and "Enter a correct email address and password" in text(wrong)
+    right = post_form(client, "/inbox/sign-in", "/inbox/sign-in",
+                      {"email": EMAIL.replace("@", "\x00@"), "password": PASSWORD})
+    assert right.status_code == 302 and right.location == "/inbox"
+
+
+@both_databases
+def test_a_facilitators_note_keeps_what_was_typed_without_the_nul(app: Flask) -> None:
+    client = signed_in(app)
+    reference = stored_reference(app)
+    page = f"/inbox/requests/{reference}"
+    response = post_form(client, page, f"{page}/notes", {"text": "Spoke to\x00 the school\ufffe nurse.\x0b"})
+    assert response.status_code == 302
+    with app.app_context():
+        assert list(db.session.scalars(sa.select(TriageNote.text))) == ["Spoke to the school nurse."]
+
+
+@both_databases
+@pytest.mark.parametrize("path", ["/inbox/requests/STT%00", "/inbox/requests/STT%00/request.pdf",
+                                  "/questions/mode%00", "/inbox?status=new%00", "/inbox?page=1%0d%0a",
+                                  "/questions/mode?return_to=%EF%BF%BF"])
+def test_a_bad_character_in_the_address_gets_the_400_page(app: Flask, path: str) -> None:
+    client = signed_in(app)
+    response = client.get(path)
+    assert response.status_code == 400
+    assert "Sorry, there is a problem with your request" in text(response) and has_chrome(text(response))
+
+
+@both_databases
+def test_status_and_assignment_posts_with_a_nul_are_not_server_errors(app: Flask) -> None:
+    client = signed_in(app)
+    reference = stored_reference(app)
+    page = f"/inbox/requests/{reference}"
+    status = post_form(client, page, f"{page}/status", {"status": "in_triage\x00"})
+    assert status.status_code == 302  # "in_triage" once the NUL is gone
+    refused = post_form(client, page, f"{page}/status", {"status": "\x00"})
+    assert refused.status_code == 200 and "govuk-error-summary" in text(refused)
+    assign = post_form(client, page, f"{page}/assignment", {"facilitator": "\x00"})
+    assert assign.status_code in (200, 302)
+    with app.app_context():
+        assert db.session.scalar(sa.select(StoredRequest.status)) == "in_triage"
+
+
+@both_databases
+def test_a_nul_in_an_imported_requests_data_is_refused_with_a_message(app: Flask) -> None:
+    client = signed_in(app)
+    document = valid_document(app)
+    document["details"]["reflection"] = "Text with a \x00 in it"
+    response = upload(client, pdf_with_json(document))
+    assert response.status_code == 200 and BAD_DATA in text(response)
+    assert request_count(app) == 0
+
+
+# --- lone surrogates in an import --------------------------------------------------------------
+
+@pytest.mark.parametrize("where", ["reflection", "outcome", "rule_pack_version", "answer", "answer key", "flag"])
+def test_a_lone_surrogate_anywhere_in_an_import_is_refused(app: Flask, where: str) -> None:
+    client = signed_in(app)
+    document = valid_document(app)
+    if where == "reflection":
+        document["details"]["reflection"] = "Stuck \ud800 team"
+    elif where in ("outcome", "rule_pack_version"):
+        document[where] = document[where] + "\ud800"
+    elif where == "answer":
+        document["answers"]["mode"] = "\udfff"
+    elif where == "answer key":
+        document["answers"]["mode\ud800"] = "practitioner"
+    else:
+        document["flags"] = [{"id": "x", "label": "\ud800"}]
+    with pytest.raises(ImportProblem):
+        check_document(document)
+    response = upload(client, pdf_with_json(document))
+    assert response.status_code == 200 and BAD_DATA in text(response)
+    assert request_count(app) == 0
+
+
+@both_databases
+def test_a_stored_request_with_a_lone_surrogate_still_shows(app: Flask) -> None:
+    """One imported before the check existed: its page shows U+FFFD instead of failing every time."""
+    client = signed_in(app)
+    reference = stored_reference(app)
+    with app.app_context():
+        stored = db.session.scalar(sa.select(StoredRequest))
+        stored.details = {**stored.details, "reflection": "Stuck \ud800 team"}
+        db.session.commit()
+    response = client.get(f"/inbox/requests/{reference}")
+    assert response.status_code == 200 and "Stuck \ufffd team" in text(response)
+
+
+# --- Host, X-Forwarded-Host and next= ----------------------------------------------------------
+
+@pytest.mark.parametrize("headers", [{"Host": "ex..ample"}, {"Host": "a" * 300}, {"X-Forwarded-Host": "ex..ample"},
+                                     {"X-Forwarded-Host": "good.example, bad..example"}])
+def test_an_invalid_host_gets_the_branded_400_page(request, tmp_path, headers: dict[str, str], caplog) -> None:
+    with database_settings(request, "sqlite", tmp_path) as settings:
+        app = create_app({"APP_ENV": "test", "TRUSTED_PROXIES": 1, "PROPAGATE_EXCEPTIONS": False, **settings})
+    client = app.test_client()
+    with caplog.at_level(logging.WARNING):
+        response = client.get("/", headers=headers)
+    assert response.status_code == 400
+    page = text(response)
+    assert "Sorry, there is a problem with your request" in page and has_chrome(page)
+    assert 'href="/"' in page  # links still built (without the bad host)
+    assert not [record for record in caplog.records if record.levelno >= logging.ERROR]
+
+
+def test_an_invalid_host_with_a_session_cookie_gets_the_400_page(app: Flask) -> None:
+    add_session_probe(app)
+    client = app.test_client()
+    token = csrf_token(client.get("/_test/answers").get_data(as_text=True))
+    assert client.post("/_test/answers", data={"value": "no", "csrf_token": token}).status_code == 200
+    response = client.get("/questions/mode", headers={"Host": "ex..ample"})
+    assert response.status_code == 400 and has_chrome(text(response))
+    assert client.get("/_test/session").get_json()["answers"] == {"immediate_danger": "no"}
+
+
+@pytest.mark.parametrize("target", ["/inbox\r\nX:1", "/inbox\nX", "/inbox/requests/x\r\n", "/inbox\\evil.example",
+                                    "/inbox//evil.example", "https://evil.example/inbox", "//evil.example",
+                                    "/inboxes", "/inbox/\x00", "/inbox/ x", "/request/submitted", "", None])
+def test_next_is_only_ever_an_inbox_path_on_this_site(app: Flask, target: str | None) -> None:
+    with app.test_request_context("/inbox/sign-in"):
+        assert safe_next(target) == "/inbox"
+
+
+@pytest.mark.parametrize("target", ["/inbox", "/inbox/requests/STT-VPU9-QKYM", "/inbox?status=new&page=2"])
+def test_next_keeps_a_real_inbox_path(app: Flask, target: str) -> None:
+    with app.test_request_context("/inbox/sign-in"):
+        assert safe_next(target) == target
+
+
+def test_next_with_cr_lf_is_never_a_server_error_after_signing_in(app: Flask) -> None:
+    with app.app_context():
+        service.add_facilitator(EMAIL, "Sam Facilitator", PASSWORD)
+    client = app.test_client()
+    response = post_form(client, "/inbox/sign-in", "/inbox/sign-in?next=/inbox%0d%0aX:1",
+                         {"email": EMAIL, "password": PASSWORD})
+    assert response.status_code == 400 and "X" not in response.headers
+    assert "Sorry, there is a problem with your request" in text(response)
+    signed = post_form(client, "/inbox/sign-in", "/inbox/sign-in?next=/inbox", {"email": EMAIL, "password": PASSWORD})
+    assert signed.status_code == 302 and signed.location == "/inbox"
+
+
+# --- database errors are logged without what was typed -----------------------------------------
+
+@both_databases
+def test_a_database_error_is_logged_without_its_values(app: Flask, caplog) -> None:
+    secret = "note about a child called Secretname"
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+
+    @app.get("/_test/db-error")
+    def db_error() -> str:
+        # A NOT NULL violation: PostgreSQL's own message quotes the failing row, value and all.
+        db.session.execute(INSERT_WITHOUT_DATA, {"value": secret})
+        return "not reached"
+
+    with caplog.at_level(logging.DEBUG):
+        response = app.test_client().get("/_test/db-error")
+    assert response.status_code == 500 and "Sorry, there is a problem with the service" in text(response)
+    logged = "\n".join(record.getMessage() + (str(record.exc_info) if record.exc_info else "")
+                       for record in caplog.records)
+    assert "Database error on a request" in logged
+    assert "Secretname" not in logged
+    with app.app_context(), pytest.raises(sa.exc.IntegrityError) as raised:
+        db.session.execute(INSERT_WITHOUT_DATA, {"value": secret})
+    assert "[SQL parameters hidden due to hide_parameters=True]" in str(raised.value)
+
+
+# --- the database going down mid-journey (PostgreSQL behind a proxy the test cuts) ----------------
+
+@pytest.mark.postgres
+def test_database_down_mid_journey_gives_the_branded_page_and_keeps_the_answers(request, tmp_path, caplog) -> None:
+    with database_settings(request, "postgres", tmp_path, own_schema=True) as settings:
+        url = sa.engine.make_url(settings["SQLALCHEMY_DATABASE_URI"])
+        with CutProxy(url.host or "127.0.0.1", url.port or 5432) as proxy:
+            proxied = url.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)
+            app = create_app({"APP_ENV": "test", **settings, "SQLALCHEMY_DATABASE_URI": proxied,
+                              "PROPAGATE_EXCEPTIONS": False})
+            with app.app_context():
+                from flask_migrate import upgrade
+
+                upgrade()
+            try:
+                check_journey_survives_an_outage(app, proxy, caplog)
+            finally:
+                with app.app_context():
+                    for engine in db.engines.values():
+                        engine.dispose()
+
+
+def check_journey_survives_an_outage(app: Flask, proxy: CutProxy, caplog) -> None:
+    client = app.test_client()
+    walker = Walker(client)
+    walker.start()
+    first, second, third = ELIGIBLE_PATH[:3]
+    assert walker.answer(*first).status_code == 302
+    assert walker.answer(*second).status_code == 302
+    cookie = session_cookie(client)
+    assert cookie is not None
+
+    proxy.cut()
+    with caplog.at_level(logging.WARNING):
+        for response in (client.get(f"/questions/{third[0]}"), walker.answer(*third), client.get("/"),
+                         client.get("/result")):
+            page = text(response)
+            assert response.status_code == 503, response.status_code
+            assert all(words in page for words in SERVICE_PROBLEM) and has_chrome(page)
+            assert "Set-Cookie" not in response.headers
+            assert session_cookie(client) == cookie
+    assert "Internal Server Error" not in page
+    messages = "\n".join(record.getMessage() for record in caplog.records)
+    assert "Session store unavailable" in messages and "practitioner" not in messages
+
+    proxy.restore()
+    page = client.get(f"/questions/{third[0]}")
+    assert page.status_code == 200 and session_cookie(client) == cookie
+    walker.get(f"/questions/{third[0]}")
+    assert walker.answer(*third).status_code == 302  # the journey goes on
+    with app.app_context():
+        stored = db.session.scalars(sa.select(JourneySessionRow.data)).all()
+    assert len(stored) == 1
+    for question_id, value in (first, second, third):
+        assert f'"{question_id}"' in stored[0] and f'"{value}"' in stored[0]
+
+
+@pytest.mark.postgres
+def test_database_down_without_a_cookie_gives_the_branded_page(request, tmp_path) -> None:
+    with database_settings(request, "postgres", tmp_path, own_schema=True) as settings:
+        url = sa.engine.make_url(settings["SQLALCHEMY_DATABASE_URI"])
+        with CutProxy(url.host or "127.0.0.1", url.port or 5432) as proxy:
+            proxied = url.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)
+            app = create_app({"APP_ENV": "test", **settings, "SQLALCHEMY_DATABASE_URI": proxied,
+                              "PROPAGATE_EXCEPTIONS": False})
+            proxy.cut()
+            try:
+                client = app.test_client()
+                start = client.get("/start")  # starting a journey writes a session: the write fails
+                assert start.status_code == 503 and all(words in text(start) for words in SERVICE_PROBLEM)
+                assert session_cookie(client) is None
+                health = client.get("/healthz")
+                assert health.status_code == 503
+                assert client.get("/").status_code == 200  # the start page needs no database
+            finally:
+                with app.app_context():
+                    for engine in db.engines.values():
+                        engine.dispose()
+
+
+def test_the_service_problem_page_needs_no_database(app: Flask) -> None:
+    with app.test_request_context("/"):
+        from app.errors import render_error
+
+        body, status = render_error(503)
+    assert status == 503 and all(words in body for words in SERVICE_PROBLEM)
+    assert re.search(r"<title>\s*Sorry, there is a problem with the service", body)

@@ -1,0 +1,325 @@
+"""The outbox worker: submission never waits for the mail server or the PDF renderer; the
+worker makes PDFs and sends email later, retrying with backoff; several workers never send
+one message twice (PostgreSQL row locks); imported PDFs are made again, never served back."""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import datetime as dt
+import io
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pypdf
+from pypdf.actions import JavaScript
+import pytest
+from flask import Flask
+from sqlalchemy import func, select
+
+import app.requests.service as request_service
+from app.extensions import db
+from app.models import AuditEvent, OutboxMessage, StoredRequest, utcnow
+from app.outbox import claim_message, claim_pdf_job, retry_delay, run_pass
+from support import both_databases
+from support.pdf import pdf_attachment_json
+from support.submission import VALID_DETAILS, fill_details, make_request, run_outbox, to_outcome
+from test_inbox import signed_in, upload, valid_document
+from test_mail import FACILITATORS, Mailbox, SmtpServer, mail_app, only_message, smtp_server  # noqa: F401 (fixtures)
+
+postgres_only = pytest.mark.parametrize("database_backend", [pytest.param("postgres", marks=pytest.mark.postgres)],
+                                        indirect=True)
+LATER = dt.timedelta(days=2)  # past any retry wait
+
+
+@pytest.fixture
+def hung_smtp_port() -> Iterator[int]:
+    """A port that accepts connections and never says anything (a hung mail server)."""
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(16)  # the kernel completes the handshake; nobody ever reads or writes
+    try:
+        yield int(listener.getsockname()[1])
+    finally:
+        listener.close()
+
+
+def count(model: type) -> int:
+    return int(db.session.scalar(select(func.count()).select_from(model)) or 0)
+
+
+def actions(name: str) -> list[AuditEvent]:
+    return list(db.session.scalars(select(AuditEvent).where(AuditEvent.action == name).order_by(AuditEvent.id)))
+
+
+# --- off the request path ---------------------------------------------------------------------
+
+def test_a_hung_mail_server_does_not_hold_up_submission_and_the_mail_goes_later(
+        mail_app: Flask, smtp_server: SmtpServer, hung_smtp_port: int) -> None:
+    mail_app.config.update(SMTP_PORT=hung_smtp_port, SMTP_TIMEOUT=1)
+    client = mail_app.test_client()
+    walker = to_outcome(client)
+    fill_details(walker)
+    assert walker.get("/request/check-answers").status_code == 200
+    started = time.perf_counter()
+    response = walker.post("/request/submit", {})
+    elapsed = time.perf_counter() - started
+    assert response.status_code == 302 and response.location.endswith("/request/submitted")
+    assert elapsed < 0.5, f"submission took {elapsed:.2f}s"
+    page = client.get("/request/submitted").get_data(as_text=True)
+    assert 'data-delivery="pending"' in page and "Your PDF is being prepared" in page
+    with mail_app.app_context():
+        stored = db.session.scalar(select(StoredRequest))
+        [message] = db.session.scalars(select(OutboxMessage)).all()
+        assert stored.pdf_made_at is None and message.attempts == 0 and message.sent_at is None
+
+    # The worker: makes the PDF, then the hung server times out; the try is recorded, with a wait.
+    with mail_app.app_context():
+        result = run_pass()
+        assert (result.pdfs_made, result.sent, result.send_failed) == (1, 0, 1)
+        [message] = db.session.scalars(select(OutboxMessage)).all()
+        assert message.attempts == 1 and message.sent_at is None
+        assert "timed out" in (message.last_error or "").lower()
+        assert VALID_DETAILS["name"] not in message.last_error
+        assert message.next_attempt_at is not None and message.next_attempt_at > utcnow()
+        assert run_pass().send_failed == 0  # not tried again before its turn
+
+    # The mail server works again: at its turn the message goes, with the PDF the requester gets.
+    mail_app.config.update(SMTP_PORT=smtp_server.port, SMTP_TIMEOUT=5)
+    smtp_server.start()
+    with mail_app.app_context():
+        assert run_pass(now=utcnow() + LATER).sent == 1
+        stored = db.session.scalar(select(StoredRequest))
+        [message] = db.session.scalars(select(OutboxMessage)).all()
+        assert message.sent_at is not None and message.attempts == 2 and message.last_error is None
+        pdf = stored.pdf
+    [attachment] = list(only_message(smtp_server).iter_attachments())
+    assert attachment.get_content() == pdf
+    assert client.get("/request/submitted/request.pdf").data == pdf
+    assert 'data-delivery="emailed"' in client.get("/request/submitted").get_data(as_text=True)
+
+
+def test_retry_waits_double_up_to_the_maximum(app: Flask) -> None:
+    app.config.update(OUTBOX_RETRY_SECONDS=30, OUTBOX_RETRY_MAX_SECONDS=600)
+    with app.app_context():
+        assert [retry_delay(n).total_seconds() for n in (1, 2, 3, 4, 5, 6, 50)] == [30, 60, 120, 240, 480, 600, 600]
+
+
+@both_databases
+def test_a_pdf_that_cannot_be_made_keeps_the_request_flags_it_and_is_tried_again(
+        mail_app: Flask, smtp_server: SmtpServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    smtp_server.start()
+    client, _ = signed_in(mail_app)
+
+    def broken(request: StoredRequest, pack: object) -> bytes:
+        raise RuntimeError(f"renderer exploded on {request.details['name']}")
+
+    monkeypatch.setattr(request_service, "request_pdf", broken)
+    with mail_app.app_context():
+        reference = make_request().request.reference
+        result = run_pass()
+        assert (result.pdfs_made, result.pdfs_failed, result.sent) == (0, 1, 0)
+        stored = db.session.scalar(select(StoredRequest))
+        assert stored.details["reflection"] == VALID_DETAILS["reflection"]  # nothing typed is lost
+        assert stored.pdf is None and stored.pdf_attempts == 1
+        assert stored.pdf_error == "the PDF renderer failed (RuntimeError)"  # no case detail
+        assert stored.pdf_next_attempt_at > utcnow()
+        [failed] = actions("pdf_failed")
+        assert VALID_DETAILS["name"] not in failed.detail
+        assert run_pass().pdfs_failed == 0  # waits for its turn
+    assert smtp_server.mailbox.messages == []  # the email waits for the PDF
+
+    listing = client.get("/inbox").get_data(as_text=True)
+    assert 'data-pdf="failed"' in listing and "Needs attention: PDF could not be made" in listing
+    page = client.get(f"/inbox/requests/{reference}").get_data(as_text=True)
+    assert 'data-pdf="failed"' in page and "PDF could not be made: the PDF renderer failed (RuntimeError)" in page
+    assert VALID_DETAILS["reflection"] in html.unescape(page)
+
+    monkeypatch.undo()  # the renderer is mended: the next try makes it, and the email goes
+    with mail_app.app_context():
+        result = run_pass(now=utcnow() + LATER)
+        assert (result.pdfs_made, result.sent) == (1, 1)
+        stored = db.session.scalar(select(StoredRequest))
+        assert stored.pdf.startswith(b"%PDF-") and stored.pdf_attempts == 2 and stored.pdf_error is None
+    assert 'data-pdf="made"' in client.get("/inbox").get_data(as_text=True)
+    assert len(smtp_server.mailbox.messages) == 1
+
+
+# --- several workers --------------------------------------------------------------------------
+
+@postgres_only
+def test_a_claimed_message_is_skipped_by_another_worker(mail_app: Flask) -> None:
+    with mail_app.app_context():
+        for _ in range(2):
+            make_request()
+        db.session.execute(StoredRequest.__table__.update().values(pdf=b"%PDF-", pdf_made_at=utcnow()))
+        db.session.commit()
+    with mail_app.app_context():  # worker A holds its claims (its transaction is open)
+        now = utcnow()
+        first = claim_message(now, set())
+        with mail_app.app_context():  # worker B: its own session and connection
+            second = claim_message(now, set())
+            assert second is not None and second.id != first.id
+            with mail_app.app_context():  # worker C finds nothing left to claim
+                assert claim_message(now, set()) is None
+            db.session.rollback()
+        db.session.rollback()
+
+
+class SlowMailbox(Mailbox):
+    """A mail server that takes a moment over each message (so two workers overlap)."""
+
+    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802 (aiosmtpd's name)
+        await asyncio.sleep(0.1)
+        return await super().handle_DATA(server, session, envelope)
+
+
+@postgres_only
+def test_two_workers_never_send_the_same_message_twice(mail_app: Flask, smtp_server: SmtpServer,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    smtp_server.mailbox = SlowMailbox()
+    smtp_server.start()
+
+    def quick_pdf(request: StoredRequest, pack: object) -> bytes:  # the renderer is not what is tested here
+        time.sleep(0.05)
+        return f"%PDF-1.7 {request.reference}".encode()
+
+    monkeypatch.setattr(request_service, "request_pdf", quick_pdf)
+    with mail_app.app_context():
+        references = sorted(make_request().request.reference for _ in range(6))
+    barrier = threading.Barrier(2)
+    results: list[object] = []
+
+    def worker() -> None:
+        with mail_app.app_context():
+            barrier.wait()
+            results.append(run_pass())
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert len(results) == 2, "a worker failed"
+    sent = sorted(message["X-Space-To-Think-Reference"] for message in smtp_server.mailbox.messages)
+    assert sent == references  # each once
+    assert sum(r.sent for r in results) == 6 and all(r.sent >= 1 for r in results)  # both did some
+    assert sum(r.pdfs_made for r in results) == 6
+    with mail_app.app_context():
+        assert [m.attempts for m in db.session.scalars(select(OutboxMessage))] == [1] * 6
+        assert len(actions("pdf_made")) == 6 and len(actions("emailed")) == 6
+        assert claim_pdf_job(utcnow(), set()) is None
+        db.session.rollback()
+
+
+# --- imports ----------------------------------------------------------------------------------
+
+def pdf_with_script(document: dict) -> bytes:
+    """A request PDF as an attacker might send it: the right data, plus JavaScript."""
+    writer = pypdf.PdfWriter()
+    writer.add_blank_page(width=200, height=200)
+    writer.add_open_action(JavaScript("app.alert('hello from the upload');"))
+    writer.add_attachment("request.json", json.dumps(document).encode())
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+@both_databases
+def test_an_imported_request_gets_a_pdf_made_by_the_app_never_the_upload(app: Flask) -> None:
+    client, _ = signed_in(app)
+    document = valid_document(app)
+    uploaded = pdf_with_script(document)
+    assert b"/JavaScript" in uploaded or b"/JS" in uploaded
+    response = upload(client, uploaded)
+    assert response.status_code == 302
+    with app.app_context():
+        stored = db.session.scalar(select(StoredRequest))
+        assert stored.pdf is None and stored.details == document["details"]
+    run_outbox(app)
+    served = client.get(f"/inbox/requests/{document['reference']}/request.pdf").data
+    assert served.startswith(b"%PDF-") and served != uploaded
+    assert b"/JavaScript" not in served and b"/JS" not in served and b"hello from the upload" not in served
+    assert pdf_attachment_json(served) == document
+
+
+@pytest.mark.parametrize("field", ["outcome", "rule_pack_version", "reflection"])
+def test_an_import_with_text_the_database_cannot_hold_is_refused_plainly(app: Flask, field: str) -> None:
+    client, _ = signed_in(app)
+    document = valid_document(app)
+    if field == "reflection":
+        document["details"]["reflection"] = "lone \ud800 surrogate"
+    else:
+        document[field] = "P\x00"
+    writer = pypdf.PdfWriter()
+    writer.add_blank_page(width=200, height=200)
+    writer.add_attachment("request.json", json.dumps(document).encode())
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    response = upload(client, buffer.getvalue())
+    assert response.status_code == 200
+    assert "damaged or incomplete" in response.get_data(as_text=True)
+    with app.app_context():
+        assert count(StoredRequest) == 0
+
+
+# --- the command ------------------------------------------------------------------------------
+
+def test_worker_once_command(mail_app: Flask, smtp_server: SmtpServer) -> None:
+    smtp_server.start()
+    with mail_app.app_context():
+        make_request()
+    result = mail_app.test_cli_runner().invoke(args=["outbox", "worker", "--once"])
+    assert result.exit_code == 0, result.output
+    assert "Made 1 PDF (0 failed); sent 1 message (0 failed)." in result.output
+    assert len(smtp_server.mailbox.messages) == 1
+
+
+def test_the_worker_runs_until_sigterm_and_stops_cleanly(app: Flask, tmp_path: Path) -> None:
+    with app.app_context():
+        reference = make_request().request.reference
+    env = {**os.environ, "APP_ENV": "test", "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+           "PYTHONWARNINGS": "error"}
+    worker = subprocess.Popen([sys.executable, "-m", "flask", "--app", "wsgi", "outbox", "worker", "--poll", "0.2"],
+                              cwd=Path(__file__).resolve().parents[1], env=env, text=True,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 60
+        made = None
+        while time.monotonic() < deadline and made is None and worker.poll() is None:
+            time.sleep(0.2)
+            with app.app_context():
+                made = db.session.scalar(select(StoredRequest.pdf_made_at).where(StoredRequest.reference == reference))
+        assert made is not None, "the worker did not make the PDF"
+        worker.send_signal(signal.SIGTERM)
+        out, err = worker.communicate(timeout=30)
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+            worker.communicate()
+    assert worker.returncode == 0, err
+    assert "Outbox worker started" in out and "Outbox worker stopped." in out
+
+
+def test_a_hung_mail_server_costs_one_timeout_a_pass_not_one_per_message(mail_app: Flask,
+                                                                       hung_smtp_port: int) -> None:
+    mail_app.config.update(SMTP_PORT=hung_smtp_port, SMTP_TIMEOUT=1)
+    with mail_app.app_context():
+        for _ in range(3):
+            make_request()
+        started = time.perf_counter()
+        result = run_pass()
+        assert (result.pdfs_made, result.send_failed, result.sent) == (3, 1, 0)
+        assert time.perf_counter() - started < 30
+        attempts = sorted(m.attempts for m in db.session.scalars(select(OutboxMessage)))
+        assert attempts == [0, 0, 1]  # the others wait for the next pass, first in line
+        assert run_pass().send_failed == 1
+        assert sorted(m.attempts for m in db.session.scalars(select(OutboxMessage))) == [0, 1, 1]
