@@ -35,7 +35,8 @@ PACK = load_pack(DEFAULT_PACK, load_contacts(DEFAULT_CONTACTS))
 # unshared concern instead of the LADO outcome (which goes), the disagreement question is reworded, the
 # guidance on allegations gains a link, and the review date moves.
 NEW_TITLE = "Do you disagree with a decision another agency made about a child or young person?"
-NEW_TITLE_SUPERVISION = "Does the practitioner disagree with a decision another agency made about a child or young person?"
+NEW_TITLE_SUPERVISION = ("Does the practitioner disagree with a decision another agency made about a child "
+                         "or young person?")
 NEW_LINK = "https://example.org/allegations-procedure"
 NEW_REVIEW = dt.date(2028, 1, 31)
 
@@ -238,7 +239,7 @@ def in_order(words: str, phrases: list[str]) -> bool:
     return True
 
 
-@pytest.mark.parametrize(("mode", "wording"), [("myself", "practitioner"), ("supervision", "supervision")])
+@pytest.mark.parametrize("mode, wording", [("myself", "practitioner"), ("supervision", "supervision")])
 def test_questions_to_prepare_lists_every_question_in_order_in_the_mode_wording(
     client: FlaskClient, mode: str, wording: str
 ) -> None:
@@ -272,7 +273,8 @@ def test_questions_to_prepare_says_where_each_answer_leads(client: FlaskClient) 
 
 
 def test_an_unknown_mode_shows_the_practitioner_wording(client: FlaskClient) -> None:
-    assert text_of(get(client, "/questions-to-prepare?mode=%3Cscript%3E")) == text_of(get(client, "/questions-to-prepare"))
+    unknown = get(client, "/questions-to-prepare?mode=%3Cscript%3E")
+    assert text_of(unknown) == text_of(get(client, "/questions-to-prepare"))
 
 
 def test_questions_to_prepare_change_when_the_pack_changes(client: FlaskClient, changed_app: Flask) -> None:

@@ -15,7 +15,7 @@ import subprocess
 import threading
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from flask import current_app
 
@@ -43,12 +43,11 @@ def cached(key: Hashable, make: Callable[[], T]) -> T:
     A lock makes concurrent first requests wait for one result rather than each making it.
     """
     store: dict[Hashable, Any] = current_app.extensions.setdefault(CACHE_KEY, {})
-    if key in store:
-        return store[key]  # type: ignore[no-any-return]
-    with _lock:
-        if key not in store:
-            store[key] = make()
-        return store[key]  # type: ignore[no-any-return]
+    if key not in store:
+        with _lock:
+            if key not in store:
+                store[key] = make()
+    return cast(T, store[key])
 
 
 # --- The decision diagram ----------------------------------------------------------------
@@ -66,8 +65,10 @@ def draw_svg(dot_source: str) -> str | None:
         log.warning("Graphviz is not installed (no 'dot' command): the decision diagram is not drawn")
         return None
     try:
-        result = subprocess.run([dot, "-Tsvg"], input=dot_source.encode("utf-8"), capture_output=True,
-                                timeout=DOT_TIMEOUT_SECONDS, check=False)
+        # Our own pack's DOT text on standard input, to the dot found on PATH: no user input.
+        result = subprocess.run(  # noqa: S603
+            [dot, "-Tsvg"], input=dot_source.encode("utf-8"), capture_output=True,
+            timeout=DOT_TIMEOUT_SECONDS, check=False)
     except (OSError, subprocess.TimeoutExpired) as error:
         log.warning("Graphviz could not draw the decision diagram: %s", error)
         return None
@@ -154,12 +155,12 @@ def _join_at(rows: list[tuple[Cells, str]], question_id: str) -> list[tuple[Cell
         key = (tuple((q, () if q == question_id else a) for q, a in cells), outcome_id)
         groups.setdefault(key, []).append(cells)
     joined: list[tuple[Cells, str]] = []
-    for (key, outcome_id), members in groups.items():
-        cells = tuple(
+    for (shared, outcome_id), members in groups.items():
+        merged: Cells = tuple(
             (q, _union(member[position][1] for member in members) if q == question_id else a)
-            for position, (q, a) in enumerate(key)
+            for position, (q, a) in enumerate(shared)
         )
-        joined.append((cells, outcome_id))
+        joined.append((merged, outcome_id))
     return joined
 
 
