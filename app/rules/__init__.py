@@ -19,6 +19,7 @@ from .engine import (
     enumerate_paths,
     evaluate,
     normalise,
+    valid_answer,
 )
 from .errors import DefinitionError, InvalidAnswer, Problem, QuestionNotReached, RulesError
 from .loader import DEFAULT_CONTACTS, DEFAULT_PACK, load_contacts, parse_pack, read_yaml
@@ -78,5 +79,6 @@ __all__ = [
     "load_contacts",
     "load_pack",
     "normalise",
+    "valid_answer",
     "validate_pack",
 ]
