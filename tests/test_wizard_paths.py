@@ -14,7 +14,7 @@ import pytest
 from flask import Flask
 
 from app.rules import JourneyPath, RulePack, enumerate_paths, load_contacts, load_pack
-from wizard.walk import Walker, outcome_of, page_text, path_of, title_of
+from support.walk import Walker, outcome_of, page_text, path_of, title_of
 
 CONTENT_OUTCOMES = {"U1", "U2", "L", "A", "R", "E", "D", "S", "P"}
 CONTACTS = load_contacts()

@@ -32,7 +32,7 @@ from app.rules import (
     normalise,
 )
 from app.rules.diff import PackDiff, RouteChange, diff_packs, to_markdown, to_text
-from pack_data_helpers import option, question
+from support.pack_data import option, question
 
 REAL_PACK: dict[str, Any] = yaml.safe_load(DEFAULT_PACK.read_text(encoding="utf-8"))
 REAL_CONTACTS: dict[str, Any] = yaml.safe_load(DEFAULT_CONTACTS.read_text(encoding="utf-8"))

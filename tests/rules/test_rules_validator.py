@@ -10,7 +10,7 @@ import pytest
 
 from app.rules import DefinitionError, Problem, check_pack, load_contacts, load_pack
 
-from pack_data_helpers import option, question
+from support.pack_data import option, question
 
 
 def problems_for(write_pack: Callable[[Any], Path], data: Any) -> tuple[Path, list[Problem]]:
