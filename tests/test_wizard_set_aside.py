@@ -10,8 +10,8 @@ from flask.testing import FlaskClient
 
 from app.journey import ANSWERS_KEY, SET_ASIDE_KEY
 from app.models import StoredRequest
-from requests_helpers import ELIGIBLE_PATH, SUPERVISION_PATH, fill_details, submit, to_outcome
-from wizard.walk import Walker, outcome_of, page_text, path_of
+from support.submission import ELIGIBLE_PATH, SUPERVISION_PATH, fill_details, submit, to_outcome
+from support.walk import Walker, outcome_of, page_text, path_of
 
 LATER = [question_id for question_id, _ in ELIGIBLE_PATH[2:]]  # the ten answers after the safety answer
 

@@ -17,7 +17,7 @@ from app.config import StartupError
 from app.pack import load_rules
 from app.rules import DEFAULT_CONTACTS, Contact, check_pack, check_rules
 
-from pack_data_helpers import option, question
+from support.pack_data import option, question
 
 TODAY = dt.date.today()
 

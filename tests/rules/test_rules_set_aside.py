@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from app.rules import QuestionNotReached, RulePack, answer, evaluate, load_contacts, load_pack
 
-from pack_data_helpers import option
+from support.pack_data import option
 
 ELIGIBLE = {"mode": "me", "danger": "no", "reasons": ("a", "b"), "sure": "ok"}
 
