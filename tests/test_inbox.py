@@ -426,12 +426,15 @@ def valid_document(app: Flask) -> dict:
     """The request data a request PDF carries, built without storing a request or making a PDF."""
     from app.models import utcnow
     from app.pack import current_pack
+    from app.requests.fields import clean_details
     from app.requests.service import build_request
     from app.rules import evaluate
 
     with app.app_context():
         pack = current_pack()
-        unsaved = build_request(pack, evaluate(pack, ELIGIBLE_ANSWERS), "journey", dict(VALID_DETAILS), utcnow())
+        state = evaluate(pack, ELIGIBLE_ANSWERS)
+        details = clean_details(VALID_DETAILS, state.debrief)  # as stored: the event as "YYYY-MM"
+        unsaved = build_request(pack, state, "journey", details, utcnow())
         return request_document(unsaved)
 
 

@@ -31,6 +31,7 @@ from .model import (
     Outcome,
     Question,
     QuestionKind,
+    Roles,
     RulePack,
     Text,
 )
@@ -261,9 +262,22 @@ def _content_hash(data: object) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:12]
 
 
-_PACK_KEYS = {"pack", "guidance", "flags", "questions", "outcomes", "glossary"}
+_PACK_KEYS = {"pack", "roles", "guidance", "flags", "questions", "outcomes", "glossary"}
+_ROLE_KEYS = {"criteria_question", "debrief_criterion"}
 _META_KEYS = {"name", "owner", "review_date", "start"}
-_QUESTION_KEYS = {"id", "kind", "title", "short", "hint", "options", "next", "cites", "risk"}
+_QUESTION_KEYS = {
+    "id",
+    "kind",
+    "title",
+    "short",
+    "hint",
+    "error",
+    "exclusive_error",
+    "options",
+    "next",
+    "cites",
+    "risk",
+}
 _OPTION_KEYS = {
     "value",
     "label",
@@ -302,6 +316,7 @@ def parse_pack(data: object, file: str) -> tuple[RulePack | None, list[Problem]]
     owner = reader.string(meta, "owner", "pack") or ""
     review_date = reader.date(meta, "review_date", "pack")
     start = reader.string(meta, "start", "pack") or ""
+    roles = _parse_roles(reader, root)
 
     guidance: list[Guidance] = []
     for n, item in enumerate(reader.items(root, "guidance", "(pack)"), start=1):
@@ -357,9 +372,27 @@ def parse_pack(data: object, file: str) -> tuple[RulePack | None, list[Problem]]
         guidance=tuple(guidance),
         flags=tuple(flags),
         version=_content_hash(data),
+        roles=roles,
         glossary=tuple(glossary),
     )
     return pack, reader.problems
+
+
+def _parse_roles(reader: _Reader, root: _Mapping) -> Roles:
+    """``roles``: which question holds the criteria, and which of its options is the debrief."""
+    raw = root.get("roles")
+    if raw is None:
+        reader.problem("(pack)", "roles", f"is missing ({', '.join(sorted(_ROLE_KEYS))})", root.line)
+        return Roles("", "")
+    mapping = reader.mapping(raw, "roles", "roles", root.line_of("roles"))
+    if mapping is None:
+        return Roles("", "")
+    reader.unknown_keys(mapping, _ROLE_KEYS, "roles")
+    return Roles(
+        criteria_question=reader.string(mapping, "criteria_question", "roles") or "",
+        debrief_criterion=reader.string(mapping, "debrief_criterion", "roles") or "",
+        line=mapping.line,
+    )
 
 
 def _parse_question(reader: _Reader, item: _Mapping, position: int) -> Question | None:
@@ -376,6 +409,8 @@ def _parse_question(reader: _Reader, item: _Mapping, position: int) -> Question 
     title = reader.text(item, "title", node) or _PLACEHOLDER
     short = reader.text(item, "short", node, required=False) or title
     hint = reader.text(item, "hint", node, required=False)
+    error = reader.text(item, "error", node) or _PLACEHOLDER
+    exclusive_error = reader.text(item, "exclusive_error", node, required=False)
     options = tuple(
         _parse_option(reader, raw, f"{node} option", n)
         for n, raw in enumerate(reader.items(item, "options", node), start=1)
@@ -393,7 +428,9 @@ def _parse_question(reader: _Reader, item: _Mapping, position: int) -> Question 
         title=title,
         short=short,
         options=options,
+        error=error,
         hint=hint,
+        exclusive_error=exclusive_error,
         next=next_id,
         cites=cites,
         risk=risk,

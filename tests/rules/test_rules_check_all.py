@@ -73,13 +73,17 @@ def test_a_broken_contacts_file_does_not_hide_the_packs_problems(
     assert any(str(contacts_path) in line and ": url: " in line for line in lines)
 
 
-@pytest.mark.parametrize("mistake", ["title", "kind", "label"])
+@pytest.mark.parametrize("mistake", ["title", "kind", "label", "error", "roles"])
 def test_a_field_that_cannot_be_read_is_reported_once(pack_data: dict[str, Any], write_pack: Callable[..., Path],
                                                      mistake: str) -> None:
     if mistake == "title":
         del question(pack_data, "reasons")["title"]
     elif mistake == "kind":
         question(pack_data, "reasons")["kind"] = "several"
+    elif mistake == "error":
+        del question(pack_data, "reasons")["error"]
+    elif mistake == "roles":
+        del pack_data["roles"]
     else:
         del option(pack_data, "danger", "no")["label"]
     pack, problems = check_pack(write_pack(pack_data))

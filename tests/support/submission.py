@@ -9,6 +9,7 @@ from typing import Any
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
+from app.requests.fields import PAGES
 from support import csrf_token
 from support.walk import Walker
 
@@ -59,16 +60,8 @@ VALID_DETAILS: dict[str, str] = {
     "access_needs": "",
 }
 
-PAGE_FIELDS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("about-you", ("name", "job_role", "agency", "email", "phone")),
-    ("manager", ("manager_knows",)),
-    ("reflection", ("reflection",)),
-    ("child-and-family", ("age_band", "support_level", "lead_professional", "other_agencies")),
-    ("family", ("family_knows", "family_knows_reason")),
-    ("significant-event", ("event_month", "event_year")),
-    ("how-soon", ("how_soon",)),
-    ("preferences", ("format", "availability", "access_needs")),
-)
+# Each details page and the inputs it posts, in order (from the fields table, app/requests/fields.py).
+PAGE_FIELDS: tuple[tuple[str, tuple[str, ...]], ...] = tuple((page.slug, page.fields) for page in PAGES)
 
 
 def to_outcome(client: FlaskClient, path: Sequence[tuple[str, str | Sequence[str]]] = ELIGIBLE_PATH) -> Walker:
