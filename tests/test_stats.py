@@ -22,7 +22,7 @@ from app.stats import service as stats_service
 from app.stats.models import Count
 from app.stats.service import COUNTED_KEY, current_month, first_month, month_label, window
 from support import both_databases, csrf_token
-from support.submission import submitted_request, to_outcome
+from support.submission import make_request, submitted_request, to_outcome
 from support.walk import Walker, outcome_of
 
 TO_U1 = [("mode", "practitioner"), ("immediate_danger", "yes")]
@@ -186,6 +186,20 @@ def test_a_request_sent_is_counted_once(app: Flask, client: FlaskClient) -> None
     assert counts(app, "request_sent") == {("practitioner", ""): 1}
 
 
+@both_databases
+def test_a_session_held_is_counted_when_a_facilitator_moves_a_request_there(app: Flask) -> None:
+    with app.app_context():
+        reference = str(make_request().request.reference)
+    client = signed_in(app)
+    page = f"/inbox/requests/{reference}"
+    for status in ("in_triage", "session_offered", "session_arranged", "session_held", "closed"):
+        token = csrf_token(client.get(page).get_data(as_text=True))
+        assert client.post(f"{page}/status", data={"csrf_token": token, "status": status}).status_code == 302
+    assert counts(app, "session_held") == {("practitioner", ""): 1}
+    tables = page_tables(client.get("/inbox/statistics").get_data(as_text=True))
+    assert tables["journeys"]["session_held"]["total"] == HIDDEN  # 1: shown once counted, and hidden
+
+
 def test_an_unknown_kind_of_count_is_refused(app: Flask) -> None:
     with app.app_context(), pytest.raises(ValueError, match="unknown kind"):
         stats_service.add_count("page_views")
@@ -232,7 +246,7 @@ def test_the_migration_carries_the_old_route_counts_over(app: Flask) -> None:
 
     month = current_month()
     with app.app_context():
-        downgrade(revision="0005")
+        downgrade(revision="0006")
         old = sa.table("route_counts", *(sa.column(name) for name in ("month", "mode", "outcome_id", "criterion",
                                                                         "count")))
         db.session.execute(sa.insert(old), [
@@ -251,7 +265,7 @@ def test_the_migration_carries_the_old_route_counts_over(app: Flask) -> None:
         facilitator = db.session.execute(sa.text("SELECT role FROM facilitators")).scalar_one()
         assert facilitator == "facilitator"  # an account made before roles works the inbox, as it did
         db.session.rollback()  # end the read, or PostgreSQL's ALTER TABLE would wait for it
-        downgrade(revision="0005")
+        downgrade(revision="0006")
         assert "counts" not in sa.inspect(db.engine).get_table_names()
         assert "role" not in {column["name"] for column in sa.inspect(db.engine).get_columns("facilitators")}
         upgrade()

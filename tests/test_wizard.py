@@ -262,6 +262,17 @@ def test_result_before_an_outcome_redirects_to_the_current_question(walker: Walk
     assert path_of(response.location) == "/questions/allegation"
 
 
+@pytest.mark.parametrize("path", [TO_P, [("mode", "practitioner"), ("immediate_danger", "yes")]],
+                         ids=["request", "urgent"])
+def test_an_outcome_page_has_a_back_link_to_the_last_question_answered(walker: Walker, path) -> None:
+    page = page_text(walker.walk(path))
+    last = path[-1][0]
+    links = re.findall(r'<a[^>]*class="govuk-back-link"[^>]*>', page)
+    assert len(links) == 1 and f'href="/questions/{last}"' in links[0]  # the question id only: no answers
+    back = walker.get(f"/questions/{last}")
+    assert back.status_code == 200 and question_of(back) == last
+
+
 # --- changing answers ---------------------------------------------------------------------
 
 def test_changing_a_later_answer_keeps_the_rest_and_returns_to_the_outcome(walker: Walker) -> None:
@@ -281,21 +292,6 @@ def test_changing_criteria_keeps_later_answers(walker: Walker) -> None:
     response = walker.answer("criteria", ["needs"])
     assert path_of(response.location) == "/result"
     assert stored_answers(walker.client)["criteria"] == ["needs"]
-
-
-def test_changing_to_danger_drops_later_answers_and_says_so(walker: Walker) -> None:
-    walker.walk(TO_P)
-    response = walker.answer("immediate_danger", "yes")
-    assert path_of(response.location) == "/result"
-    result = walker.follow(response.location)
-    assert outcome_of(result) == "U1"
-    dropped = len(TO_P) - 2
-    assert f"we removed {dropped} later answers that no longer apply" in page_text(result)
-    assert set(stored_answers(walker.client)) == {"mode", "immediate_danger"}
-    # Back to "no": the later questions are asked again, starting with the next one.
-    response = walker.answer("immediate_danger", "no")
-    assert path_of(response.location) == "/questions/unshared_concern"
-    assert checked_values(walker.follow(response.location)) == []
 
 
 def test_switching_mode_keeps_answers_and_changes_the_wording(walker: Walker) -> None:
@@ -403,6 +399,8 @@ ROUTES = [
     "/cookies",
     "/exit",
     "/healthz",
+    "/how-it-decides",
+    "/how-it-decides/decision-diagram.svg",
     "/inbox",
     "/inbox/import",
     "/inbox/requests/<reference>",
@@ -416,6 +414,8 @@ ROUTES = [
     "/inbox/statistics.csv",
     "/keep-alive",
     "/privacy",
+    "/questions-to-prepare",
+    "/questions-to-prepare.pdf",
     "/questions/<question_id>",
     "/request",
     "/request/about-you",

@@ -27,7 +27,7 @@ from flask import abort, redirect, render_template, request, session, url_for
 from werkzeug.wrappers import Response
 
 from ..audit import REQUESTER, record_event
-from ..journey import clear_journey, current_state, has_journey, journey_url, set_notice
+from ..journey import clear_journey, current_state, has_journey, journey_url, pop_notice, set_notice
 from ..mail import pdf_filename
 from ..models import utcnow
 from ..pack import current_contacts, current_pack
@@ -129,7 +129,7 @@ def page_view(slug: str) -> Response | str:
         return redirect(url_for("requests.details"))
     changing = request.args.get("change") == "1"
     if request.method == "POST":
-        form = FORMS[slug]()
+        form = FORMS[slug](mode=state.mode)
         valid = form.validate()
         save_page(page, form.values(), valid)
         if valid:
@@ -139,7 +139,7 @@ def page_view(slug: str) -> Response | str:
             return redirect(url_for(following[0].endpoint))
     else:
         values = fields.page_values(stored_details(), page)
-        form = FORMS[slug](formdata=None, data=values)
+        form = FORMS[slug](formdata=None, data=values, mode=state.mode)
         if any(values.values()):  # show why stored answers need changing (e.g. after a refused submit)
             form.validate()
             form.csrf_token.errors = []
@@ -176,13 +176,14 @@ def identifying() -> Response | str:
     details = stored_details()
     debrief = current_state().debrief
     findings = identifying_findings(details, debrief)
+    mode = current_state().mode
     if not findings:
         return redirect(url_for("requests.check"))
     form = ConfirmForm()
     if request.method == "POST" and form.validate():
         session[CONFIRMED_KEY] = guarded_fingerprint(details, debrief)
         return redirect(url_for("requests.check"))
-    found = [{"field": name, "label": FIELDS_BY_NAME[name].short, "findings": items,
+    found = [{"field": name, "label": FIELDS_BY_NAME[name].short_name(mode), "findings": items,
               "change_url": url_for(PAGE_OF_FIELD[name].endpoint, change="1")}
              for name, items in findings.items()]
     return render_template("requests/identifying.html", found=found, form=form,
@@ -205,7 +206,7 @@ def check() -> Response | str:
     preview = fields.clean_details(details, state.debrief)
     return render_template("requests/check.html", journey_rows=journey_rows, sections=SECTIONS,
                            detail_sections=detail_rows(preview, state.mode, with_changes=True),
-                           form=SubmitForm(), mode=state.mode,
+                           form=SubmitForm(), mode=state.mode, notice=pop_notice(),
                            back_url=url_for(applicable_pages(state)[-1].endpoint))
 
 
