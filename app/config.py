@@ -46,7 +46,7 @@ def database_uri(url: str) -> str:
     """SQLAlchemy URI for a DATABASE_URL; plain postgres:// URLs get the psycopg 3 driver."""
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
+            return "postgresql+psycopg://" + url[len(prefix) :]
     return url
 
 
@@ -181,8 +181,15 @@ class TestConfig(Config):
     """The test suite: fixed secret, anything external pointed at addresses that cannot work."""
 
     # Pinned whatever the environment says, so tests never reach a real mail server.
-    FIXED = Config.FIXED | {"SMTP_HOST", "SMTP_PORT", "FACILITATOR_EMAIL", "MAIL_FROM", "EXIT_URL",
-                            "RATELIMIT_STORAGE_URI", "SESSION_PURGE_PROBABILITY"}
+    FIXED = Config.FIXED | {
+        "SMTP_HOST",
+        "SMTP_PORT",
+        "FACILITATOR_EMAIL",
+        "MAIL_FROM",
+        "EXIT_URL",
+        "RATELIMIT_STORAGE_URI",
+        "SESSION_PURGE_PROBABILITY",
+    }
 
     APP_ENV = "test"
     TESTING = True
@@ -215,8 +222,7 @@ class ProductionConfig(Config):
             )
         if settings["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
             raise ConfigError(
-                "DATABASE_URL must name a PostgreSQL database in production, not SQLite "
-                "(several workers share it)."
+                "DATABASE_URL must name a PostgreSQL database in production, not SQLite (several workers share it)."
             )
         if not settings["SESSION_COOKIE_SECURE"]:
             raise ConfigError("SESSION_COOKIE_SECURE must be true in production: cookies must only travel over HTTPS.")
@@ -285,7 +291,7 @@ def convert(variable: str, raw: str, kind: Any, setting: str) -> Any:
         except ValueError:
             mapping = None
         if not isinstance(mapping, dict):
-            raise ConfigError(f"{variable} must be a JSON object such as {{\"pool_size\": 10}}, but it is {raw!r}.")
+            raise ConfigError(f'{variable} must be a JSON object such as {{"pool_size": 10}}, but it is {raw!r}.')
         return mapping
     if setting == "SQLALCHEMY_DATABASE_URI":
         return database_uri(raw)
@@ -302,8 +308,9 @@ def convert(variable: str, raw: str, kind: Any, setting: str) -> Any:
         try:
             parse_many(raw)
         except ValueError:
-            raise ConfigError(f"{variable} must be a rate limit like '5 per minute' or '5 per minute;20 per hour', "
-                              f"but it is {raw!r}.") from None
+            raise ConfigError(
+                f"{variable} must be a rate limit like '5 per minute' or '5 per minute;20 per hour', but it is {raw!r}."
+            ) from None
     return raw
 
 

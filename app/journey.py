@@ -134,7 +134,21 @@ def clear_journey() -> None:
 
 
 __all__ = [
-    "ANSWERS_KEY", "MODE_LABELS", "NOTICE_KEY", "SET_ASIDE_KEY", "TOKEN_KEY", "clear_journey", "current_answers",
-    "current_state", "has_journey", "journey_token", "journey_url", "pop_notice", "save_answers", "save_change",
-    "set_aside_answers", "set_notice", "start_journey",
+    "ANSWERS_KEY",
+    "MODE_LABELS",
+    "NOTICE_KEY",
+    "SET_ASIDE_KEY",
+    "TOKEN_KEY",
+    "clear_journey",
+    "current_answers",
+    "current_state",
+    "has_journey",
+    "journey_token",
+    "journey_url",
+    "pop_notice",
+    "save_answers",
+    "save_change",
+    "set_aside_answers",
+    "set_notice",
+    "start_journey",
 ]

@@ -45,14 +45,15 @@ def build_email(message: OutboxMessage, request: StoredRequest) -> EmailMessage:
     email["Date"] = formatdate(localtime=False)
     email["Message-ID"] = make_msgid(domain="space-to-think.invalid")
     email["X-Space-To-Think-Reference"] = request.reference
-    email.set_content(render_template(
-        "requests/email.txt",
-        reference=request.reference,
-        how_soon=fields.option_label("how_soon", request.details.get("how_soon")) or "Not given",
-        filename=pdf_filename(request.reference),
-    ))
-    email.add_attachment(request.pdf, maintype="application", subtype="pdf",
-                         filename=pdf_filename(request.reference))
+    email.set_content(
+        render_template(
+            "requests/email.txt",
+            reference=request.reference,
+            how_soon=fields.option_label("how_soon", request.details.get("how_soon")) or "Not given",
+            filename=pdf_filename(request.reference),
+        )
+    )
+    email.add_attachment(request.pdf, maintype="application", subtype="pdf", filename=pdf_filename(request.reference))
     return email
 
 
@@ -75,4 +76,6 @@ def describe_error(error: BaseException) -> str:
     """What went wrong, for the outbox and the audit log: the error's type and message
     (an SMTP or network error never carries the request's content), shortened."""
     return f"{type(error).__name__}: {error}"[:MAX_ERROR_LENGTH]
+
+
 from .models import OutboxMessage, StoredRequest

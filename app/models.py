@@ -36,9 +36,7 @@ class StoredRequest(Model):
     """
 
     __tablename__ = "requests"
-    __table_args__ = (
-        CheckConstraint("status IN ('new', 'in_triage', 'arranged', 'closed')", name="status"),
-    )
+    __table_args__ = (CheckConstraint("status IN ('new', 'in_triage', 'arranged', 'closed')", name="status"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     reference: Mapped[str] = mapped_column(String(16), unique=True)
@@ -65,7 +63,9 @@ class StoredRequest(Model):
     pdf_next_attempt_at: Mapped[dt.datetime | None] = mapped_column(DateTime(), nullable=True)
 
     outbox: Mapped[list[OutboxMessage]] = relationship(
-        back_populates="request", cascade="all, delete-orphan", passive_deletes=True,
+        back_populates="request",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
         order_by="OutboxMessage.id",
     )
 

@@ -97,8 +97,10 @@ def parse(setting: int | str | tuple[str, ...] | list[str] | None) -> int | tupl
         try:
             ipaddress.ip_network(network, strict=False)
         except ValueError:
-            raise ValueError(f"must be a number of proxies or a list of proxy addresses or networks like "
-                             f"'127.0.0.1,10.0.0.0/8', but {network!r} is not an address or network.") from None
+            raise ValueError(
+                f"must be a number of proxies or a list of proxy addresses or networks like "
+                f"'127.0.0.1,10.0.0.0/8', but {network!r} is not an address or network."
+            ) from None
     return networks
 
 

@@ -44,6 +44,7 @@ CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 # --- the machine ---------------------------------------------------------------------------
 
+
 def machine_facts() -> dict[str, str]:
     """nproc, CPU model, memory, Python, and the load average now."""
     model = "unknown"
@@ -80,10 +81,17 @@ def load_average() -> str:
 def code_version() -> str:
     """The checkout's commit, and whether files differ from it (read-only git calls)."""
     try:
-        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True,
-                                timeout=10, check=True).stdout.strip()
-        changed = subprocess.run(["git", "status", "--porcelain", "--", "app", "templates", "wsgi.py"], cwd=ROOT,
-                                 capture_output=True, text=True, timeout=10, check=True).stdout.splitlines()
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, timeout=10, check=True
+        ).stdout.strip()
+        changed = subprocess.run(
+            ["git", "status", "--porcelain", "--", "app", "templates", "wsgi.py"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=True,
+        ).stdout.splitlines()
     except (OSError, subprocess.SubprocessError):
         return "unknown (not a git checkout)"
     return f"{commit}" + (f" with {len(changed)} changed file(s) in app/ and templates/" if changed else "")
@@ -93,13 +101,16 @@ def print_machine(title: str) -> dict[str, str]:
     """Print a heading with the machine's facts and the code's version; return the facts."""
     facts = machine_facts()
     print(title)
-    print(f"machine: {facts['nproc']} cores ({facts['cpu']}), {facts['memory']} RAM, Python {facts['python']}; "
-          f"load average at start {facts['load']}")
+    print(
+        f"machine: {facts['nproc']} cores ({facts['cpu']}), {facts['memory']} RAM, Python {facts['python']}; "
+        f"load average at start {facts['load']}"
+    )
     print(f"code: {code_version()}; {time.strftime('%Y-%m-%d %H:%M %Z')}")
     return facts
 
 
 # --- PostgreSQL ------------------------------------------------------------------------------
+
 
 class DatabaseUnavailable(Exception):
     """No PostgreSQL for the benchmark (the message says how to provide one)."""
@@ -124,8 +135,10 @@ def bench_database_url() -> str:
         return url
     if os.geteuid() != 0 or not shutil.which("pg_ctlcluster") or not Path("/etc/postgresql").is_dir():
         raise DatabaseUnavailable("set BENCH_DATABASE_URL to a PostgreSQL database (as root the local cluster is used)")
-    versions = sorted((v for v in os.listdir("/etc/postgresql") if v.replace(".", "").isdigit()),
-                      key=lambda v: [int(p) for p in v.split(".")])
+    versions = sorted(
+        (v for v in os.listdir("/etc/postgresql") if v.replace(".", "").isdigit()),
+        key=lambda v: [int(p) for p in v.split(".")],
+    )
     if not versions:
         raise DatabaseUnavailable("no PostgreSQL cluster in /etc/postgresql")
     version = versions[-1]
@@ -158,15 +171,17 @@ def production_env(database_url: str) -> dict[str, str]:
     secret key, PostgreSQL, one trusted proxy (so each virtual visitor's X-Forwarded-For
     counts for the rate limits, as behind a real reverse proxy)."""
     env = {key: value for key, value in os.environ.items() if not key.startswith(("FLASK_", "APP_"))}
-    env.update({
-        "APP_ENV": "production",
-        "SECRET_KEY": secrets.token_urlsafe(48),
-        "DATABASE_URL": database_url,
-        "TRUSTED_PROXIES": "1",
-        # Counts per worker, as before Redis: the benchmarks measure the app, not a Redis server.
-        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
-        "PYTHONUNBUFFERED": "1",
-    })
+    env.update(
+        {
+            "APP_ENV": "production",
+            "SECRET_KEY": secrets.token_urlsafe(48),
+            "DATABASE_URL": database_url,
+            "TRUSTED_PROXIES": "1",
+            # Counts per worker, as before Redis: the benchmarks measure the app, not a Redis server.
+            "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+            "PYTHONUNBUFFERED": "1",
+        }
+    )
     return env
 
 
@@ -234,8 +249,15 @@ class ServerSettings:
 class Gunicorn:
     """A gunicorn master and its workers, in their own process group, always stopped."""
 
-    def __init__(self, name: str, app_spec: str, chdir: Path, env: dict[str, str], settings: ServerSettings,
-                 ready_path: str = "/") -> None:
+    def __init__(
+        self,
+        name: str,
+        app_spec: str,
+        chdir: Path,
+        env: dict[str, str],
+        settings: ServerSettings,
+        ready_path: str = "/",
+    ) -> None:
         self.name = name
         self.app_spec = app_spec
         self.chdir = chdir
@@ -248,11 +270,26 @@ class Gunicorn:
 
     def start(self, timeout: float = 40) -> Gunicorn:
         """Start it and wait until every worker is up and a GET of ``ready_path`` answers 200."""
-        command = [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{self.port}", *self.settings.args(),
-                   "--chdir", str(self.chdir), "--log-level", "warning", "--timeout", "60",
-                   "--backlog", "2048", self.app_spec]
-        self.process = subprocess.Popen(command, env=self.env, stdout=self.log, stderr=subprocess.STDOUT,
-                                        start_new_session=True)
+        command = [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--bind",
+            f"127.0.0.1:{self.port}",
+            *self.settings.args(),
+            "--chdir",
+            str(self.chdir),
+            "--log-level",
+            "warning",
+            "--timeout",
+            "60",
+            "--backlog",
+            "2048",
+            self.app_spec,
+        ]
+        self.process = subprocess.Popen(
+            command, env=self.env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True
+        )
         _SERVERS.append(self)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -332,6 +369,7 @@ def hello_server(settings: ServerSettings) -> Gunicorn:
 
 # --- /proc -----------------------------------------------------------------------------------
 
+
 def cpu_seconds(pid: int) -> float:
     """User + system CPU time used so far by a process (0 if it has gone)."""
     try:
@@ -387,8 +425,9 @@ def journey_paths() -> list[tuple[PathAnswers, str]]:
     pack = load_pack(None, load_contacts())
     paths = []
     for path in enumerate_paths(pack):
-        answers = tuple((question, (value,) if isinstance(value, str) else tuple(value))
-                        for question, value in path.answers)
+        answers = tuple(
+            (question, (value,) if isinstance(value, str) else tuple(value)) for question, value in path.answers
+        )
         paths.append((answers, path.outcome))
     return paths
 
@@ -506,8 +545,9 @@ class Visitor:
             token = CSRF_PATTERN.search(page)
             if token is None:
                 raise JourneyError(f"question {question}: no CSRF token")
-            body = urllib.parse.urlencode([("csrf_token", token.group(1).decode())]
-                                          + [("answer", value) for value in values]).encode()
+            body = urllib.parse.urlencode(
+                [("csrf_token", token.group(1).decode())] + [("answer", value) for value in values]
+            ).encode()
             status, location, _ = self.fetch("answer", "POST", f"/questions/{question}", body)
             following = answers[position + 1][0] if position + 1 < len(answers) else None
             status, _, page = self.follow(status, location, f"/questions/{following}" if following else "/result")
@@ -607,8 +647,9 @@ def run_load(plan: LoadPlan) -> tuple[list[ClientResult], float]:
     context = multiprocessing.get_context("fork")
     queue = context.Queue()
     start_at = time.time() + 0.3
-    processes = [context.Process(target=_client, args=(i, plan, start_at, queue), daemon=True)
-                 for i in range(plan.users)]
+    processes = [
+        context.Process(target=_client, args=(i, plan, start_at, queue), daemon=True) for i in range(plan.users)
+    ]
     for process in processes:
         process.start()
     results: list[ClientResult] = []
@@ -633,6 +674,7 @@ def run_load(plan: LoadPlan) -> tuple[list[ClientResult], float]:
 
 
 # --- figures ---------------------------------------------------------------------------------
+
 
 def percentile(sorted_values: Sequence[float], fraction: float) -> float:
     """The value below which ``fraction`` of the values lie (nearest rank)."""
@@ -679,10 +721,15 @@ def summarise(results: list[ClientResult], seconds: float) -> LoadFigures:
         if values:
             kinds[kind] = (len(values), percentile(values, 0.50), percentile(values, 0.95))
     return LoadFigures(
-        requests=len(every), seconds=seconds, errors=sum(r.errors for r in results),
+        requests=len(every),
+        seconds=seconds,
+        errors=sum(r.errors for r in results),
         journeys=sum(r.journeys for r in results),
-        p50=percentile(every, 0.50), p95=percentile(every, 0.95), p99=percentile(every, 0.99),
-        mean=statistics.fmean(every) if every else float("nan"), by_kind=kinds,
+        p50=percentile(every, 0.50),
+        p95=percentile(every, 0.95),
+        p99=percentile(every, 0.99),
+        mean=statistics.fmean(every) if every else float("nan"),
+        by_kind=kinds,
         client_cpu=sum(r.cpu for r in results),
         error_samples=[s for r in results for s in r.error_samples][:5],
     )

@@ -59,7 +59,7 @@ def postgres_worker_schema(worker_name: str) -> Iterator[WorkerSchema]:
 
 @pytest.fixture
 def database_backend(request: pytest.FixtureRequest) -> str:
-    """"sqlite" unless a test is parametrised (indirectly) with "postgres"."""
+    """ "sqlite" unless a test is parametrised (indirectly) with "postgres"."""
     return getattr(request, "param", "sqlite")
 
 
@@ -102,5 +102,6 @@ def cheap_password_hashes(request: pytest.FixtureRequest, monkeypatch: pytest.Mo
 
         from app.inbox import service
 
-        monkeypatch.setattr(service, "generate_password_hash",
-                            functools.partial(generate_password_hash, method="pbkdf2:sha256:1000"))
+        monkeypatch.setattr(
+            service, "generate_password_hash", functools.partial(generate_password_hash, method="pbkdf2:sha256:1000")
+        )

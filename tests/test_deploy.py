@@ -69,7 +69,11 @@ def test_the_units_run_commands_that_exist() -> None:
         else:
             assert program == "flask" and exec_start[1:3] == ["--app", "wsgi"]
             group, command = exec_start[3], exec_start[4]
-            assert group in app.cli.commands and command in app.cli.commands[group].commands, (unit.name, group, command)
+            assert group in app.cli.commands and command in app.cli.commands[group].commands, (
+                unit.name,
+                group,
+                command,
+            )
 
 
 def test_the_nginx_site_sends_the_headers_the_app_trusts_and_serves_static_files() -> None:

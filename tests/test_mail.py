@@ -99,8 +99,13 @@ def smtp_server() -> Iterator[SmtpServer]:
 @pytest.fixture
 def mail_app(app, smtp_server: SmtpServer):
     """The app with a facilitators' mailbox, sending through the test SMTP server."""
-    app.config.update(FACILITATOR_EMAIL=FACILITATORS, SMTP_HOST="127.0.0.1", SMTP_PORT=smtp_server.port,
-                      SMTP_TIMEOUT=5, MAIL_FROM="space-to-think@partnership.example")
+    app.config.update(
+        FACILITATOR_EMAIL=FACILITATORS,
+        SMTP_HOST="127.0.0.1",
+        SMTP_PORT=smtp_server.port,
+        SMTP_TIMEOUT=5,
+        MAIL_FROM="space-to-think@partnership.example",
+    )
     return app
 
 
@@ -110,8 +115,15 @@ def only_message(server: SmtpServer) -> EmailMessage:
     return server.mailbox.messages[0]
 
 
-CASE_DETAILS = (VALID_DETAILS["reflection"][:40], VALID_DETAILS["name"], VALID_DETAILS["email"],
-                VALID_DETAILS["phone"], VALID_DETAILS["family_knows_reason"][:30], "Child in Need", "5 to 10")
+CASE_DETAILS = (
+    VALID_DETAILS["reflection"][:40],
+    VALID_DETAILS["name"],
+    VALID_DETAILS["email"],
+    VALID_DETAILS["phone"],
+    VALID_DETAILS["family_knows_reason"][:30],
+    "Child in Need",
+    "5 to 10",
+)
 
 
 @both_databases
@@ -151,8 +163,9 @@ def test_submitted_page_says_it_was_emailed(mail_app, smtp_server: SmtpServer, c
 
 
 @both_databases
-def test_mail_server_down_loses_nothing_and_the_outbox_retries(mail_app, smtp_server: SmtpServer, client,
-                                                               runner) -> None:
+def test_mail_server_down_loses_nothing_and_the_outbox_retries(
+    mail_app, smtp_server: SmtpServer, client, runner
+) -> None:
     # The server is down: the request is still stored, and the user gets reference and PDF.
     walker = to_outcome(client)
     submitted_request(walker)

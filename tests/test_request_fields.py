@@ -20,7 +20,13 @@ from app.requests.forms import FORMS
 from app.requests.reference import new_reference
 from support.pdf import pdf_attachment_json, pdf_text
 from support.submission import (
-    ELIGIBLE_PATH, SUPERVISION_PATH, VALID_DETAILS, fill_details, run_outbox, submit, to_outcome,
+    ELIGIBLE_PATH,
+    SUPERVISION_PATH,
+    VALID_DETAILS,
+    fill_details,
+    run_outbox,
+    submit,
+    to_outcome,
 )
 
 DEBRIEF_SUPERVISION_PATH = SUPERVISION_PATH[:8] + (("criteria", ["needs", "debrief"]),) + SUPERVISION_PATH[9:]
@@ -40,17 +46,20 @@ def _entry(name: str) -> Field:
     return fields.FIELDS_BY_NAME[name]
 
 
-@pytest.mark.parametrize(("broken", "words"), [
-    (dataclasses.replace(_entry("email"), errors={"too_long": "Too long"}), "errors needs invalid"),
-    (dataclasses.replace(_entry("how_soon"), options={}), "radios need options"),
-    (dataclasses.replace(_entry("reflection"), page="nowhere"), "'nowhere' is not a page"),
-    (dataclasses.replace(_entry("reflection"), limit=0), "needs a limit"),
-    (dataclasses.replace(_entry("format"), guard=("postcode",)), "free text only"),
-    (dataclasses.replace(_entry("agency"), joins="nobody"), "'nobody', which is not a field"),
-    (dataclasses.replace(_entry("phone"), row=None), "either a row of its own or a field to join"),
-    (dataclasses.replace(_entry("access_needs"), section="elsewhere"), "'elsewhere' is not a section"),
-    (dataclasses.replace(_entry("event_month"), year_input=""), "needs its year_input"),
-])
+@pytest.mark.parametrize(
+    ("broken", "words"),
+    [
+        (dataclasses.replace(_entry("email"), errors={"too_long": "Too long"}), "errors needs invalid"),
+        (dataclasses.replace(_entry("how_soon"), options={}), "radios need options"),
+        (dataclasses.replace(_entry("reflection"), page="nowhere"), "'nowhere' is not a page"),
+        (dataclasses.replace(_entry("reflection"), limit=0), "needs a limit"),
+        (dataclasses.replace(_entry("format"), guard=("postcode",)), "free text only"),
+        (dataclasses.replace(_entry("agency"), joins="nobody"), "'nobody', which is not a field"),
+        (dataclasses.replace(_entry("phone"), row=None), "either a row of its own or a field to join"),
+        (dataclasses.replace(_entry("access_needs"), section="elsewhere"), "'elsewhere' is not a section"),
+        (dataclasses.replace(_entry("event_month"), year_input=""), "needs its year_input"),
+    ],
+)
 def test_a_mistake_in_the_table_is_named(broken: Field, words: str) -> None:
     table = tuple(broken if entry.name == broken.name else entry for entry in FIELDS)
     problems = table_problems(table)
@@ -84,8 +93,9 @@ def test_each_field_is_asked_on_its_page_with_its_wording(client, mode: str, pat
                 assert option_label in text, (page.slug, entry.name, option_label)
         # Every error the page can give comes from its entries' wording.
         walker.get(f"/request/{page.slug}")
-        refused = words_of(walker.post(f"/request/{page.slug}", {name: "" for name in page.fields})
-                           .get_data(as_text=True))
+        refused = words_of(
+            walker.post(f"/request/{page.slug}", {name: "" for name in page.fields}).get_data(as_text=True)
+        )
         for entry in page.entries:
             if entry.required and entry.asked({}):
                 assert entry.errors["missing"] in refused, (page.slug, entry.name)
@@ -122,9 +132,17 @@ def test_each_field_reaches_check_answers_the_request_and_its_json(client, app) 
 
 def _document(details: dict) -> dict:
     return {
-        "format": DOCUMENT_FORMAT, "format_version": DOCUMENT_VERSION, "reference": new_reference(),
-        "submitted_at": "2025-06-01T09:00:00Z", "mode": "practitioner", "rule_pack_version": "0123456789ab",
-        "outcome": "P", "answers": {}, "flags": [], "explanation": [], "details": details,
+        "format": DOCUMENT_FORMAT,
+        "format_version": DOCUMENT_VERSION,
+        "reference": new_reference(),
+        "submitted_at": "2025-06-01T09:00:00Z",
+        "mode": "practitioner",
+        "rule_pack_version": "0123456789ab",
+        "outcome": "P",
+        "answers": {},
+        "flags": [],
+        "explanation": [],
+        "details": details,
     }
 
 
@@ -155,4 +173,9 @@ def test_clean_details_keeps_only_what_was_asked() -> None:
     assert stored["event_month"] == ""  # the event page is only asked for a debrief
     assert fields.clean_details(VALID_DETAILS, debrief=True)["event_month"] == "2025-03"
     assert fields.check_details({}, debrief=False, today=dt.date(2026, 1, 1)).keys() == {
-        "about-you", "manager", "reflection", "family", "how-soon"}
+        "about-you",
+        "manager",
+        "reflection",
+        "family",
+        "how-soon",
+    }

@@ -12,7 +12,12 @@ from flask.cli import AppGroup
 
 from ..lockout import LOCKOUT_KEY, SignInLockout
 from .service import (
-    FacilitatorError, add_facilitator, all_facilitators, deactivate_facilitator, find_facilitator, password_problem,
+    FacilitatorError,
+    add_facilitator,
+    all_facilitators,
+    deactivate_facilitator,
+    find_facilitator,
+    password_problem,
     reset_password,
 )
 
@@ -31,8 +36,9 @@ def add_command(email: str, name: str) -> None:
             raise click.UsageError(problem)
         return password
 
-    password = click.prompt("Password (at least 12 characters)", hide_input=True, confirmation_prompt=True,
-                            value_proc=check)
+    password = click.prompt(
+        "Password (at least 12 characters)", hide_input=True, confirmation_prompt=True, value_proc=check
+    )
     try:
         facilitator = add_facilitator(email, name, password)
     except FacilitatorError as error:
@@ -71,7 +77,8 @@ def _lockout() -> SignInLockout:
         raise click.ClickException(
             "Sign-in failures are counted in each web process's own memory (RATELIMIT_STORAGE_URI is not a "
             "shared store such as redis://), so this command cannot reach them: restarting the web server "
-            "clears them.")
+            "clears them."
+        )
     return lockout
 
 
@@ -82,7 +89,9 @@ def unlock_command(email: str) -> None:
     if find_facilitator(email) is None:
         raise click.ClickException(f"There is no facilitator with the email address {email.strip().lower()}.")
     failures = _lockout().clear(email)
-    click.echo(f"Unlocked {email.strip().lower()} ({failures} failed sign-in attempts forgotten). They can sign in now.")
+    click.echo(
+        f"Unlocked {email.strip().lower()} ({failures} failed sign-in attempts forgotten). They can sign in now."
+    )
 
 
 @facilitators_cli.command("reset-password")
@@ -100,8 +109,9 @@ def reset_password_command(email: str) -> None:
             raise click.UsageError(problem)
         return password
 
-    password = click.prompt("New password (at least 12 characters)", hide_input=True, confirmation_prompt=True,
-                            value_proc=check)
+    password = click.prompt(
+        "New password (at least 12 characters)", hide_input=True, confirmation_prompt=True, value_proc=check
+    )
     try:
         facilitator = reset_password(email, password)
     except FacilitatorError as error:

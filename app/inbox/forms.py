@@ -11,7 +11,12 @@ from typing import Any
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from govuk_frontend_wtf.wtforms_widgets import (
-    GovCharacterCount, GovFileInput, GovPasswordInput, GovRadioInput, GovSelect, GovTextInput,
+    GovCharacterCount,
+    GovFileInput,
+    GovPasswordInput,
+    GovRadioInput,
+    GovSelect,
+    GovTextInput,
 )
 from wtforms import PasswordField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # WTForms 3.3; stubs are 3.2
@@ -45,8 +50,11 @@ class SignInForm(FlaskForm):
 class StatusForm(FlaskForm):
     """The request's triage status."""
 
-    status = RadioField(choices=[SelectChoice(value, label) for value, label in STATUS_LABELS.items()],
-                        validate_choice=False, widget=GovRadioInput())
+    status = RadioField(
+        choices=[SelectChoice(value, label) for value, label in STATUS_LABELS.items()],
+        validate_choice=False,
+        widget=GovRadioInput(),
+    )
 
     def validate(self, extra_validators: Any = None) -> bool:
         """CSRF, and one of the statuses."""

@@ -207,5 +207,11 @@ def check_document(document: Any) -> ImportedRequest:
     )
 
 
-__all__ = ["ATTACHMENT_NAME", "ImportProblem", "ImportedRequest", "MAX_UPLOAD_BYTES", "check_document",
-           "read_request_pdf"]
+__all__ = [
+    "ATTACHMENT_NAME",
+    "ImportProblem",
+    "ImportedRequest",
+    "MAX_UPLOAD_BYTES",
+    "check_document",
+    "read_request_pdf",
+]

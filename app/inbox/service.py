@@ -32,12 +32,30 @@ PASSWORD_MIN = 12
 PASSWORD_MAX = 256
 PAGE_SIZE = 50
 # Long enough to pass the length rule, and still among the first a guesser tries.
-COMMON_PASSWORDS = frozenset({
-    "123456789012", "1234567890123", "12345678901234", "qwertyuiopas", "qwerty123456",
-    "1q2w3e4r5t6y", "letmein12345", "iloveyou1234", "welcome12345", "changeme1234",
-    "abc123abc123", "trustno1trustno1", "administrator", "safeguarding", "safeguarding1",
-    "safeguarding123", "salford12345", "facilitator1", "football1234", "monkey123456",
-})
+COMMON_PASSWORDS = frozenset(
+    {
+        "123456789012",
+        "1234567890123",
+        "12345678901234",
+        "qwertyuiopas",
+        "qwerty123456",
+        "1q2w3e4r5t6y",
+        "letmein12345",
+        "iloveyou1234",
+        "welcome12345",
+        "changeme1234",
+        "abc123abc123",
+        "trustno1trustno1",
+        "administrator",
+        "safeguarding",
+        "safeguarding1",
+        "safeguarding123",
+        "salford12345",
+        "facilitator1",
+        "football1234",
+        "monkey123456",
+    }
+)
 # One label per status in app.models.REQUEST_STATUSES (a test checks they match).
 STATUS_LABELS = {"new": "New", "in_triage": "In triage", "arranged": "Arranged", "closed": "Closed"}
 
@@ -47,6 +65,7 @@ class FacilitatorError(Exception):
 
 
 # --- accounts -------------------------------------------------------------------------------
+
 
 def normalise_email(text: str) -> str:
     """An email address as stored: trimmed and lower-case."""
@@ -72,10 +91,18 @@ def password_problem(password: str, email: str = "", name: str = "") -> str | No
         return f"The password must be {PASSWORD_MAX} characters or fewer."
     lowered = password.lower()
     personal = [part for part in re.split(r"[^a-z0-9]+", f"{email.split('@')[0]} {name}".lower()) if len(part) >= 4]
-    if (lowered in COMMON_PASSWORDS or "password" in lowered or "spacetothink" in lowered.replace(" ", "")
-            or len(set(lowered)) < 6 or password.isdigit() or any(part in lowered for part in personal)):
-        return ("The password is too easy to guess. Use a longer passphrase, for example three or four "
-                "unrelated words, without your name, email or the word password.")
+    if (
+        lowered in COMMON_PASSWORDS
+        or "password" in lowered
+        or "spacetothink" in lowered.replace(" ", "")
+        or len(set(lowered)) < 6
+        or password.isdigit()
+        or any(part in lowered for part in personal)
+    ):
+        return (
+            "The password is too easy to guess. Use a longer passphrase, for example three or four "
+            "unrelated words, without your name, email or the word password."
+        )
     return None
 
 
@@ -98,8 +125,9 @@ def add_facilitator(email: str, name: str, password: str) -> Facilitator:
         problem = f"There is already a facilitator with the email address {email}."
     if problem:
         raise FacilitatorError(problem)
-    facilitator = Facilitator(email=email, display_name=name, password_hash=generate_password_hash(password),
-                              active=True, created_at=utcnow())
+    facilitator = Facilitator(
+        email=email, display_name=name, password_hash=generate_password_hash(password), active=True, created_at=utcnow()
+    )
     db.session.add(facilitator)
     db.session.flush()
     audit.add_event("facilitator_added", None, audit.CLI, facilitator.actor)
@@ -139,8 +167,11 @@ def all_facilitators() -> list[Facilitator]:
 
 def active_facilitators() -> list[Facilitator]:
     """Facilitators who can sign in (and so can be assigned requests), by name."""
-    return list(db.session.scalars(select(Facilitator).where(Facilitator.active.is_(True))
-                                   .order_by(Facilitator.display_name, Facilitator.id)))
+    return list(
+        db.session.scalars(
+            select(Facilitator).where(Facilitator.active.is_(True)).order_by(Facilitator.display_name, Facilitator.id)
+        )
+    )
 
 
 def signed_in_facilitator(facilitator_id: object) -> Facilitator | None:
@@ -183,6 +214,7 @@ def email_fingerprint(email: str) -> str:
 
 # --- the inbox ------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class InboxRow:
     """One line of the inbox list."""
@@ -219,18 +251,31 @@ def inbox_page(status: str | None, page: int = 1) -> InboxPage:
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(page, 1), pages)
     query = (
-        select(StoredRequest.reference, StoredRequest.created_at, StoredRequest.details,
-               StoredRequest.status, Facilitator.display_name, StoredRequest.pdf_made_at, StoredRequest.pdf_error)
+        select(
+            StoredRequest.reference,
+            StoredRequest.created_at,
+            StoredRequest.details,
+            StoredRequest.status,
+            Facilitator.display_name,
+            StoredRequest.pdf_made_at,
+            StoredRequest.pdf_error,
+        )
         .outerjoin(Assignment, Assignment.request_id == StoredRequest.id)
         .outerjoin(Facilitator, Facilitator.id == Assignment.facilitator_id)
         .where(*conditions)
         .order_by(StoredRequest.created_at.desc(), StoredRequest.id.desc())
-        .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
+        .limit(PAGE_SIZE)
+        .offset((page - 1) * PAGE_SIZE)
     )
     rows = tuple(
-        InboxRow(row.reference, row.created_at,
-                 str((row.details or {}).get("how_soon", "")) if isinstance(row.details, dict) else "",
-                 row.status, row.display_name, pdf_state(row.pdf_made_at, row.pdf_error))
+        InboxRow(
+            row.reference,
+            row.created_at,
+            str((row.details or {}).get("how_soon", "")) if isinstance(row.details, dict) else "",
+            row.status,
+            row.display_name,
+            pdf_state(row.pdf_made_at, row.pdf_error),
+        )
         for row in db.session.execute(query)
     )
     return InboxPage(rows, page, pages, total)
@@ -246,14 +291,21 @@ def find_request(reference: str, with_pdf: bool = False) -> StoredRequest | None
 
 def assigned_facilitator(request: StoredRequest) -> Facilitator | None:
     """Who the request is assigned to, or None."""
-    return db.session.scalar(select(Facilitator).join(Assignment, Assignment.facilitator_id == Facilitator.id)
-                             .where(Assignment.request_id == request.id))
+    return db.session.scalar(
+        select(Facilitator)
+        .join(Assignment, Assignment.facilitator_id == Facilitator.id)
+        .where(Assignment.request_id == request.id)
+    )
 
 
 def triage_notes(request: StoredRequest) -> list[tuple[TriageNote, Facilitator]]:
     """The request's notes with their authors, oldest first."""
-    query = (select(TriageNote, Facilitator).join(Facilitator, Facilitator.id == TriageNote.author_id)
-             .where(TriageNote.request_id == request.id).order_by(TriageNote.created_at, TriageNote.id))
+    query = (
+        select(TriageNote, Facilitator)
+        .join(Facilitator, Facilitator.id == TriageNote.author_id)
+        .where(TriageNote.request_id == request.id)
+        .order_by(TriageNote.created_at, TriageNote.id)
+    )
     return [(row[0], row[1]) for row in db.session.execute(query)]
 
 
@@ -268,10 +320,17 @@ class TrailEntry:
 
 
 ACTION_WORDS = {
-    "created": "Request submitted", "imported": "Imported from a PDF", "viewed": "Viewed",
-    "pdf_downloaded": "PDF downloaded", "status_changed": "Status changed", "assigned": "Assignment changed",
-    "note_added": "Note added", "purged": "Deleted (retention period over)",
-    "pdf_made": "PDF made", "pdf_failed": "PDF could not be made", "emailed": "Emailed to the facilitators",
+    "created": "Request submitted",
+    "imported": "Imported from a PDF",
+    "viewed": "Viewed",
+    "pdf_downloaded": "PDF downloaded",
+    "status_changed": "Status changed",
+    "assigned": "Assignment changed",
+    "note_added": "Note added",
+    "purged": "Deleted (retention period over)",
+    "pdf_made": "PDF made",
+    "pdf_failed": "PDF could not be made",
+    "emailed": "Emailed to the facilitators",
     "email_failed": "Email not sent (will be tried again)",
 }
 ACTOR_PATTERN = re.compile(r"facilitator:(\d+)")
@@ -279,11 +338,20 @@ ACTOR_PATTERN = re.compile(r"facilitator:(\d+)")
 
 def audit_trail(reference: str) -> list[TrailEntry]:
     """The request's audit events, oldest first, with facilitators named and statuses in words."""
-    events = list(db.session.scalars(select(AuditEvent).where(AuditEvent.reference == reference)
-                                     .order_by(AuditEvent.at, AuditEvent.id)))
+    events = list(
+        db.session.scalars(
+            select(AuditEvent).where(AuditEvent.reference == reference).order_by(AuditEvent.at, AuditEvent.id)
+        )
+    )
     ids = {int(found) for event in events for found in ACTOR_PATTERN.findall(f"{event.actor} {event.detail}")}
-    names = {f"facilitator:{f.id}": f.display_name
-             for f in db.session.scalars(select(Facilitator).where(Facilitator.id.in_(ids)))} if ids else {}
+    names = (
+        {
+            f"facilitator:{f.id}": f.display_name
+            for f in db.session.scalars(select(Facilitator).where(Facilitator.id.in_(ids)))
+        }
+        if ids
+        else {}
+    )
     actors = {audit.REQUESTER: "The requester", audit.SYSTEM: "The service", audit.CLI: "An administrator"}
 
     def in_words(text: str) -> str:
@@ -293,9 +361,15 @@ def audit_trail(reference: str) -> list[TrailEntry]:
             return f"{STATUS_LABELS[old]} to {STATUS_LABELS[new].lower()}"
         return text
 
-    return [TrailEntry(event.at, names.get(event.actor) or actors.get(event.actor, event.actor),
-                       ACTION_WORDS.get(event.action, event.action.replace("_", " ").capitalize()),
-                       in_words(event.detail)) for event in events]
+    return [
+        TrailEntry(
+            event.at,
+            names.get(event.actor) or actors.get(event.actor, event.actor),
+            ACTION_WORDS.get(event.action, event.action.replace("_", " ").capitalize()),
+            in_words(event.detail),
+        )
+        for event in events
+    ]
 
 
 def record_view(request: StoredRequest, facilitator: Facilitator) -> None:
@@ -330,8 +404,9 @@ def assign(request: StoredRequest, assignee: Facilitator | None, facilitator: Fa
         db.session.flush()
     if assignee is not None:
         db.session.add(Assignment(request_id=request.id, facilitator_id=assignee.id, assigned_at=utcnow()))
-    audit.add_event("assigned", request.reference, facilitator.actor,
-                    f"to {assignee.actor}" if assignee else "unassigned")
+    audit.add_event(
+        "assigned", request.reference, facilitator.actor, f"to {assignee.actor}" if assignee else "unassigned"
+    )
     db.session.commit()
     return True
 
@@ -379,8 +454,9 @@ def import_request(imported: ImportedRequest, facilitator: Facilitator) -> tuple
         flags=imported.flags,
         details=imported.details,
     )
-    stored = store_request(record, actor=facilitator.actor, action="imported", detail="from a request PDF",
-                           email_to=None)
+    stored = store_request(
+        record, actor=facilitator.actor, action="imported", detail="from a request PDF", email_to=None
+    )
     if stored is not None:
         return stored, True
     existing = find_request(imported.reference)  # someone imported (or the service stored) it a moment ago

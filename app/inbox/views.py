@@ -43,8 +43,10 @@ FACILITATOR_KEY = "facilitator_id"
 OPEN_ENDPOINTS = frozenset({"inbox.sign_in"})
 SIGN_IN_FAILED = "Enter a correct email address and password"
 # Said for any address, with or without an account, so it tells a guesser nothing.
-SIGN_IN_LOCKED = ("There have been too many failed attempts to sign in with this email address. "
-                  "Wait {wait} and try again, or ask whoever manages inbox accounts to unlock it")
+SIGN_IN_LOCKED = (
+    "There have been too many failed attempts to sign in with this email address. "
+    "Wait {wait} and try again, or ask whoever manages inbox accounts to unlock it"
+)
 # Room for the multipart wrapping and the CSRF field around a file of MAX_UPLOAD_BYTES.
 UPLOAD_OVERHEAD = 64 * 1024
 
@@ -52,6 +54,7 @@ log = logging.getLogger(__name__)
 
 
 # --- who may use the inbox --------------------------------------------------------------------
+
 
 @bp.url_value_preprocessor
 def allow_request_pdf_uploads(endpoint: str | None, values: dict[str, Any] | None) -> None:
@@ -90,8 +93,12 @@ def current_facilitator() -> Facilitator:
 @bp.context_processor
 def inbox_context() -> dict[str, Any]:
     """What the inbox pages need: who is signed in, and labels for statuses and timing."""
-    return {"facilitator": g.get("facilitator"), "status_labels": service.STATUS_LABELS,
-            "how_soon_labels": fields.FIELDS_BY_NAME["how_soon"].options, "uk_time": uk_time}
+    return {
+        "facilitator": g.get("facilitator"),
+        "status_labels": service.STATUS_LABELS,
+        "how_soon_labels": fields.FIELDS_BY_NAME["how_soon"].options,
+        "uk_time": uk_time,
+    }
 
 
 def safe_next(target: str | None) -> str:
@@ -100,8 +107,14 @@ def safe_next(target: str | None) -> str:
     Only ``/inbox`` or ``/inbox/...``, printable characters only: no scheme or host, no ``//``,
     no backslash (browsers read it as a slash), no space, tab, CR or LF (which could split a header).
     """
-    if (target and (target == "/inbox" or target.startswith(("/inbox/", "/inbox?")))
-            and "//" not in target and "\\" not in target and target.isprintable() and " " not in target):
+    if (
+        target
+        and (target == "/inbox" or target.startswith(("/inbox/", "/inbox?")))
+        and "//" not in target
+        and "\\" not in target
+        and target.isprintable()
+        and " " not in target
+    ):
         return target
     return url_for("inbox.index")
 
@@ -127,6 +140,7 @@ def wait_text(seconds: int) -> str:
 
 
 # --- signing in and out -----------------------------------------------------------------------
+
 
 @bp.route("/sign-in", methods=["GET", "POST"])
 @limiter.limit(sign_in_limit, methods=["POST"], deduct_when=lambda response: response.status_code != 302)
@@ -172,6 +186,7 @@ def sign_out() -> Response:
 
 # --- the list and a request -------------------------------------------------------------------
 
+
 @bp.get("")
 def index() -> str:
     """The requests, newest first, optionally only those with one status."""
@@ -189,8 +204,12 @@ def stored_request(reference: str, with_pdf: bool = False) -> Any:
     return found
 
 
-def render_request_page(stored: Any, status_form: StatusForm | None = None, assign_form: AssignForm | None = None,
-                        note_form: NoteForm | None = None) -> str:
+def render_request_page(
+    stored: Any,
+    status_form: StatusForm | None = None,
+    assign_form: AssignForm | None = None,
+    note_form: NoteForm | None = None,
+) -> str:
     """The request as HTML with its triage forms, notes and audit trail (the view is audited)."""
     facilitator = current_facilitator()
     service.record_view(stored, facilitator)
@@ -204,9 +223,17 @@ def render_request_page(stored: Any, status_form: StatusForm | None = None, assi
     errors = error_summary(field for form in forms for field in form)
     document = request_document(stored)
     return render_template(
-        "inbox/request.html", stored=stored, document=document, sections=request_sections(document),
-        assigned=assigned, notes=service.triage_notes(stored), trail=service.audit_trail(stored.reference),
-        status_form=status_form, assign_form=assign_form, note_form=note_form, errors=errors,
+        "inbox/request.html",
+        stored=stored,
+        document=document,
+        sections=request_sections(document),
+        assigned=assigned,
+        notes=service.triage_notes(stored),
+        trail=service.audit_trail(stored.reference),
+        status_form=status_form,
+        assign_form=assign_form,
+        note_form=note_form,
+        errors=errors,
         has_errors=bool(errors),
     )
 
@@ -268,6 +295,7 @@ def add_note(reference: str) -> Response | str:
 
 # --- import -----------------------------------------------------------------------------------
 
+
 @bp.route("/import", methods=["GET", "POST"])
 def import_request() -> Response | str:
     """Upload a request PDF that arrived by email: store it, or find it if it is already here."""
@@ -285,8 +313,11 @@ def import_request() -> Response | str:
                 log.info("An imported request was refused: %s", problem)
                 form.pdf.errors = [BAD_DATA]
             else:
-                flash(f"Request {stored.reference} imported" if created else
-                      f"Request {stored.reference} was already in the inbox")
+                flash(
+                    f"Request {stored.reference} imported"
+                    if created
+                    else f"Request {stored.reference} was already in the inbox"
+                )
                 return redirect(url_for("inbox.request_page", reference=stored.reference))
     errors = error_summary([form.pdf])
     return render_template("inbox/import.html", form=form, errors=errors, has_errors=bool(errors))

@@ -23,7 +23,6 @@ DOCUMENT_VERSION = 1
 UK_TIME = ZoneInfo("Europe/London")
 
 
-
 def request_document(request: StoredRequest) -> dict[str, Any]:
     """The request as submitted: everything stored about it except its status and PDF."""
     return {
@@ -110,28 +109,47 @@ def detail_rows(details: Mapping[str, Any], mode: str, with_changes: bool = Fals
             continue
         key = entry.row.for_mode(mode)
         change = page.endpoint if with_changes else None
-        joined = [part for part in fields.FIELDS if part.joins == entry.name
-                  and (part.only_if is None or (part.asked(details) and part.shown(details)))]
+        joined = [
+            part
+            for part in fields.FIELDS
+            if part.joins == entry.name and (part.only_if is None or (part.asked(details) and part.shown(details)))
+        ]
         if joined:
             parts = (entry, *joined)
-            rows[entry.section].append(Row(key, tuple(part.shown(details) for part in parts),
-                                           any(part.long_text for part in parts), change, entry.change_label))
+            rows[entry.section].append(
+                Row(
+                    key,
+                    tuple(part.shown(details) for part in parts),
+                    any(part.long_text for part in parts),
+                    change,
+                    entry.change_label,
+                )
+            )
         else:
-            rows[entry.section].append(Row(key, (shown,) if shown else ("Not given",), entry.long_text, change,
-                                           key.lower()))
+            rows[entry.section].append(
+                Row(key, (shown,) if shown else ("Not given",), entry.long_text, change, key.lower())
+            )
     return {section_id: tuple(found) for section_id, found in rows.items()}
 
 
 def identifying_check_text(check: Mapping[str, Any] | None) -> str:
     """What the identifying-data check found, in words (kinds only, never the text)."""
-    names = {"date": "a date", "date_of_birth": "a date of birth", "postcode": "a postcode",
-             "nhs_number": "an NHS number", "phone": "a phone number", "email": "an email address"}
+    names = {
+        "date": "a date",
+        "date_of_birth": "a date of birth",
+        "postcode": "a postcode",
+        "nhs_number": "an NHS number",
+        "phone": "a phone number",
+        "email": "an email address",
+    }
     found = [names.get(kind, kind) for kind in (check or {}).get("found", [])]
     if not found:
         return "Nothing that looked like identifying information was found in the free text."
     listed = found[0] if len(found) == 1 else ", ".join(found[:-1]) + " and " + found[-1]
-    return (f"The free text seemed to contain {listed}. The requester was warned and confirmed "
-            "that it does not identify anyone.")
+    return (
+        f"The free text seemed to contain {listed}. The requester was warned and confirmed "
+        "that it does not identify anyone."
+    )
 
 
 def request_sections(document: Mapping[str, Any]) -> tuple[Section, ...]:
@@ -146,14 +164,20 @@ def request_sections(document: Mapping[str, Any]) -> tuple[Section, ...]:
         notes = tuple(f"{g.get('text', '')} ({g.get('source', '')})" for g in reason.get("guidance", []))
         reasons.append(Row(str(reason.get("question", "")), tuple(reason.get("answers", [])), notes=notes))
     return (
-        Section("why", "What a session would help with", (
-            Row("Criteria", criteria or ("Not given",)),
-            Row("Flags from the journey", flags or ("None",)),
-            Row("Completed by", (MODE_LABELS.get(mode, mode),)),
-        )),
+        Section(
+            "why",
+            "What a session would help with",
+            (
+                Row("Criteria", criteria or ("Not given",)),
+                Row("Flags from the journey", flags or ("None",)),
+                Row("Completed by", (MODE_LABELS.get(mode, mode),)),
+            ),
+        ),
         *(Section(section.id, section.title, rows[section.id]) for section in fields.SECTIONS),
-        Section("identifying", "Identifying information check", (
-            Row("Result", (identifying_check_text(details.get("identifying_check")),)),
-        )),
+        Section(
+            "identifying",
+            "Identifying information check",
+            (Row("Result", (identifying_check_text(details.get("identifying_check")),)),),
+        ),
         Section("route", "How the answers led to this request", tuple(reasons)),
     )

@@ -34,16 +34,16 @@ KINDS: tuple[Kind, ...] = ("date", "date_of_birth", "postcode", "nhs_number", "p
 
 REASONS: dict[Kind, str] = {
     "date": "This looks like a full date. A date of birth, or the exact date of an event, "
-            "can be enough to identify a child or family.",
+    "can be enough to identify a child or family.",
     "date_of_birth": "This looks like a date of birth. A date of birth can identify a child, "
-                     "especially with their age band and area.",
+    "especially with their age band and area.",
     "postcode": "This looks like a postcode. A postcode can point to a family's home or a school.",
     "nhs_number": "This is a 10-digit number whose last digit is a valid NHS number check digit, "
-                  "so it may be an NHS number. An NHS number identifies one person.",
+    "so it may be an NHS number. An NHS number identifies one person.",
     "phone": "This looks like a UK phone number. A family's phone number identifies them. "
-             "Your own work number is asked for separately.",
+    "Your own work number is asked for separately.",
     "email": "This looks like an email address. A family's email address identifies them. "
-             "Your own work email is asked for separately.",
+    "Your own work email is asked for separately.",
 }
 
 # Characters that change nothing visible but can split a number or word.
@@ -56,14 +56,34 @@ BIDI_CONTROLS = dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A)], 
 def has_visible_text(text: str) -> bool:
     """Whether ``text`` has anything to see: not only spaces, zero-width characters or
     other invisible formatting characters."""
-    return any(not ch.isspace() and unicodedata.category(ch) not in ("Cc", "Cf")
-               for ch in text.translate(_INVISIBLE))
+    return any(not ch.isspace() and unicodedata.category(ch) not in ("Cc", "Cf") for ch in text.translate(_INVISIBLE))
+
 
 _MONTHS = {
-    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4,
-    "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8,
-    "september": 9, "sept": 9, "sep": 9, "october": 10, "oct": 10, "november": 11, "nov": 11,
-    "december": 12, "dec": 12,
+    "january": 1,
+    "jan": 1,
+    "february": 2,
+    "feb": 2,
+    "march": 3,
+    "mar": 3,
+    "april": 4,
+    "apr": 4,
+    "may": 5,
+    "june": 6,
+    "jun": 6,
+    "july": 7,
+    "jul": 7,
+    "august": 8,
+    "aug": 8,
+    "september": 9,
+    "sept": 9,
+    "sep": 9,
+    "october": 10,
+    "oct": 10,
+    "november": 11,
+    "nov": 11,
+    "december": 12,
+    "dec": 12,
 }
 _MONTH_NAMES = "|".join(sorted(_MONTHS, key=len, reverse=True))
 _MONTH = rf"(?P<month_name>{_MONTH_NAMES})(?![^\W\d_])\.?"
@@ -72,12 +92,15 @@ _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
 _YEAR = r"(?P<year>\d{4}|'?\d{2})"
 
 # 12/03/2019, 12-3-19, 12.03.2019 (day or month first: both are dates).
-_NUMERIC_DATE = re.compile(r"(?<![\d/.\-])(?P<a>\d{1,2})(?P<sep>[/.\-])(?P<b>\d{1,2})(?P=sep)(?P<year>\d{4}|\d{2})(?![\d/.\-]*\d)")
+_NUMERIC_DATE = re.compile(
+    r"(?<![\d/.\-])(?P<a>\d{1,2})(?P<sep>[/.\-])(?P<b>\d{1,2})(?P=sep)(?P<year>\d{4}|\d{2})(?![\d/.\-]*\d)"
+)
 # 2019-03-12, 2019/03/12
-_ISO_DATE = re.compile(r"(?<![\d/.\-])(?P<year>\d{4})(?P<sep>[/.\-])(?P<b>\d{1,2})(?P=sep)(?P<a>\d{1,2})(?![\d/.\-]*\d)")
+_ISO_DATE = re.compile(
+    r"(?<![\d/.\-])(?P<year>\d{4})(?P<sep>[/.\-])(?P<b>\d{1,2})(?P=sep)(?P<a>\d{1,2})(?![\d/.\-]*\d)"
+)
 # 12 March 2019, 12th of March, 2019, 12-Mar-19
-_DAY_MONTH_YEAR = re.compile(
-    rf"(?<![\w]){_DAY}(?:\s+of)?[\s\-/]*{_MONTH}(?:,)?[\s\-/]*{_YEAR}(?![\w])", re.IGNORECASE)
+_DAY_MONTH_YEAR = re.compile(rf"(?<![\w]){_DAY}(?:\s+of)?[\s\-/]*{_MONTH}(?:,)?[\s\-/]*{_YEAR}(?![\w])", re.IGNORECASE)
 # March 12, 2019; March 12th 2019
 _MONTH_DAY_YEAR = re.compile(rf"(?<![\w]){_MONTH}\s+{_DAY},?\s+{_YEAR}(?![\w])", re.IGNORECASE)
 # "DOB 12/3", "date of birth: March 2019", "born on the 4th of May" (a year alone is not
@@ -102,9 +125,7 @@ _NHS = re.compile(r"(?<![\d+])(?P<a>\d{3})(?P<sep>[ \-]?)(?P<b>\d{3})(?P=sep)(?P
 
 # A UK number: 0, +44 or 0044 (optionally "(0)"), then 9 or 10 more digits with spaces,
 # hyphens or brackets between them. The digits are checked after matching.
-_PHONE = re.compile(
-    r"(?<![\d+\w])(?P<number>(?:(?:\+|00)\s?44\s?(?:\(0\)\s?)?|\(?0)(?:[\s\-)]{0,2}\d){9,10})(?![\d])"
-)
+_PHONE = re.compile(r"(?<![\d+\w])(?P<number>(?:(?:\+|00)\s?44\s?(?:\(0\)\s?)?|\(?0)(?:[\s\-)]{0,2}\d){9,10})(?![\d])")
 
 
 @dataclass(frozen=True)
@@ -218,8 +239,9 @@ def scan(text: str, kinds: Iterable[Kind] = KINDS) -> list[Finding]:
     return sorted(kept, key=lambda f: f.start)
 
 
-def scan_fields(texts: Mapping[str, str | None], kinds_for: Mapping[str, Iterable[Kind]] | None = None
-                ) -> dict[str, list[Finding]]:
+def scan_fields(
+    texts: Mapping[str, str | None], kinds_for: Mapping[str, Iterable[Kind]] | None = None
+) -> dict[str, list[Finding]]:
     """Scan several named texts; only the names with findings are returned, in the given order."""
     results: dict[str, list[Finding]] = {}
     for name, text in texts.items():

@@ -65,8 +65,11 @@ class Submission:
 
 def journey_complete(state: JourneyState) -> bool:
     """At an outcome that leads to a request, having answered a confirmation on the way."""
-    return (state.outcome is not None and state.outcome.request
-            and any(step.question.kind == "confirm" for step in state.steps))
+    return (
+        state.outcome is not None
+        and state.outcome.request
+        and any(step.question.kind == "confirm" for step in state.steps)
+    )
 
 
 def chosen_criteria(state: JourneyState) -> tuple[str, ...]:
@@ -186,15 +189,25 @@ def check_record(record: NewRequest) -> None:
 def request_row(record: NewRequest) -> StoredRequest:
     """The unsaved row for a record: status "new", no PDF yet."""
     return StoredRequest(
-        reference=record.reference, journey_token=record.journey_token, created_at=record.created_at,
-        mode=record.mode, rule_pack_version=record.rule_pack_version, outcome_id=record.outcome_id,
-        answers=record.answers, explanation=record.explanation, flags=record.flags, details=record.details,
-        status="new", pdf=None, pdf_attempts=0,
+        reference=record.reference,
+        journey_token=record.journey_token,
+        created_at=record.created_at,
+        mode=record.mode,
+        rule_pack_version=record.rule_pack_version,
+        outcome_id=record.outcome_id,
+        answers=record.answers,
+        explanation=record.explanation,
+        flags=record.flags,
+        details=record.details,
+        status="new",
+        pdf=None,
+        pdf_attempts=0,
     )
 
 
-def store_request(record: NewRequest, *, actor: str, action: str, detail: str,
-                  email_to: str | None) -> StoredRequest | None:
+def store_request(
+    record: NewRequest, *, actor: str, action: str, detail: str, email_to: str | None
+) -> StoredRequest | None:
     """The one writer of stored requests. Check ``record`` (``InvalidRequest``), then insert the
     request (status "new", PDF to be made by the outbox worker), an outbox message to
     ``email_to`` if given, and the audit event, in one transaction.
@@ -204,8 +217,11 @@ def store_request(record: NewRequest, *, actor: str, action: str, detail: str,
     check_record(record)
     request = request_row(record)
     if email_to:
-        request.outbox.append(OutboxMessage(recipient=email_to, subject=mail.subject_for(request),
-                                            created_at=record.created_at, attempts=0))
+        request.outbox.append(
+            OutboxMessage(
+                recipient=email_to, subject=mail.subject_for(request), created_at=record.created_at, attempts=0
+            )
+        )
     db.session.add(request)
     audit.add_event(action, record.reference, actor, detail)
     try:
@@ -216,8 +232,9 @@ def store_request(record: NewRequest, *, actor: str, action: str, detail: str,
     return request
 
 
-def journey_record(pack: RulePack, state: JourneyState, journey_token: str, details: dict[str, Any],
-                   now: dt.datetime) -> NewRequest:
+def journey_record(
+    pack: RulePack, state: JourneyState, journey_token: str, details: dict[str, Any], now: dt.datetime
+) -> NewRequest:
     """What to store for this journey, under a new reference."""
     return NewRequest(
         reference=new_reference(),
@@ -236,14 +253,16 @@ def journey_record(pack: RulePack, state: JourneyState, journey_token: str, deta
             }
             for reason in state.explanation()
         ],
-        flags=[{"id": flag, "label": flag_obj.label if (flag_obj := pack.flag(flag)) else flag}
-               for flag in state.flags],
+        flags=[
+            {"id": flag, "label": flag_obj.label if (flag_obj := pack.flag(flag)) else flag} for flag in state.flags
+        ],
         details=details,
     )
 
 
-def build_request(pack: RulePack, state: JourneyState, journey_token: str, details: dict[str, Any],
-                  now: dt.datetime) -> StoredRequest:
+def build_request(
+    pack: RulePack, state: JourneyState, journey_token: str, details: dict[str, Any], now: dt.datetime
+) -> StoredRequest:
     """A new, unsaved request for this journey, without its PDF (for previews, tests and benchmarks)."""
     return request_row(journey_record(pack, state, journey_token, details, now))
 
@@ -251,28 +270,48 @@ def build_request(pack: RulePack, state: JourneyState, journey_token: str, detai
 def request_pdf(request: StoredRequest, pack: RulePack) -> bytes:
     """The request's PDF, with the request data attached as request.json."""
     document = request_document(request)
-    html = render_template("pdf/request.html", document=document, sections=request_sections(document),
-                           submitted=uk_time(request.created_at), pack_name=pack.name)
-    attachment = PdfAttachment("request.json", document_json(document),
-                               "The request as data, for importing into the facilitators' inbox",
-                               created=request.created_at)
+    html = render_template(
+        "pdf/request.html",
+        document=document,
+        sections=request_sections(document),
+        submitted=uk_time(request.created_at),
+        pack_name=pack.name,
+    )
+    attachment = PdfAttachment(
+        "request.json",
+        document_json(document),
+        "The request as data, for importing into the facilitators' inbox",
+        created=request.created_at,
+    )
     return render_pdf(html, [attachment])
 
 
 def supervision_record_pdf(state: JourneyState, now: dt.datetime) -> bytes:
     """The supervision record: what was considered and why, the outcome and its guidance.
     No case details and no free text: only the rule pack's own wording."""
-    html = render_template("pdf/supervision_record.html", state=state, pack=state.pack,
-                           outcome=state.outcome, reasons=state.explanation(),
-                           outcome_guidance=state.outcome_guidance(), mode=state.mode,
-                           flags=[state.pack.flag(flag) for flag in state.flags],
-                           made=uk_time(now), made_date=uk_date(now))
+    html = render_template(
+        "pdf/supervision_record.html",
+        state=state,
+        pack=state.pack,
+        outcome=state.outcome,
+        reasons=state.explanation(),
+        outcome_guidance=state.outcome_guidance(),
+        mode=state.mode,
+        flags=[state.pack.flag(flag) for flag in state.flags],
+        made=uk_time(now),
+        made_date=uk_date(now),
+    )
     return render_pdf(html)
 
 
-def submit_request(pack: RulePack, answers: Mapping[str, Any], journey_token: str | None,
-                   details: Mapping[str, Any], confirmed_fingerprint: str | None,
-                   now: dt.datetime | None = None) -> Submission:
+def submit_request(
+    pack: RulePack,
+    answers: Mapping[str, Any],
+    journey_token: str | None,
+    details: Mapping[str, Any],
+    confirmed_fingerprint: str | None,
+    now: dt.datetime | None = None,
+) -> Submission:
     """Check and store a request (see the module docstring). Raises ``IncompleteRequest``."""
     if not journey_token:
         raise IncompleteRequest("journey")
@@ -292,16 +331,21 @@ def submit_request(pack: RulePack, answers: Mapping[str, Any], journey_token: st
         raise IncompleteRequest("identifying")
 
     stored = fields.clean_details(details, debrief)
-    stored["criteria"] = [{"value": option.value, "label": option.label.for_mode(state.mode)}
-                          for option in state.criteria]
+    stored["criteria"] = [
+        {"value": option.value, "label": option.label.for_mode(state.mode)} for option in state.criteria
+    ]
     kinds = sorted({finding.kind for found in findings.values() for finding in found})
     stored["identifying_check"] = {"found": kinds, "confirmed": bool(kinds)}
 
     for _attempt in range(REFERENCE_ATTEMPTS):
         record = journey_record(pack, state, journey_token, stored, now)
         request = store_request(
-            record, actor=audit.REQUESTER, action="created", email_to=current_app.config.get("FACILITATOR_EMAIL"),
-            detail=f"outcome {record.outcome_id}; rule pack {record.rule_pack_version}; mode {record.mode}")
+            record,
+            actor=audit.REQUESTER,
+            action="created",
+            email_to=current_app.config.get("FACILITATOR_EMAIL"),
+            detail=f"outcome {record.outcome_id}; rule pack {record.rule_pack_version}; mode {record.mode}",
+        )
         if request is not None:
             return Submission(request, created=True)
         existing = find_by_token(journey_token)
@@ -326,15 +370,18 @@ def purge_requests(retention_days: int, dry_run: bool = False, now: dt.datetime 
     recording an audit event (reference only) for each."""
     cutoff = (now or utcnow()) - dt.timedelta(days=retention_days)
     rows = db.session.execute(
-        select(StoredRequest.id, StoredRequest.reference).where(StoredRequest.created_at < cutoff)
+        select(StoredRequest.id, StoredRequest.reference)
+        .where(StoredRequest.created_at < cutoff)
         .order_by(StoredRequest.created_at)
     ).all()
     ids = [row.id for row in rows]
     references = tuple(row.reference for row in rows)
     outbox_count = 0
     if ids:
-        outbox_count = int(db.session.scalar(
-            select(func.count()).select_from(OutboxMessage).where(OutboxMessage.request_id.in_(ids))) or 0)
+        outbox_count = int(
+            db.session.scalar(select(func.count()).select_from(OutboxMessage).where(OutboxMessage.request_id.in_(ids)))
+            or 0
+        )
     if dry_run or not ids:
         db.session.rollback()
         return PurgeResult(references, outbox_count, cutoff, dry_run)
@@ -354,13 +401,19 @@ def purge_requests(retention_days: int, dry_run: bool = False, now: dt.datetime 
 
 def dependent_tables() -> list[Any]:
     """Every table with a foreign key to ``requests`` (the outbox first), children before parents."""
-    tables = [table for table in reversed(db.metadata.sorted_tables)
-              if table.name != StoredRequest.__tablename__
-              and any(fk.column.table.name == StoredRequest.__tablename__ for fk in table.foreign_keys)]
+    tables = [
+        table
+        for table in reversed(db.metadata.sorted_tables)
+        if table.name != StoredRequest.__tablename__
+        and any(fk.column.table.name == StoredRequest.__tablename__ for fk in table.foreign_keys)
+    ]
     return sorted(tables, key=lambda table: table.name != OutboxMessage.__tablename__)
 
 
 def audit_trail(reference: str) -> list[AuditEvent]:
     """Every audit event for a reference, oldest first."""
-    return list(db.session.scalars(select(AuditEvent).where(AuditEvent.reference == reference)
-                                   .order_by(AuditEvent.at, AuditEvent.id)))
+    return list(
+        db.session.scalars(
+            select(AuditEvent).where(AuditEvent.reference == reference).order_by(AuditEvent.at, AuditEvent.id)
+        )
+    )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+
 class Explainer:
     """Remembers which acronyms a page has explained so far."""
 

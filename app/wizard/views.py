@@ -15,7 +15,14 @@ from werkzeug.wrappers import Response
 
 from ..errors import render_error
 from ..journey import (
-    current_answers, current_state, has_journey, journey_url, pop_notice, save_change, set_aside_answers, set_notice,
+    current_answers,
+    current_state,
+    has_journey,
+    journey_url,
+    pop_notice,
+    save_change,
+    set_aside_answers,
+    set_notice,
     start_journey,
 )
 from ..pack import current_contacts, current_pack
@@ -26,6 +33,7 @@ from ..web import error_summary
 from . import bp, messages
 from .forms import FIELD_NAME, QuestionForm, engine_answer, field_params, form_class, initial_data
 from .glossary import Explainer
+
 
 def back_to_current(state: JourneyState) -> Response:
     """Redirect a request made out of order to where the journey stands, saying why."""
@@ -128,8 +136,11 @@ def notice_text() -> dict[str, Any] | None:
     if notice is None:
         return None
     if notice.get("kind") == "changed":
-        return {"kind": "changed", "set_aside": int(notice.get("set_aside", 0)),
-                "restored": int(notice.get("restored", 0))}
+        return {
+            "kind": "changed",
+            "set_aside": int(notice.get("set_aside", 0)),
+            "restored": int(notice.get("restored", 0)),
+        }
     if notice.get("kind") == "out_of_order":
         return {"kind": "text", "text": messages.NOTICE_OUT_OF_ORDER}
     return None
@@ -157,14 +168,16 @@ def outcome_context(state: JourneyState) -> dict[str, Any]:
     reasons = []
     for reason in state.explanation():
         asked = pack.question(reason.question_id)
-        reasons.append({
-            "question_id": reason.question_id,
-            "question": reason.question,
-            "short": asked.short.for_mode(mode) if asked else reason.question,
-            "answers": reason.answers,
-            "guidance": reason.guidance,
-            "change_url": url_for("wizard.question", question_id=reason.question_id),
-        })
+        reasons.append(
+            {
+                "question_id": reason.question_id,
+                "question": reason.question,
+                "short": asked.short.for_mode(mode) if asked else reason.question,
+                "answers": reason.answers,
+                "guidance": reason.guidance,
+                "change_url": url_for("wizard.question", question_id=reason.question_id),
+            }
+        )
     return {
         "outcome": outcome,
         "mode": mode,
@@ -173,8 +186,9 @@ def outcome_context(state: JourneyState) -> dict[str, Any]:
         "flags": [f.label for f in (pack.flag(i) for i in state.flags) if f is not None],
         "reasons": reasons,
         "outcome_guidance": state.outcome_guidance(),
-        "guidance_quoted": _unique([g for reason in state.explanation() for g in reason.guidance]
-                                   + list(state.outcome_guidance())),
+        "guidance_quoted": _unique(
+            [g for reason in state.explanation() for g in reason.guidance] + list(state.outcome_guidance())
+        ),
         "request_url": url_for("requests.details") if outcome.request else None,
         "record_url": url_for("requests.supervision_record") if mode == "supervision" else None,
         "pack_version": pack.version,

@@ -163,7 +163,9 @@ def test_signed_in_list_and_request_pages_have_no_axe_violations(new_context, in
     axe.check(page, f"the inbox list ({where})")
 
     page.get_by_role("navigation", name="Show requests by status").get_by_role("link", name="New", exact=True).click()
-    expect(page.get_by_role("navigation", name="Show requests by status").locator("[aria-current=page]")).to_have_text("New")
+    expect(page.get_by_role("navigation", name="Show requests by status").locator("[aria-current=page]")).to_have_text(
+        "New"
+    )
     axe.check(page, f"the inbox list filtered by status ({where})")
 
     reference = inbox_data.references[1]

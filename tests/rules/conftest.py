@@ -21,36 +21,70 @@ TINY_PACK: dict[str, Any] = {
     ],
     "flags": [{"id": "review", "label": "A review is under way"}],
     "questions": [
-        {"id": "mode", "kind": "single", "title": "Who?", "error": "Select who", "cites": ["g1"], "options": [
-            {"value": "me", "label": "Me", "mode": "practitioner", "next": "danger"},
-            {"value": "super", "label": "Supervisor", "mode": "supervision", "next": "danger"},
-        ]},
-        {"id": "danger", "kind": "single", "risk": True,
-         "title": {"practitioner": "Are you worried?", "supervision": "Is the practitioner worried?"},
-         "error": {"practitioner": "Select whether you are worried",
-                   "supervision": "Select whether the practitioner is worried"},
-         "cites": ["g1"], "options": [
-            {"value": "yes", "label": "Yes", "next": "urgent"},
-            {"value": "unsure", "label": "Not sure", "unsure": True, "next": "urgent"},
-            {"value": "no", "label": "No", "safe": True, "next": "reasons"},
-            {"value": "reviewed", "label": "No, reviewed", "safe": True, "flags": ["review"], "cites": ["g2"],
-             "next": "reasons"},
-        ]},
-        {"id": "reasons", "kind": "multiple", "title": "Why?", "error": "Select why",
-         "exclusive_error": "Select why, or 'None of these' on its own", "next": "sure", "cites": ["g2"], "options": [
-            {"value": "a", "label": "Reason A"},
-            {"value": "b", "label": "Reason B"},
-            {"value": "none", "label": "None of these", "exclusive": True, "next": "elsewhere"},
-        ]},
-        {"id": "sure", "kind": "confirm", "title": "Confirm", "error": "Confirm", "cites": ["g2"], "options": [
-            {"value": "ok", "label": "I understand", "next": "session"},
-        ]},
+        {
+            "id": "mode",
+            "kind": "single",
+            "title": "Who?",
+            "error": "Select who",
+            "cites": ["g1"],
+            "options": [
+                {"value": "me", "label": "Me", "mode": "practitioner", "next": "danger"},
+                {"value": "super", "label": "Supervisor", "mode": "supervision", "next": "danger"},
+            ],
+        },
+        {
+            "id": "danger",
+            "kind": "single",
+            "risk": True,
+            "title": {"practitioner": "Are you worried?", "supervision": "Is the practitioner worried?"},
+            "error": {
+                "practitioner": "Select whether you are worried",
+                "supervision": "Select whether the practitioner is worried",
+            },
+            "cites": ["g1"],
+            "options": [
+                {"value": "yes", "label": "Yes", "next": "urgent"},
+                {"value": "unsure", "label": "Not sure", "unsure": True, "next": "urgent"},
+                {"value": "no", "label": "No", "safe": True, "next": "reasons"},
+                {
+                    "value": "reviewed",
+                    "label": "No, reviewed",
+                    "safe": True,
+                    "flags": ["review"],
+                    "cites": ["g2"],
+                    "next": "reasons",
+                },
+            ],
+        },
+        {
+            "id": "reasons",
+            "kind": "multiple",
+            "title": "Why?",
+            "error": "Select why",
+            "exclusive_error": "Select why, or 'None of these' on its own",
+            "next": "sure",
+            "cites": ["g2"],
+            "options": [
+                {"value": "a", "label": "Reason A"},
+                {"value": "b", "label": "Reason B"},
+                {"value": "none", "label": "None of these", "exclusive": True, "next": "elsewhere"},
+            ],
+        },
+        {
+            "id": "sure",
+            "kind": "confirm",
+            "title": "Confirm",
+            "error": "Confirm",
+            "cites": ["g2"],
+            "options": [
+                {"value": "ok", "label": "I understand", "next": "session"},
+            ],
+        },
     ],
     "outcomes": [
         {"id": "urgent", "title": "Act now", "summary": "Act now.", "actions": ["Call"], "cites": ["g1"]},
         {"id": "elsewhere", "title": "Elsewhere", "summary": "Go elsewhere.", "actions": ["Go"], "cites": ["g2"]},
-        {"id": "session", "title": "Session", "summary": "Ask.", "actions": ["Ask"], "cites": ["g2"],
-         "request": True},
+        {"id": "session", "title": "Session", "summary": "Ask.", "actions": ["Ask"], "cites": ["g2"], "request": True},
     ],
 }
 

@@ -51,8 +51,7 @@ def test_duplicate_option_value(pack_data: dict, write_pack: Callable[[Any], Pat
 
 
 def test_unreachable_node(pack_data: dict, write_pack: Callable[[Any], Path]) -> None:
-    pack_data["outcomes"].append({"id": "orphan", "title": "Orphan", "summary": "x", "actions": ["x"],
-                                  "cites": ["g1"]})
+    pack_data["outcomes"].append({"id": "orphan", "title": "Orphan", "summary": "x", "actions": ["x"], "cites": ["g1"]})
     _, problems = problems_for(write_pack, pack_data)
     assert_problem(problems, "outcome orphan", "id", "cannot be reached")
 
@@ -93,8 +92,9 @@ def test_option_with_no_route(pack_data: dict, write_pack: Callable[[Any], Path]
     assert_problem(problems, "question danger option unsure", "next", "needs a route")
 
 
-def test_multiple_choice_without_a_route_for_ordinary_options(pack_data: dict,
-                                                               write_pack: Callable[[Any], Path]) -> None:
+def test_multiple_choice_without_a_route_for_ordinary_options(
+    pack_data: dict, write_pack: Callable[[Any], Path]
+) -> None:
     del question(pack_data, "reasons")["next"]
     _, problems = problems_for(write_pack, pack_data)
     assert_problem(problems, "question reasons", "next", "is missing")
@@ -195,8 +195,7 @@ def test_missing_file(tmp_path: Path) -> None:
     assert pack is None and "cannot be read" in problems[0].message
 
 
-def test_load_pack_raises_with_every_problem_in_the_message(pack_data: dict,
-                                                            write_pack: Callable[[Any], Path]) -> None:
+def test_load_pack_raises_with_every_problem_in_the_message(pack_data: dict, write_pack: Callable[[Any], Path]) -> None:
     option(pack_data, "danger", "no")["next"] = "nowhere"
     del pack_data["outcomes"][0]["cites"]
     path = write_pack(pack_data)
@@ -208,9 +207,15 @@ def test_load_pack_raises_with_every_problem_in_the_message(pack_data: dict,
 
 
 def test_contacts_file_errors_name_the_contact_and_field(write_pack: Callable[[Any], Path]) -> None:
-    path = write_pack({"emergency": ["a", "ghost"], "contacts": [
-        {"id": "a", "name": "A", "detail": "d", "source": "s", "checked": "not a date", "url": "http://x"}]},
-        name="contacts.yaml")
+    path = write_pack(
+        {
+            "emergency": ["a", "ghost"],
+            "contacts": [
+                {"id": "a", "name": "A", "detail": "d", "source": "s", "checked": "not a date", "url": "http://x"}
+            ],
+        },
+        name="contacts.yaml",
+    )
     with pytest.raises(DefinitionError) as caught:
         load_contacts(path)
     fields = {(p.node, p.field) for p in caught.value.problems}
@@ -218,8 +223,7 @@ def test_contacts_file_errors_name_the_contact_and_field(write_pack: Callable[[A
     assert ("(contacts)", "emergency") in fields
 
 
-def test_implies_must_name_a_later_question_and_its_options(pack_data: dict,
-                                                             write_pack: Callable[[Any], Path]) -> None:
+def test_implies_must_name_a_later_question_and_its_options(pack_data: dict, write_pack: Callable[[Any], Path]) -> None:
     option(pack_data, "danger", "no")["implies"] = {"reasons": ["zzz"], "nowhere": ["a"]}
     option(pack_data, "reasons", "none")["implies"] = {"danger": ["no"]}
     _, problems = problems_for(write_pack, pack_data)
@@ -232,6 +236,7 @@ def test_implies_must_name_a_later_question_and_its_options(pack_data: dict,
 
 
 # --- copy and roles: error messages and the criteria/debrief roles are pack data -----------------
+
 
 def test_a_question_without_its_error_message_is_refused(pack_data: dict, write_pack: Callable[[Any], Path]) -> None:
     del question(pack_data, "danger")["error"]
@@ -250,8 +255,9 @@ def test_an_exclusive_option_needs_its_error_message(pack_data: dict, write_pack
     assert problem.line is not None and "id: reasons" in path.read_text().splitlines()[problem.line - 1]
 
 
-def test_an_exclusive_error_without_an_exclusive_option_is_refused(pack_data: dict,
-                                                                  write_pack: Callable[[Any], Path]) -> None:
+def test_an_exclusive_error_without_an_exclusive_option_is_refused(
+    pack_data: dict, write_pack: Callable[[Any], Path]
+) -> None:
     question(pack_data, "danger")["exclusive_error"] = "Select one"
     _, problems = problems_for(write_pack, pack_data)
     assert_problem(problems, "question danger", "exclusive_error", "exclusive option")
@@ -277,15 +283,23 @@ def test_a_missing_or_unknown_role_is_refused(pack_data: dict, write_pack: Calla
     assert_problem(problems, "roles", "debreif_criterion", "not a known field")
 
 
-@pytest.mark.parametrize(("roles", "field", "words"), [
-    ({"criteria_question": "nothing", "debrief_criterion": "b"}, "criteria_question", "'nothing', which is not a"),
-    ({"criteria_question": "urgent", "debrief_criterion": "b"}, "criteria_question", "'urgent', which is not a"),
-    ({"criteria_question": "danger", "debrief_criterion": "no"}, "criteria_question", "must be multiple choice"),
-    ({"criteria_question": "reasons", "debrief_criterion": "c"}, "debrief_criterion", "'c', which is not an option"),
-    ({"criteria_question": "reasons", "debrief_criterion": "none"}, "debrief_criterion", "exclusive option"),
-])
+@pytest.mark.parametrize(
+    ("roles", "field", "words"),
+    [
+        ({"criteria_question": "nothing", "debrief_criterion": "b"}, "criteria_question", "'nothing', which is not a"),
+        ({"criteria_question": "urgent", "debrief_criterion": "b"}, "criteria_question", "'urgent', which is not a"),
+        ({"criteria_question": "danger", "debrief_criterion": "no"}, "criteria_question", "must be multiple choice"),
+        (
+            {"criteria_question": "reasons", "debrief_criterion": "c"},
+            "debrief_criterion",
+            "'c', which is not an option",
+        ),
+        ({"criteria_question": "reasons", "debrief_criterion": "none"}, "debrief_criterion", "exclusive option"),
+    ],
+)
 def test_roles_must_name_a_criteria_question_and_one_of_its_criteria(
-        pack_data: dict, write_pack: Callable[[Any], Path], roles: dict, field: str, words: str) -> None:
+    pack_data: dict, write_pack: Callable[[Any], Path], roles: dict, field: str, words: str
+) -> None:
     pack_data["roles"] = roles
     path, problems = problems_for(write_pack, pack_data)
     assert_problem(problems, "roles", field, words)

@@ -170,7 +170,9 @@ def checkboxes(question: str, *choices: str, prefix: bool = True) -> Answer:
 # Practitioner-mode wording from the rule pack.
 Q_MODE = "Who is using this today?"
 Q_DANGER = "Is a child or young person in immediate danger, or at risk of significant harm right now?"
-Q_UNSHARED = "Do you have a concern about a child's safety or welfare that has not yet been shared with children's social care?"
+Q_UNSHARED = (
+    "Do you have a concern about a child's safety or welfare that has not yet been shared with children's social care?"
+)
 Q_ALLEGATION = "Is your worry about how an adult who works or volunteers with children behaves towards children?"
 Q_ADULT = "Is your main worry that an adult with care and support needs is being abused or neglected?"
 Q_SERIOUS = "Has a child died or been seriously harmed, where abuse or neglect is known or suspected?"
@@ -199,12 +201,24 @@ PATHS: dict[str, tuple[Answer, ...]] = {
     "U2": (MYSELF, radio(Q_DANGER, "I'm not sure")),
     "L": (MYSELF, NO_DANGER, SHARED, radio(Q_ALLEGATION, "Yes")),
     "A": (MYSELF, NO_DANGER, SHARED, NO_ALLEGATION, radio(Q_ADULT, "Yes, and it has not been reported")),
-    "R": (MYSELF, NO_DANGER, SHARED, NO_ALLEGATION, NO_ADULT,
-          radio(Q_SERIOUS, "Yes, and it has not been referred for a practice review")),
-    "E": (MYSELF, NO_DANGER, SHARED, NO_ALLEGATION, NO_ADULT, NO_SERIOUS,
-          radio(Q_DISAGREE, "Yes, I want the decision reviewed")),
-    "D": (MYSELF, NO_DANGER, SHARED, NO_ALLEGATION, NO_ADULT, NO_SERIOUS, NO_DISAGREEMENT,
-          radio(Q_DECISION, "Yes")),
+    "R": (
+        MYSELF,
+        NO_DANGER,
+        SHARED,
+        NO_ALLEGATION,
+        NO_ADULT,
+        radio(Q_SERIOUS, "Yes, and it has not been referred for a practice review"),
+    ),
+    "E": (
+        MYSELF,
+        NO_DANGER,
+        SHARED,
+        NO_ALLEGATION,
+        NO_ADULT,
+        NO_SERIOUS,
+        radio(Q_DISAGREE, "Yes, I want the decision reviewed"),
+    ),
+    "D": (MYSELF, NO_DANGER, SHARED, NO_ALLEGATION, NO_ADULT, NO_SERIOUS, NO_DISAGREEMENT, radio(Q_DECISION, "Yes")),
     "S": (*TO_CRITERIA, checkboxes(Q_CRITERIA, "None of these", prefix=False)),
     "P": (*TO_CRITERIA, STUCK, radio(Q_MULTI, "Yes"), radio(Q_SUPERVISION, "Yes"), CONFIRM),
 }
@@ -337,7 +351,9 @@ def assert_focus_visible(page: Page) -> None:
     handle.evaluate("el => el.blur()")
     without_focus = handle.evaluate(FOCUS_STYLE_SCRIPT)
     handle.evaluate("el => el.focus({focusVisible: true})")
-    assert with_focus != without_focus, f"No visible focus indicator on {description}: its style does not change with focus"
+    assert with_focus != without_focus, (
+        f"No visible focus indicator on {description}: its style does not change with focus"
+    )
 
 
 def keyboard_choose(page: Page, step: Answer) -> None:
