@@ -23,10 +23,10 @@ from .cli import rules_cli
 from .config import ENGINE_OPTION_DEFAULTS, PROJECT_ROOT, ConfigError, StartupError, load_config
 from .errors import register_error_handlers
 from .extensions import csrf, db, init_security_headers, limiter, migrate
-from .input_guard import init_input_guard
 from .inbox import bp as inbox_bp
 from .inbox import facilitators_cli
 from .inbox import models as inbox_models  # noqa: F401
+from .input_guard import init_input_guard
 from .lockout import LOCKOUT_KEY, SignInLockout
 from .main import bp as main_bp
 from .outbox import outbox_cli

@@ -76,6 +76,3 @@ def describe_error(error: BaseException) -> str:
     """What went wrong, for the outbox and the audit log: the error's type and message
     (an SMTP or network error never carries the request's content), shortened."""
     return f"{type(error).__name__}: {error}"[:MAX_ERROR_LENGTH]
-
-
-from .models import OutboxMessage, StoredRequest

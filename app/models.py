@@ -118,4 +118,4 @@ class AuditEvent(Model):
         return f"<AuditEvent {self.action} {self.reference}>"
 
 
-__all__ = ["AUDIT_ACTORS", "AuditEvent", "OutboxMessage", "REQUEST_STATUSES", "StoredRequest", "utcnow"]
+__all__ = ["AUDIT_ACTORS", "REQUEST_STATUSES", "AuditEvent", "OutboxMessage", "StoredRequest", "utcnow"]

@@ -76,4 +76,4 @@ def render_pdf(html: str, attachments: Sequence[PdfAttachment] = (), fetcher: Re
     return pdf
 
 
-__all__ = ["FetchRefused", "PDF_VARIANT", "PdfAttachment", "RefusingFetcher", "render_pdf"]
+__all__ = ["PDF_VARIANT", "FetchRefused", "PdfAttachment", "RefusingFetcher", "render_pdf"]

@@ -203,11 +203,11 @@ _SERVERS: list[Gunicorn] = []
 
 
 def _stop_all() -> None:
-    for server in list(_SERVERS):
+    for server in _SERVERS:
         server.stop()
 
 
-def _terminate(signum: int, frame: Any) -> None:  # noqa: ARG001
+def _terminate(signum: int, frame: Any) -> None:
     raise KeyboardInterrupt(f"signal {signum}")
 
 

@@ -28,8 +28,8 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from app.rules import DEFAULT_PACK, enumerate_paths, evaluate, load_contacts, load_pack  # noqa: E402
-from app.rules.loader import read_yaml  # noqa: E402
+from app.rules import DEFAULT_PACK, enumerate_paths, evaluate, load_contacts, load_pack
+from app.rules.loader import read_yaml
 
 LINEAR_SLACK = 1.6  # allowed excess over proportional growth (timer noise, cache effects)
 

@@ -128,7 +128,7 @@ def smtp_sink() -> Iterator[tuple[int, list[int]]]:
     received: list[int] = []
 
     class Sink:
-        async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 (aiosmtpd's name)
+        async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
             received.append(len(envelope.content))
             return "250 OK"
 
@@ -212,13 +212,12 @@ class Timers:
 
 def measure_submissions(app: Any, count: int, received: list[int]) -> dict[str, Any]:
     """Submit ``count`` requests (after 2 unmeasured); return times and checks."""
-    from app.requests import service
-    from app.pack import PACK_KEY
-    from app.rules import evaluate
-
     import app.mail as mail
     from app.extensions import db
     from app.outbox import run_pass
+    from app.pack import PACK_KEY
+    from app.requests import service
+    from app.rules import evaluate
 
     pack = app.extensions[PACK_KEY]
     answers = request_journey(pack)
@@ -277,9 +276,9 @@ def measure_pdf(app: Any, repeat: int) -> dict[str, Any]:
 
     from weasyprint import HTML
 
+    from app.pack import PACK_KEY
     from app.pdf import render_pdf
     from app.requests import fields, service
-    from app.pack import PACK_KEY
     from app.rules import evaluate
 
     pack = app.extensions[PACK_KEY]
@@ -329,7 +328,7 @@ def measure_pdf(app: Any, repeat: int) -> dict[str, Any]:
 def cold_child() -> None:
     """In a fresh interpreter: import the app, start it, render one request PDF; print timings."""
     started = time.perf_counter()
-    from app import create_app  # noqa: F401  (imports Flask, WeasyPrint via app.pdf on first use)
+    from app import create_app
     from app.pack import PACK_KEY
     from app.requests import service  # imports app.pdf and so WeasyPrint
 

@@ -15,8 +15,8 @@ from flask.testing import FlaskClient
 from app import create_app
 from app.config import ENV_NAMES, Config, ConfigError, DevelopmentConfig, convert, load_config, setting_types
 from app.extensions import db
-from app.pack import CONTACTS_KEY, PACK_KEY
 from app.models import utcnow
+from app.pack import CONTACTS_KEY, PACK_KEY
 from app.sessions import JourneySessionRow, purge_expired_sessions
 from support import add_session_probe, both_databases, csrf_token, external_resources, session_cookie
 

@@ -35,8 +35,8 @@ from app.inbox.service import STATUS_LABELS
 from app.input_guard import find_unsafe_text
 from app.pack import PACK_KEY
 from app.requests.reference import new_reference
-from support.hardening import EMAIL, PASSWORD, pdf_with_json, valid_document
 from support import add_session_probe, both_databases, csrf_token
+from support.hardening import EMAIL, PASSWORD, pdf_with_json, valid_document
 from support.submission import PAGE_FIELDS, VALID_DETAILS, make_request, to_outcome
 
 # Characters that broke the service before, and others that break things in general.

@@ -25,10 +25,10 @@ from app.inbox.views import safe_next
 from app.input_guard import clean_text, find_unsafe_text, has_unsafe_text, valid_host
 from app.models import StoredRequest
 from app.sessions import JourneySessionRow
-from support.hardening import EMAIL, PASSWORD, pdf_with_json, post_form, signed_in, upload, valid_document
 from support import add_session_probe, both_databases, csrf_token, session_cookie
 from support.cut_proxy import CutProxy
 from support.database import database_settings
+from support.hardening import EMAIL, PASSWORD, pdf_with_json, post_form, signed_in, upload, valid_document
 from support.submission import ELIGIBLE_PATH, make_request
 from support.walk import Walker
 

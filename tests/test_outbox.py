@@ -5,8 +5,8 @@ one message twice (PostgreSQL row locks); imported PDFs are made again, never se
 from __future__ import annotations
 
 import asyncio
-import html
 import datetime as dt
+import html
 import io
 import json
 import os
@@ -20,9 +20,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pypdf
-from pypdf.actions import JavaScript
 import pytest
 from flask import Flask
+from pypdf.actions import JavaScript
 from sqlalchemy import func, select
 
 import app.requests.service as request_service
@@ -182,7 +182,7 @@ def test_a_claimed_message_is_skipped_by_another_worker(mail_app: Flask) -> None
 class SlowMailbox(Mailbox):
     """A mail server that takes a moment over each message (so two workers overlap)."""
 
-    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802 (aiosmtpd's name)
+    async def handle_DATA(self, server, session, envelope) -> str:
         await asyncio.sleep(0.1)
         return await super().handle_DATA(server, session, envelope)
 

@@ -12,9 +12,9 @@ import pytest
 from sqlalchemy import select
 
 from app.extensions import db
+from app.inbox.pdf_import import read_request_pdf
 from app.models import StoredRequest
 from app.pdf import FetchRefused, PdfAttachment, RefusingFetcher, render_pdf
-from app.inbox.pdf_import import read_request_pdf
 from app.requests.document import document_json, request_document
 from support.pdf import fake_render_pdf, pdf_attachment_json, pdf_reader, pdf_text
 from support.submission import SUPERVISION_PATH, VALID_DETAILS, make_request, run_outbox, submitted_request, to_outcome
@@ -29,7 +29,7 @@ SIMPLE = """<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8"><title
 class _Counter(http.server.BaseHTTPRequestHandler):
     hits: list[str] = []
 
-    def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+    def do_GET(self) -> None:
         type(self).hits.append(self.path)
         self.send_response(200)
         self.send_header("Content-Type", "image/png")

@@ -93,9 +93,7 @@ def test_each_field_is_asked_on_its_page_with_its_wording(client, mode: str, pat
                 assert option_label in text, (page.slug, entry.name, option_label)
         # Every error the page can give comes from its entries' wording.
         walker.get(f"/request/{page.slug}")
-        refused = words_of(
-            walker.post(f"/request/{page.slug}", {name: "" for name in page.fields}).get_data(as_text=True)
-        )
+        refused = words_of(walker.post(f"/request/{page.slug}", dict.fromkeys(page.fields, "")).get_data(as_text=True))
         for entry in page.entries:
             if entry.required and entry.asked({}):
                 assert entry.errors["missing"] in refused, (page.slug, entry.name)

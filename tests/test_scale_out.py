@@ -48,7 +48,7 @@ class Mailbox:
     def __init__(self) -> None:
         self.received: list[tuple[str, list[str]]] = []
 
-    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802 (aiosmtpd's name)
+    async def handle_DATA(self, server, session, envelope) -> str:
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         self.received.append((str(message["Subject"]), list(envelope.rcpt_tos)))
         return "250 Message accepted for delivery"

@@ -209,9 +209,9 @@ def check_document(document: Any) -> ImportedRequest:
 
 __all__ = [
     "ATTACHMENT_NAME",
+    "MAX_UPLOAD_BYTES",
     "ImportProblem",
     "ImportedRequest",
-    "MAX_UPLOAD_BYTES",
     "check_document",
     "read_request_pdf",
 ]

@@ -19,7 +19,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field as dataclass_field
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from types import MappingProxyType
 from typing import Any, Literal
 
@@ -660,9 +661,7 @@ def check_field(entry: Field, details: Mapping[str, Any], today: dt.date, errors
             errors[entry.name] = entry.errors["missing"]
     elif len(text) > entry.limit:
         errors[entry.name] = entry.errors["too_long"]
-    elif entry.kind == "email" and not valid_email(text):
-        errors[entry.name] = entry.errors["invalid"]
-    elif entry.kind == "phone" and not valid_phone(text):
+    elif (entry.kind == "email" and not valid_email(text)) or (entry.kind == "phone" and not valid_phone(text)):
         errors[entry.name] = entry.errors["invalid"]
 
 

@@ -30,11 +30,11 @@ from sqlalchemy.exc import IntegrityError
 
 from .. import audit, mail
 from ..extensions import db
+from ..journey import MODE_LABELS
 from ..models import AuditEvent, OutboxMessage, StoredRequest, utcnow
 from ..pdf import PdfAttachment, render_pdf
 from ..rules import JourneyState, RulePack, evaluate
 from . import fields
-from ..journey import MODE_LABELS
 from .document import document_json, request_document, request_sections, uk_date, uk_time
 from .guard import scan_fields
 from .reference import is_reference, new_reference

@@ -239,10 +239,10 @@ class _Labels:
 
 __all__ = [
     "COUNTED_KEY",
-    "CountRow",
-    "MonthCounts",
     "SMALL_NUMBER",
     "SUPPRESSED",
+    "CountRow",
+    "MonthCounts",
     "criteria_chosen",
     "current_month",
     "first_month",

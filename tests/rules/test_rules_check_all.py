@@ -16,7 +16,6 @@ from flask.testing import FlaskCliRunner
 from app.config import StartupError
 from app.pack import load_rules
 from app.rules import DEFAULT_CONTACTS, Contact, check_pack, check_rules
-
 from support.pack_data import option, question
 
 TODAY = dt.date.today()

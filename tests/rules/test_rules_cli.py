@@ -14,7 +14,6 @@ import pytest
 from flask.testing import FlaskCliRunner
 
 from app.rules import DEFAULT_PACK, enumerate_paths, load_pack
-
 from support.pack_data import option
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]

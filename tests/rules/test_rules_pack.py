@@ -151,7 +151,7 @@ def test_not_sure_never_leads_to_the_request(pack: RulePack, paths: list[Any]) -
 
 def test_each_route_reaches_its_expected_outcome(paths: list[Any]) -> None:
     for path in paths:
-        answers = {key: None for key in ANSWER_VALUES} | dict(path.answers)
+        answers = dict.fromkeys(ANSWER_VALUES) | dict(path.answers)
         assert expected_outcome(answers) == path.outcome, path
 
 

@@ -13,7 +13,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app.rules import QuestionNotReached, RulePack, answer, evaluate, load_contacts, load_pack
-
 from support.pack_data import option
 
 ELIGIBLE = {"mode": "me", "danger": "no", "reasons": ("a", "b"), "sure": "ok"}

@@ -9,7 +9,6 @@ from typing import Any
 import pytest
 
 from app.rules import DefinitionError, Problem, check_pack, load_contacts, load_pack
-
 from support.pack_data import option, question
 
 

@@ -32,7 +32,7 @@ _AXE = Axe()
 
 # Contexts made with JavaScript off, each with a factory for a JavaScript-on scratch context
 # (filled in by conftest.py). axe-core cannot run where scripts are off: its timers never fire.
-JS_OFF_CONTEXTS: "weakref.WeakKeyDictionary[BrowserContext, Callable[[], BrowserContext]]" = weakref.WeakKeyDictionary()
+JS_OFF_CONTEXTS: weakref.WeakKeyDictionary[BrowserContext, Callable[[], BrowserContext]] = weakref.WeakKeyDictionary()
 _SCRIPT = re.compile(r"<script\b[^>]*>.*?</script\s*>", re.I | re.S)
 
 
@@ -64,7 +64,7 @@ def axe_violations(page: Page) -> list[dict[str, Any]]:
     return _run_axe(replay)
 
 
-_REPLAY_PAGES: "weakref.WeakKeyDictionary[BrowserContext, Page]" = weakref.WeakKeyDictionary()
+_REPLAY_PAGES: weakref.WeakKeyDictionary[BrowserContext, Page] = weakref.WeakKeyDictionary()
 
 
 def _run_axe(page: Page) -> list[dict[str, Any]]:
