@@ -132,5 +132,7 @@ def init_rate_limit_storage(app: Flask) -> None:
         app.config["RATELIMIT_STORAGE_OPTIONS"] = {}  # the timeouts are Redis client options
     try:
         app.extensions[LOCKOUT_KEY] = SignInLockout.from_config(app.config)
-    except Exception as error:  # a malformed URI or a missing driver: name the setting
+    # Whatever the store's library raises (a malformed URI, an unknown scheme, a missing driver),
+    # start-up stops with a message naming the setting rather than a traceback.
+    except Exception as error:  # noqa: BLE001
         raise StartupError(f"RATELIMIT_STORAGE_URI cannot be used: {error}") from None

@@ -63,7 +63,8 @@ class Config:
 
     SQLALCHEMY_DATABASE_URI: str = "sqlite:///" + str(INSTANCE_PATH / "space_to_think.db")
     # Added to ENGINE_OPTION_DEFAULTS, which every engine gets even when this is set (app.init_extensions).
-    SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {"pool_pre_ping": True}
+    # A setting, not a ClassVar (the environment can set it); load_config copies it, so the default is never changed.
+    SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {"pool_pre_ping": True}  # noqa: RUF012
 
     RULE_PACK_PATH: str = str(RULES_DIR / "space_to_think.yaml")
     CONTACTS_PATH: str = str(RULES_DIR / "contacts.yaml")
@@ -110,7 +111,8 @@ class Config:
     # refuses it unless memory:// is given).
     RATELIMIT_STORAGE_URI: str | None = None
     # Redis client options: a hung Redis holds a request up for about a second at most.
-    RATELIMIT_STORAGE_OPTIONS: dict[str, Any] = {"socket_timeout": 1, "socket_connect_timeout": 1}
+    # (A setting, not a ClassVar; load_config copies it, as SQLALCHEMY_ENGINE_OPTIONS.)
+    RATELIMIT_STORAGE_OPTIONS: dict[str, Any] = {"socket_timeout": 1, "socket_connect_timeout": 1}  # noqa: RUF012
     # If the shared store stops answering, count in memory until it is back (never a 500).
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED: bool = True
     # Requests from one address to the whole site, every page counting towards one limit.
@@ -193,7 +195,7 @@ class TestConfig(Config):
 
     APP_ENV = "test"
     TESTING = True
-    SECRET_KEY = "test-secret-key-not-for-real-use-0123456789"
+    SECRET_KEY = "test-secret-key-not-for-real-use-0123456789"  # noqa: S105 - tests only; production needs its own
     # .invalid never resolves (RFC 2606); port 9 is "discard". Tests start their own SMTP server.
     SMTP_HOST = "smtp.example.invalid"
     SMTP_PORT = 9
@@ -347,7 +349,8 @@ def load_config(overrides: Mapping[str, Any] | None = None, environ: Mapping[str
         overrides["RATELIMIT_APPLICATION"] = overrides.pop("RATELIMIT_DEFAULT")
     cls = config_class(overrides.pop("APP_ENV", None) or env.get("APP_ENV"))
     settings = {name: getattr(cls, name) for name in setting_types(cls)}
-    settings["SQLALCHEMY_ENGINE_OPTIONS"] = dict(settings["SQLALCHEMY_ENGINE_OPTIONS"])
+    # Copies of the dict defaults, so nothing done to one app's settings changes the class.
+    settings.update({name: dict(value) for name, value in settings.items() if isinstance(value, dict)})
     settings.update(read_environment(cls, env))
     settings.update(overrides)
     cls.finish(settings)

@@ -30,7 +30,7 @@ from .rules import Change, JourneyState, evaluate
 
 ANSWERS_KEY = "answers"
 SET_ASIDE_KEY = "set_aside_answers"
-TOKEN_KEY = "journey_token"
+TOKEN_KEY = "journey_token"  # noqa: S105 - the session key's name, not a secret
 NOTICE_KEY = "journey_notice"
 # Who is doing the journey (``JourneyState.mode``), in words for documents and counts.
 MODE_LABELS = {

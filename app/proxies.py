@@ -91,7 +91,7 @@ def parse(setting: int | str | tuple[str, ...] | list[str] | None) -> int | tupl
         text = setting.strip()
         if text.isdigit():
             return int(text)
-        setting = [part for part in text.split(",")]
+        setting = text.split(",")
     networks = tuple(part.strip() for part in setting if part.strip())
     for network in networks:
         try:

@@ -190,7 +190,9 @@ class DatabaseSessionInterface(SessionInterface):
                     )
                 )
             self._set_cookie(app, response, session.sid)
-            if random.random() < float(app.config.get("SESSION_PURGE_PROBABILITY", 0.0)):
+            purge_probability = float(app.config.get("SESSION_PURGE_PROBABILITY", 0.0))
+            # Chance, not secrecy: now and then a new session also clears out expired ones.
+            if random.random() < purge_probability:  # noqa: S311
                 purge_expired_sessions()
             return
 

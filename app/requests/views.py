@@ -72,7 +72,7 @@ def save_page(page: Page, values: dict[str, str], valid: bool) -> None:
     details.update(values)
     session[DETAILS_KEY] = details
     done = [slug for slug in session.get(DONE_KEY, []) if slug != page.slug]
-    session[DONE_KEY] = done + [page.slug] if valid else done
+    session[DONE_KEY] = [*done, page.slug] if valid else done
 
 
 def needs_confirmation(details: dict[str, Any]) -> bool:

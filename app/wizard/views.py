@@ -163,7 +163,8 @@ def result() -> Response | str:
 def outcome_context(state: JourneyState) -> dict[str, Any]:
     """What the outcome page shows, worded for the journey's mode."""
     pack, mode, outcome = state.pack, state.mode, state.outcome
-    assert outcome is not None  # checked by the caller; keeps the type checker sure
+    if outcome is None:  # the caller redirects a journey without an outcome before this
+        raise ValueError("outcome_context needs a journey that has reached an outcome")
     book = current_contacts()
     reasons = []
     for reason in state.explanation():
