@@ -11,6 +11,7 @@ import http.client
 import multiprocessing
 import os
 import platform
+import queue as queues
 import re
 import secrets
 import shutil
@@ -149,9 +150,10 @@ def bench_database_url() -> str:
             port = parts[2]
             if parts[3] != "online":
                 _run(["pg_ctlcluster", version, "main", "start"], timeout=60)
-    if _psql_as_postgres(f"SELECT 1 FROM pg_roles WHERE rolname = '{PG_ROLE}'") != "1":
+    # The names and password are this module's own constants (above), not outside input.
+    if _psql_as_postgres(f"SELECT 1 FROM pg_roles WHERE rolname = '{PG_ROLE}'") != "1":  # noqa: S608
         _psql_as_postgres(f"CREATE ROLE {PG_ROLE} LOGIN PASSWORD '{PG_PASSWORD}'")
-    if _psql_as_postgres(f"SELECT 1 FROM pg_database WHERE datname = '{PG_DATABASE}'") != "1":
+    if _psql_as_postgres(f"SELECT 1 FROM pg_database WHERE datname = '{PG_DATABASE}'") != "1":  # noqa: S608
         _psql_as_postgres(f"CREATE DATABASE {PG_DATABASE} OWNER {PG_ROLE}")
     return f"postgresql+psycopg://{PG_ROLE}:{PG_PASSWORD}@127.0.0.1:{port}/{PG_DATABASE}"
 
@@ -658,7 +660,7 @@ def run_load(plan: LoadPlan) -> tuple[list[ClientResult], float]:
         while len(results) < len(processes) and time.monotonic() < limit:
             try:
                 results.append(queue.get(timeout=1))
-            except Exception:  # queue.Empty: check the processes are still alive
+            except queues.Empty:  # nothing yet: check the processes are still alive
                 if not any(process.is_alive() for process in processes) and queue.empty():
                     break
         wall = (time.time() - start_at - plan.warmup) if plan.duration <= 0 else plan.duration
@@ -680,7 +682,7 @@ def percentile(sorted_values: Sequence[float], fraction: float) -> float:
     """The value below which ``fraction`` of the values lie (nearest rank)."""
     if not sorted_values:
         return float("nan")
-    rank = max(1, min(len(sorted_values), int(round(fraction * len(sorted_values) + 0.5))))
+    rank = max(1, min(len(sorted_values), round(fraction * len(sorted_values) + 0.5)))
     return sorted_values[rank - 1]
 
 

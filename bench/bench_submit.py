@@ -78,7 +78,7 @@ DETAILS: dict[str, str] = {
 def percentile(values: list[float], fraction: float) -> float:
     """Nearest-rank percentile."""
     ordered = sorted(values)
-    rank = max(1, min(len(ordered), int(round(fraction * len(ordered) + 0.5))))
+    rank = max(1, min(len(ordered), round(fraction * len(ordered) + 0.5)))
     return ordered[rank - 1]
 
 
