@@ -30,10 +30,10 @@ from app.extensions import db
 from app.models import AuditEvent, OutboxMessage, StoredRequest, utcnow
 from app.outbox import claim_message, claim_pdf_job, retry_delay, run_pass
 from support import both_databases
+from support.mail import Mailbox, SmtpServer, only_message
 from support.pdf import pdf_attachment_json
 from support.submission import VALID_DETAILS, fill_details, make_request, run_outbox, to_outcome
 from test_inbox import signed_in, upload, valid_document
-from test_mail import FACILITATORS, Mailbox, SmtpServer, mail_app, only_message, smtp_server  # noqa: F401 (fixtures)
 
 postgres_only = pytest.mark.parametrize(
     "database_backend", [pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True
