@@ -88,7 +88,7 @@ def test_the_limit_counts_one_address_across_every_page(tmp_path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("variable", "value"),
+    "variable, value",
     [
         ("RATELIMIT_DEFAULT", "lots"),
         ("INBOX_SIGN_IN_LIMIT", "5 a minute"),

@@ -7,6 +7,7 @@ import http.server
 import inspect
 import threading
 from collections.abc import Iterator
+from typing import ClassVar
 
 import pytest
 from sqlalchemy import select
@@ -27,7 +28,7 @@ SIMPLE = """<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8"><title
 
 
 class _Counter(http.server.BaseHTTPRequestHandler):
-    hits: list[str] = []
+    hits: ClassVar[list[str]] = []
 
     def do_GET(self) -> None:
         type(self).hits.append(self.path)

@@ -66,7 +66,7 @@ def test_dry_run_deletes_nothing(app, runner) -> None:
 
 
 def test_retention_comes_from_config_or_option(app, runner) -> None:
-    old, new = _make_old_and_new(app)
+    _make_old_and_new(app)
     app.config["RETENTION_DAYS"] = 100
     assert "Deleted 0 requests" in runner.invoke(args=["requests", "purge"]).output
     assert "Deleted 2 requests" in runner.invoke(args=["requests", "purge", "--days", "30"]).output

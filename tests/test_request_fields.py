@@ -29,7 +29,7 @@ from support.submission import (
     to_outcome,
 )
 
-DEBRIEF_SUPERVISION_PATH = SUPERVISION_PATH[:8] + (("criteria", ["needs", "debrief"]),) + SUPERVISION_PATH[9:]
+DEBRIEF_SUPERVISION_PATH = (*SUPERVISION_PATH[:8], ("criteria", ["needs", "debrief"]), *SUPERVISION_PATH[9:])
 
 
 def words_of(page: str) -> str:
@@ -47,7 +47,7 @@ def _entry(name: str) -> Field:
 
 
 @pytest.mark.parametrize(
-    ("broken", "words"),
+    "broken, words",
     [
         (dataclasses.replace(_entry("email"), errors={"too_long": "Too long"}), "errors needs invalid"),
         (dataclasses.replace(_entry("how_soon"), options={}), "radios need options"),
@@ -74,7 +74,7 @@ def test_each_pages_form_has_exactly_its_fields_inputs(page) -> None:
     assert page.fields == tuple(name for entry in FIELDS if entry.page == page.slug for name in entry.inputs)
 
 
-@pytest.mark.parametrize(("mode", "path"), [("practitioner", ELIGIBLE_PATH), ("supervision", DEBRIEF_SUPERVISION_PATH)])
+@pytest.mark.parametrize("mode, path", [("practitioner", ELIGIBLE_PATH), ("supervision", DEBRIEF_SUPERVISION_PATH)])
 def test_each_field_is_asked_on_its_page_with_its_wording(client, mode: str, path) -> None:
     walker = to_outcome(client, path)
     for page in PAGES:

@@ -112,7 +112,7 @@ OUTCOME_WALKS = [pytest.param(outcome, True, id=f"{outcome}-js") for outcome in 
 ]
 
 
-@pytest.mark.parametrize(("outcome", "js"), OUTCOME_WALKS)
+@pytest.mark.parametrize("outcome, js", OUTCOME_WALKS)
 def test_journey_reaches_outcome_page_with_no_axe_violations(new_context, outcome: str, js: bool) -> None:
     """Answer by the visible labels to the outcome; the page explains itself and passes axe."""
     page = new_context(java_script_enabled=js).new_page()

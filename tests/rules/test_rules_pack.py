@@ -110,7 +110,7 @@ def test_every_combination_of_answers_routes_as_content_md_says(pack: RulePack) 
     keys = list(ANSWER_VALUES)
     checked = 0
     for combination in itertools.product(*(ANSWER_VALUES[k] for k in keys)):
-        answers = dict(zip(keys, combination))
+        answers = dict(zip(keys, combination, strict=True))
         state = evaluate(pack, answers)
         assert state.outcome is not None, answers
         expected = expected_outcome(answers)
@@ -156,7 +156,7 @@ def test_each_route_reaches_its_expected_outcome(paths: list[Any]) -> None:
 
 
 @pytest.mark.parametrize(
-    ("question_id", "value", "flag"),
+    "question_id, value, flag",
     [
         ("supervision_discussed", "no", "not_discussed_in_supervision"),
         ("serious_incident", "yes_referred", "review_under_way"),

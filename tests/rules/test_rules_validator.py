@@ -14,7 +14,7 @@ from support.pack_data import option, question
 
 def problems_for(write_pack: Callable[[Any], Path], data: Any) -> tuple[Path, list[Problem]]:
     path = write_pack(data)
-    pack, problems = check_pack(path)
+    _, problems = check_pack(path)
     assert problems, "the broken pack was accepted"
     return path, problems
 
@@ -141,7 +141,7 @@ def test_unknown_flag(pack_data: dict, write_pack: Callable[[Any], Path]) -> Non
 def test_unknown_contact(pack_data: dict, write_pack: Callable[[Any], Path]) -> None:
     pack_data["outcomes"][0]["contacts"] = ["nobody"]
     path = write_pack(pack_data)
-    pack, problems = check_pack(path, load_contacts())
+    _, problems = check_pack(path, load_contacts())
     assert_problem(problems, "outcome urgent", "contacts", "'nobody'")
 
 
@@ -283,7 +283,7 @@ def test_a_missing_or_unknown_role_is_refused(pack_data: dict, write_pack: Calla
 
 
 @pytest.mark.parametrize(
-    ("roles", "field", "words"),
+    "roles, field, words",
     [
         ({"criteria_question": "nothing", "debrief_criterion": "b"}, "criteria_question", "'nothing', which is not a"),
         ({"criteria_question": "urgent", "debrief_criterion": "b"}, "criteria_question", "'urgent', which is not a"),

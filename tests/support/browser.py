@@ -319,7 +319,8 @@ FOCUS_STYLE_SCRIPT = """
       ? 'none' : `${s.outlineStyle} ${s.outlineWidth} ${s.outlineColor} offset ${s.outlineOffset}`;
     const border = ['Top', 'Right', 'Bottom', 'Left'].map((side) => {
       const style = s[`border${side}Style`], width = s[`border${side}Width`], color = s[`border${side}Color`];
-      return (style === 'none' || parseFloat(width) === 0 || transparent(color)) ? 'none' : `${style} ${width} ${color}`;
+      return (style === 'none' || parseFloat(width) === 0 || transparent(color))
+        ? 'none' : `${style} ${width} ${color}`;
     }).join(',');
     return [`outline:${outline}`, `border:${border}`, `box-shadow:${s.boxShadow}`,
             `background:${s.backgroundColor}`, `color:${s.color}`,
@@ -399,7 +400,8 @@ def horizontal_overflow(page: Page) -> dict[str, Any]:
             for (const el of document.body.querySelectorAll('*')) {
                 const box = el.getBoundingClientRect();
                 if (box.right > width + 1 && box.width > 0) {
-                    wide.push(`${el.tagName.toLowerCase()}.${[...el.classList].join('.')} right=${Math.round(box.right)}`);
+                    const name = `${el.tagName.toLowerCase()}.${[...el.classList].join('.')}`;
+                    wide.push(`${name} right=${Math.round(box.right)}`);
                 }
             }
             return {scrollWidth: root.scrollWidth, clientWidth: width, wide: wide.slice(0, 10)};

@@ -29,14 +29,12 @@ ELIGIBLE_PATH: tuple[tuple[str, str | Sequence[str]], ...] = (
 )
 
 SUPERVISION_PATH = (
-    (("mode", "supervision"),)
-    + ELIGIBLE_PATH[1:8]
-    + (
-        ("criteria", ["needs"]),
-        ("multi_agency", "yes"),
-        ("supervision_discussed", "yes"),
-        ("understand", "confirmed"),
-    )
+    ("mode", "supervision"),
+    *ELIGIBLE_PATH[1:8],
+    ("criteria", ["needs"]),
+    ("multi_agency", "yes"),
+    ("supervision_discussed", "yes"),
+    ("understand", "confirmed"),
 )
 
 REFLECTION = (
