@@ -100,6 +100,7 @@ SAMPLE_SETTINGS = {
     "TRUSTED_PROXIES": ("127.0.0.1,10.0.0.0/8", "2"),
     "RATELIMIT_APPLICATION": ("10 per minute", "20 per minute"),
     "INBOX_SIGN_IN_LIMIT": ("3 per minute;10 per hour", "4 per minute"),
+    "PUBLIC_BASE_URL": ("https://stt.example", "https://other.example"),
 }
 
 
