@@ -167,7 +167,12 @@ def outcome_context(state: JourneyState) -> dict[str, Any]:
     return {
         "outcome": outcome,
         "mode": mode,
-        "outcome_contacts": [c for c in (book.get(i) for i in outcome.contacts) if c is not None],
+        "outcome_contacts": [(contact, note.for_mode(mode) if note else None)
+                             for contact, note in ((book.get(i), outcome.contact_note(i)) for i in outcome.contacts)
+                             if contact is not None],
+        "change_link": {"url": url_for("wizard.question", question_id=outcome.change_question),
+                        "text": outcome.change_text.for_mode(mode)}
+        if outcome.change_question and outcome.change_text else None,
         "advice": [text.for_mode(mode) for text in state.advice],
         "flags": [f.label for f in (pack.flag(i) for i in state.flags) if f is not None],
         "reasons": reasons,

@@ -43,10 +43,12 @@ TINY_PACK: dict[str, Any] = {
         ]},
     ],
     "outcomes": [
-        {"id": "urgent", "title": "Act now", "summary": "Act now.", "actions": ["Call"], "cites": ["g1"]},
-        {"id": "elsewhere", "title": "Elsewhere", "summary": "Go elsewhere.", "actions": ["Go"], "cites": ["g2"]},
+        {"id": "urgent", "title": "Act now", "summary": "Act now.", "actions": ["Call"], "cites": ["g1"],
+         "contacts": ["police_emergency"]},
+        {"id": "elsewhere", "title": "Elsewhere", "summary": "Go elsewhere.", "actions": ["Go"], "cites": ["g2"],
+         "contacts": ["police_emergency"]},
         {"id": "session", "title": "Session", "summary": "Ask.", "actions": ["Ask"], "cites": ["g2"],
-         "request": True},
+         "contacts": ["police_emergency"], "request": True},
     ],
 }
 
