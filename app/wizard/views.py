@@ -161,6 +161,7 @@ def outcome_context(state: JourneyState) -> dict[str, Any]:
             "question": reason.question,
             "short": asked.short.for_mode(mode) if asked else reason.question,
             "answers": reason.answers,
+            "confirm": asked is not None and asked.kind == "confirm",
             "guidance": reason.guidance,
             "change_url": url_for("wizard.question", question_id=reason.question_id),
         })
