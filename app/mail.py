@@ -48,7 +48,7 @@ def build_email(message: OutboxMessage, request: StoredRequest) -> EmailMessage:
     email.set_content(render_template(
         "requests/email.txt",
         reference=request.reference,
-        how_soon=fields.label(fields.HOW_SOON, request.details.get("how_soon")) or "Not given",
+        how_soon=fields.option_label("how_soon", request.details.get("how_soon")) or "Not given",
         filename=pdf_filename(request.reference),
     ))
     email.add_attachment(request.pdf, maintype="application", subtype="pdf",

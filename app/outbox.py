@@ -12,7 +12,8 @@ PostgreSQL, held until the result is committed, so several workers (on one host 
 can run at once and never make the same PDF or send the same email twice. (SQLite has no
 row locks: run one worker there.) A failure is recorded (the error's type and the mail
 server's words, never case detail), counted, and tried again later, waiting
-``OUTBOX_RETRY_SECONDS`` and doubling each time up to ``OUTBOX_RETRY_MAX_SECONDS``.
+``OUTBOX_RETRY_SECONDS`` and doubling each time up to ``OUTBOX_RETRY_MAX_SECONDS``; after a
+failed email the pass sends no more (a hung mail server costs one ``SMTP_TIMEOUT`` a pass).
 An email is at-least-once: if the worker dies after the mail server took the message and
 before the commit, it is sent again.
 
@@ -179,7 +180,10 @@ def run_pass(ignore_schedule: bool = False, stop: threading.Event | None = None,
         if send_message(message):
             result.sent += 1
         else:
+            # The mail server is likely down or hung: leave the rest for the next pass, so an
+            # outage costs one timeout a pass, not one for every waiting message.
             result.send_failed += 1
+            break
     db.session.rollback()
     return result
 

@@ -105,8 +105,9 @@ def request_journey(pack: Any, criteria: list[str] | None = TYPICAL_CRITERIA) ->
     if best is None:
         raise SystemExit("Cannot run: no path in the rule pack reaches a request outcome")
     answers = best[1]
-    if criteria is not None and "criteria" in answers:
-        chosen = dict(answers, criteria=list(criteria))
+    criteria_question = pack.roles.criteria_question
+    if criteria is not None and criteria_question in answers:
+        chosen = {**answers, criteria_question: list(criteria)}
         if journey_complete(evaluate(pack, chosen)):
             return chosen
     return answers
@@ -228,7 +229,7 @@ def measure_submissions(app: Any, count: int, received: list[int]) -> dict[str, 
         criteria = service.chosen_criteria(state)
         from app.requests import fields
 
-        problems = fields.check_details(details, criteria, dt.date.today())
+        problems = fields.check_details(details, state.debrief, dt.date.today())
         if problems:
             raise SystemExit(f"Cannot run: the benchmark's request details are not valid now: {problems}")
         confirmed = service.guarded_fingerprint(details) if service.identifying_findings(details) else None
@@ -275,7 +276,7 @@ def measure_pdf(app: Any, repeat: int) -> dict[str, Any]:
     with app.test_request_context("/"):
         for name, criteria in (("typical", TYPICAL_CRITERIA), ("longest", None)):
             state = evaluate(pack, request_journey(pack, criteria))
-            stored = fields.clean_details(DETAILS, service.chosen_criteria(state))
+            stored = fields.clean_details(DETAILS, state.debrief)
             requests[name] = service.build_request(pack, state, secrets.token_urlsafe(24), stored, now)
         renders: dict[str, Callable[[], bytes]] = {
             "typical": lambda: service.request_pdf(requests["typical"], pack),
@@ -323,10 +324,9 @@ def cold_child() -> None:
     answers = request_journey(pack)
     with app.test_request_context("/"):
         state = evaluate(pack, answers)
-        criteria = service.chosen_criteria(state)
         from app.requests import fields
 
-        stored = fields.clean_details(DETAILS, criteria)
+        stored = fields.clean_details(DETAILS, state.debrief)
         request = service.build_request(pack, state, secrets.token_urlsafe(24), stored,
                                         dt.datetime.now(dt.UTC).replace(tzinfo=None))
         prepared = time.perf_counter()

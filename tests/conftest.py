@@ -1,19 +1,60 @@
-"""Shared fixtures: ``app`` (test settings, fresh database built by the migrations), ``client``, ``runner``.
+"""Shared fixtures: ``app`` (test settings, an empty database with the app's real schema),
+``client``, ``runner``, and the fast stand-in for the PDF renderer.
 
-The database is a new SQLite file per test. Tests that should also run on PostgreSQL use
-``@both_databases`` from ``helpers``; the PostgreSQL run needs TEST_DATABASE_URL and gets
-its own schema, dropped afterwards.
+The migrations run once per test process (per xdist worker), not per test: see
+``support/database.py``. Each test still gets its own app (tests change its settings; the
+compiled templates are shared, ``support/templates.py``) and a clean database: a copy of a migrated SQLite file, or, for tests that should also run on
+PostgreSQL (``@both_databases`` from ``support``), this process's schema with every table
+emptied. Helpers live in ``tests/support/``.
+
+PDFs: every test gets ``support.pdf.fake_render_pdf`` in place of WeasyPrint, except tests
+marked ``real_pdf``. Passwords: facilitators' passwords are hashed with a cheap PBKDF2 in
+place of scrypt (a third of a second per hash, by design), except in tests marked
+``real_password_hash``; checking a password stays the real code, which reads the method from
+the stored hash.
 """
 
 from __future__ import annotations
 
+import functools
+import os
+import shutil
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 
-from helpers.database import database_settings
+from support import database
+from support.database import WorkerSchema, database_settings, dispose, postgres_url
+from support.pdf import use_fake_renderer
+from support.templates import share_compiled_templates
+
+
+@pytest.fixture(scope="session")
+def worker_name() -> str:
+    """This test process's name: "gw0", "gw1"… under pytest-xdist, "main" without it."""
+    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+
+@pytest.fixture(scope="session")
+def sqlite_template() -> Iterator[Path]:
+    """A migrated, empty SQLite database, built once per test process: copy it, don't change it."""
+    path = database.sqlite_template()
+    yield path
+    shutil.rmtree(path.parent, ignore_errors=True)
+    database.sqlite_template.cache_clear()
+
+
+@pytest.fixture(scope="session")
+def postgres_worker_schema(worker_name: str) -> Iterator[WorkerSchema]:
+    """A PostgreSQL schema migrated once per test process, dropped at the end."""
+    schema = WorkerSchema(postgres_url(), worker_name)
+    try:
+        yield schema
+    finally:
+        schema.close()
 
 
 @pytest.fixture
@@ -23,22 +64,15 @@ def database_backend(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
-def app(tmp_path, database_backend: str) -> Iterator[Flask]:
+def app(request: pytest.FixtureRequest, tmp_path: Path, database_backend: str) -> Iterator[Flask]:
     """The app with test settings and a migrated, empty database."""
-    with database_settings(database_backend, tmp_path) as settings:
+    with database_settings(request, database_backend, tmp_path) as settings:
         from app import create_app
-        from flask_migrate import upgrade
 
         application = create_app({"APP_ENV": "test", **settings})
-        with application.app_context():
-            upgrade()
+        share_compiled_templates(application)
         yield application
-        with application.app_context():
-            from app.extensions import db
-
-            for engine in db.engines.values():
-
-                engine.dispose()
+        dispose(application)
 
 
 @pytest.fixture
@@ -51,3 +85,22 @@ def client(app: Flask) -> FlaskClient:
 def runner(app: Flask) -> FlaskCliRunner:
     """Runs the app's ``flask`` commands."""
     return app.test_cli_runner()
+
+
+@pytest.fixture(autouse=True)
+def fake_pdf(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """PDFs come from the fast stand-in, unless the test is marked ``real_pdf``."""
+    if os.environ.get("REAL_PDF") != "1" and request.node.get_closest_marker("real_pdf") is None:
+        use_fake_renderer(monkeypatch)
+
+
+@pytest.fixture(autouse=True)
+def cheap_password_hashes(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """New facilitators' passwords are hashed cheaply, unless the test is marked ``real_password_hash``."""
+    if request.node.get_closest_marker("real_password_hash") is None:
+        from werkzeug.security import generate_password_hash
+
+        from app.inbox import service
+
+        monkeypatch.setattr(service, "generate_password_hash",
+                            functools.partial(generate_password_hash, method="pbkdf2:sha256:1000"))

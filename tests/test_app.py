@@ -18,7 +18,7 @@ from app.extensions import db
 from app.pack import CONTACTS_KEY, PACK_KEY
 from app.models import utcnow
 from app.sessions import JourneySessionRow, purge_expired_sessions
-from helpers import add_session_probe, both_databases, csrf_token, external_resources, session_cookie
+from support import add_session_probe, both_databases, csrf_token, external_resources, session_cookie
 
 PAGES = ["/", "/accessibility", "/privacy", "/cookies", "/session-expired"]
 PRODUCTION_OK = {

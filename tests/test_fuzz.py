@@ -35,9 +35,9 @@ from app.inbox.service import STATUS_LABELS
 from app.input_guard import find_unsafe_text
 from app.pack import PACK_KEY
 from app.requests.reference import new_reference
-from hardening_helpers import EMAIL, PASSWORD, pdf_with_json, valid_document
-from helpers import add_session_probe, both_databases, csrf_token
-from requests_helpers import PAGE_FIELDS, VALID_DETAILS, make_request, to_outcome
+from support.hardening import EMAIL, PASSWORD, pdf_with_json, valid_document
+from support import add_session_probe, both_databases, csrf_token
+from support.submission import PAGE_FIELDS, VALID_DETAILS, make_request, to_outcome
 
 # Characters that broke the service before, and others that break things in general.
 NASTY = ["\x00", "\r\n", "\r", "\n", "\t", "\x0b", "\x1b", "\x7f", "\ud800", "\udfff", "\ufffe", "\uffff", "\ufdd0",
@@ -195,7 +195,8 @@ def test_other_public_forms_and_addresses_never_fail(fuzz_app: Flask) -> None:
     @given(path=hostile(paths), query=st.lists(st.tuples(hostile(["change", "next"]), hostile(["1"])), max_size=3),
            post_to=st.sampled_from(["/keep-alive", "/start", "/start-again", "/request/submit"]),
            fields=fields_for({"answer": ["no"], "csrf_token": ["x"]}),
-           host=st.one_of(st.none(), hostile(["localhost"])))
+           # (No CR or LF in a Host header: no client can send one; Werkzeug's test client refuses it.)
+           host=st.one_of(st.none(), hostile(["localhost"]).filter(lambda h: b"\r" not in h and b"\n" not in h)))
     def fuzz(path: bytes, query: list[tuple[bytes, bytes]], post_to: str, fields: list[tuple[bytes, bytes]],
              host: bytes | None) -> None:
         url = quote(b"/" + path.lstrip(b"/"), safe="/") + ("?" + urlencode(query) if query else "")

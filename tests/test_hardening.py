@@ -25,12 +25,12 @@ from app.inbox.views import safe_next
 from app.input_guard import clean_text, find_unsafe_text, has_unsafe_text, valid_host
 from app.models import StoredRequest
 from app.sessions import JourneySessionRow
-from hardening_helpers import EMAIL, PASSWORD, pdf_with_json, post_form, signed_in, upload, valid_document
-from helpers import add_session_probe, both_databases, csrf_token, session_cookie
-from helpers.cut_proxy import CutProxy
-from helpers.database import database_settings
-from requests_helpers import ELIGIBLE_PATH, make_request
-from wizard.walk import Walker
+from support.hardening import EMAIL, PASSWORD, pdf_with_json, post_form, signed_in, upload, valid_document
+from support import add_session_probe, both_databases, csrf_token, session_cookie
+from support.cut_proxy import CutProxy
+from support.database import database_settings
+from support.submission import ELIGIBLE_PATH, make_request
+from support.walk import Walker
 
 SERVICE_PROBLEM = ("Sorry, there is a problem with the service", "Try again in a few minutes.",
                    "Your answers are kept.")
@@ -189,8 +189,8 @@ def test_a_stored_request_with_a_lone_surrogate_still_shows(app: Flask) -> None:
 
 @pytest.mark.parametrize("headers", [{"Host": "ex..ample"}, {"Host": "a" * 300}, {"X-Forwarded-Host": "ex..ample"},
                                      {"X-Forwarded-Host": "good.example, bad..example"}])
-def test_an_invalid_host_gets_the_branded_400_page(tmp_path, headers: dict[str, str], caplog) -> None:
-    with database_settings("sqlite", tmp_path) as settings:
+def test_an_invalid_host_gets_the_branded_400_page(request, tmp_path, headers: dict[str, str], caplog) -> None:
+    with database_settings(request, "sqlite", tmp_path) as settings:
         app = create_app({"APP_ENV": "test", "TRUSTED_PROXIES": 1, "PROPAGATE_EXCEPTIONS": False, **settings})
     client = app.test_client()
     with caplog.at_level(logging.WARNING):
@@ -266,8 +266,8 @@ def test_a_database_error_is_logged_without_its_values(app: Flask, caplog) -> No
 # --- the database going down mid-journey (PostgreSQL behind a proxy the test cuts) ----------------
 
 @pytest.mark.postgres
-def test_database_down_mid_journey_gives_the_branded_page_and_keeps_the_answers(tmp_path, caplog) -> None:
-    with database_settings("postgres", tmp_path) as settings:
+def test_database_down_mid_journey_gives_the_branded_page_and_keeps_the_answers(request, tmp_path, caplog) -> None:
+    with database_settings(request, "postgres", tmp_path, own_schema=True) as settings:
         url = sa.engine.make_url(settings["SQLALCHEMY_DATABASE_URI"])
         with CutProxy(url.host or "127.0.0.1", url.port or 5432) as proxy:
             proxied = url.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)
@@ -321,8 +321,8 @@ def check_journey_survives_an_outage(app: Flask, proxy: CutProxy, caplog) -> Non
 
 
 @pytest.mark.postgres
-def test_database_down_without_a_cookie_gives_the_branded_page(tmp_path) -> None:
-    with database_settings("postgres", tmp_path) as settings:
+def test_database_down_without_a_cookie_gives_the_branded_page(request, tmp_path) -> None:
+    with database_settings(request, "postgres", tmp_path, own_schema=True) as settings:
         url = sa.engine.make_url(settings["SQLALCHEMY_DATABASE_URI"])
         with CutProxy(url.host or "127.0.0.1", url.port or 5432) as proxy:
             proxied = url.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)

@@ -20,8 +20,9 @@ from app.inbox import service
 from app.inbox.models import Assignment, Facilitator, TriageNote
 from app.models import REQUEST_STATUSES, AuditEvent, OutboxMessage, StoredRequest
 from app.requests.document import request_document
-from helpers import both_databases, csrf_token, session_cookie
-from requests_helpers import ELIGIBLE_ANSWERS, VALID_DETAILS, make_request, pdf_attachment_json, run_outbox
+from support import both_databases, csrf_token, session_cookie
+from support.pdf import pdf_attachment_json
+from support.submission import ELIGIBLE_ANSWERS, VALID_DETAILS, make_request, run_outbox
 
 PASSWORD = "correct horse battery staple"
 EMAIL = "sam.facilitator@partnership.example"
@@ -100,6 +101,7 @@ def test_every_status_has_a_label() -> None:
     assert tuple(service.STATUS_LABELS) == REQUEST_STATUSES
 
 
+@pytest.mark.real_password_hash
 def test_cli_adds_lists_and_deactivates_facilitators(app: Flask, runner) -> None:
     result = runner.invoke(args=["facilitators", "add", "Ash.Lead@Partnership.example", "--name", "Ash Lead"],
                            input=f"{PASSWORD}\n{PASSWORD}\n")
@@ -388,6 +390,7 @@ def test_notes_are_stored_with_author_and_audited_without_their_text(app: Flask)
 # --- import -----------------------------------------------------------------------------------
 
 @both_databases
+@pytest.mark.real_pdf
 def test_import_round_trip_into_an_empty_inbox(app: Flask) -> None:
     client, facilitator_id = signed_in(app)
     with app.app_context():
@@ -423,12 +426,15 @@ def valid_document(app: Flask) -> dict:
     """The request data a request PDF carries, built without storing a request or making a PDF."""
     from app.models import utcnow
     from app.pack import current_pack
+    from app.requests.fields import clean_details
     from app.requests.service import build_request
     from app.rules import evaluate
 
     with app.app_context():
         pack = current_pack()
-        unsaved = build_request(pack, evaluate(pack, ELIGIBLE_ANSWERS), "journey", dict(VALID_DETAILS), utcnow())
+        state = evaluate(pack, ELIGIBLE_ANSWERS)
+        details = clean_details(VALID_DETAILS, state.debrief)  # as stored: the event as "YYYY-MM"
+        unsaved = build_request(pack, state, "journey", details, utcnow())
         return request_document(unsaved)
 
 
@@ -583,6 +589,7 @@ def test_inbox_pages_have_titles_and_no_duplicate_ids(app: Flask) -> None:
 
 
 @both_databases
+@pytest.mark.own_schema
 def test_migration_0003_downgrades_and_upgrades(app: Flask) -> None:
     import sqlalchemy as sa
     from flask_migrate import downgrade, upgrade

@@ -18,8 +18,9 @@ from limits.storage import MemoryStorage
 
 from app import create_app
 from app.lockout import LOCKOUT_KEY, SignInLockout
-from helpers import csrf_token
-from helpers.servers import RedisServer
+from support import csrf_token
+from support.database import migrated_sqlite
+from support.servers import RedisServer
 
 PASSWORD = "correct horse battery staple"
 EMAIL = "sam.facilitator@partnership.example"
@@ -29,12 +30,7 @@ LOCKED = "too many failed attempts to sign in with this email address"
 
 def make_app(tmp_path: Path, **overrides) -> Flask:
     """A test app with a migrated SQLite database and these settings."""
-    from flask_migrate import upgrade
-
-    app = create_app({"APP_ENV": "test", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'limits.db'}", **overrides})
-    with app.app_context():
-        upgrade()
-    return app
+    return create_app({"APP_ENV": "test", "SQLALCHEMY_DATABASE_URI": migrated_sqlite(tmp_path / "limits.db"), **overrides})
 
 
 def add_facilitator(app: Flask, email: str = EMAIL) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import socket
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email.message import EmailMessage
@@ -15,8 +16,8 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import AuditEvent, OutboxMessage, StoredRequest
-from helpers import both_databases
-from requests_helpers import VALID_DETAILS, free_port, make_request, run_outbox, submitted_request, to_outcome
+from support import both_databases
+from support.submission import VALID_DETAILS, make_request, run_outbox, submitted_request, to_outcome
 
 FACILITATORS = "facilitators@partnership.example"
 
@@ -35,17 +36,44 @@ class Mailbox:
         return "250 Message accepted for delivery"
 
 
-class SmtpServer:
-    """An aiosmtpd server on 127.0.0.1 that can be started and stopped on a fixed port."""
+class _BoundController(Controller):
+    """aiosmtpd's Controller, listening on a socket the test bound already."""
 
-    def __init__(self, port: int) -> None:
-        self.port = port
+    def __init__(self, handler: Mailbox, sock: socket.socket) -> None:
+        host, port = sock.getsockname()
+        super().__init__(handler, hostname=host, port=port)
+        self.sock = sock
+
+    def _create_server(self):  # type: ignore[no-untyped-def]
+        return self.loop.create_server(self._factory_invoker, sock=self.sock, ssl=self.ssl_context)
+
+
+class SmtpServer:
+    """An aiosmtpd server on 127.0.0.1, on a port of its own, that can be started and stopped.
+
+    The port is chosen by the system (bind to port 0) and held from the start: until the
+    server starts, connections to it are refused (the mail server is down) and no other
+    test, in this process or another, can take the port.
+    """
+
+    def __init__(self) -> None:
         self.mailbox = Mailbox()
         self.controller: Controller | None = None
+        self.sock: socket.socket | None = self._bind(0)
+        self.port: int = self.sock.getsockname()[1]
+
+    @staticmethod
+    def _bind(port: int) -> socket.socket:
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(("127.0.0.1", port))
+        return sock
 
     def start(self) -> None:
         """Listen."""
-        self.controller = Controller(self.mailbox, hostname="127.0.0.1", port=self.port)
+        sock = self.sock or self._bind(self.port)
+        self.sock = None  # the server owns it now, and closes it when it stops
+        self.controller = _BoundController(self.mailbox, sock)
         self.controller.start()
 
     def stop(self) -> None:
@@ -53,12 +81,15 @@ class SmtpServer:
         if self.controller is not None:
             self.controller.stop()
             self.controller = None
+        if self.sock is not None:
+            self.sock.close()
+            self.sock = None
 
 
 @pytest.fixture
 def smtp_server() -> Iterator[SmtpServer]:
     """A real SMTP server on loopback (not started: the test decides when it is up)."""
-    server = SmtpServer(free_port())
+    server = SmtpServer()
     try:
         yield server
     finally:

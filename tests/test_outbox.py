@@ -29,8 +29,9 @@ import app.requests.service as request_service
 from app.extensions import db
 from app.models import AuditEvent, OutboxMessage, StoredRequest, utcnow
 from app.outbox import claim_message, claim_pdf_job, retry_delay, run_pass
-from helpers import both_databases
-from requests_helpers import VALID_DETAILS, fill_details, make_request, pdf_attachment_json, run_outbox, to_outcome
+from support import both_databases
+from support.pdf import pdf_attachment_json
+from support.submission import VALID_DETAILS, fill_details, make_request, run_outbox, to_outcome
 from test_inbox import signed_in, upload, valid_document
 from test_mail import FACILITATORS, Mailbox, SmtpServer, mail_app, only_message, smtp_server  # noqa: F401 (fixtures)
 
@@ -306,3 +307,19 @@ def test_the_worker_runs_until_sigterm_and_stops_cleanly(app: Flask, tmp_path: P
             worker.communicate()
     assert worker.returncode == 0, err
     assert "Outbox worker started" in out and "Outbox worker stopped." in out
+
+
+def test_a_hung_mail_server_costs_one_timeout_a_pass_not_one_per_message(mail_app: Flask,
+                                                                       hung_smtp_port: int) -> None:
+    mail_app.config.update(SMTP_PORT=hung_smtp_port, SMTP_TIMEOUT=1)
+    with mail_app.app_context():
+        for _ in range(3):
+            make_request()
+        started = time.perf_counter()
+        result = run_pass()
+        assert (result.pdfs_made, result.send_failed, result.sent) == (3, 1, 0)
+        assert time.perf_counter() - started < 30
+        attempts = sorted(m.attempts for m in db.session.scalars(select(OutboxMessage)))
+        assert attempts == [0, 0, 1]  # the others wait for the next pass, first in line
+        assert run_pass().send_failed == 1
+        assert sorted(m.attempts for m in db.session.scalars(select(OutboxMessage))) == [0, 1, 1]

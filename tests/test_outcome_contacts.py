@@ -15,8 +15,8 @@ from collections.abc import Iterator
 import pytest
 
 from app.rules import JourneyPath, enumerate_paths, load_contacts, load_pack
-from helpers.database import database_settings
-from wizard.walk import Walker
+from support.database import dispose, migrated_sqlite
+from support.walk import Walker
 
 CONTACTS = load_contacts()
 PACK = load_pack(contacts=CONTACTS)
@@ -44,26 +44,18 @@ def pages(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pages]:
 
     Walked once for the module (one app, a fresh client per path): the pages are only read.
     """
-    with database_settings("sqlite", tmp_path_factory.mktemp("outcomes")) as settings:
-        from flask_migrate import upgrade
+    from app import create_app
 
-        from app import create_app
-
-        application = create_app({"APP_ENV": "test", **settings})
-        with application.app_context():
-            upgrade()
-        found: Pages = {}
-        for path in PATHS:
-            response = Walker(application.test_client()).walk(path.answers)
-            assert response.status_code == 200
-            page = response.get_data(as_text=True)
-            found[(path.outcome, path.mode)] = page.split('id="main-content"', 1)[1].split("</main>", 1)[0]
-        yield found
-        with application.app_context():
-            from app.extensions import db
-
-            for engine in db.engines.values():
-                engine.dispose()
+    database = migrated_sqlite(tmp_path_factory.mktemp("outcomes") / "test.db")
+    application = create_app({"APP_ENV": "test", "SQLALCHEMY_DATABASE_URI": database})
+    found: Pages = {}
+    for path in PATHS:
+        response = Walker(application.test_client()).walk(path.answers)
+        assert response.status_code == 200
+        page = response.get_data(as_text=True)
+        found[(path.outcome, path.mode)] = page.split('id="main-content"', 1)[1].split("</main>", 1)[0]
+    yield found
+    dispose(application)
 
 
 def links(html: str) -> list[str]:

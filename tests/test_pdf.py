@@ -4,6 +4,7 @@ JSON attachment; nothing fetched while rendering; the supervision record."""
 from __future__ import annotations
 
 import http.server
+import inspect
 import threading
 from collections.abc import Iterator
 
@@ -13,11 +14,13 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import StoredRequest
 from app.pdf import FetchRefused, PdfAttachment, RefusingFetcher, render_pdf
-from app.requests.document import request_document
-from requests_helpers import (
-    SUPERVISION_PATH, VALID_DETAILS, make_request, pdf_attachment_json, pdf_reader, pdf_text, run_outbox, submitted_request,
-    to_outcome,
-)
+from app.inbox.pdf_import import read_request_pdf
+from app.requests.document import document_json, request_document
+from support.pdf import fake_render_pdf, pdf_attachment_json, pdf_reader, pdf_text
+from support.submission import SUPERVISION_PATH, VALID_DETAILS, make_request, run_outbox, submitted_request, to_outcome
+
+# Everything here renders with WeasyPrint; the rest of the suite uses support.pdf.fake_render_pdf.
+pytestmark = pytest.mark.real_pdf
 
 SIMPLE = """<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8"><title>A test</title>
 <meta name="author" content="Tester"></head><body><h1>Hello</h1><p>{body}</p></body></html>"""
@@ -86,6 +89,28 @@ def test_render_pdf_is_tagged_pdf_ua_with_metadata() -> None:
     xmp = reader.xmp_metadata.stream.get_data().decode()
     assert 'pdfuaid:part="1"' in xmp
     assert reader.attachments["data.json"] == [b"{}"]
+
+
+def test_the_fake_renderer_keeps_the_real_ones_interface(app) -> None:
+    """The other tests' stand-in takes what render_pdf takes, and gives a PDF the app reads back the same way."""
+    def parameters(function: object) -> list[tuple[str, object, object, object]]:
+        return [(p.name, p.kind, p.default, p.annotation) for p in inspect.signature(function).parameters.values()]
+
+    assert parameters(fake_render_pdf) == parameters(render_pdf)
+    assert inspect.signature(fake_render_pdf).return_annotation == inspect.signature(render_pdf).return_annotation
+    html = SIMPLE.format(body="Plain text")
+    attachment = PdfAttachment("data.json", b'{"a": 1}', "Some data")
+    for renderer in (render_pdf, fake_render_pdf):
+        pdf = renderer(html, [attachment])
+        assert isinstance(pdf, bytes) and pdf.startswith(b"%PDF-")
+        reader = pdf_reader(pdf)
+        assert len(reader.pages) >= 1 and reader.metadata.title == "A test"
+        assert reader.attachments == {"data.json": [b'{"a": 1}']}
+    with app.app_context():
+        stored = make_request(pdf=True).request
+        real_pdf, created, document = stored.pdf, stored.created_at, request_document(stored)
+    attached = PdfAttachment("request.json", document_json(document), "The request as data", created=created)
+    assert read_request_pdf(fake_render_pdf(html, [attached])) == read_request_pdf(real_pdf)
 
 
 def test_request_pdf_content_and_attachment(app) -> None:
@@ -185,7 +210,7 @@ def test_supervision_record_has_no_case_details(client) -> None:
     assert reader.metadata.title.startswith("Space to Think supervision record")
     assert "/StructTreeRoot" in reader.trailer["/Root"]
     # Made after the details are typed, it still holds none of them.
-    from requests_helpers import fill_details
+    from support.submission import fill_details
 
     fill_details(walker)
     text = pdf_text(client.get("/request/supervision-record.pdf").get_data())

@@ -8,8 +8,8 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import AuditEvent, OutboxMessage, StoredRequest, utcnow
-from helpers import both_databases
-from requests_helpers import make_request
+from support import both_databases
+from support.submission import make_request
 
 
 def _requests(app) -> list[str]:

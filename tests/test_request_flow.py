@@ -10,11 +10,11 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import AuditEvent, OutboxMessage, StoredRequest
-from requests_helpers import (
+from support.submission import (
     ELIGIBLE_PATH, SUPERVISION_PATH, VALID_DETAILS, fill_details, post_page, run_outbox, submit, submitted_request,
     to_outcome,
 )
-from wizard.walk import Walker
+from support.walk import Walker
 
 
 def stored_requests(app) -> list[StoredRequest]:
@@ -315,7 +315,7 @@ def test_second_tab_submitting_the_same_journey_gives_the_same_request(client, a
     fill_details(walker)
     tab_one = client.get("/request/check-answers")
     tab_two = client.get("/request/check-answers")
-    from helpers import csrf_token
+    from support import csrf_token
 
     client.post("/request/submit", data={"csrf_token": csrf_token(tab_one.get_data(as_text=True))})
     client.post("/request/submit", data={"csrf_token": csrf_token(tab_two.get_data(as_text=True))})

@@ -9,7 +9,7 @@ from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 
 from app.extensions import db
-from helpers import both_databases
+from support import both_databases
 
 TABLES = {"requests", "outbox", "audit_events"}
 
@@ -19,6 +19,7 @@ def _tables() -> set[str]:
 
 
 @both_databases
+@pytest.mark.own_schema
 def test_0002_upgrades_and_downgrades(app) -> None:
     with app.app_context():
         assert TABLES <= _tables()
@@ -53,7 +54,7 @@ def _names(difference: object) -> set[str]:
 def test_0005_downgrade_refuses_while_a_pdf_is_still_to_be_made(app, caplog) -> None:
     from app.models import StoredRequest
     from app.outbox import run_pass
-    from requests_helpers import make_request
+    from support.submission import make_request
 
     with app.app_context():
         reference = make_request().request.reference

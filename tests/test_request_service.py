@@ -15,8 +15,8 @@ from app.requests import reference as reference_module
 from app.requests import service
 from app.requests.reference import ALPHABET, is_reference, new_reference, normalise_reference
 from app.requests.service import IncompleteRequest, guarded_fingerprint
-from helpers import both_databases
-from requests_helpers import ELIGIBLE_ANSWERS, VALID_DETAILS, make_request
+from support import both_databases
+from support.submission import ELIGIBLE_ANSWERS, VALID_DETAILS, make_request
 
 
 def count(model: type) -> int:
@@ -138,7 +138,7 @@ def test_missing_token_is_refused(app) -> None:
             submit_request(current_pack(), ELIGIBLE_ANSWERS, None, VALID_DETAILS, None)
 
 
-@pytest.mark.parametrize("changes, page", [
+@pytest.mark.parametrize("changes, page_slug", [
     ({"name": ""}, "about-you"),
     ({"email": "not-an-email"}, "about-you"),
     ({"phone": "call me"}, "about-you"),
@@ -160,12 +160,12 @@ def test_missing_token_is_refused(app) -> None:
     ({"how_soon": ""}, "how-soon"),
     ({"format": "carrier pigeon"}, "preferences"),
 ])
-def test_details_are_checked_on_the_server(app, changes, page) -> None:
+def test_details_are_checked_on_the_server(app, changes, page_slug) -> None:
     with app.app_context():
         with pytest.raises(IncompleteRequest) as refused:
             make_request(details={**VALID_DETAILS, **changes})
         assert refused.value.where == "details"
-        assert refused.value.pages[0] == page
+        assert refused.value.pages[0] == page_slug
         assert count(StoredRequest) == 0
 
 

@@ -28,10 +28,10 @@ import pytest
 import sqlalchemy as sa
 from aiosmtpd.controller import Controller
 
-from helpers import csrf_token
-from helpers.http_client import HttpClient
-from helpers.servers import ROOT, Gunicorn, Nginx, RedisServer, free_port, stop
-from requests_helpers import submitted_request, to_outcome
+from support import csrf_token
+from support.http_client import HttpClient
+from support.servers import ROOT, Gunicorn, Nginx, RedisServer, free_port, stop
+from support.submission import submitted_request, to_outcome
 
 # One cluster per test process: with pytest-xdist's --dist loadgroup these tests share one.
 pytestmark = [pytest.mark.postgres, pytest.mark.xdist_group("scale_out")]

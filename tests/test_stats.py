@@ -18,8 +18,8 @@ from app.inbox import service as inbox_service
 from app.stats import service as stats_service
 from app.stats.models import RouteCount
 from app.stats.service import COUNTED_KEY, current_month, first_month, month_label
-from helpers import both_databases, csrf_token
-from wizard.walk import Walker, outcome_of
+from support import both_databases, csrf_token
+from support.walk import Walker, outcome_of
 
 TO_U1 = [("mode", "practitioner"), ("immediate_danger", "yes")]
 SAFE_TO_CRITERIA = [
@@ -188,6 +188,7 @@ def test_models_match_the_migration(app: Flask) -> None:
 # --- a failure to count -----------------------------------------------------------------------
 
 @both_databases
+@pytest.mark.own_schema
 def test_a_database_error_while_counting_still_shows_the_outcome(app: Flask, client: FlaskClient,
                                                                  caplog: pytest.LogCaptureFixture) -> None:
     with app.app_context():

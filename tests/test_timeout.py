@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.sessions import JourneySessionRow
-from helpers import csrf_token
+from support import csrf_token
 
 
 def test_no_warning_before_a_journey_starts(client: FlaskClient) -> None:

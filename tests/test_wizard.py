@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 
 from app.journey import ANSWERS_KEY, TOKEN_KEY
 from app.rules import load_contacts, load_pack
-from wizard.walk import Walker, checked_values, outcome_of, page_text, path_of, question_of, title_of
+from support.walk import Walker, checked_values, outcome_of, page_text, path_of, question_of, title_of
 
 PACK = load_pack(contacts=load_contacts())
 SAFE_TO_CRITERIA = [

@@ -14,7 +14,7 @@ import pytest
 from flask import Flask
 
 from app.rules import JourneyPath, RulePack, enumerate_paths, load_contacts, load_pack
-from wizard.walk import Walker, outcome_of, page_text, path_of, title_of
+from support.walk import Walker, outcome_of, page_text, path_of, title_of
 
 CONTENT_OUTCOMES = {"U1", "U2", "L", "A", "R", "E", "D", "S", "P"}
 CONTACTS = load_contacts()
@@ -130,6 +130,7 @@ def test_supervision_mode_uses_supervision_wording(client, outcome_id: str) -> N
         for chosen in ([value] if isinstance(value, str) else value):
             option = question.option(chosen)
             assert option is not None
-            assert option.label.supervision in page
+            # A confirmation reads "Confirmed" on the outcome (its statement was on the question page).
+            assert ("Confirmed" if question.kind == "confirm" else option.label.supervision) in page
             if option.label.practitioner != option.label.supervision:
                 assert option.label.practitioner not in page

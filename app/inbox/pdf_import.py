@@ -3,7 +3,9 @@
 A facilitator may receive a request PDF by email and import it into the inbox. The PDF is
 untrusted input: anything wrong with it (not a PDF, no attachment, JSON that is malformed or
 the wrong shape) raises ``ImportProblem`` with a message to show beside the upload field,
-never an unhandled error. The checks mirror ``app.requests.document.request_document``.
+never an unhandled error. The checks mirror ``app.requests.document.request_document``; each
+request field in ``details`` is checked against its entry in the fields table
+(``app.requests.fields``): text within its limit, an option it offers, a month as "YYYY-MM".
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from ..input_guard import find_unsafe_text
 from ..journey import MODE_LABELS
 from ..models import utcnow
 from ..requests.document import DOCUMENT_FORMAT, DOCUMENT_VERSION
+from ..requests.fields import FIELDS_BY_NAME, stored_value_problem
 from ..requests.reference import is_reference
 
 ATTACHMENT_NAME = "request.json"
@@ -175,7 +178,11 @@ def check_document(document: Any) -> ImportedRequest:
                 _text(cited.get(key))
     details = dict(_mapping(top.get("details")))
     for name, value in details.items():
-        if name == "criteria":
+        entry = FIELDS_BY_NAME.get(name)
+        if entry is not None:  # a request field: checked as its entry in the fields table says
+            if stored_value_problem(entry, value) is not None:
+                raise ImportProblem(BAD_DATA)
+        elif name == "criteria":
             if not isinstance(value, list):
                 raise ImportProblem(BAD_DATA)
             for criterion in value:

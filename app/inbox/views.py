@@ -90,7 +90,8 @@ def current_facilitator() -> Facilitator:
 @bp.context_processor
 def inbox_context() -> dict[str, Any]:
     """What the inbox pages need: who is signed in, and labels for statuses and timing."""
-    return {"facilitator": g.get("facilitator"), "status_labels": service.STATUS_LABELS, "how_soon_labels": fields.HOW_SOON, "uk_time": uk_time}
+    return {"facilitator": g.get("facilitator"), "status_labels": service.STATUS_LABELS,
+            "how_soon_labels": fields.FIELDS_BY_NAME["how_soon"].options, "uk_time": uk_time}
 
 
 def safe_next(target: str | None) -> str:

@@ -96,57 +96,30 @@ class Section:
     rows: tuple[Row, ...]
 
 
-def _row(key: str, value: str | None, long_text: bool = False, change: str | None = None) -> Row:
-    return Row(key, (value,) if value else ("Not given",), long_text, change, key.lower())
-
-
 def detail_rows(details: Mapping[str, Any], mode: str, with_changes: bool = False) -> dict[str, tuple[Row, ...]]:
-    """The request fields as rows, by section id; ``with_changes`` adds each page's endpoint."""
-    pages = {name: page.endpoint for page in fields.PAGES for name in page.fields}
-
-    def change(name: str) -> str | None:
-        return pages[name] if with_changes else None
-
-    contact = "The practitioner" if mode == "supervision" else "Requested by"
-    family_knows = fields.label(fields.FAMILY_KNOWS, details.get("family_knows"))
-    if details.get("family_knows") == "not_yet" and details.get("family_knows_reason"):
-        family_rows = (Row("Does the family know", (family_knows, str(details["family_knows_reason"])), True,
-                           change("family_knows"), "whether the family knows"),)
-    else:
-        family_rows = (_row("Does the family know", family_knows, change=change("family_knows")),)
-    event = details.get("event_month")
-    return {
-        "contact": (
-            Row(contact, tuple(str(details.get(n, "")) for n in ("name", "job_role", "agency")), False,
-                change("name"), "name, job role and agency"),
-            _row("Work email", details.get("email"), change=change("email")),
-            _row("Work telephone", details.get("phone"), change=change("phone")),
-            _row("Manager or safeguarding lead knows about this request",
-                 fields.label(fields.YES_NO, details.get("manager_knows")), change=change("manager_knows")),
-        ),
-        "reflection": (
-            _row("What they would like to reflect on", details.get("reflection"), True, change("reflection")),
-        ),
-        "child": (
-            _row("Child's age band", fields.label(fields.AGE_BANDS, details.get("age_band")),
-                 change=change("age_band")),
-            _row("Current level of support", fields.label(fields.SUPPORT_LEVELS, details.get("support_level")),
-                 change=change("support_level")),
-            _row("Lead professional's agency or role", details.get("lead_professional"),
-                 change=change("lead_professional")),
-            _row("Other agencies or roles to invite", details.get("other_agencies"), True,
-                 change("other_agencies")),
-            *family_rows,
-        ),
-        "timing": (
-            *((_row("When the significant event was", fields.event_label(str(event)),
-                    change=change("event_month")),) if event else ()),
-            _row("How soon", fields.label(fields.HOW_SOON, details.get("how_soon")), change=change("how_soon")),
-            _row("Preferred format", fields.label(fields.FORMATS, details.get("format")), change=change("format")),
-            _row("Availability", details.get("availability"), True, change("availability")),
-            _row("Access needs", details.get("access_needs"), True, change("access_needs")),
-        ),
-    }
+    """The request's fields as rows, by section id, from the fields table: each field with a
+    row of its own, followed in it by the fields that join it (a field asked only on some
+    journeys, and not answered, has no row). ``with_changes`` adds each page's endpoint."""
+    rows: dict[str, list[Row]] = {section.id: [] for section in fields.SECTIONS}
+    for entry in fields.FIELDS:
+        if entry.row is None:
+            continue
+        shown = entry.shown(details)
+        page = fields.PAGE_OF_FIELD[entry.name]
+        if page.debrief_only and not shown:
+            continue
+        key = entry.row.for_mode(mode)
+        change = page.endpoint if with_changes else None
+        joined = [part for part in fields.FIELDS if part.joins == entry.name
+                  and (part.only_if is None or (part.asked(details) and part.shown(details)))]
+        if joined:
+            parts = (entry, *joined)
+            rows[entry.section].append(Row(key, tuple(part.shown(details) for part in parts),
+                                           any(part.long_text for part in parts), change, entry.change_label))
+        else:
+            rows[entry.section].append(Row(key, (shown,) if shown else ("Not given",), entry.long_text, change,
+                                           key.lower()))
+    return {section_id: tuple(found) for section_id, found in rows.items()}
 
 
 def identifying_check_text(check: Mapping[str, Any] | None) -> str:
@@ -178,10 +151,7 @@ def request_sections(document: Mapping[str, Any]) -> tuple[Section, ...]:
             Row("Flags from the journey", flags or ("None",)),
             Row("Completed by", (MODE_LABELS.get(mode, mode),)),
         )),
-        Section("contact", "Who is asking", rows["contact"]),
-        Section("reflection", "What they would like to reflect on", rows["reflection"]),
-        Section("child", "The child and family (in bands, without names)", rows["child"]),
-        Section("timing", "Timing and preferences", rows["timing"]),
+        *(Section(section.id, section.title, rows[section.id]) for section in fields.SECTIONS),
         Section("identifying", "Identifying information check", (
             Row("Result", (identifying_check_text(details.get("identifying_check")),)),
         )),

@@ -1,10 +1,16 @@
-"""The request's fields: pages, options, limits and validation, in one pure module.
+"""The request's fields, each described once: the ``FIELDS`` table, and the pages that ask them.
 
-The forms (``forms.py``) and the submission service (``service.py``) both validate through
-``check_page`` here, so what a page accepts and what the server accepts at submission can
-never drift apart. Error messages follow the GOV.UK Design System's wording.
+Everything about a field comes from its one ``Field`` entry: its form (``forms.py``), its
+place on the page (``templates/requests/_page.html`` loops over the page's fields), its
+checks (here, shared by the forms, the submission service and the import of a request PDF),
+its row on check your answers and in the request (HTML and PDF, ``document.py``), its key in
+the JSON inside the PDF, and whether the identifying-data guard reads it. Adding a field is
+one entry in ``FIELDS`` (plus a migration only if it gets a column of its own).
 
-``details`` (what ``session["request_details"]`` holds) is a flat mapping of field name to
+Wording follows the GOV.UK Design System. ``Words`` holds a field's wording for the
+practitioner's own request ("myself") and, where it differs, for one made in supervision.
+
+``details`` (what ``session["request_details"]`` holds) is a flat mapping of input name to
 the text the person typed or the option value they chose.
 """
 
@@ -12,57 +18,33 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Mapping
+from dataclasses import dataclass, field as dataclass_field
+from types import MappingProxyType
+from typing import Any, Literal
 
-from ..email_address import is_email_address
+from ..email_address import EMAIL_MAX, is_email_address
 from .guard import BIDI_CONTROLS, KINDS, Kind, has_visible_text
 
-# Options: value -> label. Values are what is stored; labels are shown.
-YES_NO = {"yes": "Yes", "no": "No"}
-AGE_BANDS = {
-    "unborn": "Unborn",
-    "0_4": "0 to 4",
-    "5_10": "5 to 10",
-    "11_15": "11 to 15",
-    "16_17": "16 to 17",
-    "18_25": "18 to 25 (a care leaver, or with special educational needs and disabilities (SEND))",
+FieldKind = Literal["text", "email", "phone", "textarea", "character_count", "radios", "month_year"]
+TEXT_KINDS: tuple[FieldKind, ...] = ("text", "email", "phone", "textarea", "character_count")
+LONG_TEXT_KINDS: tuple[FieldKind, ...] = ("textarea", "character_count")
+# The error wording each kind of field needs ("missing" is optional: without it the field is optional).
+ERROR_KEYS: dict[FieldKind, tuple[str, ...]] = {
+    "text": ("too_long",),
+    "textarea": ("too_long",),
+    "character_count": ("too_long",),
+    "email": ("too_long", "invalid"),
+    "phone": ("too_long", "invalid"),
+    "radios": (),
+    "month_year": ("missing", "no_month", "no_year", "not_real", "year_digits", "future"),
 }
-SUPPORT_LEVELS = {
-    "none": "None",
-    "early_help": "Early help or Team Around the Family",
-    "child_in_need": "Child in Need",
-    "child_protection": "Child Protection",
-    "looked_after": "Looked after",
-    "not_known": "Not known",
-}
-FAMILY_KNOWS = {"yes": "Yes", "no": "No", "not_yet": "Not yet"}
-HOW_SOON = {
-    "two_weeks": "Within 2 weeks",
-    "month": "Within a month",
-    "flexible": "I'm flexible",
-}
-FORMATS = {
-    "in_person": "In person",
-    "online": "Online",
-    "either": "Either",
-}
-
-# Free text the guard reads, and which kinds it looks for there. Availability may well hold
-# dates (of meetings, not of a child), so dates are not flagged in it.
-GUARDED_TEXT: dict[str, tuple[Kind, ...]] = {
-    "reflection": KINDS,
-    "lead_professional": KINDS,
-    "other_agencies": KINDS,
-    "family_knows_reason": KINDS,
-    "availability": tuple(k for k in KINDS if k not in ("date", "date_of_birth")),
-    "access_needs": KINDS,
-}
+NOT_AN_OPTION = "Select one of the options"  # an optional radio sent a value it does not offer (a tampered form)
 
 REFLECTION_MAX = 1500
 SHORT_MAX = 120
 LONG_MAX = 500
+PHONE_MAX = 30
 EARLIEST_EVENT_YEAR = 1950
 
 _PHONE_CHARS = re.compile(r"[\s\-().]")
@@ -73,6 +55,363 @@ _INTERNATIONAL_PHONE = re.compile(r"^(?:\+|00)[1-9][0-9]{7,14}$")
 Errors = dict[str, str]
 
 
+@dataclass(frozen=True)
+class Words:
+    """Wording in each mode: the practitioner's own request, and (if different) in supervision."""
+
+    myself: str
+    supervision: str | None = None
+
+    def for_mode(self, mode: str) -> str:
+        """The wording for ``mode`` ("supervision", or anything else for the practitioner's own)."""
+        return self.supervision if mode == "supervision" and self.supervision is not None else self.myself
+
+
+@dataclass(frozen=True)
+class Field:
+    """One request field: how it is asked, checked, shown and kept.
+
+    ``name`` is the input's name and the key in the stored details (and the PDF's JSON).
+    ``page`` is the slug of the page that asks it. ``kind`` picks the form control and the
+    checks. ``errors`` holds its error wording by situation (``ERROR_KEYS`` lists what each
+    kind needs; a field with ``"missing"`` is required). ``guard`` lists the kinds of
+    identifying data the guard looks for in it (free text only). ``only_if`` (another
+    field's name and value) asks it, and keeps it, only when that field has that value.
+
+    ``row`` is its key on check your answers and in the request; a field with ``joins``
+    instead shows its value in that field's row (``change_label`` then names the whole row
+    for screen readers). ``short`` names it on the identifying-data warning. ``params``
+    are extra GOV.UK macro parameters for its control; ``autocomplete`` is used for the
+    practitioner's own request only (in supervision the details are someone else's).
+    """
+
+    name: str
+    page: str
+    kind: FieldKind
+    label: Words
+    hint: Words | None = None
+    options: Mapping[str, str] = dataclass_field(default_factory=dict)
+    limit: int = 0
+    errors: Mapping[str, str] = dataclass_field(default_factory=dict)
+    guard: tuple[Kind, ...] = ()
+    only_if: tuple[str, str] | None = None
+    section: str = ""
+    row: Words | None = None
+    joins: str | None = None
+    change_label: str = ""
+    short: str = ""
+    label_size: Literal["", "s", "m", "l"] = ""
+    autocomplete: str | None = None
+    params: Mapping[str, Any] = dataclass_field(default_factory=dict)
+    year_input: str = ""  # month_year only: the year's input name (the month's is ``name``)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "options", MappingProxyType(dict(self.options)))
+        object.__setattr__(self, "errors", MappingProxyType(dict(self.errors)))
+        object.__setattr__(self, "params", MappingProxyType(dict(self.params)))
+
+    @property
+    def inputs(self) -> tuple[str, ...]:
+        """The names the form posts for this field (a month and year field posts two)."""
+        return (self.name, self.year_input) if self.kind == "month_year" else (self.name,)
+
+    @property
+    def required(self) -> bool:
+        """Whether an answer is needed (when the field is asked)."""
+        return "missing" in self.errors
+
+    @property
+    def long_text(self) -> bool:
+        """Free text of several lines (shown with its line breaks)."""
+        return self.kind in LONG_TEXT_KINDS
+
+    def asked(self, details: Mapping[str, Any]) -> bool:
+        """Whether the field applies, given the other answers (see ``only_if``)."""
+        return self.only_if is None or details.get(self.only_if[0]) == self.only_if[1]
+
+    def shown(self, stored: Mapping[str, Any]) -> str:
+        """A stored value as words: an option's label, a month as "March 2024", or the text ("" if none)."""
+        value = stored.get(self.name)
+        if self.kind == "radios":
+            return label(self.options, value)
+        if self.kind == "month_year":
+            return event_label(value) if isinstance(value, str) else ""
+        return value if isinstance(value, str) else ""
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of the request: its address, its title and when it is asked. Its fields are
+    the entries of ``FIELDS`` that name it. ``heading`` is the field whose label is the page's
+    heading (a one-question page); other pages show ``title`` and ``intro`` above their fields."""
+
+    slug: str
+    endpoint: str
+    title: Words | None = None
+    intro: Words | None = None
+    heading: str | None = None
+    debrief_only: bool = False
+    template: str = "requests/_page.html"
+
+    @property
+    def entries(self) -> tuple[Field, ...]:
+        """The page's fields, in order."""
+        return FIELDS_BY_PAGE[self.slug]
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        """The names the page's form posts, in order."""
+        return tuple(name for entry in self.entries for name in entry.inputs)
+
+    def title_for(self, mode: str) -> str:
+        """The page's title in ``mode``: its heading field's label, else its own title."""
+        if self.heading is not None:
+            return FIELDS_BY_NAME[self.heading].label.for_mode(mode)
+        return self.title.for_mode(mode) if self.title is not None else ""
+
+    def applies(self, debrief: bool) -> bool:
+        """Whether this page is asked: every journey's, or only when the debrief criterion was chosen."""
+        return not self.debrief_only or debrief
+
+    def check(self, details: Mapping[str, Any], today: dt.date) -> Errors:
+        """The page's errors, by input name (empty when all is well)."""
+        errors: Errors = {}
+        for entry in self.entries:
+            check_field(entry, details, today, errors)
+        return errors
+
+
+@dataclass(frozen=True)
+class DetailSection:
+    """A group of rows on check your answers and in the request."""
+
+    id: str
+    title: str  # in the request (HTML and PDF), which the facilitators read
+    check_title: Words  # on check your answers, which the person reads
+
+
+SECTIONS: tuple[DetailSection, ...] = (
+    DetailSection("contact", "Who is asking", Words("About you", "Who is asking")),
+    DetailSection("reflection", "What they would like to reflect on", Words("What you would like to reflect on")),
+    DetailSection("child", "The child and family (in bands, without names)", Words("The child and family")),
+    DetailSection("timing", "Timing and preferences", Words("Timing and preferences")),
+)
+
+PAGES: tuple[Page, ...] = (
+    Page("about-you", "requests.about_you", Words("About you", "The practitioner's details"),
+         intro=Words("The facilitators use these details to contact you about a session. They are your own work "
+                     "details, not the child's or family's.",
+                     "The facilitators use these details to contact the practitioner about a session. They are the "
+                     "practitioner's own work details, not the child's or family's.")),
+    Page("manager", "requests.manager", heading="manager_knows"),
+    Page("reflection", "requests.reflection", heading="reflection"),
+    Page("child-and-family", "requests.child_family", Words("About the child and family"),
+         intro=Words("These questions are optional. We ask for bands, not exact details, because age, agency and "
+                     "place together can identify a child.")),
+    Page("family", "requests.family", heading="family_knows"),
+    Page("significant-event", "requests.event", heading="event_month", debrief_only=True),
+    Page("how-soon", "requests.how_soon", heading="how_soon", template="requests/how-soon.html"),
+    Page("preferences", "requests.preferences", Words("Your preferences", "The practitioner's preferences"),
+         intro=Words("These questions are optional.")),
+)
+
+# Free text may hold identifying data; availability may well hold dates (of meetings, not of a
+# child), so dates are not looked for there.
+_NO_DATES: tuple[Kind, ...] = tuple(kind for kind in KINDS if kind not in ("date", "date_of_birth"))
+
+
+def _too_long(what: str, limit: int) -> str:
+    return f"{what} must be {limit:,} characters or less"
+
+
+FIELDS: tuple[Field, ...] = (
+    # --- about you -------------------------------------------------------------------------
+    Field("name", "about-you", "text", Words("Full name"), limit=SHORT_MAX, section="contact",
+          row=Words("Requested by", "The practitioner"), change_label="name, job role and agency",
+          errors={"missing": "Enter a full name", "too_long": _too_long("Full name", SHORT_MAX)},
+          autocomplete="name", params={"spellcheck": False}),
+    Field("job_role", "about-you", "text", Words("Job role"), limit=SHORT_MAX, section="contact", joins="name",
+          errors={"missing": "Enter a job role", "too_long": _too_long("Job role", SHORT_MAX)},
+          autocomplete="organization-title"),
+    Field("agency", "about-you", "text", Words("Agency or team"), limit=SHORT_MAX, section="contact", joins="name",
+          hint=Words("For example, Salford Royal health visiting, or Swinton primary schools team"),
+          errors={"missing": "Enter an agency or team", "too_long": _too_long("Agency or team", SHORT_MAX)},
+          autocomplete="organization"),
+    Field("email", "about-you", "email", Words("Work email address"), limit=EMAIL_MAX, section="contact",
+          row=Words("Work email"),
+          errors={"missing": "Enter a work email address",
+                  "too_long": _too_long("Work email address", EMAIL_MAX),
+                  "invalid": "Enter an email address in the correct format, like name@example.com"},
+          autocomplete="email", params={"type": "email", "spellcheck": False, "classes": "govuk-!-width-two-thirds"}),
+    Field("phone", "about-you", "phone", Words("Work telephone number"), limit=PHONE_MAX, section="contact",
+          row=Words("Work telephone"), hint=Words("For international numbers include the country code"),
+          errors={"missing": "Enter a work telephone number",
+                  "too_long": _too_long("Work telephone number", PHONE_MAX),
+                  "invalid": "Enter a telephone number, like 01632 960 001, 07700 900 982 or +44 808 157 0192"},
+          autocomplete="tel", params={"type": "tel", "classes": "govuk-input--width-20"}),
+    # --- the manager or safeguarding lead ---------------------------------------------------
+    Field("manager_knows", "manager", "radios",
+          Words("Does your manager or safeguarding lead know you are asking for a session?",
+                "Does the practitioner's manager or safeguarding lead know about this request?"),
+          hint=Words("Space to Think works alongside supervision. The facilitators may ask about this."),
+          options={"yes": "Yes", "no": "No"}, section="contact",
+          row=Words("Manager or safeguarding lead knows about this request"),
+          errors={"missing": "Select yes if the manager or safeguarding lead knows about this request"},
+          params={"classes": "govuk-radios--inline"}),
+    # --- what they would like to reflect on -------------------------------------------------
+    Field("reflection", "reflection", "character_count",
+          Words("What would you like to reflect on?", "What would the practitioner like to reflect on?"),
+          hint=Words("Describe the situation, not the people. Do not include names, initials, dates of birth, "
+                     "addresses, or the names of schools or GP practices."),
+          limit=REFLECTION_MAX, guard=KINDS, section="reflection", row=Words("What they would like to reflect on"),
+          short="What you would like to reflect on",
+          errors={"missing": "Enter what you would like to reflect on",
+                  "too_long": _too_long("What you would like to reflect on", REFLECTION_MAX)},
+          params={"rows": 10}),
+    # --- the child and family ---------------------------------------------------------------
+    Field("age_band", "child-and-family", "radios", Words("How old is the child or young person? (optional)"),
+          options={
+              "unborn": "Unborn",
+              "0_4": "0 to 4",
+              "5_10": "5 to 10",
+              "11_15": "11 to 15",
+              "16_17": "16 to 17",
+              "18_25": "18 to 25 (a care leaver, or with special educational needs and disabilities (SEND))",
+          },
+          section="child", row=Words("Child's age band"), label_size="m"),
+    Field("support_level", "child-and-family", "radios", Words("What is the current level of support? (optional)"),
+          options={
+              "none": "None",
+              "early_help": "Early help or Team Around the Family",
+              "child_in_need": "Child in Need",
+              "child_protection": "Child Protection",
+              "looked_after": "Looked after",
+              "not_known": "Not known",
+          },
+          section="child", row=Words("Current level of support"), label_size="m"),
+    Field("lead_professional", "child-and-family", "text", Words("Lead professional's agency or role (optional)"),
+          hint=Words("The role and agency only, for example 'social worker, children's services'. Not a name."),
+          limit=SHORT_MAX, guard=KINDS, section="child", row=Words("Lead professional's agency or role"),
+          short="The lead professional's agency or role",
+          errors={"too_long": _too_long("The lead professional's agency or role", SHORT_MAX)},
+          label_size="s", params={"autocomplete": "off"}),
+    Field("other_agencies", "child-and-family", "textarea", Words("Other agencies or roles to invite (optional)"),
+          hint=Words("Roles and agencies only, not names."),
+          limit=LONG_MAX, guard=KINDS, section="child", row=Words("Other agencies or roles to invite"),
+          short="Other agencies or roles to invite",
+          errors={"too_long": _too_long("Other agencies or roles", LONG_MAX)}, label_size="s"),
+    # --- whether the family knows -----------------------------------------------------------
+    Field("family_knows", "family", "radios",
+          Words("Does the family know you are seeking reflective support?",
+                "Does the family know the practitioner is seeking reflective support?"),
+          hint=Words("This is about being open with the family. It is not asking for their consent."),
+          options={"yes": "Yes", "no": "No", "not_yet": "Not yet"}, section="child",
+          row=Words("Does the family know"), change_label="whether the family knows",
+          errors={"missing": "Select whether the family knows about this request for reflective support"}),
+    Field("family_knows_reason", "family", "textarea", Words("Why does the family not know yet?"),
+          hint=Words("Only needed if you answered 'not yet'. Do not include names or anything else that could "
+                     "identify the family."),
+          limit=LONG_MAX, guard=KINDS, only_if=("family_knows", "not_yet"), section="child", joins="family_knows",
+          short="Why the family does not know yet",
+          errors={"missing": "Enter why the family does not know yet",
+                  "too_long": _too_long("Why the family does not know yet", LONG_MAX)},
+          label_size="s"),
+    # --- when the significant event was (only for a debrief) ----------------------------------
+    Field("event_month", "significant-event", "month_year", Words("Roughly when was the significant event?"),
+          hint=Words("The month and year only, for example 3 2025. Not the exact date or the place."),
+          year_input="event_year", section="timing", row=Words("When the significant event was"),
+          params={"id": "event-date"},
+          errors={"missing": "Enter the month and year of the significant event",
+                  "no_month": "The date of the significant event must include a month",
+                  "no_year": "The date of the significant event must include a year",
+                  "not_real": "The date of the significant event must be a real date",
+                  "year_digits": "Year must include 4 numbers",
+                  "future": "The date of the significant event must be this month or in the past"}),
+    # --- how soon, and preferences ------------------------------------------------------------
+    Field("how_soon", "how-soon", "radios",
+          Words("How soon would you like a session?", "How soon would the practitioner like a session?"),
+          hint=Words("The facilitators will try to arrange a session in time."),
+          options={"two_weeks": "Within 2 weeks", "month": "Within a month", "flexible": "I'm flexible"},
+          section="timing", row=Words("How soon"), errors={"missing": "Select how soon a session is needed"}),
+    Field("format", "preferences", "radios", Words("Would a session in person or online suit better? (optional)"),
+          options={"in_person": "In person", "online": "Online", "either": "Either"},
+          section="timing", row=Words("Preferred format"), label_size="m"),
+    Field("availability", "preferences", "textarea",
+          Words("When are you usually available? (optional)",
+                "When is the practitioner usually available? (optional)"),
+          hint=Words("For example, Tuesday and Thursday mornings."),
+          limit=LONG_MAX, guard=_NO_DATES, section="timing", row=Words("Availability"), short="Availability",
+          errors={"too_long": _too_long("Availability", LONG_MAX)}, label_size="s"),
+    Field("access_needs", "preferences", "textarea", Words("Access needs or adjustments (optional)"),
+          hint=Words("Anything that would help you take part, for example a hearing loop or step-free access.",
+                     "Anything that would help the practitioner take part, for example a hearing loop or step-free "
+                     "access."),
+          limit=LONG_MAX, guard=KINDS, section="timing", row=Words("Access needs"), short="Access needs",
+          errors={"too_long": _too_long("Access needs", LONG_MAX)}, label_size="s"),
+)
+
+FIELDS_BY_NAME: dict[str, Field] = {entry.name: entry for entry in FIELDS}
+FIELDS_BY_PAGE: dict[str, tuple[Field, ...]] = {
+    page.slug: tuple(entry for entry in FIELDS if entry.page == page.slug) for page in PAGES
+}
+PAGES_BY_SLUG = {page.slug: page for page in PAGES}
+PAGE_OF_FIELD: dict[str, Page] = {entry.name: PAGES_BY_SLUG[entry.page] for entry in FIELDS}
+ALL_FIELDS: tuple[str, ...] = tuple(name for page in PAGES for name in page.fields)
+# Free text the guard reads, and which kinds it looks for there (in table order).
+GUARDED_TEXT: dict[str, tuple[Kind, ...]] = {entry.name: entry.guard for entry in FIELDS if entry.guard}
+
+
+def table_problems(fields: tuple[Field, ...] = FIELDS, pages: tuple[Page, ...] = PAGES,
+                   sections: tuple[DetailSection, ...] = SECTIONS) -> list[str]:
+    """What is wrong with a fields table (empty when it is consistent); checked when this module loads."""
+    problems: list[str] = []
+    slugs = {page.slug for page in pages}
+    names = [entry.name for entry in fields]
+    by_name = {entry.name: entry for entry in fields}
+    section_ids = {section.id for section in sections}
+    for entry in fields:
+        where = f"field {entry.name}"
+        if names.count(entry.name) > 1:
+            problems.append(f"{where}: name is used by more than one field")
+        if entry.page not in slugs:
+            problems.append(f"{where}: page {entry.page!r} is not a page")
+        missing = [key for key in ERROR_KEYS[entry.kind] if key not in entry.errors]
+        if missing:
+            problems.append(f"{where}: errors needs {', '.join(missing)}")
+        if entry.kind in TEXT_KINDS and entry.limit <= 0:
+            problems.append(f"{where}: a text field needs a limit")
+        if (entry.kind == "radios") != bool(entry.options):
+            problems.append(f"{where}: options are for radios, and radios need options")
+        if entry.kind == "month_year" and not entry.year_input:
+            problems.append(f"{where}: a month and year field needs its year_input")
+        if entry.guard and entry.kind not in TEXT_KINDS:
+            problems.append(f"{where}: the identifying-data guard reads free text only")
+        if entry.guard and not entry.short:
+            problems.append(f"{where}: a guarded field needs a short name for the warning")
+        if (entry.row is None) == (entry.joins is None):
+            problems.append(f"{where}: needs either a row of its own or a field to join")
+        if entry.joins is not None and entry.joins not in by_name:
+            problems.append(f"{where}: joins {entry.joins!r}, which is not a field")
+        if entry.section not in section_ids:
+            problems.append(f"{where}: section {entry.section!r} is not a section")
+        if entry.only_if is not None and entry.only_if[0] not in by_name:
+            problems.append(f"{where}: only_if names {entry.only_if[0]!r}, which is not a field")
+    for page in pages:
+        on_page = [entry.name for entry in fields if entry.page == page.slug]
+        if not on_page:
+            problems.append(f"page {page.slug}: has no fields")
+        if page.heading is not None and page.heading not in on_page:
+            problems.append(f"page {page.slug}: heading {page.heading!r} is not one of its fields")
+        if page.heading is None and page.title is None:
+            problems.append(f"page {page.slug}: needs a title or a heading field")
+    return problems
+
+
+_PROBLEMS = table_problems()
+if _PROBLEMS:  # a mistake in the table stops the app (and every test) at import, naming the entry
+    raise RuntimeError("app/requests/fields.py: " + "; ".join(_PROBLEMS))
+
+
 def clean_text(value: Any) -> str:
     """Text as stored: Windows line endings made plain, bidirectional controls removed,
     outer space removed; "" if nothing visible is left (only zero-width characters, say)."""
@@ -80,49 +419,6 @@ def clean_text(value: Any) -> str:
         return ""
     text = value.replace("\r\n", "\n").replace("\r", "\n").translate(BIDI_CONTROLS).strip()
     return text if has_visible_text(text) else ""
-
-
-@dataclass(frozen=True)
-class Page:
-    """One page of the request: its address, its fields, and when it is asked."""
-
-    slug: str
-    endpoint: str
-    title: str
-    fields: tuple[str, ...]
-    check: Callable[[Mapping[str, Any], dt.date], Errors]
-    needs_event_date: bool = False
-
-    def applies(self, criteria: tuple[str, ...]) -> bool:
-        """Whether this page is asked, given the criteria chosen in the journey."""
-        return not self.needs_event_date or "debrief" in criteria
-
-
-def _required_text(details: Mapping[str, Any], name: str, missing: str, too_long: str,
-                   limit: int, errors: Errors) -> str:
-    text = clean_text(details.get(name))
-    if not text:
-        errors[name] = missing
-    elif len(text) > limit:
-        errors[name] = too_long
-    return text
-
-
-def _optional_text(details: Mapping[str, Any], name: str, too_long: str, limit: int, errors: Errors) -> str:
-    text = clean_text(details.get(name))
-    if len(text) > limit:
-        errors[name] = too_long
-    return text
-
-
-def _choice(details: Mapping[str, Any], name: str, options: Mapping[str, str], missing: str | None,
-            errors: Errors) -> None:
-    value = details.get(name)
-    if value in (None, ""):
-        if missing:
-            errors[name] = missing
-    elif value not in options:  # a tampered form: ask again rather than store it
-        errors[name] = missing or "Select one of the options"
 
 
 def valid_email(text: str) -> bool:
@@ -137,142 +433,73 @@ def valid_phone(text: str) -> bool:
     return bool(_UK_PHONE.match(compact) or _INTERNATIONAL_PHONE.match(compact))
 
 
-def check_about_you(details: Mapping[str, Any], today: dt.date) -> Errors:
-    """The professional's own name, role, agency and work contact details."""
-    errors: Errors = {}
-    _required_text(details, "name", "Enter a full name", f"Full name must be {SHORT_MAX} characters or less",
-                   SHORT_MAX, errors)
-    _required_text(details, "job_role", "Enter a job role",
-                   f"Job role must be {SHORT_MAX} characters or less", SHORT_MAX, errors)
-    _required_text(details, "agency", "Enter an agency or team",
-                   f"Agency or team must be {SHORT_MAX} characters or less", SHORT_MAX, errors)
-    email = _required_text(details, "email", "Enter a work email address",
-                           "Work email address must be 254 characters or less", 254, errors)
-    if email and "email" not in errors and not valid_email(email):
-        errors["email"] = "Enter an email address in the correct format, like name@example.com"
-    phone = _required_text(details, "phone", "Enter a work telephone number",
-                           "Work telephone number must be 30 characters or less", 30, errors)
-    if phone and "phone" not in errors and not valid_phone(phone):
-        errors["phone"] = "Enter a telephone number, like 01632 960 001, 07700 900 982 or +44 808 157 0192"
-    return errors
-
-
-def check_manager(details: Mapping[str, Any], today: dt.date) -> Errors:
-    """Whether their manager or safeguarding lead knows they are asking."""
-    errors: Errors = {}
-    _choice(details, "manager_knows", YES_NO,
-            "Select yes if the manager or safeguarding lead knows about this request", errors)
-    return errors
-
-
-def check_reflection(details: Mapping[str, Any], today: dt.date) -> Errors:
-    """What they would like to reflect on (required, up to 1,500 characters)."""
-    errors: Errors = {}
-    _required_text(details, "reflection", "Enter what you would like to reflect on",
-                   f"What you would like to reflect on must be {REFLECTION_MAX:,} characters or less",
-                   REFLECTION_MAX, errors)
-    return errors
-
-
-def check_child_family(details: Mapping[str, Any], today: dt.date) -> Errors:
-    """The child and family in bands, all optional."""
-    errors: Errors = {}
-    _choice(details, "age_band", AGE_BANDS, None, errors)
-    _choice(details, "support_level", SUPPORT_LEVELS, None, errors)
-    _optional_text(details, "lead_professional",
-                   f"The lead professional's agency or role must be {SHORT_MAX} characters or less", SHORT_MAX, errors)
-    _optional_text(details, "other_agencies",
-                   f"Other agencies or roles must be {LONG_MAX} characters or less", LONG_MAX, errors)
-    return errors
-
-
-def check_family(details: Mapping[str, Any], today: dt.date) -> Errors:
-    """Whether the family knows (with a reason when "not yet")."""
-    errors: Errors = {}
-    _choice(details, "family_knows", FAMILY_KNOWS,
-            "Select whether the family knows about this request for reflective support", errors)
-    if details.get("family_knows") == "not_yet":
-        _required_text(details, "family_knows_reason", "Enter why the family does not know yet",
-                       f"Why the family does not know yet must be {LONG_MAX} characters or less", LONG_MAX, errors)
-    return errors
-
-
-def event_month(details: Mapping[str, Any]) -> tuple[int, int] | None:
-    """The event's (year, month) if both parts are whole numbers, else None."""
-    month, year = clean_text(details.get("event_month")), clean_text(details.get("event_year"))
+def event_month(details: Mapping[str, Any], entry: Field | None = None) -> tuple[int, int] | None:
+    """A month and year field's (year, month) if both parts are whole numbers, else None."""
+    entry = entry or _MONTH_YEAR
+    month, year = clean_text(details.get(entry.name)), clean_text(details.get(entry.year_input))
     if not (month.isascii() and month.isdigit() and year.isascii() and year.isdigit()):
         return None
     return int(year), int(month)
 
 
-def check_event(details: Mapping[str, Any], today: dt.date) -> Errors:
-    """Roughly when the significant event was: month and year, no day, not in the future."""
-    errors: Errors = {}
-    month, year = clean_text(details.get("event_month")), clean_text(details.get("event_year"))
+def _check_month_year(entry: Field, details: Mapping[str, Any], today: dt.date, errors: Errors) -> None:
+    """Month and year, no day, not in the future (GOV.UK date input wording)."""
+    month, year = clean_text(details.get(entry.name)), clean_text(details.get(entry.year_input))
+    words = entry.errors
     if not month and not year:
-        errors["event_month"] = "Enter the month and year of the significant event"
+        errors[entry.name] = words["missing"]
     elif not month:
-        errors["event_month"] = "The date of the significant event must include a month"
+        errors[entry.name] = words["no_month"]
     elif not year:
-        errors["event_year"] = "The date of the significant event must include a year"
+        errors[entry.year_input] = words["no_year"]
     else:
-        parsed = event_month(details)
+        parsed = event_month(details, entry)
         if parsed is None or not 1 <= parsed[1] <= 12:
-            errors["event_month"] = "The date of the significant event must be a real date"
+            errors[entry.name] = words["not_real"]
         elif len(year) != 4:
-            errors["event_year"] = "Year must include 4 numbers"
+            errors[entry.year_input] = words["year_digits"]
         elif parsed[0] < EARLIEST_EVENT_YEAR:
-            errors["event_year"] = "The date of the significant event must be a real date"
+            errors[entry.year_input] = words["not_real"]
         elif parsed > (today.year, today.month):
-            errors["event_month"] = "The date of the significant event must be this month or in the past"
-    return errors
+            errors[entry.name] = words["future"]
 
 
-def check_how_soon(details: Mapping[str, Any], today: dt.date) -> Errors:
-    """How soon they would like a session."""
-    errors: Errors = {}
-    _choice(details, "how_soon", HOW_SOON, "Select how soon a session is needed", errors)
-    return errors
+def check_field(entry: Field, details: Mapping[str, Any], today: dt.date, errors: Errors) -> None:
+    """Add the field's error (if any) to ``errors``, keyed by the input it is about."""
+    if not entry.asked(details):
+        return
+    if entry.kind == "month_year":
+        _check_month_year(entry, details, today, errors)
+        return
+    if entry.kind == "radios":
+        value = details.get(entry.name)
+        if value in (None, ""):
+            if entry.required:
+                errors[entry.name] = entry.errors["missing"]
+        elif value not in entry.options:  # a tampered form: ask again rather than store it
+            errors[entry.name] = entry.errors.get("missing", NOT_AN_OPTION)
+        return
+    text = clean_text(details.get(entry.name))
+    if not text:
+        if entry.required:
+            errors[entry.name] = entry.errors["missing"]
+    elif len(text) > entry.limit:
+        errors[entry.name] = entry.errors["too_long"]
+    elif entry.kind == "email" and not valid_email(text):
+        errors[entry.name] = entry.errors["invalid"]
+    elif entry.kind == "phone" and not valid_phone(text):
+        errors[entry.name] = entry.errors["invalid"]
 
 
-def check_preferences(details: Mapping[str, Any], today: dt.date) -> Errors:
-    """Format, availability and access needs, all optional."""
-    errors: Errors = {}
-    _choice(details, "format", FORMATS, None, errors)
-    _optional_text(details, "availability", f"Availability must be {LONG_MAX} characters or less", LONG_MAX, errors)
-    _optional_text(details, "access_needs", f"Access needs must be {LONG_MAX} characters or less", LONG_MAX, errors)
-    return errors
+def pages_for(debrief: bool) -> tuple[Page, ...]:
+    """The pages asked, in order; ``debrief``: whether the journey chose the pack's debrief criterion."""
+    return tuple(page for page in PAGES if page.applies(debrief))
 
 
-PAGES: tuple[Page, ...] = (
-    Page("about-you", "requests.about_you", "About you",
-         ("name", "job_role", "agency", "email", "phone"), check_about_you),
-    Page("manager", "requests.manager", "Your manager or safeguarding lead", ("manager_knows",), check_manager),
-    Page("reflection", "requests.reflection", "What you would like to reflect on", ("reflection",), check_reflection),
-    Page("child-and-family", "requests.child_family", "About the child and family",
-         ("age_band", "support_level", "lead_professional", "other_agencies"), check_child_family),
-    Page("family", "requests.family", "Whether the family knows",
-         ("family_knows", "family_knows_reason"), check_family),
-    Page("significant-event", "requests.event", "When the significant event was",
-         ("event_month", "event_year"), check_event, needs_event_date=True),
-    Page("how-soon", "requests.how_soon", "How soon", ("how_soon",), check_how_soon),
-    Page("preferences", "requests.preferences", "Your preferences",
-         ("format", "availability", "access_needs"), check_preferences),
-)
-PAGES_BY_SLUG = {page.slug: page for page in PAGES}
-ALL_FIELDS: tuple[str, ...] = tuple(name for page in PAGES for name in page.fields)
-
-
-def pages_for(criteria: tuple[str, ...]) -> tuple[Page, ...]:
-    """The pages asked for a journey with these criteria, in order."""
-    return tuple(page for page in PAGES if page.applies(criteria))
-
-
-def check_details(details: Mapping[str, Any], criteria: tuple[str, ...], today: dt.date
-                  ) -> dict[str, Errors]:
+def check_details(details: Mapping[str, Any], debrief: bool, today: dt.date) -> dict[str, Errors]:
     """Every page's errors (only pages with errors), in page order."""
     problems: dict[str, Errors] = {}
-    for page in pages_for(criteria):
+    for page in pages_for(debrief):
         errors = page.check(details, today)
         if errors:
             problems[page.slug] = errors
@@ -284,19 +511,20 @@ def page_values(details: Mapping[str, Any], page: Page) -> dict[str, str]:
     return {name: details[name] for name in page.fields if isinstance(details.get(name), str)}
 
 
-def clean_details(details: Mapping[str, Any], criteria: tuple[str, ...]) -> dict[str, Any]:
-    """The details as stored with the request: cleaned text, no fields of pages not asked,
-    no reason unless "not yet", and the event as "YYYY-MM". Call after ``check_details``."""
+def clean_details(details: Mapping[str, Any], debrief: bool) -> dict[str, Any]:
+    """The details as stored with the request: every field, cleaned; "" for a field not asked
+    (its page was not asked, or its ``only_if`` does not hold); a month as "YYYY-MM".
+    Call after ``check_details``."""
     cleaned: dict[str, Any] = {}
-    for page in pages_for(criteria):
-        for name in page.fields:
-            if name in ("event_month", "event_year"):
-                continue
-            cleaned[name] = clean_text(details.get(name))
-    if cleaned.get("family_knows") != "not_yet":
-        cleaned["family_knows_reason"] = ""
-    parsed = event_month(details) if "debrief" in criteria else None
-    cleaned["event_month"] = f"{parsed[0]:04d}-{parsed[1]:02d}" if parsed else ""
+    asked_pages = {page.slug for page in pages_for(debrief)}
+    for entry in FIELDS:
+        if entry.kind == "month_year":
+            parsed = event_month(details, entry) if entry.page in asked_pages else None
+            cleaned[entry.name] = f"{parsed[0]:04d}-{parsed[1]:02d}" if parsed else ""
+        elif entry.page in asked_pages and entry.asked(details):
+            cleaned[entry.name] = clean_text(details.get(entry.name))
+        else:
+            cleaned[entry.name] = ""
     return cleaned
 
 
@@ -305,8 +533,14 @@ def label(options: Mapping[str, str], value: Any) -> str:
     return options.get(value, "") if isinstance(value, str) else ""
 
 
+def option_label(name: str, value: Any) -> str:
+    """The label of field ``name``'s option ``value`` ("" when not answered)."""
+    return label(FIELDS_BY_NAME[name].options, value)
+
+
 MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
                "October", "November", "December")
+_STORED_MONTH = re.compile(r"^[0-9]{4}-[0-9]{2}$")
 
 
 def event_label(value: str) -> str:
@@ -316,3 +550,20 @@ def event_label(value: str) -> str:
         return f"{MONTH_NAMES[month - 1]} {year}"
     except (ValueError, IndexError):
         return ""
+
+
+def stored_value_problem(entry: Field, value: Any) -> str | None:
+    """Why a stored (or imported) value cannot be this field's, or None if it can: text within
+    the field's limit, one of its options, or a month written "YYYY-MM" ("" or None: not given)."""
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        return "is not text"
+    if entry.kind == "radios":
+        return None if value in entry.options else "is not one of its options"
+    if entry.kind == "month_year":
+        return None if _STORED_MONTH.match(value) and event_label(value) else "is not a month written YYYY-MM"
+    return None if len(value) <= entry.limit else f"is longer than {entry.limit} characters"
+
+
+_MONTH_YEAR = next(entry for entry in FIELDS if entry.kind == "month_year")

@@ -1,4 +1,5 @@
-"""One form per request page. Validation is ``app.requests.fields`` (shared with the service).
+"""One form per request page, built from the fields table (``app.requests.fields``), which also
+validates them (shared with the service), and the GOV.UK macro parameters for each field.
 
 Radio fields do not check their own choices (``validate_choice=False``): ``fields`` does,
 so a tampered value gets the same GOV.UK message as a missing one, never a 500.
@@ -10,15 +11,16 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovRadioInput, GovTextArea, GovTextInput
-from wtforms import RadioField, StringField, TextAreaField
+from wtforms import Field as FormField, RadioField, StringField, TextAreaField
 
 from ..models import utcnow
-from . import fields
-from .fields import Page
+from .fields import PAGES, Field, Page
+
+TEXTAREA_ROWS = 3
 
 
 class DetailsForm(FlaskForm):
-    """A request page's form: validates through its page's check in ``fields``."""
+    """A request page's form: validates through its page's checks in ``fields``."""
 
     page: Page
 
@@ -42,86 +44,63 @@ class DetailsForm(FlaskForm):
         return valid and not problems
 
 
-def _radio(options: dict[str, str]) -> RadioField:
-    return RadioField(choices=options, validate_choice=False, widget=GovRadioInput())
+def form_fields(entry: Field) -> dict[str, FormField]:
+    """The WTForms field(s) for a table entry, by input name (a month and year field has two
+    plain inputs: the page draws them with the GOV.UK date input)."""
+    if entry.kind == "radios":
+        return {entry.name: RadioField(choices=dict(entry.options), validate_choice=False, widget=GovRadioInput())}
+    if entry.kind == "month_year":
+        return {entry.name: StringField(), entry.year_input: StringField()}
+    if entry.kind == "character_count":
+        return {entry.name: TextAreaField(widget=GovCharacterCount())}
+    if entry.kind == "textarea":
+        return {entry.name: TextAreaField(widget=GovTextArea())}
+    return {entry.name: StringField(widget=GovTextInput())}
 
 
-def _text(**kwargs: Any) -> StringField:
-    return StringField(widget=GovTextInput(), **kwargs)
+def form_class(page: Page) -> type[DetailsForm]:
+    """The form class for a page: one field per table entry on it."""
+    attributes: dict[str, Any] = {"page": page, "__doc__": f"The {page.slug} page's form (from the fields table)."}
+    for entry in page.entries:
+        attributes.update(form_fields(entry))
+    name = "".join(part.title() for part in page.slug.split("-")) + "Form"
+    return type(name, (DetailsForm,), attributes)
 
 
-class AboutYouForm(DetailsForm):
-    """The professional's own name, role, agency and work contact details."""
-
-    page = fields.PAGES_BY_SLUG["about-you"]
-    name = _text()
-    job_role = _text()
-    agency = _text()
-    email = _text()
-    phone = _text()
+FORMS: dict[str, type[DetailsForm]] = {page.slug: form_class(page) for page in PAGES}
 
 
-class ManagerForm(DetailsForm):
-    """Whether their manager or safeguarding lead knows."""
-
-    page = fields.PAGES_BY_SLUG["manager"]
-    manager_knows = _radio(fields.YES_NO)
-
-
-class ReflectionForm(DetailsForm):
-    """What they would like to reflect on."""
-
-    page = fields.PAGES_BY_SLUG["reflection"]
-    reflection = TextAreaField(widget=GovCharacterCount())
-
-
-class ChildFamilyForm(DetailsForm):
-    """The child and family, in bands."""
-
-    page = fields.PAGES_BY_SLUG["child-and-family"]
-    age_band = _radio(fields.AGE_BANDS)
-    support_level = _radio(fields.SUPPORT_LEVELS)
-    lead_professional = _text()
-    other_agencies = TextAreaField(widget=GovTextArea())
-
-
-class FamilyForm(DetailsForm):
-    """Whether the family knows, with a reason when "not yet"."""
-
-    page = fields.PAGES_BY_SLUG["family"]
-    family_knows = _radio(fields.FAMILY_KNOWS)
-    family_knows_reason = TextAreaField(widget=GovTextArea())
-
-
-class EventForm(DetailsForm):
-    """Roughly when the significant event was (month and year; the template draws the inputs)."""
-
-    page = fields.PAGES_BY_SLUG["significant-event"]
-    event_month = StringField()
-    event_year = StringField()
-
-
-class HowSoonForm(DetailsForm):
-    """How soon a session is needed."""
-
-    page = fields.PAGES_BY_SLUG["how-soon"]
-    how_soon = _radio(fields.HOW_SOON)
-
-
-class PreferencesForm(DetailsForm):
-    """Preferred format, availability and access needs."""
-
-    page = fields.PAGES_BY_SLUG["preferences"]
-    format = _radio(fields.FORMATS)
-    availability = TextAreaField(widget=GovTextArea())
-    access_needs = TextAreaField(widget=GovTextArea())
-
-
-FORMS: dict[str, type[DetailsForm]] = {
-    form.page.slug: form
-    for form in (AboutYouForm, ManagerForm, ReflectionForm, ChildFamilyForm, FamilyForm, EventForm,
-                 HowSoonForm, PreferencesForm)
-}
+def field_params(entry: Field, page: Page, mode: str) -> dict[str, Any]:
+    """GOV.UK macro params for an entry in ``mode``: its label (or legend), hint and extras.
+    A page's heading field is the page's heading (a large label or legend)."""
+    is_heading = page.heading == entry.name
+    size = "l" if is_heading else entry.label_size
+    text = entry.label.for_mode(mode)
+    params: dict[str, Any] = {}
+    if entry.kind in ("radios", "month_year"):
+        legend: dict[str, Any] = {"text": text}
+        if is_heading:
+            legend["isPageHeading"] = True
+        if size:
+            legend["classes"] = f"govuk-fieldset__legend--{size}"
+        params["fieldset"] = {"legend": legend}
+    else:
+        label: dict[str, Any] = {"text": text}
+        if is_heading:
+            label["isPageHeading"] = True
+        if size:
+            label["classes"] = f"govuk-label--{size}"
+        params["label"] = label
+    # No hint: an explicit None, or the radios widget would draw an empty hint element.
+    params["hint"] = {"text": entry.hint.for_mode(mode)} if entry.hint is not None else None
+    if entry.autocomplete is not None:
+        params["autocomplete"] = entry.autocomplete if mode != "supervision" else "off"
+    if entry.kind == "character_count":
+        params["maxlength"] = entry.limit
+    elif entry.kind == "textarea":
+        params["rows"] = TEXTAREA_ROWS
+    params.update(entry.params)
+    return params
 
 
 class ConfirmForm(FlaskForm):

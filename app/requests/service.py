@@ -41,7 +41,6 @@ from .reference import is_reference, new_reference
 
 log = logging.getLogger(__name__)
 
-CRITERIA_QUESTION = "criteria"
 REFERENCE_ATTEMPTS = 5
 
 
@@ -72,27 +71,26 @@ def journey_complete(state: JourneyState) -> bool:
 
 def chosen_criteria(state: JourneyState) -> tuple[str, ...]:
     """The criteria option values chosen in the journey (empty if the question was not on the path)."""
-    step = state.step(CRITERIA_QUESTION)
-    return tuple(option.value for option in step.options) if step else ()
+    return tuple(option.value for option in state.criteria)
 
 
-def guarded_texts(details: Mapping[str, Any], criteria: tuple[str, ...] = ()) -> dict[str, str]:
+def guarded_texts(details: Mapping[str, Any], debrief: bool = False) -> dict[str, str]:
     """The free text the guard reads, as it will be stored (``fields.clean_details``): text
     that storing drops, such as a reason left behind when the family now knows, is not read.
-    (The guarded fields are all on pages every journey asks, so ``criteria`` changes nothing
+    (The guarded fields are all on pages every journey asks, so ``debrief`` changes nothing
     here today; it is passed so the text is always exactly what is stored.)"""
-    stored = fields.clean_details(details, criteria)
+    stored = fields.clean_details(details, debrief)
     return {name: stored.get(name, "") for name in fields.GUARDED_TEXT}
 
 
-def identifying_findings(details: Mapping[str, Any], criteria: tuple[str, ...] = ()) -> dict[str, list[Any]]:
+def identifying_findings(details: Mapping[str, Any], debrief: bool = False) -> dict[str, list[Any]]:
     """What the guard finds in the request's free text as it will be stored, by field name."""
-    return scan_fields(guarded_texts(details, criteria), fields.GUARDED_TEXT)
+    return scan_fields(guarded_texts(details, debrief), fields.GUARDED_TEXT)
 
 
-def guarded_fingerprint(details: Mapping[str, Any], criteria: tuple[str, ...] = ()) -> str:
+def guarded_fingerprint(details: Mapping[str, Any], debrief: bool = False) -> str:
     """A hash of the free text the guard reads: a confirmation holds for exactly this text."""
-    texts = list(guarded_texts(details, criteria).values())
+    texts = list(guarded_texts(details, debrief).values())
     return hashlib.sha256(json.dumps(texts, ensure_ascii=False).encode("utf-8")).hexdigest()
 
 
@@ -285,18 +283,17 @@ def submit_request(pack: RulePack, answers: Mapping[str, Any], journey_token: st
     if not journey_complete(state):
         raise IncompleteRequest("journey")
     now = now or utcnow()
-    criteria = chosen_criteria(state)
-    problems = fields.check_details(details, criteria, now.date())
+    debrief = state.debrief
+    problems = fields.check_details(details, debrief, now.date())
     if problems:
         raise IncompleteRequest("details", tuple(problems))
-    findings = identifying_findings(details, criteria)
-    if findings and confirmed_fingerprint != guarded_fingerprint(details, criteria):
+    findings = identifying_findings(details, debrief)
+    if findings and confirmed_fingerprint != guarded_fingerprint(details, debrief):
         raise IncompleteRequest("identifying")
 
-    stored = fields.clean_details(details, criteria)
-    criteria_step = state.step(CRITERIA_QUESTION)
+    stored = fields.clean_details(details, debrief)
     stored["criteria"] = [{"value": option.value, "label": option.label.for_mode(state.mode)}
-                          for option in (criteria_step.options if criteria_step else ())]
+                          for option in state.criteria]
     kinds = sorted({finding.kind for found in findings.values() for finding in found})
     stored["identifying_check"] = {"found": kinds, "confirmed": bool(kinds)}
 

@@ -36,11 +36,11 @@ from ..sessions import session_expired
 from ..web import error_summary, pdf_download
 from . import bp, fields
 from .document import detail_rows, request_document, request_sections
-from .fields import PAGES, PAGES_BY_SLUG, Page
-from .forms import FORMS, ConfirmForm, DetailsForm, SubmitForm
+from .fields import FIELDS_BY_NAME, PAGE_OF_FIELD, PAGES, PAGES_BY_SLUG, SECTIONS, Page
+from .forms import FORMS, ConfirmForm, DetailsForm, SubmitForm, field_params
 from .service import (
-    IncompleteRequest, chosen_criteria, find_by_reference, guarded_fingerprint, identifying_findings,
-    journey_complete, submit_request, supervision_record_pdf,
+    IncompleteRequest, find_by_reference, guarded_fingerprint, identifying_findings, journey_complete, submit_request,
+    supervision_record_pdf,
 )
 
 DETAILS_KEY = "request_details"
@@ -71,9 +71,9 @@ def save_page(page: Page, values: dict[str, str], valid: bool) -> None:
 
 def needs_confirmation(details: dict[str, Any]) -> bool:
     """Free text (as it will be stored) with identifying-looking data not confirmed as it stands."""
-    criteria = chosen_criteria(current_state())
-    return (bool(identifying_findings(details, criteria))
-            and session.get(CONFIRMED_KEY) != guarded_fingerprint(details, criteria))
+    debrief = current_state().debrief
+    return (bool(identifying_findings(details, debrief))
+            and session.get(CONFIRMED_KEY) != guarded_fingerprint(details, debrief))
 
 
 def after_details(details: dict[str, Any]) -> str:
@@ -82,8 +82,8 @@ def after_details(details: dict[str, Any]) -> str:
 
 
 def applicable_pages(state: JourneyState) -> tuple[Page, ...]:
-    """The pages this journey asks (the event page only with the "debrief" criterion)."""
-    return fields.pages_for(chosen_criteria(state))
+    """The pages this journey asks (the event page only with the pack's debrief criterion)."""
+    return fields.pages_for(state.debrief)
 
 
 @bp.before_request
@@ -112,7 +112,7 @@ def details() -> Response:
     """Entry from the outcome page: the first page not yet done, else check your answers."""
     state = current_state()
     done = session.get(DONE_KEY, [])
-    problems = fields.check_details(stored_details(), chosen_criteria(state), utcnow().date())
+    problems = fields.check_details(stored_details(), state.debrief, utcnow().date())
     for page in applicable_pages(state):
         if page.slug not in done or page.slug in problems:
             return redirect(url_for(page.endpoint))
@@ -156,7 +156,8 @@ def render_page(page: Page, form: DetailsForm, state: JourneyState, pages: tuple
     else:
         back_url = url_for("wizard.result")
     action = url_for(page.endpoint, change="1") if changing else url_for(page.endpoint)
-    return render_template(f"requests/{page.slug}.html", form=form, errors=errors, has_errors=bool(errors),
+    inputs = [(entry, field_params(entry, page, state.mode)) for entry in page.entries]
+    return render_template(page.template, form=form, errors=errors, has_errors=bool(errors), inputs=inputs,
                            back_url=back_url, action=action, mode=state.mode, page=page,
                            supervision=state.mode == "supervision", contacts_list=current_contacts())
 
@@ -172,30 +173,19 @@ for _page in PAGES:
 def identifying() -> Response | str:
     """What looks like identifying information, and why it matters: change it, or confirm."""
     details = stored_details()
-    criteria = chosen_criteria(current_state())
-    findings = identifying_findings(details, criteria)
+    debrief = current_state().debrief
+    findings = identifying_findings(details, debrief)
     if not findings:
         return redirect(url_for("requests.check"))
     form = ConfirmForm()
     if request.method == "POST" and form.validate():
-        session[CONFIRMED_KEY] = guarded_fingerprint(details, criteria)
+        session[CONFIRMED_KEY] = guarded_fingerprint(details, debrief)
         return redirect(url_for("requests.check"))
-    page_of = {name: page for page in PAGES for name in page.fields}
-    found = [{"field": name, "label": FIELD_LABELS.get(name, name), "findings": items,
-              "change_url": url_for(page_of[name].endpoint, change="1")}
+    found = [{"field": name, "label": FIELDS_BY_NAME[name].short, "findings": items,
+              "change_url": url_for(PAGE_OF_FIELD[name].endpoint, change="1")}
              for name, items in findings.items()]
     return render_template("requests/identifying.html", found=found, form=form,
                            back_url=url_for(applicable_pages(current_state())[-1].endpoint))
-
-
-FIELD_LABELS = {
-    "reflection": "What you would like to reflect on",
-    "lead_professional": "The lead professional's agency or role",
-    "other_agencies": "Other agencies or roles to invite",
-    "family_knows_reason": "Why the family does not know yet",
-    "availability": "Availability",
-    "access_needs": "Access needs",
-}
 
 
 @bp.get("/check-answers")
@@ -203,7 +193,7 @@ def check() -> Response | str:
     """Check your answers: the journey's answers and the details, each with a change link."""
     state = current_state()
     details = stored_details()
-    problems = fields.check_details(details, chosen_criteria(state), utcnow().date())
+    problems = fields.check_details(details, state.debrief, utcnow().date())
     if problems:
         return redirect(url_for(PAGES_BY_SLUG[next(iter(problems))].endpoint))
     if needs_confirmation(details):
@@ -211,8 +201,8 @@ def check() -> Response | str:
     journey_rows = [{"key": short_title(reason.question_id, reason.question, state.mode),
                      "values": reason.answers, "question_id": reason.question_id}
                     for reason in state.explanation()]
-    preview = fields.clean_details(details, chosen_criteria(state))
-    return render_template("requests/check.html", journey_rows=journey_rows,
+    preview = fields.clean_details(details, state.debrief)
+    return render_template("requests/check.html", journey_rows=journey_rows, sections=SECTIONS,
                            detail_sections=detail_rows(preview, state.mode, with_changes=True),
                            form=SubmitForm(), mode=state.mode,
                            back_url=url_for(applicable_pages(state)[-1].endpoint))

@@ -288,6 +288,8 @@ def _pack_items(old: RulePack, new: RulePack) -> Iterator[ItemChange]:
         *_plain("owner", old.owner, new.owner),
         *_plain("review by", old.review_date.isoformat(), new.review_date.isoformat(), quote=False),
         *_plain("first question", old.start, new.start, quote=False),
+        *_plain("criteria question", old.roles.criteria_question, new.roles.criteria_question, quote=False),
+        *_plain("debrief criterion", old.roles.debrief_criterion, new.roles.debrief_criterion, quote=False),
     ]
     if changes:
         yield ItemChange("pack", "changed", "the pack", tuple(changes))
@@ -306,6 +308,8 @@ def _question_items(old: RulePack, new: RulePack) -> Iterator[ItemChange]:
             *_text("title", before.title, after.title),
             *_text("short title (used in summaries)", before.short, after.short),
             *_text("hint", before.hint, after.hint),
+            *_text("error message", before.error, after.error),
+            *_text("error message for an exclusive option with others", before.exclusive_error, after.exclusive_error),
             *_flag("safety question (risk)", before.risk, after.risk),
         ]
         if changes:

@@ -86,6 +86,19 @@ class JourneyState:
         """Advice attached to the chosen options (for example: raise it in supervision too)."""
         return tuple(option.advice for step in self.steps for option in step.options if option.advice)
 
+    @property
+    def criteria(self) -> tuple[Option, ...]:
+        """The criteria chosen on the path: the options chosen for the pack's criteria question
+        (``roles.criteria_question``); empty when that question is not on the path."""
+        step = self.step(self.pack.roles.criteria_question)
+        return step.options if step else ()
+
+    @property
+    def debrief(self) -> bool:
+        """Whether the pack's debrief criterion (``roles.debrief_criterion``) was chosen: the
+        request then asks roughly when the significant event was."""
+        return any(option.value == self.pack.roles.debrief_criterion for option in self.criteria)
+
     def suggested(self, question_id: str) -> tuple[str, ...]:
         """Answers that earlier answers imply for ``question_id`` (to pre-fill it; never routed on).
 

@@ -14,6 +14,11 @@ from pathlib import Path
 
 import yaml
 
+try:
+    from yaml import CSafeLoader as _SafeLoader
+except ImportError:  # PyYAML built without libyaml
+    from yaml import SafeLoader as _SafeLoader  # type: ignore[assignment]  # same interface, pure-Python parser
+
 from .errors import DefinitionError, Problem
 from .model import (
     MODES,
@@ -26,6 +31,7 @@ from .model import (
     Option,
     Outcome,
     Question,
+    Roles,
     RulePack,
     Text,
     Verification,
@@ -46,8 +52,12 @@ class _Mapping(dict[str, object]):
         return (self.key_lines or {}).get(key, self.line)
 
 
-class _LineLoader(yaml.SafeLoader):
-    """A safe YAML loader that records lines and refuses duplicate keys."""
+class _LineLoader(_SafeLoader):
+    """A safe YAML loader that records lines and refuses duplicate keys.
+
+    Built on libyaml's parser when PyYAML has it (about five times faster: the pack is read
+    at every start-up), else on the pure-Python one; both give the same data and lines.
+    """
 
     duplicate_keys: list[tuple[str, int]]
 
@@ -258,9 +268,22 @@ def _content_hash(data: object) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:12]
 
 
-_PACK_KEYS = {"pack", "guidance", "flags", "questions", "outcomes", "glossary"}
+_PACK_KEYS = {"pack", "roles", "guidance", "flags", "questions", "outcomes", "glossary"}
+_ROLE_KEYS = {"criteria_question", "debrief_criterion"}
 _META_KEYS = {"name", "owner", "review_date", "start"}
-_QUESTION_KEYS = {"id", "kind", "title", "short", "hint", "options", "next", "cites", "risk"}
+_QUESTION_KEYS = {
+    "id",
+    "kind",
+    "title",
+    "short",
+    "hint",
+    "error",
+    "exclusive_error",
+    "options",
+    "next",
+    "cites",
+    "risk",
+}
 _OPTION_KEYS = {
     "value",
     "label",
@@ -295,6 +318,7 @@ def parse_pack(data: object, file: str) -> tuple[RulePack | None, list[Problem]]
     owner = reader.string(meta, "owner", "pack") or ""
     review_date = reader.date(meta, "review_date", "pack")
     start = reader.string(meta, "start", "pack") or ""
+    roles = _parse_roles(reader, root)
 
     guidance: list[Guidance] = []
     for n, item in enumerate(reader.items(root, "guidance", "(pack)"), start=1):
@@ -351,9 +375,27 @@ def parse_pack(data: object, file: str) -> tuple[RulePack | None, list[Problem]]
         guidance=tuple(guidance),
         flags=tuple(flags),
         version=_content_hash(data),
+        roles=roles,
         glossary=tuple(glossary),
     )
     return pack, []
+
+
+def _parse_roles(reader: _Reader, root: _Mapping) -> Roles:
+    """``roles``: which question holds the criteria, and which of its options is the debrief."""
+    raw = root.get("roles")
+    if raw is None:
+        reader.problem("(pack)", "roles", f"is missing ({', '.join(sorted(_ROLE_KEYS))})", root.line)
+        return Roles("", "")
+    mapping = reader.mapping(raw, "roles", "roles", root.line_of("roles"))
+    if mapping is None:
+        return Roles("", "")
+    reader.unknown_keys(mapping, _ROLE_KEYS, "roles")
+    return Roles(
+        criteria_question=reader.string(mapping, "criteria_question", "roles") or "",
+        debrief_criterion=reader.string(mapping, "debrief_criterion", "roles") or "",
+        line=mapping.line,
+    )
 
 
 def _parse_question(reader: _Reader, item: _Mapping, position: int) -> Question | None:
@@ -367,6 +409,8 @@ def _parse_question(reader: _Reader, item: _Mapping, position: int) -> Question 
     title = reader.text(item, "title", node)
     short = reader.text(item, "short", node, required=False) or title
     hint = reader.text(item, "hint", node, required=False)
+    error = reader.text(item, "error", node)
+    exclusive_error = reader.text(item, "exclusive_error", node, required=False)
     options = tuple(
         option
         for n, raw in enumerate(reader.items(item, "options", node), start=1)
@@ -375,7 +419,7 @@ def _parse_question(reader: _Reader, item: _Mapping, position: int) -> Question 
     next_id = reader.string(item, "next", node, required=False)
     cites = reader.ids(item, "cites", node)
     risk = reader.boolean(item, "risk", node)
-    if node_id is None or kind is None or title is None or short is None:
+    if node_id is None or kind is None or title is None or short is None or error is None:
         return None
     return Question(
         id=node_id,
@@ -383,7 +427,9 @@ def _parse_question(reader: _Reader, item: _Mapping, position: int) -> Question 
         title=title,
         short=short,
         options=options,
+        error=error,
         hint=hint,
+        exclusive_error=exclusive_error,
         next=next_id,
         cites=cites,
         risk=risk,

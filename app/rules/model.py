@@ -81,7 +81,9 @@ class Question:
     title: Text
     short: Text
     options: tuple[Option, ...]
+    error: Text
     hint: Text | None = None
+    exclusive_error: Text | None = None
     next: str | None = None
     cites: tuple[str, ...] = ()
     risk: bool = False
@@ -141,6 +143,17 @@ class Outcome:
 
 
 @dataclass(frozen=True)
+class Roles:
+    """Which of the pack's nodes the rest of the app relies on, by id: the question whose
+    options are the reflective-space criteria, and the criterion that is a debrief after a
+    significant event (it asks when the event was)."""
+
+    criteria_question: str
+    debrief_criterion: str
+    line: int | None = None
+
+
+@dataclass(frozen=True)
 class RulePack:
     """A whole, loaded rule pack. Build it with ``app.rules.load_pack``."""
 
@@ -154,6 +167,7 @@ class RulePack:
     guidance: tuple[Guidance, ...]
     flags: tuple[Flag, ...]
     version: str
+    roles: Roles
     glossary: tuple[tuple[str, str], ...] = ()
     _index: dict[str, Question | Outcome] = field(default_factory=dict, repr=False, compare=False)
     _guidance: dict[str, Guidance] = field(default_factory=dict, repr=False, compare=False)

@@ -50,6 +50,7 @@ def validate_pack(pack: RulePack, contacts: ContactBook | None = None) -> list[P
     _check_ids(pack, add)
     _check_references(pack, contacts, add)
     _check_options(pack, add)
+    _check_roles(pack, add)
     # The graph checks assume every id and route resolves, so they run only when nothing above failed.
     if not problems and _check_graph(pack, add):
         _check_safeguarding(pack, add)  # only on an acyclic graph: it counts routes
@@ -167,6 +168,16 @@ def _check_options(pack: RulePack, add: _Report) -> None:
             add(node, "next", "only multiple-choice questions take a question-level route", question.line)
         if question.kind == "multiple" and not any(not o.exclusive for o in question.options):
             add(node, "options", "a multiple-choice question needs at least one ordinary option", question.line)
+        has_exclusive = any(option.exclusive for option in question.options)
+        if has_exclusive and question.exclusive_error is None:
+            add(
+                node,
+                "exclusive_error",
+                "is missing: the message when an exclusive option is chosen with others",
+                question.line,
+            )
+        elif not has_exclusive and question.exclusive_error is not None:
+            add(node, "exclusive_error", "is only used by a question with an exclusive option", question.line)
         for option in question.options:
             option_node = f"{node} option {option.value}"
             if option.exclusive and question.kind != "multiple":
@@ -201,6 +212,38 @@ def _check_options(pack: RulePack, add: _Report) -> None:
             )
     if not pack.request_outcomes:
         add("(pack)", "outcomes", "no outcome has request: true, so nobody could ask for a session", None)
+
+
+def _check_roles(pack: RulePack, add: _Report) -> None:
+    """The roles name a multiple-choice criteria question and one of its ordinary options."""
+    roles = pack.roles
+    criteria = pack.question(roles.criteria_question)
+    if criteria is None:
+        add("roles", "criteria_question", f"names {roles.criteria_question!r}, which is not a question", roles.line)
+    elif criteria.kind != "multiple":
+        add(
+            "roles",
+            "criteria_question",
+            f"names {criteria.id!r}, a {criteria.kind} question; the criteria question must be multiple choice",
+            roles.line,
+        )
+    else:
+        debrief = criteria.option(roles.debrief_criterion)
+        if debrief is None:
+            add(
+                "roles",
+                "debrief_criterion",
+                f"names {roles.debrief_criterion!r}, which is not an option of {criteria.id!r}",
+                roles.line,
+            )
+        elif debrief.exclusive:
+            add(
+                "roles",
+                "debrief_criterion",
+                f"names {debrief.value!r}, an exclusive option ('None of these'); the debrief must be an ordinary "
+                "criterion",
+                roles.line,
+            )
 
 
 def _check_graph(pack: RulePack, add: _Report) -> bool:

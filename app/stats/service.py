@@ -35,8 +35,6 @@ from ..rules import JourneyState, RulePack
 from .models import NO_CRITERION, RouteCount
 
 COUNTED_KEY = "counted_outcomes"
-CRITERIA_QUESTION = "criteria"
-NONE_VALUE = "none"
 SMALL_NUMBER = 5
 SUPPRESSED = f"fewer than {SMALL_NUMBER}"
 DEFAULT_MONTHS = 12
@@ -57,10 +55,7 @@ def current_month(now: dt.datetime | None = None) -> str:
 
 def criteria_chosen(state: JourneyState) -> tuple[str, ...]:
     """The criteria chosen on the path (not "None of these"), or ("",) when none or not asked."""
-    step = state.step(CRITERIA_QUESTION)
-    if step is None:
-        return (NO_CRITERION,)
-    chosen = tuple(option.value for option in step.options if option.value != NONE_VALUE and not option.exclusive)
+    chosen = tuple(option.value for option in state.criteria if not option.exclusive)
     return chosen or (NO_CRITERION,)
 
 
@@ -204,7 +199,7 @@ class _Labels:
     def __init__(self, pack: RulePack) -> None:
         self.pack = pack
         self.outcomes = {outcome.id: position for position, outcome in enumerate(pack.outcomes)}
-        question = pack.question(CRITERIA_QUESTION)
+        question = pack.question(pack.roles.criteria_question)
         options = question.options if question is not None else ()
         self.criteria_labels = {option.value: str(option.label) for option in options}
         self.criteria = {option.value: position for position, option in enumerate(options)}

@@ -67,7 +67,7 @@ def question(question_id: str) -> Response | tuple[str, int] | str:
     except QuestionNotReached:
         return back_to_current(state)
     except InvalidAnswer:
-        getattr(form, FIELD_NAME).errors = [messages.error_message(asked, values)]
+        getattr(form, FIELD_NAME).errors = [messages.error_message(asked, values, state.mode)]
         return render_question(asked, state, form)
     save_answers(change.answers)
     if change.dropped:

@@ -19,7 +19,7 @@ Fixtures for tests: ``page`` (JavaScript on), ``page_no_js`` (JavaScript off), `
 quick exit's neutral site).
 
 axe-core cannot run in a page with JavaScript off (its timers never fire), so
-``browser_helpers.axe_violations`` replays such a page's HTML, scripts removed, in a
+``support.browser.axe_violations`` replays such a page's HTML, scripts removed, in a
 JavaScript-on scratch context made by the same watched factory.
 
 Run: ``.venv/bin/python -m pytest tests/browser -q`` (``-m "not browser"`` to leave them out).
@@ -42,11 +42,9 @@ import pytest
 from playwright.sync_api import BrowserContext, ConsoleMessage, Page, Request, Route, WebError
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
-from browser_helpers import JS_OFF_CONTEXTS
+from support.browser import JS_OFF_CONTEXTS
 
 HERE = Path(__file__).resolve().parent
-PROJECT_ROOT = HERE.parent.parent
-MIGRATIONS_DIR = PROJECT_ROOT / "migrations"
 
 CHROMIUM_PATH = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -127,22 +125,16 @@ def closes_its_responses(app: Any) -> Any:
     return wrapped
 
 
-def prepare_database(app: Any) -> None:
-    """Build the empty test database with the Alembic migrations (the app's real schema)."""
-    from flask_migrate import upgrade
-
-    with app.app_context():
-        upgrade(directory=str(MIGRATIONS_DIR))
-
-
 @pytest.fixture(scope="session")
-def live_server() -> Iterator[LiveServer]:
-    """The app with test settings and a temporary SQLite database, on 127.0.0.1, any free port."""
+def live_server(sqlite_template: Path) -> Iterator[LiveServer]:
+    """The app with test settings and a temporary SQLite database (a copy of the migrated
+    template, tests/support/database.py), on 127.0.0.1, any free port."""
     from flask import got_request_exception
 
     from app import create_app
 
     workdir = Path(tempfile.mkdtemp(prefix="space-to-think-browser-"))
+    shutil.copyfile(sqlite_template, workdir / "browser.sqlite")
     app = create_app(
         {
             "APP_ENV": "test",
@@ -153,7 +145,6 @@ def live_server() -> Iterator[LiveServer]:
             "RATELIMIT_DEFAULT": "100000 per minute",
         }
     )
-    prepare_database(app)
 
     server: BaseWSGIServer = make_server(
         "127.0.0.1", 0, closes_its_responses(app), threaded=True, request_handler=QuietHandler
@@ -207,6 +198,18 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
         "executable_path": CHROMIUM_PATH,
         "args": CHROMIUM_ARGS,
     }
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _remove_playwright_artifacts_folder(_pw_artifacts_folder: tempfile.TemporaryDirectory) -> Iterator[None]:
+    """Remove pytest-playwright's temporary folder at the end of the session.
+
+    pytest-playwright removes it when pytest unconfigures, which a pytest-xdist worker may
+    not reach before it is stopped: the folder is then left to the interpreter's exit, a
+    ResourceWarning. (No screenshots or traces are recorded here, so nothing in it is kept.)
+    """
+    yield
+    _pw_artifacts_folder.cleanup()
 
 
 # --------------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from browser_helpers import AxeAudit, assert_focus_visible, assert_no_axe_violations, reach_outcome, tab_until
+from support.browser import AxeAudit, assert_focus_visible, assert_no_axe_violations, reach_outcome, tab_until
 
 EMAIL = "sam.browser@partnership.example"
 NAME = "Sam Browser"
@@ -41,7 +41,7 @@ class InboxData:
 def inbox_data(live_server) -> Iterator[InboxData]:  # type: ignore[no-untyped-def]
     """Two facilitators and two stored requests in the live server's database."""
     from app.inbox import service
-    from requests_helpers import make_request
+    from support.submission import make_request
 
     with live_server.app.app_context():
         for email, name in ((EMAIL, NAME), (COLLEAGUE_EMAIL, COLLEAGUE_NAME)):
@@ -234,6 +234,7 @@ def test_a_note_left_empty_shows_the_error_summary_with_no_axe_violations(page: 
     expect(page.get_by_label("Add a note")).to_be_focused()
 
 
+@pytest.mark.real_pdf
 def test_the_request_pdf_downloads(page: Page, inbox_data: InboxData) -> None:
     reference = inbox_data.references[1]
     sign_in(page)

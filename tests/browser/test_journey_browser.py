@@ -12,7 +12,7 @@ import re
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
-from browser_helpers import (
+from support.browser import (
     MYSELF,
     OUTCOMES,
     PATHS,

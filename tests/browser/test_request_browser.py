@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 import pytest
 from playwright.sync_api import Page, expect
 
-from browser_helpers import (
+from support.browser import (
     CONFIRM,
     PATHS,
     Q_CRITERIA,
@@ -152,7 +152,7 @@ def submitted_reference(page: Page, axe: AxeAudit | None = None) -> str:
 
 def pdf_made_then_check_again(page: Page, live_server) -> None:  # type: ignore[no-untyped-def]
     """The outbox worker runs once (making the PDF), and the person follows "Check again for your PDF"."""
-    from requests_helpers import run_outbox
+    from support.submission import run_outbox
 
     run_outbox(live_server.app)
     page.get_by_role("link", name="Check again for your PDF").click()
@@ -180,6 +180,7 @@ def test_request_pages_have_no_axe_violations(new_context: Callable, js: bool, l
     audit.assert_clean()
 
 
+@pytest.mark.real_pdf
 def test_request_without_identifying_data_skips_the_warning_and_downloads_the_pdf(page: Page, live_server) -> None:  # type: ignore[no-untyped-def]
     to_request(page, PATHS["P"])  # criterion "stuck" only: no significant-event page
     heading(page, "About you")

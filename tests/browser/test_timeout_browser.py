@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Page, expect
 
-from browser_helpers import assert_no_axe_violations, start
+from support.browser import assert_no_axe_violations, start
 
 
 def _warning(page: Page):  # type: ignore[no-untyped-def]

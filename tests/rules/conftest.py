@@ -14,18 +14,21 @@ from app.rules import RulePack, load_pack
 
 TINY_PACK: dict[str, Any] = {
     "pack": {"name": "Tiny", "owner": "Tests", "review_date": "2030-01-01", "start": "mode"},
+    "roles": {"criteria_question": "reasons", "debrief_criterion": "a"},
     "guidance": [
         {"id": "g1", "source": "Source one", "text": "Guidance one."},
         {"id": "g2", "source": "Source two", "text": "Guidance two."},
     ],
     "flags": [{"id": "review", "label": "A review is under way"}],
     "questions": [
-        {"id": "mode", "kind": "single", "title": "Who?", "cites": ["g1"], "options": [
+        {"id": "mode", "kind": "single", "title": "Who?", "error": "Select who", "cites": ["g1"], "options": [
             {"value": "me", "label": "Me", "mode": "practitioner", "next": "danger"},
             {"value": "super", "label": "Supervisor", "mode": "supervision", "next": "danger"},
         ]},
         {"id": "danger", "kind": "single", "risk": True,
          "title": {"practitioner": "Are you worried?", "supervision": "Is the practitioner worried?"},
+         "error": {"practitioner": "Select whether you are worried",
+                   "supervision": "Select whether the practitioner is worried"},
          "cites": ["g1"], "options": [
             {"value": "yes", "label": "Yes", "next": "urgent"},
             {"value": "unsure", "label": "Not sure", "unsure": True, "next": "urgent"},
@@ -33,12 +36,13 @@ TINY_PACK: dict[str, Any] = {
             {"value": "reviewed", "label": "No, reviewed", "safe": True, "flags": ["review"], "cites": ["g2"],
              "next": "reasons"},
         ]},
-        {"id": "reasons", "kind": "multiple", "title": "Why?", "next": "sure", "cites": ["g2"], "options": [
+        {"id": "reasons", "kind": "multiple", "title": "Why?", "error": "Select why",
+         "exclusive_error": "Select why, or 'None of these' on its own", "next": "sure", "cites": ["g2"], "options": [
             {"value": "a", "label": "Reason A"},
             {"value": "b", "label": "Reason B"},
             {"value": "none", "label": "None of these", "exclusive": True, "next": "elsewhere"},
         ]},
-        {"id": "sure", "kind": "confirm", "title": "Confirm", "cites": ["g2"], "options": [
+        {"id": "sure", "kind": "confirm", "title": "Confirm", "error": "Confirm", "cites": ["g2"], "options": [
             {"value": "ok", "label": "I understand", "next": "session"},
         ]},
     ],

@@ -15,7 +15,7 @@ from flask.testing import FlaskCliRunner
 
 from app.rules import DEFAULT_PACK, enumerate_paths, load_pack
 
-from pack_data_helpers import option
+from support.pack_data import option
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 

@@ -32,7 +32,7 @@ from app.rules import (
     normalise,
 )
 from app.rules.diff import PackDiff, RouteChange, diff_packs, to_markdown, to_text
-from pack_data_helpers import option, question
+from support.pack_data import option, question
 
 REAL_PACK: dict[str, Any] = yaml.safe_load(DEFAULT_PACK.read_text(encoding="utf-8"))
 REAL_CONTACTS: dict[str, Any] = yaml.safe_load(DEFAULT_CONTACTS.read_text(encoding="utf-8"))
@@ -144,6 +144,19 @@ def test_question_text_changed_is_listed_old_to_new_and_exits_0(compare: Callabl
     assert f'title (practitioner wording): "{before}" → "{worried}"' in compared.result.output
     assert "(allegation)" in compared.result.output
     assert "No route leads to a different outcome" in compared.result.output
+
+
+def test_error_message_and_roles_changed_are_listed_and_exit_0(compare: Callable[..., Compared],
+                                                               old: dict[str, Any], new: dict[str, Any]) -> None:
+    before = question(old, "allegation")["error"]
+    question(new, "allegation")["error"] = "Select yes if the worry is about an adult who works with children"
+    new["roles"]["debrief_criterion"] = "stuck"
+    compared = compare(old, new)
+    assert compared.result.exit_code == 0 and not compared.diff.routes
+    assert [c.field for item in compared.diff.section("questions") for c in item.changes] == ["error message"]
+    assert f'error message: "{before}" → "Select yes if the worry' in compared.result.output
+    assert [c.field for item in compared.diff.section("pack") for c in item.changes] == ["debrief criterion"]
+    assert "debrief criterion: debrief → stuck" in compared.result.output
 
 
 def test_option_added_lists_its_new_routes_and_exits_1(compare: Callable[..., Compared],
@@ -327,7 +340,8 @@ def test_invalid_pack_exits_2_naming_file_and_field(cli: FlaskCliRunner, tmp_pat
 
 
 def _insert_question(d: dict[str, Any]) -> None:
-    d["questions"].insert(2, {"id": "extra", "kind": "single", "risk": True, "title": "Extra?", "cites": ["g1"],
+    d["questions"].insert(2, {"id": "extra", "kind": "single", "risk": True, "title": "Extra?", "error": "Select one",
+                              "cites": ["g1"],
                               "options": [{"value": "yes", "label": "Yes", "next": "urgent"},
                                           {"value": "no", "label": "No", "safe": True, "next": "reasons"}]})
     option(d, "danger", "no")["next"] = "extra"
@@ -346,6 +360,7 @@ def _start_elsewhere(d: dict[str, Any]) -> None:
 
 def _none_becomes_ordinary(d: dict[str, Any]) -> None:
     option(d, "reasons", "none").update(exclusive=False, next=None)
+    del question(d, "reasons")["exclusive_error"]  # only a question with an exclusive option has one
     option(d, "danger", "reviewed")["next"] = "elsewhere"  # keeps that outcome reachable
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.rules import InvalidAnswer, QuestionNotReached, RulePack, answer, enumerate_paths, evaluate
+from app.rules import InvalidAnswer, QuestionNotReached, RulePack, answer, enumerate_paths, evaluate, load_pack
 
 
 def test_empty_answers_ask_the_start_question(tiny_pack: RulePack) -> None:
@@ -141,3 +141,14 @@ def test_an_answer_can_suggest_a_later_answer_without_routing_on_it(pack_data: d
     assert evaluate(pack, {"mode": "me", "danger": "no"}).suggested("reasons") == ()
     state = evaluate(pack, {"mode": "me", "danger": "reviewed", "reasons": ["none"]})
     assert state.outcome is not None and state.outcome.id == "elsewhere"  # the person's answer wins
+
+
+def test_the_criteria_and_the_debrief_come_from_the_packs_roles(pack_data: dict,  # type: ignore[no-untyped-def]
+                                                                 write_pack) -> None:
+    tiny_pack = load_pack(write_pack(pack_data))
+    assert evaluate(tiny_pack, {"mode": "me", "danger": "yes"}).criteria == ()  # not on the path
+    state = evaluate(tiny_pack, {"mode": "me", "danger": "no", "reasons": ["b"]})
+    assert [option.value for option in state.criteria] == ["b"] and not state.debrief
+    assert evaluate(tiny_pack, {"mode": "me", "danger": "no", "reasons": ["a", "b"]}).debrief
+    pack_data["roles"]["debrief_criterion"] = "b"
+    assert evaluate(load_pack(write_pack(pack_data)), {"mode": "me", "danger": "no", "reasons": ["b"]}).debrief

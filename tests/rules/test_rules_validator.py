@@ -10,7 +10,7 @@ import pytest
 
 from app.rules import DefinitionError, Problem, check_pack, load_contacts, load_pack
 
-from pack_data_helpers import option, question
+from support.pack_data import option, question
 
 
 def problems_for(write_pack: Callable[[Any], Path], data: Any) -> tuple[Path, list[Problem]]:
@@ -306,3 +306,66 @@ def test_implies_must_name_a_later_question_and_its_options(pack_data: dict,
     del option(pack_data, "danger", "no")["implies"]
     _, problems = problems_for(write_pack, pack_data)
     assert_problem(problems, "question reasons option none", "implies", "cannot come after")
+
+
+# --- copy and roles: error messages and the criteria/debrief roles are pack data -----------------
+
+def test_a_question_without_its_error_message_is_refused(pack_data: dict, write_pack: Callable[[Any], Path]) -> None:
+    del question(pack_data, "danger")["error"]
+    path, problems = problems_for(write_pack, pack_data)
+    assert_problem(problems, "question danger", "error", "is missing")
+    problem = next(p for p in problems if p.field == "error")
+    assert problem.file == str(path)
+    assert problem.line is not None and "id: danger" in path.read_text().splitlines()[problem.line - 1]
+
+
+def test_an_exclusive_option_needs_its_error_message(pack_data: dict, write_pack: Callable[[Any], Path]) -> None:
+    del question(pack_data, "reasons")["exclusive_error"]
+    path, problems = problems_for(write_pack, pack_data)
+    assert_problem(problems, "question reasons", "exclusive_error", "is missing")
+    problem = next(p for p in problems if p.field == "exclusive_error")
+    assert problem.line is not None and "id: reasons" in path.read_text().splitlines()[problem.line - 1]
+
+
+def test_an_exclusive_error_without_an_exclusive_option_is_refused(pack_data: dict,
+                                                                  write_pack: Callable[[Any], Path]) -> None:
+    question(pack_data, "danger")["exclusive_error"] = "Select one"
+    _, problems = problems_for(write_pack, pack_data)
+    assert_problem(problems, "question danger", "exclusive_error", "exclusive option")
+
+
+def test_error_messages_have_mode_wording(tiny_pack) -> None:
+    danger = tiny_pack.question("danger")
+    assert danger.error.for_mode("practitioner") == "Select whether you are worried"
+    assert danger.error.for_mode("supervision") == "Select whether the practitioner is worried"
+    assert str(tiny_pack.question("reasons").exclusive_error) == "Select why, or 'None of these' on its own"
+
+
+def test_missing_roles_are_refused(pack_data: dict, write_pack: Callable[[Any], Path]) -> None:
+    del pack_data["roles"]
+    _, problems = problems_for(write_pack, pack_data)
+    assert_problem(problems, "(pack)", "roles", "is missing")
+
+
+def test_a_missing_or_unknown_role_is_refused(pack_data: dict, write_pack: Callable[[Any], Path]) -> None:
+    pack_data["roles"] = {"criteria_question": "reasons", "debreif_criterion": "b"}
+    _, problems = problems_for(write_pack, pack_data)
+    assert_problem(problems, "roles", "debrief_criterion", "is missing")
+    assert_problem(problems, "roles", "debreif_criterion", "not a known field")
+
+
+@pytest.mark.parametrize(("roles", "field", "words"), [
+    ({"criteria_question": "nothing", "debrief_criterion": "b"}, "criteria_question", "'nothing', which is not a"),
+    ({"criteria_question": "urgent", "debrief_criterion": "b"}, "criteria_question", "'urgent', which is not a"),
+    ({"criteria_question": "danger", "debrief_criterion": "no"}, "criteria_question", "must be multiple choice"),
+    ({"criteria_question": "reasons", "debrief_criterion": "c"}, "debrief_criterion", "'c', which is not an option"),
+    ({"criteria_question": "reasons", "debrief_criterion": "none"}, "debrief_criterion", "exclusive option"),
+])
+def test_roles_must_name_a_criteria_question_and_one_of_its_criteria(
+        pack_data: dict, write_pack: Callable[[Any], Path], roles: dict, field: str, words: str) -> None:
+    pack_data["roles"] = roles
+    path, problems = problems_for(write_pack, pack_data)
+    assert_problem(problems, "roles", field, words)
+    problem = next(p for p in problems if p.field == field)
+    assert problem.line is not None
+    assert path.read_text().splitlines()[problem.line - 1].startswith("  criteria_question:")

@@ -12,8 +12,8 @@ from werkzeug.test import TestResponse
 
 from app.inbox import service
 from app.requests.document import request_document
-from helpers import csrf_token
-from requests_helpers import ELIGIBLE_ANSWERS, VALID_DETAILS
+from support import csrf_token
+from support.submission import ELIGIBLE_ANSWERS, VALID_DETAILS
 
 PASSWORD = "correct horse battery staple"
 EMAIL = "sam.facilitator@partnership.example"

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from helpers import csrf_token
+from support import csrf_token
 
 Answer = str | Sequence[str]
 

@@ -3,18 +3,15 @@ browser-like walk through the details pages to submission."""
 
 from __future__ import annotations
 
-import io
-import json
-import socket
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-import pypdf
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from helpers import csrf_token
-from wizard.walk import Walker
+from app.requests.fields import PAGES
+from support import csrf_token
+from support.walk import Walker
 
 ELIGIBLE_PATH: tuple[tuple[str, str | Sequence[str]], ...] = (
     ("mode", "practitioner"),
@@ -63,16 +60,8 @@ VALID_DETAILS: dict[str, str] = {
     "access_needs": "",
 }
 
-PAGE_FIELDS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("about-you", ("name", "job_role", "agency", "email", "phone")),
-    ("manager", ("manager_knows",)),
-    ("reflection", ("reflection",)),
-    ("child-and-family", ("age_band", "support_level", "lead_professional", "other_agencies")),
-    ("family", ("family_knows", "family_knows_reason")),
-    ("significant-event", ("event_month", "event_year")),
-    ("how-soon", ("how_soon",)),
-    ("preferences", ("format", "availability", "access_needs")),
-)
+# Each details page and the inputs it posts, in order (from the fields table, app/requests/fields.py).
+PAGE_FIELDS: tuple[tuple[str, tuple[str, ...]], ...] = tuple((page.slug, page.fields) for page in PAGES)
 
 
 def to_outcome(client: FlaskClient, path: Sequence[tuple[str, str | Sequence[str]]] = ELIGIBLE_PATH) -> Walker:
@@ -129,31 +118,6 @@ def submitted_request(walker: Walker, path: Sequence[tuple[str, str | Sequence[s
 def token_from(response: TestResponse) -> str:
     """The CSRF token on a page."""
     return csrf_token(response.get_data(as_text=True))
-
-
-def pdf_reader(data: bytes) -> pypdf.PdfReader:
-    """A pypdf reader for PDF bytes."""
-    return pypdf.PdfReader(io.BytesIO(data))
-
-
-def pdf_text(data: bytes) -> str:
-    """All the text of a PDF, with whitespace runs made single spaces."""
-    reader = pdf_reader(data)
-    return " ".join(" ".join((page.extract_text() or "").split()) for page in reader.pages)
-
-
-def pdf_attachment_json(data: bytes, name: str = "request.json") -> Any:
-    """The named JSON attachment of a PDF, parsed."""
-    attachments = pdf_reader(data).attachments
-    assert name in attachments, list(attachments)
-    return json.loads(attachments[name][0].decode("utf-8"))
-
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 nobody is listening on (right now)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 ELIGIBLE_ANSWERS: dict[str, Any] = {question: (list(value) if not isinstance(value, str) else value)

@@ -1,0 +1,176 @@
+"""Where a test's database lives, with the migrations run once per test run, not per test.
+
+- SQLite: the migrations build a template file once per test process (per xdist worker);
+  each test gets its own copy of it.
+- PostgreSQL (TEST_DATABASE_URL): the migrations build one schema per test process, named
+  uniquely (the worker's name and a random part: other people run the suite on the same
+  server at the same time), dropped at the end; every table is emptied before each test.
+  Tests that migrate up and down themselves are marked ``own_schema`` and get a schema of
+  their own, built from scratch and dropped afterwards.
+"""
+
+from __future__ import annotations
+
+import atexit
+import functools
+import os
+import shutil
+import tempfile
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+
+both_databases = pytest.mark.parametrize(
+    "database_backend", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True
+)
+"""Run a test on SQLite and, when TEST_DATABASE_URL is set, on PostgreSQL too."""
+
+KEEP_TABLES = {"alembic_version"}
+
+
+def postgres_url() -> str:
+    """TEST_DATABASE_URL, or skip the test (saying how to set it)."""
+    url = os.environ.get("TEST_DATABASE_URL")
+    if not url:
+        pytest.skip("PostgreSQL tests need TEST_DATABASE_URL (scripts/test sets it up when run as root)")
+    return url
+
+
+def schema_settings(url: str, schema: str) -> dict[str, Any]:
+    """App settings for the PostgreSQL database at ``url``, using only ``schema``."""
+    return {
+        "SQLALCHEMY_DATABASE_URI": url,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"connect_args": {"options": f"-csearch_path={schema}"}},
+    }
+
+
+def migrate(settings: dict[str, Any]) -> None:
+    """Run the Alembic migrations into the database the settings name."""
+    from flask_migrate import upgrade
+
+    from app import create_app
+
+    app = create_app({"APP_ENV": "test", **settings})
+    with app.app_context():
+        upgrade()
+    dispose(app)
+
+
+def dispose(app: Any) -> None:
+    """Close the app's database connections."""
+    from app.extensions import db
+
+    with app.app_context():
+        for engine in db.engines.values():
+            engine.dispose()
+
+
+@functools.cache
+def sqlite_template() -> Path:
+    """A migrated, empty SQLite database file, built once per test process (removed at exit)."""
+    directory = Path(tempfile.mkdtemp(prefix="space-to-think-template-"))
+    atexit.register(shutil.rmtree, directory, ignore_errors=True)
+    path = directory / "template.db"
+    migrate({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"})
+    return path
+
+
+def migrated_sqlite(path: Path) -> str:
+    """A copy of the migrated, empty database at ``path``; its SQLAlchemy URI."""
+    shutil.copyfile(sqlite_template(), path)
+    return f"sqlite:///{path}"
+
+
+def new_schema_name(worker: str) -> str:
+    """A schema name no one else is using: this process's name and a random part."""
+    return f"test_{worker}_{uuid.uuid4().hex[:10]}"
+
+
+@contextmanager
+def postgres_schema(url: str, worker: str) -> Iterator[str]:
+    """A new, migrated schema, dropped afterwards."""
+    schema = new_schema_name(worker)
+    admin = sa.create_engine(url)
+    try:
+        with admin.begin() as connection:
+            connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+        try:
+            migrate(schema_settings(url, schema))
+            yield schema
+        finally:
+            with admin.begin() as connection:
+                connection.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+    finally:
+        admin.dispose()
+
+
+class WorkerSchema:
+    """This test process's migrated schema, emptied before each test that uses it.
+
+    If a test broke the schema (dropped a table, say) without being marked ``own_schema``,
+    emptying fails and the schema is built again, so the next test still starts clean.
+    """
+
+    def __init__(self, url: str, worker: str) -> None:
+        self.url = url
+        self.worker = worker
+        self.engine = sa.create_engine(url)
+        self.name = ""
+        self.build()
+
+    def build(self) -> None:
+        """Create and migrate a new schema, and prepare the statement that empties it."""
+        self.name = new_schema_name(self.worker)
+        with self.engine.begin() as connection:
+            connection.execute(sa.text(f'CREATE SCHEMA "{self.name}"'))
+        migrate(schema_settings(self.url, self.name))
+        with self.engine.connect() as connection:
+            names = sa.inspect(connection).get_table_names(schema=self.name)
+        tables = ", ".join(f'"{self.name}"."{table}"' for table in sorted(names) if table not in KEEP_TABLES)
+        self.truncate = sa.text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
+
+    def drop(self) -> None:
+        with self.engine.begin() as connection:
+            connection.execute(sa.text(f'DROP SCHEMA IF EXISTS "{self.name}" CASCADE'))
+
+    def empty(self) -> None:
+        """Delete every row (except Alembic's version) and reset the sequences."""
+        try:
+            with self.engine.begin() as connection:
+                connection.execute(self.truncate)
+        except sa.exc.DBAPIError:
+            self.drop()
+            self.build()
+
+    def close(self) -> None:
+        """Drop the schema and close the connections."""
+        try:
+            self.drop()
+        finally:
+            self.engine.dispose()
+
+
+@contextmanager
+def database_settings(request: pytest.FixtureRequest, backend: str, tmp_path: Path,
+                      own_schema: bool | None = None) -> Iterator[dict[str, Any]]:
+    """App settings for a clean, migrated database for one test (on PostgreSQL, in a schema
+    of its own if ``own_schema``, or, by default, if the test is marked ``own_schema``)."""
+    if backend == "sqlite":
+        request.getfixturevalue("sqlite_template")  # so the session removes the template at its end
+        yield {"SQLALCHEMY_DATABASE_URI": migrated_sqlite(tmp_path / "test.db")}
+        return
+    url = postgres_url()
+    if own_schema is None:
+        own_schema = request.node.get_closest_marker("own_schema") is not None
+    if own_schema:
+        with postgres_schema(url, request.getfixturevalue("worker_name")) as schema:
+            yield schema_settings(url, schema)
+        return
+    schema: WorkerSchema = request.getfixturevalue("postgres_worker_schema")
+    schema.empty()
+    yield schema_settings(url, schema.name)

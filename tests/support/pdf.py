@@ -1,0 +1,88 @@
+"""PDFs in tests: reading them back, and a fast stand-in for the real renderer.
+
+Rendering a request with WeasyPrint takes a large share of a second, and most tests store
+requests without looking at the PDF. ``fake_render_pdf`` keeps ``app.pdf.render_pdf``'s
+interface (same parameters; returns the bytes of a valid PDF carrying the same attachments,
+with the HTML's title as the document title) and takes a few milliseconds. The ``fake_pdf``
+fixture in tests/conftest.py puts it in place for every test except those marked
+``real_pdf`` (the PDF tests, the import tests and the browser tests that download a PDF).
+tests/test_pdf.py checks that the fake still matches the real renderer's interface.
+"""
+
+from __future__ import annotations
+
+import html as html_module
+import importlib
+import io
+import json
+import pkgutil
+import re
+import sys
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import pypdf
+import pytest
+
+if TYPE_CHECKING:
+    from app.pdf import PdfAttachment, RefusingFetcher
+
+FAKE_PRODUCER = "Space to Think tests (fake PDF renderer)"
+
+
+def fake_render_pdf(html: str, attachments: Sequence[PdfAttachment] = (), fetcher: RefusingFetcher | None = None) -> bytes:
+    """A one-page PDF titled like ``html``, embedding ``attachments`` as the real renderer does."""
+    writer = pypdf.PdfWriter()
+    writer.add_blank_page(width=595, height=842)  # A4, in points
+    title = re.search(r"<title>(.*?)</title>", html, re.S)
+    writer.add_metadata({"/Title": html_module.unescape(title.group(1).strip()) if title else "",
+                         "/Producer": FAKE_PRODUCER})
+    for item in attachments:
+        writer.add_attachment(item.name, item.content)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def _import_all_app_modules() -> None:
+    """Import every module of the app, so none is first imported (binding a fake) mid-test."""
+    import app
+
+    for module in pkgutil.walk_packages(app.__path__, prefix="app."):
+        importlib.import_module(module.name)
+
+
+def use_fake_renderer(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Put ``fake_render_pdf`` wherever the app holds ``render_pdf`` (undone after the test).
+
+    The app's modules import the function by name (``from ..pdf import render_pdf``), so each
+    module holding the real function gets the fake, wherever rendering happens (in the
+    request or in a worker).
+    """
+    from app import pdf
+
+    if not getattr(use_fake_renderer, "imported", False):
+        _import_all_app_modules()
+        use_fake_renderer.imported = True  # type: ignore[attr-defined]
+    real = pdf.render_pdf
+    for name, module in list(sys.modules.items()):
+        if (name == "app" or name.startswith("app.")) and getattr(module, "render_pdf", None) is real:
+            monkeypatch.setattr(module, "render_pdf", fake_render_pdf)
+
+
+def pdf_reader(data: bytes) -> pypdf.PdfReader:
+    """A pypdf reader for PDF bytes."""
+    return pypdf.PdfReader(io.BytesIO(data))
+
+
+def pdf_text(data: bytes) -> str:
+    """All the text of a PDF, with whitespace runs made single spaces."""
+    reader = pdf_reader(data)
+    return " ".join(" ".join((page.extract_text() or "").split()) for page in reader.pages)
+
+
+def pdf_attachment_json(data: bytes, name: str = "request.json") -> Any:
+    """The named JSON attachment of a PDF, parsed."""
+    attachments = pdf_reader(data).attachments
+    assert name in attachments, list(attachments)
+    return json.loads(attachments[name][0].decode("utf-8"))

@@ -1,0 +1,158 @@
+"""The fields table (``app.requests.fields.FIELDS``) drives every place a request field appears:
+its form and page, check your answers, the request (HTML and PDF), the PDF's JSON and the
+import check. Each test walks the whole table, so a new entry is covered without a new test."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import html
+import re
+
+import pytest
+from wtforms.fields.core import UnboundField
+
+from app.inbox.pdf_import import ImportProblem, check_document
+from app.requests import fields
+from app.requests.document import DOCUMENT_FORMAT, DOCUMENT_VERSION
+from app.requests.fields import FIELDS, PAGES, Field, table_problems
+from app.requests.forms import FORMS
+from app.requests.reference import new_reference
+from support.pdf import pdf_attachment_json, pdf_text
+from support.submission import (
+    ELIGIBLE_PATH, SUPERVISION_PATH, VALID_DETAILS, fill_details, run_outbox, submit, to_outcome,
+)
+
+DEBRIEF_SUPERVISION_PATH = SUPERVISION_PATH[:8] + (("criteria", ["needs", "debrief"]),) + SUPERVISION_PATH[9:]
+
+
+def words_of(page: str) -> str:
+    """A page's text: tags dropped, entities decoded, whitespace runs made single spaces."""
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
+
+
+def test_the_table_is_consistent() -> None:
+    assert table_problems() == []
+    assert {entry.page for entry in FIELDS} == {page.slug for page in PAGES}
+
+
+def _entry(name: str) -> Field:
+    return fields.FIELDS_BY_NAME[name]
+
+
+@pytest.mark.parametrize(("broken", "words"), [
+    (dataclasses.replace(_entry("email"), errors={"too_long": "Too long"}), "errors needs invalid"),
+    (dataclasses.replace(_entry("how_soon"), options={}), "radios need options"),
+    (dataclasses.replace(_entry("reflection"), page="nowhere"), "'nowhere' is not a page"),
+    (dataclasses.replace(_entry("reflection"), limit=0), "needs a limit"),
+    (dataclasses.replace(_entry("format"), guard=("postcode",)), "free text only"),
+    (dataclasses.replace(_entry("agency"), joins="nobody"), "'nobody', which is not a field"),
+    (dataclasses.replace(_entry("phone"), row=None), "either a row of its own or a field to join"),
+    (dataclasses.replace(_entry("access_needs"), section="elsewhere"), "'elsewhere' is not a section"),
+    (dataclasses.replace(_entry("event_month"), year_input=""), "needs its year_input"),
+])
+def test_a_mistake_in_the_table_is_named(broken: Field, words: str) -> None:
+    table = tuple(broken if entry.name == broken.name else entry for entry in FIELDS)
+    problems = table_problems(table)
+    assert any(problem.startswith(f"field {broken.name}:") and words in problem for problem in problems), problems
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda page: page.slug)
+def test_each_pages_form_has_exactly_its_fields_inputs(page) -> None:
+    form = FORMS[page.slug]
+    inputs = {name for name in dir(form) if isinstance(getattr(form, name), UnboundField)}
+    assert inputs == set(page.fields)
+    assert page.fields == tuple(name for entry in FIELDS if entry.page == page.slug for name in entry.inputs)
+
+
+@pytest.mark.parametrize(("mode", "path"), [("practitioner", ELIGIBLE_PATH), ("supervision", DEBRIEF_SUPERVISION_PATH)])
+def test_each_field_is_asked_on_its_page_with_its_wording(client, mode: str, path) -> None:
+    walker = to_outcome(client, path)
+    for page in PAGES:
+        response = walker.get(f"/request/{page.slug}")
+        assert response.status_code == 200, page.slug
+        body = response.get_data(as_text=True)
+        text = words_of(body)
+        assert f"<title>{page.title_for(mode)}".replace("'", "&#39;") in body
+        for entry in page.entries:
+            assert entry.label.for_mode(mode) in text, (page.slug, entry.name)
+            if entry.hint is not None:
+                assert entry.hint.for_mode(mode) in text, (page.slug, entry.name)
+            for name in entry.inputs:
+                assert f'name="{name}"' in body, (page.slug, name)
+            for option_label in entry.options.values():
+                assert option_label in text, (page.slug, entry.name, option_label)
+        # Every error the page can give comes from its entries' wording.
+        walker.get(f"/request/{page.slug}")
+        refused = words_of(walker.post(f"/request/{page.slug}", {name: "" for name in page.fields})
+                           .get_data(as_text=True))
+        for entry in page.entries:
+            if entry.required and entry.asked({}):
+                assert entry.errors["missing"] in refused, (page.slug, entry.name)
+
+
+@pytest.mark.real_pdf  # the rows must be in the real PDF's text
+def test_each_field_reaches_check_answers_the_request_and_its_json(client, app) -> None:
+    walker = to_outcome(client, ELIGIBLE_PATH)  # chooses the debrief criterion: every page is asked
+    details = {**VALID_DETAILS, "access_needs": "Step-free access"}
+    fill_details(walker, details)
+    check = walker.get("/request/check-answers")
+    assert check.status_code == 200, check.location
+    stored = fields.clean_details(details, debrief=True)
+    check_text = words_of(check.get_data(as_text=True))
+    for entry in FIELDS:
+        shown = entry.shown(stored)
+        assert shown, entry.name  # every field has an answer in these details
+        assert shown.split("\n")[0] in check_text, entry.name
+        if entry.row is not None:
+            assert entry.row.for_mode("practitioner") in check_text, entry.name
+    assert submit(walker).status_code == 302
+    submitted = words_of(walker.get("/request/submitted").get_data(as_text=True))
+    run_outbox(app)  # the outbox worker makes the PDF
+    pdf = client.get("/request/submitted/request.pdf").get_data()
+    in_pdf = pdf_text(pdf)
+    document = pdf_attachment_json(pdf)
+    for entry in FIELDS:
+        assert document["details"][entry.name] == stored[entry.name], entry.name
+        assert entry.shown(stored) in submitted, entry.name
+        if entry.row is not None:
+            assert entry.row.for_mode("practitioner") in submitted and entry.row.for_mode("practitioner") in in_pdf
+    assert check_document(document).details == document["details"]
+
+
+def _document(details: dict) -> dict:
+    return {
+        "format": DOCUMENT_FORMAT, "format_version": DOCUMENT_VERSION, "reference": new_reference(),
+        "submitted_at": "2025-06-01T09:00:00Z", "mode": "practitioner", "rule_pack_version": "0123456789ab",
+        "outcome": "P", "answers": {}, "flags": [], "explanation": [], "details": details,
+    }
+
+
+def _not_allowed(entry: Field) -> str:
+    if entry.kind == "radios":
+        return "not-one-of-the-options"
+    if entry.kind == "month_year":
+        return "2025-13"
+    return "x" * (entry.limit + 1)
+
+
+@pytest.mark.parametrize("entry", FIELDS, ids=lambda entry: entry.name)
+def test_import_checks_each_field_against_its_entry(entry: Field) -> None:
+    details = fields.clean_details(VALID_DETAILS, debrief=True)
+    assert check_document(_document(details)).details == details
+    assert check_document(_document({**details, entry.name: ""})).details[entry.name] == ""
+    with pytest.raises(ImportProblem):
+        check_document(_document({**details, entry.name: _not_allowed(entry)}))
+    with pytest.raises(ImportProblem):
+        check_document(_document({**details, entry.name: 42}))
+
+
+def test_clean_details_keeps_only_what_was_asked() -> None:
+    typed = {**VALID_DETAILS, "family_knows": "yes"}
+    stored = fields.clean_details(typed, debrief=False)
+    assert set(stored) == {entry.name for entry in FIELDS}
+    assert stored["family_knows_reason"] == ""  # only kept when the family does not know yet
+    assert stored["event_month"] == ""  # the event page is only asked for a debrief
+    assert fields.clean_details(VALID_DETAILS, debrief=True)["event_month"] == "2025-03"
+    assert fields.check_details({}, debrief=False, today=dt.date(2026, 1, 1)).keys() == {
+        "about-you", "manager", "reflection", "family", "how-soon"}
