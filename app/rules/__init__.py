@@ -7,7 +7,9 @@ Load a rule pack with ``load_pack``, contacts with ``load_contacts``; walk a jou
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import hashlib
+from dataclasses import dataclass
 from pathlib import Path
 
 from .engine import (
@@ -21,9 +23,10 @@ from .engine import (
     enumerate_paths,
     evaluate,
     normalise,
+    valid_answer,
 )
 from .errors import DefinitionError, InvalidAnswer, Problem, QuestionNotReached, RulesError
-from .loader import DEFAULT_CONTACTS, DEFAULT_PACK, load_contacts, parse_pack, read_yaml
+from .loader import DEFAULT_CONTACTS, DEFAULT_PACK, check_contacts, load_contacts, parse_pack, read_yaml
 from .model import (
     Contact,
     ContactBook,
@@ -37,13 +40,13 @@ from .model import (
     Text,
     Verification,
 )
-from .validate import validate_pack
+from .validate import rules_warnings, validate_pack
 
 
 def check_pack(
     path: str | Path | None = None, contacts: ContactBook | None = None
 ) -> tuple[RulePack | None, list[Problem]]:
-    """Read, parse and validate a pack; return it (None if it could not be built) and every problem.
+    """Read, parse and validate a pack; return it (None unless it is valid) and every problem, all in one run.
 
     With neither a path nor contacts, this is the installed pack with the installed contacts
     (its version covers both, as the app's does).
@@ -62,7 +65,34 @@ def check_pack(
         # changing a phone number or a page changes the version stamped on outcomes and PDFs.
         combined = hashlib.sha256(f"{pack.version}:{contacts.version}".encode()).hexdigest()[:12]
         pack = dataclasses.replace(pack, version=combined)
-    return pack, validate_pack(pack, contacts)
+    # A part that could not be read has a placeholder in the pack: leave out what validation
+    # says about the same node and field again, so each mistake is reported once.
+    reported = {(problem.node, problem.field) for problem in problems}
+    problems += [p for p in validate_pack(pack, contacts) if (p.node, p.field) not in reported]
+    return (None if problems else pack), problems
+
+
+@dataclass(frozen=True)
+class RulesReport:
+    """Everything ``check_rules`` found: the pack and contacts (None unless valid), every
+    problem in either file, and warnings (due, not wrong: review date, old verifications)."""
+
+    pack: RulePack | None
+    contacts: ContactBook | None
+    problems: tuple[Problem, ...]
+    warnings: tuple[Problem, ...]
+
+
+def check_rules(
+    pack_path: str | Path | None = None, contacts_path: str | Path | None = None, today: dt.date | None = None
+) -> RulesReport:
+    """Check the contacts and the pack together and report every problem in both in one run
+    (a broken contacts file does not stop the pack being checked), with warnings as of ``today``."""
+    contacts, problems = check_contacts(contacts_path)
+    pack, pack_problems = check_pack(pack_path, contacts)
+    problems += pack_problems
+    warnings = rules_warnings(pack, contacts, today) if pack is not None and today is not None else []
+    return RulesReport(pack, contacts, tuple(problems), tuple(warnings))
 
 
 def load_pack(path: str | Path | None = None, contacts: ContactBook | None = None) -> RulePack:
@@ -95,15 +125,20 @@ __all__ = [
     "Reason",
     "RulePack",
     "RulesError",
+    "RulesReport",
     "Step",
     "Text",
     "Verification",
     "answer",
+    "check_contacts",
     "check_pack",
+    "check_rules",
     "enumerate_paths",
     "evaluate",
     "load_contacts",
     "load_pack",
     "normalise",
+    "rules_warnings",
+    "valid_answer",
     "validate_pack",
 ]
