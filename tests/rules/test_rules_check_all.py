@@ -71,7 +71,7 @@ def test_a_broken_contacts_file_does_not_hide_the_packs_problems(
     runner: FlaskCliRunner, pack_data: dict[str, Any], write_pack: Callable[..., Path]
 ) -> None:
     contacts = contacts_data(TODAY)
-    contacts["contacts"][0]["url"] = "http://insecure.example"
+    contacts["contacts"][0]["links"] = [{"text": "Insecure page", "url": "http://insecure.example"}]
     contacts_path = write_pack(contacts, "contacts.yaml")
     pack_path = write_pack(three_mistakes(pack_data))
     result = runner.invoke(args=["rules", "check", "--pack", str(pack_path), "--contacts", str(contacts_path)])
