@@ -253,7 +253,7 @@ def test_outcome_text_changed_exits_1_without_route_changes(compare: Callable[..
     [changed] = compared.diff.section("outcomes")
     assert [c.field for c in changed.changes] == ["action 1", "contacts shown", "when lado applies"]
     assert f'action 1: "{before}" → "Share the concern with children\'s social care today."' in compared.result.output
-    assert ("contacts shown: childrens_social_care, out_of_hours, lado, police_emergency → "
+    assert ("contacts shown: childrens_social_care, out_of_hours, lado → "
             "childrens_social_care, police_emergency") in compared.result.output
     assert "Outcomes change: 1 outcome added, removed or changed." in compared.result.output
 
