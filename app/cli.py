@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 import subprocess
 import sys
@@ -16,7 +17,7 @@ from app.rules import (
     DEFAULT_PACK,
     ContactBook,
     RulePack,
-    check_pack,
+    check_rules,
     enumerate_paths,
     load_contacts,
     load_pack,
@@ -53,22 +54,21 @@ def _load(pack_path: Path | None, contacts_path: Path | None) -> RulePack:
 @_pack_option
 @_contacts_option
 def check(pack_path: Path | None, contacts_path: Path | None) -> None:
-    """Validate a rule pack and its contacts; exit 1 and name every problem if any."""
+    """Validate a rule pack and its contacts: name every problem in one run (exit 1), and warn
+    (exit 0) when the review date has passed or a contact was verified over 12 months ago."""
     pack_file = _default(pack_path, "RULE_PACK_PATH", DEFAULT_PACK)
     contacts_file = _default(contacts_path, "CONTACTS_PATH", DEFAULT_CONTACTS)
-    try:
-        contacts = load_contacts(contacts_file)
-    except DefinitionError as err:
-        click.echo(str(err), err=True)
+    report = check_rules(pack_file, contacts_file, dt.date.today())
+    if report.problems or report.pack is None:
+        click.echo(str(DefinitionError(report.problems)), err=True)
         sys.exit(1)
-    pack, problems = check_pack(pack_file, contacts)
-    if problems or pack is None:
-        click.echo(str(DefinitionError(problems)), err=True)
-        sys.exit(1)
+    pack = report.pack
     paths = list(enumerate_paths(pack))
     click.echo(f"{pack_file}: valid. {pack.name}, version {pack.version}, review by {pack.review_date}.")
     click.echo(f"{len(pack.questions)} questions, {len(pack.outcomes)} outcomes, {len(paths)} paths; "
                f"contacts from {contacts_file}.")
+    for warning in report.warnings:
+        click.echo(f"Warning: {warning}", err=True)
 
 
 @rules_cli.command("graph")

@@ -5,10 +5,14 @@ Session keys (the session itself lives in the database; the cookie holds only an
 - ``session["answers"]``: the answers so far, keyed by question id. A value is a string,
   or a list of strings for a multiple-choice question. Only answers on the current path
   are kept (``save_answers`` is given the engine's pruned answers).
+- ``session["set_aside_answers"]``: answers that a changed answer made no longer apply,
+  in the same form. They are kept only so that they come back if the change is undone
+  (the engine brings them back); nothing else reads them: not routing, not check your
+  answers, outcomes, requests, PDFs or counts. Cleared with the journey.
 - ``session["journey_token"]``: a random token, new each time a journey starts. The
   request views use it to make submission idempotent (one request per journey).
 - ``session["journey_notice"]``: a one-off message for the next question or outcome page
-  (``"dropped"`` with a count, or ``"out_of_order"``). It never holds an answer.
+  (``"changed"`` with how many answers were set aside and restored, or ``"out_of_order"``). It never holds an answer.
 
 Answers never go into URLs, logs, flash messages or analytics: read them here, in views.
 """
@@ -22,9 +26,10 @@ from typing import Any
 from flask import session, url_for
 
 from .pack import current_pack
-from .rules import JourneyState, evaluate
+from .rules import Change, JourneyState, evaluate
 
 ANSWERS_KEY = "answers"
+SET_ASIDE_KEY = "set_aside_answers"
 TOKEN_KEY = "journey_token"
 NOTICE_KEY = "journey_notice"
 # Who is doing the journey (``JourneyState.mode``), in words for documents and counts.
@@ -37,6 +42,7 @@ MODE_LABELS = {
 def start_journey() -> str:
     """Start a fresh journey: forget any answers and make a new journey token; return it."""
     session.pop(NOTICE_KEY, None)
+    session.pop(SET_ASIDE_KEY, None)
     session[ANSWERS_KEY] = {}
     token = secrets.token_urlsafe(24)
     session[TOKEN_KEY] = token
@@ -56,7 +62,16 @@ def journey_token() -> str | None:
 
 def current_answers() -> dict[str, str | list[str]]:
     """A copy of the answers so far (question id → value; lists for multiple choice)."""
-    stored = session.get(ANSWERS_KEY)
+    return _read_answers(ANSWERS_KEY)
+
+
+def set_aside_answers() -> dict[str, str | list[str]]:
+    """A copy of the answers set aside because they no longer apply (only for the engine to restore)."""
+    return _read_answers(SET_ASIDE_KEY)
+
+
+def _read_answers(key: str) -> dict[str, str | list[str]]:
+    stored = session.get(key)
     if not isinstance(stored, Mapping):
         return {}
     answers: dict[str, str | list[str]] = {}
@@ -70,9 +85,23 @@ def current_answers() -> dict[str, str | list[str]]:
 
 def save_answers(answers: Mapping[str, Any]) -> None:
     """Store the answers (tuples become lists, so the session holds plain JSON)."""
-    session[ANSWERS_KEY] = {
-        str(key): list(value) if isinstance(value, list | tuple) else str(value) for key, value in answers.items()
-    }
+    session[ANSWERS_KEY] = _plain(answers)
+
+
+def save_change(change: Change) -> None:
+    """Store a changed answer's result: the live answers, the set-aside ones, and what to tell the user."""
+    session[ANSWERS_KEY] = _plain(change.answers)
+    if change.set_aside:
+        session[SET_ASIDE_KEY] = _plain(change.set_aside)
+    else:
+        session.pop(SET_ASIDE_KEY, None)
+    if change.dropped or change.restored:
+        # Counts only: a notice never holds an answer.
+        session[NOTICE_KEY] = {"kind": "changed", "set_aside": len(change.dropped), "restored": len(change.restored)}
+
+
+def _plain(answers: Mapping[str, Any]) -> dict[str, str | list[str]]:
+    return {str(key): list(value) if isinstance(value, list | tuple) else str(value) for key, value in answers.items()}
 
 
 def current_state() -> JourneyState:
@@ -100,11 +129,12 @@ def pop_notice() -> dict[str, Any] | None:
 
 def clear_journey() -> None:
     """Forget the journey: answers, token and any pending message (other session keys stay)."""
-    for key in (ANSWERS_KEY, TOKEN_KEY, NOTICE_KEY):
+    for key in (ANSWERS_KEY, SET_ASIDE_KEY, TOKEN_KEY, NOTICE_KEY):
         session.pop(key, None)
 
 
 __all__ = [
-    "ANSWERS_KEY", "MODE_LABELS", "NOTICE_KEY", "TOKEN_KEY", "clear_journey", "current_answers", "current_state",
-    "has_journey", "journey_token", "journey_url", "pop_notice", "save_answers", "set_notice", "start_journey",
+    "ANSWERS_KEY", "MODE_LABELS", "NOTICE_KEY", "SET_ASIDE_KEY", "TOKEN_KEY", "clear_journey", "current_answers",
+    "current_state", "has_journey", "journey_token", "journey_url", "pop_notice", "save_answers", "save_change",
+    "set_aside_answers", "set_notice", "start_journey",
 ]

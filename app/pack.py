@@ -1,32 +1,33 @@
 """The rule pack and the contacts: loaded once at start-up, then read by views and services.
 
-``load_rules(app)`` reads both files (a broken file stops start-up naming file, node and
-field); ``current_pack()`` and ``current_contacts()`` return what was loaded, for the app
+``load_rules(app)`` reads both files (a broken file stops start-up naming every problem's
+file, node and field); ``current_pack()`` and ``current_contacts()`` return what was loaded, for the app
 handling the current request or command.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+
 from flask import Flask, current_app
 
 from .config import StartupError
-from .rules import ContactBook, RulePack, RulesError, load_contacts, load_pack
+from .rules import ContactBook, DefinitionError, RulePack, check_rules
 
 PACK_KEY = "space_to_think.pack"
 CONTACTS_KEY = "space_to_think.contacts"
 
 
 def load_rules(app: Flask) -> None:
-    """Load contacts and the rule pack once; a broken file stops start-up naming file, node and field."""
-    try:
-        contacts = load_contacts(app.config["CONTACTS_PATH"])
-        pack = load_pack(app.config["RULE_PACK_PATH"], contacts)
-    except RulesError as error:
-        raise StartupError(str(error)) from None
-    except OSError as error:
-        raise StartupError(f"cannot read rule data: {error}") from None
-    app.extensions[CONTACTS_KEY] = contacts
-    app.extensions[PACK_KEY] = pack
+    """Load contacts and the rule pack once. A broken file stops start-up listing every problem
+    in both files (file, node and field); what is due (review date, old verifications) is logged."""
+    report = check_rules(app.config["RULE_PACK_PATH"], app.config["CONTACTS_PATH"], dt.date.today())
+    if report.problems or report.pack is None or report.contacts is None:
+        raise StartupError(str(DefinitionError(report.problems)))
+    for warning in report.warnings:
+        app.logger.warning("Rule data: %s", warning)
+    app.extensions[CONTACTS_KEY] = report.contacts
+    app.extensions[PACK_KEY] = report.pack
 
 
 def current_pack() -> RulePack:

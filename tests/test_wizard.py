@@ -283,21 +283,6 @@ def test_changing_criteria_keeps_later_answers(walker: Walker) -> None:
     assert stored_answers(walker.client)["criteria"] == ["needs"]
 
 
-def test_changing_to_danger_drops_later_answers_and_says_so(walker: Walker) -> None:
-    walker.walk(TO_P)
-    response = walker.answer("immediate_danger", "yes")
-    assert path_of(response.location) == "/result"
-    result = walker.follow(response.location)
-    assert outcome_of(result) == "U1"
-    dropped = len(TO_P) - 2
-    assert f"we removed {dropped} later answers that no longer apply" in page_text(result)
-    assert set(stored_answers(walker.client)) == {"mode", "immediate_danger"}
-    # Back to "no": the later questions are asked again, starting with the next one.
-    response = walker.answer("immediate_danger", "no")
-    assert path_of(response.location) == "/questions/unshared_concern"
-    assert checked_values(walker.follow(response.location)) == []
-
-
 def test_switching_mode_keeps_answers_and_changes_the_wording(walker: Walker) -> None:
     walker.walk(TO_P)
     response = walker.answer("mode", "supervision")
@@ -403,6 +388,8 @@ ROUTES = [
     "/cookies",
     "/exit",
     "/healthz",
+    "/how-it-decides",
+    "/how-it-decides/decision-diagram.svg",
     "/inbox",
     "/inbox/import",
     "/inbox/requests/<reference>",
@@ -415,6 +402,8 @@ ROUTES = [
     "/inbox/statistics",
     "/keep-alive",
     "/privacy",
+    "/questions-to-prepare",
+    "/questions-to-prepare.pdf",
     "/questions/<question_id>",
     "/request",
     "/request/about-you",

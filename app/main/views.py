@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from flask import current_app, jsonify, redirect, render_template, session
+from flask import abort, current_app, jsonify, redirect, render_template, request, session
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.wrappers import Response
 
 from ..extensions import db
+from ..pack import current_pack
+from ..pdf import render_pdf
 from ..sessions import reset_session
+from ..web import pdf_download
+from ..wizard.glossary import Explainer
 from . import bp
+from .decides import cited_guidance, decision_graph_svg, prepare_mode, questions_pdf, questions_to_prepare, routes
 
 
 @bp.get("/")
@@ -59,6 +64,49 @@ def privacy() -> str:
 def cookies() -> str:
     """The essential cookie this service sets, and nothing else."""
     return render_template("main/cookies.html")
+
+
+@bp.get("/how-it-decides")
+def how_it_decides() -> str:
+    """The decision diagram, every route in words, the guidance cited, the pack's version."""
+    pack = current_pack()
+    return render_template("main/how_it_decides.html", pack=pack, routes=routes(pack),
+                           has_graph=decision_graph_svg(pack) is not None, guidance=cited_guidance(pack),
+                           explainer=Explainer(dict(pack.glossary)))
+
+
+@bp.get("/how-it-decides/decision-diagram.svg")
+def decision_diagram() -> Response:
+    """The decision diagram as an SVG image (drawn once per pack version), from our own origin."""
+    svg = decision_graph_svg(current_pack())
+    if svg is None:
+        abort(404)
+    response = Response(svg, mimetype="image/svg+xml")
+    response.headers["Content-Disposition"] = 'inline; filename="space-to-think-decision-diagram.svg"'
+    return response
+
+
+@bp.get("/questions-to-prepare")
+def questions_to_prepare_page() -> str:
+    """Every question in order with its answers and where each leads, for your own practice or supervision."""
+    mode = prepare_mode(request.args.get("mode"))
+    pack = current_pack()
+    return render_template("main/questions_to_prepare.html", pack=pack, mode=mode,
+                           questions=questions_to_prepare(pack, mode))
+
+
+@bp.get("/questions-to-prepare.pdf")
+def questions_to_prepare_pdf() -> Response:
+    """The same questions as a printable PDF, rendered once per pack version and mode."""
+    mode = prepare_mode(request.args.get("mode"))
+    pack = current_pack()
+
+    def render() -> bytes:
+        return render_pdf(render_template("pdf/questions_to_prepare.html", pack=pack, mode=mode,
+                                          questions=questions_to_prepare(pack, mode)))
+
+    suffix = "" if mode == "myself" else f"-{mode}"
+    return pdf_download(questions_pdf(pack, mode, render), f"space-to-think-questions-to-prepare{suffix}.pdf")
 
 
 @bp.get("/healthz")

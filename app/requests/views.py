@@ -27,7 +27,7 @@ from flask import abort, redirect, render_template, request, session, url_for
 from werkzeug.wrappers import Response
 
 from ..audit import REQUESTER, record_event
-from ..journey import clear_journey, current_state, has_journey, journey_url, set_notice
+from ..journey import clear_journey, current_state, has_journey, journey_url, pop_notice, set_notice
 from ..mail import pdf_filename
 from ..models import utcnow
 from ..pack import current_contacts, current_pack
@@ -204,7 +204,7 @@ def check() -> Response | str:
     preview = fields.clean_details(details, state.debrief)
     return render_template("requests/check.html", journey_rows=journey_rows, sections=SECTIONS,
                            detail_sections=detail_rows(preview, state.mode, with_changes=True),
-                           form=SubmitForm(), mode=state.mode,
+                           form=SubmitForm(), mode=state.mode, notice=pop_notice(),
                            back_url=url_for(applicable_pages(state)[-1].endpoint))
 
 

@@ -6,6 +6,8 @@ Load a rule pack with ``load_pack``, contacts with ``load_contacts``; walk a jou
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
 from pathlib import Path
 
 from .engine import (
@@ -19,17 +21,18 @@ from .engine import (
     enumerate_paths,
     evaluate,
     normalise,
+    valid_answer,
 )
 from .errors import DefinitionError, InvalidAnswer, Problem, QuestionNotReached, RulesError
-from .loader import DEFAULT_CONTACTS, DEFAULT_PACK, load_contacts, parse_pack, read_yaml
+from .loader import DEFAULT_CONTACTS, DEFAULT_PACK, check_contacts, load_contacts, parse_pack, read_yaml
 from .model import Contact, ContactBook, Flag, Guidance, Option, Outcome, Question, RulePack, Text
-from .validate import validate_pack
+from .validate import rules_warnings, validate_pack
 
 
 def check_pack(
     path: str | Path | None = None, contacts: ContactBook | None = None
 ) -> tuple[RulePack | None, list[Problem]]:
-    """Read, parse and validate a pack; return it (None if it could not be built) and every problem."""
+    """Read, parse and validate a pack; return it (None unless it is valid) and every problem, all in one run."""
     file = Path(path) if path is not None else DEFAULT_PACK
     data, problems = read_yaml(file)
     if problems:
@@ -37,7 +40,34 @@ def check_pack(
     pack, problems = parse_pack(data, str(file))
     if pack is None:
         return None, problems
-    return pack, validate_pack(pack, contacts)
+    # A part that could not be read has a placeholder in the pack: leave out what validation
+    # says about the same node and field again, so each mistake is reported once.
+    reported = {(problem.node, problem.field) for problem in problems}
+    problems += [p for p in validate_pack(pack, contacts) if (p.node, p.field) not in reported]
+    return (None if problems else pack), problems
+
+
+@dataclass(frozen=True)
+class RulesReport:
+    """Everything ``check_rules`` found: the pack and contacts (None unless valid), every
+    problem in either file, and warnings (due, not wrong: review date, old verifications)."""
+
+    pack: RulePack | None
+    contacts: ContactBook | None
+    problems: tuple[Problem, ...]
+    warnings: tuple[Problem, ...]
+
+
+def check_rules(
+    pack_path: str | Path | None = None, contacts_path: str | Path | None = None, today: dt.date | None = None
+) -> RulesReport:
+    """Check the contacts and the pack together and report every problem in both in one run
+    (a broken contacts file does not stop the pack being checked), with warnings as of ``today``."""
+    contacts, problems = check_contacts(contacts_path)
+    pack, pack_problems = check_pack(pack_path, contacts)
+    problems += pack_problems
+    warnings = rules_warnings(pack, contacts, today) if pack is not None and today is not None else []
+    return RulesReport(pack, contacts, tuple(problems), tuple(warnings))
 
 
 def load_pack(path: str | Path | None = None, contacts: ContactBook | None = None) -> RulePack:
@@ -69,14 +99,19 @@ __all__ = [
     "Reason",
     "RulePack",
     "RulesError",
+    "RulesReport",
     "Step",
     "Text",
     "answer",
+    "check_contacts",
     "check_pack",
+    "check_rules",
     "enumerate_paths",
     "evaluate",
     "load_contacts",
     "load_pack",
     "normalise",
+    "rules_warnings",
+    "valid_answer",
     "validate_pack",
 ]

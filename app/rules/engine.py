@@ -8,7 +8,7 @@ following only answers that are valid for the question actually reached.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .errors import InvalidAnswer, QuestionNotReached
 from .model import Guidance, Mode, Option, Outcome, Question, RulePack, Text
@@ -222,18 +222,34 @@ def evaluate(pack: RulePack, answers: Mapping[str, object]) -> JourneyState:
 
 @dataclass(frozen=True)
 class Change:
-    """The result of answering a question: the answers to keep, what was dropped, the new state."""
+    """The result of answering a question.
+
+    ``answers`` are the live answers (the path), the only ones routing ever reads.
+    ``set_aside`` holds answers that no longer apply: kept so that they come back if the
+    change is undone, but never routed on or shown. ``dropped`` names the answers this
+    change set aside, ``restored`` those it brought back.
+    """
 
     answers: dict[str, Answer]
     dropped: tuple[str, ...]
     state: JourneyState
+    set_aside: dict[str, Answer] = field(default_factory=dict)
+    restored: tuple[str, ...] = ()
 
 
-def answer(pack: RulePack, answers: Mapping[str, object], question_id: str, raw: object) -> Change:
-    """Record an answer to ``question_id`` and drop the later answers that no longer apply.
+def answer(
+    pack: RulePack,
+    answers: Mapping[str, object],
+    question_id: str,
+    raw: object,
+    set_aside: Mapping[str, object] | None = None,
+) -> Change:
+    """Record an answer to ``question_id``; set aside later answers that no longer apply, and
+    bring back set-aside answers that apply again (and are still valid options).
 
     Raises ``QuestionNotReached`` when the question is not on the journey's path (asked
     out of order, or a tampered form), and ``InvalidAnswer`` when the answer does not fit.
+    Only the live ``answers`` decide whether the question may be answered.
     """
     before = evaluate(pack, answers)
     if not before.can_show(question_id):
@@ -243,13 +259,32 @@ def answer(pack: RulePack, answers: Mapping[str, object], question_id: str, raw:
         raise QuestionNotReached(question_id, "there is no such question")
     options = normalise(question, raw)
     value: Answer = tuple(o.value for o in options) if question.kind == "multiple" else options[0].value
-    # Keep every answer for now; evaluating the new path prunes those that no longer apply.
-    proposed: dict[str, object] = {key: _stored(val) for key, val in answers.items()}
-    proposed[question_id] = value
-    state = evaluate(pack, proposed)
-    kept = state.answers
-    dropped = tuple(key for key in answers if key not in kept and key != question_id)
-    return Change(answers=kept, dropped=dropped, state=state)
+    # Every answer the person has given, live ones first in precedence, then set-aside ones:
+    # the new path takes those it reaches; the rest are set aside. An answer that is no
+    # longer a valid option of its question is forgotten rather than kept.
+    given: dict[str, Answer] = {}
+    for source in (set_aside or {}, answers):
+        for key, raw_value in source.items():
+            kept = valid_answer(pack, key, raw_value)
+            if kept is not None and key != question_id:
+                given[key] = kept
+    state = evaluate(pack, {**given, question_id: value})
+    live = state.answers
+    aside = {key: kept for key, kept in given.items() if key not in live}
+    dropped = tuple(key for key in answers if key in aside)
+    restored = tuple(key for key in (set_aside or {}) if key in live and key not in answers and key != question_id)
+    return Change(answers=live, dropped=dropped, state=state, set_aside=aside, restored=restored)
+
+
+def valid_answer(pack: RulePack, question_id: str, raw: object) -> Answer | None:
+    """``raw`` in stored form if it is a valid answer to the pack's question ``question_id``, else None."""
+    question = pack.question(question_id)
+    if question is None:
+        return None
+    try:
+        return Step(question, normalise(question, _stored(raw))).value
+    except InvalidAnswer:
+        return None
 
 
 def _stored(value: object) -> object:

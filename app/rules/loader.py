@@ -30,6 +30,7 @@ from .model import (
     Option,
     Outcome,
     Question,
+    QuestionKind,
     Roles,
     RulePack,
     Text,
@@ -234,6 +235,10 @@ class _Reader:
                 )
 
 
+_PLACEHOLDER = Text("", "")
+"""Stands in for wording that could not be read (already reported), so checking can go on."""
+
+
 def _clean(text: str) -> str:
     return " ".join(text.split())
 
@@ -291,7 +296,11 @@ _OUTCOME_KEYS = {"id", "title", "summary", "actions", "contacts", "cites", "requ
 
 
 def parse_pack(data: object, file: str) -> tuple[RulePack | None, list[Problem]]:
-    """Build a RulePack from parsed YAML, or report why it cannot be built."""
+    """Build a RulePack from parsed YAML, with every problem found in reading it.
+
+    The pack is None only when the file is not a mapping at all. With problems, it is a
+    best-effort pack (for validation to find the rest), never one to run journeys on.
+    """
     reader = _Reader(file)
     root = reader.mapping(data, "(pack)", "(top level)", 1)
     if root is None:
@@ -350,8 +359,8 @@ def parse_pack(data: object, file: str) -> tuple[RulePack | None, list[Problem]]
         for n, item in enumerate(reader.items(root, "outcomes", "(pack)"), start=1)
         if (outcome := _parse_outcome(reader, item, n)) is not None
     )
-    if reader.problems:
-        return None, reader.problems
+    # Build the pack even when parts of it are broken (placeholders stand in for what could
+    # not be read), so that validation can report every other problem in the same run.
     pack = RulePack(
         path=file,
         name=name,
@@ -366,7 +375,7 @@ def parse_pack(data: object, file: str) -> tuple[RulePack | None, list[Problem]]
         roles=roles,
         glossary=tuple(glossary),
     )
-    return pack, []
+    return pack, reader.problems
 
 
 def _parse_roles(reader: _Reader, root: _Mapping) -> Roles:
@@ -390,25 +399,29 @@ def _parse_question(reader: _Reader, item: _Mapping, position: int) -> Question 
     node_id = reader.string(item, "id", f"question #{position}")
     node = f"question {node_id or '#' + str(position)}"
     reader.unknown_keys(item, _QUESTION_KEYS, node)
-    kind = reader.string(item, "kind", node)
-    if kind is not None and kind not in QUESTION_KINDS:
-        reader.problem(node, "kind", f"must be one of {', '.join(QUESTION_KINDS)}, not {kind!r}", item.line)
-        kind = None
-    title = reader.text(item, "title", node)
+    raw_kind = reader.string(item, "kind", node)
+    kind: QuestionKind | None = None
+    for known in QUESTION_KINDS:
+        if raw_kind == known:
+            kind = known
+    if raw_kind is not None and kind is None:
+        reader.problem(node, "kind", f"must be one of {', '.join(QUESTION_KINDS)}, not {raw_kind!r}", item.line)
+    title = reader.text(item, "title", node) or _PLACEHOLDER
     short = reader.text(item, "short", node, required=False) or title
     hint = reader.text(item, "hint", node, required=False)
-    error = reader.text(item, "error", node)
+    error = reader.text(item, "error", node) or _PLACEHOLDER
     exclusive_error = reader.text(item, "exclusive_error", node, required=False)
     options = tuple(
-        option
+        _parse_option(reader, raw, f"{node} option", n)
         for n, raw in enumerate(reader.items(item, "options", node), start=1)
-        if (option := _parse_option(reader, raw, f"{node} option", n)) is not None
     )
     next_id = reader.string(item, "next", node, required=False)
     cites = reader.ids(item, "cites", node)
     risk = reader.boolean(item, "risk", node)
-    if node_id is None or kind is None or title is None or short is None or error is None:
+    if node_id is None:
         return None
+    if kind is None:  # reported above; a stand-in so that the rest can still be checked
+        kind = "multiple" if next_id is not None else "single"
     return Question(
         id=node_id,
         kind=kind,
@@ -425,7 +438,7 @@ def _parse_question(reader: _Reader, item: _Mapping, position: int) -> Question 
     )
 
 
-def _parse_option(reader: _Reader, item: _Mapping, prefix: str, position: int) -> Option | None:
+def _parse_option(reader: _Reader, item: _Mapping, prefix: str, position: int) -> Option:
     value = reader.string(item, "value", f"{prefix} #{position}")
     node = f"{prefix} {value or '#' + str(position)}"
     reader.unknown_keys(item, _OPTION_KEYS, node)
@@ -434,9 +447,9 @@ def _parse_option(reader: _Reader, item: _Mapping, prefix: str, position: int) -
     if mode is not None and mode not in MODES:
         reader.problem(node, "mode", f"must be one of {', '.join(MODES)}, not {mode!r}", item.line)
         mode = None
-    option = Option(
-        value=value or "",
-        label=label or Text("", ""),
+    return Option(
+        value=value or f"#{position}",
+        label=label or _PLACEHOLDER,
         next=reader.string(item, "next", node, required=False),
         hint=reader.text(item, "hint", node, required=False),
         cites=reader.ids(item, "cites", node),
@@ -449,7 +462,6 @@ def _parse_option(reader: _Reader, item: _Mapping, prefix: str, position: int) -
         implies=_implies(reader, item, node),
         line=item.line,
     )
-    return option if value is not None and label is not None else None
 
 
 def _implies(reader: _Reader, item: _Mapping, node: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
@@ -486,12 +498,12 @@ def _parse_outcome(reader: _Reader, item: _Mapping, position: int) -> Outcome | 
     contacts = reader.ids(item, "contacts", node)
     cites = reader.ids(item, "cites", node)
     request = reader.boolean(item, "request", node)
-    if node_id is None or title is None or summary is None:
+    if node_id is None:
         return None
     return Outcome(
         id=node_id,
-        title=title,
-        summary=summary,
+        title=title or _PLACEHOLDER,
+        summary=summary or _PLACEHOLDER,
         actions=tuple(actions),
         contacts=contacts,
         cites=cites,
@@ -547,13 +559,18 @@ def parse_contacts(data: object, file: str) -> tuple[ContactBook | None, list[Pr
     return ContactBook(path=file, contacts=tuple(contacts), emergency_ids=emergency), []
 
 
-def load_contacts(path: str | Path | None = None) -> ContactBook:
-    """Load and check a contacts file (default: the one installed with the app)."""
+def check_contacts(path: str | Path | None = None) -> tuple[ContactBook | None, list[Problem]]:
+    """Read and check a contacts file; return it (None unless it is valid) and every problem."""
     file = Path(path) if path is not None else DEFAULT_CONTACTS
     data, problems = read_yaml(file)
     if problems:
-        raise DefinitionError(problems)
-    book, problems = parse_contacts(data, str(file))
+        return None, problems
+    return parse_contacts(data, str(file))
+
+
+def load_contacts(path: str | Path | None = None) -> ContactBook:
+    """Load and check a contacts file (default: the one installed with the app)."""
+    book, problems = check_contacts(path)
     if book is None:
         raise DefinitionError(problems)
     return book

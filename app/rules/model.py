@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import ClassVar, Literal
 
 Mode = Literal["practitioner", "supervision"]
 MODES: tuple[Mode, ...] = ("practitioner", "supervision")
@@ -212,6 +212,15 @@ class Contact:
     url: str | None = None
     email: str | None = None
     line: int | None = None
+
+    # Where the date of the last verification is read from (and named in warnings): the one
+    # place to change if the contacts file names it differently.
+    VERIFIED_FIELD: ClassVar[str] = "checked"
+
+    @property
+    def verified_on(self) -> dt.date:
+        """When the contact's details were last verified against their source."""
+        return self.checked
 
 
 @dataclass(frozen=True)

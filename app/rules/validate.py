@@ -7,6 +7,8 @@ the safeguarding invariants that make the routing safe to rely on.
 
 from __future__ import annotations
 
+import datetime as dt
+import difflib
 from collections import Counter
 from collections.abc import Callable, Iterator
 
@@ -51,8 +53,9 @@ def validate_pack(pack: RulePack, contacts: ContactBook | None = None) -> list[P
     _check_references(pack, contacts, add)
     _check_options(pack, add)
     _check_roles(pack, add)
-    if problems:
-        return problems  # the graph checks below assume every id and route resolves
+    # The graph checks run even when some ids or routes are broken (those are reported
+    # above), so one run reports every problem: a route to a missing node counts as leading
+    # somewhere (no dead end is blamed on it) and is otherwise left out of the graph.
     if _check_graph(pack, add):
         _check_safeguarding(pack, add)  # only on an acyclic graph: it counts routes
     return problems
@@ -81,9 +84,30 @@ def _check_ids(pack: RulePack, add: _Report) -> None:
                 )
 
 
+def _meant(pack: RulePack, missing_id: str) -> str | None:
+    """The node a route to the missing ``missing_id`` most likely meant (a near spelling), if any."""
+    found = difflib.get_close_matches(missing_id, [node.id for node in pack.nodes], n=1, cutoff=0.75)
+    return found[0] if found else None
+
+
+def _start(pack: RulePack) -> str | None:
+    """The start question, or the one a misspelt start most likely meant."""
+    return pack.start if pack.node(pack.start) is not None else _meant(pack, pack.start)
+
+
+def _did_you_mean(pack: RulePack, missing_id: str) -> str:
+    meant = _meant(pack, missing_id)
+    return f" (did you mean {meant!r}?)" if meant else ""
+
+
 def _check_references(pack: RulePack, contacts: ContactBook | None, add: _Report) -> None:
     if pack.node(pack.start) is None:
-        add("pack", "start", f"names {pack.start!r}, which is not a question or outcome", None)
+        add(
+            "pack",
+            "start",
+            f"names {pack.start!r}, which is not a question or outcome{_did_you_mean(pack, pack.start)}",
+            None,
+        )
     elif not isinstance(pack.node(pack.start), Question):
         add("pack", "start", f"names outcome {pack.start!r}; a journey must start with a question", None)
     guidance_ids = {item.id for item in pack.guidance}
@@ -91,14 +115,24 @@ def _check_references(pack: RulePack, contacts: ContactBook | None, add: _Report
     for question in pack.questions:
         node = f"question {question.id}"
         if question.next is not None and pack.node(question.next) is None:
-            add(node, "next", f"names {question.next!r}, which is not a question or outcome", question.line)
+            add(
+                node,
+                "next",
+                f"names {question.next!r}, which is not a question or outcome{_did_you_mean(pack, question.next)}",
+                question.line,
+            )
         for cite in question.cites:
             if cite not in guidance_ids:
                 add(node, "cites", f"names guidance {cite!r}, which is not in the pack", question.line)
         for option in question.options:
             option_node = f"{node} option {option.value}"
             if option.next is not None and pack.node(option.next) is None:
-                add(option_node, "next", f"names {option.next!r}, which is not a question or outcome", option.line)
+                add(
+                    option_node,
+                    "next",
+                    f"names {option.next!r}, which is not a question or outcome{_did_you_mean(pack, option.next)}",
+                    option.line,
+                )
             for cite in option.cites:
                 if cite not in guidance_ids:
                     add(option_node, "cites", f"names guidance {cite!r}, which is not in the pack", option.line)
@@ -181,7 +215,7 @@ def _check_options(pack: RulePack, add: _Report) -> None:
                     "is missing: every routing rule must cite the guidance it rests on",
                     option.line,
                 )
-            if option.mode is not None and question.id != pack.start:
+            if option.mode is not None and question.id != _start(pack):
                 add(option_node, "mode", "only options of the first question can choose the mode", option.line)
     for outcome in pack.outcomes:
         if not outcome.cites:
@@ -199,6 +233,8 @@ def _check_roles(pack: RulePack, add: _Report) -> None:
     """The roles name a multiple-choice criteria question and one of its ordinary options."""
     roles = pack.roles
     criteria = pack.question(roles.criteria_question)
+    if not roles.criteria_question:
+        return  # missing: reported when the pack was read
     if criteria is None:
         add("roles", "criteria_question", f"names {roles.criteria_question!r}, which is not a question", roles.line)
     elif criteria.kind != "multiple":
@@ -210,6 +246,8 @@ def _check_roles(pack: RulePack, add: _Report) -> None:
         )
     else:
         debrief = criteria.option(roles.debrief_criterion)
+        if not roles.debrief_criterion:
+            return  # missing: reported when the pack was read
         if debrief is None:
             add(
                 "roles",
@@ -229,9 +267,15 @@ def _check_roles(pack: RulePack, add: _Report) -> None:
 
 def _check_graph(pack: RulePack, add: _Report) -> bool:
     """Reachability, cycles and dead ends; returns whether the graph is acyclic."""
-    reachable = reachable_from(pack, pack.start)
+    # A node that a misspelt route (or start) was meant for is not reported again as
+    # unreachable: the misspelling (reported with "did you mean") is the one mistake.
+    start = _start(pack)
+    reachable = reachable_from(pack, start) if start else {node.id for node in pack.nodes}
+    meant = {
+        _meant(pack, target) for q in pack.questions for _, target in successors(pack, q) if pack.node(target) is None
+    }
     for node in pack.nodes:
-        if node.id not in reachable:
+        if node.id not in reachable and node.id not in meant:
             kind = "question" if isinstance(node, Question) else "outcome"
             add(f"{kind} {node.id}", "id", f"cannot be reached from the start question {pack.start!r}", node.line)
     cycles = _find_cycles(pack)
@@ -255,7 +299,10 @@ def _check_graph(pack: RulePack, add: _Report) -> bool:
                         f"suggests an answer to {implied_id!r}, which cannot come after this answer",
                         option.line,
                     )
-    ends = reaching(pack, {outcome.id for outcome in pack.outcomes})
+    missing = {
+        target for question in pack.questions for _, target in successors(pack, question) if pack.node(target) is None
+    }
+    ends = reaching(pack, {outcome.id for outcome in pack.outcomes} | missing)
     for question in pack.questions:
         if question.id not in ends:
             add(f"question {question.id}", "options", "no outcome can be reached from here (dead end)", question.line)
@@ -284,7 +331,7 @@ def _path_counts(pack: RulePack, targets: set[str]) -> tuple[dict[str, int], dic
     node to each of ``targets`` (sparse: only targets it can reach). Python's integers are
     exact, so these counts never overflow."""
     order = _topological_order(pack)
-    edges = {q.id: [t for _, t in successors(pack, q)] for q in pack.questions}
+    edges = {q.id: [t for _, t in successors(pack, q) if pack.node(t) is not None] for q in pack.questions}
     from_start: dict[str, int] = dict.fromkeys(order, 0)
     from_start[pack.start] = 1
     for node_id in order:
@@ -301,7 +348,7 @@ def _path_counts(pack: RulePack, targets: set[str]) -> tuple[dict[str, int], dic
 
 
 def _topological_order(pack: RulePack) -> list[str]:
-    edges = {q.id: [t for _, t in successors(pack, q)] for q in pack.questions}
+    edges = {q.id: [t for _, t in successors(pack, q) if pack.node(t) is not None] for q in pack.questions}
     incoming: dict[str, int] = {node.id: 0 for node in pack.nodes}
     for targets in edges.values():
         for target in targets:
@@ -392,3 +439,49 @@ def _check_safeguarding(pack: RulePack, add: _Report) -> None:
                 "every risk question must be asked on every route to a request",
                 question.line,
             )
+
+
+VERIFY_EVERY_MONTHS = 12
+
+
+def rules_warnings(pack: RulePack, contacts: ContactBook | None, today: dt.date) -> list[Problem]:
+    """What is due rather than wrong: the pack's review date has passed, or a contact was last
+    verified more than ``VERIFY_EVERY_MONTHS`` months before ``today``."""
+    warnings: list[Problem] = []
+    if pack.review_date < today:
+        warnings.append(
+            Problem(
+                pack.path,
+                "pack",
+                "review_date",
+                f"was {pack.review_date.isoformat()}: the review date has passed. Review the pack and set a new date",
+            )
+        )
+    if contacts is None:
+        return warnings
+    oldest = _months_before(today, VERIFY_EVERY_MONTHS)
+    warnings.extend(
+        Problem(
+            contacts.path,
+            f"contact {contact.id}",
+            contact.VERIFIED_FIELD,
+            f"was last verified on {contact.verified_on.isoformat()}, more than {VERIFY_EVERY_MONTHS} months ago. "
+            "Verify the details against their source again",
+            contact.line,
+        )
+        for contact in contacts.contacts
+        if contact.verified_on < oldest
+    )
+    return warnings
+
+
+def _months_before(day: dt.date, months: int) -> dt.date:
+    """The same day ``months`` months earlier (the month's last day when it is shorter)."""
+    month_index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(month_index, 12)
+    for candidate in (day.day, 30, 29, 28):
+        try:
+            return dt.date(year, month + 1, min(day.day, candidate))
+        except ValueError:
+            continue
+    raise ValueError(day)  # unreachable: every month has a 28th

@@ -14,14 +14,9 @@ from ..rules import Question
 # The form could not be checked (missing or stale security token): nothing was saved.
 NOT_SAVED = "Your answer was not saved because the page could not be checked. Check your answer and select Continue"
 
-# One-off notices shown at the top of the next page ("dropped" carries only a count).
+# One-off notice shown at the top of the next page. (Set-aside and restored answers are
+# worded, for each mode, in templates/wizard/_notice.html.)
 NOTICE_OUT_OF_ORDER = "Answer the questions in order. This is the question to answer next."
-
-
-def dropped_notice(count: int) -> str:
-    """The message after a changed answer made later answers no longer apply (no values)."""
-    answers = "answer that no longer applies" if count == 1 else "answers that no longer apply"
-    return f"Because you changed an answer, we removed {count} later {answers}."
 
 
 def error_message(question: Question, values: Sequence[str], mode: str) -> str:

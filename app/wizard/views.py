@@ -15,7 +15,8 @@ from werkzeug.wrappers import Response
 
 from ..errors import render_error
 from ..journey import (
-    current_answers, current_state, has_journey, journey_url, pop_notice, save_answers, set_notice, start_journey,
+    current_answers, current_state, has_journey, journey_url, pop_notice, save_change, set_aside_answers, set_notice,
+    start_journey,
 )
 from ..pack import current_contacts, current_pack
 from ..rules import InvalidAnswer, JourneyState, Question, QuestionNotReached, answer
@@ -63,15 +64,13 @@ def question(question_id: str) -> Response | tuple[str, int] | str:
         return render_question(asked, state, form)
     values = form.raw_values()
     try:
-        change = answer(current_pack(), current_answers(), asked.id, engine_answer(asked, values))
+        change = answer(current_pack(), current_answers(), asked.id, engine_answer(asked, values), set_aside_answers())
     except QuestionNotReached:
         return back_to_current(state)
     except InvalidAnswer:
         getattr(form, FIELD_NAME).errors = [messages.error_message(asked, values, state.mode)]
         return render_question(asked, state, form)
-    save_answers(change.answers)
-    if change.dropped:
-        set_notice("dropped", len(change.dropped))
+    save_change(change)  # later answers that no longer apply are set aside, and come back if they apply again
     outcome = change.state.outcome
     if _returning_to_check() and outcome is not None and outcome.request:
         return redirect(url_for("requests.check"))  # a change made from "check your answers"
@@ -122,15 +121,17 @@ def render_question(asked: Question, state: JourneyState, form: QuestionForm, st
     ), status
 
 
-def notice_text() -> str | None:
-    """The one-off message left by the previous request, in words (never with answers)."""
+def notice_text() -> dict[str, Any] | None:
+    """The one-off message left by the previous request (never with answers), for
+    ``wizard/_notice.html``: set-aside and restored answers are worded there, per mode."""
     notice = pop_notice()
     if notice is None:
         return None
-    if notice.get("kind") == "dropped":
-        return messages.dropped_notice(int(notice.get("count", 0)))
+    if notice.get("kind") == "changed":
+        return {"kind": "changed", "set_aside": int(notice.get("set_aside", 0)),
+                "restored": int(notice.get("restored", 0))}
     if notice.get("kind") == "out_of_order":
-        return messages.NOTICE_OUT_OF_ORDER
+        return {"kind": "text", "text": messages.NOTICE_OUT_OF_ORDER}
     return None
 
 

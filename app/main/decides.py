@@ -1,0 +1,303 @@
+""""How this tool decides" and "Questions to prepare": what the rule pack says, for people to read.
+
+Everything here depends only on the rule pack (and, for the questions, the mode), so each
+piece is worked out once per pack version in each process and kept in ``app.extensions``,
+never per request: the decision diagram (Graphviz's ``dot``, run once), the table of routes,
+the question sheets and their PDFs. The pack's version is a hash of its content, so a changed
+pack never meets a stale copy.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import subprocess
+import threading
+from collections.abc import Callable, Hashable, Iterable
+from dataclasses import dataclass
+from typing import Any, TypeVar, cast
+
+from flask import current_app
+
+from ..rules import RulePack, enumerate_paths
+from ..rules.graph import to_dot
+from ..rules.model import Guidance, Mode, Option, Outcome, Question
+
+log = logging.getLogger(__name__)
+
+CACHE_KEY = "space_to_think.decides"
+DOT_TIMEOUT_SECONDS = 20
+
+# The modes people choose between on "Questions to prepare", as they appear in its URL
+# (?mode=…), and the pack wording each one reads.
+PREPARE_MODES: dict[str, Mode] = {"myself": "practitioner", "supervision": "supervision"}
+DEFAULT_PREPARE_MODE = "myself"
+
+T = TypeVar("T")
+_lock = threading.RLock()  # re-entrant: making one value can ask for another (the PDF, its questions)
+
+
+def cached(key: Hashable, make: Callable[[], T]) -> T:
+    """``make()`` once per app and ``key`` (which includes the pack version), then the kept value.
+
+    A lock makes concurrent first requests wait for one result rather than each making it.
+    """
+    store: dict[Hashable, Any] = current_app.extensions.setdefault(CACHE_KEY, {})
+    if key not in store:
+        with _lock:
+            if key not in store:
+                store[key] = make()
+    return cast(T, store[key])
+
+
+# --- The decision diagram ----------------------------------------------------------------
+
+
+def decision_graph_svg(pack: RulePack) -> str | None:
+    """The pack's decision graph as SVG, drawn once per pack version; None if it cannot be drawn."""
+    return cached(("svg", pack.version), lambda: draw_svg(to_dot(pack)))
+
+
+def draw_svg(dot_source: str) -> str | None:
+    """Run Graphviz's ``dot`` on ``dot_source``; None (and a log line) if it is missing or fails."""
+    dot = shutil.which("dot")
+    if dot is None:
+        log.warning("Graphviz is not installed (no 'dot' command): the decision diagram is not drawn")
+        return None
+    try:
+        # Our own pack's DOT text on standard input, to the dot found on PATH: no user input.
+        result = subprocess.run(  # noqa: S603
+            [dot, "-Tsvg"], input=dot_source.encode("utf-8"), capture_output=True,
+            timeout=DOT_TIMEOUT_SECONDS, check=False)
+    except (OSError, subprocess.TimeoutExpired) as error:
+        log.warning("Graphviz could not draw the decision diagram: %s", error)
+        return None
+    if result.returncode != 0:
+        log.warning("Graphviz could not draw the decision diagram: %s",
+                    result.stderr.decode("utf-8", errors="replace").strip()[:500])
+        return None
+    return result.stdout.decode("utf-8")
+
+
+# --- The table of routes -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RouteAnswer:
+    """An answer in the table: an option's wording, or (``label`` None) any of the ordinary
+    options of a multiple-choice question, which share one route: any but ``other_than``."""
+
+    label: str | None
+    other_than: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class RouteStep:
+    """One question on a route, and the answers to it that all lead the same way."""
+
+    question: Question
+    answers: tuple[RouteAnswer, ...]
+    any_answer: bool
+
+
+@dataclass(frozen=True)
+class Route:
+    """A row of the table: every combination of the steps' answers leads to ``outcome``."""
+
+    steps: tuple[RouteStep, ...]
+    outcome: Outcome
+    paths: int
+
+
+@dataclass(frozen=True)
+class Routes:
+    """Every path through the pack, as rows of answers that lead the same way."""
+
+    rows: tuple[Route, ...]
+    path_count: int
+
+
+Cells = tuple[tuple[str, tuple[Hashable, ...]], ...]
+
+
+def routes(pack: RulePack) -> Routes:
+    """Every path from ``enumerate_paths``, once per pack version, with paths that differ only in
+    the answer to one question joined into one row ("Yes or Not sure")."""
+    return cached(("routes", pack.version), lambda: build_routes(pack))
+
+
+def build_routes(pack: RulePack) -> Routes:
+    """Join paths into rows: each row stands for every combination of the answers in its cells.
+
+    Two rows are joined when they have the same outcome and the same answers everywhere but at
+    one question; the joined row's cell at that question holds both answers. Repeating this
+    over every question until nothing changes keeps each row exact (its combinations are
+    exactly the paths it came from) and the rows in the order of the first path of each.
+    """
+    rows: list[tuple[Cells, str]] = []
+    count = 0
+    for path in enumerate_paths(pack):
+        count += 1
+        rows.append((tuple((question_id, (answer,)) for question_id, answer in path.answers), path.outcome))
+    changed = True
+    while changed:
+        changed = False
+        for question in pack.questions:
+            joined = _join_at(rows, question.id)
+            changed = changed or len(joined) < len(rows)
+            rows = joined
+    return Routes(tuple(_route(pack, cells, outcome_id) for cells, outcome_id in rows), count)
+
+
+def _join_at(rows: list[tuple[Cells, str]], question_id: str) -> list[tuple[Cells, str]]:
+    groups: dict[tuple[Cells, str], list[Cells]] = {}
+    for cells, outcome_id in rows:
+        key = (tuple((q, () if q == question_id else a) for q, a in cells), outcome_id)
+        groups.setdefault(key, []).append(cells)
+    joined: list[tuple[Cells, str]] = []
+    for (shared, outcome_id), members in groups.items():
+        merged: Cells = tuple(
+            (q, _union(member[position][1] for member in members) if q == question_id else a)
+            for position, (q, a) in enumerate(shared)
+        )
+        joined.append((merged, outcome_id))
+    return joined
+
+
+def _union(answer_sets: Iterable[tuple[Hashable, ...]]) -> tuple[Hashable, ...]:
+    values: list[Hashable] = []
+    for answers in answer_sets:
+        values.extend(answer for answer in answers if answer not in values)
+    return tuple(values)
+
+
+def _route(pack: RulePack, cells: Cells, outcome_id: str) -> Route:
+    steps = []
+    paths = 1
+    for question_id, answers in cells:
+        question = pack.question(question_id)
+        if question is None:  # cannot happen: paths only name the pack's questions
+            continue
+        paths *= len(answers)
+        steps.append(RouteStep(question, tuple(_answer_label(question, a) for a in answers),
+                               any_answer=len(answers) == len(_distinct_choices(question))))
+    outcome = pack.outcome(outcome_id)
+    if outcome is None:  # cannot happen: paths end at the pack's outcomes
+        raise LookupError(f"no outcome {outcome_id!r} in the rule pack")
+    return Route(tuple(steps), outcome, paths)
+
+
+def _distinct_choices(question: Question) -> list[Option | None]:
+    """The answers that can route differently (all ordinary options of a multiple choice count once)."""
+    if question.kind != "multiple":
+        return list(question.options)
+    return [option for option in question.options if option.exclusive] + (
+        [None] if any(not option.exclusive for option in question.options) else [])
+
+
+def _answer_label(question: Question, answer: Hashable) -> RouteAnswer:
+    """The practitioner wording of an answer, or the ordinary options of a multiple-choice
+    question taken together (they share one route)."""
+    if isinstance(answer, tuple):
+        if len(answer) == 1:
+            return RouteAnswer(_option_label(question, str(answer[0])))
+        return RouteAnswer(None, tuple(option.label.practitioner for option in question.options if option.exclusive))
+    return RouteAnswer(_option_label(question, str(answer)))
+
+
+def _option_label(question: Question, value: str) -> str:
+    option = question.option(value)
+    return option.label.practitioner if option is not None else value
+
+
+def cited_guidance(pack: RulePack) -> tuple[Guidance, ...]:
+    """The guidance that any question, answer or outcome cites, in the pack's order."""
+    ids: set[str] = set()
+    for question in pack.questions:
+        ids.update(question.cites)
+        for option in question.options:
+            ids.update(option.cites)
+    for outcome in pack.outcomes:
+        ids.update(outcome.cites)
+    return tuple(item for item in pack.guidance if item.id in ids)
+
+
+# --- Questions to prepare ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Destination:
+    """Where an answer leads: a later question (with its number) or an outcome."""
+
+    title: str
+    question_number: int | None = None
+    outcome: bool = False
+
+
+@dataclass(frozen=True)
+class PreparedOption:
+    """An answer as the sheet shows it: its wording, hint and where it leads."""
+
+    label: str
+    hint: str | None
+    leads_to: Destination | None
+
+
+@dataclass(frozen=True)
+class PreparedQuestion:
+    """A question as the sheet shows it, in the chosen mode's wording."""
+
+    number: int
+    id: str
+    kind: str
+    title: str
+    hint: str | None
+    options: tuple[PreparedOption, ...]
+
+
+def prepare_mode(raw: str | None) -> str:
+    """The mode named in the URL, or the default for anything else (a mistyped link still works)."""
+    return raw if raw in PREPARE_MODES else DEFAULT_PREPARE_MODE
+
+
+def questions_to_prepare(pack: RulePack, mode: str) -> tuple[PreparedQuestion, ...]:
+    """Every question of the pack in order, in ``mode``'s wording, once per pack version and mode."""
+    return cached(("questions", pack.version, mode), lambda: build_questions(pack, PREPARE_MODES[mode]))
+
+
+def build_questions(pack: RulePack, mode: Mode) -> tuple[PreparedQuestion, ...]:
+    """The question sheet: each question, its hint, and each answer with where it leads."""
+    numbers = {question.id: number for number, question in enumerate(pack.questions, start=1)}
+
+    def destination(question: Question, option: Option) -> Destination | None:
+        target = question.route_for(option)
+        if target is None:
+            return None
+        node = pack.node(target)
+        if isinstance(node, Question):
+            return Destination(node.title.for_mode(mode), question_number=numbers[node.id])
+        if isinstance(node, Outcome):
+            return Destination(node.title.for_mode(mode), outcome=True)
+        return None
+
+    return tuple(
+        PreparedQuestion(
+            number=numbers[question.id],
+            id=question.id,
+            kind=question.kind,
+            title=question.title.for_mode(mode),
+            hint=question.hint.for_mode(mode) if question.hint else None,
+            options=tuple(
+                PreparedOption(option.label.for_mode(mode), option.hint.for_mode(mode) if option.hint else None,
+                               destination(question, option))
+                for option in question.options
+            ),
+        )
+        for question in pack.questions
+    )
+
+
+def questions_pdf(pack: RulePack, mode: str, render: Callable[[], bytes]) -> bytes:
+    """The questions as a PDF, rendered once per pack version and mode (it holds nothing else,
+    so there is no reason to render it per request: a PDF takes a while)."""
+    return cached(("pdf", pack.version, mode), render)

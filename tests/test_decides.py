@@ -1,0 +1,328 @@
+""""How this tool decides" and "Questions to prepare": drawn from the rule pack, and redrawn when it changes.
+
+The pages are checked on the installed pack and on a changed copy of it (loaded through
+RULE_PACK_PATH from a temporary folder): a rerouted answer, a reworded question, a new
+guidance link and a new review date must all show. The table of routes is checked below
+HTTP against every path the engine enumerates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import itertools
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from flask import Flask
+from flask.testing import FlaskClient
+
+from app import create_app
+from app.main import decides, views
+from app.pack import current_pack
+from app.rules import DEFAULT_CONTACTS, DEFAULT_PACK, RulePack, enumerate_paths, load_contacts, load_pack
+from support.database import database_settings, dispose
+from support.pdf import pdf_text
+from support.templates import share_compiled_templates
+
+PACK = load_pack(DEFAULT_PACK, load_contacts(DEFAULT_CONTACTS))
+
+# The changed copy of the pack: the allegation question's "Yes" leads to the outcome for an
+# unshared concern instead of the LADO outcome (which goes), the disagreement question is reworded, the
+# guidance on allegations gains a link, and the review date moves.
+NEW_TITLE = "Do you disagree with a decision another agency made about a child or young person?"
+NEW_TITLE_SUPERVISION = ("Does the practitioner disagree with a decision another agency made about a child "
+                         "or young person?")
+NEW_LINK = "https://example.org/allegations-procedure"
+NEW_REVIEW = dt.date(2028, 1, 31)
+
+
+def changed_pack_file(folder: Path) -> Path:
+    data = yaml.safe_load(DEFAULT_PACK.read_text(encoding="utf-8"))
+    data["pack"]["review_date"] = NEW_REVIEW
+    questions = {question["id"]: question for question in data["questions"]}
+    for option in questions["allegation"]["options"]:
+        if option["value"] == "yes":
+            option["next"] = "U2"
+    data["outcomes"] = [outcome for outcome in data["outcomes"] if outcome["id"] != "L"]  # nothing leads there now
+    questions["disagreement"]["title"] = {"practitioner": NEW_TITLE, "supervision": NEW_TITLE_SUPERVISION}
+    for item in data["guidance"]:
+        if item["id"] == "wt_allegations":
+            item["url"] = NEW_LINK
+    path = folder / "changed.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def app_with(request: pytest.FixtureRequest, tmp_path: Path, **overrides: Any) -> Iterator[Flask]:
+    with database_settings(request, "sqlite", tmp_path) as settings:
+        application = create_app({"APP_ENV": "test", **settings, **overrides})
+        share_compiled_templates(application)
+        yield application
+        dispose(application)
+
+
+@pytest.fixture
+def changed_app(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Flask]:
+    """The app running on the changed copy of the pack."""
+    yield from app_with(request, tmp_path, RULE_PACK_PATH=str(changed_pack_file(tmp_path)))
+
+
+def text_of(page: str) -> str:
+    """A page's visible text, tags dropped, entities decoded and white space squeezed."""
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
+
+
+def route_outcomes(page: str) -> list[str]:
+    return re.findall(r'class="govuk-table__row app-route" data-outcome="([^"]+)"', page)
+
+
+def get(client: FlaskClient, url: str) -> str:
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return response.get_data(as_text=True)
+
+
+# --- Links to the pages ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", ["/", "/cookies", "/questions-to-prepare"])
+def test_every_footer_links_to_how_this_tool_decides(client: FlaskClient, path: str) -> None:
+    page = get(client, path)
+    assert 'href="/how-it-decides"' in page[page.index("<footer"):]
+
+
+def test_start_page_links_to_the_questions_to_prepare(client: FlaskClient) -> None:
+    page = get(client, "/")
+    main = page[page.index("<main"):page.index("</main>")]
+    assert 'href="/questions-to-prepare"' in main
+
+
+# --- How this tool decides ------------------------------------------------------------------
+
+
+def test_how_it_decides_shows_the_version_review_date_diagram_and_every_outcome(client: FlaskClient) -> None:
+    page = get(client, "/how-it-decides")
+    words = text_of(page)
+    assert PACK.version in words
+    assert f"{PACK.review_date.day} {PACK.review_date:%B %Y}" in words
+    assert 'src="/how-it-decides/decision-diagram.svg"' in page
+    # The diagram's description points at the table, which follows it on the page.
+    assert 'aria-describedby="diagram-description"' in page and 'id="diagram-description"' in page
+    assert page.index("decision-diagram.svg") < page.index("<table")
+    # Every outcome the pack can reach has a row in the table of routes.
+    reachable = {path.outcome for path in enumerate_paths(PACK)}
+    assert set(route_outcomes(page)) == reachable
+
+
+def test_how_it_decides_cites_the_guidance_the_rules_rest_on(client: FlaskClient) -> None:
+    words = text_of(get(client, "/how-it-decides"))
+    cited = decides.cited_guidance(PACK)
+    assert cited, "the installed pack cites guidance"
+    for item in cited:
+        assert item.source in words and " ".join(item.text.split()) in words
+
+
+def test_diagram_is_an_svg_of_the_pack_served_from_our_origin(client: FlaskClient) -> None:
+    response = client.get("/how-it-decides/decision-diagram.svg")
+    assert response.status_code == 200
+    assert response.mimetype == "image/svg+xml"
+    svg = response.get_data(as_text=True)
+    assert "<svg" in svg and PACK.version in svg
+    for node in (*PACK.questions, *PACK.outcomes):
+        assert f"<title>{node.id}</title>" in svg
+    # Served under the same Content Security Policy as the pages; nothing in it needs an
+    # inline style or a script, which that policy would block.
+    assert "img-src 'self'" in response.headers["Content-Security-Policy"]
+    assert "style=" not in svg and "<script" not in svg
+
+
+def test_diagram_is_drawn_once_per_pack_version(app: Flask, client: FlaskClient, monkeypatch) -> None:
+    runs: list[str] = []
+    real = decides.draw_svg
+
+    def counting(source: str) -> str | None:
+        runs.append(source)
+        return real(source)
+
+    monkeypatch.setattr(decides, "draw_svg", counting)
+    first = client.get("/how-it-decides/decision-diagram.svg").get_data()
+    get(client, "/how-it-decides")
+    again = client.get("/how-it-decides/decision-diagram.svg").get_data()
+    assert len(runs) == 1 and first == again
+
+
+def test_without_graphviz_the_page_shows_the_table_and_says_so(
+    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))  # no dot command anywhere
+    for application in app_with(request, tmp_path):
+        client = application.test_client()
+        page = get(client, "/how-it-decides")
+        assert "decision-diagram.svg" not in page
+        assert "app-diagram-missing" in page
+        assert set(route_outcomes(page)) == {path.outcome for path in enumerate_paths(PACK)}
+        assert client.get("/how-it-decides/decision-diagram.svg").status_code == 404
+
+
+def test_graph_page_and_route_table_change_when_the_pack_changes(client: FlaskClient, changed_app: Flask) -> None:
+    before = get(client, "/how-it-decides")
+    changed_client = changed_app.test_client()
+    after = get(changed_client, "/how-it-decides")
+    with changed_app.app_context():
+        changed = current_pack()
+    assert changed.version != PACK.version
+    assert changed.version in after and PACK.version not in after
+    assert f"{NEW_REVIEW.day} {NEW_REVIEW:%B %Y}" in text_of(after)
+    # The rerouted answer: no route reaches the LADO outcome any more.
+    assert "L" in route_outcomes(before)
+    assert "L" not in route_outcomes(after)
+    assert NEW_TITLE not in text_of(before)
+    assert f'href="{NEW_LINK}"' in after and f'href="{NEW_LINK}"' not in before
+    svg = changed_client.get("/how-it-decides/decision-diagram.svg").get_data(as_text=True)
+    assert changed.version in svg and html.escape(NEW_TITLE, quote=False) in svg
+    assert "<title>L</title>" not in svg and "<title>allegation&#45;&gt;U2</title>" in svg
+
+
+# --- The table of routes, below HTTP --------------------------------------------------------
+
+
+def expand(pack: RulePack, route: decides.Route) -> set[tuple[Any, ...]]:
+    """Every path a row of the table stands for, as (question id, answer) pairs and the outcome."""
+    per_step = []
+    for step in route.steps:
+        values = []
+        for answer in step.answers:
+            if answer.label is None:  # the ordinary options of a multiple-choice question
+                values.append(tuple(o.value for o in step.question.options if not o.exclusive))
+            else:
+                option = next(o for o in step.question.options if o.label.practitioner == answer.label)
+                values.append((option.value,) if step.question.kind == "multiple" else option.value)
+        per_step.append([(step.question.id, value) for value in values])
+    return {(combination, route.outcome.id) for combination in itertools.product(*per_step)}
+
+
+@pytest.mark.parametrize("pack_file", ["installed", "changed"])
+def test_route_table_stands_for_exactly_every_path(tmp_path: Path, pack_file: str) -> None:
+    path = DEFAULT_PACK if pack_file == "installed" else changed_pack_file(tmp_path)
+    pack = load_pack(path, load_contacts(DEFAULT_CONTACTS))
+    table = decides.build_routes(pack)
+    paths = {(p.answers, p.outcome) for p in enumerate_paths(pack)}
+    covered: list[tuple[Any, ...]] = []
+    for route in table.rows:
+        rows_paths = expand(pack, route)
+        assert len(rows_paths) == route.paths
+        covered.extend(rows_paths)
+    assert len(covered) == len(paths) == table.path_count  # no path twice
+    assert set(covered) == paths
+    assert len(table.rows) < len(paths)  # joined into rows people can read
+
+
+# --- Questions to prepare -------------------------------------------------------------------
+
+
+def question_titles(pack: RulePack, mode: str) -> list[str]:
+    return [" ".join(q.title.for_mode(mode).split()) for q in pack.questions]
+
+
+def in_order(words: str, phrases: list[str]) -> bool:
+    position = 0
+    for phrase in phrases:
+        position = words.find(phrase, position)
+        if position < 0:
+            return False
+        position += len(phrase)
+    return True
+
+
+@pytest.mark.parametrize("mode, wording", [("myself", "practitioner"), ("supervision", "supervision")])
+def test_questions_to_prepare_lists_every_question_in_order_in_the_mode_wording(
+    client: FlaskClient, mode: str, wording: str
+) -> None:
+    page = get(client, f"/questions-to-prepare?mode={mode}")
+    main = page[page.index("<main"):page.index("</main>")]
+    headings = [text_of(heading) for heading in re.findall(r"<h2[^>]*>(.*?)</h2>", main, re.S)]
+    assert headings == [f"{n}. {title}" for n, title in enumerate(question_titles(PACK, wording), start=1)]
+    words = text_of(page)
+    for question in PACK.questions:
+        if question.hint:
+            assert " ".join(question.hint.for_mode(wording).split()) in words
+        for option in question.options:
+            assert " ".join(option.label.for_mode(wording).split()) in words
+    other = "supervision" if wording == "practitioner" else "practitioner"
+    differing = [q for q in PACK.questions if q.title.for_mode(other) != q.title.for_mode(wording)]
+    assert differing and all(q.title.for_mode(other) not in words for q in differing)
+
+
+def test_questions_to_prepare_says_where_each_answer_leads(client: FlaskClient) -> None:
+    words = text_of(get(client, "/questions-to-prepare"))
+    numbers = {q.id: n for n, q in enumerate(PACK.questions, start=1)}
+    for question in PACK.questions:
+        for option in question.options:
+            target = question.route_for(option)
+            node = PACK.node(target) if target else None
+            assert node is not None
+            label = " ".join(option.label.practitioner.split())
+            title = " ".join(node.title.practitioner.split())
+            where = f"question {numbers[node.id]}: {title}" if node.id in numbers else f"outcome: {title}"
+            assert re.search(re.escape(label) + r" .{0,40}" + re.escape(where), words), (question.id, option.value)
+
+
+def test_an_unknown_mode_shows_the_practitioner_wording(client: FlaskClient) -> None:
+    unknown = get(client, "/questions-to-prepare?mode=%3Cscript%3E")
+    assert text_of(unknown) == text_of(get(client, "/questions-to-prepare"))
+
+
+def test_questions_to_prepare_change_when_the_pack_changes(client: FlaskClient, changed_app: Flask) -> None:
+    changed_client = changed_app.test_client()
+    u2_title = PACK.outcome("U2").title.practitioner
+    lado_title = PACK.outcome("L").title.practitioner
+    number = next(n for n, q in enumerate(PACK.questions, start=1) if q.id == "allegation")
+    allegation = f"{number}. " + " ".join(PACK.question("allegation").title.practitioner.split())  # its heading
+    for mode, title in (("myself", NEW_TITLE), ("supervision", NEW_TITLE_SUPERVISION)):
+        before = text_of(get(client, f"/questions-to-prepare?mode={mode}"))
+        after = text_of(get(changed_client, f"/questions-to-prepare?mode={mode}"))
+        assert title not in before and title in after
+    before = text_of(get(client, "/questions-to-prepare"))
+    after = text_of(get(changed_client, "/questions-to-prepare"))
+    # The allegation question's "Yes" now leads to the unshared-concern outcome.
+    following = f"{number + 1}. " + " ".join(PACK.questions[number].title.practitioner.split())
+
+    def section(words: str) -> str:
+        return words[words.index(allegation):words.index(following)]
+
+    assert lado_title in section(before) and u2_title not in section(before)
+    assert u2_title in section(after) and lado_title not in section(after)
+
+
+@pytest.mark.real_pdf
+def test_questions_pdf_opens_holds_every_question_and_is_rendered_once_per_version_and_mode(
+    client: FlaskClient, monkeypatch
+) -> None:
+    renders: list[int] = []
+    real = views.render_pdf
+
+    def counting(html_text: str, *args: Any, **kwargs: Any) -> bytes:
+        renders.append(len(html_text))
+        return real(html_text, *args, **kwargs)
+
+    monkeypatch.setattr(views, "render_pdf", counting)
+    for mode, wording in (("myself", "practitioner"), ("supervision", "supervision")):
+        response = client.get(f"/questions-to-prepare.pdf?mode={mode}")
+        assert response.status_code == 200 and response.mimetype == "application/pdf"
+        assert "attachment" in response.headers["Content-Disposition"]
+        words = pdf_text(response.get_data())
+        assert in_order(words, question_titles(PACK, wording))
+        assert PACK.version in words
+        assert client.get(f"/questions-to-prepare.pdf?mode={mode}").get_data() == response.get_data()
+    assert len(renders) == 2  # once per mode, however often it is asked for
+
+
+@pytest.mark.real_pdf
+def test_questions_pdf_follows_the_changed_pack(changed_app: Flask) -> None:
+    words = pdf_text(changed_app.test_client().get("/questions-to-prepare.pdf").get_data())
+    assert NEW_TITLE in words

@@ -1,0 +1,133 @@
+"""Misclick-safe changes through HTTP: answers that no longer apply are set aside, not shown
+anywhere, and come back when the answer is changed back; the page says what happened."""
+
+from __future__ import annotations
+
+import re
+
+from flask import Flask
+from flask.testing import FlaskClient
+
+from app.journey import ANSWERS_KEY, SET_ASIDE_KEY
+from app.models import StoredRequest
+from support.submission import ELIGIBLE_PATH, SUPERVISION_PATH, fill_details, submit, to_outcome
+from support.walk import Walker, outcome_of, page_text, path_of
+
+LATER = [question_id for question_id, _ in ELIGIBLE_PATH[2:]]  # the ten answers after the safety answer
+
+
+def stored(client: FlaskClient, key: str) -> dict[str, object]:
+    """One of the journey's answer maps, as the server holds it."""
+    with client.session_transaction() as session:
+        return dict(session.get(key, {}))
+
+
+def question_rows(page: str) -> set[str]:
+    """The questions a page lists with a change link (outcome and check-answers pages)."""
+    return set(re.findall(r'href="/questions/([a-z_]+)', page))
+
+
+def banner(page: str) -> str:
+    """The journey notice's text, or '' when there is none."""
+    found = re.search(r'class="govuk-notification-banner app-journey-notice.*?</div>\s*</div>', page, re.S)
+    return " ".join(re.sub(r"<[^>]+>", " ", found.group(0)).split()) if found else ""
+
+
+def test_a_safety_answer_changed_and_changed_back_brings_the_ten_answers_back(client: FlaskClient) -> None:
+    walker = to_outcome(client)
+    before = stored(client, ANSWERS_KEY)
+    fill_details(walker)
+    check = walker.get("/request/check-answers")
+    assert question_rows(page_text(check)) >= set(LATER)
+
+    # The misclick, made from check your answers: the later answers are set aside, not shown.
+    response = walker.post("/questions/immediate_danger?return_to=check-answers", {"answer": "yes"})
+    assert path_of(response.location) == "/result"
+    result = page_text(walker.follow(response.location))
+    assert outcome_of(walker.follow("/result")) == "U1"
+    assert set(stored(client, ANSWERS_KEY)) == {"mode", "immediate_danger"}
+    assert set(stored(client, SET_ASIDE_KEY)) == set(LATER)
+    assert "Your later answers have been set aside because they no longer apply. " \
+           "If you change your answer back, they will come back." in banner(result)
+    assert question_rows(result) == {"mode", "immediate_danger"}
+
+    # Changed back from check your answers: all ten come back and the request goes on.
+    walker.get("/questions/immediate_danger?return_to=check-answers")
+    response = walker.post("/questions/immediate_danger?return_to=check-answers", {"answer": "no"})
+    assert path_of(response.location) == "/request/check-answers"
+    check = walker.follow(response.location)
+    assert check.status_code == 200
+    assert stored(client, ANSWERS_KEY) == before and stored(client, SET_ASIDE_KEY) == {}
+    assert question_rows(page_text(check)) >= set(LATER)
+    assert "they have come back" in banner(page_text(check))
+
+
+def test_set_aside_answers_are_not_shown_or_counted_when_they_do_not_apply(app: Flask, client: FlaskClient) -> None:
+    walker = to_outcome(client)
+    # A worry about an adult who works with children: the LADO outcome; the answers after it
+    # are set aside and appear nowhere on the outcome page, nor in the anonymous counts.
+    response = walker.answer("allegation", "yes")
+    result = walker.follow(response.location)
+    assert outcome_of(result) == "L"
+    assert question_rows(page_text(result)) == {"mode", "immediate_danger", "unshared_concern", "allegation"}
+    assert set(stored(client, SET_ASIDE_KEY)) == set(LATER) - {"unshared_concern", "allegation"}
+    with app.app_context():
+        from app.extensions import db
+        from app.stats.models import RouteCount
+
+        counted = db.session.scalars(db.select(RouteCount).where(RouteCount.outcome_id == "L")).all()
+        assert [row.criterion for row in counted] == [""]  # the set-aside criteria are not counted
+    # The request pages are closed to a journey whose live answers do not lead there.
+    assert path_of(walker.get("/request/check-answers").location) == "/result"
+
+
+def test_supervision_mode_words_the_notice_for_the_practitioner(client: FlaskClient) -> None:
+    walker = to_outcome(client, SUPERVISION_PATH)
+    result = walker.follow(walker.answer("immediate_danger", "not_sure").location)
+    text = banner(page_text(result))
+    assert "The later answers have been set aside because they no longer apply." in text
+    assert "Your" not in text
+    result = walker.follow(walker.answer("immediate_danger", "no").location)
+    assert "Check with the practitioner" in banner(page_text(result))
+    assert outcome_of(result) == outcome_of(to_outcome(client, SUPERVISION_PATH).follow("/result"))
+
+
+def test_a_notice_is_shown_once(client: FlaskClient) -> None:
+    walker = to_outcome(client)
+    walker.answer("immediate_danger", "yes")
+    assert banner(page_text(walker.follow("/result")))
+    assert banner(page_text(walker.follow("/result"))) == ""
+
+
+def test_set_aside_answers_are_cleared_on_exit_and_start_again(client: FlaskClient) -> None:
+    walker = to_outcome(client)
+    walker.answer("immediate_danger", "yes")
+    assert stored(client, SET_ASIDE_KEY)
+    walker.get("/exit")
+    assert stored(client, SET_ASIDE_KEY) == {}
+    walker = to_outcome(client)
+    walker.answer("immediate_danger", "yes")
+    walker.post("/start-again", {})
+    assert stored(client, SET_ASIDE_KEY) == {}
+    # A new journey starts without them, so changing the answer back brings nothing back.
+    walker = Walker(client)  # the old session (and its form token) is gone
+    walker.walk(ELIGIBLE_PATH[:1])
+    response = walker.answer("immediate_danger", "no")
+    assert path_of(response.location) == "/questions/unshared_concern"
+
+
+def test_a_submitted_request_holds_only_the_live_answers_and_clears_the_set_aside_ones(
+    app: Flask, client: FlaskClient
+) -> None:
+    walker = to_outcome(client)
+    walker.answer("immediate_danger", "yes")
+    walker.answer("immediate_danger", "no")  # everything back: eligible again
+    fill_details(walker)
+    response = submit(walker)
+    assert path_of(response.location) == "/request/submitted"
+    assert stored(client, SET_ASIDE_KEY) == {} and stored(client, ANSWERS_KEY) == {}
+    with app.app_context():
+        from app.extensions import db
+
+        saved = db.session.scalars(db.select(StoredRequest)).all()
+        assert len(saved) == 1
