@@ -16,7 +16,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pypdf
 import pytest
 from flask import Flask
 from sqlalchemy import select
@@ -126,8 +125,11 @@ def _record_for(module_app: Flask, path: JourneyPath) -> bytes:
 
 def most_contacts_path(pack: RulePack) -> JourneyPath:
     """The first supervision path to the outcome with the most contacts."""
-    supervision = [path for path in enumerate_paths(pack) if path.mode == "supervision"]
-    return max(supervision, key=lambda path: len(pack.outcome(path.outcome).contacts))  # type: ignore[union-attr]
+    def contacts(path: JourneyPath) -> int:
+        outcome = pack.outcome(path.outcome)
+        return len(outcome.contacts) if outcome else 0
+
+    return max((path for path in enumerate_paths(pack) if path.mode == "supervision"), key=contacts)
 
 
 @pytest.fixture(scope="module")
