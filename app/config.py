@@ -18,6 +18,7 @@ import typing
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, ClassVar
+from urllib.parse import urlsplit
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 INSTANCE_PATH = PROJECT_ROOT / "instance"
@@ -83,9 +84,21 @@ class Config:
     OUTBOX_RETRY_SECONDS: int = 60
     OUTBOX_RETRY_MAX_SECONDS: int = 3600
 
+    # Whether the person who asked gets an acknowledgement email (their reference, what happens
+    # next, the response time and the facilitators' contact; never case details). Sent only
+    # where the service sends mail at all (FACILITATOR_EMAIL is set).
+    SEND_ACKNOWLEDGEMENTS: bool = True
+    # The service's own address as people reach it (https://…, with any path prefix), for links
+    # in emails: the outbox worker has no web request to take it from. Unset: emails say so.
+    PUBLIC_BASE_URL: str | None = None
+
     RETENTION_DAYS: int = 90
     SESSION_IDLE_MINUTES: int = 30
     RESPONSE_TIME_TEXT: str | None = None
+    # How to reach the facilitators (for example "Email spacetothink@partnership.example or call
+    # 0161 000 0000, Monday to Friday"), shown after submitting and in the acknowledgement.
+    # Never invented: unset, both say plainly that no contact has been set.
+    FACILITATOR_CONTACT_TEXT: str | None = None
 
     # Named in the privacy notice. Never invented: templates say plainly when unset.
     DATA_CONTROLLER: str | None = None
@@ -149,9 +162,11 @@ class Config:
 
     @classmethod
     def check(cls, settings: Mapping[str, Any]) -> None:
-        """Refuse settings that are unsafe for this environment. Base: a secret key must exist."""
+        """Refuse settings that are unsafe for this environment. Base: a secret key must exist,
+        and the public address, when set, is a plain web address."""
         if not settings["SECRET_KEY"]:
             raise ConfigError("SECRET_KEY is not set. Set it to a long random string.")
+        check_public_base_url(settings.get("PUBLIC_BASE_URL"))
 
 
 class DevelopmentConfig(Config):
@@ -193,6 +208,8 @@ class TestConfig(Config):
     MAIL_FROM = "space-to-think@example.invalid"
     RATELIMIT_STORAGE_URI = "memory://"  # tests that need Redis start their own
     SESSION_PURGE_PROBABILITY = 0.0
+    # Off unless a test is about it, so a test of the facilitators' email sees that email alone.
+    SEND_ACKNOWLEDGEMENTS = False
 
 
 class ProductionConfig(Config):
@@ -225,6 +242,20 @@ class ProductionConfig(Config):
                 "RATELIMIT_STORAGE_URI is not set: in production, rate limits and sign-in lockouts must be shared "
                 "by every worker and server, e.g. redis://127.0.0.1:6379/0 (or memory:// for one single process)."
             )
+        if (settings.get("PUBLIC_BASE_URL") or "").startswith("http://"):
+            raise ConfigError("PUBLIC_BASE_URL must start with https:// in production: emails link to the inbox.")
+
+
+def check_public_base_url(url: str | None) -> None:
+    """A ConfigError naming PUBLIC_BASE_URL unless it is unset or an http(s) address with a host
+    and no query, fragment or login (it is the start of every link in an email)."""
+    if not url:
+        return
+    parts = urlsplit(url)
+    if (parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment
+            or "@" in parts.netloc or any(ch.isspace() for ch in url)):
+        raise ConfigError(f"PUBLIC_BASE_URL must be the service's web address, like https://spacetothink.example.org, "
+                          f"but it is {url!r}.")
 
 
 CONFIG_CLASSES: dict[str, type[Config]] = {

@@ -1,12 +1,16 @@
-"""Email to the facilitators through SMTP: building the message and handing it to the server.
+"""Email through SMTP: building each kind of message and handing it to the server.
 
 The outbox row is stored with its request (one transaction); the outbox worker
 (``app.outbox``) sends it once the request's PDF is made. If the mail server is down or
 hangs, the request is already safe: the worker counts the attempt, records the error
 (never case detail) and tries again later, waiting longer each time.
 
-The email's body holds only the reference, how soon a session is wanted and a pointer to
-the attachment; the case details are in the attached PDF.
+Two kinds of message (``OutboxMessage.kind``), each with its own template:
+- "facilitators": the reference, how soon a session is wanted, a link to the request in the
+  inbox (``PUBLIC_BASE_URL``) and a pointer to the attachment; the case details are only in
+  the attached PDF;
+- "acknowledgement": to the work email the person gave: their reference, what happens next,
+  the response time and how to reach the facilitators. Never case details, no attachment.
 """
 
 from __future__ import annotations
@@ -20,13 +24,28 @@ from flask import current_app, render_template
 
 from .models import OutboxMessage, StoredRequest
 
+FACILITATORS = "facilitators"
+ACKNOWLEDGEMENT = "acknowledgement"
+
 DEFAULT_TIMEOUT_SECONDS = 10
 MAX_ERROR_LENGTH = 300
 
 
-def subject_for(request: StoredRequest) -> str:
+def subject_for(request: StoredRequest, kind: str = FACILITATORS) -> str:
     """The email subject: the service and the reference, nothing about the case."""
+    if kind == ACKNOWLEDGEMENT:
+        return f"Your Space to Think request {request.reference} has been received"
     return f"Space to Think request {request.reference}"
+
+
+def inbox_link(reference: str) -> str | None:
+    """The request's page in the inbox as a full address, or None when ``PUBLIC_BASE_URL`` is unset.
+    Built from the routes (not a web request: the outbox worker has none)."""
+    base = (current_app.config.get("PUBLIC_BASE_URL") or "").rstrip("/")
+    if not base:
+        return None
+    path = current_app.url_map.bind("localhost").build("inbox.request_page", {"reference": reference})
+    return base + path
 
 
 def pdf_filename(reference: str) -> str:
@@ -35,7 +54,8 @@ def pdf_filename(reference: str) -> str:
 
 
 def build_email(message: OutboxMessage, request: StoredRequest) -> EmailMessage:
-    """The email for an outbox message, with the request's PDF attached."""
+    """The email for an outbox message: the facilitators' (with the request's PDF attached) or
+    the acknowledgement."""
     from .requests import fields  # the request package imports this module
 
     email = EmailMessage()
@@ -45,11 +65,22 @@ def build_email(message: OutboxMessage, request: StoredRequest) -> EmailMessage:
     email["Date"] = formatdate(localtime=False)
     email["Message-ID"] = make_msgid(domain="space-to-think.invalid")
     email["X-Space-To-Think-Reference"] = request.reference
+    if message.kind == ACKNOWLEDGEMENT:
+        email["Auto-Submitted"] = "auto-generated"  # RFC 3834: out-of-office replies should not answer it
+        email.set_content(render_template(
+            "requests/acknowledgement.txt", reference=request.reference, mode=request.mode,
+            response_time=current_app.config.get("RESPONSE_TIME_TEXT"),
+            contact=current_app.config.get("FACILITATOR_CONTACT_TEXT"),
+        ))
+        return email
+    if message.kind != FACILITATORS:
+        raise ValueError(f"unknown outbox message kind {message.kind!r}")
     email.set_content(render_template(
         "requests/email.txt",
         reference=request.reference,
         how_soon=fields.option_label("how_soon", request.details.get("how_soon")) or "Not given",
         filename=pdf_filename(request.reference),
+        link=inbox_link(request.reference),
     ))
     email.add_attachment(request.pdf, maintype="application", subtype="pdf",
                          filename=pdf_filename(request.reference))

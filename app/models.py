@@ -9,13 +9,18 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, DateTime, ForeignKey, Integer, LargeBinary, String
+from sqlalchemy import JSON, CheckConstraint, Date, DateTime, ForeignKey, Integer, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .extensions import Model
+from .workflow import STATUSES
 
-# Triage status of a request, for the facilitators. "new" until someone picks it up.
-REQUEST_STATUSES: tuple[str, ...] = ("new", "in_triage", "arranged", "closed")
+# Triage status of a request, for the facilitators (app.workflow: the statuses and the moves
+# between them). "new" until someone picks it up.
+REQUEST_STATUSES: tuple[str, ...] = STATUSES
+# What an outbox message is: the request to the facilitators (with its PDF), or the
+# acknowledgement to the person who asked (no attachment, no case details).
+OUTBOX_KINDS: tuple[str, ...] = ("facilitators", "acknowledgement")
 AUDIT_ACTORS: tuple[str, ...] = ("requester session", "system", "cli", "facilitator")
 
 
@@ -37,7 +42,7 @@ class StoredRequest(Model):
 
     __tablename__ = "requests"
     __table_args__ = (
-        CheckConstraint("status IN ('new', 'in_triage', 'arranged', 'closed')", name="status"),
+        CheckConstraint("status IN (" + ", ".join(f"'{status}'" for status in STATUSES) + ")", name="status"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -57,6 +62,18 @@ class StoredRequest(Model):
     # the request fields (see app.requests.fields), cleaned, plus the identifying-data check
     details: Mapped[dict[str, Any]] = mapped_column(JSON)
     status: Mapped[str] = mapped_column(String(20), default="new")
+    # Copied from the details when stored (the list filters and sorts on them in SQL):
+    # "how soon" as its option value, the due date worked out from it (app.workflow.due_date),
+    # and the journey's flag ids between commas (",review_under_way,": a LIKE finds one).
+    how_soon: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    due_on: Mapped[dt.date | None] = mapped_column(Date(), nullable=True, index=True)
+    flag_ids: Mapped[str] = mapped_column(String(400), default="", server_default="")
+    # Set with the status "redirected": the rule pack outcome it was redirected to, and why
+    # (a facilitator's words, checked for identifying data like a note).
+    redirected_to: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    redirect_reason: Mapped[str | None] = mapped_column(String(500), nullable=True)
+    # Set with the status "duplicate": the reference of the request this one repeats.
+    duplicate_of: Mapped[str | None] = mapped_column(String(16), nullable=True)
     pdf: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True, deferred=True)  # loaded only when read
     pdf_made_at: Mapped[dt.datetime | None] = mapped_column(DateTime(), nullable=True, index=True)
     pdf_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
@@ -74,8 +91,9 @@ class StoredRequest(Model):
 
 
 class OutboxMessage(Model):
-    """An email to the facilitators, stored with its request and sent by the outbox worker
-    once the request's PDF is made, retried with backoff (``next_attempt_at``).
+    """An email about a request, stored with it and sent by the outbox worker, retried with
+    backoff (``next_attempt_at``). ``kind`` says which: "facilitators" (the request, sent once
+    its PDF is made) or "acknowledgement" (to the person who asked, sent straight away).
 
     ``last_error`` names what went wrong (the SMTP or network error) and never case detail.
     """
@@ -84,6 +102,7 @@ class OutboxMessage(Model):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     request_id: Mapped[int] = mapped_column(ForeignKey("requests.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20), default="facilitators", server_default="facilitators")
     recipient: Mapped[str] = mapped_column(String(320))
     subject: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(), default=utcnow)
@@ -118,4 +137,4 @@ class AuditEvent(Model):
         return f"<AuditEvent {self.action} {self.reference}>"
 
 
-__all__ = ["AUDIT_ACTORS", "AuditEvent", "OutboxMessage", "REQUEST_STATUSES", "StoredRequest", "utcnow"]
+__all__ = ["AUDIT_ACTORS", "AuditEvent", "OUTBOX_KINDS", "OutboxMessage", "REQUEST_STATUSES", "StoredRequest", "utcnow"]

@@ -5,7 +5,8 @@ request and its outbox message in one transaction and returns. ``flask outbox wo
 in its own process:
 
 1. renders the PDF of every request that has none yet and stores it on the request;
-2. sends every unsent email whose request has its PDF, with the PDF attached.
+2. sends every unsent email: the facilitators' once its request has its PDF (attached), the
+   acknowledgement to the person who asked straight away.
 
 Each piece of work is claimed with a row lock, ``SELECT … FOR UPDATE SKIP LOCKED`` on
 PostgreSQL, held until the result is committed, so several workers (on one host or many)
@@ -91,9 +92,11 @@ def claim_pdf_job(now: dt.datetime, tried: set[int], ignore_schedule: bool = Fal
 
 
 def claim_message(now: dt.datetime, tried: set[int], ignore_schedule: bool = False) -> OutboxMessage | None:
-    """Lock and return one unsent email whose request has its PDF and whose turn has come (or None)."""
+    """Lock and return one unsent email whose turn has come (or None): the facilitators' once
+    the request has its PDF, an acknowledgement straight away (it has no attachment)."""
     query = (select(OutboxMessage).join(StoredRequest, StoredRequest.id == OutboxMessage.request_id)
-             .where(OutboxMessage.sent_at.is_(None), StoredRequest.pdf_made_at.is_not(None)))
+             .where(OutboxMessage.sent_at.is_(None),
+                    or_(OutboxMessage.kind != mail.FACILITATORS, StoredRequest.pdf_made_at.is_not(None))))
     if not ignore_schedule:
         query = query.where(or_(OutboxMessage.next_attempt_at.is_(None), OutboxMessage.next_attempt_at <= now))
     if tried:
@@ -140,7 +143,7 @@ def send_message(message: OutboxMessage) -> bool:
         message.last_error = mail.describe_error(error)
         message.next_attempt_at = utcnow() + retry_delay(message.attempts)
         audit.add_event("email_failed", request.reference, audit.SYSTEM,
-                        f"attempt {message.attempts}: {message.last_error}")
+                        f"{message.kind}, attempt {message.attempts}: {message.last_error}")
         reference, attempts, problem = request.reference, message.attempts, message.last_error
         db.session.commit()
         current_app.logger.warning("Email for request %s not sent (attempt %d): %s", reference, attempts, problem)
@@ -148,7 +151,8 @@ def send_message(message: OutboxMessage) -> bool:
     message.sent_at = utcnow()
     message.last_error = None
     message.next_attempt_at = None
-    audit.add_event("emailed", request.reference, audit.SYSTEM, f"attempt {message.attempts}")
+    audit.add_event("acknowledged" if message.kind == mail.ACKNOWLEDGEMENT else "emailed", request.reference,
+                    audit.SYSTEM, f"attempt {message.attempts}")
     db.session.commit()
     return True
 

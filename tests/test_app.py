@@ -93,7 +93,8 @@ SAMPLE_VALUES = {bool: ("true", "false"), int: ("7", "8"), float: ("0.5", "0.25"
 # Settings whose text must have a form of its own.
 SAMPLE_SETTINGS = {"TRUSTED_PROXIES": ("127.0.0.1,10.0.0.0/8", "2"),
                    "RATELIMIT_APPLICATION": ("10 per minute", "20 per minute"),
-                   "INBOX_SIGN_IN_LIMIT": ("3 per minute;10 per hour", "4 per minute")}
+                   "INBOX_SIGN_IN_LIMIT": ("3 per minute;10 per hour", "4 per minute"),
+                   "PUBLIC_BASE_URL": ("https://stt.example", "https://other.example")}
 
 
 def test_every_setting_can_be_set_from_the_environment() -> None:

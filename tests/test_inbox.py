@@ -334,17 +334,18 @@ def test_status_changes_are_stored_and_audited(app: Flask) -> None:
     client, facilitator_id = signed_in(app)
     reference = stored_request(app)
     page = f"/inbox/requests/{reference}"
-    for status in ("in_triage", "arranged", "closed"):
+    path = ("in_triage", "session_offered", "session_arranged", "session_held", "closed")
+    for status in path:
         response = post_form(client, page, f"{page}/status", {"status": status})
         assert response.status_code == 302
     with app.app_context():
         assert db.session.scalar(select(StoredRequest.status)) == "closed"
     changes = events(app, "status_changed")
-    assert [e.detail for e in changes] == ["new to in_triage", "in_triage to arranged", "arranged to closed"]
+    assert [e.detail for e in changes] == [f"{old} to {new}" for old, new in zip(("new",) + path, path)]
     assert {(e.reference, e.actor) for e in changes} == {(reference, f"facilitator:{facilitator_id}")}
     refused = post_form(client, page, f"{page}/status", {"status": "deleted"})
     assert refused.status_code == 200 and "Select a status" in text(refused)
-    assert len(events(app, "status_changed")) == 3
+    assert len(events(app, "status_changed")) == len(path)
 
 
 @both_databases

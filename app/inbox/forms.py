@@ -11,9 +11,9 @@ from typing import Any
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from govuk_frontend_wtf.wtforms_widgets import (
-    GovCharacterCount, GovFileInput, GovPasswordInput, GovRadioInput, GovSelect, GovTextInput,
+    GovCharacterCount, GovFileInput, GovPasswordInput, GovSelect, GovTextInput,
 )
-from wtforms import PasswordField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import HiddenField, PasswordField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # WTForms 3.3; stubs are 3.2
 
 from .models import NOTE_MAX
@@ -43,13 +43,23 @@ class SignInForm(FlaskForm):
 
 
 class StatusForm(FlaskForm):
-    """The request's triage status."""
+    """Move the request on: the new status, and what "redirected" or "duplicate" need.
+
+    Every status is accepted here; the service (``move_request``) refuses the moves the
+    workflow does not allow, with a message. The radios are drawn by the template (with the
+    extra fields revealed under their status), so this form only reads and checks the post.
+    """
 
     status = RadioField(choices=[SelectChoice(value, label) for value, label in STATUS_LABELS.items()],
-                        validate_choice=False, widget=GovRadioInput())
+                        validate_choice=False)
+    redirected_to = SelectField(choices=[], validate_choice=False)
+    reason = TextAreaField()
+    duplicate_of = StringField()
+    # The fingerprint of a reason whose identifying-data warning was confirmed.
+    confirmed = HiddenField()
 
     def validate(self, extra_validators: Any = None) -> bool:
-        """CSRF, and one of the statuses."""
+        """CSRF, and one of the statuses (the rest is the service's to check)."""
         valid: bool = super().validate(extra_validators)  # FlaskForm has no type hints
         if self.status.data not in STATUS_LABELS:
             self.status.errors = ["Select a status"]
@@ -78,9 +88,11 @@ class AssignForm(FlaskForm):
 
 
 class NoteForm(FlaskForm):
-    """A short triage note."""
+    """A short triage note (checked for identifying data: see the view)."""
 
     text = TextAreaField(widget=GovCharacterCount())
+    # The fingerprint of a note whose identifying-data warning was confirmed.
+    confirmed = HiddenField()
 
     def validate(self, extra_validators: Any = None) -> bool:
         """CSRF, and a note of at most ``NOTE_MAX`` characters."""

@@ -20,17 +20,18 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import defer
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from .. import audit
+from .. import audit, workflow
 from ..email_address import is_email_address
 from ..extensions import db
-from ..models import REQUEST_STATUSES, AuditEvent, StoredRequest, utcnow
+from ..models import AuditEvent, StoredRequest, utcnow
+from ..requests.guard import Finding, scan
+from ..requests.reference import is_reference, normalise_reference
 from ..requests.service import InvalidRequest, NewRequest, store_request
 from .models import EMAIL_MAX, NAME_MAX, NOTE_MAX, Assignment, Facilitator, TriageNote
 from .pdf_import import ImportedRequest
 
 PASSWORD_MIN = 12
 PASSWORD_MAX = 256
-PAGE_SIZE = 50
 # Long enough to pass the length rule, and still among the first a guesser tries.
 COMMON_PASSWORDS = frozenset({
     "123456789012", "1234567890123", "12345678901234", "qwertyuiopas", "qwerty123456",
@@ -38,8 +39,8 @@ COMMON_PASSWORDS = frozenset({
     "abc123abc123", "trustno1trustno1", "administrator", "safeguarding", "safeguarding1",
     "safeguarding123", "salford12345", "facilitator1", "football1234", "monkey123456",
 })
-# One label per status in app.models.REQUEST_STATUSES (a test checks they match).
-STATUS_LABELS = {"new": "New", "in_triage": "In triage", "arranged": "Arranged", "closed": "Closed"}
+# One label per status (app.workflow, where the statuses and the moves between them live).
+STATUS_LABELS = workflow.STATUS_LABELS
 
 
 class FacilitatorError(Exception):
@@ -183,59 +184,6 @@ def email_fingerprint(email: str) -> str:
 
 # --- the inbox ------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class InboxRow:
-    """One line of the inbox list."""
-
-    reference: str
-    created_at: dt.datetime
-    how_soon: str
-    status: str
-    assigned_to: str | None
-    pdf_state: str  # "made", "waiting" (the worker has not made it yet) or "failed" (it tried and will again)
-
-
-def pdf_state(made_at: dt.datetime | None, error: str | None) -> str:
-    """Where a request's PDF stands, for the inbox: "made", "waiting" or "failed"."""
-    if made_at is not None:
-        return "made"
-    return "failed" if error else "waiting"
-
-
-@dataclass(frozen=True)
-class InboxPage:
-    """A page of the inbox list, newest first."""
-
-    rows: tuple[InboxRow, ...]
-    page: int
-    pages: int
-    total: int
-
-
-def inbox_page(status: str | None, page: int = 1) -> InboxPage:
-    """Requests newest first, optionally only those with ``status``, ``PAGE_SIZE`` to a page."""
-    conditions = [StoredRequest.status == status] if status in REQUEST_STATUSES else []
-    total = int(db.session.scalar(select(func.count()).select_from(StoredRequest).where(*conditions)) or 0)
-    pages = max(1, -(-total // PAGE_SIZE))
-    page = min(max(page, 1), pages)
-    query = (
-        select(StoredRequest.reference, StoredRequest.created_at, StoredRequest.details,
-               StoredRequest.status, Facilitator.display_name, StoredRequest.pdf_made_at, StoredRequest.pdf_error)
-        .outerjoin(Assignment, Assignment.request_id == StoredRequest.id)
-        .outerjoin(Facilitator, Facilitator.id == Assignment.facilitator_id)
-        .where(*conditions)
-        .order_by(StoredRequest.created_at.desc(), StoredRequest.id.desc())
-        .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
-    )
-    rows = tuple(
-        InboxRow(row.reference, row.created_at,
-                 str((row.details or {}).get("how_soon", "")) if isinstance(row.details, dict) else "",
-                 row.status, row.display_name, pdf_state(row.pdf_made_at, row.pdf_error))
-        for row in db.session.execute(query)
-    )
-    return InboxPage(rows, page, pages, total)
-
-
 def find_request(reference: str, with_pdf: bool = False) -> StoredRequest | None:
     """The stored request with this reference (its PDF bytes only loaded when asked for)."""
     query = select(StoredRequest).where(StoredRequest.reference == reference)
@@ -272,6 +220,7 @@ ACTION_WORDS = {
     "pdf_downloaded": "PDF downloaded", "status_changed": "Status changed", "assigned": "Assignment changed",
     "note_added": "Note added", "purged": "Deleted (retention period over)",
     "pdf_made": "PDF made", "pdf_failed": "PDF could not be made", "emailed": "Emailed to the facilitators",
+    "acknowledged": "Acknowledgement emailed to the requester",
     "email_failed": "Email not sent (will be tried again)",
 }
 ACTOR_PATTERN = re.compile(r"facilitator:(\d+)")
@@ -288,9 +237,10 @@ def audit_trail(reference: str) -> list[TrailEntry]:
 
     def in_words(text: str) -> str:
         text = ACTOR_PATTERN.sub(lambda match: names.get(match.group(0), "a facilitator"), text)
-        if text.count(" to ") == 1 and all(part in STATUS_LABELS for part in text.split(" to ")):
-            old, new = text.split(" to ")
-            return f"{STATUS_LABELS[old]} to {STATUS_LABELS[new].lower()}"
+        move, _, rest = text.partition("; ")
+        if move.count(" to ") == 1 and all(part in STATUS_LABELS for part in move.split(" to ")):
+            old, new = move.split(" to ")
+            return f"{STATUS_LABELS[old]} to {STATUS_LABELS[new].lower()}" + (f"; {rest}" if rest else "")
         return text
 
     return [TrailEntry(event.at, names.get(event.actor) or actors.get(event.actor, event.actor),
@@ -299,7 +249,8 @@ def audit_trail(reference: str) -> list[TrailEntry]:
 
 
 def record_view(request: StoredRequest, facilitator: Facilitator) -> None:
-    """Audit that a facilitator read the request."""
+    """Audit that a facilitator opened the request's page (not the page shown again after an
+    action: the action is the audit entry)."""
     audit.record_event("viewed", request.reference, facilitator.actor, "inbox")
 
 
@@ -308,16 +259,111 @@ def record_pdf_download(request: StoredRequest, facilitator: Facilitator) -> Non
     audit.record_event("pdf_downloaded", request.reference, facilitator.actor, "inbox")
 
 
-def change_status(request: StoredRequest, status: str, facilitator: Facilitator) -> bool:
-    """Set the request's status; False (and nothing recorded) if it already had it."""
-    if status not in REQUEST_STATUSES:
-        raise ValueError(f"unknown status {status!r}")
-    if request.status == status:
-        return False
-    audit.add_event("status_changed", request.reference, facilitator.actor, f"{request.status} to {status}")
-    request.status = status
+# --- free text a facilitator writes: notes and reasons ------------------------------------------
+
+def identifying_findings(text: str) -> list[Finding]:
+    """What looks like identifying data in a note or reason (the request pages' guard)."""
+    return scan(text)
+
+
+def text_fingerprint(text: str) -> str:
+    """A hash of the text as it will be stored: confirming a warning holds for exactly this text."""
+    return hashlib.sha256(text.strip().encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def needs_confirmation(text: str, confirmed: str | None) -> list[Finding]:
+    """The findings a facilitator has still to confirm for ``text`` (empty: store it)."""
+    findings = identifying_findings(text.strip())
+    return findings if findings and confirmed != text_fingerprint(text) else []
+
+
+def _kinds(text: str) -> str:
+    """The kinds of identifying-looking data in ``text``, for the audit log (never the text)."""
+    kinds = sorted({finding.kind.replace("_", " ") for finding in identifying_findings(text)})
+    return f"; identifying-data warning confirmed ({', '.join(kinds)})" if kinds else ""
+
+
+# --- moving a request on ----------------------------------------------------------------------
+
+class MoveRefused(Exception):
+    """A status change that cannot be made: ``field`` is the form field to mark, ``str()`` says why."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+@dataclass(frozen=True)
+class Move:
+    """A status change as a facilitator asked for it (the extra fields only for their status)."""
+
+    status: str
+    redirected_to: str = ""  # a rule pack outcome id, for "redirected"
+    reason: str = ""  # why, for "redirected"
+    duplicate_of: str = ""  # a reference as typed, for "duplicate"
+
+
+REASON_MAX = 500
+
+
+def check_move(request: StoredRequest, move: Move, outcomes: dict[str, str]) -> dict[str, str]:
+    """Refuse a move the workflow does not allow, or one without what its status needs
+    (``MoveRefused``). ``outcomes``: the rule pack outcomes a request may be redirected to
+    (id → title). Returns the checked extra fields to store."""
+    if move.status not in workflow.STATUSES:
+        raise MoveRefused("status", "Select a status")
+    if not workflow.can_move(request.status, move.status):
+        raise MoveRefused("status", workflow.refusal(request.status, move.status))
+    if move.status == "redirected":
+        if move.redirected_to not in outcomes:
+            raise MoveRefused("redirected_to", "Select where the request was redirected to")
+        reason = move.reason.strip()
+        if not reason:
+            raise MoveRefused("reason", "Enter why the request was redirected")
+        if len(reason) > REASON_MAX:
+            raise MoveRefused("reason", f"The reason must be {REASON_MAX} characters or fewer")
+        return {"redirected_to": move.redirected_to, "redirect_reason": reason}
+    if move.status == "duplicate":
+        typed = move.duplicate_of.strip()
+        reference = normalise_reference(typed) if typed else ""
+        if not is_reference(reference):
+            raise MoveRefused("duplicate_of", "Enter the reference of the request this one repeats, "
+                                              "like STT-7KQ4-M9XA")
+        if reference == request.reference:
+            raise MoveRefused("duplicate_of", "Enter the reference of another request: "
+                                              "a request cannot be a duplicate of itself")
+        original = find_request(reference)
+        if original is None:
+            raise MoveRefused("duplicate_of", f"There is no request with the reference {reference}")
+        if original.status == "duplicate" and original.duplicate_of:
+            raise MoveRefused("duplicate_of", f"{reference} is itself a duplicate of {original.duplicate_of}. "
+                                              f"Enter {original.duplicate_of} instead")
+        return {"duplicate_of": reference}
+    return {}
+
+
+def move_request(request: StoredRequest, move: Move, facilitator: Facilitator, outcomes: dict[str, str]) -> None:
+    """Change the request's status if the workflow allows it (else ``MoveRefused``), with one
+    audit event: the move, and where to or of which request (never the reason's text)."""
+    extra = check_move(request, move, outcomes)
+    detail = f"{request.status} to {move.status}"
+    if "redirected_to" in extra:
+        detail += f"; to {outcomes[extra['redirected_to']]}{_kinds(extra['redirect_reason'])}"
+    if "duplicate_of" in extra:
+        detail += f"; of {extra['duplicate_of']}"
+    request.status = move.status
+    # Leaving "redirected" or "duplicate" (reopening) clears what went with it; the audit log keeps it.
+    request.redirected_to = extra.get("redirected_to")
+    request.redirect_reason = extra.get("redirect_reason")
+    request.duplicate_of = extra.get("duplicate_of")
+    audit.add_event("status_changed", request.reference, facilitator.actor, detail)
     db.session.commit()
-    return True
+
+
+def duplicates_of(request: StoredRequest) -> list[str]:
+    """References of the requests marked as duplicates of this one."""
+    return list(db.session.scalars(select(StoredRequest.reference).where(StoredRequest.duplicate_of == request.reference)
+                                   .order_by(StoredRequest.created_at)))
 
 
 def assign(request: StoredRequest, assignee: Facilitator | None, facilitator: Facilitator) -> bool:
@@ -337,14 +383,15 @@ def assign(request: StoredRequest, assignee: Facilitator | None, facilitator: Fa
 
 
 def add_note(request: StoredRequest, text: str, facilitator: Facilitator) -> TriageNote:
-    """Add a triage note (the audit event records that a note was added, not what it says)."""
+    """Add a triage note (the audit event records that a note was added, and whether an
+    identifying-data warning was confirmed, never what it says)."""
     text = text.strip()
     if not text or len(text) > NOTE_MAX:
         raise ValueError("a note must have 1 to 1000 characters")
     note = TriageNote(request_id=request.id, author_id=facilitator.id, created_at=utcnow(), text=text)
     db.session.add(note)
     db.session.flush()
-    audit.add_event("note_added", request.reference, facilitator.actor, f"note {note.id}")
+    audit.add_event("note_added", request.reference, facilitator.actor, f"note {note.id}{_kinds(text)}")
     db.session.commit()
     return note
 

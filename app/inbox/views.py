@@ -3,17 +3,20 @@
 Routes (blueprint ``inbox``, prefix ``/inbox``):
   GET/POST  /inbox/sign-in                              sign_in          (the only open route)
   POST      /inbox/sign-out                             sign_out
-  GET       /inbox                                      index            (?status=…&page=…)
+  GET       /inbox                                      index            (filters: see app.inbox.listing)
+  GET       /inbox/requests.csv                         export_csv       (the same filters; audited)
   GET       /inbox/requests/<reference>                 request_page
   GET       /inbox/requests/<reference>/request.pdf     download_pdf
   POST      /inbox/requests/<reference>/status          change_status
   POST      /inbox/requests/<reference>/assignment      assign
   POST      /inbox/requests/<reference>/notes           add_note
   GET/POST  /inbox/import                               import_request
+  GET       /inbox/guide                                guide            (docs/FACILITATORS.md)
 
 Every route but ``sign_in`` needs a signed-in, active facilitator: ``require_facilitator``
 (the blueprint's ``before_request``) sends anyone else to sign in (GET) or refuses (403).
-Session key: ``facilitator_id``. Signing in starts a new session (new id); the session's idle
+Session keys: ``facilitator_id``; ``inbox_acted_on`` (the reference just changed, so the page
+shown after the action is not audited as a view: the action is the entry). Signing in starts a new session (new id); the session's idle
 limit (``SESSION_IDLE_MINUTES``) signs a facilitator out.
 """
 
@@ -22,24 +25,29 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from markupsafe import Markup
 from flask import abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from werkzeug.wrappers import Response
 
+from .. import workflow
 from ..extensions import limiter
 from ..lockout import LOCKOUT_KEY, SignInLockout
 from ..mail import pdf_filename
+from ..pack import current_pack
 from ..requests import fields
-from ..requests.document import request_document, request_sections, uk_time
+from ..requests.document import day_in_words, request_document, request_sections, uk_time, uk_today
 from ..requests.reference import normalise_reference
 from ..requests.service import InvalidRequest
 from ..sessions import reset_session
 from ..web import error_summary, pdf_download
-from . import bp, service
+from . import bp, listing, service
+from .guide import guide_html
 from .forms import AssignForm, ImportForm, NoteForm, SignInForm, StatusForm
 from .models import Facilitator
 from .pdf_import import BAD_DATA, MAX_UPLOAD_BYTES, ImportProblem, read_request_pdf
 
 FACILITATOR_KEY = "facilitator_id"
+ACTED_KEY = "inbox_acted_on"
 OPEN_ENDPOINTS = frozenset({"inbox.sign_in"})
 SIGN_IN_FAILED = "Enter a correct email address and password"
 # Said for any address, with or without an account, so it tells a guesser nothing.
@@ -90,8 +98,9 @@ def current_facilitator() -> Facilitator:
 @bp.context_processor
 def inbox_context() -> dict[str, Any]:
     """What the inbox pages need: who is signed in, and labels for statuses and timing."""
-    return {"facilitator": g.get("facilitator"), "status_labels": service.STATUS_LABELS,
-            "how_soon_labels": fields.FIELDS_BY_NAME["how_soon"].options, "uk_time": uk_time}
+    return {"facilitator": g.get("facilitator"), "status_labels": workflow.STATUS_LABELS,
+            "status_tag_classes": workflow.STATUS_TAG_CLASSES, "how_soon_labels": fields.FIELDS_BY_NAME["how_soon"].options,
+            "uk_time": uk_time, "day_in_words": day_in_words}
 
 
 def safe_next(target: str | None) -> str:
@@ -172,13 +181,43 @@ def sign_out() -> Response:
 
 # --- the list and a request -------------------------------------------------------------------
 
+def list_choices() -> listing.Choices:
+    """What the list's filters offer: every facilitator by name, and the rule pack's flags."""
+    facilitators = sorted(service.all_facilitators(), key=lambda f: (f.display_name.lower(), f.id))
+    return listing.list_choices(facilitators, ((flag.id, flag.label) for flag in current_pack().flags))
+
+
 @bp.get("")
-def index() -> str:
-    """The requests, newest first, optionally only those with one status."""
-    status = request.args.get("status")
-    status = status if status in service.STATUS_LABELS else None
-    page = service.inbox_page(status, request.args.get("page", 1, type=int) or 1)
-    return render_template("inbox/index.html", inbox=page, status=status)
+def index() -> Response | str:
+    """The requests, searched, filtered and sorted as asked, with counts per status; a complete
+    reference that exists goes straight to its request."""
+    choices = list_choices()
+    filters, problems = listing.read_filters(request.args, choices)
+    if len(filters.reference) == 8:
+        found = service.find_request(normalise_reference(filters.reference))
+        if found is not None:
+            return redirect(url_for("inbox.request_page", reference=found.reference))
+    page = listing.list_page(filters, uk_today())
+    return render_template("inbox/index.html", inbox=page, filters=page.filters, choices=choices,
+                           problems=problems, sorts=listing.SORTS, outcome_titles=redirect_outcomes(),
+                           select_items=listing.select_items)
+
+
+@bp.get("/requests.csv")
+def export_csv() -> Response:
+    """The list as CSV (every page, the same filters; no free text), never cached, audited."""
+    filters, _problems = listing.read_filters(request.args, list_choices())
+    rows = listing.all_rows(filters, uk_today())
+    listing.record_export(filters, len(rows), current_facilitator().actor)
+    response = Response(listing.csv_text(rows, redirect_outcomes()), mimetype="text/csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="space-to-think-requests-{uk_today()}.csv"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def redirect_outcomes() -> dict[str, str]:
+    """The rule pack outcomes a request can be redirected to (every one but the request's): id → title."""
+    return {outcome.id: str(outcome.title) for outcome in current_pack().outcomes if not outcome.request}
 
 
 def stored_request(reference: str, with_pdf: bool = False) -> Any:
@@ -190,12 +229,11 @@ def stored_request(reference: str, with_pdf: bool = False) -> Any:
 
 
 def render_request_page(stored: Any, status_form: StatusForm | None = None, assign_form: AssignForm | None = None,
-                        note_form: NoteForm | None = None) -> str:
-    """The request as HTML with its triage forms, notes and audit trail (the view is audited)."""
-    facilitator = current_facilitator()
-    service.record_view(stored, facilitator)
+                        note_form: NoteForm | None = None, note_findings: list[Any] | None = None,
+                        reason_findings: list[Any] | None = None) -> str:
+    """The request first, then its workflow: status, assignment, notes and audit trail."""
     assigned = service.assigned_facilitator(stored)
-    status_form = status_form or StatusForm(formdata=None, data={"status": stored.status})
+    status_form = status_form or StatusForm(formdata=None)
     if assign_form is None:
         assign_form = AssignForm(formdata=None, data={"facilitator": str(assigned.id) if assigned else ""})
     assign_form.set_facilitators(service.facilitator_choices(service.active_facilitators()))
@@ -203,18 +241,31 @@ def render_request_page(stored: Any, status_form: StatusForm | None = None, assi
     forms = (status_form, assign_form, note_form)
     errors = error_summary(field for form in forms for field in form)
     document = request_document(stored)
+    outcomes = redirect_outcomes()
     return render_template(
         "inbox/request.html", stored=stored, document=document, sections=request_sections(document),
         assigned=assigned, notes=service.triage_notes(stored), trail=service.audit_trail(stored.reference),
         status_form=status_form, assign_form=assign_form, note_form=note_form, errors=errors,
-        has_errors=bool(errors),
+        has_errors=bool(errors), next_statuses=workflow.next_statuses(stored.status), outcomes=outcomes,
+        duplicates=service.duplicates_of(stored), overdue=workflow.is_overdue(stored.status, stored.due_on, uk_today()),
+        note_findings=note_findings or [], reason_findings=reason_findings or [],
+        fingerprint=service.text_fingerprint,
     )
+
+
+def acted_on(stored: Any) -> Response:
+    """Back to the request after an action, without auditing that page as a view."""
+    session[ACTED_KEY] = stored.reference
+    return redirect(url_for("inbox.request_page", reference=stored.reference))
 
 
 @bp.get("/requests/<reference>")
 def request_page(reference: str) -> str:
-    """One request: its content, status, assignment, notes and audit trail."""
-    return render_request_page(stored_request(reference))
+    """One request: its content, then status, assignment, notes and audit trail (the view is audited)."""
+    stored = stored_request(reference)
+    if session.pop(ACTED_KEY, None) != stored.reference:
+        service.record_view(stored, current_facilitator())
+    return render_request_page(stored)
 
 
 @bp.get("/requests/<reference>/request.pdf")
@@ -230,14 +281,25 @@ def download_pdf(reference: str) -> Response:
 
 @bp.post("/requests/<reference>/status")
 def change_status(reference: str) -> Response | str:
-    """Move the request on (new, in triage, arranged, closed)."""
+    """Move the request on, if the workflow allows the move (refused with a message if not)."""
     stored = stored_request(reference)
     form = StatusForm()
     if not form.validate():
         return render_request_page(stored, status_form=form)
-    if service.change_status(stored, form.status.data, current_facilitator()):
-        flash(f"Status changed to {service.STATUS_LABELS[form.status.data].lower()}")
-    return redirect(url_for("inbox.request_page", reference=stored.reference))
+    move = service.Move(status=form.status.data, redirected_to=form.redirected_to.data or "",
+                        reason=form.reason.data or "", duplicate_of=form.duplicate_of.data or "")
+    try:
+        service.check_move(stored, move, redirect_outcomes())
+    except service.MoveRefused as refused:
+        getattr(form, refused.field).errors = [str(refused)]
+        return render_request_page(stored, status_form=form)
+    if move.status == "redirected":
+        findings = service.needs_confirmation(move.reason, form.confirmed.data)
+        if findings:
+            return render_request_page(stored, status_form=form, reason_findings=findings)
+    service.move_request(stored, move, current_facilitator(), redirect_outcomes())
+    flash(f"Status changed to {workflow.STATUS_LABELS[move.status].lower()}")
+    return acted_on(stored)
 
 
 @bp.post("/requests/<reference>/assignment")
@@ -251,19 +313,31 @@ def assign(reference: str) -> Response | str:
     assignee = service.assignable(form.facilitator.data)
     if service.assign(stored, assignee, current_facilitator()):
         flash(f"Assigned to {assignee.display_name}" if assignee else "No longer assigned to anyone")
-    return redirect(url_for("inbox.request_page", reference=stored.reference))
+    return acted_on(stored)
 
 
 @bp.post("/requests/<reference>/notes")
 def add_note(reference: str) -> Response | str:
-    """Add a short triage note."""
+    """Add a short triage note; identifying-looking data is shown with why, to change or confirm."""
     stored = stored_request(reference)
     form = NoteForm()
     if not form.validate():
         return render_request_page(stored, note_form=form)
+    findings = service.needs_confirmation(form.text.data or "", form.confirmed.data)
+    if findings:
+        return render_request_page(stored, note_form=form, note_findings=findings)
     service.add_note(stored, form.text.data or "", current_facilitator())
     flash("Note added")
-    return redirect(url_for("inbox.request_page", reference=stored.reference) + "#notes")
+    response = acted_on(stored)
+    response.location = f"{response.location}#notes"
+    return response
+
+
+@bp.get("/guide")
+def guide() -> str:
+    """The guide for facilitators (docs/FACILITATORS.md)."""
+    title, body = guide_html()
+    return render_template("inbox/guide.html", title=title, body=Markup(body))
 
 
 # --- import -----------------------------------------------------------------------------------

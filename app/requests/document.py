@@ -65,6 +65,22 @@ def uk_time(moment: dt.datetime) -> str:
     return f"{local.day} {local:%B %Y} at {hour}:{local:%M}{'am' if local.hour < 12 else 'pm'}"
 
 
+def uk_day(moment: dt.datetime) -> dt.date:
+    """A naive UTC time's date in the UK (its UTC date at the edges of the calendar)."""
+    local = _uk_local(moment)
+    return local.date() if local is not None else moment.date()
+
+
+def uk_today() -> dt.date:
+    """Today's date in the UK."""
+    return dt.datetime.now(UK_TIME).date()
+
+
+def day_in_words(day: dt.date) -> str:
+    """A date in words: "27 November 2026"."""
+    return f"{day.day} {day:%B %Y}"
+
+
 def uk_date(moment: dt.datetime) -> str:
     """A naive UTC time's UK date in words: "27 November 2026" (the UTC ISO date if it
     cannot be converted)."""

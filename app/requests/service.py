@@ -28,7 +28,7 @@ from flask import current_app, render_template
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
-from .. import audit, mail
+from .. import audit, mail, workflow
 from ..extensions import db
 from ..models import AuditEvent, OutboxMessage, StoredRequest, utcnow
 from ..pack import current_contacts
@@ -36,7 +36,7 @@ from ..pdf import PdfAttachment, render_pdf
 from ..rules import JourneyState, RulePack, evaluate
 from . import fields
 from ..journey import MODE_LABELS
-from .document import cited_titles, document_json, request_document, request_sections, uk_date, uk_time
+from .document import cited_titles, document_json, request_document, request_sections, uk_date, uk_day, uk_time
 from .guard import scan_fields
 from .reference import is_reference, new_reference
 
@@ -185,27 +185,40 @@ def check_record(record: NewRequest) -> None:
 
 
 def request_row(record: NewRequest) -> StoredRequest:
-    """The unsaved row for a record: status "new", no PDF yet."""
+    """The unsaved row for a record: status "new", no PDF yet, and what the inbox list filters
+    and sorts on copied out of the details: "how soon", the due date (``app.workflow``) and the flags."""
+    how_soon = record.details.get("how_soon")
+    how_soon = how_soon if how_soon in fields.FIELDS_BY_NAME["how_soon"].options else None
+    flag_ids = [flag.get("id") for flag in record.flags if isinstance(flag, dict)]
+    flag_text = ",".join(flag for flag in flag_ids if isinstance(flag, str) and "," not in flag)
     return StoredRequest(
         reference=record.reference, journey_token=record.journey_token, created_at=record.created_at,
         mode=record.mode, rule_pack_version=record.rule_pack_version, outcome_id=record.outcome_id,
         answers=record.answers, explanation=record.explanation, flags=record.flags, details=record.details,
-        status="new", pdf=None, pdf_attempts=0,
+        status="new", pdf=None, pdf_attempts=0, how_soon=how_soon,
+        due_on=workflow.due_date(uk_day(record.created_at), how_soon),
+        flag_ids=f",{flag_text}," if flag_text and len(flag_text) <= 398 else "",
     )
 
 
 def store_request(record: NewRequest, *, actor: str, action: str, detail: str,
-                  email_to: str | None) -> StoredRequest | None:
+                  email_to: str | None, acknowledge_to: str | None = None) -> StoredRequest | None:
     """The one writer of stored requests. Check ``record`` (``InvalidRequest``), then insert the
-    request (status "new", PDF to be made by the outbox worker), an outbox message to
-    ``email_to`` if given, and the audit event, in one transaction.
+    request (status "new", PDF to be made by the outbox worker), an outbox message to the
+    facilitators at ``email_to`` and an acknowledgement to ``acknowledge_to`` (each if given),
+    and the audit event, in one transaction.
 
     Returns the stored request, or None (nothing stored) when a request with the same
     reference or journey token is already there: the caller decides what that means."""
     check_record(record)
     request = request_row(record)
     if email_to:
-        request.outbox.append(OutboxMessage(recipient=email_to, subject=mail.subject_for(request),
+        request.outbox.append(OutboxMessage(kind=mail.FACILITATORS, recipient=email_to,
+                                            subject=mail.subject_for(request), created_at=record.created_at,
+                                            attempts=0))
+    if acknowledge_to:
+        request.outbox.append(OutboxMessage(kind=mail.ACKNOWLEDGEMENT, recipient=acknowledge_to,
+                                            subject=mail.subject_for(request, mail.ACKNOWLEDGEMENT),
                                             created_at=record.created_at, attempts=0))
     db.session.add(request)
     audit.add_event(action, record.reference, actor, detail)
@@ -303,10 +316,13 @@ def submit_request(pack: RulePack, answers: Mapping[str, Any], journey_token: st
     kinds = sorted({finding.kind for found in findings.values() for finding in found})
     stored["identifying_check"] = {"found": kinds, "confirmed": bool(kinds)}
 
+    facilitators = current_app.config.get("FACILITATOR_EMAIL")
+    # The acknowledgement goes only where the service sends mail at all, to the work email given.
+    acknowledge_to = stored.get("email") if facilitators and current_app.config.get("SEND_ACKNOWLEDGEMENTS") else None
     for _attempt in range(REFERENCE_ATTEMPTS):
         record = journey_record(pack, state, journey_token, stored, now)
         request = store_request(
-            record, actor=audit.REQUESTER, action="created", email_to=current_app.config.get("FACILITATOR_EMAIL"),
+            record, actor=audit.REQUESTER, action="created", email_to=facilitators, acknowledge_to=acknowledge_to,
             detail=f"outcome {record.outcome_id}; rule pack {record.rule_pack_version}; mode {record.mode}")
         if request is not None:
             return Submission(request, created=True)

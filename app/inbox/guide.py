@@ -1,0 +1,59 @@
+"""The guide for facilitators: ``docs/FACILITATORS.md``, shown in the inbox as a GOV.UK page.
+
+The Markdown file is the one source (it reads well on GitHub too); Python-Markdown turns it
+into HTML, and a small tree processor gives each element its GOV.UK class. The file is ours,
+not anyone's input, so its HTML is trusted. It is read again only when it changes.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ElementTree
+from functools import lru_cache
+from pathlib import Path
+
+import markdown
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
+
+from ..config import PROJECT_ROOT
+
+GUIDE_PATH = PROJECT_ROOT / "docs" / "FACILITATORS.md"
+GOVUK_CLASSES = {
+    "h1": "govuk-heading-l", "h2": "govuk-heading-m", "h3": "govuk-heading-s", "p": "govuk-body",
+    "ul": "govuk-list govuk-list--bullet", "ol": "govuk-list govuk-list--number", "a": "govuk-link",
+    "table": "govuk-table", "thead": "govuk-table__head", "tbody": "govuk-table__body", "tr": "govuk-table__row",
+    "th": "govuk-table__header", "td": "govuk-table__cell", "strong": "govuk-!-font-weight-bold",
+}
+
+
+class GovukClasses(Treeprocessor):
+    """Give each element the GOV.UK Frontend class for its kind."""
+
+    def run(self, root: ElementTree.Element) -> None:
+        """Set the classes in place."""
+        for element in root.iter():
+            if element.tag in GOVUK_CLASSES:
+                element.set("class", GOVUK_CLASSES[element.tag])
+            if element.tag == "th":
+                element.set("scope", "col")
+
+
+class GovukExtension(Extension):
+    """Registers ``GovukClasses`` after Markdown's own processors."""
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # Python-Markdown's name
+        """Add the tree processor."""
+        md.treeprocessors.register(GovukClasses(md), "govuk_classes", 0)
+
+
+@lru_cache(maxsize=4)
+def _rendered(path: Path, modified: float) -> tuple[str, str]:
+    text = path.read_text(encoding="utf-8")
+    title, _, body = text.partition("\n")
+    html = markdown.markdown(body, extensions=["tables", GovukExtension()], output_format="html")
+    return title.lstrip("# ").strip(), html
+
+
+def guide_html(path: Path = GUIDE_PATH) -> tuple[str, str]:
+    """The guide's title (its first line, a "# " heading) and its body as HTML."""
+    return _rendered(path, path.stat().st_mtime)

@@ -1,0 +1,365 @@
+"""The inbox list: reading its filters from the address, finding the requests, counting them,
+and the CSV export of the same list.
+
+Filters come from a GET form, so they are in the address: they are the facilitators' own
+choices (a status, a facilitator's id, a reference typed into the search), never what a
+practitioner wrote. Each is read defensively: a value that is not one of the choices offered
+is dropped with a message saying so, and the list is shown without it (never an error page).
+Reads only: nothing here commits, except the audit event of an export (``record_export``).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from sqlalchemy import ColumnElement, func, select
+
+from .. import audit, workflow
+from ..extensions import db
+from ..models import StoredRequest
+from ..requests import fields
+from ..requests.document import uk_day
+from ..requests.reference import ALPHABET, PREFIX
+from .models import Assignment, Facilitator
+
+PAGE_SIZE = 50
+# Sort orders: value -> (label, what the caption says).
+SORTS: dict[str, tuple[str, str]] = {
+    "received_newest": ("Received (newest first)", "newest first"),
+    "received_oldest": ("Received (oldest first)", "oldest first"),
+    "due_soonest": ("Due date (soonest first)", "soonest due first"),
+    "due_latest": ("Due date (latest first)", "latest due first"),
+}
+DEFAULT_SORT = "received_newest"
+NOT_ASSIGNED = "none"
+MAX_VALUE_LENGTH = 100
+# Characters no filter value needs: controls (NUL included) and invisible formatting.
+_UNWANTED = re.compile(r"[\x00-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
+# CSV cells starting with these are read as formulas by spreadsheets (CWE-1236).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the list shows: each filter is empty (None or "") when not used."""
+
+    reference: str = ""  # the reference typed, compacted: letters and digits after "STT", upper case
+    status: str | None = None
+    assignee: str | None = None  # NOT_ASSIGNED, or a facilitator's id as text
+    how_soon: str | None = None
+    flag: str | None = None
+    overdue: bool = False
+    sort: str = DEFAULT_SORT
+    page: int = 1
+
+    def args(self, **changes: Any) -> dict[str, str]:
+        """The filters as address parameters (only those in use), with ``changes`` applied."""
+        chosen = replace(self, **changes)
+        found = {
+            "reference": chosen.reference, "status": chosen.status or "", "assignee": chosen.assignee or "",
+            "how_soon": chosen.how_soon or "", "flag": chosen.flag or "", "overdue": "yes" if chosen.overdue else "",
+            "sort": chosen.sort if chosen.sort != DEFAULT_SORT else "",
+            "page": str(chosen.page) if chosen.page > 1 else "",
+        }
+        return {name: value for name, value in found.items() if value}
+
+    @property
+    def narrowed(self) -> bool:
+        """Whether any filter (not the sort or the page) is in use."""
+        return bool(self.reference or self.status or self.assignee or self.how_soon or self.flag or self.overdue)
+
+
+@dataclass(frozen=True)
+class Choices:
+    """What each filter may be: (value, label) pairs, as the form offers them."""
+
+    assignees: tuple[tuple[str, str], ...]
+    flags: tuple[tuple[str, str], ...]
+    statuses: tuple[tuple[str, str], ...] = tuple(workflow.STATUS_LABELS.items())
+    how_soon: tuple[tuple[str, str], ...] = tuple(fields.FIELDS_BY_NAME["how_soon"].options.items())
+    sorts: tuple[tuple[str, str], ...] = tuple((value, label) for value, (label, _) in SORTS.items())
+
+
+def list_choices(facilitators: Sequence[Facilitator], flags: Iterable[tuple[str, str]]) -> Choices:
+    """The choices for the filter form: every facilitator (a deactivated one may still hold
+    requests) and the rule pack's flags."""
+    assignees = ((NOT_ASSIGNED, "Not assigned"),
+                 *((str(f.id), f.display_name + ("" if f.active else " (no longer active)")) for f in facilitators))
+    return Choices(assignees=assignees, flags=tuple(flags))
+
+
+def clean_value(raw: object) -> str:
+    """A filter value as text: controls and invisible characters removed, space trimmed."""
+    return _UNWANTED.sub("", raw).strip() if isinstance(raw, str) else ""
+
+
+def compact_reference(text: str) -> str:
+    """A typed reference ("stt 7kq4-m9", "7KQ4M9XA") as the letters and digits after "STT"."""
+    compact = re.sub(r"[\s\-]", "", text).upper()
+    return compact[len(PREFIX):] if compact.startswith(PREFIX) else compact
+
+
+def read_filters(args: Mapping[str, Any], choices: Choices) -> tuple[Filters, list[str]]:
+    """The filters in the address, and a message for each value that was not used."""
+    problems: list[str] = []
+
+    def value(name: str) -> str:
+        text = clean_value(args.get(name))
+        if len(text) > MAX_VALUE_LENGTH:
+            problems.append(f"The {name.replace('_', ' ')} filter was too long, so it was not used")
+            return ""
+        return text
+
+    def one_of(name: str, offered: Sequence[tuple[str, str]], what: str) -> str | None:
+        chosen = value(name)
+        if chosen and chosen not in {option for option, _ in offered}:
+            problems.append(f"There is no {what} called “{chosen[:40]}”, so that filter was not used")
+            return None
+        return chosen or None
+
+    reference = compact_reference(value("reference"))
+    if reference and (len(reference) > 8 or any(ch not in ALPHABET for ch in reference)):
+        problems.append("Enter a reference like STT-7KQ4-M9XA: letters and numbers only, without 0, O, 1, I or L. "
+                        "The search was not used")
+        reference = ""
+    overdue = value("overdue")
+    if overdue not in ("", "yes"):
+        problems.append("The overdue filter can only be yes, so it was not used")
+    sort = value("sort") or DEFAULT_SORT
+    if sort not in SORTS:
+        problems.append("That sort order is not one of the choices, so the list is newest first")
+        sort = DEFAULT_SORT
+    page_text = value("page") or "1"
+    page = int(page_text) if page_text.isascii() and page_text.isdigit() and len(page_text) < 7 else 0
+    if page < 1:
+        problems.append("The page number must be a whole number from 1, so the first page is shown")
+        page = 1
+    filters = Filters(
+        reference=reference,
+        status=one_of("status", choices.statuses, "status"),
+        assignee=one_of("assignee", choices.assignees, "facilitator"),
+        how_soon=one_of("how_soon", choices.how_soon, "“how soon” choice"),
+        flag=one_of("flag", choices.flags, "flag"),
+        overdue=overdue == "yes",
+        sort=sort,
+        page=page,
+    )
+    return filters, problems
+
+
+@dataclass(frozen=True)
+class ListRow:
+    """One line of the inbox list (and of the CSV)."""
+
+    reference: str
+    created_at: dt.datetime
+    how_soon: str | None
+    due_on: dt.date | None
+    overdue: bool
+    status: str
+    assigned_to: str | None
+    mode: str
+    criteria: tuple[str, ...]  # the criteria's labels, as the rule pack words them
+    flags: tuple[str, ...]  # the flags' labels
+    job_role: str  # the practitioner's own role and agency, as they typed them (not in the CSV)
+    agency: str
+    redirected_to: str | None
+    duplicate_of: str | None
+    pdf_state: str  # "made", "waiting" (the worker has not made it yet) or "failed" (it tried and will again)
+
+
+def pdf_state(made_at: dt.datetime | None, error: str | None) -> str:
+    """Where a request's PDF stands, for the inbox: "made", "waiting" or "failed"."""
+    if made_at is not None:
+        return "made"
+    return "failed" if error else "waiting"
+
+
+@dataclass(frozen=True)
+class ListPage:
+    """A page of the list, the filters that made it and the counts above it."""
+
+    rows: tuple[ListRow, ...]
+    page: int
+    pages: int
+    total: int
+    filters: Filters
+    counts: dict[str, int] = field(default_factory=dict)  # requests per status, all of them
+    overdue: int = 0  # overdue requests, all of them
+
+
+def _conditions(filters: Filters, today: dt.date) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    if filters.reference:
+        # Only reference letters and digits reach here, so LIKE's wildcards cannot.
+        conditions.append(func.replace(StoredRequest.reference, "-", "").like(f"{PREFIX}{filters.reference}%"))
+    if filters.status:
+        conditions.append(StoredRequest.status == filters.status)
+    if filters.assignee == NOT_ASSIGNED:
+        conditions.append(Assignment.facilitator_id.is_(None))
+    elif filters.assignee:
+        conditions.append(Assignment.facilitator_id == int(filters.assignee))
+    if filters.how_soon:
+        conditions.append(StoredRequest.how_soon == filters.how_soon)
+    if filters.flag:
+        conditions.append(StoredRequest.flag_ids.like(f"%,{filters.flag},%"))
+    if filters.overdue:
+        conditions.append(overdue_condition(today))
+    return conditions
+
+
+def overdue_condition(today: dt.date) -> ColumnElement[bool]:
+    """SQL for ``workflow.is_overdue``: waiting for a session, and due before today."""
+    return StoredRequest.status.in_(workflow.AWAITING_SESSION) & (StoredRequest.due_on < today)
+
+
+def _order(sort: str) -> list[Any]:
+    newest: list[Any] = [StoredRequest.created_at.desc(), StoredRequest.id.desc()]
+    oldest: list[Any] = [StoredRequest.created_at, StoredRequest.id]
+    no_due_last = StoredRequest.due_on.is_(None)  # False sorts before True on every database
+    orders: dict[str, list[Any]] = {
+        "received_newest": newest,
+        "received_oldest": oldest,
+        "due_soonest": [no_due_last, StoredRequest.due_on, *oldest],
+        "due_latest": [no_due_last, StoredRequest.due_on.desc(), *newest],
+    }
+    return orders[sort]
+
+
+def _labels(items: object) -> tuple[str, ...]:
+    """The labels of a stored list of {value/id, label} mappings (anything else is skipped)."""
+    if not isinstance(items, list):
+        return ()
+    return tuple(str(item.get("label")) for item in items if isinstance(item, dict) and item.get("label"))
+
+
+def _query(filters: Filters, today: dt.date) -> Any:
+    return (
+        select(StoredRequest.reference, StoredRequest.created_at, StoredRequest.how_soon, StoredRequest.due_on,
+               StoredRequest.status, Facilitator.display_name, StoredRequest.mode, StoredRequest.details,
+               StoredRequest.flags, StoredRequest.redirected_to, StoredRequest.duplicate_of,
+               StoredRequest.pdf_made_at, StoredRequest.pdf_error)
+        .outerjoin(Assignment, Assignment.request_id == StoredRequest.id)
+        .outerjoin(Facilitator, Facilitator.id == Assignment.facilitator_id)
+        .where(*_conditions(filters, today))
+        .order_by(*_order(filters.sort))
+    )
+
+
+def _row(row: Any, today: dt.date) -> ListRow:
+    details = row.details if isinstance(row.details, dict) else {}
+    return ListRow(
+        reference=row.reference, created_at=row.created_at, how_soon=row.how_soon, due_on=row.due_on,
+        overdue=workflow.is_overdue(row.status, row.due_on, today), status=row.status,
+        assigned_to=row.display_name, mode=row.mode, criteria=_labels(details.get("criteria")),
+        flags=_labels(row.flags), job_role=str(details.get("job_role") or ""),
+        agency=str(details.get("agency") or ""), redirected_to=row.redirected_to, duplicate_of=row.duplicate_of,
+        pdf_state=pdf_state(row.pdf_made_at, row.pdf_error),
+    )
+
+
+def status_counts(today: dt.date) -> tuple[dict[str, int], int]:
+    """How many requests have each status (every status, 0 included), and how many are overdue."""
+    found = dict(db.session.execute(select(StoredRequest.status, func.count()).group_by(StoredRequest.status)).all())
+    counts = {status: int(found.get(status, 0)) for status in workflow.STATUSES}
+    overdue = int(db.session.scalar(select(func.count()).select_from(StoredRequest)
+                                    .where(overdue_condition(today))) or 0)
+    return counts, overdue
+
+
+def list_page(filters: Filters, today: dt.date) -> ListPage:
+    """The page of requests the filters ask for, ``PAGE_SIZE`` to a page, with the counts."""
+    conditions = _conditions(filters, today)
+    total = int(db.session.scalar(
+        select(func.count()).select_from(StoredRequest)
+        .outerjoin(Assignment, Assignment.request_id == StoredRequest.id).where(*conditions)) or 0)
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(filters.page, pages)
+    query = _query(filters, today).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
+    rows = tuple(_row(row, today) for row in db.session.execute(query))
+    counts, overdue = status_counts(today)
+    return ListPage(rows, page, pages, total, replace(filters, page=page), counts, overdue)
+
+
+def all_rows(filters: Filters, today: dt.date) -> list[ListRow]:
+    """Every request the filters ask for (no paging), in the list's order: for the CSV."""
+    return [_row(row, today) for row in db.session.execute(_query(filters, today))]
+
+
+# --- CSV --------------------------------------------------------------------------------------
+
+CSV_COLUMNS = ("Reference", "Received", "How soon", "Due date", "Overdue", "Status", "Assigned to", "Mode",
+               "Criteria", "Flags", "Redirected to", "Duplicate of")
+
+
+def safe_cell(value: str) -> str:
+    """A CSV cell a spreadsheet will not run as a formula: one starting with =, +, -, @, tab or
+    carriage return gets a leading apostrophe (OWASP's advice for CSV injection)."""
+    return f"'{value}" if value.startswith(_FORMULA_START) else value
+
+
+def csv_text(rows: Iterable[ListRow], outcome_titles: Mapping[str, str]) -> str:
+    """The rows as CSV: the list's fields, but nothing anyone typed (no role, agency, notes or
+    reasons): references, dates, choices and labels from the rule pack, and facilitators' names."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for row in rows:
+        writer.writerow([safe_cell(cell) for cell in (
+            row.reference,
+            uk_day(row.created_at).isoformat(),
+            fields.option_label("how_soon", row.how_soon) or "Not given",
+            row.due_on.isoformat() if row.due_on else "",
+            "Yes" if row.overdue else "No",
+            workflow.STATUS_LABELS.get(row.status, row.status),
+            row.assigned_to or "Not assigned",
+            "In supervision" if row.mode == "supervision" else "Practitioner",
+            "; ".join(row.criteria),
+            "; ".join(row.flags),
+            outcome_titles.get(row.redirected_to, row.redirected_to) if row.redirected_to else "",
+            row.duplicate_of or "",
+        )])
+    return buffer.getvalue()
+
+
+def record_export(filters: Filters, count: int, actor: str) -> None:
+    """Audit a CSV export: how many requests and which filters (the facilitator's choices only)."""
+    used = ", ".join(f"{name}={value}" for name, value in filters.args().items() if name != "page") or "none"
+    audit.record_event("exported", None, actor, f"CSV of {count} request{'' if count == 1 else 's'}; filters: {used}")
+
+
+def select_items(options: Iterable[tuple[str, str]], chosen: str | None, any_label: str) -> list[dict[str, Any]]:
+    """Items for a GOV.UK select: "any" first (chosen when nothing is), then each option."""
+    return [{"value": "", "text": any_label, "selected": not chosen},
+            *({"value": value, "text": label, "selected": value == chosen} for value, label in options)]
+
+
+__all__ = [
+    "CSV_COLUMNS",
+    "DEFAULT_SORT",
+    "NOT_ASSIGNED",
+    "PAGE_SIZE",
+    "SORTS",
+    "Choices",
+    "Filters",
+    "ListPage",
+    "ListRow",
+    "all_rows",
+    "clean_value",
+    "compact_reference",
+    "csv_text",
+    "list_choices",
+    "list_page",
+    "overdue_condition",
+    "read_filters",
+    "record_export",
+    "safe_cell",
+    "select_items",
+    "status_counts",
+]

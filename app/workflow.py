@@ -1,0 +1,131 @@
+"""The facilitators' workflow in one place: the statuses a request moves through, which moves
+are allowed, how each status is labelled and coloured, and the due date worked out from
+"how soon".
+
+Pure Python (no Flask, no database): the models, the inbox service, the forms, the templates
+and the migration that introduced these statuses all read them from here.
+
+    new → in triage → session offered → session arranged → session held → closed
+    or, from new or in triage: redirected (to another route of the rule pack, with a reason)
+    or duplicate (of another request, by its reference).
+
+A few moves go back a step, because real life does: an offer turned down goes back to
+triage, a cancelled session back to "offered", and a closed, redirected or duplicate
+request can be reopened (back to triage). Everything else is refused with a message.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections.abc import Mapping
+
+# In the order a request normally moves; the two side outcomes last.
+STATUSES: tuple[str, ...] = (
+    "new", "in_triage", "session_offered", "session_arranged", "session_held", "closed", "redirected", "duplicate",
+)
+STATUS_LABELS: dict[str, str] = {
+    "new": "New",
+    "in_triage": "In triage",
+    "session_offered": "Session offered",
+    "session_arranged": "Session arranged",
+    "session_held": "Session held",
+    "closed": "Closed",
+    "redirected": "Redirected",
+    "duplicate": "Duplicate",
+}
+# GOV.UK tag colours, the same on the list and the request page (templates/inbox/_status.html).
+# GOV.UK Frontend 6's plain tag is blue (it has no --blue modifier).
+STATUS_TAG_CLASSES: dict[str, str] = {
+    "new": "",
+    "in_triage": "govuk-tag--yellow",
+    "session_offered": "govuk-tag--magenta",
+    "session_arranged": "govuk-tag--turquoise",
+    "session_held": "govuk-tag--green",
+    "closed": "govuk-tag--grey",
+    "redirected": "govuk-tag--purple",
+    "duplicate": "govuk-tag--orange",
+}
+# Where each status may move to. The order is the order the choices are offered in.
+TRANSITIONS: dict[str, tuple[str, ...]] = {
+    "new": ("in_triage", "redirected", "duplicate"),
+    "in_triage": ("session_offered", "redirected", "duplicate", "closed"),
+    "session_offered": ("session_arranged", "in_triage", "closed"),
+    "session_arranged": ("session_held", "session_offered", "closed"),
+    "session_held": ("closed",),
+    "closed": ("in_triage",),
+    "redirected": ("in_triage",),
+    "duplicate": ("in_triage",),
+}
+# Waiting for the facilitators: a request in one of these is overdue once its due date has passed.
+# (Once a session is arranged, the session's own date is what counts.)
+AWAITING_SESSION: tuple[str, ...] = ("new", "in_triage", "session_offered")
+# Statuses of the first version of the inbox, and what each became (migration 0006).
+OLD_STATUSES: dict[str, str] = {"new": "new", "in_triage": "in_triage", "arranged": "session_arranged",
+                                "closed": "closed"}
+
+# "How soon" (the request's how_soon answer) → how long the facilitators have, in calendar
+# days from the day the request was received (UK date), or "month" for the same day next
+# month (the last day of that month when it is shorter). Calendar days, not working days:
+# the service does not know the partnership's holidays, and a due date that errs early is
+# the safe side. Unanswered (an imported request may lack it): no due date.
+DUE_RULE: dict[str, int | str] = {"two_weeks": 14, "month": "month", "flexible": 42}
+
+
+def can_move(old: str, new: str) -> bool:
+    """Whether a request with status ``old`` may be moved to ``new``."""
+    return new in TRANSITIONS.get(old, ())
+
+
+def next_statuses(status: str) -> tuple[str, ...]:
+    """The statuses a request with ``status`` may move to, in the order to offer them."""
+    return TRANSITIONS.get(status, ())
+
+
+def refusal(old: str, new: str) -> str:
+    """Why a move is refused, in words, naming the moves that are allowed."""
+    allowed = [STATUS_LABELS[status].lower() for status in next_statuses(old)]
+    choices = ", ".join(allowed[:-1]) + f" or {allowed[-1]}" if len(allowed) > 1 else "".join(allowed)
+    old_label = STATUS_LABELS.get(old, old).lower()
+    if old == new:
+        return f"The request is already {old_label}"
+    return (f"A request that is {old_label} cannot be moved to {STATUS_LABELS.get(new, new).lower()}. "
+            f"It can be moved to {choices}")
+
+
+def add_month(day: dt.date) -> dt.date:
+    """The same day next month, or the last day of next month when it has no such day."""
+    year, month = (day.year + 1, 1) if day.month == 12 else (day.year, day.month + 1)
+    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def due_date(received: dt.date, how_soon: object) -> dt.date | None:
+    """When a session should happen by, from the day the request was received and its "how soon"."""
+    rule = DUE_RULE.get(how_soon) if isinstance(how_soon, str) else None
+    if rule is None:
+        return None
+    try:
+        return add_month(received) if rule == "month" else received + dt.timedelta(days=int(rule))
+    except (OverflowError, ValueError):  # a date at the end of the calendar (a bad import): no due date
+        return None
+
+
+def is_overdue(status: str, due: dt.date | None, today: dt.date) -> bool:
+    """Whether a request is still waiting for a session after its due date."""
+    return due is not None and status in AWAITING_SESSION and due < today
+
+
+def check_tables(labels: Mapping[str, str] = STATUS_LABELS) -> None:
+    """Every status has a label, a colour and a row of moves, and every move names a status
+    (the tests call this; a mistake here would strand requests)."""
+    for table in (labels, STATUS_TAG_CLASSES, TRANSITIONS):
+        if tuple(table) != STATUSES:
+            raise ValueError(f"status table out of step: {sorted(set(table) ^ set(STATUSES))}")
+    for old, moves in TRANSITIONS.items():
+        if old in moves or not set(moves) <= set(STATUSES):
+            raise ValueError(f"bad moves from {old}: {moves}")
+
+
+__all__ = ["AWAITING_SESSION", "DUE_RULE", "OLD_STATUSES", "STATUSES", "STATUS_LABELS", "STATUS_TAG_CLASSES",
+           "TRANSITIONS", "add_month", "can_move", "check_tables", "due_date", "is_overdue", "next_statuses",
+           "refusal"]

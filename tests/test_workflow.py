@@ -1,0 +1,654 @@
+"""From request to session: the acknowledgement and the facilitators' link (through a real SMTP
+server), the list a team works from (search, filters, sorting, due dates, counts, paging,
+CSV), the workflow's moves, duplicates and redirects, the notes check and the audit trail."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from sqlalchemy import select
+
+from app import workflow
+from app.config import ConfigError, load_config
+from app.extensions import db
+from app.inbox import listing
+from app.inbox.models import TriageNote
+from app.models import AuditEvent, OutboxMessage, StoredRequest
+from support import both_databases
+from support.submission import (
+    ELIGIBLE_ANSWERS,
+    SUPERVISION_PATH,
+    VALID_DETAILS,
+    make_request,
+    run_outbox,
+    submitted_request,
+    to_outcome,
+)
+from test_inbox import add_facilitator, events, post_form, signed_in, text
+from test_mail import CASE_DETAILS, FACILITATORS, SmtpServer, smtp_server  # noqa: F401 (smtp_server is a fixture)
+
+SUPERVISION_ANSWERS = {question: (list(value) if not isinstance(value, str) else value)
+                       for question, value in SUPERVISION_PATH}
+BASE_URL = "https://spacetothink.partnership.example/stt"
+CONTACT = "Email spacetothink@partnership.example or call 0161 496 0999, Monday to Friday."
+RESPONSE_TIME = "The facilitators reply within 5 working days."
+
+
+# --- builders ---------------------------------------------------------------------------------
+
+def new_request(app: Flask, received: dt.datetime | None = None, status: str = "new", how_soon: str = "month",
+                answers: dict[str, Any] = ELIGIBLE_ANSWERS, **columns: Any) -> str:
+    """A request submitted through the service, then given ``status`` (and any other columns)
+    directly, as if it had got there; returns its reference."""
+    with app.app_context():
+        stored = make_request(now=received, details={**VALID_DETAILS, "how_soon": how_soon}, answers=answers).request
+        stored.status = status
+        for name, value in columns.items():
+            setattr(stored, name, value)
+        db.session.commit()
+        return str(stored.reference)
+
+
+def status_of(app: Flask, reference: str) -> str:
+    """A request's stored status."""
+    with app.app_context():
+        return str(db.session.scalar(select(StoredRequest.status).where(StoredRequest.reference == reference)))
+
+
+def listed(page: str) -> list[str]:
+    """The references in the list, in order."""
+    import re
+
+    return re.findall(r'<tr class="govuk-table__row" data-reference="([^"]+)"', page)
+
+
+def all_events(app: Flask) -> list[AuditEvent]:
+    """Every audit event, oldest first."""
+    with app.app_context():
+        return list(db.session.scalars(select(AuditEvent).order_by(AuditEvent.id)))
+
+
+# --- the rules in app.workflow ----------------------------------------------------------------
+
+def test_the_workflow_tables_are_complete_and_consistent() -> None:
+    workflow.check_tables()
+    assert workflow.STATUSES[:6] == ("new", "in_triage", "session_offered", "session_arranged", "session_held",
+                                     "closed")
+    # every status can be reached from "new", and every status can move somewhere
+    reached, frontier = {"new"}, ["new"]
+    while frontier:
+        for target in workflow.next_statuses(frontier.pop()):
+            if target not in reached:
+                reached.add(target)
+                frontier.append(target)
+    assert reached == set(workflow.STATUSES)
+
+
+@pytest.mark.parametrize("received, how_soon, due", [
+    (dt.date(2026, 3, 2), "two_weeks", dt.date(2026, 3, 16)),
+    (dt.date(2026, 1, 31), "month", dt.date(2026, 2, 28)),  # no 31 February: the last day
+    (dt.date(2028, 1, 31), "month", dt.date(2028, 2, 29)),
+    (dt.date(2026, 12, 15), "month", dt.date(2027, 1, 15)),
+    (dt.date(2026, 3, 2), "flexible", dt.date(2026, 4, 13)),
+    (dt.date(2026, 3, 2), "", None),
+    (dt.date(2026, 3, 2), None, None),
+    (dt.date(9999, 12, 30), "flexible", None),  # the end of the calendar: no due date, no error
+])
+def test_due_dates_follow_how_soon(received: dt.date, how_soon: Any, due: dt.date | None) -> None:
+    assert workflow.due_date(received, how_soon) == due
+
+
+def test_every_how_soon_answer_has_a_due_rule() -> None:
+    from app.requests import fields
+
+    assert set(workflow.DUE_RULE) == set(fields.FIELDS_BY_NAME["how_soon"].options)
+
+
+def test_overdue_only_while_waiting_for_a_session() -> None:
+    today = dt.date(2026, 5, 1)
+    for status in workflow.STATUSES:
+        assert workflow.is_overdue(status, dt.date(2026, 4, 30), today) == (status in workflow.AWAITING_SESSION)
+        assert not workflow.is_overdue(status, today, today)
+        assert not workflow.is_overdue(status, None, today)
+
+
+def test_a_stored_request_gets_its_due_date_and_flags(app: Flask) -> None:
+    reference = new_request(app, received=dt.datetime(2026, 3, 31, 23, 30), how_soon="two_weeks")  # 1 April in the UK
+    with app.app_context():
+        stored = db.session.scalar(select(StoredRequest).where(StoredRequest.reference == reference))
+        assert stored.how_soon == "two_weeks" and stored.due_on == dt.date(2026, 4, 15)
+        assert stored.flag_ids == ",not_discussed_in_supervision,"
+
+
+# --- the public address setting ---------------------------------------------------------------
+
+@pytest.mark.parametrize("url", ["spacetothink.example", "ftp://x.example", "https://x.example/?a=1",
+                                 "https://user@x.example", "https://x.example/#top", "https:// x.example"])
+def test_a_bad_public_address_stops_start_up_naming_the_setting(url: str) -> None:
+    with pytest.raises(ConfigError, match="PUBLIC_BASE_URL"):
+        load_config({"APP_ENV": "test", "PUBLIC_BASE_URL": url}, environ={})
+
+
+def test_production_needs_https_for_the_public_address() -> None:
+    settings = {"APP_ENV": "production", "SECRET_KEY": "x" * 40, "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://h/d",
+                "RATELIMIT_STORAGE_URI": "memory://"}
+    with pytest.raises(ConfigError, match="PUBLIC_BASE_URL must start with https://"):
+        load_config({**settings, "PUBLIC_BASE_URL": "http://stt.example"}, environ={})
+    assert load_config({**settings, "PUBLIC_BASE_URL": BASE_URL}, environ={})["PUBLIC_BASE_URL"] == BASE_URL
+
+
+# --- telling the practitioner (a real SMTP server) --------------------------------------------
+
+@pytest.fixture
+def ack_app(app: Flask, smtp_server: SmtpServer) -> Flask:  # noqa: F811 (the fixture)
+    """Mail on, acknowledgements on, a public address, a response time and a contact."""
+    app.config.update(FACILITATOR_EMAIL=FACILITATORS, SMTP_HOST="127.0.0.1", SMTP_PORT=smtp_server.port,
+                      SMTP_TIMEOUT=5, MAIL_FROM="space-to-think@partnership.example", SEND_ACKNOWLEDGEMENTS=True,
+                      PUBLIC_BASE_URL=BASE_URL + "/", RESPONSE_TIME_TEXT=RESPONSE_TIME,
+                      FACILITATOR_CONTACT_TEXT=CONTACT)
+    return app
+
+
+def by_recipient(server: SmtpServer) -> dict[str, Any]:
+    """The messages the server received, by their To address."""
+    return {str(message["To"]): message for message in server.mailbox.messages}
+
+
+@both_databases
+def test_the_practitioner_is_acknowledged_and_the_facilitators_get_a_link(ack_app: Flask, smtp_server: SmtpServer,  # noqa: F811
+                                                                          client) -> None:
+    smtp_server.start()
+    walker = to_outcome(client)
+    submitted_request(walker)
+    assert smtp_server.mailbox.messages == []  # nothing is sent inside the web request
+    page = text(walker.get("/request/submitted"))
+    assert CONTACT in page and "data-acknowledgement" in page
+    result = run_outbox(ack_app)
+    assert result.sent == 2 and result.send_failed == 0
+    with ack_app.app_context():
+        reference = db.session.scalar(select(StoredRequest.reference))
+    messages = by_recipient(smtp_server)
+    assert set(messages) == {FACILITATORS, VALID_DETAILS["email"]}
+
+    acknowledgement = messages[VALID_DETAILS["email"]]
+    assert acknowledgement["Subject"] == f"Your Space to Think request {reference} has been received"
+    assert acknowledgement["Auto-Submitted"] == "auto-generated"
+    assert list(acknowledgement.iter_attachments()) == []
+    body = acknowledgement.get_body(preferencelist=("plain",)).get_content()
+    assert reference in body and RESPONSE_TIME in body and CONTACT in body
+    assert "contact you to arrange a session" in body
+    for detail in (*CASE_DETAILS, VALID_DETAILS["availability"], VALID_DETAILS["other_agencies"]):
+        assert detail not in body
+
+    to_facilitators = messages[FACILITATORS]
+    body = to_facilitators.get_body(preferencelist=("plain",)).get_content()
+    link = f"{BASE_URL}/inbox/requests/{reference}"
+    assert link in body.split()
+    assert next(to_facilitators.iter_attachments()).get_content_type() == "application/pdf"
+    actions = [event.action for event in all_events(ack_app) if event.action != "viewed"]  # the submitted page
+    assert sorted(actions) == ["acknowledged", "created", "emailed", "pdf_made"]
+
+
+def test_the_facilitators_link_opens_the_request_after_signing_in(ack_app: Flask, smtp_server: SmtpServer) -> None:  # noqa: F811
+    smtp_server.start()
+    with ack_app.app_context():
+        reference = make_request(pdf=True).request.reference
+    body = by_recipient(smtp_server)[FACILITATORS].get_body(preferencelist=("plain",)).get_content()
+    [link] = [word for word in body.split() if word.startswith(BASE_URL)]
+    path = link[len(BASE_URL):]
+    add_facilitator(ack_app)
+    client = ack_app.test_client()
+    assert client.get(path).location == f"/inbox/sign-in?next={path}"
+    from test_inbox import sign_in
+
+    assert sign_in(client, next_url=path).location == path
+    assert reference in text(client.get(path))
+
+
+def test_unset_settings_are_said_plainly_never_invented(ack_app: Flask, smtp_server: SmtpServer, client) -> None:  # noqa: F811
+    ack_app.config.update(PUBLIC_BASE_URL=None, RESPONSE_TIME_TEXT=None, FACILITATOR_CONTACT_TEXT=None)
+    smtp_server.start()
+    walker = to_outcome(client)
+    submitted_request(walker)
+    page = text(walker.get("/request/submitted"))
+    assert 'data-facilitator-contact="unset"' in page and "No contact details for the facilitators" in page
+    run_outbox(ack_app)
+    messages = by_recipient(smtp_server)
+    acknowledgement = messages[VALID_DETAILS["email"]].get_body(preferencelist=("plain",)).get_content()
+    assert "No contact details for the facilitators have been set up" in acknowledgement
+    assert "@" not in acknowledgement.split("How to contact the facilitators")[1].split("Space to Think is not")[0]
+    facilitators = messages[FACILITATORS].get_body(preferencelist=("plain",)).get_content()
+    assert "PUBLIC_BASE_URL" in facilitators and "http" not in facilitators
+
+
+def test_the_acknowledgement_is_not_held_up_by_the_pdf_and_is_retried(ack_app: Flask, smtp_server: SmtpServer,  # noqa: F811
+                                                                      monkeypatch) -> None:
+    import app.outbox
+
+    def broken_renderer(*_args: Any) -> bytes:
+        raise RuntimeError("renderer down")
+
+    monkeypatch.setattr(app.outbox.service, "request_pdf", broken_renderer)
+    with ack_app.app_context():
+        make_request()
+        first = run_outbox()  # the mail server is down too
+    assert (first.pdfs_failed, first.sent, first.send_failed) == (1, 0, 1)
+    smtp_server.start()
+    with ack_app.app_context():
+        second = app.outbox.run_pass(ignore_schedule=True)
+        kinds = {m.kind: m.sent_at is not None for m in db.session.scalars(select(OutboxMessage))}
+    assert second.sent == 1 and kinds == {"acknowledgement": True, "facilitators": False}
+    assert list(by_recipient(smtp_server)) == [VALID_DETAILS["email"]]
+
+
+def test_no_acknowledgement_when_switched_off_or_for_an_import(ack_app: Flask) -> None:
+    ack_app.config.update(SEND_ACKNOWLEDGEMENTS=False)
+    with ack_app.app_context():
+        make_request()
+        assert [m.kind for m in db.session.scalars(select(OutboxMessage))] == ["facilitators"]
+
+
+# --- the list: search, filters, sorting, due dates, counts, paging ------------------------------
+
+@both_databases
+def test_search_by_reference_exact_or_prefix_in_any_case_with_spaces(app: Flask) -> None:
+    client, _ = signed_in(app)
+    first, second = new_request(app), new_request(app)
+    compact = first.replace("-", "")
+    typed = f"  {compact.lower()[:3]} {compact[3:7].lower()} {compact[7:]} "
+    exact = client.get("/inbox", query_string={"reference": typed})
+    assert exact.status_code == 302 and exact.location == f"/inbox/requests/{first}"
+    prefix = text(client.get("/inbox", query_string={"reference": first[:8].lower().replace("-", " ")}))
+    assert first in listed(prefix) and (second not in listed(prefix) or second[:8] == first[:8])
+    without_stt = text(client.get("/inbox", query_string={"reference": first[4:8]}))
+    assert first in listed(without_stt)
+    nothing = text(client.get("/inbox", query_string={"reference": "STT-2222-2222"}))
+    assert listed(nothing) == [] and "There are no requests that match" in nothing
+
+
+@pytest.mark.parametrize("query", [
+    {"reference": "STT-0000"}, {"reference": "x" * 500}, {"reference": "%"}, {"status": "deleted"},
+    {"status": "In triage"}, {"assignee": "9999"}, {"assignee": "abc"}, {"how_soon": "yesterday"},
+    {"flag": "' OR 1=1 --"}, {"overdue": "maybe"}, {"sort": "name"}, {"page": "-1"}, {"page": "x"},
+    {"page": "99999999999"},
+])
+def test_bad_filter_values_give_the_list_with_a_message(app: Flask, query: dict[str, str]) -> None:
+    client, _ = signed_in(app)
+    reference = new_request(app)
+    response = client.get("/inbox", query_string=query)
+    assert response.status_code == 200
+    page = text(response)
+    assert "data-filter-problems" in page and reference in listed(page)
+
+
+def test_a_page_past_the_end_shows_the_last_page(app: Flask) -> None:
+    client, _ = signed_in(app)
+    reference = new_request(app)
+    page = text(client.get("/inbox?page=7"))
+    assert listed(page) == [reference] and "data-filter-problems" not in page
+
+
+@both_databases
+def test_filters_by_status_assignee_how_soon_flag_and_overdue(app: Flask) -> None:
+    client, me = signed_in(app)
+    colleague = add_facilitator(app, "kim.colleague@partnership.example", "Kim Colleague")
+    long_ago = dt.datetime(2025, 4, 7, 10, 0)
+    overdue = new_request(app, received=long_ago, how_soon="two_weeks")
+    arranged = new_request(app, received=long_ago, status="session_arranged", how_soon="two_weeks")
+    supervision = new_request(app, answers=SUPERVISION_ANSWERS, how_soon="flexible", status="in_triage")
+    page = f"/inbox/requests/{supervision}"
+    post_form(client, page, f"{page}/assignment", {"facilitator": str(colleague)})
+
+    def found(**query: str) -> list[str]:
+        response = client.get("/inbox", query_string=query)
+        assert response.status_code == 200
+        return listed(text(response))
+
+    assert found(status="session_arranged") == [arranged]
+    assert found(status="in_triage") == [supervision]
+    assert found(assignee=str(colleague)) == [supervision]
+    assert found(assignee=str(me)) == []
+    assert set(found(assignee="none")) == {overdue, arranged}
+    assert found(how_soon="flexible") == [supervision]
+    assert found(flag="supervision_mode") == [supervision]
+    assert set(found(flag="not_discussed_in_supervision")) == {overdue, arranged}
+    assert found(overdue="yes") == [overdue]  # the arranged one is past its date too, but not waiting
+    assert found(how_soon="two_weeks", status="new") == [overdue]
+    listing_page = text(client.get("/inbox"))
+    row = listing_page.split(f'data-reference="{overdue}"')[1].split("</tr>")[0]
+    assert "data-overdue" in row and 'data-due="2025-04-21"' in row
+    assert "data-overdue" not in listing_page.split(f'data-reference="{arranged}"')[1].split("</tr>")[0]
+    assert "data-overdue" in text(client.get(f"/inbox/requests/{overdue}"))
+
+
+@both_databases
+def test_sorting_by_received_and_due_date(app: Flask) -> None:
+    client, _ = signed_in(app)
+    a = new_request(app, received=dt.datetime(2026, 1, 1, 9), how_soon="flexible")   # due 12 February
+    b = new_request(app, received=dt.datetime(2026, 1, 10, 9), how_soon="two_weeks")  # due 24 January
+    c = new_request(app, received=dt.datetime(2026, 1, 20, 9), how_soon="month")      # due 20 February
+    with app.app_context():  # an imported request may have no "how soon", so no due date
+        db.session.execute(sa.update(StoredRequest).where(StoredRequest.reference == c).values(due_on=None))
+        db.session.commit()
+
+    def order(sort: str | None) -> list[str]:
+        return listed(text(client.get("/inbox", query_string={"sort": sort} if sort else {})))
+
+    assert order(None) == [c, b, a]
+    assert order("received_oldest") == [a, b, c]
+    assert order("due_soonest") == [b, a, c]  # no due date last
+    assert order("due_latest") == [a, b, c]
+
+
+def test_the_list_shows_what_the_request_is_about_and_counts_per_status(app: Flask) -> None:
+    client, _ = signed_in(app)
+    new_request(app)
+    new_request(app, status="closed")
+    new_request(app, answers=SUPERVISION_ANSWERS, status="closed")
+    page = text(client.get("/inbox"))
+    assert VALID_DETAILS["job_role"] in page and VALID_DETAILS["agency"] in page
+    assert "I feel stuck, or unclear about the systems" in page  # a criterion, as the rule pack words it
+    assert "Completed by a manager or supervisor" in page  # a flag
+    assert "Asked in supervision" in page
+    counts = {status: int(page.split(f'data-count-status="{status}"')[1].split("<strong>")[1].split("<")[0])
+              for status in workflow.STATUSES}
+    assert counts == {**dict.fromkeys(workflow.STATUSES, 0), "new": 1, "closed": 2}
+    assert int(page.split("data-count-overdue")[1].split("<strong>")[1].split("<")[0]) == 0
+
+
+def test_paging_keeps_the_filters(app: Flask, monkeypatch) -> None:
+    monkeypatch.setattr(listing, "PAGE_SIZE", 2)
+    client, _ = signed_in(app)
+    references = [new_request(app, received=dt.datetime(2026, 1, day, 9), status="in_triage") for day in (1, 2, 3)]
+    new_request(app, received=dt.datetime(2026, 1, 4, 9))
+    first = text(client.get("/inbox?status=in_triage&sort=received_oldest"))
+    assert listed(first) == references[:2] and "page 1 of 2" in first
+    assert "/inbox?status=in_triage&sort=received_oldest&page=2" in first
+    second = text(client.get("/inbox?status=in_triage&sort=received_oldest&page=2"))
+    assert listed(second) == references[2:]
+
+
+# --- the workflow: every move, allowed and refused --------------------------------------------
+
+def extra_for(status: str, app: Flask) -> dict[str, str]:
+    """What a move to ``status`` needs besides the status itself."""
+    if status == "redirected":
+        return {"redirected_to": "E", "reason": "A disagreement about a decision: escalation route."}
+    if status == "duplicate":
+        return {"duplicate_of": new_request(app)}
+    return {}
+
+
+@pytest.mark.parametrize("old", workflow.STATUSES)
+def test_every_move_is_allowed_or_refused_by_the_table(app: Flask, old: str) -> None:
+    client, _ = signed_in(app)
+    reference = new_request(app, status=old)
+    page = f"/inbox/requests/{reference}"
+    for new in workflow.STATUSES:
+        with app.app_context():  # back where the move starts from
+            db.session.execute(sa.update(StoredRequest).where(StoredRequest.reference == reference).values(status=old))
+            db.session.execute(sa.delete(AuditEvent).where(AuditEvent.action == "status_changed"))
+            db.session.commit()
+        response = post_form(client, page, f"{page}/status", {"status": new, **extra_for(new, app)})
+        if workflow.can_move(old, new):
+            assert response.status_code == 302, (old, new, text(response)[:3000])
+            assert status_of(app, reference) == new
+            assert [e.detail.split(";")[0] for e in events(app, "status_changed")] == [f"{old} to {new}"]
+        else:
+            assert response.status_code == 200, (old, new)
+            page_text = text(response)
+            assert "govuk-error-summary" in page_text and 'href="#status"' in page_text
+            assert workflow.refusal(old, new) in page_text
+            assert status_of(app, reference) == old and events(app, "status_changed") == [], (old, new)
+
+
+def test_the_request_page_offers_only_the_allowed_moves_after_the_request(app: Flask) -> None:
+    client, _ = signed_in(app)
+    reference = new_request(app, status="session_offered")
+    page = text(client.get(f"/inbox/requests/{reference}"))
+    form = page.split("data-status-form")[1].split("</form>")[0]
+    offered = [status for status in workflow.STATUSES if f'name="status" type="radio" value="{status}"' in form]
+    assert offered == sorted(workflow.next_statuses("session_offered"), key=workflow.STATUSES.index)
+    assert page.index(VALID_DETAILS["reflection"]) < page.index("data-status-form") < page.index("data-audit-trail")
+
+
+@both_databases
+def test_a_duplicate_must_name_another_request_that_exists(app: Flask) -> None:
+    client, facilitator_id = signed_in(app)
+    original, copy, third = new_request(app), new_request(app), new_request(app)
+    page = f"/inbox/requests/{copy}"
+
+    def mark(reference: str, of: str) -> Any:
+        return post_form(client, f"/inbox/requests/{reference}", f"/inbox/requests/{reference}/status",
+                         {"status": "duplicate", "duplicate_of": of})
+
+    for of, message in (("", "Enter the reference of the request this one repeats"),
+                        ("not a reference", "Enter the reference of the request this one repeats"),
+                        (copy.lower(), "a request cannot be a duplicate of itself"),
+                        ("STT-2222-2222", "There is no request with the reference STT-2222-2222")):
+        refused = mark(copy, of)
+        assert refused.status_code == 200 and message in text(refused) and 'href="#duplicate_of"' in text(refused)
+    assert status_of(app, copy) == "new"
+    assert mark(copy, original.lower().replace("-", " ")).status_code == 302
+    with app.app_context():
+        stored = db.session.scalar(select(StoredRequest).where(StoredRequest.reference == copy))
+        assert (stored.status, stored.duplicate_of) == ("duplicate", original)
+    assert f"of {original}" in text(client.get(page))
+    assert copy in text(client.get(f"/inbox/requests/{original}")).split("data-duplicates")[1]
+    chained = mark(third, copy)
+    assert chained.status_code == 200 and f"Enter {original} instead" in text(chained)
+    [change] = events(app, "status_changed")
+    assert (change.detail, change.actor) == (f"new to duplicate; of {original}", f"facilitator:{facilitator_id}")
+    # Reopening clears it (the audit log keeps it).
+    assert post_form(client, page, f"{page}/status", {"status": "in_triage"}).status_code == 302
+    with app.app_context():
+        assert db.session.scalar(select(StoredRequest.duplicate_of).where(StoredRequest.reference == copy)) is None
+
+
+def test_a_redirect_names_a_route_of_the_pack_and_a_reason_checked_for_identifying_data(app: Flask) -> None:
+    client, _ = signed_in(app)
+    reference = new_request(app, status="in_triage")
+    page = f"/inbox/requests/{reference}"
+    for data, anchor in (({"redirected_to": "", "reason": "x"}, "redirected_to"),
+                         ({"redirected_to": "P", "reason": "x"}, "redirected_to"),  # the request's own outcome
+                         ({"redirected_to": "nonsense", "reason": "x"}, "redirected_to"),
+                         ({"redirected_to": "L", "reason": "  "}, "reason"),
+                         ({"redirected_to": "L", "reason": "x" * 501}, "reason")):
+        refused = post_form(client, page, f"{page}/status", {"status": "redirected", **data})
+        assert refused.status_code == 200 and f'href="#{anchor}"' in text(refused), data
+    reason = "About a staff member: LADO. Mum's number is 07700 900982."
+    warned = post_form(client, page, f"{page}/status", {"status": "redirected", "redirected_to": "L", "reason": reason})
+    warned_page = text(warned)
+    assert warned.status_code == 200 and "data-identifying-warning" in warned_page and "07700 900982" in warned_page
+    assert reason in warned_page  # nothing typed is lost
+    assert status_of(app, reference) == "in_triage"
+    import re
+
+    fingerprint = re.search(r'name="confirmed" value="([0-9a-f]{64})"', warned_page).group(1)
+    changed_reason = reason.replace("07700 900982", "07700 900983")  # a confirmation holds for exactly that text
+    again = post_form(client, page, f"{page}/status", {"status": "redirected", "redirected_to": "L",
+                                                       "reason": changed_reason, "confirmed": fingerprint})
+    assert again.status_code == 200 and "data-identifying-warning" in text(again)
+    confirmed = post_form(client, page, f"{page}/status", {"status": "redirected", "redirected_to": "L",
+                                                           "reason": reason, "confirmed": fingerprint})
+    assert confirmed.status_code == 302 and status_of(app, reference) == "redirected"
+    shown = text(client.get(page))
+    assert 'data-redirected-to="L"' in shown and "Local Authority Designated Officer" in shown and reason in shown
+    [change] = events(app, "status_changed")
+    assert change.detail.startswith("in_triage to redirected; to Contact the Local Authority Designated Officer")
+    assert "identifying-data warning confirmed (phone)" in change.detail and "07700" not in change.detail
+
+
+# --- notes and the audit trail ----------------------------------------------------------------
+
+@both_databases
+def test_a_note_with_identifying_data_is_warned_about_and_kept_until_confirmed(app: Flask) -> None:
+    import re
+
+    client, _ = signed_in(app)
+    reference = new_request(app)
+    page = f"/inbox/requests/{reference}"
+    note = "Spoke to the school; the family live at M6 5JA."
+    warned = post_form(client, page, f"{page}/notes", {"text": note})
+    warned_page = text(warned)
+    assert warned.status_code == 200 and "data-identifying-warning" in warned_page
+    assert "M6 5JA" in warned_page and "postcode" in warned_page and note in warned_page
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(TriageNote)) == 0
+    fingerprint = re.search(r'name="confirmed" value="([0-9a-f]{64})"', warned_page).group(1)
+    saved = post_form(client, page, f"{page}/notes", {"text": note, "confirmed": fingerprint})
+    assert saved.status_code == 302 and saved.location.endswith("#notes")
+    [added] = events(app, "note_added")
+    assert "identifying-data warning confirmed (postcode)" in added.detail and "M6" not in added.detail
+    plain = post_form(client, page, f"{page}/notes", {"text": "Offered two dates."})
+    assert plain.status_code == 302 and "warning" not in events(app, "note_added")[1].detail
+
+
+@both_databases
+def test_one_audit_entry_per_action_and_views_only_when_a_page_is_opened(app: Flask) -> None:
+    client, facilitator_id = signed_in(app)
+    colleague = add_facilitator(app, "kim.colleague@partnership.example", "Kim Colleague")
+    reference = new_request(app)
+    page = f"/inbox/requests/{reference}"
+    with app.app_context():
+        db.session.execute(sa.delete(AuditEvent))
+        db.session.commit()
+    client.get(page)  # opened: one view
+    for url, data in ((f"{page}/status", {"status": "in_triage"}),
+                      (f"{page}/assignment", {"facilitator": str(colleague)}),
+                      (f"{page}/notes", {"text": "Picked up."}),
+                      (f"{page}/status", {"status": "session_offered"})):
+        token_page = client.get(page)  # the form's token (opening the page again: a view)
+        from support import csrf_token
+
+        response = client.post(url, data={"csrf_token": csrf_token(token_page.get_data(as_text=True)), **data},
+                               follow_redirects=True)
+        assert response.status_code == 200  # the page after the action: not a view
+    refused = post_form(client, page, f"{page}/status", {"status": "closed_forever"})  # refused: no entry
+    assert refused.status_code == 200
+    actions = [(e.action, e.reference, e.actor) for e in all_events(app)]
+    me = f"facilitator:{facilitator_id}"
+    assert [a for a, _, _ in actions if a != "viewed"] == ["status_changed", "assigned", "note_added", "status_changed"]
+    assert len([a for a in actions if a[0] == "viewed"]) == 1 + 4 + 1  # the pages opened for their tokens
+    assert {(r, who) for _, r, who in actions} == {(reference, me)}
+
+
+# --- CSV ---------------------------------------------------------------------------------------
+
+@both_databases
+def test_the_csv_has_the_lists_fields_no_free_text_is_formula_safe_and_audited(app: Flask) -> None:
+    client, facilitator_id = signed_in(app)
+    sneaky = add_facilitator(app, "eve@partnership.example", "=HYPERLINK(\"http://x\")")
+    first = new_request(app, received=dt.datetime(2026, 1, 5, 9), status="in_triage")
+    second = new_request(app, received=dt.datetime(2026, 1, 6, 9), answers=SUPERVISION_ANSWERS)
+    page = f"/inbox/requests/{first}"
+    post_form(client, page, f"{page}/assignment", {"facilitator": str(sneaky)})
+    post_form(client, page, f"{page}/notes", {"text": "A note that must not be exported."})
+    response = client.get("/inbox/requests.csv", query_string={"sort": "received_oldest"})
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    assert response.headers["Content-Disposition"].startswith("attachment;")
+    assert response.headers["Cache-Control"] == "no-store"
+    body = response.get_data(as_text=True)
+    rows = list(csv.reader(io.StringIO(body)))
+    assert tuple(rows[0]) == listing.CSV_COLUMNS
+    assert [row[0] for row in rows[1:]] == [first, second]
+    record = dict(zip(rows[0], rows[1], strict=True))
+    assert record["Status"] == "In triage" and record["How soon"] == "Within a month"
+    assert record["Due date"] == "2026-02-05" and record["Received"] == "2026-01-05"
+    assert record["Assigned to"] == "'=HYPERLINK(\"http://x\")"  # a spreadsheet shows it, never runs it
+    assert "I feel stuck" in record["Criteria"]
+    for free_text in (VALID_DETAILS["reflection"][:30], VALID_DETAILS["job_role"], VALID_DETAILS["agency"],
+                      VALID_DETAILS["name"], VALID_DETAILS["email"], "A note that must not be exported"):
+        assert free_text not in body
+    only_new = list(csv.reader(io.StringIO(client.get("/inbox/requests.csv?status=new").get_data(as_text=True))))
+    assert [row[0] for row in only_new[1:]] == [second]
+    exported = events(app, "exported")
+    assert [(e.actor, e.reference) for e in exported] == [(f"facilitator:{facilitator_id}", None)] * 2
+    assert exported[0].detail == "CSV of 2 requests; filters: sort=received_oldest"
+    assert exported[1].detail == "CSV of 1 request; filters: status=new"
+
+
+def test_formula_characters_are_defused() -> None:
+    assert [listing.safe_cell(v) for v in ("=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx", "STT-2345-6789", "")] == [
+        "'=1+1", "'+1", "'-1", "'@SUM(A1)", "'\tx", "'\rx", "STT-2345-6789", ""]
+
+
+# --- the guide and the pages --------------------------------------------------------------------
+
+def test_the_guide_is_linked_from_the_inbox_and_shown_to_facilitators_only(app: Flask) -> None:
+    assert app.test_client().get("/inbox/guide").status_code == 302
+    client, _ = signed_in(app)
+    assert 'href="/inbox/guide"' in text(client.get("/inbox"))
+    guide = client.get("/inbox/guide")
+    page = text(guide)
+    assert guide.status_code == 200 and "<title>Guide for facilitators" in page
+    for status in workflow.STATUS_LABELS.values():
+        assert status in page
+    assert "What never to write" in page and "Retention" in page and 'class="govuk-table"' in page
+
+
+def test_status_tags_look_the_same_on_the_list_and_the_request(app: Flask) -> None:
+    import re
+
+    client, _ = signed_in(app)
+    references = {status: new_request(app, status=status) for status in workflow.STATUSES}
+    listing_page = text(client.get("/inbox"))
+    for status, reference in references.items():
+        row = listing_page.split(f'data-reference="{reference}"')[1].split("</tr>")[0]
+        in_list = re.search(r'data-status="[^"]+">\s*(<strong class="govuk-tag[^"]*">)', row).group(1)
+        page = text(client.get(f"/inbox/requests/{reference}"))
+        on_page = re.search(r'<dd class="govuk-summary-list__value" data-status="[^"]+">\s*'
+                            r'(<strong class="govuk-tag[^"]*">)', page).group(1)
+        assert in_list == on_page and workflow.STATUS_TAG_CLASSES[status] in in_list
+
+
+def test_new_inbox_pages_have_titles_and_no_duplicate_ids(app: Flask) -> None:
+    import re
+
+    client, _ = signed_in(app)
+    reference = new_request(app, status="in_triage")
+    for url in ("/inbox?status=in_triage&overdue=yes&sort=due_soonest", "/inbox/guide", f"/inbox/requests/{reference}"):
+        page = text(client.get(url))
+        assert re.search(r"<title>[^<]+ – Space to Think", page), url
+        ids = re.findall(r'\sid="([^"]+)"', page)
+        assert len(ids) == len(set(ids)), (url, sorted({i for i in ids if ids.count(i) > 1}))
+
+
+# --- the migration ----------------------------------------------------------------------------
+
+@both_databases
+@pytest.mark.own_schema
+def test_migration_0006_maps_old_statuses_and_fills_due_dates(app: Flask) -> None:
+    from flask_migrate import downgrade, upgrade
+
+    with app.app_context():
+        reference = make_request(now=dt.datetime(2026, 1, 10, 9),
+                                          details={**VALID_DETAILS, "how_soon": "two_weeks"}).request.reference
+        db.session.remove()
+        downgrade(revision="0005")
+        with db.engine.begin() as connection:
+            connection.execute(sa.text("UPDATE requests SET status = 'arranged'"))
+        upgrade()
+        stored = db.session.scalar(select(StoredRequest).where(StoredRequest.reference == reference))
+        assert stored.status == "session_arranged"
+        assert (stored.how_soon, stored.due_on) == ("two_weeks", dt.date(2026, 1, 24))
+        assert stored.flag_ids == ",not_discussed_in_supervision,"
+        assert [m.kind for m in stored.outbox] == []  # no mailbox in these settings
+        stored.status = "redirected"
+        stored.outbox.append(OutboxMessage(kind="acknowledgement", recipient=VALID_DETAILS["email"], subject="s",
+                                           attempts=0))
+        db.session.commit()
+        db.session.remove()
+        downgrade(revision="0005")
+        with db.engine.connect() as connection:
+            assert connection.execute(sa.text("SELECT status FROM requests")).scalar() == "closed"
+            # an acknowledgement would read as the facilitators' email without its kind: it goes
+            assert connection.execute(sa.text("SELECT COUNT(*) FROM outbox")).scalar() == 0
+        upgrade()
+
