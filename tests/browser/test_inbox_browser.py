@@ -162,9 +162,24 @@ def test_signed_in_list_and_request_pages_have_no_axe_violations(new_context, in
         expect(table.get_by_role("link", name=reference, exact=True)).to_be_visible()
     axe.check(page, f"the inbox list ({where})")
 
-    page.get_by_role("navigation", name="Show requests by status").get_by_role("link", name="New", exact=True).click()
-    expect(page.get_by_role("navigation", name="Show requests by status").locator("[aria-current=page]")).to_have_text("New")
+    page.get_by_label("Status", exact=True).select_option(label="New")
+    page.get_by_label("Sort by").select_option(label="Due date (soonest first)")
+    page.get_by_label("Only overdue requests").check()
+    page.get_by_role("button", name="Show requests").click()
+    expect(page).to_have_url(re.compile(r"status=new"))
+    expect(page.locator("[data-requests-empty]")).to_be_visible()  # nothing is overdue yet
+    axe.check(page, f"the inbox list, filtered and finding nothing ({where})")
+    page.get_by_label("Only overdue requests").uncheck()
+    page.get_by_role("button", name="Show requests").click()
+    for reference in inbox_data.references:
+        expect(table.get_by_role("link", name=reference, exact=True)).to_be_visible()
     axe.check(page, f"the inbox list filtered by status ({where})")
+    page.goto("/inbox?status=nonsense")
+    expect(page.locator("[data-filter-problems]")).to_be_visible()
+    axe.check(page, f"the inbox list with a filter it could not use ({where})")
+    page.get_by_role("link", name="Guide for facilitators").click()
+    expect(page.get_by_role("heading", level=1, name="Guide for facilitators")).to_be_visible()
+    axe.check(page, f"the guide for facilitators ({where})")
 
     reference = inbox_data.references[1]
     page.goto("/inbox")
@@ -186,14 +201,22 @@ def test_change_status_assign_and_add_a_note_show_in_the_audit_trail(page: Page,
     expect(trail_row(page, "The requester", "Request submitted")).to_have_count(1)
 
     # Status: New to In triage.
-    status = page.get_by_role("group", name="Status")
-    expect(status.get_by_role("radio", name="New", exact=True)).to_be_checked()
+    status = page.get_by_role("group", name="Move it on from new")
+    expect(status.get_by_role("radio")).to_have_count(3)  # in triage, redirected, duplicate
     status.get_by_role("radio", name="In triage", exact=True).check()
     page.get_by_role("button", name="Change status").click()
     expect(success_banner(page, "Status changed to in triage")).to_be_visible()
     expect(page.locator("[data-request-summary] [data-status]")).to_have_attribute("data-status", "in_triage")
     expect(trail_row(page, NAME, "Status changed: New to in triage")).to_have_count(1)
     axe.check(page, "a request page after changing its status")
+
+    # A redirect needs a route and a reason: its fields show under its choice.
+    status = page.get_by_role("group", name="Move it on from in triage")
+    status.get_by_role("radio", name="Redirected", exact=True).check()
+    expect(page.get_by_label("Redirected to")).to_be_visible()
+    page.get_by_role("button", name="Change status").click()
+    expect(error_summary(page)).to_contain_text("Select where the request was redirected to")
+    axe.check(page, "a request page with a refused status change")
 
     # Assignment: to a colleague.
     page.get_by_label("Assigned to").select_option(label=COLLEAGUE_NAME)
@@ -213,6 +236,15 @@ def test_change_status_assign_and_add_a_note_show_in_the_audit_trail(page: Page,
     expect(trail_row(page, NAME, "Note added")).to_have_count(1)
     expect(audit_trail(page)).not_to_contain_text(NOTE)
     axe.check(page, "a request page after adding a note")
+
+    # A note that looks identifying: the warning, then saved as it is once confirmed.
+    page.get_by_label("Add a note").fill("Family moved to M6 5JA last week.")
+    page.get_by_role("button", name="Add note").click()
+    expect(page.locator("[data-identifying-warning]")).to_contain_text("M6 5JA")
+    expect(page.get_by_label("Add a note")).to_have_value("Family moved to M6 5JA last week.")
+    axe.check(page, "a request page warning about identifying data in a note")
+    page.get_by_role("button", name="Add the note – it does not identify anyone").click()
+    expect(success_banner(page, "Note added")).to_be_visible()
 
     # The list shows the new status and assignment.
     page.get_by_role("link", name="All requests").click()
