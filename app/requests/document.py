@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from ..journey import MODE_LABELS
 from ..models import StoredRequest
 from . import fields
+from .guard import NAMES
 
 DOCUMENT_FORMAT = "space-to-think/request"
 DOCUMENT_VERSION = 1
@@ -116,7 +117,8 @@ def detail_rows(details: Mapping[str, Any], mode: str, with_changes: bool = Fals
                 triage_apart: bool = False) -> dict[str, tuple[Row, ...]]:
     """The request's fields as rows, by section id, from the fields table: each field with a
     row of its own, followed in it by the fields that join it (a field asked only on some
-    journeys, and not answered, has no row). ``with_changes`` adds each page's endpoint.
+    journeys, and not answered, has no row). ``with_changes`` (check your answers) adds each
+    page's endpoint; without it the rows are the request's, which the facilitators read.
     ``triage_apart`` leaves out the triage fields (``triage_rows`` shows them)."""
     rows: dict[str, list[Row]] = {section.id: [] for section in fields.SECTIONS}
     for entry in fields.FIELDS:
@@ -126,7 +128,7 @@ def detail_rows(details: Mapping[str, Any], mode: str, with_changes: bool = Fals
         page = fields.PAGE_OF_FIELD[entry.name]
         if page.debrief_only and not shown:
             continue
-        key = entry.row.for_mode(mode)
+        key = entry.row_key(mode, in_request=not with_changes)
         change = page.endpoint if with_changes else None
         joined = [part for part in fields.FIELDS if part.joins == entry.name
                   and not (triage_apart and part.triage)
@@ -143,15 +145,14 @@ def detail_rows(details: Mapping[str, Any], mode: str, with_changes: bool = Fals
 
 def triage_rows(details: Mapping[str, Any], mode: str) -> tuple[Row, ...]:
     """The fields marked ``triage`` in the fields table, a row each, in table order."""
-    return tuple(Row((entry.row or entry.label).for_mode(mode), (entry.shown(details) or "Not given",))
+    return tuple(Row(entry.row_key(mode, in_request=True) or entry.label.for_mode(mode),
+                     (entry.shown(details) or "Not given",))
                  for entry in fields.FIELDS if entry.triage)
 
 
 def identifying_check_text(check: Mapping[str, Any] | None) -> str:
     """What the identifying-data check found, in words (kinds only, never the text)."""
-    names = {"date": "a date", "date_of_birth": "a date of birth", "postcode": "a postcode",
-             "nhs_number": "an NHS number", "phone": "a phone number", "email": "an email address"}
-    found = [names.get(kind, kind) for kind in (check or {}).get("found", [])]
+    found = [NAMES.get(kind, kind) for kind in (check or {}).get("found", [])]
     if not found:
         return "Nothing that looked like identifying information was found in the free text."
     listed = found[0] if len(found) == 1 else ", ".join(found[:-1]) + " and " + found[-1]

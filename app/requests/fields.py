@@ -78,11 +78,14 @@ class Field:
     identifying data the guard looks for in it (free text only). ``only_if`` (another
     field's name and value) asks it, and keeps it, only when that field has that value.
 
-    ``row`` is its key on check your answers and in the request; a field with ``joins``
+    ``row`` is its key on check your answers and in the request; ``request_row``, if set,
+    replaces it in the request (HTML and PDF), which the facilitators read (the person filling
+    it in is "you" on check your answers, "they" to the facilitators). A field with ``joins``
     instead shows its value in that field's row (``change_label`` then names the whole row
     for screen readers). ``triage`` puts it among the facts the facilitators triage on, at the
     top of the request (HTML and page 1 of the PDF), instead of in its section's rows. ``short``
-    names it on the identifying-data warning. ``params``
+    names it on the identifying-data warning. Wording that speaks of the person (label, hint,
+    row, short name, error messages) has a supervision variant that speaks of "the practitioner". ``params``
     are extra GOV.UK macro parameters for its control; ``autocomplete`` is used for the
     practitioner's own request only (in supervision the details are someone else's).
     """
@@ -94,15 +97,16 @@ class Field:
     hint: Words | None = None
     options: Mapping[str, str] = dataclass_field(default_factory=dict)
     limit: int = 0
-    errors: Mapping[str, str] = dataclass_field(default_factory=dict)
+    errors: Mapping[str, str | Words] = dataclass_field(default_factory=dict)
     guard: tuple[Kind, ...] = ()
     only_if: tuple[str, str] | None = None
     section: str = ""
     row: Words | None = None
+    request_row: str = ""
     joins: str | None = None
     change_label: str = ""
     triage: bool = False
-    short: str = ""
+    short: Words | None = None
     label_size: Literal["", "s", "m", "l"] = ""
     autocomplete: str | None = None
     params: Mapping[str, Any] = dataclass_field(default_factory=dict)
@@ -117,6 +121,21 @@ class Field:
     def inputs(self) -> tuple[str, ...]:
         """The names the form posts for this field (a month and year field posts two)."""
         return (self.name, self.year_input) if self.kind == "month_year" else (self.name,)
+
+    def row_key(self, mode: str, in_request: bool) -> str:
+        """Its row's key, worded for ``mode``: on check your answers, or in the request (``in_request``)."""
+        if in_request and self.request_row:
+            return self.request_row
+        return self.row.for_mode(mode) if self.row is not None else ""
+
+    def short_name(self, mode: str) -> str:
+        """Its name on the identifying-data warning, worded for ``mode``."""
+        return self.short.for_mode(mode) if self.short is not None else self.label.for_mode(mode)
+
+    def error(self, key: str, mode: str) -> str:
+        """The error message for ``key`` (see ``ERROR_KEYS``), worded for ``mode``."""
+        message = self.errors[key]
+        return message.for_mode(mode) if isinstance(message, Words) else message
 
     @property
     def required(self) -> bool:
@@ -176,11 +195,11 @@ class Page:
         """Whether this page is asked: every journey's, or only when the debrief criterion was chosen."""
         return not self.debrief_only or debrief
 
-    def check(self, details: Mapping[str, Any], today: dt.date) -> Errors:
-        """The page's errors, by input name (empty when all is well)."""
+    def check(self, details: Mapping[str, Any], today: dt.date, mode: str = "practitioner") -> Errors:
+        """The page's errors, by input name, worded for ``mode`` (empty when all is well)."""
         errors: Errors = {}
         for entry in self.entries:
-            check_field(entry, details, today, errors)
+            check_field(entry, details, today, errors, mode)
         return errors
 
 
@@ -194,8 +213,9 @@ class DetailSection:
 
 
 SECTIONS: tuple[DetailSection, ...] = (
-    DetailSection("contact", "Who is asking", Words("About you", "Who is asking")),
-    DetailSection("reflection", "What they would like to reflect on", Words("What you would like to reflect on")),
+    DetailSection("contact", "Who is asking", Words("About you", "The practitioner's details")),
+    DetailSection("reflection", "What they would like to reflect on",
+                  Words("What you would like to reflect on", "What the practitioner would like to reflect on")),
     DetailSection("child", "The child and family (in bands, without names)", Words("The child and family")),
     DetailSection("timing", "Timing and preferences", Words("Timing and preferences")),
 )
@@ -225,6 +245,9 @@ _NO_DATES: tuple[Kind, ...] = tuple(kind for kind in KINDS if kind not in ("date
 
 def _too_long(what: str, limit: int) -> str:
     return f"{what} must be {limit:,} characters or less"
+
+
+_REFLECTION = Words("What you would like to reflect on", "What the practitioner would like to reflect on")
 
 
 FIELDS: tuple[Field, ...] = (
@@ -268,10 +291,12 @@ FIELDS: tuple[Field, ...] = (
           Words("What would you like to reflect on?", "What would the practitioner like to reflect on?"),
           hint=Words("Describe the situation, not the people. Do not include names, initials, dates of birth, "
                      "addresses, or the names of schools or GP practices."),
-          limit=REFLECTION_MAX, guard=KINDS, section="reflection", row=Words("What they would like to reflect on"),
-          short="What you would like to reflect on",
-          errors={"missing": "Enter what you would like to reflect on",
-                  "too_long": _too_long("What you would like to reflect on", REFLECTION_MAX)},
+          limit=REFLECTION_MAX, guard=KINDS, section="reflection", row=_REFLECTION,
+          request_row="What they would like to reflect on", short=_REFLECTION,
+          errors={"missing": Words("Enter what you would like to reflect on",
+                                   "Enter what the practitioner would like to reflect on"),
+                  "too_long": Words(_too_long(_REFLECTION.myself, REFLECTION_MAX),
+                                    _too_long(str(_REFLECTION.supervision), REFLECTION_MAX))},
           params={"rows": 10}),
     # --- the child and family ---------------------------------------------------------------
     Field("age_band", "child-and-family", "radios", Words("How old is the child or young person? (optional)"),
@@ -297,13 +322,13 @@ FIELDS: tuple[Field, ...] = (
     Field("lead_professional", "child-and-family", "text", Words("Lead professional's agency or role (optional)"),
           hint=Words("The role and agency only, for example 'social worker, children's services'. Not a name."),
           limit=SHORT_MAX, guard=KINDS, section="child", row=Words("Lead professional's agency or role"),
-          short="The lead professional's agency or role",
+          short=Words("The lead professional's agency or role"),
           errors={"too_long": _too_long("The lead professional's agency or role", SHORT_MAX)},
           label_size="s", params={"autocomplete": "off"}),
     Field("other_agencies", "child-and-family", "textarea", Words("Other agencies or roles to invite (optional)"),
           hint=Words("Roles and agencies only, not names."),
           limit=LONG_MAX, guard=KINDS, section="child", row=Words("Other agencies or roles to invite"),
-          short="Other agencies or roles to invite",
+          short=Words("Other agencies or roles to invite"),
           errors={"too_long": _too_long("Other agencies or roles", LONG_MAX)}, label_size="s"),
     # --- whether the family knows -----------------------------------------------------------
     Field("family_knows", "family", "radios",
@@ -317,7 +342,7 @@ FIELDS: tuple[Field, ...] = (
           hint=Words("Only needed if you answered 'not yet'. Do not include names or anything else that could "
                      "identify the family."),
           limit=LONG_MAX, guard=KINDS, only_if=("family_knows", "not_yet"), section="child", joins="family_knows",
-          short="Why the family does not know yet",
+          short=Words("Why the family does not know yet"),
           errors={"missing": "Enter why the family does not know yet",
                   "too_long": _too_long("Why the family does not know yet", LONG_MAX)},
           label_size="s"),
@@ -346,13 +371,13 @@ FIELDS: tuple[Field, ...] = (
           Words("When are you usually available? (optional)",
                 "When is the practitioner usually available? (optional)"),
           hint=Words("For example, Tuesday and Thursday mornings."),
-          limit=LONG_MAX, guard=_NO_DATES, section="timing", row=Words("Availability"), short="Availability",
+          limit=LONG_MAX, guard=_NO_DATES, section="timing", row=Words("Availability"), short=Words("Availability"),
           errors={"too_long": _too_long("Availability", LONG_MAX)}, label_size="s"),
     Field("access_needs", "preferences", "textarea", Words("Access needs or adjustments (optional)"),
           hint=Words("Anything that would help you take part, for example a hearing loop or step-free access.",
                      "Anything that would help the practitioner take part, for example a hearing loop or step-free "
                      "access."),
-          limit=LONG_MAX, guard=KINDS, section="timing", row=Words("Access needs"), short="Access needs",
+          limit=LONG_MAX, guard=KINDS, section="timing", row=Words("Access needs"), short=Words("Access needs"),
           errors={"too_long": _too_long("Access needs", LONG_MAX)}, label_size="s"),
 )
 
@@ -448,10 +473,10 @@ def event_month(details: Mapping[str, Any], entry: Field | None = None) -> tuple
     return int(year), int(month)
 
 
-def _check_month_year(entry: Field, details: Mapping[str, Any], today: dt.date, errors: Errors) -> None:
+def _check_month_year(entry: Field, details: Mapping[str, Any], today: dt.date, errors: Errors, mode: str) -> None:
     """Month and year, no day, not in the future (GOV.UK date input wording)."""
     month, year = clean_text(details.get(entry.name)), clean_text(details.get(entry.year_input))
-    words = entry.errors
+    words = {key: entry.error(key, mode) for key in entry.errors}
     if not month and not year:
         errors[entry.name] = words["missing"]
     elif not month:
@@ -470,31 +495,44 @@ def _check_month_year(entry: Field, details: Mapping[str, Any], today: dt.date, 
             errors[entry.name] = words["future"]
 
 
-def check_field(entry: Field, details: Mapping[str, Any], today: dt.date, errors: Errors) -> None:
-    """Add the field's error (if any) to ``errors``, keyed by the input it is about."""
+def text_length(text: str) -> int:
+    """How long ``text`` is as the browser counts it: in UTF-16 code units, as GOV.UK's
+    character count (JavaScript's ``length``) does, so an emoji counts 2. The server's limits
+    count the same way, so text the counter shows as within the limit is never refused."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def within_limit(entry: Field, text: str) -> bool:
+    """Whether ``text`` fits the field's limit (counted as the browser counts it)."""
+    return text_length(text) <= entry.limit
+
+
+def check_field(entry: Field, details: Mapping[str, Any], today: dt.date, errors: Errors,
+                mode: str = "practitioner") -> None:
+    """Add the field's error (if any, worded for ``mode``) to ``errors``, keyed by the input it is about."""
     if not entry.asked(details):
         return
     if entry.kind == "month_year":
-        _check_month_year(entry, details, today, errors)
+        _check_month_year(entry, details, today, errors, mode)
         return
     if entry.kind == "radios":
         value = details.get(entry.name)
         if value in (None, ""):
             if entry.required:
-                errors[entry.name] = entry.errors["missing"]
+                errors[entry.name] = entry.error("missing", mode)
         elif value not in entry.options:  # a tampered form: ask again rather than store it
-            errors[entry.name] = entry.errors.get("missing", NOT_AN_OPTION)
+            errors[entry.name] = entry.error("missing", mode) if entry.required else NOT_AN_OPTION
         return
     text = clean_text(details.get(entry.name))
     if not text:
         if entry.required:
-            errors[entry.name] = entry.errors["missing"]
-    elif len(text) > entry.limit:
-        errors[entry.name] = entry.errors["too_long"]
+            errors[entry.name] = entry.error("missing", mode)
+    elif not within_limit(entry, text):
+        errors[entry.name] = entry.error("too_long", mode)
     elif entry.kind == "email" and not valid_email(text):
-        errors[entry.name] = entry.errors["invalid"]
+        errors[entry.name] = entry.error("invalid", mode)
     elif entry.kind == "phone" and not valid_phone(text):
-        errors[entry.name] = entry.errors["invalid"]
+        errors[entry.name] = entry.error("invalid", mode)
 
 
 def pages_for(debrief: bool) -> tuple[Page, ...]:
@@ -569,7 +607,7 @@ def stored_value_problem(entry: Field, value: Any) -> str | None:
         return None if value in entry.options else "is not one of its options"
     if entry.kind == "month_year":
         return None if _STORED_MONTH.match(value) and event_label(value) else "is not a month written YYYY-MM"
-    return None if len(value) <= entry.limit else f"is longer than {entry.limit} characters"
+    return None if within_limit(entry, value) else f"is longer than {entry.limit} characters"
 
 
 _MONTH_YEAR = next(entry for entry in FIELDS if entry.kind == "month_year")

@@ -146,7 +146,9 @@ def result() -> Response | str:
             set_notice("out_of_order")
         return redirect(journey_url(state))
     record_outcome(state)  # anonymous count, once per journey per outcome; never fails the page
-    return render_template("wizard/result.html", **outcome_context(state), notice=notice_text())
+    previous = state.previous(None)  # the last question answered: the Back link (no answers in the URL)
+    back_url = url_for("wizard.question", question_id=previous) if previous else url_for("main.index")
+    return render_template("wizard/result.html", **outcome_context(state), notice=notice_text(), back_url=back_url)
 
 
 def outcome_context(state: JourneyState) -> dict[str, Any]:

@@ -24,13 +24,15 @@ from app.requests.guard import KINDS
 from app.rules import JourneyPath, RulePack, enumerate_paths, evaluate
 
 # One example of each kind the identifying-data guard looks for (app/requests/guard.py KINDS).
-IDENTIFYING_EXAMPLES = {
+IDENTIFYING_EXAMPLES: dict[str, str] = {
     "date": "on 12 March 2019",
     "date_of_birth": "DOB 14/02/2016",
     "postcode": "near M5 4WT",
     "nhs_number": "NHS 943 476 5919",
     "phone": "on 0161 496 0999",
     "email": "at family@example.org",
+    "address": "at 12 Acacia Avenue",
+    "school": "at Oakwood High School",
 }
 PROSE = ("The agencies around this family hold different views of what the children need, and the "
          "meetings we hold keep going round in circles without a shared plan. ")
