@@ -236,7 +236,8 @@ def test_the_supervision_record_holds_the_outcomes_contacts_and_boxes_to_fill_in
         for contact_id in outcome.contacts:
             contact = book.get(contact_id)
             assert contact is not None
-            for detail in (contact.name, contact.phone, contact.hours, contact.email, contact.url):
+            pages = [link.url for link in getattr(contact, "links", ())] or [getattr(contact, "url", None)]
+            for detail in (contact.name, contact.phone, contact.hours, contact.email, *pages):
                 if detail:
                     assert words(detail) in text, (path.outcome, contact_id, detail)
         for label in ("What was agreed", "Who will do it", "When to review it"):
