@@ -82,9 +82,10 @@ class Field:
     replaces it in the request (HTML and PDF), which the facilitators read (the person filling
     it in is "you" on check your answers, "they" to the facilitators). A field with ``joins``
     instead shows its value in that field's row (``change_label`` then names the whole row
-    for screen readers). ``short`` names it on the identifying-data warning. Wording that
-    speaks of the person (label, hint, row, short name, error messages) has a supervision
-    variant that speaks of "the practitioner". ``params``
+    for screen readers). ``triage`` puts it among the facts the facilitators triage on, at the
+    top of the request (HTML and page 1 of the PDF), instead of in its section's rows. ``short``
+    names it on the identifying-data warning. Wording that speaks of the person (label, hint,
+    row, short name, error messages) has a supervision variant that speaks of "the practitioner". ``params``
     are extra GOV.UK macro parameters for its control; ``autocomplete`` is used for the
     practitioner's own request only (in supervision the details are someone else's).
     """
@@ -104,6 +105,7 @@ class Field:
     request_row: str = ""
     joins: str | None = None
     change_label: str = ""
+    triage: bool = False
     short: Words | None = None
     label_size: Literal["", "s", "m", "l"] = ""
     autocomplete: str | None = None
@@ -255,9 +257,11 @@ FIELDS: tuple[Field, ...] = (
           errors={"missing": "Enter a full name", "too_long": _too_long("Full name", SHORT_MAX)},
           autocomplete="name", params={"spellcheck": False}),
     Field("job_role", "about-you", "text", Words("Job role"), limit=SHORT_MAX, section="contact", joins="name",
+          triage=True,
           errors={"missing": "Enter a job role", "too_long": _too_long("Job role", SHORT_MAX)},
           autocomplete="organization-title"),
     Field("agency", "about-you", "text", Words("Agency or team"), limit=SHORT_MAX, section="contact", joins="name",
+          triage=True,
           hint=Words("For example, Salford Royal health visiting, or Swinton primary schools team"),
           errors={"missing": "Enter an agency or team", "too_long": _too_long("Agency or team", SHORT_MAX)},
           autocomplete="organization"),
@@ -358,7 +362,8 @@ FIELDS: tuple[Field, ...] = (
           Words("How soon would you like a session?", "How soon would the practitioner like a session?"),
           hint=Words("The facilitators will try to arrange a session in time."),
           options={"two_weeks": "Within 2 weeks", "month": "Within a month", "flexible": "I'm flexible"},
-          section="timing", row=Words("How soon"), errors={"missing": "Select how soon a session is needed"}),
+          section="timing", row=Words("How soon"), errors={"missing": "Select how soon a session is needed"},
+          triage=True),
     Field("format", "preferences", "radios", Words("Would a session in person or online suit better? (optional)"),
           options={"in_person": "In person", "online": "Online", "either": "Either"},
           section="timing", row=Words("Preferred format"), label_size="m"),
