@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
@@ -101,6 +102,18 @@ def init_extensions(app: Flask) -> None:
     init_security_headers(app)
 
 
+def warn_when_serving(app: Flask, message: str) -> None:
+    """Log ``message`` once, when the app serves its first web request: a warning about serving
+    (rate limits) is noise in every ``flask`` command (``--help``, ``db upgrade``, adding a facilitator)."""
+    pending = [message]
+
+    def warn_once() -> None:
+        with suppress(IndexError):  # empty: already said
+            log.warning(pending.pop())
+
+    app.before_request(warn_once)
+
+
 def init_rate_limit_storage(app: Flask) -> None:
     """Check the limits; counts in the shared store, memory only as a fallback that warns."""
     for setting, variable in (
@@ -118,15 +131,17 @@ def init_rate_limit_storage(app: Flask) -> None:
     if not uri:
         app.config["RATELIMIT_STORAGE_URI"] = uri = "memory://"
         if not app.testing:
-            log.warning(
-                "RATELIMIT_STORAGE_URI is not set, so rate limits and sign-in lockouts are counted in "
-                "this process's memory only: with several workers or servers each counts alone. "
-                "Set RATELIMIT_STORAGE_URI=redis://127.0.0.1:6379/0 (a Redis server)."
+            warn_when_serving(
+                app,
+                "RATELIMIT_STORAGE_URI is not set, so rate limits and sign-in lockouts are "
+                "counted in this process's memory only: with several workers or servers each "
+                "counts alone. Set RATELIMIT_STORAGE_URI=redis://127.0.0.1:6379/0 (a Redis server).",
             )
     elif uri.startswith("memory://") and not app.testing:
-        log.warning(
-            "RATELIMIT_STORAGE_URI is memory://: rate limits and sign-in lockouts hold only within "
-            "this one process. Use a Redis server when running several workers or servers."
+        warn_when_serving(
+            app,
+            "RATELIMIT_STORAGE_URI is memory://: rate limits and sign-in lockouts hold only "
+            "within this one process. Use a Redis server when running several workers or servers.",
         )
     if not uri.startswith(("redis", "rediss", "valkey")):
         app.config["RATELIMIT_STORAGE_OPTIONS"] = {}  # the timeouts are Redis client options

@@ -116,6 +116,13 @@ def mail_app(app: Flask, smtp_server: SmtpServer) -> Flask:
 
 
 @pytest.fixture(autouse=True)
+def passwords_typed_at_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Commands run with Click's test runner ask for passwords as at a terminal, at a hidden
+    prompt (its input is not a terminal); a real pipe is tested in ``test_inbox`` with a subprocess."""
+    monkeypatch.setattr("app.inbox.cli.typed_at_a_terminal", lambda: True)
+
+
+@pytest.fixture(autouse=True)
 def fake_pdf(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
     """PDFs come from the fast stand-in, unless the test is marked ``real_pdf``."""
     if os.environ.get("REAL_PDF") != "1" and request.node.get_closest_marker("real_pdf") is None:

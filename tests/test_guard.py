@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.requests.guard import KINDS, REASONS, has_visible_text, nhs_check_digit_valid, scan, scan_fields
+from app.requests.guard import KINDS, NAMES, REASONS, has_visible_text, nhs_check_digit_valid, scan, scan_fields
 
 
 def kinds(text: str) -> list[tuple[str, str]]:
@@ -179,8 +179,93 @@ def test_email_addresses(address: str) -> None:
     assert kinds(f"email {address}.") == [("email", address)]
 
 
-def test_every_kind_has_a_reason() -> None:
-    assert set(REASONS) == set(KINDS)
+@pytest.mark.parametrize(
+    "address",
+    [
+        "12 Acacia Avenue",
+        "3b St John's Rd.",
+        "10-12 High Street",
+        "221B Baker Street",
+        "14 Park View",
+        "7 The Crescent",
+        "2 Elm Close",
+        "45 Moor Lane",
+        "9 Bridgewater Way",
+        "1 Lime Grove",
+        "16 Ash Mews",
+        "5 Chapel St",
+        "30 Oak terrace",
+    ],
+)
+def test_street_addresses(address: str) -> None:
+    assert kinds(f"the family moved to {address} last year") == [("address", address)]
+
+
+@pytest.mark.parametrize(
+    "school",
+    [
+        "St Mary's Primary School",
+        "Oakwood High",
+        "Oakwood High School",
+        "Beech Academy",
+        "Oakwood Primary",
+        "Elm Infant School",
+        "Elm Junior School",
+        "Elm Infant and Junior School",
+        "Salford City College",
+        "Oakwood primary school",
+        "Our Lady of Lourdes RC Primary School",
+        "St Paul's C of E Primary",
+        "Oakwood Infants",
+    ],
+)
+def test_named_schools(school: str) -> None:
+    assert kinds(f"she goes to {school}, where staff are worried") == [("school", school)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the school",
+        "The school raised it",
+        "primary care",
+        "Primary care is involved",
+        "high risk",
+        "High risk",
+        "the risk is very high.",
+        "a lane of traffic",
+        "the secondary school",
+        "Secondary school staff",
+        "a Primary School",
+        "local primary schools",
+        "her primary school",
+        "The Academy trust",
+        "Sixth Form College",
+        "the FE college",
+        "Royal College of Nursing guidance",
+        "College of Policing",
+        "King's College Hospital",
+        "the Virtual School head",
+        "Forest School sessions",
+        "GP Primary Care Network",
+        "the High Street",
+        "NHS High Risk panel",
+        "2 Family Court hearings",
+        "3 Crown Court appearances",
+        "met 3 times at the Park",
+        "3 times on the street",
+        "walked 2 miles down the road",
+        "In 2024 Oak Road was closed",
+        "early years",
+        "Year 6 at secondary school",
+    ],
+)
+def test_ordinary_words_about_schools_and_places_are_not_flagged(text: str) -> None:
+    assert scan(text) == []
+
+
+def test_every_kind_has_a_reason_and_a_name() -> None:
+    assert set(REASONS) == set(KINDS) == set(NAMES)
     assert all(reason.endswith(".") for reason in REASONS.values())
 
 

@@ -7,7 +7,11 @@ import io
 import itertools
 import json
 import logging
+import os
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import pypdf
 import pytest
@@ -127,6 +131,28 @@ def test_cli_adds_lists_and_deactivates_facilitators(app: Flask, runner) -> None
     assert runner.invoke(args=["facilitators", "deactivate", "ash.lead@partnership.example"]).exit_code == 0
     assert "deactivated" in runner.invoke(args=["facilitators", "list"]).output
     assert runner.invoke(args=["facilitators", "deactivate", "nobody@partnership.example"]).exit_code == 1
+
+
+def test_cli_takes_a_piped_password_quietly(app: Flask) -> None:
+    """A script can pipe the password in (twice): no warning, nothing echoed, the account works."""
+    env = {key: value for key, value in os.environ.items() if key != "RATELIMIT_STORAGE_URI"}
+    env.update(APP_ENV="development", SECRET_KEY="x" * 40, DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"])
+    result = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "wsgi", "facilitators", "add", EMAIL, "--name", "Sam Facilitator"],
+        input=f"{PASSWORD}\n{PASSWORD}\n",
+        cwd=Path(__file__).resolve().parents[1],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Added Sam Facilitator" in result.stdout
+    assert "Warning" not in result.stderr and "RATELIMIT_STORAGE_URI" not in result.stderr, result.stderr
+    assert PASSWORD not in result.stdout + result.stderr
+    with app.app_context():
+        assert service.authenticate(EMAIL, PASSWORD) is not None
 
 
 @pytest.mark.parametrize(

@@ -8,6 +8,9 @@ The same limits across real processes and servers: tests/test_scale_out.py.
 from __future__ import annotations
 
 import logging
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,6 +24,8 @@ from app.lockout import LOCKOUT_KEY, SignInLockout
 from support import csrf_token
 from support.database import migrated_sqlite
 from support.servers import RedisServer
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
 PASSWORD = "correct horse battery staple"
 EMAIL = "sam.facilitator@partnership.example"
@@ -124,13 +129,42 @@ def test_every_limit_comes_from_the_environment(monkeypatch, tmp_path) -> None:
     assert (lockout.after, lockout.first_seconds, lockout.max_seconds, lockout.window_seconds) == (4, 120, 1800, 43200)
 
 
-def test_memory_storage_warns_at_start_up_naming_the_setting(monkeypatch, tmp_path, caplog) -> None:
+def _storage_warnings(caplog: pytest.LogCaptureFixture) -> list[str]:
+    return [
+        record.getMessage()
+        for record in caplog.records
+        if record.levelno == logging.WARNING and "RATELIMIT_STORAGE_URI" in record.getMessage()
+    ]
+
+
+def test_memory_storage_warns_once_when_serving_naming_the_setting(monkeypatch, tmp_path, caplog) -> None:
     monkeypatch.delenv("RATELIMIT_STORAGE_URI", raising=False)
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'x.db'}")
     with caplog.at_level(logging.WARNING, logger="app"):
-        create_app({"APP_ENV": "development"})
-    warnings = [record.getMessage() for record in caplog.records if record.levelno == logging.WARNING]
-    assert any("RATELIMIT_STORAGE_URI is not set" in message and "redis://" in message for message in warnings)
+        app = create_app({"APP_ENV": "development"})
+        assert _storage_warnings(caplog) == []  # not at start-up: every flask command starts the app
+        client = app.test_client()
+        client.get("/static/favicon.svg").close()
+        client.get("/static/favicon.svg").close()
+    [warning] = _storage_warnings(caplog)  # at the first request, once
+    assert "RATELIMIT_STORAGE_URI is not set" in warning and "redis://" in warning
+
+
+def test_flask_commands_do_not_warn_about_rate_limit_storage(tmp_path) -> None:
+    env = {key: value for key, value in os.environ.items() if key != "RATELIMIT_STORAGE_URI"}
+    env.update(APP_ENV="development", DATABASE_URL=f"sqlite:///{tmp_path / 'x.db'}")
+    result = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "wsgi", "--help"],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "facilitators" in result.stdout
+    assert "RATELIMIT_STORAGE_URI" not in result.stderr + result.stdout
 
 
 def test_production_accepts_memory_storage_only_when_asked_for_and_warns(tmp_path, caplog) -> None:
@@ -142,8 +176,8 @@ def test_production_accepts_memory_storage_only_when_asked_for_and_warns(tmp_pat
     with pytest.raises(SystemExit, match="RATELIMIT_STORAGE_URI"):
         create_app(production | {"RATELIMIT_STORAGE_URI": None})
     with caplog.at_level(logging.WARNING, logger="app"):
-        create_app(production | {"RATELIMIT_STORAGE_URI": "memory://"})
-    assert any("memory://" in record.getMessage() and "one process" in record.getMessage() for record in caplog.records)
+        create_app(production | {"RATELIMIT_STORAGE_URI": "memory://"}).test_client().get("/static/favicon.svg").close()
+    assert any("memory://" in message and "one process" in message for message in _storage_warnings(caplog))
 
 
 # --- who the visitor is -------------------------------------------------------------------------

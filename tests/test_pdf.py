@@ -147,8 +147,11 @@ def test_request_pdf_content_and_attachment(app) -> None:
     ):
         assert value in text, value
     assert " ".join(VALID_DETAILS["reflection"].split()) in text
-    # The route explanation: each question asked, the answer, and the guidance cited.
-    assert "Is a child or young person in immediate danger" in text
+    # The answers: the question in a few words (the JSON keeps it in full), the answer, and the
+    # titles of the guidance cited.
+    danger = next(reason for reason in document["explanation"] if reason["question_id"] == "immediate_danger")
+    assert danger["question"].startswith("Is a child or young person in immediate danger")
+    assert danger["short"] in text
     assert "Working Together to Safeguard Children (2023)" in text
     reader = pdf_reader(pdf)
     assert reader.trailer["/Root"]["/Lang"] == "en-GB"

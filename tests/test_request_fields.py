@@ -96,7 +96,7 @@ def test_each_field_is_asked_on_its_page_with_its_wording(client, mode: str, pat
         refused = words_of(walker.post(f"/request/{page.slug}", dict.fromkeys(page.fields, "")).get_data(as_text=True))
         for entry in page.entries:
             if entry.required and entry.asked({}):
-                assert entry.errors["missing"] in refused, (page.slug, entry.name)
+                assert entry.error("missing", mode) in refused, (page.slug, entry.name)
 
 
 @pytest.mark.real_pdf  # the rows must be in the real PDF's text
@@ -124,8 +124,45 @@ def test_each_field_reaches_check_answers_the_request_and_its_json(client, app) 
         assert document["details"][entry.name] == stored[entry.name], entry.name
         assert entry.shown(stored) in submitted, entry.name
         if entry.row is not None:
-            assert entry.row.for_mode("practitioner") in submitted and entry.row.for_mode("practitioner") in in_pdf
+            key = entry.row_key("practitioner", in_request=True)
+            assert key in submitted and key in in_pdf, entry.name
     assert check_document(document).details == document["details"]
+
+
+# Fields whose question speaks of the person ("you", or in supervision "the practitioner").
+PERSONAL = [entry for entry in FIELDS if entry.label.supervision is not None]
+
+
+@pytest.mark.parametrize("entry", PERSONAL, ids=lambda entry: entry.name)
+def test_a_fields_wording_speaks_of_the_same_person_in_each_mode(entry: Field) -> None:
+    """Label, check-your-answers row, warning name and error messages agree: "you" in the
+    practitioner's own request, "the practitioner" (never "you") in supervision."""
+    worded = {
+        mode: [
+            entry.label.for_mode(mode),
+            entry.row_key(mode, in_request=False),
+            entry.short_name(mode),
+            *(entry.error(key, mode) for key in entry.errors),
+        ]
+        for mode in ("practitioner", "supervision")
+    }
+    for text in worded["supervision"]:
+        assert not re.search(r"\byour?\b", text, re.IGNORECASE), text
+    own = " ".join(worded["practitioner"])
+    assert "the practitioner" not in own.lower(), own
+
+
+@pytest.mark.parametrize("who, path", [("you", ELIGIBLE_PATH), ("the practitioner", SUPERVISION_PATH)])
+def test_the_reflection_speaks_of_the_same_person_on_its_page_and_check_answers(client, who: str, path) -> None:
+    walker = to_outcome(client, path)
+    too_long = walker.post("/request/reflection", {"reflection": "x" * (fields.REFLECTION_MAX + 1)})
+    assert f"What {who} would like to reflect on must be 1,500 characters or less" in words_of(
+        too_long.get_data(as_text=True)
+    )
+    fill_details(walker)
+    check = words_of(walker.get("/request/check-answers").get_data(as_text=True))
+    assert check.count(f"What {who} would like to reflect on") == 2  # the section and its row
+    assert "What they would like" not in check
 
 
 def _document(details: dict) -> dict:
@@ -177,3 +214,27 @@ def test_clean_details_keeps_only_what_was_asked() -> None:
         "family",
         "how-soon",
     }
+
+
+def test_text_is_counted_as_the_browsers_character_count_counts_it() -> None:
+    assert fields.text_length("abc") == 3
+    assert fields.text_length("🙂") == 2  # outside the Basic Multilingual Plane: a UTF-16 surrogate pair
+    assert fields.text_length("é") == 1 and fields.text_length("e\u0301") == 2
+    assert fields.text_length("👨‍👩‍👧") == 8  # three emoji and two joiners
+
+
+@pytest.mark.parametrize(
+    "text, refused",
+    [
+        ("🙂" * (fields.REFLECTION_MAX // 2), False),  # exactly at the limit, as the counter shows it
+        ("🙂" * (fields.REFLECTION_MAX // 2) + "x", True),  # one over: the counter shows it as too long
+    ],
+)
+def test_emoji_count_as_the_character_counter_shows_them(client, text: str, refused: bool) -> None:
+    walker = to_outcome(client)
+    response = walker.post("/request/reflection", {"reflection": text})
+    assert (response.status_code == 200) == refused
+    if refused:
+        assert "must be 1,500 characters or less" in words_of(response.get_data(as_text=True))
+    entry = fields.FIELDS_BY_NAME["reflection"]
+    assert (fields.stored_value_problem(entry, text) is not None) == refused  # the import counts the same way

@@ -273,6 +273,18 @@ def test_result_before_an_outcome_redirects_to_the_current_question(walker: Walk
     assert path_of(response.location) == "/questions/allegation"
 
 
+@pytest.mark.parametrize(
+    "path", [TO_P, [("mode", "practitioner"), ("immediate_danger", "yes")]], ids=["request", "urgent"]
+)
+def test_an_outcome_page_has_a_back_link_to_the_last_question_answered(walker: Walker, path) -> None:
+    page = page_text(walker.walk(path))
+    last = path[-1][0]
+    links = re.findall(r'<a[^>]*class="govuk-back-link"[^>]*>', page)
+    assert len(links) == 1 and f'href="/questions/{last}"' in links[0]  # the question id only: no answers
+    back = walker.get(f"/questions/{last}")
+    assert back.status_code == 200 and question_of(back) == last
+
+
 # --- changing answers ---------------------------------------------------------------------
 
 
@@ -412,7 +424,9 @@ ROUTES = [
     "/how-it-decides",
     "/how-it-decides/decision-diagram.svg",
     "/inbox",
+    "/inbox/guide",
     "/inbox/import",
+    "/inbox/requests.csv",
     "/inbox/requests/<reference>",
     "/inbox/requests/<reference>/assignment",
     "/inbox/requests/<reference>/notes",

@@ -82,7 +82,8 @@ def test_walking_the_path_shows_its_outcome_and_why(client, app: Flask, path: Jo
         for chosen in [value] if isinstance(value, str) else value:
             option = question.option(chosen)
             assert option is not None
-            assert option.label.for_mode(path.mode) in explanation
+            # A confirmation reads "Confirmed" (its statement was on the question page); the rest, their label.
+            assert ("Confirmed" if question.kind == "confirm" else option.label.for_mode(path.mode)) in explanation
             for guidance_id in question.cites_for(option):
                 guidance = PACK.guidance_for(guidance_id)
                 assert guidance is not None
@@ -131,6 +132,7 @@ def test_supervision_mode_uses_supervision_wording(client, outcome_id: str) -> N
         for chosen in [value] if isinstance(value, str) else value:
             option = question.option(chosen)
             assert option is not None
-            assert option.label.supervision in page
+            # A confirmation reads "Confirmed" on the outcome (its statement was on the question page).
+            assert ("Confirmed" if question.kind == "confirm" else option.label.supervision) in page
             if option.label.practitioner != option.label.supervision:
                 assert option.label.practitioner not in page

@@ -168,6 +168,8 @@ def check_document(document: Any) -> ImportedRequest:
         item = _mapping(reason)
         _text(item.get("question_id"), 100)
         _text(item.get("question"))
+        if "short" in item:  # the question in a few words (requests made before it was kept have none)
+            _text(item["short"], 500)
         _strings(item.get("answers"))
         guidance = item.get("guidance")
         if not isinstance(guidance, list):

@@ -79,9 +79,14 @@ class Field:
     identifying data the guard looks for in it (free text only). ``only_if`` (another
     field's name and value) asks it, and keeps it, only when that field has that value.
 
-    ``row`` is its key on check your answers and in the request; a field with ``joins``
+    ``row`` is its key on check your answers and in the request; ``request_row``, if set,
+    replaces it in the request (HTML and PDF), which the facilitators read (the person filling
+    it in is "you" on check your answers, "they" to the facilitators). A field with ``joins``
     instead shows its value in that field's row (``change_label`` then names the whole row
-    for screen readers). ``short`` names it on the identifying-data warning. ``params``
+    for screen readers). ``triage`` puts it among the facts the facilitators triage on, at the
+    top of the request (HTML and page 1 of the PDF), instead of in its section's rows. ``short``
+    names it on the identifying-data warning. Wording that speaks of the person (label, hint,
+    row, short name, error messages) has a supervision variant that speaks of "the practitioner". ``params``
     are extra GOV.UK macro parameters for its control; ``autocomplete`` is used for the
     practitioner's own request only (in supervision the details are someone else's).
     """
@@ -93,14 +98,16 @@ class Field:
     hint: Words | None = None
     options: Mapping[str, str] = dataclass_field(default_factory=dict)
     limit: int = 0
-    errors: Mapping[str, str] = dataclass_field(default_factory=dict)
+    errors: Mapping[str, str | Words] = dataclass_field(default_factory=dict)
     guard: tuple[Kind, ...] = ()
     only_if: tuple[str, str] | None = None
     section: str = ""
     row: Words | None = None
+    request_row: str = ""
     joins: str | None = None
     change_label: str = ""
-    short: str = ""
+    triage: bool = False
+    short: Words | None = None
     label_size: Literal["", "s", "m", "l"] = ""
     autocomplete: str | None = None
     params: Mapping[str, Any] = dataclass_field(default_factory=dict)
@@ -115,6 +122,21 @@ class Field:
     def inputs(self) -> tuple[str, ...]:
         """The names the form posts for this field (a month and year field posts two)."""
         return (self.name, self.year_input) if self.kind == "month_year" else (self.name,)
+
+    def row_key(self, mode: str, in_request: bool) -> str:
+        """Its row's key, worded for ``mode``: on check your answers, or in the request (``in_request``)."""
+        if in_request and self.request_row:
+            return self.request_row
+        return self.row.for_mode(mode) if self.row is not None else ""
+
+    def short_name(self, mode: str) -> str:
+        """Its name on the identifying-data warning, worded for ``mode``."""
+        return self.short.for_mode(mode) if self.short is not None else self.label.for_mode(mode)
+
+    def error(self, key: str, mode: str) -> str:
+        """The error message for ``key`` (see ``ERROR_KEYS``), worded for ``mode``."""
+        message = self.errors[key]
+        return message.for_mode(mode) if isinstance(message, Words) else message
 
     @property
     def required(self) -> bool:
@@ -174,11 +196,11 @@ class Page:
         """Whether this page is asked: every journey's, or only when the debrief criterion was chosen."""
         return not self.debrief_only or debrief
 
-    def check(self, details: Mapping[str, Any], today: dt.date) -> Errors:
-        """The page's errors, by input name (empty when all is well)."""
+    def check(self, details: Mapping[str, Any], today: dt.date, mode: str = "practitioner") -> Errors:
+        """The page's errors, by input name, worded for ``mode`` (empty when all is well)."""
         errors: Errors = {}
         for entry in self.entries:
-            check_field(entry, details, today, errors)
+            check_field(entry, details, today, errors, mode)
         return errors
 
 
@@ -192,8 +214,12 @@ class DetailSection:
 
 
 SECTIONS: tuple[DetailSection, ...] = (
-    DetailSection("contact", "Who is asking", Words("About you", "Who is asking")),
-    DetailSection("reflection", "What they would like to reflect on", Words("What you would like to reflect on")),
+    DetailSection("contact", "Who is asking", Words("About you", "The practitioner's details")),
+    DetailSection(
+        "reflection",
+        "What they would like to reflect on",
+        Words("What you would like to reflect on", "What the practitioner would like to reflect on"),
+    ),
     DetailSection("child", "The child and family (in bands, without names)", Words("The child and family")),
     DetailSection("timing", "Timing and preferences", Words("Timing and preferences")),
 )
@@ -241,6 +267,9 @@ def _too_long(what: str, limit: int) -> str:
     return f"{what} must be {limit:,} characters or less"
 
 
+_REFLECTION = Words("What you would like to reflect on", "What the practitioner would like to reflect on")
+
+
 FIELDS: tuple[Field, ...] = (
     # --- about you -------------------------------------------------------------------------
     Field(
@@ -264,6 +293,7 @@ FIELDS: tuple[Field, ...] = (
         limit=SHORT_MAX,
         section="contact",
         joins="name",
+        triage=True,
         errors={"missing": "Enter a job role", "too_long": _too_long("Job role", SHORT_MAX)},
         autocomplete="organization-title",
     ),
@@ -275,6 +305,7 @@ FIELDS: tuple[Field, ...] = (
         limit=SHORT_MAX,
         section="contact",
         joins="name",
+        triage=True,
         hint=Words("For example, Salford Royal health visiting, or Swinton primary schools team"),
         errors={"missing": "Enter an agency or team", "too_long": _too_long("Agency or team", SHORT_MAX)},
         autocomplete="organization",
@@ -341,11 +372,16 @@ FIELDS: tuple[Field, ...] = (
         limit=REFLECTION_MAX,
         guard=KINDS,
         section="reflection",
-        row=Words("What they would like to reflect on"),
-        short="What you would like to reflect on",
+        row=_REFLECTION,
+        request_row="What they would like to reflect on",
+        short=_REFLECTION,
         errors={
-            "missing": "Enter what you would like to reflect on",
-            "too_long": _too_long("What you would like to reflect on", REFLECTION_MAX),
+            "missing": Words(
+                "Enter what you would like to reflect on", "Enter what the practitioner would like to reflect on"
+            ),
+            "too_long": Words(
+                _too_long(_REFLECTION.myself, REFLECTION_MAX), _too_long(str(_REFLECTION.supervision), REFLECTION_MAX)
+            ),
         },
         params={"rows": 10},
     ),
@@ -394,7 +430,7 @@ FIELDS: tuple[Field, ...] = (
         guard=KINDS,
         section="child",
         row=Words("Lead professional's agency or role"),
-        short="The lead professional's agency or role",
+        short=Words("The lead professional's agency or role"),
         errors={"too_long": _too_long("The lead professional's agency or role", SHORT_MAX)},
         label_size="s",
         params={"autocomplete": "off"},
@@ -409,7 +445,7 @@ FIELDS: tuple[Field, ...] = (
         guard=KINDS,
         section="child",
         row=Words("Other agencies or roles to invite"),
-        short="Other agencies or roles to invite",
+        short=Words("Other agencies or roles to invite"),
         errors={"too_long": _too_long("Other agencies or roles", LONG_MAX)},
         label_size="s",
     ),
@@ -443,7 +479,7 @@ FIELDS: tuple[Field, ...] = (
         only_if=("family_knows", "not_yet"),
         section="child",
         joins="family_knows",
-        short="Why the family does not know yet",
+        short=Words("Why the family does not know yet"),
         errors={
             "missing": "Enter why the family does not know yet",
             "too_long": _too_long("Why the family does not know yet", LONG_MAX),
@@ -481,6 +517,7 @@ FIELDS: tuple[Field, ...] = (
         section="timing",
         row=Words("How soon"),
         errors={"missing": "Select how soon a session is needed"},
+        triage=True,
     ),
     Field(
         "format",
@@ -502,7 +539,7 @@ FIELDS: tuple[Field, ...] = (
         guard=_NO_DATES,
         section="timing",
         row=Words("Availability"),
-        short="Availability",
+        short=Words("Availability"),
         errors={"too_long": _too_long("Availability", LONG_MAX)},
         label_size="s",
     ),
@@ -519,7 +556,7 @@ FIELDS: tuple[Field, ...] = (
         guard=KINDS,
         section="timing",
         row=Words("Access needs"),
-        short="Access needs",
+        short=Words("Access needs"),
         errors={"too_long": _too_long("Access needs", LONG_MAX)},
         label_size="s",
     ),
@@ -618,10 +655,10 @@ def event_month(details: Mapping[str, Any], entry: Field | None = None) -> tuple
     return int(year), int(month)
 
 
-def _check_month_year(entry: Field, details: Mapping[str, Any], today: dt.date, errors: Errors) -> None:
+def _check_month_year(entry: Field, details: Mapping[str, Any], today: dt.date, errors: Errors, mode: str) -> None:
     """Month and year, no day, not in the future (GOV.UK date input wording)."""
     month, year = clean_text(details.get(entry.name)), clean_text(details.get(entry.year_input))
-    words = entry.errors
+    words = {key: entry.error(key, mode) for key in entry.errors}
     if not month and not year:
         errors[entry.name] = words["missing"]
     elif not month:
@@ -640,29 +677,43 @@ def _check_month_year(entry: Field, details: Mapping[str, Any], today: dt.date, 
             errors[entry.name] = words["future"]
 
 
-def check_field(entry: Field, details: Mapping[str, Any], today: dt.date, errors: Errors) -> None:
-    """Add the field's error (if any) to ``errors``, keyed by the input it is about."""
+def text_length(text: str) -> int:
+    """How long ``text`` is as the browser counts it: in UTF-16 code units, as GOV.UK's
+    character count (JavaScript's ``length``) does, so an emoji counts 2. The server's limits
+    count the same way, so text the counter shows as within the limit is never refused."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def within_limit(entry: Field, text: str) -> bool:
+    """Whether ``text`` fits the field's limit (counted as the browser counts it)."""
+    return text_length(text) <= entry.limit
+
+
+def check_field(
+    entry: Field, details: Mapping[str, Any], today: dt.date, errors: Errors, mode: str = "practitioner"
+) -> None:
+    """Add the field's error (if any, worded for ``mode``) to ``errors``, keyed by the input it is about."""
     if not entry.asked(details):
         return
     if entry.kind == "month_year":
-        _check_month_year(entry, details, today, errors)
+        _check_month_year(entry, details, today, errors, mode)
         return
     if entry.kind == "radios":
         value = details.get(entry.name)
         if value in (None, ""):
             if entry.required:
-                errors[entry.name] = entry.errors["missing"]
+                errors[entry.name] = entry.error("missing", mode)
         elif value not in entry.options:  # a tampered form: ask again rather than store it
-            errors[entry.name] = entry.errors.get("missing", NOT_AN_OPTION)
+            errors[entry.name] = entry.error("missing", mode) if entry.required else NOT_AN_OPTION
         return
     text = clean_text(details.get(entry.name))
     if not text:
         if entry.required:
-            errors[entry.name] = entry.errors["missing"]
-    elif len(text) > entry.limit:
-        errors[entry.name] = entry.errors["too_long"]
+            errors[entry.name] = entry.error("missing", mode)
+    elif not within_limit(entry, text):
+        errors[entry.name] = entry.error("too_long", mode)
     elif (entry.kind == "email" and not valid_email(text)) or (entry.kind == "phone" and not valid_phone(text)):
-        errors[entry.name] = entry.errors["invalid"]
+        errors[entry.name] = entry.error("invalid", mode)
 
 
 def pages_for(debrief: bool) -> tuple[Page, ...]:
@@ -749,7 +800,7 @@ def stored_value_problem(entry: Field, value: Any) -> str | None:
         return None if value in entry.options else "is not one of its options"
     if entry.kind == "month_year":
         return None if _STORED_MONTH.match(value) and event_label(value) else "is not a month written YYYY-MM"
-    return None if len(value) <= entry.limit else f"is longer than {entry.limit} characters"
+    return None if within_limit(entry, value) else f"is longer than {entry.limit} characters"
 
 
 _MONTH_YEAR = next(entry for entry in FIELDS if entry.kind == "month_year")

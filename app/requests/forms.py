@@ -25,6 +25,11 @@ class DetailsForm(FlaskForm):
 
     page: Page
 
+    def __init__(self, *args: Any, mode: str = "practitioner", **kwargs: Any) -> None:
+        """``mode``: the journey's mode, which words the error messages ("you" or "the practitioner")."""
+        super().__init__(*args, **kwargs)
+        self.mode = mode
+
     def values(self) -> dict[str, str]:
         """What was posted for this page's fields (text as typed; "" for nothing chosen)."""
         found: dict[str, str] = {}
@@ -37,7 +42,7 @@ class DetailsForm(FlaskForm):
     def validate(self, extra_validators: Any = None) -> bool:
         """CSRF and the page's own checks; messages are put on the fields they are about."""
         valid = super().validate(extra_validators)
-        problems = self.page.check(self.values(), utcnow().date())
+        problems = self.page.check(self.values(), utcnow().date(), self.mode)
         for name, message in problems.items():
             field = getattr(self, name, None)
             if field is not None:

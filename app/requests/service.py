@@ -32,10 +32,11 @@ from .. import audit, mail, workflow
 from ..extensions import db
 from ..journey import MODE_LABELS
 from ..models import AuditEvent, OutboxMessage, StoredRequest, utcnow
+from ..pack import current_contacts
 from ..pdf import PdfAttachment, render_pdf
 from ..rules import JourneyState, RulePack, evaluate
 from . import fields
-from .document import document_json, request_document, request_sections, uk_date, uk_day, uk_time
+from .document import cited_titles, document_json, request_document, request_sections, uk_date, uk_day, uk_time
 from .guard import scan_fields
 from .reference import is_reference, new_reference
 
@@ -271,6 +272,7 @@ def journey_record(
             {
                 "question_id": reason.question_id,
                 "question": reason.question,
+                "short": asked.short.for_mode(state.mode) if (asked := pack.question(reason.question_id)) else "",
                 "answers": list(reason.answers),
                 "guidance": [{"id": g.id, "source": g.source, "text": g.text} for g in reason.guidance],
             }
@@ -297,6 +299,7 @@ def request_pdf(request: StoredRequest, pack: RulePack) -> bytes:
         "pdf/request.html",
         document=document,
         sections=request_sections(document),
+        citations=cited_titles(document),
         submitted=uk_time(request.created_at),
         pack_name=pack.name,
     )
@@ -310,13 +313,17 @@ def request_pdf(request: StoredRequest, pack: RulePack) -> bytes:
 
 
 def supervision_record_pdf(state: JourneyState, now: dt.datetime) -> bytes:
-    """The supervision record: what was considered and why, the outcome and its guidance.
-    No case details and no free text: only the rule pack's own wording."""
+    """The supervision record: what was considered and why, the outcome, its contacts (as on the
+    outcome page) and its guidance, and boxes to fill in by hand (what was agreed, by whom, when
+    to review it). No case details and no free text: only the rule pack's own wording."""
+    book = current_contacts()
+    contacts = [c for c in (book.get(i) for i in state.outcome.contacts) if c is not None] if state.outcome else []
     html = render_template(
         "pdf/supervision_record.html",
         state=state,
         pack=state.pack,
         outcome=state.outcome,
+        contacts=contacts,
         reasons=state.explanation(),
         outcome_guidance=state.outcome_guidance(),
         mode=state.mode,

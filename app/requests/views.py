@@ -136,7 +136,7 @@ def page_view(slug: str) -> Response | str:
         return redirect(url_for("requests.details"))
     changing = request.args.get("change") == "1"
     if request.method == "POST":
-        form = FORMS[slug]()
+        form = FORMS[slug](mode=state.mode)
         valid = form.validate()
         save_page(page, form.values(), valid)
         if valid:
@@ -146,7 +146,7 @@ def page_view(slug: str) -> Response | str:
             return redirect(url_for(following[0].endpoint))
     else:
         values = fields.page_values(stored_details(), page)
-        form = FORMS[slug](formdata=None, data=values)
+        form = FORMS[slug](formdata=None, data=values, mode=state.mode)
         if any(values.values()):  # show why stored answers need changing (e.g. after a refused submit)
             form.validate()
             form.csrf_token.errors = []
@@ -199,6 +199,7 @@ def identifying() -> Response | str:
     details = stored_details()
     debrief = current_state().debrief
     findings = identifying_findings(details, debrief)
+    mode = current_state().mode
     if not findings:
         return redirect(url_for("requests.check"))
     form = ConfirmForm()
@@ -208,7 +209,7 @@ def identifying() -> Response | str:
     found = [
         {
             "field": name,
-            "label": FIELDS_BY_NAME[name].short,
+            "label": FIELDS_BY_NAME[name].short_name(mode),
             "findings": items,
             "change_url": url_for(PAGE_OF_FIELD[name].endpoint, change="1"),
         }

@@ -157,7 +157,9 @@ def result() -> Response | str:
             set_notice("out_of_order")
         return redirect(journey_url(state))
     record_outcome(state)  # anonymous count, once per journey per outcome; never fails the page
-    return render_template("wizard/result.html", **outcome_context(state), notice=notice_text())
+    previous = state.previous(None)  # the last question answered: the Back link (no answers in the URL)
+    back_url = url_for("wizard.question", question_id=previous) if previous else url_for("main.index")
+    return render_template("wizard/result.html", **outcome_context(state), notice=notice_text(), back_url=back_url)
 
 
 def outcome_context(state: JourneyState) -> dict[str, Any]:
@@ -175,6 +177,7 @@ def outcome_context(state: JourneyState) -> dict[str, Any]:
                 "question": reason.question,
                 "short": asked.short.for_mode(mode) if asked else reason.question,
                 "answers": reason.answers,
+                "confirm": asked is not None and asked.kind == "confirm",
                 "guidance": reason.guidance,
                 "change_url": url_for("wizard.question", question_id=reason.question_id),
             }
@@ -182,7 +185,17 @@ def outcome_context(state: JourneyState) -> dict[str, Any]:
     return {
         "outcome": outcome,
         "mode": mode,
-        "outcome_contacts": [c for c in (book.get(i) for i in outcome.contacts) if c is not None],
+        "outcome_contacts": [
+            (contact, note.for_mode(mode) if note else None)
+            for contact, note in ((book.get(i), outcome.contact_note(i)) for i in outcome.contacts)
+            if contact is not None
+        ],
+        "change_link": {
+            "url": url_for("wizard.question", question_id=outcome.change_question),
+            "text": outcome.change_text.for_mode(mode),
+        }
+        if outcome.change_question and outcome.change_text
+        else None,
         "advice": [text.for_mode(mode) for text in state.advice],
         "flags": [f.label for f in (pack.flag(i) for i in state.flags) if f is not None],
         "reasons": reasons,

@@ -82,9 +82,31 @@ TINY_PACK: dict[str, Any] = {
         },
     ],
     "outcomes": [
-        {"id": "urgent", "title": "Act now", "summary": "Act now.", "actions": ["Call"], "cites": ["g1"]},
-        {"id": "elsewhere", "title": "Elsewhere", "summary": "Go elsewhere.", "actions": ["Go"], "cites": ["g2"]},
-        {"id": "session", "title": "Session", "summary": "Ask.", "actions": ["Ask"], "cites": ["g2"], "request": True},
+        {
+            "id": "urgent",
+            "title": "Act now",
+            "summary": "Act now.",
+            "actions": ["Call"],
+            "cites": ["g1"],
+            "contacts": ["police_emergency"],
+        },
+        {
+            "id": "elsewhere",
+            "title": "Elsewhere",
+            "summary": "Go elsewhere.",
+            "actions": ["Go"],
+            "cites": ["g2"],
+            "contacts": ["police_emergency"],
+        },
+        {
+            "id": "session",
+            "title": "Session",
+            "summary": "Ask.",
+            "actions": ["Ask"],
+            "cites": ["g2"],
+            "contacts": ["police_emergency"],
+            "request": True,
+        },
     ],
 }
 

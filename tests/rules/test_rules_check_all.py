@@ -39,8 +39,16 @@ def contacts_data(verified: dt.date) -> dict[str, Any]:
     """The installed contacts, every one last verified on ``verified``."""
     data = yaml.safe_load(DEFAULT_CONTACTS.read_text(encoding="utf-8"))
     for contact in data["contacts"]:
-        contact[Contact.VERIFIED_FIELD] = verified.isoformat()
+        verify(contact, verified.isoformat())
     return data
+
+
+def verify(contact: dict[str, Any], on: str) -> None:
+    """Set the date ``contact`` (as plain data) was last verified (``Contact.VERIFIED_FIELD``, a dotted path)."""
+    *parents, last = Contact.VERIFIED_FIELD.split(".")
+    for key in parents:
+        contact = contact.setdefault(key, {})
+    contact[last] = on
 
 
 def test_three_mistakes_are_reported_in_one_run(
@@ -66,7 +74,7 @@ def test_a_broken_contacts_file_does_not_hide_the_packs_problems(
     runner: FlaskCliRunner, pack_data: dict[str, Any], write_pack: Callable[..., Path]
 ) -> None:
     contacts = contacts_data(TODAY)
-    contacts["contacts"][0]["url"] = "http://insecure.example"
+    contacts["contacts"][0]["links"] = [{"text": "Insecure page", "url": "http://insecure.example"}]
     contacts_path = write_pack(contacts, "contacts.yaml")
     pack_path = write_pack(three_mistakes(pack_data))
     result = runner.invoke(args=["rules", "check", "--pack", str(pack_path), "--contacts", str(contacts_path)])
@@ -125,8 +133,8 @@ def test_a_contact_verified_more_than_12_months_ago_is_a_warning(
 ) -> None:
     contacts = contacts_data(TODAY)
     old = contacts["contacts"][1]
-    old[Contact.VERIFIED_FIELD] = (TODAY - dt.timedelta(days=400)).isoformat()
-    contacts["contacts"][2][Contact.VERIFIED_FIELD] = (TODAY - dt.timedelta(days=330)).isoformat()  # 11 months
+    verify(old, (TODAY - dt.timedelta(days=400)).isoformat())
+    verify(contacts["contacts"][2], (TODAY - dt.timedelta(days=330)).isoformat())  # 11 months
     contacts_path = write_pack(contacts, "contacts.yaml")
     result = runner.invoke(
         args=["rules", "check", "--pack", str(write_pack(pack_data)), "--contacts", str(contacts_path)]
@@ -147,8 +155,8 @@ def test_nothing_is_due_for_a_fresh_pack_and_contacts(
 def test_twelve_months_to_the_day_is_not_yet_due(pack_data: dict[str, Any], write_pack: Callable[..., Path]) -> None:
     today = dt.date(2027, 3, 31)
     contacts = contacts_data(today)
-    contacts["contacts"][0][Contact.VERIFIED_FIELD] = "2026-03-31"
-    contacts["contacts"][1][Contact.VERIFIED_FIELD] = "2026-03-30"
+    verify(contacts["contacts"][0], "2026-03-31")
+    verify(contacts["contacts"][1], "2026-03-30")
     report = check_rules(write_pack(pack_data), write_pack(contacts, "contacts.yaml"), today)
     assert [w.node for w in report.warnings] == [f"contact {contacts['contacts'][1]['id']}"]
 

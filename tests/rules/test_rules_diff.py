@@ -268,19 +268,16 @@ def test_outcome_text_changed_exits_1_without_route_changes(
     compare: Callable[..., Compared], old: dict[str, Any], new: dict[str, Any]
 ) -> None:
     u2 = next(o for o in new["outcomes"] if o["id"] == "U2")
-    before = u2["actions"][1]
-    u2["actions"][1] = "If you are not sure whether to refer, phone children's social care for advice."
+    before = u2["actions"][0]
+    u2["actions"][0] = "Share the concern with children's social care today."
     u2["contacts"] = ["childrens_social_care", "police_emergency"]
     compared = compare(old, new)
     assert compared.result.exit_code == 1 and not compared.diff.routes
     [changed] = compared.diff.section("outcomes")
-    assert [c.field for c in changed.changes] == ["action 2", "contacts shown"]
+    assert [c.field for c in changed.changes] == ["action 1", "contacts shown", "when lado applies"]
+    assert f'action 1: "{before}" → "Share the concern with children\'s social care today."' in compared.result.output
     assert (
-        f'action 2: "{before}" → "If you are not sure whether to refer, phone children\'s social care for advice."'
-    ) in compared.result.output
-    assert (
-        "contacts shown: childrens_social_care, out_of_hours, police_emergency → "
-        "childrens_social_care, police_emergency"
+        "contacts shown: childrens_social_care, out_of_hours, lado → childrens_social_care, police_emergency"
     ) in compared.result.output
     assert "Outcomes change: 1 outcome added, removed or changed." in compared.result.output
 
@@ -296,8 +293,7 @@ def test_contact_changed_exits_0(compare: Callable[..., Compared], old: dict[str
             "name": "NSPCC helpline",
             "phone": "0808 800 5000",
             "detail": "Advice for adults worried about a child.",
-            "source": "nspcc.org.uk",
-            "checked": "2026-11-27",
+            "verified": {"on": "2026-11-27", "how": "compared with the published page", "sources": ["nspcc.org.uk"]},
         }
     )
     compared = compare(old, old, old_contacts=REAL_CONTACTS, new_contacts=contacts)
@@ -320,7 +316,7 @@ def test_citation_changed_exits_0(compare: Callable[..., Compared], old: dict[st
     referral = next(g for g in new["guidance"] if g["id"] == "wt_referral")
     referral["text"] = "A concern about a child's welfare is shared with children's social care."
     new["guidance"].append({"id": "wt_2026", "source": "Working Together (2026)", "text": "New guidance."})
-    question(new, "allegation")["cites"] = ["wt_allegations", "lado_portal", "wt_2026"]
+    question(new, "allegation")["cites"] = ["wt_allegations", "kcsie_suitability", "lado_portal", "wt_2026"]
     compared = compare(old, new)
     assert compared.result.exit_code == 0 and not compared.diff.routes
     items = compared.diff.section("citations")
@@ -330,8 +326,9 @@ def test_citation_changed_exits_0(compare: Callable[..., Compared], old: dict[st
         ("changed", "guidance wt_referral"),
     ]
     assert (
-        "guidance cited: wt_allegations, lado_portal → wt_allegations, lado_portal, wt_2026" in compared.result.output
-    )
+        "guidance cited: wt_allegations, kcsie_suitability, lado_portal → "
+        "wt_allegations, kcsie_suitability, lado_portal, wt_2026"
+    ) in compared.result.output
     assert "text: \"A concern about a child's safety" in compared.result.output
 
 

@@ -210,7 +210,13 @@ def test_contacts_file_errors_name_the_contact_and_field(write_pack: Callable[[A
         {
             "emergency": ["a", "ghost"],
             "contacts": [
-                {"id": "a", "name": "A", "detail": "d", "source": "s", "checked": "not a date", "url": "http://x"}
+                {
+                    "id": "a",
+                    "name": "A",
+                    "detail": "d",
+                    "links": [{"text": "A page", "url": "http://x"}],
+                    "verified": {"on": "not a date", "how": "compared with the published page", "sources": ["x"]},
+                }
             ],
         },
         name="contacts.yaml",
@@ -218,8 +224,88 @@ def test_contacts_file_errors_name_the_contact_and_field(write_pack: Callable[[A
     with pytest.raises(DefinitionError) as caught:
         load_contacts(path)
     fields = {(p.node, p.field) for p in caught.value.problems}
-    assert ("contact a", "checked") in fields and ("contact a", "url") in fields
+    assert ("contact a verified", "on") in fields and ("contact a links[1]", "url") in fields
     assert ("(contacts)", "emergency") in fields
+
+
+def good_contact(**changes: Any) -> dict[str, Any]:
+    """A valid contact as plain data, with ``changes`` applied (None removes a key)."""
+    contact: dict[str, Any] = {
+        "id": "bridge",
+        "name": "The front door",
+        "detail": "Refer here.",
+        "phone": "0161 000 0000",
+        "verified": {"on": "2026-11-30", "how": "compared with the published page", "sources": ["example page"]},
+    }
+    for key, value in changes.items():
+        if value is None:
+            contact.pop(key, None)
+        else:
+            contact[key] = value
+    return contact
+
+
+def contact_problems(write_pack: Callable[[Any], Path], contact: dict[str, Any]) -> list[Problem]:
+    path = write_pack({"emergency": [contact["id"]], "contacts": [contact]}, name="contacts.yaml")
+    with pytest.raises(DefinitionError) as caught:
+        load_contacts(path)
+    return caught.value.problems
+
+
+def test_a_contact_must_give_a_way_to_act(write_pack: Callable[[Any], Path]) -> None:
+    problems = contact_problems(write_pack, good_contact(phone=None))
+    assert_problem(problems, "contact bridge", "(ways to act)", "no way to act")
+
+
+def test_a_contact_must_say_where_its_details_were_verified(write_pack: Callable[[Any], Path]) -> None:
+    assert_problem(contact_problems(write_pack, good_contact(verified=None)), "contact bridge", "verified", "missing")
+    partial = good_contact(verified={"on": "2026-11-30"})
+    problems = contact_problems(write_pack, partial)
+    assert_problem(problems, "contact bridge verified", "how", "missing")
+    assert_problem(problems, "contact bridge verified", "sources", "missing")
+
+
+def test_a_phone_number_must_make_a_working_tel_link(write_pack: Callable[[Any], Path]) -> None:
+    problems = contact_problems(write_pack, good_contact(phone="0161 000 0000 (option 2)"))
+    assert_problem(problems, "contact bridge", "phone", "digits")
+
+
+def test_a_contact_keeps_where_to_go_apart_from_where_it_was_verified(write_pack: Callable[[Any], Path]) -> None:
+    contact = good_contact(links=[{"text": "Report a concern", "url": "https://example.org/report"}])
+    book = load_contacts(write_pack({"emergency": ["bridge"], "contacts": [contact]}, name="contacts.yaml"))
+    found = book.get("bridge")
+    assert found is not None
+    assert found.tel == "tel:01610000000" and [link.url for link in found.links] == ["https://example.org/report"]
+    assert str(found.verified.on) == "2026-11-30" and found.verified.sources == ("example page",)
+
+
+def test_changing_a_contact_changes_the_pack_version(pack_data: dict, write_pack: Callable[[Any], Path]) -> None:
+    import copy
+
+    import yaml
+
+    from app.rules.loader import DEFAULT_CONTACTS
+
+    real = yaml.safe_load(DEFAULT_CONTACTS.read_text(encoding="utf-8"))
+    changed = copy.deepcopy(real)
+    changed["contacts"][0]["detail"] = "Call 999 now if anyone is in danger."
+    pack_path = write_pack(pack_data)
+    before = load_pack(pack_path, load_contacts(write_pack(real, name="before.yaml")))
+    again = load_pack(pack_path, load_contacts(write_pack(real, name="again.yaml")))
+    after = load_pack(pack_path, load_contacts(write_pack(changed, name="after.yaml")))
+    assert before.version == again.version != after.version
+
+
+def test_every_outcome_needs_a_contact_to_act_on_at_once(pack_data: dict, write_pack: Callable[[Any], Path]) -> None:
+    pack_data["outcomes"][1]["contacts"] = ["partnership"]  # email only: nothing to do at once
+    problems = check_pack(write_pack(pack_data), load_contacts())[1]
+    assert_problem(problems, "outcome elsewhere", "contacts", "something to do at once")
+
+
+def test_an_outcome_change_link_must_name_a_question(pack_data: dict, write_pack: Callable[[Any], Path]) -> None:
+    pack_data["outcomes"][0]["change"] = {"question": "nowhere", "text": "Change your answer"}
+    _, problems = problems_for(write_pack, pack_data)
+    assert_problem(problems, "outcome urgent", "change", "'nowhere'")
 
 
 def test_implies_must_name_a_later_question_and_its_options(pack_data: dict, write_pack: Callable[[Any], Path]) -> None:

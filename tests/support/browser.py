@@ -225,6 +225,39 @@ PATHS: dict[str, tuple[Answer, ...]] = {
 OUTCOMES = tuple(PATHS)
 
 
+def _in_supervision(step: Answer) -> Answer:
+    """``step`` as a manager in supervision meets it: the pack's supervision wording of the
+    same question and options (found by their practitioner wording)."""
+    from app.rules import load_pack
+
+    def same(text: str) -> str:
+        return " ".join(text.replace("’", "'").split())
+
+    pack = load_pack()
+    if step is MYSELF:
+        mode = pack.question("mode")
+        assert mode is not None
+        chosen = next(o for o in mode.options if o.mode == "supervision")
+        return radio(step.question, chosen.label.supervision)
+    question = next(q for q in pack.questions if same(q.title.practitioner) == same(step.question))
+    labels = []
+    for choice in step.choices:
+        found = next(
+            o
+            for o in question.options
+            if same(o.label.practitioner).startswith(same(choice))
+            and (step.prefix or same(o.label.practitioner) == same(choice))
+        )
+        labels.append(found.label.supervision)
+    return Answer(question.title.supervision, tuple(labels), kind=step.kind, prefix=False)
+
+
+# The same paths, answered by a manager in supervision with a practitioner.
+SUPERVISION_PATHS: dict[str, tuple[Answer, ...]] = {
+    outcome: tuple(_in_supervision(step) for step in steps) for outcome, steps in PATHS.items()
+}
+
+
 def start_button(page: Page) -> Locator:
     """The start page's "Start now" (a GOV.UK start button: a link or a button with role=button)."""
     return page.get_by_role("button", name=_starts("Start now"))
@@ -262,10 +295,10 @@ def walk(page: Page, steps: Sequence[Answer]) -> None:
         answer(page, step)
 
 
-def reach_outcome(page: Page, outcome: str) -> Locator:
-    """From nothing to the outcome page, by the mouse; returns the outcome's data hook."""
+def reach_outcome(page: Page, outcome: str, mode: str = "practitioner") -> Locator:
+    """From nothing to the outcome page, by the mouse, in ``mode``; returns the outcome's data hook."""
     start(page)
-    walk(page, PATHS[outcome])
+    walk(page, SUPERVISION_PATHS[outcome] if mode == "supervision" else PATHS[outcome])
     hook = outcome_hook(page, outcome)
     expect(hook).to_have_count(1)
     return hook
@@ -415,3 +448,14 @@ def assert_no_horizontal_scroll(page: Page) -> None:
         f"{page.url} scrolls sideways at {result['clientWidth']} px: content is {result['scrollWidth']} px wide. "
         f"Elements past the edge: {result['wide']}"
     )
+
+
+# ---------------------------------------------------------------------------------------
+# Page size
+
+
+def page_height(page: Page, width: int) -> int:
+    """The page's full height in CSS pixels when the window is ``width`` CSS pixels wide."""
+    page.set_viewport_size({"width": width, "height": 800})
+    height: int = page.evaluate("() => Math.ceil(document.documentElement.scrollHeight)")
+    return height
