@@ -560,7 +560,7 @@ def test_a_redirect_names_a_route_of_the_pack_and_a_reason_checked_for_identifyi
     shown = text(client.get(page))
     assert 'data-redirected-to="L"' in shown and "Local Authority Designated Officer" in shown and reason in shown
     [change] = events(app, "status_changed")
-    assert change.detail.startswith("in_triage to redirected; to Contact the Local Authority Designated Officer")
+    assert change.detail.startswith("in_triage to redirected; to Consult the Local Authority Designated Officer")
     assert "identifying-data warning confirmed (phone)" in change.detail and "07700" not in change.detail
 
 
