@@ -294,7 +294,9 @@ def test_the_outbox_worker_beside_either_instance_sends_each_mail_once(cluster: 
             stop(worker, signal.SIGTERM)
     subjects = [subject for subject, _ in cluster.mailbox.received]
     assert len(subjects) == expected and len(set(subjects)) == expected, subjects
-    to_facilitators = [recipients for subject, recipients in cluster.mailbox.received if not subject.startswith("Your ")]
+    to_facilitators = [
+        recipients for subject, recipients in cluster.mailbox.received if not subject.startswith("Your ")
+    ]
     assert len(to_facilitators) == requests and all(recipients == [FACILITATORS] for recipients in to_facilitators)
     outputs = [log.read_text() for log in logs]
     assert all("Outbox worker stopped" in output for output in outputs), outputs
