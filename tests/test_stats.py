@@ -81,13 +81,15 @@ def shown_counts(page: str) -> dict[tuple[str, str, str, str], str]:
     for month, body in re.findall(r'<table class="govuk-table" data-month="([^"]+)">(.*?)</table>', page, re.S):
         for outcome, mode, criterion, shown in re.findall(
             r'data-outcome="([^"]*)" data-mode="([^"]*)" data-criterion="([^"]*)">.*?<td[^>]*data-count>([^<]*)</td>',
-            body, re.S,
+            body,
+            re.S,
         ):
             found[(month, outcome, mode, criterion)] = html.unescape(shown).strip()
     return found
 
 
 # --- counting ---------------------------------------------------------------------------------
+
 
 @both_databases
 def test_reaching_an_outcome_counts_once_and_a_reload_does_not_count_again(app: Flask, client: FlaskClient) -> None:
@@ -144,8 +146,9 @@ def test_counts_add_up_across_journeys(app: Flask, client: FlaskClient) -> None:
 
 
 @both_databases
-def test_without_an_upsert_the_count_updates_or_inserts(app: Flask, client: FlaskClient,
-                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_without_an_upsert_the_count_updates_or_inserts(
+    app: Flask, client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(stats_service, "UPSERT_INSERTS", {})
     walker = Walker(client)
     for _ in range(3):
@@ -155,6 +158,7 @@ def test_without_an_upsert_the_count_updates_or_inserts(app: Flask, client: Flas
 
 
 # --- nothing identifying ----------------------------------------------------------------------
+
 
 @both_databases
 def test_the_table_holds_only_month_mode_outcome_criterion_and_count(app: Flask, client: FlaskClient) -> None:
@@ -187,10 +191,12 @@ def test_models_match_the_migration(app: Flask) -> None:
 
 # --- a failure to count -----------------------------------------------------------------------
 
+
 @both_databases
 @pytest.mark.own_schema
-def test_a_database_error_while_counting_still_shows_the_outcome(app: Flask, client: FlaskClient,
-                                                                 caplog: pytest.LogCaptureFixture) -> None:
+def test_a_database_error_while_counting_still_shows_the_outcome(
+    app: Flask, client: FlaskClient, caplog: pytest.LogCaptureFixture
+) -> None:
     with app.app_context():
         db.session.execute(sa.text("DROP TABLE route_counts"))
         db.session.commit()
@@ -206,6 +212,7 @@ def test_a_database_error_while_counting_still_shows_the_outcome(app: Flask, cli
 
 
 # --- reading, with small numbers suppressed ---------------------------------------------------
+
 
 def test_months_and_labels() -> None:
     now = dt.datetime(2026, 3, 15, tzinfo=dt.UTC)
@@ -230,8 +237,12 @@ def test_cli_suppresses_small_numbers(app: Flask, runner) -> None:  # type: igno
     )
     result = runner.invoke(args=["stats", "show"])
     assert result.exit_code == 0, result.output
-    table = {(cells[1], cells[2], cells[3]): cells[4] for cells in
-             (re.split(r"\s{2,}", line.strip()) for line in result.output.splitlines() if line.startswith(month))}
+    table = {
+        (cells[1], cells[2], cells[3]): cells[4]
+        for cells in (
+            re.split(r"\s{2,}", line.strip()) for line in result.output.splitlines() if line.startswith(month)
+        )
+    }
     assert table == {
         ("practitioner", "P", "stuck"): "fewer than 5",
         ("practitioner", "P", "debrief"): "5",

@@ -1,10 +1,14 @@
 """``flask facilitators add|deactivate|list|unlock|reset-password``: the inbox's accounts.
 
 Passwords are typed at a hidden prompt, twice, and never accepted as an argument (it would
-stay in the shell history and the process list).
+stay in the shell history and the process list). They may also be piped in (two lines, for a
+script): then they are read from standard input, which is not shown anywhere.
 """
 
 from __future__ import annotations
+
+import sys
+from collections.abc import Callable
 
 import click
 from flask import current_app
@@ -12,11 +16,29 @@ from flask.cli import AppGroup
 
 from ..lockout import LOCKOUT_KEY, SignInLockout
 from .service import (
-    FacilitatorError, add_facilitator, all_facilitators, deactivate_facilitator, find_facilitator, password_problem,
+    FacilitatorError,
+    add_facilitator,
+    all_facilitators,
+    deactivate_facilitator,
+    find_facilitator,
+    password_problem,
     reset_password,
 )
 
 facilitators_cli = AppGroup("facilitators", help="Facilitator accounts for the inbox.")
+
+
+def typed_at_a_terminal() -> bool:
+    """Whether the password comes from a person at a terminal (rather than a pipe)."""
+    return sys.stdin.isatty()
+
+
+def ask_password(text: str, check: Callable[[str], str]) -> str:
+    """The new password, asked twice and checked. At a terminal it is hidden as it is typed.
+    Piped in, it is read from standard input as it is: Python's hidden prompt would warn that it
+    cannot hide it (nothing is shown anyway), and would read the terminal rather than the pipe."""
+    password: str = click.prompt(text, hide_input=typed_at_a_terminal(), confirmation_prompt=True, value_proc=check)
+    return password
 
 
 @facilitators_cli.command("add")
@@ -31,8 +53,7 @@ def add_command(email: str, name: str) -> None:
             raise click.UsageError(problem)
         return password
 
-    password = click.prompt("Password (at least 12 characters)", hide_input=True, confirmation_prompt=True,
-                            value_proc=check)
+    password = ask_password("Password (at least 12 characters)", check)
     try:
         facilitator = add_facilitator(email, name, password)
     except FacilitatorError as error:
@@ -71,7 +92,8 @@ def _lockout() -> SignInLockout:
         raise click.ClickException(
             "Sign-in failures are counted in each web process's own memory (RATELIMIT_STORAGE_URI is not a "
             "shared store such as redis://), so this command cannot reach them: restarting the web server "
-            "clears them.")
+            "clears them."
+        )
     return lockout
 
 
@@ -82,7 +104,9 @@ def unlock_command(email: str) -> None:
     if find_facilitator(email) is None:
         raise click.ClickException(f"There is no facilitator with the email address {email.strip().lower()}.")
     failures = _lockout().clear(email)
-    click.echo(f"Unlocked {email.strip().lower()} ({failures} failed sign-in attempts forgotten). They can sign in now.")
+    click.echo(
+        f"Unlocked {email.strip().lower()} ({failures} failed sign-in attempts forgotten). They can sign in now."
+    )
 
 
 @facilitators_cli.command("reset-password")
@@ -100,8 +124,7 @@ def reset_password_command(email: str) -> None:
             raise click.UsageError(problem)
         return password
 
-    password = click.prompt("New password (at least 12 characters)", hide_input=True, confirmation_prompt=True,
-                            value_proc=check)
+    password = ask_password("New password (at least 12 characters)", check)
     try:
         facilitator = reset_password(email, password)
     except FacilitatorError as error:

@@ -73,4 +73,4 @@ class TriageNote(Model):
         return f"<TriageNote {self.id} on request {self.request_id}>"
 
 
-__all__ = ["Assignment", "EMAIL_MAX", "Facilitator", "NAME_MAX", "NOTE_MAX", "TriageNote"]
+__all__ = ["EMAIL_MAX", "NAME_MAX", "NOTE_MAX", "Assignment", "Facilitator", "TriageNote"]

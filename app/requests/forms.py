@@ -11,7 +11,8 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovRadioInput, GovTextArea, GovTextInput
-from wtforms import Field as FormField, RadioField, StringField, TextAreaField
+from wtforms import Field as FormField
+from wtforms import RadioField, StringField, TextAreaField
 
 from ..models import utcnow
 from .fields import PAGES, Field, Page
@@ -23,6 +24,11 @@ class DetailsForm(FlaskForm):
     """A request page's form: validates through its page's checks in ``fields``."""
 
     page: Page
+
+    def __init__(self, *args: Any, mode: str = "practitioner", **kwargs: Any) -> None:
+        """``mode``: the journey's mode, which words the error messages ("you" or "the practitioner")."""
+        super().__init__(*args, **kwargs)
+        self.mode = mode
 
     def values(self) -> dict[str, str]:
         """What was posted for this page's fields (text as typed; "" for nothing chosen)."""
@@ -36,7 +42,7 @@ class DetailsForm(FlaskForm):
     def validate(self, extra_validators: Any = None) -> bool:
         """CSRF and the page's own checks; messages are put on the fields they are about."""
         valid = super().validate(extra_validators)
-        problems = self.page.check(self.values(), utcnow().date())
+        problems = self.page.check(self.values(), utcnow().date(), self.mode)
         for name, message in problems.items():
             field = getattr(self, name, None)
             if field is not None:

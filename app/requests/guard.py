@@ -12,7 +12,16 @@ What counts, and what deliberately does not:
 - NHS numbers: 10 digits (optionally 3-3-4) whose last digit is a valid modulus 11 check
   digit — other 10-digit numbers are not flagged, so "why" can be stated exactly;
 - UK phone numbers (landline, mobile, freephone; 0…, +44…, 0044…);
-- email addresses.
+- email addresses;
+- UK street addresses: a house number, one to three capitalised words and a street-type word
+  ("12 Acacia Avenue", "3b St John's Rd", "10-12 High Street"); a court's name ("2 Family Court
+  hearings") is not an address;
+- named schools and colleges: capitalised words before a school-type word ("St Mary's Primary
+  School", "Oakwood High", "Beech Academy", "Elm Infant School", "Salford City College"). Words
+  that only describe a school ("the secondary school", "Primary care", "high risk", "Sixth
+  Form College") are not flagged.
+Names of people cannot be told apart from ordinary words, so they are not looked for (the
+warning page says so).
 Age bands (0-4, 11-15), school years (Year 6), money and times are not flagged.
 
 The text is matched after Unicode NFKC normalisation with zero-width characters removed,
@@ -25,25 +34,43 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, get_args
 
 from ..email_address import EMAIL_ADDRESS
 
-Kind = Literal["date", "date_of_birth", "postcode", "nhs_number", "phone", "email"]
-KINDS: tuple[Kind, ...] = ("date", "date_of_birth", "postcode", "nhs_number", "phone", "email")
+# Every kind of finding: this is the one list (fields, forms and documents take it from here).
+# Its order is the priority when two findings overlap: the earlier kind is kept (a validated
+# NHS number is more specific than "ten digits that could be a phone number").
+Kind = Literal["email", "nhs_number", "date_of_birth", "date", "phone", "postcode", "address", "school"]
+KINDS: tuple[Kind, ...] = get_args(Kind)
 
 REASONS: dict[Kind, str] = {
     "date": "This looks like a full date. A date of birth, or the exact date of an event, "
-            "can be enough to identify a child or family.",
+    "can be enough to identify a child or family.",
     "date_of_birth": "This looks like a date of birth. A date of birth can identify a child, "
-                     "especially with their age band and area.",
+    "especially with their age band and area.",
     "postcode": "This looks like a postcode. A postcode can point to a family's home or a school.",
     "nhs_number": "This is a 10-digit number whose last digit is a valid NHS number check digit, "
-                  "so it may be an NHS number. An NHS number identifies one person.",
+    "so it may be an NHS number. An NHS number identifies one person.",
     "phone": "This looks like a UK phone number. A family's phone number identifies them. "
-             "Your own work number is asked for separately.",
+    "Your own work number is asked for separately.",
     "email": "This looks like an email address. A family's email address identifies them. "
-             "Your own work email is asked for separately.",
+    "Your own work email is asked for separately.",
+    "address": "This looks like a street address. An address can point to a family's home.",
+    "school": "This looks like the name of a school or college. A named school, with an age band, "
+    "can identify a child.",
+}
+
+# Each kind in a sentence ("The free text seemed to contain a postcode"): kinds only, never the text.
+NAMES: dict[Kind, str] = {
+    "email": "an email address",
+    "nhs_number": "an NHS number",
+    "date_of_birth": "a date of birth",
+    "date": "a date",
+    "phone": "a phone number",
+    "postcode": "a postcode",
+    "address": "a street address",
+    "school": "the name of a school",
 }
 
 # Characters that change nothing visible but can split a number or word.
@@ -56,14 +83,34 @@ BIDI_CONTROLS = dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A)], 
 def has_visible_text(text: str) -> bool:
     """Whether ``text`` has anything to see: not only spaces, zero-width characters or
     other invisible formatting characters."""
-    return any(not ch.isspace() and unicodedata.category(ch) not in ("Cc", "Cf")
-               for ch in text.translate(_INVISIBLE))
+    return any(not ch.isspace() and unicodedata.category(ch) not in ("Cc", "Cf") for ch in text.translate(_INVISIBLE))
+
 
 _MONTHS = {
-    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4,
-    "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8,
-    "september": 9, "sept": 9, "sep": 9, "october": 10, "oct": 10, "november": 11, "nov": 11,
-    "december": 12, "dec": 12,
+    "january": 1,
+    "jan": 1,
+    "february": 2,
+    "feb": 2,
+    "march": 3,
+    "mar": 3,
+    "april": 4,
+    "apr": 4,
+    "may": 5,
+    "june": 6,
+    "jun": 6,
+    "july": 7,
+    "jul": 7,
+    "august": 8,
+    "aug": 8,
+    "september": 9,
+    "sept": 9,
+    "sep": 9,
+    "october": 10,
+    "oct": 10,
+    "november": 11,
+    "nov": 11,
+    "december": 12,
+    "dec": 12,
 }
 _MONTH_NAMES = "|".join(sorted(_MONTHS, key=len, reverse=True))
 _MONTH = rf"(?P<month_name>{_MONTH_NAMES})(?![^\W\d_])\.?"
@@ -72,12 +119,15 @@ _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
 _YEAR = r"(?P<year>\d{4}|'?\d{2})"
 
 # 12/03/2019, 12-3-19, 12.03.2019 (day or month first: both are dates).
-_NUMERIC_DATE = re.compile(r"(?<![\d/.\-])(?P<a>\d{1,2})(?P<sep>[/.\-])(?P<b>\d{1,2})(?P=sep)(?P<year>\d{4}|\d{2})(?![\d/.\-]*\d)")
+_NUMERIC_DATE = re.compile(
+    r"(?<![\d/.\-])(?P<a>\d{1,2})(?P<sep>[/.\-])(?P<b>\d{1,2})(?P=sep)(?P<year>\d{4}|\d{2})(?![\d/.\-]*\d)"
+)
 # 2019-03-12, 2019/03/12
-_ISO_DATE = re.compile(r"(?<![\d/.\-])(?P<year>\d{4})(?P<sep>[/.\-])(?P<b>\d{1,2})(?P=sep)(?P<a>\d{1,2})(?![\d/.\-]*\d)")
+_ISO_DATE = re.compile(
+    r"(?<![\d/.\-])(?P<year>\d{4})(?P<sep>[/.\-])(?P<b>\d{1,2})(?P=sep)(?P<a>\d{1,2})(?![\d/.\-]*\d)"
+)
 # 12 March 2019, 12th of March, 2019, 12-Mar-19
-_DAY_MONTH_YEAR = re.compile(
-    rf"(?<![\w]){_DAY}(?:\s+of)?[\s\-/]*{_MONTH}(?:,)?[\s\-/]*{_YEAR}(?![\w])", re.IGNORECASE)
+_DAY_MONTH_YEAR = re.compile(rf"(?<![\w]){_DAY}(?:\s+of)?[\s\-/]*{_MONTH}(?:,)?[\s\-/]*{_YEAR}(?![\w])", re.IGNORECASE)
 # March 12, 2019; March 12th 2019
 _MONTH_DAY_YEAR = re.compile(rf"(?<![\w]){_MONTH}\s+{_DAY},?\s+{_YEAR}(?![\w])", re.IGNORECASE)
 # "DOB 12/3", "date of birth: March 2019", "born on the 4th of May" (a year alone is not
@@ -102,9 +152,227 @@ _NHS = re.compile(r"(?<![\d+])(?P<a>\d{3})(?P<sep>[ \-]?)(?P<b>\d{3})(?P=sep)(?P
 
 # A UK number: 0, +44 or 0044 (optionally "(0)"), then 9 or 10 more digits with spaces,
 # hyphens or brackets between them. The digits are checked after matching.
-_PHONE = re.compile(
-    r"(?<![\d+\w])(?P<number>(?:(?:\+|00)\s?44\s?(?:\(0\)\s?)?|\(?0)(?:[\s\-)]{0,2}\d){9,10})(?![\d])"
+_PHONE = re.compile(r"(?<![\d+\w])(?P<number>(?:(?:\+|00)\s?44\s?(?:\(0\)\s?)?|\(?0)(?:[\s\-)]{0,2}\d){9,10})(?![\d])")
+
+# A capitalised word of a name ("Acacia", "St", "St.", "John's", "Ashton-under-Lyne").
+_NAME_WORD = r"(?:St\.|[A-Z][A-Za-z'\u2019\-]*)"
+_STREET_TYPES = (
+    "Road|Rd|Street|St|Avenue|Ave|Lane|Ln|Close|Drive|Way|Crescent|Cres|Grove|Place|Pl|Court|Ct|"
+    "Gardens|Gdns|Terrace|Walk|Square|Sq|Mews|Hill|Row|View|Park|Rise|Vale|Parade|Boulevard|Brow|"
+    "Fold|Croft"
 )
+# A house number (12, 3b, 10-12), one to three capitalised words, a street type (any case).
+_ADDRESS = re.compile(
+    r"(?<![\w\u00a3$\u20ac.,:/\-])(?P<number>\d{1,3}[A-Za-z]?(?:\s*[-\u2013]\s*\d{1,3}[A-Za-z]?)?)\s+"
+    rf"(?P<name>{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,2}})\s+(?P<type>(?i:{_STREET_TYPES}))\.?(?![\w'\u2019])"
+)
+# Courts that are not streets: "2 Family Court hearings".
+_COURTS = {
+    "family",
+    "crown",
+    "youth",
+    "county",
+    "high",
+    "magistrates",
+    "magistrates'",
+    "magistrates\u2019",
+    "coroner's",
+    "coroners",
+    "supreme",
+    "appeal",
+    "district",
+    "juvenile",
+}
+
+# One to five capitalised words (joined by "of", "the" or "&": "Our Lady of Lourdes"), then a
+# school type. "School", "Academy", "College" and the bare types are capitalised, as in a name;
+# "primary school", "high school" and the like may be in lower case.
+_SCHOOL = re.compile(
+    rf"(?<![\w'\u2019])(?P<name>{_NAME_WORD}(?:\s+(?:(?:of|the|&)\s+)?{_NAME_WORD}){{0,4}})\s+"
+    r"(?P<type>(?:(?i:(?:primary|infants?|junior|juniors|high|secondary|grammar|middle|nursery|prep|preparatory|"
+    r"community|special|church|c\.?e\.?|r\.?c\.?)(?:\s+(?:and|&)\s+(?:junior|infant|nursery))?\s+(?:school|academy))"
+    r"|School|Academy|College|(?P<bare>Primary|High|Infants|Juniors))(?:['\u2019]s)?)(?![\w'\u2019])"
+)
+# Words that describe a school without naming it: a "name" made only of these is not a name.
+_NOT_A_NAME = {
+    "the",
+    "a",
+    "an",
+    "this",
+    "that",
+    "these",
+    "those",
+    "my",
+    "our",
+    "your",
+    "his",
+    "her",
+    "their",
+    "its",
+    "of",
+    "&",
+    "local",
+    "nearby",
+    "new",
+    "old",
+    "previous",
+    "current",
+    "former",
+    "same",
+    "other",
+    "another",
+    "next",
+    "very",
+    "primary",
+    "secondary",
+    "high",
+    "junior",
+    "juniors",
+    "infant",
+    "infants",
+    "middle",
+    "first",
+    "nursery",
+    "prep",
+    "preparatory",
+    "grammar",
+    "community",
+    "special",
+    "specialist",
+    "independent",
+    "private",
+    "state",
+    "free",
+    "faith",
+    "church",
+    "catholic",
+    "rc",
+    "ce",
+    "c",
+    "e",
+    "sixth",
+    "form",
+    "fe",
+    "he",
+    "further",
+    "higher",
+    "education",
+    "royal",
+    "virtual",
+    "forest",
+    "sunday",
+    "boarding",
+    "residential",
+    "hospital",
+    "mainstream",
+    "alternative",
+    "multi",
+    "police",
+    "national",
+    "training",
+    "university",
+    "day",
+    "school",
+    "schools",
+    "academy",
+    "college",
+    "pupil",
+    "referral",
+    "unit",
+    "mum",
+    "mum's",
+    "dad",
+    "dad's",
+    "child",
+    "child's",
+    "children's",
+    "parent",
+    "parents",
+    "parents'",
+    "mother",
+    "father",
+    "family",
+    "sibling",
+    "brother",
+    "sister",
+    "sen",
+    "send",
+    "senco",
+    "dsl",
+    "gp",
+    "nhs",
+    "ehcp",
+    "camhs",
+    "pru",
+    "la",
+    "eyfs",
+    "early",
+    "years",
+    "year",
+}
+# After a bare "Primary" or "High" (no "School"), these words mean it is not a school's name:
+# "Primary Care", "High Street", "High Court", "high risk".
+_NOT_AFTER_A_SCHOOL = {
+    "care",
+    "carer",
+    "carers",
+    "risk",
+    "risks",
+    "level",
+    "levels",
+    "need",
+    "needs",
+    "concern",
+    "concerns",
+    "health",
+    "healthcare",
+    "mental",
+    "source",
+    "team",
+    "court",
+    "street",
+    "st",
+    "road",
+    "rd",
+    "priority",
+    "priorities",
+    "threshold",
+    "support",
+    "age",
+    "aged",
+    "years",
+    "phase",
+    "stage",
+    "education",
+    "curriculum",
+    "sector",
+    "setting",
+    "settings",
+    "provision",
+    "focus",
+    "aim",
+    "reason",
+    "issue",
+    "issues",
+    "worry",
+    "worries",
+    "quality",
+    "standard",
+    "standards",
+    "demand",
+    "numbers",
+    "number",
+    "prevention",
+    "hospital",
+    "nhs",
+    "trust",
+    "network",
+    "services",
+    "service",
+    "practice",
+    "practices",
+}
+_NEXT_WORD = re.compile(r"[\s,]*([A-Za-z']+)")
 
 
 @dataclass(frozen=True)
@@ -192,13 +460,27 @@ def _emails(text: str) -> Iterator[Finding]:
         yield _finding("email", match)
 
 
+def _addresses(text: str) -> Iterator[Finding]:
+    for match in _ADDRESS.finditer(text):
+        if match["type"].lower() in ("court", "ct") and match["name"].split()[-1].lower() in _COURTS:
+            continue
+        yield _finding("address", match)
+
+
+def _schools(text: str) -> Iterator[Finding]:
+    for match in _SCHOOL.finditer(text):
+        words = [word.lower().replace("\u2019", "'") for word in match["name"].split()]
+        if all(word.rstrip(".") in _NOT_A_NAME for word in words):
+            continue
+        following = _NEXT_WORD.match(text, match.end())
+        after = following[1].lower() if following is not None else ""
+        if after == "hospital" or (match["bare"] and after in _NOT_AFTER_A_SCHOOL):  # King's College Hospital
+            continue
+        yield _finding("school", match)
+
+
 def _finding(kind: Kind, match: re.Match[str], group: int | str = 0) -> Finding:
     return Finding(kind, match[group], REASONS[kind], match.start(group), match.end(group))
-
-
-# When two findings overlap, the earlier kind in this order is kept (a validated NHS number
-# is more specific than "ten digits that could be a phone number").
-_PRIORITY: tuple[Kind, ...] = ("email", "nhs_number", "date_of_birth", "date", "phone", "postcode")
 
 
 def scan(text: str, kinds: Iterable[Kind] = KINDS) -> list[Finding]:
@@ -208,9 +490,9 @@ def scan(text: str, kinds: Iterable[Kind] = KINDS) -> list[Finding]:
     prepared = prepare(text)
     wanted = set(kinds)
     found: list[Finding] = []
-    for finder in (_emails, _nhs_numbers, _dates, _phones, _postcodes):
+    for finder in (_emails, _nhs_numbers, _dates, _phones, _postcodes, _addresses, _schools):
         found.extend(f for f in finder(prepared) if f.kind in wanted)
-    found.sort(key=lambda f: (_PRIORITY.index(f.kind), f.start))
+    found.sort(key=lambda f: (KINDS.index(f.kind), f.start))
     kept: list[Finding] = []
     for finding in found:
         if all(finding.end <= other.start or finding.start >= other.end for other in kept):
@@ -218,8 +500,9 @@ def scan(text: str, kinds: Iterable[Kind] = KINDS) -> list[Finding]:
     return sorted(kept, key=lambda f: f.start)
 
 
-def scan_fields(texts: Mapping[str, str | None], kinds_for: Mapping[str, Iterable[Kind]] | None = None
-                ) -> dict[str, list[Finding]]:
+def scan_fields(
+    texts: Mapping[str, str | None], kinds_for: Mapping[str, Iterable[Kind]] | None = None
+) -> dict[str, list[Finding]]:
     """Scan several named texts; only the names with findings are returned, in the given order."""
     results: dict[str, list[Finding]] = {}
     for name, text in texts.items():

@@ -13,8 +13,13 @@ HEADERS = ("Month", "Mode", "Outcome", "Criterion", "Count")
 
 
 @stats_cli.command("show")
-@click.option("--months", type=click.IntRange(1, 120), default=DEFAULT_MONTHS, show_default=True,
-              help="How many months to show, this one included.")
+@click.option(
+    "--months",
+    type=click.IntRange(1, 120),
+    default=DEFAULT_MONTHS,
+    show_default=True,
+    help="How many months to show, this one included.",
+)
 def show_command(months: int) -> None:
     """Print the counts by month, mode, outcome and criterion (counts under 5 are not shown)."""
     tables = statistics(months)
@@ -40,5 +45,7 @@ def show_command(months: int) -> None:
     for value, label in criteria.items():
         click.echo(f"  {value}: {label}")
     click.echo("")
-    click.echo(f"Counts under {SMALL_NUMBER} show as \"fewer than {SMALL_NUMBER}\". A journey that chose several "
-               "criteria is counted once for each, so there are no totals.")
+    click.echo(
+        f'Counts under {SMALL_NUMBER} show as "fewer than {SMALL_NUMBER}". A journey that chose several '
+        "criteria is counted once for each, so there are no totals."
+    )

@@ -48,6 +48,7 @@ log = logging.getLogger(__name__)
 
 # --- counting ---------------------------------------------------------------------------------
 
+
 def current_month(now: dt.datetime | None = None) -> str:
     """This month in UTC, as "YYYY-MM"."""
     return f"{(now or dt.datetime.now(dt.UTC)):%Y-%m}"
@@ -124,6 +125,7 @@ def _update_or_insert(table: Table, key: dict[str, str]) -> None:
 
 # --- reading ----------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class CountRow:
     """One count for display: what it counts, and the count or "fewer than 5"."""
@@ -172,8 +174,9 @@ def month_label(month: str) -> str:
         return month
 
 
-def statistics(months: int = DEFAULT_MONTHS, pack: RulePack | None = None,
-               now: dt.datetime | None = None) -> list[MonthCounts]:
+def statistics(
+    months: int = DEFAULT_MONTHS, pack: RulePack | None = None, now: dt.datetime | None = None
+) -> list[MonthCounts]:
     """The counts for the last ``months`` months, newest month first, small numbers suppressed."""
     pack = pack or current_pack()
     found = db.session.scalars(select(RouteCount).where(RouteCount.month >= first_month(months, now)))
@@ -182,11 +185,18 @@ def statistics(months: int = DEFAULT_MONTHS, pack: RulePack | None = None,
     for row in found:
         if row.count <= 0:
             continue
-        by_month.setdefault(row.month, []).append(CountRow(
-            month=row.month, mode=row.mode, mode_label=MODE_LABELS.get(row.mode, row.mode),
-            outcome_id=row.outcome_id, outcome_title=labels.outcome(row.outcome_id),
-            criterion=row.criterion, criterion_label=labels.criterion(row.criterion), count=row.count,
-        ))
+        by_month.setdefault(row.month, []).append(
+            CountRow(
+                month=row.month,
+                mode=row.mode,
+                mode_label=MODE_LABELS.get(row.mode, row.mode),
+                outcome_id=row.outcome_id,
+                outcome_title=labels.outcome(row.outcome_id),
+                criterion=row.criterion,
+                criterion_label=labels.criterion(row.criterion),
+                count=row.count,
+            )
+        )
     return [
         MonthCounts(month, month_label(month), tuple(sorted(rows, key=labels.order)))
         for month, rows in sorted(by_month.items(), reverse=True)
@@ -217,14 +227,26 @@ class _Labels:
     def order(self, row: CountRow) -> tuple[Any, ...]:
         unknown = len(self.outcomes) + len(self.criteria) + len(self.modes)
         return (
-            self.outcomes.get(row.outcome_id, unknown), row.outcome_id,
-            self.modes.get(row.mode, unknown), row.mode,
+            self.outcomes.get(row.outcome_id, unknown),
+            row.outcome_id,
+            self.modes.get(row.mode, unknown),
+            row.mode,
             # "no criteria" after the pack's criteria
-            self.criteria.get(row.criterion, unknown + (row.criterion == NO_CRITERION)), row.criterion,
+            self.criteria.get(row.criterion, unknown + (row.criterion == NO_CRITERION)),
+            row.criterion,
         )
 
 
 __all__ = [
-    "COUNTED_KEY", "CountRow", "MonthCounts", "SMALL_NUMBER", "SUPPRESSED", "criteria_chosen",
-    "current_month", "first_month", "month_label", "record_outcome", "statistics",
+    "COUNTED_KEY",
+    "SMALL_NUMBER",
+    "SUPPRESSED",
+    "CountRow",
+    "MonthCounts",
+    "criteria_chosen",
+    "current_month",
+    "first_month",
+    "month_label",
+    "record_outcome",
+    "statistics",
 ]

@@ -19,5 +19,6 @@ bp.context_processor(inbox_context)
 @bp.get("/statistics")
 def index() -> str:
     """Outcomes reached and criteria chosen, by month and mode, with small numbers suppressed."""
-    return render_template("stats/index.html", months=statistics(DEFAULT_MONTHS), month_count=DEFAULT_MONTHS,
-                           small_number=SMALL_NUMBER)
+    return render_template(
+        "stats/index.html", months=statistics(DEFAULT_MONTHS), month_count=DEFAULT_MONTHS, small_number=SMALL_NUMBER
+    )
