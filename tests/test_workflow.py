@@ -21,6 +21,7 @@ from app.inbox import listing
 from app.inbox.models import TriageNote
 from app.models import AuditEvent, OutboxMessage, StoredRequest
 from support import both_databases
+from support.mail import FACILITATORS, SmtpServer
 from support.submission import (
     ELIGIBLE_ANSWERS,
     SUPERVISION_PATH,
@@ -31,7 +32,7 @@ from support.submission import (
     to_outcome,
 )
 from test_inbox import add_facilitator, events, post_form, signed_in, text
-from test_mail import CASE_DETAILS, FACILITATORS, SmtpServer, smtp_server  # noqa: F401 (smtp_server is a fixture)
+from test_mail import CASE_DETAILS
 
 SUPERVISION_ANSWERS = {
     question: (list(value) if not isinstance(value, str) else value) for question, value in SUPERVISION_PATH
@@ -179,7 +180,7 @@ def test_production_needs_https_for_the_public_address() -> None:
 
 
 @pytest.fixture
-def ack_app(app: Flask, smtp_server: SmtpServer) -> Flask:  # noqa: F811 (the fixture)
+def ack_app(app: Flask, smtp_server: SmtpServer) -> Flask:
     """Mail on, acknowledgements on, a public address, a response time and a contact."""
     app.config.update(
         FACILITATOR_EMAIL=FACILITATORS,
@@ -203,7 +204,7 @@ def by_recipient(server: SmtpServer) -> dict[str, Any]:
 @both_databases
 def test_the_practitioner_is_acknowledged_and_the_facilitators_get_a_link(
     ack_app: Flask,
-    smtp_server: SmtpServer,  # noqa: F811
+    smtp_server: SmtpServer,
     client,
 ) -> None:
     smtp_server.start()
@@ -238,7 +239,7 @@ def test_the_practitioner_is_acknowledged_and_the_facilitators_get_a_link(
     assert sorted(actions) == ["acknowledged", "created", "emailed", "pdf_made"]
 
 
-def test_the_facilitators_link_opens_the_request_after_signing_in(ack_app: Flask, smtp_server: SmtpServer) -> None:  # noqa: F811
+def test_the_facilitators_link_opens_the_request_after_signing_in(ack_app: Flask, smtp_server: SmtpServer) -> None:
     smtp_server.start()
     with ack_app.app_context():
         reference = make_request(pdf=True).request.reference
@@ -254,7 +255,7 @@ def test_the_facilitators_link_opens_the_request_after_signing_in(ack_app: Flask
     assert reference in text(client.get(path))
 
 
-def test_unset_settings_are_said_plainly_never_invented(ack_app: Flask, smtp_server: SmtpServer, client) -> None:  # noqa: F811
+def test_unset_settings_are_said_plainly_never_invented(ack_app: Flask, smtp_server: SmtpServer, client) -> None:
     ack_app.config.update(PUBLIC_BASE_URL=None, RESPONSE_TIME_TEXT=None, FACILITATOR_CONTACT_TEXT=None)
     smtp_server.start()
     walker = to_outcome(client)
@@ -272,7 +273,7 @@ def test_unset_settings_are_said_plainly_never_invented(ack_app: Flask, smtp_ser
 
 def test_the_acknowledgement_is_not_held_up_by_the_pdf_and_is_retried(
     ack_app: Flask,
-    smtp_server: SmtpServer,  # noqa: F811
+    smtp_server: SmtpServer,
     monkeypatch,
 ) -> None:
     import app.outbox
