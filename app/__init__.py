@@ -24,10 +24,10 @@ from .cli import rules_cli
 from .config import ENGINE_OPTION_DEFAULTS, PROJECT_ROOT, ConfigError, StartupError, load_config
 from .errors import register_error_handlers
 from .extensions import csrf, db, init_security_headers, limiter, migrate
-from .input_guard import init_input_guard
 from .inbox import bp as inbox_bp
 from .inbox import facilitators_cli
 from .inbox import models as inbox_models  # noqa: F401
+from .input_guard import init_input_guard
 from .lockout import LOCKOUT_KEY, SignInLockout
 from .main import bp as main_bp
 from .outbox import outbox_cli
@@ -82,7 +82,10 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
 def init_extensions(app: Flask) -> None:
     """Bind database, migrations, CSRF, rate limits, sessions and security headers."""
     # Whatever the options say, errors never list a statement's values and dropped connections are replaced.
-    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**ENGINE_OPTION_DEFAULTS, **(app.config["SQLALCHEMY_ENGINE_OPTIONS"] or {})}
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+        **ENGINE_OPTION_DEFAULTS,
+        **(app.config["SQLALCHEMY_ENGINE_OPTIONS"] or {}),
+    }
     add_session_bind(app)
     db.init_app(app)
     migrate.init_app(
@@ -113,25 +116,38 @@ def warn_when_serving(app: Flask, message: str) -> None:
 
 def init_rate_limit_storage(app: Flask) -> None:
     """Check the limits; counts in the shared store, memory only as a fallback that warns."""
-    for setting, variable in (("RATELIMIT_APPLICATION", "RATELIMIT_DEFAULT"), ("INBOX_SIGN_IN_LIMIT", "INBOX_SIGN_IN_LIMIT")):
+    for setting, variable in (
+        ("RATELIMIT_APPLICATION", "RATELIMIT_DEFAULT"),
+        ("INBOX_SIGN_IN_LIMIT", "INBOX_SIGN_IN_LIMIT"),
+    ):
         try:
             parse_many(str(app.config[setting]))
         except ValueError:
-            raise StartupError(f"{variable} must be a rate limit like '5 per minute' or '5 per minute;20 per hour', "
-                               f"but it is {app.config[setting]!r}.") from None
+            raise StartupError(
+                f"{variable} must be a rate limit like '5 per minute' or '5 per minute;20 per hour', "
+                f"but it is {app.config[setting]!r}."
+            ) from None
     uri = app.config.get("RATELIMIT_STORAGE_URI")
     if not uri:
         app.config["RATELIMIT_STORAGE_URI"] = uri = "memory://"
         if not app.testing:
-            warn_when_serving(app, "RATELIMIT_STORAGE_URI is not set, so rate limits and sign-in lockouts are "
-                                   "counted in this process's memory only: with several workers or servers each "
-                                   "counts alone. Set RATELIMIT_STORAGE_URI=redis://127.0.0.1:6379/0 (a Redis server).")
+            warn_when_serving(
+                app,
+                "RATELIMIT_STORAGE_URI is not set, so rate limits and sign-in lockouts are "
+                "counted in this process's memory only: with several workers or servers each "
+                "counts alone. Set RATELIMIT_STORAGE_URI=redis://127.0.0.1:6379/0 (a Redis server).",
+            )
     elif uri.startswith("memory://") and not app.testing:
-        warn_when_serving(app, "RATELIMIT_STORAGE_URI is memory://: rate limits and sign-in lockouts hold only "
-                               "within this one process. Use a Redis server when running several workers or servers.")
+        warn_when_serving(
+            app,
+            "RATELIMIT_STORAGE_URI is memory://: rate limits and sign-in lockouts hold only "
+            "within this one process. Use a Redis server when running several workers or servers.",
+        )
     if not uri.startswith(("redis", "rediss", "valkey")):
         app.config["RATELIMIT_STORAGE_OPTIONS"] = {}  # the timeouts are Redis client options
     try:
         app.extensions[LOCKOUT_KEY] = SignInLockout.from_config(app.config)
-    except Exception as error:  # a malformed URI or a missing driver: name the setting
+    # Whatever the store's library raises (a malformed URI, an unknown scheme, a missing driver),
+    # start-up stops with a message naming the setting rather than a traceback.
+    except Exception as error:  # noqa: BLE001
         raise StartupError(f"RATELIMIT_STORAGE_URI cannot be used: {error}") from None

@@ -28,10 +28,20 @@ from app.rules.graph import paths_json, paths_table, to_dot, to_mermaid
 
 rules_cli = AppGroup("rules", help="Check, draw and list the rule pack.")
 
-_pack_option = click.option("--pack", "pack_path", type=click.Path(dir_okay=False, path_type=Path),
-                            default=None, help="Rule pack file (default: the installed pack).")
-_contacts_option = click.option("--contacts", "contacts_path", type=click.Path(dir_okay=False, path_type=Path),
-                                default=None, help="Contacts file (default: the installed contacts).")
+_pack_option = click.option(
+    "--pack",
+    "pack_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Rule pack file (default: the installed pack).",
+)
+_contacts_option = click.option(
+    "--contacts",
+    "contacts_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Contacts file (default: the installed contacts).",
+)
 
 
 def _default(path: Path | None, config_key: str, fallback: Path) -> Path:
@@ -65,8 +75,10 @@ def check(pack_path: Path | None, contacts_path: Path | None) -> None:
     pack = report.pack
     paths = list(enumerate_paths(pack))
     click.echo(f"{pack_file}: valid. {pack.name}, version {pack.version}, review by {pack.review_date}.")
-    click.echo(f"{len(pack.questions)} questions, {len(pack.outcomes)} outcomes, {len(paths)} paths; "
-               f"contacts from {contacts_file}.")
+    click.echo(
+        f"{len(pack.questions)} questions, {len(pack.outcomes)} outcomes, {len(paths)} paths; "
+        f"contacts from {contacts_file}."
+    )
     for warning in report.warnings:
         click.echo(f"Warning: {warning}", err=True)
 
@@ -74,20 +86,37 @@ def check(pack_path: Path | None, contacts_path: Path | None) -> None:
 @rules_cli.command("graph")
 @_pack_option
 @_contacts_option
-@click.option("--format", "fmt", type=click.Choice(["mermaid", "dot", "svg"]), default="mermaid",
-              show_default=True, help="svg needs Graphviz's dot command.")
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Write to this file instead of standard output.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["mermaid", "dot", "svg"]),
+    default="mermaid",
+    show_default=True,
+    help="svg needs Graphviz's dot command.",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write to this file instead of standard output.",
+)
 def graph(pack_path: Path | None, contacts_path: Path | None, fmt: str, output: Path | None) -> None:
     """Draw the decision graph as Mermaid, Graphviz DOT, or SVG."""
     pack = _load(pack_path, contacts_path)
     if fmt == "svg":
         dot = shutil.which("dot")
         if dot is None:
-            click.echo("Graphviz is not installed (no 'dot' command): use --format dot or mermaid, "
-                       "or install the graphviz package.", err=True)
+            click.echo(
+                "Graphviz is not installed (no 'dot' command): use --format dot or mermaid, "
+                "or install the graphviz package.",
+                err=True,
+            )
             sys.exit(1)
-        result = subprocess.run([dot, "-Tsvg"], input=to_dot(pack).encode(), capture_output=True, check=False)
+        # Graphviz's own dot, found on PATH, with fixed arguments; the pack goes in on standard input.
+        result = subprocess.run(  # noqa: S603 - no untrusted text in the command line
+            [dot, "-Tsvg"], input=to_dot(pack).encode(), capture_output=True, check=False
+        )
         if result.returncode != 0:
             click.echo(result.stderr.decode(errors="replace"), err=True)
             sys.exit(1)
@@ -119,14 +148,31 @@ def paths(pack_path: Path | None, contacts_path: Path | None, as_json: bool) -> 
 @rules_cli.command("diff")
 @click.argument("old_path", metavar="OLD", type=click.Path(dir_okay=False, path_type=Path))
 @click.argument("new_path", metavar="NEW", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--old-contacts", "old_contacts_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Contacts file for the old pack (default: the installed contacts).")
-@click.option("--new-contacts", "new_contacts_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Contacts file for the new pack (default: the installed contacts).")
-@click.option("--format", "fmt", type=click.Choice(["text", "markdown"]), default="text", show_default=True,
-              help="markdown: headings, lists and a table of changed routes, for a change request.")
-def diff(old_path: Path, new_path: Path, old_contacts_path: Path | None, new_contacts_path: Path | None,
-         fmt: str) -> None:
+@click.option(
+    "--old-contacts",
+    "old_contacts_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Contacts file for the old pack (default: the installed contacts).",
+)
+@click.option(
+    "--new-contacts",
+    "new_contacts_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Contacts file for the new pack (default: the installed contacts).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "markdown"]),
+    default="text",
+    show_default=True,
+    help="markdown: headings, lists and a table of changed routes, for a change request.",
+)
+def diff(
+    old_path: Path, new_path: Path, old_contacts_path: Path | None, new_contacts_path: Path | None, fmt: str
+) -> None:
     """Compare two rule packs in plain English: what was added, removed or changed, and every
     route whose outcome changes. Exits 1 when any outcome changes (so a deployment can require
     review), 0 when none does, 2 when a pack or contacts file is not valid."""

@@ -47,7 +47,7 @@ def database_uri(url: str) -> str:
     """SQLAlchemy URI for a DATABASE_URL; plain postgres:// URLs get the psycopg 3 driver."""
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
+            return "postgresql+psycopg://" + url[len(prefix) :]
     return url
 
 
@@ -64,7 +64,8 @@ class Config:
 
     SQLALCHEMY_DATABASE_URI: str = "sqlite:///" + str(INSTANCE_PATH / "space_to_think.db")
     # Added to ENGINE_OPTION_DEFAULTS, which every engine gets even when this is set (app.init_extensions).
-    SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {"pool_pre_ping": True}
+    # A setting, not a ClassVar (the environment can set it); load_config copies it, so the default is never changed.
+    SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {"pool_pre_ping": True}  # noqa: RUF012
 
     RULE_PACK_PATH: str = str(RULES_DIR / "space_to_think.yaml")
     CONTACTS_PATH: str = str(RULES_DIR / "contacts.yaml")
@@ -123,7 +124,8 @@ class Config:
     # refuses it unless memory:// is given).
     RATELIMIT_STORAGE_URI: str | None = None
     # Redis client options: a hung Redis holds a request up for about a second at most.
-    RATELIMIT_STORAGE_OPTIONS: dict[str, Any] = {"socket_timeout": 1, "socket_connect_timeout": 1}
+    # (A setting, not a ClassVar; load_config copies it, as SQLALCHEMY_ENGINE_OPTIONS.)
+    RATELIMIT_STORAGE_OPTIONS: dict[str, Any] = {"socket_timeout": 1, "socket_connect_timeout": 1}  # noqa: RUF012
     # If the shared store stops answering, count in memory until it is back (never a 500).
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED: bool = True
     # Requests from one address to the whole site, every page counting towards one limit.
@@ -196,12 +198,19 @@ class TestConfig(Config):
     """The test suite: fixed secret, anything external pointed at addresses that cannot work."""
 
     # Pinned whatever the environment says, so tests never reach a real mail server.
-    FIXED = Config.FIXED | {"SMTP_HOST", "SMTP_PORT", "FACILITATOR_EMAIL", "MAIL_FROM", "EXIT_URL",
-                            "RATELIMIT_STORAGE_URI", "SESSION_PURGE_PROBABILITY"}
+    FIXED = Config.FIXED | {
+        "SMTP_HOST",
+        "SMTP_PORT",
+        "FACILITATOR_EMAIL",
+        "MAIL_FROM",
+        "EXIT_URL",
+        "RATELIMIT_STORAGE_URI",
+        "SESSION_PURGE_PROBABILITY",
+    }
 
     APP_ENV = "test"
     TESTING = True
-    SECRET_KEY = "test-secret-key-not-for-real-use-0123456789"
+    SECRET_KEY = "test-secret-key-not-for-real-use-0123456789"  # noqa: S105 - tests only; production needs its own
     # .invalid never resolves (RFC 2606); port 9 is "discard". Tests start their own SMTP server.
     SMTP_HOST = "smtp.example.invalid"
     SMTP_PORT = 9
@@ -232,8 +241,7 @@ class ProductionConfig(Config):
             )
         if settings["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
             raise ConfigError(
-                "DATABASE_URL must name a PostgreSQL database in production, not SQLite "
-                "(several workers share it)."
+                "DATABASE_URL must name a PostgreSQL database in production, not SQLite (several workers share it)."
             )
         if not settings["SESSION_COOKIE_SECURE"]:
             raise ConfigError("SESSION_COOKIE_SECURE must be true in production: cookies must only travel over HTTPS.")
@@ -252,10 +260,18 @@ def check_public_base_url(url: str | None) -> None:
     if not url:
         return
     parts = urlsplit(url)
-    if (parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment
-            or "@" in parts.netloc or any(ch.isspace() for ch in url)):
-        raise ConfigError(f"PUBLIC_BASE_URL must be the service's web address, like https://spacetothink.example.org, "
-                          f"but it is {url!r}.")
+    if (
+        parts.scheme not in ("http", "https")
+        or not parts.hostname
+        or parts.query
+        or parts.fragment
+        or "@" in parts.netloc
+        or any(ch.isspace() for ch in url)
+    ):
+        raise ConfigError(
+            f"PUBLIC_BASE_URL must be the service's web address, like https://spacetothink.example.org, "
+            f"but it is {url!r}."
+        )
 
 
 CONFIG_CLASSES: dict[str, type[Config]] = {
@@ -316,7 +332,7 @@ def convert(variable: str, raw: str, kind: Any, setting: str) -> Any:
         except ValueError:
             mapping = None
         if not isinstance(mapping, dict):
-            raise ConfigError(f"{variable} must be a JSON object such as {{\"pool_size\": 10}}, but it is {raw!r}.")
+            raise ConfigError(f'{variable} must be a JSON object such as {{"pool_size": 10}}, but it is {raw!r}.')
         return mapping
     if setting == "SQLALCHEMY_DATABASE_URI":
         return database_uri(raw)
@@ -333,8 +349,9 @@ def convert(variable: str, raw: str, kind: Any, setting: str) -> Any:
         try:
             parse_many(raw)
         except ValueError:
-            raise ConfigError(f"{variable} must be a rate limit like '5 per minute' or '5 per minute;20 per hour', "
-                              f"but it is {raw!r}.") from None
+            raise ConfigError(
+                f"{variable} must be a rate limit like '5 per minute' or '5 per minute;20 per hour', but it is {raw!r}."
+            ) from None
     return raw
 
 
@@ -371,7 +388,8 @@ def load_config(overrides: Mapping[str, Any] | None = None, environ: Mapping[str
         overrides["RATELIMIT_APPLICATION"] = overrides.pop("RATELIMIT_DEFAULT")
     cls = config_class(overrides.pop("APP_ENV", None) or env.get("APP_ENV"))
     settings = {name: getattr(cls, name) for name in setting_types(cls)}
-    settings["SQLALCHEMY_ENGINE_OPTIONS"] = dict(settings["SQLALCHEMY_ENGINE_OPTIONS"])
+    # Copies of the dict defaults, so nothing done to one app's settings changes the class.
+    settings.update({name: dict(value) for name, value in settings.items() if isinstance(value, dict)})
     settings.update(read_environment(cls, env))
     settings.update(overrides)
     cls.finish(settings)

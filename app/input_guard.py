@@ -32,11 +32,8 @@ from markupsafe import Markup
 from werkzeug.datastructures import ImmutableMultiDict
 
 # Control characters other than tab, line feed and carriage return; lone surrogates; non-characters.
-_UNSAFE_CLASS = (
-    "\x00-\x08\x0b\x0c\x0e-\x1f\x7f"
-    "\ud800-\udfff"
-    "\ufdd0-\ufdef\ufffe\uffff"
-    + "".join(f"{chr(plane << 16 | 0xFFFE)}{chr(plane << 16 | 0xFFFF)}" for plane in range(1, 17))
+_UNSAFE_CLASS = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff" + "".join(
+    f"{chr(plane << 16 | 0xFFFE)}{chr(plane << 16 | 0xFFFF)}" for plane in range(1, 17)
 )
 UNSAFE_TEXT = re.compile(f"[{_UNSAFE_CLASS}]")
 # In a web address even tabs and line breaks are wrong (a CR/LF in ``next=`` would split a header).
@@ -106,7 +103,8 @@ class HostGuard:
         forwarded = environ.get("HTTP_X_FORWARDED_HOST")
         bad_host = host is not None and not valid_host(_wsgi_text(host))
         bad_forwarded = forwarded is not None and not all(
-            valid_host(part.strip()) for part in _wsgi_text(forwarded).split(","))
+            valid_host(part.strip()) for part in _wsgi_text(forwarded).split(",")
+        )
         if bad_host or bad_forwarded:
             environ[REFUSED_KEY] = "host"
             environ["HTTP_HOST"] = STAND_IN_HOST
@@ -124,8 +122,10 @@ def _wsgi_text(value: str) -> str:
 def _address_is_unsafe() -> bool:
     if UNSAFE_IN_ADDRESS.search(request.path):
         return True
-    return any(UNSAFE_IN_ADDRESS.search(key) or UNSAFE_IN_ADDRESS.search(value)
-               for key, value in request.args.items(multi=True))
+    return any(
+        UNSAFE_IN_ADDRESS.search(key) or UNSAFE_IN_ADDRESS.search(value)
+        for key, value in request.args.items(multi=True)
+    )
 
 
 def _clean_form() -> None:
@@ -133,7 +133,8 @@ def _clean_form() -> None:
     form = request.form
     if any(has_unsafe_text(key) or has_unsafe_text(value) for key, value in form.items(multi=True)):
         request.form = ImmutableMultiDict(  # werkzeug's cached_property can be set
-            [(clean_text(key), clean_text(value)) for key, value in form.items(multi=True)])
+            [(clean_text(key), clean_text(value)) for key, value in form.items(multi=True)]
+        )
         request.__dict__.pop("values", None)  # ``request.values`` combines args and form: rebuild it
 
 
@@ -161,5 +162,12 @@ def init_input_guard(app: Flask) -> None:
     app.jinja_env.finalize = finalize_output
 
 
-__all__ = ["HostGuard", "clean_text", "find_unsafe_text", "has_unsafe_text", "init_input_guard",
-           "refuse_unsafe_input", "valid_host"]
+__all__ = [
+    "HostGuard",
+    "clean_text",
+    "find_unsafe_text",
+    "has_unsafe_text",
+    "init_input_guard",
+    "refuse_unsafe_input",
+    "valid_host",
+]

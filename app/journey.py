@@ -30,7 +30,7 @@ from .rules import Change, JourneyState, evaluate
 
 ANSWERS_KEY = "answers"
 SET_ASIDE_KEY = "set_aside_answers"
-TOKEN_KEY = "journey_token"
+TOKEN_KEY = "journey_token"  # noqa: S105 - the session key's name, not a secret
 NOTICE_KEY = "journey_notice"
 # Who is doing the journey (``JourneyState.mode``), in words for documents and counts.
 MODE_LABELS = {
@@ -134,7 +134,21 @@ def clear_journey() -> None:
 
 
 __all__ = [
-    "ANSWERS_KEY", "MODE_LABELS", "NOTICE_KEY", "SET_ASIDE_KEY", "TOKEN_KEY", "clear_journey", "current_answers",
-    "current_state", "has_journey", "journey_token", "journey_url", "pop_notice", "save_answers", "save_change",
-    "set_aside_answers", "set_notice", "start_journey",
+    "ANSWERS_KEY",
+    "MODE_LABELS",
+    "NOTICE_KEY",
+    "SET_ASIDE_KEY",
+    "TOKEN_KEY",
+    "clear_journey",
+    "current_answers",
+    "current_state",
+    "has_journey",
+    "journey_token",
+    "journey_url",
+    "pop_notice",
+    "save_answers",
+    "save_change",
+    "set_aside_answers",
+    "set_notice",
+    "start_journey",
 ]

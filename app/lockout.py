@@ -43,8 +43,16 @@ def normalise_email(text: str) -> str:
 class SignInLockout:
     """Failed sign-ins per email address, and the lock they lead to."""
 
-    def __init__(self, storage: Storage, secret: str, *, after: int = 5, first_minutes: int = 1,
-                 max_minutes: int = 60, window_hours: int = 24) -> None:
+    def __init__(
+        self,
+        storage: Storage,
+        secret: str,
+        *,
+        after: int = 5,
+        first_minutes: int = 1,
+        max_minutes: int = 60,
+        window_hours: int = 24,
+    ) -> None:
         self.storage = storage
         self.fallback = MemoryStorage()
         self.secret = secret.encode("utf-8")
@@ -61,11 +69,14 @@ class SignInLockout:
         storage = storage_from_string(uri, **options)
         if not isinstance(storage, Storage):
             raise ValueError(f"{uri.split(':', 1)[0]}: is an asynchronous store; use redis:// (or memory://)")
-        return cls(storage, str(config.get("SECRET_KEY") or ""),
-                   after=int(config.get("INBOX_LOCKOUT_AFTER", 5)),
-                   first_minutes=int(config.get("INBOX_LOCKOUT_MINUTES", 1)),
-                   max_minutes=int(config.get("INBOX_LOCKOUT_MAX_MINUTES", 60)),
-                   window_hours=int(config.get("INBOX_LOCKOUT_WINDOW_HOURS", 24)))
+        return cls(
+            storage,
+            str(config.get("SECRET_KEY") or ""),
+            after=int(config.get("INBOX_LOCKOUT_AFTER", 5)),
+            first_minutes=int(config.get("INBOX_LOCKOUT_MINUTES", 1)),
+            max_minutes=int(config.get("INBOX_LOCKOUT_MAX_MINUTES", 60)),
+            window_hours=int(config.get("INBOX_LOCKOUT_WINDOW_HOURS", 24)),
+        )
 
     @property
     def shared(self) -> bool:
@@ -80,8 +91,11 @@ class SignInLockout:
         try:
             return operation(self.storage)
         except self.storage.base_exceptions as error:
-            log.warning("The rate-limit store (RATELIMIT_STORAGE_URI) did not answer (%s): counting sign-in "
-                        "failures in this process's memory until it does", type(error).__name__)
+            log.warning(
+                "The rate-limit store (RATELIMIT_STORAGE_URI) did not answer (%s): counting sign-in "
+                "failures in this process's memory until it does",
+                type(error).__name__,
+            )
             return operation(self.fallback)
 
     def seconds_locked(self, email: str) -> int:

@@ -67,23 +67,28 @@ def build_email(message: OutboxMessage, request: StoredRequest) -> EmailMessage:
     email["X-Space-To-Think-Reference"] = request.reference
     if message.kind == ACKNOWLEDGEMENT:
         email["Auto-Submitted"] = "auto-generated"  # RFC 3834: out-of-office replies should not answer it
-        email.set_content(render_template(
-            "requests/acknowledgement.txt", reference=request.reference, mode=request.mode,
-            response_time=current_app.config.get("RESPONSE_TIME_TEXT"),
-            contact=current_app.config.get("FACILITATOR_CONTACT_TEXT"),
-        ))
+        email.set_content(
+            render_template(
+                "requests/acknowledgement.txt",
+                reference=request.reference,
+                mode=request.mode,
+                response_time=current_app.config.get("RESPONSE_TIME_TEXT"),
+                contact=current_app.config.get("FACILITATOR_CONTACT_TEXT"),
+            )
+        )
         return email
     if message.kind != FACILITATORS:
         raise ValueError(f"unknown outbox message kind {message.kind!r}")
-    email.set_content(render_template(
-        "requests/email.txt",
-        reference=request.reference,
-        how_soon=fields.option_label("how_soon", request.details.get("how_soon")) or "Not given",
-        filename=pdf_filename(request.reference),
-        link=inbox_link(request.reference),
-    ))
-    email.add_attachment(request.pdf, maintype="application", subtype="pdf",
-                         filename=pdf_filename(request.reference))
+    email.set_content(
+        render_template(
+            "requests/email.txt",
+            reference=request.reference,
+            how_soon=fields.option_label("how_soon", request.details.get("how_soon")) or "Not given",
+            filename=pdf_filename(request.reference),
+            link=inbox_link(request.reference),
+        )
+    )
+    email.add_attachment(request.pdf, maintype="application", subtype="pdf", filename=pdf_filename(request.reference))
     return email
 
 
@@ -106,4 +111,3 @@ def describe_error(error: BaseException) -> str:
     """What went wrong, for the outbox and the audit log: the error's type and message
     (an SMTP or network error never carries the request's content), shortened."""
     return f"{type(error).__name__}: {error}"[:MAX_ERROR_LENGTH]
-from .models import OutboxMessage, StoredRequest

@@ -82,7 +82,9 @@ class StoredRequest(Model):
     pdf_next_attempt_at: Mapped[dt.datetime | None] = mapped_column(DateTime(), nullable=True)
 
     outbox: Mapped[list[OutboxMessage]] = relationship(
-        back_populates="request", cascade="all, delete-orphan", passive_deletes=True,
+        back_populates="request",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
         order_by="OutboxMessage.id",
     )
 
@@ -137,4 +139,4 @@ class AuditEvent(Model):
         return f"<AuditEvent {self.action} {self.reference}>"
 
 
-__all__ = ["AUDIT_ACTORS", "AuditEvent", "OUTBOX_KINDS", "OutboxMessage", "REQUEST_STATUSES", "StoredRequest", "utcnow"]
+__all__ = ["AUDIT_ACTORS", "OUTBOX_KINDS", "REQUEST_STATUSES", "AuditEvent", "OutboxMessage", "StoredRequest", "utcnow"]

@@ -34,9 +34,15 @@ def log_database_error(error: SQLAlchemyError) -> None:
     statement = " ".join(str(getattr(error, "statement", "") or "").split())[:STATEMENT_LOG_LIMIT]
     frames = "".join(traceback.format_tb(error.__traceback__))
     level = logging.WARNING if is_database_outage(error) else logging.ERROR
-    log.log(level, "Database error on a request: %s%s (SQLSTATE %s); statement: %s\n%s",
-            type(error).__name__, f" from {type(original).__name__}" if original is not None else "",
-            sqlstate, statement or "none", frames)
+    log.log(
+        level,
+        "Database error on a request: %s%s (SQLSTATE %s); statement: %s\n%s",
+        type(error).__name__,
+        f" from {type(original).__name__}" if original is not None else "",
+        sqlstate,
+        statement or "none",
+        frames,
+    )
 
 
 __all__ = ["OUTAGE_ERRORS", "is_database_outage", "log_database_error"]

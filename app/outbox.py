@@ -79,12 +79,12 @@ def pdf_problem(error: BaseException) -> str:
 
 # --- claiming work ----------------------------------------------------------------------------
 
+
 def claim_pdf_job(now: dt.datetime, tried: set[int], ignore_schedule: bool = False) -> StoredRequest | None:
     """Lock and return one request still without its PDF whose turn has come (or None)."""
     query = select(StoredRequest).where(StoredRequest.pdf_made_at.is_(None))
     if not ignore_schedule:
-        query = query.where(or_(StoredRequest.pdf_next_attempt_at.is_(None),
-                                StoredRequest.pdf_next_attempt_at <= now))
+        query = query.where(or_(StoredRequest.pdf_next_attempt_at.is_(None), StoredRequest.pdf_next_attempt_at <= now))
     if tried:
         query = query.where(StoredRequest.id.not_in(tried))
     query = query.order_by(StoredRequest.id).limit(1).with_for_update(skip_locked=True)
@@ -94,9 +94,14 @@ def claim_pdf_job(now: dt.datetime, tried: set[int], ignore_schedule: bool = Fal
 def claim_message(now: dt.datetime, tried: set[int], ignore_schedule: bool = False) -> OutboxMessage | None:
     """Lock and return one unsent email whose turn has come (or None): the facilitators' once
     the request has its PDF, an acknowledgement straight away (it has no attachment)."""
-    query = (select(OutboxMessage).join(StoredRequest, StoredRequest.id == OutboxMessage.request_id)
-             .where(OutboxMessage.sent_at.is_(None),
-                    or_(OutboxMessage.kind != mail.FACILITATORS, StoredRequest.pdf_made_at.is_not(None))))
+    query = (
+        select(OutboxMessage)
+        .join(StoredRequest, StoredRequest.id == OutboxMessage.request_id)
+        .where(
+            OutboxMessage.sent_at.is_(None),
+            or_(OutboxMessage.kind != mail.FACILITATORS, StoredRequest.pdf_made_at.is_not(None)),
+        )
+    )
     if not ignore_schedule:
         query = query.where(or_(OutboxMessage.next_attempt_at.is_(None), OutboxMessage.next_attempt_at <= now))
     if tried:
@@ -107,6 +112,7 @@ def claim_message(now: dt.datetime, tried: set[int], ignore_schedule: bool = Fal
 
 # --- doing it ---------------------------------------------------------------------------------
 
+
 def make_pdf(request: StoredRequest) -> bool:
     """Render and store the request's PDF (the row is locked); on failure record why and when
     to try again. Commits either way. True if the PDF was made."""
@@ -116,8 +122,9 @@ def make_pdf(request: StoredRequest) -> bool:
     except Exception as error:  # noqa: BLE001 — any renderer fault: keep the request, record it, retry later
         request.pdf_error = pdf_problem(error)
         request.pdf_next_attempt_at = utcnow() + retry_delay(request.pdf_attempts)
-        audit.add_event("pdf_failed", request.reference, audit.SYSTEM,
-                        f"attempt {request.pdf_attempts}: {request.pdf_error}")
+        audit.add_event(
+            "pdf_failed", request.reference, audit.SYSTEM, f"attempt {request.pdf_attempts}: {request.pdf_error}"
+        )
         reference, attempts, problem = request.reference, request.pdf_attempts, request.pdf_error
         db.session.commit()
         current_app.logger.warning("PDF for request %s not made (attempt %d): %s", reference, attempts, problem)
@@ -142,8 +149,12 @@ def send_message(message: OutboxMessage) -> bool:
     except (OSError, smtplib.SMTPException, RuntimeError, ValueError) as error:
         message.last_error = mail.describe_error(error)
         message.next_attempt_at = utcnow() + retry_delay(message.attempts)
-        audit.add_event("email_failed", request.reference, audit.SYSTEM,
-                        f"{message.kind}, attempt {message.attempts}: {message.last_error}")
+        audit.add_event(
+            "email_failed",
+            request.reference,
+            audit.SYSTEM,
+            f"{message.kind}, attempt {message.attempts}: {message.last_error}",
+        )
         reference, attempts, problem = request.reference, message.attempts, message.last_error
         db.session.commit()
         current_app.logger.warning("Email for request %s not sent (attempt %d): %s", reference, attempts, problem)
@@ -151,14 +162,19 @@ def send_message(message: OutboxMessage) -> bool:
     message.sent_at = utcnow()
     message.last_error = None
     message.next_attempt_at = None
-    audit.add_event("acknowledged" if message.kind == mail.ACKNOWLEDGEMENT else "emailed", request.reference,
-                    audit.SYSTEM, f"attempt {message.attempts}")
+    audit.add_event(
+        "acknowledged" if message.kind == mail.ACKNOWLEDGEMENT else "emailed",
+        request.reference,
+        audit.SYSTEM,
+        f"attempt {message.attempts}",
+    )
     db.session.commit()
     return True
 
 
-def run_pass(ignore_schedule: bool = False, stop: threading.Event | None = None,
-             now: dt.datetime | None = None) -> PassResult:
+def run_pass(
+    ignore_schedule: bool = False, stop: threading.Event | None = None, now: dt.datetime | None = None
+) -> PassResult:
     """Make every PDF and send every email that is due, each at most once in this pass.
 
     ``ignore_schedule`` tries failed work again without waiting for its turn (``flask outbox
@@ -199,8 +215,11 @@ def run_worker(stop: threading.Event, poll_seconds: float) -> None:
         try:
             result = run_pass(stop=stop)
         except SQLAlchemyError as error:
-            current_app.logger.warning("Outbox worker: the database is not answering (%s); trying again in %ss",
-                                       type(error).__name__, poll_seconds)
+            current_app.logger.warning(
+                "Outbox worker: the database is not answering (%s); trying again in %ss",
+                type(error).__name__,
+                poll_seconds,
+            )
             db.session.rollback()
             result = PassResult()
         finally:
@@ -214,8 +233,9 @@ def stop_on_signals(stop: threading.Event) -> Iterator[None]:
     """Set ``stop`` on SIGTERM or SIGINT (Ctrl+C): the work in hand is finished first."""
 
     def handler(signum: int, _frame: FrameType | None) -> None:
-        current_app.logger.info("Outbox worker: %s received, stopping after the work in hand",
-                                signal.Signals(signum).name)
+        current_app.logger.info(
+            "Outbox worker: %s received, stopping after the work in hand", signal.Signals(signum).name
+        )
         stop.set()
 
     previous = {number: signal.signal(number, handler) for number in (signal.SIGTERM, signal.SIGINT)}
@@ -228,14 +248,24 @@ def stop_on_signals(stop: threading.Event) -> Iterator[None]:
 
 def unsent_messages() -> list[OutboxMessage]:
     """Outbox messages not yet sent, oldest first."""
-    return list(db.session.scalars(select(OutboxMessage).where(OutboxMessage.sent_at.is_(None))
-                                   .order_by(OutboxMessage.created_at, OutboxMessage.id)))
+    return list(
+        db.session.scalars(
+            select(OutboxMessage)
+            .where(OutboxMessage.sent_at.is_(None))
+            .order_by(OutboxMessage.created_at, OutboxMessage.id)
+        )
+    )
 
 
 def requests_without_pdf() -> list[StoredRequest]:
     """Requests whose PDF is not made yet, oldest first."""
-    return list(db.session.scalars(select(StoredRequest).where(StoredRequest.pdf_made_at.is_(None))
-                                   .order_by(StoredRequest.created_at, StoredRequest.id)))
+    return list(
+        db.session.scalars(
+            select(StoredRequest)
+            .where(StoredRequest.pdf_made_at.is_(None))
+            .order_by(StoredRequest.created_at, StoredRequest.id)
+        )
+    )
 
 
 # --- commands ---------------------------------------------------------------------------------
@@ -249,14 +279,21 @@ def _plural(count: int, word: str) -> str:
 
 @outbox_cli.command("worker")
 @click.option("--once", is_flag=True, help="Do what is due now, then exit (for tests and cron).")
-@click.option("--poll", "poll_seconds", type=click.FloatRange(min=0.05), default=None,
-              help="Seconds between looks for work (default: OUTBOX_POLL_SECONDS).")
+@click.option(
+    "--poll",
+    "poll_seconds",
+    type=click.FloatRange(min=0.05),
+    default=None,
+    help="Seconds between looks for work (default: OUTBOX_POLL_SECONDS).",
+)
 def worker_command(once: bool, poll_seconds: float | None) -> None:
     """Make request PDFs and send the emails, retrying failures with backoff. Stops on SIGTERM or Ctrl+C."""
     if once:
         result = run_pass()
-        click.echo(f"Made {_plural(result.pdfs_made, 'PDF')} ({result.pdfs_failed} failed); "
-                   f"sent {_plural(result.sent, 'message')} ({result.send_failed} failed).")
+        click.echo(
+            f"Made {_plural(result.pdfs_made, 'PDF')} ({result.pdfs_failed} failed); "
+            f"sent {_plural(result.sent, 'message')} ({result.send_failed} failed)."
+        )
         return
     poll = poll_seconds if poll_seconds is not None else float(current_app.config.get("OUTBOX_POLL_SECONDS", 5))
     poll = max(poll, 0.05)  # a setting of 0 must not spin
@@ -290,9 +327,19 @@ def status_command() -> None:
     for request in waiting:
         click.echo(f"{request.reference}\tPDF not made\tattempts {request.pdf_attempts}\t{request.pdf_error or '-'}")
     for message in messages:
-        click.echo(f"{message.request.reference}\temail unsent\tattempts {message.attempts}\t"
-                   f"{message.last_error or '-'}")
+        click.echo(
+            f"{message.request.reference}\temail unsent\tattempts {message.attempts}\t{message.last_error or '-'}"
+        )
 
 
-__all__ = ["PassResult", "claim_message", "claim_pdf_job", "make_pdf", "outbox_cli", "retry_delay", "run_pass",
-           "run_worker", "send_message"]
+__all__ = [
+    "PassResult",
+    "claim_message",
+    "claim_pdf_job",
+    "make_pdf",
+    "outbox_cli",
+    "retry_delay",
+    "run_pass",
+    "run_worker",
+    "send_message",
+]

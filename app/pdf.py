@@ -54,8 +54,15 @@ def render_pdf(html: str, attachments: Sequence[PdfAttachment] = (), fetcher: Re
     fetcher = fetcher or RefusingFetcher()
     document = HTML(string=html, base_url=None, url_fetcher=fetcher)
     embedded = [
-        Attachment(string=item.content, name=item.name, description=item.description, url_fetcher=fetcher,
-                   created=item.created, modified=item.created, relationship="Data")
+        Attachment(
+            string=item.content,
+            name=item.name,
+            description=item.description,
+            url_fetcher=fetcher,
+            created=item.created,
+            modified=item.created,
+            relationship="Data",
+        )
         for item in attachments
     ]
     pdf: bytes = document.write_pdf(
@@ -69,4 +76,4 @@ def render_pdf(html: str, attachments: Sequence[PdfAttachment] = (), fetcher: Re
     return pdf
 
 
-__all__ = ["FetchRefused", "PDF_VARIANT", "PdfAttachment", "RefusingFetcher", "render_pdf"]
+__all__ = ["PDF_VARIANT", "FetchRefused", "PdfAttachment", "RefusingFetcher", "render_pdf"]

@@ -91,14 +91,16 @@ def parse(setting: int | str | tuple[str, ...] | list[str] | None) -> int | tupl
         text = setting.strip()
         if text.isdigit():
             return int(text)
-        setting = [part for part in text.split(",")]
+        setting = text.split(",")
     networks = tuple(part.strip() for part in setting if part.strip())
     for network in networks:
         try:
             ipaddress.ip_network(network, strict=False)
         except ValueError:
-            raise ValueError(f"must be a number of proxies or a list of proxy addresses or networks like "
-                             f"'127.0.0.1,10.0.0.0/8', but {network!r} is not an address or network.") from None
+            raise ValueError(
+                f"must be a number of proxies or a list of proxy addresses or networks like "
+                f"'127.0.0.1,10.0.0.0/8', but {network!r} is not an address or network."
+            ) from None
     return networks
 
 

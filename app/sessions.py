@@ -150,8 +150,10 @@ class DatabaseSessionInterface(SessionInterface):
                     g.session_expired = True
                     return self.session_class(had_cookie=True)
         except SQLAlchemyError as error:  # the database is down: fail softly, keep the cookie and the row
-            log.warning("Session store unavailable (%s); answering with the service problem page",
-                        type(getattr(error, "orig", None) or error).__name__)
+            log.warning(
+                "Session store unavailable (%s); answering with the service problem page",
+                type(getattr(error, "orig", None) or error).__name__,
+            )
             g.session_store_down = True
             return self.session_class(had_cookie=True, unavailable=True)
         try:
@@ -183,10 +185,14 @@ class DatabaseSessionInterface(SessionInterface):
             session.sid = secrets.token_urlsafe(32)
             with _engine().connect() as connection:
                 connection.execute(
-                    insert(table).values(id=session.sid, data=self.serializer.dumps(dict(session)), expires_at=expires_at)
+                    insert(table).values(
+                        id=session.sid, data=self.serializer.dumps(dict(session)), expires_at=expires_at
+                    )
                 )
             self._set_cookie(app, response, session.sid)
-            if random.random() < float(app.config.get("SESSION_PURGE_PROBABILITY", 0.0)):
+            purge_probability = float(app.config.get("SESSION_PURGE_PROBABILITY", 0.0))
+            # Chance, not secrecy: now and then a new session also clears out expired ones.
+            if random.random() < purge_probability:  # noqa: S311
                 purge_expired_sessions()
             return
 
@@ -267,6 +273,13 @@ def init_sessions(app: Flask) -> None:
 
 
 __all__ = [
-    "DatabaseSessionInterface", "JourneySession", "JourneySessionRow", "add_session_bind", "init_sessions",
-    "leave_session_untouched", "purge_expired_sessions", "reset_session", "session_expired",
+    "DatabaseSessionInterface",
+    "JourneySession",
+    "JourneySessionRow",
+    "add_session_bind",
+    "init_sessions",
+    "leave_session_untouched",
+    "purge_expired_sessions",
+    "reset_session",
+    "session_expired",
 ]

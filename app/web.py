@@ -14,8 +14,11 @@ def error_summary(fields: Iterable[Any]) -> list[dict[str, str]]:
     ``fields`` is a form (which iterates over its fields) or any fields; the CSRF token's
     field is left out (its failure has a page of its own).
     """
-    return [{"text": field.errors[0], "href": f"#{field.id}"} for field in fields
-            if field.errors and field.name != "csrf_token"]
+    return [
+        {"text": field.errors[0], "href": f"#{field.id}"}
+        for field in fields
+        if field.errors and field.name != "csrf_token"
+    ]
 
 
 def pdf_download(data: bytes, filename: str) -> Response:

@@ -22,7 +22,14 @@ from collections.abc import Mapping
 
 # In the order a request normally moves; the two side outcomes last.
 STATUSES: tuple[str, ...] = (
-    "new", "in_triage", "session_offered", "session_arranged", "session_held", "closed", "redirected", "duplicate",
+    "new",
+    "in_triage",
+    "session_offered",
+    "session_arranged",
+    "session_held",
+    "closed",
+    "redirected",
+    "duplicate",
 )
 STATUS_LABELS: dict[str, str] = {
     "new": "New",
@@ -61,8 +68,12 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
 # (Once a session is arranged, the session's own date is what counts.)
 AWAITING_SESSION: tuple[str, ...] = ("new", "in_triage", "session_offered")
 # Statuses of the first version of the inbox, and what each became (migration 0006).
-OLD_STATUSES: dict[str, str] = {"new": "new", "in_triage": "in_triage", "arranged": "session_arranged",
-                                "closed": "closed"}
+OLD_STATUSES: dict[str, str] = {
+    "new": "new",
+    "in_triage": "in_triage",
+    "arranged": "session_arranged",
+    "closed": "closed",
+}
 
 # "How soon" (the request's how_soon answer) → how long the facilitators have, in calendar
 # days from the day the request was received (UK date), or "month" for the same day next
@@ -89,8 +100,10 @@ def refusal(old: str, new: str) -> str:
     old_label = STATUS_LABELS.get(old, old).lower()
     if old == new:
         return f"The request is already {old_label}"
-    return (f"A request that is {old_label} cannot be moved to {STATUS_LABELS.get(new, new).lower()}. "
-            f"It can be moved to {choices}")
+    return (
+        f"A request that is {old_label} cannot be moved to {STATUS_LABELS.get(new, new).lower()}. "
+        f"It can be moved to {choices}"
+    )
 
 
 def add_month(day: dt.date) -> dt.date:
@@ -126,6 +139,19 @@ def check_tables(labels: Mapping[str, str] = STATUS_LABELS) -> None:
             raise ValueError(f"bad moves from {old}: {moves}")
 
 
-__all__ = ["AWAITING_SESSION", "DUE_RULE", "OLD_STATUSES", "STATUSES", "STATUS_LABELS", "STATUS_TAG_CLASSES",
-           "TRANSITIONS", "add_month", "can_move", "check_tables", "due_date", "is_overdue", "next_statuses",
-           "refusal"]
+__all__ = [
+    "AWAITING_SESSION",
+    "DUE_RULE",
+    "OLD_STATUSES",
+    "STATUSES",
+    "STATUS_LABELS",
+    "STATUS_TAG_CLASSES",
+    "TRANSITIONS",
+    "add_month",
+    "can_move",
+    "check_tables",
+    "due_date",
+    "is_overdue",
+    "next_statuses",
+    "refusal",
+]

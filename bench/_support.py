@@ -11,6 +11,7 @@ import http.client
 import multiprocessing
 import os
 import platform
+import queue as queues
 import re
 import secrets
 import shutil
@@ -43,6 +44,7 @@ CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
 # --- the machine ---------------------------------------------------------------------------
+
 
 def machine_facts() -> dict[str, str]:
     """nproc, CPU model, memory, Python, and the load average now."""
@@ -80,10 +82,17 @@ def load_average() -> str:
 def code_version() -> str:
     """The checkout's commit, and whether files differ from it (read-only git calls)."""
     try:
-        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True,
-                                timeout=10, check=True).stdout.strip()
-        changed = subprocess.run(["git", "status", "--porcelain", "--", "app", "templates", "wsgi.py"], cwd=ROOT,
-                                 capture_output=True, text=True, timeout=10, check=True).stdout.splitlines()
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, timeout=10, check=True
+        ).stdout.strip()
+        changed = subprocess.run(
+            ["git", "status", "--porcelain", "--", "app", "templates", "wsgi.py"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=True,
+        ).stdout.splitlines()
     except (OSError, subprocess.SubprocessError):
         return "unknown (not a git checkout)"
     return f"{commit}" + (f" with {len(changed)} changed file(s) in app/ and templates/" if changed else "")
@@ -93,13 +102,16 @@ def print_machine(title: str) -> dict[str, str]:
     """Print a heading with the machine's facts and the code's version; return the facts."""
     facts = machine_facts()
     print(title)
-    print(f"machine: {facts['nproc']} cores ({facts['cpu']}), {facts['memory']} RAM, Python {facts['python']}; "
-          f"load average at start {facts['load']}")
+    print(
+        f"machine: {facts['nproc']} cores ({facts['cpu']}), {facts['memory']} RAM, Python {facts['python']}; "
+        f"load average at start {facts['load']}"
+    )
     print(f"code: {code_version()}; {time.strftime('%Y-%m-%d %H:%M %Z')}")
     return facts
 
 
 # --- PostgreSQL ------------------------------------------------------------------------------
+
 
 class DatabaseUnavailable(Exception):
     """No PostgreSQL for the benchmark (the message says how to provide one)."""
@@ -124,8 +136,10 @@ def bench_database_url() -> str:
         return url
     if os.geteuid() != 0 or not shutil.which("pg_ctlcluster") or not Path("/etc/postgresql").is_dir():
         raise DatabaseUnavailable("set BENCH_DATABASE_URL to a PostgreSQL database (as root the local cluster is used)")
-    versions = sorted((v for v in os.listdir("/etc/postgresql") if v.replace(".", "").isdigit()),
-                      key=lambda v: [int(p) for p in v.split(".")])
+    versions = sorted(
+        (v for v in os.listdir("/etc/postgresql") if v.replace(".", "").isdigit()),
+        key=lambda v: [int(p) for p in v.split(".")],
+    )
     if not versions:
         raise DatabaseUnavailable("no PostgreSQL cluster in /etc/postgresql")
     version = versions[-1]
@@ -136,9 +150,10 @@ def bench_database_url() -> str:
             port = parts[2]
             if parts[3] != "online":
                 _run(["pg_ctlcluster", version, "main", "start"], timeout=60)
-    if _psql_as_postgres(f"SELECT 1 FROM pg_roles WHERE rolname = '{PG_ROLE}'") != "1":
+    # The names and password are this module's own constants (above), not outside input.
+    if _psql_as_postgres(f"SELECT 1 FROM pg_roles WHERE rolname = '{PG_ROLE}'") != "1":  # noqa: S608
         _psql_as_postgres(f"CREATE ROLE {PG_ROLE} LOGIN PASSWORD '{PG_PASSWORD}'")
-    if _psql_as_postgres(f"SELECT 1 FROM pg_database WHERE datname = '{PG_DATABASE}'") != "1":
+    if _psql_as_postgres(f"SELECT 1 FROM pg_database WHERE datname = '{PG_DATABASE}'") != "1":  # noqa: S608
         _psql_as_postgres(f"CREATE DATABASE {PG_DATABASE} OWNER {PG_ROLE}")
     return f"postgresql+psycopg://{PG_ROLE}:{PG_PASSWORD}@127.0.0.1:{port}/{PG_DATABASE}"
 
@@ -158,15 +173,17 @@ def production_env(database_url: str) -> dict[str, str]:
     secret key, PostgreSQL, one trusted proxy (so each virtual visitor's X-Forwarded-For
     counts for the rate limits, as behind a real reverse proxy)."""
     env = {key: value for key, value in os.environ.items() if not key.startswith(("FLASK_", "APP_"))}
-    env.update({
-        "APP_ENV": "production",
-        "SECRET_KEY": secrets.token_urlsafe(48),
-        "DATABASE_URL": database_url,
-        "TRUSTED_PROXIES": "1",
-        # Counts per worker, as before Redis: the benchmarks measure the app, not a Redis server.
-        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
-        "PYTHONUNBUFFERED": "1",
-    })
+    env.update(
+        {
+            "APP_ENV": "production",
+            "SECRET_KEY": secrets.token_urlsafe(48),
+            "DATABASE_URL": database_url,
+            "TRUSTED_PROXIES": "1",
+            # Counts per worker, as before Redis: the benchmarks measure the app, not a Redis server.
+            "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+            "PYTHONUNBUFFERED": "1",
+        }
+    )
     return env
 
 
@@ -188,11 +205,11 @@ _SERVERS: list[Gunicorn] = []
 
 
 def _stop_all() -> None:
-    for server in list(_SERVERS):
+    for server in _SERVERS:
         server.stop()
 
 
-def _terminate(signum: int, frame: Any) -> None:  # noqa: ARG001
+def _terminate(signum: int, frame: Any) -> None:
     raise KeyboardInterrupt(f"signal {signum}")
 
 
@@ -234,8 +251,15 @@ class ServerSettings:
 class Gunicorn:
     """A gunicorn master and its workers, in their own process group, always stopped."""
 
-    def __init__(self, name: str, app_spec: str, chdir: Path, env: dict[str, str], settings: ServerSettings,
-                 ready_path: str = "/") -> None:
+    def __init__(
+        self,
+        name: str,
+        app_spec: str,
+        chdir: Path,
+        env: dict[str, str],
+        settings: ServerSettings,
+        ready_path: str = "/",
+    ) -> None:
         self.name = name
         self.app_spec = app_spec
         self.chdir = chdir
@@ -248,11 +272,26 @@ class Gunicorn:
 
     def start(self, timeout: float = 40) -> Gunicorn:
         """Start it and wait until every worker is up and a GET of ``ready_path`` answers 200."""
-        command = [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{self.port}", *self.settings.args(),
-                   "--chdir", str(self.chdir), "--log-level", "warning", "--timeout", "60",
-                   "--backlog", "2048", self.app_spec]
-        self.process = subprocess.Popen(command, env=self.env, stdout=self.log, stderr=subprocess.STDOUT,
-                                        start_new_session=True)
+        command = [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--bind",
+            f"127.0.0.1:{self.port}",
+            *self.settings.args(),
+            "--chdir",
+            str(self.chdir),
+            "--log-level",
+            "warning",
+            "--timeout",
+            "60",
+            "--backlog",
+            "2048",
+            self.app_spec,
+        ]
+        self.process = subprocess.Popen(
+            command, env=self.env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True
+        )
         _SERVERS.append(self)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -332,6 +371,7 @@ def hello_server(settings: ServerSettings) -> Gunicorn:
 
 # --- /proc -----------------------------------------------------------------------------------
 
+
 def cpu_seconds(pid: int) -> float:
     """User + system CPU time used so far by a process (0 if it has gone)."""
     try:
@@ -387,8 +427,9 @@ def journey_paths() -> list[tuple[PathAnswers, str]]:
     pack = load_pack(None, load_contacts())
     paths = []
     for path in enumerate_paths(pack):
-        answers = tuple((question, (value,) if isinstance(value, str) else tuple(value))
-                        for question, value in path.answers)
+        answers = tuple(
+            (question, (value,) if isinstance(value, str) else tuple(value)) for question, value in path.answers
+        )
         paths.append((answers, path.outcome))
     return paths
 
@@ -506,8 +547,9 @@ class Visitor:
             token = CSRF_PATTERN.search(page)
             if token is None:
                 raise JourneyError(f"question {question}: no CSRF token")
-            body = urllib.parse.urlencode([("csrf_token", token.group(1).decode())]
-                                          + [("answer", value) for value in values]).encode()
+            body = urllib.parse.urlencode(
+                [("csrf_token", token.group(1).decode())] + [("answer", value) for value in values]
+            ).encode()
             status, location, _ = self.fetch("answer", "POST", f"/questions/{question}", body)
             following = answers[position + 1][0] if position + 1 < len(answers) else None
             status, _, page = self.follow(status, location, f"/questions/{following}" if following else "/result")
@@ -607,8 +649,9 @@ def run_load(plan: LoadPlan) -> tuple[list[ClientResult], float]:
     context = multiprocessing.get_context("fork")
     queue = context.Queue()
     start_at = time.time() + 0.3
-    processes = [context.Process(target=_client, args=(i, plan, start_at, queue), daemon=True)
-                 for i in range(plan.users)]
+    processes = [
+        context.Process(target=_client, args=(i, plan, start_at, queue), daemon=True) for i in range(plan.users)
+    ]
     for process in processes:
         process.start()
     results: list[ClientResult] = []
@@ -617,7 +660,7 @@ def run_load(plan: LoadPlan) -> tuple[list[ClientResult], float]:
         while len(results) < len(processes) and time.monotonic() < limit:
             try:
                 results.append(queue.get(timeout=1))
-            except Exception:  # queue.Empty: check the processes are still alive
+            except queues.Empty:  # nothing yet: check the processes are still alive
                 if not any(process.is_alive() for process in processes) and queue.empty():
                     break
         wall = (time.time() - start_at - plan.warmup) if plan.duration <= 0 else plan.duration
@@ -634,11 +677,12 @@ def run_load(plan: LoadPlan) -> tuple[list[ClientResult], float]:
 
 # --- figures ---------------------------------------------------------------------------------
 
+
 def percentile(sorted_values: Sequence[float], fraction: float) -> float:
     """The value below which ``fraction`` of the values lie (nearest rank)."""
     if not sorted_values:
         return float("nan")
-    rank = max(1, min(len(sorted_values), int(round(fraction * len(sorted_values) + 0.5))))
+    rank = max(1, min(len(sorted_values), round(fraction * len(sorted_values) + 0.5)))
     return sorted_values[rank - 1]
 
 
@@ -679,10 +723,15 @@ def summarise(results: list[ClientResult], seconds: float) -> LoadFigures:
         if values:
             kinds[kind] = (len(values), percentile(values, 0.50), percentile(values, 0.95))
     return LoadFigures(
-        requests=len(every), seconds=seconds, errors=sum(r.errors for r in results),
+        requests=len(every),
+        seconds=seconds,
+        errors=sum(r.errors for r in results),
         journeys=sum(r.journeys for r in results),
-        p50=percentile(every, 0.50), p95=percentile(every, 0.95), p99=percentile(every, 0.99),
-        mean=statistics.fmean(every) if every else float("nan"), by_kind=kinds,
+        p50=percentile(every, 0.50),
+        p95=percentile(every, 0.95),
+        p99=percentile(every, 0.99),
+        mean=statistics.fmean(every) if every else float("nan"),
+        by_kind=kinds,
         client_cpu=sum(r.cpu for r in results),
         error_samples=[s for r in results for s in r.error_samples][:5],
     )

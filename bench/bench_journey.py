@@ -35,11 +35,31 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _support import (  # noqa: E402
-    ClientResult, DatabaseUnavailable, Gunicorn, LoadFigures, LoadPlan, ServerSettings, app_server, bench_database_url,
+from _support import (
+    ClientResult,
+    DatabaseUnavailable,
+    Gunicorn,
+    LoadFigures,
+    LoadPlan,
+    ServerSettings,
+    app_server,
+    bench_database_url,
     cpu_used,
-    hello_server, install_cleanup, journey_paths, load_average, ms, postgres_pids, prepare_database, print_machine,
-    production_env, redacted, report_targets, run_benchmark, run_load, summarise, total_cpu,
+    hello_server,
+    install_cleanup,
+    journey_paths,
+    load_average,
+    ms,
+    postgres_pids,
+    prepare_database,
+    print_machine,
+    production_env,
+    redacted,
+    report_targets,
+    run_benchmark,
+    run_load,
+    summarise,
+    total_cpu,
 )
 
 THROUGHPUT_RATIO_TARGET = 0.50
@@ -61,8 +81,9 @@ class Series:
 
     def run(self, plan_kwargs: dict[str, Any], paths: list[Any], duration: float, warmup: float) -> None:
         """One segment of load; adds its results, and the CPU used in it, to the series."""
-        plan = LoadPlan(port=self.server.port, scenario=self.scenario, paths=paths, warmup=warmup,
-                        duration=duration, **plan_kwargs)
+        plan = LoadPlan(
+            port=self.server.port, scenario=self.scenario, paths=paths, warmup=warmup, duration=duration, **plan_kwargs
+        )
         workers = self.server.worker_pids()
         pg = postgres_pids() if self.with_postgres else []
         before_workers, before_pg = total_cpu(workers), total_cpu(pg)
@@ -89,9 +110,11 @@ def row(series: Series) -> str:
         return f"{seconds / figures.requests * 1000:.2f}" if figures.requests else "-"
 
     pg = per_request(series.pg_cpu) if series.with_postgres else "-"
-    return (f"{series.label:<22} {figures.rate:>7.0f} {ms(figures.p50):>9} {ms(figures.p95):>9} {ms(figures.p99):>9} "
-            f"{figures.errors:>6} {figures.requests:>8} {per_request(series.worker_cpu):>7} {pg:>5} "
-            f"{per_request(figures.client_cpu):>7}")
+    return (
+        f"{series.label:<22} {figures.rate:>7.0f} {ms(figures.p50):>9} {ms(figures.p95):>9} {ms(figures.p99):>9} "
+        f"{figures.errors:>6} {figures.requests:>8} {per_request(series.worker_cpu):>7} {pg:>5} "
+        f"{per_request(figures.client_cpu):>7}"
+    )
 
 
 def wrk_hello(port: int, users: int, seconds: int = 5) -> str | None:
@@ -99,15 +122,22 @@ def wrk_hello(port: int, users: int, seconds: int = 5) -> str | None:
     wrk = shutil.which("wrk")
     if wrk is None:
         return None
-    result = subprocess.run([wrk, "-t2", f"-c{users}", f"-d{seconds}s", "--latency", f"http://127.0.0.1:{port}/"],
-                            capture_output=True, text=True, timeout=seconds + 30, check=False)
+    result = subprocess.run(
+        [wrk, "-t2", f"-c{users}", f"-d{seconds}s", "--latency", f"http://127.0.0.1:{port}/"],
+        capture_output=True,
+        text=True,
+        timeout=seconds + 30,
+        check=False,
+    )
     rate = re.search(r"Requests/sec:\s+([\d.]+)", result.stdout)
     p99 = re.search(r"99%\s+(\S+)", result.stdout)
     p50 = re.search(r"50%\s+(\S+)", result.stdout)
     if rate is None:
         return f"wrk failed: {(result.stderr or result.stdout).strip()[:200]}"
-    return (f"{float(rate.group(1)):.0f} req/s, p50 {p50.group(1) if p50 else '?'}, p99 {p99.group(1) if p99 else '?'} "
-            f"(wrk -t2 -c{users}, {seconds} s)")
+    return (
+        f"{float(rate.group(1)):.0f} req/s, p50 {p50.group(1) if p50 else '?'}, p99 {p99.group(1) if p99 else '?'} "
+        f"(wrk -t2 -c{users}, {seconds} s)"
+    )
 
 
 def main() -> int:
@@ -128,8 +158,10 @@ def main() -> int:
         parser.error("keep it bounded: 1-64 users, warm-up up to 30 s, duration 1-30 s, 1-10 rounds")
     install_cleanup()
 
-    print_machine(f"Journey benchmark ({args.users} users; per scenario {args.warmup:g} s warm-up, then "
-                  f"{args.duration:g} s measured in {args.rounds} interleaved rounds)")
+    print_machine(
+        f"Journey benchmark ({args.users} users; per scenario {args.warmup:g} s warm-up, then "
+        f"{args.duration:g} s measured in {args.rounds} interleaved rounds)"
+    )
     try:
         database_url = bench_database_url()
         env = production_env(database_url)
@@ -145,14 +177,24 @@ def main() -> int:
     wrk_line = None
     try:
         with hello_server(settings) as hello, app_server(env, settings) as app:
-            series = [Series("hello (bare Flask)", hello, "hello"),
-                      Series("journey (app)", app, "journey", with_postgres=True)]
+            series = [
+                Series("hello (bare Flask)", hello, "hello"),
+                Series("journey (app)", app, "journey", with_postgres=True),
+            ]
             if not args.no_start_page:
                 series.append(Series("start page only (app)", app, "page"))
             # Warm-up: every server and scenario once, unmeasured (duration 0 is not allowed: tiny window).
             for item in series:
-                run_load(LoadPlan(port=item.server.port, scenario=item.scenario, paths=paths, warmup=args.warmup,
-                                  duration=0.2, **plan_kwargs))
+                run_load(
+                    LoadPlan(
+                        port=item.server.port,
+                        scenario=item.scenario,
+                        paths=paths,
+                        warmup=args.warmup,
+                        duration=0.2,
+                        **plan_kwargs,
+                    )
+                )
             for number in range(args.rounds):
                 order = series if number % 2 == 0 else list(reversed(series))
                 for item in order:
@@ -166,8 +208,10 @@ def main() -> int:
     hello_figures = series[0].figures()
     app_figures = series[1].figures()
     ratio = app_figures.rate / hello_figures.rate if hello_figures.rate else 0.0
-    print(f"\n{'scenario':<22} {'req/s':>7} {'p50':>9} {'p95':>9} {'p99':>9} {'errors':>6} {'requests':>8} "
-          f"{'worker':>7} {'pg':>5} {'client':>7}")
+    print(
+        f"\n{'scenario':<22} {'req/s':>7} {'p50':>9} {'p95':>9} {'p99':>9} {'errors':>6} {'requests':>8} "
+        f"{'worker':>7} {'pg':>5} {'client':>7}"
+    )
     print(f"{'':<22} {'':>7} {'':>9} {'':>9} {'':>9} {'':>6} {'':>8} {'CPU ms per request':>21}")
     for item in series:
         print(row(item))
@@ -175,32 +219,44 @@ def main() -> int:
         print(f"hello with wrk instead of the Python client: {wrk_line}")
     wrk_rate = re.match(r"([\d.]+) req/s", wrk_line or "")
     per_journey = sum(3 + 2 * len(answers) for answers, _ in paths) / len(paths)
-    print(f"\nJourneys: {app_figures.journeys} completed inside the measured windows; at {per_journey:.1f} requests "
-          f"per journey (the mean over the {len(paths)} paths) the rate is {app_figures.rate / per_journey:.1f} "
-          "journeys/s")
+    print(
+        f"\nJourneys: {app_figures.journeys} completed inside the measured windows; at {per_journey:.1f} requests "
+        f"per journey (the mean over the {len(paths)} paths) the rate is {app_figures.rate / per_journey:.1f} "
+        "journeys/s"
+    )
     print("Journey requests by kind (count, p50, p95):")
     for kind, (count, p50, p95) in app_figures.by_kind.items():
         print(f"  {kind:<9} {count:>7} {ms(p50):>9} {ms(p95):>9}")
     for sample in app_figures.error_samples:
         print(f"  error: {sample}")
-    print(f"\nThroughput ratio to bare Flask: {app_figures.rate:.0f} / {hello_figures.rate:.0f} = {ratio:.2f} "
-          f"(target >= {THROUGHPUT_RATIO_TARGET:.2f})")
+    print(
+        f"\nThroughput ratio to bare Flask: {app_figures.rate:.0f} / {hello_figures.rate:.0f} = {ratio:.2f} "
+        f"(target >= {THROUGHPUT_RATIO_TARGET:.2f})"
+    )
     if wrk_rate:
-        print(f"  against hello measured with wrk: {app_figures.rate:.0f} / {float(wrk_rate.group(1)):.0f} = "
-              f"{app_figures.rate / float(wrk_rate.group(1)):.2f} (the Python client costs about as much CPU per "
-              "request as bare Flask, so it holds the baseline down)")
+        print(
+            f"  against hello measured with wrk: {app_figures.rate:.0f} / {float(wrk_rate.group(1)):.0f} = "
+            f"{app_figures.rate / float(wrk_rate.group(1)):.2f} (the Python client costs about as much CPU per "
+            "request as bare Flask, so it holds the baseline down)"
+        )
     hello_cpu = series[0].worker_cpu / max(1, hello_figures.requests)
     app_cpu = (series[1].worker_cpu + series[1].pg_cpu) / max(1, app_figures.requests)
     if app_cpu:
-        print(f"  server CPU per request: bare Flask {hello_cpu * 1000:.2f} ms, journey {app_cpu * 1000:.2f} ms "
-              f"(workers + PostgreSQL): a ratio of {hello_cpu / app_cpu:.2f} when the server alone limits throughput")
+        print(
+            f"  server CPU per request: bare Flask {hello_cpu * 1000:.2f} ms, journey {app_cpu * 1000:.2f} ms "
+            f"(workers + PostgreSQL): a ratio of {hello_cpu / app_cpu:.2f} when the server alone limits throughput"
+        )
     if len(series) > 2:
         page = series[2].figures()
-        print(f"Start page alone (no session, no database): {page.rate:.0f} req/s = "
-              f"{page.rate / hello_figures.rate:.2f} of bare Flask (the ceiling for any page of this layout)")
+        print(
+            f"Start page alone (no session, no database): {page.rate:.0f} req/s = "
+            f"{page.rate / hello_figures.rate:.2f} of bare Flask (the ceiling for any page of this layout)"
+        )
     print(f"Journey p95: {ms(app_figures.p95)} (target < {ms(P95_TARGET)})")
-    print(f"Load average at the end: {load_end} (other work on the machine inflates latency; "
-          "the CPU ms per request columns are less sensitive to it)")
+    print(
+        f"Load average at the end: {load_end} (other work on the machine inflates latency; "
+        "the CPU ms per request columns are less sensitive to it)"
+    )
 
     failures = []
     if ratio < THROUGHPUT_RATIO_TARGET:
@@ -217,8 +273,11 @@ def main() -> int:
             print("\n" + profile_journeys(app_object, paths, journeys=25, warmup=8))
         except SystemExit as problem:  # the app refused to start in this process
             print(f"\nProfile skipped: {problem}")
-    return report_targets(f"throughput >= {THROUGHPUT_RATIO_TARGET:.0%} of bare Flask; p95 < {ms(P95_TARGET)} at "
-          f"{args.users} users; no errors.", failures)
+    return report_targets(
+        f"throughput >= {THROUGHPUT_RATIO_TARGET:.0%} of bare Flask; p95 < {ms(P95_TARGET)} at "
+        f"{args.users} users; no errors.",
+        failures,
+    )
 
 
 if __name__ == "__main__":

@@ -24,10 +24,24 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _support import (  # noqa: E402
-    DatabaseUnavailable, LoadPlan, ServerSettings, app_server, bench_database_url, install_cleanup, journey_paths,
-    load_average, prepare_database, print_machine, production_env, redacted, report_targets, rss_kib, run_benchmark,
-    run_load, summarise,
+from _support import (
+    DatabaseUnavailable,
+    LoadPlan,
+    ServerSettings,
+    app_server,
+    bench_database_url,
+    install_cleanup,
+    journey_paths,
+    load_average,
+    prepare_database,
+    print_machine,
+    production_env,
+    redacted,
+    report_targets,
+    rss_kib,
+    run_benchmark,
+    run_load,
+    summarise,
 )
 
 RSS_TARGET_MB = 150.0
@@ -78,8 +92,14 @@ def main() -> int:
                 count = min(args.step, args.journeys - done)
                 # Each step starts the path cycle where the last one stopped, so all paths get walked.
                 offset = done % len(paths)
-                plan = LoadPlan(port=server.port, scenario="journey", users=args.users, journeys=count,
-                                paths=paths[offset:] + paths[:offset], deadline=remaining)
+                plan = LoadPlan(
+                    port=server.port,
+                    scenario="journey",
+                    users=args.users,
+                    journeys=count,
+                    paths=paths[offset:] + paths[:offset],
+                    deadline=remaining,
+                )
                 results, _ = run_load(plan)
                 figures = summarise(results, 1.0)
                 errors += figures.errors
@@ -113,16 +133,20 @@ def main() -> int:
     failures = []
     final_done, final = readings[-1]
     if timed_out or final_done < args.journeys:
-        failures.append(f"only {final_done} of {args.journeys} journeys in the time allowed ({TIME_LIMIT:.0f} s "
-                        "from the start): the machine is too busy, or the app too slow")
+        failures.append(
+            f"only {final_done} of {args.journeys} journeys in the time allowed ({TIME_LIMIT:.0f} s "
+            "from the start): the machine is too busy, or the app too slow"
+        )
     half = min(readings, key=lambda reading: abs(reading[0] - final_done / 2))
     for number, pid in enumerate(pids, start=1):
         mb = final[pid] / 1024
         growth = (final[pid] - half[1][pid]) / half[1][pid] if half[1][pid] else 0.0
         per_journey = (final[pid] - half[1][pid]) / max(1, final_done - half[0])
-        print(f"worker {number}: {readings[0][1][pid] / 1024:.1f} MB at start, {half[1][pid] / 1024:.1f} MB after "
-              f"{half[0]}, {mb:.1f} MB after {final_done} journeys; growth {half[0]}->{final_done}: {growth:+.1%} "
-              f"({per_journey:+.2f} KiB per journey)")
+        print(
+            f"worker {number}: {readings[0][1][pid] / 1024:.1f} MB at start, {half[1][pid] / 1024:.1f} MB after "
+            f"{half[0]}, {mb:.1f} MB after {final_done} journeys; growth {half[0]}->{final_done}: {growth:+.1%} "
+            f"({per_journey:+.2f} KiB per journey)"
+        )
         if mb >= RSS_TARGET_MB:
             failures.append(f"worker {number} at {mb:.1f} MB >= {RSS_TARGET_MB:.0f} MB")
         if growth >= GROWTH_TARGET:
@@ -130,10 +154,15 @@ def main() -> int:
     if errors:
         failures.append(f"{errors} journey error(s)")
     if len(pids) > 1:
-        print(f"(Each worker served about 1/{len(pids)} of the journeys: gunicorn shares connections between "
-              "its workers.)")
-    return report_targets(f"each worker < {RSS_TARGET_MB:.0f} MB after the journeys, and < {GROWTH_TARGET:.0%} growth from "
-          "half-way to the end.", failures)
+        print(
+            f"(Each worker served about 1/{len(pids)} of the journeys: gunicorn shares connections between "
+            "its workers.)"
+        )
+    return report_targets(
+        f"each worker < {RSS_TARGET_MB:.0f} MB after the journeys, and < {GROWTH_TARGET:.0%} growth from "
+        "half-way to the end.",
+        failures,
+    )
 
 
 if __name__ == "__main__":

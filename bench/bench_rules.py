@@ -28,8 +28,8 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from app.rules import DEFAULT_PACK, enumerate_paths, evaluate, load_contacts, load_pack  # noqa: E402
-from app.rules.loader import read_yaml  # noqa: E402
+from app.rules import DEFAULT_PACK, enumerate_paths, evaluate, load_contacts, load_pack
+from app.rules.loader import read_yaml
 
 LINEAR_SLACK = 1.6  # allowed excess over proportional growth (timer noise, cache effects)
 
@@ -128,9 +128,11 @@ def main() -> int:
     print(f"Rule engine benchmark (medians; Python {sys.version.split()[0]})")
     print(f"{'pack':>6} {'questions':>9} {'paths':>7} {'load+validate':>14} {'enumerate':>11} {'step':>10}")
     for factor, r in results.items():
-        print(f"{str(factor) + 'x':>6} {int(r['questions']):>9} {int(r['paths']):>7} "
-              f"{r['load_validate'] * 1000:>11.2f} ms {r['enumerate'] * 1000:>8.1f} ms "
-              f"{r['step'] * 1e6:>7.1f} us")
+        print(
+            f"{str(factor) + 'x':>6} {int(r['questions']):>9} {int(r['paths']):>7} "
+            f"{r['load_validate'] * 1000:>11.2f} ms {r['enumerate'] * 1000:>8.1f} ms "
+            f"{r['step'] * 1e6:>7.1f} us"
+        )
     base = results[1]
     failures = []
     print("\nGrowth against the real pack (1x), per unit of size (1.00 = exactly linear):")
@@ -141,8 +143,10 @@ def main() -> int:
         load_growth = (r["load_validate"] / base["load_validate"]) / size_ratio
         enum_growth = (r["enumerate"] / base["enumerate"]) / path_ratio
         step_growth = r["step"] / base["step"]
-        print(f"  {factor}x: load+validate {load_growth:.2f}, enumerate {enum_growth:.2f} per path, "
-              f"next-question step {step_growth:.2f}x (path length is unchanged)")
+        print(
+            f"  {factor}x: load+validate {load_growth:.2f}, enumerate {enum_growth:.2f} per path, "
+            f"next-question step {step_growth:.2f}x (path length is unchanged)"
+        )
         if load_growth > LINEAR_SLACK:
             failures.append(f"load+validate grows faster than linearly at {factor}x ({load_growth:.2f})")
         if enum_growth > LINEAR_SLACK:
@@ -153,8 +157,9 @@ def main() -> int:
         failures.append(f"real pack load+validate {base['load_validate'] * 1000:.1f} ms >= 50 ms")
     if base["enumerate"] >= 1.0:
         failures.append(f"real pack enumeration {base['enumerate']:.2f} s >= 1 s")
-    print("\nTargets: load+validate < 50 ms; enumeration < 1 s; linear growth (within "
-          f"{LINEAR_SLACK}x of proportional).")
+    print(
+        f"\nTargets: load+validate < 50 ms; enumeration < 1 s; linear growth (within {LINEAR_SLACK}x of proportional)."
+    )
     for failure in failures:
         print(f"MISSED: {failure}")
     print("All targets met." if not failures else f"{len(failures)} target(s) missed.")

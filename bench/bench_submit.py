@@ -42,8 +42,10 @@ WARM_TARGET = 0.200
 BASELINE_RATIO_TARGET = 2.0
 SUBMIT_P95_TARGET = 0.400
 
-MINIMAL_HTML = ("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Minimal</title></head>"
-                "<body><h1>Hello</h1><p>A minimal one-page document.</p></body></html>")
+MINIMAL_HTML = (
+    '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Minimal</title></head>'
+    "<body><h1>Hello</h1><p>A minimal one-page document.</p></body></html>"
+)
 
 REFLECTION = (
     "The team around the family feels stuck: each agency holds a different view of what the "
@@ -76,7 +78,7 @@ DETAILS: dict[str, str] = {
 def percentile(values: list[float], fraction: float) -> float:
     """Nearest-rank percentile."""
     ordered = sorted(values)
-    rank = max(1, min(len(ordered), int(round(fraction * len(ordered) + 0.5))))
+    rank = max(1, min(len(ordered), round(fraction * len(ordered) + 0.5)))
     return ordered[rank - 1]
 
 
@@ -115,6 +117,7 @@ def request_journey(pack: Any, criteria: list[str] | None = TYPICAL_CRITERIA) ->
 
 # --- the SMTP sink ---------------------------------------------------------------------------
 
+
 @contextmanager
 def smtp_sink() -> Iterator[tuple[int, list[int]]]:
     """An SMTP server on loopback that accepts and counts messages (aiosmtpd, a test dependency)."""
@@ -125,7 +128,7 @@ def smtp_sink() -> Iterator[tuple[int, list[int]]]:
     received: list[int] = []
 
     class Sink:
-        async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 (aiosmtpd's name)
+        async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
             received.append(len(envelope.content))
             return "250 OK"
 
@@ -139,6 +142,7 @@ def smtp_sink() -> Iterator[tuple[int, list[int]]]:
 
 
 # --- the app ---------------------------------------------------------------------------------
+
 
 @contextmanager
 def bench_app(backend: str, smtp_port: int, folder: Path) -> Iterator[Any]:
@@ -167,8 +171,10 @@ def bench_app(backend: str, smtp_port: int, folder: Path) -> Iterator[Any]:
         with admin.begin() as connection:
             connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
         overrides["SQLALCHEMY_DATABASE_URI"] = url
-        overrides["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_pre_ping": True,
-                                                  "connect_args": {"options": f"-csearch_path={schema}"}}
+        overrides["SQLALCHEMY_ENGINE_OPTIONS"] = {
+            "pool_pre_ping": True,
+            "connect_args": {"options": f"-csearch_path={schema}"},
+        }
     app = create_app(overrides)
     try:
         with app.app_context():
@@ -206,13 +212,12 @@ class Timers:
 
 def measure_submissions(app: Any, count: int, received: list[int]) -> dict[str, Any]:
     """Submit ``count`` requests (after 2 unmeasured); return times and checks."""
-    from app.requests import service
-    from app.pack import PACK_KEY
-    from app.rules import evaluate
-
     import app.mail as mail
     from app.extensions import db
     from app.outbox import run_pass
+    from app.pack import PACK_KEY
+    from app.requests import service
+    from app.rules import evaluate
 
     pack = app.extensions[PACK_KEY]
     answers = request_journey(pack)
@@ -254,8 +259,14 @@ def measure_submissions(app: Any, count: int, received: list[int]) -> dict[str, 
                     parts[label].append(timers.spent.get(label, 0.0))
                 sizes.append(len(stored.pdf))
         emails = len(received) - sent_before
-    return {"times": times, "parts": parts, "size": statistics.median(sizes), "emails": emails,
-            "outcome": state.outcome.id if state.outcome else "?", "criteria": criteria}
+    return {
+        "times": times,
+        "parts": parts,
+        "size": statistics.median(sizes),
+        "emails": emails,
+        "outcome": state.outcome.id if state.outcome else "?",
+        "criteria": criteria,
+    }
 
 
 def measure_pdf(app: Any, repeat: int) -> dict[str, Any]:
@@ -265,9 +276,9 @@ def measure_pdf(app: Any, repeat: int) -> dict[str, Any]:
 
     from weasyprint import HTML
 
+    from app.pack import PACK_KEY
     from app.pdf import render_pdf
     from app.requests import fields, service
-    from app.pack import PACK_KEY
     from app.rules import evaluate
 
     pack = app.extensions[PACK_KEY]
@@ -302,16 +313,22 @@ def measure_pdf(app: Any, repeat: int) -> dict[str, Any]:
             pages[name] = len(pypdf.PdfReader(io.BytesIO(pdf)).pages)
         except ImportError:
             pages[name] = None
-    return {"wall": wall, "cpu": cpu, "size": {name: len(pdf) for name, pdf in output.items()}, "pages": pages,
-            "criteria": {name: list(requests[name].details.get("criteria", [])) for name in requests}}
+    return {
+        "wall": wall,
+        "cpu": cpu,
+        "size": {name: len(pdf) for name, pdf in output.items()},
+        "pages": pages,
+        "criteria": {name: list(requests[name].details.get("criteria", [])) for name in requests},
+    }
 
 
 # --- cold: a fresh interpreter ---------------------------------------------------------------
 
+
 def cold_child() -> None:
     """In a fresh interpreter: import the app, start it, render one request PDF; print timings."""
     started = time.perf_counter()
-    from app import create_app  # noqa: F401  (imports Flask, WeasyPrint via app.pdf on first use)
+    from app import create_app
     from app.pack import PACK_KEY
     from app.requests import service  # imports app.pdf and so WeasyPrint
 
@@ -327,14 +344,23 @@ def cold_child() -> None:
         from app.requests import fields
 
         stored = fields.clean_details(DETAILS, state.debrief)
-        request = service.build_request(pack, state, secrets.token_urlsafe(24), stored,
-                                        dt.datetime.now(dt.UTC).replace(tzinfo=None))
+        request = service.build_request(
+            pack, state, secrets.token_urlsafe(24), stored, dt.datetime.now(dt.UTC).replace(tzinfo=None)
+        )
         prepared = time.perf_counter()
         pdf = service.request_pdf(request, pack)
     rendered = time.perf_counter()
-    print(json.dumps({"import": imported - started, "app": created - imported,
-                      "render": rendered - prepared, "total": rendered - started - (prepared - created),
-                      "size": len(pdf)}))
+    print(
+        json.dumps(
+            {
+                "import": imported - started,
+                "app": created - imported,
+                "render": rendered - prepared,
+                "total": rendered - started - (prepared - created),
+                "size": len(pdf),
+            }
+        )
+    )
 
 
 def measure_cold(count: int) -> dict[str, list[float]]:
@@ -342,9 +368,14 @@ def measure_cold(count: int) -> dict[str, list[float]]:
     results: dict[str, list[float]] = {"import": [], "app": [], "render": [], "total": [], "wall": []}
     for _ in range(count):
         started = time.perf_counter()
-        completed = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--cold-child"],
-                                   capture_output=True, text=True, timeout=60, check=False,
-                                   cwd=BENCH.parent)
+        completed = subprocess.run(
+            [sys.executable, str(Path(__file__).resolve()), "--cold-child"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+            cwd=BENCH.parent,
+        )
         wall = time.perf_counter() - started
         if completed.returncode != 0:
             raise SystemExit(f"Cannot run: the cold-render child failed:\n{completed.stderr[-1500:]}")
@@ -389,17 +420,23 @@ def main() -> int:
     assert pdf is not None
     cold = measure_cold(args.cold)
 
-    print(f"\nSubmission (store request + outbox row; the PDF and the email to a local SMTP sink are the "
-          f"outbox worker's pass after it), {args.submissions} per database:")
+    print(
+        f"\nSubmission (store request + outbox row; the PDF and the email to a local SMTP sink are the "
+        f"outbox worker's pass after it), {args.submissions} per database:"
+    )
     print(f"{'database':<10} {'p50':>9} {'p95':>9} {'max':>9} {'worker PDF':>13} {'email':>9} {'emails':>7}")
     for backend, result in submissions.items():
         times = result["times"]
-        print(f"{backend:<10} {ms(statistics.median(times)):>9} {ms(percentile(times, 0.95)):>9} {ms(max(times)):>9} "
-              f"{ms(statistics.median(result['parts']['pdf'])):>13} {ms(statistics.median(result['parts']['email'])):>9} "
-              f"{result['emails']:>7}")
+        print(
+            f"{backend:<10} {ms(statistics.median(times)):>9} {ms(percentile(times, 0.95)):>9} {ms(max(times)):>9} "
+            f"{ms(statistics.median(result['parts']['pdf'])):>13} {ms(statistics.median(result['parts']['email'])):>9} "
+            f"{result['emails']:>7}"
+        )
     first = next(iter(submissions.values()))
-    print(f"(a practitioner's journey to outcome {first['outcome']} with criteria {', '.join(first['criteria'])}; "
-          f"stored PDF {first['size'] / 1024:.1f} KiB)")
+    print(
+        f"(a practitioner's journey to outcome {first['outcome']} with criteria {', '.join(first['criteria'])}; "
+        f"stored PDF {first['size'] / 1024:.1f} KiB)"
+    )
     for note in notes:
         print(note)
 
@@ -416,31 +453,44 @@ def main() -> int:
     print(f"\nPDF rendering, warm (median of {args.warm}, interleaved, same process):")
     print(f"  {'document':<58} {'wall':>9} {'CPU':>9} {'size':>9} {'pages':>5}")
     for name, label in labels.items():
-        print(f"  {label:<58} {ms(wall[name]):>9} {ms(cpu[name]):>9} {pdf['size'][name] / 1024:>5.1f} KiB "
-              f"{pdf['pages'][name] if pdf['pages'][name] is not None else '?':>5}")
-    print(f"  ratio typical request / baseline: {ratio:.2f} wall, {cpu['typical'] / cpu['plain']:.2f} CPU "
-          f"(target < {BASELINE_RATIO_TARGET:.1f}); per page: "
-          f"{wall['typical'] / max(1, pdf['pages']['typical'] or 1) / plain:.2f}")
+        print(
+            f"  {label:<58} {ms(wall[name]):>9} {ms(cpu[name]):>9} {pdf['size'][name] / 1024:>5.1f} KiB "
+            f"{pdf['pages'][name] if pdf['pages'][name] is not None else '?':>5}"
+        )
+    print(
+        f"  ratio typical request / baseline: {ratio:.2f} wall, {cpu['typical'] / cpu['plain']:.2f} CPU "
+        f"(target < {BASELINE_RATIO_TARGET:.1f}); per page: "
+        f"{wall['typical'] / max(1, pdf['pages']['typical'] or 1) / plain:.2f}"
+    )
     print(f"\nPDF rendering, cold (fresh interpreter, median of {args.cold}):")
-    print(f"  import app + WeasyPrint {ms(statistics.median(cold['import']))}, create_app "
-          f"{ms(statistics.median(cold['app']))}, first render {ms(statistics.median(cold['render']))}; "
-          f"import + start + first render {ms(statistics.median(cold['total']))} "
-          f"(process wall time with interpreter start-up {ms(statistics.median(cold['wall']))})")
+    print(
+        f"  import app + WeasyPrint {ms(statistics.median(cold['import']))}, create_app "
+        f"{ms(statistics.median(cold['app']))}, first render {ms(statistics.median(cold['render']))}; "
+        f"import + start + first render {ms(statistics.median(cold['total']))} "
+        f"(process wall time with interpreter start-up {ms(statistics.median(cold['wall']))})"
+    )
     print(f"\nLoad average at the end: {load_average()}; {time.perf_counter() - started:.0f} s in all")
 
     failures = []
     if warm >= WARM_TARGET:
         failures.append(f"warm request PDF median {ms(warm)} >= {ms(WARM_TARGET)}")
     if ratio >= BASELINE_RATIO_TARGET:
-        failures.append(f"warm request PDF is {ratio:.2f}x the minimal document (target < {BASELINE_RATIO_TARGET:.1f}x)")
+        failures.append(
+            f"warm request PDF is {ratio:.2f}x the minimal document (target < {BASELINE_RATIO_TARGET:.1f}x)"
+        )
     for backend, result in submissions.items():
         p95 = percentile(result["times"], 0.95)
         if p95 >= SUBMIT_P95_TARGET:
             failures.append(f"submission p95 on {backend} {ms(p95)} >= {ms(SUBMIT_P95_TARGET)}")
         if result["emails"] != args.submissions + 2:
-            failures.append(f"{backend}: {result['emails']} emails reached the sink for {args.submissions + 2} submissions")
-    return report_targets(f"warm PDF median < {ms(WARM_TARGET)} and < {BASELINE_RATIO_TARGET:.0f}x the minimal document; "
-        f"submission p95 < {ms(SUBMIT_P95_TARGET)}.", failures)
+            failures.append(
+                f"{backend}: {result['emails']} emails reached the sink for {args.submissions + 2} submissions"
+            )
+    return report_targets(
+        f"warm PDF median < {ms(WARM_TARGET)} and < {BASELINE_RATIO_TARGET:.0f}x the minimal document; "
+        f"submission p95 < {ms(SUBMIT_P95_TARGET)}.",
+        failures,
+    )
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """The baseline for bench_journey.py: a bare Flask "hello" app, served by the same gunicorn settings.
 
-    gunicorn --chdir bench hello_app:app
+gunicorn --chdir bench hello_app:app
 """
 
 from flask import Flask

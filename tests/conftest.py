@@ -3,15 +3,19 @@
 
 The migrations run once per test process (per xdist worker), not per test: see
 ``support/database.py``. Each test still gets its own app (tests change its settings; the
-compiled templates are shared, ``support/templates.py``) and a clean database: a copy of a migrated SQLite file, or, for tests that should also run on
-PostgreSQL (``@both_databases`` from ``support``), this process's schema with every table
-emptied. Helpers live in ``tests/support/``.
+compiled templates are shared, ``support/templates.py``) and a clean database: a copy of a
+migrated SQLite file, or, for tests that should also run on PostgreSQL (``@both_databases``
+from ``support``), this process's schema with every table emptied. Helpers live in
+``tests/support/``.
 
 PDFs: every test gets ``support.pdf.fake_render_pdf`` in place of WeasyPrint, except tests
 marked ``real_pdf``. Passwords: facilitators' passwords are hashed with a cheap PBKDF2 in
 place of scrypt (a third of a second per hash, by design), except in tests marked
 ``real_password_hash``; checking a password stays the real code, which reads the method from
 the stored hash.
+
+Mail: ``smtp_server`` (a real SMTP server on loopback, ``support/mail.py``) and ``mail_app``
+(the app sending to it).
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from flask.testing import FlaskClient, FlaskCliRunner
 
 from support import database
 from support.database import WorkerSchema, database_settings, dispose, postgres_url
+from support.mail import FACILITATORS, SmtpServer
 from support.pdf import use_fake_renderer
 from support.templates import share_compiled_templates
 
@@ -59,7 +64,7 @@ def postgres_worker_schema(worker_name: str) -> Iterator[WorkerSchema]:
 
 @pytest.fixture
 def database_backend(request: pytest.FixtureRequest) -> str:
-    """"sqlite" unless a test is parametrised (indirectly) with "postgres"."""
+    """ "sqlite" unless a test is parametrised (indirectly) with "postgres"."""
     return getattr(request, "param", "sqlite")
 
 
@@ -87,6 +92,29 @@ def runner(app: Flask) -> FlaskCliRunner:
     return app.test_cli_runner()
 
 
+@pytest.fixture
+def smtp_server() -> Iterator[SmtpServer]:
+    """A real SMTP server on loopback (not started: the test decides when it is up)."""
+    server = SmtpServer()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def mail_app(app: Flask, smtp_server: SmtpServer) -> Flask:
+    """The app with a facilitators' mailbox, sending through the test SMTP server."""
+    app.config.update(
+        FACILITATOR_EMAIL=FACILITATORS,
+        SMTP_HOST="127.0.0.1",
+        SMTP_PORT=smtp_server.port,
+        SMTP_TIMEOUT=5,
+        MAIL_FROM="space-to-think@partnership.example",
+    )
+    return app
+
+
 @pytest.fixture(autouse=True)
 def passwords_typed_at_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
     """Commands run with Click's test runner ask for passwords as at a terminal, at a hidden
@@ -109,5 +137,6 @@ def cheap_password_hashes(request: pytest.FixtureRequest, monkeypatch: pytest.Mo
 
         from app.inbox import service
 
-        monkeypatch.setattr(service, "generate_password_hash",
-                            functools.partial(generate_password_hash, method="pbkdf2:sha256:1000"))
+        monkeypatch.setattr(
+            service, "generate_password_hash", functools.partial(generate_password_hash, method="pbkdf2:sha256:1000")
+        )

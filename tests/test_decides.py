@@ -1,4 +1,4 @@
-""""How this tool decides" and "Questions to prepare": drawn from the rule pack, and redrawn when it changes.
+""" "How this tool decides" and "Questions to prepare": drawn from the rule pack, and redrawn when it changes.
 
 The pages are checked on the installed pack and on a changed copy of it (loaded through
 RULE_PACK_PATH from a temporary folder): a rerouted answer, a reworded question, a new
@@ -35,8 +35,9 @@ PACK = load_pack(DEFAULT_PACK, load_contacts(DEFAULT_CONTACTS))
 # unshared concern instead of the LADO outcome (which goes), the disagreement question is reworded, the
 # guidance on allegations gains a link, and the review date moves.
 NEW_TITLE = "Do you disagree with a decision another agency made about a child or young person?"
-NEW_TITLE_SUPERVISION = ("Does the practitioner disagree with a decision another agency made about a child "
-                         "or young person?")
+NEW_TITLE_SUPERVISION = (
+    "Does the practitioner disagree with a decision another agency made about a child or young person?"
+)
 NEW_LINK = "https://example.org/allegations-procedure"
 NEW_REVIEW = dt.date(2028, 1, 31)
 
@@ -93,12 +94,12 @@ def get(client: FlaskClient, url: str) -> str:
 @pytest.mark.parametrize("path", ["/", "/cookies", "/questions-to-prepare"])
 def test_every_footer_links_to_how_this_tool_decides(client: FlaskClient, path: str) -> None:
     page = get(client, path)
-    assert 'href="/how-it-decides"' in page[page.index("<footer"):]
+    assert 'href="/how-it-decides"' in page[page.index("<footer") :]
 
 
 def test_start_page_links_to_the_questions_to_prepare(client: FlaskClient) -> None:
     page = get(client, "/")
-    main = page[page.index("<main"):page.index("</main>")]
+    main = page[page.index("<main") : page.index("</main>")]
     assert 'href="/questions-to-prepare"' in main
 
 
@@ -244,7 +245,7 @@ def test_questions_to_prepare_lists_every_question_in_order_in_the_mode_wording(
     client: FlaskClient, mode: str, wording: str
 ) -> None:
     page = get(client, f"/questions-to-prepare?mode={mode}")
-    main = page[page.index("<main"):page.index("</main>")]
+    main = page[page.index("<main") : page.index("</main>")]
     headings = [text_of(heading) for heading in re.findall(r"<h2[^>]*>(.*?)</h2>", main, re.S)]
     assert headings == [f"{n}. {title}" for n, title in enumerate(question_titles(PACK, wording), start=1)]
     words = text_of(page)
@@ -293,7 +294,7 @@ def test_questions_to_prepare_change_when_the_pack_changes(client: FlaskClient, 
     following = f"{number + 1}. " + " ".join(PACK.questions[number].title.practitioner.split())
 
     def section(words: str) -> str:
-        return words[words.index(allegation):words.index(following)]
+        return words[words.index(allegation) : words.index(following)]
 
     assert lado_title in section(before) and u2_title not in section(before)
     assert u2_title in section(after) and lado_title not in section(after)

@@ -72,7 +72,11 @@ def test_the_units_run_commands_that_exist() -> None:
         else:
             assert program == "flask" and exec_start[1:3] == ["--app", "wsgi"]
             group, command = exec_start[3], exec_start[4]
-            assert group in app.cli.commands and command in app.cli.commands[group].commands, (unit.name, group, command)
+            assert group in app.cli.commands and command in app.cli.commands[group].commands, (
+                unit.name,
+                group,
+                command,
+            )
 
 
 def test_the_nginx_site_sends_the_headers_the_app_trusts_and_serves_static_files() -> None:
@@ -84,15 +88,18 @@ def test_the_nginx_site_sends_the_headers_the_app_trusts_and_serves_static_files
     assert "alias /srv/space-to-think/static/;" in site
 
 
-
-@pytest.mark.parametrize("args, address", [
-    ((), "http://127.0.0.1:5000/"),
-    (("--port", "8123"), "http://127.0.0.1:8123/"),
-    (("--port=8124",), "http://127.0.0.1:8124/"),
-    (("-p", "8125", "--host", "localhost"), "http://localhost:8125/"),
-])
-def test_scripts_run_prints_the_address_flask_is_told_to_serve(tmp_path: Path, args: tuple[str, ...],
-                                                               address: str) -> None:
+@pytest.mark.parametrize(
+    "args, address",
+    [
+        ((), "http://127.0.0.1:5000/"),
+        (("--port", "8123"), "http://127.0.0.1:8123/"),
+        (("--port=8124",), "http://127.0.0.1:8124/"),
+        (("-p", "8125", "--host", "localhost"), "http://localhost:8125/"),
+    ],
+)
+def test_scripts_run_prints_the_address_flask_is_told_to_serve(
+    tmp_path: Path, args: tuple[str, ...], address: str
+) -> None:
     """`scripts/run --port N` says the address it really serves, not always port 5000. The script
     runs in a copy of the project whose setup, flask and Redis are stand-ins that record what they
     are asked (the real ones take a minute here; the script's own logic is what is tested)."""
@@ -104,8 +111,9 @@ def test_scripts_run_prints_the_address_flask_is_told_to_serve(tmp_path: Path, a
     flask.write_text(f'#!/bin/sh\necho "$*" >> {tmp_path / "flask-calls"}\n')
     flask.chmod(0o755)
     env = {**os.environ, "RATELIMIT_STORAGE_URI": "memory://"}  # no Redis of its own
-    result = subprocess.run(["bash", "scripts/run", *args], cwd=tmp_path, env=env, capture_output=True, text=True,
-                            timeout=60, check=False)
+    result = subprocess.run(
+        ["bash", "scripts/run", *args], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60, check=False
+    )
     assert result.returncode == 0, result.stderr
     [said] = [line for line in result.stdout.splitlines() if "is running at" in line]
     assert address in said

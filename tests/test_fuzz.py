@@ -35,17 +35,57 @@ from app.inbox.service import STATUS_LABELS
 from app.input_guard import find_unsafe_text
 from app.pack import PACK_KEY
 from app.requests.reference import new_reference
-from support.hardening import EMAIL, PASSWORD, pdf_with_json, valid_document
 from support import add_session_probe, both_databases, csrf_token
+from support.hardening import EMAIL, PASSWORD, pdf_with_json, valid_document
 from support.submission import PAGE_FIELDS, VALID_DETAILS, make_request, to_outcome
 
 # Characters that broke the service before, and others that break things in general.
-NASTY = ["\x00", "\r\n", "\r", "\n", "\t", "\x0b", "\x1b", "\x7f", "\ud800", "\udfff", "\ufffe", "\uffff", "\ufdd0",
-         "\U0010ffff", "\u202e", "\u200b", "\ufeff", "%", "%00", "..", "/", "\\", "//", "?", "#", "&", "=", "+", ";",
-         "'", '"', "<script>", "{{ 7*7 }}", "\u00e9", "\u5b50", "\U0001f642", " "]
+NASTY = [
+    "\x00",
+    "\r\n",
+    "\r",
+    "\n",
+    "\t",
+    "\x0b",
+    "\x1b",
+    "\x7f",
+    "\ud800",
+    "\udfff",
+    "\ufffe",
+    "\uffff",
+    "\ufdd0",
+    "\U0010ffff",
+    "\u202e",
+    "\u200b",
+    "\ufeff",
+    "%",
+    "%00",
+    "..",
+    "/",
+    "\\",
+    "//",
+    "?",
+    "#",
+    "&",
+    "=",
+    "+",
+    ";",
+    "'",
+    '"',
+    "<script>",
+    "{{ 7*7 }}",
+    "\u00e9",
+    "\u5b50",
+    "\U0001f642",
+    " ",
+]
 
-FUZZ = settings(max_examples=15, deadline=None, database=None,
-                suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+FUZZ = settings(
+    max_examples=15,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 HEADING = re.compile(r"<h1[ >]")
 TOKEN_PAGE = "/_test/answers"
 
@@ -94,8 +134,11 @@ def check(response: TestResponse, what: str) -> TestResponse:
     if response.status_code >= 500:
         Tally.server_errors += 1
     assert response.status_code < 500, (what, response.status_code)
-    if response.status_code in (200, 400, 403, 404, 405, 413, 429) and response.mimetype == "text/html" \
-            and response.request.path != TOKEN_PAGE:
+    if (
+        response.status_code in (200, 400, 403, 404, 405, 413, 429)
+        and response.mimetype == "text/html"
+        and response.request.path != TOKEN_PAGE
+    ):
         assert HEADING.search(response.get_data(as_text=True)), (what, response.status_code)
     return response
 
@@ -140,6 +183,7 @@ def address(path: bytes, query: Mapping[str, bytes] | None = None) -> str:
 
 # --- the journey and the request form --------------------------------------------------------
 
+
 @both_databases
 def test_journey_questions_never_fail(fuzz_app: Flask) -> None:
     pack = fuzz_app.extensions[PACK_KEY]
@@ -149,9 +193,12 @@ def test_journey_questions_never_fail(fuzz_app: Flask) -> None:
     check(client.post("/start", data={"csrf_token": token_of(client)}), "start")
 
     @FUZZ
-    @given(question=hostile(ids), answers=st.lists(hostile(values), max_size=3),
-           extra=fields_for({"answer": values, "return_to": ["check-answers"]}),
-           return_to=st.one_of(st.none(), hostile(["check-answers"])))
+    @given(
+        question=hostile(ids),
+        answers=st.lists(hostile(values), max_size=3),
+        extra=fields_for({"answer": values, "return_to": ["check-answers"]}),
+        return_to=st.one_of(st.none(), hostile(["check-answers"])),
+    )
     def fuzz(question: bytes, answers: list[bytes], extra: list[tuple[bytes, bytes]], return_to: bytes | None) -> None:
         url = address(b"/questions/" + question.replace(b"/", b"%2F"), {"return_to": return_to} if return_to else None)
         check(post_raw(client, url, token_of(client), [(b"answer", value) for value in answers] + extra), url)
@@ -169,9 +216,20 @@ def test_request_details_pages_never_fail(fuzz_app: Flask) -> None:
     values = {name: [VALID_DETAILS.get(name) or "yes"] for _, fields in PAGE_FIELDS for name in fields}
 
     @FUZZ
-    @given(slug=st.sampled_from(slugs), fields=fields_for(values), change=st.one_of(st.none(), hostile(["1"])),
-           then=st.sampled_from(["/request/check-answers", "/request/check-what-you-wrote", "/request/submit",
-                                 "/request", "/request/submitted"]))
+    @given(
+        slug=st.sampled_from(slugs),
+        fields=fields_for(values),
+        change=st.one_of(st.none(), hostile(["1"])),
+        then=st.sampled_from(
+            [
+                "/request/check-answers",
+                "/request/check-what-you-wrote",
+                "/request/submit",
+                "/request",
+                "/request/submitted",
+            ]
+        ),
+    )
     def fuzz(slug: str, fields: list[tuple[bytes, bytes]], change: bytes | None, then: str) -> None:
         url = address(f"/request/{slug}".encode(), {"change": change} if change is not None else None)
         check(post_raw(client, url, token_of(client), fields), url)
@@ -187,18 +245,39 @@ def test_request_details_pages_never_fail(fuzz_app: Flask) -> None:
 def test_other_public_forms_and_addresses_never_fail(fuzz_app: Flask) -> None:
     client = fuzz_app.test_client()
     to_outcome(client)
-    paths = ["/", "/start", "/result", "/exit", "/session-expired", "/accessibility", "/privacy", "/cookies",
-             "/request", "/request/check-answers", "/request/submitted/request.pdf", "/request/supervision-record.pdf",
-             "/healthz", "/static/favicon.svg"]
+    paths = [
+        "/",
+        "/start",
+        "/result",
+        "/exit",
+        "/session-expired",
+        "/accessibility",
+        "/privacy",
+        "/cookies",
+        "/request",
+        "/request/check-answers",
+        "/request/submitted/request.pdf",
+        "/request/supervision-record.pdf",
+        "/healthz",
+        "/static/favicon.svg",
+    ]
 
     @FUZZ
-    @given(path=hostile(paths), query=st.lists(st.tuples(hostile(["change", "next"]), hostile(["1"])), max_size=3),
-           post_to=st.sampled_from(["/keep-alive", "/start", "/start-again", "/request/submit"]),
-           fields=fields_for({"answer": ["no"], "csrf_token": ["x"]}),
-           # (No CR or LF in a Host header: no client can send one; Werkzeug's test client refuses it.)
-           host=st.one_of(st.none(), hostile(["localhost"]).filter(lambda h: b"\r" not in h and b"\n" not in h)))
-    def fuzz(path: bytes, query: list[tuple[bytes, bytes]], post_to: str, fields: list[tuple[bytes, bytes]],
-             host: bytes | None) -> None:
+    @given(
+        path=hostile(paths),
+        query=st.lists(st.tuples(hostile(["change", "next"]), hostile(["1"])), max_size=3),
+        post_to=st.sampled_from(["/keep-alive", "/start", "/start-again", "/request/submit"]),
+        fields=fields_for({"answer": ["no"], "csrf_token": ["x"]}),
+        # (No CR or LF in a Host header: no client can send one; Werkzeug's test client refuses it.)
+        host=st.one_of(st.none(), hostile(["localhost"]).filter(lambda h: b"\r" not in h and b"\n" not in h)),
+    )
+    def fuzz(
+        path: bytes,
+        query: list[tuple[bytes, bytes]],
+        post_to: str,
+        fields: list[tuple[bytes, bytes]],
+        host: bytes | None,
+    ) -> None:
         url = quote(b"/" + path.lstrip(b"/"), safe="/") + ("?" + urlencode(query) if query else "")
         headers = {"Host": host.decode("latin-1")} if host is not None else {}
         check(client.get(url, headers=headers), url)
@@ -209,6 +288,7 @@ def test_other_public_forms_and_addresses_never_fail(fuzz_app: Flask) -> None:
 
 # --- the inbox ---------------------------------------------------------------------------------
 
+
 @both_databases
 def test_inbox_forms_and_addresses_never_fail(fuzz_app: Flask) -> None:
     with fuzz_app.app_context():
@@ -216,22 +296,55 @@ def test_inbox_forms_and_addresses_never_fail(fuzz_app: Flask) -> None:
         reference = str(make_request().request.reference)
     visitor = fuzz_app.test_client()
     client = fuzz_app.test_client()
-    assert client.post("/inbox/sign-in", data={"csrf_token": token_of(client), "email": EMAIL, "password": PASSWORD}
-                       ).status_code == 302
+    assert (
+        client.post(
+            "/inbox/sign-in", data={"csrf_token": token_of(client), "email": EMAIL, "password": PASSWORD}
+        ).status_code
+        == 302
+    )
     triage = {"status": list(STATUS_LABELS), "facilitator": ["1", ""], "text": ["Spoke to the school nurse."]}
 
     @FUZZ
-    @example(email=EMAIL.replace("@", "\x00@").encode(), password=PASSWORD.encode(), next_url=b"/inbox\r\nX:1",
-             action="notes", fields=[(b"text", b"A note\x00")], reference_part=b"STT\x00", status=b"new\x00",
-             page=b"1\x00")  # the reproducers of the findings this fuzzing is here to keep away
-    @example(email=EMAIL.encode(), password=PASSWORD.encode(), next_url=b"/inbox%0d%0aX:1", action="status",
-             fields=[(b"status", b"new\x00"), (b"\x00", b"\x00")], reference_part=reference.encode(), status=b"",
-             page=b"\xed\xa0\x80")
-    @given(email=hostile([EMAIL]), password=hostile([PASSWORD]), next_url=st.one_of(st.none(), hostile(["/inbox"])),
-           action=st.sampled_from(["status", "assignment", "notes"]), fields=fields_for(triage),
-           reference_part=hostile([reference]), status=hostile(list(STATUS_LABELS)), page=hostile(["1", "2"]))
-    def fuzz(email: bytes, password: bytes, next_url: bytes | None, action: str, fields: list[tuple[bytes, bytes]],
-             reference_part: bytes, status: bytes, page: bytes) -> None:
+    @example(
+        email=EMAIL.replace("@", "\x00@").encode(),
+        password=PASSWORD.encode(),
+        next_url=b"/inbox\r\nX:1",
+        action="notes",
+        fields=[(b"text", b"A note\x00")],
+        reference_part=b"STT\x00",
+        status=b"new\x00",
+        page=b"1\x00",
+    )  # the reproducers of the findings this fuzzing is here to keep away
+    @example(
+        email=EMAIL.encode(),
+        password=PASSWORD.encode(),
+        next_url=b"/inbox%0d%0aX:1",
+        action="status",
+        fields=[(b"status", b"new\x00"), (b"\x00", b"\x00")],
+        reference_part=reference.encode(),
+        status=b"",
+        page=b"\xed\xa0\x80",
+    )
+    @given(
+        email=hostile([EMAIL]),
+        password=hostile([PASSWORD]),
+        next_url=st.one_of(st.none(), hostile(["/inbox"])),
+        action=st.sampled_from(["status", "assignment", "notes"]),
+        fields=fields_for(triage),
+        reference_part=hostile([reference]),
+        status=hostile(list(STATUS_LABELS)),
+        page=hostile(["1", "2"]),
+    )
+    def fuzz(
+        email: bytes,
+        password: bytes,
+        next_url: bytes | None,
+        action: str,
+        fields: list[tuple[bytes, bytes]],
+        reference_part: bytes,
+        status: bytes,
+        page: bytes,
+    ) -> None:
         sign_in = address(b"/inbox/sign-in", {"next": next_url} if next_url is not None else None)
         check(post_raw(visitor, sign_in, token_of(visitor), [(b"email", email), (b"password", password)]), sign_in)
         target = address(b"/inbox/requests/" + reference_part.replace(b"/", b"%2F"))
@@ -259,9 +372,11 @@ def document_mutations(document: dict) -> st.SearchStrategy[dict]:
 
     walk(document, ())
     leaf = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), hostile_text)
-    hostile_json = st.recursive(leaf, lambda inner: st.one_of(st.lists(inner, max_size=3),
-                                                               st.dictionaries(hostile_text, inner, max_size=3)),
-                                max_leaves=6)
+    hostile_json = st.recursive(
+        leaf,
+        lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(hostile_text, inner, max_size=3)),
+        max_leaves=6,
+    )
     spike = st.tuples(nasty, st.integers(0, 400))
 
     def mutate(path: tuple[object, ...], value: object, spiked: tuple[str, int] | None) -> dict:
@@ -291,8 +406,16 @@ def test_import_json_is_checked_or_refused_never_an_error(fuzz_app: Flask) -> No
                 imported = check_document(candidate)
             except ImportProblem:
                 return
-        assert not find_unsafe_text([imported.answers, imported.details, imported.flags, imported.explanation,
-                                     imported.outcome, imported.rule_pack_version])
+        assert not find_unsafe_text(
+            [
+                imported.answers,
+                imported.details,
+                imported.flags,
+                imported.explanation,
+                imported.outcome,
+                imported.rule_pack_version,
+            ]
+        )
 
     fuzz()
 
@@ -304,17 +427,28 @@ def test_imports_and_their_pages_never_fail(fuzz_app: Flask) -> None:
     with fuzz_app.app_context():
         service.add_facilitator(EMAIL, "Sam Facilitator", PASSWORD)
     client = fuzz_app.test_client()
-    assert client.post("/inbox/sign-in", data={"csrf_token": token_of(client), "email": EMAIL,
-                                               "password": PASSWORD}).status_code == 302
+    assert (
+        client.post(
+            "/inbox/sign-in", data={"csrf_token": token_of(client), "email": EMAIL, "password": PASSWORD}
+        ).status_code
+        == 302
+    )
+
     def uploads(content: bytes) -> TestResponse:
-        response = client.post("/inbox/import", data={"csrf_token": token_of(client),
-                                                      "pdf": (io.BytesIO(content), "request.pdf")},
-                               content_type="multipart/form-data")
+        response = client.post(
+            "/inbox/import",
+            data={"csrf_token": token_of(client), "pdf": (io.BytesIO(content), "request.pdf")},
+            content_type="multipart/form-data",
+        )
         response.request.input_stream.close()
         return response
 
-    @settings(max_examples=15, deadline=None, database=None,
-              suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+    @settings(
+        max_examples=15,
+        deadline=None,
+        database=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    )
     @given(candidate=document_mutations(document), fresh=st.booleans())
     def fuzz(candidate: dict, fresh: bool) -> None:
         if fresh and isinstance(candidate.get("reference"), str):

@@ -27,47 +27,103 @@ def test_ordinary_paragraph_has_no_findings() -> None:
     assert scan(ORDINARY_PARAGRAPH) == []
 
 
-@pytest.mark.parametrize("text", [
-    "0-4 years", "11-15", "16-17", "18-25", "aged 5-10", "Year 6", "Y6 2nd term", "KS2 3rd",
-    "£1,500", "£250.00", "10:30", "9.30am", "3.5 hours", "March 2019", "in May 2020 things changed",
-    "born in 2015", "born in Mayfield", "about 20-30 minutes", "50/50", "24/7", "1 in 10",
-    "ISBN 978-0-00-000000-0", "version 1.2.3", "7 days", "M6", "the M60", "13/13/2019",
-    "0161", "ref 12345678", "9434765918",  # fails the NHS check digit
-    "", "   ",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "0-4 years",
+        "11-15",
+        "16-17",
+        "18-25",
+        "aged 5-10",
+        "Year 6",
+        "Y6 2nd term",
+        "KS2 3rd",
+        "£1,500",
+        "£250.00",
+        "10:30",
+        "9.30am",
+        "3.5 hours",
+        "March 2019",
+        "in May 2020 things changed",
+        "born in 2015",
+        "born in Mayfield",
+        "about 20-30 minutes",
+        "50/50",
+        "24/7",
+        "1 in 10",
+        "ISBN 978-0-00-000000-0",
+        "version 1.2.3",
+        "7 days",
+        "M6",
+        "the M60",
+        "13/13/2019",
+        "0161",
+        "ref 12345678",
+        "9434765918",  # fails the NHS check digit
+        "",
+        "   ",
+    ],
+)
 def test_not_flagged(text: str) -> None:
     assert scan(text) == []
 
 
-@pytest.mark.parametrize("text, found", [
-    ("seen on 12/03/2019", "12/03/2019"),
-    ("seen on 12-3-19", "12-3-19"),
-    ("seen on 12.03.2019", "12.03.2019"),
-    ("seen on 3/12/19", "3/12/19"),
-    ("seen on 2019-03-12", "2019-03-12"),
-    ("seen on 12 March 2019", "12 March 2019"),
-    ("seen on 12th March 2019", "12th March 2019"),
-    ("seen on the 3rd of May 2015", "3rd of May 2015"),
-    ("seen on 12 Mar. 19", "12 Mar. 19"),
-    ("seen on 12-Mar-19", "12-Mar-19"),
-    ("seen on March 12th, 2019", "March 12th, 2019"),
-    ("seen on 31/02/2019", "31/02/2019"),  # not a real date, but still a date of birth mistyped
-])
+@pytest.mark.parametrize(
+    "text, found",
+    [
+        ("seen on 12/03/2019", "12/03/2019"),
+        ("seen on 12-3-19", "12-3-19"),
+        ("seen on 12.03.2019", "12.03.2019"),
+        ("seen on 3/12/19", "3/12/19"),
+        ("seen on 2019-03-12", "2019-03-12"),
+        ("seen on 12 March 2019", "12 March 2019"),
+        ("seen on 12th March 2019", "12th March 2019"),
+        ("seen on the 3rd of May 2015", "3rd of May 2015"),
+        ("seen on 12 Mar. 19", "12 Mar. 19"),
+        ("seen on 12-Mar-19", "12-Mar-19"),
+        ("seen on March 12th, 2019", "March 12th, 2019"),
+        ("seen on 31/02/2019", "31/02/2019"),  # not a real date, but still a date of birth mistyped
+    ],
+)
 def test_full_dates(text: str, found: str) -> None:
     assert kinds(text) == [("date", found)]
 
 
-@pytest.mark.parametrize("text", [
-    "DOB 3/4", "D.O.B. 12/03/2019", "date of birth: March 2015", "born on the 4th of May",
-    "born in March 2015", "her birthday is 4 May",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "DOB 3/4",
+        "D.O.B. 12/03/2019",
+        "date of birth: March 2015",
+        "born on the 4th of May",
+        "born in March 2015",
+        "her birthday is 4 May",
+    ],
+)
 def test_dates_of_birth(text: str) -> None:
     assert [kind for kind, _ in kinds(text)] == ["date_of_birth"]
 
 
-@pytest.mark.parametrize("code", ["M6 5FX", "m6 5fx", "M65FX", "SW1A 1AA", "W1A 0AX", "EC1A 1BB",
-                                  "B33 8TH", "CR2 6XH", "DN55 1PT", "GIR 0AA", "gir0aa", "M6 2ND",
-                                  "M6  5FX", "SW1A   1AA", "GIR  0AA"])  # more than one space
+@pytest.mark.parametrize(
+    "code",
+    [
+        "M6 5FX",
+        "m6 5fx",
+        "M65FX",
+        "SW1A 1AA",
+        "W1A 0AX",
+        "EC1A 1BB",
+        "B33 8TH",
+        "CR2 6XH",
+        "DN55 1PT",
+        "GIR 0AA",
+        "gir0aa",
+        "M6 2ND",
+        "M6  5FX",
+        "SW1A   1AA",
+        "GIR  0AA",
+    ],
+)  # more than one space
 def test_postcodes(code: str) -> None:
     assert kinds(f"lives at {code}, near the park") == [("postcode", code)]
 
@@ -92,11 +148,23 @@ def test_nhs_check_digit() -> None:
     assert not nhs_check_digit_valid("94347659a9")
 
 
-@pytest.mark.parametrize("number", [
-    "0161 603 4500", "01616034500", "0161-603-4500", "(0161) 794 8888", "07700 900982",
-    "07700900982", "+44 7700 900982", "+447700900982", "+44 (0)161 603 4500", "0044 7700 900 982",
-    "0800 123 4567", "020 7946 0018",
-])
+@pytest.mark.parametrize(
+    "number",
+    [
+        "0161 603 4500",
+        "01616034500",
+        "0161-603-4500",
+        "(0161) 794 8888",
+        "07700 900982",
+        "07700900982",
+        "+44 7700 900982",
+        "+447700900982",
+        "+44 (0)161 603 4500",
+        "0044 7700 900 982",
+        "0800 123 4567",
+        "020 7946 0018",
+    ],
+)
 def test_phone_numbers(number: str) -> None:
     assert kinds(f"call mum on {number} today") == [("phone", number)]
 
@@ -111,32 +179,87 @@ def test_email_addresses(address: str) -> None:
     assert kinds(f"email {address}.") == [("email", address)]
 
 
-@pytest.mark.parametrize("address", [
-    "12 Acacia Avenue", "3b St John's Rd.", "10-12 High Street", "221B Baker Street", "14 Park View", "7 The Crescent",
-    "2 Elm Close", "45 Moor Lane", "9 Bridgewater Way", "1 Lime Grove", "16 Ash Mews", "5 Chapel St", "30 Oak terrace",
-])
+@pytest.mark.parametrize(
+    "address",
+    [
+        "12 Acacia Avenue",
+        "3b St John's Rd.",
+        "10-12 High Street",
+        "221B Baker Street",
+        "14 Park View",
+        "7 The Crescent",
+        "2 Elm Close",
+        "45 Moor Lane",
+        "9 Bridgewater Way",
+        "1 Lime Grove",
+        "16 Ash Mews",
+        "5 Chapel St",
+        "30 Oak terrace",
+    ],
+)
 def test_street_addresses(address: str) -> None:
     assert kinds(f"the family moved to {address} last year") == [("address", address)]
 
 
-@pytest.mark.parametrize("school", [
-    "St Mary's Primary School", "Oakwood High", "Oakwood High School", "Beech Academy", "Oakwood Primary",
-    "Elm Infant School", "Elm Junior School", "Elm Infant and Junior School", "Salford City College",
-    "Oakwood primary school", "Our Lady of Lourdes RC Primary School", "St Paul's C of E Primary", "Oakwood Infants",
-])
+@pytest.mark.parametrize(
+    "school",
+    [
+        "St Mary's Primary School",
+        "Oakwood High",
+        "Oakwood High School",
+        "Beech Academy",
+        "Oakwood Primary",
+        "Elm Infant School",
+        "Elm Junior School",
+        "Elm Infant and Junior School",
+        "Salford City College",
+        "Oakwood primary school",
+        "Our Lady of Lourdes RC Primary School",
+        "St Paul's C of E Primary",
+        "Oakwood Infants",
+    ],
+)
 def test_named_schools(school: str) -> None:
     assert kinds(f"she goes to {school}, where staff are worried") == [("school", school)]
 
 
-@pytest.mark.parametrize("text", [
-    "the school", "The school raised it", "primary care", "Primary care is involved", "high risk", "High risk",
-    "the risk is very high.", "a lane of traffic", "the secondary school", "Secondary school staff", "a Primary School",
-    "local primary schools", "her primary school", "The Academy trust", "Sixth Form College", "the FE college",
-    "Royal College of Nursing guidance", "College of Policing", "King's College Hospital", "the Virtual School head",
-    "Forest School sessions", "GP Primary Care Network", "the High Street", "NHS High Risk panel",
-    "2 Family Court hearings", "3 Crown Court appearances", "met 3 times at the Park", "3 times on the street",
-    "walked 2 miles down the road", "In 2024 Oak Road was closed", "early years", "Year 6 at secondary school",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the school",
+        "The school raised it",
+        "primary care",
+        "Primary care is involved",
+        "high risk",
+        "High risk",
+        "the risk is very high.",
+        "a lane of traffic",
+        "the secondary school",
+        "Secondary school staff",
+        "a Primary School",
+        "local primary schools",
+        "her primary school",
+        "The Academy trust",
+        "Sixth Form College",
+        "the FE college",
+        "Royal College of Nursing guidance",
+        "College of Policing",
+        "King's College Hospital",
+        "the Virtual School head",
+        "Forest School sessions",
+        "GP Primary Care Network",
+        "the High Street",
+        "NHS High Risk panel",
+        "2 Family Court hearings",
+        "3 Crown Court appearances",
+        "met 3 times at the Park",
+        "3 times on the street",
+        "walked 2 miles down the road",
+        "In 2024 Oak Road was closed",
+        "early years",
+        "Year 6 at secondary school",
+    ],
+)
 def test_ordinary_words_about_schools_and_places_are_not_flagged(text: str) -> None:
     assert scan(text) == []
 
@@ -151,21 +274,31 @@ def test_findings_in_order_and_without_overlap() -> None:
     assert [kind for kind, _ in kinds(text)] == ["phone", "email", "postcode", "date_of_birth", "nhs_number"]
 
 
-@pytest.mark.parametrize("text, kind", [
-    ("\uff11\uff12/\uff10\uff13/\uff12\uff10\uff11\uff19", "date"),        # full-width digits
-    ("0161\u200b603\u200b4500", "phone"),                              # zero-width spaces
-    ("M6\u00a05FX", "postcode"),                                       # no-break space
-    ("943\u2009476\u20095919", "nhs_number"),                          # thin spaces
-    ("\u202eM6 5FX\u202c", "postcode"),                                # right-to-left override
-])
+@pytest.mark.parametrize(
+    "text, kind",
+    [
+        ("\uff11\uff12/\uff10\uff13/\uff12\uff10\uff11\uff19", "date"),  # full-width digits
+        ("0161\u200b603\u200b4500", "phone"),  # zero-width spaces
+        ("M6\u00a05FX", "postcode"),  # no-break space
+        ("943\u2009476\u20095919", "nhs_number"),  # thin spaces
+        ("\u202eM6 5FX\u202c", "postcode"),  # right-to-left override
+    ],
+)
 def test_odd_unicode_does_not_hide_findings(text: str, kind: str) -> None:
     assert [finding.kind for finding in scan(text)] == [kind]
 
 
-@pytest.mark.parametrize("text", [
-    "Ребёнку 5-10 лет", "طفل في عمر 11-15", "Famille 👨‍👩‍👧 soutenue depuis mars 2024",
-    "e\u0301te\u0301 difficile", "\u200b\u200d\ufeff", "🙂" * 50,
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ребёнку 5-10 лет",
+        "طفل في عمر 11-15",
+        "Famille 👨‍👩‍👧 soutenue depuis mars 2024",
+        "e\u0301te\u0301 difficile",
+        "\u200b\u200d\ufeff",
+        "🙂" * 50,
+    ],
+)
 def test_odd_unicode_ordinary_text(text: str) -> None:
     assert scan(text) == []
 
@@ -184,10 +317,21 @@ def test_long_text_is_scanned_quickly() -> None:
     assert [f.kind for f in scan(text)] == ["postcode"]
 
 
-@pytest.mark.parametrize("text, visible", [
-    ("", False), ("   \n\t", False), ("\u200b", False), ("\u2060", False), ("\ufeff", False),
-    ("\u200b\u200b \u00ad", False), ("\u202e\u2066", False),
-    ("a", True), ("\u200bZo\u00eb", True), ("\u05e9", True), ("\U0001f469\u200d\U0001f467", True),
-])
+@pytest.mark.parametrize(
+    "text, visible",
+    [
+        ("", False),
+        ("   \n\t", False),
+        ("\u200b", False),
+        ("\u2060", False),
+        ("\ufeff", False),
+        ("\u200b\u200b \u00ad", False),
+        ("\u202e\u2066", False),
+        ("a", True),
+        ("\u200bZo\u00eb", True),
+        ("\u05e9", True),
+        ("\U0001f469\u200d\U0001f467", True),
+    ],
+)
 def test_has_visible_text(text: str, visible: bool) -> None:
     assert has_visible_text(text) is visible

@@ -25,21 +25,26 @@ from app.inbox.views import safe_next
 from app.input_guard import clean_text, find_unsafe_text, has_unsafe_text, valid_host
 from app.models import StoredRequest
 from app.sessions import JourneySessionRow
-from support.hardening import EMAIL, PASSWORD, pdf_with_json, post_form, signed_in, upload, valid_document
 from support import add_session_probe, both_databases, csrf_token, session_cookie
 from support.cut_proxy import CutProxy
 from support.database import database_settings
+from support.hardening import EMAIL, PASSWORD, pdf_with_json, post_form, signed_in, upload, valid_document
 from support.submission import ELIGIBLE_PATH, make_request
 from support.walk import Walker
 
-SERVICE_PROBLEM = ("Sorry, there is a problem with the service", "Try again in a few minutes.",
-                   "Your answers are kept.")
+SERVICE_PROBLEM = (
+    "Sorry, there is a problem with the service",
+    "Try again in a few minutes.",
+    "Your answers are kept.",
+)
 INSERT_WITHOUT_DATA = sa.text(
-    "INSERT INTO journey_sessions (id, data, expires_at) VALUES (:value, NULL, CURRENT_TIMESTAMP)")
+    "INSERT INTO journey_sessions (id, data, expires_at) VALUES (:value, NULL, CURRENT_TIMESTAMP)"
+)
 NOT_ALLOWED = ["\x00", "\ud800", "\udfff", "\ufffe", "\uffff", "\ufdd0", "\U0010ffff", "\x01", "\x1b", "\x7f"]
 
 
 # --- helpers -----------------------------------------------------------------------------------
+
 
 def text(response: TestResponse) -> str:
     return html.unescape(response.get_data(as_text=True))
@@ -47,8 +52,10 @@ def text(response: TestResponse) -> str:
 
 def has_chrome(page: str) -> bool:
     """The service's header, standing notice and footer contacts are on the page."""
-    return all(part in page for part in ("govuk-template__header", "Space to Think", "call 999",
-                                         "Emergency and safeguarding contacts"))
+    return all(
+        part in page
+        for part in ("govuk-template__header", "Space to Think", "call 999", "Emergency and safeguarding contacts")
+    )
 
 
 def stored_reference(app: Flask) -> str:
@@ -63,6 +70,7 @@ def request_count(app: Flask) -> int:
 
 # --- the characters ----------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("character", NOT_ALLOWED)
 def test_unusable_characters_are_found_and_removed(character: str) -> None:
     assert has_unsafe_text(f"a{character}b") and clean_text(f"a{character}b") == "ab"
@@ -76,19 +84,42 @@ def test_ordinary_text_is_left_alone() -> None:
     assert not find_unsafe_text({"a": [typed, 1, None, True, {"b": typed}]})
 
 
-@pytest.mark.parametrize("host", ["localhost", "localhost:5000", "space-to-think.example.org", "127.0.0.1:8000",
-                                  "[::1]:8000", "web_1", "example.org."])
+@pytest.mark.parametrize(
+    "host",
+    [
+        "localhost",
+        "localhost:5000",
+        "space-to-think.example.org",
+        "127.0.0.1:8000",
+        "[::1]:8000",
+        "web_1",
+        "example.org.",
+    ],
+)
 def test_real_host_names_are_valid(host: str) -> None:
     assert valid_host(host)
 
 
-@pytest.mark.parametrize("host", ["ex..ample", ".example", "exa mple", "example.org:port", "a" * 64 + ".example",
-                                  "example.org\r\nX: 1", "exa\x00mple", "bücher.example", ""])
+@pytest.mark.parametrize(
+    "host",
+    [
+        "ex..ample",
+        ".example",
+        "exa mple",
+        "example.org:port",
+        "a" * 64 + ".example",
+        "example.org\r\nX: 1",
+        "exa\x00mple",
+        "bücher.example",
+        "",
+    ],
+)
 def test_broken_host_names_are_not(host: str) -> None:
     assert not valid_host(host)
 
 
 # --- NUL and friends never reach the database (both backends) ----------------------------------
+
 
 @both_databases
 def test_a_nul_in_the_sign_in_email_is_removed_not_a_server_error(app: Flask) -> None:
@@ -97,8 +128,9 @@ def test_a_nul_in_the_sign_in_email_is_removed_not_a_server_error(app: Flask) ->
     client = app.test_client()
     wrong = post_form(client, "/inbox/sign-in", "/inbox/sign-in", {"email": "sam\x00@x.example", "password": "x"})
     assert wrong.status_code == 200 and "Enter a correct email address and password" in text(wrong)
-    right = post_form(client, "/inbox/sign-in", "/inbox/sign-in",
-                      {"email": EMAIL.replace("@", "\x00@"), "password": PASSWORD})
+    right = post_form(
+        client, "/inbox/sign-in", "/inbox/sign-in", {"email": EMAIL.replace("@", "\x00@"), "password": PASSWORD}
+    )
     assert right.status_code == 302 and right.location == "/inbox"
 
 
@@ -114,9 +146,17 @@ def test_a_facilitators_note_keeps_what_was_typed_without_the_nul(app: Flask) ->
 
 
 @both_databases
-@pytest.mark.parametrize("path", ["/inbox/requests/STT%00", "/inbox/requests/STT%00/request.pdf",
-                                  "/questions/mode%00", "/inbox?status=new%00", "/inbox?page=1%0d%0a",
-                                  "/questions/mode?return_to=%EF%BF%BF"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/inbox/requests/STT%00",
+        "/inbox/requests/STT%00/request.pdf",
+        "/questions/mode%00",
+        "/inbox?status=new%00",
+        "/inbox?page=1%0d%0a",
+        "/questions/mode?return_to=%EF%BF%BF",
+    ],
+)
 def test_a_bad_character_in_the_address_gets_the_400_page(app: Flask, path: str) -> None:
     client = signed_in(app)
     response = client.get(path)
@@ -150,6 +190,7 @@ def test_a_nul_in_an_imported_requests_data_is_refused_with_a_message(app: Flask
 
 
 # --- lone surrogates in an import --------------------------------------------------------------
+
 
 @pytest.mark.parametrize("where", ["reflection", "outcome", "rule_pack_version", "answer", "answer key", "flag"])
 def test_a_lone_surrogate_anywhere_in_an_import_is_refused(app: Flask, where: str) -> None:
@@ -187,8 +228,16 @@ def test_a_stored_request_with_a_lone_surrogate_still_shows(app: Flask) -> None:
 
 # --- Host, X-Forwarded-Host and next= ----------------------------------------------------------
 
-@pytest.mark.parametrize("headers", [{"Host": "ex..ample"}, {"Host": "a" * 300}, {"X-Forwarded-Host": "ex..ample"},
-                                     {"X-Forwarded-Host": "good.example, bad..example"}])
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Host": "ex..ample"},
+        {"Host": "a" * 300},
+        {"X-Forwarded-Host": "ex..ample"},
+        {"X-Forwarded-Host": "good.example, bad..example"},
+    ],
+)
 def test_an_invalid_host_gets_the_branded_400_page(request, tmp_path, headers: dict[str, str], caplog) -> None:
     with database_settings(request, "sqlite", tmp_path) as settings:
         app = create_app({"APP_ENV": "test", "TRUSTED_PROXIES": 1, "PROPAGATE_EXCEPTIONS": False, **settings})
@@ -212,9 +261,24 @@ def test_an_invalid_host_with_a_session_cookie_gets_the_400_page(app: Flask) -> 
     assert client.get("/_test/session").get_json()["answers"] == {"immediate_danger": "no"}
 
 
-@pytest.mark.parametrize("target", ["/inbox\r\nX:1", "/inbox\nX", "/inbox/requests/x\r\n", "/inbox\\evil.example",
-                                    "/inbox//evil.example", "https://evil.example/inbox", "//evil.example",
-                                    "/inboxes", "/inbox/\x00", "/inbox/ x", "/request/submitted", "", None])
+@pytest.mark.parametrize(
+    "target",
+    [
+        "/inbox\r\nX:1",
+        "/inbox\nX",
+        "/inbox/requests/x\r\n",
+        "/inbox\\evil.example",
+        "/inbox//evil.example",
+        "https://evil.example/inbox",
+        "//evil.example",
+        "/inboxes",
+        "/inbox/\x00",
+        "/inbox/ x",
+        "/request/submitted",
+        "",
+        None,
+    ],
+)
 def test_next_is_only_ever_an_inbox_path_on_this_site(app: Flask, target: str | None) -> None:
     with app.test_request_context("/inbox/sign-in"):
         assert safe_next(target) == "/inbox"
@@ -230,8 +294,9 @@ def test_next_with_cr_lf_is_never_a_server_error_after_signing_in(app: Flask) ->
     with app.app_context():
         service.add_facilitator(EMAIL, "Sam Facilitator", PASSWORD)
     client = app.test_client()
-    response = post_form(client, "/inbox/sign-in", "/inbox/sign-in?next=/inbox%0d%0aX:1",
-                         {"email": EMAIL, "password": PASSWORD})
+    response = post_form(
+        client, "/inbox/sign-in", "/inbox/sign-in?next=/inbox%0d%0aX:1", {"email": EMAIL, "password": PASSWORD}
+    )
     assert response.status_code == 400 and "X" not in response.headers
     assert "Sorry, there is a problem with your request" in text(response)
     signed = post_form(client, "/inbox/sign-in", "/inbox/sign-in?next=/inbox", {"email": EMAIL, "password": PASSWORD})
@@ -239,6 +304,7 @@ def test_next_with_cr_lf_is_never_a_server_error_after_signing_in(app: Flask) ->
 
 
 # --- database errors are logged without what was typed -----------------------------------------
+
 
 @both_databases
 def test_a_database_error_is_logged_without_its_values(app: Flask, caplog) -> None:
@@ -254,8 +320,9 @@ def test_a_database_error_is_logged_without_its_values(app: Flask, caplog) -> No
     with caplog.at_level(logging.DEBUG):
         response = app.test_client().get("/_test/db-error")
     assert response.status_code == 500 and "Sorry, there is a problem with the service" in text(response)
-    logged = "\n".join(record.getMessage() + (str(record.exc_info) if record.exc_info else "")
-                       for record in caplog.records)
+    logged = "\n".join(
+        record.getMessage() + (str(record.exc_info) if record.exc_info else "") for record in caplog.records
+    )
     assert "Database error on a request" in logged
     assert "Secretname" not in logged
     with app.app_context(), pytest.raises(sa.exc.IntegrityError) as raised:
@@ -265,14 +332,16 @@ def test_a_database_error_is_logged_without_its_values(app: Flask, caplog) -> No
 
 # --- the database going down mid-journey (PostgreSQL behind a proxy the test cuts) ----------------
 
+
 @pytest.mark.postgres
 def test_database_down_mid_journey_gives_the_branded_page_and_keeps_the_answers(request, tmp_path, caplog) -> None:
     with database_settings(request, "postgres", tmp_path, own_schema=True) as settings:
         url = sa.engine.make_url(settings["SQLALCHEMY_DATABASE_URI"])
         with CutProxy(url.host or "127.0.0.1", url.port or 5432) as proxy:
             proxied = url.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)
-            app = create_app({"APP_ENV": "test", **settings, "SQLALCHEMY_DATABASE_URI": proxied,
-                              "PROPAGATE_EXCEPTIONS": False})
+            app = create_app(
+                {"APP_ENV": "test", **settings, "SQLALCHEMY_DATABASE_URI": proxied, "PROPAGATE_EXCEPTIONS": False}
+            )
             with app.app_context():
                 from flask_migrate import upgrade
 
@@ -297,8 +366,12 @@ def check_journey_survives_an_outage(app: Flask, proxy: CutProxy, caplog) -> Non
 
     proxy.cut()
     with caplog.at_level(logging.WARNING):
-        for response in (client.get(f"/questions/{third[0]}"), walker.answer(*third), client.get("/"),
-                         client.get("/result")):
+        for response in (
+            client.get(f"/questions/{third[0]}"),
+            walker.answer(*third),
+            client.get("/"),
+            client.get("/result"),
+        ):
             page = text(response)
             assert response.status_code == 503, response.status_code
             assert all(words in page for words in SERVICE_PROBLEM) and has_chrome(page)
@@ -326,8 +399,9 @@ def test_database_down_without_a_cookie_gives_the_branded_page(request, tmp_path
         url = sa.engine.make_url(settings["SQLALCHEMY_DATABASE_URI"])
         with CutProxy(url.host or "127.0.0.1", url.port or 5432) as proxy:
             proxied = url.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)
-            app = create_app({"APP_ENV": "test", **settings, "SQLALCHEMY_DATABASE_URI": proxied,
-                              "PROPAGATE_EXCEPTIONS": False})
+            app = create_app(
+                {"APP_ENV": "test", **settings, "SQLALCHEMY_DATABASE_URI": proxied, "PROPAGATE_EXCEPTIONS": False}
+            )
             proxy.cut()
             try:
                 client = app.test_client()

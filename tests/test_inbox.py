@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import io
+import itertools
 import json
 import logging
 import os
@@ -33,6 +34,7 @@ EMAIL = "sam.facilitator@partnership.example"
 
 
 # --- builders ---------------------------------------------------------------------------------
+
 
 def add_facilitator(app: Flask, email: str = EMAIL, name: str = "Sam Facilitator", password: str = PASSWORD) -> int:
     """A facilitator account; returns its id."""
@@ -91,8 +93,13 @@ def pdf_with_attachment(name: str | None, content: bytes = b"") -> bytes:
 
 def upload(client: FlaskClient, content: bytes, filename: str = "request.pdf") -> TestResponse:
     """POST a file to the import page."""
-    response = post_form(client, "/inbox/import", "/inbox/import", {"pdf": (io.BytesIO(content), filename)},
-                         content_type="multipart/form-data")
+    response = post_form(
+        client,
+        "/inbox/import",
+        "/inbox/import",
+        {"pdf": (io.BytesIO(content), filename)},
+        content_type="multipart/form-data",
+    )
     # Werkzeug's test client spools a large body to a temporary file and, without
     # follow_redirects, never closes it (pytest -W error would fail on the ResourceWarning).
     response.request.input_stream.close()
@@ -101,14 +108,17 @@ def upload(client: FlaskClient, content: bytes, filename: str = "request.pdf") -
 
 # --- accounts and the CLI ---------------------------------------------------------------------
 
+
 def test_every_status_has_a_label() -> None:
     assert tuple(service.STATUS_LABELS) == REQUEST_STATUSES
 
 
 @pytest.mark.real_password_hash
 def test_cli_adds_lists_and_deactivates_facilitators(app: Flask, runner) -> None:
-    result = runner.invoke(args=["facilitators", "add", "Ash.Lead@Partnership.example", "--name", "Ash Lead"],
-                           input=f"{PASSWORD}\n{PASSWORD}\n")
+    result = runner.invoke(
+        args=["facilitators", "add", "Ash.Lead@Partnership.example", "--name", "Ash Lead"],
+        input=f"{PASSWORD}\n{PASSWORD}\n",
+    )
     assert result.exit_code == 0, result.output
     assert PASSWORD not in result.output
     with app.app_context():
@@ -129,8 +139,14 @@ def test_cli_takes_a_piped_password_quietly(app: Flask) -> None:
     env.update(APP_ENV="development", SECRET_KEY="x" * 40, DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"])
     result = subprocess.run(
         [sys.executable, "-m", "flask", "--app", "wsgi", "facilitators", "add", EMAIL, "--name", "Sam Facilitator"],
-        input=f"{PASSWORD}\n{PASSWORD}\n", cwd=Path(__file__).resolve().parents[1], env=env, capture_output=True,
-        text=True, timeout=120, check=False)
+        input=f"{PASSWORD}\n{PASSWORD}\n",
+        cwd=Path(__file__).resolve().parents[1],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
     assert "Added Sam Facilitator" in result.stdout
     assert "Warning" not in result.stderr and "RATELIMIT_STORAGE_URI" not in result.stderr, result.stderr
@@ -139,11 +155,14 @@ def test_cli_takes_a_piped_password_quietly(app: Flask) -> None:
         assert service.authenticate(EMAIL, PASSWORD) is not None
 
 
-@pytest.mark.parametrize("weak", ["short", "password1234567", "aaaaaaaaaaaaaaaa", "123456789012345",
-                                  "ashlead-is-me-2026"])
+@pytest.mark.parametrize(
+    "weak", ["short", "password1234567", "aaaaaaaaaaaaaaaa", "123456789012345", "ashlead-is-me-2026"]
+)
 def test_cli_refuses_short_or_weak_passwords_and_asks_again(app: Flask, runner, weak: str) -> None:
-    result = runner.invoke(args=["facilitators", "add", "ash.lead@partnership.example", "--name", "Ash Lead"],
-                           input=f"{weak}\n{PASSWORD}\n{PASSWORD}\n")
+    result = runner.invoke(
+        args=["facilitators", "add", "ash.lead@partnership.example", "--name", "Ash Lead"],
+        input=f"{weak}\n{PASSWORD}\n{PASSWORD}\n",
+    )
     assert result.exit_code == 0, result.output
     assert "Error" in result.output and weak not in result.output
 
@@ -166,6 +185,7 @@ def test_password_rules() -> None:
 
 # --- signing in -------------------------------------------------------------------------------
 
+
 @both_databases
 def test_sign_in_rotates_the_session_and_opens_the_inbox(app: Flask) -> None:
     facilitator_id = add_facilitator(app)
@@ -181,8 +201,9 @@ def test_sign_in_rotates_the_session_and_opens_the_inbox(app: Flask) -> None:
     assert [e.actor for e in events(app, "signed_in")] == [f"facilitator:{facilitator_id}"]
 
 
-@pytest.mark.parametrize("email, password", [(EMAIL, "wrong password, quite long"),
-                                             ("nobody@partnership.example", PASSWORD)])
+@pytest.mark.parametrize(
+    "email, password", [(EMAIL, "wrong password, quite long"), ("nobody@partnership.example", PASSWORD)]
+)
 def test_sign_in_failure_is_vague_and_not_logged_in_full(app: Flask, caplog, email: str, password: str) -> None:
     add_facilitator(app)
     client = app.test_client()
@@ -248,9 +269,13 @@ def test_successful_sign_ins_do_not_use_up_the_limit(app: Flask) -> None:
 
 # --- every route is protected -----------------------------------------------------------------
 
+
 def inbox_rules(app: Flask) -> list:
-    return [rule for rule in app.url_map.iter_rules()
-            if rule.endpoint.startswith("inbox.") and rule.endpoint != "inbox.sign_in"]
+    return [
+        rule
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint.startswith("inbox.") and rule.endpoint != "inbox.sign_in"
+    ]
 
 
 def rule_url(rule) -> str:
@@ -259,9 +284,16 @@ def rule_url(rule) -> str:
 
 def test_every_inbox_route_needs_a_signed_in_facilitator(app: Flask) -> None:
     rules = inbox_rules(app)
-    assert {rule.endpoint for rule in rules} >= {"inbox.index", "inbox.request_page", "inbox.download_pdf",
-                                                 "inbox.change_status", "inbox.assign", "inbox.add_note",
-                                                 "inbox.import_request", "inbox.sign_out"}
+    assert {rule.endpoint for rule in rules} >= {
+        "inbox.index",
+        "inbox.request_page",
+        "inbox.download_pdf",
+        "inbox.change_status",
+        "inbox.assign",
+        "inbox.add_note",
+        "inbox.import_request",
+        "inbox.sign_out",
+    }
     client = app.test_client()
     for rule in rules:
         if "GET" in rule.methods:
@@ -286,6 +318,7 @@ def test_every_inbox_post_needs_its_csrf_token(app: Flask) -> None:
 
 
 # --- the list and a request -------------------------------------------------------------------
+
 
 @both_databases
 def test_the_list_shows_requests_newest_first_and_filters_by_status(app: Flask) -> None:
@@ -319,10 +352,11 @@ def test_a_request_page_shows_the_request_and_is_audited(app: Flask) -> None:
     with app.app_context():
         version = db.session.scalar(select(StoredRequest.rule_pack_version))
     assert version in page
-    assert 'id="section-route"' in page and 'data-audit-trail' in page
+    assert 'id="section-route"' in page and "data-audit-trail" in page
     viewed = events(app, "viewed")
     assert [(e.reference, e.actor) for e in viewed if e.actor != "requester session"] == [
-        (reference, f"facilitator:{facilitator_id}")]
+        (reference, f"facilitator:{facilitator_id}")
+    ]
     assert "Sam Facilitator" in page.split("data-audit-trail", 1)[1]
     assert client.get("/inbox/requests/STT-2345-6789").status_code == 404
 
@@ -346,7 +380,8 @@ def test_the_pdf_download_is_the_stored_pdf_never_cached_and_audited(app: Flask)
     with app.app_context():
         assert response.data == db.session.scalar(select(StoredRequest.pdf))
     assert [(e.reference, e.actor) for e in events(app, "pdf_downloaded")] == [
-        (reference, f"facilitator:{facilitator_id}")]
+        (reference, f"facilitator:{facilitator_id}")
+    ]
 
 
 @both_databases
@@ -361,7 +396,7 @@ def test_status_changes_are_stored_and_audited(app: Flask) -> None:
     with app.app_context():
         assert db.session.scalar(select(StoredRequest.status)) == "closed"
     changes = events(app, "status_changed")
-    assert [e.detail for e in changes] == [f"{old} to {new}" for old, new in zip(("new",) + path, path)]
+    assert [e.detail for e in changes] == [f"{old} to {new}" for old, new in itertools.pairwise(("new", *path))]
     assert {(e.reference, e.actor) for e in changes} == {(reference, f"facilitator:{facilitator_id}")}
     refused = post_form(client, page, f"{page}/status", {"status": "deleted"})
     assert refused.status_code == 200 and "Select a status" in text(refused)
@@ -410,6 +445,7 @@ def test_notes_are_stored_with_author_and_audited_without_their_text(app: Flask)
 
 # --- import -----------------------------------------------------------------------------------
 
+
 @both_databases
 @pytest.mark.real_pdf
 def test_import_round_trip_into_an_empty_inbox(app: Flask) -> None:
@@ -429,7 +465,8 @@ def test_import_round_trip_into_an_empty_inbox(app: Flask) -> None:
         assert imported.status == "new" and imported.pdf is None  # the upload is not kept
         assert db.session.scalars(select(OutboxMessage)).all() == []  # the facilitators already have it
     assert [(e.reference, e.actor) for e in events(app, "imported")] == [
-        (document["reference"], f"facilitator:{facilitator_id}")]
+        (document["reference"], f"facilitator:{facilitator_id}")
+    ]
     assert VALID_DETAILS["reflection"] in text(client.get(response.location))
     # The outbox worker makes its PDF from the checked data: the same request comes back out.
     run_outbox(app)
@@ -466,16 +503,23 @@ def test_request_data_of_the_right_shape_is_imported(app: Flask) -> None:
     assert response.status_code == 302 and response.location.endswith(document["reference"])
 
 
-@pytest.mark.parametrize("name, content, message", [
-    ("notes.txt", b"just some text", "must be a PDF"),
-    ("broken.pdf", b"%PDF-1.7\n1 0 obj << /Type /Catalog >>\ngarbage", None),
-    ("blank.pdf", pdf_with_attachment(None), "no request data"),
-    ("other.pdf", pdf_with_attachment("invoice.json", b"{}"), "no request data"),
-    ("malformed.pdf", pdf_with_attachment("request.json", b"{not json"), "damaged or incomplete"),
-    ("not-utf8.pdf", pdf_with_attachment("request.json", b"\xff\xfe\x00"), "damaged or incomplete"),
-    ("list.pdf", pdf_with_attachment("request.json", b"[1, 2]"), "damaged or incomplete"),
-    ("foreign.pdf", pdf_with_attachment("request.json", json.dumps({"format": "other"}).encode()), "no request data"),
-])
+@pytest.mark.parametrize(
+    "name, content, message",
+    [
+        ("notes.txt", b"just some text", "must be a PDF"),
+        ("broken.pdf", b"%PDF-1.7\n1 0 obj << /Type /Catalog >>\ngarbage", None),
+        ("blank.pdf", pdf_with_attachment(None), "no request data"),
+        ("other.pdf", pdf_with_attachment("invoice.json", b"{}"), "no request data"),
+        ("malformed.pdf", pdf_with_attachment("request.json", b"{not json"), "damaged or incomplete"),
+        ("not-utf8.pdf", pdf_with_attachment("request.json", b"\xff\xfe\x00"), "damaged or incomplete"),
+        ("list.pdf", pdf_with_attachment("request.json", b"[1, 2]"), "damaged or incomplete"),
+        (
+            "foreign.pdf",
+            pdf_with_attachment("request.json", json.dumps({"format": "other"}).encode()),
+            "no request data",
+        ),
+    ],
+)
 def test_bad_uploads_are_refused_with_a_message(app: Flask, name: str, content: bytes, message: str | None) -> None:
     client, _ = signed_in(app)
     response = upload(client, content, name)
@@ -488,11 +532,20 @@ def test_bad_uploads_are_refused_with_a_message(app: Flask, name: str, content: 
         assert db.session.scalar(select(func.count()).select_from(StoredRequest)) == 0
 
 
-@pytest.mark.parametrize("change", [
-    {"reference": "STT-0000-OOOO"}, {"reference": None}, {"submitted_at": "yesterday"}, {"mode": "someone"},
-    {"answers": ["not", "a", "mapping"]}, {"details": {"reflection": 42}}, {"explanation": [{"question": "q"}]},
-    {"flags": "not_discussed"}, {"format_version": "1"},
-])
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"reference": "STT-0000-OOOO"},
+        {"reference": None},
+        {"submitted_at": "yesterday"},
+        {"mode": "someone"},
+        {"answers": ["not", "a", "mapping"]},
+        {"details": {"reflection": 42}},
+        {"explanation": [{"question": "q"}]},
+        {"flags": "not_discussed"},
+        {"format_version": "1"},
+    ],
+)
 def test_request_data_of_the_wrong_shape_is_refused(app: Flask, change: dict) -> None:
     client, _ = signed_in(app)
     document = {**valid_document(app), **change}
@@ -500,13 +553,16 @@ def test_request_data_of_the_wrong_shape_is_refused(app: Flask, change: dict) ->
     assert response.status_code == 200 and "damaged or incomplete" in text(response)
 
 
-@pytest.mark.parametrize("submitted_at", [
-    "0001-01-01T00:00:00Z",            # before the service existed (and breaks UK time)
-    "9999-12-31T23:59:59-01:00",       # past the end of the calendar once in UTC
-    "9999-12-31T23:59:59Z",            # far future: never purged
-    "2023-12-31T23:59:59Z",            # before 2024
-    "2999-01-01T00:00:00Z",
-])
+@pytest.mark.parametrize(
+    "submitted_at",
+    [
+        "0001-01-01T00:00:00Z",  # before the service existed (and breaks UK time)
+        "9999-12-31T23:59:59-01:00",  # past the end of the calendar once in UTC
+        "9999-12-31T23:59:59Z",  # far future: never purged
+        "2023-12-31T23:59:59Z",  # before 2024
+        "2999-01-01T00:00:00Z",
+    ],
+)
 def test_request_data_submitted_at_an_impossible_time_is_refused(app: Flask, submitted_at: str) -> None:
     client, _ = signed_in(app)
     document = {**valid_document(app), "submitted_at": submitted_at}
@@ -554,8 +610,9 @@ def test_a_reference_is_found_however_it_is_typed(app: Flask) -> None:
         response = client.get(f"/inbox/requests/{typed}")
         assert response.status_code == 200 and reference in text(response)
     assert client.get(f"/inbox/requests/{reference.lower()}/request.pdf").status_code == 200
-    changed = post_form(client, f"/inbox/requests/{reference}", f"/inbox/requests/{reference.lower()}/status",
-                        {"status": "in_triage"})
+    changed = post_form(
+        client, f"/inbox/requests/{reference}", f"/inbox/requests/{reference.lower()}/status", {"status": "in_triage"}
+    )
     assert changed.status_code == 302 and changed.location == f"/inbox/requests/{reference}"
 
 
@@ -589,13 +646,17 @@ def test_uploads_up_to_5mb_are_read_and_larger_ones_refused(app: Flask) -> None:
     assert too_big.status_code == 413 and "too large" in text(too_big)
     anonymous = app.test_client()
     token = csrf_token(text(anonymous.get("/inbox/sign-in")))
-    refused = anonymous.post("/inbox/import", data={"csrf_token": token, "pdf": (io.BytesIO(b"x" * 2 * 1024 * 1024), "a.pdf")},
-                             content_type="multipart/form-data")
+    refused = anonymous.post(
+        "/inbox/import",
+        data={"csrf_token": token, "pdf": (io.BytesIO(b"x" * 2 * 1024 * 1024), "a.pdf")},
+        content_type="multipart/form-data",
+    )
     refused.request.input_stream.close()
     assert refused.status_code == 413  # the larger limit is only for a signed-in facilitator's session
 
 
 # --- pages ------------------------------------------------------------------------------------
+
 
 def test_inbox_pages_have_titles_and_no_duplicate_ids(app: Flask) -> None:
     client, _ = signed_in(app)
@@ -624,10 +685,14 @@ def test_migration_0003_downgrades_and_upgrades(app: Flask) -> None:
         assert tables <= set(sa.inspect(db.engine).get_table_names())
 
 
-@pytest.mark.parametrize("database_backend", [
-    "sqlite",
-    pytest.param("postgres", marks=pytest.mark.postgres),
-], indirect=True)
+@pytest.mark.parametrize(
+    "database_backend",
+    [
+        "sqlite",
+        pytest.param("postgres", marks=pytest.mark.postgres),
+    ],
+    indirect=True,
+)
 def test_purging_a_request_deletes_its_notes_and_assignment(app: Flask) -> None:
     import datetime as dt
 

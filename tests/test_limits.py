@@ -35,7 +35,9 @@ LOCKED = "too many failed attempts to sign in with this email address"
 
 def make_app(tmp_path: Path, **overrides) -> Flask:
     """A test app with a migrated SQLite database and these settings."""
-    return create_app({"APP_ENV": "test", "SQLALCHEMY_DATABASE_URI": migrated_sqlite(tmp_path / "limits.db"), **overrides})
+    return create_app(
+        {"APP_ENV": "test", "SQLALCHEMY_DATABASE_URI": migrated_sqlite(tmp_path / "limits.db"), **overrides}
+    )
 
 
 def add_facilitator(app: Flask, email: str = EMAIL) -> None:
@@ -77,6 +79,7 @@ def redis_url(redis_server: RedisServer) -> str:
 
 # --- the site-wide limit ----------------------------------------------------------------------
 
+
 def test_the_limit_counts_one_address_across_every_page(tmp_path) -> None:
     """Found: the default limit was counted per page. Now one count per address for the site."""
     app = make_app(tmp_path, RATELIMIT_DEFAULT="3 per minute")
@@ -89,11 +92,17 @@ def test_the_limit_counts_one_address_across_every_page(tmp_path) -> None:
     assert other_visitor.get("/cookies", environ_base={"REMOTE_ADDR": "198.51.100.20"}).status_code == 200
 
 
-@pytest.mark.parametrize(("variable", "value"), [
-    ("RATELIMIT_DEFAULT", "lots"), ("INBOX_SIGN_IN_LIMIT", "5 a minute"), ("INBOX_LOCKOUT_AFTER", "0"),
-    ("TRUSTED_PROXIES", "10.0.0.0/33"), ("TRUSTED_PROXIES", "proxy.example"),
-    ("RATELIMIT_STORAGE_URI", "nosuchstore://127.0.0.1"),
-])
+@pytest.mark.parametrize(
+    "variable, value",
+    [
+        ("RATELIMIT_DEFAULT", "lots"),
+        ("INBOX_SIGN_IN_LIMIT", "5 a minute"),
+        ("INBOX_LOCKOUT_AFTER", "0"),
+        ("TRUSTED_PROXIES", "10.0.0.0/33"),
+        ("TRUSTED_PROXIES", "proxy.example"),
+        ("RATELIMIT_STORAGE_URI", "nosuchstore://127.0.0.1"),
+    ],
+)
 def test_a_bad_limit_setting_stops_start_up_naming_it(monkeypatch, variable: str, value: str) -> None:
     monkeypatch.setenv(variable, value)
     with pytest.raises(SystemExit, match=variable):
@@ -101,10 +110,15 @@ def test_a_bad_limit_setting_stops_start_up_naming_it(monkeypatch, variable: str
 
 
 def test_every_limit_comes_from_the_environment(monkeypatch, tmp_path) -> None:
-    for variable, value in {"RATELIMIT_DEFAULT": "100 per minute", "INBOX_SIGN_IN_LIMIT": "3 per minute",
-                            "INBOX_LOCKOUT_AFTER": "4", "INBOX_LOCKOUT_MINUTES": "2",
-                            "INBOX_LOCKOUT_MAX_MINUTES": "30", "INBOX_LOCKOUT_WINDOW_HOURS": "12",
-                            "TRUSTED_PROXIES": "10.0.0.0/8, 192.0.2.1"}.items():
+    for variable, value in {
+        "RATELIMIT_DEFAULT": "100 per minute",
+        "INBOX_SIGN_IN_LIMIT": "3 per minute",
+        "INBOX_LOCKOUT_AFTER": "4",
+        "INBOX_LOCKOUT_MINUTES": "2",
+        "INBOX_LOCKOUT_MAX_MINUTES": "30",
+        "INBOX_LOCKOUT_WINDOW_HOURS": "12",
+        "TRUSTED_PROXIES": "10.0.0.0/8, 192.0.2.1",
+    }.items():
         monkeypatch.setenv(variable, value)
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'x.db'}")
     app = create_app(None)
@@ -116,8 +130,11 @@ def test_every_limit_comes_from_the_environment(monkeypatch, tmp_path) -> None:
 
 
 def _storage_warnings(caplog: pytest.LogCaptureFixture) -> list[str]:
-    return [record.getMessage() for record in caplog.records
-            if record.levelno == logging.WARNING and "RATELIMIT_STORAGE_URI" in record.getMessage()]
+    return [
+        record.getMessage()
+        for record in caplog.records
+        if record.levelno == logging.WARNING and "RATELIMIT_STORAGE_URI" in record.getMessage()
+    ]
 
 
 def test_memory_storage_warns_once_when_serving_naming_the_setting(monkeypatch, tmp_path, caplog) -> None:
@@ -136,16 +153,26 @@ def test_memory_storage_warns_once_when_serving_naming_the_setting(monkeypatch, 
 def test_flask_commands_do_not_warn_about_rate_limit_storage(tmp_path) -> None:
     env = {key: value for key, value in os.environ.items() if key != "RATELIMIT_STORAGE_URI"}
     env.update(APP_ENV="development", DATABASE_URL=f"sqlite:///{tmp_path / 'x.db'}")
-    result = subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "--help"], cwd=PROJECT_ROOT, env=env,
-                            capture_output=True, text=True, timeout=120, check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "wsgi", "--help"],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
     assert "facilitators" in result.stdout
     assert "RATELIMIT_STORAGE_URI" not in result.stderr + result.stdout
 
 
 def test_production_accepts_memory_storage_only_when_asked_for_and_warns(tmp_path, caplog) -> None:
-    production = {"APP_ENV": "production", "SECRET_KEY": "x" * 40,
-                  "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://user:pw@db.example.invalid/space_to_think"}
+    production = {
+        "APP_ENV": "production",
+        "SECRET_KEY": "x" * 40,
+        "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://user:pw@db.example.invalid/space_to_think",
+    }
     with pytest.raises(SystemExit, match="RATELIMIT_STORAGE_URI"):
         create_app(production | {"RATELIMIT_STORAGE_URI": None})
     with caplog.at_level(logging.WARNING, logger="app"):
@@ -155,18 +182,23 @@ def test_production_accepts_memory_storage_only_when_asked_for_and_warns(tmp_pat
 
 # --- who the visitor is -------------------------------------------------------------------------
 
+
 def test_a_spoofed_forwarded_for_changes_nothing_when_the_app_is_reached_directly(tmp_path) -> None:
     """Found: a client-chosen X-Forwarded-For got past every limit. Only our proxies are believed."""
     app = make_app(tmp_path, TRUSTED_PROXIES=("127.0.0.1", "10.0.0.0/8"), RATELIMIT_DEFAULT="3 per minute")
     add_remote_probe(app)
     client = app.test_client()
     direct = {"REMOTE_ADDR": "198.51.100.7"}
-    response = client.get("/_test/remote", environ_base=direct,
-                          headers={"X-Forwarded-For": "203.0.113.9", "X-Forwarded-Proto": "https",
-                                   "X-Forwarded-Host": "evil.example"})
+    response = client.get(
+        "/_test/remote",
+        environ_base=direct,
+        headers={"X-Forwarded-For": "203.0.113.9", "X-Forwarded-Proto": "https", "X-Forwarded-Host": "evil.example"},
+    )
     assert response.get_data(as_text=True) == "198.51.100.7 http localhost"
-    statuses = [client.get("/cookies", environ_base=direct, headers={"X-Forwarded-For": f"203.0.113.{n}"}).status_code
-                for n in range(5)]
+    statuses = [
+        client.get("/cookies", environ_base=direct, headers={"X-Forwarded-For": f"203.0.113.{n}"}).status_code
+        for n in range(5)
+    ]
     assert statuses == [200, 200, 429, 429, 429]  # the probe was the first of the three
 
 
@@ -174,25 +206,34 @@ def test_behind_listed_proxies_the_visitor_is_the_nearest_untrusted_address(tmp_
     app = make_app(tmp_path, TRUSTED_PROXIES=("127.0.0.1", "10.0.0.0/8"))
     add_remote_probe(app)
     client = app.test_client()
-    through_two = client.get("/_test/remote", environ_base={"REMOTE_ADDR": "127.0.0.1"},
-                             headers={"X-Forwarded-For": "192.0.2.66, 203.0.113.9, 10.1.2.3",
-                                      "X-Forwarded-Proto": "https", "X-Forwarded-Host": "stt.example.org"})
+    through_two = client.get(
+        "/_test/remote",
+        environ_base={"REMOTE_ADDR": "127.0.0.1"},
+        headers={
+            "X-Forwarded-For": "192.0.2.66, 203.0.113.9, 10.1.2.3",
+            "X-Forwarded-Proto": "https",
+            "X-Forwarded-Host": "stt.example.org",
+        },
+    )
     # 10.1.2.3 is our load balancer; 203.0.113.9 reached it; 192.0.2.66 is what the visitor claimed.
     assert through_two.get_data(as_text=True) == "203.0.113.9 https stt.example.org"
-    ipv6_peer = client.get("/_test/remote", environ_base={"REMOTE_ADDR": "::ffff:10.9.9.9"},
-                           headers={"X-Forwarded-For": "203.0.113.10"})
+    ipv6_peer = client.get(
+        "/_test/remote", environ_base={"REMOTE_ADDR": "::ffff:10.9.9.9"}, headers={"X-Forwarded-For": "203.0.113.10"}
+    )
     assert ipv6_peer.get_data(as_text=True).startswith("203.0.113.10 ")
 
 
 def test_a_count_of_proxies_still_works(tmp_path) -> None:
     app = make_app(tmp_path, TRUSTED_PROXIES=1)
     add_remote_probe(app)
-    response = app.test_client().get("/_test/remote", headers={"X-Forwarded-For": "203.0.113.9",
-                                                                "X-Forwarded-Proto": "https"})
+    response = app.test_client().get(
+        "/_test/remote", headers={"X-Forwarded-For": "203.0.113.9", "X-Forwarded-Proto": "https"}
+    )
     assert response.get_data(as_text=True).startswith("203.0.113.9 https")
 
 
 # --- the per-account lockout --------------------------------------------------------------------
+
 
 def test_the_delay_grows_with_each_attempt_up_to_the_maximum() -> None:
     lockout = SignInLockout(MemoryStorage(), "secret", after=3, first_minutes=1, max_minutes=5)
@@ -235,8 +276,10 @@ def test_a_lockout_looks_the_same_for_an_address_with_no_account(tmp_path) -> No
         locked = sign_in(app.test_client(), email, "guess", environ_base={"REMOTE_ADDR": "198.51.100.50"})
         pages[email] = (locked.status_code, locked.get_data(as_text=True).replace(email, "EMAIL"))
     assert pages[EMAIL][0] == pages["nobody@partnership.example"][0] == 429
-    assert pages[EMAIL][1].split("<main")[1].split('name="csrf_token"')[0] == (
-        pages["nobody@partnership.example"][1].split("<main")[1].split('name="csrf_token"')[0])
+    assert (
+        pages[EMAIL][1].split("<main")[1].split('name="csrf_token"')[0]
+        == (pages["nobody@partnership.example"][1].split("<main")[1].split('name="csrf_token"')[0])
+    )
 
 
 def test_a_successful_sign_in_forgets_earlier_failures(tmp_path) -> None:
@@ -280,8 +323,10 @@ def test_unlock_and_reset_password_lift_a_lockout_kept_in_redis(tmp_path, redis_
     assert reset.exit_code == 0, reset.output
     assert "New password set" in reset.output and new_password not in reset.output
     assert sign_in(app.test_client(), environ_base={"REMOTE_ADDR": "198.51.100.42"}).status_code == 200  # old one
-    assert sign_in(app.test_client(), EMAIL, new_password,
-                   environ_base={"REMOTE_ADDR": "198.51.100.43"}).status_code == 302
+    assert (
+        sign_in(app.test_client(), EMAIL, new_password, environ_base={"REMOTE_ADDR": "198.51.100.43"}).status_code
+        == 302
+    )
     from app.models import AuditEvent
 
     with app.app_context():
@@ -296,27 +341,39 @@ def test_reset_password_asks_twice_and_names_an_unknown_address(tmp_path) -> Non
     runner = app.test_cli_runner()
     unknown = runner.invoke(args=["facilitators", "reset-password", "nobody@partnership.example"])
     assert unknown.exit_code == 1 and "no facilitator" in unknown.output
-    mismatch = runner.invoke(args=["facilitators", "reset-password", EMAIL],
-                             input="a quite different passphrase\nnot the same at all here\n" * 3)
+    mismatch = runner.invoke(
+        args=["facilitators", "reset-password", EMAIL],
+        input="a quite different passphrase\nnot the same at all here\n" * 3,
+    )
     assert mismatch.exit_code != 0 and "do not match" in mismatch.output.lower()
-    reset = runner.invoke(args=["facilitators", "reset-password", EMAIL],
-                          input="a quite different passphrase\na quite different passphrase\n")
+    reset = runner.invoke(
+        args=["facilitators", "reset-password", EMAIL],
+        input="a quite different passphrase\na quite different passphrase\n",
+    )
     assert reset.exit_code == 0 and "restart" in reset.output  # memory store: it says the lockout is per process
 
 
 # --- Redis: shared, and when it stops answering -------------------------------------------------
 
+
 def test_limits_are_kept_in_redis_and_survive_a_new_app(tmp_path, redis_url: str) -> None:
     """Counts live in Redis, not in the app: a second app (another worker) sees the first's."""
     first = make_app(tmp_path, RATELIMIT_STORAGE_URI=redis_url, RATELIMIT_DEFAULT="3 per minute")
     assert [first.test_client().get("/cookies").status_code for _ in range(2)] == [200, 200]
-    second = create_app({"APP_ENV": "test", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'limits.db'}",
-                         "RATELIMIT_STORAGE_URI": redis_url, "RATELIMIT_DEFAULT": "3 per minute"})
+    second = create_app(
+        {
+            "APP_ENV": "test",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'limits.db'}",
+            "RATELIMIT_STORAGE_URI": redis_url,
+            "RATELIMIT_DEFAULT": "3 per minute",
+        }
+    )
     assert [second.test_client().get("/privacy").status_code for _ in range(2)] == [200, 429]
 
 
-def test_when_redis_stops_pages_and_sign_in_still_work(tmp_path, redis_server: RedisServer, redis_url: str,
-                                                        caplog) -> None:
+def test_when_redis_stops_pages_and_sign_in_still_work(
+    tmp_path, redis_server: RedisServer, redis_url: str, caplog
+) -> None:
     """A fault in the store falls back to counting in memory: never a 500, sign-in still guarded."""
     app = make_app(tmp_path, RATELIMIT_STORAGE_URI=redis_url)
     add_facilitator(app)
@@ -326,8 +383,12 @@ def test_when_redis_stops_pages_and_sign_in_still_work(tmp_path, redis_server: R
     with caplog.at_level(logging.WARNING):
         assert client.get("/cookies").status_code == 200
         assert client.get("/privacy").status_code == 200
-        statuses = [sign_in(app.test_client(), EMAIL, f"guess {n}",
-                            environ_base={"REMOTE_ADDR": f"198.51.100.{n + 1}"}).status_code for n in range(6)]
+        statuses = [
+            sign_in(
+                app.test_client(), EMAIL, f"guess {n}", environ_base={"REMOTE_ADDR": f"198.51.100.{n + 1}"}
+            ).status_code
+            for n in range(6)
+        ]
     assert statuses == [200] * 5 + [429]
     assert any("RATELIMIT_STORAGE_URI" in record.getMessage() for record in caplog.records)
     redis_server.start()

@@ -3,115 +3,23 @@ and what happens when the mail server is down."""
 
 from __future__ import annotations
 
-import email
-import email.policy
-import socket
-from collections.abc import Iterator
-from dataclasses import dataclass, field
-from email.message import EmailMessage
-
-import pytest
-from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
 from app.extensions import db
 from app.models import AuditEvent, OutboxMessage, StoredRequest
 from support import both_databases
+from support.mail import FACILITATORS, SmtpServer, only_message
 from support.submission import VALID_DETAILS, make_request, run_outbox, submitted_request, to_outcome
 
-FACILITATORS = "facilitators@partnership.example"
-
-
-@dataclass
-class Mailbox:
-    """What the test SMTP server received."""
-
-    messages: list[EmailMessage] = field(default_factory=list)
-    envelopes: list[tuple[str, list[str]]] = field(default_factory=list)
-
-    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802 (aiosmtpd's name)
-        """Keep the message."""
-        self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
-        self.messages.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
-        return "250 Message accepted for delivery"
-
-
-class _BoundController(Controller):
-    """aiosmtpd's Controller, listening on a socket the test bound already."""
-
-    def __init__(self, handler: Mailbox, sock: socket.socket) -> None:
-        host, port = sock.getsockname()
-        super().__init__(handler, hostname=host, port=port)
-        self.sock = sock
-
-    def _create_server(self):  # type: ignore[no-untyped-def]
-        return self.loop.create_server(self._factory_invoker, sock=self.sock, ssl=self.ssl_context)
-
-
-class SmtpServer:
-    """An aiosmtpd server on 127.0.0.1, on a port of its own, that can be started and stopped.
-
-    The port is chosen by the system (bind to port 0) and held from the start: until the
-    server starts, connections to it are refused (the mail server is down) and no other
-    test, in this process or another, can take the port.
-    """
-
-    def __init__(self) -> None:
-        self.mailbox = Mailbox()
-        self.controller: Controller | None = None
-        self.sock: socket.socket | None = self._bind(0)
-        self.port: int = self.sock.getsockname()[1]
-
-    @staticmethod
-    def _bind(port: int) -> socket.socket:
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind(("127.0.0.1", port))
-        return sock
-
-    def start(self) -> None:
-        """Listen."""
-        sock = self.sock or self._bind(self.port)
-        self.sock = None  # the server owns it now, and closes it when it stops
-        self.controller = _BoundController(self.mailbox, sock)
-        self.controller.start()
-
-    def stop(self) -> None:
-        """Stop listening."""
-        if self.controller is not None:
-            self.controller.stop()
-            self.controller = None
-        if self.sock is not None:
-            self.sock.close()
-            self.sock = None
-
-
-@pytest.fixture
-def smtp_server() -> Iterator[SmtpServer]:
-    """A real SMTP server on loopback (not started: the test decides when it is up)."""
-    server = SmtpServer()
-    try:
-        yield server
-    finally:
-        server.stop()
-
-
-@pytest.fixture
-def mail_app(app, smtp_server: SmtpServer):
-    """The app with a facilitators' mailbox, sending through the test SMTP server."""
-    app.config.update(FACILITATOR_EMAIL=FACILITATORS, SMTP_HOST="127.0.0.1", SMTP_PORT=smtp_server.port,
-                      SMTP_TIMEOUT=5, MAIL_FROM="space-to-think@partnership.example")
-    return app
-
-
-def only_message(server: SmtpServer) -> EmailMessage:
-    """The one message the server received."""
-    assert len(server.mailbox.messages) == 1
-    return server.mailbox.messages[0]
-
-
-CASE_DETAILS = (VALID_DETAILS["reflection"][:40], VALID_DETAILS["name"], VALID_DETAILS["email"],
-                VALID_DETAILS["phone"], VALID_DETAILS["family_knows_reason"][:30], "Child in Need", "5 to 10")
+CASE_DETAILS = (
+    VALID_DETAILS["reflection"][:40],
+    VALID_DETAILS["name"],
+    VALID_DETAILS["email"],
+    VALID_DETAILS["phone"],
+    VALID_DETAILS["family_knows_reason"][:30],
+    "Child in Need",
+    "5 to 10",
+)
 
 
 @both_databases
@@ -151,8 +59,9 @@ def test_submitted_page_says_it_was_emailed(mail_app, smtp_server: SmtpServer, c
 
 
 @both_databases
-def test_mail_server_down_loses_nothing_and_the_outbox_retries(mail_app, smtp_server: SmtpServer, client,
-                                                               runner) -> None:
+def test_mail_server_down_loses_nothing_and_the_outbox_retries(
+    mail_app, smtp_server: SmtpServer, client, runner
+) -> None:
     # The server is down: the request is still stored, and the user gets reference and PDF.
     walker = to_outcome(client)
     submitted_request(walker)

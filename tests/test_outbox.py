@@ -5,8 +5,8 @@ one message twice (PostgreSQL row locks); imported PDFs are made again, never se
 from __future__ import annotations
 
 import asyncio
-import html
 import datetime as dt
+import html
 import io
 import json
 import os
@@ -20,9 +20,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pypdf
-from pypdf.actions import JavaScript
 import pytest
 from flask import Flask
+from pypdf.actions import JavaScript
 from sqlalchemy import func, select
 
 import app.requests.service as request_service
@@ -30,13 +30,14 @@ from app.extensions import db
 from app.models import AuditEvent, OutboxMessage, StoredRequest, utcnow
 from app.outbox import claim_message, claim_pdf_job, retry_delay, run_pass
 from support import both_databases
+from support.mail import Mailbox, SmtpServer, only_message
 from support.pdf import pdf_attachment_json
 from support.submission import VALID_DETAILS, fill_details, make_request, run_outbox, to_outcome
 from test_inbox import signed_in, upload, valid_document
-from test_mail import FACILITATORS, Mailbox, SmtpServer, mail_app, only_message, smtp_server  # noqa: F401 (fixtures)
 
-postgres_only = pytest.mark.parametrize("database_backend", [pytest.param("postgres", marks=pytest.mark.postgres)],
-                                        indirect=True)
+postgres_only = pytest.mark.parametrize(
+    "database_backend", [pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True
+)
 LATER = dt.timedelta(days=2)  # past any retry wait
 
 
@@ -62,8 +63,10 @@ def actions(name: str) -> list[AuditEvent]:
 
 # --- off the request path ---------------------------------------------------------------------
 
+
 def test_a_hung_mail_server_does_not_hold_up_submission_and_the_mail_goes_later(
-        mail_app: Flask, smtp_server: SmtpServer, hung_smtp_port: int) -> None:
+    mail_app: Flask, smtp_server: SmtpServer, hung_smtp_port: int
+) -> None:
     mail_app.config.update(SMTP_PORT=hung_smtp_port, SMTP_TIMEOUT=1)
     client = mail_app.test_client()
     walker = to_outcome(client)
@@ -115,7 +118,8 @@ def test_retry_waits_double_up_to_the_maximum(app: Flask) -> None:
 
 @both_databases
 def test_a_pdf_that_cannot_be_made_keeps_the_request_flags_it_and_is_tried_again(
-        mail_app: Flask, smtp_server: SmtpServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    mail_app: Flask, smtp_server: SmtpServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
     smtp_server.start()
     client, _ = signed_in(mail_app)
 
@@ -155,6 +159,7 @@ def test_a_pdf_that_cannot_be_made_keeps_the_request_flags_it_and_is_tried_again
 
 # --- several workers --------------------------------------------------------------------------
 
+
 @postgres_only
 def test_a_claimed_message_is_skipped_by_another_worker(mail_app: Flask) -> None:
     with mail_app.app_context():
@@ -177,14 +182,15 @@ def test_a_claimed_message_is_skipped_by_another_worker(mail_app: Flask) -> None
 class SlowMailbox(Mailbox):
     """A mail server that takes a moment over each message (so two workers overlap)."""
 
-    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802 (aiosmtpd's name)
+    async def handle_DATA(self, server, session, envelope) -> str:
         await asyncio.sleep(0.1)
         return await super().handle_DATA(server, session, envelope)
 
 
 @postgres_only
-def test_two_workers_never_send_the_same_message_twice(mail_app: Flask, smtp_server: SmtpServer,
-                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_two_workers_never_send_the_same_message_twice(
+    mail_app: Flask, smtp_server: SmtpServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
     smtp_server.mailbox = SlowMailbox()
     smtp_server.start()
 
@@ -221,6 +227,7 @@ def test_two_workers_never_send_the_same_message_twice(mail_app: Flask, smtp_ser
 
 
 # --- imports ----------------------------------------------------------------------------------
+
 
 def pdf_with_script(document: dict) -> bytes:
     """A request PDF as an attacker might send it: the right data, plus JavaScript."""
@@ -273,6 +280,7 @@ def test_an_import_with_text_the_database_cannot_hold_is_refused_plainly(app: Fl
 
 # --- the command ------------------------------------------------------------------------------
 
+
 def test_worker_once_command(mail_app: Flask, smtp_server: SmtpServer) -> None:
     smtp_server.start()
     with mail_app.app_context():
@@ -286,11 +294,20 @@ def test_worker_once_command(mail_app: Flask, smtp_server: SmtpServer) -> None:
 def test_the_worker_runs_until_sigterm_and_stops_cleanly(app: Flask, tmp_path: Path) -> None:
     with app.app_context():
         reference = make_request().request.reference
-    env = {**os.environ, "APP_ENV": "test", "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
-           "PYTHONWARNINGS": "error"}
-    worker = subprocess.Popen([sys.executable, "-m", "flask", "--app", "wsgi", "outbox", "worker", "--poll", "0.2"],
-                              cwd=Path(__file__).resolve().parents[1], env=env, text=True,
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    env = {
+        **os.environ,
+        "APP_ENV": "test",
+        "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+        "PYTHONWARNINGS": "error",
+    }
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "flask", "--app", "wsgi", "outbox", "worker", "--poll", "0.2"],
+        cwd=Path(__file__).resolve().parents[1],
+        env=env,
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     try:
         deadline = time.monotonic() + 60
         made = None
@@ -309,8 +326,7 @@ def test_the_worker_runs_until_sigterm_and_stops_cleanly(app: Flask, tmp_path: P
     assert "Outbox worker started" in out and "Outbox worker stopped." in out
 
 
-def test_a_hung_mail_server_costs_one_timeout_a_pass_not_one_per_message(mail_app: Flask,
-                                                                       hung_smtp_port: int) -> None:
+def test_a_hung_mail_server_costs_one_timeout_a_pass_not_one_per_message(mail_app: Flask, hung_smtp_port: int) -> None:
     mail_app.config.update(SMTP_PORT=hung_smtp_port, SMTP_TIMEOUT=1)
     with mail_app.app_context():
         for _ in range(3):

@@ -50,20 +50,28 @@ def partnership_client(app: Flask) -> FlaskClient:
 
 
 def test_the_cli_makes_a_partnership_account(app: Flask, runner) -> None:  # type: ignore[no-untyped-def]
-    result = runner.invoke(args=["facilitators", "add", PARTNERSHIP_EMAIL, "--name", "Chair", "--role", "partnership"],
-                           input=f"{PASSWORD}\n{PASSWORD}\n")
+    result = runner.invoke(
+        args=["facilitators", "add", PARTNERSHIP_EMAIL, "--name", "Chair", "--role", "partnership"],
+        input=f"{PASSWORD}\n{PASSWORD}\n",
+    )
     assert result.exit_code == 0, result.output
     assert "statistics only" in result.output
     with app.app_context():
         account = service.find_facilitator(PARTNERSHIP_EMAIL)
         assert account is not None and account.role == "partnership" and account.reads_statistics_only
     assert "\tpartnership\t" in runner.invoke(args=["facilitators", "list"]).output
-    refused = runner.invoke(args=["facilitators", "add", "x@partnership.example", "--name", "X", "--role", "admin"],
-                            input=f"{PASSWORD}\n{PASSWORD}\n")
+    refused = runner.invoke(
+        args=["facilitators", "add", "x@partnership.example", "--name", "X", "--role", "admin"],
+        input=f"{PASSWORD}\n{PASSWORD}\n",
+    )
     assert refused.exit_code != 0 and "admin" in refused.output
     # Without --role, an account works the inbox, as before.
-    assert runner.invoke(args=["facilitators", "add", FACILITATOR_EMAIL, "--name", "Sam"],
-                         input=f"{PASSWORD}\n{PASSWORD}\n").exit_code == 0
+    assert (
+        runner.invoke(
+            args=["facilitators", "add", FACILITATOR_EMAIL, "--name", "Sam"], input=f"{PASSWORD}\n{PASSWORD}\n"
+        ).exit_code
+        == 0
+    )
     with app.app_context():
         assert service.find_facilitator(FACILITATOR_EMAIL).role == "facilitator"  # type: ignore[union-attr]
 
@@ -100,15 +108,23 @@ def test_a_partnership_account_is_refused_every_other_inbox_route(app: Flask) ->
             assert response.status_code == 403, (method, rule.rule, response.status_code)
             assert REFUSED_TITLE in html.unescape(response.get_data(as_text=True)), rule.rule  # the branded page
             checked.add(rule.endpoint)
-    assert checked >= {"inbox.index", "inbox.request_page", "inbox.download_pdf", "inbox.change_status",
-                       "inbox.assign", "inbox.add_note", "inbox.import_request"}
+    assert checked >= {
+        "inbox.index",
+        "inbox.request_page",
+        "inbox.download_pdf",
+        "inbox.change_status",
+        "inbox.assign",
+        "inbox.add_note",
+        "inbox.import_request",
+    }
     # Nothing was read or changed on its behalf; it is still signed in.
     with app.app_context():
         assert db.session.scalar(select(StoredRequest.status)) == "new"
         assert db.session.scalar(select(func.count()).select_from(TriageNote)) == 0
         assert db.session.scalar(select(func.count()).select_from(Assignment)) == 0
-        done = {event.action for event in db.session.scalars(select(AuditEvent))
-                if event.actor.startswith("facilitator:")}
+        done = {
+            event.action for event in db.session.scalars(select(AuditEvent)) if event.actor.startswith("facilitator:")
+        }
         assert done == {"signed_in"}  # no view, download, import, note or change was recorded
     assert client.get("/inbox/statistics").status_code == 200
 
@@ -131,8 +147,9 @@ def test_a_partnership_account_cannot_be_assigned_requests(app: Flask) -> None:
     page = client.get(f"/inbox/requests/{reference}").get_data(as_text=True)
     assert f'value="{partnership_id}"' not in page and "Someone partnership" not in page
     token = csrf_token(page)
-    refused = client.post(f"/inbox/requests/{reference}/assignment",
-                          data={"csrf_token": token, "facilitator": str(partnership_id)})
+    refused = client.post(
+        f"/inbox/requests/{reference}/assignment", data={"csrf_token": token, "facilitator": str(partnership_id)}
+    )
     assert refused.status_code == 200 and "govuk-error-summary" in refused.get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Assignment)) == 0

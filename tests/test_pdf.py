@@ -7,14 +7,15 @@ import http.server
 import inspect
 import threading
 from collections.abc import Iterator
+from typing import ClassVar
 
 import pytest
 from sqlalchemy import select
 
 from app.extensions import db
+from app.inbox.pdf_import import read_request_pdf
 from app.models import StoredRequest
 from app.pdf import FetchRefused, PdfAttachment, RefusingFetcher, render_pdf
-from app.inbox.pdf_import import read_request_pdf
 from app.requests.document import document_json, request_document
 from support.pdf import fake_render_pdf, pdf_attachment_json, pdf_reader, pdf_text
 from support.submission import SUPERVISION_PATH, VALID_DETAILS, make_request, run_outbox, submitted_request, to_outcome
@@ -27,9 +28,9 @@ SIMPLE = """<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8"><title
 
 
 class _Counter(http.server.BaseHTTPRequestHandler):
-    hits: list[str] = []
+    hits: ClassVar[list[str]] = []
 
-    def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+    def do_GET(self) -> None:
         type(self).hits.append(self.path)
         self.send_response(200)
         self.send_header("Content-Type", "image/png")
@@ -56,17 +57,24 @@ def http_server() -> Iterator[str]:
 
 def test_fetcher_refuses_every_url() -> None:
     fetcher = RefusingFetcher()
-    for url in ("http://example.com/x.png", "https://example.com/", "file:///etc/passwd", "data:text/plain,hi",
-                "ftp://example.com/x"):
+    for url in (
+        "http://example.com/x.png",
+        "https://example.com/",
+        "file:///etc/passwd",
+        "data:text/plain,hi",
+        "ftp://example.com/x",
+    ):
         with pytest.raises(FetchRefused):
             fetcher.fetch(url)
     assert len(fetcher.refused) == 5
 
 
 def test_rendering_fetches_nothing(http_server: str) -> None:
-    body = (f'<img src="{http_server}/tracker.png" alt="x"><img src="file:///etc/passwd" alt="y">'
-            f'<link rel="stylesheet" href="{http_server}/style.css">'
-            f'<span style="background: url({http_server}/bg.png)">text</span>')
+    body = (
+        f'<img src="{http_server}/tracker.png" alt="x"><img src="file:///etc/passwd" alt="y">'
+        f'<link rel="stylesheet" href="{http_server}/style.css">'
+        f'<span style="background: url({http_server}/bg.png)">text</span>'
+    )
     html = SIMPLE.format(body=body).replace("</head>", f'<link rel="stylesheet" href="{http_server}/s.css"></head>')
     fetcher = RefusingFetcher()
     pdf = render_pdf(html, fetcher=fetcher)
@@ -93,6 +101,7 @@ def test_render_pdf_is_tagged_pdf_ua_with_metadata() -> None:
 
 def test_the_fake_renderer_keeps_the_real_ones_interface(app) -> None:
     """The other tests' stand-in takes what render_pdf takes, and gives a PDF the app reads back the same way."""
+
     def parameters(function: object) -> list[tuple[str, object, object, object]]:
         return [(p.name, p.kind, p.default, p.annotation) for p in inspect.signature(function).parameters.values()]
 
@@ -123,13 +132,26 @@ def test_request_pdf_content_and_attachment(app) -> None:
     assert "does not replace" in text
     assert stored.rule_pack_version in text
     assert "I feel stuck, or unclear about the systems" in text  # criteria
-    assert "Not yet discussed in the practitioner" in text         # flags
-    for value in ("Alex Practitioner", "Health visitor", "alex.practitioner@nhs.example", "0161 496 0000",
-                  "5 to 10", "Child in Need", "March 2025", "Within a month", "Online", "Tuesday mornings"):
+    assert "Not yet discussed in the practitioner" in text  # flags
+    for value in (
+        "Alex Practitioner",
+        "Health visitor",
+        "alex.practitioner@nhs.example",
+        "0161 496 0000",
+        "5 to 10",
+        "Child in Need",
+        "March 2025",
+        "Within a month",
+        "Online",
+        "Tuesday mornings",
+    ):
         assert value in text, value
     assert " ".join(VALID_DETAILS["reflection"].split()) in text
-    # The route explanation: each question asked, the answer, and the guidance cited.
-    assert "Is a child or young person in immediate danger" in text
+    # The answers: the question in a few words (the JSON keeps it in full), the answer, and the
+    # titles of the guidance cited.
+    danger = next(reason for reason in document["explanation"] if reason["question_id"] == "immediate_danger")
+    assert danger["question"].startswith("Is a child or young person in immediate danger")
+    assert danger["short"] in text
     assert "Working Together to Safeguard Children (2023)" in text
     reader = pdf_reader(pdf)
     assert reader.trailer["/Root"]["/Lang"] == "en-GB"
@@ -160,11 +182,14 @@ def test_downloaded_pdf_attachment_equals_what_was_submitted(client, app) -> Non
 
 
 def test_user_text_cannot_make_the_renderer_fetch(app, http_server: str) -> None:
-    hostile = (f'<img src="{http_server}/x.png"> <link rel=attachment href="file:///etc/passwd"> '
-               f'</p><iframe src="{http_server}/"></iframe>')
+    hostile = (
+        f'<img src="{http_server}/x.png"> <link rel=attachment href="file:///etc/passwd"> '
+        f'</p><iframe src="{http_server}/"></iframe>'
+    )
     with app.app_context():
-        stored = make_request(details={**VALID_DETAILS, "reflection": hostile, "access_needs": "file:///etc/passwd"},
-                              pdf=True).request
+        stored = make_request(
+            details={**VALID_DETAILS, "reflection": hostile, "access_needs": "file:///etc/passwd"}, pdf=True
+        ).request
         pdf = stored.pdf
     assert _Counter.hits == []
     text = pdf_text(pdf)
@@ -187,8 +212,9 @@ def test_long_and_odd_unicode_text_in_the_pdf(app) -> None:
     odd = "Emoji 🙂👩‍👧, RTL \u05e9\u05dc\u05d5\u05dd, zero\u200bwidth, e\u0301, "
     reflection = ("word " * 150 + "x" * 400 + " " + odd * 8)[:1494] + " LAST."
     with app.app_context():
-        stored = make_request(details={**VALID_DETAILS, "reflection": reflection,
-                                       "other_agencies": "Ünïcödé ağency — ’quotes’"}, pdf=True).request
+        stored = make_request(
+            details={**VALID_DETAILS, "reflection": reflection, "other_agencies": "Ünïcödé ağency — ’quotes’"}, pdf=True
+        ).request
         pdf = stored.pdf
     assert pdf_attachment_json(pdf)["details"]["reflection"] == reflection
     text = pdf_text(pdf)

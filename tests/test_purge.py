@@ -24,8 +24,9 @@ def _outbox_count(app) -> int:
 
 def _make_old_and_new(app) -> tuple[str, str]:
     # A mailbox on a port where nothing listens: each request gets an (unsent) outbox row.
-    app.config.update(FACILITATOR_EMAIL="facilitators@partnership.example", SMTP_HOST="127.0.0.1", SMTP_PORT=9,
-                      SMTP_TIMEOUT=2)
+    app.config.update(
+        FACILITATOR_EMAIL="facilitators@partnership.example", SMTP_HOST="127.0.0.1", SMTP_PORT=9, SMTP_TIMEOUT=2
+    )
     with app.app_context():
         old = make_request(now=utcnow() - dt.timedelta(days=91)).request.reference
         new = make_request(now=utcnow() - dt.timedelta(days=89)).request.reference
@@ -48,7 +49,9 @@ def test_purge_removes_old_requests_with_their_outbox(app, runner) -> None:
         assert "@" not in purged[0].detail
         # The audit trail of the purged request outlives it.
         assert {e.action for e in db.session.scalars(select(AuditEvent).where(AuditEvent.reference == old))} >= {
-            "created", "purged"}
+            "created",
+            "purged",
+        }
 
 
 @both_databases
@@ -63,7 +66,7 @@ def test_dry_run_deletes_nothing(app, runner) -> None:
 
 
 def test_retention_comes_from_config_or_option(app, runner) -> None:
-    old, new = _make_old_and_new(app)
+    _make_old_and_new(app)
     app.config["RETENTION_DAYS"] = 100
     assert "Deleted 0 requests" in runner.invoke(args=["requests", "purge"]).output
     assert "Deleted 2 requests" in runner.invoke(args=["requests", "purge", "--days", "30"]).output

@@ -20,10 +20,16 @@ from app.requests.forms import FORMS
 from app.requests.reference import new_reference
 from support.pdf import pdf_attachment_json, pdf_text
 from support.submission import (
-    ELIGIBLE_PATH, SUPERVISION_PATH, VALID_DETAILS, fill_details, run_outbox, submit, to_outcome,
+    ELIGIBLE_PATH,
+    SUPERVISION_PATH,
+    VALID_DETAILS,
+    fill_details,
+    run_outbox,
+    submit,
+    to_outcome,
 )
 
-DEBRIEF_SUPERVISION_PATH = SUPERVISION_PATH[:8] + (("criteria", ["needs", "debrief"]),) + SUPERVISION_PATH[9:]
+DEBRIEF_SUPERVISION_PATH = (*SUPERVISION_PATH[:8], ("criteria", ["needs", "debrief"]), *SUPERVISION_PATH[9:])
 
 
 def words_of(page: str) -> str:
@@ -40,17 +46,20 @@ def _entry(name: str) -> Field:
     return fields.FIELDS_BY_NAME[name]
 
 
-@pytest.mark.parametrize(("broken", "words"), [
-    (dataclasses.replace(_entry("email"), errors={"too_long": "Too long"}), "errors needs invalid"),
-    (dataclasses.replace(_entry("how_soon"), options={}), "radios need options"),
-    (dataclasses.replace(_entry("reflection"), page="nowhere"), "'nowhere' is not a page"),
-    (dataclasses.replace(_entry("reflection"), limit=0), "needs a limit"),
-    (dataclasses.replace(_entry("format"), guard=("postcode",)), "free text only"),
-    (dataclasses.replace(_entry("agency"), joins="nobody"), "'nobody', which is not a field"),
-    (dataclasses.replace(_entry("phone"), row=None), "either a row of its own or a field to join"),
-    (dataclasses.replace(_entry("access_needs"), section="elsewhere"), "'elsewhere' is not a section"),
-    (dataclasses.replace(_entry("event_month"), year_input=""), "needs its year_input"),
-])
+@pytest.mark.parametrize(
+    "broken, words",
+    [
+        (dataclasses.replace(_entry("email"), errors={"too_long": "Too long"}), "errors needs invalid"),
+        (dataclasses.replace(_entry("how_soon"), options={}), "radios need options"),
+        (dataclasses.replace(_entry("reflection"), page="nowhere"), "'nowhere' is not a page"),
+        (dataclasses.replace(_entry("reflection"), limit=0), "needs a limit"),
+        (dataclasses.replace(_entry("format"), guard=("postcode",)), "free text only"),
+        (dataclasses.replace(_entry("agency"), joins="nobody"), "'nobody', which is not a field"),
+        (dataclasses.replace(_entry("phone"), row=None), "either a row of its own or a field to join"),
+        (dataclasses.replace(_entry("access_needs"), section="elsewhere"), "'elsewhere' is not a section"),
+        (dataclasses.replace(_entry("event_month"), year_input=""), "needs its year_input"),
+    ],
+)
 def test_a_mistake_in_the_table_is_named(broken: Field, words: str) -> None:
     table = tuple(broken if entry.name == broken.name else entry for entry in FIELDS)
     problems = table_problems(table)
@@ -65,7 +74,7 @@ def test_each_pages_form_has_exactly_its_fields_inputs(page) -> None:
     assert page.fields == tuple(name for entry in FIELDS if entry.page == page.slug for name in entry.inputs)
 
 
-@pytest.mark.parametrize(("mode", "path"), [("practitioner", ELIGIBLE_PATH), ("supervision", DEBRIEF_SUPERVISION_PATH)])
+@pytest.mark.parametrize("mode, path", [("practitioner", ELIGIBLE_PATH), ("supervision", DEBRIEF_SUPERVISION_PATH)])
 def test_each_field_is_asked_on_its_page_with_its_wording(client, mode: str, path) -> None:
     walker = to_outcome(client, path)
     for page in PAGES:
@@ -84,8 +93,7 @@ def test_each_field_is_asked_on_its_page_with_its_wording(client, mode: str, pat
                 assert option_label in text, (page.slug, entry.name, option_label)
         # Every error the page can give comes from its entries' wording.
         walker.get(f"/request/{page.slug}")
-        refused = words_of(walker.post(f"/request/{page.slug}", {name: "" for name in page.fields})
-                           .get_data(as_text=True))
+        refused = words_of(walker.post(f"/request/{page.slug}", dict.fromkeys(page.fields, "")).get_data(as_text=True))
         for entry in page.entries:
             if entry.required and entry.asked({}):
                 assert entry.error("missing", mode) in refused, (page.slug, entry.name)
@@ -129,20 +137,28 @@ PERSONAL = [entry for entry in FIELDS if entry.label.supervision is not None]
 def test_a_fields_wording_speaks_of_the_same_person_in_each_mode(entry: Field) -> None:
     """Label, check-your-answers row, warning name and error messages agree: "you" in the
     practitioner's own request, "the practitioner" (never "you") in supervision."""
-    worded = {mode: [entry.label.for_mode(mode), entry.row_key(mode, in_request=False), entry.short_name(mode),
-                     *(entry.error(key, mode) for key in entry.errors)] for mode in ("practitioner", "supervision")}
+    worded = {
+        mode: [
+            entry.label.for_mode(mode),
+            entry.row_key(mode, in_request=False),
+            entry.short_name(mode),
+            *(entry.error(key, mode) for key in entry.errors),
+        ]
+        for mode in ("practitioner", "supervision")
+    }
     for text in worded["supervision"]:
         assert not re.search(r"\byour?\b", text, re.IGNORECASE), text
     own = " ".join(worded["practitioner"])
     assert "the practitioner" not in own.lower(), own
 
 
-@pytest.mark.parametrize(("who", "path"), [("you", ELIGIBLE_PATH), ("the practitioner", SUPERVISION_PATH)])
+@pytest.mark.parametrize("who, path", [("you", ELIGIBLE_PATH), ("the practitioner", SUPERVISION_PATH)])
 def test_the_reflection_speaks_of_the_same_person_on_its_page_and_check_answers(client, who: str, path) -> None:
     walker = to_outcome(client, path)
     too_long = walker.post("/request/reflection", {"reflection": "x" * (fields.REFLECTION_MAX + 1)})
     assert f"What {who} would like to reflect on must be 1,500 characters or less" in words_of(
-        too_long.get_data(as_text=True))
+        too_long.get_data(as_text=True)
+    )
     fill_details(walker)
     check = words_of(walker.get("/request/check-answers").get_data(as_text=True))
     assert check.count(f"What {who} would like to reflect on") == 2  # the section and its row
@@ -151,9 +167,17 @@ def test_the_reflection_speaks_of_the_same_person_on_its_page_and_check_answers(
 
 def _document(details: dict) -> dict:
     return {
-        "format": DOCUMENT_FORMAT, "format_version": DOCUMENT_VERSION, "reference": new_reference(),
-        "submitted_at": "2025-06-01T09:00:00Z", "mode": "practitioner", "rule_pack_version": "0123456789ab",
-        "outcome": "P", "answers": {}, "flags": [], "explanation": [], "details": details,
+        "format": DOCUMENT_FORMAT,
+        "format_version": DOCUMENT_VERSION,
+        "reference": new_reference(),
+        "submitted_at": "2025-06-01T09:00:00Z",
+        "mode": "practitioner",
+        "rule_pack_version": "0123456789ab",
+        "outcome": "P",
+        "answers": {},
+        "flags": [],
+        "explanation": [],
+        "details": details,
     }
 
 
@@ -184,7 +208,12 @@ def test_clean_details_keeps_only_what_was_asked() -> None:
     assert stored["event_month"] == ""  # the event page is only asked for a debrief
     assert fields.clean_details(VALID_DETAILS, debrief=True)["event_month"] == "2025-03"
     assert fields.check_details({}, debrief=False, today=dt.date(2026, 1, 1)).keys() == {
-        "about-you", "manager", "reflection", "family", "how-soon"}
+        "about-you",
+        "manager",
+        "reflection",
+        "family",
+        "how-soon",
+    }
 
 
 def test_text_is_counted_as_the_browsers_character_count_counts_it() -> None:
@@ -194,10 +223,13 @@ def test_text_is_counted_as_the_browsers_character_count_counts_it() -> None:
     assert fields.text_length("👨‍👩‍👧") == 8  # three emoji and two joiners
 
 
-@pytest.mark.parametrize(("text", "refused"), [
-    ("🙂" * (fields.REFLECTION_MAX // 2), False),  # exactly at the limit, as the counter shows it
-    ("🙂" * (fields.REFLECTION_MAX // 2) + "x", True),  # one over: the counter shows it as too long
-])
+@pytest.mark.parametrize(
+    "text, refused",
+    [
+        ("🙂" * (fields.REFLECTION_MAX // 2), False),  # exactly at the limit, as the counter shows it
+        ("🙂" * (fields.REFLECTION_MAX // 2) + "x", True),  # one over: the counter shows it as too long
+    ],
+)
 def test_emoji_count_as_the_character_counter_shows_them(client, text: str, refused: bool) -> None:
     walker = to_outcome(client)
     response = walker.post("/request/reflection", {"reflection": text})

@@ -12,7 +12,14 @@ from app.extensions import db
 from app.models import AuditEvent, OutboxMessage, StoredRequest
 from app.requests.fields import text_length
 from support.submission import (
-    ELIGIBLE_PATH, SUPERVISION_PATH, VALID_DETAILS, fill_details, post_page, run_outbox, submit, submitted_request,
+    ELIGIBLE_PATH,
+    SUPERVISION_PATH,
+    VALID_DETAILS,
+    fill_details,
+    post_page,
+    run_outbox,
+    submit,
+    submitted_request,
     to_outcome,
 )
 from support.walk import Walker
@@ -27,7 +34,7 @@ def stored_requests(app) -> list[StoredRequest]:
 def text_of(response) -> str:
     """The page's main content as plain text."""
     page = response.get_data(as_text=True)
-    main = page[page.index("<main"):page.index("</main>")]
+    main = page[page.index("<main") : page.index("</main>")]
     import html
 
     return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", main)))
@@ -35,8 +42,10 @@ def text_of(response) -> str:
 
 # --- who may reach the request pages ---------------------------------------------------
 
-@pytest.mark.parametrize("url", ["/request", "/request/about-you", "/request/check-answers",
-                                 "/request/check-what-you-wrote"])
+
+@pytest.mark.parametrize(
+    "url", ["/request", "/request/about-you", "/request/check-answers", "/request/check-what-you-wrote"]
+)
 def test_without_a_journey_the_request_pages_send_you_to_the_start(client, url) -> None:
     response = client.get(url)
     assert response.status_code == 302
@@ -70,6 +79,7 @@ def test_the_entry_point_goes_to_the_first_page(client) -> None:
 
 
 # --- the pages -----------------------------------------------------------------------------
+
 
 def test_each_page_leads_to_the_next_and_then_to_check_answers(client) -> None:
     walker = to_outcome(client)
@@ -117,15 +127,18 @@ def test_family_reason_is_required_only_when_not_yet(client) -> None:
     assert post_page(walker, "family", {"family_knows": "yes", "family_knows_reason": ""}).status_code == 302
 
 
-@pytest.mark.parametrize("month, year, message", [
-    ("", "", "Enter the month and year of the significant event"),
-    ("", "2024", "must include a month"),
-    ("3", "", "must include a year"),
-    ("13", "2024", "must be a real date"),
-    ("3", "24", "Year must include 4 numbers"),
-    ("12", "2999", "must be this month or in the past"),
-    ("３", "2024", "must be a real date"),
-])
+@pytest.mark.parametrize(
+    "month, year, message",
+    [
+        ("", "", "Enter the month and year of the significant event"),
+        ("", "2024", "must include a month"),
+        ("3", "", "must include a year"),
+        ("13", "2024", "must be a real date"),
+        ("3", "24", "Year must include 4 numbers"),
+        ("12", "2999", "must be this month or in the past"),
+        ("３", "2024", "must be a real date"),
+    ],
+)
 def test_event_month_and_year(client, month, year, message) -> None:
     walker = to_outcome(client)
     response = post_page(walker, "significant-event", {"event_month": month, "event_year": year})
@@ -141,11 +154,14 @@ def test_event_page_is_skipped_without_the_debrief_criterion(client) -> None:
     assert walker.get("/request/significant-event").location.endswith("/request")
 
 
-@pytest.mark.parametrize("slug, data, message", [
-    ("manager", {"manager_knows": "perhaps"}, "Select yes if the manager or safeguarding lead knows"),
-    ("how-soon", {"how_soon": "yesterday"}, "Select how soon a session is needed"),
-    ("child-and-family", {"age_band": "<script>"}, "Select one of the options"),
-])
+@pytest.mark.parametrize(
+    "slug, data, message",
+    [
+        ("manager", {"manager_knows": "perhaps"}, "Select yes if the manager or safeguarding lead knows"),
+        ("how-soon", {"how_soon": "yesterday"}, "Select how soon a session is needed"),
+        ("child-and-family", {"age_band": "<script>"}, "Select one of the options"),
+    ],
+)
 def test_tampered_option_values_get_a_message_not_a_500(client, slug, data, message) -> None:
     walker = to_outcome(client)
     response = post_page(walker, slug, data)
@@ -177,6 +193,7 @@ def test_supervision_mode_speaks_of_the_practitioner(client) -> None:
 
 # --- check your answers ----------------------------------------------------------------------
 
+
 def test_check_answers_lists_journey_and_details_with_change_links(client) -> None:
     walker = to_outcome(client)
     fill_details(walker)
@@ -184,8 +201,16 @@ def test_check_answers_lists_journey_and_details_with_change_links(client) -> No
     page = response.get_data(as_text=True)
     for question_id, _ in ELIGIBLE_PATH:
         assert f'href="/questions/{question_id}?return_to=check-answers"' in page
-    for slug in ("about-you", "manager", "reflection", "child-and-family", "family", "significant-event",
-                 "how-soon", "preferences"):
+    for slug in (
+        "about-you",
+        "manager",
+        "reflection",
+        "child-and-family",
+        "family",
+        "significant-event",
+        "how-soon",
+        "preferences",
+    ):
         assert f'href="/request/{slug}?change=1"' in page
     text = text_of(response)
     assert VALID_DETAILS["reflection"] in text and "March 2025" in text and "Within a month" in text
@@ -266,8 +291,9 @@ def test_a_reason_that_will_not_be_stored_gets_no_warning(client, app) -> None:
     walker.get("/request/check-what-you-wrote")
     walker.post("/request/check-what-you-wrote", {})
     # Now the family knows: the hidden reason box still holds the postcode, but it is not stored.
-    response = post_page(walker, "family", {"family_knows": "yes", "family_knows_reason": "Mum at M6 5JA is away"},
-                         change=True)
+    response = post_page(
+        walker, "family", {"family_knows": "yes", "family_knows_reason": "Mum at M6 5JA is away"}, change=True
+    )
     assert response.location.endswith("/request/check-answers")
     assert walker.get("/request/check-what-you-wrote").location.endswith("/request/check-answers")
     submit(walker)
@@ -282,6 +308,7 @@ def test_ordinary_text_gets_no_warning(client) -> None:
 
 
 # --- submission --------------------------------------------------------------------------------
+
 
 def test_submission_stores_one_request_and_shows_the_reference(client, app) -> None:
     walker = to_outcome(client)
@@ -377,6 +404,7 @@ def test_submit_without_reaching_the_outcome_is_refused(client, app) -> None:
 
 # --- after submission ------------------------------------------------------------------------
 
+
 def test_pdf_download_only_for_the_session_that_submitted(client, app) -> None:
     walker = to_outcome(client)
     submitted_request(walker)
@@ -405,13 +433,16 @@ def test_no_outbox_without_a_mailbox(client, app) -> None:
 
 
 def test_long_and_odd_unicode_text_is_kept_exactly(client, app) -> None:
-    odd = ("Emoji 👩‍👧‍👦🙂, right-to-left \u05e9\u05dc\u05d5\u05dd \u0645\u0631\u062d\u0628\u0627, "
-           "zero\u200bwidth, combining e\u0301 a\u0308 \u0928\u092e\u0938\u094d\u0924\u0947, <img src=x> & \"quotes\" ")
+    odd = (
+        "Emoji 👩‍👧‍👦🙂, right-to-left \u05e9\u05dc\u05d5\u05dd \u0645\u0631\u062d\u0628\u0627, "
+        'zero\u200bwidth, combining e\u0301 a\u0308 \u0928\u092e\u0938\u094d\u0924\u0947, <img src=x> & "quotes" '
+    )
     reflection = (odd * 20)[:1436] + " END"
     assert text_length(reflection) == 1500  # at the limit, counted as the browser counts it
     walker = to_outcome(client)
-    submitted_request(walker, details={**VALID_DETAILS, "reflection": reflection,
-                                       "name": "Zoë O\u2019Brien-\u0141\u00f3d\u017a"})
+    submitted_request(
+        walker, details={**VALID_DETAILS, "reflection": reflection, "name": "Zoë O\u2019Brien-\u0141\u00f3d\u017a"}
+    )
     [stored] = stored_requests(app)
     assert stored.details["reflection"] == reflection.strip()
     page = walker.get("/request/submitted").get_data(as_text=True)
@@ -473,8 +504,7 @@ def test_changing_a_journey_answer_from_check_answers_goes_back_there(client) ->
     assert response.status_code in (302, 303) and response.location.endswith("/request/check-answers")
 
 
-def test_a_change_from_check_answers_that_leaves_the_request_route_shows_the_new_outcome(
-        client) -> None:  # type: ignore[no-untyped-def]
+def test_a_change_from_check_answers_that_leaves_the_request_route_shows_the_new_outcome(client) -> None:  # type: ignore[no-untyped-def]
     walker = to_outcome(client)
     fill_details(walker)
     response = walker.post("/questions/immediate_danger?return_to=check-answers", {"answer": "yes"})

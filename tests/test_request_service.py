@@ -61,7 +61,8 @@ def test_submission_stores_request_with_everything(app) -> None:
         assert count(OutboxMessage) == 0  # no facilitator mailbox configured
         events = db.session.scalars(select(AuditEvent)).all()
         assert [(e.action, e.reference, e.actor) for e in events] == [
-            ("created", stored.reference, "requester session")]
+            ("created", stored.reference, "requester session")
+        ]
         assert VALID_DETAILS["name"] not in events[0].detail and "@" not in events[0].detail
 
 
@@ -115,13 +116,16 @@ def test_reference_module_uses_secrets(monkeypatch) -> None:
     assert new_reference() == "STT-2222-2222"
 
 
-@pytest.mark.parametrize("answers", [
-    {},
-    {**ELIGIBLE_ANSWERS, "immediate_danger": "not_sure"},          # U2, not the request outcome
-    {k: v for k, v in ELIGIBLE_ANSWERS.items() if k != "understand"},  # confirmation not given
-    {**ELIGIBLE_ANSWERS, "understand": "yes please"},              # tampered confirmation
-    {**ELIGIBLE_ANSWERS, "criteria": ["none"]},                    # S
-])
+@pytest.mark.parametrize(
+    "answers",
+    [
+        {},
+        {**ELIGIBLE_ANSWERS, "immediate_danger": "not_sure"},  # U2, not the request outcome
+        {k: v for k, v in ELIGIBLE_ANSWERS.items() if k != "understand"},  # confirmation not given
+        {**ELIGIBLE_ANSWERS, "understand": "yes please"},  # tampered confirmation
+        {**ELIGIBLE_ANSWERS, "criteria": ["none"]},  # S
+    ],
+)
 def test_journey_must_reach_the_request_outcome(app, answers) -> None:
     with app.app_context():
         with pytest.raises(IncompleteRequest) as refused:
@@ -138,28 +142,31 @@ def test_missing_token_is_refused(app) -> None:
             submit_request(current_pack(), ELIGIBLE_ANSWERS, None, VALID_DETAILS, None)
 
 
-@pytest.mark.parametrize("changes, page_slug", [
-    ({"name": ""}, "about-you"),
-    ({"email": "not-an-email"}, "about-you"),
-    ({"phone": "call me"}, "about-you"),
-    ({"manager_knows": "maybe"}, "manager"),                 # tampered option value
-    ({"reflection": "   "}, "reflection"),
-    ({"name": "\u200b"}, "about-you"),                       # invisible characters only
-    ({"job_role": "\u2060"}, "about-you"),
-    ({"agency": "\ufeff"}, "about-you"),
-    ({"reflection": "\u200b\u200b"}, "reflection"),
-    ({"phone": "0161\u0664\u0669\u06660000"}, "about-you"),   # Arabic-Indic digits
-    ({"email": "a@b.co\u200b"}, "about-you"),
-    ({"email": "a\u0007@b.co"}, "about-you"),
-    ({"reflection": "x" * 1501}, "reflection"),
-    ({"age_band": "12"}, "child-and-family"),                # tampered optional option
-    ({"family_knows": "not_yet", "family_knows_reason": ""}, "family"),
-    ({"event_month": "", "event_year": ""}, "significant-event"),  # required: "debrief" chosen
-    ({"event_month": "13"}, "significant-event"),
-    ({"event_year": "2999"}, "significant-event"),
-    ({"how_soon": ""}, "how-soon"),
-    ({"format": "carrier pigeon"}, "preferences"),
-])
+@pytest.mark.parametrize(
+    "changes, page_slug",
+    [
+        ({"name": ""}, "about-you"),
+        ({"email": "not-an-email"}, "about-you"),
+        ({"phone": "call me"}, "about-you"),
+        ({"manager_knows": "maybe"}, "manager"),  # tampered option value
+        ({"reflection": "   "}, "reflection"),
+        ({"name": "\u200b"}, "about-you"),  # invisible characters only
+        ({"job_role": "\u2060"}, "about-you"),
+        ({"agency": "\ufeff"}, "about-you"),
+        ({"reflection": "\u200b\u200b"}, "reflection"),
+        ({"phone": "0161\u0664\u0669\u06660000"}, "about-you"),  # Arabic-Indic digits
+        ({"email": "a@b.co\u200b"}, "about-you"),
+        ({"email": "a\u0007@b.co"}, "about-you"),
+        ({"reflection": "x" * 1501}, "reflection"),
+        ({"age_band": "12"}, "child-and-family"),  # tampered optional option
+        ({"family_knows": "not_yet", "family_knows_reason": ""}, "family"),
+        ({"event_month": "", "event_year": ""}, "significant-event"),  # required: "debrief" chosen
+        ({"event_month": "13"}, "significant-event"),
+        ({"event_year": "2999"}, "significant-event"),
+        ({"how_soon": ""}, "how-soon"),
+        ({"format": "carrier pigeon"}, "preferences"),
+    ],
+)
 def test_details_are_checked_on_the_server(app, changes, page_slug) -> None:
     with app.app_context():
         with pytest.raises(IncompleteRequest) as refused:
@@ -217,16 +224,22 @@ def test_the_guard_reads_only_text_that_will_be_stored(app) -> None:
 
 def test_bidirectional_controls_are_not_stored(app) -> None:
     with app.app_context():
-        submission = make_request(details={**VALID_DETAILS, "name": "Alex \u202eevol\u202c",
-                                           "reflection": "\u2066Stuck\u2069 " + VALID_DETAILS["reflection"]})
+        submission = make_request(
+            details={
+                **VALID_DETAILS,
+                "name": "Alex \u202eevol\u202c",
+                "reflection": "\u2066Stuck\u2069 " + VALID_DETAILS["reflection"],
+            }
+        )
         assert submission.request.details["name"] == "Alex evol"
         assert submission.request.details["reflection"] == "Stuck " + VALID_DETAILS["reflection"]
 
 
 def test_text_is_stored_cleaned(app) -> None:
     with app.app_context():
-        submission = make_request(details={**VALID_DETAILS, "reflection": "  line one\r\nline two  ",
-                                           "name": " Alex  "})
+        submission = make_request(
+            details={**VALID_DETAILS, "reflection": "  line one\r\nline two  ", "name": " Alex  "}
+        )
         assert submission.request.details["reflection"] == "line one\nline two"
         assert submission.request.details["name"] == "Alex"
 
@@ -263,7 +276,7 @@ def test_two_threads_submitting_one_journey_make_one_request(app) -> None:
             with app.app_context():
                 submission = make_request(token="journey-threads")
                 results.append((submission.request.reference, submission.created))
-        except BaseException as error:  # reported below
+        except BaseException as error:  # noqa: BLE001 - whatever a thread raises is reported below, in the test
             errors.append(error)
 
     original = service.find_by_token

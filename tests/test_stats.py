@@ -88,8 +88,10 @@ def page_tables(page: str) -> dict[str, dict[str, dict[str, str]]]:
     for name, body in re.findall(r'<section [^>]*data-table="([^"]+)">(.*?)</section>', page, re.S):
         rows = tables.setdefault(name, {})
         for key, cells in re.findall(r'<tr class="govuk-table__row" data-row="([^"]*)">(.*?)</tr>', body, re.S):
-            rows[key] = {month: html.unescape(text).strip()
-                         for month, text in re.findall(r'data-count="([^"]+)">([^<]*)</td>', cells)}
+            rows[key] = {
+                month: html.unescape(text).strip()
+                for month, text in re.findall(r'data-count="([^"]+)">([^<]*)</td>', cells)
+            }
     return tables
 
 
@@ -106,6 +108,7 @@ def csv_tables(text: str) -> dict[str, dict[str, dict[str, str]]]:
 
 
 # --- counting ---------------------------------------------------------------------------------
+
 
 @both_databases
 def test_a_journey_counts_its_start_finish_and_outcome_once(app: Flask, client: FlaskClient) -> None:
@@ -151,7 +154,9 @@ def test_each_criterion_chosen_is_counted_and_none_of_these_is_not(app: Flask, c
     assert outcome_of(walker.walk(to_p(["debrief"], mode="supervision"))) == "P"
     assert outcome_of(walker.walk([*SAFE_TO_CRITERIA, ("criteria", ["none"])])) == "S"
     assert counts(app, "criterion") == {
-        ("practitioner", "stuck"): 1, ("practitioner", "debrief"): 1, ("supervision", "debrief"): 1,
+        ("practitioner", "stuck"): 1,
+        ("practitioner", "debrief"): 1,
+        ("supervision", "debrief"): 1,
     }
     assert counts(app, "outcome") == {("practitioner", "P"): 1, ("supervision", "P"): 1, ("practitioner", "S"): 1}
 
@@ -166,8 +171,9 @@ def test_counts_add_up_across_journeys(app: Flask, client: FlaskClient) -> None:
 
 
 @both_databases
-def test_without_an_upsert_the_count_updates_or_inserts(app: Flask, client: FlaskClient,
-                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_without_an_upsert_the_count_updates_or_inserts(
+    app: Flask, client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(stats_service, "UPSERT_INSERTS", {})
     walker = Walker(client)
     for _ in range(3):
@@ -207,6 +213,7 @@ def test_an_unknown_kind_of_count_is_refused(app: Flask) -> None:
 
 # --- nothing identifying ----------------------------------------------------------------------
 
+
 @both_databases
 def test_the_table_holds_only_kind_month_mode_subject_and_count(app: Flask, client: FlaskClient) -> None:
     with app.app_context():
@@ -234,8 +241,9 @@ def test_models_match_the_migration(app: Flask) -> None:
 
     with app.app_context(), db.engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
-        differences = [d for d in compare_metadata(context, db.metadata)
-                       if "counts" in repr(d) or "facilitators" in repr(d)]
+        differences = [
+            d for d in compare_metadata(context, db.metadata) if "counts" in repr(d) or "facilitators" in repr(d)
+        ]
     assert differences == []
 
 
@@ -247,16 +255,24 @@ def test_the_migration_carries_the_old_route_counts_over(app: Flask) -> None:
     month = current_month()
     with app.app_context():
         downgrade(revision="0006")
-        old = sa.table("route_counts", *(sa.column(name) for name in ("month", "mode", "outcome_id", "criterion",
-                                                                        "count")))
-        db.session.execute(sa.insert(old), [
-            {"month": month, "mode": "practitioner", "outcome_id": "P", "criterion": "stuck", "count": 7},
-            {"month": month, "mode": "practitioner", "outcome_id": "P", "criterion": "debrief", "count": 3},
-            {"month": month, "mode": "practitioner", "outcome_id": "S", "criterion": "", "count": 2},
-            {"month": month, "mode": "practitioner", "outcome_id": "S", "criterion": "stuck", "count": 1},
-        ])
-        db.session.execute(sa.text("INSERT INTO facilitators (email, display_name, password_hash, active, created_at) "
-                                   "VALUES ('old@partnership.example', 'Old', 'x', true, '2026-01-01 00:00:00')"))
+        old = sa.table(
+            "route_counts", *(sa.column(name) for name in ("month", "mode", "outcome_id", "criterion", "count"))
+        )
+        db.session.execute(
+            sa.insert(old),
+            [
+                {"month": month, "mode": "practitioner", "outcome_id": "P", "criterion": "stuck", "count": 7},
+                {"month": month, "mode": "practitioner", "outcome_id": "P", "criterion": "debrief", "count": 3},
+                {"month": month, "mode": "practitioner", "outcome_id": "S", "criterion": "", "count": 2},
+                {"month": month, "mode": "practitioner", "outcome_id": "S", "criterion": "stuck", "count": 1},
+            ],
+        )
+        db.session.execute(
+            sa.text(
+                "INSERT INTO facilitators (email, display_name, password_hash, active, created_at) "
+                "VALUES ('old@partnership.example', 'Old', 'x', true, '2026-01-01 00:00:00')"
+            )
+        )
         db.session.commit()
         upgrade()
     assert counts(app, "criterion") == {("practitioner", "stuck"): 8, ("practitioner", "debrief"): 3}
@@ -273,10 +289,12 @@ def test_the_migration_carries_the_old_route_counts_over(app: Flask) -> None:
 
 # --- a failure to count -----------------------------------------------------------------------
 
+
 @both_databases
 @pytest.mark.own_schema
-def test_a_database_error_while_counting_still_shows_every_page(app: Flask, client: FlaskClient,
-                                                                caplog: pytest.LogCaptureFixture) -> None:
+def test_a_database_error_while_counting_still_shows_every_page(
+    app: Flask, client: FlaskClient, caplog: pytest.LogCaptureFixture
+) -> None:
     with app.app_context():
         db.session.execute(sa.text("DROP TABLE counts"))
         db.session.commit()
@@ -293,6 +311,7 @@ def test_a_database_error_while_counting_still_shows_every_page(app: Flask, clie
 
 # --- reading, with small numbers hidden ------------------------------------------------------
 
+
 def test_months_and_labels() -> None:
     now = dt.datetime(2026, 3, 15, tzinfo=dt.UTC)
     assert current_month(now) == "2026-03"
@@ -306,11 +325,19 @@ def test_months_and_labels() -> None:
 
 SMALL_AND_TOTALS = [
     # Journeys: started this month 3 (hidden) must take another month of the row with it.
-    ("started", 0, "", 3), ("started", 1, "", 9), ("started", 2, "", 20),
-    ("finished", 0, "", 12), ("finished", 1, "", 8),
+    ("started", 0, "", 3),
+    ("started", 1, "", 9),
+    ("started", 2, "", 20),
+    ("finished", 0, "", 12),
+    ("finished", 1, "", 8),
     # Outcomes: P 1 this month; S 6 and 7; U1 40 last month.
-    ("outcome", 0, "P", 1), ("outcome", 0, "S", 6), ("outcome", 1, "S", 7), ("outcome", 1, "U1", 40),
-    ("criterion", 0, "stuck", 5), ("criterion", 1, "needs", 2), ("criterion", 2, "needs", 30),
+    ("outcome", 0, "P", 1),
+    ("outcome", 0, "S", 6),
+    ("outcome", 1, "S", 7),
+    ("outcome", 1, "U1", 40),
+    ("criterion", 0, "stuck", 5),
+    ("criterion", 1, "needs", 2),
+    ("criterion", 2, "needs", 30),
 ]
 
 
@@ -356,8 +383,9 @@ def test_the_page_hides_small_numbers_and_enough_others_that_none_can_be_worked_
     assert not re.search(r'data-count="[^"]+">\s*[1-4]\s*<', page)
 
 
-def assert_no_line_gives_a_hidden_number_away(table: dict[str, dict[str, str]], columns: list[str],
-                                              columns_add_up: bool = True) -> None:
+def assert_no_line_gives_a_hidden_number_away(
+    table: dict[str, dict[str, str]], columns: list[str], columns_add_up: bool = True
+) -> None:
     """No row or column (with its total) has exactly one hidden number."""
     lines = [[row[c] for c in columns] for row in table.values()]
     if columns_add_up:
@@ -373,12 +401,16 @@ def test_the_csv_has_the_same_numbers_hidden_and_no_formulas(app: Flask) -> None
     page = page_tables(client.get("/inbox/statistics").get_data(as_text=True))
     response = client.get("/inbox/statistics.csv")
     assert response.status_code == 200 and response.mimetype == "text/csv"
-    assert re.fullmatch(r'attachment; filename="space-to-think-statistics-to-\d{4}-\d{2}\.csv"',
-                        response.headers["Content-Disposition"])
+    assert re.fullmatch(
+        r'attachment; filename="space-to-think-statistics-to-\d{4}-\d{2}\.csv"', response.headers["Content-Disposition"]
+    )
     assert response.headers["Cache-Control"] == "no-store"
     exported = csv_tables(response.get_data(as_text=True))
-    titles = {"journeys": "Journeys and requests", "outcome": "Outcomes reached",
-              "criterion": "What a reflective space would help with"}
+    titles = {
+        "journeys": "Journeys and requests",
+        "outcome": "Outcomes reached",
+        "criterion": "What a reflective space would help with",
+    }
     with app.app_context():
         statistics = stats_service.statistics()
     for table in statistics.tables:
@@ -390,7 +422,14 @@ def test_csv_cells_that_look_like_formulas_are_made_inert() -> None:
     from app.stats.export import safe_cell
 
     assert [safe_cell(text) for text in ("=1+1", "+44", "-3", "@SUM(A1)", "\tx", "Calls", "12")] == [
-        "'=1+1", "'+44", "'-3", "'@SUM(A1)", "'\tx", "Calls", "12"]
+        "'=1+1",
+        "'+44",
+        "'-3",
+        "'@SUM(A1)",
+        "'\tx",
+        "Calls",
+        "12",
+    ]
 
 
 @both_databases
@@ -446,20 +485,26 @@ def test_chart_labels_are_escaped(app: Flask) -> None:
     from app.stats.suppression import Cell
 
     with app.test_request_context():
-        svg = render_template_string('{% from "stats/_bar_chart.html" import bar_chart as draw %}{{ draw(c, "x") }}',
-                                     c=bar_chart([("<script>alert(1)</script>", Cell(7, False))], HIDDEN))
+        svg = render_template_string(
+            '{% from "stats/_bar_chart.html" import bar_chart as draw %}{{ draw(c, "x") }}',
+            c=bar_chart([("<script>alert(1)</script>", Cell(7, False))], HIDDEN),
+        )
     assert "<script>" not in svg and "&lt;script&gt;" in svg
 
 
 # --- the command line -------------------------------------------------------------------------
+
 
 @both_databases
 def test_stats_show_hides_the_same_numbers(app: Flask, runner) -> None:  # type: ignore[no-untyped-def]
     store_small_and_totals(app)
     result = runner.invoke(args=["stats", "show"])
     assert result.exit_code == 0, result.output
-    lines = {line.split()[0]: line.split()[1:] for line in result.output.splitlines()
-             if line and not line.startswith(" ") and len(line.split()) == 14}
+    lines = {
+        line.split()[0]: line.split()[1:]
+        for line in result.output.splitlines()
+        if line and not line.startswith(" ") and len(line.split()) == 14
+    }
     assert lines["started"][-3:] == [HIDDEN, HIDDEN, "32"]  # 2 months ago: 20 is shown, then last month, this one
     assert lines["started"][-4] == "20"
     assert lines["P"][-2:] == [HIDDEN, HIDDEN] and lines["total"][-1] == "54"
@@ -490,6 +535,7 @@ def test_stats_refuse_a_silly_number_of_months(runner) -> None:  # type: ignore[
 
 
 # --- who may see them -------------------------------------------------------------------------
+
 
 def test_the_page_needs_sign_in(app: Flask, client: FlaskClient) -> None:
     for url in ("/inbox/statistics", "/inbox/statistics.csv"):

@@ -11,8 +11,9 @@ from app.stats.suppression import SMALL_NUMBER, Cell, SuppressedTable, suppress
 
 # Counts as a partnership would see them: mostly small (the hard case), some zeros, some large.
 COUNT = st.one_of(st.integers(0, 9), st.integers(0, 4), st.integers(10, 500))
-TABLE = st.integers(1, 6).flatmap(lambda width: st.lists(st.lists(COUNT, min_size=width, max_size=width),
-                                                         min_size=1, max_size=6))
+TABLE = st.integers(1, 6).flatmap(
+    lambda width: st.lists(st.lists(COUNT, min_size=width, max_size=width), min_size=1, max_size=6)
+)
 
 
 def lines(table: SuppressedTable) -> list[tuple[list[Cell], Cell]]:
@@ -54,8 +55,7 @@ def all_cells(table: SuppressedTable) -> list[Cell]:
 
 @settings(max_examples=300, deadline=None)
 @given(counts=TABLE, column_totals=st.booleans())
-def test_no_hidden_number_can_be_worked_out_from_a_row_or_column(counts: list[list[int]],
-                                                                 column_totals: bool) -> None:
+def test_no_hidden_number_can_be_worked_out_from_a_row_or_column(counts: list[list[int]], column_totals: bool) -> None:
     table = suppress(counts, column_totals=column_totals)
     # The numbers are the table's, with the right totals.
     assert [[cell.count for cell in row] for row in table.cells] == counts
@@ -78,8 +78,9 @@ def test_no_hidden_number_can_be_worked_out_from_a_row_or_column(counts: list[li
 
 def test_worked_out_finds_what_a_single_hidden_cell_gives_away() -> None:
     """The checker itself: a table with only primary suppression leaks, and it says so."""
-    exposed = SuppressedTable(cells=((Cell(3, True), Cell(10, False)),), row_totals=(Cell(13, False),),
-                              column_totals=(), grand_total=None)
+    exposed = SuppressedTable(
+        cells=((Cell(3, True), Cell(10, False)),), row_totals=(Cell(13, False),), column_totals=(), grand_total=None
+    )
     assert worked_out(exposed) == {id(exposed.cells[0][0])}
 
 

@@ -61,6 +61,7 @@ def error_summary(response) -> list[str]:  # type: ignore[no-untyped-def]
 
 # --- starting -----------------------------------------------------------------------------
 
+
 def test_start_link_leads_to_the_first_question(walker: Walker) -> None:
     response = walker.get("/start")
     assert response.status_code == 302
@@ -92,6 +93,7 @@ def test_start_link_keeps_a_journey_in_progress(walker: Walker, client: FlaskCli
 
 # --- question pages -----------------------------------------------------------------------
 
+
 def test_question_page_has_the_legend_as_heading_hint_back_link_and_continue(walker: Walker) -> None:
     walker.walk(SAFE_TO_CRITERIA[:1])
     response = walker.get("/questions/immediate_danger")
@@ -99,18 +101,23 @@ def test_question_page_has_the_legend_as_heading_hint_back_link_and_continue(wal
     question = PACK.question("immediate_danger")
     assert question is not None and question.hint is not None
     assert title_of(response).startswith(question.title.practitioner + " – Space to Think")
-    assert re.search(r'<legend class="govuk-fieldset__legend govuk-fieldset__legend--l">\s*<h1 class="govuk-fieldset__heading">\s*'
-                     + re.escape(question.title.practitioner), page)
+    assert re.search(
+        r'<legend class="govuk-fieldset__legend govuk-fieldset__legend--l">\s*<h1 class="govuk-fieldset__heading">\s*'
+        + re.escape(question.title.practitioner),
+        page,
+    )
     assert question.hint.practitioner in page
-    assert re.search(r'class="govuk-back-link"[^>]*href="/questions/mode"|href="/questions/mode"[^>]*class="govuk-back-link"', page)
+    assert re.search(
+        r'class="govuk-back-link"[^>]*href="/questions/mode"|href="/questions/mode"[^>]*class="govuk-back-link"', page
+    )
     assert "Continue" in page
-    assert 'novalidate' in page
+    assert "novalidate" in page
 
 
 def test_first_question_goes_back_to_the_start_page_and_has_no_empty_hint(walker: Walker) -> None:
     page = page_text(walker.follow("/start"))
     assert re.search(r'href="/"[^>]*class="govuk-back-link"|class="govuk-back-link"[^>]*href="/"', page)
-    form = page[page.index("<form"):page.index("</form>")]
+    form = page[page.index("<form") : page.index("</form>")]
     assert 'class="govuk-hint"' not in form
     assert "aria-describedby" not in form
 
@@ -144,6 +151,7 @@ def test_a_question_shows_the_answer_already_given(walker: Walker) -> None:
 
 # --- errors -------------------------------------------------------------------------------
 
+
 def test_no_answer_re_renders_with_the_error_summary_and_error_in_the_title(walker: Walker) -> None:
     walker.walk(SAFE_TO_CRITERIA[:1])
     response = walker.answer("immediate_danger", None)
@@ -159,7 +167,9 @@ def test_none_with_other_criteria_keeps_the_ticks_and_explains(walker: Walker) -
     response = walker.answer("criteria", ["stuck", "lived_experience", "none"])
     assert response.status_code == 200
     assert question_of(response) == "criteria"
-    assert error_summary(response) == ["Select what a reflective space would help with, or select 'None of these' on its own"]
+    assert error_summary(response) == [
+        "Select what a reflective space would help with, or select 'None of these' on its own"
+    ]
     assert checked_values(response) == ["stuck", "lived_experience", "none"]
     assert "criteria" not in stored_answers(walker.client)
 
@@ -222,6 +232,7 @@ def test_unknown_question_is_not_found(walker: Walker) -> None:
 
 # --- out of order -------------------------------------------------------------------------
 
+
 def test_jumping_ahead_redirects_to_the_question_to_answer_with_a_message(walker: Walker) -> None:
     walker.walk(SAFE_TO_CRITERIA[:2])
     response = walker.get("/questions/criteria")
@@ -262,8 +273,9 @@ def test_result_before_an_outcome_redirects_to_the_current_question(walker: Walk
     assert path_of(response.location) == "/questions/allegation"
 
 
-@pytest.mark.parametrize("path", [TO_P, [("mode", "practitioner"), ("immediate_danger", "yes")]],
-                         ids=["request", "urgent"])
+@pytest.mark.parametrize(
+    "path", [TO_P, [("mode", "practitioner"), ("immediate_danger", "yes")]], ids=["request", "urgent"]
+)
 def test_an_outcome_page_has_a_back_link_to_the_last_question_answered(walker: Walker, path) -> None:
     page = page_text(walker.walk(path))
     last = path[-1][0]
@@ -274,6 +286,7 @@ def test_an_outcome_page_has_a_back_link_to_the_last_question_answered(walker: W
 
 
 # --- changing answers ---------------------------------------------------------------------
+
 
 def test_changing_a_later_answer_keeps_the_rest_and_returns_to_the_outcome(walker: Walker) -> None:
     walker.walk(TO_P)
@@ -313,6 +326,7 @@ def test_change_links_lead_to_each_question_with_the_answer_filled_in(walker: Wa
 
 # --- the outcome page ---------------------------------------------------------------------
 
+
 def test_eligible_outcome_has_a_panel_and_advice(walker: Walker) -> None:
     page = page_text(walker.walk(TO_P))
     assert 'class="govuk-panel' in page
@@ -345,6 +359,7 @@ def test_request_and_supervision_record_links_appear_on_the_outcome_page(app: Fl
 
 
 # --- clearing -----------------------------------------------------------------------------
+
 
 def test_start_again_clears_the_journey(walker: Walker) -> None:
     walker.walk(TO_P)
@@ -384,8 +399,15 @@ def test_answers_never_appear_in_urls_during_changes(walker: Walker) -> None:
     walker.walk(TO_P)
     walker.answer("immediate_danger", "yes")
     walker.follow("/result")
-    allowed = {"/", "/start", "/result", "/start-again", "/exit", "/session-expired",
-               *(f"/questions/{q.id}" for q in PACK.questions)}
+    allowed = {
+        "/",
+        "/start",
+        "/result",
+        "/start-again",
+        "/exit",
+        "/session-expired",
+        *(f"/questions/{q.id}" for q in PACK.questions),
+    }
     for url in walker.urls:
         assert "?" not in url and path_of(url) in allowed, url
 
@@ -402,7 +424,9 @@ ROUTES = [
     "/how-it-decides",
     "/how-it-decides/decision-diagram.svg",
     "/inbox",
+    "/inbox/guide",
     "/inbox/import",
+    "/inbox/requests.csv",
     "/inbox/requests/<reference>",
     "/inbox/requests/<reference>/assignment",
     "/inbox/requests/<reference>/notes",
@@ -447,7 +471,8 @@ def test_route_list_snapshot(app: Flask) -> None:
 def test_wizard_endpoints_and_methods(app: Flask) -> None:
     methods = {
         rule.endpoint: sorted(rule.methods - {"HEAD", "OPTIONS"})
-        for rule in app.url_map.iter_rules() if rule.endpoint.startswith("wizard.")
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint.startswith("wizard.")
     }
     assert methods == {
         "wizard.start": ["GET", "POST"],

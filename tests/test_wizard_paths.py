@@ -40,7 +40,9 @@ def path_id(path: JourneyPath) -> str:
 
 def test_the_paths_cover_every_outcome_of_the_content_in_both_modes() -> None:
     assert {p.outcome for p in PATHS} == CONTENT_OUTCOMES
-    assert {(p.outcome, p.mode) for p in PATHS} == {(o, m) for o in CONTENT_OUTCOMES for m in ("practitioner", "supervision")}
+    assert {(p.outcome, p.mode) for p in PATHS} == {
+        (o, m) for o in CONTENT_OUTCOMES for m in ("practitioner", "supervision")
+    }
 
 
 @pytest.mark.parametrize("path", PATHS, ids=path_id)
@@ -77,10 +79,11 @@ def test_walking_the_path_shows_its_outcome_and_why(client, app: Flask, path: Jo
         assert f'data-question="{question_id}"' in explanation
         assert question.short.for_mode(path.mode) in explanation
         assert f'href="/questions/{question_id}"' in explanation
-        for chosen in ([value] if isinstance(value, str) else value):
+        for chosen in [value] if isinstance(value, str) else value:
             option = question.option(chosen)
             assert option is not None
-            assert option.label.for_mode(path.mode) in explanation
+            # A confirmation reads "Confirmed" (its statement was on the question page); the rest, their label.
+            assert ("Confirmed" if question.kind == "confirm" else option.label.for_mode(path.mode)) in explanation
             for guidance_id in question.cites_for(option):
                 guidance = PACK.guidance_for(guidance_id)
                 assert guidance is not None
@@ -126,9 +129,10 @@ def test_supervision_mode_uses_supervision_wording(client, outcome_id: str) -> N
     for question_id, value in path.answers:
         question = PACK.question(question_id)
         assert question is not None
-        for chosen in ([value] if isinstance(value, str) else value):
+        for chosen in [value] if isinstance(value, str) else value:
             option = question.option(chosen)
             assert option is not None
-            assert option.label.supervision in page
+            # A confirmation reads "Confirmed" on the outcome (its statement was on the question page).
+            assert ("Confirmed" if question.kind == "confirm" else option.label.supervision) in page
             if option.label.practitioner != option.label.supervision:
                 assert option.label.practitioner not in page

@@ -47,8 +47,10 @@ def test_a_safety_answer_changed_and_changed_back_brings_the_ten_answers_back(cl
     assert outcome_of(walker.follow("/result")) == "U1"
     assert set(stored(client, ANSWERS_KEY)) == {"mode", "immediate_danger"}
     assert set(stored(client, SET_ASIDE_KEY)) == set(LATER)
-    assert "Your later answers have been set aside because they no longer apply. " \
-           "If you change your answer back, they will come back." in banner(result)
+    assert (
+        "Your later answers have been set aside because they no longer apply. "
+        "If you change your answer back, they will come back." in banner(result)
+    )
     assert question_rows(result) == {"mode", "immediate_danger"}
 
     # Changed back from check your answers: all ten come back and the request goes on.

@@ -21,6 +21,7 @@ from app.inbox import listing
 from app.inbox.models import TriageNote
 from app.models import AuditEvent, OutboxMessage, StoredRequest
 from support import both_databases
+from support.mail import FACILITATORS, SmtpServer
 from support.submission import (
     ELIGIBLE_ANSWERS,
     SUPERVISION_PATH,
@@ -31,10 +32,11 @@ from support.submission import (
     to_outcome,
 )
 from test_inbox import add_facilitator, events, post_form, signed_in, text
-from test_mail import CASE_DETAILS, FACILITATORS, SmtpServer, smtp_server  # noqa: F401 (smtp_server is a fixture)
+from test_mail import CASE_DETAILS
 
-SUPERVISION_ANSWERS = {question: (list(value) if not isinstance(value, str) else value)
-                       for question, value in SUPERVISION_PATH}
+SUPERVISION_ANSWERS = {
+    question: (list(value) if not isinstance(value, str) else value) for question, value in SUPERVISION_PATH
+}
 BASE_URL = "https://spacetothink.partnership.example/stt"
 CONTACT = "Email spacetothink@partnership.example or call 0161 496 0999, Monday to Friday."
 RESPONSE_TIME = "The facilitators reply within 5 working days."
@@ -42,8 +44,15 @@ RESPONSE_TIME = "The facilitators reply within 5 working days."
 
 # --- builders ---------------------------------------------------------------------------------
 
-def new_request(app: Flask, received: dt.datetime | None = None, status: str = "new", how_soon: str = "month",
-                answers: dict[str, Any] = ELIGIBLE_ANSWERS, **columns: Any) -> str:
+
+def new_request(
+    app: Flask,
+    received: dt.datetime | None = None,
+    status: str = "new",
+    how_soon: str = "month",
+    answers: dict[str, Any] = ELIGIBLE_ANSWERS,
+    **columns: Any,
+) -> str:
     """A request submitted through the service, then given ``status`` (and any other columns)
     directly, as if it had got there; returns its reference."""
     with app.app_context():
@@ -76,10 +85,17 @@ def all_events(app: Flask) -> list[AuditEvent]:
 
 # --- the rules in app.workflow ----------------------------------------------------------------
 
+
 def test_the_workflow_tables_are_complete_and_consistent() -> None:
     workflow.check_tables()
-    assert workflow.STATUSES[:6] == ("new", "in_triage", "session_offered", "session_arranged", "session_held",
-                                     "closed")
+    assert workflow.STATUSES[:6] == (
+        "new",
+        "in_triage",
+        "session_offered",
+        "session_arranged",
+        "session_held",
+        "closed",
+    )
     # every status can be reached from "new", and every status can move somewhere
     reached, frontier = {"new"}, ["new"]
     while frontier:
@@ -90,16 +106,19 @@ def test_the_workflow_tables_are_complete_and_consistent() -> None:
     assert reached == set(workflow.STATUSES)
 
 
-@pytest.mark.parametrize("received, how_soon, due", [
-    (dt.date(2026, 3, 2), "two_weeks", dt.date(2026, 3, 16)),
-    (dt.date(2026, 1, 31), "month", dt.date(2026, 2, 28)),  # no 31 February: the last day
-    (dt.date(2028, 1, 31), "month", dt.date(2028, 2, 29)),
-    (dt.date(2026, 12, 15), "month", dt.date(2027, 1, 15)),
-    (dt.date(2026, 3, 2), "flexible", dt.date(2026, 4, 13)),
-    (dt.date(2026, 3, 2), "", None),
-    (dt.date(2026, 3, 2), None, None),
-    (dt.date(9999, 12, 30), "flexible", None),  # the end of the calendar: no due date, no error
-])
+@pytest.mark.parametrize(
+    "received, how_soon, due",
+    [
+        (dt.date(2026, 3, 2), "two_weeks", dt.date(2026, 3, 16)),
+        (dt.date(2026, 1, 31), "month", dt.date(2026, 2, 28)),  # no 31 February: the last day
+        (dt.date(2028, 1, 31), "month", dt.date(2028, 2, 29)),
+        (dt.date(2026, 12, 15), "month", dt.date(2027, 1, 15)),
+        (dt.date(2026, 3, 2), "flexible", dt.date(2026, 4, 13)),
+        (dt.date(2026, 3, 2), "", None),
+        (dt.date(2026, 3, 2), None, None),
+        (dt.date(9999, 12, 30), "flexible", None),  # the end of the calendar: no due date, no error
+    ],
+)
 def test_due_dates_follow_how_soon(received: dt.date, how_soon: Any, due: dt.date | None) -> None:
     assert workflow.due_date(received, how_soon) == due
 
@@ -128,16 +147,30 @@ def test_a_stored_request_gets_its_due_date_and_flags(app: Flask) -> None:
 
 # --- the public address setting ---------------------------------------------------------------
 
-@pytest.mark.parametrize("url", ["spacetothink.example", "ftp://x.example", "https://x.example/?a=1",
-                                 "https://user@x.example", "https://x.example/#top", "https:// x.example"])
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "spacetothink.example",
+        "ftp://x.example",
+        "https://x.example/?a=1",
+        "https://user@x.example",
+        "https://x.example/#top",
+        "https:// x.example",
+    ],
+)
 def test_a_bad_public_address_stops_start_up_naming_the_setting(url: str) -> None:
     with pytest.raises(ConfigError, match="PUBLIC_BASE_URL"):
         load_config({"APP_ENV": "test", "PUBLIC_BASE_URL": url}, environ={})
 
 
 def test_production_needs_https_for_the_public_address() -> None:
-    settings = {"APP_ENV": "production", "SECRET_KEY": "x" * 40, "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://h/d",
-                "RATELIMIT_STORAGE_URI": "memory://"}
+    settings = {
+        "APP_ENV": "production",
+        "SECRET_KEY": "x" * 40,
+        "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://h/d",
+        "RATELIMIT_STORAGE_URI": "memory://",
+    }
     with pytest.raises(ConfigError, match="PUBLIC_BASE_URL must start with https://"):
         load_config({**settings, "PUBLIC_BASE_URL": "http://stt.example"}, environ={})
     assert load_config({**settings, "PUBLIC_BASE_URL": BASE_URL}, environ={})["PUBLIC_BASE_URL"] == BASE_URL
@@ -145,13 +178,21 @@ def test_production_needs_https_for_the_public_address() -> None:
 
 # --- telling the practitioner (a real SMTP server) --------------------------------------------
 
+
 @pytest.fixture
-def ack_app(app: Flask, smtp_server: SmtpServer) -> Flask:  # noqa: F811 (the fixture)
+def ack_app(app: Flask, smtp_server: SmtpServer) -> Flask:
     """Mail on, acknowledgements on, a public address, a response time and a contact."""
-    app.config.update(FACILITATOR_EMAIL=FACILITATORS, SMTP_HOST="127.0.0.1", SMTP_PORT=smtp_server.port,
-                      SMTP_TIMEOUT=5, MAIL_FROM="space-to-think@partnership.example", SEND_ACKNOWLEDGEMENTS=True,
-                      PUBLIC_BASE_URL=BASE_URL + "/", RESPONSE_TIME_TEXT=RESPONSE_TIME,
-                      FACILITATOR_CONTACT_TEXT=CONTACT)
+    app.config.update(
+        FACILITATOR_EMAIL=FACILITATORS,
+        SMTP_HOST="127.0.0.1",
+        SMTP_PORT=smtp_server.port,
+        SMTP_TIMEOUT=5,
+        MAIL_FROM="space-to-think@partnership.example",
+        SEND_ACKNOWLEDGEMENTS=True,
+        PUBLIC_BASE_URL=BASE_URL + "/",
+        RESPONSE_TIME_TEXT=RESPONSE_TIME,
+        FACILITATOR_CONTACT_TEXT=CONTACT,
+    )
     return app
 
 
@@ -161,8 +202,11 @@ def by_recipient(server: SmtpServer) -> dict[str, Any]:
 
 
 @both_databases
-def test_the_practitioner_is_acknowledged_and_the_facilitators_get_a_link(ack_app: Flask, smtp_server: SmtpServer,  # noqa: F811
-                                                                          client) -> None:
+def test_the_practitioner_is_acknowledged_and_the_facilitators_get_a_link(
+    ack_app: Flask,
+    smtp_server: SmtpServer,
+    client,
+) -> None:
     smtp_server.start()
     walker = to_outcome(client)
     submitted_request(walker)
@@ -195,13 +239,13 @@ def test_the_practitioner_is_acknowledged_and_the_facilitators_get_a_link(ack_ap
     assert sorted(actions) == ["acknowledged", "created", "emailed", "pdf_made"]
 
 
-def test_the_facilitators_link_opens_the_request_after_signing_in(ack_app: Flask, smtp_server: SmtpServer) -> None:  # noqa: F811
+def test_the_facilitators_link_opens_the_request_after_signing_in(ack_app: Flask, smtp_server: SmtpServer) -> None:
     smtp_server.start()
     with ack_app.app_context():
         reference = make_request(pdf=True).request.reference
     body = by_recipient(smtp_server)[FACILITATORS].get_body(preferencelist=("plain",)).get_content()
     [link] = [word for word in body.split() if word.startswith(BASE_URL)]
-    path = link[len(BASE_URL):]
+    path = link[len(BASE_URL) :]
     add_facilitator(ack_app)
     client = ack_app.test_client()
     assert client.get(path).location == f"/inbox/sign-in?next={path}"
@@ -211,7 +255,7 @@ def test_the_facilitators_link_opens_the_request_after_signing_in(ack_app: Flask
     assert reference in text(client.get(path))
 
 
-def test_unset_settings_are_said_plainly_never_invented(ack_app: Flask, smtp_server: SmtpServer, client) -> None:  # noqa: F811
+def test_unset_settings_are_said_plainly_never_invented(ack_app: Flask, smtp_server: SmtpServer, client) -> None:
     ack_app.config.update(PUBLIC_BASE_URL=None, RESPONSE_TIME_TEXT=None, FACILITATOR_CONTACT_TEXT=None)
     smtp_server.start()
     walker = to_outcome(client)
@@ -227,8 +271,11 @@ def test_unset_settings_are_said_plainly_never_invented(ack_app: Flask, smtp_ser
     assert "PUBLIC_BASE_URL" in facilitators and "http" not in facilitators
 
 
-def test_the_acknowledgement_is_not_held_up_by_the_pdf_and_is_retried(ack_app: Flask, smtp_server: SmtpServer,  # noqa: F811
-                                                                      monkeypatch) -> None:
+def test_the_acknowledgement_is_not_held_up_by_the_pdf_and_is_retried(
+    ack_app: Flask,
+    smtp_server: SmtpServer,
+    monkeypatch,
+) -> None:
     import app.outbox
 
     def broken_renderer(*_args: Any) -> bytes:
@@ -256,6 +303,7 @@ def test_no_acknowledgement_when_switched_off_or_for_an_import(ack_app: Flask) -
 
 # --- the list: search, filters, sorting, due dates, counts, paging ------------------------------
 
+
 @both_databases
 def test_search_by_reference_exact_or_prefix_in_any_case_with_spaces(app: Flask) -> None:
     client, _ = signed_in(app)
@@ -272,12 +320,25 @@ def test_search_by_reference_exact_or_prefix_in_any_case_with_spaces(app: Flask)
     assert listed(nothing) == [] and "There are no requests that match" in nothing
 
 
-@pytest.mark.parametrize("query", [
-    {"reference": "STT-0000"}, {"reference": "x" * 500}, {"reference": "%"}, {"status": "deleted"},
-    {"status": "In triage"}, {"assignee": "9999"}, {"assignee": "abc"}, {"how_soon": "yesterday"},
-    {"flag": "' OR 1=1 --"}, {"overdue": "maybe"}, {"sort": "name"}, {"page": "-1"}, {"page": "x"},
-    {"page": "99999999999"},
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"reference": "STT-0000"},
+        {"reference": "x" * 500},
+        {"reference": "%"},
+        {"status": "deleted"},
+        {"status": "In triage"},
+        {"assignee": "9999"},
+        {"assignee": "abc"},
+        {"how_soon": "yesterday"},
+        {"flag": "' OR 1=1 --"},
+        {"overdue": "maybe"},
+        {"sort": "name"},
+        {"page": "-1"},
+        {"page": "x"},
+        {"page": "99999999999"},
+    ],
+)
 def test_bad_filter_values_give_the_list_with_a_message(app: Flask, query: dict[str, str]) -> None:
     client, _ = signed_in(app)
     reference = new_request(app)
@@ -330,9 +391,9 @@ def test_filters_by_status_assignee_how_soon_flag_and_overdue(app: Flask) -> Non
 @both_databases
 def test_sorting_by_received_and_due_date(app: Flask) -> None:
     client, _ = signed_in(app)
-    a = new_request(app, received=dt.datetime(2026, 1, 1, 9), how_soon="flexible")   # due 12 February
+    a = new_request(app, received=dt.datetime(2026, 1, 1, 9), how_soon="flexible")  # due 12 February
     b = new_request(app, received=dt.datetime(2026, 1, 10, 9), how_soon="two_weeks")  # due 24 January
-    c = new_request(app, received=dt.datetime(2026, 1, 20, 9), how_soon="month")      # due 20 February
+    c = new_request(app, received=dt.datetime(2026, 1, 20, 9), how_soon="month")  # due 20 February
     with app.app_context():  # an imported request may have no "how soon", so no due date
         db.session.execute(sa.update(StoredRequest).where(StoredRequest.reference == c).values(due_on=None))
         db.session.commit()
@@ -356,8 +417,10 @@ def test_the_list_shows_what_the_request_is_about_and_counts_per_status(app: Fla
     assert "I feel stuck, or unclear about the systems" in page  # a criterion, as the rule pack words it
     assert "Completed by a manager or supervisor" in page  # a flag
     assert "Asked in supervision" in page
-    counts = {status: int(page.split(f'data-count-status="{status}"')[1].split("<strong>")[1].split("<")[0])
-              for status in workflow.STATUSES}
+    counts = {
+        status: int(page.split(f'data-count-status="{status}"')[1].split("<strong>")[1].split("<")[0])
+        for status in workflow.STATUSES
+    }
     assert counts == {**dict.fromkeys(workflow.STATUSES, 0), "new": 1, "closed": 2}
     assert int(page.split("data-count-overdue")[1].split("<strong>")[1].split("<")[0]) == 0
 
@@ -375,6 +438,7 @@ def test_paging_keeps_the_filters(app: Flask, monkeypatch) -> None:
 
 
 # --- the workflow: every move, allowed and refused --------------------------------------------
+
 
 def extra_for(status: str, app: Flask) -> dict[str, str]:
     """What a move to ``status`` needs besides the status itself."""
@@ -425,13 +489,19 @@ def test_a_duplicate_must_name_another_request_that_exists(app: Flask) -> None:
     page = f"/inbox/requests/{copy}"
 
     def mark(reference: str, of: str) -> Any:
-        return post_form(client, f"/inbox/requests/{reference}", f"/inbox/requests/{reference}/status",
-                         {"status": "duplicate", "duplicate_of": of})
+        return post_form(
+            client,
+            f"/inbox/requests/{reference}",
+            f"/inbox/requests/{reference}/status",
+            {"status": "duplicate", "duplicate_of": of},
+        )
 
-    for of, message in (("", "Enter the reference of the request this one repeats"),
-                        ("not a reference", "Enter the reference of the request this one repeats"),
-                        (copy.lower(), "a request cannot be a duplicate of itself"),
-                        ("STT-2222-2222", "There is no request with the reference STT-2222-2222")):
+    for of, message in (
+        ("", "Enter the reference of the request this one repeats"),
+        ("not a reference", "Enter the reference of the request this one repeats"),
+        (copy.lower(), "a request cannot be a duplicate of itself"),
+        ("STT-2222-2222", "There is no request with the reference STT-2222-2222"),
+    ):
         refused = mark(copy, of)
         assert refused.status_code == 200 and message in text(refused) and 'href="#duplicate_of"' in text(refused)
     assert status_of(app, copy) == "new"
@@ -455,11 +525,13 @@ def test_a_redirect_names_a_route_of_the_pack_and_a_reason_checked_for_identifyi
     client, _ = signed_in(app)
     reference = new_request(app, status="in_triage")
     page = f"/inbox/requests/{reference}"
-    for data, anchor in (({"redirected_to": "", "reason": "x"}, "redirected_to"),
-                         ({"redirected_to": "P", "reason": "x"}, "redirected_to"),  # the request's own outcome
-                         ({"redirected_to": "nonsense", "reason": "x"}, "redirected_to"),
-                         ({"redirected_to": "L", "reason": "  "}, "reason"),
-                         ({"redirected_to": "L", "reason": "x" * 501}, "reason")):
+    for data, anchor in (
+        ({"redirected_to": "", "reason": "x"}, "redirected_to"),
+        ({"redirected_to": "P", "reason": "x"}, "redirected_to"),  # the request's own outcome
+        ({"redirected_to": "nonsense", "reason": "x"}, "redirected_to"),
+        ({"redirected_to": "L", "reason": "  "}, "reason"),
+        ({"redirected_to": "L", "reason": "x" * 501}, "reason"),
+    ):
         refused = post_form(client, page, f"{page}/status", {"status": "redirected", **data})
         assert refused.status_code == 200 and f'href="#{anchor}"' in text(refused), data
     reason = "About a staff member: LADO. Mum's number is 07700 900982."
@@ -472,20 +544,29 @@ def test_a_redirect_names_a_route_of_the_pack_and_a_reason_checked_for_identifyi
 
     fingerprint = re.search(r'name="confirmed" value="([0-9a-f]{64})"', warned_page).group(1)
     changed_reason = reason.replace("07700 900982", "07700 900983")  # a confirmation holds for exactly that text
-    again = post_form(client, page, f"{page}/status", {"status": "redirected", "redirected_to": "L",
-                                                       "reason": changed_reason, "confirmed": fingerprint})
+    again = post_form(
+        client,
+        page,
+        f"{page}/status",
+        {"status": "redirected", "redirected_to": "L", "reason": changed_reason, "confirmed": fingerprint},
+    )
     assert again.status_code == 200 and "data-identifying-warning" in text(again)
-    confirmed = post_form(client, page, f"{page}/status", {"status": "redirected", "redirected_to": "L",
-                                                           "reason": reason, "confirmed": fingerprint})
+    confirmed = post_form(
+        client,
+        page,
+        f"{page}/status",
+        {"status": "redirected", "redirected_to": "L", "reason": reason, "confirmed": fingerprint},
+    )
     assert confirmed.status_code == 302 and status_of(app, reference) == "redirected"
     shown = text(client.get(page))
     assert 'data-redirected-to="L"' in shown and "Local Authority Designated Officer" in shown and reason in shown
     [change] = events(app, "status_changed")
-    assert change.detail.startswith("in_triage to redirected; to Contact the Local Authority Designated Officer")
+    assert change.detail.startswith("in_triage to redirected; to Consult the Local Authority Designated Officer")
     assert "identifying-data warning confirmed (phone)" in change.detail and "07700" not in change.detail
 
 
 # --- notes and the audit trail ----------------------------------------------------------------
+
 
 @both_databases
 def test_a_note_with_identifying_data_is_warned_about_and_kept_until_confirmed(app: Flask) -> None:
@@ -520,15 +601,18 @@ def test_one_audit_entry_per_action_and_views_only_when_a_page_is_opened(app: Fl
         db.session.execute(sa.delete(AuditEvent))
         db.session.commit()
     client.get(page)  # opened: one view
-    for url, data in ((f"{page}/status", {"status": "in_triage"}),
-                      (f"{page}/assignment", {"facilitator": str(colleague)}),
-                      (f"{page}/notes", {"text": "Picked up."}),
-                      (f"{page}/status", {"status": "session_offered"})):
+    for url, data in (
+        (f"{page}/status", {"status": "in_triage"}),
+        (f"{page}/assignment", {"facilitator": str(colleague)}),
+        (f"{page}/notes", {"text": "Picked up."}),
+        (f"{page}/status", {"status": "session_offered"}),
+    ):
         token_page = client.get(page)  # the form's token (opening the page again: a view)
         from support import csrf_token
 
-        response = client.post(url, data={"csrf_token": csrf_token(token_page.get_data(as_text=True)), **data},
-                               follow_redirects=True)
+        response = client.post(
+            url, data={"csrf_token": csrf_token(token_page.get_data(as_text=True)), **data}, follow_redirects=True
+        )
         assert response.status_code == 200  # the page after the action: not a view
     refused = post_form(client, page, f"{page}/status", {"status": "closed_forever"})  # refused: no entry
     assert refused.status_code == 200
@@ -541,10 +625,11 @@ def test_one_audit_entry_per_action_and_views_only_when_a_page_is_opened(app: Fl
 
 # --- CSV ---------------------------------------------------------------------------------------
 
+
 @both_databases
 def test_the_csv_has_the_lists_fields_no_free_text_is_formula_safe_and_audited(app: Flask) -> None:
     client, facilitator_id = signed_in(app)
-    sneaky = add_facilitator(app, "eve@partnership.example", "=HYPERLINK(\"http://x\")")
+    sneaky = add_facilitator(app, "eve@partnership.example", '=HYPERLINK("http://x")')
     first = new_request(app, received=dt.datetime(2026, 1, 5, 9), status="in_triage")
     second = new_request(app, received=dt.datetime(2026, 1, 6, 9), answers=SUPERVISION_ANSWERS)
     page = f"/inbox/requests/{first}"
@@ -561,10 +646,16 @@ def test_the_csv_has_the_lists_fields_no_free_text_is_formula_safe_and_audited(a
     record = dict(zip(rows[0], rows[1], strict=True))
     assert record["Status"] == "In triage" and record["How soon"] == "Within a month"
     assert record["Due date"] == "2026-02-05" and record["Received"] == "2026-01-05"
-    assert record["Assigned to"] == "'=HYPERLINK(\"http://x\")"  # a spreadsheet shows it, never runs it
+    assert record["Assigned to"] == '\'=HYPERLINK("http://x")'  # a spreadsheet shows it, never runs it
     assert "I feel stuck" in record["Criteria"]
-    for free_text in (VALID_DETAILS["reflection"][:30], VALID_DETAILS["job_role"], VALID_DETAILS["agency"],
-                      VALID_DETAILS["name"], VALID_DETAILS["email"], "A note that must not be exported"):
+    for free_text in (
+        VALID_DETAILS["reflection"][:30],
+        VALID_DETAILS["job_role"],
+        VALID_DETAILS["agency"],
+        VALID_DETAILS["name"],
+        VALID_DETAILS["email"],
+        "A note that must not be exported",
+    ):
         assert free_text not in body
     only_new = list(csv.reader(io.StringIO(client.get("/inbox/requests.csv?status=new").get_data(as_text=True))))
     assert [row[0] for row in only_new[1:]] == [second]
@@ -576,10 +667,19 @@ def test_the_csv_has_the_lists_fields_no_free_text_is_formula_safe_and_audited(a
 
 def test_formula_characters_are_defused() -> None:
     assert [listing.safe_cell(v) for v in ("=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx", "STT-2345-6789", "")] == [
-        "'=1+1", "'+1", "'-1", "'@SUM(A1)", "'\tx", "'\rx", "STT-2345-6789", ""]
+        "'=1+1",
+        "'+1",
+        "'-1",
+        "'@SUM(A1)",
+        "'\tx",
+        "'\rx",
+        "STT-2345-6789",
+        "",
+    ]
 
 
 # --- the guide and the pages --------------------------------------------------------------------
+
 
 def test_the_guide_is_linked_from_the_inbox_and_shown_to_facilitators_only(app: Flask) -> None:
     assert app.test_client().get("/inbox/guide").status_code == 302
@@ -603,8 +703,11 @@ def test_status_tags_look_the_same_on_the_list_and_the_request(app: Flask) -> No
         row = listing_page.split(f'data-reference="{reference}"')[1].split("</tr>")[0]
         in_list = re.search(r'data-status="[^"]+">\s*(<strong class="govuk-tag[^"]*">)', row).group(1)
         page = text(client.get(f"/inbox/requests/{reference}"))
-        on_page = re.search(r'<dd class="govuk-summary-list__value" data-status="[^"]+">\s*'
-                            r'(<strong class="govuk-tag[^"]*">)', page).group(1)
+        on_page = re.search(
+            r'<dd class="govuk-summary-list__value" data-status="[^"]+">\s*'
+            r'(<strong class="govuk-tag[^"]*">)',
+            page,
+        ).group(1)
         assert in_list == on_page and workflow.STATUS_TAG_CLASSES[status] in in_list
 
 
@@ -622,14 +725,16 @@ def test_new_inbox_pages_have_titles_and_no_duplicate_ids(app: Flask) -> None:
 
 # --- the migration ----------------------------------------------------------------------------
 
+
 @both_databases
 @pytest.mark.own_schema
 def test_migration_0006_maps_old_statuses_and_fills_due_dates(app: Flask) -> None:
     from flask_migrate import downgrade, upgrade
 
     with app.app_context():
-        reference = make_request(now=dt.datetime(2026, 1, 10, 9),
-                                          details={**VALID_DETAILS, "how_soon": "two_weeks"}).request.reference
+        reference = make_request(
+            now=dt.datetime(2026, 1, 10, 9), details={**VALID_DETAILS, "how_soon": "two_weeks"}
+        ).request.reference
         db.session.remove()
         downgrade(revision="0005")
         with db.engine.begin() as connection:
@@ -641,8 +746,9 @@ def test_migration_0006_maps_old_statuses_and_fills_due_dates(app: Flask) -> Non
         assert stored.flag_ids == ",not_discussed_in_supervision,"
         assert [m.kind for m in stored.outbox] == []  # no mailbox in these settings
         stored.status = "redirected"
-        stored.outbox.append(OutboxMessage(kind="acknowledgement", recipient=VALID_DETAILS["email"], subject="s",
-                                           attempts=0))
+        stored.outbox.append(
+            OutboxMessage(kind="acknowledgement", recipient=VALID_DETAILS["email"], subject="s", attempts=0)
+        )
         db.session.commit()
         db.session.remove()
         downgrade(revision="0005")
@@ -651,4 +757,3 @@ def test_migration_0006_maps_old_statuses_and_fills_due_dates(app: Flask) -> Non
             # an acknowledgement would read as the facilitators' email without its kind: it goes
             assert connection.execute(sa.text("SELECT COUNT(*) FROM outbox")).scalar() == 0
         upgrade()
-

@@ -17,7 +17,12 @@ from flask.cli import AppGroup
 from ..lockout import LOCKOUT_KEY, SignInLockout
 from .models import FACILITATOR, ROLES
 from .service import (
-    FacilitatorError, add_facilitator, all_facilitators, deactivate_facilitator, find_facilitator, password_problem,
+    FacilitatorError,
+    add_facilitator,
+    all_facilitators,
+    deactivate_facilitator,
+    find_facilitator,
+    password_problem,
     reset_password,
 )
 
@@ -40,8 +45,13 @@ def ask_password(text: str, check: Callable[[str], str]) -> str:
 @facilitators_cli.command("add")
 @click.argument("email")
 @click.option("--name", required=True, help="The facilitator's name, as shown in the inbox.")
-@click.option("--role", type=click.Choice(ROLES), default=FACILITATOR, show_default=True,
-              help="facilitator: works the inbox; partnership: read-only, sees the statistics only.")
+@click.option(
+    "--role",
+    type=click.Choice(ROLES),
+    default=FACILITATOR,
+    show_default=True,
+    help="facilitator: works the inbox; partnership: read-only, sees the statistics only.",
+)
 def add_command(email: str, name: str, role: str) -> None:
     """Add an account that can sign in to the inbox (asks for their password)."""
 
@@ -57,8 +67,9 @@ def add_command(email: str, name: str, role: str) -> None:
     except FacilitatorError as error:
         raise click.ClickException(str(error)) from None
     sees = "the statistics only" if facilitator.reads_statistics_only else "the inbox"
-    click.echo(f"Added {facilitator.display_name} <{facilitator.email}> ({role}: {sees}). "
-               "They can sign in at /inbox/sign-in.")
+    click.echo(
+        f"Added {facilitator.display_name} <{facilitator.email}> ({role}: {sees}). They can sign in at /inbox/sign-in."
+    )
 
 
 @facilitators_cli.command("deactivate")
@@ -82,8 +93,9 @@ def list_command() -> None:
     for facilitator in facilitators:
         state = "active" if facilitator.active else "deactivated"
         last = f"{facilitator.last_login_at:%Y-%m-%d %H:%M} UTC" if facilitator.last_login_at else "never"
-        click.echo(f"{facilitator.email}\t{facilitator.display_name}\t{facilitator.role}\t{state}\t"
-                   f"last signed in: {last}")
+        click.echo(
+            f"{facilitator.email}\t{facilitator.display_name}\t{facilitator.role}\t{state}\tlast signed in: {last}"
+        )
 
 
 def _lockout() -> SignInLockout:
@@ -93,7 +105,8 @@ def _lockout() -> SignInLockout:
         raise click.ClickException(
             "Sign-in failures are counted in each web process's own memory (RATELIMIT_STORAGE_URI is not a "
             "shared store such as redis://), so this command cannot reach them: restarting the web server "
-            "clears them.")
+            "clears them."
+        )
     return lockout
 
 
@@ -104,7 +117,9 @@ def unlock_command(email: str) -> None:
     if find_facilitator(email) is None:
         raise click.ClickException(f"There is no facilitator with the email address {email.strip().lower()}.")
     failures = _lockout().clear(email)
-    click.echo(f"Unlocked {email.strip().lower()} ({failures} failed sign-in attempts forgotten). They can sign in now.")
+    click.echo(
+        f"Unlocked {email.strip().lower()} ({failures} failed sign-in attempts forgotten). They can sign in now."
+    )
 
 
 @facilitators_cli.command("reset-password")

@@ -11,7 +11,11 @@ from typing import Any
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from govuk_frontend_wtf.wtforms_widgets import (
-    GovCharacterCount, GovFileInput, GovPasswordInput, GovSelect, GovTextInput,
+    GovCharacterCount,
+    GovFileInput,
+    GovPasswordInput,
+    GovSelect,
+    GovTextInput,
 )
 from wtforms import HiddenField, PasswordField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # WTForms 3.3; stubs are 3.2
@@ -50,8 +54,9 @@ class StatusForm(FlaskForm):
     extra fields revealed under their status), so this form only reads and checks the post.
     """
 
-    status = RadioField(choices=[SelectChoice(value, label) for value, label in STATUS_LABELS.items()],
-                        validate_choice=False)
+    status = RadioField(
+        choices=[SelectChoice(value, label) for value, label in STATUS_LABELS.items()], validate_choice=False
+    )
     redirected_to = SelectField(choices=[], validate_choice=False)
     reason = TextAreaField()
     duplicate_of = StringField()

@@ -19,10 +19,20 @@ from ..config import PROJECT_ROOT
 
 GUIDE_PATH = PROJECT_ROOT / "docs" / "FACILITATORS.md"
 GOVUK_CLASSES = {
-    "h1": "govuk-heading-l", "h2": "govuk-heading-m", "h3": "govuk-heading-s", "p": "govuk-body",
-    "ul": "govuk-list govuk-list--bullet", "ol": "govuk-list govuk-list--number", "a": "govuk-link",
-    "table": "govuk-table", "thead": "govuk-table__head", "tbody": "govuk-table__body", "tr": "govuk-table__row",
-    "th": "govuk-table__header", "td": "govuk-table__cell", "strong": "govuk-!-font-weight-bold",
+    "h1": "govuk-heading-l",
+    "h2": "govuk-heading-m",
+    "h3": "govuk-heading-s",
+    "p": "govuk-body",
+    "ul": "govuk-list govuk-list--bullet",
+    "ol": "govuk-list govuk-list--number",
+    "a": "govuk-link",
+    "table": "govuk-table",
+    "thead": "govuk-table__head",
+    "tbody": "govuk-table__body",
+    "tr": "govuk-table__row",
+    "th": "govuk-table__header",
+    "td": "govuk-table__cell",
+    "strong": "govuk-!-font-weight-bold",
 }
 
 

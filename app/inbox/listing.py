@@ -62,8 +62,12 @@ class Filters:
         """The filters as address parameters (only those in use), with ``changes`` applied."""
         chosen = replace(self, **changes)
         found = {
-            "reference": chosen.reference, "status": chosen.status or "", "assignee": chosen.assignee or "",
-            "how_soon": chosen.how_soon or "", "flag": chosen.flag or "", "overdue": "yes" if chosen.overdue else "",
+            "reference": chosen.reference,
+            "status": chosen.status or "",
+            "assignee": chosen.assignee or "",
+            "how_soon": chosen.how_soon or "",
+            "flag": chosen.flag or "",
+            "overdue": "yes" if chosen.overdue else "",
             "sort": chosen.sort if chosen.sort != DEFAULT_SORT else "",
             "page": str(chosen.page) if chosen.page > 1 else "",
         }
@@ -89,8 +93,10 @@ class Choices:
 def list_choices(facilitators: Sequence[Facilitator], flags: Iterable[tuple[str, str]]) -> Choices:
     """The choices for the filter form: every facilitator (a deactivated one may still hold
     requests) and the rule pack's flags."""
-    assignees = ((NOT_ASSIGNED, "Not assigned"),
-                 *((str(f.id), f.display_name + ("" if f.active else " (no longer active)")) for f in facilitators))
+    assignees = (
+        (NOT_ASSIGNED, "Not assigned"),
+        *((str(f.id), f.display_name + ("" if f.active else " (no longer active)")) for f in facilitators),
+    )
     return Choices(assignees=assignees, flags=tuple(flags))
 
 
@@ -102,7 +108,7 @@ def clean_value(raw: object) -> str:
 def compact_reference(text: str) -> str:
     """A typed reference ("stt 7kq4-m9", "7KQ4M9XA") as the letters and digits after "STT"."""
     compact = re.sub(r"[\s\-]", "", text).upper()
-    return compact[len(PREFIX):] if compact.startswith(PREFIX) else compact
+    return compact[len(PREFIX) :] if compact.startswith(PREFIX) else compact
 
 
 def read_filters(args: Mapping[str, Any], choices: Choices) -> tuple[Filters, list[str]]:
@@ -125,8 +131,10 @@ def read_filters(args: Mapping[str, Any], choices: Choices) -> tuple[Filters, li
 
     reference = compact_reference(value("reference"))
     if reference and (len(reference) > 8 or any(ch not in ALPHABET for ch in reference)):
-        problems.append("Enter a reference like STT-7KQ4-M9XA: letters and numbers only, without 0, O, 1, I or L. "
-                        "The search was not used")
+        problems.append(
+            "Enter a reference like STT-7KQ4-M9XA: letters and numbers only, without 0, O, 1, I or L. "
+            "The search was not used"
+        )
         reference = ""
     overdue = value("overdue")
     if overdue not in ("", "yes"):
@@ -241,10 +249,21 @@ def _labels(items: object) -> tuple[str, ...]:
 
 def _query(filters: Filters, today: dt.date) -> Any:
     return (
-        select(StoredRequest.reference, StoredRequest.created_at, StoredRequest.how_soon, StoredRequest.due_on,
-               StoredRequest.status, Facilitator.display_name, StoredRequest.mode, StoredRequest.details,
-               StoredRequest.flags, StoredRequest.redirected_to, StoredRequest.duplicate_of,
-               StoredRequest.pdf_made_at, StoredRequest.pdf_error)
+        select(
+            StoredRequest.reference,
+            StoredRequest.created_at,
+            StoredRequest.how_soon,
+            StoredRequest.due_on,
+            StoredRequest.status,
+            Facilitator.display_name,
+            StoredRequest.mode,
+            StoredRequest.details,
+            StoredRequest.flags,
+            StoredRequest.redirected_to,
+            StoredRequest.duplicate_of,
+            StoredRequest.pdf_made_at,
+            StoredRequest.pdf_error,
+        )
         .outerjoin(Assignment, Assignment.request_id == StoredRequest.id)
         .outerjoin(Facilitator, Facilitator.id == Assignment.facilitator_id)
         .where(*_conditions(filters, today))
@@ -255,11 +274,20 @@ def _query(filters: Filters, today: dt.date) -> Any:
 def _row(row: Any, today: dt.date) -> ListRow:
     details = row.details if isinstance(row.details, dict) else {}
     return ListRow(
-        reference=row.reference, created_at=row.created_at, how_soon=row.how_soon, due_on=row.due_on,
-        overdue=workflow.is_overdue(row.status, row.due_on, today), status=row.status,
-        assigned_to=row.display_name, mode=row.mode, criteria=_labels(details.get("criteria")),
-        flags=_labels(row.flags), job_role=str(details.get("job_role") or ""),
-        agency=str(details.get("agency") or ""), redirected_to=row.redirected_to, duplicate_of=row.duplicate_of,
+        reference=row.reference,
+        created_at=row.created_at,
+        how_soon=row.how_soon,
+        due_on=row.due_on,
+        overdue=workflow.is_overdue(row.status, row.due_on, today),
+        status=row.status,
+        assigned_to=row.display_name,
+        mode=row.mode,
+        criteria=_labels(details.get("criteria")),
+        flags=_labels(row.flags),
+        job_role=str(details.get("job_role") or ""),
+        agency=str(details.get("agency") or ""),
+        redirected_to=row.redirected_to,
+        duplicate_of=row.duplicate_of,
         pdf_state=pdf_state(row.pdf_made_at, row.pdf_error),
     )
 
@@ -268,17 +296,24 @@ def status_counts(today: dt.date) -> tuple[dict[str, int], int]:
     """How many requests have each status (every status, 0 included), and how many are overdue."""
     found = dict(db.session.execute(select(StoredRequest.status, func.count()).group_by(StoredRequest.status)).all())
     counts = {status: int(found.get(status, 0)) for status in workflow.STATUSES}
-    overdue = int(db.session.scalar(select(func.count()).select_from(StoredRequest)
-                                    .where(overdue_condition(today))) or 0)
+    overdue = int(
+        db.session.scalar(select(func.count()).select_from(StoredRequest).where(overdue_condition(today))) or 0
+    )
     return counts, overdue
 
 
 def list_page(filters: Filters, today: dt.date) -> ListPage:
     """The page of requests the filters ask for, ``PAGE_SIZE`` to a page, with the counts."""
     conditions = _conditions(filters, today)
-    total = int(db.session.scalar(
-        select(func.count()).select_from(StoredRequest)
-        .outerjoin(Assignment, Assignment.request_id == StoredRequest.id).where(*conditions)) or 0)
+    total = int(
+        db.session.scalar(
+            select(func.count())
+            .select_from(StoredRequest)
+            .outerjoin(Assignment, Assignment.request_id == StoredRequest.id)
+            .where(*conditions)
+        )
+        or 0
+    )
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(filters.page, pages)
     query = _query(filters, today).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
@@ -294,8 +329,20 @@ def all_rows(filters: Filters, today: dt.date) -> list[ListRow]:
 
 # --- CSV --------------------------------------------------------------------------------------
 
-CSV_COLUMNS = ("Reference", "Received", "How soon", "Due date", "Overdue", "Status", "Assigned to", "Mode",
-               "Criteria", "Flags", "Redirected to", "Duplicate of")
+CSV_COLUMNS = (
+    "Reference",
+    "Received",
+    "How soon",
+    "Due date",
+    "Overdue",
+    "Status",
+    "Assigned to",
+    "Mode",
+    "Criteria",
+    "Flags",
+    "Redirected to",
+    "Duplicate of",
+)
 
 
 def safe_cell(value: str) -> str:
@@ -311,20 +358,25 @@ def csv_text(rows: Iterable[ListRow], outcome_titles: Mapping[str, str]) -> str:
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for row in rows:
-        writer.writerow([safe_cell(cell) for cell in (
-            row.reference,
-            uk_day(row.created_at).isoformat(),
-            fields.option_label("how_soon", row.how_soon) or "Not given",
-            row.due_on.isoformat() if row.due_on else "",
-            "Yes" if row.overdue else "No",
-            workflow.STATUS_LABELS.get(row.status, row.status),
-            row.assigned_to or "Not assigned",
-            "In supervision" if row.mode == "supervision" else "Practitioner",
-            "; ".join(row.criteria),
-            "; ".join(row.flags),
-            outcome_titles.get(row.redirected_to, row.redirected_to) if row.redirected_to else "",
-            row.duplicate_of or "",
-        )])
+        writer.writerow(
+            [
+                safe_cell(cell)
+                for cell in (
+                    row.reference,
+                    uk_day(row.created_at).isoformat(),
+                    fields.option_label("how_soon", row.how_soon) or "Not given",
+                    row.due_on.isoformat() if row.due_on else "",
+                    "Yes" if row.overdue else "No",
+                    workflow.STATUS_LABELS.get(row.status, row.status),
+                    row.assigned_to or "Not assigned",
+                    "In supervision" if row.mode == "supervision" else "Practitioner",
+                    "; ".join(row.criteria),
+                    "; ".join(row.flags),
+                    outcome_titles.get(row.redirected_to, row.redirected_to) if row.redirected_to else "",
+                    row.duplicate_of or "",
+                )
+            ]
+        )
     return buffer.getvalue()
 
 
@@ -336,8 +388,10 @@ def record_export(filters: Filters, count: int, actor: str) -> None:
 
 def select_items(options: Iterable[tuple[str, str]], chosen: str | None, any_label: str) -> list[dict[str, Any]]:
     """Items for a GOV.UK select: "any" first (chosen when nothing is), then each option."""
-    return [{"value": "", "text": any_label, "selected": not chosen},
-            *({"value": value, "text": label, "selected": value == chosen} for value, label in options)]
+    return [
+        {"value": "", "text": any_label, "selected": not chosen},
+        *({"value": value, "text": label, "selected": value == chosen} for value, label in options),
+    ]
 
 
 __all__ = [

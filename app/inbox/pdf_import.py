@@ -168,6 +168,8 @@ def check_document(document: Any) -> ImportedRequest:
         item = _mapping(reason)
         _text(item.get("question_id"), 100)
         _text(item.get("question"))
+        if "short" in item:  # the question in a few words (requests made before it was kept have none)
+            _text(item["short"], 500)
         _strings(item.get("answers"))
         guidance = item.get("guidance")
         if not isinstance(guidance, list):
@@ -207,5 +209,11 @@ def check_document(document: Any) -> ImportedRequest:
     )
 
 
-__all__ = ["ATTACHMENT_NAME", "ImportProblem", "ImportedRequest", "MAX_UPLOAD_BYTES", "check_document",
-           "read_request_pdf"]
+__all__ = [
+    "ATTACHMENT_NAME",
+    "MAX_UPLOAD_BYTES",
+    "ImportProblem",
+    "ImportedRequest",
+    "check_document",
+    "read_request_pdf",
+]

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import defer
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -36,12 +36,30 @@ SESSION_HELD_STATUS = "session_held"  # moving a request here counts a session h
 PASSWORD_MIN = 12
 PASSWORD_MAX = 256
 # Long enough to pass the length rule, and still among the first a guesser tries.
-COMMON_PASSWORDS = frozenset({
-    "123456789012", "1234567890123", "12345678901234", "qwertyuiopas", "qwerty123456",
-    "1q2w3e4r5t6y", "letmein12345", "iloveyou1234", "welcome12345", "changeme1234",
-    "abc123abc123", "trustno1trustno1", "administrator", "safeguarding", "safeguarding1",
-    "safeguarding123", "salford12345", "facilitator1", "football1234", "monkey123456",
-})
+COMMON_PASSWORDS = frozenset(
+    {
+        "123456789012",
+        "1234567890123",
+        "12345678901234",
+        "qwertyuiopas",
+        "qwerty123456",
+        "1q2w3e4r5t6y",
+        "letmein12345",
+        "iloveyou1234",
+        "welcome12345",
+        "changeme1234",
+        "abc123abc123",
+        "trustno1trustno1",
+        "administrator",
+        "safeguarding",
+        "safeguarding1",
+        "safeguarding123",
+        "salford12345",
+        "facilitator1",
+        "football1234",
+        "monkey123456",
+    }
+)
 # One label per status (app.workflow, where the statuses and the moves between them live).
 STATUS_LABELS = workflow.STATUS_LABELS
 
@@ -51,6 +69,7 @@ class FacilitatorError(Exception):
 
 
 # --- accounts -------------------------------------------------------------------------------
+
 
 def normalise_email(text: str) -> str:
     """An email address as stored: trimmed and lower-case."""
@@ -76,10 +95,18 @@ def password_problem(password: str, email: str = "", name: str = "") -> str | No
         return f"The password must be {PASSWORD_MAX} characters or fewer."
     lowered = password.lower()
     personal = [part for part in re.split(r"[^a-z0-9]+", f"{email.split('@')[0]} {name}".lower()) if len(part) >= 4]
-    if (lowered in COMMON_PASSWORDS or "password" in lowered or "spacetothink" in lowered.replace(" ", "")
-            or len(set(lowered)) < 6 or password.isdigit() or any(part in lowered for part in personal)):
-        return ("The password is too easy to guess. Use a longer passphrase, for example three or four "
-                "unrelated words, without your name, email or the word password.")
+    if (
+        lowered in COMMON_PASSWORDS
+        or "password" in lowered
+        or "spacetothink" in lowered.replace(" ", "")
+        or len(set(lowered)) < 6
+        or password.isdigit()
+        or any(part in lowered for part in personal)
+    ):
+        return (
+            "The password is too easy to guess. Use a longer passphrase, for example three or four "
+            "unrelated words, without your name, email or the word password."
+        )
     return None
 
 
@@ -104,8 +131,14 @@ def add_facilitator(email: str, name: str, password: str, role: str = FACILITATO
         problem = f"There is already a facilitator with the email address {email}."
     if problem:
         raise FacilitatorError(problem)
-    facilitator = Facilitator(email=email, display_name=name, password_hash=generate_password_hash(password),
-                              active=True, role=role, created_at=utcnow())
+    facilitator = Facilitator(
+        email=email,
+        display_name=name,
+        password_hash=generate_password_hash(password),
+        active=True,
+        role=role,
+        created_at=utcnow(),
+    )
     db.session.add(facilitator)
     db.session.flush()
     audit.add_event("facilitator_added", None, audit.CLI, facilitator.actor)
@@ -145,9 +178,13 @@ def all_facilitators() -> list[Facilitator]:
 
 def active_facilitators() -> list[Facilitator]:
     """Facilitators who can sign in and work the inbox (and so can be assigned requests), by name."""
-    return list(db.session.scalars(select(Facilitator).where(Facilitator.active.is_(True),
-                                                             Facilitator.role == FACILITATOR)
-                                   .order_by(Facilitator.display_name, Facilitator.id)))
+    return list(
+        db.session.scalars(
+            select(Facilitator)
+            .where(Facilitator.active.is_(True), Facilitator.role == FACILITATOR)
+            .order_by(Facilitator.display_name, Facilitator.id)
+        )
+    )
 
 
 def signed_in_facilitator(facilitator_id: object) -> Facilitator | None:
@@ -190,6 +227,7 @@ def email_fingerprint(email: str) -> str:
 
 # --- the inbox ------------------------------------------------------------------------------
 
+
 def find_request(reference: str, with_pdf: bool = False) -> StoredRequest | None:
     """The stored request with this reference (its PDF bytes only loaded when asked for)."""
     query = select(StoredRequest).where(StoredRequest.reference == reference)
@@ -200,14 +238,21 @@ def find_request(reference: str, with_pdf: bool = False) -> StoredRequest | None
 
 def assigned_facilitator(request: StoredRequest) -> Facilitator | None:
     """Who the request is assigned to, or None."""
-    return db.session.scalar(select(Facilitator).join(Assignment, Assignment.facilitator_id == Facilitator.id)
-                             .where(Assignment.request_id == request.id))
+    return db.session.scalar(
+        select(Facilitator)
+        .join(Assignment, Assignment.facilitator_id == Facilitator.id)
+        .where(Assignment.request_id == request.id)
+    )
 
 
 def triage_notes(request: StoredRequest) -> list[tuple[TriageNote, Facilitator]]:
     """The request's notes with their authors, oldest first."""
-    query = (select(TriageNote, Facilitator).join(Facilitator, Facilitator.id == TriageNote.author_id)
-             .where(TriageNote.request_id == request.id).order_by(TriageNote.created_at, TriageNote.id))
+    query = (
+        select(TriageNote, Facilitator)
+        .join(Facilitator, Facilitator.id == TriageNote.author_id)
+        .where(TriageNote.request_id == request.id)
+        .order_by(TriageNote.created_at, TriageNote.id)
+    )
     return [(row[0], row[1]) for row in db.session.execute(query)]
 
 
@@ -222,10 +267,17 @@ class TrailEntry:
 
 
 ACTION_WORDS = {
-    "created": "Request submitted", "imported": "Imported from a PDF", "viewed": "Viewed",
-    "pdf_downloaded": "PDF downloaded", "status_changed": "Status changed", "assigned": "Assignment changed",
-    "note_added": "Note added", "purged": "Deleted (retention period over)",
-    "pdf_made": "PDF made", "pdf_failed": "PDF could not be made", "emailed": "Emailed to the facilitators",
+    "created": "Request submitted",
+    "imported": "Imported from a PDF",
+    "viewed": "Viewed",
+    "pdf_downloaded": "PDF downloaded",
+    "status_changed": "Status changed",
+    "assigned": "Assignment changed",
+    "note_added": "Note added",
+    "purged": "Deleted (retention period over)",
+    "pdf_made": "PDF made",
+    "pdf_failed": "PDF could not be made",
+    "emailed": "Emailed to the facilitators",
     "acknowledged": "Acknowledgement emailed to the requester",
     "email_failed": "Email not sent (will be tried again)",
 }
@@ -234,11 +286,20 @@ ACTOR_PATTERN = re.compile(r"facilitator:(\d+)")
 
 def audit_trail(reference: str) -> list[TrailEntry]:
     """The request's audit events, oldest first, with facilitators named and statuses in words."""
-    events = list(db.session.scalars(select(AuditEvent).where(AuditEvent.reference == reference)
-                                     .order_by(AuditEvent.at, AuditEvent.id)))
+    events = list(
+        db.session.scalars(
+            select(AuditEvent).where(AuditEvent.reference == reference).order_by(AuditEvent.at, AuditEvent.id)
+        )
+    )
     ids = {int(found) for event in events for found in ACTOR_PATTERN.findall(f"{event.actor} {event.detail}")}
-    names = {f"facilitator:{f.id}": f.display_name
-             for f in db.session.scalars(select(Facilitator).where(Facilitator.id.in_(ids)))} if ids else {}
+    names = (
+        {
+            f"facilitator:{f.id}": f.display_name
+            for f in db.session.scalars(select(Facilitator).where(Facilitator.id.in_(ids)))
+        }
+        if ids
+        else {}
+    )
     actors = {audit.REQUESTER: "The requester", audit.SYSTEM: "The service", audit.CLI: "An administrator"}
 
     def in_words(text: str) -> str:
@@ -249,9 +310,15 @@ def audit_trail(reference: str) -> list[TrailEntry]:
             return f"{STATUS_LABELS[old]} to {STATUS_LABELS[new].lower()}" + (f"; {rest}" if rest else "")
         return text
 
-    return [TrailEntry(event.at, names.get(event.actor) or actors.get(event.actor, event.actor),
-                       ACTION_WORDS.get(event.action, event.action.replace("_", " ").capitalize()),
-                       in_words(event.detail)) for event in events]
+    return [
+        TrailEntry(
+            event.at,
+            names.get(event.actor) or actors.get(event.actor, event.actor),
+            ACTION_WORDS.get(event.action, event.action.replace("_", " ").capitalize()),
+            in_words(event.detail),
+        )
+        for event in events
+    ]
 
 
 def record_view(request: StoredRequest, facilitator: Facilitator) -> None:
@@ -266,6 +333,7 @@ def record_pdf_download(request: StoredRequest, facilitator: Facilitator) -> Non
 
 
 # --- free text a facilitator writes: notes and reasons ------------------------------------------
+
 
 def identifying_findings(text: str) -> list[Finding]:
     """What looks like identifying data in a note or reason (the request pages' guard)."""
@@ -290,6 +358,7 @@ def _kinds(text: str) -> str:
 
 
 # --- moving a request on ----------------------------------------------------------------------
+
 
 class MoveRefused(Exception):
     """A status change that cannot be made: ``field`` is the form field to mark, ``str()`` says why."""
@@ -333,17 +402,19 @@ def check_move(request: StoredRequest, move: Move, outcomes: dict[str, str]) -> 
         typed = move.duplicate_of.strip()
         reference = normalise_reference(typed) if typed else ""
         if not is_reference(reference):
-            raise MoveRefused("duplicate_of", "Enter the reference of the request this one repeats, "
-                                              "like STT-7KQ4-M9XA")
+            raise MoveRefused("duplicate_of", "Enter the reference of the request this one repeats, like STT-7KQ4-M9XA")
         if reference == request.reference:
-            raise MoveRefused("duplicate_of", "Enter the reference of another request: "
-                                              "a request cannot be a duplicate of itself")
+            raise MoveRefused(
+                "duplicate_of", "Enter the reference of another request: a request cannot be a duplicate of itself"
+            )
         original = find_request(reference)
         if original is None:
             raise MoveRefused("duplicate_of", f"There is no request with the reference {reference}")
         if original.status == "duplicate" and original.duplicate_of:
-            raise MoveRefused("duplicate_of", f"{reference} is itself a duplicate of {original.duplicate_of}. "
-                                              f"Enter {original.duplicate_of} instead")
+            raise MoveRefused(
+                "duplicate_of",
+                f"{reference} is itself a duplicate of {original.duplicate_of}. Enter {original.duplicate_of} instead",
+            )
         return {"duplicate_of": reference}
     return {}
 
@@ -371,8 +442,13 @@ def move_request(request: StoredRequest, move: Move, facilitator: Facilitator, o
 
 def duplicates_of(request: StoredRequest) -> list[str]:
     """References of the requests marked as duplicates of this one."""
-    return list(db.session.scalars(select(StoredRequest.reference).where(StoredRequest.duplicate_of == request.reference)
-                                   .order_by(StoredRequest.created_at)))
+    return list(
+        db.session.scalars(
+            select(StoredRequest.reference)
+            .where(StoredRequest.duplicate_of == request.reference)
+            .order_by(StoredRequest.created_at)
+        )
+    )
 
 
 def assign(request: StoredRequest, assignee: Facilitator | None, facilitator: Facilitator) -> bool:
@@ -385,8 +461,9 @@ def assign(request: StoredRequest, assignee: Facilitator | None, facilitator: Fa
         db.session.flush()
     if assignee is not None:
         db.session.add(Assignment(request_id=request.id, facilitator_id=assignee.id, assigned_at=utcnow()))
-    audit.add_event("assigned", request.reference, facilitator.actor,
-                    f"to {assignee.actor}" if assignee else "unassigned")
+    audit.add_event(
+        "assigned", request.reference, facilitator.actor, f"to {assignee.actor}" if assignee else "unassigned"
+    )
     db.session.commit()
     return True
 
@@ -437,8 +514,9 @@ def import_request(imported: ImportedRequest, facilitator: Facilitator) -> tuple
         flags=imported.flags,
         details=imported.details,
     )
-    stored = store_request(record, actor=facilitator.actor, action="imported", detail="from a request PDF",
-                           email_to=None)
+    stored = store_request(
+        record, actor=facilitator.actor, action="imported", detail="from a request PDF", email_to=None
+    )
     if stored is not None:
         return stored, True
     existing = find_request(imported.reference)  # someone imported (or the service stored) it a moment ago

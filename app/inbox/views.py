@@ -18,8 +18,8 @@ Every route but ``sign_in`` needs a signed-in, active facilitator: ``require_fac
 read-only partnership account (``role`` "partnership") is refused (403) everything but the
 statistics (``app.stats.views``) and signing out.
 Session keys: ``facilitator_id``; ``inbox_acted_on`` (the reference just changed, so the page
-shown after the action is not audited as a view: the action is the entry). Signing in starts a new session (new id); the session's idle
-limit (``SESSION_IDLE_MINUTES``) signs a facilitator out.
+shown after the action is not audited as a view: the action is the entry). Signing in starts a
+new session (new id); the session's idle limit (``SESSION_IDLE_MINUTES``) signs a facilitator out.
 """
 
 from __future__ import annotations
@@ -27,8 +27,8 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from markupsafe import Markup
 from flask import abort, current_app, flash, g, redirect, render_template, request, session, url_for
+from markupsafe import Markup
 from werkzeug.wrappers import Response
 
 from .. import workflow
@@ -43,8 +43,8 @@ from ..requests.service import InvalidRequest
 from ..sessions import reset_session
 from ..web import error_summary, pdf_download
 from . import bp, listing, service
-from .guide import guide_html
 from .forms import AssignForm, ImportForm, NoteForm, SignInForm, StatusForm
+from .guide import guide_html
 from .models import Facilitator
 from .pdf_import import BAD_DATA, MAX_UPLOAD_BYTES, ImportProblem, read_request_pdf
 
@@ -55,8 +55,10 @@ OPEN_ENDPOINTS = frozenset({"inbox.sign_in"})
 PARTNERSHIP_ENDPOINTS = frozenset({"stats.index", "stats.download_csv", "inbox.sign_out"})
 SIGN_IN_FAILED = "Enter a correct email address and password"
 # Said for any address, with or without an account, so it tells a guesser nothing.
-SIGN_IN_LOCKED = ("There have been too many failed attempts to sign in with this email address. "
-                  "Wait {wait} and try again, or ask whoever manages inbox accounts to unlock it")
+SIGN_IN_LOCKED = (
+    "There have been too many failed attempts to sign in with this email address. "
+    "Wait {wait} and try again, or ask whoever manages inbox accounts to unlock it"
+)
 # Room for the multipart wrapping and the CSRF field around a file of MAX_UPLOAD_BYTES.
 UPLOAD_OVERHEAD = 64 * 1024
 
@@ -64,6 +66,7 @@ log = logging.getLogger(__name__)
 
 
 # --- who may use the inbox --------------------------------------------------------------------
+
 
 @bp.url_value_preprocessor
 def allow_request_pdf_uploads(endpoint: str | None, values: dict[str, Any] | None) -> None:
@@ -104,9 +107,14 @@ def current_facilitator() -> Facilitator:
 @bp.context_processor
 def inbox_context() -> dict[str, Any]:
     """What the inbox pages need: who is signed in, and labels for statuses and timing."""
-    return {"facilitator": g.get("facilitator"), "status_labels": workflow.STATUS_LABELS,
-            "status_tag_classes": workflow.STATUS_TAG_CLASSES, "how_soon_labels": fields.FIELDS_BY_NAME["how_soon"].options,
-            "uk_time": uk_time, "day_in_words": day_in_words}
+    return {
+        "facilitator": g.get("facilitator"),
+        "status_labels": workflow.STATUS_LABELS,
+        "status_tag_classes": workflow.STATUS_TAG_CLASSES,
+        "how_soon_labels": fields.FIELDS_BY_NAME["how_soon"].options,
+        "uk_time": uk_time,
+        "day_in_words": day_in_words,
+    }
 
 
 def safe_next(target: str | None, facilitator: Facilitator | None = None) -> str:
@@ -116,8 +124,14 @@ def safe_next(target: str | None, facilitator: Facilitator | None = None) -> str
     Only ``/inbox`` or ``/inbox/...``, printable characters only: no scheme or host, no ``//``,
     no backslash (browsers read it as a slash), no space, tab, CR or LF (which could split a header).
     """
-    if (target and (target == "/inbox" or target.startswith(("/inbox/", "/inbox?")))
-            and "//" not in target and "\\" not in target and target.isprintable() and " " not in target):
+    if (
+        target
+        and (target == "/inbox" or target.startswith(("/inbox/", "/inbox?")))
+        and "//" not in target
+        and "\\" not in target
+        and target.isprintable()
+        and " " not in target
+    ):
         return target
     return url_for("stats.index" if facilitator is not None and facilitator.reads_statistics_only else "inbox.index")
 
@@ -143,6 +157,7 @@ def wait_text(seconds: int) -> str:
 
 
 # --- signing in and out -----------------------------------------------------------------------
+
 
 @bp.route("/sign-in", methods=["GET", "POST"])
 @limiter.limit(sign_in_limit, methods=["POST"], deduct_when=lambda response: response.status_code != 302)
@@ -189,6 +204,7 @@ def sign_out() -> Response:
 
 # --- the list and a request -------------------------------------------------------------------
 
+
 def list_choices() -> listing.Choices:
     """What the list's filters offer: every facilitator by name, and the rule pack's flags."""
     facilitators = sorted(service.all_facilitators(), key=lambda f: (f.display_name.lower(), f.id))
@@ -206,9 +222,16 @@ def index() -> Response | str:
         if found is not None:
             return redirect(url_for("inbox.request_page", reference=found.reference))
     page = listing.list_page(filters, uk_today())
-    return render_template("inbox/index.html", inbox=page, filters=page.filters, choices=choices,
-                           problems=problems, sorts=listing.SORTS, outcome_titles=redirect_outcomes(),
-                           select_items=listing.select_items)
+    return render_template(
+        "inbox/index.html",
+        inbox=page,
+        filters=page.filters,
+        choices=choices,
+        problems=problems,
+        sorts=listing.SORTS,
+        outcome_titles=redirect_outcomes(),
+        select_items=listing.select_items,
+    )
 
 
 @bp.get("/requests.csv")
@@ -236,9 +259,14 @@ def stored_request(reference: str, with_pdf: bool = False) -> Any:
     return found
 
 
-def render_request_page(stored: Any, status_form: StatusForm | None = None, assign_form: AssignForm | None = None,
-                        note_form: NoteForm | None = None, note_findings: list[Any] | None = None,
-                        reason_findings: list[Any] | None = None) -> str:
+def render_request_page(
+    stored: Any,
+    status_form: StatusForm | None = None,
+    assign_form: AssignForm | None = None,
+    note_form: NoteForm | None = None,
+    note_findings: list[Any] | None = None,
+    reason_findings: list[Any] | None = None,
+) -> str:
     """The request first, then its workflow: status, assignment, notes and audit trail."""
     assigned = service.assigned_facilitator(stored)
     status_form = status_form or StatusForm(formdata=None)
@@ -251,12 +279,24 @@ def render_request_page(stored: Any, status_form: StatusForm | None = None, assi
     document = request_document(stored)
     outcomes = redirect_outcomes()
     return render_template(
-        "inbox/request.html", stored=stored, document=document, sections=request_sections(document),
-        assigned=assigned, notes=service.triage_notes(stored), trail=service.audit_trail(stored.reference),
-        status_form=status_form, assign_form=assign_form, note_form=note_form, errors=errors,
-        has_errors=bool(errors), next_statuses=workflow.next_statuses(stored.status), outcomes=outcomes,
-        duplicates=service.duplicates_of(stored), overdue=workflow.is_overdue(stored.status, stored.due_on, uk_today()),
-        note_findings=note_findings or [], reason_findings=reason_findings or [],
+        "inbox/request.html",
+        stored=stored,
+        document=document,
+        sections=request_sections(document),
+        assigned=assigned,
+        notes=service.triage_notes(stored),
+        trail=service.audit_trail(stored.reference),
+        status_form=status_form,
+        assign_form=assign_form,
+        note_form=note_form,
+        errors=errors,
+        has_errors=bool(errors),
+        next_statuses=workflow.next_statuses(stored.status),
+        outcomes=outcomes,
+        duplicates=service.duplicates_of(stored),
+        overdue=workflow.is_overdue(stored.status, stored.due_on, uk_today()),
+        note_findings=note_findings or [],
+        reason_findings=reason_findings or [],
         fingerprint=service.text_fingerprint,
     )
 
@@ -294,8 +334,12 @@ def change_status(reference: str) -> Response | str:
     form = StatusForm()
     if not form.validate():
         return render_request_page(stored, status_form=form)
-    move = service.Move(status=form.status.data, redirected_to=form.redirected_to.data or "",
-                        reason=form.reason.data or "", duplicate_of=form.duplicate_of.data or "")
+    move = service.Move(
+        status=form.status.data,
+        redirected_to=form.redirected_to.data or "",
+        reason=form.reason.data or "",
+        duplicate_of=form.duplicate_of.data or "",
+    )
     try:
         service.check_move(stored, move, redirect_outcomes())
     except service.MoveRefused as refused:
@@ -345,10 +389,12 @@ def add_note(reference: str) -> Response | str:
 def guide() -> str:
     """The guide for facilitators (docs/FACILITATORS.md)."""
     title, body = guide_html()
-    return render_template("inbox/guide.html", title=title, body=Markup(body))
+    # Our own docs/FACILITATORS.md turned into HTML (app.inbox.guide), not anyone's input.
+    return render_template("inbox/guide.html", title=title, body=Markup(body))  # noqa: S704
 
 
 # --- import -----------------------------------------------------------------------------------
+
 
 @bp.route("/import", methods=["GET", "POST"])
 def import_request() -> Response | str:
@@ -367,8 +413,11 @@ def import_request() -> Response | str:
                 log.info("An imported request was refused: %s", problem)
                 form.pdf.errors = [BAD_DATA]
             else:
-                flash(f"Request {stored.reference} imported" if created else
-                      f"Request {stored.reference} was already in the inbox")
+                flash(
+                    f"Request {stored.reference} imported"
+                    if created
+                    else f"Request {stored.reference} was already in the inbox"
+                )
                 return redirect(url_for("inbox.request_page", reference=stored.reference))
     errors = error_summary([form.pdf])
     return render_template("inbox/import.html", form=form, errors=errors, has_errors=bool(errors))

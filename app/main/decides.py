@@ -1,4 +1,4 @@
-""""How this tool decides" and "Questions to prepare": what the rule pack says, for people to read.
+""" "How this tool decides" and "Questions to prepare": what the rule pack says, for people to read.
 
 Everything here depends only on the rule pack (and, for the questions, the mode), so each
 piece is worked out once per pack version in each process and kept in ``app.extensions``,
@@ -67,14 +67,20 @@ def draw_svg(dot_source: str) -> str | None:
     try:
         # Our own pack's DOT text on standard input, to the dot found on PATH: no user input.
         result = subprocess.run(  # noqa: S603
-            [dot, "-Tsvg"], input=dot_source.encode("utf-8"), capture_output=True,
-            timeout=DOT_TIMEOUT_SECONDS, check=False)
+            [dot, "-Tsvg"],
+            input=dot_source.encode("utf-8"),
+            capture_output=True,
+            timeout=DOT_TIMEOUT_SECONDS,
+            check=False,
+        )
     except (OSError, subprocess.TimeoutExpired) as error:
         log.warning("Graphviz could not draw the decision diagram: %s", error)
         return None
     if result.returncode != 0:
-        log.warning("Graphviz could not draw the decision diagram: %s",
-                    result.stderr.decode("utf-8", errors="replace").strip()[:500])
+        log.warning(
+            "Graphviz could not draw the decision diagram: %s",
+            result.stderr.decode("utf-8", errors="replace").strip()[:500],
+        )
         return None
     return result.stdout.decode("utf-8")
 
@@ -179,8 +185,13 @@ def _route(pack: RulePack, cells: Cells, outcome_id: str) -> Route:
         if question is None:  # cannot happen: paths only name the pack's questions
             continue
         paths *= len(answers)
-        steps.append(RouteStep(question, tuple(_answer_label(question, a) for a in answers),
-                               any_answer=len(answers) == len(_distinct_choices(question))))
+        steps.append(
+            RouteStep(
+                question,
+                tuple(_answer_label(question, a) for a in answers),
+                any_answer=len(answers) == len(_distinct_choices(question)),
+            )
+        )
     outcome = pack.outcome(outcome_id)
     if outcome is None:  # cannot happen: paths end at the pack's outcomes
         raise LookupError(f"no outcome {outcome_id!r} in the rule pack")
@@ -192,7 +203,8 @@ def _distinct_choices(question: Question) -> list[Option | None]:
     if question.kind != "multiple":
         return list(question.options)
     return [option for option in question.options if option.exclusive] + (
-        [None] if any(not option.exclusive for option in question.options) else [])
+        [None] if any(not option.exclusive for option in question.options) else []
+    )
 
 
 def _answer_label(question: Question, answer: Hashable) -> RouteAnswer:
@@ -288,8 +300,11 @@ def build_questions(pack: RulePack, mode: Mode) -> tuple[PreparedQuestion, ...]:
             title=question.title.for_mode(mode),
             hint=question.hint.for_mode(mode) if question.hint else None,
             options=tuple(
-                PreparedOption(option.label.for_mode(mode), option.hint.for_mode(mode) if option.hint else None,
-                               destination(question, option))
+                PreparedOption(
+                    option.label.for_mode(mode),
+                    option.hint.for_mode(mode) if option.hint else None,
+                    destination(question, option),
+                )
                 for option in question.options
             ),
         )

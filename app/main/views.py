@@ -24,7 +24,7 @@ def index() -> str:
 
 
 @bp.get("/exit")
-def exit() -> Response:  # noqa: A001  (the endpoint is main.exit)
+def exit() -> Response:  # named like the builtin on purpose: the endpoint is main.exit
     """Quick exit: forget everything, drop the session id, leave for a neutral site."""
     reset_session()
     return redirect(current_app.config["EXIT_URL"], code=303)
@@ -70,9 +70,14 @@ def cookies() -> str:
 def how_it_decides() -> str:
     """The decision diagram, every route in words, the guidance cited, the pack's version."""
     pack = current_pack()
-    return render_template("main/how_it_decides.html", pack=pack, routes=routes(pack),
-                           has_graph=decision_graph_svg(pack) is not None, guidance=cited_guidance(pack),
-                           explainer=Explainer(dict(pack.glossary)))
+    return render_template(
+        "main/how_it_decides.html",
+        pack=pack,
+        routes=routes(pack),
+        has_graph=decision_graph_svg(pack) is not None,
+        guidance=cited_guidance(pack),
+        explainer=Explainer(dict(pack.glossary)),
+    )
 
 
 @bp.get("/how-it-decides/decision-diagram.svg")
@@ -91,8 +96,9 @@ def questions_to_prepare_page() -> str:
     """Every question in order with its answers and where each leads, for your own practice or supervision."""
     mode = prepare_mode(request.args.get("mode"))
     pack = current_pack()
-    return render_template("main/questions_to_prepare.html", pack=pack, mode=mode,
-                           questions=questions_to_prepare(pack, mode))
+    return render_template(
+        "main/questions_to_prepare.html", pack=pack, mode=mode, questions=questions_to_prepare(pack, mode)
+    )
 
 
 @bp.get("/questions-to-prepare.pdf")
@@ -102,8 +108,11 @@ def questions_to_prepare_pdf() -> Response:
     pack = current_pack()
 
     def render() -> bytes:
-        return render_pdf(render_template("pdf/questions_to_prepare.html", pack=pack, mode=mode,
-                                          questions=questions_to_prepare(pack, mode)))
+        return render_pdf(
+            render_template(
+                "pdf/questions_to_prepare.html", pack=pack, mode=mode, questions=questions_to_prepare(pack, mode)
+            )
+        )
 
     suffix = "" if mode == "myself" else f"-{mode}"
     return pdf_download(questions_pdf(pack, mode, render), f"space-to-think-questions-to-prepare{suffix}.pdf")

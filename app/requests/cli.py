@@ -13,8 +13,12 @@ requests_cli = AppGroup("requests", help="Stored requests for a session.")
 
 @requests_cli.command("purge")
 @click.option("--dry-run", is_flag=True, help="Say what would be deleted, and delete nothing.")
-@click.option("--days", type=click.IntRange(min=1), default=None,
-              help="Retention in days (default: RETENTION_DAYS, 90 unless set).")
+@click.option(
+    "--days",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Retention in days (default: RETENTION_DAYS, 90 unless set).",
+)
 def purge_command(dry_run: bool, days: int | None) -> None:
     """Delete requests older than the retention period, with their PDFs and outbox messages."""
     retention = days or int(current_app.config.get("RETENTION_DAYS", 90))
@@ -23,10 +27,14 @@ def purge_command(dry_run: bool, days: int | None) -> None:
     noun = "request" if count == 1 else "requests"
     cutoff = f"{result.cutoff:%Y-%m-%d %H:%M} UTC"
     if dry_run:
-        click.echo(f"Dry run: would delete {count} {noun} created before {cutoff} "
-                   f"(retention {retention} days), with {result.outbox_messages} outbox message(s).")
+        click.echo(
+            f"Dry run: would delete {count} {noun} created before {cutoff} "
+            f"(retention {retention} days), with {result.outbox_messages} outbox message(s)."
+        )
         for reference in result.references:
             click.echo(f"  {reference}")
     else:
-        click.echo(f"Deleted {count} {noun} created before {cutoff} (retention {retention} days), "
-                   f"with {result.outbox_messages} outbox message(s).")
+        click.echo(
+            f"Deleted {count} {noun} created before {cutoff} (retention {retention} days), "
+            f"with {result.outbox_messages} outbox message(s)."
+        )

@@ -24,7 +24,6 @@ DOCUMENT_VERSION = 1
 UK_TIME = ZoneInfo("Europe/London")
 
 
-
 def request_document(request: StoredRequest) -> dict[str, Any]:
     """The request as submitted: everything stored about it except its status and PDF."""
     return {
@@ -113,14 +112,17 @@ class Section:
     rows: tuple[Row, ...]
 
 
-def detail_rows(details: Mapping[str, Any], mode: str, with_changes: bool = False) -> dict[str, tuple[Row, ...]]:
+def detail_rows(
+    details: Mapping[str, Any], mode: str, with_changes: bool = False, triage_apart: bool = False
+) -> dict[str, tuple[Row, ...]]:
     """The request's fields as rows, by section id, from the fields table: each field with a
     row of its own, followed in it by the fields that join it (a field asked only on some
     journeys, and not answered, has no row). ``with_changes`` (check your answers) adds each
-    page's endpoint; without it the rows are the request's, which the facilitators read."""
+    page's endpoint; without it the rows are the request's, which the facilitators read.
+    ``triage_apart`` leaves out the triage fields (``triage_rows`` shows them)."""
     rows: dict[str, list[Row]] = {section.id: [] for section in fields.SECTIONS}
     for entry in fields.FIELDS:
-        if entry.row is None:
+        if entry.row is None or (triage_apart and entry.triage):
             continue
         shown = entry.shown(details)
         page = fields.PAGE_OF_FIELD[entry.name]
@@ -128,16 +130,38 @@ def detail_rows(details: Mapping[str, Any], mode: str, with_changes: bool = Fals
             continue
         key = entry.row_key(mode, in_request=not with_changes)
         change = page.endpoint if with_changes else None
-        joined = [part for part in fields.FIELDS if part.joins == entry.name
-                  and (part.only_if is None or (part.asked(details) and part.shown(details)))]
+        joined = [
+            part
+            for part in fields.FIELDS
+            if part.joins == entry.name
+            and not (triage_apart and part.triage)
+            and (part.only_if is None or (part.asked(details) and part.shown(details)))
+        ]
         if joined:
             parts = (entry, *joined)
-            rows[entry.section].append(Row(key, tuple(part.shown(details) for part in parts),
-                                           any(part.long_text for part in parts), change, entry.change_label))
+            rows[entry.section].append(
+                Row(
+                    key,
+                    tuple(part.shown(details) for part in parts),
+                    any(part.long_text for part in parts),
+                    change,
+                    entry.change_label,
+                )
+            )
         else:
-            rows[entry.section].append(Row(key, (shown,) if shown else ("Not given",), entry.long_text, change,
-                                           key.lower()))
+            rows[entry.section].append(
+                Row(key, (shown,) if shown else ("Not given",), entry.long_text, change, key.lower())
+            )
     return {section_id: tuple(found) for section_id, found in rows.items()}
+
+
+def triage_rows(details: Mapping[str, Any], mode: str) -> tuple[Row, ...]:
+    """The fields marked ``triage`` in the fields table, a row each, in table order."""
+    return tuple(
+        Row(entry.row_key(mode, in_request=True) or entry.label.for_mode(mode), (entry.shown(details) or "Not given",))
+        for entry in fields.FIELDS
+        if entry.triage
+    )
 
 
 def identifying_check_text(check: Mapping[str, Any] | None) -> str:
@@ -146,30 +170,57 @@ def identifying_check_text(check: Mapping[str, Any] | None) -> str:
     if not found:
         return "Nothing that looked like identifying information was found in the free text."
     listed = found[0] if len(found) == 1 else ", ".join(found[:-1]) + " and " + found[-1]
-    return (f"The free text seemed to contain {listed}. The requester was warned and confirmed "
-            "that it does not identify anyone.")
+    return (
+        f"The free text seemed to contain {listed}. The requester was warned and confirmed "
+        "that it does not identify anyone."
+    )
+
+
+def cited_titles(document: Mapping[str, Any]) -> tuple[str, ...]:
+    """The titles of the guidance the answers' rules cite, without repeats, in first-cited order."""
+    titles: list[str] = []
+    for reason in document.get("explanation", []):
+        for guidance in reason.get("guidance", []):
+            title = str(guidance.get("source", ""))
+            if title and title not in titles:
+                titles.append(title)
+    return tuple(titles)
 
 
 def request_sections(document: Mapping[str, Any]) -> tuple[Section, ...]:
-    """The request, in titled sections, for the PDF and the submitted page."""
+    """The request, in titled sections, for the PDF and the pages that show it: first what the
+    facilitators triage on (who, how soon, the criteria, the flags, the identifying-data
+    check), then the details, then each answer (the question in a few words, where the request
+    keeps them) with the titles of the guidance its rule cites."""
     details: Mapping[str, Any] = document.get("details", {})
     mode = str(document.get("mode", "practitioner"))
-    rows = detail_rows(details, mode)
+    rows = detail_rows(details, mode, triage_apart=True)
     criteria = tuple(str(item.get("label", "")) for item in details.get("criteria", []))
     flags = tuple(str(item.get("label", "")) for item in document.get("flags", []))
     reasons = []
     for reason in document.get("explanation", []):
-        notes = tuple(f"{g.get('text', '')} ({g.get('source', '')})" for g in reason.get("guidance", []))
-        reasons.append(Row(str(reason.get("question", "")), tuple(reason.get("answers", [])), notes=notes))
+        titles = tuple(dict.fromkeys(str(g.get("source", "")) for g in reason.get("guidance", [])))
+        answers = tuple(str(answer) for answer in reason.get("answers", []))
+        if criteria and answers == criteria:  # listed in full in the summary for triage
+            answers = ("The criteria listed in the summary for triage",)
+        question = reason.get("short") or reason.get("question", "")
+        reasons.append(Row(str(question), answers, notes=titles))
     return (
-        Section("why", "What a session would help with", (
-            Row("Criteria", criteria or ("Not given",)),
-            Row("Flags from the journey", flags or ("None",)),
-            Row("Completed by", (MODE_LABELS.get(mode, mode),)),
-        )),
+        Section(
+            "triage",
+            "Summary for triage",
+            (
+                Row("Completed by", (MODE_LABELS.get(mode, mode),)),
+                *triage_rows(details, mode),
+                Row("Criteria", criteria or ("Not given",), long_text=True),
+                Row("Flags from the journey", flags or ("None",)),
+                Row(
+                    "Identifying information check",
+                    (identifying_check_text(details.get("identifying_check")),),
+                    long_text=True,
+                ),
+            ),
+        ),
         *(Section(section.id, section.title, rows[section.id]) for section in fields.SECTIONS),
-        Section("identifying", "Identifying information check", (
-            Row("Result", (identifying_check_text(details.get("identifying_check")),)),
-        )),
-        Section("route", "How the answers led to this request", tuple(reasons)),
+        Section("route", "The answers, and the guidance each rests on", tuple(reasons)),
     )

@@ -19,7 +19,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field as dataclass_field
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from types import MappingProxyType
 from typing import Any, Literal
 
@@ -82,9 +83,10 @@ class Field:
     replaces it in the request (HTML and PDF), which the facilitators read (the person filling
     it in is "you" on check your answers, "they" to the facilitators). A field with ``joins``
     instead shows its value in that field's row (``change_label`` then names the whole row
-    for screen readers). ``short`` names it on the identifying-data warning. Wording that
-    speaks of the person (label, hint, row, short name, error messages) has a supervision
-    variant that speaks of "the practitioner". ``params``
+    for screen readers). ``triage`` puts it among the facts the facilitators triage on, at the
+    top of the request (HTML and page 1 of the PDF), instead of in its section's rows. ``short``
+    names it on the identifying-data warning. Wording that speaks of the person (label, hint,
+    row, short name, error messages) has a supervision variant that speaks of "the practitioner". ``params``
     are extra GOV.UK macro parameters for its control; ``autocomplete`` is used for the
     practitioner's own request only (in supervision the details are someone else's).
     """
@@ -104,6 +106,7 @@ class Field:
     request_row: str = ""
     joins: str | None = None
     change_label: str = ""
+    triage: bool = False
     short: Words | None = None
     label_size: Literal["", "s", "m", "l"] = ""
     autocomplete: str | None = None
@@ -212,28 +215,47 @@ class DetailSection:
 
 SECTIONS: tuple[DetailSection, ...] = (
     DetailSection("contact", "Who is asking", Words("About you", "The practitioner's details")),
-    DetailSection("reflection", "What they would like to reflect on",
-                  Words("What you would like to reflect on", "What the practitioner would like to reflect on")),
+    DetailSection(
+        "reflection",
+        "What they would like to reflect on",
+        Words("What you would like to reflect on", "What the practitioner would like to reflect on"),
+    ),
     DetailSection("child", "The child and family (in bands, without names)", Words("The child and family")),
     DetailSection("timing", "Timing and preferences", Words("Timing and preferences")),
 )
 
 PAGES: tuple[Page, ...] = (
-    Page("about-you", "requests.about_you", Words("About you", "The practitioner's details"),
-         intro=Words("The facilitators use these details to contact you about a session. They are your own work "
-                     "details, not the child's or family's.",
-                     "The facilitators use these details to contact the practitioner about a session. They are the "
-                     "practitioner's own work details, not the child's or family's.")),
+    Page(
+        "about-you",
+        "requests.about_you",
+        Words("About you", "The practitioner's details"),
+        intro=Words(
+            "The facilitators use these details to contact you about a session. They are your own work "
+            "details, not the child's or family's.",
+            "The facilitators use these details to contact the practitioner about a session. They are the "
+            "practitioner's own work details, not the child's or family's.",
+        ),
+    ),
     Page("manager", "requests.manager", heading="manager_knows"),
     Page("reflection", "requests.reflection", heading="reflection"),
-    Page("child-and-family", "requests.child_family", Words("About the child and family"),
-         intro=Words("These questions are optional. We ask for bands, not exact details, because age, agency and "
-                     "place together can identify a child.")),
+    Page(
+        "child-and-family",
+        "requests.child_family",
+        Words("About the child and family"),
+        intro=Words(
+            "These questions are optional. We ask for bands, not exact details, because age, agency and "
+            "place together can identify a child."
+        ),
+    ),
     Page("family", "requests.family", heading="family_knows"),
     Page("significant-event", "requests.event", heading="event_month", debrief_only=True),
     Page("how-soon", "requests.how_soon", heading="how_soon", template="requests/how-soon.html"),
-    Page("preferences", "requests.preferences", Words("Your preferences", "The practitioner's preferences"),
-         intro=Words("These questions are optional.")),
+    Page(
+        "preferences",
+        "requests.preferences",
+        Words("Your preferences", "The practitioner's preferences"),
+        intro=Words("These questions are optional."),
+    ),
 )
 
 # Free text may hold identifying data; availability may well hold dates (of meetings, not of a
@@ -250,130 +272,294 @@ _REFLECTION = Words("What you would like to reflect on", "What the practitioner 
 
 FIELDS: tuple[Field, ...] = (
     # --- about you -------------------------------------------------------------------------
-    Field("name", "about-you", "text", Words("Full name"), limit=SHORT_MAX, section="contact",
-          row=Words("Requested by", "The practitioner"), change_label="name, job role and agency",
-          errors={"missing": "Enter a full name", "too_long": _too_long("Full name", SHORT_MAX)},
-          autocomplete="name", params={"spellcheck": False}),
-    Field("job_role", "about-you", "text", Words("Job role"), limit=SHORT_MAX, section="contact", joins="name",
-          errors={"missing": "Enter a job role", "too_long": _too_long("Job role", SHORT_MAX)},
-          autocomplete="organization-title"),
-    Field("agency", "about-you", "text", Words("Agency or team"), limit=SHORT_MAX, section="contact", joins="name",
-          hint=Words("For example, Salford Royal health visiting, or Swinton primary schools team"),
-          errors={"missing": "Enter an agency or team", "too_long": _too_long("Agency or team", SHORT_MAX)},
-          autocomplete="organization"),
-    Field("email", "about-you", "email", Words("Work email address"), limit=EMAIL_MAX, section="contact",
-          row=Words("Work email"),
-          errors={"missing": "Enter a work email address",
-                  "too_long": _too_long("Work email address", EMAIL_MAX),
-                  "invalid": "Enter an email address in the correct format, like name@example.com"},
-          autocomplete="email", params={"type": "email", "spellcheck": False, "classes": "govuk-!-width-two-thirds"}),
-    Field("phone", "about-you", "phone", Words("Work telephone number"), limit=PHONE_MAX, section="contact",
-          row=Words("Work telephone"), hint=Words("For international numbers include the country code"),
-          errors={"missing": "Enter a work telephone number",
-                  "too_long": _too_long("Work telephone number", PHONE_MAX),
-                  "invalid": "Enter a telephone number, like 01632 960 001, 07700 900 982 or +44 808 157 0192"},
-          autocomplete="tel", params={"type": "tel", "classes": "govuk-input--width-20"}),
+    Field(
+        "name",
+        "about-you",
+        "text",
+        Words("Full name"),
+        limit=SHORT_MAX,
+        section="contact",
+        row=Words("Requested by", "The practitioner"),
+        change_label="name, job role and agency",
+        errors={"missing": "Enter a full name", "too_long": _too_long("Full name", SHORT_MAX)},
+        autocomplete="name",
+        params={"spellcheck": False},
+    ),
+    Field(
+        "job_role",
+        "about-you",
+        "text",
+        Words("Job role"),
+        limit=SHORT_MAX,
+        section="contact",
+        joins="name",
+        triage=True,
+        errors={"missing": "Enter a job role", "too_long": _too_long("Job role", SHORT_MAX)},
+        autocomplete="organization-title",
+    ),
+    Field(
+        "agency",
+        "about-you",
+        "text",
+        Words("Agency or team"),
+        limit=SHORT_MAX,
+        section="contact",
+        joins="name",
+        triage=True,
+        hint=Words("For example, Salford Royal health visiting, or Swinton primary schools team"),
+        errors={"missing": "Enter an agency or team", "too_long": _too_long("Agency or team", SHORT_MAX)},
+        autocomplete="organization",
+    ),
+    Field(
+        "email",
+        "about-you",
+        "email",
+        Words("Work email address"),
+        limit=EMAIL_MAX,
+        section="contact",
+        row=Words("Work email"),
+        errors={
+            "missing": "Enter a work email address",
+            "too_long": _too_long("Work email address", EMAIL_MAX),
+            "invalid": "Enter an email address in the correct format, like name@example.com",
+        },
+        autocomplete="email",
+        params={"type": "email", "spellcheck": False, "classes": "govuk-!-width-two-thirds"},
+    ),
+    Field(
+        "phone",
+        "about-you",
+        "phone",
+        Words("Work telephone number"),
+        limit=PHONE_MAX,
+        section="contact",
+        row=Words("Work telephone"),
+        hint=Words("For international numbers include the country code"),
+        errors={
+            "missing": "Enter a work telephone number",
+            "too_long": _too_long("Work telephone number", PHONE_MAX),
+            "invalid": "Enter a telephone number, like 01632 960 001, 07700 900 982 or +44 808 157 0192",
+        },
+        autocomplete="tel",
+        params={"type": "tel", "classes": "govuk-input--width-20"},
+    ),
     # --- the manager or safeguarding lead ---------------------------------------------------
-    Field("manager_knows", "manager", "radios",
-          Words("Does your manager or safeguarding lead know you are asking for a session?",
-                "Does the practitioner's manager or safeguarding lead know about this request?"),
-          hint=Words("Space to Think works alongside supervision. The facilitators may ask about this."),
-          options={"yes": "Yes", "no": "No"}, section="contact",
-          row=Words("Manager or safeguarding lead knows about this request"),
-          errors={"missing": "Select yes if the manager or safeguarding lead knows about this request"},
-          params={"classes": "govuk-radios--inline"}),
+    Field(
+        "manager_knows",
+        "manager",
+        "radios",
+        Words(
+            "Does your manager or safeguarding lead know you are asking for a session?",
+            "Does the practitioner's manager or safeguarding lead know about this request?",
+        ),
+        hint=Words("Space to Think works alongside supervision. The facilitators may ask about this."),
+        options={"yes": "Yes", "no": "No"},
+        section="contact",
+        row=Words("Manager or safeguarding lead knows about this request"),
+        errors={"missing": "Select yes if the manager or safeguarding lead knows about this request"},
+        params={"classes": "govuk-radios--inline"},
+    ),
     # --- what they would like to reflect on -------------------------------------------------
-    Field("reflection", "reflection", "character_count",
-          Words("What would you like to reflect on?", "What would the practitioner like to reflect on?"),
-          hint=Words("Describe the situation, not the people. Do not include names, initials, dates of birth, "
-                     "addresses, or the names of schools or GP practices."),
-          limit=REFLECTION_MAX, guard=KINDS, section="reflection", row=_REFLECTION,
-          request_row="What they would like to reflect on", short=_REFLECTION,
-          errors={"missing": Words("Enter what you would like to reflect on",
-                                   "Enter what the practitioner would like to reflect on"),
-                  "too_long": Words(_too_long(_REFLECTION.myself, REFLECTION_MAX),
-                                    _too_long(str(_REFLECTION.supervision), REFLECTION_MAX))},
-          params={"rows": 10}),
+    Field(
+        "reflection",
+        "reflection",
+        "character_count",
+        Words("What would you like to reflect on?", "What would the practitioner like to reflect on?"),
+        hint=Words(
+            "Describe the situation, not the people. Do not include names, initials, dates of birth, "
+            "addresses, or the names of schools or GP practices."
+        ),
+        limit=REFLECTION_MAX,
+        guard=KINDS,
+        section="reflection",
+        row=_REFLECTION,
+        request_row="What they would like to reflect on",
+        short=_REFLECTION,
+        errors={
+            "missing": Words(
+                "Enter what you would like to reflect on", "Enter what the practitioner would like to reflect on"
+            ),
+            "too_long": Words(
+                _too_long(_REFLECTION.myself, REFLECTION_MAX), _too_long(str(_REFLECTION.supervision), REFLECTION_MAX)
+            ),
+        },
+        params={"rows": 10},
+    ),
     # --- the child and family ---------------------------------------------------------------
-    Field("age_band", "child-and-family", "radios", Words("How old is the child or young person? (optional)"),
-          options={
-              "unborn": "Unborn",
-              "0_4": "0 to 4",
-              "5_10": "5 to 10",
-              "11_15": "11 to 15",
-              "16_17": "16 to 17",
-              "18_25": "18 to 25 (a care leaver, or with special educational needs and disabilities (SEND))",
-          },
-          section="child", row=Words("Child's age band"), label_size="m"),
-    Field("support_level", "child-and-family", "radios", Words("What is the current level of support? (optional)"),
-          options={
-              "none": "None",
-              "early_help": "Early help or Team Around the Family",
-              "child_in_need": "Child in Need",
-              "child_protection": "Child Protection",
-              "looked_after": "Looked after",
-              "not_known": "Not known",
-          },
-          section="child", row=Words("Current level of support"), label_size="m"),
-    Field("lead_professional", "child-and-family", "text", Words("Lead professional's agency or role (optional)"),
-          hint=Words("The role and agency only, for example 'social worker, children's services'. Not a name."),
-          limit=SHORT_MAX, guard=KINDS, section="child", row=Words("Lead professional's agency or role"),
-          short=Words("The lead professional's agency or role"),
-          errors={"too_long": _too_long("The lead professional's agency or role", SHORT_MAX)},
-          label_size="s", params={"autocomplete": "off"}),
-    Field("other_agencies", "child-and-family", "textarea", Words("Other agencies or roles to invite (optional)"),
-          hint=Words("Roles and agencies only, not names."),
-          limit=LONG_MAX, guard=KINDS, section="child", row=Words("Other agencies or roles to invite"),
-          short=Words("Other agencies or roles to invite"),
-          errors={"too_long": _too_long("Other agencies or roles", LONG_MAX)}, label_size="s"),
+    Field(
+        "age_band",
+        "child-and-family",
+        "radios",
+        Words("How old is the child or young person? (optional)"),
+        options={
+            "unborn": "Unborn",
+            "0_4": "0 to 4",
+            "5_10": "5 to 10",
+            "11_15": "11 to 15",
+            "16_17": "16 to 17",
+            "18_25": "18 to 25 (a care leaver, or with special educational needs and disabilities (SEND))",
+        },
+        section="child",
+        row=Words("Child's age band"),
+        label_size="m",
+    ),
+    Field(
+        "support_level",
+        "child-and-family",
+        "radios",
+        Words("What is the current level of support? (optional)"),
+        options={
+            "none": "None",
+            "early_help": "Early help or Team Around the Family",
+            "child_in_need": "Child in Need",
+            "child_protection": "Child Protection",
+            "looked_after": "Looked after",
+            "not_known": "Not known",
+        },
+        section="child",
+        row=Words("Current level of support"),
+        label_size="m",
+    ),
+    Field(
+        "lead_professional",
+        "child-and-family",
+        "text",
+        Words("Lead professional's agency or role (optional)"),
+        hint=Words("The role and agency only, for example 'social worker, children's services'. Not a name."),
+        limit=SHORT_MAX,
+        guard=KINDS,
+        section="child",
+        row=Words("Lead professional's agency or role"),
+        short=Words("The lead professional's agency or role"),
+        errors={"too_long": _too_long("The lead professional's agency or role", SHORT_MAX)},
+        label_size="s",
+        params={"autocomplete": "off"},
+    ),
+    Field(
+        "other_agencies",
+        "child-and-family",
+        "textarea",
+        Words("Other agencies or roles to invite (optional)"),
+        hint=Words("Roles and agencies only, not names."),
+        limit=LONG_MAX,
+        guard=KINDS,
+        section="child",
+        row=Words("Other agencies or roles to invite"),
+        short=Words("Other agencies or roles to invite"),
+        errors={"too_long": _too_long("Other agencies or roles", LONG_MAX)},
+        label_size="s",
+    ),
     # --- whether the family knows -----------------------------------------------------------
-    Field("family_knows", "family", "radios",
-          Words("Does the family know you are seeking reflective support?",
-                "Does the family know the practitioner is seeking reflective support?"),
-          hint=Words("This is about being open with the family. It is not asking for their consent."),
-          options={"yes": "Yes", "no": "No", "not_yet": "Not yet"}, section="child",
-          row=Words("Does the family know"), change_label="whether the family knows",
-          errors={"missing": "Select whether the family knows about this request for reflective support"}),
-    Field("family_knows_reason", "family", "textarea", Words("Why does the family not know yet?"),
-          hint=Words("Only needed if you answered 'not yet'. Do not include names or anything else that could "
-                     "identify the family."),
-          limit=LONG_MAX, guard=KINDS, only_if=("family_knows", "not_yet"), section="child", joins="family_knows",
-          short=Words("Why the family does not know yet"),
-          errors={"missing": "Enter why the family does not know yet",
-                  "too_long": _too_long("Why the family does not know yet", LONG_MAX)},
-          label_size="s"),
+    Field(
+        "family_knows",
+        "family",
+        "radios",
+        Words(
+            "Does the family know you are seeking reflective support?",
+            "Does the family know the practitioner is seeking reflective support?",
+        ),
+        hint=Words("This is about being open with the family. It is not asking for their consent."),
+        options={"yes": "Yes", "no": "No", "not_yet": "Not yet"},
+        section="child",
+        row=Words("Does the family know"),
+        change_label="whether the family knows",
+        errors={"missing": "Select whether the family knows about this request for reflective support"},
+    ),
+    Field(
+        "family_knows_reason",
+        "family",
+        "textarea",
+        Words("Why does the family not know yet?"),
+        hint=Words(
+            "Only needed if you answered 'not yet'. Do not include names or anything else that could "
+            "identify the family."
+        ),
+        limit=LONG_MAX,
+        guard=KINDS,
+        only_if=("family_knows", "not_yet"),
+        section="child",
+        joins="family_knows",
+        short=Words("Why the family does not know yet"),
+        errors={
+            "missing": "Enter why the family does not know yet",
+            "too_long": _too_long("Why the family does not know yet", LONG_MAX),
+        },
+        label_size="s",
+    ),
     # --- when the significant event was (only for a debrief) ----------------------------------
-    Field("event_month", "significant-event", "month_year", Words("Roughly when was the significant event?"),
-          hint=Words("The month and year only, for example 3 2025. Not the exact date or the place."),
-          year_input="event_year", section="timing", row=Words("When the significant event was"),
-          params={"id": "event-date"},
-          errors={"missing": "Enter the month and year of the significant event",
-                  "no_month": "The date of the significant event must include a month",
-                  "no_year": "The date of the significant event must include a year",
-                  "not_real": "The date of the significant event must be a real date",
-                  "year_digits": "Year must include 4 numbers",
-                  "future": "The date of the significant event must be this month or in the past"}),
+    Field(
+        "event_month",
+        "significant-event",
+        "month_year",
+        Words("Roughly when was the significant event?"),
+        hint=Words("The month and year only, for example 3 2025. Not the exact date or the place."),
+        year_input="event_year",
+        section="timing",
+        row=Words("When the significant event was"),
+        params={"id": "event-date"},
+        errors={
+            "missing": "Enter the month and year of the significant event",
+            "no_month": "The date of the significant event must include a month",
+            "no_year": "The date of the significant event must include a year",
+            "not_real": "The date of the significant event must be a real date",
+            "year_digits": "Year must include 4 numbers",
+            "future": "The date of the significant event must be this month or in the past",
+        },
+    ),
     # --- how soon, and preferences ------------------------------------------------------------
-    Field("how_soon", "how-soon", "radios",
-          Words("How soon would you like a session?", "How soon would the practitioner like a session?"),
-          hint=Words("The facilitators will try to arrange a session in time."),
-          options={"two_weeks": "Within 2 weeks", "month": "Within a month", "flexible": "I'm flexible"},
-          section="timing", row=Words("How soon"), errors={"missing": "Select how soon a session is needed"}),
-    Field("format", "preferences", "radios", Words("Would a session in person or online suit better? (optional)"),
-          options={"in_person": "In person", "online": "Online", "either": "Either"},
-          section="timing", row=Words("Preferred format"), label_size="m"),
-    Field("availability", "preferences", "textarea",
-          Words("When are you usually available? (optional)",
-                "When is the practitioner usually available? (optional)"),
-          hint=Words("For example, Tuesday and Thursday mornings."),
-          limit=LONG_MAX, guard=_NO_DATES, section="timing", row=Words("Availability"), short=Words("Availability"),
-          errors={"too_long": _too_long("Availability", LONG_MAX)}, label_size="s"),
-    Field("access_needs", "preferences", "textarea", Words("Access needs or adjustments (optional)"),
-          hint=Words("Anything that would help you take part, for example a hearing loop or step-free access.",
-                     "Anything that would help the practitioner take part, for example a hearing loop or step-free "
-                     "access."),
-          limit=LONG_MAX, guard=KINDS, section="timing", row=Words("Access needs"), short=Words("Access needs"),
-          errors={"too_long": _too_long("Access needs", LONG_MAX)}, label_size="s"),
+    Field(
+        "how_soon",
+        "how-soon",
+        "radios",
+        Words("How soon would you like a session?", "How soon would the practitioner like a session?"),
+        hint=Words("The facilitators will try to arrange a session in time."),
+        options={"two_weeks": "Within 2 weeks", "month": "Within a month", "flexible": "I'm flexible"},
+        section="timing",
+        row=Words("How soon"),
+        errors={"missing": "Select how soon a session is needed"},
+        triage=True,
+    ),
+    Field(
+        "format",
+        "preferences",
+        "radios",
+        Words("Would a session in person or online suit better? (optional)"),
+        options={"in_person": "In person", "online": "Online", "either": "Either"},
+        section="timing",
+        row=Words("Preferred format"),
+        label_size="m",
+    ),
+    Field(
+        "availability",
+        "preferences",
+        "textarea",
+        Words("When are you usually available? (optional)", "When is the practitioner usually available? (optional)"),
+        hint=Words("For example, Tuesday and Thursday mornings."),
+        limit=LONG_MAX,
+        guard=_NO_DATES,
+        section="timing",
+        row=Words("Availability"),
+        short=Words("Availability"),
+        errors={"too_long": _too_long("Availability", LONG_MAX)},
+        label_size="s",
+    ),
+    Field(
+        "access_needs",
+        "preferences",
+        "textarea",
+        Words("Access needs or adjustments (optional)"),
+        hint=Words(
+            "Anything that would help you take part, for example a hearing loop or step-free access.",
+            "Anything that would help the practitioner take part, for example a hearing loop or step-free access.",
+        ),
+        limit=LONG_MAX,
+        guard=KINDS,
+        section="timing",
+        row=Words("Access needs"),
+        short=Words("Access needs"),
+        errors={"too_long": _too_long("Access needs", LONG_MAX)},
+        label_size="s",
+    ),
 )
 
 FIELDS_BY_NAME: dict[str, Field] = {entry.name: entry for entry in FIELDS}
@@ -387,8 +573,9 @@ ALL_FIELDS: tuple[str, ...] = tuple(name for page in PAGES for name in page.fiel
 GUARDED_TEXT: dict[str, tuple[Kind, ...]] = {entry.name: entry.guard for entry in FIELDS if entry.guard}
 
 
-def table_problems(fields: tuple[Field, ...] = FIELDS, pages: tuple[Page, ...] = PAGES,
-                   sections: tuple[DetailSection, ...] = SECTIONS) -> list[str]:
+def table_problems(
+    fields: tuple[Field, ...] = FIELDS, pages: tuple[Page, ...] = PAGES, sections: tuple[DetailSection, ...] = SECTIONS
+) -> list[str]:
     """What is wrong with a fields table (empty when it is consistent); checked when this module loads."""
     problems: list[str] = []
     slugs = {page.slug for page in pages}
@@ -502,8 +689,9 @@ def within_limit(entry: Field, text: str) -> bool:
     return text_length(text) <= entry.limit
 
 
-def check_field(entry: Field, details: Mapping[str, Any], today: dt.date, errors: Errors,
-                mode: str = "practitioner") -> None:
+def check_field(
+    entry: Field, details: Mapping[str, Any], today: dt.date, errors: Errors, mode: str = "practitioner"
+) -> None:
     """Add the field's error (if any, worded for ``mode``) to ``errors``, keyed by the input it is about."""
     if not entry.asked(details):
         return
@@ -524,9 +712,7 @@ def check_field(entry: Field, details: Mapping[str, Any], today: dt.date, errors
             errors[entry.name] = entry.error("missing", mode)
     elif not within_limit(entry, text):
         errors[entry.name] = entry.error("too_long", mode)
-    elif entry.kind == "email" and not valid_email(text):
-        errors[entry.name] = entry.error("invalid", mode)
-    elif entry.kind == "phone" and not valid_phone(text):
+    elif (entry.kind == "email" and not valid_email(text)) or (entry.kind == "phone" and not valid_phone(text)):
         errors[entry.name] = entry.error("invalid", mode)
 
 
@@ -577,13 +763,25 @@ def option_label(name: str, value: Any) -> str:
     return label(FIELDS_BY_NAME[name].options, value)
 
 
-MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-               "October", "November", "December")
+MONTH_NAMES = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 _STORED_MONTH = re.compile(r"^[0-9]{4}-[0-9]{2}$")
 
 
 def event_label(value: str) -> str:
-    """"2024-03" as "March 2024"."""
+    """ "2024-03" as "March 2024"."""
     try:
         year, month = (int(part) for part in value.split("-"))
         return f"{MONTH_NAMES[month - 1]} {year}"

@@ -11,7 +11,8 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovRadioInput, GovTextArea, GovTextInput
-from wtforms import Field as FormField, RadioField, StringField, TextAreaField
+from wtforms import Field as FormField
+from wtforms import RadioField, StringField, TextAreaField
 
 from ..models import utcnow
 from .fields import PAGES, Field, Page

@@ -46,25 +46,30 @@ KINDS: tuple[Kind, ...] = get_args(Kind)
 
 REASONS: dict[Kind, str] = {
     "date": "This looks like a full date. A date of birth, or the exact date of an event, "
-            "can be enough to identify a child or family.",
+    "can be enough to identify a child or family.",
     "date_of_birth": "This looks like a date of birth. A date of birth can identify a child, "
-                     "especially with their age band and area.",
+    "especially with their age band and area.",
     "postcode": "This looks like a postcode. A postcode can point to a family's home or a school.",
     "nhs_number": "This is a 10-digit number whose last digit is a valid NHS number check digit, "
-                  "so it may be an NHS number. An NHS number identifies one person.",
+    "so it may be an NHS number. An NHS number identifies one person.",
     "phone": "This looks like a UK phone number. A family's phone number identifies them. "
-             "Your own work number is asked for separately.",
+    "Your own work number is asked for separately.",
     "email": "This looks like an email address. A family's email address identifies them. "
-             "Your own work email is asked for separately.",
+    "Your own work email is asked for separately.",
     "address": "This looks like a street address. An address can point to a family's home.",
     "school": "This looks like the name of a school or college. A named school, with an age band, "
-              "can identify a child.",
+    "can identify a child.",
 }
 
 # Each kind in a sentence ("The free text seemed to contain a postcode"): kinds only, never the text.
 NAMES: dict[Kind, str] = {
-    "email": "an email address", "nhs_number": "an NHS number", "date_of_birth": "a date of birth",
-    "date": "a date", "phone": "a phone number", "postcode": "a postcode", "address": "a street address",
+    "email": "an email address",
+    "nhs_number": "an NHS number",
+    "date_of_birth": "a date of birth",
+    "date": "a date",
+    "phone": "a phone number",
+    "postcode": "a postcode",
+    "address": "a street address",
     "school": "the name of a school",
 }
 
@@ -78,14 +83,34 @@ BIDI_CONTROLS = dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A)], 
 def has_visible_text(text: str) -> bool:
     """Whether ``text`` has anything to see: not only spaces, zero-width characters or
     other invisible formatting characters."""
-    return any(not ch.isspace() and unicodedata.category(ch) not in ("Cc", "Cf")
-               for ch in text.translate(_INVISIBLE))
+    return any(not ch.isspace() and unicodedata.category(ch) not in ("Cc", "Cf") for ch in text.translate(_INVISIBLE))
+
 
 _MONTHS = {
-    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4,
-    "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8,
-    "september": 9, "sept": 9, "sep": 9, "october": 10, "oct": 10, "november": 11, "nov": 11,
-    "december": 12, "dec": 12,
+    "january": 1,
+    "jan": 1,
+    "february": 2,
+    "feb": 2,
+    "march": 3,
+    "mar": 3,
+    "april": 4,
+    "apr": 4,
+    "may": 5,
+    "june": 6,
+    "jun": 6,
+    "july": 7,
+    "jul": 7,
+    "august": 8,
+    "aug": 8,
+    "september": 9,
+    "sept": 9,
+    "sep": 9,
+    "october": 10,
+    "oct": 10,
+    "november": 11,
+    "nov": 11,
+    "december": 12,
+    "dec": 12,
 }
 _MONTH_NAMES = "|".join(sorted(_MONTHS, key=len, reverse=True))
 _MONTH = rf"(?P<month_name>{_MONTH_NAMES})(?![^\W\d_])\.?"
@@ -94,12 +119,15 @@ _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
 _YEAR = r"(?P<year>\d{4}|'?\d{2})"
 
 # 12/03/2019, 12-3-19, 12.03.2019 (day or month first: both are dates).
-_NUMERIC_DATE = re.compile(r"(?<![\d/.\-])(?P<a>\d{1,2})(?P<sep>[/.\-])(?P<b>\d{1,2})(?P=sep)(?P<year>\d{4}|\d{2})(?![\d/.\-]*\d)")
+_NUMERIC_DATE = re.compile(
+    r"(?<![\d/.\-])(?P<a>\d{1,2})(?P<sep>[/.\-])(?P<b>\d{1,2})(?P=sep)(?P<year>\d{4}|\d{2})(?![\d/.\-]*\d)"
+)
 # 2019-03-12, 2019/03/12
-_ISO_DATE = re.compile(r"(?<![\d/.\-])(?P<year>\d{4})(?P<sep>[/.\-])(?P<b>\d{1,2})(?P=sep)(?P<a>\d{1,2})(?![\d/.\-]*\d)")
+_ISO_DATE = re.compile(
+    r"(?<![\d/.\-])(?P<year>\d{4})(?P<sep>[/.\-])(?P<b>\d{1,2})(?P=sep)(?P<a>\d{1,2})(?![\d/.\-]*\d)"
+)
 # 12 March 2019, 12th of March, 2019, 12-Mar-19
-_DAY_MONTH_YEAR = re.compile(
-    rf"(?<![\w]){_DAY}(?:\s+of)?[\s\-/]*{_MONTH}(?:,)?[\s\-/]*{_YEAR}(?![\w])", re.IGNORECASE)
+_DAY_MONTH_YEAR = re.compile(rf"(?<![\w]){_DAY}(?:\s+of)?[\s\-/]*{_MONTH}(?:,)?[\s\-/]*{_YEAR}(?![\w])", re.IGNORECASE)
 # March 12, 2019; March 12th 2019
 _MONTH_DAY_YEAR = re.compile(rf"(?<![\w]){_MONTH}\s+{_DAY},?\s+{_YEAR}(?![\w])", re.IGNORECASE)
 # "DOB 12/3", "date of birth: March 2019", "born on the 4th of May" (a year alone is not
@@ -124,23 +152,37 @@ _NHS = re.compile(r"(?<![\d+])(?P<a>\d{3})(?P<sep>[ \-]?)(?P<b>\d{3})(?P=sep)(?P
 
 # A UK number: 0, +44 or 0044 (optionally "(0)"), then 9 or 10 more digits with spaces,
 # hyphens or brackets between them. The digits are checked after matching.
-_PHONE = re.compile(
-    r"(?<![\d+\w])(?P<number>(?:(?:\+|00)\s?44\s?(?:\(0\)\s?)?|\(?0)(?:[\s\-)]{0,2}\d){9,10})(?![\d])"
-)
+_PHONE = re.compile(r"(?<![\d+\w])(?P<number>(?:(?:\+|00)\s?44\s?(?:\(0\)\s?)?|\(?0)(?:[\s\-)]{0,2}\d){9,10})(?![\d])")
 
 # A capitalised word of a name ("Acacia", "St", "St.", "John's", "Ashton-under-Lyne").
 _NAME_WORD = r"(?:St\.|[A-Z][A-Za-z'\u2019\-]*)"
-_STREET_TYPES = ("Road|Rd|Street|St|Avenue|Ave|Lane|Ln|Close|Drive|Way|Crescent|Cres|Grove|Place|Pl|Court|Ct|"
-                 "Gardens|Gdns|Terrace|Walk|Square|Sq|Mews|Hill|Row|View|Park|Rise|Vale|Parade|Boulevard|Brow|"
-                 "Fold|Croft")
+_STREET_TYPES = (
+    "Road|Rd|Street|St|Avenue|Ave|Lane|Ln|Close|Drive|Way|Crescent|Cres|Grove|Place|Pl|Court|Ct|"
+    "Gardens|Gdns|Terrace|Walk|Square|Sq|Mews|Hill|Row|View|Park|Rise|Vale|Parade|Boulevard|Brow|"
+    "Fold|Croft"
+)
 # A house number (12, 3b, 10-12), one to three capitalised words, a street type (any case).
 _ADDRESS = re.compile(
     r"(?<![\w\u00a3$\u20ac.,:/\-])(?P<number>\d{1,3}[A-Za-z]?(?:\s*[-\u2013]\s*\d{1,3}[A-Za-z]?)?)\s+"
     rf"(?P<name>{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,2}})\s+(?P<type>(?i:{_STREET_TYPES}))\.?(?![\w'\u2019])"
 )
 # Courts that are not streets: "2 Family Court hearings".
-_COURTS = {"family", "crown", "youth", "county", "high", "magistrates", "magistrates'", "magistrates\u2019",
-           "coroner's", "coroners", "supreme", "appeal", "district", "juvenile"}
+_COURTS = {
+    "family",
+    "crown",
+    "youth",
+    "county",
+    "high",
+    "magistrates",
+    "magistrates'",
+    "magistrates\u2019",
+    "coroner's",
+    "coroners",
+    "supreme",
+    "appeal",
+    "district",
+    "juvenile",
+}
 
 # One to five capitalised words (joined by "of", "the" or "&": "Our Lady of Lourdes"), then a
 # school type. "School", "Academy", "College" and the bare types are capitalised, as in a name;
@@ -153,26 +195,182 @@ _SCHOOL = re.compile(
 )
 # Words that describe a school without naming it: a "name" made only of these is not a name.
 _NOT_A_NAME = {
-    "the", "a", "an", "this", "that", "these", "those", "my", "our", "your", "his", "her", "their", "its", "of", "&",
-    "local", "nearby", "new", "old", "previous", "current", "former", "same", "other", "another", "next", "very",
-    "primary", "secondary", "high", "junior", "juniors", "infant", "infants", "middle", "first", "nursery", "prep",
-    "preparatory", "grammar", "community", "special", "specialist", "independent", "private", "state", "free", "faith",
-    "church", "catholic", "rc", "ce", "c", "e", "sixth", "form", "fe", "he", "further", "higher", "education",
-    "royal", "virtual", "forest", "sunday", "boarding", "residential", "hospital", "mainstream", "alternative",
-    "multi", "police", "national", "training", "university", "day", "school", "schools", "academy", "college",
-    "pupil", "referral", "unit", "mum", "mum's", "dad", "dad's", "child", "child's", "children's", "parent",
-    "parents", "parents'", "mother", "father", "family", "sibling", "brother", "sister", "sen", "send", "senco",
-    "dsl", "gp", "nhs", "ehcp", "camhs", "pru", "la", "eyfs", "early", "years", "year",
+    "the",
+    "a",
+    "an",
+    "this",
+    "that",
+    "these",
+    "those",
+    "my",
+    "our",
+    "your",
+    "his",
+    "her",
+    "their",
+    "its",
+    "of",
+    "&",
+    "local",
+    "nearby",
+    "new",
+    "old",
+    "previous",
+    "current",
+    "former",
+    "same",
+    "other",
+    "another",
+    "next",
+    "very",
+    "primary",
+    "secondary",
+    "high",
+    "junior",
+    "juniors",
+    "infant",
+    "infants",
+    "middle",
+    "first",
+    "nursery",
+    "prep",
+    "preparatory",
+    "grammar",
+    "community",
+    "special",
+    "specialist",
+    "independent",
+    "private",
+    "state",
+    "free",
+    "faith",
+    "church",
+    "catholic",
+    "rc",
+    "ce",
+    "c",
+    "e",
+    "sixth",
+    "form",
+    "fe",
+    "he",
+    "further",
+    "higher",
+    "education",
+    "royal",
+    "virtual",
+    "forest",
+    "sunday",
+    "boarding",
+    "residential",
+    "hospital",
+    "mainstream",
+    "alternative",
+    "multi",
+    "police",
+    "national",
+    "training",
+    "university",
+    "day",
+    "school",
+    "schools",
+    "academy",
+    "college",
+    "pupil",
+    "referral",
+    "unit",
+    "mum",
+    "mum's",
+    "dad",
+    "dad's",
+    "child",
+    "child's",
+    "children's",
+    "parent",
+    "parents",
+    "parents'",
+    "mother",
+    "father",
+    "family",
+    "sibling",
+    "brother",
+    "sister",
+    "sen",
+    "send",
+    "senco",
+    "dsl",
+    "gp",
+    "nhs",
+    "ehcp",
+    "camhs",
+    "pru",
+    "la",
+    "eyfs",
+    "early",
+    "years",
+    "year",
 }
 # After a bare "Primary" or "High" (no "School"), these words mean it is not a school's name:
 # "Primary Care", "High Street", "High Court", "high risk".
 _NOT_AFTER_A_SCHOOL = {
-    "care", "carer", "carers", "risk", "risks", "level", "levels", "need", "needs", "concern", "concerns", "health",
-    "healthcare", "mental", "source", "team", "court", "street", "st", "road", "rd", "priority", "priorities",
-    "threshold", "support", "age", "aged", "years", "phase", "stage", "education", "curriculum", "sector", "setting",
-    "settings", "provision", "focus", "aim", "reason", "issue", "issues", "worry", "worries", "quality", "standard",
-    "standards", "demand", "numbers", "number", "prevention", "hospital", "nhs", "trust", "network", "services",
-    "service", "practice", "practices",
+    "care",
+    "carer",
+    "carers",
+    "risk",
+    "risks",
+    "level",
+    "levels",
+    "need",
+    "needs",
+    "concern",
+    "concerns",
+    "health",
+    "healthcare",
+    "mental",
+    "source",
+    "team",
+    "court",
+    "street",
+    "st",
+    "road",
+    "rd",
+    "priority",
+    "priorities",
+    "threshold",
+    "support",
+    "age",
+    "aged",
+    "years",
+    "phase",
+    "stage",
+    "education",
+    "curriculum",
+    "sector",
+    "setting",
+    "settings",
+    "provision",
+    "focus",
+    "aim",
+    "reason",
+    "issue",
+    "issues",
+    "worry",
+    "worries",
+    "quality",
+    "standard",
+    "standards",
+    "demand",
+    "numbers",
+    "number",
+    "prevention",
+    "hospital",
+    "nhs",
+    "trust",
+    "network",
+    "services",
+    "service",
+    "practice",
+    "practices",
 }
 _NEXT_WORD = re.compile(r"[\s,]*([A-Za-z']+)")
 
@@ -302,8 +500,9 @@ def scan(text: str, kinds: Iterable[Kind] = KINDS) -> list[Finding]:
     return sorted(kept, key=lambda f: f.start)
 
 
-def scan_fields(texts: Mapping[str, str | None], kinds_for: Mapping[str, Iterable[Kind]] | None = None
-                ) -> dict[str, list[Finding]]:
+def scan_fields(
+    texts: Mapping[str, str | None], kinds_for: Mapping[str, Iterable[Kind]] | None = None
+) -> dict[str, list[Finding]]:
     """Scan several named texts; only the names with findings are returned, in the given order."""
     results: dict[str, list[Finding]] = {}
     for name, text in texts.items():

@@ -27,7 +27,7 @@ def normalise_reference(text: str) -> str:
     """A reference as someone might type it ("stt 7kq4m9xa") in its standard form."""
     compact = re.sub(r"[\s\-]", "", text).upper()
     if compact.startswith(PREFIX):
-        compact = compact[len(PREFIX):]
+        compact = compact[len(PREFIX) :]
     return f"{PREFIX}-{compact[:GROUP]}-{compact[GROUP:]}"
 
 

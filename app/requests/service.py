@@ -30,12 +30,13 @@ from sqlalchemy.exc import IntegrityError
 
 from .. import audit, mail, workflow
 from ..extensions import db
+from ..journey import MODE_LABELS
 from ..models import AuditEvent, OutboxMessage, StoredRequest, utcnow
+from ..pack import current_contacts
 from ..pdf import PdfAttachment, render_pdf
 from ..rules import JourneyState, RulePack, evaluate
 from . import fields
-from ..journey import MODE_LABELS
-from .document import document_json, request_document, request_sections, uk_date, uk_day, uk_time
+from .document import cited_titles, document_json, request_document, request_sections, uk_date, uk_day, uk_time
 from .guard import scan_fields
 from .reference import is_reference, new_reference
 
@@ -65,8 +66,11 @@ class Submission:
 
 def journey_complete(state: JourneyState) -> bool:
     """At an outcome that leads to a request, having answered a confirmation on the way."""
-    return (state.outcome is not None and state.outcome.request
-            and any(step.question.kind == "confirm" for step in state.steps))
+    return (
+        state.outcome is not None
+        and state.outcome.request
+        and any(step.question.kind == "confirm" for step in state.steps)
+    )
 
 
 def chosen_criteria(state: JourneyState) -> tuple[str, ...]:
@@ -191,17 +195,28 @@ def request_row(record: NewRequest) -> StoredRequest:
     flag_ids = [flag.get("id") for flag in record.flags if isinstance(flag, dict)]
     flag_text = ",".join(flag for flag in flag_ids if isinstance(flag, str) and "," not in flag)
     return StoredRequest(
-        reference=record.reference, journey_token=record.journey_token, created_at=record.created_at,
-        mode=record.mode, rule_pack_version=record.rule_pack_version, outcome_id=record.outcome_id,
-        answers=record.answers, explanation=record.explanation, flags=record.flags, details=record.details,
-        status="new", pdf=None, pdf_attempts=0, how_soon=how_soon,
+        reference=record.reference,
+        journey_token=record.journey_token,
+        created_at=record.created_at,
+        mode=record.mode,
+        rule_pack_version=record.rule_pack_version,
+        outcome_id=record.outcome_id,
+        answers=record.answers,
+        explanation=record.explanation,
+        flags=record.flags,
+        details=record.details,
+        status="new",
+        pdf=None,
+        pdf_attempts=0,
+        how_soon=how_soon,
         due_on=workflow.due_date(uk_day(record.created_at), how_soon),
         flag_ids=f",{flag_text}," if flag_text and len(flag_text) <= 398 else "",
     )
 
 
-def store_request(record: NewRequest, *, actor: str, action: str, detail: str,
-                  email_to: str | None, acknowledge_to: str | None = None) -> StoredRequest | None:
+def store_request(
+    record: NewRequest, *, actor: str, action: str, detail: str, email_to: str | None, acknowledge_to: str | None = None
+) -> StoredRequest | None:
     """The one writer of stored requests. Check ``record`` (``InvalidRequest``), then insert the
     request (status "new", PDF to be made by the outbox worker), an outbox message to the
     facilitators at ``email_to`` and an acknowledgement to ``acknowledge_to`` (each if given),
@@ -212,13 +227,25 @@ def store_request(record: NewRequest, *, actor: str, action: str, detail: str,
     check_record(record)
     request = request_row(record)
     if email_to:
-        request.outbox.append(OutboxMessage(kind=mail.FACILITATORS, recipient=email_to,
-                                            subject=mail.subject_for(request), created_at=record.created_at,
-                                            attempts=0))
+        request.outbox.append(
+            OutboxMessage(
+                kind=mail.FACILITATORS,
+                recipient=email_to,
+                subject=mail.subject_for(request),
+                created_at=record.created_at,
+                attempts=0,
+            )
+        )
     if acknowledge_to:
-        request.outbox.append(OutboxMessage(kind=mail.ACKNOWLEDGEMENT, recipient=acknowledge_to,
-                                            subject=mail.subject_for(request, mail.ACKNOWLEDGEMENT),
-                                            created_at=record.created_at, attempts=0))
+        request.outbox.append(
+            OutboxMessage(
+                kind=mail.ACKNOWLEDGEMENT,
+                recipient=acknowledge_to,
+                subject=mail.subject_for(request, mail.ACKNOWLEDGEMENT),
+                created_at=record.created_at,
+                attempts=0,
+            )
+        )
     db.session.add(request)
     audit.add_event(action, record.reference, actor, detail)
     try:
@@ -229,8 +256,9 @@ def store_request(record: NewRequest, *, actor: str, action: str, detail: str,
     return request
 
 
-def journey_record(pack: RulePack, state: JourneyState, journey_token: str, details: dict[str, Any],
-                   now: dt.datetime) -> NewRequest:
+def journey_record(
+    pack: RulePack, state: JourneyState, journey_token: str, details: dict[str, Any], now: dt.datetime
+) -> NewRequest:
     """What to store for this journey, under a new reference."""
     return NewRequest(
         reference=new_reference(),
@@ -244,19 +272,22 @@ def journey_record(pack: RulePack, state: JourneyState, journey_token: str, deta
             {
                 "question_id": reason.question_id,
                 "question": reason.question,
+                "short": asked.short.for_mode(state.mode) if (asked := pack.question(reason.question_id)) else "",
                 "answers": list(reason.answers),
                 "guidance": [{"id": g.id, "source": g.source, "text": g.text} for g in reason.guidance],
             }
             for reason in state.explanation()
         ],
-        flags=[{"id": flag, "label": flag_obj.label if (flag_obj := pack.flag(flag)) else flag}
-               for flag in state.flags],
+        flags=[
+            {"id": flag, "label": flag_obj.label if (flag_obj := pack.flag(flag)) else flag} for flag in state.flags
+        ],
         details=details,
     )
 
 
-def build_request(pack: RulePack, state: JourneyState, journey_token: str, details: dict[str, Any],
-                  now: dt.datetime) -> StoredRequest:
+def build_request(
+    pack: RulePack, state: JourneyState, journey_token: str, details: dict[str, Any], now: dt.datetime
+) -> StoredRequest:
     """A new, unsaved request for this journey, without its PDF (for previews, tests and benchmarks)."""
     return request_row(journey_record(pack, state, journey_token, details, now))
 
@@ -264,28 +295,53 @@ def build_request(pack: RulePack, state: JourneyState, journey_token: str, detai
 def request_pdf(request: StoredRequest, pack: RulePack) -> bytes:
     """The request's PDF, with the request data attached as request.json."""
     document = request_document(request)
-    html = render_template("pdf/request.html", document=document, sections=request_sections(document),
-                           submitted=uk_time(request.created_at), pack_name=pack.name)
-    attachment = PdfAttachment("request.json", document_json(document),
-                               "The request as data, for importing into the facilitators' inbox",
-                               created=request.created_at)
+    html = render_template(
+        "pdf/request.html",
+        document=document,
+        sections=request_sections(document),
+        citations=cited_titles(document),
+        submitted=uk_time(request.created_at),
+        pack_name=pack.name,
+    )
+    attachment = PdfAttachment(
+        "request.json",
+        document_json(document),
+        "The request as data, for importing into the facilitators' inbox",
+        created=request.created_at,
+    )
     return render_pdf(html, [attachment])
 
 
 def supervision_record_pdf(state: JourneyState, now: dt.datetime) -> bytes:
-    """The supervision record: what was considered and why, the outcome and its guidance.
-    No case details and no free text: only the rule pack's own wording."""
-    html = render_template("pdf/supervision_record.html", state=state, pack=state.pack,
-                           outcome=state.outcome, reasons=state.explanation(),
-                           outcome_guidance=state.outcome_guidance(), mode=state.mode,
-                           flags=[state.pack.flag(flag) for flag in state.flags],
-                           made=uk_time(now), made_date=uk_date(now))
+    """The supervision record: what was considered and why, the outcome, its contacts (as on the
+    outcome page) and its guidance, and boxes to fill in by hand (what was agreed, by whom, when
+    to review it). No case details and no free text: only the rule pack's own wording."""
+    book = current_contacts()
+    contacts = [c for c in (book.get(i) for i in state.outcome.contacts) if c is not None] if state.outcome else []
+    html = render_template(
+        "pdf/supervision_record.html",
+        state=state,
+        pack=state.pack,
+        outcome=state.outcome,
+        contacts=contacts,
+        reasons=state.explanation(),
+        outcome_guidance=state.outcome_guidance(),
+        mode=state.mode,
+        flags=[state.pack.flag(flag) for flag in state.flags],
+        made=uk_time(now),
+        made_date=uk_date(now),
+    )
     return render_pdf(html)
 
 
-def submit_request(pack: RulePack, answers: Mapping[str, Any], journey_token: str | None,
-                   details: Mapping[str, Any], confirmed_fingerprint: str | None,
-                   now: dt.datetime | None = None) -> Submission:
+def submit_request(
+    pack: RulePack,
+    answers: Mapping[str, Any],
+    journey_token: str | None,
+    details: Mapping[str, Any],
+    confirmed_fingerprint: str | None,
+    now: dt.datetime | None = None,
+) -> Submission:
     """Check and store a request (see the module docstring). Raises ``IncompleteRequest``."""
     if not journey_token:
         raise IncompleteRequest("journey")
@@ -305,8 +361,9 @@ def submit_request(pack: RulePack, answers: Mapping[str, Any], journey_token: st
         raise IncompleteRequest("identifying")
 
     stored = fields.clean_details(details, debrief)
-    stored["criteria"] = [{"value": option.value, "label": option.label.for_mode(state.mode)}
-                          for option in state.criteria]
+    stored["criteria"] = [
+        {"value": option.value, "label": option.label.for_mode(state.mode)} for option in state.criteria
+    ]
     kinds = sorted({finding.kind for found in findings.values() for finding in found})
     stored["identifying_check"] = {"found": kinds, "confirmed": bool(kinds)}
 
@@ -316,8 +373,13 @@ def submit_request(pack: RulePack, answers: Mapping[str, Any], journey_token: st
     for _attempt in range(REFERENCE_ATTEMPTS):
         record = journey_record(pack, state, journey_token, stored, now)
         request = store_request(
-            record, actor=audit.REQUESTER, action="created", email_to=facilitators, acknowledge_to=acknowledge_to,
-            detail=f"outcome {record.outcome_id}; rule pack {record.rule_pack_version}; mode {record.mode}")
+            record,
+            actor=audit.REQUESTER,
+            action="created",
+            email_to=facilitators,
+            acknowledge_to=acknowledge_to,
+            detail=f"outcome {record.outcome_id}; rule pack {record.rule_pack_version}; mode {record.mode}",
+        )
         if request is not None:
             return Submission(request, created=True)
         existing = find_by_token(journey_token)
@@ -342,15 +404,18 @@ def purge_requests(retention_days: int, dry_run: bool = False, now: dt.datetime 
     recording an audit event (reference only) for each."""
     cutoff = (now or utcnow()) - dt.timedelta(days=retention_days)
     rows = db.session.execute(
-        select(StoredRequest.id, StoredRequest.reference).where(StoredRequest.created_at < cutoff)
+        select(StoredRequest.id, StoredRequest.reference)
+        .where(StoredRequest.created_at < cutoff)
         .order_by(StoredRequest.created_at)
     ).all()
     ids = [row.id for row in rows]
     references = tuple(row.reference for row in rows)
     outbox_count = 0
     if ids:
-        outbox_count = int(db.session.scalar(
-            select(func.count()).select_from(OutboxMessage).where(OutboxMessage.request_id.in_(ids))) or 0)
+        outbox_count = int(
+            db.session.scalar(select(func.count()).select_from(OutboxMessage).where(OutboxMessage.request_id.in_(ids)))
+            or 0
+        )
     if dry_run or not ids:
         db.session.rollback()
         return PurgeResult(references, outbox_count, cutoff, dry_run)
@@ -370,13 +435,19 @@ def purge_requests(retention_days: int, dry_run: bool = False, now: dt.datetime 
 
 def dependent_tables() -> list[Any]:
     """Every table with a foreign key to ``requests`` (the outbox first), children before parents."""
-    tables = [table for table in reversed(db.metadata.sorted_tables)
-              if table.name != StoredRequest.__tablename__
-              and any(fk.column.table.name == StoredRequest.__tablename__ for fk in table.foreign_keys)]
+    tables = [
+        table
+        for table in reversed(db.metadata.sorted_tables)
+        if table.name != StoredRequest.__tablename__
+        and any(fk.column.table.name == StoredRequest.__tablename__ for fk in table.foreign_keys)
+    ]
     return sorted(tables, key=lambda table: table.name != OutboxMessage.__tablename__)
 
 
 def audit_trail(reference: str) -> list[AuditEvent]:
     """Every audit event for a reference, oldest first."""
-    return list(db.session.scalars(select(AuditEvent).where(AuditEvent.reference == reference)
-                                   .order_by(AuditEvent.at, AuditEvent.id)))
+    return list(
+        db.session.scalars(
+            select(AuditEvent).where(AuditEvent.reference == reference).order_by(AuditEvent.at, AuditEvent.id)
+        )
+    )

@@ -40,7 +40,12 @@ from .document import detail_rows, request_document, request_sections
 from .fields import FIELDS_BY_NAME, PAGE_OF_FIELD, PAGES, PAGES_BY_SLUG, SECTIONS, Page
 from .forms import FORMS, ConfirmForm, DetailsForm, SubmitForm, field_params
 from .service import (
-    IncompleteRequest, find_by_reference, guarded_fingerprint, identifying_findings, journey_complete, submit_request,
+    IncompleteRequest,
+    find_by_reference,
+    guarded_fingerprint,
+    identifying_findings,
+    journey_complete,
+    submit_request,
     supervision_record_pdf,
 )
 
@@ -55,6 +60,7 @@ OPEN_ENDPOINTS = {"requests.submitted", "requests.download_pdf", "requests.super
 
 # --- session helpers ---------------------------------------------------------------------
 
+
 def stored_details() -> dict[str, Any]:
     """The details typed so far (a copy)."""
     details = session.get(DETAILS_KEY)
@@ -67,14 +73,15 @@ def save_page(page: Page, values: dict[str, str], valid: bool) -> None:
     details.update(values)
     session[DETAILS_KEY] = details
     done = [slug for slug in session.get(DONE_KEY, []) if slug != page.slug]
-    session[DONE_KEY] = done + [page.slug] if valid else done
+    session[DONE_KEY] = [*done, page.slug] if valid else done
 
 
 def needs_confirmation(details: dict[str, Any]) -> bool:
     """Free text (as it will be stored) with identifying-looking data not confirmed as it stands."""
     debrief = current_state().debrief
-    return (bool(identifying_findings(details, debrief))
-            and session.get(CONFIRMED_KEY) != guarded_fingerprint(details, debrief))
+    return bool(identifying_findings(details, debrief)) and session.get(CONFIRMED_KEY) != guarded_fingerprint(
+        details, debrief
+    )
 
 
 def after_details(details: dict[str, Any]) -> str:
@@ -108,6 +115,7 @@ def require_eligible_journey() -> Response | None:
 
 # --- the details pages ---------------------------------------------------------------------
 
+
 @bp.get("")
 def details() -> Response:
     """Entry from the outcome page: the first page not yet done, else check your answers."""
@@ -133,7 +141,7 @@ def page_view(slug: str) -> Response | str:
         valid = form.validate()
         save_page(page, form.values(), valid)
         if valid:
-            following = pages[pages.index(page) + 1:]
+            following = pages[pages.index(page) + 1 :]
             if changing or not following:
                 return redirect(after_details(stored_details()))
             return redirect(url_for(following[0].endpoint))
@@ -158,17 +166,33 @@ def render_page(page: Page, form: DetailsForm, state: JourneyState, pages: tuple
         back_url = url_for("wizard.result")
     action = url_for(page.endpoint, change="1") if changing else url_for(page.endpoint)
     inputs = [(entry, field_params(entry, page, state.mode)) for entry in page.entries]
-    return render_template(page.template, form=form, errors=errors, has_errors=bool(errors), inputs=inputs,
-                           back_url=back_url, action=action, mode=state.mode, page=page,
-                           supervision=state.mode == "supervision", contacts_list=current_contacts())
+    return render_template(
+        page.template,
+        form=form,
+        errors=errors,
+        has_errors=bool(errors),
+        inputs=inputs,
+        back_url=back_url,
+        action=action,
+        mode=state.mode,
+        page=page,
+        supervision=state.mode == "supervision",
+        contacts_list=current_contacts(),
+    )
 
 
 for _page in PAGES:
-    bp.add_url_rule(f"/{_page.slug}", endpoint=_page.endpoint.split(".", 1)[1], view_func=page_view,
-                    methods=["GET", "POST"], defaults={"slug": _page.slug})
+    bp.add_url_rule(
+        f"/{_page.slug}",
+        endpoint=_page.endpoint.split(".", 1)[1],
+        view_func=page_view,
+        methods=["GET", "POST"],
+        defaults={"slug": _page.slug},
+    )
 
 
 # --- identifying data, check your answers, submit ----------------------------------------
+
 
 @bp.route("/check-what-you-wrote", methods=["GET", "POST"])
 def identifying() -> Response | str:
@@ -183,11 +207,21 @@ def identifying() -> Response | str:
     if request.method == "POST" and form.validate():
         session[CONFIRMED_KEY] = guarded_fingerprint(details, debrief)
         return redirect(url_for("requests.check"))
-    found = [{"field": name, "label": FIELDS_BY_NAME[name].short_name(mode), "findings": items,
-              "change_url": url_for(PAGE_OF_FIELD[name].endpoint, change="1")}
-             for name, items in findings.items()]
-    return render_template("requests/identifying.html", found=found, form=form,
-                           back_url=url_for(applicable_pages(current_state())[-1].endpoint))
+    found = [
+        {
+            "field": name,
+            "label": FIELDS_BY_NAME[name].short_name(mode),
+            "findings": items,
+            "change_url": url_for(PAGE_OF_FIELD[name].endpoint, change="1"),
+        }
+        for name, items in findings.items()
+    ]
+    return render_template(
+        "requests/identifying.html",
+        found=found,
+        form=form,
+        back_url=url_for(applicable_pages(current_state())[-1].endpoint),
+    )
 
 
 @bp.get("/check-answers")
@@ -200,14 +234,25 @@ def check() -> Response | str:
         return redirect(url_for(PAGES_BY_SLUG[next(iter(problems))].endpoint))
     if needs_confirmation(details):
         return redirect(url_for("requests.identifying"))
-    journey_rows = [{"key": short_title(reason.question_id, reason.question, state.mode),
-                     "values": reason.answers, "question_id": reason.question_id}
-                    for reason in state.explanation()]
+    journey_rows = [
+        {
+            "key": short_title(reason.question_id, reason.question, state.mode),
+            "values": reason.answers,
+            "question_id": reason.question_id,
+        }
+        for reason in state.explanation()
+    ]
     preview = fields.clean_details(details, state.debrief)
-    return render_template("requests/check.html", journey_rows=journey_rows, sections=SECTIONS,
-                           detail_sections=detail_rows(preview, state.mode, with_changes=True),
-                           form=SubmitForm(), mode=state.mode, notice=pop_notice(),
-                           back_url=url_for(applicable_pages(state)[-1].endpoint))
+    return render_template(
+        "requests/check.html",
+        journey_rows=journey_rows,
+        sections=SECTIONS,
+        detail_sections=detail_rows(preview, state.mode, with_changes=True),
+        form=SubmitForm(),
+        mode=state.mode,
+        notice=pop_notice(),
+        back_url=url_for(applicable_pages(state)[-1].endpoint),
+    )
 
 
 def short_title(question_id: str, fallback: str, mode: str) -> str:
@@ -221,8 +266,9 @@ def submit() -> Response | tuple[str, int]:
     """Store the request (once per journey), then show the submitted page."""
     state = current_state()
     try:
-        submission = submit_request(current_pack(), state.answers, session.get("journey_token"),
-                                    stored_details(), session.get(CONFIRMED_KEY))
+        submission = submit_request(
+            current_pack(), state.answers, session.get("journey_token"), stored_details(), session.get(CONFIRMED_KEY)
+        )
     except IncompleteRequest as problem:
         return not_ready(problem, state)
     if submission.created:
@@ -245,6 +291,7 @@ def not_ready(problem: IncompleteRequest, state: JourneyState) -> Response | tup
 
 # --- after submission ----------------------------------------------------------------------
 
+
 def submitted_request() -> Any:
     """The request this session submitted, or 404."""
     reference = session.get(SUBMITTED_KEY)
@@ -260,8 +307,13 @@ def submitted() -> str:
     stored = submitted_request()
     record_event("viewed", stored.reference, REQUESTER, "submitted page")
     document = request_document(stored)
-    return render_template("requests/submitted.html", request_row=stored, document=document,
-                           sections=request_sections(document), mode=stored.mode)
+    return render_template(
+        "requests/submitted.html",
+        request_row=stored,
+        document=document,
+        sections=request_sections(document),
+        mode=stored.mode,
+    )
 
 
 @bp.get("/submitted/request.pdf")

@@ -6,7 +6,9 @@ Load a rule pack with ``load_pack``, contacts with ``load_contacts``; walk a jou
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,14 +27,32 @@ from .engine import (
 )
 from .errors import DefinitionError, InvalidAnswer, Problem, QuestionNotReached, RulesError
 from .loader import DEFAULT_CONTACTS, DEFAULT_PACK, check_contacts, load_contacts, parse_pack, read_yaml
-from .model import Contact, ContactBook, Flag, Guidance, Option, Outcome, Question, RulePack, Text
+from .model import (
+    Contact,
+    ContactBook,
+    Flag,
+    Guidance,
+    Link,
+    Option,
+    Outcome,
+    Question,
+    RulePack,
+    Text,
+    Verification,
+)
 from .validate import rules_warnings, validate_pack
 
 
 def check_pack(
     path: str | Path | None = None, contacts: ContactBook | None = None
 ) -> tuple[RulePack | None, list[Problem]]:
-    """Read, parse and validate a pack; return it (None unless it is valid) and every problem, all in one run."""
+    """Read, parse and validate a pack; return it (None unless it is valid) and every problem, all in one run.
+
+    With neither a path nor contacts, this is the installed pack with the installed contacts
+    (its version covers both, as the app's does).
+    """
+    if path is None and contacts is None:
+        contacts = load_contacts()
     file = Path(path) if path is not None else DEFAULT_PACK
     data, problems = read_yaml(file)
     if problems:
@@ -40,6 +60,11 @@ def check_pack(
     pack, problems = parse_pack(data, str(file))
     if pack is None:
         return None, problems
+    if contacts is not None:
+        # The contacts are part of what a person is told, so they are part of the version:
+        # changing a phone number or a page changes the version stamped on outcomes and PDFs.
+        combined = hashlib.sha256(f"{pack.version}:{contacts.version}".encode()).hexdigest()[:12]
+        pack = dataclasses.replace(pack, version=combined)
     # A part that could not be read has a placeholder in the pack: leave out what validation
     # says about the same node and field again, so each mistake is reported once.
     reported = {(problem.node, problem.field) for problem in problems}
@@ -91,6 +116,7 @@ __all__ = [
     "InvalidAnswer",
     "JourneyPath",
     "JourneyState",
+    "Link",
     "Option",
     "Outcome",
     "Problem",
@@ -102,6 +128,7 @@ __all__ = [
     "RulesReport",
     "Step",
     "Text",
+    "Verification",
     "answer",
     "check_contacts",
     "check_pack",

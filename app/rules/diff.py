@@ -395,6 +395,12 @@ def _outcome_items(old: RulePack, new: RulePack) -> Iterator[ItemChange]:
             new_action = after.actions[number - 1] if number <= len(after.actions) else None
             changes.extend(_text(f"action {number}", old_action, new_action))
         changes.extend(_id_list("contacts shown", before.contacts, after.contacts))
+        for contact_id in dict.fromkeys((*before.contacts, *after.contacts)):
+            changes.extend(
+                _text(f"when {contact_id} applies", before.contact_note(contact_id), after.contact_note(contact_id))
+            )
+        changes.extend(_plain("change link to", before.change_question, after.change_question, quote=False))
+        changes.extend(_text("change link words", before.change_text, after.change_text))
         changes.extend(_flag("leads to a request for a session", before.request, after.request))
         if changes:
             yield ItemChange("outcomes", "changed", _outcome_name(after), tuple(changes))
@@ -421,6 +427,7 @@ def _guidance_items(old: RulePack, new: RulePack) -> Iterator[ItemChange]:
             *_plain("source", before.source, after.source),
             *_plain("text", before.text, after.text),
             *_plain("web address", before.url, after.url, quote=False),
+            *_flag("a verbatim quote", before.quote, after.quote),
         ]
         if changes:
             yield ItemChange("citations", "changed", name(after), tuple(changes))
@@ -452,13 +459,23 @@ def _glossary_items(old: RulePack, new: RulePack) -> Iterator[ItemChange]:
             yield ItemChange("glossary", "removed", f"term {term}")
 
 
+def _links(contact: Contact) -> str | None:
+    """A contact's pages as one line (text and address), for comparing."""
+    return "; ".join(f"{link.text} <{link.url}>" for link in contact.links) or None
+
+
 def _contact_items(old: ContactBook, new: ContactBook) -> Iterator[ItemChange]:
     def name(item: Contact) -> str:
         return f'contact {item.id} ("{item.name}")'
 
     added, removed, both = _pair(old.contacts, new.contacts, _by_id)
     for item in added:
-        yield ItemChange("contacts", "added", name(item), note=item.phone or item.email or item.url or item.detail)
+        yield ItemChange(
+            "contacts",
+            "added",
+            name(item),
+            note=item.phone or item.email or (item.links[0].url if item.links else item.detail),
+        )
     for item in removed:
         yield ItemChange("contacts", "removed", name(item))
     for before, after in both:
@@ -467,10 +484,11 @@ def _contact_items(old: ContactBook, new: ContactBook) -> Iterator[ItemChange]:
             *_plain("detail", before.detail, after.detail),
             *_plain("phone", before.phone, after.phone, quote=False),
             *_plain("hours", before.hours, after.hours),
-            *_plain("web address", before.url, after.url, quote=False),
+            *_plain("pages", _links(before), _links(after), quote=False),
             *_plain("email", before.email, after.email, quote=False),
-            *_plain("source", before.source, after.source),
-            *_plain("checked on", before.checked.isoformat(), after.checked.isoformat(), quote=False),
+            *_plain("verified on", before.verified.on.isoformat(), after.verified.on.isoformat(), quote=False),
+            *_plain("how verified", before.verified.how, after.verified.how),
+            *_plain("verified from", "; ".join(before.verified.sources), "; ".join(after.verified.sources)),
         ]
         if changes:
             yield ItemChange("contacts", "changed", name(after), tuple(changes))

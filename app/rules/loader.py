@@ -27,6 +27,7 @@ from .model import (
     ContactBook,
     Flag,
     Guidance,
+    Link,
     Option,
     Outcome,
     Question,
@@ -34,6 +35,7 @@ from .model import (
     Roles,
     RulePack,
     Text,
+    Verification,
 )
 
 DEFAULT_PACK = Path(__file__).with_name("space_to_think.yaml")
@@ -257,8 +259,17 @@ def _kind(value: object) -> str:
     return "text"
 
 
+def _string_keys(data: object) -> object:
+    """``data`` with every mapping key as text (YAML 1.1 reads a bare ``on`` key as true)."""
+    if isinstance(data, dict):
+        return {str(key): _string_keys(value) for key, value in data.items()}
+    if isinstance(data, list):
+        return [_string_keys(value) for value in data]
+    return data
+
+
 def _content_hash(data: object) -> str:
-    canonical = json.dumps(data, sort_keys=True, default=str, separators=(",", ":"), ensure_ascii=False)
+    canonical = json.dumps(_string_keys(data), sort_keys=True, default=str, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:12]
 
 
@@ -292,7 +303,7 @@ _OPTION_KEYS = {
     "mode",
     "implies",
 }
-_OUTCOME_KEYS = {"id", "title", "summary", "actions", "contacts", "cites", "request"}
+_OUTCOME_KEYS = {"id", "title", "summary", "actions", "contacts", "cites", "request", "change"}
 
 
 def parse_pack(data: object, file: str) -> tuple[RulePack | None, list[Problem]]:
@@ -321,13 +332,14 @@ def parse_pack(data: object, file: str) -> tuple[RulePack | None, list[Problem]]
     guidance: list[Guidance] = []
     for n, item in enumerate(reader.items(root, "guidance", "(pack)"), start=1):
         node = f"guidance {item.get('id', n)}"
-        reader.unknown_keys(item, {"id", "source", "text", "url"}, node)
+        reader.unknown_keys(item, {"id", "source", "text", "url", "quote"}, node)
         guidance.append(
             Guidance(
                 id=reader.string(item, "id", f"guidance #{n}") or f"#{n}",
                 source=reader.string(item, "source", node) or "",
                 text=_clean(reader.string(item, "text", node) or ""),
                 url=reader.string(item, "url", node, required=False),
+                quote=reader.boolean(item, "quote", node),
                 line=item.line,
             )
         )
@@ -495,9 +507,16 @@ def _parse_outcome(reader: _Reader, item: _Mapping, position: int) -> Outcome | 
             text = reader.text(_Mapping({"action": raw}), "action", f"{node} action {n}")
             if text is not None:
                 actions.append(text)
-    contacts = reader.ids(item, "contacts", node)
+    contacts, notes = _outcome_contacts(reader, item, node)
     cites = reader.ids(item, "cites", node)
     request = reader.boolean(item, "request", node)
+    change_question, change_text = None, None
+    if "change" in item:
+        change = reader.mapping(item.get("change"), node, "change", item.line_of("change"))
+        if change is not None:
+            reader.unknown_keys(change, {"question", "text"}, f"{node} change")
+            change_question = reader.string(change, "question", f"{node} change")
+            change_text = reader.text(change, "text", f"{node} change")
     if node_id is None:
         return None
     return Outcome(
@@ -508,12 +527,53 @@ def _parse_outcome(reader: _Reader, item: _Mapping, position: int) -> Outcome | 
         contacts=contacts,
         cites=cites,
         request=request,
+        contact_notes=notes,
+        change_question=change_question,
+        change_text=change_text,
         line=item.line,
     )
 
 
+def _outcome_contacts(
+    reader: _Reader, item: _Mapping, node: str
+) -> tuple[tuple[str, ...], tuple[tuple[str, Text], ...]]:
+    """``contacts``: ids, or ``{id, when}`` for a contact that applies only in a case the outcome names."""
+    raw = item.get("contacts")
+    if raw is None:
+        return (), ()
+    if not isinstance(raw, list):
+        reader.problem(node, "contacts", "must be a list of contact ids", item.line_of("contacts"))
+        return (), ()
+    ids: list[str] = []
+    notes: list[tuple[str, Text]] = []
+    for position, entry in enumerate(raw, start=1):
+        if isinstance(entry, str) and entry.strip():
+            ids.append(entry.strip())
+            continue
+        mapping = reader.mapping(entry, node, f"contacts[{position}]", item.line_of("contacts"))
+        if mapping is None:
+            continue
+        reader.unknown_keys(mapping, {"id", "when"}, f"{node} contacts[{position}]")
+        contact_id = reader.string(mapping, "id", f"{node} contacts[{position}]")
+        when = reader.text(mapping, "when", f"{node} contacts[{position}]")
+        if contact_id is not None:
+            ids.append(contact_id)
+            if when is not None:
+                notes.append((contact_id, when))
+    return tuple(ids), tuple(notes)
+
+
+_CONTACT_KEYS = {"id", "name", "detail", "phone", "hours", "links", "email", "verified"}
+_VERIFIED_KEYS = {"on", "how", "sources"}
+
+
 def parse_contacts(data: object, file: str) -> tuple[ContactBook | None, list[Problem]]:
-    """Build a ContactBook from parsed YAML, or report why it cannot be built."""
+    """Build a ContactBook from parsed YAML, or report why it cannot be built.
+
+    Each contact keeps two things apart: where a person should go (``phone`` with ``hours``,
+    ``links`` to pages, ``email``; at least one) and where its details were verified
+    (``verified``: ``on`` a date, ``how``, and the ``sources`` compared with; required).
+    """
     reader = _Reader(file)
     root = reader.mapping(data, "(contacts)", "(top level)", 1)
     if root is None:
@@ -524,24 +584,30 @@ def parse_contacts(data: object, file: str) -> tuple[ContactBook | None, list[Pr
     for n, item in enumerate(reader.items(root, "contacts", "(contacts)"), start=1):
         contact_id = reader.string(item, "id", f"contact #{n}")
         node = f"contact {contact_id or '#' + str(n)}"
-        reader.unknown_keys(item, {"id", "name", "detail", "phone", "hours", "url", "email", "source", "checked"}, node)
+        reader.unknown_keys(item, _CONTACT_KEYS, node)
         if contact_id in seen:
             reader.problem(node, "id", "is used by another contact", item.line)
-        url = reader.string(item, "url", node, required=False)
-        if url is not None and not url.startswith("https://"):
-            reader.problem(node, "url", "must start with https://", item.line)
+        phone = reader.string(item, "phone", node, required=False)
+        if phone is not None and not all(ch.isdigit() or ch == " " for ch in phone):
+            reader.problem(
+                node, "phone", "must be digits and spaces only (it becomes a tel: link)", item.line_of("phone")
+            )
         email = reader.string(item, "email", node, required=False)
         if email is not None and ("@" not in email or " " in email):
-            reader.problem(node, "email", "must be an email address", item.line)
+            reader.problem(node, "email", "must be an email address", item.line_of("email"))
+        links = _contact_links(reader, item, node)
+        if phone is None and not links and email is None:
+            reader.problem(
+                node, "(ways to act)", "gives no way to act: add a phone, a link to a page, or an email", item.line
+            )
         contact = Contact(
             id=contact_id or "",
             name=reader.string(item, "name", node) or "",
             detail=_clean(reader.string(item, "detail", node) or ""),
-            source=reader.string(item, "source", node) or "",
-            checked=reader.date(item, "checked", node),
-            phone=reader.string(item, "phone", node, required=False),
+            verified=_verification(reader, item, node),
+            phone=phone,
             hours=reader.string(item, "hours", node, required=False),
-            url=url,
+            links=links,
             email=email,
             line=item.line,
         )
@@ -556,7 +622,48 @@ def parse_contacts(data: object, file: str) -> tuple[ContactBook | None, list[Pr
             reader.problem("(contacts)", "emergency", f"names {contact_id!r}, which is not a contact", root.line)
     if reader.problems:
         return None, reader.problems
-    return ContactBook(path=file, contacts=tuple(contacts), emergency_ids=emergency), []
+    return ContactBook(path=file, contacts=tuple(contacts), emergency_ids=emergency, version=_content_hash(data)), []
+
+
+def _contact_links(reader: _Reader, item: _Mapping, node: str) -> tuple[Link, ...]:
+    """``links``: pages a person can open, each ``{text, url}`` with an https:// address."""
+    links: list[Link] = []
+    for position, raw in enumerate(reader.items(item, "links", node, required=False), start=1):
+        where = f"{node} links[{position}]"
+        reader.unknown_keys(raw, {"text", "url"}, where)
+        text, url = reader.string(raw, "text", where), reader.string(raw, "url", where)
+        if url is not None and not url.startswith("https://"):
+            reader.problem(where, "url", "must start with https://", raw.line_of("url"))
+        elif text is not None and url is not None:
+            links.append(Link(_clean(text), url))
+    return tuple(links)
+
+
+def _verification(reader: _Reader, item: _Mapping, node: str) -> Verification:
+    """``verified``: on (a date), how (in words), sources (what was compared); all required."""
+    empty = Verification(dt.date.min, "", ())
+    if "verified" not in item:
+        reader.problem(node, "verified", "is missing (on, how and sources: where the details were verified)", item.line)
+        return empty
+    raw = reader.mapping(item.get("verified"), node, "verified", item.line_of("verified"))
+    if raw is None:
+        return empty
+    where = f"{node} verified"
+    entries: list[tuple[object, object]] = list(raw.items())
+    if "on" not in raw and any(key is True for key, _ in entries):
+        # YAML 1.1 reads a bare ``on`` key as true; authors should not have to quote it.
+        renamed = _Mapping({("on" if key is True else str(key)): value for key, value in entries})
+        renamed.line = raw.line
+        renamed.key_lines = {("on" if key == "True" else key): line for key, line in (raw.key_lines or {}).items()}
+        raw = renamed
+    reader.unknown_keys(raw, _VERIFIED_KEYS, where)
+    on = reader.date(raw, "on", where)
+    how = reader.string(raw, "how", where) or ""
+    reported = len(reader.problems)
+    sources = reader.ids(raw, "sources", where)
+    if not sources and len(reader.problems) == reported:
+        reader.problem(where, "sources", "is missing (name what the details were compared with)", raw.line)
+    return Verification(on, _clean(how), sources)
 
 
 def check_contacts(path: str | Path | None = None) -> tuple[ContactBook | None, list[Problem]]:

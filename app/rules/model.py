@@ -35,7 +35,13 @@ class Guidance:
     source: str
     text: str
     url: str | None = None
+    quote: bool = False
     line: int | None = None
+
+    @property
+    def label(self) -> str:
+        """How the item is introduced: a quote names its source; anything else is a summary of it."""
+        return self.source if self.quote else f"Summary of {self.source}"
 
 
 @dataclass(frozen=True)
@@ -123,7 +129,17 @@ class Outcome:
     contacts: tuple[str, ...]
     cites: tuple[str, ...]
     request: bool = False
+    contact_notes: tuple[tuple[str, Text], ...] = ()
+    change_question: str | None = None
+    change_text: Text | None = None
     line: int | None = None
+
+    def contact_note(self, contact_id: str) -> Text | None:
+        """When this outcome's contact ``contact_id`` applies (for example "if the worry is about..."), if it says."""
+        for noted_id, note in self.contact_notes:
+            if noted_id == contact_id:
+                return note
+        return None
 
 
 @dataclass(frozen=True)
@@ -199,28 +215,49 @@ class RulePack:
 
 
 @dataclass(frozen=True)
+class Link:
+    """A page a person can open to act: its words on the page and its web address."""
+
+    text: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Verification:
+    """Where a contact's details were verified, when, and how (kept apart from where people go)."""
+
+    on: dt.date
+    how: str
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Contact:
-    """A service people are sent to, with where the details came from and when checked."""
+    """A service people are sent to: the ways to reach it, and how its details were verified."""
 
     id: str
     name: str
     detail: str
-    source: str
-    checked: dt.date
+    verified: Verification
     phone: str | None = None
     hours: str | None = None
-    url: str | None = None
+    links: tuple[Link, ...] = ()
     email: str | None = None
     line: int | None = None
 
     # Where the date of the last verification is read from (and named in warnings): the one
     # place to change if the contacts file names it differently.
-    VERIFIED_FIELD: ClassVar[str] = "checked"
+    VERIFIED_FIELD: ClassVar[str] = "verified.on"
 
     @property
     def verified_on(self) -> dt.date:
         """When the contact's details were last verified against their source."""
-        return self.checked
+        return self.verified.on
+
+    @property
+    def tel(self) -> str | None:
+        """The phone number as a ``tel:`` address (digits only), if the contact has one."""
+        return "tel:" + "".join(self.phone.split()) if self.phone else None
 
 
 @dataclass(frozen=True)
@@ -230,6 +267,7 @@ class ContactBook:
     path: str
     contacts: tuple[Contact, ...]
     emergency_ids: tuple[str, ...]
+    version: str = ""
 
     def get(self, contact_id: str) -> Contact | None:
         """The contact called ``contact_id``, or None."""

@@ -58,7 +58,22 @@ def validate_pack(pack: RulePack, contacts: ContactBook | None = None) -> list[P
     # somewhere (no dead end is blamed on it) and is otherwise left out of the graph.
     if _check_graph(pack, add):
         _check_safeguarding(pack, add)  # only on an acyclic graph: it counts routes
+    if contacts is not None:
+        _check_ways_to_act(pack, contacts, add)
     return problems
+
+
+def _check_ways_to_act(pack: RulePack, contacts: ContactBook, add: _Report) -> None:
+    """Every outcome names a contact with a phone number or a page: something a person can do at once."""
+    for outcome in pack.outcomes:
+        found = [contacts.get(contact_id) for contact_id in outcome.contacts]
+        if not any(contact is not None and (contact.phone or contact.links) for contact in found):
+            add(
+                f"outcome {outcome.id}",
+                "contacts",
+                "names no contact with a phone number or a page: a person must have something to do at once",
+                outcome.line,
+            )
 
 
 def _check_ids(pack: RulePack, add: _Report) -> None:
@@ -157,6 +172,11 @@ def _check_references(pack: RulePack, contacts: ContactBook | None, add: _Report
         for cite in outcome.cites:
             if cite not in guidance_ids:
                 add(node, "cites", f"names guidance {cite!r}, which is not in the pack", outcome.line)
+        if outcome.change_question is not None and pack.question(outcome.change_question) is None:
+            add(node, "change", f"names {outcome.change_question!r}, which is not a question", outcome.line)
+        for noted_id, _ in outcome.contact_notes:
+            if noted_id not in outcome.contacts:
+                add(node, "contacts", f"has a note for {noted_id!r}, which it does not list", outcome.line)
         if contacts is not None:
             for contact_id in outcome.contacts:
                 if contacts.get(contact_id) is None:

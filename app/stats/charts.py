@@ -58,7 +58,7 @@ def short_label(label: str) -> str:
     """The label, cut at a word to fit on one line of the chart."""
     if len(label) <= LABEL_CHARACTERS:
         return label
-    return label[:LABEL_CHARACTERS - 1].rsplit(" ", 1)[0] + "…"
+    return label[: LABEL_CHARACTERS - 1].rsplit(" ", 1)[0] + "…"
 
 
 def bar_chart(bars: Sequence[tuple[str, Cell]], hidden_text: str) -> BarChart:
@@ -68,8 +68,16 @@ def bar_chart(bars: Sequence[tuple[str, Cell]], hidden_text: str) -> BarChart:
     y = 0
     for label, cell in bars:
         length = 0.0 if cell.hidden or not largest else BAR_AREA * cell.count / largest
-        laid_out.append(Bar(short_label(label), hidden_text if cell.hidden else str(cell.count), cell.hidden,
-                            label_y=y + 16, bar_y=y + LABEL_HEIGHT, length=round(length, 1)))
+        laid_out.append(
+            Bar(
+                short_label(label),
+                hidden_text if cell.hidden else str(cell.count),
+                cell.hidden,
+                label_y=y + 16,
+                bar_y=y + LABEL_HEIGHT,
+                length=round(length, 1),
+            )
+        )
         y += LABEL_HEIGHT + BAR_HEIGHT + GAP
     return BarChart(tuple(laid_out), WIDTH, max(y - GAP, 1))
 

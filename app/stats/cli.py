@@ -12,8 +12,13 @@ from .service import DEFAULT_MONTHS, HIDDEN, SMALL_NUMBER, CountTable, shown, st
 
 stats_cli = AppGroup("stats", help="Anonymous counts: journeys, requests, outcomes and criteria, by month.")
 
-MONTHS_OPTION = click.option("--months", type=click.IntRange(1, 120), default=DEFAULT_MONTHS, show_default=True,
-                             help="How many months, this one included.")
+MONTHS_OPTION = click.option(
+    "--months",
+    type=click.IntRange(1, 120),
+    default=DEFAULT_MONTHS,
+    show_default=True,
+    help="How many months, this one included.",
+)
 
 
 @stats_cli.command("show")
@@ -27,8 +32,10 @@ def show_command(months: int) -> None:
     for table in counts.tables:
         click.echo(table_text(table))
         click.echo("")
-    click.echo(f"Numbers under {SMALL_NUMBER} show as \"{HIDDEN}\", and so do any others that would let one be "
-               "worked out from the totals.")
+    click.echo(
+        f'Numbers under {SMALL_NUMBER} show as "{HIDDEN}", and so do any others that would let one be '
+        "worked out from the totals."
+    )
 
 
 def table_text(table: CountTable) -> str:
@@ -36,17 +43,27 @@ def table_text(table: CountTable) -> str:
     lines = [("", *table.months, "Total")]
     lines += [(row.key, *(shown(cell) for cell in row.cells), shown(row.total)) for row in table.rows]
     widths = [max(len(line[i]) for line in lines) for i in range(len(lines[0]))]
-    text = [table.title, *("  ".join(cell.rjust(width) if i else cell.ljust(width)
-                                     for i, (cell, width) in enumerate(zip(line, widths, strict=True))).rstrip()
-                           for line in lines)]
+    text = [
+        table.title,
+        *(
+            "  ".join(
+                cell.rjust(width) if i else cell.ljust(width)
+                for i, (cell, width) in enumerate(zip(line, widths, strict=True))
+            ).rstrip()
+            for line in lines
+        ),
+    ]
     text += [f"  {row.key}: {row.label}" for row in table.rows]
     return "\n".join(text)
 
 
 @stats_cli.command("csv")
 @MONTHS_OPTION
-@click.option("--output", type=click.Path(dir_okay=False, writable=True, path_type=Path),
-              help="Write to this file instead of the screen.")
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    help="Write to this file instead of the screen.",
+)
 def csv_command(months: int, output: Path | None) -> None:
     """The same tables as CSV (as downloaded from the statistics page)."""
     text = statistics_csv(statistics(months))

@@ -28,8 +28,12 @@ def statistics_csv(statistics: Statistics) -> str:
     writer.writerow(["Table", "Counted", *statistics.months, "Total"])
     for table in statistics.tables:
         for row in table.rows:
-            writer.writerow([safe_cell(cell) for cell in
-                             (table.title, row.label, *(shown(cell) for cell in row.cells), shown(row.total))])
+            writer.writerow(
+                [
+                    safe_cell(cell)
+                    for cell in (table.title, row.label, *(shown(cell) for cell in row.cells), shown(row.total))
+                ]
+            )
     return out.getvalue()
 
 

@@ -49,7 +49,14 @@ HIDDEN = "hidden"  # what a hidden count shows, in the page, the CSV and the com
 # The kinds of count. Sessions held and feedback scores come from the facilitators' workflow:
 # their rows and tables appear only once something of that kind has been counted.
 STARTED, FINISHED, OUTCOME, CRITERION, REQUEST_SENT, SESSION_HELD, FEEDBACK = (
-    "started", "finished", "outcome", "criterion", "request_sent", "session_held", "feedback")
+    "started",
+    "finished",
+    "outcome",
+    "criterion",
+    "request_sent",
+    "session_held",
+    "feedback",
+)
 KINDS = {
     STARTED: "Journeys started",
     FINISHED: "Journeys finished (reached an outcome)",
@@ -70,6 +77,7 @@ log = logging.getLogger(__name__)
 
 # --- counting ---------------------------------------------------------------------------------
 
+
 def current_month(now: dt.datetime | None = None) -> str:
     """This month in UTC, as "YYYY-MM"."""
     return f"{(now or dt.datetime.now(dt.UTC)):%Y-%m}"
@@ -86,8 +94,11 @@ def _counted(token: str) -> dict[str, Any]:
     if not isinstance(stored, dict) or stored.get("journey") != token:
         return {"journey": token, "started": False, "outcomes": []}
     outcomes = stored.get("outcomes")
-    return {"journey": token, "started": stored.get("started") is True,
-            "outcomes": [str(item) for item in outcomes] if isinstance(outcomes, list) else []}
+    return {
+        "journey": token,
+        "started": stored.get("started") is True,
+        "outcomes": [str(item) for item in outcomes] if isinstance(outcomes, list) else [],
+    }
 
 
 def record_start(state: JourneyState) -> bool:
@@ -139,8 +150,9 @@ def _record(add: Callable[[], None]) -> bool:
     return True
 
 
-def add_count(kind: str, mode: str = NO_MODE, subjects: Iterable[str] = (NO_SUBJECT,),
-              month: str | None = None) -> None:
+def add_count(
+    kind: str, mode: str = NO_MODE, subjects: Iterable[str] = (NO_SUBJECT,), month: str | None = None
+) -> None:
     """Add one to this month's count of ``kind`` for each subject (no commit: the caller's transaction)."""
     if kind not in KINDS:
         raise ValueError(f"unknown kind of count: {kind}")
@@ -180,6 +192,7 @@ def _update_or_insert(table: Table, key: dict[str, str]) -> None:
 
 
 # --- reading ----------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class TableRow:
@@ -257,8 +270,9 @@ def month_label(month: str, short: bool = False) -> str:
         return month
 
 
-def statistics(months: int = DEFAULT_MONTHS, pack: RulePack | None = None,
-               now: dt.datetime | None = None) -> Statistics:
+def statistics(
+    months: int = DEFAULT_MONTHS, pack: RulePack | None = None, now: dt.datetime | None = None
+) -> Statistics:
     """The tables for the last ``months`` months, small numbers hidden (``app.stats.suppression``)."""
     pack = pack or current_pack()
     columns = window(months, now)
@@ -271,13 +285,20 @@ def statistics(months: int = DEFAULT_MONTHS, pack: RulePack | None = None,
     kinds = {kind for kind, _ in found}
     labels = _Labels(pack)
 
-    def table(name: str, title: str, keys: Sequence[tuple[str, str, str]], adds_up: bool,
-              total_label: str = "") -> CountTable:
+    def table(
+        name: str, title: str, keys: Sequence[tuple[str, str, str]], adds_up: bool, total_label: str = ""
+    ) -> CountTable:
         """``keys``: (row key, kind, subject) in order; each row's label comes from ``labels``."""
         counts = [[found.get((kind, subject), {}).get(month, 0) for month in columns] for _, kind, subject in keys]
         result = suppress(counts, column_totals=adds_up) if keys else None
-        rows = [TableRow(key, labels.label(kind, subject), result.cells[i], result.row_totals[i])
-                for i, (key, kind, subject) in enumerate(keys)] if result else []
+        rows = (
+            [
+                TableRow(key, labels.label(kind, subject), result.cells[i], result.row_totals[i])
+                for i, (key, kind, subject) in enumerate(keys)
+            ]
+            if result
+            else []
+        )
         if result and adds_up and result.grand_total is not None:
             rows.append(TableRow("total", total_label, result.column_totals, result.grand_total, is_total=True))
         return CountTable(name, title, columns, tuple(rows), adds_up)
@@ -288,17 +309,33 @@ def statistics(months: int = DEFAULT_MONTHS, pack: RulePack | None = None,
         return [*known, *extra]
 
     tables = [
-        table("journeys", "Journeys and requests", [(kind, kind, NO_SUBJECT) for kind in JOURNEY_KINDS
-                                                    if kind not in SHOWN_WHEN_COUNTED or kind in kinds], adds_up=False),
-        table(OUTCOME, KINDS[OUTCOME], [(s, OUTCOME, s) for s in subjects(OUTCOME, labels.outcome_ids)],
-              adds_up=True, total_label="All outcomes reached"),
-        table(CRITERION, KINDS[CRITERION], [(s, CRITERION, s) for s in subjects(CRITERION, labels.criteria_values)],
-              adds_up=False),
+        table(
+            "journeys",
+            "Journeys and requests",
+            [(kind, kind, NO_SUBJECT) for kind in JOURNEY_KINDS if kind not in SHOWN_WHEN_COUNTED or kind in kinds],
+            adds_up=False,
+        ),
+        table(
+            OUTCOME,
+            KINDS[OUTCOME],
+            [(s, OUTCOME, s) for s in subjects(OUTCOME, labels.outcome_ids)],
+            adds_up=True,
+            total_label="All outcomes reached",
+        ),
+        table(
+            CRITERION,
+            KINDS[CRITERION],
+            [(s, CRITERION, s) for s in subjects(CRITERION, labels.criteria_values)],
+            adds_up=False,
+        ),
     ]
     if FEEDBACK in kinds:
         scores = sorted({subject for kind, subject in found if kind == FEEDBACK}, key=_score_order)
-        tables.append(table(FEEDBACK, KINDS[FEEDBACK], [(s, FEEDBACK, s) for s in scores], adds_up=True,
-                            total_label="All feedback"))
+        tables.append(
+            table(
+                FEEDBACK, KINDS[FEEDBACK], [(s, FEEDBACK, s) for s in scores], adds_up=True, total_label="All feedback"
+            )
+        )
     return Statistics(columns, tuple(tables))
 
 

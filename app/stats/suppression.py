@@ -77,8 +77,9 @@ def suppress(counts: Sequence[Sequence[int]], column_totals: bool = True) -> Sup
         grid.append([sum(row[c] for row in grid) for c in range(width + 1)])
     lines = _lines(len(rows), width, column_totals)
     hidden = {(r, c) for r, row in enumerate(grid) for c, count in enumerate(row) if 0 < count < SMALL_NUMBER}
-    margins = {(r, width) for r in range(len(grid))} | ({(len(rows), c) for c in range(width + 1)}
-                                                        if column_totals else set())
+    margins = {(r, width) for r in range(len(grid))} | (
+        {(len(rows), c) for c in range(width + 1)} if column_totals else set()
+    )
     changed = True
     while changed:
         changed = False
@@ -93,7 +94,7 @@ def suppress(counts: Sequence[Sequence[int]], column_totals: bool = True) -> Sup
                 hidden.add(_next_to_hide(grid, line, hidden, margins))
                 changed = True
     marked = [[Cell(count, (r, c) in hidden) for c, count in enumerate(row)] for r, row in enumerate(grid)]
-    body = marked[:len(rows)]
+    body = marked[: len(rows)]
     return SuppressedTable(
         cells=tuple(tuple(row[:width]) for row in body),
         row_totals=tuple(row[width] for row in body),
@@ -111,8 +112,9 @@ def _lines(height: int, width: int, column_totals: bool) -> list[tuple[list[Posi
     return lines
 
 
-def _next_to_hide(grid: list[list[int]], line: list[Position], hidden: set[Position],
-                  margins: set[Position]) -> Position:
+def _next_to_hide(
+    grid: list[list[int]], line: list[Position], hidden: set[Position], margins: set[Position]
+) -> Position:
     """The shown cell of the line to hide next: the smallest non-zero count, then the total, then a zero."""
     shown = [p for p in line if p not in hidden]
 

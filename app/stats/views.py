@@ -23,17 +23,29 @@ bp.context_processor(inbox_context)
 def index() -> str:
     """Journeys, requests, outcomes and criteria by month, with bar charts; small numbers hidden."""
     counts = statistics(DEFAULT_MONTHS)
-    charts = {table.name: bar_chart([(row.label, row.total) for row in table.rows if not row.is_total], HIDDEN)
-              for table in counts.tables}
-    return render_template("stats/index.html", statistics=counts, charts=charts, month_count=DEFAULT_MONTHS,
-                           small_number=SMALL_NUMBER, hidden_text=HIDDEN)
+    charts = {
+        table.name: bar_chart([(row.label, row.total) for row in table.rows if not row.is_total], HIDDEN)
+        for table in counts.tables
+    }
+    return render_template(
+        "stats/index.html",
+        statistics=counts,
+        charts=charts,
+        month_count=DEFAULT_MONTHS,
+        small_number=SMALL_NUMBER,
+        hidden_text=HIDDEN,
+    )
 
 
 @bp.get("/statistics.csv")
 def download_csv() -> Response:
     """The same tables as CSV, with the same numbers hidden."""
     counts = statistics(DEFAULT_MONTHS)
-    return Response(statistics_csv(counts), mimetype="text/csv", headers={
-        "Content-Disposition": f'attachment; filename="{csv_filename(counts)}"',
-        "Cache-Control": "no-store",
-    })
+    return Response(
+        statistics_csv(counts),
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": f'attachment; filename="{csv_filename(counts)}"',
+            "Cache-Control": "no-store",
+        },
+    )

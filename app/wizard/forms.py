@@ -74,13 +74,24 @@ def form_class(question: Question, mode: str) -> type[QuestionForm]:
     hint = question.hint.for_mode(mode) if question.hint else ""
     field: Field
     if question.kind == "single":
-        field = RadioField(question.title.for_mode(mode), choices=choices, validate_choice=False,
-                           description=hint, widget=QuestionRadios())
+        field = RadioField(
+            question.title.for_mode(mode),
+            choices=choices,
+            validate_choice=False,
+            description=hint,
+            widget=QuestionRadios(),
+        )
     else:
-        field = SelectMultipleField(question.title.for_mode(mode), choices=choices, validate_choice=False,
-                                    description=hint, widget=QuestionCheckboxes())
-    return type(f"{question.id.title().replace('_', '')}Form", (QuestionForm,),
-                {FIELD_NAME: field, "question_id": question.id})
+        field = SelectMultipleField(
+            question.title.for_mode(mode),
+            choices=choices,
+            validate_choice=False,
+            description=hint,
+            widget=QuestionCheckboxes(),
+        )
+    return type(
+        f"{question.id.title().replace('_', '')}Form", (QuestionForm,), {FIELD_NAME: field, "question_id": question.id}
+    )
 
 
 def initial_data(question: Question, value: Any) -> dict[str, Any]:

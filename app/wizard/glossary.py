@@ -2,13 +2,14 @@
 
 Most of the rule pack's wording spells an acronym out itself ("Local Authority Designated
 Officer (LADO)"). Guidance quoted word for word cannot be reworded, so the outcome page
-asks an ``Explainer`` (given the rule pack's ``glossary``) which acronyms in a quote have not yet been explained on the page,
-and spells those out next to it.
+asks an ``Explainer`` (given the rule pack's ``glossary``) which acronyms in a quote have not yet
+been explained on the page, and spells those out next to it.
 """
 
 from __future__ import annotations
 
 import re
+
 
 class Explainer:
     """Remembers which acronyms a page has explained so far."""

@@ -24,7 +24,11 @@ def error_message(question: Question, values: Sequence[str], mode: str) -> str:
     question's ``exclusive_error`` for an exclusive option ticked with others, else its ``error``."""
     chosen = [value for value in values if value]
     known = [question.option(value) for value in chosen]
-    if (len(chosen) > 1 and question.exclusive_error is not None and all(option is not None for option in known)
-            and any(option.exclusive for option in known if option is not None)):
+    if (
+        len(chosen) > 1
+        and question.exclusive_error is not None
+        and all(option is not None for option in known)
+        and any(option.exclusive for option in known if option is not None)
+    ):
         return question.exclusive_error.for_mode(mode)
     return question.error.for_mode(mode)

@@ -15,7 +15,14 @@ from werkzeug.wrappers import Response
 
 from ..errors import render_error
 from ..journey import (
-    current_answers, current_state, has_journey, journey_url, pop_notice, save_change, set_aside_answers, set_notice,
+    current_answers,
+    current_state,
+    has_journey,
+    journey_url,
+    pop_notice,
+    save_change,
+    set_aside_answers,
+    set_notice,
     start_journey,
 )
 from ..pack import current_contacts, current_pack
@@ -26,6 +33,7 @@ from ..web import error_summary
 from . import bp, messages
 from .forms import FIELD_NAME, QuestionForm, engine_answer, field_params, form_class, initial_data
 from .glossary import Explainer
+
 
 def back_to_current(state: JourneyState) -> Response:
     """Redirect a request made out of order to where the journey stands, saying why."""
@@ -130,8 +138,11 @@ def notice_text() -> dict[str, Any] | None:
     if notice is None:
         return None
     if notice.get("kind") == "changed":
-        return {"kind": "changed", "set_aside": int(notice.get("set_aside", 0)),
-                "restored": int(notice.get("restored", 0))}
+        return {
+            "kind": "changed",
+            "set_aside": int(notice.get("set_aside", 0)),
+            "restored": int(notice.get("restored", 0)),
+        }
     if notice.get("kind") == "out_of_order":
         return {"kind": "text", "text": messages.NOTICE_OUT_OF_ORDER}
     return None
@@ -156,29 +167,44 @@ def result() -> Response | str:
 def outcome_context(state: JourneyState) -> dict[str, Any]:
     """What the outcome page shows, worded for the journey's mode."""
     pack, mode, outcome = state.pack, state.mode, state.outcome
-    assert outcome is not None  # checked by the caller; keeps the type checker sure
+    if outcome is None:  # the caller redirects a journey without an outcome before this
+        raise ValueError("outcome_context needs a journey that has reached an outcome")
     book = current_contacts()
     reasons = []
     for reason in state.explanation():
         asked = pack.question(reason.question_id)
-        reasons.append({
-            "question_id": reason.question_id,
-            "question": reason.question,
-            "short": asked.short.for_mode(mode) if asked else reason.question,
-            "answers": reason.answers,
-            "guidance": reason.guidance,
-            "change_url": url_for("wizard.question", question_id=reason.question_id),
-        })
+        reasons.append(
+            {
+                "question_id": reason.question_id,
+                "question": reason.question,
+                "short": asked.short.for_mode(mode) if asked else reason.question,
+                "answers": reason.answers,
+                "confirm": asked is not None and asked.kind == "confirm",
+                "guidance": reason.guidance,
+                "change_url": url_for("wizard.question", question_id=reason.question_id),
+            }
+        )
     return {
         "outcome": outcome,
         "mode": mode,
-        "outcome_contacts": [c for c in (book.get(i) for i in outcome.contacts) if c is not None],
+        "outcome_contacts": [
+            (contact, note.for_mode(mode) if note else None)
+            for contact, note in ((book.get(i), outcome.contact_note(i)) for i in outcome.contacts)
+            if contact is not None
+        ],
+        "change_link": {
+            "url": url_for("wizard.question", question_id=outcome.change_question),
+            "text": outcome.change_text.for_mode(mode),
+        }
+        if outcome.change_question and outcome.change_text
+        else None,
         "advice": [text.for_mode(mode) for text in state.advice],
         "flags": [f.label for f in (pack.flag(i) for i in state.flags) if f is not None],
         "reasons": reasons,
         "outcome_guidance": state.outcome_guidance(),
-        "guidance_quoted": _unique([g for reason in state.explanation() for g in reason.guidance]
-                                   + list(state.outcome_guidance())),
+        "guidance_quoted": _unique(
+            [g for reason in state.explanation() for g in reason.guidance] + list(state.outcome_guidance())
+        ),
         "request_url": url_for("requests.details") if outcome.request else None,
         "record_url": url_for("requests.supervision_record") if mode == "supervision" else None,
         "pack_version": pack.version,

@@ -51,7 +51,9 @@ def upgrade():
         sa.Column("author_id", sa.Integer(), nullable=False),
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.Column("text", sa.String(length=1000), nullable=False),
-        sa.ForeignKeyConstraint(["author_id"], ["facilitators.id"], name=op.f("fk_triage_notes_author_id_facilitators")),
+        sa.ForeignKeyConstraint(
+            ["author_id"], ["facilitators.id"], name=op.f("fk_triage_notes_author_id_facilitators")
+        ),
         sa.ForeignKeyConstraint(
             ["request_id"], ["requests.id"], name=op.f("fk_triage_notes_request_id_requests"), ondelete="CASCADE"
         ),

@@ -37,8 +37,10 @@ def downgrade():
     # A request without its PDF cannot go back to a schema that requires one; nothing is deleted to make it fit.
     waiting = op.get_bind().execute(sa.text("SELECT COUNT(*) FROM requests WHERE pdf IS NULL")).scalar()
     if waiting:
-        raise RuntimeError(f"{waiting} request(s) have no PDF yet: run `flask outbox worker --once` "
-                           "until every PDF is made, then downgrade")
+        raise RuntimeError(
+            f"{waiting} request(s) have no PDF yet: run `flask outbox worker --once` "
+            "until every PDF is made, then downgrade"
+        )
     with op.batch_alter_table("outbox", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_outbox_next_attempt_at"))
         batch_op.drop_column("next_attempt_at")

@@ -34,8 +34,16 @@ branch_labels = None
 depends_on = None
 
 OLD = ("new", "in_triage", "arranged", "closed")
-BACK = {"new": "new", "in_triage": "in_triage", "session_offered": "in_triage", "session_arranged": "arranged",
-        "session_held": "arranged", "closed": "closed", "redirected": "closed", "duplicate": "closed"}
+BACK = {
+    "new": "new",
+    "in_triage": "in_triage",
+    "session_offered": "in_triage",
+    "session_arranged": "arranged",
+    "session_held": "arranged",
+    "closed": "closed",
+    "redirected": "closed",
+    "duplicate": "closed",
+}
 UK_TIME = ZoneInfo("Europe/London")
 
 
@@ -86,10 +94,15 @@ def upgrade():
             created_at = dt.datetime.fromisoformat(created_at)
         ids = [flag.get("id") for flag in flags if isinstance(flag, dict)] if isinstance(flags, list) else []
         flag_ids = "," + ",".join(i for i in ids if isinstance(i, str)) + "," if ids else ""
-        bind.execute(sa.text("UPDATE requests SET how_soon = :how_soon, due_on = :due_on, flag_ids = :flag_ids "
-                             "WHERE id = :id"),
-                     {"id": row.id, "how_soon": how_soon, "due_on": due_date(_received(created_at), how_soon),
-                      "flag_ids": flag_ids[:400]})
+        bind.execute(
+            sa.text("UPDATE requests SET how_soon = :how_soon, due_on = :due_on, flag_ids = :flag_ids WHERE id = :id"),
+            {
+                "id": row.id,
+                "how_soon": how_soon,
+                "due_on": due_date(_received(created_at), how_soon),
+                "flag_ids": flag_ids[:400],
+            },
+        )
     with op.batch_alter_table("requests", schema=None) as batch_op:
         batch_op.create_check_constraint(op.f("ck_requests_status"), _in(STATUSES))
     with op.batch_alter_table("outbox", schema=None) as batch_op:

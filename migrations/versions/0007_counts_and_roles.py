@@ -39,14 +39,20 @@ def upgrade():
         sa.PrimaryKeyConstraint("id", name=op.f("pk_counts")),
         sa.UniqueConstraint("kind", "month", "mode", "subject", name=op.f("uq_counts_kind_month_mode_subject")),
     )
-    old = sa.table("route_counts", sa.column("month", sa.String), sa.column("mode", sa.String),
-                   sa.column("outcome_id", sa.String), sa.column("criterion", sa.String),
-                   sa.column("count", sa.Integer))
+    old = sa.table(
+        "route_counts",
+        sa.column("month", sa.String),
+        sa.column("mode", sa.String),
+        sa.column("outcome_id", sa.String),
+        sa.column("criterion", sa.String),
+        sa.column("count", sa.Integer),
+    )
     no_criteria: dict[tuple[str, str, str], int] = {}
     largest_criterion: dict[tuple[str, str, str], int] = {}
     criteria: dict[tuple[str, str, str], int] = {}
     for month, mode, outcome_id, criterion, count in op.get_bind().execute(
-            sa.select(old.c.month, old.c.mode, old.c.outcome_id, old.c.criterion, old.c["count"])):
+        sa.select(old.c.month, old.c.mode, old.c.outcome_id, old.c.criterion, old.c["count"])
+    ):
         if count <= 0:
             continue
         key = (month, mode, outcome_id)
@@ -55,11 +61,21 @@ def upgrade():
         else:
             largest_criterion[key] = max(largest_criterion.get(key, 0), count)
             criteria[(month, mode, criterion)] = criteria.get((month, mode, criterion), 0) + count
-    rows = [{"kind": "outcome", "month": month, "mode": mode, "subject": outcome_id,
-             "count": no_criteria.get((month, mode, outcome_id), 0) + largest_criterion.get((month, mode, outcome_id), 0)}
-            for month, mode, outcome_id in sorted(set(no_criteria) | set(largest_criterion))]
-    rows += [{"kind": "criterion", "month": month, "mode": mode, "subject": criterion, "count": count}
-             for (month, mode, criterion), count in sorted(criteria.items())]
+    rows = [
+        {
+            "kind": "outcome",
+            "month": month,
+            "mode": mode,
+            "subject": outcome_id,
+            "count": no_criteria.get((month, mode, outcome_id), 0)
+            + largest_criterion.get((month, mode, outcome_id), 0),
+        }
+        for month, mode, outcome_id in sorted(set(no_criteria) | set(largest_criterion))
+    ]
+    rows += [
+        {"kind": "criterion", "month": month, "mode": mode, "subject": criterion, "count": count}
+        for (month, mode, criterion), count in sorted(criteria.items())
+    ]
     if rows:
         op.bulk_insert(counts, rows)
     op.drop_table("route_counts")
@@ -80,12 +96,21 @@ def downgrade():
             "month", "mode", "outcome_id", "criterion", name=op.f("uq_route_counts_month_mode_outcome_id_criterion")
         ),
     )
-    new = sa.table("counts", sa.column("kind", sa.String), sa.column("month", sa.String),
-                   sa.column("mode", sa.String), sa.column("subject", sa.String), sa.column("count", sa.Integer))
-    found = op.get_bind().execute(sa.select(new.c.month, new.c.mode, new.c.subject, new.c["count"])
-                                  .where(new.c.kind == "outcome"))
-    rows = [{"month": month, "mode": mode, "outcome_id": subject, "criterion": "", "count": count}
-            for month, mode, subject, count in found]
+    new = sa.table(
+        "counts",
+        sa.column("kind", sa.String),
+        sa.column("month", sa.String),
+        sa.column("mode", sa.String),
+        sa.column("subject", sa.String),
+        sa.column("count", sa.Integer),
+    )
+    found = op.get_bind().execute(
+        sa.select(new.c.month, new.c.mode, new.c.subject, new.c["count"]).where(new.c.kind == "outcome")
+    )
+    rows = [
+        {"month": month, "mode": mode, "outcome_id": subject, "criterion": "", "count": count}
+        for month, mode, subject, count in found
+    ]
     if rows:
         op.bulk_insert(route_counts, rows)
     op.drop_table("counts")

@@ -294,13 +294,15 @@ class OffsiteRequests:
             found.append("The page requested things from outside the app:\n  " + "\n  ".join(self.offsite))
         if self.server_failures:
             found.append("The app answered with an error status:\n  " + "\n  ".join(self.server_failures))
-        new_tracebacks = self.live.errors[self.server_errors_before:]
+        new_tracebacks = self.live.errors[self.server_errors_before :]
         if new_tracebacks:
             found.append("The app raised:\n" + "\n".join(new_tracebacks))
         if self.page_errors:
             found.append("JavaScript errors on the page:\n  " + "\n  ".join(self.page_errors))
         if self.console_errors:
-            found.append("Console errors (a Content Security Policy block shows here):\n  " + "\n  ".join(self.console_errors))
+            found.append(
+                "Console errors (a Content Security Policy block shows here):\n  " + "\n  ".join(self.console_errors)
+            )
         return found
 
 

@@ -1,4 +1,4 @@
-""""How this tool decides" and "Questions to prepare" in a real browser: axe-core finds nothing,
+""" "How this tool decides" and "Questions to prepare" in a real browser: axe-core finds nothing,
 the diagram loads from our own origin under the Content Security Policy, and the pages reflow.
 
 Every test here also fails if a page loads anything from outside the app, the app answers

@@ -14,7 +14,6 @@ makes one.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
@@ -38,7 +37,7 @@ class InboxData:
 
 
 @pytest.fixture(scope="module")
-def inbox_data(live_server) -> Iterator[InboxData]:  # type: ignore[no-untyped-def]
+def inbox_data(live_server) -> InboxData:  # type: ignore[no-untyped-def]
     """Two facilitators and two stored requests in the live server's database."""
     from app.inbox import service
     from support.submission import make_request
@@ -48,7 +47,7 @@ def inbox_data(live_server) -> Iterator[InboxData]:  # type: ignore[no-untyped-d
             if service.find_facilitator(email) is None:
                 service.add_facilitator(email, name, PASSWORD)
         references = tuple(str(make_request(pdf=True).request.reference) for _ in range(2))
-    yield InboxData(references)
+    return InboxData(references)
 
 
 # --------------------------------------------------------------------------------------

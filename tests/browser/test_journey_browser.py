@@ -24,6 +24,7 @@ from support.browser import (
     continue_button,
     keyboard_choose,
     outcome_hook,
+    page_height,
     question_heading,
     radio,
     reach_outcome,
@@ -105,23 +106,35 @@ def test_exit_this_page_with_javascript_leaves_for_the_neutral_site(page: Page, 
 # Walking the journey
 
 
-# Every outcome with JavaScript on; immediate danger (U1), supervision (S) and eligible (P)
-# with it off as well.
-OUTCOME_WALKS = [pytest.param(outcome, True, id=f"{outcome}-js") for outcome in OUTCOMES] + [
-    pytest.param(outcome, False, id=f"{outcome}-no-js") for outcome in ("U1", "S", "P")
-]
+# Every outcome in both modes with JavaScript on; immediate danger (U1), supervision (S) and
+# eligible (P) with it off as well.
+OUTCOME_WALKS = [
+    pytest.param(outcome, mode, True, id=f"{outcome}-{mode}-js")
+    for outcome in OUTCOMES
+    for mode in ("practitioner", "supervision")
+] + [pytest.param(outcome, "practitioner", False, id=f"{outcome}-no-js") for outcome in ("U1", "S", "P")]
+
+# Outcome pages must be short enough to act on: what to do and who to contact come first,
+# the guidance is folded away. Heights in CSS pixels at a laptop and a phone width.
+MAX_HEIGHT = {1024: 2000, 375: 4000}
 
 
-@pytest.mark.parametrize(("outcome", "js"), OUTCOME_WALKS)
-def test_journey_reaches_outcome_page_with_no_axe_violations(new_context, outcome: str, js: bool) -> None:
-    """Answer by the visible labels to the outcome; the page explains itself and passes axe."""
+@pytest.mark.parametrize("outcome, mode, js", OUTCOME_WALKS)
+def test_journey_reaches_outcome_page_with_no_axe_violations(new_context, outcome: str, mode: str, js: bool) -> None:
+    """Answer by the visible labels to the outcome; the page explains itself, is short enough and passes axe."""
     page = new_context(java_script_enabled=js).new_page()
-    hook = reach_outcome(page, outcome)
+    hook = reach_outcome(page, outcome, mode)
     expect(hook).to_be_visible()
+    expect(hook).to_have_attribute("data-mode", mode)
     expect(page.get_by_role("heading", level=1)).to_be_visible()
     expect(page.get_by_role("heading", name=re.compile(r"Why you are seeing this", re.I))).to_be_visible()
     expect(page.get_by_role("button", name=re.compile(r"^Start again"))).to_be_visible()
-    assert_no_axe_violations(page, f"outcome page {outcome} (JavaScript {'on' if js else 'off'})")
+    if js:
+        heights = {width: page_height(page, width) for width in MAX_HEIGHT}
+        print(f"outcome {outcome} ({mode}) height: {heights[1024]} px at 1024 px, {heights[375]} px at 375 px")
+        for width, most in MAX_HEIGHT.items():
+            assert heights[width] < most, f"outcome {outcome} ({mode}) is {heights[width]} px tall at {width} px"
+    assert_no_axe_violations(page, f"outcome page {outcome} in {mode} mode (JavaScript {'on' if js else 'off'})")
 
 
 def test_journey_to_eligible_outcome_by_keyboard_alone(page: Page) -> None:

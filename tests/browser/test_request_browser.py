@@ -38,12 +38,17 @@ STUCK_AND_DEBRIEF = checkboxes(
     "I feel stuck, or unclear about the systems",
     "I want to reflect and debrief after a significant event",
 )
-TO_ELIGIBLE_WITH_DEBRIEF = (*TO_CRITERIA, STUCK_AND_DEBRIEF, radio(Q_MULTI, "Yes"), radio(Q_SUPERVISION, "Yes"), CONFIRM)
+TO_ELIGIBLE_WITH_DEBRIEF = (
+    *TO_CRITERIA,
+    STUCK_AND_DEBRIEF,
+    radio(Q_MULTI, "Yes"),
+    radio(Q_SUPERVISION, "Yes"),
+    CONFIRM,
+)
 
 # Looks like a date of birth and a postcode: the identifying-data warning should name them.
 IDENTIFYING_REFLECTION = (
-    "Agencies disagree about what the family needs after the event. "
-    "The child (born 14/02/2015) lives near M5 4WT."
+    "Agencies disagree about what the family needs after the event. The child (born 14/02/2015) lives near M5 4WT."
 )
 ORDINARY_REFLECTION = "Agencies see the family's needs differently and I feel stuck about what would help next."
 
@@ -95,9 +100,14 @@ def fill_details(page: Page, reflection: str, axe: AxeAudit | None = None, empty
     check_page(page, axe, "request page 'child and family'")
     page.get_by_role("group", name=re.compile(r"^How old is the child")).get_by_role("radio", name="5 to 10").check()
     page.get_by_role("group", name=re.compile(r"^What is the current level of support")).get_by_role(
-        "radio", name="Child in Need").check()
-    page.get_by_role("textbox", name=re.compile(r"^Lead professional.s agency or role")).fill("Social worker, children's services")
-    page.get_by_role("textbox", name=re.compile(r"^Other agencies or roles to invite")).fill("School nurse; family support worker")
+        "radio", name="Child in Need"
+    ).check()
+    page.get_by_role("textbox", name=re.compile(r"^Lead professional.s agency or role")).fill(
+        "Social worker, children's services"
+    )
+    page.get_by_role("textbox", name=re.compile(r"^Other agencies or roles to invite")).fill(
+        "School nurse; family support worker"
+    )
     continue_button(page).click()
 
     heading(page, "Does the family know you are seeking reflective support?")

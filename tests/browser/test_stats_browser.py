@@ -30,8 +30,11 @@ def partnership_account(live_server) -> str:  # type: ignore[no-untyped-def]
             service.add_facilitator(EMAIL, "Chair of the Partnership", PASSWORD, "partnership")
             # Other browser tests reach outcomes on the same server, so the rows checked here are
             # outcomes no longer in the rule pack, which only this fixture counts.
-            for kind, subject, month, times in (("started", "", last, 12), ("outcome", "RETIRED1", now, 2),
-                                                ("outcome", "RETIRED2", last, 11)):
+            for kind, subject, month, times in (
+                ("started", "", last, 12),
+                ("outcome", "RETIRED1", now, 2),
+                ("outcome", "RETIRED2", last, 11),
+            ):
                 for _ in range(times):
                     add_count(kind, "practitioner", (subject,), month=month)
             db.session.commit()
@@ -66,12 +69,14 @@ def test_statistics_page_has_no_axe_violations(new_context, partnership_account:
     expect(page.locator("svg[data-chart]").first).to_have_attribute("aria-hidden", "true")
     expect(page.locator("[data-hidden-marker]").first).to_be_attached()
     expect(page.get_by_role("link", name=re.compile(r"Download these tables"))).to_have_attribute(
-        "href", "/inbox/statistics.csv")
+        "href", "/inbox/statistics.csv"
+    )
     assert_no_axe_violations(page, f"the statistics page (JavaScript {'on' if js else 'off'})")
 
 
-def test_statistics_tables_scroll_in_their_own_region_on_a_narrow_screen(narrow_page: Page,
-                                                                       partnership_account: str) -> None:
+def test_statistics_tables_scroll_in_their_own_region_on_a_narrow_screen(
+    narrow_page: Page, partnership_account: str
+) -> None:
     sign_in(narrow_page)
     region = narrow_page.get_by_role("region", name=re.compile(r"^Journeys and requests, by month"))
     expect(region).to_be_visible()

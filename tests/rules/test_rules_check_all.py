@@ -16,7 +16,6 @@ from flask.testing import FlaskCliRunner
 from app.config import StartupError
 from app.pack import load_rules
 from app.rules import DEFAULT_CONTACTS, Contact, check_pack, check_rules
-
 from support.pack_data import option, question
 
 TODAY = dt.date.today()
@@ -40,20 +39,32 @@ def contacts_data(verified: dt.date) -> dict[str, Any]:
     """The installed contacts, every one last verified on ``verified``."""
     data = yaml.safe_load(DEFAULT_CONTACTS.read_text(encoding="utf-8"))
     for contact in data["contacts"]:
-        contact[Contact.VERIFIED_FIELD] = verified.isoformat()
+        verify(contact, verified.isoformat())
     return data
 
 
-def test_three_mistakes_are_reported_in_one_run(runner: FlaskCliRunner, pack_data: dict[str, Any],
-                                                write_pack: Callable[..., Path]) -> None:
+def verify(contact: dict[str, Any], on: str) -> None:
+    """Set the date ``contact`` (as plain data) was last verified (``Contact.VERIFIED_FIELD``, a dotted path)."""
+    *parents, last = Contact.VERIFIED_FIELD.split(".")
+    for key in parents:
+        contact = contact.setdefault(key, {})
+    contact[last] = on
+
+
+def test_three_mistakes_are_reported_in_one_run(
+    runner: FlaskCliRunner, pack_data: dict[str, Any], write_pack: Callable[..., Path]
+) -> None:
     path = write_pack(three_mistakes(pack_data))
     result = runner.invoke(args=["rules", "check", "--pack", str(path)])
     assert result.exit_code == 1
     lines = listed(result.output)
     assert len(lines) == 3, result.output
     assert "3 problems" in result.output
-    for where in ("question sure: title: is missing", "question reasons option none: next: names 'elswhere'",
-                  "question danger option yes: next: is a risk answer"):
+    for where in (
+        "question sure: title: is missing",
+        "question reasons option none: next: names 'elswhere'",
+        "question danger option yes: next: is a risk answer",
+    ):
         assert any(where in line for line in lines), (where, lines)
     # Each names the file and the line.
     assert all(re.match(rf"  - {re.escape(str(path))}:\d+: ", line) for line in lines), lines
@@ -63,7 +74,7 @@ def test_a_broken_contacts_file_does_not_hide_the_packs_problems(
     runner: FlaskCliRunner, pack_data: dict[str, Any], write_pack: Callable[..., Path]
 ) -> None:
     contacts = contacts_data(TODAY)
-    contacts["contacts"][0]["url"] = "http://insecure.example"
+    contacts["contacts"][0]["links"] = [{"text": "Insecure page", "url": "http://insecure.example"}]
     contacts_path = write_pack(contacts, "contacts.yaml")
     pack_path = write_pack(three_mistakes(pack_data))
     result = runner.invoke(args=["rules", "check", "--pack", str(pack_path), "--contacts", str(contacts_path)])
@@ -74,8 +85,9 @@ def test_a_broken_contacts_file_does_not_hide_the_packs_problems(
 
 
 @pytest.mark.parametrize("mistake", ["title", "kind", "label", "error", "roles"])
-def test_a_field_that_cannot_be_read_is_reported_once(pack_data: dict[str, Any], write_pack: Callable[..., Path],
-                                                     mistake: str) -> None:
+def test_a_field_that_cannot_be_read_is_reported_once(
+    pack_data: dict[str, Any], write_pack: Callable[..., Path], mistake: str
+) -> None:
     if mistake == "title":
         del question(pack_data, "reasons")["title"]
     elif mistake == "kind":
@@ -91,8 +103,7 @@ def test_a_field_that_cannot_be_read_is_reported_once(pack_data: dict[str, Any],
     assert len(problems) == 1 and problems[0].field == mistake, [str(p) for p in problems]
 
 
-def test_every_problem_is_in_the_start_up_message(pack_data: dict[str, Any],
-                                                  write_pack: Callable[..., Path]) -> None:
+def test_every_problem_is_in_the_start_up_message(pack_data: dict[str, Any], write_pack: Callable[..., Path]) -> None:
     path = write_pack(three_mistakes(pack_data))
     app = Flask(__name__)
     app.config.update(RULE_PACK_PATH=str(path), CONTACTS_PATH=str(DEFAULT_CONTACTS))
@@ -103,12 +114,14 @@ def test_every_problem_is_in_the_start_up_message(pack_data: dict[str, Any],
     assert "question sure: title" in message and "'elswhere'" in message and "question danger option yes" in message
 
 
-def test_a_review_date_that_has_passed_is_a_warning(runner: FlaskCliRunner, pack_data: dict[str, Any],
-                                                    write_pack: Callable[..., Path]) -> None:
+def test_a_review_date_that_has_passed_is_a_warning(
+    runner: FlaskCliRunner, pack_data: dict[str, Any], write_pack: Callable[..., Path]
+) -> None:
     pack_data["pack"]["review_date"] = (TODAY - dt.timedelta(days=1)).isoformat()
     contacts_path = write_pack(contacts_data(TODAY), "contacts.yaml")
-    result = runner.invoke(args=["rules", "check", "--pack", str(write_pack(pack_data)),
-                                 "--contacts", str(contacts_path)])
+    result = runner.invoke(
+        args=["rules", "check", "--pack", str(write_pack(pack_data)), "--contacts", str(contacts_path)]
+    )
     assert result.exit_code == 0, result.output
     assert "valid" in result.output
     warnings = [line for line in result.output.splitlines() if line.startswith("Warning:")]
@@ -120,19 +133,21 @@ def test_a_contact_verified_more_than_12_months_ago_is_a_warning(
 ) -> None:
     contacts = contacts_data(TODAY)
     old = contacts["contacts"][1]
-    old[Contact.VERIFIED_FIELD] = (TODAY - dt.timedelta(days=400)).isoformat()
-    contacts["contacts"][2][Contact.VERIFIED_FIELD] = (TODAY - dt.timedelta(days=330)).isoformat()  # 11 months
+    verify(old, (TODAY - dt.timedelta(days=400)).isoformat())
+    verify(contacts["contacts"][2], (TODAY - dt.timedelta(days=330)).isoformat())  # 11 months
     contacts_path = write_pack(contacts, "contacts.yaml")
-    result = runner.invoke(args=["rules", "check", "--pack", str(write_pack(pack_data)),
-                                 "--contacts", str(contacts_path)])
+    result = runner.invoke(
+        args=["rules", "check", "--pack", str(write_pack(pack_data)), "--contacts", str(contacts_path)]
+    )
     assert result.exit_code == 0, result.output
     warnings = [line for line in result.output.splitlines() if line.startswith("Warning:")]
     assert len(warnings) == 1, result.output
     assert f"contact {old['id']}: {Contact.VERIFIED_FIELD}" in warnings[0] and "12 months" in warnings[0]
 
 
-def test_nothing_is_due_for_a_fresh_pack_and_contacts(pack_data: dict[str, Any],
-                                                      write_pack: Callable[..., Path]) -> None:
+def test_nothing_is_due_for_a_fresh_pack_and_contacts(
+    pack_data: dict[str, Any], write_pack: Callable[..., Path]
+) -> None:
     report = check_rules(write_pack(pack_data), write_pack(contacts_data(TODAY), "contacts.yaml"), TODAY)
     assert report.problems == () and report.warnings == () and report.pack is not None
 
@@ -140,14 +155,15 @@ def test_nothing_is_due_for_a_fresh_pack_and_contacts(pack_data: dict[str, Any],
 def test_twelve_months_to_the_day_is_not_yet_due(pack_data: dict[str, Any], write_pack: Callable[..., Path]) -> None:
     today = dt.date(2027, 3, 31)
     contacts = contacts_data(today)
-    contacts["contacts"][0][Contact.VERIFIED_FIELD] = "2026-03-31"
-    contacts["contacts"][1][Contact.VERIFIED_FIELD] = "2026-03-30"
+    verify(contacts["contacts"][0], "2026-03-31")
+    verify(contacts["contacts"][1], "2026-03-30")
     report = check_rules(write_pack(pack_data), write_pack(contacts, "contacts.yaml"), today)
     assert [w.node for w in report.warnings] == [f"contact {contacts['contacts'][1]['id']}"]
 
 
-def test_a_misspelt_start_is_one_problem_with_a_suggestion(pack_data: dict[str, Any],
-                                                          write_pack: Callable[..., Path]) -> None:
+def test_a_misspelt_start_is_one_problem_with_a_suggestion(
+    pack_data: dict[str, Any], write_pack: Callable[..., Path]
+) -> None:
     pack_data["pack"]["start"] = "mdoe"
     _, problems = check_pack(write_pack(pack_data))
     assert [(p.node, p.field) for p in problems] == [("pack", "start")]

@@ -14,7 +14,6 @@ import pytest
 from flask.testing import FlaskCliRunner
 
 from app.rules import DEFAULT_PACK, enumerate_paths, load_pack
-
 from support.pack_data import option
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -27,8 +26,9 @@ def test_check_passes_on_the_installed_pack(runner: FlaskCliRunner) -> None:
     assert "valid" in result.output and pack.version in result.output
 
 
-def test_check_fails_naming_file_node_and_field(runner: FlaskCliRunner, pack_data: dict,
-                                                write_pack: Callable[[Any], Path]) -> None:
+def test_check_fails_naming_file_node_and_field(
+    runner: FlaskCliRunner, pack_data: dict, write_pack: Callable[[Any], Path]
+) -> None:
     option(pack_data, "danger", "yes")["next"] = "reasons"  # a risk "yes" that could reach the request
     path = write_pack(pack_data)
     result = runner.invoke(args=["rules", "check", "--pack", str(path)])
@@ -83,9 +83,11 @@ def test_the_app_refuses_to_start_with_a_broken_pack(tmp_path: Path) -> None:
     broken.write_text(DEFAULT_PACK.read_text().replace("next: U1", "next: U9"), encoding="utf-8")
     result = subprocess.run(
         [sys.executable, "-c", "from app import create_app; create_app()"],
-        cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=60,
-        env={"PATH": "/usr/bin:/bin", "RULE_PACK_PATH": str(broken), "APP_ENV": "development",
-             "HOME": str(tmp_path)},
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={"PATH": "/usr/bin:/bin", "RULE_PACK_PATH": str(broken), "APP_ENV": "development", "HOME": str(tmp_path)},
     )
     assert result.returncode != 0
     assert str(broken) in result.stderr and "'U9'" in result.stderr
@@ -95,13 +97,16 @@ def test_the_app_refuses_to_start_with_a_broken_pack(tmp_path: Path) -> None:
 def test_the_readme_picture_of_the_decision_graph_is_up_to_date() -> None:
     readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
     start = readme.index("```mermaid\n") + len("```mermaid\n")
-    drawn = readme[start:readme.index("```", start)]
+    drawn = readme[start : readme.index("```", start)]
     from app.rules.graph import to_mermaid
 
-    assert drawn == to_mermaid(load_pack()), "run: flask --app wsgi rules graph --format mermaid, and paste it into README.md"
+    assert drawn == to_mermaid(load_pack()), (
+        "run: flask --app wsgi rules graph --format mermaid, and paste it into README.md"
+    )
 
 
 def test_the_svg_picture_in_docs_is_of_the_current_pack() -> None:
     svg = (PROJECT_ROOT / "docs" / "decision-graph.svg").read_text(encoding="utf-8")
     assert f"version {load_pack().version}" in svg, (
-        "run: flask --app wsgi rules graph --format svg -o docs/decision-graph.svg")
+        "run: flask --app wsgi rules graph --format svg -o docs/decision-graph.svg"
+    )

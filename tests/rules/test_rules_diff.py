@@ -71,8 +71,9 @@ class Compared:
 def compare(cli: FlaskCliRunner, tmp_path: Path) -> Callable[..., Compared]:
     """Write both packs (and contacts, if given), compare them with ``diff_packs`` and with the command."""
 
-    def run(old_data: Any, new_data: Any, old_contacts: Any = None, new_contacts: Any = None,
-            fmt: str = "text") -> Compared:
+    def run(
+        old_data: Any, new_data: Any, old_contacts: Any = None, new_contacts: Any = None, fmt: str = "text"
+    ) -> Compared:
         paths = []
         for name, data in (("old.yaml", old_data), ("new.yaml", new_data)):
             path = tmp_path / name
@@ -100,8 +101,10 @@ def compare(cli: FlaskCliRunner, tmp_path: Path) -> Callable[..., Compared]:
 def outcome_of(pack: RulePack, change: RouteChange) -> str | None:
     """Where the engine itself sends a changed route's answers (None: it cannot finish them)."""
     questions = {q.id: q for q in pack.questions}
-    answers = {qid: list(values) if qid in questions and questions[qid].kind == "multiple" else values[0]
-               for qid, values in change.steps}
+    answers = {
+        qid: list(values) if qid in questions and questions[qid].kind == "multiple" else values[0]
+        for qid, values in change.steps
+    }
     state = evaluate(pack, answers)
     return state.outcome.id if state.outcome else None
 
@@ -117,8 +120,12 @@ def assert_routes_are_real(compared: Compared) -> None:
 
 def paths_through(pack: RulePack, question_id: str, value: str) -> int:
     """How many routes of ``pack`` give ``value`` to ``question_id``."""
-    return sum(1 for path in enumerate_paths(pack) for qid, answer in path.answers
-               if qid == question_id and (answer == value or (isinstance(answer, tuple) and value in answer)))
+    return sum(
+        1
+        for path in enumerate_paths(pack)
+        for qid, answer in path.answers
+        if qid == question_id and (answer == value or (isinstance(answer, tuple) and value in answer))
+    )
 
 
 def test_no_change_exits_0(compare: Callable[..., Compared], old: dict[str, Any]) -> None:
@@ -130,8 +137,9 @@ def test_no_change_exits_0(compare: Callable[..., Compared], old: dict[str, Any]
     assert "Routes whose outcome changes" not in compared.result.output
 
 
-def test_question_text_changed_is_listed_old_to_new_and_exits_0(compare: Callable[..., Compared],
-                                                                old: dict[str, Any], new: dict[str, Any]) -> None:
+def test_question_text_changed_is_listed_old_to_new_and_exits_0(
+    compare: Callable[..., Compared], old: dict[str, Any], new: dict[str, Any]
+) -> None:
     before = question(old, "allegation")["title"]["practitioner"]
     worried = "Are you worried about how an adult who works with children behaves?"
     question(new, "allegation")["title"]["practitioner"] = worried
@@ -146,8 +154,9 @@ def test_question_text_changed_is_listed_old_to_new_and_exits_0(compare: Callabl
     assert "No route leads to a different outcome" in compared.result.output
 
 
-def test_error_message_and_roles_changed_are_listed_and_exit_0(compare: Callable[..., Compared],
-                                                               old: dict[str, Any], new: dict[str, Any]) -> None:
+def test_error_message_and_roles_changed_are_listed_and_exit_0(
+    compare: Callable[..., Compared], old: dict[str, Any], new: dict[str, Any]
+) -> None:
     before = question(old, "allegation")["error"]
     question(new, "allegation")["error"] = "Select yes if the worry is about an adult who works with children"
     new["roles"]["debrief_criterion"] = "stuck"
@@ -159,10 +168,12 @@ def test_error_message_and_roles_changed_are_listed_and_exit_0(compare: Callable
     assert "debrief criterion: debrief → stuck" in compared.result.output
 
 
-def test_option_added_lists_its_new_routes_and_exits_1(compare: Callable[..., Compared],
-                                                       old: dict[str, Any], new: dict[str, Any]) -> None:
-    question(new, "criteria")["options"].insert(5, {
-        "value": "other", "label": "Something else", "exclusive": True, "next": "D", "cites": ["decisions"]})
+def test_option_added_lists_its_new_routes_and_exits_1(
+    compare: Callable[..., Compared], old: dict[str, Any], new: dict[str, Any]
+) -> None:
+    question(new, "criteria")["options"].insert(
+        5, {"value": "other", "label": "Something else", "exclusive": True, "next": "D", "cites": ["decisions"]}
+    )
     compared = compare(old, new)
     assert compared.result.exit_code == 1
     [added] = compared.diff.section("options")
@@ -170,16 +181,19 @@ def test_option_added_lists_its_new_routes_and_exits_1(compare: Callable[..., Co
     routes = compared.diff.routes
     assert len(routes) == paths_through(compared.diff.new, "criteria", "other") > 0
     assert all(r.old_outcome is None and r.new_outcome == "D" for r in routes)
-    assert routes[0].sentence() == ('Something else at "What would you like a reflective…" '
-                                    "now leads to D, was: not a possible route")
+    assert routes[0].sentence() == (
+        'Something else at "What would you like a reflective…" now leads to D, was: not a possible route'
+    )
     assert "Outcomes change:" in compared.result.output
     assert_routes_are_real(compared)
 
 
-def test_option_removed_lists_the_routes_it_ends_and_exits_1(compare: Callable[..., Compared],
-                                                             old: dict[str, Any], new: dict[str, Any]) -> None:
-    question(new, "multi_agency")["options"] = [o for o in question(new, "multi_agency")["options"]
-                                                 if o["value"] != "not_sure"]
+def test_option_removed_lists_the_routes_it_ends_and_exits_1(
+    compare: Callable[..., Compared], old: dict[str, Any], new: dict[str, Any]
+) -> None:
+    question(new, "multi_agency")["options"] = [
+        o for o in question(new, "multi_agency")["options"] if o["value"] != "not_sure"
+    ]
     compared = compare(old, new)
     assert compared.result.exit_code == 1
     [removed] = compared.diff.section("options")
@@ -189,13 +203,15 @@ def test_option_removed_lists_the_routes_it_ends_and_exits_1(compare: Callable[.
     assert len(routes) == paths_through(compared.diff.old, "multi_agency", "not_sure") > 0
     assert {(r.old_outcome, r.new_outcome) for r in routes} == {("P", None)}
     assert all(r.at is not None and r.at.question_id == "multi_agency" for r in routes)
-    assert ("I'm not sure at \"Are other agencies involved with…\" now: not a possible route, was P "
-            f"({len(routes)} routes)") in compared.result.output
+    assert (
+        f'I\'m not sure at "Are other agencies involved with…" now: not a possible route, was P ({len(routes)} routes)'
+    ) in compared.result.output
     assert_routes_are_real(compared)
 
 
-def test_route_retargeted_lists_every_path_and_exits_1(compare: Callable[..., Compared],
-                                                       old: dict[str, Any], new: dict[str, Any]) -> None:
+def test_route_retargeted_lists_every_path_and_exits_1(
+    compare: Callable[..., Compared], old: dict[str, Any], new: dict[str, Any]
+) -> None:
     option(new, "serious_incident", "not_sure")["next"] = "U2"
     compared = compare(old, new)
     assert compared.result.exit_code == 1
@@ -206,17 +222,22 @@ def test_route_retargeted_lists_every_path_and_exits_1(compare: Callable[..., Co
     # Both modes; the two safe answers to the concern question; the two safe answers about an adult at risk.
     assert len(routes) == paths_through(compared.diff.old, "serious_incident", "not_sure") == 8
     assert {r.sentence() for r in routes} == {
-        'I\'m not sure at "Has a child died or been seriously…" now leads to U2, was R'}
+        'I\'m not sure at "Has a child died or been seriously…" now leads to U2, was R'
+    }
     answers = [r.answers_text() for r in routes]
     assert len(set(answers)) == 8
-    assert answers[0] == ("Who is using this: I am thinking about my own practice; "
-                          "Immediate danger or significant harm: No; "
-                          "A concern not yet shared with children's social care: No, it has already been shared; "
-                          "A worry about an adult who works with children: No; "
-                          "An adult at risk of abuse or neglect: Yes, and it has been reported; "
-                          "A child has died or been seriously harmed: I'm not sure")
-    assert "  Outcomes named above:\n    U2: Share your concern with children's social care now\n" in \
-        compared.result.output
+    assert answers[0] == (
+        "Who is using this: I am thinking about my own practice; "
+        "Immediate danger or significant harm: No; "
+        "A concern not yet shared with children's social care: No, it has already been shared; "
+        "A worry about an adult who works with children: No; "
+        "An adult at risk of abuse or neglect: Yes, and it has been reported; "
+        "A child has died or been seriously harmed: I'm not sure"
+    )
+    assert (
+        "  Outcomes named above:\n    U2: Share your concern with children's social care now\n"
+        in compared.result.output
+    )
     assert_routes_are_real(compared)
 
 
@@ -239,23 +260,25 @@ def test_outcome_added_and_removed(compare: Callable[..., Compared], old: dict[s
     assert backwards.result.exit_code == 1
     assert [(i.kind, i.subject[:9]) for i in backwards.diff.section("outcomes")] == [("removed", "outcome L")]
     assert {r.sentence() for r in backwards.diff.routes} == {
-        'Yes at "Is your worry about how an adult…" now leads to U2, was L'}
+        'Yes at "Is your worry about how an adult…" now leads to U2, was L'
+    }
 
 
-def test_outcome_text_changed_exits_1_without_route_changes(compare: Callable[..., Compared],
-                                                           old: dict[str, Any], new: dict[str, Any]) -> None:
+def test_outcome_text_changed_exits_1_without_route_changes(
+    compare: Callable[..., Compared], old: dict[str, Any], new: dict[str, Any]
+) -> None:
     u2 = next(o for o in new["outcomes"] if o["id"] == "U2")
-    before = u2["actions"][1]
-    u2["actions"][1] = "If you are not sure whether to refer, phone children's social care for advice."
+    before = u2["actions"][0]
+    u2["actions"][0] = "Share the concern with children's social care today."
     u2["contacts"] = ["childrens_social_care", "police_emergency"]
     compared = compare(old, new)
     assert compared.result.exit_code == 1 and not compared.diff.routes
     [changed] = compared.diff.section("outcomes")
-    assert [c.field for c in changed.changes] == ["action 2", "contacts shown"]
-    assert (f'action 2: "{before}" → "If you are not sure whether to refer, phone children\'s social care '
-            'for advice."') in compared.result.output
-    assert ("contacts shown: childrens_social_care, out_of_hours, police_emergency → "
-            "childrens_social_care, police_emergency") in compared.result.output
+    assert [c.field for c in changed.changes] == ["action 1", "contacts shown", "when lado applies"]
+    assert f'action 1: "{before}" → "Share the concern with children\'s social care today."' in compared.result.output
+    assert (
+        "contacts shown: childrens_social_care, out_of_hours, lado → childrens_social_care, police_emergency"
+    ) in compared.result.output
     assert "Outcomes change: 1 outcome added, removed or changed." in compared.result.output
 
 
@@ -264,18 +287,28 @@ def test_contact_changed_exits_0(compare: Callable[..., Compared], old: dict[str
     csc = next(c for c in contacts["contacts"] if c["id"] == "childrens_social_care")
     csc["phone"] = "0161 603 9999"
     contacts["emergency"] = ["police_emergency", "out_of_hours", "childrens_social_care"]
-    contacts["contacts"].append({"id": "nspcc", "name": "NSPCC helpline", "phone": "0808 800 5000",
-                                 "detail": "Advice for adults worried about a child.", "source": "nspcc.org.uk",
-                                 "checked": "2026-11-27"})
+    contacts["contacts"].append(
+        {
+            "id": "nspcc",
+            "name": "NSPCC helpline",
+            "phone": "0808 800 5000",
+            "detail": "Advice for adults worried about a child.",
+            "verified": {"on": "2026-11-27", "how": "compared with the published page", "sources": ["nspcc.org.uk"]},
+        }
+    )
     compared = compare(old, old, old_contacts=REAL_CONTACTS, new_contacts=contacts)
     assert compared.result.exit_code == 0 and not compared.diff.routes
     items = compared.diff.section("contacts")
     assert [(i.kind, i.subject.split(" (")[0]) for i in items] == [
-        ("added", "contact nspcc"), ("changed", "contact childrens_social_care"),
-        ("changed", "the contacts shown on every page")]
+        ("added", "contact nspcc"),
+        ("changed", "contact childrens_social_care"),
+        ("changed", "the contacts shown on every page"),
+    ]
     assert "phone: 0161 603 4500 → 0161 603 9999" in compared.result.output
-    assert ("in order: police_emergency, childrens_social_care, out_of_hours → "
-            "police_emergency, out_of_hours, childrens_social_care") in compared.result.output
+    assert (
+        "in order: police_emergency, childrens_social_care, out_of_hours → "
+        "police_emergency, out_of_hours, childrens_social_care"
+    ) in compared.result.output
     assert str(compared.old_path) in compared.result.output
 
 
@@ -283,20 +316,25 @@ def test_citation_changed_exits_0(compare: Callable[..., Compared], old: dict[st
     referral = next(g for g in new["guidance"] if g["id"] == "wt_referral")
     referral["text"] = "A concern about a child's welfare is shared with children's social care."
     new["guidance"].append({"id": "wt_2026", "source": "Working Together (2026)", "text": "New guidance."})
-    question(new, "allegation")["cites"] = ["wt_allegations", "lado_portal", "wt_2026"]
+    question(new, "allegation")["cites"] = ["wt_allegations", "kcsie_suitability", "lado_portal", "wt_2026"]
     compared = compare(old, new)
     assert compared.result.exit_code == 0 and not compared.diff.routes
     items = compared.diff.section("citations")
     assert [(i.kind, i.subject.split(" (")[0]) for i in items] == [
         ("changed", 'question "Is your worry about how an adult who works or volunteers…"'),
-        ("added", "guidance wt_2026"), ("changed", "guidance wt_referral")]
-    assert "guidance cited: wt_allegations, lado_portal → wt_allegations, lado_portal, wt_2026" in \
-        compared.result.output
-    assert 'text: "A concern about a child\'s safety' in compared.result.output
+        ("added", "guidance wt_2026"),
+        ("changed", "guidance wt_referral"),
+    ]
+    assert (
+        "guidance cited: wt_allegations, kcsie_suitability, lado_portal → "
+        "wt_allegations, kcsie_suitability, lado_portal, wt_2026"
+    ) in compared.result.output
+    assert "text: \"A concern about a child's safety" in compared.result.output
 
 
-def test_markdown_for_a_change_request(compare: Callable[..., Compared], old: dict[str, Any],
-                                       new: dict[str, Any]) -> None:
+def test_markdown_for_a_change_request(
+    compare: Callable[..., Compared], old: dict[str, Any], new: dict[str, Any]
+) -> None:
     option(new, "serious_incident", "not_sure")["next"] = "U2"
     question(new, "allegation")["short"] = "A worry | about an adult"
     compared = compare(old, new, fmt="markdown")
@@ -306,18 +344,18 @@ def test_markdown_for_a_change_request(compare: Callable[..., Compared], old: di
     assert f"| Version | `{compared.diff.old.version}` | `{compared.diff.new.version}` |" in text
     assert "**Outcomes change: 8 routes now lead to a different outcome." in text
     assert "## Routes whose outcome changes (8)\n\n| Answer | At the question | Was | Now | Routes |\n" in text
-    assert ("| I'm not sure | Has a child died or been seriously harmed, where abuse or… | `R` | `U2` | 8 |"
-            in text)
-    assert "### I'm not sure at \"Has a child died or been seriously…\" now leads to U2, was R\n" in text
+    assert "| I'm not sure | Has a child died or been seriously harmed, where abuse or… | `R` | `U2` | 8 |" in text
+    assert '### I\'m not sure at "Has a child died or been seriously…" now leads to U2, was R\n' in text
     assert "\n8. Who is using this: I am a manager or supervisor" in text
     assert "- `U2`: Share your concern with children's social care now" in text
-    assert "## Routes (1)\n\n- **Changed:** \"I'm not sure\" (not\\_sure) at question" in text
-    assert 'short title (used in summaries): "A worry about an adult who works with children" → ' \
-           '"A worry \\| about an adult"' in text
+    assert '## Routes (1)\n\n- **Changed:** "I\'m not sure" (not\\_sure) at question' in text
+    assert (
+        'short title (used in summaries): "A worry about an adult who works with children" → '
+        '"A worry \\| about an adult"' in text
+    )
 
 
-def test_invalid_pack_exits_2_naming_file_and_field(cli: FlaskCliRunner, tmp_path: Path,
-                                                    new: dict[str, Any]) -> None:
+def test_invalid_pack_exits_2_naming_file_and_field(cli: FlaskCliRunner, tmp_path: Path, new: dict[str, Any]) -> None:
     option(new, "serious_incident", "not_sure")["next"] = "nowhere"
     bad = tmp_path / "bad.yaml"
     bad.write_text(yaml.safe_dump(new), encoding="utf-8")
@@ -340,10 +378,21 @@ def test_invalid_pack_exits_2_naming_file_and_field(cli: FlaskCliRunner, tmp_pat
 
 
 def _insert_question(d: dict[str, Any]) -> None:
-    d["questions"].insert(2, {"id": "extra", "kind": "single", "risk": True, "title": "Extra?", "error": "Select one",
-                              "cites": ["g1"],
-                              "options": [{"value": "yes", "label": "Yes", "next": "urgent"},
-                                          {"value": "no", "label": "No", "safe": True, "next": "reasons"}]})
+    d["questions"].insert(
+        2,
+        {
+            "id": "extra",
+            "kind": "single",
+            "risk": True,
+            "title": "Extra?",
+            "error": "Select one",
+            "cites": ["g1"],
+            "options": [
+                {"value": "yes", "label": "Yes", "next": "urgent"},
+                {"value": "no", "label": "No", "safe": True, "next": "reasons"},
+            ],
+        },
+    )
     option(d, "danger", "no")["next"] = "extra"
     option(d, "danger", "reviewed")["next"] = "extra"
 
@@ -375,7 +424,8 @@ VARIANTS: dict[str, Callable[[dict[str, Any]], Any]] = {
     "retarget": lambda d: option(d, "danger", "unsure").update(next="elsewhere"),
     "option removed": lambda d: question(d, "danger")["options"].pop(1),
     "option added": lambda d: question(d, "danger")["options"].append(
-        {"value": "other", "label": "Other", "safe": True, "next": "sure"}),
+        {"value": "other", "label": "Other", "safe": True, "next": "sure"}
+    ),
     "ordinary option added": lambda d: question(d, "reasons")["options"].insert(2, {"value": "c", "label": "C"}),
     "ordinary option removed": lambda d: question(d, "reasons")["options"].pop(1),
     "none becomes ordinary": _none_becomes_ordinary,
@@ -401,6 +451,7 @@ def assignments(old: RulePack, new: RulePack) -> Iterator[dict[str, Any]]:
             values.setdefault(q.id, []).extend(o.value for o in q.options if o.value not in values.get(q.id, []))
             if q.kind == "multiple":
                 multiple.add(q.id)
+
     def answerable(question_id: str, selection: list[str]) -> bool:  # in at least one of the packs
         for pack in (old, new):
             q = pack.question(question_id)
@@ -412,8 +463,9 @@ def assignments(old: RulePack, new: RulePack) -> Iterator[dict[str, Any]]:
         return False
 
     choices: dict[str, list[Any]] = {
-        qid: [list(s) for n in range(1, len(vs) + 1) for s in itertools.combinations(vs, n)
-              if answerable(qid, list(s))] if qid in multiple else list(vs)
+        qid: [list(s) for n in range(1, len(vs) + 1) for s in itertools.combinations(vs, n) if answerable(qid, list(s))]
+        if qid in multiple
+        else list(vs)
         for qid, vs in values.items()
     }
     for combination in itertools.product(*choices.values()):
@@ -439,21 +491,24 @@ def fits(change: RouteChange, answers: dict[str, Any]) -> bool:
 
 @pytest.mark.parametrize("name", list(VARIANTS))
 def test_every_answer_combination_that_changes_outcome_is_reported(
-        name: str, pack_data: dict[str, Any], write_pack: Callable[..., Path]) -> None:
+    name: str, pack_data: dict[str, Any], write_pack: Callable[..., Path]
+) -> None:
     old_pack = load_pack(write_pack(pack_data, "old.yaml"))
     VARIANTS[name](pack_data)
     new_pack = load_pack(write_pack(pack_data, "new.yaml"))
     diff = diff_packs(old_pack, new_pack)
     for change in diff.routes:  # every route reported is real
-        assert (outcome_of(old_pack, change), outcome_of(new_pack, change)) == (change.old_outcome,
-                                                                                change.new_outcome)
+        assert (outcome_of(old_pack, change), outcome_of(new_pack, change)) == (change.old_outcome, change.new_outcome)
     checked = 0
     for answers in assignments(old_pack, new_pack):  # every real change is reported
         before, after = ending(old_pack, answers), ending(new_pack, answers)
         if before != after:
             checked += 1
-            assert any(c.old_outcome == before and c.new_outcome == after and fits(c, answers)
-                       for c in diff.routes), (answers, before, after)
+            assert any(c.old_outcome == before and c.new_outcome == after and fits(c, answers) for c in diff.routes), (
+                answers,
+                before,
+                after,
+            )
     assert (checked == 0) == (not diff.routes) == (name in UNCHANGED_OUTCOMES)
     assert diff.exit_code == (0 if name in UNCHANGED_OUTCOMES else 1)
     assert diff.unchanged == (name == "same")

@@ -143,8 +143,10 @@ def test_an_answer_can_suggest_a_later_answer_without_routing_on_it(pack_data: d
     assert state.outcome is not None and state.outcome.id == "elsewhere"  # the person's answer wins
 
 
-def test_the_criteria_and_the_debrief_come_from_the_packs_roles(pack_data: dict,  # type: ignore[no-untyped-def]
-                                                                 write_pack) -> None:
+def test_the_criteria_and_the_debrief_come_from_the_packs_roles(
+    pack_data: dict,  # type: ignore[no-untyped-def]
+    write_pack,
+) -> None:
     tiny_pack = load_pack(write_pack(pack_data))
     assert evaluate(tiny_pack, {"mode": "me", "danger": "yes"}).criteria == ()  # not on the path
     state = evaluate(tiny_pack, {"mode": "me", "danger": "no", "reasons": ["b"]})

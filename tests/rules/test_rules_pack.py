@@ -14,8 +14,15 @@ import pytest
 
 from app.rules import RulePack, enumerate_paths, evaluate, load_contacts, load_pack
 
-RISK_QUESTIONS = ("immediate_danger", "unshared_concern", "allegation", "adult_at_risk", "serious_incident",
-                  "disagreement", "decision_needed")
+RISK_QUESTIONS = (
+    "immediate_danger",
+    "unshared_concern",
+    "allegation",
+    "adult_at_risk",
+    "serious_incident",
+    "disagreement",
+    "decision_needed",
+)
 SAFE_ANSWERS = {
     "immediate_danger": {"no"},
     "unshared_concern": {"shared", "no_concern"},
@@ -103,7 +110,7 @@ def test_every_combination_of_answers_routes_as_content_md_says(pack: RulePack) 
     keys = list(ANSWER_VALUES)
     checked = 0
     for combination in itertools.product(*(ANSWER_VALUES[k] for k in keys)):
-        answers = dict(zip(keys, combination))
+        answers = dict(zip(keys, combination, strict=True))
         state = evaluate(pack, answers)
         assert state.outcome is not None, answers
         expected = expected_outcome(answers)
@@ -144,15 +151,18 @@ def test_not_sure_never_leads_to_the_request(pack: RulePack, paths: list[Any]) -
 
 def test_each_route_reaches_its_expected_outcome(paths: list[Any]) -> None:
     for path in paths:
-        answers = {key: None for key in ANSWER_VALUES} | dict(path.answers)
+        answers = dict.fromkeys(ANSWER_VALUES) | dict(path.answers)
         assert expected_outcome(answers) == path.outcome, path
 
 
-@pytest.mark.parametrize(("question_id", "value", "flag"), [
-    ("supervision_discussed", "no", "not_discussed_in_supervision"),
-    ("serious_incident", "yes_referred", "review_under_way"),
-    ("mode", "supervision", "supervision_mode"),
-])
+@pytest.mark.parametrize(
+    "question_id, value, flag",
+    [
+        ("supervision_discussed", "no", "not_discussed_in_supervision"),
+        ("serious_incident", "yes_referred", "review_under_way"),
+        ("mode", "supervision", "supervision_mode"),
+    ],
+)
 def test_journey_answers_set_their_flags(paths: list[Any], question_id: str, value: str, flag: str) -> None:
     with_answer = [p for p in paths if dict(p.answers).get(question_id) == value and p.outcome == "P"]
     without = [p for p in paths if dict(p.answers).get(question_id) != value and p.outcome == "P"]
@@ -161,10 +171,20 @@ def test_journey_answers_set_their_flags(paths: list[Any], question_id: str, val
 
 
 def test_not_discussing_in_supervision_gives_advice_not_a_block(pack: RulePack) -> None:
-    answers = {"mode": "practitioner", "immediate_danger": "no", "unshared_concern": "no_concern",
-               "allegation": "no", "adult_at_risk": "no", "serious_incident": "no", "disagreement": "no",
-               "decision_needed": "no", "criteria": ["stuck"], "multi_agency": "yes",
-               "supervision_discussed": "no", "understand": "confirmed"}
+    answers = {
+        "mode": "practitioner",
+        "immediate_danger": "no",
+        "unshared_concern": "no_concern",
+        "allegation": "no",
+        "adult_at_risk": "no",
+        "serious_incident": "no",
+        "disagreement": "no",
+        "decision_needed": "no",
+        "criteria": ["stuck"],
+        "multi_agency": "yes",
+        "supervision_discussed": "no",
+        "understand": "confirmed",
+    }
     state = evaluate(pack, answers)
     assert state.outcome is not None and state.outcome.id == "P"
     assert len(state.advice) == 1 and "supervision" in state.advice[0].practitioner

@@ -13,7 +13,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app.rules import QuestionNotReached, RulePack, answer, evaluate, load_contacts, load_pack
-
 from support.pack_data import option
 
 ELIGIBLE = {"mode": "me", "danger": "no", "reasons": ("a", "b"), "sure": "ok"}
@@ -79,8 +78,16 @@ def test_a_set_aside_answer_comes_back_when_a_new_question_leads_to_it_again(
     # A second route to "sure", through a question of its own: answering it reaches "sure"
     # again, so the answer given there before comes back.
     option(pack_data, "danger", "reviewed")["next"] = "detail"
-    pack_data["questions"].append({"id": "detail", "kind": "single", "title": "Detail?", "cites": ["g2"],
-                                   "error": "Select a detail", "options": [{"value": "d", "label": "D", "next": "sure"}]})
+    pack_data["questions"].append(
+        {
+            "id": "detail",
+            "kind": "single",
+            "title": "Detail?",
+            "cites": ["g2"],
+            "error": "Select a detail",
+            "options": [{"value": "d", "label": "D", "next": "sure"}],
+        }
+    )
     pack = load_pack(write_pack(pack_data))
     moved = answer(pack, ELIGIBLE, "danger", "reviewed")
     assert moved.state.next_question is not None and moved.state.next_question.id == "detail"

@@ -9,13 +9,12 @@ from typing import Any
 import pytest
 
 from app.rules import DefinitionError, Problem, check_pack, load_contacts, load_pack
-
 from support.pack_data import option, question
 
 
 def problems_for(write_pack: Callable[[Any], Path], data: Any) -> tuple[Path, list[Problem]]:
     path = write_pack(data)
-    pack, problems = check_pack(path)
+    _, problems = check_pack(path)
     assert problems, "the broken pack was accepted"
     return path, problems
 
@@ -51,8 +50,7 @@ def test_duplicate_option_value(pack_data: dict, write_pack: Callable[[Any], Pat
 
 
 def test_unreachable_node(pack_data: dict, write_pack: Callable[[Any], Path]) -> None:
-    pack_data["outcomes"].append({"id": "orphan", "title": "Orphan", "summary": "x", "actions": ["x"],
-                                  "cites": ["g1"]})
+    pack_data["outcomes"].append({"id": "orphan", "title": "Orphan", "summary": "x", "actions": ["x"], "cites": ["g1"]})
     _, problems = problems_for(write_pack, pack_data)
     assert_problem(problems, "outcome orphan", "id", "cannot be reached")
 
@@ -93,8 +91,9 @@ def test_option_with_no_route(pack_data: dict, write_pack: Callable[[Any], Path]
     assert_problem(problems, "question danger option unsure", "next", "needs a route")
 
 
-def test_multiple_choice_without_a_route_for_ordinary_options(pack_data: dict,
-                                                               write_pack: Callable[[Any], Path]) -> None:
+def test_multiple_choice_without_a_route_for_ordinary_options(
+    pack_data: dict, write_pack: Callable[[Any], Path]
+) -> None:
     del question(pack_data, "reasons")["next"]
     _, problems = problems_for(write_pack, pack_data)
     assert_problem(problems, "question reasons", "next", "is missing")
@@ -142,7 +141,7 @@ def test_unknown_flag(pack_data: dict, write_pack: Callable[[Any], Path]) -> Non
 def test_unknown_contact(pack_data: dict, write_pack: Callable[[Any], Path]) -> None:
     pack_data["outcomes"][0]["contacts"] = ["nobody"]
     path = write_pack(pack_data)
-    pack, problems = check_pack(path, load_contacts())
+    _, problems = check_pack(path, load_contacts())
     assert_problem(problems, "outcome urgent", "contacts", "'nobody'")
 
 
@@ -195,8 +194,7 @@ def test_missing_file(tmp_path: Path) -> None:
     assert pack is None and "cannot be read" in problems[0].message
 
 
-def test_load_pack_raises_with_every_problem_in_the_message(pack_data: dict,
-                                                            write_pack: Callable[[Any], Path]) -> None:
+def test_load_pack_raises_with_every_problem_in_the_message(pack_data: dict, write_pack: Callable[[Any], Path]) -> None:
     option(pack_data, "danger", "no")["next"] = "nowhere"
     del pack_data["outcomes"][0]["cites"]
     path = write_pack(pack_data)
@@ -208,18 +206,109 @@ def test_load_pack_raises_with_every_problem_in_the_message(pack_data: dict,
 
 
 def test_contacts_file_errors_name_the_contact_and_field(write_pack: Callable[[Any], Path]) -> None:
-    path = write_pack({"emergency": ["a", "ghost"], "contacts": [
-        {"id": "a", "name": "A", "detail": "d", "source": "s", "checked": "not a date", "url": "http://x"}]},
-        name="contacts.yaml")
+    path = write_pack(
+        {
+            "emergency": ["a", "ghost"],
+            "contacts": [
+                {
+                    "id": "a",
+                    "name": "A",
+                    "detail": "d",
+                    "links": [{"text": "A page", "url": "http://x"}],
+                    "verified": {"on": "not a date", "how": "compared with the published page", "sources": ["x"]},
+                }
+            ],
+        },
+        name="contacts.yaml",
+    )
     with pytest.raises(DefinitionError) as caught:
         load_contacts(path)
     fields = {(p.node, p.field) for p in caught.value.problems}
-    assert ("contact a", "checked") in fields and ("contact a", "url") in fields
+    assert ("contact a verified", "on") in fields and ("contact a links[1]", "url") in fields
     assert ("(contacts)", "emergency") in fields
 
 
-def test_implies_must_name_a_later_question_and_its_options(pack_data: dict,
-                                                             write_pack: Callable[[Any], Path]) -> None:
+def good_contact(**changes: Any) -> dict[str, Any]:
+    """A valid contact as plain data, with ``changes`` applied (None removes a key)."""
+    contact: dict[str, Any] = {
+        "id": "bridge",
+        "name": "The front door",
+        "detail": "Refer here.",
+        "phone": "0161 000 0000",
+        "verified": {"on": "2026-11-30", "how": "compared with the published page", "sources": ["example page"]},
+    }
+    for key, value in changes.items():
+        if value is None:
+            contact.pop(key, None)
+        else:
+            contact[key] = value
+    return contact
+
+
+def contact_problems(write_pack: Callable[[Any], Path], contact: dict[str, Any]) -> list[Problem]:
+    path = write_pack({"emergency": [contact["id"]], "contacts": [contact]}, name="contacts.yaml")
+    with pytest.raises(DefinitionError) as caught:
+        load_contacts(path)
+    return caught.value.problems
+
+
+def test_a_contact_must_give_a_way_to_act(write_pack: Callable[[Any], Path]) -> None:
+    problems = contact_problems(write_pack, good_contact(phone=None))
+    assert_problem(problems, "contact bridge", "(ways to act)", "no way to act")
+
+
+def test_a_contact_must_say_where_its_details_were_verified(write_pack: Callable[[Any], Path]) -> None:
+    assert_problem(contact_problems(write_pack, good_contact(verified=None)), "contact bridge", "verified", "missing")
+    partial = good_contact(verified={"on": "2026-11-30"})
+    problems = contact_problems(write_pack, partial)
+    assert_problem(problems, "contact bridge verified", "how", "missing")
+    assert_problem(problems, "contact bridge verified", "sources", "missing")
+
+
+def test_a_phone_number_must_make_a_working_tel_link(write_pack: Callable[[Any], Path]) -> None:
+    problems = contact_problems(write_pack, good_contact(phone="0161 000 0000 (option 2)"))
+    assert_problem(problems, "contact bridge", "phone", "digits")
+
+
+def test_a_contact_keeps_where_to_go_apart_from_where_it_was_verified(write_pack: Callable[[Any], Path]) -> None:
+    contact = good_contact(links=[{"text": "Report a concern", "url": "https://example.org/report"}])
+    book = load_contacts(write_pack({"emergency": ["bridge"], "contacts": [contact]}, name="contacts.yaml"))
+    found = book.get("bridge")
+    assert found is not None
+    assert found.tel == "tel:01610000000" and [link.url for link in found.links] == ["https://example.org/report"]
+    assert str(found.verified.on) == "2026-11-30" and found.verified.sources == ("example page",)
+
+
+def test_changing_a_contact_changes_the_pack_version(pack_data: dict, write_pack: Callable[[Any], Path]) -> None:
+    import copy
+
+    import yaml
+
+    from app.rules.loader import DEFAULT_CONTACTS
+
+    real = yaml.safe_load(DEFAULT_CONTACTS.read_text(encoding="utf-8"))
+    changed = copy.deepcopy(real)
+    changed["contacts"][0]["detail"] = "Call 999 now if anyone is in danger."
+    pack_path = write_pack(pack_data)
+    before = load_pack(pack_path, load_contacts(write_pack(real, name="before.yaml")))
+    again = load_pack(pack_path, load_contacts(write_pack(real, name="again.yaml")))
+    after = load_pack(pack_path, load_contacts(write_pack(changed, name="after.yaml")))
+    assert before.version == again.version != after.version
+
+
+def test_every_outcome_needs_a_contact_to_act_on_at_once(pack_data: dict, write_pack: Callable[[Any], Path]) -> None:
+    pack_data["outcomes"][1]["contacts"] = ["partnership"]  # email only: nothing to do at once
+    problems = check_pack(write_pack(pack_data), load_contacts())[1]
+    assert_problem(problems, "outcome elsewhere", "contacts", "something to do at once")
+
+
+def test_an_outcome_change_link_must_name_a_question(pack_data: dict, write_pack: Callable[[Any], Path]) -> None:
+    pack_data["outcomes"][0]["change"] = {"question": "nowhere", "text": "Change your answer"}
+    _, problems = problems_for(write_pack, pack_data)
+    assert_problem(problems, "outcome urgent", "change", "'nowhere'")
+
+
+def test_implies_must_name_a_later_question_and_its_options(pack_data: dict, write_pack: Callable[[Any], Path]) -> None:
     option(pack_data, "danger", "no")["implies"] = {"reasons": ["zzz"], "nowhere": ["a"]}
     option(pack_data, "reasons", "none")["implies"] = {"danger": ["no"]}
     _, problems = problems_for(write_pack, pack_data)
@@ -232,6 +321,7 @@ def test_implies_must_name_a_later_question_and_its_options(pack_data: dict,
 
 
 # --- copy and roles: error messages and the criteria/debrief roles are pack data -----------------
+
 
 def test_a_question_without_its_error_message_is_refused(pack_data: dict, write_pack: Callable[[Any], Path]) -> None:
     del question(pack_data, "danger")["error"]
@@ -250,8 +340,9 @@ def test_an_exclusive_option_needs_its_error_message(pack_data: dict, write_pack
     assert problem.line is not None and "id: reasons" in path.read_text().splitlines()[problem.line - 1]
 
 
-def test_an_exclusive_error_without_an_exclusive_option_is_refused(pack_data: dict,
-                                                                  write_pack: Callable[[Any], Path]) -> None:
+def test_an_exclusive_error_without_an_exclusive_option_is_refused(
+    pack_data: dict, write_pack: Callable[[Any], Path]
+) -> None:
     question(pack_data, "danger")["exclusive_error"] = "Select one"
     _, problems = problems_for(write_pack, pack_data)
     assert_problem(problems, "question danger", "exclusive_error", "exclusive option")
@@ -277,15 +368,23 @@ def test_a_missing_or_unknown_role_is_refused(pack_data: dict, write_pack: Calla
     assert_problem(problems, "roles", "debreif_criterion", "not a known field")
 
 
-@pytest.mark.parametrize(("roles", "field", "words"), [
-    ({"criteria_question": "nothing", "debrief_criterion": "b"}, "criteria_question", "'nothing', which is not a"),
-    ({"criteria_question": "urgent", "debrief_criterion": "b"}, "criteria_question", "'urgent', which is not a"),
-    ({"criteria_question": "danger", "debrief_criterion": "no"}, "criteria_question", "must be multiple choice"),
-    ({"criteria_question": "reasons", "debrief_criterion": "c"}, "debrief_criterion", "'c', which is not an option"),
-    ({"criteria_question": "reasons", "debrief_criterion": "none"}, "debrief_criterion", "exclusive option"),
-])
+@pytest.mark.parametrize(
+    "roles, field, words",
+    [
+        ({"criteria_question": "nothing", "debrief_criterion": "b"}, "criteria_question", "'nothing', which is not a"),
+        ({"criteria_question": "urgent", "debrief_criterion": "b"}, "criteria_question", "'urgent', which is not a"),
+        ({"criteria_question": "danger", "debrief_criterion": "no"}, "criteria_question", "must be multiple choice"),
+        (
+            {"criteria_question": "reasons", "debrief_criterion": "c"},
+            "debrief_criterion",
+            "'c', which is not an option",
+        ),
+        ({"criteria_question": "reasons", "debrief_criterion": "none"}, "debrief_criterion", "exclusive option"),
+    ],
+)
 def test_roles_must_name_a_criteria_question_and_one_of_its_criteria(
-        pack_data: dict, write_pack: Callable[[Any], Path], roles: dict, field: str, words: str) -> None:
+    pack_data: dict, write_pack: Callable[[Any], Path], roles: dict, field: str, words: str
+) -> None:
     pack_data["roles"] = roles
     path, problems = problems_for(write_pack, pack_data)
     assert_problem(problems, "roles", field, words)

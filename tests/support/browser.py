@@ -32,7 +32,7 @@ _AXE = Axe()
 
 # Contexts made with JavaScript off, each with a factory for a JavaScript-on scratch context
 # (filled in by conftest.py). axe-core cannot run where scripts are off: its timers never fire.
-JS_OFF_CONTEXTS: "weakref.WeakKeyDictionary[BrowserContext, Callable[[], BrowserContext]]" = weakref.WeakKeyDictionary()
+JS_OFF_CONTEXTS: weakref.WeakKeyDictionary[BrowserContext, Callable[[], BrowserContext]] = weakref.WeakKeyDictionary()
 _SCRIPT = re.compile(r"<script\b[^>]*>.*?</script\s*>", re.I | re.S)
 
 
@@ -64,7 +64,7 @@ def axe_violations(page: Page) -> list[dict[str, Any]]:
     return _run_axe(replay)
 
 
-_REPLAY_PAGES: "weakref.WeakKeyDictionary[BrowserContext, Page]" = weakref.WeakKeyDictionary()
+_REPLAY_PAGES: weakref.WeakKeyDictionary[BrowserContext, Page] = weakref.WeakKeyDictionary()
 
 
 def _run_axe(page: Page) -> list[dict[str, Any]]:
@@ -170,7 +170,9 @@ def checkboxes(question: str, *choices: str, prefix: bool = True) -> Answer:
 # Practitioner-mode wording from the rule pack.
 Q_MODE = "Who is using this today?"
 Q_DANGER = "Is a child or young person in immediate danger, or at risk of significant harm right now?"
-Q_UNSHARED = "Do you have a concern about a child's safety or welfare that has not yet been shared with children's social care?"
+Q_UNSHARED = (
+    "Do you have a concern about a child's safety or welfare that has not yet been shared with children's social care?"
+)
 Q_ALLEGATION = "Is your worry about how an adult who works or volunteers with children behaves towards children?"
 Q_ADULT = "Is your main worry that an adult with care and support needs is being abused or neglected?"
 Q_SERIOUS = "Has a child died or been seriously harmed, where abuse or neglect is known or suspected?"
@@ -199,16 +201,61 @@ PATHS: dict[str, tuple[Answer, ...]] = {
     "U2": (MYSELF, radio(Q_DANGER, "I'm not sure")),
     "L": (MYSELF, NO_DANGER, SHARED, radio(Q_ALLEGATION, "Yes")),
     "A": (MYSELF, NO_DANGER, SHARED, NO_ALLEGATION, radio(Q_ADULT, "Yes, and it has not been reported")),
-    "R": (MYSELF, NO_DANGER, SHARED, NO_ALLEGATION, NO_ADULT,
-          radio(Q_SERIOUS, "Yes, and it has not been referred for a practice review")),
-    "E": (MYSELF, NO_DANGER, SHARED, NO_ALLEGATION, NO_ADULT, NO_SERIOUS,
-          radio(Q_DISAGREE, "Yes, I want the decision reviewed")),
-    "D": (MYSELF, NO_DANGER, SHARED, NO_ALLEGATION, NO_ADULT, NO_SERIOUS, NO_DISAGREEMENT,
-          radio(Q_DECISION, "Yes")),
+    "R": (
+        MYSELF,
+        NO_DANGER,
+        SHARED,
+        NO_ALLEGATION,
+        NO_ADULT,
+        radio(Q_SERIOUS, "Yes, and it has not been referred for a practice review"),
+    ),
+    "E": (
+        MYSELF,
+        NO_DANGER,
+        SHARED,
+        NO_ALLEGATION,
+        NO_ADULT,
+        NO_SERIOUS,
+        radio(Q_DISAGREE, "Yes, I want the decision reviewed"),
+    ),
+    "D": (MYSELF, NO_DANGER, SHARED, NO_ALLEGATION, NO_ADULT, NO_SERIOUS, NO_DISAGREEMENT, radio(Q_DECISION, "Yes")),
     "S": (*TO_CRITERIA, checkboxes(Q_CRITERIA, "None of these", prefix=False)),
     "P": (*TO_CRITERIA, STUCK, radio(Q_MULTI, "Yes"), radio(Q_SUPERVISION, "Yes"), CONFIRM),
 }
 OUTCOMES = tuple(PATHS)
+
+
+def _in_supervision(step: Answer) -> Answer:
+    """``step`` as a manager in supervision meets it: the pack's supervision wording of the
+    same question and options (found by their practitioner wording)."""
+    from app.rules import load_pack
+
+    def same(text: str) -> str:
+        return " ".join(text.replace("’", "'").split())
+
+    pack = load_pack()
+    if step is MYSELF:
+        mode = pack.question("mode")
+        assert mode is not None
+        chosen = next(o for o in mode.options if o.mode == "supervision")
+        return radio(step.question, chosen.label.supervision)
+    question = next(q for q in pack.questions if same(q.title.practitioner) == same(step.question))
+    labels = []
+    for choice in step.choices:
+        found = next(
+            o
+            for o in question.options
+            if same(o.label.practitioner).startswith(same(choice))
+            and (step.prefix or same(o.label.practitioner) == same(choice))
+        )
+        labels.append(found.label.supervision)
+    return Answer(question.title.supervision, tuple(labels), kind=step.kind, prefix=False)
+
+
+# The same paths, answered by a manager in supervision with a practitioner.
+SUPERVISION_PATHS: dict[str, tuple[Answer, ...]] = {
+    outcome: tuple(_in_supervision(step) for step in steps) for outcome, steps in PATHS.items()
+}
 
 
 def start_button(page: Page) -> Locator:
@@ -248,10 +295,10 @@ def walk(page: Page, steps: Sequence[Answer]) -> None:
         answer(page, step)
 
 
-def reach_outcome(page: Page, outcome: str) -> Locator:
-    """From nothing to the outcome page, by the mouse; returns the outcome's data hook."""
+def reach_outcome(page: Page, outcome: str, mode: str = "practitioner") -> Locator:
+    """From nothing to the outcome page, by the mouse, in ``mode``; returns the outcome's data hook."""
     start(page)
-    walk(page, PATHS[outcome])
+    walk(page, SUPERVISION_PATHS[outcome] if mode == "supervision" else PATHS[outcome])
     hook = outcome_hook(page, outcome)
     expect(hook).to_have_count(1)
     return hook
@@ -305,7 +352,8 @@ FOCUS_STYLE_SCRIPT = """
       ? 'none' : `${s.outlineStyle} ${s.outlineWidth} ${s.outlineColor} offset ${s.outlineOffset}`;
     const border = ['Top', 'Right', 'Bottom', 'Left'].map((side) => {
       const style = s[`border${side}Style`], width = s[`border${side}Width`], color = s[`border${side}Color`];
-      return (style === 'none' || parseFloat(width) === 0 || transparent(color)) ? 'none' : `${style} ${width} ${color}`;
+      return (style === 'none' || parseFloat(width) === 0 || transparent(color))
+        ? 'none' : `${style} ${width} ${color}`;
     }).join(',');
     return [`outline:${outline}`, `border:${border}`, `box-shadow:${s.boxShadow}`,
             `background:${s.backgroundColor}`, `color:${s.color}`,
@@ -337,7 +385,9 @@ def assert_focus_visible(page: Page) -> None:
     handle.evaluate("el => el.blur()")
     without_focus = handle.evaluate(FOCUS_STYLE_SCRIPT)
     handle.evaluate("el => el.focus({focusVisible: true})")
-    assert with_focus != without_focus, f"No visible focus indicator on {description}: its style does not change with focus"
+    assert with_focus != without_focus, (
+        f"No visible focus indicator on {description}: its style does not change with focus"
+    )
 
 
 def keyboard_choose(page: Page, step: Answer) -> None:
@@ -383,7 +433,8 @@ def horizontal_overflow(page: Page) -> dict[str, Any]:
             for (const el of document.body.querySelectorAll('*')) {
                 const box = el.getBoundingClientRect();
                 if (box.right > width + 1 && box.width > 0) {
-                    wide.push(`${el.tagName.toLowerCase()}.${[...el.classList].join('.')} right=${Math.round(box.right)}`);
+                    const name = `${el.tagName.toLowerCase()}.${[...el.classList].join('.')}`;
+                    wide.push(`${name} right=${Math.round(box.right)}`);
                 }
             }
             return {scrollWidth: root.scrollWidth, clientWidth: width, wide: wide.slice(0, 10)};
@@ -397,3 +448,14 @@ def assert_no_horizontal_scroll(page: Page) -> None:
         f"{page.url} scrolls sideways at {result['clientWidth']} px: content is {result['scrollWidth']} px wide. "
         f"Elements past the edge: {result['wide']}"
     )
+
+
+# ---------------------------------------------------------------------------------------
+# Page size
+
+
+def page_height(page: Page, width: int) -> int:
+    """The page's full height in CSS pixels when the window is ``width`` CSS pixels wide."""
+    page.set_viewport_size({"width": width, "height": 800})
+    height: int = page.evaluate("() => Math.ceil(document.documentElement.scrollHeight)")
+    return height

@@ -156,8 +156,9 @@ class WorkerSchema:
 
 
 @contextmanager
-def database_settings(request: pytest.FixtureRequest, backend: str, tmp_path: Path,
-                      own_schema: bool | None = None) -> Iterator[dict[str, Any]]:
+def database_settings(
+    request: pytest.FixtureRequest, backend: str, tmp_path: Path, own_schema: bool | None = None
+) -> Iterator[dict[str, Any]]:
     """App settings for a clean, migrated database for one test (on PostgreSQL, in a schema
     of its own if ``own_schema``, or, by default, if the test is marked ``own_schema``)."""
     if backend == "sqlite":

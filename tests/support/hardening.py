@@ -47,8 +47,13 @@ def pdf_with_json(document: object) -> bytes:
 
 def upload(client: FlaskClient, content: bytes) -> TestResponse:
     """POST a file to the import page."""
-    response = post_form(client, "/inbox/import", "/inbox/import", {"pdf": (io.BytesIO(content), "request.pdf")},
-                         content_type="multipart/form-data")
+    response = post_form(
+        client,
+        "/inbox/import",
+        "/inbox/import",
+        {"pdf": (io.BytesIO(content), "request.pdf")},
+        content_type="multipart/form-data",
+    )
     response.request.input_stream.close()  # the test client spools the body and never closes it
     return response
 

@@ -44,8 +44,9 @@ class HttpClient:
         self.host = host
         self.cookies: dict[str, str] = {}
 
-    def request(self, method: str, url: str, body: bytes | None = None,
-                headers: Mapping[str, str] | None = None) -> HttpResponse:
+    def request(
+        self, method: str, url: str, body: bytes | None = None, headers: Mapping[str, str] | None = None
+    ) -> HttpResponse:
         connection = http.client.HTTPConnection(self.host, self.port, timeout=30, source_address=(self.source, 0))
         try:
             sent = {"Host": f"{self.host}:{self.port}", **(headers or {})}
@@ -69,8 +70,10 @@ class HttpClient:
     def get(self, url: str, headers: Mapping[str, str] | None = None) -> HttpResponse:
         return self.request("GET", url, headers=headers)
 
-    def post(self, url: str, data: Mapping[str, Any] | None = None,
-             headers: Mapping[str, str] | None = None) -> HttpResponse:
+    def post(
+        self, url: str, data: Mapping[str, Any] | None = None, headers: Mapping[str, str] | None = None
+    ) -> HttpResponse:
         body = urlencode(dict(data or {}), doseq=True).encode("ascii")
-        return self.request("POST", url, body=body,
-                            headers={"Content-Type": "application/x-www-form-urlencoded", **(headers or {})})
+        return self.request(
+            "POST", url, body=body, headers={"Content-Type": "application/x-www-form-urlencoded", **(headers or {})}
+        )

@@ -30,13 +30,16 @@ if TYPE_CHECKING:
 FAKE_PRODUCER = "Space to Think tests (fake PDF renderer)"
 
 
-def fake_render_pdf(html: str, attachments: Sequence[PdfAttachment] = (), fetcher: RefusingFetcher | None = None) -> bytes:
+def fake_render_pdf(
+    html: str, attachments: Sequence[PdfAttachment] = (), fetcher: RefusingFetcher | None = None
+) -> bytes:
     """A one-page PDF titled like ``html``, embedding ``attachments`` as the real renderer does."""
     writer = pypdf.PdfWriter()
     writer.add_blank_page(width=595, height=842)  # A4, in points
     title = re.search(r"<title>(.*?)</title>", html, re.S)
-    writer.add_metadata({"/Title": html_module.unescape(title.group(1).strip()) if title else "",
-                         "/Producer": FAKE_PRODUCER})
+    writer.add_metadata(
+        {"/Title": html_module.unescape(title.group(1).strip()) if title else "", "/Producer": FAKE_PRODUCER}
+    )
     for item in attachments:
         writer.add_attachment(item.name, item.content)
     buffer = io.BytesIO()

@@ -32,8 +32,9 @@ def free_port() -> int:
 
 def need_program(name: str, package: str) -> str:
     """The program's path; in CI a missing one fails, elsewhere the test is skipped saying why."""
-    path = shutil.which(name) or next((p for p in (f"/usr/sbin/{name}", f"/usr/bin/{name}") if os.access(p, os.X_OK)),
-                                      None)
+    path = shutil.which(name) or next(
+        (p for p in (f"/usr/sbin/{name}", f"/usr/bin/{name}") if os.access(p, os.X_OK)), None
+    )
     if path:
         return path
     message = f"{name} is not installed (Debian package {package}; scripts/setup installs it as root)"
@@ -92,10 +93,28 @@ class RedisServer:
         program = need_program("redis-server", "redis-server")
         self.directory.mkdir(parents=True, exist_ok=True)
         self.process = subprocess.Popen(
-            [program, "--port", "0", "--unixsocket", str(self.socket), "--unixsocketperm", "700",
-             "--save", "", "--appendonly", "no", "--dir", str(self.directory), "--logfile", str(self.log),
-             "--daemonize", "no"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+            [
+                program,
+                "--port",
+                "0",
+                "--unixsocket",
+                str(self.socket),
+                "--unixsocketperm",
+                "700",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.directory),
+                "--logfile",
+                str(self.log),
+                "--daemonize",
+                "no",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.STDOUT,
+        )
         _wait_for(self.ping, "redis-server", self.process, self.log)
         return self
 
@@ -137,11 +156,27 @@ class Gunicorn:
     def launch(self) -> Gunicorn:
         """Start gunicorn without waiting for it (so several can start at once); then ``wait``."""
         self.directory.mkdir(parents=True, exist_ok=True)
-        command = [sys.executable, "-m", "gunicorn", "--workers", str(self.workers), "--bind", f"127.0.0.1:{self.port}",
-                   "--access-logfile", str(self.access_log), "--access-logformat", "%(p)s %(s)s %(m)s %(U)s",
-                   "--error-logfile", str(self.error_log), "--timeout", "30", "wsgi:app"]
-        self.process = subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=subprocess.DEVNULL,
-                                        stderr=subprocess.STDOUT)
+        command = [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--workers",
+            str(self.workers),
+            "--bind",
+            f"127.0.0.1:{self.port}",
+            "--access-logfile",
+            str(self.access_log),
+            "--access-logformat",
+            "%(p)s %(s)s %(m)s %(U)s",
+            "--error-logfile",
+            str(self.error_log),
+            "--timeout",
+            "30",
+            "wsgi:app",
+        ]
+        self.process = subprocess.Popen(
+            command, cwd=ROOT, env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT
+        )
         return self
 
     def wait(self) -> Gunicorn:
@@ -157,8 +192,11 @@ class Gunicorn:
         """(worker pid, status, method, path) for each request so far."""
         if not self.access_log.exists():
             return []
-        return [tuple(line.split(" ", 3)) for line in self.access_log.read_text().splitlines()  # type: ignore[misc]
-                if line.count(" ") >= 3]
+        return [
+            tuple(line.split(" ", 3))
+            for line in self.access_log.read_text().splitlines()  # type: ignore[misc]
+            if line.count(" ") >= 3
+        ]
 
     def stop(self) -> None:
         if self.process is not None:
@@ -216,7 +254,9 @@ class Nginx:
         error_log = self.directory / "nginx-error.log"
         self.process = subprocess.Popen(
             [program, "-p", str(self.directory), "-c", str(conf), "-e", str(error_log), "-g", "daemon off;"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.STDOUT,
+        )
         _wait_for(lambda: _listening(self.port), "nginx", self.process, error_log)
         return self
 

@@ -28,8 +28,13 @@ ELIGIBLE_PATH: tuple[tuple[str, str | Sequence[str]], ...] = (
     ("understand", "confirmed"),
 )
 
-SUPERVISION_PATH = (("mode", "supervision"),) + ELIGIBLE_PATH[1:8] + (
-    ("criteria", ["needs"]), ("multi_agency", "yes"), ("supervision_discussed", "yes"), ("understand", "confirmed"),
+SUPERVISION_PATH = (
+    ("mode", "supervision"),
+    *ELIGIBLE_PATH[1:8],
+    ("criteria", ["needs"]),
+    ("multi_agency", "yes"),
+    ("supervision_discussed", "yes"),
+    ("understand", "confirmed"),
 )
 
 REFLECTION = (
@@ -80,8 +85,7 @@ def post_page(walker: Walker, slug: str, data: Mapping[str, str], change: bool =
     return walker.post(url, dict(data))
 
 
-def fill_details(walker: Walker, details: Mapping[str, str] = VALID_DETAILS,
-                 skip: Sequence[str] = ()) -> TestResponse:
+def fill_details(walker: Walker, details: Mapping[str, str] = VALID_DETAILS, skip: Sequence[str] = ()) -> TestResponse:
     """Fill in every details page in order; return the last response (a redirect)."""
     response: TestResponse | None = None
     for slug, names in PAGE_FIELDS:
@@ -102,8 +106,11 @@ def submit(walker: Walker) -> TestResponse:
     return walker.post("/request/submit", {})
 
 
-def submitted_request(walker: Walker, path: Sequence[tuple[str, str | Sequence[str]]] = ELIGIBLE_PATH,
-                      details: Mapping[str, str] = VALID_DETAILS) -> TestResponse:
+def submitted_request(
+    walker: Walker,
+    path: Sequence[tuple[str, str | Sequence[str]]] = ELIGIBLE_PATH,
+    details: Mapping[str, str] = VALID_DETAILS,
+) -> TestResponse:
     """The whole journey: outcome, details, (confirm identifying data if asked), submit."""
     response = fill_details(walker, details)
     if response.location.endswith("/request/check-what-you-wrote"):
@@ -111,7 +118,9 @@ def submitted_request(walker: Walker, path: Sequence[tuple[str, str | Sequence[s
         walker.post("/request/check-what-you-wrote", {})
     response = submit(walker)
     assert response.status_code == 302 and response.location.endswith("/request/submitted"), (
-        response.status_code, response.location)
+        response.status_code,
+        response.location,
+    )
     return response
 
 
@@ -120,13 +129,19 @@ def token_from(response: TestResponse) -> str:
     return csrf_token(response.get_data(as_text=True))
 
 
-ELIGIBLE_ANSWERS: dict[str, Any] = {question: (list(value) if not isinstance(value, str) else value)
-                                    for question, value in ELIGIBLE_PATH}
+ELIGIBLE_ANSWERS: dict[str, Any] = {
+    question: (list(value) if not isinstance(value, str) else value) for question, value in ELIGIBLE_PATH
+}
 
 
-def make_request(now: Any = None, token: str | None = None, details: Mapping[str, str] = VALID_DETAILS,
-                 answers: Mapping[str, Any] = ELIGIBLE_ANSWERS, confirmed: str | None = None,
-                 pdf: bool = False) -> Any:
+def make_request(
+    now: Any = None,
+    token: str | None = None,
+    details: Mapping[str, str] = VALID_DETAILS,
+    answers: Mapping[str, Any] = ELIGIBLE_ANSWERS,
+    confirmed: str | None = None,
+    pdf: bool = False,
+) -> Any:
     """Store a request through the service (inside an app context); returns the Submission.
     With ``pdf``, the outbox worker then runs once, so the request has its PDF (and any email goes)."""
     import secrets
@@ -134,7 +149,9 @@ def make_request(now: Any = None, token: str | None = None, details: Mapping[str
     from app.pack import current_pack
     from app.requests.service import submit_request
 
-    submission = submit_request(current_pack(), answers, token or secrets.token_urlsafe(16), details, confirmed, now=now)
+    submission = submit_request(
+        current_pack(), answers, token or secrets.token_urlsafe(16), details, confirmed, now=now
+    )
     if pdf:
         run_outbox()
     return submission

@@ -1,0 +1,86 @@
+"""A real SMTP server for tests: aiosmtpd on loopback, on a port of its own.
+
+The ``smtp_server`` and ``mail_app`` fixtures (in ``tests/conftest.py``) use it.
+"""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import socket
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+
+from aiosmtpd.controller import Controller
+
+FACILITATORS = "facilitators@partnership.example"
+
+
+@dataclass
+class Mailbox:
+    """What the test SMTP server received."""
+
+    messages: list[EmailMessage] = field(default_factory=list)
+    envelopes: list[tuple[str, list[str]]] = field(default_factory=list)
+
+    async def handle_DATA(self, server, session, envelope) -> str:
+        """Keep the message."""
+        self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
+        self.messages.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
+        return "250 Message accepted for delivery"
+
+
+class _BoundController(Controller):
+    """aiosmtpd's Controller, listening on a socket the test bound already."""
+
+    def __init__(self, handler: Mailbox, sock: socket.socket) -> None:
+        host, port = sock.getsockname()
+        super().__init__(handler, hostname=host, port=port)
+        self.sock = sock
+
+    def _create_server(self):  # type: ignore[no-untyped-def]
+        return self.loop.create_server(self._factory_invoker, sock=self.sock, ssl=self.ssl_context)
+
+
+class SmtpServer:
+    """An aiosmtpd server on 127.0.0.1, on a port of its own, that can be started and stopped.
+
+    The port is chosen by the system (bind to port 0) and held from the start: until the
+    server starts, connections to it are refused (the mail server is down) and no other
+    test, in this process or another, can take the port.
+    """
+
+    def __init__(self) -> None:
+        self.mailbox = Mailbox()
+        self.controller: Controller | None = None
+        self.sock: socket.socket | None = self._bind(0)
+        self.port: int = self.sock.getsockname()[1]
+
+    @staticmethod
+    def _bind(port: int) -> socket.socket:
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(("127.0.0.1", port))
+        return sock
+
+    def start(self) -> None:
+        """Listen."""
+        sock = self.sock or self._bind(self.port)
+        self.sock = None  # the server owns it now, and closes it when it stops
+        self.controller = _BoundController(self.mailbox, sock)
+        self.controller.start()
+
+    def stop(self) -> None:
+        """Stop listening."""
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None
+        if self.sock is not None:
+            self.sock.close()
+            self.sock = None
+
+
+def only_message(server: SmtpServer) -> EmailMessage:
+    """The one message the server received."""
+    assert len(server.mailbox.messages) == 1
+    return server.mailbox.messages[0]

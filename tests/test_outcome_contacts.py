@@ -1,0 +1,131 @@
+"""Every outcome ends in something a person can do, in both modes, through HTTP.
+
+One path to each outcome in each mode comes from the pack (``enumerate_paths``), so a new
+outcome is checked without editing this file. What is checked is what a person relies on:
+a phone number or a page to act on at once, no link to an old news post, guidance that is
+only summarised never shown as a quote, and the ways on that each route's content names.
+"""
+
+from __future__ import annotations
+
+import html as html_module
+import re
+from collections.abc import Iterator
+
+import pytest
+
+from app.rules import JourneyPath, enumerate_paths, load_contacts, load_pack
+from support.database import dispose, migrated_sqlite
+from support.walk import Walker
+
+CONTACTS = load_contacts()
+PACK = load_pack(contacts=CONTACTS)
+MANAGING_ALLEGATIONS = "https://safeguardingchildren.salford.gov.uk/professionals/managing-allegations-against-adults-who-work-with-children"
+FRONT_DOOR_TEL = "tel:01616034500"
+
+
+def one_path_per_outcome_and_mode() -> list[JourneyPath]:
+    """The first path the pack gives to each (outcome, mode)."""
+    chosen: dict[tuple[str, str], JourneyPath] = {}
+    for path in enumerate_paths(PACK):
+        chosen.setdefault((path.outcome, path.mode), path)
+    return list(chosen.values())
+
+
+PATHS = one_path_per_outcome_and_mode()
+
+
+Pages = dict[tuple[str, str], str]
+
+
+@pytest.fixture(scope="module")
+def pages(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pages]:
+    """Each outcome page's <main> HTML, in each mode, reached by answering as a person would.
+
+    Walked once for the module (one app, a fresh client per path): the pages are only read.
+    """
+    from app import create_app
+
+    database = migrated_sqlite(tmp_path_factory.mktemp("outcomes") / "test.db")
+    application = create_app({"APP_ENV": "test", "SQLALCHEMY_DATABASE_URI": database})
+    found: Pages = {}
+    for path in PATHS:
+        response = Walker(application.test_client()).walk(path.answers)
+        assert response.status_code == 200
+        page = response.get_data(as_text=True)
+        found[(path.outcome, path.mode)] = page.split('id="main-content"', 1)[1].split("</main>", 1)[0]
+    yield found
+    dispose(application)
+
+
+def links(html: str) -> list[str]:
+    """Every link address in ``html``, in page order."""
+    return [html_module.unescape(href) for href in re.findall(r'<a\b[^>]*\bhref="([^"]*)"', html)]
+
+
+def test_there_is_a_path_to_every_outcome_in_both_modes() -> None:
+    assert {(p.outcome, p.mode) for p in PATHS} == {
+        (o.id, mode) for o in PACK.outcomes for mode in ("practitioner", "supervision")
+    }
+
+
+@pytest.mark.parametrize("path", PATHS, ids=lambda p: f"{p.outcome}-{p.mode}")
+def test_every_outcome_offers_a_phone_number_or_a_page_first_and_no_news_post(pages: Pages, path: JourneyPath) -> None:
+    main = pages[(path.outcome, path.mode)]
+    found = links(main)
+    assert any(href.startswith(("tel:", "https://")) for href in found), f"{path.outcome}: nothing to act on"
+    assert not [href for href in found if "/news/" in href], f"{path.outcome} links to a news post"
+    # Above the fold: the first link after the heading is a phone number or a page
+    # (the eligible outcome's first is its request button, then the contacts).
+    after_heading = links(main.split("</h1>", 1)[1])
+    outcome = PACK.outcome(path.outcome)
+    assert outcome is not None
+    first = after_heading[1] if outcome.request else after_heading[0]
+    if outcome.request:
+        assert after_heading[0] == "/request"
+    assert first.startswith(("tel:", "https://", "mailto:")), f"{path.outcome}: first link is {first}"
+    assert any(h.startswith(("tel:", "https://")) for h in after_heading[: 3 if outcome.request else 2])
+
+
+@pytest.mark.parametrize("path", PATHS, ids=lambda p: f"{p.outcome}-{p.mode}")
+def test_summaries_are_labelled_and_only_verbatim_quotes_are_quotes(pages: Pages, path: JourneyPath) -> None:
+    main = html_module.unescape(pages[(path.outcome, path.mode)])
+    quoted = " ".join(re.findall(r"<blockquote\b[^>]*>(.*?)</blockquote>", main, re.S))
+    details = main.split('id="guidance"', 1)[1]
+    for guidance in PACK.guidance:
+        if guidance.text not in details:
+            continue
+        if guidance.quote:
+            assert guidance.text in quoted
+        else:
+            assert guidance.text not in quoted, f"summary {guidance.id} is shown as a quote"
+            assert f"Summary of {guidance.source}" in details
+
+
+def test_allegation_links_to_the_managing_allegations_page_with_the_portal_and_one_working_day(pages: Pages) -> None:
+    main = pages[("L", "practitioner")]
+    assert links(main.split("</h1>", 1)[1])[0] == MANAGING_ALLEGATIONS
+    text = html_module.unescape(main)
+    assert "within one working day" in text and "referral to LADO" in text
+    assert "Salford Children and Families Portal" in text
+
+
+@pytest.mark.parametrize("mode", ["practitioner", "supervision"])
+def test_a_new_concern_also_points_to_the_lado_for_an_adult_who_works_with_children(pages: Pages, mode: str) -> None:
+    main = pages[("U2", mode)]
+    assert MANAGING_ALLEGATIONS in links(main)
+    assert FRONT_DOOR_TEL in links(main)
+
+
+@pytest.mark.parametrize("mode", ["practitioner", "supervision"])
+def test_a_decision_or_plan_does_not_send_people_to_the_front_door(pages: Pages, mode: str) -> None:
+    main = pages[("D", mode)]
+    assert FRONT_DOOR_TEL not in links(main) and "0161 603 4500" not in main
+
+
+@pytest.mark.parametrize("mode", ["practitioner", "supervision"])
+def test_serious_harm_links_to_changing_that_answer_not_starting_again(pages: Pages, mode: str) -> None:
+    main = pages[("R", mode)]
+    actions = main.split("</h1>", 1)[1].split('id="why"', 1)[0]
+    assert "/questions/serious_incident" in links(actions)
+    assert "start again and answer" not in html_module.unescape(main).lower()

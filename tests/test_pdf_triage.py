@@ -1,0 +1,261 @@
+"""The request PDF is made for triage, and the supervision record is one people can use.
+
+The longest possible request (tests/support/longest.py: built from the rule pack and the
+fields table, so a new question, criterion, flag or field is included) is made through HTTP,
+as a person would, and its PDF by the outbox worker with the real renderer. Each PDF is
+rendered once for the module: the fixtures below are module-scoped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from sqlalchemy import select
+
+from app.extensions import db
+from app.journey import MODE_LABELS
+from app.models import StoredRequest
+from app.pack import current_contacts, current_pack
+from app.requests import fields
+from app.requests.document import identifying_check_text, request_document
+from app.requests.guard import KINDS
+from app.rules import JourneyPath, RulePack, enumerate_paths
+from support.database import dispose
+from support.longest import longest_details, longest_path
+from support.pdf import pdf_attachment_json, pdf_reader
+from support.submission import run_outbox, submitted_request
+from support.templates import share_compiled_templates
+from support.walk import Walker
+
+pytestmark = pytest.mark.real_pdf
+
+A4 = (595, 842)  # points, give or take one for rounding
+MIN_FONT_PT = 9
+
+
+def words(text: str) -> str:
+    """Text with every run of whitespace made one space (as the PDF's lines join)."""
+    return " ".join(text.split())
+
+
+@functools.cache
+def page_texts(pdf: bytes) -> list[str]:
+    """Each page's text, whitespace made single spaces."""
+    return [words(page.extract_text() or "") for page in pdf_reader(pdf).pages]
+
+
+# What every page of the request has in its margins: the service's name with the reference, and
+# the standing note with the page number.
+FURNITURE = re.compile(
+    r"Space to Think STT-[A-Z0-9-]+|Does not replace supervision or statutory processes\. "
+    r"If a child is in immediate danger, call 999\. Page \d+ of \d+"
+)
+
+
+def body_text(pdf: bytes) -> str:
+    """The text of every page without what is in its margins, so text running on across a page
+    break reads on."""
+    return " ".join(words(FURNITURE.sub(" ", page)) for page in page_texts(pdf))
+
+
+@functools.cache
+def font_sizes(pdf: bytes) -> frozenset[float]:
+    """The size, in points, at which each piece of visible text is drawn."""
+    sizes: set[float] = set()
+
+    def visit(text: str, cm: list[float], tm: list[float], _font: Any, size: float) -> None:
+        if text.strip():
+            scale = (tm[2] ** 2 + tm[3] ** 2) ** 0.5 * (cm[2] ** 2 + cm[3] ** 2) ** 0.5
+            sizes.add(round(size * scale, 2))
+
+    for page in pdf_reader(pdf).pages:
+        page.extract_text(visitor_text=visit)
+    return frozenset(sizes)
+
+
+@pytest.fixture(scope="module")
+def module_app(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    """One app (and database) for the module, so each PDF is made once."""
+    from app import create_app
+
+    database = tmp_path_factory.mktemp("pdf-triage") / "test.db"
+    shutil.copyfile(sqlite_template, database)
+    application = create_app({"APP_ENV": "test", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}"})
+    share_compiled_templates(application)
+    yield application
+    dispose(application)
+
+
+@pytest.fixture(scope="module")
+def longest(module_app: Flask) -> dict[str, Any]:
+    """The longest possible request, made through HTTP: its path, details, stored document,
+    its PDF (from the outbox worker) and the supervision record of the same journey."""
+    with module_app.app_context():
+        pack = current_pack()
+    path = longest_path(pack)
+    details = longest_details(dt.date.today())
+    client = module_app.test_client()
+    walker = Walker(client)
+    assert walker.walk(path.answers).status_code == 200
+    submitted_request(walker, details=details)  # confirms the identifying-looking text when asked
+    run_outbox(module_app)
+    pdf = client.get("/request/submitted/request.pdf").get_data()
+    assert pdf.startswith(b"%PDF-")
+    record = client.get("/request/supervision-record.pdf").get_data() if path.mode == "supervision" else b""
+    with module_app.app_context():
+        stored = db.session.scalar(select(StoredRequest))
+        assert stored is not None
+        document = request_document(stored)
+    return {"pack": pack, "path": path, "details": details, "document": document, "pdf": pdf, "record": record}
+
+
+def _record_for(module_app: Flask, path: JourneyPath) -> bytes:
+    client = module_app.test_client()
+    assert Walker(client).walk(path.answers).status_code == 200
+    response = client.get("/request/supervision-record.pdf")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    return response.get_data()
+
+
+def most_contacts_path(pack: RulePack) -> JourneyPath:
+    """The first supervision path to the outcome with the most contacts."""
+
+    def contacts(path: JourneyPath) -> int:
+        outcome = pack.outcome(path.outcome)
+        return len(outcome.contacts) if outcome else 0
+
+    return max((path for path in enumerate_paths(pack) if path.mode == "supervision"), key=contacts)
+
+
+@pytest.fixture(scope="module")
+def records(module_app: Flask, longest: dict[str, Any]) -> list[tuple[JourneyPath, bytes]]:
+    """Supervision records: the longest request's journey, and the outcome with the most contacts."""
+    chosen = [(longest["path"], longest["record"])] if longest["record"] else []
+    other = most_contacts_path(longest["pack"])
+    if not chosen or other.outcome != longest["path"].outcome:
+        chosen.append((other, _record_for(module_app, other)))
+    return chosen
+
+
+# --- the request PDF ---------------------------------------------------------------------------
+
+
+def test_the_longest_request_is_the_longest_the_service_takes(longest: dict[str, Any]) -> None:
+    document, pack = longest["document"], longest["pack"]
+    stored = document["details"]
+    for entry in fields.FIELDS:
+        if entry.kind in fields.TEXT_KINDS:
+            assert len(stored[entry.name]) == entry.limit, entry.name
+        else:
+            assert stored[entry.name], entry.name
+    criteria = pack.question(pack.roles.criteria_question)
+    assert [item["value"] for item in stored["criteria"]] == [o.value for o in criteria.options if not o.exclusive]
+    assert set(stored["identifying_check"]["found"]) == set(KINDS)
+    request_paths = [path for path in enumerate_paths(pack) if pack.outcome(path.outcome).request]
+    assert len(document["flags"]) == max(len(path.flags) for path in request_paths)
+
+
+def test_the_longest_request_fits_on_two_a4_pages(longest: dict[str, Any]) -> None:
+    reader = pdf_reader(longest["pdf"])
+    assert len(reader.pages) == 2
+    for page in reader.pages:
+        assert abs(float(page.mediabox.width) - A4[0]) < 1 and abs(float(page.mediabox.height) - A4[1]) < 1
+
+
+def test_page_one_holds_the_triage_facts(longest: dict[str, Any]) -> None:
+    document, details = longest["document"], longest["details"]
+    page_one = page_texts(longest["pdf"])[0]
+    how_soon = fields.FIELDS_BY_NAME["how_soon"]
+    facts = {
+        "reference": document["reference"],
+        "how soon": how_soon.options[details["how_soon"]],
+        "mode": MODE_LABELS[document["mode"]],
+        "role": words(details["job_role"]),
+        "agency": words(details["agency"]),
+        "identifying-data result": identifying_check_text(document["details"]["identifying_check"]),
+        "standing note": "does not replace supervision, or any statutory",
+    }
+    facts |= {f"criterion {item['value']}": item["label"] for item in document["details"]["criteria"]}
+    facts |= {f"flag {flag['id']}": flag["label"] for flag in document["flags"]}
+    missing = [name for name, fact in facts.items() if words(fact) not in page_one]
+    assert not missing, missing
+
+
+def holds(unspaced: str, value: str) -> bool:
+    """Whether text (without its whitespace) holds the start and the end of ``value`` (so nothing
+    is cut off). Not the whole of it in one run: text drawn beside it (the other cells of a
+    table row, or the keys at the top of page 2 when it runs on) can come between its lines."""
+    squashed = "".join(value.split())
+    return squashed[:50] in unspaced and squashed[-50:] in unspaced
+
+
+def test_every_field_and_answer_is_in_the_pdf_and_the_guidance_as_titles_only(longest: dict[str, Any]) -> None:
+    document, details = longest["document"], longest["details"]
+    text = body_text(longest["pdf"])
+    unspaced = "".join(text.split())
+    for entry in fields.FIELDS:
+        value = details[entry.name] if entry.kind in fields.TEXT_KINDS else entry.shown(document["details"])
+        assert holds(unspaced, value), entry.name
+    criteria = [item["label"] for item in document["details"]["criteria"]]
+    for reason in document["explanation"]:
+        assert holds(unspaced, reason["short"]), reason["short"]
+        for answer in reason["answers"]:
+            assert holds(unspaced, answer), answer
+        for guidance in reason["guidance"]:
+            assert holds(unspaced, guidance["source"]), guidance["source"]
+            assert "".join(guidance["text"].split()) not in unspaced  # a list of titles, not the full text
+    assert sum(unspaced.count("".join(label.split())) for label in criteria) == len(criteria)  # listed once
+
+
+def test_the_request_pdf_is_readable_tagged_and_carries_the_request(longest: dict[str, Any]) -> None:
+    pdf, document = longest["pdf"], longest["document"]
+    assert min(font_sizes(pdf)) >= MIN_FONT_PT
+    reader = pdf_reader(pdf)
+    root = reader.trailer["/Root"]
+    assert "/StructTreeRoot" in root and bool(root["/MarkInfo"]["/Marked"])
+    assert root["/Lang"] == "en-GB"
+    assert reader.metadata.title == f"Space to Think request {document['reference']}"
+    assert 'pdfuaid:part="1"' in reader.xmp_metadata.stream.get_data().decode()
+    assert pdf_attachment_json(pdf) == document
+
+
+# --- the supervision record --------------------------------------------------------------------
+
+
+def test_the_supervision_record_holds_the_outcomes_contacts_and_boxes_to_fill_in(
+    module_app: Flask, records: list[tuple[JourneyPath, bytes]]
+) -> None:
+    with module_app.app_context():
+        pack, book = current_pack(), current_contacts()
+    for path, pdf in records:
+        text = " ".join(page_texts(pdf))
+        unbroken = "".join(text.split())  # a long web address wraps across lines in the PDF
+        outcome = pack.outcome(path.outcome)
+        assert outcome is not None and outcome.contacts
+        for contact_id in outcome.contacts:
+            contact = book.get(contact_id)
+            assert contact is not None
+            pages = [link.url for link in getattr(contact, "links", ())] or [getattr(contact, "url", None)]
+            for detail in (contact.name, contact.phone, contact.hours, contact.email, *pages):
+                if detail:
+                    assert "".join(detail.split()) in unbroken, (path.outcome, contact_id, detail)
+        for label in ("What was agreed", "Who will do it", "When to review it"):
+            assert label in text, (path.outcome, label)
+        assert min(font_sizes(pdf)) >= MIN_FONT_PT
+
+
+def test_the_supervision_record_holds_no_case_details(longest: dict[str, Any]) -> None:
+    record = longest["record"]
+    assert record, "the longest request is made in supervision, so its journey has a record"
+    text = " ".join(page_texts(record))
+    for name in ("name", "email", "phone", "reflection", "other_agencies", "availability"):
+        assert words(longest["details"][name])[:40] not in text, name
+    assert not re.search(r"\[(" + "|".join(entry.name for entry in fields.FIELDS) + r")\]", text)
