@@ -75,10 +75,12 @@ def test_set_aside_answers_are_not_shown_or_counted_when_they_do_not_apply(app: 
     assert set(stored(client, SET_ASIDE_KEY)) == set(LATER) - {"unshared_concern", "allegation"}
     with app.app_context():
         from app.extensions import db
-        from app.stats.models import RouteCount
+        from app.stats.models import Count
 
-        counted = db.session.scalars(db.select(RouteCount).where(RouteCount.outcome_id == "L")).all()
-        assert [row.criterion for row in counted] == [""]  # the set-aside criteria are not counted
+        rows = db.session.scalars(db.select(Count)).all()
+        assert {row.subject: row.count for row in rows if row.kind == "outcome"} == {"P": 1, "L": 1}
+        criteria = {row.subject: row.count for row in rows if row.kind == "criterion"}
+        assert criteria and set(criteria.values()) == {1}  # counted with P; the set-aside ones not again with L
     # The request pages are closed to a journey whose live answers do not lead there.
     assert path_of(walker.get("/request/check-answers").location) == "/result"
 
