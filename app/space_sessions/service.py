@@ -197,7 +197,11 @@ def arrange(
         note = f"new session {session.id}"
     db.session.add(SessionPlace(request_id=request.id, session_id=session.id, added_at=utcnow()))
     _move(request, ARRANGED, actor, note)
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:  # a colleague put it in a session at the same moment
+        db.session.rollback()
+        raise SessionRefused("session", "This request was put in a session a moment ago. Reload the page") from None
     return session
 
 
