@@ -1,7 +1,9 @@
 """Jinja set-up: where templates come from, strict undefined values, and what every page gets.
 
-Every template gets ``service_name``, ``partnership_name`` (the rule pack's ``owner``),
-``contacts`` (the ContactBook) and ``cached_fragment``; the GOV.UK macros come from
+Every template gets ``service_name``, ``partnership`` (the deployment's partnership file:
+names, colours, footer, accessibility details, PDF author, email signature),
+``partnership_name`` (its name, which is the rule pack's ``owner``), ``contacts`` (the
+ContactBook) and ``cached_fragment``; the GOV.UK macros come from
 ``govuk_frontend_jinja`` and ``govuk_frontend_wtf``.
 """
 
@@ -18,7 +20,7 @@ from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader, 
 from markupsafe import Markup
 
 from .config import PROJECT_ROOT
-from .pack import current_contacts, current_pack
+from .pack import current_contacts, current_partnership
 from .sessions import session_expired
 
 SERVICE_NAME = "Space to Think"
@@ -92,7 +94,8 @@ def site_context() -> dict[str, Any]:
     """What the layout needs on every page."""
     return {
         "service_name": SERVICE_NAME,
-        "partnership_name": current_pack().owner,
+        "partnership": current_partnership(),
+        "partnership_name": current_partnership().name,
         "contacts": current_contacts(),
     }
 
