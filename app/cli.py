@@ -197,10 +197,15 @@ def diff(
     review), 0 when none does, 2 when a pack or contacts file is not valid."""
     errors: list[str] = []
     loaded: list[tuple[RulePack, ContactBook]] = []
-    for pack_path, contacts_path in ((old_path, old_contacts_path), (new_path, new_contacts_path)):
+    for pack_path, contacts_path, old_format in (
+        (old_path, old_contacts_path, True),
+        (new_path, new_contacts_path, False),
+    ):
         try:
             contacts = load_contacts(_default(contacts_path, "CONTACTS_PATH", DEFAULT_CONTACTS))
-            loaded.append((load_pack(pack_path, contacts), contacts))
+            # The live pack may be from before every text needed its supervision wording: it is
+            # read as it was (a plain string serves both modes), so the change can be reviewed.
+            loaded.append((load_pack(pack_path, contacts, accept_one_wording=old_format), contacts))
         except DefinitionError as err:
             errors.append(str(err))
     if errors:

@@ -45,12 +45,14 @@ from .validate import rules_warnings, validate_pack
 
 
 def check_pack(
-    path: str | Path | None = None, contacts: ContactBook | None = None
+    path: str | Path | None = None, contacts: ContactBook | None = None, accept_one_wording: bool = False
 ) -> tuple[RulePack | None, list[Problem]]:
     """Read, parse and validate a pack; return it (None unless it is valid) and every problem, all in one run.
 
     With neither a path nor contacts, this is the installed pack with the installed contacts
-    (its version covers both, as the app's does).
+    (its version covers both, as the app's does). ``accept_one_wording`` reads a pack from
+    before every text needed its supervision wording (a plain string serves both modes):
+    only for ``rules diff``'s old pack, never for a pack that runs.
     """
     if path is None and contacts is None:
         contacts = load_contacts()
@@ -59,6 +61,8 @@ def check_pack(
     if problems:
         return None, problems
     pack, problems = parse_pack(data, str(file))
+    if accept_one_wording:
+        problems = [problem for problem in problems if not problem.one_wording]
     if pack is None:
         return None, problems
     if contacts is not None:
@@ -68,7 +72,8 @@ def check_pack(
         pack = dataclasses.replace(pack, version=combined)
     # A part that could not be read has a placeholder in the pack: leave out what validation
     # says about the same node and field again, so each mistake is reported once.
-    reported = {(problem.node, problem.field) for problem in problems}
+    # (A text that lacks its supervision wording was still read, so it hides nothing.)
+    reported = {(problem.node, problem.field) for problem in problems if not problem.one_wording}
     problems += [p for p in validate_pack(pack, contacts) if (p.node, p.field) not in reported]
     return (None if problems else pack), problems
 
@@ -109,9 +114,12 @@ def check_rules(
     return RulesReport(pack, contacts, tuple(problems), tuple(warnings), partnership)
 
 
-def load_pack(path: str | Path | None = None, contacts: ContactBook | None = None) -> RulePack:
-    """Load a valid rule pack, or raise ``DefinitionError`` naming every problem's file, node and field."""
-    pack, problems = check_pack(path, contacts)
+def load_pack(
+    path: str | Path | None = None, contacts: ContactBook | None = None, accept_one_wording: bool = False
+) -> RulePack:
+    """Load a valid rule pack, or raise ``DefinitionError`` naming every problem's file, node and field
+    (``accept_one_wording``: see ``check_pack``)."""
+    pack, problems = check_pack(path, contacts, accept_one_wording)
     if problems or pack is None:
         raise DefinitionError(problems)
     return pack

@@ -173,3 +173,24 @@ def test_a_misspelt_start_is_one_problem_with_a_suggestion(
     _, problems = check_pack(write_pack(pack_data))
     assert [(p.node, p.field) for p in problems] == [("pack", "start")]
     assert "did you mean 'mode'?" in problems[0].message
+
+
+def test_texts_without_supervision_wording_are_reported_with_other_problems_in_one_run(
+    runner: FlaskCliRunner, pack_data: dict[str, Any], write_pack: Callable[..., Path]
+) -> None:
+    """``rules check`` lists every text that lacks its supervision wording beside the pack's
+    other problems, and start-up refuses the same pack naming them."""
+    three_mistakes(pack_data)
+    question(pack_data, "danger")["hint"] = "Tell us if you are worried."
+    pack_data["outcomes"][0]["title"] = "Act now"
+    path = write_pack(pack_data)
+    result = runner.invoke(args=["rules", "check", "--pack", str(path)])
+    assert result.exit_code == 1
+    lines = listed(result.output)
+    assert len(lines) == 5, result.output
+    assert any("question danger: hint: has no supervision wording" in line for line in lines), lines
+    assert any("outcome urgent: title: has no supervision wording" in line for line in lines), lines
+    app = Flask(__name__)
+    app.config.update(RULE_PACK_PATH=str(path), CONTACTS_PATH=str(DEFAULT_CONTACTS))
+    with pytest.raises(StartupError, match="question danger: hint: has no supervision wording"):
+        load_rules(app)
