@@ -12,7 +12,7 @@ import datetime as dt
 from flask import Flask, current_app
 
 from .config import StartupError
-from .rules import ContactBook, DefinitionError, Partnership, RulePack, check_rules
+from .rules import DEFAULT_PARTNERSHIP, ContactBook, DefinitionError, Partnership, RulePack, check_rules
 
 PACK_KEY = "space_to_think.pack"
 CONTACTS_KEY = "space_to_think.contacts"
@@ -27,7 +27,7 @@ def load_rules(app: Flask) -> None:
         app.config["RULE_PACK_PATH"],
         app.config["CONTACTS_PATH"],
         dt.date.today(),
-        partnership_path=app.config["PARTNERSHIP_PATH"],
+        partnership_path=app.config.get("PARTNERSHIP_PATH") or DEFAULT_PARTNERSHIP,
     )
     if report.problems or report.pack is None or report.contacts is None or report.partnership is None:
         raise StartupError(str(DefinitionError(report.problems)))
