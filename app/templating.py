@@ -1,8 +1,10 @@
 """Jinja set-up: where templates come from, strict undefined values, and what every page gets.
 
-Every template gets ``service_name``, ``partnership_name`` (the rule pack's ``owner``),
-``contacts`` (the ContactBook), ``cached_fragment`` and ``say`` (wording for the journey's
-mode); the GOV.UK macros come from ``govuk_frontend_jinja`` and ``govuk_frontend_wtf``.
+Every template gets ``service_name``, ``partnership`` (the deployment's partnership file:
+names, colours, footer, accessibility details, PDF author, email signature),
+``partnership_name`` (its name, which is the rule pack's ``owner``), ``contacts`` (the
+ContactBook), ``cached_fragment`` and ``say`` (wording for the journey's mode); the GOV.UK
+macros come from ``govuk_frontend_jinja`` and ``govuk_frontend_wtf``.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from markupsafe import Markup
 
 from .config import PROJECT_ROOT
 from .extensions import csp_nonce
-from .pack import current_contacts, current_pack
+from .pack import current_contacts, current_pack, current_partnership
 from .sessions import session_expired
 
 SERVICE_NAME = "Space to Think"
@@ -135,8 +137,8 @@ def layout_variant() -> tuple[Hashable, ...]:
 def render_page(template_name: str, key: Hashable, context: Mapping[str, Any] | Callable[[], Mapping[str, Any]]) -> str:
     """``render_template(template_name, **context)``, rendered once per ``key`` and kept.
 
-    ``key`` must name everything that makes the page differ besides the rule pack and contacts
-    (their version is added), the layout's variant (``layout_variant``), the CSP nonce and the
+    ``key`` must name everything that makes the page differ besides the rule pack, contacts and
+    partnership (which are added), the layout's variant (``layout_variant``), the CSP nonce and the
     CSRF token: for a question page, the question, the mode, the chosen values, the back link,
     the notice. The page is rendered with stand-ins for the nonce and the token, which are filled
     in on every request, so each response still carries its own. ``context`` may be a callable,
@@ -146,7 +148,8 @@ def render_page(template_name: str, key: Hashable, context: Mapping[str, Any] | 
     if current_app.debug:
         return render_template(template_name, **(context() if callable(context) else context))
     pack = current_pack()
-    full_key = (template_name, pack.version, id(pack), layout_variant(), key)
+    # The pack's version covers the contacts; the partnership's data is loaded once, like them.
+    full_key = (template_name, pack.version, id(pack), id(current_partnership()), layout_variant(), key)
     cache: PageCache = current_app.extensions.setdefault(PAGES_KEY, PageCache())
     page = cache.get(full_key)
     if page is None:
@@ -197,7 +200,8 @@ def site_context() -> dict[str, Any]:
     """What the layout needs on every page."""
     return {
         "service_name": SERVICE_NAME,
-        "partnership_name": current_pack().owner,
+        "partnership": current_partnership(),
+        "partnership_name": current_partnership().name,
         "contacts": current_contacts(),
     }
 
