@@ -360,9 +360,25 @@ class Gunicorn:
         self.stop()
 
 
-def app_server(env: dict[str, str], settings: ServerSettings) -> Gunicorn:
-    """The project's app (``wsgi:app``) under gunicorn; ready when /healthz says the database answers."""
-    return Gunicorn("app", "wsgi:app", ROOT, env, settings, ready_path="/healthz")
+def app_server(env: dict[str, str], settings: ServerSettings, root: Path = ROOT, name: str = "app") -> Gunicorn:
+    """The project's app (``wsgi:app``) under gunicorn; ready when /healthz says the database answers.
+
+    ``root`` serves another checkout of the project instead (``--compare``: an older commit
+    exported with ``git archive``, measured side by side with this one in the same run).
+    """
+    env = dict(env)
+    if root != ROOT:  # its own code first, whatever this checkout's editable install says
+        env["PYTHONPATH"] = str(root)
+    return Gunicorn(name, "wsgi:app", root, env, settings, ready_path="/healthz")
+
+
+def compare_root(value: str) -> tuple[str, Path]:
+    """``--compare LABEL=DIR``: a checkout of the project to serve beside this one."""
+    label, _, folder = value.partition("=")
+    root = Path(folder or label).resolve()
+    if not (root / "wsgi.py").is_file() or not (root / "app").is_dir():
+        raise ValueError(f"{root} is not a checkout of the project (no wsgi.py and app/)")
+    return (label if folder else root.name), root
 
 
 def hello_server(settings: ServerSettings, floor_dir: Path | None = None) -> Gunicorn:

@@ -21,6 +21,7 @@ per request as bare Flask and so flatters every ratio (it says so).
 
     .venv/bin/python bench/bench_pages.py [--rounds 5] [--duration 4] [--connections 8]
         [--workers 2] [--worker-class sync|gthread] [--threads N] [--rate-limit-store memory|redis]
+        [--compare LABEL=DIR ...]   (another checkout, e.g. ``git archive <commit> | tar -x -C DIR``)
 
 Targets (issue 13): start page >= 0.8x bare Flask; question page >= 0.5x bare Flask; no errors.
 Exits 1 if a target is missed, 2 if it could not run.
@@ -53,6 +54,7 @@ from _support import (
     ServerSettings,
     app_server,
     bench_database_url,
+    compare_root,
     cpu_used,
     hello_server,
     install_cleanup,
@@ -226,9 +228,20 @@ def main() -> int:
         help="where the app counts rate limits (redis: a throw-away redis-server on loopback)",
     )
     parser.add_argument("--python-client", action="store_true", help="use the Python load client even if wrk is here")
+    parser.add_argument(
+        "--compare",
+        action="append",
+        default=[],
+        metavar="LABEL=DIR",
+        help="also serve another checkout (e.g. an older commit from git archive) and measure its pages alike",
+    )
     args = parser.parse_args()
     if not (1 <= args.rounds <= 20 and 1 <= args.duration <= 30 and 1 <= args.connections <= 64):
         parser.error("keep it bounded: 1-20 rounds, 1-30 s each, 1-64 connections")
+    try:
+        others = [compare_root(value) for value in args.compare]
+    except ValueError as problem:
+        parser.error(str(problem))
     install_cleanup()
     use_wrk = shutil.which("wrk") is not None and not args.python_client
     print_machine(
@@ -275,6 +288,20 @@ def main() -> int:
                 Scenario("question page (app)", app, question_path, cookie=cookie, with_postgres=True),
             ]
             sizes = {"start page (app)": len(start_html), "question page (app)": len(question_html)}
+            compared: list[tuple[str, Scenario, Scenario]] = []
+            for label, root in others:
+                other = stack.enter_context(app_server(env, settings, root=root, name=label))
+                other_cookie, other_path, _ = start_session(other.port)
+                compared.append(
+                    (
+                        label,
+                        Scenario(f"start page ({label})", other, "/"),
+                        Scenario(
+                            f"question page ({label})", other, other_path, cookie=other_cookie, with_postgres=True
+                        ),
+                    )
+                )
+                scenarios += [compared[-1][1], compared[-1][2]]
 
             def measure(scenario: Scenario, seconds: float) -> Sample:
                 if use_wrk:
@@ -308,7 +335,7 @@ def main() -> int:
             f"{scenario.median('p95') * 1000:>6.2f}ms {scenario.median('p99') * 1000:>6.2f}ms "
             f"{sum(s.errors for s in scenario.samples):>6} {scenario.median('worker_cpu_ms'):>11.3f} {pg:>7}"
         )
-    hello, floor_start, start, floor_question, question = scenarios
+    hello, floor_start, start, floor_question, question = scenarios[:5]
     start_ratio, start_ratios = ratio_per_round(start, hello)
     question_ratio, question_ratios = ratio_per_round(question, hello)
     start_floor, _ = ratio_per_round(start, floor_start)
@@ -325,6 +352,12 @@ def main() -> int:
         f"{', '.join(f'{r:.2f}' for r in question_ratios)}; target >= {QUESTION_PAGE_TARGET:.2f}); "
         f"vs the floor: {question_floor:.2f}x"
     )
+    for label, other_start, other_question in compared:
+        print(
+            f"{label}: start page {ratio_per_round(other_start, hello)[0]:.2f}x bare Flask, question page "
+            f"{ratio_per_round(other_question, hello)[0]:.2f}x "
+            f"(this checkout: {start_ratio:.2f}x and {question_ratio:.2f}x)"
+        )
     print(f"Load average at the end: {load_end} (the ratios come from rounds measured side by side)")
     failures = []
     if start_ratio < START_PAGE_TARGET:
