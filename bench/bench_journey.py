@@ -134,8 +134,8 @@ def wrk_hello(port: int, users: int, seconds: int = 5) -> str | None:
         check=False,
     )
     rate = re.search(r"Requests/sec:\s+([\d.]+)", result.stdout)
-    p99 = re.search(r"99%\s+(\S+)", result.stdout)
-    p50 = re.search(r"50%\s+(\S+)", result.stdout)
+    p99 = re.search(r"^\s+99%\s+(\S+)", result.stdout, re.MULTILINE)
+    p50 = re.search(r"^\s+50%\s+(\S+)", result.stdout, re.MULTILINE)
     if rate is None:
         return f"wrk failed: {(result.stderr or result.stdout).strip()[:200]}"
     return (
