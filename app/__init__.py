@@ -35,6 +35,7 @@ from .pack import load_rules
 from .requests import bp as requests_bp
 from .requests import requests_cli
 from .sessions import add_session_bind, init_sessions, sessions_cli
+from .space_sessions import bp as feedback_bp
 from .stats import models as stats_models  # noqa: F401
 from .stats.cli import stats_cli
 from .stats.views import bp as stats_bp
@@ -70,7 +71,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     load_rules(app)
     init_jinja(app)
     init_extensions(app)
-    for blueprint in (main_bp, wizard_bp, requests_bp, inbox_bp, stats_bp):
+    for blueprint in (main_bp, wizard_bp, requests_bp, inbox_bp, stats_bp, feedback_bp):
         app.register_blueprint(blueprint)
     register_error_handlers(app)
     for group in (sessions_cli, rules_cli, requests_cli, outbox_cli, facilitators_cli, stats_cli):

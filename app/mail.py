@@ -10,7 +10,10 @@ Two kinds of message (``OutboxMessage.kind``), each with its own template:
   inbox (``PUBLIC_BASE_URL``) and a pointer to the attachment; the case details are only in
   the attached PDF;
 - "acknowledgement": to the work email the person gave: their reference, what happens next,
-  the response time and how to reach the facilitators. Never case details, no attachment.
+  the response time and how to reach the facilitators. Never case details, no attachment;
+- the session emails (``app.space_sessions``): "invitation" (or its update) and "cancellation"
+  with a calendar file, "reminder" and "feedback". Their text and calendar file were made when
+  they were queued and are stored on the outbox row; the reference, never case details.
 """
 
 from __future__ import annotations
@@ -26,6 +29,8 @@ from .models import OutboxMessage, StoredRequest
 
 FACILITATORS = "facilitators"
 ACKNOWLEDGEMENT = "acknowledgement"
+# The session emails, stored with their text (app.space_sessions).
+SESSION_KINDS = frozenset({"invitation", "cancellation", "reminder", "feedback"})
 
 DEFAULT_TIMEOUT_SECONDS = 10
 MAX_ERROR_LENGTH = 300
@@ -76,6 +81,22 @@ def build_email(message: OutboxMessage, request: StoredRequest) -> EmailMessage:
                 contact=current_app.config.get("FACILITATOR_CONTACT_TEXT"),
             )
         )
+        return email
+    if message.kind in SESSION_KINDS:
+        if message.body is None:
+            raise ValueError(f"{message.kind} message {message.id} has no text")
+        email["Auto-Submitted"] = "auto-generated"
+        email.set_content(message.body)
+        if message.calendar:
+            method = "CANCEL" if message.kind == "cancellation" else "REQUEST"
+            # An iTIP message: calendars read the method from the part's content type too (RFC 6047).
+            email.add_attachment(
+                message.calendar.encode("utf-8"),
+                maintype="text",
+                subtype="calendar",
+                params={"method": method, "charset": "utf-8"},
+                filename="space-to-think-session.ics",
+            )
         return email
     if message.kind != FACILITATORS:
         raise ValueError(f"unknown outbox message kind {message.kind!r}")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, Date, DateTime, ForeignKey, Integer, LargeBinary, String
+from sqlalchemy import JSON, CheckConstraint, Date, DateTime, ForeignKey, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .extensions import Model
@@ -18,9 +18,18 @@ from .workflow import STATUSES
 # Triage status of a request, for the facilitators (app.workflow: the statuses and the moves
 # between them). "new" until someone picks it up.
 REQUEST_STATUSES: tuple[str, ...] = STATUSES
-# What an outbox message is: the request to the facilitators (with its PDF), or the
-# acknowledgement to the person who asked (no attachment, no case details).
-OUTBOX_KINDS: tuple[str, ...] = ("facilitators", "acknowledgement")
+# What an outbox message is: the request to the facilitators (with its PDF), the
+# acknowledgement to the person who asked (no attachment, no case details), or, once a session
+# is arranged, an invitation (or its update), a cancellation, a reminder the day before and the
+# feedback link after it (app.space_sessions: their text is stored with the message).
+OUTBOX_KINDS: tuple[str, ...] = (
+    "facilitators",
+    "acknowledgement",
+    "invitation",
+    "cancellation",
+    "reminder",
+    "feedback",
+)
 AUDIT_ACTORS: tuple[str, ...] = ("requester session", "system", "cli", "facilitator")
 
 
@@ -94,8 +103,9 @@ class StoredRequest(Model):
 
 class OutboxMessage(Model):
     """An email about a request, stored with it and sent by the outbox worker, retried with
-    backoff (``next_attempt_at``). ``kind`` says which: "facilitators" (the request, sent once
-    its PDF is made) or "acknowledgement" (to the person who asked, sent straight away).
+    backoff (``next_attempt_at``). ``kind`` says which (``OUTBOX_KINDS``): "facilitators" (the
+    request, sent once its PDF is made); every other kind goes to the person who asked,
+    straight away.
 
     ``last_error`` names what went wrong (the SMTP or network error) and never case detail.
     """
@@ -113,6 +123,12 @@ class OutboxMessage(Model):
     last_error: Mapped[str | None] = mapped_column(String(500), nullable=True)
     next_attempt_at: Mapped[dt.datetime | None] = mapped_column(DateTime(), nullable=True, index=True)
     sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime(), nullable=True, index=True)
+    # The session emails' text and calendar file, made when queued (app.space_sessions), so what
+    # is sent is what the session was then: an update and a cancellation never overtake each other.
+    body: Mapped[str | None] = mapped_column(Text(), nullable=True)
+    calendar: Mapped[str | None] = mapped_column(Text(), nullable=True)
+    # Set on a message that must never be queued twice (a reminder: "reminder:<session uid>:<request id>:<date>").
+    dedupe_key: Mapped[str | None] = mapped_column(String(120), nullable=True, unique=True)
 
     request: Mapped[StoredRequest] = relationship(back_populates="outbox")
 

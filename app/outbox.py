@@ -5,8 +5,10 @@ request and its outbox message in one transaction and returns. ``flask outbox wo
 in its own process:
 
 1. renders the PDF of every request that has none yet and stores it on the request;
-2. sends every unsent email: the facilitators' once its request has its PDF (attached), the
-   acknowledgement to the person who asked straight away.
+2. queues the reminders due (sessions tomorrow, UK time: ``app.space_sessions.service.queue_reminders``,
+   at most one per practitioner per session, whichever worker gets there first);
+3. sends every unsent email: the facilitators' once its request has its PDF (attached), the
+   acknowledgement and the session emails to the person who asked straight away.
 
 Each piece of work is claimed with a row lock, ``SELECT … FOR UPDATE SKIP LOCKED`` on
 PostgreSQL, held until the result is committed, so several workers (on one host or many)
@@ -19,8 +21,8 @@ An email is at-least-once: if the worker dies after the mail server took the mes
 before the commit, it is sent again.
 
 Commands: ``flask outbox worker`` (runs until SIGTERM or Ctrl+C; ``--once`` does what is due
-and exits), ``flask outbox send`` (everything unsent now, ignoring the wait; exit 1 if any
-remains) and ``flask outbox status``.
+and exits), ``flask outbox remind`` (only queue the reminders due), ``flask outbox send``
+(everything unsent now, ignoring the wait; exit 1 if any remains) and ``flask outbox status``.
 """
 
 from __future__ import annotations
@@ -45,6 +47,7 @@ from .extensions import db
 from .models import OutboxMessage, StoredRequest, utcnow
 from .pack import current_pack
 from .requests import service
+from .space_sessions.service import SENT_ACTIONS, queue_reminders
 
 MAX_PDF_ERROR_LENGTH = 300
 
@@ -57,6 +60,7 @@ class PassResult:
     pdfs_failed: int = 0
     sent: int = 0
     send_failed: int = 0
+    reminders_queued: int = 0
 
     @property
     def did_work(self) -> bool:
@@ -163,7 +167,7 @@ def send_message(message: OutboxMessage) -> bool:
     message.last_error = None
     message.next_attempt_at = None
     audit.add_event(
-        "acknowledged" if message.kind == mail.ACKNOWLEDGEMENT else "emailed",
+        SENT_ACTIONS.get(message.kind, "acknowledged" if message.kind == mail.ACKNOWLEDGEMENT else "emailed"),
         request.reference,
         audit.SYSTEM,
         f"attempt {message.attempts}",
@@ -180,6 +184,7 @@ def run_pass(
     ``ignore_schedule`` tries failed work again without waiting for its turn (``flask outbox
     send``); ``now`` stands in for the clock when deciding what is due (tests)."""
     result = PassResult()
+    result.reminders_queued = queue_reminders(now)
     tried_requests: set[int] = set()
     while stop is None or not stop.is_set():
         request = claim_pdf_job(now or utcnow(), tried_requests, ignore_schedule)
@@ -315,6 +320,12 @@ def send_command() -> None:
         click.echo(f"{_plural(missing, 'request')} still without a PDF.")
     if unsent or missing:
         raise SystemExit(1)
+
+
+@outbox_cli.command("remind")
+def remind_command() -> None:
+    """Queue the reminders due now (sessions tomorrow, UK time), once each; the worker does this on every pass."""
+    click.echo(f"Queued {_plural(queue_reminders(), 'reminder')}.")
 
 
 @outbox_cli.command("status")

@@ -279,7 +279,7 @@ def inbox_rules(app: Flask) -> list:
 
 
 def rule_url(rule) -> str:
-    return rule.rule.replace("<reference>", "STT-2345-6789")
+    return rule.rule.replace("<reference>", "STT-2345-6789").replace("<session_id>", "1")
 
 
 def test_every_inbox_route_needs_a_signed_in_facilitator(app: Flask) -> None:
@@ -293,6 +293,12 @@ def test_every_inbox_route_needs_a_signed_in_facilitator(app: Flask) -> None:
         "inbox.add_note",
         "inbox.import_request",
         "inbox.sign_out",
+        "inbox.sessions_list",
+        "inbox.session_page",
+        "inbox.cancel_session",
+        "inbox.arrange_session",
+        "inbox.send_invitation",
+        "inbox.session_outcome",
     }
     client = app.test_client()
     for rule in rules:

@@ -7,6 +7,7 @@ pages a partnership account may open.
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 
 import pytest
@@ -18,7 +19,8 @@ from app.extensions import db
 from app.inbox import service
 from app.inbox.models import Assignment, Facilitator, TriageNote
 from app.inbox.views import PARTNERSHIP_ENDPOINTS
-from app.models import AuditEvent, StoredRequest
+from app.models import AuditEvent, OutboxMessage, StoredRequest
+from app.space_sessions.models import SpaceSession
 from support import both_databases, csrf_token
 from support.submission import make_request
 
@@ -93,6 +95,7 @@ def test_a_partnership_account_lands_on_the_statistics_and_sees_no_inbox_links(a
 @both_databases
 def test_a_partnership_account_is_refused_every_other_inbox_route(app: Flask) -> None:
     reference = str(make_request_in(app))
+    session_id = a_session_with(app, reference)
     client = partnership_client(app)
     token = csrf_token(client.get("/inbox/statistics").get_data(as_text=True))
     rules = [rule for rule in app.url_map.iter_rules() if rule.rule.startswith("/inbox")]
@@ -100,10 +103,17 @@ def test_a_partnership_account_is_refused_every_other_inbox_route(app: Flask) ->
     for rule in rules:
         if rule.endpoint in PARTNERSHIP_ENDPOINTS or rule.endpoint == "inbox.sign_in":
             continue
-        url = rule.rule.replace("<reference>", reference)
+        url = rule.rule.replace("<reference>", reference).replace("<session_id>", str(session_id))
         assert "<" not in url, f"{rule.rule}: give the test a value for this part of the address"
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
-            data = {"csrf_token": token, "status": "closed", "text": "A note", "facilitator": ""}
+            data = {
+                "csrf_token": token,
+                "status": "closed",
+                "text": "A note",
+                "facilitator": "",
+                "outcome": "held",
+                "session": str(session_id),
+            }
             response = client.open(url, method=method, data=data if method == "POST" else None)
             assert response.status_code == 403, (method, rule.rule, response.status_code)
             assert REFUSED_TITLE in html.unescape(response.get_data(as_text=True)), rule.rule  # the branded page
@@ -116,10 +126,18 @@ def test_a_partnership_account_is_refused_every_other_inbox_route(app: Flask) ->
         "inbox.assign",
         "inbox.add_note",
         "inbox.import_request",
+        "inbox.sessions_list",
+        "inbox.session_page",
+        "inbox.cancel_session",
+        "inbox.arrange_session",
+        "inbox.send_invitation",
+        "inbox.session_outcome",
     }
     # Nothing was read or changed on its behalf; it is still signed in.
     with app.app_context():
-        assert db.session.scalar(select(StoredRequest.status)) == "new"
+        assert db.session.scalar(select(StoredRequest.status)) == "session_arranged"
+        assert db.session.scalar(select(SpaceSession.cancelled_at)) is None
+        assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) == 0
         assert db.session.scalar(select(func.count()).select_from(TriageNote)) == 0
         assert db.session.scalar(select(func.count()).select_from(Assignment)) == 0
         done = {
@@ -127,6 +145,17 @@ def test_a_partnership_account_is_refused_every_other_inbox_route(app: Flask) ->
         }
         assert done == {"signed_in"}  # no view, download, import, note or change was recorded
     assert client.get("/inbox/statistics").status_code == 200
+
+
+def a_session_with(app: Flask, reference: str) -> int:
+    """Arrange a session for the request, as a facilitator would; returns the session's id."""
+    from app.space_sessions.service import SessionDetails, arrange
+
+    with app.app_context():
+        stored = db.session.scalar(select(StoredRequest).where(StoredRequest.reference == reference))
+        stored.status = "session_offered"
+        day = dt.date.today() + dt.timedelta(days=7)
+        return arrange(stored, "cli", SessionDetails(day, dt.time(10), 60, "online", "A video link")).id
 
 
 def make_request_in(app: Flask) -> str:

@@ -132,7 +132,7 @@ def test_request_pdf_content_and_attachment(app) -> None:
     assert "does not replace" in text
     assert stored.rule_pack_version in text
     assert "I feel stuck, or unclear about the systems" in text  # criteria
-    assert "Not yet discussed in the practitioner" in text  # flags
+    assert "Not yet discussed in supervision" in text  # flags
     for value in (
         "Alex Practitioner",
         "Health visitor",
@@ -228,7 +228,7 @@ def test_supervision_record_has_no_case_details(client) -> None:
     pdf = client.get("/request/supervision-record.pdf").get_data()
     text = pdf_text(pdf)
     assert "supervision record" in text.lower()
-    assert "You can ask for a Space to Think session" in text  # the outcome
+    assert "The practitioner can ask for a Space to Think session" in text  # the outcome, in supervision wording
     assert "version" in text and "does not replace" in text
     assert "Is a child or young person in immediate danger" in text
     reader = pdf_reader(pdf)

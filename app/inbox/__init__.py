@@ -8,5 +8,5 @@ from flask import Blueprint
 
 bp = Blueprint("inbox", __name__, url_prefix="/inbox")
 
-from . import views  # noqa: E402,F401  (registers the routes on bp)
+from . import session_views, views  # noqa: E402,F401  (registers the routes on bp)
 from .cli import facilitators_cli  # noqa: E402,F401

@@ -27,6 +27,7 @@ from ..models import AuditEvent, StoredRequest, utcnow
 from ..requests.guard import Finding, scan
 from ..requests.reference import is_reference, normalise_reference
 from ..requests.service import InvalidRequest, NewRequest, store_request
+from ..space_sessions.service import after_status_change
 from ..stats.service import SESSION_HELD, add_count
 from .models import EMAIL_MAX, FACILITATOR, NAME_MAX, NOTE_MAX, ROLES, Assignment, Facilitator, TriageNote
 from .pdf_import import ImportedRequest
@@ -280,6 +281,13 @@ ACTION_WORDS = {
     "emailed": "Emailed to the facilitators",
     "acknowledged": "Acknowledgement emailed to the requester",
     "email_failed": "Email not sent (will be tried again)",
+    "invitation_queued": "Invitation to the session queued",
+    "invitation_sent": "Session invitation emailed to the requester",
+    "cancellation_sent": "Session cancellation emailed to the requester",
+    "reminder_sent": "Session reminder emailed to the requester",
+    "feedback_link_sent": "Feedback link emailed to the requester",
+    "feedback_not_sent": "Feedback link not sent",
+    "session_changed": "Session changed",
 }
 ACTOR_PATTERN = re.compile(r"facilitator:(\d+)")
 
@@ -429,6 +437,7 @@ def move_request(request: StoredRequest, move: Move, facilitator: Facilitator, o
     if "duplicate_of" in extra:
         detail += f"; of {extra['duplicate_of']}"
     held = move.status == SESSION_HELD_STATUS and request.status != SESSION_HELD_STATUS
+    old = request.status
     request.status = move.status
     # Leaving "redirected" or "duplicate" (reopening) clears what went with it; the audit log keeps it.
     request.redirected_to = extra.get("redirected_to")
@@ -437,6 +446,8 @@ def move_request(request: StoredRequest, move: Move, facilitator: Facilitator, o
     audit.add_event("status_changed", request.reference, facilitator.actor, detail)
     if held:
         add_count(SESSION_HELD, request.mode)  # the anonymous count of sessions held, in the same transaction
+    # Leaving "session arranged" takes the request out of its session; "session held" sends the feedback link.
+    after_status_change(request, old)
     db.session.commit()
 
 

@@ -12,6 +12,8 @@ Routes (blueprint ``inbox``, prefix ``/inbox``):
   POST      /inbox/requests/<reference>/notes           add_note
   GET/POST  /inbox/import                               import_request
   GET       /inbox/guide                                guide            (docs/FACILITATORS.md)
+  ... and the sessions' routes (app.inbox.session_views): /inbox/sessions, a session, and
+  arranging, inviting and held or not held from a request.
 
 Every route but ``sign_in`` needs a signed-in, active facilitator: ``require_facilitator``
 (the blueprint's ``before_request``) sends anyone else to sign in (GET) or refuses (403). A
@@ -41,6 +43,9 @@ from ..requests.document import day_in_words, request_document, request_sections
 from ..requests.reference import normalise_reference
 from ..requests.service import InvalidRequest
 from ..sessions import reset_session
+from ..space_sessions import service as sessions
+from ..space_sessions.forms import SessionForm
+from ..space_sessions.models import FORMATS
 from ..web import error_summary, pdf_download
 from . import bp, listing, service
 from .forms import AssignForm, ImportForm, NoteForm, SignInForm, StatusForm
@@ -266,8 +271,11 @@ def render_request_page(
     note_form: NoteForm | None = None,
     note_findings: list[Any] | None = None,
     reason_findings: list[Any] | None = None,
+    session_form: SessionForm | None = None,
+    place_findings: list[Any] | None = None,
+    session_problem: str = "",
 ) -> str:
-    """The request first, then its workflow: status, assignment, notes and audit trail."""
+    """The request first, then its workflow: session, status, assignment, notes and audit trail."""
     assigned = service.assigned_facilitator(stored)
     status_form = status_form or StatusForm(formdata=None)
     if assign_form is None:
@@ -275,7 +283,14 @@ def render_request_page(
     assign_form.set_facilitators(service.facilitator_choices(service.active_facilitators()))
     note_form = note_form or NoteForm(formdata=None)
     forms = (status_form, assign_form, note_form)
-    errors = error_summary(field for form in forms for field in form)
+    if session_form is None:
+        session_form = SessionForm(formdata=None)
+        session_form.date_errors = []
+    errors = session_form.error_list() + error_summary(field for form in forms for field in form)
+    if session_problem:
+        errors.insert(0, {"text": session_problem, "href": "#session"})
+    space_session = sessions.session_of(stored)
+    upcoming = sessions.upcoming_sessions() if workflow.can_move(stored.status, "session_arranged") else []
     document = request_document(stored)
     outcomes = redirect_outcomes()
     return render_template(
@@ -298,13 +313,23 @@ def render_request_page(
         note_findings=note_findings or [],
         reason_findings=reason_findings or [],
         fingerprint=service.text_fingerprint,
+        session_form=session_form,
+        place_findings=place_findings or [],
+        session_problem=session_problem,
+        space_session=space_session,
+        session_place=sessions.session_place(stored) if space_session is not None else None,
+        session_words=sessions.session_words(space_session) if space_session is not None else None,
+        upcoming=[(str(found.id), sessions.session_label(found)) for found in upcoming],
+        formats=FORMATS,
+        lengths=sessions.LENGTHS,
+        can_invite=bool(current_app.config.get("FACILITATOR_EMAIL")),
     )
 
 
-def acted_on(stored: Any) -> Response:
+def acted_on(stored: Any, anchor: str = "") -> Response:
     """Back to the request after an action, without auditing that page as a view."""
     session[ACTED_KEY] = stored.reference
-    return redirect(url_for("inbox.request_page", reference=stored.reference))
+    return redirect(url_for("inbox.request_page", reference=stored.reference) + anchor)
 
 
 @bp.get("/requests/<reference>")

@@ -400,8 +400,10 @@ class PurgeResult:
 
 
 def purge_requests(retention_days: int, dry_run: bool = False, now: dt.datetime | None = None) -> PurgeResult:
-    """Delete requests older than ``retention_days`` with their PDFs and outbox messages,
-    recording an audit event (reference only) for each."""
+    """Delete requests older than ``retention_days`` with their PDFs and outbox messages (and
+    everything else tied to them: notes, places in sessions, feedback tokens), recording an audit
+    event (reference only) for each; then sessions left empty and feedback comments older than
+    the retention period."""
     cutoff = (now or utcnow()) - dt.timedelta(days=retention_days)
     rows = db.session.execute(
         select(StoredRequest.id, StoredRequest.reference)
@@ -416,8 +418,12 @@ def purge_requests(retention_days: int, dry_run: bool = False, now: dt.datetime 
             db.session.scalar(select(func.count()).select_from(OutboxMessage).where(OutboxMessage.request_id.in_(ids)))
             or 0
         )
-    if dry_run or not ids:
+    if dry_run:
         db.session.rollback()
+        return PurgeResult(references, outbox_count, cutoff, dry_run)
+    if not ids:
+        purge_session_data(cutoff)
+        db.session.commit()
         return PurgeResult(references, outbox_count, cutoff, dry_run)
     # Rows that refer to the requests go first (the outbox, and whatever else points at a
     # request, such as the inbox's notes): SQLite enforces ON DELETE CASCADE only when its
@@ -429,8 +435,19 @@ def purge_requests(retention_days: int, dry_run: bool = False, now: dt.datetime 
     db.session.execute(delete(StoredRequest).where(StoredRequest.id.in_(ids)))
     for reference in references:
         audit.add_event("purged", reference, audit.CLI, f"older than {retention_days} days")
+    purge_session_data(cutoff)
     db.session.commit()
     return PurgeResult(references, outbox_count, cutoff, dry_run)
+
+
+def purge_session_data(cutoff: dt.datetime) -> None:
+    """With the requests (whose places in sessions and feedback tokens went with them): the
+    sessions no request is in any more, and feedback comments from months wholly before the
+    cutoff. No commit."""
+    from ..space_sessions.service import purge_empty_sessions, purge_old_comments  # it imports this package
+
+    purge_empty_sessions()
+    purge_old_comments(f"{cutoff:%Y-%m}")
 
 
 def dependent_tables() -> list[Any]:

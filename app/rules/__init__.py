@@ -40,16 +40,19 @@ from .model import (
     Text,
     Verification,
 )
+from .partnership import DEFAULT_PARTNERSHIP, Partnership, check_partnership, cross_check, load_partnership
 from .validate import rules_warnings, validate_pack
 
 
 def check_pack(
-    path: str | Path | None = None, contacts: ContactBook | None = None
+    path: str | Path | None = None, contacts: ContactBook | None = None, accept_one_wording: bool = False
 ) -> tuple[RulePack | None, list[Problem]]:
     """Read, parse and validate a pack; return it (None unless it is valid) and every problem, all in one run.
 
     With neither a path nor contacts, this is the installed pack with the installed contacts
-    (its version covers both, as the app's does).
+    (its version covers both, as the app's does). ``accept_one_wording`` reads a pack from
+    before every text needed its supervision wording (a plain string serves both modes):
+    only for ``rules diff``'s old pack, never for a pack that runs.
     """
     if path is None and contacts is None:
         contacts = load_contacts()
@@ -58,6 +61,8 @@ def check_pack(
     if problems:
         return None, problems
     pack, problems = parse_pack(data, str(file))
+    if accept_one_wording:
+        problems = [problem for problem in problems if not problem.one_wording]
     if pack is None:
         return None, problems
     if contacts is not None:
@@ -67,7 +72,8 @@ def check_pack(
         pack = dataclasses.replace(pack, version=combined)
     # A part that could not be read has a placeholder in the pack: leave out what validation
     # says about the same node and field again, so each mistake is reported once.
-    reported = {(problem.node, problem.field) for problem in problems}
+    # (A text that lacks its supervision wording was still read, so it hides nothing.)
+    reported = {(problem.node, problem.field) for problem in problems if not problem.one_wording}
     problems += [p for p in validate_pack(pack, contacts) if (p.node, p.field) not in reported]
     return (None if problems else pack), problems
 
@@ -81,23 +87,39 @@ class RulesReport:
     contacts: ContactBook | None
     problems: tuple[Problem, ...]
     warnings: tuple[Problem, ...]
+    partnership: Partnership | None = None
 
 
 def check_rules(
-    pack_path: str | Path | None = None, contacts_path: str | Path | None = None, today: dt.date | None = None
+    pack_path: str | Path | None = None,
+    contacts_path: str | Path | None = None,
+    today: dt.date | None = None,
+    partnership_path: str | Path | None = None,
 ) -> RulesReport:
-    """Check the contacts and the pack together and report every problem in both in one run
-    (a broken contacts file does not stop the pack being checked), with warnings as of ``today``."""
+    """Check the contacts and the pack together (and the partnership file, when given: a
+    deployment checks all three) and report every problem in them in one run (a broken
+    contacts file does not stop the pack being checked), with warnings as of ``today``."""
     contacts, problems = check_contacts(contacts_path)
     pack, pack_problems = check_pack(pack_path, contacts)
     problems += pack_problems
+    partnership = None
+    if partnership_path is not None:
+        partnership, partnership_problems = check_partnership(partnership_path)
+        problems += partnership_problems
+        if partnership is not None:
+            mismatches = cross_check(partnership, pack, contacts)
+            problems += mismatches
+            partnership = None if mismatches else partnership
     warnings = rules_warnings(pack, contacts, today) if pack is not None and today is not None else []
-    return RulesReport(pack, contacts, tuple(problems), tuple(warnings))
+    return RulesReport(pack, contacts, tuple(problems), tuple(warnings), partnership)
 
 
-def load_pack(path: str | Path | None = None, contacts: ContactBook | None = None) -> RulePack:
-    """Load a valid rule pack, or raise ``DefinitionError`` naming every problem's file, node and field."""
-    pack, problems = check_pack(path, contacts)
+def load_pack(
+    path: str | Path | None = None, contacts: ContactBook | None = None, accept_one_wording: bool = False
+) -> RulePack:
+    """Load a valid rule pack, or raise ``DefinitionError`` naming every problem's file, node and field
+    (``accept_one_wording``: see ``check_pack``)."""
+    pack, problems = check_pack(path, contacts, accept_one_wording)
     if problems or pack is None:
         raise DefinitionError(problems)
     return pack
@@ -106,6 +128,7 @@ def load_pack(path: str | Path | None = None, contacts: ContactBook | None = Non
 __all__ = [
     "DEFAULT_CONTACTS",
     "DEFAULT_PACK",
+    "DEFAULT_PARTNERSHIP",
     "Answer",
     "Change",
     "Contact",
@@ -119,6 +142,7 @@ __all__ = [
     "Link",
     "Option",
     "Outcome",
+    "Partnership",
     "Problem",
     "Question",
     "QuestionNotReached",
@@ -132,11 +156,13 @@ __all__ = [
     "answer",
     "check_contacts",
     "check_pack",
+    "check_partnership",
     "check_rules",
     "enumerate_paths",
     "evaluate",
     "load_contacts",
     "load_pack",
+    "load_partnership",
     "normalise",
     "rules_warnings",
     "valid_answer",

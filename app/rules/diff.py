@@ -443,8 +443,12 @@ def _flag_items(old: RulePack, new: RulePack) -> Iterator[ItemChange]:
     for item in removed:
         yield ItemChange("flags", "removed", name(item))
     for before, after in both:
-        if before.label != after.label:
-            yield ItemChange("flags", "changed", name(after), tuple(_plain("label", before.label, after.label)))
+        changes = [
+            *_plain("label", before.label, after.label),
+            *_plain("set in", " and ".join(before.modes) + " mode", " and ".join(after.modes) + " mode", quote=False),
+        ]
+        if changes:
+            yield ItemChange("flags", "changed", name(after), tuple(changes))
 
 
 def _glossary_items(old: RulePack, new: RulePack) -> Iterator[ItemChange]:

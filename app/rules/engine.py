@@ -74,11 +74,17 @@ class JourneyState:
 
     @property
     def flags(self) -> tuple[str, ...]:
-        """Flags set by the chosen options, in path order, without repeats."""
+        """Flags set by the chosen options, in path order, without repeats; a flag that names
+        its modes only in those modes."""
         flags: list[str] = []
+        mode = self.mode
         for step in self.steps:
             for option in step.options:
-                flags.extend(flag for flag in option.flags if flag not in flags)
+                flags.extend(
+                    flag
+                    for flag in option.flags
+                    if flag not in flags and ((known := self.pack.flag(flag)) is None or known.applies(mode))
+                )
         return tuple(flags)
 
     @property

@@ -18,6 +18,10 @@ class Problem:
     field: str
     message: str
     line: int | None = None
+    # A text given one wording for both modes without being marked mode-neutral: the format
+    # packs had before every text needed its supervision wording (``rules diff`` reads an
+    # old pack in that format; nothing else accepts it).
+    one_wording: bool = False
 
     def __str__(self) -> str:
         where = self.file if self.line is None else f"{self.file}:{self.line}"

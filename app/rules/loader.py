@@ -22,12 +22,14 @@ except ImportError:  # PyYAML built without libyaml
 from .errors import DefinitionError, Problem
 from .model import (
     MODES,
+    NEUTRAL,
     QUESTION_KINDS,
     Contact,
     ContactBook,
     Flag,
     Guidance,
     Link,
+    Mode,
     Option,
     Outcome,
     Question,
@@ -113,9 +115,9 @@ class _Reader:
         self.file = file
         self.problems: list[Problem] = []
 
-    def problem(self, node: str, field: str, message: str, line: int | None) -> None:
+    def problem(self, node: str, field: str, message: str, line: int | None, one_wording: bool = False) -> None:
         """Record a problem."""
-        self.problems.append(Problem(self.file, node, field, message, line))
+        self.problems.append(Problem(self.file, node, field, message, line, one_wording))
 
     def mapping(self, value: object, node: str, field: str, line: int | None) -> _Mapping | None:
         """``value`` if it is a mapping, else a problem and None."""
@@ -141,19 +143,22 @@ class _Reader:
                 found.append(mapping)
         return found
 
-    def string(self, data: _Mapping, key: str, node: str, required: bool = True) -> str | None:
-        """A non-empty string under ``key``."""
+    def string(
+        self, data: _Mapping, key: str, node: str, required: bool = True, field: str | None = None
+    ) -> str | None:
+        """A non-empty string under ``key`` (reported as ``field``, if given, else as ``key``)."""
+        name = field or key
         value = data.get(key)
         if value is None:
             if required:
-                self.problem(node, key, "is missing", data.line)
+                self.problem(node, name, "is missing", data.line)
             return None
         if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-            self.problem(node, key, f"must be text, not {_kind(value)}", data.line_of(key))
+            self.problem(node, name, f"must be text, not {_kind(value)}", data.line_of(key))
             return None
         text = str(value).strip()
         if not text:
-            self.problem(node, key, "must not be empty", data.line_of(key))
+            self.problem(node, name, "must not be empty", data.line_of(key))
             return None
         return text
 
@@ -192,7 +197,12 @@ class _Reader:
         return tuple(v.strip() for v in value)
 
     def text(self, data: _Mapping, key: str, node: str, required: bool = True) -> Text | None:
-        """Wording: one string, or a mapping with a string for each mode."""
+        """Wording a person reads, in both modes: ``{practitioner: ..., supervision: ...}``, or
+        ``{both: ...}`` for words that read right in both modes (marked so on purpose).
+
+        A bare string is refused (with the words kept, so checking goes on): a text that
+        addresses the person must say, in the pack, what a manager in supervision reads.
+        """
         value = data.get(key)
         if value is None:
             if required:
@@ -202,25 +212,40 @@ class _Reader:
             if not value.strip():
                 self.problem(node, key, "must not be empty", data.line_of(key))
                 return None
+            self.problem(
+                node,
+                key,
+                "has no supervision wording: give {practitioner: ..., supervision: ...}, or mark it "
+                f"mode-neutral with {{{NEUTRAL}: ...}} if the same words read right in both modes",
+                data.line_of(key),
+                one_wording=True,
+            )
             return Text(_clean(value), _clean(value))
         if isinstance(value, dict):
             mapping = value if isinstance(value, _Mapping) else _Mapping(value)
-            unknown = sorted(set(map(str, mapping)) - set(MODES))
+            line = mapping.line or data.line_of(key)
+            keys = set(map(str, mapping))
+            unknown = sorted(keys - {*MODES, NEUTRAL})
             if unknown:
                 self.problem(
                     node,
                     key,
-                    f"has unknown wording variant(s) {', '.join(unknown)}; use {' and '.join(MODES)}",
-                    mapping.line or data.line,
+                    f"has unknown wording variant(s) {', '.join(unknown)}; use {' and '.join(MODES)}, or {NEUTRAL}",
+                    line,
                 )
-            variants = [self.string(mapping, mode, f"{node}.{key}") for mode in MODES]
+            if NEUTRAL in keys:
+                if keys & set(MODES):
+                    self.problem(node, key, f"gives {NEUTRAL} and per-mode wording: give one or the other", line)
+                words = self.string(mapping, NEUTRAL, node, field=f"{key}.{NEUTRAL}")
+                return Text(_clean(words), _clean(words)) if words is not None else None
+            variants = [self.string(mapping, mode, node, field=f"{key}.{mode}") for mode in MODES]
             if None in variants:
                 return None
             return Text(_clean(variants[0] or ""), _clean(variants[1] or ""))
         self.problem(
             node,
             key,
-            f"must be text or a mapping of practitioner and supervision wording, not {_kind(value)}",
+            f"must be a mapping of practitioner and supervision wording (or {NEUTRAL}), not {_kind(value)}",
             data.line_of(key),
         )
         return None
@@ -346,11 +371,12 @@ def parse_pack(data: object, file: str) -> tuple[RulePack | None, list[Problem]]
     flags: list[Flag] = []
     for n, item in enumerate(reader.items(root, "flags", "(pack)", required=False), start=1):
         node = f"flag {item.get('id', n)}"
-        reader.unknown_keys(item, {"id", "label"}, node)
+        reader.unknown_keys(item, {"id", "label", "modes"}, node)
         flags.append(
             Flag(
                 id=reader.string(item, "id", f"flag #{n}") or f"#{n}",
                 label=reader.string(item, "label", node) or "",
+                modes=_modes(reader, item, node),
                 line=item.line,
             )
         )
@@ -388,6 +414,17 @@ def parse_pack(data: object, file: str) -> tuple[RulePack | None, list[Problem]]
         glossary=tuple(glossary),
     )
     return pack, reader.problems
+
+
+def _modes(reader: _Reader, item: _Mapping, node: str) -> tuple[Mode, ...]:
+    """``modes``: the modes a flag is set in (default: both)."""
+    if "modes" not in item:
+        return MODES
+    listed = reader.ids(item, "modes", node)
+    unknown = [mode for mode in listed if mode not in MODES]
+    if unknown or not listed:
+        reader.problem(node, "modes", f"must list one or more of {', '.join(MODES)}", item.line_of("modes"))
+    return tuple(mode for mode in MODES if mode in listed) or MODES
 
 
 def _parse_roles(reader: _Reader, root: _Mapping) -> Roles:
@@ -504,7 +541,9 @@ def _parse_outcome(reader: _Reader, item: _Mapping, position: int) -> Outcome | 
         reader.problem(node, "actions", "must be a list of at least one thing to do now", item.line)
     else:
         for n, raw in enumerate(raw_actions, start=1):
-            text = reader.text(_Mapping({"action": raw}), "action", f"{node} action {n}")
+            entry = _Mapping({"action": raw})
+            entry.line = item.line_of("actions")
+            text = reader.text(entry, "action", f"{node} action {n}")
             if text is not None:
                 actions.append(text)
     contacts, notes = _outcome_contacts(reader, item, node)

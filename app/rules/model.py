@@ -8,13 +8,15 @@ from typing import ClassVar, Literal
 
 Mode = Literal["practitioner", "supervision"]
 MODES: tuple[Mode, ...] = ("practitioner", "supervision")
+# The key that marks wording as the same in both modes, on purpose: ``title: {both: ...}``.
+NEUTRAL = "both"
 QuestionKind = Literal["single", "multiple", "confirm"]
 QUESTION_KINDS: tuple[QuestionKind, ...] = ("single", "multiple", "confirm")
 
 
 @dataclass(frozen=True)
 class Text:
-    """Wording with a variant for each mode (they are equal when the pack gives one string)."""
+    """Wording with a variant for each mode (equal where the pack marks it mode-neutral, ``{both: ...}``)."""
 
     practitioner: str
     supervision: str
@@ -46,11 +48,17 @@ class Guidance:
 
 @dataclass(frozen=True)
 class Flag:
-    """A marker a journey can set on the request (for example a review under way)."""
+    """A marker a journey can set on the request (for example a review under way), in the
+    modes it names (``modes``; default both)."""
 
     id: str
     label: str
+    modes: tuple[Mode, ...] = MODES
     line: int | None = None
+
+    def applies(self, mode: str) -> bool:
+        """Whether the flag is set in ``mode`` (in supervision, "not yet discussed in supervision" is not)."""
+        return mode in self.modes
 
 
 @dataclass(frozen=True)

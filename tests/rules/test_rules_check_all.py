@@ -15,7 +15,7 @@ from flask.testing import FlaskCliRunner
 
 from app.config import StartupError
 from app.pack import load_rules
-from app.rules import DEFAULT_CONTACTS, Contact, check_pack, check_rules
+from app.rules import DEFAULT_CONTACTS, DEFAULT_PARTNERSHIP, Contact, check_pack, check_rules
 from support.pack_data import option, question
 
 TODAY = dt.date.today()
@@ -106,7 +106,12 @@ def test_a_field_that_cannot_be_read_is_reported_once(
 def test_every_problem_is_in_the_start_up_message(pack_data: dict[str, Any], write_pack: Callable[..., Path]) -> None:
     path = write_pack(three_mistakes(pack_data))
     app = Flask(__name__)
-    app.config.update(RULE_PACK_PATH=str(path), CONTACTS_PATH=str(DEFAULT_CONTACTS))
+    partnership = yaml.safe_load(DEFAULT_PARTNERSHIP.read_text(encoding="utf-8")) | {"name": "Tests"}
+    app.config.update(
+        RULE_PACK_PATH=str(path),
+        CONTACTS_PATH=str(DEFAULT_CONTACTS),
+        PARTNERSHIP_PATH=str(write_pack(partnership, "partnership.yaml")),
+    )
     with pytest.raises(StartupError) as caught:
         load_rules(app)
     message = str(caught.value)
@@ -168,3 +173,24 @@ def test_a_misspelt_start_is_one_problem_with_a_suggestion(
     _, problems = check_pack(write_pack(pack_data))
     assert [(p.node, p.field) for p in problems] == [("pack", "start")]
     assert "did you mean 'mode'?" in problems[0].message
+
+
+def test_texts_without_supervision_wording_are_reported_with_other_problems_in_one_run(
+    runner: FlaskCliRunner, pack_data: dict[str, Any], write_pack: Callable[..., Path]
+) -> None:
+    """``rules check`` lists every text that lacks its supervision wording beside the pack's
+    other problems, and start-up refuses the same pack naming them."""
+    three_mistakes(pack_data)
+    question(pack_data, "danger")["hint"] = "Tell us if you are worried."
+    pack_data["outcomes"][0]["title"] = "Act now"
+    path = write_pack(pack_data)
+    result = runner.invoke(args=["rules", "check", "--pack", str(path)])
+    assert result.exit_code == 1
+    lines = listed(result.output)
+    assert len(lines) == 5, result.output
+    assert any("question danger: hint: has no supervision wording" in line for line in lines), lines
+    assert any("outcome urgent: title: has no supervision wording" in line for line in lines), lines
+    app = Flask(__name__)
+    app.config.update(RULE_PACK_PATH=str(path), CONTACTS_PATH=str(DEFAULT_CONTACTS))
+    with pytest.raises(StartupError, match="question danger: hint: has no supervision wording"):
+        load_rules(app)

@@ -143,7 +143,7 @@ def test_question_text_changed_is_listed_old_to_new_and_exits_0(
     before = question(old, "allegation")["title"]["practitioner"]
     worried = "Are you worried about how an adult who works with children behaves?"
     question(new, "allegation")["title"]["practitioner"] = worried
-    question(new, "immediate_danger")["hint"] = "Significant harm means serious ill-treatment or neglect."
+    question(new, "immediate_danger")["hint"] = {"both": "Significant harm means serious ill-treatment or neglect."}
     compared = compare(old, new)
     assert compared.result.exit_code == 0 and not compared.diff.routes
     items = compared.diff.section("questions")
@@ -157,8 +157,8 @@ def test_question_text_changed_is_listed_old_to_new_and_exits_0(
 def test_error_message_and_roles_changed_are_listed_and_exit_0(
     compare: Callable[..., Compared], old: dict[str, Any], new: dict[str, Any]
 ) -> None:
-    before = question(old, "allegation")["error"]
-    question(new, "allegation")["error"] = "Select yes if the worry is about an adult who works with children"
+    before = question(old, "allegation")["error"]["both"]
+    question(new, "allegation")["error"] = {"both": "Select yes if the worry is about an adult who works with children"}
     new["roles"]["debrief_criterion"] = "stuck"
     compared = compare(old, new)
     assert compared.result.exit_code == 0 and not compared.diff.routes
@@ -172,7 +172,8 @@ def test_option_added_lists_its_new_routes_and_exits_1(
     compare: Callable[..., Compared], old: dict[str, Any], new: dict[str, Any]
 ) -> None:
     question(new, "criteria")["options"].insert(
-        5, {"value": "other", "label": "Something else", "exclusive": True, "next": "D", "cites": ["decisions"]}
+        5,
+        {"value": "other", "label": {"both": "Something else"}, "exclusive": True, "next": "D", "cites": ["decisions"]},
     )
     compared = compare(old, new)
     assert compared.result.exit_code == 1
@@ -268,8 +269,8 @@ def test_outcome_text_changed_exits_1_without_route_changes(
     compare: Callable[..., Compared], old: dict[str, Any], new: dict[str, Any]
 ) -> None:
     u2 = next(o for o in new["outcomes"] if o["id"] == "U2")
-    before = u2["actions"][0]
-    u2["actions"][0] = "Share the concern with children's social care today."
+    before = u2["actions"][0]["both"]
+    u2["actions"][0] = {"both": "Share the concern with children's social care today."}
     u2["contacts"] = ["childrens_social_care", "police_emergency"]
     compared = compare(old, new)
     assert compared.result.exit_code == 1 and not compared.diff.routes
@@ -336,7 +337,7 @@ def test_markdown_for_a_change_request(
     compare: Callable[..., Compared], old: dict[str, Any], new: dict[str, Any]
 ) -> None:
     option(new, "serious_incident", "not_sure")["next"] = "U2"
-    question(new, "allegation")["short"] = "A worry | about an adult"
+    question(new, "allegation")["short"] = {"both": "A worry | about an adult"}
     compared = compare(old, new, fmt="markdown")
     text = compared.result.output
     assert compared.result.exit_code == 1
@@ -384,12 +385,12 @@ def _insert_question(d: dict[str, Any]) -> None:
             "id": "extra",
             "kind": "single",
             "risk": True,
-            "title": "Extra?",
-            "error": "Select one",
+            "title": {"both": "Extra?"},
+            "error": {"both": "Select one"},
             "cites": ["g1"],
             "options": [
-                {"value": "yes", "label": "Yes", "next": "urgent"},
-                {"value": "no", "label": "No", "safe": True, "next": "reasons"},
+                {"value": "yes", "label": {"both": "Yes"}, "next": "urgent"},
+                {"value": "no", "label": {"both": "No"}, "safe": True, "next": "reasons"},
             ],
         },
     )
@@ -424,9 +425,11 @@ VARIANTS: dict[str, Callable[[dict[str, Any]], Any]] = {
     "retarget": lambda d: option(d, "danger", "unsure").update(next="elsewhere"),
     "option removed": lambda d: question(d, "danger")["options"].pop(1),
     "option added": lambda d: question(d, "danger")["options"].append(
-        {"value": "other", "label": "Other", "safe": True, "next": "sure"}
+        {"value": "other", "label": {"both": "Other"}, "safe": True, "next": "sure"}
     ),
-    "ordinary option added": lambda d: question(d, "reasons")["options"].insert(2, {"value": "c", "label": "C"}),
+    "ordinary option added": lambda d: question(d, "reasons")["options"].insert(
+        2, {"value": "c", "label": {"both": "C"}}
+    ),
     "ordinary option removed": lambda d: question(d, "reasons")["options"].pop(1),
     "none becomes ordinary": _none_becomes_ordinary,
     "ordinary becomes none": lambda d: option(d, "reasons", "b").update(exclusive=True, next="elsewhere"),
@@ -512,3 +515,29 @@ def test_every_answer_combination_that_changes_outcome_is_reported(
     assert (checked == 0) == (not diff.routes) == (name in UNCHANGED_OUTCOMES)
     assert diff.exit_code == (0 if name in UNCHANGED_OUTCOMES else 1)
     assert diff.unchanged == (name == "same")
+
+
+def _one_wording(data: Any) -> Any:
+    """Pack data as packs were written before every text needed its supervision wording:
+    each mode-neutral text a plain string."""
+    if isinstance(data, dict):
+        if set(data) == {"both"}:
+            return data["both"]
+        return {key: _one_wording(value) for key, value in data.items()}
+    if isinstance(data, list):
+        return [_one_wording(value) for value in data]
+    return data
+
+
+def test_a_live_pack_from_before_supervision_wording_was_required_can_be_compared(
+    cli: FlaskCliRunner, tmp_path: Path, old: dict[str, Any]
+) -> None:
+    """The live (old) pack may give one wording for both modes; the new one may not."""
+    plain = tmp_path / "plain.yaml"
+    plain.write_text(yaml.safe_dump(_one_wording(old), sort_keys=False), encoding="utf-8")
+    result = cli.invoke(args=["rules", "diff", str(plain), str(DEFAULT_PACK)])
+    assert result.exit_code == 0, result.output
+    assert "No changes: the two packs ask, route and say the same." in result.output
+    result = cli.invoke(args=["rules", "diff", str(DEFAULT_PACK), str(plain)])
+    assert result.exit_code == 2
+    assert f"{plain}" in result.output and "question mode: title: has no supervision wording" in result.output

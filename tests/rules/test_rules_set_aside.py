@@ -82,10 +82,10 @@ def test_a_set_aside_answer_comes_back_when_a_new_question_leads_to_it_again(
         {
             "id": "detail",
             "kind": "single",
-            "title": "Detail?",
+            "title": {"both": "Detail?"},
             "cites": ["g2"],
-            "error": "Select a detail",
-            "options": [{"value": "d", "label": "D", "next": "sure"}],
+            "error": {"both": "Select a detail"},
+            "options": [{"value": "d", "label": {"both": "D"}, "next": "sure"}],
         }
     )
     pack = load_pack(write_pack(pack_data))

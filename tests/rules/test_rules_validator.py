@@ -50,7 +50,15 @@ def test_duplicate_option_value(pack_data: dict, write_pack: Callable[[Any], Pat
 
 
 def test_unreachable_node(pack_data: dict, write_pack: Callable[[Any], Path]) -> None:
-    pack_data["outcomes"].append({"id": "orphan", "title": "Orphan", "summary": "x", "actions": ["x"], "cites": ["g1"]})
+    pack_data["outcomes"].append(
+        {
+            "id": "orphan",
+            "title": {"both": "Orphan"},
+            "summary": {"both": "x"},
+            "actions": [{"both": "x"}],
+            "cites": ["g1"],
+        }
+    )
     _, problems = problems_for(write_pack, pack_data)
     assert_problem(problems, "outcome orphan", "id", "cannot be reached")
 
@@ -391,3 +399,70 @@ def test_roles_must_name_a_criteria_question_and_one_of_its_criteria(
     problem = next(p for p in problems if p.field == field)
     assert problem.line is not None
     assert path.read_text().splitlines()[problem.line - 1].startswith("  criteria_question:")
+
+
+def test_a_text_without_its_supervision_wording_is_refused_naming_it(
+    pack_data: dict, write_pack: Callable[[Any], Path]
+) -> None:
+    """One bare string where a manager in supervision would read "you": the pack is refused,
+    and the problem names the file, the question and the field."""
+    question(pack_data, "danger")["hint"] = "Tell us if you are worried."
+    path, problems = problems_for(write_pack, pack_data)
+    assert len(problems) == 1, [str(p) for p in problems]
+    assert_problem(problems, "question danger", "hint", "has no supervision wording")
+    assert problems[0].file == str(path) and problems[0].line is not None
+    with pytest.raises(DefinitionError, match=r"question danger: hint: has no supervision wording"):
+        load_pack(path)
+
+
+@pytest.mark.parametrize(
+    "where, change",
+    [
+        ("outcome session action 1", lambda d: d["outcomes"][2].update(actions=["Ask for a session"])),
+        ("outcome urgent", lambda d: d["outcomes"][0].update(summary="Act now.")),
+        ("question reasons option a", lambda d: option(d, "reasons", "a").update(label="I feel stuck")),
+    ],
+)
+def test_every_kind_of_text_needs_its_supervision_wording(
+    pack_data: dict, write_pack: Callable[[Any], Path], where: str, change: Callable[[dict], None]
+) -> None:
+    change(pack_data)
+    _, problems = problems_for(write_pack, pack_data)
+    assert [p.node for p in problems] == [where] and problems[0].one_wording, [str(p) for p in problems]
+
+
+def test_a_missing_supervision_variant_is_named(pack_data: dict, write_pack: Callable[[Any], Path]) -> None:
+    question(pack_data, "danger")["error"] = {"practitioner": "Select whether you are worried"}
+    _, problems = problems_for(write_pack, pack_data)
+    assert_problem(problems, "question danger", "error.supervision", "is missing")
+
+
+def test_neutral_and_per_mode_wording_cannot_be_mixed(pack_data: dict, write_pack: Callable[[Any], Path]) -> None:
+    question(pack_data, "danger")["title"] = {
+        "both": "Worried?",
+        "practitioner": "Are you worried?",
+        "supervision": "Is the practitioner worried?",
+    }
+    _, problems = problems_for(write_pack, pack_data)
+    assert_problem(problems, "question danger", "title", "give one or the other")
+
+
+def test_mode_neutral_wording_serves_both_modes(pack_data: dict, write_pack: Callable[[Any], Path]) -> None:
+    pack = load_pack(write_pack(pack_data))
+    title = pack.question("reasons").title  # type: ignore[union-attr]
+    assert title.for_mode("practitioner") == title.for_mode("supervision") == "Why?"
+    danger = pack.question("danger").title  # type: ignore[union-attr]
+    assert danger.for_mode("supervision") == "Is the practitioner worried?"
+
+
+def test_a_flag_can_be_set_in_one_mode_only(pack_data: dict, write_pack: Callable[[Any], Path]) -> None:
+    from app.rules import evaluate
+
+    pack_data["flags"][0]["modes"] = ["practitioner"]
+    pack = load_pack(write_pack(pack_data))
+    own = evaluate(pack, {"mode": "me", "danger": "reviewed"})
+    supervision = evaluate(pack, {"mode": "super", "danger": "reviewed"})
+    assert own.flags == ("review",) and supervision.flags == ()
+    pack_data["flags"][0]["modes"] = ["everyone"]
+    _, problems = problems_for(write_pack, pack_data)
+    assert_problem(problems, "flag review", "modes", "must list one or more of practitioner, supervision")

@@ -1,0 +1,194 @@
+"""The facilitators' side of sessions: arrange one from a request, send the invitation, mark it
+held or not held, the upcoming sessions, and changing or cancelling a session.
+
+Routes (blueprint ``inbox``, so ``require_facilitator`` covers them: a signed-in facilitator
+only, never a read-only partnership account):
+  GET       /inbox/sessions                                  sessions
+  GET/POST  /inbox/sessions/<session_id>                     session_page      (change it)
+  POST      /inbox/sessions/<session_id>/cancel              cancel_session
+  POST      /inbox/requests/<reference>/session              arrange_session
+  POST      /inbox/requests/<reference>/invitation           send_invitation
+  POST      /inbox/requests/<reference>/session-outcome      session_outcome   (held or not held)
+
+The work is ``app.space_sessions.service``'s; emails are only queued (the outbox worker sends them).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
+
+from .. import workflow
+from ..extensions import db
+from ..space_sessions import service as sessions
+from ..space_sessions.forms import NEW_SESSION, SessionForm
+from ..space_sessions.models import FORMATS, SpaceSession
+from ..space_sessions.service import SessionRefused
+from ..stats.service import month_label
+from . import bp
+from . import service as inbox_service
+from .views import acted_on, current_facilitator, render_request_page, stored_request
+
+
+def offered_sessions() -> frozenset[str]:
+    """What the arrange form may choose: a new session, or any upcoming one (by id)."""
+    return frozenset({NEW_SESSION, *(str(found.id) for found in sessions.upcoming_sessions())})
+
+
+def place_needs_confirmation(form: SessionForm) -> list[Any]:
+    """Identifying-looking data in the joining instructions or place not yet confirmed."""
+    if form.details is None:
+        return []
+    return inbox_service.needs_confirmation(form.details.place, form.confirmed.data)
+
+
+@bp.get("/sessions")
+def sessions_list() -> str:
+    """The sessions still to come, soonest first, with the requests in each; then feedback comments."""
+    upcoming = sessions.sessions_with_members(sessions.upcoming_sessions())
+    return render_template(
+        "inbox/sessions.html",
+        upcoming=upcoming,
+        words=sessions.session_words,
+        comments=sessions.feedback_comments(),
+        month_label=month_label,
+    )
+
+
+@bp.post("/requests/<reference>/session")
+def arrange_session(reference: str) -> Response | str:
+    """Put the request in a new session or an upcoming one, moving it to "session arranged"."""
+    stored = stored_request(reference)
+    form = SessionForm()
+    if not form.validate(offered=offered_sessions()):
+        return render_request_page(stored, session_form=form)
+    findings = place_needs_confirmation(form)
+    if findings:
+        return render_request_page(stored, session_form=form, place_findings=findings)
+    chosen = form.session.data or NEW_SESSION
+    try:
+        sessions.arrange(
+            stored,
+            current_facilitator().actor,
+            details=form.details if chosen == NEW_SESSION else None,
+            session_id=None if chosen == NEW_SESSION else int(chosen),
+        )
+    except SessionRefused as refused:
+        db.session.rollback()
+        form.session.errors = [str(refused)]
+        return render_request_page(stored, session_form=form)
+    flash("Session arranged. Send the invitation when you are ready")
+    return acted_on(stored, "#session")
+
+
+@bp.post("/requests/<reference>/invitation")
+def send_invitation(reference: str) -> Response | str:
+    """Queue the invitation, with its calendar file, to the practitioner's work email."""
+    stored = stored_request(reference)  # (CSRFProtect has checked the token, as for every POST)
+    try:
+        sessions.send_invitation(stored, current_facilitator().actor)
+    except SessionRefused as refused:
+        db.session.rollback()
+        return render_request_page(stored, session_problem=str(refused))
+    flash("Invitation queued: it will be emailed to the practitioner in the next minute")
+    return acted_on(stored, "#session")
+
+
+@bp.post("/requests/<reference>/session-outcome")
+def session_outcome(reference: str) -> Response | str:
+    """The session was held (counted; the feedback link is sent) or not held (back to offered)."""
+    stored = stored_request(reference)
+    outcome = request.form.get("outcome")
+    try:
+        if outcome == "held":
+            sessions.mark_held(stored, current_facilitator().actor)
+        elif outcome == "not_held":
+            sessions.mark_not_held(stored, current_facilitator().actor)
+        else:
+            return render_request_page(stored, session_problem="Select whether the session was held")
+    except SessionRefused as refused:
+        db.session.rollback()
+        return render_request_page(stored, session_problem=str(refused))
+    flash(f"Status changed to {workflow.STATUS_LABELS[stored.status].lower()}")
+    return acted_on(stored, "#session")
+
+
+def found_session(session_id: str) -> SpaceSession:
+    """The session with this id, or 404."""
+    found = sessions.find_session(int(session_id)) if session_id.isdigit() and len(session_id) < 10 else None
+    if found is None:
+        abort(404)
+    return found
+
+
+def render_session_page(
+    session: SpaceSession, form: SessionForm | None = None, findings: list[Any] | None = None
+) -> str:
+    """A session: its details, the requests in it, the change form and cancelling."""
+    if form is None:
+        local = sessions.to_uk(session.starts_at)
+        form = SessionForm(
+            formdata=None,
+            data={
+                "day": str(local.day),
+                "month": str(local.month),
+                "year": str(local.year),
+                "start_time": f"{local:%H:%M}",
+                "length": str(session.minutes),
+                "format": session.format,
+                "place": session.place,
+            },
+        )
+        form.date_errors = []
+    errors = form.error_list()
+    return render_template(
+        "inbox/session.html",
+        space_session=session,
+        words=sessions.session_words(session),
+        members=sessions.members(session),
+        form=form,
+        formats=FORMATS,
+        lengths=sessions.LENGTHS,
+        findings=findings or [],
+        fingerprint=inbox_service.text_fingerprint,
+        errors=errors,
+        has_errors=bool(errors),
+    )
+
+
+@bp.route("/sessions/<session_id>", methods=["GET", "POST"])
+def session_page(session_id: str) -> Response | str:
+    """A session; posting the form changes it and sends the update to everyone invited."""
+    space_session = found_session(session_id)
+    if request.method == "GET":
+        return render_session_page(space_session)
+    form = SessionForm()
+    if not form.validate():
+        return render_session_page(space_session, form)
+    findings = place_needs_confirmation(form)
+    if findings:
+        return render_session_page(space_session, form, findings)
+    try:
+        updated = sessions.change_session(space_session, form.details, current_facilitator().actor)  # type: ignore[arg-type]  # set by validate
+    except SessionRefused as refused:
+        db.session.rollback()
+        form.session.errors = [str(refused)]
+        return render_session_page(space_session, form)
+    flash(f"Session changed. Updated invitations queued: {updated}")
+    return redirect(url_for("inbox.session_page", session_id=space_session.id))
+
+
+@bp.post("/sessions/<session_id>/cancel")
+def cancel_session(session_id: str) -> Response | str:
+    """Cancel the session: a cancellation to everyone invited; its requests go back to "session offered"."""
+    space_session = found_session(session_id)
+    try:
+        moved = sessions.cancel_session(space_session, current_facilitator().actor)
+    except SessionRefused as refused:
+        db.session.rollback()
+        flash(str(refused))
+        return redirect(url_for("inbox.session_page", session_id=space_session.id))
+    flash(f"Session cancelled. Requests moved back to session offered: {moved}")
+    return redirect(url_for("inbox.sessions_list"))

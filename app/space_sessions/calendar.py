@@ -1,0 +1,70 @@
+"""The calendar file sent with an invitation: one event, in UK time, made with ``icalendar``.
+
+iTIP (RFC 5546): METHOD REQUEST invites (and, with the same UID and a higher SEQUENCE,
+updates); METHOD CANCEL cancels. The organiser is the facilitators' address
+(``FACILITATOR_EMAIL``), the attendee the practitioner's work email. The summary, description
+and location never hold case details: the service's name, the reference, and the joining
+instructions or place (checked for identifying data when the facilitator wrote them).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from icalendar import Calendar, Event, vCalAddress
+
+UK_TIME = ZoneInfo("Europe/London")
+PRODUCT_ID = "-//Space to Think//Sessions//EN"
+SUMMARY = "Space to Think session"
+REQUEST, CANCEL = "REQUEST", "CANCEL"
+
+
+def to_uk(moment: dt.datetime) -> dt.datetime:
+    """A stored UTC time (no tzinfo) in UK time."""
+    return moment.replace(tzinfo=dt.UTC).astimezone(UK_TIME)
+
+
+def session_calendar(
+    *,
+    method: str,
+    uid: str,
+    sequence: int,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    organiser: str,
+    attendee: str,
+    reference: str,
+    location: str,
+    stamp: dt.datetime,
+) -> str:
+    """The ``.ics`` text for one session: times are stored UTC, written in Europe/London with its
+    time zone definition, so a calendar in any zone shows the right moment."""
+    if method not in (REQUEST, CANCEL):
+        raise ValueError(f"unknown calendar method {method!r}")
+    calendar = Calendar.new(prodid=PRODUCT_ID, method=method)
+    organizer = vCalAddress(f"mailto:{organiser}")
+    organizer.params["CN"] = "Space to Think facilitators"
+    guest = vCalAddress(f"mailto:{attendee}")
+    guest.params["ROLE"] = "REQ-PARTICIPANT"
+    guest.params["RSVP"] = "FALSE"
+    event = Event.new(
+        uid=uid,
+        sequence=sequence,
+        summary=SUMMARY,
+        description=f"Your Space to Think session. Your reference: {reference}.",
+        location=location,
+        start=to_uk(starts_at),
+        end=to_uk(ends_at),
+        stamp=stamp.replace(tzinfo=dt.UTC),
+        organizer=organizer,
+        attendees=[guest],
+    )
+    event.add("status", "CANCELLED" if method == CANCEL else "CONFIRMED")
+    calendar.add_component(event)
+    calendar.add_missing_timezones()
+    ics: bytes = calendar.to_ical()
+    return ics.decode("utf-8")
+
+
+__all__ = ["CANCEL", "REQUEST", "SUMMARY", "UK_TIME", "session_calendar", "to_uk"]

@@ -1,0 +1,156 @@
+"""The session form (arranging or changing a session) and the feedback form.
+
+Both carry the CSRF token (Flask-WTF) and are checked on the server only (``novalidate``):
+bad input gives a GOV.UK message on the field and keeps everything typed, never a 500.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, RadioField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # WTForms 3.3; stubs are 3.2
+
+from ..requests.document import uk_today
+from .models import COMMENT_MAX, FORMATS, PLACE_MAX
+from .service import FEEDBACK_SCALE, LENGTHS, SessionDetails
+
+NEW_SESSION = "new"
+TIME_PATTERN = re.compile(r"^(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)?$", re.IGNORECASE)
+DATE_PARTS = (("day", "a day"), ("month", "a month"), ("year", "a year"))
+LATEST_DAYS = 366  # a session more than a year ahead is surely a typing mistake
+
+
+def parse_time(text: str) -> dt.time | None:
+    """ "14:30", "14.30", "2:30pm", "9am" or "9" as a time of day; None if it is not one."""
+    found = TIME_PATTERN.match(text.strip())
+    if found is None:
+        return None
+    hour, minute, half = int(found.group(1)), int(found.group(2) or 0), (found.group(3) or "").lower()
+    if half:
+        if not 1 <= hour <= 12:
+            return None
+        hour = hour % 12 + (12 if half == "pm" else 0)
+    if hour > 23 or minute > 59:
+        return None
+    return dt.time(hour, minute)
+
+
+class SessionForm(FlaskForm):
+    """A session's date, start time, length, format and joining instructions or place; when
+    arranging, an existing upcoming session may be chosen instead (``session``)."""
+
+    session = RadioField(choices=[], validate_choice=False)
+    day = StringField(name="date-day")
+    month = StringField(name="date-month")
+    year = StringField(name="date-year")
+    start_time = StringField()
+    length = RadioField(choices=[SelectChoice(v, words) for v, words in LENGTHS.items()], validate_choice=False)
+    format = RadioField(choices=[SelectChoice(v, words) for v, words in FORMATS.items()], validate_choice=False)
+    place = TextAreaField()
+    # The fingerprint of joining instructions whose identifying-data warning was confirmed.
+    confirmed = HiddenField()
+
+    date_errors: list[str]
+    details: SessionDetails | None = None
+
+    def validate(self, extra_validators: Any = None, offered: frozenset[str] = frozenset({NEW_SESSION})) -> bool:
+        """CSRF; then an existing session from ``offered``, or every detail of a new one."""
+        valid: bool = super().validate(extra_validators)  # FlaskForm has no type hints
+        self.date_errors = []
+        chosen = self.session.data or NEW_SESSION
+        if chosen not in offered:
+            self.session.errors = ["Select a session, or A new session"]
+            return False
+        if chosen != NEW_SESSION:
+            return valid
+        day = self._check_date()
+        time = self._check_time()
+        if self.length.data not in LENGTHS:
+            self.length.errors = ["Select how long the session is"]
+        if self.format.data not in FORMATS:
+            self.format.errors = ["Select how the session is held"]
+        place = (self.place.data or "").strip()
+        if not place:
+            self.place.errors = ["Enter the joining instructions or the place"]
+        elif len(place) > PLACE_MAX:
+            self.place.errors = [f"The joining instructions or place must be {PLACE_MAX} characters or fewer"]
+        problems = self.date_errors or self.start_time.errors or self.length.errors or self.format.errors
+        if not valid or problems or self.place.errors or day is None or time is None:
+            return False
+        self.details = SessionDetails(day, time, int(self.length.data or 0), self.format.data or "", place)
+        return True
+
+    def _check_date(self) -> dt.date | None:
+        """The date typed, or None with a GOV.UK date input message in ``date_errors``."""
+        parts = {name: (getattr(self, name).data or "").strip() for name, _ in DATE_PARTS}
+        if not any(parts.values()):
+            self.date_errors = ["Enter the date of the session"]
+            return None
+        missing = [words for name, words in DATE_PARTS if not parts[name]]
+        if missing:
+            self.date_errors = [f"The date of the session must include {' and '.join(missing)}"]
+            return None
+        try:
+            day = dt.date(int(parts["year"]), int(parts["month"]), int(parts["day"]))
+        except ValueError:
+            self.date_errors = ["The date of the session must be a real date"]
+            return None
+        if len(parts["year"]) != 4:
+            self.date_errors = ["The year must include 4 numbers"]
+            return None
+        today = uk_today()
+        if day < today:
+            self.date_errors = ["The date of the session must be today or in the future"]
+            return None
+        if day > today + dt.timedelta(days=LATEST_DAYS):
+            self.date_errors = ["The date of the session must be within the next year"]
+            return None
+        return day
+
+    def _check_time(self) -> dt.time | None:
+        text = (self.start_time.data or "").strip()
+        if not text:
+            self.start_time.errors = ["Enter the start time"]
+            return None
+        found = parse_time(text)
+        if found is None:
+            self.start_time.errors = ["Enter the start time as a time of day, like 14:30 or 2:30pm"]
+        return found
+
+    def error_list(self) -> list[dict[str, str]]:
+        """The GOV.UK error summary's list, in the order the fields are shown."""
+        errors = [{"text": self.session.errors[0], "href": "#session"}] if self.session.errors else []
+        if self.date_errors:
+            errors.append({"text": self.date_errors[0], "href": "#date-day"})
+        for field, href in (
+            (self.start_time, "#start_time"),
+            (self.length, "#length"),
+            (self.format, "#format"),
+            (self.place, "#place"),
+        ):
+            if field.errors:
+                errors.append({"text": field.errors[0], "href": href})
+        return errors
+
+
+class FeedbackForm(FlaskForm):
+    """Did the space help? A score, and optional words (checked for identifying data by the view)."""
+
+    score = RadioField(choices=[SelectChoice(v, words) for v, words in FEEDBACK_SCALE.items()], validate_choice=False)
+    comment = TextAreaField()
+    confirmed = HiddenField()
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        """CSRF, a score from the scale, and at most ``COMMENT_MAX`` characters of comment."""
+        valid: bool = super().validate(extra_validators)  # FlaskForm has no type hints
+        if self.score.data not in FEEDBACK_SCALE:
+            self.score.errors = ["Select how much the session helped"]
+            valid = False
+        if len((self.comment.data or "").strip()) > COMMENT_MAX:
+            self.comment.errors = [f"Your comment must be {COMMENT_MAX:,} characters or fewer"]
+            valid = False
+        return valid

@@ -1,0 +1,106 @@
+"""Sessions arranged for requests, and feedback after them.
+
+Models never commit: ``app.space_sessions.service`` does. Times are UTC without tzinfo, as
+everywhere else (``app.models``); a session's start is shown and sent in UK time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import DateTime, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..extensions import Model
+from ..models import utcnow
+
+PLACE_MAX = 500
+COMMENT_MAX = 1000
+# How a session is held, in the order the form offers them.
+FORMATS: dict[str, str] = {"in_person": "In person", "online": "Online", "phone": "By phone"}
+
+
+class SpaceSession(Model):
+    """A Space to Think session on a date and time; one request's, or a group's.
+
+    ``uid`` is the calendar event's UID, the same in every invitation, update and
+    cancellation; ``sequence`` goes up by one each time the session is changed or cancelled,
+    so a calendar replaces its copy. A cancelled session keeps its row (``cancelled_at``) so a
+    late reminder can see it is cancelled. It goes when its last request is purged.
+    """
+
+    __tablename__ = "space_sessions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uid: Mapped[str] = mapped_column(String(80), unique=True)
+    starts_at: Mapped[dt.datetime] = mapped_column(DateTime(), index=True)  # UTC
+    minutes: Mapped[int] = mapped_column(Integer)
+    format: Mapped[str] = mapped_column(String(20))  # one of FORMATS
+    # Joining instructions (online, phone) or the place (in person), checked for identifying data.
+    place: Mapped[str] = mapped_column(String(PLACE_MAX))
+    sequence: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(), default=utcnow)
+    cancelled_at: Mapped[dt.datetime | None] = mapped_column(DateTime(), nullable=True)
+
+    @property
+    def ends_at(self) -> dt.datetime:
+        """When the session ends (UTC)."""
+        return self.starts_at + dt.timedelta(minutes=self.minutes)
+
+    def __repr__(self) -> str:
+        return f"<SpaceSession {self.id}>"
+
+
+class SessionPlace(Model):
+    """A request's place in a session (a request is in at most one session at a time).
+
+    ``invited_sequence``: the session's ``sequence`` when an invitation (or update) was last
+    queued for this request's practitioner; empty until the first "send invitation".
+    Goes when the request is purged (``ON DELETE CASCADE``) or leaves the session.
+    """
+
+    __tablename__ = "session_places"
+
+    request_id: Mapped[int] = mapped_column(ForeignKey("requests.id", ondelete="CASCADE"), primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("space_sessions.id", ondelete="CASCADE"), index=True)
+    invited_sequence: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    added_at: Mapped[dt.datetime] = mapped_column(DateTime(), default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<SessionPlace request {self.request_id} in session {self.session_id}>"
+
+
+class FeedbackToken(Model):
+    """A single-use feedback link sent after a session was held: only a hash of the token.
+
+    Tied to the request only so that it goes when the request is purged; answering deletes it,
+    and the answer is counted (``app.stats``) with nothing that leads back to the request.
+    """
+
+    __tablename__ = "feedback_tokens"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("requests.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(), default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime())
+
+    def __repr__(self) -> str:
+        return "<FeedbackToken>"
+
+
+class FeedbackComment(Model):
+    """What someone wrote in their feedback, if anything: the text and the month only (UTC,
+    "YYYY-MM"). No request, person, score or time of day, so it cannot be linked back;
+    deleted once its month is older than the retention period (``flask requests purge``)."""
+
+    __tablename__ = "feedback_comments"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    month: Mapped[str] = mapped_column(String(7), index=True)
+    text: Mapped[str] = mapped_column(String(COMMENT_MAX))
+
+    def __repr__(self) -> str:
+        return f"<FeedbackComment {self.id}>"
+
+
+__all__ = ["COMMENT_MAX", "FORMATS", "PLACE_MAX", "FeedbackComment", "FeedbackToken", "SessionPlace", "SpaceSession"]

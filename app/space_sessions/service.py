@@ -1,0 +1,541 @@
+"""Sessions: arranging, changing and cancelling them, invitations, reminders, held or not held,
+and the anonymous feedback after them. The only code in ``app.space_sessions`` that commits.
+
+Every status change goes through ``app.workflow`` (a move it does not allow is refused with its
+message) and is committed with its audit event, and with any email it causes, in one
+transaction. Emails are only queued here (``OutboxMessage`` rows, their text and calendar
+file made now); the outbox worker (``app.outbox``) sends them. No email, calendar file or audit
+event holds case details: the reference, the session's date, time, length, format and
+joining instructions or place only.
+
+Reminders: ``queue_reminders`` runs on every pass of the outbox worker (and as ``flask outbox
+remind``). On the UK day before a session it queues one reminder for each invited request
+still "session arranged"; a unique key on the outbox row (session, request and date) means a
+reminder is never queued twice, by any number of workers. Cancelled sessions get none.
+
+Feedback: moving a request to "session held" sends a single-use link (``/feedback/<token>``;
+only the token's hash is stored, with the request's id so that a purge removes it). Answering
+deletes the token and adds one to the anonymous count of that score (``app.stats``); any
+comment is kept with its month only, never with the request, the person or the score.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, cast
+
+from flask import current_app, render_template
+from sqlalchemy import CursorResult, delete, select
+from sqlalchemy.exc import IntegrityError
+
+from .. import audit, workflow
+from ..extensions import db
+from ..models import OutboxMessage, StoredRequest, utcnow
+from ..requests.document import day_in_words, uk_day
+from ..stats.models import NO_MODE
+from ..stats.service import FEEDBACK, SESSION_HELD, add_count, current_month, first_month
+from .calendar import CANCEL, REQUEST, UK_TIME, session_calendar, to_uk
+from .models import FORMATS, FeedbackComment, FeedbackToken, SessionPlace, SpaceSession
+
+ARRANGED, OFFERED, HELD = "session_arranged", "session_offered", "session_held"
+# Lengths offered, in minutes, with their words (the form's radios, emails and pages).
+LENGTHS: dict[str, str] = {"45": "45 minutes", "60": "1 hour", "90": "1 hour 30 minutes", "120": "2 hours"}
+# "Did the space help?": the score counted, and the words the page shows for it.
+FEEDBACK_SCALE: dict[str, str] = {
+    "1": "Not at all",
+    "2": "A little",
+    "3": "Somewhat",
+    "4": "A lot",
+    "5": "Very much",
+}
+FEEDBACK_DAYS = 60  # how long a feedback link works
+INVITATION, CANCELLATION, REMINDER, FEEDBACK_LINK = "invitation", "cancellation", "reminder", "feedback"
+SENT_ACTIONS = {
+    INVITATION: "invitation_sent",
+    CANCELLATION: "cancellation_sent",
+    REMINDER: "reminder_sent",
+    FEEDBACK_LINK: "feedback_link_sent",
+}
+
+
+class SessionRefused(Exception):
+    """Something about a session cannot be done: ``field`` is the form field to mark, ``str()`` says why."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+@dataclass(frozen=True)
+class SessionDetails:
+    """A session's date and time (UK), length, format, and joining instructions or place, as checked by the form."""
+
+    day: dt.date
+    time: dt.time
+    minutes: int
+    format: str
+    place: str
+
+    @property
+    def starts_at(self) -> dt.datetime:
+        """The start as stored: UTC without tzinfo (the UK time's offset on that day)."""
+        local = dt.datetime.combine(self.day, self.time, tzinfo=UK_TIME)
+        return local.astimezone(dt.UTC).replace(tzinfo=None)
+
+
+# --- reading ------------------------------------------------------------------------------------
+
+
+def session_place(request: StoredRequest) -> SessionPlace | None:
+    """The request's place in a session, if it has one."""
+    return db.session.get(SessionPlace, request.id)
+
+
+def session_of(request: StoredRequest) -> SpaceSession | None:
+    """The session the request is in, if any."""
+    place = session_place(request)
+    return db.session.get(SpaceSession, place.session_id) if place is not None else None
+
+
+def find_session(session_id: int) -> SpaceSession | None:
+    """The session with this id, or None."""
+    return db.session.get(SpaceSession, session_id)
+
+
+def members(session: SpaceSession) -> list[tuple[StoredRequest, SessionPlace]]:
+    """The requests in a session with their places, oldest request first."""
+    rows = db.session.execute(
+        select(StoredRequest, SessionPlace)
+        .join(SessionPlace, SessionPlace.request_id == StoredRequest.id)
+        .where(SessionPlace.session_id == session.id)
+        .order_by(StoredRequest.created_at, StoredRequest.id)
+    )
+    return [(row[0], row[1]) for row in rows]
+
+
+def upcoming_sessions(now: dt.datetime | None = None) -> list[SpaceSession]:
+    """Sessions not cancelled that have not ended yet, soonest first."""
+    now = now or utcnow()
+    found = db.session.scalars(
+        select(SpaceSession)
+        .where(SpaceSession.cancelled_at.is_(None), SpaceSession.starts_at >= now - dt.timedelta(hours=12))
+        .order_by(SpaceSession.starts_at, SpaceSession.id)
+    )
+    return [session for session in found if session.ends_at >= now]
+
+
+def session_words(session: SpaceSession) -> dict[str, str]:
+    """A session in words, for pages and emails: date, time, length, format, place."""
+    local = to_uk(session.starts_at)
+    hour = local.hour % 12 or 12
+    return {
+        "date": f"{local:%A} {day_in_words(local.date())}",
+        "time": f"{hour}:{local:%M}{'am' if local.hour < 12 else 'pm'}",
+        "length": LENGTHS.get(str(session.minutes), f"{session.minutes} minutes"),
+        "format": FORMATS.get(session.format, session.format),
+        "place": session.place,
+    }
+
+
+def session_label(session: SpaceSession) -> str:
+    """One line naming a session, for the choice of an existing one."""
+    words = session_words(session)
+    return f"{words['date']} at {words['time']}, {words['length']}, {words['format'].lower()}"
+
+
+# --- moving a request, with its audit event -----------------------------------------------------
+
+
+def _move(request: StoredRequest, new: str, actor: str, note: str = "") -> None:
+    """Change the status if the workflow allows it (else ``SessionRefused``); audit it. No commit."""
+    if not workflow.can_move(request.status, new):
+        raise SessionRefused("session", workflow.refusal(request.status, new))
+    detail = f"{request.status} to {new}" + (f"; {note}" if note else "")
+    request.status = new
+    audit.add_event("status_changed", request.reference, actor, detail)
+    if new == HELD:
+        add_count(SESSION_HELD, request.mode)
+        queue_feedback_link(request)
+
+
+# --- arranging ----------------------------------------------------------------------------------
+
+
+def arrange(
+    request: StoredRequest, actor: str, details: SessionDetails | None = None, session_id: int | None = None
+) -> SpaceSession:
+    """Put the request in a new session (``details``) or an existing upcoming one (``session_id``),
+    moving it to "session arranged" (refused, ``SessionRefused``, if the workflow does not allow it)."""
+    if not workflow.can_move(request.status, ARRANGED):
+        raise SessionRefused("session", workflow.refusal(request.status, ARRANGED))
+    if session_place(request) is not None:
+        raise SessionRefused("session", "This request is already in a session")
+    if session_id is not None:
+        session = find_session(session_id)
+        if session is None or session not in upcoming_sessions():
+            raise SessionRefused("session", "Select a session that is still to come, or A new session")
+        note = f"joined session {session.id}"
+    else:
+        if details is None:
+            raise SessionRefused("session", "Select a session, or A new session")
+        session = SpaceSession(
+            uid=f"{uuid.uuid4()}@space-to-think",
+            starts_at=details.starts_at,
+            minutes=details.minutes,
+            format=details.format,
+            place=details.place,
+            sequence=0,
+            created_at=utcnow(),
+        )
+        db.session.add(session)
+        db.session.flush()
+        note = f"new session {session.id}"
+    db.session.add(SessionPlace(request_id=request.id, session_id=session.id, added_at=utcnow()))
+    _move(request, ARRANGED, actor, note)
+    try:
+        db.session.commit()
+    except IntegrityError:  # a colleague put it in a session at the same moment
+        db.session.rollback()
+        raise SessionRefused("session", "This request was put in a session a moment ago. Reload the page") from None
+    return session
+
+
+def change_session(session: SpaceSession, details: SessionDetails, actor: str) -> int:
+    """Change a session's date, time, length, format or place; every practitioner already
+    invited is sent the update (same UID, next SEQUENCE). Returns how many were sent one."""
+    if session.cancelled_at is not None:
+        raise SessionRefused("session", "This session was cancelled: arrange a new one")
+    session.starts_at = details.starts_at
+    session.minutes = details.minutes
+    session.format = details.format
+    session.place = details.place
+    session.sequence += 1
+    updated = 0
+    for request, place in members(session):
+        audit.add_event("session_changed", request.reference, actor, f"session {session.id}")
+        if place.invited_sequence is not None:
+            _queue_session_email(request, session, INVITATION)
+            place.invited_sequence = session.sequence
+            updated += 1
+    db.session.commit()
+    return updated
+
+
+def cancel_session(session: SpaceSession, actor: str) -> int:
+    """Cancel a session: every practitioner invited is sent a cancellation (METHOD CANCEL), and
+    each request goes back to "session offered", out of the session. Returns the requests moved."""
+    if session.cancelled_at is not None:
+        raise SessionRefused("session", "This session is already cancelled")
+    session.cancelled_at = utcnow()
+    session.sequence += 1
+    moved = 0
+    for request, place in members(session):
+        if place.invited_sequence is not None:
+            _queue_session_email(request, session, CANCELLATION)
+        db.session.delete(place)
+        if request.status == ARRANGED:
+            _move(request, OFFERED, actor, f"session {session.id} cancelled")
+            moved += 1
+    db.session.commit()
+    return moved
+
+
+def leave_session(request: StoredRequest) -> None:
+    """Take the request out of its session (no commit: the caller's status change commits).
+
+    If its practitioner was invited and the session is still to come, they are sent a
+    cancellation of their copy. A session left with nobody in it is cancelled."""
+    place = session_place(request)
+    if place is None:
+        return
+    session = db.session.get(SpaceSession, place.session_id)
+    invited = place.invited_sequence is not None
+    db.session.delete(place)
+    db.session.flush()
+    if session is None:
+        return
+    if invited and session.cancelled_at is None and session.starts_at > utcnow():
+        _queue_session_email(request, session, CANCELLATION)
+    if session.cancelled_at is None and not members(session):
+        session.cancelled_at = utcnow()
+        session.sequence += 1
+
+
+def send_invitation(request: StoredRequest, actor: str) -> SpaceSession:
+    """Queue the invitation (with its calendar file) to the practitioner's work email."""
+    session = session_of(request)
+    place = session_place(request)
+    if session is None or place is None or session.cancelled_at is not None:
+        raise SessionRefused("invitation", "Arrange a session before sending an invitation")
+    if request.status != ARRANGED:
+        raise SessionRefused("invitation", "Invitations are sent only while a session is arranged")
+    if not current_app.config.get("FACILITATOR_EMAIL"):
+        raise SessionRefused(
+            "invitation",
+            "This service has no facilitators' email address (FACILITATOR_EMAIL), so it cannot send invitations",
+        )
+    if not practitioner_email(request):
+        raise SessionRefused("invitation", "This request has no work email to send an invitation to")
+    _queue_session_email(request, session, INVITATION)
+    place.invited_sequence = session.sequence
+    audit.add_event("invitation_queued", request.reference, actor, f"session {session.id}")
+    db.session.commit()
+    return session
+
+
+def mark_held(request: StoredRequest, actor: str) -> None:
+    """The session took place: "session held" (counted), and the feedback link is sent."""
+    _move(request, HELD, actor)
+    db.session.commit()
+
+
+def mark_not_held(request: StoredRequest, actor: str) -> None:
+    """The session did not take place for this request: back to "session offered", out of the
+    session, so another can be arranged."""
+    if not workflow.can_move(request.status, OFFERED) or request.status != ARRANGED:
+        raise SessionRefused("session", "Only a request with a session arranged can be marked not held")
+    leave_session(request)
+    _move(request, OFFERED, actor, "session not held")
+    db.session.commit()
+
+
+def after_status_change(request: StoredRequest, old: str) -> None:
+    """What a status change made on the request page (``app.inbox.service.move_request``) means
+    for its session, before it commits: leaving "session arranged" other than to "held" takes
+    it out of its session; reaching "session held" sends the feedback link."""
+    if old == ARRANGED and request.status not in (ARRANGED, HELD):
+        leave_session(request)
+    if request.status == HELD and old != HELD:
+        queue_feedback_link(request)
+
+
+# --- the emails -----------------------------------------------------------------------------------
+
+
+def practitioner_email(request: StoredRequest) -> str:
+    """The work email the request gave ("" if none)."""
+    value = (request.details or {}).get("email")
+    return value.strip() if isinstance(value, str) else ""
+
+
+SUBJECTS = {
+    INVITATION: "Invitation: Space to Think session ({reference})",
+    "update": "Updated invitation: Space to Think session ({reference})",
+    CANCELLATION: "Cancelled: Space to Think session ({reference})",
+    REMINDER: "Reminder: your Space to Think session is tomorrow ({reference})",
+    FEEDBACK_LINK: "Did your Space to Think session help? ({reference})",
+}
+
+
+def _queue_session_email(
+    request: StoredRequest, session: SpaceSession, kind: str, dedupe_key: str | None = None
+) -> OutboxMessage | None:
+    """Queue an invitation (or update), cancellation or reminder, its text and calendar file made now."""
+    recipient = practitioner_email(request)
+    organiser = current_app.config.get("FACILITATOR_EMAIL")
+    if not recipient or not organiser:
+        return None
+    update = kind == INVITATION and session.sequence > 0
+    calendar = None
+    if kind in (INVITATION, CANCELLATION):
+        calendar = session_calendar(
+            method=CANCEL if kind == CANCELLATION else REQUEST,
+            uid=session.uid,
+            sequence=session.sequence,
+            starts_at=session.starts_at,
+            ends_at=session.ends_at,
+            organiser=organiser,
+            attendee=recipient,
+            reference=request.reference,
+            location=session.place,
+            stamp=utcnow(),
+        )
+    body = render_template(
+        f"sessions/{kind}.txt",
+        reference=request.reference,
+        session=session_words(session),
+        update=update,
+        contact=current_app.config.get("FACILITATOR_CONTACT_TEXT"),
+    )
+    message = OutboxMessage(
+        kind=kind,
+        recipient=recipient,
+        subject=SUBJECTS["update" if update else kind].format(reference=request.reference),
+        created_at=utcnow(),
+        attempts=0,
+        body=body,
+        calendar=calendar,
+        dedupe_key=dedupe_key,
+    )
+    request.outbox.append(message)
+    return message
+
+
+def feedback_url(token: str) -> str | None:
+    """The feedback page's full address, or None when ``PUBLIC_BASE_URL`` is unset."""
+    base = (current_app.config.get("PUBLIC_BASE_URL") or "").rstrip("/")
+    if not base:
+        return None
+    return base + current_app.url_map.bind("localhost").build("feedback.answer", {"token": token})
+
+
+def token_hash(token: str) -> str:
+    """What is stored of a feedback token."""
+    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def queue_feedback_link(request: StoredRequest) -> bool:
+    """Make a single-use feedback token and queue its link to the practitioner (no commit).
+    False (nothing sent) without a work email, a mail setup or a public address to link to."""
+    recipient = practitioner_email(request)
+    if not recipient or not current_app.config.get("FACILITATOR_EMAIL"):
+        return False
+    token = secrets.token_urlsafe(32)
+    link = feedback_url(token)
+    if link is None:
+        audit.add_event("feedback_not_sent", request.reference, audit.SYSTEM, "PUBLIC_BASE_URL is not set")
+        return False
+    now = utcnow()
+    db.session.add(
+        FeedbackToken(
+            token_hash=token_hash(token),
+            request_id=request.id,
+            created_at=now,
+            expires_at=now + dt.timedelta(days=FEEDBACK_DAYS),
+        )
+    )
+    body = render_template("sessions/feedback.txt", reference=request.reference, link=link, days=FEEDBACK_DAYS)
+    request.outbox.append(
+        OutboxMessage(
+            kind=FEEDBACK_LINK,
+            recipient=recipient,
+            subject=SUBJECTS[FEEDBACK_LINK].format(reference=request.reference),
+            created_at=now,
+            attempts=0,
+            body=body,
+        )
+    )
+    return True
+
+
+# --- reminders --------------------------------------------------------------------------------------
+
+
+def _uk_midnight(day: dt.date) -> dt.datetime:
+    """The start of a UK day, as stored (UTC, no tzinfo)."""
+    return dt.datetime.combine(day, dt.time(), tzinfo=UK_TIME).astimezone(dt.UTC).replace(tzinfo=None)
+
+
+def queue_reminders(now: dt.datetime | None = None) -> int:
+    """Queue a reminder for each invited practitioner whose session is tomorrow (UK), once only.
+    Commits; returns how many were queued now."""
+    now = now or utcnow()
+    tomorrow = uk_day(now) + dt.timedelta(days=1)
+    rows = db.session.execute(
+        select(SpaceSession, SessionPlace, StoredRequest)
+        .join(SessionPlace, SessionPlace.session_id == SpaceSession.id)
+        .join(StoredRequest, StoredRequest.id == SessionPlace.request_id)
+        .where(
+            SpaceSession.cancelled_at.is_(None),
+            SpaceSession.starts_at >= _uk_midnight(tomorrow),
+            SpaceSession.starts_at < _uk_midnight(tomorrow + dt.timedelta(days=1)),
+            SessionPlace.invited_sequence.is_not(None),
+            StoredRequest.status == ARRANGED,
+        )
+    ).all()
+    queued = 0
+    for session, _place, request in rows:
+        key = f"reminder:{session.uid}:{request.id}:{tomorrow.isoformat()}"
+        if db.session.scalar(select(OutboxMessage.id).where(OutboxMessage.dedupe_key == key)) is not None:
+            continue
+        try:
+            with db.session.begin_nested():  # another worker may queue the same reminder at the same moment
+                if _queue_session_email(request, session, REMINDER, dedupe_key=key) is not None:
+                    db.session.flush()
+                    queued += 1
+        except IntegrityError:
+            continue
+    db.session.commit()
+    return queued
+
+
+# --- feedback ---------------------------------------------------------------------------------------
+
+
+def feedback_token_works(token: str, now: dt.datetime | None = None) -> bool:
+    """Whether a feedback link's token is still unused and in date."""
+    found = db.session.get(FeedbackToken, token_hash(token))
+    return found is not None and found.expires_at > (now or utcnow())
+
+
+def answer_feedback(token: str, score: str, comment: str, now: dt.datetime | None = None) -> bool:
+    """Use the token up (once only, even with two answers at the same moment) and count the
+    score; keep any comment with its month only. False if the token is used, expired or unknown."""
+    if score not in FEEDBACK_SCALE:
+        raise ValueError("not a feedback score")
+    statement = delete(FeedbackToken).where(
+        FeedbackToken.token_hash == token_hash(token), FeedbackToken.expires_at > (now or utcnow())
+    )
+    # A DELETE always gives a CursorResult; Session.execute is typed to promise only a Result.
+    if cast("CursorResult[Any]", db.session.execute(statement)).rowcount != 1:
+        db.session.rollback()
+        return False
+    add_count(FEEDBACK, NO_MODE, (score,))
+    if comment.strip():
+        db.session.add(FeedbackComment(month=current_month(), text=comment.strip()))
+    db.session.commit()
+    return True
+
+
+def feedback_comments(months: int = 12) -> list[tuple[str, list[str]]]:
+    """Comments by month, newest month first; within a month in alphabetical order (not the
+    order they came in, which could help tell whose is whose)."""
+    rows = db.session.execute(
+        select(FeedbackComment.month, FeedbackComment.text).where(FeedbackComment.month >= first_month(months))
+    )
+    by_month: dict[str, list[str]] = {}
+    for month, text in rows:
+        by_month.setdefault(month, []).append(text)
+    return [(month, sorted(by_month[month], key=str.lower)) for month in sorted(by_month, reverse=True)]
+
+
+def purge_old_comments(first_kept_month: str) -> int:
+    """Delete comments from before ``first_kept_month`` ("YYYY-MM"); no commit. Returns how many."""
+    result = db.session.execute(delete(FeedbackComment).where(FeedbackComment.month < first_kept_month))
+    return int(cast("CursorResult[Any]", result).rowcount or 0)
+
+
+def purge_empty_sessions() -> int:
+    """Delete sessions no request is in any more (after a purge); no commit. Returns how many."""
+    empty = select(SessionPlace.session_id).where(SessionPlace.session_id == SpaceSession.id).exists()
+    result = db.session.execute(delete(SpaceSession).where(~empty))
+    return int(cast("CursorResult[Any]", result).rowcount or 0)
+
+
+def sessions_with_members(sessions: Sequence[SpaceSession]) -> list[tuple[SpaceSession, list[StoredRequest]]]:
+    """Each session with the requests in it."""
+    return [(session, [request for request, _ in members(session)]) for session in sessions]
+
+
+__all__ = [
+    "FEEDBACK_SCALE",
+    "LENGTHS",
+    "SENT_ACTIONS",
+    "SessionDetails",
+    "SessionRefused",
+    "answer_feedback",
+    "arrange",
+    "cancel_session",
+    "change_session",
+    "feedback_comments",
+    "mark_held",
+    "mark_not_held",
+    "queue_reminders",
+    "send_invitation",
+    "upcoming_sessions",
+]

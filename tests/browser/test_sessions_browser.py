@@ -1,0 +1,173 @@
+"""From a request to a held session in a real browser: a facilitator signs in, finds a request
+by its reference, arranges a session, sends the invitation and marks the session held; the
+practitioner answers the feedback question. Zero axe violations (WCAG 2.2 A and AA) on every
+page visited, and the inbox's list does not scroll sideways on a 375 pixel wide screen.
+
+The facilitator and the request are made directly in the live server's database. While the
+test runs the live server has a facilitators' address and a public address (so the invitation
+and the feedback link are queued; nothing is sent: no outbox worker runs here); both are put
+back afterwards, as other browser tests share the server.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from support.browser import AxeAudit
+
+EMAIL = "kit.sessions@partnership.example"
+NAME = "Kit Sessions"
+PASSWORD = "copper kettle harbour dawn"
+VIDEO = "Join on Teams: https://teams.example/meet/987"
+MOBILE = {"width": 375, "height": 800}
+
+
+@pytest.fixture
+def offered_request(live_server) -> Iterator[str]:  # type: ignore[no-untyped-def]
+    """A facilitator, and a request a session has been offered for; mail settings on meanwhile."""
+    from app.extensions import db
+    from app.inbox import service
+    from support.submission import make_request
+
+    app = live_server.app
+    saved = {name: app.config.get(name) for name in ("FACILITATOR_EMAIL", "PUBLIC_BASE_URL")}
+    with app.app_context():
+        if service.find_facilitator(EMAIL) is None:
+            service.add_facilitator(EMAIL, NAME, PASSWORD)
+        stored = make_request().request
+        stored.status = "session_offered"
+        db.session.commit()
+        reference = str(stored.reference)
+    app.config.update(FACILITATOR_EMAIL="facilitators@partnership.example", PUBLIC_BASE_URL=live_server.url)
+    try:
+        yield reference
+    finally:
+        app.config.update(saved)
+
+
+def feedback_path(live_server: Any, reference: str) -> str:
+    """The feedback link queued for the request (as the email would carry it)."""
+    from sqlalchemy import select
+
+    from app.extensions import db
+    from app.models import OutboxMessage, StoredRequest
+
+    with live_server.app.app_context():
+        body = db.session.scalar(
+            select(OutboxMessage.body)
+            .join(StoredRequest, StoredRequest.id == OutboxMessage.request_id)
+            .where(StoredRequest.reference == reference, OutboxMessage.kind == "feedback")
+        )
+    found = re.search(r"(/feedback/[A-Za-z0-9_-]+)", body or "")
+    assert found is not None, body
+    return found.group(1)
+
+
+def sign_in(page: Page) -> None:
+    page.goto("/inbox/sign-in")
+    page.get_by_label("Email address").fill(EMAIL)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", level=1, name="Requests", exact=True)).to_be_visible()
+
+
+def scrolls_sideways(page: Page) -> bool:
+    return bool(page.evaluate("document.documentElement.scrollWidth > document.documentElement.clientWidth"))
+
+
+def test_arrange_invite_and_hold_a_session(new_context, live_server, offered_request: str) -> None:  # type: ignore[no-untyped-def]
+    reference = offered_request
+    axe = AxeAudit()
+    page = new_context().new_page()
+    sign_in(page)
+    axe.check(page, "the inbox list")
+
+    # Find the request by its reference: a whole reference goes straight to it.
+    page.get_by_label("Reference").fill(reference.lower())
+    page.get_by_role("button", name="Show requests").click()
+    expect(page.get_by_role("heading", level=1, name=reference)).to_be_visible()
+    axe.check(page, "a request a session has been offered for, with the arrange form")
+
+    # A mistake first: the error summary, and what was typed is kept.
+    page.get_by_label("Day").fill("31")
+    page.get_by_label("Month").fill("2")
+    page.get_by_label("Year").fill(str(dt.date.today().year + 1))
+    page.get_by_label("Start time (UK time)").fill("10:30")
+    page.get_by_role("button", name="Arrange the session").click()
+    summary = page.get_by_role("alert").filter(has_text="There is a problem")
+    expect(summary).to_contain_text("The date of the session must be a real date")
+    expect(page.get_by_label("Start time (UK time)")).to_have_value("10:30")
+    axe.check(page, "the arrange form with errors")
+
+    day = dt.datetime.now(ZoneInfo("Europe/London")).date() + dt.timedelta(days=5)
+    page.get_by_label("Day").fill(str(day.day))
+    page.get_by_label("Month").fill(str(day.month))
+    page.get_by_label("Year").fill(str(day.year))
+    page.get_by_label("1 hour 30 minutes").check()
+    page.get_by_label("Online").check()
+    page.get_by_label("Joining instructions or place").fill(VIDEO)
+    page.get_by_role("button", name="Arrange the session").click()
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text("Session arranged")
+    expect(page.locator("[data-status]").first).to_contain_text("Session arranged")
+    expect(page.locator("[data-invitation]")).to_have_text("Not sent yet")
+    axe.check(page, "a request with its session arranged")
+
+    page.get_by_role("button", name="Send invitation").click()
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text("Invitation queued")
+    expect(page.locator("[data-invitation]")).to_have_text("Sent")
+    axe.check(page, "a request after sending the invitation")
+
+    page.get_by_role("link", name="Upcoming sessions").click()
+    expect(page.get_by_role("heading", level=1, name="Upcoming sessions")).to_be_visible()
+    expect(page.locator(f'[data-member="{reference}"]')).to_be_visible()
+    axe.check(page, "the upcoming sessions")
+    page.get_by_role("link", name=re.compile("^Change or cancel")).first.click()
+    expect(page.get_by_label("Joining instructions or place")).to_have_value(VIDEO)
+    axe.check(page, "a session's page")
+
+    page.get_by_role("link", name=reference).click()
+    page.get_by_label("The session was held").check()
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text("Status changed to session held")
+    expect(page.locator("[data-status]").first).to_contain_text("Session held")
+    axe.check(page, "a request whose session was held")
+
+    # The practitioner's feedback page, from the link queued for them.
+    visitor = new_context().new_page()
+    visitor.goto(feedback_path(live_server, reference))
+    expect(visitor.get_by_role("heading", level=1, name="Did the space help?")).to_be_visible()
+    axe.check(visitor, "the feedback page")
+    visitor.get_by_role("button", name="Send").click()
+    expect(visitor.get_by_role("alert").filter(has_text="There is a problem")).to_contain_text(
+        "Select how much the session helped"
+    )
+    axe.check(visitor, "the feedback page with an error")
+    visitor.get_by_label("A lot").check()
+    visitor.get_by_role("button", name="Send").click()
+    expect(visitor.get_by_role("heading", level=1, name="Thank you for your feedback")).to_be_visible()
+    axe.check(visitor, "the feedback thank-you page")
+    axe.assert_clean()
+
+
+def test_the_inbox_list_does_not_scroll_sideways_on_a_small_screen(new_context, offered_request: str) -> None:  # type: ignore[no-untyped-def]
+    page = new_context(viewport=MOBILE).new_page()
+    sign_in(page)
+    expect(page.locator(f'[data-reference="{offered_request}"]')).to_be_visible()
+    assert not scrolls_sideways(page), "the inbox list scrolls sideways at 375 pixels"
+    # Each request is a block of labelled lines: the headings are on the cells.
+    row = page.locator(f'[data-reference="{offered_request}"]')
+    box = row.bounding_box()
+    assert box is not None and box["width"] <= MOBILE["width"]
+    axe = AxeAudit()
+    axe.check(page, "the inbox list at 375 pixels")
+    page.goto("/inbox/sessions")
+    assert not scrolls_sideways(page), "the upcoming sessions scroll sideways at 375 pixels"
+    axe.check(page, "the upcoming sessions at 375 pixels")
+    axe.assert_clean()

@@ -1,0 +1,554 @@
+"""From triage to a held session: arranging (one request or a group), the invitation with its
+calendar file, its update and cancellation, the reminder the day before (once only), held or
+not held, the anonymous feedback page, the upcoming sessions, and the purge. Emails go through
+a real SMTP server (aiosmtpd on loopback) and their ``.ics`` files are read with ``icalendar``."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from icalendar import Calendar
+from sqlalchemy import func, inspect, select
+from sqlalchemy.exc import IntegrityError
+from werkzeug.test import TestResponse
+
+from app.extensions import db
+from app.models import AuditEvent, OutboxMessage, StoredRequest
+from app.space_sessions.models import FeedbackComment, FeedbackToken, SessionPlace, SpaceSession
+from app.space_sessions.service import queue_reminders
+from app.stats.models import Count
+from app.stats.service import current_month
+from support import both_databases, csrf_token
+from support.mail import FACILITATORS, SmtpServer
+from support.submission import VALID_DETAILS, run_outbox
+from test_inbox import post_form, signed_in, text
+from test_mail import CASE_DETAILS
+from test_workflow import BASE_URL, CONTACT, new_request, status_of
+
+UK = ZoneInfo("Europe/London")
+PRACTITIONER = VALID_DETAILS["email"]
+ROOM = "Room 4, Partnership offices, first floor"
+VIDEO = "Join on Teams: https://teams.example/meet/123 (the link opens at 9:55)"
+
+
+# --- builders ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def session_app(app: Flask, smtp_server: SmtpServer) -> Flask:
+    """Mail on (through the test SMTP server), a public address for links, and a contact."""
+    app.config.update(
+        FACILITATOR_EMAIL=FACILITATORS,
+        SMTP_HOST="127.0.0.1",
+        SMTP_PORT=smtp_server.port,
+        SMTP_TIMEOUT=5,
+        MAIL_FROM="space-to-think@partnership.example",
+        SEND_ACKNOWLEDGEMENTS=False,
+        PUBLIC_BASE_URL=BASE_URL,
+        FACILITATOR_CONTACT_TEXT=CONTACT,
+    )
+    return app
+
+
+def uk_today() -> dt.date:
+    return dt.datetime.now(UK).date()
+
+
+def session_form(day: dt.date | None = None, **fields: str) -> dict[str, str]:
+    """The arrange form's fields for a new session (``day``: in a week's time)."""
+    day = day or uk_today() + dt.timedelta(days=7)
+    return {
+        "session": "new",
+        "date-day": str(day.day),
+        "date-month": str(day.month),
+        "date-year": str(day.year),
+        "start_time": "10:00",
+        "length": "90",
+        "format": "in_person",
+        "place": ROOM,
+        **fields,
+    }
+
+
+def request_url(reference: str, action: str = "") -> str:
+    return f"/inbox/requests/{reference}" + (f"/{action}" if action else "")
+
+
+def arrange(client: FlaskClient, reference: str, **kwargs: Any) -> TestResponse:
+    """POST the arrange form from the request page."""
+    return post_form(client, request_url(reference), request_url(reference, "session"), session_form(**kwargs))
+
+
+def arrange_with(client: FlaskClient, reference: str, data: dict[str, str]) -> TestResponse:
+    return post_form(client, request_url(reference), request_url(reference, "session"), data)
+
+
+def invite(client: FlaskClient, reference: str) -> TestResponse:
+    return post_form(client, request_url(reference), request_url(reference, "invitation"))
+
+
+def outcome(client: FlaskClient, reference: str, value: str) -> TestResponse:
+    return post_form(client, request_url(reference), request_url(reference, "session-outcome"), {"outcome": value})
+
+
+def offered(app: Flask, **kwargs: Any) -> str:
+    """A request a session has been offered for."""
+    return new_request(app, status="session_offered", **kwargs)
+
+
+def session_id_of(app: Flask, reference: str) -> int | None:
+    with app.app_context():
+        return db.session.scalar(
+            select(SessionPlace.session_id)
+            .join(StoredRequest, StoredRequest.id == SessionPlace.request_id)
+            .where(StoredRequest.reference == reference)
+        )
+
+
+def flush(app: Flask, server: SmtpServer) -> None:
+    """Send what is queued so far (the requests' emails to the facilitators) and forget it."""
+    run_outbox(app)
+    server.mailbox.messages.clear()
+
+
+def calendar_of(message: Any) -> Calendar:
+    """The message's one calendar attachment, parsed."""
+    parts = [part for part in message.iter_attachments() if part.get_content_type() == "text/calendar"]
+    assert len(parts) == 1, [part.get_content_type() for part in message.iter_attachments()]
+    return Calendar.from_ical(parts[0].get_content())
+
+
+def body_of(message: Any) -> str:
+    return message.get_body(preferencelist=("plain",)).get_content()
+
+
+def outbox_kinds(app: Flask) -> list[str]:
+    with app.app_context():
+        return list(db.session.scalars(select(OutboxMessage.kind).order_by(OutboxMessage.id)))
+
+
+# --- arranging ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        ({"date-day": "", "date-month": "", "date-year": ""}, "Enter the date of the session"),
+        ({"date-month": ""}, "The date of the session must include a month"),
+        ({"date-day": "31", "date-month": "2"}, "The date of the session must be a real date"),
+        (
+            {"date-day": "1", "date-month": "1", "date-year": "2020"},
+            "The date of the session must be today or in the future",
+        ),
+        ({"date-year": "27"}, "The year must include 4 numbers"),
+        ({"start_time": "25:00"}, "Enter the start time as a time of day, like 14:30 or 2:30pm"),
+        ({"start_time": ""}, "Enter the start time"),
+        ({"length": ""}, "Select how long the session is"),
+        ({"format": "carrier pigeon"}, "Select how the session is held"),
+        ({"place": "   "}, "Enter the joining instructions or the place"),
+        ({"place": "x" * 501}, "The joining instructions or place must be 500 characters or fewer"),
+    ],
+)
+def test_a_bad_session_is_refused_and_keeps_what_was_typed(app: Flask, change: dict[str, str], message: str) -> None:
+    client, _ = signed_in(app)
+    reference = offered(app)
+    data = {**session_form(), **change}
+    response = arrange_with(client, reference, data)
+    assert response.status_code == 200
+    page = text(response)
+    assert "There is a problem" in page and page.count(message) == 2  # the summary and the field
+    for name in ("date-day", "date-month", "date-year", "start_time"):
+        if data[name]:
+            assert re.search(rf'name="{name}"[^>]*value="{re.escape(data[name])}"', page), name
+    if data["place"].strip() and len(data["place"]) < 100:
+        assert data["place"] in page
+    assert status_of(app, reference) == "session_offered"
+    assert session_id_of(app, reference) is None
+
+
+@both_databases
+def test_arranging_a_session_moves_the_request_to_session_arranged(app: Flask) -> None:
+    client, _ = signed_in(app)
+    reference = offered(app)
+    day = uk_today() + dt.timedelta(days=10)
+    response = arrange(client, reference, day=day, start_time="2:30pm", length="60", format="online", place=VIDEO)
+    assert response.status_code == 302 and response.location.endswith(f"{request_url(reference)}#session")
+    assert status_of(app, reference) == "session_arranged"
+    with app.app_context():
+        session = db.session.scalar(select(SpaceSession))
+        assert session.starts_at.replace(tzinfo=dt.UTC).astimezone(UK) == dt.datetime.combine(
+            day, dt.time(14, 30), tzinfo=UK
+        )
+        assert (session.minutes, session.format, session.place, session.sequence) == (60, "online", VIDEO, 0)
+        moves = [e.detail for e in db.session.scalars(select(AuditEvent).where(AuditEvent.action == "status_changed"))]
+        assert moves == [f"session_offered to session_arranged; new session {session.id}"]
+    page = text(client.get(request_url(reference)))
+    assert VIDEO in page and "Not sent yet" in page
+    assert "cannot email invitations" in page  # this app has no facilitators' address to send from
+
+
+def test_arranging_is_refused_unless_a_session_was_offered(app: Flask) -> None:
+    client, _ = signed_in(app)
+    reference = new_request(app, status="in_triage")
+    response = arrange(client, reference)
+    assert response.status_code == 200
+    assert "A request that is in triage cannot be moved to session arranged" in text(response)
+    assert status_of(app, reference) == "in_triage" and session_id_of(app, reference) is None
+
+
+def test_identifying_data_in_the_joining_instructions_warns_and_can_be_confirmed(app: Flask) -> None:
+    client, _ = signed_in(app)
+    reference = offered(app)
+    place = "Meet at 14 Acacia Avenue, M6 5HH; call 07700 900123 if late"
+    response = arrange(client, reference, place=place)
+    page = text(response)
+    assert response.status_code == 200 and "data-identifying-warning" in page
+    assert "M6 5HH" in page and "07700 900123" in page and place in page
+    assert status_of(app, reference) == "session_offered"  # nothing saved yet
+    confirmed = re.search(r'name="confirmed" value="([0-9a-f]{64})"', page)
+    assert confirmed is not None
+    response = arrange(client, reference, place=place, confirmed=confirmed.group(1))
+    assert response.status_code == 302 and status_of(app, reference) == "session_arranged"
+    # A confirmation is for exactly the text confirmed: changed text is checked again.
+    other = offered(app)
+    response = arrange(client, other, place=place + " or later", confirmed=confirmed.group(1))
+    assert "data-identifying-warning" in text(response) and status_of(app, other) == "session_offered"
+
+
+@both_databases
+def test_two_requests_share_one_group_session_and_the_upcoming_view_lists_it(app: Flask) -> None:
+    client, _ = signed_in(app)
+    first, second, third = offered(app), offered(app), offered(app)
+    soon, later = uk_today() + dt.timedelta(days=3), uk_today() + dt.timedelta(days=20)
+    assert arrange(client, first, day=later).status_code == 302
+    assert arrange(client, third, day=soon, format="phone", place="Call the facilitators' line").status_code == 302
+    group = session_id_of(app, first)
+    # The second request's page offers the upcoming sessions; it joins the first's.
+    page = text(client.get(request_url(second)))
+    assert f'value="{group}"' in page and "A new session" in page
+    response = arrange_with(client, second, {"session": str(group)})
+    assert response.status_code == 302 and session_id_of(app, second) == group
+    assert status_of(app, second) == "session_arranged"
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(SpaceSession)) == 2
+    # A session that does not exist (or a tampered value) is refused with a message.
+    fourth = offered(app)
+    response = arrange_with(client, fourth, {"session": "999999"})
+    assert response.status_code == 200 and "Select a session, or A new session" in text(response)
+
+    listing = client.get("/inbox/sessions")
+    assert listing.status_code == 200
+    page = text(listing)
+    order = re.findall(r'data-upcoming-session="(\d+)"', page)
+    assert order == [str(session_id_of(app, third)), str(group)]  # soonest first
+    group_section = page.split(f'data-upcoming-session="{group}"')[1].split("data-upcoming-session")[0]
+    assert first in group_section and second in group_section and third not in group_section
+    assert 'data-format="phone"' in page and 'data-format="in_person"' in page
+    assert 'href="/inbox/sessions"' in text(client.get("/inbox"))  # in the inbox navigation
+
+
+def test_not_held_goes_back_to_offered_and_out_of_the_session(app: Flask) -> None:
+    client, _ = signed_in(app)
+    reference = offered(app)
+    arrange(client, reference)
+    response = outcome(client, reference, "not_held")
+    assert response.status_code == 302 and status_of(app, reference) == "session_offered"
+    assert session_id_of(app, reference) is None
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Count)) == 0  # no session held counted
+    # Without a choice, or from the wrong status, it is refused with a message.
+    assert "Select whether the session was held" in text(outcome(client, reference, ""))
+    assert "Only a request with a session arranged" in text(outcome(client, reference, "not_held"))
+    assert "cannot be moved to session held" in text(outcome(client, reference, "held"))
+
+
+# --- the emails, through a real SMTP server --------------------------------------------------------
+
+
+@both_databases
+def test_the_invitation_its_update_and_its_cancellation_carry_a_calendar_file(
+    session_app: Flask, smtp_server: SmtpServer
+) -> None:
+    smtp_server.start()
+    client, _ = signed_in(session_app)
+    reference = offered(session_app)
+    flush(session_app, smtp_server)
+    day = uk_today() + dt.timedelta(days=14)
+    arrange(client, reference, day=day, start_time="09:30", length="90", format="online", place=VIDEO)
+    assert smtp_server.mailbox.messages == []
+    response = invite(client, reference)
+    assert response.status_code == 302
+    assert smtp_server.mailbox.messages == []  # queued, never sent inside the web request
+    assert run_outbox(session_app).sent == 1
+    invitation = smtp_server.mailbox.messages[-1]
+    assert invitation["To"] == PRACTITIONER and reference in invitation["Subject"]
+    body = body_of(invitation)
+    assert reference in body and VIDEO in body and CONTACT in body
+    for detail in (*CASE_DETAILS, VALID_DETAILS["name"], VALID_DETAILS["agency"]):
+        assert detail not in body and detail not in invitation["Subject"]
+    calendar = calendar_of(invitation)
+    assert calendar["METHOD"] == "REQUEST"
+    event = calendar.events[0]
+    assert event.start == dt.datetime.combine(day, dt.time(9, 30), tzinfo=UK)
+    assert event.end - event.start == dt.timedelta(minutes=90)
+    assert str(event.start.tzinfo) == "Europe/London" and calendar.timezones  # with its VTIMEZONE
+    assert str(event["SUMMARY"]) == "Space to Think session"
+    assert str(event["ORGANIZER"]) == f"mailto:{FACILITATORS}"
+    assert str(event["ATTENDEE"]) == f"mailto:{PRACTITIONER}"
+    assert str(event["LOCATION"]) == VIDEO
+    uid, first_sequence = str(event["UID"]), int(event["SEQUENCE"])
+    ics = calendar.to_ical().decode()
+    for detail in (*CASE_DETAILS, VALID_DETAILS["name"]):
+        assert detail not in ics
+    assert "Sent" in text(client.get(request_url(reference)))
+
+    # Changed: the update has the same UID and a higher SEQUENCE, and the new time.
+    session_id = session_id_of(session_app, reference)
+    page = client.get(f"/inbox/sessions/{session_id}")
+    assert page.status_code == 200 and 'value="09:30"' in text(page)
+    changed = post_form(
+        client,
+        f"/inbox/sessions/{session_id}",
+        f"/inbox/sessions/{session_id}",
+        {**session_form(day=day, start_time="11:00", length="60", place=ROOM), "session": "new"},
+    )
+    assert changed.status_code == 302
+    assert run_outbox(session_app).sent == 1
+    update = smtp_server.mailbox.messages[-1]
+    assert update["Subject"].startswith("Updated invitation")
+    calendar = calendar_of(update)
+    event = calendar.events[0]
+    assert calendar["METHOD"] == "REQUEST" and str(event["UID"]) == uid
+    assert int(event["SEQUENCE"]) > first_sequence
+    assert event.start == dt.datetime.combine(day, dt.time(11), tzinfo=UK) and str(event["LOCATION"]) == ROOM
+    update_sequence = int(event["SEQUENCE"])
+
+    # Cancelled: METHOD:CANCEL, same UID, higher SEQUENCE; the request goes back to offered.
+    cancelled = post_form(client, f"/inbox/sessions/{session_id}", f"/inbox/sessions/{session_id}/cancel")
+    assert cancelled.status_code == 302
+    assert status_of(session_app, reference) == "session_offered" and session_id_of(session_app, reference) is None
+    assert run_outbox(session_app).sent == 1
+    cancellation = smtp_server.mailbox.messages[-1]
+    calendar = calendar_of(cancellation)
+    event = calendar.events[0]
+    assert calendar["METHOD"] == "CANCEL" and str(event["STATUS"]) == "CANCELLED"
+    assert str(event["UID"]) == uid and int(event["SEQUENCE"]) > update_sequence
+    assert "cancelled" in body_of(cancellation) and reference in body_of(cancellation)
+    actions = [e.action for e in _events(session_app)]
+    assert {"invitation_queued", "invitation_sent", "session_changed", "cancellation_sent"} <= set(actions)
+
+
+def _events(app: Flask) -> list[AuditEvent]:
+    with app.app_context():
+        return list(db.session.scalars(select(AuditEvent).order_by(AuditEvent.id)))
+
+
+def test_no_invitation_without_a_session_or_a_mail_setup(app: Flask) -> None:
+    client, _ = signed_in(app)
+    reference = offered(app)
+    assert "Arrange a session before sending an invitation" in text(invite(client, reference))
+    arrange(client, reference)
+    response = invite(client, reference)  # this app has no FACILITATOR_EMAIL
+    assert response.status_code == 200 and "no facilitators' email address" in text(response)
+    assert outbox_kinds(app) == []
+
+
+@both_databases
+def test_the_reminder_goes_the_day_before_once_only_and_not_for_a_cancelled_session(
+    session_app: Flask, smtp_server: SmtpServer
+) -> None:
+    smtp_server.start()
+    client, _ = signed_in(session_app)
+    tomorrow = uk_today() + dt.timedelta(days=1)
+    invited, uninvited, in_cancelled = offered(session_app), offered(session_app), offered(session_app)
+    flush(session_app, smtp_server)
+    arrange(client, invited, day=tomorrow, start_time="10:00")
+    arrange(client, uninvited, day=tomorrow, start_time="13:00")
+    arrange(client, in_cancelled, day=tomorrow, start_time="15:00")
+    invite(client, invited)
+    invite(client, in_cancelled)
+    cancelled_id = session_id_of(session_app, in_cancelled)
+    post_form(client, f"/inbox/sessions/{cancelled_id}", f"/inbox/sessions/{cancelled_id}/cancel")
+    first = run_outbox(session_app)  # the worker queues the reminder due, then sends it with the rest
+    assert (first.reminders_queued, first.sent) == (1, 4)  # two invitations, the cancellation, one reminder
+    with session_app.app_context():
+        # Two days before: nothing due yet.
+        assert queue_reminders(dt.datetime.now(dt.UTC).replace(tzinfo=None) - dt.timedelta(days=1)) == 0
+    result = run_outbox(session_app)
+    assert result.sent == 0 and result.reminders_queued == 0  # never twice
+    reminders = [m for m in smtp_server.mailbox.messages if m["Subject"].startswith("Reminder")]
+    assert len(reminders) == 1 and reminders[0]["To"] == PRACTITIONER
+    assert invited in reminders[0]["Subject"] and ROOM in body_of(reminders[0])
+    for detail in CASE_DETAILS:
+        assert detail not in body_of(reminders[0])
+    with session_app.app_context():
+        assert queue_reminders() == 0  # again: never twice
+        keys = list(db.session.scalars(select(OutboxMessage.dedupe_key).where(OutboxMessage.kind == "reminder")))
+    assert len(keys) == 1 and keys[0].endswith(f":{tomorrow.isoformat()}")
+
+
+def test_a_reminder_is_refused_twice_by_the_database_itself(session_app: Flask) -> None:
+    """Two workers that both decide a reminder is due: the unique key lets only one in."""
+    client, _ = signed_in(session_app)
+    reference = offered(session_app)
+    arrange(client, reference, day=uk_today() + dt.timedelta(days=1))
+    invite(client, reference)
+    with session_app.app_context():
+        assert queue_reminders() == 1
+        request = db.session.scalar(select(StoredRequest))
+        key = db.session.scalar(select(OutboxMessage.dedupe_key).where(OutboxMessage.kind == "reminder"))
+        db.session.add(
+            OutboxMessage(
+                request_id=request.id, kind="reminder", recipient="x@y.example", subject="s", attempts=0, dedupe_key=key
+            )
+        )
+        with pytest.raises(IntegrityError):
+            db.session.commit()
+        db.session.rollback()
+
+
+# --- held, and the feedback ------------------------------------------------------------------------
+
+
+def feedback_link(message: Any) -> str:
+    found = re.search(rf"{re.escape(BASE_URL)}(/feedback/[A-Za-z0-9_-]+)", body_of(message))
+    assert found is not None, body_of(message)
+    return found.group(1)
+
+
+@both_databases
+def test_held_is_counted_and_sends_a_single_use_anonymous_feedback_link(
+    session_app: Flask, smtp_server: SmtpServer
+) -> None:
+    smtp_server.start()
+    client, _ = signed_in(session_app)
+    reference = offered(session_app)
+    arrange(client, reference)
+    invite(client, reference)
+    flush(session_app, smtp_server)
+    response = outcome(client, reference, "held")
+    assert response.status_code == 302 and status_of(session_app, reference) == "session_held"
+    run_outbox(session_app)
+    message = smtp_server.mailbox.messages[-1]
+    assert message["To"] == PRACTITIONER and "help" in message["Subject"]
+    for detail in CASE_DETAILS:
+        assert detail not in body_of(message)
+    path = feedback_link(message)
+    assert reference not in path
+
+    public = session_app.test_client()  # the practitioner: not signed in
+    page = public.get(path)
+    assert page.status_code == 200 and "Did the space help?" in text(page)
+    # Bad input: no score. The comment typed is kept.
+    response = post_form(public, path, path, {"comment": "It helped us slow down."})
+    assert response.status_code == 200 and "Select how much the session helped" in text(response)
+    assert "It helped us slow down." in text(response)
+    response = post_form(public, path, path, {"score": "9", "comment": "x" * 1001})
+    assert "Select how much the session helped" in text(response) and "1,000 characters or fewer" in text(response)
+    # Identifying data in the comment: a warning, then a confirmation.
+    comment = "The family at M6 5HH felt heard"
+    response = post_form(public, path, path, {"score": "4", "comment": comment})
+    assert "data-identifying-warning" in text(response)
+    confirmed = re.search(r'name="confirmed" value="([0-9a-f]{64})"', text(response))
+    assert confirmed is not None
+    response = post_form(public, path, path, {"score": "4", "comment": comment, "confirmed": confirmed.group(1)})
+    assert response.status_code == 302 and response.location.endswith("/feedback/thank-you")
+    assert public.get("/feedback/thank-you").status_code == 200
+    # Used up: the link works once.
+    again = public.get(path)
+    assert again.status_code == 410 and "This feedback link cannot be used" in text(again)
+    token = csrf_token(page.get_data(as_text=True))  # the form as first shown, posted again
+    assert public.post(path, data={"csrf_token": token, "score": "5"}).status_code == 410
+    assert public.get("/feedback/not-a-real-token").status_code == 410
+
+    with session_app.app_context():
+        counted = {(c.kind, c.subject): c.count for c in db.session.scalars(select(Count))}
+        assert counted == {("session_held", ""): 1, ("feedback", "4"): 1}
+        assert db.session.scalar(select(func.count()).select_from(FeedbackToken)) == 0
+        assert list(db.session.scalars(select(FeedbackComment.text))) == [comment]
+        assert list(db.session.scalars(select(FeedbackComment.month))) == [current_month()]
+    # Nothing that could lead back to the request is stored with the answer.
+    assert {column.key for column in inspect(FeedbackComment).mapper.columns} == {"id", "month", "text"}
+    page = text(client.get("/inbox/sessions"))
+    assert comment in page
+
+
+def test_feedback_scores_appear_on_the_counts_page_with_small_numbers_hidden(session_app: Flask) -> None:
+    from app.space_sessions.service import answer_feedback, queue_feedback_link
+
+    client, _ = signed_in(session_app)
+    with session_app.app_context():
+        tokens = []
+        for _ in range(11):
+            request = db.session.get(StoredRequest, _request_id(session_app, new_request(session_app)))
+            queue_feedback_link(request)
+            db.session.commit()
+            body = db.session.scalar(
+                select(OutboxMessage.body).where(OutboxMessage.kind == "feedback").order_by(OutboxMessage.id.desc())
+            )
+            found = re.search(r"/feedback/([A-Za-z0-9_-]+)", body or "")
+            assert found is not None
+            tokens.append(found.group(1))
+        for token, score in zip(tokens[:10], "5555544444", strict=True):
+            assert answer_feedback(token, score, "")
+
+    def total(page: str, row: str) -> str:
+        found = re.search(
+            rf'data-row="{row}".*?data-count="total">([^<]+)<', page.split('data-table="feedback"')[1], re.S
+        )
+        assert found is not None, row
+        return found.group(1)
+
+    page = text(client.get("/inbox/statistics"))
+    assert (total(page, "5"), total(page, "4"), total(page, "total")) == ("5", "5", "10")
+    with session_app.app_context():
+        assert answer_feedback(tokens[10], "2", "")
+        assert not answer_feedback(tokens[10], "2", "")  # once only
+    page = text(client.get("/inbox/statistics"))
+    assert total(page, "2") == "hidden"  # one answer: too few to show
+
+
+def _request_id(app: Flask, reference: str) -> int:
+    return int(db.session.scalar(select(StoredRequest.id).where(StoredRequest.reference == reference)))
+
+
+def test_no_feedback_link_without_a_public_address(session_app: Flask) -> None:
+    session_app.config["PUBLIC_BASE_URL"] = None
+    client, _ = signed_in(session_app)
+    reference = offered(session_app)
+    arrange(client, reference)
+    outcome(client, reference, "held")
+    assert status_of(session_app, reference) == "session_held"
+    assert "feedback" not in outbox_kinds(session_app)
+    assert "feedback_not_sent" in [e.action for e in _events(session_app)]
+
+
+# --- the purge --------------------------------------------------------------------------------------
+
+
+def test_the_purge_takes_sessions_and_feedback_tokens_with_their_requests(session_app: Flask, runner) -> None:
+    client, _ = signed_in(session_app)
+    old = offered(session_app, created_at=dt.datetime(2020, 1, 1, 12))
+    kept = offered(session_app)
+    arrange(client, old)
+    arrange(client, kept, day=uk_today() + dt.timedelta(days=8))
+    outcome(client, old, "held")
+    with session_app.app_context():
+        db.session.add(FeedbackComment(month="2020-01", text="An old comment"))
+        db.session.add(FeedbackComment(month=current_month(), text="A recent comment"))
+        db.session.commit()
+        assert db.session.scalar(select(func.count()).select_from(FeedbackToken)) == 1
+    result = runner.invoke(args=["requests", "purge"])
+    assert result.exit_code == 0, result.output
+    with session_app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(FeedbackToken)) == 0
+        assert db.session.scalar(select(func.count()).select_from(SpaceSession)) == 1
+        assert db.session.scalar(select(func.count()).select_from(SessionPlace)) == 1
+        assert list(db.session.scalars(select(FeedbackComment.text))) == ["A recent comment"]
+    assert session_id_of(session_app, kept) is not None
