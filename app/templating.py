@@ -1,8 +1,8 @@
 """Jinja set-up: where templates come from, strict undefined values, and what every page gets.
 
 Every template gets ``service_name``, ``partnership_name`` (the rule pack's ``owner``),
-``contacts`` (the ContactBook) and ``cached_fragment``; the GOV.UK macros come from
-``govuk_frontend_jinja`` and ``govuk_frontend_wtf``.
+``contacts`` (the ContactBook), ``cached_fragment`` and ``say`` (wording for the journey's
+mode); the GOV.UK macros come from ``govuk_frontend_jinja`` and ``govuk_frontend_wtf``.
 """
 
 from __future__ import annotations
@@ -14,7 +14,8 @@ from typing import Any
 
 from flask import Flask, current_app
 from govuk_frontend_wtf.main import WTFormsHelpers
-from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader, Undefined
+from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader, Undefined, pass_context
+from jinja2.runtime import Context
 from markupsafe import Markup
 
 from .config import PROJECT_ROOT
@@ -88,6 +89,24 @@ def cached_fragment(name: str, caller: Any) -> Markup:
     return fragment
 
 
+@pass_context
+def say(context: Context, words: Any, supervision: str | None = None, mode: str | None = None) -> str:
+    """Wording for the journey's mode: the one way templates choose words by mode.
+
+    ``say(text)`` for wording that knows its modes (the pack's ``Text``, a request field's
+    ``Words``); ``say("your request", "the request")`` for a template's own words, the
+    practitioner's first, then a manager's in supervision (who reads "the practitioner", never
+    "you" for them). The mode is the template's ``mode``; a macro, which cannot see it, passes
+    ``mode=``.
+    """
+    chosen = mode if mode is not None else context.get("mode")
+    if not isinstance(chosen, str):
+        raise RuntimeError(f"say() in {context.name}: the template has no mode (pass mode=...)")
+    if supervision is not None:
+        return supervision if chosen == "supervision" else str(words)
+    return str(words.for_mode(chosen))
+
+
 def site_context() -> dict[str, Any]:
     """What the layout needs on every page."""
     return {
@@ -115,5 +134,6 @@ def init_jinja(app: Flask) -> None:
     app.jinja_env.lstrip_blocks = True
     app.jinja_env.globals["cached_fragment"] = cached_fragment
     app.jinja_env.globals["session_expired"] = session_expired
+    app.jinja_env.globals["say"] = say
     WTFormsHelpers(app)
     app.context_processor(site_context)

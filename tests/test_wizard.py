@@ -348,12 +348,12 @@ def test_request_and_supervision_record_links_appear_on_the_outcome_page(app: Fl
     walker = Walker(app.test_client())
     supervision_to_p = [("mode", "supervision"), *TO_P[1:]]
     page = page_text(walker.walk(supervision_to_p))
-    assert "Continue to your request" in page
+    assert "Continue to the request" in page  # in supervision wording
     assert "Download a supervision record" in page
     # A redirect outcome in supervision mode also offers the record, but never the request.
     page = page_text(walker.walk([("mode", "supervision"), ("immediate_danger", "yes")]))
     assert "Download a supervision record" in page
-    assert "Continue to your request" not in page
+    assert "app-continue-to-request" not in page
     # In practitioner mode there is no supervision record.
     assert "Download a supervision record" not in page_text(walker.walk(TO_P))
 

@@ -101,7 +101,7 @@ def test_walking_the_path_shows_its_outcome_and_why(client, app: Flask, path: Jo
     # Start again is a form that posts with a CSRF token.
     assert re.search(r'<form method="post" action="/start-again"[^>]*>\s*<input type="hidden" name="csrf_token"', page)
     # The request button only for the outcome that leads to a request.
-    assert ("Continue to your request" in page) == outcome.request
+    assert ("app-continue-to-request" in page) == outcome.request
     # No answer ever appears in a URL: every address seen names only a page or a question.
     assert_no_answers_in_urls(walker.urls)
 

@@ -416,7 +416,7 @@ def test_the_list_shows_what_the_request_is_about_and_counts_per_status(app: Fla
     assert VALID_DETAILS["job_role"] in page and VALID_DETAILS["agency"] in page
     assert "I feel stuck, or unclear about the systems" in page  # a criterion, as the rule pack words it
     assert "Made in supervision with the practitioner" in page  # a flag
-    assert "Asked in supervision" in page
+    assert "Made in supervision" in page
     counts = {
         status: int(page.split(f'data-count-status="{status}"')[1].split("<strong>")[1].split("<")[0])
         for status in workflow.STATUSES

@@ -217,7 +217,7 @@ SECTIONS: tuple[DetailSection, ...] = (
     DetailSection("contact", "Who is asking", Words("About you", "The practitioner's details")),
     DetailSection(
         "reflection",
-        "What they would like to reflect on",
+        "What to reflect on",
         Words("What you would like to reflect on", "What the practitioner would like to reflect on"),
     ),
     DetailSection("child", "The child and family (in bands, without names)", Words("The child and family")),
@@ -348,15 +348,28 @@ FIELDS: tuple[Field, ...] = (
         "manager_knows",
         "manager",
         "radios",
+        # In supervision the manager asking is the practitioner's manager or supervisor, so they
+        # know: the question is then whether the practitioner's safeguarding lead knows too.
         Words(
             "Does your manager or safeguarding lead know you are asking for a session?",
-            "Does the practitioner's manager or safeguarding lead know about this request?",
+            "Does the practitioner's safeguarding lead know about this request?",
         ),
-        hint=Words("Space to Think works alongside supervision. The facilitators may ask about this."),
+        hint=Words(
+            "Space to Think works alongside supervision. The facilitators may ask about this.",
+            "As the practitioner's manager or supervisor, you know about it. The facilitators may ask "
+            "whether their safeguarding lead does too.",
+        ),
         options={"yes": "Yes", "no": "No"},
         section="contact",
-        row=Words("Manager or safeguarding lead knows about this request"),
-        errors={"missing": "Select yes if the manager or safeguarding lead knows about this request"},
+        row=Words(
+            "Manager or safeguarding lead knows about this request", "Safeguarding lead knows about this request"
+        ),
+        errors={
+            "missing": Words(
+                "Select yes if the manager or safeguarding lead knows about this request",
+                "Select yes if the practitioner's safeguarding lead knows about this request",
+            )
+        },
         params={"classes": "govuk-radios--inline"},
     ),
     # --- what they would like to reflect on -------------------------------------------------
@@ -373,7 +386,7 @@ FIELDS: tuple[Field, ...] = (
         guard=KINDS,
         section="reflection",
         row=_REFLECTION,
-        request_row="What they would like to reflect on",
+        request_row="What to reflect on",
         short=_REFLECTION,
         errors={
             "missing": Words(
@@ -513,7 +526,7 @@ FIELDS: tuple[Field, ...] = (
         "radios",
         Words("How soon would you like a session?", "How soon would the practitioner like a session?"),
         hint=Words("The facilitators will try to arrange a session in time."),
-        options={"two_weeks": "Within 2 weeks", "month": "Within a month", "flexible": "I'm flexible"},
+        options={"two_weeks": "Within 2 weeks", "month": "Within a month", "flexible": "Flexible"},
         section="timing",
         row=Words("How soon"),
         errors={"missing": "Select how soon a session is needed"},
