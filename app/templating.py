@@ -1,8 +1,10 @@
 """Jinja set-up: where templates come from, strict undefined values, and what every page gets.
 
-Every template gets ``service_name``, ``partnership_name`` (the rule pack's ``owner``),
-``contacts`` (the ContactBook), ``cached_fragment`` and ``say`` (wording for the journey's
-mode); the GOV.UK macros come from ``govuk_frontend_jinja`` and ``govuk_frontend_wtf``.
+Every template gets ``service_name``, ``partnership`` (the deployment's partnership file:
+names, colours, footer, accessibility details, PDF author, email signature),
+``partnership_name`` (its name, which is the rule pack's ``owner``), ``contacts`` (the
+ContactBook), ``cached_fragment`` and ``say`` (wording for the journey's mode); the GOV.UK
+macros come from ``govuk_frontend_jinja`` and ``govuk_frontend_wtf``.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from jinja2.runtime import Context
 from markupsafe import Markup
 
 from .config import PROJECT_ROOT
-from .pack import current_contacts, current_pack
+from .pack import current_contacts, current_partnership
 from .sessions import session_expired
 
 SERVICE_NAME = "Space to Think"
@@ -111,7 +113,8 @@ def site_context() -> dict[str, Any]:
     """What the layout needs on every page."""
     return {
         "service_name": SERVICE_NAME,
-        "partnership_name": current_pack().owner,
+        "partnership": current_partnership(),
+        "partnership_name": current_partnership().name,
         "contacts": current_contacts(),
     }
 
