@@ -15,6 +15,7 @@ from flask.cli import AppGroup
 from app.rules import (
     DEFAULT_CONTACTS,
     DEFAULT_PACK,
+    DEFAULT_PARTNERSHIP,
     ContactBook,
     RulePack,
     check_rules,
@@ -43,6 +44,14 @@ _contacts_option = click.option(
     help="Contacts file (default: the installed contacts).",
 )
 
+_partnership_option = click.option(
+    "--partnership",
+    "partnership_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Partnership file (default: the installed one).",
+)
+
 
 def _default(path: Path | None, config_key: str, fallback: Path) -> Path:
     if path is not None:
@@ -63,12 +72,20 @@ def _load(pack_path: Path | None, contacts_path: Path | None) -> RulePack:
 @rules_cli.command("check")
 @_pack_option
 @_contacts_option
-def check(pack_path: Path | None, contacts_path: Path | None) -> None:
-    """Validate a rule pack and its contacts: name every problem in one run (exit 1), and warn
-    (exit 0) when the review date has passed or a contact was verified over 12 months ago."""
+@_partnership_option
+def check(pack_path: Path | None, contacts_path: Path | None, partnership_path: Path | None) -> None:
+    """Validate a rule pack, its contacts and the partnership file: name every problem in one
+    run (exit 1), and warn (exit 0) when the review date has passed or a contact was verified
+    over 12 months ago. A pack given with ``--pack`` (a draft, another area's) is checked
+    without a partnership file unless ``--partnership`` names one too."""
     pack_file = _default(pack_path, "RULE_PACK_PATH", DEFAULT_PACK)
     contacts_file = _default(contacts_path, "CONTACTS_PATH", DEFAULT_CONTACTS)
-    report = check_rules(pack_file, contacts_file, dt.date.today())
+    partnership_file = (
+        _default(partnership_path, "PARTNERSHIP_PATH", DEFAULT_PARTNERSHIP)
+        if partnership_path is not None or pack_path is None
+        else None
+    )
+    report = check_rules(pack_file, contacts_file, dt.date.today(), partnership_path=partnership_file)
     if report.problems or report.pack is None:
         click.echo(str(DefinitionError(report.problems)), err=True)
         sys.exit(1)
@@ -79,6 +96,8 @@ def check(pack_path: Path | None, contacts_path: Path | None) -> None:
         f"{len(pack.questions)} questions, {len(pack.outcomes)} outcomes, {len(paths)} paths; "
         f"contacts from {contacts_file}."
     )
+    if partnership_file is not None:
+        click.echo(f"Partnership: {pack.owner}, from {partnership_file}.")
     for warning in report.warnings:
         click.echo(f"Warning: {warning}", err=True)
 

@@ -69,6 +69,7 @@ class Config:
 
     RULE_PACK_PATH: str = str(RULES_DIR / "space_to_think.yaml")
     CONTACTS_PATH: str = str(RULES_DIR / "contacts.yaml")
+    PARTNERSHIP_PATH: str = str(RULES_DIR / "partnership.yaml")
 
     # The facilitators' inbox and the mail server that reaches it. Unset means "no inbox".
     FACILITATOR_EMAIL: str | None = None

@@ -64,7 +64,7 @@ limiter = Limiter(
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; "
     "script-src 'self' 'nonce-{nonce}'; "
-    "style-src 'self'; "
+    "style-src 'self' 'nonce-{nonce}'; "
     "img-src 'self'; "
     "font-src 'self'; "
     "connect-src 'self'; "

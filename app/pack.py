@@ -1,8 +1,8 @@
-"""The rule pack and the contacts: loaded once at start-up, then read by views and services.
+"""The rule pack, the contacts and the partnership: loaded once at start-up, then read by views and services.
 
-``load_rules(app)`` reads both files (a broken file stops start-up naming every problem's
-file, node and field); ``current_pack()`` and ``current_contacts()`` return what was loaded, for the app
-handling the current request or command.
+``load_rules(app)`` reads the three files (a broken file stops start-up naming every problem's
+file, node and field); ``current_pack()``, ``current_contacts()`` and ``current_partnership()``
+return what was loaded, for the app handling the current request or command.
 """
 
 from __future__ import annotations
@@ -12,22 +12,30 @@ import datetime as dt
 from flask import Flask, current_app
 
 from .config import StartupError
-from .rules import ContactBook, DefinitionError, RulePack, check_rules
+from .rules import DEFAULT_PARTNERSHIP, ContactBook, DefinitionError, Partnership, RulePack, check_rules
 
 PACK_KEY = "space_to_think.pack"
 CONTACTS_KEY = "space_to_think.contacts"
+PARTNERSHIP_KEY = "space_to_think.partnership"
 
 
 def load_rules(app: Flask) -> None:
-    """Load contacts and the rule pack once. A broken file stops start-up listing every problem
-    in both files (file, node and field); what is due (review date, old verifications) is logged."""
-    report = check_rules(app.config["RULE_PACK_PATH"], app.config["CONTACTS_PATH"], dt.date.today())
-    if report.problems or report.pack is None or report.contacts is None:
+    """Load contacts, the rule pack and the partnership once. A broken file stops start-up listing
+    every problem in the three files (file, node and field); what is due (review date, old
+    verifications) is logged."""
+    report = check_rules(
+        app.config["RULE_PACK_PATH"],
+        app.config["CONTACTS_PATH"],
+        dt.date.today(),
+        partnership_path=app.config.get("PARTNERSHIP_PATH") or DEFAULT_PARTNERSHIP,
+    )
+    if report.problems or report.pack is None or report.contacts is None or report.partnership is None:
         raise StartupError(str(DefinitionError(report.problems)))
     for warning in report.warnings:
         app.logger.warning("Rule data: %s", warning)
     app.extensions[CONTACTS_KEY] = report.contacts
     app.extensions[PACK_KEY] = report.pack
+    app.extensions[PARTNERSHIP_KEY] = report.partnership
 
 
 def current_pack() -> RulePack:
@@ -40,3 +48,9 @@ def current_contacts() -> ContactBook:
     """The contacts loaded at start-up."""
     contacts: ContactBook = current_app.extensions[CONTACTS_KEY]
     return contacts
+
+
+def current_partnership() -> Partnership:
+    """The partnership loaded at start-up (its names, colours, footer, accessibility details)."""
+    partnership: Partnership = current_app.extensions[PARTNERSHIP_KEY]
+    return partnership

@@ -31,8 +31,8 @@ from flask.cli import AppGroup
 from flask.json.tag import TaggedJSONSerializer
 from flask.sessions import SecureCookieSession, SessionInterface
 from itsdangerous import BadSignature, Signer
-from sqlalchemy import DateTime, Engine, String, Text, delete, insert, select, update
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy import DateTime, Engine, Executable, String, Text, delete, insert, select, update
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .extensions import Model, db
@@ -43,6 +43,8 @@ STATELESS_ENDPOINT_PREFIXES = ("/static/", "/healthz")
 # The sessions' own engine (a Flask-SQLAlchemy bind to the same database) runs in
 # autocommit mode: each read or write is one statement, so it needs no BEGIN and COMMIT
 # round trips (measured: about 12% more journey throughput on PostgreSQL; docs/PERFORMANCE.md).
+# It does without pool_pre_ping (a round trip on every request): a statement that finds its
+# pooled connection dropped (a database restart) runs once more on a new one (``_execute``).
 SESSION_BIND = "journey_sessions"
 # Skip rewriting an unchanged session unless its expiry would move by more than this.
 EXPIRY_REFRESH_STEP = dt.timedelta(seconds=60)
@@ -142,13 +144,12 @@ class DatabaseSessionInterface(SessionInterface):
             return self.session_class(had_cookie=True)
         table = JourneySessionRow.__table__
         try:
-            with _engine().connect() as connection:
-                row = connection.execute(select(table.c.data, table.c.expires_at).where(table.c.id == sid)).first()
-                if row is None or row.expires_at <= utcnow():
-                    if row is not None:
-                        connection.execute(delete(table).where(table.c.id == sid))
-                    g.session_expired = True
-                    return self.session_class(had_cookie=True)
+            row = _execute(select(table.c.data, table.c.expires_at).where(table.c.id == sid), first=True)
+            if row is None or row.expires_at <= utcnow():
+                if row is not None:
+                    _execute(delete(table).where(table.c.id == sid))
+                g.session_expired = True
+                return self.session_class(had_cookie=True)
         except SQLAlchemyError as error:  # the database is down: fail softly, keep the cookie and the row
             log.warning(
                 "Session store unavailable (%s); answering with the service problem page",
@@ -183,12 +184,9 @@ class DatabaseSessionInterface(SessionInterface):
         expires_at = now + self._idle(app)
         if session.sid is None:
             session.sid = secrets.token_urlsafe(32)
-            with _engine().connect() as connection:
-                connection.execute(
-                    insert(table).values(
-                        id=session.sid, data=self.serializer.dumps(dict(session)), expires_at=expires_at
-                    )
-                )
+            _execute(
+                insert(table).values(id=session.sid, data=self.serializer.dumps(dict(session)), expires_at=expires_at)
+            )
             self._set_cookie(app, response, session.sid)
             purge_probability = float(app.config.get("SESSION_PURGE_PROBABILITY", 0.0))
             # Chance, not secrecy: now and then a new session also clears out expired ones.
@@ -201,13 +199,11 @@ class DatabaseSessionInterface(SessionInterface):
             values["data"] = self.serializer.dumps(dict(session))
         if values or session.expires_at is None or expires_at - session.expires_at > EXPIRY_REFRESH_STEP:
             values["expires_at"] = expires_at
-            with _engine().connect() as connection:
-                connection.execute(update(table).where(table.c.id == session.sid).values(**values))
+            _execute(update(table).where(table.c.id == session.sid).values(**values))
 
     def _delete(self, sid: str) -> None:
         table = JourneySessionRow.__table__
-        with _engine().connect() as connection:
-            connection.execute(delete(table).where(table.c.id == sid))
+        _execute(delete(table).where(table.c.id == sid))
 
     def _set_cookie(self, app: Flask, response: Response, sid: str) -> None:
         """A browser-session cookie (no Expires): the server enforces the idle limit."""
@@ -237,9 +233,7 @@ class DatabaseSessionInterface(SessionInterface):
 def purge_expired_sessions(now: dt.datetime | None = None) -> int:
     """Delete every session whose idle expiry has passed; return how many went."""
     table = JourneySessionRow.__table__
-    with _engine().connect() as connection:
-        result = connection.execute(delete(table).where(table.c.expires_at <= (now or utcnow())))
-    return int(result.rowcount or 0)
+    return int(_execute(delete(table).where(table.c.expires_at <= (now or utcnow()))) or 0)
 
 
 sessions_cli = AppGroup("sessions", help="Manage stored journey sessions.")
@@ -257,11 +251,35 @@ def _engine() -> Engine:
     return db.engines[SESSION_BIND]
 
 
+def _execute(statement: Executable, first: bool = False) -> Any:
+    """Run one statement on the sessions' engine: the first row when ``first``, else the rows it changed.
+
+    The engine has no pre-ping, so a pooled connection the database dropped (after a restart)
+    shows up here: SQLAlchemy then discards it (and every other pooled connection made
+    before it), and the statement runs once more on a new connection. A second failure is
+    the database being down, and is raised as before.
+    """
+    for attempt in (1, 2):
+        try:
+            with _engine().connect() as connection:
+                result = connection.execute(statement)
+                return result.first() if first else result.rowcount
+        except DBAPIError as error:
+            if attempt == 2 or not error.connection_invalidated:
+                raise
+    raise AssertionError("unreachable")
+
+
 def add_session_bind(app: Flask) -> None:
     """Give the sessions an autocommit engine on the app's database (before ``db.init_app``)."""
     binds = dict(app.config.get("SQLALCHEMY_BINDS") or {})
     options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
-    binds[SESSION_BIND] = {**options, "url": app.config["SQLALCHEMY_DATABASE_URI"], "isolation_level": "AUTOCOMMIT"}
+    binds[SESSION_BIND] = {
+        **options,
+        "url": app.config["SQLALCHEMY_DATABASE_URI"],
+        "isolation_level": "AUTOCOMMIT",
+        "pool_pre_ping": False,  # a dropped connection is retried instead (_execute)
+    }
     app.config["SQLALCHEMY_BINDS"] = binds
 
 

@@ -1,29 +1,42 @@
 """Jinja set-up: where templates come from, strict undefined values, and what every page gets.
 
-Every template gets ``service_name``, ``partnership_name`` (the rule pack's ``owner``),
-``contacts`` (the ContactBook), ``cached_fragment`` and ``say`` (wording for the journey's
-mode); the GOV.UK macros come from ``govuk_frontend_jinja`` and ``govuk_frontend_wtf``.
+Every template gets ``service_name``, ``partnership`` (the deployment's partnership file:
+names, colours, footer, accessibility details, PDF author, email signature),
+``partnership_name`` (its name, which is the rule pack's ``owner``), ``contacts`` (the
+ContactBook), ``cached_fragment`` and ``say`` (wording for the journey's mode); the GOV.UK
+macros come from ``govuk_frontend_jinja`` and ``govuk_frontend_wtf``.
 """
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterator, Mapping
 from types import FrameType
 from typing import Any
 
-from flask import Flask, current_app
+from flask import Flask, current_app, g, render_template, request, session
+from flask_wtf.csrf import generate_csrf
 from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader, Undefined, pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup
 
 from .config import PROJECT_ROOT
-from .pack import current_contacts, current_pack
+from .extensions import csp_nonce
+from .pack import current_contacts, current_pack, current_partnership
 from .sessions import session_expired
 
 SERVICE_NAME = "Space to Think"
 FRAGMENTS_KEY = "space_to_think.fragments"
+PAGES_KEY = "space_to_think.pages"
+# Rendered pages kept per process (least recently used dropped first): a page is 6-10 KB.
+PAGE_CACHE_SIZE = 1024
+# Stand-ins for the per-request secrets while a page is rendered for the cache: characters
+# from Unicode's private use area, which no template or pack text contains and no escaping changes.
+NONCE_SLOT = "\ue000csp-nonce\ue001"
+CSRF_SLOT = "\ue000csrf-token\ue001"
 LIBRARY_TEMPLATE_MARKERS = ("govuk_frontend_jinja", "govuk_frontend_wtf")
 
 
@@ -89,6 +102,82 @@ def cached_fragment(name: str, caller: Any) -> Markup:
     return fragment
 
 
+class PageCache:
+    """Rendered pages by key, least recently used dropped first; safe across a worker's threads."""
+
+    def __init__(self, size: int = PAGE_CACHE_SIZE) -> None:
+        self.size = size
+        self.pages: OrderedDict[Hashable, str] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: Hashable) -> str | None:
+        """The page kept under ``key``, or None."""
+        with self.lock:
+            page = self.pages.get(key)
+            if page is not None:
+                self.pages.move_to_end(key)
+            return page
+
+    def put(self, key: Hashable, page: str) -> None:
+        """Keep ``page`` under ``key``."""
+        with self.lock:
+            self.pages[key] = page
+            self.pages.move_to_end(key)
+            while len(self.pages) > self.size:
+                self.pages.popitem(last=False)
+
+
+def layout_variant() -> tuple[Hashable, ...]:
+    """What the layout shows differently from one request to another, apart from the CSP nonce
+    and the CSRF token: whether a journey is under way (the timeout warning), and the path the
+    app is served under. Anything per-request that the layout comes to use belongs here."""
+    return (bool(session.get("journey_token") or session.get("answers")), request.script_root)
+
+
+def render_page(template_name: str, key: Hashable, context: Mapping[str, Any] | Callable[[], Mapping[str, Any]]) -> str:
+    """``render_template(template_name, **context)``, rendered once per ``key`` and kept.
+
+    ``key`` must name everything that makes the page differ besides the rule pack, contacts and
+    partnership (which are added), the layout's variant (``layout_variant``), the CSP nonce and the
+    CSRF token: for a question page, the question, the mode, the chosen values, the back link,
+    the notice. The page is rendered with stand-ins for the nonce and the token, which are filled
+    in on every request, so each response still carries its own. ``context`` may be a callable,
+    called only when the page must be rendered (so a form is built only then). Not kept in debug
+    mode, so template edits show at once.
+    """
+    if current_app.debug:
+        return render_template(template_name, **(context() if callable(context) else context))
+    pack = current_pack()
+    # The pack's version covers the contacts; the partnership's data is loaded once, like them.
+    full_key = (template_name, pack.version, id(pack), id(current_partnership()), layout_variant(), key)
+    cache: PageCache = current_app.extensions.setdefault(PAGES_KEY, PageCache())
+    page = cache.get(full_key)
+    if page is None:
+        page = _render_with_slots(template_name, context)
+        cache.put(full_key, page)
+    if NONCE_SLOT in page:
+        page = page.replace(NONCE_SLOT, csp_nonce())
+    if CSRF_SLOT in page:
+        page = page.replace(CSRF_SLOT, generate_csrf())
+    return page
+
+
+def _render_with_slots(template_name: str, context: Mapping[str, Any] | Callable[[], Mapping[str, Any]]) -> str:
+    """Render with the nonce and CSRF token replaced by their slots; put the real ones back on ``g`` after."""
+    token_name = str(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"))
+    saved = {name: g.get(name) for name in ("csp_nonce", token_name)}
+    g.csp_nonce = NONCE_SLOT
+    setattr(g, token_name, CSRF_SLOT)  # what flask_wtf's generate_csrf returns while it is set
+    try:
+        return render_template(template_name, **(context() if callable(context) else context))
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                g.pop(name, None)
+            else:
+                setattr(g, name, value)
+
+
 @pass_context
 def say(context: Context, words: Any, supervision: str | None = None, mode: str | None = None) -> str:
     """Wording for the journey's mode: the one way templates choose words by mode.
@@ -111,7 +200,8 @@ def site_context() -> dict[str, Any]:
     """What the layout needs on every page."""
     return {
         "service_name": SERVICE_NAME,
-        "partnership_name": current_pack().owner,
+        "partnership": current_partnership(),
+        "partnership_name": current_partnership().name,
         "contacts": current_contacts(),
     }
 

@@ -207,6 +207,8 @@ _SERVERS: list[Gunicorn] = []
 def _stop_all() -> None:
     for server in _SERVERS:
         server.stop()
+    for redis in _REDIS:
+        redis.stop()
 
 
 def _terminate(signum: int, frame: Any) -> None:
@@ -363,10 +365,71 @@ def app_server(env: dict[str, str], settings: ServerSettings) -> Gunicorn:
     return Gunicorn("app", "wsgi:app", ROOT, env, settings, ready_path="/healthz")
 
 
-def hello_server(settings: ServerSettings) -> Gunicorn:
-    """The bare Flask baseline (bench/hello_app.py) under the same gunicorn settings."""
+def hello_server(settings: ServerSettings, floor_dir: Path | None = None) -> Gunicorn:
+    """The bare Flask baseline (bench/hello_app.py) under the same gunicorn settings; with
+    ``floor_dir``, it also serves each captured page there as a constant string (/floor/<name>)."""
     env = {key: value for key, value in os.environ.items() if not key.startswith(("FLASK_", "APP_"))}
+    if floor_dir is not None:
+        env["BENCH_FLOOR_DIR"] = str(floor_dir)
     return Gunicorn("hello", "hello_app:app", BENCH_DIR, env, settings)
+
+
+class RedisServer:
+    """A throw-away Redis server on a free loopback port (no persistence), always stopped."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        """The URI for RATELIMIT_STORAGE_URI."""
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self, timeout: float = 10) -> RedisServer:
+        """Start it and wait until it answers PING."""
+        binary = shutil.which("redis-server")
+        if binary is None:
+            raise RuntimeError("redis-server is not installed (scripts/setup installs it)")
+        self.process = subprocess.Popen(
+            [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        _REDIS.append(self)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=1) as connection:
+                    connection.sendall(b"PING\r\n")
+                    if connection.recv(16).startswith(b"+PONG"):
+                        return self
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError("redis-server did not answer PING")
+
+    def stop(self) -> None:
+        """Stop it (SIGTERM, then SIGKILL)."""
+        process, self.process = self.process, None
+        if self in _REDIS:
+            _REDIS.remove(self)
+        if process is not None and process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout=5)
+
+    def __enter__(self) -> RedisServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+_REDIS: list[RedisServer] = []
 
 
 # --- /proc -----------------------------------------------------------------------------------
@@ -417,7 +480,7 @@ def cpu_used(before: dict[int, float], after: dict[int, float]) -> float:
 # The answers along one path through the pack, each as a tuple of values (app.rules.JourneyPath.answers).
 PathAnswers = tuple[tuple[str, tuple[str, ...]], ...]
 
-KINDS = ("start", "question", "answer", "result", "hello", "page")
+KINDS = ("start", "question", "answer", "result", "hello", "page", "get")
 
 
 def journey_paths() -> list[tuple[PathAnswers, str]]:
@@ -439,13 +502,15 @@ class LoadPlan:
     """What each client process does: walk journeys (or GET hello) for a time or a count."""
 
     port: int
-    scenario: str  # "journey", "hello" (GET the bare page) or "page" (GET the app's start page)
+    scenario: str  # "journey", "hello" (GET the bare page), "page" (GET the app's start page) or "get" (GET ``path``)
     users: int
     warmup: float = 0.0
     duration: float = 0.0  # time mode when > 0
     journeys: int = 0  # count mode (per process: split evenly) when > 0
     paths: list[tuple[PathAnswers, str]] = field(default_factory=list)
     deadline: float = 110.0  # hard bound on any one run, seconds
+    path: str = "/"  # for "get"
+    cookie: str = ""  # for "get": a Cookie header sent with every request
 
 
 @dataclass
@@ -570,6 +635,17 @@ class Visitor:
             raise JourneyError(f"start page: {status}")
 
 
+def _get(visitor: Visitor, plan: LoadPlan) -> None:
+    """The "get" scenario: one GET of ``plan.path`` from a new address, with ``plan.cookie``."""
+    visitor.new_visitor()
+    if plan.cookie:
+        name, _, value = plan.cookie.partition("=")
+        visitor.cookies[name] = value
+    status, _, _ = visitor.fetch("get", "GET", plan.path)
+    if status != 200:
+        raise JourneyError(f"GET {plan.path}: {status}")
+
+
 def _client(index: int, plan: LoadPlan, start_at: float, queue: Any) -> None:
     """One client process: runs the plan and puts a ClientResult on ``queue``.
 
@@ -625,6 +701,8 @@ def _client(index: int, plan: LoadPlan, start_at: float, queue: Any) -> None:
                 visitor.hello()
             elif plan.scenario == "page":
                 visitor.start_page()
+            elif plan.scenario == "get":
+                _get(visitor, plan)
             else:
                 answers, outcome = paths[done % len(paths)]
                 visitor.journey(answers, outcome)

@@ -20,6 +20,7 @@ from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
 from app.rules import JourneyPath, enumerate_paths, load_contacts, load_pack
+from support.mail import SmtpServer
 from support.pdf import pdf_text
 from support.submission import ELIGIBLE_PATH, PAGE_FIELDS, VALID_DETAILS, run_outbox, submitted_request
 from support.walk import Walker, outcome_of, question_of
@@ -208,6 +209,29 @@ def test_a_request_made_in_supervision_says_so_on_the_submitted_page_and_in_the_
     said = main_text(inbox_page)
     assert SUPERVISION_FLAG in said and NOT_DISCUSSED_FLAG not in said
     assert "Made in supervision" in main_text(facilitator.get("/inbox"))
+
+
+def test_the_acknowledgement_of_a_request_made_in_supervision_speaks_to_the_practitioner(
+    app: Flask, smtp_server: SmtpServer, client: FlaskClient
+) -> None:
+    """The acknowledgement goes to the work email in the request: the practitioner's, in both
+    modes. So it says "you" to them, and that the request was made in supervision."""
+    app.config.update(
+        FACILITATOR_EMAIL="facilitators@partnership.example",
+        SMTP_HOST="127.0.0.1",
+        SMTP_PORT=smtp_server.port,
+        SMTP_TIMEOUT=5,
+        MAIL_FROM="space-to-think@partnership.example",
+        SEND_ACKNOWLEDGEMENTS=True,
+    )
+    smtp_server.start()
+    submitted_in(client, "supervision")
+    run_outbox(app)
+    [acknowledgement] = [m for m in smtp_server.mailbox.messages if m["To"] == VALID_DETAILS["email"]]
+    body = " ".join(acknowledgement.get_body(preferencelist=("plain",)).get_content().split())
+    assert "contact you to arrange a session" in body
+    assert "It was made with your manager or supervisor, in supervision." in body
+    assert not re.search(r"\bthe practitioner\b", body, re.I)
 
 
 @pytest.mark.real_pdf

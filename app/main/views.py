@@ -11,6 +11,7 @@ from ..extensions import db
 from ..pack import current_pack
 from ..pdf import render_pdf
 from ..sessions import reset_session
+from ..templating import render_page
 from ..web import pdf_download
 from ..wizard.glossary import Explainer
 from . import bp
@@ -20,7 +21,7 @@ from .decides import cited_guidance, decision_graph_svg, prepare_mode, questions
 @bp.get("/")
 def index() -> str:
     """The start page: what the tool does, the 999 warning, and Start now."""
-    return render_template("main/index.html")
+    return render_page("main/index.html", None, {})
 
 
 @bp.get("/exit")
@@ -51,19 +52,19 @@ def keep_alive() -> tuple[str, int]:
 @bp.get("/accessibility")
 def accessibility() -> str:
     """Accessibility statement (Public Sector Bodies Accessibility Regulations 2018)."""
-    return render_template("main/accessibility.html")
+    return render_page("main/accessibility.html", None, {})
 
 
 @bp.get("/privacy")
 def privacy() -> str:
     """Privacy notice; controller and contact come from settings, never invented."""
-    return render_template("main/privacy.html")
+    return render_page("main/privacy.html", None, {})
 
 
 @bp.get("/cookies")
 def cookies() -> str:
     """The essential cookie this service sets, and nothing else."""
-    return render_template("main/cookies.html")
+    return render_page("main/cookies.html", None, {})
 
 
 @bp.get("/how-it-decides")

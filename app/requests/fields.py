@@ -112,6 +112,9 @@ class Field:
     autocomplete: str | None = None
     params: Mapping[str, Any] = dataclass_field(default_factory=dict)
     year_input: str = ""  # month_year only: the year's input name (the month's is ``name``)
+    # Its hint is the partnership's local example of this kind (``examples`` in partnership.yaml),
+    # in place of ``hint``: examples name teams and places, which differ from area to area.
+    example_hint: str | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "options", MappingProxyType(dict(self.options)))
@@ -306,7 +309,7 @@ FIELDS: tuple[Field, ...] = (
         section="contact",
         joins="name",
         triage=True,
-        hint=Words("For example, Salford Royal health visiting, or Swinton primary schools team"),
+        example_hint="agency",
         errors={"missing": "Enter an agency or team", "too_long": _too_long("Agency or team", SHORT_MAX)},
         autocomplete="organization",
     ),

@@ -15,6 +15,7 @@ from wtforms import Field as FormField
 from wtforms import RadioField, StringField, TextAreaField
 
 from ..models import utcnow
+from ..pack import current_partnership
 from .fields import PAGES, Field, Page
 
 TEXTAREA_ROWS = 3
@@ -97,8 +98,11 @@ def field_params(entry: Field, page: Page, mode: str) -> dict[str, Any]:
         if size:
             label["classes"] = f"govuk-label--{size}"
         params["label"] = label
+    hint = entry.hint.for_mode(mode) if entry.hint is not None else None
+    if entry.example_hint is not None:
+        hint = current_partnership().examples.get(entry.example_hint)
     # No hint: an explicit None, or the radios widget would draw an empty hint element.
-    params["hint"] = {"text": entry.hint.for_mode(mode)} if entry.hint is not None else None
+    params["hint"] = {"text": hint} if hint else None
     if entry.autocomplete is not None:
         params["autocomplete"] = entry.autocomplete if mode != "supervision" else "off"
     if entry.kind == "character_count":

@@ -40,6 +40,7 @@ from .model import (
     Text,
     Verification,
 )
+from .partnership import DEFAULT_PARTNERSHIP, Partnership, check_partnership, cross_check, load_partnership
 from .validate import rules_warnings, validate_pack
 
 
@@ -86,18 +87,31 @@ class RulesReport:
     contacts: ContactBook | None
     problems: tuple[Problem, ...]
     warnings: tuple[Problem, ...]
+    partnership: Partnership | None = None
 
 
 def check_rules(
-    pack_path: str | Path | None = None, contacts_path: str | Path | None = None, today: dt.date | None = None
+    pack_path: str | Path | None = None,
+    contacts_path: str | Path | None = None,
+    today: dt.date | None = None,
+    partnership_path: str | Path | None = None,
 ) -> RulesReport:
-    """Check the contacts and the pack together and report every problem in both in one run
-    (a broken contacts file does not stop the pack being checked), with warnings as of ``today``."""
+    """Check the contacts and the pack together (and the partnership file, when given: a
+    deployment checks all three) and report every problem in them in one run (a broken
+    contacts file does not stop the pack being checked), with warnings as of ``today``."""
     contacts, problems = check_contacts(contacts_path)
     pack, pack_problems = check_pack(pack_path, contacts)
     problems += pack_problems
+    partnership = None
+    if partnership_path is not None:
+        partnership, partnership_problems = check_partnership(partnership_path)
+        problems += partnership_problems
+        if partnership is not None:
+            mismatches = cross_check(partnership, pack, contacts)
+            problems += mismatches
+            partnership = None if mismatches else partnership
     warnings = rules_warnings(pack, contacts, today) if pack is not None and today is not None else []
-    return RulesReport(pack, contacts, tuple(problems), tuple(warnings))
+    return RulesReport(pack, contacts, tuple(problems), tuple(warnings), partnership)
 
 
 def load_pack(
@@ -114,6 +128,7 @@ def load_pack(
 __all__ = [
     "DEFAULT_CONTACTS",
     "DEFAULT_PACK",
+    "DEFAULT_PARTNERSHIP",
     "Answer",
     "Change",
     "Contact",
@@ -127,6 +142,7 @@ __all__ = [
     "Link",
     "Option",
     "Outcome",
+    "Partnership",
     "Problem",
     "Question",
     "QuestionNotReached",
@@ -140,11 +156,13 @@ __all__ = [
     "answer",
     "check_contacts",
     "check_pack",
+    "check_partnership",
     "check_rules",
     "enumerate_paths",
     "evaluate",
     "load_contacts",
     "load_pack",
+    "load_partnership",
     "normalise",
     "rules_warnings",
     "valid_answer",

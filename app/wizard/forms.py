@@ -9,6 +9,7 @@ truth. The widgets are govuk-frontend-wtf's, with two fixes:
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from flask_wtf import FlaskForm
@@ -68,8 +69,10 @@ class QuestionForm(FlaskForm):
         return [str(value) for value in data] if isinstance(data, list) else [str(data)]
 
 
+@lru_cache(maxsize=512)
 def form_class(question: Question, mode: str) -> type[QuestionForm]:
-    """A form class for ``question`` with its options worded for ``mode``."""
+    """A form class for ``question`` with its options worded for ``mode`` (made once per question
+    and mode, then reused: a class statement's worth of work that every answer would otherwise repeat)."""
     choices = [SelectChoice(value=option.value, label=option.label.for_mode(mode)) for option in question.options]
     hint = question.hint.for_mode(mode) if question.hint else ""
     field: Field

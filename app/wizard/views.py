@@ -29,6 +29,7 @@ from ..pack import current_contacts, current_pack
 from ..rules import InvalidAnswer, JourneyState, Question, QuestionNotReached, answer
 from ..sessions import reset_session, session_expired
 from ..stats.service import record_outcome, record_start
+from ..templating import render_page
 from ..web import error_summary
 from . import bp, messages
 from .forms import FIELD_NAME, QuestionForm, engine_answer, field_params, form_class, initial_data
@@ -67,8 +68,10 @@ def question(question_id: str) -> Response | tuple[str, int] | str:
     state = current_state()
     if not state.can_show(asked.id):
         return back_to_current(state)
+    if request.method == "GET":
+        return render_question(asked, state)
     form = _form(asked, state)
-    if request.method == "GET" or not form.validate():
+    if not form.validate():
         return render_question(asked, state, form)
     values = form.raw_values()
     try:
@@ -100,35 +103,51 @@ def _form(asked: Question, state: JourneyState) -> QuestionForm:
     cls = form_class(asked, state.mode)
     if request.method == "POST":
         return cls()
+    return cls(formdata=None, data=_shown_answer(asked, state))
+
+
+def _shown_answer(asked: Question, state: JourneyState) -> dict[str, Any]:
+    """The form data a question page shows: the answer already given, else the suggested one."""
     step = state.step(asked.id)
     if step is not None:
-        return cls(formdata=None, data=initial_data(asked, step.value))
+        return initial_data(asked, step.value)
     suggested = state.suggested(asked.id)
     value = (list(suggested) if asked.kind == "multiple" else suggested[0]) if suggested else None
-    return cls(formdata=None, data=initial_data(asked, value))
+    return initial_data(asked, value)
 
 
-def render_question(asked: Question, state: JourneyState, form: QuestionForm, status: int = 200) -> tuple[str, int]:
-    """The question page, with the error summary when the answer was refused."""
-    field = getattr(form, FIELD_NAME)
-    errors = error_summary([field])
+def render_question(
+    asked: Question, state: JourneyState, form: QuestionForm | None = None, status: int = 200
+) -> tuple[str, int]:
+    """The question page: with no ``form``, the question as asked (rendered once per question,
+    mode, answer shown, back link and notice, then kept); with a posted form, as it was sent,
+    with the error summary when the answer was refused."""
+    errors = error_summary([getattr(form, FIELD_NAME)]) if form is not None else []
     previous = state.previous(asked.id)
     back_url = url_for("wizard.question", question_id=previous) if previous else url_for("main.index")
     return_to = RETURN_TO_CHECK if _returning_to_check() else None
     if return_to:
         back_url = url_for("requests.check")
-    return render_template(
-        "wizard/question.html",
-        question=asked,
-        mode=state.mode,
-        form=form,
-        field_params=field_params(asked, state.mode),
-        errors=errors,
-        has_errors=bool(errors),
-        back_url=back_url,
-        action_url=url_for("wizard.question", question_id=asked.id, return_to=return_to),
-        notice=notice_text(),
-    ), status
+    action_url = url_for("wizard.question", question_id=asked.id, return_to=return_to)
+    notice = notice_text()
+
+    def context() -> dict[str, Any]:
+        return {
+            "question": asked,
+            "mode": state.mode,
+            "form": form if form is not None else _form(asked, state),
+            "field_params": field_params(asked, state.mode),
+            "errors": errors,
+            "has_errors": bool(errors),
+            "back_url": back_url,
+            "action_url": action_url,
+            "notice": notice,
+        }
+
+    if form is not None:
+        return render_template("wizard/question.html", **context()), status
+    key = repr((asked.id, state.mode, _shown_answer(asked, state), back_url, action_url, notice))
+    return render_page("wizard/question.html", key, context), status
 
 
 def notice_text() -> dict[str, Any] | None:
@@ -161,7 +180,12 @@ def result() -> Response | str:
     record_outcome(state)  # anonymous count, once per journey per outcome; never fails the page
     previous = state.previous(None)  # the last question answered: the Back link (no answers in the URL)
     back_url = url_for("wizard.question", question_id=previous) if previous else url_for("main.index")
-    return render_template("wizard/result.html", **outcome_context(state), notice=notice_text(), back_url=back_url)
+    notice = notice_text()
+    # The page follows from the answers (and the pack): rendered once per set of answers, then kept.
+    key = repr((sorted(state.answers.items()), notice, back_url))
+    return render_page(
+        "wizard/result.html", key, lambda: {**outcome_context(state), "notice": notice, "back_url": back_url}
+    )
 
 
 def outcome_context(state: JourneyState) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from flask.testing import FlaskCliRunner
 
 from app.config import StartupError
 from app.pack import load_rules
-from app.rules import DEFAULT_CONTACTS, Contact, check_pack, check_rules
+from app.rules import DEFAULT_CONTACTS, DEFAULT_PARTNERSHIP, Contact, check_pack, check_rules
 from support.pack_data import option, question
 
 TODAY = dt.date.today()
@@ -106,7 +106,12 @@ def test_a_field_that_cannot_be_read_is_reported_once(
 def test_every_problem_is_in_the_start_up_message(pack_data: dict[str, Any], write_pack: Callable[..., Path]) -> None:
     path = write_pack(three_mistakes(pack_data))
     app = Flask(__name__)
-    app.config.update(RULE_PACK_PATH=str(path), CONTACTS_PATH=str(DEFAULT_CONTACTS))
+    partnership = yaml.safe_load(DEFAULT_PARTNERSHIP.read_text(encoding="utf-8")) | {"name": "Tests"}
+    app.config.update(
+        RULE_PACK_PATH=str(path),
+        CONTACTS_PATH=str(DEFAULT_CONTACTS),
+        PARTNERSHIP_PATH=str(write_pack(partnership, "partnership.yaml")),
+    )
     with pytest.raises(StartupError) as caught:
         load_rules(app)
     message = str(caught.value)

@@ -1,0 +1,329 @@
+"""The partnership that runs a deployment: its names, brand colour, footer, accessibility
+statement, PDF author, email signature and the local examples in hints.
+
+Everything that differs from one area to another and is not a rule or a contact lives in
+``partnership.yaml`` (beside the rule pack and the contacts; ``PARTNERSHIP_PATH`` points at
+another). ``check_partnership`` reads it and reports every problem with its file, field and
+line, like the pack and contacts loaders; ``cross_check`` compares it with the pack (the
+partnership must be the pack's ``owner``) and the contacts (the accessibility contact must
+exist). Colours are refused unless white text on the brand colour, and ordinary text on the
+tint, reach WCAG AA contrast (4.5:1).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import DefinitionError, Problem
+from .loader import _clean, _content_hash, _Mapping, _Reader, read_yaml
+from .model import ContactBook, Link, RulePack
+
+DEFAULT_PARTNERSHIP = Path(__file__).with_name("partnership.yaml")
+
+SERVICE_NAME = "Space to Think"
+WHITE = "#ffffff"
+TEXT_COLOUR = "#0b0c0c"  # GOV.UK Frontend's text colour, on the tint (footer, notices)
+AA_TEXT_CONTRAST = 4.5
+TINT_WEIGHT = 0.05  # a tint is this much brand colour in white (when the file gives none)
+BORDER_WEIGHT = 0.5
+NODE = "(partnership)"
+
+_HEX_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
+
+
+@dataclass(frozen=True)
+class Colours:
+    """The brand colour (header, footer rule, notice borders, chart bars), its light tint
+    (backgrounds) and a border colour for panels on white."""
+
+    brand: str
+    tint: str
+    border: str
+
+    def css(self) -> str:
+        """CSS custom properties on :root that give the compiled stylesheet these colours."""
+        properties = {
+            "--govuk-brand-colour": self.brand,
+            "--govuk-template-background-colour": self.tint,
+            "--govuk-surface-background-colour": self.tint,
+            "--govuk-surface-border-colour": self.border,
+            "--app-brand-colour": self.brand,
+            "--app-brand-tint": self.tint,
+            "--app-brand-border": self.border,
+        }
+        return ":root{" + ";".join(f"{name}:{value}" for name, value in properties.items()) + "}"
+
+
+@dataclass(frozen=True)
+class AccessibilityStatement:
+    """What the accessibility statement says that only the partnership can say."""
+
+    contact_id: str
+    reply_within: str
+    prepared_on: dt.date
+    tested_on: dt.date | None = None
+    known_issues: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Partnership:
+    """A whole, loaded partnership file. Build it with ``check_partnership``."""
+
+    path: str
+    name: str
+    short_name: str
+    colours: Colours
+    page_title_suffix: str
+    footer_text: str
+    footer_links: tuple[Link, ...]
+    pdf_author: str
+    email_signature: str
+    accessibility: AccessibilityStatement
+    examples: dict[str, str] = field(default_factory=dict)
+    version: str = ""
+    line_of: dict[str, int | None] = field(default_factory=dict, repr=False, compare=False)
+
+
+def relative_luminance(colour: str) -> float:
+    """WCAG 2.2's relative luminance of a ``#rrggbb`` colour."""
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast_ratio(first: str, second: str) -> float:
+    """WCAG 2.2's contrast ratio between two ``#rrggbb`` colours (1 to 21)."""
+    lighter, darker = sorted((relative_luminance(first), relative_luminance(second)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def mix_with_white(colour: str, weight: float) -> str:
+    """``weight`` of ``colour`` in white, as ``#rrggbb``."""
+    channels = [int(colour[i : i + 2], 16) for i in (1, 3, 5)]
+    return "#" + "".join(f"{round(255 - (255 - c) * weight):02x}" for c in channels)
+
+
+_TOP_KEYS = {
+    "name",
+    "short_name",
+    "colours",
+    "page_title_suffix",
+    "footer",
+    "pdf_author",
+    "email_signature",
+    "accessibility",
+    "examples",
+}
+_COLOUR_KEYS = {"brand", "tint", "border"}
+_FOOTER_KEYS = {"text", "links"}
+_ACCESSIBILITY_KEYS = {"contact", "reply_within", "prepared_on", "tested_on", "known_issues"}
+_EXAMPLE_KEYS = {"agency"}
+
+
+def _colour(reader: _Reader, data: _Mapping, key: str, node: str, required: bool) -> str | None:
+    value = reader.string(data, key, node, required=required)
+    if value is None:
+        return None
+    if not _HEX_COLOUR.fullmatch(value):
+        reader.problem(node, key, f"must be a colour written #rrggbb (like #106165), not {value!r}", data.line_of(key))
+        return None
+    return value.lower()
+
+
+def _colours(reader: _Reader, root: _Mapping) -> Colours:
+    fallback = Colours("#000000", WHITE, "#000000")
+    if "colours" not in root:
+        reader.problem(NODE, "colours", "is missing (brand: the brand colour, like #106165)", root.line)
+        return fallback
+    raw = reader.mapping(root.get("colours"), NODE, "colours", root.line_of("colours"))
+    if raw is None:
+        return fallback
+    node = f"{NODE} colours"
+    reader.unknown_keys(raw, _COLOUR_KEYS, node)
+    brand = _colour(reader, raw, "brand", node, required=True)
+    if brand is None:
+        return fallback
+    tint = _colour(reader, raw, "tint", node, required=False) or mix_with_white(brand, TINT_WEIGHT)
+    border = _colour(reader, raw, "border", node, required=False) or mix_with_white(brand, BORDER_WEIGHT)
+    ratio = contrast_ratio(brand, WHITE)
+    if ratio < AA_TEXT_CONTRAST:
+        reader.problem(
+            node,
+            "brand",
+            f"{brand} has a contrast of {ratio:.1f}:1 with white (the header's text), below the "
+            f"{AA_TEXT_CONTRAST}:1 that WCAG AA needs: choose a darker colour",
+            raw.line_of("brand"),
+        )
+    ratio = contrast_ratio(tint, TEXT_COLOUR)
+    if ratio < AA_TEXT_CONTRAST:
+        reader.problem(
+            node,
+            "tint",
+            f"{tint} has a contrast of {ratio:.1f}:1 with the text colour {TEXT_COLOUR}, below the "
+            f"{AA_TEXT_CONTRAST}:1 that WCAG AA needs: choose a lighter tint",
+            raw.line_of("tint"),
+        )
+    return Colours(brand, tint, border)
+
+
+def _links(reader: _Reader, data: _Mapping, node: str) -> tuple[Link, ...]:
+    links: list[Link] = []
+    for position, raw in enumerate(reader.items(data, "links", node, required=False), start=1):
+        where = f"{node} links[{position}]"
+        reader.unknown_keys(raw, {"text", "url"}, where)
+        text, url = reader.string(raw, "text", where), reader.string(raw, "url", where)
+        if url is not None and not url.startswith("https://"):
+            reader.problem(where, "url", "must start with https://", raw.line_of("url"))
+        elif text is not None and url is not None:
+            links.append(Link(_clean(text), url))
+    return tuple(links)
+
+
+def _optional_date(reader: _Reader, data: _Mapping, key: str, node: str) -> dt.date | None:
+    return reader.date(data, key, node) if data.get(key) is not None else None
+
+
+def _accessibility(reader: _Reader, root: _Mapping) -> AccessibilityStatement:
+    empty = AccessibilityStatement("", "", dt.date.min)
+    if "accessibility" not in root:
+        reader.problem(
+            NODE, "accessibility", "is missing (contact, reply_within, prepared_on: for the statement)", root.line
+        )
+        return empty
+    raw = reader.mapping(root.get("accessibility"), NODE, "accessibility", root.line_of("accessibility"))
+    if raw is None:
+        return empty
+    node = f"{NODE} accessibility"
+    reader.unknown_keys(raw, _ACCESSIBILITY_KEYS, node)
+    issues: list[str] = []
+    value = raw.get("known_issues")
+    if value is not None:
+        if not isinstance(value, list) or not all(isinstance(item, str) and item.strip() for item in value):
+            reader.problem(
+                node, "known_issues", "must be a list of what is not accessible, in words", raw.line_of("known_issues")
+            )
+        else:
+            issues = [_clean(item) for item in value]
+    prepared_on = reader.date(raw, "prepared_on", node)
+    tested_on = _optional_date(reader, raw, "tested_on", node)
+    return AccessibilityStatement(
+        contact_id=reader.string(raw, "contact", node) or "",
+        reply_within=_clean(reader.string(raw, "reply_within", node) or ""),
+        prepared_on=prepared_on,
+        tested_on=tested_on,
+        known_issues=tuple(issues),
+    )
+
+
+def _examples(reader: _Reader, root: _Mapping) -> dict[str, str]:
+    if root.get("examples") is None:
+        return {}
+    raw = reader.mapping(root.get("examples"), NODE, "examples", root.line_of("examples"))
+    if raw is None:
+        return {}
+    node = f"{NODE} examples"
+    reader.unknown_keys(raw, _EXAMPLE_KEYS, node)
+    found = {key: reader.string(raw, key, node, required=False) for key in sorted(_EXAMPLE_KEYS)}
+    return {key: _clean(value) for key, value in found.items() if value is not None}
+
+
+def parse_partnership(data: object, file: str) -> tuple[Partnership | None, list[Problem]]:
+    """Build a Partnership from parsed YAML, or report every reason it cannot be built."""
+    reader = _Reader(file)
+    root = reader.mapping(data, NODE, "(top level)", 1)
+    if root is None:
+        return None, reader.problems
+    reader.unknown_keys(root, _TOP_KEYS, NODE)
+    name = _clean(reader.string(root, "name", NODE) or "")
+    short_name = _clean(reader.string(root, "short_name", NODE) or "")
+    colours = _colours(reader, root)
+    footer_text = f"{SERVICE_NAME} is run by the {name}."
+    footer_links: tuple[Link, ...] = ()
+    if root.get("footer") is not None:
+        footer = reader.mapping(root.get("footer"), NODE, "footer", root.line_of("footer"))
+        if footer is not None:
+            reader.unknown_keys(footer, _FOOTER_KEYS, f"{NODE} footer")
+            footer_text = _clean(reader.string(footer, "text", f"{NODE} footer", required=False) or footer_text)
+            footer_links = _links(reader, footer, f"{NODE} footer")
+    signature = reader.string(root, "email_signature", NODE, required=False)
+    partnership = Partnership(
+        path=file,
+        name=name,
+        short_name=short_name,
+        colours=colours,
+        page_title_suffix=_clean(
+            reader.string(root, "page_title_suffix", NODE, required=False) or f"{SERVICE_NAME} – {name}"
+        ),
+        footer_text=footer_text,
+        footer_links=footer_links,
+        pdf_author=_clean(reader.string(root, "pdf_author", NODE, required=False) or f"{SERVICE_NAME}, {name}"),
+        # Line breaks are kept: a signature is usually several lines.
+        email_signature="\n".join(line.strip() for line in (signature or SERVICE_NAME).strip().splitlines()),
+        accessibility=_accessibility(reader, root),
+        examples=_examples(reader, root),
+        version=_content_hash(data),
+        line_of={key: root.line_of(key) for key in _TOP_KEYS},
+    )
+    if reader.problems:
+        return None, reader.problems
+    return partnership, []
+
+
+def cross_check(partnership: Partnership, pack: RulePack | None, contacts: ContactBook | None) -> list[Problem]:
+    """What the partnership file says that the pack or the contacts contradict."""
+    problems: list[Problem] = []
+    if pack is not None and pack.owner != partnership.name:
+        problems.append(
+            Problem(
+                partnership.path,
+                NODE,
+                "name",
+                f"is {partnership.name!r}, but the rule pack ({pack.path}) is owned by {pack.owner!r}: "
+                "a partnership's file and its pack must name the same partnership",
+                partnership.line_of.get("name"),
+            )
+        )
+    if contacts is not None:
+        contact = contacts.get(partnership.accessibility.contact_id)
+        if contact is None:
+            problems.append(
+                Problem(
+                    partnership.path,
+                    f"{NODE} accessibility",
+                    "contact",
+                    f"names {partnership.accessibility.contact_id!r}, which is not a contact in {contacts.path}",
+                    partnership.line_of.get("accessibility"),
+                )
+            )
+        elif contact.email is None and contact.phone is None:
+            problems.append(
+                Problem(
+                    partnership.path,
+                    f"{NODE} accessibility",
+                    "contact",
+                    f"names {contact.id!r}, which has no email or phone in {contacts.path}: "
+                    "people must be able to ask for another format",
+                    partnership.line_of.get("accessibility"),
+                )
+            )
+    return problems
+
+
+def check_partnership(path: str | Path | None = None) -> tuple[Partnership | None, list[Problem]]:
+    """Read and check a partnership file; return it (None unless it is valid) and every problem."""
+    file = Path(path) if path is not None else DEFAULT_PARTNERSHIP
+    data, problems = read_yaml(file)
+    if problems:
+        return None, problems
+    return parse_partnership(data, str(file))
+
+
+def load_partnership(path: str | Path | None = None) -> Partnership:
+    """Load a valid partnership file, or raise ``DefinitionError`` naming every problem."""
+    partnership, problems = check_partnership(path)
+    if partnership is None:
+        raise DefinitionError(problems)
+    return partnership

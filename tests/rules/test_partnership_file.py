@@ -1,0 +1,167 @@
+"""The partnership file (app/rules/partnership.yaml): read, checked and refused like the pack.
+
+A mistake names the file, the field and the line; a brand colour that white text cannot be
+read on (or a tint ordinary text cannot be read on) is refused; the file must name the
+pack's owner, and its accessibility contact must be a contact that people can reach.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from flask import Flask
+from flask.testing import FlaskCliRunner
+
+from app.config import StartupError
+from app.pack import load_rules
+from app.requests.fields import FIELDS
+from app.rules import DEFAULT_CONTACTS, DEFAULT_PACK, DEFAULT_PARTNERSHIP, check_partnership, check_rules
+from app.rules.partnership import _EXAMPLE_KEYS, Colours, contrast_ratio, mix_with_white
+
+WritePack = Callable[..., Path]
+
+
+@pytest.fixture
+def partnership_data() -> dict[str, Any]:
+    """The installed partnership file as data, to spoil."""
+    data: dict[str, Any] = yaml.safe_load(DEFAULT_PARTNERSHIP.read_text(encoding="utf-8"))
+    return data
+
+
+def problems_of(write_pack: WritePack, data: object) -> list[tuple[str, str, int | None]]:
+    partnership, problems = check_partnership(write_pack(data, "partnership.yaml"))
+    assert partnership is None
+    return [(problem.node, problem.field, problem.line) for problem in problems]
+
+
+def test_the_installed_partnership_file_is_valid_and_names_the_packs_owner() -> None:
+    report = check_rules(DEFAULT_PACK, DEFAULT_CONTACTS, partnership_path=DEFAULT_PARTNERSHIP)
+    assert report.problems == ()
+    assert report.partnership is not None and report.pack is not None
+    assert report.partnership.name == report.pack.owner
+    assert contrast_ratio(report.partnership.colours.brand, "#ffffff") >= 4.5
+
+
+def test_contrast_ratio_matches_wcag() -> None:
+    assert contrast_ratio("#000000", "#ffffff") == pytest.approx(21)
+    assert contrast_ratio("#ffffff", "#ffffff") == pytest.approx(1)
+    assert contrast_ratio("#767676", "#ffffff") == pytest.approx(4.54, abs=0.01)  # the lightest AA grey
+
+
+@pytest.mark.parametrize("brand", ["#1d9bf0", "#ffdd00", "#888888"])
+def test_a_brand_colour_white_text_cannot_be_read_on_stops_start_up(
+    partnership_data: dict[str, Any], write_pack: WritePack, brand: str
+) -> None:
+    partnership_data["colours"] = {"brand": brand}
+    path = write_pack(partnership_data, "partnership.yaml")
+    app = Flask(__name__)
+    app.config.update(RULE_PACK_PATH=str(DEFAULT_PACK), CONTACTS_PATH=str(DEFAULT_CONTACTS), PARTNERSHIP_PATH=str(path))
+    with pytest.raises(StartupError) as caught:
+        load_rules(app)
+    message = str(caught.value)
+    assert str(path) in message and "(partnership) colours: brand:" in message and "contrast" in message
+
+
+def test_a_tint_ordinary_text_cannot_be_read_on_is_refused(
+    partnership_data: dict[str, Any], write_pack: WritePack
+) -> None:
+    partnership_data["colours"]["tint"] = "#505a5f"
+    assert [(node, field) for node, field, _ in problems_of(write_pack, partnership_data)] == [
+        ("(partnership) colours", "tint")
+    ]
+
+
+@pytest.mark.parametrize("colour", ["teal", "#16f", "106165", "#10616g"])
+def test_a_colour_must_be_written_as_six_hex_digits(
+    partnership_data: dict[str, Any], write_pack: WritePack, colour: str
+) -> None:
+    partnership_data["colours"]["brand"] = colour
+    found = problems_of(write_pack, partnership_data)
+    assert [(node, field) for node, field, _ in found] == [("(partnership) colours", "brand")]
+    assert found[0][2] is not None  # the line, to find it by
+
+
+def test_tint_and_border_are_worked_out_from_the_brand_colour_when_left_out(
+    partnership_data: dict[str, Any], write_pack: WritePack
+) -> None:
+    partnership_data["colours"] = {"brand": "#4c2c92"}
+    partnership, problems = check_partnership(write_pack(partnership_data, "partnership.yaml"))
+    assert problems == [] and partnership is not None
+    assert partnership.colours == Colours("#4c2c92", mix_with_white("#4c2c92", 0.05), mix_with_white("#4c2c92", 0.5))
+    assert contrast_ratio(partnership.colours.tint, "#0b0c0c") >= 4.5
+    assert "--govuk-brand-colour:#4c2c92" in partnership.colours.css()
+
+
+def test_every_mistake_is_named_in_one_run(partnership_data: dict[str, Any], write_pack: WritePack) -> None:
+    del partnership_data["name"]
+    partnership_data["colour"] = "#106165"  # a typo for colours
+    partnership_data["footer"]["links"] = [{"text": "Our website", "url": "http://example.org/"}]
+    partnership_data["accessibility"]["prepared_on"] = "last week"
+    partnership_data["accessibility"]["known_issues"] = "none"
+    partnership_data["examples"]["team"] = "For example, the north team"
+    found = {(node, field) for node, field, _ in problems_of(write_pack, partnership_data)}
+    assert found == {
+        ("(partnership)", "name"),
+        ("(partnership)", "colour"),
+        ("(partnership) footer links[1]", "url"),
+        ("(partnership) accessibility", "prepared_on"),
+        ("(partnership) accessibility", "known_issues"),
+        ("(partnership) examples", "team"),
+    }
+
+
+def test_a_missing_or_unreadable_file_is_named(tmp_path: Path, write_pack: WritePack) -> None:
+    _, problems = check_partnership(tmp_path / "nowhere.yaml")
+    assert len(problems) == 1 and str(problems[0]).startswith(str(tmp_path / "nowhere.yaml"))
+    assert problems_of(write_pack, "- just\n- a list\n") == [("(partnership)", "(top level)", 1)]
+
+
+def test_the_partnership_must_be_the_packs_owner(partnership_data: dict[str, Any], write_pack: WritePack) -> None:
+    partnership_data["name"] = "Northmere Safeguarding Partnership"
+    report = check_rules(
+        DEFAULT_PACK, DEFAULT_CONTACTS, partnership_path=write_pack(partnership_data, "partnership.yaml")
+    )
+    assert report.partnership is None
+    assert [(p.node, p.field) for p in report.problems] == [("(partnership)", "name")]
+    assert "Salford Safeguarding Children Partnership" in report.problems[0].message
+
+
+@pytest.mark.parametrize("contact", ["nobody", "police_emergency"])
+def test_the_accessibility_contact_must_be_a_contact_with_an_email_or_phone(
+    partnership_data: dict[str, Any], write_pack: WritePack, contact: str
+) -> None:
+    partnership_data["accessibility"]["contact"] = contact
+    contacts = yaml.safe_load(DEFAULT_CONTACTS.read_text(encoding="utf-8"))
+    for entry in contacts["contacts"]:
+        if entry["id"] == "police_emergency":  # a contact reachable only through a page
+            entry.pop("phone", None)
+            entry["links"] = [{"text": "Police", "url": "https://police.example.org/"}]
+    report = check_rules(
+        DEFAULT_PACK,
+        write_pack(contacts, "contacts.yaml"),
+        partnership_path=write_pack(partnership_data, "partnership.yaml"),
+    )
+    assert [(p.node, p.field) for p in report.problems] == [("(partnership) accessibility", "contact")]
+
+
+def test_every_example_hint_a_field_asks_for_is_one_the_file_can_give() -> None:
+    wanted = {field.example_hint for field in FIELDS if field.example_hint is not None}
+    assert wanted and wanted <= _EXAMPLE_KEYS
+
+
+def test_rules_check_checks_a_partnership_file_with_its_pack_and_contacts(
+    runner: FlaskCliRunner, partnership_data: dict[str, Any], write_pack: WritePack
+) -> None:
+    example = Path(__file__).resolve().parent.parent.parent / "examples" / "northmere"
+    files = ["--pack", str(example / "space_to_think.yaml"), "--contacts", str(example / "contacts.yaml")]
+    result = runner.invoke(args=["rules", "check", *files, "--partnership", str(example / "partnership.yaml")])
+    assert result.exit_code == 0, result.output
+    assert "Partnership: Northmere Safeguarding Partnership" in result.output
+    # Salford's partnership file with Northmere's pack: the names disagree, and it says which file.
+    result = runner.invoke(args=["rules", "check", *files, "--partnership", str(DEFAULT_PARTNERSHIP)])
+    assert result.exit_code == 1
+    assert f"{DEFAULT_PARTNERSHIP}:" in result.output and "(partnership): name:" in result.output

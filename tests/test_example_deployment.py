@@ -1,0 +1,321 @@
+"""Another area deploys with data alone: the app running on examples/northmere/ shows nothing of Salford.
+
+One app (module scope) is pointed at the example's rule pack, contacts and partnership file
+through RULE_PACK_PATH, CONTACTS_PATH and PARTNERSHIP_PATH, exactly as a deployment would.
+Every outcome is reached over HTTP in both modes; the public pages, the error pages, the
+request pages, the submitted request's emails (a real SMTP server, sent by the outbox worker)
+and its PDF, the supervision record and the questions to prepare (real WeasyPrint PDFs), the
+inbox, and a session invitation with its calendar file are all read, and none may name
+Salford, its front door (the Bridge Partnership), its towns or its partnership's short name.
+Each test also checks that the example partnership's own name, colour and wording are there,
+so a blank page cannot pass. The example must route exactly as the installed pack does: a
+routing change to the installed pack is made to the example too.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterator
+from email.message import EmailMessage
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
+
+from app import create_app
+from app.rules import DEFAULT_CONTACTS, DEFAULT_PACK, check_rules, enumerate_paths, load_contacts, load_pack
+from support.database import database_settings, dispose
+from support.mail import FACILITATORS, SmtpServer
+from support.pdf import pdf_reader, pdf_text
+from support.submission import ELIGIBLE_PATH, SUPERVISION_PATH, VALID_DETAILS, run_outbox, submitted_request
+from support.templates import share_compiled_templates
+from support.walk import Walker, outcome_of, title_of
+from test_inbox import signed_in
+from test_sessions import arrange, invite
+from test_workflow import new_request
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "northmere"
+PACK_FILE, CONTACTS_FILE, PARTNERSHIP_FILE = (
+    EXAMPLE / "space_to_think.yaml",
+    EXAMPLE / "contacts.yaml",
+    EXAMPLE / "partnership.yaml",
+)
+NAME = "Northmere Safeguarding Partnership"
+BRAND = "#5a2a6e"
+# Salford, its front door, the places in its examples and its partnership's short name.
+SALFORD = re.compile(r"salford|bridge|swinton|sscp|greater manchester", re.IGNORECASE)
+
+
+def visible_text(page: str) -> str:
+    """A page's text and attributes (titles, alt text, links), entities decoded."""
+    return html.unescape(page)
+
+
+def assert_nothing_of_salford(where: str, text: str) -> None:
+    found = sorted({match.group(0) for match in SALFORD.finditer(text)})
+    assert not found, f"{where} names {found}"
+
+
+def assert_example_page(where: str, response: TestResponse, status: int = 200) -> str:
+    """The page is the example partnership's: its title, footer and colour; nothing of Salford."""
+    assert response.status_code == status, (where, response.status_code, response.location)
+    page = visible_text(response.get_data(as_text=True))
+    assert_nothing_of_salford(where, page)
+    assert title_of(response).endswith(f"– Space to Think – {NAME}"), (where, title_of(response))
+    assert f"Space to Think is run by the {NAME}, on behalf of its agencies." in page, where
+    # The colours come in a <style> the page's Content Security Policy allows by its nonce.
+    nonce = re.search(r"style-src 'self' 'nonce-([^']+)'", response.headers["Content-Security-Policy"])
+    assert nonce and f'<style nonce="{nonce.group(1)}">:root{{--govuk-brand-colour:{BRAND};' in page, where
+    return page
+
+
+@pytest.fixture(scope="module")
+def smtp() -> Iterator[SmtpServer]:
+    server = SmtpServer()
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="module")
+def example_app(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, smtp: SmtpServer
+) -> Iterator[Flask]:
+    """The app deployed for the example partnership, with a mailbox on the test SMTP server."""
+    with database_settings(request, "sqlite", tmp_path_factory.mktemp("example")) as settings:
+        app = create_app(
+            {
+                "APP_ENV": "test",
+                **settings,
+                "RULE_PACK_PATH": str(PACK_FILE),
+                "CONTACTS_PATH": str(CONTACTS_FILE),
+                "PARTNERSHIP_PATH": str(PARTNERSHIP_FILE),
+            }
+        )
+        share_compiled_templates(app)
+        app.config.update(
+            FACILITATOR_EMAIL=FACILITATORS,
+            SMTP_HOST="127.0.0.1",
+            SMTP_PORT=smtp.port,
+            SMTP_TIMEOUT=5,
+            MAIL_FROM="space-to-think@northmere.example.org",
+            SEND_ACKNOWLEDGEMENTS=True,
+            PUBLIC_BASE_URL="https://spacetothink.northmere.example.org",
+        )
+        yield app
+        dispose(app)
+
+
+@pytest.fixture
+def client(example_app: Flask) -> FlaskClient:
+    return example_app.test_client()
+
+
+def test_the_example_passes_rules_check_and_routes_exactly_as_the_installed_pack() -> None:
+    report = check_rules(PACK_FILE, CONTACTS_FILE, partnership_path=PARTNERSHIP_FILE)
+    assert report.problems == () and report.pack is not None and report.partnership is not None
+    installed = load_pack(DEFAULT_PACK, load_contacts(DEFAULT_CONTACTS))
+    routes = [(path.answers, path.outcome, path.flags, path.mode) for path in enumerate_paths(report.pack)]
+    assert routes == [(path.answers, path.outcome, path.flags, path.mode) for path in enumerate_paths(installed)]
+
+
+def test_the_examples_contacts_are_fictional() -> None:
+    """Drama numbers (Ofcom's 01632 960xxx) or 999, and addresses under example.org."""
+    contacts = load_contacts(CONTACTS_FILE)
+    for contact in contacts.contacts:
+        assert contact.phone in (None, "999") or contact.phone.startswith("01632 960"), contact.id
+        assert contact.email is None or contact.email.endswith(".example.org"), contact.id
+        assert all(re.match(r"https://([a-z]+\.)*example\.org/", link.url) for link in contact.links), contact.id
+
+
+def shortest_paths() -> list[tuple[str, str, tuple[tuple[str, object], ...]]]:
+    """For every outcome and mode, the shortest route there through the example pack."""
+    pack = load_pack(PACK_FILE, load_contacts(CONTACTS_FILE))
+    shortest: dict[tuple[str, str], tuple[tuple[str, object], ...]] = {}
+    for path in enumerate_paths(pack):
+        key = (path.outcome, path.mode)
+        if key not in shortest or len(path.answers) < len(shortest[key]):
+            shortest[key] = path.answers
+    return [(outcome, mode, answers) for (outcome, mode), answers in sorted(shortest.items())]
+
+
+def test_every_outcome_in_both_modes_is_the_example_partnerships(client: FlaskClient) -> None:
+    walker = Walker(client)
+    reached = set()
+    for outcome, mode, answers in shortest_paths():
+        walk = [(question, list(answer) if isinstance(answer, tuple) else answer) for question, answer in answers]
+        response = walker.walk(walk)  # type: ignore[arg-type]  # answers are str or list of str
+        assert outcome_of(response) == outcome, (outcome, mode)
+        page = assert_example_page(f"outcome {outcome} ({mode})", response)
+        reached.add((outcome, mode))
+        if outcome == "U2":  # the outcome that named the Bridge Partnership and Salford's rule
+            assert "Children's Front Door" in page and "01632 960 100" in page
+    assert len(reached) == 18  # nine outcomes, two modes
+    # The question pages on the way: the first and the one whose hint named Salford's front door.
+    walker.start()
+    assert_example_page("first question", walker.follow("/questions/mode"))
+    walker.answer("mode", "practitioner")
+    walker.answer("immediate_danger", "no")
+    page = assert_example_page("unshared concern question", walker.follow("/questions/unshared_concern"))
+    assert "In Northmere, you reach children's social care through the Children's Front Door." in page
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/accessibility",
+        "/privacy",
+        "/cookies",
+        "/how-it-decides",
+        "/questions-to-prepare",
+        "/questions-to-prepare?mode=supervision",
+        "/session-expired",
+        "/inbox/sign-in",
+    ],
+)
+def test_the_public_pages_are_the_example_partnerships(client: FlaskClient, path: str) -> None:
+    page = assert_example_page(path, client.get(path))
+    if path == "/accessibility":
+        assert "spacetothink@northmere.example.org" in page and "within 5 working days" in page
+        assert "The tool was last tested on 30 November 2026." in page
+    if path == "/":
+        assert 'href="https://safeguarding.northmere.example.org/"' in page  # the footer's own link
+
+
+def test_error_pages_are_the_example_partnerships(client: FlaskClient) -> None:
+    assert_example_page("not found", client.get("/no-such-page"), 404)
+    assert_example_page("method not allowed", client.get("/request/submit"), 405)
+    assert_example_page("missing CSRF token", client.post("/start", data={}), 400)
+
+
+def test_the_decision_diagram_names_only_the_example_partnerships_rules(client: FlaskClient) -> None:
+    response = client.get("/how-it-decides/decision-diagram.svg")  # drawn by Graphviz (scripts/setup installs it)
+    assert response.status_code == 200
+    assert_nothing_of_salford("decision diagram", response.get_data(as_text=True))
+
+
+@pytest.mark.real_pdf
+def test_the_questions_to_prepare_pdf_is_the_example_partnerships(client: FlaskClient) -> None:
+    # One mode: the PDF holds the same pack and partnership text in both (the pages are read in both).
+    response = client.get("/questions-to-prepare.pdf?mode=supervision")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    text = assert_pdf_is_the_example_partnerships("questions to prepare", response.data)
+    assert "Children's Front Door" in text
+
+
+def assert_pdf_is_the_example_partnerships(where: str, data: bytes) -> str:
+    text = pdf_text(data)
+    assert_nothing_of_salford(where, text)
+    metadata = pdf_reader(data).metadata
+    assert metadata is not None and metadata.author == f"Space to Think, {NAME}", where
+    assert_nothing_of_salford(f"{where} (metadata)", " ".join(str(value) for value in metadata.values()))
+    return text
+
+
+@pytest.mark.real_pdf
+def test_the_supervision_record_is_the_example_partnerships(client: FlaskClient) -> None:
+    walker = Walker(client)
+    to_u2 = [("mode", "supervision"), ("immediate_danger", "not_sure")]
+    assert outcome_of(walker.walk(to_u2)) == "U2"
+    response = client.get("/request/supervision-record.pdf")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    text = assert_pdf_is_the_example_partnerships("supervision record", response.data)
+    assert "01632 960 100" in text  # the example's front door, as on the outcome page
+
+
+def bodies(message: EmailMessage) -> tuple[str, list[bytes]]:
+    """An email's text and its attachments' bytes."""
+    body = message.get_body(preferencelist=("plain",))
+    assert body is not None
+    attachments = [part.get_payload(decode=True) for part in message.iter_attachments()]
+    return body.get_content().replace("\r\n", "\n"), [data for data in attachments if isinstance(data, bytes)]
+
+
+@pytest.mark.real_pdf
+def test_a_request_its_pages_emails_and_pdf_are_the_example_partnerships(
+    example_app: Flask, client: FlaskClient, smtp: SmtpServer
+) -> None:
+    walker = Walker(client)
+    for path in (ELIGIBLE_PATH, SUPERVISION_PATH):
+        assert outcome_of(walker.walk(path)) == "P"
+        for page in ("/request/about-you", "/request/reflection", "/request/how-soon"):
+            shown = assert_example_page(page, walker.get(page))
+            if page == "/request/about-you":
+                assert "For example, Northmere Hospital health visiting, or Eastbrook primary schools team" in shown
+    walker.walk(ELIGIBLE_PATH)
+    submitted_request(walker, ELIGIBLE_PATH, VALID_DETAILS)
+    assert_example_page("submitted", walker.get("/request/submitted"))
+
+    before = len(smtp.mailbox.messages)
+    run_outbox(example_app)  # the worker makes the PDF and sends both emails
+    messages = smtp.mailbox.messages[before:]
+    assert sorted(message["To"] for message in messages) == sorted([FACILITATORS, VALID_DETAILS["email"]])
+    for message in messages:
+        text, attachments = bodies(message)
+        assert_nothing_of_salford(f"email to {message['To']}", str(message["Subject"]) + text)
+        assert text.rstrip().endswith(f"Space to Think\n{NAME}"), text[-200:]
+        for data in attachments:
+            assert_pdf_is_the_example_partnerships("request PDF", data)
+    facilitators = next(message for message in messages if message["To"] == FACILITATORS)
+    assert len(bodies(facilitators)[1]) == 1  # the request's PDF
+
+    download = client.get("/request/submitted/request.pdf")
+    assert download.status_code == 200
+    assert_pdf_is_the_example_partnerships("request PDF download", download.data)
+
+
+def test_the_inbox_and_a_session_invitation_are_the_example_partnerships(example_app: Flask, smtp: SmtpServer) -> None:
+    client, _ = signed_in(example_app)
+    reference = new_request(example_app, status="session_offered")
+    run_outbox(example_app)  # the request's own emails, read in the test above
+    assert_example_page("inbox", client.get("/inbox"))
+    assert_example_page("a request in the inbox", client.get(f"/inbox/requests/{reference}"))
+    assert_example_page("statistics", client.get("/inbox/statistics"))
+
+    assert (
+        arrange(client, reference, format="online", place="Join online: the link comes the day before").status_code
+        == 302
+    )
+    assert invite(client, reference).status_code == 302
+    before = len(smtp.mailbox.messages)
+    run_outbox(example_app)
+    (invitation,) = smtp.mailbox.messages[before:]
+    assert invitation["To"] == VALID_DETAILS["email"]
+    text, attachments = bodies(invitation)
+    assert_nothing_of_salford("session invitation", str(invitation["Subject"]) + text)
+    assert text.rstrip().endswith(f"Space to Think\n{NAME}"), text[-200:]
+    (calendar,) = attachments
+    assert_nothing_of_salford("session invitation's calendar file", calendar.decode())
+
+
+def test_known_accessibility_issues_make_the_statement_say_partially_compliant(
+    request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    """The example has no known issues; a partnership that lists some gets them on its statement."""
+    issue = "The decision diagram cannot be zoomed beyond 200% on small screens."
+    partnership = PARTNERSHIP_FILE.read_text(encoding="utf-8").replace(
+        "  tested_on: 2026-11-30\n", f"  tested_on: 2026-11-30\n  known_issues:\n    - {issue}\n"
+    )
+    assert issue in partnership
+    (tmp_path / "partnership.yaml").write_text(partnership, encoding="utf-8")
+    with database_settings(request, "sqlite", tmp_path) as settings:
+        app = create_app(
+            {
+                "APP_ENV": "test",
+                **settings,
+                "RULE_PACK_PATH": str(PACK_FILE),
+                "CONTACTS_PATH": str(CONTACTS_FILE),
+                "PARTNERSHIP_PATH": str(tmp_path / "partnership.yaml"),
+            }
+        )
+        share_compiled_templates(app)
+        page = assert_example_page("accessibility statement", app.test_client().get("/accessibility"))
+        dispose(app)
+    assert "This tool is partially compliant" in page and f"<li>{issue}</li>" in page
+    assert "aims to be fully compliant" not in page
