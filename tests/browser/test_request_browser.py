@@ -210,7 +210,7 @@ def test_request_without_identifying_data_skips_the_warning_and_downloads_the_pd
     page.get_by_label("Why does the family not know yet?").fill("We plan to talk with them next week.")
     continue_button(page).click()
     heading(page, "How soon would you like a session?")
-    page.get_by_role("radio", name=re.compile(r"^I.m flexible")).check()
+    page.get_by_role("radio", name=re.compile(r"^Flexible")).check()
     continue_button(page).click()
     heading(page, "Your preferences")
     continue_button(page).click()
