@@ -459,6 +459,8 @@ def test_held_is_counted_and_sends_a_single_use_anonymous_feedback_link(
         assert detail not in body_of(message)
     path = feedback_link(message)
     assert reference not in path
+    with session_app.app_context():  # once sent, the link is not kept with the request
+        assert db.session.scalar(select(OutboxMessage.body).where(OutboxMessage.kind == "feedback")) is None
 
     public = session_app.test_client()  # the practitioner: not signed in
     page = public.get(path)
@@ -491,6 +493,7 @@ def test_held_is_counted_and_sends_a_single_use_anonymous_feedback_link(
         assert db.session.scalar(select(func.count()).select_from(FeedbackToken)) == 0
         assert list(db.session.scalars(select(FeedbackComment.text))) == [comment]
         assert list(db.session.scalars(select(FeedbackComment.month))) == [current_month()]
+        assert not db.session.scalar(select(FeedbackComment.id)).isdigit()  # random: no order to read
     # Nothing that could lead back to the request is stored with the answer.
     assert {column.key for column in inspect(FeedbackComment).mapper.columns} == {"id", "month", "text"}
     page = text(client.get("/inbox/sessions"))
