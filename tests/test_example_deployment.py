@@ -277,6 +277,7 @@ def test_the_inbox_and_a_session_invitation_are_the_example_partnerships(example
     assert_example_page("inbox", client.get("/inbox"))
     assert_example_page("a request in the inbox", client.get(f"/inbox/requests/{reference}"))
     assert_example_page("statistics", client.get("/inbox/statistics"))
+    assert_example_page("the facilitators' guide", client.get("/inbox/guide"))
 
     assert (
         arrange(client, reference, format="online", place="Join online: the link comes the day before").status_code
