@@ -37,6 +37,7 @@ from support.database import WorkerSchema, database_settings, dispose, postgres_
 from support.mail import FACILITATORS, SmtpServer
 from support.passwords import cheap_password_hash
 from support.pdf import use_fake_renderer
+from support.routing_cache import remember_url_builders
 from support.rules_cache import remember_checked_rules
 from support.tempdir import use_memory_for_temporary_files
 from support.templates import share_compiled_templates
@@ -48,10 +49,10 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 @pytest.fixture(scope="session", autouse=True)
-def rules_read_once() -> Iterator[None]:
-    """Apps share the checked rule pack and contacts while the files are unchanged
-    (``support/rules_cache.py``)."""
-    with remember_checked_rules():
+def apps_start_quickly() -> Iterator[None]:
+    """Apps share the checked rule files while they are unchanged (``support/rules_cache.py``)
+    and their URL rules' compiled builders (``support/routing_cache.py``)."""
+    with remember_checked_rules(), remember_url_builders():
         yield
 
 

@@ -7,6 +7,7 @@ app/rules/space_to_think.yaml), never by internal ids or field names.
 
 from __future__ import annotations
 
+import functools
 import re
 import weakref
 from collections.abc import Callable, Sequence
@@ -225,15 +226,22 @@ PATHS: dict[str, tuple[Answer, ...]] = {
 OUTCOMES = tuple(PATHS)
 
 
+@functools.cache
+def installed_pack() -> Any:
+    """The installed rule pack, read once (this module's paths are worked out from it at import)."""
+    from app.rules import load_pack
+
+    return load_pack()
+
+
 def _in_supervision(step: Answer) -> Answer:
     """``step`` as a manager in supervision meets it: the pack's supervision wording of the
     same question and options (found by their practitioner wording)."""
-    from app.rules import load_pack
 
     def same(text: str) -> str:
         return " ".join(text.replace("’", "'").split())
 
-    pack = load_pack()
+    pack = installed_pack()
     if step is MYSELF:
         mode = pack.question("mode")
         assert mode is not None
@@ -265,9 +273,7 @@ def _same(text: str) -> str:
 def answer_values(steps: Sequence[Answer], mode: str = "practitioner") -> list[tuple[str, list[str]]]:
     """``steps`` (practitioner wording, as in ``PATHS``) as (question id, option values): what
     the forms post. In supervision mode only the first answer (who is using this today) differs."""
-    from app.rules import load_pack
-
-    pack = load_pack()
+    pack = installed_pack()
     found: list[tuple[str, list[str]]] = []
     for step in steps:
         question = next(q for q in pack.questions if _same(q.title.practitioner) == _same(step.question))
