@@ -86,6 +86,8 @@ def build_email(message: OutboxMessage, request: StoredRequest) -> EmailMessage:
         if message.body is None:
             raise ValueError(f"{message.kind} message {message.id} has no text")
         email["Auto-Submitted"] = "auto-generated"
+        if current_app.config.get("FACILITATOR_EMAIL"):
+            email["Reply-To"] = current_app.config["FACILITATOR_EMAIL"]  # "let the facilitators know" by replying
         email.set_content(message.body)
         if message.calendar:
             method = "CANCEL" if message.kind == "cancellation" else "REQUEST"

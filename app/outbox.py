@@ -50,6 +50,9 @@ from .requests import service
 from .space_sessions.service import SENT_ACTIONS, queue_reminders
 
 MAX_PDF_ERROR_LENGTH = 300
+# Emails whose text is dropped once sent: the feedback link's token, kept with the request's
+# outbox row, would otherwise tie a later answer (seen in a web server's log) to the request.
+FORGET_BODY_WHEN_SENT = frozenset({"feedback"})
 
 
 @dataclass
@@ -166,6 +169,8 @@ def send_message(message: OutboxMessage) -> bool:
     message.sent_at = utcnow()
     message.last_error = None
     message.next_attempt_at = None
+    if message.kind in FORGET_BODY_WHEN_SENT:
+        message.body = None  # the feedback link: once sent, nothing stored can lead from the request to the answer
     audit.add_event(
         SENT_ACTIONS.get(message.kind, "acknowledged" if message.kind == mail.ACKNOWLEDGEMENT else "emailed"),
         request.reference,

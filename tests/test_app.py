@@ -20,7 +20,7 @@ from app.pack import CONTACTS_KEY, PACK_KEY
 from app.sessions import JourneySessionRow, purge_expired_sessions
 from support import add_session_probe, both_databases, csrf_token, external_resources, session_cookie
 
-PAGES = ["/", "/accessibility", "/privacy", "/cookies", "/session-expired"]
+PAGES = ["/", "/accessibility", "/privacy", "/cookies", "/session-expired", "/feedback/thank-you"]
 PRODUCTION_OK = {
     "APP_ENV": "production",
     "SECRET_KEY": "x" * 40,

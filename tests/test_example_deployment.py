@@ -4,10 +4,12 @@ One app (module scope) is pointed at the example's rule pack, contacts and partn
 through RULE_PACK_PATH, CONTACTS_PATH and PARTNERSHIP_PATH, exactly as a deployment would.
 Every outcome is reached over HTTP in both modes; the public pages, the error pages, the
 request pages, the submitted request's emails (a real SMTP server, sent by the outbox worker)
-and its PDF, the supervision record and the questions to prepare (real WeasyPrint PDFs), and
-the inbox are all read, and none may name Salford, its front door (the Bridge Partnership),
-its towns or its partnership's short name. Each test also checks that the example
-partnership's own name, colour and wording are there, so a blank page cannot pass.
+and its PDF, the supervision record and the questions to prepare (real WeasyPrint PDFs), the
+inbox, and a session invitation with its calendar file are all read, and none may name
+Salford, its front door (the Bridge Partnership), its towns or its partnership's short name.
+Each test also checks that the example partnership's own name, colour and wording are there,
+so a blank page cannot pass. The example must route exactly as the installed pack does: a
+routing change to the installed pack is made to the example too.
 """
 
 from __future__ import annotations
@@ -24,7 +26,6 @@ from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
 from app import create_app
-from app.inbox import service
 from app.rules import DEFAULT_CONTACTS, DEFAULT_PACK, check_rules, enumerate_paths, load_contacts, load_pack
 from support.database import database_settings, dispose
 from support.mail import FACILITATORS, SmtpServer
@@ -32,6 +33,9 @@ from support.pdf import pdf_reader, pdf_text
 from support.submission import ELIGIBLE_PATH, SUPERVISION_PATH, VALID_DETAILS, run_outbox, submitted_request
 from support.templates import share_compiled_templates
 from support.walk import Walker, outcome_of, title_of
+from test_inbox import signed_in
+from test_sessions import arrange, invite
+from test_workflow import new_request
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "northmere"
 PACK_FILE, CONTACTS_FILE, PARTNERSHIP_FILE = (
@@ -43,7 +47,6 @@ NAME = "Northmere Safeguarding Partnership"
 BRAND = "#5a2a6e"
 # Salford, its front door, the places in its examples and its partnership's short name.
 SALFORD = re.compile(r"salford|bridge|swinton|sscp|greater manchester", re.IGNORECASE)
-PASSWORD = "correct horse battery staple"
 
 
 def visible_text(page: str) -> str:
@@ -63,7 +66,9 @@ def assert_example_page(where: str, response: TestResponse, status: int = 200) -
     assert_nothing_of_salford(where, page)
     assert title_of(response).endswith(f"– Space to Think – {NAME}"), (where, title_of(response))
     assert f"Space to Think is run by the {NAME}, on behalf of its agencies." in page, where
-    assert f"--govuk-brand-colour:{BRAND}" in page, where
+    # The colours come in a <style> the page's Content Security Policy allows by its nonce.
+    nonce = re.search(r"style-src 'self' 'nonce-([^']+)'", response.headers["Content-Security-Policy"])
+    assert nonce and f'<style nonce="{nonce.group(1)}">:root{{--govuk-brand-colour:{BRAND};' in page, where
     return page
 
 
@@ -265,17 +270,65 @@ def test_a_request_its_pages_emails_and_pdf_are_the_example_partnerships(
     assert_pdf_is_the_example_partnerships("request PDF download", download.data)
 
 
-def test_the_inbox_is_the_example_partnerships(example_app: Flask) -> None:
-    with example_app.app_context():
-        service.add_facilitator("sam@northmere.example.org", "Sam Facilitator", PASSWORD, "facilitator")
-    client = example_app.test_client()
-    sign_in = client.get("/inbox/sign-in").get_data(as_text=True)
-    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', sign_in)
-    assert token
-    response = client.post(
-        "/inbox/sign-in",
-        data={"csrf_token": token.group(1), "email": "sam@northmere.example.org", "password": PASSWORD},
-    )
-    assert response.status_code == 302
+def test_the_inbox_and_a_session_invitation_are_the_example_partnerships(example_app: Flask, smtp: SmtpServer) -> None:
+    client, _ = signed_in(example_app)
+    reference = new_request(example_app, status="session_offered")
+    run_outbox(example_app)  # the request's own emails, read in the test above
     assert_example_page("inbox", client.get("/inbox"))
+    assert_example_page("a request in the inbox", client.get(f"/inbox/requests/{reference}"))
     assert_example_page("statistics", client.get("/inbox/statistics"))
+    assert_example_page("the facilitators' guide", client.get("/inbox/guide"))
+
+    assert (
+        arrange(client, reference, format="online", place="Join online: the link comes the day before").status_code
+        == 302
+    )
+    assert invite(client, reference).status_code == 302
+    before = len(smtp.mailbox.messages)
+    run_outbox(example_app)
+    (invitation,) = smtp.mailbox.messages[before:]
+    assert invitation["To"] == VALID_DETAILS["email"]
+    text, attachments = bodies(invitation)
+    assert_nothing_of_salford("session invitation", str(invitation["Subject"]) + text)
+    assert text.rstrip().endswith(f"Space to Think\n{NAME}"), text[-200:]
+    (calendar,) = attachments
+    assert_nothing_of_salford("session invitation's calendar file", calendar.decode())
+
+
+def test_known_accessibility_issues_make_the_statement_say_partially_compliant(
+    request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    """The example has no known issues; a partnership that lists some gets them on its statement."""
+    issue = "The decision diagram cannot be zoomed beyond 200% on small screens."
+    partnership = PARTNERSHIP_FILE.read_text(encoding="utf-8").replace(
+        "  tested_on: 2026-11-30\n", f"  tested_on: 2026-11-30\n  known_issues:\n    - {issue}\n"
+    )
+    assert issue in partnership
+    (tmp_path / "partnership.yaml").write_text(partnership, encoding="utf-8")
+    with database_settings(request, "sqlite", tmp_path) as settings:
+        app = create_app(
+            {
+                "APP_ENV": "test",
+                **settings,
+                "RULE_PACK_PATH": str(PACK_FILE),
+                "CONTACTS_PATH": str(CONTACTS_FILE),
+                "PARTNERSHIP_PATH": str(tmp_path / "partnership.yaml"),
+            }
+        )
+        share_compiled_templates(app)
+        page = assert_example_page("accessibility statement", app.test_client().get("/accessibility"))
+        dispose(app)
+    assert "This tool is partially compliant" in page and f"<li>{issue}</li>" in page
+    assert "aims to be fully compliant" not in page
+
+
+def test_a_password_made_of_the_partnerships_name_is_refused_in_its_own_area(example_app: Flask, app: Flask) -> None:
+    from app.inbox.service import password_problem
+
+    with example_app.app_context():
+        assert password_problem("northmere2026!") is not None
+        assert password_problem("NSP-1234-5678") is not None
+        assert password_problem("salford12345") is None  # not a guess here
+    with app.app_context():  # the installed (Salford) deployment
+        assert password_problem("salford12345") is not None
+        assert password_problem("northmere2026!") is None

@@ -136,40 +136,57 @@ def outbox_kinds(app: Flask) -> list[str]:
 # --- arranging ------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    "change, message",
-    [
-        ({"date-day": "", "date-month": "", "date-year": ""}, "Enter the date of the session"),
-        ({"date-month": ""}, "The date of the session must include a month"),
-        ({"date-day": "31", "date-month": "2"}, "The date of the session must be a real date"),
-        (
-            {"date-day": "1", "date-month": "1", "date-year": "2020"},
-            "The date of the session must be today or in the future",
-        ),
-        ({"date-year": "27"}, "The year must include 4 numbers"),
-        ({"start_time": "25:00"}, "Enter the start time as a time of day, like 14:30 or 2:30pm"),
-        ({"start_time": ""}, "Enter the start time"),
-        ({"length": ""}, "Select how long the session is"),
-        ({"format": "carrier pigeon"}, "Select how the session is held"),
-        ({"place": "   "}, "Enter the joining instructions or the place"),
-        ({"place": "x" * 501}, "The joining instructions or place must be 500 characters or fewer"),
-    ],
+BAD_SESSIONS: tuple[tuple[dict[str, str], str], ...] = (
+    ({"date-day": "", "date-month": "", "date-year": ""}, "Enter the date of the session"),
+    ({"date-month": ""}, "The date of the session must include a month"),
+    ({"date-day": "31", "date-month": "2"}, "The date of the session must be a real date"),
+    (
+        {"date-day": "1", "date-month": "1", "date-year": "2020"},
+        "The date of the session must be today or in the future",
+    ),
+    ({"date-year": "27"}, "The year must include 4 numbers"),
+    ({"start_time": "25:00"}, "Enter the start time as a time of day, like 14:30 or 2:30pm"),
+    ({"start_time": "13pm"}, "Enter the start time as a time of day, like 14:30 or 2:30pm"),
+    ({"start_time": ""}, "Enter the start time"),
+    ({"length": ""}, "Select how long the session is"),
+    ({"format": "carrier pigeon"}, "Select how the session is held"),
+    ({"place": "   "}, "Enter the joining instructions or the place"),
+    ({"place": "x" * 501}, "The joining instructions or place must be 500 characters or fewer"),
 )
-def test_a_bad_session_is_refused_and_keeps_what_was_typed(app: Flask, change: dict[str, str], message: str) -> None:
+
+
+def test_a_bad_session_is_refused_and_keeps_what_was_typed(app: Flask) -> None:
     client, _ = signed_in(app)
     reference = offered(app)
-    data = {**session_form(), **change}
-    response = arrange_with(client, reference, data)
-    assert response.status_code == 200
-    page = text(response)
-    assert "There is a problem" in page and page.count(message) == 2  # the summary and the field
-    for name in ("date-day", "date-month", "date-year", "start_time"):
-        if data[name]:
-            assert re.search(rf'name="{name}"[^>]*value="{re.escape(data[name])}"', page), name
-    if data["place"].strip() and len(data["place"]) < 100:
-        assert data["place"] in page
+    for change, message in BAD_SESSIONS:
+        data = {**session_form(), **change}
+        response = arrange_with(client, reference, data)
+        assert response.status_code == 200, change
+        page = text(response)
+        assert "There is a problem" in page and page.count(message) == 2, change  # the summary and the field
+        for name in ("date-day", "date-month", "date-year", "start_time"):
+            if data[name]:
+                assert re.search(rf'name="{name}"[^>]*value="{re.escape(data[name])}"', page), (change, name)
+        if data["place"].strip() and len(data["place"]) < 100:
+            assert data["place"] in page
     assert status_of(app, reference) == "session_offered"
     assert session_id_of(app, reference) is None
+
+
+@pytest.mark.parametrize(
+    "typed, time",
+    [
+        ("14:30", dt.time(14, 30)),
+        ("9.05", dt.time(9, 5)),
+        ("2:30pm", dt.time(14, 30)),
+        ("12am", dt.time(0)),
+        ("9", dt.time(9)),
+    ],
+)
+def test_start_times_are_read_as_people_type_them(typed: str, time: dt.time) -> None:
+    from app.space_sessions.forms import parse_time
+
+    assert parse_time(typed) == time
 
 
 @both_databases
@@ -178,7 +195,7 @@ def test_arranging_a_session_moves_the_request_to_session_arranged(app: Flask) -
     reference = offered(app)
     day = uk_today() + dt.timedelta(days=10)
     response = arrange(client, reference, day=day, start_time="2:30pm", length="60", format="online", place=VIDEO)
-    assert response.status_code == 302 and response.location.endswith(f"{request_url(reference)}#session")
+    assert response.status_code == 302 and response.location.endswith(f"{request_url(reference)}#session-section")
     assert status_of(app, reference) == "session_arranged"
     with app.app_context():
         session = db.session.scalar(select(SpaceSession))
@@ -288,6 +305,7 @@ def test_the_invitation_its_update_and_its_cancellation_carry_a_calendar_file(
     assert run_outbox(session_app).sent == 1
     invitation = smtp_server.mailbox.messages[-1]
     assert invitation["To"] == PRACTITIONER and reference in invitation["Subject"]
+    assert invitation["Reply-To"] == FACILITATORS  # a reply reaches the facilitators
     body = body_of(invitation)
     assert reference in body and VIDEO in body and CONTACT in body
     for detail in (*CASE_DETAILS, VALID_DETAILS["name"], VALID_DETAILS["agency"]):
@@ -441,6 +459,8 @@ def test_held_is_counted_and_sends_a_single_use_anonymous_feedback_link(
         assert detail not in body_of(message)
     path = feedback_link(message)
     assert reference not in path
+    with session_app.app_context():  # once sent, the link is not kept with the request
+        assert db.session.scalar(select(OutboxMessage.body).where(OutboxMessage.kind == "feedback")) is None
 
     public = session_app.test_client()  # the practitioner: not signed in
     page = public.get(path)
@@ -473,6 +493,7 @@ def test_held_is_counted_and_sends_a_single_use_anonymous_feedback_link(
         assert db.session.scalar(select(func.count()).select_from(FeedbackToken)) == 0
         assert list(db.session.scalars(select(FeedbackComment.text))) == [comment]
         assert list(db.session.scalars(select(FeedbackComment.month))) == [current_month()]
+        assert not db.session.scalar(select(FeedbackComment.id)).isdigit()  # random: no order to read
     # Nothing that could lead back to the request is stored with the answer.
     assert {column.key for column in inspect(FeedbackComment).mapper.columns} == {"id", "month", "text"}
     page = text(client.get("/inbox/sessions"))
@@ -552,3 +573,27 @@ def test_the_purge_takes_sessions_and_feedback_tokens_with_their_requests(sessio
         assert db.session.scalar(select(func.count()).select_from(SessionPlace)) == 1
         assert list(db.session.scalars(select(FeedbackComment.text))) == ["A recent comment"]
     assert session_id_of(session_app, kept) is not None
+
+
+def test_moving_on_with_the_status_form_leaves_the_session_and_tells_the_practitioner(session_app: Flask) -> None:
+    client, _ = signed_in(session_app)
+    closed, held = offered(session_app), offered(session_app)
+    arrange(client, closed)
+    group = session_id_of(session_app, closed)
+    arrange_with(client, held, {"session": str(group)})  # a group session
+    for reference in (closed, held):
+        invite(client, reference)
+    status = {reference: request_url(reference, "status") for reference in (closed, held)}
+    response = post_form(client, request_url(closed), status[closed], {"status": "closed"})
+    assert response.status_code == 302 and status_of(session_app, closed) == "closed"
+    assert session_id_of(session_app, closed) is None  # out of the session, with a cancellation for its copy
+    response = post_form(client, request_url(held), status[held], {"status": "session_held"})
+    assert response.status_code == 302 and status_of(session_app, held) == "session_held"
+    with session_app.app_context():
+        sent = db.session.execute(
+            select(StoredRequest.reference, OutboxMessage.kind)
+            .join(StoredRequest, StoredRequest.id == OutboxMessage.request_id)
+            .where(OutboxMessage.kind.in_(("cancellation", "feedback")))
+        ).all()
+        assert sorted(sent) == sorted([(closed, "cancellation"), (held, "feedback")])
+        assert db.session.get(SpaceSession, group).cancelled_at is None  # the held request is still in it

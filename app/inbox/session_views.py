@@ -80,7 +80,7 @@ def arrange_session(reference: str) -> Response | str:
         form.session.errors = [str(refused)]
         return render_request_page(stored, session_form=form)
     flash("Session arranged. Send the invitation when you are ready")
-    return acted_on(stored, "#session")
+    return acted_on(stored, "#session-section")
 
 
 @bp.post("/requests/<reference>/invitation")
@@ -93,7 +93,7 @@ def send_invitation(reference: str) -> Response | str:
         db.session.rollback()
         return render_request_page(stored, session_problem=str(refused))
     flash("Invitation queued: it will be emailed to the practitioner in the next minute")
-    return acted_on(stored, "#session")
+    return acted_on(stored, "#session-section")
 
 
 @bp.post("/requests/<reference>/session-outcome")
@@ -112,7 +112,7 @@ def session_outcome(reference: str) -> Response | str:
         db.session.rollback()
         return render_request_page(stored, session_problem=str(refused))
     flash(f"Status changed to {workflow.STATUS_LABELS[stored.status].lower()}")
-    return acted_on(stored, "#session")
+    return acted_on(stored, "#session-section")
 
 
 def found_session(session_id: str) -> SpaceSession:
@@ -172,10 +172,10 @@ def session_page(session_id: str) -> Response | str:
         return render_session_page(space_session, form, findings)
     try:
         updated = sessions.change_session(space_session, form.details, current_facilitator().actor)  # type: ignore[arg-type]  # set by validate
-    except SessionRefused as refused:
+    except SessionRefused as refused:  # cancelled a moment ago by a colleague
         db.session.rollback()
-        form.session.errors = [str(refused)]
-        return render_session_page(space_session, form)
+        flash(str(refused))
+        return redirect(url_for("inbox.session_page", session_id=space_session.id))
     flash(f"Session changed. Updated invitations queued: {updated}")
     return redirect(url_for("inbox.session_page", session_id=space_session.id))
 

@@ -288,7 +288,7 @@ def render_request_page(
         session_form.date_errors = []
     errors = session_form.error_list() + error_summary(field for form in forms for field in form)
     if session_problem:
-        errors.insert(0, {"text": session_problem, "href": "#session"})
+        errors.insert(0, {"text": session_problem, "href": "#session-section"})
     space_session = sessions.session_of(stored)
     upcoming = sessions.upcoming_sessions() if workflow.can_move(stored.status, "session_arranged") else []
     document = request_document(stored)

@@ -7,6 +7,7 @@ everywhere else (``app.models``); a session's start is shown and sent in UK time
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 
 from sqlalchemy import DateTime, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
@@ -95,7 +96,8 @@ class FeedbackComment(Model):
 
     __tablename__ = "feedback_comments"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # Random, not a counter: the order comments came in must not be readable from their ids.
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=lambda: secrets.token_hex(16))
     month: Mapped[str] = mapped_column(String(7), index=True)
     text: Mapped[str] = mapped_column(String(COMMENT_MAX))
 

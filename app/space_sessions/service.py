@@ -16,7 +16,8 @@ reminder is never queued twice, by any number of workers. Cancelled sessions get
 Feedback: moving a request to "session held" sends a single-use link (``/feedback/<token>``;
 only the token's hash is stored, with the request's id so that a purge removes it). Answering
 deletes the token and adds one to the anonymous count of that score (``app.stats``); any
-comment is kept with its month only, never with the request, the person or the score.
+comment is kept with its month only (and a random id), never with the request, the person or
+the score. The email's text, which holds the token, is dropped from the outbox once sent.
 """
 
 from __future__ import annotations

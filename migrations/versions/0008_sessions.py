@@ -6,7 +6,8 @@
   practitioner was last invited to; goes with the request (``ON DELETE CASCADE``).
 - ``feedback_tokens``: the hash of each single-use feedback link, with its request (only so a
   purge removes it) and when it expires.
-- ``feedback_comments``: what someone wrote in their feedback, with the month only.
+- ``feedback_comments``: what someone wrote in their feedback, with the month only (and a
+  random id, so the order they came in cannot be read from the ids).
 - ``outbox.body``, ``outbox.calendar``: a session email's text and calendar file, made when it
   was queued; ``outbox.dedupe_key``: unique, so a reminder is never queued twice.
 
@@ -80,7 +81,7 @@ def upgrade():
 
     op.create_table(
         "feedback_comments",
-        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("id", sa.String(length=32), nullable=False),
         sa.Column("month", sa.String(length=7), nullable=False),
         sa.Column("text", sa.String(length=1000), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_feedback_comments")),

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 import yaml
 from flask import Flask
+from flask.testing import FlaskCliRunner
 
 from app.config import StartupError
 from app.pack import load_rules
@@ -150,3 +151,17 @@ def test_the_accessibility_contact_must_be_a_contact_with_an_email_or_phone(
 def test_every_example_hint_a_field_asks_for_is_one_the_file_can_give() -> None:
     wanted = {field.example_hint for field in FIELDS if field.example_hint is not None}
     assert wanted and wanted <= _EXAMPLE_KEYS
+
+
+def test_rules_check_checks_a_partnership_file_with_its_pack_and_contacts(
+    runner: FlaskCliRunner, partnership_data: dict[str, Any], write_pack: WritePack
+) -> None:
+    example = Path(__file__).resolve().parent.parent.parent / "examples" / "northmere"
+    files = ["--pack", str(example / "space_to_think.yaml"), "--contacts", str(example / "contacts.yaml")]
+    result = runner.invoke(args=["rules", "check", *files, "--partnership", str(example / "partnership.yaml")])
+    assert result.exit_code == 0, result.output
+    assert "Partnership: Northmere Safeguarding Partnership" in result.output
+    # Salford's partnership file with Northmere's pack: the names disagree, and it says which file.
+    result = runner.invoke(args=["rules", "check", *files, "--partnership", str(DEFAULT_PARTNERSHIP)])
+    assert result.exit_code == 1
+    assert f"{DEFAULT_PARTNERSHIP}:" in result.output and "(partnership): name:" in result.output
