@@ -14,13 +14,15 @@ place of scrypt (a third of a second per hash, by design), except in tests marke
 ``real_password_hash``; checking a password stays the real code, which reads the method from
 the stored hash.
 
+Temporary files (databases, logs, browser profiles) go to memory, ``/dev/shm``, unless
+``TMPDIR`` is set: see ``support/tempdir.py``.
+
 Mail: ``smtp_server`` (a real SMTP server on loopback, ``support/mail.py``) and ``mail_app``
 (the app sending to it).
 """
 
 from __future__ import annotations
 
-import functools
 import os
 import shutil
 from collections.abc import Iterator
@@ -33,8 +35,25 @@ from flask.testing import FlaskClient, FlaskCliRunner
 from support import database
 from support.database import WorkerSchema, database_settings, dispose, postgres_url
 from support.mail import FACILITATORS, SmtpServer
+from support.passwords import cheap_password_hash
 from support.pdf import use_fake_renderer
+from support.routing_cache import remember_url_builders
+from support.rules_cache import remember_checked_rules
+from support.tempdir import use_memory_for_temporary_files
 from support.templates import share_compiled_templates
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Temporary files in memory (before pytest makes its own temporary directory)."""
+    use_memory_for_temporary_files()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def apps_start_quickly() -> Iterator[None]:
+    """Apps share the checked rule files while they are unchanged (``support/rules_cache.py``)
+    and their URL rules' compiled builders (``support/routing_cache.py``)."""
+    with remember_checked_rules(), remember_url_builders():
+        yield
 
 
 @pytest.fixture(scope="session")
@@ -133,10 +152,6 @@ def fake_pdf(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) ->
 def cheap_password_hashes(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
     """New facilitators' passwords are hashed cheaply, unless the test is marked ``real_password_hash``."""
     if request.node.get_closest_marker("real_password_hash") is None:
-        from werkzeug.security import generate_password_hash
-
         from app.inbox import service
 
-        monkeypatch.setattr(
-            service, "generate_password_hash", functools.partial(generate_password_hash, method="pbkdf2:sha256:1000")
-        )
+        monkeypatch.setattr(service, "generate_password_hash", cheap_password_hash)

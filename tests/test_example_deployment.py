@@ -277,6 +277,7 @@ def test_the_inbox_and_a_session_invitation_are_the_example_partnerships(example
     assert_example_page("inbox", client.get("/inbox"))
     assert_example_page("a request in the inbox", client.get(f"/inbox/requests/{reference}"))
     assert_example_page("statistics", client.get("/inbox/statistics"))
+    assert_example_page("the facilitators' guide", client.get("/inbox/guide"))
 
     assert (
         arrange(client, reference, format="online", place="Join online: the link comes the day before").status_code
@@ -319,3 +320,15 @@ def test_known_accessibility_issues_make_the_statement_say_partially_compliant(
         dispose(app)
     assert "This tool is partially compliant" in page and f"<li>{issue}</li>" in page
     assert "aims to be fully compliant" not in page
+
+
+def test_a_password_made_of_the_partnerships_name_is_refused_in_its_own_area(example_app: Flask, app: Flask) -> None:
+    from app.inbox.service import password_problem
+
+    with example_app.app_context():
+        assert password_problem("northmere2026!") is not None
+        assert password_problem("NSP-1234-5678") is not None
+        assert password_problem("salford12345") is None  # not a guess here
+    with app.app_context():  # the installed (Salford) deployment
+        assert password_problem("salford12345") is not None
+        assert password_problem("northmere2026!") is None

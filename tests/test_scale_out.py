@@ -79,9 +79,10 @@ class Cluster:
 
 
 def schema_url(base_url: str, schema: str) -> str:
-    """The PostgreSQL URL with every connection's search_path set to ``schema``."""
+    """The PostgreSQL URL with every connection's search_path set to ``schema`` (and commits
+    not waiting for the disk, as in the other tests: support/database.py)."""
     separator = "&" if "?" in base_url else "?"
-    return f"{base_url}{separator}options=-csearch_path%3D{schema}"
+    return f"{base_url}{separator}options=-csearch_path%3D{schema}%20-csynchronous_commit%3Doff"
 
 
 @pytest.fixture(scope="module")

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from flask import has_app_context
 from sqlalchemy import select
 from sqlalchemy.orm import defer
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -24,6 +25,7 @@ from .. import audit, workflow
 from ..email_address import is_email_address
 from ..extensions import db
 from ..models import AuditEvent, StoredRequest, utcnow
+from ..pack import current_partnership
 from ..requests.guard import Finding, scan
 from ..requests.reference import is_reference, normalise_reference
 from ..requests.service import InvalidRequest, NewRequest, store_request
@@ -55,7 +57,6 @@ COMMON_PASSWORDS = frozenset(
         "safeguarding",
         "safeguarding1",
         "safeguarding123",
-        "salford12345",
         "facilitator1",
         "football1234",
         "monkey123456",
@@ -84,11 +85,22 @@ def email_problem(email: str) -> str | None:
     return None
 
 
+def partnership_words() -> set[str]:
+    """The words of the partnership's names ("salford", "sscp"...): with digits and symbols
+    added, a place's name is among the first guesses for a password there."""
+    if not has_app_context():
+        return set()
+    partnership = current_partnership()
+    words = re.split(r"[^a-z0-9]+", f"{partnership.name} {partnership.short_name}".lower())
+    return {word for word in words if len(word) >= 3}
+
+
 def password_problem(password: str, email: str = "", name: str = "") -> str | None:
     """Why ``password`` is too weak for a facilitator account, or None.
 
     Length first (the best single defence), then what a guesser tries early: common
-    passwords, few different characters, only digits, or the person's own email or name.
+    passwords, few different characters, only digits, the partnership's name with digits or
+    symbols added, or the person's own email or name.
     """
     if len(password) < PASSWORD_MIN:
         return f"The password must be at least {PASSWORD_MIN} characters."
@@ -100,6 +112,7 @@ def password_problem(password: str, email: str = "", name: str = "") -> str | No
         lowered in COMMON_PASSWORDS
         or "password" in lowered
         or "spacetothink" in lowered.replace(" ", "")
+        or re.sub(r"[^a-z]", "", lowered) in partnership_words()
         or len(set(lowered)) < 6
         or password.isdigit()
         or any(part in lowered for part in personal)

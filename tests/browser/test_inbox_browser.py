@@ -19,7 +19,15 @@ from dataclasses import dataclass
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from support.browser import AxeAudit, assert_focus_visible, assert_no_axe_violations, reach_outcome, tab_until
+from support.browser import (
+    AxeAudit,
+    FormPoster,
+    assert_focus_visible,
+    assert_no_axe_violations,
+    open_outcome,
+    tab_until,
+)
+from support.passwords import cheap_password_hash
 
 EMAIL = "sam.browser@partnership.example"
 NAME = "Sam Browser"
@@ -38,11 +46,15 @@ class InboxData:
 
 @pytest.fixture(scope="module")
 def inbox_data(live_server) -> InboxData:  # type: ignore[no-untyped-def]
-    """Two facilitators and two stored requests in the live server's database."""
+    """Two facilitators and two stored requests in the live server's database.
+
+    Their passwords get the cheap hash the other tests use (tests/conftest.py: this fixture is
+    made before that per-test one), so each sign-in here does not cost a third of a second."""
     from app.inbox import service
     from support.submission import make_request
 
-    with live_server.app.app_context():
+    with pytest.MonkeyPatch.context() as patch, live_server.app.app_context():
+        patch.setattr(service, "generate_password_hash", cheap_password_hash)
         for email, name in ((EMAIL, NAME), (COLLEAGUE_EMAIL, COLLEAGUE_NAME)):
             if service.find_facilitator(email) is None:
                 service.add_facilitator(email, name, PASSWORD)
@@ -72,6 +84,14 @@ def sign_in(page: Page, email: str = EMAIL, password: str = PASSWORD) -> None:
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Password", exact=True).fill(password)
     page.get_by_role("button", name="Sign in").click()
+
+
+def signed_in(page: Page, email: str = EMAIL, password: str = PASSWORD) -> None:
+    """Sign in by posting the form (for tests about what comes after: signing in through the
+    page, by mouse and by keyboard, is tested above)."""
+    forms = FormPoster(page.context)
+    forms.get("/inbox/sign-in")
+    forms.post("/inbox/sign-in", [("email", email), ("password", password)])
 
 
 def audit_trail(page: Page) -> Locator:
@@ -255,7 +275,7 @@ def test_change_status_assign_and_add_a_note_show_in_the_audit_trail(page: Page,
 
 def test_a_note_left_empty_shows_the_error_summary_with_no_axe_violations(page: Page, inbox_data: InboxData) -> None:
     reference = inbox_data.references[1]
-    sign_in(page)
+    signed_in(page)
     page.goto(f"/inbox/requests/{reference}")
     page.get_by_role("button", name="Add note").click()
     expect(page).to_have_title(re.compile(r"^Error: "))
@@ -268,7 +288,7 @@ def test_a_note_left_empty_shows_the_error_summary_with_no_axe_violations(page: 
 @pytest.mark.real_pdf
 def test_the_request_pdf_downloads(page: Page, inbox_data: InboxData) -> None:
     reference = inbox_data.references[1]
-    sign_in(page)
+    signed_in(page)
     page.goto(f"/inbox/requests/{reference}")
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Download the request (PDF)").click()
@@ -285,7 +305,8 @@ def test_the_request_pdf_downloads(page: Page, inbox_data: InboxData) -> None:
 
 
 def test_import_page_and_an_import_error_have_no_axe_violations(page: Page, inbox_data: InboxData) -> None:
-    sign_in(page)
+    signed_in(page)
+    page.goto("/inbox")
     page.get_by_role("link", name="Import a request PDF").click()
     expect(page.get_by_role("heading", level=1, name="Import a request PDF")).to_be_visible()
     assert_no_axe_violations(page, "the import page")
@@ -304,8 +325,9 @@ def test_import_page_and_an_import_error_have_no_axe_violations(page: Page, inbo
 
 
 def test_statistics_page_has_no_axe_violations(page: Page, inbox_data: InboxData) -> None:
-    reach_outcome(page, "U1")  # one journey, so the page has a count to show (suppressed)
-    sign_in(page)
+    open_outcome(page, "U1")  # one journey, so the page has a count to show (suppressed)
+    signed_in(page)
+    page.goto("/inbox")
     page.get_by_role("link", name="Statistics").click()
     expect(page.get_by_role("heading", level=1)).to_be_visible()
     outcomes = page.get_by_role("table", name=re.compile(r"^Outcomes reached"))

@@ -23,13 +23,13 @@ from support.browser import (
     TO_CRITERIA,
     Answer,
     AxeAudit,
+    FormPoster,
+    answer_values,
     assert_no_horizontal_scroll,
     checkboxes,
     continue_button,
     outcome_hook,
     radio,
-    start,
-    walk,
 )
 
 # Criteria "stuck" and "debrief": the debrief criterion adds the significant-event page.
@@ -63,9 +63,9 @@ def check_page(page: Page, axe: AxeAudit | None, where: str) -> None:
 
 
 def to_request(page: Page, steps: Sequence[Answer] = TO_ELIGIBLE_WITH_DEBRIEF) -> None:
-    """Walk the journey to the eligible outcome and continue to the request."""
-    start(page)
-    walk(page, steps)
+    """To the eligible outcome (its answers posted: the journey is walked by mouse and keyboard
+    in test_journey_browser.py), then on to the request as a person would."""
+    page.goto(FormPoster(page.context).journey(answer_values(steps)))
     expect(outcome_hook(page, "P")).to_have_count(1)
     page.get_by_role("button", name=re.compile(r"^Continue to your request")).click()
 
@@ -236,7 +236,17 @@ def send_from_check_answers_for(page: Page, name: str, how_soon: str) -> None:
 
 
 def test_check_answers_page_reflows_at_320_css_pixels(narrow_page: Page) -> None:
-    to_request(narrow_page)
-    fill_details(narrow_page, ORDINARY_REFLECTION)
+    """Check your answers with every details page filled in (posted: the pages are filled by
+    their labels in the tests above, and over HTTP in tests/test_request_flow.py)."""
+    from support.submission import PAGE_FIELDS, VALID_DETAILS
+
+    forms = FormPoster(narrow_page.context)
+    forms.journey(answer_values(TO_ELIGIBLE_WITH_DEBRIEF))
+    details = {**VALID_DETAILS, "reflection": ORDINARY_REFLECTION}
+    for slug, names in PAGE_FIELDS:
+        forms.get(f"/request/{slug}")
+        forms.post(f"/request/{slug}", [(name, details.get(name, "")) for name in names])
+    narrow_page.goto("/request/check-answers")
     heading(narrow_page, re.compile(r"^Check your answers", re.I))
+    expect(narrow_page.get_by_role("main")).to_contain_text(VALID_DETAILS["name"])
     assert_no_horizontal_scroll(narrow_page)

@@ -7,11 +7,12 @@ app/rules/space_to_think.yaml), never by internal ids or field names.
 
 from __future__ import annotations
 
+import functools
 import re
 import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import BrowserContext, Locator, Page, Route, expect
@@ -225,15 +226,22 @@ PATHS: dict[str, tuple[Answer, ...]] = {
 OUTCOMES = tuple(PATHS)
 
 
+@functools.cache
+def installed_pack() -> Any:
+    """The installed rule pack, read once (this module's paths are worked out from it at import)."""
+    from app.rules import load_pack
+
+    return load_pack()
+
+
 def _in_supervision(step: Answer) -> Answer:
     """``step`` as a manager in supervision meets it: the pack's supervision wording of the
     same question and options (found by their practitioner wording)."""
-    from app.rules import load_pack
 
     def same(text: str) -> str:
         return " ".join(text.replace("’", "'").split())
 
-    pack = load_pack()
+    pack = installed_pack()
     if step is MYSELF:
         mode = pack.question("mode")
         assert mode is not None
@@ -256,6 +264,86 @@ def _in_supervision(step: Answer) -> Answer:
 SUPERVISION_PATHS: dict[str, tuple[Answer, ...]] = {
     outcome: tuple(_in_supervision(step) for step in steps) for outcome, steps in PATHS.items()
 }
+
+
+def _same(text: str) -> str:
+    return " ".join(text.replace("’", "'").split())
+
+
+def answer_values(steps: Sequence[Answer], mode: str = "practitioner") -> list[tuple[str, list[str]]]:
+    """``steps`` (practitioner wording, as in ``PATHS``) as (question id, option values): what
+    the forms post. In supervision mode only the first answer (who is using this today) differs."""
+    pack = installed_pack()
+    found: list[tuple[str, list[str]]] = []
+    for step in steps:
+        question = next(q for q in pack.questions if _same(q.title.practitioner) == _same(step.question))
+        if step is MYSELF and mode == "supervision":
+            found.append((question.id, [next(o.value for o in question.options if o.mode == "supervision")]))
+            continue
+        values = [
+            next(
+                o.value
+                for o in question.options
+                if _same(o.label.practitioner).startswith(_same(choice))
+                and (step.prefix or _same(o.label.practitioner) == _same(choice))
+            )
+            for choice in step.choices
+        ]
+        found.append((question.id, values))
+    return found
+
+
+class FormPoster:
+    """Posts the app's forms through a browser context's own HTTP client (it shares the
+    context's cookies), without drawing a page: the quick way to the page a test is about,
+    when the walk there is tested elsewhere (the journey by mouse and keyboard in
+    test_journey_browser.py, every path over HTTP in tests/test_wizard_paths.py, the
+    details pages in tests/test_request_flow.py)."""
+
+    FORM: ClassVar[dict[str, str]] = {"content-type": "application/x-www-form-urlencoded"}
+
+    def __init__(self, context: BrowserContext) -> None:
+        self.request = context.request
+        self.token = ""
+
+    def get(self, url: str) -> str:
+        """GET a page (following redirects); keep its CSRF token; return its HTML."""
+        response = self.request.get(url)
+        assert response.ok, f"GET {url}: {response.status}"
+        html = response.text()
+        match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html) or re.search(
+            r'value="([^"]+)"[^>]*name="csrf_token"', html
+        )
+        if match:
+            self.token = match.group(1)
+        return html
+
+    def post(self, url: str, fields: Sequence[tuple[str, str]]) -> str:
+        """POST a form with the last CSRF token seen; it must redirect; returns where to."""
+        from urllib.parse import urlencode
+
+        body = urlencode([("csrf_token", self.token), *fields])
+        response = self.request.post(url, data=body, headers=self.FORM, max_redirects=0)
+        assert response.status == 302, f"POST {url}: {response.status}"
+        return response.headers["location"]
+
+    def journey(self, answers: Sequence[tuple[str, Sequence[str]]]) -> str:
+        """Start afresh and give ``answers`` (``answer_values``); returns the URL the last leads to."""
+        self.get("/start")
+        self.get(self.post("/start", []))
+        location = ""
+        for question, values in answers:
+            location = self.post(f"/questions/{question}", [("answer", value) for value in values])
+        return location
+
+
+def open_outcome(page: Page, outcome: str, mode: str = "practitioner") -> Locator:
+    """The outcome page, reached by posting the answers of ``PATHS[outcome]`` (``FormPoster``),
+    then opened in ``page``; returns the outcome's data hook."""
+    page.goto(FormPoster(page.context).journey(answer_values(PATHS[outcome], mode)))
+    hook = outcome_hook(page, outcome)
+    expect(hook).to_have_count(1)
+    return hook
 
 
 def start_button(page: Page) -> Locator:

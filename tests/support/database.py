@@ -4,7 +4,10 @@
   each test gets its own copy of it.
 - PostgreSQL (TEST_DATABASE_URL): the migrations build one schema per test process, named
   uniquely (the worker's name and a random part: other people run the suite on the same
-  server at the same time), dropped at the end; every table is emptied before each test.
+  server at the same time), dropped at the end; every table is emptied before each test
+  (DELETE, not TRUNCATE: on tables this small, TRUNCATE's new files cost ten times more).
+  The tests' connections commit without waiting for the disk (``synchronous_commit=off``:
+  a crash could lose the last commits, which a test database can afford).
   Tests that migrate up and down themselves are marked ``own_schema`` and get a schema of
   their own, built from scratch and dropped afterwards.
 """
@@ -31,6 +34,8 @@ both_databases = pytest.mark.parametrize(
 """Run a test on SQLite and, when TEST_DATABASE_URL is set, on PostgreSQL too."""
 
 KEEP_TABLES = {"alembic_version"}
+# PostgreSQL commits without waiting for its log to reach the disk (a per-connection setting).
+NO_WAIT_FOR_DISK = "-csynchronous_commit=off"
 
 
 def postgres_url() -> str:
@@ -45,7 +50,7 @@ def schema_settings(url: str, schema: str) -> dict[str, Any]:
     """App settings for the PostgreSQL database at ``url``, using only ``schema``."""
     return {
         "SQLALCHEMY_DATABASE_URI": url,
-        "SQLALCHEMY_ENGINE_OPTIONS": {"connect_args": {"options": f"-csearch_path={schema}"}},
+        "SQLALCHEMY_ENGINE_OPTIONS": {"connect_args": {"options": f"-csearch_path={schema} {NO_WAIT_FOR_DISK}"}},
     }
 
 
@@ -124,25 +129,36 @@ class WorkerSchema:
         self.build()
 
     def build(self) -> None:
-        """Create and migrate a new schema, and prepare the statement that empties it."""
+        """Create and migrate a new schema, and prepare the statements that empty it."""
         self.name = new_schema_name(self.worker)
         with self.engine.begin() as connection:
             connection.execute(sa.text(f'CREATE SCHEMA "{self.name}"'))
         migrate(schema_settings(self.url, self.name))
+        tables = sa.MetaData(schema=self.name)
         with self.engine.connect() as connection:
-            names = sa.inspect(connection).get_table_names(schema=self.name)
-        tables = ", ".join(f'"{self.name}"."{table}"' for table in sorted(names) if table not in KEEP_TABLES)
-        self.truncate = sa.text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
+            tables.reflect(connection)
+            sequences = connection.execute(
+                sa.text("SELECT sequence_name FROM information_schema.sequences WHERE sequence_schema = :schema"),
+                {"schema": self.name},
+            ).scalars()
+            restarts = [f'ALTER SEQUENCE "{self.name}"."{sequence}" RESTART' for sequence in sorted(sequences)]
+        # Children before parents, so no foreign key is in the way.
+        deletes = [
+            f'DELETE FROM "{self.name}"."{table.name}"'  # noqa: S608 — our own schema's table names
+            for table in reversed(tables.sorted_tables)
+            if table.name not in KEEP_TABLES
+        ]
+        self.empty_statements = ";\n".join(["SET LOCAL synchronous_commit = off", *deletes, *restarts])
 
     def drop(self) -> None:
         with self.engine.begin() as connection:
             connection.execute(sa.text(f'DROP SCHEMA IF EXISTS "{self.name}" CASCADE'))
 
     def empty(self) -> None:
-        """Delete every row (except Alembic's version) and reset the sequences."""
+        """Delete every row (except Alembic's version) and restart the sequences, in one round trip."""
         try:
             with self.engine.begin() as connection:
-                connection.execute(self.truncate)
+                connection.exec_driver_sql(self.empty_statements)
         except sa.exc.DBAPIError:
             self.drop()
             self.build()

@@ -60,17 +60,27 @@ def use_fake_renderer(monkeypatch: pytest.MonkeyPatch) -> None:
 
     The app's modules import the function by name (``from ..pdf import render_pdf``), so each
     module holding the real function gets the fake, wherever rendering happens (in the
-    request or in a worker).
+    request or in a worker). Which modules those are is worked out once per test process.
     """
-    from app import pdf
+    for module in _modules_holding_the_renderer():
+        monkeypatch.setattr(module, "render_pdf", fake_render_pdf)
 
-    if not getattr(use_fake_renderer, "imported", False):
+
+_HOLDERS: list[Any] = []
+
+
+def _modules_holding_the_renderer() -> list[Any]:
+    if not _HOLDERS:
+        from app import pdf
+
         _import_all_app_modules()
-        use_fake_renderer.imported = True  # type: ignore[attr-defined]
-    real = pdf.render_pdf
-    for name, module in list(sys.modules.items()):
-        if (name == "app" or name.startswith("app.")) and getattr(module, "render_pdf", None) is real:
-            monkeypatch.setattr(module, "render_pdf", fake_render_pdf)
+        real = pdf.render_pdf
+        _HOLDERS.extend(
+            module
+            for name, module in list(sys.modules.items())
+            if (name == "app" or name.startswith("app.")) and getattr(module, "render_pdf", None) is real
+        )
+    return _HOLDERS
 
 
 def pdf_reader(data: bytes) -> pypdf.PdfReader:
