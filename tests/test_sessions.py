@@ -158,9 +158,10 @@ BAD_SESSIONS: tuple[tuple[dict[str, str], str], ...] = (
 def test_a_bad_session_is_refused_and_keeps_what_was_typed(app: Flask) -> None:
     client, _ = signed_in(app)
     reference = offered(app)
+    token = csrf_token(client.get(request_url(reference)).get_data(as_text=True))  # one page, many posts
     for change, message in BAD_SESSIONS:
         data = {**session_form(), **change}
-        response = arrange_with(client, reference, data)
+        response = client.post(request_url(reference, "session"), data={"csrf_token": token, **data})
         assert response.status_code == 200, change
         page = text(response)
         assert "There is a problem" in page and page.count(message) == 2, change  # the summary and the field
