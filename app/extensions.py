@@ -19,6 +19,8 @@ from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData, Table
 from sqlalchemy.orm import DeclarativeBase
 
+from . import rate_store  # noqa: F401  (registers the memory:// store that starts no thread per request)
+
 # Constraint names that are the same on SQLite and PostgreSQL, so migrations can name them.
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
