@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
+from sqlalchemy.engine import Engine
 
 from app.extensions import db
 from app.models import AuditEvent, OutboxMessage, StoredRequest
@@ -353,6 +354,34 @@ def test_double_click_reload_and_back_give_one_request(client, app) -> None:
     back = walker.get("/request/check-answers")  # back button, then submit again
     assert back.location.endswith("/request/submitted")
     assert len(stored_requests(app)) == 1
+
+
+@pytest.mark.parametrize(
+    "database_backend", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True
+)
+def test_a_submission_reads_the_request_once_and_never_reloads_it(client, app) -> None:
+    """Found: after storing the request, reading its reference for the submitted page reloaded
+    the whole row (a SELECT in a new transaction). Now the only read of requests is the journey
+    token check before the insert; the page still gets the stored reference."""
+    walker = to_outcome(client)
+    fill_details(walker)
+    walker.get("/request/check-answers")
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany) -> None:  # type: ignore[no-untyped-def]
+        statements.append(" ".join(statement.split()))
+
+    event.listen(Engine, "before_cursor_execute", record)
+    try:
+        response = walker.post("/request/submit", {})
+    finally:
+        event.remove(Engine, "before_cursor_execute", record)
+    assert response.location.endswith("/request/submitted")
+    reads = [i for i, statement in enumerate(statements) if statement.startswith("SELECT requests.")]
+    inserts = [i for i, statement in enumerate(statements) if statement.startswith("INSERT INTO requests")]
+    assert len(inserts) == 1 and len(reads) == 1 and reads[0] < inserts[0], statements
+    [stored] = stored_requests(app)
+    assert stored.reference in text_of(walker.get("/request/submitted"))
 
 
 def test_second_tab_submitting_the_same_journey_gives_the_same_request(client, app) -> None:

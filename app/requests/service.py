@@ -58,10 +58,13 @@ class IncompleteRequest(Exception):
 
 @dataclass(frozen=True)
 class Submission:
-    """The stored request, and whether this call created it (False: it already existed)."""
+    """The stored request, whether this call created it (False: it already existed), and its
+    reference, read before the commit: reading ``request.reference`` after the commit would
+    reload the whole row from the database just for it."""
 
     request: StoredRequest
     created: bool
+    reference: str
 
 
 def journey_complete(state: JourneyState) -> bool:
@@ -347,7 +350,7 @@ def submit_request(
         raise IncompleteRequest("journey")
     existing = find_by_token(journey_token)
     if existing is not None:
-        return Submission(existing, created=False)
+        return Submission(existing, created=False, reference=existing.reference)
     state = evaluate(pack, answers)
     if not journey_complete(state):
         raise IncompleteRequest("journey")
@@ -381,10 +384,10 @@ def submit_request(
             detail=f"outcome {record.outcome_id}; rule pack {record.rule_pack_version}; mode {record.mode}",
         )
         if request is not None:
-            return Submission(request, created=True)
+            return Submission(request, created=True, reference=record.reference)
         existing = find_by_token(journey_token)
         if existing is not None:  # another submission of this journey won the race
-            return Submission(existing, created=False)
+            return Submission(existing, created=False, reference=existing.reference)
         # the reference was taken: try another
     raise RuntimeError("could not find an unused reference")  # pragma: no cover (31^8 references)
 

@@ -276,7 +276,7 @@ def submit() -> Response | tuple[str, int]:
     clear_journey()
     for key in (DETAILS_KEY, DONE_KEY, CONFIRMED_KEY):
         session.pop(key, None)
-    session[SUBMITTED_KEY] = submission.request.reference
+    session[SUBMITTED_KEY] = submission.reference  # not .request.reference: that reloads the row
     return redirect(url_for("requests.submitted"))
 
 
