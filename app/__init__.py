@@ -9,14 +9,11 @@ together, and nothing it imports imports it back.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Mapping
-from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
 from flask import Flask
-from limits import parse_many
 
 # Every module that defines tables, so Alembic (flask db migrate/check) sees them all.
 from . import models, proxies, sessions  # noqa: F401
@@ -28,10 +25,10 @@ from .inbox import bp as inbox_bp
 from .inbox import facilitators_cli
 from .inbox import models as inbox_models  # noqa: F401
 from .input_guard import init_input_guard
-from .lockout import LOCKOUT_KEY, SignInLockout
 from .main import bp as main_bp
 from .outbox import outbox_cli
 from .pack import load_rules
+from .rate_limits import init_rate_limit_storage
 from .requests import bp as requests_bp
 from .requests import requests_cli
 from .sessions import add_session_bind, init_sessions, sessions_cli
@@ -41,8 +38,6 @@ from .stats.cli import stats_cli
 from .stats.views import bp as stats_bp
 from .templating import init_jinja
 from .wizard import bp as wizard_bp
-
-log = logging.getLogger(__name__)
 
 
 def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
@@ -101,54 +96,3 @@ def init_extensions(app: Flask) -> None:
     limiter.init_app(app)
     init_sessions(app)
     init_security_headers(app)
-
-
-def warn_when_serving(app: Flask, message: str) -> None:
-    """Log ``message`` once, when the app serves its first web request: a warning about serving
-    (rate limits) is noise in every ``flask`` command (``--help``, ``db upgrade``, adding a facilitator)."""
-    pending = [message]
-
-    def warn_once() -> None:
-        with suppress(IndexError):  # empty: already said
-            log.warning(pending.pop())
-
-    app.before_request(warn_once)
-
-
-def init_rate_limit_storage(app: Flask) -> None:
-    """Check the limits; counts in the shared store, memory only as a fallback that warns."""
-    for setting, variable in (
-        ("RATELIMIT_APPLICATION", "RATELIMIT_DEFAULT"),
-        ("INBOX_SIGN_IN_LIMIT", "INBOX_SIGN_IN_LIMIT"),
-    ):
-        try:
-            parse_many(str(app.config[setting]))
-        except ValueError:
-            raise StartupError(
-                f"{variable} must be a rate limit like '5 per minute' or '5 per minute;20 per hour', "
-                f"but it is {app.config[setting]!r}."
-            ) from None
-    uri = app.config.get("RATELIMIT_STORAGE_URI")
-    if not uri:
-        app.config["RATELIMIT_STORAGE_URI"] = uri = "memory://"
-        if not app.testing:
-            warn_when_serving(
-                app,
-                "RATELIMIT_STORAGE_URI is not set, so rate limits and sign-in lockouts are "
-                "counted in this process's memory only: with several workers or servers each "
-                "counts alone. Set RATELIMIT_STORAGE_URI=redis://127.0.0.1:6379/0 (a Redis server).",
-            )
-    elif uri.startswith("memory://") and not app.testing:
-        warn_when_serving(
-            app,
-            "RATELIMIT_STORAGE_URI is memory://: rate limits and sign-in lockouts hold only "
-            "within this one process. Use a Redis server when running several workers or servers.",
-        )
-    if not uri.startswith(("redis", "rediss", "valkey")):
-        app.config["RATELIMIT_STORAGE_OPTIONS"] = {}  # the timeouts are Redis client options
-    try:
-        app.extensions[LOCKOUT_KEY] = SignInLockout.from_config(app.config)
-    # Whatever the store's library raises (a malformed URI, an unknown scheme, a missing driver),
-    # start-up stops with a message naming the setting rather than a traceback.
-    except Exception as error:  # noqa: BLE001
-        raise StartupError(f"RATELIMIT_STORAGE_URI cannot be used: {error}") from None
