@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
 from flask import Flask
@@ -26,14 +25,13 @@ from app.stats.models import Count
 from app.stats.service import current_month
 from support import both_databases, csrf_token
 from support.mail import FACILITATORS, SmtpServer
+from support.sessions import ROOM, UK, session_form, uk_today
 from support.submission import VALID_DETAILS, run_outbox
 from test_inbox import post_form, signed_in, text
 from test_mail import CASE_DETAILS
 from test_workflow import BASE_URL, CONTACT, new_request, status_of
 
-UK = ZoneInfo("Europe/London")
 PRACTITIONER = VALID_DETAILS["email"]
-ROOM = "Room 4, Partnership offices, first floor"
 VIDEO = "Join on Teams: https://teams.example/meet/123 (the link opens at 9:55)"
 
 
@@ -54,26 +52,6 @@ def session_app(app: Flask, smtp_server: SmtpServer) -> Flask:
         FACILITATOR_CONTACT_TEXT=CONTACT,
     )
     return app
-
-
-def uk_today() -> dt.date:
-    return dt.datetime.now(UK).date()
-
-
-def session_form(day: dt.date | None = None, **fields: str) -> dict[str, str]:
-    """The arrange form's fields for a new session (``day``: in a week's time)."""
-    day = day or uk_today() + dt.timedelta(days=7)
-    return {
-        "session": "new",
-        "date-day": str(day.day),
-        "date-month": str(day.month),
-        "date-year": str(day.year),
-        "start_time": "10:00",
-        "length": "90",
-        "format": "in_person",
-        "place": ROOM,
-        **fields,
-    }
 
 
 def request_url(reference: str, action: str = "") -> str:

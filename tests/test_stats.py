@@ -22,6 +22,7 @@ from app.stats import service as stats_service
 from app.stats.models import Count
 from app.stats.service import COUNTED_KEY, current_month, first_month, month_label, window
 from support import both_databases, csrf_token
+from support.sessions import session_form
 from support.submission import make_request, submitted_request, to_outcome
 from support.walk import Walker, outcome_of
 
@@ -200,7 +201,11 @@ def test_a_session_held_is_counted_when_a_facilitator_moves_a_request_there(app:
     page = f"/inbox/requests/{reference}"
     for status in ("in_triage", "session_offered", "session_arranged", "session_held", "closed"):
         token = csrf_token(client.get(page).get_data(as_text=True))
-        assert client.post(f"{page}/status", data={"csrf_token": token, "status": status}).status_code == 302
+        if status == "session_arranged":  # reached by arranging the session
+            data, url = {"csrf_token": token, **session_form()}, f"{page}/session"
+        else:
+            data, url = {"csrf_token": token, "status": status}, f"{page}/status"
+        assert client.post(url, data=data).status_code == 302
     assert counts(app, "session_held") == {("practitioner", ""): 1}
     tables = page_tables(client.get("/inbox/statistics").get_data(as_text=True))
     assert tables["journeys"]["session_held"]["total"] == HIDDEN  # 1: shown once counted, and hidden

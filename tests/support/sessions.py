@@ -1,0 +1,30 @@
+"""The facilitators' arrange-a-session form, filled in for a new session (tests of sessions,
+of the workflow's path to "session arranged", and of the counts of sessions held)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+UK = ZoneInfo("Europe/London")
+ROOM = "Room 4, Partnership offices, first floor"
+
+
+def uk_today() -> dt.date:
+    return dt.datetime.now(UK).date()
+
+
+def session_form(day: dt.date | None = None, **fields: str) -> dict[str, str]:
+    """The arrange form's fields for a new session (``day``: in a week's time)."""
+    day = day or uk_today() + dt.timedelta(days=7)
+    return {
+        "session": "new",
+        "date-day": str(day.day),
+        "date-month": str(day.month),
+        "date-year": str(day.year),
+        "start_time": "10:00",
+        "length": "90",
+        "format": "in_person",
+        "place": ROOM,
+        **fields,
+    }
