@@ -8,7 +8,9 @@ import os
 import re
 import shlex
 import shutil
+import signal
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -128,3 +130,43 @@ def test_scripts_run_prints_the_address_flask_is_told_to_serve(
         elif arg.startswith("--port="):
             told["port"] = arg.split("=", 1)[1]
     assert address == f"http://{told['host']}:{told['port']}/", call
+
+
+def test_scripts_run_stops_the_server_and_the_worker_on_sigterm(tmp_path: Path) -> None:
+    """A supervisor's SIGTERM (or `timeout`) stops `scripts/run` at once, with the web server and
+    the outbox worker it started, as Ctrl+C does: nothing is left holding the port. Stand-ins
+    for setup and flask as above; the server and the worker stand-ins wait until stopped."""
+    (tmp_path / "scripts").mkdir()
+    shutil.copy(ROOT / "scripts" / "run", tmp_path / "scripts" / "run")
+    (tmp_path / "scripts" / "setup").write_text("true\n")
+    flask = tmp_path / ".venv" / "bin" / "flask"
+    flask.parent.mkdir(parents=True)
+    pids = tmp_path / "pids"
+    flask.write_text(f'#!/bin/sh\ncase "$*" in *"db upgrade"*) exit 0 ;; esac\necho $$ >> {pids}\nexec sleep 60\n')
+    flask.chmod(0o755)
+    env = {**os.environ, "RATELIMIT_STORAGE_URI": "memory://"}
+    script = subprocess.Popen(["bash", "scripts/run"], cwd=tmp_path, env=env, stdout=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 30
+        while not (pids.exists() and len(pids.read_text().split()) == 2) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        started = [int(pid) for pid in pids.read_text().split()]
+        assert len(started) == 2  # the worker and the web server
+        script.send_signal(signal.SIGTERM)
+        assert script.wait(timeout=10) == 143
+        deadline = time.monotonic() + 10
+        while any(map(_running, started)) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not any(map(_running, started))
+    finally:
+        if script.poll() is None:
+            script.kill()
+
+
+def _running(pid: int) -> bool:
+    """Whether the process is alive (a zombie waiting to be reaped has stopped)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
