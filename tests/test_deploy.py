@@ -8,13 +8,18 @@ import os
 import re
 import shlex
 import shutil
+import signal
+import socket
 import subprocess
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
 
 from app import create_app
 from app.config import ENV_NAMES, Config, load_config, setting_types
+from support.servers import free_port, need_program, stop
 
 ROOT = Path(__file__).resolve().parent.parent
 DEPLOY = ROOT / "deploy"
@@ -128,3 +133,92 @@ def test_scripts_run_prints_the_address_flask_is_told_to_serve(
         elif arg.startswith("--port="):
             told["port"] = arg.split("=", 1)[1]
     assert address == f"http://{told['host']}:{told['port']}/", call
+
+
+def test_scripts_run_stops_the_server_and_the_worker_on_sigterm(tmp_path: Path) -> None:
+    """A supervisor's SIGTERM (or `timeout`) stops `scripts/run` at once, with the web server and
+    the outbox worker it started, as Ctrl+C does: nothing is left holding the port. Stand-ins
+    for setup and flask as above; the server and the worker stand-ins wait until stopped."""
+    (tmp_path / "scripts").mkdir()
+    shutil.copy(ROOT / "scripts" / "run", tmp_path / "scripts" / "run")
+    (tmp_path / "scripts" / "setup").write_text("true\n")
+    flask = tmp_path / ".venv" / "bin" / "flask"
+    flask.parent.mkdir(parents=True)
+    pids = tmp_path / "pids"
+    flask.write_text(f'#!/bin/sh\ncase "$*" in *"db upgrade"*) exit 0 ;; esac\necho $$ >> {pids}\nexec sleep 60\n')
+    flask.chmod(0o755)
+    env = {**os.environ, "RATELIMIT_STORAGE_URI": "memory://"}
+    script = subprocess.Popen(["bash", "scripts/run"], cwd=tmp_path, env=env, stdout=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 30
+        while not (pids.exists() and len(pids.read_text().split()) == 2) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        started = [int(pid) for pid in pids.read_text().split()]
+        assert len(started) == 2  # the worker and the web server
+        script.send_signal(signal.SIGTERM)
+        assert script.wait(timeout=10) == 143
+        deadline = time.monotonic() + 10
+        while any(map(_running, started)) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not any(map(_running, started))
+    finally:
+        if script.poll() is None:
+            script.kill()
+
+
+def _running(pid: int) -> bool:
+    """Whether the process is alive (a zombie waiting to be reaped has stopped)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
+def test_the_nginx_access_log_leaves_out_feedback_link_tokens(tmp_path: Path) -> None:
+    """The feedback link sent after a session (/feedback/<token>) is single-use, but its token
+    must not sit in the access log: the example site's own map and log format, run by a real
+    nginx, log it as /feedback/[link]; other paths (the thank-you page too) as they are. And
+    gunicorn's access log, which cannot leave a part out, gives no path at all."""
+    site = (DEPLOY / "nginx-space-to-think.conf").read_text()
+    [map_block] = re.findall(r"^map \$uri .*?^\}", site, flags=re.M | re.S)
+    [log_format] = re.findall(r"^\s*(log_format space_to_think .*?;)$", site, flags=re.M)
+    program = need_program("nginx", "nginx")
+    port = free_port()
+    user = "user root;" if os.geteuid() == 0 else ""
+    conf = tmp_path / "nginx.conf"
+    conf.write_text(
+        f"{user}\nworker_processes 1;\npid {tmp_path}/nginx.pid;\nerror_log {tmp_path}/error.log warn;\n"
+        "events { worker_connections 16; }\nhttp {\n"
+        f"{map_block}\n{log_format}\naccess_log {tmp_path}/access.log space_to_think;\n"
+        + "".join(
+            f"{kind}_temp_path {tmp_path}/{kind};\n" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+        )
+        + f"server {{ listen 127.0.0.1:{port}; location / {{ return 204; }} }}\n}}\n"
+    )
+    nginx = subprocess.Popen(
+        [program, "-p", str(tmp_path), "-c", str(conf), "-e", str(tmp_path / "error.log"), "-g", "daemon off;"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+                break
+            except OSError:
+                assert nginx.poll() is None and time.monotonic() < deadline, (tmp_path / "error.log").read_text()
+                time.sleep(0.05)
+        for path in ("/feedback/Xk3-secret_TOKEN", "/feedback/thank-you", "/start"):
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=5) as response:
+                assert response.status == 204
+    finally:
+        stop(nginx)
+    logged = (tmp_path / "access.log").read_text()
+    assert "Xk3-secret_TOKEN" not in logged
+    assert '"GET /feedback/[link]"' in logged
+    assert '"GET /feedback/thank-you"' in logged and '"GET /start"' in logged
+    unit = (DEPLOY / "space-to-think-web.service").read_text()
+    [log_format_gunicorn] = re.findall(r"--access-logformat '([^']*)'", unit)
+    assert not {"%(U)s", "%(r)s", "%(q)s", "%(R)s"} & set(re.findall(r"%\([^)]*\)s", log_format_gunicorn))
