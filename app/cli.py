@@ -6,7 +6,9 @@ import datetime as dt
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 from flask import current_app, has_app_context
@@ -29,27 +31,16 @@ from app.rules.graph import paths_json, paths_table, to_dot, to_mermaid
 
 rules_cli = AppGroup("rules", help="Check, draw and list the rule pack.")
 
-_pack_option = click.option(
-    "--pack",
-    "pack_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Rule pack file (default: the installed pack).",
-)
-_contacts_option = click.option(
-    "--contacts",
-    "contacts_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Contacts file (default: the installed contacts).",
-)
 
-_partnership_option = click.option(
-    "--partnership",
-    "partnership_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Partnership file (default: the installed one).",
+def _file_option(flag: str, dest: str, help: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """``--flag FILE``: another rule file than the installed one."""
+    return click.option(flag, dest, type=click.Path(dir_okay=False, path_type=Path), default=None, help=help)
+
+
+_pack_option = _file_option("--pack", "pack_path", "Rule pack file (default: the installed pack).")
+_contacts_option = _file_option("--contacts", "contacts_path", "Contacts file (default: the installed contacts).")
+_partnership_option = _file_option(
+    "--partnership", "partnership_path", "Partnership file (default: the installed one)."
 )
 
 

@@ -634,7 +634,7 @@ def parse_contacts(data: object, file: str) -> tuple[ContactBook | None, list[Pr
         email = reader.string(item, "email", node, required=False)
         if email is not None and ("@" not in email or " " in email):
             reader.problem(node, "email", "must be an email address", item.line_of("email"))
-        links = _contact_links(reader, item, node)
+        links = _links(reader, item, node)
         if phone is None and not links and email is None:
             reader.problem(
                 node, "(ways to act)", "gives no way to act: add a phone, a link to a page, or an email", item.line
@@ -664,8 +664,9 @@ def parse_contacts(data: object, file: str) -> tuple[ContactBook | None, list[Pr
     return ContactBook(path=file, contacts=tuple(contacts), emergency_ids=emergency, version=_content_hash(data)), []
 
 
-def _contact_links(reader: _Reader, item: _Mapping, node: str) -> tuple[Link, ...]:
-    """``links``: pages a person can open, each ``{text, url}`` with an https:// address."""
+def _links(reader: _Reader, item: _Mapping, node: str) -> tuple[Link, ...]:
+    """``links``: pages a person can open, each ``{text, url}`` with an https:// address
+    (a contact's, and the partnership file's footer)."""
     links: list[Link] = []
     for position, raw in enumerate(reader.items(item, "links", node, required=False), start=1):
         where = f"{node} links[{position}]"

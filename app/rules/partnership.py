@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import DefinitionError, Problem
-from .loader import _clean, _content_hash, _Mapping, _Reader, read_yaml
+from .loader import _clean, _content_hash, _links, _Mapping, _Reader, read_yaml
 from .model import ContactBook, Link, RulePack
 
 DEFAULT_PARTNERSHIP = Path(__file__).with_name("partnership.yaml")
@@ -167,19 +167,6 @@ def _colours(reader: _Reader, root: _Mapping) -> Colours:
             raw.line_of("tint"),
         )
     return Colours(brand, tint, border)
-
-
-def _links(reader: _Reader, data: _Mapping, node: str) -> tuple[Link, ...]:
-    links: list[Link] = []
-    for position, raw in enumerate(reader.items(data, "links", node, required=False), start=1):
-        where = f"{node} links[{position}]"
-        reader.unknown_keys(raw, {"text", "url"}, where)
-        text, url = reader.string(raw, "text", where), reader.string(raw, "url", where)
-        if url is not None and not url.startswith("https://"):
-            reader.problem(where, "url", "must start with https://", raw.line_of("url"))
-        elif text is not None and url is not None:
-            links.append(Link(_clean(text), url))
-    return tuple(links)
 
 
 def _optional_date(reader: _Reader, data: _Mapping, key: str, node: str) -> dt.date | None:
