@@ -3,7 +3,8 @@
 What every test in this folder gets, without asking:
 - the ``browser`` marker (``pytest -m "not browser"`` leaves them out);
 - one Chromium for the whole session (``/usr/bin/chromium``; ``playwright install`` cannot
-  work here), a new browser context per test;
+  work here), one kept context and page per test process with JavaScript on and one with it off, handed
+  to each test with no cookies (``browser_page``; see "Pages kept for the whole run" below);
 - ``base_url`` pointing at a live server of the app (test settings, a temporary SQLite
   database with the migrations applied), so ``page.goto("/")`` works;
 - a watch on every context the test opens: the test fails if the page requests anything
@@ -39,7 +40,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import BrowserContext, ConsoleMessage, Page, Request, Route, WebError
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, Request, Route, WebError
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 from support.browser import JS_OFF_CONTEXTS
@@ -257,7 +258,18 @@ class OffsiteRequests:
         context.on("response", self._on_response)
         context.on("console", self._on_console)
         context.on("weberror", self._on_weberror)
-        context.route(lambda url: not self.is_local(url), self._route_offsite)
+        context.route(self._is_offsite, self._route_offsite)
+
+    def unwatch(self, context: BrowserContext) -> None:
+        """Take the hooks off a context kept for the next test (``browser_page``)."""
+        context.remove_listener("request", self._on_request)
+        context.remove_listener("response", self._on_response)
+        context.remove_listener("console", self._on_console)
+        context.remove_listener("weberror", self._on_weberror)
+        context.unroute(self._is_offsite, self._route_offsite)
+
+    def _is_offsite(self, url: str) -> bool:
+        return not self.is_local(url)
 
     def _on_request(self, request: Request) -> None:
         url = request.url
@@ -334,23 +346,100 @@ def new_context(
 @pytest.fixture(autouse=True)
 def _watch_every_browser_test(request: pytest.FixtureRequest) -> None:
     """Bring the watch into every test that uses the browser, however it gets its page."""
-    if {"page", "context", "page_no_js", "new_context"} & set(request.fixturenames):
+    if {"page", "context", "page_no_js", "new_context", "browser_page"} & set(request.fixturenames):
         request.getfixturevalue("new_context")
 
 
+# --------------------------------------------------------------------------------------
+# Pages kept for the whole run
+#
+# A new browser context and page cost Chromium about 0.8 s of CPU (a renderer process
+# starting), against about 0.1 s to load a page in one already open: more than half of what
+# the browser tests cost. So each test process keeps one context and page with JavaScript on,
+# one with it off (and one JavaScript-on context where axe replays the JavaScript-off pages),
+# and hands them to test after test: cookies cleared (so no session, no sign-in), the window
+# back to its usual size, the page on about:blank, the watch moved to the new test. A test
+# that needs a browser of its own (a second person, say) asks ``new_context`` for one.
+
+DEFAULT_VIEWPORT = {"width": 1280, "height": 720}  # Playwright's default
+
+
+@pytest.fixture(scope="session")
+def _kept_contexts(browser: Browser, browser_context_args: dict[str, Any]) -> Iterator[dict[str, BrowserContext]]:
+    kept: dict[str, BrowserContext] = {}
+
+    def replay_context() -> BrowserContext:
+        return kept["replay"]
+
+    for name, js in (("js", True), ("no-js", False), ("replay", True)):
+        kept[name] = browser.new_context(**{**browser_context_args, "java_script_enabled": js})
+    JS_OFF_CONTEXTS[kept["no-js"]] = replay_context  # axe replays JavaScript-off pages there
+    yield kept
+    for context in kept.values():
+        context.close()
+
+
 @pytest.fixture
-def page_no_js(new_context: Callable[..., BrowserContext]) -> Page:
-    """A page in its own context with JavaScript turned off."""
-    return new_context(java_script_enabled=False).new_page()
+def browser_page(
+    _kept_contexts: dict[str, BrowserContext], offsite: OffsiteRequests, new_context: Callable[..., BrowserContext]
+) -> Iterator[Callable[..., Page]]:
+    """``browser_page(js=True, viewport=None)``: the kept page with JavaScript on or off, as a
+    new visitor meets the app (no cookies), watched like every context a test opens."""
+    watched: list[BrowserContext] = []
+
+    def hand_over(js: bool = True, viewport: dict[str, int] | None = None) -> Page:
+        context = _kept_contexts["js" if js else "no-js"]
+        if context not in watched:
+            for each in (context, _kept_contexts["replay"]) if not js else (context,):
+                each.clear_cookies()
+                offsite.watch(each)
+                watched.append(each)
+        open_pages = [page for page in context.pages if not page.is_closed()]
+        page = open_pages[0] if open_pages else context.new_page()
+        page.set_viewport_size(viewport or DEFAULT_VIEWPORT)
+        return page
+
+    yield hand_over
+    for context in watched:
+        for page in context.pages[1:]:
+            page.close()  # only the first page is kept (axe's replay page lives in its own context)
+        for page in context.pages:
+            leave_for_a_blank_page(page)
+        context.clear_cookies()
+        offsite.unwatch(context)
+
+
+def leave_for_a_blank_page(page: Page) -> None:
+    """Stop the last page's scripts and timers before the next test. The page itself goes to
+    about:blank, so the renderer process is kept (a navigation from outside costs a new one).
+    With JavaScript off nothing on the page runs: it is left as it is."""
+    if page.is_closed() or page.url == "about:blank":
+        return
+    if page.context in JS_OFF_CONTEXTS:
+        return
+    page.evaluate("() => setTimeout(() => location.replace('about:blank'))")
+    page.wait_for_url("about:blank")
+
+
+@pytest.fixture
+def page(browser_page: Callable[..., Page]) -> Page:
+    """A page with JavaScript on (pytest-playwright's fixture of this name, from the kept context)."""
+    return browser_page(js=True)
+
+
+@pytest.fixture
+def page_no_js(browser_page: Callable[..., Page]) -> Page:
+    """A page with JavaScript turned off."""
+    return browser_page(js=False)
 
 
 @pytest.fixture(params=["js", "no-js"])
-def any_page(request: pytest.FixtureRequest, new_context: Callable[..., BrowserContext]) -> Page:
+def any_page(request: pytest.FixtureRequest, browser_page: Callable[..., Page]) -> Page:
     """The test runs twice: with JavaScript on, then off."""
-    return new_context(java_script_enabled=request.param == "js").new_page()
+    return browser_page(js=request.param == "js")
 
 
 @pytest.fixture
-def narrow_page(new_context: Callable[..., BrowserContext]) -> Page:
+def narrow_page(browser_page: Callable[..., Page]) -> Page:
     """A page 320 CSS pixels wide (WCAG 1.4.10 Reflow)."""
-    return new_context(viewport={"width": 320, "height": 640}).new_page()
+    return browser_page(viewport={"width": 320, "height": 640})

@@ -112,8 +112,8 @@ def success_banner(page: Page, text: str) -> Locator:
 
 
 @pytest.mark.parametrize("js", [True, False], ids=["js", "no-js"])
-def test_sign_in_page_has_no_axe_violations(new_context, inbox_data: InboxData, js: bool) -> None:  # type: ignore[no-untyped-def]
-    page = new_context(java_script_enabled=js).new_page()
+def test_sign_in_page_has_no_axe_violations(browser_page, inbox_data: InboxData, js: bool) -> None:  # type: ignore[no-untyped-def]
+    page = browser_page(js=js)
     page.goto("/inbox")  # signed out: sent to sign in
     expect(page).to_have_url(re.compile(r"/inbox/sign-in\?next=/inbox$"))
     expect(sign_in_heading(page)).to_be_visible()
@@ -170,8 +170,8 @@ def test_sign_in_by_keyboard_alone_with_visible_focus(page: Page, inbox_data: In
 
 
 @pytest.mark.parametrize("js", [True, False], ids=["js", "no-js"])
-def test_signed_in_list_and_request_pages_have_no_axe_violations(new_context, inbox_data: InboxData, js: bool) -> None:  # type: ignore[no-untyped-def]
-    page = new_context(java_script_enabled=js).new_page()
+def test_signed_in_list_and_request_pages_have_no_axe_violations(browser_page, inbox_data: InboxData, js: bool) -> None:  # type: ignore[no-untyped-def]
+    page = browser_page(js=js)
     where = f"JavaScript {'on' if js else 'off'}"
     axe = AxeAudit()
     sign_in(page)

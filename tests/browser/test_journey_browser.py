@@ -135,10 +135,10 @@ MAX_HEIGHT = {1024: 2000, 375: 4000}
 
 
 @pytest.mark.parametrize("outcome, mode, js", OUTCOME_WALKS)
-def test_journey_reaches_outcome_page_with_no_axe_violations(new_context, outcome: str, mode: str, js: bool) -> None:
+def test_journey_reaches_outcome_page_with_no_axe_violations(browser_page, outcome: str, mode: str, js: bool) -> None:
     """The outcome page explains itself, is short enough and passes axe (reached by the
     visible labels for the walks in ``BY_MOUSE``)."""
-    page = new_context(java_script_enabled=js).new_page()
+    page = browser_page(js=js)
     by_mouse = (outcome, mode, js) in BY_MOUSE
     hook = reach_outcome(page, outcome, mode) if by_mouse else open_outcome(page, outcome, mode)
     expect(hook).to_be_visible()
@@ -191,8 +191,8 @@ def test_criteria_checkbox_page_has_no_axe_violations(page: Page) -> None:
 
 
 @pytest.mark.parametrize("js", [True, False], ids=["js", "no-js"])
-def test_page_with_errors_has_no_axe_violations(new_context, js: bool) -> None:
-    page = new_context(java_script_enabled=js).new_page()
+def test_page_with_errors_has_no_axe_violations(browser_page, js: bool) -> None:
+    page = browser_page(js=js)
     start(page)
     continue_button(page).click()  # nothing chosen
     expect(page).to_have_title(re.compile(r"^Error: "))

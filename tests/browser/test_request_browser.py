@@ -170,10 +170,10 @@ def pdf_made_then_check_again(page: Page, live_server) -> None:  # type: ignore[
 
 
 @pytest.mark.parametrize("js", [True, False], ids=["js", "no-js"])
-def test_request_pages_have_no_axe_violations(new_context: Callable, js: bool, live_server) -> None:  # type: ignore[no-untyped-def]
+def test_request_pages_have_no_axe_violations(browser_page: Callable, js: bool, live_server) -> None:  # type: ignore[no-untyped-def]
     """Every request page, an error page, the identifying-data warning, check your answers and
     submitted: zero axe violations, reached by filling the forms as a person would."""
-    page = new_context(java_script_enabled=js).new_page()
+    page = browser_page(js=js)
     audit = AxeAudit()
     to_request(page)
     fill_details(page, IDENTIFYING_REFLECTION, axe=audit, empty_submit_first=True)

@@ -90,10 +90,10 @@ def scrolls_sideways(page: Page) -> bool:
     return bool(page.evaluate("document.documentElement.scrollWidth > document.documentElement.clientWidth"))
 
 
-def test_arrange_invite_and_hold_a_session(new_context, live_server, offered_request: str) -> None:  # type: ignore[no-untyped-def]
+def test_arrange_invite_and_hold_a_session(browser_page, new_context, live_server, offered_request: str) -> None:  # type: ignore[no-untyped-def]
     reference = offered_request
     axe = AxeAudit()
-    page = new_context().new_page()
+    page = browser_page()
     sign_in(page)
     axe.check(page, "the inbox list")
 
@@ -164,8 +164,8 @@ def test_arrange_invite_and_hold_a_session(new_context, live_server, offered_req
     axe.assert_clean()
 
 
-def test_the_inbox_list_does_not_scroll_sideways_on_a_small_screen(new_context, offered_request: str) -> None:  # type: ignore[no-untyped-def]
-    page = new_context(viewport=MOBILE).new_page()
+def test_the_inbox_list_does_not_scroll_sideways_on_a_small_screen(browser_page, offered_request: str) -> None:  # type: ignore[no-untyped-def]
+    page = browser_page(viewport=MOBILE)
     sign_in(page)
     expect(page.locator(f'[data-reference="{offered_request}"]')).to_be_visible()
     assert not scrolls_sideways(page), "the inbox list scrolls sideways at 375 pixels"

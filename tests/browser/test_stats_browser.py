@@ -50,8 +50,8 @@ def sign_in(page: Page) -> None:
 
 
 @pytest.mark.parametrize("js", [True, False], ids=["js", "no-js"])
-def test_statistics_page_has_no_axe_violations(new_context, partnership_account: str, js: bool) -> None:  # type: ignore[no-untyped-def]
-    page = new_context(java_script_enabled=js).new_page()
+def test_statistics_page_has_no_axe_violations(browser_page, partnership_account: str, js: bool) -> None:  # type: ignore[no-untyped-def]
+    page = browser_page(js=js)
     sign_in(page)
     expect(page).to_have_url(re.compile(r"/inbox/statistics$"))
     expect(page.get_by_role("link", name="Requests", exact=True)).to_have_count(0)  # read-only: no inbox
