@@ -48,6 +48,22 @@ def pytest_configure(config: pytest.Config) -> None:
     use_memory_for_temporary_files()
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Under ``--dist loadgroup`` (scripts/test), stop at once if pytest-xdist did not tag the
+    tests of an ``xdist_group`` with it: the group would be spread over every worker, each
+    starting what the group shares (the scale-out servers, say). pytest 9.2 with pytest-xdist
+    3.8 did exactly that, silently."""
+    if not getattr(config.option, "loadgroup", False):
+        return
+    untagged = [item.nodeid for item in items if item.get_closest_marker("xdist_group") and "@" not in item.nodeid]
+    if untagged:
+        raise pytest.UsageError(
+            f"pytest-xdist did not put {untagged[0]} (and {len(untagged) - 1} more) in its xdist_group: "
+            "this pytest and pytest-xdist do not work together for --dist loadgroup (see the pins in pyproject.toml)"
+        )
+
+
 @pytest.fixture(scope="session", autouse=True)
 def apps_start_quickly() -> Iterator[None]:
     """Apps share the checked rule files while they are unchanged (``support/rules_cache.py``)
