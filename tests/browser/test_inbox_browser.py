@@ -51,6 +51,7 @@ def inbox_data(live_server) -> InboxData:  # type: ignore[no-untyped-def]
     Their passwords get the cheap hash the other tests use (tests/conftest.py: this fixture is
     made before that per-test one), so each sign-in here does not cost a third of a second."""
     from app.inbox import service
+    from support.pdf import use_fake_renderer
     from support.submission import make_request
 
     with pytest.MonkeyPatch.context() as patch, live_server.app.app_context():
@@ -58,7 +59,13 @@ def inbox_data(live_server) -> InboxData:  # type: ignore[no-untyped-def]
         for email, name in ((EMAIL, NAME), (COLLEAGUE_EMAIL, COLLEAGUE_NAME)):
             if service.find_facilitator(email) is None:
                 service.add_facilitator(email, name, PASSWORD)
-        references = tuple(str(make_request(pdf=True).request.reference) for _ in range(2))
+        # The second request's PDF is rendered for real: test_the_request_pdf_downloads downloads
+        # it. The first gets the stand-in (a real renderer costs about a second a PDF).
+        with pytest.MonkeyPatch.context() as fake:
+            use_fake_renderer(fake)
+            first = make_request(pdf=True)
+        second = make_request(pdf=True)
+        references = (str(first.request.reference), str(second.request.reference))
     return InboxData(references)
 
 

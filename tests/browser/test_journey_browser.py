@@ -128,12 +128,12 @@ OUTCOME_WALKS = [
 ] + [pytest.param(outcome, "practitioner", False, id=f"{outcome}-no-js") for outcome in ("U1", "S", "P")]
 
 # Walked by mouse, answering by the visible labels: the longest path (P, which passes every
-# question page, the checkboxes and the confirmation) in each mode and with JavaScript off,
-# and S (the criteria page's "None of these"). The other outcome pages are reached by
-# posting the same answers (support.browser.answer_by_http): every path is also walked
-# over HTTP, outcome by outcome in both modes, in tests/test_wizard_paths.py.
+# question page, the checkboxes and the confirmation) in supervision mode and with JavaScript
+# off, and S (the criteria page's "None of these"). P in practitioner mode with JavaScript on
+# is walked by keyboard alone, by the same labels (test_journey_to_eligible_outcome_by_keyboard_alone).
+# The other outcome pages are reached by posting the same answers (support.browser.FormPoster):
+# every path is also walked over HTTP, outcome by outcome in both modes, in tests/test_wizard_paths.py.
 BY_MOUSE = {
-    ("P", "practitioner", True),
     ("P", "supervision", True),
     ("S", "practitioner", True),
     ("P", "practitioner", False),
