@@ -23,7 +23,7 @@ from app.stats.models import Count
 from app.stats.service import COUNTED_KEY, current_month, first_month, month_label, window
 from support import both_databases, csrf_token
 from support.sessions import session_form
-from support.submission import make_request, submitted_request, to_outcome
+from support.submission import VALID_DETAILS, fill_details, make_request, submit, submitted_request, to_outcome
 from support.walk import Walker, outcome_of
 
 TO_U1 = [("mode", "practitioner"), ("immediate_danger", "yes")]
@@ -191,6 +191,44 @@ def test_a_request_sent_is_counted_once(app: Flask, client: FlaskClient) -> None
     # The back button and a second submission make no second request, and no second count.
     walker.post("/request/submit", {})
     assert counts(app, "request_sent") == {("practitioner", ""): 1}
+
+
+@both_databases
+def test_a_request_and_its_count_are_stored_with_one_commit(app: Flask, client: FlaskClient) -> None:
+    walker = to_outcome(client)
+    fill_details(walker, VALID_DETAILS)
+    with app.app_context():
+        engine = db.engine
+    commits: list[str] = []
+
+    def committed(connection: sa.Connection) -> None:
+        commits.append("commit")
+
+    sa.event.listen(engine, "commit", committed)
+    try:
+        submit(walker)
+    finally:
+        sa.event.remove(engine, "commit", committed)
+    assert commits == ["commit"], f"a submission made {len(commits)} commits on the main engine"
+    assert counts(app, "request_sent") == {("practitioner", ""): 1}
+
+
+def test_a_count_that_cannot_be_written_leaves_the_request_stored(
+    app: Flask, client: FlaskClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The count is in a savepoint of the request's transaction: when it fails (its table is
+    gone here), it is rolled back alone, and the person sees the request sent."""
+    walker = to_outcome(client)
+    with app.app_context():
+        db.session.execute(sa.text("DROP TABLE counts"))
+        db.session.commit()
+    with caplog.at_level(logging.WARNING, logger="app.stats.service"):
+        response = submitted_request(walker)
+    assert response.status_code == 302 and response.headers["Location"].endswith("/request/submitted")
+    assert "Count not recorded (OperationalError); the request is stored as usual" in caplog.text
+    with app.app_context():
+        stored = db.session.scalar(sa.text("SELECT count(*) FROM requests"))
+    assert stored == 1
 
 
 @both_databases

@@ -20,7 +20,7 @@ import datetime as dt
 import hashlib
 import json
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,6 +35,7 @@ from ..models import AuditEvent, OutboxMessage, StoredRequest, utcnow
 from ..pack import current_contacts
 from ..pdf import PdfAttachment, render_pdf
 from ..rules import JourneyState, RulePack, evaluate
+from ..stats.service import count_request_sent
 from . import fields
 from .document import cited_titles, document_json, request_document, request_sections, uk_date, uk_day, uk_time
 from .guard import scan_fields
@@ -218,12 +219,20 @@ def request_row(record: NewRequest) -> StoredRequest:
 
 
 def store_request(
-    record: NewRequest, *, actor: str, action: str, detail: str, email_to: str | None, acknowledge_to: str | None = None
+    record: NewRequest,
+    *,
+    actor: str,
+    action: str,
+    detail: str,
+    email_to: str | None,
+    acknowledge_to: str | None = None,
+    also: Callable[[], None] | None = None,
 ) -> StoredRequest | None:
     """The one writer of stored requests. Check ``record`` (``InvalidRequest``), then insert the
     request (status "new", PDF to be made by the outbox worker), an outbox message to the
     facilitators at ``email_to`` and an acknowledgement to ``acknowledge_to`` (each if given),
-    and the audit event, in one transaction.
+    the audit event, and whatever ``also`` adds (the anonymous count of a request sent), in one
+    transaction.
 
     Returns the stored request, or None (nothing stored) when a request with the same
     reference or journey token is already there: the caller decides what that means."""
@@ -252,6 +261,9 @@ def store_request(
     db.session.add(request)
     audit.add_event(action, record.reference, actor, detail)
     try:
+        db.session.flush()  # a taken reference or journey token shows here, before ``also``
+        if also is not None:
+            also()
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
@@ -382,6 +394,7 @@ def submit_request(
             email_to=facilitators,
             acknowledge_to=acknowledge_to,
             detail=f"outcome {record.outcome_id}; rule pack {record.rule_pack_version}; mode {record.mode}",
+            also=lambda: count_request_sent(state.mode),
         )
         if request is not None:
             return Submission(request, created=True, reference=record.reference)

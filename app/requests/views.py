@@ -33,7 +33,6 @@ from ..models import utcnow
 from ..pack import current_contacts, current_pack
 from ..rules import JourneyState, evaluate
 from ..sessions import session_expired
-from ..stats.service import record_request_sent
 from ..web import error_summary, pdf_download
 from . import bp, fields
 from .document import detail_rows, request_document, request_sections
@@ -271,8 +270,6 @@ def submit() -> Response | tuple[str, int]:
         )
     except IncompleteRequest as problem:
         return not_ready(problem, state)
-    if submission.created:
-        record_request_sent(state.mode)  # anonymous count; never fails the page
     clear_journey()
     for key in (DETAILS_KEY, DONE_KEY, CONFIRMED_KEY):
         session.pop(key, None)

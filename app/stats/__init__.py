@@ -2,7 +2,7 @@
 
 - ``models``: ``Count`` (table ``counts``): kind, month, mode, subject, count. Nothing else: no
   free text, no contact details, no session ids, no time finer than the month.
-- ``service``: counting (``record_start``, ``record_outcome``, ``record_request_sent``,
+- ``service``: counting (``record_start``, ``record_outcome``, ``count_request_sent``,
   ``add_count``) and reading (``statistics(months)``: the tables, small numbers hidden).
 - ``suppression``: the pure small-number suppression, with secondary suppression for totals.
 - ``charts``: bar charts laid out for the SVG template; ``export``: the CSV.

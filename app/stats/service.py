@@ -7,7 +7,7 @@ Counting (each adds one to a row of ``counts`` for this month; see ``KINDS``):
 - ``record_outcome(state)``: when the outcome page is shown: the journey finished (its first
   outcome), the outcome reached and each criterion chosen; once per journey per outcome, so a
   reload does not count again and changing answers to reach a different outcome counts that one.
-- ``record_request_sent(mode)``: a request was submitted (stored for the facilitators).
+- ``count_request_sent(mode)``: a request was submitted (counted in the transaction that stores it).
 - ``add_count(kind, mode, subjects)``: the one writer of ``counts``; joins the caller's
   transaction (no commit), for workflows that count as part of their own change (sessions held,
   feedback scores).
@@ -133,9 +133,15 @@ def record_outcome(state: JourneyState) -> bool:
     return True
 
 
-def record_request_sent(mode: str) -> bool:
-    """Count a request submitted for the facilitators; True if it was counted."""
-    return _record(lambda: add_count(REQUEST_SENT, mode))
+def count_request_sent(mode: str) -> None:
+    """Count a request submitted for the facilitators, inside the transaction that stores it
+    (``requests.service.store_request``): counted exactly when it is stored, and with one
+    commit, not two. In a savepoint, so a failure here is logged and the request still stored."""
+    try:
+        with db.session.begin_nested():
+            add_count(REQUEST_SENT, mode)
+    except SQLAlchemyError as error:
+        log.warning("Count not recorded (%s); the request is stored as usual", type(error).__name__)
 
 
 def _record(add: Callable[[], None]) -> bool:
@@ -376,12 +382,12 @@ __all__ = [
     "Statistics",
     "TableRow",
     "add_count",
+    "count_request_sent",
     "criteria_chosen",
     "current_month",
     "first_month",
     "month_label",
     "record_outcome",
-    "record_request_sent",
     "record_start",
     "shown",
     "statistics",
