@@ -80,8 +80,9 @@ def leave_by_the_quick_exit(page: Page) -> None:
     """Press "Exit this page"; the browser must set off for the neutral site at once.
 
     The neutral site is stood in for (``offsite.stub``) where the browser lets a redirect be
-    answered locally; the headless shell does not, and no name resolves there
-    (``--host-resolver-rules``), so the page may end on the browser's own error page. Either
+    answered locally; the headless shell does not, and nothing outside loopback is reachable
+    from the test browser (conftest.py's ``CHROMIUM_ARGS``), so the page may end on the
+    browser's own error page. Either
     way the browser asked for the neutral site, and nothing left the machine.
     """
     with page.expect_request(lambda request: request.url == EXIT_URL and request.is_navigation_request()):
