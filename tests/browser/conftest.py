@@ -271,22 +271,26 @@ class OffsiteRequests:
             context.route(f"{prefix}**", self._answer_stub)
 
     # hooks on each context
+    def _hooks(self) -> dict[str, Callable[[Any], None]]:
+        return {
+            "request": self._on_request,
+            "response": self._on_response,
+            "console": self._on_console,
+            "weberror": self._on_weberror,
+        }
+
     def watch(self, context: BrowserContext) -> None:
         context.set_default_timeout(DEFAULT_TIMEOUT_MS)
-        context.on("request", self._on_request)
-        context.on("response", self._on_response)
-        context.on("console", self._on_console)
-        context.on("weberror", self._on_weberror)
+        for event, hook in self._hooks().items():
+            context.on(event, hook)
         for prefix in self.stubs:
             context.route(f"{prefix}**", self._answer_stub)
         self.watched.append(context)
 
     def unwatch(self, context: BrowserContext) -> None:
         """Take the hooks off a context kept for the next test (``browser_page``)."""
-        context.remove_listener("request", self._on_request)
-        context.remove_listener("response", self._on_response)
-        context.remove_listener("console", self._on_console)
-        context.remove_listener("weberror", self._on_weberror)
+        for event, hook in self._hooks().items():
+            context.remove_listener(event, hook)
         for prefix in self.stubs:
             context.unroute(f"{prefix}**", self._answer_stub)
         self.watched.remove(context)
