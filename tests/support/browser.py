@@ -407,33 +407,39 @@ def outcome_hook(page: Page, outcome: str) -> Locator:
 # Keyboard
 
 
+_DESCRIBE_ACTIVE = """() => {
+    const el = document.activeElement;
+    if (!el || el === document.body) return '(body)';
+    const label = el.labels && el.labels.length ? el.labels[0].innerText : '';
+    return `${el.tagName.toLowerCase()}${el.type ? '[type=' + el.type + ']' : ''} `
+         + `"${(label || el.innerText || el.value || '').trim().slice(0, 80)}"`;
+}"""
+
+
 def active_element_description(page: Page) -> str:
-    return page.evaluate(
-        """() => {
-            const el = document.activeElement;
-            if (!el || el === document.body) return '(body)';
-            const label = el.labels && el.labels.length ? el.labels[0].innerText : '';
-            return `${el.tagName.toLowerCase()}${el.type ? '[type=' + el.type + ']' : ''} `
-                 + `"${(label || el.innerText || el.value || '').trim().slice(0, 80)}"`;
-        }"""
-    )
+    description: str = page.evaluate(_DESCRIBE_ACTIVE)
+    return description
 
 
 def tab_until(page: Page, target: Locator | str, max_presses: int = 40) -> None:
     """Press Tab until ``target`` has focus; fail naming where focus went.
 
     ``target`` is a locator for one element, or a JavaScript predicate on the focused element.
+    (One round trip to the page a press: whether focus arrived, and where it is.)
     """
     if isinstance(target, str):
-        check = lambda: bool(page.evaluate(f"() => !!document.activeElement && ({target})(document.activeElement)"))  # noqa: E731
+        where = lambda: page.evaluate(  # noqa: E731
+            f"() => [!!document.activeElement && ({target})(document.activeElement), ({_DESCRIBE_ACTIVE})()]"
+        )
     else:
-        check = lambda: bool(target.evaluate("el => el === document.activeElement"))  # noqa: E731
+        where = lambda: target.evaluate(f"el => [el === document.activeElement, ({_DESCRIBE_ACTIVE})()]")  # noqa: E731
     visited: list[str] = []
     for _ in range(max_presses):
         page.keyboard.press("Tab")
-        if check():
+        arrived, description = where()
+        if arrived:
             return
-        visited.append(active_element_description(page))
+        visited.append(description)
     raise AssertionError(f"Tab never reached {target}. Focus went to:\n  " + "\n  ".join(visited))
 
 
@@ -469,19 +475,25 @@ def assert_focus_visible(page: Page) -> None:
 
     Compares the computed outline, box-shadow, colours and underline (and, for GOV.UK
     radios and checkboxes, those of the label's drawn box) with focus and without it,
-    then puts focus back.
+    then puts focus back (all in one round trip to the page).
     """
-    focused = page.locator(":focus")
-    expect(focused).to_have_count(1)
-    description = active_element_description(page)
-    with_focus = focused.evaluate(FOCUS_STYLE_SCRIPT)
-    handle = focused.element_handle()
-    assert handle is not None
-    handle.evaluate("el => el.blur()")
-    without_focus = handle.evaluate(FOCUS_STYLE_SCRIPT)
-    handle.evaluate("el => el.focus({focusVisible: true})")
-    assert with_focus != without_focus, (
-        f"No visible focus indicator on {description}: its style does not change with focus"
+    found = page.evaluate(
+        f"""() => {{
+            const el = document.activeElement;
+            if (!el || el === document.body) return null;
+            const look = {FOCUS_STYLE_SCRIPT};
+            const withFocus = look(el);
+            el.blur();
+            const withoutFocus = look(el);
+            el.focus({{focusVisible: true}});
+            return {{description: ({_DESCRIBE_ACTIVE})(), withFocus, withoutFocus,
+                     refocused: document.activeElement === el}};
+        }}"""
+    )
+    assert found is not None, "Nothing has focus"
+    assert found["refocused"], f"Focus could not be put back on {found['description']}"
+    assert found["withFocus"] != found["withoutFocus"], (
+        f"No visible focus indicator on {found['description']}: its style does not change with focus"
     )
 
 

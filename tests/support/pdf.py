@@ -5,7 +5,7 @@ requests without looking at the PDF. ``fake_render_pdf`` keeps ``app.pdf.render_
 interface (same parameters; returns the bytes of a valid PDF carrying the same attachments,
 with the HTML's title as the document title) and takes a few milliseconds. The ``fake_pdf``
 fixture in tests/conftest.py puts it in place for every test except those marked
-``real_pdf`` (the PDF tests, the import tests and the browser tests that download a PDF).
+``real_pdf`` (the PDF tests, the import tests and the browser test that downloads a request's PDF).
 tests/test_pdf.py checks that the fake still matches the real renderer's interface.
 """
 
