@@ -290,8 +290,18 @@ TRUE_WORDS = {"1", "true", "yes", "on"}
 FALSE_WORDS = {"0", "false", "no", "off"}
 
 
-def setting_types(cls: type[Config]) -> dict[str, Any]:
-    """Each setting's name and declared type (None left out of ``X | None``)."""
+_SETTING_TYPES: dict[type[Config], types.MappingProxyType[str, Any]] = {}
+
+
+def setting_types(cls: type[Config]) -> types.MappingProxyType[str, Any]:
+    """Each setting's name and declared type (None left out of ``X | None``). Worked out once
+    per class (reading the type hints is most of the cost of loading the settings)."""
+    if cls not in _SETTING_TYPES:
+        _SETTING_TYPES[cls] = _read_setting_types(cls)
+    return _SETTING_TYPES[cls]
+
+
+def _read_setting_types(cls: type[Config]) -> types.MappingProxyType[str, Any]:
     types_by_name = {}
     for name, hint in typing.get_type_hints(cls).items():
         if not name.isupper() or typing.get_origin(hint) is ClassVar:
@@ -299,7 +309,7 @@ def setting_types(cls: type[Config]) -> dict[str, Any]:
         if isinstance(hint, types.UnionType):
             hint = next(arg for arg in typing.get_args(hint) if arg is not type(None))
         types_by_name[name] = typing.get_origin(hint) or hint
-    return types_by_name
+    return types.MappingProxyType(types_by_name)
 
 
 def convert(variable: str, raw: str, kind: Any, setting: str) -> Any:
