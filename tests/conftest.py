@@ -48,23 +48,32 @@ def pytest_configure(config: pytest.Config) -> None:
     use_memory_for_temporary_files()
 
 
+UNTAGGED_GROUP = (
+    "pytest-xdist did not put this test in its xdist_group, so --dist loadgroup would spread the group over "
+    "every worker, each starting what the group shares (the scale-out servers, say): this pytest and "
+    "pytest-xdist do not work together (pytest 9.2 with pytest-xdist 3.8 did this; see the pins in pyproject.toml)"
+)
+UNTAGGED = pytest.StashKey[bool]()
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Under ``--dist loadgroup`` (scripts/test), put the tests of each ``xdist_group`` first,
-    and stop at once if pytest-xdist did not tag them with it: the group would be spread over
-    every worker, each starting what the group shares (the scale-out servers, say). pytest 9.2
-    with pytest-xdist 3.8 did exactly that, silently."""
+    and mark any that pytest-xdist did not tag with their group, to fail (``UNTAGGED_GROUP``)."""
     if not getattr(config.option, "loadgroup", False):
         return
     # Groups first: a group runs as one piece on one worker (the scale-out servers' 20 s), so
     # started last it would run alone at the end while the other workers wait.
     items.sort(key=lambda item: item.get_closest_marker("xdist_group") is None)
-    untagged = [item.nodeid for item in items if item.get_closest_marker("xdist_group") and "@" not in item.nodeid]
-    if untagged:
-        raise pytest.UsageError(
-            f"pytest-xdist did not put {untagged[0]} (and {len(untagged) - 1} more) in its xdist_group: "
-            "this pytest and pytest-xdist do not work together for --dist loadgroup (see the pins in pyproject.toml)"
-        )
+    for item in items:
+        if item.get_closest_marker("xdist_group") and "@" not in item.nodeid:
+            item.stash[UNTAGGED] = True
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Fail, saying why, a test of an ``xdist_group`` that pytest-xdist did not tag."""
+    if item.stash.get(UNTAGGED, False):
+        pytest.fail(UNTAGGED_GROUP, pytrace=False)
 
 
 @pytest.fixture(scope="session", autouse=True)
