@@ -15,7 +15,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
 from .outage import is_database_outage, log_database_error
-from .sessions import leave_session_untouched
+from .sessions import leave_session_untouched, session_expired
+from .templating import render_page
 
 # Error pages with their own template in templates/errors/; other codes use errors/error.html.
 ERROR_TEMPLATES = {400, 403, 404, 405, 413, 429, 500, 503}
@@ -24,9 +25,17 @@ log = logging.getLogger(__name__)
 
 
 def render_error(code: int, csrf_failure: bool = False, description: str | None = None) -> tuple[str, int]:
-    """The friendly page for an HTTP error code."""
+    """The friendly page for an HTTP error code.
+
+    The pages for what visitors cause (4xx) are rendered once and kept, like the journey's
+    pages (``render_page``): a visitor over the rate limit, or a scan for missing pages, then
+    costs less than a page of the service, not more. 500 and 503 are rendered afresh, with as
+    little as possible between the failure and the page."""
     template = f"errors/{code}.html" if code in ERROR_TEMPLATES else "errors/error.html"
-    return render_template(template, code=code, csrf_failure=csrf_failure, description=description), code
+    context = {"code": code, "csrf_failure": csrf_failure, "description": description}
+    if code < 500:
+        return render_page(template, ("error", code, csrf_failure, description, session_expired()), context), code
+    return render_template(template, **context), code
 
 
 def register_error_handlers(app: Flask) -> None:

@@ -146,3 +146,38 @@ def test_the_cache_is_bounded() -> None:
     assert cache.get(2) == "page 2"
     cache.put(5, "page 5")
     assert list(cache.pages) == [4, 2, 5]
+
+
+def test_error_pages_a_visitor_causes_are_kept_and_are_what_a_fresh_render_gives(
+    app: Flask, client: FlaskClient
+) -> None:
+    """A missing page, an expired form (with a journey under way, and without) and a refused
+    method are rendered once and kept: a scan or a flood costs less than a page of the service."""
+    walker = Walker(client)
+    visits = [
+        ("GET", "/no-such-page", 404),
+        ("POST", "/", 405),
+        ("POST", "/start", 400),  # no CSRF token: the form has expired
+    ]
+    pages: dict[str, list[str]] = {"first": [], "kept": [], "fresh": []}
+    for round_name in ("first", "kept", "fresh", "journey"):
+        if round_name == "journey":
+            walker.start()  # the layout's timeout warning now shows: a page of its own
+            continue
+        app.debug = round_name == "fresh"
+        try:
+            for method, path, status in visits:
+                response = client.open(path, method=method)
+                assert response.status_code == status
+                page = response.get_data(as_text=True)
+                nonce = set(NONCE.findall(page))
+                assert len(nonce) == 1 and f"'nonce-{nonce.pop()}'" in response.headers["Content-Security-Policy"]
+                pages[round_name].append(normalised(response))
+        finally:
+            app.debug = False
+    assert pages["first"] == pages["kept"] == pages["fresh"]
+    kept_keys = [key[-1] for key in app.extensions[PAGES_KEY].pages if key[-1][0] == "error"]
+    assert sorted(key[1] for key in kept_keys) == [400, 404, 405]
+    expired = client.post("/start")  # with the journey under way: the timeout warning is in the layout
+    assert expired.status_code == 400 and "data-idle-seconds" in expired.get_data(as_text=True)
+    assert "data-idle-seconds" not in pages["kept"][2]
