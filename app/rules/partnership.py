@@ -133,16 +133,31 @@ def _colour(reader: _Reader, data: _Mapping, key: str, node: str, required: bool
     return value.lower()
 
 
+def _section(
+    reader: _Reader, root: _Mapping, key: str, allowed: set[str], missing: str | None = None
+) -> tuple[_Mapping, str] | None:
+    """The file's ``key`` mapping, its unknown keys reported, and the node name to report its
+    problems under. None when it is absent (a problem saying what it needs, when ``missing``
+    is given: the section is required) or not a mapping (a problem)."""
+    if missing is not None and key not in root:
+        reader.problem(NODE, key, f"is missing ({missing})", root.line)
+        return None
+    if missing is None and root.get(key) is None:
+        return None
+    raw = reader.mapping(root.get(key), NODE, key, root.line_of(key))
+    if raw is None:
+        return None
+    node = f"{NODE} {key}"
+    reader.unknown_keys(raw, allowed, node)
+    return raw, node
+
+
 def _colours(reader: _Reader, root: _Mapping) -> Colours:
     fallback = Colours("#000000", WHITE, "#000000")
-    if "colours" not in root:
-        reader.problem(NODE, "colours", "is missing (brand: the brand colour, like #106165)", root.line)
+    section = _section(reader, root, "colours", _COLOUR_KEYS, "brand: the brand colour, like #106165")
+    if section is None:
         return fallback
-    raw = reader.mapping(root.get("colours"), NODE, "colours", root.line_of("colours"))
-    if raw is None:
-        return fallback
-    node = f"{NODE} colours"
-    reader.unknown_keys(raw, _COLOUR_KEYS, node)
+    raw, node = section
     brand = _colour(reader, raw, "brand", node, required=True)
     if brand is None:
         return fallback
@@ -175,16 +190,12 @@ def _optional_date(reader: _Reader, data: _Mapping, key: str, node: str) -> dt.d
 
 def _accessibility(reader: _Reader, root: _Mapping) -> AccessibilityStatement:
     empty = AccessibilityStatement("", "", dt.date.min)
-    if "accessibility" not in root:
-        reader.problem(
-            NODE, "accessibility", "is missing (contact, reply_within, prepared_on: for the statement)", root.line
-        )
+    section = _section(
+        reader, root, "accessibility", _ACCESSIBILITY_KEYS, "contact, reply_within, prepared_on: for the statement"
+    )
+    if section is None:
         return empty
-    raw = reader.mapping(root.get("accessibility"), NODE, "accessibility", root.line_of("accessibility"))
-    if raw is None:
-        return empty
-    node = f"{NODE} accessibility"
-    reader.unknown_keys(raw, _ACCESSIBILITY_KEYS, node)
+    raw, node = section
     issues: list[str] = []
     value = raw.get("known_issues")
     if value is not None:
@@ -206,13 +217,10 @@ def _accessibility(reader: _Reader, root: _Mapping) -> AccessibilityStatement:
 
 
 def _examples(reader: _Reader, root: _Mapping) -> dict[str, str]:
-    if root.get("examples") is None:
+    section = _section(reader, root, "examples", _EXAMPLE_KEYS)
+    if section is None:
         return {}
-    raw = reader.mapping(root.get("examples"), NODE, "examples", root.line_of("examples"))
-    if raw is None:
-        return {}
-    node = f"{NODE} examples"
-    reader.unknown_keys(raw, _EXAMPLE_KEYS, node)
+    raw, node = section
     found = {key: reader.string(raw, key, node, required=False) for key in sorted(_EXAMPLE_KEYS)}
     return {key: _clean(value) for key, value in found.items() if value is not None}
 

@@ -410,13 +410,13 @@ def browser_page(
 
     def hand_over(js: bool = True, viewport: dict[str, int] | None = None) -> Page:
         context = _kept_contexts["js" if js else "no-js"]
-        if context not in watched:
-            for each in (context, _kept_contexts["replay"]) if not js else (context,):
+        # axe replays JavaScript-off pages in the replay context: it is watched alongside.
+        for each in [context] if js else [context, _kept_contexts["replay"]]:
+            if each not in watched:
                 each.clear_cookies()
                 offsite.watch(each)
                 watched.append(each)
-        open_pages = [page for page in context.pages if not page.is_closed()]
-        page = open_pages[0] if open_pages else context.new_page()
+        page = context.pages[0] if context.pages else context.new_page()
         page.set_viewport_size(viewport or DEFAULT_VIEWPORT)
         return page
 
