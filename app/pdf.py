@@ -1,4 +1,4 @@
-"""HTML to PDF, with WeasyPrint. The only module that imports WeasyPrint.
+"""HTML to PDF, with WeasyPrint (imported on first use, from ``app.pdf_weasyprint``).
 
 ``render_pdf(html, attachments)`` returns the PDF as bytes: PDF/UA-1, tagged, with the
 title, language and author the HTML names (``<title>``, ``<html lang>``,
@@ -13,9 +13,10 @@ import datetime as dt
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from weasyprint import HTML, Attachment
-from weasyprint.urls import URLFetcher
+if TYPE_CHECKING:
+    from .pdf_weasyprint import RefusingFetcher
 
 PDF_VARIANT = "pdf/ua-1"
 
@@ -24,19 +25,6 @@ log = logging.getLogger(__name__)
 
 class FetchRefused(ValueError):
     """Raised for every URL the renderer asks for (WeasyPrint logs it and carries on)."""
-
-
-class RefusingFetcher(URLFetcher):
-    """A WeasyPrint URL fetcher that fetches nothing, and remembers what it was asked for."""
-
-    def __init__(self) -> None:
-        super().__init__(timeout=1, allowed_protocols=(), allow_redirects=False, fail_on_errors=False)
-        self.refused: list[str] = []
-
-    def fetch(self, url: str, headers: object = None) -> object:
-        """Refuse ``url``."""
-        self.refused.append(url)
-        raise FetchRefused(f"fetching is disabled while rendering PDFs ({url[:40]})")
 
 
 @dataclass(frozen=True)
@@ -51,29 +39,13 @@ class PdfAttachment:
 
 def render_pdf(html: str, attachments: Sequence[PdfAttachment] = (), fetcher: RefusingFetcher | None = None) -> bytes:
     """Render ``html`` as a tagged PDF/UA-1 document, embedding ``attachments``."""
+    from .pdf_weasyprint import RefusingFetcher, write_pdf  # on first use: see app/pdf_weasyprint.py
+
     fetcher = fetcher or RefusingFetcher()
-    document = HTML(string=html, base_url=None, url_fetcher=fetcher)
-    embedded = [
-        Attachment(
-            string=item.content,
-            name=item.name,
-            description=item.description,
-            url_fetcher=fetcher,
-            created=item.created,
-            modified=item.created,
-            relationship="Data",
-        )
-        for item in attachments
-    ]
-    pdf: bytes = document.write_pdf(
-        pdf_variant=PDF_VARIANT,
-        pdf_tags=True,
-        attachments=embedded,
-        attachment_relationships=None,
-    )
+    pdf = write_pdf(html, attachments, fetcher)
     if fetcher.refused:
         log.warning("Refused %d URL(s) while rendering a PDF", len(fetcher.refused))
     return pdf
 
 
-__all__ = ["PDF_VARIANT", "FetchRefused", "PdfAttachment", "RefusingFetcher", "render_pdf"]
+__all__ = ["PDF_VARIANT", "FetchRefused", "PdfAttachment", "render_pdf"]

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import http.server
 import inspect
+import os
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from typing import ClassVar
@@ -15,9 +18,11 @@ from sqlalchemy import select
 from app.extensions import db
 from app.inbox.pdf_import import read_request_pdf
 from app.models import StoredRequest
-from app.pdf import FetchRefused, PdfAttachment, RefusingFetcher, render_pdf
+from app.pdf import FetchRefused, PdfAttachment, render_pdf
+from app.pdf_weasyprint import RefusingFetcher
 from app.requests.document import document_json, request_document
 from support.pdf import fake_render_pdf, pdf_attachment_json, pdf_reader, pdf_text
+from support.servers import ROOT
 from support.submission import SUPERVISION_PATH, VALID_DETAILS, make_request, run_outbox, submitted_request, to_outcome
 
 # Everything here renders with WeasyPrint; the rest of the suite uses support.pdf.fake_render_pdf.
@@ -83,6 +88,35 @@ def test_rendering_fetches_nothing(http_server: str) -> None:
     assert any("passwd" in url for url in fetcher.refused)
     assert any(url.startswith(http_server) for url in fetcher.refused)
     assert "root:" not in pdf_text(pdf)
+
+
+WEASYPRINT_ON_FIRST_PDF = """
+import sys
+from app import create_app
+app = create_app({"APP_ENV": "test", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+assert app.test_client().get("/").status_code == 200
+assert "weasyprint" not in sys.modules, "WeasyPrint was imported before any PDF was made"
+from app.pdf import render_pdf
+assert render_pdf("<title>T</title><p>x</p>").startswith(b"%PDF-")
+assert "weasyprint" in sys.modules
+print("ok")
+"""
+
+
+def test_weasyprint_is_imported_with_the_first_pdf_not_at_start_up() -> None:
+    """A web worker or ``flask`` command that never makes a PDF does not load WeasyPrint (about
+    half a second and 26 MB); the first PDF still renders."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("FLASK_", "DATABASE_URL"))}
+    result = subprocess.run(
+        [sys.executable, "-c", WEASYPRINT_ON_FIRST_PDF],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0 and result.stdout.strip() == "ok", result.stderr
 
 
 def test_render_pdf_is_tagged_pdf_ua_with_metadata() -> None:

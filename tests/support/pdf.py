@@ -25,7 +25,8 @@ import pypdf
 import pytest
 
 if TYPE_CHECKING:
-    from app.pdf import PdfAttachment, RefusingFetcher
+    from app.pdf import PdfAttachment
+    from app.pdf_weasyprint import RefusingFetcher
 
 FAKE_PRODUCER = "Space to Think tests (fake PDF renderer)"
 

@@ -1,0 +1,61 @@
+"""WeasyPrint itself: the only module that imports it.
+
+Imported by ``app.pdf.render_pdf`` the first time a PDF is made, not when the app starts:
+WeasyPrint takes about half a second to import, which every ``flask`` command and every web
+worker that never makes a PDF would otherwise pay. A broken WeasyPrint install therefore
+shows when a PDF is first made (the outbox worker records the failure and tries again; the
+questions-to-prepare page gives the branded error page), not at start-up.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from weasyprint import HTML, Attachment
+from weasyprint.urls import URLFetcher
+
+from .pdf import PDF_VARIANT, FetchRefused
+
+if TYPE_CHECKING:
+    from .pdf import PdfAttachment
+
+
+class RefusingFetcher(URLFetcher):
+    """A WeasyPrint URL fetcher that fetches nothing, and remembers what it was asked for."""
+
+    def __init__(self) -> None:
+        super().__init__(timeout=1, allowed_protocols=(), allow_redirects=False, fail_on_errors=False)
+        self.refused: list[str] = []
+
+    def fetch(self, url: str, headers: object = None) -> object:
+        """Refuse ``url``."""
+        self.refused.append(url)
+        raise FetchRefused(f"fetching is disabled while rendering PDFs ({url[:40]})")
+
+
+def write_pdf(html: str, attachments: Sequence[PdfAttachment], fetcher: RefusingFetcher) -> bytes:
+    """``html`` as a tagged PDF/UA-1 document with ``attachments`` embedded, fetching nothing."""
+    document = HTML(string=html, base_url=None, url_fetcher=fetcher)
+    embedded = [
+        Attachment(
+            string=item.content,
+            name=item.name,
+            description=item.description,
+            url_fetcher=fetcher,
+            created=item.created,
+            modified=item.created,
+            relationship="Data",
+        )
+        for item in attachments
+    ]
+    pdf: bytes = document.write_pdf(
+        pdf_variant=PDF_VARIANT,
+        pdf_tags=True,
+        attachments=embedded,
+        attachment_relationships=None,
+    )
+    return pdf
+
+
+__all__ = ["RefusingFetcher", "write_pdf"]
