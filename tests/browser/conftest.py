@@ -45,7 +45,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, Request, Route, WebError
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
-from support.browser import JS_OFF_CONTEXTS
+from support.browser import AXE_PATH, JS_OFF_CONTEXTS, axe_source
 
 HERE = Path(__file__).resolve().parent
 
@@ -138,6 +138,25 @@ def closes_its_responses(app: Any) -> Any:
     return wrapped
 
 
+def serves_axe(app: Any) -> Any:
+    """WSGI wrapper: axe-core's script at ``support.browser.AXE_PATH`` (for the tests only),
+    cacheable, so Chromium keeps it compiled between pages instead of being sent it again."""
+    script = axe_source().encode()
+    headers = [
+        ("Content-Type", "text/javascript; charset=utf-8"),
+        ("Content-Length", str(len(script))),
+        ("Cache-Control", "public, max-age=86400, immutable"),
+    ]
+
+    def wrapped(environ: dict[str, Any], start_response: Any) -> Any:
+        if environ.get("PATH_INFO") == AXE_PATH:
+            start_response("200 OK", headers)
+            return [script]
+        return app(environ, start_response)
+
+    return wrapped
+
+
 @pytest.fixture(scope="session")
 def live_server(sqlite_template: Path) -> Iterator[LiveServer]:
     """The app with test settings and a temporary SQLite database (a copy of the migrated
@@ -160,7 +179,7 @@ def live_server(sqlite_template: Path) -> Iterator[LiveServer]:
     )
 
     server: BaseWSGIServer = make_server(
-        "127.0.0.1", 0, closes_its_responses(app), threaded=True, request_handler=QuietHandler
+        "127.0.0.1", 0, serves_axe(closes_its_responses(app)), threaded=True, request_handler=QuietHandler
     )
     live = LiveServer(url=f"http://127.0.0.1:{server.port}", app=app)
 

@@ -28,8 +28,17 @@ AXE_OPTIONS: dict[str, Any] = {
     "resultTypes": ["violations"],
 }
 
-# axe-playwright-python's bundled axe.min.js, put into the page with page.evaluate: nothing is fetched.
-_AXE = Axe()
+# axe-playwright-python's bundled axe.min.js. The live server (tests/browser/conftest.py)
+# serves it at AXE_PATH, cacheable, and each checked page loads it from there with a script
+# tag: Chromium then keeps it compiled between pages (sending the ~570 kB script into every
+# page with page.evaluate cost about three times as much). Nothing is fetched from elsewhere.
+AXE_PATH = "/__tests__/axe.min.js"
+
+
+@functools.cache
+def axe_source() -> str:
+    return str(Axe().axe_script)
+
 
 # Contexts made with JavaScript off, each with a factory for a JavaScript-on scratch context
 # (filled in by conftest.py). axe-core cannot run where scripts are off: its timers never fire.
@@ -68,15 +77,15 @@ def axe_violations(page: Page) -> list[dict[str, Any]]:
 _REPLAY_PAGES: weakref.WeakKeyDictionary[BrowserContext, Page] = weakref.WeakKeyDictionary()
 
 
-# axe-core is put into a document once (compiling its ~570 kB script costs about 0.1-0.3 s),
-# however many times that document is checked; only the violations come back to Python.
+# axe-core is put into a document once, however many times that document is checked; only
+# the violations come back to Python.
 _AXE_LOADED = "() => typeof window.axe === 'object' && typeof window.axe.run === 'function'"
 _AXE_RUN = "options => axe.run(options).then(results => results.violations)"
 
 
 def _run_axe(page: Page) -> list[dict[str, Any]]:
     if not page.evaluate(_AXE_LOADED):
-        page.evaluate(_AXE.axe_script)
+        page.add_script_tag(url=AXE_PATH)
     violations: list[dict[str, Any]] = page.evaluate(_AXE_RUN, AXE_OPTIONS)
     return violations
 
