@@ -23,6 +23,7 @@ Mail: ``smtp_server`` (a real SMTP server on loopback, ``support/mail.py``) and 
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 from collections.abc import Iterator
@@ -46,6 +47,22 @@ from support.templates import share_compiled_templates
 def pytest_configure(config: pytest.Config) -> None:
     """Temporary files in memory (before pytest makes its own temporary directory)."""
     use_memory_for_temporary_files()
+
+
+# The garbage collector, tuned for a test process, which builds an app (templates, routes,
+# SQLAlchemy's mappers) for every test and so allocates far more than a web worker does.
+# Measured on the tests outside tests/browser (2 workers): Python's defaults spent 13.2 s of
+# the workers' time collecting; this spends 3.7 s, and the run is about 6 s shorter.
+GC_THRESHOLDS = (10_000, 20, 20)  # Python's defaults: (700, 10, 10)
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Once the tests and what they import are loaded: freeze those objects out of the collector's
+    sight (they live as long as the process) and collect young objects less often. Garbage is
+    still collected, and each object freed the moment its last reference goes, as before."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(*GC_THRESHOLDS)
 
 
 UNTAGGED_GROUP = (

@@ -67,7 +67,9 @@ def actions(name: str) -> list[AuditEvent]:
 def test_a_hung_mail_server_does_not_hold_up_submission_and_the_mail_goes_later(
     mail_app: Flask, smtp_server: SmtpServer, hung_smtp_port: int
 ) -> None:
-    mail_app.config.update(SMTP_PORT=hung_smtp_port, SMTP_TIMEOUT=1)
+    mail_app.config.update(
+        SMTP_PORT=hung_smtp_port, SMTP_TIMEOUT=0.25
+    )  # seconds: the wait for the hung server, kept short
     client = mail_app.test_client()
     walker = to_outcome(client)
     fill_details(walker)
@@ -327,7 +329,9 @@ def test_the_worker_runs_until_sigterm_and_stops_cleanly(app: Flask, tmp_path: P
 
 
 def test_a_hung_mail_server_costs_one_timeout_a_pass_not_one_per_message(mail_app: Flask, hung_smtp_port: int) -> None:
-    mail_app.config.update(SMTP_PORT=hung_smtp_port, SMTP_TIMEOUT=1)
+    mail_app.config.update(
+        SMTP_PORT=hung_smtp_port, SMTP_TIMEOUT=0.25
+    )  # seconds: the wait for the hung server, kept short
     with mail_app.app_context():
         for _ in range(3):
             make_request()
