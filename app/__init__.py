@@ -33,6 +33,7 @@ from .requests import bp as requests_bp
 from .requests import requests_cli
 from .sessions import add_session_bind, init_sessions, sessions_cli
 from .space_sessions import bp as feedback_bp
+from .static_files import init_static_files
 from .stats import models as stats_models  # noqa: F401
 from .stats.cli import stats_cli
 from .stats.views import bp as stats_bp
@@ -76,7 +77,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
 
 
 def init_extensions(app: Flask) -> None:
-    """Bind database, migrations, CSRF, rate limits, sessions and security headers."""
+    """Bind database, migrations, CSRF, rate limits, sessions, security headers and static files' caching."""
     # Whatever the options say, errors never list a statement's values and dropped connections are replaced.
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
         **ENGINE_OPTION_DEFAULTS,
@@ -96,3 +97,4 @@ def init_extensions(app: Flask) -> None:
     limiter.init_app(app)
     init_sessions(app)
     init_security_headers(app)
+    init_static_files(app)

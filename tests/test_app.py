@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import datetime as dt
+import hashlib
 import re
 from pathlib import Path
 
@@ -13,11 +14,21 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from app import create_app
-from app.config import ENV_NAMES, Config, ConfigError, DevelopmentConfig, convert, load_config, setting_types
+from app.config import (
+    ENV_NAMES,
+    PROJECT_ROOT,
+    Config,
+    ConfigError,
+    DevelopmentConfig,
+    convert,
+    load_config,
+    setting_types,
+)
 from app.extensions import db
 from app.models import utcnow
 from app.pack import CONTACTS_KEY, PACK_KEY
 from app.sessions import JourneySessionRow, purge_expired_sessions
+from app.static_files import StaticVersions
 from support import add_session_probe, both_databases, csrf_token, external_resources, session_cookie
 
 PAGES = ["/", "/accessibility", "/privacy", "/cookies", "/session-expired", "/feedback/thank-you"]
@@ -291,6 +302,34 @@ def test_static_files_may_be_cached(client: FlaskClient) -> None:
         assert response.status_code == 200
         assert response.headers.get("Cache-Control") != "no-store"
         assert "Set-Cookie" not in response.headers
+
+
+def test_pages_name_static_files_by_version_so_browsers_keep_them_a_year(client: FlaskClient) -> None:
+    """Each stylesheet, script and icon URL on a page carries a hash of the file's bytes; at
+    that URL a browser may keep the file a year without asking again. Without a version, or
+    with an old one, an hour (as nginx keeps them)."""
+    page = client.get("/").get_data(as_text=True)
+    urls = re.findall(r'(?:href|src)="(/static/[^"?]+)\?v=([0-9a-f]{12})"', page)
+    assert {path for path, _ in urls} == {"/static/dist/app.css", "/static/dist/app.js", "/static/favicon.svg"}
+    for path, version in urls:
+        assert version == hashlib.sha256((PROJECT_ROOT / path.lstrip("/")).read_bytes()).hexdigest()[:12]
+        with client.get(f"{path}?v={version}") as response:
+            assert response.status_code == 200
+            assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+        for stale in (path, f"{path}?v=000000000000"):
+            with client.get(stale) as response:
+                assert response.headers["Cache-Control"] == "public, max-age=3600"
+
+
+def test_a_changed_static_file_gets_a_new_version(tmp_path: Path) -> None:
+    (tmp_path / "app.css").write_text("body { color: black }")
+    versions = StaticVersions(tmp_path)
+    first = versions.version("app.css")
+    assert first is not None and versions.version("app.css") == first
+    (tmp_path / "app.css").write_text("body { color: #0b0c0c; }")
+    assert versions.version("app.css") not in {None, first}
+    assert versions.version("missing.css") is None
+    assert versions.version("../outside.css") is None
 
 
 # --- CSRF -----------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from app import create_app
-from app.config import ENV_NAMES, Config, load_config, setting_types
+from app.config import ENV_NAMES, PROJECT_ROOT, Config, load_config, setting_types
 from support.servers import free_port, need_program, stop
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -175,14 +175,30 @@ def _running(pid: int) -> bool:
     return stat.rsplit(")", 1)[1].split()[0] != "Z"
 
 
+def nested_block(text: str, opening: str) -> str:
+    """The block of ``text`` that starts with ``opening`` (ending in "{"), to its matching "}"."""
+    start = text.index(opening)
+    depth = 0
+    for index in range(start, len(text)):
+        depth += {"{": 1, "}": -1}.get(text[index], 0)
+        if depth == 0 and text[index] == "}":
+            return text[start : index + 1]
+    raise AssertionError(f"no end to the block {opening!r}")
+
+
 def test_the_nginx_access_log_leaves_out_feedback_link_tokens(tmp_path: Path) -> None:
     """The feedback link sent after a session (/feedback/<token>) is single-use, but its token
     must not sit in the access log: the example site's own map and log format, run by a real
     nginx, log it as /feedback/[link]; other paths (the thank-you page too) as they are. And
-    gunicorn's access log, which cannot leave a part out, gives no path at all."""
+    gunicorn's access log, which cannot leave a part out, gives no path at all. (The same nginx
+    serves the site's static files block, to check how long browsers may keep them.)"""
     site = (DEPLOY / "nginx-space-to-think.conf").read_text()
     [map_block] = re.findall(r"^map \$uri .*?^\}", site, flags=re.M | re.S)
     [log_format] = re.findall(r"^\s*(log_format space_to_think .*?;)$", site, flags=re.M)
+    # The site's static files, from this checkout's static/ (what scripts/setup builds).
+    static_block = nested_block(site, "location /static/ {").replace(
+        "/srv/space-to-think/static/", f"{PROJECT_ROOT / 'static'}/"
+    )
     program = need_program("nginx", "nginx")
     port = free_port()
     user = "user root;" if os.geteuid() == 0 else ""
@@ -194,7 +210,7 @@ def test_the_nginx_access_log_leaves_out_feedback_link_tokens(tmp_path: Path) ->
         + "".join(
             f"{kind}_temp_path {tmp_path}/{kind};\n" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
         )
-        + f"server {{ listen 127.0.0.1:{port}; location / {{ return 204; }} }}\n}}\n"
+        + f"server {{ listen 127.0.0.1:{port}; location / {{ return 204; }}\n{static_block}\n}}\n}}\n"
     )
     nginx = subprocess.Popen(
         [program, "-p", str(tmp_path), "-c", str(conf), "-e", str(tmp_path / "error.log"), "-g", "daemon off;"],
@@ -213,6 +229,12 @@ def test_the_nginx_access_log_leaves_out_feedback_link_tokens(tmp_path: Path) ->
         for path in ("/feedback/Xk3-secret_TOKEN", "/feedback/thank-you", "/start"):
             with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=5) as response:
                 assert response.status == 204
+        # Static files: a versioned URL (as the pages give: app/static_files.py) kept a year, others an hour.
+        for query, max_age in (("?v=0123456789ab", 31_536_000), ("", 3600)):
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/static/favicon.svg{query}", timeout=5) as response:
+                assert response.status == 200 and response.read() == (PROJECT_ROOT / "static/favicon.svg").read_bytes()
+                assert response.headers["Cache-Control"] == f"max-age={max_age}"
+                assert response.headers["X-Content-Type-Options"] == "nosniff"
     finally:
         stop(nginx)
     logged = (tmp_path / "access.log").read_text()
