@@ -26,13 +26,18 @@ VERSIONED_CACHE = "public, max-age=31536000, immutable"  # a year: this URL's by
 UNVERSIONED_CACHE = "public, max-age=3600"  # an hour, as nginx keeps them
 
 
+# Each file's version by its full path, with the modification time and size it was worked out
+# for: shared by every app in the process (the tests build hundreds), each file hashed once.
+_KNOWN: dict[str, tuple[tuple[int, int], str]] = {}
+
+
 class StaticVersions:
     """The current version of each static file, worked out again when the file changes on disk
     (so a rebuild while the development server runs gets new URLs at once)."""
 
     def __init__(self, folder: str | os.PathLike[str]) -> None:
         self.folder = str(folder)
-        self.known: dict[str, tuple[tuple[int, int], str]] = {}
+        self.known = _KNOWN
 
     def version(self, filename: str) -> str | None:
         """A short hash of ``filename``'s bytes, or None if there is no such file."""
@@ -44,11 +49,11 @@ class StaticVersions:
         except OSError:
             return None
         stamp = (status.st_mtime_ns, status.st_size)
-        known = self.known.get(filename)
+        known = self.known.get(path)
         if known is not None and known[0] == stamp:
             return known[1]
         digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()[:12]
-        self.known[filename] = (stamp, digest)
+        self.known[path] = (stamp, digest)
         return digest
 
 
