@@ -9,9 +9,6 @@ import json
 import logging
 import os
 import re
-import subprocess
-import sys
-from pathlib import Path
 
 import pypdf
 import pytest
@@ -27,6 +24,7 @@ from app.models import REQUEST_STATUSES, AuditEvent, OutboxMessage, StoredReques
 from app.requests.document import request_document
 from support import both_databases, csrf_token, session_cookie
 from support.pdf import pdf_attachment_json
+from support.servers import project_python
 from support.sessions import session_form
 from support.submission import ELIGIBLE_ANSWERS, VALID_DETAILS, make_request, run_outbox
 
@@ -138,15 +136,10 @@ def test_cli_takes_a_piped_password_quietly(app: Flask) -> None:
     """A script can pipe the password in (twice): no warning, nothing echoed, the account works."""
     env = {key: value for key, value in os.environ.items() if key != "RATELIMIT_STORAGE_URI"}
     env.update(APP_ENV="development", SECRET_KEY="x" * 40, DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"])
-    result = subprocess.run(
-        [sys.executable, "-m", "flask", "--app", "wsgi", "facilitators", "add", EMAIL, "--name", "Sam Facilitator"],
-        input=f"{PASSWORD}\n{PASSWORD}\n",
-        cwd=Path(__file__).resolve().parents[1],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
+    result = project_python(
+        ["-m", "flask", "--app", "wsgi", "facilitators", "add", EMAIL, "--name", "Sam Facilitator"],
+        env,
+        stdin=f"{PASSWORD}\n{PASSWORD}\n",
     )
     assert result.returncode == 0, result.stderr
     assert "Added Sam Facilitator" in result.stdout

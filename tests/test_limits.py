@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import logging
 import os
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,7 +24,7 @@ from app.lockout import LOCKOUT_KEY, SignInLockout
 from app.rate_store import SweptMemoryStorage
 from support import csrf_token
 from support.database import migrated_sqlite
-from support.servers import RedisServer
+from support.servers import RedisServer, project_python
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
@@ -192,15 +190,7 @@ def test_memory_storage_warns_once_when_serving_naming_the_setting(monkeypatch, 
 def test_flask_commands_do_not_warn_about_rate_limit_storage(tmp_path) -> None:
     env = {key: value for key, value in os.environ.items() if key != "RATELIMIT_STORAGE_URI"}
     env.update(APP_ENV="development", DATABASE_URL=f"sqlite:///{tmp_path / 'x.db'}")
-    result = subprocess.run(
-        [sys.executable, "-m", "flask", "--app", "wsgi", "--help"],
-        cwd=PROJECT_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    result = project_python(["-m", "flask", "--app", "wsgi", "--help"], env)
     assert result.returncode == 0, result.stderr
     assert "facilitators" in result.stdout
     assert "RATELIMIT_STORAGE_URI" not in result.stderr + result.stdout

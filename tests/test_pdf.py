@@ -7,7 +7,6 @@ import http.server
 import inspect
 import os
 import subprocess
-import sys
 import threading
 from collections.abc import Iterator
 from typing import ClassVar
@@ -22,7 +21,7 @@ from app.pdf import FetchRefused, PdfAttachment, render_pdf
 from app.pdf_weasyprint import RefusingFetcher
 from app.requests.document import document_json, request_document
 from support.pdf import fake_render_pdf, pdf_attachment_json, pdf_reader, pdf_text
-from support.servers import ROOT
+from support.servers import project_python
 from support.submission import SUPERVISION_PATH, VALID_DETAILS, make_request, run_outbox, submitted_request, to_outcome
 
 # Everything here renders with WeasyPrint; the rest of the suite uses support.pdf.fake_render_pdf.
@@ -104,15 +103,7 @@ def test_weasyprint_is_imported_with_the_first_pdf_not_at_start_up() -> None:
     """A web worker or ``flask`` command that never makes a PDF does not load WeasyPrint (about
     half a second and 26 MB). (Every other test here makes its PDFs through that first use.)"""
     env = {key: value for key, value in os.environ.items() if not key.startswith(("FLASK_", "DATABASE_URL"))}
-    result = subprocess.run(
-        [sys.executable, "-c", WEASYPRINT_ON_FIRST_PDF],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    result = project_python(["-c", WEASYPRINT_ON_FIRST_PDF], env)
     assert result.returncode == 0 and result.stdout.strip() == "ok", result.stderr
 
 
@@ -231,7 +222,6 @@ def test_user_text_cannot_make_the_renderer_fetch(app, http_server: str) -> None
 
 def _font_installed(name: str) -> bool:
     import shutil
-    import subprocess
 
     if shutil.which("fc-list") is None:
         return False

@@ -30,7 +30,7 @@ from aiosmtpd.controller import Controller
 
 from support import csrf_token
 from support.http_client import HttpClient
-from support.servers import ROOT, Gunicorn, Nginx, RedisServer, free_port, stop
+from support.servers import ROOT, Gunicorn, Nginx, RedisServer, free_port, project_python, stop
 from support.submission import submitted_request, to_outcome
 
 # One cluster per test process: with pytest-xdist's --dist loadgroup these tests share one.
@@ -255,14 +255,7 @@ def test_guesses_at_one_account_from_many_addresses_at_once_get_five_checks(clus
     assert answers.count((429, False)) == 35
     assert sign_in(cluster.visitor("127.0.1.20"), EMAIL, PASSWORD).status_code == 429  # locked, even for the owner
 
-    unlock = subprocess.run(
-        [sys.executable, "-m", "flask", "--app", "wsgi", "facilitators", "unlock", EMAIL],
-        cwd=ROOT,
-        env=cluster.env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    unlock = project_python(["-m", "flask", "--app", "wsgi", "facilitators", "unlock", EMAIL], cluster.env)
     assert unlock.returncode == 0, unlock.stderr
     assert "failed sign-in attempts forgotten" in unlock.stdout
     signed_in = sign_in(cluster.visitor("127.0.1.21"), EMAIL, PASSWORD)

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -15,6 +13,7 @@ from flask.testing import FlaskCliRunner
 
 from app.rules import DEFAULT_PACK, enumerate_paths, load_pack
 from support.pack_data import option
+from support.servers import project_python
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
@@ -81,13 +80,10 @@ def test_paths_lists_every_path_as_table_and_json(runner: FlaskCliRunner) -> Non
 def test_the_app_refuses_to_start_with_a_broken_pack(tmp_path: Path) -> None:
     broken = tmp_path / "broken.yaml"
     broken.write_text(DEFAULT_PACK.read_text().replace("next: U1", "next: U9"), encoding="utf-8")
-    result = subprocess.run(
-        [sys.executable, "-c", "from app import create_app; create_app()"],
-        cwd=PROJECT_ROOT,
-        capture_output=True,
-        text=True,
+    result = project_python(
+        ["-c", "from app import create_app; create_app()"],
+        {"PATH": "/usr/bin:/bin", "RULE_PACK_PATH": str(broken), "APP_ENV": "development", "HOME": str(tmp_path)},
         timeout=60,
-        env={"PATH": "/usr/bin:/bin", "RULE_PACK_PATH": str(broken), "APP_ENV": "development", "HOME": str(tmp_path)},
     )
     assert result.returncode != 0
     assert str(broken) in result.stderr and "'U9'" in result.stderr

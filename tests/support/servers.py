@@ -64,6 +64,23 @@ def _listening(port: int) -> bool:
         return False
 
 
+def project_python(
+    args: Sequence[str], env: Mapping[str, str] | None = None, stdin: str | None = None, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
+    """This project's Python run in a process of its own from the checkout (``python -m flask
+    --app wsgi ...``, ``python -c ...``), its output captured as text; not checked."""
+    return subprocess.run(
+        [sys.executable, *args],
+        cwd=ROOT,
+        env=None if env is None else dict(env),
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
 def stop(process: subprocess.Popen, how: signal.Signals = signal.SIGTERM) -> None:  # type: ignore[type-arg]
     """Stop one process we started (by its id), with ``how``, then firmly."""
     if process.poll() is None:
