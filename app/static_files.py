@@ -37,7 +37,6 @@ class StaticVersions:
 
     def __init__(self, folder: str | os.PathLike[str]) -> None:
         self.folder = str(folder)
-        self.known = _KNOWN
 
     def version(self, filename: str) -> str | None:
         """A short hash of ``filename``'s bytes, or None if there is no such file."""
@@ -49,11 +48,11 @@ class StaticVersions:
         except OSError:
             return None
         stamp = (status.st_mtime_ns, status.st_size)
-        known = self.known.get(path)
+        known = _KNOWN.get(path)
         if known is not None and known[0] == stamp:
             return known[1]
         digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()[:12]
-        self.known[path] = (stamp, digest)
+        _KNOWN[path] = (stamp, digest)
         return digest
 
 
