@@ -41,7 +41,7 @@ from support.pdf import use_fake_renderer
 from support.routing_cache import remember_url_builders
 from support.rules_cache import remember_checked_rules
 from support.tempdir import use_memory_for_temporary_files
-from support.templates import share_compiled_templates
+from support.templates import remember_compiled_templates
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -95,9 +95,10 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 
 @pytest.fixture(scope="session", autouse=True)
 def apps_start_quickly() -> Iterator[None]:
-    """Apps share the checked rule files while they are unchanged (``support/rules_cache.py``)
-    and their URL rules' compiled builders (``support/routing_cache.py``)."""
-    with remember_checked_rules(), remember_url_builders():
+    """Apps share the checked rule files while they are unchanged (``support/rules_cache.py``),
+    their URL rules' compiled builders (``support/routing_cache.py``) and their compiled
+    templates (``support/templates.py``)."""
+    with remember_checked_rules(), remember_url_builders(), remember_compiled_templates():
         yield
 
 
@@ -139,7 +140,6 @@ def app(request: pytest.FixtureRequest, tmp_path: Path, database_backend: str) -
         from app import create_app
 
         application = create_app({"APP_ENV": "test", **settings})
-        share_compiled_templates(application)
         yield application
         dispose(application)
 

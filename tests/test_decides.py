@@ -27,7 +27,6 @@ from app.pack import current_pack
 from app.rules import DEFAULT_CONTACTS, DEFAULT_PACK, RulePack, enumerate_paths, load_contacts, load_pack
 from support.database import database_settings, dispose
 from support.pdf import pdf_text
-from support.templates import share_compiled_templates
 
 PACK = load_pack(DEFAULT_PACK, load_contacts(DEFAULT_CONTACTS))
 
@@ -62,7 +61,6 @@ def changed_pack_file(folder: Path) -> Path:
 def app_with(request: pytest.FixtureRequest, tmp_path: Path, **overrides: Any) -> Iterator[Flask]:
     with database_settings(request, "sqlite", tmp_path) as settings:
         application = create_app({"APP_ENV": "test", **settings, **overrides})
-        share_compiled_templates(application)
         yield application
         dispose(application)
 

@@ -31,7 +31,6 @@ from support.database import database_settings, dispose
 from support.mail import FACILITATORS, SmtpServer
 from support.pdf import pdf_reader, pdf_text
 from support.submission import ELIGIBLE_PATH, SUPERVISION_PATH, VALID_DETAILS, run_outbox, submitted_request
-from support.templates import share_compiled_templates
 from support.walk import Walker, outcome_of, title_of
 from test_inbox import signed_in
 from test_sessions import arrange, invite
@@ -97,7 +96,6 @@ def example_app(
                 "PARTNERSHIP_PATH": str(PARTNERSHIP_FILE),
             }
         )
-        share_compiled_templates(app)
         app.config.update(
             FACILITATOR_EMAIL=FACILITATORS,
             SMTP_HOST="127.0.0.1",
@@ -315,7 +313,6 @@ def test_known_accessibility_issues_make_the_statement_say_partially_compliant(
                 "PARTNERSHIP_PATH": str(tmp_path / "partnership.yaml"),
             }
         )
-        share_compiled_templates(app)
         page = assert_example_page("accessibility statement", app.test_client().get("/accessibility"))
         dispose(app)
     assert "This tool is partially compliant" in page and f"<li>{issue}</li>" in page

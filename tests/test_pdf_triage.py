@@ -32,7 +32,6 @@ from support.database import dispose
 from support.longest import longest_details, longest_path
 from support.pdf import pdf_attachment_json, pdf_reader
 from support.submission import run_outbox, submitted_request
-from support.templates import share_compiled_templates
 from support.walk import Walker
 
 pytestmark = pytest.mark.real_pdf
@@ -89,7 +88,6 @@ def module_app(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) 
     database = tmp_path_factory.mktemp("pdf-triage") / "test.db"
     shutil.copyfile(sqlite_template, database)
     application = create_app({"APP_ENV": "test", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}"})
-    share_compiled_templates(application)
     yield application
     dispose(application)
 

@@ -8,6 +8,8 @@ checks each template's source against the cached code, recompiling when it chang
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from types import CodeType
 
 from flask import Flask
@@ -39,6 +41,14 @@ class MemoryBytecodeCache(BytecodeCache):
 COMPILED_TEMPLATES = MemoryBytecodeCache()
 
 
-def share_compiled_templates(app: Flask) -> None:
-    """Let ``app`` reuse templates other test apps in this process compiled."""
-    app.jinja_env.bytecode_cache = COMPILED_TEMPLATES
+@contextmanager
+def remember_compiled_templates() -> Iterator[None]:
+    """While open, every app this process builds (however a test builds it) shares compiled
+    templates: through Flask's ``jinja_options``, what ``create_jinja_environment`` passes to
+    Jinja's ``Environment``."""
+    before = Flask.jinja_options
+    Flask.jinja_options = {**before, "bytecode_cache": COMPILED_TEMPLATES}
+    try:
+        yield
+    finally:
+        Flask.jinja_options = before
