@@ -22,8 +22,9 @@ Fixtures for tests: ``page`` (JavaScript on), ``page_no_js`` (JavaScript off), `
 quick exit's neutral site).
 
 axe-core cannot run in a page with JavaScript off (its timers never fire), so
-``support.browser.axe_violations`` replays such a page's HTML, scripts removed, in a
-JavaScript-on scratch context made by the same watched factory.
+``support.browser.axe_violations`` writes such a page's HTML, scripts removed, into a page of
+a JavaScript-on scratch context made by the same watched factory, where axe-core is already
+loaded (tests/browser/test_axe_browser.py shows it still finds faults there).
 
 Run: ``.venv/bin/python -m pytest tests/browser -q`` (``-m "not browser"`` to leave them out).
 """
@@ -45,7 +46,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, Request, Route, WebError
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
-from support.browser import AXE_PATH, JS_OFF_CONTEXTS, axe_source
+from support.browser import AXE_PAGE, AXE_PAGE_PATH, AXE_PATH, JS_OFF_CONTEXTS, axe_source
 
 HERE = Path(__file__).resolve().parent
 
@@ -140,19 +141,27 @@ def closes_its_responses(app: Any) -> Any:
 
 def serves_axe(app: Any) -> Any:
     """WSGI wrapper: axe-core's script at ``support.browser.AXE_PATH`` (for the tests only),
-    cacheable, so Chromium keeps it compiled between pages instead of being sent it again."""
-    script = axe_source().encode()
-    headers = [
-        ("Content-Type", "text/javascript; charset=utf-8"),
-        ("Content-Length", str(len(script))),
-        ("Cache-Control", "public, max-age=86400, immutable"),
-    ]
+    cacheable, so Chromium keeps it compiled between pages instead of being sent it again; and
+    at ``AXE_PAGE_PATH`` an empty page that loads it (where JavaScript-off pages are checked)."""
+    files = {
+        AXE_PATH: (axe_source().encode(), "text/javascript; charset=utf-8"),
+        AXE_PAGE_PATH: (AXE_PAGE.encode(), "text/html; charset=utf-8"),
+    }
 
     def wrapped(environ: dict[str, Any], start_response: Any) -> Any:
-        if environ.get("PATH_INFO") == AXE_PATH:
-            start_response("200 OK", headers)
-            return [script]
-        return app(environ, start_response)
+        found = files.get(environ.get("PATH_INFO", ""))
+        if found is None:
+            return app(environ, start_response)
+        body, content_type = found
+        start_response(
+            "200 OK",
+            [
+                ("Content-Type", content_type),
+                ("Content-Length", str(len(body))),
+                ("Cache-Control", "public, max-age=86400, immutable"),
+            ],
+        )
+        return [body]
 
     return wrapped
 

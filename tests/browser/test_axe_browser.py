@@ -1,0 +1,52 @@
+"""axe-core as these tests run it (support/browser.py) finds what it should, with JavaScript on
+and off: a page with known faults fails, and the page after it, clean, passes.
+
+With JavaScript off, axe-core checks the page's HTML written into a warm JavaScript-on page
+(it cannot run where scripts are off): the fault below that only the partnership's stylesheet
+makes (dark text on the brand-coloured header) shows the stylesheet is applied there too.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, Route, expect
+
+from support.browser import axe_violations
+
+FAULTY_PATH = "/__tests__/faulty-page"
+FAULTY_PAGE = """<!DOCTYPE html>
+<html lang="en">
+<head><title>A page with faults</title><link rel="stylesheet" href="/static/dist/app.css"></head>
+<body class="govuk-template__body">
+  <header class="app-generic-header">
+    <p id="dark-on-brand" style="color: #0b0c0c">Dark text on the brand colour</p>
+  </header>
+  <main><h1>A page with faults</h1><img id="no-alt" src="/static/favicon.svg"></main>
+</body>
+</html>"""
+
+
+def rule_targets(violations: list[dict]) -> dict[str, list[str]]:
+    return {
+        v["id"]: [" ".join(node.get("target", [])) or node.get("html", "") for node in v["nodes"]] for v in violations
+    }
+
+
+@pytest.mark.parametrize("js", [True, False], ids=["js", "no-js"])
+def test_axe_reports_a_faulty_page_then_passes_a_clean_one(browser_page, live_server, js: bool) -> None:  # type: ignore[no-untyped-def]
+    page: Page = browser_page(js=js)
+
+    def serve(route: Route) -> None:
+        route.fulfill(status=200, content_type="text/html; charset=utf-8", body=FAULTY_PAGE)
+
+    page.route(live_server.url + FAULTY_PATH, serve)
+    page.goto(FAULTY_PATH)
+    found = rule_targets(axe_violations(page))
+    assert any("no-alt" in target for target in found.get("image-alt", [])), found
+    assert any("dark-on-brand" in target for target in found.get("color-contrast", [])), found
+
+    page.goto("/accessibility")
+    expect(page.get_by_role("heading", level=1, name=re.compile("Accessibility"))).to_be_visible()
+    assert axe_violations(page) == []
