@@ -21,9 +21,9 @@ from _support import PathAnswers, Visitor
 # Component of a function, by the file it lives in (first match wins).
 COMPONENTS: tuple[tuple[str, Callable[[str, str], bool]], ...] = (
     (
-        "template Undefined hook (app/__init__.py ProjectUndefined)",
+        "template Undefined hook (app/templating.py ProjectUndefined)",
         lambda f, n: (
-            f.endswith(os.path.join("app", "__init__.py"))
+            f.endswith(os.path.join("app", "templating.py"))
             and n in {"_lenient", "__str__", "__bool__", "__iter__", "__len__", "__eq__", "__ne__", "__contains__"}
         ),
     ),
@@ -145,14 +145,14 @@ def profile_journeys(
         ("render_template", "flask/templating.py"),
         ("open_session", "app/sessions.py"),
         ("save_session", "app/sessions.py"),
-        ("_lenient", "app/__init__.py"),
+        ("_lenient", "app/templating.py"),
         ("evaluate", "app/rules/engine.py"),
         ("form_class", "app/wizard/forms.py"),
         ("validate", "flask_wtf/form.py"),
         ("generate_csrf", "flask_wtf/csrf.py"),
         ("execute", "sqlalchemy/engine/base.py"),
         ("commit", "psycopg/connection.py"),
-        ("_check_request_limit", "flask_limiter/extension.py"),
+        ("_check_request_limit", "flask_limiter/_extension.py"),
         ("set_security_headers", "app/extensions.py"),
     )
     for name, where in keys:
