@@ -49,7 +49,7 @@ def http_server() -> Iterator[str]:
     """A real HTTP server on loopback that counts requests made to it."""
     _Counter.hits = []
     server = http.server.HTTPServer(("127.0.0.1", 0), _Counter)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}"
