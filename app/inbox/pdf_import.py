@@ -18,8 +18,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import pypdf
-
 from ..input_guard import find_unsafe_text
 from ..journey import MODE_LABELS
 from ..models import utcnow
@@ -69,6 +67,10 @@ def read_request_pdf(data: bytes) -> ImportedRequest:
         raise ImportProblem(TOO_LARGE)
     if b"%PDF-" not in data[:1024]:  # readers accept a little junk before the header
         raise ImportProblem(NOT_A_PDF)
+    # Imported here, not with the module: every web worker and ``flask`` command loads this
+    # module, and only an import needs pypdf (about a tenth of the app's import time).
+    import pypdf
+
     try:
         attachments = pypdf.PdfReader(io.BytesIO(data)).attachments
         content = attachments.get(ATTACHMENT_NAME)
