@@ -25,7 +25,7 @@ from app.requests.document import request_document
 from support import both_databases, csrf_token, session_cookie
 from support.pdf import pdf_attachment_json
 from support.servers import project_python
-from support.sessions import session_form
+from support.sessions import session_form, session_has_started
 from support.submission import ELIGIBLE_ANSWERS, VALID_DETAILS, make_request, run_outbox
 
 PASSWORD = "correct horse battery staple"
@@ -396,6 +396,7 @@ def test_status_changes_are_stored_and_audited(app: Flask) -> None:
             refused = post_form(client, page, f"{page}/status", {"status": status})
             assert refused.status_code == 200 and "when its session is arranged" in text(refused)
             response = post_form(client, page, f"{page}/session", session_form())
+            session_has_started(app, reference)  # held, next, only once it has taken place
         else:
             response = post_form(client, page, f"{page}/status", {"status": status})
         assert response.status_code == 302

@@ -25,7 +25,7 @@ from app.stats.models import Count
 from app.stats.service import current_month
 from support import both_databases, csrf_token
 from support.mail import FACILITATORS, SmtpServer
-from support.sessions import ROOM, UK, session_form, uk_today
+from support.sessions import ROOM, UK, session_form, session_has_started, uk_today
 from support.submission import VALID_DETAILS, run_outbox
 from test_inbox import post_form, signed_in, text
 from test_mail import CASE_DETAILS
@@ -152,6 +152,18 @@ def test_a_bad_session_is_refused_and_keeps_what_was_typed(app: Flask) -> None:
     assert session_id_of(app, reference) is None
 
 
+def test_a_session_today_at_a_time_already_gone_is_refused(app: Flask) -> None:
+    """Found: a session arranged for earlier today was accepted, invited, and then shown nowhere."""
+    client, _ = signed_in(app)
+    reference = offered(app)
+    response = arrange(client, reference, day=uk_today(), start_time="0:00")
+    page = text(response)
+    assert response.status_code == 200 and page.count("The start time must be in the future") == 2
+    assert re.search(r'name="start_time"[^>]*value="0:00"', page) and ROOM in page  # what was typed is kept
+    assert status_of(app, reference) == "session_offered"
+    assert session_id_of(app, reference) is None
+
+
 @pytest.mark.parametrize(
     "typed, time",
     [
@@ -263,6 +275,30 @@ def test_not_held_goes_back_to_offered_and_out_of_the_session(app: Flask) -> Non
     assert "Select whether the session was held" in text(outcome(client, reference, ""))
     assert "Only a request with a session arranged" in text(outcome(client, reference, "not_held"))
     assert "cannot be moved to session held" in text(outcome(client, reference, "held"))
+
+
+@both_databases
+def test_a_session_is_marked_held_only_once_it_has_started(session_app: Flask) -> None:
+    """Found: a session a fortnight away could be marked held, counted, and the practitioner
+    thanked for coming (the feedback email), by either form on the request page."""
+    client, _ = signed_in(session_app)
+    reference = offered(session_app)
+    arrange(client, reference)  # in a week's time, at 10am
+    by_status_form = post_form(
+        client, request_url(reference), request_url(reference, "status"), {"status": "session_held"}
+    )
+    for response in (outcome(client, reference, "held"), by_status_form):
+        page = text(response)
+        assert response.status_code == 200 and "There is a problem" in page
+        assert "The session has not happened yet: it starts on" in page and "at 10:00am (UK time)" in page
+    assert status_of(session_app, reference) == "session_arranged"
+    assert "feedback" not in outbox_kinds(session_app)
+    with session_app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Count).where(Count.kind == "session_held")) == 0
+    session_has_started(session_app, reference, ago=dt.timedelta(minutes=1))
+    response = outcome(client, reference, "held")
+    assert response.status_code == 302 and status_of(session_app, reference) == "session_held"
+    assert "feedback" in outbox_kinds(session_app)
 
 
 # --- the emails, through a real SMTP server --------------------------------------------------------
@@ -430,6 +466,7 @@ def test_held_is_counted_and_sends_a_single_use_anonymous_feedback_link(
     arrange(client, reference)
     invite(client, reference)
     flush(session_app, smtp_server)
+    session_has_started(session_app, reference)
     response = outcome(client, reference, "held")
     assert response.status_code == 302 and status_of(session_app, reference) == "session_held"
     run_outbox(session_app)
@@ -524,6 +561,7 @@ def test_no_feedback_link_without_a_public_address(session_app: Flask) -> None:
     client, _ = signed_in(session_app)
     reference = offered(session_app)
     arrange(client, reference)
+    session_has_started(session_app, reference)
     outcome(client, reference, "held")
     assert status_of(session_app, reference) == "session_held"
     assert "feedback" not in outbox_kinds(session_app)
@@ -539,6 +577,7 @@ def test_the_purge_takes_sessions_and_feedback_tokens_with_their_requests(sessio
     kept = offered(session_app)
     arrange(client, old)
     arrange(client, kept, day=uk_today() + dt.timedelta(days=8))
+    session_has_started(session_app, old)
     outcome(client, old, "held")
     with session_app.app_context():
         db.session.add(FeedbackComment(month="2020-01", text="An old comment"))
@@ -567,6 +606,7 @@ def test_moving_on_with_the_status_form_leaves_the_session_and_tells_the_practit
     response = post_form(client, request_url(closed), status[closed], {"status": "closed"})
     assert response.status_code == 302 and status_of(session_app, closed) == "closed"
     assert session_id_of(session_app, closed) is None  # out of the session, with a cancellation for its copy
+    session_has_started(session_app, held)
     response = post_form(client, request_url(held), status[held], {"status": "session_held"})
     assert response.status_code == 302 and status_of(session_app, held) == "session_held"
     with session_app.app_context():

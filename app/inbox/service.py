@@ -29,7 +29,7 @@ from ..pack import current_partnership
 from ..requests.guard import Finding, scan
 from ..requests.reference import is_reference, normalise_reference
 from ..requests.service import InvalidRequest, NewRequest, store_request
-from ..space_sessions.service import ARRANGED, after_status_change, session_place
+from ..space_sessions.service import ARRANGED, after_status_change, not_held_yet, session_place
 from ..stats.service import SESSION_HELD, add_count
 from .models import EMAIL_MAX, FACILITATOR, NAME_MAX, NOTE_MAX, ROLES, Assignment, Facilitator, TriageNote
 from .pdf_import import ImportedRequest
@@ -410,6 +410,12 @@ def check_move(request: StoredRequest, move: Move, outcomes: dict[str, str]) -> 
         raise MoveRefused("status", "Select a status")
     if not workflow.can_move(request.status, move.status):
         raise MoveRefused("status", workflow.refusal(request.status, move.status))
+    if (
+        move.status == SESSION_HELD_STATUS
+        and request.status != SESSION_HELD_STATUS
+        and (too_soon := not_held_yet(request))
+    ):
+        raise MoveRefused("status", too_soon)
     if move.status == ARRANGED and request.status != ARRANGED and session_place(request) is None:
         raise MoveRefused(
             "status",

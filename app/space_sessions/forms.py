@@ -14,7 +14,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # WTForms 3.3; stubs are 3.2
 
-from ..requests.document import uk_today
+from ..requests.document import UK_TIME, uk_today
 from .models import COMMENT_MAX, FORMATS, PLACE_MAX
 from .service import FEEDBACK_SCALE, LENGTHS, SessionDetails
 
@@ -78,6 +78,12 @@ class SessionForm(FlaskForm):
             self.place.errors = ["Enter the joining instructions or the place"]
         elif len(place) > PLACE_MAX:
             self.place.errors = [f"The joining instructions or place must be {PLACE_MAX} characters or fewer"]
+        if (
+            day is not None
+            and time is not None
+            and dt.datetime.combine(day, time, tzinfo=UK_TIME) <= dt.datetime.now(UK_TIME)
+        ):
+            self.start_time.errors = ["The start time must be in the future"]  # today, at a time already gone
         problems = self.date_errors or self.start_time.errors or self.length.errors or self.format.errors
         if not valid or problems or self.place.errors or day is None or time is None:
             return False

@@ -103,6 +103,18 @@ def session_of(request: StoredRequest) -> SpaceSession | None:
     return db.session.get(SpaceSession, place.session_id) if place is not None else None
 
 
+def not_held_yet(request: StoredRequest) -> str | None:
+    """Why the request cannot be marked "session held" yet (its session has not started), or None."""
+    session = session_of(request)
+    if session is None or session.starts_at <= utcnow():
+        return None
+    words = session_words(session)
+    return (
+        f"The session has not happened yet: it starts on {words['date']} at {words['time']} (UK time). "
+        "Mark it as held once it has taken place"
+    )
+
+
 def find_session(session_id: int) -> SpaceSession | None:
     """The session with this id, or None."""
     return db.session.get(SpaceSession, session_id)
@@ -156,6 +168,8 @@ def _move(request: StoredRequest, new: str, actor: str, note: str = "") -> None:
     """Change the status if the workflow allows it (else ``SessionRefused``); audit it. No commit."""
     if not workflow.can_move(request.status, new):
         raise SessionRefused("session", workflow.refusal(request.status, new))
+    if new == HELD and (too_soon := not_held_yet(request)):
+        raise SessionRefused("session", too_soon)
     detail = f"{request.status} to {new}" + (f"; {note}" if note else "")
     request.status = new
     audit.add_event("status_changed", request.reference, actor, detail)

@@ -21,6 +21,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from support.browser import AxeAudit
+from support.sessions import session_has_started
 
 EMAIL = "kit.sessions@partnership.example"
 NAME = "Kit Sessions"
@@ -140,7 +141,12 @@ def test_arrange_invite_and_hold_a_session(browser_page, new_context, live_serve
     expect(page.get_by_label("Joining instructions or place")).to_have_value(VIDEO)
     axe.check(page, "a session's page")
 
+    # Held only once it has taken place: refused before, with the time it starts.
     page.get_by_role("link", name=reference).click()
+    page.get_by_label("The session was held").check()
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.get_by_role("alert").filter(has_text="There is a problem")).to_contain_text("has not happened yet")
+    session_has_started(live_server.app, reference)
     page.get_by_label("The session was held").check()
     page.get_by_role("button", name="Save", exact=True).click()
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text("Status changed to session held")

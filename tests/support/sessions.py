@@ -4,6 +4,7 @@ of the workflow's path to "session arranged", and of the counts of sessions held
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 from zoneinfo import ZoneInfo
 
 UK = ZoneInfo("Europe/London")
@@ -28,3 +29,24 @@ def session_form(day: dt.date | None = None, **fields: str) -> dict[str, str]:
         "place": ROOM,
         **fields,
     }
+
+
+def session_has_started(app: Any, reference: str, ago: dt.timedelta = dt.timedelta(hours=2)) -> None:
+    """Time passes: the session the request is in now started ``ago`` (a session can only be
+    marked held once it has started)."""
+    from sqlalchemy import select
+
+    from app.extensions import db
+    from app.models import StoredRequest, utcnow
+    from app.space_sessions.models import SessionPlace, SpaceSession
+
+    with app.app_context():
+        session = db.session.scalar(
+            select(SpaceSession)
+            .join(SessionPlace, SessionPlace.session_id == SpaceSession.id)
+            .join(StoredRequest, StoredRequest.id == SessionPlace.request_id)
+            .where(StoredRequest.reference == reference)
+        )
+        assert session is not None, f"{reference} is in no session"
+        session.starts_at = utcnow() - ago
+        db.session.commit()
