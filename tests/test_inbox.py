@@ -20,6 +20,7 @@ from werkzeug.test import TestResponse
 from app.extensions import db
 from app.inbox import service
 from app.inbox.models import Assignment, Facilitator, TriageNote
+from app.inbox.pdf_import import BAD_DATA
 from app.models import REQUEST_STATUSES, AuditEvent, OutboxMessage, StoredRequest
 from app.requests.document import request_document
 from support import both_databases, csrf_token, session_cookie
@@ -627,11 +628,30 @@ def test_a_reference_is_found_however_it_is_typed(app: Flask) -> None:
 
 def test_a_request_with_only_the_required_data_imports_and_shows(app: Flask) -> None:
     client, _ = signed_in(app)
-    document = {**valid_document(app), "answers": {}, "flags": [], "details": {}, "explanation": []}
+    document = {**valid_document(app), "answers": {}, "flags": [], "explanation": []}
     response = upload(client, pdf_with_attachment("request.json", json.dumps(document).encode()))
     assert response.status_code == 302
     assert client.get(response.location).status_code == 200
     assert client.get("/inbox").status_code == 200
+
+
+def test_a_request_the_service_could_not_have_made_is_refused(app: Flask) -> None:
+    """Found: a request PDF altered to have no details, no "how soon", or the outcome for a child
+    in immediate danger (or no outcome of the rule pack at all) was imported as a new request."""
+    client, _ = signed_in(app)
+    valid = valid_document(app)
+    altered = [
+        {**valid, "details": {}},
+        {**valid, "details": {**valid["details"], "how_soon": None}},
+        {**valid, "details": {**valid["details"], "email": ""}},
+        {**valid, "outcome": "U1"},
+        {**valid, "outcome": "ZZZ"},
+    ]
+    for document in altered:  # none is stored, so each may keep the same (well-formed) reference
+        response = upload(client, pdf_with_attachment("request.json", json.dumps(document).encode()))
+        assert response.status_code == 200 and BAD_DATA in text(response), document
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(StoredRequest)) == 0
 
 
 def test_a_newer_format_is_refused_plainly(app: Flask) -> None:

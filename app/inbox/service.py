@@ -25,7 +25,8 @@ from .. import audit, workflow
 from ..email_address import is_email_address
 from ..extensions import db
 from ..models import AuditEvent, StoredRequest, utcnow
-from ..pack import current_partnership
+from ..pack import current_pack, current_partnership
+from ..requests import fields
 from ..requests.guard import Finding, scan
 from ..requests.reference import is_reference, normalise_reference
 from ..requests.service import InvalidRequest, NewRequest, store_request
@@ -525,6 +526,27 @@ def assignable(facilitator_id: str) -> Facilitator | None:
     return found if found is not None and not found.reads_statistics_only else None
 
 
+def import_incomplete(imported: ImportedRequest) -> str | None:
+    """Why an imported request is not one the service could have stored (or None): its outcome
+    must lead to a request in the rule pack, and every required request field that its pages
+    ask must have a value (the values themselves are checked by ``pdf_import.check_document``).
+    Names the part, never the text."""
+    if imported.outcome not in {outcome.id for outcome in current_pack().request_outcomes}:
+        return "the outcome is not one that leads to a request"
+    criteria = imported.details.get("criteria")
+    debrief_id = current_pack().roles.debrief_criterion
+    debrief = isinstance(criteria, list) and any(
+        isinstance(chosen, dict) and chosen.get("value") == debrief_id for chosen in criteria
+    )
+    missing = [
+        entry.name
+        for page in fields.pages_for(debrief)
+        for entry in page.entries
+        if entry.required and entry.asked(imported.details) and imported.details.get(entry.name) in (None, "")
+    ]
+    return f"required details missing: {', '.join(missing)}" if missing else None
+
+
 def import_request(imported: ImportedRequest, facilitator: Facilitator) -> tuple[StoredRequest, bool]:
     """Store an imported request (status new), or find the one already stored with its reference.
 
@@ -537,6 +559,9 @@ def import_request(imported: ImportedRequest, facilitator: Facilitator) -> tuple
     existing = find_request(imported.reference)
     if existing is not None:
         return existing, False
+    problem = import_incomplete(imported)
+    if problem is not None:
+        raise InvalidRequest(problem)
     record = NewRequest(
         reference=imported.reference,
         # Imported requests have no journey; the token only has to be unique, as the reference is.
