@@ -87,6 +87,7 @@ def test_a_partnership_account_lands_on_the_statistics_and_sees_no_inbox_links(a
     assert page.status_code == 200
     text = page.get_data(as_text=True)
     assert 'href="/inbox"' not in text and 'href="/inbox/import"' not in text
+    assert 'href="/inbox/guide"' not in text  # found: the menu offered the guide, which it may not open
     assert client.get("/inbox/statistics.csv").status_code == 200
     # Public pages stay open to it, as to anyone.
     assert client.get("/").status_code == 200
@@ -175,6 +176,9 @@ def test_a_partnership_account_cannot_be_assigned_requests(app: Flask) -> None:
     sign_in(client, FACILITATOR_EMAIL)
     page = client.get(f"/inbox/requests/{reference}").get_data(as_text=True)
     assert f'value="{partnership_id}"' not in page and "Someone partnership" not in page
+    # Nor is it offered in the list's "Assigned to" filter (found: it was).
+    listing = client.get("/inbox").get_data(as_text=True)
+    assert f'value="{partnership_id}"' not in listing and "Someone partnership" not in listing
     token = csrf_token(page)
     refused = client.post(
         f"/inbox/requests/{reference}/assignment", data={"csrf_token": token, "facilitator": str(partnership_id)}

@@ -91,11 +91,15 @@ class Choices:
 
 
 def list_choices(facilitators: Sequence[Facilitator], flags: Iterable[tuple[str, str]]) -> Choices:
-    """The choices for the filter form: every facilitator (a deactivated one may still hold
-    requests) and the rule pack's flags."""
+    """The choices for the filter form: every facilitator who works requests (a deactivated one
+    may still hold some; a statistics-only partnership account never does) and the rule pack's flags."""
     assignees = (
         (NOT_ASSIGNED, "Not assigned"),
-        *((str(f.id), f.display_name + ("" if f.active else " (no longer active)")) for f in facilitators),
+        *(
+            (str(f.id), f.display_name + ("" if f.active else " (no longer active)"))
+            for f in facilitators
+            if not f.reads_statistics_only
+        ),
     )
     return Choices(assignees=assignees, flags=tuple(flags))
 
