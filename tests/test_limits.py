@@ -362,6 +362,16 @@ def test_unlock_and_reset_password_lift_a_lockout_kept_in_redis(tmp_path, redis_
         from app.extensions import db
 
         assert db.session.query(AuditEvent).filter_by(action="password_reset").count() == 1
+        unlocks = db.session.query(AuditEvent).filter_by(action="facilitator_unlocked").all()
+        assert [(e.actor, e.detail.split(";")[1].strip()) for e in unlocks] == [("cli", "5 failed attempts forgotten")]
+        assert EMAIL not in unlocks[0].detail  # the log names the account by its id only
+        deactivated = runner.invoke(args=["facilitators", "deactivate", EMAIL])
+        assert deactivated.exit_code == 0, deactivated.output
+    # Found: both commands told a deactivated account "They can sign in now".
+    for command, given in (("unlock", ""), ("reset-password", f"{new_password}\n{new_password}\n")):
+        result = runner.invoke(args=["facilitators", command, EMAIL], input=given)
+        assert result.exit_code == 0, result.output
+        assert "still cannot sign in" in result.output and "can sign in now" not in result.output
 
 
 def test_reset_password_asks_twice_and_names_an_unknown_address(tmp_path) -> None:

@@ -14,8 +14,9 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from ..audit import CLI, record_event
 from ..lockout import LOCKOUT_KEY, SignInLockout
-from .models import FACILITATOR, ROLES
+from .models import FACILITATOR, ROLES, Facilitator
 from .service import (
     FacilitatorError,
     add_facilitator,
@@ -114,12 +115,20 @@ def _lockout() -> SignInLockout:
 @click.argument("email")
 def unlock_command(email: str) -> None:
     """Lift a sign-in lockout after too many failed attempts, and forget the failures."""
-    if find_facilitator(email) is None:
+    account = find_facilitator(email)
+    if account is None:
         raise click.ClickException(f"There is no facilitator with the email address {email.strip().lower()}.")
     failures = _lockout().clear(email)
-    click.echo(
-        f"Unlocked {email.strip().lower()} ({failures} failed sign-in attempts forgotten). They can sign in now."
-    )
+    record_event("facilitator_unlocked", None, CLI, f"{account.actor}; {failures} failed attempts forgotten")
+    attempts = "attempt" if failures == 1 else "attempts"
+    click.echo(f"Unlocked {account.email} ({failures} failed sign-in {attempts} forgotten). {_can_sign_in(account)}")
+
+
+def _can_sign_in(account: Facilitator) -> str:
+    """Whether the account can sign in now, in words (a deactivated one cannot, whatever else is done)."""
+    if account.active:
+        return "They can sign in now."
+    return "The account is deactivated, so they still cannot sign in."
 
 
 @facilitators_cli.command("reset-password")
@@ -145,4 +154,6 @@ def reset_password_command(email: str) -> None:
     lockout: SignInLockout = current_app.extensions[LOCKOUT_KEY]
     lockout.clear(facilitator.email)
     note = "" if lockout.shared else " (Any lockout is in the web processes' memory: it ends when they restart.)"
-    click.echo(f"New password set for {facilitator.display_name} <{facilitator.email}>. They can sign in now.{note}")
+    click.echo(
+        f"New password set for {facilitator.display_name} <{facilitator.email}>. {_can_sign_in(facilitator)}{note}"
+    )
