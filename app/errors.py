@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import Flask, render_template
+from flask import Flask, has_request_context, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
@@ -32,9 +32,12 @@ def render_error(code: int, csrf_failure: bool = False, description: str | None 
     costs less than a page of the service, not more. 500 and 503 are rendered afresh, with as
     little as possible between the failure and the page."""
     template = f"errors/{code}.html" if code in ERROR_TEMPLATES else "errors/error.html"
-    context = {"code": code, "csrf_failure": csrf_failure, "description": description}
+    # A form in the facilitators' inbox is not a journey's: its page says so, and leads back there.
+    in_inbox = has_request_context() and request.path.startswith("/inbox/")
+    context = {"code": code, "csrf_failure": csrf_failure, "description": description, "in_inbox": in_inbox}
     if code < 500:
-        return render_page(template, ("error", code, csrf_failure, description, session_expired()), context), code
+        key = ("error", code, csrf_failure, description, session_expired(), in_inbox)
+        return render_page(template, key, context), code
     return render_template(template, **context), code
 
 

@@ -316,6 +316,11 @@ def test_every_inbox_post_needs_its_csrf_token(app: Flask) -> None:
     assert client.get("/inbox").status_code == 200  # still signed in: no sign-out without a token
     refused = app.test_client().post("/inbox/sign-in", data={"email": EMAIL, "password": PASSWORD})
     assert refused.status_code == 400
+    # The page says what happened in the inbox and leads back there (found: it spoke of the
+    # practitioners' answers and linked to their questions).
+    page = text(refused)
+    assert "This form has expired" in page and 'href="/inbox/sign-in"' in page
+    assert "answers" not in page and 'href="/start"' not in page
 
 
 # --- the list and a request -------------------------------------------------------------------

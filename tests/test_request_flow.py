@@ -514,6 +514,26 @@ def test_session_expired_page_says_minute_or_minutes(client, app, minutes, wordi
     assert wording in text_of(client.get("/session-expired"))
 
 
+@pytest.mark.parametrize("minutes, wording", [(1, "for 1 minute,"), (30, "for 30 minutes,")])
+def test_a_details_form_sent_after_the_session_expired_says_minute_or_minutes(client, app, minutes, wording) -> None:
+    """Found: "You have not done anything for 1 minutes" on the expired-form page."""
+    import datetime as dt
+
+    from sqlalchemy import update
+
+    from app.sessions import JourneySessionRow
+
+    app.config["SESSION_IDLE_MINUTES"] = minutes
+    walker = to_outcome(client)
+    page = walker.get("/request/about-you")
+    with app.app_context(), db.engine.begin() as connection:
+        connection.execute(update(JourneySessionRow.__table__).values(expires_at=dt.datetime(2000, 1, 1)))
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page.get_data(as_text=True))
+    assert token is not None
+    response = client.post("/request/about-you", data={"csrf_token": token.group(1), "name": "Sam"})
+    assert response.status_code == 400 and wording in text_of(response)
+
+
 def test_supervision_record_at_another_outcome(client) -> None:
     walker = Walker(client)
     walker.walk([("mode", "supervision"), ("immediate_danger", "not_sure")])  # U2
