@@ -531,10 +531,11 @@ def import_incomplete(imported: ImportedRequest) -> str | None:
     must lead to a request in the rule pack, and every required request field that its pages
     ask must have a value (the values themselves are checked by ``pdf_import.check_document``).
     Names the part, never the text."""
-    if imported.outcome not in {outcome.id for outcome in current_pack().request_outcomes}:
+    pack = current_pack()
+    if imported.outcome not in {outcome.id for outcome in pack.request_outcomes}:
         return "the outcome is not one that leads to a request"
     criteria = imported.details.get("criteria")
-    debrief_id = current_pack().roles.debrief_criterion
+    debrief_id = pack.roles.debrief_criterion
     debrief = isinstance(criteria, list) and any(
         isinstance(chosen, dict) and chosen.get("value") == debrief_id for chosen in criteria
     )
