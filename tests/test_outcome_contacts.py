@@ -129,3 +129,25 @@ def test_serious_harm_links_to_changing_that_answer_not_starting_again(pages: Pa
     actions = main.split("</h1>", 1)[1].split('id="why"', 1)[0]
     assert "/questions/serious_incident" in links(actions)
     assert "start again and answer" not in html_module.unescape(main).lower()
+
+
+@pytest.mark.parametrize("path", PATHS, ids=lambda p: f"{p.outcome}-{p.mode}")
+def test_contact_cards_give_hours_on_their_own_line_and_links_that_say_where_they_go(
+    pages: Pages, path: JourneyPath
+) -> None:
+    """A contact's hours read as a sentence of their own (not in brackets after the number,
+    where the Emergency Duty Team's once nested brackets); no link repeats its card's heading."""
+    main = html_module.unescape(pages[(path.outcome, path.mode)])
+    cards = re.findall(r'<li class="app-contact" data-contact="([^"]+)">(.*?)</li>', main, re.S)
+    assert cards, f"{path.outcome}: no contact cards"
+    for contact_id, card in cards:
+        contact = CONTACTS.get(contact_id)
+        assert contact is not None
+        phone_line = re.search(r'<p class="[^"]*app-contact__phone">(.*?)</p>', card, re.S)
+        if contact.hours:
+            assert phone_line is not None and "(" not in phone_line.group(1)
+            hours = re.findall(r'<p class="[^"]*app-contact__hours">(.*?)</p>', card, re.S)
+            assert hours == [contact.hours]
+        heading = re.sub(r"<[^>]+>", "", card.split("</h3>", 1)[0]).strip()
+        link_texts = [re.sub(r"<[^>]+>", "", text).strip() for text in re.findall(r"<a\b[^>]*>(.*?)</a>", card, re.S)]
+        assert heading not in link_texts, f"{contact_id}: a link repeats the heading {heading!r}"

@@ -635,13 +635,22 @@ def parse_contacts(data: object, file: str) -> tuple[ContactBook | None, list[Pr
         if email is not None and ("@" not in email or " " in email):
             reader.problem(node, "email", "must be an email address", item.line_of("email"))
         links = _links(reader, item, node)
+        name = reader.string(item, "name", node) or ""
+        for position, link in enumerate(links, start=1):
+            if _clean(link.text).casefold() == _clean(name).casefold():
+                reader.problem(
+                    f"{node} links[{position}]",
+                    "text",
+                    "repeats the contact's name: say what the page is (for example 'Practice review procedure')",
+                    item.line_of("links"),
+                )
         if phone is None and not links and email is None:
             reader.problem(
                 node, "(ways to act)", "gives no way to act: add a phone, a link to a page, or an email", item.line
             )
         contact = Contact(
             id=contact_id or "",
-            name=reader.string(item, "name", node) or "",
+            name=name,
             detail=_clean(reader.string(item, "detail", node) or ""),
             verified=_verification(reader, item, node),
             phone=phone,

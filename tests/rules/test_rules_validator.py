@@ -278,6 +278,17 @@ def test_a_phone_number_must_make_a_working_tel_link(write_pack: Callable[[Any],
     assert_problem(problems, "contact bridge", "phone", "digits")
 
 
+def test_a_link_says_what_its_page_is_rather_than_repeating_the_contact_name(write_pack: Callable[[Any], Path]) -> None:
+    """The outcome page shows the contact's name as a heading with its links beneath: a link
+    worded as the heading ("Practice reviews" under "Practice reviews") tells a person nothing."""
+    repeated = good_contact(links=[{"text": "the front door ", "url": "https://example.org/front-door"}])
+    assert_problem(
+        contact_problems(write_pack, repeated), "contact bridge links[1]", "text", "repeats the contact's name"
+    )
+    named = good_contact(links=[{"text": "Front door procedure", "url": "https://example.org/front-door"}])
+    assert load_contacts(write_pack({"emergency": ["bridge"], "contacts": [named]}, name="contacts.yaml")).get("bridge")
+
+
 def test_a_contact_keeps_where_to_go_apart_from_where_it_was_verified(write_pack: Callable[[Any], Path]) -> None:
     contact = good_contact(links=[{"text": "Report a concern", "url": "https://example.org/report"}])
     book = load_contacts(write_pack({"emergency": ["bridge"], "contacts": [contact]}, name="contacts.yaml"))
