@@ -126,6 +126,14 @@ def test_how_it_decides_cites_the_guidance_the_rules_rest_on(client: FlaskClient
         assert item.source in words and " ".join(item.text.split()) in words
 
 
+def test_how_it_decides_explains_each_acronym_in_the_guidance_it_quotes(client: FlaskClient) -> None:
+    """The launch text says "the SSCP"; its source names the Salford Safeguarding Children
+    Partnership in full, but nothing tells a reader the two are the same."""
+    words = text_of(get(client, "/how-it-decides"))
+    assert "the SSCP in Salford" in words
+    assert "SSCP means Salford Safeguarding Children Partnership" in words
+
+
 def test_diagram_is_an_svg_of_the_pack_served_from_our_origin(client: FlaskClient) -> None:
     response = client.get("/how-it-decides/decision-diagram.svg")
     assert response.status_code == 200

@@ -21,8 +21,10 @@ class Explainer:
     def unexplained(self, text: str) -> list[tuple[str, str]]:
         """The acronyms in ``text`` not yet explained on the page, with their meaning.
 
-        An acronym that ``text`` spells out itself (its meaning appears in it) counts as
-        explained. Every acronym returned is then counted as explained too.
+        An acronym that ``text`` introduces itself ("Local Authority Designated Officer (LADO)",
+        or "LADO (Local Authority Designated Officer)") counts as explained; its meaning merely
+        appearing elsewhere in the text does not, since a reader cannot tell the two go together.
+        Every acronym returned is then counted as explained too.
         """
         found: list[tuple[str, str]] = []
         for acronym in re.findall(r"\b[A-Z]{2,}\b", text):
@@ -30,7 +32,8 @@ class Explainer:
             if meaning is None or acronym in self.explained:
                 continue
             self.explained.add(acronym)
-            if meaning.lower() not in text.lower():
+            introduced = (f"{meaning} ({acronym})".lower(), f"{acronym} ({meaning})".lower())
+            if not any(form in text.lower() for form in introduced):
                 found.append((acronym, meaning))
         return found
 
