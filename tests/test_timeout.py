@@ -12,6 +12,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.sessions import JourneySessionRow
 from support import csrf_token
+from support.database import dispose
 
 
 def test_no_warning_before_a_journey_starts(client: FlaskClient) -> None:
@@ -59,3 +60,27 @@ def test_the_timer_running_out_clears_the_answers(client: FlaskClient, app: Flas
         assert db.session.execute(select(JourneySessionRow)).first() is None
     again = client.get("/questions/immediate_danger")
     assert again.status_code in (302, 303) and "immediate_danger" not in again.headers["Location"]
+
+
+def test_the_warning_says_the_limit_in_words_and_comes_halfway_through_a_short_limit(app: Flask) -> None:
+    """A 1-minute limit: the dialog says "1 minute" (not "1 minutes") and warns 30 seconds
+    before the end, not 2 minutes before it (which would open it as soon as the page loads)."""
+    from app import create_app
+
+    def dialog_of(application: Flask) -> tuple[str, str]:
+        page = application.test_client().get("/start", follow_redirects=True).get_data(as_text=True)
+        dialog = page.split('id="app-timeout-warning"', 1)[1].split("</dialog>", 1)[0]
+        return dialog, " ".join(re.sub(r"<[^>]+>", " ", dialog.split(">", 1)[1]).split())
+
+    dialog, text = dialog_of(app)
+    assert 'data-idle-seconds="1800" data-warn-seconds="120"' in dialog
+    assert "if you do nothing for 30 minutes." in text and "cleared in 2 minutes." in text
+    short = create_app(
+        {"APP_ENV": "test", "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"], "SESSION_IDLE_MINUTES": 1}
+    )
+    try:
+        dialog, text = dialog_of(short)
+    finally:
+        dispose(short)
+    assert 'data-idle-seconds="60" data-warn-seconds="30"' in dialog
+    assert "if you do nothing for 1 minute." in text and "cleared in 30 seconds." in text
