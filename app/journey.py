@@ -12,7 +12,8 @@ Session keys (the session itself lives in the database; the cookie holds only an
 - ``session["journey_token"]``: a random token, new each time a journey starts. The
   request views use it to make submission idempotent (one request per journey).
 - ``session["journey_notice"]``: a one-off message for the next question or outcome page
-  (``"changed"`` with how many answers were set aside and restored, or ``"out_of_order"``). It never holds an answer.
+  (``"changed"`` with how many answers were set aside and restored, ``"out_of_order"``, or
+  ``"earlier_request"`` with the reference of a request sent before this journey began). It never holds an answer.
 
 Answers never go into URLs, logs, flash messages or analytics: read them here, in views.
 """
@@ -116,9 +117,10 @@ def journey_url(state: JourneyState) -> str:
     return url_for("wizard.question", question_id=state.next_question.id)
 
 
-def set_notice(kind: str, count: int = 0) -> None:
-    """Leave a one-off message for the next journey page (never an answer value)."""
-    session[NOTICE_KEY] = {"kind": kind, "count": int(count)}
+def set_notice(kind: str, count: int = 0, reference: str = "") -> None:
+    """Leave a one-off message for the next journey page (never an answer value; ``reference``
+    is a submitted request's reference, for ``"earlier_request"``)."""
+    session[NOTICE_KEY] = {"kind": kind, "count": int(count), **({"reference": reference} if reference else {})}
 
 
 def pop_notice() -> dict[str, Any] | None:

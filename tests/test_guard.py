@@ -269,6 +269,14 @@ def test_every_kind_has_a_reason_and_a_name() -> None:
     assert all(reason.endswith(".") for reason in REASONS.values())
 
 
+def test_reasons_say_nothing_about_the_form_they_are_shown_on() -> None:
+    """Found: the phone and email reasons said "Your own work number is asked for separately",
+    which is wrong on the facilitators' forms, feedback and a request made in supervision (the
+    request adds where the person's own details go: ``fields.OWN_DETAILS_NOTES``)."""
+    for reason in REASONS.values():
+        assert "your own" not in reason.lower() and "separately" not in reason, reason
+
+
 def test_findings_in_order_and_without_overlap() -> None:
     text = "Mum (07700 900982, jo@example.org) lives at M6 5FX; DOB 12/03/2019, NHS 943 476 5919."
     assert [kind for kind, _ in kinds(text)] == ["phone", "email", "postcode", "date_of_birth", "nhs_number"]

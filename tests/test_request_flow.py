@@ -138,13 +138,25 @@ def test_family_reason_is_required_only_when_not_yet(client) -> None:
         ("3", "24", "Year must include 4 numbers"),
         ("12", "2999", "must be this month or in the past"),
         ("３", "2024", "must be a real date"),
+        # A real month before the earliest the field takes: say what the range is, not "real date".
+        ("3", "1949", "The date of the significant event must be January 1950 or later"),
+        ("12", "1000", "The date of the significant event must be January 1950 or later"),
     ],
 )
 def test_event_month_and_year(client, month, year, message) -> None:
     walker = to_outcome(client)
     response = post_page(walker, "significant-event", {"event_month": month, "event_year": year})
     assert response.status_code == 200
-    assert message in text_of(response)
+    text = text_of(response)
+    assert message in text
+    if "real date" not in message:  # only a month that cannot exist is "not a real date"
+        assert "real date" not in text
+
+
+def test_event_month_and_year_takes_the_earliest_month_it_allows(client) -> None:
+    walker = to_outcome(client)
+    response = post_page(walker, "significant-event", {"event_month": "1", "event_year": "1950"})
+    assert response.status_code == 302
 
 
 def test_event_page_is_skipped_without_the_debrief_criterion(client) -> None:
@@ -558,3 +570,137 @@ def test_a_change_from_check_answers_that_leaves_the_request_route_shows_the_new
     fill_details(walker)
     response = walker.post("/questions/immediate_danger?return_to=check-answers", {"answer": "yes"})
     assert response.status_code in (302, 303) and response.location.endswith("/result")
+
+
+DISCUSSED_PATH = tuple(
+    step if step[0] != "supervision_discussed" else ("supervision_discussed", "yes") for step in ELIGIBLE_PATH
+)
+RAISE_IN_SUPERVISION = "Raise this in your own supervision too."
+
+
+def test_a_change_from_check_answers_that_raises_advice_shows_it_as_the_journey_does(client) -> None:  # type: ignore[no-untyped-def]
+    """Found: changing "talked about it in supervision" to "No" from check your answers went
+    straight back there, skipping the advice the outcome page gives for that answer, and check
+    your answers showed neither the advice nor the flag the request will carry."""
+    walker = to_outcome(client, DISCUSSED_PATH)
+    fill_details(walker)
+    check = text_of(walker.get("/request/check-answers"))
+    assert RAISE_IN_SUPERVISION not in check and "What we noted" not in check
+    walker.get("/questions/supervision_discussed?return_to=check-answers")
+    response = walker.post("/questions/supervision_discussed?return_to=check-answers", {"answer": "no"})
+    # The outcome page, with the advice, as the forward journey shows it after this answer ...
+    assert response.location.endswith("/result")
+    outcome = walker.get("/result")
+    assert RAISE_IN_SUPERVISION in text_of(outcome)
+    assert 'href="/request"' in outcome.get_data(as_text=True)
+    # ... whose "Continue" leads back to check your answers (every page is already done).
+    assert walker.get("/request").location.endswith("/request/check-answers")
+    check = text_of(walker.get("/request/check-answers"))
+    assert "What we noted from your answers" in check
+    assert "Not yet discussed in supervision" in check and RAISE_IN_SUPERVISION in check
+    # Changing it back raises nothing new: straight back to check your answers, with no advice.
+    walker.get("/questions/supervision_discussed?return_to=check-answers")
+    response = walker.post("/questions/supervision_discussed?return_to=check-answers", {"answer": "yes"})
+    assert response.location.endswith("/request/check-answers")
+    assert RAISE_IN_SUPERVISION not in text_of(walker.get("/request/check-answers"))
+
+
+def test_a_change_from_check_answers_that_flags_the_request_shows_the_outcome_page_first(client) -> None:  # type: ignore[no-untyped-def]
+    walker = to_outcome(client)
+    fill_details(walker)
+    walker.get("/questions/serious_incident?return_to=check-answers")
+    response = walker.post("/questions/serious_incident?return_to=check-answers", {"answer": "yes_referred"})
+    assert response.location.endswith("/result")
+    assert "A practice review may be under way" in text_of(walker.get("/result"))
+    assert "A practice review may be under way" in text_of(walker.follow("/request"))
+
+
+def test_check_answers_in_supervision_shows_the_advice_in_the_managers_words(client) -> None:  # type: ignore[no-untyped-def]
+    path = tuple(
+        step if step[0] != "supervision_discussed" else ("supervision_discussed", "no") for step in SUPERVISION_PATH
+    )
+    walker = to_outcome(client, path)
+    fill_details(walker)
+    text = text_of(walker.get("/request/check-answers"))
+    assert "What we noted from the answers" in text
+    assert "Made in supervision with the practitioner's manager or supervisor" in text
+    assert "Keep this on the agenda of the practitioner's supervision" in text
+    assert "Not yet discussed in supervision" not in text  # that flag is for a practitioner's own request
+
+
+def hidden_change_texts(page: str) -> list[str]:
+    """The visually hidden words after each "Change" link."""
+    import html
+
+    return [
+        html.unescape(t).strip() for t in re.findall(r'>Change[^<]*<span class="govuk-visually-hidden">([^<]*)<', page)
+    ]
+
+
+def test_change_links_keep_the_case_of_names_and_acronyms(client) -> None:  # type: ignore[no-untyped-def]
+    """Found: every hidden "Change ..." text was lowercased whole ("space to think")."""
+    walker = to_outcome(client)
+    fill_details(walker)
+    hidden = hidden_change_texts(walker.get("/request/check-answers").get_data(as_text=True))
+    assert "understands what Space to Think does not replace" in hidden
+    assert "who is using this" in hidden and "a worry about an adult who works with children" in hidden
+    assert "child's age band" in hidden and "when the significant event was" in hidden
+
+
+def test_in_sentence_lowercases_only_a_first_letter_that_is_not_part_of_a_name() -> None:
+    from app.requests.document import in_sentence
+
+    assert in_sentence("Who is using this") == "who is using this"
+    assert in_sentence("A concern not yet shared") == "a concern not yet shared"
+    assert in_sentence("Understands what Space to Think does not replace") == (
+        "understands what Space to Think does not replace"
+    )
+    assert in_sentence("NHS number") == "NHS number"
+    assert in_sentence("Space to Think sessions") == "Space to Think sessions"
+    assert in_sentence("I want") == "I want"
+    assert in_sentence("") == ""
+
+
+def test_the_phone_and_email_warning_says_where_the_persons_own_details_go(client) -> None:  # type: ignore[no-untyped-def]
+    """Found: the warning said "Your own work number is asked for separately", which reads wrongly
+    on a request made in supervision (the details are the practitioner's, not the manager's)."""
+    reflection = "Please ring 07700 900982 or write to helper@example.org about the team."
+    walker = to_outcome(client)
+    fill_details(walker, {**VALID_DETAILS, "reflection": reflection, "availability": "Mornings, call 0161 496 0001"})
+    text = text_of(walker.get("/request/check-what-you-wrote"))
+    assert "asked for separately" not in text
+    assert text.count("Your own work telephone number belongs on the About you page, not here.") == 2
+    assert "Your own work email address belongs on the About you page, not here." in text
+    assert "Change what I wrote in availability" in text  # each field names itself, in a sentence
+
+    walker = to_outcome(client, SUPERVISION_PATH)
+    fill_details(walker, {**VALID_DETAILS, "reflection": reflection})
+    text = text_of(walker.get("/request/check-what-you-wrote"))
+    assert "Your own work" not in text
+    assert "The practitioner's work telephone number belongs on the practitioner's details page, not here." in text
+    assert "The practitioner's work email address belongs on the practitioner's details page, not here." in text
+
+
+def test_the_submitted_page_is_not_shown_once_a_new_journey_has_begun(client, app) -> None:  # type: ignore[no-untyped-def]
+    """Found: after sending a request and starting a new check, /request/submitted still showed
+    "Request sent" with the earlier reference, as if the new journey had been sent."""
+    walker = to_outcome(client)
+    submitted_request(walker)
+    [stored] = stored_requests(app)
+    assert walker.get("/request/submitted").status_code == 200  # until a new journey begins
+    run_outbox(app)
+    walker.start()
+    walker.answer("mode", "practitioner")
+    # Back (or a bookmark) to the confirmation: to where the new journey stands, saying once that
+    # the earlier request was sent, with its reference; never the old "Request sent" page.
+    response = walker.get("/request/submitted")
+    assert response.status_code == 302 and response.location.endswith("/questions/immediate_danger")
+    text = text_of(walker.get(response.location))
+    assert f"The request you sent has the reference {stored.reference}." in text
+    assert "You have started a new check" in text and "Request sent" not in text
+    again = walker.get("/request/submitted")
+    assert again.location.endswith("/questions/immediate_danger")
+    assert stored.reference not in text_of(walker.get(again.location))  # said once
+    # Nor the earlier request's PDF, nor its pages for the new journey.
+    assert walker.get("/request/submitted/request.pdf").location.endswith("/questions/immediate_danger")
+    assert walker.get("/request/check-answers").location.endswith("/questions/immediate_danger")

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from ..journey import MODE_LABELS
 from ..models import StoredRequest
+from ..rules.partnership import SERVICE_NAME
 from . import fields
 from .guard import NAMES
 
@@ -90,6 +91,23 @@ def uk_date(moment: dt.datetime) -> str:
     return f"{local.day} {local:%B %Y}"
 
 
+def in_sentence(text: str) -> str:
+    """A label as it reads inside a sentence ("Change who is using this"): only its first letter
+    is lowercased, and not even that when the first word is an acronym ("NHS number"), is "I",
+    or starts a name that keeps its capital ("Space to Think sessions"), so the names and
+    acronyms in it ("what Space to Think does not replace") keep their case."""
+    first_word = text.split(" ", 1)[0]
+    if not first_word[:1].isupper() or first_word == "I" or any(ch.isupper() for ch in first_word[1:]):
+        return text
+    if text.startswith(NAMES_WITH_CAPITALS):
+        return text
+    return text[0].lower() + text[1:]
+
+
+# Names a label may start with that keep their capital letters inside a sentence.
+NAMES_WITH_CAPITALS = (SERVICE_NAME,)
+
+
 @dataclass(frozen=True)
 class Row:
     """One line of a summary: a key and its value(s). ``change`` is an endpoint (check answers)."""
@@ -150,7 +168,7 @@ def detail_rows(
             )
         else:
             rows[entry.section].append(
-                Row(key, (shown,) if shown else ("Not given",), entry.long_text, change, key.lower())
+                Row(key, (shown,) if shown else ("Not given",), entry.long_text, change, in_sentence(key))
             )
     return {section_id: tuple(found) for section_id, found in rows.items()}
 

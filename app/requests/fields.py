@@ -38,7 +38,7 @@ ERROR_KEYS: dict[FieldKind, tuple[str, ...]] = {
     "email": ("too_long", "invalid"),
     "phone": ("too_long", "invalid"),
     "radios": (),
-    "month_year": ("missing", "no_month", "no_year", "not_real", "year_digits", "future"),
+    "month_year": ("missing", "no_month", "no_year", "not_real", "year_digits", "too_early", "future"),
 }
 NOT_AN_OPTION = "Select one of the options"  # an optional radio sent a value it does not offer (a tampered form)
 
@@ -259,6 +259,23 @@ PAGES: tuple[Page, ...] = (
         Words("Your preferences", "The practitioner's preferences"),
         intro=Words("These questions are optional."),
     ),
+)
+
+# Added to the identifying-data warning's reason (``guard.REASONS``) for a phone number or email
+# address in the request's free text: the person's own work details are asked for on the first
+# page, so they need not be in the free text. (The guard's reasons are shared with forms that
+# ask for no contact details, so they cannot say this themselves.)
+OWN_DETAILS_NOTES: Mapping[Kind, Words] = MappingProxyType(
+    {
+        "phone": Words(
+            "Your own work telephone number belongs on the About you page, not here.",
+            "The practitioner's work telephone number belongs on the practitioner's details page, not here.",
+        ),
+        "email": Words(
+            "Your own work email address belongs on the About you page, not here.",
+            "The practitioner's work email address belongs on the practitioner's details page, not here.",
+        ),
+    }
 )
 
 # Free text may hold identifying data; availability may well hold dates (of meetings, not of a
@@ -519,6 +536,8 @@ FIELDS: tuple[Field, ...] = (
             "no_year": "The date of the significant event must include a year",
             "not_real": "The date of the significant event must be a real date",
             "year_digits": "Year must include 4 numbers",
+            # A real month outside the range: say what the range is ("not_real" is for 13, say).
+            "too_early": f"The date of the significant event must be January {EARLIEST_EVENT_YEAR} or later",
             "future": "The date of the significant event must be this month or in the past",
         },
     ),
@@ -672,7 +691,9 @@ def event_month(details: Mapping[str, Any], entry: Field | None = None) -> tuple
 
 
 def _check_month_year(entry: Field, details: Mapping[str, Any], today: dt.date, errors: Errors, mode: str) -> None:
-    """Month and year, no day, not in the future (GOV.UK date input wording)."""
+    """Month and year, no day, from ``EARLIEST_EVENT_YEAR`` to this month (GOV.UK date input
+    wording: "must be a real date" only for a month that cannot exist; a real month outside the
+    range says what the range is)."""
     month, year = clean_text(details.get(entry.name)), clean_text(details.get(entry.year_input))
     words = {key: entry.error(key, mode) for key in entry.errors}
     if not month and not year:
@@ -688,7 +709,7 @@ def _check_month_year(entry: Field, details: Mapping[str, Any], today: dt.date, 
         elif len(year) != 4:
             errors[entry.year_input] = words["year_digits"]
         elif parsed[0] < EARLIEST_EVENT_YEAR:
-            errors[entry.year_input] = words["not_real"]
+            errors[entry.year_input] = words["too_early"]
         elif parsed > (today.year, today.month):
             errors[entry.name] = words["future"]
 

@@ -44,6 +44,9 @@ from ..email_address import EMAIL_ADDRESS
 Kind = Literal["email", "nhs_number", "date_of_birth", "date", "phone", "postcode", "address", "school"]
 KINDS: tuple[Kind, ...] = get_args(Kind)
 
+# Why each kind matters. These are shown wherever free text is checked (a request, a facilitator's
+# note, a practitioner's feedback), so they say nothing about the form they are shown on: the
+# request adds what fits its own fields (``fields.OWN_DETAILS_NOTES``).
 REASONS: dict[Kind, str] = {
     "date": "This looks like a full date. A date of birth, or the exact date of an event, "
     "can be enough to identify a child or family.",
@@ -52,10 +55,8 @@ REASONS: dict[Kind, str] = {
     "postcode": "This looks like a postcode. A postcode can point to a family's home or a school.",
     "nhs_number": "This is a 10-digit number whose last digit is a valid NHS number check digit, "
     "so it may be an NHS number. An NHS number identifies one person.",
-    "phone": "This looks like a UK phone number. A family's phone number identifies them. "
-    "Your own work number is asked for separately.",
-    "email": "This looks like an email address. A family's email address identifies them. "
-    "Your own work email is asked for separately.",
+    "phone": "This looks like a UK phone number. A family's phone number identifies them.",
+    "email": "This looks like an email address. A family's email address identifies them.",
     "address": "This looks like a street address. An address can point to a family's home.",
     "school": "This looks like the name of a school or college. A named school, with an age band, "
     "can identify a child.",

@@ -15,7 +15,8 @@ Session keys (besides the wizard's ``answers`` and ``journey_token``):
   ``request_details``      what was typed or chosen on each page, until submitted
   ``request_pages_done``   slugs of pages saved with valid answers (to resume at the right page)
   ``request_confirmed``    fingerprint of the free text the person confirmed identifies no one
-  ``submitted_reference``  the reference this session submitted (submitted page and PDF only)
+  ``submitted_reference``  the reference this session submitted (submitted page and PDF only, and
+                           only until a new journey begins: ``just_submitted``)
 """
 
 from __future__ import annotations
@@ -35,9 +36,10 @@ from ..rules import JourneyState, evaluate
 from ..sessions import session_expired
 from ..web import error_summary, pdf_download
 from . import bp, fields
-from .document import detail_rows, request_document, request_sections
+from .document import detail_rows, in_sentence, request_document, request_sections
 from .fields import FIELDS_BY_NAME, PAGE_OF_FIELD, PAGES, PAGES_BY_SLUG, SECTIONS, Page
 from .forms import FORMS, ConfirmForm, DetailsForm, SubmitForm, field_params
+from .guard import Finding
 from .service import (
     IncompleteRequest,
     find_by_reference,
@@ -103,7 +105,7 @@ def require_eligible_journey() -> Response | None:
     state = current_state()
     if journey_complete(state):
         return None
-    if session.get(SUBMITTED_KEY) and not state.steps:
+    if just_submitted():
         # Back, reload or a second tab after submitting: the journey has been cleared.
         return redirect(url_for("requests.submitted"))
     if not has_journey():
@@ -210,7 +212,8 @@ def identifying() -> Response | str:
         {
             "field": name,
             "label": FIELDS_BY_NAME[name].short_name(mode),
-            "findings": items,
+            "change_label": in_sentence(FIELDS_BY_NAME[name].short_name(mode)),
+            "findings": [{"text": item.text, "reason": finding_reason(item, mode)} for item in items],
             "change_url": url_for(PAGE_OF_FIELD[name].endpoint, change="1"),
         }
         for name, items in findings.items()
@@ -223,6 +226,13 @@ def identifying() -> Response | str:
     )
 
 
+def finding_reason(finding: Finding, mode: str) -> str:
+    """Why a finding matters, and (for a phone number or email address) where the person's
+    own work details go instead, worded for ``mode``."""
+    note = fields.OWN_DETAILS_NOTES.get(finding.kind)
+    return f"{finding.reason} {note.for_mode(mode)}" if note is not None else finding.reason
+
+
 @bp.get("/check-answers")
 def check() -> Response | str:
     """Check your answers: the journey's answers and the details, each with a change link."""
@@ -233,14 +243,12 @@ def check() -> Response | str:
         return redirect(url_for(PAGES_BY_SLUG[next(iter(problems))].endpoint))
     if needs_confirmation(details):
         return redirect(url_for("requests.identifying"))
-    journey_rows = [
-        {
-            "key": short_title(reason.question_id, reason.question, state.mode),
-            "values": reason.answers,
-            "question_id": reason.question_id,
-        }
-        for reason in state.explanation()
-    ]
+    journey_rows = []
+    for reason in state.explanation():
+        key = short_title(reason.question_id, reason.question, state.mode)
+        journey_rows.append(
+            {"key": key, "change_label": in_sentence(key), "values": reason.answers, "question_id": reason.question_id}
+        )
     preview = fields.clean_details(details, state.debrief)
     return render_template(
         "requests/check.html",
@@ -249,6 +257,9 @@ def check() -> Response | str:
         detail_sections=detail_rows(preview, state.mode, with_changes=True),
         form=SubmitForm(),
         mode=state.mode,
+        # What the answers raised, as the outcome page shows it: the flags go with the request.
+        flags=[flag.label for flag in (current_pack().flag(i) for i in state.flags) if flag is not None],
+        advice=[text.for_mode(state.mode) for text in state.advice],
         notice=pop_notice(),
         back_url=url_for(applicable_pages(state)[-1].endpoint),
     )
@@ -289,18 +300,40 @@ def not_ready(problem: IncompleteRequest, state: JourneyState) -> Response | tup
 # --- after submission ----------------------------------------------------------------------
 
 
-def submitted_request() -> Any:
-    """The request this session submitted, or 404."""
+def just_submitted() -> str | None:
+    """The reference of the request this session submitted last, while no new journey has
+    begun since (submitting clears the journey; starting again begins a new one)."""
     reference = session.get(SUBMITTED_KEY)
-    stored = find_by_reference(reference) if isinstance(reference, str) else None
+    return reference if isinstance(reference, str) and not has_journey() else None
+
+
+def submitted_request() -> Any:
+    """The request this session has just submitted, or 404."""
+    reference = just_submitted()
+    stored = find_by_reference(reference) if reference else None
     if stored is None:
         abort(404)
     return stored
 
 
+def after_a_new_start() -> Response | None:
+    """Once a new journey has begun, the last request's confirmation and PDF are no longer shown
+    (they would read as if the new journey had been sent): back to where the new journey stands,
+    saying, once, that the earlier request was sent and what its reference is. None otherwise."""
+    if not has_journey():
+        return None
+    reference = session.pop(SUBMITTED_KEY, None)
+    if isinstance(reference, str):
+        set_notice("earlier_request", reference=reference)
+    return redirect(journey_url(current_state()))
+
+
 @bp.get("/submitted")
-def submitted() -> str:
+def submitted() -> Response | str:
     """The reference, what happens next, the PDF download and the request as HTML."""
+    moved_on = after_a_new_start()
+    if moved_on is not None:
+        return moved_on
     stored = submitted_request()
     record_event("viewed", stored.reference, REQUESTER, "submitted page")
     document = request_document(stored)
@@ -317,6 +350,9 @@ def submitted() -> str:
 def download_pdf() -> Response:
     """The request PDF, only for the session that submitted it (back to the submitted page
     until the outbox worker has made it: nothing slow happens inside a request)."""
+    moved_on = after_a_new_start()
+    if moved_on is not None:
+        return moved_on
     stored = submitted_request()
     if stored.pdf_made_at is None or not stored.pdf:  # the outbox worker has not made it yet
         return redirect(url_for("requests.submitted", _anchor="your-copy"), 303)
@@ -328,8 +364,9 @@ def download_pdf() -> Response:
 def supervision_record() -> Response | tuple[str, int]:
     """The supervision record PDF, for a journey in supervision mode at any outcome."""
     state = current_state()
-    if state.outcome is None and session.get(SUBMITTED_KEY):
-        stored = find_by_reference(str(session[SUBMITTED_KEY]))
+    reference = just_submitted()
+    if state.outcome is None and reference:
+        stored = find_by_reference(reference)
         if stored is not None:
             state = evaluate(current_pack(), stored.answers)
     if state.outcome is None or state.mode != "supervision":
@@ -346,6 +383,6 @@ def supervision_record() -> Response | tuple[str, int]:
         pdf = supervision_record_pdf(state, utcnow())
     except Exception as error:  # noqa: BLE001 — any renderer fault gives a page, never a 500
         log.warning("The supervision record could not be made (%s)", type(error).__name__)
-        back_url = url_for("requests.submitted") if session.get(SUBMITTED_KEY) else url_for("wizard.result")
+        back_url = url_for("requests.submitted") if reference else url_for("wizard.result")
         return render_template("requests/record_unavailable.html", back_url=back_url), 503
     return pdf_download(pdf, "space-to-think-supervision-record.pdf")

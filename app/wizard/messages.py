@@ -19,6 +19,16 @@ NOT_SAVED = "Your answer was not saved because the page could not be checked. Ch
 NOTICE_OUT_OF_ORDER = "Answer the questions in order. This is the question to answer next."
 
 
+def notice_earlier_request(reference: str) -> str:
+    """After a request was sent, a new check was started, and then the sent request's page was
+    asked for: that page is no longer shown, so say the request was sent and give its reference."""
+    return (
+        f"The request you sent has the reference {reference}. Keep it if you contact the facilitators "
+        "about that request. You have started a new check, so the page confirming that request is no "
+        "longer shown."
+    )
+
+
 def error_message(question: Question, values: Sequence[str], mode: str) -> str:
     """The message for an answer the rule engine refused, from what was actually sent: the
     question's ``exclusive_error`` for an exclusive option ticked with others, else its ``error``."""

@@ -86,8 +86,26 @@ def question(question_id: str) -> Response | tuple[str, int] | str:
         record_start(change.state)  # anonymous count, once per journey; never fails the page
     outcome = change.state.outcome
     if _returning_to_check() and outcome is not None and outcome.request:
-        return redirect(url_for("requests.check"))  # a change made from "check your answers"
+        # A change made from "check your answers" goes straight back there, unless the new
+        # answer raised advice or a flag: then the outcome page, which shows them after this
+        # answer in the forward journey (its "Continue" button leads back to check your answers).
+        if _answer_raises_something_new(asked, state, change.state):
+            return redirect(url_for("wizard.result"))
+        return redirect(url_for("requests.check"))
     return redirect(journey_url(change.state))
+
+
+def _answer_raises_something_new(asked: Question, before: JourneyState, after: JourneyState) -> bool:
+    """Whether the answer now given to ``asked`` brings advice or a flag that the journey did
+    not have before it (answers that come back with it, already seen once, do not count)."""
+    step = after.step(asked.id)
+    if step is None:
+        return False
+    return any(
+        (option.advice is not None and option.advice not in before.advice)
+        or any(flag in after.flags and flag not in before.flags for flag in option.flags)
+        for option in step.options
+    )
 
 
 RETURN_TO_CHECK = "check-answers"
@@ -164,6 +182,8 @@ def notice_text() -> dict[str, Any] | None:
         }
     if notice.get("kind") == "out_of_order":
         return {"kind": "text", "text": messages.NOTICE_OUT_OF_ORDER}
+    if notice.get("kind") == "earlier_request" and isinstance(notice.get("reference"), str):
+        return {"kind": "text", "text": messages.notice_earlier_request(notice["reference"])}
     return None
 
 

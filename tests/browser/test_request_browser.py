@@ -45,6 +45,10 @@ TO_ELIGIBLE_WITH_DEBRIEF = (
     radio(Q_SUPERVISION, "Yes"),
     CONFIRM,
 )
+# Not yet talked about in supervision: check your answers also shows the flag and the advice.
+TO_ELIGIBLE_NOT_DISCUSSED = tuple(
+    radio(Q_SUPERVISION, "No") if step == radio(Q_SUPERVISION, "Yes") else step for step in TO_ELIGIBLE_WITH_DEBRIEF
+)
 
 # Looks like a date of birth and a postcode: the identifying-data warning should name them.
 IDENTIFYING_REFLECTION = (
@@ -147,6 +151,7 @@ def send_from_check_answers(page: Page, axe: AxeAudit | None) -> None:
     main = page.get_by_role("main")
     expect(main).to_contain_text("Sam Practitioner")
     expect(main).to_contain_text("Within a month")
+    expect(main).to_contain_text("Raise this in your own supervision too")
     check_page(page, axe, "check your answers")
     page.get_by_role("button", name="Send request").click()
 
@@ -175,7 +180,7 @@ def test_request_pages_have_no_axe_violations(browser_page: Callable, js: bool, 
     submitted: zero axe violations, reached by filling the forms as a person would."""
     page = browser_page(js=js)
     audit = AxeAudit()
-    to_request(page)
+    to_request(page, TO_ELIGIBLE_NOT_DISCUSSED)
     fill_details(page, IDENTIFYING_REFLECTION, axe=audit, empty_submit_first=True)
     confirm_identifying_warning(page, axe=audit)
     send_from_check_answers(page, axe=audit)
