@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import Flask, has_request_context, render_template, request
+from flask import Flask, g, has_request_context, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
@@ -33,10 +33,20 @@ def render_error(code: int, csrf_failure: bool = False, description: str | None 
     little as possible between the failure and the page."""
     template = f"errors/{code}.html" if code in ERROR_TEMPLATES else "errors/error.html"
     # A form in the facilitators' inbox is not a journey's: its page says so, and leads back there.
-    in_inbox = has_request_context() and request.path.startswith("/inbox/")
-    context = {"code": code, "csrf_failure": csrf_failure, "description": description, "in_inbox": in_inbox}
+    in_inbox = has_request_context() and (request.path == "/inbox" or request.path.startswith("/inbox/"))
+    # Who is signed in to the inbox (set by its require_facilitator), so a refusal can lead back
+    # to what the account may open: "statistics" (a read-only account), "inbox", or None.
+    account = g.get("facilitator") if in_inbox else None
+    signed_in_to = None if account is None else "statistics" if account.reads_statistics_only else "inbox"
+    context = {
+        "code": code,
+        "csrf_failure": csrf_failure,
+        "description": description,
+        "in_inbox": in_inbox,
+        "signed_in_to": signed_in_to,
+    }
     if code < 500:
-        key = ("error", code, csrf_failure, description, session_expired(), in_inbox)
+        key = ("error", code, csrf_failure, description, session_expired(), in_inbox, signed_in_to)
         return render_page(template, key, context), code
     return render_template(template, **context), code
 

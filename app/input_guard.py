@@ -17,6 +17,9 @@ What happens to them, at the edge of the app:
   A bad host is replaced before Flask sees it, so the error page's links can be built.
 - **An imported request's JSON**: ``find_unsafe_text`` lets the import refuse the file with
   its own message (see ``app.inbox.pdf_import``).
+- **Required free text** (a note, a reason, a session's place): ``is_blank`` says whether it
+  has anything a person can see, so one made only of spaces, zero-width spaces, joiners, a
+  byte order mark or other invisible characters gets the same message as an empty one.
 - **Pages**: Jinja's ``finalize`` replaces any lone surrogate in an output value with U+FFFD,
   so a value that got into the database before these checks still shows instead of failing.
 """
@@ -24,6 +27,7 @@ What happens to them, at the edge of the app:
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -59,6 +63,26 @@ TextCheck = Callable[[str], bool]
 def has_unsafe_text(value: str) -> bool:
     """True if ``value`` holds a character that typed text can never contain (NUL, a lone surrogate...)."""
     return UNSAFE_TEXT.search(value) is not None
+
+
+# Unicode categories that show nothing: format characters (zero-width space U+200B, joiners
+# U+200C/U+200D, word joiner U+2060, byte order mark U+FEFF, bidi marks...), controls, separators.
+_INVISIBLE_CATEGORIES = frozenset({"Cf", "Cc", "Zs", "Zl", "Zp"})
+# Invisible characters of other categories: the combining grapheme joiner, Hangul and Khmer
+# fillers, the braille blank and the variation selectors.
+_INVISIBLE = frozenset(
+    "\u034f\u115f\u1160\u17b4\u17b5\u2800\u3164\uffa0"
+    + "".join(chr(code) for code in range(0xFE00, 0xFE10))
+    + "".join(chr(code) for code in range(0xE0100, 0xE01F0))
+)
+
+
+def is_blank(value: str | None) -> bool:
+    """True if ``value`` has nothing a person can see: None, empty, or only whitespace and
+    invisible characters (a required field filled with them is as empty as one left blank)."""
+    return not value or all(
+        char.isspace() or char in _INVISIBLE or unicodedata.category(char) in _INVISIBLE_CATEGORIES for char in value
+    )
 
 
 def clean_text(value: str) -> str:
@@ -168,6 +192,7 @@ __all__ = [
     "find_unsafe_text",
     "has_unsafe_text",
     "init_input_guard",
+    "is_blank",
     "refuse_unsafe_input",
     "valid_host",
 ]

@@ -41,6 +41,30 @@ STATUS_LABELS: dict[str, str] = {
     "redirected": "Redirected",
     "duplicate": "Duplicate",
 }
+# How a sentence says a request is in each status ("A request that ... cannot be moved"): a
+# status's label is a name ("Session arranged"), and "a request that is session arranged" is
+# not English.
+STATUS_STATES: dict[str, str] = {
+    "new": "is new",
+    "in_triage": "is in triage",
+    "session_offered": "has been offered a session",
+    "session_arranged": "has a session arranged",
+    "session_held": "has had its session",
+    "closed": "is closed",
+    "redirected": "has been redirected",
+    "duplicate": "is marked as a duplicate",
+}
+# The same with "already", for a move to the status the request is in.
+STATUS_ALREADY: dict[str, str] = {
+    "new": "is already new",
+    "in_triage": "is already in triage",
+    "session_offered": "has already been offered a session",
+    "session_arranged": "already has a session arranged",
+    "session_held": "has already had its session",
+    "closed": "is already closed",
+    "redirected": "has already been redirected",
+    "duplicate": "is already marked as a duplicate",
+}
 # GOV.UK tag colours, the same on the list and the request page (templates/inbox/_status.html).
 # GOV.UK Frontend 6's plain tag is blue (it has no --blue modifier).
 STATUS_TAG_CLASSES: dict[str, str] = {
@@ -97,12 +121,11 @@ def refusal(old: str, new: str) -> str:
     """Why a move is refused, in words, naming the moves that are allowed."""
     allowed = [STATUS_LABELS[status].lower() for status in next_statuses(old)]
     choices = ", ".join(allowed[:-1]) + f" or {allowed[-1]}" if len(allowed) > 1 else "".join(allowed)
-    old_label = STATUS_LABELS.get(old, old).lower()
     if old == new:
-        return f"The request is already {old_label}"
+        return f"The request {STATUS_ALREADY.get(old, 'is already ' + old)}"
     return (
-        f"A request that is {old_label} cannot be moved to {STATUS_LABELS.get(new, new).lower()}. "
-        f"It can be moved to {choices}"
+        f"A request that {STATUS_STATES.get(old, 'is ' + old)} cannot be moved to "
+        f"{STATUS_LABELS.get(new, new).lower()}. It can be moved to {choices}"
     )
 
 
@@ -131,7 +154,7 @@ def is_overdue(status: str, due: dt.date | None, today: dt.date) -> bool:
 def check_tables(labels: Mapping[str, str] = STATUS_LABELS) -> None:
     """Every status has a label, a colour and a row of moves, and every move names a status
     (the tests call this; a mistake here would strand requests)."""
-    for table in (labels, STATUS_TAG_CLASSES, TRANSITIONS):
+    for table in (labels, STATUS_STATES, STATUS_ALREADY, STATUS_TAG_CLASSES, TRANSITIONS):
         if tuple(table) != STATUSES:
             raise ValueError(f"status table out of step: {sorted(set(table) ^ set(STATUSES))}")
     for old, moves in TRANSITIONS.items():
@@ -144,7 +167,9 @@ __all__ = [
     "DUE_RULE",
     "OLD_STATUSES",
     "STATUSES",
+    "STATUS_ALREADY",
     "STATUS_LABELS",
+    "STATUS_STATES",
     "STATUS_TAG_CLASSES",
     "TRANSITIONS",
     "add_month",

@@ -133,6 +133,24 @@ def test_cli_adds_lists_and_deactivates_facilitators(app: Flask, runner) -> None
     assert runner.invoke(args=["facilitators", "deactivate", "nobody@partnership.example"]).exit_code == 1
 
 
+def test_cli_reactivates_a_deactivated_facilitator_and_audits_it(app: Flask, runner) -> None:
+    """Found: there was no way back for a deactivated account short of editing the database."""
+    facilitator_id = add_facilitator(app)
+    assert runner.invoke(args=["facilitators", "deactivate", EMAIL]).exit_code == 0
+    assert sign_in(app.test_client()).status_code == 200  # refused
+    result = runner.invoke(args=["facilitators", "reactivate", EMAIL.upper()])
+    assert result.exit_code == 0, result.output
+    assert f"Reactivated Sam Facilitator <{EMAIL}>" in result.output and "sign in again" in result.output
+    assert sign_in(app.test_client()).status_code == 302  # with the password they had
+    reactivated = events(app, "facilitator_reactivated")
+    assert [(e.actor, e.detail, e.reference) for e in reactivated] == [("cli", f"facilitator:{facilitator_id}", None)]
+    again = runner.invoke(args=["facilitators", "reactivate", EMAIL])
+    assert again.exit_code == 0 and "already active" in again.output
+    assert len(events(app, "facilitator_reactivated")) == 1  # nothing changed, nothing recorded
+    unknown = runner.invoke(args=["facilitators", "reactivate", "nobody@partnership.example"])
+    assert unknown.exit_code == 1 and "There is no facilitator" in unknown.output
+
+
 def test_cli_takes_a_piped_password_quietly(app: Flask) -> None:
     """A script can pipe the password in (twice): no warning, nothing echoed, the account works."""
     env = {key: value for key, value in os.environ.items() if key != "RATELIMIT_STORAGE_URI"}
@@ -458,6 +476,129 @@ def test_notes_are_stored_with_author_and_audited_without_their_text(app: Flask)
     assert len(events(app, "note_added")) == 1
 
 
+# Found: a note of only zero-width spaces (or other invisible characters) was stored as a note.
+INVISIBLE_TEXTS = ["\u200b", "\u200c\u200d\u2060\ufeff", " \u200b\n\u00a0\t", "\u3164\u2800", "\u00ad\u034f\ufe0f"]
+
+
+def test_is_blank_sees_through_invisible_characters() -> None:
+    from app.input_guard import is_blank
+
+    assert all(is_blank(value) for value in ["", None, "  \n", *INVISIBLE_TEXTS])
+    assert not any(is_blank(value) for value in ["a", "\u200bNote\u200b", "1", "–", "😀"])
+
+
+@pytest.mark.parametrize("typed", INVISIBLE_TEXTS)
+def test_a_note_or_reason_of_invisible_characters_is_empty(app: Flask, typed: str) -> None:
+    client, _ = signed_in(app)
+    reference = stored_request(app)
+    page = f"/inbox/requests/{reference}"
+    refused = post_form(client, page, f"{page}/notes", {"text": typed})
+    assert refused.status_code == 200 and 'href="#text"' in text(refused) and "Enter a note" in text(refused)
+    redirected = post_form(
+        client, page, f"{page}/status", {"status": "redirected", "redirected_to": "S", "reason": typed}
+    )
+    assert redirected.status_code == 200 and "Enter why the request was redirected" in text(redirected)
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(TriageNote)) == 0
+        assert db.session.scalar(select(StoredRequest.status)) == "new"
+        with pytest.raises(ValueError, match="a note must have"):
+            service.add_note(db.session.scalar(select(StoredRequest)), typed, db.session.scalar(select(Facilitator)))
+
+
+# --- messages after an action -------------------------------------------------------------------
+
+
+def banners(page: str) -> list[str]:
+    """The notification banners on the page, as HTML."""
+    return re.findall(r'<div class="govuk-notification-banner.*?</div>\s*</div>', page, re.S)
+
+
+@both_databases
+def test_refusals_are_important_and_successes_are_success_never_joined(app: Flask) -> None:
+    """Found: every flashed message, the PDF "not made yet" and a refused change of a session
+    included, was shown in the green "Success" banner, joined with others into one."""
+    client, _ = signed_in(app)
+    reference = stored_request(app)
+    page = f"/inbox/requests/{reference}"
+    waiting = text(client.get(f"{page}/request.pdf", follow_redirects=True))
+    [banner] = banners(waiting)
+    assert "has not been made yet" in banner and ">\n      Important\n" in banner
+    assert "govuk-notification-banner--success" not in banner and 'role="region"' in banner
+    changed = text(post_form(client, page, f"{page}/status", {"status": "in_triage"}, follow_redirects=True))
+    [banner] = banners(changed)
+    assert "Status changed to in triage" in banner and "govuk-notification-banner--success" in banner
+    assert 'role="alert"' in banner and ">\n      Success\n" in banner
+    # A refusal and a success before the page is shown: two banners, each of its own kind.
+    token = csrf_token(text(client.get(page)))
+    client.get(f"{page}/request.pdf")
+    client.post(f"{page}/notes", data={"csrf_token": token, "text": "Offered two dates."})
+    shown = text(client.get(page))
+    both = banners(shown)
+    assert len(both) == 2
+    important, success = both
+    assert "has not been made yet" in important and "Note added" not in important
+    assert "--success" not in important and "Important" in important
+    assert "Note added" in success and "has not been made yet" not in success and "--success" in success
+    ids = re.findall(r'\sid="([^"]+)"', shown)
+    assert len(ids) == len(set(ids))
+
+
+def test_an_import_already_in_the_inbox_is_not_called_a_success(app: Flask) -> None:
+    client, _ = signed_in(app)
+    document = valid_document(app)
+    pdf = pdf_with_attachment("request.json", json.dumps(document).encode())
+    first = text(client.get(upload(client, pdf).location))
+    assert "govuk-notification-banner--success" in first and f"Request {document['reference']} imported" in first
+    second = text(client.get(upload(client, pdf).location))
+    [banner] = banners(second)
+    assert "already in the inbox" in banner and "--success" not in banner
+
+
+def trail_text(page: str) -> str:
+    """The audit trail's table as text, one row a line."""
+    table = page.split("data-audit-trail", 1)[1].split("</table>", 1)[0]
+    rows = re.findall(r"<tr class=\"govuk-table__row\">(.*?)</tr>", table, re.S)
+    cells = [[re.sub(r"<[^>]+>", "", cell).strip() for cell in row.split("</td>")[:-1]] for row in rows]
+    return "\n".join(" | ".join(row) for row in cells if row)
+
+
+@both_databases
+def test_the_audit_trail_is_in_words_a_facilitator_reads(app: Flask) -> None:
+    """Found: entries such as "outcome P" and "Viewed: inbox", and note numbers and status codes."""
+    client, facilitator_id = signed_in(app)
+    reference = stored_request(app, pdf=True)
+    page = f"/inbox/requests/{reference}"
+    client.get(page)
+    client.get(f"{page}/request.pdf")
+    post_form(client, page, f"{page}/notes", {"text": "Offered two dates."})
+    post_form(client, page, f"{page}/assignment", {"facilitator": str(facilitator_id)})
+    post_form(client, page, f"{page}/assignment", {"facilitator": ""})
+    post_form(
+        client, page, f"{page}/status", {"status": "redirected", "redirected_to": "S", "reason": "Supervision first"}
+    )
+    trail = trail_text(text(client.get(page)))
+    with app.app_context():
+        from app.pack import current_pack
+
+        titles = {outcome.id: str(outcome.title) for outcome in current_pack().outcomes}
+        version = current_pack().version
+    assert (
+        "Request submitted: by a practitioner, about their own practice; "
+        f"outcome: {titles['P']}; rule pack version {version}" in trail
+    )
+    assert "Sam Facilitator | Viewed in the inbox" in trail
+    assert "Sam Facilitator | PDF downloaded from the inbox" in trail
+    assert "The service | PDF made\n" in trail + "\n"
+    assert "Sam Facilitator | Note added\n" in trail
+    assert (
+        "Assignment changed: to Sam Facilitator" in trail
+        and "Assignment changed: no longer assigned to anyone" in trail
+    )
+    assert f"Status changed: New to redirected; redirected to {titles['S']}" in trail
+    for code in ("outcome P", ": inbox", "note 1", "facilitator:", "new to", "mode practitioner", "attempt 1", "_"):
+        assert code not in trail, (code, trail)
+
+
 # --- import -----------------------------------------------------------------------------------
 
 
@@ -522,6 +663,7 @@ def test_request_data_of_the_right_shape_is_imported(app: Flask) -> None:
     "name, content, message",
     [
         ("notes.txt", b"just some text", "must be a PDF"),
+        ("empty.pdf", b"", "The selected file is empty"),  # found: it said the file must be a PDF
         ("broken.pdf", b"%PDF-1.7\n1 0 obj << /Type /Catalog >>\ngarbage", None),
         ("blank.pdf", pdf_with_attachment(None), "no request data"),
         ("other.pdf", pdf_with_attachment("invoice.json", b"{}"), "no request data"),
@@ -676,8 +818,20 @@ def test_uploads_up_to_5mb_are_read_and_larger_ones_refused(app: Flask) -> None:
     client, _ = signed_in(app)
     two_mb = upload(client, b"x" * (2 * 1024 * 1024), "big.pdf")  # over the app's usual 1 MB limit
     assert two_mb.status_code == 200 and "must be a PDF" in text(two_mb)
+    # Found: the general "too large" page, instead of the import page with its message on the field.
     too_big = upload(client, b"x" * (6 * 1024 * 1024), "huge.pdf")
-    assert too_big.status_code == 413 and "too large" in text(too_big)
+    page = text(too_big)
+    assert too_big.status_code == 200  # as for the import's other errors
+    assert '<h1 class="govuk-heading-l">Import a request PDF</h1>' in page and "Signed in as Sam Facilitator" in page
+    assert "govuk-error-summary" in page and 'href="#pdf"' in page
+    assert page.count("The selected file must be smaller than 5MB") == 2  # the summary and the field
+    assert "govuk-file-upload--error" in page or "govuk-form-group--error" in page
+    # Other routes keep the general page.
+    reference = stored_request(app)
+    note = post_form(
+        client, f"/inbox/requests/{reference}", f"/inbox/requests/{reference}/notes", {"text": "x" * 2 * 1024 * 1024}
+    )
+    assert note.status_code == 413 and "too large" in text(note) and "Import a request PDF" not in text(note)
     anonymous = app.test_client()
     token = csrf_token(text(anonymous.get("/inbox/sign-in")))
     refused = anonymous.post(
@@ -687,6 +841,7 @@ def test_uploads_up_to_5mb_are_read_and_larger_ones_refused(app: Flask) -> None:
     )
     refused.request.input_stream.close()
     assert refused.status_code == 413  # the larger limit is only for a signed-in facilitator's session
+    assert "too large" in text(refused) and "Import a request PDF" not in text(refused)
 
 
 # --- pages ------------------------------------------------------------------------------------

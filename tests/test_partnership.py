@@ -208,3 +208,23 @@ def test_a_facilitator_still_opens_the_inbox_and_the_statistics(app: Flask) -> N
     assert client.get("/inbox").status_code == 200
     page = client.get("/inbox/statistics").get_data(as_text=True)
     assert 'href="/inbox/import"' in page
+
+
+def test_the_refusal_page_leads_a_signed_in_account_back_to_what_it_may_open(app: Flask) -> None:
+    """Found: the 403 page a partnership account sees in the inbox only linked to the start page."""
+    client = partnership_client(app)
+    for url in ("/inbox", "/inbox/import", "/inbox/requests/STT-2345-6789"):
+        refused = client.get(url)
+        page = html.unescape(refused.get_data(as_text=True))
+        assert refused.status_code == 403 and REFUSED_TITLE in page, url
+        assert 'href="/inbox/statistics"' in page and "statistics only" in page, url
+        assert 'action="/inbox/sign-out"' in page and ">Sign out</button>" in page, url
+    # Its sign-out button works (its form carries this session's token).
+    token = csrf_token(page)
+    signed_out = client.post("/inbox/sign-out", data={"csrf_token": token})
+    assert signed_out.status_code == 302 and signed_out.location == "/inbox/sign-in"
+    # Nobody signed in: no sign-out button, and the start page (the page is not the one kept above).
+    anonymous = app.test_client()
+    token = csrf_token(anonymous.get("/inbox/sign-in").get_data(as_text=True))
+    page = html.unescape(anonymous.post("/inbox/import", data={"csrf_token": token}).get_data(as_text=True))
+    assert REFUSED_TITLE in page and 'href="/"' in page and "/inbox/sign-out" not in page

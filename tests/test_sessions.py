@@ -129,6 +129,8 @@ BAD_SESSIONS: tuple[tuple[dict[str, str], str], ...] = (
     ({"length": ""}, "Select how long the session is"),
     ({"format": "carrier pigeon"}, "Select how the session is held"),
     ({"place": "   "}, "Enter the joining instructions or the place"),
+    # Found: joining instructions of only invisible characters were accepted.
+    ({"place": "\u200b\u200c\u200d\u2060\ufeff"}, "Enter the joining instructions or the place"),
     ({"place": "x" * 501}, "The joining instructions or place must be 500 characters or fewer"),
 )
 
@@ -208,6 +210,34 @@ def test_arranging_is_refused_unless_a_session_was_offered(app: Flask) -> None:
     assert response.status_code == 200
     assert "A request that is in triage cannot be moved to session arranged" in text(response)
     assert status_of(app, reference) == "in_triage" and session_id_of(app, reference) is None
+
+
+def test_refusals_about_sessions_read_plainly_and_are_not_called_a_success(app: Flask) -> None:
+    """Found: "The request is already session arranged", and a refused change to a session
+    shown in the green "Success" banner."""
+    client, _ = signed_in(app)
+    reference = offered(app)
+    assert arrange(client, reference).status_code == 302
+    again = arrange(client, reference)
+    page = text(again)
+    assert again.status_code == 200 and "The request already has a session arranged" in page
+    assert 'href="#session-section"' in page  # the arrange form is not on the page: the summary leads to Session
+    assert "already session" not in page and "that is session" not in page
+    trail = page.split("data-audit-trail", 1)[1]
+    session_id = session_id_of(app, reference)
+    words = f"Session offered to session arranged; new session: the session on {(uk_today() + dt.timedelta(days=7)):%A}"
+    assert words in trail and f"session {session_id}" not in trail
+
+    page_url = f"/inbox/sessions/{session_id}"
+    cancelled = post_form(client, page_url, f"{page_url}/cancel", follow_redirects=True)
+    assert "govuk-notification-banner--success" in text(cancelled) and "Session cancelled" in text(cancelled)
+    for refused in (
+        post_form(client, page_url, page_url, session_form(), follow_redirects=True),
+        post_form(client, page_url, f"{page_url}/cancel", follow_redirects=True),
+    ):
+        shown = text(refused)
+        assert "This session was cancelled" in shown or "This session is already cancelled" in shown
+        assert "govuk-notification-banner--success" not in shown and "Important" in shown
 
 
 def test_identifying_data_in_the_joining_instructions_warns_and_can_be_confirmed(app: Flask) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from typing import Any
 
 import pytest
@@ -764,3 +765,14 @@ def test_migration_0006_maps_old_statuses_and_fills_due_dates(app: Flask) -> Non
             # an acknowledgement would read as the facilitators' email without its kind: it goes
             assert connection.execute(sa.text("SELECT COUNT(*) FROM outbox")).scalar() == 0
         upgrade()
+
+
+def test_refusals_say_where_a_request_is_in_plain_english() -> None:
+    """Found: "The request is already session arranged" (a status's name used as a description)."""
+    assert workflow.refusal("session_arranged", "session_arranged") == "The request already has a session arranged"
+    assert workflow.refusal("in_triage", "in_triage") == "The request is already in triage"
+    assert workflow.refusal("session_offered", "new").startswith("A request that has been offered a session cannot")
+    for old in workflow.STATUSES:
+        for new in workflow.STATUSES:
+            words = workflow.refusal(old, new)
+            assert not re.search(r"\b(is|already) (session|redirected|duplicate)\b", words), words

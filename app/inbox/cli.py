@@ -1,4 +1,4 @@
-"""``flask facilitators add|deactivate|list|unlock|reset-password``: the inbox's accounts.
+"""``flask facilitators add|deactivate|reactivate|list|unlock|reset-password``: the inbox's accounts.
 
 Passwords are typed at a hidden prompt, twice, and never accepted as an argument (it would
 stay in the shell history and the process list). They may also be piped in (two lines, for a
@@ -24,6 +24,7 @@ from .service import (
     deactivate_facilitator,
     find_facilitator,
     password_problem,
+    reactivate_facilitator,
     reset_password,
 )
 
@@ -82,6 +83,24 @@ def deactivate_command(email: str) -> None:
     except FacilitatorError as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"Deactivated {facilitator.display_name} <{facilitator.email}>. They can no longer sign in.")
+
+
+@facilitators_cli.command("reactivate")
+@click.argument("email")
+def reactivate_command(email: str) -> None:
+    """Let a deactivated facilitator sign in again, with the password they had."""
+    try:
+        facilitator, changed = reactivate_facilitator(email)
+    except FacilitatorError as error:
+        raise click.ClickException(str(error)) from None
+    who = f"{facilitator.display_name} <{facilitator.email}>"
+    if not changed:
+        click.echo(f"{who} is already active. Nothing was changed.")
+        return
+    click.echo(
+        f"Reactivated {who}. They can sign in again with the password they had. If they have forgotten "
+        f"it, or others may know it, set a new one: flask facilitators reset-password {facilitator.email}"
+    )
 
 
 @facilitators_cli.command("list")

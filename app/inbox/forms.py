@@ -20,13 +20,15 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import HiddenField, PasswordField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # WTForms 3.3; stubs are 3.2
 
+from ..input_guard import is_blank
 from .models import NOTE_MAX
 from .service import STATUS_LABELS
 
 
 def _required(field: Any, message: str) -> bool:
-    """Put ``message`` on the field if it is empty; True if it has a value."""
-    if isinstance(field.data, str) and field.data.strip():
+    """Put ``message`` on the field if it is empty (or holds only spaces and invisible
+    characters, such as zero-width spaces); True if it has a value."""
+    if isinstance(field.data, str) and not is_blank(field.data):
         return True
     field.errors = [message]
     return False

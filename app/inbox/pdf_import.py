@@ -39,6 +39,7 @@ class ImportProblem(ValueError):
     """The upload cannot be imported. The message is GOV.UK error wording for the field."""
 
 
+EMPTY_FILE = "The selected file is empty"
 NOT_A_PDF = "The selected file must be a PDF"
 TOO_LARGE = "The selected file must be smaller than 5MB"
 NO_ATTACHMENT = "The selected PDF is not a Space to Think request: it has no request data attached"
@@ -63,6 +64,8 @@ class ImportedRequest:
 
 def read_request_pdf(data: bytes) -> ImportedRequest:
     """The checked request data embedded in a request PDF, or ``ImportProblem``."""
+    if not data:
+        raise ImportProblem(EMPTY_FILE)
     if len(data) > MAX_UPLOAD_BYTES:
         raise ImportProblem(TOO_LARGE)
     if b"%PDF-" not in data[:1024]:  # readers accept a little junk before the header

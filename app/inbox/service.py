@@ -24,13 +24,16 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from .. import audit, workflow
 from ..email_address import is_email_address
 from ..extensions import db
+from ..input_guard import is_blank
+from ..journey import MODE_LABELS
 from ..models import AuditEvent, StoredRequest, utcnow
 from ..pack import current_pack, current_partnership
 from ..requests import fields
 from ..requests.guard import Finding, scan
 from ..requests.reference import is_reference, normalise_reference
 from ..requests.service import InvalidRequest, NewRequest, store_request
-from ..space_sessions.service import ARRANGED, after_status_change, not_held_yet, session_place
+from ..space_sessions.models import SpaceSession
+from ..space_sessions.service import ARRANGED, after_status_change, not_held_yet, session_place, session_words
 from ..stats.service import SESSION_HELD, add_count
 from .models import EMAIL_MAX, FACILITATOR, NAME_MAX, NOTE_MAX, ROLES, Assignment, Facilitator, TriageNote
 from .pdf_import import ImportedRequest
@@ -172,6 +175,20 @@ def deactivate_facilitator(email: str) -> Facilitator:
     return facilitator
 
 
+def reactivate_facilitator(email: str) -> tuple[Facilitator, bool]:
+    """Let a deactivated facilitator sign in again, with the password they had (audited).
+    Returns the account and whether it changed (False: it was active already, nothing recorded)."""
+    facilitator = find_facilitator(email)
+    if facilitator is None:
+        raise FacilitatorError(f"There is no facilitator with the email address {normalise_email(email)}.")
+    if facilitator.active:
+        return facilitator, False
+    facilitator.active = True
+    audit.add_event("facilitator_reactivated", None, audit.CLI, facilitator.actor)
+    db.session.commit()
+    return facilitator, True
+
+
 def reset_password(email: str, password: str) -> Facilitator:
     """Give a facilitator a new password. Raises ``FacilitatorError`` naming the problem."""
     facilitator = find_facilitator(email)
@@ -283,7 +300,7 @@ class TrailEntry:
 
 ACTION_WORDS = {
     "created": "Request submitted",
-    "imported": "Imported from a PDF",
+    "imported": "Imported from a request PDF",
     "viewed": "Viewed",
     "pdf_downloaded": "PDF downloaded",
     "status_changed": "Status changed",
@@ -291,11 +308,11 @@ ACTION_WORDS = {
     "note_added": "Note added",
     "purged": "Deleted (retention period over)",
     "pdf_made": "PDF made",
-    "pdf_failed": "PDF could not be made",
+    "pdf_failed": "PDF could not be made (it will be tried again)",
     "emailed": "Emailed to the facilitators",
     "acknowledged": "Acknowledgement emailed to the requester",
-    "email_failed": "Email not sent (will be tried again)",
-    "invitation_queued": "Invitation to the session queued",
+    "email_failed": "Email not sent (it will be tried again)",
+    "invitation_queued": "Session invitation queued",
     "invitation_sent": "Session invitation emailed to the requester",
     "cancellation_sent": "Session cancellation emailed to the requester",
     "reminder_sent": "Session reminder emailed to the requester",
@@ -303,11 +320,107 @@ ACTION_WORDS = {
     "feedback_not_sent": "Feedback link not sent",
     "session_changed": "Session changed",
 }
+# Where a view or download happened (the event's detail), as the end of "Viewed ..." or "PDF downloaded ...".
+PLACE_WORDS = {
+    ("viewed", "inbox"): "in the inbox",
+    ("viewed", "submitted page"): "after sending the request",
+    ("pdf_downloaded", "inbox"): "from the inbox",
+}
+# The outbox's kinds of email (app.mail, app.space_sessions), for "Email not sent".
+EMAIL_WORDS = {
+    "facilitators": "the request to the facilitators",
+    "acknowledgement": "the acknowledgement to the requester",
+    "invitation": "the session invitation",
+    "cancellation": "the session cancellation",
+    "reminder": "the session reminder",
+    "feedback": "the feedback link",
+}
+# Why a feedback link was not sent (app.space_sessions.service), in words.
+REASON_WORDS = {"PUBLIC_BASE_URL is not set": "the service's web address is not set up (PUBLIC_BASE_URL)"}
 ACTOR_PATTERN = re.compile(r"facilitator:(\d+)")
+SESSION_PATTERN = re.compile(r"\bsession (\d+)\b")
+CREATED_PATTERN = re.compile(r"outcome (?P<outcome>[^;]+); rule pack (?P<version>[^;]+); mode (?P<mode>\w+)")
+ATTEMPT_PATTERN = re.compile(r"(?:(?P<kind>\w+), )?attempt (?P<attempt>\d+)(?:: (?P<problem>.*))?", re.S)
+WARNING_CONFIRMED = "identifying-data warning confirmed"
+WARNING_WORDS = "the warning about identifying data was confirmed"
+
+
+def _attempts(attempt: str) -> str:
+    """ "" for a first attempt; "after 3 attempts" for later ones."""
+    return "" if attempt == "1" else f"after {attempt} attempts"
+
+
+def _trail_words(action: str, detail: str, session_names: dict[str, str]) -> tuple[str, str]:
+    """An audit event's action and detail in words a facilitator reads: outcomes by their title,
+    sessions by their date, modes and places in words, no internal ids or codes. A detail in a
+    shape not known here is shown as it is (with facilitators and statuses named)."""
+    words = ACTION_WORDS.get(action, action.replace("_", " ").capitalize())
+    if action == "created" and (found := CREATED_PATTERN.fullmatch(detail)):
+        outcome = next((o for o in current_pack().outcomes if o.id == found["outcome"]), None)
+        mode = MODE_LABELS.get(found["mode"])
+        parts = [f"by {mode[0].lower()}{mode[1:]}" if mode else ""]
+        parts.append(f"outcome: {outcome.title.for_mode(found['mode'])}" if outcome else "")
+        parts.append(f"rule pack version {found['version']}")
+        return words, "; ".join(part for part in parts if part)
+    if action == "imported":
+        return words, "" if detail == "from a request PDF" else detail
+    if action in ("viewed", "pdf_downloaded"):
+        place = PLACE_WORDS.get((action, detail))
+        return (f"{words} {place}", "") if place else (words, detail)
+    if action == "assigned":
+        return words, "no longer assigned to anyone" if detail == "unassigned" else detail
+    if action == "note_added":
+        _, _, rest = detail.partition("; ")
+        return words, rest
+    if action == "feedback_not_sent":
+        return words, REASON_WORDS.get(detail, detail)
+    if action in ("invitation_queued", "session_changed") and SESSION_PATTERN.fullmatch(detail):
+        return words, SESSION_PATTERN.sub(lambda match: session_names.get(match.group(1), "a session"), detail)
+    if (found := ATTEMPT_PATTERN.fullmatch(detail)) and action not in ("status_changed", "purged"):
+        kind = EMAIL_WORDS.get(found["kind"] or "", found["kind"] or "")
+        parts = [kind, _attempts(found["attempt"]), found["problem"] or ""]
+        return words, "; ".join(part for part in parts if part)
+    if action == "status_changed":
+        return words, _status_words(detail, session_names)
+    return words, detail
+
+
+def _status_words(detail: str, session_names: dict[str, str]) -> str:
+    """ "in_triage to redirected; to <outcome>" as "In triage to redirected; redirected to <outcome>"."""
+    move, _, rest = detail.partition("; ")
+    if move.count(" to ") != 1 or not all(part in STATUS_LABELS for part in move.split(" to ")):
+        return detail
+    old, new = move.split(" to ")
+    notes = []
+    for note in rest.split("; ") if rest else []:
+        if new == "redirected" and note.startswith("to "):
+            note = f"redirected {note}"
+        elif new == "duplicate" and note.startswith("of "):
+            note = f"a duplicate {note}"
+        elif (found := re.fullmatch(r"(joined|new) session (\d+)", note)) is not None:
+            name = session_names.get(found[2], "a session")
+            note = f"joined {name}" if found[1] == "joined" else f"new session: {name}"
+        elif (found := re.fullmatch(r"session (\d+) cancelled", note)) is not None:
+            note = f"{session_names.get(found[1], 'the session')} was cancelled"
+        notes.append(note)
+    return "; ".join([f"{STATUS_LABELS[old]} to {STATUS_LABELS[new].lower()}", *notes])
+
+
+def _session_names(ids: set[int]) -> dict[str, str]:
+    """Sessions by id, in words: "the session on Thursday 5 March 2026 at 10:00am"."""
+    if not ids:
+        return {}
+    found = db.session.scalars(select(SpaceSession).where(SpaceSession.id.in_(ids)))
+    names = {}
+    for session in found:
+        words = session_words(session)
+        names[str(session.id)] = f"the session on {words['date']} at {words['time']}"
+    return names
 
 
 def audit_trail(reference: str) -> list[TrailEntry]:
-    """The request's audit events, oldest first, with facilitators named and statuses in words."""
+    """The request's audit events, oldest first, in words: facilitators named, statuses,
+    outcomes and sessions in words (``_trail_words``)."""
     events = list(
         db.session.scalars(
             select(AuditEvent).where(AuditEvent.reference == reference).order_by(AuditEvent.at, AuditEvent.id)
@@ -322,25 +435,16 @@ def audit_trail(reference: str) -> list[TrailEntry]:
         if ids
         else {}
     )
+    session_ids = {int(found) for event in events for found in SESSION_PATTERN.findall(event.detail)}
+    session_names = _session_names({found for found in session_ids if found < 2**31})
     actors = {audit.REQUESTER: "The requester", audit.SYSTEM: "The service", audit.CLI: "An administrator"}
-
-    def in_words(text: str) -> str:
-        text = ACTOR_PATTERN.sub(lambda match: names.get(match.group(0), "a facilitator"), text)
-        move, _, rest = text.partition("; ")
-        if move.count(" to ") == 1 and all(part in STATUS_LABELS for part in move.split(" to ")):
-            old, new = move.split(" to ")
-            return f"{STATUS_LABELS[old]} to {STATUS_LABELS[new].lower()}" + (f"; {rest}" if rest else "")
-        return text
-
-    return [
-        TrailEntry(
-            event.at,
-            names.get(event.actor) or actors.get(event.actor, event.actor),
-            ACTION_WORDS.get(event.action, event.action.replace("_", " ").capitalize()),
-            in_words(event.detail),
-        )
-        for event in events
-    ]
+    entries = []
+    for event in events:
+        detail = ACTOR_PATTERN.sub(lambda match: names.get(match.group(0), "a facilitator"), event.detail)
+        action, detail = _trail_words(event.action, detail, session_names)
+        who = names.get(event.actor) or actors.get(event.actor, event.actor)
+        entries.append(TrailEntry(event.at, who, action, detail.replace(WARNING_CONFIRMED, WARNING_WORDS)))
+    return entries
 
 
 def record_view(request: StoredRequest, facilitator: Facilitator) -> None:
@@ -427,7 +531,7 @@ def check_move(request: StoredRequest, move: Move, outcomes: dict[str, str]) -> 
         if move.redirected_to not in outcomes:
             raise MoveRefused("redirected_to", "Select where the request was redirected to")
         reason = move.reason.strip()
-        if not reason:
+        if is_blank(reason):
             raise MoveRefused("reason", "Enter why the request was redirected")
         if len(reason) > REASON_MAX:
             raise MoveRefused("reason", f"The reason must be {REASON_MAX} characters or fewer")
@@ -509,7 +613,7 @@ def add_note(request: StoredRequest, text: str, facilitator: Facilitator) -> Tri
     """Add a triage note (the audit event records that a note was added, and whether an
     identifying-data warning was confirmed, never what it says)."""
     text = text.strip()
-    if not text or len(text) > NOTE_MAX:
+    if is_blank(text) or len(text) > NOTE_MAX:
         raise ValueError("a note must have 1 to 1000 characters")
     note = TriageNote(request_id=request.id, author_id=facilitator.id, created_at=utcnow(), text=text)
     db.session.add(note)

@@ -29,7 +29,7 @@ from ..space_sessions.service import SessionRefused
 from ..stats.service import month_label
 from . import bp
 from . import service as inbox_service
-from .views import acted_on, current_facilitator, render_request_page, stored_request
+from .views import IMPORTANT, SUCCESS, acted_on, current_facilitator, render_request_page, stored_request
 
 
 def offered_sessions() -> frozenset[str]:
@@ -77,9 +77,13 @@ def arrange_session(reference: str) -> Response | str:
         )
     except SessionRefused as refused:
         db.session.rollback()
+        if stored.status != sessions.OFFERED or sessions.session_place(stored) is not None:
+            # No arrange form on the page (the request is in a session, or not ready for one):
+            # the message is shown under Session instead of beside a field that is not there.
+            return render_request_page(stored, session_problem=str(refused))
         form.session.errors = [str(refused)]
         return render_request_page(stored, session_form=form)
-    flash("Session arranged. Send the invitation when you are ready")
+    flash("Session arranged. Send the invitation when you are ready", SUCCESS)
     return acted_on(stored, "#session-section")
 
 
@@ -92,7 +96,7 @@ def send_invitation(reference: str) -> Response | str:
     except SessionRefused as refused:
         db.session.rollback()
         return render_request_page(stored, session_problem=str(refused))
-    flash("Invitation queued: it will be emailed to the practitioner in the next minute")
+    flash("Invitation queued: it will be emailed to the practitioner in the next minute", SUCCESS)
     return acted_on(stored, "#session-section")
 
 
@@ -111,7 +115,7 @@ def session_outcome(reference: str) -> Response | str:
     except SessionRefused as refused:
         db.session.rollback()
         return render_request_page(stored, session_problem=str(refused))
-    flash(f"Status changed to {workflow.STATUS_LABELS[stored.status].lower()}")
+    flash(f"Status changed to {workflow.STATUS_LABELS[stored.status].lower()}", SUCCESS)
     return acted_on(stored, "#session-section")
 
 
@@ -174,9 +178,9 @@ def session_page(session_id: str) -> Response | str:
         updated = sessions.change_session(space_session, form.details, current_facilitator().actor)  # type: ignore[arg-type]  # set by validate
     except SessionRefused as refused:  # cancelled a moment ago by a colleague
         db.session.rollback()
-        flash(str(refused))
+        flash(str(refused), IMPORTANT)
         return redirect(url_for("inbox.session_page", session_id=space_session.id))
-    flash(f"Session changed. Updated invitations queued: {updated}")
+    flash(f"Session changed. Updated invitations queued: {updated}", SUCCESS)
     return redirect(url_for("inbox.session_page", session_id=space_session.id))
 
 
@@ -188,7 +192,7 @@ def cancel_session(session_id: str) -> Response | str:
         moved = sessions.cancel_session(space_session, current_facilitator().actor)
     except SessionRefused as refused:
         db.session.rollback()
-        flash(str(refused))
+        flash(str(refused), IMPORTANT)
         return redirect(url_for("inbox.session_page", session_id=space_session.id))
-    flash(f"Session cancelled. Requests moved back to session offered: {moved}")
+    flash(f"Session cancelled. Requests moved back to session offered: {moved}", SUCCESS)
     return redirect(url_for("inbox.sessions_list"))

@@ -19,6 +19,8 @@ Every route but ``sign_in`` needs a signed-in, active facilitator: ``require_fac
 (the blueprint's ``before_request``) sends anyone else to sign in (GET) or refuses (403). A
 read-only partnership account (``role`` "partnership") is refused (403) everything but the
 statistics (``app.stats.views``) and signing out.
+Messages shown after an action are flashed with a category: ``SUCCESS`` for what was done,
+``IMPORTANT`` for a refusal or warning (anything else is shown as important too, never as a success).
 Session keys: ``facilitator_id``; ``inbox_acted_on`` (the reference just changed, so the page
 shown after the action is not audited as a view: the action is the entry). Signing in starts a
 new session (new id); the session's idle limit (``SESSION_IDLE_MINUTES``) signs a facilitator out.
@@ -31,9 +33,11 @@ from typing import Any
 
 from flask import abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from markupsafe import Markup
+from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Response
 
 from .. import workflow
+from ..errors import render_error
 from ..extensions import limiter
 from ..lockout import LOCKOUT_KEY, SignInLockout
 from ..mail import pdf_filename
@@ -51,7 +55,7 @@ from . import bp, listing, service
 from .forms import AssignForm, ImportForm, NoteForm, SignInForm, StatusForm
 from .guide import guide_html
 from .models import Facilitator
-from .pdf_import import BAD_DATA, MAX_UPLOAD_BYTES, ImportProblem, read_request_pdf
+from .pdf_import import BAD_DATA, MAX_UPLOAD_BYTES, TOO_LARGE, ImportProblem, read_request_pdf
 
 FACILITATOR_KEY = "facilitator_id"
 ACTED_KEY = "inbox_acted_on"
@@ -64,6 +68,10 @@ SIGN_IN_LOCKED = (
     "There have been too many failed attempts to sign in with this email address. "
     "Wait {wait} and try again, or ask whoever manages inbox accounts to unlock it"
 )
+# Flash categories (templates/inbox/_base.html): SUCCESS is shown in the green "Success" banner;
+# IMPORTANT (a refusal, a warning, something not done) in the standard "Important" one.
+SUCCESS = "success"
+IMPORTANT = "important"
 # Room for the multipart wrapping and the CSRF field around a file of MAX_UPLOAD_BYTES.
 UPLOAD_OVERHEAD = 64 * 1024
 
@@ -97,9 +105,9 @@ def require_facilitator() -> Response | None:
         if request.method in ("GET", "HEAD"):
             return redirect(url_for("inbox.sign_in", next=request.path))
         abort(403)
+    g.facilitator = facilitator  # (also for the refusal page: it offers what the account can open)
     if facilitator.reads_statistics_only and request.endpoint not in PARTNERSHIP_ENDPOINTS:
         abort(403)  # a partnership account sees the counts only: no request, list, PDF, import or change
-    g.facilitator = facilitator
     return None
 
 
@@ -346,7 +354,10 @@ def download_pdf(reference: str) -> Response:
     """The request's stored PDF, as a download that is never cached (back to the request page if not made yet)."""
     stored = stored_request(reference, with_pdf=True)
     if stored.pdf_made_at is None or not stored.pdf:
-        flash("The PDF of this request has not been made yet. The request is shown below; try the download later.")
+        flash(
+            "The PDF of this request has not been made yet. The request is shown below; try the download later.",
+            IMPORTANT,
+        )
         return redirect(url_for("inbox.request_page", reference=stored.reference))
     service.record_pdf_download(stored, current_facilitator())
     return pdf_download(stored.pdf, pdf_filename(stored.reference))
@@ -375,7 +386,7 @@ def change_status(reference: str) -> Response | str:
         if findings:
             return render_request_page(stored, status_form=form, reason_findings=findings)
     service.move_request(stored, move, current_facilitator(), redirect_outcomes())
-    flash(f"Status changed to {workflow.STATUS_LABELS[move.status].lower()}")
+    flash(f"Status changed to {workflow.STATUS_LABELS[move.status].lower()}", SUCCESS)
     return acted_on(stored)
 
 
@@ -389,7 +400,7 @@ def assign(reference: str) -> Response | str:
         return render_request_page(stored, assign_form=form)
     assignee = service.assignable(form.facilitator.data)
     if service.assign(stored, assignee, current_facilitator()):
-        flash(f"Assigned to {assignee.display_name}" if assignee else "No longer assigned to anyone")
+        flash(f"Assigned to {assignee.display_name}" if assignee else "No longer assigned to anyone", SUCCESS)
     return acted_on(stored)
 
 
@@ -404,7 +415,7 @@ def add_note(reference: str) -> Response | str:
     if findings:
         return render_request_page(stored, note_form=form, note_findings=findings)
     service.add_note(stored, form.text.data or "", current_facilitator())
-    flash("Note added")
+    flash("Note added", SUCCESS)
     response = acted_on(stored)
     response.location = f"{response.location}#notes"
     return response
@@ -438,11 +449,34 @@ def import_request() -> Response | str:
                 log.info("An imported request was refused: %s", problem)
                 form.pdf.errors = [BAD_DATA]
             else:
-                flash(
-                    f"Request {stored.reference} imported"
-                    if created
-                    else f"Request {stored.reference} was already in the inbox"
-                )
+                if created:
+                    flash(f"Request {stored.reference} imported", SUCCESS)
+                else:
+                    flash(f"Request {stored.reference} was already in the inbox, so nothing was added", IMPORTANT)
                 return redirect(url_for("inbox.request_page", reference=stored.reference))
+    return render_import_page(form)
+
+
+def render_import_page(form: ImportForm) -> str:
+    """The import page, with the form's error (if any) beside the field and in the summary."""
     errors = error_summary([form.pdf])
     return render_template("inbox/import.html", form=form, errors=errors, has_errors=bool(errors))
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def too_large(error: RequestEntityTooLarge) -> tuple[str, int]:
+    """A file over the import's limit: the import page again, with the GOV.UK message on the
+    field (status 200, as for the import's other errors), for a facilitator who may import; the
+    general "too large" page (413) for anyone else and any other inbox route.
+
+    The body is never read (it is over the limit), so the form is built without it: nothing
+    typed is lost, as a file input cannot be filled in again anyway.
+    """
+    if request.endpoint == "inbox.import_request":
+        facilitator = service.signed_in_facilitator(session.get(FACILITATOR_KEY))
+        if facilitator is not None and not facilitator.reads_statistics_only:
+            g.facilitator = facilitator  # require_facilitator has not run: the form was read first (CSRF)
+            form = ImportForm(formdata=None)
+            form.pdf.errors = [TOO_LARGE]
+            return render_import_page(form), 200  # like the import's other errors: the page, with its message
+    return render_error(413)

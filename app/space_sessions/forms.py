@@ -14,6 +14,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # WTForms 3.3; stubs are 3.2
 
+from ..input_guard import is_blank
 from ..requests.document import UK_TIME, uk_today
 from .models import COMMENT_MAX, FORMATS, PLACE_MAX
 from .service import FEEDBACK_SCALE, LENGTHS, SessionDetails
@@ -74,7 +75,7 @@ class SessionForm(FlaskForm):
         if self.format.data not in FORMATS:
             self.format.errors = ["Select how the session is held"]
         place = (self.place.data or "").strip()
-        if not place:
+        if is_blank(place):
             self.place.errors = ["Enter the joining instructions or the place"]
         elif len(place) > PLACE_MAX:
             self.place.errors = [f"The joining instructions or place must be {PLACE_MAX} characters or fewer"]

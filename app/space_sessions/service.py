@@ -36,6 +36,7 @@ from sqlalchemy.exc import IntegrityError
 
 from .. import audit, workflow
 from ..extensions import db
+from ..input_guard import is_blank
 from ..models import OutboxMessage, StoredRequest, utcnow
 from ..requests.document import day_in_words, uk_day
 from ..stats.models import NO_MODE
@@ -501,7 +502,7 @@ def answer_feedback(token: str, score: str, comment: str, now: dt.datetime | Non
         db.session.rollback()
         return False
     add_count(FEEDBACK, NO_MODE, (score,))
-    if comment.strip():
+    if not is_blank(comment):  # a comment of only spaces or invisible characters is no comment
         db.session.add(FeedbackComment(month=current_month(), text=comment.strip()))
     db.session.commit()
     return True

@@ -329,6 +329,22 @@ def test_import_page_and_an_import_error_have_no_axe_violations(page: Page, inbo
     expect(page.get_by_label("Upload a request PDF")).to_be_focused()
 
 
+def test_a_file_over_the_limit_gets_the_import_page_with_its_error(page: Page, inbox_data: InboxData) -> None:
+    """Found: a file over 5MB got the general "too large" page instead of the import page's error."""
+    signed_in(page)
+    page.goto("/inbox/import")
+    page.get_by_label("Upload a request PDF").set_input_files(
+        files=[{"name": "huge.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.7\n" + b"x" * (6 * 1024 * 1024)}]
+    )
+    page.get_by_role("button", name="Import").click()
+    expect(page.get_by_role("heading", level=1, name="Import a request PDF")).to_be_visible()
+    summary = error_summary(page)
+    expect(summary).to_contain_text("The selected file must be smaller than 5MB")
+    assert_no_axe_violations(page, "the import page with a file over the limit")
+    summary.get_by_role("link", name="The selected file must be smaller than 5MB").click()
+    expect(page.get_by_label("Upload a request PDF")).to_be_focused()
+
+
 def test_statistics_page_has_no_axe_violations(page: Page, inbox_data: InboxData) -> None:
     open_outcome(page, "U1")  # one journey, so the page has a count to show (suppressed)
     signed_in(page)
