@@ -476,6 +476,83 @@ def test_notes_are_stored_with_author_and_audited_without_their_text(app: Flask)
     assert len(events(app, "note_added")) == 1
 
 
+def error_summary_of(page: str) -> str:
+    """The GOV.UK error summary's HTML ("" if the page has none)."""
+    found = re.search(r'<div class="govuk-error-summary".*?</ul>', page, re.S)
+    return found.group(0) if found else ""
+
+
+def test_an_identifying_note_is_an_error_that_cannot_be_missed(app: Flask) -> None:
+    """Found: a note that looked identifying was not saved, but the page came back at its top
+    with no error summary and no "Error:" in the title: the warning was about 10,000 pixels
+    down, so a facilitator thought the note was added."""
+    client, _ = signed_in(app)
+    reference = stored_request(app)
+    page = f"/inbox/requests/{reference}"
+    note = "Child Jayden Smith DOB 12/03/2015 M6 5FJ"
+    response = post_form(client, page, f"{page}/notes", {"text": note})
+    shown = text(response)
+    assert response.status_code == 200 and re.search(r"<title>\s*Error: ", shown)
+    summary = error_summary_of(shown)
+    assert "Check the note does not identify anyone: it has not been added yet" in summary
+    assert 'href="#text"' in summary  # to the note, beside the warning
+    assert shown.count("Check the note does not identify anyone: it has not been added yet") == 2  # and on the field
+    assert 'id="text-error"' in shown and "data-identifying-warning" in shown
+    assert f'action="{page}/notes#notes" novalidate data-note-form' in shown and 'id="notes"' in shown
+    assert f">{note}</textarea>" in shown  # what was typed is kept
+    assert "Note added" not in shown
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(TriageNote)) == 0
+
+
+def test_an_identifying_redirect_reason_is_an_error_that_cannot_be_missed(app: Flask) -> None:
+    client, _ = signed_in(app)
+    reference = stored_request(app)
+    page = f"/inbox/requests/{reference}"
+    reason = "Mum Jo Smith, 07700 900982, wants the LADO"
+    response = post_form(
+        client, page, f"{page}/status", {"status": "redirected", "redirected_to": "L", "reason": reason}
+    )
+    shown = text(response)
+    message = "Check the reason does not identify anyone: the status has not been changed yet"
+    assert response.status_code == 200 and re.search(r"<title>\s*Error: ", shown)
+    assert message in error_summary_of(shown) and 'href="#reason"' in error_summary_of(shown)
+    assert shown.count(message) == 2 and 'id="reason-error"' in shown
+    assert f'action="{page}/status#change-status"' in shown and 'id="change-status"' in shown
+    assert f">{reason}</textarea>" in shown
+    with app.app_context():
+        assert db.session.scalar(select(StoredRequest.status)) == "new"
+
+
+def test_inbox_forms_come_back_to_where_they_were(app: Flask) -> None:
+    client, _ = signed_in(app)
+    reference = stored_request(app)
+    page = f"/inbox/requests/{reference}"
+    shown = text(client.get(page))
+    for action, anchor in (("status", "change-status"), ("assignment", "assignment"), ("notes", "notes")):
+        assert f'action="{page}/{action}#{anchor}"' in shown and f'id="{anchor}"' in shown, action
+
+
+def test_character_limits_are_worded_as_gov_uk_does(app: Flask) -> None:
+    """Found: the note's hint said "up to 1000 characters" and its error "1,000 characters or
+    fewer", while the request form says "or less"."""
+    client, _ = signed_in(app)
+    reference = stored_request(app)
+    page = f"/inbox/requests/{reference}"
+    shown = text(client.get(page))
+    assert "You can enter up to 1,000 characters" in shown and "1000 characters" not in shown
+    assert 'data-maxlength="1000"' in shown  # the counter's limit, for JavaScript
+    too_long = text(post_form(client, page, f"{page}/notes", {"text": "x" * 1001}))
+    assert "The note must be 1,000 characters or less" in error_summary_of(too_long)
+    reason = text(
+        post_form(client, page, f"{page}/status", {"status": "redirected", "redirected_to": "S", "reason": "x" * 501})
+    )
+    assert "The reason must be 500 characters or less" in error_summary_of(reason)
+    for shown_page in (shown, too_long, reason):
+        assert "or fewer" not in shown_page
+    assert service.password_problem("x" * 300) == "The password must be 256 characters or less."
+
+
 # Found: a note of only zero-width spaces (or other invisible characters) was stored as a note.
 INVISIBLE_TEXTS = ["\u200b", "\u200c\u200d\u2060\ufeff", " \u200b\n\u00a0\t", "\u3164\u2800", "\u00ad\u034f\ufe0f"]
 
@@ -594,8 +671,10 @@ def test_the_audit_trail_is_in_words_a_facilitator_reads(app: Flask) -> None:
         "Assignment changed: to Sam Facilitator" in trail
         and "Assignment changed: no longer assigned to anyone" in trail
     )
-    assert f"Status changed: New to redirected; redirected to {titles['S']}" in trail
-    for code in ("outcome P", ": inbox", "note 1", "facilitator:", "new to", "mode practitioner", "attempt 1", "_"):
+    assert f"Status changed from new to redirected: redirected to {titles['S']}" in trail
+    # Found: "Status changed: New to in triage" (the old status capitalised, the new one not).
+    assert "Status changed: " not in trail and "New to" not in trail
+    for code in ("outcome P", ": inbox", "note 1", "facilitator:", ": new to", "mode practitioner", "attempt 1", "_"):
         assert code not in trail, (code, trail)
 
 

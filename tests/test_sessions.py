@@ -33,6 +33,7 @@ from test_workflow import BASE_URL, CONTACT, new_request, status_of
 
 PRACTITIONER = VALID_DETAILS["email"]
 VIDEO = "Join on Teams: https://teams.example/meet/123 (the link opens at 9:55)"
+CONFIRMED = {"confirm": "yes"}  # "Yes, cancel the session" on the page that asks first
 
 
 # --- builders ---------------------------------------------------------------------------------
@@ -131,7 +132,7 @@ BAD_SESSIONS: tuple[tuple[dict[str, str], str], ...] = (
     ({"place": "   "}, "Enter the joining instructions or the place"),
     # Found: joining instructions of only invisible characters were accepted.
     ({"place": "\u200b\u200c\u200d\u2060\ufeff"}, "Enter the joining instructions or the place"),
-    ({"place": "x" * 501}, "The joining instructions or place must be 500 characters or fewer"),
+    ({"place": "x" * 501}, "The joining instructions or place must be 500 characters or less"),
 )
 
 
@@ -225,15 +226,16 @@ def test_refusals_about_sessions_read_plainly_and_are_not_called_a_success(app: 
     assert "already session" not in page and "that is session" not in page
     trail = page.split("data-audit-trail", 1)[1]
     session_id = session_id_of(app, reference)
-    words = f"Session offered to session arranged; new session: the session on {(uk_today() + dt.timedelta(days=7)):%A}"
+    day = uk_today() + dt.timedelta(days=7)
+    words = f"Status changed from session offered to session arranged: a new session on {day:%A}"
     assert words in trail and f"session {session_id}" not in trail
 
     page_url = f"/inbox/sessions/{session_id}"
-    cancelled = post_form(client, page_url, f"{page_url}/cancel", follow_redirects=True)
+    cancelled = post_form(client, page_url, f"{page_url}/cancel", CONFIRMED, follow_redirects=True)
     assert "govuk-notification-banner--success" in text(cancelled) and "Session cancelled" in text(cancelled)
     for refused in (
         post_form(client, page_url, page_url, session_form(), follow_redirects=True),
-        post_form(client, page_url, f"{page_url}/cancel", follow_redirects=True),
+        post_form(client, page_url, f"{page_url}/cancel", CONFIRMED, follow_redirects=True),
     ):
         shown = text(refused)
         assert "This session was cancelled" in shown or "This session is already cancelled" in shown
@@ -257,6 +259,89 @@ def test_identifying_data_in_the_joining_instructions_warns_and_can_be_confirmed
     other = offered(app)
     response = arrange(client, other, place=place + " or later", confirmed=confirmed.group(1))
     assert "data-identifying-warning" in text(response) and status_of(app, other) == "session_offered"
+
+
+def test_identifying_joining_instructions_are_an_error_that_cannot_be_missed(app: Flask) -> None:
+    """Found: the warning was shown far down the page with no error summary and no "Error:" in
+    the title, so a facilitator could think the session was arranged (or changed)."""
+    client, _ = signed_in(app)
+    reference = offered(app)
+    place = "Meet at the family home, M6 5HH"
+    page = text(arrange(client, reference, place=place))
+    assert re.search(r"<title>\s*Error: ", page)
+    summary = page.split("govuk-error-summary", 1)[1].split("</ul>", 1)[0]
+    message = "Check the joining instructions or place do not identify anyone: the session has not been arranged yet"
+    assert message in summary and 'href="#place"' in summary
+    assert page.count(message) == 2 and place in page  # the summary and the field; what was typed is kept
+    assert re.search(r'action="[^"]*/session#session-section"[^>]*data-arrange-form', page)  # back where the form was
+    assert status_of(app, reference) == "session_offered"
+
+    # Changing a session: the same.
+    assert arrange(client, reference).status_code == 302
+    page_url = f"/inbox/sessions/{session_id_of(app, reference)}"
+    response = post_form(client, page_url, page_url, session_form(place=place))
+    page = text(response)
+    changed = "Check the joining instructions or place do not identify anyone: the changes have not been saved yet"
+    assert response.status_code == 200 and re.search(r"<title>\s*Error: ", page)
+    assert page.count(changed) == 2 and 'href="#place"' in page and "data-identifying-warning" in page
+    assert f'action="{page_url}#change-session"' in page and 'id="change-session"' in page
+
+
+def test_cancelling_a_session_asks_first_and_says_what_will_happen(session_app: Flask) -> None:
+    """Found: one press of "Cancel the session" emailed a cancellation to everyone invited."""
+    client, _ = signed_in(session_app)
+    invited, not_invited = offered(session_app), offered(session_app)
+    assert arrange(client, invited).status_code == 302
+    session_id = session_id_of(session_app, invited)
+    assert arrange_with(client, not_invited, {"session": str(session_id)}).status_code == 302
+    assert invite(client, invited).status_code == 302
+    page_url = f"/inbox/sessions/{session_id}"
+    session_page = text(client.get(page_url))
+    # The session page leads to the question; it has no form that cancels.
+    assert f'href="{page_url}/cancel"' in session_page and f'action="{page_url}/cancel"' not in session_page
+
+    asked = client.get(f"{page_url}/cancel")
+    page = text(asked)
+    day = (uk_today() + dt.timedelta(days=7)).strftime("%A")
+    assert asked.status_code == 200
+    assert re.search(rf"<title>\s*Are you sure you want to cancel the session on {day} ", page)
+    assert f'<h1 class="govuk-heading-l">Are you sure you want to cancel the session on {day} ' in page
+    assert 'data-cancel-emails="1"' in page and invited in page.split("data-cancel-emails", 1)[1].split("</li>")[0]
+    assert 'data-cancel-moves="2"' in page and "You cannot undo this" in page
+    assert "Yes, cancel the session" in page and "govuk-button--warning" in page
+    assert re.search(rf'<a class="govuk-link" href="{page_url}">No, go back</a>', page)
+    assert 'name="confirm" value="yes"' in page and 'name="csrf_token"' in page
+    assert outbox_kinds(session_app).count("cancellation") == 0  # asking changes nothing
+
+    # A post without the confirmation (a session page from before this step) is asked too.
+    unconfirmed = post_form(client, page_url, f"{page_url}/cancel")
+    assert unconfirmed.status_code == 200 and "Are you sure you want to cancel" in text(unconfirmed)
+    with session_app.app_context():
+        assert db.session.get(SpaceSession, session_id).cancelled_at is None
+    assert status_of(session_app, invited) == "session_arranged"
+
+    confirmed = post_form(client, f"{page_url}/cancel", f"{page_url}/cancel", CONFIRMED)
+    assert confirmed.status_code == 302 and confirmed.location.endswith("/inbox/sessions")
+    assert "Session cancelled" in text(client.get(confirmed.location))  # the success banner, shown once
+    assert outbox_kinds(session_app).count("cancellation") == 1
+    assert status_of(session_app, invited) == status_of(session_app, not_invited) == "session_offered"
+    # Already cancelled: no question, the refusal as before.
+    again = client.get(f"{page_url}/cancel", follow_redirects=True)
+    assert "This session is already cancelled" in text(again) and "Are you sure" not in text(again)
+    assert "govuk-notification-banner--success" not in text(again)
+
+
+def test_cancelling_needs_a_signed_in_facilitator_and_the_form_token(session_app: Flask) -> None:
+    client, _ = signed_in(session_app)
+    reference = offered(session_app)
+    assert arrange(client, reference).status_code == 302
+    url = f"/inbox/sessions/{session_id_of(session_app, reference)}/cancel"
+    assert client.post(url, data=CONFIRMED).status_code == 400  # no CSRF token
+    stranger = session_app.test_client()
+    assert stranger.get(url).location.startswith("/inbox/sign-in")
+    assert stranger.post(url, data=CONFIRMED).status_code in (400, 403)
+    assert client.get("/inbox/sessions/999999/cancel").status_code == 404
+    assert status_of(session_app, reference) == "session_arranged"
 
 
 @both_databases
@@ -370,7 +455,7 @@ def test_the_invitation_its_update_and_its_cancellation_carry_a_calendar_file(
     ics = calendar.to_ical().decode()
     for detail in (*CASE_DETAILS, VALID_DETAILS["name"]):
         assert detail not in ics
-    assert "Sent" in text(client.get(request_url(reference)))
+    assert 'data-invitation="sent"' in text(client.get(request_url(reference)))
 
     # Changed: the update has the same UID and a higher SEQUENCE, and the new time.
     session_id = session_id_of(session_app, reference)
@@ -394,7 +479,7 @@ def test_the_invitation_its_update_and_its_cancellation_carry_a_calendar_file(
     update_sequence = int(event["SEQUENCE"])
 
     # Cancelled: METHOD:CANCEL, same UID, higher SEQUENCE; the request goes back to offered.
-    cancelled = post_form(client, f"/inbox/sessions/{session_id}", f"/inbox/sessions/{session_id}/cancel")
+    cancelled = post_form(client, f"/inbox/sessions/{session_id}", f"/inbox/sessions/{session_id}/cancel", CONFIRMED)
     assert cancelled.status_code == 302
     assert status_of(session_app, reference) == "session_offered" and session_id_of(session_app, reference) is None
     assert run_outbox(session_app).sent == 1
@@ -406,6 +491,60 @@ def test_the_invitation_its_update_and_its_cancellation_carry_a_calendar_file(
     assert "cancelled" in body_of(cancellation) and reference in body_of(cancellation)
     actions = [e.action for e in _events(session_app)]
     assert {"invitation_queued", "invitation_sent", "session_changed", "cancellation_sent"} <= set(actions)
+
+
+def invitation_shown(client: FlaskClient, reference: str) -> tuple[str, str]:
+    """The request page's Invitation row: its state and its words."""
+    found = re.search(r'data-invitation="(\w+)">([^<]*)<', text(client.get(request_url(reference))))
+    assert found is not None
+    return found.group(1), found.group(2)
+
+
+@both_databases
+def test_the_invitation_is_called_sent_only_once_the_outbox_has_sent_it(
+    session_app: Flask, smtp_server: SmtpServer
+) -> None:
+    """Found: "Invitation: Sent" as soon as Send invitation was pressed (it is only queued),
+    "Sent (with the latest changes)" straight after a change, and "Sent" while the mail failed."""
+    smtp_server.start()
+    client, _ = signed_in(session_app)
+    reference = offered(session_app)
+    flush(session_app, smtp_server)
+    assert arrange(client, reference).status_code == 302
+    assert invitation_shown(client, reference) == ("not_sent", "Not sent yet")
+    assert invite(client, reference).status_code == 302
+    state, words = invitation_shown(client, reference)
+    assert state == "waiting" and words.startswith("Invitation waiting to be sent: queued on ")
+    assert "Sent" not in words and " sent on" not in words
+    session_id = session_id_of(session_app, reference)
+    assert "invitation waiting to be sent" in text(client.get(f"/inbox/sessions/{session_id}"))
+
+    smtp_server.stop()  # the mail server is down: the worker's attempt fails
+    assert run_outbox(session_app).send_failed == 1
+    state, words = invitation_shown(client, reference)
+    assert state == "retrying" and words.startswith("Invitation could not be sent yet (tried once).")
+    assert "The service will try again after " in words and "The mail server said:" in words
+    assert "invitation could not be sent yet, trying again" in text(client.get(f"/inbox/sessions/{session_id}"))
+
+    smtp_server.start()
+    with session_app.app_context():
+        from app.outbox import run_pass
+
+        assert run_pass(ignore_schedule=True).sent == 1
+    state, words = invitation_shown(client, reference)
+    assert state == "sent" and re.fullmatch(r"Invitation sent on \d+ \w+ \d{4} at \d+:\d\d[ap]m", words), words
+    assert "invitation sent" in text(client.get(f"/inbox/sessions/{session_id}"))
+
+    # Changed: the update is queued, not sent, until the worker sends it.
+    page_url = f"/inbox/sessions/{session_id}"
+    assert post_form(client, page_url, page_url, session_form(start_time="11:00")).status_code == 302
+    state, words = invitation_shown(client, reference)
+    assert state == "waiting" and words.startswith("Updated invitation waiting to be sent")
+    assert "The earlier invitation was sent on " in words and "latest changes" not in words
+    assert run_outbox(session_app).sent == 1
+    state, words = invitation_shown(client, reference)
+    assert state == "sent" and words.startswith("Updated invitation sent on ")
+    assert words.endswith("(with the latest changes)")
 
 
 def _events(app: Flask) -> list[AuditEvent]:
@@ -438,7 +577,7 @@ def test_the_reminder_goes_the_day_before_once_only_and_not_for_a_cancelled_sess
     invite(client, invited)
     invite(client, in_cancelled)
     cancelled_id = session_id_of(session_app, in_cancelled)
-    post_form(client, f"/inbox/sessions/{cancelled_id}", f"/inbox/sessions/{cancelled_id}/cancel")
+    post_form(client, f"/inbox/sessions/{cancelled_id}", f"/inbox/sessions/{cancelled_id}/cancel", CONFIRMED)
     first = run_outbox(session_app)  # the worker queues the reminder due, then sends it with the rest
     assert (first.reminders_queued, first.sent) == (1, 4)  # two invitations, the cancellation, one reminder
     with session_app.app_context():
@@ -517,7 +656,7 @@ def test_held_is_counted_and_sends_a_single_use_anonymous_feedback_link(
     assert response.status_code == 200 and "Select how much the session helped" in text(response)
     assert "It helped us slow down." in text(response)
     response = post_form(public, path, path, {"score": "9", "comment": "x" * 1001})
-    assert "Select how much the session helped" in text(response) and "1,000 characters or fewer" in text(response)
+    assert "Select how much the session helped" in text(response) and "1,000 characters or less" in text(response)
     # Identifying data in the comment: a warning, then a confirmation.
     comment = "The family at M6 5HH felt heard"
     response = post_form(public, path, path, {"score": "4", "comment": comment})

@@ -107,7 +107,7 @@ class NoteForm(FlaskForm):
         if not _required(self.text, "Enter a note"):
             return False
         if len((self.text.data or "").strip()) > NOTE_MAX:
-            self.text.errors = [f"The note must be {NOTE_MAX:,} characters or fewer"]
+            self.text.errors = [f"The note must be {NOTE_MAX:,} characters or less"]
             return False
         return valid
 

@@ -109,7 +109,7 @@ def password_problem(password: str, email: str = "", name: str = "") -> str | No
     if len(password) < PASSWORD_MIN:
         return f"The password must be at least {PASSWORD_MIN} characters."
     if len(password) > PASSWORD_MAX:
-        return f"The password must be {PASSWORD_MAX} characters or fewer."
+        return f"The password must be {PASSWORD_MAX:,} characters or less."
     lowered = password.lower()
     personal = [part for part in re.split(r"[^a-z0-9]+", f"{email.split('@')[0]} {name}".lower()) if len(part) >= 4]
     if (
@@ -143,7 +143,7 @@ def add_facilitator(email: str, name: str, password: str, role: str = FACILITATO
     if problem is None and not name:
         problem = "Enter the facilitator's name."
     if problem is None and len(name) > NAME_MAX:
-        problem = f"The name must be {NAME_MAX} characters or fewer."
+        problem = f"The name must be {NAME_MAX:,} characters or less."
     problem = problem or password_problem(password, email, name)
     if problem is None and find_facilitator(email) is not None:
         problem = f"There is already a facilitator with the email address {email}."
@@ -381,15 +381,16 @@ def _trail_words(action: str, detail: str, session_names: dict[str, str]) -> tup
         parts = [kind, _attempts(found["attempt"]), found["problem"] or ""]
         return words, "; ".join(part for part in parts if part)
     if action == "status_changed":
-        return words, _status_words(detail, session_names)
+        return _status_words(words, detail, session_names)
     return words, detail
 
 
-def _status_words(detail: str, session_names: dict[str, str]) -> str:
-    """ "in_triage to redirected; to <outcome>" as "In triage to redirected; redirected to <outcome>"."""
+def _status_words(words: str, detail: str, session_names: dict[str, str]) -> tuple[str, str]:
+    """ "in_triage to redirected; to <outcome>" as "Status changed from in triage to redirected"
+    and "redirected to <outcome>": both statuses in lower case, as in a sentence."""
     move, _, rest = detail.partition("; ")
     if move.count(" to ") != 1 or not all(part in STATUS_LABELS for part in move.split(" to ")):
-        return detail
+        return words, detail
     old, new = move.split(" to ")
     notes = []
     for note in rest.split("; ") if rest else []:
@@ -399,11 +400,11 @@ def _status_words(detail: str, session_names: dict[str, str]) -> str:
             note = f"a duplicate {note}"
         elif (found := re.fullmatch(r"(joined|new) session (\d+)", note)) is not None:
             name = session_names.get(found[2], "a session")
-            note = f"joined {name}" if found[1] == "joined" else f"new session: {name}"
+            note = f"joined {name}" if found[1] == "joined" else f"a new {name.removeprefix('the ').removeprefix('a ')}"
         elif (found := re.fullmatch(r"session (\d+) cancelled", note)) is not None:
             note = f"{session_names.get(found[1], 'the session')} was cancelled"
         notes.append(note)
-    return "; ".join([f"{STATUS_LABELS[old]} to {STATUS_LABELS[new].lower()}", *notes])
+    return f"{words} from {STATUS_LABELS[old].lower()} to {STATUS_LABELS[new].lower()}", "; ".join(notes)
 
 
 def _session_names(ids: set[int]) -> dict[str, str]:
@@ -534,7 +535,7 @@ def check_move(request: StoredRequest, move: Move, outcomes: dict[str, str]) -> 
         if is_blank(reason):
             raise MoveRefused("reason", "Enter why the request was redirected")
         if len(reason) > REASON_MAX:
-            raise MoveRefused("reason", f"The reason must be {REASON_MAX} characters or fewer")
+            raise MoveRefused("reason", f"The reason must be {REASON_MAX:,} characters or less")
         return {"redirected_to": move.redirected_to, "redirect_reason": reason}
     if move.status == "duplicate":
         typed = move.duplicate_of.strip()

@@ -5,7 +5,7 @@ Routes (blueprint ``inbox``, so ``require_facilitator`` covers them: a signed-in
 only, never a read-only partnership account):
   GET       /inbox/sessions                                  sessions
   GET/POST  /inbox/sessions/<session_id>                     session_page      (change it)
-  POST      /inbox/sessions/<session_id>/cancel              cancel_session
+  GET/POST  /inbox/sessions/<session_id>/cancel              cancel_session    ("Are you sure?", then cancel)
   POST      /inbox/requests/<reference>/session              arrange_session
   POST      /inbox/requests/<reference>/invitation           send_invitation
   POST      /inbox/requests/<reference>/session-outcome      session_outcome   (held or not held)
@@ -37,11 +37,27 @@ def offered_sessions() -> frozenset[str]:
     return frozenset({NEW_SESSION, *(str(found.id) for found in sessions.upcoming_sessions())})
 
 
-def place_needs_confirmation(form: SessionForm) -> list[Any]:
-    """Identifying-looking data in the joining instructions or place not yet confirmed."""
+# The cancel page's confirmation (its hidden field), and the refusal when there is nothing to cancel.
+CONFIRM_CANCEL = "yes"
+ALREADY_CANCELLED = "This session is already cancelled"
+# Put on the place field when its text looks identifying: nothing was saved, and the page says so.
+PLACE_NOT_ARRANGED = (
+    "Check the joining instructions or place do not identify anyone: the session has not been arranged yet"
+)
+PLACE_NOT_CHANGED = (
+    "Check the joining instructions or place do not identify anyone: the changes have not been saved yet"
+)
+
+
+def place_needs_confirmation(form: SessionForm, not_saved: str) -> list[Any]:
+    """Identifying-looking data in the joining instructions or place not yet confirmed; if
+    there is any, ``not_saved`` goes on the place field (so the page has its error summary)."""
     if form.details is None:
         return []
-    return inbox_service.needs_confirmation(form.details.place, form.confirmed.data)
+    findings = inbox_service.needs_confirmation(form.details.place, form.confirmed.data)
+    if findings:
+        form.place.errors = [not_saved]
+    return findings
 
 
 @bp.get("/sessions")
@@ -64,7 +80,7 @@ def arrange_session(reference: str) -> Response | str:
     form = SessionForm()
     if not form.validate(offered=offered_sessions()):
         return render_request_page(stored, session_form=form)
-    findings = place_needs_confirmation(form)
+    findings = place_needs_confirmation(form, PLACE_NOT_ARRANGED)
     if findings:
         return render_request_page(stored, session_form=form, place_findings=findings)
     chosen = form.session.data or NEW_SESSION
@@ -147,11 +163,13 @@ def render_session_page(
         )
         form.date_errors = []
     errors = form.error_list()
+    in_session = sessions.members(session)
     return render_template(
         "inbox/session.html",
         space_session=session,
         words=sessions.session_words(session),
-        members=sessions.members(session),
+        members=in_session,
+        invitations={stored.id: sessions.invitation_state(stored, session, place) for stored, place in in_session},
         form=form,
         formats=FORMATS,
         lengths=sessions.LENGTHS,
@@ -171,7 +189,7 @@ def session_page(session_id: str) -> Response | str:
     form = SessionForm()
     if not form.validate():
         return render_session_page(space_session, form)
-    findings = place_needs_confirmation(form)
+    findings = place_needs_confirmation(form, PLACE_NOT_CHANGED)
     if findings:
         return render_session_page(space_session, form, findings)
     try:
@@ -184,13 +202,31 @@ def session_page(session_id: str) -> Response | str:
     return redirect(url_for("inbox.session_page", session_id=space_session.id))
 
 
-@bp.post("/sessions/<session_id>/cancel")
+@bp.route("/sessions/<session_id>/cancel", methods=["GET", "POST"])
 def cancel_session(session_id: str) -> Response | str:
-    """Cancel the session: a cancellation to everyone invited; its requests go back to "session offered"."""
+    """Cancel the session, once the facilitator has confirmed it on this page: a cancellation
+    to everyone invited; its requests go back to "session offered".
+
+    GET asks "Are you sure?" (saying what will happen); only a POST from that page (its
+    ``confirm`` field) cancels. A POST without it (a session page from before this step) is
+    shown the question. A session already cancelled is refused with a message, as before."""
     space_session = found_session(session_id)
+    if space_session.cancelled_at is not None:
+        flash(ALREADY_CANCELLED, IMPORTANT)
+        return redirect(url_for("inbox.session_page", session_id=space_session.id))
+    if request.method == "GET" or request.form.get("confirm") != CONFIRM_CANCEL:
+        in_session = sessions.members(space_session)
+        return render_template(
+            "inbox/cancel_session.html",
+            space_session=space_session,
+            words=sessions.session_words(space_session),
+            invited=[stored for stored, place in in_session if place.invited_sequence is not None],
+            moving=[stored for stored, _ in in_session if stored.status == sessions.ARRANGED],
+            confirm=CONFIRM_CANCEL,
+        )
     try:
         moved = sessions.cancel_session(space_session, current_facilitator().actor)
-    except SessionRefused as refused:
+    except SessionRefused as refused:  # cancelled a moment ago by a colleague
         db.session.rollback()
         flash(str(refused), IMPORTANT)
         return redirect(url_for("inbox.session_page", session_id=space_session.id))

@@ -54,7 +54,7 @@ from ..web import error_summary, pdf_download
 from . import bp, listing, service
 from .forms import AssignForm, ImportForm, NoteForm, SignInForm, StatusForm
 from .guide import guide_html
-from .models import Facilitator
+from .models import NOTE_MAX, Facilitator
 from .pdf_import import BAD_DATA, MAX_UPLOAD_BYTES, TOO_LARGE, ImportProblem, read_request_pdf
 
 FACILITATOR_KEY = "facilitator_id"
@@ -72,6 +72,10 @@ SIGN_IN_LOCKED = (
 # IMPORTANT (a refusal, a warning, something not done) in the standard "Important" one.
 SUCCESS = "success"
 IMPORTANT = "important"
+# Put on the field whose text looks identifying, so the page says (in its title, its error
+# summary and beside the field) that nothing was saved yet. The warning under it names what was found.
+NOTE_NOT_ADDED = "Check the note does not identify anyone: it has not been added yet"
+REASON_NOT_SAVED = "Check the reason does not identify anyone: the status has not been changed yet"
 # Room for the multipart wrapping and the CSRF field around a file of MAX_UPLOAD_BYTES.
 UPLOAD_OVERHEAD = 64 * 1024
 
@@ -298,6 +302,7 @@ def render_request_page(
     if session_problem:
         errors.insert(0, {"text": session_problem, "href": "#session-section"})
     space_session = sessions.session_of(stored)
+    place = sessions.session_place(stored) if space_session is not None else None
     upcoming = sessions.upcoming_sessions() if workflow.can_move(stored.status, "session_arranged") else []
     document = request_document(stored)
     outcomes = redirect_outcomes()
@@ -319,13 +324,17 @@ def render_request_page(
         duplicates=service.duplicates_of(stored),
         overdue=workflow.is_overdue(stored.status, stored.due_on, uk_today()),
         note_findings=note_findings or [],
+        note_max=NOTE_MAX,
         reason_findings=reason_findings or [],
         fingerprint=service.text_fingerprint,
         session_form=session_form,
         place_findings=place_findings or [],
         session_problem=session_problem,
         space_session=space_session,
-        session_place=sessions.session_place(stored) if space_session is not None else None,
+        session_place=place,
+        invitation=sessions.invitation_state(stored, space_session, place)
+        if space_session is not None and place is not None
+        else None,
         session_words=sessions.session_words(space_session) if space_session is not None else None,
         upcoming=[(str(found.id), sessions.session_label(found)) for found in upcoming],
         formats=FORMATS,
@@ -384,6 +393,7 @@ def change_status(reference: str) -> Response | str:
     if move.status == "redirected":
         findings = service.needs_confirmation(move.reason, form.confirmed.data)
         if findings:
+            form.reason.errors = [REASON_NOT_SAVED]
             return render_request_page(stored, status_form=form, reason_findings=findings)
     service.move_request(stored, move, current_facilitator(), redirect_outcomes())
     flash(f"Status changed to {workflow.STATUS_LABELS[move.status].lower()}", SUCCESS)
@@ -413,6 +423,7 @@ def add_note(reference: str) -> Response | str:
         return render_request_page(stored, note_form=form)
     findings = service.needs_confirmation(form.text.data or "", form.confirmed.data)
     if findings:
+        form.text.errors = [NOTE_NOT_ADDED]
         return render_request_page(stored, note_form=form, note_findings=findings)
     service.add_note(stored, form.text.data or "", current_facilitator())
     flash("Note added", SUCCESS)

@@ -78,7 +78,7 @@ class SessionForm(FlaskForm):
         if is_blank(place):
             self.place.errors = ["Enter the joining instructions or the place"]
         elif len(place) > PLACE_MAX:
-            self.place.errors = [f"The joining instructions or place must be {PLACE_MAX} characters or fewer"]
+            self.place.errors = [f"The joining instructions or place must be {PLACE_MAX:,} characters or less"]
         if (
             day is not None
             and time is not None
@@ -158,6 +158,6 @@ class FeedbackForm(FlaskForm):
             self.score.errors = ["Select how much the session helped"]
             valid = False
         if len((self.comment.data or "").strip()) > COMMENT_MAX:
-            self.comment.errors = [f"Your comment must be {COMMENT_MAX:,} characters or fewer"]
+            self.comment.errors = [f"Your comment must be {COMMENT_MAX:,} characters or less"]
             valid = False
         return valid

@@ -38,7 +38,7 @@ from .. import audit, workflow
 from ..extensions import db
 from ..input_guard import is_blank
 from ..models import OutboxMessage, StoredRequest, utcnow
-from ..requests.document import day_in_words, uk_day
+from ..requests.document import day_in_words, uk_day, uk_time
 from ..stats.models import NO_MODE
 from ..stats.service import FEEDBACK, SESSION_HELD, add_count, current_month, first_month
 from .calendar import CANCEL, REQUEST, UK_TIME, session_calendar, to_uk
@@ -160,6 +160,67 @@ def session_label(session: SpaceSession) -> str:
     """One line naming a session, for the choice of an existing one."""
     words = session_words(session)
     return f"{words['date']} at {words['time']}, {words['length']}, {words['format'].lower()}"
+
+
+# --- the invitation's real state, from the outbox ------------------------------------------------
+
+NOT_SENT, WAITING, RETRYING, SENT, SESSION_CANCELLED = "not_sent", "waiting", "retrying", "sent", "cancelled"
+
+
+@dataclass(frozen=True)
+class InvitationState:
+    """Where a request's invitation is, read from its outbox rows: ``state`` (one of
+    ``NOT_SENT``, ``WAITING``, ``RETRYING``, ``SENT``, ``SESSION_CANCELLED``), ``text`` (a
+    sentence for the request page) and ``short`` (words after "Invitation", for lists)."""
+
+    state: str
+    text: str
+    short: str
+
+
+def invitation_state(request: StoredRequest, session: SpaceSession, place: SessionPlace) -> InvitationState:
+    """The invitation as the outbox has it: queued and waiting for the worker, failed and to be
+    tried again, or sent (and when). "Send invitation" only queues it, so it is never called
+    sent until the worker has handed it to the mail server. (The outbox never gives up on an
+    email: a failure is tried again, with a growing wait, until it goes.)"""
+    if session.cancelled_at is not None:
+        return InvitationState(SESSION_CANCELLED, "Session cancelled", "not needed: the session was cancelled")
+    if place.invited_sequence is None:
+        return InvitationState(NOT_SENT, "Not sent yet", "not sent yet")
+    messages = list(
+        db.session.scalars(
+            select(OutboxMessage)
+            .where(OutboxMessage.request_id == request.id, OutboxMessage.kind == INVITATION)
+            .order_by(OutboxMessage.id)
+        )
+    )
+    if not messages:
+        return InvitationState(NOT_SENT, "Not sent yet", "not sent yet")
+    latest = messages[-1]
+    what = "Updated invitation" if latest.subject.startswith("Updated invitation") else "Invitation"
+    earlier = next((m.sent_at for m in reversed(messages[:-1]) if m.sent_at is not None), None)
+    before = f" The earlier invitation was sent on {uk_time(earlier)}." if earlier is not None else ""
+    if latest.sent_at is not None:
+        latest_changes = place.invited_sequence == session.sequence
+        if not latest_changes:
+            return InvitationState(SENT, f"Sent on {uk_time(latest.sent_at)}, before the latest changes", "sent")
+        suffix = " (with the latest changes)" if session.sequence else ""
+        return InvitationState(SENT, f"{what} sent on {uk_time(latest.sent_at)}{suffix}", "sent")
+    if latest.attempts:
+        tried = "once" if latest.attempts == 1 else f"{latest.attempts} times"
+        when = f" after {uk_time(latest.next_attempt_at)}" if latest.next_attempt_at else ""
+        problem = f" The mail server said: {latest.last_error}." if latest.last_error else ""
+        return InvitationState(
+            RETRYING,
+            f"{what} could not be sent yet (tried {tried}). The service will try again{when}.{problem}{before}",
+            "could not be sent yet, trying again",
+        )
+    return InvitationState(
+        WAITING,
+        f"{what} waiting to be sent: queued on {uk_time(latest.created_at)}. "
+        f"It usually goes within a minute; reload the page to check.{before}",
+        "waiting to be sent",
+    )
 
 
 # --- moving a request, with its audit event -----------------------------------------------------
@@ -542,6 +603,7 @@ __all__ = [
     "FEEDBACK_SCALE",
     "LENGTHS",
     "SENT_ACTIONS",
+    "InvitationState",
     "SessionDetails",
     "SessionRefused",
     "answer_feedback",
@@ -549,6 +611,7 @@ __all__ = [
     "cancel_session",
     "change_session",
     "feedback_comments",
+    "invitation_state",
     "mark_held",
     "mark_not_held",
     "queue_reminders",

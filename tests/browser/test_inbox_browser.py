@@ -232,7 +232,7 @@ def test_change_status_assign_and_add_a_note_show_in_the_audit_trail(page: Page,
     page.get_by_role("button", name="Change status").click()
     expect(success_banner(page, "Status changed to in triage")).to_be_visible()
     expect(page.locator("[data-request-summary] [data-status]")).to_have_attribute("data-status", "in_triage")
-    expect(trail_row(page, NAME, "Status changed: New to in triage")).to_have_count(1)
+    expect(trail_row(page, NAME, "Status changed from new to in triage")).to_have_count(1)
     axe.check(page, "a request page after changing its status")
 
     # A redirect needs a route and a reason: its fields show under its choice.
@@ -289,6 +289,39 @@ def test_a_note_left_empty_shows_the_error_summary_with_no_axe_violations(page: 
     assert_no_axe_violations(page, "a request page with an empty note")
     error_summary(page).get_by_role("link", name="Enter a note").click()
     expect(page.get_by_label("Add a note")).to_be_focused()
+
+
+IDENTIFYING_NOTE = "Child Jayden Smith DOB 12/03/2015 M6 5FJ"
+NOT_ADDED = "Check the note does not identify anyone: it has not been added yet"
+
+
+@pytest.mark.parametrize("js", [True, False], ids=["js", "no-js"])
+def test_an_identifying_note_is_an_error_that_cannot_be_missed(browser_page, inbox_data: InboxData, js: bool) -> None:  # type: ignore[no-untyped-def]
+    """Found: the note was not saved, but the page came back at its top with no error summary
+    and no "Error:" in its title; the warning was about 10,000 pixels down."""
+    page = browser_page(js=js)
+    reference = inbox_data.references[1]
+    signed_in(page)
+    page.goto(f"/inbox/requests/{reference}")
+    page.get_by_label("Add a note").fill(IDENTIFYING_NOTE)
+    page.get_by_role("button", name="Add note").click()
+    expect(page).to_have_title(re.compile(r"^Error: "))
+    expect(page).to_have_url(re.compile(rf"/inbox/requests/{reference}/notes#notes$"))
+    summary = error_summary(page)
+    expect(summary).to_contain_text(NOT_ADDED)
+    # The browser lands on the notes (the form's action ends #notes), with the field's error
+    # and the warning in view; the error summary is at the top of the page.
+    expect(page.locator("#notes-heading")).to_be_in_viewport()
+    expect(page.locator("#text-error")).to_contain_text(NOT_ADDED)
+    expect(page.locator("#text-error")).to_be_in_viewport()
+    expect(page.locator("[data-identifying-warning]")).to_be_in_viewport()
+    expect(page.get_by_role("button", name="Add the note – it does not identify anyone")).to_be_visible()
+    assert_no_axe_violations(page, f"a request page with an identifying note (JavaScript {'on' if js else 'off'})")
+    summary.get_by_role("link", name=NOT_ADDED).click()
+    expect(page.get_by_label("Add a note")).to_be_focused()
+    expect(page.get_by_label("Add a note")).to_have_value(IDENTIFYING_NOTE)  # nothing typed is lost
+    expect(page.locator("[data-identifying-warning]")).to_be_in_viewport()
+    expect(page.locator("[data-notes] li").filter(has_text="Jayden")).to_have_count(0)  # not added
 
 
 def test_the_request_pdf_downloads(page: Page, inbox_data: InboxData) -> None:

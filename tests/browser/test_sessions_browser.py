@@ -130,7 +130,8 @@ def test_arrange_invite_and_hold_a_session(browser_page, new_context, live_serve
 
     page.get_by_role("button", name="Send invitation").click()
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text("Invitation queued")
-    expect(page.locator("[data-invitation]")).to_have_text("Sent")
+    # Only queued (no outbox worker runs here): never called sent before it has gone.
+    expect(page.locator("[data-invitation]")).to_have_text(re.compile(r"^Invitation waiting to be sent: queued on "))
     axe.check(page, "a request after sending the invitation")
 
     page.get_by_role("link", name="Upcoming sessions").click()
@@ -167,6 +168,41 @@ def test_arrange_invite_and_hold_a_session(browser_page, new_context, live_serve
     visitor.get_by_role("button", name="Send").click()
     expect(visitor.get_by_role("heading", level=1, name="Thank you for your feedback")).to_be_visible()
     axe.check(visitor, "the feedback thank-you page")
+    axe.assert_clean()
+
+
+@pytest.mark.parametrize("js", [True, False], ids=["js", "no-js"])
+def test_cancelling_a_session_asks_first(browser_page, offered_request: str, js: bool) -> None:  # type: ignore[no-untyped-def]
+    """Found: one press of "Cancel the session" emailed everyone invited a cancellation."""
+    from support.browser import FormPoster
+    from support.sessions import session_form
+
+    page = browser_page(js=js)
+    sign_in(page)
+    forms = FormPoster(page.context)
+    forms.get(f"/inbox/requests/{offered_request}")
+    forms.post(f"/inbox/requests/{offered_request}/session", list(session_form().items()))
+    page.goto(f"/inbox/requests/{offered_request}")
+    page.get_by_role("link", name=re.compile("^Change or cancel the session")).click()
+    session_url = page.url
+    axe = AxeAudit()
+
+    page.get_by_role("button", name="Cancel the session").click()  # a link that looks like a button
+    heading = page.get_by_role("heading", level=1, name=re.compile(r"^Are you sure you want to cancel the session on "))
+    expect(heading).to_be_visible()
+    expect(page).to_have_title(re.compile(r"^Are you sure you want to cancel the session on "))
+    expect(page.locator("[data-cancel-moves]")).to_contain_text(offered_request)
+    axe.check(page, f"the page that asks before cancelling a session (JavaScript {'on' if js else 'off'})")
+    page.get_by_role("link", name="No, go back").click()
+    expect(page).to_have_url(session_url)
+    expect(page.locator("[data-cancelled]")).to_have_count(0)  # nothing was cancelled
+
+    page.get_by_role("button", name="Cancel the session").click()
+    page.get_by_role("button", name="Yes, cancel the session").click()
+    expect(page.get_by_role("heading", level=1, name="Upcoming sessions")).to_be_visible()
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text("Session cancelled")
+    page.goto(f"/inbox/requests/{offered_request}")
+    expect(page.locator("[data-status]").first).to_contain_text("Session offered")
     axe.assert_clean()
 
 
