@@ -96,6 +96,9 @@ class Config:
 
     RETENTION_DAYS: int = 90
     SESSION_IDLE_MINUTES: int = 30
+    # How soon the facilitators usually reply, as a phrase that completes "The facilitators will
+    # usually contact you … to arrange a session.", such as "within 5 working days". Shown after
+    # submitting and in the acknowledgement. Unset: no time is given. Checked at start-up.
     RESPONSE_TIME_TEXT: str | None = None
     # How to reach the facilitators (for example "Email spacetothink@partnership.example or call
     # 0161 000 0000, Monday to Friday"), shown after submitting and in the acknowledgement.
@@ -170,6 +173,7 @@ class Config:
         if not settings["SECRET_KEY"]:
             raise ConfigError("SECRET_KEY is not set. Set it to a long random string.")
         check_public_base_url(settings.get("PUBLIC_BASE_URL"))
+        check_response_time_text(settings.get("RESPONSE_TIME_TEXT"))
 
 
 class DevelopmentConfig(Config):
@@ -272,6 +276,31 @@ def check_public_base_url(url: str | None) -> None:
         raise ConfigError(
             f"PUBLIC_BASE_URL must be the service's web address, like https://spacetothink.example.org, "
             f"but it is {url!r}."
+        )
+
+
+RESPONSE_TIME_MAX = 80
+_SENTENCE_ENDS = ".!?;:,"
+
+
+def check_response_time_text(text: str | None) -> None:
+    """A ConfigError naming RESPONSE_TIME_TEXT unless it is unset or a phrase that fits in the
+    middle of a sentence ("The facilitators will usually contact you within 5 working days to
+    arrange a session."): one short line, starting with a small letter, with no full stop."""
+    if not text:
+        return
+    phrase = text.strip()
+    if (
+        len(phrase) > RESPONSE_TIME_MAX
+        or any(ch in "\r\n" for ch in phrase)
+        or not phrase[0].islower()
+        or phrase[-1] in _SENTENCE_ENDS
+    ):
+        raise ConfigError(
+            "RESPONSE_TIME_TEXT must be a short phrase (at most "
+            f"{RESPONSE_TIME_MAX} characters, starting with a small letter, no full stop) that completes "
+            '"The facilitators will usually contact you … to arrange a session.", like "within 5 working days", '
+            f"but it is {text!r}."
         )
 
 

@@ -21,7 +21,7 @@ Answers never go into URLs, logs, flash messages or analytics: read them here, i
 from __future__ import annotations
 
 import secrets
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from flask import session, url_for
@@ -38,6 +38,21 @@ MODE_LABELS = {
     "practitioner": "A practitioner, about their own practice",
     "supervision": "A manager or supervisor, in supervision with the practitioner",
 }
+
+# A confirmation's answer in every summary of the answers (the outcome's "Why you are seeing
+# this", check your answers, the request and its PDF): the statement itself was on its
+# question's page, in full, and repeated in a summary it makes that row a paragraph long.
+# (The request's data, request.json, keeps the statement as it was confirmed.)
+CONFIRMED = "Confirmed"
+
+
+def summary_answers(question_id: str, answers: Sequence[str]) -> tuple[str, ...]:
+    """The answers to ``question_id`` as a summary shows them: "Confirmed" for a confirmation
+    (a question of kind "confirm" in the current pack), otherwise the options' labels."""
+    question = current_pack().question(question_id)
+    if question is not None and question.kind == "confirm" and answers:
+        return (CONFIRMED,)
+    return tuple(answers)
 
 
 def start_journey() -> str:

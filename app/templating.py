@@ -214,6 +214,9 @@ def init_jinja(app: Flask) -> None:
             PrefixLoader(
                 {
                     "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+                    # The same package under another name, for our few wrappers of its macros that
+                    # keep its path (templates/govuk_frontend_jinja/: the character count's hint).
+                    "govuk_frontend_jinja_package": PackageLoader("govuk_frontend_jinja"),
                     "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
                 }
             ),

@@ -89,6 +89,30 @@ def test_a_bad_environment_value_stops_start_up_naming_the_variable(monkeypatch,
         create_app(None)
 
 
+@pytest.mark.parametrize(
+    "value",
+    [
+        "We usually reply within 5 working days.",  # a sentence of its own
+        "Within 5 working days",  # would read "contact you Within 5 working days"
+        "within 5 working days.",  # a full stop in the middle of the sentence
+        "within 5 working days,\nor sooner",
+        "within " + "a very long time " * 6,
+    ],
+)
+def test_a_response_time_that_does_not_fit_its_sentence_stops_start_up(monkeypatch, value) -> None:
+    """RESPONSE_TIME_TEXT completes "The facilitators will usually contact you … to arrange a session.",
+    on the submitted page and in the acknowledgement: anything else is refused, naming the setting."""
+    monkeypatch.setenv("RESPONSE_TIME_TEXT", value)
+    with pytest.raises(SystemExit, match=r'RESPONSE_TIME_TEXT must be a short phrase .*like "within 5 working days"'):
+        create_app({"APP_ENV": "test"})
+
+
+def test_the_example_response_time_fits_its_sentence() -> None:
+    example = (PROJECT_ROOT / "deploy" / "space-to-think.env.example").read_text(encoding="utf-8")
+    [value] = re.findall(r'^RESPONSE_TIME_TEXT="([^"]*)"$', example, re.M)
+    assert load_config({"APP_ENV": "test", "RESPONSE_TIME_TEXT": value}, environ={})["RESPONSE_TIME_TEXT"] == value
+
+
 def test_settings_come_from_the_environment(monkeypatch) -> None:
     monkeypatch.setenv("RETENTION_DAYS", "30")
     monkeypatch.setenv("DATABASE_URL", "postgres://u:p@db.example.invalid/x")

@@ -3,12 +3,16 @@ and what happens when the mail server is down."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+from flask import Flask, render_template
 from sqlalchemy import select
 
 from app.extensions import db
 from app.models import AuditEvent, OutboxMessage, StoredRequest
 from support import both_databases
-from support.mail import FACILITATORS, SmtpServer, only_message
+from support.mail import FACILITATORS, SmtpServer, broken_paragraphs, only_message
 from support.submission import VALID_DETAILS, make_request, run_outbox, submitted_request, to_outcome
 
 CASE_DETAILS = (
@@ -131,3 +135,73 @@ def test_a_double_submission_sends_one_email(mail_app, smtp_server: SmtpServer) 
         make_request(token="same-journey", pdf=True)
         make_request(token="same-journey", pdf=True)
     assert len(smtp_server.mailbox.messages) == 1
+
+
+# --- every plain-text email: one line per paragraph ---------------------------------------
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+SESSION = {
+    "date": "Tuesday 3 March 2026",
+    "time": "10:30am",
+    "length": "1 hour 30 minutes",
+    "format": "Online",
+    "place": "The joining link will follow by email",
+}
+CONTACT = "Email spacetothink@partnership.example or call 0161 496 0999, Monday to Friday."
+# Each email template, with the contexts that change what it says (settings set and unset).
+EMAIL_CONTEXTS: dict[str, list[dict]] = {
+    "requests/acknowledgement.txt": [
+        {"reference": "ABCD2345", "mode": mode, "response_time": time, "contact": contact}
+        for mode in ("practitioner", "supervision")
+        for time, contact in (("within 5 working days", CONTACT), (None, None))
+    ],
+    "requests/email.txt": [
+        {"reference": "ABCD2345", "how_soon": "Within a month", "filename": "request.pdf", "link": link}
+        for link in ("https://spacetothink.example/inbox/requests/ABCD2345", None)
+    ],
+    **{
+        f"sessions/{kind}.txt": [
+            {"reference": "ABCD2345", "session": SESSION, "update": update, "contact": contact}
+            for update in (False, True)
+            for contact in (CONTACT, None)
+        ]
+        for kind in ("invitation", "cancellation", "reminder")
+    },
+    "sessions/feedback.txt": [{"reference": "ABCD2345", "link": "https://spacetothink.example/feedback/x", "days": 14}],
+}
+
+
+def test_every_email_template_is_checked_for_broken_paragraphs() -> None:
+    found = {str(path.relative_to(TEMPLATES)) for path in TEMPLATES.rglob("*.txt")}
+    assert found == set(EMAIL_CONTEXTS)
+
+
+@pytest.mark.parametrize("template", sorted(EMAIL_CONTEXTS))
+def test_no_email_breaks_a_line_inside_a_paragraph(app: Flask, template: str) -> None:
+    """Found: the emails had hard line breaks inside sentences ("contact children's" / "social
+    care now"), which mail programs show as stub lines. Each paragraph is now one line, with a
+    blank line between paragraphs (and the reply time is part of its sentence)."""
+    with app.test_request_context():
+        from app.pack import current_partnership
+
+        signature = current_partnership().email_signature
+        for context in EMAIL_CONTEXTS[template]:
+            body = render_template(template, **context)
+            assert broken_paragraphs(body, signature) == [], (template, context)
+            assert "\n\n\n" not in body and not body.startswith("\n"), (template, context)
+            if context.get("response_time"):
+                assert (
+                    "will read the request and usually contact you within 5 working days to arrange a session." in body
+                )
+
+
+def test_the_paragraph_check_finds_a_sentence_broken_over_two_lines() -> None:
+    broken = (
+        "What happens next\nThe facilitators\nwill contact you.\n\nDate: today\nTime: 10am\n\n"
+        "If a child is at risk, contact children's\nsocial care now.\n\nKeep this.\nGive it.\n\nSpace to Think"
+    )
+    assert broken_paragraphs(broken, "Space to Think") == [
+        "'The facilitators' / 'will contact you.'",
+        "\"If a child is at risk, contact children's\" / 'social care now.'",
+        "'Keep this.' / 'Give it.'",
+    ]

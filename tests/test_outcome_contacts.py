@@ -151,3 +151,33 @@ def test_contact_cards_give_hours_on_their_own_line_and_links_that_say_where_the
         heading = re.sub(r"<[^>]+>", "", card.split("</h3>", 1)[0]).strip()
         link_texts = [re.sub(r"<[^>]+>", "", text).strip() for text in re.findall(r"<a\b[^>]*>(.*?)</a>", card, re.S)]
         assert heading not in link_texts, f"{contact_id}: a link repeats the heading {heading!r}"
+
+
+@pytest.mark.parametrize("mode", ["practitioner", "supervision"])
+def test_supervision_or_another_route_does_not_send_the_case_to_the_partnerships_email(pages: Pages, mode: str) -> None:
+    """Found: outcome S listed first the partnership's general email ("Email the partnership
+    about this tool or the guidance"), which read as a place to take the case. CONTENT.md points
+    S to the person's own supervision, safeguarding lead or team (its actions), with children's
+    social care only if a concern about a child comes up: so "Who to contact", not "... now"."""
+    main = html_module.unescape(pages[("S", mode)])
+    assert "mailto:" not in main and "sscp@salford.gov.uk" not in main
+    cards = re.findall(r'<li class="app-contact" data-contact="([^"]+)">(.*?)</li>', main, re.S)
+    assert [contact_id for contact_id, _ in cards] == ["childrens_social_care"]
+    assert "If a concern about a child's safety or welfare comes up:" in cards[0][1]
+    assert '<h2 class="govuk-heading-m">Who to contact</h2>' in main
+    actions = " ".join(re.sub(r"<[^>]+>", " ", main.split("What to do now", 1)[1].split("</ul>", 1)[0]).split())
+    assert "supervis" in actions and "safeguarding lead" in actions and "team" in actions
+
+
+@pytest.mark.parametrize("path", PATHS, ids=lambda p: f"{p.outcome}-{p.mode}")
+def test_contact_cards_never_say_you_so_they_read_right_in_both_modes(pages: Pages, path: JourneyPath) -> None:
+    """A contact's words are the same in both modes: in supervision "your agency's
+    representative" spoke to the manager about the practitioner's agency. (Its note, from the
+    rule pack, is worded for each mode, and is left out here.)"""
+    main = html_module.unescape(pages[(path.outcome, path.mode)])
+    for contact_id, card in re.findall(r'<li class="app-contact" data-contact="([^"]+)">(.*?)</li>', main, re.S):
+        card = re.sub(r'<p class="[^"]*app-contact__when">.*?</p>', " ", card, flags=re.S)
+        said = " ".join(re.sub(r"<[^>]+>", " ", card).split())
+        assert not re.search(r"\byou(r|rs|rself)?\b", said, re.I), (contact_id, said)
+    if path.mode == "supervision" and path.outcome == "R":
+        assert "Referrals go through the agency's representative on the practice review subgroup." in main

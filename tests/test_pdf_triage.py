@@ -21,7 +21,7 @@ from flask import Flask
 from sqlalchemy import select
 
 from app.extensions import db
-from app.journey import MODE_LABELS
+from app.journey import CONFIRMED, MODE_LABELS
 from app.models import StoredRequest
 from app.pack import current_contacts, current_pack
 from app.requests import fields
@@ -205,8 +205,12 @@ def test_every_field_and_answer_is_in_the_pdf_and_the_guidance_as_titles_only(lo
     criteria = [item["label"] for item in document["details"]["criteria"]]
     for reason in document["explanation"]:
         assert holds(unspaced, reason["short"]), reason["short"]
-        for answer in reason["answers"]:
+        # A confirmation reads "Confirmed" (its statement is in request.json, as confirmed).
+        asked = longest["pack"].question(reason["question_id"])
+        for answer in [CONFIRMED] if asked.kind == "confirm" else reason["answers"]:
             assert holds(unspaced, answer), answer
+        if asked.kind == "confirm":
+            assert "".join(reason["answers"][0].split())[:60] not in unspaced  # not the statement in full
         for guidance in reason["guidance"]:
             assert holds(unspaced, guidance["source"]), guidance["source"]
             assert "".join(guidance["text"].split()) not in unspaced  # a list of titles, not the full text

@@ -15,7 +15,7 @@ from wtforms.fields.core import UnboundField
 from app.inbox.pdf_import import ImportProblem, check_document
 from app.requests import fields
 from app.requests.document import DOCUMENT_FORMAT, DOCUMENT_VERSION
-from app.requests.fields import FIELDS, PAGES, Field, table_problems
+from app.requests.fields import FIELDS, PAGES, Field, Words, table_problems
 from app.requests.forms import FORMS
 from app.requests.reference import new_reference
 from support.pdf import pdf_attachment_json, pdf_text
@@ -129,8 +129,23 @@ def test_each_field_reaches_check_answers_the_request_and_its_json(client, app) 
     assert check_document(document).details == document["details"]
 
 
-# Fields whose question speaks of the person ("you", or in supervision "the practitioner").
-PERSONAL = [entry for entry in FIELDS if entry.label.supervision is not None]
+# Fields whose question or errors speak of the person ("you", or in supervision "the practitioner").
+PERSONAL = [
+    entry
+    for entry in FIELDS
+    if entry.label.supervision is not None
+    or any(isinstance(message, Words) and message.supervision is not None for message in entry.errors.values())
+]
+# The practitioner's own details: their page speaks of "you" (in supervision, "the practitioner"),
+# so their "missing" errors do too, as GOV.UK's "Enter your full name".
+OWN_DETAILS = [entry for entry in FIELDS if entry.page in ("about-you", "manager")]
+
+
+@pytest.mark.parametrize("entry", OWN_DETAILS, ids=lambda entry: entry.name)
+def test_errors_about_the_persons_own_details_say_whose_they_are(entry: Field) -> None:
+    assert re.search(r"\byour\b", entry.error("missing", "practitioner")), entry.name
+    assert "the practitioner's" in entry.error("missing", "supervision"), entry.name
+    assert entry in PERSONAL
 
 
 @pytest.mark.parametrize("entry", PERSONAL, ids=lambda entry: entry.name)

@@ -3,6 +3,7 @@ warning, submission (once per journey), the submitted page and the PDF download.
 
 from __future__ import annotations
 
+import html
 import re
 
 import pytest
@@ -95,7 +96,7 @@ def test_about_you_errors_use_govuk_wording_and_keep_what_was_typed(client) -> N
     assert response.status_code == 200
     text = text_of(response)
     assert "There is a problem" in text
-    assert "Enter a job role" in text
+    assert "Enter your job role" in text
     assert "Enter an email address in the correct format, like name@example.com" in text
     assert "Enter a telephone number, like 01632 960 001" in text
     page = response.get_data(as_text=True)
@@ -118,6 +119,40 @@ def test_reflection_is_limited_to_1500_characters(client) -> None:
     assert just_right.status_code == 302
     page = walker.get("/request/reflection").get_data(as_text=True)
     assert 'data-maxlength="1500"' in page and "govuk-character-count" in page
+    # Found: the hint said "1500" while the counter and the error say "1,500".
+    assert "You can enter up to 1,500 characters" in text_of(walker.get("/request/reflection"))
+    assert not re.search(r"\b1500 characters", page)
+
+
+@pytest.mark.parametrize(
+    "params, hint",
+    [
+        ({"maxlength": 1000}, "You can enter up to 1,000 characters"),  # the inbox's note, the feedback comment
+        ({"maxlength": 500}, "You can enter up to 500 characters"),
+        ({"maxwords": 1200}, "You can enter up to 1,200 words"),
+        (
+            {"maxlength": 1000, "textareaDescriptionText": "Up to 1,000 characters"},
+            "Up to 1,000 characters",
+        ),  # as given
+    ],
+)
+def test_every_character_count_writes_its_limit_with_a_thousands_comma(app, params, hint) -> None:
+    """Every character count (the request's, the inbox's note, the feedback comment) goes
+    through the GOV.UK macro, which our templates wrap so its hint reads as the counter does."""
+    from flask import render_template_string
+
+    template = (
+        '{% from "govuk_frontend_jinja/components/character-count/macro.html" import govukCharacterCount %}'
+        "{{ govukCharacterCount(params) }}"
+    )
+    with app.test_request_context():
+        html_out = render_template_string(
+            template, params={"id": "note", "name": "note", "label": {"text": "Note"}, **params}
+        )
+    [shown] = re.findall(
+        r'<div id="note-info" class="govuk-hint govuk-character-count__message">\s*(.*?)\s*</div>', html_out, re.S
+    )
+    assert shown == hint
 
 
 def test_family_reason_is_required_only_when_not_yet(client) -> None:
@@ -170,7 +205,7 @@ def test_event_page_is_skipped_without_the_debrief_criterion(client) -> None:
 @pytest.mark.parametrize(
     "slug, data, message",
     [
-        ("manager", {"manager_knows": "perhaps"}, "Select yes if the manager or safeguarding lead knows"),
+        ("manager", {"manager_knows": "perhaps"}, "Select yes if your manager or safeguarding lead knows"),
         ("how-soon", {"how_soon": "yesterday"}, "Select how soon a session is needed"),
         ("child-and-family", {"age_band": "<script>"}, "Select one of the options"),
     ],
@@ -195,6 +230,50 @@ def test_radio_fieldsets_have_legends_and_no_empty_hints(client) -> None:
         page = walker.get(f"/request/{slug}").get_data(as_text=True)
         assert page.count("<fieldset") == page.count("<legend"), slug
         assert not re.search(r'<div id="[^"]*-hint" class="govuk-hint">\s*</div>', page), slug
+
+
+@pytest.mark.parametrize(
+    "path, expected",
+    [
+        (
+            ELIGIBLE_PATH,
+            [
+                "Enter your full name",
+                "Enter your job role",
+                "Enter your agency or team",
+                "Enter your work email address",
+                "Enter your work telephone number",
+                "Select yes if your manager or safeguarding lead knows you are asking for a session",
+            ],
+        ),
+        (
+            SUPERVISION_PATH,
+            [
+                "Enter the practitioner's full name",
+                "Enter the practitioner's job role",
+                "Enter the practitioner's agency or team",
+                "Enter the practitioner's work email address",
+                "Enter the practitioner's work telephone number",
+                "Select yes if the practitioner's safeguarding lead knows about this request",
+            ],
+        ),
+    ],
+    ids=["practitioner", "supervision"],
+)
+def test_the_details_errors_speak_of_the_person_the_page_asks_about(client, path, expected) -> None:
+    """Found: "Enter a full name" on a page about you, and "Select yes if the manager or
+    safeguarding lead knows about this request" under "Does your manager or safeguarding lead
+    know you are asking for a session?". Each error now speaks as its question does."""
+    walker = to_outcome(client, path)
+    about_you = post_page(walker, "about-you", dict.fromkeys(("name", "job_role", "agency", "email", "phone"), ""))
+    manager = post_page(walker, "manager", {})
+    summaries = [
+        re.findall(
+            r'<a href="#[^"]+">([^<]+)</a>', response.get_data(as_text=True).split("govuk-error-summary__list")[1]
+        )
+        for response in (about_you, manager)
+    ]
+    assert [html.unescape(message) for found in summaries for message in found] == expected
 
 
 def test_supervision_mode_speaks_of_the_practitioner(client) -> None:
@@ -229,7 +308,40 @@ def test_check_answers_lists_journey_and_details_with_change_links(client) -> No
     assert VALID_DETAILS["reflection"] in text and "March 2025" in text and "Within a month" in text
 
 
-def test_changing_an_answer_returns_to_check_answers(client) -> None:
+STATEMENT = "complements but does not replace"  # in the "understand" confirmation's statement
+
+
+@pytest.mark.parametrize("path", [ELIGIBLE_PATH, SUPERVISION_PATH], ids=["practitioner", "supervision"])
+def test_the_confirmation_reads_confirmed_on_the_outcome_check_answers_and_in_the_request(client, app, path) -> None:
+    """Found: the "does not replace" confirmation read "Confirmed" on the outcome page, but its
+    whole paragraph on check your answers and in the request (HTML and PDF). "Confirmed" in each
+    summary now; the request's data (request.json) keeps the statement as confirmed."""
+
+    def row(page: str) -> str:
+        [found] = re.findall(r'data-question="understand">(.*?)</div>', page, re.S)
+        return " ".join(re.sub(r"<[^>]+>", " ", found).split())
+
+    walker = to_outcome(client, path)
+    outcome = walker.get("/result").get_data(as_text=True)
+    assert row(outcome).startswith("Understands what Space to Think does not replace Confirmed Change")
+    fill_details(walker)
+    check = walker.get("/request/check-answers").get_data(as_text=True)
+    keys = re.findall(
+        r'<dt class="govuk-summary-list__key">\s*Understands what Space to Think does not replace\s*</dt>\s*'
+        r'<dd class="govuk-summary-list__value">\s*(.*?)\s*</dd>',
+        check,
+        re.S,
+    )
+    assert keys == ["Confirmed"]
+    assert STATEMENT not in text_of(walker.get("/request/check-answers"))
+    submitted_request(walker)
+    submitted = text_of(walker.get("/request/submitted"))
+    assert "Understands what Space to Think does not replace Confirmed" in submitted
+    assert STATEMENT not in submitted
+    [stored] = stored_requests(app)
+    [understand] = [reason for reason in stored.explanation if reason["question_id"] == "understand"]
+    assert STATEMENT in understand["answers"][0]  # the data keeps what was confirmed
+
     walker = to_outcome(client)
     fill_details(walker)
     response = post_page(walker, "how-soon", {"how_soon": "two_weeks"}, change=True)
@@ -348,11 +460,19 @@ def test_submission_stores_one_request_and_shows_the_reference(client, app) -> N
     assert walker.get("/result").status_code == 302
 
 
-def test_response_time_is_shown_only_when_configured(client, app) -> None:
-    app.config["RESPONSE_TIME_TEXT"] = "We usually reply within 5 working days."
-    walker = to_outcome(client)
+@pytest.mark.parametrize(
+    "path, who", [(ELIGIBLE_PATH, "you"), (SUPERVISION_PATH, "the practitioner")], ids=["practitioner", "supervision"]
+)
+def test_response_time_is_shown_only_when_configured_in_one_sentence(client, app, path, who) -> None:
+    """Found: the setting (a phrase, "within 5 working days") was shown as a paragraph of its
+    own under "The facilitators will contact you to arrange a session.". It is one sentence now."""
+    app.config["RESPONSE_TIME_TEXT"] = "within 5 working days"
+    walker = to_outcome(client, path)
     submitted_request(walker)
-    assert "We usually reply within 5 working days." in text_of(walker.get("/request/submitted"))
+    page = walker.get("/request/submitted").get_data(as_text=True)
+    [sentence] = re.findall(r"<p class=\"govuk-body\" data-response-time>(.*?)</p>", page, re.S)
+    assert sentence == f"The facilitators will usually contact {who} within 5 working days to arrange a session."
+    assert text_of(walker.get("/request/submitted")).count("to arrange a session") == 1
 
 
 def test_double_click_reload_and_back_give_one_request(client, app) -> None:
@@ -459,11 +579,37 @@ def test_pdf_download_only_for_the_session_that_submitted(client, app) -> None:
         assert stored.reference in response.headers["Content-Disposition"]
         assert response.get_data() == stored.pdf
     stranger = app.test_client()
-    assert stranger.get("/request/submitted/request.pdf").status_code == 404
-    assert stranger.get("/request/submitted").status_code == 404
+    for url in ("/request/submitted/request.pdf", "/request/submitted"):
+        response = stranger.get(url)
+        assert response.status_code == 404 and stored.reference not in response.get_data(as_text=True)
+        assert "There is no sent request to show here" in text_of(response)
     with app.app_context():
         actions = list(db.session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)))
     assert actions[0] == "created" and "viewed" in actions and "pdf_downloaded" in actions
+
+
+@pytest.mark.parametrize("url", ["/request/submitted", "/request/submitted/request.pdf"])
+@pytest.mark.parametrize("acknowledged", [True, False])
+def test_the_submitted_page_without_a_request_explains_instead_of_page_not_found(
+    client, app, url, acknowledged
+) -> None:
+    """Found: a bookmark of the submitted page (or its PDF), another browser, or the page after the
+    session ran out gave a bare "Page not found". It now says why, that a sent request is safe,
+    where the reference is, and how to start a new check (still 404: nothing is here for it)."""
+    app.config.update(
+        SEND_ACKNOWLEDGEMENTS=acknowledged,
+        FACILITATOR_EMAIL="facilitators@partnership.example" if acknowledged else None,
+        FACILITATOR_CONTACT_TEXT="Email spacetothink@partnership.example.",
+    )
+    response = client.get(url)
+    assert response.status_code == 404
+    text = text_of(response)
+    assert "Page not found" not in text
+    assert "can only be shown in the browser that sent the request, soon after it was sent" in text
+    assert "If you sent a request, the Space to Think facilitators have it." in text
+    assert ("an email with the request's reference" in text) is acknowledged
+    assert "Email spacetothink@partnership.example." in text
+    assert '<a class="govuk-link" href="/">Start a new check</a>' in response.get_data(as_text=True)
 
 
 def test_no_outbox_without_a_mailbox(client, app) -> None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from ..journey import MODE_LABELS
+from ..journey import MODE_LABELS, summary_answers
 from ..models import StoredRequest
 from ..rules.partnership import SERVICE_NAME
 from . import fields
@@ -218,7 +218,7 @@ def request_sections(document: Mapping[str, Any]) -> tuple[Section, ...]:
     reasons = []
     for reason in document.get("explanation", []):
         titles = tuple(dict.fromkeys(str(g.get("source", "")) for g in reason.get("guidance", [])))
-        answers = tuple(str(answer) for answer in reason.get("answers", []))
+        answers = summary_answers(str(reason.get("question_id", "")), [str(a) for a in reason.get("answers", [])])
         if criteria and answers == criteria:  # listed in full in the summary for triage
             answers = ("The criteria listed in the summary for triage",)
         question = reason.get("short") or reason.get("question", "")

@@ -301,7 +301,10 @@ FIELDS: tuple[Field, ...] = (
         section="contact",
         row=Words("Requested by", "The practitioner"),
         change_label="name, job role and agency",
-        errors={"missing": "Enter a full name", "too_long": _too_long("Full name", SHORT_MAX)},
+        errors={
+            "missing": Words("Enter your full name", "Enter the practitioner's full name"),
+            "too_long": _too_long("Full name", SHORT_MAX),
+        },
         autocomplete="name",
         params={"spellcheck": False},
     ),
@@ -314,7 +317,10 @@ FIELDS: tuple[Field, ...] = (
         section="contact",
         joins="name",
         triage=True,
-        errors={"missing": "Enter a job role", "too_long": _too_long("Job role", SHORT_MAX)},
+        errors={
+            "missing": Words("Enter your job role", "Enter the practitioner's job role"),
+            "too_long": _too_long("Job role", SHORT_MAX),
+        },
         autocomplete="organization-title",
     ),
     Field(
@@ -327,7 +333,10 @@ FIELDS: tuple[Field, ...] = (
         joins="name",
         triage=True,
         example_hint="agency",
-        errors={"missing": "Enter an agency or team", "too_long": _too_long("Agency or team", SHORT_MAX)},
+        errors={
+            "missing": Words("Enter your agency or team", "Enter the practitioner's agency or team"),
+            "too_long": _too_long("Agency or team", SHORT_MAX),
+        },
         autocomplete="organization",
     ),
     Field(
@@ -339,7 +348,7 @@ FIELDS: tuple[Field, ...] = (
         section="contact",
         row=Words("Work email"),
         errors={
-            "missing": "Enter a work email address",
+            "missing": Words("Enter your work email address", "Enter the practitioner's work email address"),
             "too_long": _too_long("Work email address", EMAIL_MAX),
             "invalid": "Enter an email address in the correct format, like name@example.com",
         },
@@ -356,7 +365,7 @@ FIELDS: tuple[Field, ...] = (
         row=Words("Work telephone"),
         hint=Words("For international numbers include the country code"),
         errors={
-            "missing": "Enter a work telephone number",
+            "missing": Words("Enter your work telephone number", "Enter the practitioner's work telephone number"),
             "too_long": _too_long("Work telephone number", PHONE_MAX),
             "invalid": "Enter a telephone number, like 01632 960 001, 07700 900 982 or +44 808 157 0192",
         },
@@ -386,7 +395,7 @@ FIELDS: tuple[Field, ...] = (
         ),
         errors={
             "missing": Words(
-                "Select yes if the manager or safeguarding lead knows about this request",
+                "Select yes if your manager or safeguarding lead knows you are asking for a session",
                 "Select yes if the practitioner's safeguarding lead knows about this request",
             )
         },
@@ -837,7 +846,7 @@ def stored_value_problem(entry: Field, value: Any) -> str | None:
         return None if value in entry.options else "is not one of its options"
     if entry.kind == "month_year":
         return None if _STORED_MONTH.match(value) and event_label(value) else "is not a month written YYYY-MM"
-    return None if within_limit(entry, value) else f"is longer than {entry.limit} characters"
+    return None if within_limit(entry, value) else f"is longer than {entry.limit:,} characters"
 
 
 _MONTH_YEAR = next(entry for entry in FIELDS if entry.kind == "month_year")

@@ -24,11 +24,11 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import abort, redirect, render_template, request, session, url_for
+from flask import current_app, redirect, render_template, request, session, url_for
 from werkzeug.wrappers import Response
 
 from ..audit import REQUESTER, record_event
-from ..journey import clear_journey, current_state, has_journey, journey_url, pop_notice, set_notice
+from ..journey import clear_journey, current_state, has_journey, journey_url, pop_notice, set_notice, summary_answers
 from ..mail import pdf_filename
 from ..models import utcnow
 from ..pack import current_contacts, current_pack
@@ -247,7 +247,12 @@ def check() -> Response | str:
     for reason in state.explanation():
         key = short_title(reason.question_id, reason.question, state.mode)
         journey_rows.append(
-            {"key": key, "change_label": in_sentence(key), "values": reason.answers, "question_id": reason.question_id}
+            {
+                "key": key,
+                "change_label": in_sentence(key),
+                "values": summary_answers(reason.question_id, reason.answers),
+                "question_id": reason.question_id,
+            }
         )
     preview = fields.clean_details(details, state.debrief)
     return render_template(
@@ -308,12 +313,19 @@ def just_submitted() -> str | None:
 
 
 def submitted_request() -> Any:
-    """The request this session has just submitted, or 404."""
+    """The request this session has just submitted, or None."""
     reference = just_submitted()
-    stored = find_by_reference(reference) if reference else None
-    if stored is None:
-        abort(404)
-    return stored
+    return find_by_reference(reference) if reference else None
+
+
+def no_request_here() -> tuple[str, int]:
+    """The page for the submitted page or its PDF opened with no request sent from this browser
+    just now (a bookmark, another browser, a session that ran out): what that means and what to
+    do, instead of a bare "Page not found". 404, as there is nothing at this address for this
+    browser; a request that was sent is safe, and its acknowledgement has the reference."""
+    config = current_app.config
+    acknowledged = bool(config.get("SEND_ACKNOWLEDGEMENTS") and config.get("FACILITATOR_EMAIL"))
+    return render_template("requests/no_request.html", acknowledged=acknowledged), 404
 
 
 def after_a_new_start() -> Response | None:
@@ -329,12 +341,14 @@ def after_a_new_start() -> Response | None:
 
 
 @bp.get("/submitted")
-def submitted() -> Response | str:
+def submitted() -> Response | str | tuple[str, int]:
     """The reference, what happens next, the PDF download and the request as HTML."""
     moved_on = after_a_new_start()
     if moved_on is not None:
         return moved_on
     stored = submitted_request()
+    if stored is None:
+        return no_request_here()
     record_event("viewed", stored.reference, REQUESTER, "submitted page")
     document = request_document(stored)
     return render_template(
@@ -347,13 +361,15 @@ def submitted() -> Response | str:
 
 
 @bp.get("/submitted/request.pdf")
-def download_pdf() -> Response:
+def download_pdf() -> Response | tuple[str, int]:
     """The request PDF, only for the session that submitted it (back to the submitted page
     until the outbox worker has made it: nothing slow happens inside a request)."""
     moved_on = after_a_new_start()
     if moved_on is not None:
         return moved_on
     stored = submitted_request()
+    if stored is None:
+        return no_request_here()
     if stored.pdf_made_at is None or not stored.pdf:  # the outbox worker has not made it yet
         return redirect(url_for("requests.submitted", _anchor="your-copy"), 303)
     record_event("pdf_downloaded", stored.reference, REQUESTER)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 from pathlib import Path
 
 import yaml
@@ -648,6 +649,7 @@ def parse_contacts(data: object, file: str) -> tuple[ContactBook | None, list[Pr
             reader.problem(
                 node, "(ways to act)", "gives no way to act: add a phone, a link to a page, or an email", item.line
             )
+        _check_reader_neutral(reader, item, node, links)
         contact = Contact(
             id=contact_id or "",
             name=name,
@@ -671,6 +673,28 @@ def parse_contacts(data: object, file: str) -> tuple[ContactBook | None, list[Pr
     if reader.problems:
         return None, reader.problems
     return ContactBook(path=file, contacts=tuple(contacts), emergency_ids=emergency, version=_content_hash(data)), []
+
+
+# "you" or "your": the reader, who in supervision mode is the manager, not the practitioner.
+_ADDRESSES_THE_READER = re.compile(r"\byou(?:r|rs|rself)?\b", re.IGNORECASE)
+
+
+def _check_reader_neutral(reader: _Reader, item: _Mapping, node: str, links: tuple[Link, ...]) -> None:
+    """A contact's words are shown in both modes (to a practitioner, and to a manager in
+    supervision with the practitioner), so they may not speak to the reader as "you"."""
+    texts = [(field, item.get(field)) for field in ("name", "detail", "hours")]
+    texts += [(f"links[{position}] text", link.text) for position, link in enumerate(links, start=1)]
+    for field, text in texts:
+        found = _ADDRESSES_THE_READER.search(text) if isinstance(text, str) else None
+        if found is not None:
+            reader.problem(
+                node,
+                field,
+                f"says {found.group(0)!r}: contacts are shown in both modes (to a practitioner, and to a manager "
+                "in supervision), so word it for either reader ('the agency's', not 'your agency's'); words for one "
+                "reader go in an outcome's note in the rule pack",
+                item.line_of(field.split("[")[0]),
+            )
 
 
 def _links(reader: _Reader, item: _Mapping, node: str) -> tuple[Link, ...]:

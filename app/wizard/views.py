@@ -24,6 +24,7 @@ from ..journey import (
     set_aside_answers,
     set_notice,
     start_journey,
+    summary_answers,
 )
 from ..pack import current_contacts, current_pack
 from ..rules import InvalidAnswer, JourneyState, Question, QuestionNotReached, answer
@@ -222,8 +223,7 @@ def outcome_context(state: JourneyState) -> dict[str, Any]:
                 "question_id": reason.question_id,
                 "question": reason.question,
                 "short": asked.short.for_mode(mode) if asked else reason.question,
-                "answers": reason.answers,
-                "confirm": asked is not None and asked.kind == "confirm",
+                "answers": summary_answers(reason.question_id, reason.answers),
                 "guidance": reason.guidance,
                 "change_url": url_for("wizard.question", question_id=reason.question_id),
             }

@@ -289,6 +289,29 @@ def test_a_link_says_what_its_page_is_rather_than_repeating_the_contact_name(wri
     assert load_contacts(write_pack({"emergency": ["bridge"], "contacts": [named]}, name="contacts.yaml")).get("bridge")
 
 
+@pytest.mark.parametrize(
+    "changes, field, said",
+    [
+        ({"detail": "Referrals go through your agency's representative."}, "detail", "your"),
+        ({"detail": "Phone for advice if You are not sure."}, "detail", "You"),
+        ({"hours": "Whenever you need it"}, "hours", "you"),
+        ({"links": [{"text": "Report your concern", "url": "https://example.org/report"}]}, "links[1] text", "your"),
+    ],
+)
+def test_a_contact_is_worded_for_either_reader_never_you(
+    write_pack: Callable[[Any], Path], changes: dict[str, Any], field: str, said: str
+) -> None:
+    """Found: in supervision mode the practice reviews card said "your agency's representative"
+    while the page spoke of "the practitioner's". Contacts are shown in both modes, so their
+    words may not say "you" or "your"."""
+    problems = contact_problems(write_pack, good_contact(**changes))
+    assert_problem(problems, "contact bridge", field, f"says {said!r}: contacts are shown in both modes")
+    neutral = good_contact(detail="Referrals go through the agency's representative. Young people welcome.")
+    assert load_contacts(write_pack({"emergency": ["bridge"], "contacts": [neutral]}, name="contacts.yaml")).get(
+        "bridge"
+    )
+
+
 def test_a_contact_keeps_where_to_go_apart_from_where_it_was_verified(write_pack: Callable[[Any], Path]) -> None:
     contact = good_contact(links=[{"text": "Report a concern", "url": "https://example.org/report"}])
     book = load_contacts(write_pack({"emergency": ["bridge"], "contacts": [contact]}, name="contacts.yaml"))

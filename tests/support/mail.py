@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import re
 import socket
 from dataclasses import dataclass, field
 from email.message import EmailMessage
@@ -84,3 +85,42 @@ def only_message(server: SmtpServer) -> EmailMessage:
     """The one message the server received."""
     assert len(server.mailbox.messages) == 1
     return server.mailbox.messages[0]
+
+
+# A detail in a list of details, "Label: value", its label one or two words ("How soon: …").
+_DETAIL_LINE = re.compile(r"^[A-Z][A-Za-z']*(?: [A-Za-z']+)?: \S")
+_HEADING_MAX = 40
+
+
+def broken_paragraphs(body: str, signature: str) -> list[str]:
+    """The lines of a plain-text email body that break a paragraph in two (empty when none).
+
+    Each paragraph is one line, with a blank line between paragraphs: the reader's mail program
+    wraps it to their screen, where a hard line break inside a sentence leaves a stub line
+    ("contact children's" / "social care now"). Within a block of lines with no blank line
+    between them, a line may be followed by another only if it is a detail ("Date: …"), ends
+    with a colon (its value or link comes next), follows such a colon line, or is a short heading
+    (the block's first line, no end punctuation) above a paragraph starting with a capital letter.
+    The signature (the partnership's lines ending every email) is left out."""
+    text = body.strip("\n")
+    if signature.strip() and text.endswith(signature.strip()):
+        text = text[: -len(signature.strip())]
+    problems = []
+    for block in re.split(r"\n\s*\n", text.strip("\n")):
+        lines = block.split("\n")
+        for number, line in enumerate(lines[:-1]):
+            after = lines[number + 1]
+            if _DETAIL_LINE.match(line) or line.endswith(":"):
+                continue
+            if number > 0 and lines[number - 1].endswith(":"):
+                continue  # the value of the line above (a link or a place), then another line
+            heading = (
+                number == 0
+                and len(line) <= _HEADING_MAX
+                and line[:1].isupper()
+                and line[-1:].isalnum()
+                and after[:1].isupper()
+            )
+            if not heading:
+                problems.append(f"{line!r} / {after!r}")
+    return problems
