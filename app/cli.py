@@ -40,7 +40,10 @@ def _file_option(flag: str, dest: str, help: str) -> Callable[[Callable[..., Any
 _pack_option = _file_option("--pack", "pack_path", "Rule pack file (default: the installed pack).")
 _contacts_option = _file_option("--contacts", "contacts_path", "Contacts file (default: the installed contacts).")
 _partnership_option = _file_option(
-    "--partnership", "partnership_path", "Partnership file (default: the installed one)."
+    "--partnership",
+    "partnership_path",
+    "Partnership file to check with the pack (default: the installed one, but none when "
+    "--pack is given: a draft or another area's pack is checked without one unless you name it).",
 )
 
 
@@ -67,8 +70,8 @@ def _load(pack_path: Path | None, contacts_path: Path | None) -> RulePack:
 def check(pack_path: Path | None, contacts_path: Path | None, partnership_path: Path | None) -> None:
     """Validate a rule pack, its contacts and the partnership file: name every problem in one
     run (exit 1), and warn (exit 0) when the review date has passed or a contact was verified
-    over 12 months ago. A pack given with ``--pack`` (a draft, another area's) is checked
-    without a partnership file unless ``--partnership`` names one too."""
+    over 12 months ago. A pack given with --pack (a draft, another area's) is checked
+    without a partnership file unless --partnership names one too."""
     pack_file = _default(pack_path, "RULE_PACK_PATH", DEFAULT_PACK)
     contacts_file = _default(contacts_path, "CONTACTS_PATH", DEFAULT_CONTACTS)
     partnership_file = (
@@ -163,7 +166,10 @@ def paths(pack_path: Path | None, contacts_path: Path | None, as_json: bool) -> 
     "old_contacts_path",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="Contacts file for the old pack (default: the installed contacts).",
+    help=(
+        "Contacts file for the old pack: a copy of the contacts as they were (default: the "
+        "installed contacts, so a change to the contacts does not show)."
+    ),
 )
 @click.option(
     "--new-contacts",

@@ -40,7 +40,14 @@ from .model import (
     Text,
     Verification,
 )
-from .partnership import DEFAULT_PARTNERSHIP, Partnership, check_partnership, cross_check, load_partnership
+from .partnership import (
+    DEFAULT_PARTNERSHIP,
+    Partnership,
+    check_partnership,
+    cross_check,
+    load_partnership,
+    read_partnership,
+)
 from .validate import rules_warnings, validate_pack
 
 
@@ -104,12 +111,15 @@ def check_rules(
     problems += pack_problems
     partnership = None
     if partnership_path is not None:
-        partnership, partnership_problems = check_partnership(partnership_path)
+        # What could be read of the file is compared with the pack and the contacts even when
+        # some of it is wrong, so every problem in it is named in one run.
+        partnership, partnership_problems = read_partnership(partnership_path)
         problems += partnership_problems
         if partnership is not None:
-            mismatches = cross_check(partnership, pack, contacts)
+            reported = {(problem.node, problem.field) for problem in partnership_problems}
+            mismatches = [p for p in cross_check(partnership, pack, contacts) if (p.node, p.field) not in reported]
             problems += mismatches
-            partnership = None if mismatches else partnership
+            partnership = None if partnership_problems or mismatches else partnership
     warnings = rules_warnings(pack, contacts, today) if pack is not None and today is not None else []
     return RulesReport(pack, contacts, tuple(problems), tuple(warnings), partnership)
 

@@ -16,6 +16,7 @@ added) as "not a possible route" in the old one.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Literal, TypeVar
@@ -156,10 +157,37 @@ class PackDiff:
                     ids.append(outcome_id)
         return tuple((outcome_id, self._titles.get(outcome_id, "")) for outcome_id in ids)
 
+    @property
+    def same_contacts(self) -> str | None:
+        """The contacts file both packs were read with, when it is one file: then changes to
+        the contacts cannot show, and the comparison must say so."""
+        if self.old_contacts is None or self.new_contacts is None:
+            return None
+        old, new = self.old_contacts.path, self.new_contacts.path
+        return new if os.path.realpath(old) == os.path.realpath(new) else None
+
+    def contacts_caveat(self) -> str | None:
+        """Why contacts were not compared, when they were not; else None."""
+        if self.same_contacts is not None:
+            return (
+                f"Both packs were read with the same contacts file ({self.same_contacts}), so changes "
+                "to contacts are not compared: give --old-contacts with a copy of the contacts as they were."
+            )
+        if self.old_contacts is None or self.new_contacts is None:
+            return "Contacts are not compared: give both packs' contacts files to compare them."
+        return None
+
     def summary(self) -> str:
-        """One plain sentence: does anything change where people are sent?"""
+        """One plain sentence: does anything change where people are sent? With the caveat
+        when the contacts were not compared, so "No changes" is never said without it."""
+        caveat = self.contacts_caveat()
+        return f"{self._summary(caveat is not None)} {caveat}" if caveat else self._summary(False)
+
+    def _summary(self, contacts_unseen: bool) -> str:
         others = len(self.items) - len(self.outcomes_changed)
         if self.unchanged:
+            if contacts_unseen:
+                return "No changes to the packs: the two packs ask, route and say the same."
             return "No changes: the two packs ask, route and say the same."
         if not self.outcomes_change:
             return (
@@ -687,7 +715,9 @@ def _pack_line(pack: RulePack) -> str:
 def to_text(diff: PackDiff) -> str:
     """The comparison as plain text, for a terminal."""
     lines = ["Rule pack changes", f"  Old: {_pack_line(diff.old)}", f"  New: {_pack_line(diff.new)}"]
-    if diff.old_contacts is not None and diff.new_contacts is not None:
+    if diff.same_contacts is not None:
+        lines.append(f"  Contacts: {diff.same_contacts} (the same file for both)")
+    elif diff.old_contacts is not None and diff.new_contacts is not None:
         lines.append(f"  Contacts: {diff.old_contacts.path} (old), {diff.new_contacts.path} (new)")
     lines += ["", diff.summary()]
     if diff.routes:

@@ -11,7 +11,12 @@ class RulesError(Exception):
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong with a rule pack or contacts file, located as exactly as we can."""
+    """One thing wrong with a rule pack or contacts file, located as exactly as we can.
+
+    ``node`` is empty for a problem with the whole file (it cannot be read, or YAML cannot
+    parse it): then ``message`` reads on from the file's name, or from its line when there
+    is one ("cannot be read: there is no such file"; "this line is not indented like …").
+    """
 
     file: str
     node: str
@@ -24,6 +29,12 @@ class Problem:
     one_wording: bool = False
 
     def __str__(self) -> str:
+        if not self.node:
+            # A problem with the file as a whole (it cannot be read, or is not YAML): its
+            # message is a sentence about the file, with no node or field to name.
+            if self.line is None:
+                return f"{self.file} {self.message}"
+            return f"{self.file}, line {self.line}: {self.message}"
         where = self.file if self.line is None else f"{self.file}:{self.line}"
         return f"{where}: {self.node}: {self.field}: {self.message}"
 

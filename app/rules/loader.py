@@ -83,28 +83,98 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> _Mapping:
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
+# What PyYAML's usual complaints mean, for someone editing the file by hand: the start of
+# PyYAML's ``problem`` text, and what to tell them. Anything else is "cannot be read".
+_YAML_PROBLEMS = (
+    ("did not find expected '-' indicator", "this line is not indented like the lines around it"),
+    ("did not find expected key", "this line is not indented like the lines around it"),
+    (
+        "did not find expected node content",
+        "something here is unfinished: check that brackets [ ], braces { } and quotes are closed",
+    ),
+    (
+        "mapping values are not allowed",
+        'there is a colon (:) where YAML does not expect one: put text that contains ": " in quotes, '
+        "or check this line is indented like the lines around it",
+    ),
+    ("found character '\\t'", "this line is indented with a tab: use spaces"),
+    ("found a tab character", "this line is indented with a tab: use spaces"),
+    ("found unexpected end of stream", "a quote or bracket opened here is never closed"),
+    ("did not find expected ',' or ']'", "a list in brackets [ ] opened here is not closed, or lacks a comma"),
+    ("did not find expected ',' or '}'", "a mapping in braces { } opened here is not closed, or lacks a comma"),
+    ("found undefined alias", "this line refers to an anchor (*name) that is not defined"),
+)
+_YAML_CONTEXTS = {
+    "while parsing a block collection": "the list that starts on line",
+    "while parsing a block mapping": "the fields that start on line",
+    "while parsing a flow sequence": "the list in brackets that starts on line",
+    "while parsing a flow mapping": "the mapping in braces that starts on line",
+    "while parsing a flow node": "the value that starts on line",
+    "while scanning a quoted scalar": "the quoted text that starts on line",
+    "while scanning a simple key": "the key on line",
+}
+
+
+def _read_error(err: OSError) -> str:
+    """Why a file cannot be read, in plain words."""
+    if isinstance(err, FileNotFoundError):
+        return "there is no such file"
+    if isinstance(err, IsADirectoryError):
+        return "it is a folder, not a file"
+    if isinstance(err, PermissionError):
+        return "permission is denied (the app's user may not read it)"
+    return (err.strerror or str(err)).lower()
+
+
+def _yaml_problem(file: str, err: yaml.YAMLError) -> Problem:
+    """A YAML syntax error as one plain sentence, at the line PyYAML gives (``problem_mark``),
+    naming what it was reading (``context_mark``) when PyYAML says."""
+    problem = getattr(err, "problem", None) or str(err)
+    mark = getattr(err, "problem_mark", None)
+    line = mark.line + 1 if mark is not None else None
+    plain = next((meaning for start, meaning in _YAML_PROBLEMS if problem.startswith(start)), None)
+    if plain is None:
+        plain = "YAML cannot read this line" if line is not None else "is not valid YAML"
+    said = f"YAML could not read the file: {problem}"
+    context = getattr(err, "context", None)
+    context_mark = getattr(err, "context_mark", None)
+    if context and context_mark is not None:
+        what = _YAML_CONTEXTS.get(context)
+        where = context_mark.line + 1
+        said += f", in {what} {where}" if what else f", {context} on line {where}"
+    return Problem(file, "", "", f"{plain} ({said})", line)
+
+
 def read_yaml(path: Path) -> tuple[object, list[Problem]]:
-    """Parse a YAML file, returning its data and any problems (unreadable, not YAML, duplicate keys)."""
+    """Parse a YAML file, returning its data and any problems (unreadable, not YAML, duplicate keys).
+
+    Problems with the whole file have no node or field: their message reads on from the
+    file's name (see ``Problem``)."""
     name = str(path)
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as err:
-        return None, [Problem(name, "(file)", "(file)", f"cannot be read: {err.strerror or err}")]
-    except UnicodeDecodeError:
-        return None, [Problem(name, "(file)", "(file)", "is not UTF-8 text")]
+        return None, [Problem(name, "", "", f"cannot be read: {_read_error(err)}")]
+    except UnicodeDecodeError as err:
+        return None, [
+            Problem(
+                name,
+                "",
+                "",
+                f"cannot be read: it is not UTF-8 text (byte {err.start + 1} is not): save it as UTF-8",
+            )
+        ]
     loader = _LineLoader(text)
     loader.duplicate_keys = []
     try:
         data = loader.get_single_data()
     except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        reason = getattr(err, "problem", None) or str(err)
-        return None, [Problem(name, "(file)", "(yaml)", f"is not valid YAML: {reason}", line)]
+        return None, [_yaml_problem(name, err)]
     finally:
         loader.dispose()
     problems = [
-        Problem(name, "(file)", key, "appears twice in the same mapping", line) for key, line in loader.duplicate_keys
+        Problem(name, "", key, f"{key!r} appears twice in the same set of fields: keep one", line)
+        for key, line in loader.duplicate_keys
     ]
     return data, problems
 

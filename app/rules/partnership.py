@@ -226,7 +226,11 @@ def _examples(reader: _Reader, root: _Mapping) -> dict[str, str]:
 
 
 def parse_partnership(data: object, file: str) -> tuple[Partnership | None, list[Problem]]:
-    """Build a Partnership from parsed YAML, or report every reason it cannot be built."""
+    """Build a Partnership from parsed YAML, with every problem found in reading it.
+
+    When there are problems, the Partnership (None only when the file is not a mapping) has
+    a placeholder for each part that could not be read, so ``cross_check`` can still report
+    what the rest contradicts in the same run: it must not be used for anything else."""
     reader = _Reader(file)
     root = reader.mapping(data, NODE, "(top level)", 1)
     if root is None:
@@ -262,15 +266,14 @@ def parse_partnership(data: object, file: str) -> tuple[Partnership | None, list
         version=_content_hash(data),
         line_of={key: root.line_of(key) for key in _TOP_KEYS},
     )
-    if reader.problems:
-        return None, reader.problems
-    return partnership, []
+    return partnership, reader.problems
 
 
 def cross_check(partnership: Partnership, pack: RulePack | None, contacts: ContactBook | None) -> list[Problem]:
     """What the partnership file says that the pack or the contacts contradict."""
     problems: list[Problem] = []
-    if pack is not None and pack.owner != partnership.name:
+    # An empty name or contact is a part that could not be read: that is already reported.
+    if pack is not None and partnership.name and pack.owner != partnership.name:
         problems.append(
             Problem(
                 partnership.path,
@@ -281,7 +284,7 @@ def cross_check(partnership: Partnership, pack: RulePack | None, contacts: Conta
                 partnership.line_of.get("name"),
             )
         )
-    if contacts is not None:
+    if contacts is not None and partnership.accessibility.contact_id:
         contact = contacts.get(partnership.accessibility.contact_id)
         if contact is None:
             problems.append(
@@ -307,13 +310,20 @@ def cross_check(partnership: Partnership, pack: RulePack | None, contacts: Conta
     return problems
 
 
-def check_partnership(path: str | Path | None = None) -> tuple[Partnership | None, list[Problem]]:
-    """Read and check a partnership file; return it (None unless it is valid) and every problem."""
+def read_partnership(path: str | Path | None = None) -> tuple[Partnership | None, list[Problem]]:
+    """Read a partnership file: what could be read of it (see ``parse_partnership``; None when
+    the file cannot be read at all) and every problem in it."""
     file = Path(path) if path is not None else DEFAULT_PARTNERSHIP
     data, problems = read_yaml(file)
     if problems:
         return None, problems
     return parse_partnership(data, str(file))
+
+
+def check_partnership(path: str | Path | None = None) -> tuple[Partnership | None, list[Problem]]:
+    """Read and check a partnership file; return it (None unless it is valid) and every problem."""
+    partnership, problems = read_partnership(path)
+    return (None if problems else partnership), problems
 
 
 def load_partnership(path: str | Path | None = None) -> Partnership:

@@ -165,3 +165,47 @@ def test_rules_check_checks_a_partnership_file_with_its_pack_and_contacts(
     result = runner.invoke(args=["rules", "check", *files, "--partnership", str(DEFAULT_PARTNERSHIP)])
     assert result.exit_code == 1
     assert f"{DEFAULT_PARTNERSHIP}:" in result.output and "(partnership): name:" in result.output
+
+
+def test_problems_in_the_file_do_not_hide_what_it_contradicts(
+    runner: FlaskCliRunner, partnership_data: dict[str, Any], write_pack: WritePack
+) -> None:
+    """Found: an unreadable colour, a name that is not the pack's owner and an unknown
+    accessibility contact were reported one at a time ("1 problem"): the file's own mistakes
+    stopped it being compared with the pack and the contacts. All three come in one run, in
+    ``flask rules check`` and at start-up."""
+    partnership_data["name"] = "Somewhere Else Partnership"
+    partnership_data["colours"]["brand"] = "teal"
+    partnership_data["accessibility"]["contact"] = "nobody_here"
+    path = write_pack(partnership_data, "partnership.yaml")
+    expected = [
+        ("(partnership) colours", "brand"),
+        ("(partnership)", "name"),
+        ("(partnership) accessibility", "contact"),
+    ]
+    report = check_rules(DEFAULT_PACK, DEFAULT_CONTACTS, partnership_path=path)
+    assert [(problem.node, problem.field) for problem in report.problems] == expected
+    assert report.partnership is None
+    result = runner.invoke(args=["rules", "check", "--partnership", str(path)])
+    assert result.exit_code == 1 and "3 problems in the rule data" in result.output
+    assert "'teal'" in result.output and "Somewhere Else Partnership" in result.output
+    assert "nobody_here" in result.output
+    app = Flask(__name__)
+    app.config.update(RULE_PACK_PATH=str(DEFAULT_PACK), CONTACTS_PATH=str(DEFAULT_CONTACTS), PARTNERSHIP_PATH=str(path))
+    with pytest.raises(StartupError) as caught:
+        load_rules(app)
+    assert "3 problems in the rule data" in str(caught.value)
+
+
+def test_a_part_that_cannot_be_read_is_not_reported_again_as_a_contradiction(
+    partnership_data: dict[str, Any], write_pack: WritePack
+) -> None:
+    """A missing name or accessibility section is one problem each, not also "is '' but the
+    pack is owned by …" or "names '', which is not a contact"."""
+    del partnership_data["name"]
+    del partnership_data["accessibility"]
+    report = check_rules(DEFAULT_PACK, DEFAULT_CONTACTS, partnership_path=write_pack(partnership_data, "p.yaml"))
+    assert [(problem.node, problem.field) for problem in report.problems] == [
+        ("(partnership)", "name"),
+        ("(partnership)", "accessibility"),
+    ]

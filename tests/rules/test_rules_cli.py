@@ -40,7 +40,7 @@ def test_check_reports_bad_yaml_with_its_line(runner: FlaskCliRunner, write_pack
     path = write_pack("pack: {name: [\n")
     result = runner.invoke(args=["rules", "check", "--pack", str(path)])
     assert result.exit_code == 1
-    assert f"{path}:" in result.output and "not valid YAML" in result.output
+    assert f"{path}, line 2:" in result.output and "YAML could not read the file" in result.output
     assert "Traceback" not in result.output
 
 
@@ -106,3 +106,15 @@ def test_the_svg_picture_in_docs_is_of_the_current_pack() -> None:
     assert f"version {load_pack().version}" in svg, (
         "run: flask --app wsgi rules graph --format svg -o docs/decision-graph.svg"
     )
+
+
+def test_check_help_says_a_pack_given_with_pack_is_checked_without_a_partnership_file(
+    runner: FlaskCliRunner,
+) -> None:
+    """Found: the option said "(default: the installed one)" while a pack given with --pack is
+    checked with no partnership file at all. The help says what happens."""
+    result = runner.invoke(args=["rules", "check", "--help"])
+    text = " ".join(result.output.split())
+    assert "(default: the installed one)" not in text
+    assert "none when --pack is given" in text
+    assert "``" not in text

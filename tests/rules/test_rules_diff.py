@@ -133,7 +133,9 @@ def test_no_change_exits_0(compare: Callable[..., Compared], old: dict[str, Any]
     compared = compare(old, yaml.safe_dump(old, sort_keys=True, default_style='"'))
     assert compared.diff.unchanged and compared.diff.exit_code == 0
     assert compared.result.exit_code == 0
-    assert "No changes: the two packs ask, route and say the same." in compared.result.output
+    # Both read with the installed contacts: "No changes" comes with the caveat.
+    assert "No changes to the packs: the two packs ask, route and say the same." in compared.result.output
+    assert "so changes to contacts are not compared" in compared.result.output
     assert "Routes whose outcome changes" not in compared.result.output
 
 
@@ -367,8 +369,8 @@ def test_invalid_pack_exits_2_naming_file_and_field(cli: FlaskCliRunner, tmp_pat
     broken.write_text("pack: {name: [\n", encoding="utf-8")
     result = cli.invoke(args=["rules", "diff", str(broken), str(tmp_path / "missing.yaml")])
     assert result.exit_code == 2 and "Traceback" not in result.output
-    assert f"{broken}:" in result.output and "not valid YAML" in result.output
-    assert f"{tmp_path / 'missing.yaml'}: (file): (file): cannot be read" in result.output
+    assert f"{broken}, line 2:" in result.output and "YAML could not read the file" in result.output
+    assert f"{tmp_path / 'missing.yaml'} cannot be read: there is no such file" in result.output
     contacts = tmp_path / "contacts.yaml"
     contacts.write_text(yaml.safe_dump({"contacts": [], "emergency": ["nobody"]}), encoding="utf-8")
     result = cli.invoke(args=["rules", "diff", str(DEFAULT_PACK), str(DEFAULT_PACK), "--new-contacts", str(contacts)])
@@ -537,7 +539,59 @@ def test_a_live_pack_from_before_supervision_wording_was_required_can_be_compare
     plain.write_text(yaml.safe_dump(_one_wording(old), sort_keys=False), encoding="utf-8")
     result = cli.invoke(args=["rules", "diff", str(plain), str(DEFAULT_PACK)])
     assert result.exit_code == 0, result.output
-    assert "No changes: the two packs ask, route and say the same." in result.output
+    assert "No changes to the packs: the two packs ask, route and say the same." in result.output
     result = cli.invoke(args=["rules", "diff", str(DEFAULT_PACK), str(plain)])
     assert result.exit_code == 2
     assert f"{plain}" in result.output and "question mode: title: has no supervision wording" in result.output
+
+
+def test_a_contact_change_read_with_the_same_contacts_says_it_cannot_show(cli: FlaskCliRunner, tmp_path: Path) -> None:
+    """Found: following the documented review for a phone-number change (copy the pack, edit
+    the contacts, ``rules diff /tmp/live.yaml app/rules/space_to_think.yaml``) read both sides
+    with the same installed contacts and said "No changes", exit 0. The output must say the
+    contacts were not compared; with ``--old-contacts`` (a copy as they were) the change shows."""
+    live = tmp_path / "live.yaml"
+    live.write_text(DEFAULT_PACK.read_text(encoding="utf-8"), encoding="utf-8")
+    result = cli.invoke(args=["rules", "diff", str(live), str(DEFAULT_PACK)])
+    assert result.exit_code == 0, result.output
+    assert "No changes:" not in result.output
+    assert (
+        f"Both packs were read with the same contacts file ({DEFAULT_CONTACTS}), so changes to contacts are not "
+        "compared: give --old-contacts with a copy of the contacts as they were." in result.output
+    )
+    assert f"Contacts: {DEFAULT_CONTACTS} (the same file for both)" in result.output
+    markdown = cli.invoke(args=["rules", "diff", str(live), str(DEFAULT_PACK), "--format", "markdown"])
+    assert "so changes to contacts are not compared" in markdown.output
+    # The same file named twice, by another spelling of its path, is still the same file.
+    result = cli.invoke(
+        args=[
+            "rules",
+            "diff",
+            str(live),
+            str(DEFAULT_PACK),
+            "--old-contacts",
+            str(DEFAULT_CONTACTS.parent / ".." / "rules" / "contacts.yaml"),
+        ]
+    )
+    assert "so changes to contacts are not compared" in result.output
+
+    contacts = copy.deepcopy(REAL_CONTACTS)
+    emergency = next(c for c in contacts["contacts"] if c["id"] == "police_emergency")
+    emergency["phone"] = "112"
+    changed = tmp_path / "new-contacts.yaml"
+    changed.write_text(yaml.safe_dump(contacts, sort_keys=False), encoding="utf-8")
+    result = cli.invoke(args=["rules", "diff", str(live), str(DEFAULT_PACK), "--old-contacts", str(changed)])
+    assert result.exit_code == 0, result.output
+    assert "not compared" not in result.output
+    assert "phone: 112 → 999" in result.output
+
+
+def test_diff_packs_says_when_contacts_were_not_compared() -> None:
+    contacts = load_contacts()
+    pack = load_pack(DEFAULT_PACK, contacts)
+    same = diff_packs(pack, pack, contacts, contacts)
+    assert same.unchanged and same.same_contacts == contacts.path
+    assert same.summary().startswith("No changes to the packs:") and "not compared" in same.summary()
+    assert "not compared" in diff_packs(pack, pack).summary()
+    other = load_contacts(Path("examples/northmere/contacts.yaml"))
+    assert "not compared" not in diff_packs(pack, pack, contacts, other).summary()

@@ -8,6 +8,8 @@ engine can take is enumerated and checked against the safeguarding invariants.
 from __future__ import annotations
 
 import itertools
+import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -237,3 +239,21 @@ def test_every_acronym_in_quoted_guidance_is_explained(pack: RulePack) -> None:
     for item in pack.guidance:
         for acronym in re.findall(r"\b[A-Z]{2,}\b", item.text):
             assert acronym in glossary or f"({acronym})" in item.text, (item.id, acronym)
+
+
+@pytest.mark.parametrize(
+    "pack_file, contacts_file",
+    [
+        (None, None),
+        (Path("examples/northmere/space_to_think.yaml"), Path("examples/northmere/contacts.yaml")),
+    ],
+)
+def test_guidance_summaries_do_not_say_your(pack_file: Path | None, contacts_file: Path | None) -> None:
+    """Found: the practice reviews summary said "through your agency's practice review subgroup
+    representative", shown to a manager in supervision too. A summary (not a quote) is the
+    pack's own words, shown in both modes: it says "the agency's", never "your"."""
+    pack = load_pack(pack_file, load_contacts(contacts_file) if contacts_file else None)
+    summaries = {g.id: g.text for g in pack.guidance if not g.quote}
+    assert "the agency's practice review subgroup representative" in summaries["practice_reviews"]
+    saying_your = [gid for gid, text in summaries.items() if re.search(r"\byour(?:s|self)?\b", text, re.IGNORECASE)]
+    assert saying_your == []

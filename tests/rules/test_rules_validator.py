@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from app.rules import DefinitionError, Problem, check_pack, load_contacts, load_pack
+from app.rules import DEFAULT_PACK, DefinitionError, Problem, check_pack, load_contacts, load_pack
 from support.pack_data import option, question
 
 
@@ -187,13 +187,14 @@ def test_not_yaml_names_file_and_line(write_pack: Callable[[Any], Path]) -> None
     pack, problems = check_pack(path)
     assert pack is None and len(problems) == 1
     assert problems[0].file == str(path) and problems[0].line is not None
-    assert "not valid YAML" in problems[0].message
+    assert "YAML could not read the file" in problems[0].message
 
 
 def test_duplicate_yaml_keys_are_refused(write_pack: Callable[[Any], Path]) -> None:
     path = write_pack("pack:\n  name: A\n  name: B\n")
     _, problems = check_pack(path)
-    assert_problem(problems, "(file)", "name", "twice")
+    assert_problem(problems, "", "name", "twice")
+    assert str(problems[0]) == f"{path}, line 3: 'name' appears twice in the same set of fields: keep one"
     assert next(p for p in problems if p.field == "name").line == 3
 
 
@@ -500,3 +501,35 @@ def test_a_flag_can_be_set_in_one_mode_only(pack_data: dict, write_pack: Callabl
     pack_data["flags"][0]["modes"] = ["everyone"]
     _, problems = problems_for(write_pack, pack_data)
     assert_problem(problems, "flag review", "modes", "must list one or more of practitioner, supervision")
+
+
+def test_a_yaml_mistake_is_named_in_plain_english_at_its_line(write_pack: Callable[[Any], Path]) -> None:
+    """Found: a mis-indented line was reported as "pack.yaml:513: (file): (yaml): is not valid
+    YAML: did not find expected '-' indicator": placeholders and PyYAML's words only. Now it
+    says what is wrong with the line PyYAML names, and which list it was reading."""
+    lines = DEFAULT_PACK.read_text(encoding="utf-8").splitlines()
+    bad = next(n for n, line in enumerate(lines) if line.startswith("  - id: ") and n > 200)
+    lines[bad + 1] = lines[bad + 1][1:]  # one space short of the item's other fields
+    path = write_pack("\n".join(lines) + "\n", "b1.yaml")
+    pack, problems = check_pack(path)
+    assert pack is None and len(problems) == 1
+    problem = problems[0]
+    assert problem.line == bad + 2 and problem.node == "" and problem.field == ""
+    text = str(problem)
+    assert text.startswith(f"{path}, line {bad + 2}: this line is not indented like the lines around it (")
+    assert "YAML could not read the file: did not find expected '-' indicator, in the list that starts on line" in text
+    assert "(file)" not in text and "(yaml)" not in text
+
+
+def test_a_missing_file_is_named_in_plain_english(tmp_path: Path) -> None:
+    _, problems = check_pack(tmp_path / "b1.yaml")
+    assert [str(problem) for problem in problems] == [f"{tmp_path / 'b1.yaml'} cannot be read: there is no such file"]
+    _, problems = check_pack(tmp_path)
+    assert str(problems[0]) == f"{tmp_path} cannot be read: it is a folder, not a file"
+
+
+def test_a_file_that_is_not_utf8_is_named_in_plain_english(tmp_path: Path) -> None:
+    path = tmp_path / "latin1.yaml"
+    path.write_bytes("pack:\n  name: Caf\xe9\n".encode("latin-1"))
+    _, problems = check_pack(path)
+    assert str(problems[0]).startswith(f"{path} cannot be read: it is not UTF-8 text")
