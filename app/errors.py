@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import Flask, g, has_request_context, render_template, request
+from flask import Flask, g, has_request_context, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
@@ -45,10 +45,43 @@ def render_error(code: int, csrf_failure: bool = False, description: str | None 
         "in_inbox": in_inbox,
         "signed_in_to": signed_in_to,
     }
+    if code == 503:
+        context.update(outage_context())
     if code < 500:
         key = ("error", code, csrf_failure, description, session_expired(), in_inbox, signed_in_to)
         return render_page(template, key, context), code
     return render_template(template, **context), code
+
+
+# Where a failed request sent its answers: the request's "send" button (nothing was sent).
+SUBMIT_PATH = "/request/submit"
+
+
+def outage_context() -> dict[str, Any]:
+    """What the "database down" page says about what was kept, and where to pick up again.
+
+    ``sent_form``: the failed request carried a form (a POST), so what was typed on that page was
+    not saved. ``submitting``: it was the request's "send" (``request_stored``: the request was
+    stored before the failure, so sending again shows its reference, never a second request).
+    ``resume_url``: the page to go back to once the service is back: the address asked for, when
+    it is one of ours that can be opened (GET), without its query string; check your answers for a
+    failed "send". Never anything typed: answers are not in addresses."""
+    if not has_request_context():
+        return {"sent_form": False, "submitting": False, "request_stored": False, "resume_url": None}
+    sent_form = request.method not in ("GET", "HEAD")
+    submitting = request.path == SUBMIT_PATH and sent_form
+    rule = request.url_rule
+    resume_url = None
+    if submitting:
+        resume_url = url_for("requests.check")
+    elif rule is not None and "GET" in (rule.methods or ()) and request.path.startswith("/"):
+        resume_url = request.path
+    return {
+        "sent_form": sent_form,
+        "submitting": submitting,
+        "request_stored": bool(g.get("request_stored")) if submitting else False,
+        "resume_url": resume_url,
+    }
 
 
 def register_error_handlers(app: Flask) -> None:

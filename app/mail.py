@@ -72,6 +72,8 @@ def build_email(message: OutboxMessage, request: StoredRequest) -> EmailMessage:
     email["X-Space-To-Think-Reference"] = request.reference
     if message.kind == ACKNOWLEDGEMENT:
         email["Auto-Submitted"] = "auto-generated"  # RFC 3834: out-of-office replies should not answer it
+        if current_app.config.get("FACILITATOR_EMAIL"):
+            email["Reply-To"] = current_app.config["FACILITATOR_EMAIL"]  # a reply reaches the facilitators
         email.set_content(
             render_template(
                 "requests/acknowledgement.txt",
@@ -79,6 +81,7 @@ def build_email(message: OutboxMessage, request: StoredRequest) -> EmailMessage:
                 mode=request.mode,
                 response_time=current_app.config.get("RESPONSE_TIME_TEXT"),
                 contact=current_app.config.get("FACILITATOR_CONTACT_TEXT"),
+                reply_to=bool(current_app.config.get("FACILITATOR_EMAIL")),
             )
         )
         return email
@@ -109,6 +112,7 @@ def build_email(message: OutboxMessage, request: StoredRequest) -> EmailMessage:
             how_soon=fields.option_label("how_soon", request.details.get("how_soon")) or "Not given",
             filename=pdf_filename(request.reference),
             link=inbox_link(request.reference),
+            retention_days=int(current_app.config.get("RETENTION_DAYS") or 90),
         )
     )
     email.add_attachment(request.pdf, maintype="application", subtype="pdf", filename=pdf_filename(request.reference))

@@ -29,14 +29,19 @@ from support import add_session_probe, both_databases, csrf_token, session_cooki
 from support.cut_proxy import CutProxy
 from support.database import database_settings
 from support.hardening import EMAIL, PASSWORD, pdf_with_json, post_form, signed_in, upload, valid_document
-from support.submission import ELIGIBLE_PATH, make_request
+from support.submission import ELIGIBLE_PATH, VALID_DETAILS, fill_details, make_request, submit, to_outcome
 from support.walk import Walker
 
 SERVICE_PROBLEM = (
     "Sorry, there is a problem with the service",
     "Try again in a few minutes.",
-    "Your answers are kept.",
 )
+KEPT = "Answers you saved before this page are kept."
+NOT_SAVED = (
+    "What you entered on the last page was not saved. When the service is back, go back to that page "
+    "(your browser's Back button may still show what you typed) and press Continue again."
+)
+NOT_SENT = "Your request has not been sent."
 INSERT_WITHOUT_DATA = sa.text(
     "INSERT INTO journey_sessions (id, data, expires_at) VALUES (:value, NULL, CURRENT_TIMESTAMP)"
 )
@@ -366,15 +371,19 @@ def check_journey_survives_an_outage(app: Flask, proxy: CutProxy, caplog) -> Non
 
     proxy.cut()
     with caplog.at_level(logging.WARNING):
-        for response in (
-            client.get(f"/questions/{third[0]}"),
-            walker.answer(*third),
-            client.get("/"),
-            client.get("/result"),
+        for response, sent_form, resume in (
+            (client.get(f"/questions/{third[0]}"), False, f"/questions/{third[0]}"),
+            (walker.answer(*third), True, f"/questions/{third[0]}"),
+            (client.get("/"), False, "/"),
+            (client.get("/result"), False, "/result"),
         ):
             page = text(response)
             assert response.status_code == 503, response.status_code
             assert all(words in page for words in SERVICE_PROBLEM) and has_chrome(page)
+            assert KEPT in page and NOT_SENT not in page
+            # Only a form's page says what was typed is lost; each leads back to where it was.
+            assert (NOT_SAVED in page) is sent_form
+            assert f'href="{resume}"' in page
             assert "Set-Cookie" not in response.headers
             assert session_cookie(client) == cookie
     assert "Internal Server Error" not in page
@@ -391,6 +400,95 @@ def check_journey_survives_an_outage(app: Flask, proxy: CutProxy, caplog) -> Non
     assert len(stored) == 1
     for question_id, value in (first, second, third):
         assert f'"{question_id}"' in stored[0] and f'"{value}"' in stored[0]
+
+
+@pytest.mark.postgres
+def test_database_down_on_a_details_page_or_sending_says_what_was_not_saved(request, tmp_path) -> None:
+    with database_settings(request, "postgres", tmp_path, own_schema=True) as settings:
+        url = sa.engine.make_url(settings["SQLALCHEMY_DATABASE_URI"])
+        with CutProxy(url.host or "127.0.0.1", url.port or 5432) as proxy:
+            proxied = url.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)
+            app = create_app(
+                {"APP_ENV": "test", **settings, "SQLALCHEMY_DATABASE_URI": proxied, "PROPAGATE_EXCEPTIONS": False}
+            )
+            with app.app_context():
+                from flask_migrate import upgrade
+
+                upgrade()
+            try:
+                check_details_and_sending_survive_an_outage(app, proxy)
+            finally:
+                with app.app_context():
+                    for engine in db.engines.values():
+                        engine.dispose()
+
+
+def check_details_and_sending_survive_an_outage(app: Flask, proxy: CutProxy) -> None:
+    client = app.test_client()
+    walker = to_outcome(client)
+    about_you = walker.get("/request/about-you")
+    assert about_you.status_code == 200
+    proxy.cut()
+    typed = {name: VALID_DETAILS[name] for name in ("name", "job_role", "agency", "email", "phone")}
+    failed = walker.post("/request/about-you", typed)
+    page = text(failed)
+    assert failed.status_code == 503 and KEPT in page and NOT_SAVED in page and NOT_SENT not in page
+    assert 'href="/request/about-you"' in page
+    assert not any(value in page for value in typed.values())  # nothing typed is repeated back
+    proxy.restore()
+
+    fill_details(walker)
+    check = walker.get("/request/check-answers")
+    assert check.status_code == 200
+    proxy.cut()
+    failed = walker.post("/request/submit", {})
+    page = text(failed)
+    assert failed.status_code == 503 and NOT_SENT in page and NOT_SAVED not in page
+    assert 'href="/request/check-answers"' in page and "send your request again" in page
+    proxy.restore()
+    assert request_count(app) == 0
+    sent = submit(walker)
+    assert sent.status_code == 302 and sent.location.endswith("/request/submitted")
+    assert request_count(app) == 1
+
+
+@pytest.mark.parametrize(
+    "method, path, expected, resume",
+    [
+        ("GET", "/result", [KEPT], "/result"),
+        ("POST", "/request/about-you", [KEPT, NOT_SAVED], "/request/about-you"),
+        ("POST", "/request/submit", [NOT_SENT, "send your request again"], "/request/check-answers"),
+        ("POST", "/start-again", [KEPT, NOT_SAVED], None),  # a form with no page of its own: no link
+        ("POST", "/inbox/requests/1/notes", ["was not saved"], None),
+    ],
+)
+def test_the_service_problem_page_says_what_was_kept_and_where_to_go_back(
+    app: Flask, method: str, path: str, expected: list[str], resume: str | None
+) -> None:
+    from app.errors import render_error
+
+    with app.test_request_context(path, method=method):  # matches the route, as a real request does
+        body, status = render_error(503)
+    page = html.unescape(body)
+    assert status == 503 and all(words in page for words in expected), page
+    for other in {KEPT, NOT_SAVED, NOT_SENT} - set(expected):
+        assert other not in page
+    links = re.findall(
+        r'<a class="govuk-link" href="([^"]+)">(?:Try this page again|Go back to that page|check your answers)', page
+    )
+    assert links == ([resume] if resume else [])
+
+
+def test_a_request_stored_before_the_failure_is_not_called_unsent(app: Flask) -> None:
+    from flask import g
+
+    from app.errors import render_error
+
+    with app.test_request_context("/request/submit", method="POST"):
+        g.request_stored = True
+        body, _status = render_error(503)
+    page = html.unescape(body)
+    assert NOT_SENT not in page and "We received your request" in page and "It will not be sent twice" in page
 
 
 @pytest.mark.postgres

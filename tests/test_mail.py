@@ -40,6 +40,16 @@ def test_request_is_emailed_with_its_pdf(mail_app, smtp_server: SmtpServer) -> N
         assert f"space-to-think-request-{stored.reference}.pdf" in body
         for detail in CASE_DETAILS:  # the body carries no case details
             assert detail not in body and detail not in str(message["Subject"])
+        # Found: "This email holds no case details. Store the attachment securely" read as if the
+        # PDF held none either. It holds the requester's details and the reflection: the text says so.
+        assert "This email holds no case details" not in body
+        assert (
+            "The text of this email holds no case details, but the attached PDF does: the requester's name, "
+            "work email and phone number, and what they want to reflect on." in body
+        )
+        assert "Store the PDF securely, and delete it and this email when they are no longer needed." in body
+        assert "once 90 days have passed since it was made" in body  # RETENTION_DAYS, as docs/FACILITATORS.md
+        assert "Reply-To" not in message  # never the practitioner's address beyond To
         [attachment] = list(message.iter_attachments())
         assert attachment.get_content_type() == "application/pdf"
         assert attachment.get_filename() == f"space-to-think-request-{stored.reference}.pdf"
@@ -151,12 +161,19 @@ CONTACT = "Email spacetothink@partnership.example or call 0161 496 0999, Monday 
 # Each email template, with the contexts that change what it says (settings set and unset).
 EMAIL_CONTEXTS: dict[str, list[dict]] = {
     "requests/acknowledgement.txt": [
-        {"reference": "ABCD2345", "mode": mode, "response_time": time, "contact": contact}
+        {"reference": "ABCD2345", "mode": mode, "response_time": time, "contact": contact, "reply_to": reply_to}
         for mode in ("practitioner", "supervision")
         for time, contact in (("within 5 working days", CONTACT), (None, None))
+        for reply_to in (True, False)
     ],
     "requests/email.txt": [
-        {"reference": "ABCD2345", "how_soon": "Within a month", "filename": "request.pdf", "link": link}
+        {
+            "reference": "ABCD2345",
+            "how_soon": "Within a month",
+            "filename": "request.pdf",
+            "link": link,
+            "retention_days": 90,
+        }
         for link in ("https://spacetothink.example/inbox/requests/ABCD2345", None)
     ],
     **{

@@ -261,3 +261,56 @@ def test_the_supervision_record_holds_no_case_details(longest: dict[str, Any]) -
     for name in ("name", "email", "phone", "reflection", "other_agencies", "availability"):
         assert words(longest["details"][name])[:40] not in text, name
     assert not re.search(r"\[(" + "|".join(entry.name for entry in fields.FIELDS) + r")\]", text)
+
+
+def request_html(module_app: Flask, document: dict[str, Any]) -> str:
+    """The request PDF's HTML, as app.requests.service.request_pdf renders it."""
+    import html as html_module
+
+    from flask import render_template
+
+    from app.requests.document import cited_titles, request_sections
+
+    with module_app.test_request_context():
+        page = render_template(
+            "pdf/request.html",
+            document=document,
+            sections=request_sections(document),
+            citations=cited_titles(document),
+            submitted="today",
+            pack_name="pack",
+        )
+    return html_module.unescape(page)
+
+
+def test_every_summary_row_is_key_then_value_and_several_values_are_a_list(
+    module_app: Flask, longest: dict[str, Any]
+) -> None:
+    """Found: in the summary for triage the first criterion ran on after "Criteria:" and the next
+    stood on a full-width line of its own, reading as another row; free-text rows ran their key
+    in ("Availability: …") while the others had two columns. Every row now has the same two
+    columns; the criteria and the flags are bulleted lists in the value column."""
+    document = longest["document"]
+    page = request_html(module_app, document)
+    criteria = [item["label"] for item in document["details"]["criteria"]]
+    flags = [item["label"] for item in document["flags"]]
+    assert len(criteria) > 1 and len(flags) > 1
+    for key, items in (("Criteria", criteria), ("Flags from the journey", flags)):
+        row = re.search(rf'<dt class="summary__key">{key}</dt>\s*<dd class="summary__value">(.*?)</dd>', page, re.S)
+        assert row is not None, key
+        listed = re.findall(r"<li>(.*?)</li>", row.group(1), re.S)
+        assert '<ul class="value-list">' in row.group(1) and [" ".join(i.split()) for i in listed] == items
+    css = (Path(__file__).resolve().parent.parent / "templates/pdf/print.css").read_text()
+    assert "summary__row--long .summary__key" not in css and "summary__row--long .summary__value" not in css
+    assert "table-layout: fixed" in css
+    # The label keeps its object.
+    assert '<dt class="summary__key">Does the family know about this request</dt>' in page
+
+
+def test_the_supervision_record_words_the_flags_as_the_outcome_page_does(
+    records: list[tuple[JourneyPath, bytes]],
+) -> None:
+    """Found: the record headed them "Flags"; the outcome page says "What we noted from the answers"."""
+    texts = [body_text(record) for _path, record in records]
+    assert any("What we noted from the answers" in text for text in texts)  # the longest journey has flags
+    assert not any("Flags" in text for text in texts)

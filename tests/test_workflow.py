@@ -228,10 +228,23 @@ def test_the_practitioner_is_acknowledged_and_the_facilitators_get_a_link(
     body = acknowledgement.get_body(preferencelist=("plain",)).get_content()
     assert reference in body and CONTACT in body
     assert "will read the request and usually contact you within 5 working days to arrange a session." in body
+    # Found: no Reply-To, so pressing Reply wrote to MAIL_FROM. It goes to the facilitators' mailbox.
+    assert acknowledgement["Reply-To"] == FACILITATORS and "You can also reply to this email." in body
+    # Found: "contact children's social care now" without the number. The footer's contacts are given.
+    with ack_app.app_context():
+        from app.pack import current_contacts
+
+        emergency = current_contacts().emergency
+    assert "call 999 in an emergency:" in body and "- Emergency services: 999" in body
+    for contact in emergency:
+        assert f"- {contact.name}: {contact.phone or contact.detail}" in body
+    assert any("social care" in contact.name.lower() and contact.phone for contact in emergency)
+
+    to_facilitators = messages[FACILITATORS]
+    assert "Reply-To" not in to_facilitators  # never the practitioner's address beyond To
     for detail in (*CASE_DETAILS, VALID_DETAILS["availability"], VALID_DETAILS["other_agencies"]):
         assert detail not in body
 
-    to_facilitators = messages[FACILITATORS]
     body = to_facilitators.get_body(preferencelist=("plain",)).get_content()
     link = f"{BASE_URL}/inbox/requests/{reference}"
     assert link in body.split()
@@ -266,7 +279,9 @@ def test_unset_settings_are_said_plainly_never_invented(ack_app: Flask, smtp_ser
     run_outbox(ack_app)
     messages = by_recipient(smtp_server)
     acknowledgement = messages[VALID_DETAILS["email"]].get_body(preferencelist=("plain",)).get_content()
-    assert "No contact details for the facilitators have been set up" in acknowledgement
+    # No contact text set: a reply reaches the facilitators' mailbox (Reply-To), and the email says so.
+    assert "Reply to this email to reach the facilitators." in acknowledgement
+    assert messages[VALID_DETAILS["email"]]["Reply-To"] == FACILITATORS
     assert "@" not in acknowledgement.split("How to contact the facilitators")[1].split("Space to Think is not")[0]
     facilitators = messages[FACILITATORS].get_body(preferencelist=("plain",)).get_content()
     assert "PUBLIC_BASE_URL" in facilitators and "http" not in facilitators

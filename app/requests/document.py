@@ -119,6 +119,8 @@ class Row:
     change_label: str = ""
     change_args: Mapping[str, str] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
+    # Separate items of one kind (the criteria, the flags): the PDF lists them, one a bullet.
+    listed: bool = False
 
 
 @dataclass(frozen=True)
@@ -230,8 +232,8 @@ def request_sections(document: Mapping[str, Any]) -> tuple[Section, ...]:
             (
                 Row("Completed by", (MODE_LABELS.get(mode, mode),)),
                 *triage_rows(details, mode),
-                Row("Criteria", criteria or ("Not given",), long_text=True),
-                Row("Flags from the journey", flags or ("None",)),
+                Row("Criteria", criteria or ("Not given",), long_text=True, listed=True),
+                Row("Flags from the journey", flags or ("None",), listed=True),
                 Row(
                     "Identifying information check",
                     (identifying_check_text(details.get("identifying_check")),),

@@ -503,7 +503,7 @@ FIELDS: tuple[Field, ...] = (
         hint=Words("This is about being open with the family. It is not asking for their consent."),
         options={"yes": "Yes", "no": "No", "not_yet": "Not yet"},
         section="child",
-        row=Words("Does the family know"),
+        row=Words("Does the family know about this request"),
         change_label="whether the family knows",
         errors={"missing": "Select whether the family knows about this request for reflective support"},
     ),

@@ -24,7 +24,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import current_app, redirect, render_template, request, session, url_for
+from flask import current_app, g, redirect, render_template, request, session, url_for
 from werkzeug.wrappers import Response
 
 from ..audit import REQUESTER, record_event
@@ -286,6 +286,8 @@ def submit() -> Response | tuple[str, int]:
         )
     except IncompleteRequest as problem:
         return not_ready(problem, state)
+    # Stored: should saving the session now fail, the "service problem" page says so (app/errors.py).
+    g.request_stored = True
     clear_journey()
     for key in (DETAILS_KEY, DONE_KEY, CONFIRMED_KEY):
         session.pop(key, None)

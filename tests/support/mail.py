@@ -99,7 +99,8 @@ def broken_paragraphs(body: str, signature: str) -> list[str]:
     wraps it to their screen, where a hard line break inside a sentence leaves a stub line
     ("contact children's" / "social care now"). Within a block of lines with no blank line
     between them, a line may be followed by another only if it is a detail ("Date: …"), ends
-    with a colon (its value or link comes next), follows such a colon line, or is a short heading
+    with a colon (its value or link comes next), follows such a colon line, is a list item ("- …")
+    followed by another, or is a short heading
     (the block's first line, no end punctuation) above a paragraph starting with a capital letter.
     The signature (the partnership's lines ending every email) is left out."""
     text = body.strip("\n")
@@ -112,6 +113,8 @@ def broken_paragraphs(body: str, signature: str) -> list[str]:
             after = lines[number + 1]
             if _DETAIL_LINE.match(line) or line.endswith(":"):
                 continue
+            if line.startswith("- ") and after.startswith("- "):
+                continue  # a list's items, one a line (under a line ending with a colon)
             if number > 0 and lines[number - 1].endswith(":"):
                 continue  # the value of the line above (a link or a place), then another line
             heading = (
