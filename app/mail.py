@@ -134,6 +134,25 @@ def smtp_send(email: EmailMessage) -> None:
         smtp.send_message(email)
 
 
+# Why an email could not be sent, in words, from the error the outbox recorded (its type and the
+# mail server's message: describe_error, below). The error itself stays in the outbox, for
+# `flask outbox status` and the logs; the first match wins.
+MAIL_PROBLEM_WORDS: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("SMTPRecipientsRefused", "SMTPSenderRefused", "SMTPDataError"), "the mail server refused it"),
+    (("SMTPAuthenticationError",), "the service could not sign in to the mail server"),
+    (
+        ("ConnectionRefused", "TimeoutError", "timed out", "gaierror", "SMTPServerDisconnected", "SMTPConnectError"),
+        "the mail server did not answer",
+    ),
+)
+MAIL_PROBLEM_OTHER = "the mail server could not take it"
+
+
+def mail_problem_words(problem: str) -> str:
+    """The outbox's recorded error for an email, as a facilitator reads it (no error names)."""
+    return next((words for marks, words in MAIL_PROBLEM_WORDS if any(m in problem for m in marks)), MAIL_PROBLEM_OTHER)
+
+
 def describe_error(error: BaseException) -> str:
     """What went wrong, for the outbox and the audit log: the error's type and message
     (an SMTP or network error never carries the request's content), shortened."""

@@ -333,6 +333,17 @@ def remind_command() -> None:
     click.echo(f"Queued {_plural(queue_reminders(), 'reminder')}.")
 
 
+# Each kind of email by name, for `flask outbox status` (one request can have several unsent).
+EMAIL_NAMES = {
+    "facilitators": "facilitators' email",
+    "acknowledgement": "acknowledgement",
+    "invitation": "session invitation",
+    "cancellation": "session cancellation",
+    "reminder": "session reminder",
+    "feedback": "feedback link",
+}
+
+
 @outbox_cli.command("status")
 def status_command() -> None:
     """List requests still without a PDF and unsent emails: reference, attempts and the last error."""
@@ -344,7 +355,8 @@ def status_command() -> None:
         click.echo(f"{request.reference}\tPDF not made\tattempts {request.pdf_attempts}\t{request.pdf_error or '-'}")
     for message in messages:
         click.echo(
-            f"{message.request.reference}\temail unsent\tattempts {message.attempts}\t{message.last_error or '-'}"
+            f"{message.request.reference}\t{EMAIL_NAMES.get(message.kind, message.kind)} unsent\t"
+            f"attempts {message.attempts}\t{message.last_error or '-'}"
         )
 
 

@@ -94,6 +94,12 @@ def test_mail_server_down_loses_nothing_and_the_outbox_retries(
             assert detail not in outbox.last_error
         failed = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "email_failed")).all()
         assert [e.reference for e in failed] == [stored.reference]
+        # The audit trail tells a facilitator what happened in words, not the error's name.
+        from app.inbox.service import audit_trail
+
+        trail = [f"{entry.action}: {entry.detail}" for entry in audit_trail(stored.reference)]
+        failure = next(line for line in trail if "Email not sent yet" in line)
+        assert "the mail server did not answer" in failure and "Error" not in failure, failure
         reference, pdf = stored.reference, stored.pdf
 
     # Still down: the command counts another attempt and exits 1 so cron can tell.
@@ -122,12 +128,13 @@ def test_outbox_status_lists_unsent(mail_app, smtp_server: SmtpServer, runner) -
         reference = make_request().request.reference
     result = runner.invoke(args=["outbox", "status"])
     assert f"{reference}\tPDF not made\tattempts 0" in result.output
-    assert f"{reference}\temail unsent\tattempts 0" in result.output
+    assert f"{reference}\tfacilitators' email unsent\tattempts 0" in result.output
     with mail_app.app_context():
         run_outbox()  # the PDF is made; the mail server is down
     result = runner.invoke(args=["outbox", "status"])
     assert "PDF not made" not in result.output
-    assert f"{reference}\temail unsent\tattempts 1\tConnectionRefusedError" in result.output
+    # Each unsent email says which it is (one request can have several), with the technical error.
+    assert f"{reference}\tfacilitators' email unsent\tattempts 1\tConnectionRefusedError" in result.output
 
 
 def test_no_mailbox_means_no_email_and_no_outbox(app, smtp_server: SmtpServer) -> None:

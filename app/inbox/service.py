@@ -26,6 +26,7 @@ from ..email_address import is_email_address
 from ..extensions import db
 from ..input_guard import is_blank
 from ..journey import MODE_LABELS
+from ..mail import mail_problem_words
 from ..models import AuditEvent, StoredRequest, utcnow
 from ..pack import current_pack, current_partnership
 from ..requests import fields
@@ -311,7 +312,7 @@ ACTION_WORDS = {
     "pdf_failed": "PDF could not be made (it will be tried again)",
     "emailed": "Emailed to the facilitators",
     "acknowledged": "Acknowledgement emailed to the requester",
-    "email_failed": "Email not sent (it will be tried again)",
+    "email_failed": "Email not sent yet (it will be tried again)",
     "invitation_queued": "Session invitation queued",
     "invitation_sent": "Session invitation emailed to the requester",
     "cancellation_sent": "Session cancellation emailed to the requester",
@@ -378,7 +379,10 @@ def _trail_words(action: str, detail: str, session_names: dict[str, str]) -> tup
         return words, SESSION_PATTERN.sub(lambda match: session_names.get(match.group(1), "a session"), detail)
     if (found := ATTEMPT_PATTERN.fullmatch(detail)) and action not in ("status_changed", "purged"):
         kind = EMAIL_WORDS.get(found["kind"] or "", found["kind"] or "")
-        parts = [kind, _attempts(found["attempt"]), found["problem"] or ""]
+        problem = found["problem"] or ""
+        if action == "email_failed" and problem:
+            problem = mail_problem_words(problem)
+        parts = [kind, _attempts(found["attempt"]), problem]
         return words, "; ".join(part for part in parts if part)
     if action == "status_changed":
         return _status_words(words, detail, session_names)

@@ -37,6 +37,7 @@ from sqlalchemy.exc import IntegrityError
 from .. import audit, workflow
 from ..extensions import db
 from ..input_guard import is_blank
+from ..mail import mail_problem_words
 from ..models import OutboxMessage, StoredRequest, utcnow
 from ..requests.document import day_in_words, uk_day, uk_time
 from ..stats.models import NO_MODE
@@ -209,7 +210,7 @@ def invitation_state(request: StoredRequest, session: SpaceSession, place: Sessi
     if latest.attempts:
         tried = "once" if latest.attempts == 1 else f"{latest.attempts} times"
         when = f" after {uk_time(latest.next_attempt_at)}" if latest.next_attempt_at else ""
-        problem = f" The mail server said: {latest.last_error}." if latest.last_error else ""
+        problem = f" Why: {mail_problem_words(latest.last_error)}." if latest.last_error else ""
         return InvitationState(
             RETRYING,
             f"{what} could not be sent yet (tried {tried}). The service will try again{when}.{problem}{before}",
