@@ -10,6 +10,9 @@ from __future__ import annotations
 import html
 import logging
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -338,8 +341,9 @@ def test_a_database_error_is_logged_without_its_values(app: Flask, caplog) -> No
 # --- the database going down mid-journey (PostgreSQL behind a proxy the test cuts) ----------------
 
 
-@pytest.mark.postgres
-def test_database_down_mid_journey_gives_the_branded_page_and_keeps_the_answers(request, tmp_path, caplog) -> None:
+@contextmanager
+def app_behind_a_cut_proxy(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Flask, CutProxy]]:
+    """An app on a PostgreSQL schema of its own, reached through a proxy the test can cut."""
     with database_settings(request, "postgres", tmp_path, own_schema=True) as settings:
         url = sa.engine.make_url(settings["SQLALCHEMY_DATABASE_URI"])
         with CutProxy(url.host or "127.0.0.1", url.port or 5432) as proxy:
@@ -352,11 +356,17 @@ def test_database_down_mid_journey_gives_the_branded_page_and_keeps_the_answers(
 
                 upgrade()
             try:
-                check_journey_survives_an_outage(app, proxy, caplog)
+                yield app, proxy
             finally:
                 with app.app_context():
                     for engine in db.engines.values():
                         engine.dispose()
+
+
+@pytest.mark.postgres
+def test_database_down_mid_journey_gives_the_branded_page_and_keeps_the_answers(request, tmp_path, caplog) -> None:
+    with app_behind_a_cut_proxy(request, tmp_path) as (app, proxy):
+        check_journey_survives_an_outage(app, proxy, caplog)
 
 
 def check_journey_survives_an_outage(app: Flask, proxy: CutProxy, caplog) -> None:
@@ -404,23 +414,8 @@ def check_journey_survives_an_outage(app: Flask, proxy: CutProxy, caplog) -> Non
 
 @pytest.mark.postgres
 def test_database_down_on_a_details_page_or_sending_says_what_was_not_saved(request, tmp_path) -> None:
-    with database_settings(request, "postgres", tmp_path, own_schema=True) as settings:
-        url = sa.engine.make_url(settings["SQLALCHEMY_DATABASE_URI"])
-        with CutProxy(url.host or "127.0.0.1", url.port or 5432) as proxy:
-            proxied = url.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)
-            app = create_app(
-                {"APP_ENV": "test", **settings, "SQLALCHEMY_DATABASE_URI": proxied, "PROPAGATE_EXCEPTIONS": False}
-            )
-            with app.app_context():
-                from flask_migrate import upgrade
-
-                upgrade()
-            try:
-                check_details_and_sending_survive_an_outage(app, proxy)
-            finally:
-                with app.app_context():
-                    for engine in db.engines.values():
-                        engine.dispose()
+    with app_behind_a_cut_proxy(request, tmp_path) as (app, proxy):
+        check_details_and_sending_survive_an_outage(app, proxy)
 
 
 def check_details_and_sending_survive_an_outage(app: Flask, proxy: CutProxy) -> None:
