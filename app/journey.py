@@ -55,6 +55,16 @@ def summary_answers(question_id: str, answers: Sequence[str]) -> tuple[str, ...]
     return tuple(answers)
 
 
+def noted_from_answers(state: JourneyState) -> dict[str, list[str]]:
+    """What the answers raised, as the outcome page and check your answers show it: the flags
+    (which go with the request) by their labels, and the advice, in the journey's mode."""
+    pack = current_pack()
+    return {
+        "flags": [flag.label for flag in (pack.flag(i) for i in state.flags) if flag is not None],
+        "advice": [text.for_mode(state.mode) for text in state.advice],
+    }
+
+
 def start_journey() -> str:
     """Start a fresh journey: forget any answers and make a new journey token; return it."""
     session.pop(NOTICE_KEY, None)

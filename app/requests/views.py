@@ -28,7 +28,16 @@ from flask import current_app, g, redirect, render_template, request, session, u
 from werkzeug.wrappers import Response
 
 from ..audit import REQUESTER, record_event
-from ..journey import clear_journey, current_state, has_journey, journey_url, pop_notice, set_notice, summary_answers
+from ..journey import (
+    clear_journey,
+    current_state,
+    has_journey,
+    journey_url,
+    noted_from_answers,
+    pop_notice,
+    set_notice,
+    summary_answers,
+)
 from ..mail import pdf_filename
 from ..models import utcnow
 from ..pack import current_contacts, current_pack
@@ -262,9 +271,7 @@ def check() -> Response | str:
         detail_sections=detail_rows(preview, state.mode, with_changes=True),
         form=SubmitForm(),
         mode=state.mode,
-        # What the answers raised, as the outcome page shows it: the flags go with the request.
-        flags=[flag.label for flag in (current_pack().flag(i) for i in state.flags) if flag is not None],
-        advice=[text.for_mode(state.mode) for text in state.advice],
+        **noted_from_answers(state),
         notice=pop_notice(),
         back_url=url_for(applicable_pages(state)[-1].endpoint),
     )

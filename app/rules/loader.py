@@ -707,19 +707,11 @@ def parse_contacts(data: object, file: str) -> tuple[ContactBook | None, list[Pr
             reader.problem(node, "email", "must be an email address", item.line_of("email"))
         links = _links(reader, item, node)
         name = reader.string(item, "name", node) or ""
-        for position, link in enumerate(links, start=1):
-            if _clean(link.text).casefold() == _clean(name).casefold():
-                reader.problem(
-                    f"{node} links[{position}]",
-                    "text",
-                    "repeats the contact's name: say what the page is (for example 'Practice review procedure')",
-                    item.line_of("links"),
-                )
         if phone is None and not links and email is None:
             reader.problem(
                 node, "(ways to act)", "gives no way to act: add a phone, a link to a page, or an email", item.line
             )
-        _check_reader_neutral(reader, item, node, links)
+        _check_contact_words(reader, item, node, name, links)
         contact = Contact(
             id=contact_id or "",
             name=name,
@@ -749,9 +741,19 @@ def parse_contacts(data: object, file: str) -> tuple[ContactBook | None, list[Pr
 _ADDRESSES_THE_READER = re.compile(r"\byou(?:r|rs|rself)?\b", re.IGNORECASE)
 
 
-def _check_reader_neutral(reader: _Reader, item: _Mapping, node: str, links: tuple[Link, ...]) -> None:
+def _check_contact_words(reader: _Reader, item: _Mapping, node: str, name: str, links: tuple[Link, ...]) -> None:
     """A contact's words are shown in both modes (to a practitioner, and to a manager in
-    supervision with the practitioner), so they may not speak to the reader as "you"."""
+    supervision with the practitioner), so they may not speak to the reader as "you"; and a
+    link, shown under the contact's name as its heading, says what its page is rather than
+    repeating the name."""
+    for position, link in enumerate(links, start=1):
+        if _clean(link.text).casefold() == _clean(name).casefold():
+            reader.problem(
+                f"{node} links[{position}]",
+                "text",
+                "repeats the contact's name: say what the page is (for example 'Practice review procedure')",
+                item.line_of("links"),
+            )
     texts = [(field, item.get(field)) for field in ("name", "detail", "hours")]
     texts += [(f"links[{position}] text", link.text) for position, link in enumerate(links, start=1)]
     for field, text in texts:

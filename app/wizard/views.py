@@ -19,6 +19,7 @@ from ..journey import (
     current_state,
     has_journey,
     journey_url,
+    noted_from_answers,
     pop_notice,
     save_change,
     set_aside_answers,
@@ -242,8 +243,7 @@ def outcome_context(state: JourneyState) -> dict[str, Any]:
         }
         if outcome.change_question and outcome.change_text
         else None,
-        "advice": [text.for_mode(mode) for text in state.advice],
-        "flags": [f.label for f in (pack.flag(i) for i in state.flags) if f is not None],
+        **noted_from_answers(state),
         "reasons": reasons,
         "outcome_guidance": state.outcome_guidance(),
         "guidance_quoted": _unique(
