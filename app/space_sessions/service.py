@@ -33,6 +33,7 @@ from typing import Any, cast
 from flask import current_app, render_template
 from sqlalchemy import CursorResult, delete, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import defer
 
 from .. import audit, workflow
 from ..extensions import db
@@ -192,6 +193,7 @@ def invitation_state(request: StoredRequest, session: SpaceSession, place: Sessi
         db.session.scalars(
             select(OutboxMessage)
             .where(OutboxMessage.request_id == request.id, OutboxMessage.kind == INVITATION)
+            .options(defer(OutboxMessage.body), defer(OutboxMessage.calendar))  # the state needs neither
             .order_by(OutboxMessage.id)
         )
     )
