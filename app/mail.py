@@ -138,7 +138,8 @@ def smtp_send(email: EmailMessage) -> None:
 # mail server's message: describe_error, below). The error itself stays in the outbox, for
 # `flask outbox status` and the logs; the first match wins.
 MAIL_PROBLEM_WORDS: tuple[tuple[tuple[str, ...], str], ...] = (
-    (("SMTPRecipientsRefused", "SMTPSenderRefused", "SMTPDataError"), "the mail server refused it"),
+    (("SMTPRecipientsRefused",), "the mail server refused the email address"),
+    (("SMTPSenderRefused", "SMTPDataError"), "the mail server refused it"),
     (("SMTPAuthenticationError",), "the service could not sign in to the mail server"),
     (
         ("ConnectionRefused", "TimeoutError", "timed out", "gaierror", "SMTPServerDisconnected", "SMTPConnectError"),
@@ -151,6 +152,24 @@ MAIL_PROBLEM_OTHER = "the mail server could not take it"
 def mail_problem_words(problem: str) -> str:
     """The outbox's recorded error for an email, as a facilitator reads it (no error names)."""
     return next((words for marks, words in MAIL_PROBLEM_WORDS if any(m in problem for m in marks)), MAIL_PROBLEM_OTHER)
+
+
+def refused_for_good(error: BaseException) -> bool:
+    """Whether the mail server refused the email's address permanently (every recipient
+    refused with a 5xx reply, such as "550 no such mailbox"): trying again cannot help.
+
+    Anything else may pass (the server down, a 4xx "try later", a refused sign-in or sender,
+    which a change of settings mends), so it is tried again."""
+    if not isinstance(error, smtplib.SMTPRecipientsRefused) or not error.recipients:
+        return False
+    return all(500 <= int(code) < 600 for code, _message in error.recipients.values())
+
+
+def only_this_email(error: BaseException) -> bool:
+    """Whether the failure was this email's alone (the server answered, and refused its
+    address or its content), so the others can still be sent; a server that is down, hangs
+    or refuses the service's sign-in or sender would fail them all."""
+    return isinstance(error, (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError))
 
 
 def describe_error(error: BaseException) -> str:

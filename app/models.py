@@ -108,6 +108,8 @@ class OutboxMessage(Model):
     straight away.
 
     ``last_error`` names what went wrong (the SMTP or network error) and never case detail.
+    An email to the person who asked whose address the mail server refuses for good is given
+    up on (``given_up_at``) rather than tried again for ever.
     """
 
     __tablename__ = "outbox"
@@ -123,6 +125,9 @@ class OutboxMessage(Model):
     last_error: Mapped[str | None] = mapped_column(String(500), nullable=True)
     next_attempt_at: Mapped[dt.datetime | None] = mapped_column(DateTime(), nullable=True, index=True)
     sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime(), nullable=True, index=True)
+    # When the worker stopped trying because the mail server refused the address for good
+    # (``mail.refused_for_good``); never tried again after that.
+    given_up_at: Mapped[dt.datetime | None] = mapped_column(DateTime(), nullable=True)
     # The session emails' text and calendar file, made when queued (app.space_sessions), so what
     # is sent is what the session was then: an update and a cancellation never overtake each other.
     body: Mapped[str | None] = mapped_column(Text(), nullable=True)

@@ -16,7 +16,10 @@ can run at once and never make the same PDF or send the same email twice. (SQLit
 row locks: run one worker there.) A failure is recorded (the error's type and the mail
 server's words, never case detail), counted, and tried again later, waiting
 ``OUTBOX_RETRY_SECONDS`` and doubling each time up to ``OUTBOX_RETRY_MAX_SECONDS``; after a
-failed email the pass sends no more (a hung mail server costs one ``SMTP_TIMEOUT`` a pass).
+failed email the pass sends no more (a hung mail server costs one ``SMTP_TIMEOUT`` a pass),
+unless the server answered and refused only that email (its address or its content).
+The one exception: an email to the person who asked whose address the mail server refuses
+for good ("550 no such mailbox") is given up on, and the inbox shows it.
 An email is at-least-once: if the worker dies after the mail server took the message and
 before the commit, it is sent again.
 
@@ -41,6 +44,7 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import or_, select
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import defer
 
 from . import audit, mail
 from .extensions import db
@@ -63,12 +67,13 @@ class PassResult:
     pdfs_failed: int = 0
     sent: int = 0
     send_failed: int = 0
+    given_up: int = 0
     reminders_queued: int = 0
 
     @property
     def did_work(self) -> bool:
         """Whether anything was attempted."""
-        return bool(self.pdfs_made or self.pdfs_failed or self.sent or self.send_failed)
+        return bool(self.pdfs_made or self.pdfs_failed or self.sent or self.send_failed or self.given_up)
 
 
 def retry_delay(attempts: int) -> dt.timedelta:
@@ -106,6 +111,7 @@ def claim_message(now: dt.datetime, tried: set[int], ignore_schedule: bool = Fal
         .join(StoredRequest, StoredRequest.id == OutboxMessage.request_id)
         .where(
             OutboxMessage.sent_at.is_(None),
+            OutboxMessage.given_up_at.is_(None),
             or_(OutboxMessage.kind != mail.FACILITATORS, StoredRequest.pdf_made_at.is_not(None)),
         )
     )
@@ -145,9 +151,21 @@ def make_pdf(request: StoredRequest) -> bool:
     return True
 
 
-def send_message(message: OutboxMessage) -> bool:
-    """Send one email (the row is locked) and record the attempt; on failure, when to try again.
-    Commits either way. True if the mail server took it."""
+SENT = "sent"
+FAILED = "failed"  # to be tried again; the mail server may be down, so the pass sends no more
+REFUSED = "refused"  # to be tried again; the server answered and refused only this email
+GIVEN_UP = "given up"  # the mail server refused the address for good
+
+
+def send_message(message: OutboxMessage) -> str:
+    """Send one email (the row is locked) and record the attempt; commits either way.
+
+    Returns ``SENT`` if the mail server took it; ``GIVEN_UP`` if it refused the address for
+    good (``mail.refused_for_good``) and the email is to the person who asked, which is then
+    never tried again; else, tried again after ``retry_delay``, ``REFUSED`` if the failure was
+    this email's alone (``mail.only_this_email``) and ``FAILED`` if it may be the server's. The facilitators'
+    own email is never given up on: their address is the deployment's, and mending it mends
+    the sending."""
     request = message.request
     message.attempts += 1
     message.last_attempt_at = utcnow()
@@ -155,17 +173,30 @@ def send_message(message: OutboxMessage) -> bool:
         mail.smtp_send(mail.build_email(message, request))
     except (OSError, smtplib.SMTPException, RuntimeError, ValueError) as error:
         message.last_error = mail.describe_error(error)
-        message.next_attempt_at = utcnow() + retry_delay(message.attempts)
+        give_up = message.kind != mail.FACILITATORS and mail.refused_for_good(error)
+        if give_up:
+            message.given_up_at = utcnow()
+            message.next_attempt_at = None
+        else:
+            message.next_attempt_at = utcnow() + retry_delay(message.attempts)
         audit.add_event(
-            "email_failed",
+            "email_given_up" if give_up else "email_failed",
             request.reference,
             audit.SYSTEM,
             f"{message.kind}, attempt {message.attempts}: {message.last_error}",
         )
         reference, attempts, problem = request.reference, message.attempts, message.last_error
         db.session.commit()
-        current_app.logger.warning("Email for request %s not sent (attempt %d): %s", reference, attempts, problem)
-        return False
+        current_app.logger.warning(
+            "Email for request %s not sent (attempt %d%s): %s",
+            reference,
+            attempts,
+            "; given up, the address was refused" if give_up else "",
+            problem,
+        )
+        if give_up:
+            return GIVEN_UP
+        return REFUSED if mail.only_this_email(error) else FAILED
     message.sent_at = utcnow()
     message.last_error = None
     message.next_attempt_at = None
@@ -178,7 +209,7 @@ def send_message(message: OutboxMessage) -> bool:
         f"attempt {message.attempts}",
     )
     db.session.commit()
-    return True
+    return SENT
 
 
 def run_pass(
@@ -207,8 +238,13 @@ def run_pass(
         if message is None:
             break
         tried_messages.add(message.id)
-        if send_message(message):
+        outcome = send_message(message)
+        if outcome == SENT:
             result.sent += 1
+        elif outcome == GIVEN_UP:
+            result.given_up += 1  # the mail server answered: the rest can still go
+        elif outcome == REFUSED:
+            result.send_failed += 1  # likewise
         else:
             # The mail server is likely down or hung: leave the rest for the next pass, so an
             # outage costs one timeout a pass, not one for every waiting message.
@@ -256,13 +292,28 @@ def stop_on_signals(stop: threading.Event) -> Iterator[None]:
             signal.signal(number, old)
 
 
-def unsent_messages() -> list[OutboxMessage]:
-    """Outbox messages not yet sent, oldest first."""
+def unsent_messages(given_up: bool = False) -> list[OutboxMessage]:
+    """Outbox messages not yet sent and still to be tried (or, with ``given_up``, those the
+    worker gave up on), oldest first."""
+    state = OutboxMessage.given_up_at.is_not(None) if given_up else OutboxMessage.given_up_at.is_(None)
     return list(
         db.session.scalars(
             select(OutboxMessage)
-            .where(OutboxMessage.sent_at.is_(None))
+            .where(OutboxMessage.sent_at.is_(None), state)
             .order_by(OutboxMessage.created_at, OutboxMessage.id)
+        )
+    )
+
+
+def unsent_tried(request_id: int) -> list[OutboxMessage]:
+    """A request's emails that were tried and have not gone out (to be tried again, or given
+    up on), oldest first, without their text."""
+    return list(
+        db.session.scalars(
+            select(OutboxMessage)
+            .where(OutboxMessage.request_id == request_id, OutboxMessage.sent_at.is_(None), OutboxMessage.attempts > 0)
+            .options(defer(OutboxMessage.body), defer(OutboxMessage.calendar))
+            .order_by(OutboxMessage.id)
         )
     )
 
@@ -302,7 +353,9 @@ def worker_command(once: bool, poll_seconds: float | None) -> None:
         result = run_pass()
         click.echo(
             f"Made {_plural(result.pdfs_made, 'PDF')} ({result.pdfs_failed} failed); "
-            f"sent {_plural(result.sent, 'message')} ({result.send_failed} failed)."
+            f"sent {_plural(result.sent, 'message')} ({result.send_failed} failed"
+            + (f", {result.given_up} refused for good" if result.given_up else "")
+            + ")."
         )
         return
     poll = poll_seconds if poll_seconds is not None else float(current_app.config.get("OUTBOX_POLL_SECONDS", 5))
@@ -321,6 +374,11 @@ def send_command() -> None:
     unsent = len(unsent_messages())
     missing = len(requests_without_pdf())
     click.echo(f"Sent {_plural(result.sent, 'message')}; {unsent} still unsent.")
+    if refused := len(unsent_messages(given_up=True)):
+        click.echo(
+            f"{_plural(refused, 'message')} not sent because the mail server refused the address for good "
+            "(`flask outbox status` lists them; they are not tried again)."
+        )
     if missing:
         click.echo(f"{_plural(missing, 'request')} still without a PDF.")
     if unsent or missing:
@@ -349,7 +407,8 @@ def status_command() -> None:
     """List requests still without a PDF and unsent emails: reference, attempts and the last error."""
     waiting = requests_without_pdf()
     messages = unsent_messages()
-    if not waiting and not messages:
+    refused = unsent_messages(given_up=True)
+    if not waiting and not messages and not refused:
         click.echo("Every PDF is made and every email sent.")
     for request in waiting:
         click.echo(f"{request.reference}\tPDF not made\tattempts {request.pdf_attempts}\t{request.pdf_error or '-'}")
@@ -358,9 +417,18 @@ def status_command() -> None:
             f"{message.request.reference}\t{EMAIL_NAMES.get(message.kind, message.kind)} unsent\t"
             f"attempts {message.attempts}\t{message.last_error or '-'}"
         )
+    for message in refused:
+        click.echo(
+            f"{message.request.reference}\t{EMAIL_NAMES.get(message.kind, message.kind)} given up "
+            f"(the address was refused)\tattempts {message.attempts}\t{message.last_error or '-'}"
+        )
 
 
 __all__ = [
+    "FAILED",
+    "GIVEN_UP",
+    "REFUSED",
+    "SENT",
     "PassResult",
     "claim_message",
     "claim_pdf_job",
@@ -370,4 +438,5 @@ __all__ = [
     "run_pass",
     "run_worker",
     "send_message",
+    "unsent_tried",
 ]

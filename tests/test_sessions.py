@@ -548,6 +548,33 @@ def test_the_invitation_is_called_sent_only_once_the_outbox_has_sent_it(
     assert words.endswith("(with the latest changes)")
 
 
+def test_an_invitation_whose_address_is_refused_for_good_says_so_and_is_not_tried_again(
+    session_app: Flask, smtp_server: SmtpServer
+) -> None:
+    smtp_server.start()
+    client, _ = signed_in(session_app)
+    reference = offered(session_app)
+    flush(session_app, smtp_server)
+    assert arrange(client, reference).status_code == 302
+    assert invite(client, reference).status_code == 302
+    smtp_server.mailbox.refuse[VALID_DETAILS["email"]] = "550 5.1.1 Recipient address rejected"
+    assert run_outbox(session_app).given_up == 1
+    state, words = invitation_shown(client, reference)
+    assert state == "given_up"
+    assert words == (
+        f"Invitation could not be sent to {VALID_DETAILS['email']}: the mail server refused the email address. "
+        "It will not be tried again, so get in touch another way, and check the address."
+    )
+    session_id = session_id_of(session_app, reference)
+    assert "invitation could not be sent: the address was refused" in text(client.get(f"/inbox/sessions/{session_id}"))
+    smtp_server.mailbox.refuse.clear()
+    with session_app.app_context():
+        from app.outbox import run_pass
+
+        assert run_pass(ignore_schedule=True).sent == 0  # given up means not tried again
+    assert invitation_shown(client, reference)[0] == "given_up"
+
+
 def _events(app: Flask) -> list[AuditEvent]:
     with app.app_context():
         return list(db.session.scalars(select(AuditEvent).order_by(AuditEvent.id)))

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from flask import Flask
 from sqlalchemy import select
 
+from app import outbox as app_outbox
 from app import workflow
 from app.config import ConfigError, load_config
 from app.extensions import db
@@ -315,6 +316,97 @@ def test_no_acknowledgement_when_switched_off_or_for_an_import(ack_app: Flask) -
     with ack_app.app_context():
         make_request()
         assert [m.kind for m in db.session.scalars(select(OutboxMessage))] == ["facilitators"]
+
+
+def list_row(client: Any, reference: str) -> str:
+    """The inbox list's row for a request, as HTML."""
+    page = text(client.get("/inbox"))
+    match = re.search(rf'<tr[^>]*data-reference="{reference}".*?</tr>', page, re.S)
+    assert match, f"{reference} is not in the list"
+    return match.group(0)
+
+
+@both_databases
+def test_an_address_the_mail_server_refuses_for_good_is_given_up_and_the_inbox_says_so(
+    ack_app: Flask, smtp_server: SmtpServer
+) -> None:
+    """Found: a practitioner's mistyped address was tried every hour for ever, and nothing in
+    the inbox said the acknowledgement had not gone."""
+    address = VALID_DETAILS["email"]
+    smtp_server.mailbox.refuse[address] = "550 5.1.1 No such mailbox here"
+    smtp_server.start()
+    with ack_app.app_context():
+        reference = make_request().reference
+        first = run_outbox()
+        # The facilitators' email still went: the server answered, it only refused one address.
+        assert (first.sent, first.send_failed, first.given_up) == (1, 0, 1)
+        acknowledgement = db.session.scalar(select(OutboxMessage).where(OutboxMessage.kind == "acknowledgement"))
+        assert acknowledgement.given_up_at is not None and acknowledgement.next_attempt_at is None
+        assert acknowledgement.sent_at is None and acknowledgement.attempts == 1
+        assert "550" in (acknowledgement.last_error or "")
+        # Never tried again: not at its turn, not when everything is tried now.
+        again = app_outbox.run_pass(ignore_schedule=True, now=dt.datetime.now() + dt.timedelta(days=3))
+        assert (again.sent, again.send_failed, again.given_up) == (0, 0, 0)
+        assert db.session.get(OutboxMessage, acknowledgement.id).attempts == 1
+    assert [str(m["To"]) for m in smtp_server.mailbox.messages] == [FACILITATORS]
+    assert [e.detail for e in events(ack_app, "email_given_up")] == [
+        f"acknowledgement, attempt 1: {acknowledgement.last_error}"
+    ]
+
+    client, _ = signed_in(ack_app)
+    assert "Needs attention: an email has not gone out" in list_row(client, reference)
+    page = text(client.get(f"/inbox/requests/{reference}"))
+    problem = re.search(r'data-email-problem="acknowledgement">(.*?)<', page, re.S)
+    assert problem, "the request page does not say the acknowledgement did not go"
+    assert " ".join(problem.group(1).split()) == (
+        f"The acknowledgement to the requester could not be sent to {address}: the mail server refused the "
+        "email address. It will not be tried again, so get in touch another way, and check the address."
+    )
+    assert "Email not sent: the mail server refused the address (it will not be tried again)" in page
+    assert "550" not in page and "SMTPRecipientsRefused" not in page  # words, not error names
+
+    runner = ack_app.test_cli_runner()
+    status = runner.invoke(args=["outbox", "status"])
+    assert f"{reference}\tacknowledgement given up (the address was refused)\tattempts 1" in status.output
+    send = runner.invoke(args=["outbox", "send"])
+    assert send.exit_code == 0, send.output  # nothing left that sending again could send
+    assert "1 message not sent because the mail server refused the address for good" in send.output
+
+
+def test_a_refusal_for_now_and_a_refused_facilitators_address_are_tried_again(
+    ack_app: Flask, smtp_server: SmtpServer
+) -> None:
+    """Only the requester's address refused for good is given up on: a "try later" (4xx) reply
+    passes, and the facilitators' address is the deployment's own, mended by its settings."""
+    smtp_server.mailbox.refuse.update(
+        {VALID_DETAILS["email"]: "450 4.2.1 Mailbox busy, try later", FACILITATORS: "550 5.1.1 No such mailbox"}
+    )
+    smtp_server.start()
+    with ack_app.app_context():
+        reference = make_request().reference
+        # The server answered each time, so one refusal does not hold up the other email.
+        result = app_outbox.run_pass(ignore_schedule=True)
+        assert (result.sent, result.send_failed, result.given_up) == (0, 2, 0)
+        messages = list(db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.kind)))
+        assert [(m.kind, m.attempts > 0, m.given_up_at, m.next_attempt_at is not None) for m in messages] == [
+            ("acknowledgement", True, None, True),
+            ("facilitators", True, None, True),
+        ]
+    client, _ = signed_in(ack_app)
+    assert "Needs attention: an email has not gone out" in list_row(client, reference)
+    page = text(client.get(f"/inbox/requests/{reference}"))
+    assert "2 emails about this request have not gone out" in page
+    assert re.search(
+        r"The acknowledgement to the requester could not be sent yet \(tried once\): "
+        r"the mail server refused the email address\. The service will try again after \d",
+        page,
+    )
+
+    smtp_server.mailbox.refuse.clear()
+    with ack_app.app_context():
+        assert app_outbox.run_pass(ignore_schedule=True).sent == 2
+    assert "Needs attention: an email has not gone out" not in list_row(client, reference)
+    assert "data-email-problem" not in text(client.get(f"/inbox/requests/{reference}"))
 
 
 # --- the list: search, filters, sorting, due dates, counts, paging ------------------------------

@@ -18,11 +18,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, exists, func, select
 
 from .. import audit, workflow
 from ..extensions import db
-from ..models import StoredRequest
+from ..models import OutboxMessage, StoredRequest
 from ..requests import fields
 from ..requests.document import uk_day
 from ..requests.reference import ALPHABET, PREFIX
@@ -184,6 +184,7 @@ class ListRow:
     redirected_to: str | None
     duplicate_of: str | None
     pdf_state: str  # "made", "waiting" (the worker has not made it yet) or "failed" (it tried and will again)
+    emails_stuck: bool = False  # an email about it was tried and has not gone out (retrying, or given up)
 
 
 def pdf_state(made_at: dt.datetime | None, error: str | None) -> str:
@@ -267,6 +268,13 @@ def _query(filters: Filters, today: dt.date) -> Any:
             StoredRequest.duplicate_of,
             StoredRequest.pdf_made_at,
             StoredRequest.pdf_error,
+            exists()
+            .where(
+                OutboxMessage.request_id == StoredRequest.id,
+                OutboxMessage.sent_at.is_(None),
+                OutboxMessage.attempts > 0,
+            )
+            .label("emails_stuck"),
         )
         .outerjoin(Assignment, Assignment.request_id == StoredRequest.id)
         .outerjoin(Facilitator, Facilitator.id == Assignment.facilitator_id)
@@ -293,6 +301,7 @@ def _row(row: Any, today: dt.date) -> ListRow:
         redirected_to=row.redirected_to,
         duplicate_of=row.duplicate_of,
         pdf_state=pdf_state(row.pdf_made_at, row.pdf_error),
+        emails_stuck=bool(row.emails_stuck),
     )
 
 

@@ -28,8 +28,10 @@ from ..input_guard import is_blank
 from ..journey import MODE_LABELS
 from ..mail import mail_problem_words
 from ..models import AuditEvent, StoredRequest, utcnow
+from ..outbox import unsent_tried
 from ..pack import current_pack, current_partnership
 from ..requests import fields
+from ..requests.document import uk_time
 from ..requests.guard import Finding, scan
 from ..requests.reference import is_reference, normalise_reference
 from ..requests.service import InvalidRequest, NewRequest, store_request
@@ -313,6 +315,7 @@ ACTION_WORDS = {
     "emailed": "Emailed to the facilitators",
     "acknowledged": "Acknowledgement emailed to the requester",
     "email_failed": "Email not sent yet (it will be tried again)",
+    "email_given_up": "Email not sent: the mail server refused the address (it will not be tried again)",
     "invitation_queued": "Session invitation queued",
     "invitation_sent": "Session invitation emailed to the requester",
     "cancellation_sent": "Session cancellation emailed to the requester",
@@ -344,6 +347,37 @@ CREATED_PATTERN = re.compile(r"outcome (?P<outcome>[^;]+); rule pack (?P<version
 ATTEMPT_PATTERN = re.compile(r"(?:(?P<kind>\w+), )?attempt (?P<attempt>\d+)(?:: (?P<problem>.*))?", re.S)
 WARNING_CONFIRMED = "identifying-data warning confirmed"
 WARNING_WORDS = "the warning about identifying data was confirmed"
+
+
+@dataclass(frozen=True)
+class EmailProblem:
+    """An email about a request that has not gone out after trying: ``given_up`` when the mail
+    server refused its address for good (never tried again), else it will be tried again."""
+
+    kind: str
+    given_up: bool
+    text: str
+
+
+def email_problems(request: StoredRequest) -> list[EmailProblem]:
+    """The request's emails that were tried and have not gone out, oldest first, each in a
+    sentence for the request page. (Emails not tried yet are simply waiting for the worker.)"""
+    problems = []
+    for message in unsent_tried(request.id):
+        what = EMAIL_WORDS.get(message.kind, "an email")
+        what = what[0].upper() + what[1:]
+        why = mail_problem_words(message.last_error or "")
+        if message.given_up_at is not None:
+            text = (
+                f"{what} could not be sent to {message.recipient}: {why}. It will not be tried again, "
+                "so get in touch another way, and check the address."
+            )
+        else:
+            tried = "once" if message.attempts == 1 else f"{message.attempts} times"
+            when = f" after {uk_time(message.next_attempt_at)}" if message.next_attempt_at else ""
+            text = f"{what} could not be sent yet (tried {tried}): {why}. The service will try again{when}."
+        problems.append(EmailProblem(message.kind, message.given_up_at is not None, text))
+    return problems
 
 
 def _attempts(attempt: str) -> str:
@@ -380,7 +414,7 @@ def _trail_words(action: str, detail: str, session_names: dict[str, str]) -> tup
     if (found := ATTEMPT_PATTERN.fullmatch(detail)) and action not in ("status_changed", "purged"):
         kind = EMAIL_WORDS.get(found["kind"] or "", found["kind"] or "")
         problem = found["problem"] or ""
-        if action == "email_failed" and problem:
+        if action in ("email_failed", "email_given_up") and problem:
             problem = mail_problem_words(problem)
         parts = [kind, _attempts(found["attempt"]), problem]
         return words, "; ".join(part for part in parts if part)

@@ -322,6 +322,7 @@ def render_request_page(
         next_statuses=workflow.next_statuses(stored.status),
         outcomes=outcomes,
         duplicates=service.duplicates_of(stored),
+        email_problems=service.email_problems(stored),
         overdue=workflow.is_overdue(stored.status, stored.due_on, uk_today()),
         note_findings=note_findings or [],
         note_max=NOTE_MAX,

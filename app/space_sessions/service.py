@@ -167,12 +167,13 @@ def session_label(session: SpaceSession) -> str:
 # --- the invitation's real state, from the outbox ------------------------------------------------
 
 NOT_SENT, WAITING, RETRYING, SENT, SESSION_CANCELLED = "not_sent", "waiting", "retrying", "sent", "cancelled"
+GIVEN_UP = "given_up"  # the mail server refused the address for good
 
 
 @dataclass(frozen=True)
 class InvitationState:
     """Where a request's invitation is, read from its outbox rows: ``state`` (one of
-    ``NOT_SENT``, ``WAITING``, ``RETRYING``, ``SENT``, ``SESSION_CANCELLED``), ``text`` (a
+    ``NOT_SENT``, ``WAITING``, ``RETRYING``, ``GIVEN_UP``, ``SENT``, ``SESSION_CANCELLED``), ``text`` (a
     sentence for the request page) and ``short`` (words after "Invitation", for lists)."""
 
     state: str
@@ -182,9 +183,9 @@ class InvitationState:
 
 def invitation_state(request: StoredRequest, session: SpaceSession, place: SessionPlace) -> InvitationState:
     """The invitation as the outbox has it: queued and waiting for the worker, failed and to be
-    tried again, or sent (and when). "Send invitation" only queues it, so it is never called
-    sent until the worker has handed it to the mail server. (The outbox never gives up on an
-    email: a failure is tried again, with a growing wait, until it goes.)"""
+    tried again, or sent (and when), or given up because the mail server refused the address for good. "Send
+    invitation" only queues it, so it is never called sent until the worker has handed it to
+    the mail server. Any other failure is tried again, with a growing wait, until it goes."""
     if session.cancelled_at is not None:
         return InvitationState(SESSION_CANCELLED, "Session cancelled", "not needed: the session was cancelled")
     if place.invited_sequence is None:
@@ -209,6 +210,13 @@ def invitation_state(request: StoredRequest, session: SpaceSession, place: Sessi
             return InvitationState(SENT, f"Sent on {uk_time(latest.sent_at)}, before the latest changes", "sent")
         suffix = " (with the latest changes)" if session.sequence else ""
         return InvitationState(SENT, f"{what} sent on {uk_time(latest.sent_at)}{suffix}", "sent")
+    if latest.given_up_at is not None:
+        return InvitationState(
+            GIVEN_UP,
+            f"{what} could not be sent to {latest.recipient}: {mail_problem_words(latest.last_error or '')}. "
+            f"It will not be tried again, so get in touch another way, and check the address.{before}",
+            "could not be sent: the address was refused",
+        )
     if latest.attempts:
         tried = "once" if latest.attempts == 1 else f"{latest.attempts} times"
         when = f" after {uk_time(latest.next_attempt_at)}" if latest.next_attempt_at else ""

@@ -23,6 +23,15 @@ class Mailbox:
 
     messages: list[EmailMessage] = field(default_factory=list)
     envelopes: list[tuple[str, list[str]]] = field(default_factory=list)
+    # Addresses the server refuses at RCPT TO, with its reply (say "550 5.1.1 No such mailbox").
+    refuse: dict[str, str] = field(default_factory=dict)
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options) -> str:
+        """Take the address, unless it is one the server is told to refuse."""
+        if address in self.refuse:
+            return self.refuse[address]
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope) -> str:
         """Keep the message."""
