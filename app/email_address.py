@@ -7,7 +7,9 @@ import re
 
 # A local part of letters, digits and . + - ' _, an @, and a domain whose last label is at
 # least two letters. The look-arounds let ``finditer`` find an address inside other text.
-EMAIL_ADDRESS = re.compile(r"(?<![\w.+\-])[\w.+\-']+@[\w\-]+(?:\.[\w\-]+)*\.[^\W\d_]{2,}(?![\w])")
+# The parts are bounded (a local part is at most 64 characters, a domain label 63), so the time
+# to search a long text grows in step with its length, whatever the text.
+EMAIL_ADDRESS = re.compile(r"(?<![\w.+\-])[\w.+\-']{1,64}@[\w\-]{1,63}(?:\.[\w\-]{1,63}){0,8}\.[^\W\d_]{2,63}(?![\w])")
 EMAIL_MAX = 254
 
 

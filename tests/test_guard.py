@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from app.requests.guard import KINDS, NAMES, REASONS, has_visible_text, nhs_check_digit_valid, scan, scan_fields
@@ -343,3 +345,18 @@ def test_long_text_is_scanned_quickly() -> None:
 )
 def test_has_visible_text(text: str, visible: bool) -> None:
     assert has_visible_text(text) is visible
+
+
+def test_the_patterns_run_over_whole_texts_repeat_a_bounded_number_of_times() -> None:
+    """Found: a capitalised "word" and an address's local part could be any length, so searching
+    text such as "A-A-A-…" tried every length from every position: 48,000 characters took a
+    minute. Bounded, the work grows in step with the text."""
+    from app.email_address import EMAIL_ADDRESS
+    from app.requests import guard
+
+    for pattern in (guard._NAME_WORD, EMAIL_ADDRESS.pattern):
+        assert not re.search(r"\][*+]", pattern), pattern
+    # A name word of up to 40 characters is still a name: "Ashton-under-Lyne Primary School".
+    assert [f.text for f in scan("He was at Ashton-under-Lyne Primary School until May.")] == [
+        "Ashton-under-Lyne Primary School"
+    ]

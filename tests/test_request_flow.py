@@ -108,6 +108,22 @@ def test_about_you_errors_use_govuk_wording_and_keep_what_was_typed(client) -> N
     assert 'value="alex@"' in again
 
 
+def test_text_far_over_its_limit_is_kept_in_part_and_never_checked_for_identifying_data(client) -> None:
+    """Found: text far over a field's limit was kept whole in the session (megabytes), and the
+    identifying-data check then ran over all of it: 48,000 characters held a worker for a minute."""
+    walker = to_outcome(client)
+    fill_details(walker)
+    pasted = "Ashton-" * 100_000  # 700,000 characters, a name word with no end
+    response = post_page(walker, "reflection", {"reflection": pasted}, change=True)
+    assert response.status_code == 200 and "must be 1,500 characters or less" in text_of(response)
+    with client.session_transaction() as session:
+        kept = session["request_details"]["reflection"]
+    assert kept == pasted[:15_000]  # ten times the limit: enough to shorten, never megabytes
+    # The page that shows what looks identifying sends the text back to its page first.
+    warning = walker.get("/request/check-what-you-wrote")
+    assert warning.status_code == 302 and warning.location.endswith("/request/reflection")
+
+
 def test_reflection_is_limited_to_1500_characters(client) -> None:
     walker = to_outcome(client)
     too_long = post_page(walker, "reflection", {"reflection": "a" * 1501})

@@ -156,7 +156,7 @@ _NHS = re.compile(r"(?<![\d+])(?P<a>\d{3})(?P<sep>[ \-]?)(?P<b>\d{3})(?P=sep)(?P
 _PHONE = re.compile(r"(?<![\d+\w])(?P<number>(?:(?:\+|00)\s?44\s?(?:\(0\)\s?)?|\(?0)(?:[\s\-)]{0,2}\d){9,10})(?![\d])")
 
 # A capitalised word of a name ("Acacia", "St", "St.", "John's", "Ashton-under-Lyne").
-_NAME_WORD = r"(?:St\.|[A-Z][A-Za-z'\u2019\-]*)"
+_NAME_WORD = r"(?:St\.|[A-Z][A-Za-z'\u2019\-]{0,39})"
 _STREET_TYPES = (
     "Road|Rd|Street|St|Avenue|Ave|Lane|Ln|Close|Drive|Way|Crescent|Cres|Grove|Place|Pl|Court|Ct|"
     "Gardens|Gdns|Terrace|Walk|Square|Sq|Mews|Hill|Row|View|Park|Rise|Vale|Parade|Boulevard|Brow|"

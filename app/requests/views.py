@@ -77,10 +77,24 @@ def stored_details() -> dict[str, Any]:
     return dict(details) if isinstance(details, dict) else {}
 
 
+# Text over a field's limit is kept (so the page can show it, to be shortened) up to this many
+# times the limit: enough for anything pasted by mistake, never megabytes in a session.
+KEEP_OVER_LIMIT = 10
+
+
+def kept(name: str, value: str) -> str:
+    """What is kept of a posted value: all of it, unless it is far over its field's limit."""
+    entry = FIELDS_BY_NAME.get(name)
+    if entry is None or entry.limit <= 0 or not isinstance(value, str):
+        return value
+    return value[: entry.limit * KEEP_OVER_LIMIT]
+
+
 def save_page(page: Page, values: dict[str, str], valid: bool) -> None:
-    """Keep what was posted for a page (even when it failed validation: nothing typed is lost)."""
+    """Keep what was posted for a page (even when it failed validation: nothing typed is lost,
+    short of ``KEEP_OVER_LIMIT`` times a field's limit)."""
     details = stored_details()
-    details.update(values)
+    details.update({name: kept(name, value) for name, value in values.items()})
     session[DETAILS_KEY] = details
     done = [slug for slug in session.get(DONE_KEY, []) if slug != page.slug]
     session[DONE_KEY] = [*done, page.slug] if valid else done
@@ -208,9 +222,14 @@ for _page in PAGES:
 def identifying() -> Response | str:
     """What looks like identifying information, and why it matters: change it, or confirm."""
     details = stored_details()
-    debrief = current_state().debrief
+    state = current_state()
+    debrief = state.debrief
+    # Only answers the pages accept are checked: text over its limit goes back to its page first.
+    problems = fields.check_details(details, debrief, utcnow().date())
+    if problems:
+        return redirect(url_for(PAGES_BY_SLUG[next(iter(problems))].endpoint))
     findings = identifying_findings(details, debrief)
-    mode = current_state().mode
+    mode = state.mode
     if not findings:
         return redirect(url_for("requests.check"))
     form = ConfirmForm()
