@@ -18,6 +18,7 @@ Two kinds of message (``OutboxMessage.kind``), each with its own template:
 
 from __future__ import annotations
 
+import re
 import smtplib
 import ssl
 from email.message import EmailMessage
@@ -25,6 +26,7 @@ from email.utils import formatdate, make_msgid
 
 from flask import current_app, render_template
 
+from .email_address import EMAIL_ADDRESS
 from .models import OutboxMessage, StoredRequest
 
 FACILITATORS = "facilitators"
@@ -173,6 +175,26 @@ def only_this_email(error: BaseException) -> bool:
 
 
 def describe_error(error: BaseException) -> str:
-    """What went wrong, for the outbox and the audit log: the error's type and message
-    (an SMTP or network error never carries the request's content), shortened."""
-    return f"{type(error).__name__}: {error}"[:MAX_ERROR_LENGTH]
+    """What went wrong, for the outbox, the audit log and the worker's log: the error's type and
+    the mail server's reply, shortened, with every email address taken out (a refusal names the
+    address it refused, and the audit log outlives the request)."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        replies = sorted({_reply(code, message) for code, message in error.recipients.values()})
+        words = "; ".join(replies)
+    else:
+        words = str(error)
+    return without_addresses(f"{type(error).__name__}: {words}")[:MAX_ERROR_LENGTH]
+
+
+def _reply(code: int, message: bytes | str) -> str:
+    text = message.decode("utf-8", "replace") if isinstance(message, bytes) else str(message)
+    return f"{code} {text}".strip()
+
+
+def without_addresses(text: str) -> str:
+    """``text`` with each email address (and anything in <angle brackets> with an @) replaced
+    by "[address]"."""
+    return EMAIL_ADDRESS.sub("[address]", _BRACKETED.sub("[address]", text))
+
+
+_BRACKETED = re.compile(r"<[^<>\s]*@[^<>\s]*>")

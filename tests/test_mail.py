@@ -229,3 +229,21 @@ def test_the_paragraph_check_finds_a_sentence_broken_over_two_lines() -> None:
         "\"If a child is at risk, contact children's\" / 'social care now.'",
         "'Keep this.' / 'Give it.'",
     ]
+
+
+def test_a_mail_error_is_recorded_without_any_email_address() -> None:
+    """The worker records a failure in the outbox, the audit log (kept after the request is
+    deleted) and its log: the refused address, or one the server quotes, is never among them."""
+    import smtplib
+
+    from app.mail import describe_error
+
+    refused = smtplib.SMTPRecipientsRefused(
+        {"jo.bloggs@agency.example.org": (550, b"5.1.1 <jo.bloggs@agency.example.org>: Recipient address rejected")}
+    )
+    assert describe_error(refused) == "SMTPRecipientsRefused: 550 5.1.1 [address]: Recipient address rejected"
+    data = smtplib.SMTPDataError(554, b"Message for jo.bloggs@agency.example.org refused as spam")
+    assert "jo.bloggs" not in describe_error(data) and "554" in describe_error(data)
+    assert describe_error(ConnectionRefusedError(111, "Connection refused")) == (
+        "ConnectionRefusedError: [Errno 111] Connection refused"
+    )

@@ -76,3 +76,52 @@ def test_0005_downgrade_refuses_while_a_pdf_is_still_to_be_made(app, caplog) -> 
         upgrade()  # a request stored before 0005 had its PDF made when it was stored
         stored = db.session.scalar(sa.select(StoredRequest).where(StoredRequest.reference == reference))
         assert stored.pdf_made_at == stored.created_at and stored.pdf.startswith(b"%PDF-")
+
+
+@both_databases
+@pytest.mark.own_schema
+def test_0009_takes_email_addresses_out_of_the_mail_errors_already_recorded(app) -> None:
+    """Found: a refusal's text (which names the refused address) was kept in the audit log,
+    which outlives the request, and in the outbox."""
+    from app.models import AuditEvent, OutboxMessage
+    from support.submission import make_request
+
+    refusal = "SMTPRecipientsRefused: {'jo.bloggs@agency.example.org': (550, b'5.1.1 <jo.bloggs@agency.example.org>')}"
+    with app.app_context():
+        request = make_request().request
+        db.session.add(
+            OutboxMessage(
+                request_id=request.id,
+                recipient="facilitators@partnership.example",
+                subject="A request",
+                last_error=refusal,
+            )
+        )
+        db.session.add(
+            AuditEvent(
+                action="email_failed",
+                reference=request.reference,
+                actor="system",
+                detail=f"facilitators, attempt 1: {refusal}",
+            )
+        )
+        db.session.add(
+            AuditEvent(
+                action="note_added",
+                reference=request.reference,
+                actor="someone@partnership.example",
+                detail="kept as it was",
+            )
+        )
+        db.session.commit()
+        db.session.remove()
+        downgrade(revision="0008")
+        upgrade()
+        recorded = [
+            *db.session.scalars(sa.select(OutboxMessage.last_error).where(OutboxMessage.last_error.is_not(None))),
+            *db.session.scalars(sa.select(AuditEvent.detail).where(AuditEvent.action == "email_failed")),
+        ]
+        assert len(recorded) == 2 and all("[address]" in text and "jo.bloggs" not in text for text in recorded)
+        assert db.session.scalar(sa.select(AuditEvent.actor).where(AuditEvent.action == "note_added")) == (
+            "someone@partnership.example"
+        )
