@@ -9,7 +9,7 @@ import re
 # least two letters. The look-arounds let ``finditer`` find an address inside other text.
 # The parts are bounded (a local part is at most 64 characters, a domain label 63), so the time
 # to search a long text grows in step with its length, whatever the text.
-EMAIL_ADDRESS = re.compile(r"(?<![\w.+\-])[\w.+\-']{1,64}@[\w\-]{1,63}(?:\.[\w\-]{1,63}){0,8}\.[^\W\d_]{2,63}(?![\w])")
+EMAIL_ADDRESS = re.compile(r"(?<![\w.+\-])[\w.+\-']{1,64}@[\w\-]{1,63}(?:\.[\w\-]{1,63}){0,16}\.[^\W\d_]{2,63}(?![\w])")
 EMAIL_MAX = 254
 
 

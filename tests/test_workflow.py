@@ -731,12 +731,14 @@ def test_one_audit_entry_per_action_and_views_only_when_a_page_is_opened(app: Fl
             url, data={"csrf_token": csrf_token(token_page.get_data(as_text=True)), **data}, follow_redirects=True
         )
         assert response.status_code == 200  # the page after the action: not a view
-    refused = post_form(client, page, f"{page}/status", {"status": "closed_forever"})  # refused: no entry
+    # Refused: the page shown again is a view.
+    refused = post_form(client, page, f"{page}/status", {"status": "closed_forever"})
     assert refused.status_code == 200
     actions = [(e.action, e.reference, e.actor) for e in all_events(app)]
     me = f"facilitator:{facilitator_id}"
     assert [a for a, _, _ in actions if a != "viewed"] == ["status_changed", "assigned", "note_added", "status_changed"]
-    assert len([a for a in actions if a[0] == "viewed"]) == 1 + 4 + 1  # the pages opened for their tokens
+    # The pages opened for their tokens (1 + 4 + 1), and the request shown again with the refusal.
+    assert len([a for a in actions if a[0] == "viewed"]) == 1 + 4 + 1 + 1
     assert {(r, who) for _, r, who in actions} == {(reference, me)}
 
 

@@ -187,8 +187,9 @@ def check_document(document: Any) -> ImportedRequest:
     for name, value in details.items():
         entry = FIELDS_BY_NAME.get(name)
         if entry is not None:  # a request field: checked as its entry in the fields table says
-            if stored_value_problem(entry, value) is not None:
-                raise ImportProblem(BAD_DATA)
+            if (problem := stored_value_problem(entry, value)) is not None:
+                what = entry.short_name("myself")
+                raise ImportProblem(f"{BAD_DATA}: its {what[0].lower()}{what[1:]} {problem}")
         elif name == "criteria":
             if not isinstance(value, list):
                 raise ImportProblem(BAD_DATA)

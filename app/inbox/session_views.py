@@ -11,6 +11,8 @@ only, never a read-only partnership account):
   POST      /inbox/requests/<reference>/session-outcome      session_outcome   (held or not held)
 
 The work is ``app.space_sessions.service``'s; emails are only queued (the outbox worker sends them).
+A form whose security token fails shows its page again with what was posted (``when_not_checked``:
+see ``app.inbox.views.form_not_checked``).
 """
 
 from __future__ import annotations
@@ -29,7 +31,15 @@ from ..space_sessions.service import SessionRefused
 from ..stats.service import month_label
 from . import bp
 from . import service as inbox_service
-from .views import IMPORTANT, SUCCESS, acted_on, current_facilitator, render_request_page, stored_request
+from .views import (
+    IMPORTANT,
+    SUCCESS,
+    acted_on,
+    current_facilitator,
+    render_request_page,
+    stored_request,
+    when_not_checked,
+)
 
 
 def offered_sessions() -> frozenset[str]:
@@ -46,6 +56,20 @@ PLACE_NOT_ARRANGED = (
 )
 PLACE_NOT_CHANGED = (
     "Check the joining instructions or place do not identify anyone: the changes have not been saved yet"
+)
+# Shown when a form's security token was missing or out of date (nothing was saved).
+ARRANGE_NOT_CHECKED = (
+    "The session has not been arranged because the form had expired. Select Arrange the session to try again"
+)
+INVITATION_NOT_CHECKED = "The invitation has not been sent because the form had expired. Try again"
+OUTCOME_NOT_CHECKED = (
+    "Whether the session was held has not been saved because the form had expired. Select Save to try again"
+)
+CHANGE_NOT_CHECKED = (
+    "The changes to the session have not been saved because the form had expired. Select Save the changes to try again"
+)
+CANCEL_NOT_CHECKED = (
+    "The session has not been cancelled because the form had expired. Select Yes, cancel the session to try again"
 )
 
 
@@ -136,17 +160,19 @@ def session_outcome(reference: str) -> Response | str:
 
 
 def found_session(session_id: str) -> SpaceSession:
-    """The session with this id, or 404."""
-    found = sessions.find_session(int(session_id)) if session_id.isdigit() and len(session_id) < 10 else None
+    """The session with this id (ASCII digits only: "²" is a digit to ``isdigit``, not to ``int``), or 404."""
+    digits = session_id.isascii() and session_id.isdigit() and len(session_id) < 10
+    found = sessions.find_session(int(session_id)) if digits else None
     if found is None:
         abort(404)
     return found
 
 
 def render_session_page(
-    session: SpaceSession, form: SessionForm | None = None, findings: list[Any] | None = None
+    session: SpaceSession, form: SessionForm | None = None, findings: list[Any] | None = None, problem: str = ""
 ) -> str:
-    """A session: its details, the requests in it, the change form and cancelling."""
+    """A session: its details, the requests in it, the change form and cancelling (``problem``:
+    a message about the change form as a whole, first in the error summary)."""
     if form is None:
         local = sessions.to_uk(session.starts_at)
         form = SessionForm(
@@ -163,6 +189,8 @@ def render_session_page(
         )
         form.date_errors = []
     errors = form.error_list()
+    if problem:
+        errors.insert(0, {"text": problem, "href": "#change-session"})
     in_session = sessions.members(session)
     return render_template(
         "inbox/session.html",
@@ -215,15 +243,7 @@ def cancel_session(session_id: str) -> Response | str:
         flash(ALREADY_CANCELLED, IMPORTANT)
         return redirect(url_for("inbox.session_page", session_id=space_session.id))
     if request.method == "GET" or request.form.get("confirm") != CONFIRM_CANCEL:
-        in_session = sessions.members(space_session)
-        return render_template(
-            "inbox/cancel_session.html",
-            space_session=space_session,
-            words=sessions.session_words(space_session),
-            invited=[stored for stored, place in in_session if place.invited_sequence is not None],
-            moving=[stored for stored, _ in in_session if stored.status == sessions.ARRANGED],
-            confirm=CONFIRM_CANCEL,
-        )
+        return render_cancel_page(space_session)
     try:
         moved = sessions.cancel_session(space_session, current_facilitator().actor)
     except SessionRefused as refused:  # cancelled a moment ago by a colleague
@@ -232,3 +252,73 @@ def cancel_session(session_id: str) -> Response | str:
         return redirect(url_for("inbox.session_page", session_id=space_session.id))
     flash(f"Session cancelled. Requests moved back to session offered: {moved}", SUCCESS)
     return redirect(url_for("inbox.sessions_list"))
+
+
+def render_cancel_page(space_session: SpaceSession, problem: str = "") -> str:
+    """ "Are you sure?" before cancelling, saying what will happen (``problem``: why the last try did nothing)."""
+    in_session = sessions.members(space_session)
+    errors = [{"text": problem, "href": "#cancel-session"}] if problem else []
+    return render_template(
+        "inbox/cancel_session.html",
+        space_session=space_session,
+        words=sessions.session_words(space_session),
+        invited=[stored for stored, place in in_session if place.invited_sequence is not None],
+        moving=[stored for stored, _ in in_session if stored.status == sessions.ARRANGED],
+        confirm=CONFIRM_CANCEL,
+        errors=errors,
+        has_errors=bool(errors),
+    )
+
+
+# --- a form whose security token failed: its page again, nothing saved --------------------------
+
+
+@when_not_checked("inbox.arrange_session")
+def arrange_not_checked(reference: str) -> str:
+    """The request page again, with the session details as they were typed."""
+    stored = stored_request(reference)
+    form = SessionForm()
+    form.date_errors = []
+    if stored.status != sessions.OFFERED or sessions.session_place(stored) is not None:
+        # No arrange form on the page any more: the message is shown under Session instead.
+        return render_request_page(stored, session_problem=ARRANGE_NOT_CHECKED)
+    form.session.errors = [ARRANGE_NOT_CHECKED]
+    return render_request_page(stored, session_form=form)
+
+
+@when_not_checked("inbox.send_invitation")
+def invitation_not_checked(reference: str) -> str:
+    """The request page again, saying the invitation was not sent."""
+    return render_request_page(stored_request(reference), session_problem=INVITATION_NOT_CHECKED)
+
+
+@when_not_checked("inbox.session_outcome")
+def outcome_not_checked(reference: str) -> str:
+    """The request page again, with held or not held still chosen."""
+    return render_request_page(
+        stored_request(reference),
+        session_problem=OUTCOME_NOT_CHECKED,
+        outcome_chosen=request.form.get("outcome", ""),
+    )
+
+
+@when_not_checked("inbox.session_page")
+def change_not_checked(session_id: str) -> Response | str:
+    """The session page again, with the changes as they were typed."""
+    space_session = found_session(session_id)
+    if space_session.cancelled_at is not None:  # no change form to show again
+        flash(ALREADY_CANCELLED, IMPORTANT)
+        return redirect(url_for("inbox.session_page", session_id=space_session.id))
+    form = SessionForm()
+    form.date_errors = []
+    return render_session_page(space_session, form, problem=CHANGE_NOT_CHECKED)
+
+
+@when_not_checked("inbox.cancel_session")
+def cancel_not_checked(session_id: str) -> Response | str:
+    """ "Are you sure?" again, saying the session was not cancelled."""
+    space_session = found_session(session_id)
+    if space_session.cancelled_at is not None:
+        flash(ALREADY_CANCELLED, IMPORTANT)
+        return redirect(url_for("inbox.session_page", session_id=space_session.id))
+    return render_cancel_page(space_session, CANCEL_NOT_CHECKED)

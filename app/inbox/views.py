@@ -24,16 +24,23 @@ Messages shown after an action are flashed with a category: ``SUCCESS`` for what
 Session keys: ``facilitator_id``; ``inbox_acted_on`` (the reference just changed, so the page
 shown after the action is not audited as a view: the action is the entry). Signing in starts a
 new session (new id); the session's idle limit (``SESSION_IDLE_MINUTES``) signs a facilitator out.
+Every other showing of a request's page is audited as a view (``render_request_page``), also the
+page shown again when a form was refused.
+A form whose security token (CSRF) is missing or out of date saves nothing: a signed-in
+facilitator is shown the page again, with what was typed and a message (``form_not_checked``).
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
+from urllib.parse import unquote
 
 from flask import abort, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask_wtf.csrf import CSRFError
 from markupsafe import Markup
-from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from werkzeug.wrappers import Response
 
 from .. import workflow
@@ -139,7 +146,8 @@ def safe_next(target: str | None, facilitator: Facilitator | None = None) -> str
     statistics for a read-only partnership account).
 
     Only ``/inbox`` or ``/inbox/...``, printable characters only: no scheme or host, no ``//``,
-    no backslash (browsers read it as a slash), no space, tab, CR or LF (which could split a header).
+    no backslash (browsers read it as a slash), no space, tab, CR or LF (which could split a header),
+    and no "." or ".." in the path (``/inbox/../exit`` is ``/exit`` to a browser).
     """
     if (
         target
@@ -148,9 +156,17 @@ def safe_next(target: str | None, facilitator: Facilitator | None = None) -> str
         and "\\" not in target
         and target.isprintable()
         and " " not in target
+        and not has_dot_segment(target)
     ):
         return target
     return url_for("stats.index" if facilitator is not None and facilitator.reads_statistics_only else "inbox.index")
+
+
+def has_dot_segment(target: str) -> bool:
+    """Whether the path of ``target`` (before any ``?`` or ``#``) has a "." or ".." segment, as
+    written or once percent-decoded (browsers read ``%2e`` as a dot in a path)."""
+    path = target.split("?", 1)[0].split("#", 1)[0]
+    return any(segment in (".", "..") for written in (path, unquote(path)) for segment in written.split("/"))
 
 
 def sign_in_limit() -> str:
@@ -286,8 +302,18 @@ def render_request_page(
     session_form: SessionForm | None = None,
     place_findings: list[Any] | None = None,
     session_problem: str = "",
+    outcome_chosen: str = "",
+    audit_view: bool = True,
 ) -> str:
-    """The request first, then its workflow: session, status, assignment, notes and audit trail."""
+    """The request first, then its workflow: session, status, assignment, notes and audit trail.
+
+    Showing it is audited as a view, unless ``audit_view`` is False: only for the page shown
+    straight after an action, whose audit entry is the action (``acted_on``). A page shown again
+    by a form that was refused shows the request too, so it is audited. ``outcome_chosen`` is the
+    "after the session" answer posted, shown chosen again."""
+    session.pop(ACTED_KEY, None)  # an action's page is shown (or passed over): a later one is a view
+    if audit_view:
+        service.record_view(stored, current_facilitator())
     assigned = service.assigned_facilitator(stored)
     status_form = status_form or StatusForm(formdata=None)
     if assign_form is None:
@@ -331,6 +357,7 @@ def render_request_page(
         session_form=session_form,
         place_findings=place_findings or [],
         session_problem=session_problem,
+        outcome_chosen=outcome_chosen,
         space_session=space_session,
         session_place=place,
         invitation=sessions.invitation_state(stored, space_session, place)
@@ -354,9 +381,7 @@ def acted_on(stored: Any, anchor: str = "") -> Response:
 def request_page(reference: str) -> str:
     """One request: its content, then status, assignment, notes and audit trail (the view is audited)."""
     stored = stored_request(reference)
-    if session.pop(ACTED_KEY, None) != stored.reference:
-        service.record_view(stored, current_facilitator())
-    return render_request_page(stored)
+    return render_request_page(stored, audit_view=session.get(ACTED_KEY) != stored.reference)
 
 
 @bp.get("/requests/<reference>/request.pdf")
@@ -412,7 +437,10 @@ def assign(reference: str) -> Response | str:
     assignee = service.assignable(form.facilitator.data)
     if service.assign(stored, assignee, current_facilitator()):
         flash(f"Assigned to {assignee.display_name}" if assignee else "No longer assigned to anyone", SUCCESS)
-    return acted_on(stored)
+        return acted_on(stored)
+    # Nothing changed, so nothing was audited: the page shown next is audited as a view.
+    session.pop(ACTED_KEY, None)
+    return redirect(url_for("inbox.request_page", reference=stored.reference))
 
 
 @bp.post("/requests/<reference>/notes")
@@ -431,6 +459,81 @@ def add_note(reference: str) -> Response | str:
     response = acted_on(stored)
     response.location = f"{response.location}#notes"
     return response
+
+
+# --- a form whose security token failed ---------------------------------------------------------
+
+# Put on the form's field (and so in the error summary) when its security token was missing or
+# out of date, for example because the page was opened before the facilitator last signed in.
+STATUS_NOT_CHECKED = "The status has not been changed because the form had expired. Select Change status to try again"
+ASSIGNMENT_NOT_CHECKED = (
+    "The assignment has not been changed because the form had expired. Select Change assignment to try again"
+)
+NOTE_NOT_CHECKED = "The note has not been added because the form had expired. Select Add note to try again"
+
+ShownAgain = Callable[..., Response | str]
+# The endpoints whose page is shown again when their form's security token fails (see
+# ``form_not_checked``): endpoint → what shows it, called with the route's arguments.
+NOT_CHECKED_PAGES: dict[str, ShownAgain] = {}
+
+
+def when_not_checked(endpoint: str) -> Callable[[ShownAgain], ShownAgain]:
+    """Register what shows ``endpoint``'s page again, with what was posted and a message that
+    nothing was saved, when its form's security token is missing or out of date."""
+
+    def register(show: ShownAgain) -> ShownAgain:
+        NOT_CHECKED_PAGES[endpoint] = show
+        return show
+
+    return register
+
+
+@bp.errorhandler(CSRFError)
+def form_not_checked(error: CSRFError) -> Response | tuple[Response | str, int]:
+    """A post whose security token is missing or out of date: nothing is saved.
+
+    A signed-in facilitator sees the page again (status 400) with what was typed, and a message
+    beside the form saying it was not saved and to try again; the page carries a new token. A
+    request's page shown this way is audited as a view, as every showing is. Anyone else (signed
+    out, a read-only account) and any other form (sign in, sign out, import) get the "form has
+    expired" page, which leads to sign in. The token is checked before ``require_facilitator``
+    runs, so the account is looked up here."""
+    show = NOT_CHECKED_PAGES.get(request.endpoint or "")
+    facilitator = service.signed_in_facilitator(session.get(FACILITATOR_KEY))
+    if show is None or facilitator is None or facilitator.reads_statistics_only:
+        return render_error(400, csrf_failure=True)
+    g.facilitator = facilitator
+    try:
+        page = show(**(request.view_args or {}))
+    except HTTPException:  # no such request or session: the "form has expired" page, as before
+        return render_error(400, csrf_failure=True)
+    if isinstance(page, Response):
+        return page  # (a redirect with a message: the session was cancelled meanwhile)
+    return page, 400
+
+
+@when_not_checked("inbox.change_status")
+def status_not_checked(reference: str) -> str:
+    """The request page again, with the status form as it was posted."""
+    form = StatusForm()
+    form.status.errors = [STATUS_NOT_CHECKED]
+    return render_request_page(stored_request(reference), status_form=form)
+
+
+@when_not_checked("inbox.assign")
+def assignment_not_checked(reference: str) -> str:
+    """The request page again, with the facilitator chosen still chosen."""
+    form = AssignForm()
+    form.facilitator.errors = [ASSIGNMENT_NOT_CHECKED]
+    return render_request_page(stored_request(reference), assign_form=form)
+
+
+@when_not_checked("inbox.add_note")
+def note_not_checked(reference: str) -> str:
+    """The request page again, with the note as it was typed."""
+    form = NoteForm()
+    form.text.errors = [NOTE_NOT_CHECKED]
+    return render_request_page(stored_request(reference), note_form=form)
 
 
 @bp.get("/guide")

@@ -837,7 +837,9 @@ def event_label(value: str) -> str:
 
 def stored_value_problem(entry: Field, value: Any) -> str | None:
     """Why a stored (or imported) value cannot be this field's, or None if it can: text within
-    the field's limit, one of its options, or a month written "YYYY-MM" ("" or None: not given)."""
+    the field's limit, one of its options, or a month written "YYYY-MM" ("" or None: not given);
+    an email address or telephone number as the request form checks it (``valid_email``,
+    ``valid_phone``), so an import cannot bring in a list of addresses the form would refuse."""
     if value is None or value == "":
         return None
     if not isinstance(value, str):
@@ -846,7 +848,13 @@ def stored_value_problem(entry: Field, value: Any) -> str | None:
         return None if value in entry.options else "is not one of its options"
     if entry.kind == "month_year":
         return None if _STORED_MONTH.match(value) and event_label(value) else "is not a month written YYYY-MM"
-    return None if within_limit(entry, value) else f"is longer than {entry.limit:,} characters"
+    if not within_limit(entry, value):
+        return f"is longer than {entry.limit:,} characters"
+    if entry.kind == "email" and not valid_email(value):
+        return "is not an email address in the correct format"
+    if entry.kind == "phone" and not valid_phone(value):
+        return "is not a telephone number in the correct format"
+    return None
 
 
 _MONTH_YEAR = next(entry for entry in FIELDS if entry.kind == "month_year")

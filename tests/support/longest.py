@@ -77,16 +77,17 @@ def prose(length: int, start: str = "", paragraphs: bool = True) -> str:
 
 
 def _email(limit: int) -> str:
+    """An address exactly ``limit`` characters long: a 64-character local part and domain labels
+    of at most 63 characters, as addresses can have."""
     local = "practitioner." + "a" * (64 - len("practitioner."))
     domain_end = ".nhs.example"
-    labels: list[str] = []
-    room = limit - len(local) - 1 - len(domain_end)
-    while room > 1:
-        label = "b" * min(63, room - 1)
-        labels.append(label)
-        room -= len(label) + 1
-    address = f"{local}@{'.'.join(labels)}{domain_end}"
-    return address if len(address) == limit else address.replace("@", "@" + "c" * (limit - len(address)), 1)
+    room = limit - len(local) - 1 - len(domain_end)  # the labels and the dots between them
+    count = -(-(room + 1) // 64)  # as few labels as fit: each takes at most 63 and a dot
+    letters = room - (count - 1)
+    sizes = [letters // count + (1 if i < letters % count else 0) for i in range(count)]
+    address = f"{local}@{'.'.join('b' * size for size in sizes)}{domain_end}"
+    assert len(address) == limit and max(sizes) <= 63, (len(address), sizes)
+    return address
 
 
 def _phone(limit: int) -> str:
