@@ -156,7 +156,7 @@ def test_request_pdf_content_and_attachment(app) -> None:
     assert "does not replace" in text
     assert stored.rule_pack_version in text
     assert "I feel stuck, or unclear about the systems" in text  # criteria
-    assert "Not yet discussed in supervision" in text  # flags
+    assert "Not discussed in supervision before this request" in text  # flags
     for value in (
         "Alex Practitioner",
         "Health visitor",

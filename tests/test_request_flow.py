@@ -759,7 +759,7 @@ def test_a_change_from_check_answers_that_raises_advice_shows_it_as_the_journey_
     assert walker.get("/request").location.endswith("/request/check-answers")
     check = text_of(walker.get("/request/check-answers"))
     assert "What we noted from your answers" in check
-    assert "Not yet discussed in supervision" in check and RAISE_IN_SUPERVISION in check
+    assert "Not discussed in supervision before this request" in check and RAISE_IN_SUPERVISION in check
     # Changing it back raises nothing new: straight back to check your answers, with no advice.
     walker.get("/questions/supervision_discussed?return_to=check-answers")
     response = walker.post("/questions/supervision_discussed?return_to=check-answers", {"answer": "yes"})
@@ -787,7 +787,7 @@ def test_check_answers_in_supervision_shows_the_advice_in_the_managers_words(cli
     assert "What we noted from the answers" in text
     assert "Made in supervision with the practitioner's manager or supervisor" in text
     assert "Keep this on the agenda of the practitioner's supervision" in text
-    assert "Not yet discussed in supervision" not in text  # that flag is for a practitioner's own request
+    assert "Not discussed in supervision before this request" in text  # before today: flagged in both modes
 
 
 def hidden_change_texts(page: str) -> list[str]:

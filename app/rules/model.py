@@ -57,7 +57,7 @@ class Flag:
     line: int | None = None
 
     def applies(self, mode: str) -> bool:
-        """Whether the flag is set in ``mode`` (in supervision, "not yet discussed in supervision" is not)."""
+        """Whether the flag is set in ``mode``."""
         return mode in self.modes
 
 
