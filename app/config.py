@@ -172,6 +172,9 @@ class Config:
         and the public address, when set, is a plain web address."""
         if not settings["SECRET_KEY"]:
             raise ConfigError("SECRET_KEY is not set. Set it to a long random string.")
+        samesite = settings["SESSION_COOKIE_SAMESITE"]
+        if not isinstance(samesite, str) or samesite.title() not in SAMESITE_VALUES:
+            raise ConfigError(samesite_problem(samesite))
         check_public_base_url(settings.get("PUBLIC_BASE_URL"))
         check_response_time_text(settings.get("RESPONSE_TIME_TEXT"))
 
@@ -227,7 +230,8 @@ class TestConfig(Config):
 
 
 class ProductionConfig(Config):
-    """Real users: refuses a weak secret, SQLite, and cookies that travel over plain HTTP."""
+    """Real users: refuses a weak secret, SQLite, cookies that travel over plain HTTP or to other
+    sites' requests or that scripts can read, and CSRF protection or HSTS turned off."""
 
     APP_ENV = "production"
     SESSION_COOKIE_SECURE = True
@@ -250,6 +254,23 @@ class ProductionConfig(Config):
             )
         if not settings["SESSION_COOKIE_SECURE"]:
             raise ConfigError("SESSION_COOKIE_SECURE must be true in production: cookies must only travel over HTTPS.")
+        if not settings["SESSION_COOKIE_HTTPONLY"]:
+            raise ConfigError(
+                "SESSION_COOKIE_HTTPONLY must be true in production: scripts in a page must not be able to read "
+                "the session cookie."
+            )
+        if settings["SESSION_COOKIE_SAMESITE"].title() == "None":
+            raise ConfigError(
+                "SESSION_COOKIE_SAMESITE must be Lax or Strict in production, not None: with None, other sites "
+                "can send requests that carry the session cookie."
+            )
+        if not settings["WTF_CSRF_ENABLED"]:
+            raise ConfigError(
+                "WTF_CSRF_ENABLED must be true in production: without it, another site can send in the forms "
+                "as the person using the service."
+            )
+        if not settings["HSTS"]:
+            raise ConfigError("HSTS must be true in production: it tells browsers to use HTTPS only for this service.")
         if not settings["RATELIMIT_STORAGE_URI"]:
             raise ConfigError(
                 "RATELIMIT_STORAGE_URI is not set: in production, rate limits and sign-in lockouts must be shared "
@@ -277,6 +298,16 @@ def check_public_base_url(url: str | None) -> None:
             f"PUBLIC_BASE_URL must be the service's web address, like https://spacetothink.example.org, "
             f"but it is {url!r}."
         )
+
+
+# What browsers accept for the session cookie's SameSite (Werkzeug refuses anything else when
+# it sets the cookie: every page would fail, so start-up refuses it instead).
+SAMESITE_VALUES = ("Strict", "Lax", "None")
+
+
+def samesite_problem(value: object, variable: str = "SESSION_COOKIE_SAMESITE") -> str:
+    """The message for a SameSite value that is not one of SAMESITE_VALUES."""
+    return f"{variable} must be Strict, Lax or None, but it is {value!r}."
 
 
 RESPONSE_TIME_MAX = 80
@@ -383,6 +414,10 @@ def convert(variable: str, raw: str, kind: Any, setting: str) -> Any:
             return parse(raw)
         except ValueError as error:
             raise ConfigError(f"{variable} {error}") from None
+    if setting == "SESSION_COOKIE_SAMESITE":
+        if raw.title() not in SAMESITE_VALUES:
+            raise ConfigError(samesite_problem(raw, variable))
+        return raw.title()
     if setting in RATE_LIMITS:
         from limits import parse_many
 

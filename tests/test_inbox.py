@@ -196,6 +196,69 @@ def test_password_rules() -> None:
     assert service.password_problem("Sam Facilitator 99!", "", "Sam Facilitator")
 
 
+# Found (security review): all of these were accepted. Common passwords with look-alike digits
+# or symbols for letters and digits, years or symbols added; keyboard runs and sequences.
+COMMON_WITH_ADDITIONS = [
+    "P@ssw0rd1234",
+    "Welcome2024!",
+    "Summer2024!!",
+    "Liverpool123!",
+    "letmein123456",
+    "L1v3rp00l2024",
+    "2024Welcome!!",
+    "$unsh1ne-2024",
+    "Safeguarding2024",
+]
+RUNS_AND_SEQUENCES = ["abcdef123456", "qwertyuiop12", "1234567890ab", "0987654321qa", "asdf-1234-zxcv", "zyxw!!!!9876"]
+
+
+@pytest.mark.parametrize("weak", COMMON_WITH_ADDITIONS + RUNS_AND_SEQUENCES)
+def test_common_passwords_with_additions_and_keyboard_runs_are_refused(weak: str) -> None:
+    problem = service.password_problem(weak, "alice@example.org", "Alice")
+    assert problem is not None and problem.startswith("The password is too easy to guess")
+    assert "Use a longer passphrase, for example three or four unrelated words" in problem
+
+
+def test_password_messages_say_why_it_is_easy_to_guess() -> None:
+    common = service.password_problem("Liverpool123!")
+    assert common is not None and "a common password, perhaps with numbers or symbols added" in common
+    runs = service.password_problem("1234567890ab")
+    assert runs is not None and "keys next to each other or letters or numbers in order, like qwerty" in runs
+    assert service.password_problem("zyxw!!!!9876") == runs
+
+
+@pytest.mark.parametrize(
+    "strong",
+    [
+        PASSWORD,
+        "Turquoise-Lantern-Harbour-77",  # the security review's
+        "a quite different passphrase",  # test_limits.py
+        "violet lantern orbit meadow",  # the browser tests'
+        "copper kettle harbour dawn",
+        "amber heron quietly folding",
+        "Xk8#pQ2!mZ7r",  # random: no word in it to find
+        "first-rate stuff here",  # "rst" and "tuf" in words are not runs
+        "Lantern2026!Harbour",
+    ],
+)
+def test_passphrases_and_random_passwords_still_pass(strong: str) -> None:
+    assert service.password_problem(strong, "alice@example.org", "Alice") is None
+
+
+def test_the_common_password_list_is_the_published_one_read_with_its_look_alikes() -> None:
+    text = service.COMMON_PASSWORDS_FILE.read_text(encoding="utf-8")
+    header = [line for line in text.splitlines() if line.startswith("# ")]
+    assert "www.ncsc.gov.uk" in "".join(header)  # says where it comes from
+    entries = text.splitlines()[len(header) :]
+    assert len(entries) == 10_000 and entries[:4] == ["123456", "123456789", "qwerty", "password"]
+    assert service.password_bases("p@ssw0rd1234") >= {"password"}
+    assert service.password_bases("l1v3rp00l!") >= {"liverpool"}
+    assert service.password_bases("hell0-2024") >= {"hello"}
+    assert {"liverpool", "welcome", "summer", "letmein", "safeguarding"} <= service.common_password_bases()
+    assert service.run_characters("qwertyuiop12") == 10  # "12" is too short to be a run
+    assert service.run_characters("correct horse battery staple") == 0
+
+
 # --- signing in -------------------------------------------------------------------------------
 
 

@@ -54,7 +54,8 @@ def test_keep_alive_pushes_the_expiry_on(client: FlaskClient, app: Flask) -> Non
 def test_the_timer_running_out_clears_the_answers(client: FlaskClient, app: Flask) -> None:
     page = client.get("/start", follow_redirects=True).get_data(as_text=True)
     client.post("/questions/mode", data={"csrf_token": csrf_token(page), "answer": "practitioner"})
-    expired = client.get("/session-expired")
+    # The warning's script posts the page's token (a plain GET clears nothing: test_session_expired.py).
+    expired = client.post("/session-expired", data={"csrf_token": csrf_token(page)}, follow_redirects=True)
     assert expired.status_code == 200
     with app.app_context():
         assert db.session.execute(select(JourneySessionRow)).first() is None

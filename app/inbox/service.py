@@ -15,6 +15,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 from flask import has_app_context
 from sqlalchemy import select
@@ -45,7 +46,8 @@ SESSION_HELD_STATUS = "session_held"  # moving a request here counts a session h
 
 PASSWORD_MIN = 12
 PASSWORD_MAX = 256
-# Long enough to pass the length rule, and still among the first a guesser tries.
+# Guesses for this app in particular, on top of the published list (common_passwords.txt):
+# refused as they are, and (like the list) with digits, years or symbols added.
 COMMON_PASSWORDS = frozenset(
     {
         "123456789012",
@@ -69,6 +71,17 @@ COMMON_PASSWORDS = frozenset(
         "monkey123456",
     }
 )
+# The 10,000 passwords seen most often in breaches (NCSC's list from Have I Been Pwned; where
+# it comes from is at the top of the file).
+COMMON_PASSWORDS_FILE = Path(__file__).with_name("common_passwords.txt")
+# Look-alikes for letters: 1 and ! stand for i or for l, so each gets a table.
+_LOOK_ALIKES = (str.maketrans("013457@$!", "oieastasi"), str.maketrans("013457@$!", "oleastasl"))
+_BASE_MIN = 4  # a shorter core ("abc", "bob") is too short to hold against a password
+_EDGE = 3  # how many digits or symbols next to the letters may be look-alikes ("hell0")
+# Rows of the keyboard and the alphabet: four or more neighbours in a row ("qwer", "lkjh",
+# "abcd") are a run; for digits, three ("123", "987", "890").
+_KEY_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm", "abcdefghijklmnopqrstuvwxyz")
+_DIGIT_ROWS = ("0123456789", "1234567890")
 # One label per status (app.workflow, where the statuses and the moves between them live).
 STATUS_LABELS = workflow.STATUS_LABELS
 
@@ -102,32 +115,105 @@ def partnership_words() -> set[str]:
     return {word for word in words if len(word) >= 3}
 
 
+def password_bases(lowered: str) -> set[str]:
+    """The words a lower-case password is built on, as a guesser sees them: the letters from
+    the first to the last, with look-alike digits and symbols read as letters (0 as o, 1 as i
+    or l, 3 as e, 4 as a, 5 as s, 7 as t, @ as a, $ as s, ! as i or l), and the digits, years
+    and symbols before and after taken off; each also without the spaces or symbols inside.
+    "P@ssw0rd1234" gives "password", "Liverpool123!" "liverpool", "hell0-2024" "hello"."""
+    letters = [at for at, char in enumerate(lowered) if "a" <= char <= "z"]
+    if not letters:
+        return set()
+    first, last = letters[0], letters[-1]
+    bases: set[str] = set()
+    for before in range(min(first, _EDGE) + 1):
+        for after in range(min(len(lowered) - 1 - last, _EDGE) + 1):
+            core = lowered[first - before : last + 1 + after]
+            for table in _LOOK_ALIKES:
+                word = re.sub(r"^[^a-z]+|[^a-z]+$", "", core.translate(table))
+                bases.update(base for base in (word, re.sub(r"[^a-z]", "", word)) if len(base) >= _BASE_MIN)
+    return bases
+
+
+@lru_cache(maxsize=1)
+def common_password_bases() -> frozenset[str]:
+    """The bases (``password_bases``) of the common passwords: "liverpool1" and "Liverpool"
+    both give "liverpool", so "Liverpool123!" is refused too. Read once per process."""
+    lines = COMMON_PASSWORDS_FILE.read_text(encoding="utf-8").splitlines()
+    while lines and lines[0].startswith("#"):
+        lines.pop(0)
+    bases: set[str] = set()
+    for password in (*lines, *COMMON_PASSWORDS):
+        lowered = password.lower()
+        letters = re.sub(r"^[^a-z]+|[^a-z]+$", "", lowered)
+        for table in _LOOK_ALIKES:
+            word = letters.translate(table)
+            bases.update(base for base in (word, re.sub(r"[^a-z]", "", word)) if len(base) >= _BASE_MIN)
+    return frozenset(bases)
+
+
+def is_common_password(lowered: str) -> bool:
+    """Whether a lower-case password is a common one, or one with look-alikes for its letters or
+    digits, years or symbols added (see ``password_bases``)."""
+    return lowered in COMMON_PASSWORDS or not password_bases(lowered).isdisjoint(common_password_bases())
+
+
+def run_characters(lowered: str) -> int:
+    """How many characters of a lower-case password are in runs a guesser tries first: keys next
+    to each other ("qwer", "asdf"), letters or digits in order either way ("abcd", "4321"),
+    or one character three times or more ("aaa", "!!!")."""
+    in_run = [False] * len(lowered)
+    for row in (*_KEY_ROWS, *_DIGIT_ROWS):
+        shortest = 3 if row in _DIGIT_ROWS else 4
+        places = [row.find(char) for char in lowered]
+        for step in (1, -1):
+            start = 0
+            for at in range(1, len(lowered) + 1):
+                if at < len(lowered) and min(places[at - 1], places[at]) >= 0 and places[at] - places[at - 1] == step:
+                    continue
+                if at - start >= shortest:
+                    in_run[start:at] = [True] * (at - start)
+                start = at
+    for repeated in re.finditer(r"(.)\1{2,}", lowered):
+        in_run[repeated.start() : repeated.end()] = [True] * (repeated.end() - repeated.start())
+    return sum(in_run)
+
+
 def password_problem(password: str, email: str = "", name: str = "") -> str | None:
     """Why ``password`` is too weak for a facilitator account, or None.
 
     Length first (the best single defence), then what a guesser tries early: common
-    passwords, few different characters, only digits, the partnership's name with digits or
-    symbols added, or the person's own email or name.
+    passwords (the published list in common_passwords.txt, also with look-alike digits for
+    letters and digits, years or symbols added), keyboard runs and letters or digits in order,
+    few different characters, only digits, the partnership's name with digits or symbols
+    added, or the person's own email or name.
     """
     if len(password) < PASSWORD_MIN:
         return f"The password must be at least {PASSWORD_MIN} characters."
     if len(password) > PASSWORD_MAX:
         return f"The password must be {PASSWORD_MAX:,} characters or less."
     lowered = password.lower()
+    advice = "Use a longer passphrase, for example three or four unrelated words"
+    if is_common_password(lowered):
+        return (
+            "The password is too easy to guess: it is a common password, perhaps with numbers or "
+            f"symbols added or in place of letters. {advice}."
+        )
+    if run_characters(lowered) * 2 >= len(lowered):
+        return (
+            "The password is too easy to guess: most of it is keys next to each other or letters "
+            f"or numbers in order, like qwerty, abcd or 1234. {advice}."
+        )
     personal = [part for part in re.split(r"[^a-z0-9]+", f"{email.split('@')[0]} {name}".lower()) if len(part) >= 4]
     if (
-        lowered in COMMON_PASSWORDS
-        or "password" in lowered
+        "password" in lowered
         or "spacetothink" in lowered.replace(" ", "")
         or re.sub(r"[^a-z]", "", lowered) in partnership_words()
         or len(set(lowered)) < 6
         or password.isdigit()
         or any(part in lowered for part in personal)
     ):
-        return (
-            "The password is too easy to guess. Use a longer passphrase, for example three or four "
-            "unrelated words, without your name, email or the word password."
-        )
+        return f"The password is too easy to guess. {advice}, without your name, email or the word password."
     return None
 
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, jsonify, redirect, render_template, request, session
+from flask import abort, current_app, jsonify, redirect, render_template, request, session, url_for
+from flask_wtf.csrf import validate_csrf
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.wrappers import Response
+from wtforms import ValidationError
 
-from ..extensions import db
+from ..extensions import csrf, db
+from ..journey import current_state, has_journey, journey_url
 from ..pack import current_pack
 from ..pdf import render_pdf
 from ..sessions import reset_session
@@ -31,15 +34,39 @@ def exit() -> Response:  # named like the builtin on purpose: the endpoint is ma
     return redirect(current_app.config["EXIT_URL"], code=303)
 
 
-@bp.get("/session-expired")
-def session_expired() -> str:
+@bp.route("/session-expired", methods=["GET", "POST"])
+@csrf.exempt  # the POST checks its token itself, and only when there is something to clear
+def session_expired() -> Response | str:
     """Tell the user their answers were cleared after a period without activity.
 
-    The timeout warning's script sends people here when its timer runs out; clearing the
-    session here makes the page true even if the server's clock had not quite got there.
+    The server clears a session left idle for SESSION_IDLE_MINUTES by itself, and the next
+    journey page sends people here (so this works without JavaScript). The timeout warning's
+    script, when its timer runs out, POSTs here with the page's CSRF token: that clears the
+    session (the server's clock may not quite have got there) and comes back with a GET.
+
+    Nothing else clears anything: a link (or a form without the token) on another site must
+    not sign a facilitator out or wipe someone's answers. Reached that way while the session
+    is still alive, the page would not be true, so it sends the person back to where their
+    journey stands (or to the start page).
     """
-    reset_session()
+    if request.method == "POST":
+        if session and _csrf_token_is_valid():
+            reset_session()
+        return redirect(url_for("main.session_expired"), code=303)
+    if session:
+        return redirect(journey_url(current_state()) if has_journey() else url_for("main.index"), code=303)
     return render_template("main/session_expired.html")
+
+
+def _csrf_token_is_valid() -> bool:
+    """Whether the form carries this session's CSRF token (always, where CSRF checks are off)."""
+    if not current_app.config["WTF_CSRF_ENABLED"]:
+        return True
+    try:
+        validate_csrf(request.form.get("csrf_token"))
+    except ValidationError:
+        return False
+    return True
 
 
 @bp.post("/keep-alive")

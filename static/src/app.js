@@ -8,6 +8,8 @@ initAll()
 // The timeout warning: shortly before the server clears idle answers, ask whether to keep
 // them. "Keep my answers" tells the server (which pushes the expiry on); doing nothing
 // lets the answers go and shows the "your answers were cleared" page. Escape means keep.
+// The answers are cleared by a POST with the page's CSRF token: a plain link to that page
+// (from another site, say) clears nothing.
 function startTimeoutWarning (dialog) {
   const idleMs = Number(dialog.dataset.idleSeconds) * 1000
   const warnMs = Math.min(Number(dialog.dataset.warnSeconds) * 1000, idleMs)
@@ -27,7 +29,7 @@ function startTimeoutWarning (dialog) {
   function tick () {
     const left = deadline - Date.now()
     if (left <= 0) {
-      window.location.href = dialog.dataset.expiredUrl
+      clear()
       return
     }
     countdown.textContent = 'They will be cleared in ' + words(left) + '.'
@@ -35,6 +37,20 @@ function startTimeoutWarning (dialog) {
     if (seconds % 30 === 0 || seconds === 10) {
       announce.textContent = 'Your answers will be cleared in ' + words(left) + '.'
     }
+  }
+
+  function clear () {
+    window.clearInterval(tickTimer)
+    const form = document.createElement('form')
+    form.method = 'post'
+    form.action = dialog.dataset.expiredUrl
+    const token = document.createElement('input')
+    token.type = 'hidden'
+    token.name = 'csrf_token'
+    token.value = dialog.dataset.csrfToken
+    form.appendChild(token)
+    document.body.appendChild(form)
+    form.submit()
   }
 
   function open () {

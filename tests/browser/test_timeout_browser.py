@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Page, expect
 
-from support.browser import assert_no_axe_violations, start
+from support.browser import assert_no_axe_violations, continue_button, start
 
 
 def _warning(page: Page):  # type: ignore[no-untyped-def]
@@ -56,3 +56,31 @@ def test_doing_nothing_clears_the_answers(page: Page) -> None:
     expect(page.get_by_role("heading", level=1)).to_be_visible()
     page.goto("/start")
     expect(page.get_by_role("radio").first).not_to_be_checked()
+
+
+def test_the_timer_posts_the_pages_token_to_clear_the_answers(page: Page) -> None:
+    """The answers are cleared by the page's own POST (with its CSRF token), not by opening the page."""
+    _start_with_a_fake_clock(page)
+    page.clock.fast_forward("28:30")
+    expect(_warning(page)).to_be_visible()
+    with page.expect_request(lambda r: r.url.endswith("/session-expired") and r.method == "POST") as cleared:
+        page.clock.fast_forward("02:05")
+    assert "csrf_token=" in (cleared.value.post_data or "")
+    page.wait_for_url("**/session-expired")
+    expect(page.get_by_role("heading", level=1, name="Your answers were cleared")).to_be_visible()
+
+
+def test_a_link_to_the_expired_page_keeps_the_answers(page: Page) -> None:
+    """Found (security review): opening /session-expired (a link on another site, say) cleared
+    the answers. Now it clears nothing and goes back to where the journey stands."""
+    start(page)
+    question_url = page.url
+    page.get_by_role("radio").first.check()
+    continue_button(page).click()
+    expect(page).not_to_have_url(question_url)
+    next_url = page.url
+    page.goto("/session-expired")
+    assert page.url == next_url
+    expect(page.get_by_role("heading", name="Your answers were cleared")).to_have_count(0)
+    page.goto(question_url)
+    expect(page.get_by_role("radio").first).to_be_checked()

@@ -1,0 +1,112 @@
+"""/session-expired clears a session only when the timeout warning's timer asks (a POST with the
+page's CSRF token). Found (security review): a GET cleared it, so a link on another site signed a
+facilitator out or wiped a practitioner's answers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select, update
+from werkzeug.test import TestResponse
+
+from app.extensions import db
+from app.sessions import JourneySessionRow
+from support import csrf_token
+from support.hardening import signed_in
+
+CLEARED = "Your answers were cleared"
+
+
+def text_of(response: TestResponse) -> str:
+    return response.get_data(as_text=True)
+
+
+def answered_mode(client: FlaskClient) -> str:
+    """Start a journey and answer its first question; returns the page's CSRF token."""
+    page = client.get("/start", follow_redirects=True).get_data(as_text=True)
+    token = csrf_token(page)
+    response = client.post("/questions/mode", data={"csrf_token": token, "answer": "practitioner"})
+    assert response.status_code in (302, 303)
+    return token
+
+
+def journey_rows(app: Flask) -> int:
+    with app.app_context():
+        return len(db.session.execute(select(JourneySessionRow.id)).all())
+
+
+def the_timer_token(client: FlaskClient) -> str:
+    """The CSRF token the timeout warning's script posts (its dialog's data-csrf-token)."""
+    page = client.get("/questions/immediate_danger").get_data(as_text=True)
+    match = re.search(r'id="app-timeout-warning"[^>]*data-csrf-token="([^"]+)"', page, re.S)
+    assert match, "no timeout warning on the page"
+    return match.group(1)
+
+
+def test_a_link_to_the_page_keeps_a_journey_and_goes_back_to_it(client: FlaskClient, app: Flask) -> None:
+    answered_mode(client)
+    response = client.get("/session-expired")
+    assert response.status_code == 303 and response.location == "/questions/immediate_danger"
+    assert journey_rows(app) == 1
+    question = client.get("/questions/mode").get_data(as_text=True)
+    assert re.search(r'value="practitioner"\s+checked', question), "the answer was lost"
+    assert CLEARED not in text_of(client.get("/session-expired", follow_redirects=True))
+
+
+def test_a_link_to_the_page_does_not_sign_a_facilitator_out(app: Flask) -> None:
+    client = signed_in(app)
+    response = client.get("/session-expired")
+    assert response.status_code == 303 and response.location == "/"
+    assert client.get("/inbox").status_code == 200
+
+
+@pytest.mark.parametrize("token", [None, "not-the-token"])
+def test_a_post_without_the_pages_token_clears_nothing(client: FlaskClient, app: Flask, token: str | None) -> None:
+    answered_mode(client)
+    response = client.post("/session-expired", data={} if token is None else {"csrf_token": token})
+    assert response.status_code == 303 and response.location == "/session-expired"
+    assert journey_rows(app) == 1
+    assert client.get(response.location).location == "/questions/immediate_danger"
+
+
+def test_the_timer_running_out_clears_the_answers_and_says_so(client: FlaskClient, app: Flask) -> None:
+    answered_mode(client)
+    response = client.post("/session-expired", data={"csrf_token": the_timer_token(client)})
+    assert response.status_code == 303 and response.location == "/session-expired"
+    assert journey_rows(app) == 0
+    page = client.get(response.location)
+    assert page.status_code == 200 and CLEARED in text_of(page)
+    again = client.get("/questions/immediate_danger")
+    assert again.status_code in (302, 303) and "immediate_danger" not in again.headers["Location"]
+
+
+def test_the_timer_running_out_after_the_server_cleared_the_session_shows_the_page(
+    client: FlaskClient, app: Flask
+) -> None:
+    """The server's idle limit can come first: its token no longer matches anything, and there is
+    nothing left to clear, so the page says the answers were cleared (not "this form has expired")."""
+    answered_mode(client)
+    token = the_timer_token(client)
+    with app.app_context():
+        db.session.execute(update(JourneySessionRow).values(expires_at=dt.datetime(2000, 1, 1)))
+        db.session.commit()
+    response = client.post("/session-expired", data={"csrf_token": token})
+    assert response.status_code == 303 and response.location == "/session-expired"
+    page = client.get(response.location)
+    assert page.status_code == 200 and CLEARED in text_of(page)
+    assert journey_rows(app) == 0
+
+
+def test_without_javascript_an_idle_journey_leads_to_the_page(client: FlaskClient, app: Flask) -> None:
+    answered_mode(client)
+    with app.app_context():
+        db.session.execute(update(JourneySessionRow).values(expires_at=dt.datetime(2000, 1, 1)))
+        db.session.commit()
+    response = client.get("/questions/immediate_danger")
+    assert response.status_code in (302, 303) and response.location == "/session-expired"
+    page = client.get(response.location)
+    assert page.status_code == 200 and CLEARED in text_of(page)
