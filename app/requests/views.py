@@ -17,6 +17,10 @@ Session keys (besides the wizard's ``answers`` and ``journey_token``):
   ``request_confirmed``    fingerprint of the free text the person confirmed identifies no one
   ``submitted_reference``  the reference this session submitted (submitted page and PDF only, and
                            only until a new journey begins: ``just_submitted``)
+
+A form whose security token (CSRF) is missing or out of date saves and sends nothing: the page
+is shown again (400) with what was posted and an error summary saying it was not saved
+(``form_not_checked``), unless the journey it belonged to is no longer there to go back to.
 """
 
 from __future__ import annotations
@@ -25,9 +29,11 @@ import logging
 from typing import Any
 
 from flask import current_app, g, redirect, render_template, request, session, url_for
+from flask_wtf.csrf import CSRFError
 from werkzeug.wrappers import Response
 
 from ..audit import REQUESTER, record_event
+from ..errors import render_error
 from ..journey import (
     clear_journey,
     current_state,
@@ -46,7 +52,7 @@ from ..sessions import session_expired
 from ..web import error_summary, pdf_download
 from . import bp, fields
 from .document import detail_rows, in_sentence, request_document, request_sections
-from .fields import FIELDS_BY_NAME, PAGE_OF_FIELD, PAGES, PAGES_BY_SLUG, SECTIONS, Page
+from .fields import FIELDS_BY_NAME, PAGE_OF_FIELD, PAGES, PAGES_BY_SLUG, SECTIONS, Page, Words
 from .forms import FORMS, ConfirmForm, DetailsForm, SubmitForm, field_params
 from .guard import Finding
 from .service import (
@@ -178,9 +184,20 @@ def page_view(slug: str) -> Response | str:
     return render_page(page, form, state, pages, changing)
 
 
-def render_page(page: Page, form: DetailsForm, state: JourneyState, pages: tuple[Page, ...], changing: bool) -> str:
-    """A details page with its error summary, back link and wording for the journey's mode."""
+def render_page(
+    page: Page,
+    form: DetailsForm,
+    state: JourneyState,
+    pages: tuple[Page, ...],
+    changing: bool,
+    not_saved: bool = False,
+) -> str:
+    """A details page with its error summary, back link and wording for the journey's mode;
+    ``not_saved``: the post's security token failed, so the summary says nothing was saved."""
     errors = error_summary(form)
+    if not_saved:
+        first = form[page.fields[0]]
+        errors.insert(0, {"text": PAGE_NOT_SAVED.for_mode(state.mode), "href": f"#{first.id}"})
     index = pages.index(page)
     if changing:
         back_url = url_for("requests.check")
@@ -219,8 +236,10 @@ for _page in PAGES:
 
 
 @bp.route("/check-what-you-wrote", methods=["GET", "POST"])
-def identifying() -> Response | str:
-    """What looks like identifying information, and why it matters: change it, or confirm."""
+def identifying(not_saved: bool = False) -> Response | str:
+    """What looks like identifying information, and why it matters: change it, or confirm.
+    ``not_saved``: the confirmation's security token failed, so it is not kept, and the page
+    says so (``form_not_checked``)."""
     details = stored_details()
     state = current_state()
     debrief = state.debrief
@@ -233,9 +252,10 @@ def identifying() -> Response | str:
     if not findings:
         return redirect(url_for("requests.check"))
     form = ConfirmForm()
-    if request.method == "POST" and form.validate():
+    if request.method == "POST" and not not_saved and form.validate():
         session[CONFIRMED_KEY] = guarded_fingerprint(details, debrief)
         return redirect(url_for("requests.check"))
+    errors = [{"text": CONFIRMATION_NOT_SAVED.for_mode(mode), "href": "#confirm"}] if not_saved else []
     found = [
         {
             "field": name,
@@ -250,6 +270,8 @@ def identifying() -> Response | str:
         "requests/identifying.html",
         found=found,
         form=form,
+        errors=errors,
+        has_errors=bool(errors),
         back_url=url_for(applicable_pages(current_state())[-1].endpoint),
     )
 
@@ -262,8 +284,10 @@ def finding_reason(finding: Finding, mode: str) -> str:
 
 
 @bp.get("/check-answers")
-def check() -> Response | str:
-    """Check your answers: the journey's answers and the details, each with a change link."""
+def check(not_sent: bool = False) -> Response | str:
+    """Check your answers: the journey's answers and the details, each with a change link.
+    ``not_sent``: the submission's security token failed, so nothing was sent, and the page
+    says so (``form_not_checked``)."""
     state = current_state()
     details = stored_details()
     problems = fields.check_details(details, state.debrief, utcnow().date())
@@ -283,8 +307,11 @@ def check() -> Response | str:
             }
         )
     preview = fields.clean_details(details, state.debrief)
+    errors = [{"text": REQUEST_NOT_SENT.for_mode(state.mode), "href": "#send-request"}] if not_sent else []
     return render_template(
         "requests/check.html",
+        errors=errors,
+        has_errors=bool(errors),
         journey_rows=journey_rows,
         sections=SECTIONS,
         detail_sections=detail_rows(preview, state.mode, with_changes=True),
@@ -319,6 +346,69 @@ def submit() -> Response | tuple[str, int]:
         session.pop(key, None)
     session[SUBMITTED_KEY] = submission.reference  # not .request.reference: that reloads the row
     return redirect(url_for("requests.submitted"))
+
+
+# --- a form whose security token failed ----------------------------------------------------
+
+# Why nothing was saved, in the error summary of the page shown again (as the question pages
+# say it, ``app.wizard.messages.NOT_SAVED``): the practitioner's words, then a manager's.
+_WHY = "because the page had been open for a long time or the service was used in another tab"
+PAGE_NOT_SAVED = Words(
+    f"Your answers on this page were not saved {_WHY}. Check your answers and select Continue",
+    f"The practitioner's answers on this page were not saved {_WHY}. "
+    "Check the practitioner's answers and select Continue",
+)
+# The confirmation is given by whoever is at the keyboard, in either mode (the page says "you").
+CONFIRMATION_NOT_SAVED = Words(
+    f"Your confirmation was not saved {_WHY}. "
+    "Check what you wrote, and select Continue again if it does not identify anyone"
+)
+REQUEST_NOT_SENT = Words(
+    f"Your request has not been sent {_WHY}. Check your answers and select Send request",
+    f"The practitioner's request has not been sent {_WHY}. Check the answers and select Send request",
+)
+
+
+@bp.errorhandler(CSRFError)
+def form_not_checked(error: CSRFError) -> Response | tuple[str, int]:
+    """A post whose security token is missing or out of date: save and send nothing.
+
+    While the journey is still at the eligible outcome, the same page again (400): a details
+    page with what was posted in its fields, the identifying-data warning unconfirmed, or check
+    your answers with nothing sent; each with an error summary saying so. The token is checked
+    before ``require_eligible_journey`` runs, so the journey is looked at here: a session that
+    ran out gets the "form has expired" page, which says the answers were cleared (as before);
+    a journey cleared or begun again elsewhere (another tab) gets a page that says that."""
+    if session_expired():
+        return render_error(400, csrf_failure=True)
+    state = current_state()
+    if not journey_complete(state):
+        if just_submitted():
+            return redirect(url_for("requests.submitted"))  # sent from another tab: nothing more to do here
+        url = journey_url(state) if has_journey() else None
+        return render_template("requests/form_expired.html", journey_url=url), 400
+    page: Response | str
+    slug = (request.view_args or {}).get("slug")
+    if request.endpoint == "requests.identifying":
+        page = identifying(not_saved=True)
+    elif request.endpoint == "requests.submit":
+        page = check(not_sent=True)
+    elif isinstance(slug, str) and slug in PAGES_BY_SLUG:
+        page = page_not_saved(PAGES_BY_SLUG[slug], state)
+    else:
+        return render_error(400, csrf_failure=True)
+    if isinstance(page, Response):
+        return page  # (something else needs doing first: where it is, as a GET would go)
+    return page, 400
+
+
+def page_not_saved(page: Page, state: JourneyState) -> Response | str:
+    """A details page again with what was posted in its fields (not checked, not kept)."""
+    pages = applicable_pages(state)
+    if page not in pages:
+        return redirect(url_for("requests.details"))
+    form = FORMS[page.slug](mode=state.mode)
+    return render_page(page, form, state, pages, request.args.get("change") == "1", not_saved=True)
 
 
 def not_ready(problem: IncompleteRequest, state: JourneyState) -> Response | tuple[str, int]:

@@ -8,18 +8,32 @@ No sign-in: the token is the permission, used up by the answer. Nothing identifi
 answered: the score is counted anonymously and any comment is kept with its month only
 (``app.space_sessions.service.answer_feedback``). An unknown, used or expired token gets a
 page that says so (410), never a hint of whose it was.
+
+A post whose security token (CSRF) is missing or out of date (the session behind the token ran
+out while the page was open, or was cleared in another tab) stores nothing: the form is shown
+again with the score and comment as posted and a message saying they were not sent
+(``form_not_checked``). The link is still the permission; the page carries a fresh token.
 """
 
 from __future__ import annotations
 
 import hashlib
 
-from flask import redirect, render_template, url_for
+from flask import redirect, render_template, request, url_for
+from flask_wtf.csrf import CSRFError
 from werkzeug.wrappers import Response
 
+from ..errors import render_error
 from ..requests.guard import Finding, scan
 from . import bp, service
 from .forms import FeedbackForm
+from .models import COMMENT_MAX
+
+# The error summary's message when the form's security token failed (as the journey's pages say it).
+NOT_SENT = (
+    "Your answer was not sent because the page had been open for a long time or the service was used in "
+    "another tab. Check your answer and select Send"
+)
 
 
 def comment_fingerprint(text: str) -> str:
@@ -47,6 +61,11 @@ def answer(token: str) -> Response | str | tuple[str, int]:
                 return render_template("feedback/gone.html"), 410  # answered a moment ago in another tab
             return redirect(url_for("feedback.thank_you"))
     errors = [{"text": field.errors[0], "href": f"#{field.id}"} for field in (form.score, form.comment) if field.errors]
+    return render_form(form, errors, findings)
+
+
+def render_form(form: FeedbackForm, errors: list[dict[str, str]], findings: list[Finding]) -> str:
+    """The feedback page: the form as given, its error summary and any identifying-data warning."""
     return render_template(
         "feedback/answer.html",
         form=form,
@@ -56,6 +75,27 @@ def answer(token: str) -> Response | str | tuple[str, int]:
         findings=findings,
         fingerprint=comment_fingerprint(form.comment.data or "") if findings else "",
     )
+
+
+@bp.errorhandler(CSRFError)
+def form_not_checked(error: CSRFError) -> tuple[str, int]:
+    """A feedback post whose security token is missing or out of date: nothing is stored.
+
+    The link's token is the permission, so while it works the form is shown again (400) with
+    the score and comment as posted, the message that they were not sent, and a new security
+    token (a new session, when the last one ran out). A comment with identifying-looking data
+    shows its warning again, as the next "Send" confirms it. Used or unknown links get the
+    page that says so, as before."""
+    token = (request.view_args or {}).get("token")
+    if request.endpoint != "feedback.answer" or not isinstance(token, str):
+        return render_error(400, csrf_failure=True)
+    if not service.feedback_token_works(token):
+        return render_template("feedback/gone.html"), 410
+    form = FeedbackForm()  # what was posted, not checked and not stored
+    comment = (form.comment.data or "").strip()
+    # Scanned only within the comment's limit, as when it is sent (the scan's cost grows with length).
+    findings = scan(comment) if comment and len(comment) <= COMMENT_MAX else []
+    return render_form(form, [{"text": NOT_SENT, "href": "#score"}], findings), 400
 
 
 @bp.get("/thank-you")

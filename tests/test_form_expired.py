@@ -1,0 +1,342 @@
+"""A form whose security token (CSRF) is missing or out of date on the request pages and the
+feedback page: the same page again, with what was typed, a message that it was not saved, and
+nothing saved or sent (security review, section 4).
+
+Found: these posts gave the generic "This form has expired" page, which threw away what was
+typed and, after "Start again" or "Exit" in another tab, said the earlier answers were kept.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+import secrets
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import func, select, update
+from werkzeug.test import TestResponse
+
+from app.extensions import db
+from app.models import StoredRequest, utcnow
+from app.sessions import JourneySessionRow
+from app.space_sessions.models import FeedbackComment, FeedbackToken
+from app.space_sessions.service import feedback_token_works, token_hash
+from app.stats.models import Count
+from support.submission import (
+    ELIGIBLE_PATH,
+    SUPERVISION_PATH,
+    VALID_DETAILS,
+    fill_details,
+    make_request,
+    to_outcome,
+    token_from,
+)
+from support.walk import Walker, checked_values, title_of
+
+# A bad token (stale, or from another session) and no token at all.
+TOKENS = pytest.mark.parametrize("bad_token", ["bogus", None], ids=["bad-token", "no-token"])
+MODES = pytest.mark.parametrize("mode", ["practitioner", "supervision"])
+PATHS = {"practitioner": ELIGIBLE_PATH, "supervision": SUPERVISION_PATH}
+WHY = "because the page had been open for a long time or the service was used in another tab"
+TYPED = "Pelicanwobble: the team keeps going round in circles about who should lead."
+IDENTIFYING = "Pelicanwobble said the school at M6 5FX saw him."
+
+
+def post_with(walker: Walker, url: str, data: dict[str, object], bad_token: str | None) -> TestResponse:
+    """POST with a wrong token (``bad_token``) or none (None)."""
+    form = dict(data)
+    if bad_token is not None:
+        form["csrf_token"] = bad_token
+    return walker.post(url, form, with_token=False)
+
+
+def text_of(response: TestResponse) -> str:
+    """The page's main content as plain text."""
+    page = response.get_data(as_text=True)
+    main = page[page.index("<main") : page.index("</main>")]
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", main)))
+
+
+def summary_of(response: TestResponse) -> list[str]:
+    """The messages in the page's GOV.UK error summary (empty if there is none)."""
+    page = response.get_data(as_text=True)
+    found = re.search(
+        r'<div class="govuk-error-summary".*?<ul class="govuk-list govuk-error-summary__list">(.*?)</ul>', page, re.S
+    )
+    if found is None:
+        return []
+    items = re.findall(r"<li>(.*?)</li>", found.group(1), re.S)
+    return [" ".join(html.unescape(re.sub(r"<[^>]+>", " ", item)).split()) for item in items]
+
+
+def summary_links(response: TestResponse) -> list[str]:
+    """Where the error summary's messages link to."""
+    page = response.get_data(as_text=True)
+    found = re.search(r'<div class="govuk-error-summary".*?</ul>', page, re.S)
+    return re.findall(r'href="([^"]+)"', found.group(0)) if found else []
+
+
+def stored_details(client: FlaskClient) -> dict[str, object]:
+    """What the server holds of the request's details for this client's session."""
+    with client.session_transaction() as session:
+        return dict(session.get("request_details", {}))
+
+
+def session_value(client: FlaskClient, key: str) -> object:
+    with client.session_transaction() as session:
+        return session.get(key)
+
+
+def request_count(app: Flask) -> int:
+    with app.app_context():
+        return int(db.session.scalar(select(func.count()).select_from(StoredRequest)) or 0)
+
+
+def walk_to(client: FlaskClient, mode: str) -> Walker:
+    """A journey at the eligible outcome in ``mode``."""
+    return to_outcome(client, PATHS[mode])
+
+
+# --- a details page --------------------------------------------------------------------------
+
+
+@MODES
+@TOKENS
+def test_a_details_page_comes_back_with_what_was_typed_and_saves_nothing(
+    client: FlaskClient, mode: str, bad_token: str | None
+) -> None:
+    walker = walk_to(client, mode)
+    assert walker.get("/request/reflection").status_code == 200
+    response = post_with(walker, "/request/reflection", {"reflection": TYPED}, bad_token)
+    assert response.status_code == 400
+    assert 'data-request-page="reflection"' in response.get_data(as_text=True)
+    assert TYPED in text_of(response)  # in the field, as typed
+    assert title_of(response).startswith("Error: ")
+    if mode == "supervision":
+        expected = f"The practitioner's answers on this page were not saved {WHY}. "
+        expected += "Check the practitioner's answers and select Continue"
+    else:
+        expected = f"Your answers on this page were not saved {WHY}. Check your answers and select Continue"
+    assert summary_of(response) == [expected]
+    assert summary_links(response) == ["#reflection"]
+    # Nothing was saved: not in the session, not on the page opened again, the page not done.
+    assert "reflection" not in stored_details(client)
+    assert "reflection" not in (session_value(client, "request_pages_done") or [])
+    assert TYPED not in text_of(walker.get("/request/reflection"))
+    # The page shown again carries a working token: Continue saves what is in the fields.
+    saved = walker.client.post("/request/reflection", data={"reflection": TYPED, "csrf_token": token_from(response)})
+    assert saved.status_code == 302
+    assert stored_details(client)["reflection"] == TYPED
+
+
+@TOKENS
+def test_a_page_of_several_fields_keeps_each_one_and_a_change_stays_a_change(
+    client: FlaskClient, bad_token: str | None
+) -> None:
+    walker = walk_to(client, "practitioner")
+    fill_details(walker)
+    typed = {"name": "Kingfisher Long", "job_role": "", "agency": "North team", "email": "k@", "phone": "12"}
+    response = post_with(walker, "/request/about-you?change=1", typed, bad_token)
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    for value in ("Kingfisher Long", "North team", "k@"):
+        assert f'value="{value}"' in page
+    assert 'action="/request/about-you?change=1"' in page  # still a change from check your answers
+    assert summary_links(response) == ["#name"]
+    assert [text.startswith("Your answers on this page were not saved") for text in summary_of(response)] == [True]
+    assert stored_details(client)["name"] == VALID_DETAILS["name"]
+
+
+# --- the identifying-data warning's confirmation ---------------------------------------------
+
+
+@MODES
+@TOKENS
+def test_the_confirmation_comes_back_unconfirmed(client: FlaskClient, mode: str, bad_token: str | None) -> None:
+    walker = walk_to(client, mode)
+    response = fill_details(walker, {**VALID_DETAILS, "reflection": IDENTIFYING})
+    assert response.location.endswith("/request/check-what-you-wrote")
+    assert walker.get("/request/check-what-you-wrote").status_code == 200
+    response = post_with(walker, "/request/check-what-you-wrote", {}, bad_token)
+    assert response.status_code == 400
+    text = text_of(response)
+    assert "Check what you wrote does not identify anyone" in text and "M6 5FX" in text
+    assert title_of(response).startswith("Error: ")
+    # The person at the keyboard confirms, in either mode: the page speaks to them.
+    assert summary_of(response) == [
+        f"Your confirmation was not saved {WHY}. "
+        "Check what you wrote, and select Continue again if it does not identify anyone"
+    ]
+    assert summary_links(response) == ["#confirm"] and 'id="confirm"' in response.get_data(as_text=True)
+    # Nothing was confirmed: check your answers still sends you to the warning.
+    assert session_value(client, "request_confirmed") is None
+    assert walker.get("/request/check-answers").location.endswith("/request/check-what-you-wrote")
+    # The page shown again carries a working token.
+    confirmed = walker.client.post("/request/check-what-you-wrote", data={"csrf_token": token_from(response)})
+    assert confirmed.status_code == 302 and confirmed.location.endswith("/request/check-answers")
+
+
+# --- submission --------------------------------------------------------------------------------
+
+
+@MODES
+@TOKENS
+def test_a_submission_goes_back_to_check_your_answers_and_sends_nothing(
+    client: FlaskClient, app: Flask, mode: str, bad_token: str | None
+) -> None:
+    walker = walk_to(client, mode)
+    fill_details(walker, {**VALID_DETAILS, "reflection": TYPED})
+    assert walker.get("/request/check-answers").status_code == 200
+    response = post_with(walker, "/request/submit", {}, bad_token)
+    assert response.status_code == 400
+    text = text_of(response)
+    assert TYPED in text and VALID_DETAILS["name"] in text  # the answers, as on check your answers
+    assert title_of(response).startswith("Error: ")
+    if mode == "supervision":
+        expected = f"The practitioner's request has not been sent {WHY}. Check the answers and select Send request"
+    else:
+        expected = f"Your request has not been sent {WHY}. Check your answers and select Send request"
+    assert summary_of(response) == [expected]
+    assert summary_links(response) == ["#send-request"] and 'id="send-request"' in response.get_data(as_text=True)
+    # Nothing was sent, and nothing was cleared.
+    assert request_count(app) == 0
+    assert session_value(client, "submitted_reference") is None
+    assert stored_details(client)["reflection"] == TYPED
+    # Send request on the page shown again sends it.
+    sent = walker.client.post("/request/submit", data={"csrf_token": token_from(response)})
+    assert sent.status_code == 302 and sent.location.endswith("/request/submitted")
+    assert request_count(app) == 1
+
+
+# --- when the journey is no longer there -----------------------------------------------------
+
+
+@pytest.mark.parametrize("elsewhere", ["/exit", "/start-again"])
+def test_after_exit_or_start_again_in_another_tab_the_page_says_so_and_keeps_nothing(
+    client: FlaskClient, app: Flask, elsewhere: str
+) -> None:
+    walker = walk_to(client, "practitioner")
+    page = walker.get("/request/reflection")
+    old_token = token_from(page)
+    # Another tab: Exit (a link), or Start again (a form, with its token) and then a new check begun.
+    if elsewhere == "/exit":
+        walker.get("/exit")
+    else:
+        walker.post("/start-again", {})
+        walker.follow("/start")
+    response = walker.client.post("/request/reflection", data={"reflection": TYPED, "csrf_token": old_token})
+    assert response.status_code == 400
+    text = text_of(response)
+    assert "This form has expired" in text and "Nothing on this page was saved" in text
+    assert "have been kept" not in text  # (it said the earlier answers were kept: they were not)
+    if elsewhere == "/exit":
+        assert "no longer here" in text and 'href="/start"' in response.get_data(as_text=True)
+    else:
+        assert "started again in another tab" in text
+        assert 'href="/questions/mode"' in response.get_data(as_text=True)  # where the new check stands
+    assert "reflection" not in stored_details(client)
+
+
+def test_a_session_that_ran_out_says_the_answers_were_cleared(client: FlaskClient, app: Flask) -> None:
+    walker = walk_to(client, "practitioner")
+    page = walker.get("/request/reflection")
+    with app.app_context():
+        db.session.execute(update(JourneySessionRow).values(expires_at=utcnow() - dt.timedelta(minutes=1)))
+        db.session.commit()
+    response = walker.client.post("/request/reflection", data={"reflection": TYPED, "csrf_token": token_from(page)})
+    assert response.status_code == 400
+    text = text_of(response)
+    assert "so we cleared your answers" in text and "have been kept" not in text
+    assert TYPED not in text
+
+
+# --- the feedback form -------------------------------------------------------------------------
+
+
+def feedback_link(app: Flask) -> str:
+    """A working single-use feedback link (as the email after a held session gives)."""
+    token = secrets.token_urlsafe(32)
+    with app.app_context():
+        submission = make_request()
+        now = utcnow()
+        db.session.add(
+            FeedbackToken(
+                token_hash=token_hash(token),
+                request_id=submission.request.id,
+                created_at=now,
+                expires_at=now + dt.timedelta(days=28),
+            )
+        )
+        db.session.commit()
+    return f"/feedback/{token}"
+
+
+def feedback_stored(app: Flask, path: str) -> tuple[int, list[str], bool]:
+    """Feedback counted, comments kept, and whether the link still works."""
+    with app.app_context():
+        counted = int(db.session.scalar(select(func.count()).select_from(Count).where(Count.kind == "feedback")) or 0)
+        comments = list(db.session.scalars(select(FeedbackComment.text)))
+        return counted, comments, feedback_token_works(path.rsplit("/", 1)[1])
+
+
+COMMENT = "Kingfisherlong: it helped us slow down and think."
+STALE = pytest.mark.parametrize("stale", ["bad-token", "no-token", "session-ran-out"])
+
+
+@STALE
+def test_feedback_comes_back_with_the_score_and_comment_and_stores_nothing(
+    client: FlaskClient, app: Flask, stale: str
+) -> None:
+    path = feedback_link(app)
+    page = client.get(path)
+    assert page.status_code == 200
+    data = {"score": "5", "comment": COMMENT}
+    if stale == "bad-token":
+        data["csrf_token"] = "bogus"
+    elif stale == "session-ran-out":  # left open for longer than the idle limit: the token's session is gone
+        with app.app_context():
+            db.session.execute(update(JourneySessionRow).values(expires_at=utcnow() - dt.timedelta(minutes=1)))
+            db.session.commit()
+        data["csrf_token"] = token_from(page)
+    response = client.post(path, data=data)
+    assert response.status_code == 400
+    assert "Did the space help?" in text_of(response)
+    assert COMMENT in text_of(response)
+    assert checked_values(response) == ["5"]
+    assert title_of(response).startswith("Error: ")
+    assert summary_of(response) == [f"Your answer was not sent {WHY}. Check your answer and select Send"]
+    assert summary_links(response) == ["#score"]
+    assert feedback_stored(app, path) == (0, [], True)  # nothing counted or kept; the link still works
+    # Send on the page shown again stores the answer.
+    sent = client.post(path, data={"score": "5", "comment": COMMENT, "csrf_token": token_from(response)})
+    assert sent.status_code == 302 and sent.location.endswith("/feedback/thank-you")
+    assert feedback_stored(app, path) == (1, [COMMENT], False)
+
+
+def test_feedback_with_identifying_data_shows_its_warning_again(client: FlaskClient, app: Flask) -> None:
+    path = feedback_link(app)
+    client.get(path)
+    comment = "The family at M6 5HH felt heard"
+    response = client.post(path, data={"score": "4", "comment": comment})
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "data-identifying-warning" in page and "M6 5HH" in text_of(response)
+    assert feedback_stored(app, path) == (0, [], True)
+    confirmed = re.search(r'name="confirmed" value="([0-9a-f]{64})"', page)
+    assert confirmed is not None
+    sent = client.post(
+        path,
+        data={"score": "4", "comment": comment, "confirmed": confirmed.group(1), "csrf_token": token_from(response)},
+    )
+    assert sent.status_code == 302 and sent.location.endswith("/feedback/thank-you")
+
+
+def test_feedback_on_a_used_link_still_says_the_link_cannot_be_used(client: FlaskClient, app: Flask) -> None:
+    path = feedback_link(app)
+    page = client.get(path)
+    assert client.post(path, data={"score": "3", "csrf_token": token_from(page)}).status_code == 302
+    again = client.post(path, data={"score": "5", "comment": COMMENT})
+    assert again.status_code == 410 and COMMENT not in again.get_data(as_text=True)
