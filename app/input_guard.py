@@ -77,12 +77,17 @@ _INVISIBLE = frozenset(
 )
 
 
+def is_invisible(char: str) -> bool:
+    """True if ``char`` shows nothing: whitespace, a format or control character, or one of the
+    other invisible characters above. (The identifying-data check removes every such character
+    that is not whitespace before it looks, so it and ``is_blank`` agree on what is invisible.)"""
+    return char.isspace() or char in _INVISIBLE or unicodedata.category(char) in _INVISIBLE_CATEGORIES
+
+
 def is_blank(value: str | None) -> bool:
     """True if ``value`` has nothing a person can see: None, empty, or only whitespace and
     invisible characters (a required field filled with them is as empty as one left blank)."""
-    return not value or all(
-        char.isspace() or char in _INVISIBLE or unicodedata.category(char) in _INVISIBLE_CATEGORIES for char in value
-    )
+    return not value or all(map(is_invisible, value))
 
 
 def clean_text(value: str) -> str:
@@ -193,6 +198,7 @@ __all__ = [
     "has_unsafe_text",
     "init_input_guard",
     "is_blank",
+    "is_invisible",
     "refuse_unsafe_input",
     "valid_host",
 ]

@@ -3,10 +3,22 @@
 from __future__ import annotations
 
 import re
+import time
+from typing import Any
 
 import pytest
 
-from app.requests.guard import KINDS, NAMES, REASONS, has_visible_text, nhs_check_digit_valid, scan, scan_fields
+from app.input_guard import is_invisible
+from app.requests.guard import (
+    KINDS,
+    NAMES,
+    REASONS,
+    has_visible_text,
+    nhs_check_digit_valid,
+    prepare,
+    scan,
+    scan_fields,
+)
 
 
 def kinds(text: str) -> list[tuple[str, str]]:
@@ -64,10 +76,54 @@ def test_ordinary_paragraph_has_no_findings() -> None:
         "9434765918",  # fails the NHS check digit
         "",
         "   ",
+        # Numbers with dots and dashes that are not phone or NHS numbers.
+        "costs £12.50",
+        "at 10.30",
+        "from 09.30-11.00",
+        "09.30–10.30",
+        "Tuesdays 0930–1030",
+        "version 2.1.3",
+        "para 4.2.1.3",
+        "the score went from 4.5 to 7.2",
+        "0.1234567890",
+        "up 12% in Q2 and 3.5% in Q3",
+        "KS2",
+        "Section 47",
+        "Children Act 1989",
+        "Working Together 2023",
+        "between 2019–2023",
+        "aged 0–4, 5–10 and 11–15",
+        "0–4 5–10 11–15 16–18",
+        "pages 12–15",
+        "meeting ID 345 678 901 23",
+        "1.943.476.5919.2",
+        # Two letters and six digits that are not National Insurance numbers.
+        "increased by 123456 a year",
+        "ab 12 34 56 c",  # spaced out: only in capitals
+        "DQ123456C",  # D is never a first letter
+        "AD123456C",  # nor a second
+        "AO123456C",  # O is never a second letter
+        "BG123456C",  # never issued
+        "GB123456C",
+        "NK123456C",
+        "TN123456C",
+        "ZZ123456C",
+        "AB123456E",  # the last letter is A to D
+        "AB12345C",
+        "AB1234567C",
+        "XAB123456C",
+        "AB123456CD",
     ],
 )
 def test_not_flagged(text: str) -> None:
     assert scan(text) == []
+
+
+def test_meeting_dates_and_times_in_availability_are_not_phone_numbers() -> None:
+    """Availability is not checked for dates, so "02.03.2026 10.30" must not become a phone number."""
+    no_dates = [kind for kind in KINDS if kind not in ("date", "date_of_birth")]
+    for text in ("Free on 02.03.2026 10.30", "02.03.2026 at 10.30 or 03.03.2026 09.30-11.00", "01.02.2026 12.30"):
+        assert scan(text, no_dates) == [], text
 
 
 @pytest.mark.parametrize(
@@ -84,6 +140,7 @@ def test_not_flagged(text: str) -> None:
         ("seen on 12 Mar. 19", "12 Mar. 19"),
         ("seen on 12-Mar-19", "12-Mar-19"),
         ("seen on March 12th, 2019", "March 12th, 2019"),
+        ("seen on 12–03–2019", "12–03–2019"),  # en dashes, as a word processor writes them
         ("seen on 31/02/2019", "31/02/2019"),  # not a real date, but still a date of birth mistyped
     ],
 )
@@ -135,7 +192,18 @@ def test_not_postcodes(text: str) -> None:
     assert scan(text) == []
 
 
-@pytest.mark.parametrize("number", ["943 476 5919", "9434765919", "943-476-5919", "401 023 2137"])
+@pytest.mark.parametrize(
+    "number",
+    [
+        "943 476 5919",
+        "9434765919",
+        "943-476-5919",
+        "401 023 2137",
+        "943.476.5919",
+        "943–476–5919",  # en dashes
+        "943—476—5919",  # em dashes
+    ],
+)
 def test_nhs_numbers_with_valid_check_digit(number: str) -> None:
     findings = scan(f"NHS no {number}")
     assert [(f.kind, f.text) for f in findings] == [("nhs_number", number)]
@@ -165,6 +233,13 @@ def test_nhs_check_digit() -> None:
         "0044 7700 900 982",
         "0800 123 4567",
         "020 7946 0018",
+        "0161.496.0000",
+        "07700.900.982",
+        "020.7946.0018",
+        "+44 161.496.0000",
+        "0161–496–0000",  # en dashes
+        "0161—496—0000",  # em dashes
+        "(0161) 496–0000",
     ],
 )
 def test_phone_numbers(number: str) -> None:
@@ -197,6 +272,18 @@ def test_email_addresses(address: str) -> None:
         "16 Ash Mews",
         "5 Chapel St",
         "30 Oak terrace",
+        "12 Acacia Av",
+        "12 Acacia Av.",
+        "12 acacia avenue",
+        "3 st john's road",
+        "7 oak lane",
+        "12 acacia drive",
+        "4 Mill crescent",
+        "Flat 3, Acacia House",
+        "Flat 3 Acacia House",
+        "flat 3, acacia house",
+        "Apartment 12, Mill Court",
+        "Flat 2b Oak Road",
     ],
 )
 def test_street_addresses(address: str) -> None:
@@ -219,6 +306,13 @@ def test_street_addresses(address: str) -> None:
         "Our Lady of Lourdes RC Primary School",
         "St Paul's C of E Primary",
         "Oakwood Infants",
+        "Oakwood school",
+        "Oakwood academy",
+        "Salford City college",
+        "st marys primary school",
+        "st. mary's primary school",
+        "saint john's school",
+        "St Mary's school",
     ],
 )
 def test_named_schools(school: str) -> None:
@@ -260,10 +354,73 @@ def test_named_schools(school: str) -> None:
         "In 2024 Oak Road was closed",
         "early years",
         "Year 6 at secondary school",
+        # "school", "academy" or "college" in lower case after a capitalised word that only describes it.
+        "After School Club",
+        "In school she is quiet.",
+        "At school he has one friend.",
+        "Attending school is hard.",
+        "In September school starts at 8.45.",
+        "On Monday school called; by Friday school had excluded him.",
+        "Recently school has been more supportive.",
+        "Later school excluded him.",
+        "A Salford school raised it.",
+        "She moved to a Catholic school.",
+        "Both school and home say so.",
+        "Every school has a DSL.",
+        "Whole school assemblies cover it.",
+        "Summer school was cancelled.",
+        "Since Covid school attendance has dropped.",
+        "Poor school attendance is the concern.",
+        "Home school was considered.",
+        "Pre school places are limited.",
+        "Football academy training is on Thursdays.",
+        "Art college is her dream.",
+        "Children's Services school liaison",
+        "The Early Help school link worker",
+        # Numbers before a street type that are not house numbers.
+        "a 2 hour drive",
+        "a 20 minute drive away",
+        "the 3 children walk to school",
+        "the 2 older ones drive her mad",
+        "the 2 parents drive them in",
+        "the 3 of us walked down the lane",
+        "only 1 main road into the estate",
+        "a 4 lane road",
+        "a 30 mph road",
+        "a 2 way street",
+        "2 community gardens",
+        "3 agencies view it differently",
+        "a flat 3 floors up",
+        "a flat 3 bedroom house",
+        # A meeting room is where a session is held, not anyone's home.
+        "Room 12, Acacia House",
     ],
 )
 def test_ordinary_words_about_schools_and_places_are_not_flagged(text: str) -> None:
     assert scan(text) == []
+
+
+@pytest.mark.parametrize(
+    "text, found",
+    [
+        ("At St Mary's Primary School she is settled", "St Mary's Primary School"),
+        ("In Oakwood school she is quiet", "Oakwood school"),
+        ("So at st marys school they", "st marys school"),
+    ],
+)
+def test_a_school_finding_starts_at_its_name(text: str, found: str) -> None:
+    assert kinds(text) == [("school", found)]
+
+
+@pytest.mark.parametrize(
+    "number",
+    ["QQ 12 34 56 C", "QQ123456C", "QQ 123456 C", "AB 12 34 56 C", "AB123456D", "ab123456c", "JG 10 30 10 A"],
+)
+def test_national_insurance_numbers(number: str) -> None:
+    findings = scan(f"Mum's NI number is {number}.")
+    assert [(f.kind, f.text) for f in findings] == [("national_insurance_number", number)]
+    assert findings[0].reason.endswith("A National Insurance number identifies one person.")
+    assert NAMES["national_insurance_number"] == "a National Insurance number"
 
 
 def test_every_kind_has_a_reason_and_a_name() -> None:
@@ -292,10 +449,31 @@ def test_findings_in_order_and_without_overlap() -> None:
         ("M6\u00a05FX", "postcode"),  # no-break space
         ("943\u2009476\u20095919", "nhs_number"),  # thin spaces
         ("\u202eM6 5FX\u202c", "postcode"),  # right-to-left override
+        ("\u2062".join("01614960000"), "phone"),  # invisible times
+        ("0161\u2063496\u034f0000", "phone"),  # invisible separator, combining grapheme joiner
+        ("M6\u2062 5JA", "postcode"),
+        ("M6\ufe0f 5JA", "postcode"),  # variation selector
+        ("M6\U000e0041\U000e007f 5JA", "postcode"),  # tag characters
+        ("943\U000e0100476\u20615919", "nhs_number"),  # variation selector supplement, function application
+        ("jo\u2062@example.org", "email"),
+        ("Q\u200dQ123456C", "national_insurance_number"),
+        ("12 Aca\u00adcia Avenue", "address"),  # soft hyphen
     ],
 )
 def test_odd_unicode_does_not_hide_findings(text: str, kind: str) -> None:
     assert [finding.kind for finding in scan(text)] == [kind]
+
+
+def test_every_invisible_character_is_removed_before_matching() -> None:
+    """Found: only seven zero-width characters were removed, so U+2062 (invisible times), tag
+    characters or a variation selector inside a number hid it. Now every character that
+    ``input_guard`` counts as invisible (every format character, the variation selectors, the
+    combining grapheme joiner...) is removed, except spaces, which separate words."""
+    hidden = "".join(char for char in map(chr, range(0x110000)) if is_invisible(char) and not char.isspace())
+    assert "\u2062" in hidden and "\U000e0041" in hidden and "\ufe0f" in hidden and "\u034f" in hidden
+    assert prepare(hidden) == ""
+    assert prepare("0161" + hidden + "4960000") == "01614960000"
+    assert not has_visible_text(hidden)
 
 
 @pytest.mark.parametrize(
@@ -337,6 +515,8 @@ def test_long_text_is_scanned_quickly() -> None:
         ("\ufeff", False),
         ("\u200b\u200b \u00ad", False),
         ("\u202e\u2066", False),
+        ("\u2062\u034f\ufe0f\U000e0041", False),  # invisible times, grapheme joiner, selector, tag
+        ("\u2800", False),  # braille blank, as ``input_guard.is_blank`` says
         ("a", True),
         ("\u200bZo\u00eb", True),
         ("\u05e9", True),
@@ -354,9 +534,88 @@ def test_the_patterns_run_over_whole_texts_repeat_a_bounded_number_of_times() ->
     from app.email_address import EMAIL_ADDRESS
     from app.requests import guard
 
-    for pattern in (guard._NAME_WORD, EMAIL_ADDRESS.pattern):
+    for pattern in (guard._NAME_WORD, guard._ANY_WORD, EMAIL_ADDRESS.pattern):
         assert not re.search(r"\][*+]", pattern), pattern
+    patterns = [value for value in vars(guard).values() if isinstance(value, re.Pattern)]
+    assert guard._PHONE in patterns and guard._NATIONAL_INSURANCE in patterns and guard._FLAT in patterns
+    assert _repeats_without_limit(re.compile(r"\d(?:[ .]\d)+")) and not _repeats_without_limit(re.compile(r"a{1,9}"))
+    assert [pattern.pattern for pattern in patterns if _repeats_without_limit(pattern)] == []
     # A name word of up to 40 characters is still a name: "Ashton-under-Lyne Primary School".
     assert [f.text for f in scan("He was at Ashton-under-Lyne Primary School until May.")] == [
         "Ashton-under-Lyne Primary School"
     ]
+
+
+def _repeats_without_limit(pattern: re.Pattern[str]) -> bool:
+    """Whether any part of ``pattern`` (``*``, ``+``, ``{n,}``, however deep) has no upper limit."""
+    from re import _constants, _parser  # type: ignore[attr-defined]  # the re module's own parser
+
+    repeats = (_constants.MAX_REPEAT, _constants.MIN_REPEAT, _constants.POSSESSIVE_REPEAT)
+
+    def walk(items: Any) -> bool:
+        for op, value in items:
+            if op in repeats and value[1] == _constants.MAXREPEAT:
+                return True
+            if op in repeats:
+                inner = [value[2]]
+            elif op == _constants.BRANCH:
+                inner = value[1]
+            elif op in (_constants.SUBPATTERN, _constants.ASSERT, _constants.ASSERT_NOT):
+                inner = [value[-1]]
+            else:
+                inner = []
+            if any(walk(part) for part in inner):
+                return True
+        return False
+
+    return walk(_parser.parse(pattern.pattern, pattern.flags))
+
+
+@pytest.mark.parametrize(
+    "piece",
+    [
+        "1.",
+        "0.",
+        "0161.",
+        "943.",
+        "1\u2013",
+        "0 ",
+        "A ",
+        "A-",
+        "St ",
+        "st marys ",
+        "12 acacia ",
+        "12 Acacia Av ",
+        "1 a a a a road ",
+        "Flat 3, A ",
+        "flat 1 ",
+        "QQ1",
+        "QQ 12 ",
+        "Oak school ",
+        "\u20621",
+        # Texts that are all findings: keeping them apart must not compare each with every other.
+        "M6 5FX ",
+        "0161 496 0000 ",
+        "QQ123456C ",
+        "12 Acacia Avenue ",
+        "Oakwood school ",
+    ],
+)
+def test_scanning_time_grows_in_step_with_the_text(piece: str) -> None:
+    """Found: a text made of thousands of findings ("M6 5FX M6 5FX ...") took seconds, as each
+    finding was compared with every one kept. One piece repeated to 16,000 and to 64,000
+    characters: four times the text takes about four times as long (sixteen times, if the
+    work grew with the square of its length). Only a slow scan's growth counts: a fast one is
+    too quick to time."""
+
+    def seconds(length: int) -> float:
+        text = (piece * (length // len(piece) + 1))[:length]
+        best = float("inf")
+        for _ in range(2):
+            started = time.process_time()
+            scan(text)
+            best = min(best, time.process_time() - started)
+        return best
+
+    short, long = seconds(16_000), seconds(64_000)
+    assert long < 0.25 or long < 9 * short, (short, long)

@@ -9,27 +9,41 @@ What counts, and what deliberately does not:
   March 12th 2019) and anything introduced as a date of birth. A month and year alone
   ("March 2019") is *not* flagged: the request asks for the event's month and year by design;
 - UK postcodes, including GIR 0AA (the full code: an outward code alone names an area);
-- NHS numbers: 10 digits (optionally 3-3-4) whose last digit is a valid modulus 11 check
-  digit — other 10-digit numbers are not flagged, so "why" can be stated exactly;
-- UK phone numbers (landline, mobile, freephone; 0…, +44…, 0044…);
+- NHS numbers: 10 digits (optionally 3-3-4, spaced or joined by hyphens, dashes or dots) whose
+  last digit is a valid modulus 11 check digit — other 10-digit numbers are not flagged, so
+  "why" can be stated exactly;
+- National Insurance numbers: a prefix HMRC issues (or its specimen prefix QQ), six digits and a
+  letter A to D ("QQ 12 34 56 C", "AB123456C", "ab123456c"); written with spaces, only in
+  capitals, as they are printed ("by 12 34 56 a" is not one);
+- UK phone numbers (landline, mobile, freephone; 0…, +44…, 0044…), the digits grouped by
+  spaces, hyphens, en or em dashes, brackets, or dots between groups of three or more digits
+  ("0161.496.0000"; "10.30" and "01.02.2026" are not phone numbers);
 - email addresses;
-- UK street addresses: a house number, one to three capitalised words and a street-type word
-  ("12 Acacia Avenue", "3b St John's Rd", "10-12 High Street"); a court's name ("2 Family Court
-  hearings") is not an address;
+- UK street addresses: a house number, one to three words and a street-type word
+  ("12 Acacia Avenue", "3b St John's Rd", "10-12 High Street", "12 Acacia Av"). In lower case
+  ("12 acacia avenue") only the unmistakable street types count (road, street, avenue, lane...)
+  and not after ordinary words ("2 miles down the road", "a 2 hour drive"); a court's name
+  ("2 Family Court hearings") is not an address. A flat in a named building ("Flat 3, Acacia
+  House") is an address; a room in one ("Room 12, Acacia House", where a session is held) is not;
 - named schools and colleges: capitalised words before a school-type word ("St Mary's Primary
-  School", "Oakwood High", "Beech Academy", "Elm Infant School", "Salford City College"). Words
-  that only describe a school ("the secondary school", "Primary care", "high risk", "Sixth
-  Form College") are not flagged.
+  School", "Oakwood High", "Beech Academy", "Elm Infant School", "Salford City College",
+  "Oakwood school"), or a saint's name in any case ("st marys primary school"). Words that only
+  describe a school ("the secondary school", "Primary care", "high risk", "Sixth Form College",
+  "After school", "a Catholic school", "In September school starts") are not flagged.
 Names of people cannot be told apart from ordinary words, so they are not looked for (the
 warning page says so).
-Age bands (0-4, 11-15), school years (Year 6), money and times are not flagged.
+Age bands (0-4, 11-15), school years (Year 6), money, times, percentages and version numbers
+are not flagged.
 
-The text is matched after Unicode NFKC normalisation with zero-width characters removed,
-so full-width digits or a zero-width space inside a number do not hide it.
+The text is matched after Unicode NFKC normalisation with every invisible character that is not
+a space removed (format characters such as zero-width spaces, joiners, invisible operators and
+tag characters; variation selectors; the combining grapheme joiner: ``input_guard.is_invisible``),
+so full-width digits or an invisible character inside a number do not hide it.
 """
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
@@ -37,11 +51,22 @@ from dataclasses import dataclass
 from typing import Literal, get_args
 
 from ..email_address import EMAIL_ADDRESS
+from ..input_guard import is_blank, is_invisible
 
 # Every kind of finding: this is the one list (fields, forms and documents take it from here).
 # Its order is the priority when two findings overlap: the earlier kind is kept (a validated
 # NHS number is more specific than "ten digits that could be a phone number").
-Kind = Literal["email", "nhs_number", "date_of_birth", "date", "phone", "postcode", "address", "school"]
+Kind = Literal[
+    "email",
+    "nhs_number",
+    "national_insurance_number",
+    "date_of_birth",
+    "date",
+    "phone",
+    "postcode",
+    "address",
+    "school",
+]
 KINDS: tuple[Kind, ...] = get_args(Kind)
 
 # Why each kind matters. These are shown wherever free text is checked (a request, a facilitator's
@@ -53,8 +78,10 @@ REASONS: dict[Kind, str] = {
     "date_of_birth": "This looks like a date of birth. A date of birth can identify a child, "
     "especially with their age band and area.",
     "postcode": "This looks like a postcode. A postcode can point to a family's home or a school.",
-    "nhs_number": "This is a 10-digit number whose last digit is a valid NHS number check digit, "
-    "so it may be an NHS number. An NHS number identifies one person.",
+    "nhs_number": "This is a 10-digit number whose last digit is a valid NHS (National Health Service) "
+    "number check digit, so it may be an NHS number. An NHS number identifies one person.",
+    "national_insurance_number": "This looks like a National Insurance number. "
+    "A National Insurance number identifies one person.",
     "phone": "This looks like a UK phone number. A family's phone number identifies them.",
     "email": "This looks like an email address. A family's email address identifies them.",
     "address": "This looks like a street address. An address can point to a family's home.",
@@ -66,6 +93,7 @@ REASONS: dict[Kind, str] = {
 NAMES: dict[Kind, str] = {
     "email": "an email address",
     "nhs_number": "an NHS number",
+    "national_insurance_number": "a National Insurance number",
     "date_of_birth": "a date of birth",
     "date": "a date",
     "phone": "a phone number",
@@ -74,8 +102,6 @@ NAMES: dict[Kind, str] = {
     "school": "the name of a school",
 }
 
-# Characters that change nothing visible but can split a number or word.
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e"), None)
 # Bidirectional embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069): they
 # reorder how text is shown (U+202E shows what follows backwards), so they are not stored.
 BIDI_CONTROLS = dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A)], None)
@@ -83,8 +109,8 @@ BIDI_CONTROLS = dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A)], 
 
 def has_visible_text(text: str) -> bool:
     """Whether ``text`` has anything to see: not only spaces, zero-width characters or
-    other invisible formatting characters."""
-    return any(not ch.isspace() and unicodedata.category(ch) not in ("Cc", "Cf") for ch in text.translate(_INVISIBLE))
+    other invisible formatting characters (``input_guard.is_blank`` decides)."""
+    return not is_blank(text)
 
 
 _MONTHS = {
@@ -119,53 +145,295 @@ _ANY_MONTH = rf"(?:{_MONTH_NAMES})(?![^\W\d_])\.?"
 _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
 _YEAR = r"(?P<year>\d{4}|'?\d{2})"
 
-# 12/03/2019, 12-3-19, 12.03.2019 (day or month first: both are dates).
+# Dashes other than the hyphen that word processors and phones put between digits: hyphen,
+# non-breaking hyphen, figure dash, en dash, em dash, horizontal bar, minus sign.
+_DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
+_DATE_SEPARATORS = rf"/.\-{_DASHES}"
+
+# 12/03/2019, 12-3-19, 12.03.2019, 12–03–2019 (day or month first: both are dates).
 _NUMERIC_DATE = re.compile(
-    r"(?<![\d/.\-])(?P<a>\d{1,2})(?P<sep>[/.\-])(?P<b>\d{1,2})(?P=sep)(?P<year>\d{4}|\d{2})(?![\d/.\-]*\d)"
+    rf"(?<![\d{_DATE_SEPARATORS}])(?P<a>\d{{1,2}})(?P<sep>[{_DATE_SEPARATORS}])(?P<b>\d{{1,2}})(?P=sep)"
+    rf"(?P<year>\d{{4}}|\d{{2}})(?![\d{_DATE_SEPARATORS}]{{0,8}}\d)"
 )
 # 2019-03-12, 2019/03/12
 _ISO_DATE = re.compile(
-    r"(?<![\d/.\-])(?P<year>\d{4})(?P<sep>[/.\-])(?P<b>\d{1,2})(?P=sep)(?P<a>\d{1,2})(?![\d/.\-]*\d)"
+    rf"(?<![\d{_DATE_SEPARATORS}])(?P<year>\d{{4}})(?P<sep>[{_DATE_SEPARATORS}])(?P<b>\d{{1,2}})(?P=sep)"
+    rf"(?P<a>\d{{1,2}})(?![\d{_DATE_SEPARATORS}]{{0,8}}\d)"
 )
 # 12 March 2019, 12th of March, 2019, 12-Mar-19
-_DAY_MONTH_YEAR = re.compile(rf"(?<![\w]){_DAY}(?:\s+of)?[\s\-/]*{_MONTH}(?:,)?[\s\-/]*{_YEAR}(?![\w])", re.IGNORECASE)
+_DAY_MONTH_YEAR = re.compile(
+    rf"(?<![\w]){_DAY}(?:\s{{1,10}}of)?[\s\-/]{{0,10}}{_MONTH}(?:,)?[\s\-/]{{0,10}}{_YEAR}(?![\w])", re.IGNORECASE
+)
 # March 12, 2019; March 12th 2019
-_MONTH_DAY_YEAR = re.compile(rf"(?<![\w]){_MONTH}\s+{_DAY},?\s+{_YEAR}(?![\w])", re.IGNORECASE)
+_MONTH_DAY_YEAR = re.compile(rf"(?<![\w]){_MONTH}\s{{1,10}}{_DAY},?\s{{1,10}}{_YEAR}(?![\w])", re.IGNORECASE)
 # "DOB 12/3", "date of birth: March 2019", "born on the 4th of May" (a year alone is not
 # flagged: the child's age band is asked for anyway).
 _BIRTH = re.compile(
-    r"(?<![\w])(?:d\.?\s?o\.?\s?b\.?|date\s+of\s+birth|born(?:\s+(?:on|in))?|birthday(?:\s+is)?)"
-    rf"[\s:\-]*(?:the\s+)?(?:[0-3]?\d(?:st|nd|rd|th)?(?:\s+of)?\s+{_ANY_MONTH}|{_ANY_MONTH}(?:\s+\d{{1,4}})?|\d{{1,4}}[/.\-]\d{{1,2}}(?:[/.\-]\d{{1,4}})?)",
+    r"(?<![\w])(?:d\.?\s?o\.?\s?b\.?|date\s{1,10}of\s{1,10}birth|born(?:\s{1,10}(?:on|in))?|birthday(?:\s{1,10}is)?)"
+    rf"[\s:\-]{{0,10}}(?:the\s{{1,10}})?(?:[0-3]?\d(?:st|nd|rd|th)?(?:\s{{1,10}}of)?\s{{1,10}}{_ANY_MONTH}|{_ANY_MONTH}(?:\s{{1,10}}\d{{1,4}})?|\d{{1,4}}[/.\-]\d{{1,2}}(?:[/.\-]\d{{1,4}})?)",
     re.IGNORECASE,
 )
 
 # UK postcodes (the Royal Mail format), GIR 0AA included; the space is optional, and
 # more than one ("M6  5JA") still counts.
 _POSTCODE = re.compile(
-    r"(?<![\w])(?P<code>GIR\s*0AA|"
-    r"(?:[A-PR-UWYZ](?:\d[A-HJKPSTUW\d]?|[A-HK-Y]\d[ABEHMNPRVWXY\d]?))\s*\d[ABD-HJLNP-UW-Z]{2})(?![\w])",
+    r"(?<![\w])(?P<code>GIR\s{0,10}0AA|"
+    r"(?:[A-PR-UWYZ](?:\d[A-HJKPSTUW\d]?|[A-HK-Y]\d[ABEHMNPRVWXY\d]?))\s{0,10}\d[ABD-HJLNP-UW-Z]{2})(?![\w])",
     re.IGNORECASE,
 )
 _ORDINAL_INWARD = re.compile(r"\d(?:st|nd|rd|th)$")
 
-# Ten digits, run together or spaced/hyphenated 3-3-4.
-_NHS = re.compile(r"(?<![\d+])(?P<a>\d{3})(?P<sep>[ \-]?)(?P<b>\d{3})(?P=sep)(?P<c>\d{4})(?![\d])")
+# Ten digits, run together or 3-3-4 with the same space, hyphen, dash or dot between the groups
+# (not a part of a longer dotted number: "1.943.476.5919.2").
+_NHS = re.compile(
+    rf"(?<![\d+])(?<!\d\.)(?P<a>\d{{3}})(?P<sep>[ .\-{_DASHES}]?)(?P<b>\d{{3}})(?P=sep)(?P<c>\d{{4}})(?!\d|\.\d)"
+)
+
+# National Insurance numbers: a two-letter prefix, six digits (often in pairs) and a suffix
+# letter A to D: "QQ 12 34 56 C", "AB123456C". The prefix is checked after matching.
+_NATIONAL_INSURANCE = re.compile(r"(?<![\w])(?P<prefix>[A-Za-z]{2}) ?\d{2} ?\d{2} ?\d{2} ?(?P<suffix>[A-Da-d])(?![\w])")
+# HMRC never issues D, F, I, Q, U or V as either letter of a prefix, nor O as the second, nor
+# the prefixes BG, GB, KN, NK, NT, TN and ZZ. QQ is HMRC's specimen prefix ("QQ 12 34 56 C", on
+# forms and guidance): it is looked for too, as a number that stands in for a real one.
+_NI_FIRST_LETTERS = frozenset("ABCEGHJKLMNOPRSTWXYZ")
+_NI_SECOND_LETTERS = frozenset("ABCEGHJKLMNPRSTWXYZ")
+_NI_NOT_ISSUED = frozenset({"BG", "GB", "KN", "NK", "NT", "TN", "ZZ"})
+_NI_SPECIMEN = "QQ"
 
 # A UK number: 0, +44 or 0044 (optionally "(0)"), then 9 or 10 more digits with spaces,
-# hyphens or brackets between them. The digits are checked after matching.
-_PHONE = re.compile(r"(?<![\d+\w])(?P<number>(?:(?:\+|00)\s?44\s?(?:\(0\)\s?)?|\(?0)(?:[\s\-)]{0,2}\d){9,10})(?![\d])")
+# hyphens, dashes or brackets between them, or a dot between groups of at least three digits
+# ("0161.496.0000", not "01.02.2026 10.30" or "0.1234567890"). The digits are checked after matching.
+_PHONE = re.compile(
+    r"(?<![\d+\w])(?P<number>(?:(?:\+|00)\s?44\s?(?:\(0\)\s?)?|\(?0)"
+    rf"(?:(?:[\s\-{_DASHES})]{{0,2}}|(?<=\d\d\d)\.(?=\d\d\d))\d){{9,10}})(?![\d])"
+)
 
 # A capitalised word of a name ("Acacia", "St", "St.", "John's", "Ashton-under-Lyne").
 _NAME_WORD = r"(?:St\.|[A-Z][A-Za-z'\u2019\-]{0,39})"
+# A word of a name in any case ("acacia", "st.", "marys").
+_ANY_WORD = r"(?:[Ss][Tt]\.|[A-Za-z][A-Za-z'\u2019\-]{0,39})"
 _STREET_TYPES = (
-    "Road|Rd|Street|St|Avenue|Ave|Lane|Ln|Close|Drive|Way|Crescent|Cres|Grove|Place|Pl|Court|Ct|"
+    "Road|Rd|Street|St|Avenue|Ave|Av|Lane|Ln|Close|Drive|Way|Crescent|Cres|Grove|Place|Pl|Court|Ct|"
     "Gardens|Gdns|Terrace|Walk|Square|Sq|Mews|Hill|Row|View|Park|Rise|Vale|Parade|Boulevard|Brow|"
     "Fold|Croft"
 )
+# The street types that are seldom anything else, for an address written in lower case ("walk",
+# "park", "view", "close", "way", "place" are everyday words and are left out; "drive" counts,
+# but not after a plural: "the 2 older ones drive her mad").
+_LOWER_CASE_STREET_TYPES = "road|rd|street|avenue|ave|av|lane|crescent|cres|grove|terrace|mews|drive|boulevard"
+_HOUSE_NUMBER = r"(?P<number>\d{1,3}[A-Za-z]?(?:\s{0,3}[-\u2013]\s{0,3}\d{1,3}[A-Za-z]?)?)"
+_NOT_AFTER_SOMETHING = r"(?<![\w\u00a3$\u20ac.,:/\-])"
 # A house number (12, 3b, 10-12), one to three capitalised words, a street type (any case).
 _ADDRESS = re.compile(
-    r"(?<![\w\u00a3$\u20ac.,:/\-])(?P<number>\d{1,3}[A-Za-z]?(?:\s*[-\u2013]\s*\d{1,3}[A-Za-z]?)?)\s+"
-    rf"(?P<name>{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,2}})\s+(?P<type>(?i:{_STREET_TYPES}))\.?(?![\w'\u2019])"
+    rf"{_NOT_AFTER_SOMETHING}{_HOUSE_NUMBER}\s{{1,3}}"
+    rf"(?P<name>{_NAME_WORD}(?:\s{{1,3}}{_NAME_WORD}){{0,2}})\s{{1,3}}(?P<type>(?i:{_STREET_TYPES}))\.?(?![\w'\u2019])"
+)
+# The same in lower case ("12 acacia avenue"): only the types above, and not when a word of the
+# "name" is an ordinary word (``_NOT_A_STREET_NAME``: "2 miles down the road").
+_LOWER_CASE_ADDRESS = re.compile(
+    rf"{_NOT_AFTER_SOMETHING}{_HOUSE_NUMBER}\s{{1,3}}"
+    rf"(?P<name>{_ANY_WORD}(?:\s{{1,3}}{_ANY_WORD}){{0,2}})\s{{1,3}}"
+    rf"(?P<type>(?i:{_LOWER_CASE_STREET_TYPES}))\.?(?![\w'\u2019])"
+)
+# A flat in a named building or street: "Flat 3, Acacia House", "Apartment 12 Mill Court". A room
+# ("Room 12, Acacia House") is not looked for: it is where a session or meeting is held.
+_FLAT = re.compile(
+    r"(?<![\w'\u2019])(?P<flat>(?i:flat|apartment|apt\.?))\s{0,3}(?P<number>\d{1,4}[A-Za-z]?)(?:\s{1,3}|\s{0,3},\s{0,3})"
+    rf"(?P<name>{_ANY_WORD}(?:\s{{1,3}}{_ANY_WORD}){{0,2}})\s{{1,3}}"
+    r"(?P<type>(?i:house|court|ct|tower|towers|lodge|mansions|buildings|building|heights|point|hall|block|"
+    rf"apartments|flats|wharf|quay|mill|works|{_STREET_TYPES}))\.?(?![\w'\u2019])"
+)
+# Ordinary words that come between a number and a street or building type ("2 miles down the
+# road", "a 2 hour drive", "a flat 3 bedroom house"): a lower-case "name" with one is not a name.
+_NOT_A_STREET_NAME = frozenset(
+    {
+        "the",
+        "a",
+        "an",
+        "this",
+        "that",
+        "these",
+        "those",
+        "my",
+        "our",
+        "your",
+        "his",
+        "her",
+        "their",
+        "its",
+        "of",
+        "on",
+        "in",
+        "at",
+        "to",
+        "into",
+        "onto",
+        "up",
+        "down",
+        "along",
+        "across",
+        "over",
+        "under",
+        "off",
+        "from",
+        "by",
+        "for",
+        "with",
+        "without",
+        "near",
+        "past",
+        "round",
+        "around",
+        "through",
+        "and",
+        "or",
+        "but",
+        "than",
+        "then",
+        "very",
+        "more",
+        "most",
+        "less",
+        "same",
+        "other",
+        "another",
+        "each",
+        "every",
+        "one",
+        "both",
+        "all",
+        "some",
+        "any",
+        "no",
+        "main",
+        "busy",
+        "quiet",
+        "whole",
+        "entire",
+        "long",
+        "short",
+        "big",
+        "small",
+        "new",
+        "old",
+        "only",
+        "next",
+        "last",
+        "first",
+        "second",
+        "third",
+        "back",
+        "side",
+        "front",
+        "way",
+        "ways",
+        "lane",
+        "lanes",
+        "car",
+        "cars",
+        "bus",
+        "buses",
+        "train",
+        "mile",
+        "miles",
+        "mph",
+        "km",
+        "kms",
+        "metre",
+        "metres",
+        "meter",
+        "meters",
+        "yard",
+        "yards",
+        "foot",
+        "feet",
+        "step",
+        "steps",
+        "minute",
+        "minutes",
+        "min",
+        "mins",
+        "hour",
+        "hours",
+        "hr",
+        "hrs",
+        "day",
+        "days",
+        "week",
+        "weeks",
+        "month",
+        "months",
+        "year",
+        "years",
+        "time",
+        "times",
+        "seconds",
+        "percent",
+        "per",
+        "cent",
+        "point",
+        "points",
+        "bed",
+        "beds",
+        "bedroom",
+        "bedrooms",
+        "bedroomed",
+        "storey",
+        "storeys",
+        "story",
+        "stories",
+        "floor",
+        "floors",
+        "door",
+        "doors",
+        "room",
+        "rooms",
+        "seater",
+        "older",
+        "younger",
+        "oldest",
+        "eldest",
+        "youngest",
+        "ones",
+        "two",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "has",
+        "have",
+        "had",
+        "do",
+        "does",
+        "did",
+        "not",
+        "so",
+        "we",
+        "they",
+        "he",
+        "she",
+        "it",
+        "i",
+        "you",
+        "me",
+        "us",
+        "them",
+        "children",
+        "kids",
+        "people",
+        "parents",
+        "boys",
+        "girls",
+        "adults",
+        "siblings",
+        "families",
+        "workers",
+        "staff",
+        "agencies",
+        "professionals",
+    }
 )
 # Courts that are not streets: "2 Family Court hearings".
 _COURTS = {
@@ -185,14 +453,19 @@ _COURTS = {
     "juvenile",
 }
 
-# One to five capitalised words (joined by "of", "the" or "&": "Our Lady of Lourdes"), then a
-# school type. "School", "Academy", "College" and the bare types are capitalised, as in a name;
-# "primary school", "high school" and the like may be in lower case.
+# One to five capitalised words (joined by "of", "the" or "&": "Our Lady of Lourdes"), or a
+# saint's name in any case ("st marys", "Saint John's"), then a school type. "primary school",
+# "high school" and the like, and "school", "academy" and "college", may be in lower case
+# ("Oakwood school": then ``_NOT_A_NAME_BEFORE_LOWER_CASE`` and the word before are checked too);
+# the bare types ("Oakwood High") are capitalised, as in a name.
 _SCHOOL = re.compile(
-    rf"(?<![\w'\u2019])(?P<name>{_NAME_WORD}(?:\s+(?:(?:of|the|&)\s+)?{_NAME_WORD}){{0,4}})\s+"
+    r"(?<![\w'\u2019])(?P<name>"
+    rf"(?i:st\.?|saint)(?:\s{{1,3}}{_ANY_WORD}){{1,4}}"
+    rf"|{_NAME_WORD}(?:\s{{1,3}}(?:(?:of|the|&)\s{{1,3}})?{_NAME_WORD}){{0,4}})\s{{1,3}}"
     r"(?P<type>(?:(?i:(?:primary|infants?|junior|juniors|high|secondary|grammar|middle|nursery|prep|preparatory|"
-    r"community|special|church|c\.?e\.?|r\.?c\.?)(?:\s+(?:and|&)\s+(?:junior|infant|nursery))?\s+(?:school|academy))"
-    r"|School|Academy|College|(?P<bare>Primary|High|Infants|Juniors))(?:['\u2019]s)?)(?![\w'\u2019])"
+    r"community|special|church|c\.?e\.?|r\.?c\.?)(?:\s{1,3}(?:and|&)\s{1,3}(?:junior|infant|nursery))?\s{1,3}"
+    r"(?:school|academy))"
+    r"|(?P<plain>(?i:school|academy|college))|(?P<bare>Primary|High|Infants|Juniors))(?:['\u2019]s)?)(?![\w'\u2019])"
 )
 # Words that describe a school without naming it: a "name" made only of these is not a name.
 _NOT_A_NAME = {
@@ -310,7 +583,318 @@ _NOT_A_NAME = {
     "early",
     "years",
     "year",
+    # Words that start a sentence or join one ("After school", "In School she is quiet", "Both
+    # school and home"): never a school's whole name.
+    "in",
+    "at",
+    "on",
+    "to",
+    "from",
+    "after",
+    "before",
+    "during",
+    "outside",
+    "inside",
+    "into",
+    "for",
+    "with",
+    "without",
+    "by",
+    "about",
+    "around",
+    "between",
+    "like",
+    "and",
+    "or",
+    "but",
+    "so",
+    "if",
+    "when",
+    "while",
+    "because",
+    "since",
+    "until",
+    "once",
+    "as",
+    "although",
+    "though",
+    "whether",
+    "where",
+    "why",
+    "how",
+    "then",
+    "now",
+    "also",
+    "even",
+    "still",
+    "just",
+    "only",
+    "perhaps",
+    "maybe",
+    "however",
+    "meanwhile",
+    "otherwise",
+    "today",
+    "yesterday",
+    "tomorrow",
+    "is",
+    "was",
+    "does",
+    "did",
+    "has",
+    "had",
+    "every",
+    "each",
+    "any",
+    "some",
+    "no",
+    "all",
+    "both",
+    "either",
+    "neither",
+    "which",
+    "what",
+    "whose",
+    "one",
+    "many",
+    "most",
+    "few",
+    "several",
+    "such",
+    "whole",
+    "whole-school",
+    "entire",
+    "home",
+    "pre",
+    "later",
+    "earlier",
+    "afterwards",
+    "soon",
+    "sometimes",
+    "often",
+    "always",
+    "never",
+    "again",
+    "already",
+    "instead",
+    "overall",
+    "yet",
+    "unless",
+    "whenever",
+    "whereas",
 }
+# Words that describe a school when "school", "academy" or "college" follows in lower case ("a
+# Catholic school", "Summer school", "In September school starts", "Football academy", "Art
+# college"): capitalised only because a sentence starts with them, or a faith, place or language.
+_NOT_A_NAME_BEFORE_LOWER_CASE = frozenset(
+    {
+        *_MONTHS,
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "weekend",
+        "weekday",
+        "holiday",
+        "holidays",
+        "summer",
+        "autumn",
+        "winter",
+        "spring",
+        "easter",
+        "christmas",
+        "half-term",
+        "term",
+        "night",
+        "evening",
+        "morning",
+        "afternoon",
+        "village",
+        "town",
+        "city",
+        "catchment",
+        "feeder",
+        "partner",
+        "host",
+        "receiving",
+        "sending",
+        "chosen",
+        "preferred",
+        "named",
+        "nearest",
+        "right",
+        "wrong",
+        "good",
+        "bad",
+        "big",
+        "small",
+        "large",
+        "tiny",
+        "outstanding",
+        "failing",
+        "public",
+        "full-time",
+        "part-time",
+        "catholic",
+        "jewish",
+        "muslim",
+        "islamic",
+        "christian",
+        "anglican",
+        "methodist",
+        "hindu",
+        "sikh",
+        "quaker",
+        "orthodox",
+        "steiner",
+        "montessori",
+        "english",
+        "british",
+        "uk",
+        "welsh",
+        "scottish",
+        "irish",
+        "gaelic",
+        "england",
+        "wales",
+        "scotland",
+        "ofsted",
+        "dfe",
+        "lea",
+        "ap",
+        "asd",
+        "adhd",
+        "semh",
+        "ebsa",
+        "ebd",
+        "pe",
+        "pshe",
+        "re",
+        "ta",
+        "slt",
+        "help",
+        "social",
+        "care",
+        "services",
+        "health",
+        "youth",
+        "team",
+        "council",
+        "authority",
+        "attendance",
+        "inclusion",
+        "welfare",
+        "language",
+        "music",
+        "art",
+        "arts",
+        "drama",
+        "dance",
+        "sports",
+        "sport",
+        "football",
+        "rugby",
+        "cricket",
+        "stage",
+        "theatre",
+        "film",
+        "technical",
+        "agricultural",
+        "medical",
+        "nursing",
+        "bible",
+        "military",
+        "electoral",
+        "teacher",
+        "teachers",
+        "staff",
+        "usual",
+        "normal",
+        "regular",
+        "full",
+        "left",
+        "missed",
+        "changed",
+        "refused",
+        "attended",
+        "started",
+        "joined",
+        "moved",
+        "finished",
+        "avoided",
+        "skipped",
+        "attends",
+        "misses",
+        "hates",
+        "likes",
+        "loves",
+        "enjoys",
+        "young",
+        "carer",
+        "carers",
+        "covid",
+        "lockdown",
+        "online",
+        "remote",
+        "poor",
+        "excellent",
+        "great",
+        "strong",
+        "weak",
+        "premier",
+        "league",
+        "medium",
+        "breakfast",
+        "transition",
+        "post-16",
+        "second",
+        "third",
+    }
+)
+# Words that say the school is any one of a kind, not a named one: "a Salford school".
+_INDEFINITE_WORDS = frozenset({"a", "an", "another", "any", "every", "each", "one", "no", "some"})
+_INDEFINITE = re.compile(rf"(?:^|[^\w'\u2019])(?i:{'|'.join(sorted(_INDEFINITE_WORDS))})\s{{1,3}}$")
+# Words that start a sentence or clause before a school's name, not part of it: "At St Mary's
+# Primary School", "In Oakwood school", "A Salford school" (the finding starts after them).
+_BEFORE_A_NAME = _INDEFINITE_WORDS | {
+    "in",
+    "at",
+    "on",
+    "to",
+    "from",
+    "after",
+    "before",
+    "during",
+    "into",
+    "for",
+    "with",
+    "by",
+    "about",
+    "and",
+    "or",
+    "but",
+    "so",
+    "if",
+    "when",
+    "while",
+    "because",
+    "since",
+    "until",
+    "once",
+    "as",
+    "although",
+    "though",
+    "then",
+    "now",
+    "also",
+    "however",
+    "meanwhile",
+    "today",
+    "yesterday",
+}
+_A_WORD = re.compile(r"\S{1,80}")
 # After a bare "Primary" or "High" (no "School"), these words mean it is not a school's name:
 # "Primary Care", "High Street", "High Court", "high risk".
 _NOT_AFTER_A_SCHOOL = {
@@ -373,7 +957,7 @@ _NOT_AFTER_A_SCHOOL = {
     "practice",
     "practices",
 }
-_NEXT_WORD = re.compile(r"[\s,]*([A-Za-z']+)")
+_NEXT_WORD = re.compile(r"[\s,]{0,10}([A-Za-z']{1,40})")
 
 
 @dataclass(frozen=True)
@@ -388,8 +972,11 @@ class Finding:
 
 
 def prepare(text: str) -> str:
-    """The text as matched: NFKC-normalised, with zero-width characters removed."""
-    return unicodedata.normalize("NFKC", text).translate(_INVISIBLE)
+    """The text as matched: NFKC-normalised, with every invisible character that is not a space
+    removed (``input_guard.is_invisible``: zero-width spaces and joiners, invisible operators,
+    tag characters, variation selectors, the combining grapheme joiner...)."""
+    normal = unicodedata.normalize("NFKC", text)
+    return "".join(char for char in normal if char.isspace() or not is_invisible(char))
 
 
 def nhs_check_digit_valid(digits: str) -> bool:
@@ -441,6 +1028,16 @@ def _nhs_numbers(text: str) -> Iterator[Finding]:
             yield _finding("nhs_number", match)
 
 
+def _national_insurance_numbers(text: str) -> Iterator[Finding]:
+    for match in _NATIONAL_INSURANCE.finditer(text):
+        prefix = match["prefix"].upper()
+        if " " in match[0] and not (match["prefix"].isupper() and match["suffix"].isupper()):
+            continue  # "by 12 34 56 a": spaced out, only in capitals (as the numbers are printed)
+        issued = prefix[0] in _NI_FIRST_LETTERS and prefix[1] in _NI_SECOND_LETTERS and prefix not in _NI_NOT_ISSUED
+        if issued or prefix == _NI_SPECIMEN:
+            yield _finding("national_insurance_number", match)
+
+
 def _phones(text: str) -> Iterator[Finding]:
     for match in _PHONE.finditer(text):
         raw = match["number"]
@@ -461,23 +1058,62 @@ def _emails(text: str) -> Iterator[Finding]:
         yield _finding("email", match)
 
 
+def _ordinary_words(name: str) -> bool:
+    """Whether a lower-case street or building "name" has a word that is not part of a name."""
+    return any(word.lower().replace("\u2019", "'") in _NOT_A_STREET_NAME for word in name.split())
+
+
 def _addresses(text: str) -> Iterator[Finding]:
     for match in _ADDRESS.finditer(text):
         if match["type"].lower() in ("court", "ct") and match["name"].split()[-1].lower() in _COURTS:
             continue
         yield _finding("address", match)
+    for match in _LOWER_CASE_ADDRESS.finditer(text):
+        name = match["name"]
+        # "the 2 older ones drive her mad": a plural before "drive" is who drives.
+        if match["type"].lower() == "drive" and name.endswith("s") and not name.endswith(("'s", "\u2019s")):
+            continue
+        if not _ordinary_words(name):
+            yield _finding("address", match)
+    for match in _FLAT.finditer(text):
+        name = match["name"]
+        if match["type"].lower() in ("court", "ct") and name.split()[-1].lower() in _COURTS:
+            continue
+        if all(word[0].isupper() for word in name.split()) or not _ordinary_words(name):
+            yield _finding("address", match)
+
+
+def _describes_a_school(match: re.Match[str], leading: list[str], name: list[str], text: str) -> bool:
+    """For "school", "academy" or "college" in lower case: whether the capitalised words before
+    it describe a school rather than name one ("After school", "A Salford school", "Attending
+    school", "Recently school has...", "On Monday school called")."""
+    if any(word in _INDEFINITE_WORDS for word in leading):
+        return True
+    if all(word.rstrip(".") in _NOT_A_NAME or word in _NOT_A_NAME_BEFORE_LOWER_CASE for word in name):
+        return True
+    if len(name) == 1 and name[0].endswith(("ing", "ly")):
+        return True
+    return _INDEFINITE.search(text, max(0, match.start() - 12), match.start()) is not None
 
 
 def _schools(text: str) -> Iterator[Finding]:
     for match in _SCHOOL.finditer(text):
-        words = [word.lower().replace("\u2019", "'") for word in match["name"].split()]
+        spans = list(_A_WORD.finditer(match["name"]))
+        words = [span[0].lower().replace("\u2019", "'") for span in spans]
         if all(word.rstrip(".") in _NOT_A_NAME for word in words):
+            continue
+        # "At St Mary's Primary School", "In Oakwood school": the first words are not the name.
+        lead = 0
+        while lead < len(words) - 1 and words[lead] in _BEFORE_A_NAME:
+            lead += 1
+        if match["plain"] and match["plain"].islower() and _describes_a_school(match, words[:lead], words[lead:], text):
             continue
         following = _NEXT_WORD.match(text, match.end())
         after = following[1].lower() if following is not None else ""
         if after == "hospital" or (match["bare"] and after in _NOT_AFTER_A_SCHOOL):  # King's College Hospital
             continue
-        yield _finding("school", match)
+        start = match.start("name") + spans[lead].start()
+        yield Finding("school", text[start : match.end()], REASONS["school"], start, match.end())
 
 
 def _finding(kind: Kind, match: re.Match[str], group: int | str = 0) -> Finding:
@@ -491,14 +1127,21 @@ def scan(text: str, kinds: Iterable[Kind] = KINDS) -> list[Finding]:
     prepared = prepare(text)
     wanted = set(kinds)
     found: list[Finding] = []
-    for finder in (_emails, _nhs_numbers, _dates, _phones, _postcodes, _addresses, _schools):
+    finders = (_emails, _nhs_numbers, _national_insurance_numbers, _dates, _phones, _postcodes, _addresses, _schools)
+    for finder in finders:
         found.extend(f for f in finder(prepared) if f.kind in wanted)
     found.sort(key=lambda f: (KINDS.index(f.kind), f.start))
+    # The findings kept so far, in order and without overlaps: only the two either side of a new
+    # one can overlap it, so a text with thousands of findings is still checked in step with its length.
     kept: list[Finding] = []
+    starts: list[int] = []
     for finding in found:
-        if all(finding.end <= other.start or finding.start >= other.end for other in kept):
-            kept.append(finding)
-    return sorted(kept, key=lambda f: f.start)
+        at = bisect.bisect_left(starts, finding.start)
+        if (at > 0 and kept[at - 1].end > finding.start) or (at < len(kept) and kept[at].start < finding.end):
+            continue
+        kept.insert(at, finding)
+        starts.insert(at, finding.start)
+    return kept
 
 
 def scan_fields(

@@ -33,6 +33,7 @@ IDENTIFYING_EXAMPLES: dict[str, str] = {
     "email": "at family@example.org",
     "address": "at 12 Acacia Avenue",
     "school": "at Oakwood High School",
+    "national_insurance_number": "NI number QQ 12 34 56 C",
 }
 PROSE = (
     "The agencies around this family hold different views of what the children need, and the "
