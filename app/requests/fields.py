@@ -409,7 +409,7 @@ FIELDS: tuple[Field, ...] = (
         Words("What would you like to reflect on?", "What would the practitioner like to reflect on?"),
         hint=Words(
             "Describe the situation, not the people. Do not include names, initials, dates of birth, "
-            "addresses, or the names of schools or GP practices."
+            "addresses, or the names of schools or GP (general practitioner) practices."
         ),
         limit=REFLECTION_MAX,
         guard=KINDS,

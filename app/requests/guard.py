@@ -92,7 +92,7 @@ REASONS: dict[Kind, str] = {
 # Each kind in a sentence ("The free text seemed to contain a postcode"): kinds only, never the text.
 NAMES: dict[Kind, str] = {
     "email": "an email address",
-    "nhs_number": "an NHS number",
+    "nhs_number": "an NHS (National Health Service) number",
     "national_insurance_number": "a National Insurance number",
     "date_of_birth": "a date of birth",
     "date": "a date",

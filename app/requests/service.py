@@ -30,12 +30,13 @@ from sqlalchemy.exc import IntegrityError
 
 from .. import audit, mail, workflow
 from ..extensions import db
-from ..journey import MODE_LABELS
+from ..journey import MODE_LABELS, noted_from_answers
 from ..models import AuditEvent, OutboxMessage, StoredRequest, utcnow
 from ..pack import current_contacts
 from ..pdf import PdfAttachment, render_pdf
 from ..rules import JourneyState, RulePack, evaluate
 from ..stats.service import count_request_sent
+from ..wizard.glossary import Explainer
 from . import fields
 from .document import cited_titles, document_json, request_document, request_sections, uk_date, uk_day, uk_time
 from .guard import scan_fields
@@ -329,20 +330,33 @@ def request_pdf(request: StoredRequest, pack: RulePack) -> bytes:
 
 def supervision_record_pdf(state: JourneyState, now: dt.datetime) -> bytes:
     """The supervision record: what was considered and why, the outcome, its contacts (as on the
-    outcome page) and its guidance, and boxes to fill in by hand (what was agreed, by whom, when
-    to review it). No case details and no free text: only the rule pack's own wording."""
+    outcome page, each with its note for when it applies) and its guidance, what the answers
+    raised (the flags and the advice, as the outcome page says them), and boxes to fill in by
+    hand (what was agreed, by whom, when to review it). No case details and no free text: only
+    the rule pack's own wording. As on the outcome page, an acronym in quoted guidance is
+    explained where the record first uses it (``explainer``)."""
     book = current_contacts()
-    contacts = [c for c in (book.get(i) for i in state.outcome.contacts) if c is not None] if state.outcome else []
+    outcome = state.outcome
+    contacts = (
+        [
+            (contact, note.for_mode(state.mode) if note else None)
+            for contact, note in ((book.get(i), outcome.contact_note(i)) for i in outcome.contacts)
+            if contact is not None
+        ]
+        if outcome
+        else []
+    )
     html = render_template(
         "pdf/supervision_record.html",
         state=state,
         pack=state.pack,
-        outcome=state.outcome,
+        outcome=outcome,
         contacts=contacts,
         reasons=state.explanation(),
         outcome_guidance=state.outcome_guidance(),
         mode=state.mode,
-        flags=[state.pack.flag(flag) for flag in state.flags],
+        **noted_from_answers(state),
+        explainer=Explainer(dict(state.pack.glossary)),
         made=uk_time(now),
         made_date=uk_date(now),
     )

@@ -1,0 +1,261 @@
+"""Faults from the content review (notes/review-content.md, L1 to L3), each checked as a person
+meets it: through HTTP, and in the PDFs as read back with pypdf.
+
+- L1: a contact card with a note for when it applies ("If the worry is about an adult who
+  works or volunteers with children") still says how to use the contact: the LADO card on U2
+  gives the portal and "within one working day", as on L; the Bridge Partnership's card on S
+  and P keeps "Make referrals through the online Children's portal".
+- L2: the supervision record says what the outcome page says under "What we noted from the
+  answers" (the advice as well as the flags), lists each contact with its note, and explains
+  each acronym in the guidance it quotes ("SSCP means Salford Safeguarding Children
+  Partnership."), as the page does.
+  The request PDF explains the acronyms it uses too.
+- L3: "GP" and "NHS" are explained where the request pages, the identifying-data warning and
+  the privacy page first use them.
+"""
+
+from __future__ import annotations
+
+import html as html_module
+import re
+from collections.abc import Iterator
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from app.rules import JourneyPath, enumerate_paths, load_contacts, load_pack
+from support.database import dispose, migrated_sqlite
+from support.pdf import pdf_text
+from support.submission import (
+    ELIGIBLE_PATH,
+    PAGE_FIELDS,
+    VALID_DETAILS,
+    fill_details,
+    post_page,
+    run_outbox,
+    submitted_request,
+)
+from support.walk import Walker
+
+CONTACTS = load_contacts()
+PACK = load_pack(contacts=CONTACTS)
+
+# Acronyms the app's own words use, beside those the rule pack's glossary explains.
+MEANINGS = {**dict(PACK.glossary), "GP": "general practitioner", "NHS": "National Health Service"}
+GP_NHS = ("GP", "NHS")
+
+SUPERVISION_TO_P_NOT_DISCUSSED = (("mode", "supervision"), *ELIGIBLE_PATH[1:])
+TO_U2 = {mode: (("mode", mode), ("immediate_danger", "not_sure")) for mode in ("practitioner", "supervision")}
+
+
+def words(text: str) -> str:
+    """Text with every run of whitespace made one space."""
+    return " ".join(text.split())
+
+
+def main_text(page: str) -> str:
+    """The words of a page's <main> (no footer), tags removed."""
+    main = page.split('id="main-content"', 1)[1].split("</main>", 1)[0]
+    return words(html_module.unescape(re.sub(r"<[^>]+>", " ", main)))
+
+
+def unexplained_acronyms(text: str, only: tuple[str, ...] = tuple(MEANINGS)) -> list[str]:
+    """Acronyms (of ``only``, from ``MEANINGS``) whose first use in ``text`` is not explained:
+    spelled out there ("GP (general practitioner)", "general practitioner (GP)"), or explained
+    by the acronym's next use ("SSCP means Salford Safeguarding Children Partnership.", under
+    the quote that first uses it)."""
+    missing = []
+    for acronym in only:
+        meaning = MEANINGS[acronym]
+        uses = list(re.finditer(rf"\b{acronym}\b", text))
+        if not uses:
+            continue
+        first = uses[0]
+        near = text[max(0, first.start() - len(meaning) - 3) : first.end() + len(meaning) + 5].lower()
+        spelled_out = f"{acronym} ({meaning})".lower() in near or f"{meaning} ({acronym})".lower() in near
+        then_explained = len(uses) > 1 and text.startswith(f"{acronym} means {meaning}", uses[1].start())
+        if not (spelled_out or then_explained):
+            missing.append(acronym)
+    return missing
+
+
+# --- L1: contact cards on the outcome pages ------------------------------------------------------
+
+
+def one_path_per_outcome_and_mode() -> list[JourneyPath]:
+    """The first path the pack gives to each (outcome, mode)."""
+    chosen: dict[tuple[str, str], JourneyPath] = {}
+    for path in enumerate_paths(PACK):
+        chosen.setdefault((path.outcome, path.mode), path)
+    return list(chosen.values())
+
+
+PATHS = one_path_per_outcome_and_mode()
+Cards = dict[tuple[str, str], dict[str, str]]
+
+
+@pytest.fixture(scope="module")
+def cards(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cards]:
+    """Each outcome page's contact cards (contact id → the card's words), in each mode."""
+    from app import create_app
+
+    database = migrated_sqlite(tmp_path_factory.mktemp("content-review") / "test.db")
+    application = create_app({"APP_ENV": "test", "SQLALCHEMY_DATABASE_URI": database})
+    found: Cards = {}
+    for path in PATHS:
+        response = Walker(application.test_client()).walk(path.answers)
+        assert response.status_code == 200
+        page = response.get_data(as_text=True)
+        found[(path.outcome, path.mode)] = {
+            contact_id: words(html_module.unescape(re.sub(r"<[^>]+>", " ", card)))
+            for contact_id, card in re.findall(r'<li class="app-contact" data-contact="([^"]+)">(.*?)</li>', page, re.S)
+        }
+    yield found
+    dispose(application)
+
+
+@pytest.mark.parametrize("path", PATHS, ids=lambda p: f"{p.outcome}-{p.mode}")
+def test_every_contact_card_says_how_to_use_its_contact_even_when_it_has_a_note(
+    cards: Cards, path: JourneyPath
+) -> None:
+    found = cards[(path.outcome, path.mode)]
+    assert found, f"{path.outcome}: no contact cards"
+    for contact_id, card in found.items():
+        contact = CONTACTS.get(contact_id)
+        assert contact is not None
+        assert words(contact.detail) in card, (path.outcome, contact_id, card)
+
+
+@pytest.mark.parametrize("mode", ["practitioner", "supervision"])
+def test_a_new_concern_says_how_and_when_to_consult_the_lado_as_the_allegation_outcome_does(
+    cards: Cards, mode: str
+) -> None:
+    lado = cards[("U2", mode)]["lado"]
+    assert "If the worry is about an adult who works or volunteers with children" in lado
+    for said in ("Salford Children and Families Portal", '"referral to LADO"', "within one working day"):
+        assert said in lado, (mode, said, lado)
+        assert said in cards[("L", mode)]["lado"]
+
+
+@pytest.mark.parametrize("outcome", ["S", "P"])
+@pytest.mark.parametrize("mode", ["practitioner", "supervision"])
+def test_the_bridge_card_keeps_the_childrens_portal_where_it_has_a_note(cards: Cards, outcome: str, mode: str) -> None:
+    bridge = cards[(outcome, mode)]["childrens_social_care"]
+    assert "Make referrals through the online Children's portal." in bridge
+    assert "Phone 0161 603 4500" in bridge
+
+
+# --- L2: the supervision record ------------------------------------------------------------------
+
+
+def record_text(client: FlaskClient) -> str:
+    response = client.get("/request/supervision-record.pdf")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    return words(pdf_text(response.get_data()))
+
+
+@pytest.mark.real_pdf
+def test_the_supervision_record_notes_the_advice_the_outcome_page_gives(client: FlaskClient) -> None:
+    page = Walker(client).walk(SUPERVISION_TO_P_NOT_DISCUSSED).get_data(as_text=True)
+    advice = [
+        words(html_module.unescape(re.sub(r"<[^>]+>", " ", found)))
+        for found in re.findall(r'<div class="govuk-inset-text app-advice">(.*?)</div>', page, re.S)
+    ]
+    assert advice and advice[0].startswith("Keep this on the agenda of the practitioner's supervision")
+    record = record_text(client)
+    noted = record.split("What we noted from the answers", 1)[1].split("What was considered, and why", 1)[0]
+    assert "Not discussed in supervision before this request" in noted
+    for text in advice:
+        assert text in noted, (text, noted)
+
+
+@pytest.mark.real_pdf
+def test_the_supervision_record_explains_sscp_as_the_outcome_page_does(client: FlaskClient) -> None:
+    page = main_text(Walker(client).walk(SUPERVISION_TO_P_NOT_DISCUSSED).get_data(as_text=True))
+    assert "SSCP means Salford Safeguarding Children Partnership." in page
+    record = record_text(client)
+    assert "The new model proposed by the SSCP in Salford" in record
+    assert record.count("SSCP means Salford Safeguarding Children Partnership.") == 1
+    assert record.index("SSCP means") > record.index("proposed by the SSCP")
+
+
+@pytest.mark.real_pdf
+@pytest.mark.parametrize("outcome", sorted({p.outcome for p in PATHS}))
+def test_each_supervision_record_explains_every_acronym_on_first_use(app: Flask, outcome: str) -> None:
+    path = next(p for p in PATHS if p.outcome == outcome and p.mode == "supervision")
+    client = app.test_client()
+    Walker(client).walk(path.answers)
+    assert unexplained_acronyms(record_text(client)) == [], outcome
+
+
+@pytest.mark.real_pdf
+def test_the_supervision_record_lists_a_contact_with_its_note_as_the_outcome_page_does(client: FlaskClient) -> None:
+    Walker(client).walk(TO_U2["supervision"])
+    contacts = record_text(client).split("Who to contact", 1)[1].split("Guidance this outcome rests on", 1)[0]
+    lado = contacts.split("Local Authority Designated Officer (LADO)", 1)[1].strip()
+    assert lado.startswith("If the worry is about an adult who works or volunteers with children:"), lado
+    assert "within one working day" in lado
+
+
+@pytest.mark.real_pdf
+def test_the_request_pdf_explains_every_acronym_on_first_use(client: FlaskClient, app: Flask) -> None:
+    walker = Walker(client)
+    walker.walk(ELIGIBLE_PATH)
+    submitted_request(walker)
+    run_outbox(app)
+    text = words(pdf_text(client.get("/request/submitted/request.pdf").get_data()))
+    assert "Guidance cited" in text
+    assert unexplained_acronyms(text) == []
+
+
+# --- L3: GP and NHS on the request pages and the privacy page ------------------------------------
+
+
+def test_the_reflection_hint_explains_gp(client: FlaskClient) -> None:
+    walker = Walker(client)
+    walker.walk(ELIGIBLE_PATH)
+    for slug, names in PAGE_FIELDS:
+        if slug == "reflection":
+            break
+        post_page(walker, slug, {name: VALID_DETAILS.get(name, "") for name in names})
+    text = main_text(walker.get("/request/reflection").get_data(as_text=True))
+    assert "GP (general practitioner) practices" in text
+    assert unexplained_acronyms(text) == []
+
+
+def test_the_privacy_page_explains_gp(client: FlaskClient) -> None:
+    text = main_text(client.get("/privacy").get_data(as_text=True))
+    assert "GP (general practitioner) practices" in text
+    assert unexplained_acronyms(text) == []
+
+
+def test_the_request_pages_explain_gp_and_nhs_on_first_use(client: FlaskClient) -> None:
+    """Every details page, check your answers and the submitted page (the identifying-data
+    warning has a test of its own, below)."""
+    walker = Walker(client)
+    walker.walk(ELIGIBLE_PATH)
+    for slug, names in PAGE_FIELDS:
+        page = walker.get(f"/request/{slug}")
+        if page.status_code == 302:
+            continue
+        assert unexplained_acronyms(main_text(page.get_data(as_text=True)), GP_NHS) == [], slug
+        post_page(walker, slug, {name: VALID_DETAILS.get(name, "") for name in names})
+    assert unexplained_acronyms(main_text(walker.get("/request/check-answers").get_data(as_text=True)), GP_NHS) == []
+    walker.post("/request/submit", {})
+    submitted = main_text(walker.get("/request/submitted").get_data(as_text=True))
+    assert unexplained_acronyms(submitted, (*GP_NHS, "PDF")) == []  # found: "Your PDF is being prepared"
+
+
+@pytest.mark.parametrize("found", ["an NHS number", "a date only"])
+def test_the_identifying_data_warning_explains_nhs_on_first_use(client: FlaskClient, found: str) -> None:
+    """Its first "NHS" is in a finding's reason when an NHS number was found, else in what the
+    check looks for (the words are app/requests/guard.py's and the warning page's)."""
+    walker = Walker(client)
+    walker.walk(ELIGIBLE_PATH)
+    added = " Reference 943 476 5919 on file." if found == "an NHS number" else " We met on 12 March 2024."
+    response = fill_details(walker, {**VALID_DETAILS, "reflection": VALID_DETAILS["reflection"] + added})
+    assert response.location.endswith("/request/check-what-you-wrote")
+    text = main_text(walker.get("/request/check-what-you-wrote").get_data(as_text=True))
+    assert "NHS" in text
+    assert unexplained_acronyms(text, GP_NHS) == []
