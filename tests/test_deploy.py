@@ -12,6 +12,7 @@ import signal
 import socket
 import subprocess
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -186,12 +187,47 @@ def nested_block(text: str, opening: str) -> str:
     raise AssertionError(f"no end to the block {opening!r}")
 
 
+# Every header app.extensions.set_security_headers sets on a static file (besides caching).
+SECURITY_HEADERS = (
+    "Strict-Transport-Security",
+    "Content-Security-Policy",
+    "X-Content-Type-Options",
+    "X-Frame-Options",
+    "Referrer-Policy",
+    "Permissions-Policy",
+    "Cross-Origin-Opener-Policy",
+    "Cross-Origin-Resource-Policy",
+)
+PRODUCTION = {
+    "APP_ENV": "production",
+    "SECRET_KEY": "x" * 40,
+    "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://user:pw@db.example.invalid/space_to_think",
+    "RATELIMIT_STORAGE_URI": "memory://",
+}
+
+
+def app_static_headers() -> dict[str, str]:
+    """The security headers the app (production settings) sends with a static file; the policy
+    without its per-request nonce, which nginx cannot make and static files do not need."""
+    with create_app(PRODUCTION).test_client().get("/static/favicon.svg", base_url="https://example.org") as response:
+        assert response.status_code == 200
+        headers = {name: response.headers[name] for name in SECURITY_HEADERS}
+    headers["Content-Security-Policy"] = re.sub(r" 'nonce-[^']*'", "", headers["Content-Security-Policy"])
+    return headers
+
+
 def test_the_nginx_access_log_leaves_out_feedback_link_tokens(tmp_path: Path) -> None:
     """The feedback link sent after a session (/feedback/<token>) is single-use, but its token
     must not sit in the access log: the example site's own map and log format, run by a real
     nginx, log it as /feedback/[link]; other paths (the thank-you page too) as they are. And
     gunicorn's access log, which cannot leave a part out, gives no path at all. (The same nginx
-    serves the site's static files block, to check how long browsers may keep them.)"""
+    serves the site's static files block, to check how long browsers may keep them, and that
+    they carry the app's security headers: found by the security review, since a location with
+    an add_header of its own inherits none, HSTS, CSP, X-Frame-Options and Referrer-Policy were
+    missing.)"""
+    security_headers = app_static_headers()
+    assert "max-age=" in security_headers["Strict-Transport-Security"]
+    assert "frame-ancestors 'none'" in security_headers["Content-Security-Policy"]
     site = (DEPLOY / "nginx-space-to-think.conf").read_text()
     [map_block] = re.findall(r"^map \$uri .*?^\}", site, flags=re.M | re.S)
     [log_format] = re.findall(r"^\s*(log_format space_to_think .*?;)$", site, flags=re.M)
@@ -234,7 +270,12 @@ def test_the_nginx_access_log_leaves_out_feedback_link_tokens(tmp_path: Path) ->
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/static/favicon.svg{query}", timeout=5) as response:
                 assert response.status == 200 and response.read() == (PROJECT_ROOT / "static/favicon.svg").read_bytes()
                 assert response.headers["Cache-Control"] == f"max-age={max_age}"
-                assert response.headers["X-Content-Type-Options"] == "nosniff"
+                assert {name: response.headers.get(name) for name in SECURITY_HEADERS} == security_headers
+        # The source files are not served, and the refusal carries the headers too.
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/static/src/app.js", timeout=5)
+        assert refused.value.code == 404
+        assert {name: refused.value.headers.get(name) for name in SECURITY_HEADERS} == security_headers
     finally:
         stop(nginx)
     logged = (tmp_path / "access.log").read_text()
