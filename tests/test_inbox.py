@@ -561,7 +561,7 @@ def test_an_identifying_note_is_an_error_that_cannot_be_missed(app: Flask) -> No
     assert 'href="#text"' in summary  # to the note, beside the warning
     assert shown.count("Check the note does not identify anyone: it has not been added yet") == 2  # and on the field
     assert 'id="text-error"' in shown and "data-identifying-warning" in shown
-    assert f'action="{page}/notes#notes" novalidate data-note-form' in shown and 'id="notes"' in shown
+    assert f'action="{page}/notes" novalidate data-note-form' in shown and 'id="notes"' in shown
     assert f">{note}</textarea>" in shown  # what was typed is kept
     assert "Note added" not in shown
     with app.app_context():
@@ -581,19 +581,39 @@ def test_an_identifying_redirect_reason_is_an_error_that_cannot_be_missed(app: F
     assert response.status_code == 200 and re.search(r"<title>\s*Error: ", shown)
     assert message in error_summary_of(shown) and 'href="#reason"' in error_summary_of(shown)
     assert shown.count(message) == 2 and 'id="reason-error"' in shown
-    assert f'action="{page}/status#change-status"' in shown and 'id="change-status"' in shown
+    assert f'action="{page}/status"' in shown and 'id="change-status"' in shown
     assert f">{reason}</textarea>" in shown
     with app.app_context():
         assert db.session.scalar(select(StoredRequest.status)) == "new"
 
 
-def test_inbox_forms_come_back_to_where_they_were(app: Flask) -> None:
-    client, _ = signed_in(app)
+def test_after_an_inbox_form_the_page_opens_at_its_top_with_a_link_down_to_the_section(app: Flask) -> None:
+    """Found (accessibility review): forms came back at their own section (#notes and so on), so
+    the success banner and the error summary were thousands of pixels above, and the browser's
+    jump undid GOV.UK Frontend's focus on them: a screen-reader user heard nothing."""
+    client, colleague = signed_in(app)
     reference = stored_request(app)
     page = f"/inbox/requests/{reference}"
     shown = text(client.get(page))
-    for action, anchor in (("status", "change-status"), ("assignment", "assignment"), ("notes", "notes")):
-        assert f'action="{page}/{action}#{anchor}"' in shown and f'id="{anchor}"' in shown, action
+    for action, section in (("status", "change-status"), ("assignment", "assignment"), ("notes", "notes")):
+        assert f'action="{page}/{action}"' in shown and f'id="{section}"' in shown, action
+    for action, data, said in (
+        (
+            "notes",
+            {"text": "Picked up."},
+            'Note added. <a class="govuk-notification-banner__link" href="#notes">View the notes</a>',
+        ),
+        (
+            "status",
+            {"status": "in_triage"},
+            'Status changed to in triage. <a class="govuk-notification-banner__link" href="#change-status">'
+            "View the status</a>",
+        ),
+        ("assignment", {"facilitator": str(colleague)}, 'href="#assignment">View the assignment</a>'),
+    ):
+        saved = post_form(client, page, f"{page}/{action}", data)
+        assert saved.status_code == 302 and saved.location == page, action  # the top of the page
+        assert said in text(client.get(page)), action
 
 
 def test_character_limits_are_worded_as_gov_uk_does(app: Flask) -> None:
@@ -724,7 +744,7 @@ def test_the_audit_trail_is_in_words_a_facilitator_reads(app: Flask) -> None:
         version = current_pack().version
     assert (
         "Request submitted: by a practitioner, about their own practice; "
-        f"outcome: {titles['P']}; rule pack version {version}" in trail
+        f"outcome: {titles['P']}; rules version {version}" in trail
     )
     assert "Sam Facilitator | Viewed in the inbox" in trail
     assert "Sam Facilitator | PDF downloaded from the inbox" in trail

@@ -189,7 +189,7 @@ def test_arranging_a_session_moves_the_request_to_session_arranged(app: Flask) -
     reference = offered(app)
     day = uk_today() + dt.timedelta(days=10)
     response = arrange(client, reference, day=day, start_time="2:30pm", length="60", format="online", place=VIDEO)
-    assert response.status_code == 302 and response.location.endswith(f"{request_url(reference)}#session-section")
+    assert response.status_code == 302 and response.location.endswith(request_url(reference))  # the page's top
     assert status_of(app, reference) == "session_arranged"
     with app.app_context():
         session = db.session.scalar(select(SpaceSession))
@@ -273,7 +273,7 @@ def test_identifying_joining_instructions_are_an_error_that_cannot_be_missed(app
     message = "Check the joining instructions or place do not identify anyone: the session has not been arranged yet"
     assert message in summary and 'href="#place"' in summary
     assert page.count(message) == 2 and place in page  # the summary and the field; what was typed is kept
-    assert re.search(r'action="[^"]*/session#session-section"[^>]*data-arrange-form', page)  # back where the form was
+    assert re.search(r'action="[^"]*/session"[^>]*data-arrange-form', page)  # the page's top: the summary leads down
     assert status_of(app, reference) == "session_offered"
 
     # Changing a session: the same.
@@ -284,7 +284,7 @@ def test_identifying_joining_instructions_are_an_error_that_cannot_be_missed(app
     changed = "Check the joining instructions or place do not identify anyone: the changes have not been saved yet"
     assert response.status_code == 200 and re.search(r"<title>\s*Error: ", page)
     assert page.count(changed) == 2 and 'href="#place"' in page and "data-identifying-warning" in page
-    assert f'action="{page_url}#change-session"' in page and 'id="change-session"' in page
+    assert f'action="{page_url}"' in page and 'id="change-session"' in page
 
 
 def test_cancelling_a_session_asks_first_and_says_what_will_happen(session_app: Flask) -> None:
@@ -491,6 +491,38 @@ def test_the_invitation_its_update_and_its_cancellation_carry_a_calendar_file(
     assert "cancelled" in body_of(cancellation) and reference in body_of(cancellation)
     actions = [e.action for e in _events(session_app)]
     assert {"invitation_queued", "invitation_sent", "session_changed", "cancellation_sent"} <= set(actions)
+
+
+def session_email_bodies(app: Flask) -> dict[str, str]:
+    """The text of each session email queued, by kind (the last of each kind)."""
+    with app.app_context():
+        rows = db.session.execute(select(OutboxMessage.kind, OutboxMessage.body).order_by(OutboxMessage.id)).all()
+    return {kind: body for kind, body in rows if kind in ("invitation", "reminder", "cancellation")}
+
+
+@pytest.mark.parametrize("contact", [None, CONTACT])
+def test_the_session_emails_say_how_to_reach_the_facilitators_as_this_service_is_set_up(
+    session_app: Flask, contact: str | None
+) -> None:
+    """Found: with no contact text set, the invitation said "Reply to the facilitators using the
+    details they gave you", when none had been given; a reply to it reaches them (Reply-To)."""
+    session_app.config["FACILITATOR_CONTACT_TEXT"] = contact
+    client, _ = signed_in(session_app)
+    reference = offered(session_app)
+    arrange(client, reference, day=uk_today() + dt.timedelta(days=1))
+    invite(client, reference)
+    with session_app.app_context():
+        assert queue_reminders() == 1
+    session_id = session_id_of(session_app, reference)
+    post_form(client, f"/inbox/sessions/{session_id}", f"/inbox/sessions/{session_id}/cancel", CONFIRMED)
+    bodies = session_email_bodies(session_app)
+    assert set(bodies) == {"invitation", "reminder", "cancellation"}
+    for kind, body in bodies.items():
+        assert "using the details they gave you" not in body, kind
+        if contact is None:
+            assert "Reply to this email to reach the facilitators." in body, kind
+        else:
+            assert f"{contact} You can also reply to this email." in body, kind
 
 
 def invitation_shown(client: FlaskClient, reference: str) -> tuple[str, str]:

@@ -365,7 +365,7 @@ def test_an_address_the_mail_server_refuses_for_good_is_given_up_and_the_inbox_s
         "email address. It will not be tried again, so get in touch another way, and check the address."
     )
     assert "Email not sent: the mail server refused the address (it will not be tried again)" in page
-    assert "550" not in page and "SMTPRecipientsRefused" not in page  # words, not error names
+    assert "5.1.1" not in page and "SMTPRecipientsRefused" not in page  # words, not error names
 
     runner = ack_app.test_cli_runner()
     status = runner.invoke(args=["outbox", "status"])
@@ -703,7 +703,7 @@ def test_a_note_with_identifying_data_is_warned_about_and_kept_until_confirmed(a
         assert db.session.scalar(sa.select(sa.func.count()).select_from(TriageNote)) == 0
     fingerprint = re.search(r'name="confirmed" value="([0-9a-f]{64})"', warned_page).group(1)
     saved = post_form(client, page, f"{page}/notes", {"text": note, "confirmed": fingerprint})
-    assert saved.status_code == 302 and saved.location.endswith("#notes")
+    assert saved.status_code == 302 and saved.location == page
     [added] = events(app, "note_added")
     assert "identifying-data warning confirmed (postcode)" in added.detail and "M6" not in added.detail
     plain = post_form(client, page, f"{page}/notes", {"text": "Offered two dates."})

@@ -481,7 +481,7 @@ def _trail_words(action: str, detail: str, session_names: dict[str, str]) -> tup
         mode = MODE_LABELS.get(found["mode"])
         parts = [f"by {mode[0].lower()}{mode[1:]}" if mode else ""]
         parts.append(f"outcome: {outcome.title.for_mode(found['mode'])}" if outcome else "")
-        parts.append(f"rule pack version {found['version']}")
+        parts.append(f"rules version {found['version']}")
         return words, "; ".join(part for part in parts if part)
     if action == "imported":
         return words, "" if detail == "from a request PDF" else detail

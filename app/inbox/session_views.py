@@ -36,6 +36,7 @@ from .views import (
     SUCCESS,
     acted_on,
     current_facilitator,
+    done,
     render_request_page,
     stored_request,
     when_not_checked,
@@ -123,8 +124,8 @@ def arrange_session(reference: str) -> Response | str:
             return render_request_page(stored, session_problem=str(refused))
         form.session.errors = [str(refused)]
         return render_request_page(stored, session_form=form)
-    flash("Session arranged. Send the invitation when you are ready", SUCCESS)
-    return acted_on(stored, "#session-section")
+    done("Session arranged. Send the invitation when you are ready", "session-section", "the session")
+    return acted_on(stored)
 
 
 @bp.post("/requests/<reference>/invitation")
@@ -136,8 +137,10 @@ def send_invitation(reference: str) -> Response | str:
     except SessionRefused as refused:
         db.session.rollback()
         return render_request_page(stored, session_problem=str(refused))
-    flash("Invitation queued: it will be emailed to the practitioner in the next minute", SUCCESS)
-    return acted_on(stored, "#session-section")
+    done(
+        "Invitation queued: it will be emailed to the practitioner in the next minute", "session-section", "the session"
+    )
+    return acted_on(stored)
 
 
 @bp.post("/requests/<reference>/session-outcome")
@@ -155,8 +158,8 @@ def session_outcome(reference: str) -> Response | str:
     except SessionRefused as refused:
         db.session.rollback()
         return render_request_page(stored, session_problem=str(refused))
-    flash(f"Status changed to {workflow.STATUS_LABELS[stored.status].lower()}", SUCCESS)
-    return acted_on(stored, "#session-section")
+    done(f"Status changed to {workflow.STATUS_LABELS[stored.status].lower()}", "session-section", "the session")
+    return acted_on(stored)
 
 
 def found_session(session_id: str) -> SpaceSession:
@@ -197,6 +200,7 @@ def render_session_page(
         space_session=session,
         words=sessions.session_words(session),
         members=in_session,
+        held_members=sessions.held_members(session),
         invitations={stored.id: sessions.invitation_state(stored, session, place) for stored, place in in_session},
         form=form,
         formats=FORMATS,
@@ -226,7 +230,7 @@ def session_page(session_id: str) -> Response | str:
         db.session.rollback()
         flash(str(refused), IMPORTANT)
         return redirect(url_for("inbox.session_page", session_id=space_session.id))
-    flash(f"Session changed. Updated invitations queued: {updated}", SUCCESS)
+    done(f"Session changed. Updated invitations queued: {updated}", "change-session", "the session's details")
     return redirect(url_for("inbox.session_page", session_id=space_session.id))
 
 
@@ -237,10 +241,14 @@ def cancel_session(session_id: str) -> Response | str:
 
     GET asks "Are you sure?" (saying what will happen); only a POST from that page (its
     ``confirm`` field) cancels. A POST without it (a session page from before this step) is
-    shown the question. A session already cancelled is refused with a message, as before."""
+    shown the question. A session already cancelled is refused with a message, as before, and
+    so is one that has started (no one is sent a cancellation of a session that took place)."""
     space_session = found_session(session_id)
     if space_session.cancelled_at is not None:
         flash(ALREADY_CANCELLED, IMPORTANT)
+        return redirect(url_for("inbox.session_page", session_id=space_session.id))
+    if space_session.has_started:
+        flash(sessions.STARTED_NOT_CANCELLED, IMPORTANT)
         return redirect(url_for("inbox.session_page", session_id=space_session.id))
     if request.method == "GET" or request.form.get("confirm") != CONFIRM_CANCEL:
         return render_cancel_page(space_session)
@@ -320,5 +328,8 @@ def cancel_not_checked(session_id: str) -> Response | str:
     space_session = found_session(session_id)
     if space_session.cancelled_at is not None:
         flash(ALREADY_CANCELLED, IMPORTANT)
+        return redirect(url_for("inbox.session_page", session_id=space_session.id))
+    if space_session.has_started:
+        flash(sessions.STARTED_NOT_CANCELLED, IMPORTANT)
         return redirect(url_for("inbox.session_page", session_id=space_session.id))
     return render_cancel_page(space_session, CANCEL_NOT_CHECKED)

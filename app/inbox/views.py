@@ -371,10 +371,25 @@ def render_request_page(
     )
 
 
-def acted_on(stored: Any, anchor: str = "") -> Response:
-    """Back to the request after an action, without auditing that page as a view."""
+def acted_on(stored: Any) -> Response:
+    """Back to the top of the request after an action, without auditing that page as a view.
+
+    No fragment: the page opens at its top, where the success banner (which GOV.UK Frontend
+    focuses, so it is announced) says what was done and links down to the section (``done``).
+    A form that is refused comes back the same way, with the error summary at the top."""
     session[ACTED_KEY] = stored.reference
-    return redirect(url_for("inbox.request_page", reference=stored.reference) + anchor)
+    return redirect(url_for("inbox.request_page", reference=stored.reference))
+
+
+def done(message: str, section: str, section_name: str) -> None:
+    """Flash a success message with a link down to the section of the page it concerns
+    (the GOV.UK success banner's pattern: what was done, then "View the …")."""
+    flash(
+        Markup('{}. <a class="govuk-notification-banner__link" href="#{}">View {}</a>').format(
+            message, section, section_name
+        ),
+        SUCCESS,
+    )
 
 
 @bp.get("/requests/<reference>")
@@ -422,7 +437,7 @@ def change_status(reference: str) -> Response | str:
             form.reason.errors = [REASON_NOT_SAVED]
             return render_request_page(stored, status_form=form, reason_findings=findings)
     service.move_request(stored, move, current_facilitator(), redirect_outcomes())
-    flash(f"Status changed to {workflow.STATUS_LABELS[move.status].lower()}", SUCCESS)
+    done(f"Status changed to {workflow.STATUS_LABELS[move.status].lower()}", "change-status", "the status")
     return acted_on(stored)
 
 
@@ -436,7 +451,11 @@ def assign(reference: str) -> Response | str:
         return render_request_page(stored, assign_form=form)
     assignee = service.assignable(form.facilitator.data)
     if service.assign(stored, assignee, current_facilitator()):
-        flash(f"Assigned to {assignee.display_name}" if assignee else "No longer assigned to anyone", SUCCESS)
+        done(
+            f"Assigned to {assignee.display_name}" if assignee else "No longer assigned to anyone",
+            "assignment",
+            "the assignment",
+        )
         return acted_on(stored)
     # Nothing changed, so nothing was audited: the page shown next is audited as a view.
     session.pop(ACTED_KEY, None)
@@ -455,10 +474,8 @@ def add_note(reference: str) -> Response | str:
         form.text.errors = [NOTE_NOT_ADDED]
         return render_request_page(stored, note_form=form, note_findings=findings)
     service.add_note(stored, form.text.data or "", current_facilitator())
-    flash("Note added", SUCCESS)
-    response = acted_on(stored)
-    response.location = f"{response.location}#notes"
-    return response
+    done("Note added", "notes", "the notes")
+    return acted_on(stored)
 
 
 # --- a form whose security token failed ---------------------------------------------------------

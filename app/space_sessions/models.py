@@ -48,12 +48,18 @@ class SpaceSession(Model):
         """When the session ends (UTC)."""
         return self.starts_at + dt.timedelta(minutes=self.minutes)
 
+    @property
+    def has_started(self) -> bool:
+        """Whether the session's start has passed: it can be marked held, and no longer cancelled."""
+        return self.starts_at <= utcnow()
+
     def __repr__(self) -> str:
         return f"<SpaceSession {self.id}>"
 
 
 class SessionPlace(Model):
     """A request's place in a session (a request is in at most one session at a time).
+    Once the request has had its session and is reopened, the place becomes a ``HeldPlace``.
 
     ``invited_sequence``: the session's ``sequence`` when an invitation (or update) was last
     queued for this request's practitioner; empty until the first "send invitation".
@@ -69,6 +75,27 @@ class SessionPlace(Model):
 
     def __repr__(self) -> str:
         return f"<SessionPlace request {self.request_id} in session {self.session_id}>"
+
+
+class HeldPlace(Model):
+    """A request's place in a session that was held, kept after the request was reopened.
+
+    Reopening a request whose session was held (closed, then back to in triage) takes it out of
+    that session, so that a new one can be arranged; this row keeps the session's history (its
+    page still lists the request). Goes when the request is purged (``ON DELETE CASCADE``).
+    """
+
+    __tablename__ = "held_places"
+
+    request_id: Mapped[int] = mapped_column(ForeignKey("requests.id", ondelete="CASCADE"), primary_key=True)
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("space_sessions.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    added_at: Mapped[dt.datetime] = mapped_column(DateTime())  # when it joined the session
+    left_at: Mapped[dt.datetime] = mapped_column(DateTime(), default=utcnow)  # when the request was reopened
+
+    def __repr__(self) -> str:
+        return f"<HeldPlace request {self.request_id} in session {self.session_id}>"
 
 
 class FeedbackToken(Model):
@@ -105,4 +132,13 @@ class FeedbackComment(Model):
         return f"<FeedbackComment {self.id}>"
 
 
-__all__ = ["COMMENT_MAX", "FORMATS", "PLACE_MAX", "FeedbackComment", "FeedbackToken", "SessionPlace", "SpaceSession"]
+__all__ = [
+    "COMMENT_MAX",
+    "FORMATS",
+    "PLACE_MAX",
+    "FeedbackComment",
+    "FeedbackToken",
+    "HeldPlace",
+    "SessionPlace",
+    "SpaceSession",
+]

@@ -18,6 +18,13 @@ only the token's hash is stored, with the request's id so that a purge removes i
 deletes the token and adds one to the anonymous count of that score (``app.stats``); any
 comment is kept with its month only (and a random id), never with the request, the person or
 the score. The email's text, which holds the token, is dropped from the outbox once sent.
+
+Reopening: a request is in at most one session at a time (``SessionPlace``). A request whose
+session was held keeps its place while it is "session held" or "closed"; reopened (back to
+an earlier status), it leaves that session with no email, its place kept in the session's
+history (``HeldPlace``: the session's page still lists it), so that a new session can be
+arranged. A session that has started is never cancelled (so no one is sent a cancellation of
+a session that took place): each request in it is marked held or not held instead.
 """
 
 from __future__ import annotations
@@ -44,9 +51,9 @@ from ..requests.document import day_in_words, uk_day, uk_time
 from ..stats.models import NO_MODE
 from ..stats.service import FEEDBACK, SESSION_HELD, add_count, current_month, first_month
 from .calendar import CANCEL, REQUEST, UK_TIME, session_calendar, to_uk
-from .models import FORMATS, FeedbackComment, FeedbackToken, SessionPlace, SpaceSession
+from .models import FORMATS, FeedbackComment, FeedbackToken, HeldPlace, SessionPlace, SpaceSession
 
-ARRANGED, OFFERED, HELD = "session_arranged", "session_offered", "session_held"
+ARRANGED, OFFERED, HELD, CLOSED = "session_arranged", "session_offered", "session_held", "closed"
 # Lengths offered, in minutes, with their words (the form's radios, emails and pages).
 LENGTHS: dict[str, str] = {"45": "45 minutes", "60": "1 hour", "90": "1 hour 30 minutes", "120": "2 hours"}
 # "Did the space help?": the score counted, and the words the page shows for it.
@@ -116,6 +123,18 @@ def not_held_yet(request: StoredRequest) -> str | None:
         f"The session has not happened yet: it starts on {words['date']} at {words['time']} (UK time). "
         "Mark it as held once it has taken place"
     )
+
+
+def held_members(session: SpaceSession) -> list[tuple[StoredRequest, HeldPlace]]:
+    """The requests that had this session and have since been reopened (out of the session,
+    kept in its history), oldest request first."""
+    rows = db.session.execute(
+        select(StoredRequest, HeldPlace)
+        .join(HeldPlace, HeldPlace.request_id == StoredRequest.id)
+        .where(HeldPlace.session_id == session.id)
+        .order_by(StoredRequest.created_at, StoredRequest.id)
+    )
+    return [(row[0], row[1]) for row in rows]
 
 
 def find_session(session_id: int) -> SpaceSession | None:
@@ -314,11 +333,21 @@ def change_session(session: SpaceSession, details: SessionDetails, actor: str) -
     return updated
 
 
+STARTED_NOT_CANCELLED = (
+    "This session has started, so it cannot be cancelled. On the page of each request in it, "
+    "say whether the session was held"
+)
+
+
 def cancel_session(session: SpaceSession, actor: str) -> int:
-    """Cancel a session: every practitioner invited is sent a cancellation (METHOD CANCEL), and
-    each request goes back to "session offered", out of the session. Returns the requests moved."""
+    """Cancel a session still to come: every practitioner invited is sent a cancellation
+    (METHOD CANCEL), and each request goes back to "session offered", out of the session.
+    Returns the requests moved. A session that has started is refused: each request is marked
+    held or not held instead, and no one is sent a cancellation of a session that took place."""
     if session.cancelled_at is not None:
         raise SessionRefused("session", "This session is already cancelled")
+    if session.has_started:
+        raise SessionRefused("session", STARTED_NOT_CANCELLED)
     session.cancelled_at = utcnow()
     session.sequence += 1
     moved = 0
@@ -337,7 +366,8 @@ def leave_session(request: StoredRequest) -> None:
     """Take the request out of its session (no commit: the caller's status change commits).
 
     If its practitioner was invited and the session is still to come, they are sent a
-    cancellation of their copy. A session left with nobody in it is cancelled."""
+    cancellation of their copy. A session left with nobody in it (nor held for a request
+    reopened since) is cancelled."""
     place = session_place(request)
     if place is None:
         return
@@ -349,7 +379,7 @@ def leave_session(request: StoredRequest) -> None:
         return
     if invited and session.cancelled_at is None and session.starts_at > utcnow():
         _queue_session_email(request, session, CANCELLATION)
-    if session.cancelled_at is None and not members(session):
+    if session.cancelled_at is None and not members(session) and not held_members(session):
         session.cancelled_at = utcnow()
         session.sequence += 1
 
@@ -395,11 +425,33 @@ def mark_not_held(request: StoredRequest, actor: str) -> None:
 def after_status_change(request: StoredRequest, old: str) -> None:
     """What a status change made on the request page (``app.inbox.service.move_request``) means
     for its session, before it commits: leaving "session arranged" other than to "held" takes
-    it out of its session; reaching "session held" sends the feedback link."""
+    it out of its session; reaching "session held" sends the feedback link; reopening a request
+    whose session was held (from "held" or "closed" back to an earlier status) takes it out of
+    that session, kept in the session's history, so that a new one can be arranged."""
     if old == ARRANGED and request.status not in (ARRANGED, HELD):
         leave_session(request)
+    if old in (HELD, CLOSED) and request.status not in (HELD, CLOSED):
+        keep_as_held(request)
     if request.status == HELD and old != HELD:
         queue_feedback_link(request)
+
+
+def keep_as_held(request: StoredRequest) -> None:
+    """Take a request whose session was held out of it, keeping its place in the session's
+    history (``HeldPlace``), so that a new session can be arranged. No email: the session has
+    taken place. No commit: the caller's status change commits."""
+    place = session_place(request)
+    if place is None:
+        return
+    history = db.session.get(HeldPlace, (request.id, place.session_id))
+    if history is None:
+        db.session.add(
+            HeldPlace(request_id=request.id, session_id=place.session_id, added_at=place.added_at, left_at=utcnow())
+        )
+    else:  # it joined the same session again after an earlier reopening
+        history.left_at = utcnow()
+    db.session.delete(place)
+    db.session.flush()
 
 
 # --- the emails -----------------------------------------------------------------------------------
@@ -449,6 +501,7 @@ def _queue_session_email(
         session=session_words(session),
         update=update,
         contact=current_app.config.get("FACILITATOR_CONTACT_TEXT"),
+        reply_to=bool(organiser),  # the email's Reply-To is the facilitators' mailbox (app.mail)
     )
     message = OutboxMessage(
         kind=kind,
@@ -599,9 +652,11 @@ def purge_old_comments(first_kept_month: str) -> int:
 
 
 def purge_empty_sessions() -> int:
-    """Delete sessions no request is in any more (after a purge); no commit. Returns how many."""
-    empty = select(SessionPlace.session_id).where(SessionPlace.session_id == SpaceSession.id).exists()
-    result = db.session.execute(delete(SpaceSession).where(~empty))
+    """Delete sessions no request is in any more, nor in their history (after a purge); no
+    commit. Returns how many."""
+    in_it = select(SessionPlace.session_id).where(SessionPlace.session_id == SpaceSession.id).exists()
+    had_it = select(HeldPlace.session_id).where(HeldPlace.session_id == SpaceSession.id).exists()
+    result = db.session.execute(delete(SpaceSession).where(~in_it, ~had_it))
     return int(cast("CursorResult[Any]", result).rowcount or 0)
 
 
@@ -622,6 +677,7 @@ __all__ = [
     "cancel_session",
     "change_session",
     "feedback_comments",
+    "held_members",
     "invitation_state",
     "mark_held",
     "mark_not_held",

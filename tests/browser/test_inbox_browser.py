@@ -231,6 +231,12 @@ def test_change_status_assign_and_add_a_note_show_in_the_audit_trail(page: Page,
     status.get_by_role("radio", name="In triage", exact=True).check()
     page.get_by_role("button", name="Change status").click()
     expect(success_banner(page, "Status changed to in triage")).to_be_visible()
+    # Found: the page came back at the form, with the banner far above and not announced. It
+    # opens at the top now, with the banner focused (so read out) and a link down to the status.
+    expect(success_banner(page, "Status changed to in triage")).to_be_in_viewport()
+    expect(page.locator(".govuk-notification-banner--success")).to_be_focused()
+    page.get_by_role("link", name="View the status").click()
+    expect(page.locator("#change-status")).to_be_in_viewport()
     expect(page.locator("[data-request-summary] [data-status]")).to_have_attribute("data-status", "in_triage")
     expect(trail_row(page, NAME, "Status changed from new to in triage")).to_have_count(1)
     axe.check(page, "a request page after changing its status")
@@ -241,6 +247,7 @@ def test_change_status_assign_and_add_a_note_show_in_the_audit_trail(page: Page,
     expect(page.get_by_label("Redirected to")).to_be_visible()
     page.get_by_role("button", name="Change status").click()
     expect(error_summary(page)).to_contain_text("Select where the request was redirected to")
+    expect(page.locator(".govuk-error-summary")).to_be_focused()  # GOV.UK Frontend's focus, no longer undone
     axe.check(page, "a request page with a refused status change")
 
     # Assignment: to a colleague.
@@ -306,15 +313,15 @@ def test_an_identifying_note_is_an_error_that_cannot_be_missed(browser_page, inb
     page.get_by_label("Add a note").fill(IDENTIFYING_NOTE)
     page.get_by_role("button", name="Add note").click()
     expect(page).to_have_title(re.compile(r"^Error: "))
-    expect(page).to_have_url(re.compile(rf"/inbox/requests/{reference}/notes#notes$"))
+    expect(page).to_have_url(re.compile(rf"/inbox/requests/{reference}/notes$"))
     summary = error_summary(page)
     expect(summary).to_contain_text(NOT_ADDED)
-    # The browser lands on the notes (the form's action ends #notes), with the field's error
-    # and the warning in view; the error summary is at the top of the page.
-    expect(page.locator("#notes-heading")).to_be_in_viewport()
+    # The page opens at its top with the error summary in view (and focused, with JavaScript,
+    # so it is announced); its link leads to the note, with its error and the warning.
+    expect(summary).to_be_in_viewport()
+    if js:
+        expect(page.locator(".govuk-error-summary")).to_be_focused()
     expect(page.locator("#text-error")).to_contain_text(NOT_ADDED)
-    expect(page.locator("#text-error")).to_be_in_viewport()
-    expect(page.locator("[data-identifying-warning]")).to_be_in_viewport()
     expect(page.get_by_role("button", name="Add the note – it does not identify anyone")).to_be_visible()
     assert_no_axe_violations(page, f"a request page with an identifying note (JavaScript {'on' if js else 'off'})")
     summary.get_by_role("link", name=NOT_ADDED).click()
