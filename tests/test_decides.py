@@ -113,6 +113,8 @@ def test_how_it_decides_shows_the_version_review_date_diagram_and_every_outcome(
     # The diagram's description points at the table, which follows it on the page.
     assert 'aria-describedby="diagram-description"' in page and 'id="diagram-description"' in page
     assert page.index("decision-diagram.svg") < page.index("<table")
+    # Plain words for the link to the diagram: "image", not "SVG image".
+    assert "to zoom in (image)." in words and "SVG" not in words
     # Every outcome the pack can reach has a row in the table of routes.
     reachable = {path.outcome for path in enumerate_paths(PACK)}
     assert set(route_outcomes(page)) == reachable
@@ -325,6 +327,7 @@ def test_questions_pdf_opens_holds_every_question_and_is_rendered_once_per_versi
         words = pdf_text(response.get_data())
         assert in_order(words, question_titles(PACK, wording))
         assert PACK.version in words
+        assert "Rules version" in words and "Rule pack" not in words
         assert client.get(f"/questions-to-prepare.pdf?mode={mode}").get_data() == response.get_data()
     assert len(renders) == 2  # once per mode, however often it is asked for
 

@@ -155,6 +155,7 @@ def test_request_pdf_content_and_attachment(app) -> None:
     assert stored.reference in text
     assert "does not replace" in text
     assert stored.rule_pack_version in text
+    assert "Rules version" in text and "Rule pack" not in text  # the same words as every other page
     assert "I feel stuck, or unclear about the systems" in text  # criteria
     assert "Not discussed in supervision before this request" in text  # flags
     for value in (
@@ -253,6 +254,7 @@ def test_supervision_record_has_no_case_details(client) -> None:
     assert "supervision record" in text.lower()
     assert "The practitioner can ask for a Space to Think session" in text  # the outcome, in supervision wording
     assert "version" in text and "does not replace" in text
+    assert "Rules version" in text and "Rule pack" not in text
     assert "Is a child or young person in immediate danger" in text
     reader = pdf_reader(pdf)
     assert reader.trailer["/Root"]["/Lang"] == "en-GB"

@@ -96,7 +96,7 @@ def test_walking_the_path_shows_its_outcome_and_why(client, app: Flask, path: Jo
     for flag_id in path.flags:
         flag = PACK.flag(flag_id)
         assert flag is not None and flag.label in page
-    assert f"Rule pack version {PACK.version[:12]}" in page
+    assert f"Rules version {PACK.version[:12]}" in page
     assert f'data-pack-version="{PACK.version}"' in page
     # Start again is a form that posts with a CSRF token.
     assert re.search(r'<form method="post" action="/start-again"[^>]*>\s*<input type="hidden" name="csrf_token"', page)

@@ -467,7 +467,10 @@ FIELDS: tuple[Field, ...] = (
         "child-and-family",
         "text",
         Words("Lead professional's agency or role (optional)"),
-        hint=Words("The role and agency only, for example 'social worker, children's services'. Not a name."),
+        hint=Words(
+            "The role and agency only, for example 'social worker, children's services'. Not a name. "
+            f"You can enter up to {SHORT_MAX:,} characters."
+        ),
         limit=SHORT_MAX,
         guard=KINDS,
         section="child",
@@ -480,7 +483,7 @@ FIELDS: tuple[Field, ...] = (
     Field(
         "other_agencies",
         "child-and-family",
-        "textarea",
+        "character_count",
         Words("Other agencies or roles to invite (optional)"),
         hint=Words("Roles and agencies only, not names."),
         limit=LONG_MAX,
@@ -510,7 +513,7 @@ FIELDS: tuple[Field, ...] = (
     Field(
         "family_knows_reason",
         "family",
-        "textarea",
+        "character_count",
         Words("Why does the family not know yet?"),
         hint=Words(
             "Only needed if you answered 'not yet'. Do not include names or anything else that could "
@@ -524,7 +527,7 @@ FIELDS: tuple[Field, ...] = (
         short=Words("Why the family does not know yet"),
         errors={
             "missing": "Enter why the family does not know yet",
-            "too_long": _too_long("Why the family does not know yet", LONG_MAX),
+            "too_long": _too_long("The reason the family does not know yet", LONG_MAX),
         },
         label_size="s",
     ),
@@ -576,7 +579,7 @@ FIELDS: tuple[Field, ...] = (
     Field(
         "availability",
         "preferences",
-        "textarea",
+        "character_count",
         Words("When are you usually available? (optional)", "When is the practitioner usually available? (optional)"),
         hint=Words("For example, Tuesday and Thursday mornings."),
         limit=LONG_MAX,
@@ -590,7 +593,7 @@ FIELDS: tuple[Field, ...] = (
     Field(
         "access_needs",
         "preferences",
-        "textarea",
+        "character_count",
         Words("Access needs or adjustments (optional)"),
         hint=Words(
             "Anything that would help you take part, for example a hearing loop or step-free access.",
@@ -699,28 +702,40 @@ def event_month(details: Mapping[str, Any], entry: Field | None = None) -> tuple
     return int(year), int(month)
 
 
-def _check_month_year(entry: Field, details: Mapping[str, Any], today: dt.date, errors: Errors, mode: str) -> None:
-    """Month and year, no day, from ``EARLIEST_EVENT_YEAR`` to this month (GOV.UK date input
-    wording: "must be a real date" only for a month that cannot exist; a real month outside the
-    range says what the range is)."""
+def month_year_problem(entry: Field, details: Mapping[str, Any], today: dt.date) -> tuple[str, tuple[str, ...]] | None:
+    """What is wrong with a month and year field, or None if nothing: the error's key (see
+    ``ERROR_KEYS``) and the inputs at fault, month before year (GOV.UK date input: outline the
+    input with the problem, or both when the problem is the whole date). Month and year, no day,
+    from ``EARLIEST_EVENT_YEAR`` to this month ("must be a real date" only for a month that
+    cannot exist; a real month outside the range says what the range is)."""
     month, year = clean_text(details.get(entry.name)), clean_text(details.get(entry.year_input))
-    words = {key: entry.error(key, mode) for key in entry.errors}
     if not month and not year:
-        errors[entry.name] = words["missing"]
-    elif not month:
-        errors[entry.name] = words["no_month"]
-    elif not year:
-        errors[entry.year_input] = words["no_year"]
-    else:
-        parsed = event_month(details, entry)
-        if parsed is None or not 1 <= parsed[1] <= 12:
-            errors[entry.name] = words["not_real"]
-        elif len(year) != 4:
-            errors[entry.year_input] = words["year_digits"]
-        elif parsed[0] < EARLIEST_EVENT_YEAR:
-            errors[entry.year_input] = words["too_early"]
-        elif parsed > (today.year, today.month):
-            errors[entry.name] = words["future"]
+        return "missing", (entry.name, entry.year_input)
+    if not month:
+        return "no_month", (entry.name,)
+    if not year:
+        return "no_year", (entry.year_input,)
+    month_bad = not (month.isascii() and month.isdigit() and 1 <= int(month) <= 12)
+    year_bad = not (year.isascii() and year.isdigit())
+    if month_bad or year_bad:
+        return "not_real", tuple(name for name, bad in ((entry.name, month_bad), (entry.year_input, year_bad)) if bad)
+    if len(year) != 4:
+        return "year_digits", (entry.year_input,)
+    if int(year) < EARLIEST_EVENT_YEAR:
+        return "too_early", (entry.year_input,)
+    if int(year) > today.year:
+        return "future", (entry.year_input,)
+    if int(year) == today.year and int(month) > today.month:
+        return "future", (entry.name,)
+    return None
+
+
+def _check_month_year(entry: Field, details: Mapping[str, Any], today: dt.date, errors: Errors, mode: str) -> None:
+    """The month and year field's error (if any), on the first input at fault (``month_year_problem``)."""
+    problem = month_year_problem(entry, details, today)
+    if problem is not None:
+        key, at_fault = problem
+        errors[at_fault[0]] = entry.error(key, mode)
 
 
 def text_length(text: str) -> int:

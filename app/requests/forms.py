@@ -16,7 +16,7 @@ from wtforms import RadioField, StringField, TextAreaField
 
 from ..models import utcnow
 from ..pack import current_partnership
-from .fields import PAGES, Field, Page
+from .fields import LONG_TEXT_KINDS, PAGES, Field, Page, month_year_problem
 
 TEXTAREA_ROWS = 3
 
@@ -30,6 +30,9 @@ class DetailsForm(FlaskForm):
         """``mode``: the journey's mode, which words the error messages ("you" or "the practitioner")."""
         super().__init__(*args, **kwargs)
         self.mode = mode
+        # The inputs to outline in red: those with an error, and for a month and year the
+        # inputs at fault (both when the whole date is the problem), set by ``validate``.
+        self.at_fault: set[str] = set()
 
     def values(self) -> dict[str, str]:
         """What was posted for this page's fields (text as typed; "" for nothing chosen)."""
@@ -43,11 +46,17 @@ class DetailsForm(FlaskForm):
     def validate(self, extra_validators: Any = None) -> bool:
         """CSRF and the page's own checks; messages are put on the fields they are about."""
         valid = super().validate(extra_validators)
-        problems = self.page.check(self.values(), utcnow().date(), self.mode)
+        values, today = self.values(), utcnow().date()
+        problems = self.page.check(values, today, self.mode)
         for name, message in problems.items():
             field = getattr(self, name, None)
             if field is not None:
                 field.errors = [message]
+        self.at_fault = set(problems)
+        for entry in self.page.entries:
+            problem = month_year_problem(entry, values, today) if entry.kind == "month_year" else None
+            if problem is not None and entry.asked(values):
+                self.at_fault.update(problem[1])
         return valid and not problems
 
 
@@ -105,10 +114,10 @@ def field_params(entry: Field, page: Page, mode: str) -> dict[str, Any]:
     params["hint"] = {"text": hint} if hint else None
     if entry.autocomplete is not None:
         params["autocomplete"] = entry.autocomplete if mode != "supervision" else "off"
+    if entry.kind in LONG_TEXT_KINDS:
+        params["rows"] = TEXTAREA_ROWS  # a field's own params (the reflection's) can ask for more
     if entry.kind == "character_count":
-        params["maxlength"] = entry.limit
-    elif entry.kind == "textarea":
-        params["rows"] = TEXTAREA_ROWS
+        params["maxlength"] = entry.limit  # the GOV.UK character count says "You can enter up to …"
     params.update(entry.params)
     return params
 
