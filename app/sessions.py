@@ -46,8 +46,18 @@ STATELESS_ENDPOINT_PREFIXES = ("/static/", "/healthz")
 # It does without pool_pre_ping (a round trip on every request): a statement that finds its
 # pooled connection dropped (a database restart) runs once more on a new one (``_execute``).
 SESSION_BIND = "journey_sessions"
-# Skip rewriting an unchanged session unless its expiry would move by more than this.
+# Skip rewriting an unchanged session unless its expiry would move by more than this (a
+# thirtieth of a shorter limit): see refresh_step.
 EXPIRY_REFRESH_STEP = dt.timedelta(seconds=60)
+
+
+def refresh_step(idle: dt.timedelta) -> dt.timedelta:
+    """How far an unchanged session's expiry may lag behind "now + idle limit" (its rewrite is
+    skipped until it would move by more). So the server may end a session up to this much
+    before a page's own timer would: the timeout warning counts to the limit less this
+    (templates/layout.html), so "Keep my answers" is never pressed on a session already gone."""
+    return min(EXPIRY_REFRESH_STEP, idle / 30)
+
 
 log = logging.getLogger(__name__)
 
@@ -197,7 +207,8 @@ class DatabaseSessionInterface(SessionInterface):
         values: dict[str, Any] = {}
         if session.modified:
             values["data"] = self.serializer.dumps(dict(session))
-        if values or session.expires_at is None or expires_at - session.expires_at > EXPIRY_REFRESH_STEP:
+        step = refresh_step(self._idle(app))
+        if values or session.expires_at is None or expires_at - session.expires_at > step:
             values["expires_at"] = expires_at
             _execute(update(table).where(table.c.id == session.sid).values(**values))
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
@@ -24,7 +25,7 @@ def test_warning_is_ready_once_a_journey_starts(client: FlaskClient, app: Flask)
     page = client.get("/start", follow_redirects=True).get_data(as_text=True)
     dialog = re.search(r'<dialog[^>]*id="app-timeout-warning"[^>]*>', page)
     assert dialog is not None
-    idle = app.config["SESSION_IDLE_MINUTES"] * 60
+    idle = app.config["SESSION_IDLE_MINUTES"] * 60 - 60  # less the server's refresh step (below)
     assert f'data-idle-seconds="{idle}"' in dialog.group(0)
     assert 'data-keep-alive-url="/keep-alive"' in dialog.group(0)
 
@@ -74,7 +75,7 @@ def test_the_warning_says_the_limit_in_words_and_comes_halfway_through_a_short_l
         return dialog, " ".join(re.sub(r"<[^>]+>", " ", dialog.split(">", 1)[1]).split())
 
     dialog, text = dialog_of(app)
-    assert 'data-idle-seconds="1800" data-warn-seconds="120"' in dialog
+    assert 'data-idle-seconds="1740" data-warn-seconds="120"' in dialog
     assert "if you do nothing for 30 minutes." in text and "cleared in 2 minutes." in text
     short = create_app(
         {"APP_ENV": "test", "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"], "SESSION_IDLE_MINUTES": 1}
@@ -83,5 +84,37 @@ def test_the_warning_says_the_limit_in_words_and_comes_halfway_through_a_short_l
         dialog, text = dialog_of(short)
     finally:
         dispose(short)
-    assert 'data-idle-seconds="60" data-warn-seconds="30"' in dialog
-    assert "if you do nothing for 1 minute." in text and "cleared in 30 seconds." in text
+    assert 'data-idle-seconds="58" data-warn-seconds="29"' in dialog
+    assert "if you do nothing for 1 minute." in text and "cleared in 29 seconds." in text
+
+
+@pytest.mark.parametrize("minutes", [30, 1])
+def test_the_warnings_timer_ends_before_the_server_can_have_ended_the_session(app: Flask, minutes: int) -> None:
+    """Found: an unchanged session's expiry is only rewritten when it would move by more than a
+    minute, so the server could end it up to a minute before the page's timer: "Keep my answers"
+    in that minute failed. The page counts to the limit less that step."""
+    from app import create_app
+    from app.sessions import refresh_step
+
+    configured = create_app(
+        {
+            "APP_ENV": "test",
+            "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+            "SESSION_IDLE_MINUTES": minutes,
+        }
+    )
+    try:
+        client = configured.test_client()
+        page = client.get("/start", follow_redirects=True).get_data(as_text=True)
+        timer = int(re.search(r'data-idle-seconds="(\d+)"', page).group(1))
+        limit = dt.timedelta(minutes=minutes)
+        assert timer == (limit - refresh_step(limit)).total_seconds()
+        # The server: a page opened a moment later leaves the expiry where it was (within the step).
+        with configured.app_context():
+            before = db.session.execute(select(JourneySessionRow.expires_at)).scalar_one()
+        client.get("/accessibility")
+        with configured.app_context():
+            after = db.session.execute(select(JourneySessionRow.expires_at)).scalar_one()
+        assert after == before or after - before > refresh_step(limit)
+    finally:
+        dispose(configured)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, jsonify, redirect, render_template, request, session, url_for
+from flask import abort, current_app, flash, jsonify, redirect, render_template, request, session, url_for
 from flask_wtf.csrf import validate_csrf
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
@@ -10,10 +10,12 @@ from werkzeug.wrappers import Response
 from wtforms import ValidationError
 
 from ..extensions import csrf, db
+from ..inbox.views import FACILITATOR_KEY, IMPORTANT
 from ..journey import current_state, has_journey, journey_url
 from ..pack import current_pack
 from ..pdf import render_pdf
 from ..sessions import reset_session
+from ..sessions import session_expired as session_had_expired
 from ..templating import render_page
 from ..web import pdf_download
 from ..wizard.glossary import Explainer
@@ -44,15 +46,31 @@ def session_expired() -> Response | str:
     script, when its timer runs out, POSTs here with the page's CSRF token: that clears the
     session (the server's clock may not quite have got there) and comes back with a GET.
 
+    A signed-in facilitator's warning (on the inbox's pages) posts ``from=inbox`` with its token:
+    the session ends the same way, and the facilitator goes to the inbox's sign-in page, which
+    says they were signed out because they had done nothing for so long (a flashed message; also
+    when the server's limit came first, so the session was already gone).
+
     Nothing else clears anything: a link (or a form without the token) on another site must
     not sign a facilitator out or wipe someone's answers. Reached that way while the session
     is still alive, the page would not be true, so it sends the person back to where their
-    journey stands (or to the start page).
+    journey stands (or to the start page); with ``from=inbox``, to the inbox's sign-in page
+    (which goes on to the inbox for someone still signed in), saying nothing about inactivity.
     """
     if request.method == "POST":
+        signed_out = False
         if session and _csrf_token_is_valid():
+            signed_out = session.get(FACILITATOR_KEY) is not None
             reset_session()
-        return redirect(url_for("main.session_expired"), code=303)
+        elif not session:
+            signed_out = session_had_expired()  # the server's idle limit came first
+        if request.form.get("from") != "inbox":
+            return redirect(url_for("main.session_expired"), code=303)
+        if signed_out:
+            minutes = int(current_app.config["SESSION_IDLE_MINUTES"])
+            idle = f"{minutes} minute{'s' if minutes != 1 else ''}"
+            flash(f"You were signed out because you had not done anything for {idle}", IMPORTANT)
+        return redirect(url_for("inbox.sign_in"), code=303)
     if session:
         return redirect(journey_url(current_state()) if has_journey() else url_for("main.index"), code=303)
     return render_template("main/session_expired.html")

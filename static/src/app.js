@@ -5,50 +5,81 @@ import { initAll } from './govuk-frontend.min.js'
 
 initAll()
 
-// The timeout warning: shortly before the server clears idle answers, ask whether to keep
-// them. "Keep my answers" tells the server (which pushes the expiry on); doing nothing
-// lets the answers go and shows the "your answers were cleared" page. Escape means keep.
-// The answers are cleared by a POST with the page's CSRF token: a plain link to that page
-// (from another site, say) clears nothing.
+// The timeout warning: shortly before the server ends an idle session, ask whether to keep
+// it. On a journey's pages: keep the answers, or clear them now; on the inbox's, while a
+// facilitator is signed in: stay signed in, or sign out (the dialog's words come from
+// templates/layout.html). "Keep my answers" or "Stay signed in" tells the server (which pushes
+// the expiry on); Escape means the same. Doing nothing ends the session: a POST of the page's
+// CSRF token (a plain link to that page, from another site say, ends nothing), which leads to
+// the "your answers were cleared" page, or for the inbox (from=inbox) to its sign-in page,
+// which says why.
+// Screen readers hear the time left when it opens (in the dialog's description), then now and
+// then in its live region, filled only while the dialog is shown: 1 minute 30 seconds, 1
+// minute, 30 seconds and 10 seconds left. The countdown on screen changes every second.
 function startTimeoutWarning (dialog) {
   const idleMs = Number(dialog.dataset.idleSeconds) * 1000
   const warnMs = Math.min(Number(dialog.dataset.warnSeconds) * 1000, idleMs)
-  const countdown = dialog.querySelector('.app-timeout-dialog__countdown')
+  const countdown = dialog.querySelector('[data-timeout-countdown]')
+  const described = dialog.querySelector('[data-timeout-left]')
   const announce = dialog.querySelector('[data-timeout-announce]')
-  let warnTimer, tickTimer, deadline, lastFocus
+  let warnTimer, tickTimer, deadline, lastFocus, marks
 
+  // "2 minutes", "1 minute 30 seconds", "45 seconds": to the second, never rounded up.
   function words (ms) {
     const seconds = Math.max(0, Math.ceil(ms / 1000))
-    if (seconds >= 60) {
-      const minutes = Math.ceil(seconds / 60)
-      return minutes + (minutes === 1 ? ' minute' : ' minutes')
+    const minutes = Math.floor(seconds / 60)
+    const rest = seconds % 60
+    const parts = []
+    if (minutes) parts.push(minutes + (minutes === 1 ? ' minute' : ' minutes'))
+    if (rest || !minutes) parts.push(rest + (rest === 1 ? ' second' : ' seconds'))
+    return parts.join(' ')
+  }
+
+  function timeLeft (ms) {
+    return dialog.dataset.timeLeft.replace('{time}', words(ms))
+  }
+
+  // When to say the time left (seconds to go): every half minute below the time the dialog
+  // opened with (which its description says), and at 10 seconds.
+  function announcementMarks () {
+    const found = []
+    for (let seconds = 30 * Math.floor((warnMs / 1000 - 1) / 30); seconds >= 30; seconds -= 30) {
+      found.push(seconds)
     }
-    return seconds + (seconds === 1 ? ' second' : ' seconds')
+    if (warnMs > 10000) found.push(10)
+    return found
   }
 
   function tick () {
     const left = deadline - Date.now()
     if (left <= 0) {
-      clear()
+      expire()
       return
     }
-    countdown.textContent = 'They will be cleared in ' + words(left) + '.'
+    countdown.textContent = timeLeft(left)
     const seconds = Math.ceil(left / 1000)
-    if (seconds % 30 === 0 || seconds === 10) {
-      announce.textContent = 'Your answers will be cleared in ' + words(left) + '.'
+    if (marks.length && seconds <= marks[0]) {
+      while (marks.length && seconds <= marks[0]) marks.shift()
+      described.textContent = timeLeft(left)
+      announce.textContent = timeLeft(left)
     }
   }
 
-  function clear () {
+  function hiddenField (form, name, value) {
+    const field = document.createElement('input')
+    field.type = 'hidden'
+    field.name = name
+    field.value = value
+    form.appendChild(field)
+  }
+
+  function expire () {
     window.clearInterval(tickTimer)
     const form = document.createElement('form')
     form.method = 'post'
     form.action = dialog.dataset.expiredUrl
-    const token = document.createElement('input')
-    token.type = 'hidden'
-    token.name = 'csrf_token'
-    token.value = dialog.dataset.csrfToken
-    form.appendChild(token)
+    hiddenField(form, 'csrf_token', dialog.dataset.csrfToken)
+    if (dialog.dataset.expiredFrom) hiddenField(form, 'from', dialog.dataset.expiredFrom)
     document.body.appendChild(form)
     form.submit()
   }
@@ -56,7 +87,10 @@ function startTimeoutWarning (dialog) {
   function open () {
     lastFocus = document.activeElement
     deadline = Date.now() + warnMs
-    tick()
+    marks = announcementMarks()
+    countdown.textContent = timeLeft(warnMs)
+    described.textContent = timeLeft(warnMs)
+    announce.textContent = ''
     dialog.showModal()
     dialog.querySelector('#app-timeout-heading').focus()
     tickTimer = window.setInterval(tick, 1000)

@@ -1,0 +1,141 @@
+"""The idle time limit for a signed-in facilitator (review-a11y H1, WCAG 2.2.1): the inbox's pages
+carry a warning worded for staff ("Stay signed in", "Sign out"); when its timer runs out the
+facilitator is signed out and the sign-in page says why; and the "form has expired" page names
+doing nothing as a cause. The dialog itself, in a browser: tests/browser/test_inbox_timeout_browser.py."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select, update
+from werkzeug.test import TestResponse
+
+from app.extensions import db
+from app.sessions import JourneySessionRow
+from test_inbox import signed_in, stored_request, text
+
+TIMED_OUT = "You were signed out because you had not done anything for 30 minutes"
+
+
+def dialog_of(page: str) -> str:
+    """The timeout warning's HTML (fails the test if the page has none)."""
+    match = re.search(r'<dialog[^>]*id="app-timeout-warning".*?</dialog>', page, re.S)
+    assert match, "no timeout warning on the page"
+    return match.group(0)
+
+
+def words(html: str) -> str:
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+def the_timer_token(client: FlaskClient) -> str:
+    """The CSRF token the warning's script posts (its dialog's data-csrf-token)."""
+    match = re.search(r'data-csrf-token="([^"]+)"', dialog_of(text(client.get("/inbox"))))
+    assert match
+    return match.group(1)
+
+
+def expire_every_session(app: Flask) -> None:
+    """The server's idle limit passes (as if nothing had been done for 30 minutes)."""
+    with app.app_context():
+        db.session.execute(update(JourneySessionRow).values(expires_at=dt.datetime(2000, 1, 1)))
+        db.session.commit()
+
+
+def timer_runs_out(client: FlaskClient, token: str) -> TestResponse:
+    """What the warning's script posts when its time is up (static/src/app.js ``expire``)."""
+    return client.post("/session-expired", data={"csrf_token": token, "from": "inbox"})
+
+
+def test_a_signed_in_facilitator_gets_a_warning_worded_for_staff(app: Flask) -> None:
+    client, _ = signed_in(app)
+    dialog = dialog_of(text(client.get("/inbox")))
+    said = words(dialog)
+    assert "Do you want to stay signed in?" in said
+    assert "we will sign you out if you do nothing for 30 minutes" in said
+    assert "You will be signed out in 2 minutes." in said
+    assert "answers" not in said  # (the journey's words: "Keep my answers", "Clear my answers now")
+    assert re.search(r"<button[^>]*data-timeout-continue[^>]*>Stay signed in</button>", dialog)
+    # "Sign out" is the inbox's own sign-out: a POST with the page's token.
+    form = re.search(r'<form[^>]*id="([^"]+)"[^>]*action="/inbox/sign-out"[^>]*>(.*?)</form>', dialog, re.S)
+    assert form and 'name="csrf_token"' in form.group(2)
+    assert re.search(rf'<button type="submit" form="{form.group(1)}"[^>]*>Sign out</button>', dialog)
+    assert 'data-keep-alive-url="/keep-alive"' in dialog and 'data-expired-from="inbox"' in dialog
+    # The same on a request's page and the statistics.
+    reference = stored_request(app)
+    for url in (f"/inbox/requests/{reference}", "/inbox/statistics"):
+        assert "Stay signed in" in dialog_of(text(client.get(url))), url
+
+
+def test_no_warning_when_signed_out_or_outside_the_inbox(app: Flask) -> None:
+    client = app.test_client()
+    assert 'id="app-timeout-warning"' not in text(client.get("/inbox/sign-in"))
+    signed, _ = signed_in(app)
+    assert 'id="app-timeout-warning"' not in text(signed.get("/"))
+
+
+def test_stay_signed_in_pushes_the_expiry_on(app: Flask) -> None:
+    client, _ = signed_in(app)
+    token = the_timer_token(client)
+    soon = dt.datetime.now(dt.UTC).replace(tzinfo=None) + dt.timedelta(minutes=1)
+    with app.app_context():
+        db.session.execute(update(JourneySessionRow).values(expires_at=soon))
+        db.session.commit()
+    assert client.post("/keep-alive", headers={"X-CSRFToken": token}).status_code == 204
+    with app.app_context():
+        expiry = db.session.execute(select(JourneySessionRow.expires_at)).scalar_one()
+    assert expiry - soon > dt.timedelta(minutes=20)
+    assert client.get("/inbox").status_code == 200
+
+
+def test_the_timer_running_out_signs_out_and_the_sign_in_page_says_why(app: Flask) -> None:
+    client, _ = signed_in(app)
+    response = timer_runs_out(client, the_timer_token(client))
+    assert response.status_code == 303 and response.location == "/inbox/sign-in"
+    page = text(client.get(response.location))
+    assert TIMED_OUT in page and "Sign in to the facilitators" in page
+    assert TIMED_OUT not in text(client.get("/inbox/sign-in"))  # said once
+    gone = client.get("/inbox")
+    assert gone.status_code == 302 and gone.location.startswith("/inbox/sign-in")
+
+
+def test_the_timer_running_out_after_the_server_signed_out_says_why_too(app: Flask) -> None:
+    """The server's limit can come first (it counts from the last request saved): nothing is left
+    to clear, and the page still says why."""
+    client, _ = signed_in(app)
+    token = the_timer_token(client)
+    expire_every_session(app)
+    response = timer_runs_out(client, token)
+    assert response.status_code == 303 and response.location == "/inbox/sign-in"
+    assert TIMED_OUT in text(client.get(response.location))
+
+
+def test_a_crafted_post_signs_nobody_out_and_says_nothing_untrue(app: Flask) -> None:
+    """A form on another site (no token) neither signs a facilitator out nor tells someone who was
+    never signed in that they were."""
+    client, _ = signed_in(app)
+    for data in ({"from": "inbox"}, {"from": "inbox", "csrf_token": "not-the-token"}):
+        client.post("/session-expired", data=data)
+        assert client.get("/inbox").status_code == 200
+    stranger = app.test_client()
+    response = stranger.post("/session-expired", data={"from": "inbox"}, follow_redirects=True)
+    assert response.status_code == 200 and TIMED_OUT not in text(response)
+
+
+def test_the_expired_form_page_names_doing_nothing_as_a_cause(app: Flask) -> None:
+    """A facilitator who typed a note, did nothing for 30 minutes, then pressed "Add note": the page
+    no longer blames signing out or another tab alone."""
+    client, _ = signed_in(app)
+    reference = stored_request(app)
+    page = text(client.get(f"/inbox/requests/{reference}"))
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)
+    assert token
+    expire_every_session(app)
+    response = client.post(f"/inbox/requests/{reference}/notes", data={"csrf_token": token.group(1), "text": "A note"})
+    said = words(text(response))
+    assert response.status_code == 400 and "This form has expired" in said
+    assert "you had not done anything for 30 minutes (so we signed you out)" in said
+    assert 'href="/inbox/sign-in"' in text(response)
