@@ -373,6 +373,16 @@ def test_two_requests_share_one_group_session_and_the_upcoming_view_lists_it(app
     group_section = page.split(f'data-upcoming-session="{group}"')[1].split("data-upcoming-session")[0]
     assert first in group_section and second in group_section and third not in group_section
     assert 'data-format="phone"' in page and 'data-format="in_person"' in page
+    # Found (accessibility review): two sessions on one day had identical link text. Each link's
+    # words name the time and the requests in the session.
+    links = [
+        " ".join(re.sub(r"<[^>]+>", " ", link).split()) for link in re.findall(r"data-session-link>(.*?)</a>", page)
+    ]
+    assert len(links) == len(set(links)) == 2
+    assert re.fullmatch(
+        rf"Change or cancel the session on .+ at \d+:\d\d[ap]m, for ({first} and {second}|{second} and {first})",
+        links[1],
+    )
     assert 'href="/inbox/sessions"' in text(client.get("/inbox"))  # in the inbox navigation
 
 
