@@ -11,7 +11,7 @@ import datetime as dt
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from ..journey import MODE_LABELS, summary_answers
@@ -23,6 +23,11 @@ from .guard import NAMES
 DOCUMENT_FORMAT = "space-to-think/request"
 DOCUMENT_VERSION = 1
 UK_TIME = ZoneInfo("Europe/London")
+
+# Who reads the request as shown: the facilitators (the inbox and the PDF, worded for triage), or
+# the person who sent it (the submitted page, worded as check your answers words it: "you", and
+# in supervision "the practitioner").
+Audience = Literal["facilitators", "requester"]
 
 
 def request_document(request: StoredRequest) -> dict[str, Any]:
@@ -133,13 +138,20 @@ class Section:
 
 
 def detail_rows(
-    details: Mapping[str, Any], mode: str, with_changes: bool = False, triage_apart: bool = False
+    details: Mapping[str, Any],
+    mode: str,
+    with_changes: bool = False,
+    triage_apart: bool = False,
+    audience: Audience = "facilitators",
 ) -> dict[str, tuple[Row, ...]]:
     """The request's fields as rows, by section id, from the fields table: each field with a
     row of its own, followed in it by the fields that join it (a field asked only on some
     journeys, and not answered, has no row). ``with_changes`` (check your answers) adds each
-    page's endpoint; without it the rows are the request's, which the facilitators read.
-    ``triage_apart`` leaves out the triage fields (``triage_rows`` shows them)."""
+    page's endpoint; without it the rows are the request's, which the facilitators read, keyed
+    as the request keys them, unless ``audience`` is the requester (the submitted page): then
+    they are keyed as on check your answers. ``triage_apart`` leaves out the triage fields
+    (``triage_rows`` shows them)."""
+    in_request = not with_changes and audience == "facilitators"
     rows: dict[str, list[Row]] = {section.id: [] for section in fields.SECTIONS}
     for entry in fields.FIELDS:
         if entry.row is None or (triage_apart and entry.triage):
@@ -148,7 +160,7 @@ def detail_rows(
         page = fields.PAGE_OF_FIELD[entry.name]
         if page.debrief_only and not shown:
             continue
-        key = entry.row_key(mode, in_request=not with_changes)
+        key = entry.row_key(mode, in_request=in_request)
         change = page.endpoint if with_changes else None
         joined = [
             part
@@ -184,12 +196,21 @@ def triage_rows(details: Mapping[str, Any], mode: str) -> tuple[Row, ...]:
     )
 
 
-def identifying_check_text(check: Mapping[str, Any] | None) -> str:
-    """What the identifying-data check found, in words (kinds only, never the text)."""
+def identifying_check_text(check: Mapping[str, Any] | None, audience: Audience = "facilitators") -> str:
+    """What the identifying-data check found, in words (kinds only, never the text): for the
+    facilitators, about "the requester"; for the requester, to them ("you", in both modes: the
+    person at the keyboard was warned, as the warning page says "what you wrote")."""
     found = [NAMES.get(kind, kind) for kind in (check or {}).get("found", [])]
     if not found:
+        if audience == "requester":
+            return "Nothing that looked like identifying information was found in what you wrote."
         return "Nothing that looked like identifying information was found in the free text."
     listed = found[0] if len(found) == 1 else ", ".join(found[:-1]) + " and " + found[-1]
+    if audience == "requester":
+        return (
+            f"You were warned that what you wrote seemed to contain {listed}, and you confirmed "
+            "that it does not identify anyone."
+        )
     return (
         f"The free text seemed to contain {listed}. The requester was warned and confirmed "
         "that it does not identify anyone."
@@ -207,13 +228,16 @@ def cited_titles(document: Mapping[str, Any]) -> tuple[str, ...]:
     return tuple(titles)
 
 
-def request_sections(document: Mapping[str, Any]) -> tuple[Section, ...]:
+def request_sections(document: Mapping[str, Any], audience: Audience = "facilitators") -> tuple[Section, ...]:
     """The request, in titled sections, for the PDF and the pages that show it: first what the
     facilitators triage on (who, how soon, the criteria, the flags, the identifying-data
     check), then the details, then each answer (the question in a few words, where the request
-    keeps them) with the titles of the guidance its rule cites."""
+    keeps them) with the titles of the guidance its rule cites. For the requester (the
+    submitted page), the same request as check your answers showed it (``requester_sections``)."""
     details: Mapping[str, Any] = document.get("details", {})
     mode = str(document.get("mode", "practitioner"))
+    if audience == "requester":
+        return requester_sections(document, details, mode)
     rows = detail_rows(details, mode, triage_apart=True)
     criteria = tuple(str(item.get("label", "")) for item in details.get("criteria", []))
     flags = tuple(str(item.get("label", "")) for item in document.get("flags", []))
@@ -243,4 +267,41 @@ def request_sections(document: Mapping[str, Any]) -> tuple[Section, ...]:
         ),
         *(Section(section.id, section.title, rows[section.id]) for section in fields.SECTIONS),
         Section("route", "The answers, and the guidance each rests on", tuple(reasons)),
+    )
+
+
+def requester_sections(document: Mapping[str, Any], details: Mapping[str, Any], mode: str) -> tuple[Section, ...]:
+    """The request for the person who sent it, worded and ordered as check your answers words
+    it for ``mode``: the answers (each with the titles of the guidance its rule cites), what
+    was noted from them (the flags the request tells the facilitators, and the identifying-data
+    check), then the details under check your answers' headings and keys."""
+    flags = tuple(str(item.get("label", "")) for item in document.get("flags", []))
+    answers = []
+    for reason in document.get("explanation", []):
+        titles = tuple(dict.fromkeys(str(g.get("source", "")) for g in reason.get("guidance", [])))
+        shown = summary_answers(str(reason.get("question_id", "")), [str(a) for a in reason.get("answers", [])])
+        question = reason.get("short") or reason.get("question", "")
+        answers.append(Row(str(question), shown, notes=tuple(f"Guidance: {title}" for title in titles if title)))
+    tells = fields.Words("What your request tells the facilitators", "What the request tells the facilitators")
+    noted = [Row(tells.for_mode(mode), flags, listed=True)] if flags else []
+    noted.append(
+        Row(
+            "Check for identifying information",
+            (identifying_check_text(details.get("identifying_check"), audience="requester"),),
+            long_text=True,
+        )
+    )
+    rows = detail_rows(details, mode, audience="requester")
+    return (
+        Section(
+            "answers",
+            fields.Words("Your answers about the situation", "The answers about the situation").for_mode(mode),
+            tuple(answers),
+        ),
+        Section(
+            "noted",
+            fields.Words("What we noted from your answers", "What we noted from the answers").for_mode(mode),
+            tuple(noted),
+        ),
+        *(Section(section.id, section.check_title.for_mode(mode), rows[section.id]) for section in fields.SECTIONS),
     )

@@ -473,7 +473,7 @@ def submitted() -> Response | str | tuple[str, int]:
         "requests/submitted.html",
         request_row=stored,
         document=document,
-        sections=request_sections(document),
+        sections=request_sections(document, audience="requester"),  # worded for them, as check your answers
         mode=stored.mode,
     )
 

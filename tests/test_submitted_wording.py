@@ -1,0 +1,149 @@
+"""The request on the submitted page is worded for the person who sent it, as check your answers
+words it ("What we noted from your answers", "You were warned that what you wrote…"; in
+supervision "the practitioner"), not for the facilitators ("Summary for triage", "The requester
+was warned…"), which the inbox and the PDF keep. Its groups are not landmarks: a named
+``section`` is a "region", and six of them cluttered landmark navigation (review L7)."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
+
+from support.pdf import pdf_text
+from support.submission import VALID_DETAILS, run_outbox, submitted_request
+from support.walk import Walker
+from test_inbox import signed_in
+from test_modes import MODES, assert_worded_for, eligible_path
+
+# Looks like a phone number, a postcode and a date: the warning is shown, and confirmed.
+IDENTIFYING = "Mum (07700 900982) said the school at M6 5FX saw him on 12/03/2019."
+FOUND = "a date, a phone number and a postcode"
+
+FACILITATORS_WORDS = (
+    "Summary for triage",
+    "The answers, and the guidance each rests on",
+    "Completed by",
+    "Flags from the journey",
+    "Identifying information check",
+    "The requester",
+    "The free text",
+)
+
+# What check answers calls each part of the request, in each mode.
+READERS_WORDS = {
+    "practitioner": (
+        "Your answers about the situation",
+        "What we noted from your answers",
+        "What your request tells the facilitators",
+        "About you",
+        "What you would like to reflect on",
+    ),
+    "supervision": (
+        "The answers about the situation",
+        "What we noted from the answers",
+        "What the request tells the facilitators",
+        "The practitioner's details",
+        "What the practitioner would like to reflect on",
+    ),
+}
+WARNED = (
+    f"You were warned that what you wrote seemed to contain {FOUND}, "
+    "and you confirmed that it does not identify anyone."
+)
+CHECKED = (
+    f"The free text seemed to contain {FOUND}. The requester was warned and confirmed that it does not identify anyone."
+)
+
+
+def words(response: TestResponse) -> str:
+    """The words of the page's <main>, tags dropped, entities decoded, white space squeezed."""
+    page = response.get_data(as_text=True)
+    main = re.search(r"<main\b.*?</main>", page, re.S)
+    assert main is not None
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", main.group(0))).split())
+
+
+def regions(response: TestResponse) -> list[str]:
+    """The region landmarks inside <main>: named sections, and anything with role="region"."""
+    page = response.get_data(as_text=True)
+    main = re.search(r"<main\b.*?</main>", page, re.S)
+    assert main is not None
+    return re.findall(r'<section\b[^>]*\baria-label(?:ledby)?=[^>]*>|<[^>]+\brole="region"[^>]*>', main.group(0))
+
+
+def sent_with_a_warning(client: FlaskClient, mode: str) -> tuple[Walker, TestResponse]:
+    """The eligible journey in ``mode``, with free text the identifying-data check warns about
+    (confirmed), sent; the submitted page."""
+    walker = Walker(client)
+    walker.walk(eligible_path(mode))
+    submitted_request(walker, details={**VALID_DETAILS, "reflection": IDENTIFYING})
+    page = walker.get("/request/submitted")
+    assert page.status_code == 200
+    return walker, page
+
+
+def reference_on(page: TestResponse) -> str:
+    found = re.search(r'class="app-reference">([^<]+)<', page.get_data(as_text=True))
+    assert found is not None
+    return found.group(1)
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_the_submitted_page_shows_the_request_in_the_readers_own_words(client: FlaskClient, mode: str) -> None:
+    _, page = sent_with_a_warning(client, mode)
+    said = words(page)
+    for phrase in FACILITATORS_WORDS:
+        assert phrase.lower() not in said.lower(), f"{mode}: {phrase!r} on the submitted page"
+    for phrase in READERS_WORDS[mode]:
+        assert phrase in said, f"{mode}: {phrase!r} not on the submitted page"
+    assert WARNED in said
+    assert IDENTIFYING in said and VALID_DETAILS["job_role"] in said  # the request itself, in full
+    assert_worded_for(mode, "the submitted page", said)
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_the_submitted_page_adds_no_region_landmarks(client: FlaskClient, mode: str) -> None:
+    _, page = sent_with_a_warning(client, mode)
+    assert regions(page) == []
+    # The groups keep their headings (how a screen reader user moves between them).
+    headings = re.findall(r"<h3\b[^>]*>(.*?)</h3>", page.get_data(as_text=True), re.S)
+    assert READERS_WORDS[mode][0] in [html.unescape(heading.strip()) for heading in headings]
+
+
+def test_a_request_with_nothing_identifying_says_so_to_the_reader(client: FlaskClient) -> None:
+    walker = Walker(client)
+    walker.walk(eligible_path("practitioner"))
+    submitted_request(walker)
+    said = words(walker.get("/request/submitted"))
+    assert "Nothing that looked like identifying information was found in what you wrote." in said
+    assert "free text" not in said
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_the_inbox_keeps_the_facilitators_wording(client: FlaskClient, app: Flask, mode: str) -> None:
+    _, page = sent_with_a_warning(client, mode)
+    reference = reference_on(page)
+    facilitator, _ = signed_in(app)
+    inbox_page = facilitator.get(f"/inbox/requests/{reference}")
+    assert inbox_page.status_code == 200
+    said = words(inbox_page)
+    for phrase in ("Summary for triage", "The answers, and the guidance each rests on", "Completed by", CHECKED):
+        assert phrase in said, phrase
+    assert "You were warned" not in said
+    # The request's groups are not landmarks there either; the page's own (notes, audit trail) stay.
+    assert not any("section-" in region for region in regions(inbox_page))
+
+
+@pytest.mark.real_pdf  # the words must be in the real PDF's text
+def test_the_pdf_keeps_the_facilitators_wording(client: FlaskClient, app: Flask) -> None:
+    """The PDF is the record sent to the facilitators: worded for them, whoever downloads it."""
+    sent_with_a_warning(client, "practitioner")
+    run_outbox(app)  # the outbox worker makes the PDF
+    pdf = " ".join(pdf_text(client.get("/request/submitted/request.pdf").get_data()).split())
+    assert "Summary for triage" in pdf and "The requester was warned" in pdf
+    assert "You were warned" not in pdf and "What we noted" not in pdf
