@@ -36,16 +36,42 @@ GOVUK_CLASSES = {
 }
 
 
+HEADINGS = ("h2", "h3", "h4", "h5", "h6")
+
+
 class GovukClasses(Treeprocessor):
-    """Give each element the GOV.UK Frontend class for its kind."""
+    """Give each element the GOV.UK Frontend class for its kind, and put each table in a
+    region that scrolls sideways on a small screen instead of the whole page (WCAG 1.4.10
+    Reflow; the pattern of the statistics tables): focusable, so a keyboard can scroll it, and
+    named by the heading above the table."""
 
     def run(self, root: ElementTree.Element) -> None:
-        """Set the classes in place."""
+        """Set the classes in place, and wrap the tables."""
+        parents = {child: parent for parent in root.iter() for child in parent}
+        tables: list[tuple[ElementTree.Element, ElementTree.Element, ElementTree.Element | None]] = []
+        heading: ElementTree.Element | None = None
+        for element in root.iter():  # in document order: the last heading is the one above
+            if element.tag in HEADINGS:
+                heading = element
+            elif element.tag == "table":
+                tables.append((parents[element], element, heading))
         for element in root.iter():
             if element.tag in GOVUK_CLASSES:
                 element.set("class", GOVUK_CLASSES[element.tag])
             if element.tag == "th":
                 element.set("scope", "col")
+        for number, (parent, table, heading) in enumerate(tables, start=1):
+            region = ElementTree.Element("div", {"class": "app-table-scroll", "role": "region", "tabindex": "0"})
+            if heading is not None:
+                heading.set("id", heading.get("id") or f"guide-table-{number}-heading")
+                region.set("aria-labelledby", heading.get("id", ""))
+            else:
+                region.set("aria-label", "Table")
+            index = list(parent).index(table)
+            parent.remove(table)
+            region.append(table)
+            region.tail, table.tail = table.tail, None
+            parent.insert(index, region)
 
 
 class GovukExtension(Extension):

@@ -1,0 +1,103 @@
+"""Reflow (WCAG 1.4.10): the pages with tables never make the whole page scroll sideways at
+the widths where they used to (the accessibility review's finding L1). A table either wraps (the cookie table,
+the inbox list as labelled blocks) or scrolls inside its own region, which, like the
+statistics tables, has a name and takes keyboard focus so it can be scrolled without a mouse.
+
+A facilitator and two requests (one of them the widest row the inbox list can have) are made
+directly in the live server's database; one page visits everything at each width.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from support.browser import AxeAudit, FormPoster
+from support.passwords import cheap_password_hash
+
+EMAIL = "ali.reflow@partnership.example"
+NAME = "Ali Reflow"
+PASSWORD = "amber thistle quarry lantern"
+
+
+@dataclass(frozen=True)
+class ReflowData:
+    reference: str
+
+
+@pytest.fixture(scope="module")
+def reflow_data(live_server) -> ReflowData:  # type: ignore[no-untyped-def]
+    """A facilitator (cheap password hash, as in test_inbox_browser.py), a stored request, and
+    one that makes the widest row of the inbox list: redirected to the route with the longest
+    words, made in supervision, its PDF not made."""
+    from app.extensions import db
+    from app.inbox import service
+    from support.submission import make_request
+
+    with pytest.MonkeyPatch.context() as patch, live_server.app.app_context():
+        patch.setattr(service, "generate_password_hash", cheap_password_hash)
+        if service.find_facilitator(EMAIL) is None:
+            service.add_facilitator(EMAIL, NAME, PASSWORD)
+        reference = str(make_request().request.reference)
+        wide = make_request().request
+        wide.status, wide.redirected_to, wide.mode = "redirected", "L", "supervision"
+        wide.pdf_error, wide.pdf_attempts = "The renderer stopped", 3
+        db.session.commit()
+    return ReflowData(reference)
+
+
+def page_overflow(page: Page) -> int:
+    """How many CSS pixels the whole page is wider than the window (0: it does not scroll sideways)."""
+    return int(page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth"))
+
+
+def assert_scrolling_region(page: Page, table_selector: str, name: str) -> None:
+    """The table sits in a region named ``name`` that takes keyboard focus (tabindex 0)."""
+    region = page.get_by_role("region", name=name, exact=True).filter(has=page.locator(table_selector))
+    expect(region).to_have_count(1)
+    expect(region).to_have_attribute("tabindex", "0")
+    region.focus()
+    expect(region).to_be_focused()
+
+
+def test_tables_do_not_make_the_page_scroll_sideways(browser_page, reflow_data: ReflowData) -> None:  # type: ignore[no-untyped-def]
+    page = browser_page(viewport={"width": 320, "height": 640})
+    forms = FormPoster(page.context)
+    forms.get("/inbox/sign-in")
+    forms.post("/inbox/sign-in", [("email", EMAIL), ("password", PASSWORD)])
+
+    request_page = f"/inbox/requests/{reflow_data.reference}"
+    visits = [
+        ("/cookies", 320),
+        ("/cookies", 400),
+        ("/cookies", 480),
+        (request_page, 320),
+        ("/inbox/guide", 320),
+        ("/inbox", 700),  # a 1400 pixel screen at 200% zoom: the list as labelled blocks
+        ("/inbox", 880),  # the narrowest window with the list as a table
+    ]
+    overflowing = []
+    axe = AxeAudit()
+    for path, width in visits:
+        page.set_viewport_size({"width": width, "height": 640})
+        page.goto(path)
+        expect(page.locator("h1")).to_be_visible()
+        if (overflow := page_overflow(page)) > 0:
+            overflowing.append(f"{path} at {width} pixels: {overflow} pixels too wide")
+        if path == request_page:
+            assert_scrolling_region(
+                page, "[data-audit-trail]", "Everything that has happened to this request, oldest first"
+            )
+        if path == "/inbox/guide":
+            assert_scrolling_region(page, "table", "Due dates")
+            assert_scrolling_region(page, "table", "Statuses")
+            axe.check(page, "the guide at 320 pixels")
+        if path == "/inbox":
+            row = page.locator(f'[data-reference="{reflow_data.reference}"]')
+            expect(row).to_be_visible()
+            layout = "table-row" if width >= 880 else "block"  # a table row, or a block of labelled lines
+            expect(row).to_have_css("display", layout)
+    assert not overflowing, "the page scrolls sideways:\n  " + "\n  ".join(overflowing)
+    axe.assert_clean()
