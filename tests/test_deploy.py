@@ -276,6 +276,7 @@ def test_the_nginx_access_log_leaves_out_feedback_link_tokens(tmp_path: Path) ->
             urllib.request.urlopen(f"http://127.0.0.1:{port}/static/src/app.js", timeout=5)
         assert refused.value.code == 404
         assert {name: refused.value.headers.get(name) for name in SECURITY_HEADERS} == security_headers
+        refused.value.close()  # its response, still open
     finally:
         stop(nginx)
     logged = (tmp_path / "access.log").read_text()
