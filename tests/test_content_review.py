@@ -24,7 +24,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from app.rules import JourneyPath, enumerate_paths, load_contacts, load_pack
+from app.rules import JourneyPath, load_contacts, load_pack
 from support.database import dispose, migrated_sqlite
 from support.pdf import pdf_text
 from support.submission import (
@@ -37,6 +37,7 @@ from support.submission import (
     submitted_request,
 )
 from support.walk import Walker
+from test_outcome_contacts import one_path_per_outcome_and_mode
 
 CONTACTS = load_contacts()
 PACK = load_pack(contacts=CONTACTS)
@@ -81,14 +82,6 @@ def unexplained_acronyms(text: str, only: tuple[str, ...] = tuple(MEANINGS)) -> 
 
 
 # --- L1: contact cards on the outcome pages ------------------------------------------------------
-
-
-def one_path_per_outcome_and_mode() -> list[JourneyPath]:
-    """The first path the pack gives to each (outcome, mode)."""
-    chosen: dict[tuple[str, str], JourneyPath] = {}
-    for path in enumerate_paths(PACK):
-        chosen.setdefault((path.outcome, path.mode), path)
-    return list(chosen.values())
 
 
 PATHS = one_path_per_outcome_and_mode()

@@ -234,6 +234,18 @@ def session_page(session_id: str) -> Response | str:
     return redirect(url_for("inbox.session_page", session_id=space_session.id))
 
 
+def cannot_cancel(space_session: SpaceSession) -> Response | None:
+    """Back to the session's page with a message if it cannot be cancelled: already cancelled,
+    or started (no one is sent a cancellation of a session that took place); else None."""
+    if space_session.cancelled_at is not None:
+        flash(ALREADY_CANCELLED, IMPORTANT)
+    elif space_session.has_started:
+        flash(sessions.STARTED_NOT_CANCELLED, IMPORTANT)
+    else:
+        return None
+    return redirect(url_for("inbox.session_page", session_id=space_session.id))
+
+
 @bp.route("/sessions/<session_id>/cancel", methods=["GET", "POST"])
 def cancel_session(session_id: str) -> Response | str:
     """Cancel the session, once the facilitator has confirmed it on this page: a cancellation
@@ -244,12 +256,8 @@ def cancel_session(session_id: str) -> Response | str:
     shown the question. A session already cancelled is refused with a message, as before, and
     so is one that has started (no one is sent a cancellation of a session that took place)."""
     space_session = found_session(session_id)
-    if space_session.cancelled_at is not None:
-        flash(ALREADY_CANCELLED, IMPORTANT)
-        return redirect(url_for("inbox.session_page", session_id=space_session.id))
-    if space_session.has_started:
-        flash(sessions.STARTED_NOT_CANCELLED, IMPORTANT)
-        return redirect(url_for("inbox.session_page", session_id=space_session.id))
+    if (refused := cannot_cancel(space_session)) is not None:
+        return refused
     if request.method == "GET" or request.form.get("confirm") != CONFIRM_CANCEL:
         return render_cancel_page(space_session)
     try:
@@ -326,10 +334,6 @@ def change_not_checked(session_id: str) -> Response | str:
 def cancel_not_checked(session_id: str) -> Response | str:
     """ "Are you sure?" again, saying the session was not cancelled."""
     space_session = found_session(session_id)
-    if space_session.cancelled_at is not None:
-        flash(ALREADY_CANCELLED, IMPORTANT)
-        return redirect(url_for("inbox.session_page", session_id=space_session.id))
-    if space_session.has_started:
-        flash(sessions.STARTED_NOT_CANCELLED, IMPORTANT)
-        return redirect(url_for("inbox.session_page", session_id=space_session.id))
+    if (refused := cannot_cancel(space_session)) is not None:
+        return refused
     return render_cancel_page(space_session, CANCEL_NOT_CHECKED)
