@@ -35,7 +35,7 @@ import secrets
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 from flask import current_app, render_template
 from sqlalchemy import CursorResult, delete, select
@@ -128,10 +128,18 @@ def not_held_yet(request: StoredRequest) -> str | None:
 def held_members(session: SpaceSession) -> list[tuple[StoredRequest, HeldPlace]]:
     """The requests that had this session and have since been reopened (out of the session,
     kept in its history), oldest request first."""
+    return _with_places(HeldPlace, session)
+
+
+Place = TypeVar("Place", SessionPlace, HeldPlace)
+
+
+def _with_places(place: type[Place], session: SpaceSession) -> list[tuple[StoredRequest, Place]]:
+    """The requests with a place of this kind in ``session``, and their places, oldest first."""
     rows = db.session.execute(
-        select(StoredRequest, HeldPlace)
-        .join(HeldPlace, HeldPlace.request_id == StoredRequest.id)
-        .where(HeldPlace.session_id == session.id)
+        select(StoredRequest, place)
+        .join(place, place.request_id == StoredRequest.id)
+        .where(place.session_id == session.id)
         .order_by(StoredRequest.created_at, StoredRequest.id)
     )
     return [(row[0], row[1]) for row in rows]
@@ -144,13 +152,7 @@ def find_session(session_id: int) -> SpaceSession | None:
 
 def members(session: SpaceSession) -> list[tuple[StoredRequest, SessionPlace]]:
     """The requests in a session with their places, oldest request first."""
-    rows = db.session.execute(
-        select(StoredRequest, SessionPlace)
-        .join(SessionPlace, SessionPlace.request_id == StoredRequest.id)
-        .where(SessionPlace.session_id == session.id)
-        .order_by(StoredRequest.created_at, StoredRequest.id)
-    )
-    return [(row[0], row[1]) for row in rows]
+    return _with_places(SessionPlace, session)
 
 
 def upcoming_sessions(now: dt.datetime | None = None) -> list[SpaceSession]:
