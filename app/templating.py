@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import sys
 import threading
-from collections import OrderedDict
-from collections.abc import Callable, Hashable, Iterator, Mapping
+from collections import ChainMap, OrderedDict
+from collections.abc import Callable, Hashable, Iterator, Mapping, MutableMapping
 from types import FrameType
 from typing import Any
 
 from flask import Flask, current_app, g, render_template, request, session
+from flask.templating import Environment as FlaskEnvironment
 from flask_wtf.csrf import generate_csrf
 from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader, Undefined, pass_context
@@ -206,8 +207,29 @@ def site_context() -> dict[str, Any]:
     }
 
 
+class TemplateGlobals(ChainMap[str, Any]):
+    """A template's globals (its own, then the environment's), whose ``keys()`` is a dict's view.
+
+    On every ``{% import %}`` and ``{% from ... import %}`` Jinja works out which of the page's
+    globals the imported template lacks: ``page_keys - template.globals.keys()``. A ``ChainMap``'s
+    keys view answers that one key at a time in Python (about 25 µs for our 20 globals, and an
+    inbox page imports dozens of times: 4% of its time); a dict's keys view does it in C. Jinja
+    reads ``keys()`` only there; lookups and writes are the ``ChainMap``'s own."""
+
+    def keys(self) -> Any:  # a dict's KeysView, not ChainMap's (typeshed's KeysView[str] is both)
+        return dict.fromkeys(self).keys()
+
+
+class Environment(FlaskEnvironment):
+    """Flask's Jinja environment, with ``TemplateGlobals`` for each template."""
+
+    def make_globals(self, d: MutableMapping[str, Any] | None) -> MutableMapping[str, Any]:
+        return TemplateGlobals({} if d is None else d, self.globals)
+
+
 def init_jinja(app: Flask) -> None:
     """Our templates first, then the GOV.UK macro packages under their prefixes; strict undefined."""
+    app.jinja_environment = Environment  # before anything makes app.jinja_env
     app.jinja_loader = ChoiceLoader(
         [
             FileSystemLoader(str(PROJECT_ROOT / "templates")),
