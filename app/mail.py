@@ -140,6 +140,9 @@ def smtp_send(email: EmailMessage) -> None:
 # mail server's message: describe_error, below). The error itself stays in the outbox, for
 # `flask outbox status` and the logs; the first match wins.
 MAIL_PROBLEM_WORDS: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("Too late: the session had started",), "it could not be sent before the session started"),
+    (("Too late: it was no longer the day before",), "it could not be sent the day before the session"),
+    (("Too late:",), "it could not be sent in time"),
     (("SMTPRecipientsRefused",), "the mail server refused the email address"),
     (("SMTPSenderRefused", "SMTPDataError"), "the mail server refused it"),
     (("SMTPAuthenticationError",), "the service could not sign in to the mail server"),
@@ -154,6 +157,20 @@ MAIL_PROBLEM_OTHER = "the mail server could not take it"
 def mail_problem_words(problem: str) -> str:
     """The outbox's recorded error for an email, as a facilitator reads it (no error names)."""
     return next((words for marks, words in MAIL_PROBLEM_WORDS if any(m in problem for m in marks)), MAIL_PROBLEM_OTHER)
+
+
+# What the outbox records when it gives up on an email that is no use late (its ``send_before``
+# passed before it could go), by kind; ``too_late`` tells these from a mail server's refusal.
+TOO_LATE = {
+    "invitation": "Too late: the session had started before the invitation could be sent",
+    "reminder": "Too late: it was no longer the day before the session",
+}
+TOO_LATE_DEFAULT = "Too late: the time to send it had passed"
+
+
+def too_late(problem: str | None) -> bool:
+    """Whether an email was given up on because it could no longer be sent in time."""
+    return (problem or "").startswith("Too late:")
 
 
 def refused_for_good(error: BaseException) -> bool:

@@ -109,7 +109,9 @@ class OutboxMessage(Model):
 
     ``last_error`` names what went wrong (the SMTP or network error) and never case detail.
     An email to the person who asked whose address the mail server refuses for good is given
-    up on (``given_up_at``) rather than tried again for ever.
+    up on (``given_up_at``) rather than tried again for ever; so is one not sent by its
+    ``send_before`` (a session's invitation once the session has started, a reminder once it is
+    no longer the day before).
     """
 
     __tablename__ = "outbox"
@@ -128,6 +130,9 @@ class OutboxMessage(Model):
     # When the worker stopped trying because the mail server refused the address for good
     # (``mail.refused_for_good``); never tried again after that.
     given_up_at: Mapped[dt.datetime | None] = mapped_column(DateTime(), nullable=True)
+    # An email that is no use late (a session's invitation or reminder) is sent only before this
+    # time; a worker that gets to it later gives it up (``mail.TOO_LATE``) rather than send it.
+    send_before: Mapped[dt.datetime | None] = mapped_column(DateTime(), nullable=True)
     # The session emails' text and calendar file, made when queued (app.space_sessions), so what
     # is sent is what the session was then: an update and a cancellation never overtake each other.
     body: Mapped[str | None] = mapped_column(Text(), nullable=True)

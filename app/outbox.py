@@ -18,8 +18,10 @@ server's words, never case detail), counted, and tried again later, waiting
 ``OUTBOX_RETRY_SECONDS`` and doubling each time up to ``OUTBOX_RETRY_MAX_SECONDS``; after a
 failed email the pass sends no more (a hung mail server costs one ``SMTP_TIMEOUT`` a pass),
 unless the server answered and refused only that email (its address or its content).
-The one exception: an email to the person who asked whose address the mail server refuses
-for good ("550 no such mailbox") is given up on, and the inbox shows it.
+Two exceptions, given up on and shown in the inbox: an email to the person who asked whose
+address the mail server refuses for good ("550 no such mailbox"), and an email that is no use
+late, not sent by its ``send_before`` (a session's invitation once the session has started, a
+reminder "your session is tomorrow" once it is no longer the day before).
 An email is at-least-once: if the worker dies after the mail server took the message and
 before the commit, it is sent again.
 
@@ -154,10 +156,21 @@ def make_pdf(request: StoredRequest) -> bool:
 SENT = "sent"
 FAILED = "failed"  # to be tried again; the mail server may be down, so the pass sends no more
 REFUSED = "refused"  # to be tried again; the server answered and refused only this email
-GIVEN_UP = "given up"  # the mail server refused the address for good
+GIVEN_UP = "given up"  # the mail server refused the address for good, or it is too late to send
 
 
-def send_message(message: OutboxMessage) -> str:
+def give_up_late(message: OutboxMessage) -> None:
+    """Give up on an email whose ``send_before`` has passed, without sending it; commits."""
+    message.given_up_at = utcnow()
+    message.next_attempt_at = None
+    message.last_error = mail.TOO_LATE.get(message.kind, mail.TOO_LATE_DEFAULT)
+    audit.add_event("email_given_up", message.request.reference, audit.SYSTEM, f"{message.kind}: {message.last_error}")
+    reference, problem = message.request.reference, message.last_error
+    db.session.commit()
+    current_app.logger.warning("Email for request %s given up: %s", reference, problem)
+
+
+def send_message(message: OutboxMessage, now: dt.datetime | None = None) -> str:
     """Send one email (the row is locked) and record the attempt; commits either way.
 
     Returns ``SENT`` if the mail server took it; ``GIVEN_UP`` if it refused the address for
@@ -165,7 +178,12 @@ def send_message(message: OutboxMessage) -> str:
     never tried again; else, tried again after ``retry_delay``, ``REFUSED`` if the failure was
     this email's alone (``mail.only_this_email``) and ``FAILED`` if it may be the server's. The facilitators'
     own email is never given up on: their address is the deployment's, and mending it mends
-    the sending."""
+    the sending. An email whose ``send_before`` has passed (``now``, the clock by default) is
+    given up on unsent (``GIVEN_UP``): an invitation to a session that has started, or a
+    reminder that would say "tomorrow" on the day itself."""
+    if message.send_before is not None and (now or utcnow()) >= message.send_before:
+        give_up_late(message)
+        return GIVEN_UP
     request = message.request
     message.attempts += 1
     message.last_attempt_at = utcnow()
@@ -238,11 +256,11 @@ def run_pass(
         if message is None:
             break
         tried_messages.add(message.id)
-        outcome = send_message(message)
+        outcome = send_message(message, now)
         if outcome == SENT:
             result.sent += 1
         elif outcome == GIVEN_UP:
-            result.given_up += 1  # the mail server answered: the rest can still go
+            result.given_up += 1  # refused for good, or too late: the rest can still go
         elif outcome == REFUSED:
             result.send_failed += 1  # likewise
         else:
@@ -307,11 +325,15 @@ def unsent_messages(given_up: bool = False) -> list[OutboxMessage]:
 
 def unsent_tried(request_id: int) -> list[OutboxMessage]:
     """A request's emails that were tried and have not gone out (to be tried again, or given
-    up on), oldest first, without their text."""
+    up on, whether tried or too late to try), oldest first, without their text."""
     return list(
         db.session.scalars(
             select(OutboxMessage)
-            .where(OutboxMessage.request_id == request_id, OutboxMessage.sent_at.is_(None), OutboxMessage.attempts > 0)
+            .where(
+                OutboxMessage.request_id == request_id,
+                OutboxMessage.sent_at.is_(None),
+                or_(OutboxMessage.attempts > 0, OutboxMessage.given_up_at.is_not(None)),
+            )
             .options(defer(OutboxMessage.body), defer(OutboxMessage.calendar))
             .order_by(OutboxMessage.id)
         )
@@ -354,7 +376,7 @@ def worker_command(once: bool, poll_seconds: float | None) -> None:
         click.echo(
             f"Made {_plural(result.pdfs_made, 'PDF')} ({result.pdfs_failed} failed); "
             f"sent {_plural(result.sent, 'message')} ({result.send_failed} failed"
-            + (f", {result.given_up} refused for good" if result.given_up else "")
+            + (f", {result.given_up} given up" if result.given_up else "")
             + ")."
         )
         return
@@ -374,7 +396,13 @@ def send_command() -> None:
     unsent = len(unsent_messages())
     missing = len(requests_without_pdf())
     click.echo(f"Sent {_plural(result.sent, 'message')}; {unsent} still unsent.")
-    if refused := len(unsent_messages(given_up=True)):
+    given_up = unsent_messages(given_up=True)
+    if late := sum(1 for message in given_up if mail.too_late(message.last_error)):
+        click.echo(
+            f"{_plural(late, 'message')} not sent in time: a session had started, or it was no longer the day "
+            "before it (`flask outbox status` lists them; they are not tried again)."
+        )
+    if refused := len(given_up) - late:
         click.echo(
             f"{_plural(refused, 'message')} not sent because the mail server refused the address for good "
             "(`flask outbox status` lists them; they are not tried again)."
@@ -418,9 +446,10 @@ def status_command() -> None:
             f"attempts {message.attempts}\t{message.last_error or '-'}"
         )
     for message in refused:
+        why = "too late to send" if mail.too_late(message.last_error) else "the address was refused"
         click.echo(
             f"{message.request.reference}\t{EMAIL_NAMES.get(message.kind, message.kind)} given up "
-            f"(the address was refused)\tattempts {message.attempts}\t{message.last_error or '-'}"
+            f"({why})\tattempts {message.attempts}\t{message.last_error or '-'}"
         )
 
 

@@ -27,7 +27,7 @@ from ..email_address import is_email_address
 from ..extensions import db
 from ..input_guard import is_blank
 from ..journey import MODE_LABELS
-from ..mail import mail_problem_words
+from ..mail import mail_problem_words, too_late
 from ..models import AuditEvent, StoredRequest, utcnow
 from ..outbox import unsent_tried
 from ..pack import current_pack, current_partnership
@@ -453,7 +453,9 @@ def email_problems(request: StoredRequest) -> list[EmailProblem]:
         what = EMAIL_WORDS.get(message.kind, "an email")
         what = what[0].upper() + what[1:]
         why = mail_problem_words(message.last_error or "")
-        if message.given_up_at is not None:
+        if message.given_up_at is not None and too_late(message.last_error):
+            text = f"{what} was not sent to {message.recipient}: {why}. It will not be sent now."
+        elif message.given_up_at is not None:
             text = (
                 f"{what} could not be sent to {message.recipient}: {why}. It will not be tried again, "
                 "so get in touch another way, and check the address."

@@ -45,7 +45,7 @@ from sqlalchemy.orm import defer
 from .. import audit, workflow
 from ..extensions import db
 from ..input_guard import is_blank
-from ..mail import mail_problem_words
+from ..mail import mail_problem_words, too_late
 from ..models import OutboxMessage, StoredRequest, utcnow
 from ..requests.document import day_in_words, uk_day, uk_time
 from ..stats.models import NO_MODE
@@ -188,7 +188,7 @@ def session_label(session: SpaceSession) -> str:
 # --- the invitation's real state, from the outbox ------------------------------------------------
 
 NOT_SENT, WAITING, RETRYING, SENT, SESSION_CANCELLED = "not_sent", "waiting", "retrying", "sent", "cancelled"
-GIVEN_UP = "given_up"  # the mail server refused the address for good
+GIVEN_UP = "given_up"  # the mail server refused the address for good, or the session had started
 
 
 @dataclass(frozen=True)
@@ -231,6 +231,13 @@ def invitation_state(request: StoredRequest, session: SpaceSession, place: Sessi
             return InvitationState(SENT, f"Sent on {uk_time(latest.sent_at)}, before the latest changes", "sent")
         suffix = " (with the latest changes)" if session.sequence else ""
         return InvitationState(SENT, f"{what} sent on {uk_time(latest.sent_at)}{suffix}", "sent")
+    if latest.given_up_at is not None and too_late(latest.last_error):
+        return InvitationState(
+            GIVEN_UP,
+            f"{what} was not sent to {latest.recipient}: {mail_problem_words(latest.last_error or '')}. "
+            f"It will not be sent now.{before}",
+            "not sent: the session had started",
+        )
     if latest.given_up_at is not None:
         return InvitationState(
             GIVEN_UP,
@@ -477,7 +484,13 @@ SUBJECTS = {
 def _queue_session_email(
     request: StoredRequest, session: SpaceSession, kind: str, dedupe_key: str | None = None
 ) -> OutboxMessage | None:
-    """Queue an invitation (or update), cancellation or reminder, its text and calendar file made now."""
+    """Queue an invitation (or update), cancellation or reminder, its text and calendar file made now.
+
+    An invitation is sent only before the session starts, and a reminder ("your session is
+    tomorrow") only before the session's day begins (``send_before``): the worker gives up on
+    one it reaches later (a mail server down for hours, a worker stopped), and the request page
+    says so. A cancellation goes whenever it can: late, it still explains, and takes the event
+    out of the calendar."""
     recipient = practitioner_email(request)
     organiser = current_app.config.get("FACILITATOR_EMAIL")
     if not recipient or not organiser:
@@ -514,6 +527,7 @@ def _queue_session_email(
         body=body,
         calendar=calendar,
         dedupe_key=dedupe_key,
+        send_before={INVITATION: session.starts_at, REMINDER: _uk_midnight(uk_day(session.starts_at))}.get(kind),
     )
     request.outbox.append(message)
     return message
