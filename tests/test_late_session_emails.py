@@ -119,6 +119,26 @@ def test_a_reminder_not_sent_before_the_sessions_day_is_given_up(session_app: Fl
 
 
 @both_databases
+def test_an_invitation_never_tried_in_time_still_needs_attention_in_the_list(
+    session_app: Flask, smtp_server: SmtpServer
+) -> None:
+    """The worker was stopped until after the session: the invitation was never tried, and is
+    given up all the same, so the list flags the request."""
+    smtp_server.start()
+    client, _ = signed_in(session_app)
+    reference = offered(session_app)
+    flush(session_app, smtp_server)
+    arrange(client, reference)
+    invite(client, reference)
+    assert "Needs attention: an email has not gone out" not in text(client.get("/inbox"))
+    result = pass_at(session_app, session_start(session_app, reference) + dt.timedelta(days=1))
+    assert (result.sent, result.given_up) == (0, 1)
+    assert outbox_row(session_app, "invitation").attempts == 0
+    assert "Needs attention: an email has not gone out" in text(client.get("/inbox"))
+    assert "could not be sent before the session started" in text(client.get(f"/inbox/requests/{reference}"))
+
+
+@both_databases
 def test_a_cancellation_still_goes_after_the_session_would_have_started(
     session_app: Flask, smtp_server: SmtpServer
 ) -> None:

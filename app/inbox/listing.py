@@ -18,7 +18,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from sqlalchemy import ColumnElement, exists, func, select
+from sqlalchemy import ColumnElement, exists, func, or_, select
 
 from .. import audit, workflow
 from ..extensions import db
@@ -272,7 +272,7 @@ def _query(filters: Filters, today: dt.date) -> Any:
             .where(
                 OutboxMessage.request_id == StoredRequest.id,
                 OutboxMessage.sent_at.is_(None),
-                OutboxMessage.attempts > 0,
+                or_(OutboxMessage.attempts > 0, OutboxMessage.given_up_at.is_not(None)),
             )
             .label("emails_stuck"),
         )
