@@ -937,11 +937,80 @@ def test_a_reference_is_found_however_it_is_typed(app: Flask) -> None:
 
 def test_a_request_with_only_the_required_data_imports_and_shows(app: Flask) -> None:
     client, _ = signed_in(app)
-    document = {**valid_document(app), "answers": {}, "flags": [], "explanation": []}
+    document = {**valid_document(app), "flags": [], "explanation": []}
     response = upload(client, pdf_with_attachment("request.json", json.dumps(document).encode()))
     assert response.status_code == 302
     assert client.get(response.location).status_code == 200
     assert client.get("/inbox").status_code == 200
+
+
+def imported_as(app: Flask, client: FlaskClient, document: dict) -> tuple[TestResponse, dict | None]:
+    """Upload ``document`` in a request PDF: the response, and the request data then stored (or None)."""
+    response = upload(client, pdf_with_attachment("request.json", json.dumps(document).encode()))
+    with app.app_context():
+        stored = db.session.scalar(select(StoredRequest).where(StoredRequest.reference == document["reference"]))
+        return response, (request_document(stored) if stored is not None else None)
+
+
+def test_imported_answers_must_lead_to_a_request_under_the_rules(app: Flask) -> None:
+    """Found: a PDF edited to answer "yes" to immediate danger and to an allegation, keeping the
+    outcome "eligible", was imported, and the page showed the file's "No (edited)"."""
+    from app.inbox.pdf_import import NOT_A_REQUEST_ROUTE
+
+    client, _ = signed_in(app)
+    valid = valid_document(app)
+    for answers in (
+        {**valid["answers"], "immediate_danger": "yes", "allegation": "yes"},
+        {**valid["answers"], "immediate_danger": "not_sure"},
+        {key: value for key, value in valid["answers"].items() if key != "understand"},  # unfinished
+        {},
+    ):
+        response, stored = imported_as(app, client, {**valid, "answers": answers})
+        assert response.status_code == 200 and NOT_A_REQUEST_ROUTE in text(response), answers
+        assert stored is None
+
+
+def test_an_import_shows_what_the_rules_say_never_what_the_file_says(app: Flask) -> None:
+    """The explanation, guidance, flags, criteria and mode come from the rule pack; answers off
+    the path are dropped."""
+    client, _ = signed_in(app)
+    valid = valid_document(app)
+    made_up = "Made-up guidance, invented by whoever edited this PDF"
+    explanation = [
+        {**reason, "answers": ["No (edited)"], "guidance": [{"id": "x", "source": made_up, "text": made_up}]}
+        for reason in valid["explanation"]
+    ]
+    tampered = {
+        **valid,
+        "mode": "supervision" if valid["mode"] == "practitioner" else "practitioner",
+        "answers": {**valid["answers"], "not_a_question": "planted"},
+        "explanation": explanation,
+        "flags": [{"id": "made_up", "label": "URGENT: call this person back today"}],
+        "details": {**valid["details"], "criteria": [{"value": "planted", "label": made_up}]},
+    }
+    response, stored = imported_as(app, client, tampered)
+    assert response.status_code == 302 and stored is not None
+    criteria = stored["details"].pop("criteria")
+    assert stored == valid  # exactly what a submission of these answers stores
+    assert [chosen["value"] for chosen in criteria] == ELIGIBLE_ANSWERS["criteria"]
+    page = text(client.get(response.location))
+    for planted in (made_up, "No (edited)", "URGENT", "planted"):
+        assert planted not in page
+
+
+def test_an_import_older_than_the_retention_period_is_refused(app: Flask) -> None:
+    """Found: a PDF from 2024 was imported, shown as overdue, and deleted by the next purge."""
+    import datetime as dt
+
+    client, _ = signed_in(app)
+    app.config["RETENTION_DAYS"] = 30
+    old = {**valid_document(app), "submitted_at": (dt.datetime.now(dt.UTC) - dt.timedelta(days=31)).isoformat()}
+    response, stored = imported_as(app, client, old)
+    assert response.status_code == 200 and stored is None
+    page = text(response)
+    assert "more than 30 days ago. Requests are deleted after 30 days, so it cannot be imported" in page
+    recent = {**old, "submitted_at": (dt.datetime.now(dt.UTC) - dt.timedelta(days=29)).isoformat()}
+    assert imported_as(app, client, recent)[0].status_code == 302
 
 
 def test_a_request_the_service_could_not_have_made_is_refused(app: Flask) -> None:

@@ -1,5 +1,9 @@
 """Reading a request back out of its PDF: the ``request.json`` attachment, checked for shape.
 
+What the data says is checked again when it is stored (``app.inbox.service.import_request``):
+its answers must lead to a request under this service's rule pack, and the explanation, flags
+and criteria are made again from the pack, never taken from the file (anyone can write one).
+
 A facilitator may receive a request PDF by email and import it into the inbox. The PDF is
 untrusted input: anything wrong with it (not a PDF, no attachment, JSON that is malformed or
 the wrong shape) raises ``ImportProblem`` with a message to show beside the upload field,
@@ -45,6 +49,14 @@ TOO_LARGE = "The selected file must be smaller than 5MB"
 NO_ATTACHMENT = "The selected PDF is not a Space to Think request: it has no request data attached"
 BAD_DATA = "The request data in the selected PDF is damaged or incomplete, so it cannot be imported"
 NEWER_FORMAT = "The selected PDF was made by a newer version of Space to Think, so it cannot be imported"
+NOT_A_REQUEST_ROUTE = (
+    "The answers in the selected PDF do not lead to a Space to Think request under this service's rules, "
+    "so it cannot be imported. Contact the person who sent it"
+)
+TOO_OLD = (
+    "The request in the selected PDF was made on {day}, more than {days} days ago. Requests are deleted "
+    "after {days} days, so it cannot be imported"
+)
 
 
 @dataclass(frozen=True)

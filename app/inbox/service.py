@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from flask import has_app_context
+from flask import current_app, has_app_context
 from sqlalchemy import select
 from sqlalchemy.orm import defer
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -32,15 +32,16 @@ from ..models import AuditEvent, StoredRequest, utcnow
 from ..outbox import unsent_tried
 from ..pack import current_pack, current_partnership
 from ..requests import fields
-from ..requests.document import uk_time
+from ..requests.document import uk_date, uk_time
 from ..requests.guard import Finding, scan
 from ..requests.reference import is_reference, normalise_reference
-from ..requests.service import InvalidRequest, NewRequest, store_request
+from ..requests.service import InvalidRequest, NewRequest, journey_record, store_request
+from ..rules import JourneyState, evaluate
 from ..space_sessions.models import SpaceSession
 from ..space_sessions.service import ARRANGED, after_status_change, not_held_yet, session_place, session_words
 from ..stats.service import SESSION_HELD, add_count
 from .models import EMAIL_MAX, FACILITATOR, NAME_MAX, NOTE_MAX, ROLES, Assignment, Facilitator, TriageNote
-from .pdf_import import ImportedRequest
+from .pdf_import import NOT_A_REQUEST_ROUTE, TOO_OLD, ImportedRequest, ImportProblem
 
 SESSION_HELD_STATUS = "session_held"  # moving a request here counts a session held (app.stats)
 
@@ -757,33 +758,62 @@ def assignable(facilitator_id: str) -> Facilitator | None:
     return found if found is not None and not found.reads_statistics_only else None
 
 
-def import_incomplete(imported: ImportedRequest) -> str | None:
-    """Why an imported request is not one the service could have stored (or None): its outcome
-    must lead to a request in the rule pack, and every required request field that its pages
-    ask must have a value (the values themselves are checked by ``pdf_import.check_document``).
-    Names the part, never the text."""
-    pack = current_pack()
-    if imported.outcome not in {outcome.id for outcome in pack.request_outcomes}:
-        return "the outcome is not one that leads to a request"
-    criteria = imported.details.get("criteria")
-    debrief_id = pack.roles.debrief_criterion
-    debrief = isinstance(criteria, list) and any(
-        isinstance(chosen, dict) and chosen.get("value") == debrief_id for chosen in criteria
-    )
+def import_incomplete(imported: ImportedRequest, state: JourneyState) -> str | None:
+    """Why an imported request is not one the service could have stored (or None): the outcome
+    it names must be the request outcome its answers lead to (``state``), and every required
+    request field that its pages ask must have a value (the values themselves are checked by
+    ``pdf_import.check_document``). Names the part, never the text."""
+    if state.outcome is None or imported.outcome != state.outcome.id:
+        return "the outcome is not the one its answers lead to"
     missing = [
         entry.name
-        for page in fields.pages_for(debrief)
+        for page in fields.pages_for(state.debrief)
         for entry in page.entries
         if entry.required and entry.asked(imported.details) and imported.details.get(entry.name) in (None, "")
     ]
     return f"required details missing: {', '.join(missing)}" if missing else None
 
 
+def imported_record(imported: ImportedRequest, now: dt.datetime | None = None) -> NewRequest:
+    """What to store for an imported request, its answers checked against the rule pack.
+
+    The file is untrusted (anyone can write a PDF and email it): its answers must lead to a
+    request outcome under this service's rules, or ``ImportProblem`` says they do not. The
+    answers kept are those on that path; the mode, explanation, guidance, flags and criteria are
+    made again from the pack, as a submission makes them, so nothing the file says about them
+    is shown. A request older than the retention period is refused: the next purge would delete
+    it. Raises ``InvalidRequest`` for data no submission could have made."""
+    pack = current_pack()
+    state = evaluate(pack, imported.answers)
+    if state.outcome is None or not state.outcome.request:
+        raise ImportProblem(NOT_A_REQUEST_ROUTE)
+    days = int(current_app.config.get("RETENTION_DAYS") or 90)
+    if imported.submitted_at < (now or utcnow()) - dt.timedelta(days=days):
+        raise ImportProblem(TOO_OLD.format(day=uk_date(imported.submitted_at), days=days))
+    problem = import_incomplete(imported, state)
+    if problem is not None:
+        raise InvalidRequest(problem)
+    details = {
+        **imported.details,
+        "criteria": [{"value": option.value, "label": option.label.for_mode(state.mode)} for option in state.criteria],
+    }
+    return journey_record(
+        pack,
+        state,
+        f"imported:{imported.reference}",  # no journey; the token only has to be unique, as the reference is
+        details,
+        imported.submitted_at,
+        reference=imported.reference,
+    )
+
+
 def import_request(imported: ImportedRequest, facilitator: Facilitator) -> tuple[StoredRequest, bool]:
     """Store an imported request (status new), or find the one already stored with its reference.
 
-    Returns the request and whether it was created now. It goes through the same writer as a
-    submission (``app.requests.service.store_request``), which refuses data the database
+    Returns the request and whether it was created now. Its answers are checked against the
+    rule pack and the rest made again from it (``imported_record``: ``ImportProblem`` if they do
+    not lead to a request, or it is past the retention period). It goes through the same writer
+    as a submission (``app.requests.service.store_request``), which refuses data the database
     could not hold (``InvalidRequest``). The uploaded PDF is not kept: the outbox worker makes
     the request's PDF from the checked data, so nothing the upload carried (scripts, forms,
     altered text) is ever served back. No email is sent: the facilitators already have it.
@@ -791,25 +821,13 @@ def import_request(imported: ImportedRequest, facilitator: Facilitator) -> tuple
     existing = find_request(imported.reference)
     if existing is not None:
         return existing, False
-    problem = import_incomplete(imported)
-    if problem is not None:
-        raise InvalidRequest(problem)
-    record = NewRequest(
-        reference=imported.reference,
-        # Imported requests have no journey; the token only has to be unique, as the reference is.
-        journey_token=f"imported:{imported.reference}",
-        created_at=imported.submitted_at,
-        mode=imported.mode,
-        rule_pack_version=imported.rule_pack_version,
-        outcome_id=imported.outcome,
-        answers=imported.answers,
-        explanation=imported.explanation,
-        flags=imported.flags,
-        details=imported.details,
-    )
-    stored = store_request(
-        record, actor=facilitator.actor, action="imported", detail="from a request PDF", email_to=None
-    )
+    record = imported_record(imported)
+    detail = "from a request PDF"
+    if imported.rule_pack_version != record.rule_pack_version:
+        detail += (
+            f" made with rules version {imported.rule_pack_version[:40]}, checked against {record.rule_pack_version}"
+        )
+    stored = store_request(record, actor=facilitator.actor, action="imported", detail=detail, email_to=None)
     if stored is not None:
         return stored, True
     existing = find_request(imported.reference)  # someone imported (or the service stored) it a moment ago

@@ -571,21 +571,18 @@ def import_request() -> Response | str:
     if form.validate_on_submit():
         pdf = form.pdf.data.read()
         try:
-            imported = read_request_pdf(pdf)
+            stored, created = service.import_request(read_request_pdf(pdf), current_facilitator())
         except ImportProblem as problem:
             form.pdf.errors = [str(problem)]
+        except InvalidRequest as problem:
+            log.info("An imported request was refused: %s", problem)
+            form.pdf.errors = [BAD_DATA]
         else:
-            try:
-                stored, created = service.import_request(imported, current_facilitator())
-            except InvalidRequest as problem:
-                log.info("An imported request was refused: %s", problem)
-                form.pdf.errors = [BAD_DATA]
+            if created:
+                flash(f"Request {stored.reference} imported", SUCCESS)
             else:
-                if created:
-                    flash(f"Request {stored.reference} imported", SUCCESS)
-                else:
-                    flash(f"Request {stored.reference} was already in the inbox, so nothing was added", IMPORTANT)
-                return redirect(url_for("inbox.request_page", reference=stored.reference))
+                flash(f"Request {stored.reference} was already in the inbox, so nothing was added", IMPORTANT)
+            return redirect(url_for("inbox.request_page", reference=stored.reference))
     return render_import_page(form)
 
 

@@ -273,11 +273,18 @@ def store_request(
 
 
 def journey_record(
-    pack: RulePack, state: JourneyState, journey_token: str, details: dict[str, Any], now: dt.datetime
+    pack: RulePack,
+    state: JourneyState,
+    journey_token: str,
+    details: dict[str, Any],
+    now: dt.datetime,
+    reference: str | None = None,
 ) -> NewRequest:
-    """What to store for this journey, under a new reference."""
+    """What to store for this journey, under a new reference (or ``reference``, an import's):
+    the answers on its path, its mode and outcome, and the explanation and flags as the pack
+    gives them."""
     return NewRequest(
-        reference=new_reference(),
+        reference=reference or new_reference(),
         journey_token=journey_token,
         created_at=now,
         mode=state.mode,
