@@ -312,11 +312,34 @@ def test_a_deactivated_facilitator_cannot_sign_in_and_is_signed_out(app: Flask, 
 
 def test_sign_out_ends_the_session(app: Flask) -> None:
     client, facilitator_id = signed_in(app)
+    old_cookie = session_cookie(client)
     response = post_form(client, "/inbox", "/inbox/sign-out")
     assert response.status_code == 302 and response.location == "/inbox/sign-in"
-    assert session_cookie(client) is None
+    assert session_cookie(client) != old_cookie  # the signed-in session is gone
+    page = client.get(response.location)
+    assert "You have signed out" in text(page)  # said once (review: sign out said nothing)
+    assert "You have signed out" not in text(client.get("/inbox/sign-in"))
     assert client.get("/inbox").status_code == 302
     assert [e.actor for e in events(app, "signed_out")] == [f"facilitator:{facilitator_id}"]
+
+
+def test_a_partnership_account_signing_in_from_an_inbox_link_goes_to_the_statistics(app: Flask) -> None:
+    """Found: signing in from a request's link (as in the facilitators' email) led a read-only
+    partnership account to the 403 page, not to the statistics as docs/STATISTICS.md says."""
+    add_facilitator(app)
+    with app.app_context():
+        service.add_facilitator("chair@partnership.example", "Chair", PASSWORD, "partnership")
+    reference = stored_request(app)
+    for asked, landed in (
+        (f"/inbox/requests/{reference}", "/inbox/statistics"),
+        ("/inbox", "/inbox/statistics"),
+        ("/inbox/statistics?months=24", "/inbox/statistics?months=24"),
+        ("/inbox/statistics.csv", "/inbox/statistics.csv"),
+    ):
+        response = sign_in(app.test_client(), "chair@partnership.example", next_url=asked)
+        assert response.location == landed, asked
+    # A facilitator still goes where the link led.
+    assert sign_in(app.test_client(), next_url=f"/inbox/requests/{reference}").location.endswith(reference)
 
 
 def test_sign_in_returns_to_the_page_asked_for_but_never_to_another_site(app: Flask) -> None:

@@ -143,15 +143,21 @@ def inbox_context() -> dict[str, Any]:
 
 def safe_next(target: str | None, facilitator: Facilitator | None = None) -> str:
     """Where to go after signing in: a path in the inbox on this site, else the inbox's list (the
-    statistics for a read-only partnership account).
+    statistics for a read-only partnership account, which is also taken there from any inbox
+    page it may not open, such as a request's link in an email).
 
     Only ``/inbox`` or ``/inbox/...``, printable characters only: no scheme or host, no ``//``,
     no backslash (browsers read it as a slash), no space, tab, CR or LF (which could split a header),
     and no "." or ".." in the path (``/inbox/../exit`` is ``/exit`` to a browser).
     """
+    statistics = url_for("stats.index")
+    read_only = facilitator is not None and facilitator.reads_statistics_only
+    home, below = (
+        (statistics, (f"{statistics}?", f"{statistics}.csv")) if read_only else ("/inbox", ("/inbox/", "/inbox?"))
+    )
     if (
         target
-        and (target == "/inbox" or target.startswith(("/inbox/", "/inbox?")))
+        and (target == home or target.startswith(below))
         and "//" not in target
         and "\\" not in target
         and target.isprintable()
@@ -159,7 +165,7 @@ def safe_next(target: str | None, facilitator: Facilitator | None = None) -> str
         and not has_dot_segment(target)
     ):
         return target
-    return url_for("stats.index" if facilitator is not None and facilitator.reads_statistics_only else "inbox.index")
+    return statistics if read_only else url_for("inbox.index")
 
 
 def has_dot_segment(target: str) -> bool:
@@ -232,6 +238,7 @@ def sign_out() -> Response:
     """Sign out: the whole session goes, and its id with it."""
     service.record_sign_out(current_facilitator())
     reset_session()
+    flash("You have signed out", SUCCESS)
     return redirect(url_for("inbox.sign_in"))
 
 

@@ -1,0 +1,37 @@
+"""What the feedback email and page promise about the practitioner's answer is true: the score is
+counted without their name or reference, but a comment is read by month, so in a quiet month
+the facilitators may be able to tell whose it is (review: "cannot be linked to you or your
+request" did not hold for a month with one session held)."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from support.mail import SmtpServer
+from support.sessions import session_has_started
+from support.submission import run_outbox
+from test_inbox import signed_in, text
+from test_sessions import arrange, body_of, feedback_link, flush, invite, offered, outcome, session_app
+
+__all__ = ["session_app"]  # a fixture: pytest finds it by name here
+
+HONEST = "in a month with few sessions they may be able to tell"
+
+
+def test_the_feedback_email_and_page_say_a_comment_may_be_recognised(
+    session_app: Flask, smtp_server: SmtpServer
+) -> None:
+    smtp_server.start()
+    client, _ = signed_in(session_app)
+    reference = offered(session_app)
+    arrange(client, reference)
+    invite(client, reference)
+    flush(session_app, smtp_server)
+    session_has_started(session_app, reference)
+    outcome(client, reference, "held")
+    run_outbox(session_app)
+    email = body_of(smtp_server.mailbox.messages[-1])
+    page = text(session_app.test_client().get(feedback_link(smtp_server.mailbox.messages[-1])))
+    for said in (email, page):
+        assert HONEST in said
+        assert "cannot be linked" not in said and "not linked to you" not in said and "anonymous" not in said
