@@ -53,6 +53,7 @@ from .extensions import db
 from .models import OutboxMessage, StoredRequest, utcnow
 from .pack import current_pack
 from .requests import service
+from .sessions import purge_expired_sessions
 from .space_sessions.service import SENT_ACTIONS, queue_reminders
 
 MAX_PDF_ERROR_LENGTH = 300
@@ -272,11 +273,47 @@ def run_pass(
     return result
 
 
+# How often the worker deletes what is past its time (``purge_due``): journey sessions past their
+# idle expiry (answers and request drafts, which may hold a child's details) and requests past
+# the retention period. Without it they would wait for the visitor to come back, for the chance
+# sweep on a new session, or for a cron job nobody set up.
+PURGE_SESSIONS_EVERY = dt.timedelta(minutes=1)
+PURGE_REQUESTS_EVERY = dt.timedelta(hours=1)
+
+
+@dataclass
+class Purges:
+    """When the worker last ran each purge (``None``: not yet in this process)."""
+
+    sessions: dt.datetime | None = None
+    requests: dt.datetime | None = None
+
+
+def purge_due(done: Purges, now: dt.datetime | None = None) -> tuple[int, int]:
+    """Run each purge whose turn has come (sessions every minute, requests every hour; each at
+    once in a new worker); returns how many (sessions, requests) were deleted. Commits."""
+    now = now or utcnow()
+    sessions = requests = 0
+    if done.sessions is None or now - done.sessions >= PURGE_SESSIONS_EVERY:
+        sessions = purge_expired_sessions(now)
+        done.sessions = now
+    if done.requests is None or now - done.requests >= PURGE_REQUESTS_EVERY:
+        retention = int(current_app.config.get("RETENTION_DAYS") or 90)
+        requests = len(service.purge_requests(retention, now=now, actor=audit.SYSTEM).references)
+        done.requests = now
+        if requests:
+            current_app.logger.info("Deleted %d request(s) older than %d days", requests, retention)
+    return sessions, requests
+
+
 def run_worker(stop: threading.Event, poll_seconds: float) -> None:
-    """Passes until ``stop`` is set, sleeping ``poll_seconds`` between passes that found nothing.
-    A database fault is logged (its type only: never its parameters) and tried again later."""
+    """Passes until ``stop`` is set, sleeping ``poll_seconds`` between passes that found nothing,
+    and the purges when due (``purge_due``). A database fault is logged (its type only: never its
+    parameters) and tried again later."""
+    purges = Purges()
     while not stop.is_set():
         try:
+            purge_due(purges)
             result = run_pass(stop=stop)
         except SQLAlchemyError as error:
             current_app.logger.warning(
@@ -361,7 +398,7 @@ def _plural(count: int, word: str) -> str:
 
 
 @outbox_cli.command("worker")
-@click.option("--once", is_flag=True, help="Do what is due now, then exit (for tests and cron).")
+@click.option("--once", is_flag=True, help="Do what is due now (the purges too), then exit (for tests and cron).")
 @click.option(
     "--poll",
     "poll_seconds",
@@ -372,6 +409,7 @@ def _plural(count: int, word: str) -> str:
 def worker_command(once: bool, poll_seconds: float | None) -> None:
     """Make request PDFs and send the emails, retrying failures with backoff. Stops on SIGTERM or Ctrl+C."""
     if once:
+        purge_due(Purges())
         result = run_pass()
         click.echo(
             f"Made {_plural(result.pdfs_made, 'PDF')} ({result.pdfs_failed} failed); "

@@ -307,8 +307,19 @@ def test_worker_once_command(mail_app: Flask, smtp_server: SmtpServer) -> None:
 
 
 def test_the_worker_runs_until_sigterm_and_stops_cleanly(app: Flask, tmp_path: Path) -> None:
+    """The real worker process makes the PDFs, and deletes expired answers and old requests on
+    its own as soon as it starts (no cron needed)."""
+    from sqlalchemy import update
+
+    from app.sessions import JourneySessionRow
+
     with app.app_context():
         reference = make_request().request.reference
+        make_request(now=utcnow() - dt.timedelta(days=int(app.config["RETENTION_DAYS"]) + 1))  # past retention
+    assert app.test_client().get("/start").status_code in (302, 303)
+    with app.app_context():
+        db.session.execute(update(JourneySessionRow).values(expires_at=utcnow() - dt.timedelta(minutes=1)))
+        db.session.commit()
     env = {
         **os.environ,
         "APP_ENV": "test",
@@ -339,6 +350,9 @@ def test_the_worker_runs_until_sigterm_and_stops_cleanly(app: Flask, tmp_path: P
             worker.communicate()
     assert worker.returncode == 0, err
     assert "Outbox worker started" in out and "Outbox worker stopped." in out
+    with app.app_context():
+        assert db.session.scalars(select(JourneySessionRow.id)).all() == []
+        assert db.session.scalars(select(StoredRequest.reference)).all() == [reference]
 
 
 def test_a_hung_mail_server_costs_one_timeout_a_pass_not_one_per_message(

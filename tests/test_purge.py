@@ -77,3 +77,57 @@ def test_retention_comes_from_config_or_option(app, runner) -> None:
 def test_purge_with_nothing_to_do(app, runner) -> None:
     result = runner.invoke(args=["requests", "purge"])
     assert result.exit_code == 0 and "Deleted 0 requests" in result.output
+
+
+# --- the outbox worker purges on its own ------------------------------------------------------
+
+
+def _journey_sessions(app) -> list[str]:
+    from app.sessions import JourneySessionRow
+
+    with app.app_context():
+        return sorted(db.session.scalars(select(JourneySessionRow.id)))
+
+
+def _expire_every_session(app, ago: dt.timedelta = dt.timedelta(minutes=1)) -> None:
+    from sqlalchemy import update
+
+    from app.sessions import JourneySessionRow
+
+    with app.app_context():
+        db.session.execute(update(JourneySessionRow).values(expires_at=utcnow() - ago))
+        db.session.commit()
+
+
+@both_databases
+def test_the_worker_deletes_expired_answers_each_minute_and_old_requests_each_hour(app) -> None:
+    """Found: expired journey answers (a request's draft text included) and requests past the
+    retention period stayed until someone ran the purge commands, which nothing scheduled."""
+    from app.outbox import Purges, purge_due
+
+    old, new = _make_old_and_new(app)
+    visitor = app.test_client()
+    assert visitor.get("/start").status_code in (302, 303)  # a journey: its answers are in a session row
+    assert len(_journey_sessions(app)) == 1
+    _expire_every_session(app)
+    done = Purges()
+    now = utcnow()
+    with app.app_context():
+        assert purge_due(done, now) == (1, 1)
+    assert _journey_sessions(app) == [] and _requests(app) == [new]
+    with app.app_context():
+        purged = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "purged")).all()
+    assert [(e.reference, e.actor) for e in purged] == [(old, "system")]
+    # Each purge waits for its turn: sessions a minute, requests an hour.
+    assert visitor.get("/start").status_code in (302, 303)
+    _expire_every_session(app)
+    with app.app_context():
+        assert purge_due(done, now + dt.timedelta(seconds=30)) == (0, 0)
+        assert purge_due(done, now + dt.timedelta(minutes=1)) == (1, 0)
+        db.session.scalar(select(StoredRequest).where(StoredRequest.reference == new)).created_at -= dt.timedelta(
+            days=2
+        )
+        db.session.commit()
+        assert purge_due(done, now + dt.timedelta(minutes=59)) == (0, 0)
+        assert purge_due(done, now + dt.timedelta(hours=1)) == (0, 1)
+    assert _requests(app) == []

@@ -436,17 +436,23 @@ class PurgeResult:
     dry_run: bool
 
 
-def purge_requests(retention_days: int, dry_run: bool = False, now: dt.datetime | None = None) -> PurgeResult:
+def purge_requests(
+    retention_days: int, dry_run: bool = False, now: dt.datetime | None = None, actor: str = audit.CLI
+) -> PurgeResult:
     """Delete requests older than ``retention_days`` with their PDFs and outbox messages (and
     everything else tied to them: notes, places in sessions, feedback tokens), recording an audit
-    event (reference only) for each; then sessions left empty and feedback comments older than
-    the retention period."""
+    event (reference only, by ``actor``) for each; then sessions left empty and feedback comments
+    older than the retention period.
+
+    The requests are locked as they are found, skipping any another purge (another worker) has
+    locked already, so two purges at once never record one request's deletion twice."""
     cutoff = (now or utcnow()) - dt.timedelta(days=retention_days)
-    rows = db.session.execute(
+    query = (
         select(StoredRequest.id, StoredRequest.reference)
         .where(StoredRequest.created_at < cutoff)
         .order_by(StoredRequest.created_at)
-    ).all()
+    )
+    rows = db.session.execute(query if dry_run else query.with_for_update(skip_locked=True)).all()
     ids = [row.id for row in rows]
     references = tuple(row.reference for row in rows)
     outbox_count = 0
@@ -471,7 +477,7 @@ def purge_requests(retention_days: int, dry_run: bool = False, now: dt.datetime 
                 db.session.execute(delete(table).where(column.in_(ids)))
     db.session.execute(delete(StoredRequest).where(StoredRequest.id.in_(ids)))
     for reference in references:
-        audit.add_event("purged", reference, audit.CLI, f"older than {retention_days} days")
+        audit.add_event("purged", reference, actor, f"older than {retention_days} days")
     purge_session_data(cutoff)
     db.session.commit()
     return PurgeResult(references, outbox_count, cutoff, dry_run)
