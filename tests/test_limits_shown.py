@@ -137,6 +137,15 @@ def test_a_stored_date_in_the_future_outlines_the_year_when_the_page_is_shown_ag
     assert summary_links(page) == ["#event_year"]
 
 
+def test_the_event_month_and_year_are_not_kept_in_the_browsers_form_history(client) -> None:
+    """Found (privacy review): on a shared computer, the browser offered the significant event's
+    month and year to the next person typing in a field of that name."""
+    page = to_outcome(client).get("/request/significant-event").get_data(as_text=True)
+    for name in ("event_month", "event_year"):
+        tag = re.search(rf'<input[^>]*name="{name}"[^>]*>', page)
+        assert tag is not None and 'autocomplete="off"' in tag.group(0), name
+
+
 # --- L6: one name for the rules' version ----------------------------------------------------
 
 
