@@ -20,7 +20,7 @@ from support import both_databases
 from support.mail import SmtpServer
 from support.sessions import uk_today
 from test_inbox import post_form, signed_in, text
-from test_sessions import CONFIRMED, arrange, flush, invite, offered, session_app, session_id_of
+from test_sessions import CONFIRMED, arrange, flush, invite, offered, queued_earlier, session_app, session_id_of
 
 __all__ = ["session_app"]  # a fixture: pytest finds it by name here
 
@@ -102,6 +102,7 @@ def test_a_reminder_not_sent_before_the_sessions_day_is_given_up(session_app: Fl
     tomorrow = uk_today() + dt.timedelta(days=1)
     arrange(client, reference, day=tomorrow, start_time="15:00")
     invite(client, reference)
+    queued_earlier(session_app, 13)  # invited yesterday morning: a reminder is due
     smtp_server.stop()  # down from now: the invitation and the reminder wait
     first = pass_at(session_app, utcnow())
     assert first.reminders_queued == 1 and first.sent == 0

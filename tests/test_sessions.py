@@ -107,6 +107,15 @@ def body_of(message: Any) -> str:
     return message.get_body(preferencelist=("plain",)).get_content()
 
 
+def queued_earlier(app: Flask, hours: float) -> None:
+    """Time passes: every invitation queued so far was queued ``hours`` earlier (no reminder is
+    queued within 12 hours of an invitation: it has just said when the session is)."""
+    with app.app_context():
+        for message in db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "invitation")):
+            message.created_at -= dt.timedelta(hours=hours)
+        db.session.commit()
+
+
 def outbox_kinds(app: Flask) -> list[str]:
     with app.app_context():
         return list(db.session.scalars(select(OutboxMessage.kind).order_by(OutboxMessage.id)))
@@ -390,6 +399,7 @@ def test_not_held_goes_back_to_offered_and_out_of_the_session(app: Flask) -> Non
     client, _ = signed_in(app)
     reference = offered(app)
     arrange(client, reference)
+    session_has_started(app, reference)  # not held: said only once it was due
     response = outcome(client, reference, "not_held")
     assert response.status_code == 302 and status_of(app, reference) == "session_offered"
     assert session_id_of(app, reference) is None
@@ -521,6 +531,7 @@ def test_the_session_emails_say_how_to_reach_the_facilitators_as_this_service_is
     reference = offered(session_app)
     arrange(client, reference, day=uk_today() + dt.timedelta(days=1))
     invite(client, reference)
+    queued_earlier(session_app, 13)  # invited yesterday morning
     with session_app.app_context():
         assert queue_reminders() == 1
     session_id = session_id_of(session_app, reference)
@@ -648,6 +659,7 @@ def test_the_reminder_goes_the_day_before_once_only_and_not_for_a_cancelled_sess
     invite(client, in_cancelled)
     cancelled_id = session_id_of(session_app, in_cancelled)
     post_form(client, f"/inbox/sessions/{cancelled_id}", f"/inbox/sessions/{cancelled_id}/cancel", CONFIRMED)
+    queued_earlier(session_app, 13)  # invited yesterday morning
     first = run_outbox(session_app)  # the worker queues the reminder due, then sends it with the rest
     assert (first.reminders_queued, first.sent) == (1, 4)  # two invitations, the cancellation, one reminder
     with session_app.app_context():
@@ -672,6 +684,7 @@ def test_a_reminder_is_refused_twice_by_the_database_itself(session_app: Flask) 
     reference = offered(session_app)
     arrange(client, reference, day=uk_today() + dt.timedelta(days=1))
     invite(client, reference)
+    queued_earlier(session_app, 13)  # invited yesterday morning
     with session_app.app_context():
         assert queue_reminders() == 1
         request = db.session.scalar(select(StoredRequest))

@@ -155,9 +155,9 @@ def session_outcome(reference: str) -> Response | str:
             sessions.mark_not_held(stored, current_facilitator().actor)
         else:
             return render_request_page(stored, session_problem="Select whether the session was held")
-    except SessionRefused as refused:
+    except SessionRefused as refused:  # too soon, or not in a session: the answer is kept
         db.session.rollback()
-        return render_request_page(stored, session_problem=str(refused))
+        return render_request_page(stored, session_problem=str(refused), outcome_chosen=outcome or "")
     done(f"Status changed to {workflow.STATUS_LABELS[stored.status].lower()}", "session-section", "the session")
     return acted_on(stored)
 
@@ -214,10 +214,13 @@ def render_session_page(
 
 @bp.route("/sessions/<session_id>", methods=["GET", "POST"])
 def session_page(session_id: str) -> Response | str:
-    """A session; posting the form changes it and sends the update to everyone invited."""
+    """A session; posting the form changes it and sends the update to everyone invited. A
+    session cancelled or started (held, or under way) is shown, never changed."""
     space_session = found_session(session_id)
     if request.method == "GET":
         return render_session_page(space_session)
+    if (refused := cannot_change(space_session)) is not None:
+        return refused
     form = SessionForm()
     if not form.validate():
         return render_session_page(space_session, form)
@@ -226,11 +229,21 @@ def session_page(session_id: str) -> Response | str:
         return render_session_page(space_session, form, findings)
     try:
         updated = sessions.change_session(space_session, form.details, current_facilitator().actor)  # type: ignore[arg-type]  # set by validate
-    except SessionRefused as refused:  # cancelled a moment ago by a colleague
+    except SessionRefused as refused:  # cancelled a moment ago by a colleague, or started since
         db.session.rollback()
         flash(str(refused), IMPORTANT)
         return redirect(url_for("inbox.session_page", session_id=space_session.id))
     done(f"Session changed. Updated invitations queued: {updated}", "change-session", "the session's details")
+    return redirect(url_for("inbox.session_page", session_id=space_session.id))
+
+
+def cannot_change(space_session: SpaceSession) -> Response | None:
+    """Back to the session's page with a message if it cannot be changed: cancelled, or started
+    (what took place is not rewritten); else None."""
+    refused = sessions.cannot_change(space_session)
+    if refused is None:
+        return None
+    flash(refused, IMPORTANT)
     return redirect(url_for("inbox.session_page", session_id=space_session.id))
 
 
@@ -325,6 +338,8 @@ def change_not_checked(session_id: str) -> Response | str:
     if space_session.cancelled_at is not None:  # no change form to show again
         flash(ALREADY_CANCELLED, IMPORTANT)
         return redirect(url_for("inbox.session_page", session_id=space_session.id))
+    if (refused := cannot_change(space_session)) is not None:  # started: no change form either
+        return refused
     form = SessionForm()
     form.date_errors = []
     return render_session_page(space_session, form, problem=CHANGE_NOT_CHECKED)

@@ -15,12 +15,17 @@ from wtforms import HiddenField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # WTForms 3.3; stubs are 3.2
 
 from ..input_guard import is_blank
-from ..requests.document import UK_TIME, uk_today
+from ..requests.document import UK_TIME, day_in_words, uk_today
 from .models import COMMENT_MAX, FORMATS, PLACE_MAX
-from .service import FEEDBACK_SCALE, LENGTHS, SessionDetails
+from .service import FEEDBACK_SCALE, LENGTHS, SessionDetails, time_in_words
 
 NEW_SESSION = "new"
 TIME_PATTERN = re.compile(r"^(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)?$", re.IGNORECASE)
+# An hour from 1 to 7 with no am or pm and no leading zero ("2.30", "3", "7:15") could be
+# either: in an office "2.30" is almost always the afternoon, so the form asks rather than
+# reading it as early morning. "02:30", "14:30", "2:30pm" and "9.30" are clear.
+UNCLEAR_HOURS = range(1, 8)
+NEEDS_AM_OR_PM = "Enter am or pm, for example 2:30pm, or use the 24-hour clock, for example 14:30"
 DATE_PARTS = (("day", "a day"), ("month", "a month"), ("year", "a year"))
 LATEST_DAYS = 366  # a session more than a year ahead is surely a typing mistake
 
@@ -38,6 +43,35 @@ def parse_time(text: str) -> dt.time | None:
     if hour > 23 or minute > 59:
         return None
     return dt.time(hour, minute)
+
+
+def needs_am_or_pm(text: str) -> bool:
+    """Whether a time as typed could be morning or afternoon: an hour from 1 to 7 without am
+    or pm, and without the leading zero of the 24-hour clock ("2.30", "3", "7:15")."""
+    found = TIME_PATTERN.match(text.strip())
+    return (
+        found is not None
+        and not found.group(3)
+        and not found.group(1).startswith("0")
+        and int(found.group(1)) in UNCLEAR_HOURS
+    )
+
+
+def clock_change_problem(day: dt.date, time: dt.time) -> str | None:
+    """Why ``time`` on ``day`` is no one time in the UK, or None: the hour skipped when the
+    clocks go forward (1am to 2am, last Sunday of March) does not exist, and the hour repeated
+    when they go back (1am to 2am, last Sunday of October) happens twice. Either way the form
+    asks for another time rather than guessing which was meant."""
+    earlier = dt.datetime.combine(day, time, tzinfo=UK_TIME)
+    later = earlier.replace(fold=1)
+    if earlier.utcoffset() == later.utcoffset():
+        return None
+    date, typed = day_in_words(day), time_in_words(time)
+    if earlier.astimezone(dt.UTC).astimezone(UK_TIME).replace(tzinfo=None) != earlier.replace(tzinfo=None):
+        return f"The clocks go forward at 1am on {date}, so {typed} does not exist that day. Enter another time"
+    return (
+        f"The clocks go back at 2am on {date}, so {typed} happens twice that day. Enter a time before 1am or from 2am"
+    )
 
 
 class SessionForm(FlaskForm):
@@ -79,7 +113,9 @@ class SessionForm(FlaskForm):
             self.place.errors = ["Enter the joining instructions or the place"]
         elif len(place) > PLACE_MAX:
             self.place.errors = [f"The joining instructions or place must be {PLACE_MAX:,} characters or less"]
-        if (
+        if day is not None and time is not None and (problem := clock_change_problem(day, time)):
+            self.start_time.errors = [problem]
+        elif (
             day is not None
             and time is not None
             and dt.datetime.combine(day, time, tzinfo=UK_TIME) <= dt.datetime.now(UK_TIME)
@@ -122,6 +158,9 @@ class SessionForm(FlaskForm):
         text = (self.start_time.data or "").strip()
         if not text:
             self.start_time.errors = ["Enter the start time"]
+            return None
+        if needs_am_or_pm(text):
+            self.start_time.errors = [NEEDS_AM_OR_PM]
             return None
         found = parse_time(text)
         if found is None:

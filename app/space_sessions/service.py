@@ -10,8 +10,10 @@ joining instructions or place only.
 
 Reminders: ``queue_reminders`` runs on every pass of the outbox worker (and as ``flask outbox
 remind``). On the UK day before a session it queues one reminder for each invited request
-still "session arranged"; a unique key on the outbox row (session, request and date) means a
-reminder is never queued twice, by any number of workers. Cancelled sessions get none.
+still "session arranged", unless its invitation (or update) was queued less than 12 hours
+before: that has just told the practitioner when the session is. A unique key on the outbox
+row (session, request and date) means a reminder is never queued twice, by any number of
+workers. Cancelled sessions get none.
 
 Feedback: moving a request to "session held" sends a single-use link (``/feedback/<token>``;
 only the token's hash is stored, with the request's id so that a purge removes it). Answering
@@ -23,8 +25,10 @@ Reopening: a request is in at most one session at a time (``SessionPlace``). A r
 session was held keeps its place while it is "session held" or "closed"; reopened (back to
 an earlier status), it leaves that session with no email, its place kept in the session's
 history (``HeldPlace``: the session's page still lists it), so that a new session can be
-arranged. A session that has started is never cancelled (so no one is sent a cancellation of
-a session that took place): each request in it is marked held or not held instead.
+arranged. A session that has started is never changed or cancelled (so no one is sent a
+cancellation of a session that took place, and a held session never moves), nor listed as
+upcoming or offered to join: each request in it is marked held or not held instead, and
+"not held" only once it has started (before, it is cancelled or the request moved on).
 """
 
 from __future__ import annotations
@@ -115,14 +119,30 @@ def session_of(request: StoredRequest) -> SpaceSession | None:
 
 def not_held_yet(request: StoredRequest) -> str | None:
     """Why the request cannot be marked "session held" yet (its session has not started), or None."""
+    too_soon = _not_started_yet(request)
+    return f"{too_soon}. Mark it as held once it has taken place" if too_soon else None
+
+
+def not_held_too_soon(request: StoredRequest) -> str | None:
+    """Why the request cannot be marked "session not held" yet (its session has not started:
+    it may still take place), and what to do instead; or None."""
+    too_soon = _not_started_yet(request)
+    if too_soon is None:
+        return None
+    return (
+        f"{too_soon}. If it is not going ahead, cancel it from the session's page, "
+        "or change this request's status to take it out of the session"
+    )
+
+
+def _not_started_yet(request: StoredRequest) -> str | None:
+    """ "The session has not happened yet: it starts on ..." if the request's session has not
+    started (``SpaceSession.has_started``), or None."""
     session = session_of(request)
-    if session is None or session.starts_at <= utcnow():
+    if session is None or session.has_started:
         return None
     words = session_words(session)
-    return (
-        f"The session has not happened yet: it starts on {words['date']} at {words['time']} (UK time). "
-        "Mark it as held once it has taken place"
-    )
+    return f"The session has not happened yet: it starts on {words['date']} at {words['time']} (UK time)"
 
 
 def held_members(session: SpaceSession) -> list[tuple[StoredRequest, HeldPlace]]:
@@ -156,27 +176,33 @@ def members(session: SpaceSession) -> list[tuple[StoredRequest, SessionPlace]]:
 
 
 def upcoming_sessions(now: dt.datetime | None = None) -> list[SpaceSession]:
-    """Sessions not cancelled that have not ended yet, soonest first."""
-    now = now or utcnow()
-    found = db.session.scalars(
-        select(SpaceSession)
-        .where(SpaceSession.cancelled_at.is_(None), SpaceSession.starts_at >= now - dt.timedelta(hours=12))
-        .order_by(SpaceSession.starts_at, SpaceSession.id)
+    """Sessions not cancelled that have not started yet, soonest first: the upcoming sessions'
+    list, and the sessions a request can join. One that has started (held, or under way) is
+    neither: it can no longer be changed, cancelled or joined."""
+    return list(
+        db.session.scalars(
+            select(SpaceSession)
+            .where(SpaceSession.cancelled_at.is_(None), SpaceSession.starts_at > (now or utcnow()))
+            .order_by(SpaceSession.starts_at, SpaceSession.id)
+        )
     )
-    return [session for session in found if session.ends_at >= now]
 
 
 def session_words(session: SpaceSession) -> dict[str, str]:
     """A session in words, for pages and emails: date, time, length, format, place."""
     local = to_uk(session.starts_at)
-    hour = local.hour % 12 or 12
     return {
         "date": f"{local:%A} {day_in_words(local.date())}",
-        "time": f"{hour}:{local:%M}{'am' if local.hour < 12 else 'pm'}",
+        "time": time_in_words(local.time()),
         "length": LENGTHS.get(str(session.minutes), f"{session.minutes} minutes"),
         "format": FORMATS.get(session.format, session.format),
         "place": session.place,
     }
+
+
+def time_in_words(time: dt.time) -> str:
+    """A time of day as pages and emails write it: "10:00am", "2:30pm"."""
+    return f"{time.hour % 12 or 12}:{time:%M}{'am' if time.hour < 12 else 'pm'}"
 
 
 def session_label(session: SpaceSession) -> str:
@@ -321,23 +347,44 @@ def arrange(
     return session
 
 
-def change_session(session: SpaceSession, details: SessionDetails, actor: str) -> int:
-    """Change a session's date, time, length, format or place; every practitioner already
-    invited is sent the update (same UID, next SEQUENCE). Returns how many were sent one."""
+CANCELLED_NOT_CHANGED = "This session was cancelled: arrange a new one"
+STARTED_NOT_CHANGED = "This session has started, so it cannot be changed. Arrange a new session from the request's page"
+
+
+def cannot_change(session: SpaceSession) -> str | None:
+    """Why a session cannot be changed (cancelled, or started: what took place is not rewritten,
+    and a session held for a request reopened since has started), or None."""
     if session.cancelled_at is not None:
-        raise SessionRefused("session", "This session was cancelled: arrange a new one")
+        return CANCELLED_NOT_CHANGED
+    if session.has_started:
+        return STARTED_NOT_CHANGED
+    return None
+
+
+def change_session(session: SpaceSession, details: SessionDetails, actor: str) -> int:
+    """Change a session still to come: its date, time, length, format or place; every
+    practitioner already invited is sent the update (same UID, next SEQUENCE). Returns how many
+    were sent one. Refused (``SessionRefused``) once it has started or been cancelled."""
+    if (refused := cannot_change(session)) is not None:
+        raise SessionRefused("session", refused)
     session.starts_at = details.starts_at
     session.minutes = details.minutes
     session.format = details.format
     session.place = details.place
     session.sequence += 1
     updated = 0
-    for request, place in members(session):
-        audit.add_event("session_changed", request.reference, actor, f"session {session.id}")
+    in_it = members(session)
+    for request, place in in_it:
         if place.invited_sequence is not None:
             _queue_session_email(request, session, INVITATION)
             place.invited_sequence = session.sequence
             updated += 1
+    # One event for each request in it; for a session with none (none should be changeable: the
+    # last request to leave one cancels it, and one held for a request has started), one event
+    # with no reference, so that no change goes unrecorded.
+    references: list[str | None] = [request.reference for request, _ in in_it]
+    for reference in references or [None]:
+        audit.add_event("session_changed", reference, actor, f"session {session.id}")
     db.session.commit()
     return updated
 
@@ -426,6 +473,8 @@ def mark_not_held(request: StoredRequest, actor: str) -> None:
     session, so another can be arranged."""
     if not workflow.can_move(request.status, OFFERED) or request.status != ARRANGED:
         raise SessionRefused("session", "Only a request with a session arranged can be marked not held")
+    if too_soon := not_held_too_soon(request):
+        raise SessionRefused("session", too_soon)
     leave_session(request)
     _move(request, OFFERED, actor, "session not held")
     db.session.commit()
@@ -588,11 +637,27 @@ def _uk_midnight(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(), tzinfo=UK_TIME).astimezone(dt.UTC).replace(tzinfo=None)
 
 
+# No reminder for a practitioner whose invitation (or updated invitation) was queued more
+# recently than this: it has just told them when the session is.
+INVITED_RECENTLY = dt.timedelta(hours=12)
+
+
 def queue_reminders(now: dt.datetime | None = None) -> int:
-    """Queue a reminder for each invited practitioner whose session is tomorrow (UK), once only.
+    """Queue a reminder for each invited practitioner whose session is tomorrow (UK), once only,
+    unless their invitation or its update was queued less than ``INVITED_RECENTLY`` ago.
     Commits; returns how many were queued now."""
     now = now or utcnow()
     tomorrow = uk_day(now) + dt.timedelta(days=1)
+    # A request is in one session at a time, so its latest invitation is for this session.
+    invited_recently = (
+        select(OutboxMessage.id)
+        .where(
+            OutboxMessage.request_id == StoredRequest.id,
+            OutboxMessage.kind == INVITATION,
+            OutboxMessage.created_at > now - INVITED_RECENTLY,
+        )
+        .exists()
+    )
     rows = db.session.execute(
         select(SpaceSession, SessionPlace, StoredRequest)
         .join(SessionPlace, SessionPlace.session_id == SpaceSession.id)
@@ -603,6 +668,7 @@ def queue_reminders(now: dt.datetime | None = None) -> int:
             SpaceSession.starts_at < _uk_midnight(tomorrow + dt.timedelta(days=1)),
             SessionPlace.invited_sequence.is_not(None),
             StoredRequest.status == ARRANGED,
+            ~invited_recently,
         )
     ).all()
     queued = 0

@@ -1,0 +1,273 @@
+"""What a session may and may not become: one that has started (held, or under way) is never
+changed, listed as upcoming or joined; a start time that could be morning or afternoon, or that
+the clocks skip or repeat, is asked about; "not held" waits for the start, as "held" does; and
+no reminder follows straight after an invitation. Each test is for a review's finding."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import AuditEvent, utcnow
+from app.space_sessions.models import SpaceSession
+from support import both_databases
+from support.sessions import session_form, session_has_started, uk_today
+from test_inbox import events, post_form, signed_in, text
+from test_session_reopen import SESSION_PAGE, held_then_reopened, session_app
+from test_sessions import (
+    arrange,
+    arrange_with,
+    invite,
+    offered,
+    outbox_kinds,
+    outcome,
+    queued_earlier,
+    request_url,
+    session_id_of,
+)
+from test_workflow import status_of
+
+__all__ = ["session_app"]  # a fixture: pytest finds it by name here
+
+STARTED_NOT_CHANGED = "This session has started, so it cannot be changed"
+NEEDS_AM_OR_PM = "Enter am or pm, for example 2:30pm, or use the 24-hour clock, for example 14:30"
+
+
+def offered_to_join(client: FlaskClient, reference: str, session_id: int | None) -> bool:
+    """Whether the request's arrange form offers this session to join."""
+    page = text(client.get(request_url(reference)))
+    return re.search(rf'name="session"[^>]*value="{session_id}"', page) is not None
+
+
+def starts_at(app: Flask, session_id: int) -> dt.datetime:
+    with app.app_context():
+        return db.session.get(SpaceSession, session_id).starts_at
+
+
+# --- a session that has started is read-only ----------------------------------------------------
+
+
+def test_a_held_session_cannot_be_moved_into_the_future(session_app: Flask) -> None:
+    """Found: after the request was reopened, the held session's page still offered "Change the
+    session"; moved to next month, it was listed as upcoming (with no requests), offered to
+    other requests to join, could be cancelled, and the change was audited nowhere."""
+    client, _ = signed_in(session_app)
+    reference, held = held_then_reopened(session_app, client)
+    page_url = SESSION_PAGE.format(held)
+    before = starts_at(session_app, held)
+    page = text(client.get(page_url))
+    assert "data-change-session" not in page and "Save the changes" not in page and "data-cancel-link" not in page
+    assert "This session has started, so it cannot be cancelled or changed." in page
+    assert reference in page.split("data-earlier-members")[1]  # its history is still shown
+
+    later = session_form(day=uk_today() + dt.timedelta(days=30))
+    refused = post_form(client, page_url, page_url, later, follow_redirects=True)
+    assert refused.status_code == 200 and STARTED_NOT_CHANGED in text(refused)
+    assert "govuk-notification-banner--success" not in text(refused) and "Session changed" not in text(refused)
+    # A form from a page opened earlier whose token has also run out: the same refusal.
+    expired = client.post(page_url, data=later)
+    assert expired.status_code == 302 and STARTED_NOT_CHANGED in text(client.get(expired.location))
+    with session_app.app_context():
+        session = db.session.get(SpaceSession, held)
+        assert (session.starts_at, session.sequence, session.cancelled_at) == (before, 0, None)
+    assert events(session_app, "session_changed") == []
+    assert outbox_kinds(session_app).count("invitation") == 1  # no update sent
+
+    # Neither upcoming nor offered to join.
+    assert f'data-upcoming-session="{held}"' not in text(client.get("/inbox/sessions"))
+    other = offered(session_app)
+    assert not offered_to_join(client, other, held)
+    joined = arrange_with(client, other, {"session": str(held)})
+    assert joined.status_code == 200 and "Select a session, or A new session" in text(joined)
+    assert status_of(session_app, other) == "session_offered" and session_id_of(session_app, other) is None
+
+
+def test_a_session_under_way_is_not_changed_listed_or_joined(session_app: Flask) -> None:
+    """Started ten minutes ago, still on: nothing about it can be changed (nor by the service
+    itself), no one else can join it, and it is not among the upcoming sessions."""
+    from app.space_sessions.service import SessionDetails, SessionRefused, change_session
+
+    client, _ = signed_in(session_app)
+    reference, other = offered(session_app), offered(session_app)
+    assert arrange(client, reference).status_code == 302
+    assert invite(client, reference).status_code == 302
+    session_id = session_id_of(session_app, reference)
+    assert offered_to_join(client, other, session_id)  # still to come: it can be joined
+    session_has_started(session_app, reference, ago=dt.timedelta(minutes=10))
+    page_url = SESSION_PAGE.format(session_id)
+    page = text(client.get(page_url))
+    assert "data-change-session" not in page and "say whether the session was held" in page
+    refused = post_form(client, page_url, page_url, session_form(), follow_redirects=True)
+    assert STARTED_NOT_CHANGED in text(refused)
+    assert f'data-upcoming-session="{session_id}"' not in text(client.get("/inbox/sessions"))
+    assert not offered_to_join(client, other, session_id)
+    with session_app.app_context():
+        session = db.session.get(SpaceSession, session_id)
+        details = SessionDetails(uk_today() + dt.timedelta(days=3), dt.time(10), 60, "phone", "Call us")
+        with pytest.raises(SessionRefused, match=STARTED_NOT_CHANGED):
+            change_session(session, details, "test")
+        db.session.rollback()
+    assert events(session_app, "session_changed") == []
+    assert outbox_kinds(session_app).count("invitation") == 1
+
+
+def test_a_change_to_a_session_with_no_request_in_it_is_still_audited(app: Flask) -> None:
+    """Found: "session_changed" was recorded once for each request in the session, so a session
+    with none was changed with no record at all. It is recorded without a reference."""
+    from app.space_sessions.service import SessionDetails, change_session
+
+    with app.app_context():
+        session = SpaceSession(
+            uid="empty@space-to-think",
+            starts_at=utcnow() + dt.timedelta(days=2),
+            minutes=60,
+            format="phone",
+            place="Call us",
+            sequence=0,
+        )
+        db.session.add(session)
+        db.session.commit()
+        change_session(session, SessionDetails(uk_today() + dt.timedelta(days=4), dt.time(11), 45, "phone", "x"), "t")
+        found = [(e.reference, e.actor, e.detail) for e in db.session.scalars(select(AuditEvent))]
+        assert found == [(None, "t", f"session {session.id}")]
+
+
+# --- start times that are not clear -------------------------------------------------------------
+
+
+def test_a_start_time_that_could_be_morning_or_afternoon_is_asked_about(app: Flask) -> None:
+    """Found: "2.30" was taken as 2:30am with no question (in an office it almost always means
+    the afternoon); so were "3" and "7:15"."""
+    client, _ = signed_in(app)
+    reference = offered(app)
+    for typed in ("2.30", "3", "2", "7:15", "1"):
+        response = arrange(client, reference, start_time=typed)
+        page = text(response)
+        assert response.status_code == 200 and page.count(NEEDS_AM_OR_PM) == 2, typed  # the summary and the field
+        assert re.search(rf'name="start_time"[^>]*value="{re.escape(typed)}"', page), typed  # kept as typed
+    assert status_of(app, reference) == "session_offered" and session_id_of(app, reference) is None
+
+
+@pytest.mark.parametrize(
+    "typed, time",
+    [
+        ("02:30", dt.time(2, 30)),
+        ("07:15", dt.time(7, 15)),
+        ("14:30", dt.time(14, 30)),
+        ("2:30pm", dt.time(14, 30)),
+        ("2.30 am", dt.time(2, 30)),
+        ("9.30", dt.time(9, 30)),
+        ("8", dt.time(8)),
+        ("10", dt.time(10)),
+        ("12", dt.time(12)),
+        ("0:15", dt.time(0, 15)),
+    ],
+)
+def test_a_clear_start_time_is_still_read_as_before(typed: str, time: dt.time) -> None:
+    from app.space_sessions.forms import needs_am_or_pm, parse_time
+
+    assert not needs_am_or_pm(typed) and parse_time(typed) == time
+
+
+def last_sunday(month: int) -> dt.date:
+    """The next last Sunday of ``month`` (when the UK clocks change) after today: within a year."""
+    today = uk_today()
+    for year in (today.year, today.year + 1):
+        day = dt.date(year, month + 1, 1) - dt.timedelta(days=1)
+        day -= dt.timedelta(days=(day.weekday() - 6) % 7)
+        if day > today:
+            return day
+    raise AssertionError("unreachable")
+
+
+def test_a_start_time_the_clocks_skip_or_repeat_is_refused(app: Flask) -> None:
+    """Found: 1:30am on the day the clocks go forward (which does not exist) silently became a
+    session at 2:30am. The hour the clocks go back happens twice: refused as well, not guessed."""
+    client, _ = signed_in(app)
+    reference = offered(app)
+    spring, autumn = last_sunday(3), last_sunday(10)
+    skipped = (
+        f"The clocks go forward at 1am on {spring.day} March {spring.year}, "
+        "so 1:30am does not exist that day. Enter another time"
+    )
+    twice = (
+        f"The clocks go back at 2am on {autumn.day} October {autumn.year}, "
+        "so 1:30am happens twice that day. Enter a time before 1am or from 2am"
+    )
+    for day, typed, message in ((spring, "1:30am", skipped), (spring, "01:30", skipped), (autumn, "01:30", twice)):
+        response = arrange(client, reference, day=day, start_time=typed)
+        page = text(response)
+        assert response.status_code == 200 and page.count(message) == 2, (day, typed)
+        assert re.search(rf'name="start_time"[^>]*value="{typed}"', page)
+    assert status_of(app, reference) == "session_offered"
+    # Either side of the change is one time, and accepted.
+    assert arrange(client, reference, day=spring, start_time="02:00").status_code == 302
+    with app.app_context():
+        session = db.session.scalar(select(SpaceSession))
+        assert session.starts_at == dt.datetime.combine(spring, dt.time(1))  # 2am BST is 1am UTC
+
+
+# --- "not held" only once the session has started --------------------------------------------------
+
+
+def test_not_held_is_refused_before_the_session_starts_and_says_what_to_do(session_app: Flask) -> None:
+    """Found: "The session was not held" was saved for a session a week away (while "held" was
+    refused), and the audit said "session not held" for a session that had not happened."""
+    client, _ = signed_in(session_app)
+    reference = offered(session_app)
+    assert arrange(client, reference).status_code == 302
+    session_id = session_id_of(session_app, reference)
+    response = outcome(client, reference, "not_held")
+    page = text(response)
+    assert response.status_code == 200 and "There is a problem" in page
+    assert "The session has not happened yet: it starts on" in page and "at 10:00am (UK time)" in page
+    assert "cancel it from the session's page, or change this request's status" in page
+    assert re.search(r'value="not_held" checked', page)  # the answer is kept
+    assert status_of(session_app, reference) == "session_arranged"
+    assert session_id_of(session_app, reference) == session_id
+    with session_app.app_context():
+        details = list(db.session.scalars(select(AuditEvent.detail).where(AuditEvent.action == "status_changed")))
+    assert not [detail for detail in details if "not held" in detail]
+    # Once it has started, it can be.
+    session_has_started(session_app, reference, ago=dt.timedelta(minutes=1))
+    assert outcome(client, reference, "not_held").status_code == 302
+    assert status_of(session_app, reference) == "session_offered"
+
+
+# --- no reminder straight after the invitation -------------------------------------------------------
+
+
+@both_databases
+def test_no_reminder_straight_after_an_invitation_for_tomorrow(session_app: Flask) -> None:
+    """Found: an invitation sent the day before the session was followed 24 ms later by "your
+    session is tomorrow". Not within 12 hours of the invitation, or of its update; once only."""
+    from app.space_sessions.service import queue_reminders
+
+    client, _ = signed_in(session_app)
+    reference = offered(session_app)
+    tomorrow = uk_today() + dt.timedelta(days=1)
+    assert arrange(client, reference, day=tomorrow, start_time="15:00").status_code == 302
+    assert invite(client, reference).status_code == 302
+    with session_app.app_context():
+        assert queue_reminders() == 0  # the invitation has just said when it is
+    queued_earlier(session_app, 11)
+    with session_app.app_context():
+        assert queue_reminders() == 0
+    queued_earlier(session_app, 2)  # 13 hours ago now
+
+    # An update queued now counts as the invitation.
+    page_url = SESSION_PAGE.format(session_id_of(session_app, reference))
+    assert post_form(client, page_url, page_url, session_form(day=tomorrow, start_time="16:00")).status_code == 302
+    with session_app.app_context():
+        assert queue_reminders() == 0
+    queued_earlier(session_app, 13)
+    with session_app.app_context():
+        assert queue_reminders() == 1
+        assert queue_reminders() == 0  # once only
+    assert outbox_kinds(session_app)[-3:] == ["invitation", "invitation", "reminder"]
