@@ -167,6 +167,31 @@ def test_scripts_run_stops_the_server_and_the_worker_on_sigterm(tmp_path: Path) 
             script.kill()
 
 
+def test_scripts_run_keeps_the_database_readable_by_its_user_only(tmp_path: Path) -> None:
+    """Found (privacy review): the development SQLite database, with every stored request, was
+    readable by every user of the machine (0644), while the secret key beside it was 0600.
+    A database left so by an earlier run is closed up, and a new one is made so."""
+    (tmp_path / "scripts").mkdir()
+    shutil.copy(ROOT / "scripts" / "run", tmp_path / "scripts" / "run")
+    (tmp_path / "scripts" / "setup").write_text("true\n")
+    instance = tmp_path / "instance"
+    instance.mkdir(mode=0o755)
+    instance.chmod(0o755)
+    old = instance / "old.db"
+    old.write_text("")
+    old.chmod(0o644)
+    flask = tmp_path / ".venv" / "bin" / "flask"
+    flask.parent.mkdir(parents=True)
+    # The stand-in for `flask db upgrade` makes the database as SQLite would, with the umask it is given.
+    flask.write_text('#!/bin/sh\ncase "$*" in *"db upgrade"*) : > instance/space_to_think.db ;; esac\n')
+    flask.chmod(0o755)
+    env = {**os.environ, "RATELIMIT_STORAGE_URI": "memory://"}
+    result = subprocess.run(["bash", "scripts/run"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    modes = {path.name: path.stat().st_mode & 0o777 for path in (instance, old, instance / "space_to_think.db")}
+    assert modes == {"instance": 0o700, "old.db": 0o600, "space_to_think.db": 0o600}
+
+
 def _running(pid: int) -> bool:
     """Whether the process is alive (a zombie waiting to be reaped has stopped)."""
     try:
