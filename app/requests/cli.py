@@ -20,7 +20,9 @@ requests_cli = AppGroup("requests", help="Stored requests for a session.")
     help="Retention in days (default: RETENTION_DAYS, 90 unless set).",
 )
 def purge_command(dry_run: bool, days: int | None) -> None:
-    """Delete requests older than the retention period, with their PDFs and outbox messages."""
+    """Delete requests older than the retention period, with everything tied to them (PDFs,
+    emails, notes, places in sessions, feedback links); then sessions left empty and feedback
+    comments from before that period. The outbox worker does this every hour."""
     retention = days or int(current_app.config.get("RETENTION_DAYS", 90))
     result = purge_requests(retention, dry_run=dry_run)
     count = len(result.references)
