@@ -29,7 +29,14 @@ What counts, and what deliberately does not:
   School", "Oakwood High", "Beech Academy", "Elm Infant School", "Salford City College",
   "Oakwood school"), or a saint's name in any case ("st marys primary school"). Words that only
   describe a school ("the secondary school", "Primary care", "high risk", "Sixth Form College",
-  "After school", "a Catholic school", "In September school starts") are not flagged.
+  "After school", "a Catholic school", "In September school starts") are not flagged;
+- named GP (general practitioner) practices and health centres: capitalised words before a
+  practice-type word ("Eccles Health Centre", "Pendleton Medical Practice", "Lance Burn Surgery",
+  "Walkden Gateway GP practice", "Pendleton medical centre"; "Practice" only after "Medical",
+  "Family" or "GP"), and a named doctor ("Dr Khan", "Dr. Patel"), who points to their practice.
+  Words that only describe one ("the GP surgery", "a health centre", "her GP", "The Surgery",
+  "Primary care", "GP practices in the area", "Mental Health Centre", "Knee Surgery", "a Salford
+  GP practice") and "Dr" alone are not flagged.
 Names of people cannot be told apart from ordinary words, so they are not looked for (the
 warning page says so).
 Age bands (0-4, 11-15), school years (Year 6), money, times, percentages and version numbers
@@ -66,6 +73,7 @@ Kind = Literal[
     "postcode",
     "address",
     "school",
+    "gp_practice",
 ]
 KINDS: tuple[Kind, ...] = get_args(Kind)
 
@@ -87,6 +95,8 @@ REASONS: dict[Kind, str] = {
     "address": "This looks like a street address. An address can point to a family's home.",
     "school": "This looks like the name of a school or college. A named school, with an age band, "
     "can identify a child.",
+    "gp_practice": "This looks like the name of a GP (general practitioner) practice or health centre, "
+    "or of a doctor there. With the area, it can point to where a family lives.",
 }
 
 # Each kind in a sentence ("The free text seemed to contain a postcode"): kinds only, never the text.
@@ -100,6 +110,7 @@ NAMES: dict[Kind, str] = {
     "postcode": "a postcode",
     "address": "a street address",
     "school": "the name of a school",
+    "gp_practice": "the name of a GP (general practitioner) practice or doctor",
 }
 
 # Bidirectional embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069): they
@@ -959,6 +970,157 @@ _NOT_AFTER_A_SCHOOL = {
 }
 _NEXT_WORD = re.compile(r"[\s,]{0,10}([A-Za-z']{1,40})")
 
+# One to five capitalised words (as in a school's name: ``_SCHOOL``), then a practice type:
+# "Eccles Health Centre", "Pendleton Medical Practice", "Lance Burn Surgery", "Walkden Gateway GP
+# practice". The types may be in lower case ("Pendleton medical centre": then the words before
+# are checked as for "Oakwood school"), except "Surgery" and "Family Practice", which are
+# everyday words in lower case ("knee surgery", "the Khan family practice yoga"). "Practice"
+# alone is not a type: only after "Medical", "Family" or "GP".
+_GP_PRACTICE = re.compile(
+    rf"(?<![\w'\u2019])(?P<name>{_NAME_WORD}(?:\s{{1,3}}(?:(?:of|the|&)\s{{1,3}})?{_NAME_WORD}){{0,4}})\s{{1,3}}"
+    r"(?P<type>(?P<lower>(?i:(?:medical|health)\s{1,3}cent(?:re|er)|(?:medical|gp)\s{1,3}practice|medical\s{1,3}group"
+    r"|gp\s{1,3}surgery))|Family\s{1,3}Practice|Surgery)(?![\w'\u2019])"
+)
+# A doctor's title and a capitalised surname ("Dr Khan", "Dr. Patel", "Dr O'Neill"): a named
+# doctor points to their practice.
+_DOCTOR = re.compile(r"(?<![\w'\u2019])Dr\.?\s{1,3}(?P<surname>[A-Z][A-Za-z'\u2019\-]{0,39})(?![\w'\u2019])")
+# Words that describe a practice, a health centre or an operation without naming one ("Mental
+# Health Centre", "Knee Surgery", "Good Medical Practice"), or that start a sentence before its
+# type ("Contact GP Surgery"); with ``_NOT_A_NAME``, a "name" made only of these is not a name.
+_NOT_A_PRACTICE_NAME = frozenset(
+    {
+        "mental",
+        "sexual",
+        "women's",
+        "men's",
+        "youth",
+        "student",
+        "students",
+        "university",
+        "prison",
+        "army",
+        "military",
+        "integrated",
+        "neighbourhood",
+        "village",
+        "town",
+        "city",
+        "rural",
+        "urban",
+        "walk-in",
+        "urgent",
+        "emergency",
+        "primary",
+        "care",
+        "health",
+        "medical",
+        "general",
+        "good",
+        "best",
+        "safe",
+        "dental",
+        "doctor's",
+        "doctors",
+        "doctors'",
+        "gp's",
+        "gps",
+        "gps'",
+        "registered",
+        "usual",
+        "own",
+        "nearest",
+        "contact",
+        "ask",
+        "call",
+        "phone",
+        "ring",
+        "email",
+        "visit",
+        "see",
+        "saw",
+        "seen",
+        "tell",
+        "told",
+        "attend",
+        "attends",
+        "attended",
+        "needs",
+        "needed",
+        "had",
+        "has",
+        "having",
+        "she",
+        "they",
+        "we",
+        "i",
+        "it",
+        "you",
+        # Operations ("Heart Surgery"), for "Surgery" in capitals.
+        "heart",
+        "cardiac",
+        "knee",
+        "hip",
+        "eye",
+        "cataract",
+        "brain",
+        "spinal",
+        "back",
+        "hand",
+        "foot",
+        "ear",
+        "ent",
+        "hernia",
+        "cancer",
+        "keyhole",
+        "laser",
+        "minor",
+        "major",
+        "cosmetic",
+        "plastic",
+        "weight",
+        "loss",
+        "bariatric",
+        "orthopaedic",
+        "paediatric",
+        "elective",
+        "routine",
+        "planned",
+        "further",
+        "more",
+        "recent",
+        "oral",
+    }
+)
+# After "Dr": words that are not a surname ("saw the Dr. She said", "Dr Barnardo's", the
+# charity), with ``_BEFORE_A_NAME`` ("the Dr. In May..."). Kept short: "Best", "Day" and "Hand"
+# are surnames too.
+_NOT_A_SURNAME = frozenset(
+    {
+        *_BEFORE_A_NAME,
+        "she",
+        "he",
+        "they",
+        "we",
+        "i",
+        "it",
+        "you",
+        "the",
+        "this",
+        "that",
+        "her",
+        "his",
+        "their",
+        "our",
+        "my",
+        "your",
+        "mum",
+        "dad",
+        "who",
+        "barnardo's",
+        "barnardos",
+    }
+)
+
 
 @dataclass(frozen=True)
 class Finding:
@@ -1086,7 +1248,8 @@ def _addresses(text: str) -> Iterator[Finding]:
 def _describes_a_school(match: re.Match[str], leading: list[str], name: list[str], text: str) -> bool:
     """For "school", "academy" or "college" in lower case: whether the capitalised words before
     it describe a school rather than name one ("After school", "A Salford school", "Attending
-    school", "Recently school has...", "On Monday school called")."""
+    school", "Recently school has...", "On Monday school called"). A practice type in lower case
+    is checked the same way ("Attending GP surgery", "On Monday health centre staff...")."""
     if any(word in _INDEFINITE_WORDS for word in leading):
         return True
     if all(word.rstrip(".") in _NOT_A_NAME or word in _NOT_A_NAME_BEFORE_LOWER_CASE for word in name):
@@ -1116,6 +1279,39 @@ def _schools(text: str) -> Iterator[Finding]:
         yield Finding("school", text[start : match.end()], REASONS["school"], start, match.end())
 
 
+def _not_a_practice_name(word: str) -> bool:
+    return word.rstrip(".") in _NOT_A_NAME or word in _NOT_A_PRACTICE_NAME
+
+
+def _gp_practices(text: str) -> Iterator[Finding]:
+    for match in _GP_PRACTICE.finditer(text):
+        spans = list(_A_WORD.finditer(match["name"]))
+        words = [span[0].lower().replace("\u2019", "'") for span in spans]
+        # "At Eccles Health Centre": the first words are not the name.
+        lead = 0
+        while lead < len(words) - 1 and words[lead] in _BEFORE_A_NAME:
+            lead += 1
+        # "The Surgery", "Her GP Surgery", "Mental Health Centre", "A Salford GP practice".
+        if all(_not_a_practice_name(word) for word in words[lead:]) or any(
+            word in _INDEFINITE_WORDS for word in words[:lead]
+        ):
+            continue
+        if _INDEFINITE.search(text, max(0, match.start() - 12), match.start()) is not None:
+            continue
+        if (
+            match["lower"]
+            and match["lower"].split()[-1].islower()
+            and _describes_a_school(match, words[:lead], words[lead:], text)
+        ):
+            continue
+        start = match.start("name") + spans[lead].start()
+        yield Finding("gp_practice", text[start : match.end()], REASONS["gp_practice"], start, match.end())
+    for match in _DOCTOR.finditer(text):
+        surname = match["surname"].lower().replace("\u2019", "'")
+        if surname not in _NOT_A_SURNAME:
+            yield _finding("gp_practice", match)
+
+
 def _finding(kind: Kind, match: re.Match[str], group: int | str = 0) -> Finding:
     return Finding(kind, match[group], REASONS[kind], match.start(group), match.end(group))
 
@@ -1127,7 +1323,17 @@ def scan(text: str, kinds: Iterable[Kind] = KINDS) -> list[Finding]:
     prepared = prepare(text)
     wanted = set(kinds)
     found: list[Finding] = []
-    finders = (_emails, _nhs_numbers, _national_insurance_numbers, _dates, _phones, _postcodes, _addresses, _schools)
+    finders = (
+        _emails,
+        _nhs_numbers,
+        _national_insurance_numbers,
+        _dates,
+        _phones,
+        _postcodes,
+        _addresses,
+        _schools,
+        _gp_practices,
+    )
     for finder in finders:
         found.extend(f for f in finder(prepared) if f.kind in wanted)
     found.sort(key=lambda f: (KINDS.index(f.kind), f.start))

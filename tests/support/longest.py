@@ -34,6 +34,7 @@ IDENTIFYING_EXAMPLES: dict[str, str] = {
     "address": "at 12 Acacia Avenue",
     "school": "at Oakwood High School",
     "national_insurance_number": "NI number QQ 12 34 56 C",
+    "gp_practice": "at Pendleton Medical Centre",
 }
 PROSE = (
     "The agencies around this family hold different views of what the children need, and the "
