@@ -94,7 +94,9 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> Any:
-        """4xx and 5xx raised by views or routing."""
+        """4xx and 5xx raised by views or routing (a view's own page, ``abort(response)``, as it is)."""
+        if error.response is not None:
+            return error.response
         code = error.code or 500
         if code < 400:
             return error

@@ -1151,3 +1151,29 @@ def test_purging_a_request_deletes_its_notes_and_assignment(app: Flask) -> None:
         assert purge_requests(1, now=dt.datetime.now() + dt.timedelta(days=5)).references == (reference,)
         assert db.session.scalar(select(func.count()).select_from(TriageNote)) == 0
         assert db.session.scalar(select(func.count()).select_from(Assignment)) == 0
+
+
+def test_a_deleted_requests_link_says_when_it_was_deleted_and_leads_back_to_the_inbox(app: Flask, runner) -> None:
+    """Found: after the purge, a duplicate's link to its original (and the link in the
+    facilitators' email) led to "Page not found … Go to the start page", the practitioners' journey."""
+    import datetime as dt
+
+    from app.models import utcnow
+
+    client, _ = signed_in(app)
+    reference = stored_request(app)
+    with app.app_context():
+        db.session.scalar(select(StoredRequest)).created_at = utcnow() - dt.timedelta(days=91)
+        db.session.commit()
+    assert "Deleted 1 request" in runner.invoke(args=["requests", "purge"]).output
+    for typed in (reference, reference.lower()):
+        response = client.get(f"/inbox/requests/{typed}")
+        page = text(response)
+        assert response.status_code == 404
+        assert f"Request {reference} has been deleted" in page and "(90 days)" in page
+        assert 'href="/inbox"' in page
+        assert response.headers["Cache-Control"] == "no-store"  # the security headers as on every page
+    unknown = client.get("/inbox/requests/STT-2345-6789")
+    assert unknown.status_code == 404 and "Page not found" in text(unknown)
+    assert 'href="/inbox">Go to the inbox' in text(unknown) and "Go to the start page" not in text(unknown)
+    assert "Go to the start page" in text(app.test_client().get("/no-such-page"))

@@ -358,6 +358,14 @@ def find_request(reference: str, with_pdf: bool = False) -> StoredRequest | None
     return db.session.scalar(query)
 
 
+def deleted_on(reference: str) -> dt.datetime | None:
+    """When a request with this reference was deleted at the end of the retention period (its
+    audit trail outlives it), or None if it never was."""
+    return db.session.scalar(
+        select(AuditEvent.at).where(AuditEvent.reference == reference, AuditEvent.action == "purged").limit(1)
+    )
+
+
 def assigned_facilitator(request: StoredRequest) -> Facilitator | None:
     """Who the request is assigned to, or None."""
     return db.session.scalar(

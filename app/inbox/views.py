@@ -51,7 +51,7 @@ from ..mail import pdf_filename
 from ..pack import current_pack
 from ..requests import fields
 from ..requests.document import day_in_words, request_document, request_sections, uk_time, uk_today
-from ..requests.reference import normalise_reference
+from ..requests.reference import is_reference, normalise_reference
 from ..requests.service import InvalidRequest
 from ..sessions import reset_session
 from ..space_sessions import service as sessions
@@ -292,10 +292,22 @@ def redirect_outcomes() -> dict[str, str]:
 
 
 def stored_request(reference: str, with_pdf: bool = False) -> Any:
-    """The request with this reference (as typed: "stt-vpu9-qkym" finds STT-VPU9-QKYM), or 404."""
-    found = service.find_request(normalise_reference(reference), with_pdf=with_pdf)
+    """The request with this reference (as typed: "stt-vpu9-qkym" finds STT-VPU9-QKYM), or 404:
+    a page saying when it was deleted if it went at the end of the retention period (a link to
+    it may still be in an email, or on a request marked as its duplicate)."""
+    reference = normalise_reference(reference)
+    found = service.find_request(reference, with_pdf=with_pdf)
     if found is None:
-        abort(404)
+        when = service.deleted_on(reference) if is_reference(reference) else None
+        if when is None:
+            abort(404)
+        page = render_template(
+            "inbox/request_deleted.html",
+            reference=reference,
+            deleted_on=uk_time(when),
+            retention_days=int(current_app.config.get("RETENTION_DAYS") or 90),
+        )
+        abort(Response(page, status=404))
     return found
 
 
