@@ -24,13 +24,17 @@ ERROR_TEMPLATES = {400, 403, 404, 405, 413, 429, 500, 503}
 log = logging.getLogger(__name__)
 
 
-def render_error(code: int, csrf_failure: bool = False, description: str | None = None) -> tuple[str, int]:
+def render_error(
+    code: int, csrf_failure: bool = False, description: str | None = None, kept: list[tuple[str, str]] | None = None
+) -> tuple[str, int]:
     """The friendly page for an HTTP error code.
 
     The pages for what visitors cause (4xx) are rendered once and kept, like the journey's
     pages (``render_page``): a visitor over the rate limit, or a scan for missing pages, then
     costs less than a page of the service, not more. 500 and 503 are rendered afresh, with as
-    little as possible between the failure and the page."""
+    little as possible between the failure and the page, and so is a page that gives back what
+    was typed (``kept``: label and text, for an expired inbox form whose facilitator was signed
+    out, so they can copy it before signing in again)."""
     template = f"errors/{code}.html" if code in ERROR_TEMPLATES else "errors/error.html"
     # A form in the facilitators' inbox is not a journey's: its page says so, and leads back there.
     in_inbox = has_request_context() and (request.path == "/inbox" or request.path.startswith("/inbox/"))
@@ -44,10 +48,11 @@ def render_error(code: int, csrf_failure: bool = False, description: str | None 
         "description": description,
         "in_inbox": in_inbox,
         "signed_in_to": signed_in_to,
+        "kept": kept or [],
     }
     if code == 503:
         context.update(outage_context())
-    if code < 500:
+    if code < 500 and not kept:
         key = ("error", code, csrf_failure, description, session_expired(), in_inbox, signed_in_to)
         return render_page(template, key, context), code
     return render_template(template, **context), code

@@ -139,3 +139,30 @@ def test_the_expired_form_page_names_doing_nothing_as_a_cause(app: Flask) -> Non
     assert response.status_code == 400 and "This form has expired" in said
     assert "you had not done anything for 30 minutes (so we signed you out)" in said
     assert 'href="/inbox/sign-in"' in text(response)
+
+
+def test_what_was_typed_is_given_back_when_the_form_expired_after_signing_out(app: Flask) -> None:
+    """Found: after the idle sign-out, a note, a redirect reason or a session's joining
+    instructions typed meanwhile were lost. The expired page gives each back to copy."""
+    from support.sessions import session_form
+
+    client, _ = signed_in(app)
+    reference = stored_request(app)
+    page = text(client.get(f"/inbox/requests/{reference}"))
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)
+    assert token
+    expire_every_session(app)
+    note = "Talked it through with the lead. <Follow up> & book a room"
+    posts = (
+        ("notes", {"text": note}, "Your note", note),
+        ("status", {"status": "redirected", "reason": "Better in their own supervision"}, "Your reason", None),
+        ("session", session_form(place="Room 4, 2nd floor"), "The joining instructions or place", "Room 4, 2nd floor"),
+    )
+    for action, data, label, typed in posts:
+        response = client.post(f"/inbox/requests/{reference}/{action}", data={"csrf_token": token.group(1), **data})
+        shown = text(response)
+        assert response.status_code == 400 and "This form has expired" in shown
+        assert label in shown and (typed or data["reason"]) in shown
+        assert "<Follow up>" not in response.get_data(as_text=True)  # given back as text, never as markup
+    empty = client.post(f"/inbox/requests/{reference}/notes", data={"csrf_token": token.group(1), "text": "  "})
+    assert "Your note" not in text(empty) and "Copy it now" not in text(empty)

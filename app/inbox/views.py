@@ -46,6 +46,7 @@ from werkzeug.wrappers import Response
 from .. import workflow
 from ..errors import render_error
 from ..extensions import limiter
+from ..input_guard import is_blank
 from ..lockout import LOCKOUT_KEY, SignInLockout
 from ..mail import pdf_filename
 from ..pack import current_pack
@@ -537,7 +538,7 @@ def form_not_checked(error: CSRFError) -> Response | tuple[Response | str, int]:
     show = NOT_CHECKED_PAGES.get(request.endpoint or "")
     facilitator = service.signed_in_facilitator(session.get(FACILITATOR_KEY))
     if show is None or facilitator is None or facilitator.reads_statistics_only:
-        return render_error(400, csrf_failure=True)
+        return render_error(400, csrf_failure=True, kept=typed_text_kept())
     g.facilitator = facilitator
     try:
         page = show(**(request.view_args or {}))
@@ -546,6 +547,24 @@ def form_not_checked(error: CSRFError) -> Response | tuple[Response | str, int]:
     if isinstance(page, Response):
         return page  # (a redirect with a message: the session was cancelled meanwhile)
     return page, 400
+
+
+# The free text each inbox form posts, by endpoint: given back on the "form has expired" page to a
+# facilitator signed out meanwhile (usually for inactivity), to copy before signing in again.
+TYPED_TEXT = {
+    "inbox.add_note": (("text", "Your note"),),
+    "inbox.change_status": (("reason", "Your reason"),),
+    "inbox.arrange_session": (("place", "The joining instructions or place"),),
+    "inbox.session_page": (("place", "The joining instructions or place"),),
+}
+TYPED_TEXT_MAX = 20_000  # more than any of these forms takes, and no more is shown back
+
+
+def typed_text_kept() -> list[tuple[str, str]]:
+    """What was typed into the posted form's free text (label, text), if anything."""
+    fields = TYPED_TEXT.get(request.endpoint or "", ())
+    kept = [(label, request.form.get(name, "")[:TYPED_TEXT_MAX]) for name, label in fields]
+    return [(label, text) for label, text in kept if not is_blank(text)]
 
 
 @when_not_checked("inbox.change_status")
