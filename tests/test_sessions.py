@@ -268,6 +268,12 @@ def test_identifying_data_in_the_joining_instructions_warns_and_can_be_confirmed
     other = offered(app)
     response = arrange(client, other, place=place + " or later", confirmed=confirmed.group(1))
     assert "data-identifying-warning" in text(response) and status_of(app, other) == "session_offered"
+    # Changing only the time keeps the place as confirmed: not asked about again (review: every
+    # change of date asked to confirm the same joining instructions once more).
+    page_url = f"/inbox/sessions/{session_id_of(app, reference)}"
+    moved = post_form(client, page_url, page_url, session_form(place=place, start_time="11:00"))
+    assert moved.status_code == 302 and "data-identifying-warning" not in text(client.get(page_url))
+    assert "11:00am" in text(client.get(page_url))
 
 
 def test_identifying_joining_instructions_are_an_error_that_cannot_be_missed(app: Flask) -> None:

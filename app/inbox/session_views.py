@@ -74,10 +74,12 @@ CANCEL_NOT_CHECKED = (
 )
 
 
-def place_needs_confirmation(form: SessionForm, not_saved: str) -> list[Any]:
+def place_needs_confirmation(form: SessionForm, not_saved: str, confirmed_place: str | None = None) -> list[Any]:
     """Identifying-looking data in the joining instructions or place not yet confirmed; if
-    there is any, ``not_saved`` goes on the place field (so the page has its error summary)."""
-    if form.details is None:
+    there is any, ``not_saved`` goes on the place field (so the page has its error summary).
+    ``confirmed_place``: the session's place as saved (confirmed when it was), which a change
+    of date or time leaves as it is: not asked about again."""
+    if form.details is None or form.details.place == confirmed_place:
         return []
     findings = inbox_service.needs_confirmation(form.details.place, form.confirmed.data)
     if findings:
@@ -224,7 +226,7 @@ def session_page(session_id: str) -> Response | str:
     form = SessionForm()
     if not form.validate():
         return render_session_page(space_session, form)
-    findings = place_needs_confirmation(form, PLACE_NOT_CHANGED)
+    findings = place_needs_confirmation(form, PLACE_NOT_CHANGED, confirmed_place=space_session.place)
     if findings:
         return render_session_page(space_session, form, findings)
     try:
