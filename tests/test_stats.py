@@ -13,11 +13,12 @@ import re
 import pytest
 import sqlalchemy as sa
 from flask import Flask
-from flask.testing import FlaskClient
+from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import select
 
 from app.extensions import db
 from app.inbox import service as inbox_service
+from app.pack import current_pack
 from app.stats import service as stats_service
 from app.stats.models import Count
 from app.stats.service import COUNTED_KEY, current_month, first_month, month_label, window
@@ -25,6 +26,7 @@ from support import both_databases, csrf_token
 from support.sessions import session_form, session_has_started
 from support.submission import VALID_DETAILS, fill_details, make_request, submit, submitted_request, to_outcome
 from support.walk import Walker, outcome_of
+from test_suppression import Shown, given_away, narrowed
 
 TO_U1 = [("mode", "practitioner"), ("immediate_danger", "yes")]
 SAFE_TO_CRITERIA = [
@@ -403,7 +405,10 @@ def test_the_page_hides_small_numbers_and_enough_others_that_none_can_be_worked_
     assert list(journeys) == ["started", "finished", "request_sent"]  # no sessions held counted: no row
     assert journeys["started"][now] == HIDDEN and journeys["started"][last] == HIDDEN  # 3, and 9 to protect it
     assert journeys["started"][before] == "20" and journeys["started"]["total"] == "32"
-    assert journeys["finished"][now] == "12" and journeys["finished"]["total"] == "20"
+    # Finished 12 and 8 are hidden too: shown, they would put a floor under the hidden starts
+    # (a journey finished was started), and 12 under this month's hidden P and S.
+    assert journeys["finished"][now] == HIDDEN and journeys["finished"][last] == HIDDEN
+    assert journeys["finished"]["total"] == "20"
     assert journeys["request_sent"]["total"] == "0" and set(journeys["request_sent"].values()) == {"0"}
 
     outcomes = tables["outcome"]
@@ -413,14 +418,20 @@ def test_the_page_hides_small_numbers_and_enough_others_that_none_can_be_worked_
     assert outcomes["P"][now] == HIDDEN and outcomes["P"]["total"] == HIDDEN
     assert outcomes["S"][now] == HIDDEN
     assert outcomes["L"]["total"] == "0"
-    assert outcomes["U1"][last] == "40"
+    # Last month "needs" 2 and 30 two months ago are hidden; S's 7 shown would say "needs" was at
+    # most 7 last month (criteria are counted with P and S), so at least 25 before: S's 7 is hidden
+    # too, and U1's 40 with it (not a real month: 30 criteria with no P or S, but the rule holds).
+    assert outcomes["U1"][last] == HIDDEN and outcomes["S"][last] == HIDDEN
     assert_no_line_gives_a_hidden_number_away(outcomes, [*window(12), "total"])
     assert_no_line_gives_a_hidden_number_away(journeys, [*window(12), "total"], columns_add_up=False)
 
     criteria = tables["criterion"]
     assert "total" not in criteria and "none" not in criteria  # several can be chosen: no total row
-    assert criteria["stuck"][now] == "5" and criteria["needs"][last] == HIDDEN and criteria["needs"][before] == HIDDEN
-    assert criteria["needs"]["total"] == "32"
+    # "stuck" 5 is hidden: criteria are counted only with P and S, both hidden this month, and 5
+    # would say they add up to at least 5. The same goes for the total of "needs" (32, with P's and
+    # S's totals hidden); with its total hidden, "needs" 2 last month no longer takes the 30 with it.
+    assert criteria["stuck"][now] == HIDDEN and criteria["needs"][last] == HIDDEN
+    assert criteria["needs"][before] == "30" and criteria["needs"]["total"] == HIDDEN
     assert "feedback" not in tables  # nothing counted: no table
 
     page = html.unescape(response.get_data(as_text=True))
@@ -597,3 +608,103 @@ def test_signing_in_from_the_page_comes_back_to_it(app: Flask, client: FlaskClie
     response = client.post(url, data={"csrf_token": token, "email": EMAIL, "password": PASSWORD})
     assert response.status_code == 302 and response.location == "/inbox/statistics"
     assert client.get("/inbox/statistics").status_code == 200
+
+
+# --- across tables ----------------------------------------------------------------------------
+
+
+def shown_by_name(
+    tables: dict[str, dict[str, dict[str, str]]], columns: list[str]
+) -> tuple[Shown, dict[str, list[str]]]:
+    """Page tables as ``test_suppression.narrowed`` reads them, with each table's row keys."""
+    shown: Shown = {}
+    keys: dict[str, list[str]] = {}
+    for name, rows in tables.items():
+        shown[name] = [[None if row[c] == HIDDEN else int(row[c]) for c in columns] for row in rows.values()]
+        keys[name] = [key for key in rows if key != "total"]
+    return shown, keys
+
+
+def cli_tables(output: str) -> dict[str, dict[str, list[str]]]:
+    """``flask stats show``'s tables: title -> row key -> the cells as shown."""
+    tables: dict[str, dict[str, list[str]]] = {}
+    titles = {"Journeys and requests", *stats_service.KINDS.values()}
+    current: dict[str, list[str]] | None = None
+    for line in output.splitlines():
+        if line in titles:
+            current = tables.setdefault(line, {})
+        elif not line:
+            current = None
+        elif current is not None and not line.startswith(" "):
+            key, *cells = line.split()
+            current[key] = cells
+    return tables
+
+
+@both_databases
+def test_the_reviewers_month_gives_nothing_away_on_the_page_csv_or_command_line(
+    app: Flask,
+    client: FlaskClient,
+    runner: FlaskCliRunner,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The privacy review's month: five journeys reach P choosing "stuck" and "debrief", one
+    answers yes to immediate danger (U1, call 999). Each table on its own hid U1 and P and showed
+    the total (6), S (0) and "stuck" (5): criteria are counted only with P and S, so P was at
+    least 5 and U1 at most 1, and hidden, so 1. A reader who knows every link between the tables
+    now pins down nothing, on the page, in the CSV or on the command line (which all agree)."""
+    walker = Walker(client)
+    for _ in range(5):
+        assert outcome_of(walker.walk(to_p(["stuck", "debrief"]))) == "P"
+    assert outcome_of(walker.walk(TO_U1)) == "U1"
+    month = current_month()
+    signed = signed_in(app)
+
+    def read() -> tuple[dict[str, dict[str, dict[str, str]]], str, str]:
+        return (
+            page_tables(signed.get("/inbox/statistics").get_data(as_text=True)),
+            signed.get("/inbox/statistics.csv").get_data(as_text=True),
+            runner.invoke(args=["stats", "show"]).output,
+        )
+
+    def pinned(tables: dict[str, dict[str, dict[str, str]]], months: list[str]) -> dict[tuple[str, int, int], range]:
+        shown, keys = shown_by_name(tables, [*months, "total"])
+        adds_up = {name: "total" in rows for name, rows in tables.items()}
+        with app.app_context():
+            bounds = stats_service.linked_bounds(current_pack(), keys)
+        return given_away(narrowed(shown, adds_up, bounds))
+
+    page, exported, shown_text = read()
+    outcomes, criteria = page["outcome"], page["criterion"]
+    assert outcomes["U1"][month] == HIDDEN and outcomes["P"][month] == HIDDEN
+    assert outcomes["total"][month] == "6" and outcomes["S"][month] == "0"
+    assert criteria["stuck"][month] == HIDDEN and criteria["debrief"][month] == HIDDEN  # they would give P away
+    assert pinned(page, list(window(12))) == {}
+    # The CSV and the command line show the same.
+    titles = {
+        "journeys": "Journeys and requests",
+        "outcome": "Outcomes reached",
+        "criterion": stats_service.KINDS["criterion"],
+    }
+    csv_shown = csv_tables(exported)
+    cli = cli_tables(shown_text)
+    for name, rows in page.items():
+        assert list(csv_shown[titles[name]].values()) == list(rows.values())
+        assert cli[titles[name]] == {key: list(row.values()) for key, row in rows.items()}
+    # And the reviewer's own view, one month on the command line.
+    one = cli_tables(runner.invoke(args=["stats", "show", "--months", "1"]).output)
+    one_month = {
+        name: {key: dict(zip([month, "total"], cells, strict=True)) for key, cells in one[title].items()}
+        for name, title in titles.items()
+    }
+    assert one_month["outcome"]["U1"][month] == HIDDEN and one_month["criterion"]["stuck"][month] == HIDDEN
+    assert pinned(one_month, [month]) == {}
+
+    # Without the links between tables, the same reader finds the one call to 999.
+    monkeypatch.setattr(stats_service, "linked_bounds", lambda pack, rows: [])
+    before, _, _ = read()
+    assert before["criterion"]["stuck"][month] == "5"
+    outcome_rows = list(before["outcome"])
+    monkeypatch.undo()  # the reader still knows the links
+    found = pinned(before, list(window(12)))
+    assert ("outcome", outcome_rows.index("U1"), 11) in found and ("outcome", outcome_rows.index("U1"), 12) in found

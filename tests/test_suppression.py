@@ -3,11 +3,23 @@ can be worked out from what is shown, for any table hypothesis can think of."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.stats.suppression import SMALL_NUMBER, Cell, SuppressedTable, suppress
+from app.rules import load_pack
+from app.stats.service import linked_bounds
+from app.stats.suppression import (
+    SMALL_NUMBER,
+    Bound,
+    Cell,
+    CountsTable,
+    SuppressedTable,
+    suppress,
+    suppress_linked,
+)
 
 # Counts as a partnership would see them: mostly small (the hard case), some zeros, some large.
 COUNT = st.one_of(st.integers(0, 9), st.integers(0, 4), st.integers(10, 500))
@@ -116,3 +128,228 @@ def test_bad_tables_are_refused() -> None:
         suppress([[1, 2], [3]])
     with pytest.raises(ValueError, match="no negative counts"):
         suppress([[-1]])
+
+
+# --- across tables ----------------------------------------------------------------------------
+#
+# The statistics page has several tables whose counts are related: each criterion is chosen on
+# at most as many journeys as reached an outcome after the criteria question (P and S), every
+# journey that reached P chose one, journeys finished are at most the outcomes reached, requests
+# sent at most the P outcomes, journeys finished at most journeys started. ``narrowed`` is a
+# reader who knows all that and the rule pack: it narrows every hidden count down to the range
+# that every row, column and bound allows, again and again until nothing changes.
+
+Shown = dict[
+    str, list[list[int | None]]
+]  # table -> rows (with the total row) -> columns (with the total), None if hidden
+BIG = 10**6
+
+
+def shown_tables(tables: dict[str, SuppressedTable]) -> Shown:
+    """The tables as a reader sees them."""
+    shown: Shown = {}
+    for name, table in tables.items():
+        rows = [[*row, total] for row, total in zip(table.cells, table.row_totals, strict=True)]
+        if table.grand_total is not None:
+            rows.append([*table.column_totals, table.grand_total])
+        shown[name] = [[cell.value for cell in row] for row in rows]
+    return shown
+
+
+def narrowed(shown: Shown, adds_up: dict[str, bool], bounds: list[Bound]) -> dict[tuple[str, int, int], range]:
+    """Every hidden count's possible values (as a range), from every line of every table and every
+    bound between tables, by narrowing each one's lowest and highest value until nothing changes."""
+    low: dict[tuple[str, int, int], int] = {}
+    high: dict[tuple[str, int, int], int] = {}
+    for name, rows in shown.items():
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                if value is None:
+                    low[(name, r, c)], high[(name, r, c)] = 0, BIG
+    # Each constraint: sum of sign * count <= limit, as ([(sign, key)], limit) once shown counts are moved across.
+    constraints: list[tuple[list[tuple[int, tuple[str, int, int]]], int]] = []
+
+    def at_most(terms: list[tuple[int, tuple[str, int, int]]]) -> None:
+        unknown = [(sign, key) for sign, key in terms if key in low]
+        limit = -sum(sign * v for sign, (n, r, c) in terms if (v := shown[n][r][c]) is not None)
+        constraints.append((unknown, limit))
+
+    def equal(parts: list[tuple[str, int, int]], total: tuple[str, int, int]) -> None:
+        at_most([*((1, p) for p in parts), (-1, total)])
+        at_most([*((-1, p) for p in parts), (1, total)])
+
+    for name, rows in shown.items():
+        width = len(rows[0]) - 1
+        body = len(rows) - 1 if adds_up[name] else len(rows)
+        for r in range(len(rows) if adds_up[name] else body):
+            equal([(name, r, c) for c in range(width)], (name, r, width))
+        if adds_up[name]:
+            for c in range(width + 1):
+                equal([(name, r, c) for r in range(body)], (name, body, c))
+    width = len(next(iter(shown.values()))[0])
+    for bound in bounds:
+        for c in range(width):
+            above = [(1, (name, row, c)) for name, row in bound.above]
+            belows = (
+                [[(name, row, c)] for name, row in bound.below]
+                if bound.each
+                else [[(name, row, c) for name, row in bound.below]]
+            )
+            for below in belows:
+                at_most([*((1, key) for key in below), *((-1, key) for _, key in above)])
+
+    changed = True
+    while changed:
+        changed = False
+        for terms, limit in constraints:
+            for sign, key in terms:
+                rest = sum(low[k] if s > 0 else -high[k] for s, k in terms if k != key)
+                if sign > 0 and limit - rest < high[key]:
+                    high[key], changed = limit - rest, True
+                elif sign < 0 and rest - limit > low[key]:
+                    low[key], changed = rest - limit, True
+    return {key: range(low[key], high[key] + 1) for key in low}
+
+
+def given_away(ranges: dict[tuple[str, int, int], range]) -> dict[tuple[str, int, int], range]:
+    """The hidden counts a reader can pin down: to one value, or to 0 or 1 (and a hidden count
+    is a small one, so 1)."""
+    return {key: values for key, values in ranges.items() if len(values) <= 1 or values.stop <= 2}
+
+
+PACK = load_pack()
+CRITERIA = ("stuck", "needs", "support", "debrief", "lived_experience")
+JOURNEY_ROWS = ("started", "finished", "request_sent")
+ADDS_UP = {"journeys": False, "outcome": True, "criterion": False}
+
+
+@dataclass(frozen=True)
+class Journey:
+    """A journey as counted: the outcome it reached, the criteria chosen, whether a request was sent."""
+
+    outcome: str
+    criteria: tuple[str, ...] = ()
+    request: bool = False
+
+
+def counted(months: list[list[Journey]], abandoned: list[int]) -> dict[str, CountsTable]:
+    """The statistics' tables (before suppression) for these journeys, month by month, and
+    ``abandoned`` journeys a month that were started and never finished."""
+    outcomes = [outcome.id for outcome in PACK.outcomes]
+    journeys = [
+        [len(month) + left for month, left in zip(months, abandoned, strict=True)],
+        [len(month) for month in months],
+        [sum(journey.request for journey in month) for month in months],
+    ]
+    return {
+        "journeys": CountsTable(journeys, column_totals=False),
+        "outcome": CountsTable([[sum(j.outcome == o for j in month) for month in months] for o in outcomes]),
+        "criterion": CountsTable(
+            [[sum(c in j.criteria for j in month) for month in months] for c in CRITERIA], column_totals=False
+        ),
+    }
+
+
+def bounds_for() -> list[Bound]:
+    rows = {
+        "journeys": list(JOURNEY_ROWS),
+        "outcome": [outcome.id for outcome in PACK.outcomes],
+        "criterion": list(CRITERIA),
+    }
+    return linked_bounds(PACK, rows)
+
+
+def leaks(months: list[list[Journey]], abandoned: list[int], linked: bool = True) -> dict[tuple[str, int, int], range]:
+    """What a reader who knows every bound pins down, with the tables suppressed knowing the
+    bounds (as the app does) or each on its own (``linked`` False: as before)."""
+    tables = counted(months, abandoned)
+    suppressed = suppress_linked(tables, bounds_for() if linked else [])
+    return given_away(narrowed(shown_tables(suppressed), ADDS_UP, bounds_for()))
+
+
+def test_the_bounds_come_from_the_rule_pack() -> None:
+    """Criteria are counted with P and S (reached after the criteria question); P only after
+    choosing one; requests are sent from P."""
+    outcome_row = {outcome.id: i for i, outcome in enumerate(PACK.outcomes)}
+    criteria = tuple(("criterion", i) for i in range(len(CRITERIA)))
+    assert bounds_for() == [
+        Bound(below=criteria, above=(("outcome", outcome_row["P"]), ("outcome", outcome_row["S"]))),
+        Bound(below=(("outcome", outcome_row["P"]),), above=criteria, each=False),
+        Bound(below=(("journeys", 1),), above=(("outcome", len(PACK.outcomes)),)),
+        Bound(below=(("journeys", 2),), above=(("outcome", outcome_row["P"]),)),
+        Bound(below=(("journeys", 1),), above=(("journeys", 0),)),
+    ]
+
+
+REVIEWED = [[*(Journey("P", ("stuck", "debrief")) for _ in range(5)), Journey("U1")]]
+
+
+def test_the_reviewers_month_no_longer_gives_away_the_one_call_to_999() -> None:
+    """Five journeys reach P choosing "stuck" and "debrief", one answers yes to immediate danger
+    (U1). Suppressed table by table, U1 and P are hidden and the total (6) and S (0) shown; but
+    "stuck" 5 says P is at least 5, so U1 is at most 1, and hidden, so 1."""
+    u1 = ("outcome", [outcome.id for outcome in PACK.outcomes].index("U1"), 0)
+    assert u1 in leaks(REVIEWED, [0], linked=False)  # the finding, as it was
+    assert leaks(REVIEWED, [0]) == {}
+    tables = suppress_linked(counted(REVIEWED, [0]), bounds_for())
+    assert all(cell.hidden for row in tables["criterion"].cells for cell in row if cell.count)
+    assert tables["journeys"].cells[2][0] == Cell(0, False)  # no requests: 0 tells nothing
+    assert tables["outcome"].grand_total == Cell(6, False)
+
+
+def test_a_request_sent_does_not_give_a_hidden_p_away() -> None:
+    """The same month with the five requests sent: "requests sent" 5 would say P is at least 5."""
+    month = [*(Journey("P", ("stuck", "debrief"), request=True) for _ in range(5)), Journey("U1")]
+    assert leaks([month], [0], linked=False)
+    assert leaks([month], [0]) == {}
+    journeys = suppress_linked(counted([month], [0]), bounds_for())["journeys"]
+    assert journeys.cells[2][0].hidden
+
+
+def test_the_only_criterion_chosen_is_not_given_away_by_p() -> None:
+    """Every journey that reaches P chose a criterion: in a month where one criterion was chosen
+    and hidden (to protect another month), P shown would give it away, and so its other month."""
+    months = [[Journey("P", ("stuck",)) for _ in range(2)], [Journey("P", ("stuck",)) for _ in range(7)]]
+    months[0] += [Journey("U2") for _ in range(6)]
+    assert leaks(months, [0, 0], linked=False)
+    assert leaks(months, [0, 0]) == {}
+
+
+def test_journeys_finished_do_not_give_a_hidden_start_away() -> None:
+    """Five journeys finish one month; the next, one is started and left. Started 5 and 1 are
+    both hidden (total 6), but finished 5 says the first is at least 5, so the second is 1."""
+    months = [[Journey("U1"), Journey("U2"), Journey("U2"), Journey("U2"), Journey("U1")], []]
+    started = ("journeys", 0, 1)
+    assert started in leaks(months, [0, 1], linked=False)
+    assert leaks(months, [0, 1]) == {}
+
+
+JOURNEY = st.one_of(
+    st.sampled_from([Journey("U1"), Journey("U2"), Journey("L"), Journey("S")]),  # S: "None of these"
+    st.builds(
+        Journey,
+        st.sampled_from(["P", "S"]),
+        st.lists(st.sampled_from(CRITERIA), min_size=1, max_size=3, unique=True).map(tuple),
+    ),
+    st.builds(
+        Journey,
+        st.just("P"),
+        st.lists(st.sampled_from(CRITERIA), min_size=1, max_size=3, unique=True).map(tuple),
+        st.just(True),
+    ),
+)
+MONTHS = st.integers(1, 3).flatmap(
+    lambda n: st.tuples(
+        st.lists(st.lists(JOURNEY, max_size=12), min_size=n, max_size=n),
+        st.lists(st.integers(0, 3), min_size=n, max_size=n),
+    )
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(months=MONTHS)
+def test_no_hidden_count_can_be_pinned_down_from_every_table_together(
+    months: tuple[list[list[Journey]], list[int]],
+) -> None:
+    journeys, abandoned = months
+    assert leaks(journeys, abandoned) == {}

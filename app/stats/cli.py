@@ -34,7 +34,7 @@ def show_command(months: int) -> None:
         click.echo("")
     click.echo(
         f'Numbers under {SMALL_NUMBER} show as "{HIDDEN}", and so do any others that would let one be '
-        "worked out from the totals."
+        "worked out from the totals or from another table."
     )
 
 

@@ -17,16 +17,17 @@ journey token, whether its start was counted, and the outcome ids counted (never
 The ``record_*`` functions commit; a database failure is logged (by its class name only: the
 SQL error text could carry an outcome or criterion) and never stops the page.
 
-Reading: ``statistics(months)`` gives the tables for the last ``months`` months, each passed
-through ``app.stats.suppression`` (numbers under 5, and any that would let one be worked out from
-the totals, are hidden). The page, the CSV and ``flask stats`` all show these tables.
+Reading: ``statistics(months)`` gives the tables for the last ``months`` months, passed together
+through ``app.stats.suppression.suppress_linked`` (numbers under 5, and any that would let one be
+worked out from the totals or, through ``linked_bounds``, from another table, are hidden). The
+page, its charts, the CSV and ``flask stats`` all show these tables: there is no other reader.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -38,9 +39,9 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from ..extensions import db
 from ..journey import journey_token
 from ..pack import current_pack
-from ..rules import JourneyState, RulePack
+from ..rules import JourneyState, Option, Question, RulePack
 from .models import NO_MODE, NO_SUBJECT, Count
-from .suppression import SMALL_NUMBER, Cell, suppress
+from .suppression import SMALL_NUMBER, Bound, Cell, CountsTable, suppress_linked
 
 COUNTED_KEY = "counted_outcomes"
 DEFAULT_MONTHS = 12
@@ -279,7 +280,8 @@ def month_label(month: str, short: bool = False) -> str:
 def statistics(
     months: int = DEFAULT_MONTHS, pack: RulePack | None = None, now: dt.datetime | None = None
 ) -> Statistics:
-    """The tables for the last ``months`` months, small numbers hidden (``app.stats.suppression``)."""
+    """The tables for the last ``months`` months, small numbers hidden (``app.stats.suppression``),
+    within each table and across them (``linked_bounds``)."""
     pack = pack or current_pack()
     columns = window(months, now)
     # (kind, subject) -> month -> count, summed over modes
@@ -291,58 +293,129 @@ def statistics(
     kinds = {kind for kind, _ in found}
     labels = _Labels(pack)
 
-    def table(
-        name: str, title: str, keys: Sequence[tuple[str, str, str]], adds_up: bool, total_label: str = ""
-    ) -> CountTable:
-        """``keys``: (row key, kind, subject) in order; each row's label comes from ``labels``."""
-        counts = [[found.get((kind, subject), {}).get(month, 0) for month in columns] for _, kind, subject in keys]
-        result = suppress(counts, column_totals=adds_up) if keys else None
-        rows = (
-            [
-                TableRow(key, labels.label(kind, subject), result.cells[i], result.row_totals[i])
-                for i, (key, kind, subject) in enumerate(keys)
-            ]
-            if result
-            else []
-        )
-        if result and adds_up and result.grand_total is not None:
-            rows.append(TableRow("total", total_label, result.column_totals, result.grand_total, is_total=True))
-        return CountTable(name, title, columns, tuple(rows), adds_up)
-
     def subjects(kind: str, known: Sequence[str]) -> list[str]:
         """The pack's subjects in its order, then any counted that the pack no longer has."""
         extra = sorted(subject for found_kind, subject in found if found_kind == kind and subject not in known)
         return [*known, *extra]
 
-    tables = [
-        table(
-            "journeys",
+    # name -> (title, rows as (row key, kind, subject), whether the rows add up, the total row's label)
+    layout: dict[str, tuple[str, list[tuple[str, str, str]], bool, str]] = {
+        "journeys": (
             "Journeys and requests",
             [(kind, kind, NO_SUBJECT) for kind in JOURNEY_KINDS if kind not in SHOWN_WHEN_COUNTED or kind in kinds],
-            adds_up=False,
+            False,
+            "",
         ),
-        table(
-            OUTCOME,
+        OUTCOME: (
             KINDS[OUTCOME],
             [(s, OUTCOME, s) for s in subjects(OUTCOME, labels.outcome_ids)],
-            adds_up=True,
-            total_label="All outcomes reached",
+            True,
+            "All outcomes reached",
         ),
-        table(
-            CRITERION,
+        CRITERION: (
             KINDS[CRITERION],
             [(s, CRITERION, s) for s in subjects(CRITERION, labels.criteria_values)],
-            adds_up=False,
+            False,
+            "",
         ),
-    ]
+    }
     if FEEDBACK in kinds:
         scores = sorted({subject for kind, subject in found if kind == FEEDBACK}, key=_score_order)
-        tables.append(
-            table(
-                FEEDBACK, KINDS[FEEDBACK], [(s, FEEDBACK, s) for s in scores], adds_up=True, total_label="All feedback"
-            )
+        layout[FEEDBACK] = (KINDS[FEEDBACK], [(s, FEEDBACK, s) for s in scores], True, "All feedback")
+
+    counts = {
+        name: CountsTable(
+            [[found.get((kind, subject), {}).get(month, 0) for month in columns] for _, kind, subject in keys],
+            column_totals=adds_up,
         )
+        for name, (_, keys, adds_up, _) in layout.items()
+    }
+    rows_of = {name: [key for key, _, _ in keys] for name, (_, keys, _, _) in layout.items()}
+    suppressed = suppress_linked(counts, linked_bounds(pack, rows_of))
+
+    tables = []
+    for name, (title, keys, adds_up, total_label) in layout.items():
+        result = suppressed[name]
+        rows = [
+            TableRow(key, labels.label(kind, subject), result.cells[i], result.row_totals[i])
+            for i, (key, kind, subject) in enumerate(keys)
+        ]
+        if keys and adds_up and result.grand_total is not None:
+            rows.append(TableRow("total", total_label, result.column_totals, result.grand_total, is_total=True))
+        tables.append(CountTable(name, title, columns, tuple(rows), adds_up))
     return Statistics(columns, tuple(tables))
+
+
+def criteria_outcomes(pack: RulePack) -> tuple[frozenset[str], frozenset[str]]:
+    """Which outcomes the criteria are counted with, from the pack's routes: (after, only_after).
+
+    ``after``: the outcomes a journey can reach having chosen one of the criteria (not the
+    exclusive "None of these"); the criteria are counted with each of them, so a criterion's
+    count is at most theirs added up. ``only_after``: those that cannot be reached without
+    choosing a criterion; every journey that reaches one counts at least one criterion, so their
+    counts added up are at most the criteria's. P and S, and P, in the default pack.
+    """
+    question = pack.question(pack.roles.criteria_question)
+    if question is None:
+        return frozenset(), frozenset()
+
+    def chosen(asked: Question, option: Option) -> bool:
+        return asked.id == question.id and not option.exclusive
+
+    starts = [
+        target for option in question.options if chosen(question, option) and (target := question.route_for(option))
+    ]
+    after = _outcomes_reached(pack, starts, lambda asked, option: False)
+    without = _outcomes_reached(pack, [pack.start], chosen)
+    return frozenset(after), frozenset(after - without)
+
+
+def _outcomes_reached(pack: RulePack, starts: Iterable[str], skip: Callable[[Question, Option], bool]) -> set[str]:
+    """The outcomes reached from ``starts`` by any answers, not taking the options ``skip`` names."""
+    seen: set[str] = set()
+    todo = list(starts)
+    while todo:
+        node_id = todo.pop()
+        if node_id in seen:
+            continue
+        seen.add(node_id)
+        node = pack.question(node_id)
+        for option in node.options if node is not None else ():
+            target = node.route_for(option) if node is not None and not skip(node, option) else None
+            if target is not None:
+                todo.append(target)
+    return {node_id for node_id in seen if pack.outcome(node_id) is not None}
+
+
+def linked_bounds(pack: RulePack, rows: Mapping[str, Sequence[str]]) -> list[Bound]:
+    """The bounds between the tables (``rows``: each table's row keys in order) that a reader can
+    use to narrow a hidden count down, in every month and in the total (docs/STATISTICS.md):
+
+    - each criterion is at most the outcomes after the criteria question (``criteria_outcomes``);
+    - the outcomes reached only after choosing a criterion are at most the criteria added up;
+    - journeys finished are at most all the outcomes reached (the first outcome of each journey);
+    - requests sent are at most the outcomes that lead to a request (sent from that outcome's
+      page, almost always in the same month), and journeys finished at most journeys started
+      (also almost always the same month): a reader would take both as true.
+    """
+    after, only_after = criteria_outcomes(pack)
+    outcome_rows = list(rows.get(OUTCOME, ()))
+
+    def refs(table: str, keys: Iterable[str]) -> tuple[tuple[str, int], ...]:
+        found = list(rows.get(table, ()))
+        return tuple((table, found.index(key)) for key in keys if key in found)
+
+    criteria = refs(CRITERION, rows.get(CRITERION, ()))
+    all_outcomes = ((OUTCOME, len(outcome_rows)),) if OUTCOME in rows else ()  # its total row
+    requests = refs(OUTCOME, [outcome.id for outcome in pack.request_outcomes])
+    bounds = [
+        Bound(below=criteria, above=refs(OUTCOME, sorted(after))),
+        Bound(below=refs(OUTCOME, sorted(only_after)), above=criteria, each=False),
+        Bound(below=refs("journeys", [FINISHED]), above=all_outcomes),
+        Bound(below=refs("journeys", [REQUEST_SENT]), above=requests),
+        Bound(below=refs("journeys", [FINISHED]), above=refs("journeys", [STARTED])),
+    ]
+    return [bound for bound in bounds if bound.below and bound.above]
 
 
 def _score_order(subject: str) -> tuple[int, str]:
@@ -384,8 +457,10 @@ __all__ = [
     "add_count",
     "count_request_sent",
     "criteria_chosen",
+    "criteria_outcomes",
     "current_month",
     "first_month",
+    "linked_bounds",
     "month_label",
     "record_outcome",
     "record_start",

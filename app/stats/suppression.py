@@ -22,7 +22,14 @@ Every hidden number looks the same ("hidden"), whether it was small or hidden to
 one: a reader who knew which was which could sometimes pin both down (1 to 4 and "5 or more"
 adding up to 6 can only be 1 and 5).
 
-What this does not do: it checks each line on its own. Someone who sets up equations across
+Across tables, ``suppress_linked(tables, bounds)``: counts in different tables that bound one
+another (each criterion is at most the outcomes after the criteria question, and so on: a
+``Bound``). Where a shown count would put a floor under hidden ones (5 criteria shown, the
+outcomes they came with hidden), or the shown ones a ceiling on a hidden count lower than its
+row allows, the counts giving it away are hidden as well, and every table suppressed again,
+until nothing changes.
+
+What this does not do: it checks each line, and each bound, on its own. Someone who sets up equations across
 several lines, or compares tables taken at different times (this month's counts still grow;
 next month's 12 months drop one and add one), can sometimes narrow a hidden number down.
 The page and the CSV show one fixed window so that a single download is consistent.
@@ -30,7 +37,7 @@ The page and the CSV show one fixed window so that a single download is consiste
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 SMALL_NUMBER = 5
@@ -66,8 +73,15 @@ class SuppressedTable:
 Position = tuple[int, int]  # (row, column) in the grid with totals: the last row and column are the totals
 
 
-def suppress(counts: Sequence[Sequence[int]], column_totals: bool = True) -> SuppressedTable:
-    """The table with totals, small numbers hidden and enough others hidden that none can be worked out."""
+def suppress(
+    counts: Sequence[Sequence[int]], column_totals: bool = True, hide: Iterable[Position] = ()
+) -> SuppressedTable:
+    """The table with totals, small numbers hidden and enough others hidden that none can be worked out.
+
+    ``hide``: cells to hide as well as the small ones, as (row, column) in the grid with totals
+    (the row after the last is the column totals, the column after the last the row totals);
+    ``suppress_linked`` passes those another table's counts would give away.
+    """
     rows = [list(row) for row in counts]
     width = len(rows[0]) if rows else 0
     if any(len(row) != width for row in rows) or any(count < 0 for row in rows for count in row):
@@ -77,6 +91,7 @@ def suppress(counts: Sequence[Sequence[int]], column_totals: bool = True) -> Sup
         grid.append([sum(row[c] for row in grid) for c in range(width + 1)])
     lines = _lines(len(rows), width, column_totals)
     hidden = {(r, c) for r, row in enumerate(grid) for c, count in enumerate(row) if 0 < count < SMALL_NUMBER}
+    hidden |= {(r, c) for r, c in hide if 0 <= r < len(grid) and 0 <= c <= width}
     margins = {(r, width) for r in range(len(grid))} | (
         {(len(rows), c) for c in range(width + 1)} if column_totals else set()
     )
@@ -127,4 +142,114 @@ def _next_to_hide(
     return min(shown, key=preference)
 
 
-__all__ = ["SMALL_NUMBER", "Cell", "SuppressedTable", "suppress"]
+@dataclass(frozen=True)
+class Bound:
+    """Counts in different tables that a reader knows to be related, in every column (each month,
+    and the total): each count of ``below`` (or, with ``each`` False, their sum) is at most the
+    sum of the counts of ``above``.
+
+    A count is named by (table, row); the row after a table's last is its column totals. For
+    example, each criterion is chosen on at most as many journeys as reached an outcome after
+    the criteria question (``below``: every criterion; ``above``: those outcomes).
+    """
+
+    below: tuple[tuple[str, int], ...]
+    above: tuple[tuple[str, int], ...]
+    each: bool = True
+
+
+@dataclass(frozen=True)
+class CountsTable:
+    """A table's counts (rows of equal length, one column per month) and whether its columns add up."""
+
+    counts: Sequence[Sequence[int]]
+    column_totals: bool = True
+
+
+def suppress_linked(tables: Mapping[str, CountsTable], bounds: Sequence[Bound]) -> dict[str, SuppressedTable]:
+    """Every table through ``suppress``, and more hidden where a bound between tables would give
+    a hidden count away.
+
+    A bound says that a shown count of ``below`` is at most the sum of ``above``. Where some of
+    ``above`` is hidden in a column, that tells the reader the hidden part of ``above`` is at
+    least the shown ``below`` minus the shown part of ``above`` (5 shown below, 0 shown above: the
+    hidden ones add up to at least 5). So when a shown ``below`` count (their sum, without
+    ``each``) is more than the shown part of ``above``, every non-zero ``below`` count in that
+    column is hidden too (a 0 tells nothing: it bounds nothing from below). The tables are then
+    suppressed again with those hidden (which may hide more), until nothing changes. All the
+    tables must have the same number of columns.
+    """
+    width = max((len(table.counts[0]) for table in tables.values() if table.counts), default=0)
+    forced: dict[str, set[Position]] = {name: set() for name in tables}
+    while True:
+        result = {
+            name: suppress(table.counts, table.column_totals, hide=forced[name]) for name, table in tables.items()
+        }
+        grown = False
+        for bound in bounds:
+            for column in range(width + 1):
+                above = [_cell(result, ref, column) for ref in bound.above]
+                if not any(cell is not None and cell.hidden for cell in above):
+                    continue
+                known_above = sum(cell.count for cell in above if cell is not None and not cell.hidden)
+                below = [(ref, _cell(result, ref, column)) for ref in bound.below]
+                shown_below = [cell.count for _, cell in below if cell is not None and not cell.hidden]
+                told = max(shown_below, default=0) if bound.each else sum(shown_below)
+                if told > known_above:
+                    for (name, row), cell in below:
+                        if cell is not None and not cell.hidden and cell.count > 0:
+                            forced[name].add((row, column))
+                            grown = True
+            for column in range(width + 1):
+                if _upper_bound_tells(result, bound, column, width):
+                    for name, row in bound.above:
+                        cell = _cell(result, (name, row), column)
+                        if cell is not None and not cell.hidden and cell.count > 0:
+                            forced[name].add((row, column))
+                            grown = True
+        if not grown:
+            return result
+
+
+def _upper_bound_tells(tables: Mapping[str, SuppressedTable], bound: Bound, column: int, width: int) -> bool:
+    """Whether the shown ``above`` (all shown) put a ceiling on a hidden ``below`` count that its
+    own row does not already: lower than the hidden numbers of its row add up to (a month's
+    count), or at all (a total). Beside another hidden count of that row, such a ceiling is a
+    floor for the other one; where every hidden count of a row sits at its ceiling, all of
+    them are given away (journeys finished = journeys started, month after month)."""
+    above = [_cell(tables, ref, column) for ref in bound.above]
+    if any(cell is None or cell.hidden for cell in above):
+        return False
+    ceiling = sum(cell.count for cell in above if cell is not None)
+    below = [(ref, _cell(tables, ref, column)) for ref in bound.below]
+    if not bound.each:
+        ceiling -= sum(cell.count for _, cell in below if cell is not None and not cell.hidden)
+    for (name, row), cell in below:
+        if cell is None or not cell.hidden or cell.count == 0:
+            continue
+        if column == width:
+            return True
+        table = tables[name]
+        line = (*table.cells[row], table.row_totals[row]) if row < len(table.cells) else table.column_totals
+        if ceiling < sum(other.count for other in line[:width] if other.hidden):
+            return True
+    return False
+
+
+def _cell(tables: Mapping[str, SuppressedTable], ref: tuple[str, int], column: int) -> Cell | None:
+    """The cell of table ``ref[0]``, row ``ref[1]`` (the row after the last: the column totals), in
+    ``column`` (the column after the last: the row totals); None if there is no such cell."""
+    name, row = ref
+    table = tables.get(name)
+    if table is None:
+        return None
+    if row < len(table.cells):
+        line = (*table.cells[row], table.row_totals[row])
+    elif row == len(table.cells) and table.grand_total is not None:
+        line = (*table.column_totals, table.grand_total)
+    else:
+        return None
+    return line[column] if 0 <= column < len(line) else None
+
+
+__all__ = ["SMALL_NUMBER", "Bound", "Cell", "CountsTable", "SuppressedTable", "suppress", "suppress_linked"]
