@@ -82,6 +82,35 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> _Mapping:
 
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
+# YAML 1.1 reads a number with a leading 0 as octal ("phone: 01616034500" is 238565696), "8:30"
+# as 510 (base 60) and "1_000" as 1000: a phone number or a time written without quotes would
+# be changed without a word. Only a plain whole number is a number here; anything else YAML
+# would take for a number (a float too: nothing in the data files is one) is kept as written.
+_PLAIN_WHOLE_NUMBER = re.compile(r"[-+]?(?:0|[1-9][0-9]*)\Z")
+
+
+def _construct_int(loader: _LineLoader, node: yaml.ScalarNode) -> int | str:
+    text = loader.construct_scalar(node)
+    return int(text) if _PLAIN_WHOLE_NUMBER.match(text) else text
+
+
+def _construct_as_written(loader: _LineLoader, node: yaml.ScalarNode) -> str:
+    return loader.construct_scalar(node)
+
+
+def _construct_date(loader: _LineLoader, node: yaml.ScalarNode) -> object:
+    """A date as YAML reads it, or, for one that is not a real date ("2027-02-30"), the text as
+    written, which the field's check then names (PyYAML would raise with no file or line)."""
+    try:
+        return loader.construct_yaml_timestamp(node)
+    except ValueError:
+        return loader.construct_scalar(node)
+
+
+_LineLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+_LineLoader.add_constructor("tag:yaml.org,2002:float", _construct_as_written)
+_LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_date)
+
 
 # What PyYAML's usual complaints mean, for someone editing the file by hand: the start of
 # PyYAML's ``problem`` text, and what to tell them. Anything else is "cannot be read".
@@ -251,7 +280,12 @@ class _Reader:
                 return dt.date.fromisoformat(value)
             except ValueError:
                 pass
-        message = "is missing" if value is None else f"must be a date written YYYY-MM-DD, not {value!r}"
+        if value is None:
+            message = "is missing"
+        elif isinstance(value, str) and re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", value):
+            message = f"is not a real date: {value} (write it YYYY-MM-DD, as 2026-11-30)"
+        else:
+            message = f"must be a date written YYYY-MM-DD, not {value!r}"
         self.problem(node, key, message, data.line_of(key))
         return dt.date.min
 

@@ -194,3 +194,56 @@ def test_texts_without_supervision_wording_are_reported_with_other_problems_in_o
     app.config.update(RULE_PACK_PATH=str(path), CONTACTS_PATH=str(DEFAULT_CONTACTS))
     with pytest.raises(StartupError, match="question danger: hint: has no supervision wording"):
         load_rules(app)
+
+
+# --- numbers and dates as YAML 1.1 reads them (faults review H2, M4) ------------------------------
+
+
+def test_a_phone_number_written_without_spaces_is_read_as_written(tmp_path: Path) -> None:
+    """Found: YAML 1.1 read ``phone: 01616034500`` (leading 0, digits 0 to 7) as an octal number,
+    and every page's footer showed the emergency contact as 238565696; ``8:30`` is base 60."""
+    from app.rules import load_contacts
+
+    text = DEFAULT_CONTACTS.read_text(encoding="utf-8")
+    assert "phone: 0161 603 4500" in text
+    text = text.replace("phone: 0161 603 4500", "phone: 01616034500")
+    text = text.replace("hours: Outside the Bridge Partnership's hours", "hours: 8:30")
+    path = tmp_path / "contacts.yaml"
+    path.write_text(text, encoding="utf-8")
+    book = load_contacts(path)
+    assert "01616034500" in {contact.phone for contact in book.contacts}
+    assert "8:30" in {contact.hours for contact in book.contacts}
+
+
+@pytest.mark.parametrize(
+    "file, change, message",
+    [
+        ("pack", ("review_date: 2027-06-30", "review_date: 2027-02-30"), "review_date: is not a real date: 2027-02-30"),
+        ("contacts", ('"on": 2026-11-27', '"on": 2026-13-45'), "is not a real date: 2026-13-45"),
+    ],
+)
+def test_an_impossible_date_is_named_with_its_file_and_line(
+    runner: FlaskCliRunner, tmp_path: Path, file: str, change: tuple[str, str], message: str
+) -> None:
+    """Found: "2027-02-30" gave PyYAML's traceback, with no file, line or field."""
+    from app.rules import DEFAULT_PACK
+
+    paths = {}
+    for name, source in (("pack", DEFAULT_PACK), ("contacts", DEFAULT_CONTACTS), ("partnership", DEFAULT_PARTNERSHIP)):
+        text = source.read_text(encoding="utf-8")
+        if name == file:
+            assert change[0] in text
+            text = text.replace(change[0], change[1], 1)
+        paths[name] = tmp_path / source.name
+        paths[name].write_text(text, encoding="utf-8")
+    args = ["rules", "check", "--pack", str(paths["pack"]), "--contacts", str(paths["contacts"])]
+    result = runner.invoke(args=[*args, "--partnership", str(paths["partnership"])])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    [problem] = listed(result.output)
+    assert f"{paths[file]}:" in problem and message in problem
+    app = Flask(__name__)
+    app.config.update(
+        RULE_PACK_PATH=paths["pack"], CONTACTS_PATH=paths["contacts"], PARTNERSHIP_PATH=paths["partnership"]
+    )
+    with pytest.raises(StartupError, match="is not a real date"):
+        load_rules(app)  # start-up says the same
