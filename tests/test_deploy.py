@@ -192,6 +192,25 @@ def test_scripts_run_keeps_the_database_readable_by_its_user_only(tmp_path: Path
     assert modes == {"instance": 0o700, "old.db": 0o600, "space_to_think.db": 0o600}
 
 
+def test_gunicorn_stops_on_a_bad_setting_with_the_message(tmp_path: Path) -> None:
+    """Found: a worker that could not start (a bad setting or rule pack) exited with status 1,
+    so gunicorn started another, and another: hundreds in minutes, no page answered, and systemd
+    saw the service running. The unit's own command, with a setting start-up refuses."""
+    env = {
+        **{key: value for key, value in os.environ.items() if not key.startswith(("APP_", "FLASK_"))},
+        "APP_ENV": "development",
+        "SESSION_IDLE_MINUTES": "half an hour",
+        "RATELIMIT_STORAGE_URI": "memory://",
+    }
+    command = [str(ROOT / ".venv" / "bin" / "gunicorn"), "--workers", "2", "--bind", f"127.0.0.1:{free_port()}"]
+    result = subprocess.run(
+        [*command, "wsgi:app"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60, check=False
+    )
+    assert result.returncode != 0
+    assert "Space to Think cannot start: SESSION_IDLE_MINUTES" in result.stderr
+    assert result.stderr.count("Booting worker") <= 2, result.stderr  # no worker started again
+
+
 def _running(pid: int) -> bool:
     """Whether the process is alive (a zombie waiting to be reaped has stopped)."""
     try:
