@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from sqlalchemy.exc import ArgumentError
 
 # Every module that defines tables, so Alembic (flask db migrate/check) sees them all.
 from . import models, proxies, sessions  # noqa: F401
@@ -84,7 +85,12 @@ def init_extensions(app: Flask) -> None:
         **(app.config["SQLALCHEMY_ENGINE_OPTIONS"] or {}),
     }
     add_session_bind(app)
-    db.init_app(app)
+    try:
+        db.init_app(app)  # makes the engines: bad engine options fail here
+    except (TypeError, ValueError, ArgumentError) as error:
+        raise StartupError(
+            f"SQLALCHEMY_ENGINE_OPTIONS cannot be used: {type(error).__name__}: {str(error).splitlines()[0][:200]}"
+        ) from None
     migrate.init_app(
         app,
         db,

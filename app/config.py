@@ -10,8 +10,10 @@ the variable, and production refuses settings that would be unsafe with real use
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import os
+import re
 import secrets
 import types
 import typing
@@ -177,6 +179,16 @@ class Config:
             raise ConfigError(samesite_problem(samesite))
         check_public_base_url(settings.get("PUBLIC_BASE_URL"))
         check_response_time_text(settings.get("RESPONSE_TIME_TEXT"))
+        check_ranges(settings)
+        check_database_url(str(settings["SQLALCHEMY_DATABASE_URI"]))
+        check_exit_url(settings.get("EXIT_URL"))
+        check_mail(settings)
+        name = settings.get("SESSION_COOKIE_NAME")
+        if not isinstance(name, str) or not COOKIE_NAME.fullmatch(name):
+            raise ConfigError(
+                "SESSION_COOKIE_NAME must be letters, digits and - _ . only (a browser ignores a cookie whose "
+                f"name has spaces or ; = , in it), but it is {name!r}."
+            )
 
 
 class DevelopmentConfig(Config):
@@ -278,6 +290,111 @@ class ProductionConfig(Config):
             )
         if (settings.get("PUBLIC_BASE_URL") or "").startswith("http://"):
             raise ConfigError("PUBLIC_BASE_URL must start with https:// in production: emails link to the inbox.")
+        if settings.get("PROPAGATE_EXCEPTIONS"):
+            raise ConfigError(
+                "PROPAGATE_EXCEPTIONS must not be true in production: an error would then reach people as the "
+                "server's bare error page, not the service's own page that says what to do."
+            )
+
+
+# The largest sensible value of each whole-number setting: past it, a timer cannot be set
+# (a browser fires a delay over about 24.8 days at once), a date cannot be worked out, or it is
+# surely a mistake. Start-up names the setting rather than failing later.
+MAXIMUMS: dict[str, int] = {
+    "SESSION_IDLE_MINUTES": 24 * 60,
+    "RETENTION_DAYS": 10 * 365,
+    "SMTP_PORT": 65535,
+    "SMTP_TIMEOUT": 300,
+    "OUTBOX_POLL_SECONDS": 3600,
+    "OUTBOX_RETRY_SECONDS": 24 * 3600,
+    "OUTBOX_RETRY_MAX_SECONDS": 7 * 24 * 3600,
+    "INBOX_LOCKOUT_AFTER": 100,
+    "INBOX_LOCKOUT_MINUTES": 24 * 60,
+    "INBOX_LOCKOUT_MAX_MINUTES": 7 * 24 * 60,
+    "INBOX_LOCKOUT_WINDOW_HOURS": 30 * 24,
+    "WTF_CSRF_TIME_LIMIT": 7 * 24 * 3600,
+    "MAX_CONTENT_LENGTH": 100 * 1024 * 1024,
+}
+# (smaller, larger): the first may not be more than the second.
+ORDERED = (
+    ("OUTBOX_RETRY_SECONDS", "OUTBOX_RETRY_MAX_SECONDS"),
+    ("INBOX_LOCKOUT_MINUTES", "INBOX_LOCKOUT_MAX_MINUTES"),
+)
+# One email address as a setting gives it: one "@", nothing that would make it a list or a name
+# ("a@b.example, c@d.example", "Team <a@b.example>"); the mail server judges the rest.
+ONE_ADDRESS = re.compile(r"[^@\s,;<>\"]+@[^@\s,;<>\"]+")
+# A cookie name as browsers keep it (RFC 6265's token, kept to the plainest characters).
+COOKIE_NAME = re.compile(r"[A-Za-z0-9_.\-]{1,64}")
+
+
+def check_ranges(settings: Mapping[str, Any]) -> None:
+    """A ConfigError naming the setting (by its environment variable) if a whole number is over
+    its maximum (``MAXIMUMS``), or the first of a pair is more than the second (``ORDERED``)."""
+    for setting, maximum in MAXIMUMS.items():
+        value = settings.get(setting)
+        if isinstance(value, int) and not isinstance(value, bool) and value > maximum:
+            raise ConfigError(f"{ENV_NAMES.get(setting, setting)} must be {maximum:,} or less, but it is {value:,}.")
+    for smaller, larger in ORDERED:
+        low, high = settings.get(smaller), settings.get(larger)
+        if isinstance(low, int) and isinstance(high, int) and low > high:
+            raise ConfigError(f"{smaller} ({low}) must not be more than {larger} ({high}).")
+
+
+def check_exit_url(url: str | None) -> None:
+    """A ConfigError naming EXIT_URL unless it is a whole https:// (or http://) address with a
+    host: "Exit this page" sends people there at once, and a relative one ("www.bbc.co.uk")
+    would land them on this service's own "Page not found"."""
+    parts = urlsplit(url or "")
+    if parts.scheme not in ("http", "https") or not parts.hostname or any(ch.isspace() for ch in url or ""):
+        raise ConfigError(
+            f"EXIT_URL must be a whole web address starting with https://, like https://www.bbc.co.uk/weather, "
+            f"but it is {url!r}."
+        )
+
+
+def check_mail(settings: Mapping[str, Any]) -> None:
+    """A ConfigError naming the setting if mail cannot work as set: FACILITATOR_EMAIL without
+    SMTP_HOST, an address that is not one email address, or a mail server named as a web address."""
+    facilitators = settings.get("FACILITATOR_EMAIL")
+    if facilitators and not ONE_ADDRESS.fullmatch(str(facilitators).strip()):
+        raise ConfigError(f"FACILITATOR_EMAIL must be one email address, but it is {facilitators!r}.")
+    sender = settings.get("MAIL_FROM")
+    if facilitators and not ONE_ADDRESS.fullmatch(str(sender or "").strip()):
+        raise ConfigError(f"MAIL_FROM must be one email address, but it is {sender!r}.")
+    host = settings.get("SMTP_HOST")
+    if facilitators and not host:
+        raise ConfigError(
+            "SMTP_HOST is not set, but FACILITATOR_EMAIL is: the service could not send any email. "
+            "Set SMTP_HOST to the mail server's name (or leave FACILITATOR_EMAIL unset for no inbox email)."
+        )
+    if host and (any(ch.isspace() or ch in "/@" for ch in str(host)) or (":" in str(host) and not _is_ip(str(host)))):
+        raise ConfigError(
+            f"SMTP_HOST must be the mail server's name or address, like smtp.example.org, but it is {host!r}."
+        )
+
+
+def _is_ip(text: str) -> bool:
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
+
+
+def check_database_url(uri: str) -> None:
+    """A ConfigError naming DATABASE_URL unless it is a PostgreSQL or SQLite address SQLAlchemy
+    can read (a malformed one failed later, with a traceback that named no setting)."""
+    from sqlalchemy.engine import make_url
+
+    example = "like postgresql://user:password@host:5432/name"
+    try:
+        backend = make_url(uri).get_backend_name()
+    except Exception as error:  # noqa: BLE001 — SQLAlchemy raises several kinds for a malformed address
+        raise ConfigError(
+            f"DATABASE_URL must be a database address {example}, but it cannot be read ({type(error).__name__})."
+        ) from None
+    if backend not in ("postgresql", "sqlite"):
+        raise ConfigError(f"DATABASE_URL must be a PostgreSQL database address {example}, not {backend}.")
 
 
 def check_public_base_url(url: str | None) -> None:

@@ -31,6 +31,16 @@ def warn_when_serving(app: Flask, message: str) -> None:
     app.before_request(warn_once)
 
 
+def unknown_redis_options(options: dict[str, object]) -> list[str]:
+    """The option names the Redis client does not take (misspelt ones, say), sorted."""
+    import inspect
+
+    from redis import Redis
+
+    known = set(inspect.signature(Redis.__init__).parameters)
+    return sorted(str(name) for name in options if name not in known)
+
+
 def init_rate_limit_storage(app: Flask) -> None:
     """Check the limits; counts in the shared store, memory only as a fallback that warns."""
     for setting, variable in (
@@ -62,6 +72,12 @@ def init_rate_limit_storage(app: Flask) -> None:
         )
     if not uri.startswith(("redis", "rediss", "valkey")):
         app.config["RATELIMIT_STORAGE_OPTIONS"] = {}  # the timeouts are Redis client options
+    elif unknown := unknown_redis_options(app.config.get("RATELIMIT_STORAGE_OPTIONS") or {}):
+        # The Redis client would refuse them on first use, and the counts would silently stay in
+        # each process's memory (the fallback) for ever.
+        raise StartupError(
+            f"RATELIMIT_STORAGE_OPTIONS has options the Redis client does not know: {', '.join(unknown)}."
+        )
     try:
         app.extensions[LOCKOUT_KEY] = SignInLockout.from_config(app.config)
     # Whatever the store's library raises (a malformed URI, an unknown scheme, a missing driver),

@@ -20,6 +20,7 @@ from app.config import (
     Config,
     ConfigError,
     DevelopmentConfig,
+    StartupError,
     convert,
     load_config,
     setting_types,
@@ -70,6 +71,8 @@ def stored_session_ids(app: Flask) -> set[str]:
         ({"SESSION_COOKIE_HTTPONLY": False}, "SESSION_COOKIE_HTTPONLY must be true in production"),
         ({"SESSION_COOKIE_SAMESITE": "None"}, "SESSION_COOKIE_SAMESITE must be Lax or Strict in production"),
         ({"SESSION_COOKIE_SAMESITE": "none"}, "SESSION_COOKIE_SAMESITE must be Lax or Strict in production"),
+        # Found (faults review): a database outage then showed gunicorn's bare error page.
+        ({"PROPAGATE_EXCEPTIONS": True}, "PROPAGATE_EXCEPTIONS must not be true in production"),
     ],
 )
 def test_production_refuses_unsafe_settings_naming_them(overrides, named) -> None:
@@ -178,6 +181,11 @@ SAMPLE_SETTINGS = {
     "INBOX_SIGN_IN_LIMIT": ("3 per minute;10 per hour", "4 per minute"),
     "PUBLIC_BASE_URL": ("https://stt.example", "https://other.example"),
     "SESSION_COOKIE_SAMESITE": ("Strict", "None"),
+    "EXIT_URL": ("https://exit.example/from-env", "https://exit.example/other"),
+    "FACILITATOR_EMAIL": ("facilitators@from-env.example", "other@from-env.example"),
+    "MAIL_FROM": ("service@from-env.example", "other@from-env.example"),
+    "OUTBOX_RETRY_MAX_SECONDS": ("7000", "8000"),  # at least the retry (checked together)
+    "INBOX_LOCKOUT_MAX_MINUTES": ("70", "80"),
 }
 
 
@@ -225,11 +233,63 @@ def test_every_setting_is_listed_in_the_readme() -> None:
         ("WTF_CSRF_TIME_LIMIT", "soon"),
         ("SESSION_COOKIE_SAMESITE", "Bogus"),
         ("SESSION_COOKIE_SAMESITE", "Lax;"),
+        # Found by the faults review: each was accepted, and failed later or silently.
+        ("SESSION_IDLE_MINUTES", "40000"),  # the page's timer fired at once, clearing answers
+        ("RETENTION_DAYS", "1000000"),  # the purge could not work out the date
+        ("SMTP_PORT", "99999"),
+        ("OUTBOX_POLL_SECONDS", "10000000000"),  # the worker crashed
+        ("EXIT_URL", "www.bbc.co.uk/weather"),  # "Exit this page" led to this service's own 404
+        ("EXIT_URL", "javascript:alert(1)"),
+        ("DATABASE_URL", "notaurl"),  # a traceback that named no setting
+        ("DATABASE_URL", "postgres://u@h:notaport/db"),
+        ("DATABASE_URL", "postgresq://u:p@127.0.0.1/db"),
+        ("DATABASE_URL", "mysql://u:p@h/db"),
+        ("SESSION_COOKIE_NAME", "bad name;x"),  # the browser kept no usable cookie
     ],
 )
 def test_every_kind_of_bad_value_is_refused_naming_the_variable(variable, value) -> None:
     with pytest.raises(ConfigError, match=variable):
         load_config(environ={variable: value})
+
+
+@pytest.mark.parametrize(
+    "environ, named",
+    [
+        ({"FACILITATOR_EMAIL": "facilitators@partnership.example"}, "SMTP_HOST is not set"),
+        ({"FACILITATOR_EMAIL": "a@b.example, c@d.example", "SMTP_HOST": "smtp.example"}, "FACILITATOR_EMAIL"),
+        ({"FACILITATOR_EMAIL": "not-an-email", "SMTP_HOST": "smtp.example"}, "FACILITATOR_EMAIL"),
+        ({"FACILITATOR_EMAIL": "a@b.example", "SMTP_HOST": "smtp.example", "MAIL_FROM": "nope"}, "MAIL_FROM"),
+        ({"FACILITATOR_EMAIL": "a@b.example", "SMTP_HOST": "http://smtp.example"}, "SMTP_HOST"),
+        ({"SMTP_HOST": "smtp host"}, "SMTP_HOST"),
+        ({"OUTBOX_RETRY_SECONDS": "7200"}, "OUTBOX_RETRY_SECONDS .7200. must not be more than OUTBOX_RETRY_MAX"),
+        ({"INBOX_LOCKOUT_MINUTES": "120"}, "INBOX_LOCKOUT_MINUTES .120. must not be more than"),
+    ],
+)
+def test_settings_that_cannot_work_together_are_refused_naming_them(environ: dict, named: str) -> None:
+    """Found: mail set up without a mail server (every email retried for ever, the inbox blaming
+    "the mail server"), and pairs of limits silently capped."""
+    with pytest.raises(ConfigError, match=named):
+        load_config(environ=environ)
+
+
+def test_mail_settings_that_can_work_are_accepted() -> None:
+    for host in ("smtp.example.org", "127.0.0.1", "::1"):
+        settings = load_config(environ={"FACILITATOR_EMAIL": "team@partnership.example", "SMTP_HOST": host})
+        assert settings["SMTP_HOST"] == host
+
+
+def test_start_up_names_bad_engine_or_redis_options(monkeypatch) -> None:
+    """Found: bad engine options gave a traceback; a misspelt Redis option kept every count in
+    each process's memory with nothing said."""
+    base = {"APP_ENV": "test", "SQLALCHEMY_DATABASE_URI": "sqlite://"}
+    for options in ('{"bogus": 1}', '{"pool_size": "ten"}'):
+        monkeypatch.setenv("SQLALCHEMY_ENGINE_OPTIONS", options)
+        with pytest.raises(StartupError, match="SQLALCHEMY_ENGINE_OPTIONS cannot be used"):
+            create_app({**base, "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://u:p@127.0.0.1:1/x"})
+    monkeypatch.delenv("SQLALCHEMY_ENGINE_OPTIONS")
+    monkeypatch.setenv("RATELIMIT_STORAGE_OPTIONS", '{"socket_timeot": 1}')
+    with pytest.raises(StartupError, match=r"RATELIMIT_STORAGE_OPTIONS .*socket_timeot"):
+        create_app({**base, "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:1/0"})
 
 
 def test_the_inbox_sign_in_limit_comes_from_the_environment(monkeypatch) -> None:
