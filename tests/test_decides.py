@@ -336,3 +336,19 @@ def test_questions_pdf_opens_holds_every_question_and_is_rendered_once_per_versi
 def test_questions_pdf_follows_the_changed_pack(changed_app: Flask) -> None:
     words = pdf_text(changed_app.test_client().get("/questions-to-prepare.pdf").get_data())
     assert NEW_TITLE in words
+
+
+def test_the_questions_pdf_says_to_try_again_when_the_renderer_fails(client: FlaskClient, monkeypatch) -> None:
+    """Found (faults review): with the PDF renderer broken (Pango missing, say), the questions' PDF
+    gave the general "problem with the service" page (500); the supervision record says what to do."""
+
+    def broken(*args: Any, **kwargs: Any) -> bytes:
+        raise OSError("cannot load library 'libpango-1.0-0'")
+
+    monkeypatch.setattr(views, "questions_pdf", broken)
+    for query, back in (("", 'href="/questions-to-prepare"'), ("?mode=supervision", "mode=supervision")):
+        response = client.get(f"/questions-to-prepare.pdf{query}")
+        page = html.unescape(response.get_data(as_text=True))
+        assert response.status_code == 503
+        assert "The questions could not be made into a PDF just now" in page
+        assert "The same questions are on the page" in page and back in page

@@ -148,7 +148,7 @@ def questions_to_prepare_page() -> str:
 
 
 @bp.get("/questions-to-prepare.pdf")
-def questions_to_prepare_pdf() -> Response:
+def questions_to_prepare_pdf() -> Response | tuple[str, int]:
     """The same questions as a printable PDF, rendered once per pack version and mode."""
     mode = prepare_mode(request.args.get("mode"))
     pack = current_pack()
@@ -161,7 +161,15 @@ def questions_to_prepare_pdf() -> Response:
         )
 
     suffix = "" if mode == "myself" else f"-{mode}"
-    return pdf_download(questions_pdf(pack, mode, render), f"space-to-think-questions-to-prepare{suffix}.pdf")
+    try:
+        pdf = questions_pdf(pack, mode, render)
+    except Exception as error:  # noqa: BLE001 — any renderer fault gives a page that says what to do, never a 500
+        current_app.logger.warning("The questions to prepare could not be made into a PDF (%s)", type(error).__name__)
+        back_url = url_for("main.questions_to_prepare_page")
+        if mode != "myself":
+            back_url += f"?mode={mode}"  # one of the modes prepare_mode allows: nothing typed
+        return render_template("requests/record_unavailable.html", what="questions", back_url=back_url), 503
+    return pdf_download(pdf, f"space-to-think-questions-to-prepare{suffix}.pdf")
 
 
 @bp.get("/healthz")
