@@ -144,6 +144,7 @@ MAIL_PROBLEM_WORDS: tuple[tuple[tuple[str, ...], str], ...] = (
     (("Too late: it was no longer the day before",), "it could not be sent the day before the session"),
     (("Too late:",), "it could not be sent in time"),
     (("SMTPRecipientsRefused",), "the mail server refused the email address"),
+    (("SMTPUTF8",), "the mail server cannot send to an address with letters other than a to z"),
     (("SMTPSenderRefused", "SMTPDataError"), "the mail server refused it"),
     (("SMTPAuthenticationError",), "the service could not sign in to the mail server"),
     (
@@ -179,6 +180,8 @@ def refused_for_good(error: BaseException) -> bool:
 
     Anything else may pass (the server down, a 4xx "try later", a refused sign-in or sender,
     which a change of settings mends), so it is tried again."""
+    if needs_smtputf8(error):
+        return True
     if not isinstance(error, smtplib.SMTPRecipientsRefused) or not error.recipients:
         return False
     return all(500 <= int(code) < 600 for code, _message in error.recipients.values())
@@ -188,7 +191,14 @@ def only_this_email(error: BaseException) -> bool:
     """Whether the failure was this email's alone (the server answered, and refused its
     address or its content), so the others can still be sent; a server that is down, hangs
     or refuses the service's sign-in or sender would fail them all."""
-    return isinstance(error, (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError))
+    return isinstance(error, (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError)) or needs_smtputf8(error)
+
+
+def needs_smtputf8(error: BaseException) -> bool:
+    """Whether the email has an address with letters other than a to z ("zoë@…") and the mail
+    server cannot take one (it lacks SMTPUTF8): this email's fault, and trying again cannot help.
+    (The same error type for a missing STARTTLS or AUTH is the server's: tried again.)"""
+    return isinstance(error, smtplib.SMTPNotSupportedError) and "SMTPUTF8" in str(error)
 
 
 def describe_error(error: BaseException) -> str:

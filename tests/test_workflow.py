@@ -375,6 +375,23 @@ def test_an_address_the_mail_server_refuses_for_good_is_given_up_and_the_inbox_s
     assert "1 message not sent because the mail server refused the address for good" in send.output
 
 
+def test_an_address_with_other_letters_the_mail_server_cannot_take_is_given_up(
+    ack_app: Flask, smtp_server: SmtpServer
+) -> None:
+    """Found (faults review): an acknowledgement to "zoë@exämple.org", through a mail server without
+    SMTPUTF8, was tried every hour for ever; the inbox blamed the server."""
+    smtp_server.smtputf8 = False
+    smtp_server.start()
+    with ack_app.app_context():
+        reference = make_request(details={**VALID_DETAILS, "email": "zoë@exämple.org"}).reference
+        result = run_outbox()
+        assert (result.sent, result.send_failed, result.given_up) == (1, 0, 1)  # the facilitators' went
+    client, _ = signed_in(ack_app)
+    page = " ".join(text(client.get(f"/inbox/requests/{reference}")).split())
+    assert "the mail server cannot send to an address with letters other than a to z" in page
+    assert "It will not be tried again" in page
+
+
 def test_a_refusal_for_now_and_a_refused_facilitators_address_are_tried_again(
     ack_app: Flask, smtp_server: SmtpServer
 ) -> None:

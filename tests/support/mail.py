@@ -43,9 +43,9 @@ class Mailbox:
 class _BoundController(Controller):
     """aiosmtpd's Controller, listening on a socket the test bound already."""
 
-    def __init__(self, handler: Mailbox, sock: socket.socket) -> None:
+    def __init__(self, handler: Mailbox, sock: socket.socket, smtputf8: bool = True) -> None:
         host, port = sock.getsockname()
-        super().__init__(handler, hostname=host, port=port)
+        super().__init__(handler, hostname=host, port=port, enable_SMTPUTF8=smtputf8)
         self.sock = sock
 
     def _create_server(self):  # type: ignore[no-untyped-def]
@@ -62,6 +62,9 @@ class SmtpServer:
 
     def __init__(self) -> None:
         self.mailbox = Mailbox()
+        # Whether the server takes addresses with letters other than a to z (SMTPUTF8), as
+        # aiosmtpd does unless told not to; many mail servers do not.
+        self.smtputf8 = True
         self.controller: Controller | None = None
         self.sock: socket.socket | None = self._bind(0)
         self.port: int = self.sock.getsockname()[1]
@@ -77,7 +80,7 @@ class SmtpServer:
         """Listen."""
         sock = self.sock or self._bind(self.port)
         self.sock = None  # the server owns it now, and closes it when it stops
-        self.controller = _BoundController(self.mailbox, sock)
+        self.controller = _BoundController(self.mailbox, sock, self.smtputf8)
         self.controller.start()
 
     def stop(self) -> None:
