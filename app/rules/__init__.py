@@ -48,7 +48,7 @@ from .partnership import (
     load_partnership,
     read_partnership,
 )
-from .validate import rules_warnings, validate_pack
+from .validate import future_verifications, rules_warnings, validate_pack
 
 
 def check_pack(
@@ -107,6 +107,8 @@ def check_rules(
     deployment checks all three) and report every problem in them in one run (a broken
     contacts file does not stop the pack being checked), with warnings as of ``today``."""
     contacts, problems = check_contacts(contacts_path)
+    if contacts is not None and today is not None:
+        problems += future_verifications(contacts, today)
     pack, pack_problems = check_pack(pack_path, contacts)
     problems += pack_problems
     partnership = None

@@ -124,6 +124,14 @@ _EXAMPLE_KEYS = {"agency"}
 
 
 def _colour(reader: _Reader, data: _Mapping, key: str, node: str, required: bool) -> str | None:
+    if key in data and data[key] is None:  # "brand: #106165": YAML reads the # as a comment's start
+        reader.problem(
+            node,
+            key,
+            f'is empty: a # starts a comment in YAML, so write the colour in quotes, like {key}: "#106165"',
+            data.line_of(key),
+        )
+        return None
     value = reader.string(data, key, node, required=required)
     if value is None:
         return None

@@ -464,6 +464,22 @@ def _check_safeguarding(pack: RulePack, add: _Report) -> None:
 VERIFY_EVERY_MONTHS = 12
 
 
+def future_verifications(contacts: ContactBook, today: dt.date) -> list[Problem]:
+    """A problem for each contact "verified" after ``today`` (a typo: 2099 for 2026), which the
+    check of old verifications would otherwise trust for years."""
+    return [
+        Problem(
+            contacts.path,
+            f"contact {contact.id}",
+            contact.VERIFIED_FIELD,
+            f"is in the future ({contact.verified_on.isoformat()}): the details cannot have been verified yet",
+            contact.line,
+        )
+        for contact in contacts.contacts
+        if contact.verified_on > today + dt.timedelta(days=1)  # a day's grace for time zones
+    ]
+
+
 def rules_warnings(pack: RulePack, contacts: ContactBook | None, today: dt.date) -> list[Problem]:
     """What is due rather than wrong: the pack's review date has passed, or a contact was last
     verified more than ``VERIFY_EVERY_MONTHS`` months before ``today``."""

@@ -247,3 +247,54 @@ def test_an_impossible_date_is_named_with_its_file_and_line(
     )
     with pytest.raises(StartupError, match="is not a real date"):
         load_rules(app)  # start-up says the same
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (("phone: 0161 603 4500", "phone: 1"), "phone: has 1 digits: a UK phone number has 10 or 11"),
+        (("phone: 0161 603 4500", "phone: 0161 603"), "phone: has 7 digits"),
+    ],
+)
+def test_a_cut_off_phone_number_or_a_verification_in_the_future_is_a_problem(
+    tmp_path: Path, change: tuple[str, str], message: str
+) -> None:
+    """Found (faults review): "phone: 1" was a valid phone number."""
+    from app.rules import check_contacts
+
+    text = DEFAULT_CONTACTS.read_text(encoding="utf-8")
+    assert change[0] in text
+    path = tmp_path / "contacts.yaml"
+    path.write_text(text.replace(change[0], change[1], 1), encoding="utf-8")
+    book, problems = check_contacts(path)
+    assert book is None and any(message in str(problem) for problem in problems), problems
+
+
+def test_an_unquoted_colour_says_that_a_hash_starts_a_comment(tmp_path: Path) -> None:
+    """Found: "brand: #106165" without quotes was reported only as "brand: is missing", though the
+    colour is there on the line."""
+    from app.rules import check_partnership
+
+    text = DEFAULT_PARTNERSHIP.read_text(encoding="utf-8")
+    found = re.search(r'brand: "(#[0-9a-fA-F]{6})"', text)
+    assert found
+    path = tmp_path / "partnership.yaml"
+    path.write_text(text.replace(found.group(0), f"brand: {found.group(1)}"), encoding="utf-8")
+    partnership, problems = check_partnership(path)
+    assert partnership is None
+    assert any("a # starts a comment in YAML, so write the colour in quotes" in str(problem) for problem in problems)
+
+
+def test_a_contact_verified_in_the_future_is_a_problem(runner: FlaskCliRunner, tmp_path: Path) -> None:
+    """Found (faults review): a contact "verified" on 2099-11-27 (for 2026) was valid, and the
+    12-month check would have trusted it for decades."""
+    contacts = contacts_data(TODAY)
+    verify(contacts["contacts"][0], (TODAY + dt.timedelta(days=2)).isoformat())
+    path = tmp_path / "contacts.yaml"
+    path.write_text(yaml.safe_dump(contacts, sort_keys=False), encoding="utf-8")
+    report = check_rules(None, path, TODAY)
+    assert [problem.node for problem in report.problems] == [f"contact {contacts['contacts'][0]['id']}"]
+    assert "is in the future" in str(report.problems[0])
+    assert check_rules(None, path, TODAY + dt.timedelta(days=1)).problems == ()  # a day's grace
+    result = runner.invoke(args=["rules", "check", "--contacts", str(path)])
+    assert result.exit_code == 1 and "is in the future" in result.output
