@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import Flask, g, has_request_context, render_template, request, url_for
+from flask import Flask, current_app, g, has_request_context, redirect, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
@@ -56,6 +56,22 @@ def render_error(
         key = ("error", code, csrf_failure, description, session_expired(), in_inbox, signed_in_to)
         return render_page(template, key, context), code
     return render_template(template, **context), code
+
+
+def slash_removed() -> str | None:
+    """For a GET of one of our addresses typed with a slash at the end ("/inbox/"), the address
+    without it (and its query), if that is a page; else None."""
+    path = request.path
+    if request.method not in ("GET", "HEAD") or path == "/" or not path.endswith("/"):
+        return None
+    target = path.rstrip("/")
+    adapter = current_app.url_map.bind("localhost")
+    try:
+        adapter.match(target, method=request.method)
+    except HTTPException:
+        return None
+    query = request.query_string.decode("ascii", "replace")
+    return request.script_root + target + (f"?{query}" if query else "")
 
 
 # Where a failed request sent its answers: the request's "send" button (nothing was sent).
@@ -110,6 +126,8 @@ def register_error_handlers(app: Flask) -> None:
                 leave_session_untouched()
                 return render_error(503)
             return render_error(500)
+        if code == 404 and (without_slash := slash_removed()) is not None:
+            return redirect(without_slash, code=308)
         body, status = render_error(code)
         valid_methods = getattr(error, "valid_methods", None)
         if code == 405 and valid_methods:

@@ -716,3 +716,16 @@ def test_page_chrome_is_rendered_once_and_the_same_on_every_page(client: FlaskCl
     footer = first[first.index("<footer") : first.index("</footer>")]
     assert footer == other[other.index("<footer") : other.index("</footer>")]
     assert "0161 603 4500" in footer and 'href="/exit"' in first
+
+
+def test_an_address_typed_with_a_slash_at_the_end_leads_to_the_page(client) -> None:
+    """Found (faults review): "/inbox/" and "/start/" gave "Page not found"."""
+    for typed, page in (
+        ("/inbox/", "/inbox"),
+        ("/privacy/", "/privacy"),
+        ("/questions-to-prepare/?mode=supervision", "/questions-to-prepare?mode=supervision"),
+    ):
+        response = client.get(typed)
+        assert response.status_code == 308 and response.location == page
+    assert client.get("/no-such-page/").status_code == 404
+    assert client.post("/privacy/").status_code in (404, 405)  # only a page to open is redirected
