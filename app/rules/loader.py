@@ -733,15 +733,11 @@ def parse_contacts(data: object, file: str) -> tuple[ContactBook | None, list[Pr
             reader.problem(node, "id", "is used by another contact", item.line)
         phone = reader.string(item, "phone", node, required=False)
         digits = len((phone or "").replace(" ", ""))
-        if (
-            phone is not None
-            and all(ch.isdigit() or ch == " " for ch in phone)
-            and not (3 <= digits <= 6 or 10 <= digits <= 11)
-        ):
+        if phone is not None and all(ch.isdigit() or ch == " " for ch in phone) and not 3 <= digits <= 11:
             reader.problem(
                 node,
                 "phone",
-                f"has {digits} digits: a UK phone number has 10 or 11 (a short number such as 999 or 111, 3 to 6)",
+                f"has {digits} digits: a UK phone number has 3 (999, 111) to 11 (0161 603 4500)",
                 item.line_of("phone"),
             )
         if phone is not None and not all(ch.isdigit() or ch == " " for ch in phone):

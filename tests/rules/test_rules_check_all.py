@@ -252,8 +252,8 @@ def test_an_impossible_date_is_named_with_its_file_and_line(
 @pytest.mark.parametrize(
     "change, message",
     [
-        (("phone: 0161 603 4500", "phone: 1"), "phone: has 1 digits: a UK phone number has 10 or 11"),
-        (("phone: 0161 603 4500", "phone: 0161 603"), "phone: has 7 digits"),
+        (("phone: 0161 603 4500", "phone: 1"), "phone: has 1 digits: a UK phone number has 3 (999, 111) to 11"),
+        (("phone: 0161 603 4500", "phone: 0161 603 4500 1"), "phone: has 12 digits"),
     ],
 )
 def test_a_cut_off_phone_number_or_a_verification_in_the_future_is_a_problem(
@@ -268,6 +268,10 @@ def test_a_cut_off_phone_number_or_a_verification_in_the_future_is_a_problem(
     path.write_text(text.replace(change[0], change[1], 1), encoding="utf-8")
     book, problems = check_contacts(path)
     assert book is None and any(message in str(problem) for problem in problems), problems
+    # Childline's 0800 1111 (8 digits) and 116 123 (6) are real numbers.
+    for real in ("0800 1111", "116 123"):
+        path.write_text(text.replace(change[0], f"phone: {real}", 1), encoding="utf-8")
+        assert check_contacts(path)[1] == []
 
 
 def test_an_unquoted_colour_says_that_a_hash_starts_a_comment(tmp_path: Path) -> None:
