@@ -291,16 +291,28 @@ class Purges:
 
 def purge_due(done: Purges, now: dt.datetime | None = None) -> tuple[int, int]:
     """Run each purge whose turn has come (sessions every minute, requests every hour; each at
-    once in a new worker); returns how many (sessions, requests) were deleted. Commits."""
+    once in a new worker); returns how many (sessions, requests) were deleted. Commits.
+
+    A purge that fails is logged (its error's type only) and waits for its next turn: it never
+    stops the worker making PDFs and sending emails."""
     now = now or utcnow()
     sessions = requests = 0
     if done.sessions is None or now - done.sessions >= PURGE_SESSIONS_EVERY:
-        sessions = purge_expired_sessions(now)
         done.sessions = now
+        try:
+            sessions = purge_expired_sessions(now)
+        except SQLAlchemyError as error:
+            current_app.logger.warning(
+                "Expired sessions not deleted (%s); trying again in a minute", type(error).__name__
+            )
     if done.requests is None or now - done.requests >= PURGE_REQUESTS_EVERY:
-        retention = int(current_app.config.get("RETENTION_DAYS") or 90)
-        requests = len(service.purge_requests(retention, now=now, actor=audit.SYSTEM).references)
         done.requests = now
+        retention = int(current_app.config.get("RETENTION_DAYS") or 90)
+        try:
+            requests = len(service.purge_requests(retention, now=now, actor=audit.SYSTEM).references)
+        except SQLAlchemyError as error:
+            db.session.rollback()
+            current_app.logger.warning("Old requests not deleted (%s); trying again in an hour", type(error).__name__)
         if requests:
             current_app.logger.info("Deleted %d request(s) older than %d days", requests, retention)
     return sessions, requests

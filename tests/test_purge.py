@@ -131,3 +131,24 @@ def test_the_worker_deletes_expired_answers_each_minute_and_old_requests_each_ho
         assert purge_due(done, now + dt.timedelta(minutes=59)) == (0, 0)
         assert purge_due(done, now + dt.timedelta(hours=1)) == (0, 1)
     assert _requests(app) == []
+
+
+def test_a_purge_that_fails_never_stops_the_emails(app, monkeypatch) -> None:
+    """Found (review of the change): the purges ran before each pass in the same try, so one
+    that kept failing stopped every PDF and email."""
+    from sqlalchemy.exc import OperationalError
+
+    from app import outbox
+
+    def failing(*args, **kwargs):
+        raise OperationalError("DELETE", {}, Exception("lock timeout"))
+
+    monkeypatch.setattr(outbox, "purge_expired_sessions", failing)
+    monkeypatch.setattr(outbox.service, "purge_requests", failing)
+    done = outbox.Purges()
+    with app.app_context():
+        reference = make_request().request.reference
+        assert outbox.purge_due(done) == (0, 0)  # logged, not raised
+        assert done.sessions is not None and done.requests is not None  # each waits for its turn
+        assert outbox.run_pass().pdfs_made == 1
+        assert db.session.scalar(select(StoredRequest.pdf_made_at).where(StoredRequest.reference == reference))
