@@ -18,6 +18,7 @@ import secrets
 import types
 import typing
 from collections.abc import Mapping
+from email.utils import getaddresses
 from pathlib import Path
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
@@ -323,6 +324,15 @@ ORDERED = (
 # One email address as a setting gives it: one "@", nothing that would make it a list or a name
 # ("a@b.example, c@d.example", "Team <a@b.example>"); the mail server judges the rest.
 ONE_ADDRESS = re.compile(r"[^@\s,;<>\"]+@[^@\s,;<>\"]+")
+
+
+def one_address(value: str) -> bool:
+    """Whether a setting names one email address, bare or with a name ("Space to Think
+    <noreply@partnership.example>"), not a list."""
+    found = getaddresses([value.strip()])
+    return len(found) == 1 and ONE_ADDRESS.fullmatch(found[0][1]) is not None
+
+
 # A cookie name as browsers keep it (RFC 6265's token, kept to the plainest characters).
 COOKIE_NAME = re.compile(r"[A-Za-z0-9_.\-]{1,64}")
 
@@ -356,10 +366,10 @@ def check_mail(settings: Mapping[str, Any]) -> None:
     """A ConfigError naming the setting if mail cannot work as set: FACILITATOR_EMAIL without
     SMTP_HOST, an address that is not one email address, or a mail server named as a web address."""
     facilitators = settings.get("FACILITATOR_EMAIL")
-    if facilitators and not ONE_ADDRESS.fullmatch(str(facilitators).strip()):
+    if facilitators and not one_address(str(facilitators)):
         raise ConfigError(f"FACILITATOR_EMAIL must be one email address, but it is {facilitators!r}.")
     sender = settings.get("MAIL_FROM")
-    if facilitators and not ONE_ADDRESS.fullmatch(str(sender or "").strip()):
+    if facilitators and not one_address(str(sender or "")):
         raise ConfigError(f"MAIL_FROM must be one email address, but it is {sender!r}.")
     host = settings.get("SMTP_HOST")
     if facilitators and not host:

@@ -32,12 +32,18 @@ def warn_when_serving(app: Flask, message: str) -> None:
 
 
 def unknown_redis_options(options: dict[str, object]) -> list[str]:
-    """The option names the Redis client does not take (misspelt ones, say), sorted."""
+    """The option names neither the ``limits`` Redis stores (``key_prefix``, Sentinel's
+    ``service_name``...) nor the Redis client take (misspelt ones, say), sorted."""
     import inspect
 
+    from limits.storage import RedisClusterStorage, RedisSentinelStorage, RedisStorage
     from redis import Redis
 
-    known = set(inspect.signature(Redis.__init__).parameters)
+    known = {
+        name
+        for takes in (Redis, RedisStorage, RedisSentinelStorage, RedisClusterStorage)
+        for name in inspect.signature(takes.__init__).parameters
+    } - {"self", "uri", "options"}
     return sorted(str(name) for name in options if name not in known)
 
 

@@ -276,6 +276,9 @@ def test_mail_settings_that_can_work_are_accepted() -> None:
     for host in ("smtp.example.org", "127.0.0.1", "::1"):
         settings = load_config(environ={"FACILITATOR_EMAIL": "team@partnership.example", "SMTP_HOST": host})
         assert settings["SMTP_HOST"] == host
+    sender = "Space to Think <noreply@partnership.example>"
+    environ = {"FACILITATOR_EMAIL": "Facilitators <team@partnership.example>", "SMTP_HOST": "smtp.example"}
+    assert load_config(environ={**environ, "MAIL_FROM": sender})["MAIL_FROM"] == sender
 
 
 def test_start_up_names_bad_engine_or_redis_options(monkeypatch) -> None:
@@ -290,6 +293,9 @@ def test_start_up_names_bad_engine_or_redis_options(monkeypatch) -> None:
     monkeypatch.setenv("RATELIMIT_STORAGE_OPTIONS", '{"socket_timeot": 1}')
     with pytest.raises(StartupError, match=r"RATELIMIT_STORAGE_OPTIONS .*socket_timeot"):
         create_app({**base, "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:1/0"})
+    # What the rate-limit store itself takes is fine (a prefix, when staging shares production's Redis).
+    monkeypatch.setenv("RATELIMIT_STORAGE_OPTIONS", '{"socket_timeout": 1, "key_prefix": "staging"}')
+    assert create_app({**base, "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:1/0"}).config["RATELIMIT_STORAGE_OPTIONS"]
 
 
 def test_the_inbox_sign_in_limit_comes_from_the_environment(monkeypatch) -> None:
