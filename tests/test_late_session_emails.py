@@ -199,3 +199,48 @@ def test_0011_gives_waiting_invitations_and_reminders_their_deadline(app: Flask)
         ("cancellation", False): None,
         ("invitation", True): None,  # sent already: nothing to decide
     }
+
+
+def test_no_invitation_can_be_sent_once_the_session_has_started(session_app: Flask, smtp_server: SmtpServer) -> None:
+    """Found (review of the change): "Send invitation" still worked after the start; the worker
+    then gave it up as too late, and the request was flagged for good."""
+    from support.sessions import session_has_started
+
+    client, _ = signed_in(session_app)
+    reference = offered(session_app)
+    arrange(client, reference)
+    session_has_started(session_app, reference)
+    page = text(client.get(f"/inbox/requests/{reference}"))
+    assert "/invitation" not in page  # no button
+    response = invite(client, reference)
+    assert "too late to send an invitation" in text(client.get(f"/inbox/requests/{reference}")) or (
+        "too late to send an invitation" in text(response)
+    )
+    with session_app.app_context():
+        assert db.session.scalar(select(OutboxMessage).where(OutboxMessage.kind == "invitation")) is None
+
+
+@both_databases
+def test_a_session_moved_while_mail_is_down_sends_only_the_latest_invitation(
+    session_app: Flask, smtp_server: SmtpServer
+) -> None:
+    """Found (review of the change): the first invitation, still waiting, went later with the old
+    time beside the update (or was given up as "too late" for a session that had moved)."""
+    from support.sessions import session_form
+
+    client, _ = signed_in(session_app)
+    reference = offered(session_app)
+    flush(session_app, smtp_server)  # the mail server is down
+    arrange(client, reference)
+    invite(client, reference)
+    pass_at(session_app, utcnow())  # tried, failed
+    page_url = f"/inbox/sessions/{session_id_of(session_app, reference)}"
+    assert post_form(client, page_url, page_url, session_form(start_time="15:00")).status_code == 302
+    with session_app.app_context():
+        waiting = db.session.scalars(select(OutboxMessage.subject).where(OutboxMessage.kind == "invitation")).all()
+    assert len(waiting) == 1 and waiting[0].startswith("Updated invitation")
+    smtp_server.start()
+    pass_at(session_app, utcnow() + dt.timedelta(hours=2))
+    invitations = [s for s in subjects(smtp_server) if "nvitation" in s]
+    assert len(invitations) == 1 and invitations[0].startswith("Updated invitation")
+    assert "3:00pm" in str(smtp_server.mailbox.messages[-1].get_body(("plain",)).get_content())

@@ -448,6 +448,8 @@ def send_invitation(request: StoredRequest, actor: str) -> SpaceSession:
         raise SessionRefused("invitation", "Arrange a session before sending an invitation")
     if request.status != ARRANGED:
         raise SessionRefused("invitation", "Invitations are sent only while a session is arranged")
+    if session.has_started:  # it would only be given up as too late
+        raise SessionRefused("invitation", "The session has started, so it is too late to send an invitation")
     if not current_app.config.get("FACILITATOR_EMAIL"):
         raise SessionRefused(
             "invitation",
@@ -544,6 +546,16 @@ def _queue_session_email(
     organiser = current_app.config.get("FACILITATOR_EMAIL")
     if not recipient or not organiser:
         return None
+    if kind in (INVITATION, CANCELLATION):
+        # What has not gone yet is out of date now: an earlier invitation (this one replaces it)
+        # and a reminder (its text has the session as it was). Left, they would go later with
+        # the old time, or be given up as "too late" for a session that has moved.
+        for waiting in [
+            message
+            for message in request.outbox
+            if message.kind in (INVITATION, REMINDER) and message.sent_at is None and message.given_up_at is None
+        ]:
+            request.outbox.remove(waiting)  # delete-orphan: the row goes at the commit
     update = kind == INVITATION and session.sequence > 0
     calendar = None
     if kind in (INVITATION, CANCELLATION):
