@@ -463,6 +463,9 @@ def test_named_gp_practices_and_doctors(text: str, found: list[str]) -> None:
         "Local GP Practice",
         "The NHS Health Centre",
         "Mental Health Centre",
+        "Following Surgery, she was calmer",  # found by the review of the change
+        "After Surgery the family rested",
+        "Dr Google says it is nothing",
         "Good Medical Practice",
         "Contact GP Surgery",
         "Attending GP surgery is hard.",

@@ -166,3 +166,12 @@ def test_what_was_typed_is_given_back_when_the_form_expired_after_signing_out(ap
         assert "<Follow up>" not in response.get_data(as_text=True)  # given back as text, never as markup
     empty = client.post(f"/inbox/requests/{reference}/notes", data={"csrf_token": token.group(1), "text": "  "})
     assert "Your note" not in text(empty) and "Copy it now" not in text(empty)
+    # Only a form sent from this site: another site's page cannot have its own text shown here.
+    planted = "Call 0800 000 000 now to keep your account"
+    for header in ({"Origin": "https://evil.example"}, {"Referer": "https://evil.example/page"}):
+        response = client.post(f"/inbox/requests/{reference}/notes", data={"text": planted}, headers=header)
+        assert response.status_code == 400 and planted not in text(response)
+    ours = client.post(
+        f"/inbox/requests/{reference}/notes", data={"text": note}, headers={"Origin": "http://localhost"}
+    )
+    assert note in text(ours)

@@ -358,12 +358,19 @@ def find_request(reference: str, with_pdf: bool = False) -> StoredRequest | None
     return db.session.scalar(query)
 
 
-def deleted_on(reference: str) -> dt.datetime | None:
+def deleted_on(reference: str) -> tuple[dt.datetime, int | None] | None:
     """When a request with this reference was deleted at the end of the retention period (its
-    audit trail outlives it), or None if it never was."""
-    return db.session.scalar(
-        select(AuditEvent.at).where(AuditEvent.reference == reference, AuditEvent.action == "purged").limit(1)
-    )
+    audit trail outlives it), with the period then in days (from the event's "older than N
+    days"), or None if it never was."""
+    found = db.session.execute(
+        select(AuditEvent.at, AuditEvent.detail)
+        .where(AuditEvent.reference == reference, AuditEvent.action == "purged")
+        .limit(1)
+    ).first()
+    if found is None:
+        return None
+    days = re.search(r"older than (\d+) days", found.detail or "")
+    return found.at, int(days.group(1)) if days else None
 
 
 def assigned_facilitator(request: StoredRequest) -> Facilitator | None:

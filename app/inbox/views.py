@@ -35,7 +35,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 
 from flask import abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_wtf.csrf import CSRFError
@@ -299,15 +299,11 @@ def stored_request(reference: str, with_pdf: bool = False) -> Any:
     reference = normalise_reference(reference)
     found = service.find_request(reference, with_pdf=with_pdf)
     if found is None:
-        when = service.deleted_on(reference) if is_reference(reference) else None
-        if when is None:
+        deleted = service.deleted_on(reference) if is_reference(reference) else None
+        if deleted is None:
             abort(404)
-        page = render_template(
-            "inbox/request_deleted.html",
-            reference=reference,
-            deleted_on=uk_time(when),
-            retention_days=int(current_app.config.get("RETENTION_DAYS") or 90),
-        )
+        when, days = deleted
+        page = render_template("inbox/request_deleted.html", reference=reference, deleted_on=uk_time(when), days=days)
         abort(Response(page, status=404))
     return found
 
@@ -561,7 +557,12 @@ TYPED_TEXT_MAX = 20_000  # more than any of these forms takes, and no more is sh
 
 
 def typed_text_kept() -> list[tuple[str, str]]:
-    """What was typed into the posted form's free text (label, text), if anything."""
+    """What was typed into the posted form's free text (label, text), if anything: only for a
+    form sent from this site (another site's page could otherwise post text of its choosing and
+    have it shown on ours; browsers send Origin with every form posted across sites)."""
+    sent_from = request.headers.get("Origin") or request.headers.get("Referer") or ""
+    if sent_from and urlsplit(sent_from).netloc != request.host:
+        return []
     fields = TYPED_TEXT.get(request.endpoint or "", ())
     kept = [(label, request.form.get(name, "")[:TYPED_TEXT_MAX]) for name, label in fields]
     return [(label, text) for label, text in kept if not is_blank(text)]

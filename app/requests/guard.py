@@ -1041,6 +1041,10 @@ _NOT_A_PRACTICE_NAME = frozenset(
         "seen",
         "tell",
         "told",
+        "following",  # "Following Surgery, she..."
+        "after",
+        "before",
+        "since",
         "attend",
         "attends",
         "attended",
@@ -1118,6 +1122,7 @@ _NOT_A_SURNAME = frozenset(
         "who",
         "barnardo's",
         "barnardos",
+        "google",  # "Dr Google": what people find online
     }
 )
 
