@@ -244,3 +244,43 @@ def test_a_session_moved_while_mail_is_down_sends_only_the_latest_invitation(
     invitations = [s for s in subjects(smtp_server) if "nvitation" in s]
     assert len(invitations) == 1 and invitations[0].startswith("Updated invitation")
     assert "3:00pm" in str(smtp_server.mailbox.messages[-1].get_body(("plain",)).get_content())
+
+
+def test_a_late_invitation_needs_attention_only_until_the_session_is_held(
+    session_app: Flask, smtp_server: SmtpServer
+) -> None:
+    """Found (review of the change): the "Needs attention" tag of an invitation given up as too
+    late could never be cleared, even once the session had been held."""
+    from support.sessions import session_has_started
+    from test_sessions import outcome
+
+    smtp_server.start()
+    client, _ = signed_in(session_app)
+    reference = offered(session_app)
+    flush(session_app, smtp_server)
+    arrange(client, reference)
+    invite(client, reference)
+    pass_at(session_app, session_start(session_app, reference) + dt.timedelta(minutes=5))  # too late
+    assert "Needs attention: an email has not gone out" in text(client.get("/inbox"))
+    session_has_started(session_app, reference)
+    assert outcome(client, reference, "held").status_code == 302
+    assert "Needs attention: an email has not gone out" not in text(client.get("/inbox"))
+    assert "could not be sent before the session started" in text(client.get(f"/inbox/requests/{reference}"))
+
+
+def test_a_session_held_at_a_health_centre_needs_no_confirmation(session_app: Flask) -> None:
+    """A room in a named health centre is where facilitators meet, not a family's GP: the joining
+    text is not asked about for GP practices (a note naming one still is)."""
+    from test_inbox import post_form as post
+
+    client, _ = signed_in(session_app)
+    reference = offered(session_app)
+    response = arrange(client, reference, place="Room 2, Eccles Health Centre")
+    assert response.status_code == 302 and "data-identifying-warning" not in text(response)
+    note = post(
+        client,
+        f"/inbox/requests/{reference}",
+        f"/inbox/requests/{reference}/notes",
+        {"text": "GP is Eccles Health Centre"},
+    )
+    assert "data-identifying-warning" in text(note)  # a note naming a practice is still asked about

@@ -273,6 +273,12 @@ def _query(filters: Filters, today: dt.date) -> Any:
                 OutboxMessage.request_id == StoredRequest.id,
                 OutboxMessage.sent_at.is_(None),
                 or_(OutboxMessage.attempts > 0, OutboxMessage.given_up_at.is_not(None)),
+                # An invitation or reminder given up as too late needs attention only while the
+                # session is arranged (the practitioner may still need telling), not once it is held.
+                or_(
+                    func.coalesce(OutboxMessage.last_error, "").not_like("Too late:%"),
+                    StoredRequest.status == "session_arranged",
+                ),
             )
             .label("emails_stuck"),
         )

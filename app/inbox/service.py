@@ -33,7 +33,7 @@ from ..outbox import unsent_tried
 from ..pack import current_pack, current_partnership
 from ..requests import fields
 from ..requests.document import uk_date, uk_time
-from ..requests.guard import Finding, scan
+from ..requests.guard import KINDS, Finding, Kind, scan
 from ..requests.reference import is_reference, normalise_reference
 from ..requests.service import InvalidRequest, NewRequest, journey_record, store_request
 from ..rules import JourneyState, evaluate
@@ -604,9 +604,15 @@ def record_pdf_download(request: StoredRequest, facilitator: Facilitator) -> Non
 # --- free text a facilitator writes: notes and reasons ------------------------------------------
 
 
-def identifying_findings(text: str) -> list[Finding]:
+# What is looked for in a session's joining instructions or place: everything but GP practices,
+# since a session may well be held at a health centre ("Room 2, Eccles Health Centre"), as a
+# room in a named building is not a family's address.
+PLACE_KINDS: tuple[Kind, ...] = tuple(kind for kind in KINDS if kind != "gp_practice")
+
+
+def identifying_findings(text: str, kinds: Sequence[Kind] = KINDS) -> list[Finding]:
     """What looks like identifying data in a note or reason (the request pages' guard)."""
-    return scan(text)
+    return scan(text, kinds)
 
 
 def text_fingerprint(text: str) -> str:
@@ -614,9 +620,9 @@ def text_fingerprint(text: str) -> str:
     return hashlib.sha256(text.strip().encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def needs_confirmation(text: str, confirmed: str | None) -> list[Finding]:
+def needs_confirmation(text: str, confirmed: str | None, kinds: Sequence[Kind] = KINDS) -> list[Finding]:
     """The findings a facilitator has still to confirm for ``text`` (empty: store it)."""
-    findings = identifying_findings(text.strip())
+    findings = identifying_findings(text.strip(), kinds)
     return findings if findings and confirmed != text_fingerprint(text) else []
 
 

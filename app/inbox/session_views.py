@@ -81,7 +81,7 @@ def place_needs_confirmation(form: SessionForm, not_saved: str, confirmed_place:
     of date or time leaves as it is: not asked about again."""
     if form.details is None or form.details.place == confirmed_place:
         return []
-    findings = inbox_service.needs_confirmation(form.details.place, form.confirmed.data)
+    findings = inbox_service.needs_confirmation(form.details.place, form.confirmed.data, inbox_service.PLACE_KINDS)
     if findings:
         form.place.errors = [not_saved]
     return findings
