@@ -1169,7 +1169,7 @@ def test_a_deleted_requests_link_says_when_it_was_deleted_and_leads_back_to_the_
     for typed in (reference, reference.lower()):
         response = client.get(f"/inbox/requests/{typed}")
         page = text(response)
-        assert response.status_code == 404
+        assert response.status_code == 404 and response.mimetype == "text/html"  # found: served as text/plain
         assert f"Request {reference} has been deleted" in page and "(90 days)" in page
         assert 'href="/inbox"' in page
         assert response.headers["Cache-Control"] == "no-store"  # the security headers as on every page

@@ -304,7 +304,7 @@ def stored_request(reference: str, with_pdf: bool = False) -> Any:
             abort(404)
         when, days = deleted
         page = render_template("inbox/request_deleted.html", reference=reference, deleted_on=uk_time(when), days=days)
-        abort(Response(page, status=404))
+        abort(Response(page, status=404, mimetype="text/html"))
     return found
 
 
