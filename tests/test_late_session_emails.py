@@ -6,10 +6,12 @@ cancellation still goes late. The mail server is a real one (aiosmtpd), down and
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 from flask import Flask
+from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from app.extensions import db
@@ -54,6 +56,18 @@ def pass_at(app: Flask, now: dt.datetime):  # type: ignore[no-untyped-def]
         return run_pass(now=now)
 
 
+def invited(app: Flask, server: SmtpServer, **arranged: Any) -> tuple[FlaskClient, str]:
+    """A signed-in facilitator and a request offered (its first emails sent, or tried if the mail
+    server is down, and forgotten), with a session arranged (``arranged``: the form's fields) and
+    the invitation queued."""
+    client, _ = signed_in(app)
+    reference = offered(app)
+    flush(app, server)
+    arrange(client, reference, **arranged)
+    invite(client, reference)
+    return client, reference
+
+
 def subjects(server: SmtpServer) -> list[str]:
     return [message["Subject"] for message in server.mailbox.messages]
 
@@ -62,11 +76,7 @@ def subjects(server: SmtpServer) -> list[str]:
 def test_an_invitation_not_sent_before_the_session_starts_is_given_up(
     session_app: Flask, smtp_server: SmtpServer
 ) -> None:
-    client, _ = signed_in(session_app)
-    reference = offered(session_app)
-    flush(session_app, smtp_server)  # the mail server is down: nothing went
-    arrange(client, reference)
-    invite(client, reference)
+    client, reference = invited(session_app, smtp_server)  # the mail server is down: nothing went
     starts_at = session_start(session_app, reference)
     assert outbox_row(session_app, "invitation").send_before == starts_at
     # Before the session the invitation is still tried again.
@@ -96,12 +106,8 @@ def test_an_invitation_not_sent_before_the_session_starts_is_given_up(
 @both_databases
 def test_a_reminder_not_sent_before_the_sessions_day_is_given_up(session_app: Flask, smtp_server: SmtpServer) -> None:
     smtp_server.start()
-    client, _ = signed_in(session_app)
-    reference = offered(session_app)
-    flush(session_app, smtp_server)
     tomorrow = uk_today() + dt.timedelta(days=1)
-    arrange(client, reference, day=tomorrow, start_time="15:00")
-    invite(client, reference)
+    client, reference = invited(session_app, smtp_server, day=tomorrow, start_time="15:00")
     queued_earlier(session_app, 13)  # invited yesterday morning: a reminder is due
     smtp_server.stop()  # down from now: the invitation and the reminder wait
     first = pass_at(session_app, utcnow())
@@ -126,11 +132,7 @@ def test_an_invitation_never_tried_in_time_still_needs_attention_in_the_list(
     """The worker was stopped until after the session: the invitation was never tried, and is
     given up all the same, so the list flags the request."""
     smtp_server.start()
-    client, _ = signed_in(session_app)
-    reference = offered(session_app)
-    flush(session_app, smtp_server)
-    arrange(client, reference)
-    invite(client, reference)
+    client, reference = invited(session_app, smtp_server)
     assert "Needs attention: an email has not gone out" not in text(client.get("/inbox"))
     result = pass_at(session_app, session_start(session_app, reference) + dt.timedelta(days=1))
     assert (result.sent, result.given_up) == (0, 1)
@@ -145,11 +147,7 @@ def test_a_cancellation_still_goes_after_the_session_would_have_started(
 ) -> None:
     """Late, a cancellation still explains, and its calendar file takes the event away."""
     smtp_server.start()
-    client, _ = signed_in(session_app)
-    reference = offered(session_app)
-    flush(session_app, smtp_server)
-    arrange(client, reference)
-    invite(client, reference)
+    client, reference = invited(session_app, smtp_server)
     flush(session_app, smtp_server)
     starts_at = session_start(session_app, reference)
     session_id = session_id_of(session_app, reference)
@@ -228,11 +226,7 @@ def test_a_session_moved_while_mail_is_down_sends_only_the_latest_invitation(
     time beside the update (or was given up as "too late" for a session that had moved)."""
     from support.sessions import session_form
 
-    client, _ = signed_in(session_app)
-    reference = offered(session_app)
-    flush(session_app, smtp_server)  # the mail server is down
-    arrange(client, reference)
-    invite(client, reference)
+    client, reference = invited(session_app, smtp_server)  # the mail server is down
     pass_at(session_app, utcnow())  # tried, failed
     page_url = f"/inbox/sessions/{session_id_of(session_app, reference)}"
     assert post_form(client, page_url, page_url, session_form(start_time="15:00")).status_code == 302
@@ -255,11 +249,7 @@ def test_a_late_invitation_needs_attention_only_until_the_session_is_held(
     from test_sessions import outcome
 
     smtp_server.start()
-    client, _ = signed_in(session_app)
-    reference = offered(session_app)
-    flush(session_app, smtp_server)
-    arrange(client, reference)
-    invite(client, reference)
+    client, reference = invited(session_app, smtp_server)
     pass_at(session_app, session_start(session_app, reference) + dt.timedelta(minutes=5))  # too late
     assert "Needs attention: an email has not gone out" in text(client.get("/inbox"))
     session_has_started(session_app, reference)
