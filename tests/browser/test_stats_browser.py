@@ -34,6 +34,8 @@ def partnership_account(live_server) -> str:  # type: ignore[no-untyped-def]
                 ("started", "", last, 12),
                 ("outcome", "RETIRED1", now, 2),
                 ("outcome", "RETIRED2", last, 11),
+                ("outcome", "RETIRED3", last, 30),
+                ("outcome", "RETIRED3", now, 30),
             ):
                 for _ in range(times):
                     add_count(kind, "practitioner", (subject,), month=month)
@@ -63,8 +65,10 @@ def test_statistics_page_has_no_axe_violations(browser_page, partnership_account
     expect(outcomes.locator(f'[data-row="RETIRED1"] [data-count="{this_month}"]')).to_have_text("hidden")
     # Its total (2) is hidden too, and so is another total of that column, so the 2 cannot be worked out.
     expect(outcomes.locator('[data-row="RETIRED1"] [data-count="total"]')).to_have_text("hidden")
-    journeys = page.get_by_role("table", name=re.compile(r"^Journeys and requests"))
-    expect(journeys.locator('[data-row="started"] [data-count="total"]')).to_have_text(re.compile(r"^\s*\d+\s*$"))
+    # Large counts are shown as numbers. (A row only this fixture counts, large enough never to be
+    # hidden to protect another: what the other tables hide depends on which browser tests ran
+    # on this server first, and under -n 4 the journeys started could be hidden.)
+    expect(outcomes.locator('[data-row="RETIRED3"] [data-count="total"]')).to_have_text(re.compile(r"^\s*60\s*$"))
     # One chart per table: journeys, outcomes and criteria always; feedback scores once any are counted.
     tables = page.locator("section[data-table]")
     assert tables.count() >= 3
