@@ -401,6 +401,36 @@ def test_two_requests_share_one_group_session_and_the_upcoming_view_lists_it(app
     assert 'href="/inbox/sessions"' in text(client.get("/inbox"))  # in the inbox navigation
 
 
+@both_databases
+def test_a_started_session_is_listed_until_each_request_in_it_is_marked_held_or_not(app: Flask) -> None:
+    """Found: a session under way, or over but not yet recorded, left "Upcoming sessions" and
+    was listed nowhere: a facilitator had to remember its requests to say whether it was held."""
+    client, _ = signed_in(app)
+    first, second, later = offered(app), offered(app), offered(app)
+    arrange(client, first)
+    arrange_with(client, second, {"session": str(session_id_of(app, first))})
+    arrange(client, later, day=uk_today() + dt.timedelta(days=9))
+    started = session_id_of(app, first)
+    session_has_started(app, first, ago=dt.timedelta(minutes=20))  # under way
+
+    page = text(client.get("/inbox/sessions"))
+    assert re.findall(r'data-started-session="(\d+)"', page) == [str(started)]
+    assert re.findall(r'data-upcoming-session="(\d+)"', page) == [str(session_id_of(app, later))]
+    section = page.split("data-sessions-to-record")[1].split("data-upcoming-session")[0]
+    assert first in section and second in section and later not in section
+    assert section.count("data-to-record") == 2  # both still to be marked
+    assert f'href="/inbox/sessions/{started}"' in section and "Change or cancel" not in section
+
+    # Marked one by one: listed while a request in it is still "session arranged".
+    assert outcome(client, first, "held").status_code == 302
+    section = text(client.get("/inbox/sessions")).split("data-sessions-to-record")[1]
+    assert section.count("data-to-record") == 1 and second in section.split("data-upcoming-session")[0]
+    assert outcome(client, second, "not_held").status_code == 302
+    page = text(client.get("/inbox/sessions"))
+    assert "data-sessions-to-record" not in page and "data-started-session" not in page
+    assert re.findall(r'data-upcoming-session="(\d+)"', page) == [str(session_id_of(app, later))]
+
+
 def test_not_held_goes_back_to_offered_and_out_of_the_session(app: Flask) -> None:
     client, _ = signed_in(app)
     reference = offered(app)

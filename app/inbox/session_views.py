@@ -3,7 +3,7 @@ held or not held, the upcoming sessions, and changing or cancelling a session.
 
 Routes (blueprint ``inbox``, so ``require_facilitator`` covers them: a signed-in facilitator
 only, never a read-only partnership account):
-  GET       /inbox/sessions                                  sessions
+  GET       /inbox/sessions                                  sessions_list     (started, to record; upcoming)
   GET/POST  /inbox/sessions/<session_id>                     session_page      (change it)
   GET/POST  /inbox/sessions/<session_id>/cancel              cancel_session    ("Are you sure?", then cancel)
   POST      /inbox/requests/<reference>/session              arrange_session
@@ -89,10 +89,13 @@ def place_needs_confirmation(form: SessionForm, not_saved: str, confirmed_place:
 
 @bp.get("/sessions")
 def sessions_list() -> str:
-    """The sessions still to come, soonest first, with the requests in each; then feedback comments."""
+    """Sessions that have started with a request still to be marked held or not held; the
+    sessions still to come, soonest first, with the requests in each; then feedback comments."""
     upcoming = sessions.sessions_with_members(sessions.upcoming_sessions())
     return render_template(
         "inbox/sessions.html",
+        to_record=sessions.sessions_with_members(sessions.sessions_to_record()),
+        arranged=sessions.ARRANGED,
         upcoming=upcoming,
         words=sessions.session_words,
         comments=sessions.feedback_comments(),

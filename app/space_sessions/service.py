@@ -188,6 +188,28 @@ def upcoming_sessions(now: dt.datetime | None = None) -> list[SpaceSession]:
     )
 
 
+def sessions_to_record(now: dt.datetime | None = None) -> list[SpaceSession]:
+    """Sessions not cancelled that have started (under way, or over) with a request still
+    "session arranged": whether each was held is still to be said, on that request's page.
+    Soonest first. Once every request in one is marked held or not held, it leaves the list."""
+    awaiting = (
+        select(SessionPlace.session_id)
+        .join(StoredRequest, StoredRequest.id == SessionPlace.request_id)
+        .where(StoredRequest.status == ARRANGED)
+    )
+    return list(
+        db.session.scalars(
+            select(SpaceSession)
+            .where(
+                SpaceSession.cancelled_at.is_(None),
+                SpaceSession.starts_at <= (now or utcnow()),
+                SpaceSession.id.in_(awaiting),
+            )
+            .order_by(SpaceSession.starts_at, SpaceSession.id)
+        )
+    )
+
+
 def session_words(session: SpaceSession) -> dict[str, str]:
     """A session in words, for pages and emails: date, time, length, format, place."""
     local = to_uk(session.starts_at)
@@ -777,5 +799,6 @@ __all__ = [
     "mark_not_held",
     "queue_reminders",
     "send_invitation",
+    "sessions_to_record",
     "upcoming_sessions",
 ]

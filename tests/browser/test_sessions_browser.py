@@ -148,6 +148,12 @@ def test_arrange_invite_and_hold_a_session(browser_page, new_context, live_serve
     page.get_by_role("button", name="Save", exact=True).click()
     expect(page.get_by_role("alert").filter(has_text="There is a problem")).to_contain_text("has not happened yet")
     session_has_started(live_server.app, reference)
+    # Started, not yet recorded: listed apart, with the way back to the request.
+    page.get_by_role("link", name="Upcoming sessions").click()
+    started = page.locator("[data-sessions-to-record]")
+    expect(started.locator(f'[data-member="{reference}"]')).to_contain_text("say whether it was held")
+    axe.check(page, "the upcoming sessions with one that has started")
+    started.get_by_role("link", name=reference, exact=True).click()
     page.get_by_label("The session was held").check()
     page.get_by_role("button", name="Save", exact=True).click()
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text("Status changed to session held")
