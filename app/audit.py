@@ -12,6 +12,7 @@ from .models import AuditEvent, utcnow
 REQUESTER = "requester session"
 SYSTEM = "system"
 CLI = "cli"
+SIGN_IN_FORM = "sign-in form"  # someone not (yet) signed in: a failed or refused sign-in
 
 
 def add_event(action: str, reference: str | None, actor: str = SYSTEM, detail: str = "") -> AuditEvent:

@@ -30,7 +30,7 @@ OUTBOX_KINDS: tuple[str, ...] = (
     "reminder",
     "feedback",
 )
-AUDIT_ACTORS: tuple[str, ...] = ("requester session", "system", "cli", "facilitator")
+AUDIT_ACTORS: tuple[str, ...] = ("requester session", "system", "cli", "facilitator", "sign-in form")
 
 
 def utcnow() -> dt.datetime:

@@ -292,6 +292,12 @@ def test_sign_in_failure_is_vague_and_not_logged_in_full(app: Flask, caplog, ema
     logged = " ".join(record.getMessage() for record in caplog.records)
     assert "sign-in failed" in logged
     assert email not in logged and password not in logged and email.split("@")[0] not in logged
+    # Audited too: for which account (its number, or none), never the address or the password.
+    [failed] = events(app, "sign_in_failed")
+    assert failed.actor == "sign-in form" and failed.reference is None
+    assert failed.detail.startswith("facilitator:" if email == EMAIL else "no such account;")
+    assert service.email_fingerprint(email) in failed.detail
+    assert email.split("@")[0] not in failed.detail and password not in failed.detail
 
 
 def test_sign_in_with_nothing_entered_asks_for_both(app: Flask) -> None:

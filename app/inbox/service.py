@@ -337,6 +337,18 @@ def authenticate(email: str, password: str) -> Facilitator | None:
     return facilitator
 
 
+def record_failed_sign_in(email: str, locked: bool) -> str:
+    """Note in the audit log a sign-in that failed (wrong email or password, or an inactive
+    account) or was refused (too many failures): which account it was for, by id, or that there
+    is none, with the address's tag; never the address or password. Returns the tag (for the log)."""
+    tag = email_fingerprint(email)
+    facilitator = find_facilitator(email)
+    target = facilitator.actor if facilitator is not None else "no such account"
+    action = "sign_in_refused" if locked else "sign_in_failed"
+    audit.record_event(action, None, audit.SIGN_IN_FORM, f"{target}; account tag {tag}")
+    return tag
+
+
 def record_sign_out(facilitator: Facilitator) -> None:
     """Note in the audit log that a facilitator signed out."""
     audit.record_event("signed_out", None, facilitator.actor)

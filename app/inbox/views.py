@@ -219,7 +219,7 @@ def sign_in() -> Response | tuple[str, int]:
             reset_session()  # a new session id: a planted or stolen id is useless after sign-in
             session[FACILITATOR_KEY] = facilitator.id
             return redirect(safe_next(request.args.get("next"), facilitator))
-        tag = service.email_fingerprint(email)
+        tag = service.record_failed_sign_in(email, locked=bool(locked_for))
         if locked_for:
             log.warning("Inbox sign-in refused: too many failed attempts (account tag %s)", tag)
             message, status = SIGN_IN_LOCKED.format(wait=wait_text(locked_for)), 429
