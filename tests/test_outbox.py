@@ -372,3 +372,28 @@ def test_a_hung_mail_server_costs_one_timeout_a_pass_not_one_per_message(
         assert attempts == [0, 0, 1]  # the others wait for the next pass, first in line
         assert run_pass().send_failed == 1
         assert sorted(m.attempts for m in db.session.scalars(select(OutboxMessage))) == [0, 1, 1]
+
+
+@postgres_only
+def test_the_purge_skips_a_request_whose_email_is_being_sent_and_never_waits_for_it(mail_app: Flask) -> None:
+    """Found: the hourly purge waited on (and could deadlock with) a worker sending one of an old
+    request's emails at that moment, for as long as the mail server took."""
+    from sqlalchemy import text
+
+    from app.requests.service import purge_requests
+
+    with mail_app.app_context():
+        busy = make_request(now=utcnow() - dt.timedelta(days=91)).request.reference
+        idle = make_request(now=utcnow() - dt.timedelta(days=92)).request.reference
+        db.session.execute(StoredRequest.__table__.update().values(pdf=b"%PDF-", pdf_made_at=utcnow()))
+        db.session.commit()
+    with mail_app.app_context():  # worker A is sending the first email it claimed
+        sending = claim_message(utcnow(), set())
+        assert sending is not None and sending.request.reference == busy
+        with mail_app.app_context():  # worker B's purge: it would give up after a second of waiting
+            db.session.execute(text("SET lock_timeout = '1s'"))
+            assert purge_requests(90, actor="system").references == (idle,)
+        db.session.rollback()  # A is done
+    with mail_app.app_context():  # the next purge takes it
+        assert purge_requests(90, actor="system").references == (busy,)
+        assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) == 0

@@ -20,7 +20,7 @@ import datetime as dt
 import hashlib
 import json
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -453,6 +453,8 @@ def purge_requests(
         .order_by(StoredRequest.created_at)
     )
     rows = db.session.execute(query if dry_run else query.with_for_update(skip_locked=True)).all()
+    if not dry_run:
+        rows = _without_emails_being_sent(rows)
     ids = [row.id for row in rows]
     references = tuple(row.reference for row in rows)
     outbox_count = 0
@@ -481,6 +483,20 @@ def purge_requests(
     purge_session_data(cutoff)
     db.session.commit()
     return PurgeResult(references, outbox_count, cutoff, dry_run)
+
+
+def _without_emails_being_sent(rows: Sequence[Any]) -> list[Any]:
+    """The requests (``rows``, locked) less any with an email a worker is sending at this moment
+    (its outbox row locked by that worker): the purge then never waits for a mail server, and a
+    request goes at the next purge instead. Its other outbox rows are locked for the purge, so no
+    worker starts sending one of them while the purge deletes it."""
+    ids = [row.id for row in rows]
+    if not ids:
+        return list(rows)
+    every = select(OutboxMessage.id, OutboxMessage.request_id).where(OutboxMessage.request_id.in_(ids))
+    locked = {row.id for row in db.session.execute(every.with_for_update(skip_locked=True))}
+    busy = {row.request_id for row in db.session.execute(every) if row.id not in locked}
+    return [row for row in rows if row.id not in busy]
 
 
 def purge_session_data(cutoff: dt.datetime) -> None:
