@@ -842,6 +842,7 @@ def valid_document(app: Flask) -> dict:
         details["criteria"] = [  # as a submission stores them
             {"value": option.value, "label": option.label.for_mode(state.mode)} for option in state.criteria
         ]
+        details["identifying_check"] = {"found": [], "confirmed": False}  # as a submission stores it: none found
         unsaved = build_request(pack, state, "journey", details, utcnow())
         return request_document(unsaved)
 
@@ -1026,6 +1027,82 @@ def test_an_import_shows_what_the_rules_say_never_what_the_file_says(app: Flask)
     page = text(client.get(response.location))
     for planted in (made_up, "No (edited)", "URGENT", "planted"):
         assert planted not in page
+
+
+def test_an_import_checks_its_own_text_for_identifying_data_and_keeps_only_the_request_fields(app: Flask) -> None:
+    """Found (security review): an imported PDF's text was never checked again: its NHS number
+    and postcode were shown beside the file's own "Nothing that looked like identifying
+    information was found". A key no form has was stored and put in the next PDF's data, and
+    the file's rules version, free text of any kind, was kept in the audit log for good."""
+    client, _ = signed_in(app)
+    valid = valid_document(app)
+    document = {
+        **valid,
+        "rule_pack_version": "Jayden Smith DOB 01/02/2019",
+        "details": {
+            **valid["details"],
+            "reflection": "Worried about a child, NHS number 943 476 5919, who lives near M5 4WT.",
+            "identifying_check": {"found": [], "confirmed": False},
+            "zz_extra": "HIDDEN-CHILD-NAME",
+        },
+    }
+    response, stored = imported_as(app, client, document)
+    assert response.status_code == 302 and stored is not None
+    assert "zz_extra" not in stored["details"]
+    assert set(stored["details"]["identifying_check"]["found"]) >= {"nhs_number", "postcode"}
+    page = text(client.get(response.location))
+    assert "Nothing that looked like identifying information was found" not in page
+    assert "This request was imported from a PDF, so no one was asked whether it identifies anyone" in page
+    [imported] = events(app, "imported")
+    assert "Jayden" not in imported.detail and "made with rules version unknown" in imported.detail
+    assert "nhs_number" in imported.detail
+
+
+def test_an_import_never_decodes_more_than_its_data_limit(app: Flask) -> None:
+    """Found (security review): a 4.9 MB PDF of compressed attachments all called request.json
+    took a web worker to 5 GB of memory for 29 seconds. Now only the first is decoded, and no
+    stream beyond the data's own limit (1 MB)."""
+    import tracemalloc
+    import zlib
+
+    from pypdf.generic import DictionaryObject, EncodedStreamObject, NameObject, NumberObject, TextStringObject
+
+    from app.inbox.pdf_import import MAX_JSON_BYTES, ImportProblem, read_request_pdf
+
+    bomb = zlib.compress(b" " * 60_000_000, 9)  # 60 MB of spaces in about 60 KB
+    writer = pypdf.PdfWriter()
+    writer.add_blank_page(width=200, height=200)
+    writer.add_attachment("first.txt", b"an attachment with another name")  # makes the names tree
+    names = writer.root_object["/Names"]["/EmbeddedFiles"]["/Names"]
+    for _ in range(20):
+        stream = EncodedStreamObject()
+        stream._data = bomb
+        stream[NameObject("/Filter")] = NameObject("/FlateDecode")
+        stream[NameObject("/Type")] = NameObject("/EmbeddedFile")
+        stream[NameObject("/Length")] = NumberObject(len(bomb))
+        spec = DictionaryObject(
+            {
+                NameObject("/Type"): NameObject("/Filespec"),
+                NameObject("/F"): TextStringObject("request.json"),
+                NameObject("/EF"): DictionaryObject({NameObject("/F"): writer._add_object(stream)}),
+            }
+        )
+        names.extend([TextStringObject("request.json"), writer._add_object(spec)])
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    tracemalloc.start()
+    try:
+        with pytest.raises(ImportProblem) as refused:
+            read_request_pdf(buffer.getvalue())
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert str(refused.value) == BAD_DATA
+    assert peak < 8 * MAX_JSON_BYTES, f"{peak:,} bytes held while reading a {len(buffer.getvalue()):,}-byte upload"
+    # Through the page: the same message, and the PDFs that are requests still import.
+    client, _ = signed_in(app)
+    assert BAD_DATA in text(upload(client, buffer.getvalue()))
+    assert imported_as(app, client, valid_document(app))[0].status_code == 302
 
 
 def test_an_import_older_than_the_retention_period_is_refused(app: Flask) -> None:

@@ -33,6 +33,17 @@ ATTACHMENT_NAME = "request.json"
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_JSON_BYTES = 1024 * 1024
 TEXT_MAX = 20_000
+# pypdf's limits on what one stream may decode to (``pypdf.Configuration``), held to the JSON's
+# limit while an upload is read.
+DECODED_LIMITS = (
+    "zlib_maximum_output_length",
+    "lzw_maximum_output_length",
+    "run_length_maximum_output_length",
+    "brotli_maximum_output_length",
+    "array_based_stream_maximum_output_length",
+    "jbig2_maximum_output_length",
+    "maximum_declared_stream_length",
+)
 # No request can have been submitted before the service existed.
 EARLIEST_SUBMITTED = dt.datetime(2024, 1, 1)
 
@@ -86,15 +97,27 @@ def read_request_pdf(data: bytes) -> ImportedRequest:
     # module, and only an import needs pypdf (about a tenth of the app's import time).
     import pypdf
 
+    # Only the first attachment called request.json is decoded, and no stream may decode to
+    # more than the JSON's limit: a 5 MB file of compressed attachments could otherwise inflate to
+    # gigabytes (pypdf's own limits are 75 MB a stream, and ``attachments`` decodes every copy).
     try:
-        attachments = pypdf.PdfReader(io.BytesIO(data)).attachments
-        content = attachments.get(ATTACHMENT_NAME)
+        limits = pypdf.get_configuration().with_overwrites(**dict.fromkeys(DECODED_LIMITS, MAX_JSON_BYTES + 1))
+        with pypdf.apply_configuration(limits):
+            found = next(
+                (entry for entry in pypdf.PdfReader(io.BytesIO(data)).attachment_list if entry.name == ATTACHMENT_NAME),
+                None,
+            )
+            if found is None:
+                raise ImportProblem(NO_ATTACHMENT)
+            try:
+                raw = found.content
+            except pypdf.errors.LimitReachedError:
+                raise ImportProblem(BAD_DATA) from None
+    except ImportProblem:
+        raise
     except Exception as error:  # noqa: BLE001 — pypdf raises many types on a damaged file; all mean "not readable"
         log.info("An uploaded PDF could not be read: %s", type(error).__name__)
         raise ImportProblem(NOT_A_PDF) from None
-    if not content:
-        raise ImportProblem(NO_ATTACHMENT)
-    raw = content[0]
     if len(raw) > MAX_JSON_BYTES:
         raise ImportProblem(BAD_DATA)
     try:

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from flask import current_app, has_app_context
 from sqlalchemy import select
@@ -35,7 +36,14 @@ from ..requests import fields
 from ..requests.document import uk_date, uk_time
 from ..requests.guard import KINDS, Finding, Kind, scan
 from ..requests.reference import is_reference, normalise_reference
-from ..requests.service import InvalidRequest, NewRequest, journey_record, store_request
+from ..requests.service import (
+    InvalidRequest,
+    NewRequest,
+    identifying_check,
+    journey_record,
+    store_request,
+    stored_findings,
+)
 from ..rules import JourneyState, evaluate
 from ..space_sessions.models import SpaceSession
 from ..space_sessions.service import ARRANGED, after_status_change, not_held_yet, session_place, session_words
@@ -43,6 +51,8 @@ from ..stats.service import SESSION_HELD, add_count
 from .models import EMAIL_MAX, FACILITATOR, NAME_MAX, NOTE_MAX, ROLES, Assignment, Facilitator, TriageNote
 from .pdf_import import NOT_A_REQUEST_ROUTE, TOO_OLD, ImportedRequest, ImportProblem
 
+# A rule pack's version: the first 12 hex digits of its content's hash (app.rules.loader).
+PACK_VERSION = re.compile(r"[0-9a-f]{12}")
 SESSION_HELD_STATUS = "session_held"  # moving a request here counts a session held (app.stats)
 
 PASSWORD_MIN = 12
@@ -826,10 +836,13 @@ def imported_record(imported: ImportedRequest, now: dt.datetime | None = None) -
     problem = import_incomplete(imported, state)
     if problem is not None:
         raise InvalidRequest(problem)
-    details = {
-        **imported.details,
-        "criteria": [{"value": option.value, "label": option.label.for_mode(state.mode)} for option in state.criteria],
-    }
+    # Only the request's own fields are kept (a key no form has, with text no one would see, is
+    # dropped), and the identifying-data check is made again from their text, never taken from the file.
+    details: dict[str, Any] = {entry.name: imported.details.get(entry.name) or "" for entry in fields.FIELDS}
+    details["criteria"] = [
+        {"value": option.value, "label": option.label.for_mode(state.mode)} for option in state.criteria
+    ]
+    details["identifying_check"] = identifying_check(stored_findings(details), confirmed=False)
     return journey_record(
         pack,
         state,
@@ -857,9 +870,12 @@ def import_request(imported: ImportedRequest, facilitator: Facilitator) -> tuple
     record = imported_record(imported)
     detail = "from a request PDF"
     if imported.rule_pack_version != record.rule_pack_version:
-        detail += (
-            f" made with rules version {imported.rule_pack_version[:40]}, checked against {record.rule_pack_version}"
-        )
+        # The file's version goes in the audit log (kept for good) only if it looks like one:
+        # anything else in that slot is text someone wrote.
+        made_with = imported.rule_pack_version if PACK_VERSION.fullmatch(imported.rule_pack_version) else "unknown"
+        detail += f" made with rules version {made_with}, checked against {record.rule_pack_version}"
+    if found := record.details["identifying_check"]["found"]:
+        detail += f"; the identifying-data check found: {', '.join(found)}"
     stored = store_request(record, actor=facilitator.actor, action="imported", detail=detail, email_to=None)
     if stored is not None:
         return stored, True

@@ -206,6 +206,11 @@ def identifying_check_text(check: Mapping[str, Any] | None, audience: Audience =
             return "Nothing that looked like identifying information was found in what you wrote."
         return "Nothing that looked like identifying information was found in the free text."
     listed = found[0] if len(found) == 1 else ", ".join(found[:-1]) + " and " + found[-1]
+    if not (check or {}).get("confirmed"):  # imported from a PDF: no one was warned about this text
+        return (
+            f"The free text seems to contain {listed}. This request was imported from a PDF, so no one was "
+            "asked whether it identifies anyone: check it before you share it."
+        )
     if audience == "requester":
         return (
             f"You were warned that what you wrote seemed to contain {listed}, and you confirmed "

@@ -97,6 +97,19 @@ def identifying_findings(details: Mapping[str, Any], debrief: bool = False) -> d
     return scan_fields(guarded_texts(details, debrief), fields.GUARDED_TEXT)
 
 
+def identifying_check(findings: Mapping[str, list[Any]], confirmed: bool) -> dict[str, Any]:
+    """What is stored of the identifying-data check (shown in the inbox and the PDF): the kinds
+    found, never the text, and whether the requester was warned and confirmed it identifies no
+    one (a submission; an import's text was never shown to anyone, so nothing was confirmed)."""
+    kinds = sorted({finding.kind for found in findings.values() for finding in found})
+    return {"found": kinds, "confirmed": confirmed and bool(kinds)}
+
+
+def stored_findings(stored: Mapping[str, Any]) -> dict[str, list[Any]]:
+    """What the guard finds in stored details' free text (an import's, already in stored form)."""
+    return scan_fields({name: str(stored.get(name) or "") for name in fields.GUARDED_TEXT}, fields.GUARDED_TEXT)
+
+
 def guarded_fingerprint(details: Mapping[str, Any], debrief: bool = False) -> str:
     """A hash of the free text the guard reads: a confirmation holds for exactly this text."""
     texts = list(guarded_texts(details, debrief).values())
@@ -400,8 +413,7 @@ def submit_request(
     stored["criteria"] = [
         {"value": option.value, "label": option.label.for_mode(state.mode)} for option in state.criteria
     ]
-    kinds = sorted({finding.kind for found in findings.values() for finding in found})
-    stored["identifying_check"] = {"found": kinds, "confirmed": bool(kinds)}
+    stored["identifying_check"] = identifying_check(findings, confirmed=True)
 
     facilitators = current_app.config.get("FACILITATOR_EMAIL")
     # The acknowledgement goes only where the service sends mail at all, to the work email given.
