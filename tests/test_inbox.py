@@ -277,6 +277,47 @@ def test_sign_in_rotates_the_session_and_opens_the_inbox(app: Flask) -> None:
     assert [e.actor for e in events(app, "signed_in")] == [f"facilitator:{facilitator_id}"]
 
 
+def test_a_password_reset_ends_every_sign_in_of_that_account(app: Flask, runner) -> None:
+    """Found (security review): after `flask facilitators reset-password`, the README's answer to
+    an exposed password, a session signed in before it still opened the inbox."""
+    client, _ = signed_in(app)
+    colleague = app.test_client()
+    add_facilitator(app, "kim.colleague@partnership.example", "Kim Colleague")
+    assert sign_in(colleague, "kim.colleague@partnership.example").status_code == 302
+    new_password = "copper lantern meadow 77"
+    reset = runner.invoke(args=["facilitators", "reset-password", EMAIL], input=f"{new_password}\n{new_password}\n")
+    assert reset.exit_code == 0, reset.output
+    response = client.get("/inbox")
+    assert response.status_code == 302 and response.location.startswith("/inbox/sign-in")
+    page = text(client.get(response.location))
+    assert "You were signed out because the password for this account was changed. Sign in again" in page
+    assert client.get("/inbox").status_code == 302  # the old session is gone, not just refused once
+    assert colleague.get("/inbox").status_code == 200  # another account's sign-in is untouched
+    assert sign_in(client, password=new_password).status_code == 302 and client.get("/inbox").status_code == 200
+
+
+def test_a_sign_in_lasts_at_most_twelve_hours_however_busy(app: Flask) -> None:
+    import datetime as dt
+
+    from app.models import utcnow
+
+    client, _ = signed_in(app)
+    with client.session_transaction() as stored:
+        started = dt.datetime.fromisoformat(stored[service.SIGNED_IN_AT_KEY])
+        assert utcnow() - started < dt.timedelta(minutes=1)
+        stored[service.SIGNED_IN_AT_KEY] = (started - dt.timedelta(hours=11, minutes=58)).isoformat()
+    assert client.get("/inbox").status_code == 200  # still within the 12 hours
+    with client.session_transaction() as stored:
+        stored[service.SIGNED_IN_AT_KEY] = (started - dt.timedelta(hours=12, minutes=1)).isoformat()
+    response = client.get("/inbox/sessions")
+    assert response.status_code == 302 and response.location == "/inbox/sign-in?next=/inbox/sessions"
+    page = text(client.get(response.location))
+    assert "You were signed out because you signed in more than 12 hours ago. Sign in again" in page
+    # A POST is refused, never carried out.
+    assert client.post("/inbox/sign-out").status_code in (302, 400, 403)
+    assert client.get("/inbox").status_code == 302
+
+
 @pytest.mark.parametrize(
     "email, password", [(EMAIL, "wrong password, quite long"), ("nobody@partnership.example", PASSWORD)]
 )

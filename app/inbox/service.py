@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -325,6 +326,48 @@ def signed_in_facilitator(facilitator_id: object) -> Facilitator | None:
         return None
     facilitator = db.session.get(Facilitator, facilitator_id)
     return facilitator if facilitator is not None and facilitator.active else None
+
+
+# A sign-in lasts at most this long, however busy (the idle limit, SESSION_IDLE_MINUTES, ends it sooner).
+SIGN_IN_MAX_AGE = dt.timedelta(hours=12)
+# What a session keeps of a sign-in besides the facilitator's id (app.inbox.views.FACILITATOR_KEY).
+STAMP_KEY = "facilitator_stamp"
+SIGNED_IN_AT_KEY = "facilitator_signed_in_at"
+CREDENTIALS_CHANGED = "credentials changed"
+TOO_OLD_SIGN_IN = "signed in too long ago"
+
+
+def credential_stamp(facilitator: Facilitator) -> str:
+    """A tag of the account's password hash (which changes, with its salt, at every reset): a
+    session made before ``flask facilitators reset-password`` no longer matches it."""
+    key = str(current_app.secret_key or "").encode("utf-8")
+    return hmac.new(key, facilitator.password_hash.encode("utf-8"), hashlib.sha256).hexdigest()[:24]
+
+
+def sign_in_marks(facilitator: Facilitator, now: dt.datetime | None = None) -> dict[str, str]:
+    """What the session keeps of a sign-in, beside the id: the credential stamp and when."""
+    return {STAMP_KEY: credential_stamp(facilitator), SIGNED_IN_AT_KEY: (now or utcnow()).isoformat()}
+
+
+def session_facilitator(
+    facilitator_id: object, marks: Mapping[str, Any], now: dt.datetime | None = None
+) -> tuple[Facilitator | None, str | None]:
+    """The facilitator a session is signed in as, or None with why (None: not signed in, or the
+    account is deactivated or gone; ``CREDENTIALS_CHANGED``: its password was reset since;
+    ``TOO_OLD_SIGN_IN``: signed in more than ``SIGN_IN_MAX_AGE`` ago)."""
+    facilitator = signed_in_facilitator(facilitator_id)
+    if facilitator is None:
+        return None, None
+    stamp = marks.get(STAMP_KEY)
+    if not isinstance(stamp, str) or not hmac.compare_digest(stamp, credential_stamp(facilitator)):
+        return None, CREDENTIALS_CHANGED
+    try:
+        since = dt.datetime.fromisoformat(str(marks.get(SIGNED_IN_AT_KEY)))
+    except ValueError:
+        return None, TOO_OLD_SIGN_IN
+    if not dt.timedelta(0) <= (now or utcnow()) - since < SIGN_IN_MAX_AGE:
+        return None, TOO_OLD_SIGN_IN
+    return facilitator, None
 
 
 @lru_cache(maxsize=1)

@@ -80,6 +80,14 @@ SIGN_IN_LOCKED = (
 # IMPORTANT (a refusal, a warning, something not done) in the standard "Important" one.
 SUCCESS = "success"
 IMPORTANT = "important"
+# Why a signed-in session ended without anyone signing out (service.session_facilitator).
+SIGN_IN_HOURS = int(service.SIGN_IN_MAX_AGE.total_seconds() // 3600)
+SIGNED_OUT_BECAUSE = {
+    service.CREDENTIALS_CHANGED: "You were signed out because the password for this account was changed. Sign in again",
+    service.TOO_OLD_SIGN_IN: (
+        f"You were signed out because you signed in more than {SIGN_IN_HOURS} hours ago. Sign in again"
+    ),
+}
 # Put on the field whose text looks identifying, so the page says (in its title, its error
 # summary and beside the field) that nothing was saved yet. The warning under it names what was found.
 NOTE_NOT_ADDED = "Check the note does not identify anyone: it has not been added yet"
@@ -110,10 +118,12 @@ def require_facilitator() -> Response | None:
     """Every inbox route but sign-in needs an active, signed-in account; a partnership one, a statistics page."""
     if request.endpoint in OPEN_ENDPOINTS:
         return None
-    facilitator = service.signed_in_facilitator(session.get(FACILITATOR_KEY))
+    facilitator, why = service.session_facilitator(session.get(FACILITATOR_KEY), session)
     if facilitator is None:
-        if FACILITATOR_KEY in session:  # deactivated, or removed from the database, since signing in
+        if FACILITATOR_KEY in session:  # deactivated, removed, password reset or signed in too long ago
             reset_session()
+            if why is not None:
+                flash(SIGNED_OUT_BECAUSE[why], IMPORTANT)
         if request.method in ("GET", "HEAD"):
             return redirect(url_for("inbox.sign_in", next=request.path))
         abort(403)
@@ -121,6 +131,11 @@ def require_facilitator() -> Response | None:
     if facilitator.reads_statistics_only and request.endpoint not in PARTNERSHIP_ENDPOINTS:
         abort(403)  # a partnership account sees the counts only: no request, list, PDF, import or change
     return None
+
+
+def signed_in_now() -> Facilitator | None:
+    """The facilitator this session is signed in as, still (``service.session_facilitator``), or None."""
+    return service.session_facilitator(session.get(FACILITATOR_KEY), session)[0]
 
 
 def current_facilitator() -> Facilitator:
@@ -203,7 +218,7 @@ def wait_text(seconds: int) -> str:
 @limiter.limit(sign_in_limit, methods=["POST"], deduct_when=lambda response: response.status_code != 302)
 def sign_in() -> Response | tuple[str, int]:
     """The sign-in form; a failure says only that the email or password is wrong."""
-    signed_in = service.signed_in_facilitator(session.get(FACILITATOR_KEY))
+    signed_in = signed_in_now()
     if request.method == "GET" and signed_in:
         return redirect(safe_next(None, signed_in))
     form = SignInForm()
@@ -218,6 +233,7 @@ def sign_in() -> Response | tuple[str, int]:
             lockout.clear(email)
             reset_session()  # a new session id: a planted or stolen id is useless after sign-in
             session[FACILITATOR_KEY] = facilitator.id
+            session.update(service.sign_in_marks(facilitator))
             return redirect(safe_next(request.args.get("next"), facilitator))
         tag = service.record_failed_sign_in(email, locked=bool(locked_for))
         if locked_for:
@@ -532,7 +548,7 @@ def form_not_checked(error: CSRFError) -> Response | tuple[Response | str, int]:
     expired" page, which leads to sign in. The token is checked before ``require_facilitator``
     runs, so the account is looked up here."""
     show = NOT_CHECKED_PAGES.get(request.endpoint or "")
-    facilitator = service.signed_in_facilitator(session.get(FACILITATOR_KEY))
+    facilitator = signed_in_now()
     if show is None or facilitator is None or facilitator.reads_statistics_only:
         return render_error(400, csrf_failure=True, kept=typed_text_kept())
     g.facilitator = facilitator
@@ -641,7 +657,7 @@ def too_large(error: RequestEntityTooLarge) -> tuple[str, int]:
     typed is lost, as a file input cannot be filled in again anyway.
     """
     if request.endpoint == "inbox.import_request":
-        facilitator = service.signed_in_facilitator(session.get(FACILITATOR_KEY))
+        facilitator = signed_in_now()
         if facilitator is not None and not facilitator.reads_statistics_only:
             g.facilitator = facilitator  # require_facilitator has not run: the form was read first (CSRF)
             form = ImportForm(formdata=None)
