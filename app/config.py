@@ -145,6 +145,9 @@ class Config:
     RATELIMIT_ENABLED: bool = True
     # Sign-in attempts allowed per visitor address on the inbox's sign-in page.
     INBOX_SIGN_IN_LIMIT: str = "5 per minute;20 per hour"
+    # Supervision record PDFs made per visitor address: each is rendered there and then (about
+    # half a second of a worker's time), and anyone can ask for one.
+    SUPERVISION_RECORD_LIMIT: str = "10 per minute;60 per hour"
     # Attempts for one email address (app.lockout): after INBOX_LOCKOUT_AFTER without a
     # success it is locked for INBOX_LOCKOUT_MINUTES, doubling with each further failure up
     # to INBOX_LOCKOUT_MAX_MINUTES; forgotten INBOX_LOCKOUT_WINDOW_HOURS after the first.
@@ -240,6 +243,9 @@ class TestConfig(Config):
     SESSION_PURGE_PROBABILITY = 0.0
     # Off unless a test is about it, so a test of the facilitators' email sees that email alone.
     SEND_ACKNOWLEDGEMENTS = False
+    # Every test's client is 127.0.0.1, and the limiter's counts outlive each test's app: the
+    # limit has its own test (tests/test_decides.py).
+    SUPERVISION_RECORD_LIMIT = "10000 per minute"
 
 
 class ProductionConfig(Config):
@@ -470,7 +476,7 @@ CONFIG_CLASSES: dict[str, type[Config]] = {
 # Environment variables whose name differs from the setting's.
 ENV_NAMES = {"SQLALCHEMY_DATABASE_URI": "DATABASE_URL", "RATELIMIT_APPLICATION": "RATELIMIT_DEFAULT"}
 # Settings that are rate limits such as "5 per minute;20 per hour" (checked when read).
-RATE_LIMITS = frozenset({"RATELIMIT_APPLICATION", "INBOX_SIGN_IN_LIMIT"})
+RATE_LIMITS = frozenset({"RATELIMIT_APPLICATION", "INBOX_SIGN_IN_LIMIT", "SUPERVISION_RECORD_LIMIT"})
 # Lowest value allowed for a whole-number setting (others: 1).
 MINIMUMS: dict[str, int] = {}
 TRUE_WORDS = {"1", "true", "yes", "on"}

@@ -179,6 +179,7 @@ SAMPLE_SETTINGS = {
     "TRUSTED_PROXIES": ("127.0.0.1,10.0.0.0/8", "2"),
     "RATELIMIT_APPLICATION": ("10 per minute", "20 per minute"),
     "INBOX_SIGN_IN_LIMIT": ("3 per minute;10 per hour", "4 per minute"),
+    "SUPERVISION_RECORD_LIMIT": ("5 per minute", "6 per minute"),
     "PUBLIC_BASE_URL": ("https://stt.example", "https://other.example"),
     "SESSION_COOKIE_SAMESITE": ("Strict", "None"),
     "EXIT_URL": ("https://exit.example/from-env", "https://exit.example/other"),

@@ -93,6 +93,26 @@ def test_the_limit_counts_one_address_across_every_page(tmp_path) -> None:
     assert other_visitor.get("/cookies", environ_base={"REMOTE_ADDR": "198.51.100.20"}).status_code == 200
 
 
+def test_supervision_records_are_limited_per_address(tmp_path) -> None:
+    """Found (security review): each supervision record is rendered there and then (about half
+    a second), with only the site-wide limit of 2000 a minute: three visitors slowed every page
+    from 0.01 s to 0.7 s. Now one address gets SUPERVISION_RECORD_LIMIT of them."""
+    from support.submission import SUPERVISION_PATH, to_outcome
+
+    app = make_app(tmp_path, SUPERVISION_RECORD_LIMIT="2 per minute")
+    client = app.test_client()
+    to_outcome(client, SUPERVISION_PATH)
+    statuses = []
+    for _ in range(3):
+        with client.get("/request/supervision-record.pdf") as response:
+            statuses.append((response.status_code, response.mimetype))
+            body = response.get_data()
+    assert statuses == [(200, "application/pdf")] * 2 + [(429, "text/html")]
+    assert b"too many attempts" in body and b"Wait a few minutes, then try again" in body
+    with client.get("/result") as outcome_page:  # the journey goes on; only the record waits
+        assert outcome_page.status_code == 200
+
+
 def test_memory_counts_start_no_thread_per_request_and_still_limit(tmp_path) -> None:
     """Found: limits' memory store started a 10 ms timer thread on most requests (41% of a
     worker's time on the start page). Now at most one sweep a second, and the count is the same."""
@@ -134,6 +154,7 @@ def test_the_rationed_memory_store_still_frees_expired_counts() -> None:
     [
         ("RATELIMIT_DEFAULT", "lots"),
         ("INBOX_SIGN_IN_LIMIT", "5 a minute"),
+        ("SUPERVISION_RECORD_LIMIT", "10 each minute"),
         ("INBOX_LOCKOUT_AFTER", "0"),
         ("TRUSTED_PROXIES", "10.0.0.0/33"),
         ("TRUSTED_PROXIES", "proxy.example"),
@@ -150,6 +171,7 @@ def test_every_limit_comes_from_the_environment(monkeypatch, tmp_path) -> None:
     for variable, value in {
         "RATELIMIT_DEFAULT": "100 per minute",
         "INBOX_SIGN_IN_LIMIT": "3 per minute",
+        "SUPERVISION_RECORD_LIMIT": "4 per minute",
         "INBOX_LOCKOUT_AFTER": "4",
         "INBOX_LOCKOUT_MINUTES": "2",
         "INBOX_LOCKOUT_MAX_MINUTES": "30",
@@ -161,6 +183,7 @@ def test_every_limit_comes_from_the_environment(monkeypatch, tmp_path) -> None:
     app = create_app(None)
     assert app.config["RATELIMIT_APPLICATION"] == "100 per minute"
     assert app.config["INBOX_SIGN_IN_LIMIT"] == "3 per minute"
+    assert app.config["SUPERVISION_RECORD_LIMIT"] == "4 per minute"
     assert app.config["TRUSTED_PROXIES"] == ("10.0.0.0/8", "192.0.2.1")
     lockout = app.extensions[LOCKOUT_KEY]
     assert (lockout.after, lockout.first_seconds, lockout.max_seconds, lockout.window_seconds) == (4, 120, 1800, 43200)

@@ -34,6 +34,7 @@ from werkzeug.wrappers import Response
 
 from ..audit import REQUESTER, record_event
 from ..errors import render_error
+from ..extensions import limiter
 from ..journey import (
     clear_journey,
     current_state,
@@ -494,7 +495,13 @@ def download_pdf() -> Response | tuple[str, int]:
     return pdf_download(stored.pdf, pdf_filename(stored.reference))
 
 
+def supervision_record_limit() -> str:
+    """Supervision records made per visitor address (``SUPERVISION_RECORD_LIMIT``)."""
+    return str(current_app.config["SUPERVISION_RECORD_LIMIT"])
+
+
 @bp.get("/supervision-record.pdf")
+@limiter.limit(supervision_record_limit)
 def supervision_record() -> Response | tuple[str, int]:
     """The supervision record PDF, for a journey in supervision mode at any outcome."""
     state = current_state()
