@@ -260,6 +260,48 @@ def app_static_headers() -> dict[str, str]:
     return headers
 
 
+def test_the_whole_nginx_site_passes_nginx_own_check(tmp_path: Path) -> None:
+    """Found (security review): the site file failed `nginx -t` (its log_format was inside a
+    server block, where nginx refuses it); the other nginx test took pieces of the file and
+    never saw it. Here the file is checked whole, as sites-enabled includes it, with only the
+    certificate (a throw-away one) and log paths changed; and it hides nginx's version and
+    refuses host names it does not serve."""
+    program = need_program("nginx", "nginx")
+    openssl = need_program("openssl", "openssl")
+    certificate, key = tmp_path / "site.pem", tmp_path / "site.key"
+    subprocess.run(
+        [openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost"]
+        + ["-keyout", str(key), "-out", str(certificate)],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
+    site = (DEPLOY / "nginx-space-to-think.conf").read_text()
+    site = re.sub(r"ssl_certificate\s+\S+;", f"ssl_certificate {certificate};", site)
+    site = re.sub(r"ssl_certificate_key\s+\S+;", f"ssl_certificate_key {key};", site)
+    site = site.replace("/var/log/nginx/", f"{tmp_path}/")
+    (tmp_path / "site.conf").write_text(site)
+    user = "user root;" if os.geteuid() == 0 else ""
+    conf = tmp_path / "nginx.conf"
+    conf.write_text(
+        f"{user}\nworker_processes 1;\npid {tmp_path}/nginx.pid;\nerror_log {tmp_path}/error.log warn;\n"
+        f"events {{ worker_connections 16; }}\nhttp {{\ninclude {tmp_path}/site.conf;\n}}\n"
+    )
+    checked = subprocess.run(
+        [program, "-t", "-p", str(tmp_path), "-c", str(conf), "-e", str(tmp_path / "error.log")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert checked.returncode == 0, checked.stderr
+    assert "test is successful" in checked.stderr
+    for server in re.findall(r"^server \{.*?^\}", site, flags=re.M | re.S):
+        assert "server_tokens off;" in server
+    assert "return 444;" in site and "ssl_reject_handshake on;" in site
+    assert "https://$host" not in site  # the redirect names our host, never the one asked for
+
+
 def test_the_nginx_access_log_leaves_out_feedback_link_tokens(tmp_path: Path) -> None:
     """The feedback link sent after a session (/feedback/<token>) is single-use, but its token
     must not sit in the access log: the example site's own map and log format, run by a real
