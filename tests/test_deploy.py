@@ -269,9 +269,9 @@ def test_the_whole_nginx_site_passes_nginx_own_check(tmp_path: Path) -> None:
     program = need_program("nginx", "nginx")
     openssl = need_program("openssl", "openssl")
     certificate, key = tmp_path / "site.pem", tmp_path / "site.key"
+    throwaway = ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost"]
     subprocess.run(
-        [openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost"]
-        + ["-keyout", str(key), "-out", str(certificate)],
+        [openssl, *throwaway, "-keyout", str(key), "-out", str(certificate)],
         check=True,
         capture_output=True,
         timeout=60,
