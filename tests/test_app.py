@@ -525,6 +525,34 @@ def test_exit_clears_the_session_and_retires_its_id(app: Flask) -> None:
     assert session_cookie(client) not in (None, old_cookie)
 
 
+def test_exit_reached_from_another_site_only_leaves(app: Flask) -> None:
+    """Found (security review): a link or script on any other site to /exit signed a facilitator
+    out or wiped a practitioner's answers. From another site it now only leaves; from this
+    site's own button, a bookmark or a typed address, it forgets everything as before."""
+    add_session_probe(app)
+    client = app.test_client()
+    elsewhere: list[dict[str, str]] = [
+        {"Sec-Fetch-Site": "cross-site", "Referer": "https://evil.example/page"},
+        {"Sec-Fetch-Site": "same-site"},  # another site under the same domain
+        {"Referer": "https://evil.example/page"},  # a browser that does not say Sec-Fetch-Site
+    ]
+    save_answer(client, "no")
+    for headers in elsewhere:
+        response = client.get("/exit", headers=headers)
+        assert response.status_code == 303 and response.headers["Location"] == "https://www.bbc.co.uk/weather"
+        assert client.get("/_test/session").get_json()["answers"] is not None, headers
+    for headers in (
+        {"Sec-Fetch-Site": "same-origin"},
+        {"Sec-Fetch-Site": "none"},
+        {"Referer": "http://localhost/q/x"},
+        {},
+    ):
+        save_answer(client, "no")
+        response = client.get("/exit", headers=headers)
+        assert response.status_code == 303 and response.headers["Location"] == "https://www.bbc.co.uk/weather"
+        assert client.get("/_test/session").get_json()["answers"] is None, headers
+
+
 @both_databases
 def test_a_session_expires_after_the_idle_time(app: Flask) -> None:
     add_session_probe(app)

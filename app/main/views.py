@@ -31,9 +31,26 @@ def index() -> str:
 
 @bp.get("/exit")
 def exit() -> Response:  # named like the builtin on purpose: the endpoint is main.exit
-    """Quick exit: forget everything, drop the session id, leave for a neutral site."""
-    reset_session()
+    """Quick exit: forget everything, drop the session id, leave for a neutral site.
+
+    Reached from another site (a link or a script there), it only leaves: a page elsewhere must
+    not be able to sign a facilitator out or wipe someone's answers. The browser says where a
+    navigation came from (``Sec-Fetch-Site``; else the ``Referer``, when it names another site);
+    with neither, as from a typed address, everything is forgotten."""
+    if not _from_another_site():
+        reset_session()
     return redirect(current_app.config["EXIT_URL"], code=303)
+
+
+def _from_another_site() -> bool:
+    """Whether this request came from a page of another site, as far as the browser says."""
+    fetched_from = request.headers.get("Sec-Fetch-Site")
+    if fetched_from is not None:
+        return fetched_from not in ("same-origin", "none")
+    referrer = request.referrer
+    if not referrer:
+        return False
+    return not referrer.startswith(request.host_url)
 
 
 @bp.route("/session-expired", methods=["GET", "POST"])
