@@ -371,6 +371,37 @@ def test_check_answers_sends_you_to_the_first_unfinished_page(client) -> None:
     assert walker.get("/request/check-answers").location.endswith("/request/reflection")
 
 
+def test_changing_who_is_using_this_asks_again_what_meant_something_else_in_the_other_mode(client, app) -> None:
+    """Found (journey review): switching "Who is using this" on check your answers kept the
+    practitioner's confirmation ("I understand …") under the supervision statement ("We
+    understand …"), which no one had agreed to, and "Does your manager or safeguarding lead
+    know?" answered Yes became "Safeguarding lead knows: Yes". Both are now asked again."""
+    walker = to_outcome(client)  # as a practitioner
+    fill_details(walker)
+    assert walker.get("/request/check-answers").status_code == 200
+    walker.get("/questions/mode?return_to=check-answers")
+    response = walker.answer("mode", "supervision")
+    # The confirmation is asked again, in the supervision wording.
+    page = walker.follow(response.location)
+    assert page.request.path == "/questions/understand"
+    assert "We understand that Space to Think complements" in html.unescape(page.get_data(as_text=True))
+    assert "checked" not in page.get_data(as_text=True).split('name="answer"')[1].split(">")[0]
+    assert walker.answer("understand", "confirmed").status_code == 302
+    # The request goes back to the one page whose question means something else now.
+    assert walker.get("/request").location.endswith("/request/manager")
+    assert walker.get("/request/check-answers").location.endswith("/request/manager")
+    page = walker.get("/request/manager")
+    assert "Does the practitioner&#39;s safeguarding lead know about this request?" in page.get_data(as_text=True)
+    assert 'value="yes" checked' not in page.get_data(as_text=True)
+    assert post_page(walker, "manager", {"manager_knows": "no"}).status_code == 302
+    assert walker.get("/request/check-answers").status_code == 200
+    assert submit(walker).location.endswith("/request/submitted")
+    [stored] = stored_requests(app)
+    assert stored.mode == "supervision" and stored.details["manager_knows"] == "no"
+    # Everything else typed was kept.
+    assert stored.details["reflection"] == VALID_DETAILS["reflection"]
+
+
 # --- the identifying-data warning ------------------------------------------------------------
 
 IDENTIFYING = "Mum (07700 900982) said the school at M6 5FX saw him on 12/03/2019."

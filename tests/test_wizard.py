@@ -308,9 +308,12 @@ def test_changing_criteria_keeps_later_answers(walker: Walker) -> None:
 
 
 def test_switching_mode_keeps_answers_and_changes_the_wording(walker: Walker) -> None:
+    """The answers are kept; the confirmation, a statement in one mode's words, is asked again."""
     walker.walk(TO_P)
     response = walker.answer("mode", "supervision")
-    result = walker.follow(response.location)
+    confirm = walker.follow(response.location)
+    assert question_of(confirm) == "understand" and "We understand" in page_text(confirm)
+    result = walker.follow(walker.answer("understand", "confirmed").location)
     assert outcome_of(result) == "P"
     assert 'data-mode="supervision"' in page_text(result)
 

@@ -115,6 +115,10 @@ class Field:
     # Its hint is the partnership's local example of this kind (``examples`` in partnership.yaml),
     # in place of ``hint``: examples name teams and places, which differ from area to area.
     example_hint: str | None = None
+    # Its question asks something different in each mode, not only in other words (the manager
+    # asking in supervision knows already): its answer is forgotten when the journey's mode
+    # changes, so it is asked again (app.requests.views.forget_answers_of_another_mode).
+    mode_bound: bool = False
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "options", MappingProxyType(dict(self.options)))
@@ -390,6 +394,7 @@ FIELDS: tuple[Field, ...] = (
         ),
         options={"yes": "Yes", "no": "No"},
         section="contact",
+        mode_bound=True,
         row=Words(
             "Manager or safeguarding lead knows about this request", "Safeguarding lead knows about this request"
         ),

@@ -14,6 +14,7 @@ Routes (blueprint ``requests``, prefix ``/request``):
 Session keys (besides the wizard's ``answers`` and ``journey_token``):
   ``request_details``      what was typed or chosen on each page, until submitted
   ``request_pages_done``   slugs of pages saved with valid answers (to resume at the right page)
+  ``request_details_mode`` the journey's mode when they were typed (``forget_answers_of_another_mode``)
   ``request_confirmed``    fingerprint of the free text the person confirmed identifies no one
   ``submitted_reference``  the reference this session submitted (submitted page and PDF only, and
                            only until a new journey begins: ``just_submitted``)
@@ -68,6 +69,7 @@ from .service import (
 
 DETAILS_KEY = "request_details"
 DONE_KEY = "request_pages_done"
+DETAILS_MODE_KEY = "request_details_mode"  # the mode the details were typed in
 CONFIRMED_KEY = "request_confirmed"
 SUBMITTED_KEY = "submitted_reference"
 # Endpoints that do not need a journey at the eligible outcome.
@@ -107,6 +109,25 @@ def save_page(page: Page, values: dict[str, str], valid: bool) -> None:
     session[DONE_KEY] = [*done, page.slug] if valid else done
 
 
+def forget_answers_of_another_mode(mode: str) -> None:
+    """If the journey's mode has changed since the details were typed (who is using this, changed
+    from check your answers), forget the answers whose question meant something else in the
+    other mode (``Field.mode_bound``), and their pages, so they are asked again."""
+    was = session.get(DETAILS_MODE_KEY)
+    if was == mode:
+        return
+    session[DETAILS_MODE_KEY] = mode
+    if was is None:
+        return
+    bound = [entry for entry in fields.FIELDS if entry.mode_bound]
+    details = stored_details()
+    for entry in bound:
+        details.pop(entry.name, None)
+    session[DETAILS_KEY] = details
+    pages = {entry.page for entry in bound}
+    session[DONE_KEY] = [slug for slug in session.get(DONE_KEY, []) if slug not in pages]
+
+
 def needs_confirmation(details: dict[str, Any]) -> bool:
     """Free text (as it will be stored) with identifying-looking data not confirmed as it stands."""
     debrief = current_state().debrief
@@ -134,6 +155,7 @@ def require_eligible_journey() -> Response | None:
         return redirect(url_for("main.session_expired"))
     state = current_state()
     if journey_complete(state):
+        forget_answers_of_another_mode(state.mode)
         return None
     if just_submitted():
         # Back, reload or a second tab after submitting: the journey has been cleared.
@@ -343,7 +365,7 @@ def submit() -> Response | tuple[str, int]:
     # Stored: should saving the session now fail, the "service problem" page says so (app/errors.py).
     g.request_stored = True
     clear_journey()
-    for key in (DETAILS_KEY, DONE_KEY, CONFIRMED_KEY):
+    for key in (DETAILS_KEY, DONE_KEY, CONFIRMED_KEY, DETAILS_MODE_KEY):
         session.pop(key, None)
     session[SUBMITTED_KEY] = submission.reference  # not .request.reference: that reloads the row
     return redirect(url_for("requests.submitted"))

@@ -251,7 +251,9 @@ def answer(
     set_aside: Mapping[str, object] | None = None,
 ) -> Change:
     """Record an answer to ``question_id``; set aside later answers that no longer apply, and
-    bring back set-aside answers that apply again (and are still valid options).
+    bring back set-aside answers that apply again (and are still valid options). An answer that
+    changes the journey's mode also forgets every confirmation given (it was worded for the
+    other mode), so it is asked again.
 
     Raises ``QuestionNotReached`` when the question is not on the journey's path (asked
     out of order, or a tampered form), and ``InvalidAnswer`` when the answer does not fit.
@@ -274,10 +276,16 @@ def answer(
             kept = valid_answer(pack, key, raw_value)
             if kept is not None and key != question_id:
                 given[key] = kept
+    forgotten: set[str] = set()
+    if evaluate(pack, {**given, question_id: value}).mode != before.mode:
+        # A confirmation is a statement in the words of one mode ("I understand …" or "We
+        # understand …"): when the mode changes, nobody has confirmed the other, so it is asked again.
+        forgotten = {key for key in given if (asked := pack.question(key)) is not None and asked.kind == "confirm"}
+        given = {key: kept for key, kept in given.items() if key not in forgotten}
     state = evaluate(pack, {**given, question_id: value})
     live = state.answers
     aside = {key: kept for key, kept in given.items() if key not in live}
-    dropped = tuple(key for key in answers if key in aside)
+    dropped = tuple(key for key in answers if key in aside or key in forgotten)
     restored = tuple(key for key in (set_aside or {}) if key in live and key not in answers and key != question_id)
     return Change(answers=live, dropped=dropped, state=state, set_aside=aside, restored=restored)
 
