@@ -25,7 +25,11 @@ log = logging.getLogger(__name__)
 
 
 def render_error(
-    code: int, csrf_failure: bool = False, description: str | None = None, kept: list[tuple[str, str]] | None = None
+    code: int,
+    csrf_failure: bool = False,
+    description: str | None = None,
+    kept: list[tuple[str, str]] | None = None,
+    answers_gone: bool = False,
 ) -> tuple[str, int]:
     """The friendly page for an HTTP error code.
 
@@ -34,7 +38,9 @@ def render_error(
     costs less than a page of the service, not more. 500 and 503 are rendered afresh, with as
     little as possible between the failure and the page, and so is a page that gives back what
     was typed (``kept``: label and text, for an expired inbox form whose facilitator was signed
-    out, so they can copy it before signing in again)."""
+    out, so they can copy it before signing in again). ``answers_gone``: an expired journey form
+    whose journey was cleared since (Start again or Exit this page in another tab), so the page
+    does not say the answers were kept."""
     template = f"errors/{code}.html" if code in ERROR_TEMPLATES else "errors/error.html"
     # A form in the facilitators' inbox is not a journey's: its page says so, and leads back there.
     in_inbox = has_request_context() and (request.path == "/inbox" or request.path.startswith("/inbox/"))
@@ -49,11 +55,12 @@ def render_error(
         "in_inbox": in_inbox,
         "signed_in_to": signed_in_to,
         "kept": kept or [],
+        "answers_gone": answers_gone,
     }
     if code == 503:
         context.update(outage_context())
     if code < 500 and not kept:
-        key = ("error", code, csrf_failure, description, session_expired(), in_inbox, signed_in_to)
+        key = ("error", code, csrf_failure, description, session_expired(), in_inbox, signed_in_to, answers_gone)
         return render_page(template, key, context), code
     return render_template(template, **context), code
 

@@ -240,6 +240,28 @@ def test_after_exit_or_start_again_in_another_tab_the_page_says_so_and_keeps_not
     assert "reflection" not in stored_details(client)
 
 
+@pytest.mark.parametrize("elsewhere", ["/exit", "/start-again"])
+def test_a_question_sent_after_exit_or_start_again_in_another_tab_does_not_say_answers_were_kept(
+    client: FlaskClient, elsewhere: str
+) -> None:
+    """Found (journey review): a question's Continue after Start again or Exit this page in
+    another tab said "Your answers to earlier questions have been kept"; they had been cleared."""
+    walker = Walker(client)
+    walker.start()
+    assert walker.answer("mode", "practitioner").status_code == 302
+    old_token = token_from(walker.get("/questions/immediate_danger"))
+    if elsewhere == "/exit":
+        walker.get("/exit")
+    else:
+        walker.post("/start-again", {})
+    response = client.post("/questions/immediate_danger", data={"answer": "no", "csrf_token": old_token})
+    assert response.status_code == 400
+    text = text_of(response)
+    assert "This form has expired" in text and "have been kept" not in text
+    assert "Your answers are no longer here: they were cleared" in text
+    assert 'href="/start">Start again</a>' in response.get_data(as_text=True)
+
+
 def test_a_session_that_ran_out_says_the_answers_were_cleared(client: FlaskClient, app: Flask) -> None:
     walker = walk_to(client, "practitioner")
     page = walker.get("/request/reflection")

@@ -285,4 +285,6 @@ def form_not_checked(error: CSRFError) -> Response | tuple[str, int]:
             form = form_class(asked, state.mode)()
             getattr(form, FIELD_NAME).errors = [messages.NOT_SAVED]
             return render_question(asked, state, form, status=400)
-    return render_error(400, csrf_failure=True)
+    # No journey any more (Start again or Exit this page in another tab): the page must not say
+    # the answers were kept.
+    return render_error(400, csrf_failure=True, answers_gone=not has_journey())
