@@ -12,7 +12,8 @@ Session keys (the session itself lives in the database; the cookie holds only an
 - ``session["journey_token"]``: a random token, new each time a journey starts. The
   request views use it to make submission idempotent (one request per journey).
 - ``session["journey_notice"]``: a one-off message for the next question or outcome page
-  (``"changed"`` with how many answers were set aside and restored, ``"out_of_order"``, or
+  (``"changed"`` with how many answers were set aside and restored, ``"out_of_order"``,
+  ``"no_request"`` (a request page asked for at an outcome that is not a request), or
   ``"earlier_request"`` with the reference of a request sent before this journey began). It never holds an answer.
 
 Answers never go into URLs, logs, flash messages or analytics: read them here, in views.

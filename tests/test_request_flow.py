@@ -55,12 +55,19 @@ def test_without_a_journey_the_request_pages_send_you_to_the_start(client, url) 
 
 
 def test_a_journey_at_another_outcome_cannot_ask_for_a_session(client, app) -> None:
+    """The outcome page then says no request was sent (found, journey review: it said "Answer
+    the questions in order. This is the question to answer next", on a page with no question)."""
     walker = Walker(client)
     walker.walk([("mode", "practitioner"), ("immediate_danger", "yes")])  # U1
     response = walker.get("/request/about-you")
     assert response.status_code == 302 and response.location.endswith("/result")
+    page = text_of(walker.get(response.location))
+    assert "not to a request for a session, so no request has been sent" in page
+    assert "Answer the questions in order" not in page
     response = walker.post("/request/submit", {})
     assert response.status_code == 302 and response.location.endswith("/result")
+    assert "so no request has been sent" in text_of(walker.get(response.location))
+    assert "so no request has been sent" not in text_of(walker.get("/result"))  # said once
     assert stored_requests(app) == []
 
 

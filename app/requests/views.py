@@ -162,7 +162,9 @@ def require_eligible_journey() -> Response | None:
         return redirect(url_for("requests.submitted"))
     if not has_journey():
         return redirect(url_for("wizard.start"))
-    set_notice("out_of_order")
+    # At an outcome that is not a request (the answers changed since, in this tab or another):
+    # its page says no request was sent; part way through, the next question says to answer in order.
+    set_notice("no_request" if state.outcome is not None else "out_of_order")
     return redirect(journey_url(state))
 
 

@@ -17,6 +17,12 @@ NOT_SAVED = "Your answer was not saved because the page could not be checked. Ch
 # One-off notice shown at the top of the next page. (Set-aside and restored answers are
 # worded, for each mode, in templates/wizard/_notice.html.)
 NOTICE_OUT_OF_ORDER = "Answer the questions in order. This is the question to answer next."
+# A request page asked for (Back, or Send request in another tab) when the answers, changed
+# since, lead to an outcome that is not a request: the outcome page says nothing was sent.
+NOTICE_NO_REQUEST = (
+    "The answers now lead here, not to a request for a session, so no request has been sent. "
+    "This page says what to do instead."
+)
 
 
 def notice_earlier_request(reference: str) -> str:

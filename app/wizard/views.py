@@ -184,6 +184,8 @@ def notice_text() -> dict[str, Any] | None:
         }
     if notice.get("kind") == "out_of_order":
         return {"kind": "text", "text": messages.NOTICE_OUT_OF_ORDER}
+    if notice.get("kind") == "no_request":
+        return {"kind": "text", "text": messages.NOTICE_NO_REQUEST}
     if notice.get("kind") == "earlier_request" and isinstance(notice.get("reference"), str):
         return {"kind": "text", "text": messages.notice_earlier_request(notice["reference"])}
     return None
