@@ -15,6 +15,7 @@ from werkzeug.test import TestResponse
 
 from app.extensions import db
 from app.sessions import JourneySessionRow
+from support.sessions import idle_nearly_to_the_limit
 from test_inbox import signed_in, stored_request, text
 
 TIMED_OUT = "You were signed out because you had not done anything for 30 minutes"
@@ -93,7 +94,9 @@ def test_stay_signed_in_pushes_the_expiry_on(app: Flask) -> None:
 
 def test_the_timer_running_out_signs_out_and_the_sign_in_page_says_why(app: Flask) -> None:
     client, _ = signed_in(app)
-    response = timer_runs_out(client, the_timer_token(client))
+    token = the_timer_token(client)
+    idle_nearly_to_the_limit(app)
+    response = timer_runs_out(client, token)
     assert response.status_code == 303 and response.location == "/inbox/sign-in"
     page = text(client.get(response.location))
     assert TIMED_OUT in page and "Sign in to the facilitators" in page

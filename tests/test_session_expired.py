@@ -17,6 +17,7 @@ from app.extensions import db
 from app.sessions import JourneySessionRow
 from support import csrf_token
 from support.hardening import signed_in
+from support.sessions import idle_nearly_to_the_limit
 
 CLEARED = "Your answers were cleared"
 
@@ -75,13 +76,30 @@ def test_a_post_without_the_pages_token_clears_nothing(client: FlaskClient, app:
 
 def test_the_timer_running_out_clears_the_answers_and_says_so(client: FlaskClient, app: Flask) -> None:
     answered_mode(client)
-    response = client.post("/session-expired", data={"csrf_token": the_timer_token(client)})
+    token = the_timer_token(client)
+    idle_nearly_to_the_limit(app)
+    response = client.post("/session-expired", data={"csrf_token": token})
     assert response.status_code == 303 and response.location == "/session-expired"
     assert journey_rows(app) == 0
     page = client.get(response.location)
     assert page.status_code == 200 and CLEARED in text_of(page)
     again = client.get("/questions/immediate_danger")
     assert again.status_code in (302, 303) and "immediate_danger" not in again.headers["Location"]
+
+
+def test_the_timer_of_a_tab_left_open_clears_nothing_while_the_session_is_in_use(
+    client: FlaskClient, app: Flask
+) -> None:
+    """Found (journey review): a tab left open ran out its timer and cleared the answers while the
+    person was busy in another tab. The server sees the session in use: nothing is cleared, and
+    the page goes on to where the journey stands."""
+    answered_mode(client)
+    token = the_timer_token(client)  # the tab left open
+    client.get("/questions/immediate_danger")  # busy in another tab
+    response = client.post("/session-expired", data={"csrf_token": token})
+    assert response.status_code == 303 and journey_rows(app) == 1
+    onward = client.get(response.location)
+    assert onward.status_code == 303 and onward.location == "/questions/immediate_danger"
 
 
 def test_the_timer_running_out_after_the_server_cleared_the_session_shows_the_page(

@@ -14,6 +14,7 @@ from app.extensions import db
 from app.sessions import JourneySessionRow
 from support import csrf_token
 from support.database import dispose
+from support.sessions import idle_nearly_to_the_limit
 
 
 def test_no_warning_before_a_journey_starts(client: FlaskClient) -> None:
@@ -56,6 +57,7 @@ def test_the_timer_running_out_clears_the_answers(client: FlaskClient, app: Flas
     page = client.get("/start", follow_redirects=True).get_data(as_text=True)
     client.post("/questions/mode", data={"csrf_token": csrf_token(page), "answer": "practitioner"})
     # The warning's script posts the page's token (a plain GET clears nothing: test_session_expired.py).
+    idle_nearly_to_the_limit(app)
     expired = client.post("/session-expired", data={"csrf_token": csrf_token(page)}, follow_redirects=True)
     assert expired.status_code == 200
     with app.app_context():

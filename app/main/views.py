@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from flask import abort, current_app, flash, jsonify, redirect, render_template, request, session, url_for
 from flask_wtf.csrf import validate_csrf
 from sqlalchemy import text
@@ -12,15 +14,19 @@ from wtforms import ValidationError
 from ..extensions import csrf, db
 from ..inbox.views import FACILITATOR_KEY, IMPORTANT
 from ..journey import current_state, has_journey, journey_url
+from ..models import utcnow
 from ..pack import current_pack
 from ..pdf import render_pdf
-from ..sessions import reset_session
+from ..sessions import refresh_step, reset_session
 from ..sessions import session_expired as session_had_expired
 from ..templating import render_page
 from ..web import pdf_download
 from ..wizard.glossary import Explainer
 from . import bp
 from .decides import cited_guidance, decision_graph_svg, prepare_mode, questions_pdf, questions_to_prepare, routes
+
+# Slack for the clock between the page's timer and the server (a slow network, a busy worker).
+IDLE_CHECK_MARGIN = dt.timedelta(seconds=15)
 
 
 @bp.get("/")
@@ -76,7 +82,7 @@ def session_expired() -> Response | str:
     """
     if request.method == "POST":
         signed_out = False
-        if session and _csrf_token_is_valid():
+        if session and _csrf_token_is_valid() and _idle_nearly_long_enough():
             signed_out = session.get(FACILITATOR_KEY) is not None
             reset_session()
         elif not session:
@@ -91,6 +97,20 @@ def session_expired() -> Response | str:
     if session:
         return redirect(journey_url(current_state()) if has_journey() else url_for("main.index"), code=303)
     return render_template("main/session_expired.html")
+
+
+def _idle_nearly_long_enough() -> bool:
+    """Whether the session has been idle (on the server) nearly as long as the limit: the page's
+    timer counts only that page's time, and the person may have been busy in another tab all
+    along, which pushed the session's expiry on (``app.sessions``: rewritten at most every
+    ``refresh_step``). A timer's POST then clears nothing, and the page goes to where the
+    journey stands (or, for the inbox, to the inbox)."""
+    expires_at = getattr(session, "expires_at", None)
+    if expires_at is None:
+        return True
+    step = refresh_step(dt.timedelta(minutes=int(current_app.config["SESSION_IDLE_MINUTES"])))
+    left: dt.timedelta = expires_at - utcnow()
+    return left <= 2 * step + IDLE_CHECK_MARGIN
 
 
 def _csrf_token_is_valid() -> bool:

@@ -13,6 +13,7 @@ from playwright.sync_api import Locator, Page, expect
 
 from support.browser import FormPoster, assert_no_axe_violations
 from support.passwords import cheap_password_hash
+from support.sessions import idle_nearly_to_the_limit
 
 EMAIL = "kit.timeout@partnership.example"
 PASSWORD = "quiet harbour lantern seven"
@@ -77,10 +78,11 @@ def test_the_warning_comes_before_the_limit_and_stay_signed_in_keeps_the_page(pa
     expect(page).to_have_url(re.compile(r"/inbox/sign-in\?next="))
 
 
-def test_doing_nothing_signs_out_and_the_sign_in_page_says_why(page: Page, reference: str) -> None:
+def test_doing_nothing_signs_out_and_the_sign_in_page_says_why(page: Page, reference: str, live_server) -> None:  # type: ignore[no-untyped-def]
     _signed_in_with_a_fake_clock(page, "/inbox")
     page.clock.fast_forward("27:30")
     expect(_warning(page)).to_be_visible()
+    idle_nearly_to_the_limit(live_server.app)  # the server's clock has run on too
     page.clock.fast_forward("02:05")
     page.wait_for_url("**/inbox/sign-in")
     expect(page.get_by_role("heading", level=1, name="Sign in to the facilitators' inbox")).to_be_visible()

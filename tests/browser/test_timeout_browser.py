@@ -7,6 +7,7 @@ from __future__ import annotations
 from playwright.sync_api import Page, expect
 
 from support.browser import assert_no_axe_violations, continue_button, start
+from support.sessions import idle_nearly_to_the_limit
 
 
 def _warning(page: Page):  # type: ignore[no-untyped-def]
@@ -49,10 +50,11 @@ def test_escape_keeps_the_answers(page: Page) -> None:
     expect(_warning(page)).to_be_hidden()
 
 
-def test_doing_nothing_clears_the_answers(page: Page) -> None:
+def test_doing_nothing_clears_the_answers(page: Page, live_server) -> None:  # type: ignore[no-untyped-def]
     _start_with_a_fake_clock(page)
     page.clock.fast_forward("27:30")
     expect(_warning(page)).to_be_visible()
+    idle_nearly_to_the_limit(live_server.app)  # the server's clock has run on too
     page.clock.fast_forward("02:05")
     page.wait_for_url("**/session-expired")
     expect(page.get_by_role("heading", level=1)).to_be_visible()
@@ -60,16 +62,38 @@ def test_doing_nothing_clears_the_answers(page: Page) -> None:
     expect(page.get_by_role("radio").first).not_to_be_checked()
 
 
-def test_the_timer_posts_the_pages_token_to_clear_the_answers(page: Page) -> None:
+def test_the_timer_posts_the_pages_token_to_clear_the_answers(page: Page, live_server) -> None:  # type: ignore[no-untyped-def]
     """The answers are cleared by the page's own POST (with its CSRF token), not by opening the page."""
     _start_with_a_fake_clock(page)
     page.clock.fast_forward("27:30")
     expect(_warning(page)).to_be_visible()
+    idle_nearly_to_the_limit(live_server.app)
     with page.expect_request(lambda r: r.url.endswith("/session-expired") and r.method == "POST") as cleared:
         page.clock.fast_forward("02:05")
     assert "csrf_token=" in (cleared.value.post_data or "")
     page.wait_for_url("**/session-expired")
     expect(page.get_by_role("heading", level=1, name="Your answers were cleared")).to_be_visible()
+
+
+def test_busy_in_another_tab_the_idle_tabs_timer_clears_nothing(page: Page) -> None:
+    """Found (journey review): a tab left open (the outcome, or "How this tool decides") ran its
+    own timer and cleared the answers of someone answering a question every 18 seconds in
+    another tab. Its POST now clears only a session the server also sees as idle."""
+    _start_with_a_fake_clock(page)
+    first_question = page.url
+    other_tab = page.context.new_page()
+    other_tab.goto(first_question)  # busy here (each page pushes the server's expiry on)
+    expect(other_tab.get_by_role("radio").first).to_be_visible()
+    page.clock.fast_forward("27:30")
+    expect(_warning(page)).to_be_visible()
+    page.clock.fast_forward("02:05")
+    page.wait_for_url(first_question)  # back where the journey stands, nothing cleared
+    expect(page.get_by_role("heading", name="Your answers were cleared")).to_have_count(0)
+    other_tab.get_by_role("radio").first.check()
+    continue_button(other_tab).click()
+    expect(other_tab.get_by_role("heading", name="This form has expired")).to_have_count(0)
+    assert other_tab.url != first_question  # the answer was saved, the journey went on
+    other_tab.close()
 
 
 def test_a_link_to_the_expired_page_keeps_the_answers(page: Page) -> None:

@@ -50,3 +50,21 @@ def session_has_started(app: Any, reference: str, ago: dt.timedelta = dt.timedel
         assert session is not None, f"{reference} is in no session"
         session.starts_at = utcnow() - ago
         db.session.commit()
+
+
+def idle_nearly_to_the_limit(app: Any, left: dt.timedelta = dt.timedelta(seconds=30)) -> None:
+    """Time passes on the server with nothing done: every live journey or sign-in session has
+    ``left`` before its idle limit, as when a page's timeout warning runs out (its POST clears
+    only a session the server also sees as idle: app.main.views.session_expired)."""
+    from sqlalchemy import update
+
+    from app.extensions import db
+    from app.models import utcnow
+    from app.sessions import JourneySessionRow
+
+    with app.app_context():
+        now = utcnow()
+        db.session.execute(
+            update(JourneySessionRow).where(JourneySessionRow.expires_at > now).values(expires_at=now + left)
+        )
+        db.session.commit()
