@@ -253,12 +253,36 @@ class _Reader:
             if required:
                 self.problem(node, name, "is missing", data.line)
             return None
-        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        if isinstance(value, bool):
+            self.problem(
+                node,
+                name,
+                "must be text: YAML reads an unquoted yes, no, on, off, true or false as true/false, "
+                'so put it in quotes, like "yes"',
+                data.line_of(key),
+            )
+            return None
+        if not isinstance(value, (str, int, float)):
             self.problem(node, name, f"must be text, not {_kind(value)}", data.line_of(key))
             return None
         text = str(value).strip()
         if not text:
             self.problem(node, name, "must not be empty", data.line_of(key))
+            return None
+        return text
+
+    def ident(self, data: _Mapping, key: str, node: str, field: str | None = None) -> str | None:
+        """An id (``string``) that is also ``IDENT``: letters, digits, _ and - only, at most
+        ``IDENT_MAX`` of them (ids name pages' addresses and are stored with requests and counts)."""
+        text = self.string(data, key, node, field=field)
+        if text is not None and not IDENT.fullmatch(text):
+            self.problem(
+                node,
+                field or key,
+                f"must be 1 to {IDENT_MAX} letters, digits, _ or - (no spaces or other signs): it names a page's "
+                f"address and is stored with each request, and {text[:60]!r} cannot be",
+                data.line_of(key),
+            )
             return None
         return text
 
@@ -368,6 +392,35 @@ class _Reader:
 
 
 _PLACEHOLDER = Text("", "")
+# A contact's email and links: one address; a whole https address with a dotted host name.
+EMAIL = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)+")
+WEB_ADDRESS = re.compile(r"https://[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+(?::\d+)?(?:[/?#]\S*)?")
+# UK numbers people may call: the short ones, 0 followed by 9 or 10 digits (0161 603 4500), and
+# freephone numbers, some shorter (Childline's 0800 1111).
+SHORT_NUMBERS = frozenset({"999", "112", "111", "101", "105", "119", "100", "155"})
+
+
+def uk_phone_problem(phone: str) -> str | None:
+    """Why ``phone`` (digits and spaces) is not a UK number to call, or None."""
+    digits = phone.replace(" ", "")
+    if digits in SHORT_NUMBERS or (digits.startswith("116") and len(digits) == 6):
+        return None
+    if digits.startswith("0") and 10 <= len(digits) <= 11:
+        return None
+    if digits.startswith(("0800", "0808")) and len(digits) >= 8:  # freephone: Childline is 0800 1111
+        return None
+    if not digits.startswith("0"):
+        return (
+            f"{phone!r} is not a UK phone number: a full number starts with 0, like 0161 603 4500 "
+            "(short numbers such as 999, 111 or 101 are accepted as they are)"
+        )
+    return f"has {len(digits)} digits: a UK phone number starting with 0 has 10 or 11 (0161 603 4500)"
+
+
+# Ids of questions, options, outcomes and flags: they name pages' addresses (/questions/<id>)
+# and are stored with each request and count (app.models, app.stats.models: 40 characters).
+IDENT_MAX = 40
+IDENT = re.compile(rf"[A-Za-z0-9_-]{{1,{IDENT_MAX}}}")
 """Stands in for wording that could not be read (already reported), so checking can go on."""
 
 
@@ -479,7 +532,7 @@ def parse_pack(data: object, file: str) -> tuple[RulePack | None, list[Problem]]
         reader.unknown_keys(item, {"id", "label", "modes"}, node)
         flags.append(
             Flag(
-                id=reader.string(item, "id", f"flag #{n}") or f"#{n}",
+                id=reader.ident(item, "id", f"flag #{n}") or f"#{n}",
                 label=reader.string(item, "label", node) or "",
                 modes=_modes(reader, item, node),
                 line=item.line,
@@ -550,7 +603,7 @@ def _parse_roles(reader: _Reader, root: _Mapping) -> Roles:
 
 
 def _parse_question(reader: _Reader, item: _Mapping, position: int) -> Question | None:
-    node_id = reader.string(item, "id", f"question #{position}")
+    node_id = reader.ident(item, "id", f"question #{position}")
     node = f"question {node_id or '#' + str(position)}"
     reader.unknown_keys(item, _QUESTION_KEYS, node)
     raw_kind = reader.string(item, "kind", node)
@@ -593,7 +646,7 @@ def _parse_question(reader: _Reader, item: _Mapping, position: int) -> Question 
 
 
 def _parse_option(reader: _Reader, item: _Mapping, prefix: str, position: int) -> Option:
-    value = reader.string(item, "value", f"{prefix} #{position}")
+    value = reader.ident(item, "value", f"{prefix} #{position}")
     node = f"{prefix} {value or '#' + str(position)}"
     reader.unknown_keys(item, _OPTION_KEYS, node)
     label = reader.text(item, "label", node)
@@ -635,7 +688,7 @@ def _implies(reader: _Reader, item: _Mapping, node: str) -> tuple[tuple[str, tup
 
 
 def _parse_outcome(reader: _Reader, item: _Mapping, position: int) -> Outcome | None:
-    node_id = reader.string(item, "id", f"outcome #{position}")
+    node_id = reader.ident(item, "id", f"outcome #{position}")
     node = f"outcome {node_id or '#' + str(position)}"
     reader.unknown_keys(item, _OUTCOME_KEYS, node)
     title = reader.text(item, "title", node)
@@ -732,21 +785,20 @@ def parse_contacts(data: object, file: str) -> tuple[ContactBook | None, list[Pr
         if contact_id in seen:
             reader.problem(node, "id", "is used by another contact", item.line)
         phone = reader.string(item, "phone", node, required=False)
-        digits = len((phone or "").replace(" ", ""))
-        if phone is not None and all(ch.isdigit() or ch == " " for ch in phone) and not 3 <= digits <= 11:
-            reader.problem(
-                node,
-                "phone",
-                f"has {digits} digits: a UK phone number has 3 (999, 111) to 11 (0161 603 4500)",
-                item.line_of("phone"),
-            )
         if phone is not None and not all(ch.isdigit() or ch == " " for ch in phone):
             reader.problem(
                 node, "phone", "must be digits and spaces only (it becomes a tel: link)", item.line_of("phone")
             )
+        elif phone is not None and (problem := uk_phone_problem(phone)) is not None:
+            reader.problem(node, "phone", problem, item.line_of("phone"))
         email = reader.string(item, "email", node, required=False)
-        if email is not None and ("@" not in email or " " in email):
-            reader.problem(node, "email", "must be an email address", item.line_of("email"))
+        if email is not None and not EMAIL.fullmatch(email):
+            reader.problem(
+                node,
+                "email",
+                "must be one email address, like sscp@salford.gov.uk (without mailto: or angle brackets)",
+                item.line_of("email"),
+            )
         links = _links(reader, item, node)
         name = reader.string(item, "name", node) or ""
         if phone is None and not links and email is None:
@@ -771,6 +823,7 @@ def parse_contacts(data: object, file: str) -> tuple[ContactBook | None, list[Pr
     emergency = reader.ids(root, "emergency", "(contacts)")
     if not emergency:
         reader.problem("(contacts)", "emergency", "must list the contacts shown on every page", root.line)
+
     for contact_id in emergency:
         if contact_id not in seen:
             reader.problem("(contacts)", "emergency", f"names {contact_id!r}, which is not a contact", root.line)
@@ -821,6 +874,14 @@ def _links(reader: _Reader, item: _Mapping, node: str) -> tuple[Link, ...]:
         text, url = reader.string(raw, "text", where), reader.string(raw, "url", where)
         if url is not None and not url.startswith("https://"):
             reader.problem(where, "url", "must start with https://", raw.line_of("url"))
+        elif url is not None and not WEB_ADDRESS.fullmatch(url):
+            reader.problem(
+                where,
+                "url",
+                "must be a whole web address, like https://www.salford.gov.uk/children (a site's name with a dot "
+                "in it, and no spaces)",
+                raw.line_of("url"),
+            )
         elif text is not None and url is not None:
             links.append(Link(_clean(text), url))
     return tuple(links)

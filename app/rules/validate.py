@@ -58,8 +58,21 @@ def validate_pack(pack: RulePack, contacts: ContactBook | None = None) -> list[P
     # somewhere (no dead end is blamed on it) and is otherwise left out of the graph.
     if _check_graph(pack, add):
         _check_safeguarding(pack, add)  # only on an acyclic graph: it counts routes
+        _check_confirmation(pack, add)
     if contacts is not None:
         _check_ways_to_act(pack, contacts, add)
+        phones = [(found.phone or "").replace(" ", "") for i in contacts.emergency_ids if (found := contacts.get(i))]
+        if contacts.emergency_ids and not {"999", "112"} & set(phones):
+            problems.append(
+                Problem(
+                    contacts.path,
+                    "(contacts)",
+                    "emergency",
+                    "must include the contact whose phone is 999 (or 112): every page says how to reach the police "
+                    "in an emergency",
+                    None,
+                )
+            )
     return problems
 
 
@@ -458,6 +471,32 @@ def _check_safeguarding(pack: RulePack, add: _Report) -> None:
                 f"can be bypassed on the way to the request outcome {', '.join(bypassed)}; "
                 "every risk question must be asked on every route to a request",
                 question.line,
+            )
+
+
+def _check_confirmation(pack: RulePack, add: _Report) -> None:
+    """Every route to a request outcome passes a confirmation (``kind: confirm``): the request
+    pages open only after one (``app.requests.service.journey_complete``), so an outcome reached
+    without it would offer a request that no one could make."""
+    confirmations = {question.id for question in pack.questions if question.kind == "confirm"}
+    seen: set[str] = set()
+    stack = [pack.start] if pack.start else []
+    while stack:
+        node_id = stack.pop()
+        if node_id in seen or node_id in confirmations:
+            continue
+        seen.add(node_id)
+        node = pack.node(node_id)
+        if isinstance(node, Question):
+            stack.extend(target for _, target in successors(pack, node))
+    for outcome in pack.request_outcomes:
+        if outcome.id in seen:
+            add(
+                f"outcome {outcome.id}",
+                "request",
+                "can be reached without a confirmation question (kind: confirm) on the way; the request pages "
+                "open only once the person has confirmed what Space to Think does not replace",
+                outcome.line,
             )
 
 

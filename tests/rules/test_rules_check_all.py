@@ -252,8 +252,11 @@ def test_an_impossible_date_is_named_with_its_file_and_line(
 @pytest.mark.parametrize(
     "change, message",
     [
-        (("phone: 0161 603 4500", "phone: 1"), "phone: has 1 digits: a UK phone number has 3 (999, 111) to 11"),
-        (("phone: 0161 603 4500", "phone: 0161 603 4500 1"), "phone: has 12 digits"),
+        (("phone: 0161 603 4500", "phone: 1"), "phone: '1' is not a UK phone number: a full number starts with 0"),
+        (("phone: 0161 603 4500", "phone: 0161 603 4500 1"), "phone: has 12 digits: a UK phone number starting with 0"),
+        # Found (rules review): the last digits of a number, or one without its 0, went live.
+        (("phone: 0161 603 4500", "phone: 4500"), "phone: '4500' is not a UK phone number"),
+        (("phone: 0161 603 4500", "phone: 1616034500"), "phone: '1616034500' is not a UK phone number"),
     ],
 )
 def test_a_cut_off_phone_number_or_a_verification_in_the_future_is_a_problem(

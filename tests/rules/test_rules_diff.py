@@ -401,8 +401,11 @@ def _insert_question(d: dict[str, Any]) -> None:
 
 
 def _remove_question(d: dict[str, Any]) -> None:
-    question(d, "reasons")["next"] = "session"
-    d["questions"] = [q for q in d["questions"] if q["id"] != "sure"]
+    # The confirmation goes, and another takes its place (the validator refuses a request
+    # outcome reached without one); where each set of answers ends is unchanged.
+    confirmation = {**question(d, "sure"), "id": "agree"}
+    question(d, "reasons")["next"] = "agree"
+    d["questions"] = [q for q in d["questions"] if q["id"] != "sure"] + [confirmation]
 
 
 def _start_elsewhere(d: dict[str, Any]) -> None:
@@ -442,8 +445,8 @@ VARIANTS: dict[str, Callable[[dict[str, Any]], Any]] = {
 }
 
 
-# Changes after which every set of answers still ends where it did: only a confirmation question
-# dropped, or the mode question (which only sets the wording) skipped.
+# Changes after which every set of answers still ends where it did: a confirmation question
+# replaced by another, or the mode question (which only sets the wording) skipped.
 UNCHANGED_OUTCOMES = {"same", "question removed", "start changed"}
 
 

@@ -533,3 +533,94 @@ def test_a_file_that_is_not_utf8_is_named_in_plain_english(tmp_path: Path) -> No
     path.write_bytes("pack:\n  name: Caf\xe9\n".encode("latin-1"))
     _, problems = check_pack(path)
     assert str(problems[0]).startswith(f"{path} cannot be read: it is not UTF-8 text")
+
+
+# --- found by the rules review (session 10): packs that were accepted and then failed -----------
+
+
+@pytest.mark.parametrize(
+    "where, bad",
+    [
+        ("question", "adult/allegation"),  # its page's address, /questions/adult/allegation, was a 404
+        ("question", "two words"),
+        ("outcome", "eligible_for_a_space_to_think_reflective_session"),  # 48: every submission was a 500
+        ("option", "reflect_and_debrief_after_a_significant_event"),  # 45: its counts were lost on PostgreSQL
+    ],
+)
+def test_an_id_that_cannot_be_an_address_or_be_stored_is_refused(
+    pack_data: dict, write_pack: Callable[[Any], Path], where: str, bad: str
+) -> None:
+    if where == "question":
+        question(pack_data, "danger")["id"] = bad
+        option(pack_data, "mode", "me")["next"] = option(pack_data, "mode", "super")["next"] = bad
+        node = "question #2"
+    elif where == "outcome":
+        pack_data["outcomes"][2]["id"] = bad
+        option(pack_data, "sure", "ok")["next"] = bad
+        node = "outcome #3"
+    else:
+        option(pack_data, "reasons", "b")["value"] = bad
+        node = "question reasons option #2"
+    _, problems = problems_for(write_pack, pack_data)
+    assert_problem(problems, node, "value" if where == "option" else "id", "letters, digits, _ or -")
+    assert bad in " ".join(p.message for p in problems)
+
+
+def test_a_request_outcome_reached_without_a_confirmation_is_refused(
+    pack_data: dict, write_pack: Callable[[Any], Path]
+) -> None:
+    """Found: a pack without its confirmation question was accepted; the outcome offered
+    "Continue to your request", and every request page sent the person back to it."""
+    question(pack_data, "reasons")["next"] = "session"
+    pack_data["questions"] = [q for q in pack_data["questions"] if q["id"] != "sure"]
+    _, problems = problems_for(write_pack, pack_data)
+    assert_problem(problems, "outcome session", "request", "without a confirmation question (kind: confirm)")
+
+
+def test_an_unquoted_yes_says_to_put_it_in_quotes(write_pack: Callable[[Any], Path]) -> None:
+    text = DEFAULT_PACK.read_text(encoding="utf-8").replace('- value: "yes"', "- value: yes", 1)
+    _, problems = check_pack(write_pack(text))
+    assert any('put it in quotes, like "yes"' in p.message and p.field == "value" for p in problems), problems
+
+
+@pytest.mark.parametrize(
+    "field, value, words",
+    [
+        ("email", "mailto:sscp@salford.gov.uk", "one email address"),
+        ("email", "sscp@", "one email address"),
+        ("email", "a@x.org,b@y.org", "one email address"),
+        ("url", "https://", "a whole web address"),
+        ("url", "https://safeguarding adults.salford.gov.uk/", "a whole web address"),
+        ("url", "https://safeguardingadults", "a whole web address"),
+    ],
+)
+def test_a_broken_email_or_web_address_is_refused(
+    write_pack: Callable[[Any], Path], field: str, value: str, words: str
+) -> None:
+    """Found: each was shown as a broken link (mailto:mailto:…, a host with a space in it)."""
+    import yaml
+
+    from app.rules import DEFAULT_CONTACTS
+
+    contacts = yaml.safe_load(DEFAULT_CONTACTS.read_text(encoding="utf-8"))
+    entry = next(c for c in contacts["contacts"] if c.get("links"))
+    if field == "email":
+        entry["email"] = value
+    else:
+        entry["links"][0]["url"] = value
+    with pytest.raises(DefinitionError, match=words):
+        load_contacts(write_pack(contacts, name="contacts.yaml"))
+
+
+def test_the_contacts_on_every_page_must_include_999(write_pack: Callable[[Any], Path]) -> None:
+    """Found: with 999 taken out of the contacts shown on every page (or removed), the pack was
+    accepted and no page offered it."""
+    import yaml
+
+    from app.rules import DEFAULT_CONTACTS, check_rules
+
+    contacts = yaml.safe_load(DEFAULT_CONTACTS.read_text(encoding="utf-8"))
+    contacts["emergency"] = [i for i in contacts["emergency"] if i != "police_emergency"]
+    report = check_rules(DEFAULT_PACK, write_pack(contacts, name="contacts.yaml"))
+    assert [(p.node, p.field) for p in report.problems] == [("(contacts)", "emergency")]
+    assert "the contact whose phone is 999" in report.problems[0].message
