@@ -24,22 +24,24 @@ from app.stats.models import Count
 from app.stats.service import COUNTED_KEY, current_month, first_month, month_label, window
 from support import both_databases, csrf_token
 from support.sessions import session_form, session_has_started
-from support.submission import VALID_DETAILS, fill_details, make_request, submit, submitted_request, to_outcome
+from support.submission import (
+    ELIGIBLE_PATH,
+    VALID_DETAILS,
+    fill_details,
+    make_request,
+    path_after,
+    path_before,
+    submit,
+    submitted_request,
+    to_outcome,
+    with_answers,
+)
 from support.walk import Walker, outcome_of
 from test_suppression import Shown, given_away, narrowed
 
 TO_U1 = [("mode", "practitioner"), ("immediate_danger", "yes")]
-SAFE_TO_CRITERIA = [
-    ("mode", "practitioner"),
-    ("immediate_danger", "no"),
-    ("unshared_concern", "shared"),
-    ("allegation", "no"),
-    ("adult_at_risk", "no"),
-    ("serious_incident", "no"),
-    ("disagreement", "no"),
-    ("decision_needed", "no"),
-]
-AFTER_CRITERIA = [("multi_agency", "yes"), ("supervision_discussed", "no"), ("understand", "confirmed")]
+SAFE_TO_CRITERIA = list(path_before("criteria", with_answers(ELIGIBLE_PATH, unshared_concern="shared")))
+AFTER_CRITERIA = list(path_after("criteria"))
 EMAIL = "sam.facilitator@partnership.example"
 PASSWORD = "correct horse battery staple"
 HIDDEN = "hidden"

@@ -11,26 +11,13 @@ from flask.testing import FlaskClient
 
 from app.journey import ANSWERS_KEY, TOKEN_KEY
 from app.rules import load_contacts, load_pack
+from support.submission import ELIGIBLE_PATH, path_before, with_answers
 from support.walk import Walker, checked_values, outcome_of, page_text, path_of, question_of, title_of
 
 PACK = load_pack(contacts=load_contacts())
-SAFE_TO_CRITERIA = [
-    ("mode", "practitioner"),
-    ("immediate_danger", "no"),
-    ("unshared_concern", "shared"),
-    ("allegation", "no"),
-    ("adult_at_risk", "no"),
-    ("serious_incident", "no"),
-    ("disagreement", "no"),
-    ("decision_needed", "no"),
-]
-TO_P = [
-    *SAFE_TO_CRITERIA,
-    ("criteria", ["stuck", "debrief"]),
-    ("multi_agency", "yes"),
-    ("supervision_discussed", "no"),
-    ("understand", "confirmed"),
-]
+# To the criteria question, and on to P, by ELIGIBLE_PATH with the concern already shared.
+TO_P = list(with_answers(ELIGIBLE_PATH, unshared_concern="shared"))
+SAFE_TO_CRITERIA = list(path_before("criteria", tuple(TO_P)))
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from app.rules import RulePack, enumerate_paths, evaluate, load_contacts, load_pack
+from support.submission import ELIGIBLE_PATH, with_answers
 
 RISK_QUESTIONS = (
     "immediate_danger",
@@ -185,20 +186,7 @@ def test_a_request_made_in_supervision_is_flagged_when_not_discussed_in_supervis
 
 
 def test_not_discussing_in_supervision_gives_advice_not_a_block(pack: RulePack) -> None:
-    answers = {
-        "mode": "practitioner",
-        "immediate_danger": "no",
-        "unshared_concern": "no_concern",
-        "allegation": "no",
-        "adult_at_risk": "no",
-        "serious_incident": "no",
-        "disagreement": "no",
-        "decision_needed": "no",
-        "criteria": ["stuck"],
-        "multi_agency": "yes",
-        "supervision_discussed": "no",
-        "understand": "confirmed",
-    }
+    answers = dict(with_answers(ELIGIBLE_PATH, criteria=["stuck"], supervision_discussed="no"))
     state = evaluate(pack, answers)
     assert state.outcome is not None and state.outcome.id == "P"
     assert len(state.advice) == 1 and "supervision" in state.advice[0].practitioner

@@ -28,14 +28,31 @@ ELIGIBLE_PATH: tuple[tuple[str, str | Sequence[str]], ...] = (
     ("understand", "confirmed"),
 )
 
-SUPERVISION_PATH = (
-    ("mode", "supervision"),
-    *ELIGIBLE_PATH[1:8],
-    ("criteria", ["needs"]),
-    ("multi_agency", "yes"),
-    ("supervision_discussed", "yes"),
-    ("understand", "confirmed"),
-)
+Path = tuple[tuple[str, str | Sequence[str]], ...]
+
+
+def with_answers(path: Path, **answers: str | Sequence[str]) -> Path:
+    """``path`` with these questions answered otherwise (each must be on it)."""
+    unknown = set(answers) - {question for question, _ in path}
+    assert not unknown, f"not on the path: {sorted(unknown)}"
+    return tuple((question, answers.get(question, value)) for question, value in path)
+
+
+def path_before(question_id: str, path: Path = ELIGIBLE_PATH) -> Path:
+    """The answers of ``path`` before ``question_id`` is asked."""
+    questions = [question for question, _ in path]
+    return path[: questions.index(question_id)]
+
+
+def path_after(question_id: str, path: Path = ELIGIBLE_PATH) -> Path:
+    """The answers of ``path`` after ``question_id``."""
+    questions = [question for question, _ in path]
+    return path[questions.index(question_id) + 1 :]
+
+
+# The same way to the request, in supervision. (Every journey the tests walk is made from
+# ELIGIBLE_PATH: a question added to the pack on the way to a request goes there, once.)
+SUPERVISION_PATH = with_answers(ELIGIBLE_PATH, mode="supervision", criteria=["needs"], supervision_discussed="yes")
 
 REFLECTION = (
     "The team around the family feels stuck: each agency holds a different view of what the "
