@@ -408,8 +408,11 @@ def record_sign_out(facilitator: Facilitator) -> None:
 
 
 def email_fingerprint(email: str) -> str:
-    """A short, non-reversible tag for an email address, for logs of failed sign-ins."""
-    return hashlib.sha256(normalise_email(email).encode("utf-8")).hexdigest()[:10]
+    """A short tag for an email address, for the log and audit entries of failed sign-ins: the
+    same address always gets the same tag, but a list of staff addresses cannot be matched to
+    tags without the deployment's secret key (an HMAC, not a plain hash)."""
+    key = str(current_app.secret_key or "").encode("utf-8")
+    return hmac.new(key, normalise_email(email).encode("utf-8"), hashlib.sha256).hexdigest()[:10]
 
 
 # --- the inbox ------------------------------------------------------------------------------
