@@ -148,6 +148,9 @@ class Config:
     # Supervision record PDFs made per visitor address: each is rendered there and then (about
     # half a second of a worker's time), and anyone can ask for one.
     SUPERVISION_RECORD_LIMIT: str = "10 per minute;60 per hour"
+    # Requests sent per visitor address (each emails the facilitators and, where set up, the
+    # address typed in it): enough for an office sharing one address, not for a flood.
+    REQUEST_SUBMIT_LIMIT: str = "10 per hour;30 per day"
     # Attempts for one email address (app.lockout): after INBOX_LOCKOUT_AFTER without a
     # success it is locked for INBOX_LOCKOUT_MINUTES, doubling with each further failure up
     # to INBOX_LOCKOUT_MAX_MINUTES; forgotten INBOX_LOCKOUT_WINDOW_HOURS after the first.
@@ -244,8 +247,9 @@ class TestConfig(Config):
     # Off unless a test is about it, so a test of the facilitators' email sees that email alone.
     SEND_ACKNOWLEDGEMENTS = False
     # Every test's client is 127.0.0.1, and the limiter's counts outlive each test's app: the
-    # limit has its own test (tests/test_decides.py).
+    # limits have their own tests (tests/test_limits.py).
     SUPERVISION_RECORD_LIMIT = "10000 per minute"
+    REQUEST_SUBMIT_LIMIT = "10000 per minute"
 
 
 class ProductionConfig(Config):
@@ -476,7 +480,9 @@ CONFIG_CLASSES: dict[str, type[Config]] = {
 # Environment variables whose name differs from the setting's.
 ENV_NAMES = {"SQLALCHEMY_DATABASE_URI": "DATABASE_URL", "RATELIMIT_APPLICATION": "RATELIMIT_DEFAULT"}
 # Settings that are rate limits such as "5 per minute;20 per hour" (checked when read).
-RATE_LIMITS = frozenset({"RATELIMIT_APPLICATION", "INBOX_SIGN_IN_LIMIT", "SUPERVISION_RECORD_LIMIT"})
+RATE_LIMITS = frozenset(
+    {"RATELIMIT_APPLICATION", "INBOX_SIGN_IN_LIMIT", "SUPERVISION_RECORD_LIMIT", "REQUEST_SUBMIT_LIMIT"}
+)
 # Lowest value allowed for a whole-number setting (others: 1).
 MINIMUMS: dict[str, int] = {}
 TRUE_WORDS = {"1", "true", "yes", "on"}

@@ -180,6 +180,7 @@ SAMPLE_SETTINGS = {
     "RATELIMIT_APPLICATION": ("10 per minute", "20 per minute"),
     "INBOX_SIGN_IN_LIMIT": ("3 per minute;10 per hour", "4 per minute"),
     "SUPERVISION_RECORD_LIMIT": ("5 per minute", "6 per minute"),
+    "REQUEST_SUBMIT_LIMIT": ("7 per hour", "8 per hour"),
     "PUBLIC_BASE_URL": ("https://stt.example", "https://other.example"),
     "SESSION_COOKIE_SAMESITE": ("Strict", "None"),
     "EXIT_URL": ("https://exit.example/from-env", "https://exit.example/other"),

@@ -113,6 +113,35 @@ def test_supervision_records_are_limited_per_address(tmp_path) -> None:
         assert outcome_page.status_code == 200
 
 
+def test_requests_sent_are_limited_per_address_and_a_refusal_loses_nothing(tmp_path) -> None:
+    """Found (security review): five requests in 4 seconds from one address, each emailing an
+    address a stranger typed; only the site-wide limit applied. Now REQUEST_SUBMIT_LIMIT, counting
+    only requests stored."""
+    from sqlalchemy import func, select
+
+    from app.extensions import db
+    from app.models import StoredRequest
+    from support.submission import fill_details, submit, submitted_request, to_outcome
+
+    app = make_app(tmp_path, REQUEST_SUBMIT_LIMIT="2 per hour")
+    client = app.test_client()
+    for _ in range(2):
+        submitted_request(to_outcome(client))
+    walker = to_outcome(client)
+    fill_details(walker)
+    with submit(walker) as refused:
+        assert refused.status_code == 429 and b"too many attempts" in refused.get_data()
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(StoredRequest)) == 2
+    with walker.get("/request/check-answers") as check:  # what was typed is still there
+        assert check.status_code == 200 and b"Alex Practitioner" in check.get_data()
+    elsewhere = app.test_client()  # another address is not held up
+    elsewhere.environ_base["REMOTE_ADDR"] = "198.51.100.7"
+    submitted_request(to_outcome(elsewhere))
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(StoredRequest)) == 3
+
+
 def test_memory_counts_start_no_thread_per_request_and_still_limit(tmp_path) -> None:
     """Found: limits' memory store started a 10 ms timer thread on most requests (41% of a
     worker's time on the start page). Now at most one sweep a second, and the count is the same."""

@@ -354,7 +354,18 @@ def short_title(question_id: str, fallback: str, mode: str) -> str:
     return question.short.for_mode(mode) if question is not None else fallback
 
 
+def _request_sent(response: Response) -> bool:
+    """Whether the submission was stored (it goes on to the submitted page)."""
+    return response.status_code == 302 and (response.location or "").endswith("/request/submitted")
+
+
+def submit_limit() -> str:
+    """Requests sent per visitor address (``REQUEST_SUBMIT_LIMIT``); only those stored count."""
+    return str(current_app.config["REQUEST_SUBMIT_LIMIT"])
+
+
 @bp.post("/submit")
+@limiter.limit(submit_limit, deduct_when=lambda response: _request_sent(response))
 def submit() -> Response | tuple[str, int]:
     """Store the request (once per journey), then show the submitted page."""
     state = current_state()
