@@ -89,23 +89,31 @@ Cards = dict[tuple[str, str], dict[str, str]]
 
 
 @pytest.fixture(scope="module")
-def cards(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cards]:
-    """Each outcome page's contact cards (contact id → the card's words), in each mode."""
+def outcome_pages(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[tuple[str, str], str]]:
+    """Each outcome's page (its HTML), in each mode, reached by one path."""
     from app import create_app
 
     database = migrated_sqlite(tmp_path_factory.mktemp("content-review") / "test.db")
     application = create_app({"APP_ENV": "test", "SQLALCHEMY_DATABASE_URI": database})
-    found: Cards = {}
+    found: dict[tuple[str, str], str] = {}
     for path in PATHS:
         response = Walker(application.test_client()).walk(path.answers)
         assert response.status_code == 200
-        page = response.get_data(as_text=True)
-        found[(path.outcome, path.mode)] = {
+        found[(path.outcome, path.mode)] = response.get_data(as_text=True)
+    yield found
+    dispose(application)
+
+
+@pytest.fixture(scope="module")
+def cards(outcome_pages: dict[tuple[str, str], str]) -> Cards:
+    """Each outcome page's contact cards (contact id → the card's words), in each mode."""
+    return {
+        key: {
             contact_id: words(html_module.unescape(re.sub(r"<[^>]+>", " ", card)))
             for contact_id, card in re.findall(r'<li class="app-contact" data-contact="([^"]+)">(.*?)</li>', page, re.S)
         }
-    yield found
-    dispose(application)
+        for key, page in outcome_pages.items()
+    }
 
 
 @pytest.mark.parametrize("path", PATHS, ids=lambda p: f"{p.outcome}-{p.mode}")
@@ -215,6 +223,22 @@ def test_the_reflection_hint_explains_gp(client: FlaskClient) -> None:
     text = main_text(walker.get("/request/reflection").get_data(as_text=True))
     assert "GP (general practitioner) practices" in text
     assert unexplained_acronyms(text) == []
+
+
+def test_the_accessibility_statement_explains_pdf(client: FlaskClient) -> None:
+    """Found (journey review): "PDF files" with no explanation, on the one page that lacked it."""
+    text = main_text(client.get("/accessibility").get_data(as_text=True))
+    assert "PDF (portable document format)" in text
+    assert unexplained_acronyms(text, only=("PDF",)) == []
+
+
+def test_this_advice_rests_on_names_each_source_once(outcome_pages: dict[tuple[str, str], str]) -> None:
+    """Found (journey review): two guidance entries from one source listed it twice (U2, P)."""
+    for key, page in outcome_pages.items():
+        found = re.search(r"This advice rests on:\s*(.*?)\.\s*</p>", html_module.unescape(page), re.S)
+        assert found, f"no sources line on {key}"
+        sources = [words(source) for source in found.group(1).split(";")]
+        assert len(sources) == len(set(sources)), (key, sources)
 
 
 def test_the_privacy_page_explains_gp(client: FlaskClient) -> None:

@@ -50,6 +50,9 @@ def test_request_is_emailed_with_its_pdf(mail_app, smtp_server: SmtpServer) -> N
         assert "Store the PDF securely, and delete it and this email when they are no longer needed." in body
         assert "once 90 days have passed since it was made" in body  # RETENTION_DAYS, as docs/FACILITATORS.md
         assert "Reply-To" not in message  # never the practitioner's address beyond To
+        # Found (journey review): without the service's address set, it named the setting.
+        assert "PUBLIC_BASE_URL" not in body and "setting" not in body
+        assert "the service's web address has not been set up: whoever runs the service can add it" in body
         [attachment] = list(message.iter_attachments())
         assert attachment.get_content_type() == "application/pdf"
         assert attachment.get_filename() == f"space-to-think-request-{stored.reference}.pdf"
