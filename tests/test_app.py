@@ -351,6 +351,9 @@ def test_start_page_warns_about_immediate_danger_and_shows_the_notice(client: Fl
     assert "govuk-warning-text" in html
     assert "app-standing-notice" in html
     assert 'data-module="govuk-exit-this-page"' in html and 'href="/exit"' in html
+    # Found (journey review): without JavaScript no warning comes, and only the privacy notice
+    # said answers are cleared after a while: the start page says so, in the limit set.
+    assert "To keep your answers private, we clear them if you do nothing for 30 minutes." in html
 
 
 @pytest.mark.parametrize("path", PAGES)

@@ -486,8 +486,16 @@ def test_unclear_about_a_decision_ticks_the_first_criterion_in_advance(walker: W
     page = page_text(walker.walk(unclear))
     assert re.search(r'<input[^>]*value="stuck"[^>]*checked', page)
     assert not re.search(r'<input[^>]*value="needs"[^>]*checked', page)
+    # Found (journey review): ticked with no word why. The hint, which the fieldset names, says so.
+    hint = re.search(r'<div id="answer-hint" class="govuk-hint">(.*?)</div>', page, re.S)
+    assert hint and "already ticked because of an earlier answer. Untick any that do not apply." in hint.group(1)
+    assert 'aria-describedby="answer-hint"' in page
+    # Once answered, it is the person's own answer: the note goes.
+    walker.answer("criteria", ["stuck"])
+    assert "because of an earlier answer" not in page_text(walker.get("/questions/criteria"))
 
 
 def test_criteria_start_unticked_otherwise(walker: Walker) -> None:
     page = page_text(walker.walk(SAFE_TO_CRITERIA))
     assert not re.search(r'<input[^>]*value="stuck"[^>]*checked', page)
+    assert "because of an earlier answer" not in page

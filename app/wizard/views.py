@@ -151,12 +151,19 @@ def render_question(
     action_url = url_for("wizard.question", question_id=asked.id, return_to=return_to)
     notice = notice_text()
 
+    suggested = form is None and state.step(asked.id) is None and bool(state.suggested(asked.id))
+
     def context() -> dict[str, Any]:
+        params = field_params(asked, state.mode)
+        if suggested:
+            # Ticked from an earlier answer (``implies``), never silently: the hint says so.
+            hint = asked.hint.for_mode(state.mode) if asked.hint is not None else ""
+            params = {**params, "hint": {"text": f"{hint} {messages.SUGGESTED}".strip()}}
         return {
             "question": asked,
             "mode": state.mode,
             "form": form if form is not None else _form(asked, state),
-            "field_params": field_params(asked, state.mode),
+            "field_params": params,
             "errors": errors,
             "has_errors": bool(errors),
             "back_url": back_url,
@@ -166,7 +173,7 @@ def render_question(
 
     if form is not None:
         return render_template("wizard/question.html", **context()), status
-    key = repr((asked.id, state.mode, _shown_answer(asked, state), back_url, action_url, notice))
+    key = repr((asked.id, state.mode, _shown_answer(asked, state), suggested, back_url, action_url, notice))
     return render_page("wizard/question.html", key, context), status
 
 
