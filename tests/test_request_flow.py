@@ -459,7 +459,10 @@ def test_changing_the_text_after_confirming_warns_again(client) -> None:
     walker.get("/request/check-what-you-wrote")
     walker.post("/request/check-what-you-wrote", {})
     response = post_page(walker, "reflection", {"reflection": "Now at SW1A 1AA."}, change=True)
-    assert response.location.endswith("/request/check-what-you-wrote")
+    assert response.location == "/request/check-what-you-wrote?from=reflection&change=1"
+    # Found (journey review): its Back link went to the last page (preferences), not to the text.
+    warning = walker.get(response.location).get_data(as_text=True)
+    assert '<a href="/request/reflection?change=1" class="govuk-back-link">Back</a>' in warning
     response = post_page(walker, "reflection", {"reflection": VALID_DETAILS["reflection"]}, change=True)
     assert response.location.endswith("/request/check-answers")
 

@@ -136,9 +136,18 @@ def needs_confirmation(details: dict[str, Any]) -> bool:
     )
 
 
-def after_details(details: dict[str, Any]) -> str:
-    """After the last page (or a change): the warning if it is needed, else check your answers."""
-    return url_for("requests.identifying") if needs_confirmation(details) else url_for("requests.check")
+def after_details(details: dict[str, Any], came_from: Page | None = None, changing: bool = False) -> str:
+    """After the last page (or a change): the warning if it is needed, else check your answers.
+    ``came_from``: the page just saved, which the warning's Back link returns to (``changing``:
+    as a change from check your answers)."""
+    if not needs_confirmation(details):
+        return url_for("requests.check")
+    if came_from is None:
+        return url_for("requests.identifying")
+    args: dict[str, Any] = {"from": came_from.slug}
+    if changing:
+        args["change"] = "1"
+    return url_for("requests.identifying", **args)
 
 
 def applicable_pages(state: JourneyState) -> tuple[Page, ...]:
@@ -197,7 +206,9 @@ def page_view(slug: str) -> Response | str:
         save_page(page, form.values(), valid)
         if valid:
             following = pages[pages.index(page) + 1 :]
-            if changing or not following:
+            if changing:  # the warning, if it comes, leads back here
+                return redirect(after_details(stored_details(), page, changing=True))
+            if not following:
                 return redirect(after_details(stored_details()))
             return redirect(url_for(following[0].endpoint))
     else:
@@ -297,8 +308,19 @@ def identifying(not_saved: bool = False) -> Response | str:
         form=form,
         errors=errors,
         has_errors=bool(errors),
-        back_url=url_for(applicable_pages(current_state())[-1].endpoint),
+        back_url=warning_back_url(applicable_pages(state)),
     )
+
+
+def warning_back_url(pages: tuple[Page, ...]) -> str:
+    """The warning's Back link: the page whose text led to it (``?from=``, as a change with
+    ``change=1``), else the last details page."""
+    came_from = PAGES_BY_SLUG.get(request.args.get("from", ""))
+    if came_from is None or came_from not in pages:
+        return url_for(pages[-1].endpoint)
+    if request.args.get("change") == "1":
+        return url_for(came_from.endpoint, change="1")
+    return url_for(came_from.endpoint)
 
 
 def finding_reason(finding: Finding, mode: str) -> str:
