@@ -21,8 +21,8 @@ read-only partnership account (``role`` "partnership") is refused (403) everythi
 statistics (``app.stats.views``) and signing out.
 Messages shown after an action are flashed with a category: ``SUCCESS`` for what was done,
 ``IMPORTANT`` for a refusal or warning (anything else is shown as important too, never as a success).
-Session keys: ``facilitator_id``; ``inbox_acted_on`` (the reference just changed, so the page
-shown after the action is not audited as a view: the action is the entry). Signing in starts a
+Session keys: ``facilitator_id``; ``inbox_acted_on`` (the reference just changed and when, so the
+page shown straight after the action is not audited as a view: the action is the entry). Signing in starts a
 new session (new id); the session's idle limit (``SESSION_IDLE_MINUTES``) signs a facilitator out.
 Every other showing of a request's page is audited as a view (``render_request_page``), also the
 page shown again when a form was refused.
@@ -33,6 +33,7 @@ facilitator is shown the page again, with what was typed and a message (``form_n
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -127,6 +128,8 @@ def require_facilitator() -> Response | None:
         if request.method in ("GET", "HEAD"):
             return redirect(url_for("inbox.sign_in", next=request.path))
         abort(403)
+    if ACTED_KEY in session and request.endpoint != "inbox.request_page":
+        session.pop(ACTED_KEY)  # any other page first: the request's next showing is a view
     g.facilitator = facilitator  # (also for the refusal page: it offers what the account can open)
     if facilitator.reads_statistics_only and request.endpoint not in PARTNERSHIP_ENDPOINTS:
         abort(403)  # a partnership account sees the counts only: no request, list, PDF, import or change
@@ -409,8 +412,25 @@ def acted_on(stored: Any) -> Response:
     No fragment: the page opens at its top, where the success banner (which GOV.UK Frontend
     focuses, so it is announced) says what was done and links down to the section (``done``).
     A form that is refused comes back the same way, with the error summary at the top."""
-    session[ACTED_KEY] = stored.reference
+    session[ACTED_KEY] = {"reference": stored.reference, "at": time.time()}
     return redirect(url_for("inbox.request_page", reference=stored.reference))
+
+
+# How long after an action its page may be shown without being audited as a view: the redirect
+# is followed at once; a page opened later is a view.
+ACTED_WITHIN_SECONDS = 30
+
+
+def just_acted_on(reference: str) -> bool:
+    """Whether this showing of the request's page is the one straight after an action on it
+    (``acted_on``): the very next inbox page, within ``ACTED_WITHIN_SECONDS``. Consumed here."""
+    acted = session.pop(ACTED_KEY, None)
+    return (
+        isinstance(acted, dict)
+        and acted.get("reference") == reference
+        and isinstance(at := acted.get("at"), int | float)
+        and 0 <= time.time() - at <= ACTED_WITHIN_SECONDS
+    )
 
 
 def done(message: str, section: str, section_name: str) -> None:
@@ -428,7 +448,7 @@ def done(message: str, section: str, section_name: str) -> None:
 def request_page(reference: str) -> str:
     """One request: its content, then status, assignment, notes and audit trail (the view is audited)."""
     stored = stored_request(reference)
-    return render_request_page(stored, audit_view=session.get(ACTED_KEY) != stored.reference)
+    return render_request_page(stored, audit_view=not just_acted_on(stored.reference))
 
 
 @bp.get("/requests/<reference>/request.pdf")
