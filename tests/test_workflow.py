@@ -285,7 +285,9 @@ def test_unset_settings_are_said_plainly_never_invented(ack_app: Flask, smtp_ser
     assert messages[VALID_DETAILS["email"]]["Reply-To"] == FACILITATORS
     assert "@" not in acknowledgement.split("How to contact the facilitators")[1].split("Space to Think is not")[0]
     facilitators = messages[FACILITATORS].get_body(preferencelist=("plain",)).get_content()
-    assert "PUBLIC_BASE_URL" in facilitators and "http" not in facilitators
+    # Said plainly, for facilitators, without the setting's name (journey review).
+    assert "the service's web address has not been set up" in facilitators
+    assert "PUBLIC_BASE_URL" not in facilitators and "http" not in facilitators
 
 
 def test_the_acknowledgement_is_not_held_up_by_the_pdf_and_is_retried(
