@@ -518,10 +518,10 @@ def parse_pack(data: object, file: str) -> tuple[RulePack | None, list[Problem]]
         reader.unknown_keys(item, {"id", "source", "text", "url", "quote"}, node)
         guidance.append(
             Guidance(
-                id=reader.string(item, "id", f"guidance #{n}") or f"#{n}",
+                id=reader.ident(item, "id", f"guidance #{n}") or f"#{n}",
                 source=reader.string(item, "source", node) or "",
                 text=_clean(reader.string(item, "text", node) or ""),
-                url=reader.string(item, "url", node, required=False),
+                url=_web_address(reader, item, node),
                 quote=reader.boolean(item, "quote", node),
                 line=item.line,
             )
@@ -864,6 +864,26 @@ def _check_contact_words(reader: _Reader, item: _Mapping, node: str, name: str, 
             )
 
 
+def _web_address(reader: _Reader, item: _Mapping, node: str, key: str = "url") -> str | None:
+    """An optional ``url``: a whole https:// address, or None (reported if it is not one)."""
+    url = reader.string(item, key, node, required=False)
+    if url is None:
+        return None
+    if not url.startswith("https://"):
+        reader.problem(node, key, "must start with https://", item.line_of(key))
+        return None
+    if not WEB_ADDRESS.fullmatch(url):
+        reader.problem(
+            node,
+            key,
+            "must be a whole web address, like https://www.salford.gov.uk/children (a site's name with a dot "
+            "in it, and no spaces)",
+            item.line_of(key),
+        )
+        return None
+    return url
+
+
 def _links(reader: _Reader, item: _Mapping, node: str) -> tuple[Link, ...]:
     """``links``: pages a person can open, each ``{text, url}`` with an https:// address
     (a contact's, and the partnership file's footer)."""
@@ -871,18 +891,11 @@ def _links(reader: _Reader, item: _Mapping, node: str) -> tuple[Link, ...]:
     for position, raw in enumerate(reader.items(item, "links", node, required=False), start=1):
         where = f"{node} links[{position}]"
         reader.unknown_keys(raw, {"text", "url"}, where)
-        text, url = reader.string(raw, "text", where), reader.string(raw, "url", where)
-        if url is not None and not url.startswith("https://"):
-            reader.problem(where, "url", "must start with https://", raw.line_of("url"))
-        elif url is not None and not WEB_ADDRESS.fullmatch(url):
-            reader.problem(
-                where,
-                "url",
-                "must be a whole web address, like https://www.salford.gov.uk/children (a site's name with a dot "
-                "in it, and no spaces)",
-                raw.line_of("url"),
-            )
-        elif text is not None and url is not None:
+        text = reader.string(raw, "text", where)
+        if "url" not in raw:
+            reader.problem(where, "url", "is missing", raw.line)
+        url = _web_address(reader, raw, where)
+        if text is not None and url is not None:
             links.append(Link(_clean(text), url))
     return tuple(links)
 

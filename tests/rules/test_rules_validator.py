@@ -624,3 +624,13 @@ def test_the_contacts_on_every_page_must_include_999(write_pack: Callable[[Any],
     report = check_rules(DEFAULT_PACK, write_pack(contacts, name="contacts.yaml"))
     assert [(p.node, p.field) for p in report.problems] == [("(contacts)", "emergency")]
     assert "the contact whose phone is 999" in report.problems[0].message
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "http://www.gov.uk/", "not a web address", "https://gov"])
+def test_a_guidance_link_must_be_a_whole_https_address(
+    pack_data: dict, write_pack: Callable[[Any], Path], url: str
+) -> None:
+    """Found (rules review): a guidance url was not checked at all; javascript: was shown as a link."""
+    pack_data["guidance"][0]["url"] = url
+    _, problems = problems_for(write_pack, pack_data)
+    assert [(p.node, p.field) for p in problems] == [("guidance g1", "url")]
