@@ -23,6 +23,7 @@ from support.submission import (
     submit,
     submitted_request,
     to_outcome,
+    with_answers,
 )
 from support.walk import Walker
 
@@ -375,7 +376,8 @@ def test_the_confirmation_reads_confirmed_on_the_outcome_check_answers_and_in_th
 def test_check_answers_sends_you_to_the_first_unfinished_page(client) -> None:
     walker = to_outcome(client)
     fill_details(walker, skip=("reflection", "how-soon"))
-    assert walker.get("/request/check-answers").location.endswith("/request/reflection")
+    # (As a change: every other page is done, so it leads straight back to check your answers.)
+    assert walker.get("/request/check-answers").location == "/request/reflection?change=1"
 
 
 def test_changing_who_is_using_this_asks_again_what_meant_something_else_in_the_other_mode(client, app) -> None:
@@ -396,7 +398,7 @@ def test_changing_who_is_using_this_asks_again_what_meant_something_else_in_the_
     assert walker.answer("understand", "confirmed").status_code == 302
     # The request goes back to the one page whose question means something else now.
     assert walker.get("/request").location.endswith("/request/manager")
-    assert walker.get("/request/check-answers").location.endswith("/request/manager")
+    assert walker.get("/request/check-answers").location == "/request/manager?change=1"
     page = walker.get("/request/manager")
     assert "Does the practitioner&#39;s safeguarding lead know about this request?" in page.get_data(as_text=True)
     assert 'value="yes" checked' not in page.get_data(as_text=True)
@@ -407,6 +409,26 @@ def test_changing_who_is_using_this_asks_again_what_meant_something_else_in_the_
     assert stored.mode == "supervision" and stored.details["manager_knows"] == "no"
     # Everything else typed was kept.
     assert stored.details["reflection"] == VALID_DETAILS["reflection"]
+
+
+def test_a_page_a_change_adds_is_asked_and_then_it_is_back_to_check_your_answers(client) -> None:
+    """Found (journey review): adding "reflect and debrief" from check your answers asked when
+    the event was, with Back to the family page, then sent the person through how soon and their
+    preferences again before check your answers."""
+    path = with_answers(ELIGIBLE_PATH, criteria=["stuck"])
+    walker = to_outcome(client, path)
+    fill_details(walker)
+    assert walker.get("/request/check-answers").status_code == 200
+    walker.get("/questions/criteria?return_to=check-answers")
+    response = walker.post("/questions/criteria?return_to=check-answers", {"answer": ["stuck", "debrief"]})
+    assert response.location == "/request/check-answers"
+    response = walker.get(response.location)
+    assert response.location == "/request/significant-event?change=1"
+    page = walker.get(response.location).get_data(as_text=True)
+    assert '<a href="/request/check-answers" class="govuk-back-link">Back</a>' in page
+    saved = post_page(walker, "significant-event", {"event_month": "3", "event_year": "2025"}, change=True)
+    assert saved.location == "/request/check-answers"
+    assert walker.get(saved.location).status_code == 200
 
 
 # --- the identifying-data warning ------------------------------------------------------------

@@ -339,7 +339,13 @@ def check(not_sent: bool = False) -> Response | str:
     details = stored_details()
     problems = fields.check_details(details, state.debrief, utcnow().date())
     if problems:
-        return redirect(url_for(PAGES_BY_SLUG[next(iter(problems))].endpoint))
+        first = PAGES_BY_SLUG[next(iter(problems))]
+        done = set(session.get(DONE_KEY, []))
+        if all(page.slug in done for page in applicable_pages(state) if page.slug not in problems):
+            # Every other page is done (a change of answers now asks one more, say when the
+            # significant event was): that page, then straight back here, Back leading here too.
+            return redirect(url_for(first.endpoint, change="1"))
+        return redirect(url_for(first.endpoint))
     if needs_confirmation(details):
         return redirect(url_for("requests.identifying"))
     journey_rows = []
