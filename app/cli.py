@@ -25,7 +25,7 @@ from app.rules import (
     load_contacts,
     load_pack,
 )
-from app.rules.diff import diff_packs, to_markdown, to_text
+from app.rules.diff import ROUTES_SHOWN, diff_packs, to_markdown, to_text
 from app.rules.errors import DefinitionError
 from app.rules.graph import paths_json, paths_table, to_dot, to_mermaid
 
@@ -186,8 +186,18 @@ def paths(pack_path: Path | None, contacts_path: Path | None, as_json: bool) -> 
     show_default=True,
     help="markdown: headings, lists and a table of changed routes, for a change request.",
 )
+@click.option(
+    "--all-routes",
+    is_flag=True,
+    help=f"List every route whose outcome changes (by default the first {ROUTES_SHOWN} of each kind, and a count).",
+)
 def diff(
-    old_path: Path, new_path: Path, old_contacts_path: Path | None, new_contacts_path: Path | None, fmt: str
+    old_path: Path,
+    new_path: Path,
+    old_contacts_path: Path | None,
+    new_contacts_path: Path | None,
+    fmt: str,
+    all_routes: bool,
 ) -> None:
     """Compare two rule packs in plain English: what was added, removed or changed, and every
     route whose outcome changes. Exits 1 when any outcome changes (so a deployment can require
@@ -210,5 +220,6 @@ def diff(
         sys.exit(2)
     (old, old_contacts), (new, new_contacts) = loaded
     result = diff_packs(old, new, old_contacts, new_contacts)
-    click.echo(to_markdown(result) if fmt == "markdown" else to_text(result), nl=False)
+    report = to_markdown(result, all_routes) if fmt == "markdown" else to_text(result, all_routes)
+    click.echo(report, nl=False)
     sys.exit(result.exit_code)

@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Literal, TypeVar
 
-from .engine import normalise
+from .engine import evaluate, normalise
 from .errors import InvalidAnswer
 from .model import Contact, ContactBook, Flag, Guidance, Option, Outcome, Question, RulePack, Text
 
@@ -674,15 +674,43 @@ def _other_option(old: RulePack, new: RulePack, question_id: str, value: str) ->
     return None
 
 
+def _asked_order(old: RulePack, new: RulePack, steps: tuple[Step, ...]) -> tuple[Step, ...]:
+    """The steps in the order a person is asked them: along the new pack's path (else the old
+    pack's, for a route only it allows), then any question only the other pack asks."""
+    given = dict(steps)
+    for pack in (new, old):
+        answers: dict[str, object] = {}
+        for question_id, values in steps:
+            question = pack.question(question_id)
+            if question is not None:
+                answers[question_id] = list(values) if question.kind == "multiple" else values[0]
+        try:
+            path = [step.question.id for step in evaluate(pack, answers).steps]
+        except (InvalidAnswer, KeyError, ValueError):
+            continue
+        if path:
+            rest = [question_id for question_id, _ in steps if question_id not in path]
+            return tuple((question_id, given[question_id]) for question_id in [*path, *rest] if question_id in given)
+    return steps
+
+
 def route_changes(old: RulePack, new: RulePack) -> tuple[RouteChange, ...]:
-    """Every set of answers that the two packs send to different outcomes (or that only one allows)."""
+    """Every set of answers that the two packs send to different outcomes (or that only one allows).
+
+    Each is told by its decisive answer (``RouteChange.at``): the last answer on it to a question
+    only one pack asks (a question added or removed), else the answer at which the two packs
+    first send the answers different ways."""
+    old_ids = {question.id for question in old.questions}
+    new_ids = {question.id for question in new.questions}
     changes = []
     for leaf in _walk_both(old, new):
         if leaf.old_outcome == leaf.new_outcome:
             continue
-        answers = tuple(_answered(old, new, step) for step in leaf.steps)
-        at = next((a for a in answers if a.question_id == leaf.parting), None)
-        changes.append(RouteChange(answers, at, leaf.old_outcome, leaf.new_outcome, leaf.steps))
+        steps = _asked_order(old, new, leaf.steps)
+        answers = tuple(_answered(old, new, step) for step in steps)
+        only_one = [a for a in answers if (a.question_id in old_ids) != (a.question_id in new_ids)]
+        at = only_one[-1] if only_one else next((a for a in answers if a.question_id == leaf.parting), None)
+        changes.append(RouteChange(answers, at, leaf.old_outcome, leaf.new_outcome, steps))
     return tuple(changes)
 
 
@@ -712,8 +740,18 @@ def _pack_line(pack: RulePack) -> str:
     return f"{pack.path}: {pack.name}, version {pack.version}, review by {pack.review_date.isoformat()}"
 
 
-def to_text(diff: PackDiff) -> str:
-    """The comparison as plain text, for a terminal."""
+# Routes listed under each changed-route line; the rest are counted (``all_routes`` lists every one).
+ROUTES_SHOWN = 5
+
+
+def _more(shown: int, total: int) -> str:
+    more = total - shown
+    return f"… and {_count(more, 'more route')} like these (--all-routes lists every one)"
+
+
+def to_text(diff: PackDiff, all_routes: bool = False) -> str:
+    """The comparison as plain text, for a terminal (``all_routes``: every changed route, not
+    the first ``ROUTES_SHOWN`` of each kind)."""
     lines = ["Rule pack changes", f"  Old: {_pack_line(diff.old)}", f"  New: {_pack_line(diff.new)}"]
     if diff.same_contacts is not None:
         lines.append(f"  Contacts: {diff.same_contacts} (the same file for both)")
@@ -724,8 +762,11 @@ def to_text(diff: PackDiff) -> str:
         lines += ["", f"Routes whose outcome changes ({len(diff.routes)})"]
         for sentence, routes in diff.route_groups():
             lines.append(f"  - {sentence}" + (f" ({len(routes)} routes)" if len(routes) > 1 else ""))
-            for number, route in enumerate(routes, start=1):
+            shown = routes if all_routes else routes[:ROUTES_SHOWN]
+            for number, route in enumerate(shown, start=1):
                 lines.append(f"      {number}. answers: {route.answers_text()}")
+            if len(shown) < len(routes):
+                lines.append(f"      {_more(len(shown), len(routes))}")
         lines.append("  Outcomes named above:")
         lines.extend(f"    {outcome_id}: {title}" for outcome_id, title in diff.mentioned_outcomes())
     for section, title in SECTION_TITLES:
@@ -747,8 +788,8 @@ def _md(text: str) -> str:
     return text.translate(_MARKDOWN_SPECIAL)
 
 
-def to_markdown(diff: PackDiff) -> str:
-    """The comparison as Markdown, to paste into a change request."""
+def to_markdown(diff: PackDiff, all_routes: bool = False) -> str:
+    """The comparison as Markdown, to paste into a change request (``all_routes``: as ``to_text``)."""
     old, new = diff.old, diff.new
     lines = [
         f"# Rule pack changes: {_md(new.name)}",
@@ -783,7 +824,10 @@ def to_markdown(diff: PackDiff) -> str:
         lines.extend(f"- `{outcome_id}`: {_md(title)}" for outcome_id, title in diff.mentioned_outcomes())
         for sentence, routes in groups:
             lines += ["", f"### {_md(sentence)}", "", "The answers on each route:", ""]
-            lines.extend(f"{number}. {_md(route.answers_text())}" for number, route in enumerate(routes, start=1))
+            shown = routes if all_routes else routes[:ROUTES_SHOWN]
+            lines.extend(f"{number}. {_md(route.answers_text())}" for number, route in enumerate(shown, start=1))
+            if len(shown) < len(routes):
+                lines += ["", _md(_more(len(shown), len(routes)))]
     for section, title in SECTION_TITLES:
         items = diff.section(section)
         if not items:

@@ -336,7 +336,7 @@ def test_citation_changed_exits_0(compare: Callable[..., Compared], old: dict[st
 
 
 def test_markdown_for_a_change_request(
-    compare: Callable[..., Compared], old: dict[str, Any], new: dict[str, Any]
+    compare: Callable[..., Compared], cli: FlaskCliRunner, old: dict[str, Any], new: dict[str, Any]
 ) -> None:
     option(new, "serious_incident", "not_sure")["next"] = "U2"
     question(new, "allegation")["short"] = {"both": "A worry | about an adult"}
@@ -349,7 +349,13 @@ def test_markdown_for_a_change_request(
     assert "## Routes whose outcome changes (8)\n\n| Answer | At the question | Was | Now | Routes |\n" in text
     assert "| I'm not sure | Has a child died or been seriously harmed, where abuse or… | `R` | `U2` | 8 |" in text
     assert '### I\'m not sure at "Has a child died or been seriously…" now leads to U2, was R\n' in text
-    assert "\n8. Who is using this: I am a manager or supervisor" in text
+    # The first 5 routes of each kind, then a count; --all-routes lists every one.
+    assert "\n5. Who is using this:" in text and "\n6. Who is using this:" not in text
+    assert "… and 3 more routes like these (--all-routes lists every one)" in text
+    paths = [str(compared.old_path), str(compared.new_path)]
+    every = cli.invoke(args=["rules", "diff", *paths, "--format", "markdown", "--all-routes"]).output
+    assert "\n8. Who is using this: I am a manager or supervisor" in every
+    assert "more routes like these" not in every
     assert "- `U2`: Share your concern with children's social care now" in text
     assert '## Routes (1)\n\n- **Changed:** "I\'m not sure" (not\\_sure) at question' in text
     assert (
@@ -598,3 +604,34 @@ def test_diff_packs_says_when_contacts_were_not_compared() -> None:
     assert "not compared" in diff_packs(pack, pack).summary()
     other = load_contacts(Path("examples/northmere/contacts.yaml"))
     assert "not compared" not in diff_packs(pack, pack, contacts, other).summary()
+
+
+def test_a_question_added_is_told_by_its_own_answer_in_the_order_asked(
+    compare: Callable[..., Compared], old: dict[str, Any], new: dict[str, Any]
+) -> None:
+    """Found (rules review): a question added before the criteria gave 192 routes (167 KB) under
+    a headline that blamed "No" at the question before it, with the new answer listed last."""
+    option(new, "decision_needed", "no")["next"] = "training"
+    new["questions"].append(
+        {
+            "id": "training",
+            "kind": "single",
+            "title": {"both": "Are you mainly looking for training rather than reflection?"},
+            "error": {"both": "Select whether you are mainly looking for training"},
+            "cites": ["seed_note"],
+            "options": [
+                {"value": "yes", "label": {"both": "Yes, training"}, "next": "S"},
+                {"value": "no", "label": {"both": "No"}, "next": "criteria"},
+            ],
+        }
+    )
+    compared = compare(old, new)
+    groups = compared.diff.route_groups()
+    assert all(sentence.startswith('Yes, training at "Are you mainly looking for') for sentence, _ in groups)
+    assert all(route.new_outcome == "S" for route in compared.diff.routes)
+    first = compared.diff.routes[0]
+    asked = [answer.question_id for answer in first.answers]
+    assert asked.index("decision_needed") + 1 == asked.index("training")  # where it is asked
+    text = compared.result.output
+    assert "more routes like these (--all-routes lists every one)" in text
+    assert len(text) < 20_000
