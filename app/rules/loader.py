@@ -8,6 +8,7 @@ the line where YAML tells us. Structural checks live here; graph checks live in
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import hashlib
 import json
 import re
@@ -383,10 +384,12 @@ class _Reader:
         """Report keys that the format does not define (usually typos)."""
         for key in data:
             if key not in allowed:
+                meant = difflib.get_close_matches(str(key), sorted(allowed), n=1, cutoff=0.6)
+                hint = f"did you mean {meant[0]!r}? " if meant else ""
                 self.problem(
                     node,
                     str(key),
-                    f"is not a known field (known: {', '.join(sorted(allowed))})",
+                    f"is not a known field ({hint}known: {', '.join(sorted(allowed))})",
                     data.line_of(str(key)),
                 )
 

@@ -307,8 +307,11 @@ def _check_graph(pack: RulePack, add: _Report) -> bool:
     meant = {
         _meant(pack, target) for q in pack.questions for _, target in successors(pack, q) if pack.node(target) is None
     }
+    # A question whose options are missing or misspelt (reported where it is read) routes
+    # nowhere: everything after it would be reported unreachable too, burying the one mistake.
+    optionless = {question.id for question in pack.questions if not question.options}
     for node in pack.nodes:
-        if node.id not in reachable and node.id not in meant:
+        if node.id not in reachable and node.id not in meant and not optionless:
             kind = "question" if isinstance(node, Question) else "outcome"
             add(f"{kind} {node.id}", "id", f"cannot be reached from the start question {pack.start!r}", node.line)
     cycles = _find_cycles(pack)
@@ -335,7 +338,7 @@ def _check_graph(pack: RulePack, add: _Report) -> bool:
     missing = {
         target for question in pack.questions for _, target in successors(pack, question) if pack.node(target) is None
     }
-    ends = reaching(pack, {outcome.id for outcome in pack.outcomes} | missing)
+    ends = reaching(pack, {outcome.id for outcome in pack.outcomes} | missing | optionless)
     for question in pack.questions:
         if question.id not in ends:
             add(f"question {question.id}", "options", "no outcome can be reached from here (dead end)", question.line)

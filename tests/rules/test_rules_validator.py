@@ -634,3 +634,16 @@ def test_a_guidance_link_must_be_a_whole_https_address(
     pack_data["guidance"][0]["url"] = url
     _, problems = problems_for(write_pack, pack_data)
     assert [(p.node, p.field) for p in problems] == [("guidance g1", "url")]
+
+
+def test_a_misspelt_options_is_one_problem_with_a_suggestion(
+    pack_data: dict, write_pack: Callable[[Any], Path]
+) -> None:
+    """Found (rules review): "optoins:" gave 22 problems (the rest "cannot be reached"), and no
+    suggestion of the field meant."""
+    danger = question(pack_data, "danger")
+    danger["optoins"] = danger.pop("options")
+    _, problems = problems_for(write_pack, pack_data)
+    assert_problem(problems, "question danger", "optoins", "did you mean 'options'?")
+    assert not any("cannot be reached" in p.message or "dead end" in p.message for p in problems), problems
+    assert len(problems) <= 3, [str(p) for p in problems]
