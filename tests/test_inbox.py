@@ -295,6 +295,32 @@ def test_a_password_reset_ends_every_sign_in_of_that_account(app: Flask, runner)
     assert client.get("/inbox").status_code == 302  # the old session is gone, not just refused once
     assert colleague.get("/inbox").status_code == 200  # another account's sign-in is untouched
     assert sign_in(client, password=new_password).status_code == 302 and client.get("/inbox").status_code == 200
+    # A note being typed when the password was reset is given back, not lost (diff review).
+    reference = stored_request(app)
+    token = csrf_token(client.get(f"/inbox/requests/{reference}").get_data(as_text=True))
+    runner.invoke(args=["facilitators", "reset-password", EMAIL], input=f"{PASSWORD}\n{PASSWORD}\n")
+    note = "Spoke to the practitioner; they will call back on Tuesday."
+    refused = client.post(f"/inbox/requests/{reference}/notes", data={"csrf_token": token, "text": note})
+    assert refused.status_code == 400 and note in text(refused) and "Copy it now" in text(refused)
+    assert "the password for this account was changed" in text(client.get("/inbox/sign-in"))
+
+
+def test_a_sign_in_from_before_the_stamp_existed_is_kept_and_given_one(app: Flask) -> None:
+    """Found (diff review): every facilitator signed in when the credential stamp was deployed
+    was signed out and told their password had been changed."""
+    import datetime as dt
+
+    from app.models import utcnow
+
+    client, _ = signed_in(app)
+    with client.session_transaction() as stored:
+        del stored[service.STAMP_KEY], stored[service.SIGNED_IN_AT_KEY]
+    assert client.get("/inbox").status_code == 200
+    with client.session_transaction() as stored:
+        assert stored[service.STAMP_KEY] and stored[service.SIGNED_IN_AT_KEY]
+        # Another app server, its clock a minute ahead, signed it in: not "more than 12 hours ago".
+        stored[service.SIGNED_IN_AT_KEY] = (utcnow() + dt.timedelta(minutes=1)).isoformat()
+    assert client.get("/inbox").status_code == 200
 
 
 def test_a_sign_in_lasts_at_most_twelve_hours_however_busy(app: Flask) -> None:

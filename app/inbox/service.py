@@ -13,7 +13,7 @@ import datetime as dt
 import hashlib
 import hmac
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -335,6 +335,8 @@ STAMP_KEY = "facilitator_stamp"
 SIGNED_IN_AT_KEY = "facilitator_signed_in_at"
 CREDENTIALS_CHANGED = "credentials changed"
 TOO_OLD_SIGN_IN = "signed in too long ago"
+# Clocks of several app servers may differ a little: a sign-in time this far ahead is accepted.
+CLOCK_SLACK = dt.timedelta(minutes=5)
 
 
 def credential_stamp(facilitator: Facilitator) -> str:
@@ -359,15 +361,25 @@ def session_facilitator(
     if facilitator is None:
         return None, None
     stamp = marks.get(STAMP_KEY)
+    if stamp is None and SIGNED_IN_AT_KEY not in marks:
+        return facilitator, None  # signed in before these marks existed: ``adopt_sign_in`` adds them
     if not isinstance(stamp, str) or not hmac.compare_digest(stamp, credential_stamp(facilitator)):
         return None, CREDENTIALS_CHANGED
     try:
         since = dt.datetime.fromisoformat(str(marks.get(SIGNED_IN_AT_KEY)))
     except ValueError:
         return None, TOO_OLD_SIGN_IN
-    if not dt.timedelta(0) <= (now or utcnow()) - since < SIGN_IN_MAX_AGE:
+    # (Up to CLOCK_SLACK "in the future": another server, its clock a little ahead, signed it in.)
+    if not -CLOCK_SLACK <= (now or utcnow()) - since < SIGN_IN_MAX_AGE:
         return None, TOO_OLD_SIGN_IN
     return facilitator, None
+
+
+def adopt_sign_in(facilitator: Facilitator, marks: MutableMapping[str, Any]) -> None:
+    """Give a sign-in from before the credential stamp existed its marks, counting its 12 hours
+    from now (its users were not signed out by the change that brought the marks in)."""
+    if STAMP_KEY not in marks and SIGNED_IN_AT_KEY not in marks:
+        marks.update(sign_in_marks(facilitator))
 
 
 @lru_cache(maxsize=1)

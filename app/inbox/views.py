@@ -115,19 +115,23 @@ def allow_request_pdf_uploads(endpoint: str | None, values: dict[str, Any] | Non
 
 
 @bp.before_request
-def require_facilitator() -> Response | None:
+def require_facilitator() -> Response | tuple[str, int] | None:
     """Every inbox route but sign-in needs an active, signed-in account; a partnership one, a statistics page."""
     if request.endpoint in OPEN_ENDPOINTS:
         return None
     facilitator, why = service.session_facilitator(session.get(FACILITATOR_KEY), session)
     if facilitator is None:
         if FACILITATOR_KEY in session:  # deactivated, removed, password reset or signed in too long ago
+            kept = typed_text_kept() if request.method == "POST" else []
             reset_session()
             if why is not None:
                 flash(SIGNED_OUT_BECAUSE[why], IMPORTANT)
+                if request.method == "POST":  # what was typed is given back, as after the idle limit
+                    return render_error(400, csrf_failure=True, kept=kept)
         if request.method in ("GET", "HEAD"):
             return redirect(url_for("inbox.sign_in", next=request.path))
         abort(403)
+    service.adopt_sign_in(facilitator, session)
     if ACTED_KEY in session and request.endpoint != "inbox.request_page":
         session.pop(ACTED_KEY)  # any other page first: the request's next showing is a view
     g.facilitator = facilitator  # (also for the refusal page: it offers what the account can open)
