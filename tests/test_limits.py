@@ -125,12 +125,19 @@ def test_requests_sent_are_limited_per_address_and_a_refusal_loses_nothing(tmp_p
 
     app = make_app(tmp_path, REQUEST_SUBMIT_LIMIT="2 per hour")
     client = app.test_client()
+    unfinished = to_outcome(client)  # Send request before the details: not sent, so not counted
+    for _ in range(3):
+        assert unfinished.post("/request/submit", {}).location != "/request/submitted"
     for _ in range(2):
         submitted_request(to_outcome(client))
     walker = to_outcome(client)
     fill_details(walker)
     with submit(walker) as refused:
-        assert refused.status_code == 429 and b"too many attempts" in refused.get_data()
+        page = refused.get_data(as_text=True)
+    # Check your answers again, saying why and that nothing is lost (diff review: it was the bare
+    # "too many attempts, wait a few minutes" page, with the limit counted in hours and days).
+    assert refused.status_code == 429 and "Your request has not been sent" in page
+    assert "Your answers are kept" in page and 'href="#send-request"' in page and "Alex Practitioner" in page
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(StoredRequest)) == 2
     with walker.get("/request/check-answers") as check:  # what was typed is still there

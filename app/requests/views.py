@@ -331,10 +331,10 @@ def finding_reason(finding: Finding, mode: str) -> str:
 
 
 @bp.get("/check-answers")
-def check(not_sent: bool = False) -> Response | str:
+def check(not_sent: bool = False, refused: Words | None = None) -> Response | str:
     """Check your answers: the journey's answers and the details, each with a change link.
     ``not_sent``: the submission's security token failed, so nothing was sent, and the page
-    says so (``form_not_checked``)."""
+    says so (``form_not_checked``); ``refused``: why sending was refused (``too_many_requests``)."""
     state = current_state()
     details = stored_details()
     problems = fields.check_details(details, state.debrief, utcnow().date())
@@ -361,6 +361,8 @@ def check(not_sent: bool = False) -> Response | str:
         )
     preview = fields.clean_details(details, state.debrief)
     errors = [{"text": REQUEST_NOT_SENT.for_mode(state.mode), "href": "#send-request"}] if not_sent else []
+    if refused is not None:
+        errors = [{"text": refused.for_mode(state.mode), "href": "#send-request"}]
     return render_template(
         "requests/check.html",
         errors=errors,
@@ -431,6 +433,26 @@ REQUEST_NOT_SENT = Words(
     f"Your request has not been sent {_WHY}. Check your answers and select Send request",
     f"The practitioner's request has not been sent {_WHY}. Check the answers and select Send request",
 )
+
+
+# Sent when REQUEST_SUBMIT_LIMIT has been reached from this address (an office may share one).
+TOO_MANY_REQUESTS = Words(
+    "Your request has not been sent: many requests have been sent from your organisation's network "
+    "recently, so sending is paused for up to a day. Your answers are kept. Try again later, or "
+    "contact the facilitators",
+    "The practitioner's request has not been sent: many requests have been sent from your "
+    "organisation's network recently, so sending is paused for up to a day. The answers are kept. "
+    "Try again later, or contact the facilitators",
+)
+
+
+@bp.errorhandler(429)
+def too_many_requests(error: Exception) -> tuple[Response | str, int]:
+    """Over a rate limit: for Send request, check your answers again saying the request was not
+    sent and the answers are kept; anything else, the site's "too many attempts" page."""
+    if request.endpoint == "requests.submit" and journey_complete(current_state()):
+        return check(refused=TOO_MANY_REQUESTS), 429
+    return render_error(429)
 
 
 @bp.errorhandler(CSRFError)
