@@ -122,9 +122,14 @@ def save_change(change: Change) -> None:
         session[SET_ASIDE_KEY] = _plain(change.set_aside)
     else:
         session.pop(SET_ASIDE_KEY, None)
-    if change.dropped or change.restored:
+    if change.dropped or change.restored or change.forgotten:
         # Counts only: a notice never holds an answer.
-        session[NOTICE_KEY] = {"kind": "changed", "set_aside": len(change.dropped), "restored": len(change.restored)}
+        session[NOTICE_KEY] = {
+            "kind": "changed",
+            "set_aside": len(change.dropped),
+            "restored": len(change.restored),
+            "asked_again": len(change.forgotten),
+        }
 
 
 def _plain(answers: Mapping[str, Any]) -> dict[str, str | list[str]]:

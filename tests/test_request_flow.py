@@ -425,7 +425,9 @@ def test_a_page_a_change_adds_is_asked_and_then_it_is_back_to_check_your_answers
     response = walker.get(response.location)
     assert response.location == "/request/significant-event?change=1"
     page = walker.get(response.location).get_data(as_text=True)
-    assert '<a href="/request/check-answers" class="govuk-back-link">Back</a>' in page
+    # Back goes where it would in the journey (diff review: to check your answers, which sent
+    # the person straight back here).
+    assert '<a href="/request/family" class="govuk-back-link">Back</a>' in page
     saved = post_page(walker, "significant-event", {"event_month": "3", "event_year": "2025"}, change=True)
     assert saved.location == "/request/check-answers"
     assert walker.get(saved.location).status_code == 200

@@ -300,6 +300,8 @@ def test_switching_mode_keeps_answers_and_changes_the_wording(walker: Walker) ->
     response = walker.answer("mode", "supervision")
     confirm = walker.follow(response.location)
     assert question_of(confirm) == "understand" and "We understand" in page_text(confirm)
+    # Said as it is (diff review: it said answers were set aside and would come back).
+    assert 'data-notice="asked-again"' in page_text(confirm) and 'data-notice="set-aside"' not in page_text(confirm)
     result = walker.follow(walker.answer("understand", "confirmed").location)
     assert outcome_of(result) == "P"
     assert 'data-mode="supervision"' in page_text(result)

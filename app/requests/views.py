@@ -235,8 +235,10 @@ def render_page(
         first = form[page.fields[0]]
         errors.insert(0, {"text": PAGE_NOT_SAVED.for_mode(state.mode), "href": f"#{first.id}"})
     index = pages.index(page)
-    if changing:
+    if changing and page.slug in session.get(DONE_KEY, []):
         back_url = url_for("requests.check")
+    # (A page a change added, not done yet: check your answers would only send the person back
+    # here, so Back goes where it would in the journey.)
     elif index > 0:
         back_url = url_for(pages[index - 1].endpoint)
     else:

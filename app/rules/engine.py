@@ -233,7 +233,8 @@ class Change:
     ``answers`` are the live answers (the path), the only ones routing ever reads.
     ``set_aside`` holds answers that no longer apply: kept so that they come back if the
     change is undone, but never routed on or shown. ``dropped`` names the answers this
-    change set aside, ``restored`` those it brought back.
+    change set aside, ``restored`` those it brought back, ``forgotten`` the confirmations a
+    change of mode forgot (asked again, never brought back).
     """
 
     answers: dict[str, Answer]
@@ -241,6 +242,7 @@ class Change:
     state: JourneyState
     set_aside: dict[str, Answer] = field(default_factory=dict)
     restored: tuple[str, ...] = ()
+    forgotten: tuple[str, ...] = ()
 
 
 def answer(
@@ -285,9 +287,10 @@ def answer(
     state = evaluate(pack, {**given, question_id: value})
     live = state.answers
     aside = {key: kept for key, kept in given.items() if key not in live}
-    dropped = tuple(key for key in answers if key in aside or key in forgotten)
+    dropped = tuple(key for key in answers if key in aside)
     restored = tuple(key for key in (set_aside or {}) if key in live and key not in answers and key != question_id)
-    return Change(answers=live, dropped=dropped, state=state, set_aside=aside, restored=restored)
+    gone = tuple(key for key in answers if key in forgotten)
+    return Change(answers=live, dropped=dropped, state=state, set_aside=aside, restored=restored, forgotten=gone)
 
 
 def valid_answer(pack: RulePack, question_id: str, raw: object) -> Answer | None:

@@ -188,6 +188,7 @@ def notice_text() -> dict[str, Any] | None:
             "kind": "changed",
             "set_aside": int(notice.get("set_aside", 0)),
             "restored": int(notice.get("restored", 0)),
+            "asked_again": int(notice.get("asked_again", 0)),
         }
     if notice.get("kind") == "out_of_order":
         return {"kind": "text", "text": messages.NOTICE_OUT_OF_ORDER}

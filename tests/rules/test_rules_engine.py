@@ -88,7 +88,7 @@ def test_changing_an_answer_keeps_later_answers_that_still_apply(tiny_pack: Rule
     assert change.state.outcome is not None and change.state.outcome.id == "session"
     # A change of mode keeps every answer but the confirmation ("sure"), worded for the other mode.
     change = answer(tiny_pack, answers, "mode", "super")
-    assert change.dropped == ("sure",) and change.state.mode == "supervision"
+    assert change.dropped == () and change.forgotten == ("sure",) and change.state.mode == "supervision"
     assert change.answers == {"mode": "super", "danger": "no", "reasons": ("a",)}
     assert change.state.next_question is not None and change.state.next_question.id == "sure"
     assert "sure" not in change.set_aside  # forgotten, not set aside to come back
