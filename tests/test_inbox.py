@@ -1124,7 +1124,7 @@ def test_an_import_checks_its_own_text_for_identifying_data_and_keeps_only_the_r
     assert set(stored["details"]["identifying_check"]["found"]) >= {"nhs_number", "postcode"}
     page = text(client.get(response.location))
     assert "Nothing that looked like identifying information was found" not in page
-    assert "This request was imported from a PDF, so no one was asked whether it identifies anyone" in page
+    assert "This request was imported from a PDF, and the text was checked again here" in page
     [imported] = events(app, "imported")
     assert "Jayden" not in imported.detail and "made with rules version unknown" in imported.detail
     assert "nhs_number" in imported.detail

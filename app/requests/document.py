@@ -208,8 +208,8 @@ def identifying_check_text(check: Mapping[str, Any] | None, audience: Audience =
     listed = found[0] if len(found) == 1 else ", ".join(found[:-1]) + " and " + found[-1]
     if not (check or {}).get("confirmed"):  # imported from a PDF: no one was warned about this text
         return (
-            f"The free text seems to contain {listed}. This request was imported from a PDF, so no one was "
-            "asked whether it identifies anyone: check it before you share it."
+            f"The free text seems to contain {listed}. This request was imported from a PDF, and the "
+            "text was checked again here: check it identifies no one before you share it."
         )
     if audience == "requester":
         return (

@@ -271,8 +271,8 @@ def test_a_cut_off_phone_number_or_a_verification_in_the_future_is_a_problem(
     path.write_text(text.replace(change[0], change[1], 1), encoding="utf-8")
     book, problems = check_contacts(path)
     assert book is None and any(message in str(problem) for problem in problems), problems
-    # Childline's 0800 1111 (8 digits) and 116 123 (6) are real numbers.
-    for real in ("0800 1111", "116 123"):
+    # Childline's 0800 1111 (8 digits) and 116 123 (6) are real numbers, and so are Relay UK's.
+    for real in ("0800 1111", "116 123", "18001 0161 603 4500", "18000", "0300 123 1000"):
         path.write_text(text.replace(change[0], f"phone: {real}", 1), encoding="utf-8")
         assert check_contacts(path)[1] == []
 

@@ -562,8 +562,16 @@ def test_an_id_that_cannot_be_an_address_or_be_stored_is_refused(
         option(pack_data, "reasons", "b")["value"] = bad
         node = "question reasons option #2"
     _, problems = problems_for(write_pack, pack_data)
-    assert_problem(problems, node, "value" if where == "option" else "id", "letters, digits, _ or -")
+    assert_problem(problems, node, "value" if where == "option" else "id", "letters, digits, _, - or .")
     assert bad in " ".join(p.message for p in problems)
+    assert len(problems) == 1, [str(p) for p in problems]  # the one mistake, not what names it as well
+
+
+def test_an_id_with_a_dot_is_accepted(pack_data: dict, write_pack: Callable[[Any], Path]) -> None:
+    """(Diff review: "allegation.v2" worked before the id rule, and works in an address.)"""
+    question(pack_data, "danger")["id"] = "danger.v2"
+    option(pack_data, "mode", "me")["next"] = option(pack_data, "mode", "super")["next"] = "danger.v2"
+    assert check_pack(write_pack(pack_data))[1] == []
 
 
 def test_a_request_outcome_reached_without_a_confirmation_is_refused(
