@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterable
 
 from .engine import JourneyPath
@@ -13,19 +14,41 @@ def _mermaid_label(text: str) -> str:
     return text.replace('"', "#quot;").replace("\n", " ")
 
 
+_PLAIN_ID = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _mermaid_id(node_id: str) -> str:
+    """A node's id as Mermaid reads it: ids with a - or . (which pack ids may have) are spelt
+    with _ instead (the label still shows the real id)."""
+    return node_id if _PLAIN_ID.fullmatch(node_id) else "id_" + re.sub(r"[^A-Za-z0-9_]", "_", node_id)
+
+
+def _dot_id(node_id: str) -> str:
+    """A node's id in DOT: as it is when plain, else quoted."""
+    return node_id if _PLAIN_ID.fullmatch(node_id) else _dot_quote(node_id)
+
+
 def to_mermaid(pack: RulePack) -> str:
     """A Mermaid flowchart: questions as boxes, outcomes as rounded boxes, answers on the arrows."""
     lines = ["flowchart TD"]
-    lines.extend(f'  {question.id}["{_mermaid_label(question.title.practitioner)}"]' for question in pack.questions)
     lines.extend(
-        f'  {outcome.id}(["{outcome.id}: {_mermaid_label(outcome.title.practitioner)}"])' for outcome in pack.outcomes
+        f'  {_mermaid_id(question.id)}["{_mermaid_label(question.title.practitioner)}"]' for question in pack.questions
+    )
+    lines.extend(
+        f'  {_mermaid_id(outcome.id)}(["{outcome.id}: {_mermaid_label(outcome.title.practitioner)}"])'
+        for outcome in pack.outcomes
     )
     for question in pack.questions:
-        lines.extend(_edges(question, lambda src, label, dst: f'  {src} -->|"{_mermaid_label(label)}"| {dst}'))
+        lines.extend(
+            _edges(
+                question,
+                lambda src, label, dst: f'  {_mermaid_id(src)} -->|"{_mermaid_label(label)}"| {_mermaid_id(dst)}',
+            )
+        )
     lines.append("  classDef outcome fill:#f3f2f1,stroke:#0b0c0c")
     lines.append("  classDef request fill:#cce2d8,stroke:#005a30")
-    ordinary = [o.id for o in pack.outcomes if not o.request]
-    requests = [o.id for o in pack.outcomes if o.request]
+    ordinary = [_mermaid_id(o.id) for o in pack.outcomes if not o.request]
+    requests = [_mermaid_id(o.id) for o in pack.outcomes if o.request]
     if ordinary:
         lines.append(f"  class {','.join(ordinary)} outcome")
     if requests:
@@ -48,16 +71,19 @@ def to_dot(pack: RulePack) -> str:
         f"  rankdir=TB; node [fontname={_DOT_FONT}]; edge [fontname={_DOT_FONT}];",
     ]
     lines.extend(
-        f"  {question.id} [shape=box, label={_dot_quote(question.title.practitioner)}];" for question in pack.questions
+        f"  {_dot_id(question.id)} [shape=box, label={_dot_quote(question.title.practitioner)}];"
+        for question in pack.questions
     )
     for outcome in pack.outcomes:
         style = "filled" if outcome.request else "rounded"
         lines.append(
-            f"  {outcome.id} [shape=box, style={style}, "
+            f"  {_dot_id(outcome.id)} [shape=box, style={style}, "
             f"label={_dot_quote(outcome.id + ': ' + outcome.title.practitioner)}];"
         )
     for question in pack.questions:
-        lines.extend(_edges(question, lambda src, label, dst: f"  {src} -> {dst} [label={_dot_quote(label)}];"))
+        lines.extend(
+            _edges(question, lambda src, label, dst: f"  {_dot_id(src)} -> {_dot_id(dst)} [label={_dot_quote(label)}];")
+        )
     lines.append("}")
     return "\n".join(lines) + "\n"
 

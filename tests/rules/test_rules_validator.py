@@ -567,11 +567,28 @@ def test_an_id_that_cannot_be_an_address_or_be_stored_is_refused(
     assert len(problems) == 1, [str(p) for p in problems]  # the one mistake, not what names it as well
 
 
-def test_an_id_with_a_dot_is_accepted(pack_data: dict, write_pack: Callable[[Any], Path]) -> None:
-    """(Diff review: "allegation.v2" worked before the id rule, and works in an address.)"""
+def test_an_id_with_a_dot_or_a_dash_is_accepted_and_drawn(pack_data: dict, write_pack: Callable[[Any], Path]) -> None:
+    """(Diff review: "allegation.v2" worked before the id rule, and works in an address; the
+    graph must still draw it, as Graphviz and Mermaid read ids their own way.)"""
+    import shutil
+    import subprocess
+
+    from app.rules.graph import to_dot, to_mermaid
+
+    pack_data["outcomes"][0]["id"] = "act-now"
+    option(pack_data, "danger", "yes")["next"] = option(pack_data, "danger", "unsure")["next"] = "act-now"
     question(pack_data, "danger")["id"] = "danger.v2"
     option(pack_data, "mode", "me")["next"] = option(pack_data, "mode", "super")["next"] = "danger.v2"
-    assert check_pack(write_pack(pack_data))[1] == []
+    pack, problems = check_pack(write_pack(pack_data))
+    assert problems == [] and pack is not None
+    mermaid = to_mermaid(pack)
+    assert "id_danger_v2 -->" in mermaid and '"act-now: ' in mermaid and "danger.v2 -->" not in mermaid
+    dot = shutil.which("dot")
+    if dot is None:
+        pytest.skip("Graphviz (dot) is not installed: scripts/setup installs it")
+    drawn = subprocess.run([dot, "-Tsvg"], input=to_dot(pack), capture_output=True, text=True, timeout=60, check=False)
+    assert drawn.returncode == 0, drawn.stderr
+    assert "<title>danger.v2</title>" in drawn.stdout and "<title>act&#45;now</title>" in drawn.stdout
 
 
 def test_a_request_outcome_reached_without_a_confirmation_is_refused(
