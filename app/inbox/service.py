@@ -403,14 +403,17 @@ def authenticate(email: str, password: str) -> Facilitator | None:
 
 
 def record_failed_sign_in(email: str, locked: bool) -> str:
-    """Note in the audit log a sign-in that failed (wrong email or password, or an inactive
-    account) or was refused (too many failures): which account it was for, by id, or that there
-    is none, with the address's tag; never the address or password. Returns the tag (for the log)."""
+    """Note a sign-in that failed (wrong email or password, or an inactive account) in the audit
+    log: which account it was for, by id, or that there is none, with the address's tag; never
+    the address or password. One refused because the account is locked (``locked``) is only
+    logged: the lock already bounds the failures audited, and refusals cost an attacker nothing,
+    so auditing each would let anyone grow the audit log (never purged) at will. Returns the tag."""
     tag = email_fingerprint(email)
+    if locked:
+        return tag
     facilitator = find_facilitator(email)
     target = facilitator.actor if facilitator is not None else "no such account"
-    action = "sign_in_refused" if locked else "sign_in_failed"
-    audit.record_event(action, None, audit.SIGN_IN_FORM, f"{target}; account tag {tag}")
+    audit.record_event("sign_in_failed", None, audit.SIGN_IN_FORM, f"{target}; account tag {tag}")
     return tag
 
 
