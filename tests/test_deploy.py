@@ -302,6 +302,94 @@ def test_the_whole_nginx_site_passes_nginx_own_check(tmp_path: Path) -> None:
     assert "https://$host" not in site  # the redirect names our host, never the one asked for
 
 
+def test_nginx_own_error_pages_carry_the_security_headers_and_the_apps_pages_keep_theirs(tmp_path: Path) -> None:
+    """Found (security review): the pages nginx makes itself under "location /" (a body over
+    its limit: 413; the app not answering: 502) carried no security headers at all. They get the
+    app's now; a response from the app keeps its own headers, never doubled (its policy has a
+    per-request nonce that a second, stricter policy would block)."""
+    import http.server
+    import threading
+
+    security_headers = app_static_headers()
+    site = (DEPLOY / "nginx-space-to-think.conf").read_text()
+    maps = "\n".join(re.findall(r"^map .*?(?:\}$|\}\s*$)", site, flags=re.M | re.S))
+    [log_format] = re.findall(r"^(log_format space_to_think .*?;)$", site, flags=re.M)
+    app_port, port = free_port(), free_port()
+    upstream = nested_block(site, "upstream space_to_think {")
+    upstream = re.sub(r"server 127\.0\.0\.1:8000;", f"server 127.0.0.1:{app_port};", upstream)
+    location = nested_block(site, "location / {").replace("proxy_read_timeout 60s;", "proxy_read_timeout 5s;")
+    program = need_program("nginx", "nginx")
+    user = "user root;" if os.geteuid() == 0 else ""
+    conf = tmp_path / "nginx.conf"
+    conf.write_text(
+        f"{user}\nworker_processes 1;\npid {tmp_path}/nginx.pid;\nerror_log {tmp_path}/error.log warn;\n"
+        "events { worker_connections 16; }\nhttp {\n"
+        f"{maps}\n{log_format}\naccess_log {tmp_path}/access.log space_to_think;\n{upstream}\n"
+        + "".join(
+            f"{kind}_temp_path {tmp_path}/{kind};\n" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+        )
+        + f"server {{ listen 127.0.0.1:{port}; server_tokens off; client_max_body_size 1k;\n{location}\n}}\n}}\n"
+    )
+
+    class App(http.server.BaseHTTPRequestHandler):
+        """Stands in for the app: its page has a policy and a frame rule of its own."""
+
+        def do_GET(self) -> None:  # (the name http.server calls)
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Security-Policy", "default-src 'self'; script-src 'self' 'nonce-abc'")
+            self.send_header("X-Frame-Options", "DENY")
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"ok")
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    app_server = http.server.ThreadingHTTPServer(("127.0.0.1", app_port), App)
+    threading.Thread(target=app_server.serve_forever, daemon=True).start()
+    nginx = subprocess.Popen(
+        [program, "-p", str(tmp_path), "-c", str(conf), "-e", str(tmp_path / "error.log"), "-g", "daemon off;"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+                break
+            except OSError:
+                assert nginx.poll() is None and time.monotonic() < deadline, (tmp_path / "error.log").read_text()
+                time.sleep(0.05)
+        # The app's page: its own policy and frame rule, once each; the rest filled in.
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as response:
+            assert response.status == 200
+            assert response.headers.get_all("Content-Security-Policy") == [
+                "default-src 'self'; script-src 'self' 'nonce-abc'"
+            ]
+            assert response.headers.get_all("X-Frame-Options") == ["DENY"]
+            assert response.headers["Referrer-Policy"] == security_headers["Referrer-Policy"]
+        # Too large a body for nginx (1 KB here; 20 MB in the file): its 413 has every header.
+        request = urllib.request.Request(f"http://127.0.0.1:{port}/inbox/import", data=b"x" * 4096, method="POST")
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(request, timeout=5)  # noqa: S310 - a loopback http address built above
+        assert refused.value.code == 413
+        assert {name: refused.value.headers.get(name) for name in SECURITY_HEADERS} == security_headers
+        refused.value.close()
+        # The app not answering: nginx's 502 has every header too.
+        app_server.shutdown()
+        app_server.server_close()
+        with pytest.raises(urllib.error.HTTPError) as down:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=10)
+        assert down.value.code == 502
+        assert {name: down.value.headers.get(name) for name in SECURITY_HEADERS} == security_headers
+        down.value.close()
+    finally:
+        stop(nginx)
+        app_server.server_close()
+
+
 def test_the_nginx_access_log_leaves_out_feedback_link_tokens(tmp_path: Path) -> None:
     """The feedback link sent after a session (/feedback/<token>) is single-use, but its token
     must not sit in the access log: the example site's own map and log format, run by a real
