@@ -303,6 +303,13 @@ def test_a_password_reset_ends_every_sign_in_of_that_account(app: Flask, runner)
     refused = client.post(f"/inbox/requests/{reference}/notes", data={"csrf_token": token, "text": note})
     assert refused.status_code == 400 and note in text(refused) and "Copy it now" in text(refused)
     assert "the password for this account was changed" in text(client.get("/inbox/sign-in"))
+    # Sign out, pressed after such a sign-out, goes to the sign-in page that says why (last review).
+    assert sign_in(client).status_code == 302
+    token = csrf_token(client.get("/inbox").get_data(as_text=True))
+    runner.invoke(args=["facilitators", "reset-password", EMAIL], input=f"{new_password}\n{new_password}\n")
+    signed_out = client.post("/inbox/sign-out", data={"csrf_token": token})
+    assert signed_out.status_code == 302 and signed_out.location == "/inbox/sign-in"
+    assert "the password for this account was changed" in text(client.get(signed_out.location))
 
 
 def test_a_sign_in_from_before_the_stamp_existed_is_kept_and_given_one(app: Flask) -> None:

@@ -140,6 +140,10 @@ def test_requests_sent_are_limited_per_address_and_a_refusal_loses_nothing(tmp_p
     assert "Your answers are kept" in page and 'href="#send-request"' in page and "Alex Practitioner" in page
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(StoredRequest)) == 2
+    # With details still to finish, Send request leads to them, as under the limit (it gave a
+    # bare "Redirecting..." page with status 429, which browsers do not follow: last review).
+    fresh = to_outcome(app.test_client())  # same address, a new journey with nothing typed yet
+    assert fresh.post("/request/submit", {}).status_code == 302
     with walker.get("/request/check-answers") as check:  # what was typed is still there
         assert check.status_code == 200 and b"Alex Practitioner" in check.get_data()
     elsewhere = app.test_client()  # another address is not held up

@@ -126,6 +126,8 @@ def require_facilitator() -> Response | tuple[str, int] | None:
             reset_session()
             if why is not None:
                 flash(SIGNED_OUT_BECAUSE[why], IMPORTANT)
+                if request.endpoint == "inbox.sign_out":  # signed out already: the sign-in page says why
+                    return redirect(url_for("inbox.sign_in"))
                 if request.method == "POST":  # what was typed is given back, as after the idle limit
                     return render_error(400, csrf_failure=True, kept=kept)
         if request.method in ("GET", "HEAD"):

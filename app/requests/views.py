@@ -453,7 +453,10 @@ def too_many_requests(error: Exception) -> tuple[Response | str, int]:
     """Over a rate limit: for Send request, check your answers again saying the request was not
     sent and the answers are kept; anything else, the site's "too many attempts" page."""
     if request.endpoint == "requests.submit" and journey_complete(current_state()):
-        return check(refused=TOO_MANY_REQUESTS), 429
+        page = check(refused=TOO_MANY_REQUESTS)
+        if isinstance(page, Response):  # details still to finish: there first (nothing is sent)
+            return page, page.status_code
+        return page, 429
     return render_error(429)
 
 

@@ -280,8 +280,9 @@ class _Reader:
             self.problem(
                 node,
                 field or key,
-                f"must be 1 to {IDENT_MAX} letters, digits, _, - or . (no spaces or other signs): it names a "
-                f"page's address and is stored with each request, and {text[:60]!r} cannot be",
+                f"must be 1 to {IDENT_MAX} letters, digits, _, - or ., starting with a letter or digit (no spaces "
+                f"or other signs): it names a page's address and is stored with each request, and {text[:60]!r} "
+                "cannot be",
                 data.line_of(key),
             )
         return text  # (kept even when refused, so what names it is not reported as well)
@@ -411,8 +412,11 @@ def uk_phone_problem(phone: str) -> str | None:
         return None
     if digits.startswith(("0800", "0808")) and len(digits) >= 8:  # freephone: Childline is 0800 1111
         return None
-    if digits == "18000" or (digits.startswith("18001") and uk_phone_problem(digits[5:]) is None):
-        return None  # Relay UK: 18000 (999 by text relay), 18001 before a number
+    relayed = digits[5:]
+    if digits == "18000" or (
+        digits.startswith("18001") and relayed.startswith("0") and uk_phone_problem(relayed) is None
+    ):
+        return None  # Relay UK: 18000 (999 by text relay), 18001 before a full number
     if not digits.startswith("0"):
         return (
             f"{phone!r} is not a UK phone number: a full number starts with 0, like 0161 603 4500 "
@@ -424,7 +428,7 @@ def uk_phone_problem(phone: str) -> str | None:
 # Ids of questions, options, outcomes and flags: they name pages' addresses (/questions/<id>)
 # and are stored with each request and count (app.models, app.stats.models: 40 characters).
 IDENT_MAX = 40
-IDENT = re.compile(rf"[A-Za-z0-9_.-]{{1,{IDENT_MAX}}}")
+IDENT = re.compile(rf"[A-Za-z0-9][A-Za-z0-9_.-]{{0,{IDENT_MAX - 1}}}")  # not "." or "..": not an address
 """Stands in for wording that could not be read (already reported), so checking can go on."""
 
 

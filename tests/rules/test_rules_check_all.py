@@ -257,6 +257,7 @@ def test_an_impossible_date_is_named_with_its_file_and_line(
         # Found (rules review): the last digits of a number, or one without its 0, went live.
         (("phone: 0161 603 4500", "phone: 4500"), "phone: '4500' is not a UK phone number"),
         (("phone: 0161 603 4500", "phone: 1616034500"), "phone: '1616034500' is not a UK phone number"),
+        (("phone: 0161 603 4500", "phone: 18001 999"), "phone: '18001 999' is not a UK phone number"),
     ],
 )
 def test_a_cut_off_phone_number_or_a_verification_in_the_future_is_a_problem(
