@@ -260,6 +260,41 @@ def app_static_headers() -> dict[str, str]:
     return headers
 
 
+def nginx_conf(tmp_path: Path, http_block: str) -> Path:
+    """An nginx.conf for a test nginx in ``tmp_path`` (its pid, logs and temporary files there),
+    with ``http_block`` (maps, formats, servers) inside ``http {}``."""
+    user = "user root;" if os.geteuid() == 0 else ""
+    conf = tmp_path / "nginx.conf"
+    conf.write_text(
+        f"{user}\nworker_processes 1;\npid {tmp_path}/nginx.pid;\nerror_log {tmp_path}/error.log warn;\n"
+        "events { worker_connections 16; }\nhttp {\n"
+        + "".join(
+            f"{kind}_temp_path {tmp_path}/{kind};\n" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+        )
+        + f"{http_block}\n}}\n"
+    )
+    return conf
+
+
+def start_nginx(program: str, tmp_path: Path, conf: Path, port: int) -> subprocess.Popen[bytes]:
+    """nginx with ``conf``, in the foreground, once it answers on ``port`` (``stop`` it after)."""
+    nginx = subprocess.Popen(
+        [program, "-p", str(tmp_path), "-c", str(conf), "-e", str(tmp_path / "error.log"), "-g", "daemon off;"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.STDOUT,
+    )
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            return nginx
+        except OSError:
+            if nginx.poll() is not None or time.monotonic() >= deadline:
+                stop(nginx)
+                raise AssertionError((tmp_path / "error.log").read_text()) from None
+            time.sleep(0.05)
+
+
 def test_the_whole_nginx_site_passes_nginx_own_check(tmp_path: Path) -> None:
     """Found (security review): the site file failed `nginx -t` (its log_format was inside a
     server block, where nginx refuses it); the other nginx test took pieces of the file and
@@ -319,16 +354,10 @@ def test_nginx_own_error_pages_carry_the_security_headers_and_the_apps_pages_kee
     upstream = re.sub(r"server 127\.0\.0\.1:8000;", f"server 127.0.0.1:{app_port};", upstream)
     location = nested_block(site, "location / {").replace("proxy_read_timeout 60s;", "proxy_read_timeout 5s;")
     program = need_program("nginx", "nginx")
-    user = "user root;" if os.geteuid() == 0 else ""
-    conf = tmp_path / "nginx.conf"
-    conf.write_text(
-        f"{user}\nworker_processes 1;\npid {tmp_path}/nginx.pid;\nerror_log {tmp_path}/error.log warn;\n"
-        "events { worker_connections 16; }\nhttp {\n"
+    conf = nginx_conf(
+        tmp_path,
         f"{maps}\n{log_format}\naccess_log {tmp_path}/access.log space_to_think;\n{upstream}\n"
-        + "".join(
-            f"{kind}_temp_path {tmp_path}/{kind};\n" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
-        )
-        + f"server {{ listen 127.0.0.1:{port}; server_tokens off; client_max_body_size 1k;\n{location}\n}}\n}}\n"
+        f"server {{ listen 127.0.0.1:{port}; server_tokens off; client_max_body_size 1k;\n{location}\n}}\n",
     )
 
     class App(http.server.BaseHTTPRequestHandler):
@@ -348,20 +377,8 @@ def test_nginx_own_error_pages_carry_the_security_headers_and_the_apps_pages_kee
 
     app_server = http.server.ThreadingHTTPServer(("127.0.0.1", app_port), App)
     threading.Thread(target=app_server.serve_forever, daemon=True).start()
-    nginx = subprocess.Popen(
-        [program, "-p", str(tmp_path), "-c", str(conf), "-e", str(tmp_path / "error.log"), "-g", "daemon off;"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.STDOUT,
-    )
+    nginx = start_nginx(program, tmp_path, conf, port)
     try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-                break
-            except OSError:
-                assert nginx.poll() is None and time.monotonic() < deadline, (tmp_path / "error.log").read_text()
-                time.sleep(0.05)
         # The app's page: its own policy and frame rule, once each; the rest filled in.
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as response:
             assert response.status == 200
@@ -411,31 +428,13 @@ def test_the_nginx_access_log_leaves_out_feedback_link_tokens(tmp_path: Path) ->
     )
     program = need_program("nginx", "nginx")
     port = free_port()
-    user = "user root;" if os.geteuid() == 0 else ""
-    conf = tmp_path / "nginx.conf"
-    conf.write_text(
-        f"{user}\nworker_processes 1;\npid {tmp_path}/nginx.pid;\nerror_log {tmp_path}/error.log warn;\n"
-        "events { worker_connections 16; }\nhttp {\n"
+    conf = nginx_conf(
+        tmp_path,
         f"{map_block}\n{log_format}\naccess_log {tmp_path}/access.log space_to_think;\n"
-        + "".join(
-            f"{kind}_temp_path {tmp_path}/{kind};\n" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
-        )
-        + f"server {{ listen 127.0.0.1:{port}; location / {{ return 204; }}\n{static_block}\n}}\n}}\n"
+        f"server {{ listen 127.0.0.1:{port}; location / {{ return 204; }}\n{static_block}\n}}\n",
     )
-    nginx = subprocess.Popen(
-        [program, "-p", str(tmp_path), "-c", str(conf), "-e", str(tmp_path / "error.log"), "-g", "daemon off;"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.STDOUT,
-    )
+    nginx = start_nginx(program, tmp_path, conf, port)
     try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-                break
-            except OSError:
-                assert nginx.poll() is None and time.monotonic() < deadline, (tmp_path / "error.log").read_text()
-                time.sleep(0.05)
         for path in ("/feedback/Xk3-secret_TOKEN", "/feedback/thank-you", "/start"):
             with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=5) as response:
                 assert response.status == 204
