@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import re
 import time
+import unicodedata
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from app.input_guard import is_invisible
 from app.requests.guard import (
@@ -549,6 +552,27 @@ def test_every_invisible_character_is_removed_before_matching() -> None:
     assert prepare(hidden) == ""
     assert prepare("0161" + hidden + "4960000") == "01614960000"
     assert not has_visible_text(hidden)
+
+
+def _prepared_one_by_one(text: str) -> str:
+    """What ``prepare`` must give: the text NFKC-normalised, every character looked at in turn."""
+    normal = unicodedata.normalize("NFKC", text)
+    return "".join(char for char in normal if char.isspace() or not is_invisible(char))
+
+
+def test_preparing_keeps_every_character_that_shows_or_spaces() -> None:
+    """``prepare`` looks at ASCII text at C speed and only at other characters one by one: it
+    must keep and drop exactly what looking at every character does (ASCII controls, tabs and
+    line breaks, and the first planes' letters, marks and spaces included)."""
+    every = "".join(map(chr, range(0x3000))) + "".join(map(chr, range(0xFE00, 0x10000)))
+    assert prepare(every) == _prepared_one_by_one(every)
+    assert prepare("Tab\there,\x1cline\r\nend\x00\x7f.") == "Tab\there,\x1cline\r\nend."
+
+
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=200))
+@settings(max_examples=300, deadline=None)
+def test_preparing_any_text_agrees_with_looking_at_each_character(text: str) -> None:
+    assert prepare(text) == _prepared_one_by_one(text)
 
 
 @pytest.mark.parametrize(
