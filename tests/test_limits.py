@@ -502,3 +502,35 @@ def test_when_redis_stops_pages_and_sign_in_still_work(
     assert statuses == [200] * 5 + [429]
     assert any("RATELIMIT_STORAGE_URI" in record.getMessage() for record in caplog.records)
     redis_server.start()
+
+
+def test_send_request_refused_by_the_site_wide_limit_says_how_long_that_limit_lasts(tmp_path) -> None:
+    """Found (last review): when the site-wide limit on pages (RATELIMIT_DEFAULT, counted per
+    minute) refused Send request, the page said sending was paused "for up to a day", the
+    request limit's wording. Now it says the pages' limit and its minute; nothing is lost."""
+    from support.submission import fill_details, to_outcome
+
+    app = make_app(tmp_path, REQUEST_SUBMIT_LIMIT="30 per day")
+    client = app.test_client()
+    client.environ_base["REMOTE_ADDR"] = "198.51.100.41"  # an address no other test counts against
+    walker = to_outcome(client)
+    fill_details(walker)
+    assert walker.get("/request/check-answers").status_code == 200  # the page's token
+
+    def refused_with(site_wide_limit: str, pages: int) -> str:
+        app.config["RATELIMIT_APPLICATION"] = site_wide_limit  # a new limit counts from nothing
+        assert [client.get("/privacy").status_code for _ in range(pages)] == [200] * pages
+        with walker.post("/request/submit", {}) as refused:
+            assert refused.status_code == 429
+            return " ".join(refused.get_data(as_text=True).split())
+
+    page = refused_with("5 per minute", 5)
+    assert "Your request has not been sent: many pages of this service have been opened from your" in page
+    assert "network in the last minute" in page and "Wait a minute, then select Send request again" in page
+    assert "up to a day" not in page and "Your answers are kept" in page and "Alex Practitioner" in page
+    page = refused_with("3 per hour", 3)
+    assert "in the last hour" in page and "Wait up to an hour" in page
+    # The request limit's own refusal keeps its wording.
+    app.config.update(RATELIMIT_APPLICATION="1000 per minute", REQUEST_SUBMIT_LIMIT="0 per day")
+    with walker.post("/request/submit", {}) as refused:
+        assert refused.status_code == 429 and b"paused for up to a day" in refused.get_data()

@@ -448,12 +448,41 @@ TOO_MANY_REQUESTS = Words(
 )
 
 
+# Sent when the site-wide limit on pages (RATELIMIT_DEFAULT, per address) refused Send request:
+# it is counted over a minute or an hour, so the wait is that long, not REQUEST_SUBMIT_LIMIT's day.
+TOO_MANY_PAGES = Words(
+    "Your request has not been sent: many pages of this service have been opened from your "
+    "organisation's network in the last {period}. Your answers are kept. Wait {wait}, then select "
+    "Send request again",
+    "The practitioner's request has not been sent: many pages of this service have been opened from "
+    "your organisation's network in the last {period}. The answers are kept. Wait {wait}, then "
+    "select Send request again",
+)
+# How long to wait for a limit counted per second, minute, hour or day (limits' granularity names).
+_WAITS = {"second": "a minute", "minute": "a minute", "hour": "up to an hour", "day": "up to a day"}
+
+
+def _site_wide_refusal(error: Exception) -> Words | None:
+    """The wording for Send request refused by the site-wide limit (Flask-Limiter's application
+    limit is the shared one); None when it was REQUEST_SUBMIT_LIMIT."""
+    limit = getattr(error, "limit", None)
+    if limit is None or not getattr(limit, "shared", False):
+        return None
+    granularity, multiples = limit.limit.GRANULARITY.name, limit.limit.multiples
+    period = granularity if multiples == 1 else f"{multiples} {granularity}s"
+    wait = _WAITS.get(granularity, "a while") if multiples == 1 or granularity in {"hour", "day"} else "a few minutes"
+    supervision = TOO_MANY_PAGES.supervision or TOO_MANY_PAGES.myself
+    return Words(TOO_MANY_PAGES.myself.format(period=period, wait=wait), supervision.format(period=period, wait=wait))
+
+
 @bp.errorhandler(429)
 def too_many_requests(error: Exception) -> tuple[Response | str, int]:
     """Over a rate limit: for Send request, check your answers again saying the request was not
-    sent and the answers are kept; anything else, the site's "too many attempts" page."""
+    sent, that the answers are kept and how long to wait (the site-wide limit on pages counts
+    over a minute, REQUEST_SUBMIT_LIMIT over hours and a day); anything else, the site's "too
+    many attempts" page."""
     if request.endpoint == "requests.submit" and journey_complete(current_state()):
-        page = check(refused=TOO_MANY_REQUESTS)
+        page = check(refused=_site_wide_refusal(error) or TOO_MANY_REQUESTS)
         if isinstance(page, Response):  # details still to finish: there first (nothing is sent)
             return page, page.status_code
         return page, 429
