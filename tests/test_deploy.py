@@ -339,7 +339,8 @@ def test_the_whole_nginx_site_passes_nginx_own_check(tmp_path: Path) -> None:
 
 def test_nginx_own_error_pages_carry_the_security_headers_and_the_apps_pages_keep_theirs(tmp_path: Path) -> None:
     """Found (security review): the pages nginx makes itself under "location /" (a body over
-    its limit: 413; the app not answering: 502) carried no security headers at all. They get the
+    its limit: 413; the app not answering: 502), and before it picks a location (a URI too long:
+    414; last review), carried no security headers at all. They get the
     app's now; a response from the app keeps its own headers, never doubled (its policy has a
     per-request nonce that a second, stricter policy would block)."""
     import http.server
@@ -353,11 +354,14 @@ def test_nginx_own_error_pages_carry_the_security_headers_and_the_apps_pages_kee
     upstream = nested_block(site, "upstream space_to_think {")
     upstream = re.sub(r"server 127\.0\.0\.1:8000;", f"server 127.0.0.1:{app_port};", upstream)
     location = nested_block(site, "location / {").replace("proxy_read_timeout 60s;", "proxy_read_timeout 5s;")
+    server_level = "\n".join(re.findall(r"^    add_header .*$", site, flags=re.M))  # the server block's own
+    assert server_level.count("add_header") == len(SECURITY_HEADERS)
     program = need_program("nginx", "nginx")
     conf = nginx_conf(
         tmp_path,
         f"{maps}\n{log_format}\naccess_log {tmp_path}/access.log space_to_think;\n{upstream}\n"
-        f"server {{ listen 127.0.0.1:{port}; server_tokens off; client_max_body_size 1k;\n{location}\n}}\n",
+        f"server {{ listen 127.0.0.1:{port}; server_tokens off; client_max_body_size 1k;\n"
+        f"{server_level}\n{location}\n}}\n",
     )
 
     class App(http.server.BaseHTTPRequestHandler):
@@ -394,6 +398,12 @@ def test_nginx_own_error_pages_carry_the_security_headers_and_the_apps_pages_kee
         assert refused.value.code == 413
         assert {name: refused.value.headers.get(name) for name in SECURITY_HEADERS} == security_headers
         refused.value.close()
+        # Refused before a location is picked (last review: no headers): a URI too long, 414.
+        with pytest.raises(urllib.error.HTTPError) as too_long:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/" + "a" * 40_000, timeout=5)
+        assert too_long.value.code == 414
+        assert {name: too_long.value.headers.get(name) for name in SECURITY_HEADERS} == security_headers
+        too_long.value.close()
         # The app not answering: nginx's 502 has every header too.
         app_server.shutdown()
         app_server.server_close()
