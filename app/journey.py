@@ -128,7 +128,7 @@ def save_change(change: Change) -> None:
             "kind": "changed",
             "set_aside": len(change.dropped),
             "restored": len(change.restored),
-            "asked_again": len(change.forgotten),
+            "asked_again": sorted(change.forgotten),  # question ids (never an answer)
         }
 
 

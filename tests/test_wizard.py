@@ -307,6 +307,20 @@ def test_switching_mode_keeps_answers_and_changes_the_wording(walker: Walker) ->
     assert 'data-mode="supervision"' in page_text(result)
 
 
+def test_the_notice_calls_it_this_statement_only_on_the_confirmation_itself(walker: Walker) -> None:
+    """Found (journey review): the "confirm this statement again" notice showed on whatever page
+    came next, which with another pack (or the Back button) is not the confirmation."""
+    walker.walk(TO_P)
+    walker.answer("mode", "supervision")
+    elsewhere = page_text(walker.get("/questions/mode"))  # not the redirect to the confirmation
+    assert 'data-notice="asked-again"' in elsewhere
+    assert "you will be asked to confirm a statement again" in elsewhere and "this statement" not in elsewhere
+    walker.follow(walker.answer("understand", "confirmed").location)
+    confirm = page_text(walker.follow(walker.answer("mode", "practitioner").location))
+    assert question_of(walker.get("/questions/understand")) == "understand"
+    assert "so confirm this statement again, in its new words" in confirm
+
+
 def test_change_links_lead_to_each_question_with_the_answer_filled_in(walker: Walker) -> None:
     result = walker.walk(TO_P)
     page = page_text(result)

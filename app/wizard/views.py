@@ -149,7 +149,7 @@ def render_question(
     if return_to:
         back_url = url_for("requests.check")
     action_url = url_for("wizard.question", question_id=asked.id, return_to=return_to)
-    notice = notice_text()
+    notice = notice_text(here=asked.id)
 
     suggested = form is None and state.step(asked.id) is None and bool(state.suggested(asked.id))
 
@@ -177,18 +177,27 @@ def render_question(
     return render_page("wizard/question.html", key, context), status
 
 
-def notice_text() -> dict[str, Any] | None:
+def notice_text(here: str | None = None) -> dict[str, Any] | None:
     """The one-off message left by the previous request (never with answers), for
-    ``wizard/_notice.html``: set-aside and restored answers are worded there, per mode."""
+    ``wizard/_notice.html``: set-aside and restored answers are worded there, per mode.
+    ``here`` is the question the page asks: a confirmation asked again is "this statement"
+    only on its own page (a pack may ask another question first)."""
     notice = pop_notice()
     if notice is None:
         return None
     if notice.get("kind") == "changed":
+        asked_again = notice.get("asked_again", 0)
+        if isinstance(asked_again, list):
+            asked_again_here = here in asked_again
+            asked_again = len(asked_again)
+        else:  # a count, from a session stored before the ids were kept: the shipped pack's confirmation
+            asked_again_here = True
         return {
             "kind": "changed",
             "set_aside": int(notice.get("set_aside", 0)),
             "restored": int(notice.get("restored", 0)),
-            "asked_again": int(notice.get("asked_again", 0)),
+            "asked_again": int(asked_again),
+            "asked_again_here": asked_again_here,
         }
     if notice.get("kind") == "out_of_order":
         return {"kind": "text", "text": messages.NOTICE_OUT_OF_ORDER}
