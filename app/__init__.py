@@ -29,7 +29,7 @@ from .input_guard import init_input_guard
 from .main import bp as main_bp
 from .outbox import outbox_cli
 from .pack import load_rules
-from .rate_limits import init_rate_limit_storage
+from .rate_limits import init_rate_limit_storage, init_site_wide_limit
 from .requests import bp as requests_bp
 from .requests import requests_cli
 from .sessions import add_session_bind, init_sessions, sessions_cli
@@ -101,6 +101,7 @@ def init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     init_rate_limit_storage(app)
     limiter.init_app(app)
+    init_site_wide_limit(app, limiter)
     init_sessions(app)
     init_security_headers(app)
     init_static_files(app)

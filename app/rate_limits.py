@@ -1,20 +1,36 @@
-"""Rate limits at start-up: the limit settings checked, and where counts are kept chosen.
+"""Rate limits: the limit settings checked at start-up, where counts are kept, and the
+site-wide limit on pages counted for each request.
 
 Counts go in the shared store named by ``RATELIMIT_STORAGE_URI`` (Redis, so every worker and
 server shares them); without one, in this process's memory (``app.rate_store``), with a warning
 when the app first serves a page. The sign-in lockout (``app.lockout``) uses the same store.
+
+The limits on single pages (signing in, sending a request, the supervision record) are
+Flask-Limiter's, checked by its decorators on those views. The site-wide limit on pages
+(``RATELIMIT_APPLICATION``, set by ``RATELIMIT_DEFAULT``) is counted here, in the same store,
+under the same keys and with the same strategy as Flask-Limiter's application limit, in place
+of Flask-Limiter's own check before every request: that check works out, for every page, which
+of its kinds of limit apply (a third of the start page's time, a fifth of a question page's;
+docs/PERFORMANCE.md), where this one only counts.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from contextlib import suppress
+from functools import lru_cache
 
-from flask import Flask
-from limits import parse_many
+from flask import Flask, current_app, request
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from limits import RateLimitItem, parse_many
+from limits.strategies import RateLimiter
+from werkzeug.exceptions import TooManyRequests
 
 from .config import StartupError
 from .lockout import LOCKOUT_KEY, SignInLockout
+from .rate_store import SweptMemoryStorage
 
 log = logging.getLogger(__name__)
 
@@ -90,3 +106,100 @@ def init_rate_limit_storage(app: Flask) -> None:
     # start-up stops with a message naming the setting rather than a traceback.
     except Exception as error:  # noqa: BLE001
         raise StartupError(f"RATELIMIT_STORAGE_URI cannot be used: {error}") from None
+
+
+# Flask-Limiter's scope for application limits (they are shared by every page): the counts made
+# here are the ones it would make, so its limit and this one never disagree about a count.
+SITE_WIDE_SCOPE = "global"
+# Pages that never count: static files and the health check (and, as Flask-Limiter did,
+# requests no page answers: a 404 or 405 has no endpoint).
+SITE_WIDE_EXEMPT = frozenset({"static", "main.healthz"})
+# After the store fails, how long before it is tried again: doubling from 1 s to at most this.
+STORE_RETRY_MAX_SECONDS = 64
+
+
+class SiteWideLimitExceeded(TooManyRequests):
+    """This address has opened more pages than ``RATELIMIT_APPLICATION`` allows (``item``)."""
+
+    def __init__(self, item: RateLimitItem) -> None:
+        super().__init__()
+        self.item = item
+
+
+@lru_cache(maxsize=16)
+def site_wide_items(text: str) -> tuple[RateLimitItem, ...]:
+    """The limits in ``RATELIMIT_APPLICATION`` ("2000 per minute;20000 per day"), shortest first
+    (as Flask-Limiter orders them)."""
+    return tuple(sorted(parse_many(text)))
+
+
+class SiteWideLimit:
+    """Counts each request against the site-wide limit (a ``before_request`` function).
+
+    When the store fails (Redis down), the count goes on in this process's memory, as
+    Flask-Limiter's fallback does, and the store is tried again after 1 s, 2 s, 4 s... up to
+    ``STORE_RETRY_MAX_SECONDS``: a page is never refused or failed because the store is down.
+    """
+
+    def __init__(self, limiter: Limiter, strategy: RateLimiter) -> None:
+        self.limiter = limiter
+        self.strategy = strategy  # on the shared store, whatever Flask-Limiter's own fallback is doing
+        self.fallback: RateLimiter | None = None
+        self.failures = 0
+        self.retry_at = 0.0
+
+    def __call__(self) -> None:
+        endpoint = request.endpoint
+        if endpoint is None or endpoint in SITE_WIDE_EXEMPT or endpoint.rsplit(".", 1)[-1] == "static":
+            return
+        if not (self.limiter.enabled and self.limiter.initialized):
+            return
+        items = site_wide_items(str(current_app.config["RATELIMIT_APPLICATION"]))
+        key = get_remote_address()
+        fallback = self.fallback
+        if fallback is None or time.monotonic() >= self.retry_at:
+            try:
+                self._count(self.strategy, items, key)
+            except SiteWideLimitExceeded:
+                raise
+            # Whatever the store's client raises (a refused connection, a timeout...).
+            except Exception as error:  # noqa: BLE001
+                fallback = self._store_failed(error)
+            else:
+                if fallback is not None:
+                    log.warning("The rate-limit store (RATELIMIT_STORAGE_URI) answers again: counting pages there.")
+                    self.fallback, self.failures = None, 0
+                return
+        self._count(fallback, items, key)
+
+    @staticmethod
+    def _count(strategy: RateLimiter, items: tuple[RateLimitItem, ...], key: str) -> None:
+        for item in items:
+            if not strategy.hit(item, key, SITE_WIDE_SCOPE):
+                raise SiteWideLimitExceeded(item)
+
+    def _store_failed(self, error: Exception) -> RateLimiter:
+        """Count in memory from now on, and try the store again later; returns the memory count."""
+        if self.fallback is None:
+            log.warning(
+                "The rate-limit store (RATELIMIT_STORAGE_URI) did not answer (%s): counting pages "
+                "towards the site-wide limit in this process's memory until it does.",
+                type(error).__name__,
+            )
+            self.fallback = type(self.strategy)(SweptMemoryStorage())
+        self.failures += 1
+        self.retry_at = time.monotonic() + min(2 ** (self.failures - 1), STORE_RETRY_MAX_SECONDS)
+        return self.fallback
+
+
+def init_site_wide_limit(app: Flask, limiter: Limiter) -> None:
+    """Count the site-wide limit with ``SiteWideLimit``, where Flask-Limiter's check before every
+    request was (after ``limiter.init_app(app)``). Flask-Limiter's decorators still check their
+    own pages' limits; its check before every request, which is only needed for limits that
+    apply to every page, is taken out."""
+    # Flask-Limiter's strategy (its fallback in memory is made with the same) on the shared store.
+    strategy = type(limiter.limiter)(limiter.storage)
+    functions = app.before_request_funcs.setdefault(None, [])
+    # (Flask-Limiter's bound method; a renamed one is a ValueError here, at start-up, in every test.)
+    position = functions.index(limiter._check_request_limit)
+    functions[position] = SiteWideLimit(limiter, strategy)

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from flask import Flask, request
 from flask.testing import FlaskClient
+from limits import parse
 from limits.storage import MemoryStorage, storage_from_string
 
 from app import create_app
@@ -91,6 +92,30 @@ def test_the_limit_counts_one_address_across_every_page(tmp_path) -> None:
         assert static_file.status_code == 200
     other_visitor = app.test_client()
     assert other_visitor.get("/cookies", environ_base={"REMOTE_ADDR": "198.51.100.20"}).status_code == 200
+
+
+def test_the_site_wide_limit_is_counted_once_per_page_without_flask_limiters_check_of_every_limit(tmp_path) -> None:
+    """Flask-Limiter's check before every request (a third of the start page's time) is replaced
+    by a count of the site-wide limit alone; its decorators still limit single pages."""
+    from app.rate_limits import SiteWideLimit
+
+    app = make_app(tmp_path, RATELIMIT_DEFAULT="3 per minute;100 per day")
+    before = app.before_request_funcs[None]
+    assert limiter._check_request_limit not in before
+    assert sum(isinstance(function, SiteWideLimit) for function in before) == 1
+    client = app.test_client()
+    client.environ_base["REMOTE_ADDR"] = "198.51.100.51"
+    assert [client.get(path).status_code for path in ("/", "/privacy", "/cookies", "/")] == [200, 200, 200, 429]
+    # Static files, the health check and pages that do not exist are never counted.
+    with client.get("/static/favicon.svg") as static_file:
+        assert static_file.status_code == 200
+    assert client.get("/healthz").status_code == 200
+    assert client.get("/no-such-page").status_code == 404
+    item = parse("3 per minute")
+    [site_wide] = [function for function in before if isinstance(function, SiteWideLimit)]
+    assert site_wide.strategy.get_window_stats(item, "198.51.100.51", "global").remaining == 0
+    # Flask-Limiter's own key for its application limit: the same count.
+    assert limiter._limiter.get_window_stats(item, "198.51.100.51", "global").remaining == 0
 
 
 def test_supervision_records_are_limited_per_address(tmp_path) -> None:
@@ -502,6 +527,35 @@ def test_when_redis_stops_pages_and_sign_in_still_work(
     assert statuses == [200] * 5 + [429]
     assert any("RATELIMIT_STORAGE_URI" in record.getMessage() for record in caplog.records)
     redis_server.start()
+
+
+def test_when_redis_stops_the_site_wide_limit_counts_in_memory_then_in_redis_again(
+    tmp_path, redis_server: RedisServer, redis_url: str, caplog
+) -> None:
+    """Redis down: pages are still counted (in this process's memory), never failed; said once
+    in the log. Redis back: the count goes back to Redis, where every worker sees it."""
+    from app.rate_limits import SiteWideLimit
+
+    app = make_app(tmp_path, RATELIMIT_STORAGE_URI=redis_url, RATELIMIT_DEFAULT="4 per minute")
+    [site_wide] = [function for function in app.before_request_funcs[None] if isinstance(function, SiteWideLimit)]
+    client = app.test_client()
+    client.environ_base["REMOTE_ADDR"] = "198.51.100.52"
+    item = parse("4 per minute")
+    assert [client.get("/privacy").status_code for _ in range(2)] == [200, 200]
+    assert site_wide.strategy.get_window_stats(item, "198.51.100.52", "global").remaining == 2
+    redis_server.stop()
+    with caplog.at_level(logging.WARNING):
+        assert [client.get("/privacy").status_code for _ in range(5)] == [200] * 4 + [429]
+    said = [record.getMessage() for record in caplog.records if "did not answer" in record.getMessage()]
+    assert len(said) == 1 and "RATELIMIT_STORAGE_URI" in said[0] and "memory" in said[0]
+    redis_server.start()
+    site_wide.retry_at = 0.0  # (the store is tried again after 1 s, then 2 s, 4 s...)
+    caplog.clear()
+    with caplog.at_level(logging.WARNING):
+        assert client.get("/privacy").status_code == 200
+    assert any("answers again" in record.getMessage() for record in caplog.records)
+    assert site_wide.fallback is None
+    assert site_wide.strategy.get_window_stats(item, "198.51.100.52", "global").remaining == 3  # a new Redis
 
 
 def test_send_request_refused_by_the_site_wide_limit_says_how_long_that_limit_lasts(tmp_path) -> None:

@@ -49,6 +49,7 @@ from ..journey import (
 from ..mail import pdf_filename
 from ..models import utcnow
 from ..pack import current_contacts, current_pack
+from ..rate_limits import SiteWideLimitExceeded
 from ..rules import JourneyState, evaluate
 from ..sessions import session_expired
 from ..web import error_summary, pdf_download
@@ -463,12 +464,11 @@ _WAITS = {"second": "a minute", "minute": "a minute", "hour": "up to an hour", "
 
 
 def _site_wide_refusal(error: Exception) -> Words | None:
-    """The wording for Send request refused by the site-wide limit (Flask-Limiter's application
-    limit is the shared one); None when it was REQUEST_SUBMIT_LIMIT."""
-    limit = getattr(error, "limit", None)
-    if limit is None or not getattr(limit, "shared", False):
+    """The wording for Send request refused by the site-wide limit (``SiteWideLimitExceeded``);
+    None when it was REQUEST_SUBMIT_LIMIT (Flask-Limiter's, on this page)."""
+    if not isinstance(error, SiteWideLimitExceeded):
         return None
-    granularity, multiples = limit.limit.GRANULARITY.name, limit.limit.multiples
+    granularity, multiples = error.item.GRANULARITY.name, error.item.multiples
     period = granularity if multiples == 1 else f"{multiples} {granularity}s"
     wait = _WAITS.get(granularity, "a while") if multiples == 1 or granularity in {"hour", "day"} else "a few minutes"
     supervision = TOO_MANY_PAGES.supervision or TOO_MANY_PAGES.myself
