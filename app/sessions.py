@@ -31,7 +31,7 @@ from flask.cli import AppGroup
 from flask.json.tag import TaggedJSONSerializer
 from flask.sessions import SecureCookieSession, SessionInterface
 from itsdangerous import BadSignature, Signer
-from sqlalchemy import DateTime, Engine, Executable, String, Text, delete, insert, select, update
+from sqlalchemy import DateTime, Engine, Executable, String, Text, bindparam, delete, insert, select, update
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -70,6 +70,19 @@ class JourneySessionRow(Model):
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     data: Mapped[str] = mapped_column(Text, nullable=False)
     expires_at: Mapped[dt.datetime] = mapped_column(DateTime(), nullable=False, index=True)
+
+
+_TABLE = JourneySessionRow.__table__
+# The statements, built once (building one took longer than SQLAlchemy's cached compile of it).
+_READ = select(_TABLE.c.data, _TABLE.c.expires_at).where(_TABLE.c.id == bindparam("sid"))
+_INSERT = insert(_TABLE)
+_WRITE = (
+    update(_TABLE)
+    .where(_TABLE.c.id == bindparam("sid"))
+    .values(data=bindparam("new_data"), expires_at=bindparam("new_expiry"))
+)
+_TOUCH = update(_TABLE).where(_TABLE.c.id == bindparam("sid")).values(expires_at=bindparam("new_expiry"))
+_DELETE = delete(_TABLE).where(_TABLE.c.id == bindparam("sid"))
 
 
 class JourneySession(SecureCookieSession):
@@ -152,12 +165,11 @@ class DatabaseSessionInterface(SessionInterface):
             sid = self._signer(app).unsign(cookie).decode("ascii")
         except (BadSignature, UnicodeDecodeError):
             return self.session_class(had_cookie=True)
-        table = JourneySessionRow.__table__
         try:
-            row = _execute(select(table.c.data, table.c.expires_at).where(table.c.id == sid), first=True)
+            row = _execute(_READ, {"sid": sid}, first=True)
             if row is None or row.expires_at <= utcnow():
                 if row is not None:
-                    _execute(delete(table).where(table.c.id == sid))
+                    _execute(_DELETE, {"sid": sid})
                 g.session_expired = True
                 return self.session_class(had_cookie=True)
         except SQLAlchemyError as error:  # the database is down: fail softly, keep the cookie and the row
@@ -179,7 +191,6 @@ class DatabaseSessionInterface(SessionInterface):
             return
         if session.accessed:
             response.vary.add("Cookie")
-        table = JourneySessionRow.__table__
         if session.rotate_requested and session.sid is not None:
             self._delete(session.sid)
             session.sid = None
@@ -194,9 +205,8 @@ class DatabaseSessionInterface(SessionInterface):
         expires_at = now + self._idle(app)
         if session.sid is None:
             session.sid = secrets.token_urlsafe(32)
-            _execute(
-                insert(table).values(id=session.sid, data=self.serializer.dumps(dict(session)), expires_at=expires_at)
-            )
+            data = self.serializer.dumps(dict(session))
+            _execute(_INSERT, {"id": session.sid, "data": data, "expires_at": expires_at})
             self._set_cookie(app, response, session.sid)
             purge_probability = float(app.config.get("SESSION_PURGE_PROBABILITY", 0.0))
             # Chance, not secrecy: now and then a new session also clears out expired ones.
@@ -204,17 +214,16 @@ class DatabaseSessionInterface(SessionInterface):
                 purge_expired_sessions()
             return
 
-        values: dict[str, Any] = {}
-        if session.modified:
-            values["data"] = self.serializer.dumps(dict(session))
         step = refresh_step(self._idle(app))
-        if values or session.expires_at is None or expires_at - session.expires_at > step:
-            values["expires_at"] = expires_at
-            _execute(update(table).where(table.c.id == session.sid).values(**values))
+        if session.modified:
+            _execute(
+                _WRITE, {"sid": session.sid, "new_data": self.serializer.dumps(dict(session)), "new_expiry": expires_at}
+            )
+        elif session.expires_at is None or expires_at - session.expires_at > step:
+            _execute(_TOUCH, {"sid": session.sid, "new_expiry": expires_at})
 
     def _delete(self, sid: str) -> None:
-        table = JourneySessionRow.__table__
-        _execute(delete(table).where(table.c.id == sid))
+        _execute(_DELETE, {"sid": sid})
 
     def _set_cookie(self, app: Flask, response: Response, sid: str) -> None:
         """A browser-session cookie (no Expires): the server enforces the idle limit."""
@@ -262,7 +271,7 @@ def _engine() -> Engine:
     return db.engines[SESSION_BIND]
 
 
-def _execute(statement: Executable, first: bool = False) -> Any:
+def _execute(statement: Executable, parameters: dict[str, Any] | None = None, first: bool = False) -> Any:
     """Run one statement on the sessions' engine: the first row when ``first``, else the rows it changed.
 
     The engine has no pre-ping, so a pooled connection the database dropped (after a restart)
@@ -273,7 +282,7 @@ def _execute(statement: Executable, first: bool = False) -> Any:
     for attempt in (1, 2):
         try:
             with _engine().connect() as connection:
-                result = connection.execute(statement)
+                result = connection.execute(statement, parameters)
                 return result.first() if first else result.rowcount
         except DBAPIError as error:
             if attempt == 2 or not error.connection_invalidated:
