@@ -232,6 +232,36 @@ def test_the_accessibility_statement_explains_pdf(client: FlaskClient) -> None:
     assert unexplained_acronyms(text, only=("PDF",)) == []
 
 
+def test_the_facilitators_pages_explain_pdf_and_say_what_each_status_link_lists(app: Flask) -> None:
+    """Found (accessibility review): "PDF" unexplained on the inbox, a request's page and the
+    import page; the status links read "New", "Closed"... out of context (a screen reader's
+    list of links)."""
+    from app.inbox import service
+    from support.pages import csrf_token
+    from support.submission import make_request
+
+    with app.app_context():
+        service.add_facilitator("sam@partnership.example", "Sam Facilitator", "amber thistle quarry lantern")
+        reference = make_request().request.reference
+    client = app.test_client()
+    token = csrf_token(client.get("/inbox/sign-in").get_data(as_text=True))
+    signed_in = client.post(
+        "/inbox/sign-in",
+        data={"csrf_token": token, "email": "sam@partnership.example", "password": "amber thistle quarry lantern"},
+    )
+    assert signed_in.status_code == 302
+    with app.app_context():
+        made = make_request(pdf=True).request.reference  # its PDF made: the download link
+    for path in ("/inbox", f"/inbox/requests/{reference}", f"/inbox/requests/{made}", "/inbox/import"):
+        text = main_text(client.get(path).get_data(as_text=True))
+        assert "PDF (portable document format)" in text, path
+        assert unexplained_acronyms(text, only=("PDF",)) == [], path
+    page = client.get("/inbox").get_data(as_text=True)
+    links = re.findall(r'data-count-(?:status="[^"]+"|overdue)>\s*<a [^>]*>(.*?)</a>', page, re.S)
+    assert len(links) >= 9
+    assert all(link.endswith('<span class="govuk-visually-hidden"> requests</span>') for link in links), links
+
+
 def test_this_advice_rests_on_names_each_source_once(outcome_pages: dict[tuple[str, str], str]) -> None:
     """Found (journey review): two guidance entries from one source listed it twice (U2, P)."""
     for key, page in outcome_pages.items():

@@ -564,7 +564,11 @@ def test_the_pdf_download_is_the_stored_pdf_never_cached_and_audited(app: Flask)
     waiting = client.get(f"/inbox/requests/{reference}/request.pdf")
     assert waiting.status_code == 302 and waiting.location == f"/inbox/requests/{reference}"
     page = client.get(waiting.location).get_data(as_text=True)
-    assert "has not been made yet" in page and 'data-pdf="waiting"' in page and "PDF not made yet" in page
+    assert (
+        "has not been made yet" in page
+        and 'data-pdf="waiting"' in page
+        and "PDF (portable document format) file is not made yet" in page
+    )
     assert events(app, "pdf_downloaded") == []
     run_outbox(app)
     assert 'data-pdf="made"' in client.get(waiting.location).get_data(as_text=True)
@@ -1239,7 +1243,7 @@ def test_uploads_up_to_5mb_are_read_and_larger_ones_refused(app: Flask) -> None:
     too_big = upload(client, b"x" * (6 * 1024 * 1024), "huge.pdf")
     page = text(too_big)
     assert too_big.status_code == 200  # as for the import's other errors
-    assert '<h1 class="govuk-heading-l">Import a request PDF</h1>' in page and "Signed in as Sam Facilitator" in page
+    assert '<h1 class="govuk-heading-l">Import a request</h1>' in page and "Signed in as Sam Facilitator" in page
     assert "govuk-error-summary" in page and 'href="#pdf"' in page
     assert page.count("The selected file must be smaller than 5MB") == 2  # the summary and the field
     assert "govuk-file-upload--error" in page or "govuk-form-group--error" in page
@@ -1248,7 +1252,11 @@ def test_uploads_up_to_5mb_are_read_and_larger_ones_refused(app: Flask) -> None:
     note = post_form(
         client, f"/inbox/requests/{reference}", f"/inbox/requests/{reference}/notes", {"text": "x" * 2 * 1024 * 1024}
     )
-    assert note.status_code == 413 and "too large" in text(note) and "Import a request PDF" not in text(note)
+    assert (
+        note.status_code == 413
+        and "too large" in text(note)
+        and '<h1 class="govuk-heading-l">Import a request</h1>' not in text(note)
+    )
     anonymous = app.test_client()
     token = csrf_token(text(anonymous.get("/inbox/sign-in")))
     refused = anonymous.post(
@@ -1258,7 +1266,7 @@ def test_uploads_up_to_5mb_are_read_and_larger_ones_refused(app: Flask) -> None:
     )
     refused.request.input_stream.close()
     assert refused.status_code == 413  # the larger limit is only for a signed-in facilitator's session
-    assert "too large" in text(refused) and "Import a request PDF" not in text(refused)
+    assert "too large" in text(refused) and '<h1 class="govuk-heading-l">Import a request</h1>' not in text(refused)
 
 
 # --- pages ------------------------------------------------------------------------------------

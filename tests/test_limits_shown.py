@@ -107,6 +107,7 @@ def test_a_too_long_reason_the_family_does_not_know_reads_plainly(client) -> Non
         ("13", "2024", {"event_month"}, "must be a real date"),
         ("abc", "def", {"event_month", "event_year"}, "must be a real date"),
         ("3", "def", {"event_year"}, "must be a real date"),
+        ("13", "20", {"event_month", "event_year"}, "must be a real date"),  # both wrong: both outlined
         ("3", "24", {"event_year"}, "Year must include 4 numbers"),
         ("3", "1949", {"event_year"}, "must be January 1950 or later"),
         ("3", "2099", {"event_year"}, "must be this month or in the past"),

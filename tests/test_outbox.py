@@ -159,7 +159,10 @@ def test_a_pdf_that_cannot_be_made_keeps_the_request_flags_it_and_is_tried_again
     listing = client.get("/inbox").get_data(as_text=True)
     assert 'data-pdf="failed"' in listing and "Needs attention: PDF could not be made" in listing
     page = client.get(f"/inbox/requests/{reference}").get_data(as_text=True)
-    assert 'data-pdf="failed"' in page and "PDF could not be made: the PDF renderer failed (RuntimeError)" in page
+    assert (
+        'data-pdf="failed"' in page
+        and "The PDF (portable document format) file could not be made: the PDF renderer failed (RuntimeError)" in page
+    )
     assert VALID_DETAILS["reflection"] in html.unescape(page)
 
     monkeypatch.undo()  # the renderer is mended: the next try makes it, and the email goes

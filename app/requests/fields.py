@@ -722,6 +722,8 @@ def month_year_problem(entry: Field, details: Mapping[str, Any], today: dt.date)
         return "no_year", (entry.year_input,)
     month_bad = not (month.isascii() and month.isdigit() and 1 <= int(month) <= 12)
     year_bad = not (year.isascii() and year.isdigit())
+    if month_bad and not year_bad and len(year) != 4:
+        year_bad = True  # 13 and 20: both are wrong, so both are outlined (accessibility review)
     if month_bad or year_bad:
         return "not_real", tuple(name for name, bad in ((entry.name, month_bad), (entry.year_input, year_bad)) if bad)
     if len(year) != 4:

@@ -336,7 +336,7 @@ def test_the_request_pdf_downloads(page: Page, inbox_data: InboxData) -> None:
     signed_in(page)
     page.goto(f"/inbox/requests/{reference}")
     with page.expect_download() as download_info:
-        page.get_by_role("link", name="Download the request (PDF)").click()
+        page.get_by_role("link", name="Download the request as a PDF (portable document format) file").click()
     download = download_info.value
     assert download.suggested_filename == f"space-to-think-request-{reference}.pdf"
     path = download.path()
@@ -352,8 +352,8 @@ def test_the_request_pdf_downloads(page: Page, inbox_data: InboxData) -> None:
 def test_import_page_and_an_import_error_have_no_axe_violations(page: Page, inbox_data: InboxData) -> None:
     signed_in(page)
     page.goto("/inbox")
-    page.get_by_role("link", name="Import a request PDF").click()
-    expect(page.get_by_role("heading", level=1, name="Import a request PDF")).to_be_visible()
+    page.get_by_role("link", name="Import a request", exact=True).click()
+    expect(page.get_by_role("heading", level=1, name="Import a request", exact=True)).to_be_visible()
     assert_no_axe_violations(page, "the import page")
 
     page.get_by_label("Upload a request PDF").set_input_files(
@@ -377,7 +377,7 @@ def test_a_file_over_the_limit_gets_the_import_page_with_its_error(page: Page, i
         files=[{"name": "huge.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.7\n" + b"x" * (6 * 1024 * 1024)}]
     )
     page.get_by_role("button", name="Import").click()
-    expect(page.get_by_role("heading", level=1, name="Import a request PDF")).to_be_visible()
+    expect(page.get_by_role("heading", level=1, name="Import a request", exact=True)).to_be_visible()
     summary = error_summary(page)
     expect(summary).to_contain_text("The selected file must be smaller than 5MB")
     assert_no_axe_violations(page, "the import page with a file over the limit")

@@ -9,6 +9,7 @@ directly in the live server's database; one page visits everything at each width
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import pytest
@@ -60,6 +61,8 @@ def assert_scrolling_region(page: Page, table_selector: str, name: str) -> None:
     expect(region).to_have_attribute("tabindex", "0")
     region.focus()
     expect(region).to_be_focused()
+    # With GOV.UK's focus (yellow and black), not the browser's thin ring (accessibility review).
+    expect(region).to_have_css("box-shadow", re.compile(r"rgb\(255, 221, 0\) 0px 0px 0px 4px"))
 
 
 def test_tables_do_not_make_the_page_scroll_sideways(browser_page, reflow_data: ReflowData) -> None:  # type: ignore[no-untyped-def]
@@ -99,5 +102,24 @@ def test_tables_do_not_make_the_page_scroll_sideways(browser_page, reflow_data: 
             expect(row).to_be_visible()
             layout = "table-row" if width >= 880 else "block"  # a table row, or a block of labelled lines
             expect(row).to_have_css("display", layout)
+    # Text made twice as big in the browser's settings, without zooming the page (WCAG 1.4.4;
+    # accessibility review): the list becomes labelled blocks, as at 200% zoom, and fits; the
+    # header's text grows with the rest.
+    page.set_viewport_size({"width": 1280, "height": 640})
+    browser_settings = page.context.new_cdp_session(page)
+    browser_settings.send("Page.setFontSizes", {"fontSizes": {"standard": 32, "fixed": 26}})
+    try:
+        page.goto("/inbox")
+        row = page.locator(f'[data-reference="{reflow_data.reference}"]')
+        expect(row).to_have_css("display", "block")
+        if (overflow := page_overflow(page)) > 0:
+            overflowing.append(f"/inbox at 1280 pixels with text twice as big: {overflow} pixels too wide")
+        header = page.locator(".app-header__partnership")
+        # 19px on a small screen, 24px otherwise, at the usual size; twice that now (the window
+        # is "small" at this text size: GOV.UK's breakpoints are in em too).
+        assert header.evaluate("e => parseFloat(getComputedStyle(e).fontSize)") >= 38
+    finally:  # the page is kept for the next test: the usual sizes again
+        browser_settings.send("Page.setFontSizes", {"fontSizes": {"standard": 16, "fixed": 13}})
+        browser_settings.detach()
     assert not overflowing, "the page scrolls sideways:\n  " + "\n  ".join(overflowing)
     axe.assert_clean()
