@@ -8,11 +8,19 @@ one that exited, again and again, answering nothing (and systemd would see it ru
 
 import sys
 
+import click
+
 from app import create_app
 from app.config import StartupError
+from app.schema import refuse_a_database_out_of_step
 
 try:
     app = create_app()
+    # Served (gunicorn): a deploy that skipped `flask db upgrade` is refused here, saying so,
+    # rather than serving pages while every request sent fails (app/schema.py). Loaded by a
+    # flask command (inside its click context) it is not: `flask db upgrade` is how to fix it.
+    if click.get_current_context(silent=True) is None:
+        refuse_a_database_out_of_step(app)
 except StartupError as error:
     print(error.code, file=sys.stderr, flush=True)
     raise SystemExit(3) from None

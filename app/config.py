@@ -10,8 +10,10 @@ the variable, and production refuses settings that would be unsafe with real use
 
 from __future__ import annotations
 
+import difflib
 import ipaddress
 import json
+import logging
 import os
 import re
 import secrets
@@ -28,6 +30,8 @@ INSTANCE_PATH = PROJECT_ROOT / "instance"
 RULES_DIR = Path(__file__).resolve().parent / "rules"
 
 MIN_SECRET_KEY_LENGTH = 32
+# What deploy/space-to-think.env.example puts where a real value must go: refused in production.
+PLACEHOLDER = "CHANGE-ME"
 # Every engine gets these, even when SQLALCHEMY_ENGINE_OPTIONS is overridden (tests add
 # connect_args): pool_pre_ping replaces a connection the database dropped (after a restart)
 # instead of failing a request; hide_parameters keeps the values a statement carried (what
@@ -270,6 +274,18 @@ class ProductionConfig(Config):
             raise ConfigError(
                 f"SECRET_KEY is too short for production ({len(secret_key)} characters); "
                 f"use at least {MIN_SECRET_KEY_LENGTH} random characters."
+            )
+        # The example environment file's placeholders (deploy/space-to-think.env.example), left in.
+        if placeholders := sorted(
+            ENV_NAMES.get(name, name)
+            for name, value in settings.items()
+            if isinstance(value, str) and PLACEHOLDER in value.upper()
+        ):
+            raise ConfigError(
+                f"{', '.join(placeholders)} still {'has' if len(placeholders) == 1 else 'have'} the example's "
+                f"{PLACEHOLDER} in {'it' if len(placeholders) == 1 else 'them'}: set the real value "
+                "(SECRET_KEY: a long random string, from `python3 -c 'import secrets; "
+                "print(secrets.token_urlsafe(48))'`)."
             )
         if settings["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
             raise ConfigError(
@@ -582,6 +598,24 @@ def read_environment(cls: type[Config], environ: Mapping[str, str]) -> dict[str,
     return found
 
 
+def misspelt_settings(cls: type[Config], environ: Mapping[str, str]) -> list[str]:
+    """Variables in the environment that are not settings but nearly are ("RETENTON_DAYS (did you
+    mean RETENTION_DAYS?)"): a misspelt name would otherwise leave its setting at the default
+    without a word (a retention period of 90 days, not the 30 meant)."""
+    known = {ENV_NAMES.get(setting, setting) for setting in setting_types(cls)} | {"APP_ENV"}
+    found = []
+    for variable in sorted(environ):
+        if variable in known or not environ[variable].strip():
+            continue
+        # Another program's setting named after one of ours (TEST_DATABASE_URL, a word and an
+        # underscore before or after it) is not a misspelling.
+        if any(variable.startswith(name + "_") or variable.endswith("_" + name) for name in known):
+            continue
+        if close := difflib.get_close_matches(variable, known, n=1, cutoff=0.8):
+            found.append(f"{variable} (did you mean {close[0]}?)")
+    return found
+
+
 def config_class(name: str | None) -> type[Config]:
     """The class for an APP_ENV value, or a ConfigError naming APP_ENV."""
     key = (name or "development").strip().lower()
@@ -605,6 +639,11 @@ def load_config(overrides: Mapping[str, Any] | None = None, environ: Mapping[str
     # Copies of the dict defaults, so nothing done to one app's settings changes the class.
     settings.update({name: dict(value) for name, value in settings.items() if isinstance(value, dict)})
     settings.update(read_environment(cls, env))
+    if misspelt := misspelt_settings(cls, env):
+        message = f"Not settings, so not used: {'; '.join(misspelt)}."
+        if cls.APP_ENV == "production":
+            raise ConfigError(message + " Correct the name, or remove the variable.")
+        logging.getLogger(__name__).warning(message)
     settings.update(overrides)
     cls.finish(settings)
     cls.check(settings)

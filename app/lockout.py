@@ -40,6 +40,10 @@ def normalise_email(text: str) -> str:
     return text.strip().lower()
 
 
+class StoreUnavailable(Exception):
+    """The shared store (RATELIMIT_STORAGE_URI) did not answer; the message is the error's class name."""
+
+
 class SignInLockout:
     """Failed sign-ins per email address, and the lock they lead to."""
 
@@ -146,8 +150,12 @@ class SignInLockout:
 
         return self._run(claim)
 
-    def clear(self, email: str) -> int:
-        """Forget this address's failures and lift its lock; how many failures there were."""
+    def clear(self, email: str, in_the_store_only: bool = False) -> int:
+        """Forget this address's failures and lift its lock; how many failures there were.
+
+        ``in_the_store_only`` (the commands that unlock an account): raise ``StoreUnavailable``
+        if the shared store does not answer, instead of clearing this process's own counts
+        (which no web process sees), so the command can say that nothing was unlocked."""
         failures_key, locked_key = self._keys(email)
 
         def forget(storage: Storage) -> int:
@@ -156,4 +164,9 @@ class SignInLockout:
             storage.clear(locked_key)
             return count
 
-        return self._run(forget)
+        if not in_the_store_only:
+            return self._run(forget)
+        try:
+            return forget(self.storage)
+        except self.storage.base_exceptions as error:
+            raise StoreUnavailable(type(error).__name__) from None

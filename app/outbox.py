@@ -49,10 +49,12 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import defer
 
 from . import audit, mail
+from .config import StartupError
 from .extensions import db
 from .models import OutboxMessage, StoredRequest, utcnow
 from .pack import current_pack
 from .requests import service
+from .schema import refuse_a_database_out_of_step
 from .sessions import purge_expired_sessions
 from .space_sessions.service import SENT_ACTIONS, queue_reminders
 
@@ -420,6 +422,12 @@ def _plural(count: int, word: str) -> str:
 )
 def worker_command(once: bool, poll_seconds: float | None) -> None:
     """Make request PDFs and send the emails, retrying failures with backoff. Stops on SIGTERM or Ctrl+C."""
+    try:
+        # A database behind the code (no `flask db upgrade`) would fail every pass: say so once.
+        refuse_a_database_out_of_step(current_app._get_current_object())  # type: ignore[attr-defined]  # Flask's documented way to get the app behind the proxy
+    except StartupError as error:
+        click.echo(str(error.code), err=True)
+        raise SystemExit(3) from None
     if once:
         purge_due(Purges())
         result = run_pass()

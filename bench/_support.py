@@ -278,6 +278,7 @@ class Gunicorn:
             sys.executable,
             "-m",
             "gunicorn",
+            "--no-control-socket",
             "--bind",
             f"127.0.0.1:{self.port}",
             *self.settings.args(),

@@ -404,10 +404,17 @@ def test_privacy_notice_names_the_configured_controller(tmp_path) -> None:
     assert "Example Council" in html and "dpo@example.invalid" in html
 
 
-def test_health_check_reports_the_database(client: FlaskClient) -> None:
+def test_health_check_reports_the_database_its_schema_and_the_rate_limit_store(client: FlaskClient, app: Flask) -> None:
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.get_json() == {"status": "ok", "database": "ok"}
+    assert response.get_json() == {"status": "ok", "database": "ok", "schema": "ok", "rate_limit_store": "ok"}
+    # Found (operator review): with the migrations not run it said "ok", and every request sent failed.
+    with app.app_context():
+        db.session.execute(sa.text("UPDATE alembic_version SET version_num = '0010'"))
+        db.session.commit()
+    behind = client.get("/healthz")
+    assert behind.status_code == 503
+    assert behind.get_json()["schema"] == "not the version this code needs: run flask db upgrade"
 
 
 # --- Security headers -----------------------------------------------------------------

@@ -4,6 +4,7 @@ the systemd units run exists."""
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import shlex
@@ -19,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from app import create_app
-from app.config import ENV_NAMES, PROJECT_ROOT, Config, load_config, setting_types
+from app.config import ENV_NAMES, PROJECT_ROOT, Config, ConfigError, load_config, setting_types
 from support.servers import free_port, need_program, stop
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -55,9 +56,16 @@ def test_every_setting_is_in_the_example_environment(variable: str) -> None:
     assert re.search(rf"^#?{variable}=", example, re.M), f"{variable} is missing from {ENV_EXAMPLE.name}"
 
 
-def test_the_example_environment_is_a_production_configuration_the_app_accepts() -> None:
+def test_the_example_environment_is_refused_until_its_placeholders_are_filled_in_then_accepted() -> None:
+    """Found (operator review): SECRET_KEY=CHANGE-ME-to-a-long-random-string, 33 characters,
+    was accepted in production (it signs the session cookies)."""
     environment = example_environment()
-    settings = load_config(None, environ=environment)
+    with pytest.raises(ConfigError) as refused:
+        load_config(None, environ=environment)
+    assert str(refused.value).startswith("DATABASE_URL, SECRET_KEY, SMTP_PASSWORD still have the example's CHANGE-ME")
+    filled = {name: value.replace("CHANGE-ME", "s3cret-Value") for name, value in environment.items()}
+    filled["SECRET_KEY"] = "q" * 48
+    settings = load_config(None, environ=filled)
     assert settings["APP_ENV"] == "production"
     assert settings["RATELIMIT_STORAGE_URI"].startswith("redis://")
     assert settings["TRUSTED_PROXIES"] == ("127.0.0.1",)
@@ -209,6 +217,104 @@ def test_gunicorn_stops_on_a_bad_setting_with_the_message(tmp_path: Path) -> Non
     assert result.returncode != 0
     assert "Space to Think cannot start: SESSION_IDLE_MINUTES" in result.stderr
     assert result.stderr.count("Booting worker") <= 2, result.stderr  # no worker started again
+
+
+def test_a_database_not_upgraded_stops_the_web_app_and_the_worker_saying_what_to_run(tmp_path: Path) -> None:
+    """Found (operator review): after a deploy that skipped `flask db upgrade`, pages and the
+    health check were served while every request sent failed (a missing column), and the
+    outbox worker died on each pass with a traceback. Both now refuse to start, saying what to
+    run; `flask db upgrade` itself still runs, and then both start."""
+    database = tmp_path / "behind.sqlite"
+    env = {
+        **{key: value for key, value in os.environ.items() if not key.startswith(("APP_", "FLASK_"))},
+        "APP_ENV": "development",
+        "SECRET_KEY": "a-test-secret-key-that-is-long-enough-0123456789",
+        "DATABASE_URL": f"sqlite:///{database}",
+        "RATELIMIT_STORAGE_URI": "memory://",
+    }
+    flask = [str(ROOT / ".venv" / "bin" / "flask"), "--app", "wsgi"]
+
+    def run(*command: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False)
+
+    assert run(*flask, "db", "upgrade", "0010").returncode == 0  # the version before the last
+    served = run(str(ROOT / ".venv" / "bin" / "python"), "-c", "import wsgi")  # as gunicorn loads it
+    assert served.returncode == 3, served.stderr
+    assert "Space to Think cannot start: The database is at migration 0010" in served.stderr
+    assert "run `flask --app wsgi db upgrade`" in served.stderr
+    worker = run(*flask, "outbox", "worker", "--once")
+    assert worker.returncode == 3 and "run `flask --app wsgi db upgrade`" in worker.stderr, worker.stderr
+    assert "Traceback" not in worker.stderr
+    assert run(*flask, "db", "upgrade").returncode == 0
+    assert run(str(ROOT / ".venv" / "bin" / "python"), "-c", "import wsgi").returncode == 0
+    ran = run(*flask, "outbox", "worker", "--once")
+    assert ran.returncode == 0 and "Made 0 PDFs" in ran.stdout, ran.stderr
+
+
+def test_a_contacts_file_broken_while_serving_never_reaches_a_worker_started_later(tmp_path: Path) -> None:
+    """Found (operator review): each gunicorn worker loaded the rule data itself, so a contacts
+    file edited in place (broken, or not yet reviewed) reached the next worker recycled: a
+    broken one stopped gunicorn ("Worker failed to boot"; every page nginx's 502), a valid one
+    was served by some workers and not others. With the unit's --preload every worker is a copy
+    of the app loaded at start: the unit's own command, a worker killed, the file broken."""
+    from support.database import migrated_sqlite
+
+    unit = (DEPLOY / "space-to-think-web.service").read_text().replace("\\\n", " ")
+    command = shlex.split(re.search(r"^ExecStart=(.*)$", unit, re.M).group(1))  # type: ignore[union-attr]
+    assert "--preload" in command
+    port = free_port()
+    command = [str(ROOT / ".venv" / "bin" / "gunicorn"), *command[1:]]
+    command[command.index("--workers") + 1] = "2"
+    command[command.index("--bind") + 1] = f"127.0.0.1:{port}"
+    contacts = tmp_path / "contacts.yaml"
+    shutil.copyfile(ROOT / "app" / "rules" / "contacts.yaml", contacts)
+    env = {
+        **{key: value for key, value in os.environ.items() if not key.startswith(("APP_", "FLASK_"))},
+        "APP_ENV": "development",
+        "SECRET_KEY": "a-test-secret-key-that-is-long-enough-0123456789",
+        "DATABASE_URL": migrated_sqlite(tmp_path / "serving.sqlite"),
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "CONTACTS_PATH": str(contacts),
+    }
+    gunicorn = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+    def page() -> str:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as response:
+            return response.read().decode()
+
+    def workers() -> set[int]:
+        found = subprocess.run(["pgrep", "-P", str(gunicorn.pid)], capture_output=True, text=True, check=False)
+        return {int(pid) for pid in found.stdout.split()}
+
+    def wait_for(condition, what: str) -> None:  # type: ignore[no-untyped-def]
+        deadline = time.monotonic() + 30
+        while not condition():
+            assert gunicorn.poll() is None, f"gunicorn stopped: {gunicorn.stderr.read().decode()[-2000:]}"  # type: ignore[union-attr]
+            assert time.monotonic() < deadline, what
+            time.sleep(0.1)
+
+    try:
+        wait_for(lambda: len(workers()) == 2 and _answers(port), "gunicorn did not start")
+        assert "0161 603 4500" in page()
+        contacts.write_text(
+            contacts.read_text().replace("    phone: 0161 603 4500", "    phne: 0161 603 4500")
+        )  # broken
+        first = workers()
+        for pid in first:  # every worker, so only workers started after the change can answer
+            os.kill(pid, signal.SIGKILL)  # as --max-requests or --timeout would replace one
+        wait_for(lambda: bool(workers()) and not workers() & first and _answers(port), "no new worker answered")
+        assert all("0161 603 4500" in page() for _ in range(10))  # the data loaded at start
+    finally:
+        stop(gunicorn, signal.SIGINT)
+        gunicorn.stderr.close()  # type: ignore[union-attr]
+
+
+def _answers(port: int) -> bool:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2):
+            return True
+    except (OSError, urllib.error.URLError):
+        return False
 
 
 def _running(pid: int) -> bool:
@@ -469,3 +575,23 @@ def test_the_nginx_access_log_leaves_out_feedback_link_tokens(tmp_path: Path) ->
     unit = (DEPLOY / "space-to-think-web.service").read_text()
     [log_format_gunicorn] = re.findall(r"--access-logformat '([^']*)'", unit)
     assert not {"%(U)s", "%(r)s", "%(q)s", "%(R)s"} & set(re.findall(r"%\([^)]*\)s", log_format_gunicorn))
+
+
+def test_a_misspelt_setting_stops_production_and_is_warned_of_elsewhere(caplog) -> None:  # type: ignore[no-untyped-def]
+    """Found (operator review): RETENTON_DAYS=30 (for RETENTION_DAYS) and SMTP_PROT=587 were
+    ignored without a word: requests kept 90 days, not 30, and the port left at its default."""
+    filled = {name: value.replace("CHANGE-ME", "s3cret-Value") for name, value in example_environment().items()}
+    filled["SECRET_KEY"] = "q" * 48
+    del filled["RETENTION_DAYS"]
+    others = {"LANG": "C.UTF-8", "HOME": "/root", "TEST_DATABASE_URL": "x", "BENCH_DATABASE_URL": "x"}
+    misspelt = {**filled, "RETENTON_DAYS": "30", "SMTP_PROT": "587", **others}
+    with pytest.raises(ConfigError) as refused:
+        load_config(None, environ=misspelt)
+    assert str(refused.value) == (
+        "Not settings, so not used: RETENTON_DAYS (did you mean RETENTION_DAYS?); SMTP_PROT (did you mean "
+        "SMTP_PORT?). Correct the name, or remove the variable."
+    )
+    with caplog.at_level(logging.WARNING):
+        settings = load_config(None, environ={"APP_ENV": "development", "SMTP_PROT": "587", "SECRET_KEY": "q" * 48})
+    assert settings["APP_ENV"] == "development"
+    assert "SMTP_PROT (did you mean SMTP_PORT?)" in caplog.text

@@ -470,6 +470,24 @@ def test_unlock_and_reset_password_lift_a_lockout_kept_in_redis(tmp_path, redis_
         assert "still cannot sign in" in result.output and "can sign in now" not in result.output
 
 
+def test_unlock_with_redis_down_says_nothing_was_unlocked(tmp_path, redis_server: RedisServer, redis_url: str) -> None:
+    """Found (operator review): with Redis stopped, unlock printed "Unlocked ... They can sign in
+    now." and exited 0, while the lock in Redis was untouched."""
+    app = make_app(tmp_path, RATELIMIT_STORAGE_URI=redis_url)
+    add_facilitator(app)
+    runner = app.test_cli_runner()
+    redis_server.stop()
+    refused = runner.invoke(args=["facilitators", "unlock", EMAIL])
+    assert refused.exit_code == 1
+    assert "Nothing was unlocked" in refused.output and "RATELIMIT_STORAGE_URI" in refused.output
+    assert "Unlocked" not in refused.output
+    password = "a quite different passphrase"
+    reset = runner.invoke(args=["facilitators", "reset-password", EMAIL], input=f"{password}\n{password}\n")
+    assert reset.exit_code == 0, reset.output  # the new password is set all the same
+    assert "Any lockout was not lifted" in reset.output and f"flask facilitators unlock {EMAIL}" in reset.output
+    redis_server.start()
+
+
 def test_reset_password_asks_twice_and_names_an_unknown_address(tmp_path) -> None:
     app = make_app(tmp_path)
     add_facilitator(app)
@@ -556,6 +574,30 @@ def test_when_redis_stops_the_site_wide_limit_counts_in_memory_then_in_redis_aga
     assert any("answers again" in record.getMessage() for record in caplog.records)
     assert site_wide.fallback is None
     assert site_wide.strategy.get_window_stats(item, "198.51.100.52", "global").remaining == 3  # a new Redis
+
+
+def test_the_health_check_says_degraded_while_redis_does_not_answer(
+    tmp_path, redis_server: RedisServer, redis_url: str, caplog
+) -> None:
+    """Found (operator review): with Redis stopped the health check said "ok", and nothing was
+    logged. Pages still work (counted in memory), so it is 200, "degraded", one line logged."""
+    app = make_app(tmp_path, RATELIMIT_STORAGE_URI=redis_url)
+    client = app.test_client()
+    assert client.get("/healthz").get_json()["rate_limit_store"] == "ok"
+    redis_server.stop()
+    with caplog.at_level(logging.WARNING):
+        health = client.get("/healthz")
+    assert health.status_code == 200
+    assert health.get_json() == {
+        "status": "degraded",
+        "database": "ok",
+        "schema": "ok",
+        "rate_limit_store": "unavailable",
+    }
+    [said] = [record for record in caplog.records if "Health check" in record.getMessage()]
+    assert "RATELIMIT_STORAGE_URI" in said.getMessage() and said.exc_info is None
+    redis_server.start()
+    assert client.get("/healthz").get_json()["status"] == "ok"
 
 
 def test_send_request_refused_by_the_site_wide_limit_says_how_long_that_limit_lasts(tmp_path) -> None:

@@ -15,7 +15,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from ..audit import CLI, record_event
-from ..lockout import LOCKOUT_KEY, SignInLockout
+from ..lockout import LOCKOUT_KEY, SignInLockout, StoreUnavailable
 from .models import FACILITATOR, ROLES, Facilitator
 from .service import (
     FacilitatorError,
@@ -137,7 +137,13 @@ def unlock_command(email: str) -> None:
     account = find_facilitator(email)
     if account is None:
         raise click.ClickException(f"There is no facilitator with the email address {email.strip().lower()}.")
-    failures = _lockout().clear(email)
+    try:
+        failures = _lockout().clear(email, in_the_store_only=True)
+    except StoreUnavailable as error:
+        raise click.ClickException(
+            f"Nothing was unlocked: the store that holds the sign-in lockouts (RATELIMIT_STORAGE_URI) did not "
+            f"answer ({error}). Start it (Redis), then run this again."
+        ) from None
     record_event("facilitator_unlocked", None, CLI, f"{account.actor}; {failures} failed attempts forgotten")
     attempts = "attempt" if failures == 1 else "attempts"
     click.echo(f"Unlocked {account.email} ({failures} failed sign-in {attempts} forgotten). {_can_sign_in(account)}")
@@ -171,8 +177,14 @@ def reset_password_command(email: str) -> None:
     except FacilitatorError as error:
         raise click.ClickException(str(error)) from None
     lockout: SignInLockout = current_app.extensions[LOCKOUT_KEY]
-    lockout.clear(facilitator.email)
     note = "" if lockout.shared else " (Any lockout is in the web processes' memory: it ends when they restart.)"
+    try:
+        lockout.clear(facilitator.email, in_the_store_only=lockout.shared)
+    except StoreUnavailable as error:
+        note = (
+            f" Any lockout was not lifted: the store that holds them (RATELIMIT_STORAGE_URI) did not answer ({error}); "
+            f"once it does, run: flask facilitators unlock {facilitator.email}"
+        )
     click.echo(
         f"New password set for {facilitator.display_name} <{facilitator.email}>. {_can_sign_in(facilitator)}{note}"
     )

@@ -6,17 +6,17 @@ import datetime as dt
 
 from flask import abort, current_app, flash, jsonify, redirect, render_template, request, session, url_for
 from flask_wtf.csrf import validate_csrf
-from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.wrappers import Response
 from wtforms import ValidationError
 
-from ..extensions import csrf, db
+from ..extensions import csrf, limiter
 from ..inbox.views import FACILITATOR_KEY, IMPORTANT
 from ..journey import current_state, has_journey, journey_url
 from ..models import utcnow
 from ..pack import current_pack
 from ..pdf import render_pdf
+from ..schema import schema_is_current
 from ..sessions import refresh_step, reset_session
 from ..sessions import session_expired as session_had_expired
 from ..templating import render_page
@@ -211,10 +211,27 @@ def questions_to_prepare_pdf() -> Response | tuple[str, int]:
 
 @bp.get("/healthz")
 def healthz() -> tuple[Response, int]:
-    """Health check for load balancers: 200 if the database answers, 503 if not."""
+    """Health check for load balancers and monitoring (docs: README, "Running it in production").
+
+    503 (``"status": "unavailable"``) if the database does not answer or its schema is not this
+    code's (``flask db upgrade`` not run: requests sent would fail); 200 otherwise, with
+    ``"status": "degraded"`` while the rate-limit store (Redis) does not answer (pages still
+    work: the counts go on in each process's memory). One log line a failed check, never a traceback.
+    """
+    report = {"database": "ok", "schema": "ok", "rate_limit_store": "ok"}
     try:
-        db.session.execute(text("SELECT 1"))
-    except SQLAlchemyError:
-        current_app.logger.exception("Health check: database unavailable")
-        return jsonify(status="unavailable", database="unavailable"), 503
-    return jsonify(status="ok", database="ok"), 200
+        if not schema_is_current():
+            report["schema"] = "not the version this code needs: run flask db upgrade"
+    except SQLAlchemyError as error:
+        report["database"] = report["schema"] = "unavailable"
+        current_app.logger.warning("Health check: database unavailable (%s)", type(error).__name__)
+    try:
+        store_answers = bool(limiter.storage.check())
+    except Exception:  # noqa: BLE001  (whatever the store's client raises is "not answering")
+        store_answers = False
+    if not store_answers:
+        report["rate_limit_store"] = "unavailable"
+        current_app.logger.warning("Health check: the rate-limit store (RATELIMIT_STORAGE_URI) does not answer")
+    if report["database"] != "ok" or report["schema"] != "ok":
+        return jsonify(status="unavailable", **report), 503
+    return jsonify(status="ok" if report["rate_limit_store"] == "ok" else "degraded", **report), 200

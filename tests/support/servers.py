@@ -177,6 +177,8 @@ class Gunicorn:
             sys.executable,
             "-m",
             "gunicorn",
+            "--preload",  # as deploy/space-to-think-web.service runs it
+            "--no-control-socket",
             "--workers",
             str(self.workers),
             "--bind",
