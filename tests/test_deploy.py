@@ -460,6 +460,12 @@ def test_nginx_own_error_pages_carry_the_security_headers_and_the_apps_pages_kee
     upstream = nested_block(site, "upstream space_to_think {")
     upstream = re.sub(r"server 127\.0\.0\.1:8000;", f"server 127.0.0.1:{app_port};", upstream)
     location = nested_block(site, "location / {").replace("proxy_read_timeout 60s;", "proxy_read_timeout 5s;")
+    static = tmp_path / "static"
+    static.mkdir()
+    (static / "offline.html").write_text(
+        create_app(PRODUCTION).test_cli_runner().invoke(args=["site", "offline-page"]).output
+    )
+    static_files = nested_block(site, "location /static/ {").replace("/srv/space-to-think/static/", f"{static}/")
     server_level = "\n".join(re.findall(r"^    add_header .*$", site, flags=re.M))  # the server block's own
     assert server_level.count("add_header") == len(SECURITY_HEADERS)
     program = need_program("nginx", "nginx")
@@ -467,7 +473,7 @@ def test_nginx_own_error_pages_carry_the_security_headers_and_the_apps_pages_kee
         tmp_path,
         f"{maps}\n{log_format}\naccess_log {tmp_path}/access.log space_to_think;\n{upstream}\n"
         f"server {{ listen 127.0.0.1:{port}; server_tokens off; client_max_body_size 1k;\n"
-        f"{server_level}\n{location}\n}}\n",
+        f"{server_level}\n{static_files}\n{location}\n}}\n",
     )
 
     class App(http.server.BaseHTTPRequestHandler):
@@ -517,6 +523,11 @@ def test_nginx_own_error_pages_carry_the_security_headers_and_the_apps_pages_kee
             urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=10)
         assert down.value.code == 502
         assert {name: down.value.headers.get(name) for name in SECURITY_HEADERS} == security_headers
+        # The app's own page, with the emergency contacts (operator review: nginx's bare "502 Bad
+        # Gateway", with nothing for someone worried about a child).
+        offline = down.value.read().decode()
+        assert "Sorry, there is a problem with the service" in offline and "call 999 now" in offline
+        assert "0161 603 4500" in offline and "Bad Gateway" not in offline
         down.value.close()
     finally:
         stop(nginx)
@@ -595,3 +606,20 @@ def test_a_misspelt_setting_stops_production_and_is_warned_of_elsewhere(caplog) 
         settings = load_config(None, environ={"APP_ENV": "development", "SMTP_PROT": "587", "SECRET_KEY": "q" * 48})
     assert settings["APP_ENV"] == "development"
     assert "SMTP_PROT (did you mean SMTP_PORT?)" in caplog.text
+
+
+def test_the_offline_page_is_the_apps_problem_page_with_the_contacts_and_no_inline_code(tmp_path: Path) -> None:
+    """`flask site offline-page` writes what nginx serves from disk while the app does not answer:
+    nginx's policy there has no nonce, so nothing on it may need one."""
+    runner = create_app(PRODUCTION).test_cli_runner()
+    output = tmp_path / "offline.html"
+    written = runner.invoke(args=["site", "offline-page", "--output", str(output)])
+    assert written.exit_code == 0 and f"Wrote {output}" in written.output
+    page = output.read_text()
+    assert '<h1 class="govuk-heading-l">Sorry, there is a problem with the service</h1>' in page
+    assert "If a child is in immediate danger, call 999 now" in page
+    for phone in ("999", "0161 603 4500", "0161 794 8888"):  # the footer's emergency contacts
+        assert f'href="tel:{phone.replace(" ", "")}"' in page, phone
+    assert "nonce" not in page
+    assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", page) and "<style" not in page
+    assert '<link rel="stylesheet" href="/static/dist/app.css?v=' in page
