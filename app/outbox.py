@@ -339,8 +339,21 @@ def run_worker(stop: threading.Event, poll_seconds: float) -> None:
             result = PassResult()
         finally:
             db.session.remove()
-        if not result.did_work:
+        if result.did_work:
+            # One line a pass that did something (counts only), so the journal shows it working.
+            click.echo(f"Outbox worker: {_summary(result)}")
+        else:
             stop.wait(poll_seconds)
+
+
+def _summary(result: PassResult) -> str:
+    """What a pass did, in counts: "Made 1 PDF (0 failed); sent 2 messages (0 failed)."."""
+    return (
+        f"Made {_plural(result.pdfs_made, 'PDF')} ({result.pdfs_failed} failed); "
+        f"sent {_plural(result.sent, 'message')} ({result.send_failed} failed"
+        + (f", {result.given_up} given up" if result.given_up else "")
+        + ")."
+    )
 
 
 @contextmanager
@@ -430,13 +443,7 @@ def worker_command(once: bool, poll_seconds: float | None) -> None:
         raise SystemExit(3) from None
     if once:
         purge_due(Purges())
-        result = run_pass()
-        click.echo(
-            f"Made {_plural(result.pdfs_made, 'PDF')} ({result.pdfs_failed} failed); "
-            f"sent {_plural(result.sent, 'message')} ({result.send_failed} failed"
-            + (f", {result.given_up} given up" if result.given_up else "")
-            + ")."
-        )
+        click.echo(_summary(run_pass()))
         return
     poll = poll_seconds if poll_seconds is not None else float(current_app.config.get("OUTBOX_POLL_SECONDS", 5))
     poll = max(poll, 0.05)  # a setting of 0 must not spin

@@ -353,6 +353,8 @@ def test_the_worker_runs_until_sigterm_and_stops_cleanly(app: Flask, tmp_path: P
             worker.communicate()
     assert worker.returncode == 0, err
     assert "Outbox worker started" in out and "Outbox worker stopped." in out
+    # A pass that did something says so (operator review: nothing showed it working).
+    assert "Outbox worker: Made 1 PDF (0 failed); sent 0 messages (0 failed)." in out
     with app.app_context():
         assert db.session.scalars(select(JourneySessionRow.id)).all() == []
         assert db.session.scalars(select(StoredRequest.reference)).all() == [reference]
