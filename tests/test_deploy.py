@@ -223,32 +223,40 @@ def test_a_database_not_upgraded_stops_the_web_app_and_the_worker_saying_what_to
     """Found (operator review): after a deploy that skipped `flask db upgrade`, pages and the
     health check were served while every request sent failed (a missing column), and the
     outbox worker died on each pass with a traceback. Both now refuse to start, saying what to
-    run; `flask db upgrade` itself still runs, and then both start."""
-    database = tmp_path / "behind.sqlite"
+    run; `flask --app wsgi db upgrade` itself still runs (wsgi.py is loaded by it), and then
+    both start."""
+    from flask_migrate import downgrade
+
+    from app.schema import refuse_a_database_out_of_step
+    from support.database import dispose, migrated_sqlite
+
+    database_url = migrated_sqlite(tmp_path / "behind.sqlite")
+    app = create_app({"APP_ENV": "test", "SQLALCHEMY_DATABASE_URI": database_url})
+    with app.app_context():
+        downgrade(revision="0010")  # the version before the last, as a deploy that skipped the upgrade
     env = {
         **{key: value for key, value in os.environ.items() if not key.startswith(("APP_", "FLASK_"))},
         "APP_ENV": "development",
         "SECRET_KEY": "a-test-secret-key-that-is-long-enough-0123456789",
-        "DATABASE_URL": f"sqlite:///{database}",
+        "DATABASE_URL": database_url,
         "RATELIMIT_STORAGE_URI": "memory://",
     }
-    flask = [str(ROOT / ".venv" / "bin" / "flask"), "--app", "wsgi"]
 
     def run(*command: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False)
 
-    assert run(*flask, "db", "upgrade", "0010").returncode == 0  # the version before the last
     served = run(str(ROOT / ".venv" / "bin" / "python"), "-c", "import wsgi")  # as gunicorn loads it
     assert served.returncode == 3, served.stderr
     assert "Space to Think cannot start: The database is at migration 0010" in served.stderr
     assert "run `flask --app wsgi db upgrade`" in served.stderr
-    worker = run(*flask, "outbox", "worker", "--once")
-    assert worker.returncode == 3 and "run `flask --app wsgi db upgrade`" in worker.stderr, worker.stderr
-    assert "Traceback" not in worker.stderr
-    assert run(*flask, "db", "upgrade").returncode == 0
-    assert run(str(ROOT / ".venv" / "bin" / "python"), "-c", "import wsgi").returncode == 0
-    ran = run(*flask, "outbox", "worker", "--once")
-    assert ran.returncode == 0 and "Made 0 PDFs" in ran.stdout, ran.stderr
+    worker = app.test_cli_runner().invoke(args=["outbox", "worker", "--once"])
+    assert worker.exit_code == 3 and "run `flask --app wsgi db upgrade`" in worker.output, worker.output
+    upgraded = run(str(ROOT / ".venv" / "bin" / "flask"), "--app", "wsgi", "db", "upgrade")
+    assert upgraded.returncode == 0, upgraded.stderr
+    refuse_a_database_out_of_step(app)  # nothing to refuse now
+    ran = app.test_cli_runner().invoke(args=["outbox", "worker", "--once"])
+    assert ran.exit_code == 0 and "Made 0 PDFs" in ran.output, ran.output
+    dispose(app)
 
 
 def test_a_contacts_file_broken_while_serving_never_reaches_a_worker_started_later(tmp_path: Path) -> None:
