@@ -116,6 +116,9 @@ SITE_WIDE_SCOPE = "global"
 SITE_WIDE_EXEMPT = frozenset({"static", "main.healthz"})
 # After the store fails, how long before it is tried again: doubling from 1 s to at most this.
 STORE_RETRY_MAX_SECONDS = 64
+# How often the health check asks the store, per process.
+STORE_CHECK_SECONDS = 10.0
+SITE_WIDE_KEY = "space_to_think.site_wide_limit"
 
 
 class SiteWideLimitExceeded(TooManyRequests):
@@ -147,6 +150,9 @@ class SiteWideLimit:
         self.fallback: RateLimiter | None = None
         self.failures = 0
         self.retry_at = 0.0
+        # The health check's last look at the store (rate_limit_store_answers).
+        self.store_answers = True
+        self.store_checked_at = -STORE_CHECK_SECONDS
 
     def __call__(self) -> None:
         endpoint = request.endpoint
@@ -197,9 +203,40 @@ def init_site_wide_limit(app: Flask, limiter: Limiter) -> None:
     request was (after ``limiter.init_app(app)``). Flask-Limiter's decorators still check their
     own pages' limits; its check before every request, which is only needed for limits that
     apply to every page, is taken out."""
+    if not app.config.get("RATELIMIT_ENABLED", True):
+        return  # Flask-Limiter does nothing then (not even its check): nor does this
     # Flask-Limiter's strategy (its fallback in memory is made with the same) on the shared store.
     strategy = type(limiter.limiter)(limiter.storage)
     functions = app.before_request_funcs.setdefault(None, [])
-    # (Flask-Limiter's bound method; a renamed one is a ValueError here, at start-up, in every test.)
-    position = functions.index(limiter._check_request_limit)
-    functions[position] = SiteWideLimit(limiter, strategy)
+    # Flask-Limiter's bound method; if an upgrade renamed it, start-up stops saying so (every test would too).
+    check = getattr(limiter, "_check_request_limit", None)
+    if check not in functions:
+        raise StartupError(
+            "Flask-Limiter's check before each request was not found (a Flask-Limiter version this code does not "
+            "know): install the version pyproject.toml names."
+        )
+    site_wide = SiteWideLimit(limiter, strategy)
+    functions[functions.index(check)] = site_wide
+    app.extensions[SITE_WIDE_KEY] = site_wide
+
+
+def rate_limit_store_answers(app: Flask) -> bool:
+    """For the health check: whether this app's rate-limit store answers. Asked at most every
+    ``STORE_CHECK_SECONDS`` per process (a hung Redis costs its timeout once in that time, not on
+    every check), and only said in the log when the answer changes."""
+    site_wide: SiteWideLimit | None = app.extensions.get(SITE_WIDE_KEY)
+    if site_wide is None:  # rate limits turned off
+        return True
+    now = time.monotonic()
+    if now >= site_wide.store_checked_at + STORE_CHECK_SECONDS:
+        try:
+            answers = bool(site_wide.strategy.storage.check())
+        except Exception:  # noqa: BLE001  (whatever the store's client raises is "not answering")
+            answers = False
+        if answers != site_wide.store_answers:
+            if answers:
+                log.warning("Health check: the rate-limit store (RATELIMIT_STORAGE_URI) answers again")
+            else:
+                log.warning("Health check: the rate-limit store (RATELIMIT_STORAGE_URI) does not answer")
+        site_wide.store_answers, site_wide.store_checked_at = answers, now
+    return bool(site_wide.store_answers)

@@ -631,3 +631,5 @@ def test_the_offline_page_is_the_apps_problem_page_with_the_contacts_and_no_inli
     assert "nonce" not in page
     assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", page) and "<style" not in page
     assert '<link rel="stylesheet" href="/static/dist/app.css?v=' in page
+    # Exit this page goes straight to the neutral site: its usual way, the app's /exit, is down too.
+    assert 'href="https://www.bbc.co.uk/weather" role="button"' in page and 'href="/exit"' not in page

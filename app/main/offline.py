@@ -20,8 +20,9 @@ import re
 from pathlib import Path
 
 import click
-from flask import current_app
+from flask import current_app, url_for
 from flask.cli import AppGroup
+from markupsafe import escape
 
 from ..errors import render_error
 
@@ -37,8 +38,12 @@ def offline_page() -> str:
     base_url = current_app.config.get("PUBLIC_BASE_URL") or "https://localhost"
     with current_app.test_request_context("/", base_url=base_url):
         html, _ = render_error(503)
+        exit_path = url_for("main.exit")
     # Inline code goes (a script with a src of our own stays: the policy allows it), then the nonces.
     html = _INLINE_WITH_NONCE.sub(lambda match: match[0] if " src=" in match[0].split(">", 1)[0] else "", html)
+    # "Exit this page" leads through the app's /exit (which clears the answers): with the app down
+    # that is this page again, so here it goes straight to the neutral site.
+    html = html.replace(f'href="{exit_path}"', f'href="{escape(current_app.config["EXIT_URL"])}"')
     return _NONCE.sub("", html)
 
 

@@ -470,7 +470,8 @@ def _site_wide_refusal(error: Exception) -> Words | None:
         return None
     granularity, multiples = error.item.GRANULARITY.name, error.item.multiples
     period = granularity if multiples == 1 else f"{multiples} {granularity}s"
-    wait = _WAITS.get(granularity, "a while") if multiples == 1 or granularity in {"hour", "day"} else "a few minutes"
+    # A fixed window may need the whole period: "up to 2 hours" for a limit "per 2 hours".
+    wait = _WAITS.get(granularity, "a while") if multiples == 1 else f"up to {period}"
     supervision = TOO_MANY_PAGES.supervision or TOO_MANY_PAGES.myself
     return Words(TOO_MANY_PAGES.myself.format(period=period, wait=wait), supervision.format(period=period, wait=wait))
 
