@@ -5,6 +5,21 @@ import { initAll } from './govuk-frontend.min.js'
 
 initAll()
 
+// An error summary's link to a group of radios or checkboxes: GOV.UK Frontend focuses the first
+// input and scrolls the group's legend into view. On a small or zoomed-in screen (400%) the
+// legend can fill the window, leaving the focused input below it, out of sight (WCAG 2.4.11,
+// accessibility review): then the input is scrolled just into view, as little as needed.
+document.addEventListener('click', function (event) {
+  const link = event.target instanceof Element && event.target.closest('.govuk-error-summary__list a')
+  if (!link) return
+  setTimeout(function () {
+    const focused = document.activeElement
+    if (!focused || focused === document.body || !focused.getBoundingClientRect) return
+    const box = focused.getBoundingClientRect()
+    if (box.top < 0 || box.bottom > window.innerHeight) focused.scrollIntoView({ block: 'nearest' })
+  })
+})
+
 // The timeout warning: shortly before the server ends an idle session, ask whether to keep
 // it. On a journey's pages: keep the answers, or clear them now; on the inbox's, while a
 // facilitator is signed in: stay signed in, or sign out (the dialog's words come from

@@ -221,6 +221,21 @@ def test_page_with_errors_has_no_axe_violations(browser_page, js: bool) -> None:
         expect(page.get_by_role("radio").first).to_be_focused()
 
 
+def test_an_error_summary_link_leaves_the_focused_option_in_sight_at_400_percent_zoom(browser_page) -> None:  # type: ignore[no-untyped-def]
+    """Found (accessibility review, WCAG 2.4.11): at 320 by 256 CSS pixels (400% zoom), the error
+    summary's link to the criteria focused the first checkbox but scrolled its long legend into
+    view, leaving the focused box below the window."""
+    page = browser_page(js=True)
+    page.goto(FormPoster(page.context).journey(answer_values(PATHS["S"][:-1])))  # the answers before it
+    expect(page.get_by_role("heading", level=1, name=Q_CRITERIA)).to_be_visible()
+    page.set_viewport_size({"width": 320, "height": 256})
+    continue_button(page).click()  # nothing chosen
+    page.get_by_role("alert").filter(has_text="There is a problem").get_by_role("link").click()
+    first = page.get_by_role("checkbox").first
+    expect(first).to_be_focused()
+    expect(first).to_be_in_viewport()
+
+
 @pytest.mark.parametrize("path", ["/accessibility", "/privacy", "/cookies", "/session-expired"])
 def test_footer_and_notice_pages_have_no_axe_violations(page: Page, path: str) -> None:
     page.goto(path)
