@@ -123,10 +123,12 @@ def record_outcome(state: JourneyState) -> bool:
         return False
 
     def add() -> None:
-        if not counted["outcomes"]:
-            add_count(FINISHED, state.mode)
-        add_count(OUTCOME, state.mode, (outcome.id,))
-        add_count(CRITERION, state.mode, criteria_chosen(state))
+        # One statement for all of them (on PostgreSQL and SQLite): the outcome page is the one
+        # page of a journey that writes counts, and each statement was a round trip of its own.
+        add_counts(
+            ([(FINISHED, state.mode, (NO_SUBJECT,))] if not counted["outcomes"] else [])
+            + [(OUTCOME, state.mode, (outcome.id,)), (CRITERION, state.mode, criteria_chosen(state))]
+        )
 
     if not _record(add):
         return False
@@ -161,11 +163,21 @@ def add_count(
     kind: str, mode: str = NO_MODE, subjects: Iterable[str] = (NO_SUBJECT,), month: str | None = None
 ) -> None:
     """Add one to this month's count of ``kind`` for each subject (no commit: the caller's transaction)."""
-    if kind not in KINDS:
-        raise ValueError(f"unknown kind of count: {kind}")
+    add_counts([(kind, mode, subjects)], month)
+
+
+def add_counts(counts: Iterable[tuple[str, str, Iterable[str]]], month: str | None = None) -> None:
+    """``add_count`` for several (kind, mode, subjects) at once, in one statement where the
+    database has an upsert (no commit: the caller's transaction)."""
     table = Count.__table__
     month = month or current_month()
-    keys = [{"kind": kind, "month": month, "mode": mode, "subject": subject} for subject in dict.fromkeys(subjects)]
+    keys: list[dict[str, str]] = []
+    for kind, mode, subjects in counts:
+        if kind not in KINDS:
+            raise ValueError(f"unknown kind of count: {kind}")
+        keys.extend(
+            {"kind": kind, "month": month, "mode": mode, "subject": subject} for subject in dict.fromkeys(subjects)
+        )
     if not keys:
         return
     make_insert = UPSERT_INSERTS.get(db.session.get_bind(mapper=Count).dialect.name)
