@@ -44,7 +44,7 @@ from types import FrameType
 import click
 from flask import current_app
 from flask.cli import AppGroup
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import defer
 
@@ -413,6 +413,35 @@ def requests_without_pdf() -> list[StoredRequest]:
             .order_by(StoredRequest.created_at, StoredRequest.id)
         )
     )
+
+
+# The worker looks for work every few seconds: anything it has not even tried after this long
+# means it is not running (the health check says so).
+UNTRIED_AFTER = dt.timedelta(minutes=10)
+
+
+def untried_for_too_long(now: dt.datetime | None = None) -> int:
+    """How many PDFs and emails due more than ``UNTRIED_AFTER`` ago the worker has not tried at
+    all (emails given up on, or waiting for a retry after a failure, are not counted: those mean
+    a mail or renderer problem, which the inbox and ``flask outbox status`` show)."""
+    before = (now or utcnow()) - UNTRIED_AFTER
+    pdfs = db.session.scalar(
+        select(func.count())
+        .select_from(StoredRequest)
+        .where(StoredRequest.pdf_made_at.is_(None), StoredRequest.pdf_attempts == 0, StoredRequest.created_at < before)
+    )
+    emails = db.session.scalar(
+        select(func.count())
+        .select_from(OutboxMessage)
+        .where(
+            OutboxMessage.sent_at.is_(None),
+            OutboxMessage.given_up_at.is_(None),
+            OutboxMessage.attempts == 0,
+            OutboxMessage.created_at < before,
+            or_(OutboxMessage.next_attempt_at.is_(None), OutboxMessage.next_attempt_at < before),
+        )
+    )
+    return int(pdfs or 0) + int(emails or 0)
 
 
 # --- commands ---------------------------------------------------------------------------------

@@ -407,7 +407,13 @@ def test_privacy_notice_names_the_configured_controller(tmp_path) -> None:
 def test_health_check_reports_the_database_its_schema_and_the_rate_limit_store(client: FlaskClient, app: Flask) -> None:
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.get_json() == {"status": "ok", "database": "ok", "schema": "ok", "rate_limit_store": "ok"}
+    assert response.get_json() == {
+        "status": "ok",
+        "database": "ok",
+        "schema": "ok",
+        "rate_limit_store": "ok",
+        "outbox": "ok",
+    }
     # Found (operator review): with the migrations not run it said "ok", and every request sent failed.
     with app.app_context():
         db.session.execute(sa.text("UPDATE alembic_version SET version_num = '0010'"))
@@ -415,6 +421,31 @@ def test_health_check_reports_the_database_its_schema_and_the_rate_limit_store(c
     behind = client.get("/healthz")
     assert behind.status_code == 503
     assert behind.get_json()["schema"] == "not the version this code needs: run flask db upgrade"
+
+
+def test_health_check_says_degraded_when_the_outbox_worker_is_not_running(client: FlaskClient, app: Flask) -> None:
+    """Found (operator review): with the outbox worker stopped, requests were stored but neither
+    made into PDFs nor emailed, and the health check said "ok"."""
+    from support.submission import make_request, run_outbox
+
+    with app.app_context():
+        make_request()  # stored now: the worker has 10 minutes before it counts as not running
+    assert client.get("/healthz").get_json()["outbox"] == "ok"
+    with app.app_context():
+        db.session.execute(sa.text("UPDATE requests SET created_at = '2020-01-01 00:00:00'"))
+        db.session.execute(sa.text("UPDATE outbox SET created_at = '2020-01-01 00:00:00'"))
+        db.session.commit()
+    late = client.get("/healthz")
+    assert late.status_code == 200 and late.get_json()["status"] == "degraded"
+    assert late.get_json()["outbox"].endswith("not tried for over 10 minutes: is the outbox worker running?")
+    run_outbox(app)  # the worker runs: the PDF is made (no email is set up here)
+    assert client.get("/healthz").get_json() == {
+        "status": "ok",
+        "database": "ok",
+        "schema": "ok",
+        "rate_limit_store": "ok",
+        "outbox": "ok",
+    }
 
 
 # --- Security headers -----------------------------------------------------------------

@@ -600,6 +600,7 @@ def test_the_health_check_says_degraded_while_redis_does_not_answer(
         "database": "ok",
         "schema": "ok",
         "rate_limit_store": "unavailable",
+        "outbox": "ok",
     }
     [said] = [record for record in caplog.records if "Health check" in record.getMessage()]  # once, not per check
     assert "RATELIMIT_STORAGE_URI" in said.getMessage() and said.exc_info is None

@@ -14,6 +14,7 @@ from ..extensions import csrf
 from ..inbox.views import FACILITATOR_KEY, IMPORTANT
 from ..journey import current_state, has_journey, journey_url
 from ..models import utcnow
+from ..outbox import untried_for_too_long
 from ..pack import current_pack
 from ..pdf import render_pdf
 from ..rate_limits import rate_limit_store_answers
@@ -218,17 +219,22 @@ def healthz() -> tuple[Response, int]:
     code's (``flask db upgrade`` not run: requests sent would fail); 200 otherwise, with
     ``"status": "degraded"`` while the rate-limit store (Redis) does not answer (pages still
     work: the counts go on in each process's memory; the store is asked at most every 10 seconds,
-    and the log says when its answer changes). A database failure is one log line, never a traceback.
+    and the log says when its answer changes), or while PDFs or emails wait more than 10 minutes
+    untried (the outbox worker is not running: requests reach no one). A database failure is
+    one log line, never a traceback.
     """
-    report = {"database": "ok", "schema": "ok", "rate_limit_store": "ok"}
+    report = {"database": "ok", "schema": "ok", "rate_limit_store": "ok", "outbox": "ok"}
     try:
         if not schema_is_current():
             report["schema"] = "not the version this code needs: run flask db upgrade"
+        elif untried := untried_for_too_long():
+            report["outbox"] = f"{untried} PDFs or emails not tried for over 10 minutes: is the outbox worker running?"
     except SQLAlchemyError as error:
-        report["database"] = report["schema"] = "unavailable"
+        report["database"] = report["schema"] = report["outbox"] = "unavailable"
         current_app.logger.warning("Health check: database unavailable (%s)", type(error).__name__)
     if not rate_limit_store_answers(current_app._get_current_object()):  # type: ignore[attr-defined]  # Flask's documented way to get the app behind the proxy
         report["rate_limit_store"] = "unavailable"
     if report["database"] != "ok" or report["schema"] != "ok":
         return jsonify(status="unavailable", **report), 503
-    return jsonify(status="ok" if report["rate_limit_store"] == "ok" else "degraded", **report), 200
+    healthy = report["rate_limit_store"] == "ok" and report["outbox"] == "ok"
+    return jsonify(status="ok" if healthy else "degraded", **report), 200
