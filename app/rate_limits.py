@@ -111,9 +111,9 @@ def init_rate_limit_storage(app: Flask) -> None:
 # Flask-Limiter's scope for application limits (they are shared by every page): the counts made
 # here are the ones it would make, so its limit and this one never disagree about a count.
 SITE_WIDE_SCOPE = "global"
-# Pages that never count: static files and the health check (and, as Flask-Limiter did,
-# requests no page answers: a 404 or 405 has no endpoint).
-SITE_WIDE_EXEMPT = frozenset({"static", "main.healthz"})
+# Pages that never count besides static files (any blueprint's "static" endpoint) and requests
+# no page answers (a 404 or 405 has no endpoint), as with Flask-Limiter: the health check.
+SITE_WIDE_EXEMPT = frozenset({"main.healthz"})
 # After the store fails, how long before it is tried again: doubling from 1 s to at most this.
 STORE_RETRY_MAX_SECONDS = 64
 # How often the health check asks the store, per process.
