@@ -11,6 +11,7 @@ the variable, and production refuses settings that would be unsafe with real use
 from __future__ import annotations
 
 import difflib
+import functools
 import ipaddress
 import json
 import logging
@@ -602,18 +603,26 @@ def misspelt_settings(cls: type[Config], environ: Mapping[str, str]) -> list[str
     """Variables in the environment that are not settings but nearly are ("RETENTON_DAYS (did you
     mean RETENTION_DAYS?)"): a misspelt name would otherwise leave its setting at the default
     without a word (a retention period of 90 days, not the 30 meant)."""
-    known = {ENV_NAMES.get(setting, setting) for setting in setting_types(cls)} | {"APP_ENV"}
+    known = frozenset({ENV_NAMES.get(setting, setting) for setting in setting_types(cls)} | {"APP_ENV"})
     found = []
     for variable in sorted(environ):
         if variable in known or not environ[variable].strip():
             continue
-        # Another program's setting named after one of ours (TEST_DATABASE_URL, a word and an
-        # underscore before or after it) is not a misspelling.
-        if any(variable.startswith(name + "_") or variable.endswith("_" + name) for name in known):
-            continue
-        if close := difflib.get_close_matches(variable, known, n=1, cutoff=0.8):
-            found.append(f"{variable} (did you mean {close[0]}?)")
+        if meant := setting_nearly_named(variable, known):
+            found.append(f"{variable} (did you mean {meant}?)")
     return found
+
+
+@functools.lru_cache(maxsize=4096)
+def setting_nearly_named(variable: str, known: frozenset[str]) -> str | None:
+    """The setting ``variable`` is a near miss for, if any (the same names come back for every
+    app a process builds, and comparing each with every setting is not free)."""
+    # Another program's setting named after one of ours (TEST_DATABASE_URL, a word and an
+    # underscore before or after it) is not a misspelling.
+    if any(variable.startswith(name + "_") or variable.endswith("_" + name) for name in known):
+        return None
+    close = difflib.get_close_matches(variable, known, n=1, cutoff=0.8)
+    return close[0] if close else None
 
 
 def config_class(name: str | None) -> type[Config]:
