@@ -797,10 +797,19 @@ def test_the_csv_has_the_lists_fields_no_free_text_is_formula_safe_and_audited(a
         assert free_text not in body
     only_new = list(csv.reader(io.StringIO(client.get("/inbox/requests.csv?status=new").get_data(as_text=True))))
     assert [row[0] for row in only_new[1:]] == [second]
-    exported = events(app, "exported")
-    assert [(e.actor, e.reference) for e in exported] == [(f"facilitator:{facilitator_id}", None)] * 2
-    assert exported[0].detail == "CSV of 2 requests; filters: sort=received_oldest"
-    assert exported[1].detail == "CSV of 1 request; filters: status=new"
+    me = f"facilitator:{facilitator_id}"
+    exports = [e for e in events(app, "exported") if e.reference is None]
+    assert [(e.actor, e.detail) for e in exports] == [
+        (me, "CSV of 2 requests; filters: sort=received_oldest"),
+        (me, "CSV of 1 request; filters: status=new"),
+    ]
+    # Each request's own trail says it left the service in a file, and in which.
+    in_trails = [(e.reference, e.actor, e.detail) for e in events(app, "exported") if e.reference]
+    assert sorted(in_trails) == sorted(
+        [(first, me, "CSV of 2 requests"), (second, me, "CSV of 2 requests"), (second, me, "CSV of 1 request")]
+    )
+    trail = client.get(f"/inbox/requests/{second}").get_data(as_text=True)
+    assert trail.count("Included in a download of the list as a spreadsheet (CSV)") == 2
 
 
 def test_formula_characters_are_defused() -> None:

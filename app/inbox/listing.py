@@ -399,10 +399,16 @@ def csv_text(rows: Iterable[ListRow], outcome_titles: Mapping[str, str]) -> str:
     return buffer.getvalue()
 
 
-def record_export(filters: Filters, count: int, actor: str) -> None:
-    """Audit a CSV export: how many requests and which filters (the facilitator's choices only)."""
+def record_export(filters: Filters, references: Sequence[str], actor: str) -> None:
+    """Audit a CSV export: one event for the export (how many requests, which filters: the
+    facilitator's choices only), and one in each exported request's own trail, since the file
+    takes its details out of the service."""
+    count = len(references)
     used = ", ".join(f"{name}={value}" for name, value in filters.args().items() if name != "page") or "none"
-    audit.record_event("exported", None, actor, f"CSV of {count} request{'' if count == 1 else 's'}; filters: {used}")
+    summary = f"CSV of {count} request{'' if count == 1 else 's'}"
+    for reference in references:
+        audit.add_event("exported", reference, actor, summary)
+    audit.record_event("exported", None, actor, f"{summary}; filters: {used}")
 
 
 def select_items(options: Iterable[tuple[str, str]], chosen: str | None, any_label: str) -> list[dict[str, Any]]:

@@ -491,6 +491,7 @@ ACTION_WORDS = {
     "imported": "Imported from a request PDF",
     "viewed": "Viewed",
     "pdf_downloaded": "PDF downloaded",
+    "exported": "Included in a download of the list as a spreadsheet (CSV)",
     "status_changed": "Status changed",
     "assigned": "Assignment changed",
     "note_added": "Note added",

@@ -305,7 +305,7 @@ def export_csv() -> Response:
     """The list as CSV (every page, the same filters; no free text), never cached, audited."""
     filters, _problems = listing.read_filters(request.args, list_choices())
     rows = listing.all_rows(filters, uk_today())
-    listing.record_export(filters, len(rows), current_facilitator().actor)
+    listing.record_export(filters, [row.reference for row in rows], current_facilitator().actor)
     response = Response(listing.csv_text(rows, redirect_outcomes()), mimetype="text/csv")
     response.headers["Content-Disposition"] = f'attachment; filename="space-to-think-requests-{uk_today()}.csv"'
     response.headers["Cache-Control"] = "no-store"
