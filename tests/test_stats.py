@@ -501,11 +501,40 @@ def test_sessions_held_and_feedback_appear_once_counted(app: Flask, runner) -> N
         db.session.commit()
     tables = page_tables(signed_in(app).get("/inbox/statistics").get_data(as_text=True))
     assert tables["journeys"]["session_held"]["total"] == "6"
-    assert list(tables["feedback"]) == ["3", "4", "5", "total"]
+    assert list(tables["feedback"]) == ["1", "2", "3", "4", "5", "total"]  # every score, given or not
     # This month's 2 fours are hidden, with the next smallest (the 6 fives) so the month's 15 cannot give them away.
     feedback = {row: cells["total"] for row, cells in tables["feedback"].items()}
-    assert feedback == {"3": "7", "4": HIDDEN, "5": HIDDEN, "total": "15"}
+    assert feedback == {"1": "0", "2": "0", "3": "7", "4": HIDDEN, "5": HIDDEN, "total": "15"}
     assert "Feedback scores" in runner.invoke(args=["stats", "show"]).output
+
+
+def test_a_month_with_few_feedback_answers_does_not_say_which_scores_were_given(app: Flask) -> None:
+    """Found: one answer in a month gave the table one row, "Score 5", with its number hidden and
+    no other rows; the facilitators know whose session was held, so they knew that person's score
+    (the feedback page promises no one's can be picked out). Now every score has its row, and a
+    month (or the whole window) with fewer than 5 answers hides every score, zeros too."""
+    now, last = current_month(), months_ago(1)
+    add_counts(app, ("feedback", now, "5", 1), ("session_held", now, "-", 1))
+    client = signed_in(app)
+    feedback = page_tables(client.get("/inbox/statistics").get_data(as_text=True))["feedback"]
+    assert list(feedback) == ["1", "2", "3", "4", "5", "total"]
+    assert {feedback[score][now] for score in feedback} == {HIDDEN}
+    assert {feedback[score]["total"] for score in feedback} == {HIDDEN}
+
+    # Another month with 6 answers: its scores are shown (zeros and all); this month's stay
+    # hidden, and so does each score's total, which would otherwise give them away.
+    add_counts(app, ("feedback", last, "4", 6))
+    feedback = page_tables(client.get("/inbox/statistics").get_data(as_text=True))["feedback"]
+    scores = ["1", "2", "3", "4", "5"]
+    assert {feedback[score][now] for score in scores} == {HIDDEN}
+    assert {feedback[score]["total"] for score in scores} == {HIDDEN}  # a total less last month's is this month's
+    assert feedback["total"]["total"] == "7"
+    assert [feedback[score][last] for score in ("1", "2", "3", "5")] == ["0"] * 4
+    assert_no_line_gives_a_hidden_number_away(feedback, [*window(12), "total"])
+    exported = csv_tables(client.get("/inbox/statistics.csv").get_data(as_text=True))["Feedback scores"]
+    assert [list(exported[f"Score {score}"].values()) for score in scores] == [
+        list(feedback[score].values()) for score in scores
+    ]
 
 
 def test_the_page_with_nothing_counted(app: Flask) -> None:

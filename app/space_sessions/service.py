@@ -53,7 +53,7 @@ from ..mail import mail_problem_words, too_late
 from ..models import OutboxMessage, StoredRequest, utcnow
 from ..requests.document import day_in_words, uk_day, uk_time
 from ..stats.models import NO_MODE
-from ..stats.service import FEEDBACK, SESSION_HELD, add_count, current_month, first_month
+from ..stats.service import FEEDBACK, FEEDBACK_SCORES, SESSION_HELD, add_count, current_month, first_month
 from .calendar import CANCEL, REQUEST, UK_TIME, session_calendar, to_uk
 from .models import FORMATS, FeedbackComment, FeedbackToken, HeldPlace, SessionPlace, SpaceSession
 
@@ -61,13 +61,9 @@ ARRANGED, OFFERED, HELD, CLOSED = "session_arranged", "session_offered", "sessio
 # Lengths offered, in minutes, with their words (the form's radios, emails and pages).
 LENGTHS: dict[str, str] = {"45": "45 minutes", "60": "1 hour", "90": "1 hour 30 minutes", "120": "2 hours"}
 # "Did the space help?": the score counted, and the words the page shows for it.
-FEEDBACK_SCALE: dict[str, str] = {
-    "1": "Not at all",
-    "2": "A little",
-    "3": "Somewhat",
-    "4": "A lot",
-    "5": "Very much",
-}
+FEEDBACK_SCALE: dict[str, str] = dict(
+    zip(FEEDBACK_SCORES, ("Not at all", "A little", "Somewhat", "A lot", "Very much"), strict=True)
+)
 FEEDBACK_DAYS = 60  # how long a feedback link works
 INVITATION, CANCELLATION, REMINDER, FEEDBACK_LINK = "invitation", "cancellation", "reminder", "feedback"
 SENT_ACTIONS = {

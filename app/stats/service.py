@@ -69,6 +69,8 @@ KINDS = {
 }
 JOURNEY_KINDS = (STARTED, FINISHED, REQUEST_SENT, SESSION_HELD)
 SHOWN_WHEN_COUNTED = frozenset({SESSION_HELD, FEEDBACK})
+# "Did the space help?" from 1 (not at all) to 5 (very much): app.space_sessions words them.
+FEEDBACK_SCORES = ("1", "2", "3", "4", "5")
 
 # Dialects with INSERT ... ON CONFLICT DO UPDATE; any other database updates, then inserts.
 UPSERT_INSERTS: dict[str, Callable[[Table], Any]] = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
@@ -332,16 +334,16 @@ def statistics(
         ),
     }
     if FEEDBACK in kinds:
-        scores = sorted({subject for kind, subject in found if kind == FEEDBACK}, key=_score_order)
+        # Every score has its row, given or not: rows only for the scores given would say, in a
+        # month of one answer, which score it was.
+        scores = sorted({*FEEDBACK_SCORES, *(subject for kind, subject in found if kind == FEEDBACK)}, key=_score_order)
         layout[FEEDBACK] = (KINDS[FEEDBACK], [(s, FEEDBACK, s) for s in scores], True, "All feedback")
 
-    counts = {
-        name: CountsTable(
-            [[found.get((kind, subject), {}).get(month, 0) for month in columns] for _, kind, subject in keys],
-            column_totals=adds_up,
-        )
-        for name, (_, keys, adds_up, _) in layout.items()
-    }
+    counts = {}
+    for name, (_, keys, adds_up, _) in layout.items():
+        grid = [[found.get((kind, subject), {}).get(month, 0) for month in columns] for _, kind, subject in keys]
+        hide = few_answers(grid) if name == FEEDBACK else frozenset()
+        counts[name] = CountsTable(grid, column_totals=adds_up, hide=hide)
     rows_of = {name: [key for key, _, _ in keys] for name, (_, keys, _, _) in layout.items()}
     suppressed = suppress_linked(counts, linked_bounds(pack, rows_of))
 
@@ -428,6 +430,20 @@ def linked_bounds(pack: RulePack, rows: Mapping[str, Sequence[str]]) -> list[Bou
         Bound(below=refs("journeys", [FINISHED]), above=refs("journeys", [STARTED])),
     ]
     return [bound for bound in bounds if bound.below and bound.above]
+
+
+def few_answers(grid: Sequence[Sequence[int]]) -> frozenset[tuple[int, int]]:
+    """The feedback scores to hide whatever they are. A practitioner is told no one's score can
+    be picked out, and the facilitators know whose sessions were held: in a month of two answers,
+    "0, 0, 0, 0, hidden" would say both were 5. So a month with fewer than ``SMALL_NUMBER``
+    answers has every score hidden, zeros too; and then every score's total for the whole
+    window as well (a total less the months shown is the hidden month's score), as when the
+    window itself has fewer than ``SMALL_NUMBER`` answers."""
+    width = len(grid[0]) if grid else 0
+    few = [c for c in range(width) if 0 < sum(row[c] for row in grid) < SMALL_NUMBER]
+    if few or 0 < sum(map(sum, grid)) < SMALL_NUMBER:
+        few.append(width)  # the column of each score's total
+    return frozenset((row, column) for column in few for row in range(len(grid)))
 
 
 def _score_order(subject: str) -> tuple[int, str]:

@@ -164,6 +164,7 @@ class CountsTable:
 
     counts: Sequence[Sequence[int]]
     column_totals: bool = True
+    hide: frozenset[Position] = frozenset()  # cells hidden whatever their count (``suppress``'s ``hide``)
 
 
 def suppress_linked(tables: Mapping[str, CountsTable], bounds: Sequence[Bound]) -> dict[str, SuppressedTable]:
@@ -180,7 +181,7 @@ def suppress_linked(tables: Mapping[str, CountsTable], bounds: Sequence[Bound]) 
     tables must have the same number of columns.
     """
     width = max((len(table.counts[0]) for table in tables.values() if table.counts), default=0)
-    forced: dict[str, set[Position]] = {name: set() for name in tables}
+    forced: dict[str, set[Position]] = {name: set(table.hide) for name, table in tables.items()}
     while True:
         result = {
             name: suppress(table.counts, table.column_totals, hide=forced[name]) for name, table in tables.items()
