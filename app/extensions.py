@@ -8,7 +8,8 @@ per-request nonce for GOV.UK Frontend's one inline script, no framing, no referr
 from __future__ import annotations
 
 import secrets
-from typing import TYPE_CHECKING, ClassVar
+import sqlite3
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from flask import Flask, Response, current_app, g, request
 from flask_limiter import Limiter
@@ -16,7 +17,7 @@ from flask_limiter.util import get_remote_address
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
-from sqlalchemy import MetaData, Table
+from sqlalchemy import Engine, MetaData, Table, event
 from sqlalchemy.orm import DeclarativeBase
 
 from . import rate_store  # noqa: F401  (registers the memory:// store that starts no thread per request)
@@ -49,6 +50,23 @@ if TYPE_CHECKING:
 else:
     Model = db.Model
 migrate = Migrate()
+
+
+@event.listens_for(Engine, "connect")
+def use_write_ahead_log(dbapi_connection: Any, _record: Any) -> None:
+    """SQLite (the embedded default) in write-ahead-log mode: readers and the one writer no
+    longer wait for each other (the web server's threads and the outbox worker share the file),
+    and a commit is written without waiting for the disk each time (``synchronous=NORMAL``:
+    a power cut can lose the last commits, never corrupt the file). PostgreSQL is untouched."""
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+        finally:
+            cursor.close()
+
+
 csrf = CSRFProtect()
 # Storage comes from RATELIMIT_STORAGE_URI (Redis, so every worker and server shares the
 # counts; memory:// only as a fallback that warns at start-up).

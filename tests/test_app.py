@@ -6,6 +6,8 @@ import ast
 import datetime as dt
 import hashlib
 import re
+import sqlite3
+import time
 from pathlib import Path
 
 import pytest
@@ -515,6 +517,28 @@ def test_a_form_with_its_token_is_accepted(app: Flask) -> None:
     client = app.test_client()
     save_answer(client, "no")
     assert client.get("/_test/session").get_json()["answers"] == {"immediate_danger": "no"}
+
+
+def test_sqlite_answers_are_saved_while_another_process_is_reading_the_database(app: Flask) -> None:
+    """SQLite, the embedded default, in write-ahead-log mode: the outbox worker (another process)
+    reading the database no longer holds up an answer being saved. In SQLite's default mode the
+    save waited for the reader, then failed with "database is locked" after 5 seconds."""
+    path = app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///")
+    add_session_probe(app)
+    client = app.test_client()
+    save_answer(client, "yes")
+    reader = sqlite3.connect(path, timeout=0.1, isolation_level=None)
+    try:
+        assert reader.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+        reader.execute("BEGIN")
+        reader.execute("SELECT count(*) FROM journey_sessions").fetchone()  # a read, still open
+        started = time.monotonic()
+        save_answer(client, "no")
+        assert time.monotonic() - started < 2
+    finally:
+        reader.close()
+    with app.app_context():
+        assert db.session.execute(sa.text("PRAGMA synchronous")).scalar() == 1  # NORMAL
 
 
 # --- Sessions -------------------------------------------------------------------------
