@@ -154,6 +154,56 @@ def test_a_start_time_that_could_be_morning_or_afternoon_is_asked_about(app: Fla
     assert status_of(app, reference) == "session_offered" and session_id_of(app, reference) is None
 
 
+def test_12am_is_asked_about_and_a_time_outside_the_working_day_must_be_confirmed(app: Flask) -> None:
+    """Found: "12am" became midnight (people often mean midday), and "0:30" or "23:59" were
+    arranged without a word, ready for an invitation in the middle of the night."""
+    client, _ = signed_in(app)
+    reference = offered(app)
+    response = arrange(client, reference, start_time="12am")
+    assert response.status_code == 200 and text(response).count("Enter 12pm for midday") == 2
+    for typed, words in (("0:30", "12:30am"), ("23:59", "11:59pm"), ("6:59am", "6:59am"), ("21:00", "9:00pm")):
+        response = arrange(client, reference, start_time=typed, place="Room 4, the Civic Centre")
+        page = text(response)
+        assert response.status_code == 200, typed
+        assert page.count(f"{words} is outside the working day") == 2, typed  # the summary and the field
+        assert f"Yes, the session starts at {words}" in page and 'name="unusual_time"' in page, typed
+        assert "Room 4, the Civic Centre" in page  # what was typed is kept
+    assert session_id_of(app, reference) is None
+    # Confirmed for another time than the one typed: asked again.
+    response = arrange(client, reference, start_time="23:59", unusual_time="00:30")
+    assert "11:59pm is outside the working day" in text(response) and session_id_of(app, reference) is None
+    # Confirmed: arranged.
+    assert arrange(client, reference, start_time="23:59", unusual_time="23:59").status_code == 302
+    assert session_id_of(app, reference) is not None
+    # Within the working day, no question.
+    for typed in ("7:00am", "20:59"):
+        later = offered(app)
+        assert arrange(client, later, start_time=typed).status_code == 302
+        assert session_id_of(app, later) is not None
+
+
+@pytest.mark.parametrize(
+    "parts",
+    [
+        {"date-year": "9" * 30},
+        {"date-day": "9" * 30},
+        {"date-month": "1" * 19},
+        {"date-year": "\uff12\uff10\uff12\uff17"},  # full-width digits
+        {"date-day": "\uff11"},
+    ],
+)
+def test_a_date_of_huge_or_odd_numbers_is_refused_with_everything_kept(app: Flask, parts: dict[str, str]) -> None:
+    """Found: a 30-digit year, day or month gave a 500 (OverflowError) and lost the form; full-width
+    digits were taken in the session form though the request's own dates refuse them."""
+    client, _ = signed_in(app)
+    reference = offered(app)
+    response = arrange(client, reference, place="Room 9 on the top floor", **parts)
+    page = text(response)
+    assert response.status_code == 200
+    assert "The date of the session must be a real date" in page or "The year must include 4 numbers" in page
+    assert "Room 9 on the top floor" in page and session_id_of(app, reference) is None
+
+
 @pytest.mark.parametrize(
     "typed, time",
     [
@@ -167,9 +217,10 @@ def test_a_start_time_that_could_be_morning_or_afternoon_is_asked_about(app: Fla
         ("10", dt.time(10)),
         ("12", dt.time(12)),
         ("0:15", dt.time(0, 15)),
+        ("\uff11\uff10:00", None),  # full-width digits are not read as a time
     ],
 )
-def test_a_clear_start_time_is_still_read_as_before(typed: str, time: dt.time) -> None:
+def test_a_clear_start_time_is_still_read_as_before(typed: str, time: dt.time | None) -> None:
     from app.space_sessions.forms import needs_am_or_pm, parse_time
 
     assert not needs_am_or_pm(typed) and parse_time(typed) == time
@@ -207,7 +258,7 @@ def test_a_start_time_the_clocks_skip_or_repeat_is_refused(app: Flask) -> None:
         assert re.search(rf'name="start_time"[^>]*value="{typed}"', page)
     assert status_of(app, reference) == "session_offered"
     # Either side of the change is one time, and accepted.
-    assert arrange(client, reference, day=spring, start_time="02:00").status_code == 302
+    assert arrange(client, reference, day=spring, start_time="02:00", unusual_time="02:00").status_code == 302
     with app.app_context():
         session = db.session.scalar(select(SpaceSession))
         assert session.starts_at == dt.datetime.combine(spring, dt.time(1))  # 2am BST is 1am UTC

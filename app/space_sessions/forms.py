@@ -20,7 +20,8 @@ from .models import COMMENT_MAX, FORMATS, PLACE_MAX
 from .service import FEEDBACK_SCALE, LENGTHS, SessionDetails, time_in_words
 
 NEW_SESSION = "new"
-TIME_PATTERN = re.compile(r"^(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)?$", re.IGNORECASE)
+# The digits 0 to 9 only (\d would take others, such as full-width digits, that the date does not).
+TIME_PATTERN = re.compile(r"^([0-9]{1,2})(?:[:.]([0-9]{2}))?\s*(am|pm)?$", re.IGNORECASE)
 # An hour from 1 to 7 with no am or pm and no leading zero ("2.30", "3", "7:15") could be
 # either: in an office "2.30" is almost always the afternoon, so the form asks rather than
 # reading it as early morning. "02:30", "14:30", "2:30pm" and "9.30" are clear.
@@ -28,6 +29,11 @@ UNCLEAR_HOURS = range(1, 8)
 NEEDS_AM_OR_PM = "Enter am or pm, for example 2:30pm, or use the 24-hour clock, for example 14:30"
 DATE_PARTS = (("day", "a day"), ("month", "a month"), ("year", "a year"))
 LATEST_DAYS = 366  # a session more than a year ahead is surely a typing mistake
+# "12am" is midnight by the rule, but people often write it meaning midday: asked, not guessed.
+MIDNIGHT_OR_MIDDAY = "Enter 12pm for midday. For midnight, use the 24-hour clock: 00:00"
+# A start outside these hours (before 7am, or from 9pm) is more likely a typing mistake than a
+# session: the form asks the facilitator to confirm it before an invitation can go out.
+WORKING_DAY = (dt.time(7, 0), dt.time(21, 0))
 
 
 def parse_time(text: str) -> dt.time | None:
@@ -88,6 +94,8 @@ class SessionForm(FlaskForm):
     place = TextAreaField()
     # The fingerprint of joining instructions whose identifying-data warning was confirmed.
     confirmed = HiddenField()
+    # A start time outside the working day, confirmed as meant ("HH:MM", the time confirmed).
+    unusual_time = StringField()
 
     date_errors: list[str]
     details: SessionDetails | None = None
@@ -121,6 +129,11 @@ class SessionForm(FlaskForm):
             and dt.datetime.combine(day, time, tzinfo=UK_TIME) <= dt.datetime.now(UK_TIME)
         ):
             self.start_time.errors = ["The start time must be in the future"]  # today, at a time already gone
+        elif time is not None and self.time_to_confirm() and self.unusual_time.data != time.strftime("%H:%M"):
+            self.start_time.errors = [
+                f"{time_in_words(time)} is outside the working day. Check the start time, or if it is right, "
+                f"select that the session starts at {time_in_words(time)}"
+            ]
         problems = self.date_errors or self.start_time.errors or self.length.errors or self.format.errors
         if not valid or problems or self.place.errors or day is None or time is None:
             return False
@@ -137,13 +150,19 @@ class SessionForm(FlaskForm):
         if missing:
             self.date_errors = [f"The date of the session must include {' and '.join(missing)}"]
             return None
-        try:
-            day = dt.date(int(parts["year"]), int(parts["month"]), int(parts["day"]))
-        except ValueError:
-            self.date_errors = ["The date of the session must be a real date"]
+        if not all(part.isascii() and part.isdigit() for part in parts.values()):
+            self.date_errors = ["The date of the session must be a real date, in numbers, for example 27 3 2027"]
             return None
         if len(parts["year"]) != 4:
             self.date_errors = ["The year must include 4 numbers"]
+            return None
+        try:
+            # Lengths checked first: int() of a 30-digit day is too large for a date (OverflowError).
+            if len(parts["day"]) > 2 or len(parts["month"]) > 2:
+                raise ValueError("not a day or a month")
+            day = dt.date(int(parts["year"]), int(parts["month"]), int(parts["day"]))
+        except ValueError:
+            self.date_errors = ["The date of the session must be a real date"]
             return None
         today = uk_today()
         if day < today:
@@ -162,10 +181,34 @@ class SessionForm(FlaskForm):
         if needs_am_or_pm(text):
             self.start_time.errors = [NEEDS_AM_OR_PM]
             return None
+        if re.match(r"^12(?:[:.]\d\d)?\s*am$", text, re.IGNORECASE):
+            self.start_time.errors = [MIDNIGHT_OR_MIDDAY]
+            return None
         found = parse_time(text)
         if found is None:
             self.start_time.errors = ["Enter the start time as a time of day, like 14:30 or 2:30pm"]
         return found
+
+    def time_to_confirm(self) -> str:
+        """The start time typed, as "HH:MM", when it is a time outside the working day that
+        must be confirmed; else ""."""
+        time = parse_time(self.start_time.data or "")
+        if time is None or WORKING_DAY[0] <= time < WORKING_DAY[1]:
+            return ""
+        return time.strftime("%H:%M")
+
+    def unusual_time_item(self) -> dict[str, Any] | None:
+        """The checkbox confirming a start time outside the working day, once one has been
+        typed and the form shown again; else None."""
+        value = self.time_to_confirm()
+        time = parse_time(self.start_time.data or "")
+        if not value or time is None:
+            return None
+        return {
+            "value": value,
+            "text": f"Yes, the session starts at {time_in_words(time)}",
+            "checked": self.unusual_time.data == value,
+        }
 
     def error_list(self) -> list[dict[str, str]]:
         """The GOV.UK error summary's list, in the order the fields are shown."""
