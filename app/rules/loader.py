@@ -13,6 +13,7 @@ import hashlib
 import json
 import re
 from pathlib import Path
+from typing import cast
 
 import yaml
 
@@ -57,6 +58,9 @@ class _Mapping(dict[str, object]):
         return (self.key_lines or {}).get(key, self.line)
 
 
+ALIAS_PROBLEM = "found an alias to an anchor defined here"
+
+
 class _LineLoader(_SafeLoader):
     """A safe YAML loader that records lines and refuses duplicate keys.
 
@@ -66,6 +70,14 @@ class _LineLoader(_SafeLoader):
 
     duplicate_keys: list[tuple[str, int]]
 
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> object:
+        """Each node once: a node met again is an alias (``*name``), refused. The files have
+        no need of them, and nested aliases make a few lines stand for billions of values,
+        which checking the file would take for ever to walk."""
+        if node in self.constructed_objects or node in self.recursive_objects:
+            raise yaml.constructor.ConstructorError(None, None, ALIAS_PROBLEM, node.start_mark)
+        return super().construct_object(node, deep=deep)
+
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> _Mapping:
     loader.flatten_mapping(node)
@@ -73,7 +85,8 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> _Mapping:
     mapping.line = node.start_mark.line + 1
     mapping.key_lines = {}
     for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
+        # A key is whatever the file wrote (text, almost always); the checks name one that is not.
+        key = cast("str", loader.construct_object(key_node, deep=True))
         mapping.key_lines[str(key)] = key_node.start_mark.line + 1
         if key in mapping:
             loader.duplicate_keys.append((str(key), key_node.start_mark.line + 1))
@@ -133,6 +146,7 @@ _YAML_PROBLEMS = (
     ("did not find expected ',' or ']'", "a list in brackets [ ] opened here is not closed, or lacks a comma"),
     ("did not find expected ',' or '}'", "a mapping in braces { } opened here is not closed, or lacks a comma"),
     ("found undefined alias", "this line refers to an anchor (*name) that is not defined"),
+    (ALIAS_PROBLEM, "anchors and aliases (&name and *name) are not allowed: write the value out in full"),
 )
 _YAML_CONTEXTS = {
     "while parsing a block collection": "the list that starts on line",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -196,6 +197,26 @@ def test_duplicate_yaml_keys_are_refused(write_pack: Callable[[Any], Path]) -> N
     assert_problem(problems, "", "name", "twice")
     assert str(problems[0]) == f"{path}, line 3: 'name' appears twice in the same set of fields: keep one"
     assert next(p for p in problems if p.field == "name").line == 3
+
+
+def test_anchors_and_aliases_are_refused_before_they_can_multiply(
+    write_pack: Callable[[Any], Path],
+) -> None:
+    """Found: nine levels of nested aliases ("billion laughs") in the pack kept start-up busy for
+    minutes with no message: the check walks every value the aliases stand for."""
+    levels = ['a0: &a0 ["x", "x", "x", "x", "x", "x", "x", "x", "x"]']
+    levels += [f"a{n}: &a{n} [{', '.join([f'*a{n - 1}'] * 9)}]" for n in range(1, 10)]
+    path = write_pack("\n".join(levels) + "\npack:\n  name: Tiny\n")
+    started = time.monotonic()
+    pack, problems = check_pack(path)
+    assert time.monotonic() - started < 2
+    assert pack is None and len(problems) == 1
+    assert str(problems[0]).startswith(
+        f"{path}, line 1: anchors and aliases (&name and *name) are not allowed: write the value out in full"
+    )
+    # One alias is refused as well, at the anchor it refers to.
+    _, problems = check_pack(write_pack("name: &n Tiny\npack:\n  name: *n\n", "one.yaml"))
+    assert problems[0].line == 1 and "anchors and aliases" in problems[0].message
 
 
 def test_missing_file(tmp_path: Path) -> None:
