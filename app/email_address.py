@@ -14,5 +14,11 @@ EMAIL_MAX = 254
 
 
 def is_email_address(text: str) -> bool:
-    """Whether ``text`` is an email address and nothing else (no spaces, invisible or control characters)."""
-    return len(text) <= EMAIL_MAX and text.isprintable() and EMAIL_ADDRESS.fullmatch(text) is not None
+    """Whether ``text`` is an email address the service can send to, and nothing else: no
+    spaces, invisible or control characters, and only ASCII (an address such as
+    ``ålex@exämple.org`` needs a mail server that takes SMTPUTF8, which most do not, so mail
+    to it would fail after the person was told it was on its way). Finding addresses inside
+    free text (``EMAIL_ADDRESS``) still takes any letters."""
+    return (
+        len(text) <= EMAIL_MAX and text.isascii() and text.isprintable() and EMAIL_ADDRESS.fullmatch(text) is not None
+    )

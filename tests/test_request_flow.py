@@ -116,6 +116,19 @@ def test_about_you_errors_use_govuk_wording_and_keep_what_was_typed(client) -> N
     assert 'value="alex@"' in again
 
 
+def test_an_email_address_with_letters_beyond_ascii_is_refused_and_kept(client) -> None:
+    """Found: "ålex@exämple.org" was accepted; most mail servers cannot take such an address
+    (SMTPUTF8), so the acknowledgement promised on the sent page was given up as refused."""
+    walker = to_outcome(client)
+    typed = {**VALID_DETAILS, "email": "ålex@exämple.org"}
+    response = post_page(
+        walker, "about-you", {name: typed[name] for name in ("name", "job_role", "agency", "email", "phone")}
+    )
+    assert response.status_code == 200
+    assert "Enter an email address in the correct format, like name@example.com" in text_of(response)
+    assert 'value="ålex@exämple.org"' in response.get_data(as_text=True)
+
+
 def test_text_far_over_its_limit_is_kept_in_part_and_never_checked_for_identifying_data(client) -> None:
     """Found: text far over a field's limit was kept whole in the session (megabytes), and the
     identifying-data check then ran over all of it: 48,000 characters held a worker for a minute."""
