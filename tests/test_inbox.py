@@ -631,6 +631,29 @@ def test_assignment_is_stored_and_audited(app: Flask) -> None:
     assert refused.status_code == 200 and "govuk-error-summary" in text(refused)
 
 
+def test_a_request_assigned_to_a_closed_account_says_so_and_keeps_the_assignment(app: Flask, runner) -> None:
+    """Found: the summary said "Assigned to Kim Colleague" while the list below said "Not
+    assigned" (a closed account is not offered), and pressing Change assignment unassigned it."""
+    client, _ = signed_in(app)
+    colleague = add_facilitator(app, "kim.colleague@partnership.example", "Kim Colleague")
+    reference = stored_request(app)
+    page = f"/inbox/requests/{reference}"
+    assert post_form(client, page, f"{page}/assignment", {"facilitator": str(colleague)}).status_code == 302
+    assert runner.invoke(args=["facilitators", "deactivate", "kim.colleague@partnership.example"]).exit_code == 0
+    html_page = client.get(page).get_data(as_text=True)
+    chosen = re.search(r'<option value="(\d+)" selected>([^<]+)</option>', html_page)
+    assert chosen is not None and chosen.groups() == (str(colleague), "Kim Colleague (account closed)")
+    # Saved as it is: nothing changes, nothing audited.
+    before = len(events(app, "assigned"))
+    assert post_form(client, page, f"{page}/assignment", {"facilitator": str(colleague)}).status_code == 302
+    with app.app_context():
+        assert db.session.get(Assignment, db.session.scalar(select(StoredRequest.id))).facilitator_id == colleague
+    assert len(events(app, "assigned")) == before
+    # Once moved to someone else, the closed account is no longer offered.
+    assert post_form(client, page, f"{page}/assignment", {"facilitator": ""}).status_code == 302
+    assert "Kim Colleague (account closed)" not in client.get(page).get_data(as_text=True)
+
+
 @both_databases
 def test_notes_are_stored_with_author_and_audited_without_their_text(app: Flask) -> None:
     client, facilitator_id = signed_in(app)

@@ -359,7 +359,7 @@ def render_request_page(
     status_form = status_form or StatusForm(formdata=None)
     if assign_form is None:
         assign_form = AssignForm(formdata=None, data={"facilitator": str(assigned.id) if assigned else ""})
-    assign_form.set_facilitators(service.facilitator_choices(service.active_facilitators()))
+    assign_form.set_facilitators(service.assignment_choices(stored))
     note_form = note_form or NoteForm(formdata=None)
     forms = (status_form, assign_form, note_form)
     if session_form is None:
@@ -504,10 +504,14 @@ def assign(reference: str) -> Response | str:
     """Assign the request to an active facilitator, or to no one."""
     stored = stored_request(reference)
     form = AssignForm()
-    form.set_facilitators(service.facilitator_choices(service.active_facilitators()))
+    form.set_facilitators(service.assignment_choices(stored))
     if not form.validate():
         return render_request_page(stored, assign_form=form)
-    assignee = service.assignable(form.facilitator.data)
+    current = service.assigned_facilitator(stored)
+    if current is not None and form.facilitator.data == str(current.id):
+        assignee: Facilitator | None = current  # kept as it is, even with the account closed since
+    else:
+        assignee = service.assignable(form.facilitator.data)
     if service.assign(stored, assignee, current_facilitator()):
         done(
             f"Assigned to {assignee.display_name}" if assignee else "No longer assigned to anyone",
