@@ -31,6 +31,7 @@ from .main.offline import site_cli
 from .outbox import outbox_cli
 from .pack import load_rules
 from .rate_limits import init_rate_limit_storage, init_site_wide_limit
+from .request_log import quiet_request_log
 from .requests import bp as requests_bp
 from .requests import requests_cli
 from .sessions import add_session_bind, init_sessions, sessions_cli
@@ -66,6 +67,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     except ValueError as error:
         raise StartupError(f"TRUSTED_PROXIES {error}") from None
 
+    quiet_request_log()  # the development server's request lines: no query strings or feedback tokens
     load_rules(app)
     init_jinja(app)
     init_extensions(app)

@@ -1,0 +1,50 @@
+"""The development server's request log without what must not be logged.
+
+``flask run`` (``scripts/run``) logs every request line, as ``"GET /path?query HTTP/1.1" 200``.
+A query string can hold what someone typed (an inbox search), and a feedback link's path is a
+single-use token sent to a practitioner. Like the nginx example's access log, this log keeps the
+path without its query string, and a feedback link as ``/feedback/[link]``. gunicorn, in
+production, logs through nginx's format instead (deploy/).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+# The request line as werkzeug logs it: method, target, protocol (coloured at a terminal).
+_COLOUR = r"(?:\x1b\[[0-9;]*m)*"
+_REQUEST_LINE = re.compile(
+    rf"^(?P<before>{_COLOUR})(?P<method>[^\s\x1b]+) (?P<target>\S+)(?P<rest> HTTP/[^\s\x1b]+)(?P<after>{_COLOUR})$"
+)
+_FEEDBACK_LINK = re.compile(r"^/feedback/(?!thank-you$)[^/]+")
+
+
+def quiet_target(target: str) -> str:
+    """A request target fit for the log: no query string, no feedback link token."""
+    path = target.split("?", 1)[0]
+    return _FEEDBACK_LINK.sub("/feedback/[link]", path) + ("?[query]" if "?" in target else "")
+
+
+class QuietRequestLines(logging.Filter):
+    """Rewrites werkzeug's request lines (``quiet_target``); other records pass unchanged."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args
+        if isinstance(args, tuple) and args and isinstance(args[0], str):
+            found = _REQUEST_LINE.match(args[0])
+            if found:
+                target = quiet_target(found["target"])
+                line = f"{found['before']}{found['method']} {target}{found['rest']}{found['after']}"
+                record.args = (line, *args[1:])
+        return True
+
+
+def quiet_request_log() -> None:
+    """Put the filter on werkzeug's logger, once per process."""
+    logger = logging.getLogger("werkzeug")
+    if not any(isinstance(existing, QuietRequestLines) for existing in logger.filters):
+        logger.addFilter(QuietRequestLines())
+
+
+__all__ = ["QuietRequestLines", "quiet_request_log", "quiet_target"]

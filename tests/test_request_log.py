@@ -1,0 +1,52 @@
+"""The development server's request log (``flask run``, which ``scripts/run`` starts) holds no
+query strings and no feedback link tokens, as the nginx example's access log does not."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import threading
+import urllib.request
+from urllib.error import HTTPError
+
+import pytest
+from flask import Flask
+from werkzeug.serving import make_server
+
+from app.request_log import quiet_target
+
+
+def test_a_feedback_token_or_a_search_never_reaches_the_development_servers_log(
+    app: Flask, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Found: ``flask run`` logged each /feedback/<token> in full, and every query string."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{server.server_port}"
+    try:
+        with caplog.at_level(logging.INFO, logger="werkzeug"):
+            for path in ("/feedback/tok3nSecretValue", "/inbox?q=Jane+Smith+12%2F03%2F2015", "/feedback/thank-you"):
+                with contextlib.suppress(HTTPError):  # a 404 or a redirect to sign in is logged all the same
+                    urllib.request.urlopen(base + path, timeout=10).close()  # noqa: S310 - our own loopback server
+    finally:
+        server.shutdown()
+        thread.join(5)
+    logged = "\n".join(record.getMessage() for record in caplog.records if record.name == "werkzeug")
+    assert "GET /feedback/[link] HTTP/1.1" in logged and "GET /inbox?[query] HTTP/1.1" in logged
+    assert "GET /feedback/thank-you HTTP/1.1" in logged  # the thank-you page is no secret
+    assert "tok3nSecretValue" not in logged and "Jane" not in logged and "2015" not in logged
+
+
+@pytest.mark.parametrize(
+    "target, logged",
+    [
+        ("/questions/mode", "/questions/mode"),
+        ("/feedback/abc", "/feedback/[link]"),
+        ("/feedback/abc?x=1", "/feedback/[link]?[query]"),
+        ("/feedback/thank-you", "/feedback/thank-you"),
+        ("/static/app.css?v=1", "/static/app.css?[query]"),
+    ],
+)
+def test_request_targets_are_logged_without_what_must_not_be(target: str, logged: str) -> None:
+    assert quiet_target(target) == logged
