@@ -191,6 +191,7 @@ class Config:
             raise ConfigError(samesite_problem(samesite))
         check_public_base_url(settings.get("PUBLIC_BASE_URL"))
         check_response_time_text(settings.get("RESPONSE_TIME_TEXT"))
+        check_contact_text(settings.get("FACILITATOR_CONTACT_TEXT"))
         check_ranges(settings)
         check_database_url(str(settings["SQLALCHEMY_DATABASE_URI"]))
         check_exit_url(settings.get("EXIT_URL"))
@@ -485,6 +486,22 @@ def check_response_time_text(text: str | None) -> None:
             "RESPONSE_TIME_TEXT must be a short phrase (at most "
             f"{RESPONSE_TIME_MAX} characters, starting with a small letter, no full stop) that completes "
             '"The facilitators will usually contact you … to arrange a session.", like "within 5 working days", '
+            f"but it is {text!r}."
+        )
+
+
+def check_contact_text(text: str | None) -> None:
+    """A ConfigError naming FACILITATOR_CONTACT_TEXT unless it is unset or whole sentences
+    (a capital letter or a number first, a full stop, ! or ? last): it stands on its own on the
+    submitted page, and the acknowledgement email goes on after it ("… You can also reply to this
+    email.")."""
+    if not text:
+        return
+    sentences = text.strip()
+    if sentences[0].islower() or sentences[-1] not in ".!?":
+        raise ConfigError(
+            "FACILITATOR_CONTACT_TEXT must be one or more whole sentences, starting with a capital letter and "
+            'ending with a full stop, like "Email facilitators@partnership.example or call 0161 496 0000.", '
             f"but it is {text!r}."
         )
 

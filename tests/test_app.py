@@ -153,6 +153,24 @@ def test_a_response_time_that_does_not_fit_its_sentence_stops_start_up(monkeypat
         create_app({"APP_ENV": "test"})
 
 
+@pytest.mark.parametrize("value", ["email facilitators@example.org", "Email facilitators@example.org", "Call us:"])
+def test_a_contact_text_that_is_not_whole_sentences_stops_start_up(monkeypatch, value) -> None:
+    """Found: "email facilitators@example.org" (no capital, no full stop) made the emails read
+    "email facilitators@example.org You can also reply to this email."."""
+    monkeypatch.setenv("FACILITATOR_CONTACT_TEXT", value)
+    with pytest.raises(SystemExit, match=r"FACILITATOR_CONTACT_TEXT must be one or more whole sentences"):
+        create_app({"APP_ENV": "test"})
+
+
+def test_the_example_contact_text_is_whole_sentences() -> None:
+    example = (PROJECT_ROOT / "deploy" / "space-to-think.env.example").read_text(encoding="utf-8")
+    [value] = re.findall(r'^FACILITATOR_CONTACT_TEXT="([^"]*)"$', example, re.M)
+    assert (
+        load_config({"APP_ENV": "test", "FACILITATOR_CONTACT_TEXT": value}, environ={})["FACILITATOR_CONTACT_TEXT"]
+        == value
+    )
+
+
 def test_the_example_response_time_fits_its_sentence() -> None:
     example = (PROJECT_ROOT / "deploy" / "space-to-think.env.example").read_text(encoding="utf-8")
     [value] = re.findall(r'^RESPONSE_TIME_TEXT="([^"]*)"$', example, re.M)
@@ -188,6 +206,7 @@ SAMPLE_SETTINGS = {
     "EXIT_URL": ("https://exit.example/from-env", "https://exit.example/other"),
     "FACILITATOR_EMAIL": ("facilitators@from-env.example", "other@from-env.example"),
     "MAIL_FROM": ("service@from-env.example", "other@from-env.example"),
+    "FACILITATOR_CONTACT_TEXT": ("Email us from the environment.", "Call us from the environment."),
     "OUTBOX_RETRY_MAX_SECONDS": ("7000", "8000"),  # at least the retry (checked together)
     "INBOX_LOCKOUT_MAX_MINUTES": ("70", "80"),
 }

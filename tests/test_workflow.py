@@ -385,7 +385,16 @@ def test_an_address_with_other_letters_the_mail_server_cannot_take_is_given_up(
     smtp_server.smtputf8 = False
     smtp_server.start()
     with ack_app.app_context():
-        reference = make_request(details={**VALID_DETAILS, "email": "zoë@exämple.org"}).reference
+        # The form no longer takes such an address; one stored before it refused them still can be queued.
+        stored = make_request()
+        message = db.session.scalar(
+            select(OutboxMessage).where(
+                OutboxMessage.request_id == stored.request.id, OutboxMessage.recipient == VALID_DETAILS["email"]
+            )
+        )
+        message.recipient = "zoë@exämple.org"
+        db.session.commit()
+        reference = stored.reference
         result = run_outbox()
         assert (result.sent, result.send_failed, result.given_up) == (1, 0, 1)  # the facilitators' went
     client, _ = signed_in(ack_app)
