@@ -26,7 +26,7 @@ from flask.testing import FlaskClient
 
 from app.rules import JourneyPath, load_contacts, load_pack
 from support.database import dispose, migrated_sqlite
-from support.pdf import pdf_text
+from support.pdf import pdf_reader, pdf_text
 from support.submission import (
     ELIGIBLE_PATH,
     PAGE_FIELDS,
@@ -205,9 +205,13 @@ def test_the_request_pdf_explains_every_acronym_on_first_use(client: FlaskClient
     walker.walk(ELIGIBLE_PATH)
     submitted_request(walker)
     run_outbox(app)
-    text = words(pdf_text(client.get("/request/submitted/request.pdf").get_data()))
+    pdf = client.get("/request/submitted/request.pdf").get_data()
+    text = words(pdf_text(pdf))
     assert "Guidance cited" in text
     assert unexplained_acronyms(text) == []
+    # Its keywords too (a reader's document list shows them): the partnership by its full name, not "SSCP".
+    keywords = str(pdf_reader(pdf).metadata.get("/Keywords"))
+    assert keywords == "Space to Think, Salford Safeguarding Children Partnership", keywords
 
 
 # --- L3: GP and NHS on the request pages and the privacy page ------------------------------------
