@@ -790,9 +790,11 @@ def check_move(request: StoredRequest, move: Move, outcomes: dict[str, str]) -> 
     return {}
 
 
-def move_request(request: StoredRequest, move: Move, facilitator: Facilitator, outcomes: dict[str, str]) -> None:
+def move_request(request: StoredRequest, move: Move, facilitator: Facilitator, outcomes: dict[str, str]) -> list[str]:
     """Change the request's status if the workflow allows it (else ``MoveRefused``), with one
-    audit event: the move, and where to or of which request (never the reason's text)."""
+    audit event: the move, and where to or of which request (never the reason's text). Returns
+    what the move did besides, in sentences for the facilitator (leaving a session: see
+    ``app.space_sessions.service.leave_session``)."""
     extra = check_move(request, move, outcomes)
     detail = f"{request.status} to {move.status}"
     if "redirected_to" in extra:
@@ -810,8 +812,9 @@ def move_request(request: StoredRequest, move: Move, facilitator: Facilitator, o
     if held:
         add_count(SESSION_HELD, request.mode)  # the anonymous count of sessions held, in the same transaction
     # Leaving "session arranged" takes the request out of its session; "session held" sends the feedback link.
-    after_status_change(request, old)
+    said = after_status_change(request, old)
     db.session.commit()
+    return said
 
 
 def duplicates_of(request: StoredRequest) -> list[str]:

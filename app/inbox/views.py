@@ -494,8 +494,10 @@ def change_status(reference: str) -> Response | str:
         if findings:
             form.reason.errors = [REASON_NOT_SAVED]
             return render_request_page(stored, status_form=form, reason_findings=findings)
-    service.move_request(stored, move, current_facilitator(), redirect_outcomes())
-    done(f"Status changed to {workflow.STATUS_LABELS[move.status].lower()}", "change-status", "the status")
+    also = service.move_request(stored, move, current_facilitator(), redirect_outcomes())
+    changed = f"Status changed to {workflow.STATUS_LABELS[move.status].lower()}"
+    # done() adds the full stop after the message.
+    done(" ".join([f"{changed}.", *also]).removesuffix(".") if also else changed, "change-status", "the status")
     return acted_on(stored)
 
 

@@ -436,26 +436,32 @@ def cancel_session(session: SpaceSession, actor: str) -> int:
     return moved
 
 
-def leave_session(request: StoredRequest) -> None:
-    """Take the request out of its session (no commit: the caller's status change commits).
+def leave_session(request: StoredRequest) -> list[str]:
+    """Take the request out of its session (no commit: the caller's status change commits), and
+    say what that did, in sentences for the facilitator ([] if it was in no session).
 
     If its practitioner was invited and the session is still to come, they are sent a
     cancellation of their copy. A session left with nobody in it (nor held for a request
     reopened since) is cancelled."""
     place = session_place(request)
     if place is None:
-        return
+        return []
     session = db.session.get(SpaceSession, place.session_id)
     invited = place.invited_sequence is not None
     db.session.delete(place)
     db.session.flush()
     if session is None:
-        return
+        return []
+    words = session_words(session)
+    said = [f"It is no longer in the session on {words['date']} at {words['time']}."]
     if invited and session.cancelled_at is None and session.starts_at > utcnow():
         _queue_session_email(request, session, CANCELLATION)
+        said.append("The practitioner will be emailed a cancellation of their invitation.")
     if session.cancelled_at is None and not members(session) and not held_members(session):
         session.cancelled_at = utcnow()
         session.sequence += 1
+        said.append("No one else was in that session, so it is cancelled.")
+    return said
 
 
 def send_invitation(request: StoredRequest, actor: str) -> SpaceSession:
@@ -500,18 +506,21 @@ def mark_not_held(request: StoredRequest, actor: str) -> None:
     db.session.commit()
 
 
-def after_status_change(request: StoredRequest, old: str) -> None:
+def after_status_change(request: StoredRequest, old: str) -> list[str]:
     """What a status change made on the request page (``app.inbox.service.move_request``) means
     for its session, before it commits: leaving "session arranged" other than to "held" takes
     it out of its session; reaching "session held" sends the feedback link; reopening a request
     whose session was held (from "held" or "closed" back to an earlier status) takes it out of
-    that session, kept in the session's history, so that a new one can be arranged."""
+    that session, kept in the session's history, so that a new one can be arranged. Returns
+    what leaving a session did, in sentences for the facilitator (``leave_session``)."""
+    said = []
     if old == ARRANGED and request.status not in (ARRANGED, HELD):
-        leave_session(request)
+        said = leave_session(request)
     if old in (HELD, CLOSED) and request.status not in (HELD, CLOSED):
         keep_as_held(request)
     if request.status == HELD and old != HELD:
         queue_feedback_link(request)
+    return said
 
 
 def keep_as_held(request: StoredRequest) -> None:
