@@ -259,6 +259,7 @@ def test_identifying_data_in_the_joining_instructions_warns_and_can_be_confirmed
     page = text(response)
     assert response.status_code == 200 and "data-identifying-warning" in page
     assert "M6 5HH" in page and "07700 900123" in page and place in page
+    assert "the venue's own address and postcode" in page  # what is fine to confirm (a venue's postcode is flagged too)
     assert status_of(app, reference) == "session_offered"  # nothing saved yet
     confirmed = re.search(r'name="confirmed" value="([0-9a-f]{64})"', page)
     assert confirmed is not None
