@@ -534,6 +534,17 @@ def test_the_invitation_its_update_and_its_cancellation_carry_a_calendar_file(
     assert int(event["SEQUENCE"]) > first_sequence
     assert event.start == dt.datetime.combine(day, dt.time(11), tzinfo=UK) and str(event["LOCATION"]) == ROOM
     update_sequence = int(event["SEQUENCE"])
+    # It says what changed and what it was (found: only the new details, so a practitioner who
+    # had moved the diary entry by hand could not tell what had moved).
+    changes = body_of(update).split("What has changed:", 1)[1].split("Your reference:", 1)[0]
+    assert [line.strip() for line in changes.strip().splitlines()] == [
+        "- the time (it was 9:30am)",
+        "- the length (it was 1 hour 30 minutes)",
+        "- the way it is held (it was Online)",
+        "- the joining instructions or place",  # the old text is not repeated
+    ]
+    trail = " ".join(re.sub(r"<[^>]+>", " ", text(client.get(request_url(reference)))).split())
+    assert "Session changed: the session on " in trail and "at 11:00am; it was " in trail and "at 9:30am" in trail
 
     # Cancelled: METHOD:CANCEL, same UID, higher SEQUENCE; the request goes back to offered.
     cancelled = post_form(client, f"/inbox/sessions/{session_id}", f"/inbox/sessions/{session_id}/cancel", CONFIRMED)

@@ -529,6 +529,7 @@ EMAIL_WORDS = {
 REASON_WORDS = {"PUBLIC_BASE_URL is not set": "the service's web address is not set up (PUBLIC_BASE_URL)"}
 ACTOR_PATTERN = re.compile(r"facilitator:(\d+)")
 SESSION_PATTERN = re.compile(r"\bsession (\d+)\b")
+MOVED_PATTERN = re.compile(r"session (?P<session>\d+); was (?P<was>.+)")
 CREATED_PATTERN = re.compile(r"outcome (?P<outcome>[^;]+); rule pack (?P<version>[^;]+); mode (?P<mode>\w+)")
 ATTEMPT_PATTERN = re.compile(r"(?:(?P<kind>\w+), )?attempt (?P<attempt>\d+)(?:: (?P<problem>.*))?", re.S)
 WARNING_CONFIRMED = "identifying-data warning confirmed"
@@ -599,6 +600,8 @@ def _trail_words(action: str, detail: str, session_names: dict[str, str]) -> tup
         return words, REASON_WORDS.get(detail, detail)
     if action in ("invitation_queued", "session_changed") and SESSION_PATTERN.fullmatch(detail):
         return words, SESSION_PATTERN.sub(lambda match: session_names.get(match.group(1), "a session"), detail)
+    if action == "session_changed" and (found := MOVED_PATTERN.fullmatch(detail)):
+        return words, f"{session_names.get(found['session'], 'a session')}; it was {found['was']}"
     if (found := ATTEMPT_PATTERN.fullmatch(detail)) and action not in ("status_changed", "purged"):
         kind = EMAIL_WORDS.get(found["kind"] or "", found["kind"] or "")
         problem = found["problem"] or ""

@@ -218,6 +218,16 @@ def session_words(session: SpaceSession) -> dict[str, str]:
     }
 
 
+# What an update to an invitation names as changed ("The time was 2:30pm."), in the order shown.
+CHANGE_WORDS = {
+    "date": "date",
+    "time": "time",
+    "length": "length",
+    "format": "way it is held",
+    "place": "joining instructions or place",
+}
+
+
 def time_in_words(time: dt.time) -> str:
     """A time of day as pages and emails write it: "10:00am", "2:30pm"."""
     return f"{time.hour % 12 or 12}:{time:%M}{'am' if time.hour < 12 else 'pm'}"
@@ -385,6 +395,7 @@ def change_session(session: SpaceSession, details: SessionDetails, actor: str) -
     were sent one. Refused (``SessionRefused``) once it has started or been cancelled."""
     if (refused := cannot_change(session)) is not None:
         raise SessionRefused("session", refused)
+    before = session_words(session)
     session.starts_at = details.starts_at
     session.minutes = details.minutes
     session.format = details.format
@@ -394,15 +405,18 @@ def change_session(session: SpaceSession, details: SessionDetails, actor: str) -
     in_it = members(session)
     for request, place in in_it:
         if place.invited_sequence is not None:
-            _queue_session_email(request, session, INVITATION)
+            _queue_session_email(request, session, INVITATION, before=before)
             place.invited_sequence = session.sequence
             updated += 1
     # One event for each request in it; for a session with none (none should be changeable: the
     # last request to leave one cancels it, and one held for a request has started), one event
     # with no reference, so that no change goes unrecorded.
     references: list[str | None] = [request.reference for request, _ in in_it]
+    after = session_words(session)
+    moved = (after["date"], after["time"]) != (before["date"], before["time"])
+    was = f"; was {before['date']} at {before['time']}" if moved else ""  # the trail says when it was
     for reference in references or [None]:
-        audit.add_event("session_changed", reference, actor, f"session {session.id}")
+        audit.add_event("session_changed", reference, actor, f"session {session.id}{was}")
     db.session.commit()
     return updated
 
@@ -560,7 +574,11 @@ SUBJECTS = {
 
 
 def _queue_session_email(
-    request: StoredRequest, session: SpaceSession, kind: str, dedupe_key: str | None = None
+    request: StoredRequest,
+    session: SpaceSession,
+    kind: str,
+    dedupe_key: str | None = None,
+    before: dict[str, str] | None = None,
 ) -> OutboxMessage | None:
     """Queue an invitation (or update), cancellation or reminder, its text and calendar file made now.
 
@@ -598,11 +616,18 @@ def _queue_session_email(
             location=session.place,
             stamp=utcnow(),
         )
+    now = session_words(session)
     body = render_template(
         f"sessions/{kind}.txt",
         reference=request.reference,
-        session=session_words(session),
+        session=now,
         update=update,
+        # An update says what changed, and what it was (``before``: the session's words before the change).
+        changed=[
+            (CHANGE_WORDS[key], before[key] if key != "place" else "")  # the new place is shown in full below
+            for key in CHANGE_WORDS
+            if before and before[key] != now[key]
+        ],
         contact=current_app.config.get("FACILITATOR_CONTACT_TEXT"),
         reply_to=bool(organiser),  # the email's Reply-To is the facilitators' mailbox (app.mail)
     )
