@@ -20,7 +20,7 @@ from app.inbox import service
 from app.inbox.models import Assignment, Facilitator, TriageNote
 from app.inbox.views import PARTNERSHIP_ENDPOINTS
 from app.models import AuditEvent, OutboxMessage, StoredRequest
-from app.space_sessions.models import SpaceSession
+from app.space_sessions.models import FeedbackComment, SpaceSession
 from support import both_databases, csrf_token
 from support.submission import make_request
 
@@ -97,6 +97,11 @@ def test_a_partnership_account_lands_on_the_statistics_and_sees_no_inbox_links(a
 def test_a_partnership_account_is_refused_every_other_inbox_route(app: Flask) -> None:
     reference = str(make_request_in(app))
     session_id = a_session_with(app, reference)
+    with app.app_context():
+        comment = FeedbackComment(month="2026-01", text="A comment")
+        db.session.add(comment)
+        db.session.commit()
+        comment_id = comment.id
     client = partnership_client(app)
     token = csrf_token(client.get("/inbox/statistics").get_data(as_text=True))
     rules = [rule for rule in app.url_map.iter_rules() if rule.rule.startswith("/inbox")]
@@ -104,7 +109,11 @@ def test_a_partnership_account_is_refused_every_other_inbox_route(app: Flask) ->
     for rule in rules:
         if rule.endpoint in PARTNERSHIP_ENDPOINTS or rule.endpoint == "inbox.sign_in":
             continue
-        url = rule.rule.replace("<reference>", reference).replace("<session_id>", str(session_id))
+        url = (
+            rule.rule.replace("<reference>", reference)
+            .replace("<session_id>", str(session_id))
+            .replace("<comment_id>", comment_id)
+        )
         assert "<" not in url, f"{rule.rule}: give the test a value for this part of the address"
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             data = {
@@ -130,6 +139,7 @@ def test_a_partnership_account_is_refused_every_other_inbox_route(app: Flask) ->
         "inbox.sessions_list",
         "inbox.session_page",
         "inbox.cancel_session",
+        "inbox.delete_comment",
         "inbox.arrange_session",
         "inbox.send_invitation",
         "inbox.session_outcome",
@@ -141,6 +151,7 @@ def test_a_partnership_account_is_refused_every_other_inbox_route(app: Flask) ->
         assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) == 0
         assert db.session.scalar(select(func.count()).select_from(TriageNote)) == 0
         assert db.session.scalar(select(func.count()).select_from(Assignment)) == 0
+        assert db.session.scalar(select(func.count()).select_from(FeedbackComment)) == 1
         done = {
             event.action for event in db.session.scalars(select(AuditEvent)) if event.actor.startswith("facilitator:")
         }

@@ -855,6 +855,45 @@ def test_feedback_scores_appear_on_the_counts_page_with_small_numbers_hidden(ses
     assert total(page, "2") == "hidden"  # one answer: too few to show
 
 
+def test_a_facilitator_can_delete_a_feedback_comment_after_confirming_and_it_is_audited_without_its_text(
+    app: Flask,
+) -> None:
+    """Found: a comment naming a child, sent past the warning, was shown to every facilitator for
+    up to a year, and nothing could delete it."""
+    client, facilitator_id = signed_in(app)
+    identifying = "Really helpful. Jane Smith's case (DOB 12/03/2015) made more sense afterwards."
+    with app.app_context():
+        db.session.add_all(
+            [
+                FeedbackComment(month=current_month(), text=identifying),
+                FeedbackComment(month=current_month(), text="Kept"),
+            ]
+        )
+        db.session.commit()
+    page = text(client.get("/inbox/sessions"))
+    links = re.findall(r'href="(/inbox/sessions/comments/[0-9a-f]+/delete)"', page)
+    assert len(links) == 2
+    link = next(found for found in links if found in page.split("Jane Smith", 1)[1][:600])
+    ask = client.get(link)
+    assert ask.status_code == 200 and "Are you sure you want to delete this feedback comment?" in text(ask)
+    assert "Jane Smith" in text(ask)  # the comment, to be sure it is the right one
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(FeedbackComment)) == 2  # asked, not deleted
+    token = csrf_token(text(ask))
+    assert client.post(link, data={"csrf_token": token}).status_code == 200  # no confirmation: asked again
+    done = client.post(link, data={"csrf_token": token, "confirm": "yes"}, follow_redirects=True)
+    assert done.status_code == 200 and "Comment deleted" in text(done)
+    assert "Jane Smith" not in text(done) and "Kept" in text(done)
+    with app.app_context():
+        assert list(db.session.scalars(select(FeedbackComment.text))) == ["Kept"]
+    [event] = [e for e in _events(app) if e.action == "comment_deleted"]
+    assert (event.reference, event.actor) == (None, f"facilitator:{facilitator_id}")
+    assert "Jane" not in event.detail and current_month() in event.detail
+    # Again (a second tab): said plainly, nothing else deleted.
+    again = client.post(link, data={"csrf_token": token, "confirm": "yes"}, follow_redirects=True)
+    assert "That comment has already been deleted" in text(again) and "Kept" in text(again)
+
+
 def _request_id(app: Flask, reference: str) -> int:
     return int(db.session.scalar(select(StoredRequest.id).where(StoredRequest.reference == reference)))
 

@@ -6,6 +6,7 @@ only, never a read-only partnership account):
   GET       /inbox/sessions                                  sessions_list     (started, to record; upcoming)
   GET/POST  /inbox/sessions/<session_id>                     session_page      (change it)
   GET/POST  /inbox/sessions/<session_id>/cancel              cancel_session    ("Are you sure?", then cancel)
+  GET/POST  /inbox/sessions/comments/<comment_id>/delete     delete_comment    ("Are you sure?", then delete)
   POST      /inbox/requests/<reference>/session              arrange_session
   POST      /inbox/requests/<reference>/invitation           send_invitation
   POST      /inbox/requests/<reference>/session-outcome      session_outcome   (held or not held)
@@ -304,6 +305,42 @@ def render_cancel_page(space_session: SpaceSession, problem: str = "") -> str:
     )
 
 
+# The delete page's confirmation (its hidden field).
+CONFIRM_DELETE = "yes"
+COMMENT_NOT_DELETED = (
+    "The comment has not been deleted because the form had expired. Select Yes, delete it to try again"
+)
+
+
+@bp.route("/sessions/comments/<comment_id>/delete", methods=["GET", "POST"])
+def delete_comment(comment_id: str) -> Response | str:
+    """Delete a feedback comment, once the facilitator has confirmed it on this page (a comment
+    that names a child, say: the practitioner was warned, but sent it anyway). GET asks "Are you
+    sure?", showing the comment; only a POST from that page (its ``confirm`` field) deletes."""
+    comment = sessions.find_comment(comment_id)
+    if comment is None:
+        flash("That comment has already been deleted", IMPORTANT)
+        return redirect(url_for("inbox.sessions_list", _anchor="comments"))
+    if request.method == "GET" or request.form.get("confirm") != CONFIRM_DELETE:
+        return render_delete_comment_page(comment)
+    sessions.delete_comment(comment, current_facilitator().actor)
+    flash("Comment deleted", SUCCESS)
+    return redirect(url_for("inbox.sessions_list", _anchor="comments"))
+
+
+def render_delete_comment_page(comment: Any, problem: str = "") -> str:
+    """ "Are you sure?" before deleting a comment (``problem``: why the last try did nothing)."""
+    errors = [{"text": problem, "href": "#delete-comment"}] if problem else []
+    return render_template(
+        "inbox/delete_comment.html",
+        comment=comment,
+        month=month_label(comment.month),
+        confirm=CONFIRM_DELETE,
+        errors=errors,
+        has_errors=bool(errors),
+    )
+
+
 # --- a form whose security token failed: its page again, nothing saved --------------------------
 
 
@@ -357,3 +394,13 @@ def cancel_not_checked(session_id: str) -> Response | str:
     if (refused := cannot_cancel(space_session)) is not None:
         return refused
     return render_cancel_page(space_session, CANCEL_NOT_CHECKED)
+
+
+@when_not_checked("inbox.delete_comment")
+def delete_comment_not_checked(comment_id: str) -> Response | str:
+    """ "Are you sure?" again, saying the comment was not deleted."""
+    comment = sessions.find_comment(comment_id)
+    if comment is None:
+        flash("That comment has already been deleted", IMPORTANT)
+        return redirect(url_for("inbox.sessions_list", _anchor="comments"))
+    return render_delete_comment_page(comment, COMMENT_NOT_DELETED)

@@ -779,16 +779,35 @@ def answer_feedback(token: str, score: str, comment: str, now: dt.datetime | Non
     return True
 
 
-def feedback_comments(months: int = 12) -> list[tuple[str, list[str]]]:
-    """Comments by month, newest month first; within a month in alphabetical order (not the
-    order they came in, which could help tell whose is whose)."""
+def feedback_comments(months: int = 12) -> list[tuple[str, list[tuple[str, str]]]]:
+    """Comments as (id, text) by month, newest month first; within a month in alphabetical order
+    (not the order they came in, which could help tell whose is whose; the ids are random)."""
     rows = db.session.execute(
-        select(FeedbackComment.month, FeedbackComment.text).where(FeedbackComment.month >= first_month(months))
+        select(FeedbackComment.month, FeedbackComment.id, FeedbackComment.text).where(
+            FeedbackComment.month >= first_month(months)
+        )
     )
-    by_month: dict[str, list[str]] = {}
-    for month, text in rows:
-        by_month.setdefault(month, []).append(text)
-    return [(month, sorted(by_month[month], key=str.lower)) for month in sorted(by_month, reverse=True)]
+    by_month: dict[str, list[tuple[str, str]]] = {}
+    for month, comment_id, text in rows:
+        by_month.setdefault(month, []).append((comment_id, text))
+    return [
+        (month, sorted(by_month[month], key=lambda comment: comment[1].lower()))
+        for month in sorted(by_month, reverse=True)
+    ]
+
+
+def find_comment(comment_id: str) -> FeedbackComment | None:
+    """The feedback comment with this id, if it is still kept."""
+    return db.session.get(FeedbackComment, comment_id) if len(comment_id) <= 32 else None
+
+
+def delete_comment(comment: FeedbackComment, actor: str) -> None:
+    """Delete a feedback comment (one that identifies someone, say), audited with its month,
+    never its text."""
+    month = comment.month
+    db.session.delete(comment)
+    audit.add_event("comment_deleted", None, actor, f"a feedback comment from {month}")
+    db.session.commit()
 
 
 def purge_old_comments(first_kept_month: str) -> int:
@@ -822,7 +841,9 @@ __all__ = [
     "arrange",
     "cancel_session",
     "change_session",
+    "delete_comment",
     "feedback_comments",
+    "find_comment",
     "held_members",
     "invitation_state",
     "mark_held",

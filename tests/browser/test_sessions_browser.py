@@ -171,9 +171,21 @@ def test_arrange_invite_and_hold_a_session(browser_page, new_context, live_serve
     )
     axe.check(visitor, "the feedback page with an error")
     visitor.get_by_label("A lot").check()
+    visitor.locator("#comment").fill("Thinking it through with others helped.")
     visitor.get_by_role("button", name="Send").click()
     expect(visitor.get_by_role("heading", level=1, name="Thank you for your feedback")).to_be_visible()
     axe.check(visitor, "the feedback thank-you page")
+
+    # A facilitator can delete a comment (one that identifies someone), after saying they are sure.
+    page.get_by_role("link", name="Upcoming sessions").click()
+    page.get_by_role("link", name=re.compile("^Delete this comment: Thinking it through")).click()
+    expect(
+        page.get_by_role("heading", level=1, name="Are you sure you want to delete this feedback comment?")
+    ).to_be_visible()
+    axe.check(page, "deleting a feedback comment")
+    page.get_by_role("button", name="Yes, delete it").click()
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text("Comment deleted")
+    expect(page.locator("[data-comment]")).to_have_count(0)
     axe.assert_clean()
 
 
