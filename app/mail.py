@@ -18,9 +18,13 @@ Two kinds of message (``OutboxMessage.kind``), each with its own template:
 
 from __future__ import annotations
 
+import contextlib
 import re
 import smtplib
+import socket
 import ssl
+import threading
+import time
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
@@ -35,6 +39,10 @@ ACKNOWLEDGEMENT = "acknowledgement"
 SESSION_KINDS = frozenset({"invitation", "cancellation", "reminder", "feedback"})
 
 DEFAULT_TIMEOUT_SECONDS = 10
+# A whole send (connecting, STARTTLS, signing in, the message, QUIT) may take at most this many
+# times SMTP_TIMEOUT: SMTP_TIMEOUT limits each wait for the server, and a server that sends a
+# line every few seconds would otherwise keep the outbox worker talking to it for ever.
+SEND_DEADLINE_FACTOR = 3
 MAX_ERROR_LENGTH = 300
 
 
@@ -121,19 +129,97 @@ def build_email(message: OutboxMessage, request: StoredRequest) -> EmailMessage:
     return email
 
 
+def send_deadline_seconds() -> float:
+    """How long one whole send may take: ``SEND_DEADLINE_FACTOR`` times ``SMTP_TIMEOUT``."""
+    return SEND_DEADLINE_FACTOR * float(current_app.config.get("SMTP_TIMEOUT", DEFAULT_TIMEOUT_SECONDS))
+
+
 def smtp_send(email: EmailMessage) -> None:
-    """Send through the configured SMTP server (STARTTLS and login when configured)."""
+    """Send through the configured SMTP server (STARTTLS and login when configured).
+
+    ``SMTP_TIMEOUT`` limits each wait for the server; the whole conversation is limited to
+    ``send_deadline_seconds()``: past it the connection is shut down and the send fails with a
+    ``TimeoutError``, which the outbox tries again later like any other failed send."""
     config = current_app.config
     host = config.get("SMTP_HOST")
     if not host:
         raise RuntimeError("SMTP_HOST is not set")
     timeout = float(config.get("SMTP_TIMEOUT", DEFAULT_TIMEOUT_SECONDS))
-    with smtplib.SMTP(host, int(config.get("SMTP_PORT") or 25), timeout=timeout) as smtp:
-        if config.get("SMTP_USE_TLS"):
-            smtp.starttls(context=ssl.create_default_context())
-        if config.get("SMTP_USERNAME"):
-            smtp.login(config["SMTP_USERNAME"], config.get("SMTP_PASSWORD") or "")
-        smtp.send_message(email)
+    deadline = send_deadline_seconds()
+    smtp = _DeadlineSMTP(host, timeout, time.monotonic() + deadline)
+    watchdog = threading.Timer(deadline, smtp.cut_off)
+    watchdog.name = "smtp-send-deadline"
+    watchdog.daemon = True
+    watchdog.start()
+    try:
+        with smtp:
+            smtp.connect(host, int(config.get("SMTP_PORT") or 25))
+            if config.get("SMTP_USE_TLS"):
+                smtp.starttls(context=ssl.create_default_context())
+            if config.get("SMTP_USERNAME"):
+                smtp.login(config["SMTP_USERNAME"], config.get("SMTP_PASSWORD") or "")
+            smtp.send_message(email)
+    except (OSError, smtplib.SMTPException) as error:
+        if smtp.was_cut_off:
+            raise TimeoutError(
+                f"the mail server did not finish the send within {deadline:g}s "
+                f"({SEND_DEADLINE_FACTOR} x SMTP_TIMEOUT); connection closed"
+            ) from error
+        raise
+    finally:
+        watchdog.cancel()
+        smtp.release()
+
+
+class _DeadlineSMTP(smtplib.SMTP):
+    """``smtplib.SMTP`` whose connection another thread can shut down (``cut_off``), whatever
+    the conversation is waiting for: the watchdog in ``smtp_send`` does, at the deadline.
+
+    It keeps a duplicate of the connection's socket (closed by ``release``, never by smtplib):
+    shutting that down ends the one TCP connection under smtplib's socket, before and after
+    STARTTLS, and it cannot be a descriptor the process has since reused for something else."""
+
+    def __init__(self, host: str, timeout: float, deadline: float) -> None:
+        super().__init__(timeout=timeout)  # no host: connect() runs under the watchdog
+        # The name STARTTLS checks the server's certificate against: smtplib takes it from the
+        # host given to the constructor (``_host``), and connect() does not set it.
+        self._host = host
+        self._deadline = deadline
+        self._lock = threading.Lock()
+        self._watched: socket.socket | None = None
+        self._released = False
+        self.was_cut_off = False
+
+    def _get_socket(self, host: str, port: int, timeout: float) -> socket.socket:
+        remaining = self._deadline - time.monotonic()
+        if remaining <= 0:
+            raise TimeoutError("no time left to connect to the mail server")
+        # smtplib's own hook for making the connection (SMTP_SSL overrides it too); typeshed omits it.
+        sock: socket.socket = super()._get_socket(host, port, min(timeout, remaining))  # type: ignore[misc]  # see above
+        with self._lock:
+            if self.was_cut_off or self._released:
+                sock.close()
+                raise TimeoutError("the time for the send ran out while connecting to the mail server")
+            self._watched = sock.dup()
+        return sock
+
+    def cut_off(self) -> None:
+        """End the conversation now: every wait on the connection returns at once."""
+        with self._lock:
+            if self._released:
+                return
+            self.was_cut_off = True
+            if self._watched is not None:
+                with contextlib.suppress(OSError):  # the server had closed it already
+                    self._watched.shutdown(socket.SHUT_RDWR)
+
+    def release(self) -> None:
+        """Close the duplicate socket; a ``cut_off`` after this does nothing."""
+        with self._lock:
+            self._released = True
+            if self._watched is not None:
+                self._watched.close()
+                self._watched = None
 
 
 # Why an email could not be sent, in words, from the error the outbox recorded (its type and the

@@ -16,8 +16,9 @@ can run at once and never make the same PDF or send the same email twice. (SQLit
 row locks: run one worker there.) A failure is recorded (the error's type and the mail
 server's words, never case detail), counted, and tried again later, waiting
 ``OUTBOX_RETRY_SECONDS`` and doubling each time up to ``OUTBOX_RETRY_MAX_SECONDS``; after a
-failed email the pass sends no more (a hung mail server costs one ``SMTP_TIMEOUT`` a pass),
-unless the server answered and refused only that email (its address or its content).
+failed email the pass sends no more (a hung or slow mail server costs at most one send's
+deadline a pass, 3 x ``SMTP_TIMEOUT``: ``mail.smtp_send``), unless the server answered and
+refused only that email (its address or its content).
 Two exceptions, given up on and shown in the inbox: an email to the person who asked whose
 address the mail server refuses for good ("550 no such mailbox"), and an email that is no use
 late, not sent by its ``send_before`` (a session's invitation once the session has started, a

@@ -3,6 +3,11 @@ and what happens when the mail server is down."""
 
 from __future__ import annotations
 
+import socket
+import ssl
+import subprocess
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -13,6 +18,7 @@ from app.extensions import db
 from app.models import AuditEvent, OutboxMessage, StoredRequest
 from support import both_databases
 from support.mail import FACILITATORS, SmtpServer, broken_paragraphs, only_message
+from support.servers import need_program
 from support.submission import VALID_DETAILS, make_request, run_outbox, submitted_request, to_outcome
 
 CASE_DETAILS = (
@@ -250,3 +256,63 @@ def test_a_mail_error_is_recorded_without_any_email_address() -> None:
     assert describe_error(ConnectionRefusedError(111, "Connection refused")) == (
         "ConnectionRefusedError: [Errno 111] Connection refused"
     )
+
+
+def test_a_send_over_starttls_checks_the_certificate_and_is_cut_off_at_its_deadline_too(
+    app: Flask, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The whole send's deadline (``SEND_DEADLINE_FACTOR`` x SMTP_TIMEOUT) holds after STARTTLS,
+    when smtplib reads through TLS; and STARTTLS still checks the server's certificate against
+    SMTP_HOST (smtplib takes that name from its constructor, which no longer connects)."""
+    from email.message import EmailMessage
+
+    from app.mail import SEND_DEADLINE_FACTOR, smtp_send
+
+    openssl = need_program("openssl", "openssl")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    new_key = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", str(key)]
+    name = ["-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"]
+    subprocess.run(
+        [openssl, "req", "-x509", *new_key, *name, "-days", "1", "-out", str(cert)], check=True, capture_output=True
+    )
+    server_context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    server_context.load_cert_chain(cert, key)
+    listener = socket.create_server(("127.0.0.1", 0))
+    listener.settimeout(5)
+    encrypted = threading.Event()
+    finished = threading.Event()
+
+    def serve() -> None:
+        """STARTTLS, then a line every 0.3 s after the EHLO, never finishing the reply."""
+        with listener, listener.accept()[0] as connection:
+            connection.settimeout(5)
+            lines = connection.makefile("rb")
+            connection.sendall(b"220 ready\r\n")
+            lines.readline()
+            connection.sendall(b"250-hello\r\n250 STARTTLS\r\n")
+            lines.readline()
+            connection.sendall(b"220 go ahead\r\n")
+            with server_context.wrap_socket(connection, server_side=True) as tls:
+                encrypted.set()
+                tls.recv(1000)  # EHLO again
+                while not finished.wait(0.3):
+                    tls.sendall(b"250-still here\r\n")
+
+    server = threading.Thread(target=serve, daemon=True)
+    server.start()
+    client_context = ssl.create_default_context(cafile=cert)  # trusting the test's certificate alone
+    monkeypatch.setattr("app.mail.ssl.create_default_context", lambda: client_context)
+    app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=listener.getsockname()[1], SMTP_TIMEOUT=0.5, SMTP_USE_TLS=True)
+    email = EmailMessage()
+    email["From"], email["To"] = "space-to-think@partnership.example", FACILITATORS
+    email.set_content("A test")
+    started = time.monotonic()
+    try:
+        with app.app_context(), pytest.raises(TimeoutError, match=r"did not finish the send within 1\.5s"):
+            smtp_send(email)
+        took = time.monotonic() - started
+    finally:
+        finished.set()
+        server.join(timeout=5)
+    assert encrypted.is_set()
+    assert SEND_DEADLINE_FACTOR * 0.5 <= took < SEND_DEADLINE_FACTOR * 0.5 + 2, took

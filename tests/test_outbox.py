@@ -66,6 +66,63 @@ def hung_smtp() -> Iterator[HungServer]:
         server.listener.close()
 
 
+class DrippingServer:
+    """A port whose server answers every connection with a line every 0.3 s, "220-still here",
+    never finishing its greeting: each wait for the server (SMTP_TIMEOUT) is short, and the
+    conversation never ends. (It stops after ``GIVE_UP_AFTER`` seconds, so that without a
+    limit on the whole send the test fails rather than hangs.)"""
+
+    LINE = b"220-still here\r\n"
+    EVERY = 0.3
+    GIVE_UP_AFTER = 15.0
+
+    def __init__(self) -> None:
+        self.listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.listener.bind(("127.0.0.1", 0))
+        self.listener.listen(16)
+        self.listener.settimeout(0.05)  # to see ``stopped`` soon: closing does not wake accept()
+        self.port = int(self.listener.getsockname()[1])
+        self.stopped = threading.Event()
+        self.connections = 0
+        self.thread = threading.Thread(target=self._accept, name="dripping-smtp", daemon=True)
+        self.thread.start()
+
+    def _accept(self) -> None:
+        while not self.stopped.is_set():
+            try:
+                connection, _ = self.listener.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return  # closed
+            self.connections += 1
+            threading.Thread(target=self._drip, args=(connection,), daemon=True).start()
+
+    def _drip(self, connection: socket.socket) -> None:
+        with connection:
+            until = time.monotonic() + self.GIVE_UP_AFTER
+            while time.monotonic() < until and not self.stopped.is_set():
+                try:
+                    connection.sendall(self.LINE)
+                except OSError:
+                    return  # the client went
+                self.stopped.wait(self.EVERY)
+
+    def stop(self) -> None:
+        self.stopped.set()
+        self.thread.join(timeout=5)
+        self.listener.close()
+
+
+@pytest.fixture
+def dripping_smtp() -> Iterator[DrippingServer]:
+    server = DrippingServer()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
 def count(model: type) -> int:
     return int(db.session.scalar(select(func.count()).select_from(model)) or 0)
 
@@ -123,6 +180,45 @@ def test_a_hung_mail_server_does_not_hold_up_submission_and_the_mail_goes_later(
     assert attachment.get_content() == pdf
     assert client.get("/request/submitted/request.pdf").data == pdf
     assert 'data-delivery="emailed"' in client.get("/request/submitted").get_data(as_text=True)
+
+
+def test_a_mail_server_that_sends_a_line_every_few_seconds_is_cut_off_and_the_email_goes_later(
+    mail_app: Flask, smtp_server: SmtpServer, dripping_smtp: DrippingServer
+) -> None:
+    """Found (robustness review): SMTP_TIMEOUT limited each wait for the server, not the whole
+    send, so a server answering a line every few seconds held the worker (and its database
+    transaction) for ever: no PDFs, emails or purges. The whole send now has a deadline,
+    3 x SMTP_TIMEOUT, and a send cut off there is tried again later like any failed send."""
+    from app.mail import SEND_DEADLINE_FACTOR
+
+    timeout = 0.5  # seconds: longer than the 0.3 s between lines, so no single wait times out
+    deadline = SEND_DEADLINE_FACTOR * timeout
+    mail_app.config.update(SMTP_PORT=dripping_smtp.port, SMTP_TIMEOUT=timeout)
+    with mail_app.app_context():
+        reference = make_request().request.reference
+        started = time.monotonic()
+        result = run_pass()
+        took = time.monotonic() - started
+        assert dripping_smtp.connections == 1
+        assert (result.pdfs_made, result.sent, result.send_failed, result.given_up) == (1, 0, 1, 0)
+        assert deadline <= took < deadline + 2, took
+        [message] = db.session.scalars(select(OutboxMessage)).all()
+        assert message.attempts == 1 and message.sent_at is None and message.given_up_at is None
+        assert message.next_attempt_at is not None and message.next_attempt_at > utcnow()
+        assert (message.last_error or "").startswith("TimeoutError: the mail server did not finish the send")
+        assert [(event.reference, event.detail) for event in actions("email_failed")] == [
+            (reference, f"facilitators, attempt 1: {message.last_error}")
+        ]
+    assert not [thread for thread in threading.enumerate() if thread.name == "smtp-send-deadline"]
+
+    # A working mail server: at its turn, the email goes.
+    mail_app.config.update(SMTP_PORT=smtp_server.port, SMTP_TIMEOUT=5)
+    smtp_server.start()
+    with mail_app.app_context():
+        assert run_pass(now=utcnow() + LATER).sent == 1
+        [message] = db.session.scalars(select(OutboxMessage)).all()
+        assert message.sent_at is not None and message.attempts == 2 and message.last_error is None
+    assert only_message(smtp_server)["X-Space-To-Think-Reference"] == reference
 
 
 def test_retry_waits_double_up_to_the_maximum(app: Flask) -> None:
