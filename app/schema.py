@@ -7,17 +7,25 @@ health check) while every request sent failed on a missing column, and the outbo
 would stop on each pass. So the web app (``wsgi.py``) and the outbox worker refuse to start
 with a database behind (or ahead of) the code, saying what to run, and ``/healthz`` reports
 it. ``flask`` commands (``flask db upgrade`` itself) are not stopped.
+
+They also refuse to start when the database settings can never work: a connection option the
+database client does not take (``SQLALCHEMY_ENGINE_OPTIONS``' ``connect_args``, or
+``DATABASE_URL``), or a server that answers and turns the connection away for good (a wrong
+password, a role or database that does not exist, no ``pg_hba.conf`` entry). A database that
+does not answer at all (refused, timed out, a name not found) is not refused: it may be
+starting too, the pages say so, and the health check reports it.
 """
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask import Flask
 from sqlalchemy import Connection, text
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, ProgrammingError, SQLAlchemyError
 
 from .config import PROJECT_ROOT, StartupError
 from .extensions import db
@@ -58,16 +66,79 @@ def schema_problem(connection: Connection) -> str | None:
     )
 
 
+# What PostgreSQL (or libpq) says when it turns a connection away for good, and what to change;
+# the first match wins. Matched in the error's words: a failed connection carries no SQLSTATE
+# (libpq keeps only the message), so a server set to answer in another language is not
+# recognised, and the app starts as if the database were not answering yet (as before).
+REFUSED_FOR_GOOD: tuple[tuple[str, str], ...] = (
+    ("password authentication failed", "check the user name and password in DATABASE_URL"),  # 28P01
+    ("no password supplied", "DATABASE_URL has no password, and the database server asks for one"),
+    ("does not exist", "check the names in DATABASE_URL, or create the database and its user"),  # 3D000, 28000
+    ("is not permitted to log in", "the user in DATABASE_URL may not log in (ALTER ROLE ... LOGIN)"),  # 28000
+    ("pg_hba.conf", "the database server's pg_hba.conf does not let this user in from here"),  # 28000
+    ("authentication failed", "check the user name and password in DATABASE_URL"),  # 28000: peer, ident...
+    ("permission denied for database", "the user in DATABASE_URL may not connect to that database"),  # 42501
+)
+# The server's reason for turning a connection away ("FATAL:  password authentication failed
+# for user ..."), or libpq's when it had no password to give.
+_TURNED_AWAY = re.compile(r"FATAL:\s+(?P<fatal>[^\n]+)|fe_sendauth: (?P<client>no password supplied)")
+
+
+def settings_that_cannot_connect(error: BaseException, secrets: tuple[str, ...] = ()) -> str | None:
+    """Why connecting failed, in one line naming the setting, if no retry will mend it (the
+    settings must change); None if the database may simply not be answering yet (refused,
+    timed out, a host name not found, starting up, too many clients). ``secrets`` (the
+    password) are blanked out of the words quoted, should they ever appear there."""
+    original = error.orig if isinstance(error, DBAPIError) else error
+    words = str(original).strip()
+    for secret in secrets:
+        words = words.replace(secret, "[password]")
+    if isinstance(error, (ProgrammingError, TypeError, ValueError)):
+        # The database client refused the options before sending anything (psycopg: "invalid
+        # connection option", "bad value for connect_timeout"; sqlite3: an unknown keyword).
+        first = words.splitlines()[0][:200] if words else type(original).__name__
+        return (
+            "SQLALCHEMY_ENGINE_OPTIONS (its connect_args) or DATABASE_URL cannot be used: the database client "
+            f"does not take a connection option they give: {first}"
+        )
+    turned_away = _TURNED_AWAY.search(words)
+    if turned_away is None:
+        return None
+    said = (turned_away.group("fatal") or turned_away.group("client")).strip()[:200]
+    advice = next((advice for marks, advice in REFUSED_FOR_GOOD if marks in said), None)
+    if advice is None:
+        return None
+    return f"DATABASE_URL cannot be used: the database server turned the connection away ({said}): {advice}."
+
+
+def _secrets(app: Flask) -> tuple[str, ...]:
+    """The database password, wherever the settings give it."""
+    connect_args = (app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {}).get("connect_args")
+    candidates = [db.engine.url.password]
+    if isinstance(connect_args, dict):
+        candidates.append(connect_args.get("password"))
+    return tuple(str(secret) for secret in candidates if secret)
+
+
 def refuse_a_database_out_of_step(app: Flask) -> None:
-    """Raise ``StartupError`` if the database's schema is not this code's (the web app and the
-    outbox worker call this as they start). A database that cannot be reached is not refused:
-    the pages say so, and the health check reports it."""
+    """Raise ``StartupError`` if the database settings can never work
+    (``settings_that_cannot_connect``) or the database's schema is not this code's; the web
+    app and the outbox worker call this as they start. A database that cannot be reached is
+    not refused: the pages say so, and the health check reports it."""
     with app.app_context():
         try:
-            with db.engine.connect() as connection:
-                problem = schema_problem(connection)
-        except SQLAlchemyError:
-            return
+            try:
+                connection = db.engine.connect()
+            except (SQLAlchemyError, TypeError, ValueError) as error:
+                cannot = settings_that_cannot_connect(error, _secrets(app))
+                if cannot is not None:
+                    raise StartupError(cannot) from None
+                return
+            try:
+                with connection:
+                    problem = schema_problem(connection)
+            except SQLAlchemyError:
+                return
         finally:
             # No connection is kept: gunicorn --preload makes its workers as copies of this
             # process, and a pooled connection copied into each would be one socket shared.

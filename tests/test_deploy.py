@@ -16,8 +16,10 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 import pytest
+from flask import Flask
 
 from app import create_app
 from app.config import ENV_NAMES, PROJECT_ROOT, Config, ConfigError, load_config, setting_types
@@ -257,6 +259,110 @@ def test_a_database_not_upgraded_stops_the_web_app_and_the_worker_saying_what_to
     ran = app.test_cli_runner().invoke(args=["outbox", "worker", "--once"])
     assert ran.exit_code == 0 and "Made 0 PDFs" in ran.output, ran.output
     dispose(app)
+
+
+def _postgres_app(url: str, engine_options: dict[str, Any] | None = None) -> Flask:
+    """An app on the database at ``url``, with these engine options."""
+    return create_app(
+        {"APP_ENV": "test", "SQLALCHEMY_DATABASE_URI": url, "SQLALCHEMY_ENGINE_OPTIONS": engine_options or {}}
+    )
+
+
+@pytest.mark.postgres
+def test_database_settings_that_can_never_work_stop_the_web_app_and_the_worker_naming_the_setting() -> None:
+    """Found (robustness review): start-up took every database error for "not reachable yet", so
+    a connection option psycopg does not take started the app with every page a 500, and a
+    wrong password or a database that does not exist started it with every page a 503 (the
+    worker only logging "the database is not answering"). Now they stop start-up (status 3),
+    naming the setting, and never printing the password."""
+    from sqlalchemy.engine import make_url
+
+    from app.config import StartupError
+    from app.schema import refuse_a_database_out_of_step
+    from support.database import dispose, postgres_url
+
+    url = make_url(postgres_url())
+    real_password = url.password or "no password given"
+    wrong_password = "not-the-password-4a7c"
+    refused = {
+        "bogus connect_arg": (
+            _postgres_app(url.render_as_string(hide_password=False), {"connect_args": {"bogus_arg": 1}}),
+            "SQLALCHEMY_ENGINE_OPTIONS (its connect_args) or DATABASE_URL cannot be used: the database client does "
+            'not take a connection option they give: invalid connection option "bogus_arg"',
+        ),
+        "wrong password": (
+            _postgres_app(url.set(password=wrong_password).render_as_string(hide_password=False)),
+            f"DATABASE_URL cannot be used: the database server turned the connection away (password authentication "
+            f'failed for user "{url.username}"): check the user name and password in DATABASE_URL.',
+        ),
+        "missing database": (
+            _postgres_app(url.set(database="space_to_think_no_such_database").render_as_string(hide_password=False)),
+            "DATABASE_URL cannot be used: the database server turned the connection away (database "
+            '"space_to_think_no_such_database" does not exist): check the names in DATABASE_URL, or create the '
+            "database and its user.",
+        ),
+    }
+    for case, (app, message) in refused.items():
+        with pytest.raises(StartupError) as caught:
+            refuse_a_database_out_of_step(app)
+        assert caught.value.code == f"Space to Think cannot start: {message}", case
+        worker = app.test_cli_runner().invoke(args=["outbox", "worker", "--once"])
+        assert worker.exit_code == 3, (case, worker.output)
+        assert worker.output == f"Space to Think cannot start: {message}\n", case
+        assert wrong_password not in worker.output and real_password not in worker.output
+        dispose(app)
+
+
+@pytest.mark.postgres
+def test_a_wrong_database_password_stops_the_served_app_with_one_line_and_no_password(tmp_path: Path) -> None:
+    """As gunicorn loads it (``import wsgi``): status 3, one line naming DATABASE_URL."""
+    from sqlalchemy.engine import make_url
+
+    from support.database import postgres_url
+
+    url = make_url(postgres_url())
+    wrong_password = "not-the-password-9e1d"
+    env = {
+        **{key: value for key, value in os.environ.items() if not key.startswith(("APP_", "FLASK_"))},
+        "APP_ENV": "development",
+        "SECRET_KEY": "a-test-secret-key-that-is-long-enough-0123456789",
+        "DATABASE_URL": url.set(password=wrong_password).render_as_string(hide_password=False),
+        "RATELIMIT_STORAGE_URI": "memory://",
+    }
+    served = subprocess.run(
+        [str(ROOT / ".venv" / "bin" / "python"), "-c", "import wsgi"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert served.returncode == 3, served.stderr
+    [line] = [line for line in served.stderr.splitlines() if "cannot start" in line]
+    assert line.startswith("Space to Think cannot start: DATABASE_URL cannot be used: the database server turned")
+    assert "Traceback" not in served.stderr
+    assert wrong_password not in served.stderr and (url.password or wrong_password) not in served.stderr
+
+
+def test_a_database_that_does_not_answer_yet_still_starts() -> None:
+    """Documented: a database down at boot (connection refused, no such host) does not stop
+    start-up; the pages say so and the health check reports it, until it is back."""
+    from app.schema import refuse_a_database_out_of_step, settings_that_cannot_connect
+    from support.database import dispose
+
+    closed = _postgres_app(f"postgresql+psycopg://someone:secret@127.0.0.1:{free_port()}/space_to_think")
+    refuse_a_database_out_of_step(closed)  # nothing refused
+    dispose(closed)
+    # What libpq says when the server is busy or starting is not taken for a bad setting.
+    for words in (
+        'connection failed: connection to server at "127.0.0.1", port 5432 failed: FATAL:  the database system is '
+        "starting up",
+        'connection failed: connection to server at "127.0.0.1", port 5432 failed: FATAL:  sorry, too many clients '
+        "already",
+        'connection failed: connection to server at "127.0.0.1", port 5432 failed: timeout expired',
+    ):
+        assert settings_that_cannot_connect(OSError(words)) is None, words
 
 
 def test_a_contacts_file_broken_while_serving_never_reaches_a_worker_started_later(tmp_path: Path) -> None:
