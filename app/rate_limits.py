@@ -16,10 +16,14 @@ docs/PERFORMANCE.md), where this one only counts.
 
 from __future__ import annotations
 
+import json
 import logging
+import math
 import time
+from collections.abc import Callable
 from contextlib import suppress
 from functools import lru_cache
+from typing import TypeGuard
 
 from flask import Flask, current_app, request
 from flask_limiter import Limiter
@@ -63,6 +67,60 @@ def unknown_redis_options(options: dict[str, object]) -> list[str]:
     return sorted(str(name) for name in options if name not in known)
 
 
+# What each Redis client option checked at start-up must be, in words, and the check. A value the
+# client cannot use (a timeout of "x", or -1) would fail every use of Redis: the counts would
+# stay in each process's memory (the fallback) for ever, with only "did not answer" in the log.
+def _number(value: object) -> TypeGuard[float]:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _whole(value: object) -> TypeGuard[int]:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+_SECONDS = ("a number of seconds more than 0", lambda value: _number(value) and value > 0)
+_POSITIVE_WHOLE = ("a whole number more than 0", lambda value: _whole(value) and value > 0)
+_YES_NO = ("true or false", lambda value: isinstance(value, bool))
+_TEXT = ("text (in double quotes)", lambda value: isinstance(value, str))
+REDIS_OPTION_VALUES: dict[str, tuple[str, Callable[[object], bool]]] = {
+    "socket_timeout": _SECONDS,
+    "socket_connect_timeout": _SECONDS,
+    "health_check_interval": ("a number of seconds, 0 or more", lambda value: _number(value) and value >= 0),
+    "max_connections": _POSITIVE_WHOLE,
+    "socket_read_size": _POSITIVE_WHOLE,
+    "db": ("a whole number, 0 or more", lambda value: _whole(value) and value >= 0),
+    "port": ("a whole number from 1 to 65535", lambda value: _whole(value) and 1 <= value <= 65535),
+    "protocol": ("2 or 3", lambda value: _whole(value) and value in (2, 3)),
+    "socket_keepalive": _YES_NO,
+    "retry_on_timeout": _YES_NO,
+    "decode_responses": _YES_NO,
+    "single_connection_client": _YES_NO,
+    "ssl": _YES_NO,
+    "ssl_check_hostname": _YES_NO,
+    "use_replicas": _YES_NO,
+    "wrap_exceptions": _YES_NO,
+    "username": _TEXT,
+    "password": _TEXT,
+    "client_name": _TEXT,
+    "encoding": _TEXT,
+    "key_prefix": _TEXT,
+    "service_name": _TEXT,
+}
+
+
+def wrong_redis_option_values(options: dict[str, object]) -> list[str]:
+    """What is wrong with the values of the options in ``REDIS_OPTION_VALUES`` (the others'
+    values are left to the client), one phrase each, by option name."""
+    problems = []
+    for name in sorted(options):
+        if name in REDIS_OPTION_VALUES:
+            words, fits = REDIS_OPTION_VALUES[name]
+            if not fits(options[name]):
+                shown = "password" if name == "password" else json.dumps(options[name])
+                problems.append(f"{name} must be {words}, not {shown}")
+    return problems
+
+
 def init_rate_limit_storage(app: Flask) -> None:
     """Check the limits; counts in the shared store, memory only as a fallback that warns."""
     for setting, variable in (
@@ -100,6 +158,8 @@ def init_rate_limit_storage(app: Flask) -> None:
         raise StartupError(
             f"RATELIMIT_STORAGE_OPTIONS has options the Redis client does not know: {', '.join(unknown)}."
         )
+    elif wrong := wrong_redis_option_values(app.config.get("RATELIMIT_STORAGE_OPTIONS") or {}):
+        raise StartupError(f"RATELIMIT_STORAGE_OPTIONS cannot be used: {'; '.join(wrong)}.")
     try:
         app.extensions[LOCKOUT_KEY] = SignInLockout.from_config(app.config)
     # Whatever the store's library raises (a malformed URI, an unknown scheme, a missing driver),

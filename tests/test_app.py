@@ -321,6 +321,55 @@ def test_start_up_names_bad_engine_or_redis_options(monkeypatch) -> None:
     assert create_app({**base, "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:1/0"}).config["RATELIMIT_STORAGE_OPTIONS"]
 
 
+@pytest.mark.parametrize(
+    "options, message",
+    [
+        ('{"socket_timeout": "x"}', 'socket_timeout must be a number of seconds more than 0, not "x"'),
+        ('{"socket_connect_timeout": -1}', "socket_connect_timeout must be a number of seconds more than 0, not -1"),
+        ('{"socket_timeout": 0}', "socket_timeout must be a number of seconds more than 0, not 0"),
+        ('{"socket_timeout": true}', "socket_timeout must be a number of seconds more than 0, not true"),
+        ('{"socket_timeout": NaN}', "socket_timeout must be a number of seconds more than 0, not NaN"),
+        ('{"retry_on_timeout": "yes"}', 'retry_on_timeout must be true or false, not "yes"'),
+        ('{"max_connections": 2.5}', "max_connections must be a whole number more than 0, not 2.5"),
+        ('{"key_prefix": 7}', "key_prefix must be text (in double quotes), not 7"),
+        ('{"password": 12345678}', "password must be text (in double quotes), not password"),
+        (
+            '{"socket_timeout": "1", "socket_connect_timeout": -1}',
+            "socket_connect_timeout must be a number of seconds more than 0, not -1; "
+            'socket_timeout must be a number of seconds more than 0, not "1"',
+        ),
+    ],
+)
+def test_start_up_refuses_redis_option_values_the_client_cannot_use(monkeypatch, options: str, message: str) -> None:
+    """Found (robustness review): a Redis timeout of "x" or -1 passed start-up; every use of
+    Redis then failed, and the limits and lockouts stayed in each process's memory for good."""
+    monkeypatch.setenv("RATELIMIT_STORAGE_OPTIONS", options)
+    with pytest.raises(StartupError) as caught:
+        create_app(
+            {
+                "APP_ENV": "test",
+                "SQLALCHEMY_DATABASE_URI": "sqlite://",
+                "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:1/0",
+            }
+        )
+    assert caught.value.code == f"Space to Think cannot start: RATELIMIT_STORAGE_OPTIONS cannot be used: {message}."
+    assert "12345678" not in str(caught.value.code)
+
+
+def test_redis_option_values_the_client_takes_are_accepted(monkeypatch) -> None:
+    monkeypatch.setenv(
+        "RATELIMIT_STORAGE_OPTIONS",
+        '{"socket_timeout": 1, "socket_connect_timeout": 0.5, "health_check_interval": 0, "retry_on_timeout": true, '
+        '"max_connections": 20, "db": 0, "key_prefix": "staging", "password": "secret", "ssl_cert_reqs": "none"}',
+    )
+    settings = {
+        "APP_ENV": "test",
+        "SQLALCHEMY_DATABASE_URI": "sqlite://",
+        "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:1/0",
+    }
+    assert create_app(settings).config["RATELIMIT_STORAGE_OPTIONS"]["socket_connect_timeout"] == 0.5
+
+
 def test_the_inbox_sign_in_limit_comes_from_the_environment(monkeypatch) -> None:
     monkeypatch.setenv("INBOX_SIGN_IN_LIMIT", "1 per minute")
     client = create_app({"APP_ENV": "test", "SQLALCHEMY_DATABASE_URI": "sqlite://"}).test_client()
