@@ -386,7 +386,15 @@ def render_request_page(
         note_form=note_form,
         errors=errors,
         has_errors=bool(errors),
-        next_statuses=workflow.next_statuses(stored.status),
+        # "Session held" only once the session has started (refused before: not offered either).
+        next_statuses=[
+            status
+            for status in workflow.next_statuses(stored.status)
+            if status != "session_held"
+            or space_session is None
+            or space_session.has_started
+            or status_form.status.data == status  # chosen, and refused: shown again with its error
+        ],
         outcomes=outcomes,
         duplicates=service.duplicates_of(stored),
         email_problems=service.email_problems(stored),

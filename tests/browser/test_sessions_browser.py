@@ -142,11 +142,11 @@ def test_arrange_invite_and_hold_a_session(browser_page, new_context, live_serve
     expect(page.get_by_label("Joining instructions or place")).to_have_value(VIDEO)
     axe.check(page, "a session's page")
 
-    # Held only once it has taken place: refused before, with the time it starts.
+    # Held only once it has taken place: not offered before, saying from when.
     page.get_by_role("link", name=reference).click()
-    page.get_by_label("The session was held").check()
-    page.get_by_role("button", name="Save", exact=True).click()
-    expect(page.get_by_role("alert").filter(has_text="There is a problem")).to_contain_text("has not happened yet")
+    expect(page.locator("[data-outcome-later]")).to_contain_text("Once the session has started")
+    expect(page.get_by_label("The session was held")).to_have_count(0)
+    expect(page.get_by_label("Session held", exact=True)).to_have_count(0)  # nor in the status form
     session_has_started(live_server.app, reference)
     # Started, not yet recorded: listed apart, with the way back to the request.
     page.get_by_role("link", name="Upcoming sessions").click()
