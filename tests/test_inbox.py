@@ -1162,6 +1162,29 @@ def test_an_import_checks_its_own_text_for_identifying_data_and_keeps_only_the_r
     [imported] = events(app, "imported")
     assert "Jayden" not in imported.detail and "made with rules version unknown" in imported.detail
     assert "nhs_number" in imported.detail
+    # The trail says it in words, once (found: "Imported from a request PDF: from a request PDF;
+    # the identifying-data check found: nhs_number, postcode").
+    trail = " ".join(re.sub(r"<[^>]+>", " ", page.split('id="audit-heading"', 1)[1]).split())
+    assert "Imported from a request PDF: made with rules version unknown, checked against " in trail
+    assert "the identifying-data check found an NHS (National Health Service) number and a postcode" in trail
+    assert "nhs_number" not in trail and "from a request PDF; " not in trail
+
+
+def test_views_in_a_row_by_one_facilitator_are_one_line_of_the_trail(app: Flask) -> None:
+    """Found: after ten minutes' work a trail had 59 "Viewed in the inbox" lines among 25 actions.
+    The audit log keeps each view; the page shows views in a row by one person as one line."""
+    client, _ = signed_in(app)
+    reference = stored_request(app)
+    page = f"/inbox/requests/{reference}"
+    for _ in range(3):
+        client.get(page)
+    post_form(client, page, f"{page}/notes", {"text": "Called the practitioner back."})
+    client.get(page)  # shown straight after the note: not a view
+    client.get(page)
+    assert len(events(app, "viewed")) == 3 + 1 + 1  # the GET for the note's token is a view too
+    trail = " ".join(re.sub(r"<[^>]+>", " ", text(client.get(page)).split('id="audit-heading"', 1)[1]).split())
+    assert re.search(r"Viewed in the inbox \(4 times, the last at [^)]+\) .* Note added .* Viewed in the inbox", trail)
+    assert trail.count("Viewed in the inbox") == 2
 
 
 def test_an_import_never_decodes_more_than_its_data_limit(app: Flask) -> None:

@@ -14,10 +14,10 @@ import hashlib
 import hmac
 import re
 from collections.abc import Mapping, MutableMapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from flask import current_app, has_app_context
 from sqlalchemy import select
@@ -35,7 +35,7 @@ from ..outbox import unsent_tried
 from ..pack import current_pack, current_partnership
 from ..requests import fields
 from ..requests.document import uk_date, uk_time
-from ..requests.guard import KINDS, Finding, Kind, scan
+from ..requests.guard import KINDS, NAMES, Finding, Kind, scan
 from ..requests.reference import is_reference, normalise_reference
 from ..requests.service import (
     InvalidRequest,
@@ -478,12 +478,15 @@ def triage_notes(request: StoredRequest) -> list[tuple[TriageNote, Facilitator]]
 
 @dataclass(frozen=True)
 class TrailEntry:
-    """One audit event, in words for the request page."""
+    """One audit event, in words for the request page; ``times`` views in a row by the same
+    person (each one in the audit log), shown as one line, ``last_at`` the latest."""
 
     at: dt.datetime
     who: str
     action: str
     detail: str
+    times: int = 1
+    last_at: dt.datetime | None = None
 
 
 ACTION_WORDS = {
@@ -529,6 +532,7 @@ EMAIL_WORDS = {
 REASON_WORDS = {"PUBLIC_BASE_URL is not set": "the service's web address is not set up (PUBLIC_BASE_URL)"}
 ACTOR_PATTERN = re.compile(r"facilitator:(\d+)")
 SESSION_PATTERN = re.compile(r"\bsession (\d+)\b")
+FOUND_PATTERN = re.compile(r"(?:^|; )the identifying-data check found: (.+)$")
 MOVED_PATTERN = re.compile(r"session (?P<session>\d+); was (?P<was>.+)")
 CREATED_PATTERN = re.compile(r"outcome (?P<outcome>[^;]+); rule pack (?P<version>[^;]+); mode (?P<mode>\w+)")
 ATTEMPT_PATTERN = re.compile(r"(?:(?P<kind>\w+), )?attempt (?P<attempt>\d+)(?:: (?P<problem>.*))?", re.S)
@@ -587,7 +591,14 @@ def _trail_words(action: str, detail: str, session_names: dict[str, str]) -> tup
         parts.append(f"rules version {found['version']}")
         return words, "; ".join(part for part in parts if part)
     if action == "imported":
-        return words, "" if detail == "from a request PDF" else detail
+        rest = detail.removeprefix("from a request PDF").removeprefix(";").strip()
+        if found := FOUND_PATTERN.search(rest):
+            kinds = [
+                NAMES.get(cast("Kind", kind.strip()), kind.strip().replace("_", " ")) for kind in found[1].split(",")
+            ]
+            listed = kinds[0] if len(kinds) == 1 else ", ".join(kinds[:-1]) + " and " + kinds[-1]
+            rest = f"{rest[: found.start()]}the identifying-data check found {listed}".removeprefix("; ")
+        return words, rest
     if action in ("viewed", "pdf_downloaded"):
         place = PLACE_WORDS.get((action, detail))
         return (f"{words} {place}", "") if place else (words, detail)
@@ -668,12 +679,27 @@ def audit_trail(reference: str) -> list[TrailEntry]:
     session_ids = {int(found) for event in events for found in SESSION_PATTERN.findall(event.detail)}
     session_names = _session_names({found for found in session_ids if found < 2**31})
     actors = {audit.REQUESTER: "The requester", audit.SYSTEM: "The service", audit.CLI: "An administrator"}
-    entries = []
+    entries: list[TrailEntry] = []
     for event in events:
         detail = ACTOR_PATTERN.sub(lambda match: names.get(match.group(0), "a facilitator"), event.detail)
         action, detail = _trail_words(event.action, detail, session_names)
         who = names.get(event.actor) or actors.get(event.actor, event.actor)
-        entries.append(TrailEntry(event.at, who, action, detail.replace(WARNING_CONFIRMED, WARNING_WORDS)))
+        entry = TrailEntry(event.at, who, action, detail.replace(WARNING_CONFIRMED, WARNING_WORDS))
+        last = entries[-1] if entries else None
+        if (
+            event.action == "viewed"
+            and last is not None
+            and (last.who, last.action, last.detail)
+            == (
+                entry.who,
+                entry.action,
+                entry.detail,
+            )
+        ):
+            # Views in a row by the same person, one line (found: 59 "Viewed" lines among 25 actions).
+            entries[-1] = replace(last, times=last.times + 1, last_at=event.at)
+        else:
+            entries.append(entry)
     return entries
 
 
