@@ -67,7 +67,21 @@ def use_write_ahead_log(dbapi_connection: Any, _record: Any) -> None:
             cursor.close()
 
 
-csrf = CSRFProtect()
+class OriginCheckingCSRFProtect(CSRFProtect):
+    """Flask-WTF's CSRF protection, which over HTTPS also requires the form to come from this
+    site, by its ``Referer`` header only. A browser set (or an extension) to send no referrer
+    was refused on every form for good, told to try again. Browsers send ``Origin`` on every
+    form post as well, and it says the same: when ``Referer`` is missing, ``Origin`` is checked
+    in its place (the same check, so a post from another site is still refused)."""
+
+    def protect(self, apply_exemptions: bool = False) -> None:
+        origin = request.headers.get("Origin", "")
+        if request.is_secure and not request.referrer and origin not in ("", "null"):
+            request.environ["HTTP_REFERER"] = f"{origin}/"  # what Flask-WTF reads (request.referrer)
+        super().protect(apply_exemptions)
+
+
+csrf = OriginCheckingCSRFProtect()
 # Storage comes from RATELIMIT_STORAGE_URI (Redis, so every worker and server shares the
 # counts; memory:// only as a fallback that warns at start-up).
 # One site-wide limit per address (RATELIMIT_APPLICATION, set by the RATELIMIT_DEFAULT

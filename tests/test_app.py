@@ -866,6 +866,23 @@ def test_answers_post_over_https_as_a_browser_sends_them(client: FlaskClient) ->
     assert "/questions/immediate_danger" in response.headers["Location"]
 
 
+def test_a_browser_that_sends_no_referrer_is_checked_by_its_origin(client: FlaskClient) -> None:
+    """Found (robustness review): a browser or privacy extension that sends no Referer was refused
+    on every form over HTTPS ("open for a long time or used in another tab"), for good. Browsers
+    send Origin on every form post: it is checked instead, and another site is still refused."""
+    page = client.get("/start", base_url="https://localhost", follow_redirects=True)
+    token = csrf_token(page.get_data(as_text=True))
+    data = {"answer": "practitioner", "csrf_token": token}
+    for origin in ("https://evil.example", "null", None):
+        headers = {"Origin": origin} if origin else {}
+        refused = client.post("/questions/mode", base_url="https://localhost", data=data, headers=headers)
+        assert refused.status_code == 400, origin
+    response = client.post(
+        "/questions/mode", base_url="https://localhost", data=data, headers={"Origin": "https://localhost"}
+    )
+    assert response.status_code in (302, 303) and "/questions/immediate_danger" in response.headers["Location"]
+
+
 def test_page_chrome_is_rendered_once_and_the_same_on_every_page(client: FlaskClient, app: Flask) -> None:
     first = client.get("/").get_data(as_text=True)
     assert set(app.extensions["space_to_think.fragments"]) == {"header", "exit-and-notice", "footer"}
