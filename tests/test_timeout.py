@@ -29,6 +29,9 @@ def test_warning_is_ready_once_a_journey_starts(client: FlaskClient, app: Flask)
     idle = app.config["SESSION_IDLE_MINUTES"] * 60 - 60  # less the server's refresh step (below)
     assert f'data-idle-seconds="{idle}"' in dialog.group(0)
     assert 'data-keep-alive-url="/keep-alive"' in dialog.group(0)
+    # What doing nothing costs, said when the warning opens (facilitator review, finding 3).
+    assert 'aria-describedby="app-timeout-text app-timeout-unsaved app-timeout-left"' in dialog.group(0)
+    assert "If you do nothing, anything you have typed and not yet sent will be lost too." in page
 
 
 def _expiry(app: Flask) -> dt.datetime:

@@ -28,6 +28,11 @@ document.addEventListener('click', function (event) {
 // CSRF token (a plain link to that page, from another site say, ends nothing), which leads to
 // the "your answers were cleared" page, or for the inbox (from=inbox) to its sign-in page,
 // which says why.
+// Typing (or choosing) in a form on the page counts as activity, as a page load does: at most
+// once a minute (or a quarter of a short limit) it tells the server, with the same keep-alive
+// POST, and the timer starts again, so someone writing a long note is never timed out and loses
+// nothing (facilitator review, finding 3). The server still ends a session nobody touches, and
+// the warning says that anything typed and not yet saved goes with it.
 // Screen readers hear the time left when it opens (in the dialog's description), then now and
 // then in its live region, filled only while the dialog is shown: 1 minute 30 seconds, 1
 // minute, 30 seconds and 10 seconds left. The countdown on screen changes every second.
@@ -37,7 +42,11 @@ function startTimeoutWarning (dialog) {
   const countdown = dialog.querySelector('[data-timeout-countdown]')
   const described = dialog.querySelector('[data-timeout-left]')
   const announce = dialog.querySelector('[data-timeout-announce]')
+  // Typing tells the server at most this often: a minute, or a quarter of the time before the
+  // warning opens (a short limit, in a test say), so it is told before the warning opens.
+  const typingMs = Math.min(60000, (idleMs - warnMs) / 4)
   let warnTimer, tickTimer, deadline, lastFocus, marks
+  let lastKept = Date.now()
 
   // "2 minutes", "1 minute 30 seconds", "45 seconds": to the second, never rounded up.
   function words (ms) {
@@ -117,19 +126,37 @@ function startTimeoutWarning (dialog) {
     warnTimer = window.setTimeout(open, idleMs - warnMs)
   }
 
-  function keep () {
-    window.clearInterval(tickTimer)
-    fetch(dialog.dataset.keepAliveUrl, {
+  // The server pushes the session's expiry on (CSRF-protected, like the page's forms).
+  function keepAlive () {
+    lastKept = Date.now()
+    return fetch(dialog.dataset.keepAliveUrl, {
       method: 'POST',
       credentials: 'same-origin',
       headers: { 'X-CSRFToken': dialog.dataset.csrfToken }
-    }).catch(function () {})
+    })
+  }
+
+  function keep () {
+    window.clearInterval(tickTimer)
+    keepAlive().catch(function () {})
     if (dialog.open) dialog.close()
     if (lastFocus && lastFocus.focus) lastFocus.focus()
     schedule()
   }
 
+  // Typing in a form: the timer starts again once the server has pushed the expiry on (not
+  // before, so the page never counts on more time than the server gives).
+  function typed (event) {
+    if (dialog.open || Date.now() - lastKept < typingMs) return
+    const field = event.target
+    if (!(field instanceof Element) || !field.closest('form') || dialog.contains(field)) return
+    keepAlive().then(function (response) {
+      if (response.ok && !dialog.open) schedule()
+    }).catch(function () {})
+  }
+
   dialog.querySelector('[data-timeout-continue]').addEventListener('click', keep)
+  document.addEventListener('input', typed)
   dialog.addEventListener('cancel', function (event) {
     event.preventDefault()
     keep()

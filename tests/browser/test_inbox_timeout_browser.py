@@ -1,11 +1,12 @@
 """The idle time limit for a signed-in facilitator, in a real browser (review-a11y H1, WCAG 2.2.1):
 a warning before the limit, worded for staff; "Stay signed in" keeps the page as it was (what was
 typed, and the focus); "Sign out" signs out; doing nothing leads to the sign-in page, which says
-why. The page clock is faked, so the tests take seconds, not half an hour. What the pages say is
-checked over HTTP in tests/test_inbox_timeout.py."""
+why; typing in a form counts as doing something. The page clock is faked, so the tests take
+seconds, not half an hour. What the pages say is checked over HTTP in tests/test_inbox_timeout.py."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
@@ -13,7 +14,7 @@ from playwright.sync_api import Locator, Page, expect
 
 from support.browser import FormPoster, assert_no_axe_violations
 from support.passwords import cheap_password_hash
-from support.sessions import idle_nearly_to_the_limit
+from support.sessions import idle_nearly_to_the_limit, idle_time_left
 
 EMAIL = "kit.timeout@partnership.example"
 PASSWORD = "quiet harbour lantern seven"
@@ -59,6 +60,7 @@ def test_the_warning_comes_before_the_limit_and_stay_signed_in_keeps_the_page(pa
     expect(page.get_by_role("heading", name="Do you want to stay signed in?")).to_be_focused()
     expect(_warning(page)).to_have_accessible_description(
         "To protect the information in the inbox, we will sign you out if you do nothing for 30 minutes. "
+        "If you do nothing, anything you have typed and not yet saved will be lost. "
         "You will be signed out in 2 minutes."
     )
     assert_no_axe_violations(page, "the inbox's timeout warning")
@@ -88,3 +90,57 @@ def test_doing_nothing_signs_out_and_the_sign_in_page_says_why(page: Page, refer
     expect(page.get_by_role("heading", level=1, name="Sign in to the facilitators' inbox")).to_be_visible()
     expect(page.get_by_role("region", name="Important")).to_contain_text(TIMED_OUT)
     assert_no_axe_violations(page, "the sign-in page after the time limit")
+
+
+def _keep_alive(page: Page):  # type: ignore[no-untyped-def]
+    return page.expect_response(lambda r: r.url.endswith("/keep-alive"))
+
+
+def test_typing_a_note_keeps_the_facilitator_signed_in_and_the_note_can_be_saved(
+    page: Page,
+    reference: str,
+    live_server,  # type: ignore[no-untyped-def]
+) -> None:
+    """Found (facilitator review, finding 3): typing did not count as activity, so a facilitator
+    writing a careful note was signed out when the warning ran out, and the note was lost. Typing
+    now tells the server (the keep-alive, at most once a minute) and starts the page's timer
+    again: an hour of writing, with the server's clock run on to the edge of its limit twice, and
+    the note is still there and saves."""
+    _signed_in_with_a_fake_clock(page, f"/inbox/requests/{reference}")
+    note = page.get_by_label("Add a note")
+    note.click()
+    page.keyboard.type("Called")  # within the first minute: the page load was the last activity
+    page.clock.fast_forward("25:00")
+    idle_nearly_to_the_limit(live_server.app)  # the server's clock has run on too
+    with _keep_alive(page) as kept:
+        page.keyboard.type(" the school;")
+    assert kept.value.status == 204
+    assert idle_time_left(live_server.app, page.context.cookies()) > dt.timedelta(minutes=29)  # the server pushed it on
+    told: list[str] = []
+    counting = lambda r: told.append(r.url) if r.url.endswith("/keep-alive") else None  # noqa: E731
+    page.on("request", counting)
+    try:
+        page.keyboard.type(" waiting")
+        page.clock.fast_forward("00:30")
+        page.keyboard.type(" to hear")  # (30 seconds on: not told again so soon)
+        page.clock.fast_forward("00:31")
+        with _keep_alive(page):
+            page.keyboard.type(" back.")  # (a minute on: told again)
+    finally:
+        page.remove_listener("request", counting)
+    assert len(told) == 1, told
+    page.clock.fast_forward("26:00")  # 52 minutes since the page opened, 26 since the last keep-alive
+    expect(_warning(page)).to_be_hidden()
+    idle_nearly_to_the_limit(live_server.app)
+    with _keep_alive(page):
+        page.keyboard.type(" ")
+    page.clock.fast_forward("26:00")
+    expect(_warning(page)).to_be_hidden()
+    expect(note).to_have_value(NOTE + " ")
+    page.get_by_role("button", name="Add note").click()
+    expect(page).to_have_url(re.compile(rf"/inbox/requests/{reference}(#.*)?$"))
+    expect(page.get_by_text(NOTE).first).to_be_visible()
+    expect(page.get_by_text(TIMED_OUT)).to_have_count(0)
+    # Stopped typing: the warning opens as before, 27 minutes after the last keep-alive.
+    page.clock.fast_forward("27:30")
+    expect(_warning(page)).to_be_visible()

@@ -1,13 +1,15 @@
 """The idle-timeout warning in a real browser: it appears before the limit, keeps answers
-when asked, and clears them when the time runs out. The page clock is faked, so the test
-takes seconds, not half an hour."""
+when asked, and clears them when the time runs out; typing in a form counts as activity. The
+page clock is faked, so the test takes seconds, not half an hour."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from playwright.sync_api import Page, expect
 
-from support.browser import assert_no_axe_violations, continue_button, start
-from support.sessions import idle_nearly_to_the_limit
+from support.browser import PATHS, FormPoster, answer_values, assert_no_axe_violations, continue_button, start
+from support.sessions import idle_nearly_to_the_limit, idle_time_left
 
 
 def _warning(page: Page):  # type: ignore[no-untyped-def]
@@ -123,6 +125,7 @@ def test_the_time_left_is_read_when_the_warning_opens_and_announced_accurately(p
     expect(warning).to_be_visible()
     expect(warning).to_have_accessible_description(
         "To protect your information, we will clear your answers if you do nothing for 30 minutes. "
+        "If you do nothing, anything you have typed and not yet sent will be lost too. "
         "Your answers will be cleared in 2 minutes."
     )
     announce = warning.locator("[aria-live]")
@@ -134,3 +137,27 @@ def test_the_time_left_is_read_when_the_warning_opens_and_announced_accurately(p
     keep = warning.get_by_role("button", name="Keep my answers").bounding_box()
     clear = warning.get_by_role("button", name="Clear my answers now").bounding_box()
     assert keep and clear and abs(keep["y"] - clear["y"]) < 1, (keep, clear)
+
+
+def test_typing_the_request_keeps_the_answers(page: Page, live_server) -> None:  # type: ignore[no-untyped-def]
+    """Found (facilitator review, finding 3, the same timer as the inbox's): typing did not count
+    as activity, so someone writing their request slowly had it cleared. Typing now tells the
+    server (the keep-alive, at most once a minute) and starts the page's timer again."""
+    page.clock.install()
+    FormPoster(page.context).journey(answer_values(PATHS["P"]))
+    page.goto("/request/about-you")
+    expect(page.locator("body.govuk-frontend-supported")).to_have_count(1)
+    field = page.get_by_role("textbox").first
+    field.click()
+    page.clock.fast_forward("25:00")
+    idle_nearly_to_the_limit(live_server.app)  # the server's clock has run on too
+    with page.expect_response(lambda r: r.url.endswith("/keep-alive")) as kept:
+        page.keyboard.type("Sam")
+    assert kept.value.status == 204
+    assert idle_time_left(live_server.app, page.context.cookies()) > dt.timedelta(minutes=29)
+    page.clock.fast_forward("26:00")  # 51 minutes since the page opened
+    expect(_warning(page)).to_be_hidden()
+    expect(field).to_have_value("Sam")
+    # Stopped typing: the warning opens 27 minutes after the last keep-alive.
+    page.clock.fast_forward("01:30")
+    expect(_warning(page)).to_be_visible()

@@ -68,3 +68,22 @@ def idle_nearly_to_the_limit(app: Any, left: dt.timedelta = dt.timedelta(seconds
             update(JourneySessionRow).where(JourneySessionRow.expires_at > now).values(expires_at=now + left)
         )
         db.session.commit()
+
+
+def idle_time_left(app: Any, cookies: list[Any]) -> dt.timedelta:
+    """How long the session named by a browser's ``cookies`` (``context.cookies()``) has before
+    its idle limit, on the server."""
+    from sqlalchemy import select
+
+    from app.extensions import db
+    from app.models import utcnow
+    from app.sessions import JourneySessionRow
+
+    name = app.config["SESSION_COOKIE_NAME"]
+    cookie = next(c["value"] for c in cookies if c["name"] == name)
+    sid = app.session_interface._signer(app).unsign(cookie).decode("ascii")
+    with app.app_context():
+        expiry = db.session.execute(
+            select(JourneySessionRow.expires_at).where(JourneySessionRow.id == sid)
+        ).scalar_one()
+        return expiry - utcnow()
