@@ -143,6 +143,7 @@ def test_a_partnership_account_is_refused_every_other_inbox_route(app: Flask) ->
         "inbox.arrange_session",
         "inbox.send_invitation",
         "inbox.session_outcome",
+        "inbox.form_address",  # a GET of the forms' addresses (to the request page)
     }
     # Nothing was read or changed on its behalf; it is still signed in.
     with app.app_context():

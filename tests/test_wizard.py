@@ -437,12 +437,18 @@ ROUTES = [
     "/inbox/requests.csv",
     "/inbox/requests/<reference>",
     "/inbox/requests/<reference>/assignment",
+    "/inbox/requests/<reference>/assignment",  # (and a GET: to the request page, inbox.form_address)
     "/inbox/requests/<reference>/invitation",
+    "/inbox/requests/<reference>/invitation",  # (and a GET: to the request page, inbox.form_address)
     "/inbox/requests/<reference>/notes",
+    "/inbox/requests/<reference>/notes",  # (and a GET: to the request page, inbox.form_address)
     "/inbox/requests/<reference>/request.pdf",
     "/inbox/requests/<reference>/session",
+    "/inbox/requests/<reference>/session",  # (and a GET: to the request page, inbox.form_address)
     "/inbox/requests/<reference>/session-outcome",
+    "/inbox/requests/<reference>/session-outcome",  # (and a GET: to the request page, inbox.form_address)
     "/inbox/requests/<reference>/status",
+    "/inbox/requests/<reference>/status",  # (and a GET: to the request page, inbox.form_address)
     "/inbox/sessions",
     "/inbox/sessions/<session_id>",
     "/inbox/sessions/<session_id>/cancel",

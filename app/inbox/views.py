@@ -10,6 +10,7 @@ Routes (blueprint ``inbox``, prefix ``/inbox``):
   POST      /inbox/requests/<reference>/status          change_status
   POST      /inbox/requests/<reference>/assignment      assign
   POST      /inbox/requests/<reference>/notes           add_note
+  GET       /inbox/requests/<reference>/<form address>  form_address     (to the request page: REQUEST_FORMS)
   GET/POST  /inbox/import                               import_request
   GET       /inbox/guide                                guide            (docs/FACILITATORS.md)
   ... and the sessions' routes (app.inbox.session_views): /inbox/sessions, a session, and
@@ -131,7 +132,7 @@ def require_facilitator() -> Response | tuple[str, int] | None:
                 if request.method == "POST":  # what was typed is given back, as after the idle limit
                     return render_error(400, csrf_failure=True, kept=kept)
         if request.method in ("GET", "HEAD"):
-            return redirect(url_for("inbox.sign_in", next=request.path))
+            return redirect(url_for("inbox.sign_in", next=page_of_form(request.path)))
         abort(403)
     service.adopt_sign_in(facilitator, session)
     if ACTED_KEY in session and request.endpoint != "inbox.request_page":
@@ -189,8 +190,22 @@ def safe_next(target: str | None, facilitator: Facilitator | None = None) -> str
         and " " not in target
         and not has_dot_segment(target)
     ):
-        return target
+        return page_of_form(target)
     return statistics if read_only else url_for("inbox.index")
+
+
+def page_of_form(target: str) -> str:
+    """``target``, unless it is an address a request page's form posts to (``REQUEST_FORMS``):
+    then the request page itself. Such an address is in the address bar after a form error, so
+    it can come back as ``next=`` (a reload or a bookmark while signed out)."""
+    path = target.split("?", 1)[0].split("#", 1)[0]
+    try:
+        endpoint, values = current_app.url_map.bind("localhost").match(path, method="GET")
+    except HTTPException:
+        return target
+    if endpoint != "inbox.form_address":
+        return target
+    return url_for("inbox.request_page", reference=values["reference"])
 
 
 def has_dot_segment(target: str) -> bool:
@@ -548,6 +563,35 @@ def add_note(reference: str) -> Response | str:
     service.add_note(stored, form.text.data or "", current_facilitator())
     done("Note added", "notes", "the notes")
     return acted_on(stored)
+
+
+# --- the forms' addresses, opened (GET) ---------------------------------------------------------
+
+# The last parts of the addresses a request page's forms post to (change_status, assign and
+# add_note above; arrange_session, send_invitation and session_outcome in session_views), and the
+# part of the page each form is in. After a form error the page is shown at that address, so a
+# reload, a bookmark or a sign-in's ``next=`` opens it (GET): that goes to the request page, at
+# the form, and is no 405 (facilitator review, finding 6). Nothing is read or changed here;
+# ``require_facilitator`` has checked who is asking, as for every inbox route (a partnership
+# account is refused, 403).
+REQUEST_FORMS = {
+    "status": "change-status",
+    "assignment": "assignment",
+    "notes": "notes",
+    "session": "session-section",
+    "invitation": "session-section",
+    "session-outcome": "session-section",
+}
+
+
+def form_address(reference: str) -> Response:
+    """A GET of one of a request page's form addresses: to the request page, at the form."""
+    form = request.path.rsplit("/", 1)[-1]
+    return redirect(url_for("inbox.request_page", reference=reference, _anchor=REQUEST_FORMS[form]), code=303)
+
+
+for _form in REQUEST_FORMS:
+    bp.add_url_rule(f"/requests/<reference>/{_form}", "form_address", form_address, methods=["GET"])
 
 
 # --- a form whose security token failed ---------------------------------------------------------
