@@ -446,6 +446,17 @@ def test_repeated_failed_sign_ins_are_rate_limited(app: Flask) -> None:
     assert "too many attempts" in text(sign_in(client)).lower()
 
 
+def test_a_sign_in_form_sent_without_a_password_does_not_use_up_the_limit(app: Flask) -> None:
+    """Found (robustness review): an empty form, or one without a password, counted as an attempt:
+    five of them, and the next real sign-in was refused for a minute. Nothing was guessed."""
+    add_facilitator(app)
+    client = app.test_client()
+    for email, password in (("", ""), (EMAIL, ""), ("", PASSWORD)) * 3:
+        assert sign_in(client, email, password).status_code == 200
+    assert sign_in(client, EMAIL, "a wrong password").status_code == 200
+    assert sign_in(client).status_code == 302  # not "too many attempts"
+
+
 def test_successful_sign_ins_do_not_use_up_the_limit(app: Flask) -> None:
     add_facilitator(app)
     assert [sign_in(app.test_client()).status_code for _ in range(7)] == [302] * 7

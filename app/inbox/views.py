@@ -239,7 +239,7 @@ def wait_text(seconds: int) -> str:
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
-@limiter.limit(sign_in_limit, methods=["POST"], deduct_when=lambda response: response.status_code != 302)
+@limiter.limit(sign_in_limit, methods=["POST"], deduct_when=lambda response: bool(g.get("sign_in_tried")))
 def sign_in() -> Response | tuple[str, int]:
     """The sign-in form; a failure says only that the email or password is wrong."""
     signed_in = signed_in_now()
@@ -253,6 +253,9 @@ def sign_in() -> Response | tuple[str, int]:
         lockout = current_lockout()
         locked_for = lockout.begin_attempt(email)  # counted before the password is checked
         facilitator = None if locked_for else service.authenticate(email, password)
+        # An attempt counts towards INBOX_SIGN_IN_LIMIT when a password was checked, and failed
+        # (a form sent empty, or without a password, guesses nothing: it is not counted).
+        g.sign_in_tried = facilitator is None
         if facilitator is not None:
             lockout.clear(email)
             reset_session()  # a new session id: a planted or stolen id is useless after sign-in
