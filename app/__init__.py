@@ -103,6 +103,10 @@ def init_extensions(app: Flask) -> None:
     )
     csrf.init_app(app)
     init_rate_limit_storage(app)
+    # Flask-Limiter adds each app's RATELIMIT_STORAGE_OPTIONS to the limiter's own options, and
+    # the limiter outlives any one app (the tests build many): one app's Redis options (a
+    # password, a key prefix) reached every app built after it. Each app starts from its own.
+    limiter._storage_options = {}
     limiter.init_app(app)
     init_site_wide_limit(app, limiter)
     init_sessions(app)

@@ -22,6 +22,7 @@ from limits.storage import MemoryStorage, storage_from_string
 from app import create_app
 from app.extensions import limiter
 from app.lockout import LOCKOUT_KEY, SignInLockout
+from app.rate_limits import rate_limit_store_answers
 from app.rate_store import SweptMemoryStorage
 from support import HEALTHY, csrf_token
 from support.database import migrated_sqlite
@@ -507,6 +508,26 @@ def test_reset_password_asks_twice_and_names_an_unknown_address(tmp_path) -> Non
 
 
 # --- Redis: shared, and when it stops answering -------------------------------------------------
+
+
+def test_one_apps_redis_options_never_reach_the_next(tmp_path, redis_url: str) -> None:
+    """Found: Flask-Limiter adds each app's RATELIMIT_STORAGE_OPTIONS to the shared limiter's, so
+    after one app with a password and a certificate option, every later app's Redis failed
+    (TypeError), and its limits and lockouts stayed in its own memory."""
+    options = {"password": "not-this-servers", "ssl_cert_reqs": "none", "key_prefix": "other"}
+    create_app(
+        {
+            "APP_ENV": "test",
+            "SQLALCHEMY_DATABASE_URI": "sqlite://",
+            "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:1/0",
+            "RATELIMIT_STORAGE_OPTIONS": options,
+        }
+    )
+    app = make_app(tmp_path, RATELIMIT_STORAGE_URI=redis_url, RATELIMIT_DEFAULT="2 per minute")
+    client = app.test_client()
+    assert [client.get("/privacy").status_code for _ in range(3)] == [200, 200, 429]
+    with app.app_context():
+        assert rate_limit_store_answers(app)
 
 
 def test_limits_are_kept_in_redis_and_survive_a_new_app(tmp_path, redis_url: str) -> None:

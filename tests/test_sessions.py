@@ -881,6 +881,10 @@ def test_a_facilitator_can_delete_a_feedback_comment_after_confirming_and_it_is_
         assert db.session.scalar(select(func.count()).select_from(FeedbackComment)) == 2  # asked, not deleted
     token = csrf_token(text(ask))
     assert client.post(link, data={"csrf_token": token}).status_code == 200  # no confirmation: asked again
+    expired = client.post(link, data={"csrf_token": "stale", "confirm": "yes"})  # a form kept open too long
+    assert expired.status_code == 400 and "The comment has not been deleted because the form had expired" in text(
+        expired
+    )
     done = client.post(link, data={"csrf_token": token, "confirm": "yes"}, follow_redirects=True)
     assert done.status_code == 200 and "Comment deleted" in text(done)
     assert "Jane Smith" not in text(done) and "Kept" in text(done)

@@ -397,10 +397,10 @@ def cancel_not_checked(session_id: str) -> Response | str:
 
 
 @when_not_checked("inbox.delete_comment")
-def delete_comment_not_checked(comment_id: str) -> Response | str:
-    """ "Are you sure?" again, saying the comment was not deleted."""
+def delete_comment_not_checked(comment_id: str) -> str:
+    """ "Are you sure?" again, saying the comment was not deleted (none to show: the "form has
+    expired" page, as for a request or session that is not there)."""
     comment = sessions.find_comment(comment_id)
     if comment is None:
-        flash("That comment has already been deleted", IMPORTANT)
-        return redirect(url_for("inbox.sessions_list", _anchor="comments"))
+        abort(404)
     return render_delete_comment_page(comment, COMMENT_NOT_DELETED)
