@@ -194,7 +194,14 @@ EMAIL_CONTEXTS: dict[str, list[dict]] = {
     ],
     **{
         f"sessions/{kind}.txt": [
-            {"reference": "ABCD2345", "session": SESSION, "update": update, "contact": contact}
+            {
+                "reference": "ABCD2345",
+                "session": SESSION,
+                "update": update,
+                "contact": contact,
+                # An update says what changed (the place is not repeated).
+                **({"changed": [("time", "9:30am"), ("joining instructions or place", "")]} if update else {}),
+            }
             for update in (False, True)
             for contact in (CONTACT, None)
         ]

@@ -452,6 +452,7 @@ ROUTES = [
     "/inbox/sessions",
     "/inbox/sessions/<session_id>",
     "/inbox/sessions/<session_id>/cancel",
+    "/inbox/sessions/comments/<comment_id>/delete",
     "/inbox/sign-in",
     "/inbox/sign-out",
     "/inbox/statistics",
