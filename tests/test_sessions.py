@@ -13,7 +13,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from icalendar import Calendar
-from sqlalchemy import func, inspect, select
+from sqlalchemy import func, inspect, select, update
 from sqlalchemy.exc import IntegrityError
 from werkzeug.test import TestResponse
 
@@ -22,7 +22,7 @@ from app.models import AuditEvent, OutboxMessage, StoredRequest
 from app.space_sessions.models import FeedbackComment, FeedbackToken, SessionPlace, SpaceSession
 from app.space_sessions.service import queue_reminders
 from app.stats.models import Count
-from app.stats.service import current_month
+from app.stats.service import current_month, window
 from support import both_databases, csrf_token
 from support.mail import FACILITATORS, SmtpServer
 from support.sessions import ROOM, UK, session_form, session_has_started, uk_today
@@ -838,6 +838,10 @@ def test_feedback_scores_appear_on_the_counts_page_with_small_numbers_hidden(ses
             tokens.append(found.group(1))
         for token, score in zip(tokens[:10], "5555544444", strict=True):
             assert answer_feedback(token, score, "")
+        # Scores are shown for months that are over: these ten, as if given last month.
+        last_month = window(2)[0]
+        db.session.execute(update(Count).where(Count.kind == "feedback").values(month=last_month))
+        db.session.commit()
 
     def total(page: str, row: str) -> str:
         found = re.search(
@@ -852,7 +856,8 @@ def test_feedback_scores_appear_on_the_counts_page_with_small_numbers_hidden(ses
         assert answer_feedback(tokens[10], "2", "")
         assert not answer_feedback(tokens[10], "2", "")  # once only
     page = text(client.get("/inbox/statistics"))
-    assert total(page, "2") == "hidden"  # one answer: too few to show
+    assert total(page, "2") == "hidden"  # this month is not over: its scores, and so the totals, are hidden
+    assert total(page, "5") == "hidden" and total(page, "total") == "11"
 
 
 def test_a_facilitator_can_delete_a_feedback_comment_after_confirming_and_it_is_audited_without_its_text(

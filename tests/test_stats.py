@@ -502,9 +502,11 @@ def test_sessions_held_and_feedback_appear_once_counted(app: Flask, runner) -> N
     tables = page_tables(signed_in(app).get("/inbox/statistics").get_data(as_text=True))
     assert tables["journeys"]["session_held"]["total"] == "6"
     assert list(tables["feedback"]) == ["1", "2", "3", "4", "5", "total"]  # every score, given or not
-    # This month's 2 fours are hidden, with the next smallest (the 6 fives) so the month's 15 cannot give them away.
+    # This month is not over: its scores (and so each score's 12-month total) are hidden, or
+    # today's page less yesterday's would give the latest answer away; how many answered is not.
     feedback = {row: cells["total"] for row, cells in tables["feedback"].items()}
-    assert feedback == {"1": "0", "2": "0", "3": "7", "4": HIDDEN, "5": HIDDEN, "total": "15"}
+    assert feedback == {"1": HIDDEN, "2": HIDDEN, "3": HIDDEN, "4": HIDDEN, "5": HIDDEN, "total": "15"}
+    assert tables["feedback"]["total"][current_month()] == "15"
     assert "Feedback scores" in runner.invoke(args=["stats", "show"]).output
 
 
@@ -521,16 +523,22 @@ def test_a_month_with_few_feedback_answers_does_not_say_which_scores_were_given(
     assert {feedback[score][now] for score in feedback} == {HIDDEN}
     assert {feedback[score]["total"] for score in feedback} == {HIDDEN}
 
-    # Another month with 6 answers: its scores are shown (zeros and all); this month's stay
-    # hidden, and so does each score's total, which would otherwise give them away.
-    add_counts(app, ("feedback", last, "4", 6))
+    # Last month, 10 answers, no score with more than 80% of them: its scores are shown, zeros
+    # and all. This month's stay hidden, and so does each score's total, which would give them away.
+    add_counts(app, ("feedback", last, "4", 5), ("feedback", last, "5", 5), ("feedback", now, "3", 5))
     feedback = page_tables(client.get("/inbox/statistics").get_data(as_text=True))["feedback"]
     scores = ["1", "2", "3", "4", "5"]
+    assert [feedback[score][last] for score in scores] == ["0", "0", "0", "5", "5"]
     assert {feedback[score][now] for score in scores} == {HIDDEN}
     assert {feedback[score]["total"] for score in scores} == {HIDDEN}  # a total less last month's is this month's
-    assert feedback["total"]["total"] == "7"
-    assert [feedback[score][last] for score in ("1", "2", "3", "5")] == ["0"] * 4
+    assert feedback["total"]["total"] == "16" and feedback["total"][now] == "6"  # how many answered: shown
     assert_no_line_gives_a_hidden_number_away(feedback, [*window(12), "total"])
+    # A month where (nearly) everyone gave one score says what each of them gave: hidden.
+    before = months_ago(2)
+    add_counts(app, ("feedback", before, "5", 6))
+    feedback = page_tables(client.get("/inbox/statistics").get_data(as_text=True))["feedback"]
+    assert {feedback[score][before] for score in scores} == {HIDDEN}
+    assert [feedback[score][last] for score in scores] == ["0", "0", "0", "5", "5"]
     exported = csv_tables(client.get("/inbox/statistics.csv").get_data(as_text=True))["Feedback scores"]
     assert [list(exported[f"Score {score}"].values()) for score in scores] == [
         list(feedback[score].values()) for score in scores

@@ -342,7 +342,8 @@ def statistics(
     counts = {}
     for name, (_, keys, adds_up, _) in layout.items():
         grid = [[found.get((kind, subject), {}).get(month, 0) for month in columns] for _, kind, subject in keys]
-        hide = few_answers(grid) if name == FEEDBACK else frozenset()
+        this_month = columns.index(current_month(now)) if current_month(now) in columns else None
+        hide = few_answers(grid, this_month) if name == FEEDBACK else frozenset()
         counts[name] = CountsTable(grid, column_totals=adds_up, hide=hide)
     rows_of = {name: [key for key, _, _ in keys] for name, (_, keys, _, _) in layout.items()}
     suppressed = suppress_linked(counts, linked_bounds(pack, rows_of))
@@ -432,18 +433,31 @@ def linked_bounds(pack: RulePack, rows: Mapping[str, Sequence[str]]) -> list[Bou
     return [bound for bound in bounds if bound.below and bound.above]
 
 
-def few_answers(grid: Sequence[Sequence[int]]) -> frozenset[tuple[int, int]]:
+# A month's feedback scores are hidden when its most common score holds more than this share
+# of its answers: "0, 0, 0, 0, 6" says each of those six practitioners answered "Very much".
+DOMINANT_SHARE = 0.8
+
+
+def few_answers(grid: Sequence[Sequence[int]], current: int | None = None) -> frozenset[tuple[int, int]]:
     """The feedback scores to hide whatever they are. A practitioner is told no one's score can
-    be picked out, and the facilitators know whose sessions were held: in a month of two answers,
-    "0, 0, 0, 0, hidden" would say both were 5. So a month with fewer than ``SMALL_NUMBER``
-    answers has every score hidden, zeros too; and then every score's total for the whole
-    window as well (a total less the months shown is the hidden month's score), as when the
-    window itself has fewer than ``SMALL_NUMBER`` answers."""
+    be picked out, and the facilitators know whose sessions were held. So every score of a
+    month is hidden, zeros too, when the month has fewer than ``SMALL_NUMBER`` answers ("0, 0,
+    0, 0, hidden" would say both were 5), when one score holds more than ``DOMINANT_SHARE`` of
+    them, and while the month is not over (column ``current``: today's page less yesterday's
+    would be the score of the session held in between). Then every score's total for the whole
+    window is hidden as well (a total less the months shown is the hidden months' scores), as
+    when the window itself has too few answers or one score dominates it."""
     width = len(grid[0]) if grid else 0
-    few = [c for c in range(width) if 0 < sum(row[c] for row in grid) < SMALL_NUMBER]
-    if few or 0 < sum(map(sum, grid)) < SMALL_NUMBER:
-        few.append(width)  # the column of each score's total
-    return frozenset((row, column) for column in few for row in range(len(grid)))
+    columns = [[row[c] for row in grid] for c in range(width)] + [[sum(row) for row in grid]]
+
+    def tells(scores: list[int]) -> bool:
+        total = sum(scores)
+        return total > 0 and (total < SMALL_NUMBER or max(scores) > DOMINANT_SHARE * total)
+
+    hidden = [c for c in range(width) if tells(columns[c]) or (c == current and sum(columns[c]) > 0)]
+    if hidden or tells(columns[width]):
+        hidden.append(width)  # the column of each score's total
+    return frozenset((row, column) for column in hidden for row in range(len(grid)))
 
 
 def _score_order(subject: str) -> tuple[int, str]:
