@@ -1196,6 +1196,13 @@ def test_views_in_a_row_by_one_facilitator_are_one_line_of_the_trail(app: Flask)
     trail = " ".join(re.sub(r"<[^>]+>", " ", text(client.get(page)).split('id="audit-heading"', 1)[1]).split())
     assert re.search(r"Viewed in the inbox \(4 times, the last at [^)]+\) .* Note added .* Viewed in the inbox", trail)
     assert trail.count("Viewed in the inbox") == 2
+    # Another account with the same name is another person: never folded into their line.
+    namesake = app.test_client()
+    add_facilitator(app, "sam.other@partnership.example", "Sam Facilitator")
+    assert sign_in(namesake, "sam.other@partnership.example").status_code == 302
+    namesake.get(page)
+    trail = " ".join(re.sub(r"<[^>]+>", " ", text(client.get(page)).split('id="audit-heading"', 1)[1]).split())
+    assert trail.count("Viewed in the inbox") == 4  # ours, (the note), ours, theirs, ours again now
 
 
 def test_an_import_never_decodes_more_than_its_data_limit(app: Flask) -> None:

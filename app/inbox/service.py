@@ -680,26 +680,24 @@ def audit_trail(reference: str) -> list[TrailEntry]:
     session_names = _session_names({found for found in session_ids if found < 2**31})
     actors = {audit.REQUESTER: "The requester", audit.SYSTEM: "The service", audit.CLI: "An administrator"}
     entries: list[TrailEntry] = []
+    previous: AuditEvent | None = None
     for event in events:
         detail = ACTOR_PATTERN.sub(lambda match: names.get(match.group(0), "a facilitator"), event.detail)
         action, detail = _trail_words(event.action, detail, session_names)
         who = names.get(event.actor) or actors.get(event.actor, event.actor)
         entry = TrailEntry(event.at, who, action, detail.replace(WARNING_CONFIRMED, WARNING_WORDS))
-        last = entries[-1] if entries else None
-        if (
-            event.action == "viewed"
-            and last is not None
-            and (last.who, last.action, last.detail)
-            == (
-                entry.who,
-                entry.action,
-                entry.detail,
-            )
-        ):
-            # Views in a row by the same person, one line (found: 59 "Viewed" lines among 25 actions).
-            entries[-1] = replace(last, times=last.times + 1, last_at=event.at)
+        same = previous is not None and (previous.action, previous.actor, previous.detail) == (
+            event.action,
+            event.actor,
+            event.detail,
+        )
+        if event.action == "viewed" and same:
+            # Views in a row by the same account (not only the same name), one line (found: 59
+            # "Viewed" lines among 25 actions).
+            entries[-1] = replace(entries[-1], times=entries[-1].times + 1, last_at=event.at)
         else:
             entries.append(entry)
+        previous = event
     return entries
 
 
