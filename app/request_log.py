@@ -14,9 +14,12 @@ import re
 
 # The request line as werkzeug logs it: method, target, protocol (coloured at a terminal).
 _COLOUR = r"(?:\x1b\[[0-9;]*m)*"
+# The target runs to the last " HTTP/": a decoded path can hold spaces of any kind (a no-break
+# space pasted into a search), and a line that does not match is not logged at all.
 _REQUEST_LINE = re.compile(
-    rf"^(?P<before>{_COLOUR})(?P<method>[^\s\x1b]+) (?P<target>\S+)(?P<rest> HTTP/[^\s\x1b]+)(?P<after>{_COLOUR})$"
+    rf"^(?P<before>{_COLOUR})(?P<method>[A-Z]+) (?P<target>.+)(?P<rest> HTTP/[0-9.]+)(?P<after>{_COLOUR})$", re.S
 )
+HIDDEN_LINE = "[request line not shown]"
 _FEEDBACK_LINK = re.compile(r"^/feedback/(?!thank-you$)[^/]+")
 
 
@@ -31,12 +34,18 @@ class QuietRequestLines(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         args = record.args
-        if isinstance(args, tuple) and args and isinstance(args[0], str):
+        message = str(record.msg)  # werkzeug's: "<address> - - [<date>] " then its own format
+        if message.endswith('"%s" %s %s') and isinstance(args, tuple) and args and isinstance(args[0], str):
             found = _REQUEST_LINE.match(args[0])
             if found:
                 target = quiet_target(found["target"])
                 line = f"{found['before']}{found['method']} {target}{found['rest']}{found['after']}"
-                record.args = (line, *args[1:])
+            else:  # not a request line werkzeug could read: it could hold anything
+                line = HIDDEN_LINE
+            record.args = (line, *args[1:])
+        elif message.endswith("code %d, message %s") and isinstance(args, tuple) and len(args) == 2:
+            # werkzeug's "Bad request syntax ('GET /feedback/… HTTP/1.1')": the request line again.
+            record.args = (args[0], HIDDEN_LINE)
         return True
 
 

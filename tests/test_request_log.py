@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import socket
 import threading
 import urllib.request
 from urllib.error import HTTPError
@@ -26,9 +27,22 @@ def test_a_feedback_token_or_a_search_never_reaches_the_development_servers_log(
     base = f"http://127.0.0.1:{server.server_port}"
     try:
         with caplog.at_level(logging.INFO, logger="werkzeug"):
-            for path in ("/feedback/tok3nSecretValue", "/inbox?q=Jane+Smith+12%2F03%2F2015", "/feedback/thank-you"):
+            for path in (
+                "/feedback/tok3nSecretValue",
+                "/inbox?q=Jane+Smith+12%2F03%2F2015",
+                "/feedback/thank-you",
+                "/inbox?q=Jane%C2%A0Smith",  # a no-break space, as pasted from a document
+                "/feedback/tok3n%C2%A0Secret",
+            ):
                 with contextlib.suppress(HTTPError):  # a 404 or a redirect to sign in is logged all the same
                     urllib.request.urlopen(base + path, timeout=10).close()  # noqa: S310 - our own loopback server
+        # A request line werkzeug cannot read is logged as an error, with the line in it.
+        with (
+            caplog.at_level(logging.INFO, logger="werkzeug"),
+            socket.create_connection(("127.0.0.1", server.server_port), timeout=10) as raw,
+        ):
+            raw.sendall(b"GET /feedback/tok3nSecretValue HTTP/1.1 extra\r\n\r\n")
+            raw.recv(4096)
     finally:
         server.shutdown()
         thread.join(5)
@@ -36,6 +50,7 @@ def test_a_feedback_token_or_a_search_never_reaches_the_development_servers_log(
     assert "GET /feedback/[link] HTTP/1.1" in logged and "GET /inbox?[query] HTTP/1.1" in logged
     assert "GET /feedback/thank-you HTTP/1.1" in logged  # the thank-you page is no secret
     assert "tok3nSecretValue" not in logged and "Jane" not in logged and "2015" not in logged
+    assert "Secret" not in logged and "[request line not shown]" in logged
 
 
 @pytest.mark.parametrize(
