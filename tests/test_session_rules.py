@@ -183,6 +183,26 @@ def test_12am_is_asked_about_and_a_time_outside_the_working_day_must_be_confirme
         assert session_id_of(app, later) is not None
 
 
+def test_a_session_confirmed_outside_the_working_day_can_be_changed_without_confirming_again(app: Flask) -> None:
+    """Found (diff review): the change page showed the confirmation of an arranged 6:30am session
+    unticked, so changing only its place was refused until it was ticked again."""
+    client, _ = signed_in(app)
+    reference = offered(app)
+    assert arrange(client, reference, start_time="06:30", unusual_time="06:30").status_code == 302
+    page_url = f"/inbox/sessions/{session_id_of(app, reference)}"
+    page = text(client.get(page_url))
+    assert re.search(r'name="unusual_time"[^>]*value="06:30"[^>]*checked', page)  # as it was confirmed
+    moved = post_form(
+        client, page_url, page_url, session_form(start_time="06:30", unusual_time="06:30", place="Room 2")
+    )
+    assert moved.status_code == 302
+    # Saved unchanged: no update is sent to anyone.
+    same = post_form(client, page_url, page_url, session_form(start_time="06:30", unusual_time="06:30", place="Room 2"))
+    assert same.status_code == 302
+    assert "Nothing was changed, so no one was sent an update" in text(client.get(page_url))
+    assert len(events(app, "session_changed")) == 1
+
+
 @pytest.mark.parametrize(
     "parts",
     [

@@ -191,6 +191,8 @@ def render_session_page(
                 "month": str(local.month),
                 "year": str(local.year),
                 "start_time": f"{local:%H:%M}",
+                # A time outside the working day was confirmed when the session was arranged.
+                "unusual_time": f"{local:%H:%M}",
                 "length": str(session.minutes),
                 "format": session.format,
                 "place": session.place,
@@ -233,6 +235,10 @@ def session_page(session_id: str) -> Response | str:
     findings = place_needs_confirmation(form, PLACE_NOT_CHANGED, confirmed_place=space_session.place)
     if findings:
         return render_session_page(space_session, form, findings)
+    if sessions.unchanged(space_session, form.details):  # type: ignore[arg-type]  # set by validate
+        # Saved as it was: no update emailed to anyone (found: an "update" that changed nothing).
+        flash("Nothing was changed, so no one was sent an update", IMPORTANT)
+        return redirect(url_for("inbox.session_page", session_id=space_session.id))
     try:
         updated = sessions.change_session(space_session, form.details, current_facilitator().actor)  # type: ignore[arg-type]  # set by validate
     except SessionRefused as refused:  # cancelled a moment ago by a colleague, or started since

@@ -389,6 +389,16 @@ def cannot_change(session: SpaceSession) -> str | None:
     return None
 
 
+def unchanged(session: SpaceSession, details: SessionDetails) -> bool:
+    """Whether ``details`` are the session's as they are (its date, time, length, format, place)."""
+    return (details.starts_at, details.minutes, details.format, details.place) == (
+        session.starts_at,
+        session.minutes,
+        session.format,
+        session.place,
+    )
+
+
 def change_session(session: SpaceSession, details: SessionDetails, actor: str) -> int:
     """Change a session still to come: its date, time, length, format or place; every
     practitioner already invited is sent the update (same UID, next SEQUENCE). Returns how many
@@ -851,5 +861,6 @@ __all__ = [
     "queue_reminders",
     "send_invitation",
     "sessions_to_record",
+    "unchanged",
     "upcoming_sessions",
 ]
