@@ -63,6 +63,10 @@ def use_write_ahead_log(dbapi_connection: Any, _record: Any) -> None:
         try:
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=NORMAL")
+        except sqlite3.OperationalError:
+            # A file this user may only read (a copy being looked at, say) stays as it is: reading
+            # it must still work. (SQLite needs write access to read a file already in WAL mode.)
+            pass
         finally:
             cursor.close()
 

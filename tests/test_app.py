@@ -609,6 +609,23 @@ def test_sqlite_answers_are_saved_while_another_process_is_reading_the_database(
         assert db.session.execute(sa.text("PRAGMA synchronous")).scalar() == 1  # NORMAL
 
 
+def test_a_sqlite_file_that_may_only_be_read_can_still_be_read(tmp_path: Path) -> None:
+    """Found (diff review): the write-ahead-log setting failed on a read-only file, so every
+    connection to it failed, reads included."""
+    path = tmp_path / "read-only.db"
+    made = sqlite3.connect(path)
+    made.execute("CREATE TABLE t (x INTEGER)")
+    made.execute("INSERT INTO t VALUES (1)")
+    made.commit()
+    made.close()
+    engine = sa.create_engine(f"sqlite:///file:{path}?mode=ro&uri=true")
+    try:
+        with engine.connect() as connection:
+            assert connection.execute(sa.text("SELECT x FROM t")).scalar() == 1
+    finally:
+        engine.dispose()
+
+
 # --- Sessions -------------------------------------------------------------------------
 
 
