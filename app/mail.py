@@ -27,11 +27,15 @@ import threading
 import time
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
+from typing import TYPE_CHECKING
 
 from flask import current_app, render_template
 
 from .email_address import EMAIL_ADDRESS
 from .models import OutboxMessage, StoredRequest
+
+if TYPE_CHECKING:
+    from _typeshed import ReadableBuffer  # smtplib's own type for a message's bytes (typeshed only)
 
 FACILITATORS = "facilitators"
 ACKNOWLEDGEMENT = "acknowledgement"
@@ -188,6 +192,7 @@ class _DeadlineSMTP(smtplib.SMTP):
         self._lock = threading.Lock()
         self._watched: socket.socket | None = None
         self._released = False
+        self._sending_message = False
         self.was_cut_off = False
 
     def _get_socket(self, host: str, port: int, timeout: float) -> socket.socket:
@@ -203,10 +208,19 @@ class _DeadlineSMTP(smtplib.SMTP):
             self._watched = sock.dup()
         return sock
 
+    def data(self, msg: ReadableBuffer | str) -> tuple[int, bytes]:
+        """Send the message itself, no longer cut off at the deadline (each wait still has
+        ``SMTP_TIMEOUT``): a server that takes its time to accept a message it has been sent (a
+        virus scan) may already have taken it, and cutting it off then would send it again at
+        every try."""
+        with self._lock:
+            self._sending_message = True
+        return super().data(msg)
+
     def cut_off(self) -> None:
         """End the conversation now: every wait on the connection returns at once."""
         with self._lock:
-            if self._released:
+            if self._released or self._sending_message:
                 return
             self.was_cut_off = True
             if self._watched is not None:

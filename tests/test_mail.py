@@ -3,6 +3,7 @@ and what happens when the mail server is down."""
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import ssl
 import subprocess
@@ -323,3 +324,41 @@ def test_a_send_over_starttls_checks_the_certificate_and_is_cut_off_at_its_deadl
         server.join(timeout=5)
     assert encrypted.is_set()
     assert SEND_DEADLINE_FACTOR * 0.5 <= took < SEND_DEADLINE_FACTOR * 0.5 + 2, took
+
+
+def test_a_message_being_accepted_is_never_cut_off_at_the_send_deadline(smtp_server: SmtpServer) -> None:
+    """Found (diff review): a mail server that takes its time to accept a message it has been
+    sent (a virus scan) could be cut off at the whole send's deadline after taking it; the send
+    then counted as failed, and the message went again at every try. Once the message itself is
+    being sent, only SMTP_TIMEOUT limits each wait."""
+    from email.message import EmailMessage
+
+    from app.mail import _DeadlineSMTP
+
+    received, release = threading.Event(), threading.Event()
+    accept = smtp_server.mailbox.handle_DATA
+
+    async def slow_to_accept(server, session, envelope):  # type: ignore[no-untyped-def]
+        received.set()
+        while not release.is_set():
+            await asyncio.sleep(0.01)
+        return await accept(server, session, envelope)
+
+    smtp_server.mailbox.handle_DATA = slow_to_accept  # type: ignore[method-assign]  # this test's server only
+    smtp_server.start()
+    email = EmailMessage()
+    email["From"], email["To"], email["Subject"] = "service@example.org", FACILITATORS, "A request"
+    email.set_content("Hello")
+    smtp = _DeadlineSMTP("127.0.0.1", 5, time.monotonic() + 60)
+    smtp.connect("127.0.0.1", smtp_server.port)
+    sending = threading.Thread(target=smtp.send_message, args=(email,))
+    sending.start()
+    try:
+        assert received.wait(5)
+        smtp.cut_off()  # the deadline passes while the server decides
+    finally:
+        release.set()
+        sending.join(10)
+    assert not smtp.was_cut_off and len(smtp_server.mailbox.messages) == 1
+    smtp.quit()
+    smtp.release()
