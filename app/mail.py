@@ -193,6 +193,8 @@ class _DeadlineSMTP(smtplib.SMTP):
         self._watched: socket.socket | None = None
         self._released = False
         self._sending_message = False
+        self._grace_seconds = max(deadline - time.monotonic(), 0.0)  # the whole send's time, again
+        self._grace: threading.Timer | None = None
         self.was_cut_off = False
 
     def _get_socket(self, host: str, port: int, timeout: float) -> socket.socket:
@@ -209,18 +211,24 @@ class _DeadlineSMTP(smtplib.SMTP):
         return sock
 
     def data(self, msg: ReadableBuffer | str) -> tuple[int, bytes]:
-        """Send the message itself, no longer cut off at the deadline (each wait still has
-        ``SMTP_TIMEOUT``): a server that takes its time to accept a message it has been sent (a
-        virus scan) may already have taken it, and cutting it off then would send it again at
-        every try."""
+        """Send the message itself. A deadline that passes from here gives the server as long
+        again before the cut-off (``cut_off``): a server taking its time to accept a message it
+        has been sent (a virus scan) may already have taken it, and cutting it off then would
+        send it again at every try; one that never finishes still cannot hold the worker."""
         with self._lock:
             self._sending_message = True
         return super().data(msg)
 
-    def cut_off(self) -> None:
-        """End the conversation now: every wait on the connection returns at once."""
+    def cut_off(self, force: bool = False) -> None:
+        """End the conversation now: every wait on the connection returns at once (while the
+        message itself is being sent, only after as long again, unless ``force``)."""
         with self._lock:
-            if self._released or self._sending_message:
+            if self._released:
+                return
+            if self._sending_message and not force:
+                self._grace = threading.Timer(self._grace_seconds, self.cut_off, kwargs={"force": True})
+                self._grace.daemon = True
+                self._grace.start()
                 return
             self.was_cut_off = True
             if self._watched is not None:
@@ -231,6 +239,8 @@ class _DeadlineSMTP(smtplib.SMTP):
         """Close the duplicate socket; a ``cut_off`` after this does nothing."""
         with self._lock:
             self._released = True
+            if self._grace is not None:
+                self._grace.cancel()
             if self._watched is not None:
                 self._watched.close()
                 self._watched = None

@@ -4,6 +4,7 @@ and what happens when the mail server is down."""
 from __future__ import annotations
 
 import asyncio
+import smtplib
 import socket
 import ssl
 import subprocess
@@ -362,3 +363,29 @@ def test_a_message_being_accepted_is_never_cut_off_at_the_send_deadline(smtp_ser
     assert not smtp.was_cut_off and len(smtp_server.mailbox.messages) == 1
     smtp.quit()
     smtp.release()
+
+    # A server that never finishes accepting it is still cut off, after as long again.
+    release.clear()
+    received.clear()
+    smtp = _DeadlineSMTP("127.0.0.1", 5, time.monotonic() + 60)
+    smtp._grace_seconds = 0.2  # as long again as this test can wait
+    smtp.connect("127.0.0.1", smtp_server.port)
+    failed: list[BaseException] = []
+
+    def send() -> None:
+        try:
+            smtp.send_message(email)
+        except (OSError, smtplib.SMTPException) as error:
+            failed.append(error)
+
+    sending = threading.Thread(target=send)
+    sending.start()
+    try:
+        assert received.wait(5)
+        smtp.cut_off()  # at the deadline: 0.2 s more, then cut off
+        sending.join(5)
+        assert not sending.is_alive() and failed and smtp.was_cut_off
+    finally:
+        release.set()
+        sending.join(5)
+        smtp.release()
