@@ -495,10 +495,11 @@ def check_contact_text(text: str | None) -> None:
     (a capital letter or a number first, a full stop, ! or ? last): it stands on its own on the
     submitted page, and the acknowledgement email goes on after it ("… You can also reply to this
     email.")."""
-    if not text:
+    sentences = (text or "").strip()
+    if not sentences:
         return
-    sentences = text.strip()
-    if sentences[0].islower() or sentences[-1] not in ".!?":
+    # The last sentence may end inside brackets or quotes: "… (Monday to Friday.)"
+    if sentences[0].islower() or sentences.rstrip(")\"'’”")[-1:] not in (".", "!", "?"):
         raise ConfigError(
             "FACILITATOR_CONTACT_TEXT must be one or more whole sentences, starting with a capital letter and "
             'ending with a full stop, like "Email facilitators@partnership.example or call 0161 496 0000.", '

@@ -81,7 +81,8 @@ def _whole(value: object) -> TypeGuard[int]:
 _SECONDS = ("a number of seconds more than 0", lambda value: _number(value) and value > 0)
 _POSITIVE_WHOLE = ("a whole number more than 0", lambda value: _whole(value) and value > 0)
 _YES_NO = ("true or false", lambda value: isinstance(value, bool))
-_TEXT = ("text (in double quotes)", lambda value: isinstance(value, str))
+# (null: none, as the Redis client's own default for a user name or password)
+_TEXT = ("text (in double quotes), or null", lambda value: value is None or isinstance(value, str))
 REDIS_OPTION_VALUES: dict[str, tuple[str, Callable[[object], bool]]] = {
     "socket_timeout": _SECONDS,
     "socket_connect_timeout": _SECONDS,

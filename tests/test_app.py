@@ -162,6 +162,12 @@ def test_a_contact_text_that_is_not_whole_sentences_stops_start_up(monkeypatch, 
         create_app({"APP_ENV": "test"})
 
 
+@pytest.mark.parametrize("value", ["Call us (Monday to Friday.)", 'Say "help."', "   ", "Email us. Or call!"])
+def test_a_contact_text_of_whole_sentences_is_taken(value: str) -> None:
+    """A last sentence inside brackets or quotes is a whole sentence; spaces only are no text."""
+    assert load_config({"APP_ENV": "test", "FACILITATOR_CONTACT_TEXT": value}, environ={})
+
+
 def test_the_example_contact_text_is_whole_sentences() -> None:
     example = (PROJECT_ROOT / "deploy" / "space-to-think.env.example").read_text(encoding="utf-8")
     [value] = re.findall(r'^FACILITATOR_CONTACT_TEXT="([^"]*)"$', example, re.M)
@@ -331,8 +337,8 @@ def test_start_up_names_bad_engine_or_redis_options(monkeypatch) -> None:
         ('{"socket_timeout": NaN}', "socket_timeout must be a number of seconds more than 0, not NaN"),
         ('{"retry_on_timeout": "yes"}', 'retry_on_timeout must be true or false, not "yes"'),
         ('{"max_connections": 2.5}', "max_connections must be a whole number more than 0, not 2.5"),
-        ('{"key_prefix": 7}', "key_prefix must be text (in double quotes), not 7"),
-        ('{"password": 12345678}', "password must be text (in double quotes), not password"),
+        ('{"key_prefix": 7}', "key_prefix must be text (in double quotes), or null, not 7"),
+        ('{"password": 12345678}', "password must be text (in double quotes), or null, not password"),
         (
             '{"socket_timeout": "1", "socket_connect_timeout": -1}',
             "socket_connect_timeout must be a number of seconds more than 0, not -1; "
@@ -360,7 +366,8 @@ def test_redis_option_values_the_client_takes_are_accepted(monkeypatch) -> None:
     monkeypatch.setenv(
         "RATELIMIT_STORAGE_OPTIONS",
         '{"socket_timeout": 1, "socket_connect_timeout": 0.5, "health_check_interval": 0, "retry_on_timeout": true, '
-        '"max_connections": 20, "db": 0, "key_prefix": "staging", "password": "secret", "ssl_cert_reqs": "none"}',
+        '"max_connections": 20, "db": 0, "key_prefix": "staging", "password": "secret", "ssl_cert_reqs": "none", '
+        '"username": null}',
     )
     settings = {
         "APP_ENV": "test",

@@ -59,6 +59,7 @@ class _Mapping(dict[str, object]):
 
 
 ALIAS_PROBLEM = "found an alias to an anchor defined here"
+NOT_A_KEY = "found a list or mapping used as a key"
 
 
 class _LineLoader(_SafeLoader):
@@ -85,6 +86,8 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> _Mapping:
     mapping.line = node.start_mark.line + 1
     mapping.key_lines = {}
     for key_node, value_node in node.value:
+        if not isinstance(key_node, yaml.ScalarNode):  # a list or a mapping where a field's name goes
+            raise yaml.constructor.ConstructorError(None, None, NOT_A_KEY, key_node.start_mark)
         # A key is whatever the file wrote (text, almost always); the checks name one that is not.
         key = cast("str", loader.construct_object(key_node, deep=True))
         mapping.key_lines[str(key)] = key_node.start_mark.line + 1
@@ -147,6 +150,7 @@ _YAML_PROBLEMS = (
     ("did not find expected ',' or '}'", "a mapping in braces { } opened here is not closed, or lacks a comma"),
     ("found undefined alias", "this line refers to an anchor (*name) that is not defined"),
     (ALIAS_PROBLEM, "anchors and aliases (&name and *name) are not allowed: write the value out in full"),
+    (NOT_A_KEY, "a field's name here is a list or a set of fields: write a plain name, like label:"),
 )
 _YAML_CONTEXTS = {
     "while parsing a block collection": "the list that starts on line",

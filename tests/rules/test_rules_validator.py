@@ -219,6 +219,15 @@ def test_anchors_and_aliases_are_refused_before_they_can_multiply(
     assert problems[0].line == 1 and "anchors and aliases" in problems[0].message
 
 
+def test_a_list_used_as_a_fields_name_is_named_at_its_line(write_pack: Callable[[Any], Path]) -> None:
+    """Found (diff review): "? [a, b]" (a list where a field's name goes) stopped start-up with
+    a TypeError and a traceback, naming no file or line."""
+    path = write_pack("pack:\n  name: Tiny\n  ? [a, b]\n  : x\n", "key.yaml")
+    pack, problems = check_pack(path)
+    assert pack is None and len(problems) == 1
+    assert str(problems[0]).startswith(f"{path}, line 3: a field's name here is a list or a set of fields")
+
+
 def test_missing_file(tmp_path: Path) -> None:
     pack, problems = check_pack(tmp_path / "absent.yaml")
     assert pack is None and "cannot be read" in problems[0].message
