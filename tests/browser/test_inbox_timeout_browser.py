@@ -141,6 +141,8 @@ def test_typing_a_note_keeps_the_facilitator_signed_in_and_the_note_can_be_saved
     expect(page).to_have_url(re.compile(rf"/inbox/requests/{reference}(#.*)?$"))
     expect(page.get_by_text(NOTE).first).to_be_visible()
     expect(page.get_by_text(TIMED_OUT)).to_have_count(0)
-    # Stopped typing: the warning opens as before, 27 minutes after the last keep-alive.
+    # Stopped typing: the warning opens as before, 27 minutes after the last keep-alive (once the
+    # new page's script has set its timer: time run on before then would not count).
+    page.wait_for_load_state("domcontentloaded")
     page.clock.fast_forward("27:30")
     expect(_warning(page)).to_be_visible()
