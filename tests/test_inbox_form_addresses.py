@@ -13,29 +13,34 @@ import html
 
 from flask import Flask
 
-from app.inbox.views import safe_next
+from app.inbox.views import REQUEST_FORMS, safe_next
 from support import csrf_token
 from test_inbox import add_facilitator, sign_in, signed_in, stored_request
 
 # Each form's address (the last part) and the part of the request page the form is in.
-FORMS = {
-    "status": "change-status",
-    "assignment": "assignment",
-    "notes": "notes",
-    "session": "session-section",
-    "invitation": "session-section",
-    "session-outcome": "session-section",
-}
+FORMS = REQUEST_FORMS
+
+
+def test_every_address_a_request_pages_form_posts_to_is_one_of_them(app: Flask) -> None:
+    """A form added to the request page gets the same: its address opened leads to the page."""
+    posted = {
+        rule.rule.rsplit("/", 1)[1]
+        for rule in app.url_map.iter_rules()
+        if rule.rule.startswith("/inbox/requests/<reference>/") and "POST" in (rule.methods or set())
+    }
+    assert posted and posted <= set(FORMS), posted - set(FORMS)
 
 
 def test_opening_a_forms_address_goes_to_the_request_page_at_the_form(app: Flask) -> None:
     client, _ = signed_in(app)
     reference = stored_request(app)
     page = f"/inbox/requests/{reference}"
+    shown = client.get(page).get_data(as_text=True)
     for form, section in FORMS.items():
         response = client.get(f"{page}/{form}")
         assert response.status_code == 303, form
         assert response.location == f"{page}#{section}", form
+        assert f'id="{section}"' in shown, form  # the part of the page it opens at is there
     # As after a form error: "Change status" without a status, shown at the form's address;
     # then a reload there.
     token = csrf_token(client.get(page).get_data(as_text=True))
