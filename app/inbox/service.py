@@ -982,12 +982,12 @@ def facilitator_choices(facilitators: Sequence[Facilitator]) -> list[tuple[str, 
     return [("", "Not assigned")] + [(str(f.id), f.display_name) for f in facilitators]
 
 
-def assignment_choices(request: StoredRequest) -> list[tuple[str, str]]:
-    """The assignment list for this request: ``facilitator_choices`` of the active facilitators,
-    with the request's assignee kept in it (as "(account closed)") if their account has since
-    been closed, so the list says what the page says, and saving it unchanged changes nothing."""
+def assignment_choices(assignee: Facilitator | None) -> list[tuple[str, str]]:
+    """The assignment list for a request assigned to ``assignee`` (``assigned_facilitator``):
+    ``facilitator_choices`` of the active facilitators, with the assignee kept in it (as
+    "(account closed)") if their account has since been closed, so the list says what the page
+    says, and saving it unchanged changes nothing."""
     choices = facilitator_choices(active_facilitators())
-    assignee = assigned_facilitator(request)
     if assignee is not None and all(value != str(assignee.id) for value, _ in choices):
         choices.insert(1, (str(assignee.id), f"{assignee.display_name} (account closed)"))
     return choices

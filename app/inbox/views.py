@@ -377,7 +377,7 @@ def render_request_page(
     status_form = status_form or StatusForm(formdata=None)
     if assign_form is None:
         assign_form = AssignForm(formdata=None, data={"facilitator": str(assigned.id) if assigned else ""})
-    assign_form.set_facilitators(service.assignment_choices(stored))
+    assign_form.set_facilitators(service.assignment_choices(assigned))
     note_form = note_form or NoteForm(formdata=None)
     forms = (status_form, assign_form, note_form)
     if session_form is None:
@@ -532,10 +532,10 @@ def assign(reference: str) -> Response | str:
     """Assign the request to an active facilitator, or to no one."""
     stored = stored_request(reference)
     form = AssignForm()
-    form.set_facilitators(service.assignment_choices(stored))
+    current = service.assigned_facilitator(stored)
+    form.set_facilitators(service.assignment_choices(current))
     if not form.validate():
         return render_request_page(stored, assign_form=form)
-    current = service.assigned_facilitator(stored)
     if current is not None and form.facilitator.data == str(current.id):
         assignee: Facilitator | None = current  # kept as it is, even with the account closed since
     else:
