@@ -108,12 +108,14 @@ def test_arrange_invite_and_hold_a_session(browser_page, new_context, live_serve
     page.get_by_label("Day").fill("31")
     page.get_by_label("Month").fill("2")
     page.get_by_label("Year").fill(str(dt.date.today().year + 1))
-    page.get_by_label("Start time (UK time)").fill("10:30")
+    page.get_by_label("Start time (UK time)").fill("6:30am")
     page.get_by_role("button", name="Arrange the session").click()
     summary = page.get_by_role("alert").filter(has_text="There is a problem")
     expect(summary).to_contain_text("The date of the session must be a real date")
-    expect(page.get_by_label("Start time (UK time)")).to_have_value("10:30")
-    axe.check(page, "the arrange form with errors")
+    expect(summary).to_contain_text("6:30am is outside the working day")  # confirmed with a tick, below
+    expect(page.get_by_label("Start time (UK time)")).to_have_value("6:30am")
+    axe.check(page, "the arrange form with errors, and the start time to confirm")
+    page.get_by_label("Yes, the session starts at 6:30am").check()
 
     day = dt.datetime.now(ZoneInfo("Europe/London")).date() + dt.timedelta(days=5)
     page.get_by_label("Day").fill(str(day.day))
