@@ -137,7 +137,8 @@ def make_pdf(request: StoredRequest) -> bool:
     to try again. Commits either way. True if the PDF was made."""
     request.pdf_attempts = (request.pdf_attempts or 0) + 1
     try:
-        pdf = service.request_pdf(request, current_pack())
+        with db.session.no_autoflush:  # nothing written (on SQLite: the whole file held) while it renders
+            pdf = service.request_pdf(request, current_pack())
     except Exception as error:  # noqa: BLE001 — any renderer fault: keep the request, record it, retry later
         request.pdf_error = pdf_problem(error)
         request.pdf_next_attempt_at = utcnow() + retry_delay(request.pdf_attempts)
@@ -192,7 +193,12 @@ def send_message(message: OutboxMessage, now: dt.datetime | None = None) -> str:
     message.attempts += 1
     message.last_attempt_at = utcnow()
     try:
-        mail.smtp_send(mail.build_email(message, request))
+        # Nothing is written until the attempt is recorded: on SQLite a write holds the whole
+        # file, and reading the PDF to attach would otherwise write the attempt first, so every
+        # page that saves answers would wait on the mail server, then fail (a slow one takes up
+        # to 3 x SMTP_TIMEOUT). On PostgreSQL only this email's row is locked, as before.
+        with db.session.no_autoflush:
+            mail.smtp_send(mail.build_email(message, request))
     except (OSError, smtplib.SMTPException, RuntimeError, ValueError) as error:
         message.last_error = mail.describe_error(error)
         give_up = message.kind != mail.FACILITATORS and mail.refused_for_good(error)

@@ -13,6 +13,7 @@ import os
 import select as select_module
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -64,6 +65,50 @@ def hung_smtp() -> Iterator[HungServer]:
         yield server
     finally:
         server.listener.close()
+
+
+def test_a_hung_mail_server_does_not_hold_the_sqlite_file_while_the_worker_waits(
+    mail_app: Flask, hung_smtp: HungServer
+) -> None:
+    """On SQLite a write holds the whole file: had the worker written the attempt before sending,
+    every visitor's answer saved meanwhile would wait on the mail server, then fail (a slow one
+    takes up to 3 x SMTP_TIMEOUT). Another writer gets in while the send waits."""
+    mail_app.config.update(SMTP_PORT=hung_smtp.port, SMTP_TIMEOUT=1)
+    with mail_app.app_context():
+        make_request()
+        database = db.engine.url.database
+        assert database
+    written: dict[str, object] = {}
+
+    def write_while_sending() -> None:
+        deadline = time.monotonic() + 5
+        while not hung_smtp.was_contacted() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        written["during_send"] = hung_smtp.was_contacted()
+        other = sqlite3.connect(str(database), timeout=0.2)  # another process's write: a page saving answers
+        try:
+            other.execute("UPDATE journey_sessions SET data = data")
+            other.execute(
+                "INSERT INTO audit_events (at, actor, action, reference, detail) VALUES (?, ?, ?, ?, ?)",
+                ("2026-01-01 00:00:00", "test", "probe", None, ""),
+            )
+            other.commit()
+            written["ok"] = True
+        except sqlite3.OperationalError as error:
+            written["ok"] = str(error)
+        finally:
+            other.close()
+
+    writer = threading.Thread(target=write_while_sending)
+    writer.start()
+    with mail_app.app_context():
+        result = run_pass()
+    writer.join()
+    assert result.send_failed == 1
+    assert written == {"during_send": True, "ok": True}
+    with mail_app.app_context():
+        [message] = db.session.scalars(select(OutboxMessage)).all()
+        assert message.attempts == 1 and message.last_attempt_at is not None  # the attempt is still recorded
 
 
 class DrippingServer:
