@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 
 from app.journey import ANSWERS_KEY, TOKEN_KEY
 from app.rules import load_contacts, load_pack
-from support.submission import ELIGIBLE_PATH, path_before, with_answers
+from support.submission import ELIGIBLE_PATH, VALID_DETAILS, fill_details, path_before, to_outcome, with_answers
 from support.walk import Walker, checked_values, outcome_of, page_text, path_of, question_of, title_of
 
 PACK = load_pack(contacts=load_contacts())
@@ -30,6 +30,12 @@ def stored_answers(client: FlaskClient) -> dict[str, object]:
     """The answers the server holds for this client's session."""
     with client.session_transaction() as session:
         return dict(session.get(ANSWERS_KEY, {}))
+
+
+def session_keys(client: FlaskClient) -> set[str]:
+    """What the server holds in this client's session, by name."""
+    with client.session_transaction() as session:
+        return set(session)
 
 
 def stored_token(client: FlaskClient) -> str | None:
@@ -76,6 +82,41 @@ def test_start_link_keeps_a_journey_in_progress(walker: Walker, client: FlaskCli
     walker.follow("/start")
     assert stored_token(client) == token
     assert set(stored_answers(client)) == {q for q, _ in SAFE_TO_CRITERIA[:3]}
+
+
+def test_start_now_with_answers_in_this_browser_asks_first_and_shows_none_of_them(client: FlaskClient) -> None:
+    """Found (new-user review): on a shared computer, "Start now" opened the last person's
+    journey, their answers and outcome on show. It now asks, showing nothing of them."""
+    walker = to_outcome(client)
+    fill_details(walker)
+    page = walker.get("/start")
+    assert page.status_code == 200
+    text = page_text(page)
+    assert title_of(page).startswith("Answers already started in this browser")
+    assert "If they are not yours" in text and "30 minutes" in text
+    outcome = PACK.outcome("P")
+    assert outcome is not None and outcome.title.practitioner not in text
+    assert VALID_DETAILS["name"] not in text
+    assert 'href="/result"' in text  # carry on where they left off: the outcome
+    assert outcome_of(walker.follow("/result")) == "P"
+
+    # Start again: nothing of the last person's is left, answers or request details.
+    page = walker.get("/start")
+    old_cookie = client.get_cookie("space_to_think_session")
+    response = walker.post("/start", {})
+    assert response.status_code == 302 and path_of(response.location) == f"/questions/{PACK.start}"
+    assert stored_answers(client) == {}
+    assert "request_details" not in session_keys(client)
+    new_cookie = client.get_cookie("space_to_think_session")
+    assert old_cookie is not None and new_cookie is not None and new_cookie.value != old_cookie.value
+    assert checked_values(walker.follow(response.location)) == []
+    assert walker.get("/request/about-you").status_code in (302, 303)  # no request under way any more
+
+
+def test_start_now_before_any_answer_goes_straight_to_the_first_question(walker: Walker) -> None:
+    walker.follow("/start")
+    response = walker.get("/start")
+    assert response.status_code == 302 and path_of(response.location) == f"/questions/{PACK.start}"
 
 
 # --- question pages -----------------------------------------------------------------------

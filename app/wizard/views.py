@@ -50,10 +50,17 @@ def expired_page() -> Response:
 
 
 @bp.route("/start", methods=["GET", "POST"])
-def start() -> Response:
-    """Begin: a POST always starts afresh; a GET (the start page's link) keeps a journey in progress."""
-    if request.method == "POST" or not has_journey():
+def start() -> Response | str:
+    """Begin. A POST starts afresh: the whole session is cleared (answers, request details) and
+    given a new id. A GET (the start page's "Start now") with answers already in this browser
+    asks first: they may be someone else's, on a shared computer, and the page shows none of them."""
+    if request.method == "POST":
+        reset_session()
         start_journey()
+    elif not has_journey():
+        start_journey()
+    elif current_answers():
+        return render_template("wizard/already_started.html", continue_url=journey_url(current_state()))
     return redirect(url_for("wizard.question", question_id=current_pack().start))
 
 

@@ -167,6 +167,23 @@ def test_journey_reaches_outcome_page_with_no_axe_violations(browser_page, outco
     assert_no_axe_violations(page, f"outcome page {outcome} in {mode} mode (JavaScript {'on' if js else 'off'})")
 
 
+@pytest.mark.parametrize("js", [True, False], ids=["js", "no-js"])
+def test_start_now_on_a_shared_computer_asks_before_showing_anyone_s_answers(browser_page, js: bool) -> None:  # type: ignore[no-untyped-def]
+    """Someone left a journey at the LADO outcome; the next person at the computer presses
+    "Start now": they are asked, see none of it, and start again on a clear first question."""
+    page = browser_page(js=js)
+    expect(open_outcome(page, "L", "supervision")).to_be_visible()
+    page.goto("/")
+    page.get_by_role("button", name="Start now").click()
+    expect(page.get_by_role("heading", level=1, name="Answers already started in this browser")).to_be_visible()
+    assert "LADO" not in page.content()
+    assert_no_axe_violations(page, f"answers already started (JavaScript {'on' if js else 'off'})")
+    page.get_by_role("button", name="Start again").click()
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    assert page.url.endswith("/questions/mode")
+    assert page.locator("input[type=radio]:checked").count() == 0
+
+
 def test_journey_to_eligible_outcome_by_keyboard_alone(page: Page) -> None:
     """Tab, arrow keys, Space and Enter only; focus is visible at every stop."""
     page.goto("/")
