@@ -7,6 +7,7 @@ The same limits across real processes and servers: tests/test_scale_out.py.
 
 from __future__ import annotations
 
+import html
 import logging
 import os
 import time
@@ -163,7 +164,19 @@ def test_requests_sent_are_limited_per_address_and_a_refusal_loses_nothing(tmp_p
     # Check your answers again, saying why and that nothing is lost (diff review: it was the bare
     # "too many attempts, wait a few minutes" page, with the limit counted in hours and days).
     assert refused.status_code == 429 and "Your request has not been sent" in page
-    assert "Your answers are kept" in page and 'href="#send-request"' in page and "Alex Practitioner" in page
+    assert 'href="#send-request"' in page and "Alex Practitioner" in page
+    # Found (new-user review): it said the answers were kept through a pause "of up to a day",
+    # but they are cleared after 30 minutes idle; and it said to contact the facilitators when
+    # no way to was set. Now it says how long they last, and gives the contact when there is one.
+    text = " ".join(html.unescape(page).split())
+    assert "many requests have been sent to the facilitators from your organisation's network in the last hour" in text
+    assert "Your answers are kept for 30 minutes after you last use this service, so copy anything you wrote" in text
+    assert "Wait up to an hour, then select Send request again" in text
+    assert "contact the facilitators" not in text
+    app.config["FACILITATOR_CONTACT_TEXT"] = "Email stt@partnership.example."
+    with submit(walker) as refused:
+        text = " ".join(html.unescape(refused.get_data(as_text=True)).split())
+    assert "If it cannot wait, contact the facilitators. Email stt@partnership.example." in text
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(StoredRequest)) == 2
     # With details still to finish, Send request leads to them, as under the limit (it gave a
@@ -659,12 +672,15 @@ def test_send_request_refused_by_the_site_wide_limit_says_how_long_that_limit_la
     page = refused_with("5 per minute", 5)
     assert "Your request has not been sent: many pages of this service have been opened from your" in page
     assert "network in the last minute" in page and "Wait a minute, then select Send request again" in page
-    assert "up to a day" not in page and "Your answers are kept" in page and "Alex Practitioner" in page
+    assert "up to a day" not in page and "Your answers are kept. Wait" in page and "Alex Practitioner" in page
     page = refused_with("3 per hour", 3)
     assert "in the last hour" in page and "Wait up to an hour" in page
+    assert "Your answers are kept for 30 minutes after you last use this service" in page  # not an hour
     page = refused_with("2 per 2 hours", 2)  # a fixed window may need the whole period (diff review)
     assert "in the last 2 hours" in page and "Wait up to 2 hours" in page
     # The request limit's own refusal keeps its wording.
     app.config.update(RATELIMIT_APPLICATION="1000 per minute", REQUEST_SUBMIT_LIMIT="0 per day")
     with walker.post("/request/submit", {}) as refused:
-        assert refused.status_code == 429 and b"paused for up to a day" in refused.get_data()
+        page = " ".join(refused.get_data(as_text=True).split())
+        assert refused.status_code == 429 and "requests have been sent to the facilitators" in page
+        assert "in the last day" in page and "Wait up to a day" in page

@@ -370,6 +370,7 @@ def check(not_sent: bool = False, refused: Words | None = None) -> Response | st
         "requests/check.html",
         errors=errors,
         has_errors=bool(errors),
+        refused=refused is not None,
         journey_rows=journey_rows,
         sections=SECTIONS,
         detail_sections=detail_rows(preview, state.mode, with_changes=True),
@@ -438,42 +439,55 @@ REQUEST_NOT_SENT = Words(
 )
 
 
-# Sent when REQUEST_SUBMIT_LIMIT has been reached from this address (an office may share one).
-TOO_MANY_REQUESTS = Words(
-    "Your request has not been sent: many requests have been sent from your organisation's network "
-    "recently, so sending is paused for up to a day. Your answers are kept. Try again later, or "
-    "contact the facilitators",
-    "The practitioner's request has not been sent: many requests have been sent from your "
-    "organisation's network recently, so sending is paused for up to a day. The answers are kept. "
-    "Try again later, or contact the facilitators",
+# Send request refused by a rate limit counted per address (an office network may share one):
+# REQUEST_SUBMIT_LIMIT (requests sent, over hours and a day) or the site-wide limit on pages
+# (RATELIMIT_DEFAULT, over a minute or an hour). The wait is the limit's own period; the answers
+# are kept only while the session lasts (SESSION_IDLE_MINUTES idle), which the message says
+# whenever the wait may be longer. (Where to reach the facilitators is on the page, if set.)
+TOO_MANY = Words(
+    "Your request has not been sent: many {what} from your organisation's network in the last "
+    "{period}. {kept} Wait {wait}, then select Send request again",
+    "The practitioner's request has not been sent: many {what} from your organisation's network in "
+    "the last {period}. {kept} Wait {wait}, then select Send request again",
 )
-
-
-# Sent when the site-wide limit on pages (RATELIMIT_DEFAULT, per address) refused Send request:
-# it is counted over a minute or an hour, so the wait is that long, not REQUEST_SUBMIT_LIMIT's day.
-TOO_MANY_PAGES = Words(
-    "Your request has not been sent: many pages of this service have been opened from your "
-    "organisation's network in the last {period}. Your answers are kept. Wait {wait}, then select "
-    "Send request again",
-    "The practitioner's request has not been sent: many pages of this service have been opened from "
-    "your organisation's network in the last {period}. The answers are kept. Wait {wait}, then "
-    "select Send request again",
+SENT_WHAT = "requests have been sent to the facilitators"
+OPENED_WHAT = "pages of this service have been opened"
+KEPT = Words("Your answers are kept.", "The answers are kept.")
+KEPT_FOR_A_WHILE = Words(
+    "Your answers are kept for {idle} after you last use this service, so copy anything you wrote "
+    "that you would not want to write again.",
+    "The answers are kept for {idle} after you last use this service, so copy anything written "
+    "that you would not want to write again.",
 )
 # How long to wait for a limit counted per second, minute, hour or day (limits' granularity names).
 _WAITS = {"second": "a minute", "minute": "a minute", "hour": "up to an hour", "day": "up to a day"}
+_SECONDS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400, "month": 2592000, "year": 31536000}
 
 
-def _site_wide_refusal(error: Exception) -> Words | None:
-    """The wording for Send request refused by the site-wide limit (``SiteWideLimitExceeded``);
-    None when it was REQUEST_SUBMIT_LIMIT (Flask-Limiter's, on this page)."""
-    if not isinstance(error, SiteWideLimitExceeded):
-        return None
-    granularity, multiples = error.item.GRANULARITY.name, error.item.multiples
+def _limit_refusal(error: Exception) -> Words:
+    """The wording for Send request refused by a rate limit: which one (requests sent, or pages
+    opened: ``SiteWideLimitExceeded``), over what period, how long to wait, and whether the
+    answers last that long."""
+    item: object
+    if isinstance(error, SiteWideLimitExceeded):
+        item, what = error.item, OPENED_WHAT
+    else:  # Flask-Limiter's RateLimitExceeded: .limit is the rule hit, .limit.limit its count and period
+        item, what = getattr(getattr(error, "limit", None), "limit", None), SENT_WHAT
+    granularity = str(getattr(getattr(item, "GRANULARITY", None), "name", "day"))
+    multiples = int(getattr(item, "multiples", 1) or 1)
     period = granularity if multiples == 1 else f"{multiples} {granularity}s"
     # A fixed window may need the whole period: "up to 2 hours" for a limit "per 2 hours".
     wait = _WAITS.get(granularity, "a while") if multiples == 1 else f"up to {period}"
-    supervision = TOO_MANY_PAGES.supervision or TOO_MANY_PAGES.myself
-    return Words(TOO_MANY_PAGES.myself.format(period=period, wait=wait), supervision.format(period=period, wait=wait))
+    idle_minutes = int(current_app.config["SESSION_IDLE_MINUTES"])
+    idle = f"{idle_minutes} minute{'s' if idle_minutes != 1 else ''}"
+    kept = KEPT_FOR_A_WHILE if _SECONDS.get(granularity, 86400) * multiples > idle_minutes * 60 else KEPT
+
+    def words(mode: str) -> str:
+        return TOO_MANY.for_mode(mode).format(
+            what=what, period=period, wait=wait, kept=kept.for_mode(mode).format(idle=idle)
+        )
+
+    return Words(words("practitioner"), words("supervision"))
 
 
 @bp.errorhandler(429)
@@ -483,7 +497,7 @@ def too_many_requests(error: Exception) -> tuple[Response | str, int]:
     over a minute, REQUEST_SUBMIT_LIMIT over hours and a day); anything else, the site's "too
     many attempts" page."""
     if request.endpoint == "requests.submit" and journey_complete(current_state()):
-        page = check(refused=_site_wide_refusal(error) or TOO_MANY_REQUESTS)
+        page = check(refused=_limit_refusal(error))
         if isinstance(page, Response):  # details still to finish: there first (nothing is sent)
             return page, page.status_code
         return page, 429
