@@ -147,3 +147,23 @@ def test_the_pdf_keeps_the_facilitators_wording(client: FlaskClient, app: Flask)
     pdf = " ".join(pdf_text(client.get("/request/submitted/request.pdf").get_data()).split())
     assert "Summary for triage" in pdf and "The requester was warned" in pdf
     assert "You were warned" not in pdf and "What we noted" not in pdf
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_how_to_reach_the_facilitators_agrees_with_the_acknowledgement_email(mail_app: Flask, mode: str) -> None:
+    """Found (new-user review): with mail set up and no contact text, the submitted page said no
+    way to contact the facilitators was set up, while the acknowledgement email said to reply to it."""
+    mail_app.config["SEND_ACKNOWLEDGEMENTS"] = True
+    client = mail_app.test_client()
+    walker = Walker(client)
+    walker.walk(eligible_path(mode))
+    submitted_request(walker)
+    page = " ".join(html.unescape(client.get("/request/submitted").get_data(as_text=True)).split())
+    assert "No contact details for the facilitators" not in page
+    who = "You" if mode == "practitioner" else "The practitioner"
+    assert f"{who} will get an email confirming the request, at the work email address in it." in page
+    assert "Reply to that email to reach the facilitators." in page
+
+    mail_app.config["FACILITATOR_CONTACT_TEXT"] = "Call 0161 496 0000."
+    page = " ".join(html.unescape(client.get("/request/submitted").get_data(as_text=True)).split())
+    assert "Call 0161 496 0000. You can also reply to the email confirming the request." in page
