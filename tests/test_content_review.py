@@ -172,6 +172,21 @@ def test_the_supervision_record_notes_the_advice_the_outcome_page_gives(client: 
 
 
 @pytest.mark.real_pdf
+def test_the_supervision_record_says_which_guidance_is_a_quote_and_which_our_summary(client: FlaskClient) -> None:
+    """Found (new-user review): the record printed every item as "<text> (<source>)", so our
+    summary of Working Together read as a quote from it. The outcome page says "Summary of"."""
+    Walker(client).walk(TO_U2["supervision"])
+    record = record_text(client)
+    summaries = [g for g in PACK.guidance if not g.quote and words(g.text)[:60] in record]
+    quotes = [g for g in PACK.guidance if g.quote and words(g.text)[:60] in record]
+    assert summaries and quotes, "this record should hold both kinds"
+    for item in summaries:
+        assert f"Summary of {words(item.source)}: {words(item.text)[:60]}" in record, item.id
+    for item in quotes:
+        assert f"{words(item.source)}: “{words(item.text)[:60]}" in record, item.id
+
+
+@pytest.mark.real_pdf
 def test_the_supervision_record_explains_sscp_as_the_outcome_page_does(client: FlaskClient) -> None:
     page = main_text(Walker(client).walk(SUPERVISION_TO_P_NOT_DISCUSSED).get_data(as_text=True))
     assert "SSCP means Salford Safeguarding Children Partnership." in page
