@@ -170,6 +170,22 @@ def test_supervision_or_another_route_does_not_send_the_case_to_the_partnerships
 
 
 @pytest.mark.parametrize("path", PATHS, ids=lambda p: f"{p.outcome}-{p.mode}")
+def test_a_heading_says_where_to_go_over_pages_and_who_to_contact_over_people(pages: Pages, path: JourneyPath) -> None:
+    """Found (new-user review): "Who to contact now" stood over a policy page (the escalation
+    procedure), which is a page to read, not someone to reach."""
+    outcome = PACK.outcome(path.outcome)
+    assert outcome is not None
+    contacts = [CONTACTS.get(contact_id) for contact_id in outcome.contacts]
+    if not contacts:
+        return
+    main = html_module.unescape(pages[(path.outcome, path.mode)])
+    heading = re.search(r'<h2 class="govuk-heading-m">((?:Who to contact|Where to go)(?: now)?)</h2>', main)
+    assert heading, main
+    people = any(contact is not None and (contact.phone or contact.email) for contact in contacts)
+    assert heading.group(1).startswith("Who to contact" if people else "Where to go")
+
+
+@pytest.mark.parametrize("path", PATHS, ids=lambda p: f"{p.outcome}-{p.mode}")
 def test_contact_cards_never_say_you_so_they_read_right_in_both_modes(pages: Pages, path: JourneyPath) -> None:
     """A contact's words are the same in both modes: in supervision "your agency's
     representative" spoke to the manager about the practitioner's agency. (Its note, from the
