@@ -887,6 +887,17 @@ def test_change_links_keep_the_case_of_names_and_acronyms(client) -> None:  # ty
     assert "child's age band" in hidden and "when the significant event was" in hidden
 
 
+@pytest.mark.parametrize("family_knows", ["yes", "not_yet"])
+def test_the_family_row_change_link_names_it_whatever_the_answer(client, family_knows: str) -> None:  # type: ignore[no-untyped-def]
+    """Found (new-user review): with "Yes" or "No" a screen reader heard "Change does the family
+    know about this request"; with "Not yet", "Change whether the family knows"."""
+    walker = to_outcome(client)
+    fill_details(walker, {**VALID_DETAILS, "family_knows": family_knows})
+    hidden = hidden_change_texts(walker.get("/request/check-answers").get_data(as_text=True))
+    assert "whether the family knows" in hidden
+    assert not any(text.startswith("does the family know") for text in hidden)
+
+
 def test_in_sentence_lowercases_only_a_first_letter_that_is_not_part_of_a_name() -> None:
     from app.requests.document import in_sentence
 

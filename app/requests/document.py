@@ -182,7 +182,13 @@ def detail_rows(
             )
         else:
             rows[entry.section].append(
-                Row(key, (shown,) if shown else ("Not given",), entry.long_text, change, in_sentence(key))
+                Row(
+                    key,
+                    (shown,) if shown else ("Not given",),
+                    entry.long_text,
+                    change,
+                    entry.change_label or in_sentence(key),
+                )
             )
     return {section_id: tuple(found) for section_id, found in rows.items()}
 
