@@ -76,6 +76,7 @@ def build_email(message: OutboxMessage, request: StoredRequest) -> EmailMessage:
     """The email for an outbox message: the facilitators' (with the request's PDF attached) or
     the acknowledgement."""
     from .requests import fields  # the request package imports this module
+    from .requests.document import identifying_check_text
 
     email = EmailMessage()
     email["Subject"] = message.subject
@@ -127,6 +128,8 @@ def build_email(message: OutboxMessage, request: StoredRequest) -> EmailMessage:
             filename=pdf_filename(request.reference),
             link=inbox_link(request.reference),
             retention_days=int(current_app.config.get("RETENTION_DAYS") or 90),
+            identifying=identifying_check_text(check) if (check := request.details.get("identifying_check")) else None,
+            found=bool((check or {}).get("found")),
         )
     )
     email.add_attachment(request.pdf, maintype="application", subtype="pdf", filename=pdf_filename(request.reference))

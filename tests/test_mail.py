@@ -191,8 +191,14 @@ EMAIL_CONTEXTS: dict[str, list[dict]] = {
             "filename": "request.pdf",
             "link": link,
             "retention_days": 90,
+            "identifying": "The free text seemed to contain a date. The requester was warned and confirmed that it "
+            "does not identify anyone."
+            if found
+            else "Nothing that looked like identifying information was found in the free text.",
+            "found": found,
         }
         for link in ("https://spacetothink.example/inbox/requests/ABCD2345", None)
+        for found in (True, False)
     ],
     **{
         f"sessions/{kind}.txt": [

@@ -14,8 +14,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
+from support.mail import SmtpServer
 from support.pdf import pdf_text
-from support.submission import VALID_DETAILS, run_outbox, submitted_request
+from support.submission import VALID_DETAILS, run_outbox, submitted_request, to_outcome
 from support.walk import Walker
 from test_inbox import signed_in
 from test_modes import MODES, assert_worded_for, eligible_path
@@ -167,3 +168,23 @@ def test_how_to_reach_the_facilitators_agrees_with_the_acknowledgement_email(mai
     mail_app.config["FACILITATOR_CONTACT_TEXT"] = "Call 0161 496 0000."
     page = " ".join(html.unescape(client.get("/request/submitted").get_data(as_text=True)).split())
     assert "Call 0161 496 0000. You can also reply to the email confirming the request." in page
+
+
+def test_the_facilitators_email_says_when_the_requester_was_warned_about_identifying_data(
+    mail_app: Flask, smtp_server: SmtpServer
+) -> None:
+    """Found (new-user review): the facilitators' email said nothing of the warning the requester
+    confirmed past; only the PDF and the inbox did. Kinds only, never the text."""
+    smtp_server.start()
+    sent_with_a_warning(mail_app.test_client(), "practitioner")
+    submitted_request(to_outcome(mail_app.test_client()))  # and one with nothing identifying
+    assert run_outbox(mail_app).sent == 2
+    warned, clear = (
+        " ".join(message.get_body(("plain",)).get_content().split()) for message in smtp_server.mailbox.messages
+    )
+    assert (
+        f"Identifying information check: The free text seemed to contain {FOUND}. The requester was warned and "
+        "confirmed that it does not identify anyone. Read the PDF before you share or forward it." in warned
+    )
+    assert "07700" not in warned and "M6 5FX" not in warned  # what was found, never the text
+    assert "Identifying information check" not in clear
