@@ -1205,6 +1205,25 @@ def test_views_in_a_row_by_one_facilitator_are_one_line_of_the_trail(app: Flask)
     assert trail.count("Viewed in the inbox") == 4  # ours, (the note), ours, theirs, ours again now
 
 
+def test_each_request_shown_in_the_list_has_the_showing_in_its_audit_trail(app: Flask) -> None:
+    """Found (security review): the list shows each request's job role and agency, as typed, and
+    was the one place a request's content was shown without an audit entry (the CSV of the same
+    columns had one per request). Showings in a row by one person are one line."""
+    client, facilitator_id = signed_in(app)
+    shown, other = stored_request(app), stored_request(app)
+    assert client.get("/inbox").status_code == 200
+    assert client.get(f"/inbox?reference={shown[:7]}").status_code == 200  # a search shows it again
+    listed = events(app, "listed")
+    assert sorted(event.reference for event in listed) == sorted([shown, other, shown])
+    assert {event.actor for event in listed} == {f"facilitator:{facilitator_id}"}
+    trail = " ".join(
+        re.sub(r"<[^>]+>", " ", text(client.get(f"/inbox/requests/{shown}")).split('id="audit-heading"', 1)[1]).split()
+    )
+    assert re.search(
+        r"Sam Facilitator Shown in the inbox list, with the job role and agency \(2 times, the last at", trail
+    )
+
+
 def test_an_import_never_decodes_more_than_its_data_limit(app: Flask) -> None:
     """Found (security review): a 4.9 MB PDF of compressed attachments all called request.json
     took a web worker to 5 GB of memory for 29 seconds. Now only the first is decoded, and no

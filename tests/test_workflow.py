@@ -278,7 +278,9 @@ def test_unset_settings_are_said_plainly_never_invented(ack_app: Flask, smtp_ser
     walker = to_outcome(client)
     submitted_request(walker)
     page = text(walker.get("/request/submitted"))
-    assert 'data-facilitator-contact="unset"' in page and "No contact details for the facilitators" in page
+    # No contact text, but an acknowledgement that can be replied to: the page says so, as the
+    # email does (it said no contact was set up: new-user review).
+    assert 'data-facilitator-contact="reply"' in page and "Reply to that email to reach the facilitators." in page
     run_outbox(ack_app)
     messages = by_recipient(smtp_server)
     acknowledgement = messages[VALID_DETAILS["email"]].get_body(preferencelist=("plain",)).get_content()

@@ -411,6 +411,14 @@ def record_export(filters: Filters, references: Sequence[str], actor: str) -> No
     audit.record_event("exported", None, actor, f"{summary}; filters: {used}")
 
 
+def record_listing(references: Sequence[str], actor: str) -> None:
+    """Audit a page of the list: an event in each listed request's own trail, since the list
+    shows what the requester typed (job role, agency) beside the reference."""
+    for reference in references:
+        audit.add_event("listed", reference, actor, "inbox list")
+    db.session.commit()
+
+
 def select_items(options: Iterable[tuple[str, str]], chosen: str | None, any_label: str) -> list[dict[str, Any]]:
     """Items for a GOV.UK select: "any" first (chosen when nothing is), then each option."""
     return [

@@ -493,6 +493,7 @@ ACTION_WORDS = {
     "created": "Request submitted",
     "imported": "Imported from a request PDF",
     "viewed": "Viewed",
+    "listed": "Shown in the inbox list, with the job role and agency",
     "pdf_downloaded": "PDF downloaded",
     "exported": "Included in a download of the list as a spreadsheet (CSV)",
     "status_changed": "Status changed",
@@ -599,6 +600,8 @@ def _trail_words(action: str, detail: str, session_names: dict[str, str]) -> tup
             listed = kinds[0] if len(kinds) == 1 else ", ".join(kinds[:-1]) + " and " + kinds[-1]
             rest = f"{rest[: found.start()]}the identifying-data check found {listed}".removeprefix("; ")
         return words, rest
+    if action == "listed":
+        return words, ""
     if action in ("viewed", "pdf_downloaded"):
         place = PLACE_WORDS.get((action, detail))
         return (f"{words} {place}", "") if place else (words, detail)
@@ -691,9 +694,9 @@ def audit_trail(reference: str) -> list[TrailEntry]:
             event.actor,
             event.detail,
         )
-        if event.action == "viewed" and same:
+        if event.action in ("viewed", "listed") and same:
             # Views in a row by the same account (not only the same name), one line (found: 59
-            # "Viewed" lines among 25 actions).
+            # "Viewed" lines among 25 actions); the same for showings in the list.
             entries[-1] = replace(entries[-1], times=entries[-1].times + 1, last_at=event.at)
         else:
             entries.append(entry)
