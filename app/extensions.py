@@ -16,7 +16,7 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
-from flask_wtf.csrf import CSRFProtect
+from flask_wtf.csrf import CSRFProtect, same_origin
 from sqlalchemy import Engine, MetaData, Table, event
 from sqlalchemy.orm import DeclarativeBase
 
@@ -76,13 +76,19 @@ class OriginCheckingCSRFProtect(CSRFProtect):
     site, by its ``Referer`` header only. A browser set (or an extension) to send no referrer
     was refused on every form for good, told to try again. Browsers send ``Origin`` on every
     form post as well, and it says the same: when ``Referer`` is missing, ``Origin`` is checked
-    in its place (the same check, so a post from another site is still refused)."""
+    in its place (the same check, so a post from another site is still refused). When both are
+    sent, both must be this site's (security review: another site's ``Origin`` beside this
+    site's ``Referer`` was let through; no browser sends that, so it is a second lock only)."""
 
     def protect(self, apply_exemptions: bool = False) -> None:
         origin = request.headers.get("Origin", "")
-        if request.is_secure and not request.referrer and origin not in ("", "null"):
+        strict = request.is_secure and current_app.config["WTF_CSRF_SSL_STRICT"] and origin not in ("", "null")
+        if strict and not request.referrer:
             request.environ["HTTP_REFERER"] = f"{origin}/"  # what Flask-WTF reads (request.referrer)
         super().protect(apply_exemptions)
+        if strict and g.get("csrf_valid") and not same_origin(f"{origin}/", f"https://{request.host}/"):
+            g.csrf_valid = False
+            self._error_response("The origin does not match the host.")
 
 
 csrf = OriginCheckingCSRFProtect()

@@ -901,6 +901,12 @@ def test_a_browser_that_sends_no_referrer_is_checked_by_its_origin(client: Flask
         headers = {"Origin": origin} if origin else {}
         refused = client.post("/questions/mode", base_url="https://localhost", data=data, headers=headers)
         assert refused.status_code == 400, origin
+    # Both sent: both must be this site's (security review: another site's Origin beside this
+    # site's Referer was let through).
+    mixed = {"Origin": "https://evil.example", "Referer": "https://localhost/questions/mode"}
+    assert client.post("/questions/mode", base_url="https://localhost", data=data, headers=mixed).status_code == 400
+    not_on = client.get("/questions/immediate_danger", base_url="https://localhost")  # the answer was not saved
+    assert not_on.status_code in (302, 303) and not_on.headers["Location"].endswith("/questions/mode")
     response = client.post(
         "/questions/mode", base_url="https://localhost", data=data, headers={"Origin": "https://localhost"}
     )
