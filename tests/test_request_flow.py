@@ -682,6 +682,29 @@ def test_pdf_download_only_for_the_session_that_submitted(client, app) -> None:
     assert actions[0] == "created" and "viewed" in actions and "pdf_downloaded" in actions
 
 
+def test_the_submitted_page_can_ask_whether_the_pdf_is_made_without_an_audited_view(client, app) -> None:  # type: ignore[no-untyped-def]
+    """Found (new-user review): the page said "being prepared" until the person selected "Check
+    again". Its script asks pdf-status; the answer holds nothing of the request, so asking is
+    not a view of it, and only the browser that sent the request gets an answer."""
+    submitted_request(to_outcome(client))
+    assert client.get("/request/submitted").status_code == 200
+
+    def views() -> int:
+        with app.app_context():
+            return len(db.session.scalars(select(AuditEvent).where(AuditEvent.action == "viewed")).all())
+
+    viewed = views()
+    status = client.get("/request/submitted/pdf-status")
+    assert status.status_code == 200 and status.get_json() == {"ready": False}
+    assert status.headers["Cache-Control"] == "no-store"
+    run_outbox(app)
+    assert client.get("/request/submitted/pdf-status").get_json() == {"ready": True}
+    assert views() == viewed
+    assert app.test_client().get("/request/submitted/pdf-status").status_code == 404  # another browser
+    page = client.get("/request/submitted").get_data(as_text=True)
+    assert 'data-pdf="waiting"' not in page and 'data-pdf="made"' in page
+
+
 @pytest.mark.parametrize("url", ["/request/submitted", "/request/submitted/request.pdf"])
 @pytest.mark.parametrize("acknowledged", [True, False])
 def test_the_submitted_page_without_a_request_explains_instead_of_page_not_found(

@@ -516,6 +516,7 @@ ROUTES = [
     "/request/significant-event",
     "/request/submit",
     "/request/submitted",
+    "/request/submitted/pdf-status",
     "/request/submitted/request.pdf",
     "/request/supervision-record.pdf",
     "/result",

@@ -8,6 +8,7 @@ Routes (blueprint ``requests``, prefix ``/request``):
   GET       /request/check-answers            check
   POST      /request/submit                   submit
   GET       /request/submitted                submitted
+  GET       /request/submitted/pdf-status     pdf_status (is the PDF made yet: for the page's script)
   GET       /request/submitted/request.pdf    download_pdf
   GET       /request/supervision-record.pdf   supervision_record
 
@@ -29,7 +30,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import current_app, g, redirect, render_template, request, session, url_for
+from flask import current_app, g, jsonify, redirect, render_template, request, session, url_for
 from flask_wtf.csrf import CSRFError
 from werkzeug.wrappers import Response
 
@@ -75,7 +76,12 @@ CONFIRMED_KEY = "request_confirmed"
 SUBMITTED_KEY = "submitted_reference"
 # Endpoints that do not need a journey at the eligible outcome.
 log = logging.getLogger(__name__)
-OPEN_ENDPOINTS = {"requests.submitted", "requests.download_pdf", "requests.supervision_record"}
+OPEN_ENDPOINTS = {
+    "requests.submitted",
+    "requests.pdf_status",
+    "requests.download_pdf",
+    "requests.supervision_record",
+}
 
 
 # --- session helpers ---------------------------------------------------------------------
@@ -611,6 +617,19 @@ def submitted() -> Response | str | tuple[str, int]:
         sections=request_sections(document, audience="requester"),  # worded for them, as check your answers
         mode=stored.mode,
     )
+
+
+@bp.get("/submitted/pdf-status")
+def pdf_status() -> Response | tuple[str, int]:
+    """Whether the request's PDF is made yet, for the submitted page's script, which asks every
+    few seconds and then offers the download without a reload: ``{"ready": true}``. Nothing of
+    the request is in it (so it is not an audited view); 404 for a browser that sent none."""
+    stored = submitted_request() if not has_journey() else None
+    if stored is None:
+        return "", 404
+    response = jsonify(ready=stored.pdf_made_at is not None)
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.get("/submitted/request.pdf")

@@ -168,3 +168,41 @@ const timeoutDialog = document.getElementById('app-timeout-warning')
 if (timeoutDialog && typeof timeoutDialog.showModal === 'function') {
   startTimeoutWarning(timeoutDialog)
 }
+
+// The submitted page while the request's PDF is being made (by the outbox worker, usually within
+// a minute): ask the server now and then whether it is made, and when it is, put the download
+// link where "being prepared" was and say so in the page's live region, so nobody has to select
+// "Check again" (new-user review). Asks after 1 second, then every 3, for at most 2 minutes;
+// without JavaScript the "Check again" link does the same.
+function awaitPdf (waiting) {
+  const announce = document.querySelector('[data-pdf-announce]')
+  const started = Date.now()
+  function ready () {
+    const link = document.createElement('a')
+    link.className = 'govuk-link'
+    link.href = waiting.dataset.pdfUrl
+    link.setAttribute('download', '')
+    link.textContent = waiting.dataset.readyText
+    const made = document.createElement('p')
+    made.className = 'govuk-body'
+    made.dataset.pdf = 'made'
+    made.append(link)
+    waiting.replaceWith(made)
+    if (announce) announce.textContent = waiting.dataset.readyAnnounce
+  }
+  function ask () {
+    fetch(waiting.dataset.statusUrl, { credentials: 'same-origin', headers: { Accept: 'application/json' } })
+      .then(function (response) { return response.ok ? response.json() : null })
+      .then(function (status) {
+        if (status && status.ready) ready()
+        else if (status && Date.now() - started < 120000) window.setTimeout(ask, 3000)
+      })
+      .catch(function () {
+        if (Date.now() - started < 120000) window.setTimeout(ask, 3000)
+      })
+  }
+  window.setTimeout(ask, 1000)
+}
+
+const waitingForPdf = document.querySelector('[data-pdf="waiting"][data-status-url]')
+if (waitingForPdf && typeof window.fetch === 'function') awaitPdf(waitingForPdf)
