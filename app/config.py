@@ -260,7 +260,8 @@ class TestConfig(Config):
 
 class ProductionConfig(Config):
     """Real users: refuses a weak secret, SQLite, cookies that travel over plain HTTP or to other
-    sites' requests or that scripts can read, and CSRF protection or HSTS turned off."""
+    sites' requests or that scripts can read, CSRF protection or HSTS turned off, and a privacy
+    notice that names no data controller."""
 
     APP_ENV = "production"
     SESSION_COOKIE_SECURE = True
@@ -316,6 +317,14 @@ class ProductionConfig(Config):
             raise ConfigError(
                 "RATELIMIT_STORAGE_URI is not set: in production, rate limits and sign-in lockouts must be shared "
                 "by every worker and server, e.g. redis://127.0.0.1:6379/0 (or memory:// for one single process)."
+            )
+        # Found (practitioner review): unset, the privacy notice told people not to enter personal
+        # details until the controller was named, while the request form required them.
+        if not (settings.get("DATA_CONTROLLER") or "").strip():
+            raise ConfigError(
+                "DATA_CONTROLLER is not set: in production the privacy notice must name the data controller, so "
+                "set it to the name of the organisation responsible for what people enter, "
+                'e.g. DATA_CONTROLLER="Example City Council".'
             )
         if (settings.get("PUBLIC_BASE_URL") or "").startswith("http://"):
             raise ConfigError("PUBLIC_BASE_URL must start with https:// in production: emails link to the inbox.")

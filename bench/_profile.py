@@ -103,6 +103,7 @@ def build_app(database_url: str, secret_key: str) -> Any:
             "SQLALCHEMY_DATABASE_URI": database_url,
             "TRUSTED_PROXIES": 1,
             "RATELIMIT_STORAGE_URI": "memory://",
+            "DATA_CONTROLLER": "Example City Council",
         }
     )
 

@@ -181,6 +181,8 @@ def production_env(database_url: str) -> dict[str, str]:
             "TRUSTED_PROXIES": "1",
             # Counts per worker, as before Redis: the benchmarks measure the app, not a Redis server.
             "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+            # Production will not start without one (the privacy notice names it).
+            "DATA_CONTROLLER": "Example City Council",
             "PYTHONUNBUFFERED": "1",
         }
     )

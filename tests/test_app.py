@@ -41,6 +41,7 @@ PRODUCTION_OK = {
     "SECRET_KEY": "x" * 40,
     "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://user:pw@db.example.invalid/space_to_think",
     "RATELIMIT_STORAGE_URI": "redis://redis.example.invalid:6379/0",
+    "DATA_CONTROLLER": "Example City Council",
 }
 
 
@@ -94,10 +95,41 @@ def test_production_refuses_unsafe_settings_naming_them(overrides, named) -> Non
 )
 def test_production_refuses_weakened_security_from_the_environment(variable, value) -> None:
     environ = {"APP_ENV": "production", "SECRET_KEY": "x" * 40, "RATELIMIT_STORAGE_URI": "memory://"}
+    environ["DATA_CONTROLLER"] = "Example City Council"
     environ["DATABASE_URL"] = PRODUCTION_OK["SQLALCHEMY_DATABASE_URI"]
     assert load_config(environ=environ)["APP_ENV"] == "production"
     with pytest.raises(ConfigError, match=f"^{variable} must be "):
         load_config(environ=environ | {variable: value})
+
+
+@pytest.mark.parametrize("value", [None, "", "   "])
+def test_production_refuses_a_privacy_notice_without_a_data_controller_in_one_line(value) -> None:
+    """Found (practitioner review): with DATA_CONTROLLER unset, production started and the privacy
+    notice told people not to enter personal details, which the request form requires."""
+    with pytest.raises(SystemExit) as refused:
+        create_app(PRODUCTION_OK | {"DATA_CONTROLLER": value})
+    message = str(refused.value.code)
+    assert message == (
+        "Space to Think cannot start: DATA_CONTROLLER is not set: in production the privacy notice must name "
+        "the data controller, so set it to the name of the organisation responsible for what people enter, "
+        'e.g. DATA_CONTROLLER="Example City Council".'
+    )
+    environ = {"APP_ENV": "production", "SECRET_KEY": "x" * 40, "RATELIMIT_STORAGE_URI": "memory://"}
+    environ["DATABASE_URL"] = PRODUCTION_OK["SQLALCHEMY_DATABASE_URI"]
+    with pytest.raises(ConfigError, match=r"^DATA_CONTROLLER is not set"):
+        load_config(environ=environ)
+    assert load_config(environ=environ | {"DATA_CONTROLLER": "Example City Council"})["APP_ENV"] == "production"
+
+
+@pytest.mark.parametrize("app_env", ["development", "test"])
+def test_outside_production_no_data_controller_is_needed_and_the_notice_says_so(app_env, tmp_path: Path) -> None:
+    app = create_app(
+        {"APP_ENV": app_env, "SECRET_KEY": "x" * 40, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.db'}"}
+    )
+    assert app.config["DATA_CONTROLLER"] is None
+    html = app.test_client().get("/privacy").get_data(as_text=True)
+    assert "has not yet said who the data controller is" in html
+    dispose(app)
 
 
 @pytest.mark.parametrize("app_env", ["development", "test", "production"])

@@ -64,7 +64,9 @@ def test_the_example_environment_is_refused_until_its_placeholders_are_filled_in
     environment = example_environment()
     with pytest.raises(ConfigError) as refused:
         load_config(None, environ=environment)
-    assert str(refused.value).startswith("DATABASE_URL, SECRET_KEY, SMTP_PASSWORD still have the example's CHANGE-ME")
+    assert str(refused.value).startswith(
+        "DATABASE_URL, DATA_CONTROLLER, SECRET_KEY, SMTP_PASSWORD still have the example's CHANGE-ME"
+    )
     filled = {name: value.replace("CHANGE-ME", "s3cret-Value") for name, value in environment.items()}
     filled["SECRET_KEY"] = "q" * 48
     settings = load_config(None, environ=filled)
@@ -467,6 +469,7 @@ PRODUCTION = {
     "SECRET_KEY": "x" * 40,
     "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://user:pw@db.example.invalid/space_to_think",
     "RATELIMIT_STORAGE_URI": "memory://",
+    "DATA_CONTROLLER": "Example City Council",
 }
 
 

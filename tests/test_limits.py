@@ -303,6 +303,7 @@ def test_production_accepts_memory_storage_only_when_asked_for_and_warns(tmp_pat
         "APP_ENV": "production",
         "SECRET_KEY": "x" * 40,
         "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://user:pw@db.example.invalid/space_to_think",
+        "DATA_CONTROLLER": "Example City Council",
     }
     with pytest.raises(SystemExit, match="RATELIMIT_STORAGE_URI"):
         create_app(production | {"RATELIMIT_STORAGE_URI": None})

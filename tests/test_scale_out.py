@@ -114,6 +114,7 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
                 "SECRET_KEY": secrets.token_urlsafe(48),  # the same for every instance: sessions are shared
                 "DATABASE_URL": database_url,
                 "RATELIMIT_STORAGE_URI": redis.url,
+                "DATA_CONTROLLER": "Example City Council",
                 "TRUSTED_PROXIES": "127.0.0.1",
                 "INBOX_SIGN_IN_LIMIT": "5 per minute",
                 "FACILITATOR_EMAIL": FACILITATORS,

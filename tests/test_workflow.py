@@ -172,6 +172,7 @@ def test_production_needs_https_for_the_public_address() -> None:
         "SECRET_KEY": "x" * 40,
         "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://h/d",
         "RATELIMIT_STORAGE_URI": "memory://",
+        "DATA_CONTROLLER": "Example City Council",
     }
     with pytest.raises(ConfigError, match="PUBLIC_BASE_URL must start with https://"):
         load_config({**settings, "PUBLIC_BASE_URL": "http://stt.example"}, environ={})
