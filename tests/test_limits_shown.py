@@ -13,7 +13,7 @@ import pytest
 
 from app.requests import forms
 from app.requests.fields import FIELDS, FIELDS_BY_NAME, LONG_TEXT_KINDS
-from support.submission import VALID_DETAILS, post_page, submitted_request, to_outcome
+from support.submission import VALID_DETAILS, fill_details, post_page, submitted_request, to_outcome
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -127,6 +127,46 @@ def test_a_month_and_year_error_outlines_the_input_at_fault(
     first = "event_month" if "event_month" in at_fault else "event_year"
     assert summary_links(page) == [f"#{first}"]  # one message, linked to the first input outlined
     assert page.count('class="govuk-error-message"') == 1
+
+
+def test_the_month_may_be_typed_as_its_name_whole_or_shortened_in_any_case(client) -> None:
+    """Found (practitioner review): "feb" with 2025 was "not a real date"; the GOV.UK date input
+    pattern asks services to accept month names and abbreviations in the month field."""
+    walker = to_outcome(client)
+    fill_details(walker, {**VALID_DETAILS, "event_month": "feb", "event_year": "2025"})
+    for typed, shown in [
+        ("feb", "February 2025"),
+        ("February", "February 2025"),
+        ("SEPT", "September 2025"),
+        ("Sep.", "September 2025"),
+        (" mar ", "March 2025"),
+        ("03", "March 2025"),
+    ]:
+        response = post_page(walker, "significant-event", {"event_month": typed, "event_year": "2025"}, change=True)
+        assert response.status_code == 302, (typed, text_of(response.get_data(as_text=True)))
+        check = text_of(walker.get("/request/check-answers").get_data(as_text=True))
+        assert f"When the significant event was {shown}" in check, typed
+
+
+@pytest.mark.parametrize(
+    "month, year, message",
+    [
+        ("feb", "25", "Year must include 4 numbers"),
+        ("Febr", "2025", "must be a real date"),
+        ("Dec", "2025", "must be this month or in the past"),  # this year (2025), a later month
+        pytest.param("1" * 5000, "2025", "must be a real date", id="5000 digits"),  # was a 500: int() refuses them
+    ],
+)
+def test_a_month_name_is_kept_after_an_error_and_a_misspelt_one_is_not_a_real_date(
+    client, monkeypatch, month, year, message
+) -> None:
+    monkeypatch.setattr(forms, "utcnow", lambda: dt.datetime(2025, 6, 15, 12))
+    walker = to_outcome(client)
+    response = post_page(walker, "significant-event", {"event_month": month, "event_year": year})
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert message in text_of(page)
+    assert re.search(rf'name="event_month"[^>]*value="{re.escape(month)}"', page)
 
 
 def test_a_stored_date_in_the_future_outlines_the_year_when_the_page_is_shown_again(client) -> None:

@@ -17,7 +17,7 @@ from app.extensions import db
 from app.models import AuditEvent, utcnow
 from app.space_sessions.models import SpaceSession
 from support import both_databases
-from support.sessions import session_form, session_has_started, uk_today
+from support.sessions import UK, session_form, session_has_started, uk_today
 from test_inbox import events, post_form, signed_in, text
 from test_session_reopen import SESSION_PAGE, held_then_reopened, session_app
 from test_sessions import (
@@ -223,6 +223,38 @@ def test_a_date_of_huge_or_odd_numbers_is_refused_with_everything_kept(app: Flas
     assert response.status_code == 200
     assert "The date of the session must be a real date" in page or "The year must include 4 numbers" in page
     assert "Room 9 on the top floor" in page and session_id_of(app, reference) is None
+
+
+@pytest.mark.parametrize(
+    "spelling",
+    [str.title, str.upper, lambda name: name[:3].lower(), lambda name: name[:3] + "."],
+    ids=["March", "MARCH", "mar", "Mar."],
+)
+def test_the_sessions_month_may_be_typed_as_its_name_whole_or_shortened(app: Flask, spelling) -> None:
+    """Found (practitioner review): a month typed as a name ("feb", "February") was refused as
+    not a real date; the GOV.UK date input pattern asks services to accept names and abbreviations."""
+    client, _ = signed_in(app)
+    reference = offered(app)
+    day = uk_today() + dt.timedelta(days=10)
+    typed = spelling(day.strftime("%B"))
+    response = arrange(client, reference, day=day, **{"date-month": typed})
+    assert response.status_code == 302, text(response)
+    session_id = session_id_of(app, reference)
+    assert session_id is not None
+    assert starts_at(app, session_id).replace(tzinfo=dt.UTC).astimezone(UK).date() == day
+
+
+def test_a_month_name_is_kept_after_another_error_and_a_misspelt_one_is_not_a_real_date(app: Flask) -> None:
+    client, _ = signed_in(app)
+    reference = offered(app)
+    day = uk_today() + dt.timedelta(days=10)
+    kept = text(arrange(client, reference, day=day, start_time="25:00", **{"date-month": day.strftime("%b")}))
+    assert "Enter the start time as a time of day" in kept
+    assert re.search(rf'name="date-month"[^>]*value="{day.strftime("%b")}"', kept)
+    refused = text(arrange(client, reference, day=day, **{"date-month": "Febr"}))
+    assert "The date of the session must be a real date" in refused
+    assert re.search(r'name="date-month"[^>]*value="Febr"', refused)
+    assert session_id_of(app, reference) is None
 
 
 @pytest.mark.parametrize(

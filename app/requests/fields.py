@@ -25,6 +25,7 @@ from types import MappingProxyType
 from typing import Any, Literal
 
 from ..email_address import EMAIL_MAX, is_email_address
+from ..months import month_number
 from .guard import BIDI_CONTROLS, KINDS, Kind, has_visible_text
 
 FieldKind = Literal["text", "email", "phone", "textarea", "character_count", "radios", "month_year"]
@@ -699,12 +700,13 @@ def valid_phone(text: str) -> bool:
 
 
 def event_month(details: Mapping[str, Any], entry: Field | None = None) -> tuple[int, int] | None:
-    """A month and year field's (year, month) if both parts are whole numbers, else None."""
+    """A month and year field's (year, month) if the year is a whole number and the month a
+    month, as a number or a name ("3", "mar", "March"), else None."""
     entry = entry or _MONTH_YEAR
-    month, year = clean_text(details.get(entry.name)), clean_text(details.get(entry.year_input))
-    if not (month.isascii() and month.isdigit() and year.isascii() and year.isdigit()):
+    month, year = month_number(clean_text(details.get(entry.name))), clean_text(details.get(entry.year_input))
+    if month is None or not (year.isascii() and year.isdigit()):
         return None
-    return int(year), int(month)
+    return int(year), month
 
 
 def month_year_problem(entry: Field, details: Mapping[str, Any], today: dt.date) -> tuple[str, tuple[str, ...]] | None:
@@ -712,7 +714,8 @@ def month_year_problem(entry: Field, details: Mapping[str, Any], today: dt.date)
     ``ERROR_KEYS``) and the inputs at fault, month before year (GOV.UK date input: outline the
     input with the problem, or both when the problem is the whole date). Month and year, no day,
     from ``EARLIEST_EVENT_YEAR`` to this month ("must be a real date" only for a month that
-    cannot exist; a real month outside the range says what the range is)."""
+    cannot exist; a real month outside the range says what the range is). The month may be a
+    number or a name, whole or shortened, in any case ("2", "feb", "February": ``month_number``)."""
     month, year = clean_text(details.get(entry.name)), clean_text(details.get(entry.year_input))
     if not month and not year:
         return "missing", (entry.name, entry.year_input)
@@ -720,7 +723,8 @@ def month_year_problem(entry: Field, details: Mapping[str, Any], today: dt.date)
         return "no_month", (entry.name,)
     if not year:
         return "no_year", (entry.year_input,)
-    month_bad = not (month.isascii() and month.isdigit() and 1 <= int(month) <= 12)
+    number = month_number(month)
+    month_bad = number is None
     year_bad = not (year.isascii() and year.isdigit())
     if month_bad and not year_bad and len(year) != 4:
         year_bad = True  # 13 and 20: both are wrong, so both are outlined (accessibility review)
@@ -732,7 +736,7 @@ def month_year_problem(entry: Field, details: Mapping[str, Any], today: dt.date)
         return "too_early", (entry.year_input,)
     if int(year) > today.year:
         return "future", (entry.year_input,)
-    if int(year) == today.year and int(month) > today.month:
+    if int(year) == today.year and number is not None and number > today.month:
         return "future", (entry.name,)
     return None
 

@@ -59,6 +59,7 @@ from typing import Literal, get_args
 
 from ..email_address import EMAIL_ADDRESS
 from ..input_guard import is_blank, is_invisible
+from ..months import MONTHS
 
 # Every kind of finding: this is the one list (fields, forms and documents take it from here).
 # Its order is the priority when two findings overlap: the earlier kind is kept (a validated
@@ -124,32 +125,7 @@ def has_visible_text(text: str) -> bool:
     return not is_blank(text)
 
 
-_MONTHS = {
-    "january": 1,
-    "jan": 1,
-    "february": 2,
-    "feb": 2,
-    "march": 3,
-    "mar": 3,
-    "april": 4,
-    "apr": 4,
-    "may": 5,
-    "june": 6,
-    "jun": 6,
-    "july": 7,
-    "jul": 7,
-    "august": 8,
-    "aug": 8,
-    "september": 9,
-    "sept": 9,
-    "sep": 9,
-    "october": 10,
-    "oct": 10,
-    "november": 11,
-    "nov": 11,
-    "december": 12,
-    "dec": 12,
-}
+_MONTHS = MONTHS  # every way a month may be named ("february", "feb", "sept")
 _MONTH_NAMES = "|".join(sorted(_MONTHS, key=len, reverse=True))
 _MONTH = rf"(?P<month_name>{_MONTH_NAMES})(?![^\W\d_])\.?"
 _ANY_MONTH = rf"(?:{_MONTH_NAMES})(?![^\W\d_])\.?"

@@ -15,6 +15,7 @@ from wtforms import HiddenField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # WTForms 3.3; stubs are 3.2
 
 from ..input_guard import is_blank
+from ..months import month_number
 from ..requests.document import UK_TIME, day_in_words, uk_today
 from .models import COMMENT_MAX, FORMATS, PLACE_MAX
 from .service import FEEDBACK_SCALE, LENGTHS, SessionDetails, time_in_words
@@ -150,7 +151,12 @@ class SessionForm(FlaskForm):
         if missing:
             self.date_errors = [f"The date of the session must include {' and '.join(missing)}"]
             return None
-        if not all(part.isascii() and part.isdigit() for part in parts.values()):
+        # The month may be a name, whole or shortened ("feb", "February": GOV.UK date input);
+        # the day and year are numbers.
+        month = month_number(parts["month"])
+        named = month is not None and not parts["month"].isdigit()
+        numbers = [part for name, part in parts.items() if not (name == "month" and named)]
+        if not all(part.isascii() and part.isdigit() for part in numbers):
             self.date_errors = ["The date of the session must be a real date, in numbers, for example 27 3 2027"]
             return None
         if len(parts["year"]) != 4:
@@ -158,9 +164,9 @@ class SessionForm(FlaskForm):
             return None
         try:
             # Lengths checked first: int() of a 30-digit day is too large for a date (OverflowError).
-            if len(parts["day"]) > 2 or len(parts["month"]) > 2:
+            if len(parts["day"]) > 2 or month is None or (not named and len(parts["month"]) > 2):
                 raise ValueError("not a day or a month")
-            day = dt.date(int(parts["year"]), int(parts["month"]), int(parts["day"]))
+            day = dt.date(int(parts["year"]), month, int(parts["day"]))
         except ValueError:
             self.date_errors = ["The date of the session must be a real date"]
             return None
