@@ -2,7 +2,9 @@
 
 ``diff_packs(old, new)`` lists the questions, options, routes, outcomes, contacts, citations,
 flags and glossary terms added, removed or changed, and every route (sequence of answers)
-whose outcome changes. ``to_text`` and ``to_markdown`` write it out. Pure: standard library
+whose outcome changes; it warns when a contact's phone number, email or page address changed
+but its verified date did not (``unverified_contact_changes``). ``to_text`` and
+``to_markdown`` write it out. Pure: standard library
 and the rules package only.
 
 How routes are compared: every path of the old pack is walked through the new pack, keeping
@@ -110,6 +112,9 @@ class PackDiff:
     routes: tuple[RouteChange, ...]
     old_contacts: ContactBook | None = None
     new_contacts: ContactBook | None = None
+    # Things a reviewer must look at that are not changes in themselves (see
+    # ``unverified_contact_changes``): they do not change the exit code.
+    warnings: tuple[str, ...] = ()
     _titles: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -533,6 +538,49 @@ def _contact_items(old: ContactBook, new: ContactBook) -> Iterator[ItemChange]:
         )
 
 
+def _tel(contact: Contact) -> str:
+    """The phone number as it is dialled (formatting aside: "0161 603 4500" is "01616034500")."""
+    return contact.tel or ""
+
+
+def _addresses(contact: Contact) -> set[str]:
+    return {link.url for link in contact.links}
+
+
+def unverified_contact_changes(old: ContactBook, new: ContactBook) -> tuple[str, ...]:
+    """A warning for each contact whose phone number, email or page address changed while its
+    ``verified.on`` date stayed the same: that date now vouches for a detail nobody has compared
+    with its source (a number typed wrong still looks verified). Formatting only (spaces in a
+    number, the case of an email) and a detail taken away are not new details."""
+    warnings = []
+    before = {contact.id: contact for contact in old.contacts}
+    for after in new.contacts:
+        was = before.get(after.id)
+        if was is None or was.verified.on != after.verified.on:
+            continue
+        changed: list[str] = []  # what changed, in words
+        unchecked: list[str] = []  # each new detail, with its article
+        if after.phone and _tel(was) != _tel(after):
+            changed.append(f"phone number changed to {after.phone}")
+            unchecked.append("a phone number")
+        if after.email and (was.email or "").lower() != after.email.lower():
+            changed.append(f"email changed to {after.email}")
+            unchecked.append("an email address")
+        if added := [link.url for link in after.links if link.url not in _addresses(was)]:
+            changed.append(f"new page address{'es' if len(added) > 1 else ''} {', '.join(added)}")
+            unchecked.extend("a page address" for _ in added)
+        if not changed:
+            continue
+        one = len(unchecked) == 1
+        warnings.append(
+            f'contact {after.id} ("{after.name}"): {" and ".join(changed)}, but the verified date did not change '
+            f"({Contact.VERIFIED_FIELD} is still {after.verified.on.isoformat()}), so that date now vouches for "
+            f"{unchecked[0] if one else 'details'} nobody has checked. Compare {'it' if one else 'them'} with the "
+            f"source, then update {Contact.VERIFIED_FIELD}, how and sources."
+        )
+    return tuple(warnings)
+
+
 # ---------------------------------------------------------------- routes
 #
 # The two packs are walked together, one set of answers at a time. At each question the
@@ -729,11 +777,13 @@ def diff_packs(
         *_glossary_items(old, new),
         *_pack_items(old, new),
     ]
+    warnings: tuple[str, ...] = ()
     if old_contacts is not None and new_contacts is not None:
         items.extend(_contact_items(old_contacts, new_contacts))
+        warnings = unverified_contact_changes(old_contacts, new_contacts)
     order = {section: position for position, (section, _) in enumerate(SECTION_TITLES)}
     items.sort(key=lambda item: order[item.section])  # stable: pack order within each section
-    return PackDiff(old, new, tuple(items), route_changes(old, new), old_contacts, new_contacts)
+    return PackDiff(old, new, tuple(items), route_changes(old, new), old_contacts, new_contacts, warnings)
 
 
 def _pack_line(pack: RulePack) -> str:
@@ -758,6 +808,9 @@ def to_text(diff: PackDiff, all_routes: bool = False) -> str:
     elif diff.old_contacts is not None and diff.new_contacts is not None:
         lines.append(f"  Contacts: {diff.old_contacts.path} (old), {diff.new_contacts.path} (new)")
     lines += ["", diff.summary()]
+    if diff.warnings:
+        lines += ["", f"Warnings ({len(diff.warnings)})"]
+        lines.extend(f"  - Warning: {warning}" for warning in diff.warnings)
     if diff.routes:
         lines += ["", f"Routes whose outcome changes ({len(diff.routes)})"]
         for sentence, routes in diff.route_groups():
@@ -804,6 +857,9 @@ def to_markdown(diff: PackDiff, all_routes: bool = False) -> str:
         lines.append(f"| Contacts | `{diff.old_contacts.path}` | `{diff.new_contacts.path}` |")
     summary = _md(diff.summary())
     lines += ["", f"**{summary}**" if diff.outcomes_change else summary]
+    if diff.warnings:
+        lines += ["", f"## Warnings ({len(diff.warnings)})", ""]
+        lines.extend(f"- **Warning:** {_md(warning)}" for warning in diff.warnings)
     if diff.routes:
         groups = diff.route_groups()
         lines += [

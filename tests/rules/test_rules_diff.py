@@ -315,6 +315,59 @@ def test_contact_changed_exits_0(compare: Callable[..., Compared], old: dict[str
     assert str(compared.old_path) in compared.result.output
 
 
+def _contact(contacts: dict[str, Any], contact_id: str) -> dict[str, Any]:
+    return next(c for c in contacts["contacts"] if c["id"] == contact_id)
+
+
+def test_a_changed_number_email_or_page_with_the_same_verified_date_is_warned_of(
+    compare: Callable[..., Compared], old: dict[str, Any]
+) -> None:
+    """Found (practitioner review): the Bridge's number changed to 0161 603 4501 in a copy was
+    reported, but nothing said that its verified date (2026-11-30) now vouched for a number
+    nobody had compared with its source."""
+    contacts = copy.deepcopy(REAL_CONTACTS)
+    _contact(contacts, "childrens_social_care")["phone"] = "0161 603 4501"
+    _contact(contacts, "partnership")["email"] = "sscp@partnership.example.org"
+    lado = _contact(contacts, "lado")
+    lado["links"][0]["url"] = "https://partnership.example.org/lado"
+    compared = compare(old, old, old_contacts=REAL_CONTACTS, new_contacts=contacts)
+    assert compared.result.exit_code == 0
+    output = compared.result.output
+    assert "Warnings (3)" in output
+    assert (
+        'Warning: contact childrens_social_care ("Children\'s social care (the Bridge Partnership)"): phone number '
+        "changed to 0161 603 4501, but the verified date did not change (verified.on is still 2026-11-30), so that "
+        "date now vouches for a phone number nobody has checked. Compare it with the source, then update "
+        "verified.on, how and sources."
+    ) in output
+    assert 'contact partnership ("Salford Safeguarding Children Partnership"): email changed to ' in output
+    assert "vouches for an email address nobody has checked" in output
+    assert 'contact lado ("' in output and "new page address https://partnership.example.org/lado, but" in output
+    markdown = compare(old, old, old_contacts=REAL_CONTACTS, new_contacts=contacts, fmt="markdown").result.output
+    assert "## Warnings (3)" in markdown and "**Warning:** contact childrens\\_social\\_care" in markdown
+    _contact(contacts, "partnership")["phone"] = "0161 496 0000"
+    both = compare(old, old, old_contacts=REAL_CONTACTS, new_contacts=contacts).result.output
+    assert (
+        "phone number changed to 0161 496 0000 and email changed to sscp@partnership.example.org, but the verified "
+        "date did not change (verified.on is still 2026-11-30), so that date now vouches for details nobody has "
+        "checked. Compare them with the source"
+    ) in both
+
+
+def test_a_contact_change_with_a_new_verified_date_or_only_new_spacing_is_not_warned_of(
+    compare: Callable[..., Compared], old: dict[str, Any]
+) -> None:
+    contacts = copy.deepcopy(REAL_CONTACTS)
+    bridge = _contact(contacts, "childrens_social_care")
+    bridge["phone"] = "0161 603 4501"
+    bridge["verified"]["on"] = "2026-12-01"
+    _contact(contacts, "out_of_hours")["phone"] = _contact(contacts, "out_of_hours")["phone"].replace(" ", "")
+    _contact(contacts, "partnership")["email"] = _contact(contacts, "partnership")["email"].upper()
+    compared = compare(old, old, old_contacts=REAL_CONTACTS, new_contacts=contacts)
+    assert "phone: 0161 603 4500 → 0161 603 4501" in compared.result.output
+    assert compared.diff.warnings == () and "Warning" not in compared.result.output
+
+
 def test_citation_changed_exits_0(compare: Callable[..., Compared], old: dict[str, Any], new: dict[str, Any]) -> None:
     referral = next(g for g in new["guidance"] if g["id"] == "wt_referral")
     referral["text"] = "A concern about a child's welfare is shared with children's social care."
