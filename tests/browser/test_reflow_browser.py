@@ -2,6 +2,7 @@
 the widths where they used to (the accessibility review's finding L1). A table either wraps (the cookie table,
 the inbox list as labelled blocks) or scrolls inside its own region, which, like the
 statistics tables, has a name and takes keyboard focus so it can be scrolled without a mouse.
+The standing notice keeps clear of the "Exit this page" button at every width.
 
 A facilitator and two requests (one of them the widest row the inbox list can have) are made
 directly in the live server's database; one page visits everything at each width.
@@ -123,3 +124,27 @@ def test_tables_do_not_make_the_page_scroll_sideways(browser_page, reflow_data: 
         browser_settings.detach()
     assert not overflowing, "the page scrolls sideways:\n  " + "\n  ".join(overflowing)
     axe.assert_clean()
+
+
+def test_the_standing_notice_sits_beside_the_exit_button_not_under_it(browser_page) -> None:  # type: ignore[no-untyped-def]
+    """Found (practitioner review): at about 1000 pixels wide the notice's box ran under the
+    floated "Exit this page" button, its text right up against the button. Beside it from tablet
+    width, with a gap; on a phone the button is above the notice, as wide as the page."""
+    page = browser_page(viewport={"width": 1000, "height": 640})
+    problems = []
+    for width in (1000, 769, 641, 320):
+        page.set_viewport_size({"width": width, "height": 640})
+        if width == 1000:
+            page.goto("/")
+        button = page.locator(".govuk-exit-this-page").bounding_box()
+        notice = page.locator(".app-standing-notice").bounding_box()
+        assert button is not None and notice is not None
+        if width > 640:
+            gap = button["x"] - (notice["x"] + notice["width"])
+            if gap < 15:
+                problems.append(
+                    f"at {width} pixels the notice's box ends {gap:g} pixels from the button (<0: under it)"
+                )
+        elif notice["y"] < button["y"] + button["height"] or button["width"] != notice["width"]:
+            problems.append(f"at {width} pixels the button is not above the notice, as wide as it: {button} {notice}")
+    assert not problems, "\n".join(problems)
