@@ -34,6 +34,12 @@ ANSWERS_KEY = "answers"
 SET_ASIDE_KEY = "set_aside_answers"
 TOKEN_KEY = "journey_token"  # noqa: S105 - the session key's name, not a secret
 NOTICE_KEY = "journey_notice"
+# The request being written on this journey (app.requests.views keeps it under these keys).
+DETAILS_KEY = "request_details"
+DONE_KEY = "request_pages_done"
+DETAILS_MODE_KEY = "request_details_mode"  # the mode the details were typed in
+CONFIRMED_KEY = "request_confirmed"
+DRAFT_REQUEST_KEYS = (DETAILS_KEY, DONE_KEY, DETAILS_MODE_KEY, CONFIRMED_KEY)
 # Who is doing the journey (``JourneyState.mode``), in words for documents and counts.
 MODE_LABELS = {
     "practitioner": "A practitioner, about their own practice",
@@ -166,8 +172,24 @@ def clear_journey() -> None:
         session.pop(key, None)
 
 
+def start_afresh() -> str:
+    """A new journey with nothing of the one before: its answers, and the request being written
+    on it (``app.requests.views``: what was typed, the pages done, a confirmation). The session
+    itself stays: its id, the other tabs' form tokens (an old tab's form then says the journey
+    was begun again), a facilitator's sign-in, and the reference of a request already sent,
+    which the new check mentions once. Returns the new journey's token."""
+    for key in DRAFT_REQUEST_KEYS:
+        session.pop(key, None)
+    return start_journey()
+
+
 __all__ = [
     "ANSWERS_KEY",
+    "CONFIRMED_KEY",
+    "DETAILS_KEY",
+    "DETAILS_MODE_KEY",
+    "DONE_KEY",
+    "DRAFT_REQUEST_KEYS",
     "MODE_LABELS",
     "NOTICE_KEY",
     "SET_ASIDE_KEY",
@@ -183,5 +205,6 @@ __all__ = [
     "save_change",
     "set_aside_answers",
     "set_notice",
+    "start_afresh",
     "start_journey",
 ]

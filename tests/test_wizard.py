@@ -97,20 +97,40 @@ def test_start_now_with_answers_in_this_browser_asks_first_and_shows_none_of_the
     outcome = PACK.outcome("P")
     assert outcome is not None and outcome.title.practitioner not in text
     assert VALID_DETAILS["name"] not in text
-    assert 'href="/result"' in text  # carry on where they left off: the outcome
-    assert outcome_of(walker.follow("/result")) == "P"
+    assert 'href="/continue"' in text  # carry on where they left off: the outcome
+    assert outcome_of(walker.follow("/continue")) == "P"
 
     # Start again: nothing of the last person's is left, answers or request details.
     page = walker.get("/start")
-    old_cookie = client.get_cookie("space_to_think_session")
     response = walker.post("/start", {})
     assert response.status_code == 302 and path_of(response.location) == f"/questions/{PACK.start}"
     assert stored_answers(client) == {}
-    assert "request_details" not in session_keys(client)
-    new_cookie = client.get_cookie("space_to_think_session")
-    assert old_cookie is not None and new_cookie is not None and new_cookie.value != old_cookie.value
+    assert not session_keys(client) & {"request_details", "request_pages_done", "request_confirmed"}
     assert checked_values(walker.follow(response.location)) == []
     assert walker.get("/request/about-you").status_code in (302, 303)  # no request under way any more
+
+
+def test_starting_again_keeps_a_facilitators_sign_in(app: Flask) -> None:
+    """The journey and the inbox share a browser's session: starting a check again clears the
+    journey, not the facilitator's sign-in (diff review)."""
+    from test_inbox import signed_in
+
+    client, _ = signed_in(app)
+    walker = Walker(client)
+    walker.walk(SAFE_TO_CRITERIA[:2])
+    assert walker.get("/start").status_code == 200  # answers already started: asked first
+    assert walker.post("/start", {}).status_code == 302
+    assert stored_answers(client) == {}
+    assert client.get("/inbox").status_code == 200
+
+
+def test_go_back_to_the_questions_carries_on_where_the_journey_stands(walker: Walker) -> None:
+    """The kept "form has expired" page cannot know where a journey stands: its link does."""
+    walker.walk(SAFE_TO_CRITERIA[:2])
+    response = walker.get("/continue")
+    assert response.status_code == 302 and path_of(response.location) == f"/questions/{SAFE_TO_CRITERIA[2][0]}"
+    expired = walker.post("/start-again", {}, with_token=False)
+    assert expired.status_code == 400 and 'href="/continue">Go back to the questions</a>' in page_text(expired)
 
 
 def test_start_now_before_any_answer_goes_straight_to_the_first_question(walker: Walker) -> None:
@@ -465,6 +485,7 @@ def test_answers_never_appear_in_urls_during_changes(walker: Walker) -> None:
 ROUTES = [
     "/",
     "/accessibility",
+    "/continue",
     "/cookies",
     "/exit",
     "/feedback/<token>",
@@ -539,6 +560,7 @@ def test_wizard_endpoints_and_methods(app: Flask) -> None:
     }
     assert methods == {
         "wizard.start": ["GET", "POST"],
+        "wizard.carry_on": ["GET"],
         "wizard.question": ["GET", "POST"],
         "wizard.result": ["GET"],
         "wizard.start_again": ["POST"],

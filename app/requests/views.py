@@ -38,6 +38,11 @@ from ..audit import REQUESTER, record_event
 from ..errors import render_error
 from ..extensions import limiter
 from ..journey import (
+    CONFIRMED_KEY,
+    DETAILS_KEY,
+    DETAILS_MODE_KEY,
+    DONE_KEY,
+    DRAFT_REQUEST_KEYS,
     clear_journey,
     current_state,
     has_journey,
@@ -69,10 +74,6 @@ from .service import (
     supervision_record_pdf,
 )
 
-DETAILS_KEY = "request_details"
-DONE_KEY = "request_pages_done"
-DETAILS_MODE_KEY = "request_details_mode"  # the mode the details were typed in
-CONFIRMED_KEY = "request_confirmed"
 SUBMITTED_KEY = "submitted_reference"
 # Endpoints that do not need a journey at the eligible outcome.
 log = logging.getLogger(__name__)
@@ -418,7 +419,7 @@ def submit() -> Response | tuple[str, int]:
     # Stored: should saving the session now fail, the "service problem" page says so (app/errors.py).
     g.request_stored = True
     clear_journey()
-    for key in (DETAILS_KEY, DONE_KEY, CONFIRMED_KEY, DETAILS_MODE_KEY):
+    for key in DRAFT_REQUEST_KEYS:
         session.pop(key, None)
     session[SUBMITTED_KEY] = submission.reference  # not .request.reference: that reloads the row
     return redirect(url_for("requests.submitted"))

@@ -24,6 +24,7 @@ from ..journey import (
     save_change,
     set_aside_answers,
     set_notice,
+    start_afresh,
     start_journey,
     summary_answers,
 )
@@ -51,17 +52,27 @@ def expired_page() -> Response:
 
 @bp.route("/start", methods=["GET", "POST"])
 def start() -> Response | str:
-    """Begin. A POST starts afresh: the whole session is cleared (answers, request details) and
-    given a new id. A GET (the start page's "Start now") with answers already in this browser
-    asks first: they may be someone else's, on a shared computer, and the page shows none of them."""
+    """Begin. A POST starts afresh: the journey's answers and the request being written on it are
+    cleared (``start_afresh``). A GET (the start page's "Start now") with answers already in
+    this browser asks first: they may be someone else's, on a shared computer, and the page
+    shows none of them."""
     if request.method == "POST":
-        reset_session()
-        start_journey()
+        start_afresh()
     elif not has_journey():
         start_journey()
     elif current_answers():
-        return render_template("wizard/already_started.html", continue_url=journey_url(current_state()))
+        return render_template("wizard/already_started.html", continue_url=url_for("wizard.carry_on"))
     return redirect(url_for("wizard.question", question_id=current_pack().start))
+
+
+@bp.get("/continue")
+def carry_on() -> Response:
+    """Where the journey stands: the next question, or the outcome (the link for "carry on
+    where you left off", on pages that cannot know it: the kept error pages). A new journey
+    when there is none."""
+    if not has_journey():
+        start_journey()
+    return redirect(journey_url(current_state()))
 
 
 @bp.route("/questions/<question_id>", methods=["GET", "POST"])
@@ -313,4 +324,4 @@ def form_not_checked(error: CSRFError) -> Response | tuple[str, int]:
             return render_question(asked, state, form, status=400)
     # No journey any more (Start again or Exit this page in another tab): the page must not say
     # the answers were kept.
-    return render_error(400, csrf_failure=True, answers_gone=not has_journey())
+    return render_error(400, csrf_failure=True, answers_gone=not (has_journey() and current_answers()))
