@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import html
 import io
@@ -1208,20 +1209,32 @@ def test_views_in_a_row_by_one_facilitator_are_one_line_of_the_trail(app: Flask)
 def test_each_request_shown_in_the_list_has_the_showing_in_its_audit_trail(app: Flask) -> None:
     """Found (security review): the list shows each request's job role and agency, as typed, and
     was the one place a request's content was shown without an audit entry (the CSV of the same
-    columns had one per request). Showings in a row by one person are one line."""
+    columns had one per request). Once a day for each facilitator and request (diff review: an
+    entry for every showing filled each trail as a facilitator went back and forth)."""
     client, facilitator_id = signed_in(app)
     shown, other = stored_request(app), stored_request(app)
     assert client.get("/inbox").status_code == 200
-    assert client.get(f"/inbox?reference={shown[:7]}").status_code == 200  # a search shows it again
+    assert client.get(f"/inbox/requests/{shown}").status_code == 200
+    assert client.get(f"/inbox?reference={shown[:7]}").status_code == 200  # shown again, the same day
+    assert client.head("/inbox").status_code == 200  # a HEAD shows nothing
     listed = events(app, "listed")
-    assert sorted(event.reference for event in listed) == sorted([shown, other, shown])
+    assert sorted(event.reference for event in listed) == sorted([shown, other])
     assert {event.actor for event in listed} == {f"facilitator:{facilitator_id}"}
     trail = " ".join(
         re.sub(r"<[^>]+>", " ", text(client.get(f"/inbox/requests/{shown}")).split('id="audit-heading"', 1)[1]).split()
     )
-    assert re.search(
-        r"Sam Facilitator Shown in the inbox list, with the job role and agency \(2 times, the last at", trail
-    )
+    assert "Sam Facilitator Shown in the inbox list, with the job role and agency" in trail
+    # Another day, another entry; and another facilitator's showing is theirs.
+    with app.app_context():
+        for event in db.session.scalars(select(AuditEvent).where(AuditEvent.action == "listed")):
+            event.at -= dt.timedelta(days=1)
+        db.session.commit()
+    client.get("/inbox")
+    namesake = app.test_client()
+    add_facilitator(app, "kim@partnership.example", "Kim Facilitator")
+    assert sign_in(namesake, "kim@partnership.example").status_code == 302
+    namesake.get("/inbox")
+    assert len(events(app, "listed")) == 2 + 2 + 2
 
 
 def test_an_import_never_decodes_more_than_its_data_limit(app: Flask) -> None:

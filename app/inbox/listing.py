@@ -18,13 +18,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from sqlalchemy import ColumnElement, exists, func, or_, select
+from sqlalchemy import ColumnElement, exists, func, insert, or_, select
 
 from .. import audit, workflow
 from ..extensions import db
-from ..models import OutboxMessage, StoredRequest
+from ..models import AuditEvent, OutboxMessage, StoredRequest, utcnow
 from ..requests import fields
-from ..requests.document import uk_day
+from ..requests.document import UK_TIME, uk_day
 from ..requests.reference import ALPHABET, PREFIX
 from .models import Assignment, Facilitator
 
@@ -411,11 +411,32 @@ def record_export(filters: Filters, references: Sequence[str], actor: str) -> No
     audit.record_event("exported", None, actor, f"{summary}; filters: {used}")
 
 
-def record_listing(references: Sequence[str], actor: str) -> None:
-    """Audit a page of the list: an event in each listed request's own trail, since the list
-    shows what the requester typed (job role, agency) beside the reference."""
-    for reference in references:
-        audit.add_event("listed", reference, actor, "inbox list")
+def record_listing(references: Sequence[str], actor: str, now: dt.datetime | None = None) -> None:
+    """Audit a page of the list in each listed request's own trail, since the list shows what the
+    requester typed (job role, agency) beside the reference: once a day for each facilitator and
+    request (the first showing each UK day), so going back and forth between the list and the
+    requests does not fill every trail. One query for what is already recorded, one insert."""
+    if not references:
+        return
+    now = now or utcnow()
+    midnight = dt.datetime.combine(uk_day(now), dt.time(0), tzinfo=UK_TIME)
+    since = midnight.astimezone(dt.UTC).replace(tzinfo=None)
+    recorded = set(
+        db.session.scalars(
+            select(AuditEvent.reference).where(
+                AuditEvent.action == "listed",
+                AuditEvent.actor == actor,
+                AuditEvent.reference.in_(references),
+                AuditEvent.at >= since,
+            )
+        )
+    )
+    new = [reference for reference in dict.fromkeys(references) if reference not in recorded]
+    if new:
+        db.session.execute(
+            insert(AuditEvent),
+            [{"at": now, "actor": actor, "action": "listed", "reference": ref, "detail": "inbox list"} for ref in new],
+        )
     db.session.commit()
 
 

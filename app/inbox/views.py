@@ -306,7 +306,8 @@ def index() -> Response | str:
         if found is not None:
             return redirect(url_for("inbox.request_page", reference=found.reference))
     page = listing.list_page(filters, uk_today())
-    listing.record_listing([row.reference for row in page.rows], current_facilitator().actor)
+    if request.method == "GET":  # (a HEAD shows nothing)
+        listing.record_listing([row.reference for row in page.rows], current_facilitator().actor)
     return render_template(
         "inbox/index.html",
         inbox=page,
