@@ -36,7 +36,7 @@ ADDRESSES_THE_PRACTITIONER = (
     r"\bis your (main )?worry\b",
     r"\byour concern\b",
     r"\bthat you are not sure about\b",
-    r"\bI'm not sure\b",  # an answer: whose uncertainty? (practitioner review: "The practitioner is not sure")
+    r"\bI'm not sure\b",  # an answer: whose uncertainty? In supervision "Not sure", the manager's or the practitioner's
     r"\byou reach\b",
     r"\bhelp you think\b",
     r"\bi want the decision reviewed\b",

@@ -281,7 +281,10 @@ def test_unset_settings_are_said_plainly_never_invented(ack_app: Flask, smtp_ser
     page = text(walker.get("/request/submitted"))
     # No contact text, but an acknowledgement that can be replied to: the page says so, as the
     # email does (it said no contact was set up: new-user review).
-    assert 'data-facilitator-contact="reply"' in page and "Reply to that email to reach the facilitators." in page
+    assert (
+        'data-facilitator-contact="reply"' in page
+        and "Reply to the email confirming the request to reach the facilitators." in page
+    )
     run_outbox(ack_app)
     messages = by_recipient(smtp_server)
     acknowledgement = messages[VALID_DETAILS["email"]].get_body(preferencelist=("plain",)).get_content()

@@ -24,6 +24,7 @@ from dataclasses import field as dataclass_field
 from types import MappingProxyType
 from typing import Any, Literal
 
+from .. import months
 from ..email_address import EMAIL_MAX, is_email_address
 from ..months import month_number
 from .guard import BIDI_CONTROLS, KINDS, Kind, has_visible_text
@@ -835,20 +836,6 @@ def option_label(name: str, value: Any) -> str:
     return label(FIELDS_BY_NAME[name].options, value)
 
 
-MONTH_NAMES = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 _STORED_MONTH = re.compile(r"^[0-9]{4}-[0-9]{2}$")
 
 
@@ -856,7 +843,7 @@ def event_label(value: str) -> str:
     """ "2024-03" as "March 2024"."""
     try:
         year, month = (int(part) for part in value.split("-"))
-        return f"{MONTH_NAMES[month - 1]} {year}"
+        return f"{months.NAMES[month - 1].capitalize()} {year}"
     except (ValueError, IndexError):
         return ""
 

@@ -625,7 +625,7 @@ def pdf_status() -> Response | tuple[str, int]:
     """Whether the request's PDF is made yet, for the submitted page's script, which asks every
     few seconds and then offers the download without a reload: ``{"ready": true}``. Nothing of
     the request is in it (so it is not an audited view); 404 for a browser that sent none."""
-    stored = submitted_request() if not has_journey() else None
+    stored = submitted_request()
     if stored is None:
         return "", 404
     response = jsonify(ready=stored.pdf_made_at is not None)

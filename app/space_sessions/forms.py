@@ -157,7 +157,7 @@ class SessionForm(FlaskForm):
         named = month is not None and not parts["month"].isdigit()
         numbers = [part for name, part in parts.items() if not (name == "month" and named)]
         if not all(part.isascii() and part.isdigit() for part in numbers):
-            self.date_errors = ["The date of the session must be a real date, in numbers, for example 27 3 2027"]
+            self.date_errors = ["The date of the session must be a real date, for example 27 3 2027"]
             return None
         if len(parts["year"]) != 4:
             self.date_errors = ["The year must include 4 numbers"]

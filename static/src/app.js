@@ -177,17 +177,29 @@ if (timeoutDialog && typeof timeoutDialog.showModal === 'function') {
 function awaitPdf (waiting) {
   const announce = document.querySelector('[data-pdf-announce]')
   const started = Date.now()
+  // The download link where the server puts it once the PDF is made: first in the list of
+  // copies (with the supervision record, in supervision), which is made if there is none. A
+  // keyboard user on "Check again" is moved to the new link, not dropped to the page's start.
   function ready () {
     const link = document.createElement('a')
     link.className = 'govuk-link'
     link.href = waiting.dataset.pdfUrl
     link.setAttribute('download', '')
     link.textContent = waiting.dataset.readyText
-    const made = document.createElement('p')
-    made.className = 'govuk-body'
-    made.dataset.pdf = 'made'
-    made.append(link)
-    waiting.replaceWith(made)
+    const item = document.createElement('li')
+    item.dataset.pdf = 'made'
+    item.append(link)
+    let list = document.querySelector('[data-pdf-list]')
+    if (!list) {
+      list = document.createElement('ul')
+      list.className = 'govuk-list'
+      list.dataset.pdfList = ''
+      waiting.after(list)
+    }
+    list.prepend(item)
+    const hadFocus = waiting.contains(document.activeElement)
+    waiting.remove()
+    if (hadFocus) link.focus()
     if (announce) announce.textContent = waiting.dataset.readyAnnounce
   }
   function ask () {
