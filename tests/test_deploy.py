@@ -412,6 +412,11 @@ def test_a_contacts_file_broken_while_serving_never_reaches_a_worker_started_lat
     try:
         wait_for(lambda: len(workers()) == 2 and _answers(port), "gunicorn did not start")
         assert "0161 603 4500" in page()
+        # An address of 6,000 characters (review: gunicorn's bare "Request Line is too large"
+        # page, over 4,094) gets the app's own page, as nginx passes up to 8 KB on.
+        with pytest.raises(urllib.error.HTTPError) as too_long:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/{'a' * 6000}", timeout=5)
+        assert too_long.value.code == 404 and "Page not found" in too_long.value.read().decode()
         contacts.write_text(
             contacts.read_text().replace("    phone: 0161 603 4500", "    phne: 0161 603 4500")
         )  # broken
