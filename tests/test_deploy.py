@@ -593,6 +593,8 @@ def test_nginx_own_error_pages_carry_the_security_headers_and_the_apps_pages_kee
     static_files = nested_block(site, "location /static/ {").replace("/srv/space-to-think/static/", f"{static}/")
     server_level = "\n".join(re.findall(r"^    add_header .*$", site, flags=re.M))  # the server block's own
     assert server_level.count("add_header") == len(SECURITY_HEADERS)
+    [error_log] = re.findall(r"^    (error_log \S+ \w+;)$", site, flags=re.M)
+    server_level += "\n" + error_log.replace("/var/log/nginx/", f"{tmp_path}/")
     program = need_program("nginx", "nginx")
     conf = nginx_conf(
         tmp_path,
@@ -644,6 +646,14 @@ def test_nginx_own_error_pages_carry_the_security_headers_and_the_apps_pages_kee
         # The app not answering: nginx's 502 has every header too.
         app_server.shutdown()
         app_server.server_close()
+        with pytest.raises(urllib.error.HTTPError) as down:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/feedback/Xk3-secret_TOKEN?email=alex", timeout=10)
+        assert down.value.code == 502
+        down.value.close()
+        # ... and the site's error log does not keep the request line with its token and query
+        # (operations review: nginx's "error" entries do, one for each request while it is down).
+        errors = tmp_path / "space-to-think.error.log"
+        assert not errors.exists() or "Xk3-secret_TOKEN" not in errors.read_text()
         with pytest.raises(urllib.error.HTTPError) as down:
             urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=10)
         assert down.value.code == 502
