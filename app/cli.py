@@ -137,7 +137,7 @@ def graph(pack_path: Path | None, contacts_path: Path | None, fmt: str, output: 
     else:
         text = to_mermaid(pack) if fmt == "mermaid" else to_dot(pack)
     if output is not None:
-        output.write_text(text, encoding="utf-8")
+        write_output(output, text)
         click.echo(f"Wrote {output} (rule pack version {pack.version}).")
     else:
         click.echo(text, nl=False)
@@ -223,3 +223,19 @@ def diff(
     report = to_markdown(result, all_routes) if fmt == "markdown" else to_text(result, all_routes)
     click.echo(report, nl=False)
     sys.exit(result.exit_code)
+
+
+def write_output(output: Path, text: str, newline: str | None = None) -> None:
+    """Write a command's ``--output`` file, or stop with one line saying why it could not
+    (operations review: a folder the user may not write to gave a traceback). Used by every
+    command that writes a file: ``rules graph``, ``site offline-page``, ``stats csv``."""
+    try:
+        with output.open("w", encoding="utf-8", newline=newline) as file:
+            file.write(text)
+    except PermissionError:
+        raise click.ClickException(
+            f"Could not write {output}: this user may not write there. Run the command as a user who may "
+            "(the owner of the folder), or give --output a file in a folder this user can write to."
+        ) from None
+    except OSError as error:
+        raise click.ClickException(f"Could not write {output}: {error.strerror or error}.") from None

@@ -23,7 +23,8 @@ from functools import lru_cache
 
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from flask import Flask
+from flask import Flask, current_app
+from flask.cli import with_appcontext
 from sqlalchemy import Connection, text
 from sqlalchemy.exc import DBAPIError, ProgrammingError, SQLAlchemyError
 
@@ -146,6 +147,14 @@ def refuse_a_database_out_of_step(app: Flask) -> None:
                 engine.dispose()
     if problem is not None:
         raise StartupError(problem)
+
+
+@with_appcontext
+def database_in_step() -> None:
+    """Before a command group's commands (``flask stats``, ``flask facilitators``): stop with one
+    line naming what to do if the database cannot work as set or is not upgraded, as the web
+    app and the worker do (operations review: a traceback ending "no such table: counts")."""
+    refuse_a_database_out_of_step(current_app._get_current_object())  # type: ignore[attr-defined]  # the app behind the proxy
 
 
 def schema_is_current() -> bool:

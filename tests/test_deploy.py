@@ -760,3 +760,25 @@ def test_the_offline_page_is_the_apps_problem_page_with_the_contacts_and_no_inli
     assert '<link rel="stylesheet" href="/static/dist/app.css?v=' in page
     # Exit this page goes straight to the neutral site: its usual way, the app's /exit, is down too.
     assert 'href="https://www.bbc.co.uk/weather" role="button"' in page and 'href="/exit"' not in page
+
+
+def test_commands_that_write_a_file_or_need_the_database_say_why_they_cannot(tmp_path: Path) -> None:
+    """Found (operations review): `site offline-page --output` and `stats csv --output` into a
+    folder the user could not write to, and `stats` or `facilitators` commands on a database not
+    yet upgraded, ended in tracebacks. Now one line each, saying what to do."""
+    from support.database import migrated_sqlite
+
+    app = create_app({"APP_ENV": "test", "SQLALCHEMY_DATABASE_URI": migrated_sqlite(tmp_path / "db.sqlite")})
+    cli = app.test_cli_runner()
+    nowhere = tmp_path / "no such folder" / "out.html"
+    for args in (["site", "offline-page", "--output", str(nowhere)], ["stats", "csv", "--output", str(nowhere)]):
+        result = cli.invoke(args=args)
+        assert result.exit_code == 1, (args, result.output)
+        assert f"Could not write {nowhere}: No such file or directory." in result.output
+        assert "Traceback" not in result.output
+
+    empty = create_app({"APP_ENV": "test", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'empty.sqlite'}"})
+    for args in (["facilitators", "list"], ["stats", "show"]):
+        result = empty.test_cli_runner().invoke(args=args)
+        assert result.exit_code == 1, (args, result.output)
+        assert "run `flask --app wsgi db upgrade`" in result.output, result.output

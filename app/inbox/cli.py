@@ -16,6 +16,7 @@ from flask.cli import AppGroup
 
 from ..audit import CLI, record_event
 from ..lockout import LOCKOUT_KEY, SignInLockout, StoreUnavailable
+from ..schema import database_in_step
 from .models import FACILITATOR, ROLES, Facilitator
 from .service import (
     FacilitatorError,
@@ -28,7 +29,7 @@ from .service import (
     reset_password,
 )
 
-facilitators_cli = AppGroup("facilitators", help="Facilitator accounts for the inbox.")
+facilitators_cli = AppGroup("facilitators", help="Facilitator accounts for the inbox.", callback=database_in_step)
 
 
 def typed_at_a_terminal() -> bool:

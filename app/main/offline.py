@@ -24,6 +24,7 @@ from flask import current_app, url_for
 from flask.cli import AppGroup
 from markupsafe import escape
 
+from ..cli import write_output
 from ..errors import render_error
 
 site_cli = AppGroup("site", help="Files for the web server in front of the app.")
@@ -60,5 +61,5 @@ def offline_page_command(output: Path | None) -> None:
     if output is None:
         click.echo(html, nl=False)
         return
-    output.write_text(html, encoding="utf-8")
+    write_output(output, html)
     click.echo(f"Wrote {output} ({len(html.encode()):,} bytes).")

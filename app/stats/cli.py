@@ -7,10 +7,14 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
+from ..cli import write_output
+from ..schema import database_in_step
 from .export import statistics_csv
 from .service import DEFAULT_MONTHS, HIDDEN, SMALL_NUMBER, CountTable, shown, statistics
 
-stats_cli = AppGroup("stats", help="Anonymous counts: journeys, requests, outcomes and criteria, by month.")
+stats_cli = AppGroup(
+    "stats", help="Anonymous counts: journeys, requests, outcomes and criteria, by month.", callback=database_in_step
+)
 
 MONTHS_OPTION = click.option(
     "--months",
@@ -70,5 +74,5 @@ def csv_command(months: int, output: Path | None) -> None:
     if output is None:
         click.echo(text, nl=False)
         return
-    output.write_text(text, encoding="utf-8", newline="")
+    write_output(output, text, newline="")
     click.echo(f"Wrote {output}")
