@@ -63,7 +63,9 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     app.config.update(settings)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     try:
-        app.wsgi_app = proxies.wrap(app.wsgi_app, app.config["TRUSTED_PROXIES"])  # type: ignore[method-assign]  # Flask's documented way to add WSGI middleware
+        app.wsgi_app = proxies.wrap(  # type: ignore[method-assign]  # Flask's documented way to add WSGI middleware
+            app.wsgi_app, app.config["TRUSTED_PROXIES"], production=app.config["APP_ENV"] == "production"
+        )
     except ValueError as error:
         raise StartupError(f"TRUSTED_PROXIES {error}") from None
 

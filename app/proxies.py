@@ -17,6 +17,7 @@ value), so HTTPS and the public host name are recognised behind it.
 from __future__ import annotations
 
 import ipaddress
+import logging
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+log = logging.getLogger(__name__)
 
 
 def _address(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
@@ -104,9 +106,36 @@ def parse(setting: int | str | tuple[str, ...] | list[str] | None) -> int | tupl
     return networks
 
 
-def wrap(app: Any, setting: int | str | tuple[str, ...] | list[str] | None) -> Any:
-    """``app`` (a WSGI app) behind the proxy handling ``TRUSTED_PROXIES`` asks for."""
+class UnnamedProxyWarning:
+    """WSGI middleware for production with no ``TRUSTED_PROXIES``: forwarding headers are ignored,
+    as they must be, but a request carrying ``X-Forwarded-For`` most likely came through a proxy
+    (nginx) the settings do not name. Then every visitor counts as that proxy's address for the
+    rate limits: 10 requests an hour and 5 sign-ins a minute for the whole site (operations
+    review: production started without a word). Said once in the log, naming the setting."""
+
+    def __init__(self, app: WSGIApplication) -> None:
+        self.app = app
+        self.warned = False
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        if not self.warned and environ.get("HTTP_X_FORWARDED_FOR"):
+            self.warned = True
+            log.warning(
+                "A request came through a proxy at %s (it sent X-Forwarded-For), but TRUSTED_PROXIES is not set: "
+                "every visitor counts as that one address for the rate limits. Set TRUSTED_PROXIES=%s "
+                "(the proxy's address) and restart.",
+                environ.get("REMOTE_ADDR", "an unknown address"),
+                environ.get("REMOTE_ADDR", "ADDRESS"),
+            )
+        return self.app(environ, start_response)
+
+
+def wrap(app: Any, setting: int | str | tuple[str, ...] | list[str] | None, production: bool = False) -> Any:
+    """``app`` (a WSGI app) behind the proxy handling ``TRUSTED_PROXIES`` asks for (in
+    production with none, ``UnnamedProxyWarning``)."""
     parsed = parse(setting)
     if isinstance(parsed, int):
-        return ProxyFix(app, x_for=parsed, x_proto=parsed, x_host=parsed) if parsed else app
+        if parsed:
+            return ProxyFix(app, x_for=parsed, x_proto=parsed, x_host=parsed)
+        return UnnamedProxyWarning(app) if production else app
     return TrustedProxies(app, parsed) if parsed else app

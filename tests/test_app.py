@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import datetime as dt
 import hashlib
+import logging
 import re
 import sqlite3
 import time
@@ -965,3 +966,27 @@ def test_an_address_typed_with_a_slash_at_the_end_leads_to_the_page(client) -> N
         assert response.status_code == 308 and response.location == page
     assert client.get("/no-such-page/").status_code == 404
     assert client.post("/privacy/").status_code in (404, 405)  # only a page to open is redirected
+
+
+def test_production_behind_a_proxy_it_was_not_told_of_says_so_once(caplog: pytest.LogCaptureFixture) -> None:
+    """Found (operations review): production started with TRUSTED_PROXIES unset behind nginx, so
+    every visitor counted as 127.0.0.1 for the rate limits (10 requests an hour for the whole
+    site), without a word. The first request that came through a proxy now says so in the log."""
+
+    def icon(app: Flask, **headers: str) -> int:
+        with app.test_client().get("/static/favicon.svg", base_url="https://localhost", headers=headers) as response:
+            return response.status_code
+
+    app = create_app(PRODUCTION_OK | {"RATELIMIT_STORAGE_URI": "memory://"})
+    with caplog.at_level(logging.WARNING, logger="app.proxies"):
+        assert icon(app) == 200
+        assert "TRUSTED_PROXIES" not in caplog.text  # no proxy in the way: nothing to say
+        for _ in range(2):
+            assert icon(app, **{"X-Forwarded-For": "203.0.113.9"}) == 200
+    assert caplog.text.count("TRUSTED_PROXIES is not set") == 1
+    assert "Set TRUSTED_PROXIES=127.0.0.1" in caplog.text
+    caplog.clear()
+    named = create_app(PRODUCTION_OK | {"RATELIMIT_STORAGE_URI": "memory://", "TRUSTED_PROXIES": "127.0.0.1"})
+    with caplog.at_level(logging.WARNING, logger="app.proxies"):
+        assert icon(named, **{"X-Forwarded-For": "203.0.113.9"}) == 200
+    assert "TRUSTED_PROXIES" not in caplog.text
