@@ -286,9 +286,14 @@ class ProductionConfig(Config):
         ):
             raise ConfigError(
                 f"{', '.join(placeholders)} still {'has' if len(placeholders) == 1 else 'have'} the example's "
-                f"{PLACEHOLDER} in {'it' if len(placeholders) == 1 else 'them'}: set the real value "
-                "(SECRET_KEY: a long random string, from `python3 -c 'import secrets; "
-                "print(secrets.token_urlsafe(48))'`)."
+                f"{PLACEHOLDER} in {'it' if len(placeholders) == 1 else 'them'}: set the real "
+                f"{'value' if len(placeholders) == 1 else 'values'}"
+                + (
+                    " (SECRET_KEY: a long random string, from `python3 -c 'import secrets; "
+                    "print(secrets.token_urlsafe(48))'`)."
+                    if "SECRET_KEY" in placeholders
+                    else "."
+                )
             )
         if settings["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
             raise ConfigError(

@@ -990,3 +990,14 @@ def test_production_behind_a_proxy_it_was_not_told_of_says_so_once(caplog: pytes
     with caplog.at_level(logging.WARNING, logger="app.proxies"):
         assert icon(named, **{"X-Forwarded-For": "203.0.113.9"}) == 200
     assert "TRUSTED_PROXIES" not in caplog.text
+
+
+def test_a_placeholder_left_in_says_how_to_make_only_the_settings_it_names() -> None:
+    """Found (operations review): SMTP_PASSWORD=CHANGE-ME alone was refused with a hint about
+    making a SECRET_KEY."""
+    with pytest.raises(ConfigError) as refused:
+        load_config(PRODUCTION_OK | {"SMTP_PASSWORD": "CHANGE-ME"}, environ={})
+    assert str(refused.value) == "SMTP_PASSWORD still has the example's CHANGE-ME in it: set the real value."
+    with pytest.raises(ConfigError) as refused:
+        load_config(PRODUCTION_OK | {"SECRET_KEY": "CHANGE-ME-" + "x" * 40}, environ={})
+    assert "SECRET_KEY: a long random string" in str(refused.value)

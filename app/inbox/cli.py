@@ -153,7 +153,12 @@ def unlock_command(email: str) -> None:
 def _can_sign_in(account: Facilitator) -> str:
     """Whether the account can sign in now, in words (a deactivated one cannot, whatever else is done)."""
     if account.active:
-        return "They can sign in now."
+        # Sign-ins from one network are limited too (INBOX_SIGN_IN_LIMIT), whoever they are for:
+        # that limit passes on its own (operations review: "now" while it still refused them).
+        return (
+            "They can sign in now, unless their network has made too many sign-in attempts in the last "
+            "hour (INBOX_SIGN_IN_LIMIT): then they can within the hour."
+        )
     return "The account is deactivated, so they still cannot sign in."
 
 
