@@ -333,6 +333,12 @@ class ProductionConfig(Config):
             )
         if (settings.get("PUBLIC_BASE_URL") or "").startswith("http://"):
             raise ConfigError("PUBLIC_BASE_URL must start with https:// in production: emails link to the inbox.")
+        # Found (operations review): the README and the message say https://, production took http://.
+        if (settings.get("EXIT_URL") or "").lower().startswith("http://"):
+            raise ConfigError(
+                "EXIT_URL must start with https:// in production: someone leaving in a hurry must not land on a "
+                "page a network could change or watch, like https://www.bbc.co.uk/weather."
+            )
         if settings.get("PROPAGATE_EXCEPTIONS"):
             raise ConfigError(
                 "PROPAGATE_EXCEPTIONS must not be true in production: an error would then reach people as the "

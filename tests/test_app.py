@@ -1001,3 +1001,12 @@ def test_a_placeholder_left_in_says_how_to_make_only_the_settings_it_names() -> 
     with pytest.raises(ConfigError) as refused:
         load_config(PRODUCTION_OK | {"SECRET_KEY": "CHANGE-ME-" + "x" * 40}, environ={})
     assert "SECRET_KEY: a long random string" in str(refused.value)
+
+
+def test_production_wants_the_exit_page_over_https() -> None:
+    """Found (operations review): the README and the start-up message say EXIT_URL starts with
+    https://, but production took http://."""
+    with pytest.raises(ConfigError, match="EXIT_URL must start with https:// in production"):
+        load_config(PRODUCTION_OK | {"EXIT_URL": "http://www.bbc.co.uk/weather"}, environ={})
+    assert load_config(PRODUCTION_OK | {"EXIT_URL": "https://www.bbc.co.uk/weather"}, environ={})["EXIT_URL"]
+    assert load_config({"APP_ENV": "development", "EXIT_URL": "http://localhost:8001/"}, environ={})["EXIT_URL"]
