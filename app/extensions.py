@@ -7,20 +7,24 @@ per-request nonce for GOV.UK Frontend's one inline script, no framing, no referr
 
 from __future__ import annotations
 
+import logging
 import secrets
 import sqlite3
 from typing import TYPE_CHECKING, Any, ClassVar
+from urllib.parse import urlsplit
 
 from flask import Flask, Response, current_app, g, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
-from flask_wtf.csrf import CSRFProtect, same_origin
+from flask_wtf.csrf import CSRFError, CSRFProtect, same_origin
 from sqlalchemy import Engine, MetaData, Table, event
 from sqlalchemy.orm import DeclarativeBase
 
 from . import rate_store  # noqa: F401  (registers the memory:// store that starts no thread per request)
+
+log = logging.getLogger(__name__)
 
 # Constraint names that are the same on SQLite and PostgreSQL, so migrations can name them.
 NAMING_CONVENTION = {
@@ -80,15 +84,40 @@ class OriginCheckingCSRFProtect(CSRFProtect):
     sent, both must be this site's (security review: another site's ``Origin`` beside this
     site's ``Referer`` was let through; no browser sends that, so it is a second lock only)."""
 
+    host_mismatch_logged: ClassVar[bool] = False
+
     def protect(self, apply_exemptions: bool = False) -> None:
         origin = request.headers.get("Origin", "")
         strict = request.is_secure and current_app.config["WTF_CSRF_SSL_STRICT"] and origin not in ("", "null")
         if strict and not request.referrer:
             request.environ["HTTP_REFERER"] = f"{origin}/"  # what Flask-WTF reads (request.referrer)
-        super().protect(apply_exemptions)
-        if strict and g.get("csrf_valid") and not same_origin(f"{origin}/", f"https://{request.host}/"):
-            g.csrf_valid = False
-            self._error_response("The origin does not match the host.")
+        try:
+            super().protect(apply_exemptions)
+            if strict and g.get("csrf_valid") and not same_origin(f"{origin}/", f"https://{request.host}/"):
+                g.csrf_valid = False
+                self._error_response("The origin does not match the host.")
+        except CSRFError as error:
+            if "does not match the host" in str(error.description):
+                self._log_host_mismatch()
+            raise
+
+    def _log_host_mismatch(self) -> None:
+        """Say once in the log that forms are refused because the page's address is not the one
+        the app sees: behind a proxy that passes the wrong Host (or drops the port), every form
+        was refused, as "out of date", and nothing was logged (operations review). Only the
+        host names, never a path or a query; another site's form is refused the same way."""
+        if OriginCheckingCSRFProtect.host_mismatch_logged:
+            return
+        OriginCheckingCSRFProtect.host_mismatch_logged = True
+        came_from = urlsplit(request.referrer or "").netloc or "an unknown address"
+        log.warning(
+            "A form was refused: it came from a page at %s, but this request is for %s. If every form is "
+            "refused, the proxy in front does not pass the address visitors use: it must send the Host "
+            "header as they see it (nginx: proxy_set_header Host $host, or $http_host on another port), "
+            "and TRUSTED_PROXIES must name it. (Said once; a form sent from another site is refused the same way.)",
+            came_from,
+            request.host,
+        )
 
 
 csrf = OriginCheckingCSRFProtect()

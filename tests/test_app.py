@@ -1010,3 +1010,28 @@ def test_production_wants_the_exit_page_over_https() -> None:
         load_config(PRODUCTION_OK | {"EXIT_URL": "http://www.bbc.co.uk/weather"}, environ={})
     assert load_config(PRODUCTION_OK | {"EXIT_URL": "https://www.bbc.co.uk/weather"}, environ={})["EXIT_URL"]
     assert load_config({"APP_ENV": "development", "EXIT_URL": "http://localhost:8001/"}, environ={})["EXIT_URL"]
+
+
+def test_forms_refused_for_a_host_the_app_does_not_see_say_why_in_the_log(
+    client: FlaskClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Found (operations review): behind a proxy passing the wrong Host (or dropping the port),
+    every form was refused as "out of date" and nothing was logged. Now the log says which
+    addresses differ and what to check, once; the person still sees the same page."""
+    from app.extensions import OriginCheckingCSRFProtect
+
+    OriginCheckingCSRFProtect.host_mismatch_logged = False
+    page = client.get("/start", base_url="https://localhost", follow_redirects=True)
+    data = {"answer": "practitioner", "csrf_token": csrf_token(page.get_data(as_text=True))}
+    with caplog.at_level(logging.WARNING, logger="app.extensions"):
+        for _ in range(2):
+            refused = client.post(
+                "/questions/mode",
+                base_url="https://localhost",
+                data=data,
+                headers={"Referer": "https://localhost:8443/questions/mode?x=private"},
+            )
+            assert refused.status_code == 400
+    assert caplog.text.count("A form was refused: it came from a page at localhost:8443") == 1
+    assert "this request is for localhost" in caplog.text and "proxy_set_header Host" in caplog.text
+    assert "private" not in caplog.text and "/questions/mode" not in caplog.text
