@@ -331,7 +331,7 @@ class ProductionConfig(Config):
                 "set it to the name of the organisation responsible for what people enter, "
                 'e.g. DATA_CONTROLLER="Example City Council".'
             )
-        if (settings.get("PUBLIC_BASE_URL") or "").startswith("http://"):
+        if (settings.get("PUBLIC_BASE_URL") or "").lower().startswith("http://"):
             raise ConfigError("PUBLIC_BASE_URL must start with https:// in production: emails link to the inbox.")
         # Found (operations review): the README and the message say https://, production took http://.
         if (settings.get("EXIT_URL") or "").lower().startswith("http://"):

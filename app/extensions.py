@@ -84,7 +84,9 @@ class OriginCheckingCSRFProtect(CSRFProtect):
     sent, both must be this site's (security review: another site's ``Origin`` beside this
     site's ``Referer`` was let through; no browser sends that, so it is a second lock only)."""
 
-    host_mismatch_logged: ClassVar[bool] = False
+    # The (page, request) host pairs already logged by this worker, so each is said once; a
+    # form from another site does not hide a real mismatch after it (diff review). Bounded.
+    host_mismatches_logged: ClassVar[set[tuple[str, str]]] = set()
 
     def protect(self, apply_exemptions: bool = False) -> None:
         origin = request.headers.get("Origin", "")
@@ -106,15 +108,17 @@ class OriginCheckingCSRFProtect(CSRFProtect):
         the app sees: behind a proxy that passes the wrong Host (or drops the port), every form
         was refused, as "out of date", and nothing was logged (operations review). Only the
         host names, never a path or a query; another site's form is refused the same way."""
-        if OriginCheckingCSRFProtect.host_mismatch_logged:
-            return
-        OriginCheckingCSRFProtect.host_mismatch_logged = True
         came_from = urlsplit(request.referrer or "").netloc or "an unknown address"
+        logged = OriginCheckingCSRFProtect.host_mismatches_logged
+        if (came_from, request.host) in logged or len(logged) >= 20:
+            return
+        logged.add((came_from, request.host))
         log.warning(
             "A form was refused: it came from a page at %s, but this request is for %s. If every form is "
             "refused, the proxy in front does not pass the address visitors use: it must send the Host "
             "header as they see it (nginx: proxy_set_header Host $host, or $http_host on another port), "
-            "and TRUSTED_PROXIES must name it. (Said once; a form sent from another site is refused the same way.)",
+            "and TRUSTED_PROXIES must name it. (Said once by each worker for these two addresses; a form sent "
+            "from another site is refused the same way.)",
             came_from,
             request.host,
         )

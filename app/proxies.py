@@ -120,12 +120,14 @@ class UnnamedProxyWarning:
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         if not self.warned and environ.get("HTTP_X_FORWARDED_FOR"):
             self.warned = True
+            # Any visitor who can reach the app directly can send the header too, so the address
+            # is named but not offered as the one to trust (diff review).
             log.warning(
-                "A request came through a proxy at %s (it sent X-Forwarded-For), but TRUSTED_PROXIES is not set: "
-                "every visitor counts as that one address for the rate limits. Set TRUSTED_PROXIES=%s "
-                "(the proxy's address) and restart.",
+                "A request from %s carried X-Forwarded-For, but TRUSTED_PROXIES is not set. If the app is "
+                "behind a proxy (nginx), every visitor counts as the proxy's one address for the rate limits: "
+                "set TRUSTED_PROXIES to the proxy's own address (127.0.0.1 for nginx on the same server) "
+                "and restart. (Said once by each worker.)",
                 environ.get("REMOTE_ADDR", "an unknown address"),
-                environ.get("REMOTE_ADDR", "ADDRESS"),
             )
         return self.app(environ, start_response)
 

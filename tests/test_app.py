@@ -984,7 +984,7 @@ def test_production_behind_a_proxy_it_was_not_told_of_says_so_once(caplog: pytes
         for _ in range(2):
             assert icon(app, **{"X-Forwarded-For": "203.0.113.9"}) == 200
     assert caplog.text.count("TRUSTED_PROXIES is not set") == 1
-    assert "Set TRUSTED_PROXIES=127.0.0.1" in caplog.text
+    assert "set TRUSTED_PROXIES to the proxy's own address" in caplog.text
     caplog.clear()
     named = create_app(PRODUCTION_OK | {"RATELIMIT_STORAGE_URI": "memory://", "TRUSTED_PROXIES": "127.0.0.1"})
     with caplog.at_level(logging.WARNING, logger="app.proxies"):
@@ -1020,7 +1020,7 @@ def test_forms_refused_for_a_host_the_app_does_not_see_say_why_in_the_log(
     addresses differ and what to check, once; the person still sees the same page."""
     from app.extensions import OriginCheckingCSRFProtect
 
-    OriginCheckingCSRFProtect.host_mismatch_logged = False
+    OriginCheckingCSRFProtect.host_mismatches_logged.clear()
     page = client.get("/start", base_url="https://localhost", follow_redirects=True)
     data = {"answer": "practitioner", "csrf_token": csrf_token(page.get_data(as_text=True))}
     with caplog.at_level(logging.WARNING, logger="app.extensions"):

@@ -782,3 +782,5 @@ def test_commands_that_write_a_file_or_need_the_database_say_why_they_cannot(tmp
         result = empty.test_cli_runner().invoke(args=args)
         assert result.exit_code == 1, (args, result.output)
         assert "run `flask --app wsgi db upgrade`" in result.output, result.output
+        helped = empty.test_cli_runner().invoke(args=[*args, "--help"])  # needs no database (diff review)
+        assert helped.exit_code == 0 and "Usage:" in helped.output, helped.output

@@ -176,6 +176,8 @@ def test_production_needs_https_for_the_public_address() -> None:
     }
     with pytest.raises(ConfigError, match="PUBLIC_BASE_URL must start with https://"):
         load_config({**settings, "PUBLIC_BASE_URL": "http://stt.example"}, environ={})
+    with pytest.raises(ConfigError, match="PUBLIC_BASE_URL must start with https://"):  # in any case (diff review)
+        load_config({**settings, "PUBLIC_BASE_URL": "HTTP://stt.example"}, environ={})
     assert load_config({**settings, "PUBLIC_BASE_URL": BASE_URL}, environ={})["PUBLIC_BASE_URL"] == BASE_URL
 
 

@@ -12,11 +12,10 @@ from collections.abc import Callable
 
 import click
 from flask import current_app
-from flask.cli import AppGroup
 
 from ..audit import CLI, record_event
 from ..lockout import LOCKOUT_KEY, SignInLockout, StoreUnavailable
-from ..schema import database_in_step
+from ..schema import DatabaseCommands
 from .models import FACILITATOR, ROLES, Facilitator
 from .service import (
     FacilitatorError,
@@ -29,7 +28,7 @@ from .service import (
     reset_password,
 )
 
-facilitators_cli = AppGroup("facilitators", help="Facilitator accounts for the inbox.", callback=database_in_step)
+facilitators_cli = DatabaseCommands("facilitators", help="Facilitator accounts for the inbox.")
 
 
 def typed_at_a_terminal() -> bool:

@@ -5,16 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from flask.cli import AppGroup
 
 from ..cli import write_output
-from ..schema import database_in_step
+from ..schema import DatabaseCommands
 from .export import statistics_csv
 from .service import DEFAULT_MONTHS, HIDDEN, SMALL_NUMBER, CountTable, shown, statistics
 
-stats_cli = AppGroup(
-    "stats", help="Anonymous counts: journeys, requests, outcomes and criteria, by month.", callback=database_in_step
-)
+stats_cli = DatabaseCommands("stats", help="Anonymous counts: journeys, requests, outcomes and criteria, by month.")
 
 MONTHS_OPTION = click.option(
     "--months",

@@ -235,9 +235,11 @@ def test_page_with_errors_has_no_axe_violations(browser_page, js: bool) -> None:
     # autofocus: with scripts off a screen reader user heard the page from the top).
     expect(page.locator(":focus")).to_contain_text("There is a problem")
     if js:
-        # Its link moves the focus to the first option.
+        # Its link moves the focus to the first option; the summary, left, can no longer take the
+        # focus by a click on its text (as GOV.UK Frontend does when it adds the tabindex itself).
         link.click()
         expect(page.get_by_role("radio").first).to_be_focused()
+        expect(page.locator(".govuk-error-summary")).not_to_have_attribute("tabindex", "-1")
 
 
 def test_an_error_summary_link_leaves_the_focused_option_in_sight_at_400_percent_zoom(browser_page) -> None:  # type: ignore[no-untyped-def]
