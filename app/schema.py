@@ -116,6 +116,23 @@ def settings_that_cannot_connect(error: BaseException, secrets: tuple[str, ...] 
     return f"DATABASE_URL cannot be used: the database server turned the connection away ({said}): {advice}."
 
 
+def cannot_migrate(app: Flask, error: BaseException) -> str:
+    """One line for ``flask db upgrade`` (migrations/env.py) that could not connect: the setting
+    to mend (``settings_that_cannot_connect``), or that the database does not answer; never the
+    password (operations review: a wrong password there gave a 151-line traceback)."""
+    cannot = settings_that_cannot_connect(error, _secrets(app))
+    if cannot is None:
+        original = error.orig if isinstance(error, DBAPIError) else error
+        first = (str(original).strip().splitlines() or [type(original).__name__])[0]
+        for secret in _secrets(app):
+            first = first.replace(secret, "[password]")
+        cannot = (
+            f"the database does not answer ({first[:200]}): check that it is running, and that DATABASE_URL "
+            "names it, then run this again"
+        )
+    return f"Space to Think cannot upgrade the database: {cannot}"
+
+
 def _secrets(app: Flask) -> tuple[str, ...]:
     """The database password, wherever the settings give it."""
     connect_args = (app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {}).get("connect_args")

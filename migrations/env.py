@@ -89,8 +89,14 @@ def run_migrations_online():
         conf_args["process_revision_directives"] = process_revision_directives
 
     connectable = get_engine()
+    try:
+        connection = connectable.connect()
+    except Exception as error:  # noqa: BLE001 - any connection fault: one line saying what to do, no traceback
+        from app.schema import cannot_migrate
 
-    with connectable.connect() as connection:
+        raise SystemExit(cannot_migrate(current_app, error)) from None
+
+    with connection:
         context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
 
         with context.begin_transaction():

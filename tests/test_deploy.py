@@ -348,6 +348,20 @@ def test_a_wrong_database_password_stops_the_served_app_with_one_line_and_no_pas
     assert line.startswith("Space to Think cannot start: DATABASE_URL cannot be used: the database server turned")
     assert "Traceback" not in served.stderr
     assert wrong_password not in served.stderr and (url.password or wrong_password) not in served.stderr
+    # The first command a new server runs, `flask db upgrade`, says the same in one line (operations
+    # review: a 151-line traceback).
+    upgrade = subprocess.run(
+        [str(ROOT / ".venv" / "bin" / "flask"), "--app", "wsgi", "db", "upgrade"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert upgrade.returncode == 1, upgrade.stderr
+    assert "Space to Think cannot upgrade the database: DATABASE_URL cannot be used" in upgrade.stderr
+    assert "Traceback" not in upgrade.stderr and wrong_password not in upgrade.stderr
 
 
 def test_a_database_that_does_not_answer_yet_still_starts() -> None:
