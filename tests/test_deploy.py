@@ -334,15 +334,19 @@ def test_a_wrong_database_password_stops_the_served_app_with_one_line_and_no_pas
         "DATABASE_URL": url.set(password=wrong_password).render_as_string(hide_password=False),
         "RATELIMIT_STORAGE_URI": "memory://",
     }
-    served = subprocess.run(
-        [str(ROOT / ".venv" / "bin" / "python"), "-c", "import wsgi"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+
+    def run(*command: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [str(ROOT / ".venv" / "bin" / command[0]), *command[1:]],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+
+    served = run("python", "-c", "import wsgi")
     assert served.returncode == 3, served.stderr
     [line] = [line for line in served.stderr.splitlines() if "cannot start" in line]
     assert line.startswith("Space to Think cannot start: DATABASE_URL cannot be used: the database server turned")
@@ -350,15 +354,7 @@ def test_a_wrong_database_password_stops_the_served_app_with_one_line_and_no_pas
     assert wrong_password not in served.stderr and (url.password or wrong_password) not in served.stderr
     # The first command a new server runs, `flask db upgrade`, says the same in one line (operations
     # review: a 151-line traceback).
-    upgrade = subprocess.run(
-        [str(ROOT / ".venv" / "bin" / "flask"), "--app", "wsgi", "db", "upgrade"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    upgrade = run("flask", "--app", "wsgi", "db", "upgrade")
     assert upgrade.returncode == 1, upgrade.stderr
     assert "Space to Think cannot upgrade the database: DATABASE_URL cannot be used" in upgrade.stderr
     assert "Traceback" not in upgrade.stderr and wrong_password not in upgrade.stderr
