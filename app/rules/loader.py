@@ -416,9 +416,17 @@ _PLACEHOLDER = Text("", "")
 # A contact's email and links: one address; a whole https address with a dotted host name.
 EMAIL = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)+")
 WEB_ADDRESS = re.compile(r"https://[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+(?::\d+)?(?:[/?#]\S*)?")
-# UK numbers people may call: the short ones, 0 followed by 9 or 10 digits (0161 603 4500), and
-# freephone numbers, some shorter (Childline's 0800 1111).
+# UK numbers people may call: the short ones, 0 followed by 10 digits (0161 603 4500), or by 9
+# in the 01 area codes that have such numbers (016977 3456), and freephone numbers, some shorter
+# (Childline's 0800 1111).
 SHORT_NUMBERS = frozenset({"999", "112", "111", "101", "105", "119", "100", "155"})
+
+
+def _may_have_ten_digits(digits: str) -> bool:
+    """Whether a number of 0 and 9 more digits can be real: only in 01 area codes of four or five
+    digits (01204, 016977...). The big cities' codes (011x and 01x1: 0113, 0161...) and every 02,
+    03, 07, 08 and 09 number have 0 and 10 more, so a 10-digit one there has lost a digit."""
+    return digits.startswith("01") and "1" not in digits[2:4]
 
 
 def uk_phone_problem(phone: str) -> str | None:
@@ -426,7 +434,7 @@ def uk_phone_problem(phone: str) -> str | None:
     digits = phone.replace(" ", "")
     if digits in SHORT_NUMBERS or (digits.startswith("116") and len(digits) == 6):
         return None
-    if digits.startswith("0") and 10 <= len(digits) <= 11:
+    if digits.startswith("0") and (len(digits) == 11 or (len(digits) == 10 and _may_have_ten_digits(digits))):
         return None
     if digits.startswith(("0800", "0808")) and len(digits) >= 8:  # freephone: Childline is 0800 1111
         return None
@@ -440,7 +448,14 @@ def uk_phone_problem(phone: str) -> str | None:
             f"{phone!r} is not a UK phone number: a full number starts with 0, like 0161 603 4500 "
             "(short numbers such as 999, 111 or 101 are accepted as they are)"
         )
-    return f"has {len(digits)} digits: a UK phone number starting with 0 has 10 or 11 (0161 603 4500)"
+    if len(digits) == 10:
+        return (
+            f"has 10 digits: a UK number starting {digits[:4]} has 11, like 0161 603 4500 (only some 01 "
+            "area codes, such as 016977, have numbers of 10): is a digit missing?"
+        )
+    return (
+        f"has {len(digits)} digits: a UK phone number starting with 0 has 11 (0161 603 4500), or 10 in a few 01 areas"
+    )
 
 
 # Ids of questions, options, outcomes and flags: they name pages' addresses (/questions/<id>)

@@ -258,6 +258,11 @@ def test_an_impossible_date_is_named_with_its_file_and_line(
         (("phone: 0161 603 4500", "phone: 4500"), "phone: '4500' is not a UK phone number"),
         (("phone: 0161 603 4500", "phone: 1616034500"), "phone: '1616034500' is not a UK phone number"),
         (("phone: 0161 603 4500", "phone: 18001 999"), "phone: '18001 999' is not a UK phone number"),
+        # Found (partnership review): a digit dropped from the Bridge's number went live on every
+        # page's footer, since some UK numbers have 10 digits; none in 0161, 07 or 03.
+        (("phone: 0161 603 4500", "phone: 0161 603 450"), "phone: has 10 digits: a UK number starting 0161 has 11"),
+        (("phone: 0161 603 4500", "phone: 07700 90098"), "phone: has 10 digits: a UK number starting 0770 has 11"),
+        (("phone: 0161 603 4500", "phone: 0300 123 100"), "phone: has 10 digits: a UK number starting 0300 has 11"),
     ],
 )
 def test_a_cut_off_phone_number_or_a_verification_in_the_future_is_a_problem(
@@ -273,7 +278,7 @@ def test_a_cut_off_phone_number_or_a_verification_in_the_future_is_a_problem(
     book, problems = check_contacts(path)
     assert book is None and any(message in str(problem) for problem in problems), problems
     # Childline's 0800 1111 (8 digits) and 116 123 (6) are real numbers, and so are Relay UK's.
-    for real in ("0800 1111", "116 123", "18001 0161 603 4500", "18000", "0300 123 1000"):
+    for real in ("0800 1111", "116 123", "18001 0161 603 4500", "18000", "0300 123 1000", "016977 3456", "01204 12345"):
         path.write_text(text.replace(change[0], f"phone: {real}", 1), encoding="utf-8")
         assert check_contacts(path)[1] == []
 
