@@ -551,6 +551,13 @@ def test_the_page_with_nothing_counted(app: Flask) -> None:
     assert set(page_tables(page)["outcome"]["total"].values()) == {"0"}
 
 
+def test_the_download_link_says_what_csv_means(app: Flask) -> None:
+    """Found (partnership review): "Download these tables as a spreadsheet (CSV)" used the
+    acronym unexplained (CONTENT.md: explain every acronym on first use)."""
+    page = signed_in(app).get("/inbox/statistics").get_data(as_text=True)
+    assert "as a spreadsheet (CSV, comma-separated values)</a>" in page
+
+
 def test_an_outcome_that_left_the_pack_is_still_shown_by_id(app: Flask) -> None:
     add_counts(app, ("outcome", current_month(), "OLD", 6), ("criterion", current_month(), "gone", 6))
     page = html.unescape(signed_in(app).get("/inbox/statistics").get_data(as_text=True))

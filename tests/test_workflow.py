@@ -792,6 +792,8 @@ def test_the_csv_has_the_lists_fields_no_free_text_is_formula_safe_and_audited(a
     page = f"/inbox/requests/{first}"
     post_form(client, page, f"{page}/assignment", {"facilitator": str(sneaky)})
     post_form(client, page, f"{page}/notes", {"text": "A note that must not be exported."})
+    # The link says what CSV means (found: the acronym was unexplained, partnership review).
+    assert "as a spreadsheet (CSV, comma-separated values)</a>" in text(client.get("/inbox"))
     response = client.get("/inbox/requests.csv", query_string={"sort": "received_oldest"})
     assert response.status_code == 200 and response.mimetype == "text/csv"
     assert response.headers["Content-Disposition"].startswith("attachment;")
