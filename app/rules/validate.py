@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import re
 from collections import Counter
 from collections.abc import Callable, Iterator
 
@@ -432,6 +433,11 @@ def _find_cycles(pack: RulePack) -> list[tuple[str, list[str]]]:
     return found
 
 
+# An answer whose words say the person does not know: on a safety question it must be marked
+# `unsure: true`, which can never be marked safe (CONTENT.md: a "not sure" never reaches the request).
+NOT_SURE_WORDS = re.compile(r"\b(?:not sure|unsure|don'?t know|do not know)\b", re.IGNORECASE)
+
+
 def _check_safeguarding(pack: RulePack, add: _Report) -> None:
     request_ids = {outcome.id for outcome in pack.request_outcomes}
     leads_to_request = reaching(pack, request_ids)
@@ -450,6 +456,15 @@ def _check_safeguarding(pack: RulePack, add: _Report) -> None:
         if not any(option.safe for option in question.options):
             add(node, "options", "a risk question needs at least one answer marked safe", question.line)
         for option in question.options:
+            wordings = {option.label.practitioner, option.label.supervision}
+            if not option.unsure and any(NOT_SURE_WORDS.search(wording) for wording in wordings):
+                add(
+                    f"{node} option {option.value}",
+                    "unsure",
+                    f"{option.label.practitioner!r} reads as a 'not sure' answer to a safety question: mark it "
+                    "unsure: true (a 'not sure' can never be safe, nor lead towards a request)",
+                    option.line,
+                )
             target = question.route_for(option)
             if option.safe or target is None or target not in leads_to_request:
                 continue
@@ -457,7 +472,10 @@ def _check_safeguarding(pack: RulePack, add: _Report) -> None:
             add(
                 f"{node} option {option.value}",
                 "next",
-                f"is a risk answer (not marked safe) but can lead to the request outcome {', '.join(sorted(reached))}",
+                f"is a risk answer (not marked safe) but can lead to the request outcome {', '.join(sorted(reached))}: "
+                "on a safety question only an answer that rules the risk out may lead on; send this one to an "
+                "outcome that says where to go instead (mark it safe: true only if it truly rules the risk out, "
+                "never for a 'yes' or a 'not sure')",
                 option.line,
             )
         # Every route to a request this question can lead to must pass through it: the routes

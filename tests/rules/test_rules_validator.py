@@ -126,6 +126,33 @@ def test_not_sure_can_never_be_marked_safe(pack_data: dict, write_pack: Callable
     assert_problem(problems, "question danger option unsure", "safe", "never be marked safe")
 
 
+@pytest.mark.parametrize(
+    "label", [{"both": "Not sure"}, {"practitioner": "I don't know", "supervision": "The practitioner does not know"}]
+)
+def test_a_not_sure_answer_without_its_marker_is_refused(
+    pack_data: dict, write_pack: Callable[[Any], Path], label: dict[str, str]
+) -> None:
+    """Found (partnership review): a "Not sure" answer added to a safety question without
+    ``unsure: true`` was refused only as "a risk answer (not marked safe) but can lead to the
+    request", and marking it safe, as those words suggest, made a valid pack whose "not sure"
+    led to the request."""
+    option(pack_data, "danger", "unsure").update({"unsure": False, "safe": True, "next": "reasons", "label": label})
+    _, problems = problems_for(write_pack, pack_data)
+    assert_problem(problems, "question danger option unsure", "unsure", "reads as a 'not sure' answer")
+    # The message for a risk answer that leads on says to route it elsewhere, not to mark it safe.
+    option(pack_data, "danger", "unsure").update({"unsure": True, "safe": False})
+    _, problems = problems_for(write_pack, pack_data)
+    assert_problem(problems, "question danger option unsure", "next", "send this one to an outcome")
+
+
+def test_a_safe_answer_that_only_mentions_knowing_is_not_taken_for_not_sure(
+    pack_data: dict, write_pack: Callable[[Any], Path]
+) -> None:
+    option(pack_data, "danger", "no")["label"] = {"both": "No, and the family is not known to social care"}
+    _, problems = check_pack(write_pack(pack_data))
+    assert problems == []
+
+
 def test_risk_question_that_can_be_bypassed(pack_data: dict, write_pack: Callable[[Any], Path]) -> None:
     option(pack_data, "mode", "super")["next"] = "reasons"
     _, problems = problems_for(write_pack, pack_data)
