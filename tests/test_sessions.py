@@ -561,6 +561,80 @@ def test_the_invitation_its_update_and_its_cancellation_carry_a_calendar_file(
     assert {"invitation_queued", "invitation_sent", "session_changed", "cancellation_sent"} <= set(actions)
 
 
+def change_session(client: FlaskClient, session_id: int | None, **fields: Any) -> TestResponse:
+    page_url = f"/inbox/sessions/{session_id}"
+    return post_form(client, page_url, page_url, session_form(**fields))
+
+
+def changes_listed(message: Any) -> list[str] | None:
+    """The lines under "What has changed:" in an update (None if it has no such list)."""
+    body = body_of(message)
+    if "What has changed:" not in body:
+        return None
+    changes = body.split("What has changed:", 1)[1].split("Your reference:", 1)[0]
+    return [line.strip() for line in changes.strip().splitlines()]
+
+
+def test_an_update_says_what_changed_since_what_the_practitioner_was_sent(
+    session_app: Flask, smtp_server: SmtpServer
+) -> None:
+    """Found (facilitator review): a session changed twice before the worker ran sent one update
+    saying "the time (it was 6:00am)", a time the practitioner was never sent, and not that the
+    date had changed; and a practitioner first invited to a session changed before they joined
+    it, or whose first invitation had not gone yet, was told its details "have changed" and that
+    the calendar file "replaces the one you were sent before", when they had been sent none."""
+    smtp_server.start()
+    client, _ = signed_in(session_app)
+    first, second, third = offered(session_app), offered(session_app), offered(session_app)
+    flush(session_app, smtp_server)
+    day = uk_today() + dt.timedelta(days=14)
+    assert arrange(client, first, day=day, start_time="14:30").status_code == 302
+    assert invite(client, first).status_code == 302
+    assert run_outbox(session_app).sent == 1
+    session_id = session_id_of(session_app, first)
+
+    # Changed twice before the worker's next pass: one update, saying what changed since the
+    # invitation the practitioner has, never the time in between that they were never sent.
+    later = day + dt.timedelta(days=1)
+    assert change_session(client, session_id, day=later, start_time="06:00", unusual_time="06:00").status_code == 302
+    assert change_session(client, session_id, day=later, start_time="10:00").status_code == 302
+    assert run_outbox(session_app).sent == 1
+    update = smtp_server.mailbox.messages[-1]
+    assert update["Subject"].startswith("Updated invitation")
+    assert "6:00am" not in body_of(update)
+    listed = changes_listed(update)
+    assert listed is None or (
+        "- the date (it was " + f"{day:%A} {day.day} {day:%B %Y})" in listed and "- the time (it was 2:30pm)" in listed
+    ), listed
+
+    # The second practitioner joins the session it has become, and is invited to it: a first
+    # invitation, not an update of one they never had.
+    assert arrange_with(client, second, {"session": str(session_id)}).status_code == 302
+    assert invite(client, second).status_code == 302
+    assert run_outbox(session_app).sent == 1
+    invitation = smtp_server.mailbox.messages[-1]
+    assert invitation["Subject"].startswith("Invitation:"), invitation["Subject"]
+    assert "have changed" not in body_of(invitation) and "You are invited" in body_of(invitation)
+
+    # A first invitation not sent yet when the session changes goes as the first invitation, with
+    # the new details.
+    assert arrange(client, third, day=day, start_time="11:00").status_code == 302
+    assert invite(client, third).status_code == 302
+    third_session = session_id_of(session_app, third)
+    assert change_session(client, third_session, day=day, start_time="12:00").status_code == 302
+    assert run_outbox(session_app).sent == 1
+    invitation = smtp_server.mailbox.messages[-1]
+    assert invitation["Subject"].startswith("Invitation:"), invitation["Subject"]
+    assert "have changed" not in body_of(invitation) and "Time: 12:00pm (UK time)" in body_of(invitation)
+
+    # Changed once after the invitation went: the update lists what changed, as before.
+    assert change_session(client, third_session, day=day, start_time="13:00").status_code == 302
+    assert run_outbox(session_app).sent == 1
+    update = smtp_server.mailbox.messages[-1]
+    assert update["Subject"].startswith("Updated invitation")
+    assert changes_listed(update) == ["- the time (it was 12:00pm)"]
+
+
 def session_email_bodies(app: Flask) -> dict[str, str]:
     """The text of each session email queued, by kind (the last of each kind)."""
     with app.app_context():

@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 import secrets
 import uuid
 from collections.abc import Sequence
@@ -583,6 +584,26 @@ SUBJECTS = {
 }
 
 
+# The SEQUENCE line of a calendar file this service wrote (app.space_sessions.calendar: never folded).
+SEQUENCE_LINE = re.compile(r"^SEQUENCE:([0-9]+)\r?$", re.MULTILINE)
+
+
+def sequence_last_sent(request: StoredRequest, session: SpaceSession) -> int | None:
+    """The session's ``sequence`` in the last invitation (or update) to it actually sent to the
+    request's practitioner, from its calendar file; None if none was sent, or a cancellation of
+    it has been queued since (it takes the session out of their calendar)."""
+    last: int | None = None
+    for message in sorted(request.outbox, key=lambda message: (message.id is None, message.id or 0)):
+        if message.calendar is None or f"UID:{session.uid}" not in message.calendar:
+            continue
+        if message.kind == CANCELLATION:
+            last = None
+        elif message.kind == INVITATION and message.sent_at is not None:
+            found = SEQUENCE_LINE.search(message.calendar)
+            last = int(found.group(1)) if found else None
+    return last
+
+
 def _queue_session_email(
     request: StoredRequest,
     session: SpaceSession,
@@ -611,7 +632,14 @@ def _queue_session_email(
             if message.kind in (INVITATION, REMINDER) and message.sent_at is None and message.given_up_at is None
         ]:
             request.outbox.remove(waiting)  # delete-orphan: the row goes at the commit
-    update = kind == INVITATION and session.sequence > 0
+    # An update only for a practitioner who was sent an invitation to this session and has not
+    # had the change yet; it lists what changed only when ``before`` is what they were last sent
+    # (an update replaced before it went, or a first invitation not sent yet, leaves them with
+    # older details, or none: found, "the time (it was 6:00am)", a time never sent to them).
+    last_sent = sequence_last_sent(request, session) if kind == INVITATION else None
+    update = last_sent is not None and last_sent < session.sequence
+    if last_sent != session.sequence - 1:
+        before = None
     calendar = None
     if kind in (INVITATION, CANCELLATION):
         calendar = session_calendar(
