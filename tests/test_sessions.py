@@ -724,6 +724,29 @@ def test_the_invitation_is_called_sent_only_once_the_outbox_has_sent_it(
     assert words.endswith("(with the latest changes)")
 
 
+def test_the_invitation_row_speaks_of_this_session_only(session_app: Flask, smtp_server: SmtpServer) -> None:
+    """Found (facilitator review): after a session was cancelled and another arranged, the new
+    invitation, waiting, was shown with "The earlier invitation was sent on …": that was the
+    invitation to the cancelled session, so the practitioner seemed already invited to this one."""
+    smtp_server.start()
+    client, _ = signed_in(session_app)
+    reference = offered(session_app)
+    flush(session_app, smtp_server)
+    assert arrange(client, reference).status_code == 302
+    assert invite(client, reference).status_code == 302
+    assert run_outbox(session_app).sent == 1
+    cancelled = session_id_of(session_app, reference)
+    cancel_url = f"/inbox/sessions/{cancelled}/cancel"
+    assert post_form(client, f"/inbox/sessions/{cancelled}", cancel_url, CONFIRMED).status_code == 302
+    assert run_outbox(session_app).sent == 1  # the cancellation
+    assert arrange(client, reference, day=uk_today() + dt.timedelta(days=9)).status_code == 302
+    assert invitation_shown(client, reference) == ("not_sent", "Not sent yet")
+    assert invite(client, reference).status_code == 302
+    state, words = invitation_shown(client, reference)
+    assert state == "waiting" and words.startswith("Invitation waiting to be sent: queued on ")
+    assert "earlier invitation" not in words, words
+
+
 def test_an_invitation_whose_address_is_refused_for_good_says_so_and_is_not_tried_again(
     session_app: Flask, smtp_server: SmtpServer
 ) -> None:

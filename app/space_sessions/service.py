@@ -269,7 +269,13 @@ def invitation_state(request: StoredRequest, session: SpaceSession, place: Sessi
     messages = list(
         db.session.scalars(
             select(OutboxMessage)
-            .where(OutboxMessage.request_id == request.id, OutboxMessage.kind == INVITATION)
+            .where(
+                OutboxMessage.request_id == request.id,
+                OutboxMessage.kind == INVITATION,
+                # This session's only (its calendar event's UID): not an invitation to a session
+                # cancelled, or not held, before this one was arranged.
+                OutboxMessage.calendar.contains(f"UID:{session.uid}", autoescape=True),
+            )
             .options(defer(OutboxMessage.body), defer(OutboxMessage.calendar))  # the state needs neither
             .order_by(OutboxMessage.id)
         )
