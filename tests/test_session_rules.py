@@ -152,6 +152,9 @@ def test_a_start_time_that_could_be_morning_or_afternoon_is_asked_about(app: Fla
         page = text(response)
         assert response.status_code == 200 and page.count(NEEDS_AM_OR_PM) == 2, typed  # the summary and the field
         assert re.search(rf'name="start_time"[^>]*value="{re.escape(typed)}"', page), typed  # kept as typed
+        # Found (facilitator review): beside "Enter am or pm", a tick for "Yes, the session starts
+        # at 2:30am", which contradicted the question and could not answer it.
+        assert 'name="unusual_time"' not in page and "Yes, the session starts at" not in page, typed
     assert status_of(app, reference) == "session_offered" and session_id_of(app, reference) is None
 
 
@@ -162,6 +165,7 @@ def test_12am_is_asked_about_and_a_time_outside_the_working_day_must_be_confirme
     reference = offered(app)
     response = arrange(client, reference, start_time="12am")
     assert response.status_code == 200 and text(response).count("Enter 12pm for midday") == 2
+    assert "Yes, the session starts at 12:00am" not in text(response)  # asked, not offered as midnight
     for typed, words in (("0:30", "12:30am"), ("23:59", "11:59pm"), ("6:59am", "6:59am"), ("21:00", "9:00pm")):
         response = arrange(client, reference, start_time=typed, place="Room 4, the Civic Centre")
         page = text(response)

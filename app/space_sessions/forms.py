@@ -32,6 +32,7 @@ DATE_PARTS = (("day", "a day"), ("month", "a month"), ("year", "a year"))
 LATEST_DAYS = 366  # a session more than a year ahead is surely a typing mistake
 # "12am" is midnight by the rule, but people often write it meaning midday: asked, not guessed.
 MIDNIGHT_OR_MIDDAY = "Enter 12pm for midday. For midnight, use the 24-hour clock: 00:00"
+TWELVE_AM = re.compile(r"^12(?:[:.][0-9]{2})?\s*am$", re.IGNORECASE)
 # A start outside these hours (before 7am, or from 9pm) is more likely a typing mistake than a
 # session: the form asks the facilitator to confirm it before an invitation can go out.
 WORKING_DAY = (dt.time(7, 0), dt.time(21, 0))
@@ -187,7 +188,7 @@ class SessionForm(FlaskForm):
         if needs_am_or_pm(text):
             self.start_time.errors = [NEEDS_AM_OR_PM]
             return None
-        if re.match(r"^12(?:[:.]\d\d)?\s*am$", text, re.IGNORECASE):
+        if TWELVE_AM.match(text):
             self.start_time.errors = [MIDNIGHT_OR_MIDDAY]
             return None
         found = parse_time(text)
@@ -198,8 +199,13 @@ class SessionForm(FlaskForm):
     def time_to_confirm(self) -> str:
         """The start time typed, as "HH:MM", when it is a time outside the working day that
         must be confirmed; else ""."""
-        time = parse_time(self.start_time.data or "")
+        text = (self.start_time.data or "").strip()
+        time = parse_time(text)
         if time is None or WORKING_DAY[0] <= time < WORKING_DAY[1]:
+            return ""
+        if needs_am_or_pm(text) or TWELVE_AM.match(text):
+            # Asked about first ("2.30": morning or afternoon?): a tick for "2:30am" would
+            # contradict that message, and could not answer it (found in the facilitator review).
             return ""
         return time.strftime("%H:%M")
 
