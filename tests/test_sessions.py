@@ -1070,3 +1070,22 @@ def test_moving_on_with_the_status_form_leaves_the_session_and_tells_the_practit
         ).all()
         assert sorted(sent) == sorted([(closed, "cancellation"), (held, "feedback")])
         assert db.session.get(SpaceSession, group).cancelled_at is None  # the held request is still in it
+
+
+@pytest.mark.parametrize("status, another_date", [("closed", False), ("session_offered", True)])
+def test_a_cancellation_promises_another_date_only_when_another_will_be_offered(
+    session_app: Flask, status: str, another_date: bool
+) -> None:
+    """Found (facilitator review): a request closed while its session was still to come (the
+    practitioner no longer needs it, say) sent a cancellation saying "The facilitators will
+    contact you about another date", a promise no one would keep. Moved back to "session
+    offered" (to offer another session), it still says so."""
+    client, _ = signed_in(session_app)
+    reference = offered(session_app)
+    assert arrange(client, reference).status_code == 302
+    assert invite(client, reference).status_code == 302
+    response = post_form(client, request_url(reference), request_url(reference, "status"), {"status": status})
+    assert response.status_code == 302 and status_of(session_app, reference) == status
+    body = session_email_bodies(session_app)["cancellation"]
+    assert ("The facilitators will contact you about another date." in body) is another_date, body
+    assert reference in body and "is cancelled" in body

@@ -486,7 +486,8 @@ def leave_session(request: StoredRequest) -> list[str]:
     words = session_words(session)
     said = [f"It is no longer in the session on {words['date']} at {words['time']}."]
     if invited and session.cancelled_at is None and session.starts_at > utcnow():
-        _queue_session_email(request, session, CANCELLATION)
+        # "Another date" only when one will be offered: not to a request closed meanwhile.
+        _queue_session_email(request, session, CANCELLATION, another_date=request.status == OFFERED)
         said.append("The practitioner will be emailed a cancellation of their invitation.")
     if session.cancelled_at is None and not members(session) and not held_members(session):
         session.cancelled_at = utcnow()
@@ -616,8 +617,11 @@ def _queue_session_email(
     kind: str,
     dedupe_key: str | None = None,
     before: dict[str, str] | None = None,
+    another_date: bool = True,
 ) -> OutboxMessage | None:
-    """Queue an invitation (or update), cancellation or reminder, its text and calendar file made now.
+    """Queue an invitation (or update), cancellation or reminder, its text and calendar file made now
+    (``another_date``: a cancellation says the facilitators will offer another date; not when the
+    request was closed).
 
     An invitation is sent only before the session starts, and a reminder ("your session is
     tomorrow") only before the session's day begins (``send_before``): the worker gives up on
@@ -674,6 +678,7 @@ def _queue_session_email(
         ],
         contact=current_app.config.get("FACILITATOR_CONTACT_TEXT"),
         reply_to=bool(organiser),  # the email's Reply-To is the facilitators' mailbox (app.mail)
+        another_date=another_date,
     )
     message = OutboxMessage(
         kind=kind,
