@@ -191,6 +191,25 @@ def test_cli_refuses_mismatched_passwords_and_duplicate_accounts(app: Flask, run
     assert duplicate.exit_code == 1 and "already" in duplicate.output
 
 
+@pytest.mark.parametrize(
+    "email, name, problem",
+    [
+        ("sam.facilitator", "Sam Facilitator", "Enter an email address in the correct format"),
+        (EMAIL, "   ", "Enter the facilitator's name"),
+        (EMAIL.upper(), "Sam Again", "There is already a facilitator with the email address"),
+    ],
+)
+def test_cli_says_what_is_wrong_with_a_new_account_before_asking_for_its_password(
+    app: Flask, runner, email: str, name: str, problem: str
+) -> None:
+    """Found (facilitator review): a mistyped address, a blank name or an address already in use
+    was said only after the new password had been typed twice, and the password was thrown away."""
+    add_facilitator(app)
+    result = runner.invoke(args=["facilitators", "add", email, "--name", name], input="")
+    assert result.exit_code == 1 and problem in result.output, result.output
+    assert "Password" not in result.output  # not asked for
+
+
 def test_password_rules() -> None:
     assert service.password_problem(PASSWORD) is None
     assert service.password_problem("x" * 11)

@@ -23,6 +23,7 @@ from .service import (
     all_facilitators,
     deactivate_facilitator,
     find_facilitator,
+    new_account_problem,
     password_problem,
     reactivate_facilitator,
     reset_password,
@@ -63,6 +64,8 @@ def add_command(email: str, name: str, role: str) -> None:
             raise click.UsageError(problem)
         return password
 
+    if problem := new_account_problem(email, name):
+        raise click.ClickException(problem)
     password = ask_password("Password (at least 12 characters)", check)
     try:
         facilitator = add_facilitator(email, name, password, role)

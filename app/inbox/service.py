@@ -234,10 +234,10 @@ def find_facilitator(email: str) -> Facilitator | None:
     return db.session.scalar(select(Facilitator).where(Facilitator.email == normalise_email(email)))
 
 
-def add_facilitator(email: str, name: str, password: str, role: str = FACILITATOR) -> Facilitator:
-    """Create an active account (a facilitator, or a read-only partnership one). Raises ``FacilitatorError``."""
-    if role not in ROLES:
-        raise FacilitatorError(f"The role must be one of: {', '.join(ROLES)}.")
+def new_account_problem(email: str, name: str) -> str | None:
+    """What is wrong with a new account's email address or name (the address not one address,
+    the name blank or too long, the address already an account's), or None. Checked before its
+    password is asked for, so that no one types a password twice to be told the address is wrong."""
     email = normalise_email(email)
     name = " ".join(name.split())
     problem = email_problem(email)
@@ -245,9 +245,18 @@ def add_facilitator(email: str, name: str, password: str, role: str = FACILITATO
         problem = "Enter the facilitator's name."
     if problem is None and len(name) > NAME_MAX:
         problem = f"The name must be {NAME_MAX:,} characters or less."
-    problem = problem or password_problem(password, email, name)
     if problem is None and find_facilitator(email) is not None:
         problem = f"There is already a facilitator with the email address {email}."
+    return problem
+
+
+def add_facilitator(email: str, name: str, password: str, role: str = FACILITATOR) -> Facilitator:
+    """Create an active account (a facilitator, or a read-only partnership one). Raises ``FacilitatorError``."""
+    if role not in ROLES:
+        raise FacilitatorError(f"The role must be one of: {', '.join(ROLES)}.")
+    email = normalise_email(email)
+    name = " ".join(name.split())
+    problem = new_account_problem(email, name) or password_problem(password, email, name)
     if problem:
         raise FacilitatorError(problem)
     facilitator = Facilitator(
