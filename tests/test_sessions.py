@@ -1021,12 +1021,17 @@ def test_no_feedback_link_without_a_public_address(session_app: Flask) -> None:
 
 def test_the_purge_takes_sessions_and_feedback_tokens_with_their_requests(session_app: Flask, runner) -> None:
     client, _ = signed_in(session_app)
-    old = offered(session_app, created_at=dt.datetime(2020, 1, 1, 12))
+    old = offered(session_app)
     kept = offered(session_app)
     arrange(client, old)
     arrange(client, kept, day=uk_today() + dt.timedelta(days=8))
     session_has_started(session_app, old)
     outcome(client, old, "held")
+    with session_app.app_context():  # long ago (a session is arranged only before its request is deleted)
+        made = db.session.scalar(select(StoredRequest).where(StoredRequest.reference == old))
+        assert made is not None
+        made.created_at = dt.datetime(2020, 1, 1, 12)
+        db.session.commit()
     with session_app.app_context():
         db.session.add(FeedbackComment(month="2020-01", text="An old comment"))
         db.session.add(FeedbackComment(month=current_month(), text="A recent comment"))
@@ -1089,3 +1094,47 @@ def test_a_cancellation_promises_another_date_only_when_another_will_be_offered(
     body = session_email_bodies(session_app)["cancellation"]
     assert ("The facilitators will contact you about another date." in body) is another_date, body
     assert reference in body and "is cancelled" in body
+
+
+def test_a_session_is_arranged_only_before_its_request_is_deleted(app: Flask) -> None:
+    """Found (facilitator review): a request deleted at the end of the time requests are kept took
+    its place in a session still to come with it, and the session too if it was the only one in
+    it: the facilitators' list of upcoming sessions lost it, and the practitioner, invited, was
+    sent no cancellation. A session is now arranged, joined or moved only to a day before each
+    of its requests is deleted, and the request's page says when that is."""
+    app.config["RETENTION_DAYS"] = 10
+    client, _ = signed_in(app)
+    first, second = offered(app), offered(app)
+    deleted_on = uk_today() + dt.timedelta(days=10)
+    deleted_words = f"{deleted_on.day} {deleted_on:%B %Y}"
+    page = " ".join(re.sub(r"<[^>]+>", " ", text(client.get(request_url(first)))).split())
+    assert f"Deleted on {deleted_words}" in page
+
+    # A new session on the day it is deleted, or later: refused, with what was typed kept.
+    too_late = arrange(client, first, day=deleted_on, start_time="09:00", place="Room 9, the Civic Centre")
+    assert too_late.status_code == 200 and session_id_of(app, first) is None
+    page = text(too_late)
+    assert f"{first} will be deleted on {deleted_words}" in page and "Room 9, the Civic Centre" in page
+    assert status_of(app, first) == "session_offered"
+    # The day before: arranged.
+    assert arrange(client, first, day=deleted_on - dt.timedelta(days=1)).status_code == 302
+    session_id = session_id_of(app, first)
+
+    # Moving the session to the day its request is deleted: refused, with what was typed kept.
+    page_url = f"/inbox/sessions/{session_id}"
+    moved = post_form(client, page_url, page_url, session_form(day=deleted_on, place="Room 10, the Civic Centre"))
+    assert moved.status_code == 200 and f"{first} will be deleted on {deleted_words}" in text(moved)
+    assert "Room 10, the Civic Centre" in text(moved)
+    with app.app_context():
+        found = db.session.get(SpaceSession, session_id)
+        assert found is not None and found.place == ROOM
+
+    # A request made later may join it; one whose deletion comes first may not.
+    with app.app_context():
+        older = db.session.scalar(select(StoredRequest).where(StoredRequest.reference == second))
+        assert older is not None
+        older.created_at -= dt.timedelta(days=5)
+        db.session.commit()
+    joined = arrange_with(client, second, {"session": str(session_id)})
+    assert joined.status_code == 200 and session_id_of(app, second) is None
+    assert f"{second} will be deleted on " in text(joined)

@@ -128,7 +128,10 @@ def arrange_session(reference: str) -> Response | str:
             # No arrange form on the page (the request is in a session, or not ready for one):
             # the message is shown under Session instead of beside a field that is not there.
             return render_request_page(stored, session_problem=str(refused))
-        form.session.errors = [str(refused)]
+        if refused.field == "date":  # deleted before the day typed: said beside the date
+            form.date_errors = [str(refused)]
+        else:
+            form.session.errors = [str(refused)]
         return render_request_page(stored, session_form=form)
     done("Session arranged. Send the invitation when you are ready", "session-section", "the session")
     return acted_on(stored)
@@ -235,6 +238,10 @@ def session_page(session_id: str) -> Response | str:
     findings = place_needs_confirmation(form, PLACE_NOT_CHANGED, confirmed_place=space_session.place)
     if findings:
         return render_session_page(space_session, form, findings)
+    in_session = [stored for stored, _ in sessions.members(space_session)]
+    if too_late := sessions.deleted_before(in_session, form.details.starts_at):  # type: ignore[union-attr]  # set by validate
+        form.date_errors = [too_late]  # said beside the date, with what was typed kept
+        return render_session_page(space_session, form)
     if sessions.unchanged(space_session, form.details):  # type: ignore[arg-type]  # set by validate
         # Saved as it was: no update emailed to anyone (found: an "update" that changed nothing).
         flash("Nothing was changed, so no one was sent an update", IMPORTANT)

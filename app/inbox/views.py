@@ -419,6 +419,8 @@ def render_request_page(
         duplicates=service.duplicates_of(stored),
         email_problems=service.email_problems(stored),
         overdue=workflow.is_overdue(stored.status, stored.due_on, uk_today()),
+        deleted_on=sessions.deleted_on(stored),
+        retention_days=sessions.retention_days(),
         note_findings=note_findings or [],
         note_max=NOTE_MAX,
         reason_findings=reason_findings or [],

@@ -356,10 +356,14 @@ def arrange(
         session = find_session(session_id)
         if session is None or session not in upcoming_sessions():
             raise SessionRefused("session", "Select a session that is still to come, or A new session")
+        if too_late := deleted_before([request], session.starts_at):
+            raise SessionRefused("session", too_late)
         note = f"joined session {session.id}"
     else:
         if details is None:
             raise SessionRefused("session", "Select a session, or A new session")
+        if too_late := deleted_before([request], details.starts_at):
+            raise SessionRefused("date", too_late)
         session = SpaceSession(
             uid=f"{uuid.uuid4()}@space-to-think",
             starts_at=details.starts_at,
@@ -380,6 +384,32 @@ def arrange(
         db.session.rollback()
         raise SessionRefused("session", "This request was put in a session a moment ago. Reload the page") from None
     return session
+
+
+def deleted_on(request: StoredRequest) -> dt.date:
+    """The UK day the request is deleted, at the end of the time requests are kept
+    (``RETENTION_DAYS`` after it was made; the outbox worker's purge runs every hour)."""
+    return uk_day(request.created_at + dt.timedelta(days=retention_days()))
+
+
+def retention_days() -> int:
+    """How long requests are kept, in days (``RETENTION_DAYS``)."""
+    return int(current_app.config.get("RETENTION_DAYS") or 90)
+
+
+def deleted_before(requests: Sequence[StoredRequest], starts_at: dt.datetime) -> str | None:
+    """Why a session starting at ``starts_at`` (naive UTC) cannot hold these requests, or None:
+    one of them is deleted on or before the session's day. Deleted, a request takes its place in
+    the session with it (and the session, if it was alone in it), with no word to anyone: the
+    upcoming sessions would lose it, and an invited practitioner would not be told."""
+    day = uk_day(starts_at)
+    for request in requests:
+        if day >= (deleted := deleted_on(request)):
+            return (
+                f"{request.reference} will be deleted on {day_in_words(deleted)}, at the end of the time "
+                f"requests are kept ({retention_days()} days), so its session must be before then"
+            )
+    return None
 
 
 CANCELLED_NOT_CHANGED = "This session was cancelled: arrange a new one"
@@ -412,6 +442,8 @@ def change_session(session: SpaceSession, details: SessionDetails, actor: str) -
     were sent one. Refused (``SessionRefused``) once it has started or been cancelled."""
     if (refused := cannot_change(session)) is not None:
         raise SessionRefused("session", refused)
+    if too_late := deleted_before([request for request, _ in members(session)], details.starts_at):
+        raise SessionRefused("date", too_late)
     before = session_words(session)
     session.starts_at = details.starts_at
     session.minutes = details.minutes
