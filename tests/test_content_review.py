@@ -275,6 +275,9 @@ def test_the_facilitators_pages_explain_pdf_and_say_what_each_status_link_lists(
         text = main_text(client.get(path).get_data(as_text=True))
         assert "PDF (portable document format)" in text, path
         assert unexplained_acronyms(text, only=("PDF",)) == [], path
+    # Found (facilitator review): "CSV" unexplained on the list and the statistics page.
+    for path in ("/inbox", "/inbox/statistics"):
+        assert "(CSV: comma-separated values)" in main_text(client.get(path).get_data(as_text=True)), path
     page = client.get("/inbox").get_data(as_text=True)
     links = re.findall(r'data-count-(?:status="[^"]+"|overdue)>\s*<a [^>]*>(.*?)</a>', page, re.S)
     assert len(links) >= 9

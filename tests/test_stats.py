@@ -555,7 +555,7 @@ def test_the_download_link_says_what_csv_means(app: Flask) -> None:
     """Found (partnership review): "Download these tables as a spreadsheet (CSV)" used the
     acronym unexplained (CONTENT.md: explain every acronym on first use)."""
     page = signed_in(app).get("/inbox/statistics").get_data(as_text=True)
-    assert "as a spreadsheet (CSV, comma-separated values)</a>" in page
+    assert "as a spreadsheet (CSV: comma-separated values)</a>" in page
 
 
 def test_an_outcome_that_left_the_pack_is_still_shown_by_id(app: Flask) -> None:

@@ -793,7 +793,7 @@ def test_the_csv_has_the_lists_fields_no_free_text_is_formula_safe_and_audited(a
     post_form(client, page, f"{page}/assignment", {"facilitator": str(sneaky)})
     post_form(client, page, f"{page}/notes", {"text": "A note that must not be exported."})
     # The link says what CSV means (found: the acronym was unexplained, partnership review).
-    assert "as a spreadsheet (CSV, comma-separated values)</a>" in text(client.get("/inbox"))
+    assert "as a spreadsheet (CSV: comma-separated values)</a>" in text(client.get("/inbox"))
     response = client.get("/inbox/requests.csv", query_string={"sort": "received_oldest"})
     assert response.status_code == 200 and response.mimetype == "text/csv"
     assert response.headers["Content-Disposition"].startswith("attachment;")
@@ -830,7 +830,7 @@ def test_the_csv_has_the_lists_fields_no_free_text_is_formula_safe_and_audited(a
         [(first, me, "CSV of 2 requests"), (second, me, "CSV of 2 requests"), (second, me, "CSV of 1 request")]
     )
     trail = client.get(f"/inbox/requests/{second}").get_data(as_text=True)
-    assert trail.count("Included in a download of the list as a spreadsheet (CSV)") == 2
+    assert trail.count("Included in a download of the list as a spreadsheet (CSV: comma-separated values)") == 2
 
 
 def test_formula_characters_are_defused() -> None:

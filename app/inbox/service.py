@@ -504,7 +504,7 @@ ACTION_WORDS = {
     "viewed": "Viewed",
     "listed": "Shown in the inbox list, with the job role and agency",
     "pdf_downloaded": "PDF downloaded",
-    "exported": "Included in a download of the list as a spreadsheet (CSV)",
+    "exported": "Included in a download of the list as a spreadsheet (CSV: comma-separated values)",
     "status_changed": "Status changed",
     "assigned": "Assignment changed",
     "note_added": "Note added",
