@@ -387,6 +387,39 @@ def test_an_address_the_mail_server_refuses_for_good_is_given_up_and_the_inbox_s
     assert "1 message not sent because the mail server refused the address for good" in send.output
 
 
+@pytest.mark.parametrize("finished", ["closed", "redirected", "duplicate"])
+def test_an_email_given_up_needs_attention_only_while_the_request_is_being_worked(
+    ack_app: Flask, smtp_server: SmtpServer, finished: str
+) -> None:
+    """Found (facilitator review): an acknowledgement the mail server refused for good kept the
+    list's "Needs attention" tag until the request was deleted, 90 days on, even once the
+    facilitator had reached the practitioner another way and closed the request: nothing could
+    clear it. Closed, redirected or a duplicate, there is nothing left to do; the request page
+    still says what happened to the email."""
+    smtp_server.mailbox.refuse[VALID_DETAILS["email"]] = "550 5.1.1 No such mailbox here"
+    smtp_server.start()
+    with ack_app.app_context():
+        reference = make_request().reference
+        original = make_request().reference
+        assert run_outbox().given_up == 2
+    client, _ = signed_in(ack_app)
+    assert "Needs attention: an email has not gone out" in list_row(client, reference)
+    moves = {
+        "closed": [{"status": "in_triage"}, {"status": "closed"}],
+        "redirected": [{"status": "redirected", "redirected_to": "S", "reason": "Supervision suits this better"}],
+        "duplicate": [{"status": "duplicate", "duplicate_of": original}],
+    }[finished]
+    for move in moves:
+        status_url = f"/inbox/requests/{reference}/status"
+        assert post_form(client, f"/inbox/requests/{reference}", status_url, move).status_code == 302, move
+    assert status_of(ack_app, reference) == finished
+    assert "Needs attention: an email has not gone out" not in list_row(client, reference)
+    assert 'data-email-problem="acknowledgement"' in text(client.get(f"/inbox/requests/{reference}"))
+    # Reopened, it needs attention again.
+    assert post_form(client, f"/inbox/requests/{reference}", status_url, {"status": "in_triage"}).status_code == 302
+    assert "Needs attention: an email has not gone out" in list_row(client, reference)
+
+
 def test_an_address_with_other_letters_the_mail_server_cannot_take_is_given_up(
     ack_app: Flask, smtp_server: SmtpServer
 ) -> None:

@@ -252,6 +252,10 @@ def _labels(items: object) -> tuple[str, ...]:
     return tuple(str(item.get("label")) for item in items if isinstance(item, dict) and item.get("label"))
 
 
+# Statuses with nothing left to do: an email given up on no longer needs attention in the list.
+FINISHED_STATUSES = ("closed", "redirected", "duplicate")
+
+
 def _query(filters: Filters, today: dt.date) -> Any:
     return (
         select(
@@ -279,6 +283,10 @@ def _query(filters: Filters, today: dt.date) -> Any:
                     func.coalesce(OutboxMessage.last_error, "").not_like("Too late:%"),
                     StoredRequest.status == "session_arranged",
                 ),
+                # An email given up on needs attention while the request is being worked: not once
+                # it is closed, redirected or a duplicate (there is nothing left to do, and nothing
+                # else could clear the tag). The request page still says what happened to it.
+                or_(OutboxMessage.given_up_at.is_(None), StoredRequest.status.not_in(FINISHED_STATUSES)),
             )
             .label("emails_stuck"),
         )
