@@ -1138,3 +1138,20 @@ def test_a_session_is_arranged_only_before_its_request_is_deleted(app: Flask) ->
     joined = arrange_with(client, second, {"session": str(session_id)})
     assert joined.status_code == 200 and session_id_of(app, second) is None
     assert f"{second} will be deleted on " in text(joined)
+
+
+def test_every_session_email_before_the_session_says_it_is_not_an_urgent_route(session_app: Flask) -> None:
+    """Found (facilitator review): the invitation and the cancellation said that Space to Think
+    is not an urgent route, and what to do if a child is at risk; the reminder, sent the day
+    before the session, did not."""
+    client, _ = signed_in(session_app)
+    reference = offered(session_app)
+    arrange(client, reference, day=uk_today() + dt.timedelta(days=1))
+    invite(client, reference)
+    queued_earlier(session_app, 13)  # invited yesterday morning
+    with session_app.app_context():
+        assert queue_reminders() == 1
+    bodies = session_email_bodies(session_app)
+    assert set(bodies) == {"invitation", "reminder"}
+    for kind, body in bodies.items():
+        assert "Space to Think is not an urgent route. If a child is at risk of harm" in body, kind
