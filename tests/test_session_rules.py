@@ -261,6 +261,62 @@ def test_a_month_name_is_kept_after_another_error_and_a_misspelt_one_is_not_a_re
     assert session_id_of(app, reference) is None
 
 
+def outlined_date_inputs(page: str) -> list[str]:
+    """The session date's inputs outlined in red (``govuk-input--error``), in order."""
+    found = re.findall(r'<input class="([^"]*)" id="date-(day|month|year)"', page)
+    return [part for classes, part in found if "govuk-input--error" in classes.split()]
+
+
+def summary_links(page: str) -> list[str]:
+    """Where the error summary's links go, in order."""
+    summary = page.split("govuk-error-summary__list", 1)[1].split("</ul>", 1)[0]
+    return re.findall(r'<a href="(#[^"]+)">', summary)
+
+
+@pytest.mark.parametrize(
+    "parts, outlined",
+    [
+        ({"date-day": "", "date-month": "", "date-year": ""}, ["day", "month", "year"]),
+        ({"date-day": ""}, ["day"]),
+        ({"date-month": ""}, ["month"]),
+        ({"date-month": "", "date-year": ""}, ["month", "year"]),
+        ({"date-year": "27"}, ["year"]),
+        ({"date-month": "13"}, ["month"]),
+        ({"date-month": "Septembre"}, ["month"]),
+        ({"date-day": "32"}, ["day"]),
+        ({"date-day": "x", "date-year": "y"}, ["day", "year"]),
+        ({"date-month": "13", "date-year": "27"}, ["month", "year"]),  # both wrong: both outlined
+        ({"date-year": "2000"}, ["day", "month", "year"]),  # the whole date is in the past
+    ],
+    ids=[
+        "none",
+        "no-day",
+        "no-month",
+        "no-month-or-year",
+        "two-digit-year",
+        "month-13",
+        "misspelt-month",
+        "day-32",
+        "letters",
+        "month-13-year-27",
+        "past",
+    ],
+)
+def test_a_date_error_outlines_only_the_inputs_at_fault_and_links_to_the_first(
+    app: Flask, parts: dict[str, str], outlined: list[str]
+) -> None:
+    """Found (accessibility review): every error in the session's date outlined all three inputs,
+    and the error summary's link always went to Day, so "must include a month" put the focus on a
+    day typed correctly. As the GOV.UK date input (and the significant event's date): only the
+    parts with the problem, or all three when it is the whole date; the link to the first of them."""
+    client, _ = signed_in(app)
+    reference = offered(app)
+    page = text(arrange(client, reference, **parts))
+    assert outlined_date_inputs(page) == outlined
+    assert summary_links(page)[0] == f"#date-{outlined[0]}"
+    assert session_id_of(app, reference) is None
+
+
 @pytest.mark.parametrize(
     "typed, time",
     [

@@ -100,12 +100,17 @@ class SessionForm(FlaskForm):
     unusual_time = StringField()
 
     date_errors: list[str]
+    # The date's inputs at fault ("day", "month", "year"), each outlined in red, the first the
+    # one the error summary's link goes to: only the parts with the problem, or all three when
+    # the problem is the whole date (GOV.UK date input pattern, as the significant event's date).
+    date_at_fault: tuple[str, ...] = ()
     details: SessionDetails | None = None
 
     def validate(self, extra_validators: Any = None, offered: frozenset[str] = frozenset({NEW_SESSION})) -> bool:
         """CSRF; then an existing session from ``offered``, or every detail of a new one."""
         valid: bool = super().validate(extra_validators)  # FlaskForm has no type hints
         self.date_errors = []
+        self.date_at_fault = ()
         chosen = self.session.data or NEW_SESSION
         if chosen not in offered:
             self.session.errors = ["Select a session, or A new session"]
@@ -143,40 +148,66 @@ class SessionForm(FlaskForm):
         return True
 
     def _check_date(self) -> dt.date | None:
-        """The date typed, or None with a GOV.UK date input message in ``date_errors``."""
-        parts = {name: (getattr(self, name).data or "").strip() for name, _ in DATE_PARTS}
+        """The date typed, or None with a GOV.UK date input message in ``date_errors`` and the
+        inputs at fault in ``date_at_fault``."""
+        whole = tuple(name for name, _ in DATE_PARTS)
+        parts = {name: (getattr(self, name).data or "").strip() for name in whole}
+
+        def refuse(message: str, at_fault: tuple[str, ...] = whole) -> None:
+            self.date_errors = [message]
+            self.date_at_fault = at_fault
+
         if not any(parts.values()):
-            self.date_errors = ["Enter the date of the session"]
+            refuse("Enter the date of the session")
             return None
-        missing = [words for name, words in DATE_PARTS if not parts[name]]
+        missing = [(name, words) for name, words in DATE_PARTS if not parts[name]]
         if missing:
-            self.date_errors = [f"The date of the session must include {' and '.join(missing)}"]
+            refuse(
+                f"The date of the session must include {' and '.join(words for _, words in missing)}",
+                tuple(name for name, _ in missing),
+            )
             return None
         # The month may be a name, whole or shortened ("feb", "February": GOV.UK date input);
         # the day and year are numbers.
         month = month_number(parts["month"])
         named = month is not None and not parts["month"].isdigit()
-        numbers = [part for name, part in parts.items() if not (name == "month" and named)]
-        if not all(part.isascii() and part.isdigit() for part in numbers):
-            self.date_errors = ["The date of the session must be a real date, for example 27 3 2027"]
+        not_numbers = tuple(
+            name
+            for name, part in parts.items()
+            if not (name == "month" and named) and not (part.isascii() and part.isdigit())
+        )
+        if not_numbers:
+            refuse("The date of the session must be a real date, for example 27 3 2027", not_numbers)
             return None
-        if len(parts["year"]) != 4:
-            self.date_errors = ["The year must include 4 numbers"]
+        # Lengths first: int() of a 30-digit day is too large for a date (OverflowError). Every
+        # part that cannot be is outlined ("13" and "27": the month and the year).
+        year_digits = len(parts["year"]) == 4
+        bad = tuple(
+            name
+            for name, cannot_be in (
+                ("day", len(parts["day"]) > 2 or not 1 <= int(parts["day"]) <= 31),
+                ("month", month is None or (not named and len(parts["month"]) > 2)),
+                ("year", not year_digits or int(parts["year"]) < dt.MINYEAR),
+            )
+            if cannot_be
+        )
+        if bad == ("year",) and not year_digits:
+            refuse("The year must include 4 numbers", bad)
+            return None
+        if bad or month is None:
+            refuse("The date of the session must be a real date", bad)
             return None
         try:
-            # Lengths checked first: int() of a 30-digit day is too large for a date (OverflowError).
-            if len(parts["day"]) > 2 or month is None or (not named and len(parts["month"]) > 2):
-                raise ValueError("not a day or a month")
             day = dt.date(int(parts["year"]), month, int(parts["day"]))
-        except ValueError:
-            self.date_errors = ["The date of the session must be a real date"]
+        except ValueError:  # a day the month does not have: 30 February
+            refuse("The date of the session must be a real date", ("day",))
             return None
         today = uk_today()
         if day < today:
-            self.date_errors = ["The date of the session must be today or in the future"]
+            refuse("The date of the session must be today or in the future")
             return None
         if day > today + dt.timedelta(days=LATEST_DAYS):
-            self.date_errors = ["The date of the session must be within the next year"]
+            refuse("The date of the session must be within the next year")
             return None
         return day
 
@@ -226,7 +257,7 @@ class SessionForm(FlaskForm):
         """The GOV.UK error summary's list, in the order the fields are shown."""
         errors = [{"text": self.session.errors[0], "href": "#session"}] if self.session.errors else []
         if self.date_errors:
-            errors.append({"text": self.date_errors[0], "href": "#date-day"})
+            errors.append({"text": self.date_errors[0], "href": f"#date-{(self.date_at_fault or ('day',))[0]}"})
         for field, href in (
             (self.start_time, "#start_time"),
             (self.length, "#length"),
