@@ -219,10 +219,11 @@ function awaitPdf (waiting) {
 const waitingForPdf = document.querySelector('[data-pdf="waiting"][data-status-url]')
 if (waitingForPdf && typeof window.fetch === 'function') awaitPdf(waitingForPdf)
 
-// An error summary takes the focus as the page loads, with or without JavaScript (its autofocus:
-// templates/govuk_frontend_jinja/components/error-summary/macro.html), so it comes with
-// tabindex="-1". GOV.UK Frontend takes that away once the focus leaves it, when it added it
-// itself: here too, so a click on its text does not outline the whole box again (diff review).
-document.querySelectorAll('.govuk-error-summary[autofocus]').forEach(function (summary) {
+// An error summary or a success banner takes the focus as the page loads, with or without
+// JavaScript (its autofocus: templates/govuk_frontend_jinja/components/error-summary/macro.html
+// and notification-banner/macro.html), so it comes with tabindex="-1". GOV.UK Frontend takes
+// that away once the focus leaves it, when it added it itself: here too, so a click on its text
+// does not outline the whole box again (diff review).
+document.querySelectorAll('.govuk-error-summary[autofocus], .govuk-notification-banner[autofocus]').forEach(function (summary) {
   summary.addEventListener('blur', function () { summary.removeAttribute('tabindex') }, { once: true })
 })

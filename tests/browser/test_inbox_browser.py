@@ -298,6 +298,28 @@ def test_a_note_left_empty_shows_the_error_summary_with_no_axe_violations(page: 
     expect(page.get_by_label("Add a note")).to_be_focused()
 
 
+@pytest.mark.parametrize("js", [True, False], ids=["js", "no-js"])
+def test_the_success_banner_takes_the_focus_with_or_without_scripts(
+    browser_page, inbox_data: InboxData, js: bool
+) -> None:  # type: ignore[no-untyped-def]
+    """Found (accessibility review): with JavaScript off, "Note added" was not focused (GOV.UK
+    Frontend's script does that), so a screen reader user heard the page from its top and had to
+    look for whether the note was saved. Error summaries already took the focus without scripts."""
+    page = browser_page(js=js)
+    reference = inbox_data.references[1]
+    signed_in(page)
+    page.goto(f"/inbox/requests/{reference}")
+    page.get_by_label("Add a note").fill("Left a message for the practitioner.")
+    page.get_by_role("button", name="Add note").click()
+    banner = page.locator(".govuk-notification-banner--success")
+    expect(banner).to_contain_text("Note added")
+    expect(banner).to_be_focused()
+    expect(banner).to_be_in_viewport()
+    if js:  # once the focus moves on, a click on its text no longer outlines the whole banner
+        banner.get_by_role("link", name="View the notes").focus()
+        expect(banner).not_to_have_attribute("tabindex", "-1")
+
+
 IDENTIFYING_NOTE = "Child Jayden Smith DOB 12/03/2015 M6 5FJ"
 NOT_ADDED = "Check the note does not identify anyone: it has not been added yet"
 
