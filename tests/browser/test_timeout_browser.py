@@ -8,7 +8,16 @@ import datetime as dt
 
 from playwright.sync_api import Page, expect
 
-from support.browser import PATHS, FormPoster, answer_values, assert_no_axe_violations, continue_button, start
+from support.browser import (
+    PATHS,
+    FormPoster,
+    answer_values,
+    assert_focus_visible,
+    assert_no_axe_violations,
+    continue_button,
+    start,
+    tab_until,
+)
 from support.sessions import idle_nearly_to_the_limit, idle_time_left
 
 
@@ -41,6 +50,20 @@ def test_warning_appears_before_the_limit_and_keep_my_answers_closes_it(page: Pa
     assert kept.value.status == 204
     expect(_warning(page)).to_be_hidden()
     assert page.url == question_url
+
+
+def test_the_warning_scrolled_on_a_small_screen_shows_the_focus_as_every_control_does(browser_page) -> None:  # type: ignore[no-untyped-def]
+    """Found (accessibility review): at 320 by 256 CSS pixels (400% zoom) the warning scrolls, and
+    Tab then stops on the dialog itself (Chromium's keyboard-focusable scroller), which showed
+    the browser's thin 1px ring instead of GOV.UK's yellow and black focus."""
+    page = browser_page(viewport={"width": 320, "height": 256})
+    _start_with_a_fake_clock(page)
+    page.clock.fast_forward("27:30")
+    expect(_warning(page)).to_be_visible()
+    tab_until(page, "el => el.id === 'app-timeout-warning'", max_presses=6)
+    assert_focus_visible(page)
+    look = page.evaluate("() => getComputedStyle(document.activeElement).boxShadow")
+    assert "rgb(255, 221, 0)" in look, f"the scrolled warning's focus is not GOV.UK's: box-shadow {look}"
 
 
 def test_escape_keeps_the_answers(page: Page) -> None:
