@@ -399,6 +399,26 @@ def test_sign_in_failure_is_vague_and_not_logged_in_full(app: Flask, caplog, ema
     assert email.split("@")[0] not in failed.detail and password not in failed.detail
 
 
+@pytest.mark.parametrize(
+    "path, current",
+    [
+        ("/inbox", "Requests"),
+        ("/inbox/sessions", "Upcoming sessions"),
+        ("/inbox/import", "Import a request"),
+        ("/inbox/statistics", "Statistics"),
+        ("/inbox/guide", "Guide for facilitators"),
+    ],
+)
+def test_the_inbox_navigation_marks_the_page_being_shown(app: Flask, path: str, current: str) -> None:
+    """Found (accessibility review): nothing in the inbox's navigation said which of its pages
+    was open; a screen reader now says "current page" on that link (aria-current), and only there."""
+    client, _ = signed_in(app)
+    page = text(client.get(path))
+    nav = page.split('aria-label="Inbox"', 1)[1].split("</nav>", 1)[0]
+    assert re.findall(r'aria-current="page">([^<]+)</a>', nav) == [current]
+    assert nav.count('aria-current="page"') == 1
+
+
 def test_sign_in_with_nothing_entered_asks_for_both(app: Flask) -> None:
     response = post_form(app.test_client(), "/inbox/sign-in", "/inbox/sign-in", {"email": "", "password": ""})
     assert response.status_code == 200
