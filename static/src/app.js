@@ -3,6 +3,14 @@
 // 'unsafe-inline'. Browsers without module support get the plain HTML, which works.
 import { initAll } from './govuk-frontend.min.js'
 
+// GOV.UK Frontend starts its components only on a body marked as able to run them, which the
+// page's inline script does (templates/layout.html, via govuk_frontend_jinja's template). The
+// page nginx shows while the app is down (flask site offline-page) has no inline script (nginx's
+// policy there allows none), so its components never started, and Exit this page's shortcut
+// (Shift three times) did nothing (accessibility review). A browser running this module can run
+// them, so the body is marked here too (on every other page it already is).
+document.body.classList.add('js-enabled', 'govuk-frontend-supported')
+
 initAll()
 
 // An error summary's link to a group of radios or checkboxes: GOV.UK Frontend focuses the first

@@ -116,6 +116,28 @@ def test_exit_this_page_with_javascript_leaves_for_the_neutral_site(page: Page, 
     assert not session_cookies(page.context)
 
 
+def test_exit_this_pages_shortcut_works_on_the_offline_page(page: Page, live_server, offsite) -> None:  # type: ignore[no-untyped-def]
+    """Found (accessibility review): the page nginx shows while the app is down (``flask site
+    offline-page``) has no inline script, so nothing marked the body as able to run GOV.UK
+    Frontend, whose components then never started: pressing Shift three times, Exit this page's
+    keyboard shortcut, did nothing there. (Its button, a link, still worked.)"""
+    from app.main.offline import offline_page
+
+    with live_server.app.app_context():
+        html = offline_page()
+    offsite.stub(EXIT_URL)
+    # Served from the app's own address, as nginx serves it beside the app's static files.
+    page.route("**/__offline__", lambda route: route.fulfill(body=html, content_type="text/html; charset=utf-8"))
+    page.goto("/__offline__")
+    expect(page.get_by_role("heading", level=1, name="Sorry, there is a problem with the service")).to_be_visible()
+    expect(page.locator("body.govuk-frontend-supported")).to_have_count(1)
+    expect(page.locator("[data-govuk-exit-this-page-init]")).to_have_count(1)
+    with page.expect_request(lambda request: request.url == EXIT_URL and request.is_navigation_request()):
+        for _ in range(3):
+            page.keyboard.press("Shift")
+    page.wait_for_url(lambda url: "__offline__" not in url)  # gone (to the stand-in, or an error page)
+
+
 # ---------------------------------------------------------------------------------------
 # Walking the journey
 
