@@ -180,8 +180,10 @@ if (timeoutDialog && typeof timeoutDialog.showModal === 'function') {
 // The submitted page while the request's PDF is being made (by the outbox worker, usually within
 // a minute): ask the server now and then whether it is made, and when it is, put the download
 // link where "being prepared" was and say so in the page's live region, so nobody has to select
-// "Check again" (new-user review). Asks after 1 second, then every 3, for at most 2 minutes;
-// without JavaScript the "Check again" link does the same.
+// "Check again" (new-user review). Asks after 1 second, then every 3, for at most 2 minutes,
+// then says in the live region that it is taking longer than usual (accessibility review: a
+// screen reader user waiting for the link heard nothing when the script stopped asking); without
+// JavaScript the "Check again" link does the same.
 function awaitPdf (waiting) {
   const announce = document.querySelector('[data-pdf-announce]')
   const started = Date.now()
@@ -210,16 +212,19 @@ function awaitPdf (waiting) {
     if (hadFocus) link.focus()
     if (announce) announce.textContent = waiting.dataset.readyAnnounce
   }
+  // Ask again in 3 seconds, or once 2 minutes have gone, say it is taking longer than usual.
+  function later () {
+    if (Date.now() - started < 120000) window.setTimeout(ask, 3000)
+    else if (announce && waiting.dataset.slowAnnounce) announce.textContent = waiting.dataset.slowAnnounce
+  }
   function ask () {
     fetch(waiting.dataset.statusUrl, { credentials: 'same-origin', headers: { Accept: 'application/json' } })
       .then(function (response) { return response.ok ? response.json() : null })
       .then(function (status) {
         if (status && status.ready) ready()
-        else if (status && Date.now() - started < 120000) window.setTimeout(ask, 3000)
+        else if (status) later()
       })
-      .catch(function () {
-        if (Date.now() - started < 120000) window.setTimeout(ask, 3000)
-      })
+      .catch(later)
   }
   window.setTimeout(ask, 1000)
 }

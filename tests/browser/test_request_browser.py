@@ -243,6 +243,35 @@ def test_request_without_identifying_data_skips_the_warning_and_downloads_the_pd
     assert reference
 
 
+def test_a_pdf_still_not_made_after_two_minutes_is_said_in_the_live_region(page: Page) -> None:
+    """Found (accessibility review): when the page's script stopped asking (after 2 minutes, the
+    worker slow or stopped), nothing was said: a screen reader user waiting for the download link
+    heard nothing more. Now the live region says it is taking longer and what to do."""
+    from support.submission import ELIGIBLE_PATH, PAGE_FIELDS, VALID_DETAILS
+
+    forms = FormPoster(page.context)
+    forms.journey([(question, [value] if isinstance(value, str) else list(value)) for question, value in ELIGIBLE_PATH])
+    for slug, names in PAGE_FIELDS:
+        forms.get(f"/request/{slug}")
+        forms.post(f"/request/{slug}", [(name, VALID_DETAILS.get(name, "")) for name in names])
+    forms.get("/request/check-answers")
+    assert forms.post("/request/submit", []).endswith("/request/submitted")
+    page.clock.install()
+    page.goto("/request/submitted")  # the outbox worker does not run here: the PDF is never made
+    expect(page.locator("body.govuk-frontend-supported")).to_have_count(1)
+    announce = page.locator("[data-pdf-announce]")
+    with page.expect_response(lambda response: response.url.endswith("/request/submitted/pdf-status")):
+        page.clock.fast_forward("00:01")
+    expect(announce).to_have_text("")
+    with page.expect_response(lambda response: response.url.endswith("/request/submitted/pdf-status")):
+        page.clock.fast_forward("02:00")
+    expect(announce).to_have_text(
+        "Your PDF is taking longer than usual. "
+        "Your request is stored: select Check again for your PDF in a few minutes."
+    )
+    expect(page.get_by_role("link", name="Check again for your PDF")).to_be_visible()
+
+
 def send_from_check_answers_for(page: Page, name: str, how_soon: str) -> None:
     heading(page, re.compile(r"^Check your answers", re.I))
     main = page.get_by_role("main")
