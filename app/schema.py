@@ -10,10 +10,12 @@ it. ``flask`` commands (``flask db upgrade`` itself) are not stopped.
 
 They also refuse to start when the database settings can never work: a connection option the
 database client does not take (``SQLALCHEMY_ENGINE_OPTIONS``' ``connect_args``, or
-``DATABASE_URL``), or a server that answers and turns the connection away for good (a wrong
-password, a role or database that does not exist, no ``pg_hba.conf`` entry). A database that
-does not answer at all (refused, timed out, a name not found) is not refused: it may be
-starting too, the pages say so, and the health check reports it.
+``DATABASE_URL``: an unknown name, or a value libpq refuses, like ``sslmode=bogus`` or a port
+over 65535), SSL asked of a server without it, or a server that answers and turns the
+connection away for good (a wrong password, a role or database that does not exist, no
+``pg_hba.conf`` entry). A database that does not answer at all (refused, timed out, a name
+not found) is not refused: it may be starting too, the pages say so, and the health check
+reports it.
 """
 
 from __future__ import annotations
@@ -87,6 +89,15 @@ REFUSED_FOR_GOOD: tuple[tuple[str, str], ...] = (
 # The server's reason for turning a connection away ("FATAL:  password authentication failed
 # for user ..."), or libpq's when it had no password to give.
 _TURNED_AWAY = re.compile(r"FATAL:\s+(?P<fatal>[^\n]+)|fe_sendauth: (?P<client>no password supplied)")
+# What libpq says of a connection option it cannot use, before it sends anything (psycopg raises
+# these as OperationalError, like a database not answering): 'invalid sslmode value: "bogus"',
+# 'invalid port number: "99999"', 'invalid integer value "abc" for connection option "keepalives"'.
+_OPTION_REFUSED = re.compile(
+    r'\binvalid (?:[a-z_]+ value: "[^"\n]*"|port number: "[^"\n]*"'
+    r'|integer value "[^"\n]*" for connection option "[a-z_]+")'
+)
+# A server without SSL, where DATABASE_URL's sslmode asks for it: no retry mends that either.
+_SSL_REQUIRED = "server does not support SSL, but SSL was required"
 
 
 def settings_that_cannot_connect(error: BaseException, secrets: tuple[str, ...] = ()) -> str | None:
@@ -105,6 +116,16 @@ def settings_that_cannot_connect(error: BaseException, secrets: tuple[str, ...] 
         return (
             "SQLALCHEMY_ENGINE_OPTIONS (its connect_args) or DATABASE_URL cannot be used: the database client "
             f"does not take a connection option they give: {first}"
+        )
+    if option := _OPTION_REFUSED.search(words):
+        return (
+            "SQLALCHEMY_ENGINE_OPTIONS (its connect_args) or DATABASE_URL cannot be used: the database client "
+            f"does not take a connection option they give: {option.group(0)[:200]}"
+        )
+    if _SSL_REQUIRED in words:
+        return (
+            f"DATABASE_URL cannot be used: the database {_SSL_REQUIRED} (its sslmode): turn SSL on in the database "
+            "server, or set sslmode to what it offers."
         )
     turned_away = _TURNED_AWAY.search(words)
     if turned_away is None:

@@ -360,6 +360,42 @@ def test_a_wrong_database_password_stops_the_served_app_with_one_line_and_no_pas
     assert "Traceback" not in upgrade.stderr and wrong_password not in upgrade.stderr
 
 
+def test_connection_values_libpq_refuses_stop_start_up_naming_the_setting() -> None:
+    """Found (robustness review 14): a value libpq refuses before sending anything (sslmode=bogus,
+    a port over 65535, keepalives=abc) came back as OperationalError, like a database not
+    answering: the app started, every page was "a problem with the service" for good and the
+    worker logged "the database is not answering". So did SSL asked of a server without it.
+    None needs a server: libpq refuses them first (a closed port for the SSL case's words)."""
+    from app.config import StartupError
+    from app.schema import refuse_a_database_out_of_step, settings_that_cannot_connect
+    from support.database import dispose
+
+    base = "postgresql+psycopg://someone:secret-7d1f@127.0.0.1"
+    for query, said in (
+        (f":{free_port()}/stt?sslmode=bogus", 'invalid sslmode value: "bogus"'),
+        (":99999/stt", 'invalid port number: "99999"'),
+        (f":{free_port()}/stt?keepalives=abc", 'invalid integer value "abc" for connection option "keepalives"'),
+    ):
+        app = _postgres_app(base + query)
+        with pytest.raises(StartupError) as caught:
+            refuse_a_database_out_of_step(app)
+        message = str(caught.value.code)
+        assert message == (
+            "Space to Think cannot start: SQLALCHEMY_ENGINE_OPTIONS (its connect_args) or DATABASE_URL cannot be "
+            f"used: the database client does not take a connection option they give: {said}"
+        ), query
+        assert "secret-7d1f" not in message
+        dispose(app)
+    ssl = (
+        'connection failed: connection to server at "10.0.0.5", port 5432 failed: server does not support SSL, '
+        "but SSL was required"
+    )
+    assert settings_that_cannot_connect(OSError(ssl)) == (
+        "DATABASE_URL cannot be used: the database server does not support SSL, but SSL was required (its sslmode): "
+        "turn SSL on in the database server, or set sslmode to what it offers."
+    )
+
+
 def test_a_database_that_does_not_answer_yet_still_starts() -> None:
     """Documented: a database down at boot (connection refused, no such host) does not stop
     start-up; the pages say so and the health check reports it, until it is back."""
