@@ -38,6 +38,13 @@ PLACEHOLDER = "CHANGE-ME"
 # instead of failing a request; hide_parameters keeps the values a statement carried (what
 # someone typed) out of every database error's message and so out of the logs.
 ENGINE_OPTION_DEFAULTS: dict[str, Any] = {"pool_pre_ping": True, "hide_parameters": True}
+# PostgreSQL: how long, in seconds, to wait for a new connection to be made and answered before
+# the page says the database is not answering (libpq's connect_timeout; each address tried, and
+# psycopg tries without SSL after SSL, so a connection can take up to about twice this). Unless
+# connect_args or DATABASE_URL give one: without it, a database that takes the connection and never
+# answers (stopped, a firewall dropping its packets, a host gone) held every page until gunicorn
+# killed its worker (30 s, and no page at all) and held start-up, and the worker, for ever.
+DATABASE_CONNECT_TIMEOUT_SECONDS = 5
 
 
 class ConfigError(Exception):

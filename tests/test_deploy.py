@@ -396,6 +396,41 @@ def test_connection_values_libpq_refuses_stop_start_up_naming_the_setting() -> N
     )
 
 
+def test_a_database_that_takes_the_connection_and_never_answers_neither_holds_start_up_nor_a_page(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Found (robustness review 14): with the database stopped (SIGSTOP), behind a firewall that
+    drops its packets, or its host gone, the connection is taken (or waited for) and never
+    answered: start-up (``import wsgi``, the worker) waited for ever without a word, and each page
+    until gunicorn killed its worker 30 s later, with no page at all. Now a connection gives up
+    after DATABASE_CONNECT_TIMEOUT_SECONDS: start-up goes on, as for a database that is down, and
+    the health check (as every page) says the database is unavailable."""
+    import threading
+
+    import app as app_package
+    from app.schema import refuse_a_database_out_of_step
+    from support.database import dispose
+
+    limit = 2  # libpq's least; the default is longer
+    monkeypatch.setattr(app_package, "DATABASE_CONNECT_TIMEOUT_SECONDS", limit)
+    with socket.create_server(("127.0.0.1", 0), backlog=16) as silent:  # listens, never answers
+        port = silent.getsockname()[1]
+        app = _postgres_app(f"postgresql+psycopg://someone:secret@127.0.0.1:{port}/space_to_think")
+        answers: dict[str, Any] = {}
+
+        def start_and_ask() -> None:
+            refuse_a_database_out_of_step(app)  # as the web app and the worker start
+            answers["health"] = app.test_client().get("/healthz")
+
+        asking = threading.Thread(target=start_and_ask, daemon=True)
+        asking.start()
+        asking.join(8 * limit)  # two connections, each up to about twice the limit
+        assert not asking.is_alive(), "still waiting for a database that never answers"
+        assert answers["health"].status_code == 503
+        assert answers["health"].get_json()["database"] == "unavailable"
+    dispose(app)
+
+
 def test_a_database_that_does_not_answer_yet_still_starts() -> None:
     """Documented: a database down at boot (connection refused, no such host) does not stop
     start-up; the pages say so and the health check reports it, until it is back."""
