@@ -17,6 +17,7 @@ from werkzeug.exceptions import HTTPException
 from .outage import is_database_outage, log_database_error
 from .sessions import leave_session_untouched, session_expired
 from .templating import render_page
+from .typed_text import typed_text_kept
 
 # Error pages with their own template in templates/errors/; other codes use errors/error.html.
 ERROR_TEMPLATES = {400, 403, 404, 405, 413, 429, 500, 503}
@@ -38,7 +39,8 @@ def render_error(
     costs less than a page of the service, not more. 500 and 503 are rendered afresh, with as
     little as possible between the failure and the page, and so is a page that gives back what
     was typed (``kept``: label and text, for an expired inbox form whose facilitator was signed
-    out, so they can copy it before signing in again). ``answers_gone``: an expired journey form
+    out, so they can copy it before signing in again; a 503 after a form finds its own:
+    ``app.typed_text``). ``answers_gone``: an expired journey form
     whose journey was cleared since (Start again or Exit this page in another tab), so the page
     does not say the answers were kept."""
     template = f"errors/{code}.html" if code in ERROR_TEMPLATES else "errors/error.html"
@@ -59,6 +61,8 @@ def render_error(
     }
     if code == 503:
         context.update(outage_context())
+        # A form sent as the database failed: what was typed, to copy (Back would ask the server again).
+        context["kept"] = kept or typed_text_kept()
     if code < 500 and not kept:
         key = ("error", code, csrf_failure, description, session_expired(), in_inbox, signed_in_to, answers_gone)
         return render_page(template, key, context), code

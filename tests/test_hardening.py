@@ -40,10 +40,9 @@ SERVICE_PROBLEM = (
     "Try again in a few minutes.",
 )
 KEPT = "Answers you saved before this page are kept."
-NOT_SAVED = (
-    "What you entered on the last page was not saved. When the service is back, go back to that page "
-    "(your browser's Back button may still show what you typed) and press Continue again."
-)
+NOT_SAVED = "What you entered on the last page was not saved. When the service is back, go back to that page"
+BACK_MAY_SHOW = "(your browser's Back button may still show what you typed)"
+COPY_IT = "What you typed is below. Copy it now, to paste it in again: it is not kept anywhere else."
 NOT_SENT = "Your request has not been sent."
 INSERT_WITHOUT_DATA = sa.text(
     "INSERT INTO journey_sessions (id, data, expires_at) VALUES (:value, NULL, CURRENT_TIMESTAMP)"
@@ -429,7 +428,9 @@ def check_details_and_sending_survive_an_outage(app: Flask, proxy: CutProxy) -> 
     page = text(failed)
     assert failed.status_code == 503 and KEPT in page and NOT_SAVED in page and NOT_SENT not in page
     assert 'href="/request/about-you"' in page
-    assert not any(value in page for value in typed.values())  # nothing typed is repeated back
+    # What was typed is given back to copy (Back would ask the server again: review 14), not "Back may show it".
+    assert COPY_IT in page and BACK_MAY_SHOW not in page
+    assert all(f">{value}</textarea>" in page for value in typed.values() if value)
     proxy.restore()
 
     fill_details(walker)
@@ -454,7 +455,7 @@ def check_details_and_sending_survive_an_outage(app: Flask, proxy: CutProxy) -> 
         ("POST", "/request/about-you", [KEPT, NOT_SAVED], "/request/about-you"),
         ("POST", "/request/submit", [NOT_SENT, "send your request again"], "/request/check-answers"),
         ("POST", "/start-again", [KEPT, NOT_SAVED], None),  # a form with no page of its own: no link
-        ("POST", "/inbox/requests/1/notes", ["was not saved"], None),
+        ("POST", "/inbox/requests/1/notes", [NOT_SAVED, "and save it again"], None),
     ],
 )
 def test_the_service_problem_page_says_what_was_kept_and_where_to_go_back(
@@ -472,6 +473,41 @@ def test_the_service_problem_page_says_what_was_kept_and_where_to_go_back(
         r'<a class="govuk-link" href="([^"]+)">(?:Try this page again|Go back to that page|check your answers)', page
     )
     assert links == ([resume] if resume else [])
+
+
+@pytest.mark.parametrize(
+    "path, posted, label",
+    [
+        ("/request/reflection", {"reflection": "Ten minutes' careful thought about the team & <the> plan."}, None),
+        ("/request/preferences", {"format": "online", "access_needs": "A hearing loop, please."}, None),
+        ("/inbox/requests/STT-AAAA-AAAA/notes", {"text": "Rang them; they would like Tuesday."}, "Your note"),
+        ("/feedback/some-token", {"score": "4", "comment": "It helped us think about the family."}, "Your comment"),
+    ],
+)
+def test_the_service_problem_page_gives_back_what_was_typed_into_the_form(
+    app: Flask, path: str, posted: dict[str, str], label: str | None
+) -> None:
+    """Found (robustness review 14): a form sent as the database failed said "go back to that page
+    (your browser's Back button may still show what you typed)", but the form's page is never
+    cached: Back while the database was still down gave this page again, and the typed text was
+    gone for good (so was it by the page's own "Go back to that page" link, a new page). Now the
+    page gives the free text back to copy, as the inbox's "form has expired" page does."""
+    from app.errors import render_error
+
+    typed = next(value for name, value in posted.items() if name not in ("format", "score"))
+    site = {"Origin": "http://localhost"}
+    with app.test_request_context(path, method="POST", data=posted, headers=site):
+        body, status = render_error(503)
+    page = html.unescape(body)
+    assert status == 503 and COPY_IT in page and f">{typed}</textarea>" in page and BACK_MAY_SHOW not in page
+    assert "readonly" in body and "<the>" not in body  # escaped, as any text on a page
+    if label is not None:
+        assert f">{label}</label>" in page
+    assert "online" not in page and ">4<" not in page  # the choices are not free text
+    # Posted from another site: nothing is shown back (its page could choose the text).
+    with app.test_request_context(path, method="POST", data=posted, headers={"Origin": "https://elsewhere.example"}):
+        body, _status = render_error(503)
+    assert typed not in html.unescape(body) and COPY_IT not in html.unescape(body)
 
 
 def test_a_request_stored_before_the_failure_is_not_called_unsent(app: Flask) -> None:

@@ -37,7 +37,7 @@ import logging
 import time
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
 
 from flask import abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_wtf.csrf import CSRFError
@@ -45,10 +45,9 @@ from markupsafe import Markup
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from werkzeug.wrappers import Response
 
-from .. import workflow
+from .. import typed_text, workflow
 from ..errors import render_error
 from ..extensions import limiter
-from ..input_guard import is_blank
 from ..lockout import LOCKOUT_KEY, SignInLockout
 from ..mail import pdf_filename
 from ..pack import current_pack
@@ -123,7 +122,7 @@ def require_facilitator() -> Response | tuple[str, int] | None:
     facilitator, why = service.session_facilitator(session.get(FACILITATOR_KEY), session)
     if facilitator is None:
         if FACILITATOR_KEY in session:  # deactivated, removed, password reset or signed in too long ago
-            kept = typed_text_kept() if request.method == "POST" else []
+            kept = typed_text.typed_text_kept()
             reset_session()
             if why is not None:
                 flash(SIGNED_OUT_BECAUSE[why], IMPORTANT)
@@ -641,7 +640,7 @@ def form_not_checked(error: CSRFError) -> Response | tuple[Response | str, int]:
     show = NOT_CHECKED_PAGES.get(request.endpoint or "")
     facilitator = signed_in_now()
     if show is None or facilitator is None or facilitator.reads_statistics_only:
-        return render_error(400, csrf_failure=True, kept=typed_text_kept())
+        return render_error(400, csrf_failure=True, kept=typed_text.typed_text_kept())
     g.facilitator = facilitator
     try:
         page = show(**(request.view_args or {}))
@@ -652,27 +651,16 @@ def form_not_checked(error: CSRFError) -> Response | tuple[Response | str, int]:
     return page, 400
 
 
-# The free text each inbox form posts, by endpoint: given back on the "form has expired" page to a
-# facilitator signed out meanwhile (usually for inactivity), to copy before signing in again.
-TYPED_TEXT = {
+# The free text each inbox form posts: given back on the "form has expired" page to a facilitator
+# signed out meanwhile (usually for inactivity), and on the "problem with the service" page when
+# the database did not answer, to copy before leaving it (``app.typed_text``).
+for _endpoint, _fields in {
     "inbox.add_note": (("text", "Your note"),),
     "inbox.change_status": (("reason", "Your reason"),),
     "inbox.arrange_session": (("place", "The joining instructions or place"),),
     "inbox.session_page": (("place", "The joining instructions or place"),),
-}
-TYPED_TEXT_MAX = 20_000  # more than any of these forms takes, and no more is shown back
-
-
-def typed_text_kept() -> list[tuple[str, str]]:
-    """What was typed into the posted form's free text (label, text), if anything: only for a
-    form sent from this site (another site's page could otherwise post text of its choosing and
-    have it shown on ours; browsers send Origin with every form posted across sites)."""
-    sent_from = request.headers.get("Origin") or request.headers.get("Referer") or ""
-    if sent_from and urlsplit(sent_from).netloc != request.host:
-        return []
-    fields = TYPED_TEXT.get(request.endpoint or "", ())
-    kept = [(label, request.form.get(name, "")[:TYPED_TEXT_MAX]) for name, label in fields]
-    return [(label, text) for label, text in kept if not is_blank(text)]
+}.items():
+    typed_text.register(_endpoint, _fields)
 
 
 @when_not_checked("inbox.change_status")

@@ -34,6 +34,7 @@ from flask import current_app, g, jsonify, redirect, render_template, request, s
 from flask_wtf.csrf import CSRFError
 from werkzeug.wrappers import Response
 
+from .. import typed_text
 from ..audit import REQUESTER, record_event
 from ..errors import render_error
 from ..extensions import limiter
@@ -275,6 +276,15 @@ for _page in PAGES:
         view_func=page_view,
         methods=["GET", "POST"],
         defaults={"slug": _page.slug},
+    )
+    # Its free text, given back on the "problem with the service" page if the database fails as it is sent.
+    typed_text.register(
+        _page.endpoint,
+        (
+            (entry.name, entry.label.myself.removesuffix(" (optional)"))
+            for entry in fields.FIELDS
+            if entry.page == _page.slug and entry.kind in fields.TEXT_KINDS
+        ),
     )
 
 

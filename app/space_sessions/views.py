@@ -23,6 +23,7 @@ from flask import redirect, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
 from werkzeug.wrappers import Response
 
+from .. import typed_text
 from ..errors import render_error
 from ..requests.guard import Finding, scan
 from . import bp, service
@@ -45,6 +46,10 @@ def unconfirmed_findings(text: str, confirmed: str | None) -> list[Finding]:
     """Identifying-looking data in the comment not yet confirmed (empty: store it)."""
     findings = scan(text.strip()) if text.strip() else []
     return findings if findings and confirmed != comment_fingerprint(text) else []
+
+
+# The comment, given back on the "problem with the service" page if the database fails as it is sent.
+typed_text.register("feedback.answer", (("comment", "Your comment"),))
 
 
 @bp.route("/<token>", methods=["GET", "POST"])

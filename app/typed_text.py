@@ -1,0 +1,55 @@
+"""What was typed into a form that could not be saved, given back on the page that says so.
+
+Two pages say a form was not saved: "this form has expired" for a facilitator signed out
+meanwhile (``errors/400.html``), and "a problem with the service" when the database did not
+answer (``errors/503.html``). Each shows the form's free text, read-only, to copy before
+leaving the page: once the browser has moved on, what was typed is kept nowhere else (the
+form's page is never cached, so Back asks the server for it again, and while the database
+is down that is the same problem page).
+
+Each blueprint registers the free text its forms post (``register``): the input's name and
+the label to show it under. Only text typed into a form sent from this site is given back
+(another site's page could otherwise post text of its choosing and have it shown on ours;
+browsers send Origin with every form posted across sites).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from urllib.parse import urlsplit
+
+from flask import has_request_context, request
+from werkzeug.exceptions import HTTPException
+
+from .input_guard import is_blank
+
+# The free text each form posts, by endpoint: (input name, label).
+TYPED_TEXT: dict[str, tuple[tuple[str, str], ...]] = {}
+TYPED_TEXT_MAX = 20_000  # more than any form takes, and no more is shown back
+
+
+def register(endpoint: str, fields: Iterable[tuple[str, str]]) -> None:
+    """Say which free text ``endpoint``'s form posts (input name, label), to be given back."""
+    TYPED_TEXT[endpoint] = tuple(fields)
+
+
+def typed_text_kept() -> list[tuple[str, str]]:
+    """What was typed into the posted form's free text (label, text), if anything: only for a
+    form sent from this site."""
+    if not has_request_context() or request.method != "POST":
+        return []
+    sent_from = request.headers.get("Origin") or request.headers.get("Referer") or ""
+    if sent_from and urlsplit(sent_from).netloc != request.host:
+        return []
+    fields = TYPED_TEXT.get(request.endpoint or "", ())
+    if not fields:
+        return []
+    try:
+        form = request.form
+    except HTTPException:  # a form too large to read: nothing to give back
+        return []
+    kept = [(label, form.get(name, "")[:TYPED_TEXT_MAX]) for name, label in fields]
+    return [(label, text) for label, text in kept if not is_blank(text)]
+
+
+__all__ = ["TYPED_TEXT", "TYPED_TEXT_MAX", "register", "typed_text_kept"]
