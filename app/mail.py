@@ -256,6 +256,7 @@ MAIL_PROBLEM_WORDS: tuple[tuple[tuple[str, ...], str], ...] = (
     (("Too late: the session had started",), "it could not be sent before the session started"),
     (("Too late: it was no longer the day before",), "it could not be sent the day before the session"),
     (("Too late:",), "it could not be sent in time"),
+    (("The service could not make the email",), "the service could not make it (a fault in the service)"),
     (("SMTPRecipientsRefused",), "the mail server refused the email address"),
     (("SMTPUTF8",), "the mail server cannot send to an address with letters other than a to z"),
     (("SMTPSenderRefused", "SMTPDataError"), "the mail server refused it"),
@@ -266,6 +267,13 @@ MAIL_PROBLEM_WORDS: tuple[tuple[tuple[str, ...], str], ...] = (
     ),
 )
 MAIL_PROBLEM_OTHER = "the mail server could not take it"
+# What the outbox records when the service itself could not make an email (``could_not_make``).
+NOT_MADE = "The service could not make the email"
+
+
+def could_not_make(error: BaseException) -> str:
+    """The outbox's record of a fault making an email (not sending it): the error's type only."""
+    return f"{NOT_MADE} ({type(error).__name__})"
 
 
 def mail_problem_words(problem: str) -> str:

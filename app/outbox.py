@@ -37,6 +37,7 @@ import datetime as dt
 import signal
 import smtplib
 import threading
+import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -225,6 +226,30 @@ def send_message(message: OutboxMessage, now: dt.datetime | None = None) -> str:
         if give_up:
             return GIVEN_UP
         return REFUSED if mail.only_this_email(error) else FAILED
+    except SQLAlchemyError:
+        raise  # the database: the worker's loop says so, and the attempt is tried again
+    except Exception as error:  # noqa: BLE001 — a fault making this email (a broken template): it waits, the rest go
+        # Before, it ended the worker (an acknowledgement's template with a mistake) before the
+        # attempt was recorded, so each restart tried it first and died again: no email after it
+        # went. Recorded by its type only (its words may quote the email), and tried again later.
+        message.last_error = mail.could_not_make(error)
+        message.next_attempt_at = utcnow() + retry_delay(message.attempts)
+        audit.add_event(
+            "email_failed",
+            request.reference,
+            audit.SYSTEM,
+            f"{message.kind}, attempt {message.attempts}: {message.last_error}",
+        )
+        reference, attempts, problem = request.reference, message.attempts, message.last_error
+        db.session.commit()
+        current_app.logger.error(
+            "Email for request %s not sent (attempt %d): %s\n%s",
+            reference,
+            attempts,
+            problem,
+            "".join(traceback.format_tb(error.__traceback__)),
+        )
+        return REFUSED
     message.sent_at = utcnow()
     message.last_error = None
     message.next_attempt_at = None
@@ -341,6 +366,17 @@ def run_worker(stop: threading.Event, poll_seconds: float) -> None:
                 "Outbox worker: the database is not answering (%s); trying again in %ss",
                 type(error).__name__,
                 poll_seconds,
+            )
+            db.session.rollback()
+            result = PassResult()
+        except Exception as error:  # noqa: BLE001 — any other fault: logged, and the worker carries on
+            # (Its type and frames, never its words, which may quote a request.) Ending the
+            # process would stop every PDF, email and purge until something restarted it.
+            current_app.logger.error(
+                "Outbox worker: a pass failed (%s); trying again in %ss\n%s",
+                type(error).__name__,
+                poll_seconds,
+                "".join(traceback.format_tb(error.__traceback__)),
             )
             db.session.rollback()
             result = PassResult()

@@ -316,6 +316,50 @@ def test_a_pdf_that_cannot_be_made_keeps_the_request_flags_it_and_is_tried_again
     assert len(smtp_server.mailbox.messages) == 1
 
 
+def test_an_email_that_cannot_be_made_waits_and_never_stops_the_others_or_the_worker(
+    mail_app: Flask, smtp_server: SmtpServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found (robustness review 14): a fault making an email (an acknowledgement template with a
+    mistake in it) was not caught, so it ended the worker before the attempt was recorded; each
+    restart tried that email first and died again, and no email after it ever went. Now it is
+    recorded (its type, never its words), tried again later, and the others go."""
+    import jinja2
+
+    from app import mail, outbox
+
+    smtp_server.start()
+    real_build = mail.build_email
+
+    def broken_acknowledgement(message: OutboxMessage, request: StoredRequest) -> object:
+        if message.kind == mail.ACKNOWLEDGEMENT:
+            raise jinja2.TemplateSyntaxError(f"unexpected end near {request.details['name']}", 35)
+        return real_build(message, request)
+
+    monkeypatch.setattr(mail, "build_email", broken_acknowledgement)
+    mail_app.config["SEND_ACKNOWLEDGEMENTS"] = True
+    with mail_app.app_context():
+        first, second = make_request().request.reference, make_request().request.reference
+        result = run_pass()
+        assert (result.sent, result.send_failed) == (2, 2)  # both facilitators' emails went
+        failed = db.session.scalars(select(OutboxMessage).where(OutboxMessage.sent_at.is_(None))).all()
+        assert {m.request.reference for m in failed} == {first, second}
+        assert {m.last_error for m in failed} == {"The service could not make the email (TemplateSyntaxError)"}
+        assert all(m.attempts == 1 and m.next_attempt_at > utcnow() for m in failed)
+        assert not any(VALID_DETAILS["name"] in event.detail for event in actions("email_failed"))
+        assert mail.mail_problem_words(failed[0].last_error) == "the service could not make it (a fault in the service)"
+
+        def broken_pass(**_kwargs: object) -> outbox.PassResult:
+            raise KeyError("a fault no one foresaw")
+
+        stop = threading.Event()
+        passes: list[int] = []
+        monkeypatch.setattr(outbox, "run_pass", lambda **kwargs: passes.append(1) or broken_pass(**kwargs))
+        monkeypatch.setattr(outbox, "purge_due", lambda _purges: (len(passes) >= 2 and stop.set()) or (0, 0))
+        outbox.run_worker(stop, 0.01)  # the loop carries on past a fault: it ends only when stopped
+        assert len(passes) >= 2
+    assert len(smtp_server.mailbox.messages) == 2
+
+
 # --- several workers --------------------------------------------------------------------------
 
 
