@@ -711,6 +711,37 @@ def test_a_duplicate_must_name_another_request_that_exists(app: Flask) -> None:
         assert db.session.scalar(select(StoredRequest.duplicate_of).where(StoredRequest.reference == copy)) is None
 
 
+def test_a_status_chosen_on_a_page_opened_before_another_move_is_refused_not_applied(app: Flask) -> None:
+    """Found (robustness review 14): a request page open in a second tab (or a second
+    facilitator's) still offered the moves from the status it showed. One facilitator redirected
+    the request to children's social care with a reason; "In triage" chosen on the other page then
+    reopened it, "Status changed to in triage", and neither was told. Now the move is refused, with
+    the page showing the new status, to choose again from it."""
+    client, _ = signed_in(app)
+    reference = new_request(app, status="in_triage")
+    page = f"/inbox/requests/{reference}"
+    opened = client.get(page).get_data(as_text=True)
+    token = csrf_token(opened)
+    assert 'name="from_status" value="in_triage"' in opened
+    redirected = {"status": "redirected", "redirected_to": "U2", "reason": "A concern for the front door now."}
+    assert post_form(client, page, f"{page}/status", redirected).status_code == 302
+    stale = {"csrf_token": token, "from_status": "in_triage", "status": "session_offered"}
+    refused = client.post(f"{page}/status", data=stale)
+    shown = text(refused)
+    assert refused.status_code == 200 and status_of(app, reference) == "redirected"
+    assert (
+        "The status has not been changed: it changed to redirected while this page was open (in another tab, or by "
+        "another facilitator). Check the request, then choose again" in shown
+    )
+    assert 'href="#status"' in shown
+    assert 'name="from_status" value="redirected"' in shown  # choosing again from the new status works
+    assert (
+        client.post(f"{page}/status", data={**stale, "from_status": "redirected", "status": "in_triage"}).status_code
+        == 302
+    )
+    assert status_of(app, reference) == "in_triage"
+
+
 def test_a_redirect_names_a_route_of_the_pack_and_a_reason_checked_for_identifying_data(app: Flask) -> None:
     client, _ = signed_in(app)
     reference = new_request(app, status="in_triage")

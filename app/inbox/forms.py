@@ -64,6 +64,9 @@ class StatusForm(FlaskForm):
     duplicate_of = StringField()
     # The fingerprint of a reason whose identifying-data warning was confirmed.
     confirmed = HiddenField()
+    # The status the page showed: a move chosen from another status (the page was open while
+    # another tab or facilitator moved the request on) is refused, never applied to the new one.
+    from_status = HiddenField()
 
     def validate(self, extra_validators: Any = None) -> bool:
         """CSRF, and one of the statuses (the rest is the service's to check)."""

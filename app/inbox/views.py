@@ -93,6 +93,10 @@ SIGNED_OUT_BECAUSE = {
 # summary and beside the field) that nothing was saved yet. The warning under it names what was found.
 NOTE_NOT_ADDED = "Check the note does not identify anyone: it has not been added yet"
 REASON_NOT_SAVED = "Check the reason does not identify anyone: the status has not been changed yet"
+MOVED_MEANWHILE = (
+    "The status has not been changed: it changed to {status} while this page was open (in another tab, or by "
+    "another facilitator). Check the request, then choose again"
+)
 # Room for the multipart wrapping and the CSRF field around a file of MAX_UPLOAD_BYTES.
 UPLOAD_OVERHEAD = 64 * 1024
 
@@ -506,6 +510,10 @@ def change_status(reference: str) -> Response | str:
     stored = stored_request(reference)
     form = StatusForm()
     if not form.validate():
+        return render_request_page(stored, status_form=form)
+    if form.from_status.data and form.from_status.data != stored.status:
+        # (A page from before this field was added sends none, and is checked as before.)
+        form.status.errors = [MOVED_MEANWHILE.format(status=workflow.STATUS_LABELS[stored.status].lower())]
         return render_request_page(stored, status_form=form)
     move = service.Move(
         status=form.status.data,
