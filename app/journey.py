@@ -154,6 +154,16 @@ def journey_url(state: JourneyState) -> str:
     return url_for("wizard.question", question_id=state.next_question.id)
 
 
+def notice_out_of_order(state: JourneyState) -> None:
+    """Say why the journey goes back to its next question: "answer the questions in order", or,
+    when that question has an answer kept that the rules no longer take (they changed while the
+    journey was under way: an option taken out), that the question is asked again."""
+    question = state.next_question
+    answers = session.get(ANSWERS_KEY)
+    kept = isinstance(answers, dict) and question is not None and question.id in answers
+    set_notice("asked_again" if kept else "out_of_order")
+
+
 def set_notice(kind: str, count: int = 0, reference: str = "") -> None:
     """Leave a one-off message for the next journey page (never an answer value; ``reference``
     is a submitted request's reference, for ``"earlier_request"``)."""
@@ -200,6 +210,7 @@ __all__ = [
     "has_journey",
     "journey_token",
     "journey_url",
+    "notice_out_of_order",
     "pop_notice",
     "save_answers",
     "save_change",

@@ -292,6 +292,26 @@ def test_jumping_ahead_redirects_to_the_question_to_answer_with_a_message(walker
     assert "Answer the questions in order" not in page_text(walker.get("/questions/unshared_concern"))
 
 
+def test_an_answer_the_changed_rules_no_longer_take_is_asked_again_saying_why(
+    walker: Walker, client: FlaskClient
+) -> None:
+    """Found (robustness review 14): with the rules changed under a journey in progress (an
+    option taken out, the app restarted), check your answers and Send request went back to the
+    question with "Answer the questions in order", which the person had done. It says now that the
+    question changed, and that the other answers are kept."""
+    walker.walk(SAFE_TO_CRITERIA)
+    with client.session_transaction() as session:  # as if the pack had taken out the option chosen
+        session[ANSWERS_KEY] = {**session[ANSWERS_KEY], "unshared_concern": "an_option_taken_out"}
+    response = walker.get("/result")
+    assert path_of(response.location) == "/questions/unshared_concern"
+    page = page_text(walker.follow(response.location))
+    assert "This question has changed since you answered it. Answer it again to carry on" in page
+    assert "Answer the questions in order" not in page
+    # Jumping ahead past a question never answered still says to answer in order.
+    walker.walk(SAFE_TO_CRITERIA[:2])
+    assert "Answer the questions in order" in page_text(walker.follow(walker.get("/questions/criteria").location))
+
+
 def test_posting_ahead_saves_nothing_and_redirects(walker: Walker) -> None:
     walker.walk(SAFE_TO_CRITERIA[:2])
     response = walker.answer("understand", "confirmed")

@@ -49,6 +49,7 @@ from ..journey import (
     has_journey,
     journey_url,
     noted_from_answers,
+    notice_out_of_order,
     pop_notice,
     set_notice,
     summary_answers,
@@ -182,7 +183,10 @@ def require_eligible_journey() -> Response | None:
         return redirect(url_for("wizard.start"))
     # At an outcome that is not a request (the answers changed since, in this tab or another):
     # its page says no request was sent; part way through, the next question says to answer in order.
-    set_notice("no_request" if state.outcome is not None else "out_of_order")
+    if state.outcome is not None:
+        set_notice("no_request")
+    else:
+        notice_out_of_order(state)
     return redirect(journey_url(state))
 
 
@@ -678,7 +682,7 @@ def supervision_record() -> Response | tuple[str, int]:
         if not has_journey():
             return redirect(url_for("wizard.start"))
         if state.mode == "supervision":  # a supervision journey that has not reached its outcome
-            set_notice("out_of_order")
+            notice_out_of_order(state)
         # Otherwise the record is not for this journey (it is for journeys done in supervision):
         # back to where the journey stands, without the "answer in order" notice, which would mislead.
         return redirect(journey_url(state))

@@ -17,6 +17,10 @@ NOT_SAVED = "Your answer was not saved because the page could not be checked. Ch
 # One-off notice shown at the top of the next page. (Set-aside and restored answers are
 # worded, for each mode, in templates/wizard/_notice.html.)
 NOTICE_OUT_OF_ORDER = "Answer the questions in order. This is the question to answer next."
+# The journey's next question had an answer the rules no longer take (they changed meanwhile).
+NOTICE_ASKED_AGAIN = (
+    "This question has changed since you answered it. Answer it again to carry on: your other answers are kept."
+)
 # On a question with a box already ticked because of an earlier answer (the pack's ``implies``).
 SUGGESTED = "One or more boxes are already ticked because of an earlier answer. Untick any that do not apply."
 # A request page asked for (Back, or Send request in another tab) when the answers, changed

@@ -20,10 +20,10 @@ from ..journey import (
     has_journey,
     journey_url,
     noted_from_answers,
+    notice_out_of_order,
     pop_notice,
     save_change,
     set_aside_answers,
-    set_notice,
     start_afresh,
     start_journey,
     summary_answers,
@@ -41,7 +41,7 @@ from .glossary import Explainer
 
 def back_to_current(state: JourneyState) -> Response:
     """Redirect a request made out of order to where the journey stands, saying why."""
-    set_notice("out_of_order")
+    notice_out_of_order(state)
     return redirect(journey_url(state))
 
 
@@ -219,6 +219,8 @@ def notice_text(here: str | None = None) -> dict[str, Any] | None:
         }
     if notice.get("kind") == "out_of_order":
         return {"kind": "text", "text": messages.NOTICE_OUT_OF_ORDER}
+    if notice.get("kind") == "asked_again":
+        return {"kind": "text", "text": messages.NOTICE_ASKED_AGAIN}
     if notice.get("kind") == "no_request":
         return {"kind": "text", "text": messages.NOTICE_NO_REQUEST}
     if notice.get("kind") == "earlier_request" and isinstance(notice.get("reference"), str):
@@ -234,7 +236,7 @@ def result() -> Response | str:
     state = current_state()
     if state.outcome is None:
         if has_journey() and state.steps:
-            set_notice("out_of_order")
+            notice_out_of_order(state)
         return redirect(journey_url(state))
     record_outcome(state)  # anonymous count, once per journey per outcome; never fails the page
     previous = state.previous(None)  # the last question answered: the Back link (no answers in the URL)
