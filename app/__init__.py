@@ -14,20 +14,12 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
-from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 # Every module that defines tables, so Alembic (flask db migrate/check) sees them all.
 from . import models, proxies, sessions  # noqa: F401
 from .cli import rules_cli
-from .config import (
-    DATABASE_CONNECT_TIMEOUT_SECONDS,
-    ENGINE_OPTION_DEFAULTS,
-    PROJECT_ROOT,
-    ConfigError,
-    StartupError,
-    load_config,
-)
+from .config import PROJECT_ROOT, ConfigError, StartupError, engine_options, load_config
 from .errors import register_error_handlers
 from .extensions import csrf, db, init_security_headers, limiter, migrate
 from .inbox import bp as inbox_bp
@@ -90,28 +82,10 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     return app
 
 
-def with_connect_timeout(uri: str, options: dict[str, Any]) -> dict[str, Any]:
-    """``options`` with ``DATABASE_CONNECT_TIMEOUT_SECONDS`` as PostgreSQL's ``connect_timeout``,
-    unless ``connect_args`` or the address already give one (any other database: as they are)."""
-    try:
-        url = make_url(uri)
-    except ArgumentError:
-        return options  # db.init_app says what is wrong with it
-    connect_args = options.get("connect_args", {})
-    if url.get_backend_name() != "postgresql" or "connect_timeout" in url.query or not isinstance(connect_args, dict):
-        return options
-    return {
-        **options,
-        "connect_args": {"connect_timeout": DATABASE_CONNECT_TIMEOUT_SECONDS, **connect_args},
-    }
-
-
 def init_extensions(app: Flask) -> None:
     """Bind database, migrations, CSRF, rate limits, sessions, security headers and static files' caching."""
-    # Whatever the options say, errors never list a statement's values and dropped connections are replaced.
-    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = with_connect_timeout(
-        app.config["SQLALCHEMY_DATABASE_URI"],
-        {**ENGINE_OPTION_DEFAULTS, **(app.config["SQLALCHEMY_ENGINE_OPTIONS"] or {})},
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(
+        app.config["SQLALCHEMY_DATABASE_URI"], app.config["SQLALCHEMY_ENGINE_OPTIONS"] or {}
     )
     add_session_bind(app)
     try:

@@ -26,6 +26,9 @@ from pathlib import Path
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 INSTANCE_PATH = PROJECT_ROOT / "instance"
 RULES_DIR = Path(__file__).resolve().parent / "rules"
@@ -45,6 +48,22 @@ ENGINE_OPTION_DEFAULTS: dict[str, Any] = {"pool_pre_ping": True, "hide_parameter
 # answers (stopped, a firewall dropping its packets, a host gone) held every page until gunicorn
 # killed its worker (30 s, and no page at all) and held start-up, and the worker, for ever.
 DATABASE_CONNECT_TIMEOUT_SECONDS = 5
+
+
+def engine_options(uri: str, options: Mapping[str, Any]) -> dict[str, Any]:
+    """The database engines' options: ``options`` (SQLALCHEMY_ENGINE_OPTIONS) over
+    ``ENGINE_OPTION_DEFAULTS``, so that whatever they say, errors never list a statement's values
+    and dropped connections are replaced; and, for PostgreSQL, ``DATABASE_CONNECT_TIMEOUT_SECONDS``
+    as ``connect_timeout`` unless ``connect_args`` or the address already give one."""
+    merged = {**ENGINE_OPTION_DEFAULTS, **options}
+    try:
+        url = make_url(uri)
+    except ArgumentError:
+        return merged  # db.init_app says what is wrong with it
+    connect_args = merged.get("connect_args", {})
+    if url.get_backend_name() != "postgresql" or "connect_timeout" in url.query or not isinstance(connect_args, dict):
+        return merged
+    return {**merged, "connect_args": {"connect_timeout": DATABASE_CONNECT_TIMEOUT_SECONDS, **connect_args}}
 
 
 class ConfigError(Exception):

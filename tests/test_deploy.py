@@ -407,12 +407,12 @@ def test_a_database_that_takes_the_connection_and_never_answers_neither_holds_st
     the health check (as every page) says the database is unavailable."""
     import threading
 
-    import app as app_package
+    from app import config
     from app.schema import refuse_a_database_out_of_step
     from support.database import dispose
 
     limit = 2  # libpq's least; the default is longer
-    monkeypatch.setattr(app_package, "DATABASE_CONNECT_TIMEOUT_SECONDS", limit)
+    monkeypatch.setattr(config, "DATABASE_CONNECT_TIMEOUT_SECONDS", limit)
     with socket.create_server(("127.0.0.1", 0), backlog=16) as silent:  # listens, never answers
         port = silent.getsockname()[1]
         app = _postgres_app(f"postgresql+psycopg://someone:secret@127.0.0.1:{port}/space_to_think")
