@@ -128,11 +128,20 @@ class PageCache:
                 self.pages.popitem(last=False)
 
 
+def kept_for_a_while() -> str | None:
+    """What the timeout warning would clear, for anyone not signed in to the inbox: "journey"
+    (answers, or a journey begun), "copy" (the page and PDF of the request this browser has just
+    sent: ``submitted_reference``, app/requests/views.py), or None (nothing: no warning)."""
+    if session.get("journey_token") or session.get("answers"):
+        return "journey"
+    return "copy" if session.get("submitted_reference") else None
+
+
 def layout_variant() -> tuple[Hashable, ...]:
     """What the layout shows differently from one request to another, apart from the CSP nonce
-    and the CSRF token: whether a journey is under way (the timeout warning), and the path the
-    app is served under. Anything per-request that the layout comes to use belongs here."""
-    return (bool(session.get("journey_token") or session.get("answers")), request.script_root)
+    and the CSRF token: what the timeout warning would clear (``kept_for_a_while``), and the path
+    the app is served under. Anything per-request that the layout comes to use belongs here."""
+    return (kept_for_a_while(), request.script_root)
 
 
 def render_page(template_name: str, key: Hashable, context: Mapping[str, Any] | Callable[[], Mapping[str, Any]]) -> str:
@@ -248,6 +257,7 @@ def init_jinja(app: Flask) -> None:
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     app.jinja_env.globals["cached_fragment"] = cached_fragment
+    app.jinja_env.globals["kept_for_a_while"] = kept_for_a_while
     app.jinja_env.globals["session_expired"] = session_expired
     app.jinja_env.globals["say"] = say
     WTFormsHelpers(app)

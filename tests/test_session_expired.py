@@ -128,3 +128,50 @@ def test_without_javascript_an_idle_journey_leads_to_the_page(client: FlaskClien
     assert response.status_code in (302, 303) and response.location == "/session-expired"
     page = client.get(response.location)
     assert page.status_code == 200 and CLEARED in text_of(page)
+
+
+def test_after_send_request_the_warning_offers_to_keep_the_copy_and_its_timer_says_what_went(
+    client: FlaskClient, app: Flask
+) -> None:
+    """Found (accessibility review, WCAG 2.2.1): after Send request the timeout warning was not on
+    the submitted page, so its page and PDF went after the idle limit with no warning and no way to
+    keep them, and nothing said how long they stay. Now the page says so, the warning offers to keep
+    them, and its timer's page says the copy went (the request is sent), not "your answers were
+    cleared"."""
+    from support.submission import submitted_request, to_outcome
+
+    submitted_request(to_outcome(client))
+    page = text_of(client.get("/request/submitted"))
+    assert "You can open this page and the PDF in this browser until you have done nothing for 30 minutes" in page
+    warning = re.search(r'<dialog[^>]*id="app-timeout-warning".*?</dialog>', page, re.S)
+    assert warning, "no timeout warning on the submitted page"
+    assert "Do you want to keep the copy of the request?" in warning.group(0)
+    assert 'data-expired-from="copy"' in warning.group(0) and "Keep the copy" in warning.group(0)
+    token = re.search(r'data-csrf-token="([^"]+)"', warning.group(0)).group(1)  # type: ignore[union-attr]
+    # The same warning on the service's other pages while the copy is kept (a cached page too).
+    assert "Do you want to keep the copy of the request?" in text_of(client.get("/privacy"))
+
+    idle_nearly_to_the_limit(app)
+    response = client.post("/session-expired", data={"csrf_token": token, "from": "copy"})
+    assert response.status_code == 303 and response.location == "/session-expired?cleared=copy"
+    assert journey_rows(app) == 0
+    gone = text_of(client.get(response.location))
+    assert "The copy of the request was removed from this browser" in gone
+    assert "The request was sent" in gone and CLEARED not in gone
+    assert client.get("/request/submitted").status_code == 404
+    assert "app-timeout-warning" not in text_of(client.get("/privacy"))  # nothing left to warn about
+
+
+def test_the_copys_timer_in_a_tab_left_open_keeps_it_while_in_use(client: FlaskClient, app: Flask) -> None:
+    """The copy's timer ran out in one tab while the browser was in use elsewhere: nothing is
+    removed, and the page goes back to the request's page (not the start page)."""
+    from support.submission import submitted_request, to_outcome
+
+    submitted_request(to_outcome(client))
+    page = text_of(client.get("/request/submitted"))
+    token = re.search(r'id="app-timeout-warning"[^>]*data-csrf-token="([^"]+)"', page, re.S).group(1)  # type: ignore[union-attr]
+    response = client.post("/session-expired", data={"csrf_token": token, "from": "copy"})
+    assert response.status_code == 303 and journey_rows(app) == 1
+    onward = client.get(response.location)
+    assert onward.status_code == 303 and onward.location == "/request/submitted"
+    assert client.get(onward.location).status_code == 200

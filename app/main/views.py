@@ -21,7 +21,7 @@ from ..rate_limits import rate_limit_store_answers
 from ..schema import schema_is_current
 from ..sessions import refresh_step, reset_session
 from ..sessions import session_expired as session_had_expired
-from ..templating import render_page
+from ..templating import kept_for_a_while, render_page
 from ..web import pdf_download
 from ..wizard.glossary import Explainer
 from . import bp
@@ -89,6 +89,8 @@ def session_expired() -> Response | str:
             reset_session()
         elif not session:
             signed_out = session_had_expired()  # the server's idle limit came first
+        if request.form.get("from") == "copy":  # the submitted page's copy (a request sent)
+            return redirect(url_for("main.session_expired", cleared="copy"), code=303)
         if request.form.get("from") != "inbox":
             return redirect(url_for("main.session_expired"), code=303)
         if signed_out:
@@ -96,9 +98,17 @@ def session_expired() -> Response | str:
             idle = f"{minutes} minute{'s' if minutes != 1 else ''}"
             flash(f"You were signed out because you had not done anything for {idle}", IMPORTANT)
         return redirect(url_for("inbox.sign_in"), code=303)
-    if session:
-        return redirect(journey_url(current_state()) if has_journey() else url_for("main.index"), code=303)
-    return render_template("main/session_expired.html")
+    if session:  # still in use: back to the journey, or to the request's page this browser keeps
+        if has_journey():
+            return redirect(journey_url(current_state()), code=303)
+        kept = kept_for_a_while() == "copy"
+        return redirect(url_for("requests.submitted") if kept else url_for("main.index"), code=303)
+    config = current_app.config
+    return render_template(
+        "main/session_expired.html",
+        copy=request.args.get("cleared") == "copy",
+        acknowledged=bool(config.get("SEND_ACKNOWLEDGEMENTS") and config.get("FACILITATOR_EMAIL")),
+    )
 
 
 def _idle_nearly_long_enough() -> bool:

@@ -184,3 +184,32 @@ def test_typing_the_request_keeps_the_answers(page: Page, live_server) -> None: 
     # Stopped typing: the warning opens 27 minutes after the last keep-alive.
     page.clock.fast_forward("01:30")
     expect(_warning(page)).to_be_visible()
+
+
+def test_after_send_request_the_warning_offers_to_keep_the_copy_then_says_it_went(page: Page, live_server) -> None:  # type: ignore[no-untyped-def]
+    """Found (accessibility review, WCAG 2.2.1): the submitted page had no timeout warning, so its
+    page and PDF went with no warning and no way to keep them. The answers and details are posted
+    (the walk there is tested elsewhere); the submitted page is drawn with a fake clock."""
+    from support.submission import PAGE_FIELDS, VALID_DETAILS
+
+    forms = FormPoster(page.context)
+    forms.journey(answer_values(PATHS["P"]))
+    for slug, names in PAGE_FIELDS:
+        if slug == "significant-event":
+            continue  # only asked for a debrief
+        forms.get(f"/request/{slug}")
+        forms.post(f"/request/{slug}", [(name, VALID_DETAILS.get(name, "")) for name in names])
+    forms.get("/request/check-answers")
+    forms.post("/request/submit", [])
+    page.clock.install()
+    page.goto("/request/submitted")
+    expect(page.locator("body.govuk-frontend-supported")).to_have_count(1)
+    warning = page.get_by_role("dialog", name="Do you want to keep the copy of the request?")
+    page.clock.fast_forward("27:30")
+    expect(warning).to_be_visible()
+    assert_no_axe_violations(page, "the submitted page's timeout warning")
+    idle_nearly_to_the_limit(live_server.app)
+    page.clock.fast_forward("02:05")
+    page.wait_for_url("**/session-expired?cleared=copy")
+    expect(page.get_by_role("heading", level=1)).to_have_text("The copy of the request was removed from this browser")
+    assert_no_axe_violations(page, "the page saying the copy was removed")
