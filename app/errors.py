@@ -15,6 +15,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
 from .outage import is_database_outage, log_database_error
+from .rate_limits import limit_hit, wait_words
 from .sessions import leave_session_untouched, session_expired
 from .templating import render_page
 from .typed_text import typed_text_kept
@@ -31,6 +32,7 @@ def render_error(
     description: str | None = None,
     kept: list[tuple[str, str]] | None = None,
     answers_gone: bool = False,
+    wait: str | None = None,
 ) -> tuple[str, int]:
     """The friendly page for an HTTP error code.
 
@@ -42,7 +44,8 @@ def render_error(
     out, so they can copy it before signing in again; a 503 after a form finds its own:
     ``app.typed_text``). ``answers_gone``: an expired journey form
     whose journey was cleared since (Start again or Exit this page in another tab), so the page
-    does not say the answers were kept."""
+    does not say the answers were kept. ``wait``: for 429, how long the limit hit may take to let
+    the next try through, in words (``app.rate_limits.wait_words``)."""
     template = f"errors/{code}.html" if code in ERROR_TEMPLATES else "errors/error.html"
     # A form in the facilitators' inbox is not a journey's: its page says so, and leads back there.
     in_inbox = has_request_context() and (request.path == "/inbox" or request.path.startswith("/inbox/"))
@@ -58,13 +61,14 @@ def render_error(
         "signed_in_to": signed_in_to,
         "kept": kept or [],
         "answers_gone": answers_gone,
+        "wait": wait,
     }
     if code == 503:
         context.update(outage_context())
         # A form sent as the database failed: what was typed, to copy (Back would ask the server again).
         context["kept"] = kept or typed_text_kept()
     if code < 500 and not kept:
-        key = ("error", code, csrf_failure, description, session_expired(), in_inbox, signed_in_to, answers_gone)
+        key = ("error", code, csrf_failure, description, session_expired(), in_inbox, signed_in_to, answers_gone, wait)
         return render_page(template, key, context), code
     return render_template(template, **context), code
 
@@ -139,7 +143,8 @@ def register_error_handlers(app: Flask) -> None:
             return render_error(500)
         if code == 404 and (without_slash := slash_removed()) is not None:
             return redirect(without_slash, code=308)
-        body, status = render_error(code)
+        wait = wait_words(limit_hit(error)) if code == 429 else None
+        body, status = render_error(code, wait=wait)
         valid_methods = getattr(error, "valid_methods", None)
         if code == 405 and valid_methods:
             return body, status, {"Allow": ", ".join(valid_methods)}

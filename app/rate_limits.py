@@ -190,6 +190,36 @@ class SiteWideLimitExceeded(TooManyRequests):
         self.item = item
 
 
+# How long to wait for a limit counted per second, minute, hour or day (limits' granularity names).
+WAITS = {"second": "a minute", "minute": "a minute", "hour": "up to an hour", "day": "up to a day"}
+
+
+def limit_hit(error: Exception) -> RateLimitItem | None:
+    """The rule a refusal (429) was for: the site-wide limit's (``SiteWideLimitExceeded``), or
+    Flask-Limiter's (``RateLimitExceeded``: ``.limit`` is the rule, ``.limit.limit`` its count
+    and period); None for any other."""
+    if isinstance(error, SiteWideLimitExceeded):
+        return error.item
+    item = getattr(getattr(error, "limit", None), "limit", None)
+    return item if isinstance(item, RateLimitItem) else None
+
+
+def limit_period(item: RateLimitItem | None) -> tuple[str, int]:
+    """The period ``item`` counts over: its granularity's name ("minute", "hour") and how many of
+    them (2, for "per 2 hours"); a day for an unknown rule."""
+    granularity = str(getattr(getattr(item, "GRANULARITY", None), "name", "day"))
+    return granularity, int(getattr(item, "multiples", 1) or 1)
+
+
+def wait_words(item: RateLimitItem | None) -> str:
+    """How long to wait, in words, before ``item`` lets the next try through: a fixed window may
+    need its whole period ("up to an hour", "up to 2 hours"). "a few minutes" for an unknown rule."""
+    if item is None:
+        return "a few minutes"
+    granularity, multiples = limit_period(item)
+    return WAITS.get(granularity, "a while") if multiples == 1 else f"up to {multiples} {granularity}s"
+
+
 @lru_cache(maxsize=16)
 def site_wide_items(text: str) -> tuple[RateLimitItem, ...]:
     """The limits in ``RATELIMIT_APPLICATION`` ("2000 per minute;20000 per day"), shortest first

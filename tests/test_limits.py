@@ -135,7 +135,7 @@ def test_supervision_records_are_limited_per_address(tmp_path) -> None:
             statuses.append((response.status_code, response.mimetype))
             body = response.get_data()
     assert statuses == [(200, "application/pdf")] * 2 + [(429, "text/html")]
-    assert b"too many attempts" in body and b"Wait a few minutes, then try again" in body
+    assert b"too many attempts" in body and b"Wait a minute, then try again" in body
     with client.get("/result") as outcome_page:  # the journey goes on; only the record waits
         assert outcome_page.status_code == 200
 
@@ -687,3 +687,21 @@ def test_send_request_refused_by_the_site_wide_limit_says_how_long_that_limit_la
         page = " ".join(refused.get_data(as_text=True).split())
         assert refused.status_code == 429 and "requests have been sent to the facilitators" in page
         assert "in the last day" in page and "Wait up to a day" in page
+
+
+@pytest.mark.parametrize(
+    "limit, wait",
+    [("2 per minute", "a minute"), ("2 per hour", "up to an hour"), ("2 per 3 hours", "up to 3 hours")],
+)
+def test_the_too_many_attempts_page_says_how_long_the_limit_hit_may_take(tmp_path, limit: str, wait: str) -> None:
+    """Found (accessibility review): the page said "Wait a few minutes" whatever the limit, and the
+    sign-in limit counts over an hour too, so the wait could be an hour; and it had no way back to
+    the sign-in page."""
+    app = make_app(tmp_path, INBOX_SIGN_IN_LIMIT=limit)
+    add_facilitator(app)
+    client = app.test_client()
+    statuses = [sign_in(client, password=f"wrong {n}").status_code for n in range(3)]
+    assert statuses == [200, 200, 429]
+    page = html.unescape(sign_in(client, password="wrong again").get_data(as_text=True))
+    assert f"Wait {wait}, then try again." in page
+    assert '<a class="govuk-link" href="/inbox/sign-in">Go back to the inbox</a>' in page

@@ -57,7 +57,7 @@ from ..journey import (
 from ..mail import pdf_filename
 from ..models import utcnow
 from ..pack import current_contacts, current_pack
-from ..rate_limits import SiteWideLimitExceeded
+from ..rate_limits import WAITS, SiteWideLimitExceeded, limit_hit, limit_period, wait_words
 from ..rules import JourneyState, evaluate
 from ..sessions import session_expired
 from ..web import error_summary, pdf_download
@@ -480,8 +480,6 @@ KEPT_FOR_A_WHILE = Words(
     "The answers are kept for {idle} after you last use this service, so copy anything written "
     "that you would not want to write again.",
 )
-# How long to wait for a limit counted per second, minute, hour or day (limits' granularity names).
-_WAITS = {"second": "a minute", "minute": "a minute", "hour": "up to an hour", "day": "up to a day"}
 _SECONDS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400, "month": 2592000, "year": 31536000}
 
 
@@ -489,16 +487,11 @@ def _limit_refusal(error: Exception) -> Words:
     """The wording for Send request refused by a rate limit: which one (requests sent, or pages
     opened: ``SiteWideLimitExceeded``), over what period, how long to wait, and whether the
     answers last that long."""
-    item: object
-    if isinstance(error, SiteWideLimitExceeded):
-        item, what = error.item, OPENED_WHAT
-    else:  # Flask-Limiter's RateLimitExceeded: .limit is the rule hit, .limit.limit its count and period
-        item, what = getattr(getattr(error, "limit", None), "limit", None), SENT_WHAT
-    granularity = str(getattr(getattr(item, "GRANULARITY", None), "name", "day"))
-    multiples = int(getattr(item, "multiples", 1) or 1)
+    item = limit_hit(error)
+    what = OPENED_WHAT if isinstance(error, SiteWideLimitExceeded) else SENT_WHAT
+    granularity, multiples = limit_period(item)
     period = granularity if multiples == 1 else f"{multiples} {granularity}s"
-    # A fixed window may need the whole period: "up to 2 hours" for a limit "per 2 hours".
-    wait = _WAITS.get(granularity, "a while") if multiples == 1 else f"up to {period}"
+    wait = wait_words(item) if item is not None else WAITS["day"]
     idle_minutes = int(current_app.config["SESSION_IDLE_MINUTES"])
     idle = f"{idle_minutes} minute{'s' if idle_minutes != 1 else ''}"
     kept = KEPT_FOR_A_WHILE if _SECONDS.get(granularity, 86400) * multiples > idle_minutes * 60 else KEPT
@@ -522,7 +515,7 @@ def too_many_requests(error: Exception) -> tuple[Response | str, int]:
         if isinstance(page, Response):  # details still to finish: there first (nothing is sent)
             return page, page.status_code
         return page, 429
-    return render_error(429)
+    return render_error(429, wait=wait_words(limit_hit(error)))
 
 
 @bp.errorhandler(CSRFError)
