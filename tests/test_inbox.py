@@ -1482,3 +1482,14 @@ def test_a_deleted_requests_link_says_when_it_was_deleted_and_leads_back_to_the_
     assert unknown.status_code == 404 and "Page not found" in text(unknown)
     assert 'href="/inbox">Go to the inbox' in text(unknown) and "Go to the start page" not in text(unknown)
     assert "Go to the start page" in text(app.test_client().get("/no-such-page"))
+
+
+def test_the_sign_in_page_says_both_time_limits(app: Flask) -> None:
+    """Found (accessibility review, WCAG 2.2.1): a sign-in ends 12 hours after it began, however busy
+    the facilitator, with no warning, and nothing said so. The page states both limits, from the
+    code and the settings."""
+    page = text(app.test_client().get("/inbox/sign-in"))
+    assert (
+        "you will be signed out after 30 minutes without activity (the page warns you first), and 12 hours "
+        "after you sign in, however busy you are" in page
+    )

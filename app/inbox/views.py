@@ -277,7 +277,9 @@ def sign_in() -> Response | tuple[str, int]:
     else:
         errors = error_summary([form.email, form.password])
     form.password.data = ""
-    return render_template("inbox/sign_in.html", form=form, errors=errors, has_errors=bool(errors)), status
+    return render_template(
+        "inbox/sign_in.html", form=form, errors=errors, has_errors=bool(errors), sign_in_hours=SIGN_IN_HOURS
+    ), status
 
 
 @bp.post("/sign-out")
