@@ -83,8 +83,10 @@ def test_the_wrong_method_in_the_inbox_leads_back_to_the_inbox(app: Flask) -> No
         said = html.unescape(response.get_data(as_text=True))
         assert response.status_code == 405, url
         assert "Sorry, you cannot do that on this page" in said
-        assert '<a class="govuk-link" href="/inbox">Go to the inbox</a>' in said, url
+        # Found before the account is (routing): by way of the sign-in page, which goes on to the inbox.
+        assert '<a class="govuk-link" href="/inbox/sign-in">Go to the inbox</a>' in said, url
         assert "Go to the start page" not in said
+    assert client.get("/inbox/sign-in").location == "/inbox"
     # Outside the inbox, the start page as before.
     said = html.unescape(client.delete("/accessibility").get_data(as_text=True))
     assert '<a class="govuk-link" href="/">Go to the start page</a>' in said and "Go to the inbox" not in said

@@ -240,3 +240,16 @@ def test_the_refusal_page_leads_a_signed_in_account_back_to_what_it_may_open(app
     token = csrf_token(anonymous.get("/inbox/sign-in").get_data(as_text=True))
     page = html.unescape(anonymous.post("/inbox/import", data={"csrf_token": token}).get_data(as_text=True))
     assert REFUSED_TITLE in page and 'href="/"' in page and "/inbox/sign-out" not in page
+
+
+def test_a_missing_page_under_the_inbox_leads_a_partnership_account_to_what_it_may_open(app: Flask) -> None:
+    """Found (accessibility review): a partnership account's "Page not found" under /inbox offered
+    "Go to the inbox", which refused it (403): the page is found missing before the account is."""
+    client = partnership_client(app)
+    missing = client.get("/inbox/no-such-page")
+    assert missing.status_code == 404
+    link = html.unescape(missing.get_data(as_text=True)).split('href="/inbox/sign-in">Go to the inbox</a>')
+    assert len(link) == 2, "no way on from the page"
+    onward = client.get("/inbox/sign-in")
+    assert onward.status_code == 302 and onward.location.startswith("/inbox/statistics")
+    assert client.get(onward.location).status_code == 200
