@@ -341,6 +341,11 @@ def test_cancelling_a_session_asks_first_and_says_what_will_happen(session_app: 
     assert "Session cancelled" in text(client.get(confirmed.location))  # the success banner, shown once
     assert outbox_kinds(session_app).count("cancellation") == 1
     assert status_of(session_app, invited) == status_of(session_app, not_invited) == "session_offered"
+    # The cancelled session's page says where its requests went (found: "None."), and each
+    # request's audit trail says the session was cancelled.
+    assert "None now: cancelling the session took its requests out of it" in text(client.get(page_url))
+    trail = text(client.get(f"/inbox/requests/{invited}")).split("data-audit-trail", 1)[1]
+    assert re.search(r"to session offered: the session on \w+ \d+ \w+ \d{4} at \S+ was cancelled", trail)
     # Already cancelled: no question, the refusal as before.
     again = client.get(f"{page_url}/cancel", follow_redirects=True)
     assert "This session is already cancelled" in text(again) and "Are you sure" not in text(again)
