@@ -491,6 +491,33 @@ def test_a_gp_practice_reason_explains_gp() -> None:
 
 
 @pytest.mark.parametrize(
+    "text, found",
+    [
+        # Found by the privacy review (session 14): a name after a title was never warned about,
+        # though "Dr Khan" was, so a request naming the mother and a teacher went through unwarned.
+        ("Mrs Smith (mum) is worried", ["Mrs Smith"]),
+        ("I spoke to Mr Jones and Miss Patel", ["Mr Jones", "Miss Patel"]),
+        ("Ms O'Brien, the class teacher", ["Ms O'Brien"]),
+        ("Mr. Jones said", ["Mr. Jones"]),
+        ("Mx Lee", ["Mx Lee"]),
+        ("Mrs Sarah Smith", ["Mrs Sarah"]),
+    ],
+)
+def test_names_after_a_title(text: str, found: list[str]) -> None:
+    findings = scan(text)
+    assert [(f.kind, f.text) for f in findings] == [("person_name", each) for each in found]
+    assert findings[0].reason.startswith("This looks like a person's name.")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Mr A and Mrs B", "MS Teams", "she has MS", "ms smith", "Mr", "Mrs.", "the Mr said She was"],
+)
+def test_titles_without_a_name_are_not_flagged(text: str) -> None:
+    assert scan(text) == []
+
+
+@pytest.mark.parametrize(
     "number",
     ["QQ 12 34 56 C", "QQ123456C", "QQ 123456 C", "AB 12 34 56 C", "AB123456D", "ab123456c", "JG 10 30 10 A"],
 )
@@ -637,7 +664,7 @@ def test_the_patterns_run_over_whole_texts_repeat_a_bounded_number_of_times() ->
         assert not re.search(r"\][*+]", pattern), pattern
     patterns = [value for value in vars(guard).values() if isinstance(value, re.Pattern)]
     assert guard._PHONE in patterns and guard._NATIONAL_INSURANCE in patterns and guard._FLAT in patterns
-    assert guard._GP_PRACTICE in patterns and guard._DOCTOR in patterns
+    assert guard._GP_PRACTICE in patterns and guard._DOCTOR in patterns and guard._TITLED_NAME in patterns
     assert _repeats_without_limit(re.compile(r"\d(?:[ .]\d)+")) and not _repeats_without_limit(re.compile(r"a{1,9}"))
     assert [pattern.pattern for pattern in patterns if _repeats_without_limit(pattern)] == []
     # A name word of up to 40 characters is still a name: "Ashton-under-Lyne Primary School".
@@ -703,6 +730,7 @@ def _repeats_without_limit(pattern: re.Pattern[str]) -> bool:
         "Oakwood school ",
         "Eccles Health Centre ",
         "Dr Khan ",
+        "Mrs Smith ",
     ],
 )
 def test_scanning_time_grows_in_step_with_the_text(piece: str) -> None:

@@ -37,8 +37,10 @@ What counts, and what deliberately does not:
   Words that only describe one ("the GP surgery", "a health centre", "her GP", "The Surgery",
   "Primary care", "GP practices in the area", "Mental Health Centre", "Knee Surgery", "a Salford
   GP practice") and "Dr" alone are not flagged.
-Names of people cannot be told apart from ordinary words, so they are not looked for (the
-warning page says so).
+- a person named with a title ("Mrs Smith", "Mr. Jones", "Miss Patel", "Ms O'Brien", "Mx Lee"):
+  the title says a name follows. A title with an initial only ("Mr A", the usual way of writing
+  about someone without naming them) is not flagged. Other names of people cannot be told apart
+  from ordinary words, so they are not looked for (the warning page says so).
 Age bands (0-4, 11-15), school years (Year 6), money, times, percentages and version numbers
 are not flagged.
 
@@ -75,6 +77,7 @@ Kind = Literal[
     "address",
     "school",
     "gp_practice",
+    "person_name",
 ]
 KINDS: tuple[Kind, ...] = get_args(Kind)
 
@@ -98,6 +101,7 @@ REASONS: dict[Kind, str] = {
     "can identify a child.",
     "gp_practice": "This looks like the name of a GP (general practitioner) practice or health centre, "
     "or of a doctor there. With the area, it can point to where a family lives.",
+    "person_name": "This looks like a person's name. A name can identify a child or family, or someone close to them.",
 }
 
 # Each kind in a sentence ("The free text seemed to contain a postcode"): kinds only, never the text.
@@ -112,6 +116,7 @@ NAMES: dict[Kind, str] = {
     "address": "a street address",
     "school": "the name of a school",
     "gp_practice": "the name of a GP (general practitioner) practice or doctor",
+    "person_name": "a person's name",
 }
 
 # Bidirectional embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069): they
@@ -960,6 +965,12 @@ _GP_PRACTICE = re.compile(
 # A doctor's title and a capitalised surname ("Dr Khan", "Dr. Patel", "Dr O'Neill"): a named
 # doctor points to their practice.
 _DOCTOR = re.compile(r"(?<![\w'\u2019])Dr\.?\s{1,3}(?P<surname>[A-Z][A-Za-z'\u2019\-]{0,39})(?![\w'\u2019])")
+# A title and a capitalised surname of two letters or more ("Mrs Smith", "Mr. Jones", "Ms O'Brien",
+# "Mx Lee"): the title says a name follows. Titles only as they are written before a name (so
+# "MS" and "ms" are not titles, and neither is "Mr A", an initial standing in for a name).
+_TITLED_NAME = re.compile(
+    r"(?<![\w'\u2019])(?:Mrs|Mr|Ms|Miss|Mx)\.?\s{1,3}(?P<surname>[A-Z][A-Za-z'\u2019\-]{1,39})(?![\w'\u2019])"
+)
 # Words that describe a practice, a health centre or an operation without naming one ("Mental
 # Health Centre", "Knee Surgery", "Good Medical Practice"), or that start a sentence before its
 # type ("Contact GP Surgery"); with ``_NOT_A_NAME``, a "name" made only of these is not a name.
@@ -1303,6 +1314,13 @@ def _gp_practices(text: str) -> Iterator[Finding]:
             yield _finding("gp_practice", match)
 
 
+def _person_names(text: str) -> Iterator[Finding]:
+    for match in _TITLED_NAME.finditer(text):
+        surname = match["surname"].lower().replace("\u2019", "'")
+        if surname not in _NOT_A_SURNAME:
+            yield _finding("person_name", match)
+
+
 def _finding(kind: Kind, match: re.Match[str], group: int | str = 0) -> Finding:
     return Finding(kind, match[group], REASONS[kind], match.start(group), match.end(group))
 
@@ -1324,6 +1342,7 @@ def scan(text: str, kinds: Iterable[Kind] = KINDS) -> list[Finding]:
         _addresses,
         _schools,
         _gp_practices,
+        _person_names,
     )
     for finder in finders:
         found.extend(f for f in finder(prepared) if f.kind in wanted)

@@ -35,6 +35,7 @@ IDENTIFYING_EXAMPLES: dict[str, str] = {
     "school": "at Oakwood High School",
     "national_insurance_number": "NI number QQ 12 34 56 C",
     "gp_practice": "at Pendleton Medical Centre",
+    "person_name": "with Mrs Smith",
 }
 PROSE = (
     "The agencies around this family hold different views of what the children need, and the "
