@@ -1493,3 +1493,14 @@ def test_the_sign_in_page_says_both_time_limits(app: Flask) -> None:
         "you will be signed out after 30 minutes without activity (the page warns you first), and 12 hours "
         "after you sign in, however busy you are" in page
     )
+
+
+def test_a_request_deleted_before_its_time_says_so_not_that_its_time_was_up(app: Flask, runner) -> None:
+    """Privacy review 14: ``flask requests delete`` (someone asked for their information to be erased)."""
+    client, _ = signed_in(app)
+    reference = stored_request(app)
+    result = runner.invoke(args=["requests", "delete", reference.lower(), "--yes"])
+    assert result.exit_code == 0, result.output
+    page = text(client.get(f"/inbox/requests/{reference}"))
+    assert f"Request {reference} has been deleted" in page
+    assert "before the end of the time requests are kept" in page and "days)" not in page

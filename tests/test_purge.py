@@ -79,6 +79,29 @@ def test_purge_with_nothing_to_do(app, runner) -> None:
     assert result.exit_code == 0 and "Deleted 0 requests" in result.output
 
 
+@both_databases
+def test_one_request_can_be_deleted_before_its_retention_period_ends(app, runner) -> None:
+    """Found by the privacy review (session 14): the privacy notice says people can ask for their
+    information to be deleted, and a request may hold a child's name its sender confirmed by
+    mistake, but the only way to delete a request was the purge: all requests older than N days.
+    ``flask requests delete`` deletes one, with everything tied to it, and audits it."""
+    from app.requests.service import DELETED_EARLY
+
+    old, new = _make_old_and_new(app)
+    declined = runner.invoke(args=["requests", "delete", new], input="n\n")
+    assert declined.exit_code != 0 and _requests(app) == sorted([old, new])
+    result = runner.invoke(args=["requests", "delete", f" {new.lower()} ", "--yes"])
+    assert result.exit_code == 0, result.output
+    assert f"Deleted request {new}, with 1 outbox message(s)." in result.output
+    assert _requests(app) == [old] and _outbox_count(app) == 1
+    with app.app_context():
+        [event] = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "purged")).all()
+        assert (event.reference, event.actor, event.detail) == (new, "cli", DELETED_EARLY)
+    again = runner.invoke(args=["requests", "delete", new, "--yes"])
+    assert again.exit_code == 1 and f"There is no stored request {new}." in again.output
+    assert _requests(app) == [old]
+
+
 # --- the outbox worker purges on its own ------------------------------------------------------
 
 

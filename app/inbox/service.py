@@ -451,9 +451,9 @@ def find_request(reference: str, with_pdf: bool = False) -> StoredRequest | None
 
 
 def deleted_on(reference: str) -> tuple[dt.datetime, int | None] | None:
-    """When a request with this reference was deleted at the end of the retention period (its
-    audit trail outlives it), with the period then in days (from the event's "older than N
-    days"), or None if it never was."""
+    """When a request with this reference was deleted (its audit trail outlives it), with the
+    retention period then in days (from the event's "older than N days"; None if it was deleted
+    before its period ended, by ``flask requests delete``), or None if it never was."""
     found = db.session.execute(
         select(AuditEvent.at, AuditEvent.detail)
         .where(AuditEvent.reference == reference, AuditEvent.action == "purged")
@@ -508,7 +508,7 @@ ACTION_WORDS = {
     "status_changed": "Status changed",
     "assigned": "Assignment changed",
     "note_added": "Note added",
-    "purged": "Deleted (retention period over)",
+    "purged": "Deleted",
     "pdf_made": "PDF made",
     "pdf_failed": "PDF could not be made (it will be tried again)",
     "emailed": "Emailed to the facilitators",

@@ -1,4 +1,5 @@
-"""``flask requests purge``: delete requests older than the retention period."""
+"""``flask requests purge``: delete requests older than the retention period;
+``flask requests delete``: delete one request now."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from .service import purge_requests
+from .service import DeletionRefused, delete_request, purge_requests
 
 requests_cli = AppGroup("requests", help="Stored requests for a session.")
 
@@ -40,3 +41,20 @@ def purge_command(dry_run: bool, days: int | None) -> None:
             f"Deleted {count} {noun} created before {cutoff} (retention {retention} days), "
             f"with {result.outbox_messages} outbox message(s)."
         )
+
+
+@requests_cli.command("delete")
+@click.argument("reference")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def delete_command(reference: str, yes: bool) -> None:
+    """Delete one request now, before its retention period ends (someone asked for their
+    information to be erased, or the request holds what it must not), with everything tied to
+    it, as the purge does. Its audit trail is kept, with the reference only. Emails already sent
+    (to the facilitators' mailbox, and to the practitioner) are not recalled."""
+    if not yes:
+        click.confirm(f"Delete request {reference.strip().upper()} and everything tied to it now?", abort=True)
+    try:
+        outbox = delete_request(reference)
+    except DeletionRefused as refused:
+        raise click.ClickException(str(refused)) from None
+    click.echo(f"Deleted request {reference.strip().upper()}, with {outbox} outbox message(s).")

@@ -482,19 +482,62 @@ def purge_requests(
         purge_session_data(cutoff)
         db.session.commit()
         return PurgeResult(references, outbox_count, cutoff, dry_run)
-    # Rows that refer to the requests go first (the outbox, and whatever else points at a
-    # request, such as the inbox's notes): SQLite enforces ON DELETE CASCADE only when its
-    # foreign keys are switched on, so the purge does not rely on it.
-    for table in dependent_tables():
-        for column in table.columns:
-            if any(fk.column.table.name == StoredRequest.__tablename__ for fk in column.foreign_keys):
-                db.session.execute(delete(table).where(column.in_(ids)))
-    db.session.execute(delete(StoredRequest).where(StoredRequest.id.in_(ids)))
+    _delete_requests(ids)
     for reference in references:
         audit.add_event("purged", reference, actor, f"older than {retention_days} days")
     purge_session_data(cutoff)
     db.session.commit()
     return PurgeResult(references, outbox_count, cutoff, dry_run)
+
+
+def _delete_requests(ids: Sequence[int]) -> None:
+    """Delete these requests with every row tied to them (their PDFs go with the rows). No commit.
+
+    Rows that refer to the requests go first (the outbox, and whatever else points at a
+    request, such as the inbox's notes): SQLite enforces ON DELETE CASCADE only when its
+    foreign keys are switched on, so this does not rely on it."""
+    for table in dependent_tables():
+        for column in table.columns:
+            if any(fk.column.table.name == StoredRequest.__tablename__ for fk in column.foreign_keys):
+                db.session.execute(delete(table).where(column.in_(ids)))
+    db.session.execute(delete(StoredRequest).where(StoredRequest.id.in_(ids)))
+
+
+class DeletionRefused(Exception):
+    """A request that cannot be deleted now: why, in a sentence."""
+
+
+# The audit detail of a request deleted before its retention period ended (``delete_request``).
+DELETED_EARLY = "before the end of the retention period"
+
+
+def delete_request(reference: str, actor: str = audit.CLI) -> int:
+    """Delete one request now, before its retention period ends (someone asked for their data to
+    be erased, or a request holds what it must not), exactly as the purge deletes it: its PDF,
+    emails, notes, place in a session and feedback link; then sessions left empty. Records a
+    "purged" audit event (reference only, by ``actor``) and commits. Returns how many outbox
+    messages went with it. ``DeletionRefused`` if there is no such request, or a worker is
+    sending one of its emails at this moment (try again in a minute)."""
+    from ..space_sessions.service import purge_empty_sessions  # it imports this package
+
+    reference = reference.strip().upper()
+    query = select(StoredRequest.id, StoredRequest.reference).where(StoredRequest.reference == reference)
+    row = db.session.execute(query.with_for_update()).first()
+    if row is None:
+        db.session.rollback()
+        raise DeletionRefused(f"There is no stored request {reference}.")
+    if not _without_emails_being_sent([row]):
+        db.session.rollback()
+        raise DeletionRefused(f"An email about {reference} is being sent now: try again in a minute.")
+    outbox_count = int(
+        db.session.scalar(select(func.count()).select_from(OutboxMessage).where(OutboxMessage.request_id == row.id))
+        or 0
+    )
+    _delete_requests([row.id])
+    audit.add_event("purged", reference, actor, DELETED_EARLY)
+    purge_empty_sessions()
+    db.session.commit()
+    return outbox_count
 
 
 def _without_emails_being_sent(rows: Sequence[Any]) -> list[Any]:
