@@ -61,10 +61,16 @@ def use_write_ahead_log(dbapi_connection: Any, _record: Any) -> None:
     """SQLite (the embedded default) in write-ahead-log mode: readers and the one writer no
     longer wait for each other (the web server's threads and the outbox worker share the file),
     and a commit is written without waiting for the disk each time (``synchronous=NORMAL``:
-    a power cut can lose the last commits, never corrupt the file). PostgreSQL is untouched."""
+    a power cut can lose the last commits, never corrupt the file). PostgreSQL is untouched.
+
+    Deleted rows are overwritten with zeros (``secure_delete``): otherwise what the purge and the
+    session clean-up delete (a request's text, a journey's answers) stays readable in the file's
+    free pages until they are reused, in every copy of the file. Many builds of SQLite do this
+    by default (Debian's); others (Python's own, macOS) do not, so it is not left to the build."""
     if isinstance(dbapi_connection, sqlite3.Connection):
         cursor = dbapi_connection.cursor()
         try:
+            cursor.execute("PRAGMA secure_delete=ON")
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=NORMAL")
         except sqlite3.OperationalError:

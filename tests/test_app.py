@@ -649,6 +649,23 @@ def test_sqlite_answers_are_saved_while_another_process_is_reading_the_database(
         assert db.session.execute(sa.text("PRAGMA synchronous")).scalar() == 1  # NORMAL
 
 
+def test_sqlite_overwrites_what_is_deleted(app: Flask, tmp_path: Path) -> None:
+    """Found by the privacy review (session 14): whether SQLite zeroes deleted rows was left to
+    how it was built (Debian's does; Python's own and macOS's do not), so a purged request's text
+    could stay readable in the database file's free pages, and in every backup of it."""
+    from app.extensions import use_write_ahead_log
+
+    connection = sqlite3.connect(tmp_path / "any.db")
+    try:
+        connection.execute("PRAGMA secure_delete=OFF")  # as a build without the default starts
+        use_write_ahead_log(connection, None)
+        assert connection.execute("PRAGMA secure_delete").fetchone() == (1,)
+    finally:
+        connection.close()
+    with app.app_context():
+        assert db.session.execute(sa.text("PRAGMA secure_delete")).scalar() == 1
+
+
 def test_a_sqlite_file_that_may_only_be_read_can_still_be_read(tmp_path: Path) -> None:
     """Found (diff review): the write-ahead-log setting failed on a read-only file, so every
     connection to it failed, reads included."""
