@@ -501,6 +501,19 @@ def test_privacy_notice_never_invents_a_controller(app: Flask, client: FlaskClie
     assert f"{app.config['RETENTION_DAYS']} days" in html
 
 
+@pytest.mark.parametrize("facilitator_email", [None, "facilitators@partnership.example"])
+def test_privacy_notice_says_what_is_kept_besides_the_request(app: Flask, facilitator_email: str | None) -> None:
+    """Found by the privacy review (session 14): the notice said a request is deleted after the
+    retention period, but not that a copy is emailed to the facilitators' mailbox (which the
+    service cannot delete), that the audit trail outlives the request, or that the web server logs
+    each visitor's internet address."""
+    app.config["FACILITATOR_EMAIL"] = facilitator_email
+    html = app.test_client().get("/privacy").get_data(as_text=True)
+    assert ("emailed to the facilitators' mailbox" in html) == bool(facilitator_email)
+    assert "kept after the request is deleted" in html and "reference only" in html
+    assert "internet address" in html and "how long the log is kept" in html
+
+
 def test_privacy_notice_names_the_configured_controller(tmp_path) -> None:
     app = create_app(
         {
