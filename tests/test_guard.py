@@ -493,6 +493,26 @@ def test_a_gp_practice_reason_explains_gp() -> None:
 @pytest.mark.parametrize(
     "text, found",
     [
+        # Found by the privacy review (session 14): in lower case, a street named after a place
+        # with "old" or "new" (Salford's Eccles Old Road, Eccles New Road) was not warned about,
+        # as "old" and "new" are ordinary words ("2 old road bridges").
+        ("lives at 14 eccles old road", "14 eccles old road"),
+        ("14 chorley new road", "14 chorley new road"),
+        ("12 church back lane", "12 church back lane"),
+    ],
+)
+def test_lower_case_streets_named_old_or_new(text: str, found: str) -> None:
+    assert kinds(text) == [("address", found)]
+
+
+@pytest.mark.parametrize("text", ["2 old road bridges", "the 2 kids old road bike", "3 big new road signs"])
+def test_old_or_new_after_a_number_is_still_not_a_street(text: str) -> None:
+    assert scan(text) == []
+
+
+@pytest.mark.parametrize(
+    "text, found",
+    [
         # Found by the privacy review (session 14): a name after a title was never warned about,
         # though "Dr Khan" was, so a request naming the mother and a teacher went through unwarned.
         ("Mrs Smith (mum) is worried", ["Mrs Smith"]),

@@ -1222,9 +1222,18 @@ def _emails(text: str) -> Iterator[Finding]:
         yield _finding("email", match)
 
 
+# Ordinary words that are also part of many streets' names after a place name ("eccles old road",
+# "chorley new road", "church back lane"): after a first word that is not ordinary, they are part
+# of the name (first, "2 old road bridges" is still not an address).
+_STREET_NAME_ADJECTIVES = frozenset({"old", "new", "main", "back", "front", "long", "short", "big", "small", "side"})
+
+
 def _ordinary_words(name: str) -> bool:
     """Whether a lower-case street or building "name" has a word that is not part of a name."""
-    return any(word.lower().replace("\u2019", "'") in _NOT_A_STREET_NAME for word in name.split())
+    words = [word.lower().replace("\u2019", "'") for word in name.split()]
+    if not words or words[0] in _NOT_A_STREET_NAME:
+        return True
+    return any(word in _NOT_A_STREET_NAME and word not in _STREET_NAME_ADJECTIVES for word in words[1:])
 
 
 def _addresses(text: str) -> Iterator[Finding]:
