@@ -213,6 +213,24 @@ def test_nhs_numbers_with_valid_check_digit(number: str) -> None:
     assert "check digit" in findings[0].reason
 
 
+@pytest.mark.parametrize(
+    "text, found",
+    [
+        # Found by the privacy review (session 14): an NHS number said to be one, but not grouped 3-3-4.
+        ("nhs number 943 4765 919", "943 4765 919"),
+        ("NHS no: 9434 765 919", "9434 765 919"),
+        ("NHS No. 94 3476 5919", "94 3476 5919"),
+    ],
+)
+def test_nhs_numbers_after_nhs_grouped_any_way(text: str, found: str) -> None:
+    assert kinds(text) == [("nhs_number", found)]
+
+
+@pytest.mark.parametrize("text", ["NHS number 943 4765 918", "call NHS 111", "NHS 111 then 999"])
+def test_numbers_after_nhs_without_a_valid_check_digit_are_not_nhs_numbers(text: str) -> None:
+    assert scan(text) == []
+
+
 def test_nhs_check_digit() -> None:
     assert nhs_check_digit_valid("9434765919")
     assert not nhs_check_digit_valid("9434765918")
@@ -751,6 +769,8 @@ def _repeats_without_limit(pattern: re.Pattern[str]) -> bool:
         "Eccles Health Centre ",
         "Dr Khan ",
         "Mrs Smith ",
+        "NHS 1 ",
+        "nhs number 943 4765 919 ",
     ],
 )
 def test_scanning_time_grows_in_step_with_the_text(piece: str) -> None:

@@ -9,9 +9,9 @@ What counts, and what deliberately does not:
   March 12th 2019) and anything introduced as a date of birth. A month and year alone
   ("March 2019") is *not* flagged: the request asks for the event's month and year by design;
 - UK postcodes, including GIR 0AA (the full code: an outward code alone names an area);
-- NHS numbers: 10 digits (optionally 3-3-4, spaced or joined by hyphens, dashes or dots) whose
-  last digit is a valid modulus 11 check digit — other 10-digit numbers are not flagged, so
-  "why" can be stated exactly;
+- NHS numbers: 10 digits (optionally 3-3-4, spaced or joined by hyphens, dashes or dots; after
+  "NHS" or "NHS number", grouped any way) whose last digit is a valid modulus 11 check digit —
+  other 10-digit numbers are not flagged, so "why" can be stated exactly;
 - National Insurance numbers: a prefix HMRC issues (or its specimen prefix QQ), six digits and a
   letter A to D ("QQ 12 34 56 C", "AB123456C", "ab123456c"); written with spaces, only in
   capitals, as they are printed ("by 12 34 56 a" is not one);
@@ -179,6 +179,12 @@ _ORDINAL_INWARD = re.compile(r"\d(?:st|nd|rd|th)$")
 # (not a part of a longer dotted number: "1.943.476.5919.2").
 _NHS = re.compile(
     rf"(?<![\d+])(?<!\d\.)(?P<a>\d{{3}})(?P<sep>[ .\-{_DASHES}]?)(?P<b>\d{{3}})(?P=sep)(?P<c>\d{{4}})(?!\d|\.\d)"
+)
+# After "NHS" ("NHS number", "NHS no.:"), ten digits grouped any way ("943 4765 919", "9434 765 919"):
+# the word says what the number is, so the usual 3-3-4 grouping is not needed.
+_NHS_INTRODUCED = re.compile(
+    rf"(?<![\w])(?i:nhs)(?:\s{{1,3}}(?i:number|num|no\.?|#))?\s{{0,3}}[:\-]?\s{{0,3}}"
+    rf"(?<![\d])(?P<number>\d(?:[ .\-{_DASHES}]?\d){{9}})(?!\d|\.\d)"
 )
 
 # National Insurance numbers: a two-letter prefix, six digits (often in pairs) and a suffix
@@ -1190,6 +1196,9 @@ def _nhs_numbers(text: str) -> Iterator[Finding]:
     for match in _NHS.finditer(text):
         if nhs_check_digit_valid(match["a"] + match["b"] + match["c"]):
             yield _finding("nhs_number", match)
+    for match in _NHS_INTRODUCED.finditer(text):
+        if nhs_check_digit_valid("".join(ch for ch in match["number"] if ch.isdigit())):
+            yield _finding("nhs_number", match, "number")
 
 
 def _national_insurance_numbers(text: str) -> Iterator[Finding]:
