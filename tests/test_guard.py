@@ -549,10 +549,37 @@ def test_names_after_a_title(text: str, found: list[str]) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["Mr A and Mrs B", "MS Teams", "she has MS", "ms smith", "Mr", "Mrs.", "the Mr said She was"],
+    [
+        "Mr A and Mrs B",
+        "MS Teams",
+        "MS TEAMS",
+        "she has MS",
+        "ms smith",
+        "they miss school",
+        "Mr",
+        "Mrs.",
+        "the Mr said She was",
+        "MR A",
+        "he loves the Mr Men books",
+    ],
 )
 def test_titles_without_a_name_are_not_flagged(text: str) -> None:
     assert scan(text) == []
+
+
+@pytest.mark.parametrize(
+    "text, found",
+    [
+        # Found by the privacy review (session 14): typed in capitals or in small letters.
+        ("MRS SMITH CALLED", "MRS SMITH"),
+        ("MISS PATEL", "MISS PATEL"),
+        ("spoke to mrs smith", "mrs smith"),
+        ("mr and mrs smith", "mrs smith"),
+        ("mr jones said", "mr jones"),
+    ],
+)
+def test_names_after_a_title_in_capitals_or_small_letters(text: str, found: str) -> None:
+    assert kinds(text) == [("person_name", found)]
 
 
 @pytest.mark.parametrize(

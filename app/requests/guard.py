@@ -971,11 +971,16 @@ _GP_PRACTICE = re.compile(
 # A doctor's title and a capitalised surname ("Dr Khan", "Dr. Patel", "Dr O'Neill"): a named
 # doctor points to their practice.
 _DOCTOR = re.compile(r"(?<![\w'\u2019])Dr\.?\s{1,3}(?P<surname>[A-Z][A-Za-z'\u2019\-]{0,39})(?![\w'\u2019])")
-# A title and a capitalised surname of two letters or more ("Mrs Smith", "Mr. Jones", "Ms O'Brien",
-# "Mx Lee"): the title says a name follows. Titles only as they are written before a name (so
-# "MS" and "ms" are not titles, and neither is "Mr A", an initial standing in for a name).
+# A title and a surname of two letters or more: "Mrs Smith", "Mr. Jones", "Ms O'Brien", "Mx Lee";
+# in capitals ("MRS SMITH"), or in small letters after "mrs" or "mr" ("mrs smith"), which are
+# titles only. The title says a name follows. Not "MS" ("MS Teams"), "ms" or "miss" in small
+# letters ("they miss school"), and not "Mr A", an initial standing in for a name.
 _TITLED_NAME = re.compile(
-    r"(?<![\w'\u2019])(?:Mrs|Mr|Ms|Miss|Mx)\.?\s{1,3}(?P<surname>[A-Z][A-Za-z'\u2019\-]{1,39})(?![\w'\u2019])"
+    r"(?<![\w'\u2019])(?:"
+    r"(?:Mrs|Mr|Ms|Miss|Mx)\.?\s{1,3}(?P<surname>[A-Z][A-Za-z'\u2019\-]{1,39})"
+    r"|(?:MRS|MR|MISS|MX)\.?\s{1,3}(?P<capitals>[A-Z][A-Z'\u2019\-]{1,39})"
+    r"|(?:mrs|mr)\.?\s{1,3}(?P<small>[a-z][a-z'\u2019\-]{1,39})"
+    r")(?![\w'\u2019])"
 )
 # Words that describe a practice, a health centre or an operation without naming one ("Mental
 # Health Centre", "Knee Surgery", "Good Medical Practice"), or that start a sentence before its
@@ -1334,9 +1339,13 @@ def _gp_practices(text: str) -> Iterator[Finding]:
 
 def _person_names(text: str) -> Iterator[Finding]:
     for match in _TITLED_NAME.finditer(text):
-        surname = match["surname"].lower().replace("\u2019", "'")
-        if surname not in _NOT_A_SURNAME:
+        surname = (match["surname"] or match["capitals"] or match["small"]).lower().replace("\u2019", "'")
+        if surname not in _NOT_A_SURNAME and surname not in _NOT_A_SURNAME_AFTER_A_TITLE:
             yield _finding("person_name", match)
+
+
+# After a title: joining words ("mr and mrs smith") and the Mr Men books, not a surname.
+_NOT_A_SURNAME_AFTER_A_TITLE = frozenset({"and", "or", "nor", "men"})
 
 
 def _finding(kind: Kind, match: re.Match[str], group: int | str = 0) -> Finding:
