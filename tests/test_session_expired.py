@@ -175,3 +175,20 @@ def test_the_copys_timer_in_a_tab_left_open_keeps_it_while_in_use(client: FlaskC
     onward = client.get(response.location)
     assert onward.status_code == 303 and onward.location == "/request/submitted"
     assert client.get(onward.location).status_code == 200
+
+
+def test_the_submitted_page_offers_to_remove_itself_from_a_shared_computer(client: FlaskClient, app: Flask) -> None:
+    """Found (privacy review): after Send request, anyone at the same browser could open the request's
+    page and PDF from the history for the next 30 idle minutes, and nothing offered to remove them.
+    Its button forgets the session; the page is then not shown."""
+    from support.submission import submitted_request, to_outcome
+
+    submitted_request(to_outcome(client))
+    page = text_of(client.get("/request/submitted"))
+    form = re.search(r'<form method="post" action="/start-again" novalidate data-remove-copy>.*?</form>', page, re.S)
+    assert form and "Remove this page and the PDF from this browser" in form.group(0)
+    removed = client.post("/start-again", data={"csrf_token": csrf_token(form.group(0))})
+    assert removed.status_code == 302 and removed.location == "/"
+    assert client.get("/request/submitted").status_code == 404
+    assert client.get("/request/submitted/request.pdf").status_code == 404
+    assert journey_rows(app) == 0
