@@ -81,6 +81,21 @@ def use_write_ahead_log(dbapi_connection: Any, _record: Any) -> None:
             cursor.close()
 
 
+def empty_write_ahead_log() -> bool:
+    """SQLite: copy the write-ahead log into the database file and empty the log
+    (``wal_checkpoint(TRUNCATE)``). What the purges delete is zeroed in the file
+    (``secure_delete``), but the log keeps earlier versions of its pages (a journey's answers as
+    each was saved, a request's text) until they are written over, which may be long on a quiet
+    service. Called after the purges (the outbox worker's hourly one, ``flask requests purge`` and
+    ``delete``). Returns whether it was done: not on PostgreSQL, nor while someone is reading
+    (SQLite says "busy"; the next purge tries again)."""
+    if db.engine.dialect.name != "sqlite":
+        return False
+    with db.engine.connect() as connection:
+        busy = connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").first()
+    return busy is not None and busy[0] == 0
+
+
 class OriginCheckingCSRFProtect(CSRFProtect):
     """Flask-WTF's CSRF protection, which over HTTPS also requires the form to come from this
     site, by its ``Referer`` header only. A browser set (or an extension) to send no referrer

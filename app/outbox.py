@@ -52,7 +52,7 @@ from sqlalchemy.orm import defer
 
 from . import audit, mail
 from .config import StartupError
-from .extensions import db
+from .extensions import db, empty_write_ahead_log
 from .models import OutboxMessage, StoredRequest, utcnow
 from .pack import current_pack
 from .requests import service
@@ -349,6 +349,10 @@ def purge_due(done: Purges, now: dt.datetime | None = None) -> tuple[int, int]:
             current_app.logger.warning("Old requests not deleted (%s); trying again in an hour", type(error).__name__)
         if requests:
             current_app.logger.info("Deleted %d request(s) older than %d days", requests, retention)
+        try:
+            empty_write_ahead_log()  # what the purges deleted, out of SQLite's log too
+        except SQLAlchemyError as error:
+            current_app.logger.warning("SQLite's log not emptied (%s); trying again in an hour", type(error).__name__)
     return sessions, requests
 
 

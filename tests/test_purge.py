@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models import AuditEvent, OutboxMessage, StoredRequest, utcnow
 from support import both_databases
-from support.submission import make_request
+from support.submission import VALID_DETAILS, make_request
 
 
 def _requests(app) -> list[str]:
@@ -175,3 +175,38 @@ def test_a_purge_that_fails_never_stops_the_emails(app, monkeypatch) -> None:
         assert done.sessions is not None and done.requests is not None  # each waits for its turn
         assert outbox.run_pass().pdfs_made == 1
         assert db.session.scalar(select(StoredRequest.pdf_made_at).where(StoredRequest.reference == reference))
+
+
+def _file_bytes(app) -> bytes:
+    """The SQLite database file and its write-ahead log, as they are on disk."""
+    from pathlib import Path
+
+    from sqlalchemy.engine import make_url
+
+    database = Path(str(make_url(app.config["SQLALCHEMY_DATABASE_URI"]).database))
+    log = database.with_name(database.name + "-wal")
+    return database.read_bytes() + (log.read_bytes() if log.exists() else b"")
+
+
+def test_a_deleted_requests_text_is_left_neither_in_the_sqlite_file_nor_its_log(app, runner) -> None:
+    """Found (privacy review): after the purge, a deleted request's text (and each saved version of a
+    journey's answers) could still be read in SQLite's write-ahead log (``…db-wal``), which keeps
+    earlier versions of pages until they are written over. The purges now empty it: ``flask
+    requests delete`` and ``purge``, and the outbox worker's hourly purge."""
+    from app.outbox import Purges, purge_due
+
+    marker = "Quokka-in-the-reflection-8213"
+    details = {**VALID_DETAILS, "reflection": f"{VALID_DETAILS['reflection']} {marker}"}
+    with app.app_context():
+        first = make_request(details=details).request.reference
+        make_request(details=details, now=utcnow() - dt.timedelta(days=91))
+    assert marker.encode() in _file_bytes(app)
+    assert runner.invoke(args=["requests", "delete", first, "--yes"]).exit_code == 0
+    assert runner.invoke(args=["requests", "purge"]).exit_code == 0
+    assert marker.encode() not in _file_bytes(app)
+
+    with app.app_context():
+        make_request(details=details, now=utcnow() - dt.timedelta(days=91))
+        assert marker.encode() in _file_bytes(app)
+        assert purge_due(Purges()) == (0, 1)
+    assert marker.encode() not in _file_bytes(app)

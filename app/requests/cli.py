@@ -7,6 +7,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from ..extensions import empty_write_ahead_log
 from .service import DeletionRefused, delete_request, purge_requests
 
 requests_cli = AppGroup("requests", help="Stored requests for a session.")
@@ -37,6 +38,7 @@ def purge_command(dry_run: bool, days: int | None) -> None:
         for reference in result.references:
             click.echo(f"  {reference}")
     else:
+        empty_write_ahead_log()
         click.echo(
             f"Deleted {count} {noun} created before {cutoff} (retention {retention} days), "
             f"with {result.outbox_messages} outbox message(s)."
@@ -57,4 +59,5 @@ def delete_command(reference: str, yes: bool) -> None:
         outbox = delete_request(reference)
     except DeletionRefused as refused:
         raise click.ClickException(str(refused)) from None
+    empty_write_ahead_log()
     click.echo(f"Deleted request {reference.strip().upper()}, with {outbox} outbox message(s).")
