@@ -25,7 +25,7 @@ from contextlib import suppress
 from functools import lru_cache
 from typing import TypeGuard
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, has_request_context, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from limits import RateLimitItem, parse_many
@@ -197,11 +197,45 @@ WAITS = {"second": "a minute", "minute": "a minute", "hour": "up to an hour", "d
 def limit_hit(error: Exception) -> RateLimitItem | None:
     """The rule a refusal (429) was for: the site-wide limit's (``SiteWideLimitExceeded``), or
     Flask-Limiter's (``RateLimitExceeded``: ``.limit`` is the rule, ``.limit.limit`` its count
-    and period); None for any other."""
+    and period); None for any other.
+
+    A page with several limits ("5 per minute;20 per hour") is refused for the shortest one
+    breached (Flask-Limiter checks them shortest first and stops at the first breach), while a
+    longer one may be used up too: then the longer one is what holds the next try back, and is
+    returned (found, diff review: "Wait a minute", and a minute later refused again by the hour's
+    limit)."""
     if isinstance(error, SiteWideLimitExceeded):
         return error.item
     item = getattr(getattr(error, "limit", None), "limit", None)
-    return item if isinstance(item, RateLimitItem) else None
+    if not isinstance(item, RateLimitItem):
+        return None
+    with suppress(Exception):  # the store not answering: the rule breached is all there is to say
+        return _longest_used_up(item)
+    return item
+
+
+def _longest_used_up(item: RateLimitItem) -> RateLimitItem:
+    """``item``, or a longer limit of this request's page with nothing left (same key and scope)."""
+    from .extensions import limiter  # (the app's; imported here, as app.extensions loads after this module)
+
+    if not has_request_context():
+        return item
+    breached = next((limit for limit in limiter.current_limits if limit.breached), None)
+    if breached is None:
+        return item
+    _, decorated = limiter.limit_manager.resolve_limits(
+        current_app._get_current_object(),  # type: ignore[attr-defined]  # Flask's documented way to get the app behind the proxy
+        request.endpoint,
+        request.blueprint,
+    )
+    longest = item
+    for limit in decorated:
+        other = limit.limit
+        if other.get_expiry() > longest.get_expiry():
+            remaining = limiter.limiter.get_window_stats(other, *breached.request_args).remaining
+            if remaining <= 0:
+                longest = other
+    return longest
 
 
 def limit_period(item: RateLimitItem | None) -> tuple[str, int]:
