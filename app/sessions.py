@@ -131,6 +131,14 @@ def leave_session_untouched() -> None:
         session.unavailable = True
 
 
+def not_the_persons_activity() -> None:
+    """This request is a page's script asking on its own (the submitted page asking whether the
+    PDF is made), not something the person did: it does not push the idle expiry on. Else a page
+    that asks keeps its session alive, and its timeout warning's timer, which counts only what the
+    person does, runs out on a session the server does not see as idle (diff review)."""
+    g.not_activity = True
+
+
 def refuse_when_store_down() -> None:
     """Early ``before_request``: the session could not be opened, so answer 503 before any view runs."""
     if g.get("session_store_down"):
@@ -219,7 +227,7 @@ class DatabaseSessionInterface(SessionInterface):
             _execute(
                 _WRITE, {"sid": session.sid, "new_data": self.serializer.dumps(dict(session)), "new_expiry": expires_at}
             )
-        elif session.expires_at is None or expires_at - session.expires_at > step:
+        elif (session.expires_at is None or expires_at - session.expires_at > step) and not g.get("not_activity"):
             _execute(_TOUCH, {"sid": session.sid, "new_expiry": expires_at})
 
     def _delete(self, sid: str) -> None:
@@ -317,6 +325,7 @@ __all__ = [
     "add_session_bind",
     "init_sessions",
     "leave_session_untouched",
+    "not_the_persons_activity",
     "purge_expired_sessions",
     "reset_session",
     "session_expired",

@@ -59,7 +59,7 @@ from ..models import utcnow
 from ..pack import current_contacts, current_pack
 from ..rate_limits import WAITS, SiteWideLimitExceeded, limit_hit, limit_period, wait_words
 from ..rules import JourneyState, evaluate
-from ..sessions import session_expired
+from ..sessions import not_the_persons_activity, session_expired
 from ..web import error_summary, pdf_download
 from . import bp, fields
 from .document import detail_rows, in_sentence, request_document, request_sections
@@ -631,7 +631,9 @@ def submitted() -> Response | str | tuple[str, int]:
 def pdf_status() -> Response | tuple[str, int]:
     """Whether the request's PDF is made yet, for the submitted page's script, which asks every
     few seconds and then offers the download without a reload: ``{"ready": true}``. Nothing of
-    the request is in it (so it is not an audited view); 404 for a browser that sent none."""
+    the request is in it (so it is not an audited view); 404 for a browser that sent none. The
+    asking is not the person's activity: it does not keep the copy (the timeout warning's)."""
+    not_the_persons_activity()
     stored = submitted_request()
     if stored is None:
         return "", 404
