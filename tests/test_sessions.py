@@ -1160,3 +1160,30 @@ def test_every_session_email_before_the_session_says_it_is_not_an_urgent_route(s
     assert set(bodies) == {"invitation", "reminder"}
     for kind, body in bodies.items():
         assert "Space to Think is not an urgent route. If a child is at risk of harm" in body, kind
+
+
+def test_a_session_day_after_its_request_is_deleted_outlines_the_whole_date(app: Flask) -> None:
+    """Found (diff review): the refusal of a day on or after the request's deletion is said beside
+    the date, but no input was outlined in red (only the inputs in ``date_at_fault`` are, and the
+    refusal, found after the form was checked, named none): the whole date is the problem, so all
+    three are outlined, and the error summary's link goes to Day."""
+    app.config["RETENTION_DAYS"] = 10
+    client, _ = signed_in(app)
+    reference = offered(app)
+    deleted_on = uk_today() + dt.timedelta(days=10)
+
+    def outlined(page: str) -> list[str]:
+        return [
+            name
+            for name in ("day", "month", "year")
+            if re.search(rf'<input class="[^"]*govuk-input--error[^"]*" id="date-{name}"', page)
+        ]
+
+    too_late = text(arrange(client, reference, day=deleted_on))
+    assert f"{reference} will be deleted on" in too_late
+    assert outlined(too_late) == ["day", "month", "year"] and 'href="#date-day"' in too_late
+    assert arrange(client, reference, day=deleted_on - dt.timedelta(days=1)).status_code == 302
+    page_url = f"/inbox/sessions/{session_id_of(app, reference)}"
+    moved = text(post_form(client, page_url, page_url, session_form(day=deleted_on)))
+    assert f"{reference} will be deleted on" in moved
+    assert outlined(moved) == ["day", "month", "year"] and 'href="#date-day"' in moved

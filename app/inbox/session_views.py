@@ -129,7 +129,7 @@ def arrange_session(reference: str) -> Response | str:
             # the message is shown under Session instead of beside a field that is not there.
             return render_request_page(stored, session_problem=str(refused))
         if refused.field == "date":  # deleted before the day typed: said beside the date
-            form.date_errors = [str(refused)]
+            form.refuse_whole_date(str(refused))
         else:
             form.session.errors = [str(refused)]
         return render_request_page(stored, session_form=form)
@@ -240,7 +240,7 @@ def session_page(session_id: str) -> Response | str:
         return render_session_page(space_session, form, findings)
     in_session = [stored for stored, _ in sessions.members(space_session)]
     if too_late := sessions.deleted_before(in_session, form.details.starts_at):  # type: ignore[union-attr]  # set by validate
-        form.date_errors = [too_late]  # said beside the date, with what was typed kept
+        form.refuse_whole_date(too_late)  # said beside the date, with what was typed kept
         return render_session_page(space_session, form)
     if sessions.unchanged(space_session, form.details):  # type: ignore[arg-type]  # set by validate
         # Saved as it was: no update emailed to anyone (found: an "update" that changed nothing).

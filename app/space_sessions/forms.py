@@ -147,6 +147,13 @@ class SessionForm(FlaskForm):
         self.details = SessionDetails(day, time, int(self.length.data or 0), self.format.data or "", place)
         return True
 
+    def refuse_whole_date(self, message: str) -> None:
+        """Say ``message`` beside the date, with all three of its inputs outlined: for a date
+        refused after the form was checked (a day on or after a request's deletion), where the
+        whole date is the problem (diff review: nothing was outlined)."""
+        self.date_errors = [message]
+        self.date_at_fault = tuple(name for name, _ in DATE_PARTS)
+
     def _check_date(self) -> dt.date | None:
         """The date typed, or None with a GOV.UK date input message in ``date_errors`` and the
         inputs at fault in ``date_at_fault``."""
