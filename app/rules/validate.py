@@ -435,7 +435,11 @@ def _find_cycles(pack: RulePack) -> list[tuple[str, list[str]]]:
 
 # An answer whose words say the person does not know: on a safety question it must be marked
 # `unsure: true`, which can never be marked safe (CONTENT.md: a "not sure" never reaches the request).
-NOT_SURE_WORDS = re.compile(r"\b(?:not sure|unsure|don'?t know|do not know)\b", re.IGNORECASE)
+# Either apostrophe (a typographic one pasted from a word processor), and the supervision
+# wording's "the practitioner does not know" (diff review).
+NOT_SURE_WORDS = re.compile(
+    r"\b(?:not sure|unsure|(?:don|doesn)['\u2019]?t know|(?:do|does) not know)\b", re.IGNORECASE
+)
 
 
 def _check_safeguarding(pack: RulePack, add: _Report) -> None:

@@ -127,7 +127,16 @@ def test_not_sure_can_never_be_marked_safe(pack_data: dict, write_pack: Callable
 
 
 @pytest.mark.parametrize(
-    "label", [{"both": "Not sure"}, {"practitioner": "I don't know", "supervision": "The practitioner does not know"}]
+    "label",
+    [
+        {"both": "Not sure"},
+        {"practitioner": "I don't know", "supervision": "The practitioner does not know"},
+        # Found (diff review): a typographic apostrophe (pasted from a word processor), and a
+        # supervision wording alone ("does not know"), were not taken for "not sure".
+        {"both": "Don\u2019t know"},
+        {"practitioner": "Maybe", "supervision": "The practitioner doesn\u2019t know"},
+        {"practitioner": "Maybe", "supervision": "The practitioner does not know"},
+    ],
 )
 def test_a_not_sure_answer_without_its_marker_is_refused(
     pack_data: dict, write_pack: Callable[[Any], Path], label: dict[str, str]
