@@ -343,7 +343,7 @@ def test_cancelling_a_session_asks_first_and_says_what_will_happen(session_app: 
     assert status_of(session_app, invited) == status_of(session_app, not_invited) == "session_offered"
     # The cancelled session's page says where its requests went (found: "None."), and each
     # request's audit trail says the session was cancelled.
-    assert "None now: cancelling the session took its requests out of it" in text(client.get(page_url))
+    assert "None now: its requests were taken out of it when it was cancelled" in text(client.get(page_url))
     trail = text(client.get(f"/inbox/requests/{invited}")).split("data-audit-trail", 1)[1]
     assert re.search(r"to session offered: the session on \w+ \d+ \w+ \d{4} at \S+ was cancelled", trail)
     # Already cancelled: no question, the refusal as before.
@@ -1187,3 +1187,26 @@ def test_a_session_day_after_its_request_is_deleted_outlines_the_whole_date(app:
     moved = text(post_form(client, page_url, page_url, session_form(day=deleted_on)))
     assert f"{reference} will be deleted on" in moved
     assert outlined(moved) == ["day", "month", "year"] and 'href="#date-day"' in moved
+
+
+def test_a_session_cancelled_when_its_last_request_left_does_not_say_they_went_back_to_offered(
+    session_app: Flask,
+) -> None:
+    """Found (diff review): a session is cancelled by itself when its last request leaves it (the
+    request closed, say), and its page then said "cancelling the session took its requests out of
+    it, back to session offered": the request had been closed, not moved back, and no one had
+    cancelled the session. The page says only what is true either way."""
+    client, _ = signed_in(session_app)
+    reference = offered(session_app)
+    assert arrange(client, reference).status_code == 302
+    session_id = session_id_of(session_app, reference)
+    response = post_form(client, request_url(reference), request_url(reference, "status"), {"status": "closed"})
+    assert response.status_code == 302 and status_of(session_app, reference) == "closed"
+    with session_app.app_context():
+        found = db.session.get(SpaceSession, session_id)
+        assert found is not None and found.cancelled_at is not None  # cancelled by itself, empty
+    page = " ".join(re.sub(r"<[^>]+>", " ", text(client.get(f"/inbox/sessions/{session_id}"))).split())
+    assert "back to session offered" not in page
+    assert "Each request's audit trail shows what happened to it" in page
+    trail = " ".join(re.sub(r"<[^>]+>", " ", text(client.get(f"/inbox/requests/{reference}"))).split())
+    assert "Status changed from session arranged to closed" in trail  # as the page says
