@@ -305,9 +305,16 @@ class SiteWideLimit:
 
     @staticmethod
     def _count(strategy: RateLimiter, items: tuple[RateLimitItem, ...], key: str) -> None:
-        for item in items:
+        for index, item in enumerate(items):
             if not strategy.hit(item, key, SITE_WIDE_SCOPE):
-                raise SiteWideLimitExceeded(item)
+                # The longest limit with nothing left holds the next try back (shortest first:
+                # "a minute" said while the day's was used up too, diff review).
+                used_up = [
+                    other
+                    for other in items[index + 1 :]
+                    if strategy.get_window_stats(other, key, SITE_WIDE_SCOPE).remaining <= 0
+                ]
+                raise SiteWideLimitExceeded(used_up[-1] if used_up else item)
 
     def _store_failed(self, error: Exception) -> RateLimiter:
         """Count in memory from now on, and try the store again later; returns the memory count."""

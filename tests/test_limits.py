@@ -729,3 +729,14 @@ def test_the_too_many_attempts_page_says_the_shorter_wait_while_the_longer_limit
     refused = sign_in(client, password="wrong 2")
     assert refused.status_code == 429
     assert "Wait a minute, then try again." in html.unescape(refused.get_data(as_text=True))
+
+
+def test_the_site_wide_limit_says_the_wait_of_a_longer_limit_used_up_too(tmp_path) -> None:
+    """Found (diff review): the site-wide limits are counted shortest first, and the refusal named
+    the first breached, "Wait a minute", while the hour's was used up too."""
+    app = make_app(tmp_path, RATELIMIT_DEFAULT="2 per minute;2 per hour")
+    client = app.test_client()
+    assert [client.get(path).status_code for path in ("/cookies", "/privacy")] == [200, 200]
+    refused = client.get("/accessibility")
+    assert refused.status_code == 429
+    assert "Wait up to an hour, then try again." in html.unescape(refused.get_data(as_text=True))
