@@ -54,14 +54,16 @@ def engine_options(uri: str, options: Mapping[str, Any]) -> dict[str, Any]:
     """The database engines' options: ``options`` (SQLALCHEMY_ENGINE_OPTIONS) over
     ``ENGINE_OPTION_DEFAULTS``, so that whatever they say, errors never list a statement's values
     and dropped connections are replaced; and, for PostgreSQL, ``DATABASE_CONNECT_TIMEOUT_SECONDS``
-    as ``connect_timeout`` unless ``connect_args`` or the address already give one."""
+    as ``connect_timeout`` unless ``connect_args``, the address or libpq's ``PGCONNECT_TIMEOUT``
+    already give one (a connection option beats the environment: it would override it)."""
     merged = {**ENGINE_OPTION_DEFAULTS, **options}
     try:
         url = make_url(uri)
     except ArgumentError:
         return merged  # db.init_app says what is wrong with it
     connect_args = merged.get("connect_args", {})
-    if url.get_backend_name() != "postgresql" or "connect_timeout" in url.query or not isinstance(connect_args, dict):
+    given = "connect_timeout" in url.query or bool(os.environ.get("PGCONNECT_TIMEOUT", "").strip())
+    if url.get_backend_name() != "postgresql" or given or not isinstance(connect_args, dict):
         return merged
     return {**merged, "connect_args": {"connect_timeout": DATABASE_CONNECT_TIMEOUT_SECONDS, **connect_args}}
 

@@ -865,3 +865,16 @@ def test_commands_that_write_a_file_or_need_the_database_say_why_they_cannot(tmp
         assert "run `flask --app wsgi db upgrade`" in result.output, result.output
         helped = empty.test_cli_runner().invoke(args=[*args, "--help"])  # needs no database (diff review)
         assert helped.exit_code == 0 and "Usage:" in helped.output, helped.output
+
+
+def test_the_connect_timeout_leaves_one_given_by_the_environment_as_it_is(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Found (diff review): libpq's own PGCONNECT_TIMEOUT (the standard way to set it for every
+    PostgreSQL client on a server) was overridden by the 5 seconds added to connect_args, which a
+    connection option always beats: the settings' own timeout is kept, wherever they give it."""
+    from app.config import engine_options
+
+    url = "postgresql+psycopg://someone:secret@db.example/space_to_think"
+    monkeypatch.setenv("PGCONNECT_TIMEOUT", "20")
+    assert "connect_timeout" not in engine_options(url, {}).get("connect_args", {})
+    monkeypatch.delenv("PGCONNECT_TIMEOUT")
+    assert engine_options(url, {})["connect_args"] == {"connect_timeout": 5}
