@@ -1490,7 +1490,8 @@ def test_the_sign_in_page_says_both_time_limits(app: Flask) -> None:
     code and the settings."""
     page = text(app.test_client().get("/inbox/sign-in"))
     assert (
-        "you will be signed out after 30 minutes without activity (the page warns you first), and 12 hours "
+        "you will be signed out after 30 minutes without activity (with JavaScript on, the page warns you first), "
+        "and 12 hours "
         "after you sign in, however busy you are" in page
     )
 
