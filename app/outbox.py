@@ -134,9 +134,18 @@ def claim_message(now: dt.datetime, tried: set[int], ignore_schedule: bool = Fal
 
 
 def make_pdf(request: StoredRequest) -> bool:
-    """Render and store the request's PDF (the row is locked); on failure record why and when
-    to try again. Commits either way. True if the PDF was made."""
+    """Render and store the request's PDF; on failure record why and when to try again. Commits
+    either way. True if the PDF was made.
+
+    The attempt, and when to try again should it not finish, are committed before rendering: a
+    renderer that takes the worker down with it (killed for memory, a crash in a library) then
+    leaves that request to wait its turn, and the next worker goes on to the others. Before, the
+    same request was claimed first again at every start, and no later PDF was ever made. (The
+    commit also ends the row's lock; the request is not due again until then, so no other
+    worker takes it meanwhile.)"""
     request.pdf_attempts = (request.pdf_attempts or 0) + 1
+    request.pdf_next_attempt_at = utcnow() + retry_delay(request.pdf_attempts)
+    db.session.commit()
     try:
         with db.session.no_autoflush:  # nothing written (on SQLite: the whole file held) while it renders
             pdf = service.request_pdf(request, current_pack())

@@ -587,3 +587,32 @@ def test_the_purge_skips_a_request_whose_email_is_being_sent_and_never_waits_for
     with mail_app.app_context():  # the next purge takes it
         assert purge_requests(90, actor="system").references == (busy,)
         assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) == 0
+
+
+@both_databases
+def test_a_pdf_that_takes_the_worker_down_does_not_stop_the_pdfs_after_it(app: Flask, monkeypatch) -> None:
+    """Found (robustness review): the attempt was recorded only after rendering, so a renderer that
+    took the worker down with it (killed for memory, a crash in a library) left the request as it
+    was: the next worker claimed it first again, went down again, and no later PDF was ever made.
+    Now the attempt and its next turn are committed first, and the others go on."""
+    with app.app_context():
+        poisoned = make_request().request.reference
+        fine = make_request().request.reference
+    real = request_service.request_pdf
+
+    def renderer(stored, pack):  # type: ignore[no-untyped-def]
+        if stored.reference == poisoned:
+            raise SystemExit("the process went down while rendering")  # not caught as a fault: it ends the worker
+        return real(stored, pack)
+
+    monkeypatch.setattr(request_service, "request_pdf", renderer)
+    with app.app_context():
+        with pytest.raises(SystemExit):  # the worker goes down
+            run_pass()
+        db.session.rollback()
+        db.session.remove()
+        run_pass()  # started again: before, it claimed the same request first, and went down again
+        made = {row.reference: row.pdf_made_at is not None for row in db.session.scalars(select(StoredRequest))}
+        attempts = db.session.scalar(select(StoredRequest.pdf_attempts).where(StoredRequest.reference == poisoned))
+    assert made == {poisoned: False, fine: True}
+    assert attempts == 1  # not due again yet: it waits its turn, as after any failure
