@@ -15,7 +15,7 @@ browsers send Origin with every form posted across sites).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from urllib.parse import urlsplit
 
 from flask import has_request_context, request
@@ -23,12 +23,14 @@ from werkzeug.exceptions import HTTPException
 
 from .input_guard import is_blank
 
-# The free text each form posts, by endpoint: (input name, label).
-TYPED_TEXT: dict[str, tuple[tuple[str, str], ...]] = {}
+# The free text each form posts, by endpoint: (input name, label). A label may be a function,
+# called when the page is shown (a request field's label in the journey's mode).
+Label = str | Callable[[], str]
+TYPED_TEXT: dict[str, tuple[tuple[str, Label], ...]] = {}
 TYPED_TEXT_MAX = 20_000  # more than any form takes, and no more is shown back
 
 
-def register(endpoint: str, fields: Iterable[tuple[str, str]]) -> None:
+def register(endpoint: str, fields: Iterable[tuple[str, Label]]) -> None:
     """Say which free text ``endpoint``'s form posts (input name, label), to be given back."""
     TYPED_TEXT[endpoint] = tuple(fields)
 
@@ -48,7 +50,7 @@ def typed_text_kept() -> list[tuple[str, str]]:
         form = request.form
     except HTTPException:  # a form too large to read: nothing to give back
         return []
-    kept = [(label, form.get(name, "")[:TYPED_TEXT_MAX]) for name, label in fields]
+    kept = [(label() if callable(label) else label, form.get(name, "")[:TYPED_TEXT_MAX]) for name, label in fields]
     return [(label, text) for label, text in kept if not is_blank(text)]
 
 

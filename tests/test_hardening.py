@@ -553,3 +553,31 @@ def test_the_service_problem_page_needs_no_database(app: Flask) -> None:
         body, status = render_error(503)
     assert status == 503 and all(words in body for words in SERVICE_PROBLEM)
     assert re.search(r"<title>\s*Sorry, there is a problem with the service", body)
+
+
+@pytest.mark.parametrize(
+    "mode, label",
+    [
+        ("supervision", "What would the practitioner like to reflect on?"),
+        ("practitioner", "What would you like to reflect on?"),
+        (None, "What would you like to reflect on?"),  # no journey to read: a practitioner's
+    ],
+)
+def test_the_text_given_back_is_labelled_as_its_page_words_it_in_the_journeys_mode(
+    app: Flask, mode: str | None, label: str
+) -> None:
+    """Found (diff review): in supervision the text given back was labelled with the practitioner's
+    wording ("What you would like to reflect on"), which the manager had not been asked."""
+    from flask import session
+
+    from app.errors import render_error
+
+    posted = {"reflection": "How we keep the family's voice in the plan."}
+    with app.test_request_context(
+        "/request/reflection", method="POST", data=posted, headers={"Origin": "http://localhost"}
+    ):
+        if mode is not None:
+            session["answers"] = {"mode": mode}
+        body, status = render_error(503)
+    page = html.unescape(body)
+    assert status == 503 and f">{label}</label>" in page and f">{posted['reflection']}</textarea>" in page

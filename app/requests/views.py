@@ -27,6 +27,7 @@ is shown again (400) with what was posted and an error summary saying it was not
 
 from __future__ import annotations
 
+import functools
 import logging
 from typing import Any
 
@@ -273,6 +274,18 @@ def render_page(
     )
 
 
+def _label_in_mode(entry: fields.Field) -> str:
+    """``entry``'s label as its page words it in the journey's mode ("What would the practitioner
+    like to reflect on?" in supervision: diff review), for the text given back on the "problem
+    with the service" page; a practitioner's when the session cannot be read (the database may be
+    what failed)."""
+    try:
+        mode = current_state().mode
+    except Exception:  # noqa: BLE001 — on an error page: any fault here means the mode is not known
+        mode = None
+    return entry.label.for_mode(mode or "practitioner").removesuffix(" (optional)")
+
+
 for _page in PAGES:
     bp.add_url_rule(
         f"/{_page.slug}",
@@ -285,7 +298,7 @@ for _page in PAGES:
     typed_text.register(
         _page.endpoint,
         (
-            (entry.name, entry.label.myself.removesuffix(" (optional)"))
+            (entry.name, functools.partial(_label_in_mode, entry))
             for entry in fields.FIELDS
             if entry.page == _page.slug and entry.kind in fields.TEXT_KINDS
         ),
