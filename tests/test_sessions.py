@@ -647,13 +647,9 @@ def session_email_bodies(app: Flask) -> dict[str, str]:
     return {kind: body for kind, body in rows if kind in ("invitation", "reminder", "cancellation")}
 
 
-@pytest.mark.parametrize("contact", [None, CONTACT])
-def test_the_session_emails_say_how_to_reach_the_facilitators_as_this_service_is_set_up(
-    session_app: Flask, contact: str | None
-) -> None:
-    """Found: with no contact text set, the invitation said "Reply to the facilitators using the
-    details they gave you", when none had been given; a reply to it reaches them (Reply-To)."""
-    session_app.config["FACILITATOR_CONTACT_TEXT"] = contact
+def invited_and_reminded(session_app: Flask) -> tuple[FlaskClient, str]:
+    """A request in a session tomorrow, its practitioner invited yesterday morning and the
+    day-before reminder queued; the signed-in client and the request's reference."""
     client, _ = signed_in(session_app)
     reference = offered(session_app)
     arrange(client, reference, day=uk_today() + dt.timedelta(days=1))
@@ -661,6 +657,17 @@ def test_the_session_emails_say_how_to_reach_the_facilitators_as_this_service_is
     queued_earlier(session_app, 13)  # invited yesterday morning
     with session_app.app_context():
         assert queue_reminders() == 1
+    return client, reference
+
+
+@pytest.mark.parametrize("contact", [None, CONTACT])
+def test_the_session_emails_say_how_to_reach_the_facilitators_as_this_service_is_set_up(
+    session_app: Flask, contact: str | None
+) -> None:
+    """Found: with no contact text set, the invitation said "Reply to the facilitators using the
+    details they gave you", when none had been given; a reply to it reaches them (Reply-To)."""
+    session_app.config["FACILITATOR_CONTACT_TEXT"] = contact
+    client, reference = invited_and_reminded(session_app)
     session_id = session_id_of(session_app, reference)
     bodies = session_email_bodies(session_app)  # read now: cancelling drops what has not gone yet
     post_form(client, f"/inbox/sessions/{session_id}", f"/inbox/sessions/{session_id}/cancel", CONFIRMED)
@@ -833,13 +840,8 @@ def test_the_reminder_goes_the_day_before_once_only_and_not_for_a_cancelled_sess
 
 def test_a_reminder_is_refused_twice_by_the_database_itself(session_app: Flask) -> None:
     """Two workers that both decide a reminder is due: the unique key lets only one in."""
-    client, _ = signed_in(session_app)
-    reference = offered(session_app)
-    arrange(client, reference, day=uk_today() + dt.timedelta(days=1))
-    invite(client, reference)
-    queued_earlier(session_app, 13)  # invited yesterday morning
+    invited_and_reminded(session_app)
     with session_app.app_context():
-        assert queue_reminders() == 1
         request = db.session.scalar(select(StoredRequest))
         key = db.session.scalar(select(OutboxMessage.dedupe_key).where(OutboxMessage.kind == "reminder"))
         db.session.add(
@@ -1149,13 +1151,7 @@ def test_every_session_email_before_the_session_says_it_is_not_an_urgent_route(s
     """Found (facilitator review): the invitation and the cancellation said that Space to Think
     is not an urgent route, and what to do if a child is at risk; the reminder, sent the day
     before the session, did not."""
-    client, _ = signed_in(session_app)
-    reference = offered(session_app)
-    arrange(client, reference, day=uk_today() + dt.timedelta(days=1))
-    invite(client, reference)
-    queued_earlier(session_app, 13)  # invited yesterday morning
-    with session_app.app_context():
-        assert queue_reminders() == 1
+    invited_and_reminded(session_app)
     bodies = session_email_bodies(session_app)
     assert set(bodies) == {"invitation", "reminder"}
     for kind, body in bodies.items():
