@@ -181,14 +181,6 @@ def test_the_submitted_page_offers_to_remove_itself_from_a_shared_computer(clien
     """Found (privacy review): after Send request, anyone at the same browser could open the request's
     page and PDF from the history for the next 30 idle minutes, and nothing offered to remove them.
     Its button forgets the session; the page is then not shown."""
-
-
-def test_the_pdf_status_the_page_asks_for_does_not_keep_the_copy(client: FlaskClient, app: Flask) -> None:
-    """Found (diff review): the submitted page's script asks whether the PDF is made (for up to 2
-    minutes), and each ask pushed the session's idle expiry on, so when the copy's timer ran out the
-    server did not see the session as idle: nothing was removed and the page came back (a new load,
-    another 30 minutes; for ever while the PDF was not made). The asking is not the person's
-    activity: only their own requests keep the copy."""
     from support.submission import submitted_request, to_outcome
 
     submitted_request(to_outcome(client))
@@ -201,6 +193,17 @@ def test_the_pdf_status_the_page_asks_for_does_not_keep_the_copy(client: FlaskCl
     assert client.get("/request/submitted/request.pdf").status_code == 404
     assert journey_rows(app) == 0
 
+
+def test_the_pdf_status_the_page_asks_for_does_not_keep_the_copy(client: FlaskClient, app: Flask) -> None:
+    """Found (diff review): the submitted page's script asks whether the PDF is made (for up to 2
+    minutes), and each ask pushed the session's idle expiry on, so when the copy's timer ran out the
+    server did not see the session as idle: nothing was removed and the page came back (a new load,
+    another 30 minutes; for ever while the PDF was not made). The asking is not the person's
+    activity: only their own requests keep the copy."""
+    from support.submission import submitted_request, to_outcome
+
+    submitted_request(to_outcome(client))
+    page = text_of(client.get("/request/submitted"))
     token = re.search(r'id="app-timeout-warning"[^>]*data-csrf-token="([^"]+)"', page, re.S).group(1)  # type: ignore[union-attr]
     idle_nearly_to_the_limit(app)
     assert client.get("/request/submitted/pdf-status").status_code == 200  # the script asks, once more
