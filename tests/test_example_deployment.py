@@ -329,3 +329,24 @@ def test_a_password_made_of_the_partnerships_name_is_refused_in_its_own_area(exa
     with app.app_context():  # the installed (Salford) deployment
         assert password_problem("salford12345") is not None
         assert password_problem("northmere2026!") is None
+
+
+def test_the_offline_page_has_the_example_partnerships_colours(example_app: Flask, tmp_path: Path) -> None:
+    """Found (area review): nginx's policy refuses the page's inline style, so the page nginx
+    shows while the app is down was in the stylesheet's fallback colours, Salford's dark teal.
+    The colours go in a stylesheet beside it in the static folder, which the page links to."""
+    static_folder = example_app.static_folder
+    example_app.static_folder = str(tmp_path)  # the checkout's static/ in a deployment
+    try:
+        written = example_app.test_cli_runner().invoke(
+            args=["site", "offline-page", "--output", str(tmp_path / "offline.html")]
+        )
+    finally:
+        example_app.static_folder = static_folder
+    assert written.exit_code == 0, written.output
+    page = (tmp_path / "offline.html").read_text()
+    assert_nothing_of_salford("offline page", page)
+    assert "<style" not in page and "nonce" not in page  # nginx's policy has no nonce
+    assert '<link rel="stylesheet" href="/static/offline.css' in page
+    colours = (tmp_path / "offline.css").read_text()
+    assert colours.startswith(f":root{{--govuk-brand-colour:{BRAND};")

@@ -9,9 +9,11 @@ each deploy and each change to the contacts or the partnership file (README, "Ru
 real").
 
 A file served from disk gets nginx's policy, which has no per-request nonce: the page's inline
-script and style (the partnership's colours, as CSS custom properties) would be refused, so
-they are left out. The page works without them (GOV.UK pages work without JavaScript), in the
-stylesheet's own colours.
+script and style would be refused, so they are left out (GOV.UK pages work without JavaScript).
+The style is the partnership's colours, as CSS custom properties: written to the page's name
+with .css (``static/offline.css``) beside the page when it is written into the static folder,
+and linked from it, as nginx's policy allows a stylesheet of our own. Without it the page was in
+the stylesheet's fallback colours, Salford's dark teal, for every area (area review).
 """
 
 from __future__ import annotations
@@ -26,20 +28,32 @@ from markupsafe import escape
 
 from ..cli import write_output
 from ..errors import render_error
+from ..pack import current_partnership
 
 site_cli = AppGroup("site", help="Files for the web server in front of the app.")
 
 # An inline element that needs the page's nonce, and a nonce attribute on anything else.
 _INLINE_WITH_NONCE = re.compile(r"<(script|style)\b[^>]*\bnonce=\"[^\"]*\"[^>]*>.*?</\1>", re.S)
+# The partnership's colours, an inline style in every page's head (templates/layout.html).
+_COLOURS = re.compile(r"<style\b[^>]*\bnonce=\"[^\"]*\"[^>]*>:root\{.*?</style>", re.S)
 _NONCE = re.compile(r"\s+nonce=\"[^\"]*\"")
 
 
-def offline_page() -> str:
-    """The "problem with the service" page, as nginx serves it from disk (no inline code)."""
+def offline_page(colours_file: str | None = None) -> str:
+    """The "problem with the service" page, as nginx serves it from disk (no inline code).
+    ``colours_file``: the partnership's colours as a stylesheet in the static folder (its name
+    there), linked in place of the inline style."""
     base_url = current_app.config.get("PUBLIC_BASE_URL") or "https://localhost"
     with current_app.test_request_context("/", base_url=base_url):
         html, _ = render_error(503)
         exit_path = url_for("main.exit")
+        colours_link = (
+            f'<link rel="stylesheet" href="{escape(url_for("static", filename=colours_file))}">' if colours_file else ""
+        )
+    # The colours' inline style becomes the link to them (or goes), before the other inline code goes.
+    html = re.sub(
+        r"<style\b[^>]*\bnonce=\"[^\"]*\"[^>]*>:root\{.*?</style>", lambda _: colours_link, html, count=1, flags=re.S
+    )
     # Inline code goes (a script with a src of our own stays: the policy allows it), then the nonces.
     html = _INLINE_WITH_NONCE.sub(lambda match: match[0] if " src=" in match[0].split(">", 1)[0] else "", html)
     # "Exit this page" leads through the app's /exit (which clears the answers): with the app down
@@ -53,13 +67,39 @@ def offline_page() -> str:
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="Write it here (static/offline.html in the nginx example); default: print it.",
+    help=(
+        "Write it here (static/offline.html in the nginx example), with the partnership's colours beside it "
+        "(static/offline.css); default: print it, without the colours."
+    ),
 )
 def offline_page_command(output: Path | None) -> None:
     """Write the page nginx shows while the app does not answer (after each deploy or contacts change)."""
-    html = offline_page()
     if output is None:
-        click.echo(html, nl=False)
+        click.echo(offline_page(), nl=False)
         return
+    colours_file = _colours_file(output)
+    if colours_file is not None:
+        write_output(output.with_suffix(".css"), current_partnership().colours.css() + "\n")
+    html = offline_page(colours_file)
     write_output(output, html)
     click.echo(f"Wrote {output} ({len(html.encode()):,} bytes).")
+    if colours_file is None:
+        click.echo(
+            f"{output} is not in the static folder ({current_app.static_folder}), which nginx serves as /static/: "
+            "the page has the stylesheet's own colours, not the partnership's.",
+            err=True,
+        )
+    else:
+        click.echo(f"Wrote {output.with_suffix('.css')} (the partnership's colours, linked from the page).")
+
+
+def _colours_file(output: Path) -> str | None:
+    """The name in the static folder of the colours' stylesheet beside ``output``, or None when
+    ``output`` is not in the static folder (nginx would not serve the stylesheet)."""
+    folder = current_app.static_folder
+    if folder is None:
+        return None
+    try:
+        return output.with_suffix(".css").resolve().relative_to(Path(folder).resolve()).as_posix()
+    except ValueError:
+        return None
