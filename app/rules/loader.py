@@ -837,7 +837,8 @@ def parse_contacts(data: object, file: str) -> tuple[ContactBook | None, list[Pr
             reader.problem(
                 node,
                 "email",
-                "must be one email address, like sscp@salford.gov.uk (without mailto: or angle brackets)",
+                "must be one email address, like safeguarding@partnership.example.org (without mailto: or angle "
+                "brackets)",
                 item.line_of("email"),
             )
         links = _links(reader, item, node)
@@ -917,7 +918,7 @@ def _web_address(reader: _Reader, item: _Mapping, node: str, key: str = "url") -
         reader.problem(
             node,
             key,
-            "must be a whole web address, like https://www.salford.gov.uk/children (a site's name with a dot "
+            "must be a whole web address, like https://www.partnership.example.org/children (a site's name with a dot "
             "in it, and no spaces)",
             item.line_of(key),
         )
