@@ -14,6 +14,7 @@ routing change to the installed pack is made to the example too.
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import re
 from collections.abc import Iterator
@@ -350,3 +351,28 @@ def test_the_offline_page_has_the_example_partnerships_colours(example_app: Flas
     assert '<link rel="stylesheet" href="/static/offline.css' in page
     colours = (tmp_path / "offline.css").read_text()
     assert colours.startswith(f":root{{--govuk-brand-colour:{BRAND};")
+
+
+def test_the_examples_fictional_contacts_are_warned_about_and_refused_in_production(tmp_path: Path) -> None:
+    """Found (area review): a partnership copying the example (README: "Deploying it for another
+    area") that missed one entry passed `rules check` in silence, and its pages would give a number
+    that never answers. Every drama number and example domain is warned about; production refuses
+    to start with any."""
+    from app.config import StartupError
+    from test_app import PRODUCTION_OK
+
+    report = check_rules(PACK_FILE, CONTACTS_FILE, dt.date(2026, 12, 1), partnership_path=PARTNERSHIP_FILE)
+    warned = {(warning.node, warning.field) for warning in report.warnings}
+    assert ("contact out_of_hours", "phone") in warned and ("contact partnership", "email") in warned
+    assert ("contact lado", "links") in warned and ("contact police_emergency", "phone") not in warned  # 999 is real
+    assert "01632 960 199 is one of Ofcom's numbers for drama" in " ".join(map(str, report.warnings))
+
+    # Bolton copied the example and rewrote every entry but the out-of-hours team's.
+    contacts = CONTACTS_FILE.read_text(encoding="utf-8")
+    contacts = re.sub(r"01632 960 (?!199)", "01204 333 ", contacts).replace("northmere.example.org", "bolton.gov.uk")
+    (tmp_path / "contacts.yaml").write_text(contacts, encoding="utf-8")
+    paths = {"RULE_PACK_PATH": str(PACK_FILE), "CONTACTS_PATH": str(tmp_path / "contacts.yaml")}
+    with pytest.raises(StartupError) as refused:
+        create_app(PRODUCTION_OK | paths | {"PARTNERSHIP_PATH": str(PARTNERSHIP_FILE)})
+    assert "contact out_of_hours: phone: 01632 960 199" in str(refused.value)
+    assert "contact partnership" not in str(refused.value)

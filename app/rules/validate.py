@@ -572,7 +572,59 @@ def rules_warnings(pack: RulePack, contacts: ContactBook | None, today: dt.date)
         for contact in contacts.contacts
         if contact.verified_on < oldest
     )
+    warnings.extend(fictional_contacts(contacts))
     return warnings
+
+
+# Ofcom's numbers for drama and examples (the first digits; each range is a thousand numbers):
+# they never reach anyone. examples/northmere/ uses 01632 960xxx.
+DRAMA_NUMBERS = re.compile(
+    r"0(?:11[3-8]|1[2-6]1)4960\d{3}|020794 60\d{3}|0289649 6\d{3}|0292018 0\d{3}|01632 960\d{3}"
+    r"|07700 900\d{3}|08081 570\d{3}|0909879 0\d{3}|03069 990\d{3}".replace(" ", "")
+)
+# Domain names kept for examples and tests (RFC 2606, RFC 6761): no real page or mailbox.
+EXAMPLE_DOMAIN = re.compile(r"(?:^|\.)(?:example\.(?:com|org|net)|example|invalid|test|localhost)$", re.IGNORECASE)
+
+
+def fictional_contacts(contacts: ContactBook) -> list[Problem]:
+    """Contact details that reach no one: one of Ofcom's drama numbers, or an address under a
+    domain kept for examples. Found (area review): a partnership that copies examples/northmere/
+    (as the README says) and misses one entry passed `rules check` in silence, and would show
+    people a number that never answers, in the footer of every page. A warning in
+    `rules check`; production refuses to start (app/pack.py)."""
+    found: list[Problem] = []
+    for contact in contacts.contacts:
+        node = f"contact {contact.id}"
+        if contact.phone and DRAMA_NUMBERS.fullmatch("".join(contact.phone.split())):
+            found.append(
+                Problem(
+                    contacts.path,
+                    node,
+                    "phone",
+                    f"{contact.phone} is one of Ofcom's numbers for drama and examples, which never reach anyone: "
+                    "give the service's real number",
+                    contact.line,
+                )
+            )
+        addresses = [("email", contact.email.rpartition("@")[2])] if contact.email else []
+        addresses += [("links", _host(link.url)) for link in contact.links]
+        for field, host in dict.fromkeys(addresses):  # each domain once for each field
+            if EXAMPLE_DOMAIN.search(host):
+                found.append(
+                    Problem(
+                        contacts.path,
+                        node,
+                        field,
+                        f"{host} is a domain kept for examples, with no real page or mailbox: give the service's own",
+                        contact.line,
+                    )
+                )
+    return found
+
+
+def _host(url: str) -> str:
+    """The host name of an https:// address."""
+    return re.split(r"[/?#:]", url.removeprefix("https://"), maxsplit=1)[0]
 
 
 def _months_before(day: dt.date, months: int) -> dt.date:
