@@ -13,7 +13,7 @@ from flask import Flask, current_app
 
 from .config import StartupError
 from .rules import DEFAULT_PARTNERSHIP, ContactBook, DefinitionError, Partnership, RulePack, check_rules
-from .rules.validate import fictional_contacts
+from .rules.validate import fictional_contacts, fictional_footer_links
 
 PACK_KEY = "space_to_think.pack"
 CONTACTS_KEY = "space_to_think.contacts"
@@ -32,7 +32,7 @@ def load_rules(app: Flask) -> None:
     )
     if report.problems or report.pack is None or report.contacts is None or report.partnership is None:
         raise StartupError(str(DefinitionError(report.problems)))
-    fictional = fictional_contacts(report.contacts)
+    fictional = fictional_contacts(report.contacts) + fictional_footer_links(report.partnership)
     if fictional and app.config.get("APP_ENV") == "production":
         # Found (area review): an example's number left in reached no one, in every page's footer.
         raise StartupError(str(DefinitionError(fictional)))

@@ -376,3 +376,24 @@ def test_the_examples_fictional_contacts_are_warned_about_and_refused_in_product
         create_app(PRODUCTION_OK | paths | {"PARTNERSHIP_PATH": str(PARTNERSHIP_FILE)})
     assert "contact out_of_hours: phone: 01632 960 199" in str(refused.value)
     assert "contact partnership" not in str(refused.value)
+
+
+def test_the_examples_footer_link_left_in_is_warned_about_and_refused_in_production(tmp_path: Path) -> None:
+    """Found (area review): the example's footer link to its fictional partnership, left in a
+    copy, passed `rules check` in silence and stood in every page's footer."""
+    from app.config import StartupError
+    from test_app import PRODUCTION_OK
+
+    report = check_rules(PACK_FILE, CONTACTS_FILE, dt.date(2026, 12, 1), partnership_path=PARTNERSHIP_FILE)
+    assert ("(partnership) footer", "links") in {(warning.node, warning.field) for warning in report.warnings}
+
+    contacts = re.sub(r"01632 960 ", "01204 333 ", CONTACTS_FILE.read_text(encoding="utf-8"))
+    (tmp_path / "contacts.yaml").write_text(
+        contacts.replace("northmere.example.org", "bolton.gov.uk"), encoding="utf-8"
+    )
+    settings = {"RULE_PACK_PATH": str(PACK_FILE), "CONTACTS_PATH": str(tmp_path / "contacts.yaml")}
+    with pytest.raises(StartupError) as refused:
+        create_app(PRODUCTION_OK | settings | {"PARTNERSHIP_PATH": str(PARTNERSHIP_FILE)})
+    assert "(partnership) footer: links: safeguarding.northmere.example.org is a domain kept for examples" in str(
+        refused.value
+    )

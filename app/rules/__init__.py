@@ -48,7 +48,7 @@ from .partnership import (
     load_partnership,
     read_partnership,
 )
-from .validate import future_verifications, rules_warnings, validate_pack
+from .validate import fictional_footer_links, future_verifications, rules_warnings, validate_pack
 
 
 def check_pack(
@@ -123,6 +123,8 @@ def check_rules(
             problems += mismatches
             partnership = None if partnership_problems or mismatches else partnership
     warnings = rules_warnings(pack, contacts, today) if pack is not None and today is not None else []
+    if partnership is not None and today is not None:
+        warnings += fictional_footer_links(partnership)
     return RulesReport(pack, contacts, tuple(problems), tuple(warnings), partnership)
 
 

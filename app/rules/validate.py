@@ -12,9 +12,13 @@ import difflib
 import re
 from collections import Counter
 from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
 
 from .errors import Problem
 from .model import ContactBook, Question, RulePack
+
+if TYPE_CHECKING:
+    from .partnership import Partnership
 
 _Report = Callable[[str, str, str, int | None], None]
 """Records one problem: (node, field, message, line)."""
@@ -620,6 +624,22 @@ def fictional_contacts(contacts: ContactBook) -> list[Problem]:
                     )
                 )
     return found
+
+
+def fictional_footer_links(partnership: Partnership) -> list[Problem]:
+    """The partnership file's footer links under a domain kept for examples (the example's own
+    link to its partnership, left in): as ``fictional_contacts``."""
+    return [
+        Problem(
+            partnership.path,
+            "(partnership) footer",
+            "links",
+            f"{host} is a domain kept for examples, with no real page: give the partnership's own",
+            partnership.line_of.get("footer"),
+        )
+        for host in dict.fromkeys(_host(link.url) for link in partnership.footer_links)
+        if EXAMPLE_DOMAIN.search(host)
+    ]
 
 
 def _host(url: str) -> str:
