@@ -206,8 +206,14 @@ class PackDiff:
             )
         if self.outcomes_changed:
             parts.append(f"{_count(len(self.outcomes_changed), 'outcome')} added, removed or changed")
+        # Said outright when so (area review): another area keeping the routing, with its own
+        # wording and contacts in every outcome, reads here that every route still ends where it did.
+        same_routes = "" if self.routes else "; no route leads to a different outcome"
         more = f" ({_count(others, 'other change')} below too)" if others else ""
-        return f"Outcomes change: {' and '.join(parts)}. Ask a second person to review this before it goes live{more}."
+        return (
+            f"Outcomes change: {' and '.join(parts)}{same_routes}. "
+            f"Ask a second person to review this before it goes live{more}."
+        )
 
 
 def _count(number: int, noun: str) -> str:
