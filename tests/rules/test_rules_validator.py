@@ -742,3 +742,22 @@ def test_a_misspelt_options_is_one_problem_with_a_suggestion(
     assert_problem(problems, "question danger", "optoins", "did you mean 'options'?")
     assert not any("cannot be reached" in p.message or "dead end" in p.message for p in problems), problems
     assert len(problems) <= 3, [str(p) for p in problems]
+
+
+def test_an_acronym_a_quote_leaves_unexplained_is_refused(pack_data: dict, write_pack: Callable[[Any], Path]) -> None:
+    """Found (area review): only the installed pack's tests made a quote's acronyms explained
+    (CONTENT.md: every acronym on first use); another area's quote naming its MASH passed
+    `rules check`, and its pages showed "MASH" unexplained beside the quote."""
+    quote = {"id": "front_door", "source": "Launch text", "quote": True, "text": "Refer through the MASH."}
+    pack_data["guidance"].append(quote)
+    _, problems = problems_for(write_pack, pack_data)
+    assert_problem(problems, "guidance front_door", "text", "quotes the acronym MASH without spelling it out")
+
+    pack_data["glossary"] = [{"term": "MASH", "meaning": "Multi-Agency Safeguarding Hub"}]
+    assert check_pack(write_pack(pack_data))[1] == []
+    del pack_data["glossary"]
+    quote["text"] = "Refer through the Multi-Agency Safeguarding Hub (MASH)."
+    assert check_pack(write_pack(pack_data))[1] == []
+    quote["quote"] = False  # a summary is our own words: the page spells out what it needs
+    quote["text"] = "Refer through the MASH."
+    assert check_pack(write_pack(pack_data))[1] == []
