@@ -24,14 +24,22 @@ def load_rules(app: Flask) -> None:
     """Load contacts, the rule pack and the partnership once. A broken file stops start-up listing
     every problem in the three files (file, node and field); what is due (review date, old
     verifications) is logged."""
+    files = {
+        "RULE_PACK_PATH": app.config["RULE_PACK_PATH"],
+        "CONTACTS_PATH": app.config["CONTACTS_PATH"],
+        "PARTNERSHIP_PATH": app.config.get("PARTNERSHIP_PATH") or DEFAULT_PARTNERSHIP,
+    }
     report = check_rules(
-        app.config["RULE_PACK_PATH"],
-        app.config["CONTACTS_PATH"],
-        dt.date.today(),
-        partnership_path=app.config.get("PARTNERSHIP_PATH") or DEFAULT_PARTNERSHIP,
+        files["RULE_PACK_PATH"], files["CONTACTS_PATH"], dt.date.today(), partnership_path=files["PARTNERSHIP_PATH"]
     )
     if report.problems or report.pack is None or report.contacts is None or report.partnership is None:
-        raise StartupError(str(DefinitionError(report.problems)))
+        message = str(DefinitionError(report.problems))
+        # A file that cannot be read: which setting names it (area review: the message named
+        # only the file, and an operator must find which of the three settings to mend).
+        named = [f"{setting} names {path}" for setting, path in files.items() if f"{path} cannot be read" in message]
+        if named:
+            message += f"\n  ({'; '.join(named)}: set it to where the file is.)"
+        raise StartupError(message)
     fictional = fictional_contacts(report.contacts) + fictional_footer_links(report.partnership)
     if fictional and app.config.get("APP_ENV") == "production":
         # Found (area review): an example's number left in reached no one, in every page's footer.
