@@ -98,6 +98,15 @@ def test_a_too_long_reason_the_family_does_not_know_reads_plainly(client) -> Non
 # --- L4: month and year errors outline the input at fault -----------------------------------
 
 
+def event_date_refused(client, monkeypatch, month: str, year: str) -> str:  # type: ignore[no-untyped-def]
+    """The significant-event page after posting this month and year on 15 June 2025, refused (200)."""
+    monkeypatch.setattr(forms, "utcnow", lambda: dt.datetime(2025, 6, 15, 12))
+    walker = to_outcome(client)
+    response = post_page(walker, "significant-event", {"event_month": month, "event_year": year})
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
 @pytest.mark.parametrize(
     "month, year, at_fault, message",
     [
@@ -117,11 +126,7 @@ def test_a_too_long_reason_the_family_does_not_know_reads_plainly(client) -> Non
 def test_a_month_and_year_error_outlines_the_input_at_fault(
     client, monkeypatch, month, year, at_fault, message
 ) -> None:
-    monkeypatch.setattr(forms, "utcnow", lambda: dt.datetime(2025, 6, 15, 12))
-    walker = to_outcome(client)
-    response = post_page(walker, "significant-event", {"event_month": month, "event_year": year})
-    assert response.status_code == 200
-    page = response.get_data(as_text=True)
+    page = event_date_refused(client, monkeypatch, month, year)
     assert message in text_of(page)
     assert outlined(page) == at_fault
     first = "event_month" if "event_month" in at_fault else "event_year"
@@ -160,11 +165,7 @@ def test_the_month_may_be_typed_as_its_name_whole_or_shortened_in_any_case(clien
 def test_a_month_name_is_kept_after_an_error_and_a_misspelt_one_is_not_a_real_date(
     client, monkeypatch, month, year, message
 ) -> None:
-    monkeypatch.setattr(forms, "utcnow", lambda: dt.datetime(2025, 6, 15, 12))
-    walker = to_outcome(client)
-    response = post_page(walker, "significant-event", {"event_month": month, "event_year": year})
-    assert response.status_code == 200
-    page = response.get_data(as_text=True)
+    page = event_date_refused(client, monkeypatch, month, year)
     assert message in text_of(page)
     assert re.search(rf'name="event_month"[^>]*value="{re.escape(month)}"', page)
 

@@ -736,16 +736,23 @@ def test_the_invitation_is_called_sent_only_once_the_outbox_has_sent_it(
     assert words.endswith("(with the latest changes)")
 
 
-def test_the_invitation_row_speaks_of_this_session_only(session_app: Flask, smtp_server: SmtpServer) -> None:
-    """Found (facilitator review): after a session was cancelled and another arranged, the new
-    invitation, waiting, was shown with "The earlier invitation was sent on …": that was the
-    invitation to the cancelled session, so the practitioner seemed already invited to this one."""
+def arranged_and_invited(session_app: Flask, smtp_server: SmtpServer) -> tuple[FlaskClient, str]:
+    """The mail server started and emptied, a request arranged in a session and its practitioner's
+    invitation queued; the signed-in client and the request's reference."""
     smtp_server.start()
     client, _ = signed_in(session_app)
     reference = offered(session_app)
     flush(session_app, smtp_server)
     assert arrange(client, reference).status_code == 302
     assert invite(client, reference).status_code == 302
+    return client, reference
+
+
+def test_the_invitation_row_speaks_of_this_session_only(session_app: Flask, smtp_server: SmtpServer) -> None:
+    """Found (facilitator review): after a session was cancelled and another arranged, the new
+    invitation, waiting, was shown with "The earlier invitation was sent on …": that was the
+    invitation to the cancelled session, so the practitioner seemed already invited to this one."""
+    client, reference = arranged_and_invited(session_app, smtp_server)
     assert run_outbox(session_app).sent == 1
     cancelled = session_id_of(session_app, reference)
     cancel_url = f"/inbox/sessions/{cancelled}/cancel"
@@ -762,12 +769,7 @@ def test_the_invitation_row_speaks_of_this_session_only(session_app: Flask, smtp
 def test_an_invitation_whose_address_is_refused_for_good_says_so_and_is_not_tried_again(
     session_app: Flask, smtp_server: SmtpServer
 ) -> None:
-    smtp_server.start()
-    client, _ = signed_in(session_app)
-    reference = offered(session_app)
-    flush(session_app, smtp_server)
-    assert arrange(client, reference).status_code == 302
-    assert invite(client, reference).status_code == 302
+    client, reference = arranged_and_invited(session_app, smtp_server)
     smtp_server.mailbox.refuse[VALID_DETAILS["email"]] = "550 5.1.1 Recipient address rejected"
     assert run_outbox(session_app).given_up == 1
     state, words = invitation_shown(client, reference)
