@@ -48,6 +48,13 @@ ENGINE_OPTION_DEFAULTS: dict[str, Any] = {"pool_pre_ping": True, "hide_parameter
 # answers (stopped, a firewall dropping its packets, a host gone) held every page until gunicorn
 # killed its worker (30 s, and no page at all) and held start-up, and the worker, for ever.
 DATABASE_CONNECT_TIMEOUT_SECONDS = 5
+# PostgreSQL: the longest one statement may run, or wait for a lock, before the database cancels
+# it (its statement_timeout) and the page says there is a problem with the service, giving back
+# what was typed. Without it, a page waiting on a lock (a migration altering a table, a session
+# left open in psql) waited until gunicorn killed its worker 30 s later: nginx's offline page, and
+# the text typed into the form lost. Unless libpq's options (connect_args, DATABASE_URL,
+# PGOPTIONS) already set one. Migrations run without it (migrations/env.py).
+DATABASE_STATEMENT_TIMEOUT_SECONDS = 10
 
 
 def engine_options(uri: str, options: Mapping[str, Any]) -> dict[str, Any]:
@@ -55,17 +62,40 @@ def engine_options(uri: str, options: Mapping[str, Any]) -> dict[str, Any]:
     ``ENGINE_OPTION_DEFAULTS``, so that whatever they say, errors never list a statement's values
     and dropped connections are replaced; and, for PostgreSQL, ``DATABASE_CONNECT_TIMEOUT_SECONDS``
     as ``connect_timeout`` unless ``connect_args``, the address or libpq's ``PGCONNECT_TIMEOUT``
-    already give one (a connection option beats the environment: it would override it)."""
+    already give one (a connection option beats the environment: it would override it), and
+    ``DATABASE_STATEMENT_TIMEOUT_SECONDS`` as the statement_timeout (``statement_timeout_options``)."""
     merged = {**ENGINE_OPTION_DEFAULTS, **options}
     try:
         url = make_url(uri)
     except ArgumentError:
         return merged  # db.init_app says what is wrong with it
     connect_args = merged.get("connect_args", {})
-    given = "connect_timeout" in url.query or bool(os.environ.get("PGCONNECT_TIMEOUT", "").strip())
-    if url.get_backend_name() != "postgresql" or given or not isinstance(connect_args, dict):
+    if url.get_backend_name() != "postgresql" or not isinstance(connect_args, dict):
         return merged
-    return {**merged, "connect_args": {"connect_timeout": DATABASE_CONNECT_TIMEOUT_SECONDS, **connect_args}}
+    added: dict[str, Any] = {}
+    if "connect_timeout" not in url.query and not os.environ.get("PGCONNECT_TIMEOUT", "").strip():
+        added["connect_timeout"] = DATABASE_CONNECT_TIMEOUT_SECONDS
+    combined = {**added, **connect_args}
+    libpq_options = statement_timeout_options(url.query.get("options"), connect_args.get("options"))
+    if libpq_options is not None:
+        combined["options"] = libpq_options
+    return {**merged, "connect_args": combined}
+
+
+def statement_timeout_options(in_url: Any, in_connect_args: Any) -> str | None:
+    """libpq's ``options`` for a PostgreSQL connection with ``DATABASE_STATEMENT_TIMEOUT_SECONDS``
+    as its statement_timeout, keeping the options already given (``connect_args``, else libpq's
+    ``PGOPTIONS``, which a connection option would replace), and as they are if they already set
+    one; None (leave them) when the address gives options of its own."""
+    if in_url is not None:
+        return None
+    given = in_connect_args if in_connect_args is not None else os.environ.get("PGOPTIONS", "")
+    if not isinstance(given, str):
+        return None
+    if "statement_timeout" in given:
+        return given
+    timeout = f"-c statement_timeout={DATABASE_STATEMENT_TIMEOUT_SECONDS * 1000}"
+    return f"{given.strip()} {timeout}".strip()
 
 
 class ConfigError(Exception):

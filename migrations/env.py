@@ -97,6 +97,11 @@ def run_migrations_online():
         raise SystemExit(cannot_migrate(current_app, error)) from None
 
     with connection:
+        if connection.dialect.name == "postgresql":
+            # A migration may take longer than a page's statements are allowed (app/config.py,
+            # DATABASE_STATEMENT_TIMEOUT_SECONDS): it must finish, not stop half-way.
+            connection.exec_driver_sql("SET statement_timeout = 0")
+            connection.commit()
         context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
 
         with context.begin_transaction():

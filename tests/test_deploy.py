@@ -877,4 +877,36 @@ def test_the_connect_timeout_leaves_one_given_by_the_environment_as_it_is(monkey
     monkeypatch.setenv("PGCONNECT_TIMEOUT", "20")
     assert "connect_timeout" not in engine_options(url, {}).get("connect_args", {})
     monkeypatch.delenv("PGCONNECT_TIMEOUT")
-    assert engine_options(url, {})["connect_args"] == {"connect_timeout": 5}
+    assert engine_options(url, {})["connect_args"]["connect_timeout"] == 5
+
+
+@pytest.mark.parametrize(
+    "url_query, connect_args, pgoptions, expected",
+    [
+        ("", {}, None, "-c statement_timeout=10000"),
+        ("", {"options": "-csearch_path=area"}, None, "-csearch_path=area -c statement_timeout=10000"),
+        ("", {}, "-c search_path=area", "-c search_path=area -c statement_timeout=10000"),  # PGOPTIONS kept
+        ("", {"options": "-c statement_timeout=0"}, None, "-c statement_timeout=0"),  # the settings' own
+        ("", {}, "-c statement_timeout=60000", "-c statement_timeout=60000"),
+        ("?options=-csearch_path%3Darea", {}, None, None),  # the address's own options are left alone
+    ],
+)
+def test_a_statement_may_wait_ten_seconds_unless_the_settings_say_otherwise(
+    monkeypatch: pytest.MonkeyPatch,
+    url_query: str,
+    connect_args: dict[str, str],
+    pgoptions: str | None,
+    expected: str | None,
+) -> None:
+    """A page's statement that waits on a lock is cancelled after 10 seconds (PostgreSQL's
+    statement_timeout), keeping every option the settings or libpq's PGOPTIONS already give."""
+    from app.config import engine_options
+
+    if pgoptions is None:
+        monkeypatch.delenv("PGOPTIONS", raising=False)
+    else:
+        monkeypatch.setenv("PGOPTIONS", pgoptions)
+    url = f"postgresql+psycopg://someone:secret@db.example/space_to_think{url_query}"
+    given = engine_options(url, {"connect_args": connect_args})["connect_args"]
+    assert given.get("options") == expected
+    assert "options" not in engine_options("sqlite:///x.db", {}).get("connect_args", {})

@@ -581,3 +581,104 @@ def test_the_text_given_back_is_labelled_as_its_page_words_it_in_the_journeys_mo
         body, status = render_error(503)
     page = html.unescape(body)
     assert status == 503 and f">{label}</label>" in page and f">{posted['reflection']}</textarea>" in page
+
+
+# --- a page waiting on a lock (PostgreSQL's statement_timeout) ------------------------------------
+
+
+@contextmanager
+def app_with_a_short_statement_timeout(
+    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, migrate_to: str = "head"
+) -> Iterator[tuple[Flask, sa.Engine]]:
+    """An app on a PostgreSQL schema of its own (migrated, or taken back to ``migrate_to``) whose
+    statements may wait 1 second, and an engine on the same schema for the test to hold locks
+    with (another session: a migration, psql)."""
+    from flask_migrate import downgrade
+
+    from app import config
+
+    monkeypatch.setattr(config, "DATABASE_STATEMENT_TIMEOUT_SECONDS", 1)
+    with database_settings(request, "postgres", tmp_path, own_schema=True) as settings:
+        app = create_app({"APP_ENV": "test", **settings, "PROPAGATE_EXCEPTIONS": False})
+        other = sa.create_engine(settings["SQLALCHEMY_DATABASE_URI"], **settings["SQLALCHEMY_ENGINE_OPTIONS"])
+        if migrate_to != "head":
+            with app.app_context():
+                downgrade(revision=migrate_to)
+        try:
+            yield app, other
+        finally:
+            other.dispose()
+            with app.app_context():
+                for engine in db.engines.values():
+                    engine.dispose()
+
+
+@pytest.mark.postgres
+def test_a_form_sent_while_its_table_is_locked_gives_the_service_problem_page_with_what_was_typed(
+    request, tmp_path, monkeypatch
+) -> None:
+    """Found (hard-to-break review): a page whose statement waited on a lock (a migration altering
+    the table, a session left open in psql) waited until gunicorn killed its worker 30 seconds
+    later: nginx's offline page, and what had been typed into the form lost. Now PostgreSQL
+    cancels a statement after DATABASE_STATEMENT_TIMEOUT_SECONDS: the page says there is a problem
+    with the service and gives the text back; once the lock goes, the journey carries on."""
+    import threading
+
+    with app_with_a_short_statement_timeout(request, tmp_path, monkeypatch) as (app, other):
+        client = app.test_client()
+        walker = to_outcome(client)
+        assert walker.get("/request/about-you").status_code == 200
+        typed = {name: VALID_DETAILS[name] for name in ("name", "job_role", "agency", "email", "phone")}
+        answered: list[TestResponse] = []
+        sending = threading.Thread(target=lambda: answered.append(walker.post("/request/about-you", typed)))
+        with other.connect() as locker:
+            locker.exec_driver_sql("LOCK TABLE journey_sessions IN ACCESS EXCLUSIVE MODE")
+            sending.start()
+            sending.join(5)
+            locker.rollback()
+        sending.join()
+        assert answered, "no page yet"
+        failed = answered[0]
+        page = text(failed)
+        assert failed.status_code == 503, "the page waited for the lock until it went"
+        assert all(words in page for words in SERVICE_PROBLEM) and has_chrome(page)
+        assert COPY_IT in page and all(f">{value}</textarea>" in page for value in typed.values() if value)
+        fill_details(walker)  # the lock gone, the same journey goes on
+        assert walker.get("/request/check-answers").status_code == 200
+
+
+@pytest.mark.postgres
+def test_a_migration_waits_for_a_lock_longer_than_a_page_may(request, tmp_path, monkeypatch) -> None:
+    """A migration must finish, not stop half-way: it waits for a lock (here another session's
+    transaction that read the outbox) longer than a page's statement_timeout allows."""
+    import threading
+    import time
+
+    from flask_migrate import upgrade
+
+    with app_with_a_short_statement_timeout(request, tmp_path, monkeypatch, migrate_to="0010") as (app, other):
+        failures: list[BaseException] = []
+
+        def migrate() -> None:
+            try:
+                with app.app_context():
+                    upgrade()  # 0011 adds a column to the outbox: it needs the lock the reader holds
+            except BaseException as error:  # noqa: BLE001 - reported by the test below
+                failures.append(error)
+
+        migrating = threading.Thread(target=migrate)
+        with other.connect() as reader, other.connect() as watcher:
+            reader.exec_driver_sql("SELECT count(*) FROM outbox")  # holds a lock until its transaction ends
+            migrating.start()
+            waiting = "SELECT count(*) FROM pg_locks WHERE NOT granted AND relation = 'outbox'::regclass"
+            deadline = time.monotonic() + 30
+            while not watcher.exec_driver_sql(waiting).scalar() and time.monotonic() < deadline:
+                watcher.rollback()
+                time.sleep(0.05)
+            time.sleep(2)  # longer than the 1 second a page's statement may wait
+            reader.rollback()
+        migrating.join(30)
+        assert not failures, failures
+        with app.app_context():
+            columns = {column["name"] for column in sa.inspect(db.engine).get_columns("outbox")}
+        assert "send_before" in columns
