@@ -2,10 +2,19 @@
 
 ``add_event`` adds an event to the current database transaction (a service commits it with
 its own work); ``record_event`` commits it on its own (for views that only read).
+``purge_audit_events`` deletes entries older than ``AUDIT_RETENTION_DAYS`` (the outbox worker's
+hourly purge and ``flask requests purge``), and records that it did, with the count only.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any, cast
+
+from flask import current_app
+from sqlalchemy import CursorResult, delete, func, select
+
+from .config import Config
 from .extensions import db
 from .models import AuditEvent, utcnow
 
@@ -13,6 +22,8 @@ REQUESTER = "requester session"
 SYSTEM = "system"
 CLI = "cli"
 SIGN_IN_FORM = "sign-in form"  # someone not (yet) signed in: a failed or refused sign-in
+# The entry a purge of the audit log leaves: how many entries went, and how old they were.
+AUDIT_PURGED = "audit_purged"
 
 
 def add_event(action: str, reference: str | None, actor: str = SYSTEM, detail: str = "") -> AuditEvent:
@@ -26,3 +37,26 @@ def record_event(action: str, reference: str | None, actor: str = SYSTEM, detail
     """Add an event and commit it now."""
     add_event(action, reference, actor, detail)
     db.session.commit()
+
+
+def retention_days() -> int:
+    """How long the audit log's entries are kept, in days (``AUDIT_RETENTION_DAYS``)."""
+    return int(current_app.config.get("AUDIT_RETENTION_DAYS") or Config.AUDIT_RETENTION_DAYS)
+
+
+def purge_audit_events(days: int, dry_run: bool = False, now: dt.datetime | None = None, actor: str = SYSTEM) -> int:
+    """Delete the audit log's entries from more than ``days`` ago and commit, recording one entry
+    that says how many went (the count only; none when nothing did), so the log shows its own
+    trimming. On a dry run, only count them. Returns how many went (or would go)."""
+    old = AuditEvent.at < (now or utcnow()) - dt.timedelta(days=days)
+    if dry_run:
+        count = int(db.session.scalar(select(func.count()).select_from(AuditEvent).where(old)) or 0)
+        db.session.rollback()
+        return count
+    # Two workers purging at once: each counts only the entries it deleted itself.
+    result = db.session.execute(delete(AuditEvent).where(old).execution_options(synchronize_session=False))
+    count = int(cast("CursorResult[Any]", result).rowcount or 0)
+    if count:
+        add_event(AUDIT_PURGED, None, actor, f"{count} {'entry' if count == 1 else 'entries'} older than {days} days")
+    db.session.commit()
+    return count

@@ -161,6 +161,12 @@ class Config:
     PUBLIC_BASE_URL: str | None = None
 
     RETENTION_DAYS: int = 90
+    # How long the audit log's entries are kept, in days, after which the outbox worker's hourly
+    # purge deletes them: six years, the time within which most legal claims must be brought
+    # (Limitation Act 1980) and the usual period for records of how a case was handled in councils'
+    # retention schedules. More than RETENTION_DAYS (checked at start-up): a request's trail must
+    # outlive it. A facilitator account deactivated for longer loses its name and email too.
+    AUDIT_RETENTION_DAYS: int = 6 * 365
     SESSION_IDLE_MINUTES: int = 30
     # How soon the facilitators usually reply, as a phrase that completes "The facilitators will
     # usually contact you … to arrange a session.", such as "within 5 working days". Shown after
@@ -410,6 +416,7 @@ class ProductionConfig(Config):
 MAXIMUMS: dict[str, int] = {
     "SESSION_IDLE_MINUTES": 24 * 60,
     "RETENTION_DAYS": 10 * 365,
+    "AUDIT_RETENTION_DAYS": 20 * 365,
     "SMTP_PORT": 65535,
     "SMTP_TIMEOUT": 300,
     "OUTBOX_POLL_SECONDS": 3600,
@@ -445,7 +452,8 @@ COOKIE_NAME = re.compile(r"[A-Za-z0-9_.\-]{1,64}")
 
 def check_ranges(settings: Mapping[str, Any]) -> None:
     """A ConfigError naming the setting (by its environment variable) if a whole number is over
-    its maximum (``MAXIMUMS``), or the first of a pair is more than the second (``ORDERED``)."""
+    its maximum (``MAXIMUMS``), the first of a pair is more than the second (``ORDERED``), or the
+    audit log would be kept no longer than the requests it records."""
     for setting, maximum in MAXIMUMS.items():
         value = settings.get(setting)
         if isinstance(value, int) and not isinstance(value, bool) and value > maximum:
@@ -454,6 +462,12 @@ def check_ranges(settings: Mapping[str, Any]) -> None:
         low, high = settings.get(smaller), settings.get(larger)
         if isinstance(low, int) and isinstance(high, int) and low > high:
             raise ConfigError(f"{smaller} ({low}) must not be more than {larger} ({high}).")
+    requests, audit = settings.get("RETENTION_DAYS"), settings.get("AUDIT_RETENTION_DAYS")
+    if isinstance(requests, int) and isinstance(audit, int) and audit <= requests:
+        raise ConfigError(
+            f"AUDIT_RETENTION_DAYS ({audit}) must be more than RETENTION_DAYS ({requests}): the audit log says "
+            "what happened to each request, so it must be kept for longer than the requests themselves."
+        )
 
 
 def check_exit_url(url: str | None) -> None:

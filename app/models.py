@@ -149,7 +149,8 @@ class OutboxMessage(Model):
 class AuditEvent(Model):
     """Something that happened to a request. Holds the reference, never personal data.
 
-    The reference is a plain string (not a foreign key) so the trail outlives a purge.
+    The reference is a plain string (not a foreign key) so the trail outlives a purge. Entries
+    themselves go after ``AUDIT_RETENTION_DAYS`` (``app.audit.purge_audit_events``).
     """
 
     __tablename__ = "audit_events"

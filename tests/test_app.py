@@ -160,7 +160,14 @@ def test_samesite_may_be_written_in_any_case_and_the_cookie_says_it(monkeypatch,
 
 @pytest.mark.parametrize(
     "variable, value",
-    [("RETENTION_DAYS", "abc"), ("SESSION_IDLE_MINUTES", "0"), ("SMTP_USE_TLS", "maybe"), ("APP_ENV", "staging")],
+    [
+        ("RETENTION_DAYS", "abc"),
+        ("SESSION_IDLE_MINUTES", "0"),
+        ("SMTP_USE_TLS", "maybe"),
+        ("APP_ENV", "staging"),
+        ("AUDIT_RETENTION_DAYS", "six years"),
+        ("AUDIT_RETENTION_DAYS", "60"),  # shorter than RETENTION_DAYS (90)
+    ],
 )
 def test_a_bad_environment_value_stops_start_up_naming_the_variable(monkeypatch, variable, value) -> None:
     monkeypatch.setenv(variable, value)
@@ -248,6 +255,7 @@ SAMPLE_SETTINGS = {
     "FACILITATOR_CONTACT_TEXT": ("Email us from the environment.", "Call us from the environment."),
     "OUTBOX_RETRY_MAX_SECONDS": ("7000", "8000"),  # at least the retry (checked together)
     "INBOX_LOCKOUT_MAX_MINUTES": ("70", "80"),
+    "AUDIT_RETENTION_DAYS": ("3000", "3100"),  # more than RETENTION_DAYS (checked together)
 }
 
 
@@ -298,6 +306,9 @@ def test_every_setting_is_listed_in_the_readme() -> None:
         # Found by the faults review: each was accepted, and failed later or silently.
         ("SESSION_IDLE_MINUTES", "40000"),  # the page's timer fired at once, clearing answers
         ("RETENTION_DAYS", "1000000"),  # the purge could not work out the date
+        ("AUDIT_RETENTION_DAYS", "1000000"),
+        ("AUDIT_RETENTION_DAYS", "-1"),
+        ("AUDIT_RETENTION_DAYS", "6.5"),
         ("SMTP_PORT", "99999"),
         ("OUTBOX_POLL_SECONDS", "10000000000"),  # the worker crashed
         ("EXIT_URL", "www.bbc.co.uk/weather"),  # "Exit this page" led to this service's own 404
@@ -325,6 +336,9 @@ def test_every_kind_of_bad_value_is_refused_naming_the_variable(variable, value)
         ({"SMTP_HOST": "smtp host"}, "SMTP_HOST"),
         ({"OUTBOX_RETRY_SECONDS": "7200"}, "OUTBOX_RETRY_SECONDS .7200. must not be more than OUTBOX_RETRY_MAX"),
         ({"INBOX_LOCKOUT_MINUTES": "120"}, "INBOX_LOCKOUT_MINUTES .120. must not be more than"),
+        # Found (retention review): the audit log must outlive the requests whose trail it is.
+        ({"AUDIT_RETENTION_DAYS": "90"}, r"AUDIT_RETENTION_DAYS \(90\) must be more than RETENTION_DAYS \(90\)"),
+        ({"RETENTION_DAYS": "3000"}, r"AUDIT_RETENTION_DAYS \(2190\) must be more than RETENTION_DAYS \(3000\)"),
     ],
 )
 def test_settings_that_cannot_work_together_are_refused_naming_them(environ: dict, named: str) -> None:
@@ -341,6 +355,12 @@ def test_mail_settings_that_can_work_are_accepted() -> None:
     sender = "Space to Think <noreply@partnership.example>"
     environ = {"FACILITATOR_EMAIL": "Facilitators <team@partnership.example>", "SMTP_HOST": "smtp.example"}
     assert load_config(environ={**environ, "MAIL_FROM": sender})["MAIL_FROM"] == sender
+
+
+def test_the_audit_log_is_kept_six_years_unless_set_longer_than_the_requests() -> None:
+    assert load_config(environ={})["AUDIT_RETENTION_DAYS"] == 6 * 365
+    settings = load_config(environ={"RETENTION_DAYS": "3000", "AUDIT_RETENTION_DAYS": "3001"})
+    assert (settings["RETENTION_DAYS"], settings["AUDIT_RETENTION_DAYS"]) == (3000, 3001)
 
 
 def test_start_up_names_bad_engine_or_redis_options(monkeypatch) -> None:
@@ -511,6 +531,7 @@ def test_privacy_notice_says_what_is_kept_besides_the_request(app: Flask, facili
     html = app.test_client().get("/privacy").get_data(as_text=True)
     assert ("emailed to the facilitators' mailbox" in html) == bool(facilitator_email)
     assert "kept after the request is deleted" in html and "reference only" in html
+    assert "We delete each entry in this record 2190 days (6 years) after it was made." in html
     assert "internet address" in html and "how long the log is kept" in html
 
 

@@ -210,3 +210,88 @@ def test_a_deleted_requests_text_is_left_neither_in_the_sqlite_file_nor_its_log(
         assert marker.encode() in _file_bytes(app)
         assert purge_due(Purges()) == (0, 1)
     assert marker.encode() not in _file_bytes(app)
+
+
+# --- the audit log has a retention period of its own -----------------------------------------
+
+
+def _audit_events_aged(app, *days_ago: float) -> None:
+    """One audit entry per age given, in days before now (a facilitator viewing a request)."""
+    now = utcnow()
+    with app.app_context():
+        for days in days_ago:
+            db.session.add(
+                AuditEvent(
+                    at=now - dt.timedelta(days=days),
+                    actor="facilitator:1",
+                    action="viewed",
+                    reference=f"AGE{int(days)}",
+                    detail="inbox",
+                )
+            )
+        db.session.commit()
+
+
+def _audit_entries(app) -> list[tuple[str, str | None, str, str]]:
+    with app.app_context():
+        rows = db.session.execute(
+            select(AuditEvent.action, AuditEvent.reference, AuditEvent.actor, AuditEvent.detail).order_by(AuditEvent.id)
+        ).all()
+    return [tuple(row) for row in rows]
+
+
+@both_databases
+def test_the_worker_deletes_audit_entries_past_their_retention_each_hour_and_keeps_newer_ones(app) -> None:
+    """Found (retention review): the audit log was kept for ever, while the standard gives all
+    stored data a retention period. Entries older than AUDIT_RETENTION_DAYS (six years unless
+    set) go with the worker's hourly purge, which records how many went (and nothing else)."""
+    from app.outbox import Purges, purge_due
+
+    assert app.config["AUDIT_RETENTION_DAYS"] == 2190
+    _audit_events_aged(app, 2200, 2191, 2189, 1)
+    done = Purges()
+    now = utcnow()
+    with app.app_context():
+        assert purge_due(done, now) == (0, 0)
+    assert _audit_entries(app) == [
+        ("viewed", "AGE2189", "facilitator:1", "inbox"),
+        ("viewed", "AGE1", "facilitator:1", "inbox"),
+        ("audit_purged", None, "system", "2 entries older than 2190 days"),
+    ]
+    # Its turn comes each hour, with the requests' purge; an hour with nothing to delete records nothing.
+    with app.app_context():
+        purge_due(done, now + dt.timedelta(minutes=59))
+        purge_due(done, now + dt.timedelta(hours=1))
+    assert len(_audit_entries(app)) == 3
+    with app.app_context():
+        purge_due(done, now + dt.timedelta(days=2))  # the entry from 2,189 days ago is now past it
+    assert [entry[1] for entry in _audit_entries(app)] == ["AGE1", None, None]
+    assert _audit_entries(app)[-1] == ("audit_purged", None, "system", "1 entry older than 2190 days")
+
+
+def test_the_audit_log_keeps_what_the_setting_says(app) -> None:
+    from app.outbox import Purges, purge_due
+
+    app.config["AUDIT_RETENTION_DAYS"] = 400
+    _audit_events_aged(app, 401, 399)
+    with app.app_context():
+        purge_due(Purges())
+    assert [entry[1] for entry in _audit_entries(app)] == ["AGE399", None]
+
+
+@both_databases
+def test_purge_by_hand_deletes_old_audit_entries_and_its_dry_run_counts_them(app, runner) -> None:
+    _audit_events_aged(app, 2191, 2190.5, 10)
+    dry = runner.invoke(args=["requests", "purge", "--dry-run"])
+    assert dry.exit_code == 0, dry.output
+    assert "Would delete 2 audit log entries older than 2190 days (AUDIT_RETENTION_DAYS)." in dry.output
+    assert len(_audit_entries(app)) == 3  # nothing deleted, nothing recorded
+    result = runner.invoke(args=["requests", "purge"])
+    assert result.exit_code == 0, result.output
+    assert "Deleted 2 audit log entries older than 2190 days" in result.output
+    assert _audit_entries(app) == [
+        ("viewed", "AGE10", "facilitator:1", "inbox"),
+        ("audit_purged", None, "cli", "2 entries older than 2190 days"),
+    ]
+    again = runner.invoke(args=["requests", "purge", "--dry-run"])
+    assert "Would delete 0 audit log entries" in again.output

@@ -416,7 +416,7 @@ def record_failed_sign_in(email: str, locked: bool) -> str:
     log: which account it was for, by id, or that there is none, with the address's tag; never
     the address or password. One refused because the account is locked (``locked``) is only
     logged: the lock already bounds the failures audited, and refusals cost an attacker nothing,
-    so auditing each would let anyone grow the audit log (never purged) at will. Returns the tag."""
+    so auditing each would let anyone grow the audit log (kept for years) at will. Returns the tag."""
     tag = email_fingerprint(email)
     if locked:
         return tag

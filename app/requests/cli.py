@@ -1,5 +1,5 @@
-"""``flask requests purge``: delete requests older than the retention period;
-``flask requests delete``: delete one request now."""
+"""``flask requests purge``: delete requests older than the retention period, and audit log
+entries older than theirs; ``flask requests delete``: delete one request now."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from .. import audit
 from ..extensions import empty_write_ahead_log
 from .service import DeletionRefused, delete_request, purge_requests
 
@@ -24,12 +25,16 @@ requests_cli = AppGroup("requests", help="Stored requests for a session.")
 def purge_command(dry_run: bool, days: int | None) -> None:
     """Delete requests older than the retention period, with everything tied to them (PDFs,
     emails, notes, places in sessions, feedback links); then sessions left empty and feedback
-    comments from before that period. The outbox worker does this every hour."""
+    comments from before that period; then audit log entries older than AUDIT_RETENTION_DAYS.
+    The outbox worker does this every hour."""
     retention = days or int(current_app.config.get("RETENTION_DAYS", 90))
     result = purge_requests(retention, dry_run=dry_run)
     count = len(result.references)
     noun = "request" if count == 1 else "requests"
     cutoff = f"{result.cutoff:%Y-%m-%d %H:%M} UTC"
+    audit_days = audit.retention_days()
+    entries = audit.purge_audit_events(audit_days, dry_run=dry_run, actor=audit.CLI)
+    entries_words = f"{entries} audit log {'entry' if entries == 1 else 'entries'} older than {audit_days} days"
     if dry_run:
         click.echo(
             f"Dry run: would delete {count} {noun} created before {cutoff} "
@@ -37,12 +42,14 @@ def purge_command(dry_run: bool, days: int | None) -> None:
         )
         for reference in result.references:
             click.echo(f"  {reference}")
+        click.echo(f"Would delete {entries_words} (AUDIT_RETENTION_DAYS).")
     else:
         empty_write_ahead_log()
         click.echo(
             f"Deleted {count} {noun} created before {cutoff} (retention {retention} days), "
             f"with {result.outbox_messages} outbox message(s)."
         )
+        click.echo(f"Deleted {entries_words} (AUDIT_RETENTION_DAYS).")
 
 
 @requests_cli.command("delete")
