@@ -318,8 +318,9 @@ def run_pass(
 
 # How often the worker deletes what is past its time (``purge_due``): journey sessions past their
 # idle expiry (answers and request drafts, which may hold a child's details), and requests past
-# the retention period with audit log entries past theirs. Without it they would wait for the
-# visitor to come back, for the chance sweep on a new session, or for a cron job nobody set up.
+# the retention period with audit log entries past theirs (and the names and emails of accounts
+# deactivated for as long). Without it they would wait for the visitor to come back, for the
+# chance sweep on a new session, or for a cron job nobody set up.
 PURGE_SESSIONS_EVERY = dt.timedelta(minutes=1)
 PURGE_REQUESTS_EVERY = dt.timedelta(hours=1)
 
@@ -333,9 +334,9 @@ class Purges:
 
 
 def purge_due(done: Purges, now: dt.datetime | None = None) -> tuple[int, int]:
-    """Run each purge whose turn has come (sessions every minute; requests, and then audit log
-    entries, every hour; each at once in a new worker); returns how many (sessions, requests)
-    were deleted. Commits.
+    """Run each purge whose turn has come (sessions every minute; requests, then audit log
+    entries, then deactivated accounts' personal data, every hour; each at once in a new worker);
+    returns how many (sessions, requests) were deleted. Commits.
 
     A purge that fails is logged (its error's type only) and waits for its next turn: it never
     stops the worker making PDFs and sending emails."""
@@ -370,6 +371,23 @@ def purge_due(done: Purges, now: dt.datetime | None = None) -> tuple[int, int]:
             )
         if entries:
             current_app.logger.info("Deleted %d audit log entries older than %d days", entries, audit_days)
+        from .inbox.service import remove_departed_accounts  # it imports this module
+
+        try:
+            accounts = remove_departed_accounts(audit_days, now=now, actor=audit.SYSTEM)
+        except SQLAlchemyError as error:
+            db.session.rollback()
+            accounts = 0
+            current_app.logger.warning(
+                "Deactivated accounts' names and emails not removed (%s); trying again in an hour",
+                type(error).__name__,
+            )
+        if accounts:
+            current_app.logger.info(
+                "Removed the name, email and password of %d account(s) deactivated over %d days ago",
+                accounts,
+                audit_days,
+            )
         try:
             empty_write_ahead_log()  # what the purges deleted, out of SQLite's log too
         except SQLAlchemyError as error:

@@ -295,3 +295,147 @@ def test_purge_by_hand_deletes_old_audit_entries_and_its_dry_run_counts_them(app
     ]
     again = runner.invoke(args=["requests", "purge", "--dry-run"])
     assert "Would delete 0 audit log entries" in again.output
+
+
+# --- deactivated accounts lose their name and email address ------------------------------------
+
+PASSWORD = "correct horse battery staple"
+
+
+def _account(app, email: str, name: str, deactivated_days_ago: float | None = None) -> int:
+    """An inbox account, deactivated ``deactivated_days_ago`` days ago (None: active); its id."""
+    from app.inbox import service as inbox
+
+    with app.app_context():
+        account = inbox.add_facilitator(email, name, PASSWORD)
+        if deactivated_days_ago is not None:
+            inbox.deactivate_facilitator(email)
+            account.deactivated_at = utcnow() - dt.timedelta(days=deactivated_days_ago)
+            db.session.commit()
+        return account.id
+
+
+def _accounts(app) -> dict[int, tuple[str, str, bool, bool]]:
+    """Each account by id: (name, email, whether its password hash is a real one, whether removed)."""
+    from app.inbox.models import Facilitator
+
+    with app.app_context():
+        return {
+            account.id: (
+                account.display_name,
+                account.email,
+                account.password_hash != "!",
+                account.anonymised_at is not None,
+            )
+            for account in db.session.scalars(select(Facilitator))
+        }
+
+
+@both_databases
+def test_the_worker_removes_the_name_and_email_of_accounts_deactivated_longer_than_the_audit_log_is_kept(
+    app,
+) -> None:
+    """Found (retention review): a deactivated account kept its holder's name, email address and
+    password hash for ever. Once it has been deactivated for longer than the audit log is kept
+    (AUDIT_RETENTION_DAYS), the log holds nothing it did while it could sign in, so they go; the
+    row stays, as "Former facilitator <id>", for the notes, assignments and entries that name it."""
+    from app.inbox import service as inbox
+    from app.inbox.models import Facilitator
+    from app.outbox import Purges, purge_due
+    from test_inbox import sign_in
+
+    active = _account(app, "ash.active@partnership.example", "Ash Active")
+    departed = _account(app, "dee.departed@partnership.example", "Dee Departed", deactivated_days_ago=2191)
+    recent = _account(app, "rae.recent@partnership.example", "Rae Recent", deactivated_days_ago=2189)
+    with app.app_context():
+        stored = make_request().request
+        author = db.session.get(Facilitator, departed)
+        inbox.add_note(stored, "Offered a date.", author)
+        inbox.assign(stored, author, author)
+        reference = stored.reference
+    done = Purges()
+    now = utcnow()
+    with app.app_context():
+        purge_due(done, now)
+    assert _accounts(app) == {
+        active: ("Ash Active", "ash.active@partnership.example", True, False),
+        departed: (f"Former facilitator {departed}", f"removed-account-{departed}", False, True),
+        recent: ("Rae Recent", "rae.recent@partnership.example", True, False),
+    }
+    with app.app_context():
+        stored = db.session.scalar(select(StoredRequest).where(StoredRequest.reference == reference))
+        assert [author.display_name for _, author in inbox.triage_notes(stored)] == [f"Former facilitator {departed}"]
+        assert inbox.assigned_facilitator(stored).id == departed
+        assert inbox.find_facilitator("dee.departed@partnership.example") is None
+        removed = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "facilitator_details_removed"))
+        assert [(e.actor, e.detail, e.reference) for e in removed] == [("system", f"facilitator:{departed}", None)]
+        # Its trail names it by what is left: the id, never the name it had.
+        trail = " ".join(f"{entry.who} {entry.detail}" for entry in inbox.audit_trail(reference))
+        assert f"Former facilitator {departed}" in trail and "Dee" not in trail
+    for email in ("dee.departed@partnership.example", f"removed-account-{departed}"):
+        assert sign_in(app.test_client(), email=email).status_code == 200  # refused
+    # Once each: a later hour leaves it (and the log) as it is; the recent one goes when its time comes.
+    with app.app_context():
+        purge_due(done, now + dt.timedelta(hours=1))
+        removals = (
+            select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "facilitator_details_removed")
+        )
+        assert db.session.scalar(removals) == 1
+        purge_due(done, now + dt.timedelta(days=2))
+    assert _accounts(app)[recent] == (f"Former facilitator {recent}", f"removed-account-{recent}", False, True)
+    assert _accounts(app)[active] == ("Ash Active", "ash.active@partnership.example", True, False)
+
+
+@both_databases
+def test_purge_by_hand_removes_departed_accounts_and_its_dry_run_counts_them(app, runner) -> None:
+    departed = _account(app, "dee.departed@partnership.example", "Dee Departed", deactivated_days_ago=2200)
+    before = _accounts(app)
+    dry = runner.invoke(args=["requests", "purge", "--dry-run"])
+    assert dry.exit_code == 0, dry.output
+    assert (
+        "Would remove the name, email address and password of 1 facilitator account deactivated more than "
+        "2190 days ago." in dry.output
+    )
+    assert _accounts(app) == before
+    result = runner.invoke(args=["requests", "purge"])
+    assert result.exit_code == 0, result.output
+    assert "Removed the name, email address and password of 1 facilitator account" in result.output
+    assert _accounts(app)[departed][3]
+    with app.app_context():
+        [event] = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "facilitator_details_removed"))
+        assert (event.actor, event.detail) == ("cli", f"facilitator:{departed}")
+    listed = runner.invoke(args=["facilitators", "list"]).output
+    assert f"removed-account-{departed}\tFormer facilitator {departed}" in listed and "Dee" not in listed
+    assert "name, email and password removed" in listed
+    # It cannot be brought back, nor given a password: someone who returns gets a new account.
+    for command in (["facilitators", "reactivate"], ["facilitators", "reset-password"]):
+        refused = runner.invoke(args=[*command, f"removed-account-{departed}"], input=f"{PASSWORD}1\n{PASSWORD}1\n")
+        assert refused.exit_code == 1 and "cannot be used again" in refused.output, refused.output
+    assert _accounts(app)[departed] == (f"Former facilitator {departed}", f"removed-account-{departed}", False, True)
+
+
+def test_an_account_reactivated_in_time_keeps_its_name_and_email(app, runner) -> None:
+    """Reactivating clears the time it was deactivated: its clock starts again only if it is
+    deactivated again."""
+    from app.inbox.models import Facilitator
+
+    returned = _account(app, "rob.returned@partnership.example", "Rob Returned", deactivated_days_ago=2189)
+    assert runner.invoke(args=["facilitators", "reactivate", "rob.returned@partnership.example"]).exit_code == 0
+    with app.app_context():
+        assert db.session.get(Facilitator, returned).deactivated_at is None
+    runner.invoke(args=["requests", "purge"])
+    with app.app_context():
+        from app.outbox import Purges, purge_due
+
+        purge_due(Purges(), utcnow() + dt.timedelta(days=30))
+    assert _accounts(app)[returned] == ("Rob Returned", "rob.returned@partnership.example", True, False)
+    deactivated = runner.invoke(args=["facilitators", "deactivate", "rob.returned@partnership.example"])
+    assert "will be removed 2190 days after it was deactivated" in deactivated.output
+    with app.app_context():
+        since = db.session.get(Facilitator, returned).deactivated_at
+        assert since is not None and utcnow() - since < dt.timedelta(minutes=1)
+    # Deactivating it again does not start its clock again.
+    runner.invoke(args=["facilitators", "deactivate", "rob.returned@partnership.example"])
+    with app.app_context():
+        assert db.session.get(Facilitator, returned).deactivated_at == since
+    assert f"deactivated {since:%Y-%m-%d}" in runner.invoke(args=["facilitators", "list"]).output

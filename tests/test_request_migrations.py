@@ -1,4 +1,5 @@
-"""Migration 0002 (requests, outbox, audit log) upgrades and downgrades, and matches the models."""
+"""Migration 0002 (requests, outbox, audit log) upgrades and downgrades, and matches the models; later
+migrations carry over what is stored."""
 
 from __future__ import annotations
 
@@ -125,3 +126,47 @@ def test_0009_takes_email_addresses_out_of_the_mail_errors_already_recorded(app)
         assert db.session.scalar(sa.select(AuditEvent.actor).where(AuditEvent.action == "note_added")) == (
             "someone@partnership.example"
         )
+
+
+@both_databases
+@pytest.mark.own_schema
+def test_0012_dates_the_accounts_deactivated_already_from_the_audit_log(app) -> None:
+    """Accounts deactivated before 0012 get the time of their last deactivation in the audit log
+    (or, with none there, the upgrade's), so their names and emails go AUDIT_RETENTION_DAYS after
+    it rather than never; active accounts get none."""
+    import datetime as dt
+
+    from app.inbox import service
+    from app.inbox.models import Facilitator
+    from app.models import AuditEvent, utcnow
+
+    password = "correct horse battery staple"
+    logged = dt.datetime(2020, 3, 4, 5, 6, 7)
+    with app.app_context():
+        ids = {
+            name: service.add_facilitator(f"{name}@partnership.example", name.title(), password).id
+            for name in ("active", "logged", "unlogged")
+        }
+        for when in (logged - dt.timedelta(days=400), logged):  # deactivated, reactivated, deactivated again
+            db.session.add(
+                AuditEvent(
+                    at=when, actor="cli", action="facilitator_deactivated", detail=f"facilitator:{ids['logged']}"
+                )
+            )
+        db.session.commit()
+        db.session.remove()  # no transaction left open: PostgreSQL's ALTER TABLE would wait for it
+        downgrade(revision="0011")
+        assert "deactivated_at" not in {c["name"] for c in sa.inspect(db.engine).get_columns("facilitators")}
+        with db.engine.begin() as connection:
+            connection.execute(
+                sa.text("UPDATE facilitators SET active = :no WHERE id IN (:logged, :unlogged)"),
+                {"no": False, "logged": ids["logged"], "unlogged": ids["unlogged"]},
+            )
+        upgrade()
+        dates = {
+            row.id: row.deactivated_at
+            for row in db.session.execute(sa.select(Facilitator.id, Facilitator.deactivated_at))
+        }
+    assert dates[ids["active"]] is None
+    assert dates[ids["logged"]] == logged
+    assert dates[ids["unlogged"]] is not None and abs(utcnow() - dates[ids["unlogged"]]) < dt.timedelta(minutes=5)

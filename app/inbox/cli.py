@@ -13,7 +13,7 @@ from collections.abc import Callable
 import click
 from flask import current_app
 
-from ..audit import CLI, record_event
+from ..audit import CLI, record_event, retention_days
 from ..lockout import LOCKOUT_KEY, SignInLockout, StoreUnavailable
 from ..schema import DatabaseCommands
 from .models import FACILITATOR, ROLES, Facilitator
@@ -80,12 +80,19 @@ def add_command(email: str, name: str, role: str) -> None:
 @facilitators_cli.command("deactivate")
 @click.argument("email")
 def deactivate_command(email: str) -> None:
-    """Stop a facilitator signing in (their requests, notes and audit trail stay)."""
+    """Stop a facilitator signing in (their requests, notes and audit trail stay). Once it has been
+    deactivated for longer than the audit log is kept (AUDIT_RETENTION_DAYS), the account's name,
+    email address and password are removed."""
     try:
         facilitator = deactivate_facilitator(email)
     except FacilitatorError as error:
         raise click.ClickException(str(error)) from None
-    click.echo(f"Deactivated {facilitator.display_name} <{facilitator.email}>. They can no longer sign in.")
+    days = retention_days()
+    click.echo(
+        f"Deactivated {facilitator.display_name} <{facilitator.email}>. They can no longer sign in. Unless the "
+        f"account is reactivated, its name, email address and password will be removed {days} days after it was "
+        "deactivated (AUDIT_RETENTION_DAYS)."
+    )
 
 
 @facilitators_cli.command("reactivate")
@@ -114,7 +121,13 @@ def list_command() -> None:
         click.echo("No facilitators yet. Add one with: flask facilitators add EMAIL --name NAME")
         return
     for facilitator in facilitators:
-        state = "active" if facilitator.active else "deactivated"
+        state = "active"
+        if facilitator.anonymised_at is not None:
+            state = f"name, email and password removed {facilitator.anonymised_at:%Y-%m-%d}"
+        elif not facilitator.active and facilitator.deactivated_at is not None:
+            state = f"deactivated {facilitator.deactivated_at:%Y-%m-%d}"
+        elif not facilitator.active:
+            state = "deactivated"
         last = f"{facilitator.last_login_at:%Y-%m-%d %H:%M} UTC" if facilitator.last_login_at else "never"
         click.echo(
             f"{facilitator.email}\t{facilitator.display_name}\t{facilitator.role}\t{state}\tlast signed in: {last}"

@@ -3,7 +3,10 @@
 A request's status lives on ``StoredRequest`` itself (``app.models``); who it is assigned to
 and the notes about it live here, keyed by the request's id, and go when the request is
 purged (``ON DELETE CASCADE``). Facilitators are never deleted, only deactivated, so the
-audit log's ``facilitator:<id>`` actors always resolve to a name.
+audit log's ``facilitator:<id>`` actors always resolve to a name: theirs, or, once an account
+has been deactivated for longer than the audit log is kept (``AUDIT_RETENTION_DAYS``) and its
+name, email address and password have been removed, "Former facilitator <id>"
+(``app.inbox.service.remove_departed_accounts``).
 Models never commit: ``app.inbox.service`` does.
 """
 
@@ -45,6 +48,10 @@ class Facilitator(Model):
     role: Mapped[str] = mapped_column(String(20), default=FACILITATOR, server_default=FACILITATOR)  # one of ROLES
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(), default=utcnow)
     last_login_at: Mapped[dt.datetime | None] = mapped_column(DateTime(), nullable=True)
+    # When it was deactivated (empty while active: reactivating empties it), and when its name,
+    # email address and password were removed, AUDIT_RETENTION_DAYS later (empty: not removed).
+    deactivated_at: Mapped[dt.datetime | None] = mapped_column(DateTime(), nullable=True)
+    anonymised_at: Mapped[dt.datetime | None] = mapped_column(DateTime(), nullable=True)
 
     @property
     def reads_statistics_only(self) -> bool:

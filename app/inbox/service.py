@@ -275,10 +275,13 @@ def add_facilitator(email: str, name: str, password: str, role: str = FACILITATO
 
 
 def deactivate_facilitator(email: str) -> Facilitator:
-    """Stop a facilitator signing in (their open sessions stop working at their next request)."""
+    """Stop a facilitator signing in (their open sessions stop working at their next request).
+    Deactivating an account that is deactivated already keeps the time it was first deactivated."""
     facilitator = find_facilitator(email)
     if facilitator is None:
         raise FacilitatorError(f"There is no facilitator with the email address {normalise_email(email)}.")
+    if facilitator.active or facilitator.deactivated_at is None:
+        facilitator.deactivated_at = utcnow()
     facilitator.active = False
     audit.add_event("facilitator_deactivated", None, audit.CLI, facilitator.actor)
     db.session.commit()
@@ -293,7 +296,9 @@ def reactivate_facilitator(email: str) -> tuple[Facilitator, bool]:
         raise FacilitatorError(f"There is no facilitator with the email address {normalise_email(email)}.")
     if facilitator.active:
         return facilitator, False
+    refuse_a_removed_account(facilitator)
     facilitator.active = True
+    facilitator.deactivated_at = None  # its personal data is no longer due to be removed
     audit.add_event("facilitator_reactivated", None, audit.CLI, facilitator.actor)
     db.session.commit()
     return facilitator, True
@@ -304,6 +309,7 @@ def reset_password(email: str, password: str) -> Facilitator:
     facilitator = find_facilitator(email)
     if facilitator is None:
         raise FacilitatorError(f"There is no facilitator with the email address {normalise_email(email)}.")
+    refuse_a_removed_account(facilitator)
     problem = password_problem(password, facilitator.email, facilitator.display_name)
     if problem:
         raise FacilitatorError(problem)
@@ -311,6 +317,61 @@ def reset_password(email: str, password: str) -> Facilitator:
     audit.add_event("password_reset", None, audit.CLI, facilitator.actor)
     db.session.commit()
     return facilitator
+
+
+# What a departed account's name, email address and password become (``remove_departed_accounts``):
+# the name says only what it was; the "address" is not one, so no account can be added with it and
+# the sign-in form refuses it; and no password matches the "hash" (it is not one).
+FORMER_NAME = "Former facilitator {id}"
+FORMER_EMAIL = "removed-account-{id}"
+NO_PASSWORD = "!"  # noqa: S105 - not a password: the hash no password matches
+REMOVED_ACTION = "facilitator_details_removed"
+
+
+def refuse_a_removed_account(facilitator: Facilitator) -> None:
+    """``FacilitatorError`` if the account's name, email address and password have been removed:
+    it cannot be used again (someone coming back gets a new account)."""
+    if facilitator.anonymised_at is not None:
+        raise FacilitatorError(
+            f"This account's name, email address and password were removed on {facilitator.anonymised_at:%Y-%m-%d}, "
+            "once it had been deactivated for longer than the audit log is kept (AUDIT_RETENTION_DAYS), so it "
+            "cannot be used again. Add a new account instead: flask facilitators add EMAIL --name NAME"
+        )
+
+
+def remove_departed_accounts(
+    days: int, dry_run: bool = False, now: dt.datetime | None = None, actor: str = audit.SYSTEM
+) -> int:
+    """Remove the name, email address and password of every account deactivated more than
+    ``days`` ago (``AUDIT_RETENTION_DAYS``: by then the audit log holds nothing it did while it
+    could sign in, so nothing needs its name), recording each in the audit log by id only, and
+    commit. The row stays, as "Former facilitator <id>": the notes, assignments and audit entries
+    that name its id still resolve, and no later account is given its id. On a dry run, only count
+    them. Returns how many were (or would be) removed."""
+    now = now or utcnow()
+    query = (
+        select(Facilitator)
+        .where(
+            Facilitator.active.is_(False),
+            Facilitator.anonymised_at.is_(None),
+            Facilitator.deactivated_at < now - dt.timedelta(days=days),
+        )
+        .order_by(Facilitator.id)
+    )
+    if dry_run:
+        count = len(db.session.scalars(query).all())
+        db.session.rollback()
+        return count
+    # Locked as they are found, skipping any another worker's purge holds: each is recorded once.
+    accounts = db.session.scalars(query.with_for_update(skip_locked=True)).all()
+    for account in accounts:
+        account.display_name = FORMER_NAME.format(id=account.id)
+        account.email = FORMER_EMAIL.format(id=account.id)
+        account.password_hash = NO_PASSWORD
+        account.anonymised_at = now
+        audit.add_event(REMOVED_ACTION, None, actor, account.actor)
+    db.session.commit()
+    return len(accounts)
 
 
 def all_facilitators() -> list[Facilitator]:

@@ -1,5 +1,6 @@
-"""``flask requests purge``: delete requests older than the retention period, and audit log
-entries older than theirs; ``flask requests delete``: delete one request now."""
+"""``flask requests purge``: delete requests older than the retention period, audit log entries
+older than theirs, and the personal data of accounts deactivated for as long; ``flask requests
+delete``: delete one request now."""
 
 from __future__ import annotations
 
@@ -25,8 +26,11 @@ requests_cli = AppGroup("requests", help="Stored requests for a session.")
 def purge_command(dry_run: bool, days: int | None) -> None:
     """Delete requests older than the retention period, with everything tied to them (PDFs,
     emails, notes, places in sessions, feedback links); then sessions left empty and feedback
-    comments from before that period; then audit log entries older than AUDIT_RETENTION_DAYS.
-    The outbox worker does this every hour."""
+    comments from before that period; then audit log entries older than AUDIT_RETENTION_DAYS, and
+    the name, email address and password of accounts deactivated for longer. The outbox worker
+    does this every hour."""
+    from ..inbox.service import remove_departed_accounts  # it imports this package
+
     retention = days or int(current_app.config.get("RETENTION_DAYS", 90))
     result = purge_requests(retention, dry_run=dry_run)
     count = len(result.references)
@@ -35,6 +39,11 @@ def purge_command(dry_run: bool, days: int | None) -> None:
     audit_days = audit.retention_days()
     entries = audit.purge_audit_events(audit_days, dry_run=dry_run, actor=audit.CLI)
     entries_words = f"{entries} audit log {'entry' if entries == 1 else 'entries'} older than {audit_days} days"
+    accounts = remove_departed_accounts(audit_days, dry_run=dry_run, actor=audit.CLI)
+    accounts_words = (
+        f"the name, email address and password of {accounts} facilitator account{'' if accounts == 1 else 's'} "
+        f"deactivated more than {audit_days} days ago"
+    )
     if dry_run:
         click.echo(
             f"Dry run: would delete {count} {noun} created before {cutoff} "
@@ -43,6 +52,7 @@ def purge_command(dry_run: bool, days: int | None) -> None:
         for reference in result.references:
             click.echo(f"  {reference}")
         click.echo(f"Would delete {entries_words} (AUDIT_RETENTION_DAYS).")
+        click.echo(f"Would remove {accounts_words}.")
     else:
         empty_write_ahead_log()
         click.echo(
@@ -50,6 +60,7 @@ def purge_command(dry_run: bool, days: int | None) -> None:
             f"with {result.outbox_messages} outbox message(s)."
         )
         click.echo(f"Deleted {entries_words} (AUDIT_RETENTION_DAYS).")
+        click.echo(f"Removed {accounts_words}.")
 
 
 @requests_cli.command("delete")
