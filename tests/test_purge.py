@@ -162,12 +162,15 @@ def test_a_purge_that_fails_never_stops_the_emails(app, monkeypatch) -> None:
     from sqlalchemy.exc import OperationalError
 
     from app import outbox
+    from app.inbox import service as inbox
 
     def failing(*args, **kwargs):
         raise OperationalError("DELETE", {}, Exception("lock timeout"))
 
     monkeypatch.setattr(outbox, "purge_expired_sessions", failing)
     monkeypatch.setattr(outbox.service, "purge_requests", failing)
+    monkeypatch.setattr(outbox.audit, "purge_audit_events", failing)
+    monkeypatch.setattr(inbox, "remove_departed_accounts", failing)
     done = outbox.Purges()
     with app.app_context():
         reference = make_request().request.reference
