@@ -10,6 +10,8 @@ For views:
 - ``reset_session()`` clears everything and drops the old id (exit, start again, submit).
 - ``session_expired()`` is True when this request's cookie named a session that had
   expired or been deleted, so the journey can say "your answers were cleared".
+- ``expired_session()`` is what that session held, when it had expired but was not yet deleted
+  (so the page after the idle limit can say what went); else nothing.
 
 If the database cannot be reached when a session is opened, the request is answered with the
 "problem with the service" page (503) before any view runs; the cookie is neither changed nor
@@ -125,6 +127,14 @@ def session_expired() -> bool:
     return bool(g.get("session_expired", False))
 
 
+def expired_session() -> dict[str, Any]:
+    """What the session this request's cookie named held, if it had expired (its row is deleted as
+    this request opens it; its data is kept for this request only, never written again), or an
+    empty dict: it was never there, or had already been deleted (``flask sessions purge``)."""
+    held: dict[str, Any] = g.get("expired_session", {})
+    return held
+
+
 def leave_session_untouched() -> None:
     """This response must not write the session or change its cookie (the database has failed)."""
     if isinstance(session, JourneySession):
@@ -178,6 +188,7 @@ class DatabaseSessionInterface(SessionInterface):
             if row is None or row.expires_at <= utcnow():
                 if row is not None:
                     _execute(_DELETE, {"sid": sid})
+                    g.expired_session = self._loads(row.data)
                 g.session_expired = True
                 return self.session_class(had_cookie=True)
         except SQLAlchemyError as error:  # the database is down: fail softly, keep the cookie and the row
@@ -187,11 +198,15 @@ class DatabaseSessionInterface(SessionInterface):
             )
             g.session_store_down = True
             return self.session_class(had_cookie=True, unavailable=True)
+        return self.session_class(self._loads(row.data), sid=sid, expires_at=row.expires_at, had_cookie=True)
+
+    def _loads(self, data: str) -> dict[str, Any]:
+        """A stored session's data (empty if it cannot be read)."""
         try:
-            data = self.serializer.loads(row.data)
+            loaded = self.serializer.loads(data)
         except ValueError:
-            data = {}
-        return self.session_class(data, sid=sid, expires_at=row.expires_at, had_cookie=True)
+            return {}
+        return loaded if isinstance(loaded, dict) else {}
 
     def save_session(self, app: Flask, session: JourneySession, response: Response) -> None:  # type: ignore[override]  # Flask passes back the session open_session made
         """Write changes, push the idle expiry on, and set or delete the cookie."""
@@ -323,6 +338,7 @@ __all__ = [
     "JourneySession",
     "JourneySessionRow",
     "add_session_bind",
+    "expired_session",
     "init_sessions",
     "leave_session_untouched",
     "not_the_persons_activity",

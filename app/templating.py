@@ -128,13 +128,15 @@ class PageCache:
                 self.pages.popitem(last=False)
 
 
-def kept_for_a_while() -> str | None:
+def kept_for_a_while(held: Mapping[str, Any] | None = None) -> str | None:
     """What the timeout warning would clear, for anyone not signed in to the inbox: "journey"
     (answers, or a journey begun), "copy" (the page and PDF of the request this browser has just
-    sent: ``submitted_reference``, app/requests/views.py), or None (nothing: no warning)."""
-    if session.get("journey_token") or session.get("answers"):
+    sent: ``submitted_reference``, app/requests/views.py), or None (nothing: no warning). Of this
+    session, or of ``held`` (a session's data: one that has just expired, say)."""
+    held = session if held is None else held
+    if held.get("journey_token") or held.get("answers"):
         return "journey"
-    return "copy" if session.get("submitted_reference") else None
+    return "copy" if held.get("submitted_reference") else None
 
 
 def layout_variant() -> tuple[Hashable, ...]:

@@ -5,6 +5,7 @@ facilitator out or wiped a practitioner's answers."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 
 import pytest
@@ -38,6 +39,30 @@ def answered_mode(client: FlaskClient) -> str:
 def journey_rows(app: Flask) -> int:
     with app.app_context():
         return len(db.session.execute(select(JourneySessionRow.id)).all())
+
+
+def stored_sessions(app: Flask) -> list[dict[str, object]]:
+    """What every stored session holds."""
+    with app.app_context():
+        return [json.loads(data) for data in db.session.scalars(select(JourneySessionRow.data))]
+
+
+def expire_every_session(app: Flask) -> None:
+    """The server's idle limit passes for every session (its rows are not deleted yet)."""
+    with app.app_context():
+        db.session.execute(update(JourneySessionRow).values(expires_at=dt.datetime(2000, 1, 1)))
+        db.session.commit()
+
+
+def the_copys_timer_token(client: FlaskClient) -> str:
+    """Send a request; the CSRF token its submitted page's timeout warning posts."""
+    from support.submission import submitted_request, to_outcome
+
+    submitted_request(to_outcome(client))
+    page = text_of(client.get("/request/submitted"))
+    match = re.search(r'id="app-timeout-warning"[^>]*data-csrf-token="([^"]+)"', page, re.S)
+    assert match, "no timeout warning on the submitted page"
+    return match.group(1)
 
 
 def the_timer_token(client: FlaskClient) -> str:
@@ -154,7 +179,7 @@ def test_after_send_request_the_warning_offers_to_keep_the_copy_and_its_timer_sa
     idle_nearly_to_the_limit(app)
     response = client.post("/session-expired", data={"csrf_token": token, "from": "copy"})
     assert response.status_code == 303 and response.location == "/session-expired?cleared=copy"
-    assert journey_rows(app) == 0
+    assert stored_sessions(app) == [{"copy_cleared": True}]  # nothing of the request is kept
     gone = text_of(client.get(response.location))
     assert "The copy of the request was removed from this browser" in gone
     assert "The request was sent" in gone and CLEARED not in gone
@@ -209,5 +234,70 @@ def test_the_pdf_status_the_page_asks_for_does_not_keep_the_copy(client: FlaskCl
     assert client.get("/request/submitted/pdf-status").status_code == 200  # the script asks, once more
     response = client.post("/session-expired", data={"csrf_token": token, "from": "copy"})
     assert response.status_code == 303 and response.location == "/session-expired?cleared=copy"
-    assert journey_rows(app) == 0, "the copy was kept: the status asked for counted as activity"
+    kept = stored_sessions(app)
+    assert all("submitted_reference" not in held for held in kept), (
+        "the copy was kept: the status asked for counted as activity"
+    )
     assert "The copy of the request was removed from this browser" in text_of(client.get(response.location))
+
+
+COPY_GONE = "The copy of the request was removed from this browser"
+
+
+def test_the_page_says_a_request_was_sent_only_to_a_browser_that_sent_one(client: FlaskClient, app: Flask) -> None:
+    """Found (journey review): /session-expired?cleared=copy, typed by hand or from an old bookmark
+    by someone who never sent anything, said "The request was sent". The server now says so only
+    when it cleared the copy of a request this browser had sent; anyone else reads the page every
+    visitor gets."""
+    by_hand = text_of(client.get("/session-expired?cleared=copy"))
+    assert CLEARED in by_hand and COPY_GONE not in by_hand and "The request was sent" not in by_hand
+    # A crafted post with from=copy (no session, or another site's form) changes nothing.
+    response = client.post("/session-expired", data={"from": "copy"})
+    assert response.location == "/session-expired?cleared=copy"
+    assert COPY_GONE not in text_of(client.get(response.location))
+    assert journey_rows(app) == 0
+    # Answers cleared by the journey's timer are not a request sent, whatever the address says.
+    token = answered_mode(client)
+    idle_nearly_to_the_limit(app)
+    client.post("/session-expired", data={"csrf_token": token})
+    page = text_of(client.get("/session-expired?cleared=copy"))
+    assert CLEARED in page and "The request was sent" not in page
+
+
+def test_the_copys_page_says_the_same_when_loaded_again(client: FlaskClient, app: Flask) -> None:
+    """The page saying the request was sent stays true when reloaded; once the browser starts a new
+    journey and clears it (Start again), it is the page anyone gets."""
+    token = the_copys_timer_token(client)
+    idle_nearly_to_the_limit(app)
+    response = client.post("/session-expired", data={"csrf_token": token, "from": "copy"})
+    for _ in range(2):
+        page = client.get(response.location)
+        assert page.status_code == 200 and COPY_GONE in text_of(page)
+    assert "app-timeout-warning" not in text_of(client.get("/privacy"))  # nothing to warn about
+    start = client.get("/start", follow_redirects=True)
+    client.post("/start-again", data={"csrf_token": csrf_token(text_of(start))})
+    assert COPY_GONE not in text_of(client.get(response.location, follow_redirects=True))
+
+
+@pytest.mark.parametrize("purged, says_sent", [(False, True), (True, False)])
+def test_the_copys_timer_after_the_server_cleared_it_says_the_request_was_sent_if_the_server_knows(
+    client: FlaskClient, app: Flask, purged: bool, says_sent: bool
+) -> None:
+    """The server's idle limit can come first (a computer asleep, a tab in the background): the
+    expired session still says what it held as the timer's post opens it, so the page says the
+    request was sent. Once expired sessions have been purged the server cannot know: the page
+    says what it says to anyone."""
+    from app.sessions import purge_expired_sessions
+
+    token = the_copys_timer_token(client)
+    expire_every_session(app)
+    if purged:
+        with app.app_context():
+            purge_expired_sessions()
+    response = client.post("/session-expired", data={"csrf_token": token, "from": "copy"})
+    assert response.status_code == 303 and response.location == "/session-expired?cleared=copy"
+    page = text_of(client.get(response.location))
+    assert (COPY_GONE in page and "The request was sent" in page) is says_sent
+    assert (CLEARED in page) is not says_sent
+    assert client.get("/request/submitted").status_code == 404
+    assert all("submitted_reference" not in held for held in stored_sessions(app))

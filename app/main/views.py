@@ -19,7 +19,7 @@ from ..pack import current_pack
 from ..pdf import render_pdf
 from ..rate_limits import rate_limit_store_answers
 from ..schema import schema_is_current
-from ..sessions import refresh_step, reset_session
+from ..sessions import expired_session, refresh_step, reset_session
 from ..sessions import session_expired as session_had_expired
 from ..templating import kept_for_a_while, render_page
 from ..web import pdf_download
@@ -29,6 +29,9 @@ from .decides import cited_guidance, decision_graph_svg, prepare_mode, questions
 
 # Slack for the clock between the page's timer and the server (a slow network, a busy worker).
 IDLE_CHECK_MARGIN = dt.timedelta(seconds=15)
+# Set in the (new) session when the timer cleared the copy of a request this browser had sent, so
+# /session-expired?cleared=copy says the request was sent only then: never to someone who typed the address.
+COPY_CLEARED_KEY = "copy_cleared"
 
 
 @bp.get("/")
@@ -76,6 +79,11 @@ def session_expired() -> Response | str:
     says they were signed out because they had done nothing for so long (a flashed message; also
     when the server's limit came first, so the session was already gone).
 
+    The submitted page's warning posts ``from=copy``: the page says the copy of the request was
+    removed and the request was sent only when the server saw that this session (or the session
+    the server's limit had just ended) held it (``COPY_CLEARED_KEY``); typed by hand, or from a
+    bookmark, it gives the wording anyone gets: that answers are cleared after the idle limit.
+
     Nothing else clears anything: a link (or a form without the token) on another site must
     not sign a facilitator out or wipe someone's answers. Reached that way while the session
     is still alive, the page would not be true, so it sends the person back to where their
@@ -83,13 +91,17 @@ def session_expired() -> Response | str:
     (which goes on to the inbox for someone still signed in), saying nothing about inactivity.
     """
     if request.method == "POST":
-        signed_out = False
+        signed_out = copy_cleared = False
         if session and _csrf_token_is_valid() and _idle_nearly_long_enough():
             signed_out = session.get(FACILITATOR_KEY) is not None
+            copy_cleared = kept_for_a_while() == "copy"
             reset_session()
         elif not session:
             signed_out = session_had_expired()  # the server's idle limit came first
+            copy_cleared = kept_for_a_while(expired_session()) == "copy"
         if request.form.get("from") == "copy":  # the submitted page's copy (a request sent)
+            if copy_cleared:  # (the new session holds nothing else: the page is free to say so)
+                session[COPY_CLEARED_KEY] = True
             return redirect(url_for("main.session_expired", cleared="copy"), code=303)
         if request.form.get("from") != "inbox":
             return redirect(url_for("main.session_expired"), code=303)
@@ -98,7 +110,8 @@ def session_expired() -> Response | str:
             idle = f"{minutes} minute{'s' if minutes != 1 else ''}"
             flash(f"You were signed out because you had not done anything for {idle}", IMPORTANT)
         return redirect(url_for("inbox.sign_in"), code=303)
-    if session:  # still in use: back to the journey, or to the request's page this browser keeps
+    if any(key != COPY_CLEARED_KEY for key in session):
+        # Still in use: back to the journey, or to the request's page this browser keeps.
         if has_journey():
             return redirect(journey_url(current_state()), code=303)
         kept = kept_for_a_while() == "copy"
@@ -106,7 +119,7 @@ def session_expired() -> Response | str:
     config = current_app.config
     return render_template(
         "main/session_expired.html",
-        copy=request.args.get("cleared") == "copy",
+        copy=request.args.get("cleared") == "copy" and bool(session.get(COPY_CLEARED_KEY)),
         acknowledged=bool(config.get("SEND_ACKNOWLEDGEMENTS") and config.get("FACILITATOR_EMAIL")),
     )
 
