@@ -33,6 +33,7 @@ def render_error(
     kept: list[tuple[str, str]] | None = None,
     answers_gone: bool = False,
     wait: str | None = None,
+    signed_out_because: str | None = None,
 ) -> tuple[str, int]:
     """The friendly page for an HTTP error code.
 
@@ -45,7 +46,9 @@ def render_error(
     ``app.typed_text``). ``answers_gone``: an expired journey form
     whose journey was cleared since (Start again or Exit this page in another tab), so the page
     does not say the answers were kept. ``wait``: for 429, how long the limit hit may take to let
-    the next try through, in words (``app.rate_limits.wait_words``)."""
+    the next try through, in words (``app.rate_limits.wait_words``). ``signed_out_because``: for an
+    inbox form sent after its sign-in ended (its hours were up, its password was changed), why, so
+    the "form has expired" page says that, not the usual causes."""
     template = f"errors/{code}.html" if code in ERROR_TEMPLATES else "errors/error.html"
     # A form in the facilitators' inbox is not a journey's: its page says so, and leads back there.
     in_inbox = has_request_context() and (request.path == "/inbox" or request.path.startswith("/inbox/"))
@@ -62,13 +65,25 @@ def render_error(
         "kept": kept or [],
         "answers_gone": answers_gone,
         "wait": wait,
+        "signed_out_because": signed_out_because,
     }
     if code == 503:
         context.update(outage_context())
         # A form sent as the database failed: what was typed, to copy (Back would ask the server again).
         context["kept"] = kept or typed_text_kept()
     if code < 500 and not kept:
-        key = ("error", code, csrf_failure, description, session_expired(), in_inbox, signed_in_to, answers_gone, wait)
+        key = (
+            "error",
+            code,
+            csrf_failure,
+            description,
+            session_expired(),
+            in_inbox,
+            signed_in_to,
+            answers_gone,
+            wait,
+            signed_out_because,
+        )
         return render_page(template, key, context), code
     return render_template(template, **context), code
 

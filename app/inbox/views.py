@@ -89,6 +89,14 @@ SIGNED_OUT_BECAUSE = {
         f"You were signed out because you signed in more than {SIGN_IN_HOURS} hours ago. Sign in again"
     ),
 }
+# The same, on the "form has expired" page of a form sent after it ("We could not save this: ...").
+FORM_EXPIRED_BECAUSE = {
+    service.CREDENTIALS_CHANGED: "you were signed out because the password for this account was changed",
+    service.TOO_OLD_SIGN_IN: (
+        f"you were signed out because you signed in more than {SIGN_IN_HOURS} hours ago "
+        f"(for security, we sign you out {SIGN_IN_HOURS} hours after you sign in, however busy you are)"
+    ),
+}
 # Put on the field whose text looks identifying, so the page says (in its title, its error
 # summary and beside the field) that nothing was saved yet. The warning under it names what was found.
 NOTE_NOT_ADDED = "Check the note does not identify anyone: it has not been added yet"
@@ -133,7 +141,7 @@ def require_facilitator() -> Response | tuple[str, int] | None:
                 if request.endpoint == "inbox.sign_out":  # signed out already: the sign-in page says why
                     return redirect(url_for("inbox.sign_in"))
                 if request.method == "POST":  # what was typed is given back, as after the idle limit
-                    return render_error(400, csrf_failure=True, kept=kept)
+                    return render_error(400, csrf_failure=True, kept=kept, signed_out_because=FORM_EXPIRED_BECAUSE[why])
         if request.method in ("GET", "HEAD"):
             return redirect(url_for("inbox.sign_in", next=page_of_form(request.path)))
         abort(403)
