@@ -1,15 +1,20 @@
-"""The end of a sign-in, 12 hours after it began however busy the facilitator is: a form sent
-after the end gives back what was typed and says why it was not saved."""
+"""The end of a sign-in, 12 hours after it began however busy the facilitator is (accessibility
+review, WCAG 2.2.1: it came with no warning, and a note being typed was lost). Every inbox page
+shown in its last 20 minutes says when it ends and why, without JavaScript; "Sign in again now"
+signs out and comes back to the page; a form sent after the end gives back
+what was typed and says why it was not saved."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
 from app.inbox import service
+from app.requests.document import uk_clock
 from support import csrf_token
 from test_inbox import EMAIL, PASSWORD, events, signed_in, stored_request, text
 
@@ -24,6 +29,12 @@ def signed_in_for(client: FlaskClient, ago: dt.timedelta) -> dt.datetime:
     return began + dt.timedelta(hours=12)
 
 
+def ending_banner(page: str) -> str | None:
+    """What the page says about the sign-in ending (its part of the Important banner), or None."""
+    match = re.search(r"<div data-sign-in-ending>(.*?)</div>", page, re.S)
+    return " ".join(re.sub(r"<[^>]+>", " ", match.group(1)).split()) if match else None
+
+
 def sign_in_again(client: FlaskClient) -> int:
     """Sign in (again) through the form; the status of its answer."""
     page = text(client.get("/inbox/sign-in"))
@@ -32,6 +43,77 @@ def sign_in_again(client: FlaskClient) -> int:
     return client.post(
         "/inbox/sign-in", data={"csrf_token": csrf_token(page), "email": EMAIL, "password": PASSWORD}
     ).status_code
+
+
+@pytest.mark.parametrize("minutes_left, warned", [(30, False), (21, False), (19, True), (1, True)])
+def test_pages_shown_near_the_end_of_a_sign_in_say_when_it_ends(app: Flask, minutes_left: int, warned: bool) -> None:
+    client, _ = signed_in(app)
+    ends = signed_in_for(client, dt.timedelta(hours=12, minutes=-minutes_left))
+    reference = stored_request(app)
+    for url in ("/inbox", f"/inbox/requests/{reference}", "/inbox/sessions", "/inbox/statistics", "/inbox/guide"):
+        page = client.get(url)
+        assert page.status_code == 200, url
+        said = ending_banner(text(page))
+        if not warned:
+            assert said is None, url
+            continue
+        assert said is not None, url
+        assert f"You will be signed out at {uk_clock(ends)}" in said
+        assert "For security, we sign you out 12 hours after you signed in" in said
+        assert "Save what you are writing before then, then sign in again." in said
+        # In the Important banner (a region the page names), with the page's flashed messages.
+        assert re.search(r'aria-labelledby="important-banner-title".*data-sign-in-ending', text(page), re.S)
+
+
+def test_the_ending_is_said_in_the_important_banner_beside_any_message(app: Flask) -> None:
+    """One Important banner for what the page has to say (a refusal, a warning), not two."""
+    client, _ = signed_in(app)
+    signed_in_for(client, dt.timedelta(hours=11, minutes=50))
+    with client.session_transaction() as stored:
+        stored["_flashes"] = [("important", "Nothing was changed"), ("success", "Note added")]
+    page = text(client.get("/inbox"))
+    important = re.search(r'aria-labelledby="important-banner-title".*?</div>\s*</div>\s*</div>', page, re.S)
+    assert important and "Nothing was changed" in important.group(0) and "data-sign-in-ending" in important.group(0)
+    assert page.count('aria-labelledby="important-banner-title"') == 1
+    assert page.count('aria-labelledby="success-banner-title"') == 1
+
+
+def test_sign_in_again_now_signs_out_and_comes_back_to_the_page(app: Flask) -> None:
+    client, _ = signed_in(app)
+    signed_in_for(client, dt.timedelta(hours=11, minutes=50))
+    reference = stored_request(app)
+    page = text(client.get("/inbox?status=new&sort=due"))
+    form = re.search(r"<div data-sign-in-ending>.*?(<form.*?</form>)", page, re.S)
+    assert form and 'action="/inbox/sign-out"' in form.group(1)
+    assert 'name="next" value="/inbox?status=new&sort=due"' in form.group(1)
+    response = client.post(
+        "/inbox/sign-out", data={"csrf_token": csrf_token(form.group(1)), "next": f"/inbox/requests/{reference}"}
+    )
+    assert response.status_code == 302 and response.location == f"/inbox/sign-in?next=/inbox/requests/{reference}"
+    assert events(app, "signed_out")
+    assert client.get("/inbox").status_code == 302  # signed out
+    sign_in_page = client.get(response.location)
+    assert "You have signed out" in text(sign_in_page)
+    signed = client.post(
+        response.location, data={"csrf_token": csrf_token(text(sign_in_page)), "email": EMAIL, "password": PASSWORD}
+    )
+    assert signed.status_code == 302 and signed.location == f"/inbox/requests/{reference}"
+    assert ending_banner(text(client.get(signed.location))) is None  # 12 new hours
+
+
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/inbox", "/exit", "/inbox/../exit"])
+def test_sign_in_again_now_goes_only_to_an_inbox_page(app: Flask, target: str) -> None:
+    client, _ = signed_in(app)
+    token = csrf_token(text(client.get("/inbox")))
+    response = client.post("/inbox/sign-out", data={"csrf_token": token, "next": target})
+    assert response.status_code == 302 and response.location == "/inbox/sign-in?next=/inbox"
+
+
+def test_sign_out_without_a_page_to_come_back_to_is_as_before(app: Flask) -> None:
+    client, _ = signed_in(app)
+    token = csrf_token(text(client.get("/inbox")))
+    response = client.post("/inbox/sign-out", data={"csrf_token": token})
+    assert response.status_code == 302 and response.location == "/inbox/sign-in"
 
 
 def test_a_note_or_reason_sent_after_the_end_is_given_back_and_the_page_says_why(app: Flask) -> None:
@@ -58,3 +140,13 @@ def test_a_note_or_reason_sent_after_the_end_is_given_back_and_the_page_says_why
         assert "you had not done anything for" not in said
         assert TOO_OLD in text(client.get("/inbox/sign-in"))
     assert not events(app, "note_added")
+
+
+def test_sign_in_again_now_pressed_after_the_end_still_comes_back_to_the_page(app: Flask) -> None:
+    client, _ = signed_in(app)
+    reference = stored_request(app)
+    token = csrf_token(text(client.get(f"/inbox/requests/{reference}")))
+    signed_in_for(client, dt.timedelta(hours=12, minutes=1))
+    response = client.post("/inbox/sign-out", data={"csrf_token": token, "next": f"/inbox/requests/{reference}"})
+    assert response.status_code == 302 and response.location == f"/inbox/sign-in?next=/inbox/requests/{reference}"
+    assert TOO_OLD in text(client.get(response.location))

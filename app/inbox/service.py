@@ -400,6 +400,9 @@ def signed_in_facilitator(facilitator_id: object) -> Facilitator | None:
 
 # A sign-in lasts at most this long, however busy (the idle limit, SESSION_IDLE_MINUTES, ends it sooner).
 SIGN_IN_MAX_AGE = dt.timedelta(hours=12)
+# Every inbox page shown this close to the end of a sign-in says when it ends (accessibility
+# review, WCAG 2.2.1: the 12 hours ran out with no warning, and a note being typed was lost).
+SIGN_IN_ENDING_WARNING = dt.timedelta(minutes=20)
 # What a session keeps of a sign-in besides the facilitator's id (app.inbox.views.FACILITATOR_KEY).
 STAMP_KEY = "facilitator_stamp"
 SIGNED_IN_AT_KEY = "facilitator_signed_in_at"
@@ -443,6 +446,16 @@ def session_facilitator(
     if not -CLOCK_SLACK <= (now or utcnow()) - since < SIGN_IN_MAX_AGE:
         return None, TOO_OLD_SIGN_IN
     return facilitator, None
+
+
+def sign_in_ends_at(marks: Mapping[str, Any]) -> dt.datetime | None:
+    """When a session's sign-in ends, however busy it is (``SIGN_IN_MAX_AGE`` after it began), or
+    None if the session does not say when it began."""
+    try:
+        since = dt.datetime.fromisoformat(str(marks.get(SIGNED_IN_AT_KEY)))
+    except ValueError:
+        return None
+    return since + SIGN_IN_MAX_AGE
 
 
 def adopt_sign_in(facilitator: Facilitator, marks: MutableMapping[str, Any]) -> None:

@@ -36,6 +36,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote
 
@@ -50,9 +51,10 @@ from ..errors import render_error
 from ..extensions import limiter
 from ..lockout import LOCKOUT_KEY, SignInLockout
 from ..mail import pdf_filename
+from ..models import utcnow
 from ..pack import current_pack
 from ..requests import fields
-from ..requests.document import day_in_words, request_document, request_sections, uk_time, uk_today
+from ..requests.document import day_in_words, request_document, request_sections, uk_clock, uk_time, uk_today
 from ..requests.reference import is_reference, normalise_reference
 from ..requests.service import InvalidRequest
 from ..sessions import reset_session
@@ -139,7 +141,7 @@ def require_facilitator() -> Response | tuple[str, int] | None:
             if why is not None:
                 flash(SIGNED_OUT_BECAUSE[why], IMPORTANT)
                 if request.endpoint == "inbox.sign_out":  # signed out already: the sign-in page says why
-                    return redirect(url_for("inbox.sign_in"))
+                    return redirect(sign_in_page(request.form.get("next")))
                 if request.method == "POST":  # what was typed is given back, as after the idle limit
                     return render_error(400, csrf_failure=True, kept=kept, signed_out_because=FORM_EXPIRED_BECAUSE[why])
         if request.method in ("GET", "HEAD"):
@@ -165,11 +167,35 @@ def current_facilitator() -> Facilitator:
     return facilitator
 
 
+@dataclass(frozen=True)
+class SignInEnd:
+    """When the signed-in facilitator's sign-in ends, however busy (``service.SIGN_IN_MAX_AGE``
+    after signing in): every inbox page's script warns shortly before, and a page shown within
+    ``service.SIGN_IN_ENDING_WARNING`` of it says so (``soon``), with JavaScript or without
+    (templates/inbox/_base.html)."""
+
+    at: str  # the time of day it ends, in the UK: "9:41pm"
+    seconds_left: int
+    soon: bool
+
+
+def sign_in_end() -> SignInEnd | None:
+    """When this session's sign-in ends (None when nobody is signed in)."""
+    ends_at = service.sign_in_ends_at(session) if g.get("facilitator") is not None else None
+    if ends_at is None:
+        return None
+    left = ends_at - utcnow()
+    return SignInEnd(uk_clock(ends_at), max(0, int(left.total_seconds())), left <= service.SIGN_IN_ENDING_WARNING)
+
+
 @bp.context_processor
 def inbox_context() -> dict[str, Any]:
-    """What the inbox pages need: who is signed in, and labels for statuses and timing."""
+    """What the inbox pages need: who is signed in and until when, and labels for statuses and timing."""
     return {
         "facilitator": g.get("facilitator"),
+        "sign_in_end": sign_in_end(),
+        "sign_in_hours": SIGN_IN_HOURS,
+        "sign_in_warning_minutes": int(service.SIGN_IN_ENDING_WARNING.total_seconds() // 60),
         "status_labels": workflow.STATUS_LABELS,
         "status_tag_classes": workflow.STATUS_TAG_CLASSES,
         "how_soon_labels": fields.FIELDS_BY_NAME["how_soon"].options,
@@ -203,6 +229,14 @@ def safe_next(target: str | None, facilitator: Facilitator | None = None) -> str
     ):
         return page_of_form(target)
     return statistics if read_only else url_for("inbox.index")
+
+
+def sign_in_page(target: str | None, facilitator: Facilitator | None = None) -> str:
+    """The sign-in page, going on to ``target`` once signed in (an inbox page: ``safe_next``) if
+    there is one."""
+    if not target:
+        return url_for("inbox.sign_in")
+    return url_for("inbox.sign_in", next=safe_next(target, facilitator))
 
 
 def page_of_form(target: str) -> str:
@@ -285,18 +319,19 @@ def sign_in() -> Response | tuple[str, int]:
     else:
         errors = error_summary([form.email, form.password])
     form.password.data = ""
-    return render_template(
-        "inbox/sign_in.html", form=form, errors=errors, has_errors=bool(errors), sign_in_hours=SIGN_IN_HOURS
-    ), status
+    return render_template("inbox/sign_in.html", form=form, errors=errors, has_errors=bool(errors)), status
 
 
 @bp.post("/sign-out")
 def sign_out() -> Response:
-    """Sign out: the whole session goes, and its id with it."""
-    service.record_sign_out(current_facilitator())
+    """Sign out: the whole session goes, and its id with it. With ``next`` (the page's "Sign in
+    again now", as a sign-in nears its end), the sign-in page goes on to that page."""
+    facilitator = current_facilitator()
+    service.record_sign_out(facilitator)
+    target = request.form.get("next")
     reset_session()
-    flash("You have signed out", SUCCESS)
-    return redirect(url_for("inbox.sign_in"))
+    flash("You have signed out" if not target else "You have signed out. Sign in again to go back to the page", SUCCESS)
+    return redirect(sign_in_page(target, facilitator))
 
 
 # --- the list and a request -------------------------------------------------------------------

@@ -67,8 +67,20 @@ def uk_time(moment: dt.datetime) -> str:
     local = _uk_local(moment)
     if local is None:
         return moment.replace(microsecond=0).isoformat() + "Z"
+    return f"{local.day} {local:%B %Y} at {_clock(local)}"
+
+
+def uk_clock(moment: dt.datetime) -> str:
+    """A naive UTC time as UK local time of day: "9:05am", "12:30pm" (the whole of ``uk_time``
+    if it cannot be converted)."""
+    local = _uk_local(moment)
+    return uk_time(moment) if local is None else _clock(local)
+
+
+def _clock(local: dt.datetime) -> str:
+    """The time of day, GOV.UK style: "9:05am", "12:30pm" (the minute it is in, never rounded up)."""
     hour = local.hour % 12 or 12
-    return f"{local.day} {local:%B %Y} at {hour}:{local:%M}{'am' if local.hour < 12 else 'pm'}"
+    return f"{hour}:{local:%M}{'am' if local.hour < 12 else 'pm'}"
 
 
 def uk_day(moment: dt.datetime) -> dt.date:
