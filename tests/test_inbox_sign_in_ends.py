@@ -1,7 +1,8 @@
 """The end of a sign-in, 12 hours after it began however busy the facilitator is (accessibility
 review, WCAG 2.2.1: it came with no warning, and a note being typed was lost). Every inbox page
-shown in its last 20 minutes says when it ends and why, without JavaScript; "Sign in again now"
-signs out and comes back to the page; a form sent after the end gives back
+shown in its last 20 minutes says when it ends and why, without JavaScript; every page carries
+the warning the script opens a few minutes before (tests/browser/test_inbox_timeout_browser.py);
+"Sign in again now" signs out and comes back to the page; a form sent after the end gives back
 what was typed and says why it was not saved."""
 
 from __future__ import annotations
@@ -33,6 +34,12 @@ def ending_banner(page: str) -> str | None:
     """What the page says about the sign-in ending (its part of the Important banner), or None."""
     match = re.search(r"<div data-sign-in-ending>(.*?)</div>", page, re.S)
     return " ".join(re.sub(r"<[^>]+>", " ", match.group(1)).split()) if match else None
+
+
+def sign_in_ends_dialog(page: str) -> str:
+    match = re.search(r'<dialog[^>]*id="app-sign-in-ends-warning".*?</dialog>', page, re.S)
+    assert match, "no sign-in warning on the page"
+    return match.group(0)
 
 
 def sign_in_again(client: FlaskClient) -> int:
@@ -114,6 +121,30 @@ def test_sign_out_without_a_page_to_come_back_to_is_as_before(app: Flask) -> Non
     token = csrf_token(text(client.get("/inbox")))
     response = client.post("/inbox/sign-out", data={"csrf_token": token})
     assert response.status_code == 302 and response.location == "/inbox/sign-in"
+
+
+def test_every_inbox_page_carries_the_warning_its_script_opens_before_the_end(app: Flask) -> None:
+    client, _ = signed_in(app)
+    reference = stored_request(app)
+    for url in ("/inbox", f"/inbox/requests/{reference}", "/inbox/statistics"):
+        dialog = sign_in_ends_dialog(text(client.get(url)))
+        seconds_left = int(re.search(r'data-seconds-left="(\d+)"', dialog).group(1))  # type: ignore[union-attr]
+        assert 12 * 3600 - 60 < seconds_left <= 12 * 3600, url
+        assert 'data-warn-seconds="300"' in dialog
+        said = " ".join(re.sub(r"<[^>]+>", " ", dialog).split())
+        assert "You will be signed out at" in said and "This cannot be extended." in said
+        assert "Stay signed in" not in said
+        form = re.search(r'<form id="app-sign-in-again"[^>]*action="/inbox/sign-out"[^>]*>(.*?)</form>', dialog, re.S)
+        assert form and 'name="csrf_token"' in form.group(1)
+        assert f'name="next" value="{url}"' in form.group(1)
+        assert re.search(r'<button type="submit" form="app-sign-in-again"[^>]*>Sign in again now</button>', dialog)
+        assert 'aria-describedby="app-sign-in-ends-text app-sign-in-ends-unsaved app-sign-in-ends-left"' in dialog
+    signed_in_for(client, dt.timedelta(hours=11, minutes=58))
+    dialog = sign_in_ends_dialog(text(client.get("/inbox")))
+    assert 60 <= int(re.search(r'data-seconds-left="(\d+)"', dialog).group(1)) <= 120  # type: ignore[union-attr]
+    # Not for anyone signed out, nor outside the inbox.
+    assert 'id="app-sign-in-ends-warning"' not in text(app.test_client().get("/inbox/sign-in"))
+    assert 'id="app-sign-in-ends-warning"' not in text(client.get("/"))
 
 
 def test_a_note_or_reason_sent_after_the_end_is_given_back_and_the_page_says_why(app: Flask) -> None:

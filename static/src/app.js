@@ -28,6 +28,57 @@ document.addEventListener('click', function (event) {
   })
 })
 
+// "2 minutes", "1 minute 30 seconds", "45 seconds": to the second, never rounded up.
+function inWords (ms) {
+  const seconds = Math.max(0, Math.ceil(ms / 1000))
+  const minutes = Math.floor(seconds / 60)
+  const rest = seconds % 60
+  const parts = []
+  if (minutes) parts.push(minutes + (minutes === 1 ? ' minute' : ' minutes'))
+  if (rest || !minutes) parts.push(rest + (rest === 1 ? ' second' : ' seconds'))
+  return parts.join(' ')
+}
+
+// When to say the time left (seconds to go) in a warning opened with openMs to go: every half
+// minute below that (which its description says when it opens), and at 10 seconds.
+function announcementMarks (openMs) {
+  const found = []
+  for (let seconds = 30 * Math.floor((openMs / 1000 - 1) / 30); seconds >= 30; seconds -= 30) {
+    found.push(seconds)
+  }
+  if (openMs > 10000) found.push(10)
+  return found
+}
+
+// A warning's countdown: shown to the second (countdown), and said in its description and live
+// region only at its marks (announcementMarks).
+function countdownOf (dialog, openMs) {
+  const countdown = dialog.querySelector('[data-timeout-countdown]')
+  const described = dialog.querySelector('[data-timeout-left]')
+  const announce = dialog.querySelector('[data-timeout-announce]')
+  const marks = announcementMarks(openMs)
+  function timeLeft (ms) {
+    return dialog.dataset.timeLeft.replace('{time}', inWords(ms))
+  }
+  countdown.textContent = timeLeft(openMs)
+  described.textContent = timeLeft(openMs)
+  announce.textContent = ''
+  return function show (left) {
+    countdown.textContent = timeLeft(left)
+    const seconds = Math.ceil(left / 1000)
+    if (marks.length && seconds <= marks[0]) {
+      while (marks.length && seconds <= marks[0]) marks.shift()
+      described.textContent = timeLeft(left)
+      announce.textContent = timeLeft(left)
+    }
+  }
+}
+
+// When the inbox's sign-in ends for good, as this page's clock counts (Infinity where there is
+// no sign-in), and its warning (startSignInEndsWarning): the idle warning never opens over it,
+// nor once the sign-in has ended (staying signed in is then not on offer).
+const signIn = { endsAt: Infinity, warning: null }
+
 // The timeout warning: shortly before the server ends an idle session, ask whether to keep
 // it. On a journey's pages: keep the answers, or clear them now; on the inbox's, while a
 // facilitator is signed in: stay signed in, or sign out (the dialog's words come from
@@ -47,40 +98,11 @@ document.addEventListener('click', function (event) {
 function startTimeoutWarning (dialog) {
   const idleMs = Number(dialog.dataset.idleSeconds) * 1000
   const warnMs = Math.min(Number(dialog.dataset.warnSeconds) * 1000, idleMs)
-  const countdown = dialog.querySelector('[data-timeout-countdown]')
-  const described = dialog.querySelector('[data-timeout-left]')
-  const announce = dialog.querySelector('[data-timeout-announce]')
   // Typing tells the server at most this often: a minute, or a quarter of the time before the
   // warning opens (a short limit, in a test say), so it is told before the warning opens.
   const typingMs = Math.min(60000, (idleMs - warnMs) / 4)
-  let warnTimer, tickTimer, deadline, lastFocus, marks
+  let warnTimer, tickTimer, deadline, lastFocus, show
   let lastKept = Date.now()
-
-  // "2 minutes", "1 minute 30 seconds", "45 seconds": to the second, never rounded up.
-  function words (ms) {
-    const seconds = Math.max(0, Math.ceil(ms / 1000))
-    const minutes = Math.floor(seconds / 60)
-    const rest = seconds % 60
-    const parts = []
-    if (minutes) parts.push(minutes + (minutes === 1 ? ' minute' : ' minutes'))
-    if (rest || !minutes) parts.push(rest + (rest === 1 ? ' second' : ' seconds'))
-    return parts.join(' ')
-  }
-
-  function timeLeft (ms) {
-    return dialog.dataset.timeLeft.replace('{time}', words(ms))
-  }
-
-  // When to say the time left (seconds to go): every half minute below the time the dialog
-  // opened with (which its description says), and at 10 seconds.
-  function announcementMarks () {
-    const found = []
-    for (let seconds = 30 * Math.floor((warnMs / 1000 - 1) / 30); seconds >= 30; seconds -= 30) {
-      found.push(seconds)
-    }
-    if (warnMs > 10000) found.push(10)
-    return found
-  }
 
   function tick () {
     const left = deadline - Date.now()
@@ -88,13 +110,7 @@ function startTimeoutWarning (dialog) {
       expire()
       return
     }
-    countdown.textContent = timeLeft(left)
-    const seconds = Math.ceil(left / 1000)
-    if (marks.length && seconds <= marks[0]) {
-      while (marks.length && seconds <= marks[0]) marks.shift()
-      described.textContent = timeLeft(left)
-      announce.textContent = timeLeft(left)
-    }
+    show(left)
   }
 
   function hiddenField (form, name, value) {
@@ -117,12 +133,10 @@ function startTimeoutWarning (dialog) {
   }
 
   function open () {
+    if (Date.now() >= signIn.endsAt || (signIn.warning && signIn.warning.open)) return
     lastFocus = document.activeElement
     deadline = Date.now() + warnMs
-    marks = announcementMarks()
-    countdown.textContent = timeLeft(warnMs)
-    described.textContent = timeLeft(warnMs)
-    announce.textContent = ''
+    show = countdownOf(dialog, warnMs)
     dialog.showModal()
     dialog.querySelector('#app-timeout-heading').focus()
     tickTimer = window.setInterval(tick, 1000)
@@ -163,6 +177,22 @@ function startTimeoutWarning (dialog) {
     }).catch(function () {})
   }
 
+  // The sign-in's own warning opens: this one stands down (closed, its timer stopped).
+  function standDown () {
+    window.clearTimeout(warnTimer)
+    window.clearInterval(tickTimer)
+    if (dialog.open) {
+      dialog.close()
+      if (lastFocus && lastFocus.focus) lastFocus.focus()
+    }
+  }
+
+  // The sign-in's warning was closed by a button (activity): the timer starts again.
+  function restart () {
+    keepAlive().catch(function () {})
+    schedule()
+  }
+
   dialog.querySelector('[data-timeout-continue]').addEventListener('click', keep)
   document.addEventListener('input', typed)
   dialog.addEventListener('cancel', function (event) {
@@ -170,12 +200,77 @@ function startTimeoutWarning (dialog) {
     keep()
   })
   schedule()
+  return { standDown: standDown, restart: restart }
+}
+
+// The inbox's sign-in ends, however busy, some hours after signing in (app/inbox/service.py
+// SIGN_IN_MAX_AGE; every page says when once it is near, without JavaScript too:
+// templates/inbox/_base.html). Its warning opens a few minutes before (at once on a page loaded
+// later than that): it cannot be extended, so it offers to go back to the page, to save what is
+// being written, or to sign in again now (which signs out, and comes back to this page once
+// signed in). Escape means "Go back to the page". When the time is up, it says the facilitator
+// has been signed out and that what they had not saved can no longer be saved (a form sent then
+// shows what was typed, to copy), opening again if it was closed. Its focus and countdown work as
+// the idle warning's do (and the idle warning stands down while it is open).
+function startSignInEndsWarning (dialog, idle) {
+  const endsAt = Date.now() + Number(dialog.dataset.secondsLeft) * 1000
+  const warnMs = Number(dialog.dataset.warnSeconds) * 1000
+  const heading = dialog.querySelector('[data-sign-in-heading]')
+  let tickTimer, lastFocus, show
+  let ended = false
+  signIn.endsAt = endsAt
+  signIn.warning = dialog
+
+  function open () {
+    if (dialog.open) return
+    if (idle) idle.standDown()
+    lastFocus = document.activeElement
+    if (!ended) {
+      show = countdownOf(dialog, endsAt - Date.now())
+      tickTimer = window.setInterval(function () { show(endsAt - Date.now()) }, 1000)
+    }
+    dialog.showModal()
+    heading.focus()
+  }
+
+  function end () {
+    ended = true
+    window.clearInterval(tickTimer)
+    heading.textContent = dialog.dataset.endedHeading
+    dialog.querySelector('[data-sign-in-unsaved]').textContent = dialog.dataset.endedUnsaved
+    dialog.querySelector('[data-timeout-countdown]').textContent = ''
+    dialog.querySelector('[data-timeout-left]').textContent = ''
+    // Open, it is said in its live region; opened now, as it opens (its name and description).
+    const said = dialog.open ? dialog.dataset.endedHeading + '. ' + dialog.dataset.endedUnsaved : ''
+    open()
+    dialog.querySelector('[data-timeout-announce]').textContent = said
+  }
+
+  function back () {
+    window.clearInterval(tickTimer)
+    if (dialog.open) dialog.close()
+    if (lastFocus && lastFocus.focus) lastFocus.focus()
+    if (idle && !ended) idle.restart()
+  }
+
+  dialog.querySelector('[data-timeout-continue]').addEventListener('click', back)
+  dialog.addEventListener('cancel', function (event) {
+    event.preventDefault()
+    back()
+  })
+  window.setTimeout(open, Math.max(0, endsAt - warnMs - Date.now()))
+  window.setTimeout(end, Math.max(0, endsAt - Date.now()))
+}
+
+// (A browser without modal dialogs gets neither warning: the pages say the limits.)
+function canOpen (dialog) {
+  return dialog && typeof dialog.showModal === 'function'
 }
 
 const timeoutDialog = document.getElementById('app-timeout-warning')
-if (timeoutDialog && typeof timeoutDialog.showModal === 'function') {
-  startTimeoutWarning(timeoutDialog)
-}
+const signInEndsDialog = document.getElementById('app-sign-in-ends-warning')
+const idleWarning = canOpen(timeoutDialog) ? startTimeoutWarning(timeoutDialog) : null
+if (canOpen(signInEndsDialog)) startSignInEndsWarning(signInEndsDialog, idleWarning)
 
 // The submitted page while the request's PDF is being made (by the outbox worker, usually within
 // a minute): ask the server now and then whether it is made, and when it is, put the download

@@ -14,7 +14,7 @@ from playwright.sync_api import Locator, Page, expect
 
 from support.browser import FormPoster, assert_no_axe_violations
 from support.passwords import cheap_password_hash
-from support.sessions import idle_nearly_to_the_limit, idle_time_left
+from support.sessions import idle_nearly_to_the_limit, idle_time_left, signed_in_ago
 
 EMAIL = "kit.timeout@partnership.example"
 PASSWORD = "quiet harbour lantern seven"
@@ -39,11 +39,14 @@ def _warning(page: Page) -> Locator:
     return page.get_by_role("dialog", name="Do you want to stay signed in?")
 
 
-def _signed_in_with_a_fake_clock(page: Page, url: str) -> None:
-    """Sign in (posting the form), fake the page's clock, open ``url`` and wait for its script."""
+def _signed_in_with_a_fake_clock(page: Page, url: str, app=None, ago: dt.timedelta | None = None) -> None:  # type: ignore[no-untyped-def]
+    """Sign in (posting the form; with ``ago``, that long ago, on ``app``), fake the page's clock,
+    open ``url`` and wait for its script."""
     forms = FormPoster(page.context)
     forms.get("/inbox/sign-in")
     forms.post("/inbox/sign-in", [("email", EMAIL), ("password", PASSWORD)])
+    if ago is not None:
+        signed_in_ago(app, ago)
     page.clock.install()
     page.goto(url)
     expect(page.locator("body.govuk-frontend-supported")).to_have_count(1)
@@ -146,3 +149,105 @@ def test_typing_a_note_keeps_the_facilitator_signed_in_and_the_note_can_be_saved
     page.wait_for_load_state("domcontentloaded")
     page.clock.fast_forward("27:30")
     expect(_warning(page)).to_be_visible()
+
+
+# --- the end of the sign-in, 12 hours after it began (WCAG 2.2.1) ---------------------------------
+
+SIGN_IN_ENDS = re.compile(r"You will be signed out at \d{1,2}:\d\d[ap]m")
+
+
+def _sign_in_ends_warning(page: Page) -> Locator:
+    return page.get_by_role("dialog", name=SIGN_IN_ENDS)
+
+
+def test_the_sign_in_warns_before_its_hours_are_up_and_going_back_keeps_the_note(
+    page: Page,
+    reference: str,
+    live_server,  # type: ignore[no-untyped-def]
+) -> None:
+    """Found (accessibility review, WCAG 2.2.1): the 12 hours ran out with no warning, and a note
+    being typed was lost. 5 minutes before, a warning says when and that it cannot be extended;
+    "Go back to the page" leaves the note and the focus as they were (and is activity: the idle
+    timer starts again). Once the time is up, it says so, opening again, and the idle warning
+    (whose "Stay signed in" could no longer be true) never opens."""
+    _signed_in_with_a_fake_clock(
+        page, f"/inbox/requests/{reference}", live_server.app, dt.timedelta(hours=11, minutes=50)
+    )
+    # Without the script too, the page says when (the Important banner).
+    expect(page.get_by_role("region", name="Important")).to_contain_text(SIGN_IN_ENDS)
+    note = page.get_by_label("Add a note")
+    note.fill(NOTE)
+    page.clock.fast_forward("04:50")
+    expect(_sign_in_ends_warning(page)).to_be_hidden()
+    page.clock.fast_forward("00:30")
+    expect(_sign_in_ends_warning(page)).to_be_visible()
+    expect(page.get_by_role("heading", name=SIGN_IN_ENDS)).to_be_focused()
+    expect(_sign_in_ends_warning(page)).to_have_accessible_description(
+        re.compile(
+            r"^For security, we sign you out 12 hours after you signed in, even while you are using the inbox\.\s+"
+            r"This cannot be extended\.\s+Save what you are writing now, then sign in again\.\s+"
+            r"Signing in again now loses anything not yet saved\.\s+"
+            r"You will be signed out in 4 minutes( \d+ seconds?)?\.\s*$"
+        )
+    )
+    assert_no_axe_violations(page, "the warning before the sign-in's hours are up")
+    with page.expect_response(lambda r: r.url.endswith("/keep-alive")) as kept:
+        _sign_in_ends_warning(page).get_by_role("button", name="Go back to the page").click()
+    assert kept.value.status == 204
+    expect(_sign_in_ends_warning(page)).to_be_hidden()
+    expect(note).to_be_focused()
+    expect(note).to_have_value(NOTE)
+    # The time is up: it says so, opening again.
+    page.clock.fast_forward("05:00")
+    ended = page.get_by_role("dialog", name="You have been signed out")
+    expect(ended).to_be_visible()
+    expect(page.get_by_role("heading", name="You have been signed out")).to_be_focused()
+    expect(ended).to_contain_text("Anything you had not saved can no longer be saved.")
+    assert_no_axe_violations(page, "the warning once the sign-in's hours are up")
+    page.keyboard.press("Escape")
+    expect(ended).to_be_hidden()
+    expect(note).to_have_value(NOTE)
+    # Long after, no idle warning offers to stay signed in.
+    page.clock.fast_forward("30:00")
+    expect(_warning(page)).to_be_hidden()
+    expect(page).to_have_url(re.compile(rf"/inbox/requests/{reference}$"))
+
+
+def test_sign_in_again_now_signs_out_and_comes_back_to_the_page(
+    page: Page,
+    reference: str,
+    live_server,  # type: ignore[no-untyped-def]
+) -> None:
+    _signed_in_with_a_fake_clock(
+        page, f"/inbox/requests/{reference}", live_server.app, dt.timedelta(hours=11, minutes=56)
+    )
+    page.clock.fast_forward("00:05")  # (under 5 minutes left as the page opened: the warning opens at once)
+    expect(_sign_in_ends_warning(page)).to_be_visible()
+    _sign_in_ends_warning(page).get_by_role("button", name="Sign in again now").click()
+    expect(page.get_by_role("heading", level=1, name="Sign in to the facilitators' inbox")).to_be_visible()
+    expect(page).to_have_url(re.compile(rf"/inbox/sign-in\?next=/inbox/requests/{reference}$"))
+    page.get_by_label("Email address").fill(EMAIL)
+    page.get_by_role("textbox", name="Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).to_have_url(re.compile(rf"/inbox/requests/{reference}$"))
+    expect(page.get_by_role("region", name="Important")).to_have_count(0)  # 12 new hours
+
+
+def test_the_idle_warning_stands_down_for_the_sign_ins_own(
+    page: Page,
+    reference: str,
+    live_server,  # type: ignore[no-untyped-def]
+) -> None:
+    """Both at once: the idle warning, open, gives way to the sign-in's (never two dialogs), and
+    its timer running out does not sign out over it."""
+    _signed_in_with_a_fake_clock(page, "/inbox", live_server.app, dt.timedelta(hours=11, minutes=27))
+    page.clock.fast_forward("27:30")
+    expect(_warning(page)).to_be_visible()
+    page.clock.fast_forward("00:40")
+    expect(_warning(page)).to_be_hidden()
+    expect(_sign_in_ends_warning(page)).to_be_visible()
+    expect(page.get_by_role("heading", name=SIGN_IN_ENDS)).to_be_focused()
+    page.clock.fast_forward("02:30")  # past the idle warning's own end
+    expect(page).to_have_url(re.compile(r"/inbox$"))
+    expect(_sign_in_ends_warning(page)).to_be_visible()
+    expect(_warning(page)).to_be_hidden()

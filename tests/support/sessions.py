@@ -87,3 +87,26 @@ def idle_time_left(app: Any, cookies: list[Any]) -> dt.timedelta:
             select(JourneySessionRow.expires_at).where(JourneySessionRow.id == sid)
         ).scalar_one()
         return expiry - utcnow()
+
+
+def signed_in_ago(app: Any, ago: dt.timedelta) -> None:
+    """Time passes: every stored inbox sign-in began ``ago`` (its hours count from then:
+    app.inbox.service.SIGN_IN_MAX_AGE); nothing else in the sessions changes."""
+    from sqlalchemy import select, update
+
+    from app.extensions import db
+    from app.inbox.service import SIGNED_IN_AT_KEY
+    from app.models import utcnow
+    from app.sessions import JourneySessionRow
+
+    serializer = app.session_interface.serializer
+    with app.app_context():
+        began = (utcnow() - ago).isoformat()
+        for sid, data in db.session.execute(select(JourneySessionRow.id, JourneySessionRow.data)).all():
+            held = serializer.loads(data)
+            if SIGNED_IN_AT_KEY in held:
+                held[SIGNED_IN_AT_KEY] = began
+                db.session.execute(
+                    update(JourneySessionRow).where(JourneySessionRow.id == sid).values(data=serializer.dumps(held))
+                )
+        db.session.commit()
