@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models import AuditEvent, OutboxMessage, StoredRequest, utcnow
 from support import both_databases
+from support.database import sqlite_file_bytes
 from support.submission import VALID_DETAILS, make_request
 
 
@@ -180,17 +181,6 @@ def test_a_purge_that_fails_never_stops_the_emails(app, monkeypatch) -> None:
         assert db.session.scalar(select(StoredRequest.pdf_made_at).where(StoredRequest.reference == reference))
 
 
-def _file_bytes(app) -> bytes:
-    """The SQLite database file and its write-ahead log, as they are on disk."""
-    from pathlib import Path
-
-    from sqlalchemy.engine import make_url
-
-    database = Path(str(make_url(app.config["SQLALCHEMY_DATABASE_URI"]).database))
-    log = database.with_name(database.name + "-wal")
-    return database.read_bytes() + (log.read_bytes() if log.exists() else b"")
-
-
 def test_a_deleted_requests_text_is_left_neither_in_the_sqlite_file_nor_its_log(app, runner) -> None:
     """Found (privacy review): after the purge, a deleted request's text (and each saved version of a
     journey's answers) could still be read in SQLite's write-ahead log (``…db-wal``), which keeps
@@ -203,16 +193,16 @@ def test_a_deleted_requests_text_is_left_neither_in_the_sqlite_file_nor_its_log(
     with app.app_context():
         first = make_request(details=details).request.reference
         make_request(details=details, now=utcnow() - dt.timedelta(days=91))
-    assert marker.encode() in _file_bytes(app)
+    assert marker.encode() in sqlite_file_bytes(app)
     assert runner.invoke(args=["requests", "delete", first, "--yes"]).exit_code == 0
     assert runner.invoke(args=["requests", "purge"]).exit_code == 0
-    assert marker.encode() not in _file_bytes(app)
+    assert marker.encode() not in sqlite_file_bytes(app)
 
     with app.app_context():
         make_request(details=details, now=utcnow() - dt.timedelta(days=91))
-        assert marker.encode() in _file_bytes(app)
+        assert marker.encode() in sqlite_file_bytes(app)
         assert purge_due(Purges()) == (0, 1)
-    assert marker.encode() not in _file_bytes(app)
+    assert marker.encode() not in sqlite_file_bytes(app)
 
 
 # --- the audit log has a retention period of its own -----------------------------------------

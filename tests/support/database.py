@@ -191,3 +191,13 @@ def database_settings(
     schema: WorkerSchema = request.getfixturevalue("postgres_worker_schema")
     schema.empty()
     yield schema_settings(url, schema.name)
+
+
+def sqlite_file_bytes(app: Any) -> bytes:
+    """The app's SQLite database file and its write-ahead log (``…db-wal``), as they are on disk:
+    to check that what was deleted can no longer be read in either."""
+    from sqlalchemy.engine import make_url
+
+    database = Path(str(make_url(app.config["SQLALCHEMY_DATABASE_URI"]).database))
+    log = database.with_name(database.name + "-wal")
+    return database.read_bytes() + (log.read_bytes() if log.exists() else b"")
