@@ -26,6 +26,7 @@ from app.inbox.pdf_import import BAD_DATA
 from app.models import REQUEST_STATUSES, AuditEvent, OutboxMessage, StoredRequest
 from app.requests.document import request_document
 from support import both_databases, csrf_token, session_cookie
+from support.database import sqlite_file_bytes
 from support.pdf import pdf_attachment_json
 from support.servers import project_python
 from support.sessions import session_form, session_has_started
@@ -514,7 +515,7 @@ def inbox_rules(app: Flask) -> list:
 
 
 def rule_url(rule) -> str:
-    return rule.rule.replace("<reference>", "STT-2345-6789").replace("<session_id>", "1")
+    return rule.rule.replace("<reference>", "STT-2345-6789").replace("<session_id>", "1").replace("<note_id>", "1")
 
 
 def test_every_inbox_route_needs_a_signed_in_facilitator(app: Flask) -> None:
@@ -526,6 +527,7 @@ def test_every_inbox_route_needs_a_signed_in_facilitator(app: Flask) -> None:
         "inbox.change_status",
         "inbox.assign",
         "inbox.add_note",
+        "inbox.delete_note",
         "inbox.import_request",
         "inbox.sign_out",
         "inbox.sessions_list",
@@ -551,7 +553,7 @@ def test_every_inbox_post_needs_its_csrf_token(app: Flask) -> None:
     reference = stored_request(app)
     for rule in inbox_rules(app):
         if "POST" in rule.methods:
-            url = rule.rule.replace("<reference>", reference)
+            url = rule.rule.replace("<reference>", reference).replace("<note_id>", "1")
             assert client.post(url, data={"status": "closed", "text": "x", "facilitator": ""}).status_code == 400, url
     assert client.get("/inbox").status_code == 200  # still signed in: no sign-out without a token
     refused = app.test_client().post("/inbox/sign-in", data={"email": EMAIL, "password": PASSWORD})
@@ -723,6 +725,155 @@ def test_notes_are_stored_with_author_and_audited_without_their_text(app: Flask)
         refused = post_form(client, page, f"{page}/notes", {"text": bad})
         assert refused.status_code == 200 and "govuk-error-summary" in text(refused)
     assert len(events(app, "note_added")) == 1
+
+
+def note_by(app: Flask, reference: str, note: str, email: str = EMAIL) -> int:
+    """A note added to the request by the facilitator with this email (its warning confirmed, if
+    it had one); returns the note's id."""
+    with app.app_context():
+        stored = db.session.scalar(select(StoredRequest).where(StoredRequest.reference == reference))
+        return service.add_note(stored, note, service.find_facilitator(email)).id
+
+
+def delete_links(page: str) -> list[str]:
+    """The "Delete" links beside the notes on a request's page."""
+    return re.findall(r'href="([^"]+/notes/\d+/delete)" data-delete-note-link', page)
+
+
+def yes_delete_it(page: str) -> dict[str, str]:
+    """What "Yes, delete it" on a note's confirmation page posts."""
+    stamp = re.search(r'name="note" value="([^"]+)"', page)
+    assert stamp is not None, page
+    return {"csrf_token": csrf_token(page), "confirm": "yes", "note": stamp.group(1)}
+
+
+def confirm_delete(client: FlaskClient, link: str) -> TestResponse:
+    """Open the note's confirmation page and select "Yes, delete it"."""
+    return client.post(link, data=yes_delete_it(text(client.get(link))))
+
+
+@both_databases
+def test_any_facilitator_can_delete_a_note_after_confirming_and_it_is_audited_without_its_text(app: Flask) -> None:
+    """Found: a note that named a child, added past the identifying-data warning, stayed on the
+    request for all to read until the request was deleted at the end of the retention period."""
+    client, facilitator_id = signed_in(app)
+    colleague_id = add_facilitator(app, "kim.colleague@partnership.example", "Kim Colleague")
+    reference = stored_request(app)
+    page = f"/inbox/requests/{reference}"
+    identifying = "Jayden Smith (DOB 12/03/2015) lives at 4 Elm Road, M6 5FJ."
+    note_by(app, reference, identifying, "kim.colleague@partnership.example")  # a colleague's note
+    note_by(app, reference, "Offered two dates.")
+    links = delete_links(text(client.get(page)))
+    assert len(links) == 2
+    link = links[0]
+    ask = client.get(link)
+    assert ask.status_code == 200 and "Are you sure you want to delete this note?" in text(ask)
+    assert identifying in text(ask) and "Kim Colleague added it on" in text(ask)  # to be sure it is the one
+    token = csrf_token(text(ask))
+    assert client.post(link, data={"csrf_token": token}).status_code == 200  # no confirmation: asked again
+    expired = client.post(link, data={"csrf_token": "stale", "confirm": "yes"})  # a form kept open too long
+    assert expired.status_code == 400
+    assert "The note has not been deleted because the form had expired" in text(expired)
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(TriageNote)) == 2  # asked, not deleted
+    done = confirm_delete(client, link)
+    assert done.status_code == 302 and done.location == page
+    shown = text(client.get(page))
+    assert "Note deleted" in shown and identifying not in shown and "Offered two dates." in shown
+    with app.app_context():
+        assert list(db.session.scalars(select(TriageNote.text))) == ["Offered two dates."]
+    [event] = events(app, "note_deleted")
+    assert (event.reference, event.actor) == (reference, f"facilitator:{facilitator_id}")
+    assert f"by facilitator:{colleague_id}" in event.detail
+    assert not any(part in event.detail for part in ("Jayden", "Smith", "Elm", "M6"))
+    trail = trail_text(shown)
+    assert "Sam Facilitator | Note deleted: the note Kim Colleague added on " in trail
+    assert "note 1" not in trail and "facilitator:" not in trail
+    assert len(events(app, "viewed")) == 1  # the page before; not the page shown just after the deletion
+    # The confirmation page again, from a tab left open: said plainly, nothing else deleted.
+    again = client.post(link, data={"csrf_token": token, "confirm": "yes", "note": "2026-01-01T00:00:00"})
+    assert again.status_code == 302 and again.location == page
+    shown = text(client.get(page))
+    assert "That note has already been deleted by you (in another tab or window)" in shown
+    assert "Offered two dates." in shown and "govuk-notification-banner--success" not in shown
+    assert client.get(link).location == page  # and its link
+
+
+def test_a_note_deleted_by_a_colleague_meanwhile_is_said_so(app: Flask) -> None:
+    client, _ = signed_in(app)
+    add_facilitator(app, "kim.colleague@partnership.example", "Kim Colleague")
+    colleague = app.test_client()
+    sign_in(colleague, "kim.colleague@partnership.example")
+    reference = stored_request(app)
+    page = f"/inbox/requests/{reference}"
+    note_by(app, reference, "Jayden's mum called.")
+    [link] = delete_links(text(client.get(page)))
+    ask = text(client.get(link))  # open, not yet confirmed, while a colleague deletes it
+    assert confirm_delete(colleague, link).status_code == 302
+    stale = yes_delete_it(ask)
+    response = client.post(link, data=stale, follow_redirects=True)
+    assert response.status_code == 200 and response.request.path == page
+    assert "That note has already been deleted by Kim Colleague, so nothing was deleted now" in text(response)
+    assert len(events(app, "note_deleted")) == 1
+    # The same after a form that had expired: no "Are you sure?" about a note that is not there.
+    expired = client.post(link, data={**stale, "csrf_token": "stale"}, follow_redirects=True)
+    assert expired.request.path == page and "already been deleted by Kim Colleague" in text(expired)
+
+
+def test_a_stale_confirmation_never_deletes_a_later_note_given_the_same_number(app: Flask) -> None:
+    """SQLite gives a new row the number after the highest left, so a note added after the last
+    one was deleted has that one's number: a confirmation page left open must not delete it."""
+    client, _ = signed_in(app)
+    reference = stored_request(app)
+    page = f"/inbox/requests/{reference}"
+    first = note_by(app, reference, "Jayden's mum called.")
+    [link] = delete_links(text(client.get(page)))
+    ask = text(client.get(link))
+    assert confirm_delete(client, link).status_code == 302
+    assert note_by(app, reference, "Offered two dates.") == first  # the same number, another note
+    stale = yes_delete_it(ask)
+    response = client.post(link, data=stale, follow_redirects=True)
+    assert "That note has already been deleted by you" in text(response)
+    with app.app_context():
+        assert list(db.session.scalars(select(TriageNote.text))) == ["Offered two dates."]
+
+
+def test_a_note_that_is_not_there_is_page_not_found(app: Flask) -> None:
+    client, _ = signed_in(app)
+    reference, other = stored_request(app), stored_request(app)
+    elsewhere = note_by(app, other, "On the other request.")
+    for note_id in ("999", "abc", "١", "0" * 12, str(elsewhere)):
+        assert client.get(f"/inbox/requests/{reference}/notes/{note_id}/delete").status_code == 404, note_id
+        token = csrf_token(text(client.get(f"/inbox/requests/{reference}")))
+        response = client.post(
+            f"/inbox/requests/{reference}/notes/{note_id}/delete", data={"csrf_token": token, "confirm": "yes"}
+        )
+        assert response.status_code == 404, note_id
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(TriageNote)) == 1
+    # A request that has been deleted: its page says when.
+    note_by(app, reference, "A note.")
+    with app.app_context():
+        from app.requests.service import delete_request
+
+        delete_request(reference)
+    gone = client.get(f"/inbox/requests/{reference}/notes/1/delete")
+    assert gone.status_code == 404 and "deleted" in text(gone)
+
+
+def test_a_deleted_notes_text_is_left_neither_in_the_sqlite_file_nor_its_log(app: Flask) -> None:
+    """The note's row is zeroed (secure_delete), and SQLite's write-ahead log, which keeps the
+    earlier versions of its page, is emptied when the note is deleted (as after a purge)."""
+    client, _ = signed_in(app)
+    reference = stored_request(app)
+    marker = "Quokka-in-the-note-5127"
+    note_by(app, reference, f"Jayden {marker}")
+    note_by(app, reference, "Offered two dates.")
+    assert marker.encode() in sqlite_file_bytes(app)
+    [link, _] = delete_links(text(client.get(f"/inbox/requests/{reference}")))
+    assert confirm_delete(client, link).status_code == 302
+    assert marker.encode() not in sqlite_file_bytes(app)
+    assert b"Offered two dates." in sqlite_file_bytes(app)
 
 
 def error_summary_of(page: str) -> str:

@@ -524,6 +524,7 @@ ROUTES = [
     "/inbox/requests/<reference>/invitation",  # (and a GET: to the request page, inbox.form_address)
     "/inbox/requests/<reference>/notes",
     "/inbox/requests/<reference>/notes",  # (and a GET: to the request page, inbox.form_address)
+    "/inbox/requests/<reference>/notes/<note_id>/delete",
     "/inbox/requests/<reference>/request.pdf",
     "/inbox/requests/<reference>/session",
     "/inbox/requests/<reference>/session",  # (and a GET: to the request page, inbox.form_address)

@@ -21,12 +21,13 @@ from typing import Any, cast
 
 from flask import current_app, has_app_context
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import defer
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from .. import audit, workflow
 from ..email_address import is_email_address
-from ..extensions import db
+from ..extensions import db, empty_write_ahead_log
 from ..input_guard import is_blank
 from ..journey import MODE_LABELS
 from ..mail import mail_problem_words, too_late
@@ -582,6 +583,7 @@ ACTION_WORDS = {
     "status_changed": "Status changed",
     "assigned": "Assignment changed",
     "note_added": "Note added",
+    "note_deleted": "Note deleted",
     "purged": "Deleted",
     "pdf_made": "PDF made",
     "pdf_failed": "PDF could not be made (it will be tried again)",
@@ -620,6 +622,8 @@ FOUND_PATTERN = re.compile(r"(?:^|; )the identifying-data check found: (.+)$")
 MOVED_PATTERN = re.compile(r"session (?P<session>\d+); was (?P<was>.+)")
 CREATED_PATTERN = re.compile(r"outcome (?P<outcome>[^;]+); rule pack (?P<version>[^;]+); mode (?P<mode>\w+)")
 ATTEMPT_PATTERN = re.compile(r"(?:(?P<kind>\w+), )?attempt (?P<attempt>\d+)(?:: (?P<problem>.*))?", re.S)
+# A note_deleted event's detail (``delete_note``), its author already named (``audit_trail``).
+NOTE_DELETED_PATTERN = re.compile(r"note \d+ by (?P<author>.+), added (?P<at>\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)")
 WARNING_CONFIRMED = "identifying-data warning confirmed"
 WARNING_WORDS = "the warning about identifying data was confirmed"
 
@@ -693,6 +697,8 @@ def _trail_words(action: str, detail: str, session_names: dict[str, str]) -> tup
     if action == "note_added":
         _, _, rest = detail.partition("; ")
         return words, rest
+    if action == "note_deleted" and (found := NOTE_DELETED_PATTERN.fullmatch(detail)):
+        return words, f"the note {found['author']} added on {uk_time(dt.datetime.fromisoformat(found['at']))}"
     if action == "feedback_not_sent":
         return words, REASON_WORDS.get(detail, detail)
     if action in ("invitation_queued", "session_changed") and SESSION_PATTERN.fullmatch(detail):
@@ -971,6 +977,70 @@ def add_note(request: StoredRequest, text: str, facilitator: Facilitator) -> Tri
     audit.add_event("note_added", request.reference, facilitator.actor, f"note {note.id}{_kinds(text)}")
     db.session.commit()
     return note
+
+
+def find_note(request: StoredRequest, note_id: str) -> tuple[TriageNote, Facilitator] | None:
+    """The request's note with this id (ASCII digits only, as in an address), with its author;
+    None if the request has no such note (deleted, or never on this request)."""
+    if not (note_id.isascii() and note_id.isdigit() and len(note_id) < 10):
+        return None
+    row = db.session.execute(
+        select(TriageNote, Facilitator)
+        .join(Facilitator, Facilitator.id == TriageNote.author_id)
+        .where(TriageNote.id == int(note_id), TriageNote.request_id == request.id)
+    ).first()
+    return (row[0], row[1]) if row is not None else None
+
+
+def note_stamp(note: TriageNote) -> str:
+    """When the note was added, to the microsecond: the confirmation page posts it back, so a
+    note added later under the same number (SQLite may reuse a deleted row's id) is not the one
+    deleted."""
+    return note.created_at.isoformat()
+
+
+def delete_note(request: StoredRequest, note: TriageNote, facilitator: Facilitator) -> None:
+    """Delete a triage note (one that identifies someone, say), whoever added it. The audit event
+    records which note (its number, who added it and when), and who deleted it, never what it said.
+
+    The text goes from the database at once: the row is zeroed in SQLite's file (``secure_delete``)
+    and SQLite's write-ahead log, which keeps the earlier versions of its page, is emptied
+    (``empty_write_ahead_log``), as after the purges. If readers keep the log busy, it is emptied by
+    the outbox worker's next hourly purge. (PostgreSQL reclaims the row's space when it is vacuumed.)"""
+    detail = f"note {note.id} by facilitator:{note.author_id}, added {note.created_at.isoformat(timespec='seconds')}"
+    reference = request.reference
+    db.session.delete(note)
+    audit.add_event("note_deleted", reference, facilitator.actor, detail)
+    db.session.commit()
+    # Nothing is read between the commit and this (a read would hold the log open): the deletion
+    # is saved either way, so a fault here is logged, not shown.
+    try:
+        empty_write_ahead_log()
+    except SQLAlchemyError as error:
+        current_app.logger.warning("SQLite's log not emptied after a note was deleted (%s)", type(error).__name__)
+
+
+def note_deleted_by(request: StoredRequest, note_id: str) -> str | None:
+    """Who deleted the request's note with this id ("facilitator:<id>", from the audit log; the
+    latest, should SQLite have reused the number), or None if no note of that number was deleted."""
+    if not (note_id.isascii() and note_id.isdigit() and len(note_id) < 10):
+        return None
+    return db.session.scalar(
+        select(AuditEvent.actor)
+        .where(
+            AuditEvent.reference == request.reference,
+            AuditEvent.action == "note_deleted",
+            AuditEvent.detail.startswith(f"note {int(note_id)} by "),
+        )
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+        .limit(1)
+    )
+
+
+def facilitator_acting(actor: str) -> Facilitator | None:
+    """The facilitator an audit event's actor ("facilitator:<id>") names, or None (the service, a command)."""
+    found = ACTOR_PATTERN.fullmatch(actor)
+    return db.session.get(Facilitator, int(found[1])) if found is not None and len(found[1]) < 10 else None
 
 
 def assignable(facilitator_id: str) -> Facilitator | None:

@@ -10,6 +10,7 @@ Routes (blueprint ``inbox``, prefix ``/inbox``):
   POST      /inbox/requests/<reference>/status          change_status
   POST      /inbox/requests/<reference>/assignment      assign
   POST      /inbox/requests/<reference>/notes           add_note
+  GET/POST  /inbox/requests/<reference>/notes/<note_id>/delete  delete_note  ("Are you sure?", then delete)
   GET       /inbox/requests/<reference>/<form address>  form_address     (to the request page: REQUEST_FORMS)
   GET/POST  /inbox/import                               import_request
   GET       /inbox/guide                                guide            (docs/FACILITATORS.md)
@@ -624,6 +625,68 @@ def add_note(reference: str) -> Response | str:
     return acted_on(stored)
 
 
+# The delete page's confirmation (its hidden field).
+CONFIRM_DELETE = "yes"
+NOTE_ALREADY_DELETED = "That note has already been deleted by {who}, so nothing was deleted now"
+
+
+@bp.route("/requests/<reference>/notes/<note_id>/delete", methods=["GET", "POST"])
+def delete_note(reference: str, note_id: str) -> Response | str:
+    """Delete a triage note, once the facilitator has confirmed it on this page (a note that
+    names a child, say: the warning was confirmed, but it must not be kept). Any facilitator may
+    delete any note, not only its author: a note that identifies someone must go at once, whoever
+    wrote it and whether or not they are at work (the audit log says who deleted it).
+
+    GET asks "Are you sure?", showing the note; only a POST from that page (its ``confirm``
+    field, and the note it showed: ``note_stamp``) deletes. A note deleted meanwhile (by a
+    colleague, or in another tab) is said so on the request's page; a number no note of this
+    request ever had is "page not found"."""
+    stored = stored_request(reference)
+    found = service.find_note(stored, note_id)
+    if found is None:
+        return note_gone(stored, note_id)
+    note, author = found
+    if request.method == "GET" or request.form.get("confirm") != CONFIRM_DELETE or not request.form.get("note"):
+        return render_delete_note_page(stored, note, author)
+    if request.form["note"] != service.note_stamp(note):  # that note went; another has its number now
+        return note_gone(stored, note_id)
+    service.delete_note(stored, note, current_facilitator())
+    done("Note deleted", "notes", "the notes")
+    return acted_on(stored)
+
+
+def note_gone(stored: Any, note_id: str) -> Response:
+    """Back to the request's page saying who deleted the note already; 404 if it never had one
+    of this number."""
+    deleted_by = service.note_deleted_by(stored, note_id)
+    if deleted_by is None:
+        abort(404)
+    me = current_facilitator()
+    if deleted_by == me.actor:
+        who = "you (in another tab or window)"
+    else:
+        colleague = service.facilitator_acting(deleted_by)
+        who = colleague.display_name if colleague is not None else "another facilitator"
+    flash(NOTE_ALREADY_DELETED.format(who=who), IMPORTANT)
+    session.pop(ACTED_KEY, None)  # nothing was done: the page shown next is a view
+    return redirect(url_for("inbox.request_page", reference=stored.reference))
+
+
+def render_delete_note_page(stored: Any, note: Any, author: Facilitator, problem: str = "") -> str:
+    """ "Are you sure?" before deleting a note (``problem``: why the last try did nothing)."""
+    errors = [{"text": problem, "href": "#delete-note"}] if problem else []
+    return render_template(
+        "inbox/delete_note.html",
+        stored=stored,
+        note=note,
+        author=author,
+        stamp=service.note_stamp(note),
+        confirm=CONFIRM_DELETE,
+        errors=errors,
+        has_errors=bool(errors),
+    )
+
+
 # --- the forms' addresses, opened (GET) ---------------------------------------------------------
 
 # The last parts of the addresses a request page's forms post to (change_status, assign and
@@ -662,6 +725,7 @@ ASSIGNMENT_NOT_CHECKED = (
     "The assignment has not been changed because the form had expired. Select Change assignment to try again"
 )
 NOTE_NOT_CHECKED = "The note has not been added because the form had expired. Select Add note to try again"
+NOTE_NOT_DELETED = "The note has not been deleted because the form had expired. Select Yes, delete it to try again"
 
 ShownAgain = Callable[..., Response | str]
 # The endpoints whose page is shown again when their form's security token fails (see
@@ -738,6 +802,16 @@ def note_not_checked(reference: str) -> str:
     form = NoteForm()
     form.text.errors = [NOTE_NOT_CHECKED]
     return render_request_page(stored_request(reference), note_form=form)
+
+
+@when_not_checked("inbox.delete_note")
+def delete_note_not_checked(reference: str, note_id: str) -> Response | str:
+    """ "Are you sure?" again, saying the note was not deleted (or, if it has gone meanwhile, who deleted it)."""
+    stored = stored_request(reference)
+    found = service.find_note(stored, note_id)
+    if found is None:
+        return note_gone(stored, note_id)
+    return render_delete_note_page(stored, *found, problem=NOTE_NOT_DELETED)
 
 
 @bp.get("/guide")
