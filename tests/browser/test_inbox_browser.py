@@ -320,6 +320,27 @@ def test_the_success_banner_takes_the_focus_with_or_without_scripts(
         expect(banner).not_to_have_attribute("tabindex", "-1")
 
 
+def test_a_note_is_deleted_once_the_facilitator_is_sure_without_javascript(browser_page, inbox_data: InboxData) -> None:  # type: ignore[no-untyped-def]
+    """A note that should not have been written: "Delete" beside it, "Are you sure?" showing it,
+    then "Yes, delete it", with scripts off (a plain link and form)."""
+    page = browser_page(js=False)
+    note = "Written on the wrong request by mistake."
+    signed_in(page)
+    page.goto(f"/inbox/requests/{inbox_data.references[0]}")
+    page.get_by_label("Add a note").fill(note)
+    page.get_by_role("button", name="Add note").click()
+    expect(success_banner(page, "Note added")).to_be_visible()
+    shown = page.locator("[data-notes] li").filter(has_text=note)
+    shown.get_by_role("link", name=re.compile(f"^Delete the note {NAME} added on ")).click()
+    expect(page.get_by_role("heading", level=1, name="Are you sure you want to delete this note?")).to_be_visible()
+    expect(page.locator("[data-note-to-delete]")).to_have_text(note)
+    assert_no_axe_violations(page, "deleting a note (JavaScript off)")
+    page.get_by_role("button", name="Yes, delete it").click()
+    expect(success_banner(page, "Note deleted")).to_be_focused()
+    expect(shown).to_have_count(0)
+    expect(trail_row(page, NAME, re.compile(f"Note deleted: the note {NAME} added on ")).first).to_be_visible()
+
+
 IDENTIFYING_NOTE = "Child Jayden Smith DOB 12/03/2015 M6 5FJ"
 NOT_ADDED = "Check the note does not identify anyone: it has not been added yet"
 
