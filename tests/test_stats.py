@@ -558,10 +558,47 @@ def test_the_download_link_says_what_csv_means(app: Flask) -> None:
     assert "as a spreadsheet (CSV: comma-separated values)</a>" in page
 
 
-def test_an_outcome_that_left_the_pack_is_still_shown_by_id(app: Flask) -> None:
-    add_counts(app, ("outcome", current_month(), "OLD", 6), ("criterion", current_month(), "gone", 6))
-    page = html.unescape(signed_in(app).get("/inbox/statistics").get_data(as_text=True))
-    assert "OLD (no longer in the rule pack)" in page and "gone (no longer in the rule pack)" in page
+def test_an_outcome_or_answer_that_left_the_rules_says_so_in_words_with_its_id(app: Flask) -> None:
+    """Found: a criterion the partnership had taken out of the rules was shown by its id alone
+    ("gone (no longer in the rule pack)"), which a partnership reader could not place. The counts
+    hold only the id (the wording is not recorded), so the row says what it was and gives the id."""
+    add_counts(
+        app,
+        ("outcome", current_month(), "OLD", 6),
+        ("criterion", current_month(), "gone", 6),
+        ("criterion", current_month(), "stuck", 6),
+    )
+    client = signed_in(app, "partnership")
+    page = html.unescape(client.get("/inbox/statistics").get_data(as_text=True))
+    labels = {
+        name: dict(re.findall(r'data-row="([^"]*)">\s*<th scope="row" class="govuk-table__header">([^<]*)</th>', body))
+        for name, body in re.findall(r'<section [^>]*data-table="([^"]+)">(.*?)</section>', page, re.S)
+    }
+    assert labels["outcome"]["OLD"] == "An outcome no longer in the rules (id: OLD)"
+    assert labels["criterion"]["gone"] == "An answer no longer in the rules (id: gone)"
+    with app.app_context():
+        [stuck] = [
+            option
+            for option in current_pack().question(current_pack().roles.criteria_question).options
+            if option.value == "stuck"
+        ]
+    assert labels["criterion"]["stuck"] == str(stuck.label)  # one still in the rules: its words
+    assert list(labels["criterion"])[-1] == "gone"  # after the rules' own, in their order
+    # Each table with such a row says what it is, once; a table without one does not.
+    explained = dict(re.findall(r'data-table="([^"]+)">.*?(data-retired-explained|</section>)', page, re.S))
+    assert explained == {
+        "journeys": "</section>",
+        "outcome": "data-retired-explained",
+        "criterion": "data-retired-explained",
+    }
+    # The download says the same.
+    exported = csv_tables(client.get("/inbox/statistics.csv").get_data(as_text=True))
+    assert exported["Outcomes reached"]["An outcome no longer in the rules (id: OLD)"]["total"] == "6"
+    assert exported["What a reflective space would help with"]["An answer no longer in the rules (id: gone)"] == {
+        **dict.fromkeys(window(12)[:-1], "0"),
+        current_month(): "6",
+        "total": "6",
+    }
 
 
 @both_databases

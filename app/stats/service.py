@@ -241,6 +241,7 @@ class TableRow:
     cells: tuple[Cell, ...]
     total: Cell
     is_total: bool = False
+    retired: bool = False  # counts an outcome or answer the rule pack no longer has (``RETIRED_LABELS``)
 
 
 @dataclass(frozen=True)
@@ -369,7 +370,13 @@ def statistics(
     for name, (title, keys, adds_up, total_label) in layout.items():
         result = suppressed[name]
         rows = [
-            TableRow(key, labels.label(kind, subject), result.cells[i], result.row_totals[i])
+            TableRow(
+                key,
+                labels.label(kind, subject),
+                result.cells[i],
+                result.row_totals[i],
+                retired=labels.retired(kind, subject),
+            )
             for i, (key, kind, subject) in enumerate(keys)
         ]
         if keys and adds_up and result.grand_total is not None:
@@ -482,8 +489,19 @@ def _score_order(subject: str) -> tuple[int, str]:
     return (int(subject), "") if subject.isdigit() else (1 << 30, subject)
 
 
+# The row of an outcome or answer that was counted, but that the current rule pack no longer has
+# (the partnership took it out). Its counts are kept; its words are not (a count holds only the
+# id, and the pack it came from is gone), so the row says what it was and gives the id, which
+# whoever maintains the rules can look up in the pack's history: never the bare id alone.
+RETIRED_LABELS = {
+    OUTCOME: "An outcome no longer in the rules (id: {id})",
+    CRITERION: "An answer no longer in the rules (id: {id})",
+}
+
+
 class _Labels:
-    """Row labels: kinds in words, outcome titles and criteria labels from the rule pack."""
+    """Row labels: kinds in words, outcome titles and criteria labels from the rule pack, and
+    ``RETIRED_LABELS`` for those the pack no longer has."""
 
     def __init__(self, pack: RulePack) -> None:
         self.pack = pack
@@ -493,12 +511,20 @@ class _Labels:
         self.criteria_values = [option.value for option in options]
         self.criteria_labels = {option.value: str(option.label) for option in options}
 
+    def retired(self, kind: str, subject: str) -> bool:
+        """Whether this is an outcome or criterion that the pack no longer has."""
+        if kind == OUTCOME:
+            return self.pack.outcome(subject) is None
+        return kind == CRITERION and subject not in self.criteria_labels
+
     def label(self, kind: str, subject: str) -> str:
+        if self.retired(kind, subject):
+            return RETIRED_LABELS[kind].format(id=subject)
         if kind == OUTCOME:
             found = self.pack.outcome(subject)
-            return str(found.title) if found is not None else f"{subject} (no longer in the rule pack)"
+            return str(found.title) if found is not None else subject
         if kind == CRITERION:
-            return self.criteria_labels.get(subject, f"{subject} (no longer in the rule pack)")
+            return self.criteria_labels[subject]
         if kind == FEEDBACK:
             return f"Score {subject}"
         return KINDS.get(kind, kind)
