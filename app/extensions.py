@@ -20,6 +20,7 @@ from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFError, CSRFProtect, same_origin
 from sqlalchemy import Engine, MetaData, Table, event
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase
 
 from . import rate_store  # noqa: F401  (registers the memory:// store that starts no thread per request)
@@ -94,6 +95,19 @@ def empty_write_ahead_log() -> bool:
     with db.engine.connect() as connection:
         busy = connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").first()
     return busy is not None and busy[0] == 0
+
+
+def forget_deleted_text(what: str) -> None:
+    """After a facilitator deletes text that must not be kept (a note, a feedback comment: one
+    that names a child, say), empty SQLite's write-ahead log at once (``empty_write_ahead_log``)
+    rather than at the next hourly purge, which would otherwise be the first to do it. Call it
+    straight after the commit, with nothing read since (an open read keeps the log busy). The
+    deletion is saved already, so a fault here is logged (``what`` was deleted), never raised;
+    a log kept busy by a reader is emptied by the next purge."""
+    try:
+        empty_write_ahead_log()
+    except SQLAlchemyError as error:
+        log.warning("SQLite's log not emptied after %s was deleted (%s)", what, type(error).__name__)
 
 
 class OriginCheckingCSRFProtect(CSRFProtect):

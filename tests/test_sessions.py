@@ -24,6 +24,7 @@ from app.space_sessions.service import queue_reminders
 from app.stats.models import Count
 from app.stats.service import current_month, window
 from support import both_databases, csrf_token
+from support.database import sqlite_file_bytes
 from support.mail import FACILITATORS, SmtpServer
 from support.sessions import ROOM, UK, session_form, session_has_started, uk_today
 from support.submission import VALID_DETAILS, run_outbox
@@ -1007,6 +1008,21 @@ def test_a_facilitator_can_delete_a_feedback_comment_after_confirming_and_it_is_
     # Again (a second tab): said plainly, nothing else deleted.
     again = client.post(link, data={"csrf_token": token, "confirm": "yes"}, follow_redirects=True)
     assert "That comment has already been deleted" in text(again) and "Kept" in text(again)
+
+
+def test_a_deleted_comments_text_is_left_neither_in_the_sqlite_file_nor_its_log(app: Flask) -> None:
+    """Found (with deleting a note): a deleted comment's text stayed in SQLite's write-ahead log
+    until the next hourly purge emptied it."""
+    client, _ = signed_in(app)
+    marker = "Quokka-in-the-comment-7741"
+    with app.app_context():
+        db.session.add(FeedbackComment(month=current_month(), text=f"Jayden {marker}"))
+        db.session.commit()
+    assert marker.encode() in sqlite_file_bytes(app)
+    [link] = re.findall(r'href="(/inbox/sessions/comments/[0-9a-f]+/delete)"', text(client.get("/inbox/sessions")))
+    token = csrf_token(text(client.get(link)))
+    assert client.post(link, data={"csrf_token": token, "confirm": "yes"}).status_code == 302
+    assert marker.encode() not in sqlite_file_bytes(app)
 
 
 def _request_id(app: Flask, reference: str) -> int:

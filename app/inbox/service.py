@@ -21,13 +21,12 @@ from typing import Any, cast
 
 from flask import current_app, has_app_context
 from sqlalchemy import select
-from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import defer
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from .. import audit, workflow
 from ..email_address import is_email_address
-from ..extensions import db, empty_write_ahead_log
+from ..extensions import db, forget_deleted_text
 from ..input_guard import is_blank
 from ..journey import MODE_LABELS
 from ..mail import mail_problem_words, too_late
@@ -1005,19 +1004,14 @@ def delete_note(request: StoredRequest, note: TriageNote, facilitator: Facilitat
 
     The text goes from the database at once: the row is zeroed in SQLite's file (``secure_delete``)
     and SQLite's write-ahead log, which keeps the earlier versions of its page, is emptied
-    (``empty_write_ahead_log``), as after the purges. If readers keep the log busy, it is emptied by
-    the outbox worker's next hourly purge. (PostgreSQL reclaims the row's space when it is vacuumed.)"""
+    (``forget_deleted_text``), as after the purges. (PostgreSQL reclaims the row's space when it
+    is vacuumed.)"""
     detail = f"note {note.id} by facilitator:{note.author_id}, added {note.created_at.isoformat(timespec='seconds')}"
     reference = request.reference
     db.session.delete(note)
     audit.add_event("note_deleted", reference, facilitator.actor, detail)
     db.session.commit()
-    # Nothing is read between the commit and this (a read would hold the log open): the deletion
-    # is saved either way, so a fault here is logged, not shown.
-    try:
-        empty_write_ahead_log()
-    except SQLAlchemyError as error:
-        current_app.logger.warning("SQLite's log not emptied after a note was deleted (%s)", type(error).__name__)
+    forget_deleted_text("a note")
 
 
 def note_deleted_by(request: StoredRequest, note_id: str) -> str | None:

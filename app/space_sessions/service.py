@@ -48,7 +48,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import defer
 
 from .. import audit, workflow
-from ..extensions import db
+from ..extensions import db, forget_deleted_text
 from ..input_guard import is_blank
 from ..mail import mail_problem_words, too_late
 from ..models import OutboxMessage, StoredRequest, utcnow
@@ -884,11 +884,12 @@ def find_comment(comment_id: str) -> FeedbackComment | None:
 
 def delete_comment(comment: FeedbackComment, actor: str) -> None:
     """Delete a feedback comment (one that identifies someone, say), audited with its month,
-    never its text."""
+    never its text; its text leaves SQLite's write-ahead log at once (``forget_deleted_text``)."""
     month = comment.month
     db.session.delete(comment)
     audit.add_event("comment_deleted", None, actor, f"a feedback comment from {month}")
     db.session.commit()
+    forget_deleted_text("a feedback comment")
 
 
 def purge_old_comments(first_kept_month: str) -> int:
