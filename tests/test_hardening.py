@@ -682,3 +682,24 @@ def test_a_migration_waits_for_a_lock_longer_than_a_page_may(request, tmp_path, 
         with app.app_context():
             columns = {column["name"] for column in sa.inspect(db.engine).get_columns("outbox")}
         assert "send_before" in columns
+
+
+@pytest.mark.postgres
+def test_deleting_a_request_something_else_holds_says_so_and_changes_nothing(request, tmp_path, monkeypatch) -> None:
+    """``flask requests delete`` waits for a request another session holds (a worker sending its
+    email holds the row) no longer than a page does, then says why in a line, not a traceback."""
+    with app_with_a_short_statement_timeout(request, tmp_path, monkeypatch) as (app, other):
+        with app.app_context():
+            reference = make_request().reference
+        with other.connect() as holder:
+            holder.exec_driver_sql("SELECT id FROM requests FOR UPDATE")
+            result = app.test_cli_runner().invoke(args=["requests", "delete", reference, "--yes"])
+            holder.rollback()
+        assert result.exit_code == 1, result.output
+        assert result.output.strip() == (
+            f"Error: Request {reference} was not deleted: something else was using it (a worker sending its "
+            "email, say). Nothing was changed; try again in a minute."
+        )
+        assert request_count(app) == 1
+        retried = app.test_cli_runner().invoke(args=["requests", "delete", reference, "--yes"])
+        assert retried.exit_code == 0 and request_count(app) == 0, retried.output

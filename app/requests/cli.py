@@ -7,10 +7,14 @@ from __future__ import annotations
 import click
 from flask import current_app
 from flask.cli import AppGroup
+from sqlalchemy.exc import OperationalError
 
 from .. import audit
-from ..extensions import empty_write_ahead_log
+from ..extensions import db, empty_write_ahead_log
 from .service import DeletionRefused, delete_request, purge_requests
+
+# PostgreSQL's SQLSTATE for a statement it cancelled (statement_timeout: app/config.py).
+QUERY_CANCELED = "57014"
 
 requests_cli = AppGroup("requests", help="Stored requests for a session.")
 
@@ -77,5 +81,12 @@ def delete_command(reference: str, yes: bool) -> None:
         outbox = delete_request(reference)
     except DeletionRefused as refused:
         raise click.ClickException(str(refused)) from None
+    except OperationalError as error:  # waited too long for a lock (statement_timeout), or the database went
+        db.session.rollback()
+        busy = getattr(error.orig, "sqlstate", None) == QUERY_CANCELED
+        why = "something else was using it (a worker sending its email, say)" if busy else "the database did not answer"
+        raise click.ClickException(
+            f"Request {reference.strip().upper()} was not deleted: {why}. Nothing was changed; try again in a minute."
+        ) from None
     empty_write_ahead_log()
     click.echo(f"Deleted request {reference.strip().upper()}, with {outbox} outbox message(s).")
