@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import time
 import unicodedata
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.input_guard import is_invisible
+from app.months import MONTHS
+from app.requests.fields import GUARDED_TEXT
 from app.requests.guard import (
     KINDS,
     NAMES,
@@ -22,6 +28,8 @@ from app.requests.guard import (
     scan,
     scan_fields,
 )
+from tests.support.longest import longest_details
+from tests.support.submission import VALID_DETAILS
 
 
 def kinds(text: str) -> list[tuple[str, str]]:
@@ -583,6 +591,129 @@ def test_names_after_a_title_in_capitals_or_small_letters(text: str, found: str)
 
 
 @pytest.mark.parametrize(
+    "text, found",
+    [
+        # A child's or a parent's first name, without a title: the most identifying thing of all,
+        # and never warned about while only names after a title were looked for.
+        ("I'm worried about Jayden Smith, aged 7", ["Jayden Smith"]),
+        ("Tyler has been missing school", ["Tyler"]),
+        ("Mum (Kelly) says Tyler has been missing school", ["Kelly", "Tyler"]),
+        ("I told Aisha and her brother", ["Aisha"]),
+        ("Mohammed, 7, and Zainab, 4, live with dad", ["Mohammed", "Zainab"]),
+        ("Tyler's mum called", ["Tyler"]),
+        ("Jayden Smith's teacher", ["Jayden Smith"]),
+        ("Kelly-Ann O'Brien rang", ["Kelly-Ann O'Brien"]),
+        ("Kelly Hill, the mother", ["Kelly Hill"]),  # "Hill" is a street type, and a surname
+        ("when Aisha I think was 4", ["Aisha"]),  # "I" is not her surname
+        # A name that is also an ordinary word, inside a sentence, is a name.
+        ("I spoke with Will and his mum", ["Will"]),
+        ("the school told Grace", ["Grace"]),
+        ("Mum (Hope) is 19", ["Hope"]),
+        ("I said to Mum: Tyler needs help", ["Tyler"]),  # not an ordinary word: a name anywhere
+    ],
+)
+def test_common_given_names_without_a_title(text: str, found: list[str]) -> None:
+    findings = scan(text)
+    assert [(f.kind, f.text) for f in findings] == [("person_name", each) for each in found]
+    assert findings[0].reason == REASONS["person_name"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A name that is also an ordinary word, starting a sentence, a list item or a clause.
+        "Will the family engage?",
+        "Things are stuck. Will the family engage?",
+        "Concerns: Will the family engage?",
+        "- Will the family engage?",
+        "Grace period for the rent arrears",
+        "Hope is what keeps the family going.",
+        "Chase the GP for the report.",
+        "Mark it as done.",
+        "Max 2 hours a week.",
+        # Names that are more often something else.
+        "May 2026",
+        "Since June the family has moved twice.",
+        "In April 2025 we met.",
+        "The Summer holidays were hard; Autumn term started well.",
+        "The risk is rated Amber.",
+        "A Christian family who moved from India",
+        "Liberty Protection Safeguards",
+        "Sky and Netflix are on all night.",
+        "She was found near the River Irwell.",
+        "They moved to Leigh, then Ashton.",
+        "Junior school",
+        # Places, services, saints, prophets and royals named after people.
+        "seen at Hope Hospital",
+        "Early Help",
+        "Salford",
+        "Barnardo's",
+        "St Mary's Hospital",
+        "St. George's",
+        "Queen Elizabeth Hospital",
+        "Victoria Park",
+        "the Albert Edward Infirmary",
+        "Elizabeth House",
+        "a Roman Catholic family",
+        "Christmas Eve",
+        "the Prophet Muhammad",
+        # Not looked for: names in small letters or capitals (many are ordinary words).
+        "jayden smith",
+        "TYLER",
+    ],
+)
+def test_words_that_are_given_names_but_name_no_one_are_not_flagged(text: str) -> None:
+    assert scan(text) == []
+
+
+def test_the_given_names_are_the_onss_with_their_licence() -> None:
+    """given_names.txt: common given names in England and Wales, one a line, from the ONS's
+    baby names under the Open Government Licence; the exceptions are names in it (a misspelt
+    exception would leave the name it meant flagged)."""
+    from app.requests import guard
+
+    path = Path(guard.__file__).with_name("given_names.txt")
+    lines = path.read_text(encoding="utf-8").splitlines()
+    header = "\n".join(line for line in lines if line.startswith("#"))
+    assert "Office for National Statistics" in header and "Open Government Licence v3.0" in header
+    names = [line for line in lines if line and not line.startswith("#")]
+    assert names == sorted(names, key=lambda name: (name.lower(), name)) and len(set(names)) == len(names)
+    assert all(re.fullmatch(r"[A-Z][a-z]+(?:-[A-Z][a-z]+)*", name) for name in names)
+    assert 500 <= len(names) <= 2000
+    assert {"Jayden", "Tyler", "Kelly", "Aisha", "Muhammad", "Olivia", "Sarah", "David"} <= guard._GIVEN_NAMES
+    listed = set(names)
+    assert listed >= guard._A_GIVEN_NAME_OR_A_WORD
+    assert {name for name in guard._NOT_A_GIVEN_NAME if name.lower() not in MONTHS} <= listed
+    assert not guard._GIVEN_NAMES & guard._NOT_A_GIVEN_NAME
+
+
+def _strings(value: object) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
+
+
+def test_the_packs_own_texts_and_the_sample_requests_name_no_one() -> None:
+    """The guidance, questions, outcomes and contacts of the rule pack and the example
+    deployment, and the requests the tests make, hold no names: a name found there is a false
+    alarm that every practitioner quoting the guidance would see."""
+    root = Path(__file__).resolve().parents[1]
+    files = sorted([*root.glob("app/rules/*.yaml"), *root.glob("examples/*/*.yaml")])
+    texts = [text for path in files for text in _strings(yaml.safe_load(path.read_text(encoding="utf-8")))]
+    assert len(files) >= 6 and len(texts) > 500
+    texts += [VALID_DETAILS[name] for name in GUARDED_TEXT] + [ORDINARY_PARAGRAPH]
+    assert [(text, f.text) for text in texts for f in scan(text, ["person_name"])] == []
+    # The longest request: only its one example of a name.
+    longest = longest_details(dt.date(2026, 12, 1))
+    assert [f.text for name in GUARDED_TEXT for f in scan(longest[name], ["person_name"])] == ["Mrs Smith"]
+
+
+@pytest.mark.parametrize(
     "number",
     ["QQ 12 34 56 C", "QQ123456C", "QQ 123456 C", "AB 12 34 56 C", "AB123456D", "ab123456c", "JG 10 30 10 A"],
 )
@@ -796,6 +927,9 @@ def _repeats_without_limit(pattern: re.Pattern[str]) -> bool:
         "Eccles Health Centre ",
         "Dr Khan ",
         "Mrs Smith ",
+        "Jayden Smith ",
+        "Tyler ",
+        "Will ",
         "NHS 1 ",
         "nhs number 943 4765 919 ",
     ],

@@ -39,8 +39,17 @@ What counts, and what deliberately does not:
   GP practice") and "Dr" alone are not flagged.
 - a person named with a title ("Mrs Smith", "Mr. Jones", "Miss Patel", "Ms O'Brien", "Mx Lee"):
   the title says a name follows. A title with an initial only ("Mr A", the usual way of writing
-  about someone without naming them) is not flagged. Other names of people cannot be told apart
-  from ordinary words, so they are not looked for (the warning page says so).
+  about someone without naming them) is not flagged;
+- a common given name without a title, capitalised as a name is, alone or with the capitalised
+  surname after it ("Jayden Smith, aged 7", "Mum (Kelly) says", "Tyler's mum", "Kelly-Ann
+  O'Brien"): the most popular names in England and Wales (``given_names.txt``, from the ONS's baby
+  names). Not the names that are more often something else ("Summer term", "Amber", "June",
+  "Christian", "India"); not a name that is also an ordinary word at the start of a sentence
+  ("Will the family engage?", "Grace period"), only inside one ("told Grace"); not a place's,
+  saint's or royal's name ("Victoria Park", "Hope Hospital", "St Mary's", "Queen Elizabeth").
+  Names in small letters ("jayden") or capitals ("JAYDEN"), and names that are not common, are
+  not looked for: in small letters many of them are ordinary words too (the warning page says
+  names can be missed).
 Age bands (0-4, 11-15), school years (Year 6), money, times, percentages and version numbers
 are not flagged.
 
@@ -57,6 +66,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal, get_args
 
 from ..email_address import EMAIL_ADDRESS
@@ -1342,10 +1352,196 @@ def _person_names(text: str) -> Iterator[Finding]:
         surname = (match["surname"] or match["capitals"] or match["small"]).lower().replace("\u2019", "'")
         if surname not in _NOT_A_SURNAME and surname not in _NOT_A_SURNAME_AFTER_A_TITLE:
             yield _finding("person_name", match)
+    yield from _given_names(text)
 
 
 # After a title: joining words ("mr and mrs smith") and the Mr Men books, not a surname.
 _NOT_A_SURNAME_AFTER_A_TITLE = frozenset({"and", "or", "nor", "men"})
+
+
+def _read_given_names(path: Path) -> frozenset[str]:
+    """The names in ``path``, one a line ("#" starts a comment line)."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+
+
+# Given names that are, in what practitioners write, more often something else: a month ("June"),
+# a season or a school term ("Summer", "Autumn term"), a RAG rating ("Amber"), a service or a
+# law ("Liberty Protection Safeguards", "Sky"), a faith ("Christian", "Faith groups"), a kind
+# of school ("Junior school"), a river ("the River Irwell"), or a place people move from or to
+# ("India", "Preston"; "Ashton" and "Leigh", towns in Greater Manchester).
+_NOT_A_GIVEN_NAME = frozenset(
+    {
+        *(month.capitalize() for month in _MONTHS),  # "June", "April", "Jan"
+        "Amber",
+        "Summer",
+        "Autumn",
+        "Winter",
+        "Sky",
+        "Liberty",
+        "Christian",
+        "Faith",
+        "Junior",
+        "River",
+        "India",
+        "Devon",
+        "Chester",
+        "Preston",
+        "Ashton",
+        "Leigh",
+    }
+)
+# Given names that are also ordinary words, which start a sentence as words ("Will the family
+# engage?", "Grace period", "Hope Hospital", "Chase the GP", "Mark it as done", "Max 2 hours"):
+# a name only where a capital is not needed anyway, inside a sentence ("told Grace and her mum").
+_A_GIVEN_NAME_OR_A_WORD = frozenset(
+    {
+        "Will",
+        "Mark",
+        "Frank",
+        "Hope",
+        "Grace",
+        "Joy",
+        "Chase",
+        "Drew",
+        "Grant",
+        "Miles",
+        "Max",
+        "Guy",
+        "Dawn",
+        "Carol",
+        "Penny",
+        "Robin",
+        "Rose",
+        "Angel",
+        "Honey",
+        "Crystal",
+        "Buddy",
+        "Kit",
+        "Trinity",
+    }
+)
+# Common given names in England and Wales (the ONS's most popular baby names: given_names.txt
+# says which), less those above that are more often something else.
+_GIVEN_NAMES = _read_given_names(Path(__file__).with_name("given_names.txt")) - _NOT_A_GIVEN_NAME
+
+# A capitalised word ("Jayden", "Kelly-Ann"; not "O'Brien", "McKenzie" or "JAYDEN"), possibly
+# possessive ("Tyler's"), and the capitalised word after it, a surname if it is one ("Jayden
+# Smith", "Aisha O'Brien"). The first part of the word is looked up in ``_GIVEN_NAMES``: a set,
+# not an alternation of a thousand names in the pattern.
+_GIVEN_NAME = re.compile(
+    r"(?<![\w'\u2019\-])(?P<word>(?P<given>[A-Z][a-z]{1,39})(?:-[A-Z][a-z]{1,39}){0,3})(?![\w\-])"
+    r"(?=(?:\s{1,3}(?P<surname>[A-Z][A-Za-z'\u2019\-]{0,39})(?!\w))?)"
+)
+# After a given name, or its surname, these make it a place's or a service's name: "Victoria
+# Park", "Hope Hospital", "Albert Edward Infirmary", "Elizabeth House", "Roman Catholic".
+_NOT_AFTER_A_GIVEN_NAME = frozenset(
+    {
+        # Street types, less those that are common surnames too ("Jayden Hill", "Kelly Lane").
+        *(street.lower() for street in _STREET_TYPES.split("|") if street not in ("Hill", "Lane", "Croft")),
+        "house",
+        "centre",
+        "center",
+        "hospital",
+        "infirmary",
+        "unit",
+        "clinic",
+        "surgery",
+        "practice",
+        "school",
+        "primary",
+        "high",
+        "academy",
+        "college",
+        "university",
+        "nursery",
+        "chapel",
+        "cathedral",
+        "mosque",
+        "library",
+        "station",
+        "trust",
+        "foundation",
+        "project",
+        "programme",
+        "team",
+        "service",
+        "services",
+        "network",
+        "partnership",
+        "hub",
+        "club",
+        "building",
+        "buildings",
+        "tower",
+        "towers",
+        "estate",
+        "village",
+        "mill",
+        "wharf",
+        "quay",
+        "lodge",
+        "farm",
+        "home",
+        "fund",
+        "award",
+        "catholic",
+        "knife",  # a Stanley knife
+    }
+)
+# Before a given name, these make it a place's, a saint's, a prophet's or a royal's: "St Mary's",
+# "Queen Elizabeth", "Holy Trinity", "the Prophet Muhammad", "Christmas Eve".
+_NOT_BEFORE_A_GIVEN_NAME = frozenset(
+    {
+        "st",
+        "st.",
+        "saint",
+        "prophet",
+        "queen",
+        "king",
+        "prince",
+        "princess",
+        "lady",
+        "holy",
+        "christmas",
+        "year's",
+        "lake",
+        "mount",
+    }
+)
+_WORD_BEFORE = re.compile(r"(\S{1,20})\s{1,3}$")
+# What may come between the end of a sentence and its first word: spaces, quotes, brackets,
+# and a list's bullet ("- Will the family...", "1. Grace period").
+_SENTENCE_START = re.compile(r"(?:^|[.!?:;\n\u2022*\u2013\u2014-]|\n\s{0,10}\d{1,2}[.)])[\s\"'\u201c\u2018(\[]{0,10}$")
+
+
+def _given_names(text: str) -> Iterator[Finding]:
+    for match in _GIVEN_NAME.finditer(text):
+        given = match["given"]
+        if given not in _GIVEN_NAMES:
+            continue
+        start, end = match.start(), match.end("word")
+        before = _WORD_BEFORE.search(text, max(0, start - 24), start)
+        if before is not None and _plain(before[1]) in _NOT_BEFORE_A_GIVEN_NAME:
+            continue
+        if given in _A_GIVEN_NAME_OR_A_WORD and _SENTENCE_START.search(text, max(0, start - 24), start):
+            continue
+        surname = match["surname"]
+        if surname is not None:
+            surname = surname.removesuffix("'s").removesuffix("\u2019s")
+            if _plain(surname) in _NOT_AFTER_A_GIVEN_NAME:
+                continue  # "Victoria Park"
+            if _plain(surname) not in _NOT_A_SURNAME and surname != "I":
+                end = match.start("surname") + len(surname)
+        following = _NEXT_WORD.match(text, end)
+        if following is not None and _plain(following[1]) in _NOT_AFTER_A_GIVEN_NAME:
+            continue  # "Albert Edward Infirmary"
+        yield Finding("person_name", text[start:end], REASONS["person_name"], start, end)
+
+
+def _plain(word: str) -> str:
+    """A word in small letters with a plain apostrophe, as the word lists have it."""
+    return word.lower().replace("\u2019", "'")
 
 
 def _finding(kind: Kind, match: re.Match[str], group: int | str = 0) -> Finding:
