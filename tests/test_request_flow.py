@@ -473,7 +473,9 @@ def test_identifying_data_is_named_with_its_reason_and_can_be_confirmed(client, 
     assert stored.details["identifying_check"] == {"found": ["date", "phone", "postcode"], "confirmed": True}
 
 
-def test_a_street_address_and_a_school_are_warned_about_and_the_page_says_names_are_not_caught(client, app) -> None:
+def test_a_street_address_and_a_school_are_warned_about_and_the_page_says_which_names_are_looked_for(
+    client, app
+) -> None:
     walker = to_outcome(client)
     reflection = "Since the move to 12 Acacia Avenue, staff at St Mary's Primary School have been worried."
     response = fill_details(walker, {**VALID_DETAILS, "reflection": reflection})
@@ -481,13 +483,28 @@ def test_a_street_address_and_a_school_are_warned_about_and_the_page_says_names_
     warning = walker.get("/request/check-what-you-wrote")
     text = text_of(warning)
     assert "12 Acacia Avenue" in text and "St Mary's Primary School" in text
-    # The page is honest about what the check cannot do: names of people are not found.
+    # The page is honest about what the check cannot do: it knows only common first names.
     limits = re.search(r"<p[^>]*data-check-limits[^>]*>(.*?)</p>", warning.get_data(as_text=True), re.S)
-    assert limits is not None and "names" in limits.group(1)
+    assert limits is not None and "common first names" in limits.group(1)
+    assert "it misses less common names, names written without a capital letter, and initials" in limits.group(1)
     walker.post("/request/check-what-you-wrote", {})
     submit(walker)
     [stored] = stored_requests(app)
     assert stored.details["identifying_check"] == {"found": ["address", "school"], "confirmed": True}
+
+
+def test_a_childs_first_name_is_warned_about(client, app) -> None:
+    """Found: only names after a title were looked for, so "Jayden" went through unwarned."""
+    walker = to_outcome(client)
+    reflection = "Mum (Kelly) says Jayden has been missing school since the move."
+    response = fill_details(walker, {**VALID_DETAILS, "reflection": reflection})
+    assert response.location.endswith("/request/check-what-you-wrote")
+    text = text_of(walker.get("/request/check-what-you-wrote"))
+    assert "Kelly : This looks like a person's name." in text and "Jayden : This looks like a person's name." in text
+    walker.post("/request/check-what-you-wrote", {})
+    submit(walker)
+    [stored] = stored_requests(app)
+    assert stored.details["identifying_check"] == {"found": ["person_name"], "confirmed": True}
 
 
 def test_changing_the_text_after_confirming_warns_again(client) -> None:
