@@ -1486,6 +1486,7 @@ _NOT_AFTER_A_GIVEN_NAME = frozenset(
         "fund",
         "award",
         "catholic",
+        "platting",  # Miles Platting, in Manchester
         "knife",  # a Stanley knife
     }
 )
