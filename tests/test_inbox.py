@@ -820,6 +820,39 @@ def test_a_note_deleted_by_a_colleague_meanwhile_is_said_so(app: Flask) -> None:
     assert expired.request.path == page and "already been deleted by Kim Colleague" in text(expired)
 
 
+@both_databases
+def test_two_facilitators_deleting_the_same_note_at_once_delete_it_once(app: Flask, monkeypatch) -> None:
+    """Found (review): a colleague's deletion landing between this page finding the note and
+    deleting it (both selected "Yes, delete it" at the same moment) deleted nothing, yet this one
+    was told "Note deleted" and the audit log recorded a second deletion, by them (SQLAlchemy only
+    warned that no row was deleted). Now nothing is recorded, and the page says who deleted it."""
+    client, _ = signed_in(app)
+    colleague_id = add_facilitator(app, "kim.colleague@partnership.example", "Kim Colleague")
+    reference = stored_request(app)
+    page = f"/inbox/requests/{reference}"
+    note_by(app, reference, "Jayden's mum called.")
+    [link] = delete_links(text(client.get(page)))
+    ask = text(client.get(link))
+    find_note = service.find_note
+
+    def found_as_a_colleague_deletes_it(stored: StoredRequest, note_id: str) -> tuple | None:
+        found = find_note(stored, note_id)
+        with app.app_context():  # the colleague's request, on its own connection
+            theirs = db.session.scalar(select(StoredRequest).where(StoredRequest.reference == reference))
+            [note, _] = find_note(theirs, note_id) or ()
+            service.delete_note(theirs, note, service.find_facilitator("kim.colleague@partnership.example"))
+        return found
+
+    monkeypatch.setattr(service, "find_note", found_as_a_colleague_deletes_it)
+    response = client.post(link, data=yes_delete_it(ask), follow_redirects=True)
+    assert response.status_code == 200 and response.request.path == page
+    shown = text(response)
+    assert "That note has already been deleted by Kim Colleague, so nothing was deleted now" in shown
+    assert "govuk-notification-banner--success" not in shown
+    [event] = events(app, "note_deleted")  # one deletion, the colleague's
+    assert event.actor == f"facilitator:{colleague_id}"
+
+
 def test_a_stale_confirmation_never_deletes_a_later_note_given_the_same_number(app: Flask) -> None:
     """SQLite gives a new row the number after the highest left, so a note added after the last
     one was deleted has that one's number: a confirmation page left open must not delete it."""

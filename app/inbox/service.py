@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from flask import current_app, has_app_context
-from sqlalchemy import select
+from sqlalchemy import CursorResult, delete, select
 from sqlalchemy.orm import defer
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -998,9 +998,11 @@ def note_stamp(note: TriageNote) -> str:
     return note.created_at.isoformat()
 
 
-def delete_note(request: StoredRequest, note: TriageNote, facilitator: Facilitator) -> None:
+def delete_note(request: StoredRequest, note: TriageNote, facilitator: Facilitator) -> bool:
     """Delete a triage note (one that identifies someone, say), whoever added it. The audit event
     records which note (its number, who added it and when), and who deleted it, never what it said.
+    Returns False, recording nothing, if the note had gone meanwhile: a colleague deleting it at
+    the same moment (their deletion is the one in the audit log).
 
     The text goes from the database at once: the row is zeroed in SQLite's file (``secure_delete``)
     and SQLite's write-ahead log, which keeps the earlier versions of its page, is emptied
@@ -1008,10 +1010,21 @@ def delete_note(request: StoredRequest, note: TriageNote, facilitator: Facilitat
     is vacuumed.)"""
     detail = f"note {note.id} by facilitator:{note.author_id}, added {note.created_at.isoformat(timespec='seconds')}"
     reference = request.reference
-    db.session.delete(note)
+    # A statement, not the session's delete, which only warns when another deletion came first.
+    deleted = db.session.execute(
+        delete(TriageNote)
+        .where(TriageNote.id == note.id, TriageNote.request_id == note.request_id)
+        .where(TriageNote.created_at == note.created_at)
+        .execution_options(synchronize_session=False)
+    )
+    if not cast("CursorResult[Any]", deleted).rowcount:
+        db.session.rollback()
+        return False
+    db.session.expunge(note)
     audit.add_event("note_deleted", reference, facilitator.actor, detail)
     db.session.commit()
     forget_deleted_text("a note")
+    return True
 
 
 def note_deleted_by(request: StoredRequest, note_id: str) -> str | None:

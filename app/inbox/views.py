@@ -650,7 +650,8 @@ def delete_note(reference: str, note_id: str) -> Response | str:
         return render_delete_note_page(stored, note, author)
     if request.form["note"] != service.note_stamp(note):  # that note went; another has its number now
         return note_gone(stored, note_id)
-    service.delete_note(stored, note, current_facilitator())
+    if not service.delete_note(stored, note, current_facilitator()):  # a colleague's deletion came first
+        return note_gone(stored, note_id)
     done("Note deleted", "notes", "the notes")
     return acted_on(stored)
 
