@@ -776,6 +776,7 @@ def test_any_facilitator_can_delete_a_note_after_confirming_and_it_is_audited_wi
     assert "The note has not been deleted because the form had expired" in text(expired)
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(TriageNote)) == 2  # asked, not deleted
+    views = len(events(app, "viewed"))
     done = confirm_delete(client, link)
     assert done.status_code == 302 and done.location == page
     shown = text(client.get(page))
@@ -789,7 +790,8 @@ def test_any_facilitator_can_delete_a_note_after_confirming_and_it_is_audited_wi
     trail = trail_text(shown)
     assert "Sam Facilitator | Note deleted: the note Kim Colleague added on " in trail
     assert "note 1" not in trail and "facilitator:" not in trail
-    assert len(events(app, "viewed")) == 1  # the page before; not the page shown just after the deletion
+    # The confirmation page, opened once more, is a view; the request's page shown just after is not.
+    assert len(events(app, "viewed")) == views + 1
     # The confirmation page again, from a tab left open: said plainly, nothing else deleted.
     again = client.post(link, data={"csrf_token": token, "confirm": "yes", "note": "2026-01-01T00:00:00"})
     assert again.status_code == 302 and again.location == page
@@ -851,6 +853,22 @@ def test_two_facilitators_deleting_the_same_note_at_once_delete_it_once(app: Fla
     assert "govuk-notification-banner--success" not in shown
     [event] = events(app, "note_deleted")  # one deletion, the colleague's
     assert event.actor == f"facilitator:{colleague_id}"
+
+
+def test_opening_a_notes_confirmation_page_is_audited_as_a_view(app: Flask) -> None:
+    """Found (review): "Are you sure?" shows the note and the request's reference, opened straight
+    from its address too, but nothing was recorded: the note could be read without a trace. Each
+    showing is a view, as a request page shown again by a refused form is."""
+    client, facilitator_id = signed_in(app)
+    reference = stored_request(app)
+    note_id = note_by(app, reference, "Jayden's mum called.")
+    link = f"/inbox/requests/{reference}/notes/{note_id}/delete"
+    assert "Jayden's mum called." in text(client.get(link))
+    [event] = events(app, "viewed")
+    assert (event.reference, event.actor) == (reference, f"facilitator:{facilitator_id}")
+    expired = client.post(link, data={"csrf_token": "stale", "confirm": "yes"})  # shown again, with the note
+    assert expired.status_code == 400 and "Jayden's mum called." in text(expired)
+    assert len(events(app, "viewed")) == 2
 
 
 def test_a_stale_confirmation_never_deletes_a_later_note_given_the_same_number(app: Flask) -> None:
