@@ -181,3 +181,31 @@ def test_sign_in_again_now_pressed_after_the_end_still_comes_back_to_the_page(ap
     response = client.post("/inbox/sign-out", data={"csrf_token": token, "next": f"/inbox/requests/{reference}"})
     assert response.status_code == 302 and response.location == f"/inbox/sign-in?next=/inbox/requests/{reference}"
     assert TOO_OLD in text(client.get(response.location))
+
+
+@pytest.mark.parametrize(
+    "signed_in_at, now, said",
+    [
+        (dt.datetime(2026, 7, 1, 8, 45, 30), dt.datetime(2026, 7, 1, 20, 30), "9:45pm"),  # BST: UTC+1
+        (dt.datetime(2026, 12, 1, 8, 45, 30), dt.datetime(2026, 12, 1, 20, 30), "8:45pm"),  # GMT
+        # Signed in on British Summer Time's last day, signed out after the clocks went back.
+        (dt.datetime(2026, 10, 24, 13, 45), dt.datetime(2026, 10, 25, 1, 30), "1:45am"),
+        (dt.datetime(2026, 3, 28, 13, 45), dt.datetime(2026, 3, 29, 1, 30), "2:45am"),  # and forward
+    ],
+)
+def test_the_time_a_sign_in_ends_is_said_in_uk_time(
+    app: Flask, monkeypatch: pytest.MonkeyPatch, signed_in_at: dt.datetime, now: dt.datetime, said: str
+) -> None:
+    """The banner's time is the UK's, summer or winter, as the facilitator's clock shows it (the
+    test above takes its expected time from the same function as the page, so it could not tell)."""
+    from app.inbox import views
+
+    client, _ = signed_in(app)
+    with client.session_transaction() as stored:
+        stored[service.SIGNED_IN_AT_KEY] = signed_in_at.isoformat()
+    monkeypatch.setattr(views, "utcnow", lambda: now)
+    monkeypatch.setattr(service, "utcnow", lambda: now)
+    banner = ending_banner(text(client.get("/inbox")))
+    assert banner is not None and f"You will be signed out at {said}" in banner
+    dialog = sign_in_ends_dialog(text(client.get("/inbox")))
+    assert f"You will be signed out at {said}</h2>" in dialog
