@@ -68,6 +68,8 @@ def test_pages_shown_near_the_end_of_a_sign_in_say_when_it_ends(app: Flask, minu
         assert f"You will be signed out at {uk_clock(ends)}" in said
         assert "For security, we sign you out 12 hours after you signed in" in said
         assert "Save what you are writing before then, then sign in again." in said
+        # Its button is beside a note being typed: it says what the script's warning says.
+        assert "Signing in again now loses anything not yet saved." in said
         # In the Important banner (a region the page names), with the page's flashed messages.
         assert re.search(r'aria-labelledby="important-banner-title".*data-sign-in-ending', text(page), re.S)
 
