@@ -1010,6 +1010,37 @@ def test_a_facilitator_can_delete_a_feedback_comment_after_confirming_and_it_is_
     assert "That comment has already been deleted" in text(again) and "Kept" in text(again)
 
 
+@both_databases
+def test_two_facilitators_deleting_the_same_comment_at_once_delete_it_once(app: Flask, monkeypatch) -> None:
+    """Found (review, with deleting a note): a colleague's deletion landing between this page
+    finding the comment and deleting it deleted nothing, yet this one was told "Comment deleted"
+    and the audit log recorded a second deletion (SQLAlchemy only warned that no row went)."""
+    from app.space_sessions import service as sessions
+
+    client, facilitator_id = signed_in(app)
+    with app.app_context():
+        db.session.add(FeedbackComment(month=current_month(), text="Jane Smith's case made more sense."))
+        db.session.commit()
+    [link] = re.findall(r'href="(/inbox/sessions/comments/[0-9a-f]+/delete)"', text(client.get("/inbox/sessions")))
+    token = csrf_token(text(client.get(link)))
+    find_comment = sessions.find_comment
+
+    def found_as_a_colleague_deletes_it(comment_id: str) -> FeedbackComment | None:
+        found = find_comment(comment_id)
+        with app.app_context():  # the colleague's request, on its own connection
+            theirs = find_comment(comment_id)
+            assert theirs is not None
+            sessions.delete_comment(theirs, "facilitator:999")
+        return found
+
+    monkeypatch.setattr(sessions, "find_comment", found_as_a_colleague_deletes_it)
+    done = client.post(link, data={"csrf_token": token, "confirm": "yes"}, follow_redirects=True)
+    assert done.status_code == 200 and "That comment has already been deleted" in text(done)
+    assert "Comment deleted" not in text(done)
+    assert [e.actor for e in _events(app) if e.action == "comment_deleted"] == ["facilitator:999"]
+    assert f"facilitator:{facilitator_id}" not in {e.actor for e in _events(app) if e.action == "comment_deleted"}
+
+
 def test_a_deleted_comments_text_is_left_neither_in_the_sqlite_file_nor_its_log(app: Flask) -> None:
     """Found (with deleting a note): a deleted comment's text stayed in SQLite's write-ahead log
     until the next hourly purge emptied it."""

@@ -332,12 +332,18 @@ def delete_comment(comment_id: str) -> Response | str:
     sure?", showing the comment; only a POST from that page (its ``confirm`` field) deletes."""
     comment = sessions.find_comment(comment_id)
     if comment is None:
-        flash("That comment has already been deleted", IMPORTANT)
-        return redirect(url_for("inbox.sessions_list", _anchor="comments"))
+        return comment_gone()
     if request.method == "GET" or request.form.get("confirm") != CONFIRM_DELETE:
         return render_delete_comment_page(comment)
-    sessions.delete_comment(comment, current_facilitator().actor)
+    if not sessions.delete_comment(comment, current_facilitator().actor):  # a colleague's came first
+        return comment_gone()
     flash("Comment deleted", SUCCESS)
+    return redirect(url_for("inbox.sessions_list", _anchor="comments"))
+
+
+def comment_gone() -> Response:
+    """Back to the comments, saying the comment had already been deleted (so nothing was now)."""
+    flash("That comment has already been deleted", IMPORTANT)
     return redirect(url_for("inbox.sessions_list", _anchor="comments"))
 
 

@@ -882,14 +882,24 @@ def find_comment(comment_id: str) -> FeedbackComment | None:
     return db.session.get(FeedbackComment, comment_id) if len(comment_id) <= 32 else None
 
 
-def delete_comment(comment: FeedbackComment, actor: str) -> None:
+def delete_comment(comment: FeedbackComment, actor: str) -> bool:
     """Delete a feedback comment (one that identifies someone, say), audited with its month,
-    never its text; its text leaves SQLite's write-ahead log at once (``forget_deleted_text``)."""
+    never its text; its text leaves SQLite's write-ahead log at once (``forget_deleted_text``).
+    Returns False, recording nothing, if it had gone meanwhile (a colleague deleting it at the
+    same moment: theirs is the deletion in the audit log)."""
     month = comment.month
-    db.session.delete(comment)
+    # A statement, not the session's delete, which only warns when another deletion came first.
+    deleted = db.session.execute(
+        delete(FeedbackComment).where(FeedbackComment.id == comment.id).execution_options(synchronize_session=False)
+    )
+    if not cast("CursorResult[Any]", deleted).rowcount:
+        db.session.rollback()
+        return False
+    db.session.expunge(comment)
     audit.add_event("comment_deleted", None, actor, f"a feedback comment from {month}")
     db.session.commit()
     forget_deleted_text("a feedback comment")
+    return True
 
 
 def purge_old_comments(first_kept_month: str) -> int:
