@@ -407,6 +407,30 @@ def test_purge_by_hand_removes_departed_accounts_and_its_dry_run_counts_them(app
     assert _accounts(app)[departed] == (f"Former facilitator {departed}", f"removed-account-{departed}", False, True)
 
 
+def test_deactivating_an_account_whose_details_were_removed_says_so_and_records_nothing(app, runner) -> None:
+    """Found (review): it said the account's name, email address and password "will be removed
+    2190 days after it was deactivated", which had happened already, and the audit log recorded
+    another deactivation of an account that could not sign in for years."""
+    departed = _account(app, "dee.departed@partnership.example", "Dee Departed", deactivated_days_ago=2200)
+    assert runner.invoke(args=["requests", "purge"]).exit_code == 0
+
+    def deactivations() -> int:
+        with app.app_context():
+            return int(
+                db.session.scalar(
+                    select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "facilitator_deactivated")
+                )
+                or 0
+            )
+
+    before = deactivations()
+    result = runner.invoke(args=["facilitators", "deactivate", f"removed-account-{departed}"])
+    assert result.exit_code == 0, result.output
+    assert "will be removed" not in result.output
+    assert "was deactivated already" in result.output and "were removed on" in result.output
+    assert deactivations() == before
+
+
 def test_an_account_reactivated_in_time_keeps_its_name_and_email(app, runner) -> None:
     """Reactivating clears the time it was deactivated: its clock starts again only if it is
     deactivated again."""

@@ -87,6 +87,12 @@ def deactivate_command(email: str) -> None:
         facilitator = deactivate_facilitator(email)
     except FacilitatorError as error:
         raise click.ClickException(str(error)) from None
+    if facilitator.anonymised_at is not None:
+        click.echo(
+            f"{facilitator.display_name} <{facilitator.email}> was deactivated already, and its name, email "
+            f"address and password were removed on {facilitator.anonymised_at:%Y-%m-%d}. Nothing was changed."
+        )
+        return
     days = retention_days()
     click.echo(
         f"Deactivated {facilitator.display_name} <{facilitator.email}>. They can no longer sign in. Unless the "

@@ -276,10 +276,13 @@ def add_facilitator(email: str, name: str, password: str, role: str = FACILITATO
 
 def deactivate_facilitator(email: str) -> Facilitator:
     """Stop a facilitator signing in (their open sessions stop working at their next request).
-    Deactivating an account that is deactivated already keeps the time it was first deactivated."""
+    Deactivating an account that is deactivated already keeps the time it was first deactivated;
+    one whose name, email address and password were removed is left as it is, unrecorded."""
     facilitator = find_facilitator(email)
     if facilitator is None:
         raise FacilitatorError(f"There is no facilitator with the email address {normalise_email(email)}.")
+    if facilitator.anonymised_at is not None:
+        return facilitator  # deactivated for good, its details removed: nothing to change or record
     if facilitator.active or facilitator.deactivated_at is None:
         facilitator.deactivated_at = utcnow()
     facilitator.active = False
