@@ -24,6 +24,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase
 
 from . import rate_store  # noqa: F401  (registers the memory:// store that starts no thread per request)
+from .static_files import FILE_ENDPOINTS
 
 log = logging.getLogger(__name__)
 
@@ -170,7 +171,7 @@ csrf = OriginCheckingCSRFProtect()
 limiter = Limiter(
     key_func=get_remote_address,
     application_limits=[lambda: str(current_app.config["RATELIMIT_APPLICATION"])],
-    application_limits_exempt_when=lambda: request.endpoint in {"static", "main.healthz"},
+    application_limits_exempt_when=lambda: request.endpoint in FILE_ENDPOINTS | {"main.healthz"},
 )
 
 CONTENT_SECURITY_POLICY = (
@@ -213,7 +214,7 @@ def set_security_headers(response: Response) -> Response:
     headers["Permissions-Policy"] = PERMISSIONS_POLICY
     headers["Cross-Origin-Opener-Policy"] = "same-origin"
     headers["Cross-Origin-Resource-Policy"] = "same-origin"
-    if request.endpoint != "static":
+    if request.endpoint not in FILE_ENDPOINTS:
         headers["Cache-Control"] = "no-store"
         headers.pop("Expires", None)
         headers["Pragma"] = "no-cache"

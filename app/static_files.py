@@ -9,19 +9,36 @@ production (deploy/nginx-space-to-think.conf).
 
 Before, every page a person opened asked again for each file (``Cache-Control: no-cache``),
 a round trip each for the stylesheet, the script and the icon.
+
+The icon (``/favicon.svg``) is the shape in ``static/favicon.svg`` with its square filled with
+the partnership's brand colour (``colours.brand`` in the partnership file), made once when the
+app starts and versioned and kept like a static file. Served straight from ``static/`` it was
+Salford's teal in every area's tabs and bookmarks (area review).
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import re
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, Response, request
+from flask import Flask, Response, current_app, request
 from werkzeug.security import safe_join
 
+from .pack import current_partnership
+
 VERSION_PARAMETER = "v"
+FAVICON_SHAPE = "favicon.svg"  # in the static folder: the icon's shape, its square in any colour
+FAVICON_ENDPOINT = "favicon"
+FAVICON_PATH = "/favicon.svg"
+FAVICON_KEY = "space_to_think.favicon"
+# Endpoints that answer with a file, kept by browsers (not "no-store"), with no session and
+# outside the rate limits.
+FILE_ENDPOINTS = frozenset({"static", FAVICON_ENDPOINT})
+# The icon's square: its first filled rectangle.
+_SQUARE_FILL = re.compile(r'(<rect\b[^>]*\bfill=")#[0-9a-fA-F]{6}(")')
 VERSIONED_CACHE = "public, max-age=31536000, immutable"  # a year: this URL's bytes never change
 UNVERSIONED_CACHE = "public, max-age=3600"  # an hour, as nginx keeps them
 
@@ -56,27 +73,62 @@ class StaticVersions:
         return digest
 
 
+def coloured_favicon(shape: str, colour: str) -> str:
+    """The icon's SVG ``shape`` with its square filled with ``colour`` (``#rrggbb``)."""
+    coloured, found = _SQUARE_FILL.subn(lambda match: f"{match[1]}{colour}{match[2]}", shape, count=1)
+    if not found:
+        raise ValueError(f'{FAVICON_SHAPE} has no <rect fill="#rrggbb"> to colour')
+    return coloured
+
+
+def favicon_svg() -> str:
+    """The current app's icon, as made when it started: the shape in its partnership's brand colour."""
+    icon: str = current_app.extensions[FAVICON_KEY]
+    return icon
+
+
 def init_static_files(app: Flask) -> None:
-    """Version the static URLs ``url_for`` makes, and say how long browsers may keep the files."""
+    """Version the static URLs ``url_for`` makes, and say how long browsers may keep the files;
+    serve the icon in the partnership's colour."""
     if app.static_folder is None:
         return
     versions = StaticVersions(app.static_folder)
+    shape = (Path(app.static_folder) / FAVICON_SHAPE).read_text(encoding="utf-8")
+    with app.app_context():
+        app.extensions[FAVICON_KEY] = coloured_favicon(shape, current_partnership().colours.brand)
+    icon = app.extensions[FAVICON_KEY].encode("utf-8")
+    icon_version = hashlib.sha256(icon).hexdigest()[:12]
+
+    def favicon() -> Response:
+        response = Response(icon, mimetype="image/svg+xml")
+        response.set_etag(icon_version)
+        response.make_conditional(request)  # a 304 when the browser has this version
+        return response
+
+    app.add_url_rule(FAVICON_PATH, endpoint=FAVICON_ENDPOINT, view_func=favicon, methods=["GET"])
 
     @app.url_defaults
     def add_version(endpoint: str, values: dict[str, Any]) -> None:
-        if endpoint == "static" and VERSION_PARAMETER not in values and "filename" in values:
+        if VERSION_PARAMETER in values:
+            return
+        if endpoint == FAVICON_ENDPOINT:
+            values[VERSION_PARAMETER] = icon_version
+        elif endpoint == "static" and "filename" in values:
             version = versions.version(values["filename"])
             if version is not None:
                 values[VERSION_PARAMETER] = version
 
     @app.after_request
     def static_cache(response: Response) -> Response:
-        if request.endpoint == "static" and response.status_code in (200, 304):
-            filename = (request.view_args or {}).get("filename", "")
+        if request.endpoint in FILE_ENDPOINTS and response.status_code in (200, 304):
             asked = request.args.get(VERSION_PARAMETER)
-            current = asked is not None and asked == versions.version(filename)
+            if request.endpoint == FAVICON_ENDPOINT:
+                current = asked == icon_version
+            else:
+                filename = (request.view_args or {}).get("filename", "")
+                current = asked is not None and asked == versions.version(filename)
             response.headers["Cache-Control"] = VERSIONED_CACHE if current else UNVERSIONED_CACHE
         return response
 
 
-__all__ = ["StaticVersions", "init_static_files"]
+__all__ = ["FILE_ENDPOINTS", "StaticVersions", "coloured_favicon", "favicon_svg", "init_static_files"]

@@ -620,7 +620,7 @@ def test_pages_name_static_files_by_version_so_browsers_keep_them_a_year(client:
     with an old one, an hour (as nginx keeps them)."""
     page = client.get("/").get_data(as_text=True)
     urls = re.findall(r'(?:href|src)="(/static/[^"?]+)\?v=([0-9a-f]{12})"', page)
-    assert {path for path, _ in urls} == {"/static/dist/app.css", "/static/dist/app.js", "/static/favicon.svg"}
+    assert {path for path, _ in urls} == {"/static/dist/app.css", "/static/dist/app.js"}
     for path, version in urls:
         assert version == hashlib.sha256((PROJECT_ROOT / path.lstrip("/")).read_bytes()).hexdigest()[:12]
         with client.get(f"{path}?v={version}") as response:
@@ -629,6 +629,45 @@ def test_pages_name_static_files_by_version_so_browsers_keep_them_a_year(client:
         for stale in (path, f"{path}?v=000000000000"):
             with client.get(stale) as response:
                 assert response.headers["Cache-Control"] == "public, max-age=3600"
+
+
+def test_the_icon_is_in_the_partnerships_colour_versioned_and_kept_like_a_static_file(client: FlaskClient) -> None:
+    """Found (area review): the icon was static/favicon.svg, Salford's teal, in every area's tabs
+    and bookmarks. It is now the same shape in the partnership's brand colour, at a URL carrying
+    a hash of its bytes (kept a year at that version, an hour otherwise), with the same security
+    headers as every response and no session."""
+    page = client.get("/").get_data(as_text=True)
+    links = re.findall(r'<link rel="icon" href="(/favicon\.svg)\?v=([0-9a-f]{12})" type="image/svg\+xml">', page)
+    assert len(links) == 1
+    path, version = links[0]
+    shape = (PROJECT_ROOT / "static/favicon.svg").read_text(encoding="utf-8")
+    with client.get(f"{path}?v={version}") as response:
+        assert response.status_code == 200 and response.mimetype == "image/svg+xml"
+        icon = response.get_data(as_text=True)
+        assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+        assert "Set-Cookie" not in response.headers
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        assert response.headers["Content-Security-Policy"].startswith("default-src 'self'")
+        etag = response.headers["ETag"]
+    assert version == hashlib.sha256(icon.encode()).hexdigest()[:12]
+    assert icon == shape  # Salford's colour is the shape's own: the same icon as before
+    assert 'fill="#106165"' in icon
+    for stale in (path, f"{path}?v=000000000000"):
+        with client.get(stale) as response:
+            assert response.headers["Cache-Control"] == "public, max-age=3600"
+    with client.get(path, headers={"If-None-Match": etag}) as response:
+        assert response.status_code == 304
+
+
+def test_the_icon_takes_the_brand_colour_and_keeps_its_shape() -> None:
+    from app.static_files import coloured_favicon
+
+    shape = (PROJECT_ROOT / "static/favicon.svg").read_text(encoding="utf-8")
+    purple = coloured_favicon(shape, "#5a2a6e")
+    assert purple == shape.replace('fill="#106165"', 'fill="#5a2a6e"', 1)
+    assert purple.count("#5a2a6e") == 1 and 'fill="#fff"' in purple  # only the square changes
+    with pytest.raises(ValueError, match="no <rect"):
+        coloured_favicon("<svg></svg>", "#5a2a6e")
 
 
 def test_a_changed_static_file_gets_a_new_version(tmp_path: Path) -> None:

@@ -351,6 +351,21 @@ def test_the_offline_page_has_the_example_partnerships_colours(example_app: Flas
     assert '<link rel="stylesheet" href="/static/offline.css' in page
     colours = (tmp_path / "offline.css").read_text()
     assert colours.startswith(f":root{{--govuk-brand-colour:{BRAND};")
+    # The icon too: the app's /favicon.svg does not answer while the app is down.
+    assert re.search(r'<link rel="icon" href="/static/offline\.svg(\?v=[0-9a-f]{12})?" type="image/svg\+xml">', page)
+    assert "/favicon.svg" not in page
+    assert f'fill="{BRAND}"' in (tmp_path / "offline.svg").read_text()
+
+
+def test_the_icon_is_in_the_example_partnerships_colour(client: FlaskClient) -> None:
+    """Found (area review): every area's tabs and bookmarks had Salford's teal icon."""
+    page = client.get("/").get_data(as_text=True)
+    href = re.search(r'<link rel="icon" href="(/favicon\.svg\?v=[0-9a-f]{12})"', page)
+    assert href is not None
+    with client.get(html.unescape(href.group(1))) as response:
+        assert response.status_code == 200
+        icon = response.get_data(as_text=True)
+    assert f'<rect width="32" height="32" rx="6" fill="{BRAND}"/>' in icon and "#106165" not in icon
 
 
 def test_the_examples_fictional_contacts_are_warned_about_and_refused_in_production(tmp_path: Path) -> None:

@@ -508,6 +508,7 @@ ROUTES = [
     "/continue",
     "/cookies",
     "/exit",
+    "/favicon.svg",
     "/feedback/<token>",
     "/feedback/thank-you",
     "/healthz",

@@ -13,7 +13,10 @@ script and style would be refused, so they are left out (GOV.UK pages work witho
 The style is the partnership's colours, as CSS custom properties: written to the page's name
 with .css (``static/offline.css``) beside the page when it is written into the static folder,
 and linked from it, as nginx's policy allows a stylesheet of our own. Without it the page was in
-the stylesheet's fallback colours, Salford's dark teal, for every area (area review).
+the stylesheet's fallback colours, Salford's dark teal, for every area (area review). The icon
+in the partnership's colour is written beside it the same way (``static/offline.svg``): the
+app's own ``/favicon.svg`` does not answer while the app is down, and nginx's policy allows no
+``data:`` image.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from markupsafe import escape
 from ..cli import write_output
 from ..errors import render_error
 from ..pack import current_partnership
+from ..static_files import favicon_svg
 
 site_cli = AppGroup("site", help="Files for the web server in front of the app.")
 
@@ -39,10 +43,11 @@ _COLOURS = re.compile(r"<style\b[^>]*\bnonce=\"[^\"]*\"[^>]*>:root\{.*?</style>"
 _NONCE = re.compile(r"\s+nonce=\"[^\"]*\"")
 
 
-def offline_page(colours_file: str | None = None) -> str:
+def offline_page(colours_file: str | None = None, icon_file: str | None = None) -> str:
     """The "problem with the service" page, as nginx serves it from disk (no inline code).
     ``colours_file``: the partnership's colours as a stylesheet in the static folder (its name
-    there), linked in place of the inline style."""
+    there), linked in place of the inline style; ``icon_file``: the icon in the partnership's
+    colour in the static folder, linked in place of the app's ``/favicon.svg``."""
     base_url = current_app.config.get("PUBLIC_BASE_URL") or "https://localhost"
     with current_app.test_request_context("/", base_url=base_url):
         html, _ = render_error(503)
@@ -50,6 +55,10 @@ def offline_page(colours_file: str | None = None) -> str:
         colours_link = (
             f'<link rel="stylesheet" href="{escape(url_for("static", filename=colours_file))}">' if colours_file else ""
         )
+        if icon_file:
+            html = html.replace(
+                f'href="{escape(url_for("favicon"))}"', f'href="{escape(url_for("static", filename=icon_file))}"'
+            )
     # The colours' inline style becomes the link to them (or goes), before the other inline code goes.
     html = re.sub(
         r"<style\b[^>]*\bnonce=\"[^\"]*\"[^>]*>:root\{.*?</style>", lambda _: colours_link, html, count=1, flags=re.S
@@ -68,8 +77,8 @@ def offline_page(colours_file: str | None = None) -> str:
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
     help=(
-        "Write it here (static/offline.html in the nginx example), with the partnership's colours beside it "
-        "(static/offline.css); default: print it, without the colours."
+        "Write it here (static/offline.html in the nginx example), with the partnership's colours and icon "
+        "beside it (static/offline.css, static/offline.svg); default: print it, without them."
     ),
 )
 def offline_page_command(output: Path | None) -> None:
@@ -78,9 +87,12 @@ def offline_page_command(output: Path | None) -> None:
         click.echo(offline_page(), nl=False)
         return
     colours_file = _colours_file(output)
+    icon_file = None
     if colours_file is not None:
         write_output(output.with_suffix(".css"), current_partnership().colours.css() + "\n")
-    html = offline_page(colours_file)
+        write_output(output.with_suffix(".svg"), favicon_svg())
+        icon_file = str(Path(colours_file).with_suffix(".svg").as_posix())
+    html = offline_page(colours_file, icon_file)
     write_output(output, html)
     click.echo(f"Wrote {output} ({len(html.encode()):,} bytes).")
     if colours_file is None:
@@ -91,6 +103,7 @@ def offline_page_command(output: Path | None) -> None:
         )
     else:
         click.echo(f"Wrote {output.with_suffix('.css')} (the partnership's colours, linked from the page).")
+        click.echo(f"Wrote {output.with_suffix('.svg')} (the icon in the partnership's colour, linked from the page).")
 
 
 def _colours_file(output: Path) -> str | None:
