@@ -13,7 +13,7 @@ from flask import Flask, current_app
 
 from .config import StartupError
 from .rules import DEFAULT_PARTNERSHIP, ContactBook, DefinitionError, Partnership, RulePack, check_rules
-from .rules.validate import fictional_contacts, fictional_footer_links
+from .rules.validate import fictional_contacts, fictional_footer_links, fictional_guidance
 
 PACK_KEY = "space_to_think.pack"
 CONTACTS_KEY = "space_to_think.contacts"
@@ -40,9 +40,14 @@ def load_rules(app: Flask) -> None:
         if named:
             message += f"\n  ({'; '.join(named)}: set it to where the file is.)"
         raise StartupError(message)
-    fictional = fictional_contacts(report.contacts) + fictional_footer_links(report.partnership)
+    fictional = (
+        fictional_guidance(report.pack)
+        + fictional_contacts(report.contacts)
+        + fictional_footer_links(report.partnership)
+    )
     if fictional and app.config.get("APP_ENV") == "production":
-        # Found (area review): an example's number left in reached no one, in every page's footer.
+        # Found (area review): an example's number left in reached no one, in every page's footer;
+        # the example's fictional guidance, left in, was cited on real outcomes.
         raise StartupError(str(DefinitionError(fictional)))
     for warning in report.warnings:
         app.logger.warning("Rule data: %s", warning)

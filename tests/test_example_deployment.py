@@ -412,3 +412,39 @@ def test_the_examples_footer_link_left_in_is_warned_about_and_refused_in_product
     assert "(partnership) footer: links: safeguarding.northmere.example.org is a domain kept for examples" in str(
         refused.value
     )
+
+
+def test_the_examples_fictional_guidance_is_warned_about_and_refused_in_production(tmp_path: Path) -> None:
+    """Found (area review): the example's guidance says its sources are fictional ("Space to
+    Think launch text (Northmere Safeguarding Partnership, 2026; fictional)"); a copy that kept
+    it passed `rules check` in silence and would cite made-up guidance on a real deployment's
+    outcomes. Each such source is warned about, and production refuses to start with one."""
+    from app.config import StartupError
+    from test_app import PRODUCTION_OK
+
+    report = check_rules(PACK_FILE, CONTACTS_FILE, dt.date(2026, 12, 1), partnership_path=PARTNERSHIP_FILE)
+    fictional = [warning for warning in report.warnings if warning.field == "source"]
+    assert {warning.node for warning in fictional} >= {"guidance seed_who", "guidance seed_note"}
+    assert all(warning.line for warning in fictional)
+    assert "says the guidance is fictional" in str(fictional[0])
+    # Salford's own pack cites real guidance only.
+    installed = check_rules(DEFAULT_PACK, DEFAULT_CONTACTS, dt.date(2026, 12, 1))
+    assert not [warning for warning in installed.warnings if warning.field == "source"]
+
+    # Bolton rewrote every contact and the footer link, and kept the example's guidance.
+    contacts = re.sub(r"01632 960 ", "01204 333 ", CONTACTS_FILE.read_text(encoding="utf-8"))
+    (tmp_path / "contacts.yaml").write_text(
+        contacts.replace("northmere.example.org", "bolton.gov.uk"), encoding="utf-8"
+    )
+    partnership = PARTNERSHIP_FILE.read_text(encoding="utf-8").replace("northmere.example.org", "bolton.gov.uk")
+    (tmp_path / "partnership.yaml").write_text(partnership, encoding="utf-8")
+    settings = {
+        "RULE_PACK_PATH": str(PACK_FILE),
+        "CONTACTS_PATH": str(tmp_path / "contacts.yaml"),
+        "PARTNERSHIP_PATH": str(tmp_path / "partnership.yaml"),
+    }
+    with pytest.raises(StartupError) as refused:
+        create_app(PRODUCTION_OK | settings)
+    message = str(refused.value)
+    assert f"{PACK_FILE}" in message and ": source: says the guidance is fictional" in message
+    assert "contact " not in message and "footer" not in message  # only the guidance is left

@@ -570,8 +570,9 @@ def future_verifications(contacts: ContactBook, today: dt.date) -> list[Problem]
 
 
 def rules_warnings(pack: RulePack, contacts: ContactBook | None, today: dt.date) -> list[Problem]:
-    """What is due rather than wrong: the pack's review date has passed, or a contact was last
-    verified more than ``VERIFY_EVERY_MONTHS`` months before ``today``."""
+    """What is due rather than wrong: the pack's review date has passed, a contact was last
+    verified more than ``VERIFY_EVERY_MONTHS`` months before ``today``, or an example's detail
+    (fictional guidance, a drama number, an example domain) is still in."""
     warnings: list[Problem] = []
     if pack.review_date < today:
         warnings.append(
@@ -582,6 +583,7 @@ def rules_warnings(pack: RulePack, contacts: ContactBook | None, today: dt.date)
                 f"was {pack.review_date.isoformat()}: the review date has passed. Review the pack and set a new date",
             )
         )
+    warnings.extend(fictional_guidance(pack))
     if contacts is None:
         return warnings
     oldest = _months_before(today, VERIFY_EVERY_MONTHS)
@@ -599,6 +601,27 @@ def rules_warnings(pack: RulePack, contacts: ContactBook | None, today: dt.date)
     )
     warnings.extend(fictional_contacts(contacts))
     return warnings
+
+
+# A guidance source the example deployment marks as made up ("... 2026; fictional").
+FICTIONAL_SOURCE = re.compile(r"\bfictional\b", re.IGNORECASE)
+
+
+def fictional_guidance(pack: RulePack) -> list[Problem]:
+    """Guidance whose ``source`` says it is fictional: the example's own launch text, left in a
+    copy, cited on a real deployment's outcomes (area review). As ``fictional_contacts``: a
+    warning in `rules check`; production refuses to start (app/pack.py)."""
+    return [
+        Problem(
+            pack.path,
+            f"guidance {item.id}",
+            "source",
+            f"says the guidance is fictional ({item.source!r}): cite your partnership's own guidance",
+            item.line,
+        )
+        for item in pack.guidance
+        if FICTIONAL_SOURCE.search(item.source)
+    ]
 
 
 # Ofcom's numbers for drama and examples (the first digits; each range is a thousand numbers):
