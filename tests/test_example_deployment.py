@@ -27,10 +27,11 @@ from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
 from app import create_app
+from app.inbox.pdf_import import read_request_pdf
 from app.rules import DEFAULT_CONTACTS, DEFAULT_PACK, check_rules, enumerate_paths, load_contacts, load_pack
 from support.database import database_settings, dispose
 from support.mail import FACILITATORS, SmtpServer
-from support.pdf import pdf_reader, pdf_text
+from support.pdf import pdf_attachment_json, pdf_reader, pdf_text
 from support.submission import ELIGIBLE_PATH, SUPERVISION_PATH, VALID_DETAILS, run_outbox, submitted_request
 from support.walk import Walker, outcome_of, title_of
 from test_inbox import signed_in
@@ -448,3 +449,44 @@ def test_the_examples_fictional_guidance_is_warned_about_and_refused_in_producti
     message = str(refused.value)
     assert f"{PACK_FILE}" in message and ": source: says the guidance is fictional" in message
     assert "contact " not in message and "footer" not in message  # only the guidance is left
+
+
+@pytest.mark.real_pdf  # the answer's words must be in the real PDF's text
+def test_the_request_offers_the_example_partnerships_own_levels_of_support(
+    example_app: Flask, client: FlaskClient
+) -> None:
+    """Found (area review): the answers to "What is the current level of support?" were in the
+    code, in Salford's words ("Early help or Team Around the Family"): an area whose services
+    have other names (an Early Help Assessment, a MASH) could not change them. They are the
+    partnership file's now, worded and hinted as the area's own, stored by id and checked by id
+    on import."""
+    walker = Walker(client)
+    for path, mode in ((ELIGIBLE_PATH, "practitioner"), (SUPERVISION_PATH, "supervision")):
+        walker.walk(path)
+        page = assert_example_page(mode, walker.get("/request/child-and-family"))
+        for label in (
+            "Early Help Assessment (EHA)",
+            "MASH (multi-agency safeguarding hub) enquiry",
+            "Child in need plan",
+        ):
+            assert label in page, (mode, label)
+        assert "Team Around the Family" not in page and "Child Protection<" not in page
+        assert re.search(r'value="mash"[^>]*aria-describedby="[^"]*support_level-\d+-item-hint', page), mode
+        assert "Being looked at by the front door now, before any plan" in page
+
+    walker.walk(ELIGIBLE_PATH)
+    submitted_request(walker, ELIGIBLE_PATH, {**VALID_DETAILS, "support_level": "mash"})
+    submitted = visible_text(walker.get("/request/submitted").get_data(as_text=True))
+    assert "MASH (multi-agency safeguarding hub) enquiry" in submitted
+    run_outbox(example_app)
+    pdf = client.get("/request/submitted/request.pdf").data
+    assert pdf_attachment_json(pdf)["details"]["support_level"] == "mash"
+    assert "MASH (multi-agency safeguarding hub) enquiry" in " ".join(pdf_text(pdf).split())
+    with example_app.app_context():
+        assert read_request_pdf(pdf).details["support_level"] == "mash"  # the import knows the area's ids
+
+    # An answer the area does not offer is refused, as a tampered form is.
+    walker.walk(ELIGIBLE_PATH)
+    walker.get("/request/child-and-family")
+    refused = walker.post("/request/child-and-family", {"support_level": "early_help_team_around_the_family"})
+    assert refused.status_code == 200 and "Select one of the options" in refused.get_data(as_text=True)

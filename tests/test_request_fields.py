@@ -58,6 +58,9 @@ def _entry(name: str) -> Field:
         (dataclasses.replace(_entry("phone"), row=None), "either a row of its own or a field to join"),
         (dataclasses.replace(_entry("access_needs"), section="elsewhere"), "'elsewhere' is not a section"),
         (dataclasses.replace(_entry("event_month"), year_input=""), "needs its year_input"),
+        (dataclasses.replace(_entry("support_level"), local_options=False), "radios need options"),
+        (dataclasses.replace(_entry("support_level"), options={"none": "None"}), "gives none here"),
+        (dataclasses.replace(_entry("how_soon"), local_options=True), "exactly for the partnership file's"),
     ],
 )
 def test_a_mistake_in_the_table_is_named(broken: Field, words: str) -> None:
@@ -75,7 +78,7 @@ def test_each_pages_form_has_exactly_its_fields_inputs(page) -> None:
 
 
 @pytest.mark.parametrize("mode, path", [("practitioner", ELIGIBLE_PATH), ("supervision", DEBRIEF_SUPERVISION_PATH)])
-def test_each_field_is_asked_on_its_page_with_its_wording(client, mode: str, path) -> None:
+def test_each_field_is_asked_on_its_page_with_its_wording(client, app, mode: str, path) -> None:
     walker = to_outcome(client, path)
     for page in PAGES:
         response = walker.get(f"/request/{page.slug}")
@@ -89,7 +92,9 @@ def test_each_field_is_asked_on_its_page_with_its_wording(client, mode: str, pat
                 assert entry.hint.for_mode(mode) in text, (page.slug, entry.name)
             for name in entry.inputs:
                 assert f'name="{name}"' in body, (page.slug, name)
-            for option_label in entry.options.values():
+            with app.app_context():  # a question naming local services has the partnership's answers
+                choices = entry.choices(mode)
+            for option_label in choices.values():
                 assert option_label in text, (page.slug, entry.name, option_label)
         # Every error the page can give comes from its entries' wording.
         walker.get(f"/request/{page.slug}")
@@ -108,8 +113,10 @@ def test_each_field_reaches_check_answers_the_request_and_its_json(client, app) 
     assert check.status_code == 200, check.location
     stored = fields.clean_details(details, debrief=True)
     check_text = words_of(check.get_data(as_text=True))
+    with app.app_context():  # a question naming local services shows the partnership's answers
+        shown_as = {entry.name: entry.shown(stored) for entry in FIELDS}
     for entry in FIELDS:
-        shown = entry.shown(stored)
+        shown = shown_as[entry.name]
         assert shown, entry.name  # every field has an answer in these details
         assert shown.split("\n")[0] in check_text, entry.name
         if entry.row is not None:
@@ -122,13 +129,14 @@ def test_each_field_reaches_check_answers_the_request_and_its_json(client, app) 
     document = pdf_attachment_json(pdf)
     for entry in FIELDS:
         assert document["details"][entry.name] == stored[entry.name], entry.name
-        assert entry.shown(stored) in submitted, entry.name
+        assert shown_as[entry.name] in submitted, entry.name
         if entry.row is not None:
             # The submitted page speaks to the reader, as check your answers does; the PDF is the
             # facilitators' record, in their words.
             assert entry.row_key("practitioner", in_request=False) in submitted, entry.name
             assert entry.row_key("practitioner", in_request=True) in in_pdf, entry.name
-    assert check_document(document).details == document["details"]
+    with app.app_context():  # the import checks a question naming local services against the partnership's answers
+        assert check_document(document).details == document["details"]
 
 
 # Fields whose question or errors speak of the person ("you", or in supervision "the practitioner").
@@ -207,14 +215,15 @@ def _not_allowed(entry: Field) -> str:
 
 
 @pytest.mark.parametrize("entry", FIELDS, ids=lambda entry: entry.name)
-def test_import_checks_each_field_against_its_entry(entry: Field) -> None:
-    details = fields.clean_details(VALID_DETAILS, debrief=True)
-    assert check_document(_document(details)).details == details
-    assert check_document(_document({**details, entry.name: ""})).details[entry.name] == ""
-    with pytest.raises(ImportProblem):
-        check_document(_document({**details, entry.name: _not_allowed(entry)}))
-    with pytest.raises(ImportProblem):
-        check_document(_document({**details, entry.name: 42}))
+def test_import_checks_each_field_against_its_entry(app, entry: Field) -> None:
+    with app.app_context():  # the partnership's answers, for a question naming local services
+        details = fields.clean_details(VALID_DETAILS, debrief=True)
+        assert check_document(_document(details)).details == details
+        assert check_document(_document({**details, entry.name: ""})).details[entry.name] == ""
+        with pytest.raises(ImportProblem):
+            check_document(_document({**details, entry.name: _not_allowed(entry)}))
+        with pytest.raises(ImportProblem):
+            check_document(_document({**details, entry.name: 42}))
 
 
 def test_clean_details_keeps_only_what_was_asked() -> None:

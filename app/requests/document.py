@@ -168,7 +168,7 @@ def detail_rows(
     for entry in fields.FIELDS:
         if entry.row is None or (triage_apart and entry.triage):
             continue
-        shown = entry.shown(details)
+        shown = entry.shown(details, mode)
         page = fields.PAGE_OF_FIELD[entry.name]
         if page.debrief_only and not shown:
             continue
@@ -179,14 +179,14 @@ def detail_rows(
             for part in fields.FIELDS
             if part.joins == entry.name
             and not (triage_apart and part.triage)
-            and (part.only_if is None or (part.asked(details) and part.shown(details)))
+            and (part.only_if is None or (part.asked(details) and part.shown(details, mode)))
         ]
         if joined:
             parts = (entry, *joined)
             rows[entry.section].append(
                 Row(
                     key,
-                    tuple(part.shown(details) for part in parts),
+                    tuple(part.shown(details, mode) for part in parts),
                     any(part.long_text for part in parts),
                     change,
                     entry.change_label,
@@ -208,7 +208,10 @@ def detail_rows(
 def triage_rows(details: Mapping[str, Any], mode: str) -> tuple[Row, ...]:
     """The fields marked ``triage`` in the fields table, a row each, in table order."""
     return tuple(
-        Row(entry.row_key(mode, in_request=True) or entry.label.for_mode(mode), (entry.shown(details) or "Not given",))
+        Row(
+            entry.row_key(mode, in_request=True) or entry.label.for_mode(mode),
+            (entry.shown(details, mode) or "Not given",),
+        )
         for entry in fields.FIELDS
         if entry.triage
     )

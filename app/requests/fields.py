@@ -12,6 +12,11 @@ practitioner's own request ("myself") and, where it differs, for one made in sup
 
 ``details`` (what ``session["request_details"]`` holds) is a flat mapping of input name to
 the text the person typed or the option value they chose.
+
+The answers of a question that names local services (``local_options``, such as the current
+level of support: early help, a child protection plan) are the partnership's, in its file's
+``request_options`` (app/rules/partnership.yaml): ``Field.choices`` reads them from the
+partnership the current app loaded. Their ids are what is stored, so the words can change.
 """
 
 from __future__ import annotations
@@ -27,6 +32,8 @@ from typing import Any, Literal
 from .. import months
 from ..email_address import EMAIL_MAX, is_email_address
 from ..months import month_number
+from ..pack import current_partnership
+from ..rules.partnership import REQUEST_OPTION_FIELDS
 from .guard import BIDI_CONTROLS, KINDS, Kind, has_visible_text
 
 FieldKind = Literal["text", "email", "phone", "textarea", "character_count", "radios", "month_year"]
@@ -117,6 +124,9 @@ class Field:
     # Its hint is the partnership's local example of this kind (``examples`` in partnership.yaml),
     # in place of ``hint``: examples name teams and places, which differ from area to area.
     example_hint: str | None = None
+    # Its answers name local services: they are the partnership's (``request_options`` in its
+    # file), not ``options``, read by ``choices``.
+    local_options: bool = False
     # Its question asks something different in each mode, not only in other words (the manager
     # asking in supervision knows already): its answer is forgotten when the journey's mode
     # changes, so it is asked again (app.requests.views.forget_answers_of_another_mode).
@@ -126,6 +136,18 @@ class Field:
         object.__setattr__(self, "options", MappingProxyType(dict(self.options)))
         object.__setattr__(self, "errors", MappingProxyType(dict(self.errors)))
         object.__setattr__(self, "params", MappingProxyType(dict(self.params)))
+
+    def choices(self, mode: str = "practitioner") -> Mapping[str, str]:
+        """Its answers, stored value to label, worded for ``mode``: the partnership's for a
+        question that names local services (needs an app: the one handling the request or
+        command), else ``options``."""
+        if self.local_options:
+            return current_partnership().option_labels(self.name, mode)
+        return self.options
+
+    def choice_hints(self, mode: str = "practitioner") -> Mapping[str, str]:
+        """The hints of its answers that have one, by stored value (only the partnership's answers have hints)."""
+        return current_partnership().option_hints(self.name, mode) if self.local_options else {}
 
     @property
     def inputs(self) -> tuple[str, ...]:
@@ -161,11 +183,12 @@ class Field:
         """Whether the field applies, given the other answers (see ``only_if``)."""
         return self.only_if is None or details.get(self.only_if[0]) == self.only_if[1]
 
-    def shown(self, stored: Mapping[str, Any]) -> str:
-        """A stored value as words: an option's label, a month as "March 2024", or the text ("" if none)."""
+    def shown(self, stored: Mapping[str, Any], mode: str = "practitioner") -> str:
+        """A stored value as words: an option's label (for ``mode``), a month as "March 2024", or
+        the text ("" if none)."""
         value = stored.get(self.name)
         if self.kind == "radios":
-            return label(self.options, value)
+            return label(self.choices(mode), value)
         if self.kind == "month_year":
             return event_label(value) if isinstance(value, str) else ""
         return value if isinstance(value, str) else ""
@@ -457,14 +480,7 @@ FIELDS: tuple[Field, ...] = (
         "child-and-family",
         "radios",
         Words("What is the current level of support? (optional)"),
-        options={
-            "none": "None",
-            "early_help": "Early help or Team Around the Family",
-            "child_in_need": "Child in Need",
-            "child_protection": "Child Protection",
-            "looked_after": "Looked after",
-            "not_known": "Not known",
-        },
+        local_options=True,  # request_options in the partnership file: the names differ by area
         section="child",
         row=Words("Current level of support"),
         label_size="m",
@@ -647,8 +663,15 @@ def table_problems(
             problems.append(f"{where}: errors needs {', '.join(missing)}")
         if entry.kind in TEXT_KINDS and entry.limit <= 0:
             problems.append(f"{where}: a text field needs a limit")
-        if (entry.kind == "radios") != bool(entry.options):
+        if (entry.kind == "radios") != bool(entry.options or entry.local_options):
             problems.append(f"{where}: options are for radios, and radios need options")
+        if entry.local_options and entry.options:
+            problems.append(f"{where}: its options are the partnership's (local_options), so it gives none here")
+        if entry.local_options != (entry.name in REQUEST_OPTION_FIELDS):
+            problems.append(
+                f"{where}: local_options must be set exactly for the partnership file's request_options "
+                f"({', '.join(REQUEST_OPTION_FIELDS)})"
+            )
         if entry.kind == "month_year" and not entry.year_input:
             problems.append(f"{where}: a month and year field needs its year_input")
         if entry.guard and entry.kind not in TEXT_KINDS:
@@ -776,7 +799,7 @@ def check_field(
         if value in (None, ""):
             if entry.required:
                 errors[entry.name] = entry.error("missing", mode)
-        elif value not in entry.options:  # a tampered form: ask again rather than store it
+        elif value not in entry.choices(mode):  # a tampered form: ask again rather than store it
             errors[entry.name] = entry.error("missing", mode) if entry.required else NOT_AN_OPTION
         return
     text = clean_text(details.get(entry.name))
@@ -833,7 +856,7 @@ def label(options: Mapping[str, str], value: Any) -> str:
 
 def option_label(name: str, value: Any) -> str:
     """The label of field ``name``'s option ``value`` ("" when not answered)."""
-    return label(FIELDS_BY_NAME[name].options, value)
+    return label(FIELDS_BY_NAME[name].choices(), value)
 
 
 _STORED_MONTH = re.compile(r"^[0-9]{4}-[0-9]{2}$")
@@ -858,7 +881,7 @@ def stored_value_problem(entry: Field, value: Any) -> str | None:
     if not isinstance(value, str):
         return "is not text"
     if entry.kind == "radios":
-        return None if value in entry.options else "is not one of its options"
+        return None if value in entry.choices() else "is not one of its options"
     if entry.kind == "month_year":
         return None if _STORED_MONTH.match(value) and event_label(value) else "is not a month written YYYY-MM"
     if not within_limit(entry, value):

@@ -30,6 +30,9 @@ class DetailsForm(FlaskForm):
         """``mode``: the journey's mode, which words the error messages ("you" or "the practitioner")."""
         super().__init__(*args, **kwargs)
         self.mode = mode
+        for entry in self.page.entries:
+            if entry.local_options:  # the partnership's answers, worded for the mode
+                self[entry.name].choices = list(entry.choices(mode).items())
         # The inputs to outline in red: those with an error, and for a month and year the
         # inputs at fault (both when the whole date is the problem), set by ``validate``.
         self.at_fault: set[str] = set()
@@ -64,6 +67,7 @@ def form_fields(entry: Field) -> dict[str, FormField]:
     """The WTForms field(s) for a table entry, by input name (a month and year field has two
     plain inputs: the page draws them with the GOV.UK date input)."""
     if entry.kind == "radios":
+        # A question that names local services gets the partnership's answers on each form (DetailsForm).
         return {entry.name: RadioField(choices=dict(entry.options), validate_choice=False, widget=GovRadioInput())}
     if entry.kind == "month_year":
         return {entry.name: StringField(), entry.year_input: StringField()}
@@ -112,6 +116,9 @@ def field_params(entry: Field, page: Page, mode: str) -> dict[str, Any]:
         hint = current_partnership().examples.get(entry.example_hint)
     # No hint: an explicit None, or the radios widget would draw an empty hint element.
     params["hint"] = {"text": hint} if hint else None
+    if entry.kind == "radios" and entry.choice_hints(mode):
+        hints = entry.choice_hints(mode)
+        params["items"] = [{"hint": {"text": hints[value]}} if value in hints else {} for value in entry.choices(mode)]
     if entry.autocomplete is not None:
         params["autocomplete"] = entry.autocomplete if mode != "supervision" else "off"
     if entry.kind in LONG_TEXT_KINDS:

@@ -1,5 +1,6 @@
 """The partnership that runs a deployment: its names, brand colour, footer, accessibility
-statement, PDF author, email signature and the local examples in hints.
+statement, PDF author, email signature, the local examples in hints, and the answers offered
+on the request form's questions that name local services (``request_options``).
 
 Everything that differs from one area to another and is not a rule or a contact lives in
 ``partnership.yaml`` (beside the rule pack and the contacts; ``PARTNERSHIP_PATH`` points at
@@ -19,7 +20,7 @@ from pathlib import Path
 
 from .errors import DefinitionError, Problem
 from .loader import _clean, _content_hash, _links, _Mapping, _Reader, read_yaml
-from .model import ContactBook, Link, RulePack
+from .model import MODES, ContactBook, Link, RulePack, Text
 
 DEFAULT_PARTNERSHIP = Path(__file__).with_name("partnership.yaml")
 
@@ -32,6 +33,15 @@ BORDER_WEIGHT = 0.5
 NODE = "(partnership)"
 
 _HEX_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
+
+# The request form's questions whose answers name local services, so each area gives its own
+# (``request_options`` in the file): the field's name (app/requests/fields.py) and what it asks.
+REQUEST_OPTION_FIELDS: dict[str, str] = {
+    "support_level": "the current level of support, such as early help or a child protection plan",
+}
+OPTION_LABEL_MAX = 100  # a radio button's words: short enough to read at a glance
+OPTION_HINT_MAX = 250
+_ACRONYM = re.compile(r"\b[A-Z]{2,}\b")
 
 
 @dataclass(frozen=True)
@@ -69,6 +79,16 @@ class AccessibilityStatement:
 
 
 @dataclass(frozen=True)
+class RequestOption:
+    """One answer offered on a request question that names local services: its ``id`` is what
+    is stored with the request (and in the PDF's JSON), so it stays when the words change."""
+
+    id: str
+    label: Text
+    hint: Text | None = None
+
+
+@dataclass(frozen=True)
 class Partnership:
     """A whole, loaded partnership file. Build it with ``check_partnership``."""
 
@@ -83,8 +103,17 @@ class Partnership:
     email_signature: str
     accessibility: AccessibilityStatement
     examples: dict[str, str] = field(default_factory=dict)
+    request_options: dict[str, tuple[RequestOption, ...]] = field(default_factory=dict)
     version: str = ""
     line_of: dict[str, int | None] = field(default_factory=dict, repr=False, compare=False)
+
+    def option_labels(self, name: str, mode: str) -> dict[str, str]:
+        """The request question ``name``'s answers (``request_options``): id to label, for ``mode``."""
+        return {option.id: option.label.for_mode(mode) for option in self.request_options.get(name, ())}
+
+    def option_hints(self, name: str, mode: str) -> dict[str, str]:
+        """The hints of the request question ``name``'s answers that have one: id to hint, for ``mode``."""
+        return {option.id: option.hint.for_mode(mode) for option in self.request_options.get(name, ()) if option.hint}
 
 
 def relative_luminance(colour: str) -> float:
@@ -116,11 +145,13 @@ _TOP_KEYS = {
     "email_signature",
     "accessibility",
     "examples",
+    "request_options",
 }
 _COLOUR_KEYS = {"brand", "tint", "border"}
 _FOOTER_KEYS = {"text", "links"}
 _ACCESSIBILITY_KEYS = {"contact", "reply_within", "prepared_on", "tested_on", "known_issues"}
 _EXAMPLE_KEYS = {"agency"}
+_OPTION_KEYS = {"id", "label", "hint"}
 
 
 def _colour(reader: _Reader, data: _Mapping, key: str, node: str, required: bool) -> str | None:
@@ -233,6 +264,85 @@ def _examples(reader: _Reader, root: _Mapping) -> dict[str, str]:
     return {key: _clean(value) for key, value in found.items() if value is not None}
 
 
+def _unexplained_acronyms(text: str) -> list[str]:
+    """The acronyms in ``text`` not spelled out in it (CONTENT.md: every acronym explained on
+    first use): each needs its meaning after it, "MASH (multi-agency safeguarding hub)" or
+    "MASH: multi-agency safeguarding hub", or must stand in brackets after its meaning, "Team
+    Around the Family (TAF)"."""
+    return [
+        acronym
+        for acronym in dict.fromkeys(_ACRONYM.findall(text))
+        if f"({acronym})" not in text and not re.search(rf"\b{acronym}(?: \([^)]{{3,}}\)|: \w{{3,}})", text)
+    ]
+
+
+def _option_words(reader: _Reader, raw: _Mapping, key: str, node: str, limit: int, required: bool) -> Text | None:
+    """An option's label or hint, in each mode, checked for plain English: one line, not too
+    long, and no markup."""
+    words = reader.text(raw, key, node, required=required)
+    if words is None:
+        return None
+    for variant in dict.fromkeys((words.practitioner, words.supervision)):
+        if len(variant) > limit:
+            reader.problem(
+                node,
+                key,
+                f"is {len(variant)} characters: keep it to {limit} or fewer, in plain words",
+                raw.line_of(key),
+            )
+        elif "\n" in variant or "<" in variant or ">" in variant:
+            reader.problem(node, key, "must be one line of plain words, without markup", raw.line_of(key))
+    return words
+
+
+def _request_options(reader: _Reader, root: _Mapping) -> dict[str, tuple[RequestOption, ...]]:
+    wanted = ", ".join(f"{name} ({what})" for name, what in REQUEST_OPTION_FIELDS.items())
+    section = _section(
+        reader,
+        root,
+        "request_options",
+        set(REQUEST_OPTION_FIELDS),
+        f"the answers offered on the request form's questions that name local services: {wanted}",
+    )
+    if section is None:
+        return {}
+    raw, node = section
+    found: dict[str, tuple[RequestOption, ...]] = {}
+    for name in REQUEST_OPTION_FIELDS:
+        if name not in raw:
+            reader.problem(node, name, f"is missing (the answers offered for {REQUEST_OPTION_FIELDS[name]})", raw.line)
+            continue
+        answers = raw.get(name)
+        if not isinstance(answers, list) or len(answers) < 2:
+            reader.problem(node, name, "must be a list of at least two answers, each {id, label}", raw.line_of(name))
+            continue
+        options: list[RequestOption] = []
+        for position, item in enumerate(reader.items(raw, name, node), start=1):
+            where = f"{node} {name}[{position}]"
+            reader.unknown_keys(item, _OPTION_KEYS, where)
+            option_id = reader.ident(item, "id", where)
+            label = _option_words(reader, item, "label", where, OPTION_LABEL_MAX, required=True)
+            hint = _option_words(reader, item, "hint", where, OPTION_HINT_MAX, required=False)
+            if option_id is None or label is None:
+                continue
+            if option_id in {option.id for option in options}:
+                reader.problem(
+                    where, "id", f"{option_id!r} is used by another answer: each needs its own", item.line_of("id")
+                )
+            said = sorted({label.for_mode(mode) + (f" {hint.for_mode(mode)}" if hint else "") for mode in MODES})
+            for acronym in dict.fromkeys(found for text in said for found in _unexplained_acronyms(text)):
+                reader.problem(
+                    where,
+                    "label",
+                    f"uses the acronym {acronym} without spelling it out: give its meaning after it, like "
+                    f'"{acronym} (what it stands for)" or "{acronym}: what it stands for", in the label or the hint',
+                    item.line_of("label"),
+                )
+            options.append(RequestOption(option_id, label, hint))
+        found[name] = tuple(options)
+    return found
+
+
 def parse_partnership(data: object, file: str) -> tuple[Partnership | None, list[Problem]]:
     """Build a Partnership from parsed YAML, with every problem found in reading it.
 
@@ -271,6 +381,7 @@ def parse_partnership(data: object, file: str) -> tuple[Partnership | None, list
         email_signature="\n".join(line.strip() for line in (signature or SERVICE_NAME).strip().splitlines()),
         accessibility=_accessibility(reader, root),
         examples=_examples(reader, root),
+        request_options=_request_options(reader, root),
         version=_content_hash(data),
         line_of={key: root.line_of(key) for key in _TOP_KEYS},
     )

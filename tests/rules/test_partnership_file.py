@@ -20,7 +20,7 @@ from app.config import StartupError
 from app.pack import load_rules
 from app.requests.fields import FIELDS
 from app.rules import DEFAULT_CONTACTS, DEFAULT_PACK, DEFAULT_PARTNERSHIP, check_partnership, check_rules
-from app.rules.partnership import _EXAMPLE_KEYS, Colours, contrast_ratio, mix_with_white
+from app.rules.partnership import _EXAMPLE_KEYS, REQUEST_OPTION_FIELDS, Colours, contrast_ratio, mix_with_white
 
 WritePack = Callable[..., Path]
 
@@ -209,3 +209,177 @@ def test_a_part_that_cannot_be_read_is_not_reported_again_as_a_contradiction(
         ("(partnership)", "name"),
         ("(partnership)", "accessibility"),
     ]
+
+
+# The answers to "What is the current level of support?" before they moved to the partnership
+# file: Salford's file must keep them word for word, and their ids, which stored requests hold.
+SALFORD_SUPPORT_LEVELS = {
+    "none": "None",
+    "early_help": "Early help or Team Around the Family",
+    "child_in_need": "Child in Need",
+    "child_protection": "Child Protection",
+    "looked_after": "Looked after",
+    "not_known": "Not known",
+}
+
+
+def test_the_installed_file_keeps_the_request_answers_and_their_ids_as_they_were() -> None:
+    partnership, problems = check_partnership(DEFAULT_PARTNERSHIP)
+    assert problems == [] and partnership is not None
+    for mode in ("practitioner", "supervision"):
+        assert partnership.option_labels("support_level", mode) == SALFORD_SUPPORT_LEVELS
+        assert partnership.option_hints("support_level", mode) == {}
+
+
+def test_every_question_naming_local_services_takes_its_answers_from_the_file() -> None:
+    local = {entry.name for entry in FIELDS if entry.local_options}
+    assert local == set(REQUEST_OPTION_FIELDS) == {"support_level"}
+    assert all(not entry.options for entry in FIELDS if entry.local_options)
+
+
+OPTIONS = "(partnership) request_options"
+
+
+def _support_levels(data: dict[str, Any]) -> list[dict[str, Any]]:
+    levels: list[dict[str, Any]] = data["request_options"]["support_level"]
+    return levels
+
+
+@pytest.mark.parametrize(
+    "spoil, node, field",
+    [
+        (lambda data: data.pop("request_options"), "(partnership)", "request_options"),
+        (lambda data: data["request_options"].pop("support_level"), OPTIONS, "support_level"),
+        (
+            lambda data: data["request_options"].update(support_level=[]),
+            OPTIONS,
+            "support_level",
+        ),
+        (
+            lambda data: data["request_options"].update(level_of_support=[]),
+            OPTIONS,
+            "level_of_support",
+        ),
+        (
+            lambda data: _support_levels(data)[2].update(id="none"),
+            f"{OPTIONS} support_level[3]",
+            "id",
+        ),
+        (
+            lambda data: _support_levels(data)[2].update(id="child in need"),
+            f"{OPTIONS} support_level[3]",
+            "id",
+        ),
+        (lambda data: _support_levels(data)[1].pop("label"), f"{OPTIONS} support_level[2]", "label"),
+        (  # one wording, not said to read right in both modes
+            lambda data: _support_levels(data)[1].update(label="Early help"),
+            f"{OPTIONS} support_level[2]",
+            "label",
+        ),
+        (  # a mode's wording missing
+            lambda data: _support_levels(data)[1].update(label={"practitioner": "Early help"}),
+            f"{OPTIONS} support_level[2]",
+            "label.supervision",
+        ),
+        (
+            lambda data: _support_levels(data)[1].update(label={"both": "MASH enquiry"}),
+            f"{OPTIONS} support_level[2]",
+            "label",
+        ),
+        (
+            lambda data: _support_levels(data)[1].update(label={"both": "Early help " + "and more " * 12}),
+            f"{OPTIONS} support_level[2]",
+            "label",
+        ),
+        (
+            lambda data: _support_levels(data)[1].update(label={"both": "Early <b>help</b>"}),
+            f"{OPTIONS} support_level[2]",
+            "label",
+        ),
+        (
+            lambda data: _support_levels(data)[1].update(hint={"both": "Assessed by the EHA team"}),
+            f"{OPTIONS} support_level[2]",
+            "label",
+        ),
+        (
+            lambda data: _support_levels(data)[1].update(colour="red"),
+            f"{OPTIONS} support_level[2]",
+            "colour",
+        ),
+    ],
+    ids=[
+        "no request_options",
+        "no support_level",
+        "no answers",
+        "an unknown question",
+        "an id used twice",
+        "an id with spaces",
+        "no label",
+        "one wording",
+        "no supervision wording",
+        "an acronym not spelled out",
+        "a label too long",
+        "markup",
+        "an acronym in the hint",
+        "an unknown key",
+    ],
+)
+def test_a_missing_or_bad_request_answer_is_named_with_its_field(
+    partnership_data: dict[str, Any],
+    write_pack: WritePack,
+    spoil: Callable[[dict[str, Any]], object],
+    node: str,
+    field: str,
+) -> None:
+    spoil(partnership_data)
+    found = problems_of(write_pack, partnership_data)
+    assert (node, field) in [(found_node, found_field) for found_node, found_field, _ in found], found
+    assert all(line is not None for _, _, line in found)
+
+
+def test_a_bad_request_answer_stops_start_up_naming_the_file_and_field(
+    partnership_data: dict[str, Any], write_pack: WritePack
+) -> None:
+    _support_levels(partnership_data)[1]["label"] = {"both": "MASH referral"}
+    path = write_pack(partnership_data, "partnership.yaml")
+    app = Flask(__name__)
+    app.config.update(RULE_PACK_PATH=str(DEFAULT_PACK), CONTACTS_PATH=str(DEFAULT_CONTACTS), PARTNERSHIP_PATH=str(path))
+    with pytest.raises(StartupError) as caught:
+        load_rules(app)
+    message = str(caught.value)
+    assert str(path) in message
+    assert f"{OPTIONS} support_level[2]: label: uses the acronym MASH without spelling it out" in message
+
+
+@pytest.mark.parametrize(
+    "label, hint",
+    [
+        ("MASH (multi-agency safeguarding hub) enquiry", None),
+        ("MASH: multi-agency safeguarding hub", None),
+        ("Team Around the Family (TAF)", None),
+        ("A MASH enquiry", "MASH (multi-agency safeguarding hub): the front door"),
+    ],
+)
+def test_an_acronym_spelled_out_in_the_label_or_hint_is_accepted(
+    partnership_data: dict[str, Any], write_pack: WritePack, label: str, hint: str | None
+) -> None:
+    answer: dict[str, Any] = {"id": "mash", "label": {"both": label}}
+    if hint is not None:
+        answer["hint"] = {"both": hint}
+    _support_levels(partnership_data).append(answer)
+    partnership, problems = check_partnership(write_pack(partnership_data, "partnership.yaml"))
+    assert problems == [] and partnership is not None
+    assert partnership.option_labels("support_level", "supervision")["mash"] == label
+
+
+def test_answers_may_be_worded_for_each_mode(partnership_data: dict[str, Any], write_pack: WritePack) -> None:
+    _support_levels(partnership_data)[1]["hint"] = {
+        "practitioner": "You are working with the family's lead professional",
+        "supervision": "The practitioner is working with the family's lead professional",
+    }
+    partnership, problems = check_partnership(write_pack(partnership_data, "partnership.yaml"))
+    assert problems == [] and partnership is not None
+    assert partnership.option_hints("support_level", "practitioner") == {
+        "early_help": "You are working with the family's lead professional"
+    }
+    assert partnership.option_hints("support_level", "supervision")["early_help"].startswith("The practitioner")

@@ -113,12 +113,14 @@ def _follow_up_value(entry: Field) -> str | None:
 
 
 def longest_details(today: dt.date) -> dict[str, str]:
-    """The details pages' inputs for the longest request (see the module docstring)."""
+    """The details pages' inputs for the longest request (see the module docstring), in an app
+    context: the longest of the app's partnership's answers where a question has them."""
     details: dict[str, str] = {}
     used: set[str] = set()
     for entry in FIELDS:
         if entry.kind == "radios":
-            details[entry.name] = _follow_up_value(entry) or max(entry.options, key=lambda v: len(entry.options[v]))
+            choices = entry.choices()  # a question naming local services: the partnership's answers
+            details[entry.name] = _follow_up_value(entry) or max(choices, key=lambda v: len(choices[v]))
         elif entry.kind == "month_year":
             details[entry.name], details[entry.year_input] = "9", str(today.year - 1)  # September: the longest name
         elif entry.kind == "email":
