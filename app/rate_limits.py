@@ -174,7 +174,7 @@ def init_rate_limit_storage(app: Flask) -> None:
 SITE_WIDE_SCOPE = "global"
 # Pages that never count besides static files (any blueprint's "static" endpoint) and requests
 # no page answers (a 404 or 405 has no endpoint), as with Flask-Limiter: the health check.
-SITE_WIDE_EXEMPT = frozenset({"main.healthz", "favicon"})  # the icon: a file like the static ones
+SITE_WIDE_EXEMPT = frozenset({"main.healthz", "favicon", "logo"})  # the icon and logo: files like the static ones
 # After the store fails, how long before it is tried again: doubling from 1 s to at most this.
 STORE_RETRY_MAX_SECONDS = 64
 # How often the health check asks the store, per process.

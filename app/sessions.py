@@ -41,7 +41,7 @@ from .extensions import Model, db
 from .models import utcnow
 
 # Paths that never need the journey (assets, health checks): no database work, no cookie.
-STATELESS_ENDPOINT_PREFIXES = ("/static/", "/healthz", "/favicon.svg")
+STATELESS_ENDPOINT_PREFIXES = ("/static/", "/healthz", "/favicon.svg", "/logo.")
 # The sessions' own engine (a Flask-SQLAlchemy bind to the same database) runs in
 # autocommit mode: each read or write is one statement, so it needs no BEGIN and COMMIT
 # round trips (measured: about 12% more journey throughput on PostgreSQL; docs/PERFORMANCE.md).

@@ -13,7 +13,8 @@ a round trip each for the stylesheet, the script and the icon.
 The icon (``/favicon.svg``) is the shape in ``static/favicon.svg`` with its square filled with
 the partnership's brand colour (``colours.brand`` in the partnership file), made once when the
 app starts and versioned and kept like a static file. Served straight from ``static/`` it was
-Salford's teal in every area's tabs and bookmarks (area review).
+Salford's teal in every area's tabs and bookmarks (area review). The partnership's logo, when
+its file gives one, is served the same way (``/logo.svg`` or ``/logo.png``), read at start-up.
 """
 
 from __future__ import annotations
@@ -34,9 +35,10 @@ FAVICON_SHAPE = "favicon.svg"  # in the static folder: the icon's shape, its squ
 FAVICON_ENDPOINT = "favicon"
 FAVICON_PATH = "/favicon.svg"
 FAVICON_KEY = "space_to_think.favicon"
+LOGO_ENDPOINT = "logo"  # the partnership's logo (logo in its file), at /logo.svg or /logo.png
 # Endpoints that answer with a file, kept by browsers (not "no-store"), with no session and
 # outside the rate limits.
-FILE_ENDPOINTS = frozenset({"static", FAVICON_ENDPOINT})
+FILE_ENDPOINTS = frozenset({"static", FAVICON_ENDPOINT, LOGO_ENDPOINT})
 # The icon's square: its first filled rectangle.
 _SQUARE_FILL = re.compile(r'(<rect\b[^>]*\bfill=")#[0-9a-fA-F]{6}(")')
 VERSIONED_CACHE = "public, max-age=31536000, immutable"  # a year: this URL's bytes never change
@@ -87,32 +89,47 @@ def favicon_svg() -> str:
     return icon
 
 
+def _serve_bytes(app: Flask, path: str, endpoint: str, data: bytes, mimetype: str) -> str:
+    """Serve ``data`` at ``path`` (as ``endpoint``), with an ETag; return its version."""
+    version = hashlib.sha256(data).hexdigest()[:12]
+
+    def view() -> Response:
+        response = Response(data, mimetype=mimetype)
+        response.set_etag(version)
+        response.make_conditional(request)  # a 304 when the browser has this version
+        return response
+
+    view.__name__ = endpoint
+    app.add_url_rule(path, endpoint=endpoint, view_func=view, methods=["GET"])
+    return version
+
+
 def init_static_files(app: Flask) -> None:
     """Version the static URLs ``url_for`` makes, and say how long browsers may keep the files;
-    serve the icon in the partnership's colour."""
+    serve the icon in the partnership's colour, and the partnership's logo if it has one."""
     if app.static_folder is None:
         return
     versions = StaticVersions(app.static_folder)
     shape = (Path(app.static_folder) / FAVICON_SHAPE).read_text(encoding="utf-8")
     with app.app_context():
-        app.extensions[FAVICON_KEY] = coloured_favicon(shape, current_partnership().colours.brand)
-    icon = app.extensions[FAVICON_KEY].encode("utf-8")
-    icon_version = hashlib.sha256(icon).hexdigest()[:12]
-
-    def favicon() -> Response:
-        response = Response(icon, mimetype="image/svg+xml")
-        response.set_etag(icon_version)
-        response.make_conditional(request)  # a 304 when the browser has this version
-        return response
-
-    app.add_url_rule(FAVICON_PATH, endpoint=FAVICON_ENDPOINT, view_func=favicon, methods=["GET"])
+        partnership = current_partnership()
+    app.extensions[FAVICON_KEY] = coloured_favicon(shape, partnership.colours.brand)
+    # The files made or read at start-up, by endpoint: their versions.
+    made = {
+        FAVICON_ENDPOINT: _serve_bytes(
+            app, FAVICON_PATH, FAVICON_ENDPOINT, app.extensions[FAVICON_KEY].encode("utf-8"), "image/svg+xml"
+        )
+    }
+    if partnership.logo is not None:
+        logo = partnership.logo
+        made[LOGO_ENDPOINT] = _serve_bytes(app, f"/logo.{logo.extension}", LOGO_ENDPOINT, logo.data, logo.mimetype)
 
     @app.url_defaults
     def add_version(endpoint: str, values: dict[str, Any]) -> None:
         if VERSION_PARAMETER in values:
             return
-        if endpoint == FAVICON_ENDPOINT:
-            values[VERSION_PARAMETER] = icon_version
+        if endpoint in made:
+            values[VERSION_PARAMETER] = made[endpoint]
         elif endpoint == "static" and "filename" in values:
             version = versions.version(values["filename"])
             if version is not None:
@@ -122,8 +139,8 @@ def init_static_files(app: Flask) -> None:
     def static_cache(response: Response) -> Response:
         if request.endpoint in FILE_ENDPOINTS and response.status_code in (200, 304):
             asked = request.args.get(VERSION_PARAMETER)
-            if request.endpoint == FAVICON_ENDPOINT:
-                current = asked == icon_version
+            if request.endpoint in made:
+                current = asked == made[request.endpoint]
             else:
                 filename = (request.view_args or {}).get("filename", "")
                 current = asked is not None and asked == versions.version(filename)

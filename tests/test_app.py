@@ -670,6 +670,33 @@ def test_the_icon_takes_the_brand_colour_and_keeps_its_shape() -> None:
         coloured_favicon("<svg></svg>", "#5a2a6e")
 
 
+def test_without_a_logo_the_header_is_the_partnerships_name_alone(client: FlaskClient) -> None:
+    page = client.get("/").get_data(as_text=True)
+    assert "app-header__logo" not in page and "<img" not in page
+    assert '<span class="app-header__partnership">Salford Safeguarding Children Partnership</span>' in page
+    assert client.get("/logo.svg").status_code == 404 and client.get("/logo.png").status_code == 404
+
+
+def test_a_png_logo_is_served_as_a_png(tmp_path: Path) -> None:
+    from app.rules import DEFAULT_PARTNERSHIP
+
+    png = bytes.fromhex(
+        "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+        "1f15c4890000000d49444154789c63f8ffffff7f0009fb03fd2a86e38a0000000049454e44ae426082"
+    )
+    (tmp_path / "logo.png").write_bytes(png)
+    partnership = DEFAULT_PARTNERSHIP.read_text(encoding="utf-8") + "\nlogo:\n  file: logo.png\n  alt: SSCP emblem\n"
+    (tmp_path / "partnership.yaml").write_text(partnership, encoding="utf-8")
+    app = create_app({"APP_ENV": "test", "PARTNERSHIP_PATH": str(tmp_path / "partnership.yaml")})
+    client = app.test_client()
+    page = client.get("/").get_data(as_text=True)
+    assert re.search(r'<img class="app-header__logo" src="/logo\.png\?v=[0-9a-f]{12}" alt="SSCP emblem">', page)
+    with client.get("/logo.png") as response:
+        assert response.status_code == 200 and response.mimetype == "image/png" and response.data == png
+    assert client.get("/logo.svg").status_code == 404
+    dispose(app)
+
+
 def test_a_changed_static_file_gets_a_new_version(tmp_path: Path) -> None:
     (tmp_path / "app.css").write_text("body { color: black }")
     versions = StaticVersions(tmp_path)

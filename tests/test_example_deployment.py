@@ -305,6 +305,7 @@ def test_known_accessibility_issues_make_the_statement_say_partially_compliant(
     )
     assert issue in partnership
     (tmp_path / "partnership.yaml").write_text(partnership, encoding="utf-8")
+    (tmp_path / "logo.svg").write_bytes((EXAMPLE / "logo.svg").read_bytes())  # the file's logo, beside it
     with database_settings(request, "sqlite", tmp_path) as settings:
         app = create_app(
             {
@@ -356,6 +357,9 @@ def test_the_offline_page_has_the_example_partnerships_colours(example_app: Flas
     assert re.search(r'<link rel="icon" href="/static/offline\.svg(\?v=[0-9a-f]{12})?" type="image/svg\+xml">', page)
     assert "/favicon.svg" not in page
     assert f'fill="{BRAND}"' in (tmp_path / "offline.svg").read_text()
+    # The logo is the app's to serve, and the app is down: the name stays, without it.
+    assert "app-header__logo" not in page and "/logo.svg" not in page
+    assert f'<span class="app-header__partnership">{NAME}</span>' in page
 
 
 def test_the_icon_is_in_the_example_partnerships_colour(client: FlaskClient) -> None:
@@ -439,6 +443,7 @@ def test_the_examples_fictional_guidance_is_warned_about_and_refused_in_producti
     )
     partnership = PARTNERSHIP_FILE.read_text(encoding="utf-8").replace("northmere.example.org", "bolton.gov.uk")
     (tmp_path / "partnership.yaml").write_text(partnership, encoding="utf-8")
+    (tmp_path / "logo.svg").write_bytes((EXAMPLE / "logo.svg").read_bytes())  # the partnership file's logo
     settings = {
         "RULE_PACK_PATH": str(PACK_FILE),
         "CONTACTS_PATH": str(tmp_path / "contacts.yaml"),
@@ -490,3 +495,29 @@ def test_the_request_offers_the_example_partnerships_own_levels_of_support(
     walker.get("/request/child-and-family")
     refused = walker.post("/request/child-and-family", {"support_level": "early_help_team_around_the_family"})
     assert refused.status_code == 200 and "Select one of the options" in refused.get_data(as_text=True)
+
+
+def test_the_header_shows_the_example_partnerships_logo_beside_its_name(client: FlaskClient) -> None:
+    """Found (area review): there was no way to show a partnership's logo. The partnership file's
+    logo stands before the name in the header's link, with its text alternative; the name stays
+    as text. It is served by the app, versioned and kept like a static file."""
+    page = assert_example_page("start page", client.get("/"))
+    header = re.search(r'<header class="govuk-template__header app-header">.*?</header>', page, re.S)
+    assert header is not None
+    logo = re.search(
+        r'<a href="/" class="govuk-generic-header__homepage-link">\s*'
+        r'<img class="app-header__logo" src="(/logo\.svg)\?v=([0-9a-f]{12})" '
+        r'alt="Northmere emblem: a star over two waves">'
+        rf'<span class="app-header__partnership">{NAME}</span>',
+        header.group(0),
+    )
+    assert logo is not None, header.group(0)
+    path, version = logo.groups()
+    with client.get(f"{path}?v={version}") as response:
+        assert response.status_code == 200 and response.mimetype == "image/svg+xml"
+        assert response.data == (EXAMPLE / "logo.svg").read_bytes()
+        assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+        assert response.headers["X-Content-Type-Options"] == "nosniff" and "Set-Cookie" not in response.headers
+        assert "script-src 'self' 'nonce-" in response.headers["Content-Security-Policy"]
+    with client.get(path) as response:
+        assert response.headers["Cache-Control"] == "public, max-age=3600"

@@ -41,6 +41,7 @@ _INLINE_WITH_NONCE = re.compile(r"<(script|style)\b[^>]*\bnonce=\"[^\"]*\"[^>]*>
 # The partnership's colours, an inline style in every page's head (templates/layout.html).
 _COLOURS = re.compile(r"<style\b[^>]*\bnonce=\"[^\"]*\"[^>]*>:root\{.*?</style>", re.S)
 _NONCE = re.compile(r"\s+nonce=\"[^\"]*\"")
+_LOGO = re.compile(r"<img class=\"app-header__logo\"[^>]*>")
 
 
 def offline_page(colours_file: str | None = None, icon_file: str | None = None) -> str:
@@ -63,6 +64,8 @@ def offline_page(colours_file: str | None = None, icon_file: str | None = None) 
     html = re.sub(
         r"<style\b[^>]*\bnonce=\"[^\"]*\"[^>]*>:root\{.*?</style>", lambda _: colours_link, html, count=1, flags=re.S
     )
+    # The partnership's logo is served by the app, which is down: the name beside it stays.
+    html = _LOGO.sub("", html)
     # Inline code goes (a script with a src of our own stays: the policy allows it), then the nonces.
     html = _INLINE_WITH_NONCE.sub(lambda match: match[0] if " src=" in match[0].split(">", 1)[0] else "", html)
     # "Exit this page" leads through the app's /exit (which clears the answers): with the app down

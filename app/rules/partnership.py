@@ -39,6 +39,17 @@ _HEX_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 REQUEST_OPTION_FIELDS: dict[str, str] = {
     "support_level": "the current level of support, such as early help or a child protection plan",
 }
+# The logo in the header (optional): an SVG or PNG file beside the partnership file.
+LOGO_TYPES = {".svg": "image/svg+xml", ".png": "image/png"}
+LOGO_MAX_BYTES = 100_000  # 100 KB: every page loads it (once; it is kept after that)
+LOGO_ALT_MAX = 150
+_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+# What an SVG logo may not hold: scripts and event handlers (the app serves it from its own
+# address), entities (which can make a small file huge to read), or anything it would fetch.
+_SVG_REFUSED = re.compile(
+    r"<script|<!ENTITY|<!DOCTYPE|<foreignObject|\bon[a-z]+\s*=|javascript:|(?:href|src)\s*=\s*[\"'](?!#|data:image/)",
+    re.IGNORECASE,
+)
 OPTION_LABEL_MAX = 100  # a radio button's words: short enough to read at a glance
 OPTION_HINT_MAX = 250
 _ACRONYM = re.compile(r"\b[A-Z]{2,}\b")
@@ -79,6 +90,22 @@ class AccessibilityStatement:
 
 
 @dataclass(frozen=True)
+class Logo:
+    """The partnership's logo for the header: its bytes (read at start-up), their type, and the
+    text alternative that says what it shows."""
+
+    file: str
+    alt: str
+    mimetype: str
+    data: bytes = field(repr=False)
+
+    @property
+    def extension(self) -> str:
+        """``svg`` or ``png``."""
+        return "svg" if self.mimetype == "image/svg+xml" else "png"
+
+
+@dataclass(frozen=True)
 class RequestOption:
     """One answer offered on a request question that names local services: its ``id`` is what
     is stored with the request (and in the PDF's JSON), so it stays when the words change."""
@@ -104,6 +131,7 @@ class Partnership:
     accessibility: AccessibilityStatement
     examples: dict[str, str] = field(default_factory=dict)
     request_options: dict[str, tuple[RequestOption, ...]] = field(default_factory=dict)
+    logo: Logo | None = None
     version: str = ""
     line_of: dict[str, int | None] = field(default_factory=dict, repr=False, compare=False)
 
@@ -146,12 +174,14 @@ _TOP_KEYS = {
     "accessibility",
     "examples",
     "request_options",
+    "logo",
 }
 _COLOUR_KEYS = {"brand", "tint", "border"}
 _FOOTER_KEYS = {"text", "links"}
 _ACCESSIBILITY_KEYS = {"contact", "reply_within", "prepared_on", "tested_on", "known_issues"}
 _EXAMPLE_KEYS = {"agency"}
 _OPTION_KEYS = {"id", "label", "hint"}
+_LOGO_KEYS = {"file", "alt"}
 
 
 def _colour(reader: _Reader, data: _Mapping, key: str, node: str, required: bool) -> str | None:
@@ -262,6 +292,76 @@ def _examples(reader: _Reader, root: _Mapping) -> dict[str, str]:
     raw, node = section
     found = {key: reader.string(raw, key, node, required=False) for key in sorted(_EXAMPLE_KEYS)}
     return {key: _clean(value) for key, value in found.items() if value is not None}
+
+
+def _logo(reader: _Reader, root: _Mapping, folder: Path) -> Logo | None:
+    """The logo, if the file gives one: a readable SVG or PNG file under ``folder`` (the
+    partnership file's), at most ``LOGO_MAX_BYTES``, with its text alternative."""
+    section = _section(reader, root, "logo", _LOGO_KEYS)
+    if section is None:
+        return None
+    raw, node = section
+    alt = reader.string(raw, "alt", node)
+    if alt is not None and len(alt) > LOGO_ALT_MAX:
+        reader.problem(
+            node,
+            "alt",
+            f"is {len(alt)} characters: say what the logo shows in {LOGO_ALT_MAX} or fewer",
+            raw.line_of("alt"),
+        )
+    name = reader.string(raw, "file", node)
+    if name is None:
+        return None
+    line = raw.line_of("file")
+    path = Path(name)
+    mimetype = LOGO_TYPES.get(path.suffix.lower())
+    if mimetype is None:
+        reader.problem(node, "file", f"{name} must be an SVG or PNG file (ending .svg or .png)", line)
+        return None
+    resolved = (folder / path).resolve()
+    if path.is_absolute() or not resolved.is_relative_to(folder.resolve()):
+        reader.problem(
+            node, "file", f"{name} must be a file in the partnership file's folder ({folder}), named from there", line
+        )
+        return None
+    try:
+        size = resolved.stat().st_size
+        data = resolved.read_bytes() if resolved.is_file() and size <= LOGO_MAX_BYTES else b""
+    except OSError as error:
+        reader.problem(node, "file", f"{resolved} cannot be read ({error.strerror or error})", line)
+        return None
+    if not resolved.is_file():
+        reader.problem(node, "file", f"{resolved} is not a file", line)
+        return None
+    if size > LOGO_MAX_BYTES:
+        reader.problem(
+            node, "file", f"{resolved} is {size:,} bytes: a logo must be {LOGO_MAX_BYTES:,} bytes or less", line
+        )
+        return None
+    problem = _logo_content_problem(data, mimetype)
+    if problem is not None:
+        reader.problem(node, "file", f"{resolved} {problem}", line)
+        return None
+    return Logo(str(resolved), _clean(alt or ""), mimetype, data)
+
+
+def _logo_content_problem(data: bytes, mimetype: str) -> str | None:
+    """Why the logo's bytes are not a logo of their type, or None."""
+    if mimetype == "image/png":
+        return None if data.startswith(_PNG_SIGNATURE) else "is not a PNG image (it does not start as one does)"
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return "is not an SVG image (it is not text in UTF-8)"
+    if not re.search(r"<svg\b", text):
+        return "is not an SVG image (it has no <svg> element)"
+    refused = _SVG_REFUSED.search(text)
+    if refused is not None:
+        return (
+            f"holds {refused.group(0).strip()!r}: a logo may not have scripts, entities or links to other files "
+            "(save it as plain SVG, or as PNG)"
+        )
+    return None
 
 
 def _unexplained_acronyms(text: str) -> list[str]:
@@ -382,6 +482,7 @@ def parse_partnership(data: object, file: str) -> tuple[Partnership | None, list
         accessibility=_accessibility(reader, root),
         examples=_examples(reader, root),
         request_options=_request_options(reader, root),
+        logo=_logo(reader, root, Path(file).parent),
         version=_content_hash(data),
         line_of={key: root.line_of(key) for key in _TOP_KEYS},
     )

@@ -383,3 +383,129 @@ def test_answers_may_be_worded_for_each_mode(partnership_data: dict[str, Any], w
         "early_help": "You are working with the family's lead professional"
     }
     assert partnership.option_hints("support_level", "supervision")["early_help"].startswith("The practitioner")
+
+
+# A PNG of one white pixel: the smallest real logo.
+ONE_PIXEL_PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c63f8ffffff7f0009fb03fd2a86e38a0000000049454e44ae426082"
+)
+PLAIN_SVG = (
+    '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><circle cx="5" cy="5" r="4" fill="#fff"/></svg>'
+)
+
+
+def test_the_installed_file_has_no_logo_so_the_header_is_as_it_was() -> None:
+    partnership, _ = check_partnership(DEFAULT_PARTNERSHIP)
+    assert partnership is not None and partnership.logo is None
+
+
+@pytest.mark.parametrize(
+    "name, data, mimetype",
+    [("logo.svg", PLAIN_SVG.encode(), "image/svg+xml"), ("art/logo.PNG", ONE_PIXEL_PNG, "image/png")],
+)
+def test_a_logo_beside_the_file_is_read_with_its_text_alternative(
+    partnership_data: dict[str, Any], write_pack: WritePack, tmp_path: Path, name: str, data: bytes, mimetype: str
+) -> None:
+    (tmp_path / name).parent.mkdir(exist_ok=True)
+    (tmp_path / name).write_bytes(data)
+    partnership_data["logo"] = {"file": name, "alt": "Salford emblem"}
+    partnership, problems = check_partnership(write_pack(partnership_data, "partnership.yaml"))
+    assert problems == [] and partnership is not None and partnership.logo is not None
+    assert (partnership.logo.data, partnership.logo.mimetype, partnership.logo.alt) == (
+        data,
+        mimetype,
+        "Salford emblem",
+    )
+
+
+@pytest.mark.parametrize(
+    "logo, files, field, words",
+    [
+        ({"file": "logo.svg"}, {"logo.svg": PLAIN_SVG.encode()}, "alt", "is missing"),
+        ({"file": "logo.svg", "alt": "  "}, {"logo.svg": PLAIN_SVG.encode()}, "alt", "must not be empty"),
+        ({"file": "logo.svg", "alt": "x" * 151}, {"logo.svg": PLAIN_SVG.encode()}, "alt", "151 characters"),
+        ({"alt": "Emblem"}, {}, "file", "is missing"),
+        ({"file": "nowhere.svg", "alt": "Emblem"}, {}, "file", "nowhere.svg cannot be read"),
+        ({"file": "art", "alt": "Emblem"}, {"art/x.svg": b""}, "file", "must be an SVG or PNG file"),
+        ({"file": "logo.gif", "alt": "Emblem"}, {"logo.gif": b"GIF89a"}, "file", "must be an SVG or PNG file"),
+        ({"file": "logo.png", "alt": "Emblem"}, {"logo.png": PLAIN_SVG.encode()}, "file", "is not a PNG image"),
+        ({"file": "logo.svg", "alt": "Emblem"}, {"logo.svg": ONE_PIXEL_PNG}, "file", "is not an SVG image"),
+        ({"file": "logo.svg", "alt": "Emblem"}, {"logo.svg": b"<html></html>"}, "file", "no <svg> element"),
+        (
+            {"file": "logo.svg", "alt": "Emblem"},
+            {"logo.svg": PLAIN_SVG.replace("<circle", "<script>alert(1)</script><circle").encode()},
+            "file",
+            "may not have scripts",
+        ),
+        (
+            {"file": "logo.svg", "alt": "Emblem"},
+            {"logo.svg": PLAIN_SVG.replace("<circle", '<image href="https://example.org/a.png"/><circle').encode()},
+            "file",
+            "links to other files",
+        ),
+        (
+            {"file": "logo.svg", "alt": "Emblem"},
+            {"logo.svg": PLAIN_SVG.replace("<circle", "<circle onload='x()'").encode()},
+            "file",
+            "may not have scripts",
+        ),
+        (
+            {"file": "logo.png", "alt": "Emblem"},
+            {"logo.png": ONE_PIXEL_PNG + b"\0" * 100_000},
+            "file",
+            "a logo must be 100,000 bytes or less",
+        ),
+        ({"file": "../logo.svg", "alt": "Emblem"}, {}, "file", "must be a file in the partnership file's folder"),
+        ({"file": "/etc/logo.svg", "alt": "Emblem"}, {}, "file", "must be a file in the partnership file's folder"),
+    ],
+    ids=[
+        "no alt",
+        "empty alt",
+        "alt too long",
+        "no file",
+        "no such file",
+        "a folder",
+        "a GIF",
+        "a PNG that is not one",
+        "an SVG that is a PNG",
+        "an SVG that is not one",
+        "a script",
+        "a link to another file",
+        "an event handler",
+        "too large",
+        "outside the folder",
+        "an absolute path",
+    ],
+)
+def test_a_logo_that_cannot_be_used_is_named_with_its_field(
+    partnership_data: dict[str, Any],
+    write_pack: WritePack,
+    tmp_path: Path,
+    logo: dict[str, str],
+    files: dict[str, bytes],
+    field: str,
+    words: str,
+) -> None:
+    for name, data in files.items():
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        (tmp_path / name).write_bytes(data)
+    partnership_data["logo"] = logo
+    partnership, problems = check_partnership(write_pack(partnership_data, "partnership.yaml"))
+    assert partnership is None
+    found = [problem for problem in problems if (problem.node, problem.field) == ("(partnership) logo", field)]
+    assert found and words in found[0].message, problems
+    assert found[0].line is not None
+
+
+def test_a_logo_that_cannot_be_used_stops_start_up_naming_the_file_and_field(
+    partnership_data: dict[str, Any], write_pack: WritePack
+) -> None:
+    partnership_data["logo"] = {"file": "missing.png", "alt": "Emblem"}
+    path = write_pack(partnership_data, "partnership.yaml")
+    app = Flask(__name__)
+    app.config.update(RULE_PACK_PATH=str(DEFAULT_PACK), CONTACTS_PATH=str(DEFAULT_CONTACTS), PARTNERSHIP_PATH=str(path))
+    with pytest.raises(StartupError) as caught:
+        load_rules(app)
+    message = str(caught.value)
+    assert f"{path}:" in message and "(partnership) logo: file:" in message and "missing.png cannot be read" in message
