@@ -430,7 +430,7 @@ def _request_options(reader: _Reader, root: _Mapping) -> dict[str, tuple[Request
                     where, "id", f"{option_id!r} is used by another answer: each needs its own", item.line_of("id")
                 )
             said = sorted({label.for_mode(mode) + (f" {hint.for_mode(mode)}" if hint else "") for mode in MODES})
-            for acronym in dict.fromkeys(found for text in said for found in _unexplained_acronyms(text)):
+            for acronym in dict.fromkeys(unexplained for text in said for unexplained in _unexplained_acronyms(text)):
                 reader.problem(
                     where,
                     "label",
