@@ -166,7 +166,7 @@ class Config:
     # (Limitation Act 1980) and the usual period for records of how a case was handled in councils'
     # retention schedules. More than RETENTION_DAYS (checked at start-up): a request's trail must
     # outlive it. A facilitator account deactivated for longer loses its name and email too.
-    AUDIT_RETENTION_DAYS: int = 6 * 365
+    AUDIT_RETENTION_DAYS: int = 6 * 365 + 2  # six calendar years, whichever two leap days they hold
     SESSION_IDLE_MINUTES: int = 30
     # How soon the facilitators usually reply, as a phrase that completes "The facilitators will
     # usually contact you … to arrange a session.", such as "within 5 working days". Shown after

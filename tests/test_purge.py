@@ -240,16 +240,16 @@ def test_the_worker_deletes_audit_entries_past_their_retention_each_hour_and_kee
     set) go with the worker's hourly purge, which records how many went (and nothing else)."""
     from app.outbox import Purges, purge_due
 
-    assert app.config["AUDIT_RETENTION_DAYS"] == 2190
-    _audit_events_aged(app, 2200, 2191, 2189, 1)
+    assert app.config["AUDIT_RETENTION_DAYS"] == 2192
+    _audit_events_aged(app, 2202, 2193, 2191, 1)
     done = Purges()
     now = utcnow()
     with app.app_context():
         assert purge_due(done, now) == (0, 0)
     assert _audit_entries(app) == [
-        ("viewed", "AGE2189", "facilitator:1", "inbox"),
+        ("viewed", "AGE2191", "facilitator:1", "inbox"),
         ("viewed", "AGE1", "facilitator:1", "inbox"),
-        ("audit_purged", None, "system", "2 entries older than 2190 days"),
+        ("audit_purged", None, "system", "2 entries older than 2192 days"),
     ]
     # Its turn comes each hour, with the requests' purge; an hour with nothing to delete records nothing.
     with app.app_context():
@@ -257,9 +257,9 @@ def test_the_worker_deletes_audit_entries_past_their_retention_each_hour_and_kee
         purge_due(done, now + dt.timedelta(hours=1))
     assert len(_audit_entries(app)) == 3
     with app.app_context():
-        purge_due(done, now + dt.timedelta(days=2))  # the entry from 2,189 days ago is now past it
+        purge_due(done, now + dt.timedelta(days=2))  # the entry from 2,191 days ago is now past it
     assert [entry[1] for entry in _audit_entries(app)] == ["AGE1", None, None]
-    assert _audit_entries(app)[-1] == ("audit_purged", None, "system", "1 entry older than 2190 days")
+    assert _audit_entries(app)[-1] == ("audit_purged", None, "system", "1 entry older than 2192 days")
 
 
 def test_the_audit_log_keeps_what_the_setting_says(app) -> None:
@@ -274,17 +274,17 @@ def test_the_audit_log_keeps_what_the_setting_says(app) -> None:
 
 @both_databases
 def test_purge_by_hand_deletes_old_audit_entries_and_its_dry_run_counts_them(app, runner) -> None:
-    _audit_events_aged(app, 2191, 2190.5, 10)
+    _audit_events_aged(app, 2193, 2192.5, 10)
     dry = runner.invoke(args=["requests", "purge", "--dry-run"])
     assert dry.exit_code == 0, dry.output
-    assert "Would delete 2 audit log entries older than 2190 days (AUDIT_RETENTION_DAYS)." in dry.output
+    assert "Would delete 2 audit log entries older than 2192 days (AUDIT_RETENTION_DAYS)." in dry.output
     assert len(_audit_entries(app)) == 3  # nothing deleted, nothing recorded
     result = runner.invoke(args=["requests", "purge"])
     assert result.exit_code == 0, result.output
-    assert "Deleted 2 audit log entries older than 2190 days" in result.output
+    assert "Deleted 2 audit log entries older than 2192 days" in result.output
     assert _audit_entries(app) == [
         ("viewed", "AGE10", "facilitator:1", "inbox"),
-        ("audit_purged", None, "cli", "2 entries older than 2190 days"),
+        ("audit_purged", None, "cli", "2 entries older than 2192 days"),
     ]
     again = runner.invoke(args=["requests", "purge", "--dry-run"])
     assert "Would delete 0 audit log entries" in again.output
@@ -338,8 +338,8 @@ def test_the_worker_removes_the_name_and_email_of_accounts_deactivated_longer_th
     from test_inbox import sign_in
 
     active = _account(app, "ash.active@partnership.example", "Ash Active")
-    departed = _account(app, "dee.departed@partnership.example", "Dee Departed", deactivated_days_ago=2191)
-    recent = _account(app, "rae.recent@partnership.example", "Rae Recent", deactivated_days_ago=2189)
+    departed = _account(app, "dee.departed@partnership.example", "Dee Departed", deactivated_days_ago=2193)
+    recent = _account(app, "rae.recent@partnership.example", "Rae Recent", deactivated_days_ago=2191)
     with app.app_context():
         stored = make_request().request
         author = db.session.get(Facilitator, departed)
@@ -387,7 +387,7 @@ def test_purge_by_hand_removes_departed_accounts_and_its_dry_run_counts_them(app
     assert dry.exit_code == 0, dry.output
     assert (
         "Would remove the name, email address and password of 1 facilitator account deactivated more than "
-        "2190 days ago." in dry.output
+        "2192 days ago." in dry.output
     )
     assert _accounts(app) == before
     result = runner.invoke(args=["requests", "purge"])
@@ -409,7 +409,7 @@ def test_purge_by_hand_removes_departed_accounts_and_its_dry_run_counts_them(app
 
 def test_deactivating_an_account_whose_details_were_removed_says_so_and_records_nothing(app, runner) -> None:
     """Found (review): it said the account's name, email address and password "will be removed
-    2190 days after it was deactivated", which had happened already, and the audit log recorded
+    2192 days after it was deactivated", which had happened already, and the audit log recorded
     another deactivation of an account that could not sign in for years."""
     departed = _account(app, "dee.departed@partnership.example", "Dee Departed", deactivated_days_ago=2200)
     assert runner.invoke(args=["requests", "purge"]).exit_code == 0
@@ -436,7 +436,7 @@ def test_an_account_reactivated_in_time_keeps_its_name_and_email(app, runner) ->
     deactivated again."""
     from app.inbox.models import Facilitator
 
-    returned = _account(app, "rob.returned@partnership.example", "Rob Returned", deactivated_days_ago=2189)
+    returned = _account(app, "rob.returned@partnership.example", "Rob Returned", deactivated_days_ago=2191)
     assert runner.invoke(args=["facilitators", "reactivate", "rob.returned@partnership.example"]).exit_code == 0
     with app.app_context():
         assert db.session.get(Facilitator, returned).deactivated_at is None
@@ -447,7 +447,7 @@ def test_an_account_reactivated_in_time_keeps_its_name_and_email(app, runner) ->
         purge_due(Purges(), utcnow() + dt.timedelta(days=30))
     assert _accounts(app)[returned] == ("Rob Returned", "rob.returned@partnership.example", True, False)
     deactivated = runner.invoke(args=["facilitators", "deactivate", "rob.returned@partnership.example"])
-    assert "will be removed 2190 days after it was deactivated" in deactivated.output
+    assert "will be removed 2192 days after it was deactivated" in deactivated.output
     with app.app_context():
         since = db.session.get(Facilitator, returned).deactivated_at
         assert since is not None and utcnow() - since < dt.timedelta(minutes=1)
