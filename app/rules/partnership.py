@@ -39,6 +39,15 @@ _HEX_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 REQUEST_OPTION_FIELDS: dict[str, str] = {
     "support_level": "the current level of support, such as early help or a child protection plan",
 }
+# The answers each question offered before its answers came from the partnership file (the
+# December 2026 release, in every area alike): requests stored before then, and their PDFs'
+# JSON, hold these ids. A file written for the upgrade keeps them, in its own words, so those
+# requests still show their answer and their PDFs can still be imported.
+FORMER_OPTION_IDS: dict[str, tuple[str, ...]] = {
+    "support_level": ("none", "early_help", "child_in_need", "child_protection", "looked_after", "not_known"),
+}
+# Where the operator finds the format and an example to copy, said when the section is missing.
+REQUEST_OPTIONS_EXAMPLES = "app/rules/partnership.yaml's last section, or examples/northmere/partnership.yaml's"
 # The logo in the header (optional): an SVG or PNG file beside the partnership file.
 LOGO_TYPES = {".svg": "image/svg+xml", ".png": "image/png"}
 LOGO_MAX_BYTES = 100_000  # 100 KB: every page loads it (once; it is kept after that)
@@ -395,14 +404,24 @@ def _option_words(reader: _Reader, raw: _Mapping, key: str, node: str, limit: in
     return words
 
 
+def _former_ids(name: str) -> str:
+    """What to keep when writing ``name``'s answers for the first time: the ids requests hold."""
+    former = FORMER_OPTION_IDS.get(name)
+    if not former:
+        return ""
+    return f"; keep the ids requests made before hold ({', '.join(former)}), each with a label in your area's words"
+
+
 def _request_options(reader: _Reader, root: _Mapping) -> dict[str, tuple[RequestOption, ...]]:
     wanted = ", ".join(f"{name} ({what})" for name, what in REQUEST_OPTION_FIELDS.items())
+    keep = "".join(_former_ids(name) for name in REQUEST_OPTION_FIELDS)
     section = _section(
         reader,
         root,
         "request_options",
         set(REQUEST_OPTION_FIELDS),
-        f"the answers offered on the request form's questions that name local services: {wanted}",
+        f"the answers offered on the request form's questions that name local services: {wanted}. "
+        f"Add a request_options section at the end of the file, as in {REQUEST_OPTIONS_EXAMPLES}{keep}",
     )
     if section is None:
         return {}
@@ -410,7 +429,13 @@ def _request_options(reader: _Reader, root: _Mapping) -> dict[str, tuple[Request
     found: dict[str, tuple[RequestOption, ...]] = {}
     for name in REQUEST_OPTION_FIELDS:
         if name not in raw:
-            reader.problem(node, name, f"is missing (the answers offered for {REQUEST_OPTION_FIELDS[name]})", raw.line)
+            reader.problem(
+                node,
+                name,
+                f"is missing (the answers offered for {REQUEST_OPTION_FIELDS[name]}: a list of {{id, label}}, "
+                f"as in {REQUEST_OPTIONS_EXAMPLES}{_former_ids(name)})",
+                raw.line,
+            )
             continue
         answers = raw.get(name)
         if not isinstance(answers, list) or len(answers) < 2:

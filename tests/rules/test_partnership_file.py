@@ -20,7 +20,14 @@ from app.config import StartupError
 from app.pack import load_rules
 from app.requests.fields import FIELDS
 from app.rules import DEFAULT_CONTACTS, DEFAULT_PACK, DEFAULT_PARTNERSHIP, check_partnership, check_rules
-from app.rules.partnership import _EXAMPLE_KEYS, REQUEST_OPTION_FIELDS, Colours, contrast_ratio, mix_with_white
+from app.rules.partnership import (
+    _EXAMPLE_KEYS,
+    FORMER_OPTION_IDS,
+    REQUEST_OPTION_FIELDS,
+    Colours,
+    contrast_ratio,
+    mix_with_white,
+)
 
 WritePack = Callable[..., Path]
 
@@ -509,3 +516,43 @@ def test_a_logo_that_cannot_be_used_stops_start_up_naming_the_file_and_field(
         load_rules(app)
     message = str(caught.value)
     assert f"{path}:" in message and "(partnership) logo: file:" in message and "missing.png cannot be read" in message
+
+
+@pytest.mark.parametrize(
+    "spoil, where",
+    [
+        (lambda data: data.pop("request_options"), "(partnership): request_options: is missing"),
+        (
+            lambda data: data["request_options"].pop("support_level"),
+            f"{OPTIONS}: support_level: is missing",
+        ),
+    ],
+    ids=["a file written before request_options", "no support_level"],
+)
+def test_a_partnership_file_from_before_request_options_is_told_what_to_add(
+    partnership_data: dict[str, Any], write_pack: WritePack, spoil: Callable[[dict[str, Any]], object], where: str
+) -> None:
+    """Upgrade review: a partnership file copied out of the checkout before the request's
+    answers came from it stops the upgraded app; its one line says what to add, where to copy
+    it from, and which ids the requests stored already hold (kept, the answers still show)."""
+    spoil(partnership_data)
+    path = write_pack(partnership_data, "partnership.yaml")
+    app = Flask(__name__)
+    app.config.update(RULE_PACK_PATH=str(DEFAULT_PACK), CONTACTS_PATH=str(DEFAULT_CONTACTS), PARTNERSHIP_PATH=str(path))
+    with pytest.raises(StartupError) as caught:
+        load_rules(app)
+    message = str(caught.value)
+    assert str(path) in message and where in message, message
+    assert "app/rules/partnership.yaml" in message and "examples/northmere/partnership.yaml" in message
+    assert "keep the ids requests made before hold (none, early_help, child_in_need, child_protection, " in message
+    assert "looked_after, not_known)" in message
+
+
+@pytest.mark.parametrize(
+    "path", [DEFAULT_PARTNERSHIP, DEFAULT_PARTNERSHIP.parents[2] / "examples/northmere/partnership.yaml"]
+)
+def test_the_files_the_message_points_at_keep_the_ids_stored_before(path: Path) -> None:
+    partnership, problems = check_partnership(path)
+    assert problems == [] and partnership is not None
+    for name, former in FORMER_OPTION_IDS.items():
+        assert set(former) <= set(partnership.option_labels(name, "practitioner")), path
