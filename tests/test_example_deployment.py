@@ -521,3 +521,52 @@ def test_the_header_shows_the_example_partnerships_logo_beside_its_name(client: 
         assert "script-src 'self' 'nonce-" in response.headers["Content-Security-Policy"]
     with client.get(path) as response:
         assert response.headers["Cache-Control"] == "public, max-age=3600"
+
+
+def test_an_answer_the_area_no_longer_offers_is_said_so_and_its_pdf_refused_naming_it(
+    request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    """Upgrade review: requests stored, and PDFs sent, before an upgrade hold the level of
+    support by id. An area whose new request_options changed or dropped an id ("looked_after")
+    showed those requests as "Not given", and the inbox refused their PDFs as "damaged or
+    incomplete", naming the question as "its what is the current level of support? (optional)".
+    The answer is shown as one no longer offered, with its id, and the import says which id
+    to offer again, and where."""
+    import yaml
+
+    from app.inbox.pdf_import import ImportProblem
+    from app.requests.fields import FIELDS_BY_NAME
+    from support.hardening import pdf_with_json, valid_document
+
+    data = yaml.safe_load(PARTNERSHIP_FILE.read_text(encoding="utf-8"))
+    levels = data["request_options"]["support_level"]
+    data["request_options"]["support_level"] = [level for level in levels if level["id"] != "looked_after"]
+    data.pop("logo")
+    partnership = tmp_path / "partnership.yaml"
+    partnership.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    with database_settings(request, "sqlite", tmp_path) as settings:
+        app = create_app(
+            {
+                "APP_ENV": "test",
+                **settings,
+                "RULE_PACK_PATH": str(PACK_FILE),
+                "CONTACTS_PATH": str(CONTACTS_FILE),
+                "PARTNERSHIP_PATH": str(partnership),
+            }
+        )
+        try:
+            document = valid_document(app)
+            document["details"]["support_level"] = "looked_after"
+            with app.app_context():
+                shown = FIELDS_BY_NAME["support_level"].shown(document["details"])
+                assert shown == "An answer no longer offered (id: looked_after)"
+                with pytest.raises(ImportProblem) as caught:
+                    read_request_pdf(pdf_with_json(document))
+            message = str(caught.value)
+            assert "damaged" not in message
+            assert "its current level of support is an answer this service no longer offers (id: looked_after)" in (
+                message
+            )
+            assert "request_options in the partnership file" in message
+        finally:
+            dispose(app)

@@ -26,7 +26,7 @@ from ..input_guard import find_unsafe_text
 from ..journey import MODE_LABELS
 from ..models import utcnow
 from ..requests.document import DOCUMENT_FORMAT, DOCUMENT_VERSION
-from ..requests.fields import FIELDS_BY_NAME, stored_value_problem
+from ..requests.fields import FIELDS_BY_NAME, Field, stored_value_problem
 from ..requests.reference import is_reference
 
 ATTACHMENT_NAME = "request.json"
@@ -59,6 +59,20 @@ NOT_A_PDF = "The selected file must be a PDF"
 TOO_LARGE = "The selected file must be smaller than 5MB"
 NO_ATTACHMENT = "The selected PDF is not a Space to Think request: it has no request data attached"
 BAD_DATA = "The request data in the selected PDF is damaged or incomplete, so it cannot be imported"
+
+
+def no_longer_offered(entry: Field, value: str) -> str:
+    """Why a PDF whose answer to a question naming local services (``request_options`` in the
+    partnership file) is not offered now cannot be imported: not damage, but an id changed or
+    removed from the file since the request was made (a PDF from before an upgrade, say)."""
+    row = entry.row.for_mode("practitioner") if entry.row is not None else entry.short_name("myself")
+    return (
+        f"The selected PDF cannot be imported: its {row[0].lower()}{row[1:]} is an answer this service no "
+        f"longer offers (id: {value}). Whoever looks after the service can offer it again, with that id, "
+        f"in request_options in the partnership file"
+    )
+
+
 NEWER_FORMAT = "The selected PDF was made by a newer version of Space to Think, so it cannot be imported"
 NOT_A_REQUEST_ROUTE = (
     "The answers in the selected PDF do not lead to a Space to Think request under this service's rules, "
@@ -222,6 +236,8 @@ def check_document(document: Any) -> ImportedRequest:
     for name, value in details.items():
         entry = FIELDS_BY_NAME.get(name)
         if entry is not None:  # a request field: checked as its entry in the fields table says
+            if entry.local_options and isinstance(value, str) and value and value not in entry.choices():
+                raise ImportProblem(no_longer_offered(entry, value))
             if (problem := stored_value_problem(entry, value)) is not None:
                 what = entry.short_name("myself")
                 raise ImportProblem(f"{BAD_DATA}: its {what[0].lower()}{what[1:]} {problem}")

@@ -188,7 +188,11 @@ class Field:
         the text ("" if none)."""
         value = stored.get(self.name)
         if self.kind == "radios":
-            return label(self.choices(mode), value)
+            choices = self.choices(mode)
+            if self.local_options and isinstance(value, str) and value and value not in choices:
+                # Stored before the partnership file stopped offering it: said, not shown as unanswered.
+                return NO_LONGER_OFFERED.format(id=value)
+            return label(choices, value)
         if self.kind == "month_year":
             return event_label(value) if isinstance(value, str) else ""
         return value if isinstance(value, str) else ""
@@ -847,6 +851,12 @@ def clean_details(details: Mapping[str, Any], debrief: bool) -> dict[str, Any]:
         else:
             cleaned[entry.name] = ""
     return cleaned
+
+
+# A stored answer to a question whose answers are the partnership's (``local_options``) that its
+# file no longer offers (its id was changed or removed): shown so, with the id, never as "Not
+# given", as the statistics show an answer no longer in the rules.
+NO_LONGER_OFFERED = "An answer no longer offered (id: {id})"
 
 
 def label(options: Mapping[str, str], value: Any) -> str:
