@@ -570,3 +570,35 @@ def test_an_answer_the_area_no_longer_offers_is_said_so_and_its_pdf_refused_nami
             assert "request_options in the partnership file" in message
         finally:
             dispose(app)
+
+
+def test_production_names_the_examples_fictional_guidance_with_the_other_problems_in_one_run(tmp_path: Path) -> None:
+    """Upgrade review: an area's copy of the example made before request_options, which kept the
+    example's fictional guidance, was told only that request_options was missing; mended, the
+    next check refused the guidance. Both are said at once, before the restart."""
+    import yaml
+
+    from app.config import StartupError
+    from test_app import PRODUCTION_OK
+
+    contacts = re.sub(r"01632 960 ", "01204 333 ", CONTACTS_FILE.read_text(encoding="utf-8"))
+    (tmp_path / "contacts.yaml").write_text(
+        contacts.replace("northmere.example.org", "bolton.gov.uk"), encoding="utf-8"
+    )
+    data = yaml.safe_load(
+        PARTNERSHIP_FILE.read_text(encoding="utf-8").replace("northmere.example.org", "bolton.gov.uk")
+    )
+    data.pop("request_options")
+    data.pop("logo")
+    (tmp_path / "partnership.yaml").write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    settings = {
+        "RULE_PACK_PATH": str(PACK_FILE),
+        "CONTACTS_PATH": str(tmp_path / "contacts.yaml"),
+        "PARTNERSHIP_PATH": str(tmp_path / "partnership.yaml"),
+    }
+    with pytest.raises(StartupError) as refused:
+        create_app(PRODUCTION_OK | settings)
+    message = str(refused.value)
+    assert "request_options: is missing" in message
+    assert f"{PACK_FILE}" in message and ": source: says the guidance is fictional" in message
+    assert "contact " not in message  # the contacts were rewritten
