@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import xml.etree.ElementTree as ElementTree
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -365,12 +366,95 @@ def _logo_content_problem(data: bytes, mimetype: str) -> str | None:
     if not re.search(r"<svg\b", text):
         return "is not an SVG image (it has no <svg> element)"
     refused = _SVG_REFUSED.search(text)
-    if refused is not None:
+    if refused is None:
+        try:
+            # No DOCTYPE (refused above), so no entities to expand: expat alone is safe here.
+            root = ElementTree.fromstring(data)  # noqa: S314
+        except (ElementTree.ParseError, ValueError, LookupError) as error:
+            return f"is not an SVG image (it cannot be read as XML: {error})"
+        refused_words = _svg_tree_problem(data, root)
+    else:
+        refused_words = refused.group(0).strip()
+    if refused_words is not None:
         return (
-            f"holds {refused.group(0).strip()!r}: a logo may not have scripts, entities or links to other files "
-            "(save it as plain SVG, or as PNG)"
+            f"holds {refused_words!r}: a logo may not have scripts, entities or links to other files, "
+            f"or draw more than {SVG_MAX_DRAWN:,} shapes (save it as plain SVG, or as PNG)"
         )
     return None
+
+
+_SVG_NAMESPACE = "http://www.w3.org/2000/svg"
+_XHTML_NAMESPACE = "http://www.w3.org/1999/xhtml"
+# Elements that run code or show another document, in whatever namespace prefix they are written.
+_SVG_REFUSED_ELEMENTS = frozenset({"script", "foreignobject", "iframe", "object", "embed", "handler", "listener"})
+# In the text of a <style> element or a style attribute: a stylesheet or a file it would fetch
+# ("@import", "url(https://...)"); "url(#gradient)" names a part of the logo itself.
+_CSS_FETCH = re.compile(r"@import|url\(\s*[\"']?\s*(?![\s\"'#])", re.IGNORECASE)
+# Where the parsed text, character references decoded ("&#106;avascript:"), would run code.
+_CODE_URL = re.compile(r"(?:java|vb)script:", re.IGNORECASE)
+# How many shapes the logo may draw, counting each <use> as a copy of what it names: a few
+# hundred bytes of <use> nested in <use> would otherwise draw millions of shapes.
+SVG_MAX_DRAWN = 10_000
+
+
+def _local_name(name: str) -> tuple[str, str]:
+    """An ElementTree name ("{namespace}local") as its namespace and local name."""
+    namespace, _, local = name.rpartition("}")
+    return namespace.lstrip("{"), local
+
+
+def _svg_tree_problem(data: bytes, root: ElementTree.Element) -> str | None:
+    """What the parsed SVG holds that a logo may not (the patterns above read the text as it
+    is written: a prefix ("<svg:script>"), a character reference ("&#106;avascript:") or CSS
+    hide what a parser and a browser read), or None. ``root`` is ``data`` parsed: it has no
+    DOCTYPE, so no entities."""
+    if re.search(rb"<\?xml-stylesheet", data, re.IGNORECASE):
+        return "<?xml-stylesheet"
+    by_id: dict[str, ElementTree.Element] = {}
+    for element in root.iter():
+        namespace, local = _local_name(str(element.tag))
+        if namespace == _XHTML_NAMESPACE or local.lower() in _SVG_REFUSED_ELEMENTS:
+            return f"<{local}>"
+        if local == "style" and (fetch := _CSS_FETCH.search(element.text or "")):
+            return fetch[0]
+        for name, value in element.attrib.items():
+            _, attribute = _local_name(name)
+            if attribute.lower().startswith("on"):
+                return f"{attribute}="
+            if _CODE_URL.search(re.sub(r"[\s\x00-\x1f]", "", value)):
+                return f'{attribute}="{value}"'
+            if attribute in ("href", "src") and not value.strip().startswith(("#", "data:image/")):
+                return f'{attribute}="{value}"'
+            if attribute == "style" and (found := _CSS_FETCH.search(value)):
+                return found[0]
+            if attribute == "id":
+                by_id[value] = element
+    return _too_many_drawn(root, by_id)
+
+
+def _too_many_drawn(root: ElementTree.Element, by_id: dict[str, ElementTree.Element]) -> str | None:
+    """ "<use>" if drawing ``root`` would draw more than ``SVG_MAX_DRAWN`` shapes, a <use>
+    drawing a copy of what it names, or naming itself (None otherwise)."""
+    counted: dict[int, int] = {}
+    drawing: set[int] = set()
+
+    def drawn(element: ElementTree.Element) -> int:
+        key = id(element)
+        if key in counted:
+            return counted[key]
+        if key in drawing:
+            return SVG_MAX_DRAWN + 1  # a <use> inside what it names: drawn without end
+        drawing.add(key)
+        total = 1 + sum(drawn(child) for child in element)
+        if _local_name(str(element.tag))[1] == "use":
+            target = next((value for name, value in element.attrib.items() if _local_name(name)[1] == "href"), "")
+            if target.startswith("#") and target[1:] in by_id:
+                total += drawn(by_id[target[1:]])
+        drawing.discard(key)
+        counted[key] = total = min(total, SVG_MAX_DRAWN + 1)
+        return total
+
+    return "<use>" if drawn(root) > SVG_MAX_DRAWN else None
 
 
 def _unexplained_acronyms(text: str) -> list[str]:

@@ -402,6 +402,35 @@ PLAIN_SVG = (
 )
 
 
+# What a pattern read over the text missed: a namespace prefix, a character reference, CSS, a
+# stylesheet instruction, a declared encoding that hides a tag, and <use> copying <use>.
+_USE_BOMB = '<g id="u0"><rect width="1" height="1"/></g>' + "".join(
+    f'<g id="u{level}"><use href="#u{level - 1}"/><use href="#u{level - 1}"/></g>' for level in range(1, 30)
+)
+HIDDEN_IN_SVG = [
+    ('<svg:script xmlns:svg="http://www.w3.org/2000/svg">alert(1)</svg:script><circle', "'<script>'"),
+    ('<h:script xmlns:h="http://www.w3.org/1999/xhtml">alert(1)</h:script><circle', "'<script>'"),
+    ('<s:foreignObject xmlns:s="http://www.w3.org/2000/svg"/><circle', "'<foreignObject>'"),
+    ("<style>@import url(https://fonts.example.org/a.css);</style><circle", "'@import'"),
+    ("<style>circle{fill:url( //example.org/a.svg#p)}</style><circle", "'url( '"),
+    ("<circle style=\"fill:url('https://example.org/a.svg#p')\"/><circle", '"url(\'"'),
+    ('<a href="#x"><set attributeName="href" to="&#106;avascript:alert(1)"/></a><circle', "javascript:"),
+    ('<use href="#me" id="me"/><circle', "'<use>'"),
+    (f"{_USE_BOMB}<circle", "'<use>'"),
+    ('<?xml-stylesheet type="text/xsl" href="#x"?><circle', "'<?xml-stylesheet'"),
+]
+# What a logo saved from a drawing program may hold, and may keep: an editor's namespace, a
+# gradient named by url(#...), a shape copied by <use>, a character reference in its title.
+DRAWN_SVG = (
+    '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
+    'xmlns:inkscape="http://www.inkscape.org/namespaces/inkscape" viewBox="0 0 10 10" inkscape:version="1.3">'
+    '<title>Emblem &#169; 2026</title><defs><linearGradient id="g"><stop offset="0" stop-color="#fff"/>'
+    '</linearGradient><circle id="dot" r="1"/></defs><style>.a{fill:url(#g)}</style>'
+    '<use xlink:href="#dot" x="2" y="2"/><use href="#dot" x="8" y="8" style="fill: url( #g )"/>'
+    '<rect class="a" width="10" height="2"/></svg>'
+)
+
+
 def test_the_installed_file_has_no_logo_so_the_header_is_as_it_was() -> None:
     partnership, _ = check_partnership(DEFAULT_PARTNERSHIP)
     assert partnership is not None and partnership.logo is None
@@ -409,7 +438,11 @@ def test_the_installed_file_has_no_logo_so_the_header_is_as_it_was() -> None:
 
 @pytest.mark.parametrize(
     "name, data, mimetype",
-    [("logo.svg", PLAIN_SVG.encode(), "image/svg+xml"), ("art/logo.PNG", ONE_PIXEL_PNG, "image/png")],
+    [
+        ("logo.svg", PLAIN_SVG.encode(), "image/svg+xml"),
+        ("art/logo.PNG", ONE_PIXEL_PNG, "image/png"),
+        ("drawn.svg", DRAWN_SVG.encode(), "image/svg+xml"),
+    ],
 )
 def test_a_logo_beside_the_file_is_read_with_its_text_alternative(
     partnership_data: dict[str, Any], write_pack: WritePack, tmp_path: Path, name: str, data: bytes, mimetype: str
@@ -457,6 +490,15 @@ def test_a_logo_beside_the_file_is_read_with_its_text_alternative(
             "file",
             "may not have scripts",
         ),
+        *(
+            (
+                {"file": "logo.svg", "alt": "Emblem"},
+                {"logo.svg": PLAIN_SVG.replace("<circle", hidden).encode()},
+                "file",
+                words,
+            )
+            for hidden, words in HIDDEN_IN_SVG
+        ),
         (
             {"file": "logo.png", "alt": "Emblem"},
             {"logo.png": ONE_PIXEL_PNG + b"\0" * 100_000},
@@ -480,6 +522,7 @@ def test_a_logo_beside_the_file_is_read_with_its_text_alternative(
         "a script",
         "a link to another file",
         "an event handler",
+        *(f"hidden: {hidden[:40]}" for hidden, _ in HIDDEN_IN_SVG),
         "too large",
         "outside the folder",
         "an absolute path",
