@@ -53,6 +53,9 @@ REQUEST_OPTIONS_EXAMPLES = "app/rules/partnership.yaml's last section, or exampl
 LOGO_TYPES = {".svg": "image/svg+xml", ".png": "image/png"}
 LOGO_MAX_BYTES = 100_000  # 100 KB: every page loads it (once; it is kept after that)
 LOGO_ALT_MAX = 150
+# A PNG's width and height: it is shown 40 pixels high (120 on a screen of 3 pixels a point), but a
+# small file of one colour can say 20,000 by 20,000, which each browser unpacks to 1.6 GB.
+LOGO_MAX_PIXELS = 2_000
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 # What an SVG logo may not hold: scripts and event handlers (the app serves it from its own
 # address), entities (which can make a small file huge to read), or anything it would fetch.
@@ -358,7 +361,15 @@ def _logo(reader: _Reader, root: _Mapping, folder: Path) -> Logo | None:
 def _logo_content_problem(data: bytes, mimetype: str) -> str | None:
     """Why the logo's bytes are not a logo of their type, or None."""
     if mimetype == "image/png":
-        return None if data.startswith(_PNG_SIGNATURE) else "is not a PNG image (it does not start as one does)"
+        if not data.startswith(_PNG_SIGNATURE) or data[12:16] != b"IHDR" or len(data) < 24:
+            return "is not a PNG image (it does not start as one does)"
+        width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+        if max(width, height) > LOGO_MAX_PIXELS:
+            return (
+                f"is {width:,} by {height:,} pixels: a logo must be {LOGO_MAX_PIXELS:,} pixels or less each way "
+                "(every browser that shows it holds every pixel in memory; save it smaller)"
+            )
+        return None
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:

@@ -402,6 +402,12 @@ PLAIN_SVG = (
 )
 
 
+def _png_of_size(width: int, height: int) -> bytes:
+    """The one-pixel PNG saying it is ``width`` by ``height`` (its header is all that is read)."""
+    return ONE_PIXEL_PNG[:16] + width.to_bytes(4, "big") + height.to_bytes(4, "big") + ONE_PIXEL_PNG[24:]
+
+
+_PNG_SIGNATURE_ONLY = ONE_PIXEL_PNG[:8]
 # What a pattern read over the text missed: a namespace prefix, a character reference, CSS, a
 # stylesheet instruction, a declared encoding that hides a tag, and <use> copying <use>.
 _USE_BOMB = '<g id="u0"><rect width="1" height="1"/></g>' + "".join(
@@ -505,6 +511,13 @@ def test_a_logo_beside_the_file_is_read_with_its_text_alternative(
             "file",
             "a logo must be 100,000 bytes or less",
         ),
+        (
+            {"file": "logo.png", "alt": "Emblem"},
+            {"logo.png": _png_of_size(20_000, 1)},
+            "file",
+            "is 20,000 by 1 pixels: a logo must be 2,000 pixels or less each way",
+        ),
+        ({"file": "logo.png", "alt": "Emblem"}, {"logo.png": _PNG_SIGNATURE_ONLY}, "file", "is not a PNG image"),
         ({"file": "../logo.svg", "alt": "Emblem"}, {}, "file", "must be a file in the partnership file's folder"),
         ({"file": "/etc/logo.svg", "alt": "Emblem"}, {}, "file", "must be a file in the partnership file's folder"),
     ],
@@ -524,6 +537,8 @@ def test_a_logo_beside_the_file_is_read_with_its_text_alternative(
         "an event handler",
         *(f"hidden: {hidden[:40]}" for hidden, _ in HIDDEN_IN_SVG),
         "too large",
+        "too many pixels",
+        "only a PNG's signature",
         "outside the folder",
         "an absolute path",
     ],
