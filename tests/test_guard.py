@@ -611,6 +611,10 @@ def test_names_after_a_title_in_capitals_or_small_letters(text: str, found: str)
         ("the school told Grace", ["Grace"]),
         ("Mum (Hope) is 19", ["Hope"]),
         ("I said to Mum: Tyler needs help", ["Tyler"]),  # not an ordinary word: a name anywhere
+        # A possessive is a person's, even starting a sentence: the word rarely takes one.
+        ("Grace's mum says she is not sleeping.", ["Grace"]),
+        ("No change. Rose\u2019s dad has left.", ["Rose"]),
+        ("- Max's behaviour at home", ["Max"]),
     ],
 )
 def test_common_given_names_without_a_title(text: str, found: list[str]) -> None:

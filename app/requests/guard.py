@@ -1510,6 +1510,8 @@ _NOT_BEFORE_A_GIVEN_NAME = frozenset(
         "mount",
     }
 )
+# After a name: its possessive ("Grace's mum"), which the ordinary word rarely takes.
+_POSSESSIVE = re.compile(r"['\u2019]s(?!\w)")
 _WORD_BEFORE = re.compile(r"(\S{1,20})\s{1,3}$")
 # What may come between the end of a sentence and its first word: spaces, quotes, brackets,
 # and a list's bullet ("- Will the family...", "1. Grace period").
@@ -1525,7 +1527,11 @@ def _given_names(text: str) -> Iterator[Finding]:
         before = _WORD_BEFORE.search(text, max(0, start - 24), start)
         if before is not None and _plain(before[1]) in _NOT_BEFORE_A_GIVEN_NAME:
             continue
-        if given in _A_GIVEN_NAME_OR_A_WORD and _SENTENCE_START.search(text, max(0, start - 24), start):
+        if (
+            given in _A_GIVEN_NAME_OR_A_WORD
+            and not _POSSESSIVE.match(text, end)  # "Grace's mum": a person's, wherever it is
+            and _SENTENCE_START.search(text, max(0, start - 24), start)
+        ):
             continue
         surname = match["surname"]
         if surname is not None:
