@@ -1487,6 +1487,9 @@ _NOT_AFTER_A_GIVEN_NAME = frozenset(
         "award",
         "catholic",
         "platting",  # Miles Platting, in Manchester
+        "vue",  # Belle Vue, in Manchester
+        "hey",  # Abbey Hey, in Manchester
+        "lever",  # Darcy Lever, in Bolton
         "knife",  # a Stanley knife
     }
 )
