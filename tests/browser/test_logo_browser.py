@@ -77,3 +77,31 @@ def test_the_logo_stands_beside_the_name_and_the_header_passes_axe(  # type: ign
     assert logo_box["x"] + logo_box["width"] <= name_box["x"]  # before the name, on the same line
     assert abs((logo_box["y"] + logo_box["height"] / 2) - (name_box["y"] + name_box["height"] / 2)) < 8
     assert axe_violations(page) == []
+
+
+def test_in_high_contrast_the_logo_keeps_the_brand_colour_it_was_made_to_read_on(  # type: ignore[no-untyped-def]
+    browser_page, live_server, northmere: Flask
+) -> None:
+    """Forced colours make the header the theme's background (white, in a light theme): the
+    example's white logo vanished on it, leaving only its name."""
+    html = northmere.test_client().get("/").get_data(as_text=True)
+    logo_data = base64.b64encode((EXAMPLE / "logo.svg").read_bytes()).decode()
+    src = next(part for part in html.split('"') if part.startswith("/logo.svg?v="))
+    html = html.replace(f'src="{src}"', f'src="data:image/svg+xml;base64,{logo_data}"')
+    page: Page = browser_page(js=False)
+
+    def serve_page(route: Route) -> None:
+        route.fulfill(status=200, content_type="text/html; charset=utf-8", body=html)
+
+    page.route(live_server.url + PAGE_PATH, serve_page)
+    page.emulate_media(forced_colors="active")
+    try:
+        page.goto(PAGE_PATH)
+        logo = page.locator(".app-header__logo")
+        expect(logo).to_be_visible()
+        behind = logo.evaluate("image => getComputedStyle(image).backgroundColor")
+        header = page.locator(".app-header").evaluate("header => getComputedStyle(header).backgroundColor")
+    finally:
+        page.emulate_media(forced_colors="none")
+    assert behind == "rgb(90, 42, 110)", behind  # the example's brand colour, #5a2a6e
+    assert header != behind  # the theme's background, which the white logo could not be seen on
