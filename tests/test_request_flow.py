@@ -486,7 +486,10 @@ def test_a_street_address_and_a_school_are_warned_about_and_the_page_says_which_
     # The page is honest about what the check cannot do: it knows only common first names.
     limits = re.search(r"<p[^>]*data-check-limits[^>]*>(.*?)</p>", warning.get_data(as_text=True), re.S)
     assert limits is not None and "common first names" in limits.group(1)
-    assert "it misses less common names, names written without a capital letter, and initials" in limits.group(1)
+    assert (
+        "it misses less common names, names written all in small letters or all in capitals, and initials"
+        in limits.group(1)
+    )
     walker.post("/request/check-what-you-wrote", {})
     submit(walker)
     [stored] = stored_requests(app)
