@@ -436,7 +436,7 @@ def _svg_tree_problem(data: bytes, root: ElementTree.Element) -> str | None:
                 return f'{attribute}="{value}"'
             if attribute in ("href", "src") and not value.strip().startswith(("#", "data:image/")):
                 return f'{attribute}="{value}"'
-            if attribute == "style" and (found := _CSS_FETCH.search(value)):
+            if found := _CSS_FETCH.search(value):  # a style, or a paint: fill="url(https://...)"
                 return found[0]
             if attribute == "id":
                 by_id[value] = element

@@ -420,6 +420,7 @@ HIDDEN_IN_SVG = [
     ("<style>@import url(https://fonts.example.org/a.css);</style><circle", "'@import'"),
     ("<style>circle{fill:url( //example.org/a.svg#p)}</style><circle", "'url( '"),
     ("<circle style=\"fill:url('https://example.org/a.svg#p')\"/><circle", '"url(\'"'),
+    ('<rect fill="url(https://example.org/a.svg#p)" width="1" height="1"/><circle', "'url('"),
     ('<a href="#x"><set attributeName="href" to="&#106;avascript:alert(1)"/></a><circle', "javascript:"),
     ('<use href="#me" id="me"/><circle', "'<use>'"),
     (f"{_USE_BOMB}<circle", "'<use>'"),
@@ -433,7 +434,7 @@ DRAWN_SVG = (
     '<title>Emblem &#169; 2026</title><defs><linearGradient id="g"><stop offset="0" stop-color="#fff"/>'
     '</linearGradient><circle id="dot" r="1"/></defs><style>.a{fill:url(#g)}</style>'
     '<use xlink:href="#dot" x="2" y="2"/><use href="#dot" x="8" y="8" style="fill: url( #g )"/>'
-    '<rect class="a" width="10" height="2"/></svg>'
+    '<rect class="a" width="10" height="2" fill="url(#g)"/></svg>'
 )
 
 
