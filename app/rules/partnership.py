@@ -465,7 +465,10 @@ def _too_many_drawn(root: ElementTree.Element, by_id: dict[str, ElementTree.Elem
         counted[key] = total = min(total, SVG_MAX_DRAWN + 1)
         return total
 
-    return "<use>" if drawn(root) > SVG_MAX_DRAWN else None
+    try:
+        return "<use>" if drawn(root) > SVG_MAX_DRAWN else None
+    except RecursionError:  # thousands of elements each inside the last: no logo is drawn so
+        return "elements nested too deep to count"
 
 
 def _unexplained_acronyms(text: str) -> list[str]:

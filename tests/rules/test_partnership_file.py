@@ -424,6 +424,7 @@ HIDDEN_IN_SVG = [
     ('<a href="#x"><set attributeName="href" to="&#106;avascript:alert(1)"/></a><circle', "javascript:"),
     ('<use href="#me" id="me"/><circle', "'<use>'"),
     (f"{_USE_BOMB}<circle", "'<use>'"),
+    ("<g>" * 10_000 + "</g>" * 10_000 + "<circle", "nested too deep"),
     ('<?xml-stylesheet type="text/xsl" href="#x"?><circle', "'<?xml-stylesheet'"),
 ]
 # What a logo saved from a drawing program may hold, and may keep: an editor's namespace, a
