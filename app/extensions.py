@@ -24,7 +24,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase
 
 from . import rate_store  # noqa: F401  (registers the memory:// store that starts no thread per request)
-from .static_files import FILE_ENDPOINTS
+from .static_files import FILE_ENDPOINTS, MADE_FILE_ENDPOINTS
 
 log = logging.getLogger(__name__)
 
@@ -187,6 +187,10 @@ CONTENT_SECURITY_POLICY = (
     "frame-ancestors 'none'"
 )
 
+# The icon and the partnership's logo, opened on their own (an SVG is a document then): nothing
+# runs and nothing is fetched, whatever the logo's file holds, as the start-up check refuses.
+FILE_SECURITY_POLICY = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; frame-ancestors 'none'; sandbox"
+
 PERMISSIONS_POLICY = (
     "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), payment=(), usb=()"
 )
@@ -204,7 +208,10 @@ def csp_nonce() -> str:
 def set_security_headers(response: Response) -> Response:
     """Add the security headers; pages (not static files) are never cached."""
     headers = response.headers
-    headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY.format(nonce=csp_nonce())
+    if request.endpoint in MADE_FILE_ENDPOINTS:
+        headers["Content-Security-Policy"] = FILE_SECURITY_POLICY
+    else:
+        headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY.format(nonce=csp_nonce())
     headers["X-Content-Type-Options"] = "nosniff"
     headers["X-Frame-Options"] = "DENY"
     # same-origin, not no-referrer: over HTTPS, Flask-WTF's CSRF check needs the browser to

@@ -39,6 +39,9 @@ LOGO_ENDPOINT = "logo"  # the partnership's logo (logo in its file), at /logo.sv
 # Endpoints that answer with a file, kept by browsers (not "no-store"), with no session and
 # outside the rate limits.
 FILE_ENDPOINTS = frozenset({"static", FAVICON_ENDPOINT, LOGO_ENDPOINT})
+# Those made or read at start-up (the icon, the logo): SVG that may be opened as a page, so
+# served with a policy of their own that runs and fetches nothing (extensions.FILE_SECURITY_POLICY).
+MADE_FILE_ENDPOINTS = frozenset({FAVICON_ENDPOINT, LOGO_ENDPOINT})
 # The icon's square: its first filled rectangle.
 _SQUARE_FILL = re.compile(r'(<rect\b[^>]*\bfill=")#[0-9a-fA-F]{6}(")')
 VERSIONED_CACHE = "public, max-age=31536000, immutable"  # a year: this URL's bytes never change
@@ -148,4 +151,11 @@ def init_static_files(app: Flask) -> None:
         return response
 
 
-__all__ = ["FILE_ENDPOINTS", "StaticVersions", "coloured_favicon", "favicon_svg", "init_static_files"]
+__all__ = [
+    "FILE_ENDPOINTS",
+    "MADE_FILE_ENDPOINTS",
+    "StaticVersions",
+    "coloured_favicon",
+    "favicon_svg",
+    "init_static_files",
+]

@@ -647,7 +647,10 @@ def test_the_icon_is_in_the_partnerships_colour_versioned_and_kept_like_a_static
         assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"
         assert "Set-Cookie" not in response.headers
         assert response.headers["X-Content-Type-Options"] == "nosniff"
-        assert response.headers["Content-Security-Policy"].startswith("default-src 'self'")
+        # Opened on its own, an SVG is a page: it may run and fetch nothing.
+        assert response.headers["Content-Security-Policy"] == (
+            "default-src 'none'; img-src data:; style-src 'unsafe-inline'; frame-ancestors 'none'; sandbox"
+        )
         etag = response.headers["ETag"]
     assert version == hashlib.sha256(icon.encode()).hexdigest()[:12]
     assert icon == shape  # Salford's colour is the shape's own: the same icon as before
@@ -693,6 +696,8 @@ def test_a_png_logo_is_served_as_a_png(tmp_path: Path) -> None:
     assert re.search(r'<img class="app-header__logo" src="/logo\.png\?v=[0-9a-f]{12}" alt="SSCP emblem">', page)
     with client.get("/logo.png") as response:
         assert response.status_code == 200 and response.mimetype == "image/png" and response.data == png
+        assert response.headers["Content-Security-Policy"].startswith("default-src 'none';")
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert client.get("/logo.svg").status_code == 404
     dispose(app)
 
