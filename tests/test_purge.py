@@ -456,3 +456,32 @@ def test_an_account_reactivated_in_time_keeps_its_name_and_email(app, runner) ->
     with app.app_context():
         assert db.session.get(Facilitator, returned).deactivated_at == since
     assert f"deactivated {since:%Y-%m-%d}" in runner.invoke(args=["facilitators", "list"]).output
+
+
+def test_a_sign_in_with_a_removed_accounts_stand_in_address_is_one_for_no_account(app, monkeypatch) -> None:
+    """Found (diff review): "removed-account-N" was looked up as that account: the attempt was
+    audited against it, and refused at once (its "hash" is no hash), faster than a real check, so
+    trying numbers told which accounts had been removed. It is now an address with no account."""
+    import werkzeug.security
+
+    from app.inbox import service as inbox
+    from app.inbox.service import FORMER_EMAIL, remove_departed_accounts
+    from test_inbox import sign_in
+
+    departed = _account(app, "dee.departed@partnership.example", "Dee Departed", deactivated_days_ago=3000)
+    with app.app_context():
+        assert remove_departed_accounts(2192) == 1
+    checked: list[str] = []
+    real_check = werkzeug.security.check_password_hash
+
+    def check(stored: str, password: str) -> bool:
+        checked.append(stored)
+        return real_check(stored, password)
+
+    monkeypatch.setattr(inbox, "check_password_hash", check)
+    assert sign_in(app.test_client(), email=FORMER_EMAIL.format(id=departed)).status_code == 200  # refused
+    assert sign_in(app.test_client(), email="nobody@partnership.example").status_code == 200
+    assert len(checked) == 2 and checked[0] == checked[1]  # the same dummy hash, for as long
+    with app.app_context():
+        failed = db.session.scalars(select(AuditEvent.detail).where(AuditEvent.action == "sign_in_failed")).all()
+    assert len(failed) == 2 and all(detail.startswith("no such account;") for detail in failed), failed

@@ -474,9 +474,19 @@ def _dummy_hash() -> str:
     return generate_password_hash("not-a-real-password-only-for-equal-timing")
 
 
+def _account_signing_in(email: str) -> Facilitator | None:
+    """The account a sign-in with this address is for, active or not; None for no account, and
+    for one whose name, email address and password were removed (``remove_departed_accounts``):
+    its stand-in address "removed-account-N" is no one's, so a sign-in with it is treated as one
+    for an unknown address, checked against the dummy hash for as long and audited as such, and
+    which accounts were removed cannot be found out by trying their numbers."""
+    facilitator = find_facilitator(email)
+    return None if facilitator is None or facilitator.anonymised_at is not None else facilitator
+
+
 def authenticate(email: str, password: str) -> Facilitator | None:
     """The active facilitator with this email and password, or None; records the sign-in."""
-    facilitator = find_facilitator(email)
+    facilitator = _account_signing_in(email)
     stored_hash = facilitator.password_hash if facilitator is not None else _dummy_hash()
     # No account has a longer password, so skip hashing megabytes of text (a cheap way to load the server).
     password_matches = len(password) <= PASSWORD_MAX and check_password_hash(stored_hash, password)
@@ -497,7 +507,7 @@ def record_failed_sign_in(email: str, locked: bool) -> str:
     tag = email_fingerprint(email)
     if locked:
         return tag
-    facilitator = find_facilitator(email)
+    facilitator = _account_signing_in(email)
     target = facilitator.actor if facilitator is not None else "no such account"
     audit.record_event("sign_in_failed", None, audit.SIGN_IN_FORM, f"{target}; account tag {tag}")
     return tag
