@@ -14,6 +14,7 @@ import click
 from flask import current_app, has_app_context
 from flask.cli import AppGroup
 
+from app.pack import refusal
 from app.rules import (
     DEFAULT_CONTACTS,
     DEFAULT_PACK,
@@ -71,7 +72,8 @@ def check(pack_path: Path | None, contacts_path: Path | None, partnership_path: 
     """Validate a rule pack, its contacts and the partnership file: name every problem in one
     run (exit 1), and warn (exit 0) when the review date has passed or a contact was verified
     over 12 months ago. A pack given with --pack (a draft, another area's) is checked
-    without a partnership file unless --partnership names one too."""
+    without a partnership file unless --partnership names one too. In production it refuses
+    what production refuses to start with, as start-up says it."""
     pack_file = _default(pack_path, "RULE_PACK_PATH", DEFAULT_PACK)
     contacts_file = _default(contacts_path, "CONTACTS_PATH", DEFAULT_CONTACTS)
     partnership_file = (
@@ -80,8 +82,17 @@ def check(pack_path: Path | None, contacts_path: Path | None, partnership_path: 
         else None
     )
     report = check_rules(pack_file, contacts_file, dt.date.today(), partnership_path=partnership_file)
-    if report.problems or report.pack is None:
-        click.echo(str(DefinitionError(report.problems)), err=True)
+    # What start-up would refuse, as it would say it (in production, an example's fictional
+    # guidance or contact details too: app/pack.py).
+    files = {
+        "--pack" if pack_path is not None else "RULE_PACK_PATH": pack_file,
+        "--contacts" if contacts_path is not None else "CONTACTS_PATH": contacts_file,
+        "--partnership" if partnership_path is not None else "PARTNERSHIP_PATH": partnership_file,
+    }
+    production = has_app_context() and current_app.config.get("APP_ENV") == "production"
+    refused = refusal(report, files, production, partnership=partnership_file is not None)
+    if refused is not None or report.pack is None:
+        click.echo(refused, err=True)
         sys.exit(1)
     pack = report.pack
     paths = list(enumerate_paths(pack))

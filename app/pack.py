@@ -1,18 +1,29 @@
 """The rule pack, the contacts and the partnership: loaded once at start-up, then read by views and services.
 
 ``load_rules(app)`` reads the three files (a broken file stops start-up naming every problem's
-file, node and field); ``current_pack()``, ``current_contacts()`` and ``current_partnership()``
-return what was loaded, for the app handling the current request or command.
+file, node and field; ``refusal`` says why, for ``flask rules check`` too); ``current_pack()``,
+``current_contacts()`` and ``current_partnership()`` return what was loaded, for the app
+handling the current request or command.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
+from pathlib import Path
 
 from flask import Flask, current_app
 
 from .config import StartupError
-from .rules import DEFAULT_PARTNERSHIP, ContactBook, DefinitionError, Partnership, RulePack, check_rules
+from .rules import (
+    DEFAULT_PARTNERSHIP,
+    ContactBook,
+    DefinitionError,
+    Partnership,
+    RulePack,
+    RulesReport,
+    check_rules,
+)
 from .rules.validate import fictional_contacts, fictional_footer_links, fictional_guidance
 
 PACK_KEY = "space_to_think.pack"
@@ -32,8 +43,28 @@ def load_rules(app: Flask) -> None:
     report = check_rules(
         files["RULE_PACK_PATH"], files["CONTACTS_PATH"], dt.date.today(), partnership_path=files["PARTNERSHIP_PATH"]
     )
-    production = app.config.get("APP_ENV") == "production"
-    if report.problems or report.pack is None or report.contacts is None or report.partnership is None:
+    refused = refusal(report, files, production=app.config.get("APP_ENV") == "production")
+    if refused is not None:
+        raise StartupError(refused)
+    for warning in report.warnings:
+        app.logger.warning("Rule data: %s", warning)
+    app.extensions[CONTACTS_KEY] = report.contacts
+    app.extensions[PACK_KEY] = report.pack
+    app.extensions[PARTNERSHIP_KEY] = report.partnership
+
+
+def refusal(
+    report: RulesReport, files: Mapping[str, str | Path | None], production: bool, partnership: bool = True
+) -> str | None:
+    """Why start-up refuses the rule files ``check_rules`` reported on (None: it starts with them),
+    for start-up and for ``flask rules check`` alike. ``files`` maps the setting (or the command's
+    option) that names each file to its path; ``partnership``: a partnership file was checked."""
+    if (
+        report.problems
+        or report.pack is None
+        or report.contacts is None
+        or (partnership and report.partnership is None)
+    ):
         problems = list(report.problems)
         if production:
             # What production would refuse next is said in the same run (upgrade review: a copy
@@ -47,21 +78,15 @@ def load_rules(app: Flask) -> None:
         named = [f"{setting} names {path}" for setting, path in files.items() if f"{path} cannot be read" in message]
         if named:
             message += f"\n  ({'; '.join(named)}: set it to where the file is.)"
-        raise StartupError(message)
-    fictional = (
-        fictional_guidance(report.pack)
-        + fictional_contacts(report.contacts)
-        + fictional_footer_links(report.partnership)
-    )
+        return message
+    fictional = fictional_guidance(report.pack) + fictional_contacts(report.contacts)
+    if report.partnership is not None:
+        fictional += fictional_footer_links(report.partnership)
     if fictional and production:
         # Found (area review): an example's number left in reached no one, in every page's footer;
         # the example's fictional guidance, left in, was cited on real outcomes.
-        raise StartupError(str(DefinitionError(fictional)))
-    for warning in report.warnings:
-        app.logger.warning("Rule data: %s", warning)
-    app.extensions[CONTACTS_KEY] = report.contacts
-    app.extensions[PACK_KEY] = report.pack
-    app.extensions[PARTNERSHIP_KEY] = report.partnership
+        return str(DefinitionError(fictional))
+    return None
 
 
 def current_pack() -> RulePack:

@@ -456,6 +456,37 @@ def test_the_examples_fictional_guidance_is_warned_about_and_refused_in_producti
     assert "contact " not in message and "footer" not in message  # only the guidance is left
 
 
+def test_rules_check_refuses_in_production_what_production_refuses_to_start_with(tmp_path: Path) -> None:
+    """Upgrade review: `rules check` runs while the live files are refused, to check a mended copy
+    (app/pack.py), so it no longer meets start-up's refusal on the way. In production it refuses
+    what production refuses, said as start-up says it: the example's fictional guidance, kept in a
+    copy, is a problem there, not a warning (exit 0) as elsewhere."""
+    from test_app import PRODUCTION_OK
+
+    contacts = re.sub(r"01632 960 ", "01204 333 ", CONTACTS_FILE.read_text(encoding="utf-8"))
+    (tmp_path / "contacts.yaml").write_text(
+        contacts.replace("northmere.example.org", "bolton.gov.uk"), encoding="utf-8"
+    )
+    partnership = PARTNERSHIP_FILE.read_text(encoding="utf-8").replace("northmere.example.org", "bolton.gov.uk")
+    (tmp_path / "partnership.yaml").write_text(partnership, encoding="utf-8")
+    (tmp_path / "logo.svg").write_bytes((EXAMPLE / "logo.svg").read_bytes())
+    args = ["rules", "check", "--pack", str(PACK_FILE), "--contacts", str(tmp_path / "contacts.yaml")]
+    args += ["--partnership", str(tmp_path / "partnership.yaml")]
+
+    production = create_app(PRODUCTION_OK)  # the installed files, which start
+    refused = production.test_cli_runner().invoke(args=args)
+    assert refused.exit_code == 1, refused.output
+    assert f"{PACK_FILE}" in refused.output and ": source: says the guidance is fictional" in refused.output
+    assert "valid" not in refused.output
+    dispose(production)
+
+    elsewhere = create_app({"APP_ENV": "test", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    warned = elsewhere.test_cli_runner().invoke(args=args)
+    assert warned.exit_code == 0, warned.output
+    assert "Warning: " in warned.output and "says the guidance is fictional" in warned.output
+    dispose(elsewhere)
+
+
 @pytest.mark.real_pdf  # the answer's words must be in the real PDF's text
 def test_the_request_offers_the_example_partnerships_own_levels_of_support(
     example_app: Flask, client: FlaskClient

@@ -610,7 +610,8 @@ FICTIONAL_SOURCE = re.compile(r"\bfictional\b", re.IGNORECASE)
 def fictional_guidance(pack: RulePack) -> list[Problem]:
     """Guidance whose ``source`` says it is fictional: the example's own launch text, left in a
     copy, cited on a real deployment's outcomes (area review). As ``fictional_contacts``: a
-    warning in `rules check`; production refuses to start (app/pack.py)."""
+    warning in `rules check`; production refuses to start, and `rules check` run there refuses
+    it too (app/pack.py)."""
     return [
         Problem(
             pack.path,
@@ -639,7 +640,8 @@ def fictional_contacts(contacts: ContactBook) -> list[Problem]:
     domain kept for examples. Found (area review): a partnership that copies examples/northmere/
     (as the README says) and misses one entry passed `rules check` in silence, and would show
     people a number that never answers, in the footer of every page. A warning in
-    `rules check`; production refuses to start (app/pack.py)."""
+    `rules check`; production refuses to start, and `rules check` run there refuses it too
+    (app/pack.py)."""
     found: list[Problem] = []
     for contact in contacts.contacts:
         node = f"contact {contact.id}"
