@@ -73,7 +73,8 @@ def check(pack_path: Path | None, contacts_path: Path | None, partnership_path: 
     run (exit 1), and warn (exit 0) when the review date has passed or a contact was verified
     over 12 months ago. A pack given with --pack (a draft, another area's) is checked
     without a partnership file unless --partnership names one too. In production it refuses
-    what production refuses to start with, as start-up says it."""
+    what production refuses to start with, as start-up says it. It runs while the installed
+    files are refused: to check a mended copy (--partnership COPY) before installing it."""
     pack_file = _default(pack_path, "RULE_PACK_PATH", DEFAULT_PACK)
     contacts_file = _default(contacts_path, "CONTACTS_PATH", DEFAULT_CONTACTS)
     partnership_file = (
@@ -83,7 +84,8 @@ def check(pack_path: Path | None, contacts_path: Path | None, partnership_path: 
     )
     report = check_rules(pack_file, contacts_file, dt.date.today(), partnership_path=partnership_file)
     # What start-up would refuse, as it would say it (in production, an example's fictional
-    # guidance or contact details too: app/pack.py).
+    # guidance or contact details too): the app is loaded without the live files when they are
+    # refused, so this is where they are checked (app/pack.py).
     files = {
         "--pack" if pack_path is not None else "RULE_PACK_PATH": pack_file,
         "--contacts" if contacts_path is not None else "CONTACTS_PATH": contacts_file,

@@ -1,18 +1,21 @@
 """The rule pack, the contacts and the partnership: loaded once at start-up, then read by views and services.
 
 ``load_rules(app)`` reads the three files (a broken file stops start-up naming every problem's
-file, node and field; ``refusal`` says why, for ``flask rules check`` too); ``current_pack()``,
-``current_contacts()`` and ``current_partnership()`` return what was loaded, for the app
-handling the current request or command.
+file, node and field, but for ``flask rules …``, which checks the files itself: ``refusal`` says
+what start-up would); ``current_pack()``, ``current_contacts()`` and ``current_partnership()``
+return what was loaded, for the app handling the current request or command.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from collections.abc import Mapping
 from pathlib import Path
 
+import click
 from flask import Flask, current_app
+from flask.cli import FlaskGroup
 
 from .config import StartupError
 from .rules import (
@@ -34,7 +37,7 @@ PARTNERSHIP_KEY = "space_to_think.partnership"
 def load_rules(app: Flask) -> None:
     """Load contacts, the rule pack and the partnership once. A broken file stops start-up listing
     every problem in the three files (file, node and field); what is due (review date, old
-    verifications) is logged."""
+    verifications) is logged. Only ``flask rules …`` starts without them: it reads the files itself."""
     files = {
         "RULE_PACK_PATH": app.config["RULE_PACK_PATH"],
         "CONTACTS_PATH": app.config["CONTACTS_PATH"],
@@ -45,6 +48,12 @@ def load_rules(app: Flask) -> None:
     )
     refused = refusal(report, files, production=app.config.get("APP_ENV") == "production")
     if refused is not None:
+        if loading_for_the_rules_command():
+            # Upgrade review: `rules check --partnership COPY`, run to check the mended copy of a
+            # live file the new code refuses, was itself refused with the live file's error. The
+            # rules commands read the files they are given (the live ones by default) and say
+            # what start-up would; they use nothing loaded here.
+            return
         raise StartupError(refused)
     for warning in report.warnings:
         app.logger.warning("Rule data: %s", warning)
@@ -87,6 +96,31 @@ def refusal(
         # the example's fictional guidance, left in, was cited on real outcomes.
         return str(DefinitionError(fictional))
     return None
+
+
+def loading_for_the_rules_command() -> bool:
+    """Whether this app is being loaded for ``flask … rules …`` (app/cli.py's ``rules_cli``).
+
+    The ``flask`` command loads the app (``--app wsgi``: wsgi.py) before it finds an app's
+    command in it, so the command's name is not yet in click's context: it is the first argument
+    after ``flask``'s own options, as ``flask`` itself reads them from the command line. Anything
+    else (gunicorn, ``import wsgi``, another command, the tests' own runner) is not."""
+    context = click.get_current_context(silent=True)
+    if context is None:
+        return False
+    root = context.find_root()
+    if not isinstance(root.command, FlaskGroup):
+        return False
+    try:
+        _options, arguments, _order = root.command.make_parser(root).parse_args(sys.argv[1:])
+    except click.UsageError:
+        return False
+    return arguments[:1] == ["rules"]
+
+
+def rules_loaded(app: Flask) -> bool:
+    """Whether ``load_rules`` loaded the files: always, but for ``flask rules …`` while they are refused."""
+    return PARTNERSHIP_KEY in app.extensions
 
 
 def current_pack() -> RulePack:

@@ -28,7 +28,7 @@ from typing import Any
 from flask import Flask, Response, current_app, request
 from werkzeug.security import safe_join
 
-from .pack import current_partnership
+from .pack import current_partnership, rules_loaded
 
 VERSION_PARAMETER = "v"
 FAVICON_SHAPE = "favicon.svg"  # in the static folder: the icon's shape, its square in any colour
@@ -110,8 +110,8 @@ def _serve_bytes(app: Flask, path: str, endpoint: str, data: bytes, mimetype: st
 def init_static_files(app: Flask) -> None:
     """Version the static URLs ``url_for`` makes, and say how long browsers may keep the files;
     serve the icon in the partnership's colour, and the partnership's logo if it has one."""
-    if app.static_folder is None:
-        return
+    if app.static_folder is None or not rules_loaded(app):
+        return  # no rule data: loaded for `flask rules …` with the files refused (app/pack.py), it serves nothing
     versions = StaticVersions(app.static_folder)
     shape = (Path(app.static_folder) / FAVICON_SHAPE).read_text(encoding="utf-8")
     with app.app_context():

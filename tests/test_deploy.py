@@ -266,6 +266,51 @@ def test_a_database_not_upgraded_stops_the_web_app_and_the_worker_saying_what_to
     dispose(app)
 
 
+def test_a_refused_live_rule_file_stops_every_start_but_the_rules_commands(tmp_path: Path) -> None:
+    """Upgrade review: `rules check --partnership COPY` was refused with the live file's error, as
+    every command loads the app first; now the rules commands run while the live rule data is
+    refused (to check a mended copy). Nothing else does: served (wsgi.py, as gunicorn loads it),
+    the worker, `db upgrade`, `routes`, and a command given the word "rules", each stops with status 3,
+    naming the file and the field."""
+    import yaml
+
+    data = yaml.safe_load((ROOT / "app" / "rules" / "partnership.yaml").read_text(encoding="utf-8"))
+    data.pop("request_options")
+    live = tmp_path / "partnership.yaml"
+    live.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    env = {
+        **{key: value for key, value in os.environ.items() if not key.startswith(("APP_", "FLASK_"))},
+        "APP_ENV": "development",
+        "SECRET_KEY": "a-test-secret-key-that-is-long-enough-0123456789",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite'}",
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "PARTNERSHIP_PATH": str(live),
+    }
+    python, flask = str(ROOT / ".venv" / "bin" / "python"), str(ROOT / ".venv" / "bin" / "flask")
+    for command in (
+        [python, "-c", "import wsgi"],
+        [flask, "--app", "wsgi", "outbox", "worker", "--once"],
+        [flask, "--app", "wsgi", "db", "upgrade"],
+        [flask, "--app", "wsgi", "requests", "delete", "rules", "--yes"],
+        [flask, "--app", "wsgi", "routes"],
+    ):
+        refused = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=60, check=False)
+        assert refused.returncode == 3, (command, refused.stderr)
+        assert refused.stderr.startswith("Space to Think cannot start: 1 problem in the rule data:"), refused.stderr
+        assert f"{live}:1: (partnership): request_options: is missing" in refused.stderr
+    mended = ROOT / "app" / "rules" / "partnership.yaml"
+    checked = subprocess.run(
+        [flask, "--app", "wsgi", "rules", "check", "--partnership", str(mended)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert checked.returncode == 0 and f"from {mended}." in checked.stdout, checked.stderr
+
+
 def _postgres_app(url: str, engine_options: dict[str, Any] | None = None) -> Flask:
     """An app on the database at ``url``, with these engine options."""
     return create_app(

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from flask.testing import FlaskCliRunner
 
-from app.rules import DEFAULT_PACK, enumerate_paths, load_pack
+from app.rules import DEFAULT_PACK, DEFAULT_PARTNERSHIP, enumerate_paths, load_pack
 from support.pack_data import option
 from support.servers import project_python
 
@@ -132,3 +134,46 @@ def test_check_help_says_a_pack_given_with_pack_is_checked_without_a_partnership
     assert "(default: the installed one)" not in text
     assert "none when --pack is given" in text
     assert "``" not in text
+
+
+def refused_live_partnership(tmp_path: Path) -> dict[str, str]:
+    """Settings whose live partnership file the app refuses, as one from before request_options
+    is after an upgrade (`flask` run in a process of its own, as an operator runs it)."""
+    data = yaml.safe_load(DEFAULT_PARTNERSHIP.read_text(encoding="utf-8"))
+    data.pop("request_options")
+    live = tmp_path / "partnership.yaml"
+    live.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    return {
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(tmp_path),
+        "APP_ENV": "development",
+        "SECRET_KEY": "a-test-secret-key-that-is-long-enough-0123456789",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite'}",
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "PARTNERSHIP_PATH": str(live),
+    }
+
+
+def test_a_copy_is_checked_while_the_live_partnership_file_is_refused(tmp_path: Path) -> None:
+    """Upgrade review: the new code refused the live partnership file (no request_options), and
+    `rules check --partnership COPY`, run to check the mended copy before installing it, stopped
+    with the live file's error, as every command loads the app first. The rules commands now run:
+    the copy is checked, and the live file, unmended, is named with what is wrong in it."""
+    env = refused_live_partnership(tmp_path)
+    live = env["PARTNERSHIP_PATH"]
+
+    def flask(*args: str) -> subprocess.CompletedProcess[str]:
+        return project_python(["-m", "flask", *args], env, timeout=60)
+
+    copy = flask("--app", "wsgi", "rules", "check", "--partnership", str(DEFAULT_PARTNERSHIP))
+    assert copy.returncode == 0, copy.stderr
+    assert "valid" in copy.stdout and f"from {DEFAULT_PARTNERSHIP}." in copy.stdout
+
+    alone = flask("--app=wsgi", "rules", "check")
+    assert alone.returncode == 1, alone.stderr
+    assert f"{live}:1: (partnership): request_options: is missing" in alone.stderr
+    assert "cannot start" not in alone.stderr and "Traceback" not in alone.stderr
+
+    compared = flask("--app", "wsgi", "rules", "diff", str(DEFAULT_PACK), str(DEFAULT_PACK))
+    assert compared.returncode == 0, compared.stderr
+    assert "Rule pack changes" in compared.stdout
