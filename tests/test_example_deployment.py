@@ -407,16 +407,39 @@ def test_the_examples_footer_link_left_in_is_warned_about_and_refused_in_product
     report = check_rules(PACK_FILE, CONTACTS_FILE, dt.date(2026, 12, 1), partnership_path=PARTNERSHIP_FILE)
     assert ("(partnership) footer", "links") in {(warning.node, warning.field) for warning in report.warnings}
 
-    contacts = re.sub(r"01632 960 ", "01204 333 ", CONTACTS_FILE.read_text(encoding="utf-8"))
-    (tmp_path / "contacts.yaml").write_text(
-        contacts.replace("northmere.example.org", "bolton.gov.uk"), encoding="utf-8"
-    )
-    settings = {"RULE_PACK_PATH": str(PACK_FILE), "CONTACTS_PATH": str(tmp_path / "contacts.yaml")}
+    settings = {"RULE_PACK_PATH": str(PACK_FILE), "CONTACTS_PATH": str(boltons_copy(tmp_path)["CONTACTS_PATH"])}
     with pytest.raises(StartupError) as refused:
         create_app(PRODUCTION_OK | settings | {"PARTNERSHIP_PATH": str(PARTNERSHIP_FILE)})
     assert "(partnership) footer: links: safeguarding.northmere.example.org is a domain kept for examples" in str(
         refused.value
     )
+
+
+def boltons_copy(tmp_path: Path, without: tuple[str, ...] = ()) -> dict[str, str]:
+    """Settings for Bolton's copy of the example in ``tmp_path``: every contact's number and
+    address and the footer link rewritten as Bolton's, the example's pack (and its fictional
+    guidance) kept, and the partnership file less the sections named in ``without`` (its logo
+    copied beside it if kept)."""
+    import yaml
+
+    contacts = re.sub(r"01632 960 ", "01204 333 ", CONTACTS_FILE.read_text(encoding="utf-8"))
+    (tmp_path / "contacts.yaml").write_text(
+        contacts.replace("northmere.example.org", "bolton.gov.uk"), encoding="utf-8"
+    )
+    partnership = PARTNERSHIP_FILE.read_text(encoding="utf-8").replace("northmere.example.org", "bolton.gov.uk")
+    if without:
+        data = yaml.safe_load(partnership)
+        for section in without:
+            data.pop(section)
+        partnership = yaml.safe_dump(data, sort_keys=False)
+    (tmp_path / "partnership.yaml").write_text(partnership, encoding="utf-8")
+    if "logo" not in without:
+        (tmp_path / "logo.svg").write_bytes((EXAMPLE / "logo.svg").read_bytes())
+    return {
+        "RULE_PACK_PATH": str(PACK_FILE),
+        "CONTACTS_PATH": str(tmp_path / "contacts.yaml"),
+        "PARTNERSHIP_PATH": str(tmp_path / "partnership.yaml"),
+    }
 
 
 def test_the_examples_fictional_guidance_is_warned_about_and_refused_in_production(tmp_path: Path) -> None:
@@ -437,18 +460,7 @@ def test_the_examples_fictional_guidance_is_warned_about_and_refused_in_producti
     assert not [warning for warning in installed.warnings if warning.field == "source"]
 
     # Bolton rewrote every contact and the footer link, and kept the example's guidance.
-    contacts = re.sub(r"01632 960 ", "01204 333 ", CONTACTS_FILE.read_text(encoding="utf-8"))
-    (tmp_path / "contacts.yaml").write_text(
-        contacts.replace("northmere.example.org", "bolton.gov.uk"), encoding="utf-8"
-    )
-    partnership = PARTNERSHIP_FILE.read_text(encoding="utf-8").replace("northmere.example.org", "bolton.gov.uk")
-    (tmp_path / "partnership.yaml").write_text(partnership, encoding="utf-8")
-    (tmp_path / "logo.svg").write_bytes((EXAMPLE / "logo.svg").read_bytes())  # the partnership file's logo
-    settings = {
-        "RULE_PACK_PATH": str(PACK_FILE),
-        "CONTACTS_PATH": str(tmp_path / "contacts.yaml"),
-        "PARTNERSHIP_PATH": str(tmp_path / "partnership.yaml"),
-    }
+    settings = boltons_copy(tmp_path)
     with pytest.raises(StartupError) as refused:
         create_app(PRODUCTION_OK | settings)
     message = str(refused.value)
@@ -463,15 +475,9 @@ def test_rules_check_refuses_in_production_what_production_refuses_to_start_with
     copy, is a problem there, not a warning (exit 0) as elsewhere."""
     from test_app import PRODUCTION_OK
 
-    contacts = re.sub(r"01632 960 ", "01204 333 ", CONTACTS_FILE.read_text(encoding="utf-8"))
-    (tmp_path / "contacts.yaml").write_text(
-        contacts.replace("northmere.example.org", "bolton.gov.uk"), encoding="utf-8"
-    )
-    partnership = PARTNERSHIP_FILE.read_text(encoding="utf-8").replace("northmere.example.org", "bolton.gov.uk")
-    (tmp_path / "partnership.yaml").write_text(partnership, encoding="utf-8")
-    (tmp_path / "logo.svg").write_bytes((EXAMPLE / "logo.svg").read_bytes())
-    args = ["rules", "check", "--pack", str(PACK_FILE), "--contacts", str(tmp_path / "contacts.yaml")]
-    args += ["--partnership", str(tmp_path / "partnership.yaml")]
+    copy = boltons_copy(tmp_path)
+    args = ["rules", "check", "--pack", copy["RULE_PACK_PATH"], "--contacts", copy["CONTACTS_PATH"]]
+    args += ["--partnership", copy["PARTNERSHIP_PATH"]]
 
     production = create_app(PRODUCTION_OK)  # the installed files, which start
     refused = production.test_cli_runner().invoke(args=args)
@@ -608,26 +614,11 @@ def test_production_names_the_examples_fictional_guidance_with_the_other_problem
     """Upgrade review: an area's copy of the example made before request_options, which kept the
     example's fictional guidance, was told only that request_options was missing; mended, the
     next check refused the guidance. Both are said at once, before the restart."""
-    import yaml
 
     from app.config import StartupError
     from test_app import PRODUCTION_OK
 
-    contacts = re.sub(r"01632 960 ", "01204 333 ", CONTACTS_FILE.read_text(encoding="utf-8"))
-    (tmp_path / "contacts.yaml").write_text(
-        contacts.replace("northmere.example.org", "bolton.gov.uk"), encoding="utf-8"
-    )
-    data = yaml.safe_load(
-        PARTNERSHIP_FILE.read_text(encoding="utf-8").replace("northmere.example.org", "bolton.gov.uk")
-    )
-    data.pop("request_options")
-    data.pop("logo")
-    (tmp_path / "partnership.yaml").write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
-    settings = {
-        "RULE_PACK_PATH": str(PACK_FILE),
-        "CONTACTS_PATH": str(tmp_path / "contacts.yaml"),
-        "PARTNERSHIP_PATH": str(tmp_path / "partnership.yaml"),
-    }
+    settings = boltons_copy(tmp_path, without=("request_options", "logo"))
     with pytest.raises(StartupError) as refused:
         create_app(PRODUCTION_OK | settings)
     message = str(refused.value)
