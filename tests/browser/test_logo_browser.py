@@ -105,3 +105,31 @@ def test_in_high_contrast_the_logo_keeps_the_brand_colour_it_was_made_to_read_on
         page.emulate_media(forced_colors="none")
     assert behind == "rgb(90, 42, 110)", behind  # the example's brand colour, #5a2a6e
     assert header != behind  # the theme's background, which the white logo could not be seen on
+
+
+def test_a_logo_wider_than_a_small_screen_is_narrowed_to_fit_in_its_own_proportions(  # type: ignore[no-untyped-def]
+    browser_page, live_server, northmere: Flask
+) -> None:
+    """Found (area review): a wide logo at 320 pixels (or 400% zoom) kept the header's height and
+    was narrowed to the screen's width: squashed. It is narrowed to fit, drawn whole in its own
+    proportions, and the page does not scroll sideways."""
+    html = northmere.test_client().get("/").get_data(as_text=True)
+    wide = (
+        '<svg xmlns="http://www.w3.org/2000/svg" width="1200" height="40" viewBox="0 0 1200 40">'
+        '<rect width="1200" height="40" fill="#ffffff"/></svg>'
+    )
+    src = next(part for part in html.split('"') if part.startswith("/logo.svg?v="))
+    html = html.replace(f'src="{src}"', f'src="data:image/svg+xml;base64,{base64.b64encode(wide.encode()).decode()}"')
+    page: Page = browser_page(js=False, viewport={"width": 320, "height": 640})
+
+    def serve_page(route: Route) -> None:
+        route.fulfill(status=200, content_type="text/html; charset=utf-8", body=html)
+
+    page.route(live_server.url + PAGE_PATH, serve_page)
+    page.goto(PAGE_PATH)
+    logo = page.locator(".app-header__logo")
+    expect(logo).to_be_visible()
+    box = logo.bounding_box()
+    assert box is not None and box["x"] + box["width"] <= 320
+    assert logo.evaluate("image => getComputedStyle(image).objectFit") == "contain"  # its proportions kept
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320  # no sideways scrolling
