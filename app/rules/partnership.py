@@ -307,9 +307,11 @@ def _examples(reader: _Reader, root: _Mapping) -> dict[str, str]:
     return {key: _clean(value) for key, value in found.items() if value is not None}
 
 
-def _logo(reader: _Reader, root: _Mapping, folder: Path) -> Logo | None:
+def _logo(reader: _Reader, root: _Mapping, folder: Path, partnership_name: str) -> Logo | None:
     """The logo, if the file gives one: a readable SVG or PNG file under ``folder`` (the
-    partnership file's), at most ``LOGO_MAX_BYTES``, with its text alternative."""
+    partnership file's), at most ``LOGO_MAX_BYTES``, with its text alternative, which may not
+    repeat the partnership's name: the header shows the name as text beside the logo, and a
+    screen reader reads the two together."""
     section = _section(reader, root, "logo", _LOGO_KEYS)
     if section is None:
         return None
@@ -320,6 +322,14 @@ def _logo(reader: _Reader, root: _Mapping, folder: Path) -> Logo | None:
             node,
             "alt",
             f"is {len(alt)} characters: say what the logo shows in {LOGO_ALT_MAX} or fewer",
+            raw.line_of("alt"),
+        )
+    elif alt and partnership_name and partnership_name.casefold() in " ".join(alt.split()).casefold():
+        reader.problem(
+            node,
+            "alt",
+            "repeats the partnership's name, which the header shows beside the logo, so a screen reader "
+            "would read the name twice: say what the logo shows, such as 'a star over two waves'",
             raw.line_of("alt"),
         )
     name = reader.string(raw, "file", node)
@@ -605,7 +615,7 @@ def parse_partnership(data: object, file: str) -> tuple[Partnership | None, list
         accessibility=_accessibility(reader, root),
         examples=_examples(reader, root),
         request_options=_request_options(reader, root),
-        logo=_logo(reader, root, Path(file).parent),
+        logo=_logo(reader, root, Path(file).parent, name),
         version=_content_hash(data),
         line_of={key: root.line_of(key) for key in _TOP_KEYS},
     )

@@ -522,6 +522,12 @@ def test_a_logo_beside_the_file_is_read_with_its_text_alternative(
         ({"file": "logo.png", "alt": "Emblem"}, {"logo.png": _PNG_SIGNATURE_ONLY}, "file", "is not a PNG image"),
         ({"file": "../logo.svg", "alt": "Emblem"}, {}, "file", "must be a file in the partnership file's folder"),
         ({"file": "/etc/logo.svg", "alt": "Emblem"}, {}, "file", "must be a file in the partnership file's folder"),
+        (
+            {"file": "logo.svg", "alt": "Salford  Safeguarding Children Partnership logo"},
+            {"logo.svg": PLAIN_SVG.encode()},
+            "alt",
+            "repeats the partnership's name, which the header shows beside the logo",
+        ),
     ],
     ids=[
         "no alt",
@@ -543,6 +549,7 @@ def test_a_logo_beside_the_file_is_read_with_its_text_alternative(
         "only a PNG's signature",
         "outside the folder",
         "an absolute path",
+        "the name again",
     ],
 )
 def test_a_logo_that_cannot_be_used_is_named_with_its_field(
