@@ -615,6 +615,9 @@ def test_names_after_a_title_in_capitals_or_small_letters(text: str, found: str)
         ("Grace's mum says she is not sleeping.", ["Grace"]),
         ("No change. Rose\u2019s dad has left.", ["Rose"]),
         ("- Max's behaviour at home", ["Max"]),
+        # So is one starting a list of names: the names beside it say which it is.
+        ("Siblings: Grace, Rose and Will live with mum.", ["Grace", "Rose", "Will"]),
+        ("Grace and Jayden are twins.", ["Grace", "Jayden"]),
     ],
 )
 def test_common_given_names_without_a_title(text: str, found: list[str]) -> None:
@@ -636,6 +639,8 @@ def test_common_given_names_without_a_title(text: str, found: list[str]) -> None
         "Chase the GP for the report.",
         "Mark it as done.",
         "Max 2 hours a week.",
+        "Hope and Faith are what the family holds to.",  # a list, but not of names
+        "Mark, the social worker, called.",
         # Names that are more often something else.
         "May 2026",
         "Since June the family has moved twice.",

@@ -1533,6 +1533,7 @@ def _given_names(text: str) -> Iterator[Finding]:
         if (
             given in _A_GIVEN_NAME_OR_A_WORD
             and not _POSSESSIVE.match(text, end)  # "Grace's mum": a person's, wherever it is
+            and not _in_a_list_of_names(text, end)  # "Siblings: Grace, Rose and Will"
             and _SENTENCE_START.search(text, max(0, start - 24), start)
         ):
             continue
@@ -1547,6 +1548,17 @@ def _given_names(text: str) -> Iterator[Finding]:
         if following is not None and _plain(following[1]) in _NOT_AFTER_A_GIVEN_NAME:
             continue  # "Albert Edward Infirmary"
         yield Finding("person_name", text[start:end], REASONS["person_name"], start, end)
+
+
+# After a word, the next in a list: ", Rose", " and Will", " & Mia".
+_NEXT_IN_A_LIST = re.compile(r"\s{0,3}(?:,|&|\band\b|\bor\b)\s{1,3}([A-Z][a-z]{1,39})(?![\w\-])")
+
+
+def _in_a_list_of_names(text: str, end: int) -> bool:
+    """Whether the word ending at ``end`` is followed by a given name in a list ("Grace, Rose and
+    Will"): a name-word starting a sentence is a name there too, not the ordinary word."""
+    following = _NEXT_IN_A_LIST.match(text, end)
+    return following is not None and following[1] in _GIVEN_NAMES
 
 
 def _plain(word: str) -> str:
