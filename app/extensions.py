@@ -58,6 +58,11 @@ else:
 migrate = Migrate()
 
 
+# SQLite: the write-ahead log's size, in pages of 4 KiB, past which a commit copies it into the
+# database file itself (SQLite's default is 1,000); below it, the outbox worker does.
+AUTOCHECKPOINT_PAGES = 10_000
+
+
 @event.listens_for(Engine, "connect")
 def use_write_ahead_log(dbapi_connection: Any, _record: Any) -> None:
     """SQLite (the embedded default) in write-ahead-log mode: readers and the one writer no
@@ -68,13 +73,20 @@ def use_write_ahead_log(dbapi_connection: Any, _record: Any) -> None:
     Deleted rows are overwritten with zeros (``secure_delete``): otherwise what the purge and the
     session clean-up delete (a request's text, a journey's answers) stays readable in the file's
     free pages until they are reused, in every copy of the file. Many builds of SQLite do this
-    by default (Debian's); others (Python's own, macOS) do not, so it is not left to the build."""
+    by default (Debian's); others (Python's own, macOS) do not, so it is not left to the build.
+
+    Copying the log into the file (a checkpoint) is the outbox worker's job, after each pass
+    (``checkpoint_write_ahead_log``): left to SQLite, it happens inside whichever commit takes the
+    log past 1,000 pages, usually a visitor's, which then waits tens of milliseconds for it. A
+    commit still does it once the log passes ``AUTOCHECKPOINT_PAGES`` (about 40 MB), so the log
+    cannot grow for ever while no worker runs."""
     if isinstance(dbapi_connection, sqlite3.Connection):
         cursor = dbapi_connection.cursor()
         try:
             cursor.execute("PRAGMA secure_delete=ON")
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.execute(f"PRAGMA wal_autocheckpoint={AUTOCHECKPOINT_PAGES}")
         except sqlite3.OperationalError:
             # A file this user may only read (a copy being looked at, say) stays as it is: reading
             # it must still work. (SQLite needs write access to read a file already in WAL mode.)
@@ -96,6 +108,17 @@ def empty_write_ahead_log() -> bool:
     with db.engine.connect() as connection:
         busy = connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").first()
     return busy is not None and busy[0] == 0
+
+
+def checkpoint_write_ahead_log() -> None:
+    """SQLite: copy what the write-ahead log holds into the database file, without waiting for
+    anyone (``wal_checkpoint(PASSIVE)``: what a reader still needs waits for the next time). The
+    outbox worker's pass ends with it, so visitors' commits never do it (``use_write_ahead_log``).
+    Nothing on PostgreSQL."""
+    if db.engine.dialect.name != "sqlite":
+        return
+    with db.engine.connect() as connection:
+        connection.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)").first()
 
 
 def forget_deleted_text(what: str) -> None:

@@ -52,7 +52,7 @@ from sqlalchemy.orm import defer
 
 from . import audit, mail
 from .config import StartupError
-from .extensions import db, empty_write_ahead_log
+from .extensions import checkpoint_write_ahead_log, db, empty_write_ahead_log
 from .models import OutboxMessage, StoredRequest, utcnow
 from .pack import current_pack
 from .requests import service
@@ -313,6 +313,9 @@ def run_pass(
             result.send_failed += 1
             break
     db.session.rollback()
+    # SQLite: what this pass and the visitors since the last one wrote goes into the database file
+    # here, in the worker, not inside a visitor's commit (app/extensions.py, use_write_ahead_log).
+    checkpoint_write_ahead_log()
     return result
 
 
