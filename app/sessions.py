@@ -33,7 +33,7 @@ from flask.cli import AppGroup
 from flask.json.tag import TaggedJSONSerializer
 from flask.sessions import SecureCookieSession, SessionInterface
 from itsdangerous import BadSignature, Signer
-from sqlalchemy import DateTime, Engine, Executable, String, Text, bindparam, delete, insert, select, update
+from sqlalchemy import DateTime, Engine, Executable, String, Text, bindparam, delete, event, insert, select, update
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -326,10 +326,29 @@ def add_session_bind(app: Flask) -> None:
     app.config["SQLALCHEMY_BINDS"] = binds
 
 
+def commit_without_waiting_for_the_disk(dbapi_connection: Any, _record: Any) -> None:
+    """PostgreSQL: the sessions' commits return before the database has written them to disk
+    (``synchronous_commit`` off, for their connections only). Measured on this project's host: a
+    commit that waits for the disk took 4 ms (8 ms at the 95th percentile) against 0.2 ms, and
+    every answer is one. What it risks is only this: if the database server itself crashes (not
+    a restart, nor the app losing it), the last fraction of a second of journeys' saves may be
+    lost, so someone just past a question may be asked it again; never a corrupt table. Requests,
+    notes, the audit log and everything else still wait for the disk."""
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("SET synchronous_commit TO off")
+    finally:
+        cursor.close()
+
+
 def init_sessions(app: Flask) -> None:
     """Use the database session interface and refuse requests whose session cannot be read (the factory adds
     ``flask sessions purge``)."""
     app.session_interface = DatabaseSessionInterface()
+    with app.app_context():
+        engine = db.engines[SESSION_BIND]
+        if engine.dialect.name == "postgresql":
+            event.listen(engine, "connect", commit_without_waiting_for_the_disk)
     app.before_request_funcs.setdefault(None, []).insert(0, refuse_when_store_down)
 
 
