@@ -281,6 +281,33 @@ def test_questions_to_prepare_says_where_each_answer_leads(client: FlaskClient) 
             assert re.search(re.escape(label) + r" .{0,40}" + re.escape(where), words), (question.id, option.value)
 
 
+# CONTENT.md: answers that lead on but are noted ("next, and the request is flagged"; "next,
+# with advice to raise it in supervision too (not a block), and the request is flagged"). Found
+# (routing review): both public pages said only where these answers lead, as if nothing followed.
+NOTED = [
+    ("Yes, and it has been referred, or a review is under way", "A practice review may be under way"),
+    ("No", "Not discussed in supervision before this request"),
+]
+ADVICE = "Raise this in your own supervision too."
+
+
+def test_questions_to_prepare_say_which_answers_are_noted_on_the_request(client: FlaskClient) -> None:
+    words = text_of(get(client, "/questions-to-prepare"))
+    for answer, flag in NOTED:
+        noted = re.escape(answer) + r" Leads to question \d+: [^“]{0,250}“" + re.escape(flag) + "”"
+        assert re.search(noted, words), flag
+    assert words.index(ADVICE) > words.index("Not discussed in supervision before this request")
+    supervision = text_of(get(client, "/questions-to-prepare?mode=supervision"))
+    assert "Keep this on the agenda of the practitioner's supervision" in supervision
+
+
+def test_how_it_decides_says_which_answers_are_noted_on_the_request(client: FlaskClient) -> None:
+    words = text_of(get(client, "/how-it-decides"))
+    for answer, flag in NOTED:
+        assert f"“{answer}” is noted as “{flag}”" in words, flag
+    assert ADVICE in words
+
+
 def test_an_unknown_mode_shows_the_practitioner_wording(client: FlaskClient) -> None:
     unknown = get(client, "/questions-to-prepare?mode=%3Cscript%3E")
     assert text_of(unknown) == text_of(get(client, "/questions-to-prepare"))

@@ -21,7 +21,7 @@ from flask import current_app
 
 from ..rules import RulePack, enumerate_paths
 from ..rules.graph import to_dot
-from ..rules.model import Guidance, Mode, Option, Outcome, Question
+from ..rules.model import Flag, Guidance, Mode, Option, Outcome, Question
 
 log = logging.getLogger(__name__)
 
@@ -253,6 +253,9 @@ class PreparedOption:
     label: str
     hint: str | None
     leads_to: Destination | None
+    # What choosing it adds without changing the route (CONTENT.md: "next, and the request is
+    # flagged"; "with advice to raise it in supervision too"): the flags it notes, the advice it gives.
+    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -304,12 +307,75 @@ def build_questions(pack: RulePack, mode: Mode) -> tuple[PreparedQuestion, ...]:
                     option.label.for_mode(mode),
                     option.hint.for_mode(mode) if option.hint else None,
                     destination(question, option),
+                    option_notes(pack, option, mode),
                 )
                 for option in question.options
             ),
         )
         for question in pack.questions
     )
+
+
+def option_notes(pack: RulePack, option: Option, mode: Mode) -> tuple[str, ...]:
+    """What an answer adds besides where it leads, in ``mode``'s wording: each flag it sets in that
+    mode (shown on the outcome page and carried by any request), and the advice it gives."""
+    notes = [
+        f"Noted on the outcome page and on any request: “{flag.label}”."
+        for flag in (pack.flag(flag_id) for flag_id in option.flags)
+        if flag is not None and flag.applies(mode)
+    ]
+    if option.advice is not None:
+        notes.append(f"The outcome page also says: {option.advice.for_mode(mode)}")
+    return tuple(notes)
+
+
+def _only_in(flag: Flag) -> str:
+    """ " (only …)" for a flag set in one mode only, else ""."""
+    if flag.applies("practitioner") and flag.applies("supervision"):
+        return ""
+    return " (only when used in supervision)" if flag.applies("supervision") else " (only for your own practice)"
+
+
+@dataclass(frozen=True)
+class NotedAnswer:
+    """An answer that notes something on the outcome and the request, for "How this tool decides"."""
+
+    question: str
+    answer: str
+    flags: tuple[str, ...]
+    advice: str | None
+
+
+def noted_answers(pack: RulePack) -> tuple[NotedAnswer, ...]:
+    """Every answer that sets a flag or gives advice, in the pack's order, in the practitioner
+    wording the route table uses (a flag set in one mode only says which)."""
+    noted = []
+    for question in pack.questions:
+        for option in question.options:
+            flags = []
+            for flag in (pack.flag(flag_id) for flag_id in option.flags):
+                if flag is None:
+                    continue
+                only = (
+                    ""
+                    if all(flag.applies(m) for m in ("practitioner", "supervision"))
+                    else (
+                        " (only when used in supervision)"
+                        if flag.applies("supervision")
+                        else " (only for your own practice)"
+                    )
+                )
+                flags.append(f"“{flag.label}”{only}")
+            if flags or option.advice is not None:
+                noted.append(
+                    NotedAnswer(
+                        question.short.practitioner,
+                        option.label.practitioner,
+                        tuple(flags),
+                        option.advice.practitioner if option.advice is not None else None,
+                    )
+                )
+    return tuple(noted)
 
 
 def questions_pdf(pack: RulePack, mode: str, render: Callable[[], bytes]) -> bytes:

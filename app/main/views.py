@@ -25,7 +25,15 @@ from ..templating import kept_for_a_while, render_page
 from ..web import pdf_download
 from ..wizard.glossary import Explainer
 from . import bp
-from .decides import cited_guidance, decision_graph_svg, prepare_mode, questions_pdf, questions_to_prepare, routes
+from .decides import (
+    cited_guidance,
+    decision_graph_svg,
+    noted_answers,
+    prepare_mode,
+    questions_pdf,
+    questions_to_prepare,
+    routes,
+)
 
 # Slack for the clock between the page's timer and the server (a slow network, a busy worker).
 IDLE_CHECK_MARGIN = dt.timedelta(seconds=15)
@@ -182,6 +190,7 @@ def how_it_decides() -> str:
         "main/how_it_decides.html",
         pack=pack,
         routes=routes(pack),
+        noted=noted_answers(pack),
         has_graph=decision_graph_svg(pack) is not None,
         guidance=cited_guidance(pack),
         explainer=Explainer(dict(pack.glossary)),
