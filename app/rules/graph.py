@@ -112,13 +112,33 @@ def paths_table(pack: RulePack, paths: Iterable[JourneyPath]) -> str:
     """A readable table: one row per path, its answers in order, then the outcome and flags."""
     rows = []
     for number, path in enumerate(paths, start=1):
-        answers = "; ".join(f"{q}={'+'.join(a) if isinstance(a, tuple) else a}" for q, a in path.answers)
+        answers = "; ".join(f"{q}={_answer_text(pack, q, a)}" for q, a in path.answers)
         rows.append((str(number), path.outcome, ",".join(path.flags) or "-", answers))
     headers = ("#", "outcome", "flags", "answers")
     widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(headers[:3])]
     out = ["  ".join(h.ljust(w) for h, w in zip(headers[:3], widths, strict=True)) + "  " + headers[3]]
     out.extend("  ".join(c.ljust(w) for c, w in zip(r[:3], widths, strict=True)) + "  " + r[3] for r in rows)
+    if any(ANY_OF in r[3] for r in rows):
+        out.append(
+            f"({ANY_OF}a/b/c: one or more of those options, not all of them; every such choice leads the same way)"
+        )
     return "\n".join(out) + "\n"
+
+
+ANY_OF = "any of "
+
+
+def _answer_text(pack: RulePack, question_id: str, answer: str | tuple[str, ...]) -> str:
+    """An answer as the table shows it. A path takes every ordinary option of a multiple-choice
+    question together where any one of them leads the same way (``enumerate_paths``): written
+    "any of a/b/c", not "a+b+c", which would read as if all of them had to be chosen."""
+    if not isinstance(answer, tuple):
+        return answer
+    question = pack.question(question_id)
+    ordinary = tuple(option.value for option in question.options if not option.exclusive) if question else ()
+    if question is not None and question.kind == "multiple" and len(answer) > 1 and answer == ordinary:
+        return ANY_OF + "/".join(answer)
+    return "+".join(answer)
 
 
 def paths_json(pack: RulePack, paths: Iterable[JourneyPath]) -> str:

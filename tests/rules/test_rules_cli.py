@@ -79,6 +79,17 @@ def test_paths_lists_every_path_as_table_and_json(runner: FlaskCliRunner) -> Non
     assert {p["outcome"] for p in data["paths"]} == {"U1", "U2", "L", "A", "R", "E", "D", "S", "P"}
 
 
+def test_paths_table_says_any_one_criterion_leads_on_not_all_of_them(runner: FlaskCliRunner) -> None:
+    """Found (routing review): the table wrote the criteria that lead on as
+    "criteria=stuck+needs+support+debrief+lived_experience", which a second reader checking the
+    routes before go-live reads as all five being needed; CONTENT.md: any one of them leads on."""
+    table = runner.invoke(args=["rules", "paths"]).output
+    assert "criteria=stuck+needs" not in table
+    assert "criteria=any of stuck/needs/support/debrief/lived_experience; multi_agency=yes" in table
+    assert "criteria=none" in table  # an exclusive answer is written as itself
+    assert "one or more of those options, not all of them" in table.splitlines()[-1]
+
+
 def test_the_app_refuses_to_start_with_a_broken_pack(tmp_path: Path) -> None:
     broken = tmp_path / "broken.yaml"
     broken.write_text(DEFAULT_PACK.read_text().replace("next: U1", "next: U9"), encoding="utf-8")
