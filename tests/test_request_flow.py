@@ -15,6 +15,7 @@ from app.models import AuditEvent, OutboxMessage, StoredRequest
 from app.requests.fields import text_length
 from support.submission import (
     ELIGIBLE_PATH,
+    PAGE_FIELDS,
     SUPERVISION_PATH,
     VALID_DETAILS,
     fill_details,
@@ -409,8 +410,9 @@ def test_changing_who_is_using_this_asks_again_what_meant_something_else_in_the_
     assert "We understand that Space to Think complements" in html.unescape(page.get_data(as_text=True))
     assert "checked" not in page.get_data(as_text=True).split('name="answer"')[1].split(">")[0]
     assert walker.answer("understand", "confirmed").status_code == 302
-    # The request goes back to the one page whose question means something else now.
-    assert walker.get("/request").location.endswith("/request/manager")
+    # The request goes back to the one page whose question means something else now, from the
+    # outcome page's "Continue to the request" as from check your answers.
+    assert walker.get("/request").location == "/request/manager?change=1"
     assert walker.get("/request/check-answers").location == "/request/manager?change=1"
     page = walker.get("/request/manager")
     assert "Does the practitioner&#39;s safeguarding lead know about this request?" in page.get_data(as_text=True)
@@ -846,6 +848,40 @@ def test_changing_a_journey_answer_from_check_answers_goes_back_there(client) ->
     assert 'href="/request/check-answers"' in page  # the back link returns there too
     response = walker.post(link.group(1), {"answer": "not_sure"})
     assert response.status_code in (302, 303) and response.location.endswith("/request/check-answers")
+
+
+@pytest.mark.parametrize(
+    "question, answer, page",
+    [("mode", "supervision", "manager"), ("criteria", ["needs", "debrief"], "significant-event")],
+)
+def test_continue_to_the_request_after_a_change_asks_only_the_page_it_needs(
+    client, question: str, answer: object, page: str
+) -> None:  # type: ignore[no-untyped-def]
+    """Found (routing review): after a change that asks one request page again (who is using
+    this, from its Change link: the confirmation is asked again, then the outcome page), or one
+    more (the debrief ticked, going back through the questions), the outcome page's "Continue to
+    the request" opened that page as the first of the request, and each page after it again,
+    already filled in, before check your answers. Now it is asked as a change, as check your
+    answers asks it, and leads back there."""
+    walker = to_outcome(client, with_answers(ELIGIBLE_PATH, criteria=["needs"]))
+    fill_details(walker)
+    assert walker.get("/request/check-answers").status_code == 200
+    walker.get(f"/questions/{question}")
+    walker.follow(walker.answer(question, answer).location)
+    if question == "mode":
+        walker.follow(walker.answer("understand", "confirmed").location)
+    assert walker.get("/result").status_code == 200
+    assert walker.get("/request").location == f"/request/{page}?change=1"
+    values = {"manager_knows": "yes", "event_month": "3", "event_year": "2025"}
+    fields_of = dict(PAGE_FIELDS)[page]
+    saved = post_page(walker, page, {name: values[name] for name in fields_of}, change=True)
+    assert saved.location == "/request/check-answers"
+
+
+def test_continue_to_the_request_part_way_through_carries_on_in_order(client) -> None:  # type: ignore[no-untyped-def]
+    walker = to_outcome(client)
+    post_page(walker, "about-you", {name: VALID_DETAILS[name] for name in dict(PAGE_FIELDS)["about-you"]})
+    assert walker.get("/request").location == "/request/manager"
 
 
 def test_a_change_from_check_answers_that_leaves_the_request_route_shows_the_new_outcome(client) -> None:  # type: ignore[no-untyped-def]

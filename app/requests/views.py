@@ -196,13 +196,19 @@ def require_eligible_journey() -> Response | None:
 
 @bp.get("")
 def details() -> Response:
-    """Entry from the outcome page: the first page not yet done, else check your answers."""
+    """Entry from the outcome page: the first page not yet done, else check your answers. When
+    every other page is done (a changed answer asks one page again, or one more: who is using
+    this changed, say, or the debrief was ticked), that page is asked as a change, so it leads
+    back to check your answers, as check your answers' own redirect does, not through every
+    page already done."""
     state = current_state()
     done = session.get(DONE_KEY, [])
     problems = fields.check_details(stored_details(), state.debrief, utcnow().date())
-    for page in applicable_pages(state):
+    pages = applicable_pages(state)
+    for page in pages:
         if page.slug not in done or page.slug in problems:
-            return redirect(url_for(page.endpoint))
+            others_done = all(other.slug in done for other in pages if other.slug not in problems and other != page)
+            return redirect(url_for(page.endpoint, change="1") if others_done and done else url_for(page.endpoint))
     return redirect(after_details(stored_details()))
 
 
