@@ -716,6 +716,13 @@ def _answered(old: RulePack, new: RulePack, step: Step) -> Answered:
         option = question.option(value) or _other_option(old, new, question_id, value)
         labels.append(option.label.practitioner if option else value)
     answer = labels[0] if len(labels) == 1 else "any of " + ", ".join(f'"{shorten(label, 40)}"' for label in labels)
+    ordinary = {option.value for option in question.options if not option.exclusive}
+    if question.kind == "multiple" and len(values) > 1 and set(values) == ordinary:
+        # The ordinary options together stand for any selection of them (they share one route):
+        # said in a few words, which the route's line keeps whole (five labels were cut mid-list,
+        # leaving two and an open quote, as if only those two led there).
+        others = [f'"{shorten(option.label.practitioner, 20)}"' for option in question.options if option.exclusive]
+        answer = "one or more" + (", not " + " or ".join(others) if others else "")
     return Answered(question_id, question.title.practitioner, question.short.practitioner, answer)
 
 

@@ -255,6 +255,22 @@ def test_route_retargeted_lists_every_path_and_exits_1(
     assert_routes_are_real(compared)
 
 
+def test_a_route_through_the_criteria_says_any_of_them_leads_there_not_two(
+    compare: Callable[..., Compared], old: dict[str, Any], new: dict[str, Any]
+) -> None:
+    """Found (routing review): a route through the criteria listed the five criteria in quotes,
+    and the route's line cut that list at 70 characters: 'any of "I feel stuck, or unclear about
+    the…", "I want to think about…' — two criteria and an open quote, as if only those led there."""
+    option(new, "multi_agency", "not_sure")["next"] = "S"
+    compared = compare(old, new)
+    answers = {r.answers_text() for r in compared.diff.routes}
+    assert answers and all(
+        'What a reflective space would help with: one or more, not "None of these"; Other agencies involved:' in a
+        for a in answers
+    )
+    assert all(a.count('"') % 2 == 0 for a in answers)
+
+
 def test_outcome_added_and_removed(compare: Callable[..., Compared], old: dict[str, Any], new: dict[str, Any]) -> None:
     # The old pack had no LADO outcome: a worry about an adult who works with children went to U2.
     option(old, "allegation", "yes")["next"] = "U2"
