@@ -618,6 +618,26 @@ def test_names_after_a_title_in_capitals_or_small_letters(text: str, found: str)
         # So is one starting a list of names: the names beside it say which it is.
         ("Siblings: Grace, Rose and Will live with mum.", ["Grace", "Rose", "Will"]),
         ("Grace and Jayden are twins.", ["Grace", "Jayden"]),
+        # Typed all in small letters, as some people type: a name that is not a word is a name.
+        ("jayden is 7 and lives with mum", ["jayden"]),
+        ("mum (kelly) says tyler has been missing school", ["kelly", "tyler"]),
+        ("jayden smith, aged 7", ["jayden"]),
+        ("i told aisha and her brother", ["aisha"]),
+        ("mohammed, 7, and zainab, 4, live with dad", ["mohammed", "zainab"]),
+        ("tyler's mum called", ["tyler"]),
+        ("kelly-ann rang. ellie-may is 3", ["kelly-ann", "ellie-may"]),
+        ("took jayden home after school", ["jayden"]),
+        ("mason and harley are brothers", ["mason", "harley"]),  # "mason" counts: a name follows
+        ("ms kelly, the class teacher", ["kelly"]),  # "ms" in small letters is not taken as a title
+        # In small letters, a name that is also a word only where the text says a person is meant:
+        # a possessive, an age, brackets round it alone, or a list going on to a name.
+        ("grace's mum says she is not sleeping", ["grace"]),
+        ("grace (4) and will (2) live with nan", ["grace", "will"]),
+        ("rose, 6, lives with dad", ["rose"]),
+        ("hope is 19 and pregnant", ["hope"]),
+        ("lily aged 5 was seen", ["lily"]),
+        ("mum (hope) says", ["hope"]),
+        ("grace and jayden are twins", ["grace", "jayden"]),
     ],
 )
 def test_common_given_names_without_a_title(text: str, found: list[str]) -> None:
@@ -670,13 +690,56 @@ def test_common_given_names_without_a_title(text: str, found: list[str]) -> None
         "Nan lives in Darcy Lever",
         "Christmas Eve",
         "the Prophet Muhammad",
-        # Not looked for: names in small letters or capitals (many are ordinary words).
-        "jayden smith",
+        # Not looked for: names in capitals (many are ordinary words or acronyms).
         "TYLER",
+        # In small letters, the names that are also words people write so: not a name on its own.
+        "the family will engage",
+        "mum has been in hospital since may",
+        "the school's amber rating",
+        "no major concerns",
+        "the lead professional is the health visitor",
+        "a grant for the family",
+        "we rang the duty line",
+        "tensions rose after the move and the risk will rise",
+        "she forgot her pe kit again; no joy from school",
+        "dad drew a picture and had a frank talk with the guy from housing",
+        "there is hope; mark it as done, max 2 hours, 3 miles away",
+        "chase the gp; the deadline and grace period are in the will",
+        "mum and dad had a barney at dawn, on the eve of the hearing",
+        "she sleeps with her teddy; dad has a great dane and a car jack",
+        "dad's been taking mandy and crystal; mum has an isa",
+        "not a penny for the christmas carol service; the pearl necklace",
+        "the will is 2 pages long; the max is 10 hours",  # after "the", a word
+        "max is 10 hours a week",
+        "in willow class with the robin and holly groups",
+        # Places and things named after people, in small letters.
+        "they live near victoria park",
+        "seen at st mary's",
+        "on christmas eve",
+        "the prophet muhammad",
+        "we sat in the wendy house",
+        "a stanley knife was found",
+        # Words with a name in them.
+        "the aria-label is set; billy-no-mates",
     ],
 )
 def test_words_that_are_given_names_but_name_no_one_are_not_flagged(text: str) -> None:
     assert scan(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "write to jayden.smith@example.org or kelly@example.org",
+        "see www.kelly.co.uk/jayden and https://example.org/tyler",
+        "her handle is @jayden_2015 and #tyler",
+    ],
+)
+def test_a_small_letter_name_in_an_email_or_web_address_is_not_a_name_of_its_own(text: str) -> None:
+    """The address is what identifies (an email is found as one); a name in it is not found again,
+    even where only names are looked for."""
+    assert [f for f in scan(text) if f.kind == "person_name"] == []
+    assert scan(text, ["person_name"]) == []
 
 
 def test_the_given_names_are_the_onss_with_their_licence() -> None:
@@ -698,6 +761,19 @@ def test_the_given_names_are_the_onss_with_their_licence() -> None:
     assert listed >= guard._A_GIVEN_NAME_OR_A_WORD
     assert {name for name in guard._NOT_A_GIVEN_NAME if name.lower() not in MONTHS} <= listed
     assert not guard._GIVEN_NAMES & guard._NOT_A_GIVEN_NAME
+
+
+def test_the_names_that_are_also_words_are_given_names_listed_in_order() -> None:
+    """given_names_also_words.txt: a name that is not in given_names.txt (a misspelling) would leave
+    the word it meant flagged in small letters ("the family will engage"); each says its word."""
+    from app.requests import guard
+
+    path = Path(guard.__file__).with_name("given_names_also_words.txt")
+    lines = [line for line in path.read_text(encoding="utf-8").splitlines() if line and not line.startswith("#")]
+    names = [line.partition("#")[0].strip() for line in lines]
+    assert all(line.partition("#")[2].strip() for line in lines)
+    assert names == sorted(names) and len(set(names)) == len(names) and len(names) >= 40
+    assert set(names) <= guard._GIVEN_NAMES
 
 
 def _strings(value: object) -> Iterator[str]:

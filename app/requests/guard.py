@@ -47,9 +47,12 @@ What counts, and what deliberately does not:
   "Christian", "India"); not a name that is also an ordinary word at the start of a sentence
   ("Will the family engage?", "Grace period"), only inside one ("told Grace"); not a place's,
   saint's or royal's name ("Victoria Park", "Hope Hospital", "St Mary's", "Queen Elizabeth").
-  Names in small letters ("jayden") or capitals ("JAYDEN"), and names that are not common, are
-  not looked for: in small letters many of them are ordinary words too (the warning page says
-  names can be missed).
+  The same names all in small letters ("jayden is 7", "mum (kelly) says"), less those that are
+  also words people write so ("the family will engage", "PE kit", "a grant": listed, with how
+  the list was made, in ``given_names_also_words.txt``) unless the text says a person is meant
+  ("grace's mum", "grace (4)", "hope is 19"); never inside an email or web address
+  ("jayden.smith@...", "www.kelly.co.uk"). Names in capitals ("JAYDEN") and names that are not
+  common are not looked for (the warning page says names can be missed).
 Age bands (0-4, 11-15), school years (Year 6), money, times, percentages and version numbers
 are not flagged.
 
@@ -62,6 +65,7 @@ so full-width digits or an invisible character inside a number do not hide it.
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
@@ -1353,6 +1357,7 @@ def _person_names(text: str) -> Iterator[Finding]:
         if surname not in _NOT_A_SURNAME and surname not in _NOT_A_SURNAME_AFTER_A_TITLE:
             yield _finding("person_name", match)
     yield from _given_names(text)
+    yield from _small_letter_names(text)
 
 
 # After a title: joining words ("mr and mrs smith") and the Mr Men books, not a surname.
@@ -1360,9 +1365,10 @@ _NOT_A_SURNAME_AFTER_A_TITLE = frozenset({"and", "or", "nor", "men"})
 
 
 def _read_given_names(path: Path) -> frozenset[str]:
-    """The names in ``path``, one a line ("#" starts a comment line)."""
+    """The names in ``path``, one a line ("#" starts a comment, on a line of its own or after a name)."""
     lines = path.read_text(encoding="utf-8").splitlines()
-    return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+    names = (line.partition("#")[0].strip() for line in lines)
+    return frozenset(name for name in names if name)
 
 
 # Given names that are, in what practitioners write, more often something else: a month ("June"),
@@ -1559,6 +1565,101 @@ def _in_a_list_of_names(text: str, end: int) -> bool:
     Will"): a name-word starting a sentence is a name there too, not the ordinary word."""
     following = _NEXT_IN_A_LIST.match(text, end)
     return following is not None and following[1] in _GIVEN_NAMES
+
+
+# Given names that are also words people write in small letters ("the family will engage", "PE
+# kit", "a grant for the family"): given_names_also_words.txt, with how it was made and, beside
+# each name, the word it also is. Written so, one counts only where the text says a person is
+# meant (``_A_PERSON_IS_MEANT``).
+_ALSO_A_WORD = _read_given_names(Path(__file__).with_name("given_names_also_words.txt"))
+# The common given names written all in small letters ("jayden"), and those that are words too.
+_SMALL_NAMES = frozenset(name.lower() for name in _GIVEN_NAMES)
+_SMALL_WORDS = frozenset(name.lower() for name in _ALSO_A_WORD)
+# Every run of small letters: the names in a text are these less the rest, found at C speed, so a
+# text with no small-letter name (most texts) costs one pass and a set's intersection.
+_SMALL_LETTERS = re.compile(r"[a-z]{2,39}")
+# After a name in small letters, these make it a place's name ("victoria park", "stanley knife",
+# "the wendy house"); not the words that follow a person as often ("took jayden home", "kelly
+# high on cannabis", "mia primary carer", "tyler team player").
+_NOT_AFTER_A_SMALL_NAME = _NOT_AFTER_A_GIVEN_NAME - {
+    "home",
+    "high",
+    "primary",
+    "team",
+    "club",
+    "trust",
+    "unit",
+    "fund",
+    "award",
+    "service",
+    "services",
+    "project",
+    "programme",
+    "network",
+    "partnership",
+    "hub",
+}
+# Before a word, these say it is the word, not a name: "the will's terms", "the mark is 10".
+_DETERMINERS = frozenset(
+    {"the", "a", "an", "this", "that", "these", "those", "his", "her", "their", "our", "my", "your", "its", "no"}
+)
+# After a name that is also a word, what says a person is meant: a possessive ("grace's mum"), an
+# age ("grace (4)", "grace, 4,", "grace aged 4", "hope is 19", "will 7yrs"; not "max is 10 hours");
+# or brackets round it alone ("mum (hope) says"), or a list going on to a name ("grace and jayden").
+_A_PERSON_IS_MEANT = re.compile(
+    r"(?i:['\u2019]s(?!\w)"
+    r"|\s{0,3}(?:\(|,)\s{0,3}(?:aged?\s{1,3})?\d{1,2}(?:\s{0,3}(?:y(?:ea)?rs?|y/?o|months?))?\s{0,3}(?:[),;]|$)"
+    r"|\s{1,3}(?:is|was|aged?)\s{1,3}(?:now\s{1,3})?\d{1,2}(?![\d.:%/])"
+    r"(?!\s{0,3}(?:h|hrs?|hours?|mins?|minutes?|miles?|km|kg|pm|am|times|out|of|per|x)\b)"
+    r"|\s{1,3}\d{1,2}\s{0,3}(?:y(?:ea)?rs?|y/?o)\b)"
+)
+_BRACKET_OPENS = re.compile(r"\(\s{0,3}$")
+_BRACKET_CLOSES = re.compile(r"\s{0,3}\)")
+# After a name that is also a word: the next in a list, in the same letters (", jayden", " and mia").
+_A_LIST_GOES_ON = re.compile(r"\s{0,3}(?:,|&|\band\b|\bor\b)\s{1,3}([a-z]{2,39})(?![\w\-])")
+
+
+def _a_person_is_meant(text: str, start: int, end: int) -> bool:
+    """Whether the text says the name-that-is-a-word at ``start:end`` is a person: a possessive or
+    an age after it, brackets round it alone, or a list going on to a name that is not a word."""
+    if _A_PERSON_IS_MEANT.match(text, end):
+        return True
+    if _BRACKET_OPENS.search(text, max(0, start - 4), start) and _BRACKET_CLOSES.match(text, end):
+        return True
+    listed = _A_LIST_GOES_ON.match(text, end)
+    return listed is not None and listed[1] in _SMALL_NAMES and listed[1] not in _SMALL_WORDS
+
+
+@functools.lru_cache(maxsize=4096)
+def _written_alone(word: str) -> re.Pattern[str]:
+    """``word`` as a word of its own, or the first part of a name such as "kelly-ann": not part of
+    another word, nor of an email address ("kelly@...", "jayden.smith@..."), a web address
+    ("www.kelly.co.uk", ".../jayden") or a handle ("@jayden", "#jayden")."""
+    return re.compile(
+        rf"(?<![\w'\u2019@#./\-]){word}(?:-(?P<next>[a-z]{{2,39}})(?:-[a-z]{{2,39}}){{0,2}})?(?![\w@]|[.:/\-][^\W_])"
+    )
+
+
+def _small_letter_names(text: str) -> Iterator[Finding]:
+    """Common given names written all in small letters ("jayden is 7", "mum (kelly) says"), less
+    those that are words too unless a person is meant ("grace's mum", not "a grace period")."""
+    for word in _SMALL_NAMES.intersection(_SMALL_LETTERS.findall(text)):
+        for match in _written_alone(word).finditer(text):
+            start, end = match.start(), match.start() + len(word)
+            if match["next"] and match["next"] not in _SMALL_NAMES and match[0] not in _SMALL_NAMES:
+                continue  # "kelly-ann", "ellie-may", but not "aria-label" or "billy-no-mates"
+            before = _WORD_BEFORE.search(text, max(0, start - 24), start)
+            if before is not None and _plain(before[1]) in _NOT_BEFORE_A_GIVEN_NAME:
+                continue  # "st mary's", "christmas eve", "the prophet muhammad"
+            following = _NEXT_WORD.match(text, match.end())
+            if following is not None and _plain(following[1]) in _NOT_AFTER_A_SMALL_NAME:
+                continue  # "victoria park"
+            if word in _SMALL_WORDS:
+                if before is not None and _plain(before[1]) in _DETERMINERS:
+                    continue  # "the will's terms", "a grant (2) for..."
+                if not _a_person_is_meant(text, start, end):
+                    continue
+            yield Finding("person_name", text[start : match.end()], REASONS["person_name"], start, match.end())
 
 
 def _plain(word: str) -> str:
