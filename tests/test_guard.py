@@ -638,6 +638,20 @@ def test_names_after_a_title_in_capitals_or_small_letters(text: str, found: str)
         ("lily aged 5 was seen", ["lily"]),
         ("mum (hope) says", ["hope"]),
         ("grace and jayden are twins", ["grace", "jayden"]),
+        # Typed in capitals, with the surname after it: a name is a name in a heading or a whole
+        # sentence typed in capitals too.
+        ("JAYDEN SMITH, aged 7", ["JAYDEN SMITH"]),
+        ("JAYDEN is 7 and lives with mum", ["JAYDEN"]),
+        ("JAYDEN Smith", ["JAYDEN Smith"]),
+        ("I spoke to KELLY and MOHAMMED", ["KELLY", "MOHAMMED"]),
+        ("MUM SAYS JAYDEN IS NOT EATING", ["JAYDEN"]),
+        ("REFERRAL FOR TYLER SMITH", ["TYLER SMITH"]),
+        ("KELLY-ANN O'BRIEN rang", ["KELLY-ANN O'BRIEN"]),
+        ("TYLER'S MUM CALLED", ["TYLER"]),
+        # In capitals too, a name that is also a word only where the text says a person is meant.
+        ("GRACE'S mum says", ["GRACE"]),
+        ("GRACE (4) AND WILL (2) LIVE WITH NAN", ["GRACE", "WILL"]),
+        ("HOPE AND JAYDEN ARE TWINS", ["HOPE", "JAYDEN"]),
     ],
 )
 def test_common_given_names_without_a_title(text: str, found: list[str]) -> None:
@@ -690,8 +704,19 @@ def test_common_given_names_without_a_title(text: str, found: list[str]) -> None
         "Nan lives in Darcy Lever",
         "Christmas Eve",
         "the Prophet Muhammad",
-        # Not looked for: names in capitals (many are ordinary words or acronyms).
-        "TYLER",
+        # In capitals, the names that are also words, and acronyms.
+        "THE FAMILY WILL NOT ENGAGE",
+        "NO MAJOR CONCERNS",
+        "MUM HAS BEEN IN HOSPITAL SINCE MAY",
+        "GRACE PERIOD FOR THE RENT ARREARS",
+        "THERE IS HOPE. MARK IT AS DONE. MAX 2 HOURS.",
+        "he WILL not engage and there is no JOY from school",
+        "Referred to LADO, MASH and CAMHS; SEND, EHCP, TAF and CIN; the GP",
+        "ELSA sessions weekly; nan had a TIA; mum has an ISA",
+        "BACKGROUND: CONCERNS ABOUT NEGLECT. WHAT I WOULD LIKE FROM THE SESSION",
+        "VICTORIA PARK",
+        "ST MARY'S",
+        "CHRISTMAS EVE",
         # In small letters, the names that are also words people write so: not a name on its own.
         "the family will engage",
         "mum has been in hospital since may",
@@ -733,9 +758,10 @@ def test_words_that_are_given_names_but_name_no_one_are_not_flagged(text: str) -
         "write to jayden.smith@example.org or kelly@example.org",
         "see www.kelly.co.uk/jayden and https://example.org/tyler",
         "her handle is @jayden_2015 and #tyler",
+        "WRITE TO JAYDEN.SMITH@EXAMPLE.ORG",
     ],
 )
-def test_a_small_letter_name_in_an_email_or_web_address_is_not_a_name_of_its_own(text: str) -> None:
+def test_a_name_in_an_email_or_web_address_is_not_a_name_of_its_own(text: str) -> None:
     """The address is what identifies (an email is found as one); a name in it is not found again,
     even where only names are looked for."""
     assert [f for f in scan(text) if f.kind == "person_name"] == []

@@ -51,8 +51,12 @@ What counts, and what deliberately does not:
   also words people write so ("the family will engage", "PE kit", "a grant": listed, with how
   the list was made, in ``given_names_also_words.txt``) unless the text says a person is meant
   ("grace's mum", "grace (4)", "hope is 19"); never inside an email or web address
-  ("jayden.smith@...", "www.kelly.co.uk"). Names in capitals ("JAYDEN") and names that are not
-  common are not looked for (the warning page says names can be missed).
+  ("jayden.smith@...", "www.kelly.co.uk"). The same in capitals ("JAYDEN SMITH", "JAYDEN is 7",
+  "MUM SAYS JAYDEN IS NOT EATING"), with the surname after it, less the names that are also words
+  ("THE FAMILY WILL NOT ENGAGE", "GRACE PERIOD") or acronyms ("ELSA sessions", "a TIA"). A name
+  typed in capitals is still a name in a heading or a whole sentence in capitals, so those are
+  not left out. Names that are not common are not looked for (the warning page says names can be
+  missed).
 Age bands (0-4, 11-15), school years (Year 6), money, times, percentages and version numbers
 are not flagged.
 
@@ -1357,7 +1361,8 @@ def _person_names(text: str) -> Iterator[Finding]:
         if surname not in _NOT_A_SURNAME and surname not in _NOT_A_SURNAME_AFTER_A_TITLE:
             yield _finding("person_name", match)
     yield from _given_names(text)
-    yield from _small_letter_names(text)
+    yield from _names_all_in_one_case(text, _SMALL)
+    yield from _names_all_in_one_case(text, _CAPITALS)
 
 
 # After a title: joining words ("mr and mrs smith") and the Mr Men books, not a surname.
@@ -1567,21 +1572,51 @@ def _in_a_list_of_names(text: str, end: int) -> bool:
     return following is not None and following[1] in _GIVEN_NAMES
 
 
-# Given names that are also words people write in small letters ("the family will engage", "PE
-# kit", "a grant for the family"): given_names_also_words.txt, with how it was made and, beside
-# each name, the word it also is. Written so, one counts only where the text says a person is
-# meant (``_A_PERSON_IS_MEANT``).
+# Given names that are also words people write in small letters or capitals ("the family will
+# engage", "PE kit", "a grant for the family", "GRACE PERIOD"): given_names_also_words.txt, with how
+# it was made and, beside each name, the word it also is. Written so, one counts only where the
+# text says a person is meant (``_A_PERSON_IS_MEANT``).
 _ALSO_A_WORD = _read_given_names(Path(__file__).with_name("given_names_also_words.txt"))
-# The common given names written all in small letters ("jayden"), and those that are words too.
-_SMALL_NAMES = frozenset(name.lower() for name in _GIVEN_NAMES)
-_SMALL_WORDS = frozenset(name.lower() for name in _ALSO_A_WORD)
-# Every run of small letters: the names in a text are these less the rest, found at C speed, so a
-# text with no small-letter name (most texts) costs one pass and a set's intersection.
-_SMALL_LETTERS = re.compile(r"[a-z]{2,39}")
-# After a name in small letters, these make it a place's name ("victoria park", "stanley knife",
-# "the wendy house"); not the words that follow a person as often ("took jayden home", "kelly
-# high on cannabis", "mia primary carer", "tyler team player").
-_NOT_AFTER_A_SMALL_NAME = _NOT_AFTER_A_GIVEN_NAME - {
+# Given names that are, in capitals, more often an acronym: ELSA (an emotional literacy support
+# assistant, in schools), TIA (a transient ischaemic attack, a small stroke).
+_ACRONYMS = frozenset({"ELSA", "TIA"})
+# After a name in capitals, words that are not its surname but the rest of a sentence
+# ("JAYDEN IS 7", "KELLY SAID").
+_NOT_A_SURNAME_IN_CAPITALS = frozenset({"is", "was", "has", "had", "are", "were", "said", "says", "aged", "age", "dob"})
+
+
+@dataclass(frozen=True)
+class _Case:
+    """One way of writing a name with every letter alike: all in small letters ("jayden") or all
+    in capitals ("JAYDEN")."""
+
+    names: frozenset[str]  # the common given names, written so
+    words: frozenset[str]  # those that are also words, written so
+    # Every run of these letters: the names in a text are among them, found at C speed, so a text
+    # with no name written so (most texts) costs one pass and a set's intersection.
+    letters: re.Pattern[str]
+    part: str  # a later part of a name such as "kelly-ann", written so
+    list_goes_on: re.Pattern[str]  # after a name, the next in a list: ", jayden", " and mia"
+
+
+_SMALL = _Case(
+    frozenset(name.lower() for name in _GIVEN_NAMES),
+    frozenset(name.lower() for name in _ALSO_A_WORD),
+    re.compile(r"[a-z]{2,39}"),
+    r"[a-z]{2,39}",
+    re.compile(r"\s{0,3}(?:,|&|\band\b|\bor\b)\s{1,3}([a-z]{2,39})(?![\w\-])"),
+)
+_CAPITALS = _Case(
+    frozenset(name.upper() for name in _GIVEN_NAMES) - _ACRONYMS,
+    frozenset(name.upper() for name in _ALSO_A_WORD),
+    re.compile(r"[A-Z]{2,39}"),
+    r"[A-Z]{2,39}",
+    re.compile(r"\s{0,3}(?:,|&|\b(?i:and|or)\b)\s{1,3}([A-Z]{2,39})(?![\w\-])"),
+)
+# After a name in small letters or capitals, these make it a place's name ("victoria park",
+# "stanley knife", "the wendy house"); not the words that follow a person as often ("took jayden
+# home", "kelly high on cannabis", "mia primary carer", "tyler team player").
+_NOT_AFTER_A_NAME_IN_ONE_CASE = _NOT_AFTER_A_GIVEN_NAME - {
     "home",
     "high",
     "primary",
@@ -1615,51 +1650,60 @@ _A_PERSON_IS_MEANT = re.compile(
 )
 _BRACKET_OPENS = re.compile(r"\(\s{0,3}$")
 _BRACKET_CLOSES = re.compile(r"\s{0,3}\)")
-# After a name that is also a word: the next in a list, in the same letters (", jayden", " and mia").
-_A_LIST_GOES_ON = re.compile(r"\s{0,3}(?:,|&|\band\b|\bor\b)\s{1,3}([a-z]{2,39})(?![\w\-])")
+# After a name in capitals: a surname, in capitals or as names are written ("JAYDEN SMITH",
+# "JAYDEN Smith"), unless more capitals follow it, as in a sentence typed in capitals
+# ("JAYDEN MISSED SCHOOL").
+_SURNAME_AFTER_CAPITALS = re.compile(
+    r"\s{1,3}(?P<surname>[A-Z][A-Za-z'\u2019\-]{1,39})(?![\w'\u2019\-])(?!\s{1,3}[A-Z]{2})"
+)
 
 
-def _a_person_is_meant(text: str, start: int, end: int) -> bool:
+def _a_person_is_meant(text: str, start: int, end: int, case: _Case) -> bool:
     """Whether the text says the name-that-is-a-word at ``start:end`` is a person: a possessive or
     an age after it, brackets round it alone, or a list going on to a name that is not a word."""
     if _A_PERSON_IS_MEANT.match(text, end):
         return True
     if _BRACKET_OPENS.search(text, max(0, start - 4), start) and _BRACKET_CLOSES.match(text, end):
         return True
-    listed = _A_LIST_GOES_ON.match(text, end)
-    return listed is not None and listed[1] in _SMALL_NAMES and listed[1] not in _SMALL_WORDS
+    listed = case.list_goes_on.match(text, end)
+    return listed is not None and listed[1] in case.names and listed[1] not in case.words
 
 
 @functools.lru_cache(maxsize=4096)
-def _written_alone(word: str) -> re.Pattern[str]:
+def _written_alone(word: str, part: str) -> re.Pattern[str]:
     """``word`` as a word of its own, or the first part of a name such as "kelly-ann": not part of
     another word, nor of an email address ("kelly@...", "jayden.smith@..."), a web address
     ("www.kelly.co.uk", ".../jayden") or a handle ("@jayden", "#jayden")."""
-    return re.compile(
-        rf"(?<![\w'\u2019@#./\-]){word}(?:-(?P<next>[a-z]{{2,39}})(?:-[a-z]{{2,39}}){{0,2}})?(?![\w@]|[.:/\-][^\W_])"
-    )
+    return re.compile(rf"(?<![\w'\u2019@#./\-]){word}(?:-(?P<next>{part})(?:-{part}){{0,2}})?(?![\w@]|[.:/\-][^\W_])")
 
 
-def _small_letter_names(text: str) -> Iterator[Finding]:
-    """Common given names written all in small letters ("jayden is 7", "mum (kelly) says"), less
-    those that are words too unless a person is meant ("grace's mum", not "a grace period")."""
-    for word in _SMALL_NAMES.intersection(_SMALL_LETTERS.findall(text)):
-        for match in _written_alone(word).finditer(text):
+def _names_all_in_one_case(text: str, case: _Case) -> Iterator[Finding]:
+    """Common given names written all in small letters ("jayden is 7", "mum (kelly) says") or all
+    in capitals ("JAYDEN SMITH"), less those that are words too unless a person is meant ("grace's
+    mum", not "a grace period")."""
+    for word in case.names.intersection(case.letters.findall(text)):
+        for match in _written_alone(word, case.part).finditer(text):
             start, end = match.start(), match.start() + len(word)
-            if match["next"] and match["next"] not in _SMALL_NAMES and match[0] not in _SMALL_NAMES:
+            if match["next"] and match["next"] not in case.names and match[0] not in case.names:
                 continue  # "kelly-ann", "ellie-may", but not "aria-label" or "billy-no-mates"
             before = _WORD_BEFORE.search(text, max(0, start - 24), start)
             if before is not None and _plain(before[1]) in _NOT_BEFORE_A_GIVEN_NAME:
                 continue  # "st mary's", "christmas eve", "the prophet muhammad"
             following = _NEXT_WORD.match(text, match.end())
-            if following is not None and _plain(following[1]) in _NOT_AFTER_A_SMALL_NAME:
+            if following is not None and _plain(following[1]) in _NOT_AFTER_A_NAME_IN_ONE_CASE:
                 continue  # "victoria park"
-            if word in _SMALL_WORDS:
+            if word in case.words:
                 if before is not None and _plain(before[1]) in _DETERMINERS:
                     continue  # "the will's terms", "a grant (2) for..."
-                if not _a_person_is_meant(text, start, end):
+                if not _a_person_is_meant(text, start, end, case):
                     continue
-            yield Finding("person_name", text[start : match.end()], REASONS["person_name"], start, match.end())
+            end = match.end()
+            surname = _SURNAME_AFTER_CAPITALS.match(text, end) if case is _CAPITALS else None
+            if surname is not None:
+                plain = _plain(surname["surname"])
+                if plain not in _NOT_A_SURNAME and plain not in _NOT_A_SURNAME_IN_CAPITALS and plain != "i":
+                    end = surname.end()
+            yield Finding("person_name", text[start:end], REASONS["person_name"], start, end)
 
 
 def _plain(word: str) -> str:
