@@ -1572,14 +1572,11 @@ def _in_a_list_of_names(text: str, end: int) -> bool:
     return following is not None and following[1] in _GIVEN_NAMES
 
 
-# Given names that are also words people write in small letters or capitals ("the family will
-# engage", "PE kit", "a grant for the family", "GRACE PERIOD"): given_names_also_words.txt, with how
-# it was made and, beside each name, the word it also is. Written so, one counts only where the
-# text says a person is meant (``_A_PERSON_IS_MEANT``).
+# Given names that are also words or acronyms people write in small letters or capitals ("the
+# family will engage", "PE kit", "a grant for the family", "GRACE PERIOD", "ELSA sessions", "nan had
+# a tia"): given_names_also_words.txt, with how it was made and, beside each name, the word it
+# also is. Written so, one counts only where the text says a person is meant (``_A_PERSON_IS_MEANT``).
 _ALSO_A_WORD = _read_given_names(Path(__file__).with_name("given_names_also_words.txt"))
-# Given names that are, in capitals, more often an acronym: ELSA (an emotional literacy support
-# assistant, in schools), TIA (a transient ischaemic attack, a small stroke).
-_ACRONYMS = frozenset({"ELSA", "TIA"})
 # After a name in capitals, words that are not its surname but the rest of a sentence
 # ("JAYDEN IS 7", "KELLY SAID").
 _NOT_A_SURNAME_IN_CAPITALS = frozenset({"is", "was", "has", "had", "are", "were", "said", "says", "aged", "age", "dob"})
@@ -1607,7 +1604,7 @@ _SMALL = _Case(
     re.compile(r"\s{0,3}(?:,|&|\band\b|\bor\b)\s{1,3}([a-z]{2,39})(?![\w\-])"),
 )
 _CAPITALS = _Case(
-    frozenset(name.upper() for name in _GIVEN_NAMES) - _ACRONYMS,
+    frozenset(name.upper() for name in _GIVEN_NAMES),
     frozenset(name.upper() for name in _ALSO_A_WORD),
     re.compile(r"[A-Z]{2,39}"),
     r"[A-Z]{2,39}",
