@@ -1670,8 +1670,8 @@ def _a_person_is_meant(text: str, start: int, end: int, case: _Case) -> bool:
 def _written_alone(word: str, part: str) -> re.Pattern[str]:
     """``word`` as a word of its own, or the first part of a name such as "kelly-ann": not part of
     another word, nor of an email address ("kelly@...", "jayden.smith@..."), a web address
-    ("www.kelly.co.uk", ".../jayden") or a handle ("@jayden", "#jayden")."""
-    return re.compile(rf"(?<![\w'\u2019@#./\-]){word}(?:-(?P<next>{part})(?:-{part}){{0,2}})?(?![\w@]|[.:/\-][^\W_])")
+    ("www.kelly.co.uk", ".../jayden", "...?child=jayden") or a handle ("@jayden", "#jayden")."""
+    return re.compile(rf"(?<![\w'\u2019@#./=\-]){word}(?:-(?P<next>{part})(?:-{part}){{0,2}})?(?![\w@]|[.:/\-][^\W_])")
 
 
 def _names_all_in_one_case(text: str, case: _Case) -> Iterator[Finding]:
