@@ -272,7 +272,8 @@ def test_a_session_that_ran_out_says_the_answers_were_cleared(client: FlaskClien
     assert response.status_code == 400
     text = text_of(response)
     assert "so we cleared your answers" in text and "have been kept" not in text
-    assert TYPED not in text
+    # What was typed is given back to copy, and kept nowhere (see the test below).
+    assert "reflection" not in stored_details(client)
 
 
 # --- the feedback form -------------------------------------------------------------------------
@@ -362,3 +363,30 @@ def test_feedback_on_a_used_link_still_says_the_link_cannot_be_used(client: Flas
     assert client.post(path, data={"score": "3", "csrf_token": token_from(page)}).status_code == 302
     again = client.post(path, data={"score": "5", "comment": COMMENT})
     assert again.status_code == 410 and COMMENT not in again.get_data(as_text=True)
+
+
+# --- when the journey ran out while the page was open ----------------------------------------
+
+
+def test_a_details_page_sent_after_the_idle_limit_gives_back_what_was_typed(client: FlaskClient, app: Flask) -> None:
+    """Found (journey review): without JavaScript (no timeout warning), a reflection typed
+    while the idle limit passed and then sent gave "This form has expired" with nothing of it:
+    the text was lost. The page now shows it, read-only, to copy; nothing is saved."""
+    walker = walk_to(client, "practitioner")
+    old_token = token_from(walker.get("/request/reflection"))
+    with app.app_context():
+        db.session.execute(update(JourneySessionRow).values(expires_at=dt.datetime(2000, 1, 1)))
+        db.session.commit()
+    response = client.post(
+        "/request/reflection",
+        data={"reflection": TYPED, "csrf_token": old_token},
+        headers={"Origin": "http://localhost"},
+    )
+    assert response.status_code == 400
+    text = text_of(response)
+    assert "This form has expired" in text and "we cleared your answers" in text
+    assert "What you typed on that page is below" in text
+    textarea = re.search(r"<textarea[^>]*readonly[^>]*>(.*?)</textarea>", response.get_data(as_text=True), re.S)
+    assert textarea is not None and html.unescape(textarea.group(1)).strip() == TYPED
+    assert "reflection" not in stored_details(client)
+    assert request_count(app) == 0

@@ -548,7 +548,8 @@ def form_not_checked(error: CSRFError) -> Response | tuple[str, int]:
     ran out gets the "form has expired" page, which says the answers were cleared (as before);
     a journey cleared or begun again elsewhere (another tab) gets a page that says that."""
     if session_expired():
-        return render_error(400, csrf_failure=True)
+        # The answers went with the session; what this page's form carried is given back to copy.
+        return render_error(400, csrf_failure=True, kept=typed_text.typed_text_kept())
     state = current_state()
     if not journey_complete(state):
         if just_submitted():
