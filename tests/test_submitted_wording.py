@@ -107,6 +107,35 @@ def test_the_submitted_page_shows_the_request_in_the_readers_own_words(client: F
     assert_worded_for(mode, "the submitted page", said)
 
 
+# What the submitted page says about the PDFs: one in a practitioner's own check, two (the request's
+# and the supervision record) in supervision.
+COPY_WORDS = {
+    "practitioner": (
+        "Your copy is in PDF (portable document format), a file you can open, print and store.",
+        "The PDF holds the same request as below, worded for the facilitators. Store it securely.",
+        "You can open this page and the PDF in this browser",
+        "Remove this page and the PDF from this browser",
+    ),
+    "supervision": (
+        "The copies are in PDF (portable document format), files you can open, print and store.",
+        "The request's PDF holds the same request as below, worded for the facilitators. Store both securely.",
+        "You can open this page and the PDFs in this browser",
+        "Remove this page and the PDFs from this browser",
+    ),
+}
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_the_submitted_page_speaks_of_each_pdf_it_offers(client: FlaskClient, mode: str) -> None:
+    """Found (journey review): in supervision the page offers two PDFs, the request and the
+    supervision record, but went on about "the PDF", "a file", "Store it": which one was to be
+    stored, and which would be removed from the browser, was left to guess."""
+    _, page = sent_with_a_warning(client, mode)
+    said = words(page)
+    for phrase in COPY_WORDS[mode]:
+        assert phrase in said, f"{mode}: {phrase!r} not on the submitted page"
+
+
 @pytest.mark.parametrize("mode", MODES)
 def test_the_submitted_page_adds_no_region_landmarks(client: FlaskClient, mode: str) -> None:
     _, page = sent_with_a_warning(client, mode)
