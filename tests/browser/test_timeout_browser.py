@@ -66,6 +66,21 @@ def test_the_warning_scrolled_on_a_small_screen_shows_the_focus_as_every_control
     assert "rgb(255, 221, 0)" in look, f"the scrolled warning's focus is not GOV.UK's: box-shadow {look}"
 
 
+def test_the_warning_fits_a_small_screen_border_and_all(browser_page) -> None:  # type: ignore[no-untyped-def]
+    """Found (journey review): at 320 by 256 CSS pixels (400% zoom) the warning was 32px taller
+    than the screen (the browser's height limit left out its padding and border), so its top
+    and bottom edges, and the focus drawn round it when it scrolls, were off screen."""
+    page = browser_page(viewport={"width": 320, "height": 256})
+    _start_with_a_fake_clock(page)
+    page.clock.fast_forward("27:30")
+    expect(_warning(page)).to_be_visible()
+    top, bottom, height = page.evaluate(
+        "() => { const r = document.getElementById('app-timeout-warning').getBoundingClientRect();"
+        " return [r.top, r.bottom, innerHeight]; }"
+    )
+    assert top >= 0 and bottom <= height, f"the warning runs from {top} to {bottom} on a screen {height}px high"
+
+
 def test_escape_keeps_the_answers(page: Page) -> None:
     _start_with_a_fake_clock(page)
     page.clock.fast_forward("27:30")
