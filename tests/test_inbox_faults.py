@@ -376,6 +376,9 @@ def test_a_form_whose_token_failed_for_a_request_that_is_not_there_is_the_expire
         ("email", "someone@agency.example.org\r\nBcc: attacker@evil.example"),
         ("phone", "call the office"),
         ("phone", "12"),
+        ("phone", "ext 1234"),
+        ("phone", "0161 496 0000 ext"),
+        ("phone", "0161 496 0000 ext 1234567"),
     ],
 )
 def test_an_import_is_refused_for_an_email_or_phone_the_form_would_refuse(app: Flask, name: str, value: str) -> None:
@@ -402,6 +405,12 @@ def test_an_import_is_refused_for_an_email_or_phone_the_form_would_refuse(app: F
         ("phone", "01632 960 001"),
         ("phone", "+44 808 157 0192"),
         ("phone", ""),
+        # Found (journey review): a work number with its extension was refused as "not a telephone number".
+        ("phone", "0161 496 0000 ext 1234"),
+        ("phone", "0161 496 0000 Ext. 12"),
+        ("phone", "01632 960001 extension 5"),
+        ("phone", "0161 496 0000 x1234"),
+        ("phone", "+44 161 496 0000 ext: 99"),
     ],
 )
 def test_stored_email_and_phone_the_form_accepts_are_accepted(name: str, value: str) -> None:

@@ -98,6 +98,15 @@ def test_each_page_leads_to_the_next_and_then_to_check_answers(client) -> None:
     assert response.location.endswith("/request/check-answers")
 
 
+def test_a_work_telephone_number_with_its_extension_is_accepted(client) -> None:  # type: ignore[no-untyped-def]
+    """Found (journey review): "0161 496 0000 ext 1234", a work number as many councils and trusts
+    give it, was refused ("Enter a telephone number, like ..."), with nowhere else to put the extension."""
+    walker = to_outcome(client)
+    details = {n: VALID_DETAILS[n] for n in ("name", "job_role", "agency", "email")}
+    response = post_page(walker, "about-you", {**details, "phone": "0161 496 0000 ext 1234"})
+    assert response.status_code == 302 and response.location.endswith("/request/manager")
+
+
 def test_about_you_errors_use_govuk_wording_and_keep_what_was_typed(client) -> None:
     walker = to_outcome(client)
     typed = {"name": "Alex <b>Practitioner</b>", "job_role": "", "agency": "Team", "email": "alex@", "phone": "12"}

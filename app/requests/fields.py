@@ -61,6 +61,8 @@ _PHONE_CHARS = re.compile(r"[\s\-().]")
 # ASCII digits only: "\d" would also match other scripts' digits (such as Arabic-Indic).
 _UK_PHONE = re.compile(r"^(?:\+44|0044|0)[0-9]{9,10}$")
 _INTERNATIONAL_PHONE = re.compile(r"^(?:\+|00)[1-9][0-9]{7,14}$")
+# An extension after the number, as work numbers often have ("0161 496 0000 ext 1234", "x1234").
+_EXTENSION = re.compile(r"(?:ext(?:ension)?|x)[:#]?[0-9]{1,6}$", re.IGNORECASE)
 
 Errors = dict[str, str]
 
@@ -722,8 +724,9 @@ def valid_email(text: str) -> bool:
 
 
 def valid_phone(text: str) -> bool:
-    """A UK telephone number, or an international one starting with + or 00."""
-    compact = _PHONE_CHARS.sub("", text)
+    """A UK telephone number, or an international one starting with + or 00, with or without
+    an extension after it ("ext 1234", "extension 1234", "x1234")."""
+    compact = _EXTENSION.sub("", _PHONE_CHARS.sub("", text))
     return bool(_UK_PHONE.match(compact) or _INTERNATIONAL_PHONE.match(compact))
 
 
