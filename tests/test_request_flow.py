@@ -98,6 +98,18 @@ def test_each_page_leads_to_the_next_and_then_to_check_answers(client) -> None:
     assert response.location.endswith("/request/check-answers")
 
 
+def test_the_how_soon_pages_urgent_contacts_can_be_called_from_a_phone(client) -> None:  # type: ignore[no-untyped-def]
+    """Found (journey review): the "not an urgent route" reminder listed 999, the front door and
+    the out-of-hours team as plain text, where the footer and every outcome page link each number
+    (tap to call on a phone)."""
+    walker = to_outcome(client)
+    page = walker.get("/request/how-soon").get_data(as_text=True)
+    start = page.index('aria-label="Contacts if a child is at risk"')
+    reminder = page[start : page.index("</ul>", start)]
+    for number in ("999", "0161 603 4500", "0161 794 8888"):
+        assert f'href="tel:{number.replace(" ", "")}">{number}</a>' in reminder, number
+
+
 def test_a_work_telephone_number_with_its_extension_is_accepted(client) -> None:  # type: ignore[no-untyped-def]
     """Found (journey review): "0161 496 0000 ext 1234", a work number as many councils and trusts
     give it, was refused ("Enter a telephone number, like ..."), with nowhere else to put the extension."""
