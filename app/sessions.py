@@ -114,6 +114,11 @@ class JourneySession(SecureCookieSession):
         self.modified = True
 
 
+# Set in the new session by Start again (app/wizard/views.py) to what it cleared, "journey" or
+# "copy" (``kept_for_a_while``), so the start page says so, once (app/main/views.py).
+CLEARED_KEY = "cleared"
+
+
 def reset_session() -> None:
     """Clear the whole session and retire its id (exit, start again, after submission)."""
     session.clear()

@@ -214,9 +214,28 @@ def test_the_submitted_page_offers_to_remove_itself_from_a_shared_computer(clien
     assert form and "Remove this page and the PDF from this browser" in form.group(0)
     removed = client.post("/start-again", data={"csrf_token": csrf_token(form.group(0))})
     assert removed.status_code == 302 and removed.location == "/"
+    # The start page says it worked (journey review: it said nothing, so on a shared computer no
+    # one could tell), once; the session then holds nothing.
+    start = text_of(client.get("/"))
+    assert "The request's page and PDF have been removed from this browser." in start
+    assert "The request itself was sent" in start
+    assert "have been removed" not in text_of(client.get("/"))
     assert client.get("/request/submitted").status_code == 404
     assert client.get("/request/submitted/request.pdf").status_code == 404
     assert journey_rows(app) == 0
+
+
+def test_start_again_says_on_the_start_page_that_the_answers_were_cleared(client: FlaskClient) -> None:
+    """Found (journey review): Start again (and the timeout warning's "Clear my answers now") went
+    to the start page with nothing said, so whoever pressed it could not tell it had worked."""
+    token = answered_mode(client)
+    assert client.post("/start-again", data={"csrf_token": token}).location == "/"
+    start = text_of(client.get("/"))
+    assert "Your answers have been cleared from this browser." in start and "have been removed" not in start
+    assert "have been cleared" not in text_of(client.get("/"))  # once
+    # Start again again from the old page (its form out of date, nothing to clear): nothing is claimed.
+    client.post("/start-again", data={"csrf_token": token})
+    assert "have been cleared" not in text_of(client.get("/"))
 
 
 def test_the_pdf_status_the_page_asks_for_does_not_keep_the_copy(client: FlaskClient, app: Flask) -> None:

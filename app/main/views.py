@@ -19,7 +19,7 @@ from ..pack import current_pack
 from ..pdf import render_pdf
 from ..rate_limits import rate_limit_store_answers
 from ..schema import schema_is_current
-from ..sessions import expired_session, refresh_step, reset_session
+from ..sessions import CLEARED_KEY, expired_session, refresh_step, reset_session
 from ..sessions import session_expired as session_had_expired
 from ..templating import kept_for_a_while, render_page
 from ..web import pdf_download
@@ -44,8 +44,12 @@ COPY_CLEARED_KEY = "copy_cleared"
 
 @bp.get("/")
 def index() -> str:
-    """The start page: what the tool does, the 999 warning, and Start now."""
-    return render_page("main/index.html", None, {})
+    """The start page: what the tool does, the 999 warning, and Start now; once after Start
+    again, what it cleared (``CLEARED_KEY``)."""
+    cleared = session.pop(CLEARED_KEY, None) if CLEARED_KEY in session else None
+    if cleared not in ("journey", "copy"):
+        cleared = None
+    return render_page("main/index.html", cleared, {"cleared": cleared})
 
 
 @bp.get("/exit")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, redirect, render_template, request, url_for
+from flask import abort, redirect, render_template, request, session, url_for
 from flask_wtf.csrf import CSRFError
 from werkzeug.wrappers import Response
 
@@ -30,9 +30,9 @@ from ..journey import (
 )
 from ..pack import current_contacts, current_pack
 from ..rules import InvalidAnswer, JourneyState, Question, QuestionNotReached, answer
-from ..sessions import reset_session, session_expired
+from ..sessions import CLEARED_KEY, reset_session, session_expired
 from ..stats.service import record_outcome, record_start
-from ..templating import render_page
+from ..templating import kept_for_a_while, render_page
 from ..web import error_summary
 from . import bp, messages
 from .forms import FIELD_NAME, QuestionForm, engine_answer, field_params, form_class, initial_data
@@ -307,8 +307,13 @@ def _unique(items: list[Any]) -> list[Any]:
 
 @bp.post("/start-again")
 def start_again() -> Response:
-    """Forget everything (the whole session, with a new id) and go back to the start page."""
+    """Forget everything (the whole session, with a new id) and go back to the start page, which
+    says what went (the answers, or a sent request's page and PDF): on a shared computer, the
+    person can see it worked."""
+    cleared = kept_for_a_while()
     reset_session()
+    if cleared is not None:
+        session[CLEARED_KEY] = cleared
     return redirect(url_for("main.index"))
 
 
