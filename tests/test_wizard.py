@@ -292,6 +292,20 @@ def test_jumping_ahead_redirects_to_the_question_to_answer_with_a_message(walker
     assert "Answer the questions in order" not in page_text(walker.get("/questions/unshared_concern"))
 
 
+def test_a_question_past_the_outcome_leads_to_the_outcome_without_calling_it_the_next_question(
+    walker: Walker,
+) -> None:
+    """Found (journey review): in two tabs, one answered "Yes" to immediate danger while the other,
+    a question further on, was answered; that tab went to the 999 outcome saying "Answer the
+    questions in order. This is the question to answer next": an outcome page, with no question."""
+    walker.walk([("mode", "practitioner"), ("immediate_danger", "yes")])
+    response = walker.get("/questions/unshared_concern")
+    assert path_of(response.location) == "/result"
+    page = page_text(walker.follow(response.location))
+    assert "The answers given lead here, so that question is not asked." in page
+    assert "Answer the questions in order" not in page
+
+
 def test_an_answer_the_changed_rules_no_longer_take_is_asked_again_saying_why(
     walker: Walker, client: FlaskClient
 ) -> None:

@@ -17,6 +17,11 @@ NOT_SAVED = "Your answer was not saved because the page could not be checked. Ch
 # One-off notice shown at the top of the next page. (Set-aside and restored answers are
 # worded, for each mode, in templates/wizard/_notice.html.)
 NOTICE_OUT_OF_ORDER = "Answer the questions in order. This is the question to answer next."
+# The same on the outcome page: a question after the outcome was asked for (answers changed in
+# another tab, or an old page from the browser's history), so there is no question to answer next.
+NOTICE_NOT_ASKED = (
+    "The answers given lead here, so that question is not asked. To change an answer, go to Why you are seeing this."
+)
 # The journey's next question had an answer the rules no longer take (they changed meanwhile).
 NOTICE_ASKED_AGAIN = (
     "This question has changed since you answered it. Answer it again to carry on: your other answers are kept."

@@ -218,7 +218,8 @@ def notice_text(here: str | None = None) -> dict[str, Any] | None:
             "asked_again_here": asked_again_here,
         }
     if notice.get("kind") == "out_of_order":
-        return {"kind": "text", "text": messages.NOTICE_OUT_OF_ORDER}
+        # On a question, the one to answer next; on the outcome page (no ``here``) there is none.
+        return {"kind": "text", "text": messages.NOTICE_OUT_OF_ORDER if here else messages.NOTICE_NOT_ASKED}
     if notice.get("kind") == "asked_again":
         return {"kind": "text", "text": messages.NOTICE_ASKED_AGAIN}
     if notice.get("kind") == "no_request":
