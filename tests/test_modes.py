@@ -260,3 +260,26 @@ def test_templates_choose_words_by_mode_through_one_helper() -> None:
             if re.search(r'if mode == "supervision" else|\.for_mode\(mode\)', source):
                 offenders.append(str(template.relative_to(PROJECT_ROOT)))
     assert offenders == []
+
+
+@pytest.mark.parametrize(
+    "mode, role, agency",
+    [
+        ("practitioner", "Job role", "Agency or team"),
+        ("supervision", "The practitioner's job role", "The practitioner's agency or team"),
+    ],
+)
+def test_the_requests_summary_for_triage_says_whose_job_role_and_agency_it_gives(
+    app: Flask, mode: str, role: str, agency: str
+) -> None:
+    """Found (journey review): in supervision the summary said "Completed by: A manager or
+    supervisor", then "Job role" and "Agency or team", which read as the manager's; they are
+    the practitioner's."""
+    from app.requests.document import request_sections
+
+    document = {"mode": mode, "details": {**VALID_DETAILS, "criteria": []}, "flags": [], "explanation": []}
+    with app.test_request_context():
+        [triage] = [section for section in request_sections(document) if section.id == "triage"]
+    keys = {row.key: row.values for row in triage.rows}
+    assert keys[role] == (VALID_DETAILS["job_role"],)
+    assert keys[agency] == (VALID_DETAILS["agency"],)

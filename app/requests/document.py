@@ -209,7 +209,9 @@ def triage_rows(details: Mapping[str, Any], mode: str) -> tuple[Row, ...]:
     """The fields marked ``triage`` in the fields table, a row each, in table order."""
     return tuple(
         Row(
-            entry.row_key(mode, in_request=True) or entry.label.for_mode(mode),
+            (entry.triage_row.for_mode(mode) if entry.triage_row is not None else "")
+            or entry.row_key(mode, in_request=True)
+            or entry.label.for_mode(mode),
             (entry.shown(details, mode) or "Not given",),
         )
         for entry in fields.FIELDS

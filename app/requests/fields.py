@@ -95,7 +95,9 @@ class Field:
     it in is "you" on check your answers, "they" to the facilitators). A field with ``joins``
     instead shows its value in that field's row (``change_label`` then names the whole row
     for screen readers). ``triage`` puts it among the facts the facilitators triage on, at the
-    top of the request (HTML and page 1 of the PDF), instead of in its section's rows. ``short``
+    top of the request (HTML and page 1 of the PDF), instead of in its section's rows, keyed by
+    ``triage_row`` if set (else its row, else its label): under "Completed by: a manager or
+    supervisor", a plain "Job role" read as the manager's. ``short``
     names it on the identifying-data warning. Wording that speaks of the person (label, hint,
     row, short name, error messages) has a supervision variant that speaks of "the practitioner". ``params``
     are extra GOV.UK macro parameters for its control; ``autocomplete`` is used for the
@@ -118,6 +120,7 @@ class Field:
     joins: str | None = None
     change_label: str = ""
     triage: bool = False
+    triage_row: Words | None = None
     short: Words | None = None
     label_size: Literal["", "s", "m", "l"] = ""
     autocomplete: str | None = None
@@ -352,6 +355,7 @@ FIELDS: tuple[Field, ...] = (
         section="contact",
         joins="name",
         triage=True,
+        triage_row=Words("Job role", "The practitioner's job role"),
         errors={
             "missing": Words("Enter your job role", "Enter the practitioner's job role"),
             "too_long": _too_long("Job role", SHORT_MAX),
@@ -367,6 +371,7 @@ FIELDS: tuple[Field, ...] = (
         section="contact",
         joins="name",
         triage=True,
+        triage_row=Words("Agency or team", "The practitioner's agency or team"),
         example_hint="agency",
         errors={
             "missing": Words("Enter your agency or team", "Enter the practitioner's agency or team"),
