@@ -15,7 +15,6 @@ from urllib.parse import urlsplit
 
 from flask import Flask, Response, current_app, g, request
 from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFError, CSRFProtect, same_origin
@@ -24,6 +23,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase
 
 from . import rate_store  # noqa: F401  (registers the memory:// store that starts no thread per request)
+from .proxies import visitor_key
 from .static_files import FILE_ENDPOINTS, MADE_FILE_ENDPOINTS
 
 log = logging.getLogger(__name__)
@@ -190,9 +190,10 @@ csrf = OriginCheckingCSRFProtect()
 # variable): every page counts towards it, not each page separately. It is read from each
 # app's settings when a request comes in: this limiter object outlives any one app (tests
 # build many), and it would otherwise keep the first app's limits. The address is the direct
-# peer's, or the visitor's as told by a trusted proxy (app.proxies).
+# peer's, or the visitor's as told by a trusted proxy (app.proxies); an IPv6 one counts by its
+# /64 network, which one visitor can fill with addresses at will (``visitor_key``).
 limiter = Limiter(
-    key_func=get_remote_address,
+    key_func=visitor_key,
     application_limits=[lambda: str(current_app.config["RATELIMIT_APPLICATION"])],
     application_limits_exempt_when=lambda: request.endpoint in FILE_ENDPOINTS | {"main.healthz"},
 )

@@ -21,6 +21,7 @@ import logging
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from flask import request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 if TYPE_CHECKING:
@@ -28,6 +29,10 @@ if TYPE_CHECKING:
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 log = logging.getLogger(__name__)
+# An IPv6 visitor is counted by the /64 network its address is in: that is the smallest block
+# an internet provider gives one home, phone or server, and the machine chooses the rest itself
+# (privacy addresses change every day, and a server can use any of its 2**64 at will).
+IPV6_VISITOR_PREFIX = 64
 
 
 def _address(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
@@ -38,6 +43,22 @@ def _address(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
     if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
         return address.ipv4_mapped
     return address
+
+
+def visitor_key(address: str | None = None) -> str:
+    """Who a request counts as for the per-address rate limits: its IPv4 address as it is, or the
+    /64 network of its IPv6 address ("2001:db8:1:2::/64").
+
+    Counted by whole address (security review), anyone given an IPv6 /64, as every home
+    connection and server is, had 2**64 addresses to send from, each with limits of its own: the
+    sign-in, request and supervision record limits and the site-wide one were no limit at all.
+    ``address`` defaults to the request's (``request.remote_addr``, the visitor's as a trusted
+    proxy names them)."""
+    text = (request.remote_addr if address is None else address) or "127.0.0.1"
+    parsed = _address(text)
+    if isinstance(parsed, ipaddress.IPv6Address):
+        return str(ipaddress.IPv6Network((parsed, IPV6_VISITOR_PREFIX), strict=False))
+    return str(parsed) if parsed is not None else text
 
 
 class TrustedProxies:

@@ -27,13 +27,13 @@ from typing import TypeGuard
 
 from flask import Flask, current_app, has_request_context, request
 from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from limits import RateLimitItem, parse_many
 from limits.strategies import RateLimiter
 from werkzeug.exceptions import TooManyRequests
 
 from .config import StartupError
 from .lockout import LOCKOUT_KEY, SignInLockout
+from .proxies import visitor_key
 from .rate_store import SweptMemoryStorage
 
 log = logging.getLogger(__name__)
@@ -286,7 +286,7 @@ class SiteWideLimit:
         if not (self.limiter.enabled and self.limiter.initialized):
             return
         items = site_wide_items(str(current_app.config["RATELIMIT_APPLICATION"]))
-        key = get_remote_address()
+        key = visitor_key()
         fallback = self.fallback
         if fallback is None or time.monotonic() >= self.retry_at:
             try:

@@ -735,3 +735,51 @@ def test_the_site_wide_limit_says_the_wait_of_a_longer_limit_used_up_too(tmp_pat
     refused = client.get("/accessibility")
     assert refused.status_code == 429
     assert "Wait up to an hour, then try again." in html.unescape(refused.get_data(as_text=True))
+
+
+# --- IPv6 visitors --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "address, key",
+    [
+        ("198.51.100.7", "198.51.100.7"),
+        ("2001:db8:1:2:aaaa:bbbb:cccc:dddd", "2001:db8:1:2::/64"),
+        ("2001:db8:1:2::1", "2001:db8:1:2::/64"),
+        ("2001:db8:1:3::1", "2001:db8:1:3::/64"),
+        ("::ffff:198.51.100.7", "198.51.100.7"),
+        ("not an address", "not an address"),
+    ],
+)
+def test_a_visitor_is_counted_by_ipv4_address_or_ipv6_network(address: str, key: str) -> None:
+    from app.proxies import visitor_key
+
+    assert visitor_key(address) == key
+
+
+def ipv6_address(host: int, network: str = "2001:db8:1:2") -> dict[str, str]:
+    """A different address in the same /64 for each ``host``."""
+    return {"REMOTE_ADDR": f"{network}:{host:x}:{host * 7:x}:1:{host:x}"}
+
+
+def test_an_ipv6_visitor_cannot_escape_the_site_wide_limit_by_changing_address(tmp_path) -> None:
+    """Found (security review): the limits counted each IPv6 address apart, and anyone with a /64
+    (every home connection and server has one) has 2**64 of them. Now one /64 counts as one visitor."""
+    app = make_app(tmp_path, RATELIMIT_DEFAULT="3 per minute")
+    client = app.test_client()
+    statuses = [client.get("/cookies", environ_base=ipv6_address(host)).status_code for host in range(1, 5)]
+    assert statuses == [200, 200, 200, 429]
+    other_network = ipv6_address(1, network="2001:db8:1:3")
+    assert app.test_client().get("/cookies", environ_base=other_network).status_code == 200
+
+
+def test_an_ipv6_visitor_cannot_escape_the_sign_in_limit_by_changing_address(tmp_path) -> None:
+    app = make_app(tmp_path, INBOX_SIGN_IN_LIMIT="2 per minute")
+    statuses = []
+    for host in range(1, 4):
+        # A new account each time, so the per-account lockout plays no part: only the address limit.
+        email = f"someone{host}@partnership.example"
+        add_facilitator(app, email)
+        response = sign_in(app.test_client(), email, "wrong password, quite long", environ_base=ipv6_address(host))
+        statuses.append(response.status_code)
+    assert statuses == [200, 200, 429]
