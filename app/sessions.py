@@ -284,6 +284,22 @@ def purge_expired_sessions(now: dt.datetime | None = None) -> int:
     return int(_execute(delete(table).where(table.c.expires_at <= (now or utcnow()))) or 0)
 
 
+def end_sessions_holding(key: str, value: object) -> int:
+    """Delete every session whose data holds ``value`` under ``key`` (the sessions signed in to an
+    account being deactivated: ``session["facilitator_id"]``), however recently used; return how
+    many went. Each is read in full, so this is for a rare act (a command), not a page: sessions
+    live for the idle limit only, so there are only as many as people using the service now."""
+    interface = DatabaseSessionInterface()
+    with _engine().connect() as connection:
+        rows = connection.execute(select(_TABLE.c.id, _TABLE.c.data)).all()
+    ended = 0
+    for sid, data in rows:
+        held = interface._loads(data)
+        if key in held and held[key] == value and type(held[key]) is type(value):
+            ended += int(_execute(_DELETE, {"sid": sid}) or 0)
+    return ended
+
+
 sessions_cli = AppGroup("sessions", help="Manage stored journey sessions.")
 
 

@@ -436,6 +436,26 @@ def test_a_deactivated_facilitator_cannot_sign_in_and_is_signed_out(app: Flask, 
     assert refused.status_code == 200 and "Enter a correct email address and password" in text(refused)
 
 
+@both_databases
+def test_a_sign_in_kept_alive_while_its_account_was_deactivated_does_not_come_back_with_it(app: Flask, runner) -> None:
+    """Found (security review): deactivating an account (a laptop lost, say) only refused its
+    sessions at their next inbox page. One kept alive meanwhile on the site's other pages (or
+    by the timeout warning's "Stay signed in") was the inbox again as soon as the account was
+    reactivated. Now deactivating ends every session signed in to the account, there and then."""
+    client, _ = signed_in(app)
+    other_device = app.test_client()
+    assert sign_in(other_device).status_code == 302
+    assert runner.invoke(args=["facilitators", "deactivate", EMAIL]).exit_code == 0
+    assert client.get("/privacy").status_code == 200  # kept alive, never opening an inbox page
+    token = csrf_token(client.get("/inbox/sign-in").get_data(as_text=True))
+    assert client.post("/keep-alive", data={"csrf_token": token}).status_code == 204
+    assert runner.invoke(args=["facilitators", "reactivate", EMAIL]).exit_code == 0
+    for device in (client, other_device):
+        response = device.get("/inbox")
+        assert response.status_code == 302 and response.location.startswith("/inbox/sign-in")
+    assert sign_in(app.test_client()).status_code == 302  # the account itself works again
+
+
 def test_sign_out_ends_the_session(app: Flask) -> None:
     client, facilitator_id = signed_in(app)
     old_cookie = session_cookie(client)

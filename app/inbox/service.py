@@ -46,6 +46,7 @@ from ..requests.service import (
     stored_findings,
 )
 from ..rules import JourneyState, evaluate
+from ..sessions import end_sessions_holding
 from ..space_sessions.models import SpaceSession
 from ..space_sessions.service import ARRANGED, after_status_change, not_held_yet, session_place, session_words
 from ..stats.service import SESSION_HELD, add_count
@@ -275,7 +276,7 @@ def add_facilitator(email: str, name: str, password: str, role: str = FACILITATO
 
 
 def deactivate_facilitator(email: str) -> Facilitator:
-    """Stop a facilitator signing in (their open sessions stop working at their next request).
+    """Stop a facilitator signing in, and end every session signed in to the account now.
     Deactivating an account that is deactivated already keeps the time it was first deactivated;
     one whose name, email address and password were removed is left as it is, unrecorded."""
     facilitator = find_facilitator(email)
@@ -288,6 +289,10 @@ def deactivate_facilitator(email: str) -> Facilitator:
     facilitator.active = False
     audit.add_event("facilitator_deactivated", None, audit.CLI, facilitator.actor)
     db.session.commit()
+    # Its sign-ins end now, not at their next inbox page: one kept alive on the other pages (or by
+    # "Stay signed in") meanwhile would otherwise be the inbox again once the account was
+    # reactivated (security review).
+    end_sessions_holding(FACILITATOR_SESSION_KEY, facilitator.id)
     return facilitator
 
 
@@ -406,6 +411,8 @@ SIGN_IN_MAX_AGE = dt.timedelta(hours=12)
 # Every inbox page shown this close to the end of a sign-in says when it ends (accessibility
 # review, WCAG 2.2.1: the 12 hours ran out with no warning, and a note being typed was lost).
 SIGN_IN_ENDING_WARNING = dt.timedelta(minutes=20)
+# The session's key for the account it is signed in to (app.inbox.views.FACILITATOR_KEY).
+FACILITATOR_SESSION_KEY = "facilitator_id"
 # What a session keeps of a sign-in besides the facilitator's id (app.inbox.views.FACILITATOR_KEY).
 STAMP_KEY = "facilitator_stamp"
 SIGNED_IN_AT_KEY = "facilitator_signed_in_at"

@@ -69,7 +69,7 @@ from .guide import guide_html
 from .models import NOTE_MAX, Facilitator
 from .pdf_import import BAD_DATA, MAX_UPLOAD_BYTES, TOO_LARGE, ImportProblem, read_request_pdf
 
-FACILITATOR_KEY = "facilitator_id"
+FACILITATOR_KEY = service.FACILITATOR_SESSION_KEY
 ACTED_KEY = "inbox_acted_on"
 OPEN_ENDPOINTS = frozenset({"inbox.sign_in"})
 # All that a read-only partnership account may open: the statistics, and signing out.
