@@ -73,7 +73,14 @@ def noted_from_answers(state: JourneyState) -> dict[str, list[str]]:
 
 
 def start_journey() -> str:
-    """Start a fresh journey: forget any answers and make a new journey token; return it."""
+    """Start a fresh journey: forget any answers and make a new journey token; return it.
+
+    The session gets a new id as well (what it holds stays: a facilitator's sign-in, the form
+    tokens of other tabs): a session id someone planted in this browser before the journey (from
+    another site under the same domain, say) never holds its answers or request (security review)."""
+    rotate = getattr(session, "rotate", None)
+    if rotate is not None:
+        rotate()
     session.pop(NOTICE_KEY, None)
     session.pop(SET_ASIDE_KEY, None)
     session[ANSWERS_KEY] = {}

@@ -703,3 +703,27 @@ def test_deleting_a_request_something_else_holds_says_so_and_changes_nothing(req
         assert request_count(app) == 1
         retried = app.test_cli_runner().invoke(args=["requests", "delete", reference, "--yes"])
         assert retried.exit_code == 0 and request_count(app) == 0, retried.output
+
+
+# --- session fixation ---------------------------------------------------------------------------
+
+
+def test_a_session_id_planted_before_a_journey_starts_is_not_the_journeys(app: Flask) -> None:
+    """Found (security review): a journey went on in whatever session the browser already named.
+    Someone able to put a cookie in a practitioner's browser (from another site under the same
+    domain, or over plain HTTP on one of its addresses) could plant their own session's id, wait,
+    and read the answers, the request being written and its PDF with it. Now starting a journey
+    gives the session a new id, which the planter never sees."""
+    from support.pages import SESSION_COOKIE
+
+    planter = app.test_client()
+    assert planter.get("/inbox/sign-in").status_code == 200  # any page that keeps a session (its form token)
+    planted = session_cookie(planter)
+    assert planted is not None
+    practitioner = app.test_client()
+    practitioner.set_cookie(SESSION_COOKIE, planted)
+    assert practitioner.get("/start").status_code == 302
+    to_outcome(practitioner, ELIGIBLE_PATH)
+    assert session_cookie(practitioner) != planted
+    seen = planter.get("/result")
+    assert seen.status_code == 302 and "/result" not in seen.location  # no journey in the planted session
