@@ -329,6 +329,11 @@ class ProductionConfig(Config):
 
     APP_ENV = "production"
     SESSION_COOKIE_SECURE = True
+    # "__Host-": browsers keep this cookie only if this site set it, over HTTPS, for the whole
+    # site, so another site under the same domain (or a reply over plain HTTP to one of its
+    # addresses) cannot put a session of its own in a visitor's browser and read what is typed
+    # into it (security review: one with Path=/request took over the request's pages).
+    SESSION_COOKIE_NAME = "__Host-space_to_think_session"
     HSTS = True
     TEMPLATES_AUTO_RELOAD = False
 

@@ -103,6 +103,37 @@ def test_production_refuses_weakened_security_from_the_environment(variable, val
         load_config(environ=environ | {variable: value})
 
 
+def test_production_names_its_session_cookie_so_that_no_other_site_can_plant_one(tmp_path) -> None:
+    """Found (security review): a site elsewhere under the same domain (or a reply over plain HTTP
+    to one of its addresses) could set space_to_think_session for the whole domain, or for /request
+    only, and a practitioner's request was then written into the planter's session. A "__Host-"
+    cookie is taken by browsers only from this site, over HTTPS, for the whole site."""
+    from support.database import migrated_sqlite
+
+    environ = {"APP_ENV": "production", "SECRET_KEY": "x" * 40, "RATELIMIT_STORAGE_URI": "memory://"}
+    environ |= {"DATA_CONTROLLER": "Example City Council", "DATABASE_URL": PRODUCTION_OK["SQLALCHEMY_DATABASE_URI"]}
+    name = load_config(environ=environ)["SESSION_COOKIE_NAME"]
+    assert name == "__Host-space_to_think_session"
+    # What the browser is sent, with that name (a test app: production's needs PostgreSQL and Redis).
+    app = create_app(
+        {
+            "APP_ENV": "test",
+            "SQLALCHEMY_DATABASE_URI": migrated_sqlite(tmp_path / "cookie.db"),
+            "SESSION_COOKIE_NAME": name,
+            "SESSION_COOKIE_SECURE": True,
+        }
+    )
+    try:
+        response = app.test_client().get("/start", base_url="https://localhost")
+        [cookie] = response.headers.getlist("Set-Cookie")
+        assert cookie.startswith(f"{name}=")
+        attributes = [part.strip().lower() for part in cookie.split(";")[1:]]
+        assert "secure" in attributes and "path=/" in attributes
+        assert not any(part.startswith("domain=") for part in attributes)
+    finally:
+        dispose(app)
+
+
 @pytest.mark.parametrize("value", [None, "", "   "])
 def test_production_refuses_a_privacy_notice_without_a_data_controller_in_one_line(value) -> None:
     """Found (practitioner review): with DATA_CONTROLLER unset, production started and the privacy
