@@ -704,6 +704,36 @@ def test_assignment_is_stored_and_audited(app: Flask) -> None:
     assert refused.status_code == 200 and "govuk-error-summary" in text(refused)
 
 
+def test_an_assignment_chosen_on_a_page_opened_before_another_is_refused_not_applied(app: Flask) -> None:
+    """Found (facilitator review): two facilitators opened the same new request; one assigned it
+    to herself, then the other, from the page still showing "Not assigned", assigned it to
+    himself. Both were told "Assigned to ...", and the first was never told she had lost it.
+    Now the second choice is refused, with the page showing who has it, to choose again."""
+    client, _ = signed_in(app)
+    colleague = add_facilitator(app, "kim.colleague@partnership.example", "Kim Colleague")
+    reference = stored_request(app)
+    page = f"/inbox/requests/{reference}"
+    opened = client.get(page).get_data(as_text=True)
+    assert 'name="from_assignee" value="none"' in opened
+    token = csrf_token(opened)
+    assert post_form(client, page, f"{page}/assignment", {"facilitator": str(colleague)}).status_code == 302
+    stale = {"csrf_token": token, "from_assignee": "none", "facilitator": ""}
+    refused = client.post(f"{page}/assignment", data=stale)
+    shown = text(refused)
+    assert refused.status_code == 200
+    assert (
+        "The assignment has not been changed: it changed to Kim Colleague while this page was open (in another tab, "
+        "or by another facilitator). Check the request, then choose again" in shown
+    )
+    assert f'name="from_assignee" value="{colleague}"' in shown  # choosing again from here works
+    with app.app_context():
+        assert db.session.get(Assignment, db.session.scalar(select(StoredRequest.id))).facilitator_id == colleague
+    again = client.post(f"{page}/assignment", data={**stale, "from_assignee": str(colleague)})
+    assert again.status_code == 302
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Assignment)) == 0
+
+
 def test_a_request_assigned_to_a_closed_account_says_so_and_keeps_the_assignment(app: Flask, runner) -> None:
     """Found: the summary said "Assigned to Kim Colleague" while the list below said "Not
     assigned" (a closed account is not offered), and pressing Change assignment unassigned it."""

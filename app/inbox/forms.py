@@ -77,10 +77,18 @@ class StatusForm(FlaskForm):
         return valid
 
 
+# ``AssignForm.from_assignee`` for a request the page showed assigned to no one.
+NOT_ASSIGNED = "none"
+
+
 class AssignForm(FlaskForm):
     """Who the request is assigned to. Choices are set by the view (the active facilitators)."""
 
     facilitator = SelectField(choices=[], validate_choice=False, widget=GovSelect())
+    # Who the page showed the request assigned to (an account's number, or ``NOT_ASSIGNED``): a
+    # choice made while another tab or facilitator changed the assignment is refused, never
+    # applied over theirs.
+    from_assignee = HiddenField()
 
     def set_facilitators(self, choices: list[tuple[str, str]]) -> None:
         """Offer these (value, label) pairs."""

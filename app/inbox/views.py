@@ -64,7 +64,7 @@ from ..space_sessions.forms import SessionForm
 from ..space_sessions.models import FORMATS
 from ..web import error_summary, pdf_download
 from . import bp, listing, service
-from .forms import AssignForm, ImportForm, NoteForm, SignInForm, StatusForm
+from .forms import NOT_ASSIGNED, AssignForm, ImportForm, NoteForm, SignInForm, StatusForm
 from .guide import guide_html
 from .models import NOTE_MAX, Facilitator
 from .pdf_import import BAD_DATA, MAX_UPLOAD_BYTES, TOO_LARGE, ImportProblem, read_request_pdf
@@ -104,6 +104,10 @@ FORM_EXPIRED_BECAUSE = {
 # summary and beside the field) that nothing was saved yet. The warning under it names what was found.
 NOTE_NOT_ADDED = "Check the note does not identify anyone: it has not been added yet"
 REASON_NOT_SAVED = "Check the reason does not identify anyone: the status has not been changed yet"
+ASSIGNED_MEANWHILE = (
+    "The assignment has not been changed: it changed to {who} while this page was open (in another tab, or by "
+    "another facilitator). Check the request, then choose again"
+)
 MOVED_MEANWHILE = (
     "The status has not been changed: it changed to {status} while this page was open (in another tab, or by "
     "another facilitator). Check the request, then choose again"
@@ -593,6 +597,15 @@ def assign(reference: str) -> Response | str:
     form.set_facilitators(service.assignment_choices(current))
     if not form.validate():
         return render_request_page(stored, assign_form=form)
+    showed = form.from_assignee.data
+    now = str(current.id) if current is not None else NOT_ASSIGNED
+    if showed and showed != now:
+        # (A page from before this field was added sends none, and is changed as before.)
+        fresh = AssignForm(formdata=None, data={"facilitator": "" if current is None else now})
+        fresh.facilitator.errors = [
+            ASSIGNED_MEANWHILE.format(who=current.display_name if current is not None else "no one")
+        ]
+        return render_request_page(stored, assign_form=fresh)
     if current is not None and form.facilitator.data == str(current.id):
         assignee: Facilitator | None = current  # kept as it is, even with the account closed since
     else:
