@@ -777,6 +777,33 @@ def test_notes_are_stored_with_author_and_audited_without_their_text(app: Flask)
     assert len(events(app, "note_added")) == 1
 
 
+def test_a_note_form_sent_twice_adds_the_note_once(app: Flask, monkeypatch) -> None:
+    """Found (facilitator review): after "Add note", Back showed the request page with the browser
+    keeping the note's text in the box; "Add note" again added the same note a second time. Now
+    the same facilitator's same words, just added, are said to be there already; a colleague's
+    same words, or the same words later on, are a new note."""
+    client, _ = signed_in(app)
+    add_facilitator(app, "kim.colleague@partnership.example", "Kim Colleague")
+    reference = stored_request(app)
+    page = f"/inbox/requests/{reference}"
+    note = "Left a voicemail for the practitioner."
+    opened = text(client.get(page))
+    sent = {"csrf_token": csrf_token(opened), "text": note}
+    assert client.post(f"{page}/notes", data=sent).status_code == 302
+    again = client.post(f"{page}/notes", data=sent, follow_redirects=True)
+    assert "You had already added this note, so it was not added again" in text(again)
+    assert text(again).count(note) == 1
+    assert len(events(app, "note_added")) == 1
+    # A colleague may add the same words; and so may the same facilitator later on.
+    note_by(app, reference, note, email="kim.colleague@partnership.example")
+    assert client.post(f"{page}/notes", data=sent).status_code == 302
+    later = service.utcnow() + service.NOTE_RESENT_WITHIN + dt.timedelta(seconds=1)
+    monkeypatch.setattr(service, "utcnow", lambda: later)
+    assert client.post(f"{page}/notes", data=sent).status_code == 302
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(TriageNote)) == 4
+
+
 def note_by(app: Flask, reference: str, note: str, email: str = EMAIL) -> int:
     """A note added to the request by the facilitator with this email (its warning confirmed, if
     it had one); returns the note's id."""

@@ -984,6 +984,28 @@ def assign(request: StoredRequest, assignee: Facilitator | None, facilitator: Fa
     return True
 
 
+# A note sent again within this long (the form sent twice: Back, then Add note, with the
+# browser keeping the text; or a reload that posts again) is not added a second time.
+NOTE_RESENT_WITHIN = dt.timedelta(minutes=10)
+
+
+def is_note_resent(request: StoredRequest, text: str, facilitator: Facilitator) -> bool:
+    """Whether the request's newest note is this facilitator's, with the same words, added in the
+    last ``NOTE_RESENT_WITHIN``: the same form sent twice, not a new note."""
+    newest = db.session.scalar(
+        select(TriageNote)
+        .where(TriageNote.request_id == request.id)
+        .order_by(TriageNote.created_at.desc(), TriageNote.id.desc())
+        .limit(1)
+    )
+    return (
+        newest is not None
+        and newest.author_id == facilitator.id
+        and newest.text == text.strip()
+        and utcnow() - newest.created_at < NOTE_RESENT_WITHIN
+    )
+
+
 def add_note(request: StoredRequest, text: str, facilitator: Facilitator) -> TriageNote:
     """Add a triage note (the audit event records that a note was added, and whether an
     identifying-data warning was confirmed, never what it says)."""

@@ -633,6 +633,10 @@ def add_note(reference: str) -> Response | str:
     if findings:
         form.text.errors = [NOTE_NOT_ADDED]
         return render_request_page(stored, note_form=form, note_findings=findings)
+    if service.is_note_resent(stored, form.text.data or "", current_facilitator()):
+        # The form sent twice (Back, then Add note again): the note is there once.
+        flash("You had already added this note, so it was not added again", IMPORTANT)
+        return redirect(url_for("inbox.request_page", reference=stored.reference))
     service.add_note(stored, form.text.data or "", current_facilitator())
     done("Note added", "notes", "the notes")
     return acted_on(stored)
