@@ -353,6 +353,33 @@ def test_cancelling_a_session_asks_first_and_says_what_will_happen(session_app: 
     assert "govuk-notification-banner--success" not in text(again)
 
 
+def test_changing_and_cancelling_say_in_words_who_is_sent_what(session_app: Flask) -> None:
+    """Found (facilitator review): changing a session no one had been invited to yet said
+    "Session changed. Updated invitations queued: 0", and cancelling said "Requests moved back to
+    session offered: 1": counts after a colon, in the system's words."""
+    client, _ = signed_in(session_app)
+    first, second = offered(session_app), offered(session_app)
+    assert arrange(client, first).status_code == 302
+    session_id = session_id_of(session_app, first)
+    page_url = f"/inbox/sessions/{session_id}"
+
+    def change(start_time: str) -> str:
+        changed = post_form(client, page_url, page_url, session_form(start_time=start_time))
+        assert changed.status_code == 302
+        return text(client.get(changed.location))
+
+    assert "No one had been sent an invitation yet, so no update was sent" in change("11:00")
+    assert invite(client, first).status_code == 302
+    assert "The practitioner invited will be emailed the update" in change("12:00")
+    assert "queued: " not in change("12:30")
+    assert arrange_with(client, second, {"session": str(session_id)}).status_code == 302
+    assert invite(client, second).status_code == 302
+    assert "The 2 practitioners invited will be emailed the update" in change("13:00")
+    cancelled = post_form(client, f"{page_url}/cancel", f"{page_url}/cancel", CONFIRMED)
+    shown = text(client.get(cancelled.location))
+    assert "Session cancelled. Its 2 requests are back to session offered, so other sessions can be arranged" in shown
+
+
 def test_cancelling_needs_a_signed_in_facilitator_and_the_form_token(session_app: Flask) -> None:
     client, _ = signed_in(session_app)
     reference = offered(session_app)

@@ -252,8 +252,27 @@ def session_page(session_id: str) -> Response | str:
         db.session.rollback()
         flash(str(refused), IMPORTANT)
         return redirect(url_for("inbox.session_page", session_id=space_session.id))
-    done(f"Session changed. Updated invitations queued: {updated}", "change-session", "the session's details")
+    done(f"Session changed. {update_words(updated)}", "change-session", "the session's details")
     return redirect(url_for("inbox.session_page", session_id=space_session.id))
+
+
+def update_words(updated: int) -> str:
+    """What changing a session sent, in words (found: "Updated invitations queued: 0" when no one
+    had been invited yet)."""
+    if updated == 0:
+        return "No one had been sent an invitation yet, so no update was sent"
+    if updated == 1:
+        return "The practitioner invited will be emailed the update"
+    return f"The {updated} practitioners invited will be emailed the update"
+
+
+def moved_words(moved: int) -> str:
+    """Which requests cancelling a session moved back, in words."""
+    if moved == 0:
+        return "It had no requests in it"
+    if moved == 1:
+        return "Its request is back to session offered, so another session can be arranged"
+    return f"Its {moved} requests are back to session offered, so other sessions can be arranged"
 
 
 def cannot_change(space_session: SpaceSession) -> Response | None:
@@ -298,7 +317,7 @@ def cancel_session(session_id: str) -> Response | str:
         db.session.rollback()
         flash(str(refused), IMPORTANT)
         return redirect(url_for("inbox.session_page", session_id=space_session.id))
-    flash(f"Session cancelled. Requests moved back to session offered: {moved}", SUCCESS)
+    flash(f"Session cancelled. {moved_words(moved)}", SUCCESS)
     return redirect(url_for("inbox.sessions_list"))
 
 
