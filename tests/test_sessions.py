@@ -28,7 +28,7 @@ from support.database import sqlite_file_bytes
 from support.mail import FACILITATORS, SmtpServer
 from support.sessions import ROOM, UK, session_form, session_has_started, uk_today
 from support.submission import VALID_DETAILS, run_outbox
-from test_inbox import post_form, signed_in, text
+from test_inbox import events, post_form, signed_in, text
 from test_mail import CASE_DETAILS
 from test_workflow import BASE_URL, CONTACT, new_request, status_of
 
@@ -351,6 +351,27 @@ def test_cancelling_a_session_asks_first_and_says_what_will_happen(session_app: 
     again = client.get(f"{page_url}/cancel", follow_redirects=True)
     assert "This session is already cancelled" in text(again) and "Are you sure" not in text(again)
     assert "govuk-notification-banner--success" not in text(again)
+
+
+def test_send_invitation_on_a_page_opened_before_it_was_sent_does_not_send_it_twice(session_app: Flask) -> None:
+    """Found (facilitator review): two facilitators had the same request open after its session
+    was arranged; each selected "Send invitation", both were told "Invitation queued", and the
+    practitioner was emailed the invitation twice. Now the second is told it had gone already;
+    "Send the invitation again" still sends it again."""
+    client, _ = signed_in(session_app)
+    reference = offered(session_app)
+    assert arrange(client, reference).status_code == 302
+    page = text(client.get(request_url(reference)))
+    assert 'name="invited" value="no"' in page
+    first_time = {"csrf_token": csrf_token(page), "invited": "no"}
+    assert client.post(request_url(reference, "invitation"), data=first_time).status_code == 302
+    again = client.post(request_url(reference, "invitation"), data=first_time, follow_redirects=True)
+    assert "The invitation had already been sent while this page was open" in text(again)
+    assert 'name="invited" value="yes"' in text(again)
+    assert outbox_kinds(session_app).count("invitation") == 1
+    resent = client.post(request_url(reference, "invitation"), data={**first_time, "invited": "yes"})
+    assert resent.status_code == 302
+    assert len(events(session_app, "invitation_queued")) == 2
 
 
 def test_changing_and_cancelling_say_in_words_who_is_sent_what(session_app: Flask) -> None:

@@ -137,10 +137,23 @@ def arrange_session(reference: str) -> Response | str:
     return acted_on(stored)
 
 
+INVITED_MEANWHILE = (
+    "The invitation had already been sent while this page was open (from another tab, or by another facilitator), "
+    "so it was not sent again. To send it again, select Send the invitation again"
+)
+
+
 @bp.post("/requests/<reference>/invitation")
 def send_invitation(reference: str) -> Response | str:
     """Queue the invitation, with its calendar file, to the practitioner's work email."""
     stored = stored_request(reference)  # (CSRFProtect has checked the token, as for every POST)
+    place = sessions.session_place(stored)
+    if request.form.get("invited") == "no" and place is not None and place.invited_sequence is not None:
+        # "Send invitation" on a page opened before the invitation went (from another tab, or by
+        # another facilitator): sent again, it would reach the practitioner twice. (A page from
+        # before this field was added sends none, and is sent as before.)
+        flash(INVITED_MEANWHILE, IMPORTANT)
+        return redirect(url_for("inbox.request_page", reference=stored.reference))
     try:
         sessions.send_invitation(stored, current_facilitator().actor)
     except SessionRefused as refused:
