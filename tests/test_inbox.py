@@ -734,6 +734,24 @@ def test_an_assignment_chosen_on_a_page_opened_before_another_is_refused_not_app
         assert db.session.scalar(select(func.count()).select_from(Assignment)) == 0
 
 
+def test_a_request_assigned_to_a_closed_account_says_so_in_its_summary_the_list_and_the_csv(app: Flask, runner) -> None:
+    """Found (facilitator review): with a colleague's account closed, their requests still said
+    "Assigned to Kim Colleague" in the request's summary, in the inbox list and in the CSV: only
+    the assignment's drop-down said "(account closed)", so a request no one was working on looked
+    in hand."""
+    client, _ = signed_in(app)
+    colleague = add_facilitator(app, "kim.colleague@partnership.example", "Kim Colleague")
+    reference = stored_request(app)
+    page = f"/inbox/requests/{reference}"
+    assert post_form(client, page, f"{page}/assignment", {"facilitator": str(colleague)}).status_code == 302
+    assert runner.invoke(args=["facilitators", "deactivate", "kim.colleague@partnership.example"]).exit_code == 0
+    summary = re.search(r"<dd[^>]*data-assigned>([^<]+)</dd>", client.get(page).get_data(as_text=True))
+    assert summary is not None and summary.group(1) == "Kim Colleague (account closed)"
+    listed = re.search(r'data-label="Assigned to">([^<]+)</td>', client.get("/inbox").get_data(as_text=True))
+    assert listed is not None and listed.group(1) == "Kim Colleague (account closed)"
+    assert ",Kim Colleague (account closed)," in client.get("/inbox/requests.csv").get_data(as_text=True)
+
+
 def test_a_request_assigned_to_a_closed_account_says_so_and_keeps_the_assignment(app: Flask, runner) -> None:
     """Found: the summary said "Assigned to Kim Colleague" while the list below said "Not
     assigned" (a closed account is not offered), and pressing Change assignment unassigned it."""

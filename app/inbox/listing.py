@@ -265,6 +265,7 @@ def _query(filters: Filters, today: dt.date) -> Any:
             StoredRequest.due_on,
             StoredRequest.status,
             Facilitator.display_name,
+            Facilitator.active.label("assignee_active"),
             StoredRequest.mode,
             StoredRequest.details,
             StoredRequest.flags,
@@ -306,7 +307,10 @@ def _row(row: Any, today: dt.date) -> ListRow:
         due_on=row.due_on,
         overdue=workflow.is_overdue(row.status, row.due_on, today),
         status=row.status,
-        assigned_to=row.display_name,
+        # An account closed since is said so, as on the request page: the request is no one's now.
+        assigned_to=row.display_name
+        if row.display_name is None or row.assignee_active
+        else f"{row.display_name} (account closed)",
         mode=row.mode,
         criteria=_labels(details.get("criteria")),
         flags=_labels(row.flags),
