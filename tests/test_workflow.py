@@ -501,6 +501,19 @@ def test_search_by_reference_exact_or_prefix_in_any_case_with_spaces(app: Flask)
     assert listed(nothing) == [] and "There are no requests that match" in nothing
 
 
+def test_search_takes_a_reference_with_the_dashes_a_word_processor_puts_in(app: Flask) -> None:
+    """Found (facilitator review): a reference pasted from a document or email where the hyphens
+    had become en dashes ("STT–UF2B") was refused as "letters and numbers only", and every
+    request was listed; the guide says dashes do not matter."""
+    client, _ = signed_in(app)
+    first = new_request(app)
+    exact = client.get("/inbox", query_string={"reference": first.replace("-", "\u2013")})
+    assert exact.status_code == 302 and exact.location == f"/inbox/requests/{first}"
+    prefix = text(client.get("/inbox", query_string={"reference": first[:8].replace("-", "\u2014")}))
+    assert listed(prefix) == [first] and "could not be used" not in prefix
+    assert client.get(f"/inbox/requests/{first.replace('-', chr(0x2212))}").status_code == 200
+
+
 @pytest.mark.parametrize(
     "query",
     [

@@ -25,7 +25,7 @@ from ..extensions import db
 from ..models import AuditEvent, OutboxMessage, StoredRequest, utcnow
 from ..requests import fields
 from ..requests.document import UK_TIME, uk_day
-from ..requests.reference import ALPHABET, PREFIX
+from ..requests.reference import ALPHABET, PREFIX, SEPARATORS
 from .models import Assignment, Facilitator
 
 PAGE_SIZE = 50
@@ -111,7 +111,7 @@ def clean_value(raw: object) -> str:
 
 def compact_reference(text: str) -> str:
     """A typed reference ("stt 7kq4-m9", "7KQ4M9XA") as the letters and digits after "STT"."""
-    compact = re.sub(r"[\s\-]", "", text).upper()
+    compact = SEPARATORS.sub("", text).upper()
     return compact[len(PREFIX) :] if compact.startswith(PREFIX) else compact
 
 

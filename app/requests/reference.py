@@ -15,6 +15,9 @@ ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 GROUP = 4
 GROUPS = 2
 PATTERN = re.compile(rf"^{PREFIX}-[{ALPHABET}]{{{GROUP}}}-[{ALPHABET}]{{{GROUP}}}$")
+# What a typed reference may have between its groups: spaces and any dash, the hyphen and the
+# dashes a word processor or email program puts in its place (en and em dash, minus sign...).
+SEPARATORS = re.compile(r"[\s\-\u2010-\u2015\u2212\ufe58\ufe63\uff0d]")
 
 
 def new_reference() -> str:
@@ -25,7 +28,7 @@ def new_reference() -> str:
 
 def normalise_reference(text: str) -> str:
     """A reference as someone might type it ("stt 7kq4m9xa") in its standard form."""
-    compact = re.sub(r"[\s\-]", "", text).upper()
+    compact = SEPARATORS.sub("", text).upper()
     if compact.startswith(PREFIX):
         compact = compact[len(PREFIX) :]
     return f"{PREFIX}-{compact[:GROUP]}-{compact[GROUP:]}"
