@@ -734,17 +734,23 @@ def test_an_assignment_chosen_on_a_page_opened_before_another_is_refused_not_app
         assert db.session.scalar(select(func.count()).select_from(Assignment)) == 0
 
 
+def _assigned_to_a_closed_account(app: Flask, runner) -> tuple[FlaskClient, str, int]:
+    """A signed-in facilitator's client, the page of a request assigned to Kim Colleague, whose
+    account has since been closed, and Kim's account number."""
+    client, _ = signed_in(app)
+    colleague = add_facilitator(app, "kim.colleague@partnership.example", "Kim Colleague")
+    page = f"/inbox/requests/{stored_request(app)}"
+    assert post_form(client, page, f"{page}/assignment", {"facilitator": str(colleague)}).status_code == 302
+    assert runner.invoke(args=["facilitators", "deactivate", "kim.colleague@partnership.example"]).exit_code == 0
+    return client, page, colleague
+
+
 def test_a_request_assigned_to_a_closed_account_says_so_in_its_summary_the_list_and_the_csv(app: Flask, runner) -> None:
     """Found (facilitator review): with a colleague's account closed, their requests still said
     "Assigned to Kim Colleague" in the request's summary, in the inbox list and in the CSV: only
     the assignment's drop-down said "(account closed)", so a request no one was working on looked
     in hand."""
-    client, _ = signed_in(app)
-    colleague = add_facilitator(app, "kim.colleague@partnership.example", "Kim Colleague")
-    reference = stored_request(app)
-    page = f"/inbox/requests/{reference}"
-    assert post_form(client, page, f"{page}/assignment", {"facilitator": str(colleague)}).status_code == 302
-    assert runner.invoke(args=["facilitators", "deactivate", "kim.colleague@partnership.example"]).exit_code == 0
+    client, page, _ = _assigned_to_a_closed_account(app, runner)
     summary = re.search(r"<dd[^>]*data-assigned>([^<]+)</dd>", client.get(page).get_data(as_text=True))
     assert summary is not None and summary.group(1) == "Kim Colleague (account closed)"
     listed = re.search(r'data-label="Assigned to">([^<]+)</td>', client.get("/inbox").get_data(as_text=True))
@@ -755,12 +761,7 @@ def test_a_request_assigned_to_a_closed_account_says_so_in_its_summary_the_list_
 def test_a_request_assigned_to_a_closed_account_says_so_and_keeps_the_assignment(app: Flask, runner) -> None:
     """Found: the summary said "Assigned to Kim Colleague" while the list below said "Not
     assigned" (a closed account is not offered), and pressing Change assignment unassigned it."""
-    client, _ = signed_in(app)
-    colleague = add_facilitator(app, "kim.colleague@partnership.example", "Kim Colleague")
-    reference = stored_request(app)
-    page = f"/inbox/requests/{reference}"
-    assert post_form(client, page, f"{page}/assignment", {"facilitator": str(colleague)}).status_code == 302
-    assert runner.invoke(args=["facilitators", "deactivate", "kim.colleague@partnership.example"]).exit_code == 0
+    client, page, colleague = _assigned_to_a_closed_account(app, runner)
     html_page = client.get(page).get_data(as_text=True)
     chosen = re.search(r'<option value="(\d+)" selected>([^<]+)</option>', html_page)
     assert chosen is not None and chosen.groups() == (str(colleague), "Kim Colleague (account closed)")
