@@ -436,3 +436,21 @@ def test_no_reminder_straight_after_an_invitation_for_tomorrow(session_app: Flas
         assert queue_reminders() == 1
         assert queue_reminders() == 0  # once only
     assert outbox_kinds(session_app)[-2:] == ["invitation", "reminder"]  # the update replaced the unsent invitation
+
+
+def test_not_held_after_a_colleague_marked_it_held_says_it_changed_meanwhile(session_app: Flask) -> None:
+    """Found (facilitator review): with the session marked held by a colleague (or in another
+    tab), "The session was not held" from the page opened before said "Only a request with a
+    session arranged can be marked not held", which read as a rule to learn, not as a change to
+    check."""
+    client, _ = signed_in(session_app)
+    reference = offered(session_app)
+    assert arrange(client, reference).status_code == 302
+    session_has_started(session_app, reference, ago=dt.timedelta(minutes=1))
+    assert outcome(client, reference, "held").status_code == 302
+    response = outcome(client, reference, "not_held")  # from the page as it was before
+    page = text(response)
+    assert response.status_code == 200 and "There is a problem" in page
+    assert "this request is now session held, not session arranged" in page
+    assert "changed while this page was open" in page
+    assert status_of(session_app, reference) == "session_held"

@@ -499,7 +499,7 @@ def test_not_held_goes_back_to_offered_and_out_of_the_session(app: Flask) -> Non
         assert db.session.scalar(select(func.count()).select_from(Count).where(Count.kind == "session_held")) == 0
     # Without a choice, or from the wrong status, it is refused with a message.
     assert "Select whether the session was held" in text(outcome(client, reference, ""))
-    assert "Only a request with a session arranged" in text(outcome(client, reference, "not_held"))
+    assert "this request is now session offered, not session arranged" in text(outcome(client, reference, "not_held"))
     assert "cannot be moved to session held" in text(outcome(client, reference, "held"))
 
 

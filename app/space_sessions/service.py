@@ -562,7 +562,13 @@ def mark_not_held(request: StoredRequest, actor: str) -> None:
     """The session did not take place for this request: back to "session offered", out of the
     session, so another can be arranged."""
     if not workflow.can_move(request.status, OFFERED) or request.status != ARRANGED:
-        raise SessionRefused("session", "Only a request with a session arranged can be marked not held")
+        # Most often the page was stale: a colleague (or another tab) marked it held meanwhile.
+        now = workflow.STATUS_LABELS.get(request.status, request.status).lower()
+        raise SessionRefused(
+            "session",
+            f"Nothing has been changed: this request is now {now}, not session arranged (it changed while this "
+            "page was open, in another tab or by another facilitator). Check the request, then choose again",
+        )
     if too_soon := not_held_too_soon(request):
         raise SessionRefused("session", too_soon)
     leave_session(request)
