@@ -38,6 +38,9 @@ NOTICE_KEY = "journey_notice"
 DETAILS_KEY = "request_details"
 DONE_KEY = "request_pages_done"
 DETAILS_MODE_KEY = "request_details_mode"  # the mode the details were typed in
+# The reference of the request this session sent last: its page and PDF are shown from it
+# until a new journey begins (``just_submitted``).
+SUBMITTED_KEY = "submitted_reference"
 CONFIRMED_KEY = "request_confirmed"
 DRAFT_REQUEST_KEYS = (DETAILS_KEY, DONE_KEY, DETAILS_MODE_KEY, CONFIRMED_KEY)
 # Who is doing the journey (``JourneyState.mode``), in words for documents and counts.
@@ -92,6 +95,14 @@ def start_journey() -> str:
 def has_journey() -> bool:
     """Whether a journey has been started in this session."""
     return TOKEN_KEY in session
+
+
+def just_submitted() -> str | None:
+    """The reference of the request this session submitted last, while no new journey has
+    begun since (submitting clears the journey; starting again begins a new one): while it is
+    there, this browser can still open the request's page and PDF."""
+    reference = session.get(SUBMITTED_KEY)
+    return reference if isinstance(reference, str) and not has_journey() else None
 
 
 def journey_token() -> str | None:
@@ -210,6 +221,7 @@ __all__ = [
     "MODE_LABELS",
     "NOTICE_KEY",
     "SET_ASIDE_KEY",
+    "SUBMITTED_KEY",
     "TOKEN_KEY",
     "clear_journey",
     "current_answers",
@@ -217,6 +229,7 @@ __all__ = [
     "has_journey",
     "journey_token",
     "journey_url",
+    "just_submitted",
     "notice_out_of_order",
     "pop_notice",
     "save_answers",

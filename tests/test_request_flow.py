@@ -1032,6 +1032,33 @@ def test_the_phone_and_email_warning_says_where_the_persons_own_details_go(clien
     assert "The practitioner's work email address belongs on the practitioner's details page, not here." in text
 
 
+def test_starting_a_new_check_after_sending_says_first_that_the_request_page_and_pdf_go(client, app) -> None:  # type: ignore[no-untyped-def]
+    """Found (practitioner review): after sending a request, Start now on the start page began a
+    new check at once, and with it removed the sent request's page and PDF from the browser, which
+    the page had said stay until the idle limit: the PDF may not have been downloaded (or made)
+    yet. Now it asks first, showing nothing of the request; Back and "carry on" links go to the
+    request's page rather than quietly starting a new check."""
+    walker = to_outcome(client)
+    submitted_request(walker)
+    response = walker.get("/start")
+    assert response.status_code == 200
+    text = text_of(response)
+    assert "A request was sent from this browser" in text
+    assert "Starting a new check removes them from this browser now. The request itself stays sent." in text
+    [stored] = stored_requests(app)
+    assert stored.reference not in text and VALID_DETAILS["reflection"][:40] not in text  # nothing of the request
+    # Nothing was removed by asking: the page and its PDF are still there.
+    assert walker.get("/request/submitted").status_code == 200
+    # Back into the questions, or a kept page's "carry on" link: the sent request, not a new check.
+    for address in ("/questions/mode", "/continue", "/result"):
+        assert walker.get(address).location.endswith("/request/submitted"), address
+    assert walker.get("/request/submitted").status_code == 200
+    # "Start a new check" (the page's form) begins one.
+    response = walker.post("/start", {})
+    assert response.status_code == 302 and response.location.endswith("/questions/mode")
+    assert walker.get("/request/submitted").location.endswith("/questions/mode")
+
+
 def test_the_submitted_page_is_not_shown_once_a_new_journey_has_begun(client, app) -> None:  # type: ignore[no-untyped-def]
     """Found: after sending a request and starting a new check, /request/submitted still showed
     "Request sent" with the earlier reference, as if the new journey had been sent."""
@@ -1040,15 +1067,18 @@ def test_the_submitted_page_is_not_shown_once_a_new_journey_has_begun(client, ap
     [stored] = stored_requests(app)
     assert walker.get("/request/submitted").status_code == 200  # until a new journey begins
     run_outbox(app)
-    walker.start()
+    # Start now asks first (the page and PDF would go); the new check's first page says, once,
+    # that the earlier request was sent, with its reference.
+    text = text_of(walker.start())
+    assert f"The request you sent has the reference {stored.reference}." in text
+    assert "You have started a new check" in text and "Request sent" not in text
     walker.answer("mode", "practitioner")
-    # Back (or a bookmark) to the confirmation: to where the new journey stands, saying once that
-    # the earlier request was sent, with its reference; never the old "Request sent" page.
+    # Back (or a bookmark) to the confirmation: to where the new journey stands; never the old
+    # "Request sent" page, and the reference not said again.
     response = walker.get("/request/submitted")
     assert response.status_code == 302 and response.location.endswith("/questions/immediate_danger")
     text = text_of(walker.get(response.location))
-    assert f"The request you sent has the reference {stored.reference}." in text
-    assert "You have started a new check" in text and "Request sent" not in text
+    assert "Request sent" not in text
     again = walker.get("/request/submitted")
     assert again.location.endswith("/questions/immediate_danger")
     assert stored.reference not in text_of(walker.get(again.location))  # said once

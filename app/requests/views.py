@@ -45,10 +45,12 @@ from ..journey import (
     DETAILS_MODE_KEY,
     DONE_KEY,
     DRAFT_REQUEST_KEYS,
+    SUBMITTED_KEY,
     clear_journey,
     current_state,
     has_journey,
     journey_url,
+    just_submitted,
     noted_from_answers,
     notice_out_of_order,
     pop_notice,
@@ -77,7 +79,6 @@ from .service import (
     supervision_record_pdf,
 )
 
-SUBMITTED_KEY = "submitted_reference"
 # Endpoints that do not need a journey at the eligible outcome.
 log = logging.getLogger(__name__)
 OPEN_ENDPOINTS = {
@@ -590,13 +591,6 @@ def not_ready(problem: IncompleteRequest, state: JourneyState) -> Response | tup
 
 
 # --- after submission ----------------------------------------------------------------------
-
-
-def just_submitted() -> str | None:
-    """The reference of the request this session submitted last, while no new journey has
-    begun since (submitting clears the journey; starting again begins a new one)."""
-    reference = session.get(SUBMITTED_KEY)
-    return reference if isinstance(reference, str) and not has_journey() else None
 
 
 def submitted_request() -> Any:

@@ -15,15 +15,18 @@ from werkzeug.wrappers import Response
 
 from ..errors import render_error
 from ..journey import (
+    SUBMITTED_KEY,
     current_answers,
     current_state,
     has_journey,
     journey_url,
+    just_submitted,
     noted_from_answers,
     notice_out_of_order,
     pop_notice,
     save_change,
     set_aside_answers,
+    set_notice,
     start_afresh,
     start_journey,
     summary_answers,
@@ -56,8 +59,16 @@ def start() -> Response | str:
     cleared (``start_afresh``). A GET (the start page's "Start now") with answers already in
     this browser asks first: they may be someone else's, on a shared computer, and the page
     shows none of them."""
+    sent = just_submitted()
     if request.method == "POST":
         start_afresh()
+        if sent:  # the request sent from this browser: its page and PDF go, its reference is said once
+            session.pop(SUBMITTED_KEY, None)
+            set_notice("earlier_request", reference=sent)
+    elif sent:
+        # A request was sent from this browser and its page and PDF are still here: a new check
+        # removes them, so say so first (the PDF may not have been downloaded yet).
+        return render_template("wizard/sent_request_here.html")
     elif not has_journey():
         start_journey()
     elif current_answers():
@@ -70,6 +81,8 @@ def carry_on() -> Response:
     """Where the journey stands: the next question, or the outcome (the link for "carry on
     where you left off", on pages that cannot know it: the kept error pages). A new journey
     when there is none."""
+    if just_submitted():
+        return redirect(url_for("requests.submitted"))  # where it stands: the request sent
     if not has_journey():
         start_journey()
     return redirect(journey_url(current_state()))
@@ -83,6 +96,10 @@ def question(question_id: str) -> Response | tuple[str, int] | str:
     asked = current_pack().question(question_id)
     if asked is None:
         abort(404)
+    if request.method == "GET" and just_submitted():
+        # Back or a bookmark after sending: the sent request's page, not a new check that
+        # would quietly remove it (starting one asks first: ``start``).
+        return redirect(url_for("requests.submitted"))
     if not has_journey():
         start_journey()
     state = current_state()
@@ -235,6 +252,8 @@ def result() -> Response | str:
     if session_expired():
         return expired_page()
     state = current_state()
+    if state.outcome is None and just_submitted():
+        return redirect(url_for("requests.submitted"))  # Back after sending: the request sent
     if state.outcome is None:
         if has_journey() and state.steps:
             notice_out_of_order(state)

@@ -202,7 +202,14 @@ def test_request_pages_have_no_axe_violations(browser_page: Callable, js: bool, 
     check_page(page, audit, "the submitted page, with its PDF made")
     expect(page.get_by_role("link", name=re.compile(r"Download your request \(PDF\)"))).to_be_visible()
     assert reference
-    assert len(audit.pages_checked) == 13
+    # Start now, with the sent request still here: asked first; "Go back to the request" keeps it.
+    page.goto(page.url.split("/request/")[0] + "/")
+    page.get_by_role("button", name="Start now").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("A request was sent from this browser")
+    check_page(page, audit, "Start now while a sent request is still shown here")
+    page.get_by_role("button", name="Go back to the request").click()
+    expect(page.get_by_role("main")).to_contain_text(reference)
+    assert len(audit.pages_checked) == 14
     audit.assert_clean()
 
 
