@@ -1045,6 +1045,7 @@ def test_starting_a_new_check_after_sending_says_first_that_the_request_page_and
     text = text_of(response)
     assert "A request was sent from this browser" in text
     assert "Starting a new check removes them from this browser now. The request itself stays sent." in text
+    assert "If you did not send it (on a shared computer, for example), start a new check: this removes it." in text
     [stored] = stored_requests(app)
     assert stored.reference not in text and VALID_DETAILS["reflection"][:40] not in text  # nothing of the request
     # Nothing was removed by asking: the page and its PDF are still there.
