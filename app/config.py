@@ -55,6 +55,17 @@ DATABASE_CONNECT_TIMEOUT_SECONDS = 5
 # the text typed into the form lost. Unless libpq's options (connect_args, DATABASE_URL,
 # PGOPTIONS) already set one. Migrations run without it (migrations/env.py).
 DATABASE_STATEMENT_TIMEOUT_SECONDS = 10
+# PostgreSQL: how long what the app sent may go unacknowledged before the connection is given up
+# (libpq's tcp_user_timeout), and TCP keepalives on idle connections. Without them, a database
+# host that vanished (powered off, a network path or firewall dropping its packets) while a
+# connection was open held the page on that connection (the pool's check included) until
+# gunicorn killed its worker 30 s later: no page at all. Now the connection fails within this,
+# the pool makes a new one (or the page says the database is not answering), well inside
+# gunicorn's 30 s. A database that is slow to answer is not cut off by it: its computer
+# acknowledges what was sent at once (the statement_timeout above covers a slow statement).
+# Unless the address or connect_args set them.
+DATABASE_TCP_USER_TIMEOUT_SECONDS = 10
+TCP_KEEPALIVES = {"keepalives": 1, "keepalives_idle": 60, "keepalives_interval": 10, "keepalives_count": 3}
 
 
 def engine_options(uri: str, options: Mapping[str, Any]) -> dict[str, Any]:
@@ -62,8 +73,9 @@ def engine_options(uri: str, options: Mapping[str, Any]) -> dict[str, Any]:
     ``ENGINE_OPTION_DEFAULTS``, so that whatever they say, errors never list a statement's values
     and dropped connections are replaced; and, for PostgreSQL, ``DATABASE_CONNECT_TIMEOUT_SECONDS``
     as ``connect_timeout`` unless ``connect_args``, the address or libpq's ``PGCONNECT_TIMEOUT``
-    already give one (a connection option beats the environment: it would override it), and
-    ``DATABASE_STATEMENT_TIMEOUT_SECONDS`` as the statement_timeout (``statement_timeout_options``)."""
+    already give one (a connection option beats the environment: it would override it),
+    ``DATABASE_STATEMENT_TIMEOUT_SECONDS`` as the statement_timeout (``statement_timeout_options``),
+    and ``DATABASE_TCP_USER_TIMEOUT_SECONDS`` with ``TCP_KEEPALIVES``, unless the address sets them."""
     merged = {**ENGINE_OPTION_DEFAULTS, **options}
     try:
         url = make_url(uri)
@@ -75,6 +87,8 @@ def engine_options(uri: str, options: Mapping[str, Any]) -> dict[str, Any]:
     added: dict[str, Any] = {}
     if "connect_timeout" not in url.query and not os.environ.get("PGCONNECT_TIMEOUT", "").strip():
         added["connect_timeout"] = DATABASE_CONNECT_TIMEOUT_SECONDS
+    connection_life = {**TCP_KEEPALIVES, "tcp_user_timeout": DATABASE_TCP_USER_TIMEOUT_SECONDS * 1000}
+    added.update({name: value for name, value in connection_life.items() if name not in url.query})
     combined = {**added, **connect_args}
     libpq_options = statement_timeout_options(url.query.get("options"), connect_args.get("options"))
     if libpq_options is not None:

@@ -955,3 +955,43 @@ def test_a_statement_may_wait_ten_seconds_unless_the_settings_say_otherwise(
     given = engine_options(url, {"connect_args": connect_args})["connect_args"]
     assert given.get("options") == expected
     assert "options" not in engine_options("sqlite:///x.db", {}).get("connect_args", {})
+
+
+@pytest.mark.postgres
+def test_a_database_host_that_vanishes_gives_up_the_connection_in_seconds_not_at_gunicorns_30() -> None:
+    """Found (robustness, from the last reviews' list): a database host that vanished (powered off,
+    its packets dropped) while a connection was open held the page on it, the pool's check
+    included, until gunicorn killed the worker 30 s later, with no page at all. Every connection
+    the app makes (its requests' and the journey sessions') now has libpq's tcp_user_timeout and
+    TCP keepalives: the kernel gives the connection up when what was sent goes unacknowledged for
+    10 s, and the page says the database is not answering. Checked on the sockets themselves (a
+    vanished host cannot be made on loopback, whose kernel acknowledges everything); an
+    address's own values are left as they are."""
+    import socket as sockets
+
+    from app.config import DATABASE_TCP_USER_TIMEOUT_SECONDS, engine_options
+    from app.extensions import db
+    from app.sessions import SESSION_BIND
+    from support.database import dispose, postgres_url
+
+    app = _postgres_app(postgres_url())
+    try:
+        with app.app_context():
+            for engine in (db.engine, db.engines[SESSION_BIND]):
+                with engine.connect() as connection:
+                    raw = connection.connection.dbapi_connection
+                    assert raw is not None
+                    sock = sockets.socket(fileno=raw.fileno())
+                    try:
+                        timeout = sock.getsockopt(sockets.IPPROTO_TCP, sockets.TCP_USER_TIMEOUT)
+                        keepalive = sock.getsockopt(sockets.SOL_SOCKET, sockets.SO_KEEPALIVE)
+                    finally:
+                        sock.detach()  # the socket stays the connection's
+                    assert timeout == DATABASE_TCP_USER_TIMEOUT_SECONDS * 1000, engine
+                    assert keepalive == 1, engine
+    finally:
+        dispose(app)
+    own = "postgresql+psycopg://someone:secret@db.example/space_to_think?tcp_user_timeout=30000&keepalives=0"
+    given = engine_options(own, {})["connect_args"]
+    assert "tcp_user_timeout" not in given and "keepalives" not in given
+    assert engine_options(own, {"connect_args": {"tcp_user_timeout": 5000}})["connect_args"]["tcp_user_timeout"] == 5000
