@@ -1060,6 +1060,21 @@ def test_starting_a_new_check_after_sending_says_first_that_the_request_page_and
     assert walker.get("/request/submitted").location.endswith("/questions/mode")
 
 
+def test_starting_a_new_check_after_sending_from_supervision_speaks_of_both_pdfs(client) -> None:  # type: ignore[no-untyped-def]
+    """From supervision the sent request has two PDFs (the request and the supervision record):
+    the page asking before a new check removes them says so."""
+    walker = to_outcome(client, SUPERVISION_PATH)
+    submitted_request(walker, SUPERVISION_PATH)
+    text = text_of(walker.get("/start"))
+    assert "the PDFs (the request and the supervision record) can still be opened" in text
+    assert "download the PDFs first" in text
+
+    practitioner = to_outcome(client.application.test_client())
+    submitted_request(practitioner)
+    text = text_of(practitioner.get("/start"))
+    assert "Its page and its PDF can still be opened" in text and "download the PDF first" in text
+
+
 def test_the_submitted_page_is_not_shown_once_a_new_journey_has_begun(client, app) -> None:  # type: ignore[no-untyped-def]
     """Found: after sending a request and starting a new check, /request/submitted still showed
     "Request sent" with the earlier reference, as if the new journey had been sent."""

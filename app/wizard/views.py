@@ -11,9 +11,11 @@ from typing import Any
 
 from flask import abort, redirect, render_template, request, session, url_for
 from flask_wtf.csrf import CSRFError
+from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from ..errors import render_error
+from ..extensions import db
 from ..journey import (
     SUBMITTED_KEY,
     current_answers,
@@ -31,6 +33,7 @@ from ..journey import (
     start_journey,
     summary_answers,
 )
+from ..models import StoredRequest
 from ..pack import current_contacts, current_pack
 from ..rules import InvalidAnswer, JourneyState, Question, QuestionNotReached, answer
 from ..sessions import CLEARED_KEY, reset_session, session_expired
@@ -68,12 +71,19 @@ def start() -> Response | str:
     elif sent:
         # A request was sent from this browser and its page and PDF are still here: a new check
         # removes them, so say so first (the PDF may not have been downloaded yet).
-        return render_template("wizard/sent_request_here.html")
+        return render_template("wizard/sent_request_here.html", mode=_mode_of_request(sent))
     elif not has_journey():
         start_journey()
     elif current_answers():
         return render_template("wizard/already_started.html", continue_url=url_for("wizard.carry_on"))
     return redirect(url_for("wizard.question", question_id=current_pack().start))
+
+
+def _mode_of_request(reference: str) -> str:
+    """Whose words a sent request's pages used (its mode), read from the stored request alone:
+    in supervision it has two PDFs, the request's and the supervision record."""
+    mode = db.session.scalar(select(StoredRequest.mode).where(StoredRequest.reference == reference))
+    return mode if mode in ("practitioner", "supervision") else "practitioner"
 
 
 @bp.get("/continue")
