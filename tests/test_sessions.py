@@ -374,6 +374,66 @@ def test_send_invitation_on_a_page_opened_before_it_was_sent_does_not_send_it_tw
     assert len(events(session_app, "invitation_queued")) == 2
 
 
+def test_send_invitation_on_a_page_opened_before_a_colleague_moved_the_session_says_what_it_is_now(
+    session_app: Flask,
+) -> None:
+    """Found (facilitator review): a colleague moved the session to another day while this
+    facilitator had the request open; "Send invitation" from the stale page invited the
+    practitioner to a time the facilitator had never seen. Now it is refused, saying what
+    changed and what the session is now; from the page as it is now, it is sent."""
+    client, _ = signed_in(session_app)
+    reference = offered(session_app)
+    assert arrange(client, reference).status_code == 302
+    stale = text(client.get(request_url(reference)))
+    colleague, _ = signed_in_as_colleague(session_app)
+    moved_to = uk_today() + dt.timedelta(days=9)
+    assert (
+        change_session(colleague, session_id_of(session_app, reference), day=moved_to, start_time="14:00").status_code
+        == 302
+    )
+    sent = {
+        "csrf_token": csrf_token(stale),
+        "invited": "no",
+        "session_seen": re.search(r'name="session_seen" value="([^"]*)"', stale).group(1),
+    }
+    response = client.post(request_url(reference, "invitation"), data=sent)
+    page = text(response)
+    assert response.status_code == 200 and "There is a problem" in page
+    assert (
+        "The invitation has not been sent: the session's date and time changed while this page was open "
+        "(in another tab, or by another facilitator). The session is now on "
+        f"{moved_to:%A} {moved_to.day} {moved_to:%B %Y} at 2:00pm (UK time), 1 hour 30 minutes, in person."
+    ) in page
+    assert "invitation" not in outbox_kinds(session_app)
+    assert not events(session_app, "invitation_queued")
+    # The page as it is now carries the session as it is now: sent.
+    fresh = {**sent, "session_seen": re.search(r'name="session_seen" value="([^"]*)"', page).group(1)}
+    assert client.post(request_url(reference, "invitation"), data=fresh).status_code == 302
+    assert outbox_kinds(session_app).count("invitation") == 1
+    # Only the place changed: said so.
+    now = text(client.get(request_url(reference)))
+    assert (
+        change_session(
+            colleague, session_id_of(session_app, reference), day=moved_to, start_time="14:00", place="Room 9"
+        ).status_code
+        == 302
+    )
+    again = {**fresh, "invited": "yes", "session_seen": re.search(r'name="session_seen" value="([^"]*)"', now).group(1)}
+    refused = text(client.post(request_url(reference, "invitation"), data=again))
+    assert "the session's joining instructions or place changed while this page was open" in refused
+    assert "then select Send the invitation again if they are right" in refused
+
+
+def signed_in_as_colleague(app: Flask) -> tuple[FlaskClient, int]:
+    """A second facilitator, signed in in a browser of their own."""
+    from test_inbox import add_facilitator, sign_in
+
+    colleague_id = add_facilitator(app, "kim.colleague@partnership.example", "Kim Colleague")
+    client = app.test_client()
+    assert sign_in(client, "kim.colleague@partnership.example").status_code == 302
+    return client, colleague_id
+
+
 def test_changing_and_cancelling_say_in_words_who_is_sent_what(session_app: Flask) -> None:
     """Found (facilitator review): changing a session no one had been invited to yet said
     "Session changed. Updated invitations queued: 0", and cancelling said "Requests moved back to

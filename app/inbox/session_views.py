@@ -154,6 +154,15 @@ def send_invitation(reference: str) -> Response | str:
         # before this field was added sends none, and is sent as before.)
         flash(INVITED_MEANWHILE, IMPORTANT)
         return redirect(url_for("inbox.request_page", reference=stored.reference))
+    space_session = sessions.session_of(stored)
+    seen = request.form.get("session_seen")
+    if seen and space_session is not None and space_session.cancelled_at is None:
+        # "Send invitation" on a page opened before a colleague (or another tab) changed the
+        # session: it would invite the practitioner to a time this facilitator did not see. (A
+        # page from before this field was added sends none, and is sent as before.)
+        changed = sessions.changed_since(space_session, seen)
+        if changed is None or changed:
+            return render_request_page(stored, session_problem=changed_meanwhile(space_session, place, changed))
     try:
         sessions.send_invitation(stored, current_facilitator().actor)
     except SessionRefused as refused:
@@ -163,6 +172,23 @@ def send_invitation(reference: str) -> Response | str:
         "Invitation queued: it will be emailed to the practitioner in the next minute", "session-section", "the session"
     )
     return acted_on(stored)
+
+
+def changed_meanwhile(space_session: SpaceSession, place: Any, changed: list[str] | None) -> str:
+    """Why "Send invitation" did nothing: the session changed while the page was open (``changed``:
+    what changed, in words; None: the request is in another session now), and what it is now."""
+    words = sessions.session_words(space_session)
+    if changed is None:
+        what = "this request was put in a different session"
+    else:
+        listed = changed[0] if len(changed) == 1 else ", ".join(changed[:-1]) + " and " + changed[-1]
+        what = f"the session's {listed} changed"
+    button = "Send invitation" if place is None or place.invited_sequence is None else "Send the invitation again"
+    return (
+        f"The invitation has not been sent: {what} while this page was open (in another tab, or by another "
+        f"facilitator). The session is now on {words['date']} at {words['time']} (UK time), {words['length']}, "
+        f"{words['format'].lower()}. Check the session's details below, then select {button} if they are right"
+    )
 
 
 @bp.post("/requests/<reference>/session-outcome")

@@ -492,6 +492,7 @@ def render_request_page(
         formats=FORMATS,
         lengths=sessions.LENGTHS,
         can_invite=bool(current_app.config.get("FACILITATOR_EMAIL")),
+        session_version=sessions.session_version,
     )
 
 

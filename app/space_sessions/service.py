@@ -229,6 +229,26 @@ CHANGE_WORDS = {
 }
 
 
+def session_version(session: SpaceSession) -> str:
+    """The session as a page shows it, in one line for a hidden field: its id, date, time, length,
+    format and a hash of its place. Sent back with "Send invitation", it tells whether the
+    session changed since the page was opened (``changed_since``)."""
+    words = session_words(session)
+    place = hashlib.sha256(session.place.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+    return "|".join((str(session.id), words["date"], words["time"], str(session.minutes), session.format, place))
+
+
+def changed_since(session: SpaceSession, seen: str) -> list[str] | None:
+    """What changed in ``session`` since a page showed it as ``seen`` (``session_version``), in
+    the words of ``CHANGE_WORDS`` ([]: nothing), or None if ``seen`` was another session."""
+    then, now = seen.split("|"), session_version(session).split("|")
+    if len(then) != len(now) or then[0] != now[0]:
+        return None
+    return [
+        words for words, before, after in zip(CHANGE_WORDS.values(), then[1:], now[1:], strict=True) if before != after
+    ]
+
+
 def time_in_words(time: dt.time) -> str:
     """A time of day as pages and emails write it: "10:00am", "2:30pm"."""
     return f"{time.hour % 12 or 12}:{time:%M}{'am' if time.hour < 12 else 'pm'}"
@@ -939,6 +959,7 @@ __all__ = [
     "arrange",
     "cancel_session",
     "change_session",
+    "changed_since",
     "delete_comment",
     "feedback_comments",
     "find_comment",
@@ -948,6 +969,7 @@ __all__ = [
     "mark_not_held",
     "queue_reminders",
     "send_invitation",
+    "session_version",
     "sessions_to_record",
     "unchanged",
     "upcoming_sessions",
