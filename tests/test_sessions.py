@@ -18,7 +18,8 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.test import TestResponse
 
 from app.extensions import db
-from app.models import AuditEvent, OutboxMessage, StoredRequest
+from app.models import AuditEvent, OutboxMessage, StoredRequest, utcnow
+from app.requests.document import uk_day
 from app.space_sessions.models import FeedbackComment, FeedbackToken, SessionPlace, SpaceSession
 from app.space_sessions.service import queue_reminders
 from app.stats.models import Count
@@ -129,10 +130,6 @@ BAD_SESSIONS: tuple[tuple[dict[str, str], str], ...] = (
     ({"date-day": "", "date-month": "", "date-year": ""}, "Enter the date of the session"),
     ({"date-month": ""}, "The date of the session must include a month"),
     ({"date-day": "31", "date-month": "2"}, "The date of the session must be a real date"),
-    (
-        {"date-day": "1", "date-month": "1", "date-year": "2020"},
-        "The date of the session must be today or in the future",
-    ),
     ({"date-year": "27"}, "The year must include 4 numbers"),
     ({"start_time": "25:00"}, "Enter the start time as a time of day, like 14:30 or 2:30pm"),
     ({"start_time": "13pm"}, "Enter the start time as a time of day, like 14:30 or 2:30pm"),
@@ -165,16 +162,103 @@ def test_a_bad_session_is_refused_and_keeps_what_was_typed(app: Flask) -> None:
     assert session_id_of(app, reference) is None
 
 
-def test_a_session_today_at_a_time_already_gone_is_refused(app: Flask) -> None:
-    """Found: a session arranged for earlier today was accepted, invited, and then shown nowhere."""
+def test_a_session_today_at_a_time_already_gone_is_refused_when_changing_a_session(app: Flask) -> None:
+    """Found: a session arranged for earlier today was accepted, invited, and then shown nowhere.
+    A session is moved only to a time still to come (one already over is recorded from the
+    request's page instead: the next tests)."""
     client, _ = signed_in(app)
     reference = offered(app)
-    response = arrange(client, reference, day=uk_today(), start_time="0:00")
-    page = text(response)
-    assert response.status_code == 200 and page.count("The start time must be in the future") == 2
-    assert re.search(r'name="start_time"[^>]*value="0:00"', page) and ROOM in page  # what was typed is kept
-    assert status_of(app, reference) == "session_offered"
-    assert session_id_of(app, reference) is None
+    assert arrange(client, reference).status_code == 302
+    session_id = session_id_of(app, reference)
+    for fields, message in (
+        ({"day": uk_today(), "start_time": "0:00"}, "The start time must be in the future"),
+        ({"day": uk_today() - dt.timedelta(days=2)}, "The date of the session must be today or in the future"),
+    ):
+        response = change_session(client, session_id, **fields)
+        page = text(response)
+        assert response.status_code == 200 and page.count(message) == 2, fields
+        assert ROOM in page  # what was typed is kept
+    with app.app_context():
+        assert db.session.get(SpaceSession, session_id).sequence == 0  # not changed
+
+
+def recorded_page(client: FlaskClient, reference: str, response: TestResponse) -> str:
+    assert response.status_code == 302, text(response)
+    return text(client.get(request_url(reference)))
+
+
+@both_databases
+def test_a_session_that_already_took_place_is_recorded_and_no_one_is_emailed_about_it_but_feedback(
+    session_app: Flask, smtp_server: SmtpServer
+) -> None:
+    """Found (facilitator review): a session arranged by phone and held the same week, or one a
+    facilitator forgot to enter, could not be recorded: the form wanted today or later. Now a
+    day up to 4 weeks back is taken (never before the request was received); the page says no
+    invitation or reminder is emailed for it, and it can be marked held at once, which sends
+    the feedback link as for any held session."""
+    smtp_server.start()
+    client, _ = signed_in(session_app)
+    reference = offered(session_app, received=utcnow() - dt.timedelta(days=10))
+    flush(session_app, smtp_server)
+    form_page = text(client.get(request_url(reference)))
+    assert "If the session has already taken place (up to 4 weeks ago), enter the day it was held" in form_page
+    held_on = uk_today() - dt.timedelta(days=3)
+    page = recorded_page(client, reference, arrange(client, reference, day=held_on, start_time="14:00"))
+    assert "Session recorded. It has already started, so no invitation or reminder will be emailed" in page
+    assert "Not sent: no invitation is emailed for a session that has already started" in page
+    assert "Send invitation" not in page and 'name="outcome"' in page  # straight on to held or not held
+    assert status_of(session_app, reference) == "session_arranged"
+    recorded = [e.detail for e in events(session_app, "status_changed")]
+    assert recorded[-1].startswith("session_offered to session_arranged; new session")
+    assert recorded[-1].endswith(", recorded after it started")
+    # No invitation can be sent (it would arrive after the session), nor a reminder, at any time.
+    refused = text(invite(client, reference))
+    assert "The session has started, so it is too late to send an invitation" in refused
+    with session_app.app_context():
+        session = db.session.get(SpaceSession, session_id_of(session_app, reference))
+        assert queue_reminders(now=session.starts_at - dt.timedelta(days=1)) == 0
+    run_outbox(session_app)
+    assert outbox_kinds(session_app) == ["facilitators"] and smtp_server.mailbox.messages == []
+    # Held: counted, and the feedback link follows.
+    assert outcome(client, reference, "held").status_code == 302
+    assert status_of(session_app, reference) == "session_held"
+    assert outbox_kinds(session_app) == ["facilitators", "feedback"]
+    run_outbox(session_app)
+    assert [m["Subject"] for m in smtp_server.mailbox.messages] == [
+        f"Did your Space to Think session help? ({reference})"
+    ]
+
+
+def test_a_session_already_over_is_refused_before_the_request_was_received_or_over_4_weeks_back(app: Flask) -> None:
+    """The earliest day a session can be recorded for, said with what to do; what was typed is kept."""
+    client, _ = signed_in(app)
+    old = offered(app, received=utcnow() - dt.timedelta(days=40))
+    five_weeks = uk_today() - dt.timedelta(days=35)
+    four_weeks = uk_today() - dt.timedelta(weeks=4)
+    page = text(arrange(client, old, day=five_weeks, start_time="11:15"))
+    message = (
+        "A session that has already taken place can be recorded up to 4 weeks later: the date must be on or "
+        f"after {four_weeks.day} {four_weeks:%B %Y}. Check the date"
+    )
+    assert page.count(message) == 2 and re.search(r'name="start_time"[^>]*value="11:15"', page) and ROOM in page
+    assert re.search(rf'name="date-year"[^>]*value="{five_weeks.year}"', page)
+    assert recorded_page(client, old, arrange(client, old, day=four_weeks))  # 4 weeks to the day: recorded
+
+    received = utcnow() - dt.timedelta(days=5)
+    recent = offered(app, received=received)
+    received_day = uk_day(received)
+    before = received_day - dt.timedelta(days=1)
+    message = (
+        f"The date of the session must be on or after {received_day.day} {received_day:%B %Y}, "
+        "the day the request was received"
+    )
+    assert text(arrange(client, recent, day=before)).count(message) == 2
+    # The day it was received, but before it was: the start time is the problem.
+    today = offered(app)
+    page = text(arrange(client, today, day=uk_today(), start_time="0:00"))
+    assert page.count("The start time must be after the request was received, at ") == 2
+    assert status_of(app, recent) == status_of(app, today) == "session_offered"
+    assert session_id_of(app, recent) is None and session_id_of(app, today) is None
 
 
 @pytest.mark.parametrize(

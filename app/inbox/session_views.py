@@ -109,14 +109,14 @@ def arrange_session(reference: str) -> Response | str:
     """Put the request in a new session or an upcoming one, moving it to "session arranged"."""
     stored = stored_request(reference)
     form = SessionForm()
-    if not form.validate(offered=offered_sessions()):
+    if not form.validate(offered=offered_sessions(), received_at=stored.created_at):
         return render_request_page(stored, session_form=form)
     findings = place_needs_confirmation(form, PLACE_NOT_ARRANGED)
     if findings:
         return render_request_page(stored, session_form=form, place_findings=findings)
     chosen = form.session.data or NEW_SESSION
     try:
-        sessions.arrange(
+        arranged = sessions.arrange(
             stored,
             current_facilitator().actor,
             details=form.details if chosen == NEW_SESSION else None,
@@ -133,7 +133,15 @@ def arrange_session(reference: str) -> Response | str:
         else:
             form.session.errors = [str(refused)]
         return render_request_page(stored, session_form=form)
-    done("Session arranged. Send the invitation when you are ready", "session-section", "the session")
+    if arranged.has_started:  # recorded after it took place: nothing to invite anyone to
+        done(
+            "Session recorded. It has already started, so no invitation or reminder will be emailed. "
+            "Say whether it was held under After the session",
+            "session-section",
+            "the session",
+        )
+    else:
+        done("Session arranged. Send the invitation when you are ready", "session-section", "the session")
     return acted_on(stored)
 
 

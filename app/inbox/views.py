@@ -60,7 +60,7 @@ from ..requests.reference import is_reference, normalise_reference
 from ..requests.service import InvalidRequest
 from ..sessions import reset_session
 from ..space_sessions import service as sessions
-from ..space_sessions.forms import SessionForm
+from ..space_sessions.forms import RECORD_WEEKS, SessionForm
 from ..space_sessions.models import FORMATS
 from ..web import error_summary, pdf_download
 from . import bp, listing, service
@@ -491,6 +491,7 @@ def render_request_page(
         upcoming=[(str(found.id), sessions.session_label(found)) for found in upcoming],
         formats=FORMATS,
         lengths=sessions.LENGTHS,
+        record_weeks=RECORD_WEEKS,
         can_invite=bool(current_app.config.get("FACILITATOR_EMAIL")),
         session_version=sessions.session_version,
     )

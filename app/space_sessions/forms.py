@@ -16,7 +16,7 @@ from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  #
 
 from ..input_guard import is_blank
 from ..months import month_number
-from ..requests.document import UK_TIME, day_in_words, uk_today
+from ..requests.document import UK_TIME, day_in_words, uk_day, uk_today
 from .models import COMMENT_MAX, FORMATS, PLACE_MAX
 from .service import FEEDBACK_SCALE, LENGTHS, SessionDetails, time_in_words
 
@@ -30,6 +30,13 @@ UNCLEAR_HOURS = range(1, 8)
 NEEDS_AM_OR_PM = "Enter am or pm, for example 2:30pm, or use the 24-hour clock, for example 14:30"
 DATE_PARTS = (("day", "a day"), ("month", "a month"), ("year", "a year"))
 LATEST_DAYS = 366  # a session more than a year ahead is surely a typing mistake
+# A session that already took place can be recorded (arranged) afterwards, up to 4 weeks after
+# its day, and never before the day its request was received. Four weeks covers a session held
+# the same week and arranged by phone, or one forgotten until the next team meeting; a date
+# further back is more likely a mistyped month or year, and "session held" is counted in the
+# month it is recorded (app.stats), so a session recorded months late would be counted in the
+# wrong month.
+RECORD_WEEKS = 4
 # "12am" is midnight by the rule, but people often write it meaning midday: asked, not guessed.
 MIDNIGHT_OR_MIDDAY = "Enter 12pm for midday. For midnight, use the 24-hour clock: 00:00"
 TWELVE_AM = re.compile(r"^12(?:[:.][0-9]{2})?\s*am$", re.IGNORECASE)
@@ -100,15 +107,26 @@ class SessionForm(FlaskForm):
     unusual_time = StringField()
 
     date_errors: list[str]
+    received_at: dt.datetime | None = None
     # The date's inputs at fault ("day", "month", "year"), each outlined in red, the first the
     # one the error summary's link goes to: only the parts with the problem, or all three when
     # the problem is the whole date (GOV.UK date input pattern, as the significant event's date).
     date_at_fault: tuple[str, ...] = ()
     details: SessionDetails | None = None
 
-    def validate(self, extra_validators: Any = None, offered: frozenset[str] = frozenset({NEW_SESSION})) -> bool:
-        """CSRF; then an existing session from ``offered``, or every detail of a new one."""
+    def validate(
+        self,
+        extra_validators: Any = None,
+        offered: frozenset[str] = frozenset({NEW_SESSION}),
+        received_at: dt.datetime | None = None,
+    ) -> bool:
+        """CSRF; then an existing session from ``offered``, or every detail of a new one.
+
+        ``received_at`` (naive UTC): when the request being arranged was received. Given, a
+        session that has already started may be recorded, from then and up to ``RECORD_WEEKS``
+        back (``earliest_record``); without it (changing a session), the start must be to come."""
         valid: bool = super().validate(extra_validators)  # FlaskForm has no type hints
+        self.received_at = received_at
         self.date_errors = []
         self.date_at_fault = ()
         chosen = self.session.data or NEW_SESSION
@@ -133,9 +151,21 @@ class SessionForm(FlaskForm):
         elif (
             day is not None
             and time is not None
+            and received_at is None
             and dt.datetime.combine(day, time, tzinfo=UK_TIME) <= dt.datetime.now(UK_TIME)
         ):
             self.start_time.errors = ["The start time must be in the future"]  # today, at a time already gone
+        elif (
+            day is not None
+            and time is not None
+            and received_at is not None
+            and dt.datetime.combine(day, time, tzinfo=UK_TIME) < received_at.replace(tzinfo=dt.UTC)
+        ):
+            received = received_at.replace(tzinfo=dt.UTC).astimezone(UK_TIME)
+            self.start_time.errors = [
+                f"The start time must be after the request was received, at {time_in_words(received.time())} "
+                f"on {day_in_words(received.date())}"
+            ]
         elif time is not None and self.time_to_confirm() and self.unusual_time.data != time.strftime("%H:%M"):
             self.start_time.errors = [
                 f"{time_in_words(time)} is outside the working day. Check the start time, or if it is right, "
@@ -210,13 +240,31 @@ class SessionForm(FlaskForm):
             refuse("The date of the session must be a real date", ("day",))
             return None
         today = uk_today()
-        if day < today:
+        if day < today and self.received_at is None:
             refuse("The date of the session must be today or in the future")
+            return None
+        if day < today and self.received_at is not None and day < (earliest := self.earliest_record()):
+            if earliest == uk_day(self.received_at):
+                refuse(
+                    f"The date of the session must be on or after {day_in_words(earliest)}, "
+                    "the day the request was received"
+                )
+            else:
+                refuse(
+                    f"A session that has already taken place can be recorded up to {RECORD_WEEKS} weeks later: "
+                    f"the date must be on or after {day_in_words(earliest)}. Check the date"
+                )
             return None
         if day > today + dt.timedelta(days=LATEST_DAYS):
             refuse("The date of the session must be within the next year")
             return None
         return day
+
+    def earliest_record(self) -> dt.date:
+        """The earliest day a session already over can be recorded for: ``RECORD_WEEKS`` ago, or
+        the day the request was received if that is later."""
+        earliest = uk_today() - dt.timedelta(weeks=RECORD_WEEKS)
+        return max(earliest, uk_day(self.received_at)) if self.received_at is not None else earliest
 
     def _check_time(self) -> dt.time | None:
         text = (self.start_time.data or "").strip()

@@ -284,6 +284,13 @@ def invitation_state(request: StoredRequest, session: SpaceSession, place: Sessi
     the mail server. Any other failure is tried again, with a growing wait, until it goes."""
     if session.cancelled_at is not None:
         return InvitationState(SESSION_CANCELLED, "Session cancelled", "not needed: the session was cancelled")
+    if place.invited_sequence is None and session.has_started:
+        # Recorded after it took place, or never sent before it started: none will be now.
+        return InvitationState(
+            NOT_SENT,
+            "Not sent: no invitation is emailed for a session that has already started",
+            "not sent: the session had started",
+        )
     if place.invited_sequence is None:
         return InvitationState(NOT_SENT, "Not sent yet", "not sent yet")
     messages = list(
@@ -367,7 +374,14 @@ def arrange(
     request: StoredRequest, actor: str, details: SessionDetails | None = None, session_id: int | None = None
 ) -> SpaceSession:
     """Put the request in a new session (``details``) or an existing upcoming one (``session_id``),
-    moving it to "session arranged" (refused, ``SessionRefused``, if the workflow does not allow it)."""
+    moving it to "session arranged" (refused, ``SessionRefused``, if the workflow does not allow it).
+
+    A new session may have started already: recorded afterwards (the form allows a few weeks
+    back, never before the request was received), it is audited as such. Nothing is emailed
+    for it, ever: "Send invitation" is refused once a session has started, and reminders go only
+    to practitioners invited. It can be marked held (the feedback link follows) or not held at once."""
+    if details is not None and details.starts_at < request.created_at:
+        raise SessionRefused("date", "The session must be after the request was received")
     if not workflow.can_move(request.status, ARRANGED):
         raise SessionRefused("session", workflow.refusal(request.status, ARRANGED))
     if session_place(request) is not None:
@@ -396,6 +410,8 @@ def arrange(
         db.session.add(session)
         db.session.flush()
         note = f"new session {session.id}"
+        if session.has_started:  # the audit trail says it was entered afterwards
+            note += ", recorded after it started"
     db.session.add(SessionPlace(request_id=request.id, session_id=session.id, added_at=utcnow()))
     _move(request, ARRANGED, actor, note)
     try:
