@@ -34,6 +34,7 @@ def render_error(
     answers_gone: bool = False,
     wait: str | None = None,
     signed_out_because: str | None = None,
+    account_closed: bool = False,
 ) -> tuple[str, int]:
     """The friendly page for an HTTP error code.
 
@@ -48,7 +49,8 @@ def render_error(
     does not say the answers were kept. ``wait``: for 429, how long the limit hit may take to let
     the next try through, in words (``app.rate_limits.wait_words``). ``signed_out_because``: for an
     inbox form sent after its sign-in ended (its hours were up, its password was changed), why, so
-    the "form has expired" page says that, not the usual causes."""
+    the "form has expired" page says that, not the usual causes; ``account_closed``: the account
+    was closed, so the page does not suggest signing in again."""
     template = f"errors/{code}.html" if code in ERROR_TEMPLATES else "errors/error.html"
     # A form in the facilitators' inbox is not a journey's: its page says so, and leads back there.
     in_inbox = has_request_context() and (request.path == "/inbox" or request.path.startswith("/inbox/"))
@@ -66,6 +68,7 @@ def render_error(
         "answers_gone": answers_gone,
         "wait": wait,
         "signed_out_because": signed_out_because,
+        "account_closed": account_closed,
     }
     if code == 503:
         context.update(outage_context())
@@ -83,6 +86,7 @@ def render_error(
             answers_gone,
             wait,
             signed_out_because,
+            account_closed,
         )
         return render_page(template, key, context), code
     return render_template(template, **context), code

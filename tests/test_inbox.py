@@ -456,6 +456,72 @@ def test_a_sign_in_kept_alive_while_its_account_was_deactivated_does_not_come_ba
     assert sign_in(app.test_client()).status_code == 302  # the account itself works again
 
 
+def said_on(response: TestResponse) -> str:
+    """The page's words, without its tags."""
+    return " ".join(re.sub(r"<[^>]+>", " ", text(response)).split())
+
+
+def test_what_a_closed_accounts_form_had_typed_is_given_back_and_nothing_of_the_request(app: Flask) -> None:
+    """Found (facilitator review): a note or session typed while the account was closed, sent in
+    the moment before its sign-ins were ended, was refused with "Forbidden" and lost. Now the
+    "form has expired" page says the account was closed and gives back what was typed to copy,
+    and nothing of the request it was about; nothing is saved."""
+    facilitator_id = add_facilitator(app)
+    client = app.test_client()
+    reference = stored_request(app)
+    with app.app_context():
+        stored = db.session.scalar(select(StoredRequest).where(StoredRequest.reference == reference))
+        stored.status = "session_offered"
+        db.session.commit()
+    note = "Rang the practitioner's manager: they will call back on Thursday."
+    place = "Room 12, second floor; ask at reception"
+    for action, data, label, typed in (
+        ("notes", {"text": note}, "Your note", note),
+        ("session", session_form(place=place), "The joining instructions or place", place),
+    ):
+        with app.app_context():
+            db.session.get(Facilitator, facilitator_id).active = True
+            db.session.commit()
+        assert sign_in(client).status_code == 302
+        token = csrf_token(text(client.get(f"/inbox/requests/{reference}")))
+        with app.app_context():  # closed, its sign-ins not ended yet (the command does that next)
+            db.session.get(Facilitator, facilitator_id).active = False
+            db.session.commit()
+        response = client.post(f"/inbox/requests/{reference}/{action}", data={"csrf_token": token, **data})
+        said = said_on(response)
+        assert response.status_code == 400 and "This form has expired" in said, action
+        assert "We could not save this: you were signed out because this inbox account has been closed." in said
+        assert label in said and typed in text(response) and "Copy it now" in said
+        assert "ask whoever manages inbox accounts to reopen your account" in said
+        assert "Go back to the inbox" not in said
+        for shown in (reference, VALID_DETAILS["email"], VALID_DETAILS["phone"]):
+            assert shown not in said
+        signed_out = text(client.get("/inbox/sign-in"))
+        assert "You were signed out because this inbox account has been closed" in signed_out
+        assert client.get(f"/inbox/requests/{reference}").status_code == 302  # signed out
+    assert not events(app, "note_added") and not events(app, "status_changed")
+
+
+def test_a_form_sent_after_the_account_was_closed_gives_back_what_was_typed_and_says_it_may_be_why(
+    app: Flask, runner
+) -> None:
+    """Closing an account ends its sign-ins at once, so its next form finds no sign-in at all:
+    what was typed is given back, and the page names a closed account among the causes, with
+    what to do then (it spoke only of inactivity, and said to sign in again)."""
+    client, _ = signed_in(app)
+    reference = stored_request(app)
+    token = csrf_token(text(client.get(f"/inbox/requests/{reference}")))
+    assert runner.invoke(args=["facilitators", "deactivate", EMAIL]).exit_code == 0
+    note = "Spoke to the practitioner; session offered for next week."
+    response = client.post(f"/inbox/requests/{reference}/notes", data={"csrf_token": token, "text": note})
+    said = said_on(response)
+    assert response.status_code == 400 and note in text(response) and "Copy it now" in said
+    assert "or your inbox account was closed" in said
+    assert "If your inbox account was closed, you cannot sign in: ask whoever manages inbox accounts" in said
+    assert reference not in said
+    assert not events(app, "note_added")
+
+
 def test_sign_out_ends_the_session(app: Flask) -> None:
     client, facilitator_id = signed_in(app)
     old_cookie = session_cookie(client)

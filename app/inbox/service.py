@@ -418,6 +418,7 @@ STAMP_KEY = "facilitator_stamp"
 SIGNED_IN_AT_KEY = "facilitator_signed_in_at"
 CREDENTIALS_CHANGED = "credentials changed"
 TOO_OLD_SIGN_IN = "signed in too long ago"
+ACCOUNT_CLOSED = "account closed"
 # Clocks of several app servers may differ a little: a sign-in time this far ahead is accepted.
 CLOCK_SLACK = dt.timedelta(minutes=5)
 
@@ -437,12 +438,12 @@ def sign_in_marks(facilitator: Facilitator, now: dt.datetime | None = None) -> d
 def session_facilitator(
     facilitator_id: object, marks: Mapping[str, Any], now: dt.datetime | None = None
 ) -> tuple[Facilitator | None, str | None]:
-    """The facilitator a session is signed in as, or None with why (None: not signed in, or the
-    account is deactivated or gone; ``CREDENTIALS_CHANGED``: its password was reset since;
-    ``TOO_OLD_SIGN_IN``: signed in more than ``SIGN_IN_MAX_AGE`` ago)."""
+    """The facilitator a session is signed in as, or None with why (None: not signed in;
+    ``ACCOUNT_CLOSED``: the account it names is deactivated or gone; ``CREDENTIALS_CHANGED``: its
+    password was reset since; ``TOO_OLD_SIGN_IN``: signed in more than ``SIGN_IN_MAX_AGE`` ago)."""
     facilitator = signed_in_facilitator(facilitator_id)
     if facilitator is None:
-        return None, None
+        return None, ACCOUNT_CLOSED if isinstance(facilitator_id, int) else None
     stamp = marks.get(STAMP_KEY)
     if stamp is None and SIGNED_IN_AT_KEY not in marks:
         return facilitator, None  # signed in before these marks existed: ``adopt_sign_in`` adds them

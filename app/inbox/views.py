@@ -91,6 +91,10 @@ SIGNED_OUT_BECAUSE = {
     service.TOO_OLD_SIGN_IN: (
         f"You were signed out because you signed in more than {SIGN_IN_HOURS} hours ago. Sign in again"
     ),
+    service.ACCOUNT_CLOSED: (
+        "You were signed out because this inbox account has been closed. If you still need the inbox, "
+        "ask whoever manages inbox accounts"
+    ),
 }
 # The same, on the "form has expired" page of a form sent after it ("We could not save this: ...").
 FORM_EXPIRED_BECAUSE = {
@@ -99,6 +103,7 @@ FORM_EXPIRED_BECAUSE = {
         f"you were signed out because you signed in more than {SIGN_IN_HOURS} hours ago "
         f"(for security, we sign you out {SIGN_IN_HOURS} hours after you sign in, however busy you are)"
     ),
+    service.ACCOUNT_CLOSED: "you were signed out because this inbox account has been closed",
 }
 # Put on the field whose text looks identifying, so the page says (in its title, its error
 # summary and beside the field) that nothing was saved yet. The warning under it names what was found.
@@ -141,6 +146,8 @@ def require_facilitator() -> Response | tuple[str, int] | None:
     facilitator, why = service.session_facilitator(session.get(FACILITATOR_KEY), session)
     if facilitator is None:
         if FACILITATOR_KEY in session:  # deactivated, removed, password reset or signed in too long ago
+            # A closed account's form (sent before its sign-ins were ended) gets back only what
+            # was typed into it, and nothing of the request it was about (found: a 403, the text lost).
             kept = typed_text.typed_text_kept()
             reset_session()
             if why is not None:
@@ -148,7 +155,13 @@ def require_facilitator() -> Response | tuple[str, int] | None:
                 if request.endpoint == "inbox.sign_out":  # signed out already: the sign-in page says why
                     return redirect(sign_in_page(request.form.get("next")))
                 if request.method == "POST":  # what was typed is given back, as after the idle limit
-                    return render_error(400, csrf_failure=True, kept=kept, signed_out_because=FORM_EXPIRED_BECAUSE[why])
+                    return render_error(
+                        400,
+                        csrf_failure=True,
+                        kept=kept,
+                        signed_out_because=FORM_EXPIRED_BECAUSE[why],
+                        account_closed=why == service.ACCOUNT_CLOSED,
+                    )
         if request.method in ("GET", "HEAD"):
             return redirect(url_for("inbox.sign_in", next=page_of_form(request.path)))
         abort(403)
