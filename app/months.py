@@ -33,6 +33,16 @@ MONTHS: dict[str, int] = {
 }
 # A number: the digits 0 to 9 only (not full-width or other digits that isdigit() takes).
 _NUMBER = re.compile(r"[0-9]+")
+# The full-width forms of the ASCII characters (U+FF01 to U+FF5E: "０３/２０１５", as Chinese and
+# Japanese input methods type digits) as those characters, and the ideographic space as a space.
+# One character for one, each the same character drawn wider: never a different number (unlike
+# superscripts or other scripts' digits, which isdigit() takes but are not read as digits here).
+_FULL_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+
+
+def narrow(text: str) -> str:
+    """``text`` with full-width letters, digits and punctuation as their ASCII forms ("０３" is "03")."""
+    return text.translate(_FULL_WIDTH)
 
 
 def month_number(text: str) -> int | None:
@@ -47,4 +57,4 @@ def month_number(text: str) -> int | None:
     return MONTHS.get(typed.removesuffix(".").lower()) if typed.isascii() else None
 
 
-__all__ = ["MONTHS", "NAMES", "month_number"]
+__all__ = ["MONTHS", "NAMES", "month_number", "narrow"]

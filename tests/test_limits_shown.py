@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from app.requests import forms
-from app.requests.fields import FIELDS, FIELDS_BY_NAME, LONG_TEXT_KINDS
+from app.requests.fields import FIELDS, FIELDS_BY_NAME, LONG_TEXT_KINDS, clean_details
 from support.submission import VALID_DETAILS, fill_details, post_page, submitted_request, to_outcome
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -168,6 +168,44 @@ def test_a_month_name_is_kept_after_an_error_and_a_misspelt_one_is_not_a_real_da
     page = event_date_refused(client, monkeypatch, month, year)
     assert message in text_of(page)
     assert re.search(rf'name="event_month"[^>]*value="{re.escape(month)}"', page)
+
+
+@pytest.mark.parametrize(
+    "month, year, message",
+    [
+        ("12/03/2015", "", "Enter only the month and year of the significant event, not the day"),
+        ("12-3-2015", "2015", "Enter only the month and year of the significant event, not the day"),
+        ("12 March 2015", "", "Enter only the month and year of the significant event, not the day"),
+        ("2015-03-12", "", "Enter only the month and year of the significant event, not the day"),
+        ("03/2015", "", "Enter the month in the Month box and the year in the Year box"),
+        ("3 2025", "", "Enter the month in the Month box and the year in the Year box"),
+        ("March 2015", "2015", "Enter the month in the Month box and the year in the Year box"),
+        ("０３/２０１５", "", "Enter the month in the Month box and the year in the Year box"),
+    ],
+)
+def test_a_date_typed_in_the_month_box_says_what_to_type_where(client, monkeypatch, month, year, message) -> None:
+    """Found (practitioner review): a whole date in the month box ("12/03/2015") was told it
+    "must include a year". The day is not dropped for them (12/03 is 3 December written month
+    first): they are told to give the month and year only; what they typed is kept to correct."""
+    page = event_date_refused(client, monkeypatch, month, year)
+    assert message in text_of(page)
+    assert "must include a year" not in text_of(page)
+    assert outlined(page) == {"event_month"}
+    assert summary_links(page) == ["#event_month"]
+    assert re.search(rf'name="event_month"[^>]*value="{re.escape(month)}"', page)
+
+
+def test_full_width_digits_are_read_as_digits(client) -> None:
+    """Found (practitioner review): "０３" and "２０１５", as a Chinese or Japanese keyboard types
+    them, were "not a real date"; each is the ordinary digit drawn wider, so it is read as one."""
+    walker = to_outcome(client)
+    fill_details(walker, {**VALID_DETAILS, "event_month": "3", "event_year": "2015"})
+    response = post_page(walker, "significant-event", {"event_month": "０３", "event_year": "２０１５"}, change=True)
+    assert response.status_code == 302, text_of(response.get_data(as_text=True))
+    check = text_of(walker.get("/request/check-answers").get_data(as_text=True))
+    assert "When the significant event was March 2015" in check
+    # Stored as the field always stores a month: "YYYY-MM" in ordinary digits.
+    assert clean_details({"event_month": "０３", "event_year": "２０１５"}, debrief=True)["event_month"] == "2015-03"
 
 
 def test_a_stored_date_in_the_future_outlines_the_year_when_the_page_is_shown_again(client) -> None:

@@ -231,7 +231,7 @@ def test_family_reason_is_required_only_when_not_yet(client) -> None:
         ("13", "2024", "must be a real date"),
         ("3", "24", "Year must include 4 numbers"),
         ("12", "2999", "must be this month or in the past"),
-        ("３", "2024", "must be a real date"),
+        ("13", "２０２４", "must be a real date"),  # full-width digits are read as digits: 13 is still no month
         # A real month before the earliest the field takes: say what the range is, not "real date".
         ("3", "1949", "The date of the significant event must be January 1950 or later"),
         ("12", "1000", "The date of the significant event must be January 1950 or later"),

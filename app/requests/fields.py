@@ -47,7 +47,17 @@ ERROR_KEYS: dict[FieldKind, tuple[str, ...]] = {
     "email": ("too_long", "invalid"),
     "phone": ("too_long", "invalid"),
     "radios": (),
-    "month_year": ("missing", "no_month", "no_year", "not_real", "year_digits", "too_early", "future"),
+    "month_year": (
+        "missing",
+        "no_month",
+        "no_year",
+        "whole_date",
+        "in_one_box",
+        "not_real",
+        "year_digits",
+        "too_early",
+        "future",
+    ),
 }
 NOT_AN_OPTION = "Select one of the options"  # an optional radio sent a value it does not offer (a tampered form)
 
@@ -580,6 +590,9 @@ FIELDS: tuple[Field, ...] = (
             "missing": "Enter the month and year of the significant event",
             "no_month": "The date of the significant event must include a month",
             "no_year": "The date of the significant event must include a year",
+            # The whole date, or the month and year, typed in the month box ("12/03/2015", "3 2025").
+            "whole_date": "Enter only the month and year of the significant event, not the day",
+            "in_one_box": "Enter the month in the Month box and the year in the Year box",
             "not_real": "The date of the significant event must be a real date",
             "year_digits": "Year must include 4 numbers",
             # A real month outside the range: say what the range is ("not_real" is for 13, say).
@@ -739,10 +752,35 @@ def event_month(details: Mapping[str, Any], entry: Field | None = None) -> tuple
     """A month and year field's (year, month) if the year is a whole number and the month a
     month, as a number or a name ("3", "mar", "March"), else None."""
     entry = entry or _MONTH_YEAR
-    month, year = month_number(clean_text(details.get(entry.name))), clean_text(details.get(entry.year_input))
+    typed, year = typed_month_year(details, entry)
+    month = month_number(typed)
     if month is None or not (year.isascii() and year.isdigit()):
         return None
     return int(year), month
+
+
+def typed_month_year(details: Mapping[str, Any], entry: Field) -> tuple[str, str]:
+    """A month and year field's month and year as typed, cleaned, with full-width digits and
+    letters as ASCII ("０３" and "２０１５", from a Chinese or Japanese keyboard, are 03 and 2015)."""
+    return months.narrow(clean_text(details.get(entry.name))), months.narrow(clean_text(details.get(entry.year_input)))
+
+
+# Between the parts of a date typed in one box: "12/03/2015", "12-3-2015", "12.03.2015", "March 2015".
+_DATE_SEPARATORS = re.compile(r"[\s/\-.,]+")
+
+
+def _date_in_month_box(month: str) -> str | None:
+    """What the month box holds if it is a date: "whole_date" for a day, month and year
+    ("12/03/2015", "12 March 2015"), "in_one_box" for a month and a 4-digit year ("03/2015",
+    "March 2015", "3 2025"), else None."""
+    parts = [part for part in _DATE_SEPARATORS.split(month) if part]
+    if not all((part.isascii() and part.isdigit()) or month_number(part) is not None for part in parts):
+        return None
+    if len(parts) == 3:
+        return "whole_date"
+    if len(parts) == 2 and any(len(part) == 4 and part.isdigit() for part in parts):
+        return "in_one_box" if any(month_number(part) is not None for part in parts) else None
+    return None
 
 
 def month_year_problem(entry: Field, details: Mapping[str, Any], today: dt.date) -> tuple[str, tuple[str, ...]] | None:
@@ -751,12 +789,19 @@ def month_year_problem(entry: Field, details: Mapping[str, Any], today: dt.date)
     input with the problem, or both when the problem is the whole date). Month and year, no day,
     from ``EARLIEST_EVENT_YEAR`` to this month ("must be a real date" only for a month that
     cannot exist; a real month outside the range says what the range is). The month may be a
-    number or a name, whole or shortened, in any case ("2", "feb", "February": ``month_number``)."""
-    month, year = clean_text(details.get(entry.name)), clean_text(details.get(entry.year_input))
+    number or a name, whole or shortened, in any case ("2", "feb", "February": ``month_number``),
+    in ordinary or full-width digits; a date typed in the month box says what to type where."""
+    month, year = typed_month_year(details, entry)
     if not month and not year:
         return "missing", (entry.name, entry.year_input)
     if not month:
         return "no_month", (entry.name,)
+    # A whole date in the month box says to leave out the day, not "must include a year". The day
+    # is not dropped for the person: 12/03/2015 is 3 December written month first, so the month
+    # kept could be the wrong one, and the question asks for no exact date.
+    in_month_box = _date_in_month_box(month)
+    if in_month_box:
+        return in_month_box, (entry.name,)
     if not year:
         return "no_year", (entry.year_input,)
     number = month_number(month)
