@@ -484,7 +484,11 @@ def test_identifying_data_is_named_with_its_reason_and_can_be_confirmed(client, 
     for found in ("07700 900982", "M6 5FX", "12/03/2019"):
         assert found in text
     assert "looks like a postcode" in text and "phone number" in text and "full date" in text
-    assert 'href="/request/reflection?change=1"' in warning.get_data(as_text=True)
+    # "Change what I wrote" goes to the input itself (GOV.UK: "#" and its id), not the page's top.
+    assert 'href="/request/reflection?change=1#reflection"' in warning.get_data(as_text=True)
+    assert re.search(
+        r'<textarea[^>]*id="reflection"', walker.get("/request/reflection?change=1").get_data(as_text=True)
+    )
     # Submitting without confirming is refused (sent back to the warning), never silently accepted.
     submit_now = walker.post("/request/submit", {})
     assert submit_now.location.endswith("/request/check-what-you-wrote")

@@ -342,7 +342,9 @@ def identifying(not_saved: bool = False) -> Response | str:
             "label": FIELDS_BY_NAME[name].short_name(mode),
             "change_label": in_sentence(FIELDS_BY_NAME[name].short_name(mode)),
             "findings": [{"text": item.text, "reason": finding_reason(item, mode)} for item in items],
-            "change_url": url_for(PAGE_OF_FIELD[name].endpoint, change="1"),
+            # To the input itself (GOV.UK: a link to a question ends "#" and the input's id), which
+            # the browser scrolls to and focuses, with or without JavaScript, not the page's top.
+            "change_url": url_for(PAGE_OF_FIELD[name].endpoint, change="1", _anchor=name),
         }
         for name, items in findings.items()
     ]

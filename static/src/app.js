@@ -335,3 +335,27 @@ if (waitingForPdf && typeof window.fetch === 'function') awaitPdf(waitingForPdf)
 document.querySelectorAll('.govuk-error-summary[autofocus], .govuk-notification-banner[autofocus]').forEach(function (summary) {
   summary.addEventListener('blur', function () { summary.removeAttribute('tabindex') }, { once: true })
 })
+
+// A link to a question from another page ends with its input's id ("Change what I wrote" on the
+// identifying-data warning: /request/reflection?change=1#reflection). The browser focuses the
+// input, with or without JavaScript, but scrolls it to the top of the window, its label (the
+// question) and hint out of sight above it. As GOV.UK Frontend does for an error summary's link:
+// the label is scrolled into view, and the input too if the label and hint fill the window.
+function showLabelOfTarget () {
+  let id
+  try {
+    id = decodeURIComponent(window.location.hash.slice(1))
+  } catch (error) {
+    return // a malformed address ("#%E0"): nothing to show
+  }
+  const input = id && document.getElementById(id)
+  if (!input || !input.matches('input, textarea, select') || !input.labels || !input.labels.length) return
+  input.labels[0].scrollIntoView()
+  if (document.activeElement !== input) input.focus({ preventScroll: true })
+  const box = input.getBoundingClientRect()
+  if (box.top < 0 || box.top > window.innerHeight) input.scrollIntoView({ block: 'nearest' })
+}
+if (window.location.hash) {
+  if (document.readyState === 'complete') showLabelOfTarget()
+  else window.addEventListener('load', function () { setTimeout(showLabelOfTarget) }, { once: true })
+}

@@ -31,6 +31,7 @@ from support.browser import (
     outcome_hook,
     radio,
 )
+from support.submission import PAGE_FIELDS, VALID_DETAILS
 
 # Criteria "stuck" and "debrief": the debrief criterion adds the significant-event page.
 STUCK_AND_DEBRIEF = checkboxes(
@@ -302,3 +303,25 @@ def test_check_answers_page_reflows_at_320_css_pixels(narrow_page: Page) -> None
     heading(narrow_page, re.compile(r"^Check your answers", re.I))
     expect(narrow_page.get_by_role("main")).to_contain_text(VALID_DETAILS["name"])
     assert_no_horizontal_scroll(narrow_page)
+
+
+def test_change_what_i_wrote_puts_the_focus_in_the_text_to_change(any_page: Page) -> None:
+    """Found (practitioner review): "Change what I wrote" on the identifying-data warning opened
+    the page at its top, leaving the person to find the text again. It links to the input itself
+    ("#reflection"): the browser focuses it, with JavaScript on and off, its label in view."""
+    page = any_page
+    poster = FormPoster(page.context)
+    poster.get(poster.journey(answer_values(TO_ELIGIBLE_WITH_DEBRIEF)))
+    details = {**VALID_DETAILS, "reflection": IDENTIFYING_REFLECTION}
+    for slug, names in PAGE_FIELDS:
+        poster.get(f"/request/{slug}")
+        poster.post(f"/request/{slug}", [(name, details.get(name, "")) for name in names])
+    # Narrow and short (a phone, or a zoomed-in screen): the textarea is well below the top of the page.
+    page.set_viewport_size({"width": 320, "height": 500})
+    page.goto("/request/check-what-you-wrote")
+    page.get_by_role("link", name=re.compile(r"^Change what I wrote")).click()
+    heading(page, "What would you like to reflect on?")
+    reflection = page.get_by_label("What would you like to reflect on?")
+    expect(reflection).to_be_focused()
+    expect(reflection).to_have_value(IDENTIFYING_REFLECTION)
+    expect(page.locator("label[for=reflection]")).to_be_in_viewport()
