@@ -61,9 +61,17 @@ from .sessions import purge_expired_sessions
 from .space_sessions.service import SENT_ACTIONS, queue_reminders
 
 MAX_PDF_ERROR_LENGTH = 300
-# Emails whose text is dropped once sent: the feedback link's token, kept with the request's
-# outbox row, would otherwise tie a later answer (seen in a web server's log) to the request.
-FORGET_BODY_WHEN_SENT = frozenset({"feedback"})
+# Emails whose text is dropped once sent or given up on: the feedback link's token, kept with
+# the request's outbox row, would otherwise tie a later answer (seen in a web server's log) to the
+# request, and a copy of the database would hold a working link until the request is purged.
+# What an operator needs to see what failed stays: the kind, address, subject, attempts and error.
+FORGET_BODY_WHEN_DONE = frozenset({"feedback"})
+
+
+def forget_body_if_done(message: OutboxMessage) -> None:
+    """Drop the text of an email sent or given up on, if it is of a kind not kept (``FORGET_BODY_WHEN_DONE``)."""
+    if message.kind in FORGET_BODY_WHEN_DONE:
+        message.body = None
 
 
 @dataclass
@@ -179,6 +187,7 @@ def give_up_late(message: OutboxMessage) -> None:
     message.given_up_at = utcnow()
     message.next_attempt_at = None
     message.last_error = mail.TOO_LATE.get(message.kind, mail.TOO_LATE_DEFAULT)
+    forget_body_if_done(message)
     audit.add_event("email_given_up", message.request.reference, audit.SYSTEM, f"{message.kind}: {message.last_error}")
     reference, problem = message.request.reference, message.last_error
     db.session.commit()
@@ -215,6 +224,7 @@ def send_message(message: OutboxMessage, now: dt.datetime | None = None) -> str:
         if give_up:
             message.given_up_at = utcnow()
             message.next_attempt_at = None
+            forget_body_if_done(message)  # never tried again: a feedback link's token is not kept
         else:
             message.next_attempt_at = utcnow() + retry_delay(message.attempts)
         audit.add_event(
@@ -262,8 +272,7 @@ def send_message(message: OutboxMessage, now: dt.datetime | None = None) -> str:
     message.sent_at = utcnow()
     message.last_error = None
     message.next_attempt_at = None
-    if message.kind in FORGET_BODY_WHEN_SENT:
-        message.body = None  # the feedback link: once sent, nothing stored can lead from the request to the answer
+    forget_body_if_done(message)  # the feedback link: once sent, nothing stored can lead from the request to the answer
     audit.add_event(
         SENT_ACTIONS.get(message.kind, "acknowledged" if message.kind == mail.ACKNOWLEDGEMENT else "emailed"),
         request.reference,

@@ -170,3 +170,41 @@ def test_0012_dates_the_accounts_deactivated_already_from_the_audit_log(app) -> 
     assert dates[ids["active"]] is None
     assert dates[ids["logged"]] == logged
     assert dates[ids["unlogged"]] is not None and abs(utcnow() - dates[ids["unlogged"]]) < dt.timedelta(minutes=5)
+
+
+@both_databases
+@pytest.mark.own_schema
+def test_0013_empties_the_text_of_feedback_links_given_up_on_and_nothing_else(app) -> None:
+    """A feedback link given up on before the worker dropped its text (its single-use token)
+    loses it at the upgrade; a feedback link still to be sent, and other emails given up on, keep
+    theirs, and the failed one still says what failed."""
+    import datetime as dt
+
+    from app.models import OutboxMessage
+    from support.submission import make_request
+
+    when = dt.datetime(2026, 11, 30, 9)
+    with app.app_context():
+        request = make_request().request
+        rows = {
+            "given up": OutboxMessage(
+                kind="feedback", given_up_at=when, last_error="550 refused", body="link /feedback/a"
+            ),
+            "waiting": OutboxMessage(kind="feedback", body="link /feedback/b"),
+            "invitation": OutboxMessage(kind="invitation", given_up_at=when, body="the session"),
+        }
+        for message in rows.values():
+            message.request_id, message.recipient, message.subject, message.attempts = request.id, "a@b.example", "s", 1
+            db.session.add(message)
+        db.session.commit()
+        ids = {name: message.id for name, message in rows.items()}
+        db.session.remove()
+        downgrade(revision="0012")
+        upgrade()
+        kept = {
+            row.id: row
+            for row in db.session.execute(sa.select(OutboxMessage.id, OutboxMessage.body, OutboxMessage.last_error))
+        }
+    assert kept[ids["given up"]].body is None and kept[ids["given up"]].last_error == "550 refused"
+    assert kept[ids["waiting"]].body == "link /feedback/b"
+    assert kept[ids["invitation"]].body == "the session"

@@ -981,6 +981,31 @@ def test_an_invitation_whose_address_is_refused_for_good_says_so_and_is_not_trie
     assert invitation_shown(client, reference)[0] == "given_up"
 
 
+def test_a_feedback_link_refused_for_good_is_not_kept_but_what_failed_is(
+    session_app: Flask, smtp_server: SmtpServer
+) -> None:
+    """Found (privacy review): a feedback link whose address the mail server refused for good
+    kept its text, with the link's single-use token, in the outbox row until the request was
+    purged (a sent one's is dropped). Given up, it is dropped too: a copy of the database holds
+    no working link. The kind, address, subject, attempts and error stay, and the request page
+    still says what could not be sent, to whom and why."""
+    client, reference = arranged_and_invited(session_app, smtp_server)
+    run_outbox(session_app)  # the invitation goes
+    session_has_started(session_app, reference)
+    assert outcome(client, reference, "held").status_code == 302
+    smtp_server.mailbox.refuse[PRACTITIONER] = "550 5.1.1 Recipient address rejected"
+    assert run_outbox(session_app).given_up == 1
+    with session_app.app_context():
+        message = db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "feedback")).one()
+        assert message.given_up_at is not None and message.sent_at is None
+        assert message.body is None
+        assert message.recipient == PRACTITIONER and message.subject and message.attempts == 1
+        assert message.last_error == "SMTPRecipientsRefused: 550 5.1.1 Recipient address rejected"
+    page = text(client.get(request_url(reference)))
+    assert f"could not be sent to {PRACTITIONER}: the mail server refused the email address" in page
+    assert "It will not be tried again" in page
+
+
 def _events(app: Flask) -> list[AuditEvent]:
     with app.app_context():
         return list(db.session.scalars(select(AuditEvent).order_by(AuditEvent.id)))
