@@ -713,8 +713,9 @@ def test_nginx_own_error_pages_carry_the_security_headers_and_the_apps_pages_kee
     location = nested_block(site, "location / {").replace("proxy_read_timeout 60s;", "proxy_read_timeout 5s;")
     static = tmp_path / "static"
     static.mkdir()
-    (static / "offline.html").write_text(
-        create_app(PRODUCTION).test_cli_runner().invoke(args=["site", "offline-page"]).output
+    # As the README says to after each deploy: the offline page and, beside it, request-error.html.
+    create_app(PRODUCTION).test_cli_runner().invoke(
+        args=["site", "offline-page", "--output", str(static / "offline.html")]
     )
     static_files = nested_block(site, "location /static/ {").replace("/srv/space-to-think/static/", f"{static}/")
     server_level = "\n".join(re.findall(r"^    add_header .*$", site, flags=re.M))  # the server block's own
@@ -793,6 +794,62 @@ def test_nginx_own_error_pages_carry_the_security_headers_and_the_apps_pages_kee
     finally:
         stop(nginx)
         app_server.server_close()
+
+
+def test_requests_nginx_refuses_itself_get_the_apps_page_with_the_security_headers(tmp_path: Path) -> None:
+    """Found (user review): a web address too long (414), headers too large (a cookie: 400, as
+    nginx sends its 494) and a body over nginx's limit (413) got nginx's bare pages ("414
+    Request-URI Too Large"), with nothing to say what to do and no emergency contacts. They get
+    the app's page, written beside the offline page by `flask site offline-page`, from disk,
+    with the security headers, the status kept. The example site's own lines, in a real nginx."""
+    security_headers = app_static_headers()
+    site = (DEPLOY / "nginx-space-to-think.conf").read_text()
+    maps = "\n".join(re.findall(r"^map .*?(?:\}$|\}\s*$)", site, flags=re.M | re.S))
+    port = free_port()
+    upstream = nested_block(site, "upstream space_to_think {").replace("127.0.0.1:8000", f"127.0.0.1:{free_port()}")
+    static = tmp_path / "static"
+    static.mkdir()
+    written = (
+        create_app(PRODUCTION)
+        .test_cli_runner()
+        .invoke(args=["site", "offline-page", "--output", str(static / "offline.html")])
+    )
+    assert written.exit_code == 0, written.output
+    assert "request-error.html" in written.output
+    static_files = nested_block(site, "location /static/ {").replace("/srv/space-to-think/static/", f"{static}/")
+    # The server block's own lines (its error_page, its headers), at its indentation.
+    server_level = "\n".join(re.findall(r"^    (?:add_header|error_page) .*$", site, flags=re.M))
+    assert "error_page 400 414 494 /static/request-error.html;" in server_level
+    location = nested_block(site, "location / {")
+    conf = nginx_conf(
+        tmp_path,
+        f"{maps}\n{upstream}\nserver {{ listen 127.0.0.1:{port}; server_tokens off; client_max_body_size 1k;\n"
+        f"large_client_header_buffers 4 8k;\n{server_level}\n{static_files}\n{location}\n}}\n",
+    )
+    nginx = start_nginx(need_program("nginx", "nginx"), tmp_path, conf, port)
+    base = f"http://127.0.0.1:{port}"
+    to = urllib.request.Request
+    refused = {
+        "a web address too long": (to(f"{base}/request/" + "a" * 40_000), 414),
+        "a cookie too large": (to(f"{base}/", headers={"Cookie": "c=" + "x" * 9_000}), 400),
+        "a body too large": (to(f"{base}/inbox/import", data=b"x" * 4096, method="POST"), 413),
+    }
+    try:
+        for what, (request, status) in refused.items():
+            with pytest.raises(urllib.error.HTTPError) as error:
+                urllib.request.urlopen(request, timeout=5)  # noqa: S310 - a loopback http address built above
+            page = error.value.read().decode()
+            error.value.close()
+            assert error.value.code == status, what
+            assert {name: error.value.headers.get(name) for name in SECURITY_HEADERS} == security_headers, what
+            assert error.value.headers.get_content_type() == "text/html", what
+            assert '<h1 class="govuk-heading-l">Sorry, we could not open this page</h1>' in page, what
+            assert "go to the start page" in page and "call 999 now" in page, what
+            assert "0161 603 4500" in page, what  # the emergency contacts, in the footer
+            assert "nginx" not in page and "Too Large" not in page, what
+            assert "nonce" not in page and "<script>" not in page, what  # nginx's policy allows no inline code
+    finally:
+        stop(nginx)
 
 
 def test_the_nginx_access_log_leaves_out_feedback_link_tokens(tmp_path: Path) -> None:

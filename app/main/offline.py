@@ -17,15 +17,21 @@ the stylesheet's fallback colours, Salford's dark teal, for every area (area rev
 in the partnership's colour is written beside it the same way (``static/offline.svg``): the
 app's own ``/favicon.svg`` does not answer while the app is down, and nginx's policy allows no
 ``data:`` image.
+
+Beside the offline page it writes ``request-error.html``: the page nginx shows when it refuses
+a request itself, before the app sees it (a web address too long: 414; headers too large,
+usually cookies: 400, 494; a body over its limit: 413), in place of its bare ones: the same
+partnership header, colours, icon and contacts, saying what to try.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import click
-from flask import current_app, url_for
+from flask import current_app, render_template, url_for
 from flask.cli import AppGroup
 from markupsafe import escape
 
@@ -42,6 +48,8 @@ _INLINE_WITH_NONCE = re.compile(r"<(script|style)\b[^>]*\bnonce=\"[^\"]*\"[^>]*>
 _COLOURS = re.compile(r"<style\b[^>]*\bnonce=\"[^\"]*\"[^>]*>:root\{.*?</style>", re.S)
 _NONCE = re.compile(r"\s+nonce=\"[^\"]*\"")
 _LOGO = re.compile(r"<img class=\"app-header__logo\"[^>]*>")
+# The page nginx shows for a request it refuses itself, written beside the offline page.
+REQUEST_ERROR_PAGE = "request-error.html"
 
 
 def offline_page(colours_file: str | None = None, icon_file: str | None = None) -> str:
@@ -49,9 +57,21 @@ def offline_page(colours_file: str | None = None, icon_file: str | None = None) 
     ``colours_file``: the partnership's colours as a stylesheet in the static folder (its name
     there), linked in place of the inline style; ``icon_file``: the icon in the partnership's
     colour in the static folder, linked in place of the app's ``/favicon.svg``."""
+    return _static_page(lambda: render_error(503)[0], colours_file, icon_file, app_down=True)
+
+
+def request_error_page(colours_file: str | None = None, icon_file: str | None = None) -> str:
+    """The page nginx shows for a request it refuses itself (a web address too long, headers
+    too large, a body over its limit), as it serves it from disk: as ``offline_page``, but the app is
+    up, so "Exit this page" goes through the app's /exit, which clears the answers."""
+    return _static_page(lambda: render_template("errors/request_refused.html"), colours_file, icon_file, app_down=False)
+
+
+def _static_page(render: Callable[[], str], colours_file: str | None, icon_file: str | None, app_down: bool) -> str:
+    """A page of the app as a static file nginx serves (see ``offline_page``)."""
     base_url = current_app.config.get("PUBLIC_BASE_URL") or "https://localhost"
     with current_app.test_request_context("/", base_url=base_url):
-        html, _ = render_error(503)
+        html = render()
         exit_path = url_for("main.exit")
         colours_link = (
             f'<link rel="stylesheet" href="{escape(url_for("static", filename=colours_file))}">' if colours_file else ""
@@ -64,13 +84,15 @@ def offline_page(colours_file: str | None = None, icon_file: str | None = None) 
     html = re.sub(
         r"<style\b[^>]*\bnonce=\"[^\"]*\"[^>]*>:root\{.*?</style>", lambda _: colours_link, html, count=1, flags=re.S
     )
-    # The partnership's logo is served by the app, which is down: the name beside it stays.
-    html = _LOGO.sub("", html)
+    if app_down:
+        # The partnership's logo is served by the app, which is down: the name beside it stays.
+        html = _LOGO.sub("", html)
     # Inline code goes (a script with a src of our own stays: the policy allows it), then the nonces.
     html = _INLINE_WITH_NONCE.sub(lambda match: match[0] if " src=" in match[0].split(">", 1)[0] else "", html)
-    # "Exit this page" leads through the app's /exit (which clears the answers): with the app down
-    # that is this page again, so here it goes straight to the neutral site.
-    html = html.replace(f'href="{exit_path}"', f'href="{escape(current_app.config["EXIT_URL"])}"')
+    if app_down:
+        # "Exit this page" leads through the app's /exit (which clears the answers): with the app
+        # down that is this page again, so here it goes straight to the neutral site.
+        html = html.replace(f'href="{exit_path}"', f'href="{escape(current_app.config["EXIT_URL"])}"')
     return _NONCE.sub("", html)
 
 
@@ -81,7 +103,8 @@ def offline_page(colours_file: str | None = None, icon_file: str | None = None) 
     default=None,
     help=(
         "Write it here (static/offline.html in the nginx example), with the partnership's colours and icon "
-        "beside it (static/offline.css, static/offline.svg); default: print it, without them."
+        "beside it (static/offline.css, static/offline.svg) and the page for requests nginx refuses itself "
+        "(static/request-error.html); default: print it, without them."
     ),
 )
 def offline_page_command(output: Path | None) -> None:
@@ -98,6 +121,9 @@ def offline_page_command(output: Path | None) -> None:
     html = offline_page(colours_file, icon_file)
     write_output(output, html)
     click.echo(f"Wrote {output} ({len(html.encode()):,} bytes).")
+    refused = output.with_name(REQUEST_ERROR_PAGE)
+    write_output(refused, request_error_page(colours_file, icon_file))
+    click.echo(f"Wrote {refused} (the page nginx shows for a request it refuses itself: a web address too long, say).")
     if colours_file is None:
         click.echo(
             f"{output} is not in the static folder ({current_app.static_folder}), which nginx serves as /static/: "

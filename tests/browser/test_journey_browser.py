@@ -138,6 +138,20 @@ def test_exit_this_pages_shortcut_works_on_the_offline_page(page: Page, live_ser
     page.wait_for_url(lambda url: "__offline__" not in url)  # gone (to the stand-in, or an error page)
 
 
+def test_the_page_for_requests_nginx_refuses_has_no_axe_violations(any_page: Page, live_server) -> None:  # type: ignore[no-untyped-def]
+    """The page nginx shows for a request it refuses itself (``flask site offline-page`` writes
+    it as static/request-error.html): WCAG 2.2 AA, JavaScript on and off, as nginx serves it."""
+    from app.main.offline import request_error_page
+    from support.browser import assert_no_axe_violations
+
+    with live_server.app.app_context():
+        html = request_error_page()
+    any_page.route("**/__refused__", lambda route: route.fulfill(body=html, content_type="text/html; charset=utf-8"))
+    any_page.goto("/__refused__")
+    expect(any_page.get_by_role("heading", level=1, name="Sorry, we could not open this page")).to_be_visible()
+    assert_no_axe_violations(any_page, "the page for requests nginx refuses")
+
+
 # ---------------------------------------------------------------------------------------
 # Walking the journey
 
