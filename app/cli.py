@@ -238,11 +238,15 @@ def diff(
     sys.exit(result.exit_code)
 
 
-def write_output(output: Path, text: str, newline: str | None = None) -> None:
+def write_output(output: Path, text: str | bytes, newline: str | None = None) -> None:
     """Write a command's ``--output`` file, or stop with one line saying why it could not
     (operations review: a folder the user may not write to gave a traceback). Used by every
-    command that writes a file: ``rules graph``, ``site offline-page``, ``stats csv``."""
+    command that writes a file: ``rules graph``, ``site offline-page``, ``stats csv``. Text is
+    written as UTF-8; bytes as they are (a PNG logo)."""
     try:
+        if isinstance(text, bytes):
+            output.write_bytes(text)
+            return
         with output.open("w", encoding="utf-8", newline=newline) as file:
             file.write(text)
     except PermissionError:

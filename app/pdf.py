@@ -5,13 +5,15 @@ title, language and author the HTML names (``<title>``, ``<html lang>``,
 ``<meta name="author">``). Styles come inline in the HTML (``<style>``), because nothing
 is fetched while rendering: the URL fetcher refuses every URL — http(s), file, data,
 anything — so text a user typed can never make the renderer read a file or call a server.
+The one image a PDF may show, the partnership's logo, is handed to the renderer from memory
+(``images``, by the address ``LOGO_URL``, which is never fetched).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -19,6 +21,9 @@ if TYPE_CHECKING:
     from .pdf_weasyprint import RefusingFetcher
 
 PDF_VARIANT = "pdf/ua-1"
+# The address a PDF gives the partnership's logo: the renderer takes its bytes from ``images``
+# (read at start-up), never from this address (".invalid" is never a real host).
+LOGO_URL = "https://space-to-think.invalid/logo"
 
 log = logging.getLogger(__name__)
 
@@ -37,15 +42,29 @@ class PdfAttachment:
     created: dt.datetime | None = None
 
 
-def render_pdf(html: str, attachments: Sequence[PdfAttachment] = (), fetcher: RefusingFetcher | None = None) -> bytes:
-    """Render ``html`` as a tagged PDF/UA-1 document, embedding ``attachments``."""
+@dataclass(frozen=True)
+class PdfImage:
+    """An image a PDF shows (the partnership's logo): its bytes and their type."""
+
+    data: bytes
+    mimetype: str
+
+
+def render_pdf(
+    html: str,
+    attachments: Sequence[PdfAttachment] = (),
+    fetcher: RefusingFetcher | None = None,
+    images: Mapping[str, PdfImage] | None = None,
+) -> bytes:
+    """Render ``html`` as a tagged PDF/UA-1 document, embedding ``attachments``; ``images``:
+    the images it shows, by the address it gives them (``LOGO_URL``)."""
     from .pdf_weasyprint import RefusingFetcher, write_pdf  # on first use: see app/pdf_weasyprint.py
 
-    fetcher = fetcher or RefusingFetcher()
+    fetcher = fetcher or RefusingFetcher(images)
     pdf = write_pdf(html, attachments, fetcher)
     if fetcher.refused:
         log.warning("Refused %d URL(s) while rendering a PDF", len(fetcher.refused))
     return pdf
 
 
-__all__ = ["PDF_VARIANT", "FetchRefused", "PdfAttachment", "render_pdf"]
+__all__ = ["LOGO_URL", "PDF_VARIANT", "FetchRefused", "PdfAttachment", "PdfImage", "render_pdf"]

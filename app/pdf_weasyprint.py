@@ -9,27 +9,34 @@ questions-to-prepare page gives the branded error page), not at start-up.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from weasyprint import HTML, Attachment
-from weasyprint.urls import URLFetcher
+from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from .pdf import PDF_VARIANT, FetchRefused
 
 if TYPE_CHECKING:
-    from .pdf import PdfAttachment
+    from .pdf import PdfAttachment, PdfImage
 
 
 class RefusingFetcher(URLFetcher):
-    """A WeasyPrint URL fetcher that fetches nothing, and remembers what it was asked for."""
+    """A WeasyPrint URL fetcher that fetches nothing, and remembers what it was asked for.
+    ``images``: the images the document may show (the partnership's logo), by the exact
+    address it gives them (``app.pdf.LOGO_URL``), handed over from memory: never read from a
+    file or a server, whatever the address says."""
 
-    def __init__(self) -> None:
+    def __init__(self, images: Mapping[str, PdfImage] | None = None) -> None:
         super().__init__(timeout=1, allowed_protocols=(), allow_redirects=False, fail_on_errors=False)
         self.refused: list[str] = []
+        self.images = dict(images or {})
 
     def fetch(self, url: str, headers: object = None) -> object:
-        """Refuse ``url``."""
+        """The image given for ``url``, if one was; else refuse it."""
+        image = self.images.get(url)
+        if image is not None:
+            return URLFetcherResponse(url, body=image.data, headers={"Content-Type": image.mimetype})
         self.refused.append(url)
         raise FetchRefused(f"fetching is disabled while rendering PDFs ({url[:40]})")
 

@@ -73,6 +73,19 @@ def test_fetcher_refuses_every_url() -> None:
     assert len(fetcher.refused) == 5
 
 
+def test_the_fetcher_hands_over_only_the_images_it_was_given_by_their_exact_address() -> None:
+    """The logo's bytes, given from memory at ``LOGO_URL``; any other address, one like it too, is refused."""
+    from app.pdf import LOGO_URL, PdfImage
+
+    fetcher = RefusingFetcher({LOGO_URL: PdfImage(b"<svg/>", "image/svg+xml")})
+    response = fetcher.fetch(LOGO_URL)
+    assert response.read() == b"<svg/>" and response.content_type == "image/svg+xml"  # type: ignore[attr-defined]
+    for url in (f"{LOGO_URL}?x", f"{LOGO_URL}/", "file:///etc/passwd", LOGO_URL.upper()):
+        with pytest.raises(FetchRefused):
+            fetcher.fetch(url)
+    assert len(fetcher.refused) == 4
+
+
 def test_rendering_fetches_nothing(http_server: str) -> None:
     body = (
         f'<img src="{http_server}/tracker.png" alt="x"><img src="file:///etc/passwd" alt="y">'
@@ -268,3 +281,73 @@ def test_supervision_record_has_no_case_details(client) -> None:
     text = pdf_text(client.get("/request/supervision-record.pdf").get_data())
     for value in ("Alex Practitioner", "alex.practitioner@nhs.example", VALID_DETAILS["reflection"][:30]):
         assert value not in text
+
+
+def _struct_elements(reader: object) -> list[object]:
+    """Every structure element of a tagged PDF, depth first."""
+    found: list[object] = []
+    stack = [reader.trailer["/Root"]["/StructTreeRoot"]]  # type: ignore[attr-defined]  # a pypdf reader
+    while stack:
+        node = stack.pop()
+        node = node.get_object() if hasattr(node, "get_object") else node
+        if isinstance(node, list):
+            stack.extend(node)
+            continue
+        if not hasattr(node, "get"):
+            continue  # a marked-content id
+        if node.get("/S") is not None:
+            found.append(node)
+        kids = node.get("/K")
+        if kids is not None:
+            stack.append(kids)
+    return found
+
+
+def _request_pdf_with_the_example_logo(app, caplog: pytest.LogCaptureFixture, logo: bool) -> tuple[bytes, str]:  # type: ignore[no-untyped-def]
+    """A stored request's PDF, made with the example partnership's logo (or none), asking for
+    nothing the renderer refuses; and the logo's text alternative."""
+    import dataclasses
+    import logging
+    from pathlib import Path
+
+    from app.pack import PARTNERSHIP_KEY, current_pack
+    from app.requests.service import request_pdf
+    from app.rules.partnership import Logo
+
+    alt = "Northmere emblem: a star over two waves"
+    svg = (Path(__file__).resolve().parent.parent / "examples" / "northmere" / "logo.svg").read_bytes()
+    with app.app_context():
+        if logo:
+            partnership = app.extensions[PARTNERSHIP_KEY]
+            app.extensions[PARTNERSHIP_KEY] = dataclasses.replace(
+                partnership, logo=Logo("logo.svg", alt, "image/svg+xml", svg)
+            )
+        stored = make_request().request
+        with caplog.at_level(logging.WARNING, logger="app.pdf"):
+            pdf = request_pdf(stored, current_pack())
+    assert not [record for record in caplog.records if "Refused" in record.getMessage()]
+    return pdf, alt
+
+
+def test_the_request_pdf_shows_the_partnerships_logo_with_its_text_alternative(app, caplog) -> None:
+    """Found (area review): the partnership's logo, in every page's header, was not in the request
+    PDF. It stands beside the name at the top, on the brand colour (a logo is white, to read on
+    it, as in the header), handed to the renderer from memory (nothing is fetched); the PDF stays
+    PDF/UA: the image is a Figure with the logo's text alternative."""
+    pdf, alt = _request_pdf_with_the_example_logo(app, caplog, logo=True)
+    reader = pdf_reader(pdf)
+    figures = [element for element in _struct_elements(reader) if element["/S"] == "/Figure"]
+    assert [str(figure["/Alt"]) for figure in figures] == [alt]
+    assert 'pdfuaid:part="1"' in reader.xmp_metadata.stream.get_data().decode()
+    first_page = " ".join((reader.pages[0].extract_text() or "").split())
+    assert "Salford Safeguarding Children Partnership" in first_page  # the name beside the logo
+    assert figures[0]["/Pg"].get_object() == reader.pages[0]  # on the first page
+
+
+def test_a_request_pdf_without_a_logo_has_no_image_and_no_partnership_band(app, caplog) -> None:
+    """Without a logo in the partnership file the PDF is as it was: no image, no name band."""
+    pdf, _ = _request_pdf_with_the_example_logo(app, caplog, logo=False)
+    reader = pdf_reader(pdf)
+    assert not [element for element in _struct_elements(reader) if element["/S"] == "/Figure"]
+    first_page = " ".join((reader.pages[0].extract_text() or "").split())
+    assert "Salford Safeguarding Children Partnership" not in first_page

@@ -16,7 +16,9 @@ and linked from it, as nginx's policy allows a stylesheet of our own. Without it
 the stylesheet's fallback colours, Salford's dark teal, for every area (area review). The icon
 in the partnership's colour is written beside it the same way (``static/offline.svg``): the
 app's own ``/favicon.svg`` does not answer while the app is down, and nginx's policy allows no
-``data:`` image.
+``data:`` image. So is the partnership's logo, when its file gives one (``static/offline-logo.svg``
+or ``.png``): the app's ``/logo.svg`` does not answer either. Written elsewhere, the page has the
+partnership's name without the logo, as nginx would not serve the file.
 
 Beside the offline page it writes ``request-error.html``: the page nginx shows when it refuses
 a request itself, before the app sees it (a web address too long: 414; headers too large,
@@ -52,22 +54,28 @@ _LOGO = re.compile(r"<img class=\"app-header__logo\"[^>]*>")
 REQUEST_ERROR_PAGE = "request-error.html"
 
 
-def offline_page(colours_file: str | None = None, icon_file: str | None = None) -> str:
+def offline_page(colours_file: str | None = None, icon_file: str | None = None, logo_file: str | None = None) -> str:
     """The "problem with the service" page, as nginx serves it from disk (no inline code).
     ``colours_file``: the partnership's colours as a stylesheet in the static folder (its name
     there), linked in place of the inline style; ``icon_file``: the icon in the partnership's
-    colour in the static folder, linked in place of the app's ``/favicon.svg``."""
-    return _static_page(lambda: render_error(503)[0], colours_file, icon_file, app_down=True)
+    colour in the static folder, linked in place of the app's ``/favicon.svg``; ``logo_file``:
+    the partnership's logo in the static folder, shown in place of the app's ``/logo.svg`` (without
+    it the header has the name alone: the app, which serves the logo, is down)."""
+    return _static_page(lambda: render_error(503)[0], colours_file, icon_file, logo_file, app_down=True)
 
 
 def request_error_page(colours_file: str | None = None, icon_file: str | None = None) -> str:
     """The page nginx shows for a request it refuses itself (a web address too long, headers
     too large, a body over its limit), as it serves it from disk: as ``offline_page``, but the app is
     up, so "Exit this page" goes through the app's /exit, which clears the answers."""
-    return _static_page(lambda: render_template("errors/request_refused.html"), colours_file, icon_file, app_down=False)
+    return _static_page(
+        lambda: render_template("errors/request_refused.html"), colours_file, icon_file, None, app_down=False
+    )
 
 
-def _static_page(render: Callable[[], str], colours_file: str | None, icon_file: str | None, app_down: bool) -> str:
+def _static_page(
+    render: Callable[[], str], colours_file: str | None, icon_file: str | None, logo_file: str | None, app_down: bool
+) -> str:
     """A page of the app as a static file nginx serves (see ``offline_page``)."""
     base_url = current_app.config.get("PUBLIC_BASE_URL") or "https://localhost"
     with current_app.test_request_context("/", base_url=base_url):
@@ -80,11 +88,15 @@ def _static_page(render: Callable[[], str], colours_file: str | None, icon_file:
             html = html.replace(
                 f'href="{escape(url_for("favicon"))}"', f'href="{escape(url_for("static", filename=icon_file))}"'
             )
+        if logo_file and current_partnership().logo is not None:
+            html = html.replace(
+                f'src="{escape(url_for("logo"))}"', f'src="{escape(url_for("static", filename=logo_file))}"'
+            )
     # The colours' inline style becomes the link to them (or goes), before the other inline code goes.
     html = re.sub(
         r"<style\b[^>]*\bnonce=\"[^\"]*\"[^>]*>:root\{.*?</style>", lambda _: colours_link, html, count=1, flags=re.S
     )
-    if app_down:
+    if app_down and not logo_file:
         # The partnership's logo is served by the app, which is down: the name beside it stays.
         html = _LOGO.sub("", html)
     # Inline code goes (a script with a src of our own stays: the policy allows it), then the nonces.
@@ -103,7 +115,8 @@ def _static_page(render: Callable[[], str], colours_file: str | None, icon_file:
     default=None,
     help=(
         "Write it here (static/offline.html in the nginx example), with the partnership's colours and icon "
-        "beside it (static/offline.css, static/offline.svg) and the page for requests nginx refuses itself "
+        "beside it (static/offline.css, static/offline.svg; its logo, if it has one: static/offline-logo.svg "
+        "or .png) and the page for requests nginx refuses itself "
         "(static/request-error.html); default: print it, without them."
     ),
 )
@@ -113,12 +126,17 @@ def offline_page_command(output: Path | None) -> None:
         click.echo(offline_page(), nl=False)
         return
     colours_file = _colours_file(output)
-    icon_file = None
+    icon_file = logo_file = None
+    logo = current_partnership().logo
+    logo_output = output.with_name(f"{output.stem}-logo.{logo.extension}") if logo is not None else None
     if colours_file is not None:
         write_output(output.with_suffix(".css"), current_partnership().colours.css() + "\n")
         write_output(output.with_suffix(".svg"), favicon_svg())
         icon_file = str(Path(colours_file).with_suffix(".svg").as_posix())
-    html = offline_page(colours_file, icon_file)
+        if logo is not None and logo_output is not None:
+            logo_file = str(Path(colours_file).with_name(logo_output.name).as_posix())
+            write_output(logo_output, logo.data)
+    html = offline_page(colours_file, icon_file, logo_file)
     write_output(output, html)
     click.echo(f"Wrote {output} ({len(html.encode()):,} bytes).")
     refused = output.with_name(REQUEST_ERROR_PAGE)
@@ -127,12 +145,15 @@ def offline_page_command(output: Path | None) -> None:
     if colours_file is None:
         click.echo(
             f"{output} is not in the static folder ({current_app.static_folder}), which nginx serves as /static/: "
-            "the page has the stylesheet's own colours, not the partnership's.",
+            "the page has the stylesheet's own colours, not the partnership's"
+            + (", and no logo." if logo is not None else "."),
             err=True,
         )
     else:
         click.echo(f"Wrote {output.with_suffix('.css')} (the partnership's colours, linked from the page).")
         click.echo(f"Wrote {output.with_suffix('.svg')} (the icon in the partnership's colour, linked from the page).")
+        if logo_file is not None:
+            click.echo(f"Wrote {logo_output} (the partnership's logo, shown on the page).")
 
 
 def _colours_file(output: Path) -> str | None:

@@ -32,8 +32,8 @@ from .. import audit, mail, workflow
 from ..extensions import db
 from ..journey import MODE_LABELS, noted_from_answers
 from ..models import AuditEvent, OutboxMessage, StoredRequest, utcnow
-from ..pack import current_contacts
-from ..pdf import PdfAttachment, render_pdf
+from ..pack import current_contacts, current_partnership
+from ..pdf import LOGO_URL, PdfAttachment, PdfImage, render_pdf
 from ..rules import JourneyState, RulePack, evaluate
 from ..stats.service import count_request_sent
 from ..wizard.glossary import Explainer
@@ -331,6 +331,8 @@ def build_request(
 def request_pdf(request: StoredRequest, pack: RulePack) -> bytes:
     """The request's PDF, with the request data attached as request.json."""
     document = request_document(request)
+    # The partnership's logo, if its file gives one, beside its name at the top (from memory: app.pdf).
+    logo = current_partnership().logo
     html = render_template(
         "pdf/request.html",
         document=document,
@@ -338,6 +340,8 @@ def request_pdf(request: StoredRequest, pack: RulePack) -> bytes:
         citations=cited_titles(document),
         submitted=uk_time(request.created_at),
         pack_name=pack.name,
+        logo=logo,
+        logo_url=LOGO_URL,
     )
     attachment = PdfAttachment(
         "request.json",
@@ -345,7 +349,8 @@ def request_pdf(request: StoredRequest, pack: RulePack) -> bytes:
         "The request as data, for importing into the facilitators' inbox",
         created=request.created_at,
     )
-    return render_pdf(html, [attachment])
+    images = {LOGO_URL: PdfImage(logo.data, logo.mimetype)} if logo else None
+    return render_pdf(html, [attachment], images=images)
 
 
 def supervision_record_pdf(state: JourneyState, now: dt.datetime) -> bytes:

@@ -18,21 +18,24 @@ import json
 import pkgutil
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import pypdf
 import pytest
 
 if TYPE_CHECKING:
-    from app.pdf import PdfAttachment
+    from app.pdf import PdfAttachment, PdfImage
     from app.pdf_weasyprint import RefusingFetcher
 
 FAKE_PRODUCER = "Space to Think tests (fake PDF renderer)"
 
 
 def fake_render_pdf(
-    html: str, attachments: Sequence[PdfAttachment] = (), fetcher: RefusingFetcher | None = None
+    html: str,
+    attachments: Sequence[PdfAttachment] = (),
+    fetcher: RefusingFetcher | None = None,
+    images: Mapping[str, PdfImage] | None = None,
 ) -> bytes:
     """A one-page PDF titled like ``html``, embedding ``attachments`` as the real renderer does."""
     writer = pypdf.PdfWriter()
