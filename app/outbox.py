@@ -48,11 +48,11 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import defer
 
 from . import audit, mail
 from .config import StartupError
 from .extensions import checkpoint_write_ahead_log, db, empty_write_ahead_log
+from .inbox.service import remove_departed_accounts
 from .models import OutboxMessage, StoredRequest, utcnow
 from .pack import current_pack
 from .requests import service
@@ -383,7 +383,6 @@ def purge_due(done: Purges, now: dt.datetime | None = None) -> tuple[int, int]:
             )
         if entries:
             current_app.logger.info("Deleted %d audit log entries older than %d days", entries, audit_days)
-        from .inbox.service import remove_departed_accounts  # it imports this module
 
         try:
             accounts = remove_departed_accounts(audit_days, now=now, actor=audit.SYSTEM)
@@ -481,23 +480,6 @@ def unsent_messages(given_up: bool = False) -> list[OutboxMessage]:
             select(OutboxMessage)
             .where(OutboxMessage.sent_at.is_(None), state)
             .order_by(OutboxMessage.created_at, OutboxMessage.id)
-        )
-    )
-
-
-def unsent_tried(request_id: int) -> list[OutboxMessage]:
-    """A request's emails that were tried and have not gone out (to be tried again, or given
-    up on, whether tried or too late to try), oldest first, without their text."""
-    return list(
-        db.session.scalars(
-            select(OutboxMessage)
-            .where(
-                OutboxMessage.request_id == request_id,
-                OutboxMessage.sent_at.is_(None),
-                or_(OutboxMessage.attempts > 0, OutboxMessage.given_up_at.is_not(None)),
-            )
-            .options(defer(OutboxMessage.body), defer(OutboxMessage.calendar))
-            .order_by(OutboxMessage.id)
         )
     )
 
@@ -659,5 +641,4 @@ __all__ = [
     "run_pass",
     "run_worker",
     "send_message",
-    "unsent_tried",
 ]

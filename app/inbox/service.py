@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from flask import current_app, has_app_context
-from sqlalchemy import CursorResult, delete, select
+from sqlalchemy import CursorResult, delete, or_, select
 from sqlalchemy.orm import defer
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -30,8 +30,7 @@ from ..extensions import db, forget_deleted_text
 from ..input_guard import is_blank
 from ..journey import MODE_LABELS
 from ..mail import mail_problem_words, too_late
-from ..models import AuditEvent, StoredRequest, utcnow
-from ..outbox import unsent_tried
+from ..models import AuditEvent, OutboxMessage, StoredRequest, utcnow
 from ..pack import current_pack, current_partnership
 from ..requests import fields
 from ..requests.document import uk_date, uk_time
@@ -656,6 +655,23 @@ class EmailProblem:
     kind: str
     given_up: bool
     text: str
+
+
+def unsent_tried(request_id: int) -> list[OutboxMessage]:
+    """A request's emails that were tried and have not gone out (to be tried again, or given
+    up on, whether tried or too late to try), oldest first, without their text."""
+    return list(
+        db.session.scalars(
+            select(OutboxMessage)
+            .where(
+                OutboxMessage.request_id == request_id,
+                OutboxMessage.sent_at.is_(None),
+                or_(OutboxMessage.attempts > 0, OutboxMessage.given_up_at.is_not(None)),
+            )
+            .options(defer(OutboxMessage.body), defer(OutboxMessage.calendar))
+            .order_by(OutboxMessage.id)
+        )
+    )
 
 
 def email_problems(request: StoredRequest) -> list[EmailProblem]:
