@@ -1,4 +1,5 @@
-"""HTML to PDF, with WeasyPrint (imported on first use, from ``app.pdf_weasyprint``).
+"""HTML to PDF, with WeasyPrint (imported on first use, from ``app.pdf_weasyprint``; what both
+share is in ``app.pdf_parts``).
 
 ``render_pdf(html, attachments)`` returns the PDF as bytes: PDF/UA-1, tagged, with the
 title, language and author the HTML names (``<title>``, ``<html lang>``,
@@ -11,43 +12,20 @@ The one image a PDF may show, the partnership's logo, is handed to the renderer 
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+from .pdf_parts import PDF_VARIANT, FetchRefused, PdfAttachment, PdfImage
 
 if TYPE_CHECKING:
     from .pdf_weasyprint import RefusingFetcher
 
-PDF_VARIANT = "pdf/ua-1"
 # The address a PDF gives the partnership's logo: the renderer takes its bytes from ``images``
 # (read at start-up), never from this address (".invalid" is never a real host).
 LOGO_URL = "https://space-to-think.invalid/logo"
 
 log = logging.getLogger(__name__)
-
-
-class FetchRefused(ValueError):
-    """Raised for every URL the renderer asks for (WeasyPrint logs it and carries on)."""
-
-
-@dataclass(frozen=True)
-class PdfAttachment:
-    """A file embedded in the PDF (for example the request as JSON)."""
-
-    name: str
-    content: bytes
-    description: str
-    created: dt.datetime | None = None
-
-
-@dataclass(frozen=True)
-class PdfImage:
-    """An image a PDF shows (the partnership's logo): its bytes and their type."""
-
-    data: bytes
-    mimetype: str
 
 
 def render_pdf(

@@ -15,10 +15,10 @@ from typing import TYPE_CHECKING
 from weasyprint import HTML, Attachment
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from .pdf import PDF_VARIANT, FetchRefused
+from .pdf_parts import PDF_VARIANT, FetchRefused
 
 if TYPE_CHECKING:
-    from .pdf import PdfAttachment, PdfImage
+    from .pdf_parts import PdfAttachment, PdfImage
 
 
 class RefusingFetcher(URLFetcher):

@@ -323,7 +323,7 @@ def measure_submissions(app: Any, count: int, received: list[int]) -> dict[str, 
 
 def _reference(client: Any) -> str:
     """The reference the session submitted."""
-    from app.requests.views import SUBMITTED_KEY
+    from app.journey import SUBMITTED_KEY
 
     with client.session_transaction() as session:
         return str(session[SUBMITTED_KEY])
@@ -331,19 +331,10 @@ def _reference(client: Any) -> str:
 
 def longest_html(request: Any, pack: Any) -> str:
     """The request PDF's HTML, as ``service.request_pdf`` renders it (inside a request context)."""
-    from flask import render_template
-
     from app.requests import service
 
     document = service.request_document(request)
-    return render_template(
-        "pdf/request.html",
-        document=document,
-        sections=service.request_sections(document),
-        citations=service.cited_titles(document),
-        submitted=service.uk_time(request.created_at),
-        pack_name=pack.name,
-    )
+    return service.request_pdf_html(document, service.uk_time(request.created_at), pack.name)
 
 
 def measure_pdf(app: Any, repeat: int) -> dict[str, Any]:

@@ -271,19 +271,10 @@ def request_html(module_app: Flask, document: dict[str, Any]) -> str:
     """The request PDF's HTML, as app.requests.service.request_pdf renders it."""
     import html as html_module
 
-    from flask import render_template
-
-    from app.requests.document import cited_titles, request_sections
+    from app.requests.service import request_pdf_html
 
     with module_app.test_request_context():
-        page = render_template(
-            "pdf/request.html",
-            document=document,
-            sections=request_sections(document),
-            citations=cited_titles(document),
-            submitted="today",
-            pack_name="pack",
-        )
+        page = request_pdf_html(document, "today", "pack")
     return html_module.unescape(page)
 
 

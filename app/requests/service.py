@@ -331,26 +331,32 @@ def build_request(
 def request_pdf(request: StoredRequest, pack: RulePack) -> bytes:
     """The request's PDF, with the request data attached as request.json."""
     document = request_document(request)
-    # The partnership's logo, if its file gives one, beside its name at the top (from memory: app.pdf).
-    logo = current_partnership().logo
-    html = render_template(
-        "pdf/request.html",
-        document=document,
-        sections=request_sections(document),
-        citations=cited_titles(document),
-        submitted=uk_time(request.created_at),
-        pack_name=pack.name,
-        logo=logo,
-        logo_url=LOGO_URL,
-    )
+    html = request_pdf_html(document, uk_time(request.created_at), pack.name)
     attachment = PdfAttachment(
         "request.json",
         document_json(document),
         "The request as data, for importing into the facilitators' inbox",
         created=request.created_at,
     )
+    logo = current_partnership().logo
     images = {LOGO_URL: PdfImage(logo.data, logo.mimetype)} if logo else None
     return render_pdf(html, [attachment], images=images)
+
+
+def request_pdf_html(document: dict[str, Any], submitted: str, pack_name: str) -> str:
+    """The HTML the request's PDF is made from: ``document`` (``request_document``), when it was
+    submitted in words, and the rule pack's name; the partnership's logo, if its file gives one,
+    beside its name at the top (its bytes are handed to the renderer from memory: app.pdf)."""
+    return render_template(
+        "pdf/request.html",
+        document=document,
+        sections=request_sections(document),
+        citations=cited_titles(document),
+        submitted=submitted,
+        pack_name=pack_name,
+        logo=current_partnership().logo,
+        logo_url=LOGO_URL,
+    )
 
 
 def supervision_record_pdf(state: JourneyState, now: dt.datetime) -> bytes:
