@@ -2,8 +2,9 @@
 review, WCAG 2.2.1: it came with no warning, and a note being typed was lost). Every inbox page
 shown in its last 20 minutes says when it ends and why, without JavaScript; every page carries
 the warning the script opens a few minutes before (tests/browser/test_inbox_timeout_browser.py);
-"Sign in again now" signs out and comes back to the page; a form sent after the end gives back
-what was typed and says why it was not saved."""
+"Stay signed in" confirms the password and starts 12 new hours (WCAG 2.2.1: a warned limit the
+facilitator can extend), coming back to the page; a form sent after the end gives back what was
+typed and says why it was not saved."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from flask.testing import FlaskClient
 from app.inbox import service
 from app.requests.document import uk_clock
 from support import csrf_token
+from support.pages import session_cookie
 from test_inbox import EMAIL, PASSWORD, events, signed_in, stored_request, text
 
 TOO_OLD = "You were signed out because you signed in more than 12 hours ago. Sign in again"
@@ -67,9 +69,10 @@ def test_pages_shown_near_the_end_of_a_sign_in_say_when_it_ends(app: Flask, minu
         assert said is not None, url
         assert f"You will be signed out at {uk_clock(ends)}" in said
         assert "For security, we sign you out 12 hours after you signed in" in said
-        assert "Save what you are writing before then, then sign in again." in said
-        # Its button is beside a note being typed: it says what the script's warning says.
-        assert "Signing in again now loses anything not yet saved." in said
+        assert "To stay signed in for another 12 hours, confirm your password." in said
+        # Its button leaves a note being typed: it says so.
+        assert "Save what you are writing first: this takes you away from the page." in said
+        assert said.endswith("Stay signed in")
         # In the Important banner (a region the page names), with the page's flashed messages.
         assert re.search(r'aria-labelledby="important-banner-title".*data-sign-in-ending', text(page), re.S)
 
@@ -87,27 +90,139 @@ def test_the_ending_is_said_in_the_important_banner_beside_any_message(app: Flas
     assert page.count('aria-labelledby="success-banner-title"') == 1
 
 
-def test_sign_in_again_now_signs_out_and_comes_back_to_the_page(app: Flask) -> None:
-    client, _ = signed_in(app)
+def stay_signed_in_link(page: str) -> str:
+    """The address of the banner's "Stay signed in"."""
+    found = re.search(
+        r'<div data-sign-in-ending>.*?<a href="([^"]+)"[^>]*role="button"[^>]*>Stay signed in</a>', page, re.S
+    )
+    assert found, "no Stay signed in in the banner"
+    return found.group(1).replace("&amp;", "&")
+
+
+def confirm(client: FlaskClient, password: str = PASSWORD, next_page: str = "/inbox") -> tuple[int, str]:
+    """Confirm the password to stay signed in, through the page's form: the status and where it went."""
+    page = text(client.get(f"/inbox/confirm-sign-in?next={next_page}"))
+    response = client.post(
+        "/inbox/confirm-sign-in", data={"csrf_token": csrf_token(page), "next": next_page, "password": password}
+    )
+    return response.status_code, response.location or text(response)
+
+
+def test_stay_signed_in_confirms_the_password_and_comes_back_to_the_page_with_12_new_hours(app: Flask) -> None:
+    """WCAG 2.2.1: the facilitator is warned before the 12 hours are up and can extend them. For
+    security (a stolen session cookie's life) the password extends them, under a new session id;
+    the rest of the session stays, so a form on a page already open still saves."""
+    client, facilitator_id = signed_in(app)
     signed_in_for(client, dt.timedelta(hours=11, minutes=50))
     reference = stored_request(app)
+    open_page = text(client.get(f"/inbox/requests/{reference}"))
     page = text(client.get("/inbox?status=new&sort=due"))
-    form = re.search(r"<div data-sign-in-ending>.*?(<form.*?</form>)", page, re.S)
-    assert form and 'action="/inbox/sign-out"' in form.group(1)
-    assert 'name="next" value="/inbox?status=new&sort=due"' in form.group(1)
+    link = stay_signed_in_link(page)
+    assert link == "/inbox/confirm-sign-in?next=/inbox?status%3Dnew%26sort%3Ddue"
+    asked = text(client.get(link))
+    assert '<h1 class="govuk-heading-l">Confirm your password to stay signed in</h1>' in asked
+    said = " ".join(re.sub(r"<[^>]+>", " ", asked).split())
+    assert (
+        "For security, we sign you out 12 hours after you sign in, even while you are using the inbox: "
+        "you will be signed out at" in said
+    )
+    assert "Confirm your password to stay signed in for another 12 hours." in said
+    assert f"You are signed in as Sam Facilitator ({EMAIL})" in said
+    # A password manager can fill it in: the account's address is the form's username.
+    assert re.search(
+        rf'<input type="email" name="username" value="{re.escape(EMAIL)}" autocomplete="username" hidden>', asked
+    )
+    assert 'autocomplete="current-password"' in asked
+    assert 'name="next" value="/inbox?status=new&sort=due"' in asked
+    old_cookie = session_cookie(client)
     response = client.post(
-        "/inbox/sign-out", data={"csrf_token": csrf_token(form.group(1)), "next": f"/inbox/requests/{reference}"}
+        "/inbox/confirm-sign-in",
+        data={"csrf_token": csrf_token(asked), "next": "/inbox?status=new&sort=due", "password": PASSWORD},
     )
-    assert response.status_code == 302 and response.location == f"/inbox/sign-in?next=/inbox/requests/{reference}"
-    assert events(app, "signed_out")
-    assert client.get("/inbox").status_code == 302  # signed out
-    sign_in_page = client.get(response.location)
-    assert "You have signed out" in text(sign_in_page)
-    signed = client.post(
-        response.location, data={"csrf_token": csrf_token(text(sign_in_page)), "email": EMAIL, "password": PASSWORD}
+    assert response.status_code == 302 and response.location == "/inbox?status=new&sort=due"
+    back = text(client.get(response.location))
+    assert "You are signed in for another 12 hours, until" in back
+    assert ending_banner(back) is None  # 12 new hours
+    seconds_left = int(re.search(r'data-seconds-left="(\d+)"', sign_in_ends_dialog(back)).group(1))  # type: ignore[union-attr]
+    assert 12 * 3600 - 60 < seconds_left <= 12 * 3600
+    # Audited as a sign-in, saying how.
+    confirmed = events(app, "signed_in")[-1]
+    assert confirmed.actor == f"facilitator:{facilitator_id}" and confirmed.detail == service.STAYED_SIGNED_IN
+    # A new session id: the old cookie (a stolen copy, say) no longer opens the inbox.
+    assert session_cookie(client) not in (None, old_cookie)
+    thief = app.test_client()
+    thief.set_cookie(client.get_cookie(service_cookie_name(app)).key, old_cookie)  # type: ignore[union-attr,arg-type]
+    assert thief.get("/inbox").status_code == 302
+    # The page opened before still saves: its security token is the session's still.
+    note = "Offered two dates; waiting to hear back."
+    saved = client.post(f"/inbox/requests/{reference}/notes", data={"csrf_token": csrf_token(open_page), "text": note})
+    assert saved.status_code == 302 and events(app, "note_added")
+
+
+def service_cookie_name(app: Flask) -> str:
+    return str(app.config["SESSION_COOKIE_NAME"])
+
+
+def test_stay_signed_in_can_be_used_again_and_again(app: Flask) -> None:
+    """WCAG 2.2.1 asks for at least ten extensions: there is no limit."""
+    client, _ = signed_in(app)
+    for _ in range(11):
+        signed_in_for(client, dt.timedelta(hours=11, minutes=55))
+        assert confirm(client) == (302, "/inbox")
+    assert client.get("/inbox").status_code == 200
+
+
+def test_a_wrong_password_is_refused_counted_and_audited_never_logged(
+    app: Flask, caplog: pytest.LogCaptureFixture
+) -> None:
+    client, facilitator_id = signed_in(app)
+    ends = signed_in_for(client, dt.timedelta(hours=11, minutes=50))
+    status, page = confirm(client, "a wrong password, quite long")
+    assert status == 200
+    assert "The password is not correct. Enter the password you sign in with" in page
+    assert 'href="#password"' in page and 'value="a wrong password' not in page
+    assert "a wrong password" not in caplog.text and PASSWORD not in caplog.text
+    failed = events(app, "sign_in_failed")
+    assert len(failed) == 1 and f"facilitator:{facilitator_id}" in failed[0].detail
+    # Nothing changed: the sign-in still ends when it did.
+    with client.session_transaction() as stored:
+        assert service.sign_in_ends_at(stored) == ends
+    status, page = confirm(client, "")
+    assert status == 200 and "Enter your password" in page
+    assert len(events(app, "sign_in_failed")) == 1  # nothing guessed, nothing counted
+
+
+def test_confirming_the_password_shares_the_sign_in_limit_and_the_account_lockout(app: Flask) -> None:
+    """A stolen session cookie gets no more guesses than the sign-in page gives: the visitor's
+    limit (5 a minute) counts both forms, and the account's lockout too."""
+    from test_inbox import sign_in
+
+    client, _ = signed_in(app)
+    statuses = [confirm(client, f"wrong password number {n}")[0] for n in range(3)]
+    statuses += [sign_in(app.test_client(), EMAIL, f"another wrong one {n}").status_code for n in range(2)]
+    assert statuses == [200] * 5
+    assert confirm(client)[0] == 429  # the sixth check in a minute, from the same address
+
+
+def test_confirming_the_password_is_refused_without_a_sign_in_or_a_security_token(app: Flask) -> None:
+    client, _ = signed_in(app)
+    anyone = app.test_client()
+    response = anyone.get("/inbox/confirm-sign-in?next=/inbox/sessions")
+    assert response.status_code == 302 and response.location == "/inbox/sign-in?next=/inbox/sessions"
+    page = text(anyone.get("/inbox/sign-in"))
+    assert (
+        anyone.post("/inbox/confirm-sign-in", data={"csrf_token": csrf_token(page), "password": PASSWORD}).status_code
+        == 403
     )
-    assert signed.status_code == 302 and signed.location == f"/inbox/requests/{reference}"
-    assert ending_banner(text(client.get(signed.location))) is None  # 12 new hours
+    signed_in_for(client, dt.timedelta(hours=11, minutes=50))
+    assert client.post("/inbox/confirm-sign-in", data={"password": PASSWORD}).status_code == 400
+    assert [e.detail for e in events(app, "signed_in")] == [""]
+
+
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/inbox", "/exit", "/inbox/../exit"])
+def test_stay_signed_in_goes_back_only_to_an_inbox_page(app: Flask, target: str) -> None:
+    client, _ = signed_in(app)
+    assert confirm(client, next_page=target) == (302, "/inbox")
 
 
 @pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/inbox", "/exit", "/inbox/../exit"])
@@ -134,12 +249,9 @@ def test_every_inbox_page_carries_the_warning_its_script_opens_before_the_end(ap
         assert 12 * 3600 - 60 < seconds_left <= 12 * 3600, url
         assert 'data-warn-seconds="300"' in dialog
         said = " ".join(re.sub(r"<[^>]+>", " ", dialog).split())
-        assert "You will be signed out at" in said and "This cannot be extended." in said
-        assert "Stay signed in" not in said
-        form = re.search(r'<form id="app-sign-in-again"[^>]*action="/inbox/sign-out"[^>]*>(.*?)</form>', dialog, re.S)
-        assert form and 'name="csrf_token"' in form.group(1)
-        assert f'name="next" value="{url}"' in form.group(1)
-        assert re.search(r'<button type="submit" form="app-sign-in-again"[^>]*>Sign in again now</button>', dialog)
+        assert "You will be signed out at" in said
+        assert "To stay signed in for another 12 hours, confirm your password." in said
+        assert re.search(rf'<a href="/inbox/confirm-sign-in\?next={url}" role="button"[^>]*>Stay signed in</a>', dialog)
         assert 'aria-describedby="app-sign-in-ends-text app-sign-in-ends-unsaved app-sign-in-ends-left"' in dialog
     signed_in_for(client, dt.timedelta(hours=11, minutes=58))
     dialog = sign_in_ends_dialog(text(client.get("/inbox")))

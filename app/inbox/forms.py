@@ -48,6 +48,17 @@ class SignInForm(FlaskForm):
         return valid and email_given and password_given
 
 
+class ConfirmSignInForm(FlaskForm):
+    """The password of the account signed in, to stay signed in (app.inbox.views.confirm_sign_in)."""
+
+    password = PasswordField(widget=GovPasswordInput())
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        """CSRF, and the password filled in."""
+        valid: bool = super().validate(extra_validators)  # FlaskForm has no type hints
+        return _required(self.password, "Enter your password") and valid
+
+
 class StatusForm(FlaskForm):
     """Move the request on: the new status, and what "redirected" or "duplicate" need.
 

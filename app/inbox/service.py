@@ -415,6 +415,8 @@ FACILITATOR_SESSION_KEY = "facilitator_id"
 # What a session keeps of a sign-in besides the facilitator's id (app.inbox.views.FACILITATOR_KEY).
 STAMP_KEY = "facilitator_stamp"
 SIGNED_IN_AT_KEY = "facilitator_signed_in_at"
+# The audit detail of a sign-in extended by confirming the password (app.inbox.views.confirm_sign_in).
+STAYED_SIGNED_IN = "password confirmed to stay signed in"
 CREDENTIALS_CHANGED = "credentials changed"
 TOO_OLD_SIGN_IN = "signed in too long ago"
 ACCOUNT_CLOSED = "account closed"
@@ -491,8 +493,9 @@ def _account_signing_in(email: str) -> Facilitator | None:
     return None if facilitator is None or facilitator.anonymised_at is not None else facilitator
 
 
-def authenticate(email: str, password: str) -> Facilitator | None:
-    """The active facilitator with this email and password, or None; records the sign-in."""
+def authenticate(email: str, password: str, detail: str = "") -> Facilitator | None:
+    """The active facilitator with this email and password, or None; records the sign-in (with
+    ``detail``: "password confirmed to stay signed in", for a sign-in extended so)."""
     facilitator = _account_signing_in(email)
     stored_hash = facilitator.password_hash if facilitator is not None else _dummy_hash()
     # No account has a longer password, so skip hashing megabytes of text (a cheap way to load the server).
@@ -500,7 +503,7 @@ def authenticate(email: str, password: str) -> Facilitator | None:
     if facilitator is None or not password_matches or not facilitator.active:
         return None
     facilitator.last_login_at = utcnow()
-    audit.add_event("signed_in", None, facilitator.actor)
+    audit.add_event("signed_in", None, facilitator.actor, detail)
     db.session.commit()
     return facilitator
 

@@ -64,17 +64,20 @@ from ..space_sessions.forms import RECORD_WEEKS, SessionForm
 from ..space_sessions.models import FORMATS
 from ..web import error_summary, pdf_download
 from . import bp, listing, service
-from .forms import NOT_ASSIGNED, AssignForm, ImportForm, NoteForm, SignInForm, StatusForm
+from .forms import NOT_ASSIGNED, AssignForm, ConfirmSignInForm, ImportForm, NoteForm, SignInForm, StatusForm
 from .guide import guide_html
 from .models import NOTE_MAX, Facilitator
 from .pdf_import import BAD_DATA, MAX_UPLOAD_BYTES, TOO_LARGE, ImportProblem, read_request_pdf
 
 FACILITATOR_KEY = service.FACILITATOR_SESSION_KEY
 ACTED_KEY = "inbox_acted_on"
-OPEN_ENDPOINTS = frozenset({"inbox.sign_in"})
+# Open without a sign-in: signing in, and confirming the password to stay signed in (which
+# checks the session's own account itself).
+OPEN_ENDPOINTS = frozenset({"inbox.sign_in", "inbox.confirm_sign_in"})
 # All that a read-only partnership account may open: the statistics, and signing out.
 PARTNERSHIP_ENDPOINTS = frozenset({"stats.index", "stats.download_csv", "inbox.sign_out"})
 SIGN_IN_FAILED = "Enter a correct email address and password"
+CONFIRM_FAILED = "The password is not correct. Enter the password you sign in with"
 # Said for any address, with or without an account, so it tells a guesser nothing.
 SIGN_IN_LOCKED = (
     "There have been too many failed attempts to sign in with this email address. "
@@ -283,6 +286,18 @@ def sign_in_limit() -> str:
     return str(current_app.config["INBOX_SIGN_IN_LIMIT"])
 
 
+# Every password check counts towards one limit per visitor address (INBOX_SIGN_IN_LIMIT):
+# signing in, and confirming the password to stay signed in (so a stolen session cookie gets no
+# more guesses than the sign-in page gives). Only a check that failed is counted (``sign_in_tried``);
+# the per-account lockout (``current_lockout``) counts both too.
+password_checks = limiter.shared_limit(
+    sign_in_limit,
+    scope="inbox-password-check",
+    methods=["POST"],
+    deduct_when=lambda response: bool(g.get("sign_in_tried")),
+)
+
+
 def current_lockout() -> SignInLockout:
     """The per-account lockout (failures per email address, in the shared store)."""
     lockout: SignInLockout = current_app.extensions[LOCKOUT_KEY]
@@ -302,7 +317,7 @@ def wait_text(seconds: int) -> str:
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
-@limiter.limit(sign_in_limit, methods=["POST"], deduct_when=lambda response: bool(g.get("sign_in_tried")))
+@password_checks
 def sign_in() -> Response | tuple[str, int]:
     """The sign-in form; a failure says only that the email or password is wrong."""
     signed_in = signed_in_now()
@@ -338,6 +353,75 @@ def sign_in() -> Response | tuple[str, int]:
         errors = error_summary([form.email, form.password])
     form.password.data = ""
     return render_template("inbox/sign_in.html", form=form, errors=errors, has_errors=bool(errors)), status
+
+
+@bp.route("/confirm-sign-in", methods=["GET", "POST"])
+@password_checks
+def confirm_sign_in() -> Response | tuple[str, int]:
+    """Stay signed in: the facilitator confirms their password, and their sign-in starts again
+    (another ``SIGN_IN_MAX_AGE``), then goes on to ``next`` (the page they were on). The 12-hour
+    limit is for security (a stolen session cookie's life), so only the password extends it, as
+    often as the facilitator likes (WCAG 2.2.1: warned before the end, and able to extend it).
+
+    The password is checked as signing in checks it: CSRF, the visitor's limit
+    (``password_checks``) and the account's lockout, audited, never logged. Only the account the
+    session is signed in to is asked for; a session signed in to none goes to the sign-in page."""
+    facilitator, _why = service.session_facilitator(session.get(FACILITATOR_KEY), session)
+    target = request.values.get("next")
+    if facilitator is None:
+        if request.method == "POST":
+            abort(403)
+        return redirect(sign_in_page(target))
+    form = ConfirmSignInForm()
+    status = 200
+    if form.validate_on_submit():
+        lockout = current_lockout()
+        locked_for = lockout.begin_attempt(facilitator.email)  # counted before the password is checked
+        confirmed = (
+            None
+            if locked_for
+            else service.authenticate(facilitator.email, form.password.data or "", service.STAYED_SIGNED_IN)
+        )
+        g.sign_in_tried = confirmed is None or confirmed.id != facilitator.id
+        if confirmed is not None and not g.sign_in_tried:
+            lockout.clear(facilitator.email)
+            stay_signed_in(confirmed)
+            ends_at = service.sign_in_ends_at(session)
+            until = f", until {uk_clock(ends_at)}" if ends_at is not None else ""
+            flash(f"You are signed in for another {SIGN_IN_HOURS} hours{until}", SUCCESS)
+            return redirect(safe_next(target, confirmed))
+        tag = service.record_failed_sign_in(facilitator.email, locked=bool(locked_for))
+        if locked_for:
+            log.warning("Inbox password confirmation refused: too many failed attempts (account tag %s)", tag)
+            message, status = SIGN_IN_LOCKED.format(wait=wait_text(locked_for)), 429
+        else:
+            log.warning("Inbox password confirmation failed (account tag %s)", tag)
+            message = CONFIRM_FAILED
+        form.password.errors = [message]
+    form.password.data = ""
+    errors = error_summary([form.password])
+    ends_at = service.sign_in_ends_at(session)
+    page = render_template(
+        "inbox/confirm_sign_in.html",
+        form=form,
+        errors=errors,
+        has_errors=bool(errors),
+        account=facilitator,
+        next_page=safe_next(target, facilitator),
+        ends_at=uk_clock(ends_at) if ends_at is not None else None,
+    )
+    return page, status
+
+
+def stay_signed_in(facilitator: Facilitator) -> None:
+    """Start the session's sign-in again from now, under a new session id (a copy of the old
+    cookie, stolen say, no longer works). The rest of the session is kept: its security token, so
+    the forms on the facilitator's open pages and tabs still save."""
+    rotate = getattr(session, "rotate", None)
+    if rotate is not None:
+        rotate()
+    session[FACILITATOR_KEY] = facilitator.id
+    session.update(service.sign_in_marks(facilitator))
 
 
 @bp.post("/sign-out")

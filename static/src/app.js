@@ -206,11 +206,11 @@ function startTimeoutWarning (dialog) {
 // The inbox's sign-in ends, however busy, some hours after signing in (app/inbox/service.py
 // SIGN_IN_MAX_AGE; every page says when once it is near, without JavaScript too:
 // templates/inbox/_base.html). Its warning opens a few minutes before (at once on a page loaded
-// later than that): it cannot be extended, so it offers to go back to the page, to save what is
-// being written, or to sign in again now (which signs out, and comes back to this page once
-// signed in). Escape means "Go back to the page". When the time is up, it says the facilitator
-// has been signed out and that what they had not saved can no longer be saved (a form sent then
-// shows what was typed, to copy), opening again if it was closed. Its focus and countdown work as
+// later than that): it offers to go back to the page, to save what is being written, or to stay
+// signed in (the password is confirmed on its own page, which comes back to this one). Escape
+// means "Go back to the page". When the time is up, it says the facilitator has been signed out
+// and that what they had not saved can no longer be saved (a form sent then shows what was
+// typed, to copy), opening again if it was closed. Its focus and countdown work as
 // the idle warning's do (and the idle warning stands down while it is open).
 function startSignInEndsWarning (dialog, idle) {
   const endsAt = Date.now() + Number(dialog.dataset.secondsLeft) * 1000

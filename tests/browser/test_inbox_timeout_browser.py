@@ -166,7 +166,7 @@ def test_the_sign_in_warns_before_its_hours_are_up_and_going_back_keeps_the_note
     live_server,  # type: ignore[no-untyped-def]
 ) -> None:
     """Found (accessibility review, WCAG 2.2.1): the 12 hours ran out with no warning, and a note
-    being typed was lost. 5 minutes before, a warning says when and that it cannot be extended;
+    being typed was lost. 5 minutes before, a warning says when and how to stay signed in;
     "Go back to the page" leaves the note and the focus as they were (and is activity: the idle
     timer starts again). Once the time is up, it says so, opening again, and the idle warning
     (whose "Stay signed in" could no longer be true) never opens."""
@@ -185,8 +185,8 @@ def test_the_sign_in_warns_before_its_hours_are_up_and_going_back_keeps_the_note
     expect(_sign_in_ends_warning(page)).to_have_accessible_description(
         re.compile(
             r"^For security, we sign you out 12 hours after you signed in, even while you are using the inbox\.\s+"
-            r"This cannot be extended\.\s+Save what you are writing now, then sign in again\.\s+"
-            r"Signing in again now loses anything not yet saved\.\s+"
+            r"To stay signed in for another 12 hours, confirm your password\.\s+"
+            r"Save what you are writing first: confirming your password takes you away from the page\.\s+"
             r"You will be signed out in 4 minutes( \d+ seconds?)?\.\s*$"
         )
     )
@@ -213,23 +213,27 @@ def test_the_sign_in_warns_before_its_hours_are_up_and_going_back_keeps_the_note
     expect(page).to_have_url(re.compile(rf"/inbox/requests/{reference}$"))
 
 
-def test_sign_in_again_now_signs_out_and_comes_back_to_the_page(
+def test_stay_signed_in_confirms_the_password_and_comes_back_to_the_page(
     page: Page,
     reference: str,
     live_server,  # type: ignore[no-untyped-def]
 ) -> None:
+    """WCAG 2.2.1: warned before the 12 hours are up, the facilitator can extend them, by
+    confirming their password (their password manager can fill it in)."""
     _signed_in_with_a_fake_clock(
         page, f"/inbox/requests/{reference}", live_server.app, dt.timedelta(hours=11, minutes=56)
     )
     page.clock.fast_forward("00:05")  # (under 5 minutes left as the page opened: the warning opens at once)
     expect(_sign_in_ends_warning(page)).to_be_visible()
-    _sign_in_ends_warning(page).get_by_role("button", name="Sign in again now").click()
-    expect(page.get_by_role("heading", level=1, name="Sign in to the facilitators' inbox")).to_be_visible()
-    expect(page).to_have_url(re.compile(rf"/inbox/sign-in\?next=/inbox/requests/{reference}$"))
-    page.get_by_label("Email address").fill(EMAIL)
+    _sign_in_ends_warning(page).get_by_role("button", name="Stay signed in").click()
+    expect(page.get_by_role("heading", level=1, name="Confirm your password to stay signed in")).to_be_visible()
+    page.get_by_role("button", name="Stay signed in").click()
+    expect(page.get_by_role("link", name="Enter your password")).to_be_visible()
+    assert_no_axe_violations(page, "confirm your password to stay signed in, with an error")
     page.get_by_role("textbox", name="Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name="Stay signed in").click()
     expect(page).to_have_url(re.compile(rf"/inbox/requests/{reference}$"))
+    expect(page.get_by_role("alert", name="Success")).to_contain_text("You are signed in for another 12 hours")
     expect(page.get_by_role("region", name="Important")).to_have_count(0)  # 12 new hours
 
 
