@@ -2,6 +2,7 @@
 
 Routes (blueprint ``inbox``, prefix ``/inbox``):
   GET/POST  /inbox/sign-in                              sign_in          (the only open route)
+  GET/POST  /inbox/confirm-sign-in                      confirm_sign_in  (stay signed in: the password)
   POST      /inbox/sign-out                             sign_out
   GET       /inbox                                      index            (filters: see app.inbox.listing)
   GET       /inbox/requests.csv                         export_csv       (the same filters; audited)
@@ -17,8 +18,11 @@ Routes (blueprint ``inbox``, prefix ``/inbox``):
   ... and the sessions' routes (app.inbox.session_views): /inbox/sessions, a session, and
   arranging, inviting and held or not held from a request.
 
-Every route but ``sign_in`` needs a signed-in, active facilitator: ``require_facilitator``
-(the blueprint's ``before_request``) sends anyone else to sign in (GET) or refuses (403). A
+Every route but ``sign_in`` (and ``confirm_sign_in``, which checks the session's own account) needs a
+signed-in, active facilitator: ``require_facilitator`` (the blueprint's ``before_request``) sends
+anyone else to sign in (GET) or refuses (403). A session whose 12 hours are up opens only the
+password page (``confirm_to_carry_on``): a page asked for, or a form sent, goes on once the
+password is confirmed. A
 read-only partnership account (``role`` "partnership") is refused (403) everything but the
 statistics (``app.stats.views``) and signing out.
 Messages shown after an action are flashed with a category: ``SUCCESS`` for what was done,
@@ -148,6 +152,8 @@ def require_facilitator() -> Response | tuple[str, int] | None:
         return None
     facilitator, why = service.session_facilitator(session.get(FACILITATOR_KEY), session)
     if facilitator is None:
+        if why == service.TOO_OLD_SIGN_IN and request.endpoint != "inbox.sign_out":
+            return confirm_to_carry_on()  # the session keeps its account, for the password only
         if FACILITATOR_KEY in session:  # deactivated, removed, password reset or signed in too long ago
             # A closed account's form (sent before its sign-ins were ended) gets back only what
             # was typed into it, and nothing of the request it was about (found: a 403, the text lost).
@@ -175,6 +181,108 @@ def require_facilitator() -> Response | tuple[str, int] | None:
     if facilitator.reads_statistics_only and request.endpoint not in PARTNERSHIP_ENDPOINTS:
         abort(403)  # a partnership account sees the counts only: no request, list, PDF, import or change
     return None
+
+
+def account_to_confirm() -> tuple[Facilitator | None, bool]:
+    """The account whose password this session may confirm, and whether its hours are up: the
+    account it is signed in to, also once ``SIGN_IN_MAX_AGE`` has passed (the session keeps it,
+    but opens nothing else until the password is confirmed); None for a session signed in to
+    none, or to an account deactivated or whose password was changed since."""
+    facilitator, why = service.session_facilitator(session.get(FACILITATOR_KEY), session)
+    if facilitator is not None:
+        return facilitator, False
+    if why == service.TOO_OLD_SIGN_IN:
+        return service.signed_in_facilitator(session.get(FACILITATOR_KEY)), True
+    return None, False
+
+
+# Names the password page's own form uses: a form sent after the hours were up is carried
+# through it without them (no inbox form posts one of these but its CSRF token, which is the same).
+CONFIRM_FIELDS = frozenset({"csrf_token", "password", "next", "then", "username"})
+
+
+def confirm_to_carry_on() -> Response | tuple[str, int]:
+    """A page asked for, or a form sent, once the sign-in's hours are up: nothing is shown or done.
+
+    A page: the password page, which goes on to it once confirmed. A form: the password page
+    carries it (what was typed, as hidden fields, and where it was sent), and once the password
+    is confirmed sends it on, so it is saved as if sent in time (WCAG 2.2.1 and 2.2.5: nothing
+    typed is lost by the limit). A file (a request PDF being imported) cannot be carried: its
+    page is shown again once confirmed, to choose it again."""
+    facilitator, ended = account_to_confirm()
+    if facilitator is None or request.method not in ("GET", "HEAD", "POST"):
+        abort(403)
+    if request.method != "POST":
+        return redirect(url_for("inbox.confirm_sign_in", next=page_of_form(request.full_path.rstrip("?"))))
+    carried: list[tuple[str, str]] = []
+    then = None
+    if not request.files:
+        carried = [(name, value) for name, value in request.form.items(multi=True) if name not in CONFIRM_FIELDS]
+        then = request.path
+    form = ConfirmSignInForm(formdata=None)
+    return render_confirm_page(
+        facilitator, ended, form, page_of_form(request.path), then=then, carried=carried, file_sent=then is None
+    )
+
+
+def render_confirm_page(
+    facilitator: Facilitator,
+    ended: bool,
+    form: ConfirmSignInForm,
+    target: str | None,
+    then: str | None = None,
+    carried: list[tuple[str, str]] | None = None,
+    status: int = 200,
+    file_sent: bool = False,
+) -> tuple[str, int]:
+    """The password page (templates/inbox/confirm_sign_in.html), with the form being carried, if
+    any (``then``: where it was sent; ``carried``: its fields), or saying a file sent with one
+    must be chosen again (``file_sent``)."""
+    errors = error_summary([form.password])
+    ends_at = service.sign_in_ends_at(session)
+    endpoint = form_endpoint(then) if then else None
+    fields = typed_text.TYPED_TEXT.get(endpoint or "", ())
+    values = dict(carried or [])
+    kept = [(label() if callable(label) else label, values.get(name, "")) for name, label in fields]
+    page = render_template(
+        "inbox/confirm_sign_in.html",
+        form=form,
+        errors=errors,
+        has_errors=bool(errors),
+        account=facilitator,
+        next_page=safe_next(target, facilitator),
+        ends_at=uk_clock(ends_at) if ends_at is not None and not ended else None,
+        ended=ended,
+        then=then if endpoint else None,
+        carried=carried if endpoint else [],
+        kept=[(label, text) for label, text in kept if text.strip()],
+        file_sent=file_sent,
+    )
+    return page, status
+
+
+# Forms a password page may send on once confirmed: any form of the inbox's but these.
+NOT_CARRIED = frozenset({"inbox.sign_in", "inbox.sign_out", "inbox.confirm_sign_in", "inbox.import_request"})
+
+
+def form_endpoint(path: str | None) -> str | None:
+    """The inbox endpoint a form sent to ``path`` is for, if a password page may send it on there
+    (a path of this site only: see ``safe_next``); else None."""
+    if (
+        not path
+        or not path.startswith("/inbox/")
+        or any(character in path for character in ("//", "\\", " ", "?", "#"))
+        or not path.isprintable()
+        or has_dot_segment(path)
+    ):
+        return None
+    try:
+        endpoint, _values = current_app.url_map.bind("localhost").match(path, method="POST")
+    except HTTPException:
+        return None
+    if not (endpoint.startswith("inbox.") or endpoint.startswith("stats.")) or endpoint in NOT_CARRIED:
+        return None
+    return str(endpoint)
 
 
 def signed_in_now() -> Facilitator | None:
@@ -366,13 +474,16 @@ def confirm_sign_in() -> Response | tuple[str, int]:
     The password is checked as signing in checks it: CSRF, the visitor's limit
     (``password_checks``) and the account's lockout, audited, never logged. Only the account the
     session is signed in to is asked for; a session signed in to none goes to the sign-in page."""
-    facilitator, _why = service.session_facilitator(session.get(FACILITATOR_KEY), session)
+    facilitator, ended = account_to_confirm()
     target = request.values.get("next")
     if facilitator is None:
         if request.method == "POST":
             abort(403)
         return redirect(sign_in_page(target))
     form = ConfirmSignInForm()
+    # A form sent once the hours were up, carried through this page (``confirm_to_carry_on``).
+    then = request.form.get("then") if form_endpoint(request.form.get("then")) else None
+    carried = [(name, value) for name, value in request.form.items(multi=True) if name not in CONFIRM_FIELDS]
     status = 200
     if form.validate_on_submit():
         lockout = current_lockout()
@@ -389,6 +500,10 @@ def confirm_sign_in() -> Response | tuple[str, int]:
             ends_at = service.sign_in_ends_at(session)
             until = f", until {uk_clock(ends_at)}" if ends_at is not None else ""
             flash(f"You are signed in for another {SIGN_IN_HOURS} hours{until}", SUCCESS)
+            if then is not None:
+                # The form carried is sent on as it was (307 keeps the method and the body: its
+                # fields and security token; the view ignores the password beside them).
+                return redirect(then, code=307)
             return redirect(safe_next(target, confirmed))
         tag = service.record_failed_sign_in(facilitator.email, locked=bool(locked_for))
         if locked_for:
@@ -399,18 +514,9 @@ def confirm_sign_in() -> Response | tuple[str, int]:
             message = CONFIRM_FAILED
         form.password.errors = [message]
     form.password.data = ""
-    errors = error_summary([form.password])
-    ends_at = service.sign_in_ends_at(session)
-    page = render_template(
-        "inbox/confirm_sign_in.html",
-        form=form,
-        errors=errors,
-        has_errors=bool(errors),
-        account=facilitator,
-        next_page=safe_next(target, facilitator),
-        ends_at=uk_clock(ends_at) if ends_at is not None else None,
+    return render_confirm_page(
+        facilitator, ended, form, target, then=then, carried=carried if then else [], status=status
     )
-    return page, status
 
 
 def stay_signed_in(facilitator: Facilitator) -> None:

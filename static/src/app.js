@@ -209,8 +209,8 @@ function startTimeoutWarning (dialog) {
 // later than that): it offers to go back to the page, to save what is being written, or to stay
 // signed in (the password is confirmed on its own page, which comes back to this one). Escape
 // means "Go back to the page". When the time is up, it says the facilitator has been signed out
-// and that what they had not saved can no longer be saved (a form sent then shows what was
-// typed, to copy), opening again if it was closed. Its focus and countdown work as
+// and that what they had not saved is still on the page (a form sent then asks for the
+// password, then is saved: app/inbox/views.py confirm_to_carry_on), opening again if it was closed. Its focus and countdown work as
 // the idle warning's do (and the idle warning stands down while it is open).
 function startSignInEndsWarning (dialog, idle) {
   const endsAt = Date.now() + Number(dialog.dataset.secondsLeft) * 1000

@@ -202,7 +202,7 @@ def test_the_sign_in_warns_before_its_hours_are_up_and_going_back_keeps_the_note
     ended = page.get_by_role("dialog", name="You have been signed out")
     expect(ended).to_be_visible()
     expect(page.get_by_role("heading", name="You have been signed out")).to_be_focused()
-    expect(ended).to_contain_text("Anything you had not saved can no longer be saved.")
+    expect(ended).to_contain_text("Anything you had not saved is still on this page. Save it as usual")
     assert_no_axe_violations(page, "the warning once the sign-in's hours are up")
     page.keyboard.press("Escape")
     expect(ended).to_be_hidden()
@@ -255,3 +255,29 @@ def test_the_idle_warning_stands_down_for_the_sign_ins_own(
     expect(page).to_have_url(re.compile(r"/inbox$"))
     expect(_sign_in_ends_warning(page)).to_be_visible()
     expect(_warning(page)).to_be_hidden()
+
+
+def test_a_note_sent_after_the_hours_are_up_is_saved_once_the_password_is_confirmed(
+    page_no_js: Page,
+    reference: str,
+    live_server,  # type: ignore[no-untyped-def]
+) -> None:
+    """Without JavaScript: a note written as the 12 hours ran out is not lost. Add note asks for
+    the password, and once it is confirmed the browser sends the note on (a 307) and it is saved."""
+    page = page_no_js
+    forms = FormPoster(page.context)
+    forms.get("/inbox/sign-in")
+    forms.post("/inbox/sign-in", [("email", EMAIL), ("password", PASSWORD)])
+    page.goto(f"/inbox/requests/{reference}")
+    note = "Left a message for the practitioner; trying again at 2pm."
+    page.get_by_label("Add a note").fill(note)
+    signed_in_ago(live_server.app, dt.timedelta(hours=12, minutes=1))
+    page.get_by_role("button", name="Add note").click()
+    expect(page.get_by_role("heading", level=1, name="Confirm your password to save your changes")).to_be_visible()
+    expect(page.get_by_role("textbox", name="Your note")).to_have_value(note)
+    assert_no_axe_violations(page, "confirm your password to save a note sent after the sign-in's hours")
+    page.get_by_role("textbox", name="Password").fill(PASSWORD)
+    page.get_by_role("button", name="Save your changes").click()
+    expect(page).to_have_url(re.compile(rf"/inbox/requests/{reference}"))
+    expect(page.get_by_role("alert", name="Success")).to_contain_text("You are signed in for another 12 hours")
+    expect(page.get_by_text(note)).to_be_visible()
