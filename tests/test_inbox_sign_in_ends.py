@@ -252,7 +252,16 @@ def test_every_inbox_page_carries_the_warning_its_script_opens_before_the_end(ap
         said = " ".join(re.sub(r"<[^>]+>", " ", dialog).split())
         assert "You will be signed out at" in said
         assert "To stay signed in for another 12 hours, confirm your password." in said
-        assert re.search(rf'<a href="/inbox/confirm-sign-in\?next={url}" role="button"[^>]*>Stay signed in</a>', dialog)
+        # The password is asked for in the warning itself (its script sends the form: the page stays).
+        form = re.search(
+            r'<form method="post" action="/inbox/confirm-sign-in"[^>]*data-sign-in-confirm>(.*?)</form>', dialog, re.S
+        )
+        assert form and 'name="csrf_token"' in form.group(1) and f'name="next" value="{url}"' in form.group(1)
+        assert f'name="username" value="{EMAIL}" autocomplete="username" hidden' in form.group(1)
+        assert '<label class="govuk-label govuk-label--s" for="app-sign-in-password">Password</label>' in form.group(1)
+        assert 'type="password" autocomplete="current-password"' in form.group(1)
+        assert re.search(r'<button type="submit"[^>]*>Stay signed in</button>', form.group(1))
+        assert "You will stay on this page: nothing you have typed is lost." in said
         assert 'aria-describedby="app-sign-in-ends-text app-sign-in-ends-unsaved app-sign-in-ends-left"' in dialog
     signed_in_for(client, dt.timedelta(hours=11, minutes=58))
     dialog = sign_in_ends_dialog(text(client.get("/inbox")))
@@ -260,6 +269,39 @@ def test_every_inbox_page_carries_the_warning_its_script_opens_before_the_end(ap
     # Not for anyone signed out, nor outside the inbox.
     assert 'id="app-sign-in-ends-warning"' not in text(app.test_client().get("/inbox/sign-in"))
     assert 'id="app-sign-in-ends-warning"' not in text(client.get("/"))
+
+
+def test_the_warning_confirms_the_password_without_leaving_the_page(app: Flask) -> None:
+    """The warning's script asks for JSON: when the sign-in now ends, or what was wrong (said
+    beside the field), never a page to go to; nothing is flashed for a later page to say."""
+    client, _ = signed_in(app)
+    signed_in_for(client, dt.timedelta(hours=11, minutes=56))
+    token = csrf_token(text(client.get("/inbox")))
+    json_headers = {"Accept": "application/json"}
+    wrong = client.post(
+        "/inbox/confirm-sign-in", data={"csrf_token": token, "password": "not it at all"}, headers=json_headers
+    )
+    assert wrong.status_code == 200 and wrong.json == {"error": CONFIRM_FAILED_WORDS}
+    empty = client.post("/inbox/confirm-sign-in", data={"csrf_token": token, "password": ""}, headers=json_headers)
+    assert empty.status_code == 200 and empty.json == {"error": "Enter your password"}
+    right = client.post(
+        "/inbox/confirm-sign-in",
+        data={"csrf_token": token, "password": PASSWORD, "next": "/inbox"},
+        headers=json_headers,
+    )
+    assert right.status_code == 200 and right.json is not None
+    assert 12 * 3600 - 60 < right.json["seconds_left"] <= 12 * 3600
+    assert right.json["message"] == f"You are signed in for another 12 hours, until {right.json['at']}"
+    page = text(client.get("/inbox"))
+    assert "You are signed in for another 12 hours" not in page and ending_banner(page) is None
+    assert events(app, "signed_in")[-1].detail == service.STAYED_SIGNED_IN
+    # Once the hours are up, too: the page that was open carries on, its forms still save.
+    signed_in_for(client, dt.timedelta(hours=12, minutes=2))
+    late = client.post("/inbox/confirm-sign-in", data={"csrf_token": token, "password": PASSWORD}, headers=json_headers)
+    assert late.status_code == 200 and client.get("/inbox").status_code == 200
+
+
+CONFIRM_FAILED_WORDS = "The password is not correct. Enter the password you sign in with"
 
 
 def carried_form(page: str) -> tuple[str, list[tuple[str, str]]]:

@@ -22,9 +22,8 @@ Every route but ``sign_in`` (and ``confirm_sign_in``, which checks the session's
 signed-in, active facilitator: ``require_facilitator`` (the blueprint's ``before_request``) sends
 anyone else to sign in (GET) or refuses (403). A session whose 12 hours are up opens only the
 password page (``confirm_to_carry_on``): a page asked for, or a form sent, goes on once the
-password is confirmed. A
-read-only partnership account (``role`` "partnership") is refused (403) everything but the
-statistics (``app.stats.views``) and signing out.
+password is confirmed. A read-only partnership account (``role`` "partnership") is refused
+(403) everything but the statistics (``app.stats.views``) and signing out.
 Messages shown after an action are flashed with a category: ``SUCCESS`` for what was done,
 ``IMPORTANT`` for a refusal or warning (anything else is shown as important too, never as a success).
 Session keys: ``facilitator_id``; ``inbox_acted_on`` (the reference just changed and when, so the
@@ -45,7 +44,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote
 
-from flask import abort, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask import abort, current_app, flash, g, jsonify, redirect, render_template, request, session, url_for
 from flask_wtf.csrf import CSRFError
 from markupsafe import Markup
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
@@ -465,7 +464,7 @@ def sign_in() -> Response | tuple[str, int]:
 
 @bp.route("/confirm-sign-in", methods=["GET", "POST"])
 @password_checks
-def confirm_sign_in() -> Response | tuple[str, int]:
+def confirm_sign_in() -> Response | tuple[str | Response, int]:
     """Stay signed in: the facilitator confirms their password, and their sign-in starts again
     (another ``SIGN_IN_MAX_AGE``), then goes on to ``next`` (the page they were on). The 12-hour
     limit is for security (a stolen session cookie's life), so only the password extends it, as
@@ -481,6 +480,9 @@ def confirm_sign_in() -> Response | tuple[str, int]:
             abort(403)
         return redirect(sign_in_page(target))
     form = ConfirmSignInForm()
+    # The page's warning (static/src/app.js) confirms the password without leaving the page: it
+    # asks for JSON, and is answered with when the sign-in now ends, or what was wrong.
+    wants_json = request.method == "POST" and request.accept_mimetypes.best == "application/json"
     # A form sent once the hours were up, carried through this page (``confirm_to_carry_on``).
     then = request.form.get("then") if form_endpoint(request.form.get("then")) else None
     carried = [(name, value) for name, value in request.form.items(multi=True) if name not in CONFIRM_FIELDS]
@@ -499,7 +501,11 @@ def confirm_sign_in() -> Response | tuple[str, int]:
             stay_signed_in(confirmed)
             ends_at = service.sign_in_ends_at(session)
             until = f", until {uk_clock(ends_at)}" if ends_at is not None else ""
-            flash(f"You are signed in for another {SIGN_IN_HOURS} hours{until}", SUCCESS)
+            confirmed_words = f"You are signed in for another {SIGN_IN_HOURS} hours{until}"
+            if wants_json and ends_at is not None:
+                seconds_left = max(0, int((ends_at - utcnow()).total_seconds()))
+                return jsonify(message=confirmed_words, at=uk_clock(ends_at), seconds_left=seconds_left)
+            flash(confirmed_words, SUCCESS)
             if then is not None:
                 # The form carried is sent on as it was (307 keeps the method and the body: its
                 # fields and security token; the view ignores the password beside them).
@@ -513,6 +519,8 @@ def confirm_sign_in() -> Response | tuple[str, int]:
             log.warning("Inbox password confirmation failed (account tag %s)", tag)
             message = CONFIRM_FAILED
         form.password.errors = [message]
+    if wants_json:  # (a wrong password is an answer, not a failure of the request: 200, unless locked)
+        return jsonify(error=(form.password.errors or [CONFIRM_FAILED])[0]), status
     form.password.data = ""
     return render_confirm_page(
         facilitator, ended, form, target, then=then, carried=carried if then else [], status=status
@@ -532,8 +540,9 @@ def stay_signed_in(facilitator: Facilitator) -> None:
 
 @bp.post("/sign-out")
 def sign_out() -> Response:
-    """Sign out: the whole session goes, and its id with it. With ``next`` (the page's "Sign in
-    again now", as a sign-in nears its end), the sign-in page goes on to that page."""
+    """Sign out: the whole session goes, and its id with it. With ``next`` (sent by the "Sign in
+    again now" of pages shown before "Stay signed in" replaced it), the sign-in page goes on to
+    that page."""
     facilitator = current_facilitator()
     service.record_sign_out(facilitator)
     target = request.form.get("next")

@@ -206,20 +206,46 @@ function startTimeoutWarning (dialog) {
 // The inbox's sign-in ends, however busy, some hours after signing in (app/inbox/service.py
 // SIGN_IN_MAX_AGE; every page says when once it is near, without JavaScript too:
 // templates/inbox/_base.html). Its warning opens a few minutes before (at once on a page loaded
-// later than that): it offers to go back to the page, to save what is being written, or to stay
-// signed in (the password is confirmed on its own page, which comes back to this one). Escape
-// means "Go back to the page". When the time is up, it says the facilitator has been signed out
-// and that what they had not saved is still on the page (a form sent then asks for the
-// password, then is saved: app/inbox/views.py confirm_to_carry_on), opening again if it was closed. Its focus and countdown work as
-// the idle warning's do (and the idle warning stands down while it is open).
+// later than that) and asks for the password to stay signed in (WCAG 2.2.1): the form is sent
+// from here, so the page stays as it is, with whatever is being typed, and the sign-in's new end
+// (12 hours on) is counted down from again. "Go back to the page" (or Escape) closes it. When
+// the time is up, it says the facilitator has been signed out, opening again if it was closed,
+// and the password still carries on where they were (a form sent meanwhile asks for it too:
+// app/inbox/views.py confirm_to_carry_on). Its focus and countdown work as the idle warning's
+// do (and the idle warning stands down while it is open). The page's banner's "Stay signed in"
+// opens it rather than leaving the page. A wrong password is said beside the field, as GOV.UK
+// error messages are, and focus goes back to it.
 function startSignInEndsWarning (dialog, idle) {
-  const endsAt = Date.now() + Number(dialog.dataset.secondsLeft) * 1000
   const warnMs = Number(dialog.dataset.warnSeconds) * 1000
   const heading = dialog.querySelector('[data-sign-in-heading]')
-  let tickTimer, lastFocus, show
+  const text = dialog.querySelector('[data-sign-in-text]')
+  const unsaved = dialog.querySelector('[data-sign-in-unsaved]')
+  const form = dialog.querySelector('[data-sign-in-confirm]')
+  const password = form.querySelector('input[name="password"]')
+  const group = form.querySelector('[data-sign-in-password-group]')
+  const error = form.querySelector('#' + password.id + '-error')
+  const button = form.querySelector('[data-sign-in-confirm-button]')
+  const words = {
+    text: text.textContent,
+    unsaved: unsaved.textContent,
+    button: button.textContent
+  }
+  let tickTimer, openTimer, endTimer, lastFocus, show, endsAt
   let ended = false
-  signIn.endsAt = endsAt
+  let sending = false
   signIn.warning = dialog
+
+  // The sign-in ends secondsLeft from now: the warning opens warnMs before, and says so at the end.
+  function countFrom (secondsLeft) {
+    window.clearTimeout(openTimer)
+    window.clearTimeout(endTimer)
+    window.clearInterval(tickTimer)
+    endsAt = Date.now() + secondsLeft * 1000
+    signIn.endsAt = endsAt
+    ended = false
+    openTimer = window.setTimeout(open, Math.max(0, endsAt - warnMs - Date.now()))
+    endTimer = window.setTimeout(end, Math.max(0, endsAt - Date.now()))
+  }
 
   function open () {
     if (dialog.open) return
@@ -237,29 +263,107 @@ function startSignInEndsWarning (dialog, idle) {
     ended = true
     window.clearInterval(tickTimer)
     heading.textContent = dialog.dataset.endedHeading
-    dialog.querySelector('[data-sign-in-unsaved]').textContent = dialog.dataset.endedUnsaved
+    text.textContent = dialog.dataset.endedText
+    unsaved.textContent = dialog.dataset.endedUnsaved
+    button.textContent = dialog.dataset.endedButton
     dialog.querySelector('[data-timeout-countdown]').textContent = ''
     dialog.querySelector('[data-timeout-left]').textContent = ''
     // Open, it is said in its live region; opened now, as it opens (its name and description).
-    const said = dialog.open ? dialog.dataset.endedHeading + '. ' + dialog.dataset.endedUnsaved : ''
+    const said = dialog.open
+      ? [dialog.dataset.endedHeading, dialog.dataset.endedText, dialog.dataset.endedUnsaved].join('. ')
+      : ''
     open()
     dialog.querySelector('[data-timeout-announce]').textContent = said
   }
 
-  function back () {
+  function close () {
     window.clearInterval(tickTimer)
     if (dialog.open) dialog.close()
     if (lastFocus && lastFocus.focus) lastFocus.focus()
+  }
+
+  function back () {
+    close()
     if (idle && !ended) idle.restart()
   }
+
+  function showError (message) {
+    error.querySelector('[data-sign-in-error]').textContent = message
+    error.hidden = false
+    group.classList.add('govuk-form-group--error')
+    password.classList.add('govuk-input--error')
+    password.setAttribute('aria-describedby', error.id)
+    password.focus()
+  }
+
+  function clearError () {
+    error.hidden = true
+    group.classList.remove('govuk-form-group--error')
+    password.classList.remove('govuk-input--error')
+    password.removeAttribute('aria-describedby')
+  }
+
+  // Confirmed: 12 new hours. The dialog's words are as they were, the banner (if the page has
+  // one) says so instead of when the sign-in was to end, and the idle timer starts again.
+  function confirmed (answer) {
+    password.value = ''
+    clearError()
+    heading.textContent = dialog.dataset.heading.replace('{time}', answer.at)
+    text.textContent = words.text
+    unsaved.textContent = words.unsaved
+    button.textContent = words.button
+    const banner = document.querySelector('[data-sign-in-ending]')
+    if (banner) {
+      const done = document.createElement('p')
+      done.className = 'govuk-notification-banner__heading'
+      done.textContent = answer.message
+      banner.replaceChildren(done)
+    }
+    countFrom(Number(answer.seconds_left))
+    close()
+    if (idle) idle.restart()
+  }
+
+  form.addEventListener('submit', function (event) {
+    event.preventDefault()
+    if (sending) return
+    if (!password.value) {
+      showError('Enter your password')
+      return
+    }
+    sending = true
+    fetch(form.action, {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { Accept: 'application/json' },
+      body: new FormData(form)
+    }).then(function (response) {
+      const json = (response.headers.get('Content-Type') || '').indexOf('application/json') === 0
+      return (json ? response.json() : Promise.resolve({})).then(function (answer) {
+        if (response.ok && answer.seconds_left !== undefined) confirmed(answer)
+        else showError(answer.error || dialog.dataset.failed)
+      })
+    }).catch(function () {
+      showError(dialog.dataset.failed)
+    }).finally(function () {
+      sending = false
+    })
+  })
 
   dialog.querySelector('[data-timeout-continue]').addEventListener('click', back)
   dialog.addEventListener('cancel', function (event) {
     event.preventDefault()
     back()
   })
-  window.setTimeout(open, Math.max(0, endsAt - warnMs - Date.now()))
-  window.setTimeout(end, Math.max(0, endsAt - Date.now()))
+  const stay = document.querySelector('[data-sign-in-stay]')
+  if (stay) {
+    stay.addEventListener('click', function (event) {
+      event.preventDefault()
+      open()
+      password.focus()
+    })
+  }
+  countFrom(Number(dialog.dataset.secondsLeft))
 }
 
 // (A browser without modal dialogs gets neither warning: the pages say the limits.)

@@ -186,7 +186,7 @@ def test_the_sign_in_warns_before_its_hours_are_up_and_going_back_keeps_the_note
         re.compile(
             r"^For security, we sign you out 12 hours after you signed in, even while you are using the inbox\.\s+"
             r"To stay signed in for another 12 hours, confirm your password\.\s+"
-            r"Save what you are writing first: confirming your password takes you away from the page\.\s+"
+            r"You will stay on this page: nothing you have typed is lost\.\s+"
             r"You will be signed out in 4 minutes( \d+ seconds?)?\.\s*$"
         )
     )
@@ -202,7 +202,7 @@ def test_the_sign_in_warns_before_its_hours_are_up_and_going_back_keeps_the_note
     ended = page.get_by_role("dialog", name="You have been signed out")
     expect(ended).to_be_visible()
     expect(page.get_by_role("heading", name="You have been signed out")).to_be_focused()
-    expect(ended).to_contain_text("Anything you had not saved is still on this page. Save it as usual")
+    expect(ended).to_contain_text("Confirm your password to carry on. Nothing you have typed on this page is lost.")
     assert_no_axe_violations(page, "the warning once the sign-in's hours are up")
     page.keyboard.press("Escape")
     expect(ended).to_be_hidden()
@@ -213,28 +213,75 @@ def test_the_sign_in_warns_before_its_hours_are_up_and_going_back_keeps_the_note
     expect(page).to_have_url(re.compile(rf"/inbox/requests/{reference}$"))
 
 
-def test_stay_signed_in_confirms_the_password_and_comes_back_to_the_page(
+def test_stay_signed_in_confirms_the_password_in_the_warning_and_keeps_the_page(
     page: Page,
     reference: str,
     live_server,  # type: ignore[no-untyped-def]
 ) -> None:
     """WCAG 2.2.1: warned before the 12 hours are up, the facilitator can extend them, by
-    confirming their password (their password manager can fill it in)."""
+    confirming their password in the warning itself: the page, the note being typed and the
+    focus stay as they were, and the sign-in's new end is counted down from."""
     _signed_in_with_a_fake_clock(
-        page, f"/inbox/requests/{reference}", live_server.app, dt.timedelta(hours=11, minutes=56)
+        page, f"/inbox/requests/{reference}", live_server.app, dt.timedelta(hours=11, minutes=50)
     )
-    page.clock.fast_forward("00:05")  # (under 5 minutes left as the page opened: the warning opens at once)
-    expect(_sign_in_ends_warning(page)).to_be_visible()
-    _sign_in_ends_warning(page).get_by_role("button", name="Stay signed in").click()
-    expect(page.get_by_role("heading", level=1, name="Confirm your password to stay signed in")).to_be_visible()
-    page.get_by_role("button", name="Stay signed in").click()
-    expect(page.get_by_role("link", name="Enter your password")).to_be_visible()
-    assert_no_axe_violations(page, "confirm your password to stay signed in, with an error")
-    page.get_by_role("textbox", name="Password").fill(PASSWORD)
-    page.get_by_role("button", name="Stay signed in").click()
+    note = page.get_by_label("Add a note")
+    note.fill(NOTE)
+    page.clock.fast_forward("05:30")
+    warning = _sign_in_ends_warning(page)
+    expect(warning).to_be_visible()
+    warning.get_by_role("button", name="Stay signed in").click()
+    password = warning.get_by_role("textbox", name="Password")
+    expect(password).to_be_focused()
+    expect(password).to_have_accessible_description("Error: Enter your password")
+    password.fill("not the password at all")
+    warning.get_by_role("button", name="Stay signed in").click()
+    expect(password).to_have_accessible_description(
+        "Error: The password is not correct. Enter the password you sign in with"
+    )
+    assert_no_axe_violations(page, "the sign-in's warning, with a wrong password")
+    password.fill(PASSWORD)
+    with page.expect_response(lambda r: r.url.endswith("/inbox/confirm-sign-in")) as answered:
+        warning.get_by_role("button", name="Stay signed in").click()
+    assert answered.value.status == 200
+    expect(warning).to_be_hidden()
+    expect(note).to_have_value(NOTE)
     expect(page).to_have_url(re.compile(rf"/inbox/requests/{reference}$"))
-    expect(page.get_by_role("alert", name="Success")).to_contain_text("You are signed in for another 12 hours")
-    expect(page.get_by_role("region", name="Important")).to_have_count(0)  # 12 new hours
+    expect(page.get_by_role("region", name="Important")).to_contain_text("You are signed in for another 12 hours")
+    # 12 new hours: no warning, nor "You have been signed out", when the old end comes.
+    page.clock.fast_forward("10:00")
+    expect(warning).to_be_hidden()
+    # And the page's forms save as before.
+    page.get_by_role("button", name="Add note").click()
+    expect(page.get_by_text(NOTE).first).to_be_visible()
+    expect(page.get_by_role("heading", level=1, name=re.compile("Confirm your password"))).to_have_count(0)
+
+
+def test_after_the_end_the_warning_carries_on_with_the_password_and_the_banner_opens_it(
+    page: Page,
+    reference: str,
+    live_server,  # type: ignore[no-untyped-def]
+) -> None:
+    _signed_in_with_a_fake_clock(
+        page, f"/inbox/requests/{reference}", live_server.app, dt.timedelta(hours=11, minutes=50)
+    )
+    note = page.get_by_label("Add a note")
+    note.fill(NOTE)
+    # The banner's "Stay signed in" opens the warning rather than leaving the page.
+    page.get_by_role("region", name="Important").get_by_role("button", name="Stay signed in").click()
+    warning = _sign_in_ends_warning(page)
+    expect(warning).to_be_visible()
+    expect(warning.get_by_role("textbox", name="Password")).to_be_focused()
+    warning.get_by_role("button", name="Go back to the page").click()
+    page.clock.fast_forward("10:05")
+    ended = page.get_by_role("dialog", name="You have been signed out")
+    expect(ended).to_be_visible()
+    ended.get_by_role("textbox", name="Password").fill(PASSWORD)
+    ended.get_by_role("button", name="Continue").click()
+    expect(ended).to_be_hidden()
+    expect(note).to_have_value(NOTE)
+    page.get_by_role("button", name="Add note").click()
+    expect(page).to_have_url(re.compile(rf"/inbox/requests/{reference}"))
+    expect(page.get_by_text(NOTE).first).to_be_visible()
 
 
 def test_the_idle_warning_stands_down_for_the_sign_ins_own(
