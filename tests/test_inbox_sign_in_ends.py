@@ -394,6 +394,24 @@ def test_a_session_form_sent_after_the_end_is_saved_whole_once_the_password_is_c
     assert status_of(app, reference) == "session_arranged"
 
 
+def test_a_status_sent_after_the_end_is_saved_with_its_reason_once_the_password_is_confirmed(app: Flask) -> None:
+    from test_workflow import status_of
+
+    client, _ = signed_in(app)
+    reference = stored_request(app)
+    token = csrf_token(text(client.get(f"/inbox/requests/{reference}")))
+    signed_in_for(client, dt.timedelta(hours=12, minutes=1))
+    data = {"csrf_token": token, "status": "in_triage", "from_status": "new"}
+    response = client.post(f"/inbox/requests/{reference}/status", data=data)
+    assert response.status_code == 200 and status_of(app, reference) == "new"
+    action, fields = carried_form(text(response))
+    assert ("status", "in_triage") in fields and ("from_status", "new") in fields
+    confirmed = client.post(action, data={**dict(fields), "password": PASSWORD})
+    assert confirmed.status_code == 307
+    assert client.post(confirmed.location, data={**dict(fields), "password": PASSWORD}).status_code == 302
+    assert status_of(app, reference) == "in_triage"
+
+
 @pytest.mark.parametrize(
     "then",
     [
