@@ -529,6 +529,7 @@ ROUTES = [
     "/how-it-decides",
     "/how-it-decides/decision-diagram.svg",
     "/inbox",
+    "/inbox/confirm-sign-in",
     "/inbox/guide",
     "/inbox/import",
     "/inbox/requests.csv",
