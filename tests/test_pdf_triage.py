@@ -290,7 +290,7 @@ def test_every_summary_row_is_key_then_value_and_several_values_are_a_list(
     criteria = [item["label"] for item in document["details"]["criteria"]]
     flags = [item["label"] for item in document["flags"]]
     assert len(criteria) > 1 and len(flags) > 1
-    for key, items in (("Criteria, as the requester chose them", criteria), ("Flags from the journey", flags)):
+    for key, items in (("Criteria, as the requester chose them", criteria), ("Flags from the answers", flags)):
         row = re.search(rf'<dt class="summary__key">{key}</dt>\s*<dd class="summary__value">(.*?)</dd>', page, re.S)
         assert row is not None, key
         listed = re.findall(r"<li>(.*?)</li>", row.group(1), re.S)

@@ -29,7 +29,7 @@ FACILITATORS_WORDS = (
     "Summary for triage",
     "The answers, and the guidance each rests on",
     "Completed by",
-    "Flags from the journey",
+    "Flags from the answers",
     "Identifying information check",
     "The requester",
     "The free text",
@@ -156,6 +156,9 @@ def test_a_request_with_nothing_identifying_says_so_to_the_reader(client: FlaskC
 
 @pytest.mark.parametrize("mode", MODES)
 def test_the_inbox_keeps_the_facilitators_wording(client: FlaskClient, app: Flask, mode: str) -> None:
+    """The inbox words the request for facilitators, without the code's words: the flags were
+    "Flags from the journey" ("journey" is the code's name for a run through the questions;
+    words review)."""
     _, page = sent_with_a_warning(client, mode)
     reference = reference_on(page)
     facilitator, _ = signed_in(app)
@@ -165,6 +168,7 @@ def test_the_inbox_keeps_the_facilitators_wording(client: FlaskClient, app: Flas
     for phrase in ("Summary for triage", "The answers, and the guidance each rests on", "Completed by", CHECKED):
         assert phrase in said, phrase
     assert "You were warned" not in said
+    assert "Flags from the answers" in said and "journey" not in said.lower()
     # The request's groups are not landmarks there either; the page's own (notes, audit trail) stay.
     assert not any("section-" in region for region in regions(inbox_page))
 

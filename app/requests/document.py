@@ -287,7 +287,7 @@ def request_sections(document: Mapping[str, Any], audience: Audience = "facilita
                 # In the words the requester chose them in: "I feel stuck" from a practitioner, "The
                 # practitioner feels stuck" in supervision (the record keeps what they saw).
                 Row("Criteria, as the requester chose them", criteria or ("Not given",), long_text=True, listed=True),
-                Row("Flags from the journey", flags or ("None",), listed=True),
+                Row("Flags from the answers", flags or ("None",), listed=True),
                 Row(
                     "Identifying information check",
                     (identifying_check_text(details.get("identifying_check")),),
