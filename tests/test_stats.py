@@ -465,7 +465,7 @@ def test_the_csv_has_the_same_numbers_hidden_and_no_formulas(app: Flask) -> None
     assert response.headers["Cache-Control"] == "no-store"
     exported = csv_tables(response.get_data(as_text=True))
     titles = {
-        "journeys": "Journeys and requests",
+        "journeys": "Checks and requests",
         "outcome": "Outcomes reached",
         "criterion": "What a reflective space would help with",
     }
@@ -549,6 +549,21 @@ def test_the_page_with_nothing_counted(app: Flask) -> None:
     page = signed_in(app).get("/inbox/statistics").get_data(as_text=True)
     assert "data-statistics-empty" in page
     assert set(page_tables(page)["outcome"]["total"].values()) == {"0"}
+
+
+def test_the_page_speaks_of_checks_as_the_public_pages_do_not_journeys(app: Flask, runner) -> None:  # type: ignore[no-untyped-def]
+    """Found (words review): the statistics said "Journeys started" and "How many journeys
+    reached each outcome": "journey" is the code's word; the public pages call one person's way
+    through the questions a "check" ("Check whether a Space to Think session could help",
+    "start a new check"). The page, the CSV and ``flask stats`` say "checks"."""
+    client = signed_in(app)
+    page = client.get("/inbox/statistics").get_data(as_text=True)
+    said = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
+    assert "Checks and requests" in said and "Checks started" in said and "A check is one person's way" in said
+    download = client.get("/inbox/statistics.csv").get_data(as_text=True)
+    shown = runner.invoke(args=["stats", "show"]).output
+    for words in (said, download, shown, runner.invoke(args=["stats", "--help"]).output):
+        assert "journey" not in words.lower()
 
 
 def test_the_download_link_says_what_csv_means(app: Flask) -> None:
@@ -711,7 +726,7 @@ def shown_by_name(
 def cli_tables(output: str) -> dict[str, dict[str, list[str]]]:
     """``flask stats show``'s tables: title -> row key -> the cells as shown."""
     tables: dict[str, dict[str, list[str]]] = {}
-    titles = {"Journeys and requests", *stats_service.KINDS.values()}
+    titles = {"Checks and requests", *stats_service.KINDS.values()}
     current: dict[str, list[str]] | None = None
     for line in output.splitlines():
         if line in titles:
@@ -765,7 +780,7 @@ def test_the_reviewers_month_gives_nothing_away_on_the_page_csv_or_command_line(
     assert pinned(page, list(window(12))) == {}
     # The CSV and the command line show the same.
     titles = {
-        "journeys": "Journeys and requests",
+        "journeys": "Checks and requests",
         "outcome": "Outcomes reached",
         "criterion": stats_service.KINDS["criterion"],
     }

@@ -11,7 +11,7 @@ from ..schema import DatabaseCommands
 from .export import statistics_csv
 from .service import DEFAULT_MONTHS, HIDDEN, SMALL_NUMBER, CountTable, shown, statistics
 
-stats_cli = DatabaseCommands("stats", help="Anonymous counts: journeys, requests, outcomes and criteria, by month.")
+stats_cli = DatabaseCommands("stats", help="Anonymous counts: checks, requests, outcomes and criteria, by month.")
 
 MONTHS_OPTION = click.option(
     "--months",

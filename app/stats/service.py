@@ -59,8 +59,8 @@ STARTED, FINISHED, OUTCOME, CRITERION, REQUEST_SENT, SESSION_HELD, FEEDBACK = (
     "feedback",
 )
 KINDS = {
-    STARTED: "Journeys started",
-    FINISHED: "Journeys finished (reached an outcome)",
+    STARTED: "Checks started",
+    FINISHED: "Checks finished (reached an outcome)",
     REQUEST_SENT: "Requests sent",
     SESSION_HELD: "Sessions held",
     OUTCOME: "Outcomes reached",
@@ -341,7 +341,7 @@ def statistics(
     # name -> (title, rows as (row key, kind, subject), whether the rows add up, the total row's label)
     layout: dict[str, tuple[str, list[tuple[str, str, str]], bool, str]] = {
         "journeys": (
-            "Journeys and requests",
+            "Checks and requests",
             [(kind, kind, NO_SUBJECT) for kind in JOURNEY_KINDS if kind not in SHOWN_WHEN_COUNTED or kind in kinds],
             False,
             "",

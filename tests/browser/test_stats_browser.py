@@ -85,7 +85,7 @@ def test_statistics_tables_scroll_in_their_own_region_on_a_narrow_screen(
     narrow_page: Page, partnership_account: str
 ) -> None:
     sign_in(narrow_page)
-    region = narrow_page.get_by_role("region", name=re.compile(r"^Journeys and requests, by month"))
+    region = narrow_page.get_by_role("region", name=re.compile(r"^Checks and requests, by month"))
     expect(region).to_be_visible()
     assert_no_horizontal_scroll(narrow_page)
     tab_until(narrow_page, region, max_presses=60)  # a keyboard user can reach it, to scroll it
