@@ -300,12 +300,19 @@ def end_sessions_holding(key: str, value: object) -> int:
     return ended
 
 
-sessions_cli = AppGroup("sessions", help="Manage stored journey sessions.")
+# "sessions" here are browser sessions (the answers kept on the server), not the Space to Think
+# sessions facilitators arrange: the help says so, for operators who meet both words.
+sessions_cli = AppGroup(
+    "sessions",
+    help="Browser sessions kept on the server: someone's answers as they go through the questions, "
+    "and facilitators' sign-ins (not the Space to Think sessions facilitators arrange).",
+)
 
 
 @sessions_cli.command("purge")
 def purge_command() -> None:
-    """Delete expired journey sessions (run from cron; also happens now and then on its own)."""
+    """Delete browser sessions left idle past the time limit, with the answers they hold (the outbox
+    worker does this every minute, and a new session now and then; run it from cron if no worker runs)."""
     count = purge_expired_sessions()
     click.echo(f"Deleted {count} expired session{'s' if count != 1 else ''}.")
 

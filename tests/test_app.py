@@ -923,6 +923,20 @@ def test_a_tampered_cookie_is_ignored(app: Flask) -> None:
     assert client.get("/_test/session").get_json() == {"answers": None, "expired": False}
 
 
+def test_the_sessions_commands_say_they_are_browser_sessions_not_space_to_think_sessions(runner) -> None:  # type: ignore[no-untyped-def]
+    """Found (words review): "flask sessions" said "Manage stored journey sessions": "journey" is
+    the code's word, and an operator who also meets the Space to Think sessions facilitators
+    arrange could not tell which these are."""
+    listed = runner.invoke(args=["--help"]).output
+    group = runner.invoke(args=["sessions", "--help"]).output
+    purge = runner.invoke(args=["sessions", "purge", "--help"]).output
+    assert "Browser sessions kept on the server" in listed
+    assert "not the Space to Think sessions facilitators arrange" in " ".join(group.split())
+    assert "Delete browser sessions left idle" in " ".join(purge.split())
+    for text in (listed, group, purge):
+        assert "journey" not in text.lower()
+
+
 @both_databases
 def test_purge_deletes_only_expired_sessions(app: Flask, runner) -> None:
     add_session_probe(app)

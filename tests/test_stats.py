@@ -564,6 +564,8 @@ def test_the_page_speaks_of_checks_as_the_public_pages_do_not_journeys(app: Flas
     shown = runner.invoke(args=["stats", "show"]).output
     for words in (said, download, shown, runner.invoke(args=["stats", "--help"]).output):
         assert "journey" not in words.lower()
+    # CSV is explained in the command's help too, as on the page's download link.
+    assert "CSV (comma-separated values)" in " ".join(runner.invoke(args=["stats", "csv", "--help"]).output.split())
 
 
 def test_the_download_link_says_what_csv_means(app: Flask) -> None:

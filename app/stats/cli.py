@@ -66,7 +66,7 @@ def table_text(table: CountTable) -> str:
     help="Write to this file instead of the screen.",
 )
 def csv_command(months: int, output: Path | None) -> None:
-    """The same tables as CSV (as downloaded from the statistics page)."""
+    """The same tables as a CSV (comma-separated values) file, as downloaded from the statistics page."""
     text = statistics_csv(statistics(months))
     if output is None:
         click.echo(text, nl=False)
