@@ -1119,6 +1119,19 @@ def test_an_identifying_note_is_an_error_that_cannot_be_missed(app: Flask) -> No
         assert db.session.scalar(select(func.count()).select_from(TriageNote)) == 0
 
 
+def test_the_request_page_says_what_its_deletion_date_means_and_who_reads_a_redirect_reason(app: Flask) -> None:
+    """Found (words review): under the deletion date, "Its session must be before then" left
+    "its" to be worked out, and the redirect reason's hint said "a sentence for the team" where
+    everything else says "facilitators"."""
+    client, _ = signed_in(app)
+    page = " ".join(
+        html.unescape(re.sub(r"<[^>]+>", " ", text(client.get(f"/inbox/requests/{stored_request(app)}")))).split()
+    )
+    assert "Requests are kept for 90 days, so hold this request's session before then." in page
+    assert "A sentence for the other facilitators, saying why it belongs there." in page
+    assert "for the team" not in page and "Its session" not in page
+
+
 def test_an_identifying_redirect_reason_is_an_error_that_cannot_be_missed(app: Flask) -> None:
     client, _ = signed_in(app)
     reference = stored_request(app)
