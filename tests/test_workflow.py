@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import html
 import io
 import re
 from typing import Any
@@ -936,6 +937,19 @@ def test_the_guide_is_linked_from_the_inbox_and_shown_to_facilitators_only(app: 
     for status in workflow.STATUS_LABELS.values():
         assert status in page
     assert "What never to write" in page and "Retention" in page and 'class="govuk-table"' in page
+
+
+def test_the_guide_speaks_to_facilitators_not_to_whoever_runs_the_service(app: Flask) -> None:
+    """Found (words review): the guide told facilitators about "the outbox worker", `flask outbox
+    remind`, `PUBLIC_BASE_URL` and "your deployment", and wrote "six years", "two minutes" and
+    "a five-point scale" where GOV.UK style writes numerals. It now says what a facilitator needs:
+    who can set the web address up, and the feedback scale in the words the statistics use."""
+    client, _ = signed_in(app)
+    page = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", text(client.get("/inbox/guide")))).split())
+    for word in ("outbox", "PUBLIC_BASE_URL", "deployment", "flask ", "six years", "two minutes", "five-point"):
+        assert word not in page, word
+    assert "it needs the service's web address to be set up: whoever runs the service can add it" in page
+    assert "a scale from 1 (not at all) to 5 (very much)" in page and "for 6 years unless" in page
 
 
 def test_status_tags_look_the_same_on_the_list_and_the_request(app: Flask) -> None:
