@@ -35,3 +35,6 @@ def test_the_feedback_email_and_page_say_a_comment_may_be_recognised(
     for said in (email, page):
         assert HONEST in said
         assert "cannot be linked" not in said and "not linked to you" not in said and "anonymous" not in said
+    # The page's hint in sentences a reader can follow (words review: one 45-word sentence).
+    hint = "The counts for a month are shown only once the month is over, and only if there are enough answers"
+    assert f"{hint}, and enough different ones" in page
