@@ -238,7 +238,8 @@ RUNS_AND_SEQUENCES = ["abcdef123456", "qwertyuiop12", "1234567890ab", "098765432
 def test_common_passwords_with_additions_and_keyboard_runs_are_refused(weak: str) -> None:
     problem = service.password_problem(weak, "alice@example.org", "Alice")
     assert problem is not None and problem.startswith("The password is too easy to guess")
-    assert "Use a longer passphrase, for example three or four unrelated words" in problem
+    # Numerals, as GOV.UK style writes them (words review: "three or four").
+    assert "Use a longer passphrase, for example 3 or 4 unrelated words" in problem
 
 
 def test_password_messages_say_why_it_is_easy_to_guess() -> None:

@@ -205,7 +205,7 @@ def password_problem(password: str, email: str = "", name: str = "") -> str | No
     if len(password) > PASSWORD_MAX:
         return f"The password must be {PASSWORD_MAX:,} characters or less."
     lowered = password.lower()
-    advice = "Use a longer passphrase, for example three or four unrelated words"
+    advice = "Use a longer passphrase, for example 3 or 4 unrelated words"
     if is_common_password(lowered):
         return (
             "The password is too easy to guess: it is a common password, perhaps with numbers or "
