@@ -38,3 +38,11 @@ def test_the_feedback_email_and_page_say_a_comment_may_be_recognised(
     # The page's hint in sentences a reader can follow (words review: one 45-word sentence).
     hint = "The counts for a month are shown only once the month is over, and only if there are enough answers"
     assert f"{hint}, and enough different ones" in page
+
+
+def test_the_privacy_notice_makes_the_same_promise(session_app: Flask) -> None:
+    """Found (words review): the privacy notice said a comment was "not linked to you or your
+    request", the promise the feedback email and page were corrected to stop making."""
+    page = " ".join(text(session_app.test_client().get("/privacy")).split())
+    assert HONEST in page and "neither is stored with your name or your request" in page
+    assert "linked to you" not in page
