@@ -562,7 +562,8 @@ def test_privacy_notice_says_what_is_kept_besides_the_request(app: Flask, facili
     html = app.test_client().get("/privacy").get_data(as_text=True)
     assert ("emailed to the facilitators' mailbox" in html) == bool(facilitator_email)
     assert "kept after the request is deleted" in html and "reference only" in html
-    assert "We delete each entry in this record 2,192 days (6 years) after it was made." in html
+    # In years first, the unit a reader thinks in (words review: "2,192 days (6 years)").
+    assert "We delete each entry in this record 6 years (2,192 days) after it was made." in html
     assert "then remove their name, email address and password" in html
     assert "internet address" in html and "how long the log is kept" in html
 
