@@ -22,7 +22,7 @@ from werkzeug.test import TestResponse
 from app.extensions import db
 from app.inbox import service
 from app.inbox.models import Assignment, Facilitator, TriageNote
-from app.inbox.pdf_import import BAD_DATA
+from app.inbox.pdf_import import BAD_DATA, NEWER_FORMAT
 from app.models import REQUEST_STATUSES, AuditEvent, OutboxMessage, StoredRequest
 from app.requests.document import request_document
 from support import both_databases, csrf_token, session_cookie
@@ -1388,6 +1388,17 @@ def test_request_data_of_the_right_shape_is_imported(app: Flask) -> None:
     document = valid_document(app)
     response = upload(client, pdf_with_attachment("request.json", json.dumps(document).encode()))
     assert response.status_code == 302 and response.location.endswith(document["reference"])
+
+
+def test_an_upload_that_cannot_be_imported_says_what_to_do_instead(app: Flask) -> None:
+    """Found (words review): "it has no request data attached", "damaged or incomplete, so it
+    cannot be imported" and "made by a newer version" said what was wrong and stopped there."""
+    client, _ = signed_in(app)
+    blank = text(upload(client, pdf_with_attachment(None)))
+    damaged = text(upload(client, pdf_with_attachment("request.json", b"{not json")))
+    assert "Upload the PDF attached to the request's email" in blank
+    assert "Read the request in the PDF itself, or ask whoever sent it for another copy" in damaged
+    assert NEWER_FORMAT.endswith("Ask whoever looks after the service to update it")
 
 
 @pytest.mark.parametrize(

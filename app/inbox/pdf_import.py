@@ -57,8 +57,14 @@ class ImportProblem(ValueError):
 EMPTY_FILE = "The selected file is empty"
 NOT_A_PDF = "The selected file must be a PDF"
 TOO_LARGE = "The selected file must be smaller than 5MB"
-NO_ATTACHMENT = "The selected PDF is not a Space to Think request: it has no request data attached"
-BAD_DATA = "The request data in the selected PDF is damaged or incomplete, so it cannot be imported"
+NO_ATTACHMENT = (
+    "The selected PDF is not a Space to Think request: it has no request data attached. "
+    "Upload the PDF attached to the request's email"
+)
+BAD_DATA = (
+    "The request data in the selected PDF is damaged or incomplete, so it cannot be imported. "
+    "Read the request in the PDF itself, or ask whoever sent it for another copy"
+)
 
 
 def no_longer_offered(entry: Field, value: str) -> str:
@@ -73,7 +79,10 @@ def no_longer_offered(entry: Field, value: str) -> str:
     )
 
 
-NEWER_FORMAT = "The selected PDF was made by a newer version of Space to Think, so it cannot be imported"
+NEWER_FORMAT = (
+    "The selected PDF was made by a newer version of Space to Think, so it cannot be imported. "
+    "Ask whoever looks after the service to update it"
+)
 NOT_A_REQUEST_ROUTE = (
     "The answers in the selected PDF do not lead to a Space to Think request under this service's rules, "
     "so it cannot be imported. Contact the person who sent it"
