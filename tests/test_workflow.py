@@ -885,6 +885,12 @@ def test_the_csv_has_the_lists_fields_no_free_text_is_formula_safe_and_audited(a
     assert record["Due date"] == "2026-02-05" and record["Received"] == "2026-01-05"
     assert record["Assigned to"] == '\'=HYPERLINK("http://x")'  # a spreadsheet shows it, never runs it
     assert "I feel stuck" in record["Criteria"]
+    # Who filled it in, in the request's own words (found, words review: a column "Mode" held
+    # "Practitioner" or "In supervision", words the inbox uses nowhere else).
+    assert record["Completed by"] == "A practitioner, about their own practice"
+    assert dict(zip(rows[0], rows[2], strict=True))["Completed by"] == (
+        "A manager or supervisor, in supervision with the practitioner"
+    )
     for free_text in (
         VALID_DETAILS["reflection"][:30],
         VALID_DETAILS["job_role"],

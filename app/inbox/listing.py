@@ -22,6 +22,7 @@ from sqlalchemy import ColumnElement, exists, func, insert, or_, select
 
 from .. import audit, workflow
 from ..extensions import db
+from ..journey import MODE_LABELS
 from ..models import AuditEvent, OutboxMessage, StoredRequest, utcnow
 from ..requests import fields
 from ..requests.document import UK_TIME, uk_day
@@ -368,7 +369,7 @@ CSV_COLUMNS = (
     "Overdue",
     "Status",
     "Assigned to",
-    "Mode",
+    "Completed by",
     "Criteria",
     "Flags",
     "Redirected to",
@@ -400,7 +401,7 @@ def csv_text(rows: Iterable[ListRow], outcome_titles: Mapping[str, str]) -> str:
                     "Yes" if row.overdue else "No",
                     workflow.STATUS_LABELS.get(row.status, row.status),
                     row.assigned_to or "Not assigned",
-                    "In supervision" if row.mode == "supervision" else "Practitioner",
+                    MODE_LABELS.get(row.mode, row.mode),  # as the request's "Completed by" row words it
                     "; ".join(row.criteria),
                     "; ".join(row.flags),
                     outcome_titles.get(row.redirected_to, row.redirected_to) if row.redirected_to else "",
