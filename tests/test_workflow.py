@@ -956,6 +956,9 @@ def test_the_guide_speaks_to_facilitators_not_to_whoever_runs_the_service(app: F
         assert word not in page, word
     assert "it needs the service's web address to be set up: whoever runs the service can add it" in page
     assert "a scale from 1 (not at all) to 5 (very much)" in page and "for 6 years unless" in page
+    # A status is a name: "its status is Session offered", not "it is Session offered".
+    assert "its status is Session offered" in page and "a request's status is still Session arranged" in page
+    assert "is still session arranged" not in page
 
 
 def test_status_tags_look_the_same_on_the_list_and_the_request(app: Flask) -> None:
