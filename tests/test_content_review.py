@@ -293,6 +293,16 @@ def test_this_advice_rests_on_names_each_source_once(outcome_pages: dict[tuple[s
         assert len(sources) == len(set(sources)), (key, sources)
 
 
+def test_the_guidance_writes_numbers_as_numerals(outcome_pages: dict[tuple[str, str], str]) -> None:
+    """Found (words review): every outcome's guidance said "Working Together names three tests";
+    GOV.UK style writes numbers other than "one" as numerals."""
+    for key, page in outcome_pages.items():
+        said = main_text(page)
+        assert "three tests" not in said, key
+        if key[0] == "L":
+            assert "Working Together names 3 tests" in said, key
+
+
 def test_the_privacy_page_explains_gp(client: FlaskClient) -> None:
     text = main_text(client.get("/privacy").get_data(as_text=True))
     assert "GP (general practitioner) practices" in text
