@@ -13,6 +13,7 @@ from sqlalchemy.engine import Engine
 from app.extensions import db
 from app.models import AuditEvent, OutboxMessage, StoredRequest
 from app.requests.fields import text_length
+from support import csrf_token
 from support.submission import (
     ELIGIBLE_PATH,
     PAGE_FIELDS,
@@ -1062,6 +1063,20 @@ def test_starting_a_new_check_after_sending_says_first_that_the_request_page_and
     response = walker.post("/start", {})
     assert response.status_code == 302 and response.location.endswith("/questions/mode")
     assert walker.get("/request/submitted").location.endswith("/questions/mode")
+
+
+def test_an_answer_from_a_question_page_opened_before_sending_asks_before_a_new_check(client) -> None:  # type: ignore[no-untyped-def]
+    """Found (diff review): a question page opened before the request was sent (another tab, or
+    one the browser kept) still had a working form token, and answering it began a new check at
+    once, removing the sent request's page and PDF unasked. Now it leads to the page that asks
+    first, and the request's page is still there."""
+    walker = to_outcome(client)
+    stale_token = csrf_token(walker.get("/questions/mode").get_data(as_text=True))
+    submitted_request(walker)
+    response = client.post("/questions/mode", data={"csrf_token": stale_token, "answer": "practitioner"})
+    assert response.status_code == 302 and response.location.endswith("/start")
+    assert "A request was sent from this browser" in text_of(client.get(response.location))
+    assert client.get("/request/submitted").status_code == 200  # the page and its PDF stay
 
 
 def test_starting_a_new_check_after_sending_from_supervision_speaks_of_both_pdfs(client) -> None:  # type: ignore[no-untyped-def]

@@ -106,10 +106,12 @@ def question(question_id: str) -> Response | tuple[str, int] | str:
     asked = current_pack().question(question_id)
     if asked is None:
         abort(404)
-    if request.method == "GET" and just_submitted():
+    if just_submitted():
         # Back or a bookmark after sending: the sent request's page, not a new check that
-        # would quietly remove it (starting one asks first: ``start``).
-        return redirect(url_for("requests.submitted"))
+        # would quietly remove it. An answer from a question page opened before sending (another
+        # tab, or one the browser kept) would begin that new check too: it is asked first, as
+        # Start now is (``start``; found in review: it removed the page and PDF unasked).
+        return redirect(url_for("requests.submitted" if request.method == "GET" else "wizard.start"))
     if not has_journey():
         start_journey()
     state = current_state()
