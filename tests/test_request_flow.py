@@ -1079,6 +1079,27 @@ def test_an_answer_from_a_question_page_opened_before_sending_asks_before_a_new_
     assert client.get("/request/submitted").status_code == 200  # the page and its PDF stay
 
 
+def test_a_sent_request_deleted_since_does_not_hold_up_a_new_check(client, app) -> None:  # type: ignore[no-untyped-def]
+    """Found (diff review): once the request sent from this browser was deleted (``flask requests
+    delete``: it held what it must not, say), Start now still said its page and PDF could be
+    opened, "Go back to the request" and every question, Back or "carry on" led to "no request
+    sent from this browser", and only the page's second button began a check. Now, with nothing
+    left to lose, Start now and the questions begin a new check as before."""
+    from app.requests.service import delete_request
+
+    walker = to_outcome(client)
+    submitted_request(walker)
+    [stored] = stored_requests(app)
+    with app.app_context():
+        delete_request(stored.reference)
+    for address in ("/questions/mode", "/continue"):
+        response = client.get(address)
+        assert not response.location or not response.location.endswith("/request/submitted"), address
+    response = client.get("/start")
+    assert response.status_code == 302 and response.location.endswith("/questions/mode")
+    assert "A request was sent from this browser" not in text_of(client.get(response.location))
+
+
 def test_starting_a_new_check_after_sending_from_supervision_speaks_of_both_pdfs(client) -> None:  # type: ignore[no-untyped-def]
     """From supervision the sent request has two PDFs (the request and the supervision record):
     the page asking before a new check removes them says so."""

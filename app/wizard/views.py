@@ -68,10 +68,10 @@ def start() -> Response | str:
         if sent:  # the request sent from this browser: its page and PDF go, its reference is said once
             session.pop(SUBMITTED_KEY, None)
             set_notice("earlier_request", reference=sent)
-    elif sent:
+    elif (mode := _sent_request_mode()) is not None:
         # A request was sent from this browser and its page and PDF are still here: a new check
         # removes them, so say so first (the PDF may not have been downloaded yet).
-        return render_template("wizard/sent_request_here.html", mode=_mode_of_request(sent))
+        return render_template("wizard/sent_request_here.html", mode=mode)
     elif not has_journey():
         start_journey()
     elif current_answers():
@@ -79,10 +79,19 @@ def start() -> Response | str:
     return redirect(url_for("wizard.question", question_id=current_pack().start))
 
 
-def _mode_of_request(reference: str) -> str:
-    """Whose words a sent request's pages used (its mode), read from the stored request alone:
-    in supervision it has two PDFs, the request's and the supervision record."""
+def _sent_request_mode() -> str | None:
+    """Whose words the request this browser sent used (its mode: in supervision it has two PDFs,
+    the request's and the supervision record), read from the stored request alone, while its page
+    and PDF can still be opened here (``just_submitted``); else None. None too once the request
+    is deleted (``flask requests delete``): there is nothing left to go back to or to lose, so a
+    new check is not held up by it (found in review: Back into the questions, and the page
+    asking first, led only to "no request sent from this browser")."""
+    reference = just_submitted()
+    if reference is None:
+        return None
     mode = db.session.scalar(select(StoredRequest.mode).where(StoredRequest.reference == reference))
+    if mode is None:
+        return None
     return mode if mode in ("practitioner", "supervision") else "practitioner"
 
 
@@ -91,7 +100,7 @@ def carry_on() -> Response:
     """Where the journey stands: the next question, or the outcome (the link for "carry on
     where you left off", on pages that cannot know it: the kept error pages). A new journey
     when there is none."""
-    if just_submitted():
+    if _sent_request_mode():
         return redirect(url_for("requests.submitted"))  # where it stands: the request sent
     if not has_journey():
         start_journey()
@@ -106,7 +115,7 @@ def question(question_id: str) -> Response | tuple[str, int] | str:
     asked = current_pack().question(question_id)
     if asked is None:
         abort(404)
-    if just_submitted():
+    if _sent_request_mode():
         # Back or a bookmark after sending: the sent request's page, not a new check that
         # would quietly remove it. An answer from a question page opened before sending (another
         # tab, or one the browser kept) would begin that new check too: it is asked first, as
@@ -264,7 +273,7 @@ def result() -> Response | str:
     if session_expired():
         return expired_page()
     state = current_state()
-    if state.outcome is None and just_submitted():
+    if state.outcome is None and _sent_request_mode():
         return redirect(url_for("requests.submitted"))  # Back after sending: the request sent
     if state.outcome is None:
         if has_journey() and state.steps:
