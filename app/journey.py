@@ -204,8 +204,8 @@ def start_afresh() -> str:
     """A new journey with nothing of the one before: its answers, and the request being written
     on it (``app.requests.views``: what was typed, the pages done, a confirmation). The session
     itself stays: its id, the other tabs' form tokens (an old tab's form then says the journey
-    was begun again), a facilitator's sign-in, and the reference of a request already sent,
-    which the new check mentions once. Returns the new journey's token."""
+    was begun again), a facilitator's sign-in, and the reference of a request already sent
+    (``app.wizard.views.start`` drops it as it begins the new check). Returns the new journey's token."""
     for key in DRAFT_REQUEST_KEYS:
         session.pop(key, None)
     return start_journey()

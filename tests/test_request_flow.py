@@ -1123,21 +1123,21 @@ def test_the_submitted_page_is_not_shown_once_a_new_journey_has_begun(client, ap
     [stored] = stored_requests(app)
     assert walker.get("/request/submitted").status_code == 200  # until a new journey begins
     run_outbox(app)
-    # Start now asks first (the page and PDF would go); the new check's first page says, once,
-    # that the earlier request was sent, with its reference.
+    # Start now asks first (the page and PDF would go), and tells someone who did not send it to
+    # start a new check: its first page says nothing of the request, its reference included
+    # (diff review: it said "The request you sent has the reference ...").
     text = text_of(walker.start())
-    assert f"The request you sent has the reference {stored.reference}." in text
-    assert "You have started a new check" in text and "Request sent" not in text
+    assert stored.reference not in text and "The request you sent" not in text and "Request sent" not in text
     walker.answer("mode", "practitioner")
     # Back (or a bookmark) to the confirmation: to where the new journey stands; never the old
-    # "Request sent" page, and the reference not said again.
+    # "Request sent" page and not its reference.
     response = walker.get("/request/submitted")
     assert response.status_code == 302 and response.location.endswith("/questions/immediate_danger")
     text = text_of(walker.get(response.location))
     assert "Request sent" not in text
     again = walker.get("/request/submitted")
     assert again.location.endswith("/questions/immediate_danger")
-    assert stored.reference not in text_of(walker.get(again.location))  # said once
+    assert stored.reference not in text_of(walker.get(again.location))  # never said
     # Nor the earlier request's PDF, nor its pages for the new journey.
     assert walker.get("/request/submitted/request.pdf").location.endswith("/questions/immediate_danger")
     assert walker.get("/request/check-answers").location.endswith("/questions/immediate_danger")

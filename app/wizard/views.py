@@ -28,7 +28,6 @@ from ..journey import (
     pop_notice,
     save_change,
     set_aside_answers,
-    set_notice,
     start_afresh,
     start_journey,
     summary_answers,
@@ -65,9 +64,12 @@ def start() -> Response | str:
     sent = just_submitted()
     if request.method == "POST":
         start_afresh()
-        if sent:  # the request sent from this browser: its page and PDF go, its reference is said once
+        if sent:
+            # The request sent from this browser: its page and PDF go. Its reference is not said
+            # on the new check's first page: the page asking first tells someone who did not send
+            # it (on a shared computer) to start a new check, and it must show them nothing of the
+            # request (found in review: "The request you sent has the reference ...").
             session.pop(SUBMITTED_KEY, None)
-            set_notice("earlier_request", reference=sent)
     elif (mode := _sent_request_mode()) is not None:
         # A request was sent from this browser and its page and PDF are still here: a new check
         # removes them, so say so first (the PDF may not have been downloaded yet).
