@@ -70,10 +70,11 @@ def start() -> Response | str:
             # it (on a shared computer) to start a new check, and it must show them nothing of the
             # request (found in review: "The request you sent has the reference ...").
             session.pop(SUBMITTED_KEY, None)
-    elif (mode := _sent_request_mode()) is not None:
+    elif _sent_request_here():
         # A request was sent from this browser and its page and PDF are still here: a new check
-        # removes them, so say so first (the PDF may not have been downloaded yet).
-        return render_template("wizard/sent_request_here.html", mode=mode)
+        # removes them, so say so first (the PDF may not have been downloaded yet). The page is
+        # the same whoever sent it, and how (in supervision or not): it shows nothing of it.
+        return render_template("wizard/sent_request_here.html")
     elif not has_journey():
         start_journey()
     elif current_answers():
@@ -81,20 +82,16 @@ def start() -> Response | str:
     return redirect(url_for("wizard.question", question_id=current_pack().start))
 
 
-def _sent_request_mode() -> str | None:
-    """Whose words the request this browser sent used (its mode: in supervision it has two PDFs,
-    the request's and the supervision record), read from the stored request alone, while its page
-    and PDF can still be opened here (``just_submitted``); else None. None too once the request
-    is deleted (``flask requests delete``): there is nothing left to go back to or to lose, so a
-    new check is not held up by it (found in review: Back into the questions, and the page
-    asking first, led only to "no request sent from this browser")."""
+def _sent_request_here() -> bool:
+    """Whether the request this browser sent (``just_submitted``) can still be opened here, its
+    page and PDF, which a new check would remove. Not once the request is deleted (``flask
+    requests delete``): there is nothing left to go back to or to lose, so a new check is not
+    held up by it (found in review: Back into the questions, and the page asking first, led only
+    to "no request sent from this browser")."""
     reference = just_submitted()
     if reference is None:
-        return None
-    mode = db.session.scalar(select(StoredRequest.mode).where(StoredRequest.reference == reference))
-    if mode is None:
-        return None
-    return mode if mode in ("practitioner", "supervision") else "practitioner"
+        return False
+    return db.session.scalar(select(StoredRequest.id).where(StoredRequest.reference == reference)) is not None
 
 
 @bp.get("/continue")
@@ -102,7 +99,7 @@ def carry_on() -> Response:
     """Where the journey stands: the next question, or the outcome (the link for "carry on
     where you left off", on pages that cannot know it: the kept error pages). A new journey
     when there is none."""
-    if _sent_request_mode():
+    if _sent_request_here():
         return redirect(url_for("requests.submitted"))  # where it stands: the request sent
     if not has_journey():
         start_journey()
@@ -117,7 +114,7 @@ def question(question_id: str) -> Response | tuple[str, int] | str:
     asked = current_pack().question(question_id)
     if asked is None:
         abort(404)
-    if _sent_request_mode():
+    if _sent_request_here():
         # Back or a bookmark after sending: the sent request's page, not a new check that
         # would quietly remove it. An answer from a question page opened before sending (another
         # tab, or one the browser kept) would begin that new check too: it is asked first, as
@@ -275,7 +272,7 @@ def result() -> Response | str:
     if session_expired():
         return expired_page()
     state = current_state()
-    if state.outcome is None and _sent_request_mode():
+    if state.outcome is None and _sent_request_here():
         return redirect(url_for("requests.submitted"))  # Back after sending: the request sent
     if state.outcome is None:
         if has_journey() and state.steps:
