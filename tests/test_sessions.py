@@ -205,6 +205,7 @@ def test_a_session_that_already_took_place_is_recorded_and_no_one_is_emailed_abo
     held_on = uk_today() - dt.timedelta(days=3)
     page = recorded_page(client, reference, arrange(client, reference, day=held_on, start_time="14:00"))
     assert "Session recorded. It has already started, so no invitation or reminder will be emailed" in page
+    assert "Say below, under After the session, whether it was held" in page
     assert "Not sent: no invitation is emailed for a session that has already started" in page
     assert "Send invitation" not in page and 'name="outcome"' in page  # straight on to held or not held
     assert status_of(session_app, reference) == "session_arranged"

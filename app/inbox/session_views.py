@@ -136,7 +136,7 @@ def arrange_session(reference: str) -> Response | str:
     if arranged.has_started:  # recorded after it took place: nothing to invite anyone to
         done(
             "Session recorded. It has already started, so no invitation or reminder will be emailed. "
-            "Say whether it was held under After the session",
+            "Say below, under After the session, whether it was held",
             "session-section",
             "the session",
         )
