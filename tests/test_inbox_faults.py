@@ -393,7 +393,8 @@ def test_an_import_is_refused_for_an_email_or_phone_the_form_would_refuse(app: F
     response = upload(client, pdf_with_attachment("request.json", json.dumps(document).encode()))
     assert response.status_code == 200 and "govuk-error-summary" in text(response)
     what = "work email address" if name == "email" else "work telephone number"
-    assert f"cannot be imported: its {what} {problem}" in text(response)  # which field, and why
+    # Which field, and why, then what to do.
+    assert f"cannot be imported: its {what} {problem}. Read the request in the PDF itself" in text(response)
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(StoredRequest)) == 0
 

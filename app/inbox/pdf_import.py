@@ -61,10 +61,10 @@ NO_ATTACHMENT = (
     "The selected PDF is not a Space to Think request: it has no request data attached. "
     "Upload the PDF attached to the request's email"
 )
-BAD_DATA = (
-    "The request data in the selected PDF is damaged or incomplete, so it cannot be imported. "
-    "Read the request in the PDF itself, or ask whoever sent it for another copy"
-)
+# Damaged data: what is wrong, then what to do (a field at fault is named between them).
+BAD_DATA_WHAT = "The request data in the selected PDF is damaged or incomplete, so it cannot be imported"
+BAD_DATA_ADVICE = "Read the request in the PDF itself, or ask whoever sent it for another copy"
+BAD_DATA = f"{BAD_DATA_WHAT}. {BAD_DATA_ADVICE}"
 
 
 def no_longer_offered(entry: Field, value: str) -> str:
@@ -249,7 +249,7 @@ def check_document(document: Any) -> ImportedRequest:
                 raise ImportProblem(no_longer_offered(entry, value))
             if (problem := stored_value_problem(entry, value)) is not None:
                 what = entry.short_name("myself")
-                raise ImportProblem(f"{BAD_DATA}: its {what[0].lower()}{what[1:]} {problem}")
+                raise ImportProblem(f"{BAD_DATA_WHAT}: its {what[0].lower()}{what[1:]} {problem}. {BAD_DATA_ADVICE}")
         elif name == "criteria":
             if not isinstance(value, list):
                 raise ImportProblem(BAD_DATA)
