@@ -15,6 +15,8 @@ What happens to them, at the edge of the app:
   request is refused with the "problem with your request" page (400); address parts never
   carry such characters (nor tabs or line breaks), and a host name must be a host name.
   A bad host is replaced before Flask sees it, so the error page's links can be built.
+- **A body sent as JSON** (to any form): refused, 400. Flask-WTF would read it as the form,
+  past the cleaning above; nothing in the app takes JSON.
 - **An imported request's JSON**: ``find_unsafe_text`` lets the import refuse the file with
   its own message (see ``app.inbox.pdf_import``).
 - **Required free text** (a note, a reason, a session's place): ``is_blank`` says whether it
@@ -167,9 +169,20 @@ def _clean_form() -> None:
         request.__dict__.pop("values", None)  # ``request.values`` combines args and form: rebuild it
 
 
+# Methods whose body Flask-WTF reads as a form (its ``SUBMIT_METHODS``).
+FORM_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
 def refuse_unsafe_input() -> None:
-    """First ``before_request``: 400 for a bad host or address; clean the form's text."""
+    """First ``before_request``: 400 for a bad host or address, or a body sent as JSON; clean the form's text.
+
+    The app takes no JSON bodies (its scripts send forms), but Flask-WTF reads a JSON body as
+    the form, past this guard: a NUL (on PostgreSQL), a lone surrogate or a JSON array sent to any
+    form, the sign-in page's included, was a server error, and control characters reached a note
+    (security review)."""
     if request.environ.get(REFUSED_KEY) or _address_is_unsafe():
+        abort(400)
+    if request.method in FORM_METHODS and request.is_json:
         abort(400)
     if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
         _clean_form()

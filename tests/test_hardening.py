@@ -153,6 +153,37 @@ def test_a_facilitators_note_keeps_what_was_typed_without_the_nul(app: Flask) ->
 
 
 @both_databases
+def test_a_form_sent_as_json_is_refused_never_read_past_the_input_guard(app: Flask) -> None:
+    """Found (security review): Flask-WTF reads a JSON body as the form, and the input guard
+    cleans only forms sent as forms. Anyone could make the sign-in page a server error (a JSON
+    array; a NUL on PostgreSQL; a lone surrogate), and a note kept control characters. The app
+    takes no JSON: it is refused, as a bad address is (400)."""
+    app.config["PROPAGATE_EXCEPTIONS"] = False  # a server error is answered (500), not raised here
+    anyone = app.test_client()
+    token = csrf_token(anyone.get("/inbox/sign-in").get_data(as_text=True))
+    for body in (
+        '["a"]',
+        '{"email": "sam\\u0000@x.example", "password": "x"}',
+        '{"email": "\\ud800", "password": "x"}',
+    ):
+        response = anyone.post(
+            "/inbox/sign-in", data=body, content_type="application/json", headers={"X-CSRFToken": token}
+        )
+        assert response.status_code == 400, body
+    client = signed_in(app)
+    reference = stored_reference(app)
+    token = csrf_token(client.get(f"/inbox/requests/{reference}").get_data(as_text=True))
+    note = '{"text": "Spoke to the school\\u001b[8m nurse."}'
+    for kind in ("application/json", "application/merge-patch+json"):
+        response = client.post(
+            f"/inbox/requests/{reference}/notes", data=note, content_type=kind, headers={"X-CSRFToken": token}
+        )
+        assert response.status_code == 400, kind
+    with app.app_context():
+        assert list(db.session.scalars(sa.select(TriageNote.text))) == []
+
+
+@both_databases
 @pytest.mark.parametrize(
     "path",
     [
