@@ -502,3 +502,42 @@ def test_the_time_a_sign_in_ends_is_said_in_uk_time(
     assert banner is not None and f"You will be signed out at {said}" in banner
     dialog = sign_in_ends_dialog(text(client.get("/inbox")))
     assert f"You will be signed out at {said}</h2>" in dialog
+
+
+@pytest.mark.parametrize("meanwhile", ["password changed", "account closed", "idle limit passed"])
+def test_a_form_carried_by_the_password_page_is_given_back_if_it_cannot_be_saved(
+    app: Flask, runner, meanwhile: str
+) -> None:  # type: ignore[no-untyped-def]
+    """Found (security review): the password page carries a note (sent once the hours were up),
+    and shows it to copy "if you cannot confirm your password now". But once its password was
+    sent, the note was lost if the account had been closed or its password changed, or the idle
+    limit had passed, while the page was open: a bare 403 "Forbidden" (the session kept, too),
+    or the "form has expired" page with nothing to copy. Now that page gives the note back, says
+    why where it knows, and the session ends."""
+    from app.sessions import purge_expired_sessions
+
+    client, _ = signed_in(app)
+    reference = stored_request(app)
+    token = csrf_token(text(client.get(f"/inbox/requests/{reference}")))
+    signed_in_for(client, dt.timedelta(hours=12, minutes=1))
+    note = "Offered two dates; waiting to hear back from the practitioner's manager."
+    action, fields = carried_form(
+        text(client.post(f"/inbox/requests/{reference}/notes", data={"csrf_token": token, "text": note}))
+    )
+    password = PASSWORD
+    if meanwhile == "password changed":
+        password = "a new long passphrase for sam 7"
+        reset = runner.invoke(args=["facilitators", "reset-password", EMAIL], input=f"{password}\n{password}\n")
+        assert reset.exit_code == 0, reset.output
+    elif meanwhile == "account closed":
+        assert runner.invoke(args=["facilitators", "deactivate", EMAIL]).exit_code == 0
+    else:
+        with app.app_context():
+            purge_expired_sessions(dt.datetime(2100, 1, 1))  # as if 30 minutes passed on the page
+    response = client.post(action, data={**dict(fields), "password": password})
+    page = text(response)
+    assert response.status_code == 400 and note in page
+    if meanwhile == "password changed":
+        assert "the password for this account was changed" in page
+    assert not events(app, "note_added")
+    assert client.get("/inbox").location.startswith("/inbox/sign-in")

@@ -477,7 +477,7 @@ def confirm_sign_in() -> Response | tuple[str | Response, int]:
     target = request.values.get("next")
     if facilitator is None:
         if request.method == "POST":
-            abort(403)
+            return form_after_sign_in_ended()
         return redirect(sign_in_page(target))
     form = ConfirmSignInForm()
     # The page's warning (static/src/app.js) confirms the password without leaving the page: it
@@ -524,6 +524,26 @@ def confirm_sign_in() -> Response | tuple[str | Response, int]:
     form.password.data = ""
     return render_confirm_page(
         facilitator, ended, form, target, then=then, carried=carried if then else [], status=status
+    )
+
+
+def form_after_sign_in_ended() -> tuple[str, int]:
+    """The password page's form, sent once its account was closed or its password changed (since
+    the page was shown): the session ends, as on any inbox page, and the "form has expired" page
+    says why and gives back the text of the form it carried, to copy (found: a bare 403
+    "Forbidden", the note lost, the session kept). Refused (403) for a session never signed in."""
+    _facilitator, why = service.session_facilitator(session.get(FACILITATOR_KEY), session)
+    if why is None or why == service.TOO_OLD_SIGN_IN:
+        abort(403)
+    kept = typed_text.typed_text_kept()
+    reset_session()
+    flash(SIGNED_OUT_BECAUSE[why], IMPORTANT)
+    return render_error(
+        400,
+        csrf_failure=True,
+        kept=kept,
+        signed_out_because=FORM_EXPIRED_BECAUSE[why],
+        account_closed=why == service.ACCOUNT_CLOSED,
     )
 
 
@@ -1005,13 +1025,20 @@ def form_not_checked(error: CSRFError) -> Response | tuple[Response | str, int]:
 # The free text each inbox form posts: given back on the "form has expired" page to a facilitator
 # signed out meanwhile (usually for inactivity), and on the "problem with the service" page when
 # the database did not answer, to copy before leaving it (``app.typed_text``).
-for _endpoint, _fields in {
+INBOX_TYPED_TEXT: dict[str, tuple[tuple[str, str], ...]] = {
     "inbox.add_note": (("text", "Your note"),),
     "inbox.change_status": (("reason", "Your reason"),),
     "inbox.arrange_session": (("place", "The joining instructions or place"),),
     "inbox.session_page": (("place", "The joining instructions or place"),),
-}.items():
+}
+for _endpoint, _fields in INBOX_TYPED_TEXT.items():
     typed_text.register(_endpoint, _fields)
+# The password page carries one of those forms (sent once the sign-in's hours were up) as its own
+# fields: their text is given back too when the page's form cannot be saved (its token out of
+# date: the idle limit passed, or the account was closed, meanwhile; or the password was changed).
+typed_text.register(
+    "inbox.confirm_sign_in", tuple(dict.fromkeys(field for fields in INBOX_TYPED_TEXT.values() for field in fields))
+)
 
 
 @when_not_checked("inbox.change_status")
