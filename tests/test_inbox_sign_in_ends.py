@@ -541,3 +541,21 @@ def test_a_form_carried_by_the_password_page_is_given_back_if_it_cannot_be_saved
         assert "the password for this account was changed" in page
     assert not events(app, "note_added")
     assert client.get("/inbox").location.startswith("/inbox/sign-in")
+
+
+def test_a_wrong_password_given_to_stay_signed_in_is_audited_as_such(app: Flask) -> None:
+    """Found (security review): a wrong password on the password page was audited exactly as a
+    mistyped sign-in ("sign-in form", the account), so the audit log could not show what it may
+    be: someone holding a session signed in to the account (a stolen cookie) who does not know
+    its password. The sign-in page's failures are as they were."""
+    from test_inbox import sign_in
+
+    client, facilitator_id = signed_in(app)
+    signed_in_for(client, dt.timedelta(hours=12, minutes=1))
+    assert confirm(client, "not the password at all")[0] == 200
+    assert sign_in(app.test_client(), EMAIL, "a mistyped password").status_code == 200
+    confirmed, typed = [event.detail for event in events(app, "sign_in_failed")]
+    assert confirmed.startswith(f"facilitator:{facilitator_id}; account tag ")
+    assert confirmed.endswith("; " + service.CONFIRM_FAILED)
+    assert "stay signed in" in confirmed and "stay signed in" not in typed
+    assert typed.startswith(f"facilitator:{facilitator_id}; account tag ")

@@ -417,6 +417,9 @@ STAMP_KEY = "facilitator_stamp"
 SIGNED_IN_AT_KEY = "facilitator_signed_in_at"
 # The audit detail of a sign-in extended by confirming the password (app.inbox.views.confirm_sign_in).
 STAYED_SIGNED_IN = "password confirmed to stay signed in"
+# The audit detail of a wrong password given there: by whoever holds a session signed in to the
+# account, so not a mistyped sign-in but maybe a stolen session cookie (security review).
+CONFIRM_FAILED = "wrong password given to stay signed in, from a session signed in to this account"
 CREDENTIALS_CHANGED = "credentials changed"
 TOO_OLD_SIGN_IN = "signed in too long ago"
 ACCOUNT_CLOSED = "account closed"
@@ -508,18 +511,20 @@ def authenticate(email: str, password: str, detail: str = "") -> Facilitator | N
     return facilitator
 
 
-def record_failed_sign_in(email: str, locked: bool) -> str:
+def record_failed_sign_in(email: str, locked: bool, detail: str = "") -> str:
     """Note a sign-in that failed (wrong email or password, or an inactive account) in the audit
     log: which account it was for, by id, or that there is none, with the address's tag; never
     the address or password. One refused because the account is locked (``locked``) is only
     logged: the lock already bounds the failures audited, and refusals cost an attacker nothing,
-    so auditing each would let anyone grow the audit log (kept for years) at will. Returns the tag."""
+    so auditing each would let anyone grow the audit log (kept for years) at will. ``detail``: how
+    it was tried, if not on the sign-in page (``CONFIRM_FAILED``). Returns the tag."""
     tag = email_fingerprint(email)
     if locked:
         return tag
     facilitator = _account_signing_in(email)
     target = facilitator.actor if facilitator is not None else "no such account"
-    audit.record_event("sign_in_failed", None, audit.SIGN_IN_FORM, f"{target}; account tag {tag}")
+    how = f"; {detail}" if detail else ""
+    audit.record_event("sign_in_failed", None, audit.SIGN_IN_FORM, f"{target}; account tag {tag}{how}")
     return tag
 
 

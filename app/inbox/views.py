@@ -511,7 +511,7 @@ def confirm_sign_in() -> Response | tuple[str | Response, int]:
                 # fields and security token; the view ignores the password beside them).
                 return redirect(then, code=307)
             return redirect(safe_next(target, confirmed))
-        tag = service.record_failed_sign_in(facilitator.email, locked=bool(locked_for))
+        tag = service.record_failed_sign_in(facilitator.email, locked=bool(locked_for), detail=service.CONFIRM_FAILED)
         if locked_for:
             log.warning("Inbox password confirmation refused: too many failed attempts (account tag %s)", tag)
             message, status = SIGN_IN_LOCKED.format(wait=wait_text(locked_for)), 429
