@@ -526,7 +526,11 @@ def untried_for_too_long(now: dt.datetime | None = None) -> int:
 
 # --- commands ---------------------------------------------------------------------------------
 
-outbox_cli = AppGroup("outbox", help="Request PDFs and the emails to the facilitators.")
+outbox_cli = AppGroup(
+    "outbox",
+    help="The outbox worker: makes request PDFs, sends every email (to the facilitators, acknowledgements, "
+    "invitations, reminders, feedback links), and deletes what is past its retention period.",
+)
 
 
 def _plural(count: int, word: str) -> str:

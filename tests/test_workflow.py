@@ -961,6 +961,18 @@ def test_the_guide_speaks_to_facilitators_not_to_whoever_runs_the_service(app: F
     assert "is still session arranged" not in page
 
 
+def test_the_session_pages_name_a_status_as_the_guide_does(app: Flask) -> None:
+    """Found (content review): the request page and the sessions list said "moved to session
+    offered" and "a request that is session offered"; a status is a name, as the guide writes it."""
+    reference = new_request(app)
+    client, _ = signed_in(app)
+    page = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", text(client.get(f"/inbox/requests/{reference}")))).split())
+    assert "A session can be arranged once the request's status is Session offered." in page
+    sessions = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", text(client.get("/inbox/sessions")))).split())
+    assert "Arrange one from a request whose status is Session offered." in sessions
+    assert "session offered." not in page + sessions  # never the status in small letters, as an adjective
+
+
 def test_status_tags_look_the_same_on_the_list_and_the_request(app: Flask) -> None:
     import re
 
