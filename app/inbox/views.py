@@ -423,6 +423,19 @@ def wait_text(seconds: int) -> str:
 # --- signing in and out -----------------------------------------------------------------------
 
 
+def password_refused(email: str, locked_for: int, what: str, failed: str, detail: str = "") -> tuple[str, int]:
+    """A password check that did not sign anyone in (``what``: "sign-in" or "password
+    confirmation"): audited (``detail``: how it was tried) and logged by the account's tag, never
+    the address or password; the message for the form and the page's status: the lockout's wait
+    (429) while the account is locked (``locked_for`` seconds), else ``failed`` (200)."""
+    tag = service.record_failed_sign_in(email, locked=bool(locked_for), detail=detail)
+    if locked_for:
+        log.warning("Inbox %s refused: too many failed attempts (account tag %s)", what, tag)
+        return SIGN_IN_LOCKED.format(wait=wait_text(locked_for)), 429
+    log.warning("Inbox %s failed (account tag %s)", what, tag)
+    return failed, 200
+
+
 @bp.route("/sign-in", methods=["GET", "POST"])
 @password_checks
 def sign_in() -> Response | tuple[str, int]:
@@ -447,13 +460,7 @@ def sign_in() -> Response | tuple[str, int]:
             session[FACILITATOR_KEY] = facilitator.id
             session.update(service.sign_in_marks(facilitator))
             return redirect(safe_next(request.args.get("next"), facilitator))
-        tag = service.record_failed_sign_in(email, locked=bool(locked_for))
-        if locked_for:
-            log.warning("Inbox sign-in refused: too many failed attempts (account tag %s)", tag)
-            message, status = SIGN_IN_LOCKED.format(wait=wait_text(locked_for)), 429
-        else:
-            log.warning("Inbox sign-in failed (account tag %s)", tag)
-            message = SIGN_IN_FAILED
+        message, status = password_refused(email, locked_for, "sign-in", SIGN_IN_FAILED)
         form.email.errors = [message]
         errors = [{"text": message, "href": "#email"}]
     else:
@@ -511,13 +518,9 @@ def confirm_sign_in() -> Response | tuple[str | Response, int]:
                 # fields and security token; the view ignores the password beside them).
                 return redirect(then, code=307)
             return redirect(safe_next(target, confirmed))
-        tag = service.record_failed_sign_in(facilitator.email, locked=bool(locked_for), detail=service.CONFIRM_FAILED)
-        if locked_for:
-            log.warning("Inbox password confirmation refused: too many failed attempts (account tag %s)", tag)
-            message, status = SIGN_IN_LOCKED.format(wait=wait_text(locked_for)), 429
-        else:
-            log.warning("Inbox password confirmation failed (account tag %s)", tag)
-            message = CONFIRM_FAILED
+        message, status = password_refused(
+            facilitator.email, locked_for, "password confirmation", CONFIRM_FAILED, detail=service.CONFIRM_FAILED
+        )
         form.password.errors = [message]
     if wants_json:  # (a wrong password is an answer, not a failure of the request: 200, unless locked)
         return jsonify(error=(form.password.errors or [CONFIRM_FAILED])[0]), status
