@@ -163,13 +163,7 @@ def require_facilitator() -> Response | tuple[str, int] | None:
                 if request.endpoint == "inbox.sign_out":  # signed out already: the sign-in page says why
                     return redirect(sign_in_page(request.form.get("next")))
                 if request.method == "POST":  # what was typed is given back, as after the idle limit
-                    return render_error(
-                        400,
-                        csrf_failure=True,
-                        kept=kept,
-                        signed_out_because=FORM_EXPIRED_BECAUSE[why],
-                        account_closed=why == service.ACCOUNT_CLOSED,
-                    )
+                    return form_sent_signed_out(why, kept)
         if request.method in ("GET", "HEAD"):
             return redirect(url_for("inbox.sign_in", next=page_of_form(request.path)))
         abort(403)
@@ -541,6 +535,13 @@ def form_after_sign_in_ended() -> tuple[str, int]:
     kept = typed_text.typed_text_kept()
     reset_session()
     flash(SIGNED_OUT_BECAUSE[why], IMPORTANT)
+    return form_sent_signed_out(why, kept)
+
+
+def form_sent_signed_out(why: str, kept: Any) -> tuple[str, int]:
+    """The "form has expired" page for a form sent once its sign-in had ended (``why``: a reason of
+    ``service.session_facilitator``): what was typed (``kept``) given back to copy, nothing of the
+    request, and why; for a closed account, no offer to sign in again."""
     return render_error(
         400,
         csrf_failure=True,
