@@ -507,6 +507,12 @@ def test_send_invitation_on_a_page_opened_before_a_colleague_moved_the_session_s
     refused = text(client.post(request_url(reference, "invitation"), data=again))
     assert "the session's joining instructions or place changed while this page was open" in refused
     assert "then select Send the invitation again if they are right" in refused
+    # Moved, and started since (diff review): said so, not "select Send invitation", which a
+    # started session's page no longer has.
+    session_has_started(session_app, reference)
+    late = text(client.post(request_url(reference, "invitation"), data=again))
+    assert "The session has started, so it is too late to send an invitation" in late
+    assert "if they are right" not in late
 
 
 def signed_in_as_colleague(app: Flask) -> tuple[FlaskClient, int]:

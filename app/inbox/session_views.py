@@ -164,10 +164,11 @@ def send_invitation(reference: str) -> Response | str:
         return redirect(url_for("inbox.request_page", reference=stored.reference))
     space_session = sessions.session_of(stored)
     seen = request.form.get("session_seen")
-    if seen and space_session is not None and space_session.cancelled_at is None:
+    if seen and space_session is not None and space_session.cancelled_at is None and not space_session.has_started:
         # "Send invitation" on a page opened before a colleague (or another tab) changed the
         # session: it would invite the practitioner to a time this facilitator did not see. (A
-        # page from before this field was added sends none, and is sent as before.)
+        # page from before this field was added sends none, and is sent as before. A session
+        # started since is refused by the service below, saying so: the page has no button then.)
         changed = sessions.changed_since(space_session, seen)
         if changed is None or changed:
             return render_request_page(stored, session_problem=changed_meanwhile(space_session, place, changed))
