@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .pdf_parts import PDF_VARIANT, FetchRefused, PdfAttachment, PdfImage
 
@@ -26,6 +26,12 @@ if TYPE_CHECKING:
 LOGO_URL = "https://space-to-think.invalid/logo"
 
 log = logging.getLogger(__name__)
+
+
+def logo_images(logo: Any) -> dict[str, PdfImage] | None:
+    """``render_pdf``'s ``images`` for the partnership's logo (its file's ``logo``: bytes, type),
+    by ``LOGO_URL``, the address the PDF templates give it (pdf/_partnership.html); None without one."""
+    return {LOGO_URL: PdfImage(logo.data, logo.mimetype)} if logo else None
 
 
 def render_pdf(
@@ -45,4 +51,4 @@ def render_pdf(
     return pdf
 
 
-__all__ = ["LOGO_URL", "PDF_VARIANT", "FetchRefused", "PdfAttachment", "PdfImage", "render_pdf"]
+__all__ = ["LOGO_URL", "PDF_VARIANT", "FetchRefused", "PdfAttachment", "PdfImage", "logo_images", "render_pdf"]

@@ -344,6 +344,39 @@ def test_the_request_pdf_shows_the_partnerships_logo_with_its_text_alternative(a
     assert figures[0]["/Pg"].get_object() == reader.pages[0]  # on the first page
 
 
+@pytest.mark.real_pdf
+def test_the_supervision_record_and_the_questions_show_the_logo_too(app, caplog) -> None:  # type: ignore[no-untyped-def]
+    """Found (review of the logo in the request PDF): the supervision record and the questions to
+    prepare, the other PDFs a person downloads, had no logo nor the partnership's name: the same
+    band now, from one template (pdf/_partnership.html), the logo handed over from memory."""
+    import dataclasses
+    import datetime as dt
+    import logging
+    from pathlib import Path
+
+    from app.pack import PARTNERSHIP_KEY, current_pack
+    from app.requests.service import supervision_record_pdf
+    from app.rules import evaluate
+    from app.rules.partnership import Logo
+    from support.submission import SUPERVISION_PATH
+
+    alt = "Northmere emblem: a star over two waves"
+    svg = (Path(__file__).resolve().parent.parent / "examples" / "northmere" / "logo.svg").read_bytes()
+    partnership = app.extensions[PARTNERSHIP_KEY]
+    app.extensions[PARTNERSHIP_KEY] = dataclasses.replace(partnership, logo=Logo("logo.svg", alt, "image/svg+xml", svg))
+    answers = dict(SUPERVISION_PATH)
+    with caplog.at_level(logging.WARNING, logger="app.pdf"):
+        with app.test_request_context():
+            record = supervision_record_pdf(evaluate(current_pack(), answers), dt.datetime(2026, 12, 2, 9, 0))
+        questions = app.test_client().get("/questions-to-prepare.pdf").get_data()
+    assert not [entry for entry in caplog.records if "Refused" in entry.getMessage()]  # nothing fetched
+    for pdf in (record, questions):
+        reader = pdf_reader(pdf)
+        figures = [element for element in _struct_elements(reader) if element["/S"] == "/Figure"]
+        assert [str(figure["/Alt"]) for figure in figures] == [alt]
+        assert "Salford Safeguarding Children Partnership" in " ".join((reader.pages[0].extract_text() or "").split())
+
+
 def test_a_request_pdf_without_a_logo_has_no_image_and_no_partnership_band(app, caplog) -> None:
     """Without a logo in the partnership file the PDF is as it was: no image, no name band."""
     pdf, _ = _request_pdf_with_the_example_logo(app, caplog, logo=False)

@@ -15,8 +15,8 @@ from ..inbox.views import FACILITATOR_KEY, IMPORTANT
 from ..journey import current_state, has_journey, journey_url
 from ..models import utcnow
 from ..outbox import untried_for_too_long
-from ..pack import current_pack
-from ..pdf import render_pdf
+from ..pack import current_pack, current_partnership
+from ..pdf import LOGO_URL, logo_images, render_pdf
 from ..rate_limits import rate_limit_store_answers
 from ..schema import schema_is_current
 from ..sessions import CLEARED_KEY, expired_session, refresh_step, reset_session
@@ -229,11 +229,14 @@ def questions_to_prepare_pdf() -> Response | tuple[str, int]:
     pack = current_pack()
 
     def render() -> bytes:
-        return render_pdf(
-            render_template(
-                "pdf/questions_to_prepare.html", pack=pack, mode=mode, questions=questions_to_prepare(pack, mode)
-            )
+        html = render_template(
+            "pdf/questions_to_prepare.html",
+            pack=pack,
+            mode=mode,
+            questions=questions_to_prepare(pack, mode),
+            logo_url=LOGO_URL,
         )
+        return render_pdf(html, images=logo_images(current_partnership().logo))
 
     suffix = "" if mode == "myself" else f"-{mode}"
     try:

@@ -33,7 +33,7 @@ from ..extensions import db
 from ..journey import MODE_LABELS, noted_from_answers
 from ..models import AuditEvent, OutboxMessage, StoredRequest, utcnow
 from ..pack import current_contacts, current_partnership
-from ..pdf import LOGO_URL, PdfAttachment, PdfImage, render_pdf
+from ..pdf import LOGO_URL, PdfAttachment, logo_images, render_pdf
 from ..rules import JourneyState, RulePack, evaluate
 from ..stats.service import count_request_sent
 from ..wizard.glossary import Explainer
@@ -338,9 +338,7 @@ def request_pdf(request: StoredRequest, pack: RulePack) -> bytes:
         "The request as data, for importing into the facilitators' inbox",
         created=request.created_at,
     )
-    logo = current_partnership().logo
-    images = {LOGO_URL: PdfImage(logo.data, logo.mimetype)} if logo else None
-    return render_pdf(html, [attachment], images=images)
+    return render_pdf(html, [attachment], images=logo_images(current_partnership().logo))
 
 
 def request_pdf_html(document: dict[str, Any], submitted: str, pack_name: str) -> str:
@@ -354,7 +352,6 @@ def request_pdf_html(document: dict[str, Any], submitted: str, pack_name: str) -
         citations=cited_titles(document),
         submitted=submitted,
         pack_name=pack_name,
-        logo=current_partnership().logo,
         logo_url=LOGO_URL,
     )
 
@@ -390,8 +387,9 @@ def supervision_record_pdf(state: JourneyState, now: dt.datetime) -> bytes:
         explainer=Explainer(dict(state.pack.glossary)),
         made=uk_time(now),
         made_date=uk_date(now),
+        logo_url=LOGO_URL,
     )
-    return render_pdf(html)
+    return render_pdf(html, images=logo_images(current_partnership().logo))
 
 
 def submit_request(
