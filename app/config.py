@@ -272,6 +272,7 @@ class Config:
         check_contact_text(settings.get("FACILITATOR_CONTACT_TEXT"))
         check_ranges(settings)
         check_database_url(str(settings["SQLALCHEMY_DATABASE_URI"]))
+        check_engine_logging(settings.get("SQLALCHEMY_ENGINE_OPTIONS"))
         check_exit_url(settings.get("EXIT_URL"))
         check_mail(settings)
         name = settings.get("SESSION_COOKIE_NAME")
@@ -528,6 +529,27 @@ def _is_ip(text: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def check_engine_logging(options: Any) -> None:
+    """A ConfigError naming SQLALCHEMY_ENGINE_OPTIONS if it would put what people typed into the
+    logs: ``hide_parameters`` turned off (every database error, and every statement SQLAlchemy
+    logs, would then list the values it carried: answers, request details, notes), or ``echo``
+    set to "debug" (SQLAlchemy then logs every row it reads, the stored requests included).
+    Before, either was taken as given, although ``ENGINE_OPTION_DEFAULTS`` promises that errors
+    never list a statement's values "whatever the options say" (privacy review)."""
+    if not isinstance(options, Mapping):
+        return
+    if "hide_parameters" in options and options["hide_parameters"] is not True:
+        raise ConfigError(
+            "SQLALCHEMY_ENGINE_OPTIONS must not turn hide_parameters off: database errors and logged "
+            "statements would then show the values they carried (what people typed). Remove it."
+        )
+    if str(options.get("echo", "")).lower() == "debug":
+        raise ConfigError(
+            'SQLALCHEMY_ENGINE_OPTIONS must not set echo to "debug": SQLAlchemy would log every row it '
+            "reads, stored requests included. Remove it (true logs the statements alone)."
+        )
 
 
 def check_database_url(uri: str) -> None:

@@ -331,6 +331,10 @@ def test_every_setting_is_listed_in_the_readme() -> None:
         ("INBOX_SIGN_IN_LIMIT", "5 a minute"),
         ("SQLALCHEMY_ENGINE_OPTIONS", "[1, 2]"),
         ("SQLALCHEMY_ENGINE_OPTIONS", "{broken"),
+        # Privacy review: each would put what people typed into the logs.
+        ("SQLALCHEMY_ENGINE_OPTIONS", '{"hide_parameters": false}'),
+        ("SQLALCHEMY_ENGINE_OPTIONS", '{"pool_size": 10, "hide_parameters": 0}'),
+        ("SQLALCHEMY_ENGINE_OPTIONS", '{"echo": "debug"}'),
         ("WTF_CSRF_TIME_LIMIT", "soon"),
         ("SESSION_COOKIE_SAMESITE", "Bogus"),
         ("SESSION_COOKIE_SAMESITE", "Lax;"),
@@ -392,6 +396,11 @@ def test_the_audit_log_is_kept_six_years_unless_set_longer_than_the_requests() -
     assert load_config(environ={})["AUDIT_RETENTION_DAYS"] == 6 * 365 + 2
     settings = load_config(environ={"RETENTION_DAYS": "3000", "AUDIT_RETENTION_DAYS": "3001"})
     assert (settings["RETENTION_DAYS"], settings["AUDIT_RETENTION_DAYS"]) == (3000, 3001)
+
+
+def test_engine_options_that_keep_typed_text_out_of_the_logs_are_accepted() -> None:
+    for options in ('{"hide_parameters": true}', '{"echo": true, "pool_size": 10}'):
+        assert load_config(environ={"SQLALCHEMY_ENGINE_OPTIONS": options})["SQLALCHEMY_ENGINE_OPTIONS"]
 
 
 def test_start_up_names_bad_engine_or_redis_options(monkeypatch) -> None:
