@@ -7,6 +7,7 @@ a form whose security token failed); ``register_error_handlers(app)`` routes err
 from __future__ import annotations
 
 import logging
+import traceback
 from typing import Any
 
 from flask import Flask, current_app, g, has_request_context, redirect, render_template, request, url_for
@@ -139,6 +140,33 @@ def outage_context() -> dict[str, Any]:
     }
 
 
+def error_without_messages(error: BaseException) -> str:
+    """An unexpected error for the log: the type and frames (file, line, function and source line)
+    of the error and of each error it was raised from or while handling, never their messages.
+
+    A message can quote what someone typed: a library's ``ValueError`` quoting its input, or a
+    database error met on the way (PostgreSQL's "Failing row contains (...)", which
+    ``hide_parameters`` does not hide) that Python printed as the context of the one logged.
+    Before, the whole traceback was logged, messages and all (privacy review); a database error
+    on its own was already logged without its message (``log_database_error``)."""
+    parts: list[str] = []
+    seen: set[int] = set()
+    current: BaseException | None = error
+    link = ""
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        kind = type(current)
+        frames = "".join(traceback.format_tb(current.__traceback__))
+        parts.append(f"{link}{kind.__module__}.{kind.__qualname__} (message not logged)\n{frames}")
+        if current.__cause__ is not None:
+            current, link = current.__cause__, "raised from "
+        elif current.__context__ is not None and not current.__suppress_context__:
+            current, link = current.__context__, "raised while handling "
+        else:
+            current = None
+    return "".join(parts).rstrip("\n")
+
+
 def register_error_handlers(app: Flask) -> None:
     """Send CSRF failures, HTTP errors and anything unexpected to ``render_error``."""
 
@@ -187,9 +215,9 @@ def register_error_handlers(app: Flask) -> None:
                 leave_session_untouched()
                 code = 503
         else:
-            log.error("Unhandled error on a request", exc_info=error)
+            log.error("Unhandled error on a request: %s", error_without_messages(error))
         try:
             return render_error(code)
-        except Exception:  # the error page itself failed: last resort, still no traceback
-            log.exception("The error page failed to render")
+        except Exception as page_error:  # noqa: BLE001 — the error page itself failed: last resort, no traceback
+            log.error("The error page failed to render: %s", error_without_messages(page_error))
             return "Sorry, there is a problem with the service. Try again later.", 500

@@ -758,3 +758,46 @@ def test_a_session_id_planted_before_a_journey_starts_is_not_the_journeys(app: F
     assert session_cookie(practitioner) != planted
     seen = planter.get("/result")
     assert seen.status_code == 302 and "/result" not in seen.location  # no journey in the planted session
+
+
+# --- unexpected errors are logged without their messages (privacy review) -----------------------
+
+
+def logged_text(caplog) -> str:
+    """Everything logged, as a log file would hold it (tracebacks included)."""
+    formatter = logging.Formatter("%(message)s")
+    return "\n".join(formatter.format(record) for record in caplog.records)
+
+
+@both_databases
+def test_an_unexpected_error_is_logged_without_messages_that_may_quote_what_was_typed(app: Flask, caplog) -> None:
+    """Found: the whole traceback went to the log, messages and all: a library error quoting its
+    input, and a database error met on the way (PostgreSQL's "Failing row contains (...)", which
+    hide_parameters does not hide) printed as the context of the error logged."""
+    secret = "note about a child called Secretname"
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+
+    @app.get("/_test/quoting-error")
+    def quoting_error() -> str:
+        raise ValueError(f"could not read {secret!r}")
+
+    @app.get("/_test/error-after-a-db-error")
+    def error_after_a_db_error() -> str:
+        try:
+            db.session.execute(INSERT_WITHOUT_DATA, {"value": secret})
+        except sa.exc.IntegrityError:
+            db.session.rollback()
+            raise LookupError("the session could not be stored")  # noqa: B904 - the context is the point
+        return "not reached"
+
+    client = app.test_client()
+    with caplog.at_level(logging.DEBUG):
+        for path in ("/_test/quoting-error", "/_test/error-after-a-db-error"):
+            response = client.get(path)
+            assert response.status_code == 500 and "Sorry, there is a problem with the service" in text(response)
+    logged = logged_text(caplog)
+    assert "Secretname" not in logged and "Failing row" not in logged
+    # What is needed to find the fault is still there: each error's type and where it was raised.
+    assert "builtins.ValueError (message not logged)" in logged and "in quoting_error" in logged
+    assert "builtins.LookupError (message not logged)" in logged and "in error_after_a_db_error" in logged
+    assert "raised while handling sqlalchemy.exc.IntegrityError" in logged
