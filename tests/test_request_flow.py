@@ -813,6 +813,22 @@ def test_supervision_record_in_supervision_mode(client, app) -> None:
     assert client.get("/request/supervision-record.pdf").status_code == 200
 
 
+def test_a_supervision_record_made_from_the_stored_request_is_audited(client, app) -> None:
+    """Found (privacy review): once the request is sent, the record is made from the stored
+    request's answers, and that reading of it left no trace in its audit trail, unlike its page
+    and its PDF. Made from the journey's own answers (before sending), there is no request yet."""
+    walker = to_outcome(client, SUPERVISION_PATH)
+    assert client.get("/request/supervision-record.pdf").status_code == 200
+    submitted_request(walker, SUPERVISION_PATH)
+    assert client.get("/request/supervision-record.pdf").status_code == 200
+    with app.app_context():
+        [stored] = stored_requests(app)
+        events = db.session.execute(select(AuditEvent.action, AuditEvent.reference, AuditEvent.actor)).all()
+        assert [event for event in events if event.action == "supervision_record"] == [
+            ("supervision_record", stored.reference, "requester session")
+        ]
+
+
 def test_supervision_record_not_offered_in_practitioner_mode(client) -> None:
     to_outcome(client)
     response = client.get("/request/supervision-record.pdf")

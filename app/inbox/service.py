@@ -606,6 +606,7 @@ ACTION_WORDS = {
     "viewed": "Viewed",
     "listed": "Shown in the inbox list, with the job role and agency",
     "pdf_downloaded": "PDF downloaded",
+    "supervision_record": "Supervision record made from its answers, after sending the request",
     "exported": "Included in a download of the list as a spreadsheet (CSV: comma-separated values)",
     "status_changed": "Status changed",
     "assigned": "Assignment changed",

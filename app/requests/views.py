@@ -685,10 +685,12 @@ def supervision_record() -> Response | tuple[str, int]:
     """The supervision record PDF, for a journey in supervision mode at any outcome."""
     state = current_state()
     reference = just_submitted()
+    from_stored = None  # the stored request the record is made from, once the journey is cleared
     if state.outcome is None and reference:
         stored = find_by_reference(reference)
         if stored is not None:
             state = evaluate(current_pack(), stored.answers)
+            from_stored = stored.reference
     if state.outcome is None or state.mode != "supervision":
         if not has_journey():
             return redirect(url_for("wizard.start"))
@@ -705,4 +707,7 @@ def supervision_record() -> Response | tuple[str, int]:
         log.warning("The supervision record could not be made (%s)", type(error).__name__)
         back_url = url_for("requests.submitted") if reference else url_for("wizard.result")
         return render_template("requests/record_unavailable.html", back_url=back_url), 503
+    if from_stored is not None:
+        # Made from a stored request's answers: audited, like its page and its PDF (privacy review).
+        record_event("supervision_record", from_stored, REQUESTER)
     return pdf_download(pdf, "space-to-think-supervision-record.pdf")
