@@ -556,6 +556,46 @@ def test_a_partnership_account_signing_in_from_an_inbox_link_goes_to_the_statist
     assert sign_in(app.test_client(), next_url=f"/inbox/requests/{reference}").location.endswith(reference)
 
 
+def test_a_read_only_account_refused_a_request_is_in_its_audit_trail(app: Flask) -> None:
+    """Found (privacy review): a partnership (statistics only) account that opened a request's
+    page or PDF, or the list, by typing its address got the 403 page and nothing was recorded,
+    so nobody could see that the account had tried. Each refusal is audited now: in the
+    request's own trail when the address names one."""
+    add_facilitator(app)
+    with app.app_context():
+        chair = service.add_facilitator("chair@partnership.example", "Chair", PASSWORD, "partnership")
+        chair_id = chair.id
+    reference = stored_request(app, pdf=True)
+    client = app.test_client()
+    assert sign_in(client, "chair@partnership.example").status_code == 302
+    for path in (
+        f"/inbox/requests/{reference}",
+        f"/inbox/requests/{reference.lower()}/request.pdf",
+        "/inbox",
+        "/inbox/requests.csv",
+        "/inbox/requests/not<a>reference",
+    ):
+        assert client.get(path).status_code == 403, path
+    refused = [(e.reference, e.actor, e.detail) for e in events(app, "refused")]
+    actor = f"facilitator:{chair_id}"
+    assert refused == [
+        (reference, actor, "read-only account; request_page"),
+        (reference, actor, "read-only account; download_pdf"),
+        (None, actor, "read-only account; index"),
+        (None, actor, "read-only account; export_csv"),
+        (None, actor, "read-only account; request_page"),
+    ]
+    assert not events(app, "viewed") and not events(app, "pdf_downloaded")  # nothing was shown
+    # The request's trail, as a facilitator reads it, says so.
+    facilitator = app.test_client()
+    assert sign_in(facilitator).status_code == 302
+    page = text(facilitator.get(f"/inbox/requests/{reference}"))
+    assert "Refused to a read-only account (statistics only)" in page and "the request's PDF" in page
+    # The statistics it may open are not refusals.
+    assert client.get("/inbox/statistics").status_code == 200
+    assert len(events(app, "refused")) == 5
+
+
 def test_sign_in_returns_to_the_page_asked_for_but_never_to_another_site(app: Flask) -> None:
     add_facilitator(app)
     reference = stored_request(app)

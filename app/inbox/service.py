@@ -600,6 +600,10 @@ class TrailEntry:
     last_at: dt.datetime | None = None
 
 
+# A read-only account refused an inbox page (``record_refusal``): the event's action, and its detail's start.
+REFUSED_ACTION = "refused"
+READ_ONLY_REFUSED = "read-only account"
+REFUSED_PAGE_WORDS = {"request_page": "the request's page", "download_pdf": "the request's PDF"}
 ACTION_WORDS = {
     "created": "Request submitted",
     "imported": "Imported from a request PDF",
@@ -607,6 +611,7 @@ ACTION_WORDS = {
     "listed": "Shown in the inbox list, with the job role and agency",
     "pdf_downloaded": "PDF downloaded",
     "supervision_record": "Supervision record made from its answers, after sending the request",
+    "refused": "Refused to a read-only account (statistics only)",
     "exported": "Included in a download of the list as a spreadsheet (CSV: comma-separated values)",
     "status_changed": "Status changed",
     "assigned": "Assignment changed",
@@ -734,6 +739,9 @@ def _trail_words(action: str, detail: str, session_names: dict[str, str]) -> tup
         return words, rest
     if action == "listed":
         return words, ""
+    if action == REFUSED_ACTION and detail.startswith(READ_ONLY_REFUSED):
+        page = detail.partition("; ")[2]
+        return words, REFUSED_PAGE_WORDS.get(page, page.replace("_", " "))
     if action in ("viewed", "pdf_downloaded"):
         place = PLACE_WORDS.get((action, detail))
         return (f"{words} {place}", "") if place else (words, detail)
@@ -842,6 +850,12 @@ def record_view(request: StoredRequest, facilitator: Facilitator) -> None:
     """Audit that a facilitator opened the request's page (not the page shown again after an
     action: the action is the audit entry)."""
     audit.record_event("viewed", request.reference, facilitator.actor, "inbox")
+
+
+def record_refusal(facilitator: Facilitator, reference: str | None, page: str) -> None:
+    """Audit that a read-only account was refused an inbox page (``page``), in the trail of the
+    request it names (``reference``), if any."""
+    audit.record_event(REFUSED_ACTION, reference, facilitator.actor, f"{READ_ONLY_REFUSED}; {page}")
 
 
 def record_pdf_download(request: StoredRequest, facilitator: Facilitator) -> None:

@@ -172,8 +172,22 @@ def require_facilitator() -> Response | tuple[str, int] | None:
         session.pop(ACTED_KEY)  # any other page first: the request's next showing is a view
     g.facilitator = facilitator  # (also for the refusal page: it offers what the account can open)
     if facilitator.reads_statistics_only and request.endpoint not in PARTNERSHIP_ENDPOINTS:
+        record_refusal(facilitator)
         abort(403)  # a partnership account sees the counts only: no request, list, PDF, import or change
     return None
+
+
+def record_refusal(facilitator: Facilitator) -> None:
+    """Audit a read-only account refused an inbox page: in the request's own trail when the
+    address names one (its reference, normalised; anything else typed there is not kept), else
+    with no reference; the detail says which page (its endpoint). Before, only the 403 page
+    said so, and nothing showed that the account had tried to open a request (privacy review)."""
+    named = (request.view_args or {}).get("reference")
+    reference = normalise_reference(named) if isinstance(named, str) else None
+    if reference is not None and not is_reference(reference):
+        reference = None
+    page = (request.endpoint or "unknown").removeprefix("inbox.")
+    service.record_refusal(facilitator, reference, page)
 
 
 def account_to_confirm() -> tuple[Facilitator | None, bool]:
