@@ -1768,6 +1768,36 @@ def test_an_import_older_than_the_retention_period_is_refused(app: Flask) -> Non
     assert imported_as(app, client, recent)[0].status_code == 302
 
 
+@pytest.mark.parametrize("how", ["erased", "purged"])
+def test_a_request_the_service_deleted_cannot_be_imported_back(app: Flask, how: str) -> None:
+    """Found (privacy review): a request deleted early because someone asked for their
+    information to be erased (``flask requests delete``) came straight back when a facilitator
+    imported the copy still in the facilitators' mailbox, as new, with nothing to say it had been
+    deleted. A deleted request is refused now, and the refusal is in its audit trail."""
+    from app.requests.service import delete_request, purge_requests
+
+    client, facilitator_id = signed_in(app)
+    with app.app_context():
+        original = make_request(pdf=True).request
+        pdf, reference = original.pdf, original.reference
+        if how == "erased":
+            delete_request(reference)
+        else:  # the retention period shortened since: purged, while the file's date is still inside the default
+            purge_requests(0, now=original.created_at + dt.timedelta(seconds=1))
+    response = upload(client, pdf)
+    assert response.status_code == 200
+    assert f"Request {reference} was deleted from this service on " in text(response)
+    assert "so it cannot be imported again" in text(response)
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(StoredRequest)) == 0
+    assert not events(app, "imported")
+    assert [(e.reference, e.actor, e.detail) for e in events(app, "import_refused")] == [
+        (reference, f"facilitator:{facilitator_id}", "the request had been deleted")
+    ]
+    # The deleted request's page says so, with the refusal in the trail it keeps.
+    assert client.get(f"/inbox/requests/{reference}").status_code == 404
+
+
 def test_a_request_the_service_could_not_have_made_is_refused(app: Flask) -> None:
     """Found: a request PDF altered to have no details, no "how soon", or the outcome for a child
     in immediate danger (or no outcome of the rule pack at all) was imported as a new request."""

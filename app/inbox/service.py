@@ -612,6 +612,7 @@ ACTION_WORDS = {
     "pdf_downloaded": "PDF downloaded",
     "supervision_record": "Supervision record made from its answers, after sending the request",
     "refused": "Refused to a read-only account (statistics only)",
+    "import_refused": "Import of a request PDF refused",
     "exported": "Included in a download of the list as a spreadsheet (CSV: comma-separated values)",
     "status_changed": "Status changed",
     "assigned": "Assignment changed",
@@ -1191,6 +1192,16 @@ def imported_record(imported: ImportedRequest, now: dt.datetime | None = None) -
     )
 
 
+# An import refused because the service had deleted the request (``import_request``): the audit
+# event, its detail, and what the import page says.
+IMPORT_REFUSED = "import_refused"
+DELETED_ALREADY = "the request had been deleted"
+WAS_DELETED = (
+    "Request {reference} was deleted from this service on {day}, so it cannot be imported again. "
+    "Delete the email it came with if it is no longer needed"
+)
+
+
 def import_request(imported: ImportedRequest, facilitator: Facilitator) -> tuple[StoredRequest, bool]:
     """Store an imported request (status new), or find the one already stored with its reference.
 
@@ -1201,10 +1212,18 @@ def import_request(imported: ImportedRequest, facilitator: Facilitator) -> tuple
     could not hold (``InvalidRequest``). The uploaded PDF is not kept: the outbox worker makes
     the request's PDF from the checked data, so nothing the upload carried (scripts, forms,
     altered text) is ever served back. No email is sent: the facilitators already have it.
+
+    A request this service has deleted (its audit trail says so: at the end of its retention
+    period, or sooner by ``flask requests delete``, when someone asked for their information to
+    be erased) is refused, and the refusal recorded in its trail: importing the copy still in the
+    facilitators' mailbox would undo the deletion (privacy review: it did).
     """
     existing = find_request(imported.reference)
     if existing is not None:
         return existing, False
+    if (deleted := deleted_on(imported.reference)) is not None:
+        audit.record_event(IMPORT_REFUSED, imported.reference, facilitator.actor, DELETED_ALREADY)
+        raise ImportProblem(WAS_DELETED.format(reference=imported.reference, day=uk_date(deleted[0])))
     record = imported_record(imported)
     detail = "from a request PDF"
     if imported.rule_pack_version != record.rule_pack_version:
