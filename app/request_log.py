@@ -3,7 +3,9 @@
 ``flask run`` (``scripts/run``) logs every request line, as ``"GET /path?query HTTP/1.1" 200``.
 A query string can hold what someone typed (an inbox search), and a feedback link's path is a
 single-use token sent to a practitioner. Like the nginx example's access log, this log keeps the
-path without its query string, and a feedback link as ``/feedback/[link]``. gunicorn, in
+path without its query string, a feedback link as ``/feedback/[link]``, and each question page
+as ``/questions/[question]`` (the questions a visitor reaches, in order, show how they answered
+the ones before). gunicorn, in
 production, logs through nginx's format instead (deploy/).
 """
 
@@ -21,11 +23,12 @@ _REQUEST_LINE = re.compile(
 )
 HIDDEN_LINE = "[request line not shown]"
 _FEEDBACK_LINK = re.compile(r"^/feedback/(?!thank-you$)[^/]+")
+_QUESTION_PAGE = re.compile(r"^/questions/.*")
 
 
 def quiet_target(target: str) -> str:
-    """A request target fit for the log: no query string, no feedback link token."""
-    path = target.split("?", 1)[0]
+    """A request target fit for the log: no query string, no feedback link token, no question's id."""
+    path = _QUESTION_PAGE.sub("/questions/[question]", target.split("?", 1)[0])
     return _FEEDBACK_LINK.sub("/feedback/[link]", path) + ("?[query]" if "?" in target else "")
 
 

@@ -852,7 +852,7 @@ def test_requests_nginx_refuses_itself_get_the_apps_page_with_the_security_heade
         stop(nginx)
 
 
-def test_the_nginx_access_log_leaves_out_feedback_link_tokens(tmp_path: Path) -> None:
+def test_the_nginx_access_log_leaves_out_feedback_link_tokens_and_questions(tmp_path: Path) -> None:
     """The feedback link sent after a session (/feedback/<token>) is single-use, but its token
     must not sit in the access log: the example site's own map and log format, run by a real
     nginx, log it as /feedback/[link]; other paths (the thank-you page too) as they are. And
@@ -880,7 +880,7 @@ def test_the_nginx_access_log_leaves_out_feedback_link_tokens(tmp_path: Path) ->
     )
     nginx = start_nginx(program, tmp_path, conf, port)
     try:
-        for path in ("/feedback/Xk3-secret_TOKEN", "/feedback/thank-you", "/start"):
+        for path in ("/feedback/Xk3-secret_TOKEN", "/feedback/thank-you", "/start", "/questions/allegation"):
             with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=5) as response:
                 assert response.status == 204
         # Static files: a versioned URL (as the pages give: app/static_files.py) kept a year, others an hour.
@@ -901,6 +901,8 @@ def test_the_nginx_access_log_leaves_out_feedback_link_tokens(tmp_path: Path) ->
     assert "Xk3-secret_TOKEN" not in logged
     assert '"GET /feedback/[link]"' in logged
     assert '"GET /feedback/thank-you"' in logged and '"GET /start"' in logged
+    # Which question was reached would show how the ones before were answered (privacy review).
+    assert '"GET /questions/[question]"' in logged and "allegation" not in logged
     unit = (DEPLOY / "space-to-think-web.service").read_text()
     [log_format_gunicorn] = re.findall(r"--access-logformat '([^']*)'", unit)
     assert not {"%(U)s", "%(r)s", "%(q)s", "%(R)s"} & set(re.findall(r"%\([^)]*\)s", log_format_gunicorn))

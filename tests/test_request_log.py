@@ -56,7 +56,9 @@ def test_a_feedback_token_or_a_search_never_reaches_the_development_servers_log(
 @pytest.mark.parametrize(
     "target, logged",
     [
-        ("/questions/mode", "/questions/mode"),
+        ("/questions/mode", "/questions/[question]"),
+        ("/questions/allegation?x=1", "/questions/[question]?[query]"),
+        ("/questions-to-prepare", "/questions-to-prepare"),
         ("/feedback/abc", "/feedback/[link]"),
         ("/feedback/abc?x=1", "/feedback/[link]?[query]"),
         ("/feedback/thank-you", "/feedback/thank-you"),
