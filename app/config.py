@@ -428,6 +428,16 @@ class ProductionConfig(Config):
                 "PROPAGATE_EXCEPTIONS must not be true in production: an error would then reach people as the "
                 "server's bare error page, not the service's own page that says what to do."
             )
+        # Found (privacy review): production sent request PDFs, and the mail server's password, over
+        # the network unencrypted when SMTP_USE_TLS was left at its default.
+        host = str(settings.get("SMTP_HOST") or "").strip()
+        if host and not settings.get("SMTP_USE_TLS") and not on_this_machine(host):
+            raise ConfigError(
+                f"SMTP_USE_TLS must be true in production when the mail server ({host}) is another machine: "
+                "request PDFs and the mail server's password would otherwise cross the network unencrypted. "
+                "Set SMTP_USE_TLS=true (the mail server must offer STARTTLS), or send through a mail server "
+                "on this machine (SMTP_HOST=localhost)."
+            )
 
 
 # The largest sensible value of each whole-number setting: past it, a timer cannot be set
@@ -521,6 +531,16 @@ def check_mail(settings: Mapping[str, Any]) -> None:
         raise ConfigError(
             f"SMTP_HOST must be the mail server's name or address, like smtp.example.org, but it is {host!r}."
         )
+
+
+def on_this_machine(host: str) -> bool:
+    """Whether the mail server ``host`` is this machine: localhost, or a loopback address."""
+    if host.lower().rstrip(".") in {"localhost", "localhost.localdomain"}:
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 def _is_ip(text: str) -> bool:

@@ -77,11 +77,23 @@ def stored_session_ids(app: Flask) -> set[str]:
         ({"SESSION_COOKIE_SAMESITE": "none"}, "SESSION_COOKIE_SAMESITE must be Lax or Strict in production"),
         # Found (faults review): a database outage then showed gunicorn's bare error page.
         ({"PROPAGATE_EXCEPTIONS": True}, "PROPAGATE_EXCEPTIONS must not be true in production"),
+        # Found (privacy review): request PDFs and the mail password crossed the network unencrypted.
+        ({"SMTP_HOST": "smtp.example.org"}, r"SMTP_USE_TLS must be true in production .*\(smtp.example.org\)"),
+        ({"SMTP_HOST": "10.0.0.25", "SMTP_USE_TLS": False}, "SMTP_USE_TLS must be true in production"),
     ],
 )
 def test_production_refuses_unsafe_settings_naming_them(overrides, named) -> None:
     with pytest.raises(SystemExit, match=named):
         create_app(PRODUCTION_OK | overrides)
+
+
+@pytest.mark.parametrize(
+    "mail",
+    [{"SMTP_HOST": "smtp.example.org", "SMTP_USE_TLS": True}]
+    + [{"SMTP_HOST": host} for host in ("localhost", "127.0.0.1", "::1")],
+)
+def test_production_sends_mail_unencrypted_only_to_a_mail_server_on_this_machine(mail) -> None:
+    assert load_config(PRODUCTION_OK | mail, environ={})["SMTP_HOST"] == mail["SMTP_HOST"]  # no ConfigError
 
 
 @pytest.mark.parametrize(
