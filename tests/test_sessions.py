@@ -515,6 +515,33 @@ def test_send_invitation_on_a_page_opened_before_a_colleague_moved_the_session_s
     assert "if they are right" not in late
 
 
+def seen_on(page: str) -> str:
+    """The session as the request page showed it (Send invitation's hidden ``session_seen``)."""
+    found = re.search(r'name="session_seen" value="([^"]*)"', page)
+    assert found is not None
+    return found.group(1)
+
+
+def test_send_invitation_on_a_page_opened_before_a_release_that_writes_dates_differently_is_sent(
+    session_app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found (diff review): the page's record of the session held its date and time in words
+    ("Thursday 10 December 2026", "2:00pm"), so a release that wrote dates differently refused
+    "Send invitation" once on every page open across it, saying the date had changed when it had
+    not. Now it holds the session's stored values; the words are only for the message."""
+    from app.space_sessions import service
+
+    client, _ = signed_in(session_app)
+    reference = offered(session_app)
+    assert arrange(client, reference).status_code == 302
+    page = text(client.get(request_url(reference)))
+    monkeypatch.setattr(service, "day_in_words", lambda day: f"{day:%d/%m/%Y}")
+    monkeypatch.setattr(service, "time_in_words", lambda time: f"{time:%H:%M}")
+    sent = {"csrf_token": csrf_token(page), "invited": "no", "session_seen": seen_on(page)}
+    assert client.post(request_url(reference, "invitation"), data=sent).status_code == 302
+    assert outbox_kinds(session_app).count("invitation") == 1
+
+
 def signed_in_as_colleague(app: Flask) -> tuple[FlaskClient, int]:
     """A second facilitator, signed in in a browser of their own."""
     from test_inbox import add_facilitator, sign_in

@@ -230,23 +230,76 @@ CHANGE_WORDS = {
 
 
 def session_version(session: SpaceSession) -> str:
-    """The session as a page shows it, in one line for a hidden field: its id, date, time, length,
-    format and a hash of its place. Sent back with "Send invitation", it tells whether the
-    session changed since the page was opened (``changed_since``)."""
-    words = session_words(session)
-    place = hashlib.sha256(session.place.encode("utf-8", "surrogatepass")).hexdigest()[:16]
-    return "|".join((str(session.id), words["date"], words["time"], str(session.minutes), session.format, place))
+    """The session as stored, in one line for a hidden field: its id, start (UTC, ISO 8601), length
+    in minutes, format and a hash of its place. Sent back with "Send invitation", it tells whether
+    the session changed since the page was opened (``changed_since``). Stored values, never the
+    words a page shows: a release that writes dates differently does not make every page open
+    across it look out of date."""
+    return "|".join(
+        (
+            str(session.id),
+            session.starts_at.isoformat(),
+            str(session.minutes),
+            session.format,
+            _place_hash(session.place),
+        )
+    )
+
+
+def _place_hash(place: str) -> str:
+    """A short hash of the joining instructions or place: the hidden field need not repeat them."""
+    return hashlib.sha256(place.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class _Seen:
+    """A ``session_version`` read back: the session as a page showed it."""
+
+    session_id: int
+    starts_at: dt.datetime
+    minutes: int
+    format: str
+    place: str  # its hash
+
+
+_DIGITS = re.compile(r"[0-9]{1,9}")  # ASCII only ("²" is a digit to ``isdigit``, not to ``int``)
+_PLACE_HASH = re.compile(r"[0-9a-f]{16}")
+
+
+def _read_version(seen: str) -> _Seen | None:
+    """``seen`` read as ``session_version`` writes it, or None if it is not one."""
+    parts = seen.split("|")
+    if len(parts) != 5:
+        return None
+    session_id, starts_at, minutes, format_, place = parts
+    if not (_DIGITS.fullmatch(session_id) and _DIGITS.fullmatch(minutes) and _PLACE_HASH.fullmatch(place)):
+        return None
+    try:
+        start = dt.datetime.fromisoformat(starts_at)
+        to_uk(start)  # (year 1 or 9999 cannot be put in UK time)
+    except (ValueError, OverflowError):
+        return None
+    if start.tzinfo is not None or not format_:
+        return None
+    return _Seen(int(session_id), start, int(minutes), format_, place)
 
 
 def changed_since(session: SpaceSession, seen: str) -> list[str] | None:
     """What changed in ``session`` since a page showed it as ``seen`` (``session_version``), in
-    the words of ``CHANGE_WORDS`` ([]: nothing), or None if ``seen`` was another session."""
-    then, now = seen.split("|"), session_version(session).split("|")
-    if len(then) != len(now) or then[0] != now[0]:
+    the words of ``CHANGE_WORDS`` ([]: nothing), or None if ``seen`` was another session. The
+    date and the time are compared as the UK date and time of the stored start."""
+    then = _read_version(seen)
+    if then is None or then.session_id != session.id:
         return None
-    return [
-        words for words, before, after in zip(CHANGE_WORDS.values(), then[1:], now[1:], strict=True) if before != after
-    ]
+    before, after = to_uk(then.starts_at), to_uk(session.starts_at)
+    differs = {
+        "date": before.date() != after.date(),
+        "time": before.time() != after.time(),
+        "length": then.minutes != session.minutes,
+        "format": then.format != session.format,
+        "place": then.place != _place_hash(session.place),
+    }
+    return [words for key, words in CHANGE_WORDS.items() if differs[key]]
 
 
 def time_in_words(time: dt.time) -> str:
