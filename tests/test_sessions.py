@@ -542,6 +542,57 @@ def test_send_invitation_on_a_page_opened_before_a_release_that_writes_dates_dif
     assert outbox_kinds(session_app).count("invitation") == 1
 
 
+@pytest.mark.parametrize(
+    "altered",
+    [
+        "",  # emptied
+        "garbage",
+        "{id}|{start}",  # cut short
+        "{seen}|extra",  # a part too many
+        "x{seen}",  # the session's id not a number
+        "{id}|not a time|90|in_person|0123456789abcdef",
+        "{id}|0001-01-01T00:00:00|90|in_person|0123456789abcdef",  # cannot be put in UK time
+        "{id}|{start}|²|in_person|0123456789abcdef",  # "²" is a digit to isdigit, not to int
+        "{id}|{start}|90|in_person|not a hash",
+        "{id}|Thursday 10 December 2026|2:00pm|90|in_person|0123456789abcdef",  # the words of an older page
+    ],
+)
+def test_send_invitation_with_an_unreadable_record_of_the_session_says_so_and_sends_nothing(
+    session_app: Flask, altered: str
+) -> None:
+    """Found (diff review): a page whose hidden record of the session (``session_seen``) was
+    altered or cut short was told "this request was put in a different session", which was not
+    true (and an emptied one was sent unchecked). Now it says the record could not be read, so the
+    page may have been out of date, what the session is now, and to select Send invitation again;
+    nothing is sent until then."""
+    client, _ = signed_in(session_app)
+    reference = offered(session_app)
+    assert arrange(client, reference).status_code == 302
+    page = text(client.get(request_url(reference)))
+    seen = seen_on(page)
+    session_id, start = seen.split("|")[:2]
+    sent = {
+        "csrf_token": csrf_token(page),
+        "invited": "no",
+        "session_seen": altered.format(id=session_id, start=start, seen=seen),
+    }
+    response = client.post(request_url(reference, "invitation"), data=sent)
+    shown = text(response)
+    assert response.status_code == 200 and "There is a problem" in shown
+    assert (
+        "The invitation has not been sent: this page's record of the session could not be read, so the page may "
+        "have been out of date. The session is now on "
+    ) in shown
+    assert "Check the session's details below, then select Send invitation if they are right" in shown
+    assert "different session" not in shown and "changed while this page was open" not in shown
+    assert "invitation" not in outbox_kinds(session_app)
+    assert not events(session_app, "invitation_queued")
+    # The page shown carries the session as it is now: sent.
+    again = {**sent, "session_seen": seen_on(shown)}
+    assert client.post(request_url(reference, "invitation"), data=again).status_code == 302
+    assert outbox_kinds(session_app).count("invitation") == 1
+
+
 def signed_in_as_colleague(app: Flask) -> tuple[FlaskClient, int]:
     """A second facilitator, signed in in a browser of their own."""
     from test_inbox import add_facilitator, sign_in

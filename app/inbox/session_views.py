@@ -164,12 +164,20 @@ def send_invitation(reference: str) -> Response | str:
         return redirect(url_for("inbox.request_page", reference=stored.reference))
     space_session = sessions.session_of(stored)
     seen = request.form.get("session_seen")
-    if seen and space_session is not None and space_session.cancelled_at is None and not space_session.has_started:
+    if (
+        seen is not None
+        and space_session is not None
+        and space_session.cancelled_at is None
+        and not space_session.has_started
+    ):
         # "Send invitation" on a page opened before a colleague (or another tab) changed the
         # session: it would invite the practitioner to a time this facilitator did not see. (A
         # page from before this field was added sends none, and is sent as before. A session
         # started since is refused by the service below, saying so: the page has no button then.)
-        changed = sessions.changed_since(space_session, seen)
+        try:
+            changed = sessions.changed_since(space_session, seen)
+        except ValueError:  # altered, or cut short: what the page showed is not known
+            return render_request_page(stored, session_problem=changed_meanwhile(space_session, place, [], True))
         if changed is None or changed:
             return render_request_page(stored, session_problem=changed_meanwhile(space_session, place, changed))
     try:
@@ -183,20 +191,27 @@ def send_invitation(reference: str) -> Response | str:
     return acted_on(stored)
 
 
-def changed_meanwhile(space_session: SpaceSession, place: Any, changed: list[str] | None) -> str:
+def changed_meanwhile(
+    space_session: SpaceSession, place: Any, changed: list[str] | None, unreadable: bool = False
+) -> str:
     """Why "Send invitation" did nothing: the session changed while the page was open (``changed``:
-    what changed, in words; None: the request is in another session now), and what it is now."""
+    what changed, in words; None: the request is in another session now), or the page's record of
+    the session could not be read (``unreadable``: what the page showed is not known), and what
+    the session is now."""
     words = sessions.session_words(space_session)
-    if changed is None:
-        what = "this request was put in a different session"
+    while_open = "while this page was open (in another tab, or by another facilitator)"
+    if unreadable:
+        what = "this page's record of the session could not be read, so the page may have been out of date"
+    elif changed is None:
+        what = f"this request was put in a different session {while_open}"
     else:
         listed = changed[0] if len(changed) == 1 else ", ".join(changed[:-1]) + " and " + changed[-1]
-        what = f"the session's {listed} changed"
+        what = f"the session's {listed} changed {while_open}"
     button = "Send invitation" if place is None or place.invited_sequence is None else "Send the invitation again"
     return (
-        f"The invitation has not been sent: {what} while this page was open (in another tab, or by another "
-        f"facilitator). The session is now on {words['date']} at {words['time']} (UK time), {words['length']}, "
-        f"{words['format'].lower()}. Check the session's details below, then select {button} if they are right"
+        f"The invitation has not been sent: {what}. The session is now on {words['date']} at {words['time']} "
+        f"(UK time), {words['length']}, {words['format'].lower()}. Check the session's details below, then select "
+        f"{button} if they are right"
     )
 
 

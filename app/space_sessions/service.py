@@ -287,9 +287,12 @@ def _read_version(seen: str) -> _Seen | None:
 def changed_since(session: SpaceSession, seen: str) -> list[str] | None:
     """What changed in ``session`` since a page showed it as ``seen`` (``session_version``), in
     the words of ``CHANGE_WORDS`` ([]: nothing), or None if ``seen`` was another session. The
-    date and the time are compared as the UK date and time of the stored start."""
+    date and the time are compared as the UK date and time of the stored start. ``ValueError``
+    if ``seen`` cannot be read as one (altered, cut short, or from a page older than its format)."""
     then = _read_version(seen)
-    if then is None or then.session_id != session.id:
+    if then is None:
+        raise ValueError("not a session version")
+    if then.session_id != session.id:
         return None
     before, after = to_uk(then.starts_at), to_uk(session.starts_at)
     differs = {
