@@ -959,6 +959,39 @@ def test_the_session_emails_say_how_to_reach_the_facilitators_as_this_service_is
             assert f"{contact} You can also reply to this email." in body, kind
 
 
+@pytest.mark.parametrize("kind", ["invitation", "reminder", "cancellation"])
+def test_the_session_emails_need_no_word_on_whether_a_reply_reaches_the_facilitators(
+    session_app: Flask, kind: str
+) -> None:
+    """Found (diff review): the invitation and the reminder kept a line "No contact details for
+    the facilitators have been set up in this service" for when a reply would not reach them,
+    which no email could reach: a session email is made only when the facilitators' address
+    is set, and it is the email's Reply-To. The line is gone, and the templates say how to
+    reach the facilitators from the contact text alone."""
+    from flask import render_template
+
+    from app.space_sessions.service import _queue_session_email, session_words
+
+    session = SpaceSession(uid="x", sequence=0, starts_at=utcnow(), minutes=60, format="online", place=VIDEO)
+    with session_app.test_request_context():
+        for contact in (None, CONTACT):
+            body = render_template(
+                f"sessions/{kind}.txt",
+                reference="STT-2222-3333",
+                session=session_words(session),
+                update=False,
+                contact=contact,
+            )
+            assert "No contact details" not in body
+            if contact is None:
+                assert "Reply to this email to reach the facilitators." in body
+            else:
+                assert f"{contact} You can also reply to this email." in body
+        # Without the facilitators' address, no session email is made at all.
+        session_app.config["FACILITATOR_EMAIL"] = None
+        assert _queue_session_email(StoredRequest(details={"email": PRACTITIONER}), session, kind) is None
+
+
 def invitation_shown(client: FlaskClient, reference: str) -> tuple[str, str]:
     """The request page's Invitation row: its state and its words."""
     found = re.search(r'data-invitation="(\w+)">([^<]*)<', text(client.get(request_url(reference))))

@@ -807,7 +807,6 @@ def _queue_session_email(
             if before and before[key] != now[key]
         ],
         contact=current_app.config.get("FACILITATOR_CONTACT_TEXT"),
-        reply_to=bool(organiser),  # the email's Reply-To is the facilitators' mailbox (app.mail)
         another_date=another_date,
     )
     message = OutboxMessage(
