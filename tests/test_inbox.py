@@ -1590,6 +1590,46 @@ def test_imported_answers_must_lead_to_a_request_under_the_rules(app: Flask) -> 
         assert stored is None
 
 
+def test_an_answer_on_the_level_of_support_no_longer_offered_is_imported_as_it_is(app: Flask) -> None:
+    """Facilitator review: a request PDF whose level of support is an answer the partnership file
+    no longer offers (its id removed in a later version) was refused, telling the facilitator to
+    offer the id again in the partnership file. The PDF's data holds only the id, so the request
+    is imported with the id kept, shown as an answer no longer offered, as a request stored before
+    the change is; the facilitator is told so, and that the PDF shows it in words."""
+    client, _ = signed_in(app)
+    document = valid_document(app)
+    document["details"]["support_level"] = "team_around_the_child"  # offered once, not now
+    response, stored = imported_as(app, client, document)
+    assert response.status_code == 302 and stored is not None
+    assert stored["details"]["support_level"] == "team_around_the_child"
+    page = text(client.get(response.location))
+    assert (
+        f"Request {document['reference']} imported. Its current level of support is an answer from an earlier "
+        "version of the questions, which this service no longer offers (id: team_around_the_child). It was imported "
+        "as it is: the request shows that id, and the PDF you imported shows the answer in words."
+    ) in page
+    assert "An answer no longer offered (id: team_around_the_child)" in page
+    # An ordinary import says nothing of the kind.
+    plain = valid_document(app)
+    assert plain["reference"] != document["reference"]
+    response, stored = imported_as(app, client, plain)
+    assert response.status_code == 302 and stored is not None
+    shown = text(client.get(response.location))
+    assert f"Request {plain['reference']} imported" in shown and "earlier version" not in shown
+
+
+def test_an_import_refuses_words_in_place_of_an_answers_id(app: Flask) -> None:
+    """An answer no longer offered is kept only in an id's shape (letters, digits, _ . -): text that
+    could say anything, a name included, is refused as damage."""
+    client, _ = signed_in(app)
+    document = valid_document(app)
+    for value in ("Looked after by Jo Smith", "x" * 41, "-leading"):
+        document["details"]["support_level"] = value
+        response, stored = imported_as(app, client, document)
+        assert response.status_code == 200 and stored is None, value
+        assert "its current level of support is not an answer the questions could have recorded" in text(response)
+
+
 def test_an_import_shows_what_the_rules_say_never_what_the_file_says(app: Flask) -> None:
     """The explanation, guidance, flags, criteria and mode come from the rule pack; answers off
     the path are dropped."""

@@ -207,6 +207,8 @@ def _document(details: dict) -> dict:
 
 
 def _not_allowed(entry: Field) -> str:
+    if entry.local_options:  # an id no longer offered is kept: only words in its place are refused
+        return "not one of the options"
     if entry.kind == "radios":
         return "not-one-of-the-options"
     if entry.kind == "month_year":

@@ -10,6 +10,9 @@ the wrong shape) raises ``ImportProblem`` with a message to show beside the uplo
 never an unhandled error. The checks mirror ``app.requests.document.request_document``; each
 request field in ``details`` is checked against its entry in the fields table
 (``app.requests.fields``): text within its limit, an option it offers, a month as "YYYY-MM".
+An answer to a question naming local services that the partnership file no longer offers (its
+id changed or removed since the request was made) is kept by its id (``earlier_answers``), as a
+request stored before the change keeps it: the PDF holds the id only, never the words.
 """
 
 from __future__ import annotations
@@ -26,8 +29,9 @@ from ..input_guard import find_unsafe_text
 from ..journey import MODE_LABELS
 from ..models import utcnow
 from ..requests.document import DOCUMENT_FORMAT, DOCUMENT_VERSION
-from ..requests.fields import FIELDS_BY_NAME, Field, stored_value_problem
+from ..requests.fields import FIELDS, FIELDS_BY_NAME, Field, stored_value_problem
 from ..requests.reference import is_reference
+from ..rules.loader import IDENT
 
 ATTACHMENT_NAME = "request.json"
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
@@ -67,16 +71,37 @@ BAD_DATA_ADVICE = "Read the request in the PDF itself, or ask whoever sent it fo
 BAD_DATA = f"{BAD_DATA_WHAT}. {BAD_DATA_ADVICE}"
 
 
-def no_longer_offered(entry: Field, value: str) -> str:
-    """Why a PDF whose answer to a question naming local services (``request_options`` in the
-    partnership file) is not offered now cannot be imported: not damage, but an id changed or
-    removed from the file since the request was made (a PDF from before an upgrade, say)."""
+def _in_sentence(entry: Field) -> str:
+    """The field as the request's row names it, inside a sentence: "current level of support"."""
     row = entry.row.for_mode("practitioner") if entry.row is not None else entry.short_name("myself")
-    return (
-        f"The selected PDF cannot be imported: its {row[0].lower()}{row[1:]} is an answer this service no "
-        f"longer offers (id: {value}). Whoever looks after the service can offer it again, with that id, "
-        f"in request_options in the partnership file"
-    )
+    return row[0].lower() + row[1:]
+
+
+def earlier_answers(details: Mapping[str, Any]) -> list[tuple[Field, str]]:
+    """The answers to questions naming local services (``request_options`` in the partnership
+    file) that this service no longer offers: each field, and the id the request holds."""
+    return [
+        (entry, value)
+        for entry in FIELDS
+        if entry.local_options
+        and isinstance(value := details.get(entry.name), str)
+        and value
+        and value not in entry.choices()
+    ]
+
+
+def earlier_answers_note(details: Mapping[str, Any]) -> str:
+    """For the facilitator who imported a request, what it holds that this service no longer
+    offers (an id changed or removed from the partnership file since the request was made, a PDF
+    from before an upgrade, say), and how it is shown ("" if nothing)."""
+    said = []
+    for entry, value in earlier_answers(details):
+        said.append(
+            f"Its {_in_sentence(entry)} is an answer from an earlier version of the questions, which this "
+            f"service no longer offers (id: {value}). It was imported as it is: the request shows that id, and the "
+            "PDF you imported shows the answer in words."
+        )
+    return " ".join(said)
 
 
 NEWER_FORMAT = (
@@ -246,7 +271,14 @@ def check_document(document: Any) -> ImportedRequest:
         entry = FIELDS_BY_NAME.get(name)
         if entry is not None:  # a request field: checked as its entry in the fields table says
             if entry.local_options and isinstance(value, str) and value and value not in entry.choices():
-                raise ImportProblem(no_longer_offered(entry, value))
+                # An answer this service no longer offers (not damage: its id was changed or
+                # removed from the partnership file since): kept by its id, as a request stored
+                # before the change keeps it, and shown so (``Field.shown``). Only the shape the
+                # partnership file allows an id (letters, digits, _ . -, at most 40): no words.
+                if not IDENT.fullmatch(value):
+                    what = f"its {_in_sentence(entry)} is not an answer the questions could have recorded"
+                    raise ImportProblem(f"{BAD_DATA_WHAT}: {what}. {BAD_DATA_ADVICE}")
+                continue
             if (problem := stored_value_problem(entry, value)) is not None:
                 what = entry.short_name("myself")
                 raise ImportProblem(f"{BAD_DATA_WHAT}: its {what[0].lower()}{what[1:]} {problem}. {BAD_DATA_ADVICE}")
@@ -281,5 +313,7 @@ __all__ = [
     "ImportProblem",
     "ImportedRequest",
     "check_document",
+    "earlier_answers",
+    "earlier_answers_note",
     "read_request_pdf",
 ]

@@ -70,7 +70,7 @@ from . import bp, listing, service
 from .forms import NOT_ASSIGNED, AssignForm, ConfirmSignInForm, ImportForm, NoteForm, SignInForm, StatusForm
 from .guide import guide_html
 from .models import NOTE_MAX, Facilitator
-from .pdf_import import BAD_DATA, MAX_UPLOAD_BYTES, TOO_LARGE, ImportProblem, read_request_pdf
+from .pdf_import import BAD_DATA, MAX_UPLOAD_BYTES, TOO_LARGE, ImportProblem, earlier_answers_note, read_request_pdf
 
 FACILITATOR_KEY = service.FACILITATOR_SESSION_KEY
 ACTED_KEY = "inbox_acted_on"
@@ -1119,7 +1119,9 @@ def import_request() -> Response | str:
             form.pdf.errors = [BAD_DATA]
         else:
             if created:
-                flash(f"Request {stored.reference} imported", SUCCESS)
+                # An answer from an earlier version of the questions is said, with how it is shown.
+                note = earlier_answers_note(stored.details)
+                flash(f"Request {stored.reference} imported" + (f". {note}" if note else ""), SUCCESS)
             else:
                 flash(f"Request {stored.reference} was already in the inbox, so nothing was added", IMPORTANT)
             return redirect(url_for("inbox.request_page", reference=stored.reference))
