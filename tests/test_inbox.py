@@ -1630,6 +1630,40 @@ def test_an_import_refuses_words_in_place_of_an_answers_id(app: Flask) -> None:
         assert "its current level of support is not an answer the questions could have recorded" in text(response)
 
 
+def test_a_pdf_made_under_other_questions_is_refused_saying_why_and_what_to_do(app: Flask) -> None:
+    """Facilitator review: a PDF made under another version of the rule pack, with an answer the
+    pack no longer offers (here a criterion removed since), or without a question added since, was
+    refused as answers that "do not lead to a Space to Think request", which was not what had
+    happened, with "Contact the person who sent it" and no more. The rules cannot say whether it
+    fits them, so it is still refused (they decide whether it is safe to treat as a request for a
+    session), saying why and what to do. Under the same version of the rules, the file was altered:
+    refused as before."""
+    from app.inbox.pdf_import import NOT_A_REQUEST_ROUTE
+
+    client, _ = signed_in(app)
+    valid = valid_document(app)
+    removed = {**valid["answers"], "criteria": ["stuck", "a_criterion_removed_since"]}
+    added = {key: value for key, value in valid["answers"].items() if key != "multi_agency"}
+    for answers, why in (
+        (
+            removed,
+            "and its answer to “What would you like a reflective space to help with?” is not one the questions "
+            "offer now",
+        ),
+        (added, "which did not ask “Are other agencies involved with this child or family, or should they be?”"),
+    ):
+        response, stored = imported_as(app, client, {**valid, "answers": answers, "rule_pack_version": "0123456789ab"})
+        assert response.status_code == 200 and stored is None
+        assert (
+            f"The selected PDF cannot be imported: it was made with a different version of the questions, {why}, so "
+            "this service cannot check that the request fits its rules. Read the request in the PDF itself, and "
+            "contact the person who made it (their details are in the PDF) to ask them to make the request again "
+            "with this service if they still want a session"
+        ) in html.unescape(text(response))
+        response, stored = imported_as(app, client, {**valid, "answers": answers})
+        assert response.status_code == 200 and NOT_A_REQUEST_ROUTE in text(response) and stored is None
+
+
 def test_an_import_shows_what_the_rules_say_never_what_the_file_says(app: Flask) -> None:
     """The explanation, guidance, flags, criteria and mode come from the rule pack; answers off
     the path are dropped."""

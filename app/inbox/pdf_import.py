@@ -112,6 +112,18 @@ NOT_A_REQUEST_ROUTE = (
     "The answers in the selected PDF do not lead to a Space to Think request under this service's rules, "
     "so it cannot be imported. Contact the person who sent it"
 )
+# A PDF made under another version of the rule pack, whose answers stop, under this one, at a
+# question it answered with an option the pack no longer has, or did not ask: refused, as the rules
+# cannot say whether the request fits them (whether it is safe to treat as a request for a session
+# is what they decide), nor make its explanation and flags again. {why}: one of the two below.
+OTHER_QUESTIONS = (
+    "The selected PDF cannot be imported: it was made with a different version of the questions, {why}, so "
+    "this service cannot check that the request fits its rules. Read the request in the PDF itself, and contact "
+    "the person who made it (their details are in the PDF) to ask them to make the request again with this "
+    "service if they still want a session"
+)
+ANSWER_NOT_OFFERED = "and its answer to “{question}” is not one the questions offer now"
+QUESTION_NOT_ASKED = "which did not ask “{question}”"
 TOO_OLD = (
     "The request in the selected PDF was made on {day}, more than {days} days ago. Requests are deleted "
     "after {days} days, so it cannot be imported"

@@ -50,7 +50,15 @@ from ..space_sessions.models import SpaceSession
 from ..space_sessions.service import ARRANGED, after_status_change, not_held_yet, session_place, session_words
 from ..stats.service import SESSION_HELD, add_count
 from .models import EMAIL_MAX, FACILITATOR, NAME_MAX, NOTE_MAX, ROLES, Assignment, Facilitator, TriageNote
-from .pdf_import import NOT_A_REQUEST_ROUTE, TOO_OLD, ImportedRequest, ImportProblem
+from .pdf_import import (
+    ANSWER_NOT_OFFERED,
+    NOT_A_REQUEST_ROUTE,
+    OTHER_QUESTIONS,
+    QUESTION_NOT_ASKED,
+    TOO_OLD,
+    ImportedRequest,
+    ImportProblem,
+)
 
 # A rule pack's version: the first 12 hex digits of its content's hash (app.rules.loader).
 PACK_VERSION = re.compile(r"[0-9a-f]{12}")
@@ -1167,6 +1175,14 @@ def imported_record(imported: ImportedRequest, now: dt.datetime | None = None) -
     it. Raises ``InvalidRequest`` for data no submission could have made."""
     pack = current_pack()
     state = evaluate(pack, imported.answers)
+    stopped_at = state.next_question
+    if stopped_at is not None and imported.rule_pack_version != pack.version:
+        # Made under other rules, its answers stop here under these: at a question answered with
+        # an option these rules no longer have, or one those rules did not ask. Said, with what to
+        # do. (Under these same rules, the file was altered: it does not lead to a request.)
+        why = ANSWER_NOT_OFFERED if stopped_at.id in imported.answers else QUESTION_NOT_ASKED
+        question = stopped_at.title.for_mode(state.mode)
+        raise ImportProblem(OTHER_QUESTIONS.format(why=why.format(question=question)))
     if state.outcome is None or not state.outcome.request:
         raise ImportProblem(NOT_A_REQUEST_ROUTE)
     days = int(current_app.config.get("RETENTION_DAYS") or 90)
