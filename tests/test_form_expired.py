@@ -215,7 +215,7 @@ def test_a_submission_goes_back_to_check_your_answers_and_sends_nothing(
 
 
 @pytest.mark.parametrize("elsewhere", ["/exit", "/start-again"])
-def test_after_exit_or_start_again_in_another_tab_the_page_says_so_and_keeps_nothing(
+def test_after_exit_or_start_again_in_another_tab_the_page_says_so_saves_nothing_and_gives_back_the_text(
     client: FlaskClient, app: Flask, elsewhere: str
 ) -> None:
     walker = walk_to(client, "practitioner")
@@ -238,6 +238,49 @@ def test_after_exit_or_start_again_in_another_tab_the_page_says_so_and_keeps_not
         assert "started again in another tab" in text
         assert 'href="/questions/mode"' in response.get_data(as_text=True)  # where the new check stands
     assert "reflection" not in stored_details(client)
+    # Found (tester): what was typed was thrown away here, though the page for a session that ran
+    # out gives it back; now it is given back too, read-only, to copy.
+    assert "What you typed on that page is below" in text
+    assert f"readonly>{html.escape(TYPED, quote=False)}</textarea>" in response.get_data(as_text=True)
+
+
+def test_a_details_page_sent_after_the_request_went_from_another_tab_gives_back_what_was_typed(
+    client: FlaskClient, app: Flask
+) -> None:
+    """Found (tester): a details page sent after Send request in another tab went to the
+    "Request sent" page, with no word that what had just been typed was not in the request."""
+    walker = walk_to(client, "practitioner")
+    fill_details(walker)
+    old_token = token_from(walker.get("/request/reflection"))
+    assert walker.post("/request/submit", {}).status_code == 302  # the other tab
+    response = walker.client.post("/request/reflection", data={"reflection": TYPED, "csrf_token": old_token})
+    assert response.status_code == 400
+    text = text_of(response)
+    assert "the request had already been sent" in text and "was not added to it" in text
+    assert f"readonly>{html.escape(TYPED, quote=False)}</textarea>" in response.get_data(as_text=True)
+    assert 'href="/request/submitted"' in response.get_data(as_text=True)
+    assert request_count(app) == 1
+    # With nothing typed (a page of choices), straight to the request that was sent, as before.
+    for token in (old_token, "bogus"):
+        response = walker.client.post("/request/manager", data={"manager_knows": "yes", "csrf_token": token})
+        assert response.status_code == 302 and response.location.endswith("/request/submitted")
+
+
+def test_a_details_page_sent_after_the_answers_changed_in_another_tab_gives_back_what_was_typed(
+    client: FlaskClient, app: Flask
+) -> None:
+    """Found (tester): after an answer was changed in another tab so that it no longer leads to
+    a request, a details page sent went to the outcome, and what had been typed was lost."""
+    walker = walk_to(client, "practitioner")
+    token = token_from(walker.get("/request/reflection"))
+    assert walker.answer("immediate_danger", "yes").status_code == 302  # the other tab
+    response = walker.client.post("/request/reflection", data={"reflection": TYPED, "csrf_token": token})
+    assert response.status_code == 400
+    text = text_of(response)
+    assert "the answers it belonged to have changed" in text and "Nothing on this page was saved" in text
+    assert f"readonly>{html.escape(TYPED, quote=False)}</textarea>" in response.get_data(as_text=True)
+    assert 'href="/result"' in response.get_data(as_text=True)  # where the check stands now
+    assert "reflection" not in stored_details(client) and request_count(app) == 0
 
 
 @pytest.mark.parametrize("elsewhere", ["/exit", "/start-again"])

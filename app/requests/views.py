@@ -31,7 +31,7 @@ import functools
 import logging
 from typing import Any
 
-from flask import current_app, g, jsonify, redirect, render_template, request, session, url_for
+from flask import current_app, g, jsonify, make_response, redirect, render_template, request, session, url_for
 from flask_wtf.csrf import CSRFError
 from werkzeug.wrappers import Response
 
@@ -178,6 +178,8 @@ def require_eligible_journey() -> Response | None:
     if journey_complete(state):
         forget_answers_of_another_mode(state.mode)
         return None
+    if request.method == "POST" and typed_text.typed_text_kept():
+        return form_no_longer_fits(state)  # (what was typed would be lost on the way)
     if just_submitted():
         # Back, reload or a second tab after submitting: the journey has been cleared.
         return redirect(url_for("requests.submitted"))
@@ -555,10 +557,9 @@ def form_not_checked(error: CSRFError) -> Response | tuple[str, int]:
         return render_error(400, csrf_failure=True, kept=typed_text.typed_text_kept())
     state = current_state()
     if not journey_complete(state):
-        if just_submitted():
+        if just_submitted() and not typed_text.typed_text_kept():
             return redirect(url_for("requests.submitted"))  # sent from another tab: nothing more to do here
-        url = journey_url(state) if has_journey() else None
-        return render_template("requests/form_expired.html", journey_url=url), 400
+        return form_no_longer_fits(state)
     page: Response | str
     slug = (request.view_args or {}).get("slug")
     if request.endpoint == "requests.identifying":
@@ -572,6 +573,20 @@ def form_not_checked(error: CSRFError) -> Response | tuple[str, int]:
     if isinstance(page, Response):
         return page  # (something else needs doing first: where it is, as a GET would go)
     return page, 400
+
+
+def form_no_longer_fits(state: JourneyState) -> Response:
+    """A request page's form sent when the journey is no longer asking for a session (the request
+    was sent, or the answers changed or were cleared, in another tab): nothing saved, and the free
+    text it carried given back to copy (400)."""
+    url = journey_url(state) if has_journey() else None
+    page = render_template(
+        "requests/form_expired.html",
+        journey_url=url,
+        sent=just_submitted() is not None,
+        kept=typed_text.typed_text_kept(),
+    )
+    return make_response(page, 400)
 
 
 def page_not_saved(page: Page, state: JourneyState) -> Response | str:
