@@ -19,6 +19,7 @@ from app.sessions import JourneySessionRow
 from support import csrf_token
 from support.hardening import signed_in
 from support.sessions import idle_nearly_to_the_limit
+from support.submission import SUPERVISION_PATH, to_outcome
 
 CLEARED = "Your answers were cleared"
 
@@ -150,6 +151,21 @@ def test_without_javascript_an_idle_journey_leads_to_the_page(client: FlaskClien
         db.session.execute(update(JourneySessionRow).values(expires_at=dt.datetime(2000, 1, 1)))
         db.session.commit()
     response = client.get("/questions/immediate_danger")
+    assert response.status_code in (302, 303) and response.location == "/session-expired"
+    page = client.get(response.location)
+    assert page.status_code == 200 and CLEARED in text_of(page)
+
+
+def test_the_supervision_record_link_after_the_idle_time_says_the_answers_were_cleared(
+    client: FlaskClient, app: Flask
+) -> None:
+    """Found (tester): the supervision record's link on an outcome page left open past the idle
+    time led, without a word, to the first question ("Who is using this today?"); every other
+    page of the journey says the answers were cleared."""
+    to_outcome(client, SUPERVISION_PATH)
+    assert client.get("/request/supervision-record.pdf").mimetype == "application/pdf"
+    expire_every_session(app)
+    response = client.get("/request/supervision-record.pdf")
     assert response.status_code in (302, 303) and response.location == "/session-expired"
     page = client.get(response.location)
     assert page.status_code == 200 and CLEARED in text_of(page)

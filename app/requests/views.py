@@ -707,6 +707,8 @@ def supervision_record() -> Response | tuple[str, int]:
             state = evaluate(current_pack(), stored.answers)
             from_stored = stored.reference
     if state.outcome is None or state.mode != "supervision":
+        if session_expired():  # the outcome page's link, after the idle time: say why, as every journey page does
+            return redirect(url_for("main.session_expired"))
         if not has_journey():
             return redirect(url_for("wizard.start"))
         if state.mode == "supervision":  # a supervision journey that has not reached its outcome
