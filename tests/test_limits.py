@@ -136,6 +136,9 @@ def test_supervision_records_are_limited_per_address(tmp_path) -> None:
             body = response.get_data()
     assert statuses == [(200, "application/pdf")] * 2 + [(429, "text/html")]
     assert b"too many attempts" in body and b"Wait a minute, then try again" in body
+    # A way back to the outcome page, which had the link (new-user review: only Back led there).
+    assert b'href="/continue">Go back to the questions</a>' in body
+    assert client.get("/continue").headers["Location"] == "/result"
     with client.get("/result") as outcome_page:  # the journey goes on; only the record waits
         assert outcome_page.status_code == 200
 
