@@ -865,7 +865,7 @@ def test_the_nginx_access_log_leaves_out_feedback_link_tokens_and_questions(tmp_
     assert "max-age=" in security_headers["Strict-Transport-Security"]
     assert "frame-ancestors 'none'" in security_headers["Content-Security-Policy"]
     site = (DEPLOY / "nginx-space-to-think.conf").read_text()
-    [map_block] = re.findall(r"^map \$uri .*?^\}", site, flags=re.M | re.S)
+    map_block = "\n".join(re.findall(r"^map \$uri .*?^\}", site, flags=re.M | re.S))
     [log_format] = re.findall(r"^\s*(log_format space_to_think .*?;)$", site, flags=re.M)
     # The site's static files, from this checkout's static/ (what scripts/setup builds).
     static_block = nested_block(site, "location /static/ {").replace(
@@ -876,13 +876,16 @@ def test_the_nginx_access_log_leaves_out_feedback_link_tokens_and_questions(tmp_
     conf = nginx_conf(
         tmp_path,
         f"{map_block}\n{log_format}\naccess_log {tmp_path}/access.log space_to_think;\n"
-        f"server {{ listen 127.0.0.1:{port}; location / {{ return 204; }}\n{static_block}\n}}\n",
+        f"server {{ listen 127.0.0.1:{port}; location / {{ return 204; }}\n"
+        f'location /result {{ return 200 "an outcome page"; }}\n{static_block}\n}}\n',
     )
     nginx = start_nginx(program, tmp_path, conf, port)
     try:
         for path in ("/feedback/Xk3-secret_TOKEN", "/feedback/thank-you", "/start", "/questions/allegation"):
             with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=5) as response:
                 assert response.status == 204
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/result", timeout=5) as response:
+            assert response.read() == b"an outcome page"
         # Static files: a versioned URL (as the pages give: app/static_files.py) kept a year, others an hour.
         for query, max_age in (("?v=0123456789ab", 31_536_000), ("", 3600)):
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/static/favicon.svg{query}", timeout=5) as response:
@@ -903,9 +906,16 @@ def test_the_nginx_access_log_leaves_out_feedback_link_tokens_and_questions(tmp_
     assert '"GET /feedback/thank-you"' in logged and '"GET /start"' in logged
     # Which question was reached would show how the ones before were answered (privacy review).
     assert '"GET /questions/[question]"' in logged and "allegation" not in logged
+    # Nor the size of a page of the app: each question's, each redirect's (it names the next page)
+    # and each outcome's differs, so sizes showed the same (diff review). A static file's is kept.
+    assert re.search(r'"GET /result" 200 - ', logged), logged
+    favicon = (PROJECT_ROOT / "static/favicon.svg").stat().st_size
+    assert f'"GET /static/favicon.svg" 200 {favicon} ' in logged, logged
     unit = (DEPLOY / "space-to-think-web.service").read_text()
     [log_format_gunicorn] = re.findall(r"--access-logformat '([^']*)'", unit)
-    assert not {"%(U)s", "%(r)s", "%(q)s", "%(R)s"} & set(re.findall(r"%\([^)]*\)s", log_format_gunicorn))
+    assert not {"%(U)s", "%(r)s", "%(q)s", "%(R)s", "%(b)s", "%(B)s"} & set(
+        re.findall(r"%\([^)]*\)s", log_format_gunicorn)
+    )
 
 
 def test_a_misspelt_setting_stops_production_and_is_warned_of_elsewhere(caplog) -> None:  # type: ignore[no-untyped-def]
