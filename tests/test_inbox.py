@@ -596,6 +596,42 @@ def test_a_read_only_account_refused_a_request_is_in_its_audit_trail(app: Flask)
     assert len(events(app, "refused")) == 5
 
 
+def test_a_read_only_accounts_repeated_refusals_do_not_fill_the_audit_log(app: Flask) -> None:
+    """Found (diff review): each refusal of a read-only account was a row, so reloading (or a
+    script asking for) a request's address filled its trail, shown whole on the request's page,
+    and the audit log, at up to the site-wide limit's 2,000 a minute; and a made-up reference of
+    the right shape was kept as a request's. The same refusal is recorded once in 10 minutes, a
+    reference only of a stored request, and repeats in a row are one line of the trail."""
+    from app.requests.reference import new_reference
+
+    add_facilitator(app)
+    with app.app_context():
+        service.add_facilitator("chair@partnership.example", "Chair", PASSWORD, "partnership")
+    reference = stored_request(app)
+    made_up = next(found for found in iter(new_reference, None) if found != reference)
+    client = app.test_client()
+    assert sign_in(client, "chair@partnership.example").status_code == 302
+    for _ in range(20):
+        for path in (f"/inbox/requests/{reference}", f"/inbox/requests/{made_up}", "/inbox"):
+            assert client.get(path).status_code == 403, path
+    assert [(e.reference, e.detail) for e in events(app, "refused")] == [
+        (reference, "read-only account; request_page"),
+        (None, "read-only account; request_page"),
+        (None, "read-only account; index"),
+    ]
+    # Later than that: recorded again, and shown with the first as one line of the trail.
+    with app.app_context():
+        for event in db.session.scalars(select(AuditEvent)):
+            event.at -= dt.timedelta(minutes=11)
+        db.session.commit()
+    assert client.get(f"/inbox/requests/{reference}").status_code == 403
+    assert len([e for e in events(app, "refused") if e.reference == reference]) == 2
+    facilitator = app.test_client()
+    assert sign_in(facilitator).status_code == 302
+    page = text(facilitator.get(f"/inbox/requests/{reference}"))
+    assert page.count("Refused to a read-only account (statistics only)") == 1 and "(2 times, the last at" in page
+
+
 def test_sign_in_returns_to_the_page_asked_for_but_never_to_another_site(app: Flask) -> None:
     add_facilitator(app)
     reference = stored_request(app)

@@ -845,7 +845,7 @@ def audit_trail(reference: str) -> list[TrailEntry]:
             event.actor,
             event.detail,
         )
-        if event.action in ("viewed", "listed") and same:
+        if event.action in ("viewed", "listed", REFUSED_ACTION) and same:
             # Views in a row by the same account (not only the same name), one line (found: 59
             # "Viewed" lines among 25 actions); the same for showings in the list.
             entries[-1] = replace(entries[-1], times=entries[-1].times + 1, last_at=event.at)
@@ -861,10 +861,36 @@ def record_view(request: StoredRequest, facilitator: Facilitator) -> None:
     audit.record_event("viewed", request.reference, facilitator.actor, "inbox")
 
 
-def record_refusal(facilitator: Facilitator, reference: str | None, page: str) -> None:
+# The same refusal (account, page and request) again within this time is not recorded again.
+REFUSAL_RECORDED_ONCE_IN = dt.timedelta(minutes=10)
+
+
+def record_refusal(facilitator: Facilitator, reference: str | None, page: str, now: dt.datetime | None = None) -> None:
     """Audit that a read-only account was refused an inbox page (``page``), in the trail of the
-    request it names (``reference``), if any."""
-    audit.record_event(REFUSED_ACTION, reference, facilitator.actor, f"{READ_ONLY_REFUSED}; {page}")
+    request it names (``reference``) if one is stored, else with no reference.
+
+    Once per ``REFUSAL_RECORDED_ONCE_IN`` for the same account, page and request: found (diff
+    review), each refusal was a row, so an account reloading (or a script asking for) a request's
+    address filled its trail, shown whole on the request's page, and the audit log, with up to
+    the site-wide limit's 2,000 rows a minute; and every made-up reference of the right shape was
+    kept in the log as a request's. The first refusal shows the account tried; its repeats add
+    nothing but rows."""
+    if reference is not None and find_request(reference) is None:
+        reference = None  # no request of that reference: no trail to put it in
+    detail = f"{READ_ONLY_REFUSED}; {page}"
+    recently = db.session.scalar(
+        select(AuditEvent.id)
+        .where(
+            AuditEvent.at >= (now or utcnow()) - REFUSAL_RECORDED_ONCE_IN,
+            AuditEvent.action == REFUSED_ACTION,
+            AuditEvent.actor == facilitator.actor,
+            AuditEvent.detail == detail,
+            AuditEvent.reference.is_(None) if reference is None else AuditEvent.reference == reference,
+        )
+        .limit(1)
+    )
+    if recently is None:
+        audit.record_event(REFUSED_ACTION, reference, facilitator.actor, detail)
 
 
 def record_pdf_download(request: StoredRequest, facilitator: Facilitator) -> None:
