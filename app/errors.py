@@ -167,8 +167,42 @@ def error_without_messages(error: BaseException) -> str:
     return "".join(parts).rstrip("\n")
 
 
+def log_unexpected_error(error: BaseException) -> None:
+    """An unexpected error in the log: a database error as ``log_database_error`` logs it, any
+    other by ``error_without_messages``."""
+    if isinstance(error, SQLAlchemyError):
+        log_database_error(error)
+    else:
+        log.error("Unhandled error on a request: %s", error_without_messages(error))
+
+
+class ErrorsWithoutMessages(logging.Filter):
+    """On Flask's own logger (``app.logger``): an error it logs with its traceback (its
+    "Request finalizing failed", when an error page could not be finished) is logged with
+    ``error_without_messages`` instead, its messages left out."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and record.exc_info[1] is not None:
+            record.msg, record.args = "%s: %s", (record.getMessage(), error_without_messages(record.exc_info[1]))
+            record.exc_info, record.exc_text = None, None
+        return True
+
+
 def register_error_handlers(app: Flask) -> None:
-    """Send CSRF failures, HTTP errors and anything unexpected to ``render_error``."""
+    """Send CSRF failures, HTTP errors and anything unexpected to ``render_error``.
+
+    An error raised outside the view (in an ``after_request`` function, or saving the session)
+    reaches Flask's ``handle_exception``, which logs it itself (``log_exception``) before the
+    handlers below: whole, messages and all, as "Exception on <path>", the path naming the
+    question page (found, diff review: the errors the handlers log left messages out, these did
+    not). It is logged as the handlers log theirs."""
+
+    def log_exception(exc_info: Any) -> None:
+        log_unexpected_error(exc_info[1])
+
+    app.log_exception = log_exception  # type: ignore[method-assign]  # Flask's hook, called by handle_exception
+    if not any(isinstance(existing, ErrorsWithoutMessages) for existing in app.logger.filters):
+        app.logger.addFilter(ErrorsWithoutMessages())
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError) -> tuple[str, int]:
@@ -209,13 +243,10 @@ def register_error_handlers(app: Flask) -> None:
         if propagate:
             raise error
         code = 500
-        if isinstance(error, SQLAlchemyError):  # logged without its message: it can quote what was typed
-            log_database_error(error)
-            if is_database_outage(error):
-                leave_session_untouched()
-                code = 503
-        else:
-            log.error("Unhandled error on a request: %s", error_without_messages(error))
+        log_unexpected_error(error)  # without its message: it can quote what was typed
+        if isinstance(error, SQLAlchemyError) and is_database_outage(error):
+            leave_session_untouched()
+            code = 503
         try:
             return render_error(code)
         except Exception as page_error:  # noqa: BLE001 — the error page itself failed: last resort, no traceback

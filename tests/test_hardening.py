@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from flask import Flask
+from flask import Flask, request
 from werkzeug.test import TestResponse
 
 from app import create_app
@@ -801,3 +801,30 @@ def test_an_unexpected_error_is_logged_without_messages_that_may_quote_what_was_
     assert "builtins.ValueError (message not logged)" in logged and "in quoting_error" in logged
     assert "builtins.LookupError (message not logged)" in logged and "in error_after_a_db_error" in logged
     assert "raised while handling sqlalchemy.exc.IntegrityError" in logged
+
+
+def test_an_error_raised_after_the_view_is_logged_without_its_message_or_the_page(app: Flask, caplog) -> None:
+    """Found (diff review): an error raised outside the view (in an after_request function, or
+    saving the session) reached Flask's own handler, which logged the whole traceback, messages
+    and all, as "Exception on <path>", the path naming the question page, before the error page."""
+    secret = "note about a child called Secretname"
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+
+    @app.get("/_test/after-the-view/allegation")
+    def after_the_view() -> str:
+        return "made"
+
+    @app.after_request
+    def fail_after(response):  # type: ignore[no-untyped-def]
+        if request.path.startswith("/_test/after-the-view/"):
+            raise ValueError(f"could not keep {secret!r}")
+        return response
+
+    with caplog.at_level(logging.DEBUG):
+        response = app.test_client().get("/_test/after-the-view/allegation")
+    assert response.status_code == 500 and "Sorry, there is a problem with the service" in text(response)
+    logged = logged_text(caplog)
+    assert "Secretname" not in logged and "allegation" not in logged
+    assert "builtins.ValueError (message not logged)" in logged and "in fail_after" in logged
+    # The error page met the same error: Flask's own "Request finalizing failed" leaves it out too.
+    assert "Request finalizing failed with an error while handling an error: builtins.ValueError (message" in logged
