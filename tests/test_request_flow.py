@@ -829,6 +829,21 @@ def test_a_supervision_record_made_from_the_stored_request_is_audited(client, ap
         ]
 
 
+def test_supervision_records_made_again_are_one_line_of_the_requests_trail(client, app) -> None:
+    """Found (diff review): each supervision record made from a sent request (up to 60 an hour)
+    was a line of its own in the trail the facilitators read on the request's page."""
+    from app.inbox.service import audit_trail
+
+    walker = to_outcome(client, SUPERVISION_PATH)
+    submitted_request(walker, SUPERVISION_PATH)
+    for _ in range(3):
+        assert client.get("/request/supervision-record.pdf").status_code == 200
+    with app.app_context():
+        [stored] = stored_requests(app)
+        made = [entry for entry in audit_trail(stored.reference) if entry.action.startswith("Supervision record")]
+        assert [(entry.who, entry.times) for entry in made] == [("The requester", 3)]
+
+
 def test_supervision_record_not_offered_in_practitioner_mode(client) -> None:
     to_outcome(client)
     response = client.get("/request/supervision-record.pdf")

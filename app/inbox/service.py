@@ -813,6 +813,12 @@ def _session_names(ids: set[int]) -> dict[str, str]:
     return names
 
 
+# Repeated in a row by the same account (or session) with the same detail: one line of the trail
+# ("5 times, the last at ..."). Found (diff review): the supervision record, made again from a sent
+# request's answers up to 60 times an hour, and the requester's PDF downloads, were a line each.
+COLLAPSED_ACTIONS = frozenset({"viewed", "listed", REFUSED_ACTION, "pdf_downloaded", "supervision_record"})
+
+
 def audit_trail(reference: str) -> list[TrailEntry]:
     """The request's audit events, oldest first, in words: facilitators named, statuses,
     outcomes and sessions in words (``_trail_words``)."""
@@ -845,7 +851,7 @@ def audit_trail(reference: str) -> list[TrailEntry]:
             event.actor,
             event.detail,
         )
-        if event.action in ("viewed", "listed", REFUSED_ACTION) and same:
+        if event.action in COLLAPSED_ACTIONS and same:
             # Views in a row by the same account (not only the same name), one line (found: 59
             # "Viewed" lines among 25 actions); the same for showings in the list.
             entries[-1] = replace(entries[-1], times=entries[-1].times + 1, last_at=event.at)
