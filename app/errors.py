@@ -23,6 +23,8 @@ from .typed_text import typed_text_kept
 
 # Error pages with their own template in templates/errors/; other codes use errors/error.html.
 ERROR_TEMPLATES = {400, 403, 404, 405, 413, 429, 500, 503}
+# The addresses of the questions, the outcome and the request (``in_journey``).
+JOURNEY_PATHS = ("/start", "/continue", "/questions/", "/result", "/request")
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +57,8 @@ def render_error(
     template = f"errors/{code}.html" if code in ERROR_TEMPLATES else "errors/error.html"
     # A form in the facilitators' inbox is not a journey's: its page says so, and leads back there.
     in_inbox = has_request_context() and (request.path == "/inbox" or request.path.startswith("/inbox/"))
+    # A page of the questions, their outcome or the request: its 429 leads back to the questions.
+    in_journey = has_request_context() and request.path.startswith(JOURNEY_PATHS)
     # Who is signed in to the inbox (set by its require_facilitator), so a refusal can lead back
     # to what the account may open: "statistics" (a read-only account), "inbox", or None.
     account = g.get("facilitator") if in_inbox else None
@@ -64,6 +68,7 @@ def render_error(
         "csrf_failure": csrf_failure,
         "description": description,
         "in_inbox": in_inbox,
+        "in_journey": in_journey,
         "signed_in_to": signed_in_to,
         "kept": kept or [],
         "answers_gone": answers_gone,
@@ -83,6 +88,7 @@ def render_error(
             description,
             session_expired(),
             in_inbox,
+            in_journey,
             signed_in_to,
             answers_gone,
             wait,

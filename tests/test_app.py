@@ -1078,7 +1078,10 @@ def test_too_many_requests_is_a_friendly_page(tmp_path) -> None:
     client = app.test_client()
     statuses = [client.get("/cookies").status_code for _ in range(3)]
     assert statuses == [200, 200, 429]
-    assert "too many attempts" in client.get("/cookies").get_data(as_text=True)
+    page = client.get("/cookies").get_data(as_text=True)
+    assert "too many attempts" in page
+    # Not a page of the questions (the feedback page, say): no link to them (diff review).
+    assert "Go back to the questions" not in page
 
 
 def test_behind_a_trusted_proxy_the_visitor_address_and_https_are_used(tmp_path) -> None:
