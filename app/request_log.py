@@ -3,9 +3,10 @@
 ``flask run`` (``scripts/run``) logs every request line, as ``"GET /path?query HTTP/1.1" 200``.
 A query string can hold what someone typed (an inbox search), and a feedback link's path is a
 single-use token sent to a practitioner. Like the nginx example's access log, this log keeps the
-path without its query string, a feedback link as ``/feedback/[link]``, and each question page
-as ``/questions/[question]`` (the questions a visitor reaches, in order, show how they answered
-the ones before). gunicorn, in
+path without its query string and a feedback link as ``/feedback/[link]``, and leaves out the
+questions, the outcome and the request (their paths, and how many a visitor went through, show
+how they answered), unless the app failed on them (5xx: then a question page is
+``/questions/[question]``). gunicorn, in
 production, logs through nginx's format instead (deploy/).
 """
 
@@ -24,6 +25,8 @@ _REQUEST_LINE = re.compile(
 HIDDEN_LINE = "[request line not shown]"
 _FEEDBACK_LINK = re.compile(r"^/feedback/(?!thank-you$)[^/]+")
 _QUESTION_PAGE = re.compile(r"^/questions/.*")
+# The questions, the outcome and the request: not logged but on a server error (nginx's example too).
+_JOURNEY_PAGE = re.compile(r"^/(start|continue|questions/|result|request)")
 
 
 def quiet_target(target: str) -> str:
@@ -40,6 +43,8 @@ class QuietRequestLines(logging.Filter):
         message = str(record.msg)  # werkzeug's: "<address> - - [<date>] " then its own format
         if message.endswith('"%s" %s %s') and isinstance(args, tuple) and args and isinstance(args[0], str):
             found = _REQUEST_LINE.match(args[0])
+            if found and _JOURNEY_PAGE.match(found["target"]) and not str(args[1]).startswith("5"):
+                return False  # a page of the questions, answered: where it leads is not logged
             if found:
                 target = quiet_target(found["target"])
                 line = f"{found['before']}{found['method']} {target}{found['rest']}{found['after']}"

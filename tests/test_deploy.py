@@ -865,7 +865,8 @@ def test_the_nginx_access_log_leaves_out_feedback_link_tokens_and_questions(tmp_
     assert "max-age=" in security_headers["Strict-Transport-Security"]
     assert "frame-ancestors 'none'" in security_headers["Content-Security-Policy"]
     site = (DEPLOY / "nginx-space-to-think.conf").read_text()
-    map_block = "\n".join(re.findall(r"^map \$uri .*?^\}", site, flags=re.M | re.S))
+    map_block = "\n".join(re.findall(r'^map "?\$uri.*?^\}', site, flags=re.M | re.S))
+    [access_log] = re.findall(r"^\s*access_log /var/log/nginx/space-to-think\.access\.log (.*;)$", site, flags=re.M)
     [log_format] = re.findall(r"^\s*(log_format space_to_think .*?;)$", site, flags=re.M)
     # The site's static files, from this checkout's static/ (what scripts/setup builds).
     static_block = nested_block(site, "location /static/ {").replace(
@@ -875,9 +876,10 @@ def test_the_nginx_access_log_leaves_out_feedback_link_tokens_and_questions(tmp_
     port = free_port()
     conf = nginx_conf(
         tmp_path,
-        f"{map_block}\n{log_format}\naccess_log {tmp_path}/access.log space_to_think;\n"
+        f"{map_block}\n{log_format}\naccess_log {tmp_path}/access.log {access_log}\n"
         f"server {{ listen 127.0.0.1:{port}; location / {{ return 204; }}\n"
-        f'location /result {{ return 200 "an outcome page"; }}\n{static_block}\n}}\n',
+        f'location /result {{ return 200 "an outcome page"; }}\n'
+        f"location /questions/broken {{ return 500; }}\n{static_block}\n}}\n",
     )
     nginx = start_nginx(program, tmp_path, conf, port)
     try:
@@ -886,6 +888,10 @@ def test_the_nginx_access_log_leaves_out_feedback_link_tokens_and_questions(tmp_
                 assert response.status == 204
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/result", timeout=5) as response:
             assert response.read() == b"an outcome page"
+        with pytest.raises(urllib.error.HTTPError) as failed:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/questions/broken", timeout=5)
+        assert failed.value.code == 500
+        failed.value.close()
         # Static files: a versioned URL (as the pages give: app/static_files.py) kept a year, others an hour.
         for query, max_age in (("?v=0123456789ab", 31_536_000), ("", 3600)):
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/static/favicon.svg{query}", timeout=5) as response:
@@ -903,12 +909,15 @@ def test_the_nginx_access_log_leaves_out_feedback_link_tokens_and_questions(tmp_
     logged = (tmp_path / "access.log").read_text()
     assert "Xk3-secret_TOKEN" not in logged
     assert '"GET /feedback/[link]"' in logged
-    assert '"GET /feedback/thank-you"' in logged and '"GET /start"' in logged
-    # Which question was reached would show how the ones before were answered (privacy review).
-    assert '"GET /questions/[question]"' in logged and "allegation" not in logged
+    assert '"GET /feedback/thank-you"' in logged
+    # Which questions were reached, and how many, would show how they were answered (privacy and
+    # diff reviews): the questions, the outcome and the request are not logged, unless the app
+    # failed on them, and then without the question's name.
+    assert "/start" not in logged and "allegation" not in logged and "/result" not in logged
+    assert '"GET /questions/[question]" 500 - ' in logged and "broken" not in logged
     # Nor the size of a page of the app: each question's, each redirect's (it names the next page)
     # and each outcome's differs, so sizes showed the same (diff review). A static file's is kept.
-    assert re.search(r'"GET /result" 200 - ', logged), logged
+    assert re.search(r'"GET /feedback/thank-you" 204 - ', logged), logged
     favicon = (PROJECT_ROOT / "static/favicon.svg").stat().st_size
     assert f'"GET /static/favicon.svg" 200 {favicon} ' in logged, logged
     unit = (DEPLOY / "space-to-think-web.service").read_text()

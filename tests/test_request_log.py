@@ -33,6 +33,9 @@ def test_a_feedback_token_or_a_search_never_reaches_the_development_servers_log(
                 "/feedback/thank-you",
                 "/inbox?q=Jane%C2%A0Smith",  # a no-break space, as pasted from a document
                 "/feedback/tok3n%C2%A0Secret",
+                "/questions/mode",
+                "/result",
+                "/questions/allegation",
             ):
                 with contextlib.suppress(HTTPError):  # a 404 or a redirect to sign in is logged all the same
                     urllib.request.urlopen(base + path, timeout=10).close()  # noqa: S310 - our own loopback server
@@ -51,6 +54,9 @@ def test_a_feedback_token_or_a_search_never_reaches_the_development_servers_log(
     assert "GET /feedback/thank-you HTTP/1.1" in logged  # the thank-you page is no secret
     assert "tok3nSecretValue" not in logged and "Jane" not in logged and "2015" not in logged
     assert "Secret" not in logged and "[request line not shown]" in logged
+    # The questions, the outcome and the request are not logged: their paths, and how many a
+    # visitor went through, show how they answered (diff review).
+    assert "/questions/" not in logged and "/result" not in logged
 
 
 @pytest.mark.parametrize(
