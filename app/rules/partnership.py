@@ -7,8 +7,8 @@ Everything that differs from one area to another and is not a rule or a contact 
 another). ``check_partnership`` reads it and reports every problem with its file, field and
 line, like the pack and contacts loaders; ``cross_check`` compares it with the pack (the
 partnership must be the pack's ``owner``) and the contacts (the accessibility contact must
-exist). Colours are refused unless white text on the brand colour, and ordinary text on the
-tint, reach WCAG AA contrast (4.5:1).
+exist). Colours are refused unless white text on the brand colour, and ordinary text and links
+on the tint, reach WCAG AA contrast (4.5:1).
 """
 
 from __future__ import annotations
@@ -28,6 +28,16 @@ DEFAULT_PARTNERSHIP = Path(__file__).with_name("partnership.yaml")
 SERVICE_NAME = "Space to Think"
 WHITE = "#ffffff"
 TEXT_COLOUR = "#0b0c0c"  # GOV.UK Frontend's text colour, on the tint (footer, notices)
+# What else is written on the tint (the footer's background, the service navigation's and the
+# standing notice's): GOV.UK Frontend's link colours (the footer's emergency phone numbers and
+# support links), as static/dist/app.css has them. A tint that black text can be read on may
+# still be too dark for a link (#c8dcec: 13.9:1 with the text, 4.3:1 with the link colour).
+TINT_TEXT_COLOURS = {
+    TEXT_COLOUR: "the text colour",
+    "#1a65a6": "the link colour",
+    "#0f385c": "the link colour on hover",
+    "#54319f": "the visited link colour",
+}
 AA_TEXT_CONTRAST = 4.5
 TINT_WEIGHT = 0.05  # a tint is this much brand colour in white (when the file gives none)
 BORDER_WEIGHT = 0.5
@@ -254,12 +264,13 @@ def _colours(reader: _Reader, root: _Mapping) -> Colours:
             f"{AA_TEXT_CONTRAST}:1 that WCAG AA needs: choose a darker colour",
             raw.line_of("brand"),
         )
-    ratio = contrast_ratio(tint, TEXT_COLOUR)
+    # The colour written on the tint that it contrasts least with (for a light tint, the link colour).
+    ratio, colour = min((contrast_ratio(tint, colour), colour) for colour in TINT_TEXT_COLOURS)
     if ratio < AA_TEXT_CONTRAST:
         reader.problem(
             node,
             "tint",
-            f"{tint} has a contrast of {ratio:.1f}:1 with the text colour {TEXT_COLOUR}, below the "
+            f"{tint} has a contrast of {ratio:.1f}:1 with {TINT_TEXT_COLOURS[colour]} {colour}, below the "
             f"{AA_TEXT_CONTRAST}:1 that WCAG AA needs: choose a lighter tint",
             raw.line_of("tint"),
         )

@@ -7,6 +7,7 @@ pack's owner, and its accessibility contact must be a contact that people can re
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -80,6 +81,27 @@ def test_a_tint_ordinary_text_cannot_be_read_on_is_refused(
     assert [(node, field) for node, field, _ in problems_of(write_pack, partnership_data)] == [
         ("(partnership) colours", "tint")
     ]
+
+
+def test_a_tint_links_cannot_be_read_on_is_refused(partnership_data: dict[str, Any], write_pack: WritePack) -> None:
+    """Found (accessibility review, WCAG 1.4.3): the tint was checked against black text only,
+    but the footer's links (the emergency phone numbers among them) are in the link colour on
+    it. A light blue like #c8dcec (13.9:1 with the text) left them at 4.3:1."""
+    partnership_data["colours"]["tint"] = "#c8dcec"
+    partnership, problems = check_partnership(write_pack(partnership_data, "partnership.yaml"))
+    assert partnership is None
+    assert [(problem.node, problem.field) for problem in problems] == [("(partnership) colours", "tint")]
+    assert "4.3:1 with the link colour #1a65a6" in str(problems[0])
+
+
+def test_the_link_colours_checked_on_the_tint_are_the_stylesheets() -> None:
+    """The colours the tint is checked against are the ones the compiled stylesheet writes on it."""
+    from app.rules.partnership import TINT_TEXT_COLOURS
+
+    css = (Path(__file__).resolve().parents[2] / "static" / "dist" / "app.css").read_text(encoding="utf-8")
+    for name in ("link", "link-hover", "link-visited"):
+        found = re.search(rf"--govuk-{name}-colour:\s*(#[0-9a-f]{{6}})", css)
+        assert found is not None and found.group(1) in TINT_TEXT_COLOURS, name
 
 
 @pytest.mark.parametrize("colour", ["teal", "#16f", "106165", "#10616g"])
