@@ -214,7 +214,7 @@ function startTimeoutWarning (dialog) {
 // app/inbox/views.py confirm_to_carry_on). Its focus and countdown work as the idle warning's
 // do (and the idle warning stands down while it is open). The page's banner's "Stay signed in"
 // opens it rather than leaving the page. A wrong password is said beside the field, as GOV.UK
-// error messages are, and focus goes back to it.
+// error messages are, and focus goes back to it (or, already there, it is said: showError).
 function startSignInEndsWarning (dialog, idle) {
   const warnMs = Number(dialog.dataset.warnSeconds) * 1000
   const heading = dialog.querySelector('[data-sign-in-heading]')
@@ -225,12 +225,13 @@ function startSignInEndsWarning (dialog, idle) {
   const group = form.querySelector('[data-sign-in-password-group]')
   const error = form.querySelector('#' + password.id + '-error')
   const button = form.querySelector('[data-sign-in-confirm-button]')
+  const announce = dialog.querySelector('[data-timeout-announce]')
   const words = {
     text: text.textContent,
     unsaved: unsaved.textContent,
     button: button.textContent
   }
-  let tickTimer, openTimer, endTimer, lastFocus, show, endsAt
+  let tickTimer, openTimer, endTimer, announceTimer, lastFocus, show, endsAt
   let ended = false
   let sending = false
   signIn.warning = dialog
@@ -287,13 +288,24 @@ function startSignInEndsWarning (dialog, idle) {
     if (idle && !ended) idle.restart()
   }
 
+  // Moving the focus to the field says the error (its description). A password sent with Enter
+  // leaves the focus in the field, where nothing moves, and the error went unsaid (accessibility
+  // review, WCAG 3.3.1, 4.1.3): then it is said in the live region, emptied first, so the same
+  // error a second time is said again.
   function showError (message) {
+    const alreadyThere = document.activeElement === password
     error.querySelector('[data-sign-in-error]').textContent = message
     error.hidden = false
     group.classList.add('govuk-form-group--error')
     password.classList.add('govuk-input--error')
     password.setAttribute('aria-describedby', error.id)
-    password.focus()
+    announce.textContent = ''
+    window.clearTimeout(announceTimer)
+    if (alreadyThere) {
+      announceTimer = window.setTimeout(function () { announce.textContent = 'Error: ' + message }, 100)
+    } else {
+      password.focus()
+    }
   }
 
   function clearError () {

@@ -256,6 +256,54 @@ def test_stay_signed_in_confirms_the_password_in_the_warning_and_keeps_the_page(
     expect(page.get_by_role("heading", level=1, name=re.compile("Confirm your password"))).to_have_count(0)
 
 
+def test_a_wrong_password_sent_with_enter_in_the_warning_is_said_aloud(
+    page: Page,
+    reference: str,
+    live_server,  # type: ignore[no-untyped-def]
+) -> None:
+    """Found (accessibility review, WCAG 3.3.1, 4.1.3): a password sent by pressing Enter in its
+    field (as most people send one) left the focus where it was, so the error written beside it
+    was never said: a screen reader user heard nothing, and could not tell whether the password
+    had been taken. The error is said in the warning's live region when the focus is already in
+    the field (moving the focus there says it otherwise), each time, the same words again too."""
+    _signed_in_with_a_fake_clock(
+        page, f"/inbox/requests/{reference}", live_server.app, dt.timedelta(hours=11, minutes=50)
+    )
+    page.clock.fast_forward("05:30")
+    warning = _sign_in_ends_warning(page)
+    expect(warning).to_be_visible()
+    password = warning.get_by_role("textbox", name="Password")
+    announce = warning.locator("[data-timeout-announce]")
+    # What the live region says, each time it says something.
+    announce.evaluate(
+        """region => {
+          window.saidAloud = [];
+          new MutationObserver(() => { if (region.textContent) window.saidAloud.push(region.textContent); })
+            .observe(region, {childList: true, characterData: true, subtree: true});
+        }"""
+    )
+    password.focus()
+    for _ in range(2):  # the same error again is said again
+        password.press("Enter")
+        expect(password).to_be_focused()
+        expect(announce).to_have_text("Error: Enter your password")
+        page.clock.run_for(200)
+    assert page.evaluate("window.saidAloud") == ["Error: Enter your password"] * 2
+    # The server's answer too (one wrong password only: the sign-in limit counts them).
+    wrong = "Error: The password is not correct. Enter the password you sign in with"
+    password.fill("not the password at all")
+    with page.expect_response(lambda r: r.url.endswith("/inbox/confirm-sign-in")):
+        password.press("Enter")
+    expect(password).to_have_accessible_description(wrong)
+    expect(announce).to_have_text(wrong)
+    expect(password).to_be_focused()
+    # Sent with the button, the focus moves to the field, which says the error: not said twice.
+    password.fill("")
+    warning.get_by_role("button", name="Stay signed in").click()
+    expect(password).to_be_focused()
+    expect(announce).to_have_text("")
+
+
 def test_after_the_end_the_warning_carries_on_with_the_password_and_the_banner_opens_it(
     page: Page,
     reference: str,
