@@ -226,6 +226,7 @@ function startSignInEndsWarning (dialog, idle) {
   const error = form.querySelector('#' + password.id + '-error')
   const button = form.querySelector('[data-sign-in-confirm-button]')
   const announce = dialog.querySelector('[data-timeout-announce]')
+  const confirmedStatus = document.querySelector('[data-sign-in-confirmed]')
   const words = {
     text: text.textContent,
     unsaved: unsaved.textContent,
@@ -334,6 +335,10 @@ function startSignInEndsWarning (dialog, idle) {
     countFrom(Number(answer.seconds_left))
     close()
     if (idle) idle.restart()
+    // Said as well as shown (the banner, where the page has one): the focus has gone back to
+    // where it was, which says nothing of it (accessibility review, WCAG 4.1.3).
+    confirmedStatus.textContent = ''
+    window.setTimeout(function () { confirmedStatus.textContent = answer.message }, 100)
   }
 
   form.addEventListener('submit', function (event) {

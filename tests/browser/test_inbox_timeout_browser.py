@@ -247,6 +247,12 @@ def test_stay_signed_in_confirms_the_password_in_the_warning_and_keeps_the_page(
     expect(note).to_have_value(NOTE)
     expect(page).to_have_url(re.compile(rf"/inbox/requests/{reference}$"))
     expect(page.get_by_role("region", name="Important")).to_contain_text("You are signed in for another 12 hours")
+    # Said as well (WCAG 4.1.3, accessibility review): the focus goes back to the note, so a
+    # screen reader said the note, and nothing said that the password had been taken.
+    expect(page.get_by_role("status").filter(has_text="You are signed in for another 12 hours")).to_have_text(
+        re.compile(r"^You are signed in for another 12 hours, until \d{1,2}:\d\d[ap]m$")
+    )
+    expect(note).to_be_focused()
     # 12 new hours: no warning, nor "You have been signed out", when the old end comes.
     page.clock.fast_forward("10:00")
     expect(warning).to_be_hidden()
