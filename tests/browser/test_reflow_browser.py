@@ -148,3 +148,24 @@ def test_the_standing_notice_sits_beside_the_exit_button_not_under_it(browser_pa
         elif notice["y"] < button["y"] + button["height"] or button["width"] != notice["width"]:
             problems.append(f"at {width} pixels the button is not above the notice, as wide as it: {button} {notice}")
     assert not problems, "\n".join(problems)
+
+
+def test_sign_out_keeps_to_the_page_on_a_phone(browser_page, reflow_data: ReflowData) -> None:  # type: ignore[no-untyped-def]
+    """Found (accessibility review, 320 pixels wide): the inbox's Sign out button, as wide as the
+    page on a phone as GOV.UK's buttons are, kept the gap meant to set it apart from the name
+    beside it, so it stood 10 pixels past the right edge of everything else, into the page's margin.
+    Beside the name, from tablet width, the gap is still there."""
+    page = browser_page(viewport={"width": 320, "height": 640})
+    forms = FormPoster(page.context)
+    forms.get("/inbox/sign-in")
+    forms.post("/inbox/sign-in", [("email", EMAIL), ("password", PASSWORD)])
+    page.goto("/inbox")
+    sign_out = page.get_by_role("navigation", name="Inbox").get_by_role("button", name="Sign out")
+    exit_button = page.locator(".govuk-exit-this-page")  # as wide as the page's content on a phone
+    for width in (320, 480):
+        page.set_viewport_size({"width": width, "height": 640})
+        button, edge = sign_out.bounding_box(), exit_button.bounding_box()
+        assert button is not None and edge is not None
+        assert (button["x"], button["width"]) == (edge["x"], edge["width"]), (width, button, edge)
+    page.set_viewport_size({"width": 1000, "height": 640})
+    expect(sign_out).to_have_css("margin-left", "10px")
