@@ -262,6 +262,33 @@ def test_stay_signed_in_confirms_the_password_in_the_warning_and_keeps_the_page(
     expect(page.get_by_role("heading", level=1, name=re.compile("Confirm your password"))).to_have_count(0)
 
 
+def test_the_warning_shows_the_password_on_request_as_the_sign_in_page_does(
+    page: Page,
+    reference: str,
+    live_server,  # type: ignore[no-untyped-def]
+) -> None:
+    """Found (accessibility review, WCAG 3.3.8): the sign-in page's password has GOV.UK's Show
+    button, to check what was typed before sending it; the warning's, where the password is
+    typed again to stay signed in, had none. It has now, and sending the password hides it
+    (for the next time the warning opens)."""
+    _signed_in_with_a_fake_clock(
+        page, f"/inbox/requests/{reference}", live_server.app, dt.timedelta(hours=11, minutes=50)
+    )
+    page.clock.fast_forward("05:30")
+    warning = _sign_in_ends_warning(page)
+    expect(warning).to_be_visible()
+    password = warning.get_by_role("textbox", name="Password")
+    password.fill(PASSWORD)
+    warning.get_by_role("button", name="Show password").click()
+    expect(password).to_have_attribute("type", "text")
+    expect(password).to_have_value(PASSWORD)
+    assert_no_axe_violations(page, "the sign-in's warning, its password shown")
+    with page.expect_response(lambda r: r.url.endswith("/inbox/confirm-sign-in")):
+        warning.get_by_role("button", name="Stay signed in").click()
+    expect(warning).to_be_hidden()
+    expect(page.locator("#app-sign-in-password")).to_have_attribute("type", "password")
+
+
 def test_a_wrong_password_sent_with_enter_in_the_warning_is_said_aloud(
     page: Page,
     reference: str,
