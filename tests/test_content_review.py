@@ -253,12 +253,12 @@ def test_the_accessibility_statement_explains_pdf(client: FlaskClient) -> None:
 
 def test_the_accessibility_statement_says_what_the_time_limits_are_and_how_to_extend_them(client: FlaskClient) -> None:
     """Found (accessibility review of staying signed in): the statement said nothing of the time
-    limits (WCAG 2.2.1): the answers cleared after the idle time, and the facilitators' 12 hours,
+    limits (WCAG 2.2.1): the answers cleared after the idle time, and the facilitators' 24 hours,
     which they can now extend by confirming their password."""
     text = main_text(client.get("/accessibility").get_data(as_text=True))
     idle = client.application.config["SESSION_IDLE_MINUTES"]
     assert f"they are cleared from the browser after {idle} minutes without activity" in text
-    assert "they can stay signed in for another 12 hours by confirming their password, as often as they need" in text
+    assert "they can stay signed in for another 24 hours by confirming their password, as often as they need" in text
     assert "and the facilitators' inbox" in text  # what the automated checks cover
 
 

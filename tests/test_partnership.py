@@ -169,7 +169,7 @@ def test_a_partnership_account_is_refused_every_other_inbox_route(app: Flask) ->
         }
         # No view, download, import, note or change was recorded; each refusal was (privacy review).
         assert done == {"signed_in", "refused"}
-    # Its own password page (to stay signed in past 12 hours) opens: it names only the account.
+    # Its own password page (to stay signed in past 24 hours) opens: it names only the account.
     page = client.get("/inbox/confirm-sign-in")
     assert page.status_code == 200 and 'type="password"' in page.get_data(as_text=True)
     assert reference not in page.get_data(as_text=True)

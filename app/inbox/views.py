@@ -20,7 +20,7 @@ Routes (blueprint ``inbox``, prefix ``/inbox``):
 
 Every route but ``sign_in`` (and ``confirm_sign_in``, which checks the session's own account) needs a
 signed-in, active facilitator: ``require_facilitator`` (the blueprint's ``before_request``) sends
-anyone else to sign in (GET) or refuses (403). A session whose 12 hours are up opens only the
+anyone else to sign in (GET) or refuses (403). A session whose 24 hours are up opens only the
 password page (``confirm_to_carry_on``): a page asked for, or a form sent, goes on once the
 password is confirmed. A read-only partnership account (``role`` "partnership") is refused
 (403) everything but the statistics (``app.stats.views``) and signing out.
@@ -481,7 +481,7 @@ def sign_in() -> Response | tuple[str, int]:
 @password_checks
 def confirm_sign_in() -> Response | tuple[str | Response, int]:
     """Stay signed in: the facilitator confirms their password, and their sign-in starts again
-    (another ``SIGN_IN_MAX_AGE``), then goes on to ``next`` (the page they were on). The 12-hour
+    (another ``SIGN_IN_MAX_AGE``), then goes on to ``next`` (the page they were on). The 24-hour
     limit is for security (a stolen session cookie's life), so only the password extends it, as
     often as the facilitator likes (WCAG 2.2.1: warned before the end, and able to extend it).
 

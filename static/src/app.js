@@ -208,7 +208,7 @@ function startTimeoutWarning (dialog) {
 // templates/inbox/_base.html). Its warning opens a few minutes before (at once on a page loaded
 // later than that) and asks for the password to stay signed in (WCAG 2.2.1): the form is sent
 // from here, so the page stays as it is, with whatever is being typed, and the sign-in's new end
-// (12 hours on) is counted down from again. "Go back to the page" (or Escape) closes it. When
+// (24 hours on) is counted down from again. "Go back to the page" (or Escape) closes it. When
 // the time is up, it says the facilitator has been signed out, opening again if it was closed,
 // and the password still carries on where they were (a form sent meanwhile asks for it too:
 // app/inbox/views.py confirm_to_carry_on). Its focus and countdown work as the idle warning's

@@ -151,7 +151,7 @@ def test_typing_a_note_keeps_the_facilitator_signed_in_and_the_note_can_be_saved
     expect(_warning(page)).to_be_visible()
 
 
-# --- the end of the sign-in, 12 hours after it began (WCAG 2.2.1) ---------------------------------
+# --- the end of the sign-in, 24 hours after it began (WCAG 2.2.1) ---------------------------------
 
 SIGN_IN_ENDS = re.compile(r"You will be signed out at \d{1,2}:\d\d[ap]m")
 
@@ -165,13 +165,13 @@ def test_the_sign_in_warns_before_its_hours_are_up_and_going_back_keeps_the_note
     reference: str,
     live_server,  # type: ignore[no-untyped-def]
 ) -> None:
-    """Found (accessibility review, WCAG 2.2.1): the 12 hours ran out with no warning, and a note
+    """Found (accessibility review, WCAG 2.2.1): the 24 hours ran out with no warning, and a note
     being typed was lost. 5 minutes before, a warning says when and how to stay signed in;
     "Go back to the page" leaves the note and the focus as they were (and is activity: the idle
     timer starts again). Once the time is up, it says so, opening again, and the idle warning
     (whose "Stay signed in" could no longer be true) never opens."""
     _signed_in_with_a_fake_clock(
-        page, f"/inbox/requests/{reference}", live_server.app, dt.timedelta(hours=11, minutes=50)
+        page, f"/inbox/requests/{reference}", live_server.app, dt.timedelta(hours=23, minutes=50)
     )
     # Without the script too, the page says when (the Important banner).
     expect(page.get_by_role("region", name="Important")).to_contain_text(SIGN_IN_ENDS)
@@ -184,8 +184,8 @@ def test_the_sign_in_warns_before_its_hours_are_up_and_going_back_keeps_the_note
     expect(page.get_by_role("heading", name=SIGN_IN_ENDS)).to_be_focused()
     expect(_sign_in_ends_warning(page)).to_have_accessible_description(
         re.compile(
-            r"^For security, we sign you out 12 hours after you signed in, even while you are using the inbox\.\s+"
-            r"To stay signed in for another 12 hours, confirm your password\.\s+"
+            r"^For security, we sign you out 24 hours after you signed in, even while you are using the inbox\.\s+"
+            r"To stay signed in for another 24 hours, confirm your password\.\s+"
             r"You will stay on this page: nothing you have typed is lost\.\s+"
             r"You will be signed out in 4 minutes( \d+ seconds?)?\.\s*$"
         )
@@ -218,11 +218,11 @@ def test_stay_signed_in_confirms_the_password_in_the_warning_and_keeps_the_page(
     reference: str,
     live_server,  # type: ignore[no-untyped-def]
 ) -> None:
-    """WCAG 2.2.1: warned before the 12 hours are up, the facilitator can extend them, by
+    """WCAG 2.2.1: warned before the 24 hours are up, the facilitator can extend them, by
     confirming their password in the warning itself: the page, the note being typed and the
     focus stay as they were, and the sign-in's new end is counted down from."""
     _signed_in_with_a_fake_clock(
-        page, f"/inbox/requests/{reference}", live_server.app, dt.timedelta(hours=11, minutes=50)
+        page, f"/inbox/requests/{reference}", live_server.app, dt.timedelta(hours=23, minutes=50)
     )
     note = page.get_by_label("Add a note")
     note.fill(NOTE)
@@ -246,14 +246,14 @@ def test_stay_signed_in_confirms_the_password_in_the_warning_and_keeps_the_page(
     expect(warning).to_be_hidden()
     expect(note).to_have_value(NOTE)
     expect(page).to_have_url(re.compile(rf"/inbox/requests/{reference}$"))
-    expect(page.get_by_role("region", name="Important")).to_contain_text("You are signed in for another 12 hours")
+    expect(page.get_by_role("region", name="Important")).to_contain_text("You are signed in for another 24 hours")
     # Said as well (WCAG 4.1.3, accessibility review): the focus goes back to the note, so a
     # screen reader said the note, and nothing said that the password had been taken.
-    expect(page.get_by_role("status").filter(has_text="You are signed in for another 12 hours")).to_have_text(
-        re.compile(r"^You are signed in for another 12 hours, until \d{1,2}:\d\d[ap]m$")
+    expect(page.get_by_role("status").filter(has_text="You are signed in for another 24 hours")).to_have_text(
+        re.compile(r"^You are signed in for another 24 hours, until \d{1,2}:\d\d[ap]m$")
     )
     expect(note).to_be_focused()
-    # 12 new hours: no warning, nor "You have been signed out", when the old end comes.
+    # 24 new hours: no warning, nor "You have been signed out", when the old end comes.
     page.clock.fast_forward("10:00")
     expect(warning).to_be_hidden()
     # And the page's forms save as before.
@@ -272,7 +272,7 @@ def test_the_warning_shows_the_password_on_request_as_the_sign_in_page_does(
     typed again to stay signed in, had none. It has now, and sending the password hides it
     (for the next time the warning opens)."""
     _signed_in_with_a_fake_clock(
-        page, f"/inbox/requests/{reference}", live_server.app, dt.timedelta(hours=11, minutes=50)
+        page, f"/inbox/requests/{reference}", live_server.app, dt.timedelta(hours=23, minutes=50)
     )
     page.clock.fast_forward("05:30")
     warning = _sign_in_ends_warning(page)
@@ -300,7 +300,7 @@ def test_a_wrong_password_sent_with_enter_in_the_warning_is_said_aloud(
     had been taken. The error is said in the warning's live region when the focus is already in
     the field (moving the focus there says it otherwise), each time, the same words again too."""
     _signed_in_with_a_fake_clock(
-        page, f"/inbox/requests/{reference}", live_server.app, dt.timedelta(hours=11, minutes=50)
+        page, f"/inbox/requests/{reference}", live_server.app, dt.timedelta(hours=23, minutes=50)
     )
     page.clock.fast_forward("05:30")
     warning = _sign_in_ends_warning(page)
@@ -343,7 +343,7 @@ def test_after_the_end_the_warning_carries_on_with_the_password_and_the_banner_o
     live_server,  # type: ignore[no-untyped-def]
 ) -> None:
     _signed_in_with_a_fake_clock(
-        page, f"/inbox/requests/{reference}", live_server.app, dt.timedelta(hours=11, minutes=50)
+        page, f"/inbox/requests/{reference}", live_server.app, dt.timedelta(hours=23, minutes=50)
     )
     note = page.get_by_label("Add a note")
     note.fill(NOTE)
@@ -372,7 +372,7 @@ def test_the_idle_warning_stands_down_for_the_sign_ins_own(
 ) -> None:
     """Both at once: the idle warning, open, gives way to the sign-in's (never two dialogs), and
     its timer running out does not sign out over it."""
-    _signed_in_with_a_fake_clock(page, "/inbox", live_server.app, dt.timedelta(hours=11, minutes=27))
+    _signed_in_with_a_fake_clock(page, "/inbox", live_server.app, dt.timedelta(hours=23, minutes=27))
     page.clock.fast_forward("27:30")
     expect(_warning(page)).to_be_visible()
     page.clock.fast_forward("00:40")
@@ -390,7 +390,7 @@ def test_a_note_sent_after_the_hours_are_up_is_saved_once_the_password_is_confir
     reference: str,
     live_server,  # type: ignore[no-untyped-def]
 ) -> None:
-    """Without JavaScript: a note written as the 12 hours ran out is not lost. Add note asks for
+    """Without JavaScript: a note written as the 24 hours ran out is not lost. Add note asks for
     the password, and once it is confirmed the browser sends the note on (a 307) and it is saved."""
     page = page_no_js
     forms = FormPoster(page.context)
@@ -399,7 +399,7 @@ def test_a_note_sent_after_the_hours_are_up_is_saved_once_the_password_is_confir
     page.goto(f"/inbox/requests/{reference}")
     note = "Left a message for the practitioner; trying again at 2pm."
     page.get_by_label("Add a note").fill(note)
-    signed_in_ago(live_server.app, dt.timedelta(hours=12, minutes=1))
+    signed_in_ago(live_server.app, dt.timedelta(hours=24, minutes=1))
     page.get_by_role("button", name="Add note").click()
     expect(page.get_by_role("heading", level=1, name="Confirm your password to save your changes")).to_be_visible()
     expect(page.get_by_role("textbox", name="Your note")).to_have_value(note)
@@ -407,5 +407,5 @@ def test_a_note_sent_after_the_hours_are_up_is_saved_once_the_password_is_confir
     page.get_by_role("textbox", name="Password").fill(PASSWORD)
     page.get_by_role("button", name="Save your changes").click()
     expect(page).to_have_url(re.compile(rf"/inbox/requests/{reference}"))
-    expect(page.get_by_role("alert", name="Success")).to_contain_text("You are signed in for another 12 hours")
+    expect(page.get_by_role("alert", name="Success")).to_contain_text("You are signed in for another 24 hours")
     expect(page.get_by_text(note)).to_be_visible()
