@@ -18,6 +18,7 @@ import logging
 import os
 import re
 import secrets
+import socket
 import types
 import typing
 from collections.abc import Mapping
@@ -158,6 +159,9 @@ class Config:
     SMTP_USERNAME: str | None = None
     SMTP_PASSWORD: str | None = None
     SMTP_USE_TLS: bool = False
+    # Production refuses to send mail unencrypted to a mail server on another machine unless this
+    # says the network between them is trusted (a relay on a private network without STARTTLS).
+    SMTP_ALLOW_UNENCRYPTED: bool = False
     SMTP_TIMEOUT: int = 10
     MAIL_FROM: str = "space-to-think@localhost"
     # The outbox worker (flask outbox worker): how often it looks for work, and how long it
@@ -431,12 +435,14 @@ class ProductionConfig(Config):
         # Found (privacy review): production sent request PDFs, and the mail server's password, over
         # the network unencrypted when SMTP_USE_TLS was left at its default.
         host = str(settings.get("SMTP_HOST") or "").strip()
-        if host and not settings.get("SMTP_USE_TLS") and not on_this_machine(host):
+        unencrypted = not settings.get("SMTP_USE_TLS") and not settings.get("SMTP_ALLOW_UNENCRYPTED")
+        if host and unencrypted and not on_this_machine(host):
             raise ConfigError(
                 f"SMTP_USE_TLS must be true in production when the mail server ({host}) is another machine: "
                 "request PDFs and the mail server's password would otherwise cross the network unencrypted. "
-                "Set SMTP_USE_TLS=true (the mail server must offer STARTTLS), or send through a mail server "
-                "on this machine (SMTP_HOST=localhost)."
+                "Set SMTP_USE_TLS=true (the mail server must offer STARTTLS), send through a mail server "
+                "on this machine (SMTP_HOST=localhost), or, if the network to it is private and trusted "
+                "and it offers no STARTTLS, set SMTP_ALLOW_UNENCRYPTED=true."
             )
 
 
@@ -535,7 +541,9 @@ def check_mail(settings: Mapping[str, Any]) -> None:
 
 def on_this_machine(host: str) -> bool:
     """Whether the mail server ``host`` is this machine: localhost, or a loopback address."""
-    if host.lower().rstrip(".") in {"localhost", "localhost.localdomain"}:
+    if host.lower().rstrip(".") in {"localhost", "localhost.localdomain", "ip6-localhost", "ip6-loopback"}:
+        return True
+    if host.lower().rstrip(".") == socket.gethostname().lower():
         return True
     try:
         return ipaddress.ip_address(host.strip("[]")).is_loopback

@@ -7,6 +7,7 @@ import datetime as dt
 import hashlib
 import logging
 import re
+import socket
 import sqlite3
 import time
 from pathlib import Path
@@ -90,7 +91,9 @@ def test_production_refuses_unsafe_settings_naming_them(overrides, named) -> Non
 @pytest.mark.parametrize(
     "mail",
     [{"SMTP_HOST": "smtp.example.org", "SMTP_USE_TLS": True}]
-    + [{"SMTP_HOST": host} for host in ("localhost", "127.0.0.1", "::1")],
+    + [{"SMTP_HOST": host} for host in ("localhost", "127.0.0.1", "::1", "ip6-localhost", socket.gethostname())]
+    # A relay on a private network without STARTTLS, said to be trusted (diff review: it was refused).
+    + [{"SMTP_HOST": "10.0.0.25", "SMTP_ALLOW_UNENCRYPTED": True}],
 )
 def test_production_sends_mail_unencrypted_only_to_a_mail_server_on_this_machine(mail) -> None:
     assert load_config(PRODUCTION_OK | mail, environ={})["SMTP_HOST"] == mail["SMTP_HOST"]  # no ConfigError
