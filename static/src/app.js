@@ -278,8 +278,13 @@ function startSignInEndsWarning (dialog, idle) {
     dialog.querySelector('[data-timeout-announce]').textContent = said
   }
 
+  // A password shown (GOV.UK's Show button) is hidden again as the warning closes unsent ("Go
+  // back to the page", Escape), by the button itself so it says "Show" again: it stayed on
+  // screen, in plain text, when the warning opened again, by itself at the end too (review).
+  const toggle = form.querySelector('.govuk-js-password-input-toggle')
   function close () {
     window.clearInterval(tickTimer)
+    if (toggle && password.type !== 'password') toggle.click()
     if (dialog.open) dialog.close()
     if (lastFocus && lastFocus.focus) lastFocus.focus()
   }
