@@ -540,15 +540,26 @@ def check_mail(settings: Mapping[str, Any]) -> None:
 
 
 def on_this_machine(host: str) -> bool:
-    """Whether the mail server ``host`` is this machine: localhost, or a loopback address."""
-    if host.lower().rstrip(".") in {"localhost", "localhost.localdomain", "ip6-localhost", "ip6-loopback"}:
-        return True
-    if host.lower().rstrip(".") == socket.gethostname().lower():
+    """Whether the mail server ``host`` is this machine: localhost, a loopback address, or
+    ip6-localhost, ip6-loopback or the machine's own name when it leads to loopback addresses only."""
+    name = host.strip().lower().rstrip(".")
+    if name in {"localhost", "localhost.localdomain"}:
         return True
     try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
+        return ipaddress.ip_address(name.strip("[]")).is_loopback
     except ValueError:
+        pass
+    # Found (review): these were taken by their spelling alone, but the mail is sent to wherever
+    # the name is looked up to (/etc/hosts, DNS): a hostname put on another machine (a name shared
+    # with a relay, a search domain's wildcard) sent the PDFs and the password across the network.
+    if name not in {"ip6-localhost", "ip6-loopback", socket.gethostname().lower()}:
         return False
+    try:
+        found = socket.getaddrinfo(name, None, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError):  # not known here: no way to tell where it would lead
+        return False
+    addresses = {str(sockaddr[0]).split("%", 1)[0] for *_, sockaddr in found}
+    return bool(addresses) and all(ipaddress.ip_address(address).is_loopback for address in addresses)
 
 
 def _is_ip(text: str) -> bool:

@@ -91,12 +91,47 @@ def test_production_refuses_unsafe_settings_naming_them(overrides, named) -> Non
 @pytest.mark.parametrize(
     "mail",
     [{"SMTP_HOST": "smtp.example.org", "SMTP_USE_TLS": True}]
-    + [{"SMTP_HOST": host} for host in ("localhost", "127.0.0.1", "::1", "ip6-localhost", socket.gethostname())]
+    + [{"SMTP_HOST": host} for host in ("localhost", "127.0.0.1", "::1", socket.gethostname())]
     # A relay on a private network without STARTTLS, said to be trusted (diff review: it was refused).
     + [{"SMTP_HOST": "10.0.0.25", "SMTP_ALLOW_UNENCRYPTED": True}],
 )
 def test_production_sends_mail_unencrypted_only_to_a_mail_server_on_this_machine(mail) -> None:
     assert load_config(PRODUCTION_OK | mail, environ={})["SMTP_HOST"] == mail["SMTP_HOST"]  # no ConfigError
+
+
+@pytest.mark.parametrize("host", ["mailhub", "ip6-localhost"])
+def test_a_name_taken_as_this_machine_must_lead_to_it(host, monkeypatch) -> None:
+    """Found (review): the machine's own name (and ip6-localhost) was taken as this machine by its
+    spelling alone, but it is looked up like any name when the mail is sent: a hostname that DNS
+    (or /etc/hosts) puts on another machine, as a name shared with a mail relay can be, sent
+    request PDFs and the mail password across the network unencrypted. Only a name that leads to
+    loopback addresses alone is this machine's."""
+    import app.config as config_module
+
+    monkeypatch.setattr(config_module.socket, "gethostname", lambda: "mailhub")
+
+    def elsewhere(name, *args, **kwargs):  # type: ignore[no-untyped-def]  # socket.getaddrinfo's signature
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("192.0.2.25", 0))]
+
+    monkeypatch.setattr(config_module.socket, "getaddrinfo", elsewhere)
+    with pytest.raises(ConfigError, match=r"^SMTP_USE_TLS must be true"):
+        load_config(PRODUCTION_OK | {"SMTP_HOST": host}, environ={})
+
+    def unknown(name, *args, **kwargs):  # type: ignore[no-untyped-def]  # socket.getaddrinfo's signature
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    monkeypatch.setattr(config_module.socket, "getaddrinfo", unknown)
+    with pytest.raises(ConfigError, match=r"^SMTP_USE_TLS must be true"):
+        load_config(PRODUCTION_OK | {"SMTP_HOST": host}, environ={})
+
+    def here(name, *args, **kwargs):  # type: ignore[no-untyped-def]  # socket.getaddrinfo's signature
+        return [
+            (socket.AF_INET, socket.SOCK_STREAM, 6, "", ("127.0.1.1", 0)),
+            (socket.AF_INET6, socket.SOCK_STREAM, 6, "", ("::1", 0, 0, 0)),
+        ]
+
+    monkeypatch.setattr(config_module.socket, "getaddrinfo", here)
+    assert load_config(PRODUCTION_OK | {"SMTP_HOST": host}, environ={})["SMTP_HOST"] == host
 
 
 @pytest.mark.parametrize(
