@@ -143,6 +143,9 @@ def test_stay_signed_in_confirms_the_password_and_comes_back_to_the_page_with_24
     assert response.status_code == 302 and response.location == "/inbox?status=new&sort=due"
     back = text(client.get(response.location))
     assert "You are signed in for another 24 hours, until" in back
+    # Found (review): 24 hours on is the same time of day, tomorrow: "until 9:41am", said at
+    # 9:41am, read as now. It says which day.
+    assert re.search(r"You are signed in for another 24 hours, until \d{1,2}:\d\d[ap]m tomorrow", back), back
     assert ending_banner(back) is None  # 24 new hours
     seconds_left = int(re.search(r'data-seconds-left="(\d+)"', sign_in_ends_dialog(back)).group(1))  # type: ignore[union-attr]
     assert 24 * 3600 - 60 < seconds_left <= 24 * 3600
@@ -291,7 +294,7 @@ def test_the_warning_confirms_the_password_without_leaving_the_page(app: Flask) 
     )
     assert right.status_code == 200 and right.json is not None
     assert 24 * 3600 - 60 < right.json["seconds_left"] <= 24 * 3600
-    assert right.json["message"] == f"You are signed in for another 24 hours, until {right.json['at']}"
+    assert right.json["message"] == f"You are signed in for another 24 hours, until {right.json['at']} tomorrow"
     page = text(client.get("/inbox"))
     assert "You are signed in for another 24 hours" not in page and ending_banner(page) is None
     assert events(app, "signed_in")[-1].detail == service.STAYED_SIGNED_IN

@@ -58,7 +58,7 @@ from ..mail import pdf_filename
 from ..models import utcnow
 from ..pack import current_pack
 from ..requests import fields
-from ..requests.document import day_in_words, request_document, request_sections, uk_clock, uk_time, uk_today
+from ..requests.document import day_in_words, request_document, request_sections, uk_clock, uk_day, uk_time, uk_today
 from ..requests.reference import is_reference, normalise_reference
 from ..requests.service import InvalidRequest
 from ..sessions import reset_session
@@ -515,7 +515,12 @@ def confirm_sign_in() -> Response | tuple[str | Response, int]:
             lockout.clear(facilitator.email)
             stay_signed_in(confirmed)
             ends_at = service.sign_in_ends_at(session)
-            until = f", until {uk_clock(ends_at)}" if ends_at is not None else ""
+            # 24 hours on is this time of day tomorrow: "until 9:41am", said at 9:41am, read as
+            # now (review). The day is said when it is not today's.
+            until = ""
+            if ends_at is not None:
+                day = "" if uk_day(ends_at) == uk_day(utcnow()) else " tomorrow"
+                until = f", until {uk_clock(ends_at)}{day}"
             confirmed_words = f"You are signed in for another {SIGN_IN_HOURS} hours{until}"
             if wants_json and ends_at is not None:
                 seconds_left = max(0, int((ends_at - utcnow()).total_seconds()))

@@ -250,7 +250,7 @@ def test_stay_signed_in_confirms_the_password_in_the_warning_and_keeps_the_page(
     # Said as well (WCAG 4.1.3, accessibility review): the focus goes back to the note, so a
     # screen reader said the note, and nothing said that the password had been taken.
     expect(page.get_by_role("status").filter(has_text="You are signed in for another 24 hours")).to_have_text(
-        re.compile(r"^You are signed in for another 24 hours, until \d{1,2}:\d\d[ap]m$")
+        re.compile(r"^You are signed in for another 24 hours, until \d{1,2}:\d\d[ap]m tomorrow$")
     )
     expect(note).to_be_focused()
     # 24 new hours: no warning, nor "You have been signed out", when the old end comes.
