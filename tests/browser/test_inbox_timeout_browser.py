@@ -262,15 +262,9 @@ def test_stay_signed_in_confirms_the_password_in_the_warning_and_keeps_the_page(
     expect(page.get_by_role("heading", level=1, name=re.compile("Confirm your password"))).to_have_count(0)
 
 
-def test_the_warning_shows_the_password_on_request_as_the_sign_in_page_does(
-    page: Page,
-    reference: str,
-    live_server,  # type: ignore[no-untyped-def]
-) -> None:
-    """Found (accessibility review, WCAG 3.3.8): the sign-in page's password has GOV.UK's Show
-    button, to check what was typed before sending it; the warning's, where the password is
-    typed again to stay signed in, had none. It has now, and sending the password hides it
-    (for the next time the warning opens)."""
+def _warning_with_the_password_shown(page: Page, reference: str, live_server):  # type: ignore[no-untyped-def]
+    """The sign-in's warning, opened by itself 5 minutes before the end, with the password typed
+    in it and shown (its Show button): the warning and its password box."""
     _signed_in_with_a_fake_clock(
         page, f"/inbox/requests/{reference}", live_server.app, dt.timedelta(hours=23, minutes=50)
     )
@@ -281,6 +275,19 @@ def test_the_warning_shows_the_password_on_request_as_the_sign_in_page_does(
     password.fill(PASSWORD)
     warning.get_by_role("button", name="Show password").click()
     expect(password).to_have_attribute("type", "text")
+    return warning, password
+
+
+def test_the_warning_shows_the_password_on_request_as_the_sign_in_page_does(
+    page: Page,
+    reference: str,
+    live_server,  # type: ignore[no-untyped-def]
+) -> None:
+    """Found (accessibility review, WCAG 3.3.8): the sign-in page's password has GOV.UK's Show
+    button, to check what was typed before sending it; the warning's, where the password is
+    typed again to stay signed in, had none. It has now, and sending the password hides it
+    (for the next time the warning opens)."""
+    warning, password = _warning_with_the_password_shown(page, reference, live_server)
     expect(password).to_have_value(PASSWORD)
     assert_no_axe_violations(page, "the sign-in's warning, its password shown")
     with page.expect_response(lambda r: r.url.endswith("/inbox/confirm-sign-in")):
@@ -298,16 +305,7 @@ def test_a_password_shown_in_the_warning_is_hidden_again_when_it_closes_unsent(
     without sending it ("Go back to the page", or Escape), and was on screen, in plain text,
     when the warning opened again: by the banner's button, or by itself when the time was up,
     perhaps at a desk left for a moment. Closing the warning hides it again."""
-    _signed_in_with_a_fake_clock(
-        page, f"/inbox/requests/{reference}", live_server.app, dt.timedelta(hours=23, minutes=50)
-    )
-    page.clock.fast_forward("05:30")
-    warning = _sign_in_ends_warning(page)
-    expect(warning).to_be_visible()
-    password = warning.get_by_role("textbox", name="Password")
-    password.fill(PASSWORD)
-    warning.get_by_role("button", name="Show password").click()
-    expect(password).to_have_attribute("type", "text")
+    warning, _shown = _warning_with_the_password_shown(page, reference, live_server)
     warning.get_by_role("button", name="Go back to the page").click()
     expect(warning).to_be_hidden()
     field = page.locator("#app-sign-in-password")
