@@ -883,7 +883,13 @@ def test_the_nginx_access_log_leaves_out_feedback_link_tokens_and_questions(tmp_
     )
     nginx = start_nginx(program, tmp_path, conf, port)
     try:
-        for path in ("/feedback/Xk3-secret_TOKEN", "/feedback/thank-you", "/start", "/questions/allegation"):
+        for path in (
+            "/feedback/Xk3-secret_TOKEN",
+            "/feedback/thank-you",
+            "/start",
+            "/questions/allegation",
+            "/questions/made-up:5",
+        ):
             with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=5) as response:
                 assert response.status == 204
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/result", timeout=5) as response:
@@ -915,6 +921,7 @@ def test_the_nginx_access_log_leaves_out_feedback_link_tokens_and_questions(tmp_
     # failed on them, and then without the question's name.
     assert "/start" not in logged and "allegation" not in logged and "/result" not in logged
     assert '"GET /questions/[question]" 500 - ' in logged and "broken" not in logged
+    assert logged.count("/questions/[question]") == 1  # a colon in the address does not pass for a 5xx
     # Nor the size of a page of the app: each question's, each redirect's (it names the next page)
     # and each outcome's differs, so sizes showed the same (diff review). A static file's is kept.
     assert re.search(r'"GET /feedback/thank-you" 204 - ', logged), logged
