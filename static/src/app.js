@@ -252,6 +252,8 @@ function startSignInEndsWarning (dialog, idle) {
   function open () {
     if (dialog.open) return
     if (idle) idle.standDown()
+    // The last "signed in for another ..." is out of date once the warning opens again (review).
+    if (confirmedStatus) confirmedStatus.textContent = ''
     lastFocus = document.activeElement
     if (!ended) {
       show = countdownOf(dialog, endsAt - Date.now())

@@ -262,6 +262,31 @@ def test_stay_signed_in_confirms_the_password_in_the_warning_and_keeps_the_page(
     expect(page.get_by_role("heading", level=1, name=re.compile("Confirm your password"))).to_have_count(0)
 
 
+def test_the_new_end_is_no_longer_said_once_the_warning_opens_again(
+    page: Page,
+    reference: str,
+    live_server,  # type: ignore[no-untyped-def]
+) -> None:
+    """Found (review): "You are signed in for another 24 hours, until ..." stayed in the page's
+    status region (visually hidden) after the warning opened again, 24 hours on, where a screen
+    reader reading the page found it, out of date. It is emptied as the warning opens."""
+    _signed_in_with_a_fake_clock(
+        page, f"/inbox/requests/{reference}", live_server.app, dt.timedelta(hours=23, minutes=50)
+    )
+    page.clock.fast_forward("05:30")
+    warning = _sign_in_ends_warning(page)
+    expect(warning).to_be_visible()
+    warning.get_by_role("textbox", name="Password").fill(PASSWORD)
+    with page.expect_response(lambda r: r.url.endswith("/inbox/confirm-sign-in")):
+        warning.get_by_role("button", name="Stay signed in").click()
+    expect(warning).to_be_hidden()
+    status = page.locator("[data-sign-in-confirmed]")
+    expect(status).to_contain_text("You are signed in for another 24 hours")
+    page.clock.fast_forward("23:56:00")  # 5 minutes before the new end, and a minute on
+    expect(warning).to_be_visible()
+    expect(status).to_have_text("")
+
+
 def _warning_with_the_password_shown(page: Page, reference: str, live_server):  # type: ignore[no-untyped-def]
     """The sign-in's warning, opened by itself 5 minutes before the end, with the password typed
     in it and shown (its Show button): the warning and its password box."""
