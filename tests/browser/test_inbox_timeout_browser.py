@@ -270,12 +270,7 @@ def test_the_new_end_is_no_longer_said_once_the_warning_opens_again(
     """Found (review): "You are signed in for another 24 hours, until ..." stayed in the page's
     status region (visually hidden) after the warning opened again, 24 hours on, where a screen
     reader reading the page found it, out of date. It is emptied as the warning opens."""
-    _signed_in_with_a_fake_clock(
-        page, f"/inbox/requests/{reference}", live_server.app, dt.timedelta(hours=23, minutes=50)
-    )
-    page.clock.fast_forward("05:30")
-    warning = _sign_in_ends_warning(page)
-    expect(warning).to_be_visible()
+    warning = _warning_opened_by_itself(page, reference, live_server)
     warning.get_by_role("textbox", name="Password").fill(PASSWORD)
     with page.expect_response(lambda r: r.url.endswith("/inbox/confirm-sign-in")):
         warning.get_by_role("button", name="Stay signed in").click()
@@ -287,15 +282,22 @@ def test_the_new_end_is_no_longer_said_once_the_warning_opens_again(
     expect(status).to_have_text("")
 
 
-def _warning_with_the_password_shown(page: Page, reference: str, live_server):  # type: ignore[no-untyped-def]
-    """The sign-in's warning, opened by itself 5 minutes before the end, with the password typed
-    in it and shown (its Show button): the warning and its password box."""
+def _warning_opened_by_itself(page: Page, reference: str, live_server):  # type: ignore[no-untyped-def]
+    """Signed in 10 minutes short of the sign-in's end, on a request's page: the sign-in's warning,
+    opened by itself 5 minutes before the end."""
     _signed_in_with_a_fake_clock(
         page, f"/inbox/requests/{reference}", live_server.app, dt.timedelta(hours=23, minutes=50)
     )
     page.clock.fast_forward("05:30")
     warning = _sign_in_ends_warning(page)
     expect(warning).to_be_visible()
+    return warning
+
+
+def _warning_with_the_password_shown(page: Page, reference: str, live_server):  # type: ignore[no-untyped-def]
+    """The sign-in's warning, opened by itself 5 minutes before the end, with the password typed
+    in it and shown (its Show button): the warning and its password box."""
+    warning = _warning_opened_by_itself(page, reference, live_server)
     password = warning.get_by_role("textbox", name="Password")
     password.fill(PASSWORD)
     warning.get_by_role("button", name="Show password").click()
@@ -356,12 +358,7 @@ def test_a_wrong_password_sent_with_enter_in_the_warning_is_said_aloud(
     was never said: a screen reader user heard nothing, and could not tell whether the password
     had been taken. The error is said in the warning's live region when the focus is already in
     the field (moving the focus there says it otherwise), each time, the same words again too."""
-    _signed_in_with_a_fake_clock(
-        page, f"/inbox/requests/{reference}", live_server.app, dt.timedelta(hours=23, minutes=50)
-    )
-    page.clock.fast_forward("05:30")
-    warning = _sign_in_ends_warning(page)
-    expect(warning).to_be_visible()
+    warning = _warning_opened_by_itself(page, reference, live_server)
     password = warning.get_by_role("textbox", name="Password")
     announce = warning.locator("[data-timeout-announce]")
     # What the live region says, each time it says something.
