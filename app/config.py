@@ -185,6 +185,10 @@ class Config:
     # retention schedules. More than RETENTION_DAYS (checked at start-up): a request's trail must
     # outlive it. A facilitator account deactivated for longer loses its name and email too.
     AUDIT_RETENTION_DAYS: int = 6 * 365 + 2  # six calendar years, whichever two leap days they hold
+    # How many months of the anonymous counts (the statistics) are kept, this month included: the
+    # worker's hourly purge deletes older months. Six years, as the audit log: long enough to show
+    # how use changes from year to year. At least 12, the months the statistics page shows.
+    COUNTS_RETENTION_MONTHS: int = 72
     SESSION_IDLE_MINUTES: int = 30
     # How soon the facilitators usually reply, as a phrase that completes "The facilitators will
     # usually contact you … to arrange a session.", such as "within 5 working days". Shown after
@@ -453,6 +457,7 @@ MAXIMUMS: dict[str, int] = {
     "SESSION_IDLE_MINUTES": 24 * 60,
     "RETENTION_DAYS": 10 * 365,
     "AUDIT_RETENTION_DAYS": 20 * 365,
+    "COUNTS_RETENTION_MONTHS": 240,
     "SMTP_PORT": 65535,
     "SMTP_TIMEOUT": 300,
     "OUTBOX_POLL_SECONDS": 3600,
@@ -488,12 +493,17 @@ COOKIE_NAME = re.compile(r"[A-Za-z0-9_.\-]{1,64}")
 
 def check_ranges(settings: Mapping[str, Any]) -> None:
     """A ConfigError naming the setting (by its environment variable) if a whole number is over
-    its maximum (``MAXIMUMS``), the first of a pair is more than the second (``ORDERED``), or the
-    audit log would be kept no longer than the requests it records."""
+    its maximum (``MAXIMUMS``) or under its minimum (``MINIMUMS``), the first of a pair is more
+    than the second (``ORDERED``), or the audit log would be kept no longer than the requests it
+    records."""
     for setting, maximum in MAXIMUMS.items():
         value = settings.get(setting)
         if isinstance(value, int) and not isinstance(value, bool) and value > maximum:
             raise ConfigError(f"{ENV_NAMES.get(setting, setting)} must be {maximum:,} or less, but it is {value:,}.")
+    for setting, minimum in MINIMUMS.items():
+        value = settings.get(setting)
+        if isinstance(value, int) and not isinstance(value, bool) and value < minimum:
+            raise ConfigError(f"{ENV_NAMES.get(setting, setting)} must be {minimum} or more, but it is {value}.")
     for smaller, larger in ORDERED:
         low, high = settings.get(smaller), settings.get(larger)
         if isinstance(low, int) and isinstance(high, int) and low > high:
@@ -691,7 +701,7 @@ RATE_LIMITS = frozenset(
     {"RATELIMIT_APPLICATION", "INBOX_SIGN_IN_LIMIT", "SUPERVISION_RECORD_LIMIT", "REQUEST_SUBMIT_LIMIT"}
 )
 # Lowest value allowed for a whole-number setting (others: 1).
-MINIMUMS: dict[str, int] = {}
+MINIMUMS: dict[str, int] = {"COUNTS_RETENTION_MONTHS": 12}  # the months the statistics page shows
 TRUE_WORDS = {"1", "true", "yes", "on"}
 FALSE_WORDS = {"0", "false", "no", "off"}
 

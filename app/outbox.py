@@ -59,6 +59,7 @@ from .requests import service
 from .schema import refuse_a_database_out_of_step
 from .sessions import purge_expired_sessions
 from .space_sessions.service import SENT_ACTIONS, queue_reminders
+from .stats.service import purge_old_counts, retention_months
 
 MAX_PDF_ERROR_LENGTH = 300
 # Emails whose text is dropped once sent or given up on: the feedback link's token, kept with
@@ -347,8 +348,8 @@ class Purges:
 
 def purge_due(done: Purges, now: dt.datetime | None = None) -> tuple[int, int]:
     """Run each purge whose turn has come (sessions every minute; requests, then audit log
-    entries, then deactivated accounts' personal data, every hour; each at once in a new worker);
-    returns how many (sessions, requests) were deleted. Commits.
+    entries, then deactivated accounts' personal data, then old months' counts, every hour; each
+    at once in a new worker); returns how many (sessions, requests) were deleted. Commits.
 
     A purge that fails is logged (its error's type only) and waits for its next turn: it never
     stops the worker making PDFs and sending emails."""
@@ -398,6 +399,17 @@ def purge_due(done: Purges, now: dt.datetime | None = None) -> tuple[int, int]:
                 "Removed the name, email and password of %d account(s) deactivated over %d days ago",
                 accounts,
                 audit_days,
+            )
+        counts_months = retention_months()
+        try:
+            months = purge_old_counts(counts_months, now=now)
+        except SQLAlchemyError as error:
+            db.session.rollback()
+            months = 0
+            current_app.logger.warning("Old counts not deleted (%s); trying again in an hour", type(error).__name__)
+        if months:
+            current_app.logger.info(
+                "Deleted the counts of %d month(s) before the last %d months", months, counts_months
             )
         try:
             empty_write_ahead_log()  # what the purges deleted, out of SQLite's log too

@@ -335,6 +335,7 @@ SAMPLE_SETTINGS = {
     "MAIL_FROM": ("service@from-env.example", "other@from-env.example"),
     "FACILITATOR_CONTACT_TEXT": ("Email us from the environment.", "Call us from the environment."),
     "OUTBOX_RETRY_MAX_SECONDS": ("7000", "8000"),  # at least the retry (checked together)
+    "COUNTS_RETENTION_MONTHS": ("24", "36"),  # at least 12 (the months the statistics page shows)
     "INBOX_LOCKOUT_MAX_MINUTES": ("70", "80"),
     "AUDIT_RETENTION_DAYS": ("3000", "3100"),  # more than RETENTION_DAYS (checked together)
 }
@@ -424,6 +425,9 @@ def test_every_kind_of_bad_value_is_refused_naming_the_variable(variable, value)
         # Found (retention review): the audit log must outlive the requests whose trail it is.
         ({"AUDIT_RETENTION_DAYS": "90"}, r"AUDIT_RETENTION_DAYS \(90\) must be more than RETENTION_DAYS \(90\)"),
         ({"RETENTION_DAYS": "3000"}, r"AUDIT_RETENTION_DAYS \(2192\) must be more than RETENTION_DAYS \(3000\)"),
+        # The statistics page shows 12 months: fewer kept would show deleted months as nothing counted.
+        ({"COUNTS_RETENTION_MONTHS": "6"}, r"^COUNTS_RETENTION_MONTHS must be 12 or more, but it is 6\."),
+        ({"COUNTS_RETENTION_MONTHS": "241"}, r"^COUNTS_RETENTION_MONTHS must be 240 or less"),
     ],
 )
 def test_settings_that_cannot_work_together_are_refused_naming_them(environ: dict, named: str) -> None:
@@ -431,6 +435,12 @@ def test_settings_that_cannot_work_together_are_refused_naming_them(environ: dic
     "the mail server"), and pairs of limits silently capped."""
     with pytest.raises(ConfigError, match=named):
         load_config(environ=environ)
+
+
+def test_a_counts_retention_too_short_is_refused_however_it_is_set() -> None:
+    with pytest.raises(ConfigError, match=r"^COUNTS_RETENTION_MONTHS must be 12 or more, but it is 11\."):
+        load_config(overrides={"COUNTS_RETENTION_MONTHS": 11}, environ={})
+    assert load_config(overrides={"COUNTS_RETENTION_MONTHS": 12}, environ={})["COUNTS_RETENTION_MONTHS"] == 12
 
 
 def test_mail_settings_that_can_work_are_accepted() -> None:
@@ -623,6 +633,7 @@ def test_privacy_notice_says_what_is_kept_besides_the_request(app: Flask, facili
     assert "kept after the request is deleted" in html and "reference only" in html
     # In years first, the unit a reader thinks in (words review: "2,192 days (6 years)").
     assert "We delete each entry in this record 6 years (2,192 days) after it was made." in html
+    assert "We delete each month's counts 6 years after the month began." in html
     assert "then remove their name, email address and password" in html
     assert "internet address" in html and "how long the log is kept" in html
     # Found (review): it said the log holds each page asked for, but the questions, their outcome

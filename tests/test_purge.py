@@ -485,3 +485,61 @@ def test_a_sign_in_with_a_removed_accounts_stand_in_address_is_one_for_no_accoun
     with app.app_context():
         failed = db.session.scalars(select(AuditEvent.detail).where(AuditEvent.action == "sign_in_failed")).all()
     assert len(failed) == 2 and all(detail.startswith("no such account;") for detail in failed), failed
+
+
+# --- the anonymous counts have a retention period too ------------------------------------------
+
+
+def _count_months(app) -> list[str]:
+    from app.stats.models import Count
+
+    with app.app_context():
+        return sorted(set(db.session.scalars(select(Count.month))))
+
+
+def _months_ago(months: int) -> str:
+    from app.stats.service import window
+
+    return window(months + 1)[0]
+
+
+def _count_in(app, *months: str) -> None:
+    from app.stats.service import add_count
+
+    with app.app_context():
+        for month in months:
+            add_count("started", "practitioner", month=month)
+            add_count("outcome", "practitioner", ["P"], month=month)
+        db.session.commit()
+
+
+@both_databases
+def test_the_worker_deletes_months_of_counts_past_their_retention_each_hour(app, caplog) -> None:
+    """Found (retention review): the anonymous counts were kept for ever, while the standard gives
+    all stored data a retention period. Months before the last COUNTS_RETENTION_MONTHS (72, six
+    years, this month included) go with the worker's hourly purge; the months after stay whole."""
+    from app.outbox import Purges, purge_due
+
+    assert app.config["COUNTS_RETENTION_MONTHS"] == 72
+    kept = [_months_ago(71), _months_ago(1), _months_ago(0)]
+    _count_in(app, _months_ago(80), _months_ago(72), *kept)
+    with app.app_context(), caplog.at_level("INFO", logger=app.logger.name):
+        purge_due(Purges())
+    assert _count_months(app) == kept
+    assert "Deleted the counts of 2 month(s) before the last 72 months" in caplog.text
+
+
+def test_the_counts_keep_what_the_setting_says_and_the_purge_command_says_what_goes(app, runner) -> None:
+    app.config["COUNTS_RETENTION_MONTHS"] = 12
+    _count_in(app, _months_ago(13), _months_ago(12), _months_ago(11))
+    dry = runner.invoke(args=["requests", "purge", "--dry-run"])
+    assert dry.exit_code == 0, dry.output
+    assert "Would delete the counts of 2 months before the last 12 months (COUNTS_RETENTION_MONTHS)." in dry.output
+    assert _count_months(app) == sorted([_months_ago(13), _months_ago(12), _months_ago(11)])
+    done = runner.invoke(args=["requests", "purge"])
+    assert "Deleted the counts of 2 months before the last 12 months" in done.output
+    assert _count_months(app) == [_months_ago(11)]
+    # The statistics cannot be asked for months whose counts are gone: they would read as nothing counted.
+    refused = runner.invoke(args=["stats", "show", "--months", "13"])
+    assert refused.exit_code != 0 and "COUNTS_RETENTION_MONTHS" in refused.output
+    assert runner.invoke(args=["stats", "csv", "--months", "12"]).exit_code == 0

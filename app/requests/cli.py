@@ -11,6 +11,7 @@ from sqlalchemy.exc import OperationalError
 
 from .. import audit
 from ..extensions import db, empty_write_ahead_log
+from ..stats.service import purge_old_counts, retention_months
 from .service import DeletionRefused, delete_request, purge_requests
 
 # PostgreSQL's SQLSTATE for a statement it cancelled (statement_timeout: app/config.py).
@@ -31,8 +32,9 @@ def purge_command(dry_run: bool, days: int | None) -> None:
     """Delete requests older than the retention period, with everything tied to them (PDFs,
     emails, notes, places in sessions, feedback links); then sessions left empty and feedback
     comments from before that period; then audit log entries older than AUDIT_RETENTION_DAYS, and
-    the name, email address and password of accounts deactivated for longer. The outbox worker
-    does this every hour."""
+    the name, email address and password of accounts deactivated for longer; then the anonymous
+    counts of months before the last COUNTS_RETENTION_MONTHS. The outbox worker does this every
+    hour."""
     from ..inbox.service import remove_departed_accounts  # it imports this package
 
     retention = days or int(current_app.config.get("RETENTION_DAYS", 90))
@@ -48,6 +50,12 @@ def purge_command(dry_run: bool, days: int | None) -> None:
         f"the name, email address and password of {accounts} facilitator account{'' if accounts == 1 else 's'} "
         f"deactivated more than {audit_days} days ago"
     )
+    counts_months = retention_months()
+    months = purge_old_counts(counts_months, dry_run=dry_run)
+    months_words = (
+        f"the counts of {months} month{'' if months == 1 else 's'} before the last {counts_months} months "
+        "(COUNTS_RETENTION_MONTHS)"
+    )
     if dry_run:
         click.echo(
             f"Dry run: would delete {count} {noun} created before {cutoff} "
@@ -57,6 +65,7 @@ def purge_command(dry_run: bool, days: int | None) -> None:
             click.echo(f"  {reference}")
         click.echo(f"Would delete {entries_words} (AUDIT_RETENTION_DAYS).")
         click.echo(f"Would remove {accounts_words}.")
+        click.echo(f"Would delete {months_words}.")
     else:
         empty_write_ahead_log()
         click.echo(
@@ -65,6 +74,7 @@ def purge_command(dry_run: bool, days: int | None) -> None:
         )
         click.echo(f"Deleted {entries_words} (AUDIT_RETENTION_DAYS).")
         click.echo(f"Removed {accounts_words}.")
+        click.echo(f"Deleted {months_words}.")
 
 
 @requests_cli.command("delete")

@@ -9,7 +9,7 @@ import click
 from ..cli import write_output
 from ..schema import DatabaseCommands
 from .export import statistics_csv
-from .service import DEFAULT_MONTHS, HIDDEN, SMALL_NUMBER, CountTable, shown, statistics
+from .service import DEFAULT_MONTHS, HIDDEN, SMALL_NUMBER, CountTable, retention_months, shown, statistics
 
 stats_cli = DatabaseCommands("stats", help="Anonymous counts: checks, requests, outcomes and criteria, by month.")
 
@@ -22,11 +22,23 @@ MONTHS_OPTION = click.option(
 )
 
 
+def kept(months: int) -> int:
+    """``months``, or a usage error if older months' counts are not kept (``COUNTS_RETENTION_MONTHS``):
+    they would show as nothing counted."""
+    retention = retention_months()
+    if months > retention:
+        raise click.UsageError(
+            f"Counts are kept for the last {retention} months (COUNTS_RETENTION_MONTHS), so --months can be "
+            f"at most {retention}: older months' counts have been deleted."
+        )
+    return months
+
+
 @stats_cli.command("show")
 @MONTHS_OPTION
 def show_command(months: int) -> None:
     """Print the tables by month, with totals (numbers under 5, and any that would reveal one, hidden)."""
-    counts = statistics(months)
+    counts = statistics(kept(months))
     if not counts.counted_anything:
         click.echo(f"Nothing counted in the last {months} months.")
         return
@@ -67,7 +79,7 @@ def table_text(table: CountTable) -> str:
 )
 def csv_command(months: int, output: Path | None) -> None:
     """The same tables as a CSV (comma-separated values) file, as downloaded from the statistics page."""
-    text = statistics_csv(statistics(months))
+    text = statistics_csv(statistics(kept(months)))
     if output is None:
         click.echo(text, nl=False)
         return

@@ -31,11 +31,12 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
-from flask import session
-from sqlalchemy import CursorResult, Table, bindparam, insert, select, text, update
+from flask import current_app, session
+from sqlalchemy import CursorResult, Table, bindparam, delete, insert, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
+from ..config import Config
 from ..extensions import db
 from ..journey import journey_token
 from ..pack import current_pack
@@ -309,6 +310,25 @@ def first_month(months: int, now: dt.datetime | None = None) -> str:
     return window(months, now)[0]
 
 
+def retention_months() -> int:
+    """How many months of counts are kept, this one included (``COUNTS_RETENTION_MONTHS``)."""
+    return int(current_app.config.get("COUNTS_RETENTION_MONTHS") or Config.COUNTS_RETENTION_MONTHS)
+
+
+def purge_old_counts(months: int, dry_run: bool = False, now: dt.datetime | None = None) -> int:
+    """Delete the counts of months before the last ``months`` (this one included); returns how
+    many months' counts went (or, on a dry run, would go). Commits unless ``dry_run``."""
+    first_kept = first_month(months, now)
+    old = select(Count.month).where(Count.month < first_kept).distinct()
+    gone = len(db.session.scalars(old).all())
+    if dry_run or not gone:
+        db.session.rollback()
+        return gone
+    db.session.execute(delete(Count).where(Count.month < first_kept))
+    db.session.commit()
+    return gone
+
+
 def month_label(month: str, short: bool = False) -> str:
     """ "2026-11" as "November 2026", or "Nov 2026" when short (anything unexpected as it is)."""
     try:
@@ -555,8 +575,10 @@ __all__ = [
     "first_month",
     "linked_bounds",
     "month_label",
+    "purge_old_counts",
     "record_outcome",
     "record_start",
+    "retention_months",
     "shown",
     "statistics",
     "window",
