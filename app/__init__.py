@@ -36,6 +36,7 @@ from .requests import bp as requests_bp
 from .requests import requests_cli
 from .sessions import add_session_bind, init_sessions, sessions_cli
 from .space_sessions import bp as feedback_bp
+from .start_page import KeptStartPage
 from .static_files import init_static_files
 from .stats import models as stats_models  # noqa: F401
 from .stats.cli import stats_cli
@@ -64,7 +65,9 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     try:
         app.wsgi_app = proxies.wrap(  # type: ignore[method-assign]  # Flask's documented way to add WSGI middleware
-            app.wsgi_app, app.config["TRUSTED_PROXIES"], production=app.config["APP_ENV"] == "production"
+            KeptStartPage(app, app.wsgi_app),  # inside the proxy fix: it needs the visitor's address
+            app.config["TRUSTED_PROXIES"],
+            production=app.config["APP_ENV"] == "production",
         )
     except ValueError as error:
         raise StartupError(f"TRUSTED_PROXIES {error}") from None

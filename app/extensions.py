@@ -220,11 +220,16 @@ PERMISSIONS_POLICY = (
 )
 
 
+def new_nonce() -> str:
+    """A new CSP nonce: 18 random bytes, as 24 URL-safe characters."""
+    return secrets.token_urlsafe(18)
+
+
 def csp_nonce() -> str:
     """This request's CSP nonce (made on first use), for ``<script nonce>`` in templates."""
     nonce: str | None = g.get("csp_nonce")
     if nonce is None:
-        nonce = secrets.token_urlsafe(18)
+        nonce = new_nonce()
         g.csp_nonce = nonce
     return nonce
 

@@ -180,6 +180,9 @@ STORE_RETRY_MAX_SECONDS = 64
 # How often the health check asks the store, per process.
 STORE_CHECK_SECONDS = 10.0
 SITE_WIDE_KEY = "space_to_think.site_wide_limit"
+# In the WSGI environ: the limit this request was counted against and refused by, before Flask
+# (``app.start_page``); the app gives its 429 page without counting it again.
+SITE_WIDE_REFUSED_KEY = "space_to_think.site_wide_refused"
 
 
 class SiteWideLimitExceeded(TooManyRequests):
@@ -280,13 +283,20 @@ class SiteWideLimit:
         self.store_checked_at = -STORE_CHECK_SECONDS
 
     def __call__(self) -> None:
+        refused = request.environ.get(SITE_WIDE_REFUSED_KEY)
+        if refused is not None:
+            raise SiteWideLimitExceeded(refused)
         endpoint = request.endpoint
         if endpoint is None or endpoint in SITE_WIDE_EXEMPT or endpoint.rsplit(".", 1)[-1] == "static":
             return
+        self.count(str(current_app.config["RATELIMIT_APPLICATION"]), visitor_key())
+
+    def count(self, limits: str, key: str) -> None:
+        """Count one page for visitor ``key`` against ``limits`` (``RATELIMIT_APPLICATION``);
+        ``SiteWideLimitExceeded`` if that is one too many. Needs no request context."""
         if not (self.limiter.enabled and self.limiter.initialized):
             return
-        items = site_wide_items(str(current_app.config["RATELIMIT_APPLICATION"]))
-        key = visitor_key()
+        items = site_wide_items(limits)
         fallback = self.fallback
         if fallback is None or time.monotonic() >= self.retry_at:
             try:

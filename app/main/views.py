@@ -21,6 +21,7 @@ from ..rate_limits import rate_limit_store_answers
 from ..schema import schema_is_current
 from ..sessions import CLEARED_KEY, expired_session, refresh_step, reset_session
 from ..sessions import session_expired as session_had_expired
+from ..start_page import keep_for_new_visitors
 from ..templating import kept_for_a_while, render_page
 from ..web import pdf_download
 from ..wizard.glossary import Explainer
@@ -49,6 +50,8 @@ def index() -> str:
     cleared = session.pop(CLEARED_KEY, None) if CLEARED_KEY in session else None
     if cleared not in ("journey", "copy"):
         cleared = None
+    if cleared is None:
+        keep_for_new_visitors()  # the page of every visitor with no cookie, nonce aside
     return render_page("main/index.html", cleared, {"cleared": cleared})
 
 
