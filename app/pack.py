@@ -32,6 +32,8 @@ from .rules.validate import fictional_contacts, fictional_footer_links, fictiona
 PACK_KEY = "space_to_think.pack"
 CONTACTS_KEY = "space_to_think.contacts"
 PARTNERSHIP_KEY = "space_to_think.partnership"
+# What ``read_yaml`` says of a path that names no file: the setting that names it is to mend.
+PATH_MISTAKES = ("there is no such file", "it is a folder, not a file")
 
 
 def load_rules(app: Flask) -> None:
@@ -84,7 +86,13 @@ def refusal(
         message = str(DefinitionError(problems))
         # A file that cannot be read: which setting names it (area review: the message named
         # only the file, and an operator must find which of the three settings to mend).
-        named = [f"{setting} names {path}" for setting, path in files.items() if f"{path} cannot be read" in message]
+        # Only where the path is the mistake: a file that is there but unreadable (not UTF-8, not
+        # the app's to read) is mended in the file, not by pointing the setting elsewhere.
+        named = [
+            f"{setting} names {path}"
+            for setting, path in files.items()
+            if any(f"{path} cannot be read: {why}" in message for why in PATH_MISTAKES)
+        ]
         if named:
             message += f"\n  ({'; '.join(named)}: set it to where the file is.)"
         return message

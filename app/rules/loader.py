@@ -174,6 +174,24 @@ def _read_error(err: OSError) -> str:
     return (err.strerror or str(err)).lower()
 
 
+def _not_utf8(file: str, err: UnicodeDecodeError) -> Problem:
+    """A file saved in another encoding (Windows-1252, most often: Word's curly quotes, an "é"),
+    at the line of its first such character, and how to save it again. Found (maintainer
+    review): the message gave only the byte's number, which no editor shows, and start-up added
+    "set it to where the file is", though the file was there."""
+    line = err.object[: err.start].count(b"\n") + 1
+    found = err.object[err.start : err.start + 1].decode("cp1252", errors="replace")
+    shown = f" ({found!r}, if it was saved as Windows-1252)" if found.isprintable() and found != "\ufffd" else ""
+    return Problem(
+        file,
+        "",
+        "",
+        f"cannot be read: this line has a character{shown} that is not UTF-8 text, as the file must be. "
+        "Save the file again as UTF-8 (in most editors: Save As, then Encoding: UTF-8)",
+        line,
+    )
+
+
 def _yaml_problem(file: str, err: yaml.YAMLError) -> Problem:
     """A YAML syntax error as one plain sentence, at the line PyYAML gives (``problem_mark``),
     naming what it was reading (``context_mark``) when PyYAML says."""
@@ -204,14 +222,7 @@ def read_yaml(path: Path) -> tuple[object, list[Problem]]:
     except OSError as err:
         return None, [Problem(name, "", "", f"cannot be read: {_read_error(err)}")]
     except UnicodeDecodeError as err:
-        return None, [
-            Problem(
-                name,
-                "",
-                "",
-                f"cannot be read: it is not UTF-8 text (byte {err.start + 1} is not): save it as UTF-8",
-            )
-        ]
+        return None, [_not_utf8(name, err)]
     loader = _LineLoader(text)
     loader.duplicate_keys = []
     try:

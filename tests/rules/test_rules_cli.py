@@ -13,7 +13,7 @@ import pytest
 import yaml
 from flask.testing import FlaskCliRunner
 
-from app.rules import DEFAULT_PACK, DEFAULT_PARTNERSHIP, enumerate_paths, load_pack
+from app.rules import DEFAULT_CONTACTS, DEFAULT_PACK, DEFAULT_PARTNERSHIP, enumerate_paths, load_pack
 from support.pack_data import option
 from support.servers import project_python
 
@@ -115,6 +115,30 @@ def test_a_file_that_cannot_be_read_names_the_setting_that_points_at_it(tmp_path
     message = str(refused.value)
     assert f"{missing} cannot be read: there is no such file" in message
     assert f"({setting} names {missing}: set it to where the file is.)" in message
+
+
+@pytest.mark.parametrize("setting", ["RULE_PACK_PATH", "CONTACTS_PATH", "PARTNERSHIP_PATH"])
+def test_a_file_saved_in_another_encoding_is_mended_in_the_file_not_the_setting(tmp_path: Path, setting: str) -> None:
+    """Found (maintainer review): a file saved in Windows-1252 stopped start-up with "(CONTACTS_PATH
+    names …: set it to where the file is.)", though the setting named it rightly; the file is to
+    be saved again as UTF-8, at the line named."""
+    from app import create_app
+
+    installed = {
+        "RULE_PACK_PATH": DEFAULT_PACK,
+        "CONTACTS_PATH": DEFAULT_CONTACTS,
+        "PARTNERSHIP_PATH": DEFAULT_PARTNERSHIP,
+    }
+    text = installed[setting].read_text(encoding="utf-8")
+    saved = tmp_path / "saved-in-word.yaml"
+    # Saved as a Windows editor does: each character in Windows-1252 (a "?" for one it lacks).
+    saved.write_bytes(f"# Salford\u2019s copy\n{text}".encode("cp1252", errors="replace"))
+    with pytest.raises(SystemExit) as refused:
+        create_app({"APP_ENV": "test", "SQLALCHEMY_DATABASE_URI": "sqlite://", setting: str(saved)})
+    message = str(refused.value)
+    assert f"{saved}, line 1: cannot be read: this line has a character ('\u2019'" in message
+    assert "Save the file again as UTF-8" in message
+    assert "set it to where the file is" not in message
 
 
 def test_the_readme_picture_of_the_decision_graph_is_up_to_date() -> None:

@@ -595,10 +595,16 @@ def test_a_missing_file_is_named_in_plain_english(tmp_path: Path) -> None:
 
 
 def test_a_file_that_is_not_utf8_is_named_in_plain_english(tmp_path: Path) -> None:
-    path = tmp_path / "latin1.yaml"
-    path.write_bytes("pack:\n  name: Caf\xe9\n".encode("latin-1"))
+    """Found (maintainer review): a contacts file saved from Word in Windows-1252 was "not UTF-8
+    text (byte 2101 is not)": no editor shows a byte's number. Now the line, and the character."""
+    path = tmp_path / "cp1252.yaml"
+    path.write_bytes("pack:\n  name: Space to Think\n  owner: Salford\u2019s partnership\n".encode("cp1252"))
     _, problems = check_pack(path)
-    assert str(problems[0]).startswith(f"{path} cannot be read: it is not UTF-8 text")
+    assert [str(problem) for problem in problems] == [
+        f"{path}, line 3: cannot be read: this line has a character ('\u2019', if it was saved as Windows-1252) "
+        "that is not UTF-8 text, as the file must be. Save the file again as UTF-8 (in most editors: Save As, "
+        "then Encoding: UTF-8)"
+    ]
 
 
 # --- found by the rules review (session 10): packs that were accepted and then failed -----------
