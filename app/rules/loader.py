@@ -231,6 +231,18 @@ def read_yaml(path: Path) -> tuple[object, list[Problem]]:
         return None, [_yaml_problem(name, err)]
     finally:
         loader.dispose()
+    if data is None:
+        # Found (maintainer review): an empty file (an editor's save gone wrong, a copy cut short)
+        # was "(pack): (top level): must be a mapping, not nothing", which says nothing of the file.
+        return None, [
+            Problem(
+                name,
+                "",
+                "",
+                "is empty, or holds only comments: put back the copy kept before the change (or start from "
+                "the shipped file in app/rules/, or examples/northmere/)",
+            )
+        ]
     problems = [
         Problem(name, "", key, f"{key!r} appears twice in the same set of fields: keep one", line)
         for key, line in loader.duplicate_keys

@@ -9,7 +9,16 @@ from typing import Any
 
 import pytest
 
-from app.rules import DEFAULT_PACK, DefinitionError, Problem, check_pack, load_contacts, load_pack
+from app.rules import (
+    DEFAULT_PACK,
+    DefinitionError,
+    Problem,
+    check_contacts,
+    check_pack,
+    check_partnership,
+    load_contacts,
+    load_pack,
+)
 from support.pack_data import option, question
 
 
@@ -592,6 +601,20 @@ def test_a_missing_file_is_named_in_plain_english(tmp_path: Path) -> None:
     assert [str(problem) for problem in problems] == [f"{tmp_path / 'b1.yaml'} cannot be read: there is no such file"]
     _, problems = check_pack(tmp_path)
     assert str(problems[0]) == f"{tmp_path} cannot be read: it is a folder, not a file"
+
+
+@pytest.mark.parametrize("check", [check_pack, check_contacts, check_partnership])
+@pytest.mark.parametrize("text", ["", "# Contacts\n\n", "\n  \n"])
+def test_an_empty_file_is_named_as_empty(tmp_path: Path, check: Callable[[Path], Any], text: str) -> None:
+    """Found (maintainer review): an empty file, or one left with only its comments, was
+    "file:1: (pack): (top level): must be a mapping, not nothing", which does not say it is empty."""
+    path = tmp_path / "emptied.yaml"
+    path.write_text(text, encoding="utf-8")
+    _, problems = check(path)
+    assert [str(problem) for problem in problems] == [
+        f"{path} is empty, or holds only comments: put back the copy kept before the change (or start from "
+        "the shipped file in app/rules/, or examples/northmere/)"
+    ]
 
 
 def test_a_file_that_is_not_utf8_is_named_in_plain_english(tmp_path: Path) -> None:
