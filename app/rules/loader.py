@@ -481,6 +481,27 @@ def uk_phone_problem(phone: str) -> str | None:
     )
 
 
+def _phone_not_digits(phone: str) -> str:
+    """What to write instead of a phone number with more than digits and spaces in it: the same
+    number as digits and spaces, where that is a UK number ("+44 (0)161 603-4500" is 0161 603
+    4500). Found (maintainer review): "must be digits and spaces only" left someone who had
+    written +44, dashes or brackets, as numbers are often printed, to work out what would do."""
+    said = "must be digits and spaces only, as it becomes a tel: link"
+    if re.search(r"[^\d\s+()./-]", phone):  # words: an extension, an option to choose, a letter O
+        return (
+            f"{said}, like 0161 603 4500: put words (an extension, which option to choose) in the contact's "
+            "detail, and check for a letter O written for a zero"
+        )
+    international = re.match(r"\s*\+\s*44\s*(?:\(\s*0\s*\)\s*)?", phone)
+    rest = phone[international.end() :] if international else phone
+    written = " ".join(re.findall(r"\d+", rest))
+    if international:
+        written = f"0{written}"
+    if written and uk_phone_problem(written) is None:
+        return f"{said}: write it as {written}"
+    return f"{said}, like 0161 603 4500 (a UK number, starting with 0)"
+
+
 # Ids of questions, options, outcomes and flags: they name pages' addresses (/questions/<id>)
 # and are stored with each request and count (app.models, app.stats.models: 40 characters).
 IDENT_MAX = 40
@@ -850,9 +871,7 @@ def parse_contacts(data: object, file: str) -> tuple[ContactBook | None, list[Pr
             reader.problem(node, "id", "is used by another contact", item.line)
         phone = reader.string(item, "phone", node, required=False)
         if phone is not None and not all(ch.isdigit() or ch == " " for ch in phone):
-            reader.problem(
-                node, "phone", "must be digits and spaces only (it becomes a tel: link)", item.line_of("phone")
-            )
+            reader.problem(node, "phone", _phone_not_digits(phone), item.line_of("phone"))
         elif phone is not None and (problem := uk_phone_problem(phone)) is not None:
             reader.problem(node, "phone", problem, item.line_of("phone"))
         email = reader.string(item, "email", node, required=False)

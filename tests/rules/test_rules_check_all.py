@@ -291,6 +291,35 @@ def test_a_cut_off_phone_number_or_a_verification_in_the_future_is_a_problem(
         assert check_contacts(path)[1] == []
 
 
+@pytest.mark.parametrize(
+    "phone, message",
+    [
+        ("+44 161 603 4500", "write it as 0161 603 4500"),
+        ("+44 (0)161 603 4500", "write it as 0161 603 4500"),
+        ("0161-603-4500", "write it as 0161 603 4500"),
+        ("(0161) 603 4500", "write it as 0161 603 4500"),
+        ("0161 603 4500 ext 2", "put words (an extension, which option to choose) in the contact's detail"),
+        ("O161 603 4500", "check for a letter O written for a zero"),
+        ("0161-603-450", "like 0161 603 4500 (a UK number, starting with 0)"),
+    ],
+)
+def test_a_phone_number_written_as_numbers_are_printed_says_what_to_write(
+    tmp_path: Path, phone: str, message: str
+) -> None:
+    """Found (maintainer review): a number copied as printed ("+44 161 …", dashes, brackets) was
+    refused with "must be digits and spaces only (it becomes a tel: link)" alone: what would do
+    was left to guess. The number as it must be written is given when it is a UK number."""
+    from app.rules import check_contacts
+
+    path = tmp_path / "contacts.yaml"
+    path.write_text(SHIPPED_CONTACTS.replace(f"phone: {BRIDGE_PHONE}", f'phone: "{phone}"', 1), encoding="utf-8")
+    book, problems = check_contacts(path)
+    assert book is None and len(problems) == 1, problems
+    said = str(problems[0])
+    assert "contact childrens_social_care: phone: must be digits and spaces only, as it becomes a tel: link" in said
+    assert message in said
+
+
 def test_an_unquoted_colour_says_that_a_hash_starts_a_comment(tmp_path: Path) -> None:
     """Found: "brand: #106165" without quotes was reported only as "brand: is missing", though the
     colour is there on the line."""
