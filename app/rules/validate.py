@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 from .errors import Problem
-from .model import ContactBook, Question, RulePack
+from .model import ContactBook, Question, RulePack, Text
 
 if TYPE_CHECKING:
     from .partnership import Partnership
@@ -59,6 +59,7 @@ def validate_pack(pack: RulePack, contacts: ContactBook | None = None) -> list[P
     _check_options(pack, add)
     _check_roles(pack, add)
     _check_quoted_acronyms(pack, add)
+    _check_worded_acronyms(pack, add)
     # The graph checks run even when some ids or routes are broken (those are reported
     # above), so one run reports every problem: a route to a missing node counts as leading
     # somewhere (no dead end is blamed on it) and is otherwise left out of the graph.
@@ -67,6 +68,7 @@ def validate_pack(pack: RulePack, contacts: ContactBook | None = None) -> list[P
         _check_confirmation(pack, add)
     if contacts is not None:
         _check_ways_to_act(pack, contacts, add)
+        problems += _contact_acronyms(pack, contacts)
         phones = [(found.phone or "").replace(" ", "") for i in contacts.emergency_ids if (found := contacts.get(i))]
         if contacts.emergency_ids and not {"999", "112"} & set(phones):
             problems.append(
@@ -100,6 +102,103 @@ def _check_quoted_acronyms(pack: RulePack, add: _Report) -> None:
                     f"({{term: {acronym}, meaning: ...}}), as a quote cannot be reworded",
                     item.line,
                 )
+
+
+ACRONYM = re.compile(r"\b[A-Z]{2,}\b")
+
+# The texts a person reads, in the order they meet them: (node, field, wording, line). A page's
+# texts are one sequence (an acronym spelled out in a question's title needs no more in its
+# hint); a text shown on pages of its own (a question's short form, an option's advice, a
+# flag) is a sequence of its own.
+_Sequence = list[tuple[str, str, "Text | str | None", int | None]]
+
+
+def _worded_sequences(pack: RulePack) -> Iterator[_Sequence]:
+    for question in pack.questions:
+        node = f"question {question.id}"
+        page: _Sequence = [(node, "title", question.title, question.line), (node, "hint", question.hint, question.line)]
+        for option in question.options:
+            option_node = f"{node} option {option.value}"
+            page += [(option_node, "label", option.label, option.line), (option_node, "hint", option.hint, option.line)]
+            yield [(option_node, "advice", option.advice, option.line)]
+        page += [(node, "error", question.error, question.line)]
+        page += [(node, "exclusive_error", question.exclusive_error, question.line)]
+        yield page
+        yield [(node, "short", question.short, question.line)]
+    for outcome in pack.outcomes:
+        node = f"outcome {outcome.id}"
+        page = [(node, "title", outcome.title, outcome.line), (node, "summary", outcome.summary, outcome.line)]
+        page += [(node, f"actions[{n}]", action, outcome.line) for n, action in enumerate(outcome.actions, start=1)]
+        page += [
+            (node, f"contacts ({contact_id}) when", note, outcome.line) for contact_id, note in outcome.contact_notes
+        ]
+        page += [(node, "change text", outcome.change_text, outcome.line)]
+        yield page
+    for flag in pack.flags:
+        yield [(f"flag {flag.id}", "label", flag.label, flag.line)]
+
+
+def _spelled_out(acronym: str, text: str) -> bool:
+    """Whether ``text`` says what ``acronym`` stands for where it uses it: "Team Around the Family
+    (TAF)", "MASH (multi-agency safeguarding hub)" or "MASH: multi-agency safeguarding hub"."""
+    return f"({acronym})" in text or re.search(rf"\b{acronym}(?: \([^)]{{3,}}\)|: \w{{3,}})", text) is not None
+
+
+def _unexplained(sequence: _Sequence, glossary: dict[str, str]) -> Iterator[tuple[str, str, int | None, str]]:
+    """(node, field, line, message) for each acronym whose first use in ``sequence``, in either
+    mode's wording, does not say what it stands for."""
+    reported: set[tuple[str, str, str]] = set()
+    for mode in ("practitioner", "supervision"):
+        explained: set[str] = set()
+        for node, field, wording, line in sequence:
+            if wording is None:
+                continue
+            text = wording if isinstance(wording, str) else wording.for_mode(mode)
+            for acronym in dict.fromkeys(ACRONYM.findall(text)):
+                if acronym in explained:
+                    continue
+                explained.add(acronym)
+                if _spelled_out(acronym, text) or (node, field, acronym) in reported:
+                    continue
+                reported.add((node, field, acronym))
+                meaning = glossary.get(acronym)
+                said = f'"{meaning or "what it stands for"} ({acronym})", or in words alone'
+                if meaning is None:
+                    said += " (a word in capitals for emphasis reads as an acronym too: write it in small letters)"
+                yield (
+                    node,
+                    field,
+                    line,
+                    f"uses the acronym {acronym} without saying what it stands for, where a reader first meets "
+                    f"it: write it as {said}",
+                )
+
+
+def _check_worded_acronyms(pack: RulePack, add: _Report) -> None:
+    """Every acronym in the pack's own wording is spelled out where a person first meets it
+    (CONTENT.md: explain every acronym on first use): in a question's page (title, hint, answers,
+    error) or an outcome's (title, summary, actions, notes). The glossary explains acronyms in
+    guidance beside it, never in these. Found (maintainer review): "Ask your DSL." added to a
+    hint passed `rules check`, and the question's page showed DSL unexplained."""
+    glossary = dict(pack.glossary)
+    for sequence in _worded_sequences(pack):
+        for node, field, line, message in _unexplained(sequence, glossary):
+            add(node, field, message, line)
+
+
+def _contact_acronyms(pack: RulePack, contacts: ContactBook) -> list[Problem]:
+    """Each contact's card (and its line in every page's footer) spells out its own acronyms:
+    "Local Authority Designated Officer (LADO)"."""
+    glossary = dict(pack.glossary)
+    problems = []
+    for contact in contacts.contacts:
+        node = f"contact {contact.id}"
+        card: _Sequence = [(node, "name", contact.name, contact.line), (node, "hours", contact.hours, contact.line)]
+        card += [(node, "detail", contact.detail, contact.line)]
+        card += [(node, f"links[{n}] text", link.text, contact.line) for n, link in enumerate(contact.links, start=1)]
+        for where, field, line, message in _unexplained(card, glossary):
+            problems.append(Problem(contacts.path, where, field, message, line))
+    return problems
 
 
 def _check_ways_to_act(pack: RulePack, contacts: ContactBook, add: _Report) -> None:

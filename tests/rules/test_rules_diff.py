@@ -324,7 +324,7 @@ def test_contact_changed_exits_0(compare: Callable[..., Compared], old: dict[str
     contacts["contacts"].append(
         {
             "id": "nspcc",
-            "name": "NSPCC helpline",
+            "name": "Helpline of the National Society for the Prevention of Cruelty to Children (NSPCC)",
             "phone": "0808 800 5000",
             "detail": "Advice for adults worried about a child.",
             "verified": {"on": "2026-11-27", "how": "compared with the published page", "sources": ["nspcc.org.uk"]},

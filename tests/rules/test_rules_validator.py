@@ -790,3 +790,52 @@ def test_an_acronym_a_quote_leaves_unexplained_is_refused(pack_data: dict, write
     quote["quote"] = False  # a summary is our own words: the page spells out what it needs
     quote["text"] = "Refer through the MASH."
     assert check_pack(write_pack(pack_data))[1] == []
+
+
+def test_an_acronym_the_packs_own_wording_leaves_unexplained_is_refused(
+    pack_data: dict, write_pack: Callable[[Any], Path]
+) -> None:
+    """Found (maintainer review): "Ask your DSL." added to a question's hint, or an outcome's
+    action, passed `rules check`, and the page showed DSL unexplained (CONTENT.md: explain every
+    acronym on first use); only quotes and the partnership's request answers were checked."""
+    danger = question(pack_data, "danger")
+    danger["hint"] = {"practitioner": "Ask your DSL.", "supervision": "Ask the practitioner's DSL."}
+    urgent = pack_data["outcomes"][0]
+    urgent["actions"].append({"practitioner": "Tell your DSL.", "supervision": "Tell the MASH."})
+    pack_data["glossary"] = [{"term": "DSL", "meaning": "designated safeguarding lead"}]
+    _, problems = problems_for(write_pack, pack_data)
+    assert sorted((p.node, p.field, p.message.split(" without")[0]) for p in problems) == [
+        ("outcome urgent", "actions[2]", "uses the acronym DSL"),
+        ("outcome urgent", "actions[2]", "uses the acronym MASH"),  # in the supervision wording only
+        ("question danger", "hint", "uses the acronym DSL"),
+    ]
+    assert_problem(problems, "question danger", "hint", 'write it as "designated safeguarding lead (DSL)"')
+    assert_problem(problems, "outcome urgent", "actions[2]", 'write it as "what it stands for (MASH)"')
+
+    # Spelled out where the page first uses it, it may stand alone after that on the same page.
+    danger["title"] = {
+        "practitioner": "Have you told your designated safeguarding lead (DSL)?",
+        "supervision": "Has the practitioner told their designated safeguarding lead (DSL)?",
+    }
+    urgent["summary"] = {"both": "Act now: tell the designated safeguarding lead (DSL) or the MASH: multi-agency hub."}
+    assert check_pack(write_pack(pack_data))[1] == []
+    # A page of its own (another question) says it again.
+    question(pack_data, "reasons")["hint"] = {"both": "Talk to the DSL first."}
+    _, problems = problems_for(write_pack, pack_data)
+    assert [(p.node, p.field) for p in problems] == [("question reasons", "hint")]
+
+
+def test_an_acronym_a_contact_leaves_unexplained_is_refused(write_pack: Callable[[Any], Path]) -> None:
+    """A contact's card (and its line in every page's footer) says what its acronym stands for."""
+    import yaml
+
+    from app.rules import DEFAULT_CONTACTS, check_rules
+
+    contacts = yaml.safe_load(DEFAULT_CONTACTS.read_text(encoding="utf-8"))
+    contacts["contacts"].append(good_contact(id="mash", name="The MASH", detail="Referrals to the MASH."))
+    report = check_rules(DEFAULT_PACK, write_pack(contacts, name="contacts.yaml"))
+    [problem] = report.problems
+    assert (problem.node, problem.field) == ("contact mash", "name") and problem.file.endswith("contacts.yaml")
+    assert "uses the acronym MASH" in problem.message
+    contacts["contacts"][-1]["name"] = "Multi-Agency Safeguarding Hub (MASH)"
+    assert check_rules(DEFAULT_PACK, write_pack(contacts, name="contacts.yaml")).problems == ()
