@@ -58,8 +58,9 @@ def check_pack(
 
     With neither a path nor contacts, this is the installed pack with the installed contacts
     (its version covers both, as the app's does). ``accept_one_wording`` reads a pack from
-    before every text needed its supervision wording (a plain string serves both modes):
-    only for ``rules diff``'s old pack, never for a pack that runs.
+    before every text needed its supervision wording (a plain string serves both modes), or
+    before a later check (``Problem.newer_check``): only for ``rules diff``'s old pack, never
+    for a pack that runs.
     """
     if path is None and contacts is None:
         contacts = load_contacts()
@@ -82,6 +83,8 @@ def check_pack(
     # (A text that lacks its supervision wording was still read, so it hides nothing.)
     reported = {(problem.node, problem.field) for problem in problems if not problem.one_wording}
     problems += [p for p in validate_pack(pack, contacts) if (p.node, p.field) not in reported]
+    if accept_one_wording:
+        problems = [problem for problem in problems if not problem.newer_check]
     return (None if problems else pack), problems
 
 

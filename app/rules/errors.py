@@ -27,6 +27,10 @@ class Problem:
     # packs had before every text needed its supervision wording (``rules diff`` reads an
     # old pack in that format; nothing else accepts it).
     one_wording: bool = False
+    # A check added once packs were live (an acronym not spelled out): ``rules diff`` reads a live
+    # (OLD) pack that fails it, as it reads one with one wording, so the change that mends it can
+    # be reviewed. Everything else refuses it.
+    newer_check: bool = False
 
     def __str__(self) -> str:
         if not self.node:

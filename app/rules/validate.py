@@ -59,7 +59,7 @@ def validate_pack(pack: RulePack, contacts: ContactBook | None = None) -> list[P
     _check_options(pack, add)
     _check_roles(pack, add)
     _check_quoted_acronyms(pack, add)
-    _check_worded_acronyms(pack, add)
+    _check_worded_acronyms(pack, problems.append)
     # The graph checks run even when some ids or routes are broken (those are reported
     # above), so one run reports every problem: a route to a missing node counts as leading
     # somewhere (no dead end is blamed on it) and is otherwise left out of the graph.
@@ -174,16 +174,17 @@ def _unexplained(sequence: _Sequence, glossary: dict[str, str]) -> Iterator[tupl
                 )
 
 
-def _check_worded_acronyms(pack: RulePack, add: _Report) -> None:
+def _check_worded_acronyms(pack: RulePack, add: Callable[[Problem], None]) -> None:
     """Every acronym in the pack's own wording is spelled out where a person first meets it
     (CONTENT.md: explain every acronym on first use): in a question's page (title, hint, answers,
     error) or an outcome's (title, summary, actions, notes). The glossary explains acronyms in
     guidance beside it, never in these. Found (maintainer review): "Ask your DSL." added to a
-    hint passed `rules check`, and the question's page showed DSL unexplained."""
+    hint passed `rules check`, and the question's page showed DSL unexplained. A live pack from
+    before this check is still read as ``rules diff``'s OLD pack (``Problem.newer_check``)."""
     glossary = dict(pack.glossary)
     for sequence in _worded_sequences(pack):
         for node, field, line, message in _unexplained(sequence, glossary):
-            add(node, field, message, line)
+            add(Problem(pack.path, node, field, message, line, newer_check=True))
 
 
 def _contact_acronyms(pack: RulePack, contacts: ContactBook) -> list[Problem]:
@@ -197,7 +198,7 @@ def _contact_acronyms(pack: RulePack, contacts: ContactBook) -> list[Problem]:
         card += [(node, "detail", contact.detail, contact.line)]
         card += [(node, f"links[{n}] text", link.text, contact.line) for n, link in enumerate(contact.links, start=1)]
         for where, field, line, message in _unexplained(card, glossary):
-            problems.append(Problem(contacts.path, where, field, message, line))
+            problems.append(Problem(contacts.path, where, field, message, line, newer_check=True))
     return problems
 
 
