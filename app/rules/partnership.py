@@ -504,6 +504,23 @@ def _unexplained_acronyms(text: str) -> list[str]:
     ]
 
 
+def _check_acronyms(reader: _Reader, texts: list[tuple[str, str, str, int | None]]) -> None:
+    """The partnership's own words that pages and emails show (the footer on every page, the
+    email signature, the hint under "Agency or team", the accessibility statement's known
+    issues) spell out each acronym in them, as the request's answers must. Found (maintainer
+    review): a footer "run by the SSCP." and a hint "For example, the MASH or CAMHS team" passed
+    `rules check` and showed on every page, or the request, unexplained."""
+    for node, name, text, line in texts:
+        for acronym in _unexplained_acronyms(text):
+            reader.problem(
+                node,
+                name,
+                f"uses the acronym {acronym} without spelling it out: give its meaning after it, like "
+                f'"{acronym} (what it stands for)", or write it in words',
+                line,
+            )
+
+
 def _option_words(reader: _Reader, raw: _Mapping, key: str, node: str, limit: int, required: bool) -> Text | None:
     """An option's label or hint, in each mode, checked for plain English: one line, not too
     long, and no markup."""
@@ -610,6 +627,20 @@ def parse_partnership(data: object, file: str) -> tuple[Partnership | None, list
             footer_text = _clean(reader.string(footer, "text", f"{NODE} footer", required=False) or footer_text)
             footer_links = _links(reader, footer, f"{NODE} footer")
     signature = reader.string(root, "email_signature", NODE, required=False)
+    examples = _examples(reader, root)
+    accessibility = _accessibility(reader, root)
+    _check_acronyms(
+        reader,
+        [
+            (f"{NODE} footer", "text", footer_text, root.line_of("footer")),
+            (NODE, "email_signature", signature or "", root.line_of("email_signature")),
+            (f"{NODE} examples", "agency", examples.get("agency", ""), root.line_of("examples")),
+            *(
+                (f"{NODE} accessibility", f"known_issues[{n}]", issue, root.line_of("accessibility"))
+                for n, issue in enumerate(accessibility.known_issues, start=1)
+            ),
+        ],
+    )
     partnership = Partnership(
         path=file,
         name=name,
@@ -623,8 +654,8 @@ def parse_partnership(data: object, file: str) -> tuple[Partnership | None, list
         pdf_author=_clean(reader.string(root, "pdf_author", NODE, required=False) or f"{SERVICE_NAME}, {name}"),
         # Line breaks are kept: a signature is usually several lines.
         email_signature="\n".join(line.strip() for line in (signature or SERVICE_NAME).strip().splitlines()),
-        accessibility=_accessibility(reader, root),
-        examples=_examples(reader, root),
+        accessibility=accessibility,
+        examples=examples,
         request_options=_request_options(reader, root),
         logo=_logo(reader, root, Path(file).parent, name),
         version=_content_hash(data),

@@ -401,6 +401,34 @@ def test_an_acronym_spelled_out_in_the_label_or_hint_is_accepted(
     assert partnership.option_labels("support_level", "supervision")["mash"] == label
 
 
+def test_an_acronym_in_the_partnerships_own_words_is_spelled_out(
+    partnership_data: dict[str, Any], write_pack: WritePack
+) -> None:
+    """Found (maintainer review): a footer "run by the SSCP." (on every page), a hint under "Agency
+    or team" naming "the MASH or CAMHS team", an email signature and a known accessibility issue
+    passed `rules check` with their acronyms unexplained; only the request's answers were checked."""
+    partnership_data["footer"] = {"text": "Space to Think is run by the SSCP."}
+    partnership_data["email_signature"] = "Space to Think\nSSCP"
+    partnership_data["examples"] = {"agency": "For example, the MASH or CAMHS team"}
+    partnership_data["accessibility"]["known_issues"] = ["Some PDF files are not tagged."]
+    partnership, problems = check_partnership(write_pack(partnership_data, "partnership.yaml"))
+    assert partnership is None
+    assert [(p.node, p.field, p.message.split(" without")[0]) for p in problems] == [
+        ("(partnership) footer", "text", "uses the acronym SSCP"),
+        ("(partnership)", "email_signature", "uses the acronym SSCP"),
+        ("(partnership) examples", "agency", "uses the acronym MASH"),
+        ("(partnership) examples", "agency", "uses the acronym CAMHS"),
+        ("(partnership) accessibility", "known_issues[1]", "uses the acronym PDF"),
+    ]
+    partnership_data["footer"] = {
+        "text": "Space to Think is run by the Salford Safeguarding Children Partnership (SSCP)."
+    }
+    partnership_data["email_signature"] = "Space to Think\nSalford Safeguarding Children Partnership"
+    partnership_data["examples"] = {"agency": "For example, the child and adolescent mental health services (CAMHS)"}
+    partnership_data["accessibility"]["known_issues"] = ["Some PDF (portable document format) files are not tagged."]
+    assert check_partnership(write_pack(partnership_data, "partnership.yaml"))[1] == []
+
+
 def test_answers_may_be_worded_for_each_mode(partnership_data: dict[str, Any], write_pack: WritePack) -> None:
     _support_levels(partnership_data)[1]["hint"] = {
         "practitioner": "You are working with the family's lead professional",
