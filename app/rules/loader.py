@@ -413,6 +413,17 @@ class _Reader:
             if None in variants:
                 return None
             return Text(_clean(variants[0] or ""), _clean(variants[1] or ""))
+        if isinstance(value, bool):
+            # Found (maintainer review): "label: Yes" was "must be a mapping …, not true/false": the
+            # person wrote Yes, and YAML's reading of it as true was left for them to guess.
+            self.problem(
+                node,
+                key,
+                f"has no supervision wording, and YAML reads an unquoted yes, no, on or off as true/false: "
+                f'write {{{NEUTRAL}: "{"Yes" if value else "No"}"}}, with the quotes',
+                data.line_of(key),
+            )
+            return None
         self.problem(
             node,
             key,

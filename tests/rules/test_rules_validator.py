@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from app.rules import (
     DEFAULT_PACK,
@@ -839,3 +840,20 @@ def test_an_acronym_a_contact_leaves_unexplained_is_refused(write_pack: Callable
     assert "uses the acronym MASH" in problem.message
     contacts["contacts"][-1]["name"] = "Multi-Agency Safeguarding Hub (MASH)"
     assert check_rules(DEFAULT_PACK, write_pack(contacts, name="contacts.yaml")).problems == ()
+
+
+@pytest.mark.parametrize("written, read, wanted", [("Yes", True, '{both: "Yes"}'), ("No", False, '{both: "No"}')])
+def test_an_answer_written_yes_or_no_without_its_wording_says_how_to_write_it(
+    pack_data: dict, write_pack: Callable[[Any], Path], written: str, read: bool, wanted: str
+) -> None:
+    """Found (maintainer review): "label: Yes" was "must be a mapping of practitioner and supervision
+    wording (or both), not true/false": it did not say that YAML had read the Yes as true."""
+    option(pack_data, "danger", "yes")["label"] = read  # as YAML reads "label: Yes"
+    text = yaml.safe_dump(pack_data, sort_keys=False).replace(f"label: {str(read).lower()}", f"label: {written}")
+    assert f"label: {written}\n" in text
+    _, problems = problems_for(write_pack, text)
+    assert [(p.node, p.field) for p in problems] == [("question danger option yes", "label")]
+    assert problems[0].message == (
+        "has no supervision wording, and YAML reads an unquoted yes, no, on or off as true/false: "
+        f"write {wanted}, with the quotes"
+    )
