@@ -355,11 +355,24 @@ class _Reader:
         self.problem(node, key, message, data.line_of(key))
         return dt.date.min
 
-    def ids(self, data: _Mapping, key: str, node: str) -> tuple[str, ...]:
-        """A list of ids (strings) under ``key``; a single string is accepted as a list of one."""
+    def ids(self, data: _Mapping, key: str, node: str, texts: bool = False) -> tuple[str, ...]:
+        """A list of ids (strings) under ``key``; a single string is accepted as a list of one
+        (``texts``: the items are texts, which may hold commas and spaces, not ids)."""
         value = data.get(key)
         if value is None:
             return ()
+        parts = [part for part in re.split(r"[\s,]+", value) if part] if isinstance(value, str) and not texts else []
+        if len(parts) > 1:
+            # Found (maintainer review): "cites: wt_allegations, kcsie_suitability" was "names
+            # guidance 'wt_allegations, kcsie_suitability', which is not in the pack".
+            self.problem(
+                node,
+                key,
+                f"is {str(value).strip()!r}, one piece of text: write several as a list in brackets, "
+                f"[{', '.join(parts)}]",
+                data.line_of(key),
+            )
+            return tuple(parts)  # read as meant, so nothing is reported again as missing
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
@@ -1016,7 +1029,7 @@ def _verification(reader: _Reader, item: _Mapping, node: str) -> Verification:
     on = reader.date(raw, "on", where)
     how = reader.string(raw, "how", where) or ""
     reported = len(reader.problems)
-    sources = reader.ids(raw, "sources", where)
+    sources = reader.ids(raw, "sources", where, texts=True)
     if not sources and len(reader.problems) == reported:
         reader.problem(where, "sources", "is missing (name what the details were compared with)", raw.line)
     return Verification(on, _clean(how), sources)

@@ -857,3 +857,21 @@ def test_an_answer_written_yes_or_no_without_its_wording_says_how_to_write_it(
         "has no supervision wording, and YAML reads an unquoted yes, no, on or off as true/false: "
         f"write {wanted}, with the quotes"
     )
+
+
+def test_several_ids_written_as_one_piece_of_text_say_to_write_a_list(
+    pack_data: dict, write_pack: Callable[[Any], Path]
+) -> None:
+    """Found (maintainer review): "cites: g1, g2" was "names guidance 'g1, g2', which is not in the
+    pack" (and with a space alone, the same), though both are: the brackets of a list were missing."""
+    question(pack_data, "danger")["cites"] = "g1, g2"
+    option(pack_data, "danger", "reviewed")["flags"] = "review  g9"
+    _, problems = problems_for(write_pack, pack_data)
+    assert sorted(str(p).split(": ", 1)[1] for p in problems) == [
+        "question danger option reviewed: flags: is 'review  g9', one piece of text: write several as a list in "
+        "brackets, [review, g9]",
+        "question danger: cites: is 'g1, g2', one piece of text: write several as a list in brackets, [g1, g2]",
+    ]
+    question(pack_data, "danger")["cites"] = "g1"  # one id alone may stand without brackets
+    option(pack_data, "danger", "reviewed")["flags"] = "review"
+    assert check_pack(write_pack(pack_data))[1] == []
