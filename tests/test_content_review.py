@@ -26,12 +26,14 @@ from flask.testing import FlaskClient
 
 from app.rules import JourneyPath, load_contacts, load_pack
 from support.database import dispose, migrated_sqlite
+from support.mail import SmtpServer, only_message
 from support.pdf import pdf_reader, pdf_text
 from support.submission import (
     ELIGIBLE_PATH,
     PAGE_FIELDS,
     VALID_DETAILS,
     fill_details,
+    make_request,
     post_page,
     run_outbox,
     submitted_request,
@@ -262,13 +264,26 @@ def test_the_accessibility_statement_says_what_the_time_limits_are_and_how_to_ex
     assert "and the facilitators' inbox" in text  # what the automated checks cover
 
 
+def test_the_facilitators_email_explains_pdf(mail_app: Flask, smtp_server: SmtpServer) -> None:
+    """Found (maintainer review): the email each request sends the facilitators' mailbox said "the
+    attached PDF" five times and never what a PDF is, as the inbox's pages do."""
+    smtp_server.start()
+    with mail_app.app_context():
+        reference = make_request(pdf=True).request.reference
+    body = words(only_message(smtp_server).get_body(preferencelist=("plain",)).get_content())
+    assert (
+        f"The request is in the attached PDF (portable document format) file, space-to-think-request-{reference}.pdf."
+        in body
+    )
+    assert unexplained_acronyms(body, only=("PDF",)) == []
+
+
 def test_the_facilitators_pages_explain_pdf_and_say_what_each_status_link_lists(app: Flask) -> None:
     """Found (accessibility review): "PDF" unexplained on the inbox, a request's page and the
     import page; the status links read "New", "Closed"... out of context (a screen reader's
     list of links)."""
     from app.inbox import service
     from support.pages import csrf_token
-    from support.submission import make_request
 
     with app.app_context():
         service.add_facilitator("sam@partnership.example", "Sam Facilitator", "amber thistle quarry lantern")
