@@ -59,7 +59,7 @@ def validate_pack(pack: RulePack, contacts: ContactBook | None = None) -> list[P
     _check_options(pack, add)
     _check_roles(pack, add)
     _check_quoted_acronyms(pack, add)
-    _check_worded_acronyms(pack, problems.append)
+    _check_own_wording(pack, problems.append)
     # The graph checks run even when some ids or routes are broken (those are reported
     # above), so one run reports every problem: a route to a missing node counts as leading
     # somewhere (no dead end is blamed on it) and is otherwise left out of the graph.
@@ -68,7 +68,7 @@ def validate_pack(pack: RulePack, contacts: ContactBook | None = None) -> list[P
         _check_confirmation(pack, add)
     if contacts is not None:
         _check_ways_to_act(pack, contacts, add)
-        problems += _contact_acronyms(pack, contacts)
+        problems += _contact_wording(pack, contacts)
         phones = [(found.phone or "").replace(" ", "") for i in contacts.emergency_ids if (found := contacts.get(i))]
         if contacts.emergency_ids and not {"999", "112"} & set(phones):
             problems.append(
@@ -174,22 +174,48 @@ def _unexplained(sequence: _Sequence, glossary: dict[str, str]) -> Iterator[tupl
                 )
 
 
-def _check_worded_acronyms(pack: RulePack, add: Callable[[Problem], None]) -> None:
+# What someone may type for emphasis or a link, which every page shows as typed: an HTML tag or
+# entity, or Markdown's bold and links.
+_MARKUP = re.compile(r"<\s*/?\s*[A-Za-z][^<>]*>|&[A-Za-z]+;|&#\d+;|\*\*[^*]+\*\*|__[^_]+__|\[[^\]]+\]\([^)]*\)")
+
+
+def _markup(sequence: _Sequence) -> Iterator[tuple[str, str, int | None, str]]:
+    """(node, field, line, message) for each text with markup in it. Found (maintainer review):
+    "does <b>not</b> make decisions" passed `rules check`, and the page showed the tags as typed."""
+    reported: set[tuple[str, str]] = set()
+    for node, field, wording, line in sequence:
+        if wording is None or (node, field) in reported:
+            continue
+        texts = [wording] if isinstance(wording, str) else [wording.practitioner, wording.supervision]
+        found = next((match.group(0) for text in texts if (match := _MARKUP.search(text))), None)
+        if found is not None:
+            reported.add((node, field))
+            yield (
+                node,
+                field,
+                line,
+                f"has {found!r} in it, which the page shows just as it is written: write plain words, without HTML "
+                "or Markdown (a link belongs in a contact's links, emphasis is not used)",
+            )
+
+
+def _check_own_wording(pack: RulePack, add: Callable[[Problem], None]) -> None:
     """Every acronym in the pack's own wording is spelled out where a person first meets it
     (CONTENT.md: explain every acronym on first use): in a question's page (title, hint, answers,
     error) or an outcome's (title, summary, actions, notes). The glossary explains acronyms in
     guidance beside it, never in these. Found (maintainer review): "Ask your DSL." added to a
-    hint passed `rules check`, and the question's page showed DSL unexplained. A live pack from
-    before this check is still read as ``rules diff``'s OLD pack (``Problem.newer_check``)."""
+    hint passed `rules check`, and the question's page showed DSL unexplained. Nor is there markup
+    in them (``_markup``). A live pack from before these checks is still read as ``rules diff``'s
+    OLD pack (``Problem.newer_check``)."""
     glossary = dict(pack.glossary)
     for sequence in _worded_sequences(pack):
-        for node, field, line, message in _unexplained(sequence, glossary):
+        for node, field, line, message in [*_unexplained(sequence, glossary), *_markup(sequence)]:
             add(Problem(pack.path, node, field, message, line, newer_check=True))
 
 
-def _contact_acronyms(pack: RulePack, contacts: ContactBook) -> list[Problem]:
+def _contact_wording(pack: RulePack, contacts: ContactBook) -> list[Problem]:
     """Each contact's card (and its line in every page's footer) spells out its own acronyms:
-    "Local Authority Designated Officer (LADO)"."""
+    "Local Authority Designated Officer (LADO)"; and it has no markup (``_markup``)."""
     glossary = dict(pack.glossary)
     problems = []
     for contact in contacts.contacts:
@@ -197,7 +223,7 @@ def _contact_acronyms(pack: RulePack, contacts: ContactBook) -> list[Problem]:
         card: _Sequence = [(node, "name", contact.name, contact.line), (node, "hours", contact.hours, contact.line)]
         card += [(node, "detail", contact.detail, contact.line)]
         card += [(node, f"links[{n}] text", link.text, contact.line) for n, link in enumerate(contact.links, start=1)]
-        for where, field, line, message in _unexplained(card, glossary):
+        for where, field, line, message in [*_unexplained(card, glossary), *_markup(card)]:
             problems.append(Problem(contacts.path, where, field, message, line, newer_check=True))
     return problems
 

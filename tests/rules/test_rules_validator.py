@@ -875,3 +875,26 @@ def test_several_ids_written_as_one_piece_of_text_say_to_write_a_list(
     question(pack_data, "danger")["cites"] = "g1"  # one id alone may stand without brackets
     option(pack_data, "danger", "reviewed")["flags"] = "review"
     assert check_pack(write_pack(pack_data))[1] == []
+
+
+@pytest.mark.parametrize("typed", ["<b>not</b>", "**not**", "&nbsp;", "[the guidance](https://example.org/)"])
+def test_markup_in_the_packs_or_a_contacts_wording_is_refused(
+    pack_data: dict, write_pack: Callable[[Any], Path], typed: str
+) -> None:
+    """Found (maintainer review): a hint "Space to Think does <b>not</b> make decisions" passed
+    `rules check`, and the question's page showed the tags as typed (every text is escaped)."""
+    import yaml
+
+    from app.rules import DEFAULT_CONTACTS, check_rules
+
+    question(pack_data, "danger")["hint"] = {"both": f"This does {typed} decide."}
+    pack_data["outcomes"][0]["actions"].append({"practitioner": "Call.", "supervision": f"Call {typed}."})
+    _, problems = problems_for(write_pack, pack_data)
+    found = sorted((p.node, p.field) for p in problems)
+    assert found == [("outcome urgent", "actions[2]"), ("question danger", "hint")]
+    assert all("which the page shows just as it is written: write plain words" in p.message for p in problems)
+
+    contacts = yaml.safe_load(DEFAULT_CONTACTS.read_text(encoding="utf-8"))
+    contacts["contacts"].append(good_contact(detail=f"Refer here, {typed}."))
+    report = check_rules(DEFAULT_PACK, write_pack(contacts, name="contacts.yaml"))
+    assert [(p.node, p.field) for p in report.problems] == [("contact bridge", "detail")]
