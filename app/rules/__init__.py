@@ -48,7 +48,13 @@ from .partnership import (
     load_partnership,
     read_partnership,
 )
-from .validate import fictional_footer_links, future_verifications, rules_warnings, validate_pack
+from .validate import (
+    fictional_footer_links,
+    future_verifications,
+    rules_warnings,
+    unnamed_partnership,
+    validate_pack,
+)
 
 
 def check_pack(
@@ -127,7 +133,7 @@ def check_rules(
             partnership = None if partnership_problems or mismatches else partnership
     warnings = rules_warnings(pack, contacts, today) if pack is not None and today is not None else []
     if partnership is not None and today is not None:
-        warnings += fictional_footer_links(partnership)
+        warnings += fictional_footer_links(partnership) + unnamed_partnership(partnership)
     return RulesReport(pack, contacts, tuple(problems), tuple(warnings), partnership)
 
 

@@ -814,6 +814,32 @@ def fictional_footer_links(partnership: Partnership) -> list[Problem]:
     ]
 
 
+def unnamed_partnership(partnership: Partnership) -> list[Problem]:
+    """The partnership file's texts that name a partnership (every page's title and footer, the
+    PDFs' author) naming neither its ``name`` nor its ``short_name``: after a change of name,
+    left as they were. Found (maintainer review): with the name changed in the partnership file
+    and the pack, every page's title and footer, and every PDF, still named the old one, and
+    `rules check` said nothing. A warning, not a refusal: each may be worded freely."""
+    names = [name.casefold() for name in (partnership.name, partnership.short_name) if name]
+    texts = (
+        ("page_title_suffix", "page_title_suffix", partnership.page_title_suffix, "every page's title"),
+        ("footer", "footer text", partnership.footer_text, "every page's footer"),
+        ("pdf_author", "pdf_author", partnership.pdf_author, "every PDF's author"),
+    )
+    return [
+        Problem(
+            partnership.path,
+            "(partnership)",
+            field,
+            f"{text!r} ({where}) names neither {partnership.name!r} nor {partnership.short_name!r}: if the "
+            "partnership's name has changed, change this too (or leave it out, and it names the partnership)",
+            partnership.line_of.get(key),
+        )
+        for key, field, text, where in texts
+        if names and not any(name in text.casefold() for name in names)
+    ]
+
+
 def _host(url: str) -> str:
     """The host name of an https:// address."""
     return re.split(r"[/?#:]", url.removeprefix("https://"), maxsplit=1)[0]

@@ -673,3 +673,34 @@ def test_the_files_the_message_points_at_keep_the_ids_stored_before(path: Path) 
     assert problems == [] and partnership is not None
     for name, former in FORMER_OPTION_IDS.items():
         assert set(former) <= set(partnership.option_labels(name, "practitioner")), path
+
+
+def test_a_new_name_left_out_of_the_title_footer_or_pdf_author_is_warned_of(
+    partnership_data: dict[str, Any], write_pack: WritePack, tmp_path: Path
+) -> None:
+    """Found (maintainer review): with the partnership's name changed in its file and the pack's
+    owner, every page's title and footer and every PDF's author still named the old one, and
+    `rules check` said nothing. Each is worded freely, so it is a warning."""
+    import datetime as dt
+
+    old, new = partnership_data["name"], "Salford Children and Families Safeguarding Partnership"
+    pack = tmp_path / "pack.yaml"
+    pack.write_text(DEFAULT_PACK.read_text(encoding="utf-8").replace(f"owner: {old}", f"owner: {new}", 1), "utf-8")
+    partnership_data.update(name=new, short_name="SCFSP")
+    report = check_rules(pack, DEFAULT_CONTACTS, dt.date(2026, 12, 1), write_pack(partnership_data, "partnership.yaml"))
+    assert report.problems == () and report.partnership is not None
+    warned = [(w.field, w.message.split(" names neither")[0]) for w in report.warnings if "names neither" in w.message]
+    assert warned == [
+        ("page_title_suffix", f"'Space to Think – {old}' (every page's title)"),
+        ("footer text", f"'Space to Think is run by the {old}.' (every page's footer)"),
+        ("pdf_author", f"'Space to Think, {old}' (every PDF's author)"),
+    ]
+    # Left out, they name the partnership; the short name alone will do.
+    for key in ("page_title_suffix", "footer", "pdf_author"):
+        partnership_data.pop(key)
+    partnership_data["pdf_author"] = "Space to Think, SCFSP"
+    report = check_rules(pack, DEFAULT_CONTACTS, dt.date(2026, 12, 1), write_pack(partnership_data, "partnership.yaml"))
+    assert report.partnership is not None and not [w for w in report.warnings if "names neither" in w.message]
+    # The installed files name their partnership throughout.
+    installed = check_rules(DEFAULT_PACK, DEFAULT_CONTACTS, dt.date(2026, 12, 1), DEFAULT_PARTNERSHIP)
+    assert not [w for w in installed.warnings if "names neither" in w.message]
