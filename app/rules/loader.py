@@ -250,6 +250,20 @@ def read_yaml(path: Path) -> tuple[object, list[Problem]]:
     return data, problems
 
 
+# What a missing text is for, and how it is written, said with "is missing" (found, maintainer
+# review: "question allegation: error: is missing" left someone who had deleted a question's
+# error message to find out what one is, and how the others are written).
+_TEXT_MEANINGS = {
+    "title": ': the question or heading at the top of the page, like title: {both: "Before you continue"}',
+    "error": (
+        ": the message shown when the question is left unanswered, in GOV.UK's words, like "
+        'error: {both: "Select whether a decision or plan is needed"}'
+    ),
+    "label": ': the words of the answer, like label: {both: "Yes"}',
+    "summary": ': the sentence under the outcome\'s heading, like summary: {both: "..."}',
+}
+
+
 class _Reader:
     """Typed field access that records problems instead of raising, so all are reported."""
 
@@ -390,7 +404,7 @@ class _Reader:
         value = data.get(key)
         if value is None:
             if required:
-                self.problem(node, key, "is missing", data.line)
+                self.problem(node, key, f"is missing{_TEXT_MEANINGS.get(key, '')}", data.line)
             return None
         if isinstance(value, str):
             if not value.strip():

@@ -451,6 +451,36 @@ def test_a_question_without_its_error_message_is_refused(pack_data: dict, write_
     assert problem.line is not None and "id: danger" in path.read_text().splitlines()[problem.line - 1]
 
 
+@pytest.mark.parametrize(
+    "remove, node, field, said",
+    [
+        (("question", "danger", "error"), "question danger", "error", "the message shown when the question is left"),
+        (("question", "danger", "title"), "question danger", "title", "the question or heading at the top"),
+        (
+            ("option", "yes", "label"),
+            "question danger option yes",
+            "label",
+            'the words of the answer, like label: {both: "Yes"}',
+        ),
+        (("outcome", 0, "summary"), "outcome urgent", "summary", "the sentence under the outcome's heading"),
+    ],
+)
+def test_a_missing_text_says_what_it_is_for_and_how_it_is_written(
+    pack_data: dict, write_pack: Callable[[Any], Path], remove: tuple[str, Any, str], node: str, field: str, said: str
+) -> None:
+    """Found (maintainer review): "question allegation: error: is missing" left someone who had
+    deleted a question's error message to find what one is and how the others are written."""
+    kind, which, key = remove
+    if kind == "question":
+        del question(pack_data, which)[key]
+    elif kind == "option":
+        del option(pack_data, "danger", which)[key]
+    else:
+        del pack_data["outcomes"][which][key]
+    _, problems = problems_for(write_pack, pack_data)
+    assert_problem(problems, node, field, f"is missing: {said}")
+
+
 def test_an_exclusive_option_needs_its_error_message(pack_data: dict, write_pack: Callable[[Any], Path]) -> None:
     del question(pack_data, "reasons")["exclusive_error"]
     path, problems = problems_for(write_pack, pack_data)
