@@ -361,6 +361,19 @@ def _logo(reader: _Reader, root: _Mapping, folder: Path, partnership_name: str) 
     try:
         size = resolved.stat().st_size
         data = resolved.read_bytes() if resolved.is_file() and size <= LOGO_MAX_BYTES else b""
+    except FileNotFoundError:
+        # Found (maintainer review): the README's way of changing a live file, a copy in /tmp
+        # checked with `rules check --partnership`, was refused for the logo left behind, with
+        # nothing to say the logo is looked for beside the file.
+        reader.problem(
+            node,
+            "file",
+            f"{resolved} cannot be read (there is no such file): the logo is read from the partnership file's own "
+            f"folder ({folder}), so put {name} there, beside it (a copy checked somewhere else needs its logo "
+            "copied beside it)",
+            line,
+        )
+        return None
     except OSError as error:
         reader.problem(node, "file", f"{resolved} cannot be read ({error.strerror or error})", line)
         return None

@@ -517,6 +517,23 @@ def test_a_logo_beside_the_file_is_read_with_its_text_alternative(
     )
 
 
+def test_a_copy_checked_without_its_logo_says_the_logo_is_read_from_beside_it(
+    partnership_data: dict[str, Any], write_pack: WritePack, tmp_path: Path
+) -> None:
+    """Found (maintainer review): the README's way of changing the live partnership file (a copy in
+    /tmp, checked with `rules check --partnership`) was refused with "/tmp/logo.svg cannot be read
+    (No such file or directory)" where the live file has its logo: nothing said the logo is looked
+    for beside the file, so the copy looked broken."""
+    partnership_data["logo"] = {"file": "logo.svg", "alt": "Emblem"}
+    copy = write_pack(partnership_data, "partnership.yaml")
+    _, problems = check_partnership(copy)
+    assert [str(problem).split(": ", 1)[1] for problem in problems] == [
+        f"(partnership) logo: file: {tmp_path / 'logo.svg'} cannot be read (there is no such file): the logo is read "
+        f"from the partnership file's own folder ({tmp_path}), so put logo.svg there, beside it (a copy checked "
+        "somewhere else needs its logo copied beside it)"
+    ]
+
+
 @pytest.mark.parametrize(
     "logo, files, field, words",
     [
