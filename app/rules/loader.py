@@ -174,11 +174,26 @@ def _read_error(err: OSError) -> str:
     return (err.strerror or str(err)).lower()
 
 
+def _utf16(file: str) -> Problem:
+    """A file saved as UTF-16, Notepad's "Unicode": every other byte is 0 (its first two, when
+    present, mark the order). Found (maintainer review): it was told as a Windows-1252 "ÿ" on
+    line 1, or, without those two, as YAML's "unacceptable character #x0000"."""
+    return Problem(
+        file,
+        "",
+        "",
+        'cannot be read: it was saved as UTF-16 ("Unicode" in Notepad), not UTF-8 text, as the file must be. '
+        "Save the file again as UTF-8 (in most editors: Save As, then Encoding: UTF-8)",
+    )
+
+
 def _not_utf8(file: str, err: UnicodeDecodeError) -> Problem:
     """A file saved in another encoding (Windows-1252, most often: Word's curly quotes, an "é"),
     at the line of its first such character, and how to save it again. Found (maintainer
     review): the message gave only the byte's number, which no editor shows, and start-up added
     "set it to where the file is", though the file was there."""
+    if err.object.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in err.object[:200]:
+        return _utf16(file)
     line = err.object[: err.start].count(b"\n") + 1
     found = err.object[err.start : err.start + 1].decode("cp1252", errors="replace")
     shown = f" ({found!r}, if it was saved as Windows-1252)" if found.isprintable() and found != "\ufffd" else ""
@@ -223,6 +238,8 @@ def read_yaml(path: Path) -> tuple[object, list[Problem]]:
         return None, [Problem(name, "", "", f"cannot be read: {_read_error(err)}")]
     except UnicodeDecodeError as err:
         return None, [_not_utf8(name, err)]
+    if "\x00" in text[:200]:
+        return None, [_utf16(name)]
     loader = _LineLoader(text)
     loader.duplicate_keys = []
     try:

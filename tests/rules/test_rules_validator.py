@@ -648,6 +648,20 @@ def test_an_empty_file_is_named_as_empty(tmp_path: Path, check: Callable[[Path],
     ]
 
 
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_a_file_saved_as_utf16_is_named_as_such(tmp_path: Path, encoding: str) -> None:
+    """Found (maintainer review): a file saved as Notepad's "Unicode" (UTF-16) was told as a
+    Windows-1252 "ÿ" on line 1 or, without its byte-order mark, as YAML's "unacceptable character
+    #x0000"."""
+    path = tmp_path / "unicode.yaml"
+    path.write_bytes(DEFAULT_PACK.read_text(encoding="utf-8").encode(encoding))
+    _, problems = check_pack(path)
+    assert [str(problem) for problem in problems] == [
+        f'{path} cannot be read: it was saved as UTF-16 ("Unicode" in Notepad), not UTF-8 text, as the file must '
+        "be. Save the file again as UTF-8 (in most editors: Save As, then Encoding: UTF-8)"
+    ]
+
+
 def test_a_file_that_is_not_utf8_is_named_in_plain_english(tmp_path: Path) -> None:
     """Found (maintainer review): a contacts file saved from Word in Windows-1252 was "not UTF-8
     text (byte 2101 is not)": no editor shows a byte's number. Now the line, and the character."""
