@@ -1082,42 +1082,63 @@ def test_a_database_host_that_vanishes_gives_up_the_connection_in_seconds_not_at
     assert engine_options(own, {"connect_args": {"tcp_user_timeout": 5000}})["connect_args"]["tcp_user_timeout"] == 5000
 
 
-def test_the_readmes_contacts_change_on_the_server_can_be_gone_back_on(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "name, setting, change",
+    [
+        ("contacts", "CONTACTS_PATH", ("0161 603 4500", "0161 603 4501")),
+        ("partnership", "PARTNERSHIP_PATH", ("reply_within: 10 working days", "reply_within: 5 working days")),
+    ],
+)
+def test_the_readmes_change_of_a_live_file_on_the_server_works_and_can_be_gone_back_on(
+    tmp_path: Path, name: str, setting: str, change: tuple[str, str]
+) -> None:
     """Found (maintainer review): the README's steps for changing a live contacts file wrote the
     new file over the live one with no copy kept, and said nothing of going back: a change found
     wrong once live (or a restart refused) left the operator to rewrite the old file from memory.
-    The steps are run here as written (in a folder standing for /etc/space-to-think, the editor a
-    sed and systemctl a no-op), then the README's way back."""
+    And "the same for the partnership file, with --partnership" sent them to `rules diff
+    --partnership`, which is no option of it. The steps are run here as written (in a folder
+    standing for /etc/space-to-think, the editor a sed and systemctl a no-op), then the way back."""
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     section = readme.split("**Changing the rules, contacts or partnership file on the server**", 1)[1]
     block = section.split("```\n", 2)[1]
-    back = re.search(
-        r"To go back to the file as it was.*?`(install [^`]*)`, then the last two lines above", section, re.S
-    )
+    back = re.search(r"To go back to the file as it was.*?`(install [^`]*)`, then the last two lines", section, re.S)
     assert back, "the README says how to go back to the contacts file as it was"
+    back_command = " ".join(back.group(1).split())
+    if name == "partnership":
+        read = re.search(r"read a partnership file's change with `([^`]*)`", section, re.S)
+        assert read, "the README says how to read a change to the partnership file"
+        diff = re.search(r"^stt \S+ --app wsgi rules diff .*?\n(?!\s)", block, re.S | re.M)
+        assert diff is not None
+        block = block.replace(diff.group(0), " ".join(read.group(1).split()) + "\n")
+        block = block.replace("contacts.yaml", "partnership.yaml").replace("--contacts", "--partnership")
+        back_command = back_command.replace("contacts.yaml", "partnership.yaml")
     live_dir, work = tmp_path / "etc", tmp_path / "tmp"
     live_dir.mkdir()
     work.mkdir()
-    live = live_dir / "contacts.yaml"
-    shutil.copyfile(ROOT / "app" / "rules" / "contacts.yaml", live)
+    live = live_dir / f"{name}.yaml"
+    shutil.copyfile(ROOT / "app" / "rules" / f"{name}.yaml", live)
     before = live.read_bytes()
+    assert change[0].encode() in before
 
     def as_here(commands: str) -> str:
         commands = commands.replace("/etc/space-to-think/", f"{live_dir}/")
         commands = commands.replace("/tmp/", f"{work}/")  # noqa: S108  (the README's /tmp, replaced by this test's own)
-        commands = re.sub(r"\beditor (\S+)", r"sed -i 's/0161 603 4500/0161 603 4501/' \1", commands)
+        commands = re.sub(r"\beditor (\S+)", rf"sed -i 's/{change[0]}/{change[1]}/' \1", commands)
         # The offline page is written into the checkout: not here.
         commands = "\n".join(line for line in commands.splitlines() if not line.startswith("(set -a;"))
         return 'stt() { "$@"; }\nsystemctl() { :; }\nset -e\n' + commands
 
-    environment = {**os.environ, "CONTACTS_PATH": str(live), "APP_ENV": "development"}
+    environment = {**os.environ, setting: str(live), "APP_ENV": "development"}
+    script = as_here(block)
+    if name == "partnership":  # diff -u exits 1 when the files differ, as they do
+        script = script.replace("diff -u ", "! diff -u ")
     changed = subprocess.run(
-        ["bash", "-c", as_here(block)], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=120
+        ["bash", "-c", script], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=120
     )
     assert changed.returncode == 0, changed.stdout + changed.stderr
-    assert "0161 603 4501" in live.read_text(encoding="utf-8")
+    assert change[1] in live.read_text(encoding="utf-8") and change[1] in changed.stdout
     gone_back = subprocess.run(
-        ["bash", "-c", as_here(" ".join(back.group(1).split()))], cwd=ROOT, capture_output=True, text=True, timeout=30
+        ["bash", "-c", as_here(back_command)], cwd=ROOT, capture_output=True, text=True, timeout=30
     )
     assert gone_back.returncode == 0, gone_back.stderr
     assert live.read_bytes() == before
