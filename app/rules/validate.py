@@ -450,20 +450,44 @@ def _check_roles(pack: RulePack, add: _Report) -> None:
             )
 
 
+def _reachable_as_meant(pack: RulePack, start: str) -> set[str]:
+    """The node ids reachable from ``start``, a misspelt route taken to lead where it was meant
+    (``_meant``). Found (maintainer review): "next: adult_at_rsk" gave 14 problems, the 13 after
+    the one mistake saying each question and outcome beyond it "cannot be reached"."""
+    seen: set[str] = set()
+    stack = [start]
+    while stack:
+        node_id = stack.pop()
+        if pack.node(node_id) is None:
+            node_id = _meant(pack, node_id) or node_id
+        node = pack.node(node_id)
+        if node is None or node_id in seen:
+            continue
+        seen.add(node_id)
+        if isinstance(node, Question):
+            stack.extend(target for _, target in successors(pack, node))
+    return seen
+
+
 def _check_graph(pack: RulePack, add: _Report) -> bool:
     """Reachability, cycles and dead ends; returns whether the graph is acyclic."""
     # A node that a misspelt route (or start) was meant for is not reported again as
     # unreachable: the misspelling (reported with "did you mean") is the one mistake.
     start = _start(pack)
-    reachable = reachable_from(pack, start) if start else {node.id for node in pack.nodes}
+    reachable = _reachable_as_meant(pack, start) if start else {node.id for node in pack.nodes}
     meant = {
         _meant(pack, target) for q in pack.questions for _, target in successors(pack, q) if pack.node(target) is None
     }
     # A question whose options are missing or misspelt (reported where it is read) routes
     # nowhere: everything after it would be reported unreachable too, burying the one mistake.
     optionless = {question.id for question in pack.questions if not question.options}
-    for node in pack.nodes:
-        if node.id not in reachable and node.id not in meant and not optionless:
+    unreached = [node for node in pack.nodes if node.id not in reachable and node.id not in meant]
+    # Only where each unreached part begins: what follows it is unreached because it is (found,
+    # maintainer review: a route to a name that is nowhere, "next: adult", gave 14 problems).
+    unreached_ids = {node.id for node in unreached}
+    fed = {target for q in pack.questions if q.id in unreached_ids for _, target in successors(pack, q)}
+    for node in [node for node in unreached if node.id not in fed] or unreached:
+        if not optionless:
             kind = "question" if isinstance(node, Question) else "outcome"
             add(f"{kind} {node.id}", "id", f"cannot be reached from the start question {pack.start!r}", node.line)
     cycles = _find_cycles(pack)

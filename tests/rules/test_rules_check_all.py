@@ -184,6 +184,31 @@ def test_a_misspelt_start_is_one_problem_with_a_suggestion(
     assert "did you mean 'mode'?" in problems[0].message
 
 
+@pytest.mark.parametrize("misspelt, count", [("adult_at_rsk", 1), ("adult", 2)])
+def test_a_misspelt_route_is_one_problem_not_one_more_for_everything_after_it(
+    tmp_path: Path, misspelt: str, count: int
+) -> None:
+    """Found (maintainer review): "next: adult_at_rsk" in the installed pack gave 14 problems: the
+    misspelling (with its suggestion), then every question and outcome after it "cannot be
+    reached". The route is read as meant for the rest of the checks; one with no near spelling
+    still leaves the question it was meant for unreached, which names it."""
+    from app.rules import DEFAULT_PACK
+
+    text = DEFAULT_PACK.read_text(encoding="utf-8")
+    assert text.count("next: adult_at_risk\n") == 1
+    path = tmp_path / "pack.yaml"
+    path.write_text(text.replace("next: adult_at_risk\n", f"next: {misspelt}\n"), encoding="utf-8")
+    _, problems = check_pack(path)
+    assert len(problems) == count, [str(p) for p in problems]
+    assert (problems[0].node, problems[0].field) == ("question allegation option no", "next")
+    if count == 1:
+        assert "did you mean 'adult_at_risk'?" in problems[0].message
+    else:
+        assert [(p.node, p.message) for p in problems[1:]] == [
+            ("question adult_at_risk", "cannot be reached from the start question 'mode'")
+        ]
+
+
 def test_texts_without_supervision_wording_are_reported_with_other_problems_in_one_run(
     runner: FlaskCliRunner, pack_data: dict[str, Any], write_pack: Callable[..., Path]
 ) -> None:
