@@ -105,6 +105,9 @@ def _check_quoted_acronyms(pack: RulePack, add: _Report) -> None:
 
 
 ACRONYM = re.compile(r"\b[A-Z]{2,}\b")
+# Capitals everyone reads as words, never spelled out (GOV.UK's style): the country, and the
+# government's website by its name.
+PLAIN_CAPITALS = re.compile(r"\bGOV\.UK\b|\bUK\b")
 
 # The texts a person reads, in the order they meet them: (node, field, wording, line). A page's
 # texts are one sequence (an acronym spelled out in a question's title needs no more in its
@@ -154,7 +157,7 @@ def _unexplained(sequence: _Sequence, glossary: dict[str, str]) -> Iterator[tupl
             if wording is None:
                 continue
             text = wording if isinstance(wording, str) else wording.for_mode(mode)
-            for acronym in dict.fromkeys(ACRONYM.findall(text)):
+            for acronym in dict.fromkeys(ACRONYM.findall(PLAIN_CAPITALS.sub(" ", text))):
                 if acronym in explained:
                     continue
                 explained.add(acronym)

@@ -864,6 +864,9 @@ def test_an_acronym_the_packs_own_wording_leaves_unexplained_is_refused(
     }
     urgent["summary"] = {"both": "Act now: tell the designated safeguarding lead (DSL) or the MASH: multi-agency hub."}
     assert check_pack(write_pack(pack_data))[1] == []
+    # The UK and GOV.UK are read as words, as GOV.UK's style has them.
+    question(pack_data, "sure")["hint"] = {"both": "This is guidance for the UK, on GOV.UK."}
+    assert check_pack(write_pack(pack_data))[1] == []
     # A page of its own (another question) says it again.
     question(pack_data, "reasons")["hint"] = {"both": "Talk to the DSL first."}
     _, problems = problems_for(write_pack, pack_data)
