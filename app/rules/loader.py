@@ -363,7 +363,12 @@ class _Reader:
         """A true/false flag under ``key`` (absent means false)."""
         value = data.get(key, False)
         if not isinstance(value, bool):
-            self.problem(node, key, f"must be true or false, not {_kind(value)}", data.line_of(key))
+            message = f"must be true or false, not {_kind(value)}"
+            meant = {"true": "true", "yes": "true", "false": "false", "no": "false"}
+            if isinstance(value, str) and value.strip().lower() in meant:
+                # Found (maintainer review): risk: "true", quoted, was "must be true or false, not text".
+                message += f": write {meant[value.strip().lower()]} without quotes"
+            self.problem(node, key, message, data.line_of(key))
             return False
         return value
 

@@ -945,3 +945,16 @@ def test_markup_in_the_packs_or_a_contacts_wording_is_refused(
     contacts["contacts"].append(good_contact(detail=f"Refer here, {typed}."))
     report = check_rules(DEFAULT_PACK, write_pack(contacts, name="contacts.yaml"))
     assert [(p.node, p.field) for p in report.problems] == [("contact bridge", "detail")]
+
+
+@pytest.mark.parametrize("written, meant", [('"true"', "true"), ("'yes'", "true"), ('"No"', "false")])
+def test_a_true_or_false_written_in_quotes_says_to_write_it_without(
+    pack_data: dict, write_pack: Callable[[Any], Path], written: str, meant: str
+) -> None:
+    """Found (maintainer review): risk: "true", in quotes, was "must be true or false, not text"."""
+    text = yaml.safe_dump(pack_data, sort_keys=False)
+    assert text.count("risk: true\n") == 1
+    _, problems = problems_for(write_pack, text.replace("risk: true\n", f"risk: {written}\n"))
+    assert [str(p).split(": ", 1)[1] for p in problems] == [
+        f"question danger: risk: must be true or false, not text: write {meant} without quotes"
+    ]
