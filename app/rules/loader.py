@@ -296,7 +296,14 @@ class _Reader:
         """``value`` if it is a mapping, else a problem and None."""
         if isinstance(value, dict):
             return value if isinstance(value, _Mapping) else _Mapping(value)
-        self.problem(node, field, f"must be a mapping, not {_kind(value)}", line)
+        # Found (maintainer review): "footer: must be a mapping, not text" for "footer: Space to Think
+        # is run by…" used a programmer's word, and did not say how such fields are written.
+        self.problem(
+            node,
+            field,
+            f"must hold fields of its own, each on an indented line below it (name: value), not {_kind(value)}",
+            line,
+        )
         return None
 
     def items(self, data: _Mapping, key: str, node: str, required: bool = True) -> list[_Mapping]:

@@ -724,3 +724,15 @@ def test_a_new_name_left_out_of_the_title_footer_or_pdf_author_is_warned_of(
     # The installed files name their partnership throughout.
     installed = check_rules(DEFAULT_PACK, DEFAULT_CONTACTS, dt.date(2026, 12, 1), DEFAULT_PARTNERSHIP)
     assert not [w for w in installed.warnings if "names neither" in w.message]
+
+
+def test_a_section_written_as_text_says_how_its_fields_are_written(
+    partnership_data: dict[str, Any], write_pack: WritePack
+) -> None:
+    """Found (maintainer review): "footer: Space to Think is run by …" (the text, without its
+    `text:` line) was "footer: must be a mapping, not text": a programmer's word, and no way on."""
+    partnership_data["footer"] = "Space to Think is run by the Salford Safeguarding Children Partnership."
+    _, problems = check_partnership(write_pack(partnership_data, "partnership.yaml"))
+    assert [str(p).split(": ", 1)[1] for p in problems] == [
+        "(partnership): footer: must hold fields of its own, each on an indented line below it (name: value), not text"
+    ]
