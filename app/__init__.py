@@ -20,6 +20,7 @@ from sqlalchemy.exc import ArgumentError
 from . import models, proxies, sessions  # noqa: F401
 from .cli import rules_cli
 from .config import PROJECT_ROOT, ConfigError, StartupError, engine_options, load_config
+from .database_answers import init_answer_checks
 from .errors import register_error_handlers
 from .extensions import csrf, db, init_security_headers, limiter, migrate
 from .inbox import bp as inbox_bp
@@ -97,6 +98,8 @@ def init_extensions(app: Flask) -> None:
         raise StartupError(
             f"SQLALCHEMY_ENGINE_OPTIONS cannot be used: {type(error).__name__}: {str(error).splitlines()[0][:200]}"
         ) from None
+    with app.app_context():
+        init_answer_checks(app, db.engines)  # a PostgreSQL server that stops answering is given up in seconds
     migrate.init_app(
         app,
         db,

@@ -144,6 +144,13 @@ class Config:
     SECRET_KEY: str | None = None
 
     SQLALCHEMY_DATABASE_URI: str = "sqlite:///" + str(INSTANCE_PATH / "space_to_think.db")
+    # PostgreSQL: after this many seconds without an answer to a statement, the connection asks the
+    # server, on a connection of its own, whether it still answers at all (app/database_answers.py),
+    # giving it as long again (at least 2 s). One that does not (its processes frozen, its machine
+    # paused) is given up: the page says the database is not answering after about 4 s, instead of
+    # holding it until gunicorn killed its worker 30 s later. A slow statement on a server that
+    # answers is never cut short by it (statement_timeout ends those). 0: no check.
+    DATABASE_ANSWER_CHECK_SECONDS: int = 2
     # Added to ENGINE_OPTION_DEFAULTS, which every engine gets even when this is set (app.init_extensions).
     # A setting, not a ClassVar (the environment can set it); load_config copies it, so the default is never changed.
     SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {"pool_pre_ping": True}  # noqa: RUF012
@@ -460,6 +467,7 @@ MAXIMUMS: dict[str, int] = {
     "COUNTS_RETENTION_MONTHS": 240,
     "SMTP_PORT": 65535,
     "SMTP_TIMEOUT": 300,
+    "DATABASE_ANSWER_CHECK_SECONDS": 300,
     "OUTBOX_POLL_SECONDS": 3600,
     "OUTBOX_RETRY_SECONDS": 24 * 3600,
     "OUTBOX_RETRY_MAX_SECONDS": 7 * 24 * 3600,

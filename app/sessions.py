@@ -37,6 +37,7 @@ from sqlalchemy import DateTime, Engine, Executable, String, Text, bindparam, de
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.orm import Mapped, mapped_column
 
+from .database_answers import DatabaseNotAnswering
 from .extensions import Model, db
 from .models import utcnow
 
@@ -336,7 +337,9 @@ def _execute(statement: Executable, parameters: dict[str, Any] | None = None, fi
                 result = connection.execute(statement, parameters)
                 return result.first() if first else result.rowcount
         except DBAPIError as error:
-            if attempt == 2 or not error.connection_invalidated:
+            # A server that stopped answering (not one that dropped the connection) would only
+            # hold the page again, for a new connection's connect_timeout.
+            if attempt == 2 or not error.connection_invalidated or isinstance(error.orig, DatabaseNotAnswering):
                 raise
     raise AssertionError("unreachable")
 

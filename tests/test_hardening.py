@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 import logging
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -32,6 +32,7 @@ from support import add_session_probe, both_databases, csrf_token, session_cooki
 from support.cut_proxy import CutProxy
 from support.database import database_settings
 from support.hardening import EMAIL, PASSWORD, pdf_with_json, post_form, signed_in, upload, valid_document
+from support.servers import PostgresServer
 from support.submission import ELIGIBLE_PATH, VALID_DETAILS, fill_details, make_request, submit, to_outcome
 from support.walk import Walker
 
@@ -734,6 +735,88 @@ def test_deleting_a_request_something_else_holds_says_so_and_changes_nothing(req
         assert request_count(app) == 1
         retried = app.test_cli_runner().invoke(args=["requests", "delete", reference, "--yes"])
         assert retried.exit_code == 0 and request_count(app) == 0, retried.output
+
+
+# --- a database that stops answering (its processes frozen) ---------------------------------------
+
+
+@contextmanager
+def app_on_a_postgres_of_its_own() -> Iterator[tuple[Flask, PostgresServer]]:
+    """An app on a PostgreSQL server of the test's own (migrated), which the test may freeze:
+    never the one TEST_DATABASE_URL names, which other people's tests share."""
+    from flask_migrate import upgrade
+
+    server = PostgresServer().start()
+    try:
+        app = create_app({"APP_ENV": "test", "SQLALCHEMY_DATABASE_URI": server.url, "PROPAGATE_EXCEPTIONS": False})
+        with app.app_context():
+            upgrade()
+        try:
+            yield app, server
+        finally:
+            with app.app_context():
+                for engine in db.engines.values():
+                    engine.dispose()
+    finally:
+        server.stop()
+
+
+def answered_within(seconds: float, ask: Callable[[], TestResponse]) -> tuple[TestResponse | None, float]:
+    """``ask()`` in a thread: its response and how long it took, or None if none came in ``seconds``
+    (the thread then finishes once the database answers again)."""
+    import threading
+    import time
+
+    answers: list[TestResponse] = []
+    started = time.monotonic()
+    asking = threading.Thread(target=lambda: answers.append(ask()), daemon=True)
+    asking.start()
+    asking.join(seconds)
+    return (answers[0] if answers else None), time.monotonic() - started
+
+
+def test_a_database_that_stops_answering_gives_the_service_problem_page_in_seconds() -> None:
+    """Found (dependency review): with PostgreSQL frozen (its processes stopped: a paused virtual
+    machine, a hung disk), a page on a connection already open waited for ever: the server's
+    computer still acknowledges what is sent, so neither TCP keepalives nor tcp_user_timeout
+    fire, and its statement_timeout cannot run. Under gunicorn the page held 31 s until the worker
+    was killed, with no page at all (nginx's offline page), and what had been typed was lost.
+    Now, after DATABASE_ANSWER_CHECK_SECONDS (2) without an answer, the app asks the server on a
+    new connection whether it answers at all, and gives up if it does not: the branded page in
+    about 4 s, with what was typed; a new connection then gives up after its connect_timeout (5 s). A
+    statement that is only slow, on a server that answers, is not cut short. Once the server goes
+    on, so does the journey, its answers kept."""
+    with app_on_a_postgres_of_its_own() as (app, server):
+        with app.app_context():  # slower than the check: the server answers it, so it goes on
+            assert db.session.execute(sa.text("SELECT pg_sleep(2.5), 42")).one()[1] == 42
+            db.session.rollback()
+        client = app.test_client()
+        walker = to_outcome(client)
+        assert walker.get("/request/about-you").status_code == 200
+        cookie = session_cookie(client)
+        typed = {name: VALID_DETAILS[name] for name in ("name", "job_role", "agency", "email", "phone")}
+        server.freeze()
+        try:
+            for ask, sent_form, within in (
+                # A connection open before the freeze: 2 s, then 2 s for the server to answer a new
+                # one (not tried again on a new connection, for 5 s more: it is not dropped, it is frozen).
+                (lambda: client.get("/request/about-you"), False, 7),
+                # A new connection: its connect_timeout (5 s).
+                (lambda: walker.post("/request/about-you", typed), True, 8),
+            ):
+                response, took = answered_within(15, ask)
+                assert response is not None, "the page waited for a database that does not answer"
+                page = text(response)
+                assert response.status_code == 503 and took < within, (response.status_code, took)
+                assert all(words in page for words in SERVICE_PROBLEM) and has_chrome(page) and KEPT in page
+                assert (COPY_IT in page) is sent_form
+                assert all(f">{value}</textarea>" in page for value in typed.values() if value) is sent_form
+                assert session_cookie(client) == cookie
+        finally:
+            server.thaw()
+        fill_details(walker)  # the server going on, the same journey goes on
+        assert walker.get("/request/check-answers").status_code == 200
+        assert session_cookie(client) == cookie
 
 
 # --- session fixation ---------------------------------------------------------------------------

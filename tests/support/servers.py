@@ -1,4 +1,5 @@
-"""Real servers for tests, each in its own temporary directory: Redis, gunicorn, nginx.
+"""Real servers for tests, each in its own temporary directory: Redis, gunicorn, nginx, and a
+PostgreSQL server a test may freeze.
 
 Parallel-safe: Redis listens on a Unix socket in its own directory (no port to collide on);
 gunicorn and nginx get ports the kernel picked just before (bound to port 0 and released).
@@ -7,12 +8,14 @@ Each is stopped by its own process id.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -221,6 +224,105 @@ class Gunicorn:
         if self.process is not None:
             stop(self.process, signal.SIGINT)  # gunicorn's quick shutdown (SIGTERM waits for workers to finish)
             self.process = None
+
+
+def postgres_program(name: str) -> str:
+    """A PostgreSQL server program (``initdb``, ``postgres``) from Debian's newest installed version;
+    in CI a missing one fails, elsewhere the test is skipped saying why."""
+    found = sorted(
+        Path("/usr/lib/postgresql").glob(f"*/bin/{name}"),
+        key=lambda path: int(path.parts[-3]) if path.parts[-3].isdigit() else 0,
+    )
+    if found:
+        return str(found[-1])
+    return need_program(name, "postgresql")
+
+
+class PostgresServer:
+    """A PostgreSQL server of the test's own, from ``initdb`` in a temporary directory, on a free
+    port, with an empty database ``space_to_think`` (no password: ``trust``). Unlike the server
+    TEST_DATABASE_URL names, which other people's tests share, a test may stop it, or freeze and thaw
+    it: SIGSTOP and SIGCONT to every one of its processes, as a paused machine or a hung disk
+    leaves a server that still takes connections and answers nothing. As root it runs as the
+    ``postgres`` user (PostgreSQL refuses root). Never written to disk (fsync off)."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.directory: Path | None = None
+        self.process: subprocess.Popen | None = None  # type: ignore[type-arg]
+        self.frozen: list[int] = []
+
+    @property
+    def url(self) -> str:
+        return f"postgresql+psycopg://space_to_think@127.0.0.1:{self.port}/space_to_think"
+
+    def start(self) -> PostgresServer:
+        initdb, postgres = postgres_program("initdb"), postgres_program("postgres")
+        user = "postgres" if os.geteuid() == 0 else None
+        self.directory = Path(tempfile.mkdtemp(prefix="stt-postgres-"))
+        if user:
+            shutil.chown(self.directory, user)
+        data, log = self.directory / "data", self.directory / "postgres.log"
+        subprocess.run(
+            [initdb, "-D", str(data), "-A", "trust", "-U", "space_to_think", "-E", "UTF8", "--no-sync"],
+            user=user,
+            capture_output=True,
+            check=True,
+            timeout=120,
+        )
+        settings = ("listen_addresses=127.0.0.1", "fsync=off", "full_page_writes=off", "synchronous_commit=off")
+        with log.open("wb") as output:
+            self.process = subprocess.Popen(
+                [postgres, "-D", str(data), "-p", str(self.port), "-k", str(self.directory)]
+                + [part for setting in settings for part in ("-c", setting)],
+                user=user,
+                stdout=output,
+                stderr=subprocess.STDOUT,
+            )
+        _wait_for(self._answers, "postgres", self.process, log)
+        import psycopg
+
+        with psycopg.connect(self._plain("postgres"), autocommit=True) as connection:
+            connection.execute("CREATE DATABASE space_to_think")
+        return self
+
+    def _plain(self, database: str) -> str:
+        return f"postgresql://space_to_think@127.0.0.1:{self.port}/{database}?connect_timeout=2"
+
+    def _answers(self) -> bool:
+        import psycopg
+
+        try:
+            with psycopg.connect(self._plain("postgres")):
+                return True
+        except psycopg.OperationalError:
+            return False
+
+    def freeze(self) -> None:
+        """Stop every process of the server (SIGSTOP): the server first, so it starts no more."""
+        assert self.process is not None
+        os.kill(self.process.pid, signal.SIGSTOP)
+        self.frozen = [self.process.pid]
+        found = subprocess.run(["pgrep", "-P", str(self.process.pid)], capture_output=True, text=True, check=False)
+        for pid in map(int, found.stdout.split()):
+            os.kill(pid, signal.SIGSTOP)
+            self.frozen.append(pid)
+
+    def thaw(self) -> None:
+        """Let every process frozen go on (SIGCONT)."""
+        for pid in self.frozen:
+            with contextlib.suppress(ProcessLookupError):  # it ended meanwhile
+                os.kill(pid, signal.SIGCONT)
+        self.frozen = []
+
+    def stop(self) -> None:
+        self.thaw()
+        if self.process is not None:
+            stop(self.process, signal.SIGINT)  # PostgreSQL's fast shutdown
+            self.process = None
+        if self.directory is not None:
+            shutil.rmtree(self.directory, ignore_errors=True)
+            self.directory = None
 
 
 NGINX_CONF = """\
