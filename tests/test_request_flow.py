@@ -813,6 +813,29 @@ def test_supervision_record_in_supervision_mode(client, app) -> None:
     assert client.get("/request/supervision-record.pdf").status_code == 200
 
 
+def test_a_supervision_record_the_renderer_cannot_make_says_to_try_again(client, monkeypatch) -> None:
+    """Found (dependency review): with the PDF renderer failing (WeasyPrint raising; Pango missing,
+    say), the supervision record's own page ("could not be made just now, try again") failed in
+    turn, on a variable its template tests and the view did not give (``what``, for the questions'
+    PDF): the general "problem with the service" page (500) instead, which says nothing of the record
+    or of going back. Now it says what happened and what to do, and leads back to the outcome."""
+    from app.requests import service
+
+    def broken(*args: object, **kwargs: object) -> bytes:
+        raise OSError("cannot load library 'libpango-1.0-0'")
+
+    walker = to_outcome(client, SUPERVISION_PATH)
+    monkeypatch.setattr(service, "render_pdf", broken)
+    response = client.get("/request/supervision-record.pdf")
+    page = html.unescape(response.get_data(as_text=True))
+    assert response.status_code == 503
+    assert "The supervision record could not be made just now" in page
+    assert "Try again in a few minutes. The answers are kept." in page and 'href="/result"' in page
+    monkeypatch.undo()
+    assert walker.get("/result").status_code == 200  # the answers are kept
+    assert client.get("/request/supervision-record.pdf").status_code == 200
+
+
 def test_a_supervision_record_made_from_the_stored_request_is_audited(client, app) -> None:
     """Found (privacy review): once the request is sent, the record is made from the stored
     request's answers, and that reading of it left no trace in its audit trail, unlike its page

@@ -723,7 +723,7 @@ def supervision_record() -> Response | tuple[str, int]:
     except Exception as error:  # noqa: BLE001 — any renderer fault gives a page, never a 500
         log.warning("The supervision record could not be made (%s)", type(error).__name__)
         back_url = url_for("requests.submitted") if reference else url_for("wizard.result")
-        return render_template("requests/record_unavailable.html", back_url=back_url), 503
+        return render_template("requests/record_unavailable.html", what="supervision_record", back_url=back_url), 503
     if from_stored is not None:
         # Made from a stored request's answers: audited, like its page and its PDF (privacy review).
         record_event("supervision_record", from_stored, REQUESTER)
