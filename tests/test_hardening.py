@@ -797,6 +797,9 @@ def test_a_database_that_stops_answering_gives_the_service_problem_page_in_secon
         typed = {name: VALID_DETAILS[name] for name in ("name", "job_role", "agency", "email", "phone")}
         server.freeze()
         try:
+            health, took = answered_within(15, lambda: client.get("/healthz"))  # the pool's check of a connection
+            assert health is not None and health.status_code == 503 and took < 7, took
+            assert health.get_json()["database"] == "unavailable"
             for ask, sent_form, within in (
                 # A connection open before the freeze: 2 s, then 2 s for the server to answer a new
                 # one (not tried again on a new connection, for 5 s more: it is not dropped, it is frozen).
