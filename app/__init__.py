@@ -29,6 +29,7 @@ from .inbox import models as inbox_models  # noqa: F401
 from .input_guard import init_input_guard
 from .main import bp as main_bp
 from .main.offline import site_cli
+from .outage import said_in_one_line
 from .outbox import outbox_cli
 from .pack import load_rules
 from .rate_limits import init_rate_limit_storage, init_site_wide_limit
@@ -81,6 +82,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
         app.register_blueprint(blueprint)
     register_error_handlers(app)
     for group in (sessions_cli, rules_cli, requests_cli, outbox_cli, facilitators_cli, stats_cli, site_cli):
+        said_in_one_line(group)  # a database that does not answer: one line, not a traceback
         app.cli.add_command(group)
     init_input_guard(app)  # last: its middleware wraps everything, its check runs before every other
     return app

@@ -9,9 +9,12 @@ and statement, and the traceback's frames, never its message.
 
 from __future__ import annotations
 
+import functools
 import logging
 import traceback
+from typing import Any
 
+import click
 from sqlalchemy.exc import DBAPIError, DisconnectionError, InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
@@ -45,4 +48,38 @@ def log_database_error(error: SQLAlchemyError) -> None:
     )
 
 
-__all__ = ["OUTAGE_ERRORS", "is_database_outage", "log_database_error"]
+def said_in_one_line(command: click.Command) -> None:
+    """Make ``command`` (and, for a group, every command in it) say in one line, and exit with status
+    1, that the database did not answer, when it does not (``is_database_outage``).
+
+    Found (dependency review): with the database down or not answering, every ``flask`` command that
+    uses it (``outbox send``, ``outbox status``, ``outbox worker --once``, ``requests purge``,
+    ``sessions purge``...) printed a traceback of about 150 lines, which a cron job mails on, and
+    which says nothing of what to do. (``db upgrade`` already said it in one line.) The line names the
+    error's class, never its message."""
+    if isinstance(command, click.Group):
+        for inner in command.commands.values():
+            said_in_one_line(inner)
+        return
+    callback = command.callback
+    if callback is None or getattr(callback, "outage_said_in_one_line", False):
+        return  # the groups outlive each app: wrapped once
+
+    @functools.wraps(callback)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return callback(*args, **kwargs)
+        except SQLAlchemyError as error:
+            if not is_database_outage(error):
+                raise
+            original = error.orig if isinstance(error, DBAPIError) else error
+            raise click.ClickException(
+                f"The database did not answer ({type(original).__name__}), so the command did not finish. "
+                "Check that the database (DATABASE_URL) is running and can be reached, then run the command again."
+            ) from None
+
+    run.outage_said_in_one_line = True  # type: ignore[attr-defined]  # a mark on the function, read above
+    command.callback = run
+
+
+__all__ = ["OUTAGE_ERRORS", "is_database_outage", "log_database_error", "said_in_one_line"]

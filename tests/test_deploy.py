@@ -997,6 +997,32 @@ def test_commands_that_write_a_file_or_need_the_database_say_why_they_cannot(tmp
         assert helped.exit_code == 0 and "Usage:" in helped.output, helped.output
 
 
+def test_commands_on_a_database_that_does_not_answer_say_so_in_one_line() -> None:
+    """Found (dependency review): with the database down, every command that uses it (``outbox
+    send`` after the mail server is back, ``outbox worker --once`` and ``requests purge`` from cron,
+    ``facilitators list``...) ended in a traceback of about 150 lines, saying nothing of what to do.
+    Now one line, naming the error's class (never its message), and exit status 1."""
+    from support.database import dispose
+
+    app = _postgres_app(f"postgresql+psycopg://someone:secret-4c2e@127.0.0.1:{free_port()}/space_to_think")
+    for args in (
+        ["outbox", "send"],
+        ["outbox", "status"],
+        ["outbox", "worker", "--once"],
+        ["requests", "purge", "--dry-run"],
+        ["sessions", "purge"],
+        ["facilitators", "list"],
+    ):
+        result = app.test_cli_runner().invoke(args=args)
+        assert result.exit_code == 1, (args, result.output)
+        assert result.output.splitlines()[-1] == (
+            "Error: The database did not answer (OperationalError), so the command did not finish. Check that the "
+            "database (DATABASE_URL) is running and can be reached, then run the command again."
+        ), (args, result.output)
+        assert "Traceback" not in result.output and "secret-4c2e" not in result.output
+    dispose(app)
+
+
 def test_the_connect_timeout_leaves_one_given_by_the_environment_as_it_is(monkeypatch: pytest.MonkeyPatch) -> None:
     """Found (diff review): libpq's own PGCONNECT_TIMEOUT (the standard way to set it for every
     PostgreSQL client on a server) was overridden by the 5 seconds added to connect_args, which a
