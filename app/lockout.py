@@ -12,7 +12,9 @@ as long as the last, up to ``INBOX_LOCKOUT_MAX_MINUTES``. Attempts are forgotten
 Keys hold an HMAC of the address, never the address itself.
 
 If the store stops answering, counting goes on in this process's memory (logged), so
-sign-in keeps working and keeps some protection until the store is back.
+sign-in keeps working and keeps some protection until the store is back; the store is tried
+again after 1 s, 2 s, 4 s... up to ``STORE_RETRY_MAX_SECONDS``, not on every attempt (a hung store
+cost each sign-in its timeout, a second by default).
 """
 
 from __future__ import annotations
@@ -30,6 +32,9 @@ from limits.storage import MemoryStorage, Storage, storage_from_string
 LOCKOUT_KEY = "space_to_think.sign_in_lockout"
 KEY_PREFIX = "space-to-think/sign-in"
 MAX_DOUBLINGS = 20
+# After the store fails, how long before it is tried again: doubling from 1 s to at most this
+# (the site-wide limit's store is tried again the same way: app.rate_limits).
+STORE_RETRY_MAX_SECONDS = 64
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -64,6 +69,8 @@ class SignInLockout:
         self.first_seconds = first_minutes * 60
         self.max_seconds = max(max_minutes, first_minutes) * 60
         self.window_seconds = window_hours * 3600
+        self.store_failures = 0  # in a row: the store is tried again after 1 s, 2 s, 4 s...
+        self.retry_at = 0.0
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> SignInLockout:
@@ -92,15 +99,23 @@ class SignInLockout:
         return f"{KEY_PREFIX}/failures/{tag}", f"{KEY_PREFIX}/locked/{tag}"
 
     def _run(self, operation: Callable[[Storage], T]) -> T:
+        if self.store_failures and time.monotonic() < self.retry_at:
+            return operation(self.fallback)  # the store failed a moment ago: not asked again yet
         try:
-            return operation(self.storage)
+            result = operation(self.storage)
         except self.storage.base_exceptions as error:
             log.warning(
                 "The rate-limit store (RATELIMIT_STORAGE_URI) did not answer (%s): counting sign-in "
                 "failures in this process's memory until it does",
                 type(error).__name__,
             )
+            self.store_failures += 1
+            self.retry_at = time.monotonic() + min(2 ** (self.store_failures - 1), STORE_RETRY_MAX_SECONDS)
             return operation(self.fallback)
+        if self.store_failures:
+            log.warning("The rate-limit store (RATELIMIT_STORAGE_URI) answers again: counting sign-in failures there.")
+            self.store_failures = 0
+        return result
 
     def seconds_locked(self, email: str) -> int:
         """How many seconds this address stays locked (0: not locked)."""

@@ -32,7 +32,7 @@ from limits.strategies import RateLimiter
 from werkzeug.exceptions import TooManyRequests
 
 from .config import StartupError
-from .lockout import LOCKOUT_KEY, SignInLockout
+from .lockout import LOCKOUT_KEY, STORE_RETRY_MAX_SECONDS, SignInLockout
 from .proxies import visitor_key
 from .rate_store import SweptMemoryStorage
 
@@ -175,8 +175,6 @@ SITE_WIDE_SCOPE = "global"
 # Pages that never count besides static files (any blueprint's "static" endpoint) and requests
 # no page answers (a 404 or 405 has no endpoint), as with Flask-Limiter: the health check.
 SITE_WIDE_EXEMPT = frozenset({"main.healthz", "favicon", "logo"})  # the icon and logo: files like the static ones
-# After the store fails, how long before it is tried again: doubling from 1 s to at most this.
-STORE_RETRY_MAX_SECONDS = 64
 # How often the health check asks the store, per process.
 STORE_CHECK_SECONDS = 10.0
 SITE_WIDE_KEY = "space_to_think.site_wide_limit"

@@ -587,6 +587,41 @@ def test_when_redis_stops_pages_and_sign_in_still_work(
     redis_server.start()
 
 
+def test_a_hung_redis_costs_the_sign_in_lockout_its_timeout_once_not_on_every_attempt(
+    tmp_path, redis_server: RedisServer, redis_url: str, caplog
+) -> None:
+    """Found (dependency review): with Redis frozen (its process stopped: it takes connections and
+    answers nothing), every sign-in attempt waited for the store's timeout (a second by default)
+    before its password was checked, as the lockout asked Redis each time (the site-wide limit and
+    Flask-Limiter's own fallback ask again only after 1 s, 2 s, 4 s...). Now so does the lockout;
+    meanwhile it counts in memory, so the address is still locked after too many failures."""
+    import signal
+
+    app = make_app(
+        tmp_path,
+        RATELIMIT_STORAGE_URI=redis_url,
+        RATELIMIT_STORAGE_OPTIONS={"socket_timeout": 0.5, "socket_connect_timeout": 0.5},
+    )
+    lockout: SignInLockout = app.extensions[LOCKOUT_KEY]
+    assert lockout.begin_attempt(EMAIL) == 0  # counted in Redis
+    assert redis_server.process is not None
+    os.kill(redis_server.process.pid, signal.SIGSTOP)
+    results, took = [], []
+    try:
+        for _ in range(6):
+            started = time.monotonic()
+            results.append(lockout.begin_attempt(EMAIL))
+            took.append(time.monotonic() - started)
+    finally:
+        os.kill(redis_server.process.pid, signal.SIGCONT)
+    assert took[0] >= 0.5 and max(took[1:]) < 0.2, took  # the timeout once, then memory at once
+    assert results[:5] == [0] * 5 and results[5] > 0  # the 5th failure in memory locks the address
+    lockout.retry_at = 0.0  # (the store is tried again after 1 s, then 2 s, 4 s...)
+    with caplog.at_level(logging.WARNING):
+        assert lockout.failures(EMAIL) == 1  # Redis again: its own count
+    assert "answers again" in caplog.text and lockout.store_failures == 0
+
+
 def test_when_redis_stops_the_site_wide_limit_counts_in_memory_then_in_redis_again(
     tmp_path, redis_server: RedisServer, redis_url: str, caplog
 ) -> None:
