@@ -25,9 +25,18 @@ OUTAGE_ERRORS = (OperationalError, InterfaceError, DisconnectionError, PoolTimeo
 STATEMENT_LOG_LIMIT = 300
 
 
+# PostgreSQL's SQLSTATE for a write refused because the database takes none now (read_only_sql_transaction):
+# a standby server (after a failover that did not promote it), or default_transaction_read_only set
+# for maintenance. psycopg raises it as an InternalError.
+READ_ONLY_SQLSTATE = "25006"
+
+
 def is_database_outage(error: BaseException | None) -> bool:
-    """True if ``error`` says the database is down or unreachable (answer 503, try again later)."""
-    return isinstance(error, OUTAGE_ERRORS)
+    """True if ``error`` says the database is down or unreachable, or takes no writes now (answer
+    503, try again later): not a bug in a query."""
+    if isinstance(error, OUTAGE_ERRORS):
+        return True
+    return isinstance(error, DBAPIError) and getattr(error.orig, "sqlstate", None) == READ_ONLY_SQLSTATE
 
 
 def log_database_error(error: SQLAlchemyError) -> None:
@@ -82,4 +91,4 @@ def said_in_one_line(command: click.Command) -> None:
     command.callback = run
 
 
-__all__ = ["OUTAGE_ERRORS", "is_database_outage", "log_database_error", "said_in_one_line"]
+__all__ = ["OUTAGE_ERRORS", "READ_ONLY_SQLSTATE", "is_database_outage", "log_database_error", "said_in_one_line"]

@@ -30,8 +30,9 @@ from app.models import StoredRequest
 from app.sessions import JourneySessionRow
 from support import add_session_probe, both_databases, csrf_token, session_cookie
 from support.cut_proxy import CutProxy
-from support.database import database_settings
+from support.database import database_settings, dispose
 from support.hardening import EMAIL, PASSWORD, pdf_with_json, post_form, signed_in, upload, valid_document
+from support.pages import SESSION_COOKIE
 from support.servers import PostgresServer
 from support.submission import ELIGIBLE_PATH, VALID_DETAILS, fill_details, make_request, submit, to_outcome
 from support.walk import Walker
@@ -613,6 +614,57 @@ def test_the_text_given_back_is_labelled_as_its_page_words_it_in_the_journeys_mo
         body, status = render_error(503)
     page = html.unescape(body)
     assert status == 503 and f">{label}</label>" in page and f">{posted['reflection']}</textarea>" in page
+
+
+# --- a database that takes no writes (a standby, or read-only for maintenance) -------------------------
+
+
+def read_only_twin(app: Flask) -> Flask:
+    """Another app on ``app``'s PostgreSQL schema, whose connections take no writes
+    (``default_transaction_read_only``, as on a standby server, or a database set read-only for
+    maintenance): PostgreSQL refuses each write with SQLSTATE 25006."""
+    options = app.config["SQLALCHEMY_ENGINE_OPTIONS"]["connect_args"]["options"]
+    return create_app(
+        {
+            "APP_ENV": "test",
+            "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+            "SQLALCHEMY_ENGINE_OPTIONS": {"connect_args": {"options": f"{options} -cdefault_transaction_read_only=on"}},
+            "PROPAGATE_EXCEPTIONS": False,
+        }
+    )
+
+
+@pytest.mark.parametrize("database_backend", [pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True)
+def test_a_database_that_takes_no_writes_gives_the_service_problem_page_with_what_was_typed(app: Flask) -> None:
+    """Found (dependency review): with PostgreSQL taking no writes (a standby after a failover that
+    did not promote it, or default_transaction_read_only set for maintenance), a form sent gave the
+    "problem with the service" page as an unexpected error (500): what had been typed was not given
+    back, and the page did not say the answers saved before were kept. PostgreSQL refuses the write
+    with an error psycopg raises as an InternalError, which was not taken for the database failing.
+    Now it is: the 503 page, with the text to copy, the session untouched; once the database takes
+    writes again, the same journey goes on."""
+    client = app.test_client()
+    walker = to_outcome(client)
+    assert walker.get("/request/about-you").status_code == 200
+    cookie = session_cookie(client)
+    assert cookie is not None
+    read_only = read_only_twin(app)
+    try:
+        twin = Walker(read_only.test_client())
+        twin.client.set_cookie(SESSION_COOKIE, cookie)
+        twin.token = walker.token
+        typed = {name: VALID_DETAILS[name] for name in ("name", "job_role", "agency", "email", "phone")}
+        failed = twin.post("/request/about-you", typed)
+        page = text(failed)
+        assert failed.status_code == 503, failed.status_code
+        assert all(words in page for words in SERVICE_PROBLEM) and has_chrome(page) and KEPT in page
+        assert COPY_IT in page and all(f">{value}</textarea>" in page for value in typed.values() if value)
+        assert "Set-Cookie" not in failed.headers
+    finally:
+        dispose(read_only)
+    fill_details(walker)  # writes taken again: the same journey goes on
+    assert walker.get("/request/check-answers").status_code == 200
+    assert session_cookie(client) == cookie
 
 
 # --- a page waiting on a lock (PostgreSQL's statement_timeout) ------------------------------------
