@@ -215,3 +215,12 @@ def schema_is_current() -> bool:
     """For the health check (in an app context): the database is at this code's migration."""
     versions = db.session.execute(text("SELECT version_num FROM alembic_version")).scalars()
     return frozenset(versions) == expected_heads()
+
+
+def takes_writes() -> bool:
+    """For the health check (in an app context): the database takes writes. PostgreSQL says not on a
+    standby server (after a failover that did not promote it) or with default_transaction_read_only
+    set for maintenance: every answer saved and every request sent would fail. SQLite: always."""
+    if db.engine.dialect.name != "postgresql":
+        return True
+    return str(db.session.execute(text("SELECT current_setting('transaction_read_only')")).scalar_one()) != "on"

@@ -28,7 +28,7 @@ from app.inbox.views import safe_next
 from app.input_guard import clean_text, find_unsafe_text, has_unsafe_text, valid_host
 from app.models import StoredRequest
 from app.sessions import JourneySessionRow
-from support import add_session_probe, both_databases, csrf_token, session_cookie
+from support import HEALTHY, add_session_probe, both_databases, csrf_token, session_cookie
 from support.cut_proxy import CutProxy
 from support.database import database_settings, dispose
 from support.hardening import EMAIL, PASSWORD, pdf_with_json, post_form, signed_in, upload, valid_document
@@ -665,6 +665,24 @@ def test_a_database_that_takes_no_writes_gives_the_service_problem_page_with_wha
     fill_details(walker)  # writes taken again: the same journey goes on
     assert walker.get("/request/check-answers").status_code == 200
     assert session_cookie(client) == cookie
+
+
+@pytest.mark.parametrize("database_backend", [pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True)
+def test_the_health_check_says_unavailable_while_the_database_takes_no_writes(app: Flask) -> None:
+    """Found (dependency review): with PostgreSQL taking no writes, every answer saved and every
+    request sent failed, but the health check said "ok", so monitoring saw nothing wrong."""
+    assert app.test_client().get("/healthz").get_json()["status"] == "ok"
+    read_only = read_only_twin(app)
+    try:
+        health = read_only.test_client().get("/healthz")
+    finally:
+        dispose(read_only)
+    assert health.status_code == 503
+    assert health.get_json() == {
+        **HEALTHY,
+        "status": "unavailable",
+        "database": "read-only: it takes no writes (a standby server, or set read-only)",
+    }
 
 
 # --- a page waiting on a lock (PostgreSQL's statement_timeout) ------------------------------------

@@ -18,7 +18,7 @@ from ..outbox import untried_for_too_long
 from ..pack import current_pack, current_partnership
 from ..pdf import LOGO_URL, logo_images, render_pdf
 from ..rate_limits import rate_limit_store_answers
-from ..schema import schema_is_current
+from ..schema import schema_is_current, takes_writes
 from ..sessions import CLEARED_KEY, expired_session, refresh_step, reset_session
 from ..sessions import session_expired as session_had_expired
 from ..start_page import keep_for_new_visitors
@@ -257,8 +257,9 @@ def questions_to_prepare_pdf() -> Response | tuple[str, int]:
 def healthz() -> tuple[Response, int]:
     """Health check for load balancers and monitoring (docs: README, "Running it in production").
 
-    503 (``"status": "unavailable"``) if the database does not answer or its schema is not this
-    code's (``flask db upgrade`` not run: requests sent would fail); 200 otherwise, with
+    503 (``"status": "unavailable"``) if the database does not answer, takes no writes (a standby,
+    or set read-only), or its schema is not this code's (``flask db upgrade`` not run: requests
+    sent would fail); 200 otherwise, with
     ``"status": "degraded"`` while the rate-limit store (Redis) does not answer (pages still
     work: the counts go on in each process's memory; the store is asked at most every 10 seconds,
     and the log says when its answer changes), or while PDFs or emails wait more than 10 minutes
@@ -269,6 +270,8 @@ def healthz() -> tuple[Response, int]:
     try:
         if not schema_is_current():
             report["schema"] = "not the version this code needs: run flask db upgrade"
+        elif not takes_writes():
+            report["database"] = "read-only: it takes no writes (a standby server, or set read-only)"
         elif untried := untried_for_too_long():
             report["outbox"] = f"{untried} PDFs or emails not tried for over 10 minutes: is the outbox worker running?"
     except SQLAlchemyError as error:
