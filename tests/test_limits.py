@@ -620,6 +620,7 @@ def test_a_hung_redis_costs_the_sign_in_lockout_its_timeout_once_not_on_every_at
     with caplog.at_level(logging.WARNING):
         assert lockout.failures(EMAIL) == 1  # Redis again: its own count
     assert "answers again" in caplog.text and lockout.store_failures == 0
+    lockout.storage.storage.close()  # its connections to Redis, not left to the garbage collector
 
 
 def test_when_redis_stops_the_site_wide_limit_counts_in_memory_then_in_redis_again(
