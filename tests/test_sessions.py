@@ -603,6 +603,93 @@ def signed_in_as_colleague(app: Flask) -> tuple[FlaskClient, int]:
     return client, colleague_id
 
 
+def sessions_start_time(found: SpaceSession) -> dt.time:
+    """The session's start, in UK time."""
+    return found.starts_at.replace(tzinfo=dt.UTC).astimezone(UK).time()
+
+
+def change_form_as_shown(page: str) -> dict[str, str]:
+    """What the session page's change form sends as it is: its inputs, the radios checked and
+    the joining instructions."""
+    form = page.split("data-change-session", 1)[1].split("</form>", 1)[0]
+    sent: dict[str, str] = {}
+    for tag in re.findall(r"<input\b[^>]*>", form):
+        name = re.search(r'name="([^"]*)"', tag)
+        value = re.search(r'value="([^"]*)"', tag)
+        if name is None or (('type="radio"' in tag or 'type="checkbox"' in tag) and " checked" not in tag):
+            continue
+        sent[name.group(1)] = value.group(1) if value else ""
+    place = re.search(r'<textarea[^>]*name="place"[^>]*>(.*?)</textarea>', form, re.S)
+    assert place is not None
+    sent["place"] = place.group(1).strip("\n")
+    return sent
+
+
+def test_saving_a_session_page_opened_before_a_colleague_changed_it_undoes_nothing(
+    session_app: Flask, smtp_server: SmtpServer
+) -> None:
+    """Found (facilitator review): two facilitators had the same session open; one moved it a
+    week later, then the other, on the page opened before, corrected the joining instructions
+    and saved. Both were told "Session changed": the second save put back the date the page
+    showed, undoing the move without a word, and the practitioner was emailed the session on
+    its old date. Now the save is refused, saying what changed and what the session is now; the
+    form comes back with the colleague's date and this facilitator's own joining instructions,
+    and saved from there, both changes stand."""
+    smtp_server.start()
+    client, _ = signed_in(session_app)
+    reference = offered(session_app)
+    flush(session_app, smtp_server)
+    day = uk_today() + dt.timedelta(days=7)
+    assert arrange(client, reference, day=day).status_code == 302
+    assert invite(client, reference).status_code == 302
+    assert run_outbox(session_app).sent == 1
+    session_id = session_id_of(session_app, reference)
+    page_url = f"/inbox/sessions/{session_id}"
+    stale = text(client.get(page_url))
+    colleague, _ = signed_in_as_colleague(session_app)
+    moved_to = day + dt.timedelta(days=7)
+    assert change_session(colleague, session_id, day=moved_to).status_code == 302
+
+    sent = {**change_form_as_shown(stale), "place": "Room 9, Civic Centre"}
+    assert sent["date-day"] == str(day.day)
+    response = client.post(page_url, data=sent)
+    page = text(response)
+    assert response.status_code == 200 and "There is a problem" in page
+    assert (
+        "The session has not been changed: its date changed while this page was open (in another tab, or by "
+        f"another facilitator). It is now on {moved_to:%A} {moved_to.day} {moved_to:%B %Y} at 10:00am (UK time), "
+        "1 hour 30 minutes, in person. The form below now shows the session as it is, with the changes you made "
+        "kept. Check it, then select Save the changes"
+    ) in page
+    with session_app.app_context():
+        found = db.session.get(SpaceSession, session_id)
+        assert (uk_day(found.starts_at), found.place) == (moved_to, ROOM)
+    shown = change_form_as_shown(page)
+    assert (shown["date-day"], shown["date-month"], shown["date-year"]) == (
+        str(moved_to.day),
+        str(moved_to.month),
+        str(moved_to.year),
+    )
+    assert shown["place"] == "Room 9, Civic Centre" and shown["start_time"] == "10:00"
+
+    # Saved from the form as it is now: the colleague's date and this facilitator's place.
+    assert client.post(page_url, data=shown).status_code == 302
+    with session_app.app_context():
+        found = db.session.get(SpaceSession, session_id)
+        assert (uk_day(found.starts_at), found.place) == (moved_to, "Room 9, Civic Centre")
+    run_outbox(session_app)
+    last = body_of(smtp_server.mailbox.messages[-1])
+    assert f"Date: {moved_to:%A} {moved_to.day} {moved_to:%B %Y}" in last and "Room 9, Civic Centre" in last
+
+    # A page whose record of the session cannot be read (altered, cut short): nothing is saved.
+    now = change_form_as_shown(text(client.get(page_url)))
+    unreadable = client.post(page_url, data={**now, "start_time": "11:00", "session_seen": "cut short"})
+    assert "this page's record of the session could not be read" in text(unreadable)
+    assert 'value="11:00"' in text(unreadable)
+    with session_app.app_context():
+        assert sessions_start_time(db.session.get(SpaceSession, session_id)) == dt.time(10, 0)
+
+
 def test_changing_and_cancelling_say_in_words_who_is_sent_what(session_app: Flask) -> None:
     """Found (facilitator review): changing a session no one had been invited to yet said
     "Session changed. Updated invitations queued: 0", and cancelling said "Requests moved back to

@@ -249,21 +249,7 @@ def render_session_page(
     """A session: its details, the requests in it, the change form and cancelling (``problem``:
     a message about the change form as a whole, first in the error summary)."""
     if form is None:
-        local = sessions.to_uk(session.starts_at)
-        form = SessionForm(
-            formdata=None,
-            data={
-                "day": str(local.day),
-                "month": str(local.month),
-                "year": str(local.year),
-                "start_time": f"{local:%H:%M}",
-                # A time outside the working day was confirmed when the session was arranged.
-                "unusual_time": f"{local:%H:%M}",
-                "length": str(session.minutes),
-                "format": session.format,
-                "place": session.place,
-            },
-        )
+        form = SessionForm(formdata=None, data=form_values(session))
         form.date_errors = []
     errors = form.error_list()
     if problem:
@@ -281,8 +267,78 @@ def render_session_page(
         lengths=sessions.LENGTHS,
         findings=findings or [],
         fingerprint=inbox_service.text_fingerprint,
+        seen=sessions.session_version(session),
         errors=errors,
         has_errors=bool(errors),
+    )
+
+
+def form_values(session: SpaceSession) -> dict[str, str]:
+    """The change form filled in with the session as it is."""
+    local = sessions.to_uk(session.starts_at)
+    return {
+        "day": str(local.day),
+        "month": str(local.month),
+        "year": str(local.year),
+        "start_time": f"{local:%H:%M}",
+        # A time outside the working day was confirmed when the session was arranged.
+        "unusual_time": f"{local:%H:%M}",
+        "length": str(session.minutes),
+        "format": session.format,
+        "place": session.place,
+    }
+
+
+# The change form's date inputs: brought up to date together, or kept as typed together.
+DATE_FIELDS = ("day", "month", "year")
+
+
+def changed_meanwhile_on_session_page(space_session: SpaceSession, form: SessionForm) -> str | None:
+    """Why "Save the changes" must not save: the session changed since the page was opened (in
+    another tab, or by a colleague), or the page's record of it (``session_seen``) cannot be read;
+    None if it is as the page showed it (or the page is from before this field was added).
+
+    Saved, the form would put back every detail as the page showed it, silently undoing the
+    colleague's change, and email the practitioners a session moved back. Instead the form is
+    shown again, brought up to date: each field the facilitator did not touch now holds the
+    session as it is, and each they changed keeps what they typed."""
+    seen = request.form.get("session_seen")
+    if seen is None:
+        return None
+    try:
+        changed = sessions.changed_since(space_session, seen)
+    except ValueError:
+        changed = None
+    if changed == []:
+        return None
+    shown = sessions.shown_values(seen) if changed is not None else None
+    now = form_values(space_session)
+    if shown is not None:
+        if all((getattr(form, name).data or "").strip() == shown[name] for name in DATE_FIELDS):
+            for name in DATE_FIELDS:
+                getattr(form, name).data = now[name]
+        if (form.start_time.data or "").strip() == shown["start_time"]:
+            form.start_time.data = now["start_time"]
+            form.unusual_time.data = now["unusual_time"]
+        for name in ("length", "format"):
+            if (getattr(form, name).data or "") == shown[name]:
+                getattr(form, name).data = now[name]
+        if sessions.same_place(shown["place"], form.place.data or ""):
+            form.place.data = now["place"]
+    form.date_errors = []
+    words = sessions.session_words(space_session)
+    while_open = "while this page was open (in another tab, or by another facilitator)"
+    if changed:
+        listed = changed[0] if len(changed) == 1 else ", ".join(changed[:-1]) + " and " + changed[-1]
+        what = f"its {listed} changed {while_open}"
+        form_now = "The form below now shows the session as it is, with the changes you made kept"
+    else:
+        what = "this page's record of the session could not be read, so the page may have been out of date"
+        form_now = "The form below shows what you entered"
+    return (
+        f"The session has not been changed: {what}. It is now on {words['date']} at {words['time']} "
+        f"(UK time), {words['length']}, {words['format'].lower()}. {form_now}. Check it, then select "
+        "Save the changes"
     )
 
 
@@ -296,6 +352,8 @@ def session_page(session_id: str) -> Response | str:
     if (refused := cannot_change(space_session)) is not None:
         return refused
     form = SessionForm()
+    if (problem := changed_meanwhile_on_session_page(space_session, form)) is not None:
+        return render_session_page(space_session, form, problem=problem)
     if not form.validate():
         return render_session_page(space_session, form)
     findings = place_needs_confirmation(form, PLACE_NOT_CHANGED, confirmed_place=space_session.place)

@@ -284,6 +284,32 @@ def _read_version(seen: str) -> _Seen | None:
     return _Seen(int(session_id), start, int(minutes), format_, place)
 
 
+def shown_values(seen: str) -> dict[str, str] | None:
+    """The session's change form as a page showing ``seen`` (``session_version``) filled it in:
+    the date's parts, the start time, length and format as the form writes them, and the place's
+    hash (``"place"``); None if ``seen`` cannot be read as one."""
+    then = _read_version(seen)
+    if then is None:
+        return None
+    local = to_uk(then.starts_at)
+    return {
+        "day": str(local.day),
+        "month": str(local.month),
+        "year": str(local.year),
+        "start_time": f"{local:%H:%M}",
+        "length": str(then.minutes),
+        "format": then.format,
+        "place": then.place,
+    }
+
+
+def same_place(place_hash: str, typed: str) -> bool:
+    """Whether joining instructions as posted are the ones whose hash is ``place_hash`` (a
+    browser sends a textarea's line breaks as CRLF, whatever the page held)."""
+    text = typed.strip()
+    return place_hash in (_place_hash(text), _place_hash(text.replace("\r\n", "\n")))
+
+
 def changed_since(session: SpaceSession, seen: str) -> list[str] | None:
     """What changed in ``session`` since a page showed it as ``seen`` (``session_version``), in
     the words of ``CHANGE_WORDS`` ([]: nothing), or None if ``seen`` was another session. The
@@ -1039,9 +1065,11 @@ __all__ = [
     "mark_held",
     "mark_not_held",
     "queue_reminders",
+    "same_place",
     "send_invitation",
     "session_version",
     "sessions_to_record",
+    "shown_values",
     "unchanged",
     "upcoming_sessions",
 ]
