@@ -241,3 +241,23 @@ def test_the_inbox_list_does_not_scroll_sideways_on_a_small_screen(browser_page,
     assert not scrolls_sideways(page), "the upcoming sessions scroll sideways at 375 pixels"
     axe.check(page, "the upcoming sessions at 375 pixels")
     axe.assert_clean()
+
+
+def test_the_inbox_list_keeps_to_a_desktop_screen_with_a_job_role_at_its_longest(browser_page, live_server) -> None:  # type: ignore[no-untyped-def]
+    """Found (facilitator review): a request whose job role filled its 120 characters without a
+    space ("SpecialistSpecialist...") widened the list past a 1280 pixel screen: the whole page
+    scrolled sideways and the PDF column was out of sight. The role now breaks within its cell."""
+    from app.extensions import db
+    from app.inbox import service
+    from support.submission import VALID_DETAILS, make_request
+
+    with live_server.app.app_context():
+        if service.find_facilitator(EMAIL) is None:
+            service.add_facilitator(EMAIL, NAME, PASSWORD)
+        stored = make_request(details={**VALID_DETAILS, "job_role": ("Specialist" * 12)[:120]}).request
+        reference = str(stored.reference)
+        db.session.commit()
+    page = browser_page(viewport={"width": 1280, "height": 900})
+    sign_in(page)
+    expect(page.locator(f'[data-reference="{reference}"]')).to_be_visible()
+    assert not scrolls_sideways(page), "the inbox list scrolls sideways at 1280 pixels"
