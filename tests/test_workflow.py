@@ -725,6 +725,40 @@ def test_a_duplicate_must_name_another_request_that_exists(app: Flask) -> None:
         assert db.session.scalar(select(StoredRequest.duplicate_of).where(StoredRequest.reference == copy)) is None
 
 
+@both_databases
+def test_a_request_page_lists_the_other_requests_with_the_same_work_email(app: Flask) -> None:
+    """Found (facilitator review): a practitioner who sent two requests (the second after
+    changing an answer) appeared as two unrelated requests; nothing on either page said the
+    other existed, so two facilitators could each arrange a session for the same practitioner,
+    and marking one a duplicate needed the other's reference, found by chance. Each page now
+    lists the other requests giving the same work email (its case and spaces aside), with
+    their status, and no others."""
+    client, _ = signed_in(app)
+    first = new_request(app)
+    with app.app_context():
+        again = make_request(
+            details={**VALID_DETAILS, "email": " " + VALID_DETAILS["email"].upper()}, answers=ELIGIBLE_ANSWERS
+        ).request
+        again.status = "in_triage"
+        someone_else = make_request(
+            details={**VALID_DETAILS, "email": "someone.else@nhs.example"}, answers=ELIGIBLE_ANSWERS
+        ).request
+        db.session.commit()
+        second, other = str(again.reference), str(someone_else.reference)
+
+    def same_email(reference: str) -> str:
+        page = text(client.get(f"/inbox/requests/{reference}"))
+        if "data-same-email" not in page:
+            return ""
+        return page.split("data-same-email", 1)[1].split("</dd>", 1)[0]
+
+    listed = same_email(first)
+    assert second in listed and "In triage" in listed and other not in listed
+    assert "Other requests with the same work email" in text(client.get(f"/inbox/requests/{first}"))
+    assert first in same_email(second) and other not in same_email(second)
+    assert same_email(other) == ""
+
+
 def test_a_status_chosen_on_a_page_opened_before_another_move_is_refused_not_applied(app: Flask) -> None:
     """Found (robustness review 14): a request page open in a second tab (or a second
     facilitator's) still offered the moves from the status it showed. One facilitator redirected

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from flask import current_app, has_app_context
-from sqlalchemy import CursorResult, delete, or_, select
+from sqlalchemy import CursorResult, delete, func, or_, select
 from sqlalchemy.orm import defer
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -1039,6 +1039,23 @@ def move_request(request: StoredRequest, move: Move, facilitator: Facilitator, o
     said = after_status_change(request, old)
     db.session.commit()
     return said
+
+
+def same_email_requests(request: StoredRequest) -> list[tuple[str, str, dt.datetime]]:
+    """The other stored requests giving the same work email as this one (its case and spaces
+    aside), oldest first: (reference, status, received). A practitioner who sends a second
+    request (about the same situation, after changing an answer, say) is one person: seen side by
+    side, the requests can be marked duplicates, or one session arranged, not two."""
+    email = (request.details or {}).get("email")
+    if not isinstance(email, str) or not email.strip():
+        return []
+    given = func.lower(func.trim(StoredRequest.details["email"].as_string()))
+    rows = db.session.execute(
+        select(StoredRequest.reference, StoredRequest.status, StoredRequest.created_at)
+        .where(StoredRequest.id != request.id, given == email.strip().lower())
+        .order_by(StoredRequest.created_at, StoredRequest.id)
+    )
+    return [(reference, status, created_at) for reference, status, created_at in rows]
 
 
 def duplicates_of(request: StoredRequest) -> list[str]:

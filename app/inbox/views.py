@@ -725,6 +725,7 @@ def render_request_page(
         ],
         outcomes=outcomes,
         duplicates=service.duplicates_of(stored),
+        same_email=service.same_email_requests(stored),
         email_problems=service.email_problems(stored),
         overdue=workflow.is_overdue(stored.status, stored.due_on, uk_today()),
         deleted_on=sessions.deleted_on(stored),
