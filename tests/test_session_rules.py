@@ -438,6 +438,31 @@ def test_no_reminder_straight_after_an_invitation_for_tomorrow(session_app: Flas
     assert outbox_kinds(session_app)[-2:] == ["invitation", "reminder"]  # the update replaced the unsent invitation
 
 
+def test_held_after_a_colleague_marked_it_not_held_says_it_changed_meanwhile(session_app: Flask) -> None:
+    """Found (facilitator review): with the session marked not held by a colleague (the request
+    back to session offered), "The session was held" from the page opened before said "A request
+    that has been offered a session cannot be moved to session held. It can be moved to session
+    arranged, in triage or closed": a rule to learn, not a change to check, where the same
+    answer the other way round says what changed."""
+    client, _ = signed_in(session_app)
+    reference = offered(session_app)
+    assert arrange(client, reference).status_code == 302
+    session_has_started(session_app, reference, ago=dt.timedelta(minutes=1))
+    assert outcome(client, reference, "not_held").status_code == 302
+    response = outcome(client, reference, "held")  # from the page as it was before
+    page = text(response)
+    assert response.status_code == 200 and "There is a problem" in page
+    assert "this request is now session offered, not session arranged" in page
+    assert "changed while this page was open" in page and "cannot be moved" not in page
+    assert status_of(session_app, reference) == "session_offered"
+    # Held already (by a colleague): said as before.
+    again = offered(session_app)
+    assert arrange(client, again).status_code == 302
+    session_has_started(session_app, again, ago=dt.timedelta(minutes=1))
+    assert outcome(client, again, "held").status_code == 302
+    assert "The request has already had its session" in text(outcome(client, again, "held"))
+
+
 def test_not_held_after_a_colleague_marked_it_held_says_it_changed_meanwhile(session_app: Flask) -> None:
     """Found (facilitator review): with the session marked held by a colleague (or in another
     tab), "The session was not held" from the page opened before said "Only a request with a

@@ -816,7 +816,7 @@ def test_not_held_goes_back_to_offered_and_out_of_the_session(app: Flask) -> Non
     # Without a choice, or from the wrong status, it is refused with a message.
     assert "Select whether the session was held" in text(outcome(client, reference, ""))
     assert "this request is now session offered, not session arranged" in text(outcome(client, reference, "not_held"))
-    assert "cannot be moved to session held" in text(outcome(client, reference, "held"))
+    assert "this request is now session offered, not session arranged" in text(outcome(client, reference, "held"))
 
 
 @both_databases

@@ -670,8 +670,25 @@ def send_invitation(request: StoredRequest, actor: str) -> SpaceSession:
     return session
 
 
+def _changed_meanwhile(request: StoredRequest) -> SessionRefused:
+    """Why "held" or "not held" did nothing to a request no longer in "session arranged": most
+    often the page was stale, a colleague (or another tab) having said meanwhile."""
+    now = workflow.STATUS_LABELS.get(request.status, request.status).lower()
+    return SessionRefused(
+        "session",
+        f"Nothing has been changed: this request is now {now}, not session arranged (it changed while this "
+        "page was open, in another tab or by another facilitator). Check the request, then choose again",
+    )
+
+
 def mark_held(request: StoredRequest, actor: str) -> None:
     """The session took place: "session held" (counted), and the feedback link is sent."""
+    if request.status not in (ARRANGED, HELD):
+        # Found (facilitator review): "held" from a page opened before a colleague said "not
+        # held" read "A request that has been offered a session cannot be moved to session held",
+        # a rule to learn, where the not-held answer says what changed. (Held already: the
+        # workflow's "has already had its session" says it.)
+        raise _changed_meanwhile(request)
     _move(request, HELD, actor)
     db.session.commit()
 
@@ -680,13 +697,7 @@ def mark_not_held(request: StoredRequest, actor: str) -> None:
     """The session did not take place for this request: back to "session offered", out of the
     session, so another can be arranged."""
     if not workflow.can_move(request.status, OFFERED) or request.status != ARRANGED:
-        # Most often the page was stale: a colleague (or another tab) marked it held meanwhile.
-        now = workflow.STATUS_LABELS.get(request.status, request.status).lower()
-        raise SessionRefused(
-            "session",
-            f"Nothing has been changed: this request is now {now}, not session arranged (it changed while this "
-            "page was open, in another tab or by another facilitator). Check the request, then choose again",
-        )
+        raise _changed_meanwhile(request)
     if too_soon := not_held_too_soon(request):
         raise SessionRefused("session", too_soon)
     leave_session(request)
