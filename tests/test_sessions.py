@@ -304,8 +304,39 @@ def test_arranging_is_refused_unless_a_session_was_offered(app: Flask) -> None:
     reference = new_request(app, status="in_triage")
     response = arrange(client, reference)
     assert response.status_code == 200
-    assert "A request that is in triage cannot be moved to session arranged" in text(response)
+    assert (
+        "Nothing has been arranged: this request is now in triage (it changed while this page was open, in "
+        "another tab or by another facilitator)"
+    ) in text(response)
     assert status_of(app, reference) == "in_triage" and session_id_of(app, reference) is None
+
+
+def test_arranging_on_a_page_opened_before_a_colleague_arranged_it_says_so_and_gives_back_what_was_entered(
+    app: Flask,
+) -> None:
+    """Found (facilitator review): two facilitators had the same request open, session offered;
+    each typed a session, and the second to select Arrange the session was told only "The
+    request already has a session arranged" (or, had the colleague moved the request back to in
+    triage, "A request that is in triage cannot be moved to session arranged. It can be moved
+    to..."), and the date, time and joining instructions they had typed were gone from the page
+    with the form. Now the page says what changed, and gives back what they entered to compare
+    with the colleague's session."""
+    client, _ = signed_in(app)
+    reference = offered(app)
+    colleague, _ = signed_in_as_colleague(app)
+    assert arrange(colleague, reference).status_code == 302
+    day = uk_today() + dt.timedelta(days=10)
+    response = arrange(client, reference, day=day, start_time="14:00", length="60", place="Room 9, Civic Centre")
+    page = text(response)
+    assert response.status_code == 200 and "There is a problem" in page
+    assert (
+        "Nothing has been arranged: this request is now session arranged (it changed while this page was open, in "
+        "another tab or by another facilitator). Check the request, then arrange a session again if one is still "
+        f"needed. You entered a session on {day:%A} {day.day} {day:%B %Y} at 2:00pm (UK time), 1 hour, in person; "
+        "joining instructions or place: Room 9, Civic Centre"
+    ) in page
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(SpaceSession)) == 1
 
 
 def test_refusals_about_sessions_read_plainly_and_are_not_called_a_success(app: Flask) -> None:
@@ -316,7 +347,7 @@ def test_refusals_about_sessions_read_plainly_and_are_not_called_a_success(app: 
     assert arrange(client, reference).status_code == 302
     again = arrange(client, reference)
     page = text(again)
-    assert again.status_code == 200 and "The request already has a session arranged" in page
+    assert again.status_code == 200 and "Nothing has been arranged: this request is now session arranged" in page
     assert 'href="#session-section"' in page  # the arrange form is not on the page: the summary leads to Session
     assert "already session" not in page and "that is session" not in page
     trail = page.split("data-audit-trail", 1)[1]

@@ -25,6 +25,7 @@ from werkzeug.wrappers import Response
 
 from .. import workflow
 from ..extensions import db
+from ..requests.document import day_in_words
 from ..space_sessions import service as sessions
 from ..space_sessions.forms import NEW_SESSION, SessionForm
 from ..space_sessions.models import FORMATS, SpaceSession
@@ -127,7 +128,7 @@ def arrange_session(reference: str) -> Response | str:
         if stored.status != sessions.OFFERED or sessions.session_place(stored) is not None:
             # No arrange form on the page (the request is in a session, or not ready for one):
             # the message is shown under Session instead of beside a field that is not there.
-            return render_request_page(stored, session_problem=str(refused))
+            return render_request_page(stored, session_problem=arranged_meanwhile(stored, form, chosen))
         if refused.field == "date":  # deleted before the day typed: said beside the date
             form.refuse_whole_date(str(refused))
         else:
@@ -143,6 +144,32 @@ def arrange_session(reference: str) -> Response | str:
     else:
         done("Session arranged. Send the invitation when you are ready", "session-section", "the session")
     return acted_on(stored)
+
+
+def arranged_meanwhile(stored: Any, form: SessionForm, chosen: str) -> str:
+    """Why "Arrange the session" did nothing to a request no longer waiting for one (the arrange
+    form is shown only while it is): the page was opened before a colleague (or another tab)
+    arranged its session or moved it on. Found (facilitator review): it said "The request already
+    has a session arranged", or "A request that is in triage cannot be moved to session
+    arranged...", a rule to learn; and what had been typed was gone from the page, with the form.
+    It says what changed and gives back what was entered."""
+    now = workflow.STATUS_LABELS.get(stored.status, stored.status).lower()
+    details = form.details
+    if chosen == NEW_SESSION and details is not None:
+        entered = (
+            f"You entered a session on {details.day:%A} {day_in_words(details.day)} at "
+            f"{sessions.time_in_words(details.time)} (UK time), "
+            f"{sessions.LENGTHS.get(str(details.minutes), f'{details.minutes} minutes')}, "
+            f"{FORMATS.get(details.format, details.format).lower()}; joining instructions or place: {details.place}"
+        )
+    else:
+        found = sessions.find_session(int(chosen)) if chosen.isascii() and chosen.isdigit() else None
+        entered = f"You chose the session on {sessions.session_label(found)}" if found is not None else ""
+    return (
+        f"Nothing has been arranged: this request is now {now} (it changed while this page was open, in another "
+        "tab or by another facilitator). Check the request, then arrange a session again if one is still needed"
+        + (f". {entered}" if entered else "")
+    )
 
 
 INVITED_MEANWHILE = (
