@@ -790,6 +790,50 @@ def test_a_status_chosen_on_a_page_opened_before_another_move_is_refused_not_app
     assert status_of(app, reference) == "in_triage"
 
 
+def test_the_status_or_assignment_form_sent_twice_says_it_was_done_not_that_it_changed_meanwhile(app: Flask) -> None:
+    """Found (facilitator review): "Change status" clicked twice (a double click with JavaScript
+    off, or a second click on a page slow to answer) moved the request, then showed the second
+    answer: "There is a problem. The status has not been changed: it changed to session offered
+    while this page was open (in another tab, or by another facilitator)". The facilitator read
+    that their change had failed, or that a colleague had made it. The same with "Change
+    assignment". Now the second says the first did it; a colleague's move meanwhile is still
+    refused, as before."""
+    client, _ = signed_in(app)
+    reference = new_request(app, status="in_triage")
+    page = f"/inbox/requests/{reference}"
+    token = csrf_token(client.get(page).get_data(as_text=True))
+    move = {"csrf_token": token, "from_status": "in_triage", "status": "session_offered"}
+    assert client.post(f"{page}/status", data=move).status_code == 302
+    again = client.post(f"{page}/status", data=move)
+    assert again.status_code == 302 and again.location.endswith(page)
+    shown = text(client.get(again.location))
+    assert "You had already changed the status to session offered, so it was not changed again" in shown
+    assert "There is a problem" not in shown
+    assert status_of(app, reference) == "session_offered" and len(events(app, "status_changed")) == 1
+    # Another choice from the same old page is refused, as before.
+    closed = client.post(f"{page}/status", data={**move, "status": "closed"})
+    assert closed.status_code == 200 and "it changed to session offered while this page was open" in text(closed)
+
+    colleague_id = add_facilitator(app, "kim.colleague@partnership.example", "Kim Colleague")
+    assign = {"csrf_token": token, "from_assignee": "none", "facilitator": str(colleague_id)}
+    assert client.post(f"{page}/assignment", data=assign).status_code == 302
+    twice = client.post(f"{page}/assignment", data=assign)
+    assert twice.status_code == 302
+    shown = text(client.get(twice.location))
+    assert "You had already changed the assignment to Kim Colleague, so it was not changed again" in shown
+    assert "There is a problem" not in shown and len(events(app, "assigned")) == 1
+
+    # A colleague's move meanwhile is refused as before, even where it is the move chosen here.
+    colleague = app.test_client()
+    from test_inbox import sign_in
+
+    assert sign_in(colleague, "kim.colleague@partnership.example").status_code == 302
+    back = {"from_status": "session_offered", "status": "in_triage"}
+    assert post_form(colleague, page, f"{page}/status", back).status_code == 302
+    refused = client.post(f"{page}/status", data={**move, "from_status": "session_offered", "status": "in_triage"})
+    assert refused.status_code == 200 and "it changed to in triage while this page was open" in text(refused)
+
+
 def test_a_redirect_names_a_route_of_the_pack_and_a_reason_checked_for_identifying_data(app: Flask) -> None:
     client, _ = signed_in(app)
     reference = new_request(app, status="in_triage")

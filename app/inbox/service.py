@@ -1091,6 +1091,47 @@ def assign(request: StoredRequest, assignee: Facilitator | None, facilitator: Fa
 NOTE_RESENT_WITHIN = dt.timedelta(minutes=10)
 
 
+def _newest_event(request: StoredRequest, action: str) -> AuditEvent | None:
+    """The request's newest audit event of this kind."""
+    return db.session.scalar(
+        select(AuditEvent)
+        .where(AuditEvent.reference == request.reference, AuditEvent.action == action)
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+        .limit(1)
+    )
+
+
+def is_move_resent(request: StoredRequest, from_status: str, to_status: str, facilitator: Facilitator) -> bool:
+    """Whether a status form from a page showing ``from_status`` that moves to ``to_status`` is
+    the same form sent twice (a double click with JavaScript off, or a second click on a slow
+    page): the request's newest move is this facilitator's, that very move, in the last
+    ``NOTE_RESENT_WITHIN``, and nothing has moved it since."""
+    newest = _newest_event(request, "status_changed")
+    return (
+        request.status == to_status
+        and newest is not None
+        and newest.actor == facilitator.actor
+        and (
+            newest.detail == f"{from_status} to {to_status}"
+            or newest.detail.startswith(f"{from_status} to {to_status};")
+        )
+        and utcnow() - newest.at < NOTE_RESENT_WITHIN
+    )
+
+
+def is_assignment_resent(request: StoredRequest, assignee: Facilitator | None, facilitator: Facilitator) -> bool:
+    """Whether an assignment form to ``assignee`` (None: no one), from a page showing the
+    assignment before it, is the same form sent twice: the request's newest assignment is this
+    facilitator's, to ``assignee``, in the last ``NOTE_RESENT_WITHIN``."""
+    newest = _newest_event(request, "assigned")
+    return (
+        newest is not None
+        and newest.actor == facilitator.actor
+        and newest.detail == (f"to {assignee.actor}" if assignee is not None else "unassigned")
+        and utcnow() - newest.at < NOTE_RESENT_WITHIN
+    )
+
+
 def is_note_resent(request: StoredRequest, text: str, facilitator: Facilitator) -> bool:
     """Whether the request's newest note is this facilitator's, with the same words, added in the
     last ``NOTE_RESENT_WITHIN``: the same form sent twice, not a new note."""

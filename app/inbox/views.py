@@ -119,6 +119,9 @@ ASSIGNED_MEANWHILE = (
     "The assignment has not been changed: it changed to {who} while this page was open (in another tab, or by "
     "another facilitator). Check the request, then choose again"
 )
+# The status or assignment form sent twice (a double click with JavaScript off): the first did it.
+STATUS_RESENT = "You had already changed the status to {status}, so it was not changed again"
+ASSIGNMENT_RESENT = "You had already changed the assignment to {who}, so it was not changed again"
 MOVED_MEANWHILE = (
     "The status has not been changed: it changed to {status} while this page was open (in another tab, or by "
     "another facilitator). Check the request, then choose again"
@@ -821,6 +824,13 @@ def change_status(reference: str) -> Response | str:
         return render_request_page(stored, status_form=form)
     if form.from_status.data and form.from_status.data != stored.status:
         # (A page from before this field was added sends none, and is checked as before.)
+        if service.is_move_resent(stored, form.from_status.data, form.status.data or "", current_facilitator()):
+            # The same form sent twice: the first moved it. Found (facilitator review): the second
+            # said "The status has not been changed: it changed ... while this page was open", so
+            # the facilitator thought their own change had failed, or that a colleague had made it.
+            flash(STATUS_RESENT.format(status=workflow.STATUS_LABELS[stored.status].lower()), IMPORTANT)
+            session.pop(ACTED_KEY, None)
+            return redirect(url_for("inbox.request_page", reference=stored.reference))
         form.status.errors = [MOVED_MEANWHILE.format(status=workflow.STATUS_LABELS[stored.status].lower())]
         return render_request_page(stored, status_form=form)
     move = service.Move(
@@ -857,6 +867,16 @@ def assign(reference: str) -> Response | str:
         return render_request_page(stored, assign_form=form)
     showed = form.from_assignee.data
     now = str(current.id) if current is not None else NOT_ASSIGNED
+    if (
+        showed
+        and showed != now
+        and (form.facilitator.data or NOT_ASSIGNED) == now
+        and service.is_assignment_resent(stored, current, current_facilitator())
+    ):
+        # The same form sent twice: the first assigned it (as for the status, above).
+        flash(ASSIGNMENT_RESENT.format(who=current.display_name if current is not None else "no one"), IMPORTANT)
+        session.pop(ACTED_KEY, None)
+        return redirect(url_for("inbox.request_page", reference=stored.reference))
     if showed and showed != now:
         # (A page from before this field was added sends none, and is changed as before.)
         fresh = AssignForm(formdata=None, data={"facilitator": "" if current is None else now})
