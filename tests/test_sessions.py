@@ -721,6 +721,33 @@ def test_saving_a_session_page_opened_before_a_colleague_changed_it_undoes_nothi
         assert sessions_start_time(db.session.get(SpaceSession, session_id)) == dt.time(10, 0)
 
 
+def test_save_the_changes_sent_twice_says_they_were_saved_and_sends_one_update(
+    session_app: Flask, smtp_server: SmtpServer
+) -> None:
+    """A double click on Save the changes (JavaScript off, or a slow page) sends the form twice:
+    the second, from the page as it was before the first saved, says the session was already as
+    entered, not "There is a problem: its time changed while this page was open", nor "Nothing
+    was changed, so no one was sent an update", which read as if the practitioner had not been
+    told. One update goes."""
+    smtp_server.start()
+    client, _ = signed_in(session_app)
+    reference = offered(session_app)
+    flush(session_app, smtp_server)
+    assert arrange(client, reference).status_code == 302
+    assert invite(client, reference).status_code == 302
+    assert run_outbox(session_app).sent == 1
+    page_url = f"/inbox/sessions/{session_id_of(session_app, reference)}"
+    sent = {**change_form_as_shown(text(client.get(page_url))), "start_time": "11:15"}
+    assert client.post(page_url, data=sent).status_code == 302
+    twice = client.post(page_url, data=sent)
+    assert twice.status_code == 302
+    shown = text(client.get(twice.location))
+    assert "The session was already as you entered it (saved a moment ago, from this page or another)" in shown
+    assert "There is a problem" not in shown and "no one was sent an update" not in shown
+    assert run_outbox(session_app).sent == 1
+    assert "Time: 11:15am (UK time)" in body_of(smtp_server.mailbox.messages[-1])
+
+
 def test_changing_and_cancelling_say_in_words_who_is_sent_what(session_app: Flask) -> None:
     """Found (facilitator review): changing a session no one had been invited to yet said
     "Session changed. Updated invitations queued: 0", and cancelling said "Requests moved back to

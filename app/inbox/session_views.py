@@ -320,10 +320,17 @@ def form_values(session: SpaceSession) -> dict[str, str]:
 DATE_FIELDS = ("day", "month", "year")
 
 
-def changed_meanwhile_on_session_page(space_session: SpaceSession, form: SessionForm) -> str | None:
+ALREADY_SAVED = (
+    "The session was already as you entered it (saved a moment ago, from this page or another), so nothing more "
+    "was changed"
+)
+
+
+def changed_meanwhile_on_session_page(space_session: SpaceSession, form: SessionForm) -> str | Response | None:
     """Why "Save the changes" must not save: the session changed since the page was opened (in
     another tab, or by a colleague), or the page's record of it (``session_seen``) cannot be read;
-    None if it is as the page showed it (or the page is from before this field was added).
+    None if it is as the page showed it (or the page is from before this field was added); a
+    redirect saying so if the session is already as the form has it (the form sent twice).
 
     Saved, the form would put back every detail as the page showed it, silently undoing the
     colleague's change, and email the practitioners a session moved back. Instead the form is
@@ -338,6 +345,16 @@ def changed_meanwhile_on_session_page(space_session: SpaceSession, form: Session
         changed = None
     if changed == []:
         return None
+    if form.validate() and sessions.unchanged(space_session, form.details):  # type: ignore[arg-type]  # set by validate
+        # The session is already as this form has it: the same form sent twice (a double click:
+        # the first saved it and sent any update), or a colleague made the same change. Not
+        # "Nothing was changed, so no one was sent an update", which would read as if the
+        # update had not gone.
+        flash(ALREADY_SAVED, IMPORTANT)
+        return redirect(url_for("inbox.session_page", session_id=space_session.id))
+    for field in form:
+        field.errors = []
+    form.date_at_fault = ()
     shown = sessions.shown_values(seen) if changed is not None else None
     now = form_values(space_session)
     if shown is not None:
@@ -379,7 +396,9 @@ def session_page(session_id: str) -> Response | str:
     if (refused := cannot_change(space_session)) is not None:
         return refused
     form = SessionForm()
-    if (problem := changed_meanwhile_on_session_page(space_session, form)) is not None:
+    if isinstance(problem := changed_meanwhile_on_session_page(space_session, form), Response):
+        return problem  # saved already
+    if problem is not None:
         return render_session_page(space_session, form, problem=problem)
     if not form.validate():
         return render_session_page(space_session, form)
