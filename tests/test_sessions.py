@@ -345,7 +345,13 @@ def test_refusals_about_sessions_read_plainly_and_are_not_called_a_success(app: 
     client, _ = signed_in(app)
     reference = offered(app)
     assert arrange(client, reference).status_code == 302
-    again = arrange(client, reference)
+    # The same form again (a double click): the first arranged it.
+    twice = arrange(client, reference)
+    assert twice.status_code == 302
+    shown = text(client.get(twice.location))
+    assert "The request's session was already arranged as you entered it (a moment ago" in shown
+    assert "There is a problem" not in shown
+    again = arrange(client, reference, start_time="15:00")  # another session, from a page opened before
     page = text(again)
     assert again.status_code == 200 and "Nothing has been arranged: this request is now session arranged" in page
     assert 'href="#session-section"' in page  # the arrange form is not on the page: the summary leads to Session

@@ -125,6 +125,10 @@ def arrange_session(reference: str) -> Response | str:
         )
     except SessionRefused as refused:
         db.session.rollback()
+        if arranged_already(stored, form, chosen):
+            # The same form sent twice (a double click): the first arranged it, as entered.
+            flash(ARRANGED_ALREADY, IMPORTANT)
+            return redirect(url_for("inbox.request_page", reference=stored.reference))
         if stored.status != sessions.OFFERED or sessions.session_place(stored) is not None:
             # No arrange form on the page (the request is in a session, or not ready for one):
             # the message is shown under Session instead of beside a field that is not there.
@@ -144,6 +148,23 @@ def arrange_session(reference: str) -> Response | str:
     else:
         done("Session arranged. Send the invitation when you are ready", "session-section", "the session")
     return acted_on(stored)
+
+
+ARRANGED_ALREADY = (
+    "The request's session was already arranged as you entered it (a moment ago, from this page or another), so "
+    "nothing more was changed"
+)
+
+
+def arranged_already(stored: Any, form: SessionForm, chosen: str) -> bool:
+    """Whether the request is in "session arranged", in the very session this form arranges: a
+    new one with its details, or the one it chose."""
+    space_session = sessions.session_of(stored) if stored.status == sessions.ARRANGED else None
+    if space_session is None:
+        return False
+    if chosen == NEW_SESSION:
+        return form.details is not None and sessions.unchanged(space_session, form.details)
+    return str(space_session.id) == chosen
 
 
 def arranged_meanwhile(stored: Any, form: SessionForm, chosen: str) -> str:
