@@ -30,6 +30,7 @@ from test_sessions import (
     queued_earlier,
     request_url,
     session_id_of,
+    signed_in_as_colleague,
 )
 from test_workflow import status_of
 
@@ -455,12 +456,35 @@ def test_held_after_a_colleague_marked_it_not_held_says_it_changed_meanwhile(ses
     assert "this request is now session offered, not session arranged" in page
     assert "changed while this page was open" in page and "cannot be moved" not in page
     assert status_of(session_app, reference) == "session_offered"
-    # Held already (by a colleague): said as before.
+    # Held already, by a colleague: said as before.
     again = offered(session_app)
     assert arrange(client, again).status_code == 302
     session_has_started(session_app, again, ago=dt.timedelta(minutes=1))
-    assert outcome(client, again, "held").status_code == 302
+    colleague, _ = signed_in_as_colleague(session_app)
+    assert outcome(colleague, again, "held").status_code == 302
     assert "The request has already had its session" in text(outcome(client, again, "held"))
+
+
+@pytest.mark.parametrize("answer, status", [("held", "session_held"), ("not_held", "session_offered")])
+def test_held_or_not_held_sent_twice_says_the_first_did_it(session_app: Flask, answer: str, status: str) -> None:
+    """Found (facilitator review): "Save" under After the session, clicked twice (JavaScript off,
+    or a slow page), did it, then showed the second answer: "There is a problem. The request has
+    already had its session", or "Nothing has been changed: this request is now session offered,
+    not session arranged (it changed while this page was open, in another tab or by another
+    facilitator)", so the facilitator thought it had failed, or that a colleague had done it."""
+    client, _ = signed_in(session_app)
+    reference = offered(session_app)
+    assert arrange(client, reference).status_code == 302
+    session_has_started(session_app, reference, ago=dt.timedelta(minutes=1))
+    assert outcome(client, reference, answer).status_code == 302
+    twice = outcome(client, reference, answer)
+    assert twice.status_code == 302
+    shown = text(client.get(twice.location))
+    said = "held" if answer == "held" else "not held"
+    assert f"You had already said the session was {said}, so nothing more was changed" in shown
+    assert "There is a problem" not in shown
+    assert status_of(session_app, reference) == status
+    assert len([e for e in events(session_app, "status_changed") if e.detail.startswith("session_arranged to")]) == 1
 
 
 def test_not_held_after_a_colleague_marked_it_held_says_it_changed_meanwhile(session_app: Flask) -> None:

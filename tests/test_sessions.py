@@ -879,7 +879,8 @@ def test_not_held_goes_back_to_offered_and_out_of_the_session(app: Flask) -> Non
         assert db.session.scalar(select(func.count()).select_from(Count).where(Count.kind == "session_held")) == 0
     # Without a choice, or from the wrong status, it is refused with a message.
     assert "Select whether the session was held" in text(outcome(client, reference, ""))
-    assert "this request is now session offered, not session arranged" in text(outcome(client, reference, "not_held"))
+    resent = outcome(client, reference, "not_held")  # (the same answer again: said so, nothing changed)
+    assert "You had already said the session was not held" in text(client.get(resent.location))
     assert "this request is now session offered, not session arranged" in text(outcome(client, reference, "held"))
 
 

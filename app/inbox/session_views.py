@@ -268,6 +268,13 @@ def session_outcome(reference: str) -> Response | str:
     """The session was held (counted; the feedback link is sent) or not held (back to offered)."""
     stored = stored_request(reference)
     outcome = request.form.get("outcome")
+    target = {"held": sessions.HELD, "not_held": sessions.OFFERED}.get(outcome or "")
+    if target is not None and inbox_service.is_move_resent(stored, sessions.ARRANGED, target, current_facilitator()):
+        # The same form sent twice (a double click): the first did it. Found (facilitator review):
+        # the second said "There is a problem", that the request had changed while the page was
+        # open, or had "already had its session".
+        flash(OUTCOME_RESENT[outcome or ""], IMPORTANT)
+        return redirect(url_for("inbox.request_page", reference=stored.reference))
     try:
         if outcome == "held":
             sessions.mark_held(stored, current_facilitator().actor)
@@ -280,6 +287,12 @@ def session_outcome(reference: str) -> Response | str:
         return render_request_page(stored, session_problem=str(refused), outcome_chosen=outcome or "")
     done(f"Status changed to {workflow.STATUS_LABELS[stored.status].lower()}", "session-section", "the session")
     return acted_on(stored)
+
+
+OUTCOME_RESENT = {
+    "held": "You had already said the session was held, so nothing more was changed",
+    "not_held": "You had already said the session was not held, so nothing more was changed",
+}
 
 
 def found_session(session_id: str) -> SpaceSession:
