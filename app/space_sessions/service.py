@@ -778,6 +778,34 @@ def sequence_last_sent(request: StoredRequest, session: SpaceSession) -> int | N
     return last
 
 
+# The session's details as an invitation (or update) gives them (templates/sessions/invitation.txt),
+# in the words of ``session_words``: read back from the text last sent, for an update.
+SENT_DETAILS = re.compile(
+    r"^Date: (?P<date>[^\n]+)\n"
+    r"Time: (?P<time>[^\n]+) \(UK time\)\n"
+    r"Length: (?P<length>[^\n]+)\n"
+    r"How: (?P<format>[^\n]+)\n"
+    r"Joining instructions or place:\n(?P<place>.*?)\n\nIf you cannot come",
+    re.MULTILINE | re.DOTALL,
+)
+
+
+def words_last_sent(request: StoredRequest, session: SpaceSession) -> dict[str, str] | None:
+    """The session's details in words (``session_words``' keys but "place" kept as it was), as
+    the last invitation (or update) to it actually sent to the request's practitioner gave them;
+    None if none was sent, a cancellation has been queued since, or its text cannot be read."""
+    last: OutboxMessage | None = None
+    for message in sorted(request.outbox, key=lambda message: (message.id is None, message.id or 0)):
+        if message.calendar is None or f"UID:{session.uid}" not in message.calendar:
+            continue
+        if message.kind == CANCELLATION:
+            last = None
+        elif message.kind == INVITATION and message.sent_at is not None:
+            last = message
+    found = SENT_DETAILS.search(last.body) if last is not None and last.body else None
+    return found.groupdict() if found is not None else None
+
+
 def _queue_session_email(
     request: StoredRequest,
     session: SpaceSession,
@@ -810,13 +838,15 @@ def _queue_session_email(
         ]:
             request.outbox.remove(waiting)  # delete-orphan: the row goes at the commit
     # An update only for a practitioner who was sent an invitation to this session and has not
-    # had the change yet; it lists what changed only when ``before`` is what they were last sent
-    # (an update replaced before it went, or a first invitation not sent yet, leaves them with
-    # older details, or none: found, "the time (it was 6:00am)", a time never sent to them).
+    # had the change yet; it lists what changed since what they were last sent. ``before`` is
+    # that only when they were sent the session as it was just before this change: an update
+    # replaced before it went leaves them with older details (found: "the time (it was 6:00am)",
+    # a time never sent to them), read back from the last text they were sent (found: no list at
+    # all, so a practitioner whose session had moved had to compare the emails themselves).
     last_sent = sequence_last_sent(request, session) if kind == INVITATION else None
     update = last_sent is not None and last_sent < session.sequence
     if last_sent != session.sequence - 1:
-        before = None
+        before = words_last_sent(request, session) if update else None
     calendar = None
     if kind in (INVITATION, CANCELLATION):
         calendar = session_calendar(
