@@ -559,6 +559,33 @@ def seen_on(page: str) -> str:
     return found.group(1)
 
 
+def test_send_invitation_on_a_page_opened_before_a_colleague_cancelled_the_session_says_so(
+    session_app: Flask,
+) -> None:
+    """Found (facilitator review): a colleague cancelled the session (the request back to
+    session offered) while this facilitator had the request open; "Send invitation" from that
+    page said "Arrange a session before sending an invitation", to someone looking at one. Now it
+    says the request changed meanwhile, and what it is now; nothing is sent."""
+    client, _ = signed_in(session_app)
+    reference = offered(session_app)
+    assert arrange(client, reference).status_code == 302
+    stale = text(client.get(request_url(reference)))
+    colleague, _ = signed_in_as_colleague(session_app)
+    cancel_url = f"/inbox/sessions/{session_id_of(session_app, reference)}/cancel"
+    assert post_form(colleague, cancel_url, cancel_url, CONFIRMED).status_code == 302
+    sent = {"csrf_token": csrf_token(stale), "invited": "no", "session_seen": seen_on(stale)}
+    response = client.post(request_url(reference, "invitation"), data=sent)
+    page = text(response)
+    assert response.status_code == 200 and "There is a problem" in page
+    assert (
+        "The invitation has not been sent: this request changed while this page was open (in another tab, or by "
+        "another facilitator): its session was cancelled, or the request taken out of it, and it is now session "
+        "offered. Check the request and its audit trail"
+    ) in page
+    assert "Arrange a session before" not in page
+    assert "invitation" not in outbox_kinds(session_app)
+
+
 def test_send_invitation_on_a_page_opened_before_a_release_that_writes_dates_differently_is_sent(
     session_app: Flask, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -212,6 +212,13 @@ def send_invitation(reference: str) -> Response | str:
         return redirect(url_for("inbox.request_page", reference=stored.reference))
     space_session = sessions.session_of(stored)
     seen = request.form.get("session_seen")
+    if seen is not None and (
+        space_session is None or space_session.cancelled_at is not None or stored.status != sessions.ARRANGED
+    ):
+        # The page showed a session arranged, with its button: a colleague (or another tab) has
+        # cancelled the session, or moved the request on, since. Found (facilitator review): it
+        # said "Arrange a session before sending an invitation", to a facilitator looking at one.
+        return render_request_page(stored, session_problem=not_arranged_now(stored, space_session))
     if (
         seen is not None
         and space_session is not None
@@ -237,6 +244,20 @@ def send_invitation(reference: str) -> Response | str:
         "Invitation queued: it will be emailed to the practitioner in the next minute", "session-section", "the session"
     )
     return acted_on(stored)
+
+
+def not_arranged_now(stored: Any, space_session: SpaceSession | None) -> str:
+    """Why "Send invitation" did nothing to a request whose session was cancelled, or that was
+    moved on, while the page was open."""
+    now = workflow.STATUS_LABELS.get(stored.status, stored.status).lower()
+    if space_session is None or space_session.cancelled_at is not None:
+        what = f"its session was cancelled, or the request taken out of it, and it is now {now}"
+    else:
+        what = f"it is now {now}"
+    return (
+        f"The invitation has not been sent: this request changed while this page was open (in another tab, or by "
+        f"another facilitator): {what}. Check the request and its audit trail"
+    )
 
 
 def changed_meanwhile(
