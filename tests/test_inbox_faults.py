@@ -339,7 +339,8 @@ def test_a_form_whose_token_failed_for_someone_signed_out_leads_to_sign_in(app: 
     note = "Gannetnote from a tab left open"
     response = client.post(request_url(reference, "notes"), data={"text": note})
     page = text(response)
-    assert response.status_code == 400 and "This form has expired" in page and 'href="/inbox/sign-in"' in page
+    assert response.status_code == 400 and "This form has expired" in page
+    assert f'href="/inbox/sign-in?next=/inbox/requests/{reference}/notes"' in page  # back to the request once signed in
     assert VALID_DETAILS["reflection"] not in page  # nothing of the request
     assert note in page  # only what was posted, given back to copy (test_inbox_timeout.py)
     assert viewed(app, reference) == 0

@@ -144,7 +144,20 @@ def test_the_expired_form_page_names_doing_nothing_as_a_cause(app: Flask) -> Non
     said = words(text(response))
     assert response.status_code == 400 and "This form has expired" in said
     assert "you had not done anything for 30 minutes (so we signed you out)" in said
-    assert 'href="/inbox/sign-in"' in text(response)
+    # Found (facilitator review): "Go back to the inbox" led, once signed in again, to the list of
+    # requests: the facilitator, holding the note they had copied, had to find the request again.
+    # It leads back to the request, at its notes.
+    link = re.search(r'<a class="govuk-link" href="([^"]+)">Go back to the inbox</a>', text(response))
+    assert link is not None and link.group(1) == f"/inbox/sign-in?next=/inbox/requests/{reference}/notes"
+    from test_inbox import EMAIL, PASSWORD, csrf_token
+
+    sign_in_page = text(client.get(link.group(1)))
+    back = client.post(
+        link.group(1), data={"csrf_token": csrf_token(sign_in_page), "email": EMAIL, "password": PASSWORD}
+    )
+    assert back.status_code == 302 and back.location == f"/inbox/requests/{reference}"
+    # Signed in already (a form refused in a tab left open): straight on to the request.
+    assert client.get(link.group(1)).location == f"/inbox/requests/{reference}"
 
 
 def test_what_was_typed_is_given_back_when_the_form_expired_after_signing_out(app: Flask) -> None:

@@ -453,7 +453,8 @@ def sign_in() -> Response | tuple[str, int]:
     """The sign-in form; a failure says only that the email or password is wrong."""
     signed_in = signed_in_now()
     if request.method == "GET" and signed_in:
-        return redirect(safe_next(None, signed_in))
+        # Signed in already (a form refused in a tab left open, say): on to the page asked for.
+        return redirect(safe_next(request.args.get("next"), signed_in))
     form = SignInForm()
     errors: list[dict[str, str]] = []
     status = 200
