@@ -146,7 +146,7 @@ def test_the_expired_form_page_names_doing_nothing_as_a_cause(app: Flask) -> Non
     assert "you had not done anything for 30 minutes (so we signed you out)" in said
     # Found (facilitator review): "Go back to the inbox" led, once signed in again, to the list of
     # requests: the facilitator, holding the note they had copied, had to find the request again.
-    # It leads back to the request, at its notes.
+    # It leads back to the request.
     link = re.search(r'<a class="govuk-link" href="([^"]+)">Go back to the inbox</a>', text(response))
     assert link is not None and link.group(1) == f"/inbox/sign-in?next=/inbox/requests/{reference}/notes"
     from test_inbox import EMAIL, PASSWORD, csrf_token
