@@ -779,7 +779,8 @@ def test_a_status_chosen_on_a_page_opened_before_another_move_is_refused_not_app
     assert refused.status_code == 200 and status_of(app, reference) == "redirected"
     assert (
         "The status has not been changed: it changed to redirected while this page was open (in another tab, or by "
-        "another facilitator). Check the request, then choose again" in shown
+        "another facilitator). You made that change, in another tab or window. Check the request, then choose again"
+        in shown
     )
     assert 'href="#status"' in shown
     assert 'name="from_status" value="redirected"' in shown  # choosing again from the new status works
@@ -832,6 +833,8 @@ def test_the_status_or_assignment_form_sent_twice_says_it_was_done_not_that_it_c
     assert post_form(colleague, page, f"{page}/status", back).status_code == 302
     refused = client.post(f"{page}/status", data={**move, "from_status": "session_offered", "status": "in_triage"})
     assert refused.status_code == 200 and "it changed to in triage while this page was open" in text(refused)
+    # Found (facilitator review): it did not say who, so the facilitator did not know whom to ask.
+    assert "Kim Colleague made that change. Check the request, then choose again" in text(refused)
 
 
 def test_a_redirect_names_a_route_of_the_pack_and_a_reason_checked_for_identifying_data(app: Flask) -> None:

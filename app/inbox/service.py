@@ -1101,6 +1101,12 @@ def _newest_event(request: StoredRequest, action: str) -> AuditEvent | None:
     )
 
 
+def newest_move_by(request: StoredRequest) -> str | None:
+    """The actor of the request's newest status change, if any."""
+    newest = _newest_event(request, "status_changed")
+    return newest.actor if newest is not None else None
+
+
 def is_move_resent(request: StoredRequest, from_status: str, to_status: str, facilitator: Facilitator) -> bool:
     """Whether a status form from a page showing ``from_status`` that moves to ``to_status`` is
     the same form sent twice (a double click with JavaScript off, or a second click on a slow

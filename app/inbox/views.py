@@ -124,7 +124,7 @@ STATUS_RESENT = "You had already changed the status to {status}, so it was not c
 ASSIGNMENT_RESENT = "You had already changed the assignment to {who}, so it was not changed again"
 MOVED_MEANWHILE = (
     "The status has not been changed: it changed to {status} while this page was open (in another tab, or by "
-    "another facilitator). Check the request, then choose again"
+    "another facilitator).{by} Check the request, then choose again"
 )
 # Room for the multipart wrapping and the CSRF field around a file of MAX_UPLOAD_BYTES.
 UPLOAD_OVERHEAD = 64 * 1024
@@ -832,7 +832,11 @@ def change_status(reference: str) -> Response | str:
             flash(STATUS_RESENT.format(status=workflow.STATUS_LABELS[stored.status].lower()), IMPORTANT)
             session.pop(ACTED_KEY, None)
             return redirect(url_for("inbox.request_page", reference=stored.reference))
-        form.status.errors = [MOVED_MEANWHILE.format(status=workflow.STATUS_LABELS[stored.status].lower())]
+        form.status.errors = [
+            MOVED_MEANWHILE.format(
+                status=workflow.STATUS_LABELS[stored.status].lower(), by=moved_by(stored, current_facilitator())
+            )
+        ]
         return render_request_page(stored, status_form=form)
     move = service.Move(
         status=form.status.data,
@@ -855,6 +859,19 @@ def change_status(reference: str) -> Response | str:
     # done() adds the full stop after the message.
     done(" ".join([f"{changed}.", *also]).removesuffix(".") if also else changed, "change-status", "the status")
     return acted_on(stored)
+
+
+def moved_by(stored: Any, me: Facilitator) -> str:
+    """Who made the request's newest move, as a sentence for ``MOVED_MEANWHILE`` ("" if not a
+    facilitator): found (facilitator review), the message said only "in another tab, or by
+    another facilitator", so the facilitator did not know whom to talk to before choosing again."""
+    newest = service.newest_move_by(stored)
+    if newest is None:
+        return ""
+    if newest == me.actor:
+        return " You made that change, in another tab or window."
+    colleague = service.facilitator_acting(newest)
+    return f" {colleague.display_name} made that change." if colleague is not None else ""
 
 
 @bp.post("/requests/<reference>/assignment")
