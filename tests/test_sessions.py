@@ -462,6 +462,16 @@ def test_cancelling_a_session_asks_first_and_says_what_will_happen(session_app: 
     confirmed = post_form(client, f"{page_url}/cancel", f"{page_url}/cancel", CONFIRMED)
     assert confirmed.status_code == 302 and confirmed.location.endswith("/inbox/sessions")
     assert "Session cancelled" in text(client.get(confirmed.location))  # the success banner, shown once
+    # Sent again (a double click), the page says it was cancelled already, and that the
+    # practitioners are told, not only "This session is already cancelled".
+    twice = client.post(f"{page_url}/cancel", data={"csrf_token": csrf_token(text(client.get(page_url))), **CONFIRMED})
+    said = text(client.get(twice.location))
+    assert re.search(
+        r"This session is already cancelled \(on \d+ \w+ \d{4} at \S+\), so nothing more was done\. "
+        r"Everyone invited to it is sent a cancellation",
+        said,
+    ), said
+    assert outbox_kinds(session_app).count("cancellation") == 1
     assert outbox_kinds(session_app).count("cancellation") == 1
     assert status_of(session_app, invited) == status_of(session_app, not_invited) == "session_offered"
     # The cancelled session's page says where its requests went (found: "None."), and each

@@ -25,7 +25,7 @@ from werkzeug.wrappers import Response
 
 from .. import workflow
 from ..extensions import db
-from ..requests.document import day_in_words
+from ..requests.document import day_in_words, uk_time
 from ..space_sessions import service as sessions
 from ..space_sessions.forms import NEW_SESSION, SessionForm
 from ..space_sessions.models import FORMATS, SpaceSession
@@ -53,6 +53,17 @@ def offered_sessions() -> frozenset[str]:
 # The cancel page's confirmation (its hidden field), and the refusal when there is nothing to cancel.
 CONFIRM_CANCEL = "yes"
 ALREADY_CANCELLED = "This session is already cancelled"
+
+
+def already_cancelled(space_session: SpaceSession) -> str:
+    """Why cancelling (or changing) did nothing to a session cancelled already, and when that was.
+    Found (facilitator review): "Cancel the session" clicked twice (or a colleague's cancelling
+    first) showed only "This session is already cancelled", not the "Session cancelled" the first
+    click had earned, so the facilitator could not tell whether the practitioners had been told."""
+    when = f" (on {uk_time(space_session.cancelled_at)})" if space_session.cancelled_at is not None else ""
+    return f"{ALREADY_CANCELLED}{when}, so nothing more was done. Everyone invited to it is sent a cancellation"
+
+
 # Put on the place field when its text looks identifying: nothing was saved, and the page says so.
 PLACE_NOT_ARRANGED = (
     "Check the joining instructions or place do not identify anyone: the session has not been arranged yet"
@@ -511,7 +522,7 @@ def cannot_cancel(space_session: SpaceSession) -> Response | None:
     """Back to the session's page with a message if it cannot be cancelled: already cancelled,
     or started (no one is sent a cancellation of a session that took place); else None."""
     if space_session.cancelled_at is not None:
-        flash(ALREADY_CANCELLED, IMPORTANT)
+        flash(already_cancelled(space_session), IMPORTANT)
     elif space_session.has_started:
         flash(sessions.STARTED_NOT_CANCELLED, IMPORTANT)
     else:
@@ -638,7 +649,7 @@ def change_not_checked(session_id: str) -> Response | str:
     """The session page again, with the changes as they were typed."""
     space_session = found_session(session_id)
     if space_session.cancelled_at is not None:  # no change form to show again
-        flash(ALREADY_CANCELLED, IMPORTANT)
+        flash(already_cancelled(space_session), IMPORTANT)
         return redirect(url_for("inbox.session_page", session_id=space_session.id))
     if (refused := cannot_change(space_session)) is not None:  # started: no change form either
         return refused
