@@ -294,8 +294,11 @@ class Gunicorn:
             "2048",
             self.app_spec,
         ]
+        # Started in its folder: ``python -m`` puts the current folder first on the import path,
+        # before PYTHONPATH and gunicorn's --chdir, so a --compare checkout started from this one
+        # served this checkout's code (found: "before" and "after" were the same code).
         self.process = subprocess.Popen(
-            command, env=self.env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True
+            command, cwd=self.chdir, env=self.env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True
         )
         _SERVERS.append(self)
         deadline = time.monotonic() + timeout
