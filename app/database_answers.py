@@ -30,7 +30,7 @@ from typing import Any
 import psycopg
 from flask import Flask
 from psycopg import pq
-from psycopg.conninfo import make_conninfo
+from psycopg.conninfo import conninfo_to_dict, make_conninfo
 from sqlalchemy import Engine, event
 from sqlalchemy.engine import ExceptionContext
 
@@ -38,6 +38,9 @@ from sqlalchemy.engine import ExceptionContext
 PING_LEAST_SECONDS = 2
 # psycopg.connect's own arguments, which are not connection options (libpq's conninfo).
 NOT_CONNINFO = frozenset({"autocommit", "prepare_threshold", "context", "row_factory", "cursor_factory"})
+# Left out of the ping's options: PQping needs no password (a server that asks for one has
+# answered), and given one it signs in, a whole session, each time a statement is slow.
+NOT_FOR_PING = frozenset({"password"})
 
 
 class DatabaseNotAnswering(psycopg.OperationalError):
@@ -70,10 +73,13 @@ class AnswerCheckedConnection(psycopg.Connection[Any]):
 
 
 def ping_conninfo(cargs: Any, cparams: dict[str, Any], seconds: float) -> bytes:
-    """The connection's own options (address, port, SSL...) for ``PQping``, giving up after ``seconds``."""
-    options = {name: value for name, value in cparams.items() if name not in NOT_CONNINFO}
+    """The connection's own options (address, port, SSL...) for ``PQping``, giving up after
+    ``seconds``; never the password, nor one written in the URL (``NOT_FOR_PING``)."""
+    options = {name: value for name, value in cparams.items() if name not in NOT_CONNINFO | NOT_FOR_PING}
     options["connect_timeout"] = max(PING_LEAST_SECONDS, math.ceil(seconds))
-    return make_conninfo(cargs[0] if cargs else "", **options).encode()
+    given = conninfo_to_dict(cargs[0]) if cargs and cargs[0] else {}
+    given = {name: value for name, value in given.items() if name not in NOT_FOR_PING}
+    return make_conninfo("", **{**given, **options}).encode()
 
 
 def check_answers(engine: Engine, seconds: float) -> None:

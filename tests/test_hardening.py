@@ -892,6 +892,30 @@ def test_a_database_that_stops_answering_gives_the_service_problem_page_in_secon
         assert session_cookie(client) == cookie
 
 
+def test_the_ping_of_a_database_that_waits_long_holds_no_password() -> None:
+    """Found (review of 174258e): the options of the PQping that asks whether a frozen server
+    answers held the database password, though the ping needs none (a server asking for one has
+    answered): with it, each ping of a slow statement signed in as the app, a whole session, and
+    the password was kept a second time on every connection. Now the ping has the connection's
+    address, port, user and SSL options, never the password, given apart or in the URL."""
+    from psycopg.conninfo import conninfo_to_dict
+
+    from app.database_answers import ping_conninfo
+
+    engine = sa.create_engine("postgresql+psycopg://stt:s3cret-word@db.example:5433/stt?sslmode=require")
+    cargs, cparams = engine.dialect.create_connect_args(engine.url)
+    for given_args, given_params in (
+        (cargs, cparams),
+        (["postgresql://stt:s3cret-word@db.example:5433/stt?sslmode=require"], {}),
+        (["host=db.example port=5433 user=stt password=s3cret-word sslmode=require"], {}),
+    ):
+        conninfo = ping_conninfo(given_args, dict(given_params), 2)
+        options = conninfo_to_dict(conninfo.decode())
+        assert b"s3cret-word" not in conninfo and "password" not in options, conninfo
+        assert options["host"] == "db.example" and str(options["port"]) == "5433", options
+        assert options["sslmode"] == "require" and options["connect_timeout"] == "2", options
+
+
 # --- session fixation ---------------------------------------------------------------------------
 
 
