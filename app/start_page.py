@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -41,7 +42,8 @@ KEEPABLE_KEY = "space_to_think.keep_for_new_visitors"
 # The nonce in the Content-Security-Policy header (secrets.token_urlsafe's alphabet).
 NONCE_IN_POLICY = re.compile(r"'nonce-([A-Za-z0-9_-]{16,})'")
 # Addresses the app is reached by that each keep a page: a few (its own name, a proxy's, an
-# IP address); a client naming new hosts without end must not make the process grow.
+# IP address); a client naming new hosts without end must not make the process grow. Past it, the
+# page kept longest goes: a client naming a few made-up hosts must not keep the site's own out.
 MAX_KEPT = 8
 
 StartResponse = Callable[..., Any]
@@ -88,6 +90,7 @@ class KeptStartPage:
         self.app = app
         self.wsgi_app = wsgi_app
         self.kept: dict[tuple[Any, ...], KeptResponse] = {}
+        self.keeping = threading.Lock()
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         if (
@@ -150,11 +153,13 @@ class KeptStartPage:
             environ.get(KEEPABLE_KEY)
             and status.startswith("200 ")
             and not any(name.lower() == "set-cookie" for name, _ in headers)
-            and len(self.kept) < MAX_KEPT
         ):
             kept = KeptResponse.of(status, headers, body)
             if kept is not None:
-                self.kept[address] = kept
+                with self.keeping:  # gunicorn's threads: no one else changes the dict while it is read
+                    while len(self.kept) >= MAX_KEPT:
+                        del self.kept[next(iter(self.kept))]  # the oldest: dicts keep their order
+                    self.kept[address] = kept
         start_response(status, headers, answer["exc_info"])
         return [body]
 

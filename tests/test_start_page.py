@@ -126,6 +126,22 @@ def test_each_address_the_app_is_reached_by_keeps_its_own_page_and_only_a_few_ar
     assert len(middleware.kept) == MAX_KEPT
 
 
+def test_a_few_made_up_hosts_do_not_keep_the_sites_own_address_out(tmp_path) -> None:
+    """Found (review of 5421900): once MAX_KEPT addresses had a page kept, no other was kept
+    until the process restarted, so a client that named a few made-up hosts (any host name is let
+    through) had every later visitor's start page made by the app again, for good: the page kept
+    longest now goes instead."""
+    app, served = make_app(tmp_path)
+    for number in range(MAX_KEPT):
+        assert app.test_client().get("/", headers={"Host": f"made-up{number}.example"}).status_code == 200
+    before = len(served)
+    for _ in range(3):
+        assert app.test_client().get("/").status_code == 200
+    assert len(served) == before + 1  # kept after the first
+    assert app.test_client().get("/", headers={"Host": f"made-up{MAX_KEPT - 1}.example"}).status_code == 200
+    assert len(served) == before + 1  # the newest of the others is kept still
+
+
 def test_only_a_response_the_view_marks_and_that_sets_no_cookie_is_kept() -> None:
     """The rules of the middleware itself, on a small app: a response is kept only if its view
     said every new visitor gets it, and it sets no cookie."""
