@@ -762,20 +762,27 @@ SUBJECTS = {
 SEQUENCE_LINE = re.compile(r"^SEQUENCE:([0-9]+)\r?$", re.MULTILINE)
 
 
-def sequence_last_sent(request: StoredRequest, session: SpaceSession) -> int | None:
-    """The session's ``sequence`` in the last invitation (or update) to it actually sent to the
-    request's practitioner, from its calendar file; None if none was sent, or a cancellation of
-    it has been queued since (it takes the session out of their calendar)."""
-    last: int | None = None
+def last_invitation_sent(request: StoredRequest, session: SpaceSession) -> OutboxMessage | None:
+    """The last invitation (or update) to the session actually sent to the request's
+    practitioner; None if none was sent, or a cancellation of it has been queued since (it takes
+    the session out of their calendar)."""
+    last: OutboxMessage | None = None
     for message in sorted(request.outbox, key=lambda message: (message.id is None, message.id or 0)):
         if message.calendar is None or f"UID:{session.uid}" not in message.calendar:
             continue
         if message.kind == CANCELLATION:
             last = None
         elif message.kind == INVITATION and message.sent_at is not None:
-            found = SEQUENCE_LINE.search(message.calendar)
-            last = int(found.group(1)) if found else None
+            last = message
     return last
+
+
+def sequence_last_sent(request: StoredRequest, session: SpaceSession) -> int | None:
+    """The session's ``sequence`` in the last invitation (or update) to it sent to the request's
+    practitioner, from its calendar file (``last_invitation_sent``); None if there is none."""
+    last = last_invitation_sent(request, session)
+    found = SEQUENCE_LINE.search(last.calendar) if last is not None and last.calendar else None
+    return int(found.group(1)) if found else None
 
 
 # The session's details as an invitation (or update) gives them (templates/sessions/invitation.txt),
@@ -792,16 +799,9 @@ SENT_DETAILS = re.compile(
 
 def words_last_sent(request: StoredRequest, session: SpaceSession) -> dict[str, str] | None:
     """The session's details in words (``session_words``' keys but "place" kept as it was), as
-    the last invitation (or update) to it actually sent to the request's practitioner gave them;
-    None if none was sent, a cancellation has been queued since, or its text cannot be read."""
-    last: OutboxMessage | None = None
-    for message in sorted(request.outbox, key=lambda message: (message.id is None, message.id or 0)):
-        if message.calendar is None or f"UID:{session.uid}" not in message.calendar:
-            continue
-        if message.kind == CANCELLATION:
-            last = None
-        elif message.kind == INVITATION and message.sent_at is not None:
-            last = message
+    the last invitation (or update) to it sent to the request's practitioner gave them
+    (``last_invitation_sent``); None if there is none, or its text cannot be read."""
+    last = last_invitation_sent(request, session)
     found = SENT_DETAILS.search(last.body) if last is not None and last.body else None
     return found.groupdict() if found is not None else None
 
