@@ -526,7 +526,7 @@ def test_send_invitation_on_a_page_opened_before_a_colleague_moved_the_session_s
     sent = {
         "csrf_token": csrf_token(stale),
         "invited": "no",
-        "session_seen": re.search(r'name="session_seen" value="([^"]*)"', stale).group(1),
+        "session_seen": seen_on(stale),
     }
     response = client.post(request_url(reference, "invitation"), data=sent)
     page = text(response)
@@ -539,7 +539,7 @@ def test_send_invitation_on_a_page_opened_before_a_colleague_moved_the_session_s
     assert "invitation" not in outbox_kinds(session_app)
     assert not events(session_app, "invitation_queued")
     # The page as it is now carries the session as it is now: sent.
-    fresh = {**sent, "session_seen": re.search(r'name="session_seen" value="([^"]*)"', page).group(1)}
+    fresh = {**sent, "session_seen": seen_on(page)}
     assert client.post(request_url(reference, "invitation"), data=fresh).status_code == 302
     assert outbox_kinds(session_app).count("invitation") == 1
     # Only the place changed: said so.
@@ -550,7 +550,7 @@ def test_send_invitation_on_a_page_opened_before_a_colleague_moved_the_session_s
         ).status_code
         == 302
     )
-    again = {**fresh, "invited": "yes", "session_seen": re.search(r'name="session_seen" value="([^"]*)"', now).group(1)}
+    again = {**fresh, "invited": "yes", "session_seen": seen_on(now)}
     refused = text(client.post(request_url(reference, "invitation"), data=again))
     assert "the session's joining instructions or place changed while this page was open" in refused
     assert "then select Send the invitation again if they are right" in refused
