@@ -21,7 +21,6 @@ dispatch, for bytes that only differ in the nonce (docs/PERFORMANCE.md).
 
 from __future__ import annotations
 
-import logging
 import re
 import threading
 from collections.abc import Callable, Iterable
@@ -34,8 +33,6 @@ from .extensions import new_nonce
 from .input_guard import REFUSED_KEY
 from .proxies import visitor_key
 from .rate_limits import SITE_WIDE_KEY, SITE_WIDE_REFUSED_KEY, SiteWideLimit, SiteWideLimitExceeded
-
-log = logging.getLogger(__name__)
 
 # Set by the view on a response that every new visitor (no cookie) would be given, nonce aside.
 KEEPABLE_KEY = "space_to_think.keep_for_new_visitors"
