@@ -72,14 +72,29 @@ class AnswerCheckedConnection(psycopg.Connection[Any]):
                 ) from None
 
 
-def ping_conninfo(cargs: Any, cparams: dict[str, Any], seconds: float) -> bytes:
+def ping_conninfo(
+    cargs: Any, cparams: dict[str, Any], seconds: float, connected: Mapping[str, str] | None = None
+) -> bytes:
     """The connection's own options (address, port, SSL...) for ``PQping``, giving up after
-    ``seconds``; never the password, nor one written in the URL (``NOT_FOR_PING``)."""
+    ``seconds``; never the password, nor one written in the URL (``NOT_FOR_PING``). ``connected``:
+    the server the connection reached (``connected_to``), which the ping asks, not whichever one
+    the host's name or a list of hosts gives next time (review: a slow name lookup on a healthy
+    server would have closed a long statement's connection)."""
     options = {name: value for name, value in cparams.items() if name not in NOT_CONNINFO | NOT_FOR_PING}
     options["connect_timeout"] = max(PING_LEAST_SECONDS, math.ceil(seconds))
     given = conninfo_to_dict(cargs[0]) if cargs and cargs[0] else {}
     given = {name: value for name, value in given.items() if name not in NOT_FOR_PING}
-    return make_conninfo("", **{**given, **options}).encode()
+    return make_conninfo("", **{**given, **options, **(connected or {})}).encode()
+
+
+def connected_to(connection: psycopg.Connection[Any]) -> dict[str, str]:
+    """The server ``connection`` reached: its host name, the address it was reached at (none for
+    a Unix socket) and port."""
+    info = connection.info
+    found = {"host": info.host, "port": str(info.port)}
+    if info.hostaddr:
+        found["hostaddr"] = info.hostaddr
+    return found
 
 
 def check_answers(engine: Engine, seconds: float) -> None:
@@ -91,7 +106,7 @@ def check_answers(engine: Engine, seconds: float) -> None:
     def connect(_dialect: Any, _record: Any, cargs: Any, cparams: dict[str, Any]) -> AnswerCheckedConnection:
         connection = AnswerCheckedConnection.connect(*cargs, **cparams)
         connection.answer_check_seconds = seconds
-        connection.ping_conninfo = ping_conninfo(cargs, cparams, seconds)
+        connection.ping_conninfo = ping_conninfo(cargs, cparams, seconds, connected_to(connection))
         return connection
 
     @event.listens_for(engine, "handle_error")

@@ -30,7 +30,7 @@ from app.models import StoredRequest
 from app.sessions import JourneySessionRow
 from support import HEALTHY, add_session_probe, both_databases, csrf_token, session_cookie
 from support.cut_proxy import CutProxy
-from support.database import database_settings, dispose
+from support.database import database_settings, dispose, postgres_url
 from support.hardening import EMAIL, PASSWORD, pdf_with_json, post_form, signed_in, upload, valid_document
 from support.pages import SESSION_COOKIE
 from support.servers import PostgresServer
@@ -914,6 +914,30 @@ def test_the_ping_of_a_database_that_waits_long_holds_no_password() -> None:
         assert b"s3cret-word" not in conninfo and "password" not in options, conninfo
         assert options["host"] == "db.example" and str(options["port"]) == "5433", options
         assert options["sslmode"] == "require" and options["connect_timeout"] == "2", options
+
+
+@pytest.mark.postgres
+def test_the_ping_asks_the_server_the_connection_reached_not_the_host_name_again() -> None:
+    """Found (review of 174258e): the ping looked the host's name up again, and a lookup slower
+    than the ping's 2 s on a healthy server read as "no answer", closing a long statement's
+    connection; with several hosts listed it could ask another server. It now asks the address
+    the connection reached."""
+    from psycopg.conninfo import conninfo_to_dict
+
+    from app.database_answers import AnswerCheckedConnection, check_answers
+
+    url = sa.engine.make_url(postgres_url()).set(host="localhost")
+    engine = sa.create_engine(url)
+    check_answers(engine, 2)
+    try:
+        with engine.connect() as connection:
+            raw = connection.connection.dbapi_connection
+            assert isinstance(raw, AnswerCheckedConnection)
+            options = conninfo_to_dict(raw.ping_conninfo.decode())
+            assert options["hostaddr"] in ("127.0.0.1", "::1"), options
+            assert options["host"] == "localhost" and "password" not in options, options
+    finally:
+        engine.dispose()
 
 
 # --- session fixation ---------------------------------------------------------------------------
