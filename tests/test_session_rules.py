@@ -439,6 +439,15 @@ def test_no_reminder_straight_after_an_invitation_for_tomorrow(session_app: Flas
     assert outbox_kinds(session_app)[-2:] == ["invitation", "reminder"]  # the update replaced the unsent invitation
 
 
+def started_a_minute_ago(app: Flask, client: FlaskClient) -> str:
+    """A request offered a session, its session arranged by ``client`` and begun a minute ago
+    (so it can be marked held or not held): its reference."""
+    reference = offered(app)
+    assert arrange(client, reference).status_code == 302
+    session_has_started(app, reference, ago=dt.timedelta(minutes=1))
+    return reference
+
+
 def test_held_after_a_colleague_marked_it_not_held_says_it_changed_meanwhile(session_app: Flask) -> None:
     """Found (facilitator review): with the session marked not held by a colleague (the request
     back to session offered), "The session was held" from the page opened before said "A request
@@ -446,9 +455,7 @@ def test_held_after_a_colleague_marked_it_not_held_says_it_changed_meanwhile(ses
     arranged, in triage or closed": a rule to learn, not a change to check, where the same
     answer the other way round says what changed."""
     client, _ = signed_in(session_app)
-    reference = offered(session_app)
-    assert arrange(client, reference).status_code == 302
-    session_has_started(session_app, reference, ago=dt.timedelta(minutes=1))
+    reference = started_a_minute_ago(session_app, client)
     assert outcome(client, reference, "not_held").status_code == 302
     response = outcome(client, reference, "held")  # from the page as it was before
     page = text(response)
@@ -457,9 +464,7 @@ def test_held_after_a_colleague_marked_it_not_held_says_it_changed_meanwhile(ses
     assert "changed while this page was open" in page and "cannot be moved" not in page
     assert status_of(session_app, reference) == "session_offered"
     # Held already, by a colleague: said as before.
-    again = offered(session_app)
-    assert arrange(client, again).status_code == 302
-    session_has_started(session_app, again, ago=dt.timedelta(minutes=1))
+    again = started_a_minute_ago(session_app, client)
     colleague, _ = signed_in_as_colleague(session_app)
     assert outcome(colleague, again, "held").status_code == 302
     assert "The request has already had its session" in text(outcome(client, again, "held"))
@@ -473,9 +478,7 @@ def test_held_or_not_held_sent_twice_says_the_first_did_it(session_app: Flask, a
     not session arranged (it changed while this page was open, in another tab or by another
     facilitator)", so the facilitator thought it had failed, or that a colleague had done it."""
     client, _ = signed_in(session_app)
-    reference = offered(session_app)
-    assert arrange(client, reference).status_code == 302
-    session_has_started(session_app, reference, ago=dt.timedelta(minutes=1))
+    reference = started_a_minute_ago(session_app, client)
     assert outcome(client, reference, answer).status_code == 302
     twice = outcome(client, reference, answer)
     assert twice.status_code == 302
@@ -493,9 +496,7 @@ def test_not_held_after_a_colleague_marked_it_held_says_it_changed_meanwhile(ses
     session arranged can be marked not held", which read as a rule to learn, not as a change to
     check."""
     client, _ = signed_in(session_app)
-    reference = offered(session_app)
-    assert arrange(client, reference).status_code == 302
-    session_has_started(session_app, reference, ago=dt.timedelta(minutes=1))
+    reference = started_a_minute_ago(session_app, client)
     assert outcome(client, reference, "held").status_code == 302
     response = outcome(client, reference, "not_held")  # from the page as it was before
     page = text(response)
