@@ -60,6 +60,7 @@ def validate_pack(pack: RulePack, contacts: ContactBook | None = None) -> list[P
     _check_roles(pack, add)
     _check_quoted_acronyms(pack, add)
     _check_own_wording(pack, problems.append)
+    _check_summary_acronyms(pack, problems.append)
     # The graph checks run even when some ids or routes are broken (those are reported
     # above), so one run reports every problem: a route to a missing node counts as leading
     # somewhere (no dead end is blamed on it) and is otherwise left out of the graph.
@@ -108,6 +109,29 @@ ACRONYM = re.compile(r"\b[A-Z]{2,}\b")
 # Capitals everyone reads as words, never spelled out (GOV.UK's style): the country, and the
 # government's website by its name.
 PLAIN_CAPITALS = re.compile(r"\bGOV\.UK\b|\bUK\b")
+
+
+def _check_summary_acronyms(pack: RulePack, add: Callable[[Problem], None]) -> None:
+    """A summary of guidance is the pack's own words, shown beside the outcome: each acronym in it
+    is spelled out in it ("Multi-Agency Safeguarding Hub (MASH)") or is in the glossary, from which
+    the page spells it out beside the summary, as for a quote. Found (adversarial review): "Refer
+    through the MASH." as a summary passed `rules check`, and the outcome page showed MASH
+    unexplained. A newer check: a live pack from before it is still ``rules diff``'s OLD pack."""
+    glossary = dict(pack.glossary)
+    for item in pack.guidance:
+        if item.quote:
+            continue  # _check_quoted_acronyms
+        text = PLAIN_CAPITALS.sub(" ", item.text)
+        for acronym in dict.fromkeys(ACRONYM.findall(text)):
+            if acronym in glossary or _spelled_out(acronym, text):
+                continue
+            message = (
+                f'uses the acronym {acronym} without saying what it stands for: write it as "what it stands for '
+                f'({acronym})", or in words alone, or add it to the glossary ({{term: {acronym}, meaning: ...}}), '
+                "from which the page spells it out beside the summary"
+            )
+            add(Problem(pack.path, f"guidance {item.id}", "text", message, item.line, newer_check=True))
+
 
 # The texts a person reads, in the order they meet them: (node, field, wording, line). A page's
 # texts are one sequence (an acronym spelled out in a question's title needs no more in its

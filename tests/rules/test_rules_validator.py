@@ -832,8 +832,26 @@ def test_an_acronym_a_quote_leaves_unexplained_is_refused(pack_data: dict, write
     del pack_data["glossary"]
     quote["text"] = "Refer through the Multi-Agency Safeguarding Hub (MASH)."
     assert check_pack(write_pack(pack_data))[1] == []
-    quote["quote"] = False  # a summary is our own words: the page spells out what it needs
-    quote["text"] = "Refer through the MASH."
+
+
+def test_an_acronym_a_summary_of_guidance_leaves_unexplained_is_refused(
+    pack_data: dict, write_pack: Callable[[Any], Path]
+) -> None:
+    """Found (review): "Refer through the MASH." as a summary (not a quote) passed `rules check`,
+    and the outcome page showed MASH unexplained beside it (CONTENT.md: explain every acronym).
+    Spelled out in it, or in the glossary (the page then spells it out beside it), it passes."""
+    summary = {"id": "front_door", "source": "Our summary", "text": "Refer through the MASH, in the UK."}
+    pack_data["guidance"].append(summary)
+    _, problems = problems_for(write_pack, pack_data)
+    assert [(p.node, p.field) for p in problems] == [("guidance front_door", "text")], [str(p) for p in problems]
+    assert_problem(problems, "guidance front_door", "text", 'write it as "what it stands for (MASH)"')
+    assert_problem(problems, "guidance front_door", "text", "add it to the glossary ({term: MASH, meaning: ...})")
+    assert problems[0].newer_check  # a live pack from before the check is still `rules diff`'s old pack
+
+    summary["text"] = "Refer through the MASH (multi-agency safeguarding hub), in the UK."
+    assert check_pack(write_pack(pack_data))[1] == []
+    summary["text"] = "Refer through the MASH."
+    pack_data["glossary"] = [{"term": "MASH", "meaning": "Multi-Agency Safeguarding Hub"}]
     assert check_pack(write_pack(pack_data))[1] == []
 
 
