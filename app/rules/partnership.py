@@ -22,7 +22,7 @@ from pathlib import Path
 from .errors import DefinitionError, Problem
 from .loader import _clean, _content_hash, _links, _Mapping, _Reader, read_yaml
 from .model import MODES, ContactBook, Link, RulePack, Text
-from .validate import PLAIN_CAPITALS
+from .validate import PLAIN_CAPITALS, spelled_out
 
 DEFAULT_PARTNERSHIP = Path(__file__).with_name("partnership.yaml")
 
@@ -514,7 +514,7 @@ def _unexplained_acronyms(text: str) -> list[str]:
     return [
         acronym
         for acronym in dict.fromkeys(_ACRONYM.findall(PLAIN_CAPITALS.sub(" ", text)))
-        if f"({acronym})" not in text and not re.search(rf"\b{acronym}(?: \([^)]{{3,}}\)|: \w{{3,}})", text)
+        if not spelled_out(acronym, text)
     ]
 
 

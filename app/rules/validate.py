@@ -123,7 +123,7 @@ def _check_summary_acronyms(pack: RulePack, add: Callable[[Problem], None]) -> N
             continue  # _check_quoted_acronyms
         text = PLAIN_CAPITALS.sub(" ", item.text)
         for acronym in dict.fromkeys(ACRONYM.findall(text)):
-            if acronym in glossary or _spelled_out(acronym, text):
+            if acronym in glossary or spelled_out(acronym, text):
                 continue
             message = (
                 f'uses the acronym {acronym} without saying what it stands for: write it as "what it stands for '
@@ -165,10 +165,27 @@ def _worded_sequences(pack: RulePack) -> Iterator[_Sequence]:
         yield [(f"flag {flag.id}", "label", flag.label, flag.line)]
 
 
-def _spelled_out(acronym: str, text: str) -> bool:
+def spelled_out(acronym: str, text: str) -> bool:
     """Whether ``text`` says what ``acronym`` stands for where it uses it: "Team Around the Family
-    (TAF)", "MASH (multi-agency safeguarding hub)" or "MASH: multi-agency safeguarding hub"."""
-    return f"({acronym})" in text or re.search(rf"\b{acronym}(?: \([^)]{{3,}}\)|: \w{{3,}})", text) is not None
+    (TAF)", "MASH (multi-agency safeguarding hub)" or "MASH: multi-agency safeguarding hub". The
+    words given for it must start with its letters, in order ("the Emergency Duty Team (EDT)"):
+    found (review), "EDT (out of hours)" passed as saying what EDT stands for."""
+    for after in re.finditer(rf"\({re.escape(acronym)}\)", text):
+        # The words before the brackets, back to the start of their clause.
+        if _initials_fit(acronym, re.split(r"[.;:!?()]", text[: after.start()])[-1]):
+            return True
+    for meaning in re.finditer(rf"\b{re.escape(acronym)}(?: \(([^)]{{3,}})\)|: ([^.;:!?()]{{3,}}))", text):
+        if _initials_fit(acronym, meaning.group(1) or meaning.group(2)):
+            return True
+    return False
+
+
+def _initials_fit(acronym: str, words: str) -> bool:
+    """Whether the letters of ``acronym`` are, in order, first letters of ``words`` (split at
+    spaces, hyphens and slashes; "of", "the" and the like may come between):
+    "multi-agency safeguarding hub" fits MASH."""
+    letters = iter(word[0].upper() for word in re.split(r"[\s\-‐–—/]+", words) if word[:1].isalpha())
+    return all(any(letter == initial for initial in letters) for letter in acronym)
 
 
 def _unexplained(sequence: _Sequence, glossary: dict[str, str]) -> Iterator[tuple[str, str, int | None, str]]:
@@ -185,7 +202,7 @@ def _unexplained(sequence: _Sequence, glossary: dict[str, str]) -> Iterator[tupl
                 if acronym in explained:
                     continue
                 explained.add(acronym)
-                if _spelled_out(acronym, text) or (node, field, acronym) in reported:
+                if spelled_out(acronym, text) or (node, field, acronym) in reported:
                     continue
                 reported.add((node, field, acronym))
                 meaning = glossary.get(acronym)

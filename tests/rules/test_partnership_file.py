@@ -425,6 +425,11 @@ def test_an_acronym_in_the_partnerships_own_words_is_spelled_out(
     }
     partnership_data["email_signature"] = "Space to Think\nSalford Safeguarding Children Partnership"
     partnership_data["examples"] = {"agency": "For example, the child and adolescent mental health services (CAMHS)"}
+    partnership_data["accessibility"]["known_issues"] = ["Some PDF (printable) files are not tagged."]
+    _, problems = check_partnership(write_pack(partnership_data, "partnership.yaml"))
+    assert [(p.field, p.message.split(" without")[0]) for p in problems] == [
+        ("known_issues[1]", "uses the acronym PDF")  # words in brackets that do not spell it out
+    ]
     partnership_data["accessibility"]["known_issues"] = [
         "Some PDF (portable document format) files are not tagged.",
         "Some pages do not yet follow the GOV.UK Design System used across the UK.",  # words, not acronyms

@@ -880,7 +880,9 @@ def test_an_acronym_the_packs_own_wording_leaves_unexplained_is_refused(
         "practitioner": "Have you told your designated safeguarding lead (DSL)?",
         "supervision": "Has the practitioner told their designated safeguarding lead (DSL)?",
     }
-    urgent["summary"] = {"both": "Act now: tell the designated safeguarding lead (DSL) or the MASH: multi-agency hub."}
+    urgent["summary"] = {
+        "both": "Act now: tell the designated safeguarding lead (DSL) or the MASH: multi-agency safeguarding hub."
+    }
     assert check_pack(write_pack(pack_data))[1] == []
     # The UK and GOV.UK are read as words, as GOV.UK's style has them.
     question(pack_data, "sure")["hint"] = {"both": "This is guidance for the UK, on GOV.UK."}
@@ -904,6 +906,36 @@ def test_an_acronym_a_contact_leaves_unexplained_is_refused(write_pack: Callable
     assert (problem.node, problem.field) == ("contact mash", "name") and problem.file.endswith("contacts.yaml")
     assert "uses the acronym MASH" in problem.message
     contacts["contacts"][-1]["name"] = "Multi-Agency Safeguarding Hub (MASH)"
+    assert check_rules(DEFAULT_PACK, write_pack(contacts, name="contacts.yaml")).problems == ()
+
+
+def test_words_in_brackets_that_do_not_spell_the_acronym_do_not_explain_it(
+    pack_data: dict, write_pack: Callable[[Any], Path]
+) -> None:
+    """Found (review): "the EDT (out of hours)" passed as saying what EDT stands for, and so did
+    "the out of hours team (EDT)": any words in brackets after it, or before "(EDT)", counted. The
+    words must start with its letters, in order (small words such as "the" may come between)."""
+    import yaml
+
+    from app.rules import DEFAULT_CONTACTS, check_rules
+
+    urgent = pack_data["outcomes"][0]
+    urgent["actions"].append({"both": "Out of hours, call the EDT (out of hours)."})
+    urgent["actions"].append({"both": "Or the out of hours team (MASH)."})
+    _, problems = problems_for(write_pack, pack_data)
+    assert sorted((p.node, p.field, p.message.split(" without")[0]) for p in problems) == [
+        ("outcome urgent", "actions[2]", "uses the acronym EDT"),
+        ("outcome urgent", "actions[3]", "uses the acronym MASH"),
+    ]
+    urgent["actions"][-2] = {"both": "Out of hours, call the EDT (Emergency Duty Team)."}
+    urgent["actions"][-1] = {"both": "Or the Multi-Agency Safeguarding Hub (MASH)."}
+    assert check_pack(write_pack(pack_data))[1] == []
+
+    contacts = yaml.safe_load(DEFAULT_CONTACTS.read_text(encoding="utf-8"))
+    contacts["contacts"].append(good_contact(id="edt", name="EDT (out of hours)"))
+    [problem] = check_rules(DEFAULT_PACK, write_pack(contacts, name="contacts.yaml")).problems
+    assert (problem.node, problem.field) == ("contact edt", "name") and "uses the acronym EDT" in problem.message
+    contacts["contacts"][-1]["name"] = "Emergency Duty Team (EDT), out of hours"
     assert check_rules(DEFAULT_PACK, write_pack(contacts, name="contacts.yaml")).problems == ()
 
 
