@@ -41,19 +41,20 @@ def render_error(
 ) -> tuple[str, int]:
     """The friendly page for an HTTP error code.
 
-    The pages for what visitors cause (4xx) are rendered once and kept, like the journey's
-    pages (``render_page``): a visitor over the rate limit, or a scan for missing pages, then
-    costs less than a page of the service, not more. 500 and 503 are rendered afresh, with as
-    little as possible between the failure and the page, and so is a page that gives back what
-    was typed (``kept``: label and text, for an expired inbox form whose facilitator was signed
-    out, so they can copy it before signing in again; a 503 after a form finds its own:
-    ``app.typed_text``). ``answers_gone``: an expired journey form
-    whose journey was cleared since (Start again or Exit this page in another tab), so the page
-    does not say the answers were kept. ``wait``: for 429, how long the limit hit may take to let
-    the next try through, in words (``app.rate_limits.wait_words``). ``signed_out_because``: for an
-    inbox form sent after its sign-in ended (its hours were up, its password was changed), why, so
-    the "form has expired" page says that, not the usual causes; ``account_closed``: the account
-    was closed, so the page does not suggest signing in again."""
+    The pages for what visitors cause (4xx) are rendered once and kept, like the journey's pages
+    (``render_page``): a visitor over the rate limit, or a scan for missing pages, then costs
+    less than a page of the service, not more. 500 and 503 are rendered afresh, with as little
+    as possible between the failure and the page, and so is a page that gives back what was
+    typed (``kept``: label and text, for an expired inbox form whose facilitator was signed out,
+    so they can copy it before signing in again; a 503 after a form finds its own:
+    ``app.typed_text``), and an expired inbox form's, which links back to its own address.
+    ``answers_gone``: an expired journey form whose journey was cleared since (Start again or
+    Exit this page in another tab), so the page does not say the answers were kept. ``wait``:
+    for 429, how long the limit hit may take to let the next try through, in words
+    (``app.rate_limits.wait_words``). ``signed_out_because``: for an inbox form sent after its
+    sign-in ended (its hours were up, its password was changed), why, so the "form has expired"
+    page says that, not the usual causes; ``account_closed``: the account was closed, so the
+    page does not suggest signing in again."""
     template = f"errors/{code}.html" if code in ERROR_TEMPLATES else "errors/error.html"
     # A form in the facilitators' inbox is not a journey's: its page says so, and leads back there.
     in_inbox = has_request_context() and (request.path == "/inbox" or request.path.startswith("/inbox/"))
@@ -80,7 +81,11 @@ def render_error(
         context.update(outage_context())
         # A form sent as the database failed: what was typed, to copy (Back would ask the server again).
         context["kept"] = kept or typed_text_kept()
-    if code < 500 and not kept:
+    # The inbox's "form has expired" page links back to the address its form was sent to
+    # (templates/errors/400.html), so it is made afresh each time: kept, every later one gave the
+    # first one's link, to another request (security review).
+    names_its_address = csrf_failure and in_inbox
+    if code < 500 and not kept and not names_its_address:
         key = (
             "error",
             code,

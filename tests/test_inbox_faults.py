@@ -346,6 +346,22 @@ def test_a_form_whose_token_failed_for_someone_signed_out_leads_to_sign_in(app: 
     assert viewed(app, reference) == 0
 
 
+def test_the_expired_form_page_leads_back_to_its_own_request_not_the_one_before(app: Flask) -> None:
+    """Found (security review): the "form has expired" page is kept once rendered (errors'
+    ``render_page``), but its "Go back to the inbox" link names the address the form was sent to.
+    A form with nothing typed (a status, an assignment) for one request gave every later one,
+    whoever sent it and for whichever request, the first's link: another request's reference,
+    and a facilitator signing in again was taken to the wrong request."""
+    add_facilitator(app)
+    first, second = stored_request(app), stored_request(app)
+    assert not app.debug  # (in debug mode nothing is kept)
+    for reference in (first, second):
+        response = app.test_client().post(request_url(reference, "status"), data={"status": "in_triage"})
+        page = text(response)
+        assert response.status_code == 400 and "This form has expired" in page
+        assert f'href="/inbox/sign-in?next=/inbox/requests/{reference}/status"' in page, reference
+
+
 def test_a_form_whose_token_failed_for_a_partnership_account_shows_no_request(app: Flask) -> None:
     from app.inbox import service
 
