@@ -477,3 +477,30 @@ def test_a_session_address_with_other_digits_is_not_found(app: Flask, session_id
     client, _ = signed_in(app)
     for url in (f"/inbox/sessions/{quote(session_id)}", f"/inbox/sessions/{quote(session_id)}/cancel"):
         assert client.get(url).status_code == 404, url
+
+
+# --- 9: a line break after a reference or a month -----------------------------------------------------
+
+
+def test_a_reference_or_month_with_a_line_break_after_it_is_not_imported(app: Flask) -> None:
+    """Found (security review): the reference's pattern ended in ``$``, which also matches before a
+    final line break, so a request PDF whose data said ``"STT-7KQ4-M9XA\\n"`` was imported as a
+    request of its own: beside the request of that reference, or in place of one the service had
+    deleted (someone's information, erased at their request, came back), and under an address the
+    inbox refuses (a line break in the path), so it could never be opened. The event's month
+    (``"2025-03\\n"``) was let through the same way."""
+    from app.inbox.pdf_import import BAD_DATA
+    from app.requests.reference import is_reference
+
+    client, _ = signed_in(app)
+    valid = valid_document(app)
+    altered = [
+        {**valid, "reference": valid["reference"] + "\n"},
+        {**valid, "details": {**valid["details"], "event_month": valid["details"]["event_month"] + "\n"}},
+    ]
+    for document in altered:
+        response = upload(client, pdf_with_attachment("request.json", json.dumps(document).encode()))
+        assert response.status_code == 200 and BAD_DATA.split(".")[0] in text(response), document
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(StoredRequest)) == 0
+    assert is_reference("STT-7KQ4-M9XA") and not is_reference("STT-7KQ4-M9XA\n")

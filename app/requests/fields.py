@@ -946,7 +946,7 @@ def stored_value_problem(entry: Field, value: Any) -> str | None:
     if entry.kind == "radios":
         return None if value in entry.choices() else "is not one of its options"
     if entry.kind == "month_year":
-        return None if _STORED_MONTH.match(value) and event_label(value) else "is not a month written YYYY-MM"
+        return None if _STORED_MONTH.fullmatch(value) and event_label(value) else "is not a month written YYYY-MM"
     if not within_limit(entry, value):
         return f"is longer than {entry.limit:,} characters"
     if entry.kind == "email" and not valid_email(value):

@@ -35,5 +35,6 @@ def normalise_reference(text: str) -> str:
 
 
 def is_reference(text: str) -> bool:
-    """Whether ``text`` is a well-formed reference."""
-    return bool(PATTERN.match(text))
+    """Whether ``text`` is a well-formed reference, and nothing more (``$`` alone also matches
+    before a final line break: a request PDF's "STT-7KQ4-M9XA\\n" was imported as another request)."""
+    return bool(PATTERN.fullmatch(text))
