@@ -504,3 +504,24 @@ def test_a_reference_or_month_with_a_line_break_after_it_is_not_imported(app: Fl
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(StoredRequest)) == 0
     assert is_reference("STT-7KQ4-M9XA") and not is_reference("STT-7KQ4-M9XA\n")
+
+
+# --- 10: an imported answer to a question its request was not asked ---------------------------------
+
+
+def test_an_imported_answer_to_a_question_not_asked_is_not_kept(app: Flask) -> None:
+    """Found (security review): a request sent through the form keeps nothing for a question its
+    answers did not ask (``clean_details``: "" for the family's reason when the family knows, and
+    for the significant event without the debrief). An import kept whatever the file said there,
+    where no page, PDF or list shows it: free text (a child's name, say) no facilitator could see,
+    check or delete, kept until the purge."""
+    client, _ = signed_in(app)
+    valid = valid_document(app)
+    hidden = "The family are the Smiths, 4 Acacia Avenue; their son is in year 2"
+    details = {**valid["details"], "family_knows": "yes", "family_knows_reason": hidden}
+    response = upload(client, pdf_with_attachment("request.json", json.dumps({**valid, "details": details}).encode()))
+    assert response.status_code == 302
+    with app.app_context():
+        stored = db.session.scalar(select(StoredRequest))
+        assert stored is not None and stored.details["family_knows"] == "yes"
+        assert stored.details["family_knows_reason"] == ""

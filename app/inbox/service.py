@@ -1293,7 +1293,16 @@ def imported_record(imported: ImportedRequest, now: dt.datetime | None = None) -
         raise InvalidRequest(problem)
     # Only the request's own fields are kept (a key no form has, with text no one would see, is
     # dropped), and the identifying-data check is made again from their text, never taken from the file.
-    details: dict[str, Any] = {entry.name: imported.details.get(entry.name) or "" for entry in fields.FIELDS}
+    # A field its answers did not ask is kept empty, as a request sent through the form keeps it
+    # (``fields.clean_details``): the family's reason, say, when the family knows, which no page,
+    # PDF or list shows, so its text was kept where no one could see, check or delete it.
+    asked_pages = {page.slug for page in fields.pages_for(state.debrief)}
+    details: dict[str, Any] = {
+        entry.name: (imported.details.get(entry.name) or "")
+        if entry.page in asked_pages and entry.asked(imported.details)
+        else ""
+        for entry in fields.FIELDS
+    }
     details["criteria"] = [
         {"value": option.value, "label": option.label.for_mode(state.mode)} for option in state.criteria
     ]
