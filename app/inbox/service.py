@@ -1296,12 +1296,9 @@ def imported_record(imported: ImportedRequest, now: dt.datetime | None = None) -
     # A field its answers did not ask is kept empty, as a request sent through the form keeps it
     # (``fields.clean_details``): the family's reason, say, when the family knows, which no page,
     # PDF or list shows, so its text was kept where no one could see, check or delete it.
-    asked_pages = {page.slug for page in fields.pages_for(state.debrief)}
+    asked = fields.asked_fields(imported.details, state.debrief)
     details: dict[str, Any] = {
-        entry.name: (imported.details.get(entry.name) or "")
-        if entry.page in asked_pages and entry.asked(imported.details)
-        else ""
-        for entry in fields.FIELDS
+        entry.name: (imported.details.get(entry.name) or "") if entry.name in asked else "" for entry in fields.FIELDS
     }
     details["criteria"] = [
         {"value": option.value, "label": option.label.for_mode(state.mode)} for option in state.criteria

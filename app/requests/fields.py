@@ -889,20 +889,27 @@ def page_values(details: Mapping[str, Any], page: Page) -> dict[str, str]:
     return {name: details[name] for name in page.fields if isinstance(details.get(name), str)}
 
 
+def asked_fields(details: Mapping[str, Any], debrief: bool) -> frozenset[str]:
+    """The names of the fields a request with these details was asked: its page was asked (the
+    event's page only for a debrief), and its ``only_if`` holds. A field not asked is stored as
+    "", whether the request was sent through the form or imported."""
+    asked_pages = {page.slug for page in pages_for(debrief)}
+    return frozenset(entry.name for entry in FIELDS if entry.page in asked_pages and entry.asked(details))
+
+
 def clean_details(details: Mapping[str, Any], debrief: bool) -> dict[str, Any]:
     """The details as stored with the request: every field, cleaned; "" for a field not asked
-    (its page was not asked, or its ``only_if`` does not hold); a month as "YYYY-MM".
-    Call after ``check_details``."""
+    (``asked_fields``); a month as "YYYY-MM". Call after ``check_details``."""
     cleaned: dict[str, Any] = {}
-    asked_pages = {page.slug for page in pages_for(debrief)}
+    asked = asked_fields(details, debrief)
     for entry in FIELDS:
-        if entry.kind == "month_year":
-            parsed = event_month(details, entry) if entry.page in asked_pages else None
-            cleaned[entry.name] = f"{parsed[0]:04d}-{parsed[1]:02d}" if parsed else ""
-        elif entry.page in asked_pages and entry.asked(details):
-            cleaned[entry.name] = clean_text(details.get(entry.name))
-        else:
+        if entry.name not in asked:
             cleaned[entry.name] = ""
+        elif entry.kind == "month_year":
+            parsed = event_month(details, entry)
+            cleaned[entry.name] = f"{parsed[0]:04d}-{parsed[1]:02d}" if parsed else ""
+        else:
+            cleaned[entry.name] = clean_text(details.get(entry.name))
     return cleaned
 
 
