@@ -6,6 +6,7 @@ back with what was typed, imports check email addresses and telephone numbers as
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from typing import Any
@@ -525,3 +526,31 @@ def test_an_imported_answer_to_a_question_not_asked_is_not_kept(app: Flask) -> N
         stored = db.session.scalar(select(StoredRequest))
         assert stored is not None and stored.details["family_knows"] == "yes"
         assert stored.details["family_knows_reason"] == ""
+
+
+# --- 11: a required detail of spaces alone, or a month the form would refuse -------------------------
+
+
+def test_an_import_with_a_blank_required_detail_or_a_month_the_form_refuses_is_not_stored(app: Flask) -> None:
+    """Found (security review): an import took a required detail made of spaces alone, and an
+    event month of "0000-01" or "2999-01", which the request form refuses ("must be January 1950
+    or later", "must be this month or in the past"). Now the import holds to the form's rules, on
+    the day the request was sent: the month it was sent is taken, the month after is not."""
+    from app.inbox.pdf_import import BAD_DATA
+    from app.requests.document import uk_day
+
+    client, _ = signed_in(app)
+    valid = valid_document(app)
+    sent = uk_day(dt.datetime.fromisoformat(valid["submitted_at"]).replace(tzinfo=None))
+    next_month = f"{sent.year + sent.month // 12:04d}-{sent.month % 12 + 1:02d}"
+    altered = [{"job_role": " \u00a0 \u200b"}, {"event_month": "0000-01"}, {"event_month": "1949-12"}]
+    altered += [{"event_month": "2999-01"}, {"event_month": next_month}]
+    for change in altered:
+        document = {**valid, "details": {**valid["details"], **change}}
+        response = upload(client, pdf_with_attachment("request.json", json.dumps(document).encode()))
+        assert response.status_code == 200 and BAD_DATA.split(".")[0] in text(response), change
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(StoredRequest)) == 0
+    this_month = f"{sent.year:04d}-{sent.month:02d}"
+    document = {**valid, "details": {**valid["details"], "event_month": this_month}}
+    assert upload(client, pdf_with_attachment("request.json", json.dumps(document).encode())).status_code == 302

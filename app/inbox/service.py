@@ -33,7 +33,7 @@ from ..mail import mail_problem_words, too_late
 from ..models import AuditEvent, OutboxMessage, StoredRequest, utcnow
 from ..pack import current_pack, current_partnership
 from ..requests import fields
-from ..requests.document import uk_date, uk_time
+from ..requests.document import uk_date, uk_day, uk_time
 from ..requests.guard import KINDS, NAMES, Finding, Kind, scan
 from ..requests.reference import is_reference, normalise_reference
 from ..requests.service import (
@@ -1251,17 +1251,33 @@ def assignable(facilitator_id: str) -> Facilitator | None:
 def import_incomplete(imported: ImportedRequest, state: JourneyState) -> str | None:
     """Why an imported request is not one the service could have stored (or None): the outcome
     it names must be the request outcome its answers lead to (``state``), and every required
-    request field that its pages ask must have a value (the values themselves are checked by
-    ``pdf_import.check_document``). Names the part, never the text."""
+    request field that its pages ask must have a value, and a month must be one the form takes
+    on the day the request was sent (the values' form is checked by ``pdf_import.check_document``).
+    Names the part, never the text."""
     if state.outcome is None or imported.outcome != state.outcome.id:
         return "the outcome is not the one its answers lead to"
+    names = fields.asked_fields(imported.details, state.debrief)
+    asked = [entry for entry in fields.FIELDS if entry.name in names]
+    # Blank as the form sees it (only spaces, say, is blank): found (security review), an import
+    # took a required detail of spaces alone.
     missing = [
-        entry.name
-        for page in fields.pages_for(state.debrief)
-        for entry in page.entries
-        if entry.required and entry.asked(imported.details) and imported.details.get(entry.name) in (None, "")
+        entry.name for entry in asked if entry.required and not fields.clean_text(imported.details.get(entry.name))
     ]
-    return f"required details missing: {', '.join(missing)}" if missing else None
+    if missing:
+        return f"required details missing: {', '.join(missing)}"
+    # A month the form would refuse on the day the request was sent (before January 1950, or
+    # after that month): found (security review), an import took "0000-01" and "2999-01".
+    sent_on = uk_day(imported.submitted_at)
+    for entry in asked:
+        month = imported.details.get(entry.name)
+        if entry.kind == "month_year" and month:
+            typed = {entry.name: month[5:], entry.year_input: month[:4]}
+            if fields.month_year_problem(entry, typed, sent_on) is not None:
+                return (
+                    f"{entry.name} is not a month the request form takes, from January "
+                    f"{fields.EARLIEST_EVENT_YEAR} to the month the request was sent"
+                )
+    return None
 
 
 def imported_record(imported: ImportedRequest, now: dt.datetime | None = None) -> NewRequest:
