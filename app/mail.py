@@ -19,6 +19,7 @@ Two kinds of message (``OutboxMessage.kind``), each with its own template:
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import re
 import smtplib
 import socket
@@ -26,7 +27,7 @@ import ssl
 import threading
 import time
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
+from email.utils import format_datetime, make_msgid
 from typing import TYPE_CHECKING
 
 from flask import current_app, render_template
@@ -82,7 +83,9 @@ def build_email(message: OutboxMessage, request: StoredRequest) -> EmailMessage:
     email["Subject"] = message.subject
     email["From"] = current_app.config["MAIL_FROM"]
     email["To"] = message.recipient
-    email["Date"] = formatdate(localtime=False)
+    # In UTC, said to be ("+0000"): formatdate(localtime=False) wrote "-0000", which RFC 5322
+    # keeps for a time whose zone is unknown.
+    email["Date"] = format_datetime(dt.datetime.now(dt.UTC))
     email["Message-ID"] = make_msgid(domain="space-to-think.invalid")
     email["X-Space-To-Think-Reference"] = request.reference
     if message.kind == ACKNOWLEDGEMENT:

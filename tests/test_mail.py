@@ -4,6 +4,7 @@ and what happens when the mail server is down."""
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import smtplib
 import socket
 import ssl
@@ -69,6 +70,24 @@ def test_request_is_emailed_with_its_pdf(mail_app, smtp_server: SmtpServer) -> N
         assert outbox.sent_at is not None and outbox.attempts == 1 and outbox.last_error is None
         actions = [e.action for e in db.session.scalars(select(AuditEvent).order_by(AuditEvent.id))]
         assert actions == ["created", "pdf_made", "emailed"]
+
+
+def test_an_email_is_dated_with_its_time_zone(mail_app, smtp_server: SmtpServer) -> None:
+    """Found (operations review): every email's Date ended "-0000", which RFC 5322 (3.3) keeps for
+    a time "in a local time zone that is unknown", so mail clients could not place it for sure.
+    It is the time in UTC, said to be: "+0000"."""
+    smtp_server.start()
+    mail_app.config["SEND_ACKNOWLEDGEMENTS"] = True
+    with mail_app.app_context():
+        before = dt.datetime.now(dt.UTC).replace(microsecond=0)
+        make_request(pdf=True)
+        after = dt.datetime.now(dt.UTC)
+    assert len(smtp_server.mailbox.messages) == 2  # the facilitators' email and the acknowledgement
+    for message in smtp_server.mailbox.messages:
+        assert str(message["Date"]).endswith(" +0000"), message["Date"]
+        sent = message["Date"].datetime
+        assert sent.utcoffset() == dt.timedelta(0)
+        assert before <= sent <= after
 
 
 def test_submitted_page_says_it_was_emailed(mail_app, smtp_server: SmtpServer, client) -> None:
