@@ -455,6 +455,8 @@ class ProductionConfig(Config):
                 "on this machine (SMTP_HOST=localhost), or, if the network to it is private and trusted "
                 "and it offers no STARTTLS, set SMTP_ALLOW_UNENCRYPTED=true."
             )
+        if problem := password_in_clear(settings):
+            raise ConfigError(problem)
 
 
 # The largest sensible value of each whole-number setting: past it, a timer cannot be set
@@ -555,6 +557,24 @@ def check_mail(settings: Mapping[str, Any]) -> None:
         raise ConfigError(
             f"SMTP_HOST must be the mail server's name or address, like smtp.example.org, but it is {host!r}."
         )
+
+
+def password_in_clear(settings: Mapping[str, Any]) -> str | None:
+    """What is wrong, naming the settings, if the mail server's password would cross the network
+    as it is: signing in (``SMTP_USERNAME``) without STARTTLS to a mail server on another machine.
+    ``SMTP_ALLOW_UNENCRYPTED`` trusts the network with request PDFs, never with the password,
+    which anyone who read it could use to send mail as the service. Production refuses it; the
+    other environments warn."""
+    host = str(settings.get("SMTP_HOST") or "").strip()
+    if not host or not settings.get("SMTP_USERNAME") or settings.get("SMTP_USE_TLS") or on_this_machine(host):
+        return None
+    return (
+        f"SMTP_USERNAME is set but SMTP_USE_TLS is not: signing in to the mail server ({host}), another "
+        "machine, would send the mail password (SMTP_PASSWORD) across the network unencrypted, where anyone "
+        "who reads it can send mail as the service (SMTP_ALLOW_UNENCRYPTED trusts the network with request "
+        "PDFs, not with the password). Set SMTP_USE_TLS=true (the mail server must offer STARTTLS), or, for a "
+        "relay that takes this machine's mail without signing in, leave SMTP_USERNAME and SMTP_PASSWORD unset."
+    )
 
 
 def on_this_machine(host: str) -> bool:
@@ -864,4 +884,6 @@ def load_config(overrides: Mapping[str, Any] | None = None, environ: Mapping[str
     settings.update(overrides)
     cls.finish(settings)
     cls.check(settings)
+    if cls.APP_ENV != "production" and (problem := password_in_clear(settings)):
+        logging.getLogger(__name__).warning(problem)  # production refuses it (ProductionConfig.check)
     return settings

@@ -99,6 +99,34 @@ def test_production_sends_mail_unencrypted_only_to_a_mail_server_on_this_machine
     assert load_config(PRODUCTION_OK | mail, environ={})["SMTP_HOST"] == mail["SMTP_HOST"]  # no ConfigError
 
 
+SIGNED_IN = {"SMTP_USERNAME": "space-to-think", "SMTP_PASSWORD": "relay-password-1"}
+
+
+def test_production_never_sends_the_mail_password_unencrypted_to_another_machine(caplog) -> None:
+    """Found (operations review): SMTP_ALLOW_UNENCRYPTED, meant for a trusted relay without
+    STARTTLS, let the service sign in to it too, sending the mail password across the network as
+    it is. Production refuses, naming the settings and what to do (never the password); the
+    other environments warn; a mail server on this machine, or STARTTLS, is fine."""
+    relay = {"SMTP_HOST": "10.0.0.25", "SMTP_ALLOW_UNENCRYPTED": True}
+    with pytest.raises(ConfigError) as refused:
+        load_config(PRODUCTION_OK | relay | SIGNED_IN, environ={})
+    message = str(refused.value)
+    assert message.startswith("SMTP_USERNAME is set but SMTP_USE_TLS is not")
+    assert "(10.0.0.25)" in message and "SMTP_PASSWORD" in message
+    assert "Set SMTP_USE_TLS=true" in message and "leave SMTP_USERNAME and SMTP_PASSWORD unset" in message
+    assert SIGNED_IN["SMTP_PASSWORD"] not in message
+    # Without signing in, the trusted relay is still allowed; so is signing in over STARTTLS or here.
+    for fine in (relay, relay | SIGNED_IN | {"SMTP_USE_TLS": True}, {"SMTP_HOST": "localhost"} | SIGNED_IN):
+        assert load_config(PRODUCTION_OK | fine, environ={})["SMTP_HOST"] == fine["SMTP_HOST"]
+    with caplog.at_level(logging.WARNING, logger="app.config"):
+        load_config({"APP_ENV": "development", "SECRET_KEY": "dev"} | relay | SIGNED_IN, environ={})
+        assert "SMTP_USERNAME is set but SMTP_USE_TLS is not" in caplog.text
+        assert SIGNED_IN["SMTP_PASSWORD"] not in caplog.text
+        caplog.clear()
+        load_config({"APP_ENV": "development", "SECRET_KEY": "dev", "SMTP_HOST": "127.0.0.1"} | SIGNED_IN, environ={})
+        assert "SMTP_USERNAME" not in caplog.text
+
+
 @pytest.mark.parametrize("host", ["mailhub", "ip6-localhost"])
 def test_a_name_taken_as_this_machine_must_lead_to_it(host, monkeypatch) -> None:
     """Found (review): the machine's own name (and ip6-localhost) was taken as this machine by its
