@@ -1168,3 +1168,25 @@ def test_the_readmes_change_of_a_live_file_on_the_server_works_and_can_be_gone_b
     )
     assert gone_back.returncode == 0, gone_back.stderr
     assert live.read_bytes() == before
+
+
+def where_things_live() -> str:
+    """The README's "Where things live" block: one path a line, with what it holds."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Where things live") : readme.index("### How to change things")]
+    return section[section.index("```") + 3 : section.rindex("```")]
+
+
+def test_where_things_live_names_every_part_of_the_app_and_only_files_that_exist() -> None:
+    """Found (newcomer's review): the list named no home for Space to Think sessions (the
+    invitations, reminders and feedback: app/space_sessions/), nor the audit log's module, nor
+    where a form's typed text is given back, so a newcomer looking for them found nothing."""
+    block = where_things_live()
+    named = re.findall(r"^(\S+)\s", block, flags=re.MULTILINE)
+    assert [path for path in named if not (ROOT / path).exists()] == []
+    parts = sorted(
+        f"app/{entry.name}/" if entry.is_dir() else f"app/{entry.name}"
+        for entry in (ROOT / "app").iterdir()
+        if (entry.suffix == ".py" or (entry.is_dir() and (entry / "__init__.py").exists()))
+    )
+    assert [part for part in parts if part not in block] == []
