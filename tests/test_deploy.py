@@ -1190,3 +1190,23 @@ def test_where_things_live_names_every_part_of_the_app_and_only_files_that_exist
         if (entry.suffix == ".py" or (entry.is_dir() and (entry / "__init__.py").exists()))
     )
     assert [part for part in parts if part not in block] == []
+
+
+def test_the_readme_names_every_test_that_checks_the_shipped_contacts() -> None:
+    """Found (newcomer's review): "Change a contact" named four test files that check the
+    Bridge's number, and called the rest examples; tests/test_request_flow.py and
+    tests/rules/test_content_walk.py check it too, so a developer following it changed the number
+    and met failures the README had said were not there. Its grep also listed compiled files."""
+    readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    start = readme.index("finds both for the Bridge's number")
+    sentence = readme[start : readme.index("change them with `CONTENT.md`", start)]
+    checks, _, examples = sentence.partition("it is only an example number")
+    named_checks = set(re.findall(r"`(tests/[\w/]+\.py)`", checks))
+    named_examples = set(re.findall(r"`(tests/[\w/]+\.py)`", examples))
+    holding = {
+        str(path.relative_to(ROOT))
+        for path in (ROOT / "tests").rglob("*.py")
+        if "0161 603 4500" in (text := path.read_text(encoding="utf-8")) or "01616034500" in text
+    }
+    assert named_checks | named_examples == holding
+    assert "--include='*.py'" in readme[readme.rindex("grep", 0, start) : start]
