@@ -794,6 +794,7 @@ def _parse_question(reader: _Reader, item: _Mapping, position: int) -> Question 
         cites=cites,
         risk=risk,
         line=item.line,
+        next_line=item.line_of("next"),
     )
 
 
@@ -820,6 +821,7 @@ def _parse_option(reader: _Reader, item: _Mapping, prefix: str, position: int) -
         mode=mode,
         implies=_implies(reader, item, node),
         line=item.line,
+        next_line=item.line_of("next"),
     )
 
 

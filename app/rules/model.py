@@ -78,6 +78,8 @@ class Option:
     mode: Mode | None = None
     implies: tuple[tuple[str, tuple[str, ...]], ...] = ()
     line: int | None = None
+    # The line of its ``next``, where a problem with the route is named (else ``line``).
+    next_line: int | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -96,6 +98,8 @@ class Question:
     cites: tuple[str, ...] = ()
     risk: bool = False
     line: int | None = None
+    # The line of its ``next``, where a problem with the route is named (else ``line``).
+    next_line: int | None = field(default=None, compare=False)
     _by_value: dict[str, tuple[int, Option]] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:

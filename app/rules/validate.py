@@ -343,7 +343,7 @@ def _check_references(pack: RulePack, contacts: ContactBook | None, add: _Report
                 node,
                 "next",
                 f"names {question.next!r}, which is not a question or outcome{_did_you_mean(pack, question.next)}",
-                question.line,
+                question.next_line or question.line,
             )
         for cite in question.cites:
             if cite not in guidance_ids:
@@ -355,7 +355,7 @@ def _check_references(pack: RulePack, contacts: ContactBook | None, add: _Report
                     option_node,
                     "next",
                     f"names {option.next!r}, which is not a question or outcome{_did_you_mean(pack, option.next)}",
-                    option.line,
+                    option.next_line or option.line,
                 )
             for cite in option.cites:
                 if cite not in guidance_ids:

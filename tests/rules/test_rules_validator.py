@@ -47,6 +47,18 @@ def test_unknown_target(pack_data: dict, write_pack: Callable[[Any], Path]) -> N
     assert all(p.file == str(path) for p in problems)
 
 
+def test_an_unknown_target_is_named_at_its_own_line(pack_data: dict, write_pack: Callable[[Any], Path]) -> None:
+    """Found (maintainer's review): a misspelt ``next`` was named at the line its question or
+    option starts on, lines above the mistake, where a mistyped type or field is named at its own."""
+    option(pack_data, "danger", "no")["next"] = "nowhere"
+    question(pack_data, "reasons")["next"] = "surely"
+    path, problems = problems_for(write_pack, pack_data)
+    lines = path.read_text().splitlines()
+    for node, target in (("question danger option no", "nowhere"), ("question reasons", "surely")):
+        [problem] = [p for p in problems if p.node == node and p.field == "next"]
+        assert problem.line is not None and f"next: {target}" in lines[problem.line - 1], (node, problem.line)
+
+
 def test_duplicate_id(pack_data: dict, write_pack: Callable[[Any], Path]) -> None:
     pack_data["outcomes"][1]["id"] = "urgent"
     option(pack_data, "reasons", "none")["next"] = "urgent"
