@@ -1210,3 +1210,62 @@ def test_the_readme_names_every_test_that_checks_the_shipped_contacts() -> None:
     }
     assert named_checks | named_examples == holding
     assert "--include='*.py'" in readme[readme.rindex("grep", 0, start) : start]
+
+
+def setup_checkout(tmp_path: Path, node_version: str, installed: bool = True) -> tuple[Path, dict[str, str]]:
+    """A copy of what scripts/setup reads, with its virtualenv already made (a stand-in python,
+    which pip's install is then a no-op in), and stand-ins on PATH for dpkg-query (every package
+    installed, or none), id (not root: it never runs apt-get), node (printing ``node_version``)
+    and npm (leaving a mark that it ran)."""
+    work = tmp_path / "checkout"
+    (work / "scripts").mkdir(parents=True)
+    for name in ("scripts/setup", "scripts/build-assets.mjs", "pyproject.toml", "package-lock.json"):
+        shutil.copy(ROOT / name, work / name)
+    shutil.copytree(ROOT / "static" / "src", work / "static" / "src")
+    (work / ".venv" / "bin").mkdir(parents=True)
+    fakes = tmp_path / "bin"
+    fakes.mkdir()
+    scripts = {
+        work / ".venv" / "bin" / "python": "exit 0",
+        fakes / "dpkg-query": "echo 'install ok installed'" if installed else "exit 1",
+        fakes / "id": "echo 1000",
+        fakes / "node": f'if [ "$1" = --version ]; then echo {node_version}; else mkdir -p static/dist; fi',
+        fakes / "npm": f"mkdir -p node_modules && touch {tmp_path}/npm-ran",
+    }
+    for path, body in scripts.items():
+        path.write_text(f"#!/bin/sh\n{body}\n")
+        path.chmod(0o755)
+    return work, {**os.environ, "PATH": f"{fakes}:/usr/bin:/bin"}
+
+
+def run_setup(work: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["bash", "scripts/setup", *args], cwd=work, env=env, capture_output=True, text=True, timeout=60
+    )
+
+
+def test_scripts_setup_says_when_node_is_too_old_for_the_styles(tmp_path: Path) -> None:
+    """Found (newcomer's review): the Sass compiler needs Node.js 20.19 or later, and Debian 12's
+    own nodejs is 18; scripts/setup went on to npm ci and the build with it, and its one message
+    about Node.js said "Node.js 20+ ... apt-get install nodejs npm", which installs 18 there."""
+    work, env = setup_checkout(tmp_path, "v18.19.0")
+    run = run_setup(work, env)
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert "this machine's Node.js is v18.19.0. Node.js 20.19 or later, with npm, is needed" in run.stdout
+    assert "Debian 12's own nodejs is too old" in run.stdout and "NodeSource" in run.stdout
+    assert not (tmp_path / "npm-ran").exists()
+    work, env = setup_checkout(tmp_path / "newer", "v20.19.0")
+    run = run_setup(work, env)
+    assert run.returncode == 0 and (tmp_path / "newer" / "npm-ran").exists(), run.stdout + run.stderr
+
+
+@pytest.mark.parametrize("option", [(), ("--production",)])
+def test_scripts_setup_installs_what_python_needs_to_make_the_virtualenv(
+    tmp_path: Path, option: tuple[str, ...]
+) -> None:
+    """Found (newcomer's review): on a fresh Debian 12, `python3 -m venv` fails ("ensurepip is
+    not available") without python3-venv, which scripts/setup did not install."""
+    work, env = setup_checkout(tmp_path, "v22.12.0", installed=False)
+    run = run_setup(work, env, *option)
+    [missing] = [line for line in run.stdout.splitlines() if "these system packages are missing" in line]
+    assert "python3-venv" in missing.split(": ", 1)[1].split()
