@@ -1269,3 +1269,17 @@ def test_scripts_setup_installs_what_python_needs_to_make_the_virtualenv(
     run = run_setup(work, env, *option)
     [missing] = [line for line in run.stdout.splitlines() if "these system packages are missing" in line]
     assert "python3-venv" in missing.split(": ", 1)[1].split()
+
+
+def test_the_readmes_nginx_steps_take_debians_example_site_out() -> None:
+    """Found (newcomer's review): the README's step 8 linked the site into sites-enabled and ran
+    `nginx -t`, which refused it while Debian's example site was still there ("a duplicate
+    default server for 0.0.0.0:80"): both claim to be the default server. Only the site file's
+    own comment said to remove it."""
+    site = (DEPLOY / "nginx-space-to-think.conf").read_text(encoding="utf-8")
+    assert "listen 80 default_server;" in site  # the reason Debian's example site must go
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    step = readme[readme.index("8. The two units and the nginx site") : readme.index("The server's time zone")]
+    commands = step[step.index("```") : step.rindex("```")].splitlines()
+    removal = commands.index("   rm /etc/nginx/sites-enabled/default")
+    assert removal < commands.index("   nginx -t && systemctl reload nginx")
