@@ -538,9 +538,14 @@ def check_exit_url(url: str | None) -> None:
         )
 
 
+# The port of SMTP over TLS from the first byte (RFC 8314), which smtp_send does not speak.
+SMTPS_PORT = 465
+
+
 def check_mail(settings: Mapping[str, Any]) -> None:
     """A ConfigError naming the setting if mail cannot work as set: FACILITATOR_EMAIL without
-    SMTP_HOST, an address that is not one email address, or a mail server named as a web address."""
+    SMTP_HOST, an address that is not one email address, a mail server named as a web address, or
+    the SMTPS port (465)."""
     facilitators = settings.get("FACILITATOR_EMAIL")
     if facilitators and not one_address(str(facilitators)):
         raise ConfigError(f"FACILITATOR_EMAIL must be one email address, but it is {facilitators!r}.")
@@ -556,6 +561,14 @@ def check_mail(settings: Mapping[str, Any]) -> None:
     if host and (any(ch.isspace() or ch in "/@" for ch in str(host)) or (":" in str(host) and not _is_ip(str(host)))):
         raise ConfigError(
             f"SMTP_HOST must be the mail server's name or address, like smtp.example.org, but it is {host!r}."
+        )
+    # Found (operations review): every send waited SMTP_TIMEOUT and failed with "Connection
+    # unexpectedly closed: timed out", which said nothing of the port.
+    if host and settings.get("SMTP_PORT") == SMTPS_PORT:
+        raise ConfigError(
+            f"SMTP_PORT is {SMTPS_PORT}, where mail servers speak TLS from the first byte (SMTPS), which this "
+            "service does not: it starts in plain text and asks for STARTTLS (SMTP_USE_TLS), so every email "
+            "would wait and fail. Use the mail server's STARTTLS port, usually 587, with SMTP_USE_TLS=true."
         )
 
 

@@ -102,6 +102,20 @@ def test_production_sends_mail_unencrypted_only_to_a_mail_server_on_this_machine
 SIGNED_IN = {"SMTP_USERNAME": "space-to-think", "SMTP_PASSWORD": "relay-password-1"}
 
 
+@pytest.mark.parametrize("environment", ["development", "production"])
+def test_the_smtps_port_is_refused_saying_which_port_to_use(environment) -> None:
+    """Found (operations review): with SMTP_PORT=465 (TLS from the first byte, which the service
+    does not speak), every send waited SMTP_TIMEOUT and failed "Connection unexpectedly closed:
+    timed out", and nothing said the port was the trouble."""
+    settings = (PRODUCTION_OK if environment == "production" else {"APP_ENV": environment, "SECRET_KEY": "dev"}) | {
+        "SMTP_HOST": "smtp.example.org",
+        "SMTP_USE_TLS": True,
+    }
+    with pytest.raises(ConfigError, match=r"^SMTP_PORT is 465, .* usually 587, with SMTP_USE_TLS=true\.$"):
+        load_config(settings | {"SMTP_PORT": 465}, environ={})
+    assert load_config(settings | {"SMTP_PORT": 587}, environ={})["SMTP_PORT"] == 587
+
+
 def test_production_never_sends_the_mail_password_unencrypted_to_another_machine(caplog) -> None:
     """Found (operations review): SMTP_ALLOW_UNENCRYPTED, meant for a trusted relay without
     STARTTLS, let the service sign in to it too, sending the mail password across the network as
