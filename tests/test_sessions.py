@@ -83,6 +83,11 @@ def offered(app: Flask, **kwargs: Any) -> str:
     return new_request(app, status="session_offered", **kwargs)
 
 
+def offered_by(app: Flask, email: str) -> str:
+    """A request a session has been offered for, from the practitioner with this work email (as typed)."""
+    return offered(app, details={**VALID_DETAILS, "how_soon": "month", "email": email})
+
+
 def session_id_of(app: Flask, reference: str) -> int | None:
     with app.app_context():
         return db.session.scalar(
@@ -1655,7 +1660,7 @@ def test_the_purge_takes_sessions_and_feedback_tokens_with_their_requests(sessio
 
 def test_moving_on_with_the_status_form_leaves_the_session_and_tells_the_practitioner(session_app: Flask) -> None:
     client, _ = signed_in(session_app)
-    closed, held = offered(session_app), offered(session_app)
+    closed, held = offered(session_app), offered_by(session_app, "another.practitioner@example.org")
     arrange(client, closed)
     group = session_id_of(session_app, closed)
     arrange_with(client, held, {"session": str(group)})  # a group session
@@ -1805,3 +1810,127 @@ def test_a_session_cancelled_when_its_last_request_left_does_not_say_they_went_b
     assert "Each request's audit trail shows what happened to it" in page
     trail = " ".join(re.sub(r"<[^>]+>", " ", text(client.get(f"/inbox/requests/{reference}"))).split())
     assert "Status changed from session arranged to closed" in trail  # as the page says
+
+
+# --- one practitioner with two places in one session -------------------------------------------------
+
+ALICE, ALICE_AGAIN, BOB = "Alice@Example.org", "alice@example.org", "bob@example.org"
+
+
+def calendars_to(server: SmtpServer, address: str) -> list[Calendar]:
+    """The calendar files sent to ``address`` (its case aside), in the order sent."""
+    return [
+        calendar_of(message)
+        for message in server.mailbox.messages
+        if message["To"].lower() == address.lower()
+        and any(part.get_content_type() == "text/calendar" for part in message.iter_attachments())
+    ]
+
+
+def in_their_calendar(server: SmtpServer, address: str, uid: str) -> bool:
+    """Whether a calendar that read every calendar file sent to ``address``, in order, holds the
+    event ``uid``: a METHOD REQUEST adds (or updates) it, a METHOD CANCEL removes it."""
+    held = False
+    for calendar in calendars_to(server, address):
+        if str(calendar.events[0]["UID"]) == uid:
+            held = calendar["METHOD"] == "REQUEST"
+    return held
+
+
+def one_person_twice_and_another(app: Flask, server: SmtpServer, **arranged: Any) -> tuple[FlaskClient, str, str, str]:
+    """Alice's two requests (her work email typed once with capitals, once without) and Bob's, in one
+    session (``arranged``: the form's fields), each invited and the invitations sent; the client and
+    the three references."""
+    client, _ = signed_in(app)
+    first, second, bobs = offered_by(app, ALICE), offered_by(app, ALICE_AGAIN), offered_by(app, BOB)
+    flush(app, server)
+    assert arrange(client, first, **arranged).status_code == 302
+    group = session_id_of(app, first)
+    for reference in (second, bobs):
+        assert arrange_with(client, reference, {"session": str(group)}).status_code == 302
+    for reference in (first, second, bobs):
+        assert invite(client, reference).status_code == 302
+    assert run_outbox(app).sent == 3
+    return client, first, second, bobs
+
+
+def uid_of(app: Flask, reference: str) -> str:
+    with app.app_context():
+        return db.session.get(SpaceSession, session_id_of(app, reference)).uid
+
+
+@both_databases
+def test_one_of_two_requests_leaving_a_session_does_not_take_it_out_of_the_practitioners_calendar(
+    session_app: Flask, smtp_server: SmtpServer
+) -> None:
+    """Found: a practitioner with two requests in one group session (the same work email, typed
+    once with capitals) was sent a cancellation (METHOD CANCEL, the session's UID) when one of
+    them was closed, and the session left their calendar though they still had a place in it.
+    They are now told that request is no longer in it, with no calendar file; the cancellation
+    comes when their last place goes."""
+    smtp_server.start()
+    client, first, second, bobs = one_person_twice_and_another(session_app, smtp_server)
+    uid = uid_of(session_app, first)
+    assert in_their_calendar(smtp_server, ALICE, uid) and in_their_calendar(smtp_server, BOB, uid)
+    sent_before = len(smtp_server.mailbox.messages)
+
+    response = post_form(client, request_url(first), request_url(first, "status"), {"status": "closed"})
+    assert response.status_code == 302 and session_id_of(session_app, first) is None
+    assert run_outbox(session_app).sent == 1
+    (told,) = smtp_server.mailbox.messages[sent_before:]
+    assert in_their_calendar(smtp_server, ALICE, uid)  # her calendar still has the session
+    assert [part.get_content_type() for part in told.iter_attachments()] == []  # no METHOD CANCEL at all
+    assert told["To"] == ALICE and first in told["Subject"] and not told["Subject"].startswith("Cancelled")
+    body = body_of(told)
+    assert first in body and second in body and "stays in your calendar" in body and "is cancelled" not in body
+    assert "The calendar file attached" not in body
+    banner = " ".join(re.sub(r"<[^>]+>", " ", text(client.get(request_url(first)))).split())
+    assert f"The practitioner is also in it for {second}, so they will be emailed" in banner
+    assert "a cancellation of their invitation" not in banner
+
+    # Her last place goes: now the cancellation, with the session's UID.
+    response = post_form(client, request_url(second), request_url(second, "status"), {"status": "session_offered"})
+    assert response.status_code == 302 and session_id_of(session_app, second) is None
+    assert run_outbox(session_app).sent == 1
+    cancellation = smtp_server.mailbox.messages[-1]
+    assert cancellation["To"] == ALICE_AGAIN and cancellation["Subject"].startswith("Cancelled")
+    calendar = calendar_of(cancellation)
+    assert calendar["METHOD"] == "CANCEL" and str(calendar.events[0]["UID"]) == uid
+    assert not in_their_calendar(smtp_server, ALICE, uid)
+    assert in_their_calendar(smtp_server, BOB, uid) and session_id_of(session_app, bobs) is not None  # untouched
+    assert [m["To"] for m in smtp_server.mailbox.messages[sent_before:]] == [ALICE, ALICE_AGAIN]
+
+
+@both_databases
+def test_cancelling_a_session_still_cancels_it_for_a_practitioner_with_two_places_in_it(
+    session_app: Flask, smtp_server: SmtpServer
+) -> None:
+    smtp_server.start()
+    client, first, second, bobs = one_person_twice_and_another(session_app, smtp_server)
+    uid, group = uid_of(session_app, first), session_id_of(session_app, first)
+    cancelled = post_form(client, f"/inbox/sessions/{group}", f"/inbox/sessions/{group}/cancel", CONFIRMED)
+    assert cancelled.status_code == 302
+    run_outbox(session_app)
+    for address in (ALICE, BOB):
+        assert not in_their_calendar(smtp_server, address, uid)
+        assert calendars_to(smtp_server, address)[-1]["METHOD"] == "CANCEL"
+    assert {status_of(session_app, reference) for reference in (first, second, bobs)} == {"session_offered"}
+
+
+@both_databases
+def test_a_moved_session_stays_one_entry_in_the_calendar_of_a_practitioner_with_two_places_in_it(
+    session_app: Flask, smtp_server: SmtpServer
+) -> None:
+    """Each request's update names its reference; each carries the same UID and SEQUENCE, so the
+    practitioner's calendar keeps one entry, moved, and nothing cancels it."""
+    smtp_server.start()
+    client, first, _, _ = one_person_twice_and_another(session_app, smtp_server)
+    uid, group = uid_of(session_app, first), session_id_of(session_app, first)
+    smtp_server.mailbox.messages.clear()
+    assert change_session(client, group, start_time="14:00").status_code == 302
+    run_outbox(session_app)
+    updates = calendars_to(smtp_server, ALICE)
+    assert [calendar["METHOD"] for calendar in updates] == ["REQUEST", "REQUEST"]
+    assert {(str(c.events[0]["UID"]), int(c.events[0]["SEQUENCE"])) for c in updates} == {(uid, 1)}
+    assert {c.events[0].start.time() for c in updates} == {dt.time(14)}
+    assert in_their_calendar(smtp_server, ALICE, uid)

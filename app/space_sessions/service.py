@@ -21,6 +21,14 @@ deletes the token and adds one to the anonymous count of that score (``app.stats
 comment is kept with its month only (and a random id), never with the request, the person or
 the score. The email's text, which holds the token, is dropped from the outbox once sent.
 
+One practitioner, several places: the same practitioner (their work email, its case aside) may
+have two requests in one session. Every invitation to it carries the session's UID, so their
+calendar has one entry for it, whichever request it came with; a request leaving sends a
+cancellation (METHOD CANCEL) only when no other place of theirs invited remains in the session.
+Otherwise their email says that request is no longer in it, with no calendar file, and the entry
+stays. (Invitations and updates still go for each request, each naming its reference: the same
+UID and SEQUENCE, so one entry.)
+
 Reopening: a request is in at most one session at a time (``SessionPlace``). A request whose
 session was held keeps its place while it is "session held" or "closed"; reopened (back to
 an earlier status), it leaves that session with no email, its place kept in the session's
@@ -637,8 +645,20 @@ def leave_session(request: StoredRequest) -> list[str]:
     said = [f"It is no longer in the session on {words['date']} at {words['time']}."]
     if invited and session.cancelled_at is None and session.starts_at > utcnow():
         # "Another date" only when one will be offered: not to a request closed meanwhile.
-        _queue_session_email(request, session, CANCELLATION, another_date=request.status == OFFERED)
-        said.append("The practitioner will be emailed a cancellation of their invitation.")
+        another_date = request.status == OFFERED
+        # Found: a practitioner invited for two requests in one session (the same work email)
+        # was sent a cancellation (METHOD CANCEL, the session's UID) when one of them left it,
+        # which took the session out of their calendar although they still had a place in it.
+        # They are told this request is no longer in it, with no calendar file: the entry stays.
+        if still_in := [other.reference for other, _ in practitioner_places(request, session, invited_only=True)]:
+            _queue_session_email(request, session, CANCELLATION, another_date=another_date, still_in=still_in)
+            said.append(
+                f"The practitioner is also in it for {references_in_words(still_in)}, so they will be emailed "
+                "that this request is no longer in it, with no cancellation: the session stays in their calendar."
+            )
+        else:
+            _queue_session_email(request, session, CANCELLATION, another_date=another_date)
+            said.append("The practitioner will be emailed a cancellation of their invitation.")
     if session.cancelled_at is None and not members(session) and not held_members(session):
         session.cancelled_at = utcnow()
         session.sequence += 1
@@ -749,11 +769,40 @@ def practitioner_email(request: StoredRequest) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
+def practitioner_places(
+    request: StoredRequest, session: SpaceSession, invited_only: bool = False
+) -> list[tuple[StoredRequest, SessionPlace]]:
+    """The other requests in ``session`` from the same practitioner as ``request`` (the same work
+    email, its case and spaces aside, as ``app.inbox.service.same_email_requests`` compares
+    them), with their places, oldest first; only those invited with ``invited_only``. One person
+    has one entry for the session in their calendar (every place shares its UID), whichever of
+    their requests it came with."""
+    email = practitioner_email(request).lower()
+    if not email:
+        return []
+    return [
+        (other, place)
+        for other, place in members(session)
+        if other.id != request.id
+        and practitioner_email(other).lower() == email
+        and (place.invited_sequence is not None or not invited_only)
+    ]
+
+
+def references_in_words(references: Sequence[str]) -> str:
+    """References in a sentence: "STT-A", "STT-A and STT-B", "STT-A, STT-B and STT-C"."""
+    if len(references) < 2:
+        return "".join(references)
+    return f"{', '.join(references[:-1])} and {references[-1]}"
+
+
 SUBJECTS = {
     INVITATION: "Invitation: Space to Think session ({reference})",
     "update": "Updated invitation: Space to Think session ({reference})",
     CANCELLATION: "Cancelled: Space to Think session ({reference})",
     REMINDER: "Reminder: your Space to Think session is tomorrow ({reference})",
+    # A cancellation for one request while the practitioner keeps a place in the session for another.
+    "still_in": "No longer in your Space to Think session: {reference}",
     FEEDBACK_LINK: "Did your Space to Think session help? ({reference})",
 }
 
@@ -813,10 +862,14 @@ def _queue_session_email(
     dedupe_key: str | None = None,
     before: dict[str, str] | None = None,
     another_date: bool = True,
+    still_in: Sequence[str] = (),
 ) -> OutboxMessage | None:
     """Queue an invitation (or update), cancellation or reminder, its text and calendar file made now
     (``another_date``: a cancellation says the facilitators will offer another date; not when the
-    request was closed).
+    request was closed). ``still_in``: for a cancellation, the references of the practitioner's
+    other requests still in the session: it says this one is no longer in it, and carries no
+    calendar file (a METHOD CANCEL would take the session, which they still have, out of their
+    calendar).
 
     An invitation is sent only before the session starts, and a reminder ("your session is
     tomorrow") only before the session's day begins (``send_before``): the worker gives up on
@@ -848,7 +901,7 @@ def _queue_session_email(
     if last_sent != session.sequence - 1:
         before = words_last_sent(request, session) if update else None
     calendar = None
-    if kind in (INVITATION, CANCELLATION):
+    if kind == INVITATION or (kind == CANCELLATION and not still_in):
         calendar = session_calendar(
             method=CANCEL if kind == CANCELLATION else REQUEST,
             uid=session.uid,
@@ -875,11 +928,14 @@ def _queue_session_email(
         ],
         contact=current_app.config.get("FACILITATOR_CONTACT_TEXT"),
         another_date=another_date,
+        still_in=list(still_in),
+        still_in_words=references_in_words(still_in),
     )
+    subject = "update" if update else "still_in" if kind == CANCELLATION and still_in else kind
     message = OutboxMessage(
         kind=kind,
         recipient=recipient,
-        subject=SUBJECTS["update" if update else kind].format(reference=request.reference),
+        subject=SUBJECTS[subject].format(reference=request.reference),
         created_at=utcnow(),
         attempts=0,
         body=body,
