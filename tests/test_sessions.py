@@ -1934,3 +1934,33 @@ def test_a_moved_session_stays_one_entry_in_the_calendar_of_a_practitioner_with_
     assert {(str(c.events[0]["UID"]), int(c.events[0]["SEQUENCE"])) for c in updates} == {(uid, 1)}
     assert {c.events[0].start.time() for c in updates} == {dt.time(14)}
     assert in_their_calendar(smtp_server, ALICE, uid)
+
+
+@both_databases
+def test_a_practitioner_with_two_places_in_tomorrows_session_is_reminded_once(
+    session_app: Flask, smtp_server: SmtpServer
+) -> None:
+    """Found: two reminders the day before, to one person, for one session. One now, naming both
+    references; none again when one of the two leaves the session after it went."""
+    smtp_server.start()
+    client, first, second, bobs = one_person_twice_and_another(
+        session_app, smtp_server, day=uk_today() + dt.timedelta(days=1)
+    )
+    queued_earlier(session_app, 13)  # invited yesterday morning
+    smtp_server.mailbox.messages.clear()
+    result = run_outbox(session_app)
+    assert (result.reminders_queued, result.sent) == (2, 2)
+    reminders = {message["To"].lower(): message for message in smtp_server.mailbox.messages}
+    assert sorted(reminders) == [ALICE_AGAIN, BOB]
+    alices = reminders[ALICE_AGAIN]
+    assert first in alices["Subject"] and second in alices["Subject"]
+    assert f"Your references: {first} and {second}" in body_of(alices)
+    assert "giving your references" in body_of(alices)
+    assert f"Your reference: {bobs}" in body_of(reminders[BOB]) and first not in body_of(reminders[BOB])
+
+    post_form(client, request_url(first), request_url(first, "status"), {"status": "closed"})
+    result = run_outbox(session_app)
+    assert result.reminders_queued == 0 and result.sent == 1  # only the word that the first left
+    assert not smtp_server.mailbox.messages[-1]["Subject"].startswith("Reminder")
+    with session_app.app_context():
+        assert queue_reminders() == 0

@@ -9,8 +9,9 @@ event holds case details: the reference, the session's date, time, length, forma
 joining instructions or place only.
 
 Reminders: ``queue_reminders`` runs on every pass of the outbox worker (and as ``flask outbox
-remind``). On the UK day before a session it queues one reminder for each invited request
-still "session arranged", unless its invitation (or update) was queued less than 12 hours
+remind``). On the UK day before a session it queues one reminder for each practitioner invited
+with a request still "session arranged" (one for a practitioner with several requests in it,
+naming them all), unless an invitation (or update) of theirs was queued less than 12 hours
 before: that has just told the practitioner when the session is. A unique key on the outbox
 row (session, request and date) means a reminder is never queued twice, by any number of
 workers. Cancelled sessions get none.
@@ -51,7 +52,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar, cast
 
 from flask import current_app, render_template
-from sqlalchemy import CursorResult, delete, select
+from sqlalchemy import CursorResult, delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import defer
 
@@ -863,13 +864,15 @@ def _queue_session_email(
     before: dict[str, str] | None = None,
     another_date: bool = True,
     still_in: Sequence[str] = (),
+    also: Sequence[str] = (),
 ) -> OutboxMessage | None:
     """Queue an invitation (or update), cancellation or reminder, its text and calendar file made now
     (``another_date``: a cancellation says the facilitators will offer another date; not when the
     request was closed). ``still_in``: for a cancellation, the references of the practitioner's
     other requests still in the session: it says this one is no longer in it, and carries no
     calendar file (a METHOD CANCEL would take the session, which they still have, out of their
-    calendar).
+    calendar). ``also``: for a reminder, the references of the practitioner's other requests in
+    the session (one reminder for the person, naming them all).
 
     An invitation is sent only before the session starts, and a reminder ("your session is
     tomorrow") only before the session's day begins (``send_before``): the worker gives up on
@@ -930,12 +933,14 @@ def _queue_session_email(
         another_date=another_date,
         still_in=list(still_in),
         still_in_words=references_in_words(still_in),
+        references=references_in_words([request.reference, *also]),
+        several=bool(also),
     )
     subject = "update" if update else "still_in" if kind == CANCELLATION and still_in else kind
     message = OutboxMessage(
         kind=kind,
         recipient=recipient,
-        subject=SUBJECTS[subject].format(reference=request.reference),
+        subject=SUBJECTS[subject].format(reference=references_in_words([request.reference, *also])),
         created_at=utcnow(),
         attempts=0,
         body=body,
@@ -1010,6 +1015,8 @@ INVITED_RECENTLY = dt.timedelta(hours=12)
 def queue_reminders(now: dt.datetime | None = None) -> int:
     """Queue a reminder for each invited practitioner whose session is tomorrow (UK), once only,
     unless their invitation or its update was queued less than ``INVITED_RECENTLY`` ago.
+    A practitioner invited for two requests in one session (the same work email, its case
+    aside) is sent one reminder, naming both (found: two, the same day, for the one session).
     Commits; returns how many were queued now."""
     now = now or utcnow()
     tomorrow = uk_day(now) + dt.timedelta(days=1)
@@ -1024,7 +1031,7 @@ def queue_reminders(now: dt.datetime | None = None) -> int:
         .exists()
     )
     rows = db.session.execute(
-        select(SpaceSession, SessionPlace, StoredRequest)
+        select(SpaceSession, StoredRequest, invited_recently)
         .join(SessionPlace, SessionPlace.session_id == SpaceSession.id)
         .join(StoredRequest, StoredRequest.id == SessionPlace.request_id)
         .where(
@@ -1033,23 +1040,48 @@ def queue_reminders(now: dt.datetime | None = None) -> int:
             SpaceSession.starts_at < _uk_midnight(tomorrow + dt.timedelta(days=1)),
             SessionPlace.invited_sequence.is_not(None),
             StoredRequest.status == ARRANGED,
-            ~invited_recently,
         )
+        .order_by(SpaceSession.id, StoredRequest.created_at, StoredRequest.id)
     ).all()
+    # Each practitioner's requests in each session, oldest first (a request with no work email is
+    # sent nothing, on its own).
+    people: dict[tuple[int, str], list[tuple[SpaceSession, StoredRequest, bool]]] = {}
+    for session, request, recent in rows:
+        person = practitioner_email(request).lower() or f"request {request.id}"
+        people.setdefault((session.id, person), []).append((session, request, bool(recent)))
     queued = 0
-    for session, _place, request in rows:
+    for places in people.values():
+        if any(recent for _, _, recent in places):  # an invitation has just said when the session is
+            continue
+        session, request, _ = places[0]
         key = f"reminder:{session.uid}:{request.id}:{tomorrow.isoformat()}"
-        if db.session.scalar(select(OutboxMessage.id).where(OutboxMessage.dedupe_key == key)) is not None:
+        if _reminded(session, request, tomorrow, key):
             continue
         try:
             with db.session.begin_nested():  # another worker may queue the same reminder at the same moment
-                if _queue_session_email(request, session, REMINDER, dedupe_key=key) is not None:
+                others = [other.reference for _, other, _ in places[1:]]
+                if _queue_session_email(request, session, REMINDER, dedupe_key=key, also=others) is not None:
                     db.session.flush()
                     queued += 1
         except IntegrityError:
             continue
     db.session.commit()
     return queued
+
+
+def _reminded(session: SpaceSession, request: StoredRequest, day: dt.date, key: str) -> bool:
+    """Whether a reminder of ``session`` on ``day`` was queued already, with this ``key`` or to this
+    request's practitioner with another request of theirs (which may have left the session
+    since, once it went: they need no second reminder)."""
+    found = select(OutboxMessage.id).where(OutboxMessage.dedupe_key == key)
+    if email := practitioner_email(request):
+        found = select(OutboxMessage.id).where(
+            OutboxMessage.kind == REMINDER,
+            OutboxMessage.dedupe_key.startswith(f"reminder:{session.uid}:", autoescape=True),
+            OutboxMessage.dedupe_key.endswith(f":{day.isoformat()}", autoescape=True),
+            func.lower(OutboxMessage.recipient) == email.lower(),
+        )
+    return db.session.scalar(found.limit(1)) is not None
 
 
 # --- feedback ---------------------------------------------------------------------------------------
