@@ -1964,3 +1964,27 @@ def test_a_practitioner_with_two_places_in_tomorrows_session_is_reminded_once(
     assert not smtp_server.mailbox.messages[-1]["Subject"].startswith("Reminder")
     with session_app.app_context():
         assert queue_reminders() == 0
+
+
+@both_databases
+def test_a_practitioner_with_two_places_in_a_held_session_is_asked_for_feedback_once(
+    session_app: Flask, smtp_server: SmtpServer
+) -> None:
+    """Found: both requests marked held sent a feedback link each, so one person could count one
+    session twice. The second is not sent, and the request's history says why."""
+    smtp_server.start()
+    client, first, second, bobs = one_person_twice_and_another(session_app, smtp_server)
+    session_has_started(session_app, first)
+    smtp_server.mailbox.messages.clear()
+    for reference in (first, second, bobs):
+        assert outcome(client, reference, "held").status_code == 302
+        assert status_of(session_app, reference) == "session_held"
+    run_outbox(session_app)
+    asked = sorted(message["To"].lower() for message in smtp_server.mailbox.messages)
+    assert asked == [ALICE_AGAIN, BOB]
+    assert first in smtp_server.mailbox.messages[0]["Subject"]
+    history = " ".join(re.sub(r"<[^>]+>", " ", text(client.get(request_url(second)))).split())
+    assert "Feedback link not sent" in history and f"for this session with {first}" in history
+    with session_app.app_context():
+        counted = db.session.scalar(select(func.sum(Count.count)).where(Count.kind == "session_held"))
+    assert counted == 3  # each request still counts as a session held

@@ -20,7 +20,8 @@ Feedback: moving a request to "session held" sends a single-use link (``/feedbac
 only the token's hash is stored, with the request's id so that a purge removes it). Answering
 deletes the token and adds one to the anonymous count of that score (``app.stats``); any
 comment is kept with its month only (and a random id), never with the request, the person or
-the score. The email's text, which holds the token, is dropped from the outbox once sent.
+the score. The email's text, which holds the token, is dropped from the outbox once sent. A
+practitioner is asked once per session: a second request of theirs held in it sends no link.
 
 One practitioner, several places: the same practitioner (their work email, its case aside) may
 have two requests in one session. Every invitation to it carries the session's UID, so their
@@ -952,6 +953,29 @@ def _queue_session_email(
     return message
 
 
+def asked_for_feedback_already(request: StoredRequest) -> StoredRequest | None:
+    """The practitioner's other request in the same session (the same work email, its case
+    aside: ``practitioner_places``) whose feedback link for this session was queued, or None.
+    Also one reopened since (``HeldPlace``), whose link came while it was in the session."""
+    session = session_of(request)
+    email = practitioner_email(request).lower()
+    if session is None or not email:
+        return None
+    places: list[tuple[StoredRequest, SessionPlace | HeldPlace]] = [*members(session), *held_members(session)]
+    for other, place in places:
+        if other.id == request.id or practitioner_email(other).lower() != email:
+            continue
+        left_at = place.left_at if isinstance(place, HeldPlace) else None
+        if any(
+            message.kind == FEEDBACK_LINK
+            and message.created_at >= place.added_at
+            and (left_at is None or message.created_at <= left_at)
+            for message in other.outbox
+        ):
+            return other
+    return None
+
+
 def feedback_url(token: str) -> str | None:
     """The feedback page's full address, or None when ``PUBLIC_BASE_URL`` is unset."""
     base = (current_app.config.get("PUBLIC_BASE_URL") or "").rstrip("/")
@@ -970,6 +994,16 @@ def queue_feedback_link(request: StoredRequest) -> bool:
     False (nothing sent) without a work email, a mail setup or a public address to link to."""
     recipient = practitioner_email(request)
     if not recipient or not current_app.config.get("FACILITATOR_EMAIL"):
+        return False
+    if (asked := asked_for_feedback_already(request)) is not None:
+        # One person, one session, one question (found: a practitioner with two requests in a
+        # session was sent two links, and could count the one session twice).
+        audit.add_event(
+            "feedback_not_sent",
+            request.reference,
+            audit.SYSTEM,
+            f"the practitioner was sent a link for this session with {asked.reference}",
+        )
         return False
     token = secrets.token_urlsafe(32)
     link = feedback_url(token)
