@@ -1902,6 +1902,49 @@ def test_one_of_two_requests_leaving_a_session_does_not_take_it_out_of_the_pract
 
 
 @both_databases
+def test_a_request_closed_as_a_repeat_of_one_beside_it_in_the_session_leaves_the_session_in_the_calendar(
+    session_app: Flask, smtp_server: SmtpServer
+) -> None:
+    """Found: Alice invited for her first request, her second (the same work email, with capitals
+    this time) put in the same session, not invited yet, and the first closed as a repeat of it:
+    the first's cancellation took the session out of her calendar, though she was still in it.
+    She is told the first is no longer in it, and the second's invitation (the same event) goes at
+    once, so the session's later changes and its cancellation still reach her calendar."""
+    smtp_server.start()
+    client, _ = signed_in(session_app)
+    first, second = offered_by(session_app, ALICE_AGAIN), offered_by(session_app, ALICE)
+    flush(session_app, smtp_server)
+    arrange(client, first)
+    invite(client, first)
+    assert run_outbox(session_app).sent == 1
+    group, uid = session_id_of(session_app, first), uid_of(session_app, first)
+    assert arrange_with(client, second, {"session": str(group)}).status_code == 302
+
+    response = post_form(client, request_url(first), request_url(first, "status"), {"status": "closed"})
+    assert response.status_code == 302 and status_of(session_app, first) == "closed"
+    sent = run_outbox(session_app).sent
+    assert in_their_calendar(smtp_server, ALICE, uid) and sent == 2
+    told, invitation = smtp_server.mailbox.messages[-2:]
+    assert [part.get_content_type() for part in told.iter_attachments()] == []
+    assert first in body_of(told) and second in body_of(told) and "stays in your calendar" in body_of(told)
+    calendar = calendar_of(invitation)
+    assert calendar["METHOD"] == "REQUEST" and str(calendar.events[0]["UID"]) == uid
+    assert second in invitation["Subject"] and invitation["To"] == ALICE
+    banner = " ".join(re.sub(r"<[^>]+>", " ", text(client.get(request_url(first)))).split())
+    assert f"The invitation for {second} had not been sent: it is sent now" in banner
+    assert 'data-invitation="sent"' in text(client.get(request_url(second)))
+
+    # Moved, then cancelled: her calendar follows.
+    assert change_session(client, group, start_time="15:00").status_code == 302
+    run_outbox(session_app)
+    assert calendars_to(smtp_server, ALICE)[-1].events[0].start.time() == dt.time(15)
+    post_form(client, f"/inbox/sessions/{group}", f"/inbox/sessions/{group}/cancel", CONFIRMED)
+    run_outbox(session_app)
+    assert calendars_to(smtp_server, ALICE)[-1]["METHOD"] == "CANCEL"
+    assert not in_their_calendar(smtp_server, ALICE, uid)
+
+
+@both_databases
 def test_cancelling_a_session_still_cancels_it_for_a_practitioner_with_two_places_in_it(
     session_app: Flask, smtp_server: SmtpServer
 ) -> None:

@@ -26,10 +26,11 @@ practitioner is asked once per session: a second request of theirs held in it se
 One practitioner, several places: the same practitioner (their work email, its case aside) may
 have two requests in one session. Every invitation to it carries the session's UID, so their
 calendar has one entry for it, whichever request it came with; a request leaving sends a
-cancellation (METHOD CANCEL) only when no other place of theirs invited remains in the session.
+cancellation (METHOD CANCEL) only when no other place of theirs remains in the session.
 Otherwise their email says that request is no longer in it, with no calendar file, and the entry
-stays. (Invitations and updates still go for each request, each naming its reference: the same
-UID and SEQUENCE, so one entry.)
+stays (if the other place's invitation had not been sent, it goes then: the session's changes,
+reminder and cancellation follow the places invited). Invitations and updates still go for each
+request, each naming its reference: the same UID and SEQUENCE, so one entry.
 
 Reopening: a request is in at most one session at a time (``SessionPlace``). A request whose
 session was held keeps its place while it is "session held" or "closed"; reopened (back to
@@ -632,8 +633,10 @@ def leave_session(request: StoredRequest) -> list[str]:
     say what that did, in sentences for the facilitator ([] if it was in no session).
 
     If its practitioner was invited and the session is still to come, they are sent a
-    cancellation of their copy. A session left with nobody in it (nor held for a request
-    reopened since) is cancelled."""
+    cancellation of their copy; unless they have another place in it (another request of theirs:
+    ``practitioner_places``), when they are told this request is no longer in it and the session
+    stays in their calendar (the other's invitation is sent now if it had not been). A session
+    left with nobody in it (nor held for a request reopened since) is cancelled."""
     place = session_place(request)
     if place is None:
         return []
@@ -652,12 +655,25 @@ def leave_session(request: StoredRequest) -> list[str]:
         # was sent a cancellation (METHOD CANCEL, the session's UID) when one of them left it,
         # which took the session out of their calendar although they still had a place in it.
         # They are told this request is no longer in it, with no calendar file: the entry stays.
-        if still_in := [other.reference for other, _ in practitioner_places(request, session, invited_only=True)]:
+        if others := practitioner_places(request, session):
+            still_in = [other.reference for other, _ in others]
             _queue_session_email(request, session, CANCELLATION, another_date=another_date, still_in=still_in)
             said.append(
                 f"The practitioner is also in it for {references_in_words(still_in)}, so they will be emailed "
                 "that this request is no longer in it, with no cancellation: the session stays in their calendar."
             )
+            if all(other_place.invited_sequence is None for _, other_place in others):
+                # Their calendar had the session through this request alone (found: a request closed
+                # as a repeat of the one put in its session beside it). The other's invitation, the
+                # same event, goes now: it is what a change, a reminder or a cancellation follows.
+                other, other_place = others[0]
+                _queue_session_email(other, session, INVITATION)
+                other_place.invited_sequence = session.sequence
+                audit.add_event("invitation_queued", other.reference, audit.SYSTEM, f"session {session.id}")
+                said.append(
+                    f"The invitation for {other.reference} had not been sent: it is sent now, so that the "
+                    "session in their calendar is kept up to date."
+                )
         else:
             _queue_session_email(request, session, CANCELLATION, another_date=another_date)
             said.append("The practitioner will be emailed a cancellation of their invitation.")
@@ -771,23 +787,18 @@ def practitioner_email(request: StoredRequest) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
-def practitioner_places(
-    request: StoredRequest, session: SpaceSession, invited_only: bool = False
-) -> list[tuple[StoredRequest, SessionPlace]]:
+def practitioner_places(request: StoredRequest, session: SpaceSession) -> list[tuple[StoredRequest, SessionPlace]]:
     """The other requests in ``session`` from the same practitioner as ``request`` (the same work
     email, its case and spaces aside, as ``app.inbox.service.same_email_requests`` compares
-    them), with their places, oldest first; only those invited with ``invited_only``. One person
-    has one entry for the session in their calendar (every place shares its UID), whichever of
-    their requests it came with."""
+    them), with their places, oldest first. One person has one entry for the session in their
+    calendar (every place shares its UID), whichever of their requests it came with."""
     email = practitioner_email(request).lower()
     if not email:
         return []
     return [
         (other, place)
         for other, place in members(session)
-        if other.id != request.id
-        and practitioner_email(other).lower() == email
-        and (place.invited_sequence is not None or not invited_only)
+        if other.id != request.id and practitioner_email(other).lower() == email
     ]
 
 
