@@ -1062,7 +1062,8 @@ def test_an_update_says_what_changed_since_what_the_practitioner_was_sent(
     the calendar file "replaces the one you were sent before", when they had been sent none."""
     smtp_server.start()
     client, _ = signed_in(session_app)
-    first, second, third = offered(session_app), offered(session_app), offered(session_app)
+    first, third = offered(session_app), offered(session_app)
+    second = offered_by(session_app, "second.practitioner@example.org")  # another person, in the same session
     flush(session_app, smtp_server)
     day = uk_today() + dt.timedelta(days=14)
     assert arrange(client, first, day=day, start_time="14:30").status_code == 302
@@ -1899,6 +1900,42 @@ def test_one_of_two_requests_leaving_a_session_does_not_take_it_out_of_the_pract
     assert not in_their_calendar(smtp_server, ALICE, uid)
     assert in_their_calendar(smtp_server, BOB, uid) and session_id_of(session_app, bobs) is not None  # untouched
     assert [m["To"] for m in smtp_server.mailbox.messages[sent_before:]] == [ALICE, ALICE_AGAIN]
+
+
+@both_databases
+def test_a_second_invitation_to_the_same_session_says_so_and_its_calendar_entry_names_both_references(
+    session_app: Flask, smtp_server: SmtpServer
+) -> None:
+    """Found: a practitioner invited for their second request in a session they were already
+    invited to was told "You are invited to a Space to Think session. The calendar file attached
+    adds it to your calendar", as if it were another session, and the one entry's description
+    then named the second reference only."""
+    smtp_server.start()
+    client, first, second, bobs = one_person_twice_and_another(session_app, smtp_server)
+    invitations = {message["X-Space-To-Think-Reference"]: message for message in smtp_server.mailbox.messages}
+    uid = uid_of(session_app, first)
+    for alone in (first, bobs):
+        said = body_of(invitations[alone])
+        assert "already invited" not in said and "same session" not in said and "adds it to your calendar" in said
+    body = body_of(invitations[second])
+    already = f"{second} has a place in the Space to Think session you are already invited to for your other request"
+    assert f"{already} ({first})" in body and "adds it to your calendar" not in body
+    events = {reference: calendar_of(message).events[0] for reference, message in invitations.items()}
+    assert str(events[second]["DESCRIPTION"]).endswith(f"Your references: {second} and {first}.")
+    assert str(events[first]["DESCRIPTION"]).endswith(f"Your reference: {first}.")
+    assert str(events[bobs]["DESCRIPTION"]).endswith(f"Your reference: {bobs}.")
+    assert {str(event["UID"]) for event in events.values()} == {uid}
+
+    # Moved: each of her updates says so too, and names both.
+    smtp_server.mailbox.messages.clear()
+    assert change_session(client, session_id_of(session_app, first), start_time="14:00").status_code == 302
+    run_outbox(session_app)
+    updates = {message["X-Space-To-Think-Reference"]: message for message in smtp_server.mailbox.messages}
+    assert f"your other request ({second})" in body_of(updates[first])
+    assert f"your other request ({first})" in body_of(updates[second])
+    assert "same session" not in body_of(updates[bobs])
+    assert changes_listed(updates[first]) == ["- the time (it was 10:00am)"]  # the list is still read back
+    assert str(calendar_of(updates[first]).events[0]["DESCRIPTION"]).endswith(f"{first} and {second}.")
 
 
 @both_databases

@@ -10,6 +10,7 @@ instructions or place (checked for identifying data when the facilitator wrote t
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, vCalAddress
@@ -18,6 +19,13 @@ UK_TIME = ZoneInfo("Europe/London")
 PRODUCT_ID = "-//Space to Think//Sessions//EN"
 SUMMARY = "Space to Think session"
 REQUEST, CANCEL = "REQUEST", "CANCEL"
+
+
+def references_in_words(references: Sequence[str]) -> str:
+    """References in a sentence: "STT-A", "STT-A and STT-B", "STT-A, STT-B and STT-C"."""
+    if len(references) < 2:
+        return "".join(references)
+    return f"{', '.join(references[:-1])} and {references[-1]}"
 
 
 def to_uk(moment: dt.datetime) -> dt.datetime:
@@ -37,9 +45,12 @@ def session_calendar(
     reference: str,
     location: str,
     stamp: dt.datetime,
+    also: Sequence[str] = (),
 ) -> str:
     """The ``.ics`` text for one session: times are stored UTC, written in Europe/London with its
-    time zone definition, so a calendar in any zone shows the right moment."""
+    time zone definition, so a calendar in any zone shows the right moment. ``also``: the
+    attendee's other references in the session (their calendar has one entry for it, and the
+    last file it read names them all)."""
     if method not in (REQUEST, CANCEL):
         raise ValueError(f"unknown calendar method {method!r}")
     calendar = Calendar.new(prodid=PRODUCT_ID, method=method)
@@ -52,7 +63,11 @@ def session_calendar(
         uid=uid,
         sequence=sequence,
         summary=SUMMARY,
-        description=f"Your Space to Think session. Your reference: {reference}.",
+        description=(
+            f"Your Space to Think session. Your references: {references_in_words([reference, *also])}."
+            if also
+            else f"Your Space to Think session. Your reference: {reference}."
+        ),
         location=location,
         start=to_uk(starts_at),
         end=to_uk(ends_at),
@@ -67,4 +82,4 @@ def session_calendar(
     return ics.decode("utf-8")
 
 
-__all__ = ["CANCEL", "REQUEST", "SUMMARY", "UK_TIME", "session_calendar", "to_uk"]
+__all__ = ["CANCEL", "REQUEST", "SUMMARY", "UK_TIME", "references_in_words", "session_calendar", "to_uk"]

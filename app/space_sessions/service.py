@@ -66,7 +66,7 @@ from ..models import OutboxMessage, StoredRequest, utcnow
 from ..requests.document import day_in_words, uk_day, uk_time
 from ..stats.models import NO_MODE
 from ..stats.service import FEEDBACK, FEEDBACK_SCORES, SESSION_HELD, add_count, current_month, first_month
-from .calendar import CANCEL, REQUEST, UK_TIME, session_calendar, to_uk
+from .calendar import CANCEL, REQUEST, UK_TIME, references_in_words, session_calendar, to_uk
 from .models import FORMATS, FeedbackComment, FeedbackToken, HeldPlace, SessionPlace, SpaceSession
 
 ARRANGED, OFFERED, HELD, CLOSED = "session_arranged", "session_offered", "session_held", "closed"
@@ -802,13 +802,6 @@ def practitioner_places(request: StoredRequest, session: SpaceSession) -> list[t
     ]
 
 
-def references_in_words(references: Sequence[str]) -> str:
-    """References in a sentence: "STT-A", "STT-A and STT-B", "STT-A, STT-B and STT-C"."""
-    if len(references) < 2:
-        return "".join(references)
-    return f"{', '.join(references[:-1])} and {references[-1]}"
-
-
 SUBJECTS = {
     INVITATION: "Invitation: Space to Think session ({reference})",
     "update": "Updated invitation: Space to Think session ({reference})",
@@ -915,6 +908,10 @@ def _queue_session_email(
     update = last_sent is not None and last_sent < session.sequence
     if last_sent != session.sequence - 1:
         before = words_last_sent(request, session) if update else None
+    # The practitioner's other places in this session already invited (the same work email): an
+    # invitation or update says it is the same session, and its calendar file names them all.
+    others = practitioner_places(request, session) if kind == INVITATION else []
+    also_invited = [other.reference for other, place in others if place.invited_sequence is not None]
     calendar = None
     if kind == INVITATION or (kind == CANCELLATION and not still_in):
         calendar = session_calendar(
@@ -928,6 +925,7 @@ def _queue_session_email(
             reference=request.reference,
             location=session.place,
             stamp=utcnow(),
+            also=also_invited,
         )
     now = session_words(session)
     body = render_template(
@@ -945,6 +943,8 @@ def _queue_session_email(
         another_date=another_date,
         still_in=list(still_in),
         still_in_words=references_in_words(still_in),
+        also_invited=also_invited,
+        also_invited_words=references_in_words(also_invited),
         references=references_in_words([request.reference, *also]),
         several=bool(also),
     )
