@@ -2047,6 +2047,25 @@ def test_a_practitioner_with_two_places_in_tomorrows_session_is_reminded_once(
 
 
 @both_databases
+def test_a_reminder_not_sent_yet_names_only_the_places_that_stand(session_app: Flask, smtp_server: SmtpServer) -> None:
+    """Alice's one reminder, queued on her first request and naming both, had not gone when her
+    second left the session: it would have named a request no longer in it."""
+    smtp_server.start()
+    client, first, second, _ = one_person_twice_and_another(
+        session_app, smtp_server, day=uk_today() + dt.timedelta(days=1)
+    )
+    queued_earlier(session_app, 13)
+    with session_app.app_context():
+        assert queue_reminders() == 2  # queued, not sent yet
+    post_form(client, request_url(second), request_url(second, "status"), {"status": "closed"})
+    run_outbox(session_app)
+    reminders = [m for m in smtp_server.mailbox.messages if m["Subject"].startswith("Reminder")]
+    alices = [m for m in reminders if m["To"].lower() == ALICE_AGAIN]
+    assert len(reminders) == 2 and len(alices) == 1
+    assert f"Your reference: {first}" in body_of(alices[0]) and second not in body_of(alices[0])
+
+
+@both_databases
 def test_a_practitioner_with_two_places_in_a_held_session_is_asked_for_feedback_once(
     session_app: Flask, smtp_server: SmtpServer
 ) -> None:

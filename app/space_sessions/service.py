@@ -657,6 +657,18 @@ def leave_session(request: StoredRequest) -> list[str]:
         # They are told this request is no longer in it, with no calendar file: the entry stays.
         if others := practitioner_places(request, session):
             still_in = [other.reference for other, _ in others]
+            for other, _ in others:
+                # A reminder not sent yet names this request too (one reminder for the person): it
+                # goes, and the worker's next pass queues one naming the places that stand.
+                for waiting in [
+                    message
+                    for message in other.outbox
+                    if message.kind == REMINDER
+                    and message.sent_at is None
+                    and message.given_up_at is None
+                    and (message.dedupe_key or "").startswith(f"reminder:{session.uid}:")
+                ]:
+                    other.outbox.remove(waiting)
             _queue_session_email(request, session, CANCELLATION, another_date=another_date, still_in=still_in)
             said.append(
                 f"The practitioner is also in it for {references_in_words(still_in)}, so they will be emailed "
