@@ -654,38 +654,8 @@ def leave_session(request: StoredRequest) -> list[str]:
         # Found: a practitioner invited for two requests in one session (the same work email)
         # was sent a cancellation (METHOD CANCEL, the session's UID) when one of them left it,
         # which took the session out of their calendar although they still had a place in it.
-        # They are told this request is no longer in it, with no calendar file: the entry stays.
         if others := practitioner_places(request, session):
-            still_in = [other.reference for other, _ in others]
-            for other, _ in others:
-                # A reminder not sent yet names this request too (one reminder for the person): it
-                # goes, and the worker's next pass queues one naming the places that stand.
-                for waiting in [
-                    message
-                    for message in other.outbox
-                    if message.kind == REMINDER
-                    and message.sent_at is None
-                    and message.given_up_at is None
-                    and (message.dedupe_key or "").startswith(f"reminder:{session.uid}:")
-                ]:
-                    other.outbox.remove(waiting)
-            _queue_session_email(request, session, CANCELLATION, another_date=another_date, still_in=still_in)
-            said.append(
-                f"The practitioner is also in it for {references_in_words(still_in)}, so they will be emailed "
-                "that this request is no longer in it, with no cancellation: the session stays in their calendar."
-            )
-            if all(other_place.invited_sequence is None for _, other_place in others):
-                # Their calendar had the session through this request alone (found: a request closed
-                # as a repeat of the one put in its session beside it). The other's invitation, the
-                # same event, goes now: it is what a change, a reminder or a cancellation follows.
-                other, other_place = others[0]
-                _queue_session_email(other, session, INVITATION)
-                other_place.invited_sequence = session.sequence
-                audit.add_event("invitation_queued", other.reference, audit.SYSTEM, f"session {session.id}")
-                said.append(
-                    f"The invitation for {other.reference} had not been sent: it is sent now, so that the "
-                    "session in their calendar is kept up to date."
-                )
+            said += _leave_beside_another_place(request, session, others, another_date)
         else:
             _queue_session_email(request, session, CANCELLATION, another_date=another_date)
             said.append("The practitioner will be emailed a cancellation of their invitation.")
@@ -693,6 +663,48 @@ def leave_session(request: StoredRequest) -> list[str]:
         session.cancelled_at = utcnow()
         session.sequence += 1
         said.append("No one else was in that session, so it is cancelled.")
+    return said
+
+
+def _leave_beside_another_place(
+    request: StoredRequest,
+    session: SpaceSession,
+    others: list[tuple[StoredRequest, SessionPlace]],
+    another_date: bool,
+) -> list[str]:
+    """An invited request leaving a session in which its practitioner has other places
+    (``others``, from ``practitioner_places``): they are told this request is no longer in it,
+    with no calendar file, so the session stays in their calendar. Returns what that did, in
+    sentences for the facilitator. No commit."""
+    still_in = [other.reference for other, _ in others]
+    for other, _ in others:
+        # A reminder not sent yet names this request too (one reminder for the person): it goes,
+        # and the worker's next pass queues one naming the places that stand.
+        for waiting in [
+            message
+            for message in other.outbox
+            if message.kind == REMINDER
+            and message.sent_at is None
+            and message.given_up_at is None
+            and (message.dedupe_key or "").startswith(f"reminder:{session.uid}:")
+        ]:
+            other.outbox.remove(waiting)
+    _queue_session_email(request, session, CANCELLATION, another_date=another_date, still_in=still_in)
+    said = [
+        f"The practitioner is also in it for {references_in_words(still_in)}, so they will be emailed "
+        "that this request is no longer in it, with no cancellation: the session stays in their calendar."
+    ]
+    first, first_place = others[0]
+    if all(place.invited_sequence is None for _, place in others) and _queue_session_email(first, session, INVITATION):
+        # Their calendar had the session through this request alone (found: a request closed as a
+        # repeat of the one put in its session beside it). The other's invitation, the same event,
+        # goes now: it is what a change, a reminder or a cancellation follows.
+        first_place.invited_sequence = session.sequence
+        audit.add_event("invitation_queued", first.reference, audit.SYSTEM, f"session {session.id}")
+        said.append(
+            f"The invitation for {first.reference} had not been sent: it is sent now, so that the "
+            "session in their calendar is kept up to date."
+        )
     return said
 
 
