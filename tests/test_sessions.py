@@ -1985,15 +1985,23 @@ def test_a_request_closed_as_a_repeat_of_one_beside_it_in_the_session_leaves_the
 def test_cancelling_a_session_still_cancels_it_for_a_practitioner_with_two_places_in_it(
     session_app: Flask, smtp_server: SmtpServer
 ) -> None:
+    """Everyone is sent the cancellation: Alice once (found: once for each of her requests),
+    naming both; her second request's invitation, not sent yet, never goes."""
     smtp_server.start()
     client, first, second, bobs = one_person_twice_and_another(session_app, smtp_server)
     uid, group = uid_of(session_app, first), session_id_of(session_app, first)
+    assert invite(client, second).status_code == 302  # sent again: waiting when the session is cancelled
+    smtp_server.mailbox.messages.clear()
     cancelled = post_form(client, f"/inbox/sessions/{group}", f"/inbox/sessions/{group}/cancel", CONFIRMED)
     assert cancelled.status_code == 302
     run_outbox(session_app)
     for address in (ALICE, BOB):
-        assert not in_their_calendar(smtp_server, address, uid)
-        assert calendars_to(smtp_server, address)[-1]["METHOD"] == "CANCEL"
+        (cancellation,) = calendars_to(smtp_server, address)
+        assert cancellation["METHOD"] == "CANCEL" and str(cancellation.events[0]["UID"]) == uid
+    assert len(smtp_server.mailbox.messages) == 2
+    alices = next(m for m in smtp_server.mailbox.messages if m["To"] == ALICE)
+    assert first in alices["Subject"] and second in alices["Subject"] and alices["Subject"].startswith("Cancelled")
+    assert f"Your references: {first} and {second}" in body_of(alices) and "is cancelled" in body_of(alices)
     assert {status_of(session_app, reference) for reference in (first, second, bobs)} == {"session_offered"}
 
 

@@ -607,7 +607,8 @@ STARTED_NOT_CANCELLED = (
 
 def cancel_session(session: SpaceSession, actor: str) -> int:
     """Cancel a session still to come: every practitioner invited is sent a cancellation
-    (METHOD CANCEL), and each request goes back to "session offered", out of the session.
+    (METHOD CANCEL; one for a practitioner with several requests in it, naming them all), and
+    each request goes back to "session offered", out of the session.
     Returns the requests moved. A session that has started is refused: each request is marked
     held or not held instead, and no one is sent a cancellation of a session that took place."""
     if session.cancelled_at is not None:
@@ -616,10 +617,19 @@ def cancel_session(session: SpaceSession, actor: str) -> int:
         raise SessionRefused("session", STARTED_NOT_CANCELLED)
     session.cancelled_at = utcnow()
     session.sequence += 1
-    moved = 0
-    for request, place in members(session):
+    in_it = members(session)
+    # One cancellation for each practitioner invited, naming every request of theirs in it (found:
+    # one for each request, so a practitioner with two in the session was sent two).
+    people: dict[str, list[StoredRequest]] = {}
+    for request, place in in_it:
         if place.invited_sequence is not None:
-            _queue_session_email(request, session, CANCELLATION)
+            people.setdefault(practitioner_email(request).lower() or f"request {request.id}", []).append(request)
+    for first, *rest in people.values():
+        for other in rest:
+            _drop_unsent(other)  # its invitation or reminder not sent yet would go after the cancellation
+        _queue_session_email(first, session, CANCELLATION, also=[other.reference for other in rest])
+    moved = 0
+    for request, place in in_it:
         db.session.delete(place)
         if request.status == ARRANGED:
             _move(request, OFFERED, actor, f"session {session.id} cancelled")
@@ -885,6 +895,19 @@ def words_last_sent(request: StoredRequest, session: SpaceSession) -> dict[str, 
     return found.groupdict() if found is not None else None
 
 
+def _drop_unsent(request: StoredRequest) -> None:
+    """Drop the request's invitation and reminder not sent yet: out of date once an invitation
+    (this one replaces it) or a cancellation is queued, as a reminder's text has the session as it
+    was. Left, they would go later with the old time, or be given up as "too late" for a session
+    that has moved."""
+    for waiting in [
+        message
+        for message in request.outbox
+        if message.kind in (INVITATION, REMINDER) and message.sent_at is None and message.given_up_at is None
+    ]:
+        request.outbox.remove(waiting)  # delete-orphan: the row goes at the commit
+
+
 def _queue_session_email(
     request: StoredRequest,
     session: SpaceSession,
@@ -900,8 +923,8 @@ def _queue_session_email(
     request was closed). ``still_in``: for a cancellation, the references of the practitioner's
     other requests still in the session: it says this one is no longer in it, and carries no
     calendar file (a METHOD CANCEL would take the session, which they still have, out of their
-    calendar). ``also``: for a reminder, the references of the practitioner's other requests in
-    the session (one reminder for the person, naming them all).
+    calendar). ``also``: for a reminder or the session's cancellation, the references of the
+    practitioner's other requests in the session (one email for the person, naming them all).
 
     An invitation is sent only before the session starts, and a reminder ("your session is
     tomorrow") only before the session's day begins (``send_before``): the worker gives up on
@@ -913,15 +936,7 @@ def _queue_session_email(
     if not recipient or not organiser:
         return None
     if kind in (INVITATION, CANCELLATION):
-        # What has not gone yet is out of date now: an earlier invitation (this one replaces it)
-        # and a reminder (its text has the session as it was). Left, they would go later with
-        # the old time, or be given up as "too late" for a session that has moved.
-        for waiting in [
-            message
-            for message in request.outbox
-            if message.kind in (INVITATION, REMINDER) and message.sent_at is None and message.given_up_at is None
-        ]:
-            request.outbox.remove(waiting)  # delete-orphan: the row goes at the commit
+        _drop_unsent(request)
     # An update only for a practitioner who was sent an invitation to this session and has not
     # had the change yet; it lists what changed since what they were last sent. ``before`` is
     # that only when they were sent the session as it was just before this change: an update
