@@ -801,7 +801,7 @@ def test_changing_and_cancelling_say_in_words_who_is_sent_what(session_app: Flas
     "Session changed. Updated invitations queued: 0", and cancelling said "Requests moved back to
     session offered: 1": counts after a colon, in the system's words."""
     client, _ = signed_in(session_app)
-    first, second = offered(session_app), offered(session_app)
+    first, second = offered(session_app), offered_by(session_app, "second.practitioner@example.org")
     assert arrange(client, first).status_code == 302
     session_id = session_id_of(session_app, first)
     page_url = f"/inbox/sessions/{session_id}"
@@ -1992,6 +1992,8 @@ def test_cancelling_a_session_still_cancels_it_for_a_practitioner_with_two_place
     uid, group = uid_of(session_app, first), session_id_of(session_app, first)
     assert invite(client, second).status_code == 302  # sent again: waiting when the session is cancelled
     smtp_server.mailbox.messages.clear()
+    asking = " ".join(re.sub(r"<[^>]+>", " ", text(client.get(f"/inbox/sessions/{group}/cancel"))).split())
+    assert f"the 2 practitioners invited ({first}, {second}, {bobs}) will be emailed a cancellation" in asking
     cancelled = post_form(client, f"/inbox/sessions/{group}", f"/inbox/sessions/{group}/cancel", CONFIRMED)
     assert cancelled.status_code == 302
     run_outbox(session_app)
@@ -2015,7 +2017,9 @@ def test_a_moved_session_stays_one_entry_in_the_calendar_of_a_practitioner_with_
     client, first, _, _ = one_person_twice_and_another(session_app, smtp_server)
     uid, group = uid_of(session_app, first), session_id_of(session_app, first)
     smtp_server.mailbox.messages.clear()
-    assert change_session(client, group, start_time="14:00").status_code == 302
+    changed = change_session(client, group, start_time="14:00")
+    assert changed.status_code == 302
+    assert "The 2 practitioners invited will be emailed the update" in text(client.get(changed.location))
     run_outbox(session_app)
     updates = calendars_to(smtp_server, ALICE)
     assert [calendar["METHOD"] for calendar in updates] == ["REQUEST", "REQUEST"]

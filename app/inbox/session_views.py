@@ -557,12 +557,14 @@ def cancel_session(session_id: str) -> Response | str:
 def render_cancel_page(space_session: SpaceSession, problem: str = "") -> str:
     """ "Are you sure?" before cancelling, saying what will happen (``problem``: why the last try did nothing)."""
     in_session = sessions.members(space_session)
+    invited = [stored for stored, place in in_session if place.invited_sequence is not None]
     errors = [{"text": problem, "href": "#cancel-session"}] if problem else []
     return render_template(
         "inbox/cancel_session.html",
         space_session=space_session,
         words=sessions.session_words(space_session),
-        invited=[stored for stored, place in in_session if place.invited_sequence is not None],
+        invited=invited,
+        invited_people=sessions.count_practitioners(invited),
         moving=[stored for stored, _ in in_session if stored.status == sessions.ARRANGED],
         confirm=CONFIRM_CANCEL,
         errors=errors,

@@ -568,7 +568,9 @@ def unchanged(session: SpaceSession, details: SessionDetails) -> bool:
 def change_session(session: SpaceSession, details: SessionDetails, actor: str) -> int:
     """Change a session still to come: its date, time, length, format or place; every
     practitioner already invited is sent the update (same UID, next SEQUENCE). Returns how many
-    were sent one. Refused (``SessionRefused``) once it has started or been cancelled."""
+    practitioners were sent one (``count_practitioners``: one with two requests in it, once; each
+    request's update names its reference). Refused (``SessionRefused``) once it has started or
+    been cancelled."""
     if (refused := cannot_change(session)) is not None:
         raise SessionRefused("session", refused)
     if too_late := deleted_before([request for request, _ in members(session)], details.starts_at):
@@ -579,13 +581,13 @@ def change_session(session: SpaceSession, details: SessionDetails, actor: str) -
     session.format = details.format
     session.place = details.place
     session.sequence += 1
-    updated = 0
+    updated = []
     in_it = members(session)
     for request, place in in_it:
         if place.invited_sequence is not None:
             _queue_session_email(request, session, INVITATION, before=before)
             place.invited_sequence = session.sequence
-            updated += 1
+            updated.append(request)
     # One event for each request in it; for a session with none (none should be changeable: the
     # last request to leave one cancels it, and one held for a request has started), one event
     # with no reference, so that no change goes unrecorded.
@@ -596,7 +598,7 @@ def change_session(session: SpaceSession, details: SessionDetails, actor: str) -
     for reference in references or [None]:
         audit.add_event("session_changed", reference, actor, f"session {session.id}{was}")
     db.session.commit()
-    return updated
+    return count_practitioners(updated)
 
 
 STARTED_NOT_CANCELLED = (
@@ -834,6 +836,12 @@ def practitioner_places(request: StoredRequest, session: SpaceSession) -> list[t
         for other, place in members(session)
         if other.id != request.id and practitioner_email(other).lower() == email
     ]
+
+
+def count_practitioners(requests: Sequence[StoredRequest]) -> int:
+    """How many people these requests are from: one for each work email (its case and spaces
+    aside), and one for each request with none."""
+    return len({practitioner_email(request).lower() or f"request {request.id}" for request in requests})
 
 
 SUBJECTS = {
@@ -1270,6 +1278,7 @@ __all__ = [
     "cancel_session",
     "change_session",
     "changed_since",
+    "count_practitioners",
     "delete_comment",
     "feedback_comments",
     "find_comment",
