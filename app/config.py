@@ -176,6 +176,13 @@ class Config:
     OUTBOX_POLL_SECONDS: int = 5
     OUTBOX_RETRY_SECONDS: int = 60
     OUTBOX_RETRY_MAX_SECONDS: int = 3600
+    # The longest one PDF may take to render (app/pdf_renderer.py): past it the renderer, a child
+    # process, is killed, so a document that makes WeasyPrint hang cannot stop the outbox worker
+    # (the request's PDF is tried again later, as after any renderer fault). Inside a web request
+    # (the supervision record, the questions to prepare) the shorter PAGE limit applies: the
+    # person gets the "try again" page before gunicorn's worker timeout (30 s) ends the page.
+    PDF_RENDER_TIMEOUT_SECONDS: int = 60
+    PDF_RENDER_PAGE_TIMEOUT_SECONDS: int = 20
 
     # Whether the person who asked gets an acknowledgement email (their reference, what happens
     # next, the response time and the facilitators' contact; never case details). Sent only
@@ -473,6 +480,8 @@ MAXIMUMS: dict[str, int] = {
     "OUTBOX_POLL_SECONDS": 3600,
     "OUTBOX_RETRY_SECONDS": 24 * 3600,
     "OUTBOX_RETRY_MAX_SECONDS": 7 * 24 * 3600,
+    "PDF_RENDER_TIMEOUT_SECONDS": 3600,
+    "PDF_RENDER_PAGE_TIMEOUT_SECONDS": 300,
     "INBOX_LOCKOUT_AFTER": 100,
     "INBOX_LOCKOUT_MINUTES": 24 * 60,
     "INBOX_LOCKOUT_MAX_MINUTES": 7 * 24 * 60,

@@ -14,7 +14,8 @@ Each piece of work is claimed with a row lock, ``SELECT … FOR UPDATE SKIP LOCK
 PostgreSQL, held until the result is committed, so several workers (on one host or many)
 can run at once and never make the same PDF or send the same email twice. (SQLite has no
 row locks: run one worker there.) A failure is recorded (the error's type and the mail
-server's words, never case detail), counted, and tried again later, waiting
+server's words, never case detail; for a PDF that took longer than ``PDF_RENDER_TIMEOUT_SECONDS``
+to render, that it did: its renderer, a child process, is then stopped), counted, and tried again later, waiting
 ``OUTBOX_RETRY_SECONDS`` and doubling each time up to ``OUTBOX_RETRY_MAX_SECONDS``; after a
 failed email the pass sends no more (a hung or slow mail server costs at most one send's
 deadline a pass, 3 x ``SMTP_TIMEOUT``: ``mail.smtp_send``), unless the server answered and
@@ -49,12 +50,13 @@ from flask.cli import AppGroup
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import SQLAlchemyError
 
-from . import audit, mail
+from . import audit, mail, pdf_renderer
 from .config import StartupError
 from .extensions import checkpoint_write_ahead_log, db, empty_write_ahead_log
 from .inbox.service import remove_departed_accounts
 from .models import OutboxMessage, StoredRequest, utcnow
 from .pack import current_pack
+from .pdf import PdfRenderTimeout
 from .requests import service
 from .schema import refuse_a_database_out_of_step
 from .sessions import purge_expired_sessions
@@ -101,7 +103,12 @@ def retry_delay(attempts: int) -> dt.timedelta:
 
 def pdf_problem(error: BaseException) -> str:
     """What went wrong making a PDF, for the inbox and the audit log: only the error's type,
-    because a renderer's message may quote the document (and so the case)."""
+    because a renderer's message may quote the document (and so the case); for a render that
+    took too long, that it did and the limit (``PDF_RENDER_TIMEOUT_SECONDS``)."""
+    if isinstance(error, PdfRenderTimeout):
+        return (f"the PDF took longer than {error.seconds:g} s to render and was stopped (PDF_RENDER_TIMEOUT_SECONDS)")[
+            :MAX_PDF_ERROR_LENGTH
+        ]
     return f"the PDF renderer failed ({type(error).__name__})"[:MAX_PDF_ERROR_LENGTH]
 
 
@@ -151,7 +158,12 @@ def make_pdf(request: StoredRequest) -> bool:
     leaves that request to wait its turn, and the next worker goes on to the others. Before, the
     same request was claimed first again at every start, and no later PDF was ever made. (The
     commit also ends the row's lock; the request is not due again until then, so no other
-    worker takes it meanwhile.)"""
+    worker takes it meanwhile.)
+
+    The rendering itself happens in a child process, stopped after ``PDF_RENDER_TIMEOUT_SECONDS``
+    (``app.pdf_renderer``): a document that makes the renderer hang, or take minutes, is recorded
+    as taking too long and tried again later like any other fault, and the pass goes on to the
+    other PDFs and the emails. Before, the worker waited for it for ever and sent nothing."""
     request.pdf_attempts = (request.pdf_attempts or 0) + 1
     request.pdf_next_attempt_at = utcnow() + retry_delay(request.pdf_attempts)
     db.session.commit()
@@ -574,6 +586,7 @@ def worker_command(once: bool, poll_seconds: float | None) -> None:
     poll = max(poll, 0.05)  # a setting of 0 must not spin
     stop = threading.Event()
     click.echo(f"Outbox worker started (looking for work every {poll:g}s; stop with Ctrl+C or SIGTERM).")
+    pdf_renderer.start()  # the PDF renderer's process starts while the worker looks for work
     with stop_on_signals(stop):
         run_worker(stop, poll)
     click.echo("Outbox worker stopped.")

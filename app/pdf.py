@@ -8,6 +8,12 @@ is fetched while rendering: the URL fetcher refuses every URL — http(s), file,
 anything — so text a user typed can never make the renderer read a file or call a server.
 The one image a PDF may show, the partnership's logo, is handed to the renderer from memory
 (``images``, by the address ``LOGO_URL``, which is never fetched).
+
+Rendering happens in a child process, with a time limit (``app.pdf_renderer``): a render that
+takes longer is stopped for real and raises ``PdfRenderTimeout``, so a document that makes
+WeasyPrint hang cannot hold the outbox worker (``PDF_RENDER_TIMEOUT_SECONDS``) or a web page
+(``PDF_RENDER_PAGE_TIMEOUT_SECONDS``, shorter than gunicorn's worker timeout, so the person gets
+the "try again" page).
 """
 
 from __future__ import annotations
@@ -16,7 +22,9 @@ import logging
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from .pdf_parts import PDF_VARIANT, FetchRefused, PdfAttachment, PdfImage
+from flask import current_app, has_app_context, has_request_context
+
+from .pdf_parts import PDF_VARIANT, FetchRefused, PdfAttachment, PdfImage, PdfRendererStopped, PdfRenderTimeout
 
 if TYPE_CHECKING:
     from .pdf_weasyprint import RefusingFetcher
@@ -26,6 +34,21 @@ if TYPE_CHECKING:
 LOGO_URL = "https://space-to-think.invalid/logo"
 
 log = logging.getLogger(__name__)
+
+# The time limits when no setting says (outside an app: benchmarks, a script); the settings'
+# defaults are the same (app/config.py).
+RENDER_TIMEOUT_SECONDS = 60.0
+PAGE_RENDER_TIMEOUT_SECONDS = 20.0
+
+
+def render_time_limit() -> float:
+    """How long a render may take here: ``PDF_RENDER_PAGE_TIMEOUT_SECONDS`` inside a web request,
+    ``PDF_RENDER_TIMEOUT_SECONDS`` elsewhere in the app (the outbox worker, ``flask`` commands)."""
+    if has_request_context():
+        return float(current_app.config.get("PDF_RENDER_PAGE_TIMEOUT_SECONDS") or PAGE_RENDER_TIMEOUT_SECONDS)
+    if has_app_context():
+        return float(current_app.config.get("PDF_RENDER_TIMEOUT_SECONDS") or RENDER_TIMEOUT_SECONDS)
+    return RENDER_TIMEOUT_SECONDS
 
 
 def logo_images(logo: Any) -> dict[str, PdfImage] | None:
@@ -39,16 +62,36 @@ def render_pdf(
     attachments: Sequence[PdfAttachment] = (),
     fetcher: RefusingFetcher | None = None,
     images: Mapping[str, PdfImage] | None = None,
+    timeout: float | None = None,
 ) -> bytes:
     """Render ``html`` as a tagged PDF/UA-1 document, embedding ``attachments``; ``images``:
-    the images it shows, by the address it gives them (``LOGO_URL``)."""
-    from .pdf_weasyprint import RefusingFetcher, write_pdf  # on first use: see app/pdf_weasyprint.py
+    the images it shows, by the address it gives them (``LOGO_URL``).
 
-    fetcher = fetcher or RefusingFetcher(images)
-    pdf = write_pdf(html, attachments, fetcher)
-    if fetcher.refused:
-        log.warning("Refused %d URL(s) while rendering a PDF", len(fetcher.refused))
+    Rendered in a child process (``app.pdf_renderer``), stopped after ``timeout`` seconds
+    (default: ``render_time_limit()``) with ``PdfRenderTimeout``. A ``fetcher`` given is not
+    sent to the child: the child's own refuses the same, hands over the same ``images`` (the
+    fetcher's, when it has them) and its refused addresses are added to ``fetcher.refused``."""
+    from .pdf_renderer import render_in_child
+
+    if fetcher is not None and not images:
+        images = fetcher.images
+    pdf, refused = render_in_child(html, attachments, images, render_time_limit() if timeout is None else timeout)
+    if fetcher is not None:
+        fetcher.refused.extend(refused)
+    if refused:
+        log.warning("Refused %d URL(s) while rendering a PDF", len(refused))
     return pdf
 
 
-__all__ = ["LOGO_URL", "PDF_VARIANT", "FetchRefused", "PdfAttachment", "PdfImage", "logo_images", "render_pdf"]
+__all__ = [
+    "LOGO_URL",
+    "PDF_VARIANT",
+    "FetchRefused",
+    "PdfAttachment",
+    "PdfImage",
+    "PdfRenderTimeout",
+    "PdfRendererStopped",
+    "logo_images",
+    "render_pdf",
+    "render_time_limit",
+]

@@ -16,6 +16,29 @@ class FetchRefused(ValueError):
     """Raised for every URL the renderer asks for (WeasyPrint logs it and carries on)."""
 
 
+class PdfRenderTimeout(TimeoutError):
+    """The renderer took longer than its time limit (``seconds``) and was stopped (``app.pdf_renderer``)."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"the PDF took longer than {seconds:g} s to render and was stopped")
+        self.seconds = seconds
+
+    def __reduce__(self) -> tuple[type[PdfRenderTimeout], tuple[float]]:
+        return type(self), (self.seconds,)
+
+
+class PdfRendererStopped(RuntimeError):
+    """The process rendering the PDF ended before it answered (killed for memory, a crash in a
+    library): ``exitcode`` is its exit status, or minus the signal that ended it."""
+
+    def __init__(self, exitcode: int | None) -> None:
+        super().__init__(f"the PDF renderer stopped before it finished (exit status {exitcode})")
+        self.exitcode = exitcode
+
+    def __reduce__(self) -> tuple[type[PdfRendererStopped], tuple[int | None]]:
+        return type(self), (self.exitcode,)
+
+
 @dataclass(frozen=True)
 class PdfAttachment:
     """A file embedded in the PDF (for example the request as JSON)."""
@@ -34,4 +57,4 @@ class PdfImage:
     mimetype: str
 
 
-__all__ = ["PDF_VARIANT", "FetchRefused", "PdfAttachment", "PdfImage"]
+__all__ = ["PDF_VARIANT", "FetchRefused", "PdfAttachment", "PdfImage", "PdfRenderTimeout", "PdfRendererStopped"]

@@ -36,8 +36,10 @@ def fake_render_pdf(
     attachments: Sequence[PdfAttachment] = (),
     fetcher: RefusingFetcher | None = None,
     images: Mapping[str, PdfImage] | None = None,
+    timeout: float | None = None,
 ) -> bytes:
-    """A one-page PDF titled like ``html``, embedding ``attachments`` as the real renderer does."""
+    """A one-page PDF titled like ``html``, embedding ``attachments`` as the real renderer does
+    (in this process, and at once: ``timeout`` is never reached)."""
     writer = pypdf.PdfWriter()
     writer.add_blank_page(width=595, height=842)  # A4, in points
     title = re.search(r"<title>(.*?)</title>", html, re.S)

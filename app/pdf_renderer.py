@@ -1,0 +1,287 @@
+"""Rendering in a child process, with a time limit: a renderer that hangs is stopped for real.
+
+WeasyPrint is a Python library over C ones (Pango, HarfBuzz, Fontconfig): a document that makes
+it loop, or take minutes, cannot be interrupted from the thread that called it. Before, such a
+render held the outbox worker for ever (no PDF, no email of any kind, and nothing said why), and
+in a web request it held the page until gunicorn killed its worker, with no page at all.
+
+So ``app.pdf.render_pdf`` hands the HTML to a child process and waits at most the time limit
+for the PDF. A child that has not answered by then is killed (SIGKILL: a stuck C library does
+not act on anything gentler), ``PdfRenderTimeout`` is raised, and a new child is started at
+once, so the next render does not wait for it. A child that dies mid-render (killed for
+memory, a crash in a library) gives ``PdfRendererStopped`` and is replaced the same way: the
+caller's process carries on either way.
+
+Children are started from multiprocessing's fork server, which has already imported
+WeasyPrint (``app.pdf_weasyprint``): each starts in milliseconds, and none is forked from a
+process with threads (a web server's, a database pool's). A child is kept and reused, so a
+render pays only for sending the HTML and the PDF through a pipe (a few milliseconds:
+docs/PERFORMANCE.md). Each process that renders keeps its own children: one, or more while
+several of its threads render at once (up to ``MAX_IDLE`` are kept). A child ends when the
+process that started it does, or as soon as it finishes the render in hand if that process was
+killed (it then finds its pipe closed).
+
+Nothing the document says leaves the child except the PDF and, as before, WeasyPrint's own
+warnings (logged by the caller's process under the same logger names) and the addresses the
+fetcher refused.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import pickle
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Mapping, Sequence
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+from .pdf_parts import PdfAttachment, PdfImage, PdfRendererStopped, PdfRenderTimeout
+
+log = logging.getLogger(__name__)
+
+# The folder ``app`` is in: the child imports it from there, as this process did.
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+# Children kept waiting for work once their render is done (the rest are stopped).
+MAX_IDLE = 2
+# What the child runs. It needs this module, app.pdf_parts and app.pdf_weasyprint, not the web
+# app: ``app`` is given as a bare package, without running app/__init__.py (Flask, SQLAlchemy and
+# every blueprint), which would double the child's start-up time (about 1 s) and its memory.
+_CHILD_CODE = (
+    "import sys, types; package = types.ModuleType('app'); package.__path__ = [{app!r}]; "
+    "sys.modules['app'] = package; from app.pdf_renderer import serve; serve({fd}, {parent})"
+)
+# How long a killed child is given to be gone.
+_REAP_SECONDS = 5.0
+# How often a child checks that the process that started it is still there.
+_PARENT_CHECK_SECONDS = 1.0
+
+
+# --- the child ----------------------------------------------------------------------------------
+
+
+class _KeptRecords(logging.Handler):
+    """Keeps what the renderer logs (warnings and worse) during one render, for the parent."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.records: list[tuple[str, int, str]] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            self.records.append((record.name, record.levelno, record.getMessage()))
+        except Exception:  # noqa: BLE001 — a record that cannot be put in words is left out, never the PDF
+            self.records.append((record.name, record.levelno, str(record.msg)))
+
+
+def _picklable(error: Exception) -> Exception:
+    """``error`` if it can be sent to the parent, else a RuntimeError naming its type."""
+    try:
+        pickle.loads(pickle.dumps(error))  # noqa: S301 — the bytes made on the line itself: nothing from outside
+    except Exception:  # noqa: BLE001 — any exception pickle cannot carry
+        return RuntimeError(f"the PDF renderer failed ({type(error).__name__})")
+    return error
+
+
+def _end_with_parent(parent: int) -> None:
+    """End this process once the one that started it has gone, even in the middle of a render
+    (the pipe closing ends it between renders): a stuck child must not outlive a killed parent."""
+    while os.getppid() == parent:
+        time.sleep(_PARENT_CHECK_SECONDS)
+    os._exit(1)
+
+
+def serve(fd: int, parent: int) -> None:
+    """The child: render each document sent on ``fd``, reply with the PDF (or the error), until
+    the pipe closes or ``parent`` ends. Ctrl+C in a terminal reaches the whole process group:
+    the parent decides when the child stops, so the child ignores it."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_end_with_parent, args=(parent,), name="parent-watch", daemon=True).start()
+    connection = Connection(fd)
+    from .pdf_weasyprint import RefusingFetcher, write_pdf
+
+    kept = _KeptRecords()
+    root = logging.getLogger()
+    root.handlers[:] = [kept]
+    root.setLevel(logging.WARNING)
+    connection.send(("ready",))
+    while True:
+        try:
+            html, attachments, images = connection.recv()
+        except (EOFError, OSError):
+            return  # the parent has gone
+        kept.records = []
+        fetcher = RefusingFetcher(images)
+        try:
+            reply: tuple[Any, ...] = ("pdf", write_pdf(html, attachments, fetcher), fetcher.refused, kept.records)
+        except Exception as error:  # noqa: BLE001 — any renderer fault goes back to the caller, who decides
+            reply = ("error", _picklable(error), fetcher.refused, kept.records)
+        try:
+            connection.send(reply)
+        except (OSError, ValueError):
+            return
+
+
+# --- the parent ---------------------------------------------------------------------------------
+
+
+class _Child:
+    """One child process and the parent's end of its pipe (a socket pair)."""
+
+    def __init__(self) -> None:
+        ours, theirs = socket.socketpair()
+        try:
+            code = _CHILD_CODE.format(app=str(PROJECT_ROOT / "app"), fd=theirs.fileno(), parent=os.getpid())
+            self.process = subprocess.Popen(  # noqa: S603 — our own interpreter and code, nothing typed
+                [sys.executable, "-c", code],
+                pass_fds=(theirs.fileno(),),
+                stdin=subprocess.DEVNULL,
+                close_fds=True,
+            )
+        except BaseException:
+            ours.close()
+            raise
+        finally:
+            theirs.close()
+        self.connection = Connection(ours.detach())
+        self.ready = False
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def render(self, job: tuple[Any, ...], deadline: float, seconds: float) -> tuple[Any, ...]:
+        """Send ``job`` and wait for the reply until ``deadline`` (``time.monotonic``); a child
+        still starting is waited for within the same time."""
+        if not self.ready:
+            self._answer(deadline, seconds)
+            self.ready = True
+        self.connection.send(job)
+        return self._answer(deadline, seconds)
+
+    def _answer(self, deadline: float, seconds: float) -> tuple[Any, ...]:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0 or not self.connection.poll(remaining):
+            raise PdfRenderTimeout(seconds)
+        try:
+            answer: tuple[Any, ...] = self.connection.recv()
+        except (EOFError, OSError):
+            try:
+                code = self.process.wait(_REAP_SECONDS)
+            except subprocess.TimeoutExpired:
+                code = None
+            raise PdfRendererStopped(code) from None
+        return answer
+
+    def stop(self) -> None:
+        """Kill the child (it may be stuck in a C library) and wait for it to be gone."""
+        with contextlib.suppress(OSError):
+            self.connection.close()
+        if self.process.poll() is None:
+            self.process.kill()
+        try:
+            self.process.wait(_REAP_SECONDS)
+        except subprocess.TimeoutExpired:
+            log.warning("A PDF renderer process (%d) did not end when killed", self.process.pid)
+
+
+_lock = threading.Lock()
+_idle: list[_Child] = []
+
+
+def _forget_children_after_fork() -> None:
+    """A process forked from one that renders (gunicorn's workers with --preload) starts its
+    own children: the ones it inherited belong to its parent, so it neither uses nor stops them."""
+    global _lock
+    _lock = threading.Lock()
+    _idle.clear()
+
+
+os.register_at_fork(after_in_child=_forget_children_after_fork)
+
+
+def _take() -> _Child:
+    with _lock:
+        while _idle:
+            child = _idle.pop()
+            if child.alive():
+                return child
+            child.stop()
+    return _Child()
+
+
+def _give_back(child: _Child) -> None:
+    with _lock:
+        if len(_idle) < MAX_IDLE:
+            _idle.append(child)
+            return
+    child.stop()
+
+
+def start() -> None:
+    """Start a child ahead of the first render (the outbox worker does, as it starts), so that
+    render does not wait for it."""
+    with _lock:
+        if _idle:
+            return
+    _give_back(_Child())
+
+
+def stop_all() -> None:
+    """Stop every idle child (tests; a process ending stops its children by itself)."""
+    with _lock:
+        children = list(_idle)
+        _idle.clear()
+    for child in children:
+        child.stop()
+
+
+def child_pids() -> list[int]:
+    """The process ids of the children waiting for work (tests)."""
+    with _lock:
+        return [child.pid for child in _idle]
+
+
+def render_in_child(
+    html: str,
+    attachments: Sequence[PdfAttachment],
+    images: Mapping[str, PdfImage] | None,
+    seconds: float,
+) -> tuple[bytes, list[str]]:
+    """The PDF of ``html`` and the addresses the fetcher refused, rendered in a child process.
+
+    Raises ``PdfRenderTimeout`` if it takes more than ``seconds`` (the child is killed, and a
+    new one started for the next render), ``PdfRendererStopped`` if the child died, or the
+    renderer's own error."""
+    deadline = time.monotonic() + seconds
+    child = _take()
+    try:
+        answer = child.render((html, list(attachments), dict(images or {})), deadline, seconds)
+    except (PdfRenderTimeout, PdfRendererStopped):
+        child.stop()
+        start()  # the next render finds a child ready
+        raise
+    except BaseException:
+        child.stop()  # interrupted mid-exchange (Ctrl+C, a pipe error): its answer would go to the next render
+        raise
+    _give_back(child)
+    kind, result, refused, records = answer
+    for name, level, message in records:
+        logging.getLogger(name).log(level, "%s", message)
+    if kind == "error":
+        raise result
+    return result, refused
+
+
+__all__ = ["MAX_IDLE", "child_pids", "render_in_child", "serve", "start", "stop_all"]
