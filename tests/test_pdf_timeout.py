@@ -1,0 +1,166 @@
+"""A PDF renderer that hangs or takes far too long cannot stop the service: each render runs in a
+child process (app/pdf_renderer.py) that is killed past its time limit.
+
+Found (robustness review): WeasyPrint ran in the caller's process with no limit. A document that
+made it hang held the outbox worker for ever (no facilitators' email, invitation or cancellation
+went until someone restarted it, and nothing said why), and a page rendering a PDF until gunicorn
+killed its worker (no page at all).
+
+Everything here renders with the real WeasyPrint. A render "too long" is a real one: an ordinary
+request's PDF against a limit of 0.05 s (it takes a few tenths of a second); a renderer that
+hangs is a real child process frozen with SIGSTOP, which answers nothing until it is killed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import logging
+import os
+import signal
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from app import pdf_renderer
+from app.extensions import db
+from app.models import AuditEvent, StoredRequest, utcnow
+from app.outbox import run_pass
+from app.pdf import PdfRendererStopped, PdfRenderTimeout, render_pdf
+from support.mail import SmtpServer
+from support.pdf import pdf_attachment_json
+from support.submission import SUPERVISION_PATH, VALID_DETAILS, make_request, to_outcome
+
+pytestmark = pytest.mark.real_pdf
+
+SIMPLE = """<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8"><title>A test</title></head>
+<body><h1>Hello</h1><p>Plain text</p></body></html>"""
+LATER = dt.timedelta(days=2)  # past any retry wait
+TOO_LONG = "the PDF took longer than 0.05 s to render and was stopped (PDF_RENDER_TIMEOUT_SECONDS)"
+
+
+def renderer_processes() -> set[int]:
+    """The PDF renderer processes this process started and that still exist (zombies included:
+    a child killed and never waited for still has its /proc entry)."""
+    found = set()
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            command = (entry / "cmdline").read_bytes()
+        except (OSError, IndexError, ValueError):
+            continue  # ended while being read
+        if parent == os.getpid() and b"app.pdf_renderer" in command:
+            found.add(int(entry.name))
+    return found
+
+
+def gone(pid: int) -> bool:
+    return not Path(f"/proc/{pid}").exists()
+
+
+@pytest.fixture
+def warm_renderer() -> int:
+    """A renderer process that has started and made a PDF, as in a worker that has been running
+    for a while: the limit then times the render itself, not the process starting. Its id."""
+    assert render_pdf(SIMPLE).startswith(b"%PDF-")
+    [pid] = pdf_renderer.child_pids()
+    return pid
+
+
+def test_a_request_pdf_that_takes_too_long_is_stopped_and_the_other_emails_still_go(
+    mail_app: Flask, smtp_server: SmtpServer, warm_renderer: int, caplog: pytest.LogCaptureFixture
+) -> None:
+    smtp_server.start()
+    mail_app.config.update(PDF_RENDER_TIMEOUT_SECONDS=0.05, SEND_ACKNOWLEDGEMENTS=True)
+    caplog.set_level(logging.WARNING)
+    with mail_app.app_context():
+        reference = make_request().request.reference
+        result = run_pass()
+        # The PDF is given up on for now; the acknowledgement waiting beside it goes in the same pass.
+        assert (result.pdfs_made, result.pdfs_failed, result.sent) == (0, 1, 1)
+        stored = db.session.scalar(select(StoredRequest))
+        assert stored.pdf is None and stored.pdf_attempts == 1
+        assert stored.pdf_error == TOO_LONG
+        assert stored.pdf_next_attempt_at > utcnow()  # tried again later, with the usual backoff
+        failed = db.session.scalars(select(AuditEvent.detail).where(AuditEvent.action == "pdf_failed")).all()
+        assert failed == [f"attempt 1: {TOO_LONG}"]
+    [acknowledgement] = smtp_server.mailbox.messages
+    assert acknowledgement["To"] == VALID_DETAILS["email"]
+    assert f"PDF for request {reference} not made (attempt 1): {TOO_LONG}" in caplog.text
+    for value in (VALID_DETAILS["name"], VALID_DETAILS["reflection"][:40]):
+        assert value not in caplog.text  # the log says how long, never what the request says
+
+    # The renderer was stopped for real: its process is gone, and a new one waits for the next PDF.
+    assert gone(warm_renderer)
+    assert renderer_processes() == set(pdf_renderer.child_pids()) and warm_renderer not in renderer_processes()
+
+    mail_app.config.update(PDF_RENDER_TIMEOUT_SECONDS=60)
+    with mail_app.app_context():
+        result = run_pass(now=utcnow() + LATER)
+        assert (result.pdfs_made, result.pdfs_failed, result.sent) == (1, 0, 1)
+        stored = db.session.scalar(select(StoredRequest))
+        assert stored.pdf.startswith(b"%PDF-") and stored.pdf_attempts == 2 and stored.pdf_error is None
+    facilitators = smtp_server.mailbox.messages[1]
+    [attached] = [part.get_content() for part in facilitators.iter_attachments()]
+    assert pdf_attachment_json(attached)["reference"] == reference
+
+
+def test_a_renderer_that_hangs_is_killed_at_the_limit_and_the_next_pdf_is_made(warm_renderer: int) -> None:
+    os.kill(warm_renderer, signal.SIGSTOP)  # frozen: it will never answer
+    started = time.monotonic()
+    with pytest.raises(PdfRenderTimeout):
+        render_pdf(SIMPLE, timeout=1)
+    assert time.monotonic() - started < 10  # the limit, then the kill: not for ever
+    assert gone(warm_renderer)  # killed and waited for: no process left, not even a zombie
+    assert renderer_processes() == set(pdf_renderer.child_pids())
+    assert render_pdf(SIMPLE).startswith(b"%PDF-")  # a new renderer makes the next one
+
+
+def test_a_renderer_that_dies_mid_render_gives_an_error_and_the_next_pdf_is_made(warm_renderer: int) -> None:
+    os.kill(warm_renderer, signal.SIGSTOP)
+    ended = False
+
+    def kill_it() -> None:
+        nonlocal ended
+        os.kill(warm_renderer, signal.SIGKILL)  # killed for memory, say, while the caller waits
+        ended = True
+
+    timer = threading.Timer(0.3, kill_it)
+    timer.start()
+    try:
+        with pytest.raises(PdfRendererStopped, match="exit status -9"):
+            render_pdf(SIMPLE, timeout=30)
+    finally:
+        timer.join()
+    assert ended and gone(warm_renderer)
+    assert render_pdf(SIMPLE).startswith(b"%PDF-")
+    assert renderer_processes() == set(pdf_renderer.child_pids())
+
+
+def test_a_pdf_made_in_a_page_that_takes_too_long_gives_the_try_again_page(
+    app: Flask, client: FlaskClient, warm_renderer: int
+) -> None:
+    """The page's own limit applies in a web request (PDF_RENDER_TIMEOUT_SECONDS is the worker's),
+    so the person gets the branded page before gunicorn's worker timeout, not a 500 or nothing."""
+    app.config.update(PDF_RENDER_PAGE_TIMEOUT_SECONDS=0.05, PDF_RENDER_TIMEOUT_SECONDS=60)
+    response = client.get("/questions-to-prepare.pdf")
+    assert response.status_code == 503
+    assert "The questions could not be made into a PDF just now" in html.unescape(response.get_data(as_text=True))
+    assert gone(warm_renderer)
+    assert render_pdf(SIMPLE).startswith(b"%PDF-")  # outside a page: its replacement is up and warm
+    to_outcome(client, SUPERVISION_PATH)
+    response = client.get("/request/supervision-record.pdf")
+    assert response.status_code == 503
+    assert "The supervision record could not be made just now" in html.unescape(response.get_data(as_text=True))
+
+    app.config.update(PDF_RENDER_PAGE_TIMEOUT_SECONDS=20)  # trying again, within the limit, works
+    for address in ("/questions-to-prepare.pdf", "/request/supervision-record.pdf"):
+        response = client.get(address)
+        assert response.status_code == 200 and response.get_data().startswith(b"%PDF-")
