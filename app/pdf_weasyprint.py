@@ -1,9 +1,10 @@
 """WeasyPrint itself: the only module that imports it.
 
-Imported by ``app.pdf.render_pdf`` the first time a PDF is made, not when the app starts:
-WeasyPrint takes about half a second to import, which every ``flask`` command and every web
-worker that never makes a PDF would otherwise pay. A broken WeasyPrint install therefore
-shows when a PDF is first made (the outbox worker records the failure and tries again; the
+Imported by the process that renders the PDFs (``app.pdf_renderer``, a child of the app's
+process started for the first PDF), not when the app starts: WeasyPrint takes about half a
+second to import, which every ``flask`` command and every web worker that never makes a PDF
+would otherwise pay. A broken WeasyPrint install therefore shows when a PDF is first made (the
+child ends at once, the outbox worker records the failure and tries again; the
 questions-to-prepare page gives the branded error page), not at start-up.
 """
 

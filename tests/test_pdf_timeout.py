@@ -71,6 +71,7 @@ def warm_renderer() -> int:
     for a while: the limit then times the render itself, not the process starting. Its id."""
     assert render_pdf(SIMPLE).startswith(b"%PDF-")
     [pid] = pdf_renderer.child_pids()
+    assert pid > 0 and pid in renderer_processes()  # ours: the tests signal it, and nothing else
     return pid
 
 
