@@ -101,9 +101,12 @@ def _end_with_parent(parent: int) -> None:
 
 def serve(fd: int, parent: int) -> None:
     """The child: render each document sent on ``fd``, reply with the PDF (or the error), until
-    the pipe closes or ``parent`` ends. Ctrl+C in a terminal reaches the whole process group:
-    the parent decides when the child stops, so the child ignores it."""
+    the pipe closes or ``parent`` ends. The parent decides when the child stops: Ctrl+C in a
+    terminal reaches the whole process group, and systemd's SIGTERM the whole service, and the
+    outbox worker finishes the PDF in hand before it stops, so the child ignores both (it ends
+    when the parent has gone, or is killed)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     threading.Thread(target=_end_with_parent, args=(parent,), name="parent-watch", daemon=True).start()
     connection = Connection(fd)
     from .pdf_weasyprint import RefusingFetcher, write_pdf
@@ -112,7 +115,10 @@ def serve(fd: int, parent: int) -> None:
     root = logging.getLogger()
     root.handlers[:] = [kept]
     root.setLevel(logging.WARNING)
-    connection.send(("ready",))
+    try:
+        connection.send(("ready",))
+    except OSError:
+        return  # the parent went while this process started
     while True:
         try:
             html, attachments, images = connection.recv()
@@ -144,6 +150,7 @@ class _Child:
                 [sys.executable, "-c", code],
                 pass_fds=(theirs.fileno(),),
                 stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,  # nothing to say; it keeps no pipe of the caller's open
                 close_fds=True,
             )
         except BaseException:
