@@ -28,6 +28,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from app import pdf_renderer
+from app.config import ConfigError, load_config
 from app.extensions import db
 from app.models import AuditEvent, StoredRequest, utcnow
 from app.outbox import run_pass
@@ -165,3 +166,19 @@ def test_a_pdf_made_in_a_page_that_takes_too_long_gives_the_try_again_page(
     for address in ("/questions-to-prepare.pdf", "/request/supervision-record.pdf"):
         response = client.get(address)
         assert response.status_code == 200 and response.get_data().startswith(b"%PDF-")
+
+
+@pytest.mark.parametrize(
+    "environ, refused",
+    [
+        ({"PDF_RENDER_TIMEOUT_SECONDS": "0"}, r"^PDF_RENDER_TIMEOUT_SECONDS must be 1 or more, but it is 0\."),
+        ({"PDF_RENDER_TIMEOUT_SECONDS": "3601"}, r"^PDF_RENDER_TIMEOUT_SECONDS must be 3,600 or less"),
+        ({"PDF_RENDER_PAGE_TIMEOUT_SECONDS": "soon"}, r"^PDF_RENDER_PAGE_TIMEOUT_SECONDS must be a whole number"),
+        ({"PDF_RENDER_PAGE_TIMEOUT_SECONDS": "301"}, r"^PDF_RENDER_PAGE_TIMEOUT_SECONDS must be 300 or less"),
+    ],
+)
+def test_a_time_limit_that_cannot_work_stops_start_up_naming_it(environ: dict[str, str], refused: str) -> None:
+    with pytest.raises(ConfigError, match=refused):
+        load_config(environ=environ)
+    defaults = load_config(environ={})
+    assert (defaults["PDF_RENDER_TIMEOUT_SECONDS"], defaults["PDF_RENDER_PAGE_TIMEOUT_SECONDS"]) == (60, 20)
