@@ -180,9 +180,10 @@ class Config:
     # process, is killed, so a document that makes WeasyPrint hang cannot stop the outbox worker
     # (the request's PDF is tried again later, as after any renderer fault). Inside a web request
     # (the supervision record, the questions to prepare) the shorter PAGE limit applies: the
-    # person gets the "try again" page before gunicorn's worker timeout (30 s) ends the page.
+    # person gets the "try again" page before gunicorn's worker timeout (30 s) ends the page,
+    # even when a renderer must start first (up to 10 s more: app.pdf_renderer.START_SECONDS).
     PDF_RENDER_TIMEOUT_SECONDS: int = 60
-    PDF_RENDER_PAGE_TIMEOUT_SECONDS: int = 20
+    PDF_RENDER_PAGE_TIMEOUT_SECONDS: int = 15
 
     # Whether the person who asked gets an acknowledgement email (their reference, what happens
     # next, the response time and the facilitators' contact; never case details). Sent only

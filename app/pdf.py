@@ -24,7 +24,15 @@ from typing import TYPE_CHECKING, Any
 
 from flask import current_app, has_app_context, has_request_context
 
-from .pdf_parts import PDF_VARIANT, FetchRefused, PdfAttachment, PdfImage, PdfRendererStopped, PdfRenderTimeout
+from .pdf_parts import (
+    PDF_VARIANT,
+    FetchRefused,
+    PdfAttachment,
+    PdfImage,
+    PdfRendererNotStarted,
+    PdfRendererStopped,
+    PdfRenderTimeout,
+)
 
 if TYPE_CHECKING:
     from .pdf_weasyprint import RefusingFetcher
@@ -38,7 +46,7 @@ log = logging.getLogger(__name__)
 # The time limits when no setting says (outside an app: benchmarks, a script); the settings'
 # defaults are the same (app/config.py).
 RENDER_TIMEOUT_SECONDS = 60.0
-PAGE_RENDER_TIMEOUT_SECONDS = 20.0
+PAGE_RENDER_TIMEOUT_SECONDS = 15.0
 
 
 def render_time_limit() -> float:
@@ -90,6 +98,7 @@ __all__ = [
     "PdfAttachment",
     "PdfImage",
     "PdfRenderTimeout",
+    "PdfRendererNotStarted",
     "PdfRendererStopped",
     "logo_images",
     "render_pdf",

@@ -27,6 +27,17 @@ class PdfRenderTimeout(TimeoutError):
         return type(self), (self.seconds,)
 
 
+class PdfRendererNotStarted(RuntimeError):
+    """A new renderer process was not ready within ``seconds`` (``app.pdf_renderer.START_SECONDS``)."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"the PDF renderer did not start within {seconds:g} s")
+        self.seconds = seconds
+
+    def __reduce__(self) -> tuple[type[PdfRendererNotStarted], tuple[float]]:
+        return type(self), (self.seconds,)
+
+
 class PdfRendererStopped(RuntimeError):
     """The process rendering the PDF ended before it answered (killed for memory, a crash in a
     library): ``exitcode`` is its exit status, or minus the signal that ended it."""
@@ -57,4 +68,12 @@ class PdfImage:
     mimetype: str
 
 
-__all__ = ["PDF_VARIANT", "FetchRefused", "PdfAttachment", "PdfImage", "PdfRenderTimeout", "PdfRendererStopped"]
+__all__ = [
+    "PDF_VARIANT",
+    "FetchRefused",
+    "PdfAttachment",
+    "PdfImage",
+    "PdfRenderTimeout",
+    "PdfRendererNotStarted",
+    "PdfRendererStopped",
+]

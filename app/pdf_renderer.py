@@ -12,14 +12,18 @@ once, so the next render does not wait for it. A child that dies mid-render (kil
 memory, a crash in a library) gives ``PdfRendererStopped`` and is replaced the same way: the
 caller's process carries on either way.
 
-Children are started from multiprocessing's fork server, which has already imported
-WeasyPrint (``app.pdf_weasyprint``): each starts in milliseconds, and none is forked from a
-process with threads (a web server's, a database pool's). A child is kept and reused, so a
-render pays only for sending the HTML and the PDF through a pipe (a few milliseconds:
-docs/PERFORMANCE.md). Each process that renders keeps its own children: one, or more while
-several of its threads render at once (up to ``MAX_IDLE`` are kept). A child ends when the
-process that started it does, or as soon as it finishes the render in hand if that process was
-killed (it then finds its pipe closed).
+A child is a new interpreter (``subprocess``: fork and exec at once, safe in a process with
+threads, as a web server's and a database pool's are), importing only WeasyPrint and the three
+``app.pdf*`` modules it needs, not the web app (``_CHILD_CODE``): about a second to start. It is
+kept and reused, so a render pays only for sending the HTML and the PDF through a pipe (under a
+millisecond: docs/PERFORMANCE.md). The time limit counts from when the document is sent: a
+child still starting (the first PDF of a process, the next after a kill) is given up to
+``START_SECONDS`` more, so a limit shorter than a start cannot stop every PDF for good, and a
+page's worst case stays known (``START_SECONDS`` + ``PDF_RENDER_PAGE_TIMEOUT_SECONDS``, under
+gunicorn's 30 s). Each process that renders keeps its own children: one, or more while several
+of its threads render at once (up to ``MAX_IDLE`` are kept). A child ends when the process that
+started it does (it finds its pipe closed), even in the middle of a render (it checks its
+parent every second).
 
 Nothing the document says leaves the child except the PDF and, as before, WeasyPrint's own
 warnings (logged by the caller's process under the same logger names) and the addresses the
@@ -43,7 +47,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-from .pdf_parts import PdfAttachment, PdfImage, PdfRendererStopped, PdfRenderTimeout
+from .pdf_parts import PdfAttachment, PdfImage, PdfRendererNotStarted, PdfRendererStopped, PdfRenderTimeout
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +63,9 @@ _CHILD_CODE = (
     "import sys, types; package = types.ModuleType('app'); package.__path__ = [{app!r}]; "
     "sys.modules['app'] = package; from app.pdf_renderer import serve; serve({fd}, {parent})"
 )
+# How long a new child may take to be ready (the interpreter and WeasyPrint's import, about 1 s),
+# apart from the render's own time limit.
+START_SECONDS = 10.0
 # How long a killed child is given to be gone.
 _REAP_SECONDS = 5.0
 # How often a child checks that the process that started it is still there.
@@ -168,19 +175,24 @@ class _Child:
     def alive(self) -> bool:
         return self.process.poll() is None
 
-    def render(self, job: tuple[Any, ...], deadline: float, seconds: float) -> tuple[Any, ...]:
-        """Send ``job`` and wait for the reply until ``deadline`` (``time.monotonic``); a child
-        still starting is waited for within the same time."""
+    def render(self, job: tuple[Any, ...], seconds: float) -> tuple[Any, ...]:
+        """Send ``job`` and wait ``seconds`` for the reply; a child still starting is first given
+        up to ``START_SECONDS`` to be ready."""
         if not self.ready:
-            self._answer(deadline, seconds)
+            if self._answer(time.monotonic() + START_SECONDS) is None:
+                raise PdfRendererNotStarted(START_SECONDS)
             self.ready = True
         self.connection.send(job)
-        return self._answer(deadline, seconds)
+        answer = self._answer(time.monotonic() + seconds)
+        if answer is None:
+            raise PdfRenderTimeout(seconds)
+        return answer
 
-    def _answer(self, deadline: float, seconds: float) -> tuple[Any, ...]:
+    def _answer(self, deadline: float) -> tuple[Any, ...] | None:
+        """What the child says by ``deadline`` (``time.monotonic``), or None."""
         remaining = deadline - time.monotonic()
         if remaining <= 0 or not self.connection.poll(remaining):
-            raise PdfRenderTimeout(seconds)
+            return None
         try:
             answer: tuple[Any, ...] = self.connection.recv()
         except (EOFError, OSError):
@@ -269,13 +281,13 @@ def render_in_child(
     """The PDF of ``html`` and the addresses the fetcher refused, rendered in a child process.
 
     Raises ``PdfRenderTimeout`` if it takes more than ``seconds`` (the child is killed, and a
-    new one started for the next render), ``PdfRendererStopped`` if the child died, or the
+    new one started for the next render), ``PdfRendererStopped`` if the child died,
+    ``PdfRendererNotStarted`` if a new child was not ready within ``START_SECONDS``, or the
     renderer's own error."""
-    deadline = time.monotonic() + seconds
     child = _take()
     try:
-        answer = child.render((html, list(attachments), dict(images or {})), deadline, seconds)
-    except (PdfRenderTimeout, PdfRendererStopped):
+        answer = child.render((html, list(attachments), dict(images or {})), seconds)
+    except (PdfRenderTimeout, PdfRendererStopped, PdfRendererNotStarted):
         child.stop()
         start()  # the next render finds a child ready
         raise
@@ -291,4 +303,4 @@ def render_in_child(
     return result, refused
 
 
-__all__ = ["MAX_IDLE", "child_pids", "render_in_child", "serve", "start", "stop_all"]
+__all__ = ["MAX_IDLE", "START_SECONDS", "child_pids", "render_in_child", "serve", "start", "stop_all"]

@@ -18,6 +18,8 @@ import html
 import logging
 import os
 import signal
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -45,9 +47,10 @@ LATER = dt.timedelta(days=2)  # past any retry wait
 TOO_LONG = "the PDF took longer than 0.05 s to render and was stopped (PDF_RENDER_TIMEOUT_SECONDS)"
 
 
-def renderer_processes() -> set[int]:
-    """The PDF renderer processes this process started and that still exist (zombies included:
-    a child killed and never waited for still has its /proc entry)."""
+def renderer_processes(of: int | None = None) -> set[int]:
+    """The PDF renderer processes this process (or process ``of``) started and that still exist
+    (zombies included: a child killed and never waited for still has its /proc entry)."""
+    parent_wanted = os.getpid() if of is None else of
     found = set()
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
@@ -57,7 +60,7 @@ def renderer_processes() -> set[int]:
             command = (entry / "cmdline").read_bytes()
         except (OSError, IndexError, ValueError):
             continue  # ended while being read
-        if parent == os.getpid() and b"app.pdf_renderer" in command:
+        if parent == parent_wanted and b"app.pdf_renderer" in command:
             found.add(int(entry.name))
     return found
 
@@ -156,16 +159,81 @@ def test_a_pdf_made_in_a_page_that_takes_too_long_gives_the_try_again_page(
     assert response.status_code == 503
     assert "The questions could not be made into a PDF just now" in html.unescape(response.get_data(as_text=True))
     assert gone(warm_renderer)
-    assert render_pdf(SIMPLE).startswith(b"%PDF-")  # outside a page: its replacement is up and warm
     to_outcome(client, SUPERVISION_PATH)
     response = client.get("/request/supervision-record.pdf")
     assert response.status_code == 503
     assert "The supervision record could not be made just now" in html.unescape(response.get_data(as_text=True))
 
-    app.config.update(PDF_RENDER_PAGE_TIMEOUT_SECONDS=20)  # trying again, within the limit, works
+    app.config.update(PDF_RENDER_PAGE_TIMEOUT_SECONDS=15)  # trying again, within the limit, works
     for address in ("/questions-to-prepare.pdf", "/request/supervision-record.pdf"):
         response = client.get(address)
         assert response.status_code == 200 and response.get_data().startswith(b"%PDF-")
+
+
+def test_the_worker_process_gives_up_on_a_renderer_that_hangs_and_carries_on(app: Flask) -> None:
+    """The real ``flask outbox worker``, its renderer frozen (SIGSTOP: it never answers): before,
+    the worker waited for ever. Now it stops the renderer at the limit, records why, and the
+    PDF is made by a new renderer on the next try."""
+    env = {
+        **os.environ,
+        "APP_ENV": "test",
+        "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+        "PYTHONWARNINGS": "error",
+        "PDF_RENDER_TIMEOUT_SECONDS": "1",
+        "OUTBOX_RETRY_SECONDS": "1",
+    }
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "flask", "--app", "wsgi", "outbox", "worker", "--poll", "0.2"],
+        cwd=Path(__file__).resolve().parents[1],
+        env=env,
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not (renderers := renderer_processes(of=worker.pid)) and time.monotonic() < deadline:
+            assert worker.poll() is None, worker.communicate()
+            time.sleep(0.05)
+        [renderer] = renderers  # started with the worker, before any work
+        first = make_pdf_through(worker, app, deadline)  # the renderer is up and has made a PDF
+        os.kill(renderer, signal.SIGSTOP)
+        reference = make_pdf_through(worker, app, deadline)
+        assert gone(renderer)
+        left = renderer_processes(of=worker.pid)
+        assert left and renderer not in left
+        worker.send_signal(signal.SIGTERM)
+        out, err = worker.communicate(timeout=30)
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+            worker.communicate()
+    assert worker.returncode == 0, err
+    assert "Outbox worker: Made 0 PDFs (1 failed)" in out and "Outbox worker: Made 1 PDF (0 failed)" in out
+    too_long = "the PDF took longer than 1 s to render and was stopped (PDF_RENDER_TIMEOUT_SECONDS)"
+    assert f"PDF for request {reference} not made (attempt 1): {too_long}" in err
+    with app.app_context():
+        attempts = dict(db.session.execute(select(StoredRequest.reference, StoredRequest.pdf_attempts)).all())
+        assert attempts == {first: 1, reference: 2}
+        failed = db.session.scalars(select(AuditEvent.detail).where(AuditEvent.action == "pdf_failed")).all()
+        assert failed == [f"attempt 1: {too_long}"]
+    ended = time.monotonic() + 10
+    while not all(map(gone, left)) and time.monotonic() < ended:
+        time.sleep(0.05)
+    assert all(map(gone, left))  # the worker's renderer ended with it: nothing left behind
+
+
+def make_pdf_through(worker: subprocess.Popen[str], app: Flask, deadline: float) -> str:
+    """Store a request and wait for the running ``worker`` to make its PDF; its reference."""
+    with app.app_context():
+        reference = make_request().request.reference
+    made = None
+    while made is None and time.monotonic() < deadline and worker.poll() is None:
+        time.sleep(0.1)
+        with app.app_context():
+            made = db.session.scalar(select(StoredRequest.pdf_made_at).where(StoredRequest.reference == reference))
+    assert made is not None, "the worker did not make the PDF"
+    return str(reference)
 
 
 @pytest.mark.parametrize(
@@ -181,4 +249,4 @@ def test_a_time_limit_that_cannot_work_stops_start_up_naming_it(environ: dict[st
     with pytest.raises(ConfigError, match=refused):
         load_config(environ=environ)
     defaults = load_config(environ={})
-    assert (defaults["PDF_RENDER_TIMEOUT_SECONDS"], defaults["PDF_RENDER_PAGE_TIMEOUT_SECONDS"]) == (60, 20)
+    assert (defaults["PDF_RENDER_TIMEOUT_SECONDS"], defaults["PDF_RENDER_PAGE_TIMEOUT_SECONDS"]) == (60, 15)
