@@ -66,6 +66,9 @@ _CHILD_CODE = (
 # How long a new child may take to be ready (the interpreter and WeasyPrint's import, about 1 s),
 # apart from the render's own time limit.
 START_SECONDS = 10.0
+# A kept child whose pipe closes this soon after it is given a document had ended before (a
+# process killed a moment ago can still look alive): the document goes to a new child, once.
+_DEAD_ON_ARRIVAL_SECONDS = 0.5
 # How long a killed child is given to be gone.
 _REAP_SECONDS = 5.0
 # How often a child checks that the process that started it is still there.
@@ -182,7 +185,10 @@ class _Child:
             if self._answer(time.monotonic() + START_SECONDS) is None:
                 raise PdfRendererNotStarted(START_SECONDS)
             self.ready = True
-        self.connection.send(job)
+        try:
+            self.connection.send(job)
+        except OSError:  # it ended while waiting for work (killed for memory, say)
+            raise self._stopped() from None
         answer = self._answer(time.monotonic() + seconds)
         if answer is None:
             raise PdfRenderTimeout(seconds)
@@ -196,12 +202,16 @@ class _Child:
         try:
             answer: tuple[Any, ...] = self.connection.recv()
         except (EOFError, OSError):
-            try:
-                code = self.process.wait(_REAP_SECONDS)
-            except subprocess.TimeoutExpired:
-                code = None
-            raise PdfRendererStopped(code) from None
+            raise self._stopped() from None
         return answer
+
+    def _stopped(self) -> PdfRendererStopped:
+        """The error for a child that has ended, with its exit status once it is known."""
+        try:
+            code: int | None = self.process.wait(_REAP_SECONDS)
+        except subprocess.TimeoutExpired:
+            code = None
+        return PdfRendererStopped(code)
 
     def stop(self) -> None:
         """Kill the child (it may be stuck in a C library) and wait for it to be gone."""
@@ -272,6 +282,23 @@ def child_pids() -> list[int]:
         return [child.pid for child in _idle]
 
 
+class _DeadOnArrival(Exception):
+    """A kept child was found to have ended as it was given the document."""
+
+
+def _render(child: _Child, job: tuple[Any, ...], seconds: float) -> tuple[Any, ...]:
+    """``child.render``, telling apart a kept child that had ended while it waited for work
+    (killed for memory, say, just before: it looked alive, and the document went into its
+    pipe) by its error coming at once, within ``_DEAD_ON_ARRIVAL_SECONDS``."""
+    reused, sent = child.ready, time.monotonic()
+    try:
+        return child.render(job, seconds)
+    except PdfRendererStopped:
+        if reused and time.monotonic() - sent < _DEAD_ON_ARRIVAL_SECONDS:
+            raise _DeadOnArrival from None
+        raise
+
+
 def render_in_child(
     html: str,
     attachments: Sequence[PdfAttachment],
@@ -284,12 +311,21 @@ def render_in_child(
     new one started for the next render), ``PdfRendererStopped`` if the child died,
     ``PdfRendererNotStarted`` if a new child was not ready within ``START_SECONDS``, or the
     renderer's own error."""
+    job = (html, list(attachments), dict(images or {}))
     child = _take()
     try:
-        answer = child.render((html, list(attachments), dict(images or {})), seconds)
+        try:
+            answer = _render(child, job, seconds)
+        except _DeadOnArrival:
+            child.stop()
+            child = _Child()  # once: this one has not been given anything yet
+            answer = child.render(job, seconds)
     except (PdfRenderTimeout, PdfRendererStopped, PdfRendererNotStarted):
         child.stop()
-        start()  # the next render finds a child ready
+        try:
+            start()  # the next render finds a child ready
+        except OSError as error:  # the next render tries again; this one's error is the one to report
+            log.warning("A new PDF renderer process could not be started (%s)", type(error).__name__)
         raise
     except BaseException:
         child.stop()  # interrupted mid-exchange (Ctrl+C, a pipe error): its answer would go to the next render
