@@ -15,11 +15,11 @@ PostgreSQL, held until the result is committed, so several workers (on one host 
 can run at once and never make the same PDF or send the same email twice. (SQLite has no
 row locks: run one worker there.) A failure is recorded (the error's type and the mail
 server's words, never case detail; for a PDF that took longer than ``PDF_RENDER_TIMEOUT_SECONDS``
-to render, that it did: its renderer, a child process, is then stopped), counted, and tried again later, waiting
-``OUTBOX_RETRY_SECONDS`` and doubling each time up to ``OUTBOX_RETRY_MAX_SECONDS``; after a
-failed email the pass sends no more (a hung or slow mail server costs at most one send's
-deadline a pass, 3 x ``SMTP_TIMEOUT``: ``mail.smtp_send``), unless the server answered and
-refused only that email (its address or its content).
+to render, that it did: its renderer, a child process, is then stopped), counted, and tried
+again later, waiting ``OUTBOX_RETRY_SECONDS`` and doubling each time up to
+``OUTBOX_RETRY_MAX_SECONDS``; after a failed email the pass sends no more (a hung or slow mail
+server costs at most one send's deadline a pass, 3 x ``SMTP_TIMEOUT``: ``mail.smtp_send``),
+unless the server answered and refused only that email (its address or its content).
 Two exceptions, given up on and shown in the inbox: an email to the person who asked whose
 address the mail server refuses for good ("550 no such mailbox"), and an email that is no use
 late, not sent by its ``send_before`` (a session's invitation once the session has started, a
@@ -106,9 +106,8 @@ def pdf_problem(error: BaseException) -> str:
     because a renderer's message may quote the document (and so the case); for a render that
     took too long, that it did and the limit (``PDF_RENDER_TIMEOUT_SECONDS``)."""
     if isinstance(error, PdfRenderTimeout):
-        return (f"the PDF took longer than {error.seconds:g} s to render and was stopped (PDF_RENDER_TIMEOUT_SECONDS)")[
-            :MAX_PDF_ERROR_LENGTH
-        ]
+        limit = f"{error.seconds:g} s"
+        return f"the PDF took longer than {limit} to render and was stopped (PDF_RENDER_TIMEOUT_SECONDS)"
     return f"the PDF renderer failed ({type(error).__name__})"[:MAX_PDF_ERROR_LENGTH]
 
 
