@@ -59,6 +59,14 @@ def render_time_limit() -> float:
     return RENDER_TIMEOUT_SECONDS
 
 
+def render_problem(error: BaseException) -> str:
+    """What went wrong making a PDF in a page, for the log: the error's type only (a renderer's
+    message may quote the document), and for a render stopped at its limit, that limit."""
+    if isinstance(error, PdfRenderTimeout):
+        return f"{type(error).__name__}: took longer than {error.seconds:g} s, PDF_RENDER_PAGE_TIMEOUT_SECONDS"
+    return type(error).__name__
+
+
 def logo_images(logo: Any) -> dict[str, PdfImage] | None:
     """``render_pdf``'s ``images`` for the partnership's logo (its file's ``logo``: bytes, type),
     by ``LOGO_URL``, the address the PDF templates give it (pdf/_partnership.html); None without one."""
@@ -102,5 +110,6 @@ __all__ = [
     "PdfRendererStopped",
     "logo_images",
     "render_pdf",
+    "render_problem",
     "render_time_limit",
 ]

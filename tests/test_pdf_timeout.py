@@ -170,7 +170,7 @@ def test_a_renderer_that_ended_while_waiting_for_work_is_replaced_unseen(warm_re
 
 
 def test_a_pdf_made_in_a_page_that_takes_too_long_gives_the_try_again_page(
-    app: Flask, client: FlaskClient, warm_renderer: int
+    app: Flask, client: FlaskClient, warm_renderer: int, caplog: pytest.LogCaptureFixture
 ) -> None:
     """The page's own limit applies in a web request (PDF_RENDER_TIMEOUT_SECONDS is the worker's),
     so the person gets the branded page before gunicorn's worker timeout, not a 500 or nothing."""
@@ -183,6 +183,9 @@ def test_a_pdf_made_in_a_page_that_takes_too_long_gives_the_try_again_page(
     response = client.get("/request/supervision-record.pdf")
     assert response.status_code == 503
     assert "The supervision record could not be made just now" in html.unescape(response.get_data(as_text=True))
+    too_long = "PdfRenderTimeout: took longer than 0.05 s, PDF_RENDER_PAGE_TIMEOUT_SECONDS"
+    assert f"The questions to prepare could not be made into a PDF ({too_long})" in caplog.text
+    assert f"The supervision record could not be made ({too_long})" in caplog.text
 
     app.config.update(PDF_RENDER_PAGE_TIMEOUT_SECONDS=15)  # trying again, within the limit, works
     for address in ("/questions-to-prepare.pdf", "/request/supervision-record.pdf"):

@@ -16,7 +16,7 @@ from ..journey import current_state, has_journey, journey_url
 from ..models import utcnow
 from ..outbox import untried_for_too_long
 from ..pack import current_pack, current_partnership
-from ..pdf import LOGO_URL, logo_images, render_pdf
+from ..pdf import LOGO_URL, logo_images, render_pdf, render_problem
 from ..rate_limits import rate_limit_store_answers
 from ..schema import schema_is_current, takes_writes
 from ..sessions import CLEARED_KEY, expired_session, refresh_step, reset_session
@@ -245,7 +245,7 @@ def questions_to_prepare_pdf() -> Response | tuple[str, int]:
     try:
         pdf = questions_pdf(pack, mode, render)
     except Exception as error:  # noqa: BLE001 — any renderer fault gives a page that says what to do, never a 500
-        current_app.logger.warning("The questions to prepare could not be made into a PDF (%s)", type(error).__name__)
+        current_app.logger.warning("The questions to prepare could not be made into a PDF (%s)", render_problem(error))
         back_url = url_for("main.questions_to_prepare_page")
         if mode != "myself":
             back_url += f"?mode={mode}"  # one of the modes prepare_mode allows: nothing typed

@@ -60,6 +60,7 @@ from ..journey import (
 from ..mail import pdf_filename
 from ..models import utcnow
 from ..pack import current_contacts, current_pack
+from ..pdf import render_problem
 from ..rate_limits import WAITS, SiteWideLimitExceeded, limit_hit, limit_period, wait_words
 from ..rules import JourneyState, evaluate
 from ..sessions import not_the_persons_activity, session_expired
@@ -721,7 +722,7 @@ def supervision_record() -> Response | tuple[str, int]:
     try:
         pdf = supervision_record_pdf(state, utcnow())
     except Exception as error:  # noqa: BLE001 — any renderer fault gives a page, never a 500
-        log.warning("The supervision record could not be made (%s)", type(error).__name__)
+        log.warning("The supervision record could not be made (%s)", render_problem(error))
         back_url = url_for("requests.submitted") if reference else url_for("wizard.result")
         return render_template("requests/record_unavailable.html", what="supervision_record", back_url=back_url), 503
     if from_stored is not None:
