@@ -48,7 +48,7 @@ QUESTIONS: dict[str, dict[str, Label]] = {
     "unshared_concern": {
         "yes": r"Yes",
         "shared": r"No, it has already been shared",
-        "no_concern": r"No, (I have|there is) no concern of that kind",
+        "no_concern": r"No, (I have|the practitioner has) no concern of that kind",
     },
     "allegation": {"yes": r"Yes", "no": r"No"},
     "adult_at_risk": {
