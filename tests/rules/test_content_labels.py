@@ -1,4 +1,5 @@
-"""The installed pack's answers, word for word as CONTENT.md ("Questions") gives them.
+"""The installed pack's answers, word for word as CONTENT.md ("Questions") gives them, and
+each question's hint as CONTENT.md ("Hints") gives it.
 
 CONTENT.md writes the answers in the practitioner's words ("I", "my"), so the practitioner's
 labels are compared with it exactly, in order; the wording in supervision says the same
@@ -57,6 +58,31 @@ ANSWERS: dict[str, tuple[str, ...]] = {
         "will act on it through the usual procedures.",
     ),
 }
+# CONTENT.md, "Hints": what each question's hint must say, in either mode (the words may be
+# plainer, and speak of "you" or "the practitioner"); the questions it gives no hint have none.
+YOU = r"(you|your|the practitioner|the practitioner's)"
+HINTS: dict[str, tuple[str, ...]] = {
+    "immediate_danger": (
+        r"[Ss]ignificant harm means ill-treatment or neglect that seriously affects a child's health or development",
+        r"physical, sexual or emotional abuse, (and|or) neglect",
+    ),
+    "unshared_concern": (r"In Salford, .*children's social care.* through the Bridge Partnership",),
+    "allegation": (
+        r"colleague",
+        r"has harmed or may have harmed a child",
+        r"may have committed an offence against a child",
+        r"has behaved towards a child in a way that suggests they may (pose a risk of harm|be a risk to children)",
+        r"has behaved in a way that suggests they may not be suitable to work with children",
+    ),
+    "serious_incident": (
+        r"The partnership may need to carry out a rapid review or a child safeguarding practice review",
+    ),
+    "disagreement": (rf"A reflective space can help {YOU} think, but it cannot change another agency's decision",),
+    "decision_needed": (r"Space to Think does not make decisions about a child's care or plan",),
+    "criteria": (r"Select all that apply",),
+    "multi_agency": (r"Space to Think brings together professionals from different agencies",),
+    "supervision_discussed": (rf"Space to Think works alongside {YOU} supervision, not instead of it",),
+}
 SPEAKS_AS_I = re.compile(r"\b(I|I'm|me|my|myself)\b")
 
 
@@ -78,3 +104,15 @@ def test_no_answer_in_supervision_speaks_as_i_for_the_practitioner(question_id: 
     assert question is not None
     for option in question.options:
         assert not SPEAKS_AS_I.search(option.label.supervision), option.label.supervision
+
+
+@pytest.mark.parametrize("mode", ["practitioner", "supervision"])
+@pytest.mark.parametrize("question_id", tuple(ANSWERS))
+def test_each_question_carries_content_mds_hint(question_id: str, mode: str) -> None:
+    question = PACK.question(question_id)
+    assert question is not None
+    hint = " ".join(question.hint.for_mode(mode).split()) if question.hint is not None else ""
+    if question_id not in HINTS:
+        assert not hint
+    for words in HINTS.get(question_id, ()):
+        assert re.search(words, hint), (words, hint)
