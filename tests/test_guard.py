@@ -176,6 +176,16 @@ def test_dates_of_birth(text: str) -> None:
 
 
 @pytest.mark.parametrize(
+    "text, found",
+    [("DOB: 03/2015", "DOB: 03/2015"), ("born 3/2015", "born 3/2015"), ("D.O.B. 12/03/2019", "D.O.B. 12/03/2019")],
+)
+def test_a_date_of_birth_is_quoted_whole(text: str, found: str) -> None:
+    """Found (content review): "DOB: 03/2015" was quoted on the warning as "DOB: 03/20", as if
+    the person had written that: the month and year's year was cut to its first two digits."""
+    assert kinds(text) == [("date_of_birth", found)]
+
+
+@pytest.mark.parametrize(
     "code",
     [
         "M6 5FX",

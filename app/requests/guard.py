@@ -180,7 +180,7 @@ _MONTH_DAY_YEAR = re.compile(rf"(?<![\w]){_MONTH}\s{{1,10}}{_DAY},?\s{{1,10}}{_Y
 # flagged: the child's age band is asked for anyway).
 _BIRTH = re.compile(
     r"(?<![\w])(?:d\.?\s?o\.?\s?b\.?|date\s{1,10}of\s{1,10}birth|born(?:\s{1,10}(?:on|in))?|birthday(?:\s{1,10}is)?)"
-    rf"[\s:\-]{{0,10}}(?:the\s{{1,10}})?(?:[0-3]?\d(?:st|nd|rd|th)?(?:\s{{1,10}}of)?\s{{1,10}}{_ANY_MONTH}|{_ANY_MONTH}(?:\s{{1,10}}\d{{1,4}})?|\d{{1,4}}[/.\-]\d{{1,2}}(?:[/.\-]\d{{1,4}})?)",
+    rf"[\s:\-]{{0,10}}(?:the\s{{1,10}})?(?:[0-3]?\d(?:st|nd|rd|th)?(?:\s{{1,10}}of)?\s{{1,10}}{_ANY_MONTH}|{_ANY_MONTH}(?:\s{{1,10}}\d{{1,4}})?|\d{{1,4}}[/.\-]\d{{1,4}}(?:[/.\-]\d{{1,4}})?)",
     re.IGNORECASE,
 )
 
