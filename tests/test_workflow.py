@@ -242,7 +242,7 @@ def test_the_practitioner_is_acknowledged_and_the_facilitators_get_a_link(
         from app.pack import current_contacts
 
         emergency = current_contacts().emergency
-    assert "call 999 in an emergency:" in body and "- Emergency services: 999" in body
+    assert "call 999 in an emergency:" in body and "- Police emergency: 999" in body
     for contact in emergency:
         assert f"- {contact.name}: {contact.phone or contact.detail}" in body
     assert any("social care" in contact.name.lower() and contact.phone for contact in emergency)

@@ -116,3 +116,12 @@ def test_each_question_carries_content_mds_hint(question_id: str, mode: str) -> 
         assert not hint
     for words in HINTS.get(question_id, ()):
         assert re.search(words, hint), (words, hint)
+
+
+def test_the_999_contact_is_named_as_contents_table_names_it() -> None:
+    """CONTENT.md's contacts table: "Police emergency | 999 | tel:999". The card said "Emergency
+    services", which does not say whom 999 is for here: the police, for a child in immediate danger."""
+    contacts = load_contacts()
+    emergency = contacts.get("police_emergency")
+    assert emergency is not None and emergency.phone == "999"
+    assert emergency.name == "Police emergency"
