@@ -50,10 +50,11 @@ def test_request_is_emailed_with_its_pdf(mail_app, smtp_server: SmtpServer) -> N
         for detail in CASE_DETAILS:  # the body carries no case details
             assert detail not in body and detail not in str(message["Subject"])
         # Found: "This email holds no case details. Store the attachment securely" read as if the
-        # PDF held none either. It holds the requester's details and the reflection: the text says so.
+        # PDF held none either. It holds the practitioner's details and the reflection: the text says
+        # so. ("The requester's name" read, in supervision, as the manager's: it is the practitioner's.)
         assert "This email holds no case details" not in body
         assert (
-            "The text of this email holds no case details, but the attached PDF does: the requester's name, "
+            "The text of this email holds no case details, but the attached PDF does: the practitioner's name, "
             "work email and phone number, and what they want to reflect on." in body
         )
         assert "Store the PDF securely, and delete it and this email when they are no longer needed." in body
