@@ -9,13 +9,10 @@ import datetime as dt
 import html
 import io
 import json
-import os
 import select as select_module
 import signal
 import socket
 import sqlite3
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -35,6 +32,7 @@ from app.outbox import claim_message, claim_pdf_job, retry_delay, run_pass
 from support import both_databases
 from support.mail import Mailbox, SmtpServer, only_message
 from support.pdf import pdf_attachment_json
+from support.servers import outbox_worker_process
 from support.submission import VALID_DETAILS, fill_details, make_request, run_outbox, to_outcome
 from test_inbox import signed_in, upload, valid_document
 
@@ -509,20 +507,7 @@ def test_the_worker_runs_until_sigterm_and_stops_cleanly(app: Flask, tmp_path: P
     with app.app_context():
         db.session.execute(update(JourneySessionRow).values(expires_at=utcnow() - dt.timedelta(minutes=1)))
         db.session.commit()
-    env = {
-        **os.environ,
-        "APP_ENV": "test",
-        "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
-        "PYTHONWARNINGS": "error",
-    }
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "flask", "--app", "wsgi", "outbox", "worker", "--poll", "0.2"],
-        cwd=Path(__file__).resolve().parents[1],
-        env=env,
-        text=True,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
+    worker = outbox_worker_process(app.config["SQLALCHEMY_DATABASE_URI"])
     try:
         deadline = time.monotonic() + 60
         made = None

@@ -19,7 +19,6 @@ import logging
 import os
 import signal
 import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
@@ -37,6 +36,7 @@ from app.outbox import run_pass
 from app.pdf import PdfRendererStopped, PdfRenderTimeout, render_pdf
 from support.mail import SmtpServer
 from support.pdf import pdf_attachment_json
+from support.servers import outbox_worker_process
 from support.submission import SUPERVISION_PATH, VALID_DETAILS, make_request, to_outcome
 
 pytestmark = pytest.mark.real_pdf
@@ -197,21 +197,10 @@ def test_the_worker_process_gives_up_on_a_renderer_that_hangs_and_carries_on(app
     """The real ``flask outbox worker``, its renderer frozen (SIGSTOP: it never answers): before,
     the worker waited for ever. Now it stops the renderer at the limit, records why, and the
     PDF is made by a new renderer on the next try."""
-    env = {
-        **os.environ,
-        "APP_ENV": "test",
-        "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
-        "PYTHONWARNINGS": "error",
-        "PDF_RENDER_TIMEOUT_SECONDS": "3",  # a frozen renderer reaches any limit: this one, not a cold render
-        "OUTBOX_RETRY_SECONDS": "1",
-    }
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "flask", "--app", "wsgi", "outbox", "worker", "--poll", "0.2"],
-        cwd=Path(__file__).resolve().parents[1],
-        env=env,
-        text=True,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
+    worker = outbox_worker_process(
+        app.config["SQLALCHEMY_DATABASE_URI"],
+        PDF_RENDER_TIMEOUT_SECONDS="3",  # a frozen renderer reaches any limit: this one, not a cold render
+        OUTBOX_RETRY_SECONDS="1",
     )
     try:
         deadline = time.monotonic() + 60

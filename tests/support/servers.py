@@ -26,6 +26,20 @@ ROOT = Path(__file__).resolve().parents[2]
 START_TIMEOUT = 30.0
 
 
+def outbox_worker_process(database_url: str, **settings: str) -> subprocess.Popen[str]:
+    """The real ``flask outbox worker`` (polling every 0.2 s) on ``database_url``, in test
+    settings with ``settings`` added, warnings as errors; its output to pipes (text)."""
+    env = {**os.environ, "APP_ENV": "test", "DATABASE_URL": database_url, "PYTHONWARNINGS": "error", **settings}
+    return subprocess.Popen(
+        [sys.executable, "-m", "flask", "--app", "wsgi", "outbox", "worker", "--poll", "0.2"],
+        cwd=ROOT,
+        env=env,
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+
+
 def free_port() -> int:
     """A TCP port on 127.0.0.1 nobody is listening on (right now)."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
