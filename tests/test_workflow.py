@@ -632,6 +632,28 @@ def test_paging_keeps_the_filters(app: Flask, monkeypatch) -> None:
     assert listed(second) == references[2:]
 
 
+def test_each_page_of_a_long_list_has_a_title_of_its_own(app: Flask, monkeypatch) -> None:
+    """The page number is in the title, as GOV.UK's pagination asks (WCAG 2.4.2): browser tabs,
+    history and a screen reader's first words tell page 1 from page 2. One page says none."""
+    import re
+
+    monkeypatch.setattr(listing, "PAGE_SIZE", 2)
+    client, _ = signed_in(app)
+    for day in (1, 2, 3):
+        new_request(app, received=dt.datetime(2026, 1, day, 9), status="in_triage")
+
+    def title(url: str) -> str:
+        found = re.search(r"<title>\s*(.*?)\s*–", text(client.get(url)), re.S)
+        assert found, url
+        return found.group(1)
+
+    assert title("/inbox") == "Requests (page 1 of 2)"
+    assert title("/inbox?page=2") == "Requests (page 2 of 2)"
+    assert title("/inbox?status=in_triage&page=2") == "Requests: in triage (page 2 of 2)"
+    monkeypatch.setattr(listing, "PAGE_SIZE", 50)
+    assert title("/inbox") == "Requests"
+
+
 # --- the workflow: every move, allowed and refused --------------------------------------------
 
 
