@@ -431,6 +431,30 @@ def test_identifying_joining_instructions_are_an_error_that_cannot_be_missed(app
     assert f'action="{page_url}"' in page and 'id="change-session"' in page
 
 
+def test_two_sessions_on_one_day_have_titles_of_their_own(app: Flask) -> None:
+    """Found: a session's page, and the page that asks before cancelling it, were titled by the
+    day alone, so two sessions on one day had the same title in the browser's tabs and history
+    and to a screen reader (WCAG 2.4.2); the time is in the heading and the title now."""
+    client, _ = signed_in(app)
+    morning, afternoon = offered(app), offered(app)
+    day = uk_today() + dt.timedelta(days=7)
+    assert arrange_with(client, morning, session_form(day, start_time="10:00")).status_code == 302
+    assert arrange_with(client, afternoon, session_form(day, start_time="14:00")).status_code == 302
+
+    def title(url: str) -> str:
+        found = re.search(r"<title>\s*(.*?)\s*–", text(client.get(url)), re.S)
+        assert found, url
+        return found.group(1)
+
+    pages = [f"/inbox/sessions/{session_id_of(app, reference)}" for reference in (morning, afternoon)]
+    titles = [title(url) for url in pages]
+    asks = [title(f"{url}/cancel") for url in pages]
+    assert titles[0] != titles[1] and asks[0] != asks[1]
+    assert titles[0].endswith(" at 10:00am") and titles[1].endswith(" at 2:00pm")
+    assert asks[1].endswith(" at 2:00pm?")
+    assert f'<h1 class="govuk-heading-l">{asks[1]}</h1>' in text(client.get(f"{pages[1]}/cancel"))
+
+
 def test_cancelling_a_session_asks_first_and_says_what_will_happen(session_app: Flask) -> None:
     """Found: one press of "Cancel the session" emailed a cancellation to everyone invited."""
     client, _ = signed_in(session_app)
