@@ -761,8 +761,8 @@ def test_saving_a_session_page_opened_before_a_colleague_changed_it_undoes_nothi
     assert (
         "The session has not been changed: its date changed while this page was open (in another tab, or by "
         f"another facilitator). It is now on {moved_to:%A} {moved_to.day} {moved_to:%B %Y} at 10:00am (UK time), "
-        "1 hour 30 minutes, in person. The form below now shows the session as it is, with the changes you made "
-        "kept. Check it, then select Save the changes"
+        "1 hour 30 minutes, in person. The form below now shows the session as it is, apart from what you "
+        "changed, which is kept. Check it, then select Save the changes"
     ) in page
     with session_app.app_context():
         found = db.session.get(SpaceSession, session_id)
@@ -2111,6 +2111,10 @@ def test_a_practitioner_with_two_places_in_a_held_session_is_asked_for_feedback_
     client, first, second, bobs = one_person_twice_and_another(session_app, smtp_server)
     session_has_started(session_app, first)
     smtp_server.mailbox.messages.clear()
+    # The hint beside "held" says so, not that every request held sends a link.
+    assert "give feedback (once for each session, if two of their requests are in it)" in text(
+        client.get(request_url(second))
+    )
     for reference in (first, second, bobs):
         assert outcome(client, reference, "held").status_code == 302
         assert status_of(session_app, reference) == "session_held"

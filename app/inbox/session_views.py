@@ -441,7 +441,7 @@ def changed_meanwhile_on_session_page(space_session: SpaceSession, form: Session
     if changed:
         listed = changed[0] if len(changed) == 1 else ", ".join(changed[:-1]) + " and " + changed[-1]
         what = f"its {listed} changed {while_open}"
-        form_now = "The form below now shows the session as it is, with the changes you made kept"
+        form_now = "The form below now shows the session as it is, apart from what you changed, which is kept"
     else:
         what = "this page's record of the session could not be read, so the page may have been out of date"
         form_now = "The form below shows what you entered"
