@@ -183,9 +183,24 @@ def spelled_out(acronym: str, text: str) -> bool:
 def _initials_fit(acronym: str, words: str) -> bool:
     """Whether the letters of ``acronym`` are, in order, first letters of ``words`` (split at
     spaces, hyphens and slashes; "of", "the" and the like may come between):
-    "multi-agency safeguarding hub" fits MASH."""
-    letters = iter(word[0].upper() for word in re.split(r"[\s\-‐–—/]+", words) if word[:1].isalpha())
+    "multi-agency safeguarding hub" fits MASH. A word in quotes counts from its first letter
+    ("the ‘Early Help Assessment’ (EHA)"), and a word in capitals gives each of its letters, as
+    an acronym within the name does ("HM Revenue and Customs (HMRC)", "SEND Information, Advice
+    and Support Service (SENDIASS)"), but not the acronym itself ("the EDT (EDT)"). Found
+    (review): both were refused as unexplained."""
+    letters = iter(
+        letter
+        for word in (part.lstrip(_BEFORE_A_WORD) for part in re.split(r"[\s\-‐‑–—/]+", words))
+        if word[:1].isalpha()
+        for letter in (word if _CAPITALS_WORD.fullmatch(word) and acronym not in word else word[0].upper())
+    )
     return all(any(letter == initial for initial in letters) for letter in acronym)
+
+
+# What may come before a word's first letter: quotes and brackets ("‘Early", "[Multi").
+_BEFORE_A_WORD = "\"'‘’“”([{"
+# A word in capitals (an acronym within a name), before any punctuation after it ("HM", "SEND,").
+_CAPITALS_WORD = re.compile(r"[A-Z]{2,}(?=[^A-Za-z]*$)[^A-Za-z]*")
 
 
 def _unexplained(sequence: _Sequence, glossary: dict[str, str]) -> Iterator[tuple[str, str, int | None, str]]:

@@ -951,6 +951,25 @@ def test_words_in_brackets_that_do_not_spell_the_acronym_do_not_explain_it(
     assert check_rules(DEFAULT_PACK, write_pack(contacts, name="contacts.yaml")).problems == ()
 
 
+@pytest.mark.parametrize(
+    "text, acronym",
+    [
+        ("Ask for an ‘Early Help Assessment’ (EHA).", "EHA"),
+        ('Refer through the "Multi-Agency Safeguarding Hub" (MASH).', "MASH"),
+        ("Tell HM Revenue and Customs (HMRC).", "HMRC"),
+        ("Ask the SEND Information, Advice and Support Service (SENDIASS).", "SENDIASS"),
+        ("Refer through the multi\u2011agency safeguarding hub (MASH).", "MASH"),  # a non-breaking hyphen
+    ],
+)
+def test_a_name_in_quotes_or_holding_an_acronym_explains_its_acronym(text: str, acronym: str) -> None:
+    """Found (review): a name in quotes, or with an acronym of its own in it ("HM", "SEND"), was
+    refused as not saying what its acronym stands for, which real guidance writes that way."""
+    from app.rules.validate import spelled_out
+
+    assert spelled_out(acronym, text)
+    assert not spelled_out(acronym, f"Call the {acronym} ({acronym}).")  # its own letters say nothing
+
+
 @pytest.mark.parametrize("written, read, wanted", [("Yes", True, '{both: "Yes"}'), ("No", False, '{both: "No"}')])
 def test_an_answer_written_yes_or_no_without_its_wording_says_how_to_write_it(
     pack_data: dict, write_pack: Callable[[Any], Path], written: str, read: bool, wanted: str
