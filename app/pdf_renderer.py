@@ -119,7 +119,15 @@ def serve(fd: int, parent: int) -> None:
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     threading.Thread(target=_end_with_parent, args=(parent,), name="parent-watch", daemon=True).start()
     connection = Connection(fd)
-    from .pdf_weasyprint import RefusingFetcher, write_pdf
+    try:
+        from .pdf_weasyprint import RefusingFetcher, write_pdf
+    except Exception as error:
+        # WeasyPrint missing or broken (a library it loads is not installed): the caller's error
+        # is this one, by its type (the inbox says "OSError", not that the renderer stopped), and
+        # the traceback goes to the standard error, for whoever mends it.
+        with contextlib.suppress(OSError, ValueError):
+            connection.send(("broken", _picklable(error)))
+        raise
 
     kept = _KeptRecords()
     root = logging.getLogger()
@@ -182,8 +190,11 @@ class _Child:
         """Send ``job`` and wait ``seconds`` for the reply; a child still starting is first given
         up to ``START_SECONDS`` to be ready."""
         if not self.ready:
-            if self._answer(time.monotonic() + START_SECONDS) is None:
+            ready = self._answer(time.monotonic() + START_SECONDS)
+            if ready is None:
                 raise PdfRendererNotStarted(START_SECONDS)
+            if ready[0] == "broken":  # it could not import WeasyPrint: its error, by its own type
+                raise ready[1]
             self.ready = True
         try:
             self.connection.send(job)
@@ -310,7 +321,7 @@ def render_in_child(
     Raises ``PdfRenderTimeout`` if it takes more than ``seconds`` (the child is killed, and a
     new one started for the next render), ``PdfRendererStopped`` if the child died,
     ``PdfRendererNotStarted`` if a new child was not ready within ``START_SECONDS``, or the
-    renderer's own error."""
+    renderer's own error (also the error importing WeasyPrint, when it is missing or broken)."""
     job = (html, list(attachments), dict(images or {}))
     child = _take()
     try:

@@ -169,6 +169,28 @@ def test_a_renderer_that_ended_while_waiting_for_work_is_replaced_unseen(warm_re
     assert gone(warm_renderer) and renderer_processes() == set(pdf_renderer.child_pids())
 
 
+def test_a_renderer_that_cannot_import_weasyprint_gives_that_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found (review): with WeasyPrint broken (a library it loads missing), every PDF failed as
+    "PdfRendererStopped", as if the renderer had been killed for memory; before the child
+    process, the inbox named the error (OSError). Named again now, by its type."""
+    broken = tmp_path / "weasyprint"
+    broken.mkdir()
+    (broken / "__init__.py").write_text("raise OSError(\"cannot load library 'libpango-1.0-0'\")\n")
+    pdf_renderer.stop_all()  # a renderer already running has WeasyPrint
+    monkeypatch.setenv("PYTHONPATH", str(tmp_path))  # what the next renderer imports
+    try:
+        for _ in range(2):  # and again for the next PDF, with the renderer started after the failure
+            with pytest.raises(OSError, match="libpango"):
+                pdf_renderer.render_in_child(SIMPLE, [], None, 30)
+    finally:
+        monkeypatch.delenv("PYTHONPATH")
+        pdf_renderer.stop_all()
+    assert not renderer_processes() - set(pdf_renderer.child_pids())  # none left behind
+    assert render_pdf(SIMPLE).startswith(b"%PDF-")
+
+
 def test_a_pdf_made_in_a_page_that_takes_too_long_gives_the_try_again_page(
     app: Flask, client: FlaskClient, warm_renderer: int, caplog: pytest.LogCaptureFixture
 ) -> None:
