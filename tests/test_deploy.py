@@ -100,6 +100,20 @@ def test_the_units_run_commands_that_exist() -> None:
             )
 
 
+def test_the_worker_unit_waits_for_the_pdf_in_hand_before_killing_the_worker() -> None:
+    """Found (review): the worker finishes the work in hand on SIGTERM, and a PDF may take
+    PDF_RENDER_TIMEOUT_SECONDS (60) and its renderer's start before it is stopped, but systemd
+    killed the worker after 60 s (TimeoutStopSec), mid-PDF, so a stop during a PDF that hung
+    ended in a kill and the PDF's failure was never recorded."""
+    from app import pdf_renderer
+    from app.config import Config
+
+    text = (DEPLOY / "space-to-think-worker.service").read_text()
+    stop_seconds = int(re.search(r"^TimeoutStopSec=(\d+)$", text, re.M).group(1))  # type: ignore[union-attr]
+    in_hand = max(Config.PDF_RENDER_TIMEOUT_SECONDS + pdf_renderer.START_SECONDS, 3 * Config.SMTP_TIMEOUT)
+    assert stop_seconds >= in_hand + 10  # and time to record it and stop
+
+
 def test_the_nginx_site_sends_the_headers_the_app_trusts_and_serves_static_files() -> None:
     site = (DEPLOY / "nginx-space-to-think.conf").read_text()
     assert "server 127.0.0.1:8000;" in site
