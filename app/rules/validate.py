@@ -183,18 +183,29 @@ def spelled_out(acronym: str, text: str) -> bool:
 def _initials_fit(acronym: str, words: str) -> bool:
     """Whether the letters of ``acronym`` are, in order, first letters of ``words`` (split at
     spaces, hyphens and slashes; "of", "the" and the like may come between):
-    "multi-agency safeguarding hub" fits MASH. A word in quotes counts from its first letter
-    ("the ‘Early Help Assessment’ (EHA)"), and a word in capitals gives each of its letters, as
-    an acronym within the name does ("HM Revenue and Customs (HMRC)", "SEND Information, Advice
-    and Support Service (SENDIASS)"), but not the acronym itself ("the EDT (EDT)"). Found
-    (review): both were refused as unexplained."""
-    letters = iter(
-        letter
-        for word in (part.lstrip(_BEFORE_A_WORD) for part in re.split(r"[\s\-‐‑–—/]+", words))
-        if word[:1].isalpha()
-        for letter in (word if _CAPITALS_WORD.fullmatch(word) and acronym not in word else word[0].upper())
-    )
-    return all(any(letter == initial for initial in letters) for letter in acronym)
+    "multi-agency safeguarding hub" fits MASH. A word may give its first two letters
+    ("special educational needs coordinator (SENCO)"), a word in quotes counts from its first
+    letter ("the ‘Early Help Assessment’ (EHA)"), and a word in capitals gives any of its
+    letters, in order, as an acronym within the name does ("HM Revenue and Customs (HMRC)",
+    "SEND Information, Advice and Support Service (SENDIASS)"), but not the acronym itself
+    ("the EDT (EDT)"). Found (review): these were refused as unexplained."""
+    reached = {0}  # how many of the acronym's letters the words so far can give, in order
+    for part in re.split(r"[\s\-‐‑–—/]+", words):
+        word = part.lstrip(_BEFORE_A_WORD)
+        if not word[:1].isalpha():
+            continue
+        capitals = _CAPITALS_WORD.fullmatch(word) is not None and acronym not in word
+        gained = set()  # from this word, added after it: one word gives its letters once
+        for start in reached:
+            at = start
+            for position, character in enumerate(word if capitals else word[:2]):
+                if at < len(acronym) and character.upper() == acronym[at] and (capitals or position == at - start):
+                    at += 1
+                    gained.add(at)
+        reached |= gained
+        if len(acronym) in reached:
+            return True
+    return False
 
 
 # What may come before a word's first letter: quotes and brackets ("‘Early", "[Multi").

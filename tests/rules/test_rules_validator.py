@@ -959,15 +959,25 @@ def test_words_in_brackets_that_do_not_spell_the_acronym_do_not_explain_it(
         ("Tell HM Revenue and Customs (HMRC).", "HMRC"),
         ("Ask the SEND Information, Advice and Support Service (SENDIASS).", "SENDIASS"),
         ("Refer through the multi\u2011agency safeguarding hub (MASH).", "MASH"),  # a non-breaking hyphen
+        ("Ask the special educational needs coordinator (SENCO).", "SENCO"),  # "co" from one word
+        ("Ask the special educational needs and disabilities coordinator (SENDCO).", "SENDCO"),
     ],
 )
 def test_a_name_in_quotes_or_holding_an_acronym_explains_its_acronym(text: str, acronym: str) -> None:
-    """Found (review): a name in quotes, or with an acronym of its own in it ("HM", "SEND"), was
-    refused as not saying what its acronym stands for, which real guidance writes that way."""
+    """Found (review): a name in quotes, with an acronym of its own in it ("HM", "SEND"), or
+    whose acronym takes two letters of one word ("coordinator", SENCO, as the SEND code of
+    practice writes it), was refused as not saying what its acronym stands for."""
     from app.rules.validate import spelled_out
 
     assert spelled_out(acronym, text)
     assert not spelled_out(acronym, f"Call the {acronym} ({acronym}).")  # its own letters say nothing
+
+
+def test_a_long_clause_before_an_acronym_is_checked_quickly_and_without_error() -> None:
+    from app.rules.validate import spelled_out
+
+    assert not spelled_out("AAAAAAAB", " ".join(["aa"] * 5000) + " (AAAAAAAB)")
+    assert spelled_out("AAAAAAAB", " ".join(["aa"] * 5000) + " b (AAAAAAAB)")
 
 
 @pytest.mark.parametrize("written, read, wanted", [("Yes", True, '{both: "Yes"}'), ("No", False, '{both: "No"}')])
