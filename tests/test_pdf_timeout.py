@@ -169,6 +169,21 @@ def test_a_renderer_that_ended_while_waiting_for_work_is_replaced_unseen(warm_re
     assert gone(warm_renderer) and renderer_processes() == set(pdf_renderer.child_pids())
 
 
+def test_a_renderer_grown_large_is_replaced_after_its_render(
+    warm_renderer: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found (review): after one very large document a kept renderer held 473 MB for the rest of
+    its web worker's life (Python keeps what it took). One past ``KEEP_BELOW_BYTES`` is stopped
+    after its render, and a new one started; one below it is kept."""
+    assert render_pdf(SIMPLE).startswith(b"%PDF-")
+    assert pdf_renderer.child_pids() == [warm_renderer]  # an ordinary one is kept
+    monkeypatch.setattr(pdf_renderer, "KEEP_BELOW_BYTES", 1024 * 1024)  # every renderer is past a megabyte
+    assert render_pdf(SIMPLE).startswith(b"%PDF-")  # the PDF is given, then the renderer goes
+    assert gone(warm_renderer)
+    [fresh] = pdf_renderer.child_pids()
+    assert fresh != warm_renderer and fresh in renderer_processes()
+
+
 def test_a_renderer_that_cannot_import_weasyprint_gives_that_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
