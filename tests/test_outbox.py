@@ -10,7 +10,6 @@ import html
 import io
 import json
 import select as select_module
-import signal
 import socket
 import sqlite3
 import threading
@@ -32,7 +31,7 @@ from app.outbox import claim_message, claim_pdf_job, retry_delay, run_pass
 from support import both_databases
 from support.mail import Mailbox, SmtpServer, only_message
 from support.pdf import pdf_attachment_json
-from support.servers import outbox_worker_process
+from support.servers import outbox_worker
 from support.submission import VALID_DETAILS, fill_details, make_request, run_outbox, to_outcome
 from test_inbox import signed_in, upload, valid_document
 
@@ -507,25 +506,18 @@ def test_the_worker_runs_until_sigterm_and_stops_cleanly(app: Flask, tmp_path: P
     with app.app_context():
         db.session.execute(update(JourneySessionRow).values(expires_at=utcnow() - dt.timedelta(minutes=1)))
         db.session.commit()
-    worker = outbox_worker_process(app.config["SQLALCHEMY_DATABASE_URI"])
-    try:
+    with outbox_worker(app.config["SQLALCHEMY_DATABASE_URI"]) as run:
         deadline = time.monotonic() + 60
         made = None
-        while time.monotonic() < deadline and made is None and worker.poll() is None:
+        while time.monotonic() < deadline and made is None and run.process.poll() is None:
             time.sleep(0.2)
             with app.app_context():
                 made = db.session.scalar(select(StoredRequest.pdf_made_at).where(StoredRequest.reference == reference))
         assert made is not None, "the worker did not make the PDF"
-        worker.send_signal(signal.SIGTERM)
-        out, err = worker.communicate(timeout=30)
-    finally:
-        if worker.poll() is None:
-            worker.kill()
-            worker.communicate()
-    assert worker.returncode == 0, err
-    assert "Outbox worker started" in out and "Outbox worker stopped." in out
+    assert run.process.returncode == 0, run.err
+    assert "Outbox worker started" in run.out and "Outbox worker stopped." in run.out
     # A pass that did something says so (operator review: nothing showed it working).
-    assert "Outbox worker: Made 1 PDF (0 failed); sent 0 messages (0 failed)." in out
+    assert "Outbox worker: Made 1 PDF (0 failed); sent 0 messages (0 failed)." in run.out
     with app.app_context():
         assert db.session.scalars(select(JourneySessionRow.id)).all() == []
         assert db.session.scalars(select(StoredRequest.reference)).all() == [reference]

@@ -36,7 +36,7 @@ from app.outbox import run_pass
 from app.pdf import PdfRendererStopped, PdfRenderTimeout, render_pdf
 from support.mail import SmtpServer
 from support.pdf import pdf_attachment_json
-from support.servers import outbox_worker_process
+from support.servers import outbox_worker
 from support.submission import SUPERVISION_PATH, VALID_DETAILS, make_request, to_outcome
 
 pytestmark = pytest.mark.real_pdf
@@ -234,12 +234,12 @@ def test_the_worker_process_gives_up_on_a_renderer_that_hangs_and_carries_on(app
     """The real ``flask outbox worker``, its renderer frozen (SIGSTOP: it never answers): before,
     the worker waited for ever. Now it stops the renderer at the limit, records why, and the
     PDF is made by a new renderer on the next try."""
-    worker = outbox_worker_process(
+    with outbox_worker(
         app.config["SQLALCHEMY_DATABASE_URI"],
         PDF_RENDER_TIMEOUT_SECONDS="3",  # a frozen renderer reaches any limit: this one, not a cold render
         OUTBOX_RETRY_SECONDS="1",
-    )
-    try:
+    ) as run:
+        worker = run.process
         deadline = time.monotonic() + 60
         while not (renderers := renderer_processes(of=worker.pid)) and time.monotonic() < deadline:
             assert worker.poll() is None, worker.communicate()
@@ -252,16 +252,10 @@ def test_the_worker_process_gives_up_on_a_renderer_that_hangs_and_carries_on(app
         assert gone(renderer)
         left = renderer_processes(of=worker.pid)
         assert left and renderer not in left
-        worker.send_signal(signal.SIGTERM)
-        out, err = worker.communicate(timeout=30)
-    finally:
-        if worker.poll() is None:
-            worker.kill()
-            worker.communicate()
-    assert worker.returncode == 0, err
-    assert "Outbox worker: Made 0 PDFs (1 failed)" in out and "Outbox worker: Made 1 PDF (0 failed)" in out
+    assert worker.returncode == 0, run.err
+    assert "Outbox worker: Made 0 PDFs (1 failed)" in run.out and "Outbox worker: Made 1 PDF (0 failed)" in run.out
     too_long = "the PDF took longer than 3 s to render and was stopped (PDF_RENDER_TIMEOUT_SECONDS)"
-    assert f"PDF for request {reference} not made (attempt 1): {too_long}" in err
+    assert f"PDF for request {reference} not made (attempt 1): {too_long}" in run.err
     with app.app_context():
         attempts = dict(db.session.execute(select(StoredRequest.reference, StoredRequest.pdf_attempts)).all())
         assert attempts[reference] == 2 and first in attempts

@@ -9,6 +9,7 @@ Each is stopped by its own process id.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import shutil
 import signal
@@ -17,7 +18,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
 import pytest
@@ -26,11 +27,22 @@ ROOT = Path(__file__).resolve().parents[2]
 START_TIMEOUT = 30.0
 
 
-def outbox_worker_process(database_url: str, **settings: str) -> subprocess.Popen[str]:
+@dataclasses.dataclass
+class WorkerRun:
+    """A real outbox worker process (``outbox_worker``), and what it wrote once stopped."""
+
+    process: subprocess.Popen[str]
+    out: str = ""
+    err: str = ""
+
+
+@contextlib.contextmanager
+def outbox_worker(database_url: str, **settings: str) -> Iterator[WorkerRun]:
     """The real ``flask outbox worker`` (polling every 0.2 s) on ``database_url``, in test
-    settings with ``settings`` added, warnings as errors; its output to pipes (text)."""
+    settings with ``settings`` added, warnings as errors. At the end of the block it is sent
+    SIGTERM and its output kept (``out``, ``err``); killed if the block failed or it will not stop."""
     env = {**os.environ, "APP_ENV": "test", "DATABASE_URL": database_url, "PYTHONWARNINGS": "error", **settings}
-    return subprocess.Popen(
+    worker = subprocess.Popen(
         [sys.executable, "-m", "flask", "--app", "wsgi", "outbox", "worker", "--poll", "0.2"],
         cwd=ROOT,
         env=env,
@@ -38,6 +50,15 @@ def outbox_worker_process(database_url: str, **settings: str) -> subprocess.Pope
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
+    run = WorkerRun(worker)
+    try:
+        yield run
+        worker.send_signal(signal.SIGTERM)
+        run.out, run.err = worker.communicate(timeout=30)
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+            worker.communicate()
 
 
 def free_port() -> int:
