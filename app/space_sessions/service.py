@@ -692,15 +692,7 @@ def _leave_beside_another_place(
     for other, _ in others:
         # A reminder not sent yet names this request too (one reminder for the person): it goes,
         # and the worker's next pass queues one naming the places that stand.
-        for waiting in [
-            message
-            for message in other.outbox
-            if message.kind == REMINDER
-            and message.sent_at is None
-            and message.given_up_at is None
-            and (message.dedupe_key or "").startswith(f"reminder:{session.uid}:")
-        ]:
-            other.outbox.remove(waiting)
+        _drop_unsent(other, (REMINDER,), f"reminder:{session.uid}:")
     _queue_session_email(request, session, CANCELLATION, another_date=another_date, still_in=still_in)
     said = [
         f"The practitioner is also in it for {references_in_words(still_in)}, so they will be emailed "
@@ -903,15 +895,21 @@ def words_last_sent(request: StoredRequest, session: SpaceSession) -> dict[str, 
     return found.groupdict() if found is not None else None
 
 
-def _drop_unsent(request: StoredRequest) -> None:
-    """Drop the request's invitation and reminder not sent yet: out of date once an invitation
+def _drop_unsent(
+    request: StoredRequest, kinds: tuple[str, ...] = (INVITATION, REMINDER), dedupe_prefix: str = ""
+) -> None:
+    """Drop the request's emails of ``kinds`` not sent yet (with ``dedupe_prefix``: only those
+    whose key starts so). By default its invitation and reminder, out of date once an invitation
     (this one replaces it) or a cancellation is queued, as a reminder's text has the session as it
     was. Left, they would go later with the old time, or be given up as "too late" for a session
     that has moved."""
     for waiting in [
         message
         for message in request.outbox
-        if message.kind in (INVITATION, REMINDER) and message.sent_at is None and message.given_up_at is None
+        if message.kind in kinds
+        and message.sent_at is None
+        and message.given_up_at is None
+        and (message.dedupe_key or "").startswith(dedupe_prefix)
     ]:
         request.outbox.remove(waiting)  # delete-orphan: the row goes at the commit
 
