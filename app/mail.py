@@ -8,7 +8,7 @@ hangs, the request is already safe: the worker counts the attempt, records the e
 Two kinds of message (``OutboxMessage.kind``), each with its own template:
 - "facilitators": the reference, how soon a session is wanted, a link to the request in the
   inbox (``PUBLIC_BASE_URL``) and a pointer to the attachment; the case details are only in
-  the attached PDF;
+  the attached PDF (or, when the PDF could not be made, only in the inbox: the email says so);
 - "acknowledgement": to the work email the person gave: their reference, what happens next,
   the response time and how to reach the facilitators. Never case details, no attachment;
 - the session emails (``app.space_sessions``): "invitation" (or its update) and "cancellation"
@@ -74,8 +74,8 @@ def pdf_filename(reference: str) -> str:
 
 
 def build_email(message: OutboxMessage, request: StoredRequest) -> EmailMessage:
-    """The email for an outbox message: the facilitators' (with the request's PDF attached) or
-    the acknowledgement."""
+    """The email for an outbox message: the facilitators' (with the request's PDF attached, or
+    saying it could not be made), the acknowledgement or a session email."""
     from .requests import fields  # the request package imports this module
     from .requests.document import identifying_check_text
 
@@ -123,6 +123,9 @@ def build_email(message: OutboxMessage, request: StoredRequest) -> EmailMessage:
         return email
     if message.kind != FACILITATORS:
         raise ValueError(f"unknown outbox message kind {message.kind!r}")
+    # Without the PDF once it has failed too often (``StoredRequest.pdf_failed_at``): the email
+    # says so, and that the whole request is in the inbox.
+    with_pdf = request.pdf_made_at is not None
     email.set_content(
         render_template(
             "requests/email.txt",
@@ -133,9 +136,14 @@ def build_email(message: OutboxMessage, request: StoredRequest) -> EmailMessage:
             retention_days=int(current_app.config.get("RETENTION_DAYS") or 90),
             identifying=identifying_check_text(check) if (check := request.details.get("identifying_check")) else None,
             found=bool((check or {}).get("found")),
+            with_pdf=with_pdf,
+            pdf_attempts=request.pdf_attempts,
         )
     )
-    email.add_attachment(request.pdf, maintype="application", subtype="pdf", filename=pdf_filename(request.reference))
+    if with_pdf:
+        email.add_attachment(
+            request.pdf, maintype="application", subtype="pdf", filename=pdf_filename(request.reference)
+        )
     return email
 
 

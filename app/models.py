@@ -45,7 +45,8 @@ class StoredRequest(Model):
     renders the PDF once and stores it, so the requester's download, the email to the
     facilitators and the inbox all hold the same bytes, and a later template or rule pack
     change never rewrites what was sent. Until it is made, ``pdf`` is empty and
-    ``pdf_error`` says why the last try failed (never case detail). It goes when the
+    ``pdf_error`` says why the last try failed (never case detail). After a few failed
+    tries (``pdf_failed_at``) the facilitators are emailed without it. It goes when the
     request is purged.
     """
 
@@ -89,6 +90,10 @@ class StoredRequest(Model):
     pdf_error: Mapped[str | None] = mapped_column(String(300), nullable=True)
     # When the worker may try again after a failure (empty: as soon as it can).
     pdf_next_attempt_at: Mapped[dt.datetime | None] = mapped_column(DateTime(), nullable=True)
+    # When the PDF had failed ``app.outbox.PDF_TRIES_BEFORE_EMAIL`` times: from then on the
+    # facilitators' email goes without it (saying so), and the PDF is tried once a day. Empty:
+    # the email still waits for the PDF. Kept once the PDF is made after all.
+    pdf_failed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(), nullable=True)
 
     outbox: Mapped[list[OutboxMessage]] = relationship(
         back_populates="request",
@@ -104,7 +109,8 @@ class StoredRequest(Model):
 class OutboxMessage(Model):
     """An email about a request, stored with it and sent by the outbox worker, retried with
     backoff (``next_attempt_at``). ``kind`` says which (``OUTBOX_KINDS``): "facilitators" (the
-    request, sent once its PDF is made); every other kind goes to the person who asked,
+    request, sent once its PDF is made, or without it once the PDF has failed a few times:
+    ``StoredRequest.pdf_failed_at``); every other kind goes to the person who asked,
     straight away.
 
     ``last_error`` names what went wrong (the SMTP or network error) and never case detail.

@@ -7,8 +7,10 @@ in its own process:
 1. renders the PDF of every request that has none yet and stores it on the request;
 2. queues the reminders due (sessions tomorrow, UK time: ``app.space_sessions.service.queue_reminders``,
    at most one per practitioner per session, whichever worker gets there first);
-3. sends every unsent email: the facilitators' once its request has its PDF (attached), the
-   acknowledgement and the session emails to the person who asked straight away.
+3. sends every unsent email: the facilitators' once its request has its PDF (attached), or
+   without it once the PDF has failed ``PDF_TRIES_BEFORE_EMAIL`` times (saying so: the request
+   is in the inbox), the acknowledgement and the session emails to the person who asked
+   straight away.
 
 Each piece of work is claimed with a row lock, ``SELECT … FOR UPDATE SKIP LOCKED`` on
 PostgreSQL, held until the result is committed, so several workers (on one host or many)
@@ -17,7 +19,8 @@ row locks: run one worker there.) A failure is recorded (the error's type and th
 server's words, never case detail; for a PDF that took longer than ``PDF_RENDER_TIMEOUT_SECONDS``
 to render, that it did: its renderer, a child process, is then stopped), counted, and tried
 again later, waiting ``OUTBOX_RETRY_SECONDS`` and doubling each time up to
-``OUTBOX_RETRY_MAX_SECONDS``; after a failed email the pass sends no more (a hung or slow mail
+``OUTBOX_RETRY_MAX_SECONDS`` (a PDF whose facilitators' email went without it: once a day,
+``PDF_RETRY_AFTER_FAILING``); after a failed email the pass sends no more (a hung or slow mail
 server costs at most one send's deadline a pass, 3 x ``SMTP_TIMEOUT``: ``mail.smtp_send``),
 unless the server answered and refused only that email (its address or its content).
 Two exceptions, given up on and shown in the inbox: an email to the person who asked whose
@@ -64,6 +67,27 @@ from .space_sessions.service import SENT_ACTIONS, queue_reminders
 from .stats.service import purge_old_counts, retention_months
 
 MAX_PDF_ERROR_LENGTH = 300
+# After this many tries without a PDF, the facilitators' email about the request goes without it.
+# Found (robustness review): the email waited for the PDF for ever, so a request whose document
+# made the renderer hang or fail every time was never announced, only tried again every hour.
+# Three: a one-off fault (a renderer killed for memory, a worker restarted mid-render) gets two
+# more chances, so the PDF is almost always attached; with the default waits (60 s, then 120 s)
+# and at most PDF_RENDER_TIMEOUT_SECONDS (60) a try, the facilitators hear within about six
+# minutes of the request (longer only where OUTBOX_RETRY_SECONDS is raised).
+PDF_TRIES_BEFORE_EMAIL = 3
+# Then the PDF is tried once a day, not every hour: each try of a document that hangs holds the
+# worker (every other PDF and email) for PDF_RENDER_TIMEOUT_SECONDS, and the request is already
+# announced and shown whole in the inbox; a renderer mended meanwhile (an upgrade, more memory)
+# still makes it within a day, for the practitioner's copy and the inbox's download.
+PDF_RETRY_AFTER_FAILING = dt.timedelta(days=1)
+# How long a render may still be going after it began: the time limit, a renderer's start and
+# its kill (app.pdf_renderer: START_SECONDS, _REAP_SECONDS). No other worker takes the request
+# again before then, so two never render the same PDF at once (with OUTBOX_RETRY_SECONDS under
+# the render's limit they could), and a request's earlier tries have all ended when it is taken.
+RENDER_GRACE_SECONDS = 15
+# Why the earlier tries left no PDF and no error: the worker ended during them (killed, or a
+# crash in a library), found when the request is taken again.
+WORKER_STOPPED = "the PDF was not made: the outbox worker stopped while making it"
 # Emails whose text is dropped once sent or given up on: the feedback link's token, kept with
 # the request's outbox row, would otherwise tie a later answer (seen in a web server's log) to the
 # request, and a copy of the database would hold a working link until the request is purged.
@@ -127,14 +151,19 @@ def claim_pdf_job(now: dt.datetime, tried: set[int], ignore_schedule: bool = Fal
 
 def claim_message(now: dt.datetime, tried: set[int], ignore_schedule: bool = False) -> OutboxMessage | None:
     """Lock and return one unsent email whose turn has come (or None): the facilitators' once
-    the request has its PDF, an acknowledgement straight away (it has no attachment)."""
+    the request has its PDF or the PDF has failed too often (``pdf_failed_at``), an
+    acknowledgement straight away (it has no attachment)."""
     query = (
         select(OutboxMessage)
         .join(StoredRequest, StoredRequest.id == OutboxMessage.request_id)
         .where(
             OutboxMessage.sent_at.is_(None),
             OutboxMessage.given_up_at.is_(None),
-            or_(OutboxMessage.kind != mail.FACILITATORS, StoredRequest.pdf_made_at.is_not(None)),
+            or_(
+                OutboxMessage.kind != mail.FACILITATORS,
+                StoredRequest.pdf_made_at.is_not(None),
+                StoredRequest.pdf_failed_at.is_not(None),  # the PDF failed too often: it goes without
+            ),
         )
     )
     if not ignore_schedule:
@@ -146,6 +175,25 @@ def claim_message(now: dt.datetime, tried: set[int], ignore_schedule: bool = Fal
 
 
 # --- doing it ---------------------------------------------------------------------------------
+
+
+def pdf_retry_delay(request: StoredRequest) -> dt.timedelta:
+    """How long to wait before trying the request's PDF again: ``retry_delay``, or at least
+    ``PDF_RETRY_AFTER_FAILING`` once its facilitators' email goes without it."""
+    delay = retry_delay(request.pdf_attempts)
+    return max(delay, PDF_RETRY_AFTER_FAILING) if request.pdf_failed_at is not None else delay
+
+
+def render_may_last() -> dt.timedelta:
+    """The longest a render begun now may still be going (``RENDER_GRACE_SECONDS``)."""
+    return dt.timedelta(seconds=float(current_app.config.get("PDF_RENDER_TIMEOUT_SECONDS", 60)) + RENDER_GRACE_SECONDS)
+
+
+def note_pdf_failed(request: StoredRequest) -> None:
+    """Once the PDF has been tried ``PDF_TRIES_BEFORE_EMAIL`` times without being made, set
+    ``pdf_failed_at``: the facilitators' email goes without it from now on. Uncommitted."""
+    if request.pdf_failed_at is None and request.pdf_attempts >= PDF_TRIES_BEFORE_EMAIL:
+        request.pdf_failed_at = utcnow()
 
 
 def make_pdf(request: StoredRequest) -> bool:
@@ -162,16 +210,28 @@ def make_pdf(request: StoredRequest) -> bool:
     The rendering itself happens in a child process, stopped after ``PDF_RENDER_TIMEOUT_SECONDS``
     (``app.pdf_renderer``): a document that makes the renderer hang, or take minutes, is recorded
     as taking too long and tried again later like any other fault, and the pass goes on to the
-    other PDFs and the emails. Before, the worker waited for it for ever and sent nothing."""
+    other PDFs and the emails. Before, the worker waited for it for ever and sent nothing.
+
+    After ``PDF_TRIES_BEFORE_EMAIL`` tries without a PDF (failed, or ended with the worker), the
+    facilitators' email goes without it (``note_pdf_failed``), and the PDF is tried once a day."""
+    if (request.pdf_attempts or 0) >= PDF_TRIES_BEFORE_EMAIL and request.pdf_failed_at is None:
+        # The earlier tries ended without a PDF or a failure recorded: the worker went down in them.
+        request.pdf_error = request.pdf_error or WORKER_STOPPED
+        note_pdf_failed(request)
+        audit.add_event(
+            "pdf_failed", request.reference, audit.SYSTEM, f"attempt {request.pdf_attempts}: {request.pdf_error}"
+        )
     request.pdf_attempts = (request.pdf_attempts or 0) + 1
-    request.pdf_next_attempt_at = utcnow() + retry_delay(request.pdf_attempts)
+    # Not due again before this try can have ended, whatever the wait after a failure.
+    request.pdf_next_attempt_at = utcnow() + max(pdf_retry_delay(request), render_may_last())
     db.session.commit()
     try:
         with db.session.no_autoflush:  # nothing written (on SQLite: the whole file held) while it renders
             pdf = service.request_pdf(request, current_pack())
     except Exception as error:  # noqa: BLE001 — any renderer fault: keep the request, record it, retry later
         request.pdf_error = pdf_problem(error)
-        request.pdf_next_attempt_at = utcnow() + retry_delay(request.pdf_attempts)
+        note_pdf_failed(request)
+        request.pdf_next_attempt_at = utcnow() + pdf_retry_delay(request)
         audit.add_event(
             "pdf_failed", request.reference, audit.SYSTEM, f"attempt {request.pdf_attempts}: {request.pdf_error}"
         )
@@ -285,8 +345,11 @@ def send_message(message: OutboxMessage, now: dt.datetime | None = None) -> str:
     message.last_error = None
     message.next_attempt_at = None
     forget_body_if_done(message)  # the feedback link: once sent, nothing stored can lead from the request to the answer
+    action = SENT_ACTIONS.get(message.kind, "acknowledged" if message.kind == mail.ACKNOWLEDGEMENT else "emailed")
+    if message.kind == mail.FACILITATORS and request.pdf_made_at is None:
+        action = "emailed_without_pdf"
     audit.add_event(
-        SENT_ACTIONS.get(message.kind, "acknowledged" if message.kind == mail.ACKNOWLEDGEMENT else "emailed"),
+        action,
         request.reference,
         audit.SYSTEM,
         f"attempt {message.attempts}",
@@ -641,7 +704,12 @@ def status_command() -> None:
     if not waiting and not messages and not refused:
         click.echo("Every PDF is made and every email sent.")
     for request in waiting:
-        click.echo(f"{request.reference}\tPDF not made\tattempts {request.pdf_attempts}\t{request.pdf_error or '-'}")
+        state = (
+            "PDF not made (the facilitators' email goes without it; tried once a day)"
+            if request.pdf_failed_at
+            else "PDF not made"
+        )
+        click.echo(f"{request.reference}\t{state}\tattempts {request.pdf_attempts}\t{request.pdf_error or '-'}")
     for message in messages:
         click.echo(
             f"{message.request.reference}\t{EMAIL_NAMES.get(message.kind, message.kind)} unsent\t"

@@ -216,9 +216,12 @@ EMAIL_CONTEXTS: dict[str, list[dict]] = {
             if found
             else "Nothing that looked like identifying information was found in the free text.",
             "found": found,
+            "with_pdf": with_pdf,
+            "pdf_attempts": 3,
         }
         for link in ("https://spacetothink.example/inbox/requests/ABCD2345", None)
         for found in (True, False)
+        for with_pdf in (True, False)
     ],
     **{
         f"sessions/{kind}.txt": [

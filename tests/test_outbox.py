@@ -27,7 +27,15 @@ from sqlalchemy import text as sa_text
 import app.requests.service as request_service
 from app.extensions import db
 from app.models import AuditEvent, OutboxMessage, StoredRequest, utcnow
-from app.outbox import claim_message, claim_pdf_job, retry_delay, run_pass
+from app.outbox import (
+    PDF_RETRY_AFTER_FAILING,
+    PDF_TRIES_BEFORE_EMAIL,
+    WORKER_STOPPED,
+    claim_message,
+    claim_pdf_job,
+    retry_delay,
+    run_pass,
+)
 from support import both_databases
 from support.mail import Mailbox, SmtpServer, only_message
 from support.pdf import pdf_attachment_json
@@ -312,6 +320,129 @@ def test_a_pdf_that_cannot_be_made_keeps_the_request_flags_it_and_is_tried_again
         assert stored.pdf.startswith(b"%PDF-") and stored.pdf_attempts == 2 and stored.pdf_error is None
     assert 'data-pdf="made"' in client.get("/inbox").get_data(as_text=True)
     assert len(smtp_server.mailbox.messages) == 1
+
+
+@both_databases
+def test_a_request_whose_pdf_can_never_be_made_is_emailed_to_the_facilitators_without_it(
+    mail_app: Flask, smtp_server: SmtpServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found (robustness review): the facilitators' email waited for the PDF for ever, so a request
+    whose document made the renderer fail (or hang) every time was never announced: it was tried
+    again every hour, and only someone opening the inbox would find it. After
+    ``PDF_TRIES_BEFORE_EMAIL`` tries the email goes without the PDF, saying so; the PDF is then
+    tried once a day, and the email is not sent again when it is made."""
+    smtp_server.start()
+    client, _ = signed_in(mail_app)
+
+    def broken(request: StoredRequest, pack: object) -> bytes:
+        raise RuntimeError(f"renderer exploded on {request.details['name']}")
+
+    monkeypatch.setattr(request_service, "request_pdf", broken)
+    with mail_app.app_context():
+        reference = make_request().request.reference
+        for tries in range(1, PDF_TRIES_BEFORE_EMAIL):  # the email waits for the first tries
+            assert run_pass(now=utcnow() + LATER).pdfs_failed == 1
+            assert smtp_server.mailbox.messages == []
+            assert db.session.scalar(select(StoredRequest.pdf_failed_at)) is None, tries
+        result = run_pass(now=utcnow() + LATER)  # the last try fails, and the email goes in the same pass
+        assert (result.pdfs_failed, result.sent) == (1, 1)
+        stored = db.session.scalar(select(StoredRequest))
+        assert stored.pdf is None and stored.pdf_attempts == PDF_TRIES_BEFORE_EMAIL and stored.pdf_failed_at
+        # Tried once a day from now on, not every hour.
+        assert stored.pdf_next_attempt_at - utcnow() > PDF_RETRY_AFTER_FAILING - dt.timedelta(minutes=1)
+        [emailed] = actions("emailed_without_pdf")
+        assert emailed.reference == reference and not actions("emailed")
+    email = only_message(smtp_server)
+    assert email["X-Space-To-Think-Reference"] == reference
+    assert list(email.iter_attachments()) == []
+    text = email.get_body(("plain",)).get_content()
+    assert f"Reference: {reference}" in text
+    assert "could not be made, after 3 tries, so it is not attached" in text
+    assert "Nothing is lost: the whole request is in the facilitators' inbox." in text
+    assert "the attached PDF" not in text
+    for value in (VALID_DETAILS["name"], VALID_DETAILS["email"], VALID_DETAILS["reflection"][:40]):
+        assert value not in text  # no case details, as ever
+
+    page = html.unescape(client.get(f"/inbox/requests/{reference}").get_data(as_text=True))
+    assert "data-pdf-failed-at" in page
+    assert (
+        "The PDF (portable document format) file could not be made: the PDF renderer failed (RuntimeError) "
+        "(tried 3 times). The email to the facilitators about this request goes without it. "
+        "The service will try again once a day, next after" in " ".join(page.split())
+    )
+    assert "Needs attention: PDF could not be made" in client.get("/inbox").get_data(as_text=True)
+    status = mail_app.test_cli_runner().invoke(args=["outbox", "status"])
+    assert (
+        f"{reference}\tPDF not made (the facilitators' email goes without it; tried once a day)\tattempts 3\t"
+        "the PDF renderer failed (RuntimeError)"
+    ) in status.output
+
+    with mail_app.app_context():
+        assert run_pass(now=utcnow() + dt.timedelta(hours=2)).pdfs_failed == 0  # not every hour now
+    monkeypatch.undo()  # the renderer is mended: the next day's try makes it
+    with mail_app.app_context():
+        result = run_pass(now=utcnow() + LATER)
+        assert (result.pdfs_made, result.sent) == (1, 0)  # the facilitators were told once
+        assert db.session.scalar(select(StoredRequest.pdf_made_at)) is not None
+    assert len(smtp_server.mailbox.messages) == 1
+    assert 'data-pdf="made"' in client.get(f"/inbox/requests/{reference}").get_data(as_text=True)
+
+
+@both_databases
+def test_a_request_whose_pdf_takes_the_worker_down_every_time_is_still_announced(
+    mail_app: Flask, smtp_server: SmtpServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A try that ends with the worker (killed for memory, a crash in a library) records no
+    failure: after ``PDF_TRIES_BEFORE_EMAIL`` of them the next worker to take the request says
+    so, and the facilitators' email goes without the PDF."""
+    smtp_server.start()
+
+    def renderer(stored, pack):  # type: ignore[no-untyped-def]
+        raise SystemExit("the process went down while rendering")
+
+    monkeypatch.setattr(request_service, "request_pdf", renderer)
+    with mail_app.app_context():
+        reference = make_request().request.reference
+    for _ in range(PDF_TRIES_BEFORE_EMAIL + 1):
+        with mail_app.app_context():
+            with pytest.raises(SystemExit):
+                run_pass(now=utcnow() + LATER)
+            db.session.rollback()
+            db.session.remove()
+        assert smtp_server.mailbox.messages == []  # the worker went down before the emails
+    with mail_app.app_context():
+        stored = db.session.scalar(select(StoredRequest))
+        assert stored.pdf_failed_at is not None and stored.pdf_error == WORKER_STOPPED
+        [failed] = actions("pdf_failed")
+        assert failed.detail == f"attempt {PDF_TRIES_BEFORE_EMAIL}: {WORKER_STOPPED}"
+    monkeypatch.undo()
+    with mail_app.app_context():
+        assert run_pass().sent == 1  # the PDF is not due for a day; the email goes now
+    assert only_message(smtp_server)["X-Space-To-Think-Reference"] == reference
+
+
+def test_a_pdf_being_made_is_not_taken_by_another_worker_before_its_limit(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With OUTBOX_RETRY_SECONDS under the render's limit, a second worker took a request whose PDF
+    was still being made, and rendered it again beside the first (and could have counted a try
+    still going as failed). Not due again before the render can have ended."""
+    app.config.update(OUTBOX_RETRY_SECONDS=1, PDF_RENDER_TIMEOUT_SECONDS=60)
+    real = request_service.request_pdf
+    taken_meanwhile: list[object] = []
+
+    def renderer(stored, pack):  # type: ignore[no-untyped-def]
+        with app.app_context():  # another worker, its own session, looking a little later
+            taken = claim_pdf_job(utcnow() + dt.timedelta(seconds=30), set())
+            taken_meanwhile.append(taken.reference if taken else None)
+            db.session.rollback()
+        return real(stored, pack)
+
+    monkeypatch.setattr(request_service, "request_pdf", renderer)
+    with app.app_context():
+        make_request()
+        assert run_pass().pdfs_made == 1
+    assert taken_meanwhile == [None]
 
 
 def test_an_email_that_cannot_be_made_waits_and_never_stops_the_others_or_the_worker(

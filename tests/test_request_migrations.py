@@ -208,3 +208,26 @@ def test_0013_empties_the_text_of_feedback_links_given_up_on_and_nothing_else(ap
     assert kept[ids["given up"]].body is None and kept[ids["given up"]].last_error == "550 refused"
     assert kept[ids["waiting"]].body == "link /feedback/b"
     assert kept[ids["invitation"]].body == "the session"
+
+
+@both_databases
+@pytest.mark.own_schema
+def test_0014_announces_the_requests_whose_pdf_has_already_failed_three_times(app) -> None:
+    """A request whose PDF failed three times or more before the upgrade gets ``pdf_failed_at``,
+    so the worker's next pass emails the facilitators about it; one tried less, or made, does not."""
+    from app.models import StoredRequest, utcnow
+    from support.submission import make_request
+
+    with app.app_context():
+        rows = {name: make_request().request for name in ("stuck", "trying", "made")}
+        rows["stuck"].pdf_attempts = 5
+        rows["trying"].pdf_attempts = 2
+        rows["made"].pdf_attempts, rows["made"].pdf_made_at = 4, utcnow()
+        db.session.commit()
+        ids = {name: request.id for name, request in rows.items()}
+        db.session.remove()
+        downgrade(revision="0013")
+        upgrade()
+        failed = dict(db.session.execute(sa.select(StoredRequest.id, StoredRequest.pdf_failed_at)).all())
+    assert failed[ids["stuck"]] is not None
+    assert failed[ids["trying"]] is None and failed[ids["made"]] is None

@@ -634,6 +634,7 @@ ACTION_WORDS = {
     "pdf_made": "PDF made",
     "pdf_failed": "PDF could not be made (it will be tried again)",
     "emailed": "Emailed to the facilitators",
+    "emailed_without_pdf": "Emailed to the facilitators without the PDF, which could not be made",
     "acknowledged": "Acknowledgement emailed to the requester",
     "email_failed": "Email not sent yet (it will be tried again)",
     "email_given_up": "Email not sent: the mail server refused the address (it will not be tried again)",
