@@ -182,6 +182,7 @@ class Config:
     # (the supervision record, the questions to prepare) the shorter PAGE limit applies: the
     # person gets the "try again" page before gunicorn's worker timeout (30 s) ends the page,
     # even when a renderer must start first (up to 10 s more: app.pdf_renderer.START_SECONDS).
+    # gunicorn refuses to start if the page's limit does not fit (gunicorn.conf.py: page_limit_problem).
     PDF_RENDER_TIMEOUT_SECONDS: int = 60
     PDF_RENDER_PAGE_TIMEOUT_SECONDS: int = 15
 
@@ -534,6 +535,57 @@ def check_ranges(settings: Mapping[str, Any]) -> None:
             f"AUDIT_RETENTION_DAYS ({audit}) must be more than RETENTION_DAYS ({requests}): the audit log says "
             "what happened to each request, so it must be kept for longer than the requests themselves."
         )
+
+
+# A page that makes a PDF (the supervision record, the questions to prepare) may take
+# PDF_RENDER_PAGE_TIMEOUT_SECONDS, plus up to app.pdf_renderer.START_SECONDS for a renderer to
+# start, plus this much for the rest of the page (reading the session, the database), and must
+# still answer before gunicorn's --timeout stops the worker.
+PAGE_MARGIN_SECONDS = 5
+# Where gunicorn's timeout and the page's limit are set in the example deployment.
+WEB_UNIT = "deploy/space-to-think-web.service"
+ENVIRONMENT_FILE = "/etc/space-to-think/env"
+
+
+def page_render_limit(environ: Mapping[str, str]) -> int | None:
+    """``PDF_RENDER_PAGE_TIMEOUT_SECONDS`` as the environment sets it (or its default); None if
+    it is not a whole number in range (the app's own start-up then says so)."""
+    raw = environ.get("PDF_RENDER_PAGE_TIMEOUT_SECONDS", "").strip()
+    if not raw:
+        return Config.PDF_RENDER_PAGE_TIMEOUT_SECONDS
+    try:
+        value = convert("PDF_RENDER_PAGE_TIMEOUT_SECONDS", raw, int, "PDF_RENDER_PAGE_TIMEOUT_SECONDS")
+    except ConfigError:
+        return None
+    return value if value <= MAXIMUMS["PDF_RENDER_PAGE_TIMEOUT_SECONDS"] else None
+
+
+def page_limit_problem(page_limit: int, web_timeout: float) -> str | None:
+    """Why ``PDF_RENDER_PAGE_TIMEOUT_SECONDS`` cannot work under gunicorn's ``--timeout``
+    (``web_timeout`` seconds; 0: none), or None. Found (robustness review): the setting took up to
+    300, but gunicorn stops a worker silent for its timeout (30 in the example unit), so above
+    about 15 a slow PDF in a page gave no page at all, not the branded "try again" page."""
+    from .pdf_renderer import START_SECONDS  # (it imports the standard library and app.pdf_parts only)
+
+    if web_timeout <= 0:
+        return None
+    longest = web_timeout - START_SECONDS - PAGE_MARGIN_SECONDS
+    if page_limit <= longest:
+        return None
+    needed = page_limit + START_SECONDS + PAGE_MARGIN_SECONDS
+    advice = (
+        f"set PDF_RENDER_PAGE_TIMEOUT_SECONDS (in {ENVIRONMENT_FILE}) to {longest:g} or less, or raise "
+        if longest >= 1
+        else "raise "
+    )
+    return (
+        f"PDF_RENDER_PAGE_TIMEOUT_SECONDS is {page_limit}, too close to gunicorn's --timeout of {web_timeout:g} "
+        f"seconds (in the web app's unit, {WEB_UNIT}). A page that makes a PDF can take that limit, plus up to "
+        f"{START_SECONDS:g} seconds for the PDF renderer to start and {PAGE_MARGIN_SECONDS} for the rest of the "
+        "page, and gunicorn stops a worker that takes longer than its timeout: the person would get no page at "
+        f"all, instead of the page asking them to try again. To fix it, {advice}gunicorn's --timeout to "
+        f"{needed:g} or more (and nginx's proxy_read_timeout with it, if that is less)."
+    )
 
 
 def check_exit_url(url: str | None) -> None:
