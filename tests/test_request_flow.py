@@ -11,7 +11,7 @@ from sqlalchemy import event, func, select
 from sqlalchemy.engine import Engine
 
 from app.extensions import db
-from app.models import AuditEvent, OutboxMessage, StoredRequest
+from app.models import AuditEvent, OutboxMessage, StoredRequest, utcnow
 from app.requests.fields import text_length
 from support import csrf_token
 from support.submission import (
@@ -751,6 +751,32 @@ def test_the_submitted_page_can_ask_whether_the_pdf_is_made_without_an_audited_v
     assert app.test_client().get("/request/submitted/pdf-status").status_code == 404  # another browser
     page = client.get("/request/submitted").get_data(as_text=True)
     assert 'data-pdf="waiting"' not in page and 'data-pdf="made"' in page
+
+
+def test_the_submitted_page_says_plainly_when_the_pdf_could_not_be_made(client, app) -> None:  # type: ignore[no-untyped-def]
+    """Found (robustness review): when the outbox worker could not make the PDF, the page said
+    "being prepared" (then, with JavaScript, "taking longer than usual: check again") for as long
+    as the person looked. Once the worker has stopped waiting for it (``pdf_failed_at``: the
+    facilitators are emailed without it), the page says it could not be made, that nothing is lost,
+    and how to keep a copy; it no longer offers the PDF as their copy."""
+    submitted_request(to_outcome(client))
+    with app.app_context():
+        stored = db.session.scalar(select(StoredRequest))
+        stored.pdf_attempts, stored.pdf_error, stored.pdf_failed_at = (
+            3,
+            "the PDF renderer failed (RuntimeError)",
+            utcnow(),
+        )
+        db.session.commit()
+    page = " ".join(html.unescape(client.get("/request/submitted").get_data(as_text=True)).split())
+    assert 'data-pdf="failed"' in page and 'data-pdf="waiting"' not in page
+    assert (
+        "Your PDF (portable document format) file could not be made, but nothing is lost: your request is stored, "
+        "the facilitators have it, and it is shown in full below. To keep a copy, print this page."
+    ) in page
+    assert "Your copy is in PDF" not in page and "holds the same request as below" not in page
+    assert "RuntimeError" not in page  # why is for the facilitators and whoever runs the service
+    assert VALID_DETAILS["reflection"] in page  # the request, in full
 
 
 @pytest.mark.parametrize("url", ["/request/submitted", "/request/submitted/request.pdf"])
