@@ -589,7 +589,8 @@ UNTRIED_AFTER = dt.timedelta(minutes=10)
 def untried_for_too_long(now: dt.datetime | None = None) -> int:
     """How many PDFs and emails due more than ``UNTRIED_AFTER`` ago the worker has not tried at
     all (emails given up on, or waiting for a retry after a failure, are not counted: those mean
-    a mail or renderer problem, which the inbox and ``flask outbox status`` show)."""
+    a mail or renderer problem, which the inbox and ``flask outbox status`` show; nor is the
+    facilitators' email while it waits for its PDF, which is not due yet)."""
     before = (now or utcnow()) - UNTRIED_AFTER
     pdfs = db.session.scalar(
         select(func.count())
@@ -599,12 +600,21 @@ def untried_for_too_long(now: dt.datetime | None = None) -> int:
     emails = db.session.scalar(
         select(func.count())
         .select_from(OutboxMessage)
+        .join(StoredRequest, StoredRequest.id == OutboxMessage.request_id)
         .where(
             OutboxMessage.sent_at.is_(None),
             OutboxMessage.given_up_at.is_(None),
             OutboxMessage.attempts == 0,
             OutboxMessage.created_at < before,
             or_(OutboxMessage.next_attempt_at.is_(None), OutboxMessage.next_attempt_at < before),
+            # Not the facilitators' email still waiting for its PDF (claim_message): the PDF is
+            # counted above until it is tried. Before, a PDF failing for 10 minutes read as the
+            # worker not running, though it was trying the PDF.
+            or_(
+                OutboxMessage.kind != mail.FACILITATORS,
+                StoredRequest.pdf_made_at.is_not(None),
+                StoredRequest.pdf_failed_at.is_not(None),
+            ),
         )
     )
     return int(pdfs or 0) + int(emails or 0)

@@ -35,6 +35,7 @@ from app.outbox import (
     claim_pdf_job,
     retry_delay,
     run_pass,
+    untried_for_too_long,
 )
 from support import both_databases
 from support.mail import Mailbox, SmtpServer, only_message
@@ -419,6 +420,29 @@ def test_a_request_whose_pdf_takes_the_worker_down_every_time_is_still_announced
     with mail_app.app_context():
         assert run_pass().sent == 1  # the PDF is not due for a day; the email goes now
     assert only_message(smtp_server)["X-Space-To-Think-Reference"] == reference
+
+
+def test_a_pdf_that_keeps_failing_does_not_read_as_the_worker_not_running(
+    mail_app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found (robustness review): the health check counted the facilitators' email waiting for its
+    PDF as "not tried for over 10 minutes: is the outbox worker running?", though the worker was
+    running and trying the PDF. That email is not due until the PDF is made or has failed too often."""
+
+    def broken(request: StoredRequest, pack: object) -> bytes:
+        raise RuntimeError("renderer exploded")
+
+    monkeypatch.setattr(request_service, "request_pdf", broken)
+    with mail_app.app_context():
+        make_request()
+        long_ago = utcnow() - dt.timedelta(minutes=20)
+        db.session.execute(sa_text("UPDATE requests SET created_at = :at"), {"at": long_ago})
+        db.session.execute(sa_text("UPDATE outbox SET created_at = :at"), {"at": long_ago})
+        db.session.commit()
+        assert untried_for_too_long() == 1  # the PDF not tried at all: the worker is not running
+        assert run_pass().pdfs_failed == 1
+        assert untried_for_too_long() == 0  # the PDF was tried; its email waits for it
+    assert mail_app.test_client().get("/healthz").get_json()["outbox"] == "ok"
 
 
 def test_a_pdf_being_made_is_not_taken_by_another_worker_before_its_limit(
