@@ -389,6 +389,27 @@ def test_a_request_whose_pdf_can_never_be_made_is_emailed_to_the_facilitators_wi
     assert 'data-pdf="made"' in client.get(f"/inbox/requests/{reference}").get_data(as_text=True)
 
 
+def test_where_requests_are_not_emailed_the_inbox_does_not_speak_of_an_email_without_the_pdf(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without FACILITATOR_EMAIL no email is sent at all: the inbox says the PDF could not be made,
+    and nothing of an email going without it."""
+    client, _ = signed_in(app)
+
+    def broken(request: StoredRequest, pack: object) -> bytes:
+        raise RuntimeError("renderer exploded")
+
+    monkeypatch.setattr(request_service, "request_pdf", broken)
+    with app.app_context():
+        reference = make_request().request.reference
+        for _ in range(PDF_TRIES_BEFORE_EMAIL):
+            run_pass(now=utcnow() + LATER)
+        assert db.session.scalar(select(StoredRequest.pdf_failed_at)) is not None
+    page = " ".join(html.unescape(client.get(f"/inbox/requests/{reference}").get_data(as_text=True)).split())
+    assert "could not be made: the PDF renderer failed (RuntimeError) (tried 3 times). The service will try" in page
+    assert "email" not in page.split("data-pdf-failed-at", 1)[1].split("</div>", 1)[0]
+
+
 @both_databases
 def test_a_request_whose_pdf_takes_the_worker_down_every_time_is_still_announced(
     mail_app: Flask, smtp_server: SmtpServer, monkeypatch: pytest.MonkeyPatch
