@@ -178,10 +178,10 @@ def claim_message(now: dt.datetime, tried: set[int], ignore_schedule: bool = Fal
 
 
 def pdf_retry_delay(request: StoredRequest) -> dt.timedelta:
-    """How long to wait before trying the request's PDF again: ``retry_delay``, or at least
-    ``PDF_RETRY_AFTER_FAILING`` once its facilitators' email goes without it."""
-    delay = retry_delay(request.pdf_attempts)
-    return max(delay, PDF_RETRY_AFTER_FAILING) if request.pdf_failed_at is not None else delay
+    """How long to wait before trying the request's PDF again: ``retry_delay``, or
+    ``PDF_RETRY_AFTER_FAILING`` (a day, whatever OUTBOX_RETRY_MAX_SECONDS says, as the inbox and
+    the email say) once its facilitators' email goes without it."""
+    return PDF_RETRY_AFTER_FAILING if request.pdf_failed_at is not None else retry_delay(request.pdf_attempts)
 
 
 def render_may_last() -> dt.timedelta:

@@ -33,6 +33,7 @@ from app.outbox import (
     WORKER_STOPPED,
     claim_message,
     claim_pdf_job,
+    pdf_retry_delay,
     retry_delay,
     run_pass,
     untried_for_too_long,
@@ -350,7 +351,11 @@ def test_a_request_whose_pdf_can_never_be_made_is_emailed_to_the_facilitators_wi
         stored = db.session.scalar(select(StoredRequest))
         assert stored.pdf is None and stored.pdf_attempts == PDF_TRIES_BEFORE_EMAIL and stored.pdf_failed_at
         # Tried once a day from now on, not every hour.
-        assert stored.pdf_next_attempt_at - utcnow() > PDF_RETRY_AFTER_FAILING - dt.timedelta(minutes=1)
+        assert (
+            PDF_RETRY_AFTER_FAILING - dt.timedelta(minutes=1)
+            < stored.pdf_next_attempt_at - utcnow()
+            <= PDF_RETRY_AFTER_FAILING
+        )
         [emailed] = actions("emailed_without_pdf")
         assert emailed.reference == reference and not actions("emailed")
     email = only_message(smtp_server)
@@ -408,6 +413,17 @@ def test_where_requests_are_not_emailed_the_inbox_does_not_speak_of_an_email_wit
     page = " ".join(html.unescape(client.get(f"/inbox/requests/{reference}").get_data(as_text=True)).split())
     assert "could not be made: the PDF renderer failed (RuntimeError) (tried 3 times). The service will try" in page
     assert "email" not in page.split("data-pdf-failed-at", 1)[1].split("</div>", 1)[0]
+
+
+def test_once_the_email_went_without_it_the_pdf_is_tried_once_a_day_as_the_inbox_says(app: Flask) -> None:
+    """Once a day, whatever the usual waits: the inbox and the email say "once a day" (with
+    OUTBOX_RETRY_MAX_SECONDS at a week, it was a few days)."""
+    app.config.update(OUTBOX_RETRY_SECONDS=24 * 3600, OUTBOX_RETRY_MAX_SECONDS=7 * 24 * 3600)
+    with app.app_context():
+        request = StoredRequest(pdf_attempts=PDF_TRIES_BEFORE_EMAIL, pdf_failed_at=utcnow())
+        assert pdf_retry_delay(request) == PDF_RETRY_AFTER_FAILING == dt.timedelta(days=1)
+        request.pdf_failed_at = None
+        assert pdf_retry_delay(request) == retry_delay(PDF_TRIES_BEFORE_EMAIL) == dt.timedelta(days=4)
 
 
 @both_databases
