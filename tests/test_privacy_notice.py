@@ -1,0 +1,76 @@
+"""The privacy notice (/privacy) says what the service really keeps, sends and for how long."""
+
+from __future__ import annotations
+
+import html as html_lib
+import re
+
+import pytest
+from flask import Flask
+
+from app.requests import fields
+
+# What the notice says of each field a request holds (every one: a field added to the request
+# form without a word here fails the test below).
+FIELD_WORDS: dict[str, str] = {
+    "name": "name, job role, agency or team, work email and phone",
+    "job_role": "name, job role, agency or team, work email and phone",
+    "agency": "name, job role, agency or team, work email and phone",
+    "email": "name, job role, agency or team, work email and phone",
+    "phone": "name, job role, agency or team, work email and phone",
+    "manager_knows": "whether your manager or safeguarding lead knows you are asking",
+    "reflection": "what you would like to reflect on",
+    "age_band": "the child's age group",
+    "support_level": "the current level of support",
+    "lead_professional": "the lead professional's role and agency",
+    "other_agencies": "other agencies or roles to invite",
+    "family_knows": "whether the family knows about the request",
+    "family_knows_reason": "(and, if not yet, why)",
+    "event_month": "the month and year of the significant event",
+    "how_soon": "how soon you would like a session",
+    "format": "whether in person or online would suit",
+    "availability": "when you are usually available",
+    "access_needs": "any access needs you tell us about (these can be about your health",
+}
+FACILITATORS = "facilitators@partnership.example"
+
+
+def notice(app: Flask) -> str:
+    """The notice's main text, tags taken out and spaces joined."""
+    page = app.test_client().get("/privacy").get_data(as_text=True)
+    main = page[page.index("<main") : page.index("</main>")]
+    return " ".join(html_lib.unescape(re.sub(r"<[^>]+>", " ", main)).split())
+
+
+def test_the_notice_names_everything_a_request_holds_and_that_the_answers_go_with_it(app: Flask) -> None:
+    """Found (privacy review): the notice said a request holds the practitioner's contact details
+    and what they want to reflect on, and that the answers to the questions are deleted when a
+    request is sent. A request also keeps those answers (and the PDF emailed to the facilitators
+    carries them), the context about the child and family (level of support, whether the family
+    knows and why not), the significant event's month and access needs, which can be health
+    information about the practitioner."""
+    assert set(FIELD_WORDS) == {entry.name for entry in fields.FIELDS}
+    said = notice(app)
+    for name, words in FIELD_WORDS.items():
+        assert words in said, name
+    assert "your answers to the questions, including the reasons you chose" in said
+    assert "the answers that led to it are kept with the request" in said
+    assert "when you send a request for a session" not in said  # it was among the ways answers are deleted
+
+
+@pytest.mark.parametrize(
+    "facilitator_email, acknowledgements, told",
+    [
+        ("facilitators@partnership.example", True, True),
+        ("facilitators@partnership.example", False, False),
+        (None, True, False),
+    ],
+)
+def test_the_notice_tells_of_the_acknowledgement_email_when_one_is_sent(
+    app: Flask, facilitator_email: str | None, acknowledgements: bool, told: bool
+) -> None:
+    """Found (privacy review): the notice listed the session emails, but not the first email sent,
+    the acknowledgement to the work email in the request."""
+    app.config.update(FACILITATOR_EMAIL=facilitator_email, SEND_ACKNOWLEDGEMENTS=acknowledgements)
+    said = notice(app)
+    assert ("we email its reference to the work email in it" in said) == told
