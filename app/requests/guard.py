@@ -1360,6 +1360,7 @@ def _person_names(text: str) -> Iterator[Finding]:
         surname = (match["surname"] or match["capitals"] or match["small"]).lower().replace("\u2019", "'")
         if surname not in _NOT_A_SURNAME and surname not in _NOT_A_SURNAME_AFTER_A_TITLE:
             yield _finding("person_name", match)
+    yield from _family_names(text)
     yield from _given_names(text)
     yield from _names_all_in_one_case(text, _SMALL)
     yield from _names_all_in_one_case(text, _CAPITALS)
@@ -1367,6 +1368,50 @@ def _person_names(text: str) -> Iterator[Finding]:
 
 # After a title: joining words ("mr and mrs smith") and the Mr Men books, not a surname.
 _NOT_A_SURNAME_AFTER_A_TITLE = frozenset({"and", "or", "nor", "men"})
+
+# A family by its surname: "the Smith family", "the Kowalski-Jones household" (found, privacy
+# review: a surname went through with no warning unless it came after a title). Only a
+# capitalised word between "the" and a word for the family, so "the foster family" is not one.
+# A surname as it is written: "Smith", "O'Brien", "McDonald", "MacLeod".
+_SURNAME = r"[A-Z](?:[a-z]{1,3}[A-Z]|['\u2019][A-Z])?[a-z'\u2019]{1,39}"
+_FAMILY_NAME = re.compile(
+    rf"(?<![\w'\u2019])(?:[Tt]he|THE)\s{{1,3}}(?P<surname>{_SURNAME}(?:-{_SURNAME})?)"
+    r"\s{1,3}(?i:family|families|household)(?![\w\-])"
+)
+# Capitalised words before "family" that say what kind of family it is, not whose: the
+# family's place in the child's life or in a service ("the Foster family", "the Birth family",
+# "the Troubled Families programme"), or where it is from or its faith ("the Polish family").
+_NOT_A_FAMILY_NAME = frozenset(
+    {
+        *("foster", "birth", "host", "extended", "wider", "whole", "adoptive", "adopted", "kinship"),
+        *("connected", "nuclear", "blended", "step", "lone", "single", "large", "big", "young", "new"),
+        *("first", "second", "third", "current", "previous", "former", "referred", "troubled", "supporting"),
+        *("early", "local", "entire", "target", "royal", "holy", "military", "forces", "service", "army"),
+        *("navy", "traveller", "travelling", "refugee", "asylum", "muslim", "jewish", "hindu", "sikh"),
+        *("christian", "catholic", "orthodox", "black", "white", "mixed", "roma", "romany", "gypsy"),
+        *("maternal", "paternal", "care", "carer", "carers", "main", "other", "same", "both", "each"),
+        *("every", "such", "above", "below", "latter", "relevant", "affected", "respite", "placement"),
+        *("resident", "receiving", "sending", "host", "british", "english", "irish", "welsh", "dutch"),
+        *("french", "greek", "czech", "thai", "afghan", "american", "mexican", "moroccan", "korean"),
+        *("german", "cuban", "tibetan", "jamaican", "dominican", "kenyan", "ugandan", "sudanese"),
+        *("pakistani", "bangladeshi", "iraqi", "kuwaiti", "israeli", "somali", "yemeni", "nepali"),
+        *("saudi", "punjabi", "gujarati", "bengali", "kurdi", "eritrean", "caribbean", "european"),
+        *("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "christmas"),
+    }
+)
+# Endings of words saying where a family is from ("Polish", "Romanian", "Chinese", "Eritrean").
+_FROM_SOMEWHERE = ("ish", "ian", "ean", "ese")
+
+
+def _family_names(text: str) -> Iterator[Finding]:
+    for match in _FAMILY_NAME.finditer(text):
+        surname = _plain(match["surname"])
+        words = surname.split("-")
+        if surname in _NOT_A_SURNAME or surname in _NOT_A_NAME or surname.capitalize() in _NOT_A_GIVEN_NAME:
+            continue
+        if any(word in _NOT_A_FAMILY_NAME or word.endswith(_FROM_SOMEWHERE) for word in words):
+            continue
+        yield _finding("person_name", match, "surname")
 
 
 def _read_given_names(path: Path) -> frozenset[str]:
