@@ -608,6 +608,43 @@ def test_a_family_named_by_its_surname(text: str, found: str | None) -> None:
 
 
 @pytest.mark.parametrize(
+    "text, found",
+    [
+        # Found (privacy review): the request's hint asks for no initials, and none was warned about.
+        ("K.S. is 7 and anxious", "K.S."),
+        ("Child J.S. and her mum", "J.S."),
+        ("J.S is in year 3", "J.S"),
+        ("J. S. said she was scared", "J. S."),
+        ("J.A.S. moved school", "J.A.S."),
+    ],
+)
+def test_initials_with_full_stops(text: str, found: str) -> None:
+    [finding] = scan(text)
+    assert (finding.kind, finding.text) == ("person_name", found)
+    assert finding.reason.startswith("These look like a person's initials.")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "moved from the U.K. last year",
+        "forgot his P.E. kit",
+        "the G.P. said",
+        "at 3 p.m.",
+        "at 3 P.M.",
+        "e.g. school, i.e. the class",
+        "N.B. the plan",
+        "A.N. Other",
+        "Plan B. After that",
+        "version 1.2.3",
+        "JS and CP",  # without full stops, initials cannot be told from acronyms
+    ],
+)
+def test_abbreviations_with_full_stops_are_not_initials(text: str) -> None:
+    assert scan(text) == []
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "the foster family",
