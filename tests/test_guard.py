@@ -84,7 +84,7 @@ def test_ordinary_paragraph_has_no_findings() -> None:
         "the M60",
         "13/13/2019",
         "0161",
-        "ref 12345678",
+        "ref 1234",  # a reference of 5 digits or more is a record number (test_case_record_and_pupil_numbers)
         "9434765918",  # fails the NHS check digit
         "",
         "   ",
@@ -930,6 +930,40 @@ def test_national_insurance_numbers(number: str) -> None:
     assert [(f.kind, f.text) for f in findings] == [("national_insurance_number", number)]
     assert findings[0].reason.endswith("A National Insurance number identifies one person.")
     assert NAMES["national_insurance_number"] == "a National Insurance number"
+
+
+@pytest.mark.parametrize(
+    "text, number",
+    [
+        # Found (privacy review): a number that leads straight to a child's file went through.
+        ("Case ref 123456 on Liquidlogic", "123456"),
+        ("LCS ID: 1234567", "1234567"),
+        ("hospital number K123456", "K123456"),
+        ("Mosaic 4567890", "4567890"),
+        ("record no. 1234567", "1234567"),
+        ("his UPN is A123456789012", "A123456789012"),  # a unique pupil number
+        ("NHS number 1234567890", "1234567890"),  # not a valid NHS number, but a record's all the same
+    ],
+)
+def test_case_record_and_pupil_numbers(text: str, number: str) -> None:
+    findings = scan(text)
+    assert [(f.kind, f.text) for f in findings] == [("record_number", number)]
+    assert findings[0].reason.startswith("This looks like a case, record or pupil number.")
+    assert NAMES["record_number"] == "a case, record or pupil number"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["the case is 2 years old", "child number 3", "Ref 1234", "we met 12 times in 2019", "STT-ABCD-EFGH", "Room 12345"],
+)
+def test_short_or_unnamed_numbers_are_not_record_numbers(text: str) -> None:
+    assert scan(text) == []
+
+
+def test_a_meeting_id_in_joining_instructions_is_not_a_record_number() -> None:
+    from app.inbox.service import PLACE_KINDS
+
+    assert scan("Teams, meeting ID 81234567890, passcode abc", PLACE_KINDS) == []
 
 
 def test_every_kind_has_a_reason_and_a_name() -> None:

@@ -915,8 +915,11 @@ def record_pdf_download(request: StoredRequest, facilitator: Facilitator) -> Non
 # What is looked for in a session's joining instructions or place: everything but GP practices,
 # since a session may well be held at a health centre ("Room 2, Eccles Health Centre"), as a
 # room in a named building is not a family's address; and but names after a title ("ask for
-# Mrs Khan at reception"), the staff who welcome the practitioner, not the family.
-PLACE_KINDS: tuple[Kind, ...] = tuple(kind for kind in KINDS if kind not in ("gp_practice", "person_name"))
+# Mrs Khan at reception"), the staff who welcome the practitioner, not the family; and but
+# record numbers ("Meeting ID: 81234567890"), which an online meeting's joining instructions hold.
+PLACE_KINDS: tuple[Kind, ...] = tuple(
+    kind for kind in KINDS if kind not in ("gp_practice", "person_name", "record_number")
+)
 
 
 def identifying_findings(text: str, kinds: Sequence[Kind] = KINDS) -> list[Finding]:

@@ -88,6 +88,7 @@ Kind = Literal[
     "email",
     "nhs_number",
     "national_insurance_number",
+    "record_number",
     "date_of_birth",
     "date",
     "phone",
@@ -112,6 +113,8 @@ REASONS: dict[Kind, str] = {
     "number check digit, so it may be an NHS number. An NHS number identifies one person.",
     "national_insurance_number": "This looks like a National Insurance number. "
     "A National Insurance number identifies one person.",
+    "record_number": "This looks like a case, record or pupil number. A record number leads straight "
+    "to one child's or family's record.",
     "phone": "This looks like a UK phone number. A family's phone number identifies them.",
     "email": "This looks like an email address. A family's email address identifies them.",
     "address": "This looks like a street address. An address can point to a family's home.",
@@ -127,6 +130,7 @@ NAMES: dict[Kind, str] = {
     "email": "an email address",
     "nhs_number": "an NHS (National Health Service) number",
     "national_insurance_number": "a National Insurance number",
+    "record_number": "a case, record or pupil number",
     "date_of_birth": "a date of birth",
     "date": "a date",
     "phone": "a phone number",
@@ -1189,6 +1193,24 @@ def _real_day_month(day: int, month: int) -> bool:
     return 1 <= day <= 31 and 1 <= month <= 12
 
 
+# A case, client or record number (children's social care's, a hospital's, a school's), named as
+# one and written with at least 5 digits: "case ref 123456", "LCS ID: 1234567", "hospital number
+# K123456", "Mosaic 4567890"; and a unique pupil number, a letter then 12 digits, however it is
+# introduced (found, privacy review: none was warned about, and one leads straight to a child's file).
+_RECORD_NUMBER = re.compile(
+    r"(?i:\b(?:case|record|client|child|person|patient|hospital|mosaic|lcs|liquidlogic|eclipse|ehm|"
+    r"systmone|emis|rio|upn|uln|pupil|ref|reference|id|number|no)\b\.?)"
+    r"(?:\s{0,3}(?i:id|no|number|ref|reference)\b\.?)?\s{0,3}[:#]?\s{0,3}"
+    r"(?P<number>[A-Z]{0,3}\d{5,20}[A-Z]?)(?![\w/\-])"
+    r"|(?<![\w/\-])(?P<upn>[A-Z]\d{12})(?![\w/\-])"
+)
+
+
+def _record_numbers(text: str) -> Iterator[Finding]:
+    for match in _RECORD_NUMBER.finditer(text):
+        yield _finding("record_number", match, "number" if match["number"] else "upn")
+
+
 def _dates(text: str) -> Iterator[Finding]:
     for pattern in (_NUMERIC_DATE, _ISO_DATE):
         for match in pattern.finditer(text):
@@ -1795,6 +1817,7 @@ def scan(text: str, kinds: Iterable[Kind] = KINDS) -> list[Finding]:
         _emails,
         _nhs_numbers,
         _national_insurance_numbers,
+        _record_numbers,
         _dates,
         _phones,
         _postcodes,
