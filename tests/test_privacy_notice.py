@@ -74,3 +74,11 @@ def test_the_notice_tells_of_the_acknowledgement_email_when_one_is_sent(
     app.config.update(FACILITATOR_EMAIL=facilitator_email, SEND_ACKNOWLEDGEMENTS=acknowledgements)
     said = notice(app)
     assert ("we email its reference to the work email in it" in said) == told
+
+
+def test_the_notice_does_not_say_the_emails_sent_are_deleted(app: Flask) -> None:
+    """Found (privacy review): "They are deleted with your request" said of the session emails,
+    but only the service's copies go: the practitioner's own mailbox keeps what was sent."""
+    said = notice(app)
+    assert "They are deleted with your request" not in said
+    assert "We delete our copies of these emails with your request" in said
