@@ -8,6 +8,7 @@ import re
 import pytest
 from flask import Flask
 
+from app.config import Config
 from app.requests import fields
 
 # What the notice says of each field a request holds (every one: a field added to the request
@@ -33,6 +34,11 @@ FIELD_WORDS: dict[str, str] = {
     "access_needs": "any access needs you tell us about (these can be about your health",
 }
 FACILITATORS = "facilitators@partnership.example"
+# The limits a deployment has unless it sets its own (the tests' own are higher).
+DEFAULT_LIMITS = {
+    "REQUEST_SUBMIT_LIMIT": Config.REQUEST_SUBMIT_LIMIT,
+    "SUPERVISION_RECORD_LIMIT": Config.SUPERVISION_RECORD_LIMIT,
+}
 
 
 def notice(app: Flask) -> str:
@@ -82,3 +88,27 @@ def test_the_notice_does_not_say_the_emails_sent_are_deleted(app: Flask) -> None
     said = notice(app)
     assert "They are deleted with your request" not in said
     assert "We delete our copies of these emails with your request" in said
+
+
+@pytest.mark.parametrize(
+    "limits, kept",
+    [
+        (DEFAULT_LIMITS, "a day"),  # requests sent: 30 a day
+        ({"REQUEST_SUBMIT_LIMIT": "10 per hour", "INBOX_SIGN_IN_LIMIT": "5 per minute"}, "an hour"),
+        ({"SUPERVISION_RECORD_LIMIT": "100 per 2 day"}, "2 days"),
+    ],
+)
+def test_the_notice_says_counts_are_kept_by_internet_address_and_for_how_long(
+    app: Flask, limits: dict[str, str], kept: str
+) -> None:
+    """Found (privacy review): the rate limits count the pages and requests sent from each internet
+    address, in Redis, for as long as their longest window (a day), and the notice did not say so."""
+    app.config.update(limits)
+    said = notice(app)
+    assert "we count the pages asked for, and the requests sent, from each internet address" in said
+    assert f"Each count is deleted at most {kept} after it began." in said
+
+
+def test_without_rate_limits_the_notice_says_nothing_of_counts_by_address(app: Flask) -> None:
+    app.config["RATELIMIT_ENABLED"] = False
+    assert "from each internet address" not in notice(app)

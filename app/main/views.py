@@ -180,7 +180,39 @@ def accessibility() -> str:
 @bp.get("/privacy")
 def privacy() -> str:
     """Privacy notice; controller and contact come from settings, never invented."""
-    return render_page("main/privacy.html", None, {})
+    return render_page("main/privacy.html", None, lambda: {"counts_kept": counts_kept_words()})
+
+
+def counts_kept_words() -> str | None:
+    """How long the rate limits keep a count per internet address, in words (None without limits)."""
+    if not current_app.config.get("RATELIMIT_ENABLED", True):
+        return None
+    longest = longest_rate_limit()
+    return period_in_words(longest) if longest else None
+
+
+def longest_rate_limit() -> int:
+    """The longest time, in seconds, any count per internet address is kept (``RATE_LIMITS``: the
+    store forgets a count when its window ends)."""
+    from limits import parse_many
+
+    from ..config import RATE_LIMITS
+
+    windows = [
+        item.get_expiry() for name in RATE_LIMITS for item in parse_many(str(current_app.config.get(name) or ""))
+    ]
+    return max(windows, default=0)
+
+
+def period_in_words(seconds: int) -> str:
+    """A time as "a minute", "an hour", "a day" or "3 days", rounded up."""
+    if seconds <= 60:
+        return "a minute"
+    if seconds <= 3600:
+        return "an hour" if seconds == 3600 else f"{-(-seconds // 60)} minutes"
+    if seconds <= 86400:
+        return "a day" if seconds == 86400 else f"{-(-seconds // 3600)} hours"
+    return f"{-(-seconds // 86400):,} days"
 
 
 @bp.get("/cookies")
