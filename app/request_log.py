@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import re
+from urllib.parse import unquote, urlsplit
 
 # The request line as werkzeug logs it: method, target, protocol (coloured at a terminal).
 _COLOUR = r"(?:\x1b\[[0-9;]*m)*"
@@ -26,7 +27,27 @@ HIDDEN_LINE = "[request line not shown]"
 _FEEDBACK_LINK = re.compile(r"^/feedback/(?!thank-you$)[^/]+")
 _QUESTION_PAGE = re.compile(r"^/questions/.*")
 # The questions, the outcome and the request: not logged but on a server error (nginx's example too).
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _JOURNEY_PAGE = re.compile(r"^/(start|continue|questions/|result|request)")
+
+
+def served_target(target: str) -> str | None:
+    """The request target as the page werkzeug serves for it: an absolute one
+    ("http://host/questions/allegation"), one starting with two slashes ("//questions/allegation")
+    and one with escaped letters ("/%71uestions/allegation") are all served as
+    "/questions/allegation", so they are logged as it is (found, privacy review: each was logged
+    whole, question, feedback link token and all). None if it cannot be read."""
+    path, mark, query = target.partition("?")
+    try:
+        parts = urlsplit(path)
+    except ValueError:
+        return None
+    if parts.scheme and parts.netloc:
+        path = parts.path or "/"
+    elif parts.netloc:
+        path = f"/{parts.netloc}{parts.path}"
+    # Escaped control characters (a new line, say) stay escaped: decoded, they could forge a log line.
+    return _CONTROL.sub(lambda char: f"%{ord(char[0]):02X}", unquote(path)) + mark + query
 
 
 def quiet_target(target: str) -> str:
@@ -43,10 +64,11 @@ class QuietRequestLines(logging.Filter):
         message = str(record.msg)  # werkzeug's: "<address> - - [<date>] " then its own format
         if message.endswith('"%s" %s %s') and isinstance(args, tuple) and args and isinstance(args[0], str):
             found = _REQUEST_LINE.match(args[0])
-            if found and _JOURNEY_PAGE.match(found["target"]) and not str(args[1]).startswith("5"):
+            served = served_target(found["target"]) if found else None
+            if served is not None and _JOURNEY_PAGE.match(served) and not str(args[1]).startswith("5"):
                 return False  # a page of the questions, answered: where it leads is not logged
-            if found:
-                target = quiet_target(found["target"])
+            if found and served is not None:
+                target = quiet_target(served)
                 line = f"{found['before']}{found['method']} {target}{found['rest']}{found['after']}"
             else:  # not a request line werkzeug could read: it could hold anything
                 line = HIDDEN_LINE
@@ -64,4 +86,4 @@ def quiet_request_log() -> None:
         logger.addFilter(QuietRequestLines())
 
 
-__all__ = ["QuietRequestLines", "quiet_request_log", "quiet_target"]
+__all__ = ["QuietRequestLines", "quiet_request_log", "quiet_target", "served_target"]

@@ -14,7 +14,7 @@ import pytest
 from flask import Flask
 from werkzeug.serving import make_server
 
-from app.request_log import quiet_target
+from app.request_log import QuietRequestLines, quiet_target
 
 
 def test_a_feedback_token_or_a_search_never_reaches_the_development_servers_log(
@@ -73,3 +73,31 @@ def test_a_feedback_token_or_a_search_never_reaches_the_development_servers_log(
 )
 def test_request_targets_are_logged_without_what_must_not_be(target: str, logged: str) -> None:
     assert quiet_target(target) == logged
+
+
+@pytest.mark.parametrize(
+    "target, logged",
+    [
+        # Found (privacy review): werkzeug serves each of these as the page in the second column,
+        # and each was logged whole, with the question's name or the feedback link's token.
+        ("http://localhost:5000/questions/allegation", None),
+        ("//questions/allegation", None),
+        ("/%71uestions/allegation", None),
+        ("http://localhost:5000/result", None),
+        ("http://localhost:5000/feedback/tok3nSecret", '"GET /feedback/[link] HTTP/1.1"'),
+        ("//feedback/tok3nSecret?x=1", '"GET /feedback/[link]?[query] HTTP/1.1"'),
+        ("/%66eedback/tok3nSecret", '"GET /feedback/[link] HTTP/1.1"'),
+        ("/privacy%0A127.0.0.1 - - forged", '"GET /privacy%0A127.0.0.1 - - forged HTTP/1.1"'),
+        ("http://[::1/questions/allegation", '"[request line not shown]"'),
+    ],
+)
+def test_a_target_werkzeug_serves_as_another_page_is_logged_as_that_page(target: str, logged: str | None) -> None:
+    line = f"GET {target} HTTP/1.1"
+    record = logging.LogRecord(
+        "werkzeug", logging.INFO, "", 0, '127.0.0.1 - - [x] "%s" %s %s', (line, "200", "-"), None
+    )
+    kept = QuietRequestLines().filter(record)
+    if logged is None:
+        assert not kept
+    else:
+        assert kept and logged in record.getMessage() and "tok3nSecret" not in record.getMessage()
