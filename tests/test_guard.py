@@ -616,6 +616,11 @@ def test_a_family_named_by_its_surname(text: str, found: str | None) -> None:
         ("J.S is in year 3", "J.S"),
         ("J. S. said she was scared", "J. S."),
         ("J.A.S. moved school", "J.A.S."),
+        # Without full stops, where the words before them say a person is meant.
+        ("Child JS is 7", "JS"),
+        ("his sister KM says", "KM"),
+        ("mum (KS) says", "KS"),
+        ("the initials JS", "JS"),
     ],
 )
 def test_initials_with_full_stops(text: str, found: str) -> None:
@@ -638,6 +643,11 @@ def test_initials_with_full_stops(text: str, found: str) -> None:
         "Plan B. After that",
         "version 1.2.3",
         "JS and CP",  # without full stops, initials cannot be told from acronyms
+        "the child CP plan",  # ... unless a person is meant, but these are acronyms
+        "son ASD diagnosis",
+        "child CSE concerns",
+        "her mum DV history",
+        "Child A",  # how practice reviews keep a child anonymous
     ],
 )
 def test_abbreviations_with_full_stops_are_not_initials(text: str) -> None:

@@ -1428,7 +1428,8 @@ _FROM_SOMEWHERE = ("ish", "ian", "ean", "ese")
 
 # Initials written with full stops: "J.S.", "K. S.", "J.A.S", as the request's hint asks people not
 # to write (found, privacy review: none was warned about). Without the stops ("JS") they cannot be
-# told from the acronyms practitioners write, so those are not looked for.
+# told from the acronyms practitioners write, unless a word before them says a person is meant
+# (``_PERSON_BY_INITIALS``).
 _INITIALS = re.compile(r"(?<![\w.'\u2019@])[A-Z]\.\s?[A-Z](?:\.\s?[A-Z])?\.?(?![\w@]|\.\w)")
 # Abbreviations written with full stops that are not anyone's initials: places, times, Latin,
 # degrees, school subjects, roles and services ("U.K.", "p.m.", "P.E.", "G.P.", "C.P.").
@@ -1445,11 +1446,38 @@ INITIALS_REASON = (
 )
 
 
+# Initials without full stops where the words before them say a person is meant: "child JS",
+# "his sister KM", "mum (KS)", "initials JS". Elsewhere two or three capitals are more often an
+# acronym ("the CP plan").
+_PERSON_BY_INITIALS = re.compile(
+    r"(?<![\w'\u2019])(?P<who>(?i:child|son|daughter|boy|girl|baby|brother|sister|sibling|twin|mum|mother|dad|father"
+    r"|stepdad|stepmum|step-dad|step-mum|nan|gran|grandma|grandad|grandmother|grandfather|uncle|aunt|auntie"
+    r"|cousin|partner|boyfriend|girlfriend|carer|yp|initials))"
+    r"\s{1,3}\(?(?P<initials>[A-Z]{2,3})(?![\w'\u2019&/\-])"
+)
+# Acronyms that follow those words and are not anyone's initials ("child CP plan", "son ASD",
+# "mum DV", "child CSE concerns").
+_NOT_INITIALS_AFTER_A_PERSON = frozenset(
+    {
+        *("CP", "CIN", "LAC", "CLA", "SEN", "EHC", "ASD", "ADD", "CSE", "CCE", "FGM", "DV", "DA", "MH"),
+        *("LD", "PD", "ED", "EH", "YP", "YOT", "YJS", "SW", "HV", "GP", "PE", "TAF", "TAC", "CAF", "FE"),
+        *("UC", "PIP", "DLA", "ESA", "JSA", "NHS", "CAMHS", "OCD", "PTSD", "SEMH", "SLCN", "ACE", "ACES"),
+    }
+)
+
+
 def _initials(text: str) -> Iterator[Finding]:
     for match in _INITIALS.finditer(text):
         letters = "".join(letter for letter in match[0] if letter.isalpha())
         if letters not in _NOT_INITIALS:
             yield Finding("person_name", match[0], INITIALS_REASON, match.start(), match.end())
+    for match in _PERSON_BY_INITIALS.finditer(text):
+        letters = match["initials"]
+        if match["who"].isupper() and match["who"] != "YP":
+            continue  # "MUM HAS BEEN IN HOSPITAL": a sentence in capitals
+        if letters not in _NOT_INITIALS and letters not in _NOT_INITIALS_AFTER_A_PERSON:
+            start, end = match.span("initials")
+            yield Finding("person_name", letters, INITIALS_REASON, start, end)
 
 
 def _family_names(text: str) -> Iterator[Finding]:
