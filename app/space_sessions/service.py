@@ -49,7 +49,8 @@ import hashlib
 import re
 import secrets
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, TypeVar, cast
 
@@ -410,7 +411,8 @@ def invitation_state(request: StoredRequest, session: SpaceSession, place: Sessi
         latest_changes = place.invited_sequence == session.sequence
         if not latest_changes:
             return InvitationState(SENT, f"Sent on {uk_time(latest.sent_at)}, before the latest changes", "sent")
-        suffix = " (with the latest changes)" if session.sequence else ""
+        # (Not from the SEQUENCE alone: it also goes up when someone leaves the session, ``_revision``.)
+        suffix = " (with the latest changes)" if what == "Updated invitation" else ""
         return InvitationState(SENT, f"{what} sent on {uk_time(latest.sent_at)}{suffix}", "sent")
     if latest.given_up_at is not None and too_late(latest.last_error):
         return InvitationState(
@@ -669,13 +671,38 @@ def leave_session(request: StoredRequest) -> list[str]:
         if others := practitioner_places(request, session):
             said += _leave_beside_another_place(request, session, others, another_date)
         else:
-            _queue_session_email(request, session, CANCELLATION, another_date=another_date)
+            # Found: the cancellation went at the SEQUENCE of the invitation it cancels, and an
+            # invitation after it (the request put back in the session, or another request of
+            # theirs) at that SEQUENCE again. Calendars go by SEQUENCE first (RFC 5546, 2.1.5):
+            # Outlook and Google Calendar can ignore an equal one, so the session stayed in their
+            # calendar, or stayed cancelled. The cancellation goes one higher, and the session one
+            # higher again, so whatever that address is sent next supersedes it.
+            with _revision(session):
+                _queue_session_email(request, session, CANCELLATION, another_date=another_date)
             said.append("The practitioner will be emailed a cancellation of their invitation.")
     if session.cancelled_at is None and not members(session) and not held_members(session):
         session.cancelled_at = utcnow()
         session.sequence += 1
         said.append("No one else was in that session, so it is cancelled.")
     return said
+
+
+@contextmanager
+def _revision(session: SpaceSession) -> Iterator[None]:
+    """A new revision of the session's calendar event for one practitioner only (one leaving it):
+    the calendar file queued inside goes at the next SEQUENCE, and the session is raised past it,
+    so that nothing sent to that address later goes at the same SEQUENCE (RFC 5546, 2.1.5: a
+    calendar keeps the copy with the higher SEQUENCE, and with an equal one may keep the first).
+    The session's details are unchanged: each place whose practitioner had them
+    (``invited_sequence``) is moved on with it, so their request still reads "with the latest
+    changes". No commit."""
+    had = session.sequence
+    session.sequence += 1
+    yield
+    session.sequence += 1
+    for _, place in members(session):
+        if place.invited_sequence == had:
+            place.invited_sequence = session.sequence
 
 
 def _leave_beside_another_place(
@@ -953,6 +980,17 @@ def _queue_session_email(
     update = last_sent is not None and last_sent < session.sequence
     if last_sent != session.sequence - 1:
         before = words_last_sent(request, session) if update else None
+    now = session_words(session)
+    changed = [
+        (CHANGE_WORDS[key], before[key] if key != "place" else "")  # the new place is shown in full below
+        for key in CHANGE_WORDS
+        if before and before[key] != now[key]
+    ]
+    if update and before is not None and not changed:
+        # A higher SEQUENCE with the same details: the session went on a revision for someone
+        # else (``_revision``: a practitioner leaving it), not a change. Sent again, the
+        # invitation is not called an update ("The details ... have changed").
+        update = False
     # The practitioner's other places in this session already invited (the same work email): an
     # invitation or update says it is the same session, and its calendar file names them all.
     others = practitioner_places(request, session) if kind == INVITATION else []
@@ -972,18 +1010,13 @@ def _queue_session_email(
             stamp=utcnow(),
             also=also_invited,
         )
-    now = session_words(session)
     body = render_template(
         f"sessions/{kind}.txt",
         reference=request.reference,
         session=now,
         update=update,
         # An update says what changed, and what it was (``before``: the session's words before the change).
-        changed=[
-            (CHANGE_WORDS[key], before[key] if key != "place" else "")  # the new place is shown in full below
-            for key in CHANGE_WORDS
-            if before and before[key] != now[key]
-        ],
+        changed=changed,
         contact=current_app.config.get("FACILITATOR_CONTACT_TEXT"),
         another_date=another_date,
         still_in=list(still_in),

@@ -1,0 +1,100 @@
+"""What a practitioner's calendar holds after every email a session sent them: each address's
+calendar files replayed in order, read with ``icalendar``, as a calendar program that goes by
+SEQUENCE (RFC 5546, section 2.1.5) would read them. Outlook and Google Calendar keep the copy
+they have when a file for the same UID comes with a SEQUENCE no higher than its own: so a
+cancellation must go higher than the invitation it cancels, and an invitation after a
+cancellation higher than the cancellation."""
+
+from __future__ import annotations
+
+import re
+
+from flask import Flask
+from flask.testing import FlaskClient
+from icalendar import Calendar
+
+from support import both_databases
+from support.mail import SmtpServer
+from support.submission import run_outbox
+from test_inbox import post_form, text
+from test_sessions import (
+    ALICE,
+    BOB,
+    arrange_with,
+    body_of,
+    calendars_to,
+    change_session,
+    in_their_calendar,
+    invite,
+    one_person_twice_and_another,
+    request_url,
+    session_app,
+    session_id_of,
+    uid_of,
+)
+
+__all__ = ["session_app"]  # a fixture: pytest finds it by name here
+
+
+def kept_by_sequence(calendars: list[Calendar], uid: str) -> tuple[bool, str]:
+    """Whether a calendar that applies a file only when its SEQUENCE is higher than that of the
+    copy it holds (the first always) still holds the event ``uid`` after ``calendars``, and its
+    copy's description."""
+    held, sequence, description = False, -1, ""
+    for calendar in calendars:
+        event = calendar.events[0]
+        if str(event["UID"]) != uid or int(event["SEQUENCE"]) <= sequence:
+            continue
+        held, sequence = calendar["METHOD"] == "REQUEST", int(event["SEQUENCE"])
+        description = str(event["DESCRIPTION"])
+    return held, description
+
+
+def invitation_words(client: FlaskClient, reference: str) -> str:
+    page = text(client.get(request_url(reference)))
+    found = re.search(r'data-invitation="[a-z_]+"[^>]*>(.*?)<', page, re.DOTALL)
+    assert found is not None
+    return " ".join(found.group(1).split())
+
+
+@both_databases
+def test_a_request_that_leaves_a_session_and_rejoins_it_has_it_in_the_calendar_again(
+    session_app: Flask, smtp_server: SmtpServer
+) -> None:
+    """Found: a request taken out of its session was sent a cancellation at the SEQUENCE of its
+    invitation, and put back in the same session an invitation at that SEQUENCE again: a calendar
+    that goes by SEQUENCE kept the session, then kept it cancelled. Now each file goes higher
+    than the last; the others in the session are sent nothing, and still read as having the
+    latest changes."""
+    smtp_server.start()
+    client, first, second, bobs = one_person_twice_and_another(session_app, smtp_server)
+    uid, group = uid_of(session_app, first), session_id_of(session_app, first)
+    # Bob leaves, and is put back.
+    assert (
+        post_form(client, request_url(bobs), request_url(bobs, "status"), {"status": "session_offered"}).status_code
+        == 302
+    )
+    assert run_outbox(session_app).sent == 1
+    assert not in_their_calendar(smtp_server, BOB, uid)
+    assert kept_by_sequence(calendars_to(smtp_server, BOB), uid)[0] is False  # the cancellation is heeded
+    assert arrange_with(client, bobs, {"session": str(group)}).status_code == 302
+    assert invite(client, bobs).status_code == 302
+    assert run_outbox(session_app).sent == 1
+    bobs_files = calendars_to(smtp_server, BOB)
+    assert [c["METHOD"] for c in bobs_files] == ["REQUEST", "CANCEL", "REQUEST"]
+    sequences = [int(c.events[0]["SEQUENCE"]) for c in bobs_files]
+    assert sequences == sorted(set(sequences)), sequences  # each higher than the last
+    assert kept_by_sequence(bobs_files, uid)[0] is True
+    assert "You are invited" in body_of(smtp_server.mailbox.messages[-1])  # not "have changed"
+
+    # Alice was sent nothing, and her requests still read as having the session as it is.
+    assert len(calendars_to(smtp_server, ALICE)) == 2
+    for reference in (first, second):
+        assert "before the latest changes" not in invitation_words(client, reference)
+
+    # Moved: everyone's update supersedes what they hold.
+    assert change_session(client, group, start_time="14:00").status_code == 302
+    run_outbox(session_app)
+    for address in (ALICE, BOB):
+        assert kept_by_sequence(calendars_to(smtp_server, address), uid)[0] is True
+    assert invitation_words(client, bobs).endswith("(with the latest changes)")
