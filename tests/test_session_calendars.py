@@ -19,11 +19,13 @@ from support.submission import run_outbox
 from test_inbox import post_form, text
 from test_sessions import (
     ALICE,
+    ALICE_AGAIN,
     BOB,
     arrange_with,
     body_of,
     calendars_to,
     change_session,
+    changes_listed,
     in_their_calendar,
     invite,
     one_person_twice_and_another,
@@ -98,3 +100,25 @@ def test_a_request_that_leaves_a_session_and_rejoins_it_has_it_in_the_calendar_a
     for address in (ALICE, BOB):
         assert kept_by_sequence(calendars_to(smtp_server, address), uid)[0] is True
     assert invitation_words(client, bobs).endswith("(with the latest changes)")
+
+
+@both_databases
+def test_after_the_request_her_update_went_with_leaves_the_next_update_lists_only_what_is_new(
+    session_app: Flask, smtp_server: SmtpServer
+) -> None:
+    """Alice's one update for her two places goes with her first request; once that request has
+    left, the next goes with her second, and lists what changed since the update she was sent,
+    not since her second request's own invitation."""
+    smtp_server.start()
+    client, first, second, _ = one_person_twice_and_another(session_app, smtp_server)
+    group = session_id_of(session_app, first)
+    assert change_session(client, group, start_time="14:00").status_code == 302
+    run_outbox(session_app)
+    assert post_form(client, request_url(first), request_url(first, "status"), {"status": "closed"}).status_code == 302
+    run_outbox(session_app)
+    assert change_session(client, group, start_time="15:00").status_code == 302
+    run_outbox(session_app)
+    update = smtp_server.mailbox.messages[-2:]
+    (alices,) = [m for m in update if m["To"].lower() == ALICE_AGAIN]
+    assert second in alices["Subject"] and first not in alices["Subject"]
+    assert changes_listed(alices) == ["- the time (it was 2:00pm)"]

@@ -1072,7 +1072,7 @@ def changes_listed(message: Any) -> list[str] | None:
     body = body_of(message)
     if "What has changed:" not in body:
         return None
-    changes = body.split("What has changed:", 1)[1].split("Your reference:", 1)[0]
+    changes = body.split("What has changed:", 1)[1].split("Your reference", 1)[0]
     return [line.strip() for line in changes.strip().splitlines()]
 
 
@@ -1950,13 +1950,13 @@ def test_a_second_invitation_to_the_same_session_says_so_and_its_calendar_entry_
     assert str(events[bobs]["DESCRIPTION"]).endswith(f"Your reference: {bobs}.")
     assert {str(event["UID"]) for event in events.values()} == {uid}
 
-    # Moved: each of her updates says so too, and names both.
+    # Moved: her one update names both (``test_a_moved_session_...``).
     smtp_server.mailbox.messages.clear()
     assert change_session(client, session_id_of(session_app, first), start_time="14:00").status_code == 302
     run_outbox(session_app)
     updates = {message["X-Space-To-Think-Reference"]: message for message in smtp_server.mailbox.messages}
-    assert f"your other request ({second})" in body_of(updates[first])
-    assert f"your other request ({first})" in body_of(updates[second])
+    assert sorted(updates) == sorted([first, bobs])
+    assert f"Your references: {first} and {second}" in body_of(updates[first])
     assert "same session" not in body_of(updates[bobs])
     assert changes_listed(updates[first]) == ["- the time (it was 10:00am)"]  # the list is still read back
     assert str(calendar_of(updates[first]).events[0]["DESCRIPTION"]).endswith(f"{first} and {second}.")
@@ -2035,21 +2035,32 @@ def test_cancelling_a_session_still_cancels_it_for_a_practitioner_with_two_place
 def test_a_moved_session_stays_one_entry_in_the_calendar_of_a_practitioner_with_two_places_in_it(
     session_app: Flask, smtp_server: SmtpServer
 ) -> None:
-    """Each request's update names its reference; each carries the same UID and SEQUENCE, so the
-    practitioner's calendar keeps one entry, moved, and nothing cancels it."""
+    """Found: one update for each of her requests, the same twice. She is sent one, naming both
+    references, with the session's UID and next SEQUENCE, so her calendar keeps one entry, moved,
+    and nothing cancels it; both her requests' pages say the update was sent."""
     smtp_server.start()
-    client, first, _, _ = one_person_twice_and_another(session_app, smtp_server)
+    client, first, second, _ = one_person_twice_and_another(session_app, smtp_server)
     uid, group = uid_of(session_app, first), session_id_of(session_app, first)
     smtp_server.mailbox.messages.clear()
     changed = change_session(client, group, start_time="14:00")
     assert changed.status_code == 302
     assert "The 2 practitioners invited will be emailed the update" in text(client.get(changed.location))
     run_outbox(session_app)
-    updates = calendars_to(smtp_server, ALICE)
-    assert [calendar["METHOD"] for calendar in updates] == ["REQUEST", "REQUEST"]
-    assert {(str(c.events[0]["UID"]), int(c.events[0]["SEQUENCE"])) for c in updates} == {(uid, 1)}
-    assert {c.events[0].start.time() for c in updates} == {dt.time(14)}
+    (update,) = calendars_to(smtp_server, ALICE)
+    assert update["METHOD"] == "REQUEST" and str(update.events[0]["UID"]) == uid
+    assert int(update.events[0]["SEQUENCE"]) == 1 and update.events[0].start.time() == dt.time(14)
+    assert str(update.events[0]["DESCRIPTION"]).endswith(f"Your references: {first} and {second}.")
     assert in_their_calendar(smtp_server, ALICE, uid)
+    (message,) = [m for m in smtp_server.mailbox.messages if m["To"].lower() == ALICE_AGAIN]
+    subject = " ".join(str(message["Subject"]).split())  # (a long subject is folded)
+    assert subject == f"Updated invitation: Space to Think session ({first} and {second})"
+    body = body_of(message)
+    assert f"Your references: {first} and {second}" in body and "giving your references" in body
+    assert "same session" not in body and changes_listed(message) == ["- the time (it was 10:00am)"]
+    for reference in (first, second):
+        state, words = invitation_shown(client, reference)
+        assert state == "sent" and words.startswith("Updated invitation sent on "), (reference, words)
+        assert words.endswith("(with the latest changes)")
 
 
 @both_databases

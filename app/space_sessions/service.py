@@ -29,8 +29,10 @@ calendar has one entry for it, whichever request it came with; a request leaving
 cancellation (METHOD CANCEL) only when no other place of theirs remains in the session.
 Otherwise their email says that request is no longer in it, with no calendar file, and the entry
 stays (if the other place's invitation had not been sent, it goes then: the session's changes,
-reminder and cancellation follow the places invited). Invitations and updates still go for each
-request, each naming its reference: the same UID and SEQUENCE, so one entry.
+reminder and cancellation follow the places invited). An invitation goes for each request,
+naming its reference (and the places of theirs already invited): the same UID, so one entry. An
+update when the session changes goes once to the person, naming every place of theirs invited,
+with one of their requests; the request pages of the others count it as theirs too.
 
 Reopening: a request is in at most one session at a time (``SessionPlace``). A request whose
 session was held keeps its place while it is "session held" or "closed"; reopened (back to
@@ -55,7 +57,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar, cast
 
 from flask import current_app, render_template
-from sqlalchemy import CursorResult, delete, func, select
+from sqlalchemy import CursorResult, delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import defer
 
@@ -387,11 +389,18 @@ def invitation_state(request: StoredRequest, session: SpaceSession, place: Sessi
         )
     if place.invited_sequence is None:
         return InvitationState(NOT_SENT, "Not sent yet", "not sent yet")
+    # Its own, and the updates sent with another request of the practitioner's in the session
+    # that name it too (one update goes for all their places: ``change_session``).
+    others = [other.id for other, _ in practitioner_places(request, session)]
     messages = list(
         db.session.scalars(
             select(OutboxMessage)
             .where(
-                OutboxMessage.request_id == request.id,
+                or_(
+                    OutboxMessage.request_id == request.id,
+                    OutboxMessage.request_id.in_(others)
+                    & OutboxMessage.subject.contains(request.reference, autoescape=True),
+                ),
                 OutboxMessage.kind == INVITATION,
                 # This session's only (its calendar event's UID): not an invitation to a session
                 # cancelled, or not held, before this one was arranged.
@@ -569,10 +578,10 @@ def unchanged(session: SpaceSession, details: SessionDetails) -> bool:
 
 def change_session(session: SpaceSession, details: SessionDetails, actor: str) -> int:
     """Change a session still to come: its date, time, length, format or place; every
-    practitioner already invited is sent the update (same UID, next SEQUENCE). Returns how many
-    practitioners were sent one (``count_practitioners``: one with two requests in it, once; each
-    request's update names its reference). Refused (``SessionRefused``) once it has started or
-    been cancelled."""
+    practitioner already invited is sent the update (same UID, next SEQUENCE): one for a
+    practitioner with several requests invited to it, naming them all. Returns how many
+    practitioners were sent one (``count_practitioners``). Refused (``SessionRefused``) once it
+    has started or been cancelled."""
     if (refused := cannot_change(session)) is not None:
         raise SessionRefused("session", refused)
     if too_late := deleted_before([request for request, _ in members(session)], details.starts_at):
@@ -585,11 +594,18 @@ def change_session(session: SpaceSession, details: SessionDetails, actor: str) -
     session.sequence += 1
     updated = []
     in_it = members(session)
+    # One update for each practitioner invited, naming every request of theirs invited to it
+    # (found: one for each request, so a practitioner with two places was sent two, the same).
+    people: dict[str, list[StoredRequest]] = {}
     for request, place in in_it:
         if place.invited_sequence is not None:
-            _queue_session_email(request, session, INVITATION, before=before)
+            people.setdefault(practitioner_email(request).lower() or f"request {request.id}", []).append(request)
             place.invited_sequence = session.sequence
             updated.append(request)
+    for first, *rest in people.values():
+        for other in rest:
+            _drop_unsent(other)  # its invitation or reminder not sent yet has the session as it was
+        _queue_session_email(first, session, INVITATION, before=before, also=[other.reference for other in rest])
     # One event for each request in it; for a session with none (none should be changeable: the
     # last request to leave one cancels it, and one held for a request has started), one event
     # with no reference, so that no change goes unrecorded.
@@ -880,13 +896,21 @@ SEQUENCE_LINE = re.compile(r"^SEQUENCE:([0-9]+)\r?$", re.MULTILINE)
 
 def last_invitation_sent(request: StoredRequest, session: SpaceSession) -> OutboxMessage | None:
     """The last invitation (or update) to the session actually sent to the request's
-    practitioner; None if none was sent, or a cancellation of it has been queued since (it takes
-    the session out of their calendar)."""
+    practitioner, with whichever of their requests it went (one update goes for all of a
+    person's places: ``change_session``); None if none was sent, or a cancellation of it has
+    been queued since (it takes the session out of their calendar)."""
+    email = practitioner_email(request).lower()
+    if not email:
+        return None
     last: OutboxMessage | None = None
-    for message in sorted(request.outbox, key=lambda message: (message.id is None, message.id or 0)):
-        if message.calendar is None or f"UID:{session.uid}" not in message.calendar:
+    for message in db.session.scalars(
+        select(OutboxMessage)
+        .where(OutboxMessage.calendar.contains(f"UID:{session.uid}", autoescape=True))
+        .order_by(OutboxMessage.id)
+    ):
+        if message.recipient.lower() != email:  # (compared here: SQLite's lower() is ASCII only)
             continue
-        if message.kind == CANCELLATION:
+        if message.calendar is not None and "METHOD:CANCEL" in message.calendar:
             last = None
         elif message.kind == INVITATION and message.sent_at is not None:
             last = message
