@@ -122,3 +122,24 @@ def test_after_the_request_her_update_went_with_leaves_the_next_update_lists_onl
     (alices,) = [m for m in update if m["To"].lower() == ALICE_AGAIN]
     assert second in alices["Subject"] and first not in alices["Subject"]
     assert changes_listed(alices) == ["- the time (it was 2:00pm)"]
+
+
+@both_databases
+def test_the_invitation_for_a_second_place_supersedes_the_first_in_her_calendar(
+    session_app: Flask, smtp_server: SmtpServer
+) -> None:
+    """Found: the invitation for Alice's second request (one entry, now giving both references)
+    went at the SEQUENCE of her first one's, so a calendar that goes by SEQUENCE kept the entry
+    giving the first reference only. It goes higher; Bob is sent nothing, and still reads as
+    having the latest changes."""
+    smtp_server.start()
+    client, first, second, bobs = one_person_twice_and_another(session_app, smtp_server)
+    uid = uid_of(session_app, first)
+    alices = calendars_to(smtp_server, ALICE)
+    assert [int(c.events[0]["SEQUENCE"]) for c in alices] == sorted({int(c.events[0]["SEQUENCE"]) for c in alices})
+    assert kept_by_sequence(alices, uid) == (
+        True,
+        f"Your Space to Think session. Your references: {second} and {first}.",
+    )
+    assert len(calendars_to(smtp_server, BOB)) == 1
+    assert "before the latest changes" not in invitation_words(client, bobs)

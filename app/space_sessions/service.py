@@ -705,11 +705,12 @@ def leave_session(request: StoredRequest) -> list[str]:
 
 @contextmanager
 def _revision(session: SpaceSession) -> Iterator[None]:
-    """A new revision of the session's calendar event for one practitioner only (one leaving it):
-    the calendar file queued inside goes at the next SEQUENCE, and the session is raised past it,
-    so that nothing sent to that address later goes at the same SEQUENCE (RFC 5546, 2.1.5: a
-    calendar keeps the copy with the higher SEQUENCE, and with an equal one may keep the first).
-    The session's details are unchanged: each place whose practitioner had them
+    """A new revision of the session's calendar event for one practitioner only (one leaving it,
+    or invited for a second place): the calendar file queued inside goes at the next SEQUENCE,
+    and the session is raised past it, so that nothing sent to that address later goes at the
+    same SEQUENCE. RFC 5546 (2.1.5) has a calendar keep the copy with the higher SEQUENCE, and of
+    two with the same, the later DTSTAMP; but Outlook and Google Calendar may keep the copy they
+    have when the SEQUENCE is not higher. The session's details are unchanged: each place whose practitioner had them
     (``invited_sequence``) is moved on with it, so their request still reads "with the latest
     changes". No commit."""
     had = session.sequence
@@ -772,7 +773,14 @@ def send_invitation(request: StoredRequest, actor: str) -> SpaceSession:
         )
     if not practitioner_email(request):
         raise SessionRefused("invitation", "This request has no work email to send an invitation to")
-    _queue_session_email(request, session, INVITATION)
+    if any(other.invited_sequence is not None for _, other in practitioner_places(request, session)):
+        # Found: the invitation for a second place of theirs (one entry in their calendar, now
+        # naming both references) went at the SEQUENCE of the first one's, which a calendar that
+        # goes by SEQUENCE may keep. It goes one higher (``_revision``).
+        with _revision(session):
+            _queue_session_email(request, session, INVITATION)
+    else:
+        _queue_session_email(request, session, INVITATION)
     place.invited_sequence = session.sequence
     audit.add_event("invitation_queued", request.reference, actor, f"session {session.id}")
     db.session.commit()
