@@ -42,6 +42,8 @@ FACILITATORS = "facilitators"
 ACKNOWLEDGEMENT = "acknowledgement"
 # The session emails, stored with their text (app.space_sessions).
 SESSION_KINDS = frozenset({"invitation", "cancellation", "reminder", "feedback"})
+# The METHOD line of a calendar file (app.space_sessions.calendar writes one, never folded).
+CALENDAR_METHOD = re.compile(r"^METHOD:([A-Z]+)\r?$", re.MULTILINE)
 
 DEFAULT_TIMEOUT_SECONDS = 10
 # A whole send (connecting, STARTTLS, signing in, the message, QUIT) may take at most this many
@@ -111,8 +113,10 @@ def build_email(message: OutboxMessage, request: StoredRequest) -> EmailMessage:
             email["Reply-To"] = current_app.config["FACILITATOR_EMAIL"]  # "let the facilitators know" by replying
         email.set_content(message.body)
         if message.calendar:
-            method = "CANCEL" if message.kind == "cancellation" else "REQUEST"
-            # An iTIP message: calendars read the method from the part's content type too (RFC 6047).
+            # An iTIP message: calendars read the method from the part's content type too (RFC 6047),
+            # which must be the file's own (a "no longer in it" cancellation carries an update).
+            found = CALENDAR_METHOD.search(message.calendar)
+            method = found.group(1) if found else ("CANCEL" if message.kind == "cancellation" else "REQUEST")
             email.add_attachment(
                 message.calendar.encode("utf-8"),
                 maintype="text",

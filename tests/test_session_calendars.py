@@ -143,3 +143,44 @@ def test_the_invitation_for_a_second_place_supersedes_the_first_in_her_calendar(
     )
     assert len(calendars_to(smtp_server, BOB)) == 1
     assert "before the latest changes" not in invitation_words(client, bobs)
+
+
+@both_databases
+def test_when_one_of_her_two_requests_leaves_her_calendar_gives_only_the_one_that_stands(
+    session_app: Flask, smtp_server: SmtpServer
+) -> None:
+    """Found: Alice's calendar entry went on giving both her references after one of her two
+    requests left the session: the email saying so carried no calendar file. It now carries an
+    update (METHOD REQUEST, in the part's content type too, a higher SEQUENCE) naming only the
+    one that stands; Bob is sent nothing."""
+    smtp_server.start()
+    client, first, second, bobs = one_person_twice_and_another(session_app, smtp_server)
+    uid = uid_of(session_app, first)
+    assert kept_by_sequence(calendars_to(smtp_server, ALICE), uid) == (
+        True,
+        f"Your Space to Think session. Your references: {second} and {first}.",
+    )
+    response = post_form(client, request_url(first), request_url(first, "status"), {"status": "closed"})
+    assert response.status_code == 302
+    assert run_outbox(session_app).sent == 1
+    told = smtp_server.mailbox.messages[-1]
+    (part,) = told.iter_attachments()
+    assert part.get_content_type() == "text/calendar" and part.get_param("method") == "REQUEST"
+    assert kept_by_sequence(calendars_to(smtp_server, ALICE), uid) == (
+        True,
+        f"Your Space to Think session. Your reference: {second}.",
+    )
+    body = body_of(told)
+    assert "stays in your calendar" in body
+    updated = "The calendar file attached updates it, so that it gives only your reference still in the session"
+    assert f"{updated} ({second}).\n\nYour reference: {first}\n" in body.replace("\r\n", "\n")  # a paragraph
+    banner = " ".join(re.sub(r"<[^>]+>", " ", text(client.get(request_url(first)))).split())
+    assert f"The session in their calendar is updated to give only {second}." in banner
+    assert len(calendars_to(smtp_server, BOB)) == 1
+    assert "before the latest changes" not in invitation_words(client, second)
+    assert "before the latest changes" not in invitation_words(client, bobs)
+
+    # Her last place goes: the cancellation supersedes the update.
+    post_form(client, request_url(second), request_url(second, "status"), {"status": "closed"})
+    run_outbox(session_app)
+    assert kept_by_sequence(calendars_to(smtp_server, ALICE), uid)[0] is False

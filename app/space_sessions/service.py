@@ -27,9 +27,11 @@ One practitioner, several places: the same practitioner (their work email, its c
 have two requests in one session. Every invitation to it carries the session's UID, so their
 calendar has one entry for it, whichever request it came with; a request leaving sends a
 cancellation (METHOD CANCEL) only when no other place of theirs remains in the session.
-Otherwise their email says that request is no longer in it, with no calendar file, and the entry
-stays (if the other place's invitation had not been sent, it goes then: the session's changes,
-reminder and cancellation follow the places invited). An invitation goes for each request,
+Otherwise their email says that request is no longer in it, with no cancellation, and the entry
+stays: its calendar file is an update of the entry naming only the places of theirs invited that
+stand (if the other place's invitation had not been sent, it goes then instead: the session's
+changes, reminder and cancellation follow the places invited). Each file that can only be read
+rightly after the one before it goes at a higher SEQUENCE (``_revision``). An invitation goes for each request,
 naming its reference (and the places of theirs already invited): the same UID, so one entry. An
 update when the session changes goes once to the person, naming every place of theirs invited,
 with one of their requests; the request pages of the others count it as theirs too.
@@ -710,9 +712,9 @@ def _revision(session: SpaceSession) -> Iterator[None]:
     and the session is raised past it, so that nothing sent to that address later goes at the
     same SEQUENCE. RFC 5546 (2.1.5) has a calendar keep the copy with the higher SEQUENCE, and of
     two with the same, the later DTSTAMP; but Outlook and Google Calendar may keep the copy they
-    have when the SEQUENCE is not higher. The session's details are unchanged: each place whose practitioner had them
-    (``invited_sequence``) is moved on with it, so their request still reads "with the latest
-    changes". No commit."""
+    have when the SEQUENCE is not higher. The session's details are unchanged: each place whose
+    practitioner had them (``invited_sequence``) is moved on with it, so their request still
+    reads "with the latest changes". No commit."""
     had = session.sequence
     session.sequence += 1
     yield
@@ -730,20 +732,32 @@ def _leave_beside_another_place(
 ) -> list[str]:
     """An invited request leaving a session in which its practitioner has other places
     (``others``, from ``practitioner_places``): they are told this request is no longer in it,
-    with no calendar file, so the session stays in their calendar. Returns what that did, in
-    sentences for the facilitator. No commit."""
+    with no cancellation, so the session stays in their calendar. The email carries an update of
+    their calendar's entry (METHOD REQUEST, the next SEQUENCE: ``_revision``) naming only the
+    places of theirs invited that stand; if none of those was invited, the first one's
+    invitation goes instead. Returns what that did, in sentences for the facilitator. No commit."""
     still_in = [other.reference for other, _ in others]
+    still_invited = [other.reference for other, place in others if place.invited_sequence is not None]
     for other, _ in others:
         # A reminder not sent yet names this request too (one reminder for the person): it goes,
         # and the worker's next pass queues one naming the places that stand.
         _drop_unsent(other, (REMINDER,), f"reminder:{session.uid}:")
-    _queue_session_email(request, session, CANCELLATION, another_date=another_date, still_in=still_in)
     said = [
         f"The practitioner is also in it for {references_in_words(still_in)}, so they will be emailed "
         "that this request is no longer in it, with no cancellation: the session stays in their calendar."
     ]
     first, first_place = others[0]
-    if all(place.invited_sequence is None for _, place in others) and _queue_session_email(first, session, INVITATION):
+    # Found: the entry in their calendar went on naming this request as theirs in the session,
+    # and an invitation for another of their places went at the SEQUENCE of the one they had, so
+    # a calendar that goes by SEQUENCE could keep the old one.
+    with _revision(session):
+        _queue_session_email(
+            request, session, CANCELLATION, another_date=another_date, still_in=still_in, still_invited=still_invited
+        )
+        invited_now = not still_invited and _queue_session_email(first, session, INVITATION) is not None
+    if still_invited:
+        said.append(f"The session in their calendar is updated to give only {references_in_words(still_invited)}.")
+    if invited_now:
         # Their calendar had the session through this request alone (found: a request closed as a
         # repeat of the one put in its session beside it). The other's invitation, the same event,
         # goes now: it is what a change, a reminder or a cancellation follows.
@@ -982,14 +996,17 @@ def _queue_session_email(
     another_date: bool = True,
     still_in: Sequence[str] = (),
     also: Sequence[str] = (),
+    still_invited: Sequence[str] = (),
 ) -> OutboxMessage | None:
     """Queue an invitation (or update), cancellation or reminder, its text and calendar file made now
     (``another_date``: a cancellation says the facilitators will offer another date; not when the
     request was closed). ``still_in``: for a cancellation, the references of the practitioner's
     other requests still in the session: it says this one is no longer in it, and carries no
-    calendar file (a METHOD CANCEL would take the session, which they still have, out of their
-    calendar). ``also``: for a reminder or the session's cancellation, the references of the
-    practitioner's other requests in the session (one email for the person, naming them all).
+    METHOD CANCEL (it would take the session, which they still have, out of their calendar): its
+    calendar file, if any, is an update (METHOD REQUEST) naming ``still_invited``, those of
+    ``still_in`` invited (none: no file). ``also``: for a reminder or the session's cancellation,
+    the references of the practitioner's other requests in the session (one email for the
+    person, naming them all).
 
     An invitation is sent only before the session starts, and a reminder ("your session is
     tomorrow") only before the session's day begins (``send_before``): the worker gives up on
@@ -1010,7 +1027,7 @@ def _queue_session_email(
     # all, so a practitioner whose session had moved had to compare the emails themselves).
     last_sent = sequence_last_sent(request, session) if kind == INVITATION else None
     update = last_sent is not None and last_sent < session.sequence
-    if last_sent != session.sequence - 1:
+    if last_sent != session.sequence - 1 or before is None:
         before = words_last_sent(request, session) if update else None
     now = session_words(session)
     changed = [
@@ -1028,19 +1045,30 @@ def _queue_session_email(
     others = practitioner_places(request, session) if kind == INVITATION else []
     also_invited = [other.reference for other, place in others if place.invited_sequence is not None]
     calendar = None
-    if kind == INVITATION or (kind == CANCELLATION and not still_in):
+    # (method, the reference the file gives, and the others it names): a cancellation of the
+    # practitioner's last place cancels; one beside another place of theirs updates the entry,
+    # naming the places invited that stand (``still_invited``: none, no file).
+    file: tuple[str, str, Sequence[str]] | None = None
+    if kind == INVITATION:
+        file = (REQUEST, request.reference, also_invited)
+    elif kind == CANCELLATION and not still_in:
+        file = (CANCEL, request.reference, also_invited)
+    elif kind == CANCELLATION and still_invited:
+        file = (REQUEST, still_invited[0], still_invited[1:])
+    if file is not None:
+        method, named, others_named = file
         calendar = session_calendar(
-            method=CANCEL if kind == CANCELLATION else REQUEST,
+            method=method,
             uid=session.uid,
             sequence=session.sequence,
             starts_at=session.starts_at,
             ends_at=session.ends_at,
             organiser=organiser,
             attendee=recipient,
-            reference=request.reference,
+            reference=named,
             location=session.place,
             stamp=utcnow(),
-            also=also_invited,
+            also=others_named,
         )
     body = render_template(
         f"sessions/{kind}.txt",
@@ -1053,6 +1081,8 @@ def _queue_session_email(
         another_date=another_date,
         still_in=list(still_in),
         still_in_words=references_in_words(still_in),
+        still_invited_words=references_in_words(still_invited),
+        several_still_invited=len(still_invited) > 1,
         also_invited=also_invited,
         also_invited_words=references_in_words(also_invited),
         references=references_in_words([request.reference, *also]),
