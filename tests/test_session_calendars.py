@@ -1,9 +1,10 @@
 """What a practitioner's calendar holds after every email a session sent them: each address's
 calendar files replayed in order, read with ``icalendar``, as a calendar program that goes by
-SEQUENCE (RFC 5546, section 2.1.5) would read them. Outlook and Google Calendar keep the copy
-they have when a file for the same UID comes with a SEQUENCE no higher than its own: so a
-cancellation must go higher than the invitation it cancels, and an invitation after a
-cancellation higher than the cancellation."""
+SEQUENCE would read them. RFC 5546 (2.1.5) has the higher SEQUENCE win, and of two with the same,
+the later DTSTAMP; but Outlook (which takes the latest revision by SEQUENCE) and Google Calendar
+may keep the copy they have when a file for the same UID comes with a SEQUENCE no higher than
+its own. So a cancellation goes higher than the invitation it cancels, an invitation after a
+cancellation higher than the cancellation, and an update of the entry higher than the entry."""
 
 from __future__ import annotations
 
