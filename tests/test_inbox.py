@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import html
 import io
@@ -17,12 +18,13 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import delete, func, select
-from werkzeug.test import TestResponse
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import TestResponse, encode_multipart
 
 from app.extensions import db
 from app.inbox import service
 from app.inbox.models import Assignment, Facilitator, TriageNote
-from app.inbox.pdf_import import BAD_DATA, NEWER_FORMAT
+from app.inbox.pdf_import import BAD_DATA, MAX_UPLOAD_BYTES, NEWER_FORMAT
 from app.models import REQUEST_STATUSES, AuditEvent, OutboxMessage, StoredRequest
 from app.requests.document import request_document
 from support import both_databases, csrf_token, session_cookie
@@ -1972,6 +1974,51 @@ def test_uploads_up_to_5mb_are_read_and_larger_ones_refused(app: Flask) -> None:
     refused.request.input_stream.close()
     assert refused.status_code == 413  # the larger limit is only for a signed-in facilitator's session
     assert "too large" in text(refused) and '<h1 class="govuk-heading-l">Import a request</h1>' not in text(refused)
+
+
+class BodyWatch(io.BytesIO):
+    """A request body that records whether anything was read from it."""
+
+    read_from = False
+
+    def _reading(self, read, *args):
+        self.read_from = True
+        return read(*args)
+
+    def read(self, *args):
+        return self._reading(super().read, *args)
+
+    def read1(self, *args):
+        return self._reading(super().read1, *args)
+
+    def readinto(self, *args):
+        return self._reading(super().readinto, *args)
+
+    def readline(self, *args):
+        return self._reading(super().readline, *args)
+
+
+def test_a_read_only_account_is_refused_an_import_before_its_upload_is_read(app: Flask) -> None:
+    """Found (operations review): a read-only partnership account that sent the import form was
+    given the 5 MB upload limit and had its whole file read (and parsed) before the refusal; its
+    role is known from its session, so it is refused first: the same page (403), still audited."""
+    with app.app_context():
+        service.add_facilitator("chair@partnership.example", "Chair", PASSWORD, "partnership")
+    client = app.test_client()
+    assert sign_in(client, "chair@partnership.example").status_code == 302
+    token = csrf_token(text(client.get("/inbox/statistics")))
+    boundary, form = encode_multipart(
+        {"csrf_token": token, "pdf": FileStorage(io.BytesIO(b"x" * (MAX_UPLOAD_BYTES - 1024)), "request.pdf")}
+    )
+    body = BodyWatch(form)  # just under 5 MB: what a facilitator may send
+    refused = client.post("/inbox/import", input_stream=body, content_type=f"multipart/form-data; boundary={boundary}")
+    assert refused.status_code == 403 and not body.read_from
+    page = text(refused)
+    assert "statistics" in page.lower()
+    assert [(e.reference, e.detail) for e in events(app, "refused")] == [(None, "read-only account; import_request")]
+    # The page is the one the import page gets with no upload at all.
+    without_nonce = functools.partial(re.sub, r'nonce="[^"]*"', "")
+    assert without_nonce(text(client.get("/inbox/import"))) == without_nonce(page)
 
 
 # --- pages ------------------------------------------------------------------------------------

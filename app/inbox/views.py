@@ -137,13 +137,24 @@ log = logging.getLogger(__name__)
 
 @bp.url_value_preprocessor
 def allow_request_pdf_uploads(endpoint: str | None, values: dict[str, Any] | None) -> None:
-    """Let a facilitator's import carry a PDF of up to 5 MB (the app's limit is 1 MB).
+    """Let a facilitator's import carry a PDF of up to 5 MB (the app's limit is 1 MB), and refuse
+    a read-only account the import before anything of its upload is read.
 
-    This runs before every ``before_request`` (including CSRF's, which reads the form), so it
-    is the last moment the limit can still change. Only a session that names a facilitator
-    gets the larger limit; the check that the facilitator is real and active comes next.
+    This runs before every ``before_request`` (including the input guard's and CSRF's, which read
+    the form), so it is the last moment the limit can still change, and the first at which a
+    refusal costs nothing. Only a session signed in to an active account that may import gets the
+    larger limit. A read-only partnership account, its role known from the session, is refused
+    here (the same 403 page, audited, as ``require_facilitator`` gives it): found (operations
+    review), it was given the larger limit and its whole upload was read before the refusal.
+    Any other session is left to ``require_facilitator`` (sign in, or confirm the password).
     """
-    if endpoint == "inbox.import_request" and session.get(FACILITATOR_KEY) is not None:
+    if endpoint != "inbox.import_request" or session.get(FACILITATOR_KEY) is None:
+        return
+    facilitator = signed_in_now()
+    if facilitator is not None and facilitator.reads_statistics_only:
+        admit(facilitator)  # refuses it (403), and audits the refusal
+    account = facilitator or service.signed_in_facilitator(session.get(FACILITATOR_KEY))
+    if account is not None and not account.reads_statistics_only:
         request.max_content_length = MAX_UPLOAD_BYTES + UPLOAD_OVERHEAD
 
 
@@ -170,14 +181,20 @@ def require_facilitator() -> Response | tuple[str, int] | None:
         if request.method in ("GET", "HEAD"):
             return redirect(url_for("inbox.sign_in", next=page_of_form(request.path)))
         abort(403)
+    admit(facilitator)
+    return None
+
+
+def admit(facilitator: Facilitator) -> None:
+    """Let a signed-in account's request go on, or refuse it (403, audited) a page its role does
+    not open: a partnership account sees the counts only (no request, list, PDF, import or change)."""
     service.adopt_sign_in(facilitator, session)
     if ACTED_KEY in session and request.endpoint != "inbox.request_page":
         session.pop(ACTED_KEY)  # any other page first: the request's next showing is a view
     g.facilitator = facilitator  # (also for the refusal page: it offers what the account can open)
     if facilitator.reads_statistics_only and request.endpoint not in PARTNERSHIP_ENDPOINTS:
         record_refusal(facilitator)
-        abort(403)  # a partnership account sees the counts only: no request, list, PDF, import or change
-    return None
+        abort(403)
 
 
 def record_refusal(facilitator: Facilitator) -> None:
