@@ -30,6 +30,7 @@ from app.config import (
     setting_types,
 )
 from app.extensions import db
+from app.main import views as main_views
 from app.models import utcnow
 from app.pack import CONTACTS_KEY, PACK_KEY
 from app.sessions import JourneySessionRow, purge_expired_sessions
@@ -697,7 +698,10 @@ def test_privacy_notice_names_the_configured_controller(tmp_path) -> None:
     assert "Example Council" in html and "dpo@example.invalid" in html
 
 
-def test_health_check_reports_the_database_its_schema_and_the_rate_limit_store(client: FlaskClient, app: Flask) -> None:
+def test_health_check_reports_the_database_its_schema_and_the_rate_limit_store(
+    client: FlaskClient, app: Flask, monkeypatch
+) -> None:
+    monkeypatch.setattr(main_views, "DATABASE_CHECK_SECONDS", 0.0)  # each check asks the database
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.get_json() == HEALTHY
@@ -710,9 +714,12 @@ def test_health_check_reports_the_database_its_schema_and_the_rate_limit_store(c
     assert behind.get_json()["schema"] == "not the version this code needs: run flask db upgrade"
 
 
-def test_health_check_says_degraded_when_the_outbox_worker_is_not_running(client: FlaskClient, app: Flask) -> None:
+def test_health_check_says_degraded_when_the_outbox_worker_is_not_running(
+    client: FlaskClient, app: Flask, monkeypatch
+) -> None:
     """Found (operator review): with the outbox worker stopped, requests were stored but neither
     made into PDFs nor emailed, and the health check said "ok"."""
+    monkeypatch.setattr(main_views, "DATABASE_CHECK_SECONDS", 0.0)  # each check asks the database
     from support.submission import make_request, run_outbox
 
     with app.app_context():
@@ -727,6 +734,44 @@ def test_health_check_says_degraded_when_the_outbox_worker_is_not_running(client
     assert late.get_json()["outbox"].endswith("not tried for over 10 minutes: is the outbox worker running?")
     run_outbox(app)  # the worker runs: the PDF is made (no email is set up here)
     assert client.get("/healthz").get_json() == HEALTHY
+
+
+@both_databases
+def test_health_check_asks_the_database_at_most_every_two_seconds_and_still_says_when_it_fails(
+    app: Flask, monkeypatch
+) -> None:
+    """Found (operations review): /healthz is public and never rate-limited, and each check ran
+    its queries, so anyone could make the database work as fast as they could send. Now each
+    process asks it at most every DATABASE_CHECK_SECONDS (2), and the answers between are the last
+    one; a database that fails shows within that time."""
+    statements: list[str] = []
+
+    def count(connection, cursor, statement, *rest) -> None:
+        statements.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    sa.event.listen(engine, "before_cursor_execute", count)
+    try:
+        client = app.test_client()
+        assert client.get("/healthz").get_json() == HEALTHY
+        asked = len(statements)
+        assert asked >= 2  # the schema, the outbox (and on PostgreSQL whether it takes writes)
+        answers = [client.get("/healthz") for _ in range(50)]
+        assert all(answer.status_code == 200 and answer.get_json() == HEALTHY for answer in answers)
+        assert len(statements) == asked  # 50 checks, no query
+        # The database's schema falls behind: said once the last answer is older than the limit.
+        monkeypatch.setattr(main_views, "DATABASE_CHECK_SECONDS", 0.3)
+        with app.app_context():
+            db.session.execute(sa.text("UPDATE alembic_version SET version_num = '0010'"))
+            db.session.commit()
+        deadline = time.monotonic() + 3
+        while (behind := client.get("/healthz")).status_code == 200 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert behind.status_code == 503 and behind.get_json()["schema"].startswith("not the version")
+        assert time.monotonic() < deadline
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", count)
 
 
 # --- Security headers -----------------------------------------------------------------

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
+import threading
+import time
+from dataclasses import dataclass, field
 
 from flask import abort, current_app, flash, jsonify, redirect, render_template, request, session, url_for
 from flask_wtf.csrf import validate_csrf
@@ -285,6 +289,51 @@ def questions_to_prepare_pdf() -> Response | tuple[str, int]:
     return pdf_download(pdf, f"space-to-think-questions-to-prepare{suffix}.pdf")
 
 
+# The database's part of the health check is asked at most this often in each process: the
+# answers between are the last one. Found (operations review): /healthz is public and never
+# rate-limited (a load balancer or monitor refused would take a working server out of service, or
+# wake someone), and it ran its queries on every request, so anyone could make the database work
+# as fast as they could send. Now a flood costs the database one check per worker in this time,
+# and a database that goes down shows as down within it.
+DATABASE_CHECK_SECONDS = 2.0
+HEALTH_CHECK_KEY = "space_to_think_health_check"
+
+
+@dataclass
+class DatabaseCheck:
+    """The last answer of the database's part of the health check, in this process, and when it came."""
+
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    checked_at: float = -math.inf
+    report: dict[str, str] = field(default_factory=dict)
+
+
+def database_report() -> dict[str, str]:
+    """The database, its schema and the outbox, as the health check reports them: asked afresh if
+    the last answer is older than ``DATABASE_CHECK_SECONDS``, else the last answer. One check at a
+    time in each process: a request that comes while the database is being asked (slow to answer,
+    or not at all) waits for that answer and takes it, rather than asking again."""
+    check: DatabaseCheck = current_app.extensions.setdefault(HEALTH_CHECK_KEY, DatabaseCheck())
+    with check.lock:
+        if time.monotonic() < check.checked_at + DATABASE_CHECK_SECONDS:
+            return dict(check.report)
+        report = {"database": "ok", "schema": "ok", "outbox": "ok"}
+        try:
+            if not schema_is_current():
+                report["schema"] = "not the version this code needs: run flask db upgrade"
+            elif not takes_writes():
+                report["database"] = "read-only: it takes no writes (a standby server, or set read-only)"
+            elif untried := untried_for_too_long():
+                report["outbox"] = (
+                    f"{untried} PDFs or emails not tried for over 10 minutes: is the outbox worker running?"
+                )
+        except SQLAlchemyError as error:
+            report = dict.fromkeys(report, "unavailable")
+            current_app.logger.warning("Health check: database unavailable (%s)", type(error).__name__)
+        check.report, check.checked_at = report, time.monotonic()
+        return dict(report)
+
+
 @bp.get("/healthz")
 def healthz() -> tuple[Response, int]:
     """Health check for load balancers and monitoring (docs: README, "Running it in production").
@@ -295,20 +344,12 @@ def healthz() -> tuple[Response, int]:
     ``"status": "degraded"`` while the rate-limit store (Redis) does not answer (pages still
     work: the counts go on in each process's memory; the store is asked at most every 10 seconds,
     and the log says when its answer changes), or while PDFs or emails wait more than 10 minutes
-    untried (the outbox worker is not running: requests reach no one). A database failure is
-    one log line, never a traceback.
+    untried (the outbox worker is not running: requests reach no one). The database is asked at
+    most every ``DATABASE_CHECK_SECONDS`` in each process (``database_report``). A database
+    failure is one log line, never a traceback.
     """
-    report = {"database": "ok", "schema": "ok", "rate_limit_store": "ok", "outbox": "ok"}
-    try:
-        if not schema_is_current():
-            report["schema"] = "not the version this code needs: run flask db upgrade"
-        elif not takes_writes():
-            report["database"] = "read-only: it takes no writes (a standby server, or set read-only)"
-        elif untried := untried_for_too_long():
-            report["outbox"] = f"{untried} PDFs or emails not tried for over 10 minutes: is the outbox worker running?"
-    except SQLAlchemyError as error:
-        report["database"] = report["schema"] = report["outbox"] = "unavailable"
-        current_app.logger.warning("Health check: database unavailable (%s)", type(error).__name__)
+    report = database_report()
+    report["rate_limit_store"] = "ok"
     if not rate_limit_store_answers(current_app._get_current_object()):  # type: ignore[attr-defined]  # Flask's documented way to get the app behind the proxy
         report["rate_limit_store"] = "unavailable"
     if report["database"] != "ok" or report["schema"] != "ok":
