@@ -5,8 +5,9 @@ A query string can hold what someone typed (an inbox search), and a feedback lin
 single-use token sent to a practitioner. Like the nginx example's access log, this log keeps the
 path without its query string and a feedback link as ``/feedback/[link]``, and leaves out the
 questions, the outcome and the request (their paths, and how many a visitor went through, show
-how they answered), unless the app failed on them (5xx: then a question page is
-``/questions/[question]``). gunicorn, in
+how they answered), unless they were refused (4xx: a refusal saves no answer, so it counts none)
+or the app failed on them (5xx); then a question page is ``/questions/[question]`` and a page of
+the request ``/request/[page]``. gunicorn, in
 production, logs through nginx's format instead (deploy/).
 """
 
@@ -26,9 +27,13 @@ _REQUEST_LINE = re.compile(
 HIDDEN_LINE = "[request line not shown]"
 _FEEDBACK_LINK = re.compile(r"^/feedback/(?!thank-you$)[^/]+")
 _QUESTION_PAGE = re.compile(r"^/questions/.*")
-# The questions, the outcome and the request: not logged but on a server error (nginx's example too).
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_REQUEST_PAGE = re.compile(r"^/request/.*")
+# The questions, the outcome and the request: not logged but when refused (4xx) or on a server
+# error (5xx), as in nginx's example. Found (operations review): a refusal (a form whose page had
+# expired, an address that is no page, too many pages too quickly) was left out too.
 _JOURNEY_PAGE = re.compile(r"^/(start|continue|questions/|result|request)")
+_LOGGED_STATUS = ("4", "5")
 
 
 def served_target(target: str) -> str | None:
@@ -51,8 +56,10 @@ def served_target(target: str) -> str | None:
 
 
 def quiet_target(target: str) -> str:
-    """A request target fit for the log: no query string, no feedback link token, no question's id."""
+    """A request target fit for the log: no query string, no feedback link token, no question's
+    id, no page of the request (which pages a request had shows some answers)."""
     path = _QUESTION_PAGE.sub("/questions/[question]", target.split("?", 1)[0])
+    path = _REQUEST_PAGE.sub("/request/[page]", path)
     return _FEEDBACK_LINK.sub("/feedback/[link]", path) + ("?[query]" if "?" in target else "")
 
 
@@ -65,7 +72,7 @@ class QuietRequestLines(logging.Filter):
         if message.endswith('"%s" %s %s') and isinstance(args, tuple) and args and isinstance(args[0], str):
             found = _REQUEST_LINE.match(args[0])
             served = served_target(found["target"]) if found else None
-            if served is not None and _JOURNEY_PAGE.match(served) and not str(args[1]).startswith("5"):
+            if served is not None and _JOURNEY_PAGE.match(served) and not str(args[1]).startswith(_LOGGED_STATUS):
                 return False  # a page of the questions, answered: where it leads is not logged
             if found and served is not None:
                 target = quiet_target(served)

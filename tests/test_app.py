@@ -683,6 +683,7 @@ def test_privacy_notice_says_what_is_kept_besides_the_request(app: Flask, facili
     # and the request are left out of it (deploy/nginx-space-to-think.conf), but for a failure.
     assert "keeps a log of each page asked for" not in html
     assert "leaves out the questions, their outcome and the request" in html
+    assert "unless one was refused" in html and "which page of the request it was" in html
 
 
 def test_privacy_notice_names_the_configured_controller(tmp_path) -> None:

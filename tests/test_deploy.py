@@ -893,7 +893,8 @@ def test_the_nginx_access_log_leaves_out_feedback_link_tokens_and_questions(tmp_
         f"{map_block}\n{log_format}\naccess_log {tmp_path}/access.log {access_log}\n"
         f"server {{ listen 127.0.0.1:{port}; location / {{ return 204; }}\n"
         f'location /result {{ return 200 "an outcome page"; }}\n'
-        f"location /questions/broken {{ return 500; }}\n{static_block}\n}}\n",
+        f"location /questions/broken {{ return 500; }}\nlocation /questions/refused {{ return 400; }}\n"
+        f"location /request/ {{ return 404; }}\nlocation /result/too-many {{ return 429; }}\n{static_block}\n}}\n",
     )
     nginx = start_nginx(program, tmp_path, conf, port)
     try:
@@ -903,6 +904,7 @@ def test_the_nginx_access_log_leaves_out_feedback_link_tokens_and_questions(tmp_
             "/start",
             "/questions/allegation",
             "/questions/made-up:5",
+            "/questions/made-up:404",
         ):
             with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=5) as response:
                 assert response.status == 204
@@ -912,6 +914,11 @@ def test_the_nginx_access_log_leaves_out_feedback_link_tokens_and_questions(tmp_
             urllib.request.urlopen(f"http://127.0.0.1:{port}/questions/broken", timeout=5)
         assert failed.value.code == 500
         failed.value.close()
+        for path, status in (("/questions/refused", 400), ("/request/Jane-Smith-2015", 404), ("/result/too-many", 429)):
+            with pytest.raises(urllib.error.HTTPError) as failed:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=5)
+            assert failed.value.code == status
+            failed.value.close()
         # Static files: a versioned URL (as the pages give: app/static_files.py) kept a year, others an hour.
         for query, max_age in (("?v=0123456789ab", 31_536_000), ("", 3600)):
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/static/favicon.svg{query}", timeout=5) as response:
@@ -933,9 +940,14 @@ def test_the_nginx_access_log_leaves_out_feedback_link_tokens_and_questions(tmp_
     # Which questions were reached, and how many, would show how they were answered (privacy and
     # diff reviews): the questions, the outcome and the request are not logged, unless the app
     # failed on them, and then without the question's name.
-    assert "/start" not in logged and "allegation" not in logged and "/result" not in logged
+    assert "/start" not in logged and "allegation" not in logged and '"GET /result"' not in logged
     assert '"GET /questions/[question]" 500 - ' in logged and "broken" not in logged
-    assert logged.count("/questions/[question]") == 1  # a colon in the address does not pass for a 5xx
+    # Or refused them (found, operations review: nothing showed practitioners refused): a refusal
+    # saves no answer, so it counts none; the path as above, a request's page as /request/[page].
+    assert '"GET /questions/[question]" 400 - ' in logged and "refused" not in logged
+    assert '"GET /request/[page]" 404 - ' in logged and "Jane" not in logged and "2015" not in logged
+    assert '"GET /result/too-many" 429 - ' in logged
+    assert logged.count("/questions/[question]") == 2  # a colon in the address does not pass for a 4xx or 5xx
     # Nor the size of a page of the app: each question's, each redirect's (it names the next page)
     # and each outcome's differs, so sizes showed the same (diff review). A static file's is kept.
     assert re.search(r'"GET /feedback/thank-you" 204 - ', logged), logged

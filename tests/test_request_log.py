@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import re
 import socket
 import threading
 import urllib.request
@@ -36,6 +37,8 @@ def test_a_feedback_token_or_a_search_never_reaches_the_development_servers_log(
                 "/questions/mode",
                 "/result",
                 "/questions/allegation",
+                "/questions/Jane-Smith-2015",  # no such question: refused (404), so logged
+                "/request/Jane-Smith-2015",
             ):
                 with contextlib.suppress(HTTPError):  # a 404 or a redirect to sign in is logged all the same
                     urllib.request.urlopen(base + path, timeout=10).close()  # noqa: S310 - our own loopback server
@@ -55,8 +58,13 @@ def test_a_feedback_token_or_a_search_never_reaches_the_development_servers_log(
     assert "tok3nSecretValue" not in logged and "Jane" not in logged and "2015" not in logged
     assert "Secret" not in logged and "[request line not shown]" in logged
     # The questions, the outcome and the request are not logged: their paths, and how many a
-    # visitor went through, show how they answered (diff review).
-    assert "/questions/" not in logged and "/result" not in logged
+    # visitor went through, show how they answered (diff review). Unless refused (found,
+    # operations review: nothing showed a refusal), a refusal saving no answer; then with the
+    # path hidden.
+    assert "/result" not in logged and "mode" not in logged and "allegation" not in logged
+    assert re.search(r"GET /questions/\[question\] HTTP/1\.1\S*\" 404 ", logged), logged
+    assert re.search(r"GET /request/\[page\] HTTP/1\.1\S*\" 404 ", logged), logged
+    assert logged.count("/questions/") == 1
 
 
 @pytest.mark.parametrize(
@@ -69,6 +77,8 @@ def test_a_feedback_token_or_a_search_never_reaches_the_development_servers_log(
         ("/feedback/abc?x=1", "/feedback/[link]?[query]"),
         ("/feedback/thank-you", "/feedback/thank-you"),
         ("/static/app.css?v=1", "/static/app.css?[query]"),
+        ("/request/about-you?change=1", "/request/[page]?[query]"),
+        ("/request", "/request"),
     ],
 )
 def test_request_targets_are_logged_without_what_must_not_be(target: str, logged: str) -> None:
