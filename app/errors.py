@@ -81,6 +81,10 @@ def render_error(
         context.update(outage_context())
         # A form sent as the database failed: what was typed, to copy (Back would ask the server again).
         context["kept"] = kept or typed_text_kept()
+    elif code == 429:
+        # A form sent over a rate limit: the same (found, operations review: it was lost; an office
+        # or a training room shares one address, and so the site-wide limit).
+        context["kept"] = kept = kept or typed_text_kept()
     # The inbox's "form has expired" page links back to the address its form was sent to
     # (templates/errors/400.html), so it is made afresh each time: kept, every later one gave the
     # first one's link, to another request (security review).

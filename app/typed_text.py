@@ -1,11 +1,11 @@
 """What was typed into a form that could not be saved, given back on the page that says so.
 
-Two pages say a form was not saved: "this form has expired" for a facilitator signed out
-meanwhile (``errors/400.html``), and "a problem with the service" when the database did not
-answer (``errors/503.html``). Each shows the form's free text, read-only, to copy before
-leaving the page: once the browser has moved on, what was typed is kept nowhere else (the
-form's page is never cached, so Back asks the server for it again, and while the database
-is down that is the same problem page).
+Three pages say a form was not saved: "this form has expired" for a facilitator signed out
+meanwhile (``errors/400.html``), "a problem with the service" when the database did not answer
+(``errors/503.html``), and "too many attempts" over a rate limit (``errors/429.html``). Each
+shows the form's free text, read-only, to copy before leaving the page: once the browser has
+moved on, what was typed is kept nowhere else (the form's page is never cached, so Back asks the
+server for it again, and while the database is down that is the same problem page).
 
 Each blueprint registers the free text its forms post (``register``): the input's name and
 the label to show it under. Only text typed into a form sent from this site is given back

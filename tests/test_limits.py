@@ -826,3 +826,45 @@ def test_an_ipv6_visitor_cannot_escape_the_sign_in_limit_by_changing_address(tmp
         response = sign_in(app.test_client(), email, "wrong password, quite long", environ_base=ipv6_address(host))
         statuses.append(response.status_code)
     assert statuses == [200, 200, 429]
+
+
+@pytest.mark.parametrize("where", ["journey", "inbox"])
+def test_a_form_refused_by_the_site_wide_limit_gives_back_what_was_typed(tmp_path, where: str) -> None:
+    """Found (operations review): a form sent over the site-wide limit on pages (an office or a
+    training room shares one address) got the "too many attempts" page, and what had been typed
+    into it was lost: the form's page is never cached, so Back asks for it afresh. Now the page
+    gives the form's free text back to copy, as the pages for an expired form and for the
+    database being down do."""
+    from support.submission import make_request, to_outcome
+
+    app = make_app(tmp_path, RATELIMIT_DEFAULT="60 per minute")
+    client = app.test_client()
+    typed = "Kept through the refusal: three agencies disagree about what happens next"
+    if where == "journey":
+        walker = to_outcome(client)
+        assert walker.get("/request/about-you").status_code == 200
+        url, form = "/request/about-you", {"name": "Alex Practitioner", "job_role": typed, "agency": "", "email": ""}
+        send = walker.post
+    else:
+        add_facilitator(app)
+        sign_in(client)
+        with app.app_context():
+            reference = str(make_request().request.reference)
+        token = csrf_token(client.get(f"/inbox/requests/{reference}").get_data(as_text=True))
+        url, form = f"/inbox/requests/{reference}/notes", {"csrf_token": token, "text": typed}
+
+        def send(url: str, form: dict[str, str]):  # type: ignore[no-untyped-def]
+            return client.post(url, data=form)
+
+    for _ in range(100):  # the address's other pages use up the limit
+        if client.get("/privacy").status_code == 429:
+            break
+    refused = send(url, form)
+    page = html.unescape(refused.get_data(as_text=True))
+    assert refused.status_code == 429 and "Sorry, there have been too many attempts" in page
+    assert f">{typed}</textarea>" in page and "not saved" in page
+    if where == "journey":
+        assert "Alex Practitioner" in page
+    # Nothing typed, nothing to give back: the usual page.
+    nothing = client.get("/privacy")
+    assert nothing.status_code == 429 and "</textarea>" not in nothing.get_data(as_text=True)
