@@ -55,6 +55,13 @@ def served_target(target: str) -> str | None:
     return _CONTROL.sub(lambda char: f"%{ord(char[0]):02X}", unquote(path)) + mark + query
 
 
+def journey_line_kept(path: str, status: object) -> bool:
+    """Whether a response to ``path`` with ``status`` may be logged at all: anything but a page
+    of the questions, the outcome or the request answered without a refusal (4xx) or a failure
+    (5xx). Used by the development server's log and by gunicorn's (``app.gunicorn_log``)."""
+    return not _JOURNEY_PAGE.match(path) or str(status).startswith(_LOGGED_STATUS)
+
+
 def quiet_target(target: str) -> str:
     """A request target fit for the log: no query string, no feedback link token, no question's
     id, no page of the request (which pages a request had shows some answers)."""
@@ -72,7 +79,7 @@ class QuietRequestLines(logging.Filter):
         if message.endswith('"%s" %s %s') and isinstance(args, tuple) and args and isinstance(args[0], str):
             found = _REQUEST_LINE.match(args[0])
             served = served_target(found["target"]) if found else None
-            if served is not None and _JOURNEY_PAGE.match(served) and not str(args[1]).startswith(_LOGGED_STATUS):
+            if served is not None and not journey_line_kept(served, args[1]):
                 return False  # a page of the questions, answered: where it leads is not logged
             if found and served is not None:
                 target = quiet_target(served)
@@ -93,4 +100,4 @@ def quiet_request_log() -> None:
         logger.addFilter(QuietRequestLines())
 
 
-__all__ = ["QuietRequestLines", "quiet_request_log", "quiet_target", "served_target"]
+__all__ = ["QuietRequestLines", "journey_line_kept", "quiet_request_log", "quiet_target", "served_target"]
