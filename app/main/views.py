@@ -313,7 +313,9 @@ def database_report() -> dict[str, str]:
     the last answer is older than ``DATABASE_CHECK_SECONDS``, else the last answer. One check at a
     time in each process: a request that comes while the database is being asked (slow to answer,
     or not at all) waits for that answer and takes it, rather than asking again."""
-    check: DatabaseCheck = current_app.extensions.setdefault(HEALTH_CHECK_KEY, DatabaseCheck())
+    check: DatabaseCheck | None = current_app.extensions.get(HEALTH_CHECK_KEY)
+    if check is None:  # the first check in this process (setdefault: two threads keep the same one)
+        check = current_app.extensions.setdefault(HEALTH_CHECK_KEY, DatabaseCheck())
     with check.lock:
         if time.monotonic() < check.checked_at + DATABASE_CHECK_SECONDS:
             return dict(check.report)
