@@ -4,6 +4,7 @@ the systemd units run exists."""
 
 from __future__ import annotations
 
+import http.client
 import logging
 import os
 import re
@@ -911,7 +912,8 @@ def test_the_nginx_access_log_leaves_out_feedback_link_tokens_and_questions(tmp_
         f"server {{ listen 127.0.0.1:{port}; location / {{ return 204; }}\n"
         f'location /result {{ return 200 "an outcome page"; }}\n'
         f"location /questions/broken {{ return 500; }}\nlocation /questions/refused {{ return 400; }}\n"
-        f"location /request/ {{ return 404; }}\nlocation /result/too-many {{ return 429; }}\n{static_block}\n}}\n",
+        f"location /request/ {{ return 404; }}\nlocation /result/too-many {{ return 429; }}\n"
+        f"location /questions/left {{ return 499; }}\n{static_block}\n}}\n",
     )
     nginx = start_nginx(program, tmp_path, conf, port)
     try:
@@ -931,11 +933,19 @@ def test_the_nginx_access_log_leaves_out_feedback_link_tokens_and_questions(tmp_
             urllib.request.urlopen(f"http://127.0.0.1:{port}/questions/broken", timeout=5)
         assert failed.value.code == 500
         failed.value.close()
-        for path, status in (("/questions/refused", 400), ("/request/Jane-Smith-2015", 404), ("/result/too-many", 429)):
+        for path, status in (
+            ("/questions/refused", 400),
+            ("/request/Jane-Smith-2015", 404),
+            ("/result/too-many", 429),
+        ):
             with pytest.raises(urllib.error.HTTPError) as failed:
                 urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=5)
             assert failed.value.code == status
             failed.value.close()
+        # 499, nginx's "the visitor left before the app answered" (it then closes the connection),
+        # is no refusal: the app may have saved that answer.
+        with pytest.raises(http.client.RemoteDisconnected):
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/questions/left", timeout=5)
         # Static files: a versioned URL (as the pages give: app/static_files.py) kept a year, others an hour.
         for query, max_age in (("?v=0123456789ab", 31_536_000), ("", 3600)):
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/static/favicon.svg{query}", timeout=5) as response:
@@ -965,6 +975,7 @@ def test_the_nginx_access_log_leaves_out_feedback_link_tokens_and_questions(tmp_
     assert '"GET /request/[page]" 404 - ' in logged and "Jane" not in logged and "2015" not in logged
     assert '"GET /result/too-many" 429 - ' in logged
     assert logged.count("/questions/[question]") == 2  # a colon in the address does not pass for a 4xx or 5xx
+    assert " 499 " not in logged
     # Nor the size of a page of the app: each question's, each redirect's (it names the next page)
     # and each outcome's differs, so sizes showed the same (diff review). A static file's is kept.
     assert re.search(r'"GET /feedback/thank-you" 204 - ', logged), logged
