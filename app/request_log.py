@@ -7,8 +7,8 @@ path without its query string and a feedback link as ``/feedback/[link]``, and l
 questions, the outcome and the request (their paths, and how many a visitor went through, show
 how they answered), unless they were refused (4xx: a refusal saves no answer, so it counts none)
 or the app failed on them (5xx); then a question page is ``/questions/[question]`` and a page of
-the request ``/request/[page]``. gunicorn, in
-production, logs through nginx's format instead (deploy/).
+the request ``/request/[page]``. In production, nginx's log has the paths (deploy/), and
+gunicorn's has none and leaves out the same lines (``app.gunicorn_log``).
 """
 
 from __future__ import annotations
