@@ -280,6 +280,12 @@ def test_retry_waits_double_up_to_the_maximum(app: Flask) -> None:
         assert [retry_delay(n).total_seconds() for n in (1, 2, 3, 4, 5, 6, 50)] == [30, 60, 120, 240, 480, 600, 600]
 
 
+def broken_renderer(request: StoredRequest, pack: object) -> bytes:
+    """A PDF renderer that fails every time, its error naming the practitioner (which must never
+    reach the audit trail or the inbox)."""
+    raise RuntimeError(f"renderer exploded on {request.details['name']}")
+
+
 @both_databases
 def test_a_pdf_that_cannot_be_made_keeps_the_request_flags_it_and_is_tried_again(
     mail_app: Flask, smtp_server: SmtpServer, monkeypatch: pytest.MonkeyPatch
@@ -287,10 +293,7 @@ def test_a_pdf_that_cannot_be_made_keeps_the_request_flags_it_and_is_tried_again
     smtp_server.start()
     client, _ = signed_in(mail_app)
 
-    def broken(request: StoredRequest, pack: object) -> bytes:
-        raise RuntimeError(f"renderer exploded on {request.details['name']}")
-
-    monkeypatch.setattr(request_service, "request_pdf", broken)
+    monkeypatch.setattr(request_service, "request_pdf", broken_renderer)
     with mail_app.app_context():
         reference = make_request().request.reference
         result = run_pass()
@@ -336,10 +339,7 @@ def test_a_request_whose_pdf_can_never_be_made_is_emailed_to_the_facilitators_wi
     smtp_server.start()
     client, _ = signed_in(mail_app)
 
-    def broken(request: StoredRequest, pack: object) -> bytes:
-        raise RuntimeError(f"renderer exploded on {request.details['name']}")
-
-    monkeypatch.setattr(request_service, "request_pdf", broken)
+    monkeypatch.setattr(request_service, "request_pdf", broken_renderer)
     with mail_app.app_context():
         reference = make_request().request.reference
         for tries in range(1, PDF_TRIES_BEFORE_EMAIL):  # the email waits for the first tries
@@ -401,10 +401,7 @@ def test_where_requests_are_not_emailed_the_inbox_does_not_speak_of_an_email_wit
     and nothing of an email going without it."""
     client, _ = signed_in(app)
 
-    def broken(request: StoredRequest, pack: object) -> bytes:
-        raise RuntimeError("renderer exploded")
-
-    monkeypatch.setattr(request_service, "request_pdf", broken)
+    monkeypatch.setattr(request_service, "request_pdf", broken_renderer)
     with app.app_context():
         reference = make_request().request.reference
         for _ in range(PDF_TRIES_BEFORE_EMAIL):
@@ -466,10 +463,7 @@ def test_a_pdf_that_keeps_failing_does_not_read_as_the_worker_not_running(
     PDF as "not tried for over 10 minutes: is the outbox worker running?", though the worker was
     running and trying the PDF. That email is not due until the PDF is made or has failed too often."""
 
-    def broken(request: StoredRequest, pack: object) -> bytes:
-        raise RuntimeError("renderer exploded")
-
-    monkeypatch.setattr(request_service, "request_pdf", broken)
+    monkeypatch.setattr(request_service, "request_pdf", broken_renderer)
     with mail_app.app_context():
         make_request()
         long_ago = utcnow() - dt.timedelta(minutes=20)
