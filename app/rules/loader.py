@@ -129,6 +129,18 @@ _LineLoader.add_constructor("tag:yaml.org,2002:float", _construct_as_written)
 _LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_date)
 
 
+_TAB_INDENT = "this line is indented with a tab: use spaces"
+
+
+def _indented_with_a_tab(text: str, line: int) -> bool:
+    """Whether line ``line`` (from 1) of ``text`` has a tab before its first character."""
+    lines = text.splitlines()
+    if not 0 < line <= len(lines):
+        return False
+    found = lines[line - 1]
+    return "\t" in found[: len(found) - len(found.lstrip(" \t"))]
+
+
 # What PyYAML's usual complaints mean, for someone editing the file by hand: the start of
 # PyYAML's ``problem`` text, and what to tell them. Anything else is "cannot be read".
 _YAML_PROBLEMS = (
@@ -143,8 +155,8 @@ _YAML_PROBLEMS = (
         'there is a colon (:) where YAML does not expect one: put text that contains ": " in quotes, '
         "or check this line is indented like the lines around it",
     ),
-    ("found character '\\t'", "this line is indented with a tab: use spaces"),
-    ("found a tab character", "this line is indented with a tab: use spaces"),
+    ("found character '\\t'", _TAB_INDENT),
+    ("found a tab character", _TAB_INDENT),
     ("found unexpected end of stream", "a quote or bracket opened here is never closed"),
     ("did not find expected ',' or ']'", "a list in brackets [ ] opened here is not closed, or lacks a comma"),
     ("did not find expected ',' or '}'", "a mapping in braces { } opened here is not closed, or lacks a comma"),
@@ -207,13 +219,17 @@ def _not_utf8(file: str, err: UnicodeDecodeError) -> Problem:
     )
 
 
-def _yaml_problem(file: str, err: yaml.YAMLError) -> Problem:
+def _yaml_problem(file: str, err: yaml.YAMLError, text: str = "") -> Problem:
     """A YAML syntax error as one plain sentence, at the line PyYAML gives (``problem_mark``),
     naming what it was reading (``context_mark``) when PyYAML says."""
     problem = getattr(err, "problem", None) or str(err)
     mark = getattr(err, "problem_mark", None)
     line = mark.line + 1 if mark is not None else None
     plain = next((meaning for start, meaning in _YAML_PROBLEMS if problem.startswith(start)), None)
+    if line is not None and _indented_with_a_tab(text, line):
+        # libyaml (the parser used when PyYAML has it) says "found character that cannot start
+        # any token" or "did not find expected key" without naming the tab: the line is looked at.
+        plain = _TAB_INDENT
     if plain is None:
         plain = "YAML cannot read this line" if line is not None else "is not valid YAML"
     said = f"YAML could not read the file: {problem}"
@@ -245,7 +261,7 @@ def read_yaml(path: Path) -> tuple[object, list[Problem]]:
     try:
         data = loader.get_single_data()
     except yaml.YAMLError as err:
-        return None, [_yaml_problem(name, err)]
+        return None, [_yaml_problem(name, err, text)]
     finally:
         loader.dispose()
     if data is None:

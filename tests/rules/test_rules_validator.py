@@ -1049,3 +1049,27 @@ def test_a_true_or_false_written_in_quotes_says_to_write_it_without(
     assert [str(p).split(": ", 1)[1] for p in problems] == [
         f"question danger: risk: must be true or false, not text: write {meant} without quotes"
     ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "pack:\n  name: Tiny\n\tstart: mode\n",  # a tab where the field's spaces go
+        "pack:\n  name: Tiny\n  \tstart: mode\n",  # spaces, then a tab
+        "questions:\n  - id: mode\n\t  kind: single\n",  # a tab in a list's item
+        # after a text in braces, as the pack writes an answer's label: libyaml says only
+        # "found character that cannot start any token"
+        'options:\n  - label: {both: "No"}\n\tsafe: true\n',
+        "options:\n  - label: {both: No}\n  \tnext: D\n",
+    ],
+)
+def test_a_line_indented_with_a_tab_says_so(write_pack: Callable[[Any], Path], text: str) -> None:
+    """Found (maintainer review): a line indented with a tab, as an editor set to tabs writes it,
+    was told as "YAML cannot read this line (... found character that cannot start any token)":
+    libyaml's parser, which the loader uses, leaves out which character it found, so the loader's
+    own plain words for a tab were never given."""
+    path = write_pack(text)
+    pack, problems = check_pack(path)
+    assert pack is None and len(problems) == 1, [str(p) for p in problems]
+    assert problems[0].line == 3
+    assert "indented with a tab: use spaces" in problems[0].message, str(problems[0])
