@@ -433,7 +433,13 @@ def _check_options(pack: RulePack, add: _Report) -> None:
             and question.next is None
             and any(not option.exclusive for option in question.options)
         ):
-            add(node, "next", "is missing: a multiple-choice question routes its ordinary options here", question.line)
+            add(
+                node,
+                "next",
+                "is missing: a multiple-choice question routes its ordinary options here: give the question "
+                "its own next: (beside its title, not under an option), naming the question or outcome after it",
+                question.line,
+            )
         if question.kind != "multiple" and question.next is not None:
             add(node, "next", "only multiple-choice questions take a question-level route", question.line)
         if question.kind == "multiple" and not any(not o.exclusive for o in question.options):
@@ -461,7 +467,11 @@ def _check_options(pack: RulePack, add: _Report) -> None:
                     "ordinary options of a multiple-choice question route through the question's next",
                     option.line,
                 )
-            if question.route_for(option) is None:
+            # An ordinary option of a multiple-choice question routes through the question's
+            # next: when that is missing it is said once, for the question, not again for each
+            # option (found, maintainer review: a deleted next gave 6 problems for 1 mistake).
+            through_question = question.kind == "multiple" and not option.exclusive
+            if question.route_for(option) is None and not through_question:
                 add(option_node, "next", "is missing: every option needs a route", option.line)
             if not question.cites_for(option):
                 add(
@@ -551,6 +561,15 @@ def _check_graph(pack: RulePack, add: _Report) -> bool:
     # A question whose options are missing or misspelt (reported where it is read) routes
     # nowhere: everything after it would be reported unreachable too, burying the one mistake.
     optionless = {question.id for question in pack.questions if not question.options}
+    # So does a multiple-choice question without its own next (reported where it is read): what
+    # its ordinary options lead to would be reported unreachable too.
+    optionless |= {
+        question.id
+        for question in pack.questions
+        if question.kind == "multiple"
+        and question.next is None
+        and any(not option.exclusive for option in question.options)
+    }
     unreached = [node for node in pack.nodes if node.id not in reachable and node.id not in meant]
     # Only where each unreached part begins: what follows it is unreached because it is (found,
     # maintainer review: a route to a name that is nowhere, "next: adult", gave 14 problems).

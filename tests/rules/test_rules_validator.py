@@ -128,6 +128,10 @@ def test_multiple_choice_without_a_route_for_ordinary_options(
     del question(pack_data, "reasons")["next"]
     _, problems = problems_for(write_pack, pack_data)
     assert_problem(problems, "question reasons", "next", "is missing")
+    # Found (maintainer review): the one mistake was told once more for each ordinary option
+    # ("every option needs a route"), which routes through the question's next.
+    assert [(p.node, p.field) for p in problems] == [("question reasons", "next")], [str(p) for p in problems]
+    assert "beside its title, not under an option" in problems[0].message
 
 
 def test_risk_yes_that_can_reach_the_request(pack_data: dict, write_pack: Callable[[Any], Path]) -> None:
