@@ -336,7 +336,13 @@ def _check_ids(pack: RulePack, add: _Report) -> None:
 
 def _meant(pack: RulePack, missing_id: str) -> str | None:
     """The node a route to the missing ``missing_id`` most likely meant (a near spelling), if any."""
-    found = difflib.get_close_matches(missing_id, [node.id for node in pack.nodes], n=1, cutoff=0.75)
+    ids = [node.id for node in pack.nodes]
+    # Ids differ only in case, as typed ("next: d" for the outcome D): too short for a near
+    # spelling to be found, and what was meant is plain.
+    same_but_case = [node_id for node_id in ids if node_id.casefold() == missing_id.casefold()]
+    if len(same_but_case) == 1:
+        return same_but_case[0]
+    found = difflib.get_close_matches(missing_id, ids, n=1, cutoff=0.75)
     return found[0] if found else None
 
 
@@ -530,6 +536,18 @@ def _check_roles(pack: RulePack, add: _Report) -> None:
             )
 
 
+def _leads_nowhere_known(pack: RulePack, start: str, reached: set[str]) -> bool:
+    """Whether ``start``, or a route from the nodes ``reached`` after it, names a node that does
+    not exist and is near none (reported on its own): what comes after it cannot be known."""
+    targets = [start] + [
+        target
+        for node_id in reached
+        if isinstance(question := pack.node(node_id), Question)
+        for _, target in successors(pack, question)
+    ]
+    return any(pack.node(target) is None and _meant(pack, target) is None for target in targets)
+
+
 def _reachable_as_meant(pack: RulePack, start: str) -> set[str]:
     """The node ids reachable from ``start``, a misspelt route taken to lead where it was meant
     (``_meant``). Found (maintainer review): "next: adult_at_rsk" gave 14 problems, the 13 after
@@ -591,9 +609,13 @@ def _check_graph(pack: RulePack, add: _Report) -> bool:
     for question in pack.questions:
         for option in question.options:
             target = question.route_for(option)
-            later = reachable_from(pack, target) if target and option.implies else set()
+            if target is None or not option.implies:
+                continue  # an option with no route is reported as such
+            # The routes after this answer as they were meant: a misspelt route (reported with
+            # "did you mean") is the one mistake, not also every answer it suggests for later.
+            later = _reachable_as_meant(pack, target)
             for implied_id, _ in option.implies:
-                if implied_id not in later:
+                if implied_id not in later and not _leads_nowhere_known(pack, target, later):
                     add(
                         f"question {question.id} option {option.value}",
                         "implies",

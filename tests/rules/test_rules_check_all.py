@@ -209,6 +209,36 @@ def test_a_misspelt_route_is_one_problem_not_one_more_for_everything_after_it(
         ]
 
 
+@pytest.mark.parametrize(
+    "route, misspelt, meant",
+    [
+        # Found (maintainer review): a second problem, "question disagreement option unclear:
+        # implies: suggests an answer to 'criteria', which cannot come after this answer",
+        # followed the misspelling, which was the one mistake.
+        ("next: criteria\n", "critera", "criteria"),
+        # Found (maintainer review): an outcome's id in small letters had no suggestion, and its
+        # outcome was said to be unreachable as a second problem.
+        ("next: D\n", "d", "D"),
+    ],
+)
+def test_a_misspelt_route_is_one_problem_with_its_suggestion(
+    tmp_path: Path, route: str, misspelt: str, meant: str
+) -> None:
+    from app.rules import DEFAULT_PACK
+
+    text = DEFAULT_PACK.read_text(encoding="utf-8")
+    assert text.count(route) == 1
+    path = tmp_path / "pack.yaml"
+    path.write_text(text.replace(route, f"next: {misspelt}\n"), encoding="utf-8")
+    _, problems = check_pack(path)
+    assert len(problems) == 1, [str(p) for p in problems]
+    assert (problems[0].node, problems[0].field) == (
+        "question decision_needed option " + ("no" if meant == "criteria" else "yes"),
+        "next",
+    )
+    assert f"did you mean {meant!r}?" in problems[0].message
+
+
 def test_texts_without_supervision_wording_are_reported_with_other_problems_in_one_run(
     runner: FlaskCliRunner, pack_data: dict[str, Any], write_pack: Callable[..., Path]
 ) -> None:
