@@ -53,6 +53,7 @@ from .validate import (
     future_verifications,
     rules_warnings,
     unnamed_partnership,
+    unshown_contacts,
     validate_pack,
 )
 
@@ -134,6 +135,9 @@ def check_rules(
     warnings = rules_warnings(pack, contacts, today) if pack is not None and today is not None else []
     if partnership is not None and today is not None:
         warnings += fictional_footer_links(partnership) + unnamed_partnership(partnership)
+        if pack is not None and contacts is not None:
+            # Only with the partnership file: its accessibility statement may show a contact.
+            warnings += unshown_contacts(pack, contacts, partnership)
     return RulesReport(pack, contacts, tuple(problems), tuple(warnings), partnership)
 
 

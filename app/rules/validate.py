@@ -975,6 +975,31 @@ def unnamed_partnership(partnership: Partnership) -> list[Problem]:
     ]
 
 
+def unshown_contacts(pack: RulePack, contacts: ContactBook, partnership: Partnership) -> list[Problem]:
+    """Contacts no page shows: named by no outcome, not in ``emergency`` (every page's footer)
+    and not the accessibility statement's contact. Found (maintainer review): a contact added
+    to contacts.yaml, as README's "Change a contact" reads, was shown nowhere, and `rules check`
+    said the files were valid. A warning: a contact may be kept for later on purpose."""
+    shown = (
+        {contact_id for outcome in pack.outcomes for contact_id in outcome.contacts}
+        | set(contacts.emergency_ids)
+        | {partnership.accessibility.contact_id}
+    )
+    return [
+        Problem(
+            contacts.path,
+            f"contact {contact.id}",
+            "id",
+            "is shown on no page: no outcome in the rule pack names it in its contacts, it is not in emergency "
+            "(every page's footer) and it is not the accessibility statement's contact. To show it, add "
+            f"{contact.id} to the contacts of the outcomes it is for; if it is no longer used, remove it",
+            contact.line,
+        )
+        for contact in contacts.contacts
+        if contact.id not in shown
+    ]
+
+
 def _host(url: str) -> str:
     """The host name of an https:// address."""
     return re.split(r"[/?#:]", url.removeprefix("https://"), maxsplit=1)[0]

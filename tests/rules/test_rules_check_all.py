@@ -159,6 +159,31 @@ def test_a_contact_verified_more_than_12_months_ago_is_a_warning(
     assert f"contact {old['id']}: {Contact.VERIFIED_FIELD}" in warnings[0] and "12 months" in warnings[0]
 
 
+def test_a_contact_no_page_shows_is_a_warning(runner: FlaskCliRunner, tmp_path: Path) -> None:
+    """Found (maintainer review): a contact added to the contacts file and named by no outcome
+    (README, "Change a contact") was shown on no page, and `rules check` said all was valid. The
+    shipped files show every contact: the footer's, the outcomes' and the accessibility
+    statement's (``partnership``, named only by the partnership file)."""
+    from app.rules import DEFAULT_PACK
+
+    added = (
+        "\n  - id: helpline\n    name: A helpline\n    phone: 0808 800 5000\n"
+        "    detail: Advice for anyone worried about a child.\n"
+        f'    verified:\n      "on": {TODAY.isoformat()}\n      how: compared with the live page\n'
+        "      sources: [the helpline's page]\n"
+    )
+    contacts_path = tmp_path / "contacts.yaml"
+    contacts_path.write_text(SHIPPED_CONTACTS + added, encoding="utf-8")
+    files = ["--pack", str(DEFAULT_PACK), "--partnership", str(DEFAULT_PARTNERSHIP)]
+    result = runner.invoke(args=["rules", "check", *files, "--contacts", str(contacts_path)])
+    assert result.exit_code == 0, result.output
+    warnings = [line for line in result.output.splitlines() if line.startswith("Warning:")]
+    assert [w for w in warnings if "contact helpline: id: is shown on no page" in w], result.output
+    assert not [w for w in warnings if "shown on no page" in w and "helpline" not in w], result.output
+    installed = check_rules(DEFAULT_PACK, DEFAULT_CONTACTS, TODAY, DEFAULT_PARTNERSHIP)
+    assert not [w for w in installed.warnings if "shown on no page" in w.message]
+
+
 def test_nothing_is_due_for_a_fresh_pack_and_contacts(
     pack_data: dict[str, Any], write_pack: Callable[..., Path]
 ) -> None:
