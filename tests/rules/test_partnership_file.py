@@ -761,3 +761,16 @@ def test_a_section_written_as_text_says_how_its_fields_are_written(
     assert [str(p).split(": ", 1)[1] for p in problems] == [
         "(partnership): footer: must hold fields of its own, each on an indented line below it (name: value), not text"
     ]
+
+
+def test_the_docs_say_the_logo_is_in_every_pdf_that_shows_it() -> None:
+    """Found (maintainer review): the partnership file's own format notes said the logo is shown
+    "(not in the PDFs)", and the README that the supervision record and the questions to prepare
+    "have no partnership header", while every PDF's template puts the logo at its top: a
+    maintainer changing the logo was not told where to look for it."""
+    root = DEFAULT_PARTNERSHIP.parents[2]
+    templates = sorted((root / "templates/pdf").glob("[!_]*.html"))
+    assert templates and all("partnership_band(" in t.read_text(encoding="utf-8") for t in templates)
+    for path in (DEFAULT_PARTNERSHIP, root / "README.md"):
+        text = " ".join(path.read_text(encoding="utf-8").replace("#", " ").split())
+        assert "not in the PDFs" not in text and "no partnership header" not in text, path
