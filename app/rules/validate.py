@@ -596,7 +596,14 @@ def _check_graph(pack: RulePack, add: _Report) -> bool:
     for node in [node for node in unreached if node.id not in fed] or unreached:
         if not optionless:
             kind = "question" if isinstance(node, Question) else "outcome"
-            add(f"{kind} {node.id}", "id", f"cannot be reached from the start question {pack.start!r}", node.line)
+            add(
+                f"{kind} {node.id}",
+                "id",
+                f"cannot be reached from the start question {pack.start!r}: no answer's next: leads here. Give "
+                f"the answer that should lead here next: {node.id}, or, if no answer should (a retired {kind}), "
+                f"remove the {kind}",
+                node.line,
+            )
     cycles = _find_cycles(pack)
     for cycle_at, via in cycles:
         question = pack.question(cycle_at)

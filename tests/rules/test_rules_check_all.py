@@ -229,7 +229,7 @@ def test_a_misspelt_route_is_one_problem_not_one_more_for_everything_after_it(
     if count == 1:
         assert "did you mean 'adult_at_risk'?" in problems[0].message
     else:
-        assert [(p.node, p.message) for p in problems[1:]] == [
+        assert [(p.node, p.message.partition(":")[0]) for p in problems[1:]] == [
             ("question adult_at_risk", "cannot be reached from the start question 'mode'")
         ]
 
@@ -262,6 +262,24 @@ def test_a_misspelt_route_is_one_problem_with_its_suggestion(
         "next",
     )
     assert f"did you mean {meant!r}?" in problems[0].message
+
+
+def test_retiring_a_question_names_the_outcome_only_it_led_to_and_what_to_do(tmp_path: Path) -> None:
+    """Found (maintainer review): with the question on adults at risk retired (its block removed,
+    the route before it sent on to the next question), the outcome only it led to was "cannot
+    be reached from the start question 'mode'", which did not say what to do about it."""
+    from app.rules import DEFAULT_PACK
+
+    text = DEFAULT_PACK.read_text(encoding="utf-8")
+    start = text.index("  - id: adult_at_risk\n")
+    end = text.index("  - id: serious_incident\n")
+    retired = text[:start] + text[end:]
+    assert retired.count("next: adult_at_risk\n") == 1
+    path = tmp_path / "pack.yaml"
+    path.write_text(retired.replace("next: adult_at_risk\n", "next: serious_incident\n"), encoding="utf-8")
+    _, problems = check_pack(path)
+    assert [(p.node, p.field) for p in problems] == [("outcome A", "id")], [str(p) for p in problems]
+    assert "next: A" in problems[0].message and "remove the outcome" in problems[0].message
 
 
 def test_texts_without_supervision_wording_are_reported_with_other_problems_in_one_run(
