@@ -340,14 +340,21 @@ class _Reader:
         return found
 
     def string(
-        self, data: _Mapping, key: str, node: str, required: bool = True, field: str | None = None
+        self,
+        data: _Mapping,
+        key: str,
+        node: str,
+        required: bool = True,
+        field: str | None = None,
+        meaning: str = "",
     ) -> str | None:
-        """A non-empty string under ``key`` (reported as ``field``, if given, else as ``key``)."""
+        """A non-empty string under ``key`` (reported as ``field``, if given, else as ``key``;
+        ``meaning``: what it is for and how it is written, said when it is missing)."""
         name = field or key
         value = data.get(key)
         if value is None:
             if required:
-                self.problem(node, name, "is missing", data.line)
+                self.problem(node, name, "is missing" + meaning, data.line)
             return None
         if isinstance(value, bool):
             self.problem(
@@ -395,8 +402,8 @@ class _Reader:
             return False
         return value
 
-    def date(self, data: _Mapping, key: str, node: str) -> dt.date:
-        """A date (YYYY-MM-DD) under ``key``."""
+    def date(self, data: _Mapping, key: str, node: str, meaning: str = "") -> dt.date:
+        """A date (YYYY-MM-DD) under ``key`` (``meaning``: said when it is missing, as ``string``'s)."""
         value = data.get(key)
         if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
             return value
@@ -406,7 +413,7 @@ class _Reader:
             except ValueError:
                 pass
         if value is None:
-            message = "is missing"
+            message = "is missing" + meaning
         elif isinstance(value, str) and re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", value):
             message = f"is not a real date: {value} (write it YYYY-MM-DD, as 2026-11-30)"
         else:
@@ -969,7 +976,7 @@ def parse_contacts(data: object, file: str) -> tuple[ContactBook | None, list[Pr
                 item.line_of("email"),
             )
         links = _links(reader, item, node)
-        name = reader.string(item, "name", node) or ""
+        name = reader.string(item, "name", node, meaning=_CONTACT_MEANINGS["name"]) or ""
         if phone is None and not links and email is None:
             reader.problem(
                 node, "(ways to act)", "gives no way to act: add a phone, a link to a page, or an email", item.line
@@ -978,7 +985,7 @@ def parse_contacts(data: object, file: str) -> tuple[ContactBook | None, list[Pr
         contact = Contact(
             id=contact_id or "",
             name=name,
-            detail=_clean(reader.string(item, "detail", node) or ""),
+            detail=_clean(reader.string(item, "detail", node, meaning=_CONTACT_MEANINGS["detail"]) or ""),
             verified=_verification(reader, item, node),
             phone=phone,
             hours=reader.string(item, "hours", node, required=False),
@@ -1069,6 +1076,23 @@ def _links(reader: _Reader, item: _Mapping, node: str) -> tuple[Link, ...]:
     return tuple(links)
 
 
+# What a contact's missing field is for, and how it is written, as ``_TEXT_MEANINGS`` for the
+# pack's texts (found, maintainer review: "contact police_emergency verified: how: is missing"
+# said nothing of what to write there).
+_CONTACT_MEANINGS = {
+    "name": ": the service's name, as people see it, like name: Adult social care",
+    "detail": (
+        ": what the service is for, in a sentence people read under its name, like detail: Report abuse "
+        "or neglect of an adult with care and support needs."
+    ),
+    "on": ': the date the details were last compared with their sources, like "on": 2026-11-30',
+    "how": (
+        ": how the details were compared, in words, like how: compared with the partnership's published "
+        'page (or "compared with a stored copy of" when that is what happened)'
+    ),
+}
+
+
 def _verification(reader: _Reader, item: _Mapping, node: str) -> Verification:
     """``verified``: on (a date), how (in words), sources (what was compared); all required."""
     empty = Verification(dt.date.min, "", ())
@@ -1087,8 +1111,8 @@ def _verification(reader: _Reader, item: _Mapping, node: str) -> Verification:
         renamed.key_lines = {("on" if key == "True" else key): line for key, line in (raw.key_lines or {}).items()}
         raw = renamed
     reader.unknown_keys(raw, _VERIFIED_KEYS, where)
-    on = reader.date(raw, "on", where)
-    how = reader.string(raw, "how", where) or ""
+    on = reader.date(raw, "on", where, meaning=_CONTACT_MEANINGS["on"])
+    how = reader.string(raw, "how", where, meaning=_CONTACT_MEANINGS["how"]) or ""
     reported = len(reader.problems)
     sources = reader.ids(raw, "sources", where, texts=True)
     if not sources and len(reader.problems) == reported:

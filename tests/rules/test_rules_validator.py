@@ -366,6 +366,36 @@ def test_a_contact_must_say_where_its_details_were_verified(write_pack: Callable
     assert_problem(problems, "contact bridge verified", "sources", "missing")
 
 
+@pytest.mark.parametrize(
+    "contact, node, field, says",
+    [
+        (good_contact(name=None), "contact bridge", "name", "the service's name, as people see it, like name:"),
+        (good_contact(detail=None), "contact bridge", "detail", "what the service is for, in a sentence"),
+        (
+            good_contact(verified={"how": "compared with the page", "sources": ["page"]}),
+            "contact bridge verified",
+            "on",
+            'like "on": 2026-11-30',
+        ),
+        (
+            good_contact(verified={"on": "2026-11-30", "sources": ["page"]}),
+            "contact bridge verified",
+            "how",
+            "how the details were compared, in words, like how:",
+        ),
+    ],
+)
+def test_a_contacts_missing_field_says_what_it_is_for_and_how_it_is_written(
+    write_pack: Callable[[Any], Path], contact: dict[str, Any], node: str, field: str, says: str
+) -> None:
+    """Found (maintainer review): "contact police_emergency verified: how: is missing" (and the
+    same for name, detail and on) said nothing of what goes there, where the pack's missing
+    texts say what each is for and give an example."""
+    problems = contact_problems(write_pack, contact)
+    assert [(p.node, p.field) for p in problems] == [(node, field)], [str(p) for p in problems]
+    assert problems[0].message.startswith("is missing: ") and says in problems[0].message, problems[0].message
+
+
 def test_a_phone_number_must_make_a_working_tel_link(write_pack: Callable[[Any], Path]) -> None:
     problems = contact_problems(write_pack, good_contact(phone="0161 000 0000 (option 2)"))
     assert_problem(problems, "contact bridge", "phone", "digits")
