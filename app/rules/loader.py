@@ -517,12 +517,39 @@ class _Reader:
             if key not in allowed:
                 meant = difflib.get_close_matches(str(key), sorted(allowed), n=1, cutoff=0.6)
                 hint = f"did you mean {meant[0]!r}? " if meant else ""
+                if key in _WORDING_KEYS:
+                    hint = _wording_outdented(data, str(key))
                 self.problem(
                     node,
                     str(key),
                     f"is not a known field ({hint}known: {', '.join(sorted(allowed))})",
                     data.line_of(str(key)),
                 )
+
+
+# A text's wordings (``{practitioner: ..., supervision: ...}`` or ``{both: ...}``): found as a
+# field of a question, option or outcome, they were indented too little.
+_WORDING_KEYS = frozenset({"both", "practitioner", "supervision"})
+
+
+def _wording_outdented(data: _Mapping, key: str) -> str:
+    """What to say of a wording (``both:``...) found among a question's, option's or outcome's
+    own fields: the field above it that was left empty is the one it belongs to, indented two
+    spaces further. Found (maintainer review): a hint's "both:" one indent short was "both: is
+    not a known field (known: cites, error, ...)", which did not say it was the indent."""
+    line = data.line_of(key) or 0
+    empty = [
+        (data.line_of(str(field)) or 0, str(field))
+        for field, value in data.items()
+        if value is None and field not in _WORDING_KEYS and (data.line_of(str(field)) or 0) < line
+    ]
+    if empty:
+        field = max(empty)[1]
+        return (
+            f"it belongs under {field}:, which is empty: indent the line two spaces further than {field}: "
+            "to make it part of it. "
+        )
+    return f"{key}: goes under a text's own field (title:, hint:, label: ...), indented two spaces further. "
 
 
 _PLACEHOLDER = Text("", "")

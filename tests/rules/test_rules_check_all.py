@@ -446,3 +446,19 @@ def test_a_contact_verified_in_the_future_is_a_problem(runner: FlaskCliRunner, t
     assert check_rules(None, path, TODAY + dt.timedelta(days=1)).problems == ()  # a day's grace
     result = runner.invoke(args=["rules", "check", "--contacts", str(path)])
     assert result.exit_code == 1 and "is in the future" in result.output
+
+
+def test_a_wording_indented_too_little_says_which_field_it_belongs_under(tmp_path: Path) -> None:
+    """Found (maintainer review): a hint's ``both:`` one indent short was "both: is not a known
+    field (known: cites, error, ...)", which did not say that the indent was the mistake, nor
+    that the hint above it was now empty."""
+    from app.rules import DEFAULT_PACK
+
+    text = DEFAULT_PACK.read_text(encoding="utf-8")
+    hint = "    hint:\n      both: Space to Think does not make decisions"
+    assert text.count(hint) == 1
+    path = tmp_path / "pack.yaml"
+    path.write_text(text.replace(hint, hint.replace("      both:", "    both:")), encoding="utf-8")
+    _, problems = check_pack(path)
+    assert [(p.node, p.field) for p in problems] == [("question decision_needed", "both")], [str(p) for p in problems]
+    assert "it belongs under hint:, which is empty: indent the line two spaces further" in problems[0].message
