@@ -981,13 +981,21 @@ def parse_contacts(data: object, file: str) -> tuple[ContactBook | None, list[Pr
         return None, reader.problems
     reader.unknown_keys(root, {"contacts", "emergency"}, "(contacts)")
     contacts: list[Contact] = []
-    seen: set[str] = set()
+    seen: dict[str, int | None] = {}  # each contact id, and the line of the first with it
     for n, item in enumerate(reader.items(root, "contacts", "(contacts)"), start=1):
         contact_id = reader.string(item, "id", f"contact #{n}")
         node = f"contact {contact_id or '#' + str(n)}"
         reader.unknown_keys(item, _CONTACT_KEYS, node)
         if contact_id in seen:
-            reader.problem(node, "id", "is used by another contact", item.line)
+            first = seen[contact_id]
+            where = f" (on line {first})" if first is not None else ""
+            reader.problem(
+                node,
+                "id",
+                f"is used by another contact{where}: give each its own id, and name the new one where it is shown "
+                "(an outcome's contacts)",
+                item.line,
+            )
         phone = reader.string(item, "phone", node, required=False)
         if phone is not None and not all(ch.isdigit() or ch == " " for ch in phone):
             reader.problem(node, "phone", _phone_not_digits(phone), item.line_of("phone"))
@@ -1021,7 +1029,7 @@ def parse_contacts(data: object, file: str) -> tuple[ContactBook | None, list[Pr
             line=item.line,
         )
         if contact_id:
-            seen.add(contact_id)
+            seen.setdefault(contact_id, item.line)
         contacts.append(contact)
     emergency = reader.ids(root, "emergency", "(contacts)")
     if not emergency:

@@ -312,16 +312,33 @@ def _check_ways_to_act(pack: RulePack, contacts: ContactBook, add: _Report) -> N
 
 
 def _check_ids(pack: RulePack, add: _Report) -> None:
-    counts = Counter(node.id for node in pack.nodes)
+    # Found (maintainer review): "is used by more than one question or outcome" said neither
+    # where the other one is nor what to do (a block copied to start a new question keeps its id).
+    lines: dict[str, list[int | None]] = {}
+    for node in pack.nodes:
+        lines.setdefault(node.id, []).append(node.line)
     for node in pack.nodes:
         kind = "question" if isinstance(node, Question) else "outcome"
-        if counts[node.id] > 1:
-            add(f"{kind} {node.id}", "id", "is used by more than one question or outcome", node.line)
+        if len(lines[node.id]) > 1:
+            add(
+                f"{kind} {node.id}",
+                "id",
+                f"is used by more than one question or outcome{_also_on(lines[node.id], node.line)}: give each its "
+                "own id (and make the next: that should lead to the renamed one name its new id)",
+                node.line,
+            )
     for label, items in (("guidance", pack.guidance), ("flag", pack.flags)):
-        item_counts = Counter(item.id for item in items)
+        item_lines: dict[str, list[int | None]] = {}
         for item in items:
-            if item_counts[item.id] > 1:
-                add(f"{label} {item.id}", "id", f"is used by more than one {label}", item.line)
+            item_lines.setdefault(item.id, []).append(item.line)
+        for item in items:
+            if len(item_lines[item.id]) > 1:
+                add(
+                    f"{label} {item.id}",
+                    "id",
+                    f"is used by more than one {label}{_also_on(item_lines[item.id], item.line)}: give each its own id",
+                    item.line,
+                )
     for question in pack.questions:
         values = Counter(option.value for option in question.options)
         for option in question.options:
@@ -332,6 +349,14 @@ def _check_ids(pack: RulePack, add: _Report) -> None:
                     "is used by more than one option of this question",
                     option.line,
                 )
+
+
+def _also_on(lines: list[int | None], own: int | None) -> str:
+    """ " (also on line 12)": where the others with the same id are, when their lines are known."""
+    others = [str(line) for line in lines if line is not None and line != own]
+    if not others:
+        return ""
+    return f" (also on line{'s' if len(others) > 1 else ''} {', '.join(others)})"
 
 
 def _meant(pack: RulePack, missing_id: str) -> str | None:

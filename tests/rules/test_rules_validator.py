@@ -64,6 +64,10 @@ def test_duplicate_id(pack_data: dict, write_pack: Callable[[Any], Path]) -> Non
     option(pack_data, "reasons", "none")["next"] = "urgent"
     _, problems = problems_for(write_pack, pack_data)
     assert_problem(problems, "outcome urgent", "id", "more than one")
+    # Found (maintainer review): it said neither where the other one is nor what to do.
+    first, second = [p for p in problems if p.field == "id"]
+    assert f"(also on line {second.line})" in first.message and f"(also on line {first.line})" in second.message
+    assert "give each its own id" in first.message
 
 
 def test_duplicate_option_value(pack_data: dict, write_pack: Callable[[Any], Path]) -> None:
@@ -1107,3 +1111,18 @@ def test_a_line_indented_with_a_tab_says_so(write_pack: Callable[[Any], Path], t
     assert pack is None and len(problems) == 1, [str(p) for p in problems]
     assert problems[0].line == 3
     assert "indented with a tab: use spaces" in problems[0].message, str(problems[0])
+
+
+def test_a_contact_id_used_twice_says_where_the_first_is_and_what_to_do(write_pack: Callable[[Any], Path]) -> None:
+    """Found (maintainer review): "contact lado: id: is used by another contact" said neither
+    which one nor what to do."""
+    path = write_pack(
+        {"emergency": ["bridge"], "contacts": [good_contact(), good_contact(name="Another door")]},
+        name="contacts.yaml",
+    )
+    with pytest.raises(DefinitionError) as caught:
+        load_contacts(path)
+    [problem] = caught.value.problems
+    first_line = path.read_text(encoding="utf-8").splitlines().index("- id: bridge") + 1
+    assert (problem.node, problem.field) == ("contact bridge", "id")
+    assert f"is used by another contact (on line {first_line}): give each its own id" in problem.message
