@@ -651,16 +651,26 @@ def parse_partnership(data: object, file: str) -> tuple[Partnership | None, list
     signature = reader.string(root, "email_signature", NODE, required=False)
     examples = _examples(reader, root)
     accessibility = _accessibility(reader, root)
+    logo = _logo(reader, root, Path(file).parent, name)
+    # Found (maintainer review): also read by people, yet not checked: the footer links' words
+    # (every page), how soon the accessibility statement says people get an answer, and the
+    # logo's text alternative (read out beside the name on every page).
     _check_acronyms(
         reader,
         [
             (f"{NODE} footer", "text", footer_text, root.line_of("footer")),
+            *(
+                (f"{NODE} footer", f"links[{n}] text", link.text, root.line_of("footer"))
+                for n, link in enumerate(footer_links, start=1)
+            ),
             (NODE, "email_signature", signature or "", root.line_of("email_signature")),
             (f"{NODE} examples", "agency", examples.get("agency", ""), root.line_of("examples")),
+            (f"{NODE} accessibility", "reply_within", accessibility.reply_within, root.line_of("accessibility")),
             *(
                 (f"{NODE} accessibility", f"known_issues[{n}]", issue, root.line_of("accessibility"))
                 for n, issue in enumerate(accessibility.known_issues, start=1)
             ),
+            (f"{NODE} logo", "alt", logo.alt if logo is not None else "", root.line_of("logo")),
         ],
     )
     partnership = Partnership(
@@ -679,7 +689,7 @@ def parse_partnership(data: object, file: str) -> tuple[Partnership | None, list
         accessibility=accessibility,
         examples=examples,
         request_options=_request_options(reader, root),
-        logo=_logo(reader, root, Path(file).parent, name),
+        logo=logo,
         version=_content_hash(data),
         line_of={key: root.line_of(key) for key in _TOP_KEYS},
     )

@@ -437,6 +437,29 @@ def test_an_acronym_in_the_partnerships_own_words_is_spelled_out(
     assert check_partnership(write_pack(partnership_data, "partnership.yaml"))[1] == []
 
 
+def test_an_acronym_in_a_footer_link_the_reply_time_or_the_logos_text_is_spelled_out(
+    partnership_data: dict[str, Any], write_pack: WritePack, tmp_path: Path
+) -> None:
+    """Found (maintainer review): a footer link "SSCP news" (every page), a reply time "10 working
+    days, per our SLA" (the accessibility statement) and a logo described as "The SSCP shield"
+    (read out beside the name on every page) passed `rules check` with their acronyms
+    unexplained, where the footer's own text was refused."""
+    (tmp_path / "logo.svg").write_bytes((DEFAULT_PARTNERSHIP.parents[2] / "examples/northmere/logo.svg").read_bytes())
+    partnership_data["footer"] = {
+        "text": "Space to Think is run by the Salford Safeguarding Children Partnership.",
+        "links": [{"text": "SSCP news", "url": "https://safeguardingchildren.salford.gov.uk/news/"}],
+    }
+    partnership_data["accessibility"]["reply_within"] = "10 working days, per our SLA"
+    partnership_data["logo"] = {"file": "logo.svg", "alt": "The SSCP shield"}
+    partnership, problems = check_partnership(write_pack(partnership_data, "partnership.yaml"))
+    assert partnership is None
+    assert [(p.node, p.field, p.message.split(" without")[0]) for p in problems] == [
+        ("(partnership) footer", "links[1] text", "uses the acronym SSCP"),
+        ("(partnership) accessibility", "reply_within", "uses the acronym SLA"),
+        ("(partnership) logo", "alt", "uses the acronym SSCP"),
+    ]
+
+
 def test_a_known_issue_may_name_wcag_and_its_levels_as_the_statement_does(
     partnership_data: dict[str, Any], write_pack: WritePack
 ) -> None:
