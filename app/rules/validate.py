@@ -625,8 +625,8 @@ def _check_graph(pack: RulePack, add: _Report) -> bool:
                 f"{kind} {node.id}",
                 "id",
                 f"cannot be reached from the start question {pack.start!r}: no answer's next: leads here. Give "
-                f"the answer that should lead here next: {node.id}, or, if no answer should (a retired {kind}), "
-                f"remove the {kind}",
+                f"the answer that should lead here next: {node.id}. Remove the {kind} only if the partnership "
+                f"has agreed to retire it (flask rules diff shows which routes that changes)",
                 node.line,
             )
     cycles = _find_cycles(pack)

@@ -279,7 +279,8 @@ def test_retiring_a_question_names_the_outcome_only_it_led_to_and_what_to_do(tmp
     path.write_text(retired.replace("next: adult_at_risk\n", "next: serious_incident\n"), encoding="utf-8")
     _, problems = check_pack(path)
     assert [(p.node, p.field) for p in problems] == [("outcome A", "id")], [str(p) for p in problems]
-    assert "next: A" in problems[0].message and "remove the outcome" in problems[0].message
+    assert "next: A" in problems[0].message
+    assert "Remove the outcome only if the partnership has agreed to retire it" in problems[0].message
 
 
 def test_texts_without_supervision_wording_are_reported_with_other_problems_in_one_run(
