@@ -269,6 +269,45 @@ def _markup(sequence: _Sequence) -> Iterator[tuple[str, str, int | None, str]]:
             )
 
 
+# A phone number (0 and 9 or 10 more digits, spaced as people write them), an email address or a
+# web address, typed into the pack's own words.
+_PHONE_IN_WORDS = re.compile(r"(?<![\d])0\d(?:[ -]?\d){8,9}(?![\d])")
+_EMAIL_IN_WORDS = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
+_WEB_IN_WORDS = re.compile(
+    r"\bhttps?://[^\s()]*[^\s().,;:!?'\"]|\bwww\.[A-Za-z0-9-]+\.[^\s()]*[^\s().,;:!?'\"]", re.IGNORECASE
+)
+
+
+def _contact_details(sequence: _Sequence) -> Iterator[tuple[str, str, int | None, str]]:
+    """(node, field, line, message) for each text that gives a phone number, an email or a web
+    address in its own words. Found (maintainer review): "phone the Bridge Partnership on 0161
+    603 4500" in an outcome's action passed `rules check`; a change of the number in contacts.yaml
+    (README: "nothing else in the pack changes") would leave the old one on the page, and the
+    number was never checked, verified or made a link, as a contact's is."""
+    reported: set[tuple[str, str]] = set()
+    for node, field, wording, line in sequence:
+        if wording is None or (node, field) in reported:
+            continue
+        texts = [wording] if isinstance(wording, str) else [wording.practitioner, wording.supervision]
+        for kind, pattern in (
+            ("phone number", _PHONE_IN_WORDS),
+            ("email", _EMAIL_IN_WORDS),
+            ("web address", _WEB_IN_WORDS),
+        ):
+            found = next((match.group(0) for text in texts if (match := pattern.search(text))), None)
+            if found is not None:
+                reported.add((node, field))
+                yield (
+                    node,
+                    field,
+                    line,
+                    f"gives a {kind} ({found!r}) in the pack's own words: phone numbers, emails and web addresses "
+                    "belong in contacts.yaml, where they are checked, verified and changed in one place. Name the "
+                    "contact in the outcome's contacts (its card shows the detail) and refer to it in words",
+                )
+                break
+
+
 def _check_own_wording(pack: RulePack, add: Callable[[Problem], None]) -> None:
     """Every acronym in the pack's own wording is spelled out where a person first meets it
     (CONTENT.md: explain every acronym on first use): in a question's page (title, hint, answers,
@@ -279,7 +318,11 @@ def _check_own_wording(pack: RulePack, add: Callable[[Problem], None]) -> None:
     OLD pack (``Problem.newer_check``)."""
     glossary = dict(pack.glossary)
     for sequence in _worded_sequences(pack):
-        for node, field, line, message in [*_unexplained(sequence, glossary), *_markup(sequence)]:
+        markup = list(_markup(sequence))
+        marked = {(node, field) for node, field, _, _ in markup}
+        # A Markdown link is told as markup, not again as a web address.
+        details = [found for found in _contact_details(sequence) if (found[0], found[1]) not in marked]
+        for node, field, line, message in [*_unexplained(sequence, glossary), *markup, *details]:
             add(Problem(pack.path, node, field, message, line, newer_check=True))
 
 

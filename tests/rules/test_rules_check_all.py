@@ -463,3 +463,36 @@ def test_a_wording_indented_too_little_says_which_field_it_belongs_under(tmp_pat
     _, problems = check_pack(path)
     assert [(p.node, p.field) for p in problems] == [("question decision_needed", "both")], [str(p) for p in problems]
     assert "it belongs under hint:, which is empty: indent the line two spaces further" in problems[0].message
+
+
+@pytest.mark.parametrize(
+    "typed, kind, found",
+    [
+        ("phone children's social care on 0161 603 4500", "phone number", "0161 603 4500"),
+        ("email sscp@salford.gov.uk", "email", "sscp@salford.gov.uk"),
+        (
+            "see https://safeguardingchildren.salford.gov.uk/.",
+            "web address",
+            "https://safeguardingchildren.salford.gov.uk/",
+        ),
+        ("see www.salford.gov.uk, the council's site", "web address", "www.salford.gov.uk"),
+    ],
+)
+def test_a_phone_number_email_or_web_address_in_the_packs_own_words_is_refused(
+    tmp_path: Path, typed: str, kind: str, found: str
+) -> None:
+    """Found (maintainer review): "phone ... on 0161 603 4500" typed into an outcome's action
+    passed `rules check`. Such a detail is never checked, verified or made a link, as a contact's
+    is, and a change of the contact (README: "nothing else in the pack changes") leaves the old
+    one on the page."""
+    from app.rules import DEFAULT_PACK
+
+    text = DEFAULT_PACK.read_text(encoding="utf-8")
+    action = "Then contact children's social care (the Bridge Partnership) now"
+    assert text.count(action) == 1
+    path = tmp_path / "pack.yaml"
+    path.write_text(text.replace(action, f"Then {typed}, or contact children's social care now"), encoding="utf-8")
+    _, problems = check_pack(path)
+    assert [(p.node, p.field) for p in problems] == [("outcome U1", "actions[2]")], [str(p) for p in problems]
+    assert problems[0].message.startswith(f"gives a {kind} ({found!r}) in the pack's own words")
+    assert "belong in contacts.yaml" in problems[0].message
