@@ -845,6 +845,7 @@ def _parse_question(reader: _Reader, item: _Mapping, position: int) -> Question 
         risk=risk,
         line=item.line,
         next_line=item.line_of("next"),
+        field_lines=_field_lines(item),
     )
 
 
@@ -872,6 +873,7 @@ def _parse_option(reader: _Reader, item: _Mapping, prefix: str, position: int) -
         implies=_implies(reader, item, node),
         line=item.line,
         next_line=item.line_of("next"),
+        field_lines=_field_lines(item),
     )
 
 
@@ -889,6 +891,11 @@ def _implies(reader: _Reader, item: _Mapping, node: str) -> tuple[tuple[str, tup
         if values:
             found.append((str(question_id), values))
     return tuple(found)
+
+
+def _field_lines(item: _Mapping) -> dict[str, int]:
+    """The line of each field of ``item`` in its file, by name."""
+    return dict(item.key_lines or {})
 
 
 def _parse_outcome(reader: _Reader, item: _Mapping, position: int) -> Outcome | None:
@@ -932,6 +939,12 @@ def _parse_outcome(reader: _Reader, item: _Mapping, position: int) -> Outcome | 
         change_question=change_question,
         change_text=change_text,
         line=item.line,
+        field_lines=_field_lines(item)
+        | {
+            f"actions[{n}]": raw.line
+            for n, raw in enumerate(raw_actions if isinstance(raw_actions, list) else [], start=1)
+            if isinstance(raw, _Mapping) and raw.line is not None
+        },
     )
 
 

@@ -80,6 +80,9 @@ class Option:
     line: int | None = None
     # The line of its ``next``, where a problem with the route is named (else ``line``).
     next_line: int | None = field(default=None, compare=False)
+    # The line of each of its fields in the file ("title", "actions[2]"...), where a problem with
+    # that field's words is named (else ``line``).
+    field_lines: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -100,6 +103,9 @@ class Question:
     line: int | None = None
     # The line of its ``next``, where a problem with the route is named (else ``line``).
     next_line: int | None = field(default=None, compare=False)
+    # The line of each of its fields in the file ("title", "actions[2]"...), where a problem with
+    # that field's words is named (else ``line``).
+    field_lines: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
     _by_value: dict[str, tuple[int, Option]] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -145,6 +151,9 @@ class Outcome:
     change_question: str | None = None
     change_text: Text | None = None
     line: int | None = None
+    # The line of each of its fields in the file ("title", "actions[2]"...), where a problem with
+    # that field's words is named (else ``line``).
+    field_lines: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
 
     def contact_note(self, contact_id: str) -> Text | None:
         """When this outcome's contact ``contact_id`` applies (for example "if the worry is about..."), if it says."""

@@ -496,3 +496,38 @@ def test_a_phone_number_email_or_web_address_in_the_packs_own_words_is_refused(
     assert [(p.node, p.field) for p in problems] == [("outcome U1", "actions[2]")], [str(p) for p in problems]
     assert problems[0].message.startswith(f"gives a {kind} ({found!r}) in the pack's own words")
     assert "belong in contacts.yaml" in problems[0].message
+
+
+@pytest.mark.parametrize(
+    "written, node, field",
+    [
+        ("      - practitioner: Tell your designated safeguarding lead.\n", "outcome U1", "actions[3]"),
+        (
+            "          practitioner: Raise this in your own supervision too.",
+            "question supervision_discussed option no",
+            "advice",
+        ),
+        ("      practitioner: Do you need a decision made,", "question decision_needed", "title"),
+    ],
+)
+def test_an_unexplained_acronym_is_named_at_the_line_of_its_text(
+    tmp_path: Path, written: str, node: str, field: str
+) -> None:
+    """Found (maintainer review): "Tell your DSL." as an outcome's third action was named at the
+    outcome's first line, ten lines above it (and an answer's advice, or a question's title, at
+    the line the answer or question starts on)."""
+    from app.rules import DEFAULT_PACK
+
+    text = DEFAULT_PACK.read_text(encoding="utf-8")
+    assert text.count(written) == 1
+    changed = written.replace("designated safeguarding lead", "DSL").replace("own supervision", "DSL's")
+    changed = changed.replace("Do you need", "Does your DSL need")
+    path = tmp_path / "pack.yaml"
+    path.write_text(text.replace(written, changed), encoding="utf-8")
+    _, problems = check_pack(path)
+    assert [(p.node, p.field) for p in problems] == [(node, field)], [str(p) for p in problems]
+    assert "uses the acronym DSL" in problems[0].message
+    line = problems[0].line
+    assert line is not None
+    # the text's own line, or its field's name on the line above it
+    assert "DSL" in "\n".join(path.read_text(encoding="utf-8").splitlines()[line - 1 : line + 1]), line
