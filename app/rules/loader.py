@@ -1050,7 +1050,14 @@ def parse_contacts(data: object, file: str) -> tuple[ContactBook | None, list[Pr
 
     for contact_id in emergency:
         if contact_id not in seen:
-            reader.problem("(contacts)", "emergency", f"names {contact_id!r}, which is not a contact", root.line)
+            meant = difflib.get_close_matches(contact_id, sorted(seen), n=1, cutoff=0.75)
+            hint = f" (did you mean {meant[0]!r}?)" if meant else ""
+            reader.problem(
+                "(contacts)",
+                "emergency",
+                f"names {contact_id!r}, which is not a contact{hint}",
+                root.line_of("emergency"),
+            )
     if reader.problems:
         return None, reader.problems
     return ContactBook(path=file, contacts=tuple(contacts), emergency_ids=emergency, version=_content_hash(data)), []

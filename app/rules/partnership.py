@@ -14,6 +14,7 @@ on the tint, reach WCAG AA contrast (4.5:1).
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 import xml.etree.ElementTree as ElementTree
 from dataclasses import dataclass, field
@@ -696,6 +697,12 @@ def parse_partnership(data: object, file: str) -> tuple[Partnership | None, list
     return partnership, reader.problems
 
 
+def _near_contact(missing: str, contacts: ContactBook) -> str:
+    """ " (did you mean 'x'?)": the contact id ``missing`` most likely meant, if one is near it."""
+    meant = difflib.get_close_matches(missing, sorted(c.id for c in contacts.contacts), n=1, cutoff=0.75)
+    return f" (did you mean {meant[0]!r}?)" if meant else ""
+
+
 def cross_check(partnership: Partnership, pack: RulePack | None, contacts: ContactBook | None) -> list[Problem]:
     """What the partnership file says that the pack or the contacts contradict."""
     problems: list[Problem] = []
@@ -719,7 +726,8 @@ def cross_check(partnership: Partnership, pack: RulePack | None, contacts: Conta
                     partnership.path,
                     f"{NODE} accessibility",
                     "contact",
-                    f"names {partnership.accessibility.contact_id!r}, which is not a contact in {contacts.path}",
+                    f"names {partnership.accessibility.contact_id!r}, which is not a contact in {contacts.path}"
+                    + _near_contact(partnership.accessibility.contact_id, contacts),
                     partnership.line_of.get("accessibility"),
                 )
             )

@@ -448,6 +448,13 @@ def _check_references(pack: RulePack, contacts: ContactBook | None, add: _Report
         add("pack", "start", f"names outcome {pack.start!r}; a journey must start with a question", None)
     guidance_ids = {item.id for item in pack.guidance}
     flag_ids = {item.id for item in pack.flags}
+    contact_ids = {contact.id for contact in contacts.contacts} if contacts is not None else set()
+    # Found (maintainer review): a misspelt guidance, flag or contact id had no "did you mean" (a
+    # misspelt route has), and was named at the line its question or outcome starts on.
+
+    def at(node: Question | Option | Outcome, field: str) -> int | None:
+        return node.field_lines.get(field, node.line)
+
     for question in pack.questions:
         node = f"question {question.id}"
         if question.next is not None and pack.node(question.next) is None:
@@ -459,7 +466,7 @@ def _check_references(pack: RulePack, contacts: ContactBook | None, add: _Report
             )
         for cite in question.cites:
             if cite not in guidance_ids:
-                add(node, "cites", f"names guidance {cite!r}, which is not in the pack", question.line)
+                add(node, "cites", _not_in_pack("guidance", cite, guidance_ids), at(question, "cites"))
         for option in question.options:
             option_node = f"{node} option {option.value}"
             if option.next is not None and pack.node(option.next) is None:
@@ -471,14 +478,14 @@ def _check_references(pack: RulePack, contacts: ContactBook | None, add: _Report
                 )
             for cite in option.cites:
                 if cite not in guidance_ids:
-                    add(option_node, "cites", f"names guidance {cite!r}, which is not in the pack", option.line)
+                    add(option_node, "cites", _not_in_pack("guidance", cite, guidance_ids), at(option, "cites"))
             for flag in option.flags:
                 if flag not in flag_ids:
-                    add(option_node, "flags", f"names flag {flag!r}, which is not in the pack", option.line)
+                    add(option_node, "flags", _not_in_pack("flag", flag, flag_ids), at(option, "flags"))
             for implied_id, values in option.implies:
                 implied = pack.question(implied_id)
                 if implied is None:
-                    add(option_node, "implies", f"names {implied_id!r}, which is not a question", option.line)
+                    add(option_node, "implies", f"names {implied_id!r}, which is not a question", at(option, "implies"))
                     continue
                 for value in values:
                     if implied.option(value) is None:
@@ -486,24 +493,39 @@ def _check_references(pack: RulePack, contacts: ContactBook | None, add: _Report
                             option_node,
                             "implies",
                             f"names {value!r}, which is not an option of {implied_id!r}",
-                            option.line,
+                            at(option, "implies"),
                         )
     for outcome in pack.outcomes:
         node = f"outcome {outcome.id}"
         for cite in outcome.cites:
             if cite not in guidance_ids:
-                add(node, "cites", f"names guidance {cite!r}, which is not in the pack", outcome.line)
+                add(node, "cites", _not_in_pack("guidance", cite, guidance_ids), at(outcome, "cites"))
         if outcome.change_question is not None and pack.question(outcome.change_question) is None:
-            add(node, "change", f"names {outcome.change_question!r}, which is not a question", outcome.line)
+            add(node, "change", f"names {outcome.change_question!r}, which is not a question", at(outcome, "change"))
         for noted_id, _ in outcome.contact_notes:
             if noted_id not in outcome.contacts:
-                add(node, "contacts", f"has a note for {noted_id!r}, which it does not list", outcome.line)
+                add(node, "contacts", f"has a note for {noted_id!r}, which it does not list", at(outcome, "contacts"))
         if contacts is not None:
             for contact_id in outcome.contacts:
                 if contacts.get(contact_id) is None:
                     add(
-                        node, "contacts", f"names contact {contact_id!r}, which is not in {contacts.path}", outcome.line
+                        node,
+                        "contacts",
+                        f"names contact {contact_id!r}, which is not in {contacts.path}"
+                        + _near(contact_id, contact_ids),
+                        at(outcome, "contacts"),
                     )
+
+
+def _near(missing: str, known: set[str]) -> str:
+    """ " (did you mean 'x'?)": the known id ``missing`` most likely meant, if any is near it."""
+    same_but_case = [found for found in known if found.casefold() == missing.casefold()]
+    found = same_but_case or difflib.get_close_matches(missing, sorted(known), n=1, cutoff=0.75)
+    return f" (did you mean {found[0]!r}?)" if found else ""
+
+
+def _not_in_pack(kind: str, missing: str, known: set[str]) -> str:
+    return f"names {kind} {missing!r}, which is not in the pack{_near(missing, known)}"
 
 
 def _check_options(pack: RulePack, add: _Report) -> None:

@@ -531,3 +531,62 @@ def test_an_unexplained_acronym_is_named_at_the_line_of_its_text(
     assert line is not None
     # the text's own line, or its field's name on the line above it
     assert "DSL" in "\n".join(path.read_text(encoding="utf-8").splitlines()[line - 1 : line + 1]), line
+
+
+@pytest.mark.parametrize(
+    "file, written, original, misspelt, node, field",
+    [
+        (
+            "pack",
+            "cites: [wt_significant_harm, seed_note]",
+            "wt_significant_harm",
+            "wt_significant_ham",
+            "outcome U1",
+            "cites",
+        ),
+        (
+            "pack",
+            "flags: [review_under_way]",
+            "review_under_way",
+            "review_underway",
+            "question serious_incident",
+            "flags",
+        ),
+        ("pack", "out_of_hours]", "out_of_hours", "out_of_hour", "outcome U1", "contacts"),
+        ("contacts", "  - out_of_hours\n", "out_of_hours", "out_of_hour", "(contacts)", "emergency"),
+        (
+            "partnership",
+            "  contact: partnership\n",
+            "partnership",
+            "partnershp",
+            "(partnership) accessibility",
+            "contact",
+        ),
+    ],
+)
+def test_a_misspelt_guidance_flag_or_contact_id_gets_a_suggestion_near_its_line(
+    tmp_path: Path, file: str, written: str, original: str, misspelt: str, node: str, field: str
+) -> None:
+    """Found (maintainer review): "names guidance 'wt_significant_ham', which is not in the pack"
+    (and the same for a flag, an outcome's contact, the footer's emergency contacts and the
+    accessibility statement's contact) said nothing of what was meant, where a misspelt route
+    says "did you mean", and the pack's were named at the line their outcome starts on."""
+    from app.rules import DEFAULT_PACK
+
+    sources = {"pack": DEFAULT_PACK, "contacts": DEFAULT_CONTACTS, "partnership": DEFAULT_PARTNERSHIP}
+    paths = {}
+    for name, source in sources.items():
+        text = source.read_text(encoding="utf-8")
+        if name == file:
+            first = text.index(written)  # the first such line
+            text = text[:first] + written.replace(original, misspelt, 1) + text[first + len(written) :]
+        paths[name] = tmp_path / source.name
+        paths[name].write_text(text, encoding="utf-8")
+    report = check_rules(paths["pack"], paths["contacts"], TODAY, paths["partnership"])
+    [problem] = report.problems
+    assert problem.node.startswith(node) and problem.field == field, str(problem)
+    assert f"{misspelt!r}" in problem.message and f"(did you mean {original!r}?)" in problem.message, str(problem)
+    lines = paths[file].read_text(encoding="utf-8").splitlines()
+    assert problem.line is not None, str(problem)
+    # its own line, or the line of the field whose list or fields hold it
+    assert misspelt in "\n".join(lines[problem.line - 1 : problem.line + 3]), str(problem)
