@@ -395,11 +395,15 @@ class _Reader:
         if not isinstance(value, bool):
             message = f"must be true or false, not {_kind(value)}"
             meant = {"true": "true", "yes": "true", "false": "false", "no": "false"}
-            if isinstance(value, str) and value.strip().lower() in meant:
+            said = value.strip().lower() if isinstance(value, str) else None
+            if said in meant:
                 # Found (maintainer review): risk: "true", quoted, was "must be true or false, not text".
-                message += f": write {meant[value.strip().lower()]} without quotes"
+                message += f": write {meant[said]} without quotes"
             self.problem(node, key, message, data.line_of(key))
-            return False
+            # Read as meant for the checks that follow (the pack is refused all the same): found
+            # (maintainer review), safe: "true" was also told as a risk answer that "can lead to
+            # the request", with advice to send "No" to another outcome.
+            return said is not None and meant.get(said) == "true"
         return value
 
     def date(self, data: _Mapping, key: str, node: str, meaning: str = "") -> dt.date:

@@ -590,3 +590,22 @@ def test_a_misspelt_guidance_flag_or_contact_id_gets_a_suggestion_near_its_line(
     assert problem.line is not None, str(problem)
     # its own line, or the line of the field whose list or fields hold it
     assert misspelt in "\n".join(lines[problem.line - 1 : problem.line + 3]), str(problem)
+
+
+def test_a_quoted_safe_is_one_problem_not_also_a_risk_answer_to_send_elsewhere(tmp_path: Path) -> None:
+    """Found (maintainer review): safe: "true", quoted, on the "No" to "Do you need a decision
+    made" was three problems: the quotes, then that the risk question has no safe answer, and
+    that "No" can lead to the request, with the advice to send it to another outcome instead.
+    The value is read as meant for the checks after it; the quotes are still refused."""
+    from app.rules import DEFAULT_PACK
+
+    text = DEFAULT_PACK.read_text(encoding="utf-8")
+    written = '        label: {both: "No"}\n        safe: true\n        next: criteria\n'
+    assert text.count(written) == 1
+    path = tmp_path / "pack.yaml"
+    path.write_text(text.replace(written, written.replace("safe: true", 'safe: "true"')), encoding="utf-8")
+    _, problems = check_pack(path)
+    assert [(p.node, p.field) for p in problems] == [("question decision_needed option no", "safe")], [
+        str(p) for p in problems
+    ]
+    assert problems[0].message == "must be true or false, not text: write true without quotes"
