@@ -581,13 +581,24 @@ def _check_options(pack: RulePack, add: _Report) -> None:
             through_question = question.kind == "multiple" and not option.exclusive
             if question.route_for(option) is None and not through_question:
                 add(option_node, "next", "is missing: every option needs a route", option.line)
-            if not question.cites_for(option):
+            if not question.cites_for(option) and any(other.cites for other in question.options):
                 add(
                     option_node,
                     "cites",
-                    "is missing: every routing rule must cite the guidance it rests on",
+                    "is missing: every routing rule must cite the guidance it rests on: give this answer its own "
+                    "cites: [guidance ids], or the question one for all its answers that have none",
                     option.line,
                 )
+        # Found (maintainer review): a question with no cites (and none on its answers) was one
+        # problem per answer; it is one mistake, said once, for the question.
+        if not question.cites and not any(option.cites for option in question.options):
+            add(
+                node,
+                "cites",
+                "is missing: every routing rule must cite the guidance it rests on: give the question cites: "
+                "[guidance ids] (beside its title), for all its answers, or each answer its own",
+                question.line,
+            )
             if option.mode is not None and question.id != _start(pack):
                 add(option_node, "mode", "only options of the first question can choose the mode", option.line)
     for outcome in pack.outcomes:
