@@ -745,10 +745,29 @@ def parse_pack(data: object, file: str) -> tuple[RulePack | None, list[Problem]]
             )
         )
     glossary: list[tuple[str, str]] = []
+    term_lines: dict[str, int | None] = {}
     for n, item in enumerate(reader.items(root, "glossary", "(pack)", required=False), start=1):
         node = f"glossary {item.get('term', '#' + str(n))}"
         reader.unknown_keys(item, {"term", "meaning"}, node)
         term, meaning = reader.string(item, "term", node), reader.string(item, "meaning", node)
+        if term is not None and term in term_lines:
+            # Found (maintainer review): a term given twice was taken silently, the later
+            # meaning winning wherever the pages and PDFs spell it out.
+            # A live pack from before this check is still read as `rules diff`'s OLD pack.
+            first = term_lines[term]
+            reader.problems.append(
+                Problem(
+                    reader.file,
+                    node,
+                    "term",
+                    f"is given twice in the glossary{f' (also on line {first})' if first is not None else ''}: "
+                    "keep one, with the meaning the pages should show",
+                    item.line,
+                    newer_check=True,
+                )
+            )
+        elif term is not None:
+            term_lines[term] = item.line
         if term and meaning:
             glossary.append((term, meaning))
     questions = tuple(

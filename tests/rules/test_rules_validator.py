@@ -1135,3 +1135,20 @@ def test_a_contact_id_used_twice_says_where_the_first_is_and_what_to_do(write_pa
     first_line = path.read_text(encoding="utf-8").splitlines().index("- id: bridge") + 1
     assert (problem.node, problem.field) == ("contact bridge", "id")
     assert f"is used by another contact (on line {first_line}): give each its own id" in problem.message
+
+
+def test_a_glossary_term_given_twice_is_refused_naming_both_lines(
+    pack_data: dict, write_pack: Callable[[Any], Path]
+) -> None:
+    """Found (maintainer review): a term added to the glossary that was there already was taken
+    silently, the later meaning winning wherever the pages and PDFs spell it out."""
+    pack_data["glossary"] = [
+        {"term": "TAF", "meaning": "Team Around the Family"},
+        {"term": "TAF", "meaning": "Team Around the Friend"},
+    ]
+    path, problems = problems_for(write_pack, pack_data)
+    assert [(p.node, p.field) for p in problems] == [("glossary TAF", "term")], [str(p) for p in problems]
+    lines = path.read_text(encoding="utf-8").splitlines()
+    first = next(n for n, line in enumerate(lines, start=1) if "term: TAF" in line)
+    assert problems[0].line != first and f"(also on line {first})" in problems[0].message
+    assert problems[0].newer_check  # an older live pack is still read as rules diff's OLD pack
