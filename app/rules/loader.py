@@ -806,7 +806,13 @@ def _modes(reader: _Reader, item: _Mapping, node: str) -> tuple[Mode, ...]:
     listed = reader.ids(item, "modes", node)
     unknown = [mode for mode in listed if mode not in MODES]
     if unknown or not listed:
-        reader.problem(node, "modes", f"must list one or more of {', '.join(MODES)}", item.line_of("modes"))
+        # Found (maintainer review): "modes: [practioner]" did not say which word was wrong.
+        said = "".join(
+            f", not {mode!r}" + (f" (did you mean {meant[0]!r}?)" if meant else "")
+            for mode in unknown
+            for meant in [difflib.get_close_matches(mode, MODES, n=1, cutoff=0.6)]
+        )
+        reader.problem(node, "modes", f"must list one or more of {', '.join(MODES)}{said}", item.line_of("modes"))
     return tuple(mode for mode in MODES if mode in listed) or MODES
 
 

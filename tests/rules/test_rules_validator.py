@@ -1152,3 +1152,14 @@ def test_a_glossary_term_given_twice_is_refused_naming_both_lines(
     first = next(n for n, line in enumerate(lines, start=1) if "term: TAF" in line)
     assert problems[0].line != first and f"(also on line {first})" in problems[0].message
     assert problems[0].newer_check  # an older live pack is still read as rules diff's OLD pack
+
+
+def test_a_misspelt_mode_in_a_flags_modes_is_named_with_its_suggestion(
+    pack_data: dict, write_pack: Callable[[Any], Path]
+) -> None:
+    """Found (maintainer review): "modes: [practioner]" was "must list one or more of
+    practitioner, supervision", which did not say which word was wrong."""
+    pack_data["flags"][0]["modes"] = ["practioner"]
+    _, problems = problems_for(write_pack, pack_data)
+    assert [(p.node, p.field) for p in problems] == [("flag review", "modes")], [str(p) for p in problems]
+    assert problems[0].message.endswith("not 'practioner' (did you mean 'practitioner'?)")
