@@ -609,3 +609,24 @@ def test_a_quoted_safe_is_one_problem_not_also_a_risk_answer_to_send_elsewhere(t
         str(p) for p in problems
     ]
     assert problems[0].message == "must be true or false, not text: write true without quotes"
+
+
+def test_no_outcome_saying_to_call_999_first_is_a_warning(tmp_path: Path) -> None:
+    """Found (maintainer review): with "Yes" to "Is a child or young person in immediate danger"
+    sent to U2 and U1 deleted, `rules check` said the pack was valid: no outcome put 999 first
+    any more (the adults' outcome gives it second). `rules diff` shows such a change; `rules
+    check`, and start-up's log, now warn of it too."""
+    from app.rules import DEFAULT_PACK
+
+    text = DEFAULT_PACK.read_text(encoding="utf-8")
+    assert text.count("        next: U1\n") == 1
+    start, end = text.index("  - id: U1\n"), text.index("  - id: U2\n")
+    rerouted = (text[:start] + text[end:]).replace("        next: U1\n", "        next: U2\n")
+    path = tmp_path / "pack.yaml"
+    path.write_text(rerouted, encoding="utf-8")
+    report = check_rules(path, DEFAULT_CONTACTS, TODAY, DEFAULT_PARTNERSHIP)
+    assert report.problems == (), [str(p) for p in report.problems]
+    [warning] = [w for w in report.warnings if w.node == "(outcomes)"]
+    assert "puts the emergency contact (police_emergency, 999) first" in warning.message
+    installed = check_rules(DEFAULT_PACK, DEFAULT_CONTACTS, TODAY, DEFAULT_PARTNERSHIP)
+    assert not [w for w in installed.warnings if w.node == "(outcomes)"]
