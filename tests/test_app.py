@@ -887,12 +887,17 @@ def test_a_png_logo_is_served_as_a_png(tmp_path: Path) -> None:
         "1f15c4890000000d49444154789c63f8ffffff7f0009fb03fd2a86e38a0000000049454e44ae426082"
     )
     (tmp_path / "logo.png").write_bytes(png)
-    partnership = DEFAULT_PARTNERSHIP.read_text(encoding="utf-8") + "\nlogo:\n  file: logo.png\n  alt: SSCP emblem\n"
+    partnership = (
+        DEFAULT_PARTNERSHIP.read_text(encoding="utf-8")
+        + '\nlogo:\n  file: logo.png\n  alt: "Emblem: a shield over a river"\n'
+    )
     (tmp_path / "partnership.yaml").write_text(partnership, encoding="utf-8")
     app = create_app({"APP_ENV": "test", "PARTNERSHIP_PATH": str(tmp_path / "partnership.yaml")})
     client = app.test_client()
     page = client.get("/").get_data(as_text=True)
-    assert re.search(r'<img class="app-header__logo" src="/logo\.png\?v=[0-9a-f]{12}" alt="SSCP emblem">', page)
+    assert re.search(
+        r'<img class="app-header__logo" src="/logo\.png\?v=[0-9a-f]{12}" alt="Emblem: a shield over a river">', page
+    )
     with client.get("/logo.png") as response:
         assert response.status_code == 200 and response.mimetype == "image/png" and response.data == png
         assert response.headers["Content-Security-Policy"].startswith("default-src 'none';")
