@@ -53,10 +53,15 @@ SEND_DEADLINE_FACTOR = 3
 MAX_ERROR_LENGTH = 300
 
 
-def subject_for(request: StoredRequest, kind: str = FACILITATORS) -> str:
-    """The email subject: the service and the reference, nothing about the case."""
+def subject_for(request: StoredRequest, kind: str = FACILITATORS, with_pdf: bool = True) -> str:
+    """The email subject: the service and the reference, nothing about the case. The
+    facilitators' email sent without its PDF (``with_pdf`` False: it could not be made) says so
+    in its subject: with the usual subject it looked like any other request in the mailbox, and
+    the missing attachment was noticed only once it was opened."""
     if kind == ACKNOWLEDGEMENT:
         return f"Your Space to Think request {request.reference} has been received"
+    if not with_pdf:
+        return f"Space to Think request {request.reference}: the PDF is not attached"
     return f"Space to Think request {request.reference}"
 
 
@@ -128,8 +133,11 @@ def build_email(message: OutboxMessage, request: StoredRequest) -> EmailMessage:
     if message.kind != FACILITATORS:
         raise ValueError(f"unknown outbox message kind {message.kind!r}")
     # Without the PDF once it has failed too often (``StoredRequest.pdf_failed_at``): the email
-    # says so, and that the whole request is in the inbox.
+    # says so, in its subject too, and that the whole request is in the inbox. (The subject stored
+    # when it was queued is the usual one: the PDF was not known to fail then.)
     with_pdf = request.pdf_made_at is not None
+    if not with_pdf:
+        email.replace_header("Subject", subject_for(request, FACILITATORS, with_pdf=False))
     email.set_content(
         render_template(
             "requests/email.txt",

@@ -289,7 +289,8 @@ def send_message(message: OutboxMessage, now: dt.datetime | None = None) -> str:
         # page that saves answers would wait on the mail server, then fail (a slow one takes up
         # to 3 x SMTP_TIMEOUT). On PostgreSQL only this email's row is locked, as before.
         with db.session.no_autoflush:
-            mail.smtp_send(mail.build_email(message, request))
+            email = mail.build_email(message, request)
+            mail.smtp_send(email)
     except (OSError, smtplib.SMTPException, RuntimeError, ValueError) as error:
         message.last_error = mail.describe_error(error)
         give_up = message.kind != mail.FACILITATORS and mail.refused_for_good(error)
@@ -342,6 +343,7 @@ def send_message(message: OutboxMessage, now: dt.datetime | None = None) -> str:
         )
         return REFUSED
     message.sent_at = utcnow()
+    message.subject = str(email["Subject"])  # as sent: the facilitators' email without its PDF says so
     message.last_error = None
     message.next_attempt_at = None
     forget_body_if_done(message)  # the feedback link: once sent, nothing stored can lead from the request to the answer

@@ -361,6 +361,13 @@ def test_a_request_whose_pdf_can_never_be_made_is_emailed_to_the_facilitators_wi
     email = only_message(smtp_server)
     assert email["X-Space-To-Think-Reference"] == reference
     assert list(email.iter_attachments()) == []
+    # Its subject says so, not only its text: in the mailbox it is not like any other request.
+    assert email["Subject"] == f"Space to Think request {reference}: the PDF is not attached"
+    with mail_app.app_context():
+        assert (
+            db.session.scalar(select(OutboxMessage.subject).where(OutboxMessage.kind == "facilitators"))
+            == (email["Subject"])
+        )
     text = email.get_body(("plain",)).get_content()
     assert f"Reference: {reference}" in text
     assert "could not be made, after 3 tries, so it is not attached" in text
