@@ -695,6 +695,7 @@ def test_every_inbox_route_needs_a_signed_in_facilitator(app: Flask) -> None:
         "inbox.add_note",
         "inbox.delete_note",
         "inbox.import_request",
+        "inbox.find_by_email",
         "inbox.sign_out",
         "inbox.sessions_list",
         "inbox.session_page",

@@ -145,6 +145,7 @@ def test_a_partnership_account_is_refused_every_other_inbox_route(app: Flask) ->
         "inbox.add_note",
         "inbox.delete_note",
         "inbox.import_request",
+        "inbox.find_by_email",
         "inbox.sessions_list",
         "inbox.session_page",
         "inbox.cancel_session",

@@ -20,6 +20,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import HiddenField, PasswordField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # WTForms 3.3; stubs are 3.2
 
+from ..email_address import EMAIL_MAX, is_email_address
 from ..input_guard import is_blank
 from .models import NOTE_MAX
 from .service import STATUS_LABELS
@@ -145,5 +146,23 @@ class ImportForm(FlaskForm):
         upload = self.pdf.data
         if upload is None or isinstance(upload, str) or not getattr(upload, "filename", ""):
             self.pdf.errors = ["Select a request PDF"]
+            return False
+        return valid
+
+
+class FindByEmailForm(FlaskForm):
+    """A work email to find every request sent with (a practitioner's subject access or erasure
+    request): the address as typed is kept in the form, shown back with any error."""
+
+    email = StringField(widget=GovTextInput())
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        """CSRF, and one email address (the spaces around it aside)."""
+        valid: bool = super().validate(extra_validators)  # FlaskForm has no type hints
+        if not _required(self.email, "Enter the work email address to search for"):
+            return False
+        address = (self.email.data or "").strip()
+        if len(address) > EMAIL_MAX or not is_email_address(address):
+            self.email.errors = ["Enter an email address in the correct format, like name@example.org"]
             return False
         return valid

@@ -626,6 +626,7 @@ ACTION_WORDS = {
     "refused": "Refused to a read-only account (statistics only)",
     "import_refused": "Import of a request PDF refused",
     "exported": "Included in a download of the list as a spreadsheet (CSV: comma-separated values)",
+    "found_by_email": "Found by a search for its work email",
     "status_changed": "Status changed",
     "assigned": "Assignment changed",
     "note_added": "Note added",
@@ -751,7 +752,7 @@ def _trail_words(action: str, detail: str, session_names: dict[str, str]) -> tup
             listed = kinds[0] if len(kinds) == 1 else ", ".join(kinds[:-1]) + " and " + kinds[-1]
             rest = f"{rest[: found.start()]}the identifying-data check found {listed}".removeprefix("; ")
         return words, rest
-    if action == "listed":
+    if action in ("listed", FOUND_BY_EMAIL):
         return words, ""
     if action == REFUSED_ACTION and detail.startswith(READ_ONLY_REFUSED):
         page = detail.partition("; ")[2]
@@ -821,7 +822,9 @@ def _session_names(ids: set[int]) -> dict[str, str]:
 # Repeated in a row by the same account (or session) with the same detail: one line of the trail
 # ("5 times, the last at ..."). Found (diff review): the supervision record, made again from a sent
 # request's answers up to 60 times an hour, and the requester's PDF downloads, were a line each.
-COLLAPSED_ACTIONS = frozenset({"viewed", "listed", REFUSED_ACTION, "pdf_downloaded", "supervision_record"})
+COLLAPSED_ACTIONS = frozenset(
+    {"viewed", "listed", REFUSED_ACTION, "pdf_downloaded", "supervision_record", "found_by_email"}
+)
 
 
 def audit_trail(reference: str) -> list[TrailEntry]:
@@ -1053,13 +1056,39 @@ def same_email_requests(request: StoredRequest) -> list[tuple[str, str, dt.datet
     email = (request.details or {}).get("email")
     if not isinstance(email, str) or not email.strip():
         return []
+    return [found for found in requests_with_email(email) if found[0] != request.reference]
+
+
+def requests_with_email(email: str) -> list[tuple[str, str, dt.datetime]]:
+    """Every stored request giving this work email (its case and the spaces around it aside, in
+    the request as in ``email``), oldest first: (reference, status, received). For the request
+    page's "other requests with the same work email", and for a facilitator answering a
+    practitioner's subject access or erasure request (``find_by_email``)."""
     given = func.lower(func.trim(StoredRequest.details["email"].as_string()))
     rows = db.session.execute(
         select(StoredRequest.reference, StoredRequest.status, StoredRequest.created_at)
-        .where(StoredRequest.id != request.id, given == email.strip().lower())
+        .where(given == email.strip().lower())
         .order_by(StoredRequest.created_at, StoredRequest.id)
     )
     return [(reference, status, created_at) for reference, status, created_at in rows]
+
+
+# The audit log's entries for a search by work email (``record_email_search``).
+EMAIL_SEARCHED = "searched_by_email"
+FOUND_BY_EMAIL = "found_by_email"
+
+
+def record_email_search(references: Sequence[str], facilitator: Facilitator) -> None:
+    """Audit a search by work email: one entry for the search (who, when, how many found), and
+    one in each found request's own trail, since the results show it (its reference, status and
+    date) to whoever searched. Never the address searched for, nor a tag of it: the audit log is
+    kept for years after the requests (``AUDIT_RETENTION_DAYS``), and holds no personal data; the
+    references found say whose requests were looked up, for as long as it matters."""
+    count = len(references)
+    summary = f"{count} request{'' if count == 1 else 's'} found"
+    for reference in references:
+        audit.add_event(FOUND_BY_EMAIL, reference, facilitator.actor, "search by work email")
+    audit.record_event(EMAIL_SEARCHED, None, facilitator.actor, summary)
 
 
 def duplicates_of(request: StoredRequest) -> list[str]:

@@ -14,6 +14,7 @@ Routes (blueprint ``inbox``, prefix ``/inbox``):
   GET/POST  /inbox/requests/<reference>/notes/<note_id>/delete  delete_note  ("Are you sure?", then delete)
   GET       /inbox/requests/<reference>/<form address>  form_address     (to the request page: REQUEST_FORMS)
   GET/POST  /inbox/import                               import_request
+  GET/POST  /inbox/find-by-email                        find_by_email    (every request sent with a work email)
   GET       /inbox/guide                                guide            (docs/FACILITATORS.md)
   ... and the sessions' routes (app.inbox.session_views): /inbox/sessions, a session, and
   arranging, inviting and held or not held from a request.
@@ -67,7 +68,16 @@ from ..space_sessions.forms import RECORD_WEEKS, SessionForm
 from ..space_sessions.models import FORMATS
 from ..web import error_summary, pdf_download
 from . import bp, listing, service
-from .forms import NOT_ASSIGNED, AssignForm, ConfirmSignInForm, ImportForm, NoteForm, SignInForm, StatusForm
+from .forms import (
+    NOT_ASSIGNED,
+    AssignForm,
+    ConfirmSignInForm,
+    FindByEmailForm,
+    ImportForm,
+    NoteForm,
+    SignInForm,
+    StatusForm,
+)
 from .guide import guide_html
 from .models import NOTE_MAX, Facilitator
 from .pdf_import import BAD_DATA, MAX_UPLOAD_BYTES, TOO_LARGE, ImportProblem, earlier_answers_note, read_request_pdf
@@ -1108,6 +1118,7 @@ INBOX_TYPED_TEXT: dict[str, tuple[tuple[str, str], ...]] = {
     "inbox.add_note": (("text", "Your note"),),
     "inbox.change_status": (("reason", "Your reason"),),
     "inbox.arrange_session": (("place", "The joining instructions or place"),),
+    "inbox.find_by_email": (("email", "The work email you searched for"),),
     "inbox.session_page": (("place", "The joining instructions or place"),),
 }
 for _endpoint, _fields in INBOX_TYPED_TEXT.items():
@@ -1152,6 +1163,52 @@ def delete_note_not_checked(reference: str, note_id: str) -> Response | str:
     if found is None:
         return note_gone(stored, note_id)
     return render_delete_note_page(stored, *found, problem=NOTE_NOT_DELETED)
+
+
+# --- finding a practitioner's requests by their work email --------------------------------------
+
+SEARCH_NOT_CHECKED = "The search has not been made because the form had expired. Select Find requests to try again"
+
+
+@bp.route("/find-by-email", methods=["GET", "POST"])
+def find_by_email() -> str:
+    """Every stored request sent with a work email, to answer a practitioner's subject access or
+    erasure request (docs/FACILITATORS.md): the list searches by reference only.
+
+    A form that posts (never a GET: the address is never in a URL, so never in a browser's
+    history or a server's access log) and shows its results on the page it posts to. The match
+    is the request page's "other requests with the same work email": the whole address, its case
+    and the spaces around it aside. Each search is audited (``service.record_email_search``:
+    who, when, how many found, and in each found request's trail), never with the address, which
+    is never logged either. An empty or malformed address is refused with what was typed kept."""
+    form = FindByEmailForm()
+    found: list[tuple[str, str, Any]] | None = None
+    if form.validate_on_submit():
+        found = service.requests_with_email(form.email.data or "")
+        service.record_email_search([reference for reference, _status, _received in found], current_facilitator())
+    return render_find_by_email_page(form, found)
+
+
+def render_find_by_email_page(form: FindByEmailForm, found: list[tuple[str, str, Any]] | None = None) -> str:
+    """The search page: the form, with its error (beside the field and in the summary), and the
+    requests found (None: no search made)."""
+    errors = error_summary([form.email])
+    return render_template(
+        "inbox/find_by_email.html",
+        form=form,
+        found=found,
+        retention_days=sessions.retention_days(),
+        errors=errors,
+        has_errors=bool(errors),
+    )
+
+
+@when_not_checked("inbox.find_by_email")
+def search_not_checked() -> str:
+    """The search page again, with the address as it was typed, saying no search was made."""
+    form = FindByEmailForm()
+    form.email.errors = [SEARCH_NOT_CHECKED]
+    return render_find_by_email_page(form)
 
 
 @bp.get("/guide")

@@ -431,6 +431,34 @@ def test_a_file_over_the_limit_gets_the_import_page_with_its_error(page: Page, i
     expect(page.get_by_label("Upload a request PDF")).to_be_focused()
 
 
+def test_finding_a_practitioners_requests_by_email_has_no_axe_violations(page: Page, inbox_data: InboxData) -> None:
+    from support.submission import VALID_DETAILS
+
+    signed_in(page)
+    page.goto("/inbox")
+    page.get_by_role("link", name="Find a practitioner's requests", exact=True).click()
+    expect(page.get_by_role("heading", level=1, name="Find a practitioner's requests")).to_be_visible()
+    assert_no_axe_violations(page, "the search by work email")
+
+    page.get_by_label("Work email address").fill("not an address")
+    page.get_by_role("button", name="Find requests").click()
+    expect(page).to_have_title(re.compile(r"^Error: "))
+    message = "Enter an email address in the correct format, like name@example.org"
+    summary = error_summary(page)
+    expect(summary).to_contain_text(message)
+    assert_no_axe_violations(page, "the search by work email with an error")
+    summary.get_by_role("link", name=message).click()
+    expect(page.get_by_label("Work email address")).to_be_focused()
+    expect(page.get_by_label("Work email address")).to_have_value("not an address")  # kept to correct
+
+    page.get_by_label("Work email address").fill(VALID_DETAILS["email"].upper())
+    page.get_by_role("button", name="Find requests").click()
+    results = page.get_by_role("table", name=re.compile(r"requests? sent with this work email$"))
+    for reference in inbox_data.references:
+        expect(results.get_by_role("link", name=reference, exact=True)).to_be_visible()
+    assert_no_axe_violations(page, "the requests found by work email")
+
+
 def test_statistics_page_has_no_axe_violations(page: Page, inbox_data: InboxData) -> None:
     open_outcome(page, "U1")  # one journey, so the page has a count to show (suppressed)
     signed_in(page)

@@ -1,0 +1,124 @@
+"""Finding every request sent with a work email, to answer a practitioner's subject access or
+erasure request: a form (POST, never a URL), the request page's match (case and surrounding
+spaces aside), each search audited without the address, and only for facilitators."""
+
+from __future__ import annotations
+
+import html
+import logging
+
+import pytest
+from flask import Flask
+from sqlalchemy import select
+
+from app.extensions import db
+from app.inbox.service import EMAIL_SEARCHED, FOUND_BY_EMAIL
+from app.models import AuditEvent
+from support import both_databases, csrf_token
+from support.submission import VALID_DETAILS, make_request
+from test_inbox import post_form, signed_in, text
+
+PAGE = "/inbox/find-by-email"
+ADDRESS = VALID_DETAILS["email"]  # alex.practitioner@nhs.example
+
+
+def requests_by(app: Flask, *emails: str) -> list[str]:
+    """A request from each work email, in order; their references."""
+    with app.app_context():
+        return [str(make_request(details={**VALID_DETAILS, "email": email}).request.reference) for email in emails]
+
+
+def audit_events(app: Flask) -> list[AuditEvent]:
+    with app.app_context():
+        return list(db.session.scalars(select(AuditEvent).order_by(AuditEvent.id)))
+
+
+@both_databases
+def test_a_search_finds_every_request_with_the_work_email_and_is_audited_without_it(
+    app: Flask, caplog: pytest.LogCaptureFixture
+) -> None:
+    first, other, second = requests_by(app, ADDRESS, "sam.other@school.example", "Alex.Practitioner@NHS.example")
+    client, facilitator_id = signed_in(app)
+    assert "Find a practitioner&#39;s requests" in client.get("/inbox").get_data(as_text=True)  # in the menu
+    before = len(audit_events(app))
+
+    caplog.set_level(logging.DEBUG)
+    response = post_form(client, PAGE, PAGE, {"email": f"  {ADDRESS.upper()} "})
+    assert response.status_code == 200  # shown where it was posted: the address is in no URL
+    page = text(response)
+    assert "2 requests sent with this work email" in page
+    found = page.split("data-found-by-email", 1)[1]
+    assert f'href="/inbox/requests/{first}"' in found and f'href="/inbox/requests/{second}"' in found
+    assert found.index(first) < found.index(second)  # oldest first
+    assert other not in found
+    assert f'value="  {ADDRESS.upper()} "' in page  # what was typed, kept
+
+    new = audit_events(app)[before:]
+    [search] = [event for event in new if event.action == EMAIL_SEARCHED]
+    assert (search.actor, search.reference, search.detail) == (
+        f"facilitator:{facilitator_id}",
+        None,
+        "2 requests found",
+    )
+    assert sorted(event.reference for event in new if event.action == FOUND_BY_EMAIL) == sorted([first, second])
+    for event in new:  # never the address, in any case
+        assert "alex.practitioner" not in f"{event.detail} {event.reference}".lower()
+    assert "alex.practitioner" not in caplog.text.lower()
+    trail = text(client.get(f"/inbox/requests/{first}")).split("data-audit-trail", 1)[1]
+    assert "Found by a search for its work email" in trail
+
+    nothing = text(post_form(client, PAGE, PAGE, {"email": "nobody@nowhere.example"}))
+    assert "No requests sent with this work email" in nothing
+    assert [event.detail for event in audit_events(app) if event.action == EMAIL_SEARCHED][-1] == "0 requests found"
+
+
+@pytest.mark.parametrize(
+    "typed, message",
+    [
+        ("", "Enter the work email address to search for"),
+        ("   ", "Enter the work email address to search for"),
+        ("alex.practitioner", "Enter an email address in the correct format, like name@example.org"),
+        ("alex practitioner@nhs.example", "Enter an email address in the correct format, like name@example.org"),
+    ],
+)
+def test_an_empty_or_malformed_address_is_refused_keeping_what_was_typed(app: Flask, typed: str, message: str) -> None:
+    requests_by(app, ADDRESS)
+    client, _ = signed_in(app)
+    before = len(audit_events(app))
+    response = post_form(client, PAGE, PAGE, {"email": typed})
+    page = text(response)
+    assert response.status_code == 200
+    assert "<title>Error: " in page and "There is a problem" in page
+    assert f'href="#email">{message}</a>' in page  # in the summary, linked to the field
+    if typed:
+        assert f'value="{typed}"' in page  # what was typed, kept to correct
+    assert "data-found-by-email" not in page
+    assert [event.action for event in audit_events(app)[before:]] == []  # no search was made
+
+
+def test_a_search_whose_form_expired_is_shown_again_with_the_address(app: Flask) -> None:
+    requests_by(app, ADDRESS)
+    client, _ = signed_in(app)
+    before = len(audit_events(app))
+    response = client.post(PAGE, data={"csrf_token": "out of date", "email": ADDRESS})
+    page = text(response)
+    assert response.status_code == 400
+    assert "The search has not been made because the form had expired" in page
+    assert f'value="{ADDRESS}"' in page and "data-found-by-email" not in page
+    assert csrf_token(page)  # a new token, to try again
+    assert audit_events(app)[before:] == []
+
+
+def test_a_signed_out_search_is_not_made(app: Flask) -> None:
+    requests_by(app, ADDRESS)
+    client = app.test_client()
+    assert client.get(PAGE).status_code == 302
+    assert client.post(PAGE, data={"email": ADDRESS}).status_code in (400, 403)
+    assert [event for event in audit_events(app) if event.action == EMAIL_SEARCHED] == []
+
+
+def test_the_page_explains_itself_without_a_search(app: Flask) -> None:
+    client, _ = signed_in(app)
+    page = html.unescape(client.get(PAGE).get_data(as_text=True))
+    assert "subject access request" in page and 'type="email"' in page and 'method="post"' in page
+    assert "data-found-by-email" not in page
