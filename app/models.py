@@ -94,6 +94,11 @@ class StoredRequest(Model):
     # facilitators' email goes without it (saying so), and the PDF is tried once a day. Empty:
     # the email still waits for the PDF. Kept once the PDF is made after all.
     pdf_failed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(), nullable=True)
+    # When a worker began the try at the PDF now under way (``app.outbox.make_pdf``); emptied when
+    # the try ends, made or failed. Left set by a worker that stopped during it. No worker (nor
+    # `flask outbox send`, which ignores the waits) takes the request while a try begun then may
+    # still be going (``app.outbox.claim_pdf_job``).
+    pdf_render_began_at: Mapped[dt.datetime | None] = mapped_column(DateTime(), nullable=True)
 
     outbox: Mapped[list[OutboxMessage]] = relationship(
         back_populates="request",

@@ -139,8 +139,17 @@ def pdf_problem(error: BaseException) -> str:
 
 
 def claim_pdf_job(now: dt.datetime, tried: set[int], ignore_schedule: bool = False) -> StoredRequest | None:
-    """Lock and return one request still without its PDF whose turn has come (or None)."""
-    query = select(StoredRequest).where(StoredRequest.pdf_made_at.is_(None))
+    """Lock and return one request still without its PDF whose turn has come (or None).
+
+    Never one whose PDF a worker began making less than ``render_may_last`` ago
+    (``pdf_render_began_at``), even with ``ignore_schedule``: the try is committed before it
+    renders, which ends the row's lock, so `flask outbox send` took a PDF being made, rendered it
+    again beside the worker, and on its third try recorded ``WORKER_STOPPED`` (untrue) and sent
+    the facilitators' email without it. (On the schedule, its wait kept the others off already.)"""
+    began = StoredRequest.pdf_render_began_at
+    query = select(StoredRequest).where(
+        StoredRequest.pdf_made_at.is_(None), or_(began.is_(None), began <= now - render_may_last())
+    )
     if not ignore_schedule:
         query = query.where(or_(StoredRequest.pdf_next_attempt_at.is_(None), StoredRequest.pdf_next_attempt_at <= now))
     if tried:
@@ -222,14 +231,17 @@ def make_pdf(request: StoredRequest) -> bool:
             "pdf_failed", request.reference, audit.SYSTEM, f"attempt {request.pdf_attempts}: {request.pdf_error}"
         )
     request.pdf_attempts = (request.pdf_attempts or 0) + 1
-    # Not due again before this try can have ended, whatever the wait after a failure.
+    # Not due again before this try can have ended, whatever the wait after a failure; and not
+    # taken by `flask outbox send` meanwhile either (``claim_pdf_job``).
     request.pdf_next_attempt_at = utcnow() + max(pdf_retry_delay(request), render_may_last())
+    request.pdf_render_began_at = utcnow()
     db.session.commit()
     try:
         with db.session.no_autoflush:  # nothing written (on SQLite: the whole file held) while it renders
             pdf = service.request_pdf(request, current_pack())
     except Exception as error:  # noqa: BLE001 — any renderer fault: keep the request, record it, retry later
         request.pdf_error = pdf_problem(error)
+        request.pdf_render_began_at = None
         note_pdf_failed(request)
         request.pdf_next_attempt_at = utcnow() + pdf_retry_delay(request)
         audit.add_event(
@@ -241,6 +253,7 @@ def make_pdf(request: StoredRequest) -> bool:
         return False
     request.pdf = pdf
     request.pdf_made_at = utcnow()
+    request.pdf_render_began_at = None
     request.pdf_error = None
     request.pdf_next_attempt_at = None
     audit.add_event("pdf_made", request.reference, audit.SYSTEM, f"attempt {request.pdf_attempts}")

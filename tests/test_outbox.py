@@ -507,6 +507,40 @@ def test_a_pdf_being_made_is_not_taken_by_another_worker_before_its_limit(
     assert taken_meanwhile == [None]
 
 
+@both_databases
+def test_outbox_send_leaves_a_pdf_being_made_to_the_worker_making_it(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`flask outbox send` ignores the waits, and so took a request whose PDF a worker was still
+    making (the try is committed before rendering, which ends the row's lock): it rendered it
+    again beside the worker and, on the request's third try, recorded that "the outbox worker
+    stopped while making it" and sent the facilitators' email without the PDF being made. A PDF
+    being made is left to its worker, whatever the schedule, until the render can have ended."""
+    real = request_service.request_pdf
+    renders: list[str] = []
+    sent_meanwhile: list[str] = []
+
+    def renderer(stored, pack):  # type: ignore[no-untyped-def]
+        renders.append(stored.reference)
+        if len(renders) == 1:  # the worker's render: someone runs `flask outbox send` meanwhile
+            sent_meanwhile.append(app.test_cli_runner().invoke(args=["outbox", "send"]).output)
+        return real(stored, pack)
+
+    with app.app_context():
+        make_request()
+        db.session.execute(sa_text("UPDATE requests SET pdf_attempts = :tries"), {"tries": PDF_TRIES_BEFORE_EMAIL - 1})
+        db.session.commit()
+        monkeypatch.setattr(request_service, "request_pdf", renderer)
+        assert run_pass(now=utcnow() + LATER).pdfs_made == 1
+        assert [event.detail for event in actions("pdf_failed")] == []  # not "the outbox worker stopped"
+        stored = db.session.scalar(select(StoredRequest))
+        assert stored.pdf_made_at is not None and stored.pdf_attempts == PDF_TRIES_BEFORE_EMAIL
+        assert stored.pdf_error is None and stored.pdf_failed_at is None and stored.pdf_render_began_at is None
+        assert len(actions("pdf_made")) == 1
+    assert len(renders) == 1  # made once, by the worker
+    assert "1 request still without a PDF" in sent_meanwhile[0]
+
+
 def test_an_email_that_cannot_be_made_waits_and_never_stops_the_others_or_the_worker(
     mail_app: Flask, smtp_server: SmtpServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -231,3 +231,20 @@ def test_0014_announces_the_requests_whose_pdf_has_already_failed_three_times(ap
         failed = dict(db.session.execute(sa.select(StoredRequest.id, StoredRequest.pdf_failed_at)).all())
     assert failed[ids["stuck"]] is not None
     assert failed[ids["trying"]] is None and failed[ids["made"]] is None
+
+
+def test_0015_adds_when_a_pdf_try_began_and_keeps_the_requests(app) -> None:
+    """The column is added empty (no try under way), and goes on the way down, the requests kept."""
+    from app.models import StoredRequest
+    from support.submission import make_request
+
+    with app.app_context():
+        reference = make_request().request.reference
+        db.session.remove()
+        downgrade(revision="0014")
+        assert "pdf_render_began_at" not in {c["name"] for c in sa.inspect(db.engine).get_columns("requests")}
+        upgrade()
+        began = db.session.execute(
+            sa.select(StoredRequest.pdf_render_began_at).where(StoredRequest.reference == reference)
+        ).scalar_one()
+    assert began is None
