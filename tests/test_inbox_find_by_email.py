@@ -46,6 +46,7 @@ def test_a_search_finds_every_request_with_the_work_email_and_is_audited_without
     response = post_form(client, PAGE, PAGE, {"email": f"  {ADDRESS.upper()} "})
     assert response.status_code == 200  # shown where it was posted: the address is in no URL
     page = text(response)
+    assert "<title>2 requests found: Find a practitioner's requests" in page
     assert "2 requests sent with this work email" in page
     found = page.split("data-found-by-email", 1)[1]
     assert f'href="/inbox/requests/{first}"' in found and f'href="/inbox/requests/{second}"' in found
