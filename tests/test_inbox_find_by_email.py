@@ -123,3 +123,19 @@ def test_the_page_explains_itself_without_a_search(app: Flask) -> None:
     page = html.unescape(client.get(PAGE).get_data(as_text=True))
     assert "subject access request" in page and 'type="email"' in page and 'method="post"' in page
     assert "data-found-by-email" not in page
+
+
+def test_a_search_sent_after_the_idle_sign_out_gives_the_address_back(app: Flask) -> None:
+    """Signed out for doing nothing while the page was open: no search is made, and the "form has
+    expired" page shows the address typed, to copy (as for a note)."""
+    from test_inbox_timeout import expire_every_session
+
+    requests_by(app, ADDRESS)
+    client, _ = signed_in(app)
+    token = csrf_token(client.get(PAGE).get_data(as_text=True))
+    expire_every_session(app)
+    response = client.post(PAGE, data={"csrf_token": token, "email": ADDRESS})
+    page = text(response)
+    assert response.status_code == 400 and "This form has expired" in page
+    assert "The work email you searched for" in page and ADDRESS in page
+    assert [event for event in audit_events(app) if event.action == EMAIL_SEARCHED] == []
