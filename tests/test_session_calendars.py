@@ -9,26 +9,38 @@ cancellation higher than the cancellation, and an update of the entry higher tha
 from __future__ import annotations
 
 import re
+import threading
+import time
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from icalendar import Calendar
+from sqlalchemy import select, update
+from sqlalchemy import text as text_sql
 
+from app.extensions import db
+from app.models import OutboxMessage, StoredRequest
+from app.space_sessions import service
+from app.space_sessions.models import SpaceSession
 from support import both_databases
 from support.mail import SmtpServer
 from support.submission import run_outbox
-from test_inbox import post_form, text
+from test_inbox import post_form, signed_in, text
 from test_sessions import (
     ALICE,
     ALICE_AGAIN,
     BOB,
+    arrange,
     arrange_with,
     body_of,
     calendars_to,
     change_session,
     changes_listed,
+    flush,
     in_their_calendar,
     invite,
+    offered_by,
     one_person_twice_and_another,
     request_url,
     session_app,
@@ -185,3 +197,61 @@ def test_when_one_of_her_two_requests_leaves_her_calendar_gives_only_the_one_tha
     post_form(client, request_url(second), request_url(second, "status"), {"status": "closed"})
     run_outbox(session_app)
     assert kept_by_sequence(calendars_to(smtp_server, ALICE), uid)[0] is False
+
+
+@pytest.mark.parametrize("database_backend", [pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True)
+def test_an_invitation_sent_while_a_colleague_changes_the_session_goes_above_the_change(
+    session_app: Flask, smtp_server: SmtpServer
+) -> None:
+    """Found: nothing held the session while a facilitator changed it, so one sending Alice's
+    second invitation at the same moment read its SEQUENCE and details from before the change:
+    her invitation went at the SEQUENCE of the colleague's update with the old place (a calendar
+    that goes by SEQUENCE keeps whichever came first), and the session's SEQUENCE went back. Each
+    change of the session now waits for the other (a row lock on PostgreSQL) and reads it afresh."""
+    smtp_server.start()
+    client, _ = signed_in(session_app)
+    first, second = offered_by(session_app, ALICE), offered_by(session_app, ALICE_AGAIN)
+    flush(session_app, smtp_server)
+    assert arrange(client, first).status_code == 302
+    group = session_id_of(session_app, first)
+    assert arrange_with(client, second, {"session": str(group)}).status_code == 302
+    assert invite(client, first).status_code == 302
+    with session_app.app_context():
+        was = db.session.get(SpaceSession, group).sequence
+    done: list[BaseException | None] = []
+
+    def send_second() -> None:  # the other facilitator, on a connection of their own
+        try:
+            with session_app.app_context():
+                service.send_invitation(db.session.scalar(select(StoredRequest).filter_by(reference=second)), "b")
+            done.append(None)
+        except BaseException as error:  # noqa: BLE001 — handed to the test's own thread
+            done.append(error)
+
+    with session_app.app_context(), db.engine.connect() as colleague:
+        # A colleague's change of the place, not yet committed.
+        colleague.execute(update(SpaceSession).where(SpaceSession.id == group).values(sequence=was + 1, place="Room 9"))
+        pid = colleague.execute(text_sql("SELECT pg_backend_pid()")).scalar_one()
+        sender = threading.Thread(target=send_second)
+        sender.start()
+        deadline = time.monotonic() + 10
+        with db.engine.connect() as watcher:  # until the sender waits for the colleague
+            while not watcher.execute(
+                text_sql("SELECT count(*) FROM pg_stat_activity WHERE :pid = ANY(pg_blocking_pids(pid))"), {"pid": pid}
+            ).scalar_one():
+                assert time.monotonic() < deadline and sender.is_alive(), done
+                time.sleep(0.02)
+        colleague.commit()
+        sender.join(15)
+    assert done == [None]
+    with session_app.app_context():
+        session = db.session.get(SpaceSession, group)
+        message = db.session.scalars(
+            select(OutboxMessage)
+            .join(StoredRequest)
+            .where(StoredRequest.reference == second, OutboxMessage.kind == "invitation")
+        ).one()
+        event = Calendar.from_ical(message.calendar).events[0]
+        assert "Room 9" in str(event["LOCATION"])
+        assert int(event["SEQUENCE"]) > was + 1
+        assert session.sequence > int(event["SEQUENCE"])

@@ -578,12 +578,25 @@ def unchanged(session: SpaceSession, details: SessionDetails) -> bool:
     )
 
 
+def lock_session(session: SpaceSession) -> None:
+    """Hold the session until the caller commits, and read it afresh: a change, a cancellation, an
+    invitation or a request leaving it each raise its SEQUENCE from what they read. Found: nothing
+    held it, so two facilitators at once (one changing the place, one sending an invitation for a
+    practitioner's second place) each read the same SEQUENCE: the invitation went at the SEQUENCE
+    of the colleague's update, with the place as it was (a calendar that goes by SEQUENCE keeps
+    whichever came first), and one commit wrote the SEQUENCE back over the other's. On PostgreSQL
+    the second now waits for the first (a row lock); SQLite writes one at a time anyway. Call it
+    before reading anything of the session's; pending changes to it are lost (there are none)."""
+    db.session.refresh(session, with_for_update=True)
+
+
 def change_session(session: SpaceSession, details: SessionDetails, actor: str) -> int:
     """Change a session still to come: its date, time, length, format or place; every
     practitioner already invited is sent the update (same UID, next SEQUENCE): one for a
     practitioner with several requests invited to it, naming them all. Returns how many
     practitioners were sent one (``count_practitioners``). Refused (``SessionRefused``) once it
     has started or been cancelled."""
+    lock_session(session)
     if (refused := cannot_change(session)) is not None:
         raise SessionRefused("session", refused)
     if too_late := deleted_before([request for request, _ in members(session)], details.starts_at):
@@ -633,6 +646,7 @@ def cancel_session(session: SpaceSession, actor: str) -> int:
     each request goes back to "session offered", out of the session.
     Returns the requests moved. A session that has started is refused: each request is marked
     held or not held instead, and no one is sent a cancellation of a session that took place."""
+    lock_session(session)
     if session.cancelled_at is not None:
         raise SessionRefused("session", "This session is already cancelled")
     if session.has_started:
@@ -669,10 +683,16 @@ def leave_session(request: StoredRequest) -> list[str]:
     ``practitioner_places``), when they are told this request is no longer in it and the session
     stays in their calendar (the other's invitation is sent now if it had not been). A session
     left with nobody in it (nor held for a request reopened since) is cancelled."""
-    place = session_place(request)
-    if place is None:
-        return []
-    session = db.session.get(SpaceSession, place.session_id)
+    # The session is held before the request's own change is written (no flush until then): a
+    # colleague cancelling it holds it, then moves its requests, so the other way round, each
+    # would wait for the other.
+    with db.session.no_autoflush:
+        place = session_place(request)
+        if place is None:
+            return []
+        session = db.session.get(SpaceSession, place.session_id)
+        if session is not None:
+            lock_session(session)
     invited = place.invited_sequence is not None
     db.session.delete(place)
     db.session.flush()
@@ -773,6 +793,8 @@ def _leave_beside_another_place(
 def send_invitation(request: StoredRequest, actor: str) -> SpaceSession:
     """Queue the invitation (with its calendar file) to the practitioner's work email."""
     session = session_of(request)
+    if session is not None:
+        lock_session(session)
     place = session_place(request)
     if session is None or place is None or session.cancelled_at is not None:
         raise SessionRefused("invitation", "Arrange a session before sending an invitation")
