@@ -9,15 +9,29 @@ Found (operations review): gunicorn's log still did. ``QuietAccessLog`` (the uni
 ``--logger-class``) leaves out the same lines as nginx's log and the development server's
 (``app.request_log.journey_line_kept``): a page of the questions, the outcome or the request,
 unless it was refused (4xx) or failed (5xx).
+
+Its error log gives the address as the access logs do: found (diff review), an error that got
+past the app's own error pages (its "problem with the service" page failing too) was logged by
+gunicorn as "Error handling request GET /inbox?q=..." with the whole address, a search's typed
+words, a question's id or a feedback link's token and all; and a request line gunicorn could not
+read ("Invalid HTTP request line: ...", a search typed with spaces unescaped by a script) was
+logged whole. The first now gives the address as ``app.request_log.quiet_target`` does, the
+second not at all.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from gunicorn.glogging import Logger
 
-from .request_log import journey_line_kept
+from .request_log import HIDDEN_LINE, journey_line_kept, quiet_target, served_target
+
+# gunicorn's words (gunicorn.workers.base.Worker.handle_error), followed by the method and the address.
+UNCAUGHT = "Error handling request"
+# gunicorn's words for a request line it could not read, followed by the line itself.
+UNREADABLE_LINE = re.compile(r"(Invalid HTTP request line: ).*", re.DOTALL)
 
 
 class QuietAccessLog(Logger):
@@ -27,6 +41,17 @@ class QuietAccessLog(Logger):
         # The status as gunicorn has it: "404 NOT FOUND" (or a number); only its first digit counts.
         if journey_line_kept(str(environ.get("PATH_INFO", "")), getattr(resp, "status", "")):
             super().access(resp, req, environ, request_time)
+
+    def exception(self, msg: Any, *args: Any, **kwargs: Any) -> None:
+        if isinstance(msg, str) and msg.startswith(UNCAUGHT) and args:
+            served = served_target(str(args[-1]))  # the address is the last of its arguments
+            args = (*args[:-1], quiet_target(served) if served is not None else HIDDEN_LINE)
+        super().exception(msg, *args, **kwargs)
+
+    def warning(self, msg: Any, *args: Any, **kwargs: Any) -> None:
+        if isinstance(msg, str):  # gunicorn's "Invalid request from ip=...: <why>" comes formatted
+            msg = UNREADABLE_LINE.sub(lambda found: found.group(1) + HIDDEN_LINE, msg)
+        super().warning(msg, *args, **kwargs)
 
 
 __all__ = ["QuietAccessLog"]

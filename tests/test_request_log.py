@@ -9,6 +9,7 @@ import re
 import socket
 import threading
 import urllib.request
+from pathlib import Path
 from urllib.error import HTTPError
 
 import pytest
@@ -111,3 +112,39 @@ def test_a_target_werkzeug_serves_as_another_page_is_logged_as_that_page(target:
         assert not kept
     else:
         assert kept and logged in record.getMessage() and "tok3nSecret" not in record.getMessage()
+
+
+def test_gunicorns_error_log_gives_an_address_as_the_access_logs_do(tmp_path: Path) -> None:
+    """Found (diff review): gunicorn logs an error that got past the app's own error pages as
+    "Error handling request GET <the whole address>" (a search's typed words, a question's id, a
+    feedback link's token), and a request line it could not read whole. The web unit's logger
+    class (``app.gunicorn_log.QuietAccessLog``) gives the address as the access logs do."""
+    from gunicorn.config import Config
+
+    from app.gunicorn_log import QuietAccessLog
+
+    config = Config()
+    config.set("errorlog", str(tmp_path / "error.log"))
+    log = QuietAccessLog(config)
+    try:
+        raise RuntimeError("the problem page failed too")
+    except RuntimeError:  # as gunicorn's Worker.handle_error calls it
+        log.exception("Error handling request %s %s", "GET", "/inbox?q=jane.smith%40example.org")
+        log.exception("Error handling request %s %s", "POST", "/questions/allegation")
+        log.exception("Error handling request %s", "/feedback/tok3nSecretValue")
+        log.exception("Error handling request %s %s", "GET", "http://host/%71uestions/allegation")
+    log.warning("Invalid request from ip=127.0.0.1: Invalid HTTP request line: 'GET /inbox?q=Jane Smith HTTP/1.1'")
+    log.warning("Invalid request from ip=127.0.0.1: Request Line is too large (8191 > 8190)")
+    logged = (tmp_path / "error.log").read_text()
+    for kept in (
+        "Error handling request GET /inbox?[query]",
+        "Error handling request POST /questions/[question]",
+        "Error handling request /feedback/[link]",
+        "Error handling request GET /questions/[question]",
+        "RuntimeError: the problem page failed too",  # the traceback stays
+        "Invalid request from ip=127.0.0.1: Invalid HTTP request line: [request line not shown]",
+        "Request Line is too large (8191 > 8190)",
+    ):
+        assert kept in logged, logged
+    for hidden in ("jane.smith", "allegation", "tok3nSecretValue", "Jane Smith", "%71"):
+        assert hidden not in logged, logged
