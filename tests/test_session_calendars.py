@@ -255,3 +255,47 @@ def test_an_invitation_sent_while_a_colleague_changes_the_session_goes_above_the
         assert "Room 9" in str(event["LOCATION"])
         assert int(event["SEQUENCE"]) > was + 1
         assert session.sequence > int(event["SEQUENCE"])
+
+
+@pytest.mark.parametrize("database_backend", [pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True)
+def test_a_request_closed_while_a_colleague_cancels_its_session_waits_for_it(
+    session_app: Flask, smtp_server: SmtpServer
+) -> None:
+    """A colleague cancelling the session holds it, then moves its requests; a request closed
+    meanwhile waits for the session before its own change is written, so neither waits for the
+    other for ever (PostgreSQL would end one of them, and the facilitator would get the "problem
+    with the service" page)."""
+    smtp_server.start()
+    client, _ = signed_in(session_app)
+    first = offered_by(session_app, ALICE)
+    flush(session_app, smtp_server)
+    assert arrange(client, first).status_code == 302
+    group = session_id_of(session_app, first)
+    assert invite(client, first).status_code == 302
+    statuses: list[int] = []
+
+    def close_it() -> None:  # the facilitator on the request's page
+        statuses.append(
+            post_form(client, request_url(first), request_url(first, "status"), {"status": "closed"}).status_code
+        )
+
+    with session_app.app_context(), db.engine.connect() as colleague:
+        colleague.execute(select(SpaceSession.id).where(SpaceSession.id == group).with_for_update())
+        pid = colleague.execute(text_sql("SELECT pg_backend_pid()")).scalar_one()
+        closer = threading.Thread(target=close_it)
+        closer.start()
+        deadline = time.monotonic() + 10
+        with db.engine.connect() as watcher:  # until the closer waits for the colleague
+            while not watcher.execute(
+                text_sql("SELECT count(*) FROM pg_stat_activity WHERE :pid = ANY(pg_blocking_pids(pid))"), {"pid": pid}
+            ).scalar_one():
+                assert time.monotonic() < deadline and closer.is_alive(), statuses
+                time.sleep(0.02)
+        # The colleague's cancellation moves the session's requests (the database ends one of
+        # the two here if each waits for the other).
+        colleague.execute(
+            update(StoredRequest).where(StoredRequest.reference == first).values(status="session_offered")
+        )
+        colleague.commit()
+        closer.join(15)
+    assert statuses == [302]
