@@ -199,6 +199,20 @@ def test_when_one_of_her_two_requests_leaves_her_calendar_gives_only_the_one_tha
     assert kept_by_sequence(calendars_to(smtp_server, ALICE), uid)[0] is False
 
 
+def wait_until_blocked_by(pid: int, thread: threading.Thread) -> None:
+    """Until a connection waits for a lock the PostgreSQL connection ``pid`` holds (``thread``'s).
+    Each look in a transaction of its own: within one, PostgreSQL shows the same activity again."""
+    deadline = time.monotonic() + 10
+    while True:
+        with db.engine.connect() as watcher:
+            if watcher.execute(
+                text_sql("SELECT count(*) FROM pg_stat_activity WHERE :pid = ANY(pg_blocking_pids(pid))"), {"pid": pid}
+            ).scalar_one():
+                return
+        assert time.monotonic() < deadline and thread.is_alive(), "it did not wait for the lock"
+        time.sleep(0.02)
+
+
 @pytest.mark.parametrize("database_backend", [pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True)
 def test_an_invitation_sent_while_a_colleague_changes_the_session_goes_above_the_change(
     session_app: Flask, smtp_server: SmtpServer
@@ -234,13 +248,7 @@ def test_an_invitation_sent_while_a_colleague_changes_the_session_goes_above_the
         pid = colleague.execute(text_sql("SELECT pg_backend_pid()")).scalar_one()
         sender = threading.Thread(target=send_second)
         sender.start()
-        deadline = time.monotonic() + 10
-        with db.engine.connect() as watcher:  # until the sender waits for the colleague
-            while not watcher.execute(
-                text_sql("SELECT count(*) FROM pg_stat_activity WHERE :pid = ANY(pg_blocking_pids(pid))"), {"pid": pid}
-            ).scalar_one():
-                assert time.monotonic() < deadline and sender.is_alive(), done
-                time.sleep(0.02)
+        wait_until_blocked_by(pid, sender)
         colleague.commit()
         sender.join(15)
     assert done == [None]
@@ -284,13 +292,7 @@ def test_a_request_closed_while_a_colleague_cancels_its_session_waits_for_it(
         pid = colleague.execute(text_sql("SELECT pg_backend_pid()")).scalar_one()
         closer = threading.Thread(target=close_it)
         closer.start()
-        deadline = time.monotonic() + 10
-        with db.engine.connect() as watcher:  # until the closer waits for the colleague
-            while not watcher.execute(
-                text_sql("SELECT count(*) FROM pg_stat_activity WHERE :pid = ANY(pg_blocking_pids(pid))"), {"pid": pid}
-            ).scalar_one():
-                assert time.monotonic() < deadline and closer.is_alive(), statuses
-                time.sleep(0.02)
+        wait_until_blocked_by(pid, closer)
         # The colleague's cancellation moves the session's requests (the database ends one of
         # the two here if each waits for the other).
         colleague.execute(
