@@ -20,7 +20,7 @@ from sqlalchemy import select, update
 from sqlalchemy import text as text_sql
 
 from app.extensions import db
-from app.models import OutboxMessage, StoredRequest
+from app.models import OutboxMessage, StoredRequest, utcnow
 from app.space_sessions import service
 from app.space_sessions.models import SpaceSession
 from support import both_databases
@@ -301,3 +301,35 @@ def test_a_request_closed_while_a_colleague_cancels_its_session_waits_for_it(
         colleague.commit()
         closer.join(15)
     assert statuses == [302]
+
+
+@pytest.mark.parametrize("database_backend", [pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True)
+def test_a_request_put_in_a_session_a_colleague_is_cancelling_is_refused(
+    session_app: Flask, smtp_server: SmtpServer
+) -> None:
+    """Found: a request put in a session at the moment a colleague cancelled it joined it all the
+    same: "session arranged", in a cancelled session, its practitioner never to be invited. It
+    now waits for the cancellation, and is refused as for any session no longer to come."""
+    smtp_server.start()
+    client, _ = signed_in(session_app)
+    alices, bobs = offered_by(session_app, ALICE), offered_by(session_app, BOB)
+    flush(session_app, smtp_server)
+    assert arrange(client, alices).status_code == 302
+    group = session_id_of(session_app, alices)
+    statuses: list[int] = []
+
+    def join() -> None:  # the other facilitator, on Bob's request's page
+        statuses.append(arrange_with(client, bobs, {"session": str(group)}).status_code)
+
+    with session_app.app_context(), db.engine.connect() as colleague:
+        colleague.execute(  # the colleague's cancellation, not yet committed
+            update(SpaceSession).where(SpaceSession.id == group).values(cancelled_at=utcnow())
+        )
+        pid = colleague.execute(text_sql("SELECT pg_backend_pid()")).scalar_one()
+        joiner = threading.Thread(target=join)
+        joiner.start()
+        wait_until_blocked_by(pid, joiner)
+        colleague.commit()
+        joiner.join(15)
+    assert statuses and statuses[0] != 302 and statuses[0] < 500, statuses
+    assert session_id_of(session_app, bobs) is None

@@ -494,6 +494,8 @@ def arrange(
         raise SessionRefused("session", "This request is already in a session")
     if session_id is not None:
         session = find_session(session_id)
+        if session is not None:
+            lock_session(session)  # not joined as a colleague cancels it (``upcoming_sessions`` asks afresh)
         if session is None or session not in upcoming_sessions():
             raise SessionRefused("session", "Select a session that is still to come, or A new session")
         if too_late := deleted_before([request], session.starts_at):
@@ -585,7 +587,8 @@ def lock_session(session: SpaceSession) -> None:
     practitioner's second place) each read the same SEQUENCE: the invitation went at the SEQUENCE
     of the colleague's update, with the place as it was (a calendar that goes by SEQUENCE keeps
     whichever came first), and one commit wrote the SEQUENCE back over the other's. On PostgreSQL
-    the second now waits for the first (a row lock); SQLite writes one at a time anyway. Call it
+    the second now waits for the first (a row lock); SQLite writes one at a time anyway. A request
+    joining it waits too, so it does not join a session a colleague is cancelling. Call it
     before reading anything of the session's; pending changes to it are lost (there are none)."""
     db.session.refresh(session, with_for_update=True)
 
