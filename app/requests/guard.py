@@ -40,6 +40,16 @@ What counts, and what deliberately does not:
 - a person named with a title ("Mrs Smith", "Mr. Jones", "Miss Patel", "Ms O'Brien", "Mx Lee"):
   the title says a name follows. A title with an initial only ("Mr A", the usual way of writing
   about someone without naming them) is not flagged;
+- a family by its surname ("the Smith family", "the Smith children", "the Ali twins"), but not
+  words saying which family or children ("the Foster family", "the Older Children", "the Polish
+  family", "the Salford children");
+- a capitalised name, however uncommon, after words that say a name follows: "surname Kowalski",
+  "her name is Precious", and "called", "named" or "known as" after a person or "is" ("a boy
+  called Zbigniew", "Dad, known as Gazza"), not a phone call or a role ("I called Early Help",
+  "the Named Nurse") nor a service, meeting or acronym ("known as Child in Need", "called TAF");
+- initials: with full stops ("J.S."); without, after a word for a person ("child JS") or before an
+  age, a relative or a home ("JS is 7", "JS (7)", "JS's mum", "JS lives with nan"), less the
+  acronyms practitioners write ("CP (4)", "CIN is 3 months in", "the DSL's view");
 - a common given name without a title, capitalised as a name is, alone or with the capitalised
   surname after it ("Jayden Smith, aged 7", "Mum (Kelly) says", "Tyler's mum", "Kelly-Ann
   O'Brien"): the most popular names in England and Wales (``given_names.txt``, from the ONS's baby
@@ -1383,6 +1393,7 @@ def _person_names(text: str) -> Iterator[Finding]:
         if surname not in _NOT_A_SURNAME and surname not in _NOT_A_SURNAME_AFTER_A_TITLE:
             yield _finding("person_name", match)
     yield from _family_names(text)
+    yield from _introduced_names(text)
     yield from _initials(text)
     yield from _given_names(text)
     yield from _names_all_in_one_case(text, _SMALL)
@@ -1392,14 +1403,17 @@ def _person_names(text: str) -> Iterator[Finding]:
 # After a title: joining words ("mr and mrs smith") and the Mr Men books, not a surname.
 _NOT_A_SURNAME_AFTER_A_TITLE = frozenset({"and", "or", "nor", "men"})
 
-# A family by its surname: "the Smith family", "the Kowalski-Jones household" (found, privacy
-# review: a surname went through with no warning unless it came after a title). Only a
-# capitalised word between "the" and a word for the family, so "the foster family" is not one.
+# A family by its surname: "the Smith family", "the Kowalski-Jones household", "the Smith
+# children", "the Ali twins" (found, privacy reviews: a surname went through with no warning unless
+# it came after a title, then when it came before the children rather than the family). Only a
+# capitalised word between "the" and a word for the family or its children, so "the foster
+# family" and "the older children" are not one.
 # A surname as it is written: "Smith", "O'Brien", "McDonald", "MacLeod".
 _SURNAME = r"[A-Z](?:[a-z]{1,3}[A-Z]|['\u2019][A-Z])?[a-z'\u2019]{1,39}"
 _FAMILY_NAME = re.compile(
     rf"(?<![\w'\u2019])(?:[Tt]he|THE)\s{{1,3}}(?P<surname>{_SURNAME}(?:-{_SURNAME})?)"
-    r"\s{1,3}(?i:family|families|household)(?![\w\-])"
+    r"\s{1,3}(?i:famil(?:y|ies)|households?|children|kids|siblings|twins|boys|girls|brothers|sisters|parents"
+    r"|grandparents)(?![\w\-])"
 )
 # Capitalised words before "family" that say what kind of family it is, not whose: the
 # family's place in the child's life or in a service ("the Foster family", "the Birth family",
@@ -1420,6 +1434,13 @@ _NOT_A_FAMILY_NAME = frozenset(
         *("pakistani", "bangladeshi", "iraqi", "kuwaiti", "israeli", "somali", "yemeni", "nepali"),
         *("saudi", "punjabi", "gujarati", "bengali", "kurdi", "eritrean", "caribbean", "european"),
         *("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "christmas"),
+        *("arab", "asian", "african", "roma", "traveller", "syrian", "iraqi", "yemeni", "kurdish"),
+        # Words that say which children, or where they are, not whose: "the Older Children", "the
+        # Looked After Children's team", "the Reception children", "the Two boys".
+        *("older", "younger", "eldest", "youngest", "elder", "little", "small", "two", "three", "four"),
+        *("five", "six", "disabled", "vulnerable", "missing", "looked", "unaccompanied", "adopted"),
+        *("fostered", "unborn", "remaining", "reception", "nursery", "primary", "secondary", "school"),
+        *("class", "year", "local", "neighbouring", "neighbour's", "neighbours'", "other", "those"),
     }
 )
 # Endings of words saying where a family is from ("Polish", "Romanian", "Chinese", "Eritrean").
@@ -1466,6 +1487,27 @@ _NOT_INITIALS_AFTER_A_PERSON = frozenset(
 )
 
 
+# Initials without full stops anywhere, even starting a sentence, where what follows says a person
+# is meant: an age ("JS is 7 and...", "JS (7)", "JS, aged 7"), a relative ("JS's mum") or a home
+# ("JS lives with nan") (found, privacy review: "JS is 7" went through unless "child" came first).
+# Acronyms (``_ACRONYMS``) and words in capitals ("SHE IS 7") are not initials.
+_BARE_INITIALS = re.compile(r"(?<![\w'\u2019&/\-.@#])[A-Z]{2,3}(?![\w&/\-@]|['\u2019]\w\w|\.\w)")
+_INITIALS_THEN_A_PERSON = re.compile(
+    r"['\u2019]s\s{1,3}(?i:mum|mother|dad|father|parents?|brother|sister|siblings?|nan|gran|grandma|grandad"
+    r"|grandparents?|aunt|auntie|uncle|cousin|carers?|family|stepdad|stepmum|partner|boyfriend|girlfriend)\b"
+    r"|\s{1,3}(?i:lives|lived|living|stays|stayed)\s{1,3}(?i:with|at)\b"
+)
+_WORDS_IN_CAPITALS = frozenset(
+    {
+        *("HE", "SHE", "WE", "ME", "US", "IT", "HIS", "HER", "HIM", "MUM", "DAD", "NAN", "SON", "BOY", "GUY"),
+        *("WHO", "AND", "THE", "YOU", "MY", "ONE", "TWO", "SIX", "TEN", "NOW", "AGE", "WAS", "ALL", "ANY"),
+        *("OUR", "OF", "TO", "IN", "ON", "AT", "BY", "OR", "SO", "NO", "AN", "AS", "IS", "DOB", "KID", "BUT"),
+        *("NOT", "HAS", "HAD", "ARE", "YET", "OLD", "NEW", "YES", "SIS", "BRO", "GAN", "AGED", "WHY", "HOW"),
+        *("OUT", "OFF", "UP", "DO", "GO", "TOO", "FOR", "GIRL", "BABY", "ABOUT", "WITH", "OK", "AM", "PM"),
+    }
+)
+
+
 def _initials(text: str) -> Iterator[Finding]:
     for match in _INITIALS.finditer(text):
         letters = "".join(letter for letter in match[0] if letter.isalpha())
@@ -1478,6 +1520,14 @@ def _initials(text: str) -> Iterator[Finding]:
         if letters not in _NOT_INITIALS and letters not in _NOT_INITIALS_AFTER_A_PERSON:
             start, end = match.span("initials")
             yield Finding("person_name", letters, INITIALS_REASON, start, end)
+    for match in _BARE_INITIALS.finditer(text):
+        letters = match[0]
+        if letters in _NOT_INITIALS or letters in _ACRONYMS or letters in _WORDS_IN_CAPITALS:
+            continue
+        end = match.end()
+        meant = _A_PERSON_IS_MEANT.match(text, end)
+        if (meant is not None and not _POSSESSIVE.match(text, end)) or _INITIALS_THEN_A_PERSON.match(text, end):
+            yield Finding("person_name", letters, INITIALS_REASON, match.start(), end)
 
 
 def _family_names(text: str) -> Iterator[Finding]:
@@ -1488,7 +1538,107 @@ def _family_names(text: str) -> Iterator[Finding]:
             continue
         if any(word in _NOT_A_FAMILY_NAME or word.endswith(_FROM_SOMEWHERE) for word in words):
             continue
+        if any(word in _PLACES for word in words) or _A_NAME_GOES_ON.match(text, match.end()):
+            continue  # "the Salford children", "the Salford Children and Families Portal"
         yield _finding("person_name", match, "surname")
+
+
+# Places whose children or families people write about ("the Salford children", "the Eccles
+# families"): the partnership's city and the Greater Manchester boroughs and towns around it.
+_PLACES = frozenset(
+    {
+        *("salford", "manchester", "bolton", "bury", "oldham", "rochdale", "stockport", "tameside"),
+        *("trafford", "wigan", "eccles", "swinton", "walkden", "worsley", "irlam", "cadishead", "pendleton"),
+        *("pendlebury", "ordsall", "broughton", "kersal", "weaste", "seedley", "langworthy", "winton"),
+        *("boothstown", "ellenbrook", "clifton", "england", "wales", "britain", "uk", "city", "borough"),
+    }
+)
+# After "the ... children", the rest of a service's or a place's name: "the Salford Children and
+# Families Portal", "the Manchester Children's Hospital".
+_A_NAME_GOES_ON = re.compile(r"(?:\s{1,3}(?:and|&)|['\u2019]s)\s{1,3}[A-Z]")
+
+
+# A name that the words before it say is one, however uncommon: "surname Kowalski", "her family
+# name is Nowak", "a boy called Zbigniew", "her son, named Tyrone", "dad, known as Gazza" (found,
+# privacy review: only common given names, or names after a title, were warned about). The name is
+# capitalised (or in capitals), and the surname after it is taken too ("called Zbigniew Kowalski").
+_NAME_CUE = re.compile(
+    r"(?<![\w'\u2019])(?P<cue>(?i:sur-?name|(?:family|last|maiden)\s{1,3}name)(?:\s{1,3}(?i:is|was))?"
+    r"|(?i:(?:his|her|their|whose)\s{1,3}(?:first\s{1,3}|middle\s{1,3}|real\s{1,3}|full\s{1,3}|nick)?name"
+    r"\s{1,3}(?:is|was))"
+    r"|(?P<called>(?i:called|named|nicknamed|known\s{1,3}as|a\.?k\.?a\.?)))"
+    r"\s{0,3}[:\-]?\s{0,3}[\"'\u201c\u2018]?"
+    rf"(?P<name>{_SURNAME}(?:-{_SURNAME})?|[A-Z][A-Z'\u2019\-]{{1,39}})(?![\w'\u2019\-])"
+    rf"(?:\s{{1,3}}(?P<surname>{_SURNAME}(?:-{_SURNAME})?)(?![\w'\u2019\-]))?"
+)
+# Before "called" or "named", a word that makes it introduce a name ("a boy called", "she is
+# called", "her partner, named"), not a phone call or a mention ("I called Early Help", "school
+# called Mum", "the named nurse", "a Named Doctor").
+_NAMED_AFTER = frozenset(
+    {
+        *("child", "son", "daughter", "boy", "girl", "baby", "brother", "sister", "sibling", "twin", "mum"),
+        *("mother", "dad", "father", "stepdad", "stepmum", "step-dad", "step-mum", "nan", "gran", "grandma"),
+        *("grandad", "grandmother", "grandfather", "uncle", "aunt", "auntie", "cousin", "partner", "boyfriend"),
+        *("girlfriend", "husband", "wife", "ex", "ex-partner", "carer", "friend", "friends", "man", "woman"),
+        *("lad", "lass", "bloke", "guy", "person", "someone", "somebody", "male", "female", "adult", "teenager"),
+        *("toddler", "neighbour", "lodger", "relative", "niece", "nephew", "stepson", "stepdaughter", "pupil"),
+        *("classmate", "peer", "individual", "young", "yp", "is", "was", "are", "were", "be", "been", "being"),
+        *("he's", "she's", "they're", "who's", "also", "now", "originally", "actually", "sometimes", "often"),
+    }
+)
+# After a cue, words that are not a name: a service, a meeting, a role, a law ("known as Early Help",
+# "is called Child in Need", "also known as Section 47"), or an answer ("surname Unknown").
+_NOT_AN_INTRODUCED_NAME = frozenset(
+    {
+        *("unknown", "not", "withheld", "none", "same", "different", "changed", "redacted", "removed"),
+        *("section", "part", "schedule", "article", "operation", "project", "programme", "team", "service"),
+        *("plan", "meeting", "panel", "conference", "review", "named", "lead", "nurse", "doctor", "worker"),
+        *("professional", "person", "officer", "social", "police", "bridge", "council", "city", "town"),
+    }
+)
+# Acronyms that are not anyone's name or initials ("known as TAF", "is called CIN", "JS and CP",
+# "DSL (2)"): services, meetings, roles, conditions, plans and school words practitioners write.
+_ACRONYMS = frozenset(
+    {
+        *("CP", "CIN", "LAC", "CLA", "SEN", "SEND", "EHC", "EHCP", "ASD", "ASC", "ADD", "ADHD", "ODD", "PDA"),
+        *("FASD", "CSE", "CCE", "FGM", "HBV", "DV", "DA", "MH", "LD", "PD", "ED", "EH", "EHA", "EHM", "YP"),
+        *("CYP", "YOT", "YJS", "SW", "HV", "GP", "PE", "RE", "DT", "IT", "ICT", "PSHE", "RSE", "RSHE", "EAL"),
+        *("FSM", "PP", "TA", "HLTA", "LSA", "ELSA", "TAF", "TAC", "CAF", "FE", "HE", "UC", "PIP", "DLA"),
+        *("ESA", "JSA", "NHS", "CAMHS", "OCD", "PTSD", "SEMH", "SLCN", "ACE", "ACES", "DSL", "DDSL", "LADO"),
+        *("MASH", "IRO", "PLO", "CSC", "ICPC", "RCPC", "CPC", "UASC", "SGO", "SENCO", "SENDCO", "EP", "SLT"),
+        *("SALT", "OT", "PCSO", "PC", "DC", "DS", "MARAC", "MAPPA", "IDVA", "ISVA", "EBSA", "PRU", "AP", "LA"),
+        *("DFE", "KS", "EYFS", "HMP", "YOI", "DWP", "NRPF", "NSPCC", "SSCP", "CSCP", "ICB", "AE", "NFA", "DBS"),
+        *("PREVENT", "CHANNEL", "MS", "ME", "TIA", "ISA", "UK", "EU", "HR", "MP", "CPN", "RMN", "RGN", "SN"),
+    }
+)
+_A_NUMBER_NEXT = re.compile(r"\s{0,3}\d")
+NAMED_REASON = (
+    "This looks like a person's name: the words before it say it is one. A name can identify a child or "
+    "family, or someone close to them."
+)
+
+
+def _introduced_names(text: str) -> Iterator[Finding]:
+    for match in _NAME_CUE.finditer(text):
+        name = match["name"]
+        plain = _plain(name)
+        if plain in _NOT_AN_INTRODUCED_NAME or plain in _NOT_A_SURNAME or plain in _NOT_A_NAME:
+            continue
+        if (name.isupper() and name in _ACRONYMS) or plain.removesuffix("'s") in _NOT_A_NAME_BEFORE_LOWER_CASE:
+            continue
+        if match["called"]:
+            before = _WORD_BEFORE.search(text, max(0, match.start() - 24), match.start())
+            if before is None or _plain(before[1]).rstrip(",").removesuffix("'s") not in _NAMED_AFTER:
+                continue  # "I called Early Help", "the named nurse"
+        end = match.end("name")
+        surname = match["surname"]
+        if surname is not None and _plain(surname) not in _NOT_A_SURNAME and _plain(surname) not in _NOT_A_NAME:
+            end = match.end("surname")
+        if _A_NUMBER_NEXT.match(text, end):
+            continue  # "known as Section 47", "called Year 6"
+        start = match.start("name")
+        end = start + len(text[start:end].rstrip("'\u2019"))  # "known as 'Tiny'": not its closing quote
+        yield Finding("person_name", text[start:end], NAMED_REASON, start, end)
 
 
 def _read_given_names(path: Path) -> frozenset[str]:
