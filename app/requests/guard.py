@@ -36,7 +36,9 @@ What counts, and what deliberately does not:
   "Family" or "GP"), and a named doctor ("Dr Khan", "Dr. Patel"), who points to their practice.
   Words that only describe one ("the GP surgery", "a health centre", "her GP", "The Surgery",
   "Primary care", "GP practices in the area", "Mental Health Centre", "Knee Surgery", "a Salford
-  GP practice") and "Dr" alone are not flagged.
+  GP practice") and "Dr" alone are not flagged. Named hospitals are found as GP practices are
+  ("Hope Hospital", "Manchester Royal Infirmary", "Salford Royal"), with their own reason; not
+  "the Children's Hospital", "In Hospital" or "the Princess Royal".
 - a person named with a title ("Mrs Smith", "Mr. Jones", "Miss Patel", "Ms O'Brien", "Mx Lee"):
   the title says a name follows. A title with an initial only ("Mr A", the usual way of writing
   about someone without naming them) is not flagged;
@@ -147,7 +149,7 @@ NAMES: dict[Kind, str] = {
     "postcode": "a postcode",
     "address": "a street address",
     "school": "the name of a school",
-    "gp_practice": "the name of a GP (general practitioner) practice or doctor",
+    "gp_practice": "the name of a GP (general practitioner) practice, hospital or doctor",
     "person_name": "a person's name",
 }
 
@@ -1385,6 +1387,59 @@ def _gp_practices(text: str) -> Iterator[Finding]:
         surname = match["surname"].lower().replace("\u2019", "'")
         if surname not in _NOT_A_SURNAME:
             yield _finding("gp_practice", match)
+    yield from _hospitals(text)
+
+
+# A hospital by its name: capitalised words before "Hospital" or "Infirmary" ("Hope Hospital",
+# "Royal Manchester Children's Hospital", "Manchester Royal Infirmary"), or a place before "Royal",
+# as a hospital is called where it is known ("Salford Royal") (found, privacy review: none was warned
+# about). Words that only describe one ("the Children's Hospital", "Mental Health Hospital", "In
+# Hospital") and royals ("the Princess Royal") are not. Found as a GP practice is: like one, a named
+# hospital points to where a family lives, and it is left out where a GP practice is (a session's
+# place, "Room 2, Salford Royal").
+_HOSPITAL = re.compile(
+    rf"(?<![\w'\u2019])(?P<name>{_NAME_WORD}(?:\s{{1,3}}(?:(?:of|the|&|for)\s{{1,3}})?{_NAME_WORD}){{0,4}})\s{{1,3}}"
+    r"(?P<type>Hospital|Infirmary|(?P<royal>Royal))(?:['\u2019]s)?(?![\w'\u2019])"
+)
+_NOT_A_HOSPITAL_NAME = frozenset(
+    {
+        *("psychiatric", "maternity", "cottage", "teaching", "district", "acute", "secure", "field", "main"),
+        *("veterans", "admitted", "discharged", "left", "went", "taken", "rushed", "transferred", "stayed"),
+        *("visited", "visit", "local", "nearest", "private", "city", "county", "general", "children's"),
+        *("princess", "prince", "queen", "king", "duke", "duchess", "princess's", "a&e", "emergency"),
+    }
+)
+# After "Royal", a capitalised word that makes it another name ("Salford Royal Mail depot"), unless
+# it is the hospital's own ("Salford Royal Foundation Trust", "Salford Royal A&E").
+_HOSPITAL_WORDS_AFTER_ROYAL = frozenset({"foundation", "nhs", "trust", "a&e", "hospital", "infirmary", "emergency"})
+_NEXT_CAPITALISED = re.compile(r"\s{1,3}([A-Z]\S{0,40})")
+HOSPITAL_REASON = (
+    "This looks like the name of a hospital. With the area and what happened there, a named hospital can "
+    "point to a child or family."
+)
+
+
+def _hospitals(text: str) -> Iterator[Finding]:
+    for match in _HOSPITAL.finditer(text):
+        spans = list(_A_WORD.finditer(match["name"]))
+        words = [_plain(span[0]) for span in spans]
+        lead = 0
+        while lead < len(words) - 1 and words[lead] in _BEFORE_A_NAME:
+            lead += 1
+        if any(word in _INDEFINITE_WORDS for word in words[:lead]):
+            continue
+        if _INDEFINITE.search(text, max(0, match.start() - 12), match.start()) is not None:
+            continue  # "a Salford Hospital"
+        if all(_not_a_practice_name(word) or word in _NOT_A_HOSPITAL_NAME for word in words[lead:]):
+            continue
+        if match["royal"]:
+            if words[-1] in _NOT_A_HOSPITAL_NAME or words[-1] in _NOT_BEFORE_A_GIVEN_NAME:
+                continue  # "the Princess Royal"
+            following = _NEXT_CAPITALISED.match(text, match.end())
+            if following is not None and _plain(following[1]) not in _HOSPITAL_WORDS_AFTER_ROYAL:
+                continue  # "Salford Royal Mail"
+        start = match.start("name") + spans[lead].start()
+        yield Finding("gp_practice", text[start : match.end()], HOSPITAL_REASON, start, match.end())
 
 
 def _person_names(text: str) -> Iterator[Finding]:
