@@ -38,20 +38,24 @@ What counts, and what deliberately does not:
   "Primary care", "GP practices in the area", "Mental Health Centre", "Knee Surgery", "a Salford
   GP practice") and "Dr" alone are not flagged. Named hospitals are found as GP practices are
   ("Hope Hospital", "Manchester Royal Infirmary", "Salford Royal"), with their own reason; not
-  "the Children's Hospital", "In Hospital" or "the Princess Royal".
+  "the Children's Hospital", "In Hospital" or "the Princess Royal", nor a hospital's name before
+  an agency's words ("Salford Royal health visiting", "Hope Hospital safeguarding team").
 - a person named with a title ("Mrs Smith", "Mr. Jones", "Miss Patel", "Ms O'Brien", "Mx Lee"):
   the title says a name follows. A title with an initial only ("Mr A", the usual way of writing
   about someone without naming them) is not flagged;
 - a family by its surname ("the Smith family", "the Smith children", "the Ali twins"), but not
   words saying which family or children ("the Foster family", "the Older Children", "the Polish
-  family", "the Salford children");
+  family", "the Salford children"); in small letters ("the smith family", "the khan children"),
+  only a word that is none of those and not shaped as a describing word is ("the extended
+  family", "the struggling family", "the care experienced children");
 - a capitalised name, however uncommon, after words that say a name follows: "surname Kowalski",
   "her name is Precious", and "called", "named" or "known as" after a person or "is" ("a boy
   called Zbigniew", "Dad, known as Gazza"), not a phone call or a role ("I called Early Help",
   "the Named Nurse") nor a service, meeting or acronym ("known as Child in Need", "called TAF");
 - initials: with full stops ("J.S."); without, after a word for a person ("child JS") or before an
   age, a relative or a home ("JS is 7", "JS (7)", "JS's mum", "JS lives with nan"), less the
-  acronyms practitioners write ("CP (4)", "CIN is 3 months in", "the DSL's view");
+  acronyms practitioners write ("CP (4)", "the DSL's view") and counts ("CIN is 3 months in",
+  "the PDF is 4 pages");
 - a common given name without a title, capitalised as a name is, alone or with the capitalised
   surname after it ("Jayden Smith, aged 7", "Mum (Kelly) says", "Tyler's mum", "Kelly-Ann
   O'Brien"): the most popular names in England and Wales (``given_names.txt``, from the ONS's baby
@@ -1411,7 +1415,18 @@ _NOT_A_HOSPITAL_NAME = frozenset(
 )
 # After "Royal", a capitalised word that makes it another name ("Salford Royal Mail depot"), unless
 # it is the hospital's own ("Salford Royal Foundation Trust", "Salford Royal A&E").
-_HOSPITAL_WORDS_AFTER_ROYAL = frozenset({"foundation", "nhs", "trust", "a&e", "hospital", "infirmary", "emergency"})
+_HOSPITAL_WORDS_AFTER_ROYAL = frozenset({"a&e", "hospital", "infirmary", "emergency"})
+# After a hospital's name, words that make it an agency's ("Salford Royal health visiting", the
+# partnership's own example of an agency; "Hope Hospital safeguarding team", "Salford Royal NHS
+# Foundation Trust"): the professionals to invite, not where a child was.
+_AGENCY_AFTER_A_HOSPITAL = frozenset(
+    {
+        *("health", "safeguarding", "team", "teams", "school", "nurse", "nurses", "nursing", "midwife"),
+        *("midwives", "midwifery", "paediatric", "paediatrics", "paediatrician", "paediatricians", "social"),
+        *("foundation", "nhs", "trust", "community", "services", "service", "liaison", "camhs", "staff"),
+        *("therapy", "therapists", "therapist", "doctors", "consultant", "consultants", "clinic", "clinics"),
+    }
+)
 _NEXT_CAPITALISED = re.compile(r"\s{1,3}([A-Z]\S{0,40})")
 HOSPITAL_REASON = (
     "This looks like the name of a hospital. With the area and what happened there, a named hospital can "
@@ -1420,6 +1435,8 @@ HOSPITAL_REASON = (
 
 
 def _hospitals(text: str) -> Iterator[Finding]:
+    if "Hospital" not in text and "Infirmary" not in text and "Royal" not in text:
+        return  # most texts: not searched
     for match in _HOSPITAL.finditer(text):
         spans = list(_A_WORD.finditer(match["name"]))
         words = [_plain(span[0]) for span in spans]
@@ -1438,6 +1455,9 @@ def _hospitals(text: str) -> Iterator[Finding]:
             following = _NEXT_CAPITALISED.match(text, match.end())
             if following is not None and _plain(following[1]) not in _HOSPITAL_WORDS_AFTER_ROYAL:
                 continue  # "Salford Royal Mail"
+        after = _NEXT_WORD.match(text, match.end())
+        if after is not None and _plain(after[1]) in _AGENCY_AFTER_A_HOSPITAL:
+            continue  # "Salford Royal health visiting": an agency
         start = match.start("name") + spans[lead].start()
         yield Finding("gp_practice", text[start : match.end()], HOSPITAL_REASON, start, match.end())
 
@@ -1448,6 +1468,7 @@ def _person_names(text: str) -> Iterator[Finding]:
         if surname not in _NOT_A_SURNAME and surname not in _NOT_A_SURNAME_AFTER_A_TITLE:
             yield _finding("person_name", match)
     yield from _family_names(text)
+    yield from _small_letter_family_names(text)
     yield from _introduced_names(text)
     yield from _initials(text)
     yield from _given_names(text)
@@ -1545,8 +1566,17 @@ _NOT_INITIALS_AFTER_A_PERSON = frozenset(
 # Initials without full stops anywhere, even starting a sentence, where what follows says a person
 # is meant: an age ("JS is 7 and...", "JS (7)", "JS, aged 7"), a relative ("JS's mum") or a home
 # ("JS lives with nan") (found, privacy review: "JS is 7" went through unless "child" came first).
+# An age is a number alone, or in years or months old, not a count of something ("PDF is 4 pages",
+# "CIN is 3 months in").
 # Acronyms (``_ACRONYMS``) and words in capitals ("SHE IS 7") are not initials.
 _BARE_INITIALS = re.compile(r"(?<![\w'\u2019&/\-.@#])[A-Z]{2,3}(?![\w&/\-@]|['\u2019]\w\w|\.\w)")
+_INITIALS_THEN_AN_AGE = re.compile(
+    r"(?i:\s{0,3}\(\s{0,3}(?:aged?\s{1,3})?\d{1,2}(?:\s{0,3}(?:y(?:ea)?rs?|y/?o|months?))?\s{0,3}\)"
+    r"|\s{0,3},\s{0,3}(?:aged?\s{1,3})?\d{1,2}(?:\s{0,3}(?:y(?:ea)?rs?|y/?o))?\s{0,3}[,;)]"
+    r"|\s{1,3}(?:is|was|aged?)\s{1,3}(?:now\s{1,3}|aged\s{1,3})?\d{1,2}(?!\d|[.:,/%]\d)"
+    r"(?:\s{0,3}(?:y(?:ea)?rs?(?:\s{1,3}old)?|y/?o|months\s{1,3}old))?"
+    r"(?=\s{0,3}(?:$|[.,;:!?)]|(?:and|but|with|who|has|had|lives|is|was|now)\b)))"
+)
 _INITIALS_THEN_A_PERSON = re.compile(
     r"['\u2019]s\s{1,3}(?i:mum|mother|dad|father|parents?|brother|sister|siblings?|nan|gran|grandma|grandad"
     r"|grandparents?|aunt|auntie|uncle|cousin|carers?|family|stepdad|stepmum|partner|boyfriend|girlfriend)\b"
@@ -1580,8 +1610,7 @@ def _initials(text: str) -> Iterator[Finding]:
         if letters in _NOT_INITIALS or letters in _ACRONYMS or letters in _WORDS_IN_CAPITALS:
             continue
         end = match.end()
-        meant = _A_PERSON_IS_MEANT.match(text, end)
-        if (meant is not None and not _POSSESSIVE.match(text, end)) or _INITIALS_THEN_A_PERSON.match(text, end):
+        if _INITIALS_THEN_AN_AGE.match(text, end) or _INITIALS_THEN_A_PERSON.match(text, end):
             yield Finding("person_name", letters, INITIALS_REASON, match.start(), end)
 
 
@@ -1595,6 +1624,91 @@ def _family_names(text: str) -> Iterator[Finding]:
             continue
         if any(word in _PLACES for word in words) or _A_NAME_GOES_ON.match(text, match.end()):
             continue  # "the Salford children", "the Salford Children and Families Portal"
+        yield _finding("person_name", match, "surname")
+
+
+# The same in small letters: "the smith family", "the kowalski children" (found, privacy review).
+# In small letters a surname cannot be told by its capital, so the word before "family" counts only
+# when it is none of the words that describe a family (the lists above and below, and words shaped
+# as describing words are: "the extended family", "the struggling family", "the polish family").
+_FAMILY_NAME_IN_SMALL_LETTERS = re.compile(
+    r"[Tt]he(?<![\w'\u2019\-][Tt]he)\s{1,3}(?P<surname>[a-z]{2,39}(?:-[a-z]{1,39}){0,2})"
+    r"\s{1,3}(?:famil(?:y|ies)|households?|children|kids|twins|siblings)(?![\w\-])"
+)
+# Endings of describing words ("extended", "struggling", "chaotic", "dysfunctional", "polish"),
+# chosen to leave the common surnames that end alike ("Ahmed", "Reed", "Kelly", "Iqbal", "Kent",
+# "Petrovic", "Khan", "Kumar", "Grant") to be found.
+_DESCRIBING_ENDINGS = (
+    *("ied", "ded", "ted", "ned", "red", "sed", "ved", "ked", "ged", "ped", "led", "xed", "hed", "zed", "ced"),
+    *("ive", "ful", "less", "ous", "tic", "mic", "hic", "xic", "lic", "ric", "nic", "ble", "ary", "ory"),
+    *("ical", "ional", "ral", "tal", "nal", "ial", "ual", "ient", "uent", "dent", "lent", "rrent", "ment"),
+    *("nant", "tant", "vant", "cant", "lant", "ate", "ish", "ian", "ean", "ese", "ern", "ile", "ior", "ican"),
+)
+# Surnames with one of those endings, or "-ing", "-ly" or "-est" (which describe when longer).
+_SURNAMES_THAT_LOOK_DESCRIBING = frozenset(
+    {"fleming", "manning", "harding", "browning", "golding", "cumming", "pickering", "spalding", "ted", "ned"}
+)
+
+
+def _describes(word: str) -> bool:
+    """Whether a word in small letters is shaped as a describing word is ("extended", "struggling",
+    "friendly", "poorest"), and not one of the surnames shaped alike."""
+    if word in _SURNAMES_THAT_LOOK_DESCRIBING:
+        return False
+    if word.endswith(_DESCRIBING_ENDINGS):
+        return True
+    if len(word) > 4 and word.endswith("ing"):
+        return True
+    if len(word) > 4 and word.endswith("ly") and not word.endswith("lly"):
+        return True
+    return len(word) > 5 and word.endswith("est")
+
+
+_DESCRIBES_A_FAMILY = frozenset(
+    {
+        *("help", "parent", "parents", "church", "school", "care", "housing", "police", "council", "service"),
+        *("whole", "wider", "older", "younger", "bigger", "smaller", "poorer", "richer", "happy", "unhappy"),
+        *("busy", "wealthy", "needy", "healthy", "noisy", "messy", "lovely", "friendly", "chaotic", "complex"),
+        *("difficult", "poor", "rich", "real", "said", "above", "very", "two", "three", "four", "five", "six"),
+        *("whole", "target", "host", "step", "lone", "single", "kinship", "birth", "foster", "migrant", "gypsy"),
+        *("traveller", "refugee", "asylum", "forces", "army", "navy", "placement", "respite", "kin", "core"),
+        *("team", "cin", "cp", "lac", "send", "sen", "tac", "taf", "caf", "cla", "eh", "ehcp", "looked"),
+        *("reception", "nursery", "year", "class", "other", "rest", "whole", "entire", "two-parent", "same-sex"),
+        *("mixed-race", "dual-heritage", "at-risk", "hard-to-reach", "well-known", "so-called", "troubled", "big"),
+        *("new", "old", "young", "first", "next", "last", "same", "main", "only", "average", "typical", "modern"),
+        *("homeless", "blended", "nuclear", "adoptive", "resident", "muslim", "jewish", "hindu", "sikh", "roma"),
+        *("black", "white", "asian", "arab", "kurdish", "local", "whole", "extended", "reconstituted", "own"),
+        *("african", "afghan", "nuclear", "similar", "particular", "regular", "popular", "familiar", "different"),
+        *("absent", "recent", "current", "early", "only", "elderly", "armed", "named", "king's", "kings"),
+        *("known", "unknown", "subject", "index", "half", "twin", "sibling", "seeker", "seekers", "leaver"),
+        *("house", "perfect", "ideal", "normal", "huge", "close", "strong", "safe", "unsafe", "sad", "sick"),
+        *("ill", "deaf", "blind", "fourth", "fifth"),
+        # Possessives written without their apostrophe ("the dads family", "the mums children").
+        *("mums", "dads", "mothers", "fathers", "childs", "babys", "nans", "grans", "partners", "sisters"),
+        *("brothers", "uncles", "aunts", "aunties", "cousins", "carers", "boyfriends", "girlfriends"),
+    }
+)
+
+
+def _small_letter_family_names(text: str) -> Iterator[Finding]:
+    for match in _FAMILY_NAME_IN_SMALL_LETTERS.finditer(text):
+        word = match["surname"]
+        if "-" in word:
+            continue  # "the tight-knit family": in small letters, a describing word more often
+        if (
+            word in _DESCRIBES_A_FAMILY
+            or word in _NOT_A_FAMILY_NAME
+            or word in _NOT_A_NAME
+            or word in _NOT_A_NAME_BEFORE_LOWER_CASE
+            or word in _NOT_A_STREET_NAME
+            or word in _NOT_A_SURNAME
+            or word in _PLACES
+            or word in _MONTHS
+            or word in _SMALL.words
+            or word.upper() in _ACRONYMS
+            or _describes(word)
+        ):
+            continue
         yield _finding("person_name", match, "surname")
 
 
@@ -1664,6 +1778,7 @@ _ACRONYMS = frozenset(
         *("SALT", "OT", "PCSO", "PC", "DC", "DS", "MARAC", "MAPPA", "IDVA", "ISVA", "EBSA", "PRU", "AP", "LA"),
         *("DFE", "KS", "EYFS", "HMP", "YOI", "DWP", "NRPF", "NSPCC", "SSCP", "CSCP", "ICB", "AE", "NFA", "DBS"),
         *("PREVENT", "CHANNEL", "MS", "ME", "TIA", "ISA", "UK", "EU", "HR", "MP", "CPN", "RMN", "RGN", "SN"),
+        *("PDF", "URL", "CSV", "SMS", "TV", "DVD", "CCTV", "ASB", "NEET", "GCSE", "SATS", "SAT", "MOT", "ID", "CPU"),
     }
 )
 _A_NUMBER_NEXT = re.compile(r"\s{0,3}\d")
@@ -1673,7 +1788,14 @@ NAMED_REASON = (
 )
 
 
+# The words every cue holds: a text without any (most texts) is not searched for cues.
+_CUE_WORDS = ("name", "called", "known", "aka", "a.k.a")
+
+
 def _introduced_names(text: str) -> Iterator[Finding]:
+    lowered = text.lower()
+    if not any(word in lowered for word in _CUE_WORDS):
+        return
     for match in _NAME_CUE.finditer(text):
         name = match["name"]
         plain = _plain(name)
