@@ -833,7 +833,12 @@ def test_words_describing_a_family_in_small_letters_are_not_surnames(text: str) 
         ("mum's partner, called Gazza, drinks", "Gazza"),
         ("she is called Precious", "Precious"),
         ("her name is Precious", "Precious"),
-        ("he is also known as 'Tiny'", "Tiny"),
+        ("he is also known as 'Bubba'", "Bubba"),
+        ("he is nicknamed Bubba", "Bubba"),
+        ("Dad aka Gazza visits", "Gazza"),
+        ("her older brother called Gazza", "Gazza"),
+        ("mum's partner called Gazza", "Gazza"),
+        ("I have a son called Zbigniew", "Zbigniew"),
         ("he is known as JJ", "JJ"),
         ("a girl called Amber", "Amber"),  # "Amber" alone is a rating; after "called", a name
     ],
@@ -863,6 +868,14 @@ def test_a_name_the_words_before_say_is_one(text: str, found: str) -> None:
         "surname not known",
         "her surname was changed",
         "the team is called Early Help",
+        # "called" after someone who phoned, not someone described; a programme's name.
+        "Dad called Childline",
+        "Mum called Women's Aid last night",
+        "This is called Space to Think",
+        "It is known as Signs of Safety",
+        "Police were called Saturday night",
+        "A strategy meeting was called Friday",
+        "The case was called Child A in the review",
     ],
 )
 def test_words_after_called_or_named_that_are_not_names(text: str) -> None:

@@ -50,8 +50,9 @@ What counts, and what deliberately does not:
   family", "the struggling family", "the care experienced children");
 - a capitalised name, however uncommon, after words that say a name follows: "surname Kowalski",
   "her name is Precious", and "called", "named" or "known as" after a person or "is" ("a boy
-  called Zbigniew", "Dad, known as Gazza"), not a phone call or a role ("I called Early Help",
-  "the Named Nurse") nor a service, meeting or acronym ("known as Child in Need", "called TAF");
+  called Zbigniew", "Dad, known as Gazza", "Dad aka Gazza"), not a phone call or a role ("I called
+  Early Help", "Dad called Childline", "the Named Nurse") nor a service, programme, meeting or
+  acronym ("known as Child in Need", "called Signs of Safety", "called TAF");
 - initials: with full stops ("J.S."); without, after a word for a person ("child JS") or before an
   age, a relative or a home ("JS is 7", "JS (7)", "JS's mum", "JS lives with nan"), less the
   acronyms practitioners write ("CP (4)", "the DSL's view") and counts ("CIN is 3 months in",
@@ -1735,7 +1736,7 @@ _NAME_CUE = re.compile(
     r"(?<![\w'\u2019])(?P<cue>(?i:sur-?name|(?:family|last|maiden)\s{1,3}name)(?:\s{1,3}(?i:is|was))?"
     r"|(?i:(?:his|her|their|whose)\s{1,3}(?:first\s{1,3}|middle\s{1,3}|real\s{1,3}|full\s{1,3}|nick)?name"
     r"\s{1,3}(?:is|was))"
-    r"|(?P<called>(?i:called|named|nicknamed|known\s{1,3}as|a\.?k\.?a\.?)))"
+    r"|(?P<called>(?i:called|named|known\s{1,3}as))|(?i:nicknamed|aka|a\.k\.a\.?))"
     r"\s{0,3}[:\-]?\s{0,3}[\"'\u201c\u2018]?"
     rf"(?P<name>{_SURNAME}(?:-{_SURNAME})?|[A-Z][A-Z'\u2019\-]{{1,39}})(?![\w'\u2019\-])"
     rf"(?:\s{{1,3}}(?P<surname>{_SURNAME}(?:-{_SURNAME})?)(?![\w'\u2019\-]))?"
@@ -1792,21 +1793,59 @@ NAMED_REASON = (
 _CUE_WORDS = ("name", "called", "known", "aka", "a.k.a")
 
 
+# Before a word for a person, what makes it a person described rather than one who phoned ("a boy
+# called", "her older brother called", "mum's partner called"; not "Dad called Childline").
+_DESCRIBED_PERSON = frozenset(
+    {
+        *("a", "an", "the", "his", "her", "their", "my", "our", "your", "one", "another", "older"),
+        *("younger", "little", "big", "eldest", "youngest", "new", "ex", "step", "half", "twin", "teenage"),
+        *("adult", "male", "female", "young", "baby", "same", "other", "called", "named"),
+    }
+)
+_BE_WORDS = frozenset(
+    {"is", "was", "are", "were", "be", "been", "being", "he's", "she's", "they're", "who's", "also", "now"}
+    | {"originally", "actually", "sometimes", "often"}
+)
+_TWO_WORDS_BEFORE = re.compile(r"(?:(\S{1,20})\s{1,3})?(\S{1,20})\s{1,3}$")
+# After a capitalised word, a joining word and another: a programme's or a service's name ("Signs
+# of Safety", "Space to Think", "Safe and Together"), not a person's.
+_A_TITLE_GOES_ON = re.compile(r"\s{1,3}(?:of|to|and|&|for|in|on|the)\s{1,3}[A-Z]")
+
+
+def _introduces_a_name(text: str, start: int) -> bool:
+    """Whether the words before "called" or "named" at ``start`` make it introduce a name: "is"
+    or "also" ("she is called"), or a word for a person described ("a boy called", "her son,
+    named", "mum's partner called"), not one who phoned ("Dad called Childline")."""
+    before = _TWO_WORDS_BEFORE.search(text, max(0, start - 48), start)
+    if before is None:
+        return False
+    last = _plain(before[2])
+    word = last.rstrip(",").removesuffix("'s")
+    if word in _BE_WORDS:
+        return True
+    if word not in _NAMED_AFTER:
+        return False
+    if last.endswith(",") or last.endswith("'s"):
+        return True
+    first = _plain(before[1] or "")
+    return first in _DESCRIBED_PERSON or first.endswith("'s")
+
+
 def _introduced_names(text: str) -> Iterator[Finding]:
     lowered = text.lower()
     if not any(word in lowered for word in _CUE_WORDS):
         return
     for match in _NAME_CUE.finditer(text):
         name = match["name"]
-        plain = _plain(name)
+        plain = _plain(name).rstrip("'")
         if plain in _NOT_AN_INTRODUCED_NAME or plain in _NOT_A_SURNAME or plain in _NOT_A_NAME:
             continue
         if (name.isupper() and name in _ACRONYMS) or plain.removesuffix("'s") in _NOT_A_NAME_BEFORE_LOWER_CASE:
             continue
-        if match["called"]:
-            before = _WORD_BEFORE.search(text, max(0, match.start() - 24), match.start())
-            if before is None or _plain(before[1]).rstrip(",").removesuffix("'s") not in _NAMED_AFTER:
-                continue  # "I called Early Help", "the named nurse"
+        if match["called"] and not _introduces_a_name(text, match.start()):
+            continue  # "I called Early Help", "the named nurse", "Dad called Childline"
+        if _A_TITLE_GOES_ON.match(text, match.end("name")):
+            continue  # "is called Signs of Safety", "known as Space to Think"
         end = match.end("name")
         surname = match["surname"]
         if surname is not None and _plain(surname) not in _NOT_A_SURNAME and _plain(surname) not in _NOT_A_NAME:
