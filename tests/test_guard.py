@@ -569,6 +569,16 @@ def test_words_about_hospitals_that_name_none_are_not_flagged(text: str) -> None
     assert scan(text) == []
 
 
+def test_a_session_held_at_a_hospital_is_not_asked_about() -> None:
+    """A hospital is found as a GP practice is, so a session's place ("Seminar Room 2, Salford
+    Royal"), which is not looked at for GP practices, is not asked about either."""
+    from app.inbox.service import PLACE_KINDS
+
+    assert scan("Seminar Room 2, Salford Royal", PLACE_KINDS) == []
+    assert scan("Education Centre, Hope Hospital", PLACE_KINDS) == []
+    assert [f.kind for f in scan("Seminar Room 2, Salford Royal")] == ["gp_practice"]
+
+
 def test_a_gp_practice_reason_explains_gp() -> None:
     [finding] = scan("seen at Lance Burn Surgery")
     assert "GP (general practitioner)" in finding.reason

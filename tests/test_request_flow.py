@@ -511,12 +511,15 @@ def test_a_street_address_and_a_school_are_warned_about_and_the_page_says_which_
     warning = walker.get("/request/check-what-you-wrote")
     text = text_of(warning)
     assert "12 Acacia Avenue" in text and "St Mary's Primary School" in text
-    # The page is honest about what the check cannot do: it knows only common first names.
+    # The page is honest about what the check cannot do: it knows only common first names, and
+    # says what it looks for (hospitals, names after "called" and families' surnames too).
     limits = re.search(r"<p[^>]*data-check-limits[^>]*>(.*?)</p>", warning.get_data(as_text=True), re.S)
     assert limits is not None and "common first names" in limits.group(1)
+    assert "the names of schools, hospitals, GP (general practitioner) practices" in limits.group(1)
+    assert "after words such as \u201ccalled\u201d or \u201csurname\u201d" in limits.group(1)
     assert (
         "it misses less common names, names that are also everyday words (such as will or grace) "
-        "written all in small letters or all in capitals, and initials" in limits.group(1)
+        "written all in small letters or all in capitals, and many initials" in limits.group(1)
     )
     walker.post("/request/check-what-you-wrote", {})
     submit(walker)
