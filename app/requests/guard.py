@@ -41,8 +41,9 @@ What counts, and what deliberately does not:
   "the Children's Hospital", "In Hospital" or "the Princess Royal", nor a hospital's name before
   an agency's words ("Salford Royal health visiting", "Hope Hospital safeguarding team").
 - a person named with a title ("Mrs Smith", "Mr. Jones", "Miss Patel", "Ms O'Brien", "Mx Lee"):
-  the title says a name follows. A title with an initial only ("Mr A", the usual way of writing
-  about someone without naming them) is not flagged;
+  the title says a name follows, so the surname may start with a particle ("Mr de Souza", "Mrs Van
+  Dijk") or, after "Mrs" or "Mr", be typed in small letters ("Mrs khan"). A title with an initial
+  only ("Mr A", the usual way of writing about someone without naming them) is not flagged;
 - a family by its surname ("the Smith family", "the Smith children", "the Ali twins"), but not
   words saying which family or children ("the Foster family", "the Older Children", "the Polish
   family", "the Salford children"); in small letters ("the smith family", "the khan children"),
@@ -1014,11 +1015,14 @@ _DOCTOR = re.compile(r"(?<![\w'\u2019])Dr\.?\s{1,3}(?P<surname>[A-Z][A-Za-z'\u20
 # in capitals ("MRS SMITH"), or in small letters after "mrs" or "mr" ("mrs smith"), which are
 # titles only. The title says a name follows. Not "MS" ("MS Teams"), "ms" or "miss" in small
 # letters ("they miss school"), and not "Mr A", an initial standing in for a name.
+# A surname may start with a particle ("Mr de Souza", "Mrs Van Dijk", "Mr bin Hassan"), and "Mrs" or
+# "Mr" may come before a surname typed in small letters ("Mrs khan"), as they are titles only.
+_SURNAME_PARTICLE = r"(?:(?i:de|da|di|du|van|von|der|den|le|la|al|el|bin|ben|ibn|ap)\s{1,3}){0,2}"
 _TITLED_NAME = re.compile(
     r"(?<![\w'\u2019])(?:"
-    r"(?:Mrs|Mr|Ms|Miss|Mx)\.?\s{1,3}(?P<surname>[A-Z][A-Za-z'\u2019\-]{1,39})"
+    rf"(?:Mrs|Mr|Ms|Miss|Mx)\.?\s{{1,3}}(?P<surname>{_SURNAME_PARTICLE}[A-Z][A-Za-z'\u2019\-]{{1,39}})"
     r"|(?:MRS|MR|MISS|MX)\.?\s{1,3}(?P<capitals>[A-Z][A-Z'\u2019\-]{1,39})"
-    r"|(?:mrs|mr)\.?\s{1,3}(?P<small>[a-z][a-z'\u2019\-]{1,39})"
+    r"|(?:mrs|mr|Mrs|Mr)\.?\s{1,3}(?P<small>[a-z][a-z'\u2019\-]{1,39})"
     r")(?![\w'\u2019])"
 )
 # Words that describe a practice, a health centre or an operation without naming one ("Mental
@@ -1478,7 +1482,9 @@ def _person_names(text: str) -> Iterator[Finding]:
 
 
 # After a title: joining words ("mr and mrs smith") and the Mr Men books, not a surname.
-_NOT_A_SURNAME_AFTER_A_TITLE = frozenset({"and", "or", "nor", "men"})
+_NOT_A_SURNAME_AFTER_A_TITLE = frozenset(
+    {"and", "or", "nor", "men", "is", "was", "has", "had", "said", "says", "will", "would", "can", "could"}
+)
 
 # A family by its surname: "the Smith family", "the Kowalski-Jones household", "the Smith
 # children", "the Ali twins" (found, privacy reviews: a surname went through with no warning unless
