@@ -823,6 +823,9 @@ def test_a_family_named_by_its_surname_in_small_letters(text: str, found: str) -
         "the current family",
         "the biological family",
         "the maternal family",
+        "the pupil premium children and the free school meals children",
+        "the nurture group children",
+        "the refuge children",
     ],
 )
 def test_words_describing_a_family_in_small_letters_are_not_surnames(text: str) -> None:

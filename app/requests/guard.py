@@ -1690,6 +1690,13 @@ _DESCRIBES_A_FAMILY = frozenset(
         *("known", "unknown", "subject", "index", "half", "twin", "sibling", "seeker", "seekers", "leaver"),
         *("house", "perfect", "ideal", "normal", "huge", "close", "strong", "safe", "unsafe", "sad", "sick"),
         *("ill", "deaf", "blind", "fourth", "fifth"),
+        # Nouns naming a group, a scheme or a place the children are in ("the pupil premium children",
+        # "the free school meals children", "the nurture group children", "the refuge children").
+        *("premium", "meals", "focus", "club", "group", "groups", "project", "study", "sample", "case"),
+        *("contact", "cohort", "intervention", "nurture", "unit", "base", "hub", "centre", "scheme"),
+        *("support", "refuge", "hostel", "shelter", "estate", "street", "road", "block", "flat", "flats"),
+        *("area", "ward", "neighbourhood", "village", "town", "camp", "hotel", "tier", "level", "list"),
+        *("caseload", "register", "plan", "panel", "pilot", "trial", "programme", "service", "services"),
         # Possessives written without their apostrophe ("the dads family", "the mums children").
         *("mums", "dads", "mothers", "fathers", "childs", "babys", "nans", "grans", "partners", "sisters"),
         *("brothers", "uncles", "aunts", "aunties", "cousins", "carers", "boyfriends", "girlfriends"),
