@@ -855,6 +855,9 @@ def test_words_describing_a_family_in_small_letters_are_not_surnames(text: str) 
         ("mum's partner called Gazza", "Gazza"),
         ("I have a son called Zbigniew", "Zbigniew"),
         ("he is known as JJ", "JJ"),
+        # In small letters, after "surname" or "her name is" only, and not an ordinary word.
+        ("the mother, surname kowalski, has moved", "kowalski"),
+        ("her surname is nowak", "nowak"),
         ("a girl called Amber", "Amber"),  # "Amber" alone is a rating; after "called", a name
     ],
 )
@@ -882,6 +885,14 @@ def test_a_name_the_words_before_say_is_one(text: str, found: str) -> None:
         "Surname: Unknown",
         "surname not known",
         "her surname was changed",
+        "surname unknown",
+        "their surname is different from mum's",
+        "her surname is hyphenated",
+        "her name is on the plan",
+        "his name is not on the birth certificate",
+        "his name is spelt differently",
+        "her name is mentioned in the report",
+        "a boy called again",
         "the team is called Early Help",
         # "called" after someone who phoned, not someone described; a programme's name.
         "Dad called Childline",

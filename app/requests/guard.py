@@ -50,7 +50,8 @@ What counts, and what deliberately does not:
   only a word that is none of those and not shaped as a describing word is ("the extended
   family", "the struggling family", "the care experienced children");
 - a capitalised name, however uncommon, after words that say a name follows: "surname Kowalski",
-  "her name is Precious", and "called", "named" or "known as" after a person or "is" ("a boy
+  "her name is Precious" (in small letters too, "surname kowalski", unless an ordinary word:
+  "surname unknown", "her name is on the plan"), and "called", "named" or "known as" after a person or "is" ("a boy
   called Zbigniew", "Dad, known as Gazza", "Dad aka Gazza"), not a phone call or a role ("I called
   Early Help", "Dad called Childline", "the Named Nurse") nor a service, programme, meeting or
   acronym ("known as Child in Need", "called Signs of Safety", "called TAF");
@@ -1709,21 +1710,27 @@ def _small_letter_family_names(text: str) -> Iterator[Finding]:
         word = match["surname"]
         if "-" in word:
             continue  # "the tight-knit family": in small letters, a describing word more often
-        if (
-            word in _DESCRIBES_A_FAMILY
-            or word in _NOT_A_FAMILY_NAME
-            or word in _NOT_A_NAME
-            or word in _NOT_A_NAME_BEFORE_LOWER_CASE
-            or word in _NOT_A_STREET_NAME
-            or word in _NOT_A_SURNAME
-            or word in _PLACES
-            or word in _MONTHS
-            or word in _SMALL.words
-            or word.upper() in _ACRONYMS
-            or _describes(word)
-        ):
-            continue
-        yield _finding("person_name", match, "surname")
+        if not _ordinary_in_small_letters(word):
+            yield _finding("person_name", match, "surname")
+
+
+def _ordinary_in_small_letters(word: str) -> bool:
+    """Whether a word in small letters, where a surname may stand ("the ... family", "surname ..."),
+    is an ordinary word instead: one of the words lists here, or shaped as a describing word is."""
+    return (
+        word in _DESCRIBES_A_FAMILY
+        or word in _NOT_A_FAMILY_NAME
+        or word in _NOT_A_NAME
+        or word in _NOT_A_NAME_BEFORE_LOWER_CASE
+        or word in _NOT_A_STREET_NAME
+        or word in _NOT_A_SURNAME
+        or word in _NOT_AN_INTRODUCED_NAME
+        or word in _PLACES
+        or word in _MONTHS
+        or word in _SMALL.words
+        or word.upper() in _ACRONYMS
+        or _describes(word)
+    )
 
 
 # Places whose children or families people write about ("the Salford children", "the Eccles
@@ -1751,7 +1758,7 @@ _NAME_CUE = re.compile(
     r"\s{1,3}(?:is|was))"
     r"|(?P<called>(?i:called|named|known\s{1,3}as))|(?i:nicknamed|aka|a\.k\.a\.?))"
     r"\s{0,3}[:\-]?\s{0,3}[\"'\u201c\u2018]?"
-    rf"(?P<name>{_SURNAME}(?:-{_SURNAME})?|[A-Z][A-Z'\u2019\-]{{1,39}})(?![\w'\u2019\-])"
+    rf"(?P<name>{_SURNAME}(?:-{_SURNAME})?|[A-Z][A-Z'\u2019\-]{{1,39}}|(?P<small>[a-z]{{2,39}}))(?![\w'\u2019\-])"
     rf"(?:\s{{1,3}}(?P<surname>{_SURNAME}(?:-{_SURNAME})?)(?![\w'\u2019\-]))?"
 )
 # Before "called" or "named", a word that makes it introduce a name ("a boy called", "she is
@@ -1777,6 +1784,8 @@ _NOT_AN_INTRODUCED_NAME = frozenset(
         *("section", "part", "schedule", "article", "operation", "project", "programme", "team", "service"),
         *("plan", "meeting", "panel", "conference", "review", "named", "lead", "nurse", "doctor", "worker"),
         *("professional", "person", "officer", "social", "police", "bridge", "council", "city", "town"),
+        *("spelt", "given", "written", "shown", "taken", "used", "kept", "put", "left", "still", "too"),
+        *("there", "here", "what", "that", "which", "known", "legally", "hers", "his", "theirs", "mine"),
     }
 )
 # Acronyms that are not anyone's name or initials ("known as TAF", "is called CIN", "JS and CP",
@@ -1851,6 +1860,13 @@ def _introduced_names(text: str) -> Iterator[Finding]:
     for match in _NAME_CUE.finditer(text):
         name = match["name"]
         plain = _plain(name).rstrip("'")
+        if match["small"] is not None:
+            # In small letters, only after "surname" or "her name is", and not an ordinary word:
+            # "surname kowalski", not "surname unknown", "her name is on the plan" or "a boy called again".
+            if match["called"] is not None or match["cue"].lower().startswith(("nick", "aka", "a.k")):
+                continue
+            if _ordinary_in_small_letters(plain):
+                continue
         if plain in _NOT_AN_INTRODUCED_NAME or plain in _NOT_A_SURNAME or plain in _NOT_A_NAME:
             continue
         if (name.isupper() and name in _ACRONYMS) or plain.removesuffix("'s") in _NOT_A_NAME_BEFORE_LOWER_CASE:
