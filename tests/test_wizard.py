@@ -530,6 +530,7 @@ ROUTES = [
     "/how-it-decides/decision-diagram.svg",
     "/inbox",
     "/inbox/confirm-sign-in",
+    "/inbox/find-by-email",
     "/inbox/guide",
     "/inbox/import",
     "/inbox/requests.csv",
