@@ -264,6 +264,15 @@ def test_a_stored_request_with_a_lone_surrogate_still_shows(app: Flask) -> None:
         db.session.commit()
     response = client.get(f"/inbox/requests/{reference}")
     assert response.status_code == 200 and "Stuck \ufffd team" in text(response)
+    # Found (a search by work email, run in the database): PostgreSQL refused to read the field
+    # out of a JSON column holding a lone surrogate, so this one request stopped every other
+    # request's page (its "other requests with the same work email") and every search.
+    other = stored_reference(app)
+    page = client.get(f"/inbox/requests/{other}")
+    assert page.status_code == 200 and f'href="/inbox/requests/{reference}"' in page.get_data(as_text=True)
+    search = {"email": f"  {VALID_DETAILS['email'].upper()} "}
+    found = post_form(client, "/inbox/find-by-email", "/inbox/find-by-email", search)
+    assert found.status_code == 200 and all(ref in found.get_data(as_text=True) for ref in (reference, other))
 
 
 # --- Host, X-Forwarded-Host and next= ----------------------------------------------------------

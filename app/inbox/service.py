@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from flask import current_app, has_app_context
-from sqlalchemy import CursorResult, delete, func, or_, select
+from sqlalchemy import CursorResult, delete, or_, select
 from sqlalchemy.orm import defer
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -1063,14 +1063,23 @@ def requests_with_email(email: str) -> list[tuple[str, str, dt.datetime]]:
     """Every stored request giving this work email (its case and the spaces around it aside, in
     the request as in ``email``), oldest first: (reference, status, received). For the request
     page's "other requests with the same work email", and for a facilitator answering a
-    practitioner's subject access or erasure request (``find_by_email``)."""
-    given = func.lower(func.trim(StoredRequest.details["email"].as_string()))
+    practitioner's subject access or erasure request (``find_by_email``).
+
+    Compared here, not in the database: PostgreSQL reads a JSON column's whole text to take one
+    field from it, and refuses one holding a lone surrogate (a request imported before the input
+    guard refused them), so that one request stopped every request page, and every search, on
+    PostgreSQL. The requests are those of the retention period: tens or hundreds."""
+    wanted = email.strip().lower()
     rows = db.session.execute(
-        select(StoredRequest.reference, StoredRequest.status, StoredRequest.created_at)
-        .where(given == email.strip().lower())
-        .order_by(StoredRequest.created_at, StoredRequest.id)
+        select(StoredRequest.reference, StoredRequest.status, StoredRequest.created_at, StoredRequest.details).order_by(
+            StoredRequest.created_at, StoredRequest.id
+        )
     )
-    return [(reference, status, created_at) for reference, status, created_at in rows]
+    return [
+        (reference, status, created_at)
+        for reference, status, created_at, details in rows
+        if isinstance(given := (details or {}).get("email"), str) and given.strip().lower() == wanted
+    ]
 
 
 # The audit log's entries for a search by work email (``record_email_search``).
