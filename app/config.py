@@ -179,7 +179,7 @@ class Config:
     # The longest one PDF may take to render (app/pdf_renderer.py): past it the renderer, a child
     # process, is killed, so a document that makes WeasyPrint hang cannot stop the outbox worker
     # (the request's PDF is tried again later, as after any renderer fault). Inside a web request
-    # (the supervision record, the questions to prepare) the shorter PAGE limit applies: the
+    # (the questions to prepare) the shorter PAGE limit applies: the
     # person gets the "try again" page before gunicorn's worker timeout (30 s) ends the page,
     # even when a renderer must start first (up to 10 s more: app.pdf_renderer.START_SECONDS).
     # gunicorn refuses to start if the page's limit does not fit (gunicorn.conf.py: page_limit_problem).
@@ -252,8 +252,9 @@ class Config:
     RATELIMIT_ENABLED: bool = True
     # Sign-in attempts allowed per visitor address on the inbox's sign-in page.
     INBOX_SIGN_IN_LIMIT: str = "5 per minute;20 per hour"
-    # Supervision record PDFs made per visitor address: each is rendered there and then (about
-    # half a second of a worker's time), and anyone can ask for one.
+    # Supervision records asked for per visitor address: each costs the outbox worker a render
+    # (about half a second), and anyone can ask for one. Looking again at the one being made,
+    # or asking again with the same answers, does not count (app.requests.views).
     SUPERVISION_RECORD_LIMIT: str = "10 per minute;60 per hour"
     # Requests sent per visitor address (each emails the facilitators and, where set up, the
     # address typed in it): enough for an office sharing one address, not for a flood.

@@ -81,6 +81,9 @@ def start_journey() -> str:
     The session gets a new id as well (what it holds stays: a facilitator's sign-in, the form
     tokens of other tabs): a session id someone planted in this browser before the journey (from
     another site under the same domain, say) never holds its answers or request (security review)."""
+    from .requests.record import forget_record  # here: the requests package imports this module
+
+    forget_record()  # a supervision record of the journey before
     rotate = getattr(session, "rotate", None)
     if rotate is not None:
         rotate()

@@ -177,4 +177,39 @@ class AuditEvent(Model):
         return f"<AuditEvent {self.action} {self.reference}>"
 
 
-__all__ = ["AUDIT_ACTORS", "OUTBOX_KINDS", "REQUEST_STATUSES", "AuditEvent", "OutboxMessage", "StoredRequest", "utcnow"]
+class SupervisionRecord(Model):
+    """A supervision record asked for in one browser, waiting for the outbox worker to make its
+    PDF, or made (``app.requests.record``). ``key`` is random and known only to the journey
+    session that asked (kept in its server-side data, never in an address). ``html`` is the
+    rule pack's wording for that journey's answers (no case details, no free text), dropped
+    once the PDF is made; ``error`` says why the PDF could not be made (the error's type only).
+    The row goes at ``expires_at`` (no later than the journey session's idle limit after it was
+    asked for: the worker's purge), when the person starts again or removes their copy, and
+    when the same browser asks for a record of other answers."""
+
+    __tablename__ = "supervision_records"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(), default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(), index=True)
+    html: Mapped[str | None] = mapped_column(Text(), nullable=True)
+    pdf: Mapped[bytes | None] = mapped_column(LargeBinary(), nullable=True)
+    made_at: Mapped[dt.datetime | None] = mapped_column(DateTime(), nullable=True)
+    render_began_at: Mapped[dt.datetime | None] = mapped_column(DateTime(), nullable=True)
+    failed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(), nullable=True)
+    error: Mapped[str | None] = mapped_column(String(300), nullable=True)
+
+    def __repr__(self) -> str:
+        return "<SupervisionRecord>"
+
+
+__all__ = [
+    "AUDIT_ACTORS",
+    "OUTBOX_KINDS",
+    "REQUEST_STATUSES",
+    "AuditEvent",
+    "OutboxMessage",
+    "StoredRequest",
+    "SupervisionRecord",
+    "utcnow",
+]

@@ -4,7 +4,8 @@ Nothing slow or fallible happens inside a web request: submitting (or importing)
 request and its outbox message in one transaction and returns. ``flask outbox worker`` then,
 in its own process:
 
-1. renders the PDF of every request that has none yet and stores it on the request;
+1. renders the PDF of every request that has none yet and stores it on the request, then every
+   supervision record asked for on the site (``app.requests.record``), stored with it;
 2. queues the reminders due (sessions tomorrow, UK time: ``app.space_sessions.service.queue_reminders``,
    at most one per practitioner per session, whichever worker gets there first);
 3. sends every unsent email: the facilitators' once its request has its PDF (attached), or
@@ -57,10 +58,10 @@ from . import audit, mail, pdf_renderer
 from .config import StartupError
 from .extensions import checkpoint_write_ahead_log, db, empty_write_ahead_log
 from .inbox.service import remove_departed_accounts
-from .models import OutboxMessage, StoredRequest, utcnow
+from .models import OutboxMessage, StoredRequest, SupervisionRecord, utcnow
 from .pack import current_pack
 from .pdf import PdfRenderTimeout
-from .requests import service
+from .requests import record, service
 from .schema import refuse_a_database_out_of_step
 from .sessions import purge_expired_sessions
 from .space_sessions.service import SENT_ACTIONS, queue_reminders
@@ -261,6 +262,35 @@ def make_pdf(request: StoredRequest) -> bool:
     return True
 
 
+def make_record(job: SupervisionRecord) -> bool:
+    """Render and store a supervision record's PDF (``app.requests.record``); on failure record
+    why (the error's type only: never the record's words) and the person's page says so. Commits
+    either way. True if it was made.
+
+    As for a request's PDF, the try is committed before rendering; a record found with a try
+    begun and never ended (the worker went down in it) is not tried again: it is marked as
+    failed, and the person can ask again."""
+    if job.render_began_at is not None:
+        job.failed_at, job.error, job.html = utcnow(), WORKER_STOPPED, None
+        db.session.commit()
+        current_app.logger.warning("Supervision record not made: %s", WORKER_STOPPED)
+        return False
+    job.render_began_at = utcnow()
+    db.session.commit()
+    try:
+        with db.session.no_autoflush:
+            pdf = record.render_record(job)
+    except Exception as error:  # noqa: BLE001 — any renderer fault: the person is told and can ask again
+        problem = pdf_problem(error)
+        job.failed_at, job.error, job.html = utcnow(), problem, None
+        db.session.commit()
+        current_app.logger.warning("Supervision record not made: %s", problem)
+        return False
+    job.pdf, job.made_at, job.html = pdf, utcnow(), None
+    db.session.commit()
+    return True
+
+
 SENT = "sent"
 FAILED = "failed"  # to be tried again; the mail server may be down, so the pass sends no more
 REFUSED = "refused"  # to be tried again; the server answered and refused only this email
@@ -393,6 +423,17 @@ def run_pass(
         else:
             result.pdfs_failed += 1
     db.session.rollback()  # end the claiming transaction even when nothing was found
+    tried_records: set[str] = set()
+    while stop is None or not stop.is_set():
+        record_job = record.claim_record_job(now or utcnow(), tried_records, render_may_last())
+        if record_job is None:
+            break
+        tried_records.add(record_job.key)
+        if make_record(record_job):
+            result.pdfs_made += 1
+        else:
+            result.pdfs_failed += 1
+    db.session.rollback()
     tried_messages: set[int] = set()
     while stop is None or not stop.is_set():
         message = claim_message(now or utcnow(), tried_messages, ignore_schedule)
@@ -419,7 +460,8 @@ def run_pass(
 
 
 # How often the worker deletes what is past its time (``purge_due``): journey sessions past their
-# idle expiry (answers and request drafts, which may hold a child's details), and requests past
+# idle expiry (answers and request drafts, which may hold a child's details) and supervision
+# records past theirs (``app.requests.record``), and requests past
 # the retention period with audit log entries past theirs (and the names and emails of accounts
 # deactivated for as long). Without it they would wait for the visitor to come back, for the
 # chance sweep on a new session, or for a cron job nobody set up.
@@ -451,6 +493,13 @@ def purge_due(done: Purges, now: dt.datetime | None = None) -> tuple[int, int]:
         except SQLAlchemyError as error:
             current_app.logger.warning(
                 "Expired sessions not deleted (%s); trying again in a minute", type(error).__name__
+            )
+        try:
+            record.purge_expired_records(now)
+        except SQLAlchemyError as error:
+            db.session.rollback()
+            current_app.logger.warning(
+                "Expired supervision records not deleted (%s); trying again in a minute", type(error).__name__
             )
     if done.requests is None or now - done.requests >= PURGE_REQUESTS_EVERY:
         done.requests = now

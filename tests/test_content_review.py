@@ -37,6 +37,7 @@ from support.submission import (
     post_page,
     run_outbox,
     submitted_request,
+    supervision_record,
 )
 from support.walk import Walker
 from test_outcome_contacts import one_path_per_outcome_and_mode
@@ -153,7 +154,7 @@ def test_the_bridge_card_keeps_the_childrens_portal_where_it_has_a_note(cards: C
 
 
 def record_text(client: FlaskClient) -> str:
-    response = client.get("/request/supervision-record.pdf")
+    response = supervision_record(client)
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     return words(pdf_text(response.get_data()))
 

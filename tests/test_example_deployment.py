@@ -32,7 +32,14 @@ from app.rules import DEFAULT_CONTACTS, DEFAULT_PACK, check_rules, enumerate_pat
 from support.database import database_settings, dispose
 from support.mail import FACILITATORS, SmtpServer
 from support.pdf import pdf_attachment_json, pdf_reader, pdf_text
-from support.submission import ELIGIBLE_PATH, SUPERVISION_PATH, VALID_DETAILS, run_outbox, submitted_request
+from support.submission import (
+    ELIGIBLE_PATH,
+    SUPERVISION_PATH,
+    VALID_DETAILS,
+    run_outbox,
+    submitted_request,
+    supervision_record,
+)
 from support.walk import Walker, outcome_of, title_of
 from test_inbox import signed_in
 from test_sessions import arrange, invite
@@ -223,7 +230,7 @@ def test_the_supervision_record_is_the_example_partnerships(client: FlaskClient)
     walker = Walker(client)
     to_u2 = [("mode", "supervision"), ("immediate_danger", "not_sure")]
     assert outcome_of(walker.walk(to_u2)) == "U2"
-    response = client.get("/request/supervision-record.pdf")
+    response = supervision_record(client)
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     text = assert_pdf_is_the_example_partnerships("supervision record", response.data)
     assert "01632 960 100" in text  # the example's front door, as on the outcome page

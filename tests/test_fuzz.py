@@ -257,7 +257,9 @@ def test_other_public_forms_and_addresses_never_fail(fuzz_app: Flask) -> None:
         "/request",
         "/request/check-answers",
         "/request/submitted/request.pdf",
+        "/request/supervision-record",
         "/request/supervision-record.pdf",
+        "/request/supervision-record/status",
         "/healthz",
         "/static/favicon.svg",
     ]

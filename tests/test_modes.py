@@ -22,7 +22,14 @@ from werkzeug.test import TestResponse
 from app.rules import JourneyPath, enumerate_paths, load_contacts, load_pack
 from support.mail import SmtpServer
 from support.pdf import pdf_text
-from support.submission import ELIGIBLE_PATH, PAGE_FIELDS, VALID_DETAILS, run_outbox, submitted_request
+from support.submission import (
+    ELIGIBLE_PATH,
+    PAGE_FIELDS,
+    VALID_DETAILS,
+    run_outbox,
+    submitted_request,
+    supervision_record,
+)
 from support.walk import Walker, outcome_of, question_of
 
 PACK = load_pack(contacts=load_contacts())
@@ -237,7 +244,7 @@ def test_the_acknowledgement_of_a_request_made_in_supervision_speaks_to_the_prac
 def test_the_request_pdf_and_supervision_record_made_in_supervision_say_so(client: FlaskClient, app: Flask) -> None:
     walker = Walker(client)
     walker.walk(eligible_path("supervision"))
-    record = pdf_text(client.get("/request/supervision-record.pdf").get_data())
+    record = pdf_text(supervision_record(client).get_data())
     assert "The practitioner can ask for a Space to Think session" in record
     assert "Fill in the request with the practitioner" in record and "Continue to the request" not in record
     assert SUPERVISION_FLAG in record and NOT_DISCUSSED_FLAG in record

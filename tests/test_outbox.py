@@ -607,6 +607,66 @@ def test_a_claimed_message_is_skipped_by_another_worker(mail_app: Flask) -> None
         db.session.rollback()
 
 
+def waiting_record(key: str, began: dt.datetime | None = None) -> None:
+    """A supervision record asked for (its HTML stored), for the worker to make. Uncommitted."""
+    from app.models import SupervisionRecord
+
+    now = utcnow()
+    db.session.add(
+        SupervisionRecord(
+            key=key,
+            created_at=now,
+            expires_at=now + dt.timedelta(minutes=30),
+            html="<!DOCTYPE html><html lang='en-GB'><head><title>Record</title></head><body>Record</body></html>",
+            render_began_at=began,
+        )
+    )
+
+
+@postgres_only
+def test_a_claimed_supervision_record_is_skipped_by_another_worker(mail_app: Flask) -> None:
+    """Supervision records are claimed as the other work is (SKIP LOCKED): two workers never
+    make the same one."""
+    from app.requests.record import claim_record_job
+
+    with mail_app.app_context():
+        waiting_record("first")
+        waiting_record("second")
+        db.session.commit()
+    may_last = dt.timedelta(seconds=75)
+    with mail_app.app_context():  # worker A holds its claim (its transaction is open)
+        now = utcnow()
+        first = claim_record_job(now, set(), may_last)
+        with mail_app.app_context():  # worker B: its own session and connection
+            second = claim_record_job(now, set(), may_last)
+            assert first is not None and second is not None and second.key != first.key
+            with mail_app.app_context():  # worker C finds nothing left to claim
+                assert claim_record_job(now, set(), may_last) is None
+            db.session.rollback()
+        db.session.rollback()
+
+
+def test_a_supervision_record_whose_worker_stopped_while_making_it_is_not_tried_again(
+    app: Flask, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A try begun and never ended (the worker killed mid-render): marked as not made, so the
+    person's page says to try again, rather than rendered again and again until it expires."""
+    from app.models import SupervisionRecord
+
+    with app.app_context():
+        waiting_record("stopped", began=utcnow() - dt.timedelta(hours=1))
+        waiting_record("fresh")
+        db.session.commit()
+        result = run_pass()
+        assert (result.pdfs_made, result.pdfs_failed) == (1, 1)
+        stopped = db.session.get(SupervisionRecord, "stopped")
+        fresh = db.session.get(SupervisionRecord, "fresh")
+        assert stopped is not None and stopped.failed_at is not None and stopped.error == WORKER_STOPPED
+        assert stopped.html is None and stopped.pdf is None
+        assert fresh is not None and fresh.made_at is not None and fresh.pdf and fresh.html is None
+    assert "Supervision record not made: " + WORKER_STOPPED in caplog.text
+
+
 class SlowMailbox(Mailbox):
     """A mail server that takes a moment over each message (so two workers overlap)."""
 

@@ -22,7 +22,15 @@ from app.pdf_weasyprint import RefusingFetcher
 from app.requests.document import document_json, request_document
 from support.pdf import fake_render_pdf, pdf_attachment_json, pdf_reader, pdf_text
 from support.servers import project_python
-from support.submission import SUPERVISION_PATH, VALID_DETAILS, make_request, run_outbox, submitted_request, to_outcome
+from support.submission import (
+    SUPERVISION_PATH,
+    VALID_DETAILS,
+    make_request,
+    run_outbox,
+    submitted_request,
+    supervision_record,
+    to_outcome,
+)
 
 # Everything here renders with WeasyPrint; the rest of the suite uses support.pdf.fake_render_pdf.
 pytestmark = pytest.mark.real_pdf
@@ -263,7 +271,7 @@ def test_long_and_odd_unicode_text_in_the_pdf(app) -> None:
 
 def test_supervision_record_has_no_case_details(client) -> None:
     walker = to_outcome(client, SUPERVISION_PATH)
-    pdf = client.get("/request/supervision-record.pdf").get_data()
+    pdf = supervision_record(client).get_data()
     text = pdf_text(pdf)
     assert "supervision record" in text.lower()
     assert "The practitioner can ask for a Space to Think session" in text  # the outcome, in supervision wording
@@ -278,7 +286,7 @@ def test_supervision_record_has_no_case_details(client) -> None:
     from support.submission import fill_details
 
     fill_details(walker)
-    text = pdf_text(client.get("/request/supervision-record.pdf").get_data())
+    text = pdf_text(supervision_record(client).get_data())
     for value in ("Alex Practitioner", "alex.practitioner@nhs.example", VALID_DETAILS["reflection"][:30]):
         assert value not in text
 

@@ -31,7 +31,7 @@ from app.rules import JourneyPath, RulePack, enumerate_paths
 from support.database import dispose
 from support.longest import longest_details, longest_path
 from support.pdf import pdf_attachment_json, pdf_reader
-from support.submission import run_outbox, submitted_request
+from support.submission import run_outbox, submitted_request, supervision_record
 from support.walk import Walker
 
 pytestmark = pytest.mark.real_pdf
@@ -107,7 +107,7 @@ def longest(module_app: Flask) -> dict[str, Any]:
     run_outbox(module_app)
     pdf = client.get("/request/submitted/request.pdf").get_data()
     assert pdf.startswith(b"%PDF-")
-    record = client.get("/request/supervision-record.pdf").get_data() if path.mode == "supervision" else b""
+    record = supervision_record(client).get_data() if path.mode == "supervision" else b""
     with module_app.app_context():
         stored = db.session.scalar(select(StoredRequest))
         assert stored is not None
@@ -118,7 +118,7 @@ def longest(module_app: Flask) -> dict[str, Any]:
 def _record_for(module_app: Flask, path: JourneyPath) -> bytes:
     client = module_app.test_client()
     assert Walker(client).walk(path.answers).status_code == 200
-    response = client.get("/request/supervision-record.pdf")
+    response = supervision_record(client)
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     return response.get_data()
 

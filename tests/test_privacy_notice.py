@@ -112,3 +112,13 @@ def test_the_notice_says_counts_are_kept_by_internet_address_and_for_how_long(
 def test_without_rate_limits_the_notice_says_nothing_of_counts_by_address(app: Flask) -> None:
     app.config["RATELIMIT_ENABLED"] = False
     assert "from each internet address" not in notice(app)
+
+
+def test_the_notice_says_a_supervision_record_is_kept_and_for_how_long(app: Flask) -> None:
+    """The supervision record is made by the outbox worker, so it is stored until downloaded:
+    the notice says so, what it holds and when it goes (the journey session's idle limit)."""
+    app.config["SESSION_IDLE_MINUTES"] = 45
+    said = notice(app)
+    assert "if you ask for a supervision record, our server makes it into a PDF (portable document format) file" in said
+    assert "It holds no case details" in said
+    assert "It is deleted about a minute after 45 minutes from when you asked for it" in said

@@ -24,6 +24,7 @@ from support.submission import (
     run_outbox,
     submit,
     submitted_request,
+    supervision_record,
     to_outcome,
     with_answers,
 )
@@ -832,37 +833,118 @@ def test_long_and_odd_unicode_text_is_kept_exactly(client, app) -> None:
 
 
 def test_supervision_record_in_supervision_mode(client, app) -> None:
+    """The record is made by the outbox worker, not inside the request: the link asks for it and
+    its page says it is being made, with "Check again" (this page: no JavaScript needed); once
+    the worker has made it, the same page offers the download."""
     walker = to_outcome(client, SUPERVISION_PATH)
+    asked = client.get("/request/supervision-record")
+    page = asked.get_data(as_text=True)
+    assert asked.status_code == 200 and "Your supervision record is being made" in page
+    assert 'href="/request/supervision-record">Check again for the supervision record</a>' in page
+    assert 'data-status-url="/request/supervision-record/status"' in page and 'role="status"' in page
+    # Not made yet: the download leads back to the page, and the status says so.
+    assert client.get("/request/supervision-record/status").get_json() == {"ready": False, "failed": False}
+    early = client.get("/request/supervision-record.pdf")
+    assert early.status_code == 303 and early.location.endswith("/request/supervision-record")
+    run_outbox(app)
+    assert client.get("/request/supervision-record/status").get_json() == {"ready": True, "failed": False}
+    again = client.get("/request/supervision-record").get_data(as_text=True)
+    assert "Your supervision record is ready" in again
+    assert 'href="/request/supervision-record.pdf" download>Download the supervision record (PDF)</a>' in again
     response = client.get("/request/supervision-record.pdf")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert response.headers["Cache-Control"] == "no-store"
     # Still there after the request is submitted (the journey is cleared by then).
     submitted_request(walker, SUPERVISION_PATH)
     page = walker.get("/request/submitted").get_data(as_text=True)
-    assert 'href="/request/supervision-record.pdf"' in page
-    assert client.get("/request/supervision-record.pdf").status_code == 200
+    assert 'href="/request/supervision-record">Download the supervision record (PDF)</a>' in page
+    assert supervision_record(client, app).mimetype == "application/pdf"
 
 
-def test_a_supervision_record_the_renderer_cannot_make_says_to_try_again(client, monkeypatch) -> None:
+def test_the_same_answers_reuse_the_record_and_other_answers_make_a_new_one(client, app) -> None:
+    from app.models import SupervisionRecord
+
+    walker = to_outcome(client, SUPERVISION_PATH)
+    first = supervision_record(client, app).get_data()
+    assert "is ready" in client.get("/request/supervision-record").get_data(as_text=True)  # not asked again
+    assert client.get("/request/supervision-record.pdf").get_data() == first
+    with app.app_context():
+        [kept] = db.session.scalars(select(SupervisionRecord)).all()
+        assert kept.html is None and kept.pdf == first  # the HTML goes once the PDF is made
+    # Another answer (the same outcome): a new record, and the old one is deleted.
+    walker.walk([("mode", "supervision"), ("immediate_danger", "not_sure")])
+    assert "being made" in client.get("/request/supervision-record").get_data(as_text=True)
+    with app.app_context():
+        [newer] = db.session.scalars(select(SupervisionRecord)).all()
+        assert newer.key != kept.key and newer.made_at is None
+
+
+def test_another_browser_cannot_get_the_record(client, app) -> None:
+    """The record is tied to the journey session that asked for it: its key is in that session's
+    server-side data, never in an address, so another browser at the same outcome gets its own."""
+    from app.models import SupervisionRecord
+
+    to_outcome(client, SUPERVISION_PATH)
+    mine = supervision_record(client, app)
+    assert mine.mimetype == "application/pdf"
+    with app.app_context():
+        [record] = db.session.scalars(select(SupervisionRecord)).all()
+        key = record.key
+    assert key not in mine.headers.get("Content-Disposition", "")
+    other = app.test_client()
+    assert other.get("/request/supervision-record/status").status_code == 404
+    assert other.get("/request/supervision-record.pdf").status_code == 302  # to the start: no journey
+    to_outcome(other, SUPERVISION_PATH)
+    assert other.get("/request/supervision-record/status").status_code == 404
+    response = other.get("/request/supervision-record.pdf")
+    assert response.status_code == 303 and response.location.endswith("/request/supervision-record")
+    with app.app_context():
+        assert [row.key for row in db.session.scalars(select(SupervisionRecord))] == [key]
+
+
+def test_a_supervision_record_the_renderer_cannot_make_says_to_try_again(client, app, monkeypatch, caplog) -> None:
     """Found (dependency review): with the PDF renderer failing (WeasyPrint raising; Pango missing,
     say), the supervision record's own page ("could not be made just now, try again") failed in
     turn, on a variable its template tests and the view did not give (``what``, for the questions'
     PDF): the general "problem with the service" page (500) instead, which says nothing of the record
-    or of going back. Now it says what happened and what to do, and leads back to the outcome."""
-    from app.requests import service
+    or of going back. Now it says what happened and what to do, and leads back to the outcome.
+    The worker makes it now: it records the fault (the error's type, never the record's words)."""
+    from app.requests import record
 
     def broken(*args: object, **kwargs: object) -> bytes:
-        raise OSError("cannot load library 'libpango-1.0-0'")
+        raise OSError("cannot load library 'libpango-1.0-0' for Child protection plan")
 
     walker = to_outcome(client, SUPERVISION_PATH)
-    monkeypatch.setattr(service, "render_pdf", broken)
-    response = client.get("/request/supervision-record.pdf")
+    assert client.get("/request/supervision-record").status_code == 200
+    monkeypatch.setattr(record, "render_pdf", broken)
+    with caplog.at_level("WARNING"):
+        run_outbox(app)
+    assert "Supervision record not made: the PDF renderer failed (OSError)" in caplog.text
+    assert "libpango" not in caplog.text and "Child protection" not in caplog.text
+    assert client.get("/request/supervision-record/status").get_json() == {"ready": False, "failed": True}
+    response = client.get("/request/supervision-record")
     page = html.unescape(response.get_data(as_text=True))
     assert response.status_code == 503
     assert "The supervision record could not be made just now" in page
     assert "Try again in a few minutes. The answers are kept." in page and 'href="/result"' in page
     monkeypatch.undo()
     assert walker.get("/result").status_code == 200  # the answers are kept
-    assert client.get("/request/supervision-record.pdf").status_code == 200
+    assert supervision_record(client, app).mimetype == "application/pdf"  # asked again: made
+
+
+def test_a_supervision_record_that_takes_too_long_says_to_try_again(client, app, monkeypatch) -> None:
+    from app.pdf import PdfRenderTimeout
+    from app.requests import record
+
+    def hangs(*args: object, **kwargs: object) -> bytes:
+        raise PdfRenderTimeout(60)
+
+    to_outcome(client, SUPERVISION_PATH)
+    client.get("/request/supervision-record")
+    monkeypatch.setattr(record, "render_pdf", hangs)
+    run_outbox(app)
+    response = client.get("/request/supervision-record.pdf")
+    assert response.status_code == 503 and "could not be made just now" in response.get_data(as_text=True)
 
 
 def test_a_supervision_record_made_from_the_stored_request_is_audited(client, app) -> None:
@@ -870,9 +952,9 @@ def test_a_supervision_record_made_from_the_stored_request_is_audited(client, ap
     request's answers, and that reading of it left no trace in its audit trail, unlike its page
     and its PDF. Made from the journey's own answers (before sending), there is no request yet."""
     walker = to_outcome(client, SUPERVISION_PATH)
-    assert client.get("/request/supervision-record.pdf").status_code == 200
+    assert supervision_record(client, app).status_code == 200
     submitted_request(walker, SUPERVISION_PATH)
-    assert client.get("/request/supervision-record.pdf").status_code == 200
+    assert supervision_record(client, app).status_code == 200
     with app.app_context():
         [stored] = stored_requests(app)
         events = db.session.execute(select(AuditEvent.action, AuditEvent.reference, AuditEvent.actor)).all()
@@ -888,7 +970,8 @@ def test_supervision_records_made_again_are_one_line_of_the_requests_trail(clien
 
     walker = to_outcome(client, SUPERVISION_PATH)
     submitted_request(walker, SUPERVISION_PATH)
-    for _ in range(3):
+    assert supervision_record(client, app).status_code == 200
+    for _ in range(2):
         assert client.get("/request/supervision-record.pdf").status_code == 200
     with app.app_context():
         [stored] = stored_requests(app)
@@ -896,9 +979,44 @@ def test_supervision_records_made_again_are_one_line_of_the_requests_trail(clien
         assert [(entry.who, entry.times) for entry in made] == [("The requester", 3)]
 
 
+def test_a_supervision_record_goes_with_start_again_and_at_its_time(client, app) -> None:
+    """Kept no longer than the journey session's idle limit (the worker's purge), and deleted
+    when the person starts again or removes their copy."""
+    import datetime as dt
+
+    from app.models import SupervisionRecord
+    from app.outbox import Purges, purge_due
+
+    def records() -> int:
+        with app.app_context():
+            return len(db.session.scalars(select(SupervisionRecord)).all())
+
+    walker = to_outcome(client, SUPERVISION_PATH)
+    supervision_record(client, app)
+    assert records() == 1
+    with app.app_context():
+        [row] = db.session.scalars(select(SupervisionRecord)).all()
+        idle = dt.timedelta(minutes=app.config["SESSION_IDLE_MINUTES"])
+        expires_at = row.expires_at
+        assert expires_at - row.created_at == idle
+        purge_due(Purges(), now=expires_at - dt.timedelta(seconds=1))
+    assert records() == 1
+    with app.app_context():
+        purge_due(Purges(), now=expires_at)
+    assert records() == 0
+    # Asked for again, then Start again (the "remove this page" button posts there too): deleted.
+    supervision_record(client, app)
+    assert records() == 1
+    page = walker.get("/result").get_data(as_text=True)
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)
+    assert token is not None
+    assert client.post("/start-again", data={"csrf_token": token.group(1)}).status_code in (302, 303)
+    assert records() == 0
+
+
 def test_supervision_record_not_offered_in_practitioner_mode(client) -> None:
     to_outcome(client)
-    response = client.get("/request/supervision-record.pdf")
+    response = client.get("/request/supervision-record")
     assert response.status_code == 302 and response.location.endswith("/result")
     # Without the "answer the questions in order" notice, which is about something else.
     result = client.get(response.location)
@@ -909,7 +1027,7 @@ def test_supervision_record_not_offered_in_practitioner_mode(client) -> None:
 
 def test_supervision_record_part_way_through_a_supervision_journey(client) -> None:
     Walker(client).walk([("mode", "supervision")])
-    response = client.get("/request/supervision-record.pdf")
+    response = client.get("/request/supervision-record")
     assert response.status_code == 302 and "/result" not in response.location
     assert "Answer the questions in order" in text_of(client.get(response.location))
 
@@ -940,10 +1058,10 @@ def test_a_details_form_sent_after_the_session_expired_says_minute_or_minutes(cl
     assert response.status_code == 400 and wording in text_of(response)
 
 
-def test_supervision_record_at_another_outcome(client) -> None:
+def test_supervision_record_at_another_outcome(client, app) -> None:
     walker = Walker(client)
     walker.walk([("mode", "supervision"), ("immediate_danger", "not_sure")])  # U2
-    response = client.get("/request/supervision-record.pdf")
+    response = supervision_record(client, app)
     assert response.status_code == 200 and response.mimetype == "application/pdf"
 
 

@@ -19,7 +19,7 @@ from app.sessions import JourneySessionRow
 from support import csrf_token
 from support.hardening import signed_in
 from support.sessions import idle_nearly_to_the_limit
-from support.submission import SUPERVISION_PATH, to_outcome
+from support.submission import SUPERVISION_PATH, supervision_record, to_outcome
 
 CLEARED = "Your answers were cleared"
 
@@ -163,9 +163,9 @@ def test_the_supervision_record_link_after_the_idle_time_says_the_answers_were_c
     time led, without a word, to the first question ("Who is using this today?"); every other
     page of the journey says the answers were cleared."""
     to_outcome(client, SUPERVISION_PATH)
-    assert client.get("/request/supervision-record.pdf").mimetype == "application/pdf"
+    assert supervision_record(client, app).mimetype == "application/pdf"
     expire_every_session(app)
-    response = client.get("/request/supervision-record.pdf")
+    response = client.get("/request/supervision-record")
     assert response.status_code in (302, 303) and response.location == "/session-expired"
     page = client.get(response.location)
     assert page.status_code == 200 and CLEARED in text_of(page)

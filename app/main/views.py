@@ -22,6 +22,7 @@ from ..outbox import untried_for_too_long
 from ..pack import current_pack, current_partnership
 from ..pdf import LOGO_URL, logo_images, render_pdf, render_problem
 from ..rate_limits import rate_limit_store_answers
+from ..requests.record import forget_record
 from ..schema import schema_is_current, takes_writes
 from ..sessions import CLEARED_KEY, expired_session, refresh_step, reset_session
 from ..sessions import session_expired as session_had_expired
@@ -68,6 +69,7 @@ def exit() -> Response:  # named like the builtin on purpose: the endpoint is ma
     navigation came from (``Sec-Fetch-Site``; else the ``Referer``, when it names another site);
     with neither, as from a typed address, everything is forgotten."""
     if not _from_another_site():
+        forget_record()  # the supervision record made in this browser, if any
         reset_session()
     return redirect(current_app.config["EXIT_URL"], code=303)
 
@@ -114,6 +116,7 @@ def session_expired() -> Response | str:
         if session and _csrf_token_is_valid() and _idle_nearly_long_enough():
             signed_out = session.get(FACILITATOR_KEY) is not None
             copy_cleared = kept_for_a_while() == "copy"
+            forget_record()
             reset_session()
         elif not session:
             signed_out = session_had_expired()  # the server's idle limit came first

@@ -357,7 +357,13 @@ def request_pdf_html(document: dict[str, Any], submitted: str, pack_name: str) -
 
 
 def supervision_record_pdf(state: JourneyState, now: dt.datetime) -> bytes:
-    """The supervision record: what was considered and why, the outcome, its contacts (as on the
+    """The supervision record's PDF (``supervision_record_html``), rendered here and now: for
+    commands and tests; the site has the outbox worker make it (``app.requests.record``)."""
+    return render_pdf(supervision_record_html(state, now), images=logo_images(current_partnership().logo))
+
+
+def supervision_record_html(state: JourneyState, now: dt.datetime) -> str:
+    """The HTML of the supervision record: what was considered and why, the outcome, its contacts (as on the
     outcome page, each with its note for when it applies) and its guidance, what the answers
     raised (the flags and the advice, as the outcome page says them), and boxes to fill in by
     hand (what was agreed, by whom, when to review it). No case details and no free text: only
@@ -374,7 +380,7 @@ def supervision_record_pdf(state: JourneyState, now: dt.datetime) -> bytes:
         if outcome
         else []
     )
-    html = render_template(
+    return render_template(
         "pdf/supervision_record.html",
         state=state,
         pack=state.pack,
@@ -389,7 +395,6 @@ def supervision_record_pdf(state: JourneyState, now: dt.datetime) -> bytes:
         made_date=uk_date(now),
         logo_url=LOGO_URL,
     )
-    return render_pdf(html, images=logo_images(current_partnership().logo))
 
 
 def submit_request(

@@ -10,7 +10,9 @@ Routes (blueprint ``requests``, prefix ``/request``):
   GET       /request/submitted                submitted
   GET       /request/submitted/pdf-status     pdf_status (is the PDF made yet: for the page's script)
   GET       /request/submitted/request.pdf    download_pdf
-  GET       /request/supervision-record.pdf   supervision_record
+  GET       /request/supervision-record        supervision_record (asks for it; "being made", or the download)
+  GET       /request/supervision-record/status supervision_record_status (is it made yet: for the page's script)
+  GET       /request/supervision-record.pdf    supervision_record_download
 
 Session keys (besides the wizard's ``answers`` and ``journey_token``):
   ``request_details``      what was typed or chosen on each page, until submitted
@@ -19,6 +21,8 @@ Session keys (besides the wizard's ``answers`` and ``journey_token``):
   ``request_confirmed``    fingerprint of the free text the person confirmed identifies no one
   ``submitted_reference``  the reference this session submitted (submitted page and PDF only, and
                            only until a new journey begins: ``just_submitted``)
+  ``supervision_record``   the key of the supervision record this browser asked for, and what it
+                           was made from (``app.requests.record``)
 
 A form whose security token (CSRF) is missing or out of date saves and sends nothing: the page
 is shown again (400) with what was posted and an error summary saying it was not saved
@@ -29,6 +33,7 @@ from __future__ import annotations
 
 import functools
 import logging
+from dataclasses import dataclass
 from typing import Any
 
 from flask import current_app, g, jsonify, make_response, redirect, render_template, request, session, url_for
@@ -60,7 +65,6 @@ from ..journey import (
 from ..mail import pdf_filename
 from ..models import utcnow
 from ..pack import current_contacts, current_pack
-from ..pdf import render_problem
 from ..rate_limits import WAITS, SiteWideLimitExceeded, limit_hit, limit_period, wait_words
 from ..rules import JourneyState, evaluate
 from ..sessions import not_the_persons_activity, session_expired
@@ -70,6 +74,7 @@ from .document import detail_rows, in_sentence, request_document, request_sectio
 from .fields import FIELDS_BY_NAME, PAGE_OF_FIELD, PAGES, PAGES_BY_SLUG, SECTIONS, Page, Words
 from .forms import FORMS, ConfirmForm, DetailsForm, SubmitForm, field_params
 from .guard import Finding
+from .record import ask_for_record, digest_of, forget_record, this_browsers_record
 from .service import (
     IncompleteRequest,
     find_by_reference,
@@ -77,7 +82,7 @@ from .service import (
     identifying_findings,
     journey_complete,
     submit_request,
-    supervision_record_pdf,
+    supervision_record_html,
 )
 
 # Endpoints that do not need a journey at the eligible outcome.
@@ -87,6 +92,8 @@ OPEN_ENDPOINTS = {
     "requests.pdf_status",
     "requests.download_pdf",
     "requests.supervision_record",
+    "requests.supervision_record_status",
+    "requests.supervision_record_download",
 }
 
 
@@ -691,17 +698,32 @@ def download_pdf() -> Response | tuple[str, int]:
 
 
 def supervision_record_limit() -> str:
-    """Supervision records made per visitor address (``SUPERVISION_RECORD_LIMIT``)."""
+    """Supervision records asked for per visitor address (``SUPERVISION_RECORD_LIMIT``)."""
     return str(current_app.config["SUPERVISION_RECORD_LIMIT"])
 
 
-@bp.get("/supervision-record.pdf")
-@limiter.limit(supervision_record_limit)
-def supervision_record() -> Response | tuple[str, int]:
-    """The supervision record PDF, for a journey in supervision mode at any outcome."""
+def a_record_was_asked_for(_response: Response) -> bool:
+    """Whether this request stored a new supervision record: only those count towards the limit
+    (looking again at one being made, or asking again with the same answers, does not)."""
+    return bool(g.get("supervision_record_asked"))
+
+
+@dataclass
+class RecordSource:
+    """What a supervision record is made from: the journey (or the sent request's) answers."""
+
+    state: JourneyState
+    from_stored: str | None  # the stored request's reference, once the journey is cleared
+    digest: str
+    back_url: str
+
+
+def record_source() -> RecordSource | Response:
+    """What this browser's supervision record is made from, or where to send it instead (a
+    journey not at an outcome in supervision, an expired session, no journey)."""
     state = current_state()
     reference = just_submitted()
-    from_stored = None  # the stored request the record is made from, once the journey is cleared
+    from_stored = None
     if state.outcome is None and reference:
         stored = find_by_reference(reference)
         if stored is not None:
@@ -717,15 +739,70 @@ def supervision_record() -> Response | tuple[str, int]:
         # Otherwise the record is not for this journey (it is for journeys done in supervision):
         # back to where the journey stands, without the "answer in order" notice, which would mislead.
         return redirect(journey_url(state))
-    # Made on demand: it holds no case details, only the rule pack's wording for these answers, so it
-    # is not stored; if the renderer fails the person is told and can try again (nothing is lost).
-    try:
-        pdf = supervision_record_pdf(state, utcnow())
-    except Exception as error:  # noqa: BLE001 — any renderer fault gives a page, never a 500
-        log.warning("The supervision record could not be made (%s)", render_problem(error))
-        back_url = url_for("requests.submitted") if reference else url_for("wizard.result")
-        return render_template("requests/record_unavailable.html", what="supervision_record", back_url=back_url), 503
-    if from_stored is not None:
+    answers = state.answers if from_stored is None else {}
+    digest = digest_of(state.mode, state.pack.version, answers, from_stored)
+    back_url = url_for("requests.submitted") if reference else url_for("wizard.result")
+    return RecordSource(state, from_stored, digest, back_url)
+
+
+def record_not_made(back_url: str) -> tuple[str, int]:
+    """The branded "could not be made, try again" page; the failed record is forgotten, so the
+    next ask makes a new one."""
+    forget_record()
+    return render_template("requests/record_unavailable.html", what="supervision_record", back_url=back_url), 503
+
+
+@bp.get("/supervision-record")
+@limiter.limit(supervision_record_limit, deduct_when=a_record_was_asked_for)
+def supervision_record() -> Response | str | tuple[str, int]:
+    """Ask for the supervision record (for a journey in supervision mode at any outcome): its
+    HTML is made here and stored for the outbox worker, which makes the PDF (nothing slow inside
+    a web request); this page says it is being made ("Check again" is this page), and once made
+    offers the download. The same answers reuse the record already asked for."""
+    source = record_source()
+    if isinstance(source, Response):
+        return source
+    record = this_browsers_record(source.digest)
+    if record is None:
+        # Cheap (a template): the PDF itself is the worker's. No case details and no free text:
+        # only the rule pack's wording for these answers.
+        record = ask_for_record(supervision_record_html(source.state, utcnow()), source.digest)
+        g.supervision_record_asked = True
+    if record.failed_at is not None:
+        return record_not_made(source.back_url)
+    response = make_response(
+        render_template("requests/supervision_record.html", made=record.made_at is not None, back_url=source.back_url)
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/supervision-record/status")
+def supervision_record_status() -> Response | tuple[str, int]:
+    """Whether this browser's supervision record is made yet (or could not be), for its page's
+    script: ``{"ready": true}``, ``{"failed": true}``. Not the person's activity. 404 without one."""
+    not_the_persons_activity()
+    record = this_browsers_record()
+    if record is None:
+        return "", 404
+    response = jsonify(ready=record.made_at is not None, failed=record.failed_at is not None)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/supervision-record.pdf")
+def supervision_record_download() -> Response | tuple[str, int]:
+    """The supervision record PDF this browser asked for, once the outbox worker has made it
+    (until then, or for answers changed since, its page: which asks for a new one)."""
+    source = record_source()
+    if isinstance(source, Response):
+        return source
+    record = this_browsers_record(source.digest)
+    if record is None or record.made_at is None or not record.pdf:
+        if record is not None and record.failed_at is not None:
+            return record_not_made(source.back_url)
+        return redirect(url_for("requests.supervision_record"), 303)
+    if source.from_stored is not None:
         # Made from a stored request's answers: audited, like its page and its PDF (privacy review).
-        record_event("supervision_record", from_stored, REQUESTER)
-    return pdf_download(pdf, "space-to-think-supervision-record.pdf")
+        record_event("supervision_record", source.from_stored, REQUESTER)
+    return pdf_download(record.pdf, "space-to-think-supervision-record.pdf")

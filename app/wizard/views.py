@@ -34,6 +34,7 @@ from ..journey import (
 )
 from ..models import StoredRequest
 from ..pack import current_contacts, current_pack
+from ..requests.record import forget_record
 from ..rules import InvalidAnswer, JourneyState, Question, QuestionNotReached, answer
 from ..sessions import CLEARED_KEY, reset_session, session_expired
 from ..stats.service import record_outcome, record_start
@@ -351,6 +352,7 @@ def start_again() -> Response:
     says what went (the answers, or a sent request's page and PDF): on a shared computer, the
     person can see it worked."""
     cleared = kept_for_a_while()
+    forget_record()  # the supervision record made in this browser, if any
     reset_session()
     if cleared is not None:
         session[CLEARED_KEY] = cleared

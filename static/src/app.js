@@ -435,6 +435,20 @@ function awaitPdf (waiting) {
     if (hadFocus) link.focus()
     if (announce) announce.textContent = waiting.dataset.readyAnnounce
   }
+  // The worker could not make it (the supervision record, whose page gives data-failed-url):
+  // say so, here and in the live region, with a link to ask again (the server's page says the same).
+  function failed () {
+    const link = document.createElement('a')
+    link.className = 'govuk-link'
+    link.href = waiting.dataset.failedUrl
+    link.textContent = waiting.dataset.failedLink
+    const hadFocus = waiting.contains(document.activeElement)
+    waiting.textContent = waiting.dataset.failedText + ' '
+    waiting.append(link)
+    waiting.removeAttribute('data-pdf')
+    if (hadFocus) link.focus()
+    if (announce) announce.textContent = waiting.dataset.failedText
+  }
   // Ask again in 3 seconds, or once 2 minutes have gone, say it is taking longer than usual.
   function later () {
     if (Date.now() - started < 120000) window.setTimeout(ask, 3000)
@@ -445,6 +459,7 @@ function awaitPdf (waiting) {
       .then(function (response) { return response.ok ? response.json() : null })
       .then(function (status) {
         if (status && status.ready) ready()
+        else if (status && status.failed && waiting.dataset.failedUrl) failed()
         else if (status) later()
       })
       .catch(later)

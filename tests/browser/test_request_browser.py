@@ -325,3 +325,43 @@ def test_change_what_i_wrote_puts_the_focus_in_the_text_to_change(any_page: Page
     expect(reflection).to_be_focused()
     expect(reflection).to_have_value(IDENTIFYING_REFLECTION)
     expect(page.locator("label[for=reflection]")).to_be_in_viewport()
+
+
+@pytest.mark.real_pdf
+@pytest.mark.parametrize("js", [True, False], ids=["js", "no-js"])
+def test_the_supervision_record_is_made_by_the_worker_then_downloaded(
+    browser_page: Callable, js: bool, live_server
+) -> None:  # type: ignore[no-untyped-def]
+    """The outcome's link asks for the record; its page says it is being made. With JavaScript
+    the page notices the outbox worker has made it, offers the download and says so in its live
+    region (a keyboard user on "Check again" is moved to the link); without, "Check again" does.
+    Both pages: zero axe violations."""
+    from support.submission import SUPERVISION_PATH, run_outbox
+
+    page = browser_page(js=js)
+    audit = AxeAudit()
+    forms = FormPoster(page.context)
+    page.goto(
+        forms.journey(
+            [(question, [value] if isinstance(value, str) else list(value)) for question, value in SUPERVISION_PATH]
+        )
+    )
+    page.get_by_role("link", name=re.compile("Download a supervision record")).click()
+    heading(page, "Your supervision record is being made")
+    check_page(page, audit, "the supervision record being made")
+    if js:
+        page.get_by_role("link", name="Check again for the supervision record").focus()
+    run_outbox(live_server.app)
+    download = page.get_by_role("link", name="Download the supervision record (PDF)")
+    if js:
+        expect(download).to_be_focused()
+        expect(page.locator("[data-pdf-announce]")).to_have_text("The supervision record is ready to download.")
+    else:
+        page.get_by_role("link", name="Check again for the supervision record").click()
+        heading(page, "Your supervision record is ready")
+    check_page(page, audit, "the supervision record made")
+    with page.expect_download() as download_info:
+        download.click()
+    with open(download_info.value.path(), "rb") as pdf:
+        assert pdf.read(5) == b"%PDF-"
+    audit.assert_clean()

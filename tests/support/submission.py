@@ -183,3 +183,13 @@ def run_outbox(app: Any = None) -> Any:
         return run_pass()
     with app.app_context():
         return run_pass()
+
+
+def supervision_record(client: Any, app: Any = None) -> Any:
+    """The supervision record as a person gets it: ask for it (its page says it is being made),
+    one pass of the outbox worker, then the download. Returns the download's response. ``app``:
+    the client's own unless given."""
+    asked = client.get("/request/supervision-record")
+    assert asked.status_code == 200, asked.status_code
+    run_outbox(app or client.application)
+    return client.get("/request/supervision-record.pdf")
