@@ -921,12 +921,17 @@ def test_a_supervision_record_the_renderer_cannot_make_says_to_try_again(client,
         run_outbox(app)
     assert "Supervision record not made: the PDF renderer failed (OSError)" in caplog.text
     assert "libpango" not in caplog.text and "Child protection" not in caplog.text
-    assert client.get("/request/supervision-record/status").get_json() == {"ready": False, "failed": True}
-    response = client.get("/request/supervision-record")
+    response = client.get("/request/supervision-record")  # "Check again", without JavaScript
     page = html.unescape(response.get_data(as_text=True))
     assert response.status_code == 503
     assert "The supervision record could not be made just now" in page
     assert "Try again in a few minutes. The answers are kept." in page and 'href="/result"' in page
+    # With JavaScript: the page's script hears it once (then shows "Try again"), and asking again
+    # makes a new one, as after the page above.
+    assert "being made" in client.get("/request/supervision-record").get_data(as_text=True)
+    run_outbox(app)
+    assert client.get("/request/supervision-record/status").get_json() == {"ready": False, "failed": True}
+    assert client.get("/request/supervision-record/status").status_code == 404
     monkeypatch.undo()
     assert walker.get("/result").status_code == 200  # the answers are kept
     assert supervision_record(client, app).mimetype == "application/pdf"  # asked again: made

@@ -248,3 +248,19 @@ def test_0015_adds_when_a_pdf_try_began_and_keeps_the_requests(app) -> None:
             sa.select(StoredRequest.pdf_render_began_at).where(StoredRequest.reference == reference)
         ).scalar_one()
     assert began is None
+
+
+def test_0016_adds_the_supervision_records_table_and_takes_it_away(app) -> None:
+    """The table is added empty, with the model's columns, and goes on the way down."""
+    from app.models import SupervisionRecord
+
+    with app.app_context():
+        db.session.remove()
+        downgrade(revision="0015")
+        assert "supervision_records" not in sa.inspect(db.engine).get_table_names()
+        upgrade()
+        inspector = sa.inspect(db.engine)
+        columns = {column["name"] for column in inspector.get_columns("supervision_records")}
+        assert columns == {column.name for column in SupervisionRecord.__table__.columns}
+        assert [index["column_names"] for index in inspector.get_indexes("supervision_records")] == [["expires_at"]]
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(SupervisionRecord)) == 0

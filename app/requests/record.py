@@ -89,6 +89,12 @@ def forget_record(commit: bool = True) -> None:
         log.warning("A supervision record was not deleted (%s); it goes at its time", type(error).__name__)
 
 
+def drop_record(record: SupervisionRecord) -> None:
+    """Delete ``record`` (one the person has been told could not be made). Commits."""
+    db.session.delete(record)
+    db.session.commit()
+
+
 def claim_record_job(now: dt.datetime, tried: set[str], may_last: dt.timedelta) -> SupervisionRecord | None:
     """Lock and return one record still to be made (or None): never one a worker began less than
     ``may_last`` ago, nor one past its time."""
@@ -122,6 +128,7 @@ __all__ = [
     "ask_for_record",
     "claim_record_job",
     "digest_of",
+    "drop_record",
     "forget_record",
     "purge_expired_records",
     "render_record",

@@ -74,7 +74,7 @@ from .document import detail_rows, in_sentence, request_document, request_sectio
 from .fields import FIELDS_BY_NAME, PAGE_OF_FIELD, PAGES, PAGES_BY_SLUG, SECTIONS, Page, Words
 from .forms import FORMS, ConfirmForm, DetailsForm, SubmitForm, field_params
 from .guard import Finding
-from .record import ask_for_record, digest_of, forget_record, this_browsers_record
+from .record import ask_for_record, digest_of, drop_record, forget_record, this_browsers_record
 from .service import (
     IncompleteRequest,
     find_by_reference,
@@ -780,13 +780,18 @@ def supervision_record() -> Response | str | tuple[str, int]:
 @bp.get("/supervision-record/status")
 def supervision_record_status() -> Response | tuple[str, int]:
     """Whether this browser's supervision record is made yet (or could not be), for its page's
-    script: ``{"ready": true}``, ``{"failed": true}``. Not the person's activity. 404 without one."""
+    script: ``{"ready": true}``, ``{"failed": true}`` (said once: the failed record is then
+    deleted). Not the person's activity. 404 without one."""
     not_the_persons_activity()
     record = this_browsers_record()
     if record is None:
         return "", 404
     response = jsonify(ready=record.made_at is not None, failed=record.failed_at is not None)
     response.headers["Cache-Control"] = "no-store"
+    if record.failed_at is not None:
+        # Said to the person now (the script shows it, with "Try again"): the failed record goes,
+        # so trying again asks for a new one. Only its row: the session is not written (not activity).
+        drop_record(record)
     return response
 
 

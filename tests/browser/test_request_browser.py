@@ -365,3 +365,31 @@ def test_the_supervision_record_is_made_by_the_worker_then_downloaded(
     with open(download_info.value.path(), "rb") as pdf:
         assert pdf.read(5) == b"%PDF-"
     audit.assert_clean()
+
+
+def test_a_supervision_record_the_worker_cannot_make_is_said_with_javascript(
+    page: Page, live_server, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]  # the conftest's fixtures, untyped
+    """With JavaScript, a record the outbox worker could not make is said on the page and in the
+    live region, with a link to ask again (a keyboard user on "Check again" is moved to it),
+    rather than "being made" for ever."""
+    from app.requests import record
+    from support.submission import SUPERVISION_PATH, run_outbox
+
+    def broken(*args: object, **kwargs: object) -> bytes:
+        raise OSError("renderer missing")
+
+    forms = FormPoster(page.context)
+    answers = [(question, [value] if isinstance(value, str) else list(value)) for question, value in SUPERVISION_PATH]
+    forms.journey(answers)
+    page.goto("/request/supervision-record")
+    heading(page, "Your supervision record is being made")
+    page.get_by_role("link", name="Check again for the supervision record").focus()
+    monkeypatch.setattr(record, "render_pdf", broken)
+    run_outbox(live_server.app)
+    again = page.get_by_role("link", name="Try again")
+    expect(again).to_be_focused()
+    expect(page.locator("[data-pdf-announce]")).to_have_text("The supervision record could not be made just now.")
+    monkeypatch.undo()
+    again.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your supervision record is being made")
