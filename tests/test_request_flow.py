@@ -1348,3 +1348,23 @@ def test_the_submitted_page_is_not_shown_once_a_new_journey_has_begun(client, ap
     # Nor the earlier request's PDF, nor its pages for the new journey.
     assert walker.get("/request/submitted/request.pdf").location.endswith("/questions/immediate_danger")
     assert walker.get("/request/check-answers").location.endswith("/questions/immediate_danger")
+
+
+def test_a_supervision_record_goes_with_exit_and_a_new_check(client, app) -> None:
+    """Exit this page, and beginning the check again, delete the record this browser asked for."""
+    from app.models import SupervisionRecord
+
+    def records() -> int:
+        with app.app_context():
+            return len(db.session.scalars(select(SupervisionRecord)).all())
+
+    to_outcome(client, SUPERVISION_PATH)
+    supervision_record(client, app)
+    assert records() == 1
+    assert client.get("/exit").status_code == 303
+    assert records() == 0
+    to_outcome(client, SUPERVISION_PATH)
+    supervision_record(client, app)
+    assert records() == 1
+    to_outcome(client, SUPERVISION_PATH)  # a new check from the start
+    assert records() == 0
