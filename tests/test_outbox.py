@@ -810,6 +810,31 @@ def test_the_worker_runs_until_sigterm_and_stops_cleanly(app: Flask, tmp_path: P
         assert db.session.scalars(select(StoredRequest.reference)).all() == [reference]
 
 
+@pytest.mark.real_pdf
+def test_the_worker_process_makes_the_supervision_record_a_browser_asked_for(app: Flask) -> None:
+    """Over HTTP, with the real ``flask outbox worker``: the record asked for is made by the
+    worker (never in the page), the page's status says so, and the download is the record."""
+    from support.pdf import pdf_reader, pdf_text
+    from support.submission import SUPERVISION_PATH
+
+    client = app.test_client()
+    to_outcome(client, SUPERVISION_PATH)
+    assert "being made" in client.get("/request/supervision-record").get_data(as_text=True)
+    with outbox_worker(app.config["SQLALCHEMY_DATABASE_URI"]) as run:
+        deadline = time.monotonic() + 60
+        status: dict[str, bool] = {}
+        while time.monotonic() < deadline and not status.get("ready") and run.process.poll() is None:
+            time.sleep(0.2)
+            status = client.get("/request/supervision-record/status").get_json()
+        assert status == {"ready": True, "failed": False}, "the worker did not make the record"
+    assert run.process.returncode == 0, run.err
+    assert "Outbox worker: Made 1 PDF (0 failed)" in run.out
+    response = client.get("/request/supervision-record.pdf")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert pdf_reader(response.get_data()).metadata.title.startswith("Space to Think supervision record")
+    assert "Is a child or young person in immediate danger" in pdf_text(response.get_data())
+
+
 def test_a_hung_mail_server_costs_one_timeout_a_pass_not_one_per_message(
     mail_app: Flask, hung_smtp: HungServer
 ) -> None:
