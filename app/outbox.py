@@ -43,10 +43,11 @@ import signal
 import smtplib
 import threading
 import traceback
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from types import FrameType
+from typing import Any
 
 import click
 from flask import current_app
@@ -403,6 +404,28 @@ def send_message(message: OutboxMessage, now: dt.datetime | None = None) -> str:
     return SENT
 
 
+def _make_each(
+    claim: Callable[[set[Any]], StoredRequest | SupervisionRecord | None],
+    make: Callable[[Any], bool],
+    result: PassResult,
+    stop: threading.Event | None,
+) -> None:
+    """Claim (``claim``, given the ones tried in this pass) and make (``make``) each PDF due, at
+    most once in this pass, counting each in ``result``; then end the claiming transaction, even
+    when nothing was found."""
+    tried: set[Any] = set()
+    while stop is None or not stop.is_set():
+        job = claim(tried)
+        if job is None:
+            break
+        tried.add(job.key if isinstance(job, SupervisionRecord) else job.id)
+        if make(job):
+            result.pdfs_made += 1
+        else:
+            result.pdfs_failed += 1
+    db.session.rollback()
+
+
 def run_pass(
     ignore_schedule: bool = False, stop: threading.Event | None = None, now: dt.datetime | None = None
 ) -> PassResult:
@@ -412,28 +435,11 @@ def run_pass(
     send``); ``now`` stands in for the clock when deciding what is due (tests)."""
     result = PassResult()
     result.reminders_queued = queue_reminders(now)
-    tried_requests: set[int] = set()
-    while stop is None or not stop.is_set():
-        request = claim_pdf_job(now or utcnow(), tried_requests, ignore_schedule)
-        if request is None:
-            break
-        tried_requests.add(request.id)
-        if make_pdf(request):
-            result.pdfs_made += 1
-        else:
-            result.pdfs_failed += 1
-    db.session.rollback()  # end the claiming transaction even when nothing was found
-    tried_records: set[str] = set()
-    while stop is None or not stop.is_set():
-        record_job = record.claim_record_job(now or utcnow(), tried_records, render_may_last())
-        if record_job is None:
-            break
-        tried_records.add(record_job.key)
-        if make_record(record_job):
-            result.pdfs_made += 1
-        else:
-            result.pdfs_failed += 1
-    db.session.rollback()
+    # The requests' PDFs, then the supervision records asked for.
+    _make_each(lambda tried: claim_pdf_job(now or utcnow(), tried, ignore_schedule), make_pdf, result, stop)
+    _make_each(
+        lambda tried: record.claim_record_job(now or utcnow(), tried, render_may_last()), make_record, result, stop
+    )
     tried_messages: set[int] = set()
     while stop is None or not stop.is_set():
         message = claim_message(now or utcnow(), tried_messages, ignore_schedule)

@@ -261,24 +261,35 @@ def _unexplained(sequence: _Sequence, glossary: dict[str, str]) -> Iterator[tupl
 _MARKUP = re.compile(r"<\s*/?\s*[A-Za-z][^<>]*>|&[A-Za-z]+;|&#\d+;|\*\*[^*]+\*\*|__[^_]+__|\[[^\]]+\]\([^)]*\)")
 
 
-def _markup(sequence: _Sequence) -> Iterator[tuple[str, str, int | None, str]]:
-    """(node, field, line, message) for each text with markup in it. Found (maintainer review):
-    "does <b>not</b> make decisions" passed `rules check`, and the page showed the tags as typed."""
+def _first_found(
+    sequence: _Sequence, patterns: tuple[tuple[str, re.Pattern[str]], ...]
+) -> Iterator[tuple[str, str, int | None, str, str]]:
+    """(node, field, line, kind, what was found) for each text in which one of ``patterns``
+    (kind, pattern: the first that matches) is found, in either mode's words; each field once."""
     reported: set[tuple[str, str]] = set()
     for node, field, wording, line in sequence:
         if wording is None or (node, field) in reported:
             continue
         texts = [wording] if isinstance(wording, str) else [wording.practitioner, wording.supervision]
-        found = next((match.group(0) for text in texts if (match := _MARKUP.search(text))), None)
-        if found is not None:
-            reported.add((node, field))
-            yield (
-                node,
-                field,
-                line,
-                f"has {found!r} in it, which the page shows just as it is written: write plain words, without HTML "
-                "or Markdown (a link belongs in a contact's links, emphasis is not used)",
-            )
+        for kind, pattern in patterns:
+            found = next((match.group(0) for text in texts if (match := pattern.search(text))), None)
+            if found is not None:
+                reported.add((node, field))
+                yield node, field, line, kind, found
+                break
+
+
+def _markup(sequence: _Sequence) -> Iterator[tuple[str, str, int | None, str]]:
+    """(node, field, line, message) for each text with markup in it. Found (maintainer review):
+    "does <b>not</b> make decisions" passed `rules check`, and the page showed the tags as typed."""
+    for node, field, line, _kind, found in _first_found(sequence, (("markup", _MARKUP),)):
+        yield (
+            node,
+            field,
+            line,
+            f"has {found!r} in it, which the page shows just as it is written: write plain words, without HTML "
+            "or Markdown (a link belongs in a contact's links, emphasis is not used)",
+        )
 
 
 # A phone number (0 and 9 or 10 more digits, spaced as people write them), an email address or a
@@ -296,28 +307,16 @@ def _contact_details(sequence: _Sequence) -> Iterator[tuple[str, str, int | None
     603 4500" in an outcome's action passed `rules check`; a change of the number in contacts.yaml
     (README: "nothing else in the pack changes") would leave the old one on the page, and the
     number was never checked, verified or made a link, as a contact's is."""
-    reported: set[tuple[str, str]] = set()
-    for node, field, wording, line in sequence:
-        if wording is None or (node, field) in reported:
-            continue
-        texts = [wording] if isinstance(wording, str) else [wording.practitioner, wording.supervision]
-        for kind, pattern in (
-            ("phone number", _PHONE_IN_WORDS),
-            ("email", _EMAIL_IN_WORDS),
-            ("web address", _WEB_IN_WORDS),
-        ):
-            found = next((match.group(0) for text in texts if (match := pattern.search(text))), None)
-            if found is not None:
-                reported.add((node, field))
-                yield (
-                    node,
-                    field,
-                    line,
-                    f"gives a {kind} ({found!r}) in the pack's own words: phone numbers, emails and web addresses "
-                    "belong in contacts.yaml, where they are checked, verified and changed in one place. Name the "
-                    "contact in the outcome's contacts (its card shows the detail) and refer to it in words",
-                )
-                break
+    patterns = (("phone number", _PHONE_IN_WORDS), ("email", _EMAIL_IN_WORDS), ("web address", _WEB_IN_WORDS))
+    for node, field, line, kind, found in _first_found(sequence, patterns):
+        yield (
+            node,
+            field,
+            line,
+            f"gives a {kind} ({found!r}) in the pack's own words: phone numbers, emails and web addresses "
+            "belong in contacts.yaml, where they are checked, verified and changed in one place. Name the "
+            "contact in the outcome's contacts (its card shows the detail) and refer to it in words",
+        )
 
 
 def _check_own_wording(pack: RulePack, add: Callable[[Problem], None]) -> None:
