@@ -9,7 +9,18 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, Date, DateTime, ForeignKey, Integer, LargeBinary, String, Text
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .extensions import Model
@@ -203,12 +214,41 @@ class SupervisionRecord(Model):
         return "<SupervisionRecord>"
 
 
+class QuestionsPdf(Model):
+    """The questions to prepare as a PDF, made by the outbox worker for the rules it has loaded
+    (``app.main.questions_pdf``): one row for each rule pack version, partnership file version and
+    mode the page offers. It holds the pack's own wording only (nothing anyone typed). A render
+    that fails is recorded (``error``: the error's type only) and tried again at
+    ``next_attempt_at``, waiting longer each time, as the outbox does. Rows for other versions
+    are deleted by the worker."""
+
+    __tablename__ = "questions_pdfs"
+    __table_args__ = (UniqueConstraint("pack_version", "partnership_version", "mode"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    pack_version: Mapped[str] = mapped_column(String(200))
+    partnership_version: Mapped[str] = mapped_column(String(200))
+    mode: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(), default=utcnow)
+    pdf: Mapped[bytes | None] = mapped_column(LargeBinary(), nullable=True)
+    made_at: Mapped[dt.datetime | None] = mapped_column(DateTime(), nullable=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    render_began_at: Mapped[dt.datetime | None] = mapped_column(DateTime(), nullable=True)
+    next_attempt_at: Mapped[dt.datetime | None] = mapped_column(DateTime(), nullable=True)
+    failed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(), nullable=True)
+    error: Mapped[str | None] = mapped_column(String(300), nullable=True)
+
+    def __repr__(self) -> str:
+        return f"<QuestionsPdf {self.mode}>"
+
+
 __all__ = [
     "AUDIT_ACTORS",
     "OUTBOX_KINDS",
     "REQUEST_STATUSES",
     "AuditEvent",
     "OutboxMessage",
+    "QuestionsPdf",
     "StoredRequest",
     "SupervisionRecord",
     "utcnow",

@@ -5,7 +5,9 @@ request and its outbox message in one transaction and returns. ``flask outbox wo
 in its own process:
 
 1. renders the PDF of every request that has none yet and stores it on the request, then every
-   supervision record asked for on the site (``app.requests.record``), stored with it;
+   supervision record asked for on the site (``app.requests.record``), stored with it, then the
+   questions to prepare for each mode, for the rules loaded, if not made yet
+   (``app.main.questions_pdf``: a failed one waits its turn like a request's PDF);
 2. queues the reminders due (sessions tomorrow, UK time: ``app.space_sessions.service.queue_reminders``,
    at most one per practitioner per session, whichever worker gets there first);
 3. sends every unsent email: the facilitators' once its request has its PDF (attached), or
@@ -59,7 +61,7 @@ from . import audit, mail, pdf_renderer
 from .config import StartupError
 from .extensions import checkpoint_write_ahead_log, db, empty_write_ahead_log
 from .inbox.service import remove_departed_accounts
-from .models import OutboxMessage, StoredRequest, SupervisionRecord, utcnow
+from .models import OutboxMessage, QuestionsPdf, StoredRequest, SupervisionRecord, utcnow
 from .pack import current_pack
 from .pdf import PdfRenderTimeout
 from .requests import record, service
@@ -113,11 +115,21 @@ class PassResult:
     send_failed: int = 0
     given_up: int = 0
     reminders_queued: int = 0
+    questions_made: int = 0  # the questions to prepare (counted apart from the requests' PDFs)
+    questions_failed: int = 0
 
     @property
     def did_work(self) -> bool:
         """Whether anything was attempted."""
-        return bool(self.pdfs_made or self.pdfs_failed or self.sent or self.send_failed or self.given_up)
+        return bool(
+            self.pdfs_made
+            or self.pdfs_failed
+            or self.sent
+            or self.send_failed
+            or self.given_up
+            or self.questions_made
+            or self.questions_failed
+        )
 
 
 def retry_delay(attempts: int) -> dt.timedelta:
@@ -292,6 +304,34 @@ def make_record(job: SupervisionRecord) -> bool:
     return True
 
 
+def make_questions_pdf(job: QuestionsPdf) -> bool:
+    """Render and store the questions to prepare in the job's mode (``app.main.questions_pdf``);
+    on failure record why (the error's type) and when to try again (``retry_delay``, doubling).
+    Commits either way. True if it was made. As for a request's PDF, the try, and when to try
+    again should it not finish, are committed before rendering."""
+    from .main import questions_pdf  # here: the main blueprint's views use this module
+
+    job.attempts = (job.attempts or 0) + 1
+    job.next_attempt_at = utcnow() + max(retry_delay(job.attempts), render_may_last())
+    job.render_began_at = utcnow()
+    db.session.commit()
+    try:
+        with db.session.no_autoflush:
+            pdf = questions_pdf.render_questions(job.mode)
+    except Exception as error:  # noqa: BLE001 — any renderer fault: recorded, the page says so, tried again later
+        problem = pdf_problem(error)
+        job.failed_at, job.error, job.render_began_at = utcnow(), problem, None
+        job.next_attempt_at = utcnow() + retry_delay(job.attempts)
+        mode, attempts = job.mode, job.attempts
+        db.session.commit()
+        current_app.logger.warning("Questions to prepare (%s) not made (attempt %d): %s", mode, attempts, problem)
+        return False
+    job.pdf, job.made_at, job.render_began_at = pdf, utcnow(), None
+    job.failed_at, job.error, job.next_attempt_at = None, None, None
+    db.session.commit()
+    return True
+
+
 SENT = "sent"
 FAILED = "failed"  # to be tried again; the mail server may be down, so the pass sends no more
 REFUSED = "refused"  # to be tried again; the server answered and refused only this email
@@ -405,7 +445,7 @@ def send_message(message: OutboxMessage, now: dt.datetime | None = None) -> str:
 
 
 def _make_each(
-    claim: Callable[[set[Any]], StoredRequest | SupervisionRecord | None],
+    claim: Callable[[set[Any]], StoredRequest | SupervisionRecord | QuestionsPdf | None],
     make: Callable[[Any], bool],
     result: PassResult,
     stop: threading.Event | None,
@@ -435,11 +475,23 @@ def run_pass(
     send``); ``now`` stands in for the clock when deciding what is due (tests)."""
     result = PassResult()
     result.reminders_queued = queue_reminders(now)
-    # The requests' PDFs, then the supervision records asked for.
+    # The requests' PDFs, then the supervision records asked for, then the questions to prepare.
     _make_each(lambda tried: claim_pdf_job(now or utcnow(), tried, ignore_schedule), make_pdf, result, stop)
     _make_each(
         lambda tried: record.claim_record_job(now or utcnow(), tried, render_may_last()), make_record, result, stop
     )
+    # The questions to prepare, for the rules this worker has loaded.
+    from .main import questions_pdf  # here: the main blueprint's views use this module
+
+    questions_pdf.want_pdfs()
+    questions = PassResult()
+    _make_each(
+        lambda tried: questions_pdf.claim_questions_job(now or utcnow(), tried, render_may_last()),
+        make_questions_pdf,
+        questions,
+        stop,
+    )
+    result.questions_made, result.questions_failed = questions.pdfs_made, questions.pdfs_failed
     tried_messages: set[int] = set()
     while stop is None or not stop.is_set():
         message = claim_message(now or utcnow(), tried_messages, ignore_schedule)
@@ -606,6 +658,12 @@ def _summary(result: PassResult) -> str:
         f"sent {_plural(result.sent, 'message')} ({result.send_failed} failed"
         + (f", {result.given_up} given up" if result.given_up else "")
         + ")."
+        + (
+            f" Made the questions to prepare as a PDF in {_plural(result.questions_made, 'mode')} "
+            f"({result.questions_failed} failed)."
+            if result.questions_made or result.questions_failed
+            else ""
+        )
     )
 
 

@@ -4,17 +4,14 @@ Starts the app under gunicorn with production settings (as bench_journey.py: Pos
 database ``space_to_think_bench``, 2 sync workers by default) and walks 1,000 full journeys
 (every path of the real rule pack in turn; 8 concurrent virtual users) in steps of 100,
 reading each worker's VmRSS from /proc/<pid>/status before the first journey and after each
-step. Then each worker makes a PDF in a page (the questions to prepare, in both modes, until
-every worker has made one), and the memory of the PDF renderer process it keeps beside it from
-then on (``app.pdf_renderer``: about 60 MB, WeasyPrint and its libraries) is reported beside the
-worker's, with the two together: what each worker costs the machine once it has made a PDF.
+step. No web page renders a PDF any more (the outbox worker makes them all, the questions to
+prepare too), so the web workers keep no PDF renderer process and none is measured here.
 
     .venv/bin/python bench/bench_memory.py [--journeys 1000] [--step 100] [--workers 2] [--users 8] [--time-limit 105]
 
 Targets (issue 13: the workers' own memory): every worker under 150 MB after 1,000 journeys, and
 not growing: less than 10% more between 500 and 1,000 journeys (half-way and the end, whatever
---journeys says). The renderers are reported, not judged, and their PDFs come after the journeys,
-so the workers' figures are what they were before the renderer was counted.
+--journeys says).
 No load is sent after 105 s from the start (so a run takes under 2 minutes; ``--time-limit``
 allows up to 900 s on a busy machine); a busy machine
 may not finish the journeys in that time, which counts as a miss (the readings so far are
@@ -26,9 +23,6 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-import urllib.error
-import urllib.request
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -46,7 +40,6 @@ from _support import (
     print_machine,
     production_env,
     redacted,
-    renderer_pids,
     report_targets,
     rss_kib,
     run_benchmark,
@@ -57,44 +50,6 @@ from _support import (
 RSS_TARGET_MB = 150.0
 GROWTH_TARGET = 0.10
 TIME_LIMIT = 105.0  # seconds from the script's start after which no more load is sent (a run stays < 2 min)
-# A page that makes a PDF in the worker (cached per mode in each worker, so each mode once a worker).
-PDF_PAGES = ("/questions-to-prepare.pdf?mode=myself", "/questions-to-prepare.pdf?mode=supervision")
-PDF_ROUNDS = 4  # rounds of asking for them, at once, until every worker keeps a renderer
-
-
-def fetch_pdf(port: int, path: str) -> str | None:
-    """GET a page that makes a PDF; None if a PDF came back, else what went wrong."""
-    try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=60) as response:
-            body = response.read()
-    except (OSError, urllib.error.URLError) as error:
-        return f"{path}: {error}"
-    return None if body.startswith(b"%PDF-") else f"{path}: not a PDF"
-
-
-def pdf_in_each_worker(port: int, pids: list[int]) -> list[str]:
-    """Ask for the PDF pages, as many at once as the workers can take, until every worker keeps a
-    PDF renderer (at most ``PDF_ROUNDS`` rounds); what went wrong, if anything."""
-    problems: list[str] = []
-    for _ in range(PDF_ROUNDS):
-        if all(renderer_pids(pid) for pid in pids):
-            break
-        paths = [path for path in PDF_PAGES for _ in pids]
-        with ThreadPoolExecutor(len(paths)) as pool:
-            problems.extend(problem for problem in pool.map(lambda path: fetch_pdf(port, path), paths) if problem)
-    return problems
-
-
-def renderers_kib(parent: int) -> int | None:
-    """The resident memory of the PDF renderers ``parent`` keeps, in KiB (None: it keeps none)."""
-    total, found = 0, False
-    for pid in renderer_pids(parent):
-        try:
-            total += rss_kib(pid)
-            found = True
-        except OSError:
-            continue  # ended meanwhile
-    return total if found else None
 
 
 def main() -> int:
@@ -130,8 +85,6 @@ def main() -> int:
     paths = journey_paths()
 
     readings: list[tuple[int, dict[int, int]]] = []
-    with_pdf: dict[int, tuple[int, int | None]] = {}  # worker: (its memory, its renderers') after a PDF
-    pdf_problems: list[str] = []
     errors = requests = 0
     samples: list[str] = []
     started = time.monotonic()
@@ -175,10 +128,6 @@ def main() -> int:
                     print(server.log_tail())
                     return 1
                 readings.append((done, {pid: rss_kib(pid) for pid in pids}))
-            # After the journeys (the workers' figures above are judged as before): a PDF in a
-            # page in each worker, and the renderer process each then keeps beside it.
-            pdf_problems = pdf_in_each_worker(server.port, pids)
-            with_pdf = {pid: (rss_kib(pid), renderers_kib(pid)) for pid in pids}
     except RuntimeError as problem:
         print(f"Cannot run: {problem}")
         return 2
@@ -191,21 +140,6 @@ def main() -> int:
     print(f"\n{requests} requests, {errors} errors, {elapsed:.0f} s; load average at the end {load_average()}")
     for sample in samples[:5]:
         print(f"  error: {sample}")
-
-    if with_pdf:
-        print("\nAfter a PDF made in a page (the questions to prepare) in each worker, with the PDF renderer")
-        print("process it keeps beside it from then on (not in the target: reported to show the whole cost):")
-        for number, pid in enumerate(pids, start=1):
-            worker, renderer = with_pdf[pid]
-            if renderer is None:
-                print(f"worker {number}: {worker / 1024:.1f} MB; no PDF reached it, so it keeps no renderer")
-            else:
-                print(
-                    f"worker {number}: {worker / 1024:.1f} MB, its PDF renderer {renderer / 1024:.1f} MB: "
-                    f"{(worker + renderer) / 1024:.1f} MB together"
-                )
-        for problem in pdf_problems[:5]:
-            print(f"  PDF not made: {problem}")
 
     failures = []
     final_done, final = readings[-1]

@@ -20,13 +20,17 @@ import pytest
 import yaml
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import func, select
 
 from app import create_app
-from app.main import decides, views
+from app.extensions import db
+from app.main import decides
+from app.models import QuestionsPdf, utcnow
 from app.pack import current_pack
 from app.rules import DEFAULT_CONTACTS, DEFAULT_PACK, RulePack, enumerate_paths, load_contacts, load_pack
 from support.database import database_settings, dispose
-from support.pdf import pdf_text
+from support.pdf import pdf_text, use_fake_renderer
+from support.submission import run_outbox
 
 PACK = load_pack(DEFAULT_PACK, load_contacts(DEFAULT_CONTACTS))
 
@@ -335,19 +339,34 @@ def test_questions_to_prepare_change_when_the_pack_changes(client: FlaskClient, 
     assert u2_title in section(after) and lado_title not in section(after)
 
 
+def being_made(response: Any) -> bool:
+    """Whether ``response`` is the "being made" page, with its Check again link and the script's data."""
+    page = html.unescape(response.get_data(as_text=True))
+    return (
+        response.status_code == 200
+        and "The questions to prepare are being made into a PDF" in page
+        and "Check again for the PDF" in page
+        and 'data-pdf="waiting"' in page
+        and 'role="status"' in page
+    )
+
+
 @pytest.mark.real_pdf
-def test_questions_pdf_opens_holds_every_question_and_is_rendered_once_per_version_and_mode(
-    client: FlaskClient, monkeypatch
-) -> None:
-    renders: list[int] = []
-    real = views.render_pdf
-
-    def counting(html_text: str, *args: Any, **kwargs: Any) -> bytes:
-        renders.append(len(html_text))
-        return real(html_text, *args, **kwargs)
-
-    monkeypatch.setattr(views, "render_pdf", counting)
+def test_questions_pdf_is_made_by_the_worker_opens_and_holds_every_question(client: FlaskClient, app: Flask) -> None:
+    """Found (performance review): the questions' PDF was rendered inside the web request, the
+    first time in each process for each rules version and mode. Now the outbox worker makes it
+    and the page serves the stored one; until then it says it is being made (no JavaScript
+    needed: "Check again" loads the page again)."""
+    for mode in ("myself", "supervision"):
+        assert being_made(client.get(f"/questions-to-prepare.pdf?mode={mode}"))
+        status = client.get(f"/questions-to-prepare.pdf/status?mode={mode}")
+        assert status.get_json() == {"ready": False, "failed": False}
+    run_outbox(app)
     for mode, wording in (("myself", "practitioner"), ("supervision", "supervision")):
+        assert client.get(f"/questions-to-prepare.pdf/status?mode={mode}").get_json() == {
+            "ready": True,
+            "failed": False,
+        }
         response = client.get(f"/questions-to-prepare.pdf?mode={mode}")
         assert response.status_code == 200 and response.mimetype == "application/pdf"
         assert "attachment" in response.headers["Content-Disposition"]
@@ -355,27 +374,67 @@ def test_questions_pdf_opens_holds_every_question_and_is_rendered_once_per_versi
         assert in_order(words, question_titles(PACK, wording))
         assert PACK.version in words
         assert "Rules version" in words and "Rule pack" not in words
-        assert client.get(f"/questions-to-prepare.pdf?mode={mode}").get_data() == response.get_data()
-    assert len(renders) == 2  # once per mode, however often it is asked for
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(QuestionsPdf)) == 2  # one per mode
+        before = {row.mode: row.made_at for row in db.session.scalars(select(QuestionsPdf))}
+    run_outbox(app)  # made once: the next pass leaves them be
+    with app.app_context():
+        assert {row.mode: row.made_at for row in db.session.scalars(select(QuestionsPdf))} == before
 
 
 @pytest.mark.real_pdf
-def test_questions_pdf_follows_the_changed_pack(changed_app: Flask) -> None:
-    words = pdf_text(changed_app.test_client().get("/questions-to-prepare.pdf").get_data())
-    assert NEW_TITLE in words
+def test_the_worker_makes_the_questions_pdf_for_the_changed_pack_and_deletes_the_old_ones(changed_app: Flask) -> None:
+    with changed_app.app_context():
+        partnership_version = changed_app.extensions["space_to_think.partnership"].version
+        for mode in ("myself", "supervision"):  # made by a worker on the rules before the change
+            db.session.add(
+                QuestionsPdf(
+                    pack_version="old",
+                    partnership_version=partnership_version,
+                    mode=mode,
+                    pdf=b"%PDF old",
+                    made_at=utcnow(),
+                )
+            )
+        db.session.commit()
+    assert being_made(changed_app.test_client().get("/questions-to-prepare.pdf"))  # never the old rules' PDF
+    run_outbox(changed_app)
+    response = changed_app.test_client().get("/questions-to-prepare.pdf")
+    assert response.mimetype == "application/pdf" and NEW_TITLE in pdf_text(response.get_data())
+    with changed_app.app_context():
+        kept = {(row.pack_version, row.mode) for row in db.session.scalars(select(QuestionsPdf))}
+        version = changed_app.extensions["space_to_think.pack"].version
+        assert kept == {(version, "myself"), (version, "supervision")}
 
 
-def test_the_questions_pdf_says_to_try_again_when_the_renderer_fails(client: FlaskClient, monkeypatch) -> None:
+def test_the_questions_pdf_says_it_could_not_be_made_when_the_renderer_fails(
+    client: FlaskClient, app: Flask, monkeypatch
+) -> None:
     """Found (faults review): with the PDF renderer broken (Pango missing, say), the questions' PDF
-    gave the general "problem with the service" page (500); the supervision record says what to do."""
+    gave the general "problem with the service" page (500). Now the worker records the failure,
+    the page says so and offers the printable page, and the worker tries again later, not at
+    every pass."""
+    from app.main import questions_pdf
 
-    def broken(*args: Any, **kwargs: Any) -> bytes:
+    calls: list[str] = []
+
+    def broken(mode: str) -> bytes:
+        calls.append(mode)
         raise OSError("cannot load library 'libpango-1.0-0'")
 
-    monkeypatch.setattr(views, "questions_pdf", broken)
+    monkeypatch.setattr(questions_pdf, "render_questions", broken)
+    run_outbox(app)
+    assert sorted(calls) == ["myself", "supervision"]
     for query, back in (("", 'href="/questions-to-prepare"'), ("?mode=supervision", "mode=supervision")):
         response = client.get(f"/questions-to-prepare.pdf{query}")
         page = html.unescape(response.get_data(as_text=True))
         assert response.status_code == 503
         assert "The questions could not be made into a PDF just now" in page
-        assert "The same questions are on the page" in page and back in page
+        assert "which you can print" in page and back in page
+        assert client.get(f"/questions-to-prepare.pdf/status{query}").get_json() == {"ready": False, "failed": True}
+    run_outbox(app)
+    assert len(calls) == 2  # not tried again until its wait is over
+    monkeypatch.undo()
+    use_fake_renderer(monkeypatch)
+    run_outbox(app, now=utcnow() + dt.timedelta(hours=2))
+    assert client.get("/questions-to-prepare.pdf").mimetype == "application/pdf"

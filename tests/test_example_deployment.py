@@ -210,6 +210,7 @@ def test_the_decision_diagram_names_only_the_example_partnerships_rules(client: 
 @pytest.mark.real_pdf
 def test_the_questions_to_prepare_pdf_is_the_example_partnerships(client: FlaskClient) -> None:
     # One mode: the PDF holds the same pack and partnership text in both (the pages are read in both).
+    run_outbox(client.application)  # made by the outbox worker
     response = client.get("/questions-to-prepare.pdf?mode=supervision")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     text = assert_pdf_is_the_example_partnerships("questions to prepare", response.data)

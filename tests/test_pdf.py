@@ -376,6 +376,7 @@ def test_the_supervision_record_and_the_questions_show_the_logo_too(app, caplog)
     with caplog.at_level(logging.WARNING, logger="app.pdf"):
         with app.test_request_context():
             record = supervision_record_pdf(evaluate(current_pack(), answers), dt.datetime(2026, 12, 2, 9, 0))
+        run_outbox(app)  # the questions to prepare are made by the outbox worker
         questions = app.test_client().get("/questions-to-prepare.pdf").get_data()
     assert not [entry for entry in caplog.records if "Refused" in entry.getMessage()]  # nothing fetched
     for pdf in (record, questions):

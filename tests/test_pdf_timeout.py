@@ -207,24 +207,6 @@ def test_a_renderer_that_cannot_import_weasyprint_gives_that_error(
     assert render_pdf(SIMPLE).startswith(b"%PDF-")
 
 
-def test_a_pdf_made_in_a_page_that_takes_too_long_gives_the_try_again_page(
-    app: Flask, client: FlaskClient, warm_renderer: int, caplog: pytest.LogCaptureFixture
-) -> None:
-    """The page's own limit applies in a web request (PDF_RENDER_TIMEOUT_SECONDS is the worker's),
-    so the person gets the branded page before gunicorn's worker timeout, not a 500 or nothing."""
-    app.config.update(PDF_RENDER_PAGE_TIMEOUT_SECONDS=0.05, PDF_RENDER_TIMEOUT_SECONDS=60)
-    response = client.get("/questions-to-prepare.pdf")
-    assert response.status_code == 503
-    assert "The questions could not be made into a PDF just now" in html.unescape(response.get_data(as_text=True))
-    assert gone(warm_renderer)
-    too_long = "PdfRenderTimeout: took longer than 0.05 s, PDF_RENDER_PAGE_TIMEOUT_SECONDS"
-    assert f"The questions to prepare could not be made into a PDF ({too_long})" in caplog.text
-
-    app.config.update(PDF_RENDER_PAGE_TIMEOUT_SECONDS=15)  # trying again, within the limit, works
-    response = client.get("/questions-to-prepare.pdf")
-    assert response.status_code == 200 and response.get_data().startswith(b"%PDF-")
-
-
 def test_a_supervision_record_the_worker_stops_at_its_limit_gives_the_try_again_page(
     app: Flask, client: FlaskClient, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -561,6 +561,7 @@ ROUTES = [
     "/privacy",
     "/questions-to-prepare",
     "/questions-to-prepare.pdf",
+    "/questions-to-prepare.pdf/status",
     "/questions/<question_id>",
     "/request",
     "/request/about-you",

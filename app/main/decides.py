@@ -376,9 +376,3 @@ def noted_answers(pack: RulePack) -> tuple[NotedAnswer, ...]:
                     )
                 )
     return tuple(noted)
-
-
-def questions_pdf(pack: RulePack, mode: str, render: Callable[[], bytes]) -> bytes:
-    """The questions as a PDF, rendered once per pack version and mode (it holds nothing else,
-    so there is no reason to render it per request: a PDF takes a while)."""
-    return cached(("pdf", pack.version, mode), render)

@@ -19,8 +19,7 @@ from ..inbox.views import FACILITATOR_KEY, IMPORTANT
 from ..journey import current_state, has_journey, journey_url
 from ..models import utcnow
 from ..outbox import untried_for_too_long
-from ..pack import current_pack, current_partnership
-from ..pdf import LOGO_URL, logo_images, render_pdf, render_problem
+from ..pack import current_pack
 from ..rate_limits import rate_limit_store_answers
 from ..requests.record import forget_record
 from ..schema import schema_is_current, takes_writes
@@ -32,14 +31,15 @@ from ..web import pdf_download
 from ..wizard.glossary import Explainer
 from . import bp
 from .decides import (
+    DEFAULT_PREPARE_MODE,
     cited_guidance,
     decision_graph_svg,
     noted_answers,
     prepare_mode,
-    questions_pdf,
     questions_to_prepare,
     routes,
 )
+from .questions_pdf import stored_pdf
 
 # Slack for the clock between the page's timer and the server (a slow network, a busy worker).
 IDLE_CHECK_MARGIN = dt.timedelta(seconds=15)
@@ -264,32 +264,49 @@ def questions_to_prepare_page() -> str:
     )
 
 
+def questions_page_url(mode: str) -> str:
+    """The printable questions page in ``mode`` (one of the modes prepare_mode allows: nothing typed)."""
+    url = url_for("main.questions_to_prepare_page")
+    return url if mode == DEFAULT_PREPARE_MODE else f"{url}?mode={mode}"
+
+
+def questions_pdf_url(mode: str, endpoint: str = "main.questions_to_prepare_pdf") -> str:
+    """The questions PDF's address (or its status's) in ``mode``."""
+    url = url_for(endpoint)
+    return url if mode == DEFAULT_PREPARE_MODE else f"{url}?mode={mode}"
+
+
 @bp.get("/questions-to-prepare.pdf")
-def questions_to_prepare_pdf() -> Response | tuple[str, int]:
-    """The same questions as a printable PDF, rendered once per pack version and mode."""
+def questions_to_prepare_pdf() -> Response | str | tuple[str, int]:
+    """The same questions as a printable PDF, made by the outbox worker (``app.main.questions_pdf``):
+    the stored one; until it is made, a page that says so, with "Check again"; if it could not
+    be made, a page that says so and offers the printable page."""
     mode = prepare_mode(request.args.get("mode"))
-    pack = current_pack()
+    stored = stored_pdf(mode)
+    if stored is not None and stored.made_at is not None and stored.pdf:
+        suffix = "" if mode == DEFAULT_PREPARE_MODE else f"-{mode}"
+        return pdf_download(stored.pdf, f"space-to-think-questions-to-prepare{suffix}.pdf")
+    if stored is not None and stored.failed_at is not None:
+        return render_template(
+            "requests/record_unavailable.html", what="questions", back_url=questions_page_url(mode)
+        ), 503
+    return render_template(
+        "main/questions_pdf_waiting.html",
+        check_url=questions_pdf_url(mode),
+        status_url=questions_pdf_url(mode, "main.questions_to_prepare_pdf_status"),
+        page_url=questions_page_url(mode),
+    )
 
-    def render() -> bytes:
-        html = render_template(
-            "pdf/questions_to_prepare.html",
-            pack=pack,
-            mode=mode,
-            questions=questions_to_prepare(pack, mode),
-            logo_url=LOGO_URL,
-        )
-        return render_pdf(html, images=logo_images(current_partnership().logo))
 
-    suffix = "" if mode == "myself" else f"-{mode}"
-    try:
-        pdf = questions_pdf(pack, mode, render)
-    except Exception as error:  # noqa: BLE001 — any renderer fault gives a page that says what to do, never a 500
-        current_app.logger.warning("The questions to prepare could not be made into a PDF (%s)", render_problem(error))
-        back_url = url_for("main.questions_to_prepare_page")
-        if mode != "myself":
-            back_url += f"?mode={mode}"  # one of the modes prepare_mode allows: nothing typed
-        return render_template("requests/record_unavailable.html", what="questions", back_url=back_url), 503
-    return pdf_download(pdf, f"space-to-think-questions-to-prepare{suffix}.pdf")
+@bp.get("/questions-to-prepare.pdf/status")
+def questions_to_prepare_pdf_status() -> Response:
+    """Whether the questions PDF in the mode asked for is made yet (or could not be), for the
+    "being made" page's script: ``{"ready": …, "failed": …}``."""
+    stored = stored_pdf(prepare_mode(request.args.get("mode")))
+    made = stored is not None and stored.made_at is not None
+    response = jsonify(ready=made, failed=not made and stored is not None and stored.failed_at is not None)
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 # The database's part of the health check is asked at most this often in each process: the

@@ -174,15 +174,16 @@ def make_request(
     return submission
 
 
-def run_outbox(app: Any = None) -> Any:
+def run_outbox(app: Any = None, now: Any = None) -> Any:
     """One pass of the outbox worker, as ``flask outbox worker --once`` does: make the PDFs
-    and send the emails that are due. Inside an app context, or give ``app``."""
+    and send the emails that are due (``now``: the clock it goes by, if not the real one).
+    Inside an app context, or give ``app``."""
     from app.outbox import run_pass
 
     if app is None:
-        return run_pass()
+        return run_pass(now=now)
     with app.app_context():
-        return run_pass()
+        return run_pass(now=now)
 
 
 def supervision_record(client: Any, app: Any = None) -> Any:

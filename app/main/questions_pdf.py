@@ -1,0 +1,94 @@
+"""The questions to prepare as a PDF, made by the outbox worker, not inside a web request.
+
+The worker (``app.outbox.run_pass``) makes one for each mode the page offers
+(``PREPARE_MODES``), for the rule pack and partnership file it has loaded, and stores it
+(``QuestionsPdf``, keyed by the pack's version, the partnership file's and the mode); it deletes
+the rows for other versions. The page (``app.main.views.questions_to_prepare_pdf``) serves the
+stored one; until it is made it says so, with "Check again"; if the render failed it says so and
+offers the printable page. A failed render is tried again later, waiting longer each time
+(``app.outbox.retry_delay``), as the outbox does.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import render_template
+from sqlalchemy import delete, or_, select
+from sqlalchemy.exc import IntegrityError
+
+from ..extensions import db
+from ..models import QuestionsPdf
+from ..pack import current_pack, current_partnership
+from ..pdf import LOGO_URL, logo_images, render_pdf
+from .decides import PREPARE_MODES, questions_to_prepare
+
+
+def versions() -> tuple[str, str]:
+    """What the loaded rules' PDFs are made from: the rule pack's version and the partnership file's."""
+    return current_pack().version, current_partnership().version
+
+
+def stored_pdf(mode: str) -> QuestionsPdf | None:
+    """The row for ``mode`` and the loaded rules, if the worker has begun on it."""
+    pack_version, partnership_version = versions()
+    return db.session.scalar(
+        select(QuestionsPdf).where(
+            QuestionsPdf.pack_version == pack_version,
+            QuestionsPdf.partnership_version == partnership_version,
+            QuestionsPdf.mode == mode,
+        )
+    )
+
+
+def want_pdfs() -> None:
+    """Add a row for each mode the page offers that has none for the loaded rules, and delete
+    the rows for other versions. Commits (another worker adding the same row at once is fine)."""
+    pack_version, partnership_version = versions()
+    db.session.execute(
+        delete(QuestionsPdf).where(
+            or_(QuestionsPdf.pack_version != pack_version, QuestionsPdf.partnership_version != partnership_version)
+        )
+    )
+    db.session.commit()
+    for mode in PREPARE_MODES:
+        if stored_pdf(mode) is None:
+            db.session.add(QuestionsPdf(pack_version=pack_version, partnership_version=partnership_version, mode=mode))
+            try:
+                db.session.commit()
+            except IntegrityError:
+                db.session.rollback()  # another worker added it first
+
+
+def claim_questions_job(now: dt.datetime, tried: set[int], may_last: dt.timedelta) -> QuestionsPdf | None:
+    """Lock and return one of the loaded rules' PDFs still to be made and due (or None): never
+    one a worker began less than ``may_last`` ago."""
+    pack_version, partnership_version = versions()
+    began = QuestionsPdf.render_began_at
+    query = select(QuestionsPdf).where(
+        QuestionsPdf.pack_version == pack_version,
+        QuestionsPdf.partnership_version == partnership_version,
+        QuestionsPdf.made_at.is_(None),
+        or_(QuestionsPdf.next_attempt_at.is_(None), QuestionsPdf.next_attempt_at <= now),
+        or_(began.is_(None), began <= now - may_last),
+    )
+    if tried:
+        query = query.where(QuestionsPdf.id.not_in(tried))
+    query = query.order_by(QuestionsPdf.id).limit(1).with_for_update(skip_locked=True)
+    return db.session.scalar(query)
+
+
+def render_questions(mode: str) -> bytes:
+    """The questions in ``mode``'s wording as a PDF (in the renderer's child process, with its limit)."""
+    pack = current_pack()
+    html = render_template(
+        "pdf/questions_to_prepare.html",
+        pack=pack,
+        mode=mode,
+        questions=questions_to_prepare(pack, mode),
+        logo_url=LOGO_URL,
+    )
+    return render_pdf(html, images=logo_images(current_partnership().logo))
+
+
+__all__ = ["claim_questions_job", "render_questions", "stored_pdf", "versions", "want_pdfs"]
