@@ -178,13 +178,9 @@ class Config:
     OUTBOX_RETRY_MAX_SECONDS: int = 3600
     # The longest one PDF may take to render (app/pdf_renderer.py): past it the renderer, a child
     # process, is killed, so a document that makes WeasyPrint hang cannot stop the outbox worker
-    # (the request's PDF is tried again later, as after any renderer fault). Inside a web request
-    # (the questions to prepare) the shorter PAGE limit applies: the
-    # person gets the "try again" page before gunicorn's worker timeout (30 s) ends the page,
-    # even when a renderer must start first (up to 10 s more: app.pdf_renderer.START_SECONDS).
-    # gunicorn refuses to start if the page's limit does not fit (gunicorn.conf.py: page_limit_problem).
+    # (the request's PDF is tried again later, as after any renderer fault). No PDF is made
+    # inside a web request (the outbox worker makes them all), so there is no page's limit.
     PDF_RENDER_TIMEOUT_SECONDS: int = 60
-    PDF_RENDER_PAGE_TIMEOUT_SECONDS: int = 15
 
     # Whether the person who asked gets an acknowledgement email (their reference, what happens
     # next, the response time and the facilitators' contact; never case details). Sent only
@@ -484,7 +480,6 @@ MAXIMUMS: dict[str, int] = {
     "OUTBOX_RETRY_SECONDS": 24 * 3600,
     "OUTBOX_RETRY_MAX_SECONDS": 7 * 24 * 3600,
     "PDF_RENDER_TIMEOUT_SECONDS": 3600,
-    "PDF_RENDER_PAGE_TIMEOUT_SECONDS": 300,
     "INBOX_LOCKOUT_AFTER": 100,
     "INBOX_LOCKOUT_MINUTES": 24 * 60,
     "INBOX_LOCKOUT_MAX_MINUTES": 7 * 24 * 60,
@@ -538,55 +533,20 @@ def check_ranges(settings: Mapping[str, Any]) -> None:
         )
 
 
-# A page that makes a PDF (the supervision record, the questions to prepare) may take
-# PDF_RENDER_PAGE_TIMEOUT_SECONDS, plus up to app.pdf_renderer.START_SECONDS for a renderer to
-# start, plus this much for the rest of the page (reading the session, the database), and must
-# still answer before gunicorn's --timeout stops the worker.
-PAGE_MARGIN_SECONDS = 5
-# Where gunicorn's timeout and the page's limit are set in the example deployment.
-WEB_UNIT = "deploy/space-to-think-web.service"
-ENVIRONMENT_FILE = "/etc/space-to-think/env"
+# Settings there were once and are no longer, with why: set, they are not used, and start-up
+# says so in the log (never refusing to start, as it does for a misspelt setting in production:
+# an operator's environment file that still sets one keeps working).
+REMOVED_SETTINGS = {
+    "PDF_RENDER_PAGE_TIMEOUT_SECONDS": (
+        "no PDF is made inside a web page any more (the outbox worker makes the questions to prepare, "
+        "within PDF_RENDER_TIMEOUT_SECONDS)"
+    ),
+}
 
 
-def page_render_limit(environ: Mapping[str, str]) -> int | None:
-    """``PDF_RENDER_PAGE_TIMEOUT_SECONDS`` as the environment sets it (or its default); None if
-    it is not a whole number in range (the app's own start-up then says so)."""
-    raw = environ.get("PDF_RENDER_PAGE_TIMEOUT_SECONDS", "").strip()
-    if not raw:
-        return Config.PDF_RENDER_PAGE_TIMEOUT_SECONDS
-    try:
-        value = convert("PDF_RENDER_PAGE_TIMEOUT_SECONDS", raw, int, "PDF_RENDER_PAGE_TIMEOUT_SECONDS")
-    except ConfigError:
-        return None
-    return value if value <= MAXIMUMS["PDF_RENDER_PAGE_TIMEOUT_SECONDS"] else None
-
-
-def page_limit_problem(page_limit: int, web_timeout: float) -> str | None:
-    """Why ``PDF_RENDER_PAGE_TIMEOUT_SECONDS`` cannot work under gunicorn's ``--timeout``
-    (``web_timeout`` seconds; 0: none), or None. Found (robustness review): the setting took up to
-    300, but gunicorn stops a worker silent for its timeout (30 in the example unit), so above
-    about 15 a slow PDF in a page gave no page at all, not the branded "try again" page."""
-    from .pdf_renderer import START_SECONDS  # (it imports the standard library and app.pdf_parts only)
-
-    if web_timeout <= 0:
-        return None
-    longest = web_timeout - START_SECONDS - PAGE_MARGIN_SECONDS
-    if page_limit <= longest:
-        return None
-    needed = page_limit + START_SECONDS + PAGE_MARGIN_SECONDS
-    advice = (
-        f"set PDF_RENDER_PAGE_TIMEOUT_SECONDS (in {ENVIRONMENT_FILE}) to {longest:g} or less, or raise "
-        if longest >= 1
-        else "raise "
-    )
-    return (
-        f"PDF_RENDER_PAGE_TIMEOUT_SECONDS is {page_limit}, too close to gunicorn's --timeout of {web_timeout:g} "
-        f"seconds (in the web app's unit, {WEB_UNIT}). A page that makes a PDF can take that limit, plus up to "
-        f"{START_SECONDS:g} seconds for the PDF renderer to start and {PAGE_MARGIN_SECONDS} for the rest of the "
-        "page, and gunicorn stops a worker that takes longer than its timeout: the person would get no page at "
-        f"all, instead of the page asking them to try again. To fix it, {advice}gunicorn's --timeout to "
-        f"{needed:g} or more (and nginx's proxy_read_timeout with it, if that is less)."
-    )
+def removed_settings(environ: Mapping[str, str]) -> list[str]:
+    """The settings no longer used (``REMOVED_SETTINGS``) that the environment still sets, with why."""
+    return [f"{name} ({why})" for name, why in REMOVED_SETTINGS.items() if environ.get(name, "").strip()]
 
 
 def check_exit_url(url: str | None) -> None:
@@ -910,7 +870,7 @@ def misspelt_settings(cls: type[Config], environ: Mapping[str, str]) -> list[str
     known = frozenset({ENV_NAMES.get(setting, setting) for setting in setting_types(cls)} | {"APP_ENV"})
     found = []
     for variable in sorted(environ):
-        if variable in known or not environ[variable].strip():
+        if variable in known or variable in REMOVED_SETTINGS or not environ[variable].strip():
             continue
         if meant := setting_nearly_named(variable, known):
             found.append(f"{variable} (did you mean {meant}?)")
@@ -957,6 +917,10 @@ def load_config(overrides: Mapping[str, Any] | None = None, environ: Mapping[str
         if cls.APP_ENV == "production":
             raise ConfigError(message + " Correct the name, or remove the variable.")
         logging.getLogger(__name__).warning(message)
+    if removed := removed_settings(env):
+        logging.getLogger(__name__).warning(
+            "No longer settings, so not used (remove them from the environment): %s.", "; ".join(removed)
+        )
     settings.update(overrides)
     cls.finish(settings)
     cls.check(settings)

@@ -11,9 +11,8 @@ The one image a PDF may show, the partnership's logo, is handed to the renderer 
 
 Rendering happens in a child process, with a time limit (``app.pdf_renderer``): a render that
 takes longer is stopped for real and raises ``PdfRenderTimeout``, so a document that makes
-WeasyPrint hang cannot hold the outbox worker (``PDF_RENDER_TIMEOUT_SECONDS``) or a web page
-(``PDF_RENDER_PAGE_TIMEOUT_SECONDS``, shorter than gunicorn's worker timeout, so the person gets
-the "try again" page).
+WeasyPrint hang cannot hold the outbox worker (``PDF_RENDER_TIMEOUT_SECONDS``). No web page
+makes a PDF: the outbox worker makes them all.
 """
 
 from __future__ import annotations
@@ -22,7 +21,7 @@ import logging
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from flask import current_app, has_app_context, has_request_context
+from flask import current_app, has_app_context
 
 from .pdf_parts import (
     PDF_VARIANT,
@@ -43,28 +42,17 @@ LOGO_URL = "https://space-to-think.invalid/logo"
 
 log = logging.getLogger(__name__)
 
-# The time limits when no setting says (outside an app: benchmarks, a script); the settings'
-# defaults are the same (app/config.py).
+# The time limit when no setting says (outside an app: benchmarks, a script); the setting's
+# default is the same (app/config.py).
 RENDER_TIMEOUT_SECONDS = 60.0
-PAGE_RENDER_TIMEOUT_SECONDS = 15.0
 
 
 def render_time_limit() -> float:
-    """How long a render may take here: ``PDF_RENDER_PAGE_TIMEOUT_SECONDS`` inside a web request,
-    ``PDF_RENDER_TIMEOUT_SECONDS`` elsewhere in the app (the outbox worker, ``flask`` commands)."""
-    if has_request_context():
-        return float(current_app.config.get("PDF_RENDER_PAGE_TIMEOUT_SECONDS") or PAGE_RENDER_TIMEOUT_SECONDS)
+    """How long a render may take: ``PDF_RENDER_TIMEOUT_SECONDS`` in the app (the outbox worker,
+    ``flask`` commands; no web page makes a PDF)."""
     if has_app_context():
         return float(current_app.config.get("PDF_RENDER_TIMEOUT_SECONDS") or RENDER_TIMEOUT_SECONDS)
     return RENDER_TIMEOUT_SECONDS
-
-
-def render_problem(error: BaseException) -> str:
-    """What went wrong making a PDF in a page, for the log: the error's type only (a renderer's
-    message may quote the document), and for a render stopped at its limit, that limit."""
-    if isinstance(error, PdfRenderTimeout):
-        return f"{type(error).__name__}: took longer than {error.seconds:g} s, PDF_RENDER_PAGE_TIMEOUT_SECONDS"
-    return type(error).__name__
 
 
 def logo_images(logo: Any) -> dict[str, PdfImage] | None:
@@ -110,6 +98,5 @@ __all__ = [
     "PdfRendererStopped",
     "logo_images",
     "render_pdf",
-    "render_problem",
     "render_time_limit",
 ]

@@ -18,9 +18,8 @@ threads, as a web server's and a database pool's are), importing only WeasyPrint
 kept and reused, so a render pays only for sending the HTML and the PDF through a pipe (under a
 millisecond: docs/PERFORMANCE.md). The time limit counts from when the document is sent: a
 child still starting (the first PDF of a process, the next after a kill) is given up to
-``START_SECONDS`` more, so a limit shorter than a start cannot stop every PDF for good, and a
-page's worst case stays known (``START_SECONDS`` + ``PDF_RENDER_PAGE_TIMEOUT_SECONDS``, under
-gunicorn's 30 s). Each process that renders keeps its own children: one, or more while several
+``START_SECONDS`` more, so a limit shorter than a start cannot stop every PDF for good. Each
+process that renders keeps its own children: one, or more while several
 of its threads render at once (up to ``MAX_IDLE`` are kept; one grown past ``KEEP_BELOW_BYTES``
 is replaced after its render). A child ends when the process that
 started it does (it finds its pipe closed), even in the middle of a render (it checks its
