@@ -264,3 +264,18 @@ def test_0016_adds_the_supervision_records_table_and_takes_it_away(app) -> None:
         assert columns == {column.name for column in SupervisionRecord.__table__.columns}
         assert [index["column_names"] for index in inspector.get_indexes("supervision_records")] == [["expires_at"]]
         assert db.session.scalar(sa.select(sa.func.count()).select_from(SupervisionRecord)) == 0
+
+
+def test_0017_adds_the_questions_pdfs_table_and_takes_it_away(app) -> None:
+    """The table is added empty, with the model's columns, and goes on the way down (the worker
+    makes the PDFs again after an upgrade)."""
+    from app.models import QuestionsPdf
+
+    with app.app_context():
+        db.session.remove()
+        downgrade(revision="0016")
+        assert "questions_pdfs" not in sa.inspect(db.engine).get_table_names()
+        upgrade()
+        columns = {column["name"] for column in sa.inspect(db.engine).get_columns("questions_pdfs")}
+        assert columns == {column.name for column in QuestionsPdf.__table__.columns}
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(QuestionsPdf)) == 0

@@ -9,6 +9,7 @@ Every test here also fails if a page loads anything from outside the app, the ap
 from __future__ import annotations
 
 import pytest
+import sqlalchemy as sa
 from playwright.sync_api import Page, expect
 
 from support.browser import assert_no_axe_violations, assert_no_horizontal_scroll
@@ -45,3 +46,63 @@ def test_questions_to_prepare_page_has_no_axe_violations(page: Page, mode: str) 
 def test_new_pages_reflow_at_320_css_pixels(narrow_page: Page, path: str) -> None:
     narrow_page.goto(path)
     assert_no_horizontal_scroll(narrow_page)
+
+
+def forget_questions_pdfs(app) -> None:  # type: ignore[no-untyped-def]
+    """Delete the questions' PDFs made so far (the live server's database outlives a test)."""
+    from app.extensions import db
+    from app.models import QuestionsPdf
+
+    with app.app_context():
+        db.session.execute(sa.delete(QuestionsPdf))
+        db.session.commit()
+
+
+@pytest.mark.parametrize("js", [True, False], ids=["js", "no-js"])
+def test_the_questions_pdf_is_made_by_the_worker_then_downloaded(browser_page, js: bool, live_server) -> None:  # type: ignore[no-untyped-def]  # the conftest's fixtures, untyped
+    """Until the outbox worker has made it, the questions' PDF address says it is being made. With
+    JavaScript the page notices it has been made, offers the download and says so in its live
+    region (a keyboard user on "Check again" is moved to the link); without, "Check again"
+    downloads it. The "being made" page: zero axe violations."""
+    from support.submission import run_outbox
+
+    forget_questions_pdfs(live_server.app)
+    page = browser_page(js=js)
+    page.goto("/questions-to-prepare.pdf?mode=supervision")
+    expect(page.get_by_role("heading", level=1)).to_have_text("The questions to prepare are being made into a PDF")
+    assert_no_axe_violations(page, f"the questions PDF being made (JavaScript {'on' if js else 'off'})")
+    check_again = page.get_by_role("link", name="Check again for the PDF")
+    if js:
+        check_again.focus()
+    run_outbox(live_server.app)
+    if js:
+        download = page.get_by_role("link", name="Download the questions to prepare (PDF)")
+        expect(download).to_be_focused()
+        expect(page.locator("[data-pdf-announce]")).to_have_text("The questions to prepare are ready to download.")
+    else:
+        download = check_again
+    with page.expect_download() as download_info:
+        download.click()
+    with open(download_info.value.path(), "rb") as pdf:
+        assert pdf.read(5) == b"%PDF-"
+
+
+def test_a_questions_pdf_the_worker_cannot_make_is_said_with_javascript(page: Page, live_server, monkeypatch) -> None:  # type: ignore[no-untyped-def]  # the conftest's fixtures, untyped
+    """With JavaScript, a PDF the outbox worker could not make is said on the page and in the live
+    region, with a link to the page of questions to print, rather than "being made" for ever."""
+    from app.main import questions_pdf
+    from support.submission import run_outbox
+
+    def broken(mode: str) -> bytes:
+        raise OSError("renderer missing")
+
+    forget_questions_pdfs(live_server.app)
+    page.goto("/questions-to-prepare.pdf")
+    page.get_by_role("link", name="Check again for the PDF").focus()
+    monkeypatch.setattr(questions_pdf, "render_questions", broken)
+    run_outbox(live_server.app)
+    instead = page.get_by_role("link", name="Print the questions from their page instead")
+    expect(instead).to_be_focused()
+    expect(page.locator("[data-pdf-announce]")).to_have_text("The questions could not be made into a PDF just now.")
+    instead.click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Questions to prepare")
