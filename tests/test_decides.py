@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 import yaml
 from flask import Flask
 from flask.testing import FlaskClient
@@ -24,7 +25,7 @@ from sqlalchemy import func, select
 
 from app import create_app
 from app.extensions import db
-from app.main import decides
+from app.main import decides, questions_pdf
 from app.models import QuestionsPdf, utcnow
 from app.pack import current_pack
 from app.rules import DEFAULT_CONTACTS, DEFAULT_PACK, RulePack, enumerate_paths, load_contacts, load_pack
@@ -377,7 +378,23 @@ def test_questions_pdf_is_made_by_the_worker_opens_and_holds_every_question(clie
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(QuestionsPdf)) == 2  # one per mode
         before = {row.mode: row.made_at for row in db.session.scalars(select(QuestionsPdf))}
-    run_outbox(app)  # made once: the next pass leaves them be
+    # Made once: the next pass leaves them be, and writes nothing (found, reread: every pass
+    # deleted, and committed, whether or not anything had changed, taking SQLite's write lock
+    # every few seconds of an idle worker).
+    written: list[str] = []
+
+    def note_writes(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if statement.lstrip().split(None, 1)[0].upper() in {"INSERT", "UPDATE", "DELETE"}:
+            written.append(statement)
+
+    with app.app_context():
+        sa.event.listen(db.engine, "before_cursor_execute", note_writes)
+        try:
+            questions_pdf.want_pdfs()
+        finally:
+            sa.event.remove(db.engine, "before_cursor_execute", note_writes)
+    assert written == []
+    run_outbox(app)
     with app.app_context():
         assert {row.mode: row.made_at for row in db.session.scalars(select(QuestionsPdf))} == before
 

@@ -43,21 +43,30 @@ def stored_pdf(mode: str) -> QuestionsPdf | None:
 
 def want_pdfs() -> None:
     """Add a row for each mode the page offers that has none for the loaded rules, and delete
-    the rows for other versions. Commits (another worker adding the same row at once is fine)."""
-    pack_version, partnership_version = versions()
-    db.session.execute(
-        delete(QuestionsPdf).where(
-            or_(QuestionsPdf.pack_version != pack_version, QuestionsPdf.partnership_version != partnership_version)
+    the rows for other versions; with nothing to change (every pass but the first after a
+    start or a rules change), one read and no write, so an idle worker never takes SQLite's
+    write lock for this. Commits what it changes (another worker adding the same row at once is
+    fine)."""
+    loaded = versions()
+    rows = db.session.execute(
+        select(QuestionsPdf.pack_version, QuestionsPdf.partnership_version, QuestionsPdf.mode)
+    ).all()
+    if any((pack_version, partnership_version) != loaded for pack_version, partnership_version, _ in rows):
+        db.session.execute(
+            delete(QuestionsPdf).where(
+                or_(QuestionsPdf.pack_version != loaded[0], QuestionsPdf.partnership_version != loaded[1])
+            )
         )
-    )
-    db.session.commit()
+        db.session.commit()
+    have = {mode for pack_version, partnership_version, mode in rows if (pack_version, partnership_version) == loaded}
     for mode in PREPARE_MODES:
-        if stored_pdf(mode) is None:
-            db.session.add(QuestionsPdf(pack_version=pack_version, partnership_version=partnership_version, mode=mode))
+        if mode not in have:
+            db.session.add(QuestionsPdf(pack_version=loaded[0], partnership_version=loaded[1], mode=mode))
             try:
                 db.session.commit()
             except IntegrityError:
                 db.session.rollback()  # another worker added it first
+    db.session.rollback()  # end the read, when nothing was written
 
 
 def claim_questions_job(now: dt.datetime, tried: set[int], may_last: dt.timedelta) -> QuestionsPdf | None:
