@@ -26,12 +26,13 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app import pdf_renderer
 from app.config import ConfigError, config_class, load_config, misspelt_settings, removed_settings
 from app.extensions import db
-from app.models import AuditEvent, StoredRequest, utcnow
+from app.main.decides import PREPARE_MODES
+from app.models import AuditEvent, QuestionsPdf, StoredRequest, utcnow
 from app.outbox import run_pass
 from app.pdf import PdfRendererStopped, PdfRenderTimeout, render_pdf
 from support.mail import SmtpServer
@@ -243,6 +244,16 @@ def test_the_worker_process_gives_up_on_a_renderer_that_hangs_and_carries_on(app
             time.sleep(0.05)
         assert len(renderers) == 1  # started with the worker, before any work
         first = make_pdf_through(worker, app, deadline)  # a renderer is up and has made a PDF
+        # The same pass goes on to the questions to prepare: frozen in one of those, the renderer
+        # would fail that PDF, not the request's this test asks for.
+        questions_made = 0
+        while questions_made < len(PREPARE_MODES) and time.monotonic() < deadline and worker.poll() is None:
+            time.sleep(0.1)
+            with app.app_context():
+                questions_made = db.session.scalar(
+                    select(func.count()).select_from(QuestionsPdf).where(QuestionsPdf.made_at.is_not(None))
+                )
+        assert questions_made == len(PREPARE_MODES), "the worker did not make the questions to prepare"
         [renderer] = renderer_processes(of=worker.pid)
         os.kill(renderer, signal.SIGSTOP)
         reference = make_pdf_through(worker, app, deadline)
