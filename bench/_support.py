@@ -474,23 +474,6 @@ def rss_kib(pid: int) -> int:
     return 0
 
 
-def renderer_pids(parent: int) -> list[int]:
-    """The PDF renderer processes (``app.pdf_renderer``'s children) that process ``parent`` started
-    and that are still running: each process that makes a PDF keeps one beside it."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            command = (entry / "cmdline").read_bytes()
-        except (OSError, IndexError):
-            continue  # ended while being read
-        if int(fields[1]) == parent and fields[0] != "Z" and b"app.pdf_renderer" in command:
-            found.append(int(entry.name))
-    return sorted(found)
-
-
 def postgres_pids() -> list[int]:
     """Every PostgreSQL server process on the machine (for its CPU share; readable as root)."""
     pids = []
