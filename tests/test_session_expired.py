@@ -254,7 +254,14 @@ def test_start_again_says_on_the_start_page_that_the_answers_were_cleared(client
     assert "have been cleared" not in text_of(client.get("/"))
 
 
-def test_the_pdf_status_the_page_asks_for_does_not_keep_the_copy(client: FlaskClient, app: Flask) -> None:
+@pytest.mark.parametrize(
+    "status_url",
+    # The submitted page's, and the questions to prepare's "being made" page's (open in another tab).
+    ["/request/submitted/pdf-status", "/questions-to-prepare.pdf/status"],
+)
+def test_the_pdf_status_the_page_asks_for_does_not_keep_the_copy(
+    client: FlaskClient, app: Flask, status_url: str
+) -> None:
     """Found (diff review): the submitted page's script asks whether the PDF is made (for up to 2
     minutes), and each ask pushed the session's idle expiry on, so when the copy's timer ran out the
     server did not see the session as idle: nothing was removed and the page came back (a new load,
@@ -266,7 +273,7 @@ def test_the_pdf_status_the_page_asks_for_does_not_keep_the_copy(client: FlaskCl
     page = text_of(client.get("/request/submitted"))
     token = re.search(r'id="app-timeout-warning"[^>]*data-csrf-token="([^"]+)"', page, re.S).group(1)  # type: ignore[union-attr]
     idle_nearly_to_the_limit(app)
-    assert client.get("/request/submitted/pdf-status").status_code == 200  # the script asks, once more
+    assert client.get(status_url).status_code == 200  # the script asks, once more
     response = client.post("/session-expired", data={"csrf_token": token, "from": "copy"})
     assert response.status_code == 303 and response.location == "/session-expired?cleared=copy"
     kept = stored_sessions(app)

@@ -23,7 +23,7 @@ from ..pack import current_pack
 from ..rate_limits import rate_limit_store_answers
 from ..requests.record import forget_record
 from ..schema import schema_is_current, takes_writes
-from ..sessions import CLEARED_KEY, expired_session, refresh_step, reset_session
+from ..sessions import CLEARED_KEY, expired_session, not_the_persons_activity, refresh_step, reset_session
 from ..sessions import session_expired as session_had_expired
 from ..start_page import keep_for_new_visitors
 from ..templating import kept_for_a_while, render_page
@@ -301,7 +301,9 @@ def questions_to_prepare_pdf() -> Response | str | tuple[str, int]:
 @bp.get("/questions-to-prepare.pdf/status")
 def questions_to_prepare_pdf_status() -> Response:
     """Whether the questions PDF in the mode asked for is made yet (or could not be), for the
-    "being made" page's script: ``{"ready": …, "failed": …}``."""
+    "being made" page's script: ``{"ready": …, "failed": …}``. Not the person's activity: it
+    does not push a journey's idle expiry on (as the submitted page's ``pdf_status``)."""
+    not_the_persons_activity()
     stored = stored_pdf(prepare_mode(request.args.get("mode")))
     made = stored is not None and stored.made_at is not None
     response = jsonify(ready=made, failed=not made and stored is not None and stored.failed_at is not None)
