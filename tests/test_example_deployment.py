@@ -36,9 +36,11 @@ from support.submission import (
     ELIGIBLE_PATH,
     SUPERVISION_PATH,
     VALID_DETAILS,
+    fill_details,
     run_outbox,
     submitted_request,
     supervision_record,
+    to_outcome,
 )
 from support.walk import Walker, outcome_of, title_of
 from test_inbox import signed_in
@@ -243,6 +245,22 @@ def bodies(message: EmailMessage) -> tuple[str, list[bytes]]:
     assert body is not None
     attachments = [part.get_payload(decode=True) for part in message.iter_attachments()]
     return body.get_content().replace("\r\n", "\n"), [data for data in attachments if isinstance(data, bytes)]
+
+
+def test_the_request_check_knows_the_example_areas_places_not_salfords(client: FlaskClient) -> None:
+    """The identifying-data check reads the area's place names from its partnership file: in
+    Northmere, "the Northmere children" is not a family's surname, and "the Eccles families"
+    (a Salford town, unknown here) is warned about as one may be."""
+    walker = to_outcome(client)
+    details = {**VALID_DETAILS, "reflection": "The Northmere children and the Eastbrook families wait months."}
+    assert fill_details(walker, details).location.endswith("/request/check-answers")
+    walker = to_outcome(client)
+    response = fill_details(walker, {**VALID_DETAILS, "reflection": "The Eccles families wait months."})
+    assert response.location.endswith("/request/check-what-you-wrote")
+    warning = re.sub(
+        r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", walker.get(response.location).get_data(as_text=True)))
+    )
+    assert "Eccles : This looks like a person's name." in warning
 
 
 @pytest.mark.real_pdf

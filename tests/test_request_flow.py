@@ -573,6 +573,14 @@ def test_a_reason_that_will_not_be_stored_gets_no_warning(client, app) -> None:
     assert stored.details["identifying_check"] == {"found": [], "confirmed": False}
 
 
+def test_the_areas_own_places_are_not_taken_for_a_familys_surname(client) -> None:
+    """ "The Salford children" and "the Eccles families" name places of the area (its partnership
+    file's ``places``), not a family: no warning, which would teach people to click past it."""
+    walker = to_outcome(client)
+    details = {**VALID_DETAILS, "reflection": "The Salford children and the eccles families wait for months."}
+    assert fill_details(walker, details).location.endswith("/request/check-answers")
+
+
 def test_ordinary_text_gets_no_warning(client) -> None:
     walker = to_outcome(client)
     assert fill_details(walker).location.endswith("/request/check-answers")

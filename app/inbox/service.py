@@ -927,7 +927,7 @@ PLACE_KINDS: tuple[Kind, ...] = tuple(
 
 def identifying_findings(text: str, kinds: Sequence[Kind] = KINDS) -> list[Finding]:
     """What looks like identifying data in a note or reason (the request pages' guard)."""
-    return scan(text, kinds)
+    return scan(text, kinds, current_partnership().places)
 
 
 def text_fingerprint(text: str) -> str:

@@ -92,6 +92,7 @@ import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, get_args
@@ -1468,14 +1469,14 @@ def _hospitals(text: str) -> Iterator[Finding]:
         yield Finding("gp_practice", text[start : match.end()], HOSPITAL_REASON, start, match.end())
 
 
-def _person_names(text: str) -> Iterator[Finding]:
+def _person_names(text: str, places: AbstractSet[str]) -> Iterator[Finding]:
     for match in _TITLED_NAME.finditer(text):
         surname = (match["surname"] or match["capitals"] or match["small"]).lower().replace("\u2019", "'")
         if surname not in _NOT_A_SURNAME and surname not in _NOT_A_SURNAME_AFTER_A_TITLE:
             yield _finding("person_name", match)
-    yield from _family_names(text)
-    yield from _small_letter_family_names(text)
-    yield from _introduced_names(text)
+    yield from _family_names(text, places)
+    yield from _small_letter_family_names(text, places)
+    yield from _introduced_names(text, places)
     yield from _initials(text)
     yield from _given_names(text)
     yield from _names_all_in_one_case(text, _SMALL)
@@ -1622,7 +1623,7 @@ def _initials(text: str) -> Iterator[Finding]:
             yield Finding("person_name", letters, INITIALS_REASON, match.start(), end)
 
 
-def _family_names(text: str) -> Iterator[Finding]:
+def _family_names(text: str, places: AbstractSet[str]) -> Iterator[Finding]:
     for match in _FAMILY_NAME.finditer(text):
         surname = _plain(match["surname"])
         words = surname.split("-")
@@ -1630,8 +1631,10 @@ def _family_names(text: str) -> Iterator[Finding]:
             continue
         if any(word in _NOT_A_FAMILY_NAME or word.endswith(_FROM_SOMEWHERE) for word in words):
             continue
-        if any(word in _PLACES for word in words) or _A_NAME_GOES_ON.match(text, match.end()):
-            continue  # "the Salford children", "the Salford Children and Families Portal"
+        if surname in places or any(word in _PLACES or word in places for word in words):
+            continue  # "the Salford children", "the UK families"
+        if _A_NAME_GOES_ON.match(text, match.end()):
+            continue  # "the Salford Children and Families Portal"
         yield _finding("person_name", match, "surname")
 
 
@@ -1705,18 +1708,19 @@ _DESCRIBES_A_FAMILY = frozenset(
 )
 
 
-def _small_letter_family_names(text: str) -> Iterator[Finding]:
+def _small_letter_family_names(text: str, places: AbstractSet[str]) -> Iterator[Finding]:
     for match in _FAMILY_NAME_IN_SMALL_LETTERS.finditer(text):
         word = match["surname"]
         if "-" in word:
             continue  # "the tight-knit family": in small letters, a describing word more often
-        if not _ordinary_in_small_letters(word):
+        if not _ordinary_in_small_letters(word, places):
             yield _finding("person_name", match, "surname")
 
 
-def _ordinary_in_small_letters(word: str) -> bool:
+def _ordinary_in_small_letters(word: str, places: AbstractSet[str]) -> bool:
     """Whether a word in small letters, where a surname may stand ("the ... family", "surname ..."),
-    is an ordinary word instead: one of the words lists here, or shaped as a describing word is."""
+    is an ordinary word instead: one of the words lists here, one of the area's ``places``, or
+    shaped as a describing word is."""
     return (
         word in _DESCRIBES_A_FAMILY
         or word in _NOT_A_FAMILY_NAME
@@ -1726,6 +1730,7 @@ def _ordinary_in_small_letters(word: str) -> bool:
         or word in _NOT_A_SURNAME
         or word in _NOT_AN_INTRODUCED_NAME
         or word in _PLACES
+        or word in places
         or word in _MONTHS
         or word in _SMALL.words
         or word.upper() in _ACRONYMS
@@ -1733,16 +1738,10 @@ def _ordinary_in_small_letters(word: str) -> bool:
     )
 
 
-# Places whose children or families people write about ("the Salford children", "the Eccles
-# families"): the partnership's city and the Greater Manchester boroughs and towns around it.
-_PLACES = frozenset(
-    {
-        *("salford", "manchester", "bolton", "bury", "oldham", "rochdale", "stockport", "tameside"),
-        *("trafford", "wigan", "eccles", "swinton", "walkden", "worsley", "irlam", "cadishead", "pendleton"),
-        *("pendlebury", "ordsall", "broughton", "kersal", "weaste", "seedley", "langworthy", "winton"),
-        *("boothstown", "ellenbrook", "clifton", "england", "wales", "britain", "uk", "city", "borough"),
-    }
-)
+# Words for a country or a kind of place, which people write before "children" or "families" ("the
+# UK children", "the city families") wherever they work. The area's own place names ("the Salford
+# children", "the Eccles families") are the partnership's: ``places`` in its file, passed to ``scan``.
+_PLACES = frozenset({"england", "wales", "scotland", "britain", "uk", "city", "borough", "town", "county"})
 # After "the ... children", the rest of a service's or a place's name: "the Salford Children and
 # Families Portal", "the Manchester Children's Hospital".
 _A_NAME_GOES_ON = re.compile(r"(?:\s{1,3}(?:and|&)|['\u2019]s)\s{1,3}[A-Z]")
@@ -1853,7 +1852,7 @@ def _introduces_a_name(text: str, start: int) -> bool:
     return first in _DESCRIBED_PERSON or first.endswith("'s")
 
 
-def _introduced_names(text: str) -> Iterator[Finding]:
+def _introduced_names(text: str, places: AbstractSet[str]) -> Iterator[Finding]:
     lowered = text.lower()
     if not any(word in lowered for word in _CUE_WORDS):
         return
@@ -1865,7 +1864,7 @@ def _introduced_names(text: str) -> Iterator[Finding]:
             # "surname kowalski", not "surname unknown", "her name is on the plan" or "a boy called again".
             if match["called"] is not None or match["cue"].lower().startswith(("nick", "aka", "a.k")):
                 continue
-            if _ordinary_in_small_letters(plain):
+            if _ordinary_in_small_letters(plain, places):
                 continue
         if plain in _NOT_AN_INTRODUCED_NAME or plain in _NOT_A_SURNAME or plain in _NOT_A_NAME:
             continue
@@ -2229,8 +2228,10 @@ def _finding(kind: Kind, match: re.Match[str], group: int | str = 0) -> Finding:
     return Finding(kind, match[group], REASONS[kind], match.start(group), match.end(group))
 
 
-def scan(text: str, kinds: Iterable[Kind] = KINDS) -> list[Finding]:
-    """Every identifying-looking piece of ``text``, in order, without overlaps."""
+def scan(text: str, kinds: Iterable[Kind] = KINDS, places: AbstractSet[str] = frozenset()) -> list[Finding]:
+    """Every identifying-looking piece of ``text``, in order, without overlaps. ``places`` are the
+    area's place names in small letters (the partnership file's ``places``): not a family's surname
+    in "the Salford children"."""
     if not text:
         return []
     prepared = prepare(text)
@@ -2247,7 +2248,7 @@ def scan(text: str, kinds: Iterable[Kind] = KINDS) -> list[Finding]:
         _addresses,
         _schools,
         _gp_practices,
-        _person_names,
+        functools.partial(_person_names, places=places),
     )
     for finder in finders:
         found.extend(f for f in finder(prepared) if f.kind in wanted)
@@ -2266,13 +2267,15 @@ def scan(text: str, kinds: Iterable[Kind] = KINDS) -> list[Finding]:
 
 
 def scan_fields(
-    texts: Mapping[str, str | None], kinds_for: Mapping[str, Iterable[Kind]] | None = None
+    texts: Mapping[str, str | None],
+    kinds_for: Mapping[str, Iterable[Kind]] | None = None,
+    places: AbstractSet[str] = frozenset(),
 ) -> dict[str, list[Finding]]:
     """Scan several named texts; only the names with findings are returned, in the given order."""
     results: dict[str, list[Finding]] = {}
     for name, text in texts.items():
         kinds = (kinds_for or {}).get(name, KINDS)
-        findings = scan(text or "", kinds)
+        findings = scan(text or "", kinds, places)
         if findings:
             results[name] = findings
     return results

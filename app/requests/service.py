@@ -94,7 +94,7 @@ def guarded_texts(details: Mapping[str, Any], debrief: bool = False) -> dict[str
 
 def identifying_findings(details: Mapping[str, Any], debrief: bool = False) -> dict[str, list[Any]]:
     """What the guard finds in the request's free text as it will be stored, by field name."""
-    return scan_fields(guarded_texts(details, debrief), fields.GUARDED_TEXT)
+    return scan_fields(guarded_texts(details, debrief), fields.GUARDED_TEXT, current_partnership().places)
 
 
 def identifying_check(findings: Mapping[str, list[Any]], confirmed: bool) -> dict[str, Any]:
@@ -107,7 +107,8 @@ def identifying_check(findings: Mapping[str, list[Any]], confirmed: bool) -> dic
 
 def stored_findings(stored: Mapping[str, Any]) -> dict[str, list[Any]]:
     """What the guard finds in stored details' free text (an import's, already in stored form)."""
-    return scan_fields({name: str(stored.get(name) or "") for name in fields.GUARDED_TEXT}, fields.GUARDED_TEXT)
+    texts = {name: str(stored.get(name) or "") for name in fields.GUARDED_TEXT}
+    return scan_fields(texts, fields.GUARDED_TEXT, current_partnership().places)
 
 
 def guarded_fingerprint(details: Mapping[str, Any], debrief: bool = False) -> str:

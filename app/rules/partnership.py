@@ -156,6 +156,10 @@ class Partnership:
     accessibility: AccessibilityStatement
     examples: dict[str, str] = field(default_factory=dict)
     request_options: dict[str, tuple[RequestOption, ...]] = field(default_factory=dict)
+    # The area's place names, in small letters (``places`` in the file): the request's check for
+    # identifying details (app/requests/guard.py) does not take "the Salford children" for a
+    # family's surname.
+    places: frozenset[str] = frozenset()
     logo: Logo | None = None
     version: str = ""
     line_of: dict[str, int | None] = field(default_factory=dict, repr=False, compare=False)
@@ -199,6 +203,7 @@ _TOP_KEYS = {
     "accessibility",
     "examples",
     "request_options",
+    "places",
     "logo",
 }
 _COLOUR_KEYS = {"brand", "tint", "border"}
@@ -318,6 +323,37 @@ def _examples(reader: _Reader, root: _Mapping) -> dict[str, str]:
     raw, node = section
     found = {key: reader.string(raw, key, node, required=False) for key in sorted(_EXAMPLE_KEYS)}
     return {key: _clean(value) for key, value in found.items() if value is not None}
+
+
+# A place name: one word of letters, or words joined by hyphens or an apostrophe ("Stoke-on-Trent",
+# "King's"), as the check reads the word before "children" or "family".
+_PLACE = re.compile(r"[^\W\d_]+(?:[-'\u2019][^\W\d_]+)*")
+PLACES_MAX = 500
+
+
+def _places(reader: _Reader, root: _Mapping) -> frozenset[str]:
+    """The area's place names (optional): the city or borough and its towns and neighbourhoods."""
+    value = root.get("places")
+    if value is None:
+        return frozenset()
+    line = root.line_of("places")
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        reader.problem(NODE, "places", "must be a list of place names, one word each, like [Northmere, Eastwick]", line)
+        return frozenset()
+    if len(value) > PLACES_MAX:
+        reader.problem(NODE, "places", f"has {len(value)} names: at most {PLACES_MAX}", line)
+        return frozenset()
+    wrong = [item for item in value if not _PLACE.fullmatch(item.strip())]
+    if wrong:
+        reader.problem(
+            NODE,
+            "places",
+            f"must name one place a word, in letters (words may be joined with - or '), not {wrong[0]!r}: "
+            "a place of two words is two names",
+            line,
+        )
+        return frozenset()
+    return frozenset(item.strip().replace("\u2019", "'").lower() for item in value)
 
 
 def _logo(reader: _Reader, root: _Mapping, folder: Path, partnership_name: str) -> Logo | None:
@@ -690,6 +726,7 @@ def parse_partnership(data: object, file: str) -> tuple[Partnership | None, list
         accessibility=accessibility,
         examples=examples,
         request_options=_request_options(reader, root),
+        places=_places(reader, root),
         logo=logo,
         version=_content_hash(data),
         line_of={key: root.line_of(key) for key in _TOP_KEYS},

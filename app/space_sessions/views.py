@@ -25,6 +25,7 @@ from werkzeug.wrappers import Response
 
 from .. import typed_text
 from ..errors import render_error
+from ..pack import current_partnership
 from ..requests.guard import Finding, scan
 from . import bp, service
 from .forms import FeedbackForm
@@ -44,7 +45,7 @@ def comment_fingerprint(text: str) -> str:
 
 def unconfirmed_findings(text: str, confirmed: str | None) -> list[Finding]:
     """Identifying-looking data in the comment not yet confirmed (empty: store it)."""
-    findings = scan(text.strip()) if text.strip() else []
+    findings = scan(text.strip(), places=current_partnership().places) if text.strip() else []
     return findings if findings and confirmed != comment_fingerprint(text) else []
 
 
@@ -99,7 +100,7 @@ def form_not_checked(error: CSRFError) -> tuple[str, int]:
     form = FeedbackForm()  # what was posted, not checked and not stored
     comment = (form.comment.data or "").strip()
     # Scanned only within the comment's limit, as when it is sent (the scan's cost grows with length).
-    findings = scan(comment) if comment and len(comment) <= COMMENT_MAX else []
+    findings = scan(comment, places=current_partnership().places) if comment and len(comment) <= COMMENT_MAX else []
     return render_form(form, [{"text": NOT_SENT, "href": "#score"}], findings), 400
 
 

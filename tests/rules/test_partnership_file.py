@@ -143,6 +143,39 @@ def test_every_mistake_is_named_in_one_run(partnership_data: dict[str, Any], wri
     }
 
 
+def test_the_areas_place_names_are_read_in_small_letters(
+    partnership_data: dict[str, Any], write_pack: WritePack
+) -> None:
+    partnership_data["places"] = ["Northmere", "Stoke-on-Trent", "King\u2019s", " Eastbrook "]
+    partnership, problems = check_partnership(write_pack(partnership_data, "partnership.yaml"))
+    assert problems == [] and partnership is not None
+    assert partnership.places == {"northmere", "stoke-on-trent", "king's", "eastbrook"}
+    del partnership_data["places"]
+    partnership, problems = check_partnership(write_pack(partnership_data, "partnership.yaml"))
+    assert problems == [] and partnership is not None and partnership.places == frozenset()
+
+
+@pytest.mark.parametrize(
+    "places, said",
+    [
+        ("Salford", "must be a list of place names"),
+        (["Salford", 7], "must be a list of place names"),
+        (["Salford", "Greater Manchester"], "'Greater Manchester': a place of two words is two names"),
+        (["M6 4LA"], "not 'M6 4LA'"),
+        (["Salford"] * 501, "at most 500"),
+    ],
+)
+def test_a_place_name_the_check_cannot_use_is_named(
+    partnership_data: dict[str, Any], write_pack: WritePack, places: object, said: str
+) -> None:
+    partnership_data["places"] = places
+    path = write_pack(partnership_data, "partnership.yaml")
+    _, problems = check_partnership(path)
+    assert [(problem.node, problem.field) for problem in problems] == [("(partnership)", "places")]
+    assert said in problems[0].message
+    assert problems[0].file == str(path) and problems[0].line is not None  # the file, field and line named
+
+
 def test_a_missing_or_unreadable_file_is_named(tmp_path: Path, write_pack: WritePack) -> None:
     _, problems = check_partnership(tmp_path / "nowhere.yaml")
     assert len(problems) == 1 and str(problems[0]).startswith(str(tmp_path / "nowhere.yaml"))
