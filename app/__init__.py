@@ -26,6 +26,7 @@ from .extensions import csrf, db, init_security_headers, limiter, migrate
 from .inbox import bp as inbox_bp
 from .inbox import facilitators_cli
 from .inbox import models as inbox_models  # noqa: F401
+from .inbox.statistics_views import bp as stats_bp
 from .input_guard import init_input_guard
 from .main import bp as main_bp
 from .main.offline import site_cli
@@ -42,7 +43,6 @@ from .start_page import KeptStartPage
 from .static_files import init_static_files
 from .stats import models as stats_models  # noqa: F401
 from .stats.cli import stats_cli
-from .stats.views import bp as stats_bp
 from .templating import init_jinja
 from .wizard import bp as wizard_bp
 

@@ -24,7 +24,7 @@ signed-in, active facilitator: ``require_facilitator`` (the blueprint's ``before
 anyone else to sign in (GET) or refuses (403). A session whose 24 hours are up opens only the
 password page (``confirm_to_carry_on``): a page asked for, or a form sent, goes on once the
 password is confirmed. A read-only partnership account (``role`` "partnership") is refused
-(403) everything but the statistics (``app.stats.views``) and signing out.
+(403) everything but the statistics (``statistics_views``) and signing out.
 Messages shown after an action are flashed with a category: ``SUCCESS`` for what was done,
 ``IMPORTANT`` for a refusal or warning (anything else is shown as important too, never as a success).
 Session keys: ``facilitator_id``; ``inbox_acted_on`` (the reference just changed and when, so the

@@ -6,10 +6,10 @@
   ``add_count``) and reading (``statistics(months)``: the tables, small numbers hidden).
 - ``suppression``: the pure small-number suppression, with secondary suppression for totals.
 - ``charts``: bar charts laid out for the SVG template; ``export``: the CSV.
-- ``views``: blueprint ``stats``: ``GET /inbox/statistics`` and ``/inbox/statistics.csv``, for
-  facilitators and read-only partnership accounts.
+- the pages, blueprint ``stats`` (``GET /inbox/statistics`` and ``/inbox/statistics.csv``, for
+  facilitators and read-only partnership accounts), are the inbox's: ``app/inbox/statistics_views.py``.
 - ``cli``: ``flask stats show|csv [--months 12]``.
 
-This package's ``__init__`` imports nothing, so the wizard can import the service without
-pulling in the inbox's views.
+Nothing here imports the inbox, so the wizard can import the service without pulling in the
+inbox's views.
 """

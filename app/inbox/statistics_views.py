@@ -1,4 +1,6 @@
-"""The anonymous counts: ``GET /inbox/statistics`` and ``GET /inbox/statistics.csv`` (blueprint ``stats``).
+"""The anonymous counts' pages: ``GET /inbox/statistics`` and ``GET /inbox/statistics.csv`` (blueprint
+``stats``). Here, with the inbox, rather than in ``app.stats``: the counting is done by the journey
+(below the inbox), the reading is a facilitators' page.
 
 Signing in is the inbox's: this blueprint's ``before_request`` is the inbox's own
 ``require_facilitator``, and its pages get the inbox's template context. These are the only
@@ -9,10 +11,10 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, render_template
 
-from ..inbox.views import inbox_context, require_facilitator
-from .charts import bar_chart
-from .export import csv_filename, statistics_csv
-from .service import DEFAULT_MONTHS, HIDDEN, SMALL_NUMBER, statistics
+from ..stats.charts import bar_chart
+from ..stats.export import csv_filename, statistics_csv
+from ..stats.service import DEFAULT_MONTHS, HIDDEN, SMALL_NUMBER, statistics
+from .views import inbox_context, require_facilitator
 
 bp = Blueprint("stats", __name__, url_prefix="/inbox")
 bp.before_request(require_facilitator)
