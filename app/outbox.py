@@ -57,7 +57,7 @@ from flask.cli import AppGroup
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import SQLAlchemyError
 
-from . import audit, mail, pdf_renderer
+from . import audit, emails, mail, pdf_renderer
 from .config import StartupError
 from .extensions import checkpoint_write_ahead_log, db, empty_write_ahead_log
 from .inbox.service import remove_departed_accounts
@@ -373,7 +373,7 @@ def send_message(message: OutboxMessage, now: dt.datetime | None = None) -> str:
         # page that saves answers would wait on the mail server, then fail (a slow one takes up
         # to 3 x SMTP_TIMEOUT). On PostgreSQL only this email's row is locked, as before.
         with db.session.no_autoflush:
-            email = mail.build_email(message, request)
+            email = emails.build_email(message, request)
             mail.smtp_send(email)
     except (OSError, smtplib.SMTPException, RuntimeError, ValueError) as error:
         message.last_error = mail.describe_error(error)

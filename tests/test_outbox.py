@@ -550,17 +550,17 @@ def test_an_email_that_cannot_be_made_waits_and_never_stops_the_others_or_the_wo
     recorded (its type, never its words), tried again later, and the others go."""
     import jinja2
 
-    from app import mail, outbox
+    from app import emails, mail, outbox
 
     smtp_server.start()
-    real_build = mail.build_email
+    real_build = emails.build_email
 
     def broken_acknowledgement(message: OutboxMessage, request: StoredRequest) -> object:
         if message.kind == mail.ACKNOWLEDGEMENT:
             raise jinja2.TemplateSyntaxError(f"unexpected end near {request.details['name']}", 35)
         return real_build(message, request)
 
-    monkeypatch.setattr(mail, "build_email", broken_acknowledgement)
+    monkeypatch.setattr(emails, "build_email", broken_acknowledgement)
     mail_app.config["SEND_ACKNOWLEDGEMENTS"] = True
     with mail_app.app_context():
         first, second = make_request().request.reference, make_request().request.reference

@@ -1,0 +1,105 @@
+"""Each email the outbox worker sends, built from its outbox row and its request: the
+facilitators' (the reference, how soon, a link to the inbox, the PDF attached or word that it could
+not be made), the acknowledgement, and the session emails stored with their text. Sending them,
+and the kinds and subjects, are ``app.mail``'s; this module is above the request package, whose
+fields and document words the facilitators' email uses.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid
+
+from flask import current_app, render_template
+
+from . import mail
+from .models import OutboxMessage, StoredRequest
+from .requests import fields
+from .requests.document import identifying_check_text
+
+
+def inbox_link(reference: str) -> str | None:
+    """The request's page in the inbox as a full address, or None when ``PUBLIC_BASE_URL`` is unset.
+    Built from the routes (not a web request: the outbox worker has none)."""
+    base = (current_app.config.get("PUBLIC_BASE_URL") or "").rstrip("/")
+    if not base:
+        return None
+    path = current_app.url_map.bind("localhost").build("inbox.request_page", {"reference": reference})
+    return base + path
+
+
+def build_email(message: OutboxMessage, request: StoredRequest) -> EmailMessage:
+    """The email for an outbox message: the facilitators' (with the request's PDF attached, or
+    saying it could not be made), the acknowledgement or a session email."""
+    email = EmailMessage()
+    email["Subject"] = message.subject
+    email["From"] = current_app.config["MAIL_FROM"]
+    email["To"] = message.recipient
+    # In UTC, said to be ("+0000"): formatdate(localtime=False) wrote "-0000", which RFC 5322
+    # keeps for a time whose zone is unknown.
+    email["Date"] = format_datetime(dt.datetime.now(dt.UTC))
+    email["Message-ID"] = make_msgid(domain="space-to-think.invalid")
+    email["X-Space-To-Think-Reference"] = request.reference
+    if message.kind == mail.ACKNOWLEDGEMENT:
+        email["Auto-Submitted"] = "auto-generated"  # RFC 3834: out-of-office replies should not answer it
+        if current_app.config.get("FACILITATOR_EMAIL"):
+            email["Reply-To"] = current_app.config["FACILITATOR_EMAIL"]  # a reply reaches the facilitators
+        email.set_content(
+            render_template(
+                "requests/acknowledgement.txt",
+                reference=request.reference,
+                mode=request.mode,
+                response_time=current_app.config.get("RESPONSE_TIME_TEXT"),
+                contact=current_app.config.get("FACILITATOR_CONTACT_TEXT"),
+                reply_to=bool(current_app.config.get("FACILITATOR_EMAIL")),
+            )
+        )
+        return email
+    if message.kind in mail.SESSION_KINDS:
+        if message.body is None:
+            raise ValueError(f"{message.kind} message {message.id} has no text")
+        email["Auto-Submitted"] = "auto-generated"
+        if current_app.config.get("FACILITATOR_EMAIL"):
+            email["Reply-To"] = current_app.config["FACILITATOR_EMAIL"]  # "let the facilitators know" by replying
+        email.set_content(message.body)
+        if message.calendar:
+            # An iTIP message: calendars read the method from the part's content type too (RFC 6047),
+            # which must be the file's own (a "no longer in it" cancellation carries an update).
+            found = mail.CALENDAR_METHOD.search(message.calendar)
+            method = found.group(1) if found else ("CANCEL" if message.kind == "cancellation" else "REQUEST")
+            email.add_attachment(
+                message.calendar.encode("utf-8"),
+                maintype="text",
+                subtype="calendar",
+                params={"method": method, "charset": "utf-8"},
+                filename="space-to-think-session.ics",
+            )
+        return email
+    if message.kind != mail.FACILITATORS:
+        raise ValueError(f"unknown outbox message kind {message.kind!r}")
+    # Without the PDF once it has failed too often (``StoredRequest.pdf_failed_at``): the email
+    # says so, in its subject too, and that the whole request is in the inbox. (The subject stored
+    # when it was queued is the usual one: the PDF was not known to fail then.)
+    with_pdf = request.pdf_made_at is not None
+    if not with_pdf:
+        email.replace_header("Subject", mail.subject_for(request, mail.FACILITATORS, with_pdf=False))
+    email.set_content(
+        render_template(
+            "requests/email.txt",
+            reference=request.reference,
+            how_soon=fields.option_label("how_soon", request.details.get("how_soon")) or "Not given",
+            filename=mail.pdf_filename(request.reference),
+            link=inbox_link(request.reference),
+            retention_days=int(current_app.config.get("RETENTION_DAYS") or 90),
+            identifying=identifying_check_text(check) if (check := request.details.get("identifying_check")) else None,
+            found=bool((check or {}).get("found")),
+            with_pdf=with_pdf,
+            pdf_attempts=request.pdf_attempts,
+        )
+    )
+    if with_pdf:
+        email.add_attachment(
+            request.pdf, maintype="application", subtype="pdf", filename=mail.pdf_filename(request.reference)
+        )
+    return email
