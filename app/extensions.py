@@ -191,7 +191,8 @@ csrf = OriginCheckingCSRFProtect()
 # app's settings when a request comes in: this limiter object outlives any one app (tests
 # build many), and it would otherwise keep the first app's limits. The address is the direct
 # peer's, or the visitor's as told by a trusted proxy (app.proxies); an IPv6 one counts by its
-# /64 network, which one visitor can fill with addresses at will (``visitor_key``).
+# /64 network, which one visitor can fill with addresses at will. The store is given only a
+# pseudonym of it, made with SECRET_KEY, never the address itself (``visitor_key``).
 limiter = Limiter(
     key_func=visitor_key,
     application_limits=[lambda: str(current_app.config["RATELIMIT_APPLICATION"])],

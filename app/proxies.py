@@ -16,12 +16,15 @@ value), so HTTPS and the public host name are recognised behind it.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import ipaddress
 import logging
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from flask import request
+from flask import current_app, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 if TYPE_CHECKING:
@@ -45,9 +48,10 @@ def _address(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
     return address
 
 
-def visitor_key(address: str | None = None) -> str:
-    """Who a request counts as for the per-address rate limits: its IPv4 address as it is, or the
-    /64 network of its IPv6 address ("2001:db8:1:2::/64").
+def visitor_network(address: str | None = None) -> str:
+    """Who a request counts as for the per-address rate limits, before it is made a pseudonym
+    (``visitor_key``): its IPv4 address as it is, or the /64 network of its IPv6 address
+    ("2001:db8:1:2::/64").
 
     Counted by whole address (security review), anyone given an IPv6 /64, as every home
     connection and server is, had 2**64 addresses to send from, each with limits of its own: the
@@ -59,6 +63,36 @@ def visitor_key(address: str | None = None) -> str:
     if isinstance(parsed, ipaddress.IPv6Address):
         return str(ipaddress.IPv6Network((parsed, IPV6_VISITOR_PREFIX), strict=False))
     return str(parsed) if parsed is not None else text
+
+
+# Keeps the visitor pseudonyms apart from anything else made with SECRET_KEY (the sign-in
+# lockout's keys, the session's signature): the same secret gives an unrelated key for each use.
+VISITOR_KEY_PURPOSE = b"space-to-think/rate-limit-visitor"
+# 128 bits: far too many for two visitors to share a count by chance, and a short Redis key.
+VISITOR_KEY_LENGTH = 32
+
+
+@lru_cache(maxsize=8)
+def _visitor_secret(secret: str) -> bytes:
+    """The key the visitor pseudonyms are made with, derived from ``SECRET_KEY`` (worked out once
+    per secret: the start page for new visitors counts each one without Flask, and quickly)."""
+    return hmac.digest(secret.encode("utf-8"), VISITOR_KEY_PURPOSE, hashlib.sha256)
+
+
+def visitor_key(address: str | None = None, secret: str | None = None) -> str:
+    """What the rate limits count a request under: a pseudonym of its ``visitor_network``, never
+    the address itself.
+
+    An internet address is personal data, and the counts (in Redis, shared by every worker and
+    server) need only tell visitors apart. The pseudonym is a keyed hash (HMAC-SHA-256) made with
+    a key derived from ``SECRET_KEY``, so every worker and server of one deployment counts a
+    visitor under the same one, while nobody without the secret can find the address again by
+    hashing all 2**32 IPv4 addresses in turn. ``secret`` defaults to the current app's
+    ``SECRET_KEY`` (given by the start page's middleware, which runs outside Flask)."""
+    if secret is None:
+        secret = str(current_app.config.get("SECRET_KEY") or "")
+    network = visitor_network(address).encode("utf-8")
+    return hmac.digest(_visitor_secret(secret), network, hashlib.sha256).hex()[:VISITOR_KEY_LENGTH]
 
 
 class TrustedProxies:

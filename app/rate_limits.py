@@ -4,6 +4,8 @@ site-wide limit on pages counted for each request.
 Counts go in the shared store named by ``RATELIMIT_STORAGE_URI`` (Redis, so every worker and
 server shares them); without one, in this process's memory (``app.rate_store``), with a warning
 when the app first serves a page. The sign-in lockout (``app.lockout``) uses the same store.
+Each count is kept under a pseudonym of the visitor's address (``app.proxies.visitor_key``),
+never the address itself, and is forgotten when its limit's window ends.
 
 The limits on single pages (signing in, sending a request, the supervision record) are
 Flask-Limiter's, checked by its decorators on those views. The site-wide limit on pages

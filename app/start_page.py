@@ -122,9 +122,10 @@ class KeptStartPage:
         """Count this visitor against the site-wide limit, as ``SiteWideLimit`` does for the app's pages."""
         site_wide: SiteWideLimit | None = self.app.extensions.get(SITE_WIDE_KEY)
         if site_wide is not None:
-            site_wide.count(
-                str(self.app.config["RATELIMIT_APPLICATION"]), visitor_key(environ.get("REMOTE_ADDR") or "")
-            )
+            # The same pseudonym as the app's own pages count under (``visitor_key``), made
+            # with the app's secret here, outside Flask.
+            visitor = visitor_key(environ.get("REMOTE_ADDR") or "", str(self.app.config.get("SECRET_KEY") or ""))
+            site_wide.count(str(self.app.config["RATELIMIT_APPLICATION"]), visitor)
 
     def _serve_and_keep(
         self, address: tuple[Any, ...], environ: dict[str, Any], start_response: StartResponse

@@ -99,9 +99,11 @@ def test_the_limit_counts_one_address_across_every_page(tmp_path) -> None:
 def test_the_site_wide_limit_is_counted_once_per_page_without_flask_limiters_check_of_every_limit(tmp_path) -> None:
     """Flask-Limiter's check before every request (a third of the start page's time) is replaced
     by a count of the site-wide limit alone; its decorators still limit single pages."""
+    from app.proxies import visitor_key
     from app.rate_limits import SiteWideLimit
 
     app = make_app(tmp_path, RATELIMIT_DEFAULT="3 per minute;100 per day")
+    visitor = visitor_key("198.51.100.51", app.config["SECRET_KEY"])
     before = app.before_request_funcs[None]
     assert limiter._check_request_limit not in before
     assert sum(isinstance(function, SiteWideLimit) for function in before) == 1
@@ -115,9 +117,9 @@ def test_the_site_wide_limit_is_counted_once_per_page_without_flask_limiters_che
     assert client.get("/no-such-page").status_code == 404
     item = parse("3 per minute")
     [site_wide] = [function for function in before if isinstance(function, SiteWideLimit)]
-    assert site_wide.strategy.get_window_stats(item, "198.51.100.51", "global").remaining == 0
+    assert site_wide.strategy.get_window_stats(item, visitor, "global").remaining == 0
     # Flask-Limiter's own key for its application limit: the same count.
-    assert limiter._limiter.get_window_stats(item, "198.51.100.51", "global").remaining == 0
+    assert limiter._limiter.get_window_stats(item, visitor, "global").remaining == 0
 
 
 def test_supervision_records_are_limited_per_address(tmp_path) -> None:
@@ -554,6 +556,38 @@ def test_one_apps_redis_options_never_reach_the_next(tmp_path, redis_url: str) -
         assert rate_limit_store_answers(app)
 
 
+def test_redis_keeps_a_pseudonym_of_each_visitor_never_their_internet_address(
+    tmp_path, redis_server: RedisServer, redis_url: str
+) -> None:
+    """Found (privacy review): the rate limits' and sign-in limit's keys in Redis held each
+    visitor's internet address (or IPv6 network) as it was, and an address is personal data. Now
+    they hold a keyed pseudonym of it, and each limit still holds per visitor: the start page kept
+    for new visitors counts under the same one as the app's own pages, and an IPv6 visitor's
+    whole /64 network under one."""
+    from app.proxies import visitor_key
+
+    app = make_app(tmp_path, RATELIMIT_STORAGE_URI=redis_url, RATELIMIT_DEFAULT="3 per minute")
+    add_facilitator(app)
+    ipv4 = {"REMOTE_ADDR": "198.51.100.77"}
+    visitor = app.test_client()
+    # The second start page comes from the kept copy, outside Flask; all count as one visitor.
+    statuses = [visitor.get(page, environ_base=ipv4).status_code for page in ("/", "/", "/privacy", "/cookies")]
+    assert statuses == [200, 200, 200, 429]
+    statuses = [app.test_client().get("/cookies", environ_base=ipv6_address(host)).status_code for host in (1, 2, 3, 4)]
+    assert statuses == [200, 200, 200, 429]
+    assert app.test_client().get("/cookies", environ_base={"REMOTE_ADDR": "198.51.100.78"}).status_code == 200
+    failed = sign_in(app.test_client(), EMAIL, "not the password", environ_base={"REMOTE_ADDR": "198.51.100.79"})
+    assert SIGN_IN_FAILED in failed.get_data(as_text=True)
+
+    keys = [key.decode("utf-8", "replace") for key in redis_server.client().keys("*")]
+    assert keys
+    for key in keys:
+        assert not any(address in key for address in ("198.51.100.", "2001:db8", "2001:0db8", "::/64")), key
+    for address in ("198.51.100.77", ipv6_address(1)["REMOTE_ADDR"], "198.51.100.79"):
+        pseudonym = visitor_key(address, app.config["SECRET_KEY"])
+        assert any(pseudonym in key for key in keys), (address, keys)
+
+
 def test_limits_are_kept_in_redis_and_survive_a_new_app(tmp_path, redis_url: str) -> None:
     """Counts live in Redis, not in the app: a second app (another worker) sees the first's."""
     first = make_app(tmp_path, RATELIMIT_STORAGE_URI=redis_url, RATELIMIT_DEFAULT="3 per minute")
@@ -633,15 +667,17 @@ def test_when_redis_stops_the_site_wide_limit_counts_in_memory_then_in_redis_aga
 ) -> None:
     """Redis down: pages are still counted (in this process's memory), never failed; said once
     in the log. Redis back: the count goes back to Redis, where every worker sees it."""
+    from app.proxies import visitor_key
     from app.rate_limits import SiteWideLimit
 
     app = make_app(tmp_path, RATELIMIT_STORAGE_URI=redis_url, RATELIMIT_DEFAULT="4 per minute")
+    visitor = visitor_key("198.51.100.52", app.config["SECRET_KEY"])
     [site_wide] = [function for function in app.before_request_funcs[None] if isinstance(function, SiteWideLimit)]
     client = app.test_client()
     client.environ_base["REMOTE_ADDR"] = "198.51.100.52"
     item = parse("4 per minute")
     assert [client.get("/privacy").status_code for _ in range(2)] == [200, 200]
-    assert site_wide.strategy.get_window_stats(item, "198.51.100.52", "global").remaining == 2
+    assert site_wide.strategy.get_window_stats(item, visitor, "global").remaining == 2
     redis_server.stop()
     with caplog.at_level(logging.WARNING):
         assert [client.get("/privacy").status_code for _ in range(5)] == [200] * 4 + [429]
@@ -654,7 +690,7 @@ def test_when_redis_stops_the_site_wide_limit_counts_in_memory_then_in_redis_aga
         assert client.get("/privacy").status_code == 200
     assert any("answers again" in record.getMessage() for record in caplog.records)
     assert site_wide.fallback is None
-    assert site_wide.strategy.get_window_stats(item, "198.51.100.52", "global").remaining == 3  # a new Redis
+    assert site_wide.strategy.get_window_stats(item, visitor, "global").remaining == 3  # a new Redis
 
 
 def test_the_health_check_says_degraded_while_redis_does_not_answer(
@@ -800,9 +836,11 @@ def test_the_site_wide_limit_says_the_wait_of_a_longer_limit_used_up_too(tmp_pat
     ],
 )
 def test_a_visitor_is_counted_by_ipv4_address_or_ipv6_network(address: str, key: str) -> None:
-    from app.proxies import visitor_key
+    from app.proxies import visitor_key, visitor_network
 
-    assert visitor_key(address) == key
+    assert visitor_network(address) == key
+    # Counted under a pseudonym of that network: the same for every address in it.
+    assert visitor_key(address, "a secret") == visitor_key(key, "a secret") != visitor_key(key, "another secret")
 
 
 def ipv6_address(host: int, network: str = "2001:db8:1:2") -> dict[str, str]:

@@ -106,6 +106,8 @@ def test_the_notice_says_counts_are_kept_by_internet_address_and_for_how_long(
     app.config.update(limits)
     said = notice(app)
     assert "we count the pages asked for, and the requests sent, from each internet address" in said
+    # Counted under a pseudonym of the address (app.proxies.visitor_key), as the notice says.
+    assert "We do not keep the address with the count" in said
     assert f"Each count is deleted at most {kept} after it began." in said
 
 

@@ -61,6 +61,7 @@ class Cluster:
     database_url: str
     env: dict[str, str]
     mailbox: Mailbox
+    redis: RedisServer
     a: Gunicorn
     b: Gunicorn
     nginx: Nginx
@@ -134,7 +135,7 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
             server.wait()
         nginx = Nginx(directory / "nginx", [a.port, b.port]).start()
         started.append(nginx)
-        yield Cluster(database_url, env, mailbox, a, b, nginx)
+        yield Cluster(database_url, env, mailbox, redis, a, b, nginx)
     finally:
         # Stopped all at once: gunicorn takes about 0.7 s to stop, each instance on its own.
         with ThreadPoolExecutor(max_workers=len(started) or 1) as pool:
@@ -237,6 +238,29 @@ def test_a_spoofed_forwarded_for_does_not_get_past_the_limit(cluster: Cluster) -
             for n in range(8)
         ]
         assert statuses == [200] * 5 + [429] * 3, (port, statuses)
+
+
+def test_the_shared_store_holds_no_visitors_internet_address(cluster: Cluster) -> None:
+    """Found (privacy review): every limit's key in Redis held the visitor's internet address.
+    Now both instances count a visitor under one pseudonym of it, made with the deployment's
+    SECRET_KEY: the limit still holds across them, and the address is in no key."""
+    from app.proxies import visitor_key
+
+    visitor = cluster.visitor("127.0.0.7")
+    token = csrf_token(visitor.get("/inbox/sign-in").get_data(as_text=True))
+    statuses = [
+        visitor.post(
+            "/inbox/sign-in",
+            {"csrf_token": token, "email": f"kept{n}@partnership.example", "password": "wrong password here"},
+        ).status_code
+        for n in range(7)
+    ]
+    assert statuses == [200] * 5 + [429] * 2
+    assert cluster.served(cluster.a, "POST", "/inbox/sign-in") and cluster.served(cluster.b, "POST", "/inbox/sign-in")
+    keys = [key.decode("utf-8", "replace") for key in cluster.redis.client().keys("*")]
+    assert keys and not [key for key in keys if "127.0." in key]
+    pseudonym = visitor_key("127.0.0.7", cluster.env["SECRET_KEY"])
+    assert any(pseudonym in key and "inbox-password-check" in key for key in keys), keys
 
 
 def test_guesses_at_one_account_from_many_addresses_at_once_get_five_checks(cluster: Cluster) -> None:
