@@ -271,7 +271,7 @@ def test_a_stored_request_with_a_lone_surrogate_still_shows(app: Flask) -> None:
     page = client.get(f"/inbox/requests/{other}")
     assert page.status_code == 200 and f'href="/inbox/requests/{reference}"' in page.get_data(as_text=True)
     search = {"email": f"  {VALID_DETAILS['email'].upper()} "}
-    found = post_form(client, "/inbox/find-by-email", "/inbox/find-by-email", search)
+    found = post_form(client, "/inbox/find-by-email", "/inbox/find-by-email", search, follow_redirects=True)
     assert found.status_code == 200 and all(ref in found.get_data(as_text=True) for ref in (reference, other))
 
 

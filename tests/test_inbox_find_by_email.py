@@ -43,8 +43,8 @@ def test_a_search_finds_every_request_with_the_work_email_and_is_audited_without
     before = len(audit_events(app))
 
     caplog.set_level(logging.DEBUG)
-    response = post_form(client, PAGE, PAGE, {"email": f"  {ADDRESS.upper()} "})
-    assert response.status_code == 200  # shown where it was posted: the address is in no URL
+    response = post_form(client, PAGE, PAGE, {"email": f"  {ADDRESS.upper()} "}, follow_redirects=True)
+    assert response.status_code == 200 and response.request.path == PAGE  # the address is in no URL
     page = text(response)
     assert "<title>2 requests found: Find a practitioner's requests" in page
     assert "2 requests sent with this work email" in page
@@ -68,9 +68,78 @@ def test_a_search_finds_every_request_with_the_work_email_and_is_audited_without
     trail = text(client.get(f"/inbox/requests/{first}")).split("data-audit-trail", 1)[1]
     assert "Found by a search for its work email" in trail
 
-    nothing = text(post_form(client, PAGE, PAGE, {"email": "nobody@nowhere.example"}))
+    nothing = text(post_form(client, PAGE, PAGE, {"email": "nobody@nowhere.example"}, follow_redirects=True))
     assert "No requests sent with this work email" in nothing
     assert [event.detail for event in audit_events(app) if event.action == EMAIL_SEARCHED][-1] == "0 requests found"
+
+
+def searches(app: Flask) -> list[str]:
+    """The audit entries of searches by work email (each search, and each showing of its results)."""
+    return [str(event.detail) for event in audit_events(app) if event.action == EMAIL_SEARCHED]
+
+
+@both_databases
+def test_the_results_are_a_page_to_come_back_to_without_sending_the_search_again(app: Flask) -> None:
+    """Found (usability review): the results were the answer to the form's post, so Back from a
+    request found, or a refresh, asked to send the form again ("Document expired"). Now the post
+    redirects to the results page (a GET, the address kept in the server-side session, never in
+    a URL), which Back and a refresh show again; each showing is audited, as a search was."""
+    first, second = requests_by(app, ADDRESS, ADDRESS)
+    client, _ = signed_in(app)
+    before = len(audit_events(app))
+
+    sent = post_form(client, PAGE, PAGE, {"email": ADDRESS})
+    assert sent.status_code == 303 and sent.headers["Location"] == PAGE
+    assert "alex" not in sent.headers["Location"].lower() and not sent.get_data(as_text=True).count("@")
+    results = client.get(PAGE)
+    page = text(results)
+    assert results.status_code == 200 and "<title>2 requests found: " in page
+    assert f'href="/inbox/requests/{first}"' in page and f'href="/inbox/requests/{second}"' in page
+    assert f'value="{ADDRESS}"' in page  # the address searched for, in the form to change
+    assert searches(app) == ["2 requests found"]  # the search and its first showing: one entry
+    new = audit_events(app)[before:]
+    assert sorted(event.reference for event in new if event.action == FOUND_BY_EMAIL) == sorted([first, second])
+
+    assert client.get(f"/inbox/requests/{first}").status_code == 200  # a request found, opened
+    back = client.get(PAGE)  # Back (or a refresh): a GET, nothing sent again
+    assert back.status_code == 200 and f'href="/inbox/requests/{second}"' in back.get_data(as_text=True)
+    assert searches(app) == ["2 requests found"] * 2  # shown again: audited again
+    for event in audit_events(app)[before:]:
+        assert "alex.practitioner" not in f"{event.detail} {event.reference}".lower()
+
+
+def test_the_address_searched_for_is_forgotten_on_sign_out_after_a_while_and_on_a_refused_search(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time
+
+    from app.inbox import views
+    from test_inbox import sign_in
+
+    requests_by(app, ADDRESS)
+    client, _ = signed_in(app)
+
+    def nothing_kept() -> None:
+        page = text(client.get(PAGE))
+        assert "data-found-by-email" not in page and ADDRESS not in page and "<title>Find a" in page
+
+    post_form(client, PAGE, PAGE, {"email": ADDRESS})
+    assert "data-found-by-email" in text(client.get(PAGE))
+    assert post_form(client, "/inbox", "/inbox/sign-out").status_code == 302
+    assert sign_in(client).status_code == 302
+    nothing_kept()
+
+    post_form(client, PAGE, PAGE, {"email": ADDRESS})
+    refused = post_form(client, PAGE, PAGE, {"email": "not an address"})
+    assert refused.status_code == 200 and "There is a problem" in text(refused)
+    nothing_kept()  # not the earlier search's results
+
+    post_form(client, PAGE, PAGE, {"email": ADDRESS})
+    later = time.time() + views.EMAIL_SEARCH_KEPT_SECONDS + 1
+    monkeypatch.setattr(views, "time", type("Later", (), {"time": staticmethod(lambda: later)}))
+    shown = len(searches(app))
+    nothing_kept()
+    assert len(searches(app)) == shown  # nothing shown, nothing audited
 
 
 @pytest.mark.parametrize(

@@ -14,7 +14,8 @@ Routes (blueprint ``inbox``, prefix ``/inbox``):
   GET/POST  /inbox/requests/<reference>/notes/<note_id>/delete  delete_note  ("Are you sure?", then delete)
   GET       /inbox/requests/<reference>/<form address>  form_address     (to the request page: REQUEST_FORMS)
   GET/POST  /inbox/import                               import_request
-  GET/POST  /inbox/find-by-email                        find_by_email    (every request sent with a work email)
+  GET/POST  /inbox/find-by-email                        find_by_email    (every request sent with a work email:
+                                                                          POST, then its results by GET)
   GET       /inbox/guide                                guide            (docs/FACILITATORS.md)
   ... and the sessions' routes (app.inbox.session_views): /inbox/sessions, a session, and
   arranging, inviting and held or not held from a request.
@@ -28,7 +29,8 @@ password is confirmed. A read-only partnership account (``role`` "partnership") 
 Messages shown after an action are flashed with a category: ``SUCCESS`` for what was done,
 ``IMPORTANT`` for a refusal or warning (anything else is shown as important too, never as a success).
 Session keys: ``facilitator_id``; ``inbox_acted_on`` (the reference just changed and when, so the
-page shown straight after the action is not audited as a view: the action is the entry). Signing in starts a
+page shown straight after the action is not audited as a view: the action is the entry);
+``inbox_email_search`` (the work email just searched for, so its results are shown by a GET). Signing in starts a
 new session (new id); the session's idle limit (``SESSION_IDLE_MINUTES``) signs a facilitator out.
 Every other showing of a request's page is audited as a view (``render_request_page``), also the
 page shown again when a form was refused.
@@ -1170,23 +1172,77 @@ def delete_note_not_checked(reference: str, note_id: str) -> Response | str:
 SEARCH_NOT_CHECKED = "The search has not been made because the form had expired. Select Find requests to try again"
 
 
+# The address last searched for, kept in this sign-in's server-side session (never in a URL) so
+# the results can be shown by a GET (``find_by_email``): {"email", "at" (when searched), and,
+# until the results are first shown, "audited" (the references the search's audit entry named)}.
+EMAIL_SEARCH_KEY = "inbox_email_search"
+# How long the address searched for is kept, from the search: long enough to open the requests
+# found and come Back to the list, not so long that it stays once the search is done with.
+EMAIL_SEARCH_KEPT_SECONDS = 10 * 60
+
+
 @bp.route("/find-by-email", methods=["GET", "POST"])
-def find_by_email() -> str:
+def find_by_email() -> Response | str:
     """Every stored request sent with a work email, to answer a practitioner's subject access or
     erasure request (docs/FACILITATORS.md): the list searches by reference only.
 
-    A form that posts (never a GET: the address is never in a URL, so never in a browser's
-    history or a server's access log) and shows its results on the page it posts to. The match
-    is the request page's "other requests with the same work email": the whole address, its case
-    and the spaces around it aside. Each search is audited (``service.record_email_search``:
-    who, when, how many found, and in each found request's trail), never with the address, which
-    is never logged either. An empty or malformed address is refused with what was typed kept."""
-    form = FindByEmailForm()
-    found: list[tuple[str, str, Any]] | None = None
-    if form.validate_on_submit():
-        found = service.requests_with_email(form.email.data or "")
-        service.record_email_search([reference for reference, _status, _received in found], current_facilitator())
+    The address is posted, never put in a URL (so never in a browser's history or a server's
+    access log), and the results are shown by a GET that the post redirects to (Post/Redirect/
+    Get): found (usability review), while the results were the answer to the post, a refresh, or
+    Back from a request found, asked to send the form again. The address waits for that GET in
+    this sign-in's server-side session (``EMAIL_SEARCH_KEY``), for ``EMAIL_SEARCH_KEPT_SECONDS``;
+    signing out clears it, and a GET with none kept shows the empty form. The match is the
+    request page's "other requests with the same work email": the whole address, its case and
+    the spaces around it aside. Each search, and each later showing of its results, is audited
+    (``service.record_email_search``: who, when, how many found, and in each found request's
+    trail), never with the address, which is never logged either. An empty or malformed
+    address is refused with what was typed kept."""
+    if request.method == "POST":
+        return search_by_email()
+    form = FindByEmailForm(formdata=None)
+    kept = kept_email_search()
+    if kept is None:
+        return render_find_by_email_page(form)
+    form.email.data = kept["email"]
+    found = service.requests_with_email(kept["email"])
+    references = [reference for reference, _status, _received in found]
+    audited = None
+    if "audited" in kept:  # the first showing after the search: its audit entry may stand for it
+        audited = kept.pop("audited")
+        session[EMAIL_SEARCH_KEY] = kept  # each later showing is audited
+    if audited != references:  # not the results the search was audited with (or a later showing)
+        service.record_email_search(references, current_facilitator())
     return render_find_by_email_page(form, found)
+
+
+def search_by_email() -> Response | str:
+    """The search posted: audited, and its address kept for the results page; or the form again,
+    with what was typed and why it was refused (and no earlier search's results)."""
+    session.pop(EMAIL_SEARCH_KEY, None)
+    form = FindByEmailForm()
+    if not form.validate_on_submit():
+        return render_find_by_email_page(form)
+    email = form.email.data or ""
+    references = [reference for reference, _status, _received in service.requests_with_email(email)]
+    service.record_email_search(references, current_facilitator())
+    session[EMAIL_SEARCH_KEY] = {"email": email, "at": time.time(), "audited": references}
+    return redirect(url_for("inbox.find_by_email"), code=303)
+
+
+def kept_email_search() -> dict[str, Any] | None:
+    """The search kept for the results page (``EMAIL_SEARCH_KEY``), or None: none was made, or it
+    was made more than ``EMAIL_SEARCH_KEPT_SECONDS`` ago (then it is forgotten)."""
+    kept = session.get(EMAIL_SEARCH_KEY)
+    if (
+        isinstance(kept, dict)
+        and isinstance(kept.get("email"), str)
+        and isinstance(at := kept.get("at"), int | float)
+        and 0 <= time.time() - at <= EMAIL_SEARCH_KEPT_SECONDS
+    ):
+        return dict(kept)
+    if kept is not None:
+        session.pop(EMAIL_SEARCH_KEY, None)
+    return None
 
 
 def render_find_by_email_page(form: FindByEmailForm, found: list[tuple[str, str, Any]] | None = None) -> str:

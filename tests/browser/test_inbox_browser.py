@@ -457,6 +457,18 @@ def test_finding_a_practitioners_requests_by_email_has_no_axe_violations(page: P
     for reference in inbox_data.references:
         expect(results.get_by_role("link", name=reference, exact=True)).to_be_visible()
     assert_no_axe_violations(page, "the requests found by work email")
+    assert page.url.endswith("/inbox/find-by-email")  # the address is in no URL
+
+    # A request found, opened, then Back to the results: found (usability review), the results
+    # were the answer to a post, and Back gave "Confirm form resubmission". Now a page of its own.
+    results.get_by_role("link", name=inbox_data.references[0], exact=True).click()
+    expect(page.get_by_role("heading", level=1, name=re.compile(inbox_data.references[0]))).to_be_visible()
+    page.go_back()
+    for reference in inbox_data.references:
+        expect(results.get_by_role("link", name=reference, exact=True)).to_be_visible()
+    page.reload()
+    expect(results.get_by_role("link", name=inbox_data.references[0], exact=True)).to_be_visible()
+    expect(page.get_by_label("Work email address")).to_have_value(VALID_DETAILS["email"].upper())
 
 
 def test_statistics_page_has_no_axe_violations(page: Page, inbox_data: InboxData) -> None:
