@@ -29,6 +29,7 @@ from flask import session, url_for
 
 from .pack import current_pack
 from .rules import Change, JourneyState, evaluate
+from .supervision_record import forget_record
 
 ANSWERS_KEY = "answers"
 SET_ASIDE_KEY = "set_aside_answers"
@@ -81,8 +82,6 @@ def start_journey() -> str:
     The session gets a new id as well (what it holds stays: a facilitator's sign-in, the form
     tokens of other tabs): a session id someone planted in this browser before the journey (from
     another site under the same domain, say) never holds its answers or request (security review)."""
-    from .requests.record import forget_record  # here: the requests package imports this module
-
     forget_record()  # a supervision record of the journey before
     rotate = getattr(session, "rotate", None)
     if rotate is not None:

@@ -190,7 +190,7 @@ class AuditEvent(Model):
 
 class SupervisionRecord(Model):
     """A supervision record asked for in one browser, waiting for the outbox worker to make its
-    PDF, or made (``app.requests.record``). ``key`` is random and known only to the journey
+    PDF, or made (``app.supervision_record``). ``key`` is random and known only to the journey
     session that asked (kept in its server-side data, never in an address). ``html`` is the
     rule pack's wording for that journey's answers (no case details, no free text), dropped
     once the PDF is made; ``error`` says why the PDF could not be made (the error's type only).

@@ -5,7 +5,7 @@ request and its outbox message in one transaction and returns. ``flask outbox wo
 in its own process:
 
 1. renders the PDF of every request that has none yet and stores it on the request, then every
-   supervision record asked for on the site (``app.requests.record``), stored with it, then the
+   supervision record asked for on the site (``app.supervision_record``), stored with it, then the
    questions to prepare for each mode, for the rules loaded, if not made yet
    (``app.main.questions_pdf``: a failed one waits its turn like a request's PDF);
 2. queues the reminders due (sessions tomorrow, UK time: ``app.space_sessions.service.queue_reminders``,
@@ -58,13 +58,14 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from . import audit, emails, mail, pdf_renderer
+from . import supervision_record as record
 from .config import StartupError
 from .extensions import checkpoint_write_ahead_log, db, empty_write_ahead_log
 from .inbox.service import remove_departed_accounts
 from .models import OutboxMessage, QuestionsPdf, StoredRequest, SupervisionRecord, utcnow
 from .pack import current_pack
 from .pdf import PdfRenderTimeout
-from .requests import record, service
+from .requests import service
 from .schema import refuse_a_database_out_of_step
 from .sessions import purge_expired_sessions
 from .space_sessions.service import SENT_ACTIONS, queue_reminders
@@ -276,7 +277,7 @@ def make_pdf(request: StoredRequest) -> bool:
 
 
 def make_record(job: SupervisionRecord) -> bool:
-    """Render and store a supervision record's PDF (``app.requests.record``); on failure record
+    """Render and store a supervision record's PDF (``app.supervision_record``); on failure record
     why (the error's type only: never the record's words) and the person's page says so. Commits
     either way. True if it was made.
 
@@ -519,7 +520,7 @@ def run_pass(
 
 # How often the worker deletes what is past its time (``purge_due``): journey sessions past their
 # idle expiry (answers and request drafts, which may hold a child's details) and supervision
-# records past theirs (``app.requests.record``), and requests past
+# records past theirs (``app.supervision_record``), and requests past
 # the retention period with audit log entries past theirs (and the names and emails of accounts
 # deactivated for as long). Without it they would wait for the visitor to come back, for the
 # chance sweep on a new session, or for a cron job nobody set up.

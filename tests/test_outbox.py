@@ -627,7 +627,7 @@ def waiting_record(key: str, began: dt.datetime | None = None) -> None:
 def test_a_claimed_supervision_record_is_skipped_by_another_worker(mail_app: Flask) -> None:
     """Supervision records are claimed as the other work is (SKIP LOCKED): two workers never
     make the same one."""
-    from app.requests.record import claim_record_job
+    from app.supervision_record import claim_record_job
 
     with mail_app.app_context():
         waiting_record("first")

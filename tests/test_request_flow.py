@@ -917,7 +917,7 @@ def test_a_supervision_record_the_renderer_cannot_make_says_to_try_again(client,
     PDF): the general "problem with the service" page (500) instead, which says nothing of the record
     or of going back. Now it says what happened and what to do, and leads back to the outcome.
     The worker makes it now: it records the fault (the error's type, never the record's words)."""
-    from app.requests import record
+    from app import supervision_record as record
 
     def broken(*args: object, **kwargs: object) -> bytes:
         raise OSError("cannot load library 'libpango-1.0-0' for Child protection plan")
@@ -946,8 +946,8 @@ def test_a_supervision_record_the_renderer_cannot_make_says_to_try_again(client,
 
 
 def test_a_supervision_record_that_takes_too_long_says_to_try_again(client, app, monkeypatch) -> None:
+    from app import supervision_record as record
     from app.pdf import PdfRenderTimeout
-    from app.requests import record
 
     def hangs(*args: object, **kwargs: object) -> bytes:
         raise PdfRenderTimeout(60)

@@ -21,11 +21,11 @@ from ..models import utcnow
 from ..outbox import untried_for_too_long
 from ..pack import current_pack
 from ..rate_limits import rate_limit_store_answers
-from ..requests.record import forget_record
 from ..schema import schema_is_current, takes_writes
 from ..sessions import CLEARED_KEY, expired_session, not_the_persons_activity, refresh_step, reset_session
 from ..sessions import session_expired as session_had_expired
 from ..start_page import keep_for_new_visitors
+from ..supervision_record import forget_record
 from ..templating import kept_for_a_while, render_page
 from ..web import pdf_download
 from ..wizard.glossary import Explainer

@@ -359,7 +359,7 @@ def request_pdf_html(document: dict[str, Any], submitted: str, pack_name: str) -
 
 def supervision_record_pdf(state: JourneyState, now: dt.datetime) -> bytes:
     """The supervision record's PDF (``supervision_record_html``), rendered here and now: for
-    commands and tests; the site has the outbox worker make it (``app.requests.record``)."""
+    commands and tests; the site has the outbox worker make it (``app.supervision_record``)."""
     return render_pdf(supervision_record_html(state, now), images=logo_images(current_partnership().logo))
 
 

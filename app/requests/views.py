@@ -22,7 +22,7 @@ Session keys (besides the wizard's ``answers`` and ``journey_token``):
   ``submitted_reference``  the reference this session submitted (submitted page and PDF only, and
                            only until a new journey begins: ``just_submitted``)
   ``supervision_record``   the key of the supervision record this browser asked for, and what it
-                           was made from (``app.requests.record``)
+                           was made from (``app.supervision_record``)
 
 A form whose security token (CSRF) is missing or out of date saves and sends nothing: the page
 is shown again (400) with what was posted and an error summary saying it was not saved
@@ -68,13 +68,13 @@ from ..pack import current_contacts, current_pack
 from ..rate_limits import WAITS, SiteWideLimitExceeded, limit_hit, limit_period, wait_words
 from ..rules import JourneyState, evaluate
 from ..sessions import not_the_persons_activity, session_expired
+from ..supervision_record import ask_for_record, digest_of, drop_record, forget_record, this_browsers_record
 from ..web import error_summary, pdf_download
 from . import bp, fields
 from .document import detail_rows, in_sentence, request_document, request_sections
 from .fields import FIELDS_BY_NAME, PAGE_OF_FIELD, PAGES, PAGES_BY_SLUG, SECTIONS, Page, Words
 from .forms import FORMS, ConfirmForm, DetailsForm, SubmitForm, field_params
 from .guard import Finding
-from .record import ask_for_record, digest_of, drop_record, forget_record, this_browsers_record
 from .service import (
     IncompleteRequest,
     find_by_reference,

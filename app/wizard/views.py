@@ -34,10 +34,10 @@ from ..journey import (
 )
 from ..models import StoredRequest
 from ..pack import current_contacts, current_pack
-from ..requests.record import forget_record
 from ..rules import InvalidAnswer, JourneyState, Question, QuestionNotReached, answer
 from ..sessions import CLEARED_KEY, reset_session, session_expired
 from ..stats.service import record_outcome, record_start
+from ..supervision_record import forget_record
 from ..templating import kept_for_a_while, render_page
 from ..web import error_summary
 from . import bp, messages

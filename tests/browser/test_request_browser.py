@@ -373,7 +373,7 @@ def test_a_supervision_record_the_worker_cannot_make_is_said_with_javascript(
     """With JavaScript, a record the outbox worker could not make is said on the page and in the
     live region, with a link to ask again (a keyboard user on "Check again" is moved to it),
     rather than "being made" for ever."""
-    from app.requests import record
+    from app import supervision_record as record
     from support.submission import SUPERVISION_PATH, run_outbox
 
     def broken(*args: object, **kwargs: object) -> bytes:

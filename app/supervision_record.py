@@ -25,10 +25,10 @@ from flask import current_app, session
 from sqlalchemy import delete, or_, select
 from sqlalchemy.exc import SQLAlchemyError
 
-from ..extensions import db
-from ..models import SupervisionRecord, utcnow
-from ..pack import current_partnership
-from ..pdf import logo_images, render_pdf
+from .extensions import db
+from .models import SupervisionRecord, utcnow
+from .pack import current_partnership
+from .pdf import logo_images, render_pdf
 
 # The journey session's key for this browser's record: {"key": the row's key, "of": the digest
 # of what it was made from (mode, rules version, answers, the request it came from)}.
