@@ -36,7 +36,7 @@ from .pack import load_rules
 from .rate_limits import init_rate_limit_storage, init_site_wide_limit
 from .request_log import quiet_request_log
 from .requests import bp as requests_bp
-from .requests import requests_cli
+from .retention import requests_cli
 from .sessions import add_session_bind, init_sessions, sessions_cli
 from .space_sessions import bp as feedback_bp
 from .start_page import KeptStartPage

@@ -58,6 +58,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from . import audit, emails, mail, pdf_renderer
+from . import retention as retention_purge
 from . import supervision_record as record
 from .config import StartupError
 from .extensions import checkpoint_write_ahead_log, db, empty_write_ahead_log
@@ -564,7 +565,7 @@ def purge_due(done: Purges, now: dt.datetime | None = None) -> tuple[int, int]:
         done.requests = now
         retention = int(current_app.config.get("RETENTION_DAYS") or 90)
         try:
-            requests = len(service.purge_requests(retention, now=now, actor=audit.SYSTEM).references)
+            requests = len(retention_purge.purge_requests(retention, now=now, actor=audit.SYSTEM).references)
         except SQLAlchemyError as error:
             db.session.rollback()
             current_app.logger.warning("Old requests not deleted (%s); trying again in an hour", type(error).__name__)

@@ -1148,7 +1148,7 @@ def test_a_note_that_is_not_there_is_page_not_found(app: Flask) -> None:
     # A request that has been deleted: its page says when.
     note_by(app, reference, "A note.")
     with app.app_context():
-        from app.requests.service import delete_request
+        from app.retention import delete_request
 
         delete_request(reference)
     gone = client.get(f"/inbox/requests/{reference}/notes/1/delete")
@@ -1887,7 +1887,7 @@ def test_a_request_the_service_deleted_cannot_be_imported_back(app: Flask, how: 
     information to be erased (``flask requests delete``) came straight back when a facilitator
     imported the copy still in the facilitators' mailbox, as new, with nothing to say it had been
     deleted. A deleted request is refused now, and the refusal is in its audit trail."""
-    from app.requests.service import delete_request, purge_requests
+    from app.retention import delete_request, purge_requests
 
     client, facilitator_id = signed_in(app)
     with app.app_context():
@@ -2071,7 +2071,7 @@ def test_migration_0003_downgrades_and_upgrades(app: Flask) -> None:
 def test_purging_a_request_deletes_its_notes_and_assignment(app: Flask) -> None:
     import datetime as dt
 
-    from app.requests.service import purge_requests
+    from app.retention import purge_requests
 
     with app.app_context():
         facilitator = service.add_facilitator(EMAIL, "Sam Facilitator", PASSWORD)

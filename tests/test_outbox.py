@@ -860,7 +860,7 @@ def test_the_purge_skips_a_request_whose_email_is_being_sent_and_never_waits_for
     request's emails at that moment, for as long as the mail server took."""
     from sqlalchemy import text
 
-    from app.requests.service import purge_requests
+    from app.retention import purge_requests
 
     with mail_app.app_context():
         busy = make_request(now=utcnow() - dt.timedelta(days=91)).request.reference

@@ -169,7 +169,7 @@ def test_a_purge_that_fails_never_stops_the_emails(app, monkeypatch) -> None:
         raise OperationalError("DELETE", {}, Exception("lock timeout"))
 
     monkeypatch.setattr(outbox, "purge_expired_sessions", failing)
-    monkeypatch.setattr(outbox.service, "purge_requests", failing)
+    monkeypatch.setattr(outbox.retention_purge, "purge_requests", failing)
     monkeypatch.setattr(outbox.audit, "purge_audit_events", failing)
     monkeypatch.setattr(inbox, "remove_departed_accounts", failing)
     done = outbox.Purges()

@@ -1299,7 +1299,7 @@ def test_a_sent_request_deleted_since_does_not_hold_up_a_new_check(client, app) 
     opened, "Go back to the request" and every question, Back or "carry on" led to "no request
     sent from this browser", and only the page's second button began a check. Now, with nothing
     left to lose, Start now and the questions begin a new check as before."""
-    from app.requests.service import delete_request
+    from app.retention import delete_request
 
     walker = to_outcome(client)
     submitted_request(walker)

@@ -9,4 +9,3 @@ from flask import Blueprint
 bp = Blueprint("requests", __name__, url_prefix="/request")
 
 from . import views  # noqa: E402,F401  (registers the routes on bp)
-from .cli import requests_cli  # noqa: E402,F401

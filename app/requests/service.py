@@ -463,13 +463,18 @@ class PurgeResult:
     dry_run: bool
 
 
-def purge_requests(
-    retention_days: int, dry_run: bool = False, now: dt.datetime | None = None, actor: str = audit.CLI
+def delete_old_requests(
+    retention_days: int,
+    also: Callable[[dt.datetime], object],
+    dry_run: bool = False,
+    now: dt.datetime | None = None,
+    actor: str = audit.CLI,
 ) -> PurgeResult:
     """Delete requests older than ``retention_days`` with their PDFs and outbox messages (and
     everything else tied to them: notes, places in sessions, feedback tokens), recording an audit
-    event (reference only, by ``actor``) for each; then sessions left empty and feedback comments
-    older than the retention period.
+    event (reference only, by ``actor``) for each; then ``also(cutoff)``, in the same transaction:
+    what goes with them elsewhere (``app.retention.purge_requests`` passes the sessions left empty
+    and the feedback comments older than the retention period). Commits.
 
     The requests are locked as they are found, skipping any another purge (another worker) has
     locked already, so two purges at once never record one request's deletion twice."""
@@ -494,13 +499,13 @@ def purge_requests(
         db.session.rollback()
         return PurgeResult(references, outbox_count, cutoff, dry_run)
     if not ids:
-        purge_session_data(cutoff)
+        also(cutoff)
         db.session.commit()
         return PurgeResult(references, outbox_count, cutoff, dry_run)
     _delete_requests(ids)
     for reference in references:
         audit.add_event("purged", reference, actor, f"older than {retention_days} days")
-    purge_session_data(cutoff)
+    also(cutoff)
     db.session.commit()
     return PurgeResult(references, outbox_count, cutoff, dry_run)
 
@@ -522,19 +527,18 @@ class DeletionRefused(Exception):
     """A request that cannot be deleted now: why, in a sentence."""
 
 
-# The audit detail of a request deleted before its retention period ended (``delete_request``).
+# The audit detail of a request deleted before its retention period ended (``delete_one_request``).
 DELETED_EARLY = "before the end of the retention period"
 
 
-def delete_request(reference: str, actor: str = audit.CLI) -> int:
+def delete_one_request(reference: str, also: Callable[[], object], actor: str = audit.CLI) -> int:
     """Delete one request now, before its retention period ends (someone asked for their data to
     be erased, or a request holds what it must not), exactly as the purge deletes it: its PDF,
-    emails, notes, place in a session and feedback link; then sessions left empty. Records a
-    "purged" audit event (reference only, by ``actor``) and commits. Returns how many outbox
-    messages went with it. ``DeletionRefused`` if there is no such request, or a worker is
-    sending one of its emails at this moment (try again in a minute)."""
-    from ..space_sessions.service import purge_empty_sessions  # it imports this package
-
+    emails, notes, place in a session and feedback link; then ``also()`` in the same transaction
+    (``app.retention.delete_request`` passes the sessions left empty). Records a "purged" audit
+    event (reference only, by ``actor``) and commits. Returns how many outbox messages went with
+    it. ``DeletionRefused`` if there is no such request, or a worker is sending one of its emails
+    at this moment (try again in a minute)."""
     reference = reference.strip().upper()
     query = select(StoredRequest.id, StoredRequest.reference).where(StoredRequest.reference == reference)
     row = db.session.execute(query.with_for_update()).first()
@@ -550,7 +554,7 @@ def delete_request(reference: str, actor: str = audit.CLI) -> int:
     )
     _delete_requests([row.id])
     audit.add_event("purged", reference, actor, DELETED_EARLY)
-    purge_empty_sessions()
+    also()
     db.session.commit()
     return outbox_count
 
@@ -567,16 +571,6 @@ def _without_emails_being_sent(rows: Sequence[Any]) -> list[Any]:
     locked = {row.id for row in db.session.execute(every.with_for_update(skip_locked=True))}
     busy = {row.request_id for row in db.session.execute(every) if row.id not in locked}
     return [row for row in rows if row.id not in busy]
-
-
-def purge_session_data(cutoff: dt.datetime) -> None:
-    """With the requests (whose places in sessions and feedback tokens went with them): the
-    sessions no request is in any more, and feedback comments from months wholly before the
-    cutoff. No commit."""
-    from ..space_sessions.service import purge_empty_sessions, purge_old_comments  # it imports this package
-
-    purge_empty_sessions()
-    purge_old_comments(f"{cutoff:%Y-%m}")
 
 
 def dependent_tables() -> list[Any]:

@@ -1,18 +1,51 @@
-"""``flask requests purge``: delete requests older than the retention period, audit log entries
-older than theirs, and the personal data of accounts deactivated for as long; ``flask requests
-delete``: delete one request now."""
+"""What is kept how long, and what deletes the rest: requests past the retention period with
+everything tied to them, the sessions they leave empty and old feedback comments; one request now,
+on request; and the commands ``flask requests purge`` (with the audit log entries, deactivated
+accounts' personal data and the anonymous counts past theirs) and ``flask requests delete``.
+
+Here, above the request, session and inbox packages, because a purge reaches all three: the
+request package deletes its own rows and calls back (``also``) for what goes with them elsewhere.
+The outbox worker runs the same purges every hour (``app.outbox.purge_due``).
+"""
 
 from __future__ import annotations
+
+import datetime as dt
 
 import click
 from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy.exc import OperationalError
 
-from .. import audit
-from ..extensions import db, empty_write_ahead_log
-from ..stats.service import purge_old_counts, retention_months
-from .service import DeletionRefused, delete_request, purge_requests
+from . import audit
+from .extensions import db, empty_write_ahead_log
+from .inbox.service import remove_departed_accounts
+from .requests.service import DeletionRefused, PurgeResult, delete_old_requests, delete_one_request
+from .space_sessions.service import purge_empty_sessions, purge_old_comments
+from .stats.service import purge_old_counts, retention_months
+
+
+def purge_session_data(cutoff: dt.datetime) -> None:
+    """With the requests (whose places in sessions and feedback tokens went with them): the
+    sessions no request is in any more, and feedback comments from months wholly before the
+    cutoff. No commit."""
+    purge_empty_sessions()
+    purge_old_comments(f"{cutoff:%Y-%m}")
+
+
+def purge_requests(
+    retention_days: int, dry_run: bool = False, now: dt.datetime | None = None, actor: str = audit.CLI
+) -> PurgeResult:
+    """Delete requests older than ``retention_days`` with everything tied to them, then the
+    sessions left empty and old feedback comments, in one transaction (``delete_old_requests``)."""
+    return delete_old_requests(retention_days, purge_session_data, dry_run=dry_run, now=now, actor=actor)
+
+
+def delete_request(reference: str, actor: str = audit.CLI) -> int:
+    """Delete one request now, with everything tied to it, and the session it leaves empty
+    (``delete_one_request``). Returns how many outbox messages went with it."""
+    return delete_one_request(reference, purge_empty_sessions, actor=actor)
+
 
 # PostgreSQL's SQLSTATE for a statement it cancelled (statement_timeout: app/config.py).
 QUERY_CANCELED = "57014"
@@ -35,8 +68,6 @@ def purge_command(dry_run: bool, days: int | None) -> None:
     the name, email address and password of accounts deactivated for longer; then the anonymous
     counts of months before the last COUNTS_RETENTION_MONTHS. The outbox worker does this every
     hour."""
-    from ..inbox.service import remove_departed_accounts  # it imports this package
-
     retention = days or int(current_app.config.get("RETENTION_DAYS", 90))
     result = purge_requests(retention, dry_run=dry_run)
     count = len(result.references)
