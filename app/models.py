@@ -216,7 +216,7 @@ class SupervisionRecord(Model):
 
 class QuestionsPdf(Model):
     """The questions to prepare as a PDF, made by the outbox worker for the rules it has loaded
-    (``app.main.questions_pdf``): one row for each rule pack version, partnership file version and
+    (``app.questions_pdf``): one row for each rule pack version, partnership file version and
     mode the page offers. It holds the pack's own wording only (nothing anyone typed). A render
     that fails is recorded (``error``: the error's type only) and tried again at
     ``next_attempt_at``, waiting longer each time, as the outbox does. Rows for other versions

@@ -7,7 +7,7 @@ in its own process:
 1. renders the PDF of every request that has none yet and stores it on the request, then every
    supervision record asked for on the site (``app.supervision_record``), stored with it, then the
    questions to prepare for each mode, for the rules loaded, if not made yet
-   (``app.main.questions_pdf``: a failed one waits its turn like a request's PDF);
+   (``app.questions_pdf``: a failed one waits its turn like a request's PDF);
 2. queues the reminders due (sessions tomorrow, UK time: ``app.space_sessions.service.queue_reminders``,
    at most one per practitioner per session, whichever worker gets there first);
 3. sends every unsent email: the facilitators' once its request has its PDF (attached), or
@@ -57,7 +57,7 @@ from flask.cli import AppGroup
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import SQLAlchemyError
 
-from . import audit, emails, mail, pdf_renderer
+from . import audit, emails, mail, pdf_renderer, questions_pdf
 from . import retention as retention_purge
 from . import supervision_record as record
 from .config import StartupError
@@ -307,12 +307,10 @@ def make_record(job: SupervisionRecord) -> bool:
 
 
 def make_questions_pdf(job: QuestionsPdf) -> bool:
-    """Render and store the questions to prepare in the job's mode (``app.main.questions_pdf``);
+    """Render and store the questions to prepare in the job's mode (``app.questions_pdf``);
     on failure record why (the error's type) and when to try again (``retry_delay``, doubling).
     Commits either way. True if it was made. As for a request's PDF, the try, and when to try
     again should it not finish, are committed before rendering."""
-    from .main import questions_pdf  # here: the main blueprint's views use this module
-
     job.attempts = (job.attempts or 0) + 1
     job.next_attempt_at = utcnow() + max(retry_delay(job.attempts), render_may_last())
     job.render_began_at = utcnow()
@@ -483,8 +481,6 @@ def run_pass(
         lambda tried: record.claim_record_job(now or utcnow(), tried, render_may_last()), make_record, result, stop
     )
     # The questions to prepare, for the rules this worker has loaded.
-    from .main import questions_pdf  # here: the main blueprint's views use this module
-
     questions_pdf.want_pdfs()
     questions = PassResult()
     _make_each(

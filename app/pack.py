@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from collections.abc import Mapping
+import threading
+from collections.abc import Callable, Hashable, Mapping
 from pathlib import Path
+from typing import Any, TypeVar, cast
 
 import click
 from flask import Flask, current_app
@@ -32,6 +34,9 @@ from .rules.validate import fictional_contacts, fictional_footer_links, fictiona
 PACK_KEY = "space_to_think.pack"
 CONTACTS_KEY = "space_to_think.contacts"
 PARTNERSHIP_KEY = "space_to_think.partnership"
+# What is worked out from the pack once per version (``cached``): the decision diagram, the table
+# of routes, the question sheets.
+CACHE_KEY = "space_to_think.decides"
 # What ``read_yaml`` says of a path that names no file: the setting that names it is to mend.
 PATH_MISTAKES = ("there is no such file", "it is a folder, not a file")
 
@@ -147,3 +152,20 @@ def current_partnership() -> Partnership:
     """The partnership loaded at start-up (its names, colours, footer, accessibility details)."""
     partnership: Partnership = current_app.extensions[PARTNERSHIP_KEY]
     return partnership
+
+
+T = TypeVar("T")
+_lock = threading.RLock()  # re-entrant: making one value can ask for another (the PDF, its questions)
+
+
+def cached(key: Hashable, make: Callable[[], T]) -> T:
+    """``make()`` once per app and ``key`` (which includes the pack version), then the kept value.
+
+    A lock makes concurrent first requests wait for one result rather than each making it.
+    """
+    store: dict[Hashable, Any] = current_app.extensions.setdefault(CACHE_KEY, {})
+    if key not in store:
+        with _lock:
+            if key not in store:
+                store[key] = make()
+    return cast(T, store[key])

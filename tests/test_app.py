@@ -603,6 +603,34 @@ def test_no_module_the_factory_uses_imports_the_factory() -> None:
     assert offenders == []
 
 
+def test_only_the_factory_imports_the_main_blueprint() -> None:
+    """The main blueprint's views sit on top: the factory registers them, and no other module
+    imports from ``app/main/`` (at the top or inside a function). Found (layering review): the
+    outbox worker imported the questions' PDF code from there inside its functions, to get round
+    the import cycle this made (the views import the worker's health figures)."""
+    package = Path(__file__).resolve().parent.parent / "app"
+    offenders = []
+    for path in package.rglob("*.py"):
+        inside = path.relative_to(package).parts
+        if path == package / "__init__.py" or inside[0] == "main":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom):
+                base = ("app", *inside[:-1])[: len(inside) - node.level + 1] if node.level else ()
+                module = ".".join((*base, *(node.module.split(".") if node.module else ())))
+                names = [module] if node.module else [f"{module}.{alias.name}" for alias in node.names]
+            elif isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            else:
+                continue
+            offenders += [
+                f"{path.relative_to(package)}:{node.lineno} {name}"
+                for name in names
+                if name == "app.main" or name.startswith("app.main.")
+            ]
+    assert offenders == []
+
+
 def test_a_broken_rule_pack_stops_start_up_naming_the_file(tmp_path) -> None:
     broken = tmp_path / "broken.yaml"
     broken.write_text("questions: [unclosed\n", encoding="utf-8")

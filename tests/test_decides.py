@@ -23,9 +23,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
-from app import create_app
+from app import create_app, questions_pdf
 from app.extensions import db
-from app.main import decides, questions_pdf
+from app.main import decides
 from app.models import QuestionsPdf, utcnow
 from app.pack import current_pack
 from app.rules import DEFAULT_CONTACTS, DEFAULT_PACK, RulePack, enumerate_paths, load_contacts, load_pack
@@ -431,7 +431,7 @@ def test_the_questions_pdf_says_it_could_not_be_made_when_the_renderer_fails(
     gave the general "problem with the service" page (500). Now the worker records the failure,
     the page says so and offers the printable page, and the worker tries again later, not at
     every pass."""
-    from app.main import questions_pdf
+    from app import questions_pdf
 
     calls: list[str] = []
 

@@ -31,10 +31,10 @@ from sqlalchemy import func, select
 from app import pdf_renderer
 from app.config import ConfigError, config_class, load_config, misspelt_settings, removed_settings
 from app.extensions import db
-from app.main.decides import PREPARE_MODES
 from app.models import AuditEvent, QuestionsPdf, StoredRequest, utcnow
 from app.outbox import run_pass
 from app.pdf import PdfRendererStopped, PdfRenderTimeout, render_pdf
+from app.questions_to_prepare import PREPARE_MODES
 from support.mail import SmtpServer
 from support.pdf import pdf_attachment_json
 from support.servers import outbox_worker

@@ -1,10 +1,11 @@
-""" "How this tool decides" and "Questions to prepare": what the rule pack says, for people to read.
+""" "How this tool decides": what the rule pack says, for people to read.
 
-Everything here depends only on the rule pack (and, for the questions, the mode), so each
-piece is worked out once per pack version in each process and kept in ``app.extensions``,
-never per request: the decision diagram (Graphviz's ``dot``, run once), the table of routes,
-the question sheets and their PDFs. The pack's version is a hash of its content, so a changed
-pack never meets a stale copy.
+Everything here depends only on the rule pack, so each piece is worked out once per pack
+version in each process and kept in ``app.extensions`` (``app.pack.cached``), never per
+request: the decision diagram (Graphviz's ``dot``, run once) and the table of routes. The
+pack's version is a hash of its content, so a changed pack never meets a stale copy. The
+question sheets of "Questions to prepare" are in ``app.questions_to_prepare`` (the outbox
+worker makes their PDFs from them).
 """
 
 from __future__ import annotations
@@ -12,43 +13,17 @@ from __future__ import annotations
 import logging
 import shutil
 import subprocess
-import threading
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
-from typing import Any, TypeVar, cast
 
-from flask import current_app
-
+from ..pack import cached
 from ..rules import RulePack, enumerate_paths
 from ..rules.graph import to_dot
-from ..rules.model import Flag, Guidance, Mode, Option, Outcome, Question
+from ..rules.model import Flag, Guidance, Option, Outcome, Question
 
 log = logging.getLogger(__name__)
 
-CACHE_KEY = "space_to_think.decides"
 DOT_TIMEOUT_SECONDS = 20
-
-# The modes people choose between on "Questions to prepare", as they appear in its URL
-# (?mode=…), and the pack wording each one reads.
-PREPARE_MODES: dict[str, Mode] = {"myself": "practitioner", "supervision": "supervision"}
-DEFAULT_PREPARE_MODE = "myself"
-
-T = TypeVar("T")
-_lock = threading.RLock()  # re-entrant: making one value can ask for another (the PDF, its questions)
-
-
-def cached(key: Hashable, make: Callable[[], T]) -> T:
-    """``make()`` once per app and ``key`` (which includes the pack version), then the kept value.
-
-    A lock makes concurrent first requests wait for one result rather than each making it.
-    """
-    store: dict[Hashable, Any] = current_app.extensions.setdefault(CACHE_KEY, {})
-    if key not in store:
-        with _lock:
-            if key not in store:
-                store[key] = make()
-    return cast(T, store[key])
-
 
 # --- The decision diagram ----------------------------------------------------------------
 
@@ -232,101 +207,6 @@ def cited_guidance(pack: RulePack) -> tuple[Guidance, ...]:
     for outcome in pack.outcomes:
         ids.update(outcome.cites)
     return tuple(item for item in pack.guidance if item.id in ids)
-
-
-# --- Questions to prepare ------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Destination:
-    """Where an answer leads: a later question (with its number) or an outcome."""
-
-    title: str
-    question_number: int | None = None
-    outcome: bool = False
-
-
-@dataclass(frozen=True)
-class PreparedOption:
-    """An answer as the sheet shows it: its wording, hint and where it leads."""
-
-    label: str
-    hint: str | None
-    leads_to: Destination | None
-    # What choosing it adds without changing the route (CONTENT.md: "next, and the request is
-    # flagged"; "with advice to raise it in supervision too"): the flags it notes, the advice it gives.
-    notes: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class PreparedQuestion:
-    """A question as the sheet shows it, in the chosen mode's wording."""
-
-    number: int
-    id: str
-    kind: str
-    title: str
-    hint: str | None
-    options: tuple[PreparedOption, ...]
-
-
-def prepare_mode(raw: str | None) -> str:
-    """The mode named in the URL, or the default for anything else (a mistyped link still works)."""
-    return raw if raw in PREPARE_MODES else DEFAULT_PREPARE_MODE
-
-
-def questions_to_prepare(pack: RulePack, mode: str) -> tuple[PreparedQuestion, ...]:
-    """Every question of the pack in order, in ``mode``'s wording, once per pack version and mode."""
-    return cached(("questions", pack.version, mode), lambda: build_questions(pack, PREPARE_MODES[mode]))
-
-
-def build_questions(pack: RulePack, mode: Mode) -> tuple[PreparedQuestion, ...]:
-    """The question sheet: each question, its hint, and each answer with where it leads."""
-    numbers = {question.id: number for number, question in enumerate(pack.questions, start=1)}
-
-    def destination(question: Question, option: Option) -> Destination | None:
-        target = question.route_for(option)
-        if target is None:
-            return None
-        node = pack.node(target)
-        if isinstance(node, Question):
-            return Destination(node.title.for_mode(mode), question_number=numbers[node.id])
-        if isinstance(node, Outcome):
-            return Destination(node.title.for_mode(mode), outcome=True)
-        return None
-
-    return tuple(
-        PreparedQuestion(
-            number=numbers[question.id],
-            id=question.id,
-            kind=question.kind,
-            title=question.title.for_mode(mode),
-            hint=question.hint.for_mode(mode) if question.hint else None,
-            options=tuple(
-                PreparedOption(
-                    option.label.for_mode(mode),
-                    option.hint.for_mode(mode) if option.hint else None,
-                    destination(question, option),
-                    option_notes(pack, option, mode),
-                )
-                for option in question.options
-            ),
-        )
-        for question in pack.questions
-    )
-
-
-def option_notes(pack: RulePack, option: Option, mode: Mode) -> tuple[str, ...]:
-    """What an answer adds besides where it leads, in ``mode``'s wording: each flag it sets in that
-    mode (shown on the outcome page and carried by any request), and the advice it gives."""
-    notes = [
-        f"Noted on the outcome page and on any request: “{flag.label}”."
-        for flag in (pack.flag(flag_id) for flag_id in option.flags)
-        if flag is not None and flag.applies(mode)
-    ]
-    if option.advice is not None:
-        notes.append(f"The outcome page also says: {option.advice.for_mode(mode)}")
-    return tuple(notes)
 
 
 def _only_in(flag: Flag) -> str:

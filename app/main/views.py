@@ -20,6 +20,8 @@ from ..journey import current_state, has_journey, journey_url
 from ..models import utcnow
 from ..outbox import untried_for_too_long
 from ..pack import current_pack
+from ..questions_pdf import stored_pdf
+from ..questions_to_prepare import DEFAULT_PREPARE_MODE, prepare_mode, questions_to_prepare
 from ..rate_limits import rate_limit_store_answers
 from ..schema import schema_is_current, takes_writes
 from ..sessions import CLEARED_KEY, expired_session, not_the_persons_activity, refresh_step, reset_session
@@ -30,16 +32,7 @@ from ..templating import kept_for_a_while, render_page
 from ..web import pdf_download
 from ..wizard.glossary import Explainer
 from . import bp
-from .decides import (
-    DEFAULT_PREPARE_MODE,
-    cited_guidance,
-    decision_graph_svg,
-    noted_answers,
-    prepare_mode,
-    questions_to_prepare,
-    routes,
-)
-from .questions_pdf import stored_pdf
+from .decides import cited_guidance, decision_graph_svg, noted_answers, routes
 
 # Slack for the clock between the page's timer and the server (a slow network, a busy worker).
 IDLE_CHECK_MARGIN = dt.timedelta(seconds=15)
@@ -278,7 +271,7 @@ def questions_pdf_url(mode: str, endpoint: str = "main.questions_to_prepare_pdf"
 
 @bp.get("/questions-to-prepare.pdf")
 def questions_to_prepare_pdf() -> Response | str | tuple[str, int]:
-    """The same questions as a printable PDF, made by the outbox worker (``app.main.questions_pdf``):
+    """The same questions as a printable PDF, made by the outbox worker (``app.questions_pdf``):
     the stored one; until it is made, a page that says so, with "Check again"; if it could not
     be made, a page that says so and offers the printable page."""
     mode = prepare_mode(request.args.get("mode"))

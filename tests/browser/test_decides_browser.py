@@ -90,7 +90,7 @@ def test_the_questions_pdf_is_made_by_the_worker_then_downloaded(browser_page, j
 def test_a_questions_pdf_the_worker_cannot_make_is_said_with_javascript(page: Page, live_server, monkeypatch) -> None:  # type: ignore[no-untyped-def]  # the conftest's fixtures, untyped
     """With JavaScript, a PDF the outbox worker could not make is said on the page and in the live
     region, with a link to the page of questions to print, rather than "being made" for ever."""
-    from app.main import questions_pdf
+    from app import questions_pdf
     from support.submission import run_outbox
 
     def broken(mode: str) -> bytes:

@@ -17,11 +17,11 @@ from flask import render_template
 from sqlalchemy import delete, or_, select
 from sqlalchemy.exc import IntegrityError
 
-from ..extensions import db
-from ..models import QuestionsPdf
-from ..pack import current_pack, current_partnership
-from ..pdf import LOGO_URL, logo_images, render_pdf
-from .decides import PREPARE_MODES, questions_to_prepare
+from .extensions import db
+from .models import QuestionsPdf
+from .pack import current_pack, current_partnership
+from .pdf import LOGO_URL, logo_images, render_pdf
+from .questions_to_prepare import PREPARE_MODES, questions_to_prepare
 
 
 def versions() -> tuple[str, str]:
