@@ -56,6 +56,7 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm.exc import ObjectDeletedError, StaleDataError
 
 from . import audit, emails, mail, pdf_renderer, questions_pdf
 from . import retention as retention_purge
@@ -449,17 +450,31 @@ def _make_each(
     make: Callable[[Any], bool],
     result: PassResult,
     stop: threading.Event | None,
+    what: str,
 ) -> None:
     """Claim (``claim``, given the ones tried in this pass) and make (``make``) each PDF due, at
     most once in this pass, counting each in ``result``; then end the claiming transaction, even
-    when nothing was found."""
+    when nothing was found.
+
+    A row deleted while its PDF is being made (``what``: "A request", say) is passed over with
+    one line in the log: nothing is stored, nothing counted, and the pass goes on. The row's lock
+    ends when the try is committed, before rendering, so a request can be deleted meanwhile
+    (``flask requests delete``, the retention purge), a supervision record (Start again) or the
+    questions' PDF (a worker on other rules); writing the result then found no row, and the pass
+    ended there as if the database were not answering, leaving the other work for the next."""
     tried: set[Any] = set()
     while stop is None or not stop.is_set():
         job = claim(tried)
         if job is None:
             break
         tried.add(job.key if isinstance(job, SupervisionRecord) else job.id)
-        if make(job):
+        try:
+            made = make(job)
+        except (ObjectDeletedError, StaleDataError):  # what reading or writing a row deleted meanwhile raises
+            db.session.rollback()
+            current_app.logger.info("%s was deleted while its PDF was being made: nothing to store", what)
+            continue
+        if made:
             result.pdfs_made += 1
         else:
             result.pdfs_failed += 1
@@ -476,9 +491,15 @@ def run_pass(
     result = PassResult()
     result.reminders_queued = queue_reminders(now)
     # The requests' PDFs, then the supervision records asked for, then the questions to prepare.
-    _make_each(lambda tried: claim_pdf_job(now or utcnow(), tried, ignore_schedule), make_pdf, result, stop)
     _make_each(
-        lambda tried: record.claim_record_job(now or utcnow(), tried, render_may_last()), make_record, result, stop
+        lambda tried: claim_pdf_job(now or utcnow(), tried, ignore_schedule), make_pdf, result, stop, "A request"
+    )
+    _make_each(
+        lambda tried: record.claim_record_job(now or utcnow(), tried, render_may_last()),
+        make_record,
+        result,
+        stop,
+        "A supervision record",
     )
     # The questions to prepare, for the rules this worker has loaded.
     questions_pdf.want_pdfs()
@@ -488,6 +509,7 @@ def run_pass(
         make_questions_pdf,
         questions,
         stop,
+        "The questions to prepare",
     )
     result.questions_made, result.questions_failed = questions.pdfs_made, questions.pdfs_failed
     tried_messages: set[int] = set()

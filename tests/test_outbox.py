@@ -483,6 +483,50 @@ def test_a_pdf_that_keeps_failing_does_not_read_as_the_worker_not_running(
     assert mail_app.test_client().get("/healthz").get_json()["outbox"] == "ok"
 
 
+@both_databases
+@pytest.mark.parametrize("render", ["made", "failed"])
+def test_a_request_deleted_while_its_pdf_is_being_made_is_passed_over_quietly(
+    mail_app: Flask,
+    smtp_server: SmtpServer,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    render: str,
+) -> None:
+    """Found (operations review): a request deleted (``flask requests delete``, or the retention
+    purge) while the worker was making its PDF made the pass end in a database error, logged as
+    the database not answering, and the other requests' PDFs and emails waited for the next pass.
+    Now the worker sees the request has gone, says so in one plain line, and carries on."""
+    real = request_service.request_pdf
+
+    def renderer(stored: StoredRequest, pack: object) -> bytes:
+        if stored.reference == gone:
+            with mail_app.app_context():  # someone else, on their own connection, deletes it meanwhile
+                request_service.delete_request(gone)
+                db.session.remove()
+            if render == "failed":
+                raise RuntimeError("the renderer failed as well")
+        return real(stored, pack)
+
+    smtp_server.start()
+    monkeypatch.setattr(request_service, "request_pdf", renderer)
+    with mail_app.app_context():
+        gone = make_request().request.reference
+        kept = make_request().request.reference
+    caplog.set_level("INFO")
+    with mail_app.app_context():
+        result = run_pass()
+        assert (result.pdfs_made, result.pdfs_failed) == (1, 0)
+        assert db.session.scalar(select(StoredRequest.reference)) == kept
+        assert [event.reference for event in actions("pdf_made")] == [kept]
+        assert not actions("pdf_failed")
+    # The other request's PDF and emails went in the same pass.
+    sent = {message["X-Space-To-Think-Reference"] for message in smtp_server.mailbox.messages}
+    assert sent == {kept}
+    worker_lines = [line for line in caplog.records if line.name == mail_app.logger.name]
+    assert [line.levelname for line in worker_lines] == ["INFO"]
+    assert gone not in caplog.text and "Traceback" not in caplog.text
+
+
 def test_a_pdf_being_made_is_not_taken_by_another_worker_before_its_limit(
     app: Flask, monkeypatch: pytest.MonkeyPatch
 ) -> None:
