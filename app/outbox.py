@@ -729,6 +729,29 @@ def requests_without_pdf() -> list[StoredRequest]:
     )
 
 
+def records_not_made() -> list[SupervisionRecord]:
+    """Supervision records asked for and not made: waiting, being made, or failed; oldest first."""
+    return list(
+        db.session.scalars(
+            select(SupervisionRecord)
+            .where(SupervisionRecord.made_at.is_(None))
+            .order_by(SupervisionRecord.created_at, SupervisionRecord.key)
+        )
+    )
+
+
+def questions_pdfs_failed() -> list[QuestionsPdf]:
+    """The questions to prepare whose PDF could not be made (and is not made since), for any
+    rules version, oldest first."""
+    return list(
+        db.session.scalars(
+            select(QuestionsPdf)
+            .where(QuestionsPdf.made_at.is_(None), QuestionsPdf.failed_at.is_not(None))
+            .order_by(QuestionsPdf.created_at, QuestionsPdf.id)
+        )
+    )
+
+
 # The worker looks for work every few seconds: anything it has not even tried after this long
 # means it is not running (the health check says so).
 UNTRIED_AFTER = dt.timedelta(minutes=10)
@@ -736,14 +759,30 @@ UNTRIED_AFTER = dt.timedelta(minutes=10)
 
 def untried_for_too_long(now: dt.datetime | None = None) -> int:
     """How many PDFs and emails due more than ``UNTRIED_AFTER`` ago the worker has not tried at
-    all (emails given up on, or waiting for a retry after a failure, are not counted: those mean
-    a mail or renderer problem, which the inbox and ``flask outbox status`` show; nor is the
-    facilitators' email while it waits for its PDF, which is not due yet)."""
+    all: requests' PDFs, supervision records and emails (emails given up on, or waiting for a
+    retry after a failure, are not counted: those mean a mail or renderer problem, which the
+    inbox and ``flask outbox status`` show; nor is the facilitators' email while it waits for its
+    PDF, which is not due yet).
+
+    A supervision record counts until the worker begins it, even once past its time: the worker
+    that would try it also runs the purge that deletes it, so while it is not running the
+    record stays, and the person who asked for it was left on "being made" (found, operations
+    review: the health check said "ok" all the while)."""
     before = (now or utcnow()) - UNTRIED_AFTER
     pdfs = db.session.scalar(
         select(func.count())
         .select_from(StoredRequest)
         .where(StoredRequest.pdf_made_at.is_(None), StoredRequest.pdf_attempts == 0, StoredRequest.created_at < before)
+    )
+    records = db.session.scalar(
+        select(func.count())
+        .select_from(SupervisionRecord)
+        .where(
+            SupervisionRecord.made_at.is_(None),
+            SupervisionRecord.failed_at.is_(None),
+            SupervisionRecord.render_began_at.is_(None),
+            SupervisionRecord.created_at < before,
+        )
     )
     emails = db.session.scalar(
         select(func.count())
@@ -765,7 +804,7 @@ def untried_for_too_long(now: dt.datetime | None = None) -> int:
             ),
         )
     )
-    return int(pdfs or 0) + int(emails or 0)
+    return int(pdfs or 0) + int(records or 0) + int(emails or 0)
 
 
 # --- commands ---------------------------------------------------------------------------------
@@ -853,13 +892,31 @@ EMAIL_NAMES = {
 }
 
 
+def _time(at: dt.datetime, now: dt.datetime) -> str:
+    """A stored time (UTC) for `flask outbox status`: "14:05 UTC" today, with the date before."""
+    return f"{at:%H:%M} UTC" if at.date() == now.date() else f"{at:%Y-%m-%d %H:%M} UTC"
+
+
+def _record_state(job: SupervisionRecord, now: dt.datetime) -> tuple[str, int]:
+    """What `flask outbox status` says of a supervision record not made, and its tries (one at most)."""
+    if job.failed_at is not None:
+        return "not made (the person was told, and can ask again)", 1
+    if job.render_began_at is not None:
+        return f"being made since {_time(job.render_began_at, now)}", 1
+    return f"waiting since {_time(job.created_at, now)}", 0
+
+
 @outbox_cli.command("status")
 def status_command() -> None:
-    """List requests still without a PDF and unsent emails: reference, attempts and the last error."""
+    """List what is not made or sent yet: requests without a PDF, unsent emails (reference,
+    attempts, the last error), supervision records not made, and questions' PDFs that failed."""
+    now = utcnow()
     waiting = requests_without_pdf()
     messages = unsent_messages()
     refused = unsent_messages(given_up=True)
-    if not waiting and not messages and not refused:
+    records = records_not_made()
+    questions = questions_pdfs_failed()
+    if not waiting and not messages and not refused and not records and not questions:
         click.echo("Every PDF is made and every email sent.")
     for request in waiting:
         state = (
@@ -878,6 +935,16 @@ def status_command() -> None:
         click.echo(
             f"{message.request.reference}\t{EMAIL_NAMES.get(message.kind, message.kind)} given up "
             f"({why})\tattempts {message.attempts}\t{message.last_error or '-'}"
+        )
+    # A supervision record belongs to no request: it has no reference, and nothing of the
+    # answers it holds is shown (only when it was asked for and the error's type).
+    for job in records:
+        state, attempts = _record_state(job, now)
+        click.echo(f"supervision record\t{state}\tattempts {attempts}\t{job.error or '-'}")
+    for pdf in questions:
+        click.echo(
+            f"questions to prepare\tPDF not made ({pdf.mode} mode, rules version {pdf.pack_version}; "
+            f"tried again later)\tattempts {pdf.attempts}\t{pdf.error or '-'}"
         )
 
 

@@ -743,6 +743,9 @@ def test_health_check_reports_the_database_its_schema_and_the_rate_limit_store(
     assert behind.get_json()["schema"] == "not the version this code needs: run flask db upgrade"
 
 
+LATE = dt.timedelta(minutes=11)  # past the 10 minutes the health check gives the outbox worker
+
+
 def test_health_check_says_degraded_when_the_outbox_worker_is_not_running(
     client: FlaskClient, app: Flask, monkeypatch
 ) -> None:
@@ -762,6 +765,42 @@ def test_health_check_says_degraded_when_the_outbox_worker_is_not_running(
     assert late.status_code == 200 and late.get_json()["status"] == "degraded"
     assert late.get_json()["outbox"].endswith("not tried for over 10 minutes: is the outbox worker running?")
     run_outbox(app)  # the worker runs: the PDF is made (no email is set up here)
+    assert client.get("/healthz").get_json() == HEALTHY
+
+
+def test_health_check_says_degraded_when_a_supervision_record_waits_untried(
+    client: FlaskClient, app: Flask, monkeypatch
+) -> None:
+    """Found (operations review): with the outbox worker stopped, a supervision record asked for
+    waited on "being made" for ever, and the health check said "ok": it counted only requests'
+    PDFs and emails. A record the worker began (or could not make) does not count: that is a
+    renderer problem, which the person is told of, not a worker that is not running."""
+    monkeypatch.setattr(main_views, "DATABASE_CHECK_SECONDS", 0.0)  # each check asks the database
+    from support.submission import SUPERVISION_PATH, run_outbox, to_outcome
+
+    to_outcome(client, SUPERVISION_PATH)
+    assert client.get("/request/supervision-record").status_code == 200  # asked for: "being made"
+    assert client.get("/healthz").get_json() == HEALTHY  # asked for now: the worker has 10 minutes
+    with app.app_context():
+        db.session.execute(sa.text("UPDATE supervision_records SET created_at = :at"), {"at": utcnow() - LATE})
+        db.session.commit()
+    late = client.get("/healthz")
+    assert late.status_code == 200 and late.get_json()["status"] == "degraded"
+    assert late.get_json()["outbox"] == "1 PDFs or emails not tried for over 10 minutes: is the outbox worker running?"
+    for began, failed in ((utcnow(), None), (utcnow(), utcnow())):  # being made; could not be made
+        with app.app_context():
+            db.session.execute(
+                sa.text("UPDATE supervision_records SET render_began_at = :began, failed_at = :failed"),
+                {"began": began, "failed": failed},
+            )
+            db.session.commit()
+        assert client.get("/healthz").get_json() == HEALTHY
+    with app.app_context():
+        db.session.execute(sa.text("UPDATE supervision_records SET render_began_at = NULL, failed_at = NULL"))
+        db.session.commit()
+    assert client.get("/healthz").get_json()["status"] == "degraded"
+    run_outbox(app)  # the worker runs: the record is made
+    assert client.get("/request/supervision-record/status").get_json() == {"ready": True, "failed": False}
     assert client.get("/healthz").get_json() == HEALTHY
 
 

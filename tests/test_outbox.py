@@ -667,6 +667,64 @@ def waiting_record(key: str, began: dt.datetime | None = None) -> None:
     )
 
 
+def test_outbox_status_lists_supervision_records_and_questions_pdfs_not_made(app: Flask) -> None:
+    """Found (operations review): `flask outbox status` said "Every PDF is made and every email
+    sent." while supervision records waited untried (the worker stopped) or had failed, and while
+    the questions to prepare could not be made. It lists them now: a record by when it was asked
+    for (it belongs to no request, so it has no reference) and never anything of its answers; the
+    questions' PDF by its mode and rules version; each with its tries and the last error."""
+    from app.models import QuestionsPdf, SupervisionRecord
+
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["outbox", "status"]).output == "Every PDF is made and every email sent.\n"
+    today = utcnow().replace(hour=0, minute=0, second=0, microsecond=0)
+    with app.app_context():
+        waiting_record("waiting")
+        waiting_record("being made", began=today + dt.timedelta(hours=9, minutes=7))
+        waiting_record("failed")
+        db.session.flush()
+        for job in db.session.scalars(select(SupervisionRecord)):
+            job.html = "<p>The practitioner is stuck about the plan</p>"
+            job.created_at = today + dt.timedelta(hours=9, minutes={"waiting": 4, "being made": 5}.get(job.key, 6))
+        failed = db.session.get(SupervisionRecord, "failed")
+        failed.render_began_at, failed.failed_at = None, utcnow()
+        failed.error, failed.html = "the PDF renderer failed (OSError)", None
+        db.session.add(
+            QuestionsPdf(
+                pack_version="abc123",
+                partnership_version="def456",
+                mode="supervision",
+                attempts=2,
+                failed_at=utcnow(),
+                next_attempt_at=utcnow() + dt.timedelta(minutes=2),
+                error="the PDF renderer failed (OSError)",
+            )
+        )
+        db.session.add(QuestionsPdf(pack_version="abc123", partnership_version="def456", mode="myself", attempts=0))
+        db.session.commit()
+    output = runner.invoke(args=["outbox", "status"]).output
+    assert output.splitlines() == [
+        "supervision record\twaiting since 09:04 UTC\tattempts 0\t-",
+        "supervision record\tbeing made since 09:07 UTC\tattempts 1\t-",
+        "supervision record\tnot made (the person was told, and can ask again)\tattempts 1\t"
+        "the PDF renderer failed (OSError)",
+        "questions to prepare\tPDF not made (supervision mode, rules version abc123; tried again later)\t"
+        "attempts 2\tthe PDF renderer failed (OSError)",
+    ]
+    assert "stuck" not in output and "Every PDF is made" not in output
+    with app.app_context():  # asked for on an earlier day: the date is said too
+        db.session.execute(
+            SupervisionRecord.__table__.update()
+            .where(SupervisionRecord.key == "waiting")
+            .values(created_at=today - dt.timedelta(days=1) + dt.timedelta(hours=23, minutes=59))
+        )
+        db.session.commit()
+    yesterday = today - dt.timedelta(days=1)
+    assert f"supervision record\twaiting since {yesterday:%Y-%m-%d} 23:59 UTC\tattempts 0\t-" in (
+        runner.invoke(args=["outbox", "status"]).output
+    )
+
+
 @postgres_only
 def test_a_claimed_supervision_record_is_skipped_by_another_worker(mail_app: Flask) -> None:
     """Supervision records are claimed as the other work is (SKIP LOCKED): two workers never

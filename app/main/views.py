@@ -360,8 +360,9 @@ def healthz() -> tuple[Response, int]:
     sent would fail); 200 otherwise, with
     ``"status": "degraded"`` while the rate-limit store (Redis) does not answer (pages still
     work: the counts go on in each process's memory; the store is asked at most every 10 seconds,
-    and the log says when its answer changes), or while PDFs or emails wait more than 10 minutes
-    untried (the outbox worker is not running: requests reach no one). The database is asked at
+    and the log says when its answer changes), or while PDFs (requests' and supervision records)
+    or emails wait more than 10 minutes untried (the outbox worker is not running: requests reach
+    no one; ``untried_for_too_long``). The database is asked at
     most every ``DATABASE_CHECK_SECONDS`` in each process (``database_report``). A database
     failure is one log line, never a traceback.
     """
