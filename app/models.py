@@ -219,8 +219,9 @@ class QuestionsPdf(Model):
     (``app.questions_pdf``): one row for each rule pack version, partnership file version and
     mode the page offers. It holds the pack's own wording only (nothing anyone typed). A render
     that fails is recorded (``error``: the error's type only) and tried again at
-    ``next_attempt_at``, waiting longer each time, as the outbox does. Rows for other versions
-    are deleted by the worker."""
+    ``next_attempt_at``, waiting longer each time, as the outbox does. ``wanted_at`` is when a
+    worker running these rules last said it still serves them (``app.questions_pdf.want_pdfs``);
+    a worker on other rules deletes the row only once that is a day old."""
 
     __tablename__ = "questions_pdfs"
     __table_args__ = (UniqueConstraint("pack_version", "partnership_version", "mode"),)
@@ -230,6 +231,8 @@ class QuestionsPdf(Model):
     partnership_version: Mapped[str] = mapped_column(String(200))
     mode: Mapped[str] = mapped_column(String(20))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(), default=utcnow)
+    # None on rows from before it was added (migration 0018): their ``created_at`` stands in.
+    wanted_at: Mapped[dt.datetime | None] = mapped_column(DateTime(), nullable=True, default=utcnow)
     pdf: Mapped[bytes | None] = mapped_column(LargeBinary(), nullable=True)
     made_at: Mapped[dt.datetime | None] = mapped_column(DateTime(), nullable=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)

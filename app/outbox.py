@@ -502,7 +502,7 @@ def run_pass(
         "A supervision record",
     )
     # The questions to prepare, for the rules this worker has loaded.
-    questions_pdf.want_pdfs()
+    questions_pdf.want_pdfs(now)
     questions = PassResult()
     _make_each(
         lambda tried: questions_pdf.claim_questions_job(now or utcnow(), tried, render_may_last()),

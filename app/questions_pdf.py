@@ -3,7 +3,8 @@
 The worker (``app.outbox.run_pass``) makes one for each mode the page offers
 (``PREPARE_MODES``), for the rule pack and partnership file it has loaded, and stores it
 (``QuestionsPdf``, keyed by the pack's version, the partnership file's and the mode); it deletes
-the rows for other versions. The page (``app.main.views.questions_to_prepare_pdf``) serves the
+the rows for other versions once no worker has wanted them for a day (``KEEP_OTHER_VERSIONS``).
+The page (``app.main.views.questions_to_prepare_pdf``) serves the
 stored one; until it is made it says so, with "Check again"; if the render failed it says so and
 offers the printable page. A failed render is tried again later, waiting longer each time
 (``app.outbox.retry_delay``), as the outbox does.
@@ -14,14 +15,25 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import render_template
-from sqlalchemy import delete, or_, select
+from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from .extensions import db
-from .models import QuestionsPdf
+from .models import QuestionsPdf, utcnow
 from .pack import current_pack, current_partnership
 from .pdf import LOGO_URL, logo_images, render_pdf
 from .questions_to_prepare import PREPARE_MODES, questions_to_prepare
+
+# Another version's rows are deleted only once no worker has wanted them for this long: during a
+# rolling deploy, workers on the old rules and the new run side by side, and each deleted the
+# other's rows at every pass, so each remade its own PDFs at every pass (renders wasted, and
+# pages saying "being made" all the while). A day is far longer than any deploy, and rows left
+# by rules no longer served cost little meanwhile (two small PDFs, never served by the new rules).
+KEEP_OTHER_VERSIONS = dt.timedelta(days=1)
+# How often a worker notes that it still wants its rules' rows (``wanted_at``): rarely enough that
+# an idle worker's pass almost never writes (on SQLite, the write lock), often enough that a row
+# wanted by a running worker is never a day old.
+WANTED_REFRESH = dt.timedelta(hours=1)
 
 
 def versions() -> tuple[str, str]:
@@ -41,27 +53,35 @@ def stored_pdf(mode: str) -> QuestionsPdf | None:
     )
 
 
-def want_pdfs() -> None:
-    """Add a row for each mode the page offers that has none for the loaded rules, and delete
-    the rows for other versions; with nothing to change (every pass but the first after a
-    start or a rules change), one read and no write, so an idle worker never takes SQLite's
+def want_pdfs(now: dt.datetime | None = None) -> None:
+    """Add a row for each mode the page offers that has none for the loaded rules; note, at most
+    every ``WANTED_REFRESH``, that the loaded rules' rows are still wanted; and delete the rows
+    for other versions that no worker has wanted for ``KEEP_OTHER_VERSIONS`` (a worker still
+    running other rules, beside this one in a rolling deploy, keeps its own). With nothing to
+    change (nearly every pass), one read and no write, so an idle worker never takes SQLite's
     write lock for this. Commits what it changes (another worker adding the same row at once is
-    fine)."""
+    fine). ``now`` stands in for the clock (tests)."""
+    now = now or utcnow()
     loaded = versions()
+    ours = and_(QuestionsPdf.pack_version == loaded[0], QuestionsPdf.partnership_version == loaded[1])
+    wanted = func.coalesce(QuestionsPdf.wanted_at, QuestionsPdf.created_at)  # rows from before wanted_at
     rows = db.session.execute(
-        select(QuestionsPdf.pack_version, QuestionsPdf.partnership_version, QuestionsPdf.mode)
+        select(QuestionsPdf.pack_version, QuestionsPdf.partnership_version, QuestionsPdf.mode, wanted.label("wanted"))
     ).all()
-    if any((pack_version, partnership_version) != loaded for pack_version, partnership_version, _ in rows):
-        db.session.execute(
-            delete(QuestionsPdf).where(
-                or_(QuestionsPdf.pack_version != loaded[0], QuestionsPdf.partnership_version != loaded[1])
-            )
-        )
+    mine = [row for row in rows if (row.pack_version, row.partnership_version) == loaded]
+    others = [row for row in rows if (row.pack_version, row.partnership_version) != loaded]
+    if any(row.wanted < now - KEEP_OTHER_VERSIONS for row in others):
+        db.session.execute(delete(QuestionsPdf).where(~ours, wanted < now - KEEP_OTHER_VERSIONS))
         db.session.commit()
-    have = {mode for pack_version, partnership_version, mode in rows if (pack_version, partnership_version) == loaded}
+    if any(row.wanted < now - WANTED_REFRESH for row in mine):
+        db.session.execute(update(QuestionsPdf).where(ours).values(wanted_at=now))
+        db.session.commit()
+    have = {row.mode for row in mine}
     for mode in PREPARE_MODES:
         if mode not in have:
-            db.session.add(QuestionsPdf(pack_version=loaded[0], partnership_version=loaded[1], mode=mode))
+            db.session.add(
+                QuestionsPdf(pack_version=loaded[0], partnership_version=loaded[1], mode=mode, wanted_at=now)
+            )
             try:
                 db.session.commit()
             except IntegrityError:

@@ -29,6 +29,7 @@ from app.main import decides
 from app.models import QuestionsPdf, utcnow
 from app.pack import current_pack
 from app.rules import DEFAULT_CONTACTS, DEFAULT_PACK, RulePack, enumerate_paths, load_contacts, load_pack
+from support import both_databases
 from support.database import database_settings, dispose
 from support.pdf import pdf_text, use_fake_renderer
 from support.submission import run_outbox
@@ -400,7 +401,11 @@ def test_questions_pdf_is_made_by_the_worker_opens_and_holds_every_question(clie
 
 
 @pytest.mark.real_pdf
-def test_the_worker_makes_the_questions_pdf_for_the_changed_pack_and_deletes_the_old_ones(changed_app: Flask) -> None:
+def test_the_worker_makes_the_questions_pdf_for_the_changed_pack_and_deletes_the_old_ones_a_day_on(
+    changed_app: Flask,
+) -> None:
+    """After a rules change the new rules' PDFs are made, never the old ones served; the old rules'
+    rows go once no worker has wanted them for a day (one may still be running in a rolling deploy)."""
     with changed_app.app_context():
         partnership_version = changed_app.extensions["space_to_think.partnership"].version
         for mode in ("myself", "supervision"):  # made by a worker on the rules before the change
@@ -411,6 +416,7 @@ def test_the_worker_makes_the_questions_pdf_for_the_changed_pack_and_deletes_the
                     mode=mode,
                     pdf=b"%PDF old",
                     made_at=utcnow(),
+                    wanted_at=utcnow(),
                 )
             )
         db.session.commit()
@@ -418,10 +424,63 @@ def test_the_worker_makes_the_questions_pdf_for_the_changed_pack_and_deletes_the
     run_outbox(changed_app)
     response = changed_app.test_client().get("/questions-to-prepare.pdf")
     assert response.mimetype == "application/pdf" and NEW_TITLE in pdf_text(response.get_data())
-    with changed_app.app_context():
-        kept = {(row.pack_version, row.mode) for row in db.session.scalars(select(QuestionsPdf))}
-        version = changed_app.extensions["space_to_think.pack"].version
-        assert kept == {(version, "myself"), (version, "supervision")}
+    version = changed_app.extensions["space_to_think.pack"].version
+
+    def kept() -> set[tuple[str, str]]:
+        with changed_app.app_context():
+            return {(row.pack_version, row.mode) for row in db.session.scalars(select(QuestionsPdf))}
+
+    new_rows = {(version, "myself"), (version, "supervision")}
+    assert kept() == new_rows | {("old", "myself"), ("old", "supervision")}
+    run_outbox(changed_app, now=utcnow() + dt.timedelta(days=1, minutes=1))
+    assert kept() == new_rows
+
+
+@both_databases
+def test_workers_on_old_and_new_rules_side_by_side_keep_each_others_questions_pdfs(
+    app: Flask, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found (deploy review): in a rolling deploy, outbox workers on the old rules and the new run
+    side by side on one database, and each deleted the other's questions PDFs at every pass, so
+    each made its own again at every pass (renders wasted) and the pages of both kept saying
+    "being made". Now each keeps its own; another version's rows go only once no worker has
+    wanted them for a day."""
+    settings = {key: app.config[key] for key in ("SQLALCHEMY_DATABASE_URI", "SQLALCHEMY_ENGINE_OPTIONS")}
+    new = create_app({"APP_ENV": "test", **settings, "RULE_PACK_PATH": str(changed_pack_file(tmp_path))})
+    try:
+        real = questions_pdf.render_questions
+        renders: list[str] = []
+
+        def counted(mode: str) -> bytes:
+            renders.append(mode)
+            return real(mode)
+
+        monkeypatch.setattr(questions_pdf, "render_questions", counted)
+        for _ in range(3):  # the old rules' worker and the new one, each looking for work in turn
+            run_outbox(app)
+            run_outbox(new)
+        assert sorted(renders) == ["myself", "myself", "supervision", "supervision"]  # each version's, once
+        for application in (app, new):
+            for query in ("", "?mode=supervision"):
+                response = application.test_client().get(f"/questions-to-prepare.pdf{query}")
+                assert response.mimetype == "application/pdf"
+
+        old_version = app.extensions["space_to_think.pack"].version
+
+        def versions_kept() -> set[str]:
+            with new.app_context():
+                return set(db.session.scalars(select(QuestionsPdf.pack_version)))
+
+        # The old rules' worker, still running, says at least hourly that it wants its rows...
+        run_outbox(app, now=utcnow() + dt.timedelta(hours=2))
+        run_outbox(new, now=utcnow() + dt.timedelta(days=1, minutes=1))
+        assert old_version in versions_kept()
+        # ...and a day after it last did (it was stopped), the new rules' worker deletes them.
+        run_outbox(new, now=utcnow() + dt.timedelta(days=1, hours=2, minutes=1))
+        assert versions_kept() == {new.extensions["space_to_think.pack"].version}
+        assert len(renders) == 4
+    finally:
+        dispose(new)
 
 
 def test_the_questions_pdf_says_it_could_not_be_made_when_the_renderer_fails(

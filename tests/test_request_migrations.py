@@ -279,3 +279,31 @@ def test_0017_adds_the_questions_pdfs_table_and_takes_it_away(app) -> None:
         columns = {column["name"] for column in sa.inspect(db.engine).get_columns("questions_pdfs")}
         assert columns == {column.name for column in QuestionsPdf.__table__.columns}
         assert db.session.scalar(sa.select(sa.func.count()).select_from(QuestionsPdf)) == 0
+
+
+def test_0018_adds_when_the_questions_pdfs_were_last_wanted_and_takes_it_away(app) -> None:
+    """A row stored before keeps its PDF and has no ``wanted_at`` (its ``created_at`` stands in);
+    the column goes on the way down, and the rows with it stay."""
+    from app.models import QuestionsPdf
+
+    with app.app_context():
+        db.session.remove()
+        downgrade(revision="0017")
+        assert "wanted_at" not in {column["name"] for column in sa.inspect(db.engine).get_columns("questions_pdfs")}
+        db.session.execute(
+            sa.text(
+                "INSERT INTO questions_pdfs (pack_version, partnership_version, mode, created_at, pdf, attempts) "
+                "VALUES ('old', 'old', 'myself', '2026-12-01 09:00:00', :pdf, 1)"
+            ),
+            {"pdf": b"%PDF old"},
+        )
+        db.session.commit()
+        upgrade()
+        columns = {column["name"] for column in sa.inspect(db.engine).get_columns("questions_pdfs")}
+        assert columns == {column.name for column in QuestionsPdf.__table__.columns}
+        [row] = db.session.scalars(sa.select(QuestionsPdf))
+        assert row.wanted_at is None and row.pdf == b"%PDF old"
+        db.session.remove()
+        downgrade(revision="0017")
+        assert db.session.scalar(sa.text("SELECT count(*) FROM questions_pdfs")) == 1
+        upgrade()
