@@ -21,6 +21,7 @@ import pypdf
 import pytest
 from flask import Flask
 from pypdf.actions import JavaScript
+from sqlalchemy import delete as sa_delete
 from sqlalchemy import func, select
 from sqlalchemy import text as sa_text
 
@@ -723,6 +724,44 @@ def test_outbox_status_lists_supervision_records_and_questions_pdfs_not_made(app
     assert f"supervision record\twaiting since {yesterday:%Y-%m-%d} 23:59 UTC\tattempts 0\t-" in (
         runner.invoke(args=["outbox", "status"]).output
     )
+
+
+@both_databases
+def test_a_supervision_record_removed_while_it_is_being_made_is_passed_over_quietly(
+    app: Flask, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """As for a request: a record the person removed (Start again, Exit, "remove this page") while
+    the worker was making it ended the pass in a database error; the next record waited."""
+    from app.models import SupervisionRecord
+    from app.requests import record
+
+    real = record.render_record
+
+    def renderer(job: SupervisionRecord) -> bytes:
+        if job.key == "removed":
+            with app.app_context():  # the person's page, on its own connection
+                db.session.execute(sa_delete(SupervisionRecord).where(SupervisionRecord.key == "removed"))
+                db.session.commit()
+                db.session.remove()
+        return real(job)
+
+    monkeypatch.setattr(record, "render_record", renderer)
+    with app.app_context():
+        waiting_record("removed")
+        db.session.flush()
+        waiting_record("kept")
+        db.session.get(SupervisionRecord, "kept").created_at += dt.timedelta(seconds=1)  # made second
+        db.session.commit()
+    caplog.set_level("INFO")
+    with app.app_context():
+        result = run_pass()
+        assert (result.pdfs_made, result.pdfs_failed) == (1, 0)
+        [kept] = db.session.scalars(select(SupervisionRecord))
+        assert kept.key == "kept" and kept.made_at is not None
+    worker_lines = [line for line in caplog.records if line.name == app.logger.name]
+    assert [(line.levelname, line.getMessage()) for line in worker_lines] == [
+        ("INFO", "A supervision record was deleted while its PDF was being made: nothing to store")
+    ]
 
 
 @postgres_only
