@@ -39,6 +39,7 @@ from app.outbox import (
     run_pass,
     untried_for_too_long,
 )
+from app.retention import delete_request
 from support import both_databases
 from support.mail import Mailbox, SmtpServer, only_message
 from support.pdf import pdf_attachment_json
@@ -502,7 +503,7 @@ def test_a_request_deleted_while_its_pdf_is_being_made_is_passed_over_quietly(
     def renderer(stored: StoredRequest, pack: object) -> bytes:
         if stored.reference == gone:
             with mail_app.app_context():  # someone else, on their own connection, deletes it meanwhile
-                request_service.delete_request(gone)
+                delete_request(gone)
                 db.session.remove()
             if render == "failed":
                 raise RuntimeError("the renderer failed as well")
@@ -732,8 +733,8 @@ def test_a_supervision_record_removed_while_it_is_being_made_is_passed_over_quie
 ) -> None:
     """As for a request: a record the person removed (Start again, Exit, "remove this page") while
     the worker was making it ended the pass in a database error; the next record waited."""
+    from app import supervision_record as record
     from app.models import SupervisionRecord
-    from app.requests import record
 
     real = record.render_record
 
