@@ -20,10 +20,10 @@ import xml.etree.ElementTree as ElementTree
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .acronyms import ACRONYM, PLAIN_CAPITALS, spelled_out
 from .errors import DefinitionError, Problem
 from .loader import _clean, _content_hash, _links, _Mapping, _Reader, read_yaml
 from .model import MODES, ContactBook, Link, RulePack, Text
-from .validate import PLAIN_CAPITALS, spelled_out
 
 DEFAULT_PARTNERSHIP = Path(__file__).with_name("partnership.yaml")
 
@@ -77,7 +77,6 @@ _SVG_REFUSED = re.compile(
 )
 OPTION_LABEL_MAX = 100  # a radio button's words: short enough to read at a glance
 OPTION_HINT_MAX = 250
-_ACRONYM = re.compile(r"\b[A-Z]{2,}\b")
 
 
 @dataclass(frozen=True)
@@ -550,7 +549,7 @@ def _unexplained_acronyms(text: str) -> list[str]:
     Around the Family (TAF)"."""
     return [
         acronym
-        for acronym in dict.fromkeys(_ACRONYM.findall(PLAIN_CAPITALS.sub(" ", text)))
+        for acronym in dict.fromkeys(ACRONYM.findall(PLAIN_CAPITALS.sub(" ", text)))
         if not spelled_out(acronym, text)
     ]
 

@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
+from .acronyms import ACRONYM, PLAIN_CAPITALS, spelled_out
 from .errors import Problem
 from .model import ContactBook, Option, Outcome, Question, RulePack, Text
 
@@ -105,12 +106,6 @@ def _check_quoted_acronyms(pack: RulePack, add: _Report) -> None:
                 )
 
 
-ACRONYM = re.compile(r"\b[A-Z]{2,}\b")
-# Capitals everyone reads as words, never spelled out (GOV.UK's style): the country, and the
-# government's website by its name.
-PLAIN_CAPITALS = re.compile(r"\bGOV\.UK\b|\bUK\b")
-
-
 def _check_summary_acronyms(pack: RulePack, add: Callable[[Problem], None]) -> None:
     """A summary of guidance is the pack's own words, shown beside the outcome: each acronym in it
     is spelled out in it ("Multi-Agency Safeguarding Hub (MASH)") or is in the glossary, from which
@@ -175,55 +170,6 @@ def _worded_sequences(pack: RulePack) -> Iterator[_Sequence]:
         yield page
     for flag in pack.flags:
         yield [(f"flag {flag.id}", "label", flag.label, flag.line)]
-
-
-def spelled_out(acronym: str, text: str) -> bool:
-    """Whether ``text`` says what ``acronym`` stands for where it uses it: "Team Around the Family
-    (TAF)", "MASH (multi-agency safeguarding hub)" or "MASH: multi-agency safeguarding hub". The
-    words given for it must start with its letters, in order ("the Emergency Duty Team (EDT)"):
-    found (review), "EDT (out of hours)" passed as saying what EDT stands for."""
-    for after in re.finditer(rf"\({re.escape(acronym)}\)", text):
-        # The words before the brackets, back to the start of their clause.
-        if _initials_fit(acronym, re.split(r"[.;:!?()]", text[: after.start()])[-1]):
-            return True
-    for meaning in re.finditer(rf"\b{re.escape(acronym)}(?: \(([^)]{{3,}})\)|: ([^.;:!?()]{{3,}}))", text):
-        if _initials_fit(acronym, meaning.group(1) or meaning.group(2)):
-            return True
-    return False
-
-
-def _initials_fit(acronym: str, words: str) -> bool:
-    """Whether the letters of ``acronym`` are, in order, first letters of ``words`` (split at
-    spaces, hyphens and slashes; "of", "the" and the like may come between):
-    "multi-agency safeguarding hub" fits MASH. A word may give its first two letters
-    ("special educational needs coordinator (SENCO)"), a word in quotes counts from its first
-    letter ("the ‘Early Help Assessment’ (EHA)"), and a word in capitals gives any of its
-    letters, in order, as an acronym within the name does ("HM Revenue and Customs (HMRC)",
-    "SEND Information, Advice and Support Service (SENDIASS)"), but not the acronym itself
-    ("the EDT (EDT)"). Found (review): these were refused as unexplained."""
-    reached = {0}  # how many of the acronym's letters the words so far can give, in order
-    for part in re.split(r"[\s\-‐‑–—/]+", words):
-        word = part.lstrip(_BEFORE_A_WORD)
-        if not word[:1].isalpha():
-            continue
-        capitals = _CAPITALS_WORD.fullmatch(word) is not None and acronym not in word
-        gained = set()  # from this word, added after it: one word gives its letters once
-        for start in reached:
-            at = start
-            for position, character in enumerate(word if capitals else word[:2]):
-                if at < len(acronym) and character.upper() == acronym[at] and (capitals or position == at - start):
-                    at += 1
-                    gained.add(at)
-        reached |= gained
-        if len(acronym) in reached:
-            return True
-    return False
-
-
-# What may come before a word's first letter: quotes and brackets ("‘Early", "[Multi").
-_BEFORE_A_WORD = "\"'‘’“”([{"
-# A word in capitals (an acronym within a name), before any punctuation after it ("HM", "SEND,").
-_CAPITALS_WORD = re.compile(r"[A-Z]{2,}(?=[^A-Za-z]*$)[^A-Za-z]*")
 
 
 def _unexplained(sequence: _Sequence, glossary: dict[str, str]) -> Iterator[tuple[str, str, int | None, str]]:

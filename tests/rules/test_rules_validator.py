@@ -1014,14 +1014,14 @@ def test_a_name_in_quotes_or_holding_an_acronym_explains_its_acronym(text: str, 
     """Found (review): a name in quotes, with an acronym of its own in it ("HM", "SEND"), or
     whose acronym takes two letters of one word ("coordinator", SENCO, as the SEND code of
     practice writes it), was refused as not saying what its acronym stands for."""
-    from app.rules.validate import spelled_out
+    from app.rules.acronyms import spelled_out
 
     assert spelled_out(acronym, text)
     assert not spelled_out(acronym, f"Call the {acronym} ({acronym}).")  # its own letters say nothing
 
 
 def test_a_long_clause_before_an_acronym_is_checked_quickly_and_without_error() -> None:
-    from app.rules.validate import spelled_out
+    from app.rules.acronyms import spelled_out
 
     assert not spelled_out("AAAAAAAB", " ".join(["aa"] * 5000) + " (AAAAAAAB)")
     assert spelled_out("AAAAAAAB", " ".join(["aa"] * 5000) + " b (AAAAAAAB)")
