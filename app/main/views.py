@@ -342,7 +342,8 @@ def database_report() -> dict[str, str]:
                 report["database"] = "read-only: it takes no writes (a standby server, or set read-only)"
             elif untried := untried_for_too_long():
                 report["outbox"] = (
-                    f"{untried} PDFs or emails not tried for over 10 minutes: is the outbox worker running?"
+                    f"{untried} {'PDF or email' if untried == 1 else 'PDFs or emails'} not tried for over 10 minutes: "
+                    "is the outbox worker running?"
                 )
         except SQLAlchemyError as error:
             report = dict.fromkeys(report, "unavailable")
