@@ -410,6 +410,16 @@ if (canOpen(signInEndsDialog)) startSignInEndsWarning(signInEndsDialog, idleWarn
 function awaitPdf (waiting) {
   const announce = document.querySelector('[data-pdf-announce]')
   const started = Date.now()
+  // The page's heading, and the window's title that starts with it, say what the page says now:
+  // "being made" stayed above the download link (or above "could not be made"), where the page
+  // without JavaScript, loaded again, says it is ready (new-user review).
+  function retitle (heading) {
+    const h1 = document.querySelector('h1')
+    if (!heading || !h1) return
+    const old = h1.textContent.trim()
+    if (document.title.startsWith(old)) document.title = heading + document.title.slice(old.length)
+    h1.textContent = heading
+  }
   // The download link where the server puts it once the PDF is made: first in the list of
   // copies (with the supervision record, in supervision), which is made if there is none. A
   // keyboard user on "Check again" is moved to the new link, not dropped to the page's start.
@@ -432,6 +442,7 @@ function awaitPdf (waiting) {
     list.prepend(item)
     const hadFocus = waiting.contains(document.activeElement)
     waiting.remove()
+    retitle(waiting.dataset.readyHeading)
     if (hadFocus) link.focus()
     if (announce) announce.textContent = waiting.dataset.readyAnnounce
   }
@@ -446,6 +457,7 @@ function awaitPdf (waiting) {
     waiting.textContent = waiting.dataset.failedText + ' '
     waiting.append(link)
     waiting.removeAttribute('data-pdf')
+    retitle(waiting.dataset.failedHeading)
     if (hadFocus) link.focus()
     if (announce) announce.textContent = waiting.dataset.failedText
   }

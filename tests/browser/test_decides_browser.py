@@ -8,6 +8,8 @@ Every test here also fails if a page loads anything from outside the app, the ap
 
 from __future__ import annotations
 
+import re
+
 import pytest
 import sqlalchemy as sa
 from playwright.sync_api import Page, expect
@@ -79,6 +81,9 @@ def test_the_questions_pdf_is_made_by_the_worker_then_downloaded(browser_page, j
         download = page.get_by_role("link", name="Download the questions to prepare (PDF)")
         expect(download).to_be_focused()
         expect(page.locator("[data-pdf-announce]")).to_have_text("The questions to prepare are ready to download.")
+        # The heading and the window's title no longer say "being made" above the download link.
+        expect(page.get_by_role("heading", level=1)).to_have_text("The questions to prepare are ready as a PDF")
+        expect(page).to_have_title(re.compile(r"^The questions to prepare are ready as a PDF – "))
     else:
         download = check_again
     with page.expect_download() as download_info:
@@ -104,5 +109,6 @@ def test_a_questions_pdf_the_worker_cannot_make_is_said_with_javascript(page: Pa
     instead = page.get_by_role("link", name="Print the questions from their page instead")
     expect(instead).to_be_focused()
     expect(page.locator("[data-pdf-announce]")).to_have_text("The questions could not be made into a PDF just now.")
+    expect(page.get_by_role("heading", level=1)).to_have_text("The questions could not be made into a PDF just now")
     instead.click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Questions to prepare")

@@ -358,7 +358,10 @@ def test_the_supervision_record_is_made_by_the_worker_then_downloaded(
         expect(page.locator("[data-pdf-announce]")).to_have_text("The supervision record is ready to download.")
     else:
         page.get_by_role("link", name="Check again for the supervision record").click()
-        heading(page, "Your supervision record is ready")
+    # With JavaScript too, the heading and the window's title say it is ready, not "being made"
+    # above the download link (new-user review).
+    heading(page, "Your supervision record is ready")
+    expect(page).to_have_title(re.compile(r"^Your supervision record is ready – "))
     check_page(page, audit, "the supervision record made")
     with page.expect_download() as download_info:
         download.click()
@@ -390,6 +393,9 @@ def test_a_supervision_record_the_worker_cannot_make_is_said_with_javascript(
     again = page.get_by_role("link", name="Try again")
     expect(again).to_be_focused()
     expect(page.locator("[data-pdf-announce]")).to_have_text("The supervision record could not be made just now.")
+    # The heading says so too, as the page loaded again would, not "being made" (new-user review).
+    heading(page, "The supervision record could not be made just now")
+    expect(page).to_have_title(re.compile(r"^The supervision record could not be made just now – "))
     monkeypatch.undo()
     again.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Your supervision record is being made")
