@@ -441,7 +441,16 @@ function awaitPdf (waiting) {
     }
     list.prepend(item)
     const hadFocus = waiting.contains(document.activeElement)
-    waiting.remove()
+    if (waiting.dataset.readyLead) {
+      // What the page made ready says before its link (what a PDF is): the "being made" text
+      // that went held the page's only explanation of the acronym (new-user review).
+      const lead = document.createElement('p')
+      lead.className = 'govuk-body'
+      lead.textContent = waiting.dataset.readyLead
+      waiting.replaceWith(lead)
+    } else {
+      waiting.remove()
+    }
     retitle(waiting.dataset.readyHeading)
     if (hadFocus) link.focus()
     if (announce) announce.textContent = waiting.dataset.readyAnnounce

@@ -84,6 +84,8 @@ def test_the_questions_pdf_is_made_by_the_worker_then_downloaded(browser_page, j
         # The heading and the window's title no longer say "being made" above the download link.
         expect(page.get_by_role("heading", level=1)).to_have_text("The questions to prepare are ready as a PDF")
         expect(page).to_have_title(re.compile(r"^The questions to prepare are ready as a PDF – "))
+        # What a PDF is, still said once the "being made" text that said it has gone.
+        expect(page.get_by_role("main")).to_contain_text("PDF (portable document format)")
     else:
         download = check_again
     with page.expect_download() as download_info:

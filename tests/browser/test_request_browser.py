@@ -362,6 +362,8 @@ def test_the_supervision_record_is_made_by_the_worker_then_downloaded(
     # above the download link (new-user review).
     heading(page, "Your supervision record is ready")
     expect(page).to_have_title(re.compile(r"^Your supervision record is ready – "))
+    # What a PDF is, still said once the "being made" text that said it has gone.
+    expect(page.get_by_role("main")).to_contain_text("PDF (portable document format)")
     check_page(page, audit, "the supervision record made")
     with page.expect_download() as download_info:
         download.click()
