@@ -17,7 +17,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from app.inbox import service
-from app.requests.document import uk_clock
+from app.requests.document import uk_clock, uk_day
 from support import csrf_token
 from support.pages import session_cookie
 from test_inbox import EMAIL, PASSWORD, events, signed_in, stored_request, text
@@ -165,6 +165,26 @@ def test_stay_signed_in_confirms_the_password_and_comes_back_to_the_page_with_24
 
 def service_cookie_name(app: Flask) -> str:
     return str(app.config["SESSION_COOKIE_NAME"])
+
+
+def test_the_password_page_says_the_sign_in_ends_tomorrow_when_it_does(app: Flask) -> None:
+    """Found (new-user review): the password page, opened again once the password was confirmed
+    (Back, or reloaded), said "you will be signed out at 2:56pm" at 2:57pm: 24 hours on is the
+    same time of day, tomorrow, and read as a time already gone. It says which day, as the
+    confirmation does; near the end, the same day, it gives the time alone."""
+    client, _ = signed_in(app)
+    signed_in_for(client, dt.timedelta(hours=23, minutes=50))
+    asked = text(client.get("/inbox/confirm-sign-in?next=/inbox"))
+    response = client.post(
+        "/inbox/confirm-sign-in", data={"csrf_token": csrf_token(asked), "next": "/inbox", "password": PASSWORD}
+    )
+    assert response.status_code == 302
+    again = " ".join(re.sub(r"<[^>]+>", " ", text(client.get("/inbox/confirm-sign-in?next=/inbox"))).split())
+    assert re.search(r"you will be signed out at \d{1,2}:\d\d[ap]m tomorrow\. ", again), again
+    ends = signed_in_for(client, dt.timedelta(hours=23, minutes=50))
+    if uk_day(ends) == uk_day(ends - dt.timedelta(minutes=10)):  # (not across midnight, when it is tomorrow)
+        soon = " ".join(re.sub(r"<[^>]+>", " ", text(client.get("/inbox/confirm-sign-in?next=/inbox"))).split())
+        assert f"you will be signed out at {uk_clock(ends)}. " in soon, soon
 
 
 def test_stay_signed_in_can_be_used_again_and_again(app: Flask) -> None:

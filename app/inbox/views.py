@@ -40,6 +40,7 @@ facilitator is shown the page again, with what was typed and a message (``form_n
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import time
 from collections.abc import Callable
@@ -264,6 +265,15 @@ def confirm_to_carry_on() -> Response | tuple[str, int]:
     )
 
 
+def ends_in_words(ends_at: dt.datetime) -> str:
+    """When a sign-in ends, as people read it: the UK time of day, and "tomorrow" when it is not
+    today. 24 hours on is this time of day tomorrow: "until 9:41am", said at 9:41am, read as now
+    (review); and so did the password page's "you will be signed out at 9:41am", opened again
+    (Back, or reloaded) once the password had been confirmed (new-user review)."""
+    day = "" if uk_day(ends_at) == uk_day(utcnow()) else " tomorrow"
+    return f"{uk_clock(ends_at)}{day}"
+
+
 def render_confirm_page(
     facilitator: Facilitator,
     ended: bool,
@@ -290,7 +300,7 @@ def render_confirm_page(
         has_errors=bool(errors),
         account=facilitator,
         next_page=safe_next(target, facilitator),
-        ends_at=uk_clock(ends_at) if ends_at is not None and not ended else None,
+        ends_at=ends_in_words(ends_at) if ends_at is not None and not ended else None,
         ended=ended,
         then=then if endpoint else None,
         carried=carried if endpoint else [],
@@ -548,12 +558,7 @@ def confirm_sign_in() -> Response | tuple[str | Response, int]:
             lockout.clear(facilitator.email)
             stay_signed_in(confirmed)
             ends_at = service.sign_in_ends_at(session)
-            # 24 hours on is this time of day tomorrow: "until 9:41am", said at 9:41am, read as
-            # now (review). The day is said when it is not today's.
-            until = ""
-            if ends_at is not None:
-                day = "" if uk_day(ends_at) == uk_day(utcnow()) else " tomorrow"
-                until = f", until {uk_clock(ends_at)}{day}"
+            until = f", until {ends_in_words(ends_at)}" if ends_at is not None else ""
             confirmed_words = f"You are signed in for another {SIGN_IN_HOURS} hours{until}"
             if wants_json and ends_at is not None:
                 seconds_left = max(0, int((ends_at - utcnow()).total_seconds()))
