@@ -871,6 +871,8 @@ def test_two_requests_share_one_group_session_and_the_upcoming_view_lists_it(app
     # The second request's page offers the upcoming sessions; it joins the first's.
     page = text(client.get(request_url(second)))
     assert f'value="{group}"' in page and "A new session" in page
+    # Found (new-user review): the option "A new session" was followed at once by a heading of the same words.
+    assert "For a new session: when and where" in page and page.count("A new session") == 1
     response = arrange_with(client, second, {"session": str(group)})
     assert response.status_code == 302 and session_id_of(app, second) == group
     assert status_of(app, second) == "session_arranged"
