@@ -179,6 +179,18 @@ def test_a_search_whose_form_expired_is_shown_again_with_the_address(app: Flask)
     assert audit_events(app)[before:] == []
 
 
+def test_a_search_whose_form_expired_does_not_bring_back_the_earlier_one(app: Flask) -> None:
+    """Found (review): after a search whose form had expired, Back or a refresh showed the results
+    of the search before it, for another address, as if the new one had been made. A search
+    refused for what was typed forgot the earlier one already."""
+    requests_by(app, ADDRESS)
+    client, _ = signed_in(app)
+    post_form(client, PAGE, PAGE, {"email": ADDRESS})
+    assert client.post(PAGE, data={"csrf_token": "out of date", "email": "sam@school.example"}).status_code == 400
+    page = text(client.get(PAGE))
+    assert "data-found-by-email" not in page and ADDRESS not in page
+
+
 def test_a_signed_out_search_is_not_made(app: Flask) -> None:
     requests_by(app, ADDRESS)
     client = app.test_client()

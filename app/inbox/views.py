@@ -1266,7 +1266,9 @@ def render_find_by_email_page(form: FindByEmailForm, found: list[tuple[str, str,
 
 @when_not_checked("inbox.find_by_email")
 def search_not_checked() -> str:
-    """The search page again, with the address as it was typed, saying no search was made."""
+    """The search page again, with the address as it was typed, saying no search was made; an
+    earlier search's results are not shown again after it, as after a search refused."""
+    session.pop(EMAIL_SEARCH_KEY, None)
     form = FindByEmailForm()
     form.email.errors = [SEARCH_NOT_CHECKED]
     return render_find_by_email_page(form)
