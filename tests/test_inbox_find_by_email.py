@@ -142,6 +142,28 @@ def test_the_address_searched_for_is_forgotten_on_sign_out_after_a_while_and_on_
     assert len(searches(app)) == shown  # nothing shown, nothing audited
 
 
+def test_the_address_searched_for_is_not_kept_past_its_time_while_other_pages_are_used(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found (review): the address was forgotten after ``EMAIL_SEARCH_KEPT_SECONDS`` only when the
+    search page was opened again; a facilitator working on in the inbox kept it in the stored
+    session (a practitioner's work email) until signing out, perhaps all day."""
+    import time
+
+    from app.inbox import views
+    from app.sessions import JourneySessionRow
+
+    requests_by(app, ADDRESS)
+    client, _ = signed_in(app)
+    post_form(client, PAGE, PAGE, {"email": ADDRESS})
+    later = time.time() + views.EMAIL_SEARCH_KEPT_SECONDS + 1
+    monkeypatch.setattr(views, "time", type("Later", (), {"time": staticmethod(lambda: later)}))
+    assert client.get("/inbox").status_code == 200  # the list: another page, later
+    with app.app_context():
+        stored = " ".join(db.session.scalars(select(JourneySessionRow.data)))
+    assert "alex.practitioner" not in stored.lower()
+
+
 @pytest.mark.parametrize(
     "typed, message",
     [

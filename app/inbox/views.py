@@ -204,6 +204,8 @@ def admit(facilitator: Facilitator) -> None:
     service.adopt_sign_in(facilitator, session)
     if ACTED_KEY in session and request.endpoint != "inbox.request_page":
         session.pop(ACTED_KEY)  # any other page first: the request's next showing is a view
+    if EMAIL_SEARCH_KEY in session:
+        kept_email_search()  # past its time, the address searched for goes on any page, not only the search's
     g.facilitator = facilitator  # (also for the refusal page: it offers what the account can open)
     if facilitator.reads_statistics_only and request.endpoint not in PARTNERSHIP_ENDPOINTS:
         record_refusal(facilitator)
