@@ -19,7 +19,7 @@ import sys
 import time
 import uuid
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -193,17 +193,25 @@ def test_a_journey_alternating_between_instances_completes_and_is_stored_once(cl
     assert not [line for line in cluster.a.requests_served() + cluster.b.requests_served() if line[1].startswith("5")]
 
 
-def test_sign_in_attempts_spread_across_both_instances_hit_the_limit_at_the_same_count(cluster: Cluster) -> None:
-    """Found: limits lived in each worker's memory. Through nginx, one count for both instances."""
-    visitor = cluster.visitor("127.0.0.3")
+def failed_sign_ins(
+    visitor: HttpClient, name: str, count: int, headers: Callable[[int], dict[str, str]] | None = None
+) -> list[int]:
+    """The statuses of ``count`` sign-in attempts with a wrong password, each for another account
+    (``name`` and its number), each with ``headers(number)`` when given."""
     token = csrf_token(visitor.get("/inbox/sign-in").get_data(as_text=True))
-    statuses = [
+    return [
         visitor.post(
             "/inbox/sign-in",
-            {"csrf_token": token, "email": f"person{n}@partnership.example", "password": "wrong password here"},
+            {"csrf_token": token, "email": f"{name}{n}@partnership.example", "password": "wrong password here"},
+            headers=headers(n) if headers is not None else None,
         ).status_code
-        for n in range(10)
+        for n in range(count)
     ]
+
+
+def test_sign_in_attempts_spread_across_both_instances_hit_the_limit_at_the_same_count(cluster: Cluster) -> None:
+    """Found: limits lived in each worker's memory. Through nginx, one count for both instances."""
+    statuses = failed_sign_ins(cluster.visitor("127.0.0.3"), "person", 10)
     assert statuses == [200] * 5 + [429] * 5
     assert cluster.served(cluster.a, "POST", "/inbox/sign-in") and cluster.served(cluster.b, "POST", "/inbox/sign-in")
 
@@ -211,14 +219,7 @@ def test_sign_in_attempts_spread_across_both_instances_hit_the_limit_at_the_same
 def test_thirty_rapid_attempts_at_two_workers_get_five_through(cluster: Cluster) -> None:
     """Found: 10 of 30 rapid sign-in attempts went through a 5-a-minute limit with 2 workers."""
     visitor = cluster.visitor("127.0.0.4", port=cluster.a.port)  # instance A directly: gunicorn -w 2
-    token = csrf_token(visitor.get("/inbox/sign-in").get_data(as_text=True))
-    statuses = [
-        visitor.post(
-            "/inbox/sign-in",
-            {"csrf_token": token, "email": f"rapid{n}@partnership.example", "password": "wrong password here"},
-        ).status_code
-        for n in range(30)
-    ]
+    statuses = failed_sign_ins(visitor, "rapid", 30)
     assert statuses.count(200) == 5 and statuses.count(429) == 25, Counter(statuses)
     workers = {pid for pid, _ in cluster.served(cluster.a, "POST", "/inbox/sign-in")}
     assert len(workers) == 2, "both of instance A's workers should have answered sign-in attempts"
@@ -228,15 +229,7 @@ def test_a_spoofed_forwarded_for_does_not_get_past_the_limit(cluster: Cluster) -
     """Found: a client-chosen X-Forwarded-For got past every limit when the app was reachable directly."""
     for port in (cluster.a.port, cluster.nginx.port):  # directly, and through nginx (which appends the real one)
         visitor = cluster.visitor("127.0.0.5" if port == cluster.a.port else "127.0.0.6", port=port)
-        token = csrf_token(visitor.get("/inbox/sign-in").get_data(as_text=True))
-        statuses = [
-            visitor.post(
-                "/inbox/sign-in",
-                {"csrf_token": token, "email": f"spoof{n}@partnership.example", "password": "wrong password here"},
-                headers={"X-Forwarded-For": f"203.0.113.{n}"},
-            ).status_code
-            for n in range(8)
-        ]
+        statuses = failed_sign_ins(visitor, "spoof", 8, headers=lambda n: {"X-Forwarded-For": f"203.0.113.{n}"})
         assert statuses == [200] * 5 + [429] * 3, (port, statuses)
 
 
@@ -246,15 +239,7 @@ def test_the_shared_store_holds_no_visitors_internet_address(cluster: Cluster) -
     SECRET_KEY: the limit still holds across them, and the address is in no key."""
     from app.proxies import visitor_key
 
-    visitor = cluster.visitor("127.0.0.7")
-    token = csrf_token(visitor.get("/inbox/sign-in").get_data(as_text=True))
-    statuses = [
-        visitor.post(
-            "/inbox/sign-in",
-            {"csrf_token": token, "email": f"kept{n}@partnership.example", "password": "wrong password here"},
-        ).status_code
-        for n in range(7)
-    ]
+    statuses = failed_sign_ins(cluster.visitor("127.0.0.7"), "kept", 7)
     assert statuses == [200] * 5 + [429] * 2
     assert cluster.served(cluster.a, "POST", "/inbox/sign-in") and cluster.served(cluster.b, "POST", "/inbox/sign-in")
     keys = [key.decode("utf-8", "replace") for key in cluster.redis.client().keys("*")]
