@@ -250,6 +250,8 @@ def test_0015_adds_when_a_pdf_try_began_and_keeps_the_requests(app) -> None:
     assert began is None
 
 
+@both_databases
+@pytest.mark.own_schema
 def test_0016_adds_the_supervision_records_table_and_takes_it_away(app) -> None:
     """The table is added empty, with the model's columns, and goes on the way down."""
     from app.models import SupervisionRecord
@@ -266,6 +268,8 @@ def test_0016_adds_the_supervision_records_table_and_takes_it_away(app) -> None:
         assert db.session.scalar(sa.select(sa.func.count()).select_from(SupervisionRecord)) == 0
 
 
+@both_databases
+@pytest.mark.own_schema
 def test_0017_adds_the_questions_pdfs_table_and_takes_it_away(app) -> None:
     """The table is added empty, with the model's columns, and goes on the way down (the worker
     makes the PDFs again after an upgrade)."""
