@@ -479,6 +479,19 @@ def test_exit_clears_the_journey(walker: Walker) -> None:
     assert path_of(walker.get("/result").location) == f"/questions/{PACK.start}"
 
 
+def test_back_after_exit_goes_to_the_first_question_without_saying_to_answer_in_order(walker: Walker) -> None:
+    """Found (new-user review): Back after Exit this page, to a question further on, gave the first
+    question of a new, empty check with "Answer the questions in order. This is the question to
+    answer next", as if answers given in this browser were still there."""
+    walker.walk(SAFE_TO_CRITERIA[:2])
+    walker.get("/exit")
+    response = walker.get(f"/questions/{SAFE_TO_CRITERIA[1][0]}")  # the page Back shows again
+    assert response.status_code == 302 and path_of(response.location) == f"/questions/{PACK.start}"
+    page = page_text(walker.follow(response.location))
+    assert "Answer the questions in order" not in page
+    assert stored_answers(walker.client) == {}
+
+
 def test_an_expired_session_shows_the_answers_were_cleared_page(app: Flask, walker: Walker) -> None:
     walker.walk(SAFE_TO_CRITERIA)
     with app.app_context():

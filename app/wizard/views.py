@@ -121,10 +121,16 @@ def question(question_id: str) -> Response | tuple[str, int] | str:
         # tab, or one the browser kept) would begin that new check too: it is asked first, as
         # Start now is (``start``; found in review: it removed the page and PDF unasked).
         return redirect(url_for("requests.submitted" if request.method == "GET" else "wizard.start"))
-    if not has_journey():
+    begun_here = not has_journey()
+    if begun_here:
         start_journey()
     state = current_state()
     if not state.can_show(asked.id):
+        if begun_here:
+            # No check was under way in this browser (Back after Exit this page, an old bookmark):
+            # the first question, without "answer the questions in order", which spoke of answers
+            # this browser no longer has (found, new-user review).
+            return redirect(journey_url(state))
         return back_to_current(state)
     if request.method == "GET":
         return render_question(asked, state)
