@@ -34,7 +34,7 @@ from support.servers import project_python
 from support.sessions import session_form, session_has_started
 from support.submission import ELIGIBLE_ANSWERS, VALID_DETAILS, make_request, run_outbox
 
-PASSWORD = "correct horse battery staple"
+PASSWORD = "quiet harbour lantern orchard"
 EMAIL = "sam.facilitator@partnership.example"
 
 
@@ -232,6 +232,8 @@ COMMON_WITH_ADDITIONS = [
     "2024Welcome!!",
     "$unsh1ne-2024",
     "Safeguarding2024",
+    "correct horse battery staple 9",
+    "CorrectHorseBatteryStaple!",
 ]
 RUNS_AND_SEQUENCES = ["abcdef123456", "qwertyuiop12", "1234567890ab", "0987654321qa", "asdf-1234-zxcv", "zyxw!!!!9876"]
 
@@ -281,7 +283,7 @@ def test_the_common_password_list_is_the_published_one_read_with_its_look_alikes
     assert service.password_bases("hell0-2024") >= {"hello"}
     assert {"liverpool", "welcome", "summer", "letmein", "safeguarding"} <= service.common_password_bases()
     assert service.run_characters("qwertyuiop12") == 10  # "12" is too short to be a run
-    assert service.run_characters("correct horse battery staple") == 0
+    assert service.run_characters("quiet harbour lantern orchard") == 0
 
 
 # --- signing in -------------------------------------------------------------------------------

@@ -367,7 +367,7 @@ def test_a_form_whose_token_failed_for_a_partnership_account_shows_no_request(ap
     from app.inbox import service
 
     with app.app_context():
-        service.add_facilitator("chair@partnership.example", "Chair", "correct horse battery staple", "partnership")
+        service.add_facilitator("chair@partnership.example", "Chair", "quiet harbour lantern orchard", "partnership")
     reference = stored_request(app)
     client = app.test_client()
     assert sign_in(client, "chair@partnership.example").status_code == 302

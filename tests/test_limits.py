@@ -31,7 +31,7 @@ from support.servers import RedisServer, project_python
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
-PASSWORD = "correct horse battery staple"
+PASSWORD = "quiet harbour lantern orchard"
 EMAIL = "sam.facilitator@partnership.example"
 SIGN_IN_FAILED = "Enter a correct email address and password"
 LOCKED = "too many failed attempts to sign in with this email address"

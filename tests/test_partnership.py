@@ -24,7 +24,7 @@ from app.space_sessions.models import FeedbackComment, SpaceSession
 from support import both_databases, csrf_token
 from support.submission import make_request
 
-PASSWORD = "correct horse battery staple"
+PASSWORD = "quiet harbour lantern orchard"
 PARTNERSHIP_EMAIL = "chair@partnership.example"
 FACILITATOR_EMAIL = "sam.facilitator@partnership.example"
 REFUSED_TITLE = "You cannot open this page"

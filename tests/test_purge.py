@@ -292,7 +292,7 @@ def test_purge_by_hand_deletes_old_audit_entries_and_its_dry_run_counts_them(app
 
 # --- deactivated accounts lose their name and email address ------------------------------------
 
-PASSWORD = "correct horse battery staple"
+PASSWORD = "quiet harbour lantern orchard"
 
 
 def _account(app, email: str, name: str, deactivated_days_ago: float | None = None) -> int:

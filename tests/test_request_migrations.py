@@ -140,7 +140,7 @@ def test_0012_dates_the_accounts_deactivated_already_from_the_audit_log(app) -> 
     from app.inbox.models import Facilitator
     from app.models import AuditEvent, utcnow
 
-    password = "correct horse battery staple"
+    password = "quiet harbour lantern orchard"
     logged = dt.datetime(2020, 3, 4, 5, 6, 7)
     with app.app_context():
         ids = {

@@ -36,7 +36,7 @@ from support.submission import submitted_request, to_outcome
 # One cluster per test process: with pytest-xdist's --dist loadgroup these tests share one.
 pytestmark = [pytest.mark.postgres, pytest.mark.xdist_group("scale_out")]
 
-PASSWORD = "correct horse battery staple"
+PASSWORD = "quiet harbour lantern orchard"
 EMAIL = "sam.facilitator@partnership.example"
 SIGN_IN_FAILED = "Enter a correct email address and password"
 FACILITATORS = "facilitators@partnership.example"

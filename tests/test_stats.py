@@ -43,7 +43,7 @@ TO_U1 = [("mode", "practitioner"), ("immediate_danger", "yes")]
 SAFE_TO_CRITERIA = list(path_before("criteria", with_answers(ELIGIBLE_PATH, unshared_concern="shared")))
 AFTER_CRITERIA = list(path_after("criteria"))
 EMAIL = "sam.facilitator@partnership.example"
-PASSWORD = "correct horse battery staple"
+PASSWORD = "quiet harbour lantern orchard"
 HIDDEN = "hidden"
 
 

@@ -89,6 +89,9 @@ COMMON_PASSWORDS = frozenset(
         "facilitator1",
         "football1234",
         "monkey123456",
+        # The passphrase everyone has seen as the example of one (xkcd's "Password Strength"),
+        # which guessers try early (found, new-user review: accepted with a digit added).
+        "correct horse battery staple",
     }
 )
 # The 10,000 passwords seen most often in breaches (NCSC's list from Have I Been Pwned; where

@@ -15,7 +15,7 @@ from app.requests.document import request_document
 from support import csrf_token
 from support.submission import ELIGIBLE_ANSWERS, VALID_DETAILS
 
-PASSWORD = "correct horse battery staple"
+PASSWORD = "quiet harbour lantern orchard"
 EMAIL = "sam.facilitator@partnership.example"
 
 
