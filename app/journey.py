@@ -42,6 +42,10 @@ DETAILS_MODE_KEY = "request_details_mode"  # the mode the details were typed in
 # The reference of the request this session sent last: its page and PDF are shown from it
 # until a new journey begins (``just_submitted``).
 SUBMITTED_KEY = "submitted_reference"
+# Its mode, kept with it, so the pages can say what of it this browser holds (its page and PDF, or
+# from supervision its page and two PDFs: the request and the supervision record) without reading
+# the request from the database on every page (``kept_for_a_while``, app/templating.py).
+SUBMITTED_MODE_KEY = "submitted_mode"
 CONFIRMED_KEY = "request_confirmed"
 DRAFT_REQUEST_KEYS = (DETAILS_KEY, DONE_KEY, DETAILS_MODE_KEY, CONFIRMED_KEY)
 # Who is doing the journey (``JourneyState.mode``), in words for documents and counts.
@@ -224,6 +228,7 @@ __all__ = [
     "NOTICE_KEY",
     "SET_ASIDE_KEY",
     "SUBMITTED_KEY",
+    "SUBMITTED_MODE_KEY",
     "TOKEN_KEY",
     "clear_journey",
     "current_answers",

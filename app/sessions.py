@@ -115,8 +115,9 @@ class JourneySession(SecureCookieSession):
         self.modified = True
 
 
-# Set in the new session by Start again (app/wizard/views.py) to what it cleared, "journey" or
-# "copy" (``kept_for_a_while``), so the start page says so, once (app/main/views.py).
+# Set in the new session by Start again (app/wizard/views.py) to what it cleared, "journey", "copy"
+# or "copy_and_record" (``kept_for_a_while``: a sent request's copy, with its two PDFs in
+# supervision), so the start page says so, once (app/main/views.py).
 CLEARED_KEY = "cleared"
 
 

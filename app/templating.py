@@ -128,21 +128,32 @@ class PageCache:
                 self.pages.popitem(last=False)
 
 
+# What ``kept_for_a_while`` calls the copy of a request this browser has just sent: one sent in
+# the practitioner's own mode, then one sent in supervision (which has two PDFs).
+SENT_COPIES = ("copy", "copy_and_record")
+
+
 def kept_for_a_while(held: Mapping[str, Any] | None = None) -> str | None:
     """What the timeout warning would clear, for anyone not signed in to the inbox: "journey"
     (answers, or a journey begun), "copy" (the page and PDF of the request this browser has just
-    sent: ``submitted_reference``, app/requests/views.py), or None (nothing: no warning). Of this
-    session, or of ``held`` (a session's data: one that has just expired, say)."""
+    sent: ``submitted_reference``, app/requests/views.py), "copy_and_record" (the same for a
+    request sent in supervision, whose page offers two PDFs, the request and the supervision
+    record: ``submitted_mode``, kept with the reference when it was sent, so no page reads the
+    request to know), or None (nothing: no warning). Of this session, or of ``held`` (a session's
+    data: one that has just expired, say)."""
     held = session if held is None else held
     if held.get("journey_token") or held.get("answers"):
         return "journey"
-    return "copy" if held.get("submitted_reference") else None
+    if not held.get("submitted_reference"):
+        return None
+    return "copy_and_record" if held.get("submitted_mode") == "supervision" else "copy"
 
 
 def layout_variant() -> tuple[Hashable, ...]:
     """What the layout shows differently from one request to another, apart from the CSP nonce
-    and the CSRF token: what the timeout warning would clear (``kept_for_a_while``), and the path
-    the app is served under. Anything per-request that the layout comes to use belongs here."""
+    and the CSRF token: what the timeout warning would clear (``kept_for_a_while``: the copy of a
+    request sent in supervision is worded apart from one sent in the practitioner's own mode), and
+    the path the app is served under. Anything per-request that the layout comes to use belongs here."""
     return (kept_for_a_while(), request.script_root)
 
 

@@ -5,6 +5,7 @@ facilitator out or wiped a practitioner's answers."""
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
 import re
 
@@ -19,13 +20,28 @@ from app.sessions import JourneySessionRow
 from support import csrf_token
 from support.hardening import signed_in
 from support.sessions import idle_nearly_to_the_limit
-from support.submission import SUPERVISION_PATH, supervision_record, to_outcome
+from support.submission import ELIGIBLE_PATH, SUPERVISION_PATH, Path, supervision_record, to_outcome
 
 CLEARED = "Your answers were cleared"
+# What the copy of a sent request in this browser is, as its warning and pages say: in the
+# practitioner's own mode, the request's page and PDF; in supervision, its page and two PDFs
+# (found, new user's walk-through: after a request sent in supervision they said "page and PDF").
+ONE_PDF = "the request's page and PDF"
+TWO_PDFS = "the request's page and its two PDFs (the request and the supervision record)"
+SENT_IN = pytest.mark.parametrize(
+    "path, copy, not_copy",
+    [(ELIGIBLE_PATH, ONE_PDF, TWO_PDFS), (SUPERVISION_PATH, TWO_PDFS, ONE_PDF)],
+    ids=["own", "supervision"],
+)
 
 
 def text_of(response: TestResponse) -> str:
     return response.get_data(as_text=True)
+
+
+def words_of(response: TestResponse) -> str:
+    """The page as a person reads its text (the warning's wording is escaped: "request&#39;s")."""
+    return html.unescape(text_of(response))
 
 
 def answered_mode(client: FlaskClient) -> str:
@@ -55,11 +71,11 @@ def expire_every_session(app: Flask) -> None:
         db.session.commit()
 
 
-def the_copys_timer_token(client: FlaskClient) -> str:
-    """Send a request; the CSRF token its submitted page's timeout warning posts."""
+def the_copys_timer_token(client: FlaskClient, path: Path = ELIGIBLE_PATH) -> str:
+    """Send a request (along ``path``); the CSRF token its submitted page's timeout warning posts."""
     from support.submission import submitted_request, to_outcome
 
-    submitted_request(to_outcome(client))
+    submitted_request(to_outcome(client, path))
     page = text_of(client.get("/request/submitted"))
     match = re.search(r'id="app-timeout-warning"[^>]*data-csrf-token="([^"]+)"', page, re.S)
     assert match, "no timeout warning on the submitted page"
@@ -171,36 +187,57 @@ def test_the_supervision_record_link_after_the_idle_time_says_the_answers_were_c
     assert page.status_code == 200 and CLEARED in text_of(page)
 
 
+@SENT_IN
 def test_after_send_request_the_warning_offers_to_keep_the_copy_and_its_timer_says_what_went(
-    client: FlaskClient, app: Flask
+    client: FlaskClient, app: Flask, path: Path, copy: str, not_copy: str
 ) -> None:
     """Found (accessibility review, WCAG 2.2.1): after Send request the timeout warning was not on
     the submitted page, so its page and PDF went after the idle limit with no warning and no way to
     keep them, and nothing said how long they stay. Now the page says so, the warning offers to keep
     them, and its timer's page says the copy went (the request is sent), not "your answers were
-    cleared"."""
+    cleared". Both say what this browser had: one PDF, or two from supervision."""
     from support.submission import submitted_request, to_outcome
 
-    submitted_request(to_outcome(client))
+    submitted_request(to_outcome(client, path))
     page = text_of(client.get("/request/submitted"))
-    assert "You can open this page and the PDF in this browser until you have done nothing for 30 minutes" in page
+    assert "You can open this page and the PDF" in page or "You can open this page and the PDFs" in page
     warning = re.search(r'<dialog[^>]*id="app-timeout-warning".*?</dialog>', page, re.S)
     assert warning, "no timeout warning on the submitted page"
     assert "Do you want to keep the copy of the request?" in warning.group(0)
     assert 'data-expired-from="copy"' in warning.group(0) and "Keep the copy" in warning.group(0)
+    worded = html.unescape(warning.group(0))
+    assert f"we will remove {copy} from this browser" in worded and not_copy not in worded
+    assert ("Download both PDFs first if you need copies." in worded) is (path is SUPERVISION_PATH)
     token = re.search(r'data-csrf-token="([^"]+)"', warning.group(0)).group(1)  # type: ignore[union-attr]
     # The same warning on the service's other pages while the copy is kept (a cached page too).
-    assert "Do you want to keep the copy of the request?" in text_of(client.get("/privacy"))
+    other = words_of(client.get("/privacy"))
+    assert "Do you want to keep the copy of the request?" in other and f"we will remove {copy}" in other
 
     idle_nearly_to_the_limit(app)
     response = client.post("/session-expired", data={"csrf_token": token, "from": "copy"})
     assert response.status_code == 303 and response.location == "/session-expired?cleared=copy"
-    assert stored_sessions(app) == [{"copy_cleared": True}]  # nothing of the request is kept
+    assert [set(held) for held in stored_sessions(app)] == [{"copy_cleared"}]  # nothing of the request is kept
     gone = text_of(client.get(response.location))
     assert "The copy of the request was removed from this browser" in gone
+    assert f"we removed {copy} from this browser" in gone and not_copy not in gone
     assert "The request was sent" in gone and CLEARED not in gone
     assert client.get("/request/submitted").status_code == 404
     assert "app-timeout-warning" not in text_of(client.get("/privacy"))  # nothing left to warn about
+
+
+def test_each_browser_is_warned_of_its_own_copy_on_a_page_rendered_once_for_all(app: Flask) -> None:
+    """The layout's pages are rendered once and kept for everyone (``render_page``): the warning
+    for a request sent in supervision is kept apart from the one for a request sent in the
+    practitioner's own mode, so neither browser is told of the other's PDFs."""
+    from support.submission import submitted_request
+
+    own, supervision = app.test_client(), app.test_client()
+    submitted_request(to_outcome(own, ELIGIBLE_PATH))
+    submitted_request(to_outcome(supervision, SUPERVISION_PATH))
+    for _ in range(2):  # each page once rendered, then the kept one
+        for client, copy, not_copy in ((own, ONE_PDF, TWO_PDFS), (supervision, TWO_PDFS, ONE_PDF)):
+            page = words_of(client.get("/privacy"))
+            assert f"we will remove {copy} from this browser" in page and not_copy not in page
 
 
 def test_the_copys_timer_in_a_tab_left_open_keeps_it_while_in_use(client: FlaskClient, app: Flask) -> None:
@@ -218,22 +255,26 @@ def test_the_copys_timer_in_a_tab_left_open_keeps_it_while_in_use(client: FlaskC
     assert client.get(onward.location).status_code == 200
 
 
-def test_the_submitted_page_offers_to_remove_itself_from_a_shared_computer(client: FlaskClient, app: Flask) -> None:
+@SENT_IN
+def test_the_submitted_page_offers_to_remove_itself_from_a_shared_computer(
+    client: FlaskClient, app: Flask, path: Path, copy: str, not_copy: str
+) -> None:
     """Found (privacy review): after Send request, anyone at the same browser could open the request's
     page and PDF from the history for the next 30 idle minutes, and nothing offered to remove them.
     Its button forgets the session; the page is then not shown."""
     from support.submission import submitted_request, to_outcome
 
-    submitted_request(to_outcome(client))
+    submitted_request(to_outcome(client, path))
     page = text_of(client.get("/request/submitted"))
     form = re.search(r'<form method="post" action="/start-again" novalidate data-remove-copy>.*?</form>', page, re.S)
-    assert form and "Remove this page and the PDF from this browser" in form.group(0)
+    assert form and re.search(r"Remove this page and the PDFs? from this browser", form.group(0))
     removed = client.post("/start-again", data={"csrf_token": csrf_token(form.group(0))})
     assert removed.status_code == 302 and removed.location == "/"
     # The start page says it worked (journey review: it said nothing, so on a shared computer no
-    # one could tell), once; the session then holds nothing.
+    # one could tell), once, and what went (one PDF, or two from supervision); the session then
+    # holds nothing.
     start = text_of(client.get("/"))
-    assert "The request's page and PDF have been removed from this browser." in start
+    assert f"{copy[0].upper()}{copy[1:]} have been removed from this browser." in start and not_copy not in start
     assert "The request itself was sent" in start
     assert "have been removed" not in text_of(client.get("/"))
     assert client.get("/request/submitted").status_code == 404
@@ -321,17 +362,31 @@ def test_the_copys_page_says_the_same_when_loaded_again(client: FlaskClient, app
     assert COPY_GONE not in text_of(client.get(response.location, follow_redirects=True))
 
 
-@pytest.mark.parametrize("purged, says_sent", [(False, True), (True, False)])
+def test_the_copys_page_marked_by_a_process_of_the_version_before_still_says_the_copy_went(client: FlaskClient) -> None:
+    """While a new version goes live, the timer's post may reach a process still running the one
+    before, which marked the copy it cleared ``True`` (it did not tell one PDF from two): the next
+    process still says the copy went and the request was sent, worded for one PDF, as it was."""
+    with client.session_transaction() as session:
+        session["copy_cleared"] = True
+    page = words_of(client.get("/session-expired?cleared=copy"))
+    assert COPY_GONE in page and f"we removed {ONE_PDF} from this browser" in page and CLEARED not in page
+
+
+@pytest.mark.parametrize(
+    "path, purged, says_sent",
+    [(ELIGIBLE_PATH, False, True), (SUPERVISION_PATH, False, True), (ELIGIBLE_PATH, True, False)],
+    ids=["own", "supervision", "purged"],
+)
 def test_the_copys_timer_after_the_server_cleared_it_says_the_request_was_sent_if_the_server_knows(
-    client: FlaskClient, app: Flask, purged: bool, says_sent: bool
+    client: FlaskClient, app: Flask, path: Path, purged: bool, says_sent: bool
 ) -> None:
     """The server's idle limit can come first (a computer asleep, a tab in the background): the
     expired session still says what it held as the timer's post opens it, so the page says the
-    request was sent. Once expired sessions have been purged the server cannot know: the page
-    says what it says to anyone."""
+    request was sent, and what went (one PDF, or two from supervision). Once expired sessions have
+    been purged the server cannot know: the page says what it says to anyone."""
     from app.sessions import purge_expired_sessions
 
-    token = the_copys_timer_token(client)
+    token = the_copys_timer_token(client, path)
     expire_every_session(app)
     if purged:
         with app.app_context():
@@ -341,5 +396,8 @@ def test_the_copys_timer_after_the_server_cleared_it_says_the_request_was_sent_i
     page = text_of(client.get(response.location))
     assert (COPY_GONE in page and "The request was sent" in page) is says_sent
     assert (CLEARED in page) is not says_sent
+    if says_sent:
+        copy = TWO_PDFS if path is SUPERVISION_PATH else ONE_PDF
+        assert f"we removed {copy} from this browser" in page
     assert client.get("/request/submitted").status_code == 404
     assert all("submitted_reference" not in held for held in stored_sessions(app))

@@ -28,7 +28,7 @@ from ..sessions import CLEARED_KEY, expired_session, not_the_persons_activity, r
 from ..sessions import session_expired as session_had_expired
 from ..start_page import keep_for_new_visitors
 from ..supervision_record import forget_record
-from ..templating import kept_for_a_while, render_page
+from ..templating import SENT_COPIES, kept_for_a_while, render_page
 from ..web import pdf_download
 from ..wizard.glossary import Explainer
 from . import bp
@@ -38,6 +38,7 @@ from .decides import cited_guidance, decision_graph_svg, noted_answers, routes
 IDLE_CHECK_MARGIN = dt.timedelta(seconds=15)
 # Set in the (new) session when the timer cleared the copy of a request this browser had sent, so
 # /session-expired?cleared=copy says the request was sent only then: never to someone who typed the address.
+# It holds which copy went (``SENT_COPIES``: one PDF, or two from supervision), never in the address.
 COPY_CLEARED_KEY = "copy_cleared"
 
 
@@ -46,7 +47,7 @@ def index() -> str:
     """The start page: what the tool does, the 999 warning, and Start now; once after Start
     again, what it cleared (``CLEARED_KEY``)."""
     cleared = session.pop(CLEARED_KEY, None) if CLEARED_KEY in session else None
-    if cleared not in ("journey", "copy"):
+    if cleared != "journey" and cleared not in SENT_COPIES:
         cleared = None
     if cleared is None:
         keep_for_new_visitors()  # the page of every visitor with no cookie, nonce aside
@@ -105,18 +106,19 @@ def session_expired() -> Response | str:
     (which goes on to the inbox for someone still signed in), saying nothing about inactivity.
     """
     if request.method == "POST":
-        signed_out = copy_cleared = False
+        signed_out = False
+        cleared: str | None = None  # what the timer cleared (``kept_for_a_while``)
         if session and _csrf_token_is_valid() and _idle_nearly_long_enough():
             signed_out = session.get(FACILITATOR_KEY) is not None
-            copy_cleared = kept_for_a_while() == "copy"
+            cleared = kept_for_a_while()
             forget_record()
             reset_session()
         elif not session:
             signed_out = session_had_expired()  # the server's idle limit came first
-            copy_cleared = kept_for_a_while(expired_session()) == "copy"
+            cleared = kept_for_a_while(expired_session())
         if request.form.get("from") == "copy":  # the submitted page's copy (a request sent)
-            if copy_cleared:  # (the new session holds nothing else: the page is free to say so)
-                session[COPY_CLEARED_KEY] = True
+            if cleared in SENT_COPIES:  # (the new session holds nothing else: the page is free to say so)
+                session[COPY_CLEARED_KEY] = cleared
             return redirect(url_for("main.session_expired", cleared="copy"), code=303)
         if request.form.get("from") != "inbox":
             return redirect(url_for("main.session_expired"), code=303)
@@ -129,14 +131,24 @@ def session_expired() -> Response | str:
         # Still in use: back to the journey, or to the request's page this browser keeps.
         if has_journey():
             return redirect(journey_url(current_state()), code=303)
-        kept = kept_for_a_while() == "copy"
+        kept = kept_for_a_while() in SENT_COPIES
         return redirect(url_for("requests.submitted") if kept else url_for("main.index"), code=303)
     config = current_app.config
     return render_template(
         "main/session_expired.html",
-        copy=request.args.get("cleared") == "copy" and bool(session.get(COPY_CLEARED_KEY)),
+        copy=_copy_cleared() if request.args.get("cleared") == "copy" else None,
         acknowledged=bool(config.get("SEND_ACKNOWLEDGEMENTS") and config.get("FACILITATOR_EMAIL")),
     )
+
+
+def _copy_cleared() -> str | None:
+    """Which copy of a sent request the timer cleared from this browser (``SENT_COPIES``), or None
+    if it cleared none. ``True`` was set by a process still running the code from before the
+    copies were told apart (while a new version goes live): worded as before, with one PDF."""
+    cleared = session.get(COPY_CLEARED_KEY)
+    if cleared is True:
+        return "copy"
+    return cleared if cleared in SENT_COPIES else None
 
 
 def _idle_nearly_long_enough() -> bool:

@@ -61,12 +61,13 @@ class IncompleteRequest(Exception):
 @dataclass(frozen=True)
 class Submission:
     """The stored request, whether this call created it (False: it already existed), and its
-    reference, read before the commit: reading ``request.reference`` after the commit would
-    reload the whole row from the database just for it."""
+    reference and mode, read before the commit: reading ``request.reference`` after the commit
+    would reload the whole row from the database just for it."""
 
     request: StoredRequest
     created: bool
     reference: str
+    mode: str
 
 
 def journey_complete(state: JourneyState) -> bool:
@@ -411,7 +412,7 @@ def submit_request(
         raise IncompleteRequest("journey")
     existing = find_by_token(journey_token)
     if existing is not None:
-        return Submission(existing, created=False, reference=existing.reference)
+        return Submission(existing, created=False, reference=existing.reference, mode=existing.mode)
     state = evaluate(pack, answers)
     if not journey_complete(state):
         raise IncompleteRequest("journey")
@@ -445,10 +446,10 @@ def submit_request(
             also=lambda: count_request_sent(state.mode),
         )
         if request is not None:
-            return Submission(request, created=True, reference=record.reference)
+            return Submission(request, created=True, reference=record.reference, mode=record.mode)
         existing = find_by_token(journey_token)
         if existing is not None:  # another submission of this journey won the race
-            return Submission(existing, created=False, reference=existing.reference)
+            return Submission(existing, created=False, reference=existing.reference, mode=existing.mode)
         # the reference was taken: try another
     raise RuntimeError("could not find an unused reference")  # pragma: no cover (31^8 references)
 

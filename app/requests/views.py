@@ -21,6 +21,8 @@ Session keys (besides the wizard's ``answers`` and ``journey_token``):
   ``request_confirmed``    fingerprint of the free text the person confirmed identifies no one
   ``submitted_reference``  the reference this session submitted (submitted page and PDF only, and
                            only until a new journey begins: ``just_submitted``)
+  ``submitted_mode``       its mode, for what the pages say of its copy in this browser (one PDF,
+                           or two in supervision: ``kept_for_a_while``)
   ``supervision_record``   the key of the supervision record this browser asked for, and what it
                            was made from (``app.supervision_record``)
 
@@ -51,6 +53,7 @@ from ..journey import (
     DONE_KEY,
     DRAFT_REQUEST_KEYS,
     SUBMITTED_KEY,
+    SUBMITTED_MODE_KEY,
     clear_journey,
     current_state,
     has_journey,
@@ -468,6 +471,7 @@ def submit() -> Response | tuple[str, int]:
     for key in DRAFT_REQUEST_KEYS:
         session.pop(key, None)
     session[SUBMITTED_KEY] = submission.reference  # not .request.reference: that reloads the row
+    session[SUBMITTED_MODE_KEY] = submission.mode
     return redirect(url_for("requests.submitted"))
 
 
@@ -641,6 +645,7 @@ def after_a_new_start() -> Response | None:
     if not has_journey():
         return None
     reference = session.pop(SUBMITTED_KEY, None)
+    session.pop(SUBMITTED_MODE_KEY, None)
     if isinstance(reference, str):
         set_notice("earlier_request", reference=reference)
     return redirect(journey_url(current_state()))

@@ -18,6 +18,7 @@ from ..errors import render_error
 from ..extensions import db
 from ..journey import (
     SUBMITTED_KEY,
+    SUBMITTED_MODE_KEY,
     current_answers,
     current_state,
     has_journey,
@@ -71,6 +72,7 @@ def start() -> Response | str:
             # it (on a shared computer) to start a new check, and it must show them nothing of the
             # request (found in review: "The request you sent has the reference ...").
             session.pop(SUBMITTED_KEY, None)
+            session.pop(SUBMITTED_MODE_KEY, None)
     elif _sent_request_here():
         # A request was sent from this browser and its page and PDF are still here: a new check
         # removes them, so say so first (the PDF may not have been downloaded yet). The page is
