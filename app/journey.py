@@ -29,6 +29,7 @@ from flask import session, url_for
 
 from .pack import current_pack
 from .rules import Change, JourneyState, evaluate
+from .sessions import merge_item_by_item
 from .supervision_record import forget_record
 
 ANSWERS_KEY = "answers"
@@ -48,6 +49,9 @@ SUBMITTED_KEY = "submitted_reference"
 SUBMITTED_MODE_KEY = "submitted_mode"
 CONFIRMED_KEY = "request_confirmed"
 DRAFT_REQUEST_KEYS = (DETAILS_KEY, DONE_KEY, DETAILS_MODE_KEY, CONFIRMED_KEY)
+# Each details page saves its own fields, and marks itself done: two pages sent at the same moment
+# from two tabs both keep theirs (``app.sessions``).
+merge_item_by_item(DETAILS_KEY, DONE_KEY)
 # Who is doing the journey (``JourneyState.mode``), in words for documents and counts.
 MODE_LABELS = {
     "practitioner": "A practitioner, about their own practice",

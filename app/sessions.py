@@ -16,6 +16,15 @@ For views:
 If the database cannot be reached when a session is opened, the request is answered with the
 "problem with the service" page (503) before any view runs; the cookie is neither changed nor
 deleted and nothing is written, so the answers are there again when the database is back.
+
+Two requests of one session can overlap: two tabs, each sending a page at the same moment. Each
+reads the session as it was, and the one that saved last wrote back, over what the other had
+just saved, the session as it had read it: the other page's answers were lost, though its
+Continue had taken the person on as if they were saved. So a change is written only over the data
+it was read from; if another request saved in between, this request's changes are made again on
+what that one saved (``merged``): a key this request did not change keeps the other's value. A
+key registered with ``merge_item_by_item`` (the request's details, which each details page saves
+its own fields into) is merged field by field, so two pages saved at once both keep theirs.
 """
 
 from __future__ import annotations
@@ -25,6 +34,7 @@ import hashlib
 import logging
 import random
 import secrets
+from collections.abc import Collection
 from typing import Any
 
 import click
@@ -84,6 +94,14 @@ _WRITE = (
     .where(_TABLE.c.id == bindparam("sid"))
     .values(data=bindparam("new_data"), expires_at=bindparam("new_expiry"))
 )
+# A change, written only if no other request has saved the session since it was read.
+_WRITE_IF_UNCHANGED = _WRITE.where(_TABLE.c.data == bindparam("read_data"))
+# How many times a change is made again on what other requests saved meanwhile before it is
+# written as it is (only tabs sending pages without pause would need a second).
+WRITE_ATTEMPTS = 5
+# Keys whose value (a dict, or a list used as a set) is merged item by item (``merge_item_by_item``).
+ITEM_BY_ITEM: set[str] = set()
+_ABSENT = object()
 _TOUCH = update(_TABLE).where(_TABLE.c.id == bindparam("sid")).values(expires_at=bindparam("new_expiry"))
 _DELETE = delete(_TABLE).where(_TABLE.c.id == bindparam("sid"))
 
@@ -99,9 +117,12 @@ class JourneySession(SecureCookieSession):
         stateless: bool = False,
         had_cookie: bool = False,
         unavailable: bool = False,
+        read_data: str | None = None,
     ) -> None:
         super().__init__(initial)
         self.sid = sid
+        # The stored data as this request read it: a change is written only over it (``_write``).
+        self.read_data = read_data
         self.expires_at = expires_at
         self.stateless = stateless
         self.had_cookie = had_cookie
@@ -205,7 +226,9 @@ class DatabaseSessionInterface(SessionInterface):
             )
             g.session_store_down = True
             return self.session_class(had_cookie=True, unavailable=True)
-        return self.session_class(self._loads(row.data), sid=sid, expires_at=row.expires_at, had_cookie=True)
+        return self.session_class(
+            self._loads(row.data), sid=sid, expires_at=row.expires_at, had_cookie=True, read_data=row.data
+        )
 
     def _loads(self, data: str) -> dict[str, Any]:
         """A stored session's data (empty if it cannot be read)."""
@@ -246,11 +269,29 @@ class DatabaseSessionInterface(SessionInterface):
 
         step = refresh_step(self._idle(app))
         if session.modified:
-            _execute(
-                _WRITE, {"sid": session.sid, "new_data": self.serializer.dumps(dict(session)), "new_expiry": expires_at}
-            )
+            self._write(session, expires_at)
         elif (session.expires_at is None or expires_at - session.expires_at > step) and not g.get("not_activity"):
             _execute(_TOUCH, {"sid": session.sid, "new_expiry": expires_at})
+
+    def _write(self, session: JourneySession, expires_at: dt.datetime) -> None:
+        """Write the changed session over the data it was read from; if another request saved it
+        meanwhile, make this request's changes on what that one saved (``merged``), and try again."""
+        data = self.serializer.dumps(dict(session))
+        read = session.read_data
+        for _attempt in range(WRITE_ATTEMPTS):
+            if read is None:
+                break
+            parameters = {"sid": session.sid, "new_data": data, "new_expiry": expires_at, "read_data": read}
+            if _execute(_WRITE_IF_UNCHANGED, parameters):
+                return
+            row = _execute(_READ, {"sid": session.sid}, first=True)
+            if row is None:
+                return  # ended meanwhile (start again, a request sent, signed out in another tab): it stays ended
+            # Each value as stored, so that a value this request did not change compares equal.
+            mine = self._loads(self.serializer.dumps(dict(session)))
+            data = self.serializer.dumps(merged(self._loads(session.read_data or ""), mine, self._loads(row.data)))
+            read = row.data
+        _execute(_WRITE, {"sid": session.sid, "new_data": data, "new_expiry": expires_at})
 
     def _delete(self, sid: str) -> None:
         _execute(_DELETE, {"sid": sid})
@@ -278,6 +319,56 @@ class DatabaseSessionInterface(SessionInterface):
             samesite=self.get_cookie_samesite(app),
             partitioned=self.get_cookie_partitioned(app),
         )
+
+
+def merge_item_by_item(*keys: str) -> None:
+    """Merge these keys' values item by item when two requests save the session at once: a dict
+    field by field, a list as a set (what each request added or removed is added or removed).
+
+    Only for values whose items do not depend on each other: the request's details (each page
+    saves its own fields), never the journey's answers, which stay as one request left them: the
+    route is read from them as a whole, so answers from two tabs must never be mixed."""
+    ITEM_BY_ITEM.update(keys)
+
+
+def merged(
+    read: dict[str, Any], mine: dict[str, Any], theirs: dict[str, Any], item_by_item: Collection[str] = ITEM_BY_ITEM
+) -> dict[str, Any]:
+    """What a request that read the session as ``read`` and would save ``mine`` saves, now that
+    another request has saved ``theirs``: each key this request changed (or removed) as it left
+    it, item by item for ``item_by_item``; every other key as the other request left it."""
+    result = dict(theirs)
+    for key in read.keys() | mine.keys():
+        was, now = read.get(key, _ABSENT), mine.get(key, _ABSENT)
+        if now == was:
+            continue
+        if now is _ABSENT:
+            result.pop(key, None)
+        elif key in item_by_item:
+            result[key] = _merged_items(was, now, result.get(key, _ABSENT))
+        else:
+            result[key] = now
+    return result
+
+
+def _merged_items(was: Any, now: Any, theirs: Any) -> Any:
+    """``now``'s changes from ``was``, made on ``theirs``: a dict field by field, a list as a set
+    (anything else, or values of different kinds: ``now``)."""
+    if isinstance(now, dict):
+        was = {} if was is _ABSENT else was
+        theirs = {} if theirs is _ABSENT else theirs
+        if not isinstance(was, dict) or not isinstance(theirs, dict):
+            return now
+        return merged(was, now, theirs, item_by_item=())
+    if isinstance(now, list):
+        was = [] if was is _ABSENT else was
+        theirs = [] if theirs is _ABSENT else theirs
+        if not isinstance(was, list) or not isinstance(theirs, list):
+            return now
+        removed = [item for item in was if item not in now]
+        kept = [item for item in theirs if item not in removed]
+        return kept + [item for item in now if item not in was and item not in kept]
+    return now
 
 
 def purge_expired_sessions(now: dt.datetime | None = None) -> int:
@@ -392,6 +483,8 @@ __all__ = [
     "expired_session",
     "init_sessions",
     "leave_session_untouched",
+    "merge_item_by_item",
+    "merged",
     "not_the_persons_activity",
     "purge_expired_sessions",
     "reset_session",

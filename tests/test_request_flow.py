@@ -17,6 +17,7 @@ from support import csrf_token
 from support.submission import (
     ELIGIBLE_PATH,
     PAGE_FIELDS,
+    REFLECTION,
     SUPERVISION_PATH,
     VALID_DETAILS,
     fill_details,
@@ -680,6 +681,71 @@ def test_second_tab_submitting_the_same_journey_gives_the_same_request(client, a
     client.post("/request/submit", data={"csrf_token": csrf_token(tab_one.get_data(as_text=True))})
     client.post("/request/submit", data={"csrf_token": csrf_token(tab_two.get_data(as_text=True))})
     assert len(stored_requests(app)) == 1
+
+
+@pytest.mark.parametrize(
+    "database_backend", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True
+)
+def test_two_tabs_sending_pages_at_the_same_moment_keep_both_pages(client, app) -> None:
+    """Found (hard-to-break review, against gunicorn): two tabs each sending a details page at the
+    same moment were both taken on as saved, but the page whose request finished last wrote back
+    the session as it had read it, over the other's answers: what was typed on the other page was
+    lost. Here the second tab's page is sent, and saved, while the first tab's is being answered."""
+    walker = to_outcome(client)
+    fill_details(walker)
+    other_tab = app.test_client()
+    cookie = app.config["SESSION_COOKIE_NAME"]
+    other_tab.set_cookie(cookie, client.get_cookie(cookie).value)
+    walker.get("/request/reflection")
+    token = walker.token
+    about_you = {name: VALID_DETAILS[name] for name in ("job_role", "agency", "email", "phone")}
+    sent: list[int] = []
+
+    def other_tab_sends_its_page(response):  # type: ignore[no-untyped-def]
+        if not sent:  # (once: the other tab's own request passes through here too)
+            sent.append(0)
+            other = other_tab.post(
+                "/request/about-you", data={**about_you, "name": "Robin Other-Tab", "csrf_token": token}
+            )
+            sent[0] = other.status_code
+        return response
+
+    # Run as the first tab's request finishes, before its session is saved (no setup method: the
+    # app has served requests already).
+    app.after_request_funcs.setdefault(None, []).append(other_tab_sends_its_page)
+    try:
+        first = client.post(
+            "/request/reflection", data={"reflection": "What the first tab typed. " + REFLECTION, "csrf_token": token}
+        )
+    finally:
+        app.after_request_funcs[None].remove(other_tab_sends_its_page)
+    assert sent == [302] and first.status_code == 302
+    answers = text_of(client.get("/request/check-answers"))
+    assert "What the first tab typed." in answers
+    assert "Robin Other-Tab" in answers
+
+
+def test_answers_from_two_tabs_are_never_mixed_but_the_details_are_merged() -> None:
+    """Two requests saving the session at once: the journey's answers stay as the one saving last
+    left them, whole (the route is read from them as a whole, so a safety question answered in one
+    tab must not be taken as answered on the other tab's route); the details are merged field by
+    field, and the pages done as a set."""
+    from app.journey import ANSWERS_KEY, DETAILS_KEY, DONE_KEY
+    from app.sessions import merged
+
+    read = {ANSWERS_KEY: {"mode": "practitioner"}, DETAILS_KEY: {"name": "A"}, DONE_KEY: ["about-you"]}
+    theirs = {
+        ANSWERS_KEY: {"mode": "practitioner", "immediate_danger": "no"},
+        DETAILS_KEY: {"name": "A", "reflection": "Theirs"},
+        DONE_KEY: ["about-you", "reflection"],
+    }
+    mine = {ANSWERS_KEY: {"mode": "supervision"}, DETAILS_KEY: {"name": "Mine"}, DONE_KEY: ["manager"]}
+    assert merged(read, mine, theirs) == {
+        ANSWERS_KEY: {"mode": "supervision"},
+        DETAILS_KEY: {"name": "Mine", "reflection": "Theirs"},
+        DONE_KEY: ["reflection", "manager"],
+    }
+    assert merged(read, read, theirs) == theirs  # nothing changed here: the other request's save stands
 
 
 def test_submit_without_csrf_token_is_refused(client, app) -> None:
