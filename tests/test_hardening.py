@@ -524,6 +524,11 @@ def test_the_service_problem_page_says_what_was_kept_and_where_to_go_back(
         ("/request/preferences", {"format": "online", "access_needs": "A hearing loop, please."}, None),
         ("/inbox/requests/STT-AAAA-AAAA/notes", {"text": "Rang them; they would like Tuesday."}, "Your note"),
         ("/feedback/some-token", {"score": "4", "comment": "It helped us think about the family."}, "Your comment"),
+        (
+            "/inbox/sign-in",
+            {"email": "chair@partnership.example", "password": "only-they-know-this"},
+            "Your email address",
+        ),
     ],
 )
 def test_the_service_problem_page_gives_back_what_was_typed_into_the_form(
@@ -536,7 +541,7 @@ def test_the_service_problem_page_gives_back_what_was_typed_into_the_form(
     page gives the free text back to copy, as the inbox's "form has expired" page does."""
     from app.errors import render_error
 
-    typed = next(value for name, value in posted.items() if name not in ("format", "score"))
+    typed = next(value for name, value in posted.items() if name not in ("format", "score", "password"))
     site = {"Origin": "http://localhost"}
     with app.test_request_context(path, method="POST", data=posted, headers=site):
         body, status = render_error(503)
@@ -546,6 +551,7 @@ def test_the_service_problem_page_gives_back_what_was_typed_into_the_form(
     if label is not None:
         assert f">{label}</label>" in page
     assert "online" not in page and ">4<" not in page  # the choices are not free text
+    assert "only-they-know-this" not in page  # nor is a password ever shown
     # Posted from another site: nothing is shown back (its page could choose the text).
     with app.test_request_context(path, method="POST", data=posted, headers={"Origin": "https://elsewhere.example"}):
         body, _status = render_error(503)

@@ -1138,6 +1138,10 @@ for _endpoint, _fields in INBOX_TYPED_TEXT.items():
 typed_text.register(
     "inbox.confirm_sign_in", tuple(dict.fromkeys(field for fields in INBOX_TYPED_TEXT.values() for field in fields))
 )
+# The sign-in form's email address (never its password) is given back too: found (hard-to-break
+# review, against gunicorn), a sign-in sent as the database failed lost it, since the sign-in page
+# itself is the same problem page until the database is back.
+typed_text.register("inbox.sign_in", (("email", "Your email address"),))
 
 
 @when_not_checked("inbox.change_status")
