@@ -173,6 +173,19 @@ def test_cli_takes_a_piped_password_quietly(app: Flask) -> None:
         assert service.authenticate(EMAIL, PASSWORD) is not None
 
 
+@pytest.mark.parametrize("typed", ["Sam\x01 Facilitator", "Sam \u200bFacilitator", "  Sam\t\x7f Facilitator\x1b "])
+def test_a_name_typed_with_control_or_invisible_characters_is_stored_without_them(
+    app: Flask, runner, typed: str
+) -> None:
+    """The name goes into the inbox, emails and calendar files: a control character pasted into
+    ``--name`` is dropped, as the web forms drop it, not stored."""
+    result = runner.invoke(args=["facilitators", "add", EMAIL, "--name", typed], input=f"{PASSWORD}\n{PASSWORD}\n")
+    assert result.exit_code == 0, result.output
+    assert "Added Sam Facilitator <" in result.output
+    with app.app_context():
+        assert service.find_facilitator(EMAIL).display_name == "Sam Facilitator"
+
+
 @pytest.mark.parametrize(
     "weak", ["short", "password1234567", "aaaaaaaaaaaaaaaa", "123456789012345", "ashlead-is-me-2026"]
 )

@@ -27,7 +27,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from .. import audit, workflow
 from ..email_address import is_email_address
 from ..extensions import db, forget_deleted_text
-from ..input_guard import is_blank
+from ..input_guard import is_blank, is_invisible
 from ..journey import MODE_LABELS
 from ..mail import mail_problem_words, too_late
 from ..models import AuditEvent, OutboxMessage, StoredRequest, utcnow
@@ -245,12 +245,20 @@ def find_facilitator(email: str) -> Facilitator | None:
     return db.session.scalar(select(Facilitator).where(Facilitator.email == normalise_email(email)))
 
 
+def tidy_name(name: str) -> str:
+    """A facilitator's name as shown in the inbox, emails and calendar files: runs of whitespace
+    made one space, and control and other invisible characters removed (found: ``flask
+    facilitators add --name`` stored a typed or pasted control character, which the web forms
+    never let through)."""
+    return " ".join("".join(char for char in name if char.isspace() or not is_invisible(char)).split())
+
+
 def new_account_problem(email: str, name: str) -> str | None:
     """What is wrong with a new account's email address or name (the address not one address,
     the name blank or too long, the address already an account's), or None. Checked before its
     password is asked for, so that no one types a password twice to be told the address is wrong."""
     email = normalise_email(email)
-    name = " ".join(name.split())
+    name = tidy_name(name)
     problem = email_problem(email)
     if problem is None and not name:
         problem = "Enter the facilitator's name."
@@ -266,7 +274,7 @@ def add_facilitator(email: str, name: str, password: str, role: str = FACILITATO
     if role not in ROLES:
         raise FacilitatorError(f"The role must be one of: {', '.join(ROLES)}.")
     email = normalise_email(email)
-    name = " ".join(name.split())
+    name = tidy_name(name)
     problem = new_account_problem(email, name) or password_problem(password, email, name)
     if problem:
         raise FacilitatorError(problem)
