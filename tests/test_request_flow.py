@@ -1317,6 +1317,22 @@ def test_the_phone_and_email_warning_says_where_the_persons_own_details_go(clien
     assert "The practitioner's work email address belongs on the practitioner's details page, not here." in text
 
 
+def test_the_page_before_a_new_check_says_nothing_of_the_requests_mode_even_in_its_timeout_warning(client, app) -> None:  # type: ignore[no-untyped-def]
+    """That page shows nothing of the request sent (the next person at a shared computer may be
+    reading it), not even whether it was sent from supervision. Found: its timeout warning, hidden
+    until the idle limit nears, said "its two PDFs (the request and the supervision record)" for
+    one sent in supervision. Now the page, warning included, is the same for every request."""
+    pages = []
+    for test_client, path in ((client, ELIGIBLE_PATH), (app.test_client(), SUPERVISION_PATH)):
+        walker = to_outcome(test_client, path)
+        submitted_request(walker)
+        page = html.unescape(walker.get("/start").get_data(as_text=True))
+        assert "remove the request's page and its PDF (or PDFs) from this browser" in page
+        assert "two PDFs (the request and the supervision record) from" not in page and "Download both" not in page
+        pages.append(re.sub(r'(nonce|value|token)="[^"]*"', "", page))
+    assert pages[0] == pages[1]
+
+
 def test_starting_a_new_check_after_sending_says_first_that_the_request_page_and_pdf_go(client, app) -> None:  # type: ignore[no-untyped-def]
     """Found (practitioner review): after sending a request, Start now on the start page began a
     new check at once, and with it removed the sent request's page and PDF from the browser, which
