@@ -297,6 +297,36 @@ _TEXT_MEANINGS = {
 }
 
 
+# How long one text may be, in characters. Every text is read on a page, often on a phone: a
+# paragraph pasted under a heading or an answer (easy to do in YAML, and hard to see there) made
+# a page whose heading filled the screen, a radio button no one could take in, and the same in
+# every PDF, and nothing refused it. The limits are well above what the shipped packs need, so
+# only such a mistake meets one. (The partnership file's request answers have tighter ones.)
+TEXT_MAX = 1_500  # any text: a hint, a summary, an action, a guidance quote, a contact's detail
+TEXT_MAX_BY_FIELD = {
+    "title": 200,  # a page's heading (and its title in the browser tab)
+    "short": 100,  # the question as check your answers and the statistics name it
+    "label": 400,  # an answer beside its radio button or checkbox (the confirmation is the longest)
+    "error": 200,  # the message above a question left unanswered
+    "exclusive_error": 200,
+    "when": 200,  # the note before a contact on an outcome page
+    "name": 100,  # a contact's or the partnership's name: a heading
+    "hours": 150,  # a contact's opening hours, under its phone number
+}
+
+
+def _too_long(text: str, limit: int, wording: bool) -> str | None:
+    """What is wrong with ``text`` if it is longer than ``limit`` characters, else None
+    (``wording``: it is one of a question's or outcome's texts, which have others to hold more)."""
+    if len(text) <= limit:
+        return None
+    more = " (a heading or an answer is read at a glance: more can go in a hint, a summary or an action)"
+    return (
+        f"is {len(text):,} characters long, more than the {limit:,} allowed here: was more pasted in than "
+        f"belongs? Keep to what a person needs to read here{more if wording else ''}"
+    )
+
+
 class _Reader:
     """Typed field access that records problems instead of raising, so all are reported."""
 
@@ -304,9 +334,17 @@ class _Reader:
         self.file = file
         self.problems: list[Problem] = []
 
-    def problem(self, node: str, field: str, message: str, line: int | None, one_wording: bool = False) -> None:
+    def problem(
+        self,
+        node: str,
+        field: str,
+        message: str,
+        line: int | None,
+        one_wording: bool = False,
+        newer_check: bool = False,
+    ) -> None:
         """Record a problem."""
-        self.problems.append(Problem(self.file, node, field, message, line, one_wording))
+        self.problems.append(Problem(self.file, node, field, message, line, one_wording, newer_check))
 
     def mapping(self, value: object, node: str, field: str, line: int | None) -> _Mapping | None:
         """``value`` if it is a mapping, else a problem and None."""
@@ -347,9 +385,11 @@ class _Reader:
         required: bool = True,
         field: str | None = None,
         meaning: str = "",
+        longest: str | None = None,
     ) -> str | None:
         """A non-empty string under ``key`` (reported as ``field``, if given, else as ``key``;
-        ``meaning``: what it is for and how it is written, said when it is missing)."""
+        ``meaning``: what it is for and how it is written, said when it is missing), no longer than
+        ``TEXT_MAX_BY_FIELD`` allows for ``longest`` (the field it is a wording of), else ``key``."""
         name = field or key
         value = data.get(key)
         if value is None:
@@ -372,6 +412,11 @@ class _Reader:
         if not text:
             self.problem(node, name, "must not be empty", data.line_of(key))
             return None
+        too_long = _too_long(text, TEXT_MAX_BY_FIELD.get(longest or key, TEXT_MAX), wording=longest is not None)
+        if too_long:
+            # Kept, so checking goes on; a check added once packs were live, so ``rules diff`` still
+            # reads a live pack that fails it as the OLD pack (Problem.newer_check).
+            self.problem(node, name, too_long, data.line_of(key), newer_check=True)
         return text
 
     def ident(self, data: _Mapping, key: str, node: str, field: str | None = None) -> str | None:
@@ -490,9 +535,9 @@ class _Reader:
             if NEUTRAL in keys:
                 if keys & set(MODES):
                     self.problem(node, key, f"gives {NEUTRAL} and per-mode wording: give one or the other", line)
-                words = self.string(mapping, NEUTRAL, node, field=f"{key}.{NEUTRAL}")
+                words = self.string(mapping, NEUTRAL, node, field=f"{key}.{NEUTRAL}", longest=key)
                 return Text(_clean(words), _clean(words)) if words is not None else None
-            variants = [self.string(mapping, mode, node, field=f"{key}.{mode}") for mode in MODES]
+            variants = [self.string(mapping, mode, node, field=f"{key}.{mode}", longest=key) for mode in MODES]
             if None in variants:
                 return None
             return Text(_clean(variants[0] or ""), _clean(variants[1] or ""))

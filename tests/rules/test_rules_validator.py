@@ -1163,3 +1163,49 @@ def test_a_misspelt_mode_in_a_flags_modes_is_named_with_its_suggestion(
     _, problems = problems_for(write_pack, pack_data)
     assert [(p.node, p.field) for p in problems] == [("flag review", "modes")], [str(p) for p in problems]
     assert problems[0].message.endswith("not 'practioner' (did you mean 'practitioner'?)")
+
+
+@pytest.mark.parametrize(
+    "where, field, change, longest",
+    [
+        (
+            "question danger",
+            "title.practitioner",
+            lambda d, w: question(d, "danger")["title"].update(practitioner=w),
+            200,
+        ),
+        (
+            "question danger option no",
+            "label.both",
+            lambda d, w: option(d, "danger", "no").update(label={"both": w}),
+            400,
+        ),
+        ("outcome urgent", "summary.both", lambda d, w: d["outcomes"][0].update(summary={"both": w}), 1_500),
+    ],
+)
+def test_a_text_too_long_for_its_place_is_refused_naming_its_field_and_line(
+    pack_data: dict,
+    write_pack: Callable[[Any], Path],
+    where: str,
+    field: str,
+    change: Callable[[dict, str], None],
+    longest: int,
+) -> None:
+    """Found (partnership review): a paragraph pasted under a heading was taken however long it
+    was (6,000 characters made one outcome's heading): what fits is taken, one more is refused."""
+    change(pack_data, "w" * longest)
+    assert check_pack(write_pack(pack_data))[1] == []
+    change(pack_data, "w" * (longest + 1))
+    path, problems = problems_for(write_pack, pack_data)
+    assert [(p.node, p.field) for p in problems] == [(where, field)], [str(p) for p in problems]
+    assert f"is {longest + 1:,} characters long, more than the {longest:,} allowed here" in problems[0].message
+    assert problems[0].line is not None
+    assert path.read_text().splitlines()[problems[0].line - 1].strip().startswith(field.split(".")[1] + ":")
+    # A live pack from before this check is still read as `rules diff`'s OLD pack.
+    assert check_pack(path, accept_one_wording=True)[1] == []
+
+
+def test_a_contact_too_long_for_its_place_is_refused_naming_its_field(write_pack: Callable[[Any], Path]) -> None:
+    """The contacts are read on every outcome page too: hours pasted twice over is refused."""
+    problems = contact_problems(write_pack, good_contact(hours="Monday to Friday, 9am to 5pm. " * 6))
+    assert_problem(problems, "contact bridge", "hours", "more than the 150 allowed here")
