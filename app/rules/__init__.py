@@ -50,6 +50,7 @@ from .partnership import (
 )
 from .validate import (
     fictional_footer_links,
+    future_statement_dates,
     future_verifications,
     rules_warnings,
     unnamed_partnership,
@@ -130,6 +131,8 @@ def check_rules(
         if partnership is not None:
             reported = {(problem.node, problem.field) for problem in partnership_problems}
             mismatches = [p for p in cross_check(partnership, pack, contacts) if (p.node, p.field) not in reported]
+            if today is not None:
+                mismatches += future_statement_dates(partnership, today)
             problems += mismatches
             partnership = None if partnership_problems or mismatches else partnership
     warnings = rules_warnings(pack, contacts, today) if pack is not None and today is not None else []

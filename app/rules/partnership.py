@@ -728,9 +728,17 @@ def parse_partnership(data: object, file: str) -> tuple[Partnership | None, list
         places=_places(reader, root),
         logo=logo,
         version=_content_hash(data),
-        line_of={key: root.line_of(key) for key in _TOP_KEYS},
+        line_of={key: root.line_of(key) for key in _TOP_KEYS} | _statement_date_lines(root),
     )
     return partnership, reader.problems
+
+
+def _statement_date_lines(root: _Mapping) -> dict[str, int | None]:
+    """The lines of the accessibility statement's dates, for ``future_statement_dates``."""
+    section = root.get("accessibility")
+    if not isinstance(section, _Mapping):
+        return {}
+    return {f"accessibility.{key}": section.line_of(key) for key in ("prepared_on", "tested_on")}
 
 
 def _near_contact(missing: str, contacts: ContactBook) -> str:

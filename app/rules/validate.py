@@ -895,6 +895,29 @@ def future_verifications(contacts: ContactBook, today: dt.date) -> list[Problem]
     ]
 
 
+def future_statement_dates(partnership: Partnership, today: dt.date) -> list[Problem]:
+    """A problem for each of the accessibility statement's dates after ``today`` (a typo: 2062 for
+    2026). The statement is a public promise (the accessibility regulations ask for its dates):
+    it told everyone it was prepared, or the tool tested, on a day still to come, and the check
+    of a contact's date verified already refused the same mistake."""
+    statement = partnership.accessibility
+    found = [
+        ("prepared_on", statement.prepared_on, "it was prepared"),
+        ("tested_on", statement.tested_on, "the tool was tested"),
+    ]
+    return [
+        Problem(
+            partnership.path,
+            "(partnership) accessibility",
+            key,
+            f"is in the future ({date.isoformat()}): the statement cannot say {done} on a day still to come",
+            partnership.line_of.get(f"accessibility.{key}"),
+        )
+        for key, date, done in found
+        if date is not None and date > today + dt.timedelta(days=1)  # a day's grace for time zones
+    ]
+
+
 def rules_warnings(pack: RulePack, contacts: ContactBook | None, today: dt.date) -> list[Problem]:
     """What is due rather than wrong: the pack's review date has passed, a contact was last
     verified more than ``VERIFY_EVERY_MONTHS`` months before ``today``, or an example's detail

@@ -7,6 +7,7 @@ pack's owner, and its accessibility contact must be a contact that people can re
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -830,3 +831,27 @@ def test_the_docs_say_the_logo_is_in_every_pdf_that_shows_it() -> None:
     for path in (DEFAULT_PARTNERSHIP, root / "README.md"):
         text = " ".join(path.read_text(encoding="utf-8").replace("#", " ").split())
         assert "not in the PDFs" not in text and "no partnership header" not in text, path
+
+
+@pytest.mark.parametrize("key", ["prepared_on", "tested_on"])
+def test_an_accessibility_statement_dated_in_the_future_stops_start_up_naming_the_date(
+    partnership_data: dict[str, Any], write_pack: WritePack, key: str
+) -> None:
+    """Found (partnership review): "prepared_on: 2062-11-27" (for 2026) was taken, and the public
+    statement said it was prepared in 2062; a contact "verified" in 2062 was already refused.
+    Today is accepted (the day a statement is prepared, or the tool tested)."""
+    today = dt.date.today()
+    partnership_data["accessibility"][key] = today
+    path = write_pack(partnership_data, "partnership.yaml")
+    assert check_rules(DEFAULT_PACK, DEFAULT_CONTACTS, today, partnership_path=path).problems == ()
+    partnership_data["accessibility"][key] = today + dt.timedelta(days=2)  # beyond a day's grace for time zones
+    path = write_pack(partnership_data, "partnership.yaml")
+    report = check_rules(DEFAULT_PACK, DEFAULT_CONTACTS, today, partnership_path=path)
+    assert [(p.node, p.field) for p in report.problems] == [("(partnership) accessibility", key)]
+    [problem] = report.problems
+    assert problem.line is not None and path.read_text().splitlines()[problem.line - 1].strip().startswith(f"{key}:")
+    app = Flask(__name__)
+    app.config.update(RULE_PACK_PATH=str(DEFAULT_PACK), CONTACTS_PATH=str(DEFAULT_CONTACTS), PARTNERSHIP_PATH=str(path))
+    with pytest.raises(StartupError) as caught:
+        load_rules(app)
+    assert f"{path}:{problem.line}: (partnership) accessibility: {key}: is in the future" in str(caught.value)
