@@ -19,13 +19,15 @@ from __future__ import annotations
 import html as html_module
 import re
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+import yaml
 from flask import Flask
 from flask.testing import FlaskClient
 
-from app.rules import JourneyPath, load_contacts, load_pack
-from support.database import dispose, migrated_sqlite
+from app.rules import DEFAULT_PACK, JourneyPath, load_contacts, load_pack
+from support.database import database_settings, dispose, migrated_sqlite
 from support.mail import SmtpServer, only_message
 from support.pdf import pdf_reader, pdf_text
 from support.submission import (
@@ -365,3 +367,41 @@ def test_the_identifying_data_warning_explains_nhs_on_first_use(client: FlaskCli
     text = main_text(walker.get("/request/check-what-you-wrote").get_data(as_text=True))
     assert "NHS" in text
     assert unexplained_acronyms(text, GP_NHS) == []
+
+
+# --- A glossary term in the name of a guidance source -------------------------------------------
+
+
+@pytest.fixture
+def sourced_app(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Flask]:
+    """The app on a copy of the pack whose guidance for U2 names its source by a glossary term,
+    as an area might ("SSCP news, January 2023"): the glossary is how a pack explains one."""
+    from app import create_app
+
+    data = yaml.safe_load(DEFAULT_PACK.read_text(encoding="utf-8"))
+    [item] = [item for item in data["guidance"] if item["id"] == "salford_named_referrals"]
+    item["source"] = "SSCP news, January 2023 (Bridge referrals)"
+    pack = tmp_path / "space_to_think.yaml"
+    pack.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    with database_settings(request, "sqlite", tmp_path) as settings:
+        application = create_app({"APP_ENV": "test", **settings, "RULE_PACK_PATH": str(pack)})
+        yield application
+        dispose(application)
+
+
+@pytest.mark.parametrize("mode", ["practitioner", "supervision"])
+def test_a_glossary_term_in_a_guidance_source_is_explained_on_the_outcome_page(sourced_app: Flask, mode: str) -> None:
+    """Found (partnership review): "How this tool decides" explained it, but the outcome page
+    showed "This advice rests on: … SSCP news" and "Summary of SSCP news" with SSCP unexplained."""
+    page = main_text(Walker(sourced_app.test_client()).walk(TO_U2[mode]).get_data(as_text=True))
+    assert "Summary of SSCP news, January 2023" in page
+    assert unexplained_acronyms(page, ("SSCP",)) == []
+
+
+@pytest.mark.real_pdf
+def test_a_glossary_term_in_a_guidance_source_is_explained_in_the_supervision_record(sourced_app: Flask) -> None:
+    client = sourced_app.test_client()
+    Walker(client).walk(TO_U2["supervision"])
+    record = record_text(client)
+    assert "Summary of SSCP news, January 2023" in record
+    assert unexplained_acronyms(record, ("SSCP",)) == []

@@ -62,6 +62,7 @@ def validate_pack(pack: RulePack, contacts: ContactBook | None = None) -> list[P
     _check_quoted_acronyms(pack, add)
     _check_own_wording(pack, problems.append)
     _check_summary_acronyms(pack, problems.append)
+    _check_source_acronyms(pack, problems.append)
     # The graph checks run even when some ids or routes are broken (those are reported
     # above), so one run reports every problem: a route to a missing node counts as leading
     # somewhere (no dead end is blamed on it) and is otherwise left out of the graph.
@@ -126,6 +127,27 @@ def _check_summary_acronyms(pack: RulePack, add: Callable[[Problem], None]) -> N
                 "from which the page spells it out beside the summary"
             )
             add(Problem(pack.path, f"guidance {item.id}", "text", message, item.line, newer_check=True))
+
+
+def _check_source_acronyms(pack: RulePack, add: Callable[[Problem], None]) -> None:
+    """A guidance item's ``source`` heads it wherever it is shown ("Summary of <source>" on the
+    outcome page, in the supervision record and on "How this tool decides"), so each acronym in it
+    is spelled out in it or is in the glossary, from which those pages spell it out beside it, as
+    for the text. Found (partnership review): "source: KCSIE, allegations against staff" passed
+    `rules check`, and every page citing it showed KCSIE unexplained. A newer check: a live pack
+    from before it is still ``rules diff``'s OLD pack."""
+    glossary = dict(pack.glossary)
+    for item in pack.guidance:
+        source = PLAIN_CAPITALS.sub(" ", item.source)
+        for acronym in dict.fromkeys(ACRONYM.findall(source)):
+            if acronym in glossary or spelled_out(acronym, source):
+                continue
+            message = (
+                f'uses the acronym {acronym} without saying what it stands for: write it as "what it stands for '
+                f'({acronym})", or in words alone, or add it to the glossary ({{term: {acronym}, meaning: ...}}), '
+                "from which the pages spell it out beside the guidance"
+            )
+            add(Problem(pack.path, f"guidance {item.id}", "source", message, item.line, newer_check=True))
 
 
 # The texts a person reads, in the order they meet them: (node, field, wording, line). A page's

@@ -1209,3 +1209,30 @@ def test_a_contact_too_long_for_its_place_is_refused_naming_its_field(write_pack
     """The contacts are read on every outcome page too: hours pasted twice over is refused."""
     problems = contact_problems(write_pack, good_contact(hours="Monday to Friday, 9am to 5pm. " * 6))
     assert_problem(problems, "contact bridge", "hours", "more than the 150 allowed here")
+
+
+@pytest.mark.parametrize(
+    "source, refused",
+    [
+        ("KCSIE, part four", True),
+        ("Keeping Children Safe in Education (KCSIE), part four", False),
+        ("UK government guidance", False),
+    ],
+)
+def test_an_acronym_in_a_guidance_source_must_be_spelled_out_or_in_the_glossary(
+    pack_data: dict, write_pack: Callable[[Any], Path], source: str, refused: bool
+) -> None:
+    """Found (partnership review): a guidance item's source heads it on every page that cites it
+    ("Summary of KCSIE, part four"), and an acronym there passed `rules check` unexplained."""
+    pack_data["guidance"][0]["source"] = source
+    path = write_pack(pack_data)
+    _, problems = check_pack(path)
+    if not refused:
+        assert problems == []
+        return
+    assert [(p.node, p.field) for p in problems] == [("guidance g1", "source")], [str(p) for p in problems]
+    assert "uses the acronym KCSIE without saying what it stands for" in problems[0].message
+    pack_data["glossary"] = [{"term": "KCSIE", "meaning": "Keeping Children Safe in Education"}]
+    assert check_pack(write_pack(pack_data))[1] == []
+    # A live pack from before this check is still read as `rules diff`'s OLD pack.
+    assert check_pack(path, accept_one_wording=True)[1] == []
