@@ -63,6 +63,7 @@ def validate_pack(pack: RulePack, contacts: ContactBook | None = None) -> list[P
     _check_own_wording(pack, problems.append)
     _check_summary_acronyms(pack, problems.append)
     _check_source_acronyms(pack, problems.append)
+    _check_change_links(pack, problems.append)
     # The graph checks run even when some ids or routes are broken (those are reported
     # above), so one run reports every problem: a route to a missing node counts as leading
     # somewhere (no dead end is blamed on it) and is otherwise left out of the graph.
@@ -628,10 +629,11 @@ def _leads_nowhere_known(pack: RulePack, start: str, reached: set[str]) -> bool:
     return any(pack.node(target) is None and _meant(pack, target) is None for target in targets)
 
 
-def _reachable_as_meant(pack: RulePack, start: str) -> set[str]:
+def _reachable_as_meant(pack: RulePack, start: str, avoiding: str | None = None) -> set[str]:
     """The node ids reachable from ``start``, a misspelt route taken to lead where it was meant
-    (``_meant``). Found (maintainer review): "next: adult_at_rsk" gave 14 problems, the 13 after
-    the one mistake saying each question and outcome beyond it "cannot be reached"."""
+    (``_meant``), and never through ``avoiding``. Found (maintainer review): "next: adult_at_rsk"
+    gave 14 problems, the 13 after the one mistake saying each question and outcome beyond it
+    "cannot be reached"."""
     seen: set[str] = set()
     stack = [start]
     while stack:
@@ -639,7 +641,7 @@ def _reachable_as_meant(pack: RulePack, start: str) -> set[str]:
         if pack.node(node_id) is None:
             node_id = _meant(pack, node_id) or node_id
         node = pack.node(node_id)
-        if node is None or node_id in seen:
+        if node is None or node_id in seen or node_id == avoiding:
             continue
         seen.add(node_id)
         if isinstance(node, Question):
@@ -717,6 +719,31 @@ def _check_graph(pack: RulePack, add: _Report) -> bool:
         if question.id not in ends:
             add(f"question {question.id}", "options", "no outcome can be reached from here (dead end)", question.line)
     return not cycles
+
+
+def _check_change_links(pack: RulePack, report: Callable[[Problem], None]) -> None:
+    """An outcome's ``change`` link changes one answer given on the way there, so every route to
+    the outcome asks its question. Found (partnership review): R's link named a question asked
+    only after R ("question: criteria"), which `rules check` took; the link, the way on to a
+    debrief once a review is referred, led back to the outcome saying "that question is not
+    asked". (A question not in the pack at all is reported with the other names.) A newer check:
+    a live pack from before it is still ``rules diff``'s OLD pack."""
+    start = _start(pack)
+    if start is None:
+        return
+    reachable = _reachable_as_meant(pack, start)
+    for outcome in pack.outcomes:
+        asked = outcome.change_question
+        if asked is None or pack.question(asked) is None or outcome.id not in reachable:
+            continue
+        if outcome.id in _reachable_as_meant(pack, start, avoiding=asked):
+            message = (
+                f"names {asked!r}, which not every route to this outcome asks: the link changes an answer given "
+                'on the way here, and where that question was not asked it only leads back here ("that question '
+                'is not asked"): name a question every route here asks'
+            )
+            line = outcome.field_lines.get("change", outcome.line)
+            report(Problem(pack.path, f"outcome {outcome.id}", "change", message, line, newer_check=True))
 
 
 def reaching(pack: RulePack, targets: set[str]) -> set[str]:

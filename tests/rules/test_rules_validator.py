@@ -1236,3 +1236,34 @@ def test_an_acronym_in_a_guidance_source_must_be_spelled_out_or_in_the_glossary(
     assert check_pack(write_pack(pack_data))[1] == []
     # A live pack from before this check is still read as `rules diff`'s OLD pack.
     assert check_pack(path, accept_one_wording=True)[1] == []
+
+
+@pytest.mark.parametrize(
+    "outcome, question_id, refused",
+    [
+        ("urgent", "danger", False),  # asked on every route there
+        ("urgent", "mode", False),
+        ("urgent", "reasons", True),  # asked only after it
+        ("elsewhere", "reasons", True),  # "Not sure" at danger leads there without asking it
+    ],
+)
+def test_an_outcome_change_link_must_name_a_question_every_route_there_asks(
+    pack_data: dict, write_pack: Callable[[Any], Path], outcome: str, question_id: str, refused: bool
+) -> None:
+    """Found (partnership review): R's link to change the answer that leads on to a debrief,
+    pointed at a question asked only after R, passed `rules check`; it led back to R, saying the
+    question is not asked."""
+    option(pack_data, "danger", "unsure")["next"] = "elsewhere"
+    [item] = [item for item in pack_data["outcomes"] if item["id"] == outcome]
+    item["change"] = {"question": question_id, "text": {"both": "Change your answer"}}
+    path = write_pack(pack_data)
+    _, problems = check_pack(path)
+    if not refused:
+        assert problems == []
+        return
+    assert [(p.node, p.field) for p in problems] == [(f"outcome {outcome}", "change")], [str(p) for p in problems]
+    assert f"names {question_id!r}, which not every route to this outcome asks" in problems[0].message
+    line = problems[0].line
+    assert line is not None and path.read_text().splitlines()[line - 1].strip().startswith("change:")
+    # A live pack from before this check is still read as `rules diff`'s OLD pack.
+    assert check_pack(path, accept_one_wording=True)[1] == []
