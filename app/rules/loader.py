@@ -668,6 +668,10 @@ def _phone_not_digits(phone: str) -> str:
     return f"{said}, like 0161 603 4500 (a UK number, starting with 0)"
 
 
+# A glossary term: an acronym as the pages find one (app.rules.acronyms.ACRONYM, and the
+# outcome page's explainer): two or more capital letters.
+_GLOSSARY_TERM = re.compile(r"[A-Z]{2,}")
+
 # Ids of questions, options, outcomes and flags: they name pages' addresses (/questions/<id>)
 # and are stored with each request and count (app.models, app.stats.models: 40 characters).
 IDENT_MAX = 40
@@ -813,6 +817,18 @@ def parse_pack(data: object, file: str) -> tuple[RulePack | None, list[Problem]]
             )
         elif term is not None:
             term_lines[term] = item.line
+        if term is not None and not _GLOSSARY_TERM.fullmatch(term):
+            # Found (partnership review): "term: Lado" (or "LA DO") was taken, and never matched
+            # the LADO a quote uses, which the pages then left unexplained or `rules check`
+            # refused with "add it to the glossary", though it was there.
+            reader.problem(
+                node,
+                "term",
+                f"is {term!r}: write the acronym as the pages write it, in capital letters with no spaces "
+                "(like LADO), or it is never found in the guidance",
+                item.line_of("term"),
+                newer_check=True,
+            )
         if term and meaning:
             glossary.append((term, meaning))
     questions = tuple(

@@ -63,6 +63,7 @@ def validate_pack(pack: RulePack, contacts: ContactBook | None = None) -> list[P
     _check_own_wording(pack, problems.append)
     _check_summary_acronyms(pack, problems.append)
     _check_source_acronyms(pack, problems.append)
+    _check_guidance_markup(pack, problems.append)
     _check_change_links(pack, problems.append)
     # The graph checks run even when some ids or routes are broken (those are reported
     # above), so one run reports every problem: a route to a missing node counts as leading
@@ -304,6 +305,20 @@ def _check_own_wording(pack: RulePack, add: Callable[[Problem], None]) -> None:
         details = [found for found in _contact_details(sequence) if (found[0], found[1]) not in marked]
         for node, field, line, message in [*_unexplained(sequence, glossary), *markup, *details]:
             add(Problem(pack.path, node, field, message, line, newer_check=True))
+
+
+def _check_guidance_markup(pack: RulePack, add: Callable[[Problem], None]) -> None:
+    """No markup in guidance either: its source and text are shown just as written, on the
+    outcome page, in the supervision record and on "How this tool decides". Found (partnership
+    review): a summary with "**fourth**" and a source with "<i>…</i>", as copied from a web
+    page or a document, passed `rules check`, and every page citing them showed the marks. A
+    newer check: a live pack from before it is still ``rules diff``'s OLD pack."""
+    sequence: _Sequence = []
+    for item in pack.guidance:
+        sequence += [(f"guidance {item.id}", "source", item.source, item.line)]
+        sequence += [(f"guidance {item.id}", "text", item.text, item.line)]
+    for node, field, line, message in _markup(sequence):
+        add(Problem(pack.path, node, field, message, line, newer_check=True))
 
 
 def _contact_wording(pack: RulePack, contacts: ContactBook) -> list[Problem]:

@@ -1267,3 +1267,40 @@ def test_an_outcome_change_link_must_name_a_question_every_route_there_asks(
     assert line is not None and path.read_text().splitlines()[line - 1].strip().startswith("change:")
     # A live pack from before this check is still read as `rules diff`'s OLD pack.
     assert check_pack(path, accept_one_wording=True)[1] == []
+
+
+@pytest.mark.parametrize(
+    "field, words, found",
+    [
+        ("source", "Source <i>one</i>", "'<i>'"),
+        ("text", "Guidance adds a **fourth** test.", "'**fourth**'"),
+        ("text", "Children &amp; families.", "'&amp;'"),
+    ],
+)
+def test_markup_in_guidance_is_refused_naming_its_field(
+    pack_data: dict, write_pack: Callable[[Any], Path], field: str, words: str, found: str
+) -> None:
+    """Found (partnership review): guidance copied from a web page or a document with its marks
+    passed `rules check`, and every page citing it showed them as typed."""
+    pack_data["guidance"][0][field] = words
+    path = write_pack(pack_data)
+    _, problems = check_pack(path)
+    assert [(p.node, p.field) for p in problems] == [("guidance g1", field)], [str(p) for p in problems]
+    assert f"has {found} in it" in problems[0].message
+    assert check_pack(path, accept_one_wording=True)[1] == []  # still `rules diff`'s OLD pack
+
+
+@pytest.mark.parametrize("term", ["Lado", "LA DO", "L"])
+def test_a_glossary_term_not_written_as_an_acronym_is_refused(
+    pack_data: dict, write_pack: Callable[[Any], Path], term: str
+) -> None:
+    """Found (partnership review): "term: Lado" was taken, and never matched the LADO a quote
+    uses: the page left it unexplained, or `rules check` said to add it to the glossary."""
+    pack_data["glossary"] = [{"term": term, "meaning": "Local Authority Designated Officer"}]
+    path = write_pack(pack_data)
+    _, problems = check_pack(path)
+    assert [(p.node, p.field) for p in problems] == [(f"glossary {term}", "term")], [str(p) for p in problems]
+    line = problems[0].line
+    assert line is not None and "term:" in path.read_text().splitlines()[line - 1]
+    pack_data["glossary"] = [{"term": "LADO", "meaning": "Local Authority Designated Officer"}]
+    assert check_pack(write_pack(pack_data))[1] == []
