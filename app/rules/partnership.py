@@ -688,6 +688,7 @@ def parse_partnership(data: object, file: str) -> tuple[Partnership | None, list
     examples = _examples(reader, root)
     accessibility = _accessibility(reader, root)
     logo = _logo(reader, root, Path(file).parent, name)
+    title_suffix = reader.string(root, "page_title_suffix", NODE, required=False)
     # Found (maintainer review): also read by people, yet not checked: the footer links' words
     # (every page), how soon the accessibility statement says people get an answer, and the
     # logo's text alternative (read out beside the name on every page).
@@ -707,6 +708,9 @@ def parse_partnership(data: object, file: str) -> tuple[Partnership | None, list
                 for n, issue in enumerate(accessibility.known_issues, start=1)
             ),
             (f"{NODE} logo", "alt", logo.alt if logo is not None else "", root.line_of("logo")),
+            # Found (partnership review): "Space to Think – SSCP" passed, and every page's title,
+            # the first words a screen reader says and all a browser's tab shows, named it so.
+            (NODE, "page_title_suffix", title_suffix or "", root.line_of("page_title_suffix")),
         ],
     )
     partnership = Partnership(
@@ -714,9 +718,7 @@ def parse_partnership(data: object, file: str) -> tuple[Partnership | None, list
         name=name,
         short_name=short_name,
         colours=colours,
-        page_title_suffix=_clean(
-            reader.string(root, "page_title_suffix", NODE, required=False) or f"{SERVICE_NAME} – {name}"
-        ),
+        page_title_suffix=_clean(title_suffix or f"{SERVICE_NAME} – {name}"),
         footer_text=footer_text,
         footer_links=footer_links,
         pdf_author=_clean(reader.string(root, "pdf_author", NODE, required=False) or f"{SERVICE_NAME}, {name}"),

@@ -855,3 +855,20 @@ def test_an_accessibility_statement_dated_in_the_future_stops_start_up_naming_th
     with pytest.raises(StartupError) as caught:
         load_rules(app)
     assert f"{path}:{problem.line}: (partnership) accessibility: {key}: is in the future" in str(caught.value)
+
+
+def test_an_acronym_in_the_page_title_must_be_spelled_out(
+    partnership_data: dict[str, Any], write_pack: WritePack
+) -> None:
+    """Found (partnership review): "Space to Think – SSCP" passed `rules check`, and every page's
+    title (all a browser's tab shows, and the first words a screen reader says) had SSCP
+    unexplained. The footer and the other words people read were already checked."""
+    partnership_data["page_title_suffix"] = "Space to Think – SSCP"
+    path = write_pack(partnership_data, "partnership.yaml")
+    _, problems = check_partnership(path)
+    assert [(p.node, p.field) for p in problems] == [("(partnership)", "page_title_suffix")]
+    assert "uses the acronym SSCP without spelling it out" in problems[0].message
+    line = problems[0].line
+    assert line is not None and path.read_text().splitlines()[line - 1].startswith("page_title_suffix:")
+    partnership_data["page_title_suffix"] = "Space to Think – Salford Safeguarding Children Partnership (SSCP)"
+    assert check_partnership(write_pack(partnership_data, "partnership.yaml"))[1] == []
