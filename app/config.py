@@ -30,6 +30,8 @@ from urllib.parse import urlsplit
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from .rules.acronyms import ACRONYM, PLAIN_CAPITALS, spelled_out
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 INSTANCE_PATH = PROJECT_ROOT / "instance"
 RULES_DIR = Path(__file__).resolve().parent / "rules"
@@ -291,6 +293,8 @@ class Config:
         check_public_base_url(settings.get("PUBLIC_BASE_URL"))
         check_response_time_text(settings.get("RESPONSE_TIME_TEXT"))
         check_contact_text(settings.get("FACILITATOR_CONTACT_TEXT"))
+        for variable in ("RESPONSE_TIME_TEXT", "FACILITATOR_CONTACT_TEXT"):
+            check_acronyms_explained(variable, settings.get(variable))
         check_ranges(settings)
         check_database_url(str(settings["SQLALCHEMY_DATABASE_URI"]))
         check_engine_logging(settings.get("SQLALCHEMY_ENGINE_OPTIONS"))
@@ -713,6 +717,25 @@ def samesite_problem(value: object, variable: str = "SESSION_COOKIE_SAMESITE") -
 
 RESPONSE_TIME_MAX = 80
 _SENTENCE_ENDS = ".!?;:,"
+
+
+def check_acronyms_explained(variable: str, text: str | None) -> None:
+    """A ConfigError naming ``variable`` if ``text`` uses an acronym without saying what it stands
+    for, as the partnership file's words may not (CONTENT.md: every acronym explained on first
+    use). Found (partnership review): "Email the SSCP team." passed, and the submitted page and
+    the acknowledgement email said SSCP to every practitioner unexplained."""
+    if not text:
+        return
+    # The example file's CHANGE-ME is not an acronym (production refuses it as a placeholder).
+    words = PLAIN_CAPITALS.sub(" ", text.replace(PLACEHOLDER, " "))
+    for acronym in dict.fromkeys(ACRONYM.findall(words)):
+        if not spelled_out(acronym, text):
+            raise ConfigError(
+                f"{variable} uses the acronym {acronym} without spelling it out (the submitted page and the "
+                "acknowledgement email show it): give its "
+                f'meaning after it, like "{acronym} (what it stands for)", or write it in words, but it is '
+                f"{text!r}."
+            )
 
 
 def check_response_time_text(text: str | None) -> None:

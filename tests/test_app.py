@@ -332,6 +332,36 @@ def test_a_contact_text_of_whole_sentences_is_taken(value: str) -> None:
     assert load_config({"APP_ENV": "test", "FACILITATOR_CONTACT_TEXT": value}, environ={})
 
 
+@pytest.mark.parametrize(
+    "variable, value, acronym",
+    [
+        ("FACILITATOR_CONTACT_TEXT", "Email the SSCP team.", "SSCP"),
+        ("RESPONSE_TIME_TEXT", "within 5 days of the MASH referral", "MASH"),
+    ],
+)
+def test_an_acronym_not_spelled_out_in_the_words_shown_after_submitting_stops_start_up(
+    monkeypatch, variable: str, value: str, acronym: str
+) -> None:
+    """Found (partnership review): both are shown to every practitioner who sends a request, on
+    the submitted page and in the acknowledgement email, and an acronym in them passed unexplained,
+    where the partnership file's own words may not have one."""
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(SystemExit, match=rf"{variable} uses the acronym {acronym} without spelling it out"):
+        create_app({"APP_ENV": "test"})
+
+
+@pytest.mark.parametrize(
+    "variable, value",
+    [
+        ("FACILITATOR_CONTACT_TEXT", "Email the Salford Safeguarding Children Partnership (SSCP) team."),
+        ("FACILITATOR_CONTACT_TEXT", "Call us from anywhere in the UK."),
+        ("RESPONSE_TIME_TEXT", "within 5 working days"),
+    ],
+)
+def test_words_shown_after_submitting_with_acronyms_spelled_out_are_taken(variable: str, value: str) -> None:
+    assert load_config({"APP_ENV": "test", variable: value}, environ={})[variable] == value
+
+
 def test_the_example_contact_text_is_whole_sentences() -> None:
     example = (PROJECT_ROOT / "deploy" / "space-to-think.env.example").read_text(encoding="utf-8")
     [value] = re.findall(r'^FACILITATOR_CONTACT_TEXT="([^"]*)"$', example, re.M)
