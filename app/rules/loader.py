@@ -12,6 +12,7 @@ import difflib
 import hashlib
 import json
 import re
+from collections import Counter
 from pathlib import Path
 from typing import cast
 
@@ -493,7 +494,18 @@ class _Reader:
         if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
             self.problem(node, key, "must be a list of ids", data.line_of(key))
             return ()
-        return tuple(v.strip() for v in value)
+        found = tuple(v.strip() for v in value)
+        if not texts:
+            self.repeated(found, node, key, data.line_of(key))
+        return found
+
+    def repeated(self, ids: tuple[str, ...], node: str, key: str, line: int | None) -> None:
+        """A problem for each id ``ids`` names more than once. Found (partnership review): the
+        footer's contacts (``emergency``) or an outcome's ``contacts`` naming one twice showed it
+        twice on every page, or the outcome's; a citation given twice was shown twice. A newer
+        check: a live pack from before it is still ``rules diff``'s OLD pack."""
+        for twice in [item for item, count in Counter(ids).items() if count > 1]:
+            self.problem(node, key, f"names {twice!r} more than once: keep one", line, newer_check=True)
 
     def text(self, data: _Mapping, key: str, node: str, required: bool = True) -> Text | None:
         """Wording a person reads, in both modes: ``{practitioner: ..., supervision: ...}``, or
@@ -1064,6 +1076,7 @@ def _outcome_contacts(
             ids.append(contact_id)
             if when is not None:
                 notes.append((contact_id, when))
+    reader.repeated(tuple(ids), node, "contacts", item.line_of("contacts"))
     return tuple(ids), tuple(notes)
 
 

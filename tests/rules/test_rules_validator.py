@@ -1304,3 +1304,39 @@ def test_a_glossary_term_not_written_as_an_acronym_is_refused(
     assert line is not None and "term:" in path.read_text().splitlines()[line - 1]
     pack_data["glossary"] = [{"term": "LADO", "meaning": "Local Authority Designated Officer"}]
     assert check_pack(write_pack(pack_data))[1] == []
+
+
+@pytest.mark.parametrize(
+    "node, field, change",
+    [
+        ("outcome urgent", "contacts", lambda d: d["outcomes"][0].update(contacts=["police_emergency"] * 2)),
+        ("outcome urgent", "cites", lambda d: d["outcomes"][0].update(cites=["g1", "g2", "g1"])),
+        (
+            "question danger option reviewed",
+            "flags",
+            lambda d: option(d, "danger", "reviewed").update(flags=["review"] * 2),
+        ),
+    ],
+)
+def test_an_id_named_twice_in_one_list_is_refused(
+    pack_data: dict, write_pack: Callable[[Any], Path], node: str, field: str, change: Callable[[dict], None]
+) -> None:
+    """Found (partnership review): an outcome naming a contact twice showed its card twice, and a
+    citation given twice was shown twice; `rules check` took both."""
+    change(pack_data)
+    path = write_pack(pack_data)
+    _, problems = check_pack(path)
+    assert [(p.node, p.field) for p in problems] == [(node, field)], [str(p) for p in problems]
+    assert "more than once: keep one" in problems[0].message and problems[0].line is not None
+    assert check_pack(path, accept_one_wording=True)[1] == []  # still `rules diff`'s OLD pack
+
+
+def test_a_contact_named_twice_for_every_pages_footer_is_refused(write_pack: Callable[[Any], Path]) -> None:
+    """Found (partnership review): ``emergency`` naming the 999 contact twice listed it twice in
+    the footer of every page (and the emails, and the offline page)."""
+    path = write_pack(
+        {"emergency": ["bridge", "bridge"], "contacts": [good_contact(phone="999")]}, name="contacts.yaml"
+    )
+    with pytest.raises(DefinitionError) as caught:
+        load_contacts(path)
+    assert_problem(caught.value.problems, "(contacts)", "emergency", "names 'bridge' more than once")
