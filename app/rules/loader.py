@@ -1132,6 +1132,17 @@ def parse_contacts(data: object, file: str) -> tuple[ContactBook | None, list[Pr
             reader.problem(
                 node, "(ways to act)", "gives no way to act: add a phone, a link to a page, or an email", item.line
             )
+        if phone is None and item.get("hours") is not None:
+            # Found (partnership review): hours given to a contact with no phone were left out of
+            # its card on every outcome page and in the supervision record (they are shown under
+            # the number), though the footer showed them: what a person read depended on where.
+            reader.problem(
+                node,
+                "hours",
+                "are a phone's opening hours, shown under its number, but this contact has no phone: give "
+                "the phone, or say when it can be used in its detail",
+                item.line_of("hours"),
+            )
         _check_contact_words(reader, item, node, name, links)
         contact = Contact(
             id=contact_id or "",

@@ -1340,3 +1340,14 @@ def test_a_contact_named_twice_for_every_pages_footer_is_refused(write_pack: Cal
     with pytest.raises(DefinitionError) as caught:
         load_contacts(path)
     assert_problem(caught.value.problems, "(contacts)", "emergency", "names 'bridge' more than once")
+
+
+def test_hours_without_a_phone_are_refused(write_pack: Callable[[Any], Path]) -> None:
+    """Found (partnership review): a contact reached through a page, given hours, had them left
+    out of its card on every outcome page and in the supervision record (they go under the phone
+    number), while the footer showed them."""
+    page = [{"text": "Report a concern", "url": "https://safeguarding.example.org/report"}]
+    problems = contact_problems(write_pack, good_contact(phone=None, links=page, hours="Monday to Friday, 9am to 5pm"))
+    assert_problem(problems, "contact bridge", "hours", "this contact has no phone")
+    contacts = {"emergency": ["bridge"], "contacts": [good_contact(hours="Monday to Friday, 9am to 5pm")]}
+    assert load_contacts(write_pack(contacts, name="contacts.yaml")).get("bridge") is not None
