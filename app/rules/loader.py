@@ -386,11 +386,13 @@ class _Reader:
         required: bool = True,
         field: str | None = None,
         meaning: str = "",
-        longest: str | None = None,
+        longest: int | None = None,
+        wording: bool = False,
     ) -> str | None:
         """A non-empty string under ``key`` (reported as ``field``, if given, else as ``key``;
-        ``meaning``: what it is for and how it is written, said when it is missing), no longer than
-        ``TEXT_MAX_BY_FIELD`` allows for ``longest`` (the field it is a wording of), else ``key``."""
+        ``meaning``: what it is for and how it is written, said when it is missing), at most
+        ``longest`` characters (by default what ``TEXT_MAX_BY_FIELD`` allows a ``key``; ``wording``:
+        it is one of a pack's texts, read from ``text``)."""
         name = field or key
         value = data.get(key)
         if value is None:
@@ -413,7 +415,7 @@ class _Reader:
         if not text:
             self.problem(node, name, "must not be empty", data.line_of(key))
             return None
-        too_long = _too_long(text, TEXT_MAX_BY_FIELD.get(longest or key, TEXT_MAX), wording=longest is not None)
+        too_long = _too_long(text, longest or TEXT_MAX_BY_FIELD.get(key, TEXT_MAX), wording)
         if too_long:
             # Kept, so checking goes on; a check added once packs were live, so ``rules diff`` still
             # reads a live pack that fails it as the OLD pack (Problem.newer_check).
@@ -507,9 +509,12 @@ class _Reader:
         for twice in [item for item, count in Counter(ids).items() if count > 1]:
             self.problem(node, key, f"names {twice!r} more than once: keep one", line, newer_check=True)
 
-    def text(self, data: _Mapping, key: str, node: str, required: bool = True) -> Text | None:
+    def text(
+        self, data: _Mapping, key: str, node: str, required: bool = True, longest: int | None = None
+    ) -> Text | None:
         """Wording a person reads, in both modes: ``{practitioner: ..., supervision: ...}``, or
-        ``{both: ...}`` for words that read right in both modes (marked so on purpose).
+        ``{both: ...}`` for words that read right in both modes (marked so on purpose), each at
+        most ``longest`` characters (by default what ``TEXT_MAX_BY_FIELD`` allows a ``key``).
 
         A bare string is refused (with the words kept, so checking goes on): a text that
         addresses the person must say, in the pack, what a manager in supervision reads.
@@ -535,6 +540,7 @@ class _Reader:
         if isinstance(value, dict):
             mapping = value if isinstance(value, _Mapping) else _Mapping(value)
             line = mapping.line or data.line_of(key)
+            limit = longest or TEXT_MAX_BY_FIELD.get(key, TEXT_MAX)
             keys = set(map(str, mapping))
             unknown = sorted(keys - {*MODES, NEUTRAL})
             if unknown:
@@ -547,9 +553,11 @@ class _Reader:
             if NEUTRAL in keys:
                 if keys & set(MODES):
                     self.problem(node, key, f"gives {NEUTRAL} and per-mode wording: give one or the other", line)
-                words = self.string(mapping, NEUTRAL, node, field=f"{key}.{NEUTRAL}", longest=key)
+                words = self.string(mapping, NEUTRAL, node, field=f"{key}.{NEUTRAL}", longest=limit, wording=True)
                 return Text(_clean(words), _clean(words)) if words is not None else None
-            variants = [self.string(mapping, mode, node, field=f"{key}.{mode}", longest=key) for mode in MODES]
+            variants = [
+                self.string(mapping, mode, node, field=f"{key}.{mode}", longest=limit, wording=True) for mode in MODES
+            ]
             if None in variants:
                 return None
             return Text(_clean(variants[0] or ""), _clean(variants[1] or ""))

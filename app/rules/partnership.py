@@ -582,18 +582,11 @@ def _check_acronyms(reader: _Reader, texts: list[tuple[str, str, str, int | None
 def _option_words(reader: _Reader, raw: _Mapping, key: str, node: str, limit: int, required: bool) -> Text | None:
     """An option's label or hint, in each mode, checked for plain English: one line, not too
     long, and no markup."""
-    words = reader.text(raw, key, node, required=required)
+    words = reader.text(raw, key, node, required=required, longest=limit)  # which refuses one too long
     if words is None:
         return None
     for variant in dict.fromkeys((words.practitioner, words.supervision)):
-        if len(variant) > limit:
-            reader.problem(
-                node,
-                key,
-                f"is {len(variant)} characters: keep it to {limit} or fewer, in plain words",
-                raw.line_of(key),
-            )
-        elif "\n" in variant or "<" in variant or ">" in variant:
+        if len(variant) <= limit and ("\n" in variant or "<" in variant or ">" in variant):
             reader.problem(node, key, "must be one line of plain words, without markup", raw.line_of(key))
     return words
 

@@ -349,10 +349,10 @@ def _support_levels(data: dict[str, Any]) -> list[dict[str, Any]]:
             f"{OPTIONS} support_level[2]",
             "label",
         ),
-        (
+        (  # named with its wording, as the rule pack's texts are
             lambda data: _support_levels(data)[1].update(label={"both": "Early help " + "and more " * 12}),
             f"{OPTIONS} support_level[2]",
-            "label",
+            "label.both",
         ),
         (
             lambda data: _support_levels(data)[1].update(label={"both": "Early <b>help</b>"}),
@@ -872,3 +872,15 @@ def test_an_acronym_in_the_page_title_must_be_spelled_out(
     assert line is not None and path.read_text().splitlines()[line - 1].startswith("page_title_suffix:")
     partnership_data["page_title_suffix"] = "Space to Think – Salford Safeguarding Children Partnership (SSCP)"
     assert check_partnership(write_pack(partnership_data, "partnership.yaml"))[1] == []
+
+
+def test_a_request_answer_far_too_long_is_named_once_with_its_own_limit(
+    partnership_data: dict[str, Any], write_pack: WritePack
+) -> None:
+    """A label pasted in at 500 characters is named once, with the answers' own limit (100), not
+    again with the limit of any answer in the rule pack (400)."""
+    _support_levels(partnership_data)[1]["label"] = {"both": "Early help " + "and more " * 60}
+    found = problems_of(write_pack, partnership_data)
+    assert [(node, field) for node, field, _ in found] == [(f"{OPTIONS} support_level[2]", "label.both")]
+    [problem] = check_partnership(write_pack(partnership_data, "partnership.yaml"))[1]
+    assert "more than the 100 allowed here" in problem.message
