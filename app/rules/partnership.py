@@ -702,8 +702,10 @@ def parse_partnership(data: object, file: str) -> tuple[Partnership | None, list
             ),
             (f"{NODE} logo", "alt", logo.alt if logo is not None else "", root.line_of("logo")),
             # Found (partnership review): "Space to Think – SSCP" passed, and every page's title,
-            # the first words a screen reader says and all a browser's tab shows, named it so.
+            # the first words a screen reader says and all a browser's tab shows, named it so; and
+            # "name: SSCP" (the full name, shown in every page's header) passed as well.
             (NODE, "page_title_suffix", title_suffix or "", root.line_of("page_title_suffix")),
+            (NODE, "name", name, root.line_of("name")),
         ],
     )
     partnership = Partnership(

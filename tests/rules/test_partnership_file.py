@@ -884,3 +884,17 @@ def test_a_request_answer_far_too_long_is_named_once_with_its_own_limit(
     assert [(node, field) for node, field, _ in found] == [(f"{OPTIONS} support_level[2]", "label.both")]
     [problem] = check_partnership(write_pack(partnership_data, "partnership.yaml"))[1]
     assert "more than the 100 allowed here" in problem.message
+
+
+def test_an_acronym_as_the_partnerships_name_must_be_spelled_out(
+    partnership_data: dict[str, Any], write_pack: WritePack
+) -> None:
+    """Found (partnership review): "name: SSCP" passed `rules check` (with the pack's owner to
+    match), and every page's header named the partnership by an acronym nothing explained."""
+    partnership_data["name"] = "SSCP"
+    path = write_pack(partnership_data, "partnership.yaml")
+    _, problems = check_partnership(path)
+    assert [(p.node, p.field) for p in problems] == [("(partnership)", "name")]
+    assert "uses the acronym SSCP without spelling it out" in problems[0].message
+    partnership_data["name"] = "Salford Safeguarding Children Partnership (SSCP)"
+    assert check_partnership(write_pack(partnership_data, "partnership.yaml"))[1] == []
