@@ -876,6 +876,7 @@ def parse_pack(data: object, file: str) -> tuple[RulePack | None, list[Problem]]
         version=_content_hash(data),
         roles=roles,
         glossary=tuple(glossary),
+        line_of={key: meta.line_of(key) for key in _META_KEYS},
     )
     return pack, reader.problems
 

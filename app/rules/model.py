@@ -190,6 +190,9 @@ class RulePack:
     version: str
     roles: Roles
     glossary: tuple[tuple[str, str], ...] = ()
+    # The lines of the ``pack:`` section's fields (start, review_date, ...), so what the checks
+    # say about them names the line, as for every other part of the pack.
+    line_of: dict[str, int | None] = field(default_factory=dict, repr=False, compare=False)
     _index: dict[str, Question | Outcome] = field(default_factory=dict, repr=False, compare=False)
     _guidance: dict[str, Guidance] = field(default_factory=dict, repr=False, compare=False)
     _flags: dict[str, Flag] = field(default_factory=dict, repr=False, compare=False)

@@ -425,10 +425,11 @@ def _check_references(pack: RulePack, contacts: ContactBook | None, add: _Report
             "pack",
             "start",
             f"names {pack.start!r}, which is not a question or outcome{_did_you_mean(pack, pack.start)}",
-            None,
+            pack.line_of.get("start"),
         )
     elif not isinstance(pack.node(pack.start), Question):
-        add("pack", "start", f"names outcome {pack.start!r}; a journey must start with a question", None)
+        message = f"names outcome {pack.start!r}; a journey must start with a question"
+        add("pack", "start", message, pack.line_of.get("start"))
     guidance_ids = {item.id for item in pack.guidance}
     flag_ids = {item.id for item in pack.flags}
     contact_ids = {contact.id for contact in contacts.contacts} if contacts is not None else set()
@@ -994,6 +995,7 @@ def rules_warnings(pack: RulePack, contacts: ContactBook | None, today: dt.date)
                 "pack",
                 "review_date",
                 f"was {pack.review_date.isoformat()}: the review date has passed. Review the pack and set a new date",
+                pack.line_of.get("review_date"),
             )
         )
     warnings.extend(fictional_guidance(pack))

@@ -133,13 +133,25 @@ def test_a_review_date_that_has_passed_is_a_warning(
 ) -> None:
     pack_data["pack"]["review_date"] = (TODAY - dt.timedelta(days=1)).isoformat()
     contacts_path = write_pack(contacts_data(TODAY), "contacts.yaml")
-    result = runner.invoke(
-        args=["rules", "check", "--pack", str(write_pack(pack_data)), "--contacts", str(contacts_path)]
-    )
+    pack_path = write_pack(pack_data)
+    result = runner.invoke(args=["rules", "check", "--pack", str(pack_path), "--contacts", str(contacts_path)])
     assert result.exit_code == 0, result.output
     assert "valid" in result.output
     warnings = [line for line in result.output.splitlines() if line.startswith("Warning:")]
     assert len(warnings) == 1 and "pack: review_date" in warnings[0] and "has passed" in warnings[0]
+    # At its line, as every other part of the pack is named (found, partnership review: the file alone).
+    [line] = [n for n, text in enumerate(pack_path.read_text().splitlines(), start=1) if "review_date:" in text]
+    assert warnings[0].startswith(f"Warning: {pack_path}:{line}: pack: review_date")
+
+
+def test_a_misspelt_start_is_named_at_its_line(pack_data: dict[str, Any], write_pack: Callable[..., Path]) -> None:
+    """Found (partnership review): "start: modes" was named with the file alone, where a
+    misspelt next: names its line."""
+    pack_data["pack"]["start"] = "modes"
+    path = write_pack(pack_data)
+    _, problems = check_pack(path)
+    [problem] = [p for p in problems if (p.node, p.field) == ("pack", "start")]
+    assert problem.line is not None and path.read_text().splitlines()[problem.line - 1].strip() == "start: modes"
 
 
 def test_a_contact_verified_more_than_12_months_ago_is_a_warning(
