@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from ..cli import write_output
+from ..config import MAXIMUMS
 from ..schema import DatabaseCommands
 from .export import statistics_csv
 from .service import DEFAULT_MONTHS, HIDDEN, SMALL_NUMBER, CountTable, retention_months, shown, statistics
@@ -15,7 +16,9 @@ stats_cli = DatabaseCommands("stats", help="Anonymous counts: checks, requests, 
 
 MONTHS_OPTION = click.option(
     "--months",
-    type=click.IntRange(1, 120),
+    # As many as a deployment may keep (``kept`` narrows it to what this one keeps): at 120, the
+    # counts of a deployment keeping 240 months could not all be asked for.
+    type=click.IntRange(1, MAXIMUMS["COUNTS_RETENTION_MONTHS"]),
     default=DEFAULT_MONTHS,
     show_default=True,
     help="How many months, this one included.",
