@@ -287,6 +287,12 @@ def _optional_date(reader: _Reader, data: _Mapping, key: str, node: str) -> dt.d
     return reader.date(data, key, node) if data.get(key) is not None else None
 
 
+# How soon people are answered about accessibility is read as "We will reply within …": a length of
+# time, with its unit. Found (hard-to-break review): "reply_within: 10" was taken, and the public
+# statement said "We will reply within 10."
+_A_TIME = re.compile(r"\b(?:hours?|days?|weeks?|months?)\b", re.IGNORECASE)
+
+
 def _accessibility(reader: _Reader, root: _Mapping) -> AccessibilityStatement:
     empty = AccessibilityStatement("", "", dt.date.min)
     section = _section(
@@ -306,9 +312,18 @@ def _accessibility(reader: _Reader, root: _Mapping) -> AccessibilityStatement:
             issues = [_clean(item) for item in value]
     prepared_on = reader.date(raw, "prepared_on", node)
     tested_on = _optional_date(reader, raw, "tested_on", node)
+    reply_within = _clean(reader.string(raw, "reply_within", node) or "")
+    if reply_within and not _A_TIME.search(reply_within):
+        reader.problem(
+            node,
+            "reply_within",
+            f'must say how long, with its unit, as the statement reads "We will reply within {reply_within}.": '
+            "for example 10 working days, or 2 weeks",
+            raw.line_of("reply_within"),
+        )
     return AccessibilityStatement(
         contact_id=reader.string(raw, "contact", node) or "",
-        reply_within=_clean(reader.string(raw, "reply_within", node) or ""),
+        reply_within=reply_within,
         prepared_on=prepared_on,
         tested_on=tested_on,
         known_issues=tuple(issues),

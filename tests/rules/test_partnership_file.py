@@ -857,6 +857,24 @@ def test_an_accessibility_statement_dated_in_the_future_stops_start_up_naming_th
     assert f"{path}:{problem.line}: (partnership) accessibility: {key}: is in the future" in str(caught.value)
 
 
+@pytest.mark.parametrize("reply_within", [10, "10", "ten", "soon"])
+def test_how_soon_accessibility_questions_are_answered_must_say_a_length_of_time(
+    partnership_data: dict[str, Any], write_pack: WritePack, reply_within: object
+) -> None:
+    """Found (hard-to-break review): "reply_within: 10" was taken, and the public accessibility
+    statement said "We will reply within 10." A length of time with its unit is needed."""
+    partnership_data["accessibility"]["reply_within"] = reply_within
+    path = write_pack(partnership_data, "partnership.yaml")
+    _, problems = check_partnership(path)
+    assert [(p.node, p.field) for p in problems] == [("(partnership) accessibility", "reply_within")]
+    assert "must say how long, with its unit" in problems[0].message
+    line = problems[0].line
+    assert line is not None and path.read_text().splitlines()[line - 1].strip().startswith("reply_within:")
+    for good in ("10 working days", "2 weeks", "one month", "48 hours"):
+        partnership_data["accessibility"]["reply_within"] = good
+        assert check_partnership(write_pack(partnership_data, "partnership.yaml"))[1] == [], good
+
+
 def test_an_acronym_in_the_page_title_must_be_spelled_out(
     partnership_data: dict[str, Any], write_pack: WritePack
 ) -> None:
