@@ -137,7 +137,9 @@ def test_a_change_to_a_session_with_no_request_in_it_is_still_audited(app: Flask
         change_session(session, SessionDetails(uk_today() + dt.timedelta(days=4), dt.time(11), 45, "phone", "x"), "t")
         found = [(e.reference, e.actor, e.detail) for e in db.session.scalars(select(AuditEvent))]
         [(reference, actor, detail)] = found
-        assert (reference, actor) == (None, "t") and detail.startswith(f"session {session.id}; was ")
+        assert (reference, actor) == (None, "t") and detail.startswith(
+            f"session {session.id} at {session.starts_at:%Y-%m-%dT%H:%M}; was "
+        )
 
 
 # --- start times that are not clear -------------------------------------------------------------

@@ -29,7 +29,7 @@ from support.database import sqlite_file_bytes
 from support.mail import FACILITATORS, SmtpServer
 from support.sessions import ROOM, UK, session_form, session_has_started, uk_today
 from support.submission import VALID_DETAILS, run_outbox
-from test_inbox import events, post_form, signed_in, text
+from test_inbox import events, post_form, signed_in, text, trail_text
 from test_mail import CASE_DETAILS
 from test_workflow import BASE_URL, CONTACT, new_request, status_of
 
@@ -298,7 +298,10 @@ def test_arranging_a_session_moves_the_request_to_session_arranged(app: Flask) -
         )
         assert (session.minutes, session.format, session.place, session.sequence) == (60, "online", VIDEO, 0)
         moves = [e.detail for e in db.session.scalars(select(AuditEvent).where(AuditEvent.action == "status_changed"))]
-        assert moves == [f"session_offered to session_arranged; new session {session.id}"]
+        # The session by its number and its start as it was then (UTC), for the audit trail.
+        assert moves == [
+            f"session_offered to session_arranged; new session {session.id} at {session.starts_at:%Y-%m-%dT%H:%M}"
+        ]
     page = text(client.get(request_url(reference)))
     assert VIDEO in page and "Not sent yet" in page
     assert "cannot email invitations" in page  # this app has no facilitators' address to send from
@@ -342,6 +345,33 @@ def test_arranging_on_a_page_opened_before_a_colleague_arranged_it_says_so_and_g
     ) in page
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(SpaceSession)) == 1
+
+
+@both_databases
+def test_the_audit_trail_gives_each_session_at_the_time_it_had_then(session_app: Flask) -> None:
+    """Found (facilitator review): the trail named each session at its time as it is now, so
+    once a session was moved, its arranging and its invitation read as if they had been for the
+    new time ("Session invitation queued: the session on ... at 3:00pm", when the invitation
+    said 2:30pm); and a session recorded after it took place read "a new session 4, recorded
+    after it started", its number in place of its date."""
+    client, _ = signed_in(session_app)
+    reference, recorded = offered(session_app), offered(session_app, received=utcnow() - dt.timedelta(days=10))
+    day = uk_today() + dt.timedelta(days=7)
+    on = f"{day:%A} {day.day} {day:%B %Y}"
+    assert arrange(client, reference, day=day, start_time="14:30").status_code == 302
+    assert invite(client, reference).status_code == 302
+    assert change_session(client, session_id_of(session_app, reference), day=day, start_time="15:00").status_code == 302
+    trail = trail_text(text(client.get(request_url(reference))))
+    assert f"Status changed from session offered to session arranged: a new session on {on} at 2:30pm" in trail
+    assert f"Session invitation queued: the session on {on} at 2:30pm" in trail
+    assert f"Session changed: the session on {on} at 3:00pm; it was {on} at 2:30pm" in trail
+
+    held_on = uk_today() - dt.timedelta(days=3)
+    assert arrange(client, recorded, day=held_on, start_time="14:00").status_code == 302
+    trail = trail_text(text(client.get(request_url(recorded))))
+    held = f"{held_on:%A} {held_on.day} {held_on:%B %Y}"
+    assert f"session arranged: a new session on {held} at 2:00pm, recorded after it started" in trail
+    assert not re.search(r"session \d", trail)
 
 
 def test_refusals_about_sessions_read_plainly_and_are_not_called_a_success(app: Flask) -> None:

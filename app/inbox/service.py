@@ -47,7 +47,7 @@ from ..requests.service import (
 from ..rules import JourneyState, evaluate
 from ..sessions import end_sessions_holding
 from ..space_sessions.models import SpaceSession
-from ..space_sessions.service import ARRANGED, after_status_change, not_held_yet, session_place, session_words
+from ..space_sessions.service import ARRANGED, after_status_change, not_held_yet, session_place, starts_in_words
 from ..stats.service import SESSION_HELD, add_count
 from .models import EMAIL_MAX, FACILITATOR, NAME_MAX, NOTE_MAX, ROLES, Assignment, Facilitator, TriageNote
 from .pdf_import import (
@@ -676,9 +676,14 @@ EMAIL_WORDS = {
 # Why a feedback link was not sent (app.space_sessions.service), in words.
 REASON_WORDS = {"PUBLIC_BASE_URL is not set": "the service's web address is not set up (PUBLIC_BASE_URL)"}
 ACTOR_PATTERN = re.compile(r"facilitator:(\d+)")
-SESSION_PATTERN = re.compile(r"\bsession (\d+)\b")
+# A session in an audit event's detail: its number, and (since the trail named sessions by their
+# number alone) when it started as it stood then, UTC (``space_sessions.service.in_trail``).
+SESSION_NAMED = r"session (?P<session>\d+)(?: at (?P<at>\d{4}-\d\d-\d\dT\d\d:\d\d))?"
+SESSION_PATTERN = re.compile(rf"\b{SESSION_NAMED}\b")
+# A status change's note on the session it joined, or left when it was cancelled.
+JOINED_PATTERN = re.compile(rf"(?P<how>joined|new) {SESSION_NAMED}(?P<after>, recorded after it started)?")
+CANCELLED_PATTERN = re.compile(rf"{SESSION_NAMED} cancelled")
 FOUND_PATTERN = re.compile(r"(?:^|; )the identifying-data check found: (.+)$")
-MOVED_PATTERN = re.compile(r"session (?P<session>\d+); was (?P<was>.+)")
 CREATED_PATTERN = re.compile(r"outcome (?P<outcome>[^;]+); rule pack (?P<version>[^;]+); mode (?P<mode>\w+)")
 ATTEMPT_PATTERN = re.compile(r"(?:(?P<kind>\w+), )?attempt (?P<attempt>\d+)(?:: (?P<problem>.*))?", re.S)
 # A note_deleted event's detail (``delete_note``), its author already named (``audit_trail``).
@@ -780,10 +785,11 @@ def _trail_words(action: str, detail: str, session_names: dict[str, str]) -> tup
         return words, f"the note {found['author']} added on {uk_time(dt.datetime.fromisoformat(found['at']))}"
     if action == "feedback_not_sent":
         return words, REASON_WORDS.get(detail, detail)
-    if action in ("invitation_queued", "session_changed") and SESSION_PATTERN.fullmatch(detail):
-        return words, SESSION_PATTERN.sub(lambda match: session_names.get(match.group(1), "a session"), detail)
-    if action == "session_changed" and (found := MOVED_PATTERN.fullmatch(detail)):
-        return words, f"{session_names.get(found['session'], 'a session')}; it was {found['was']}"
+    if action in ("invitation_queued", "session_changed"):
+        named, moved, was = detail.partition("; was ")
+        if found := SESSION_PATTERN.fullmatch(named):
+            name = _session_name(found, session_names)
+            return words, f"{name}; it was {was}" if moved and action == "session_changed" else name
     if (found := ATTEMPT_PATTERN.fullmatch(detail)) and action not in ("status_changed", "purged"):
         kind = EMAIL_WORDS.get(found["kind"] or "", found["kind"] or "")
         problem = found["problem"] or ""
@@ -809,11 +815,15 @@ def _status_words(words: str, detail: str, session_names: dict[str, str]) -> tup
             note = f"redirected {note}"
         elif new == "duplicate" and note.startswith("of "):
             note = f"a duplicate {note}"
-        elif (found := re.fullmatch(r"(joined|new) session (\d+)", note)) is not None:
-            name = session_names.get(found[2], "a session")
-            note = f"joined {name}" if found[1] == "joined" else f"a new {name.removeprefix('the ').removeprefix('a ')}"
-        elif (found := re.fullmatch(r"session (\d+) cancelled", note)) is not None:
-            note = f"{session_names.get(found[1], 'the session')} was cancelled"
+        elif found := JOINED_PATTERN.fullmatch(note):
+            # (Found: "new session 4, recorded after it started", its number shown: the pattern
+            # took no words after the number.)
+            name = _session_name(found, session_names)
+            joined = found["how"] == "joined"
+            note = f"joined {name}" if joined else f"a new {name.removeprefix('the ').removeprefix('a ')}"
+            note += found["after"] or ""
+        elif found := CANCELLED_PATTERN.fullmatch(note):
+            note = f"{_session_name(found, session_names, 'the session')} was cancelled"
         notes.append(note)
     return f"{words} from {STATUS_LABELS[old].lower()} to {STATUS_LABELS[new].lower()}", "; ".join(notes)
 
@@ -823,11 +833,19 @@ def _session_names(ids: set[int]) -> dict[str, str]:
     if not ids:
         return {}
     found = db.session.scalars(select(SpaceSession).where(SpaceSession.id.in_(ids)))
-    names = {}
-    for session in found:
-        words = session_words(session)
-        names[str(session.id)] = f"the session on {words['date']} at {words['time']}"
-    return names
+    return {str(session.id): f"the session on {starts_in_words(session.starts_at)}" for session in found}
+
+
+def _session_name(found: re.Match[str], session_names: dict[str, str], unknown: str = "a session") -> str:
+    """A session named in an audit event (``SESSION_PATTERN``), in words: at the time it had when
+    the event was recorded, where the event says (``in_trail``); else (an older event) at its
+    time now, from ``session_names``."""
+    if found["at"]:
+        try:
+            return f"the session on {starts_in_words(dt.datetime.fromisoformat(found['at']))}"
+        except (ValueError, OverflowError):  # not a time (the detail is ours, but a trail must always show)
+            pass
+    return session_names.get(found["session"], unknown)
 
 
 # Repeated in a row by the same account (or session) with the same detail: one line of the trail
@@ -855,7 +873,7 @@ def audit_trail(reference: str) -> list[TrailEntry]:
         if ids
         else {}
     )
-    session_ids = {int(found) for event in events for found in SESSION_PATTERN.findall(event.detail)}
+    session_ids = {int(found["session"]) for event in events for found in SESSION_PATTERN.finditer(event.detail)}
     session_names = _session_names({found for found in session_ids if found < 2**31})
     actors = {audit.REQUESTER: "The requester", audit.SYSTEM: "The service", audit.CLI: "An administrator"}
     entries: list[TrailEntry] = []

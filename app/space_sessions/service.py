@@ -235,6 +235,21 @@ def session_words(session: SpaceSession) -> dict[str, str]:
     }
 
 
+def in_trail(session: SpaceSession) -> str:
+    """How the audit log names a session: its number, and when it starts as it stands now (UTC,
+    to the minute), which the trail shows in UK time. Found (facilitator review): named by its
+    number alone, the session was shown in every line of a trail at its time as it is today, so
+    an invitation sent for 2:30pm, the session moved since to 3:00pm, read "Session invitation
+    queued: the session on ... at 3:00pm", which it never was."""
+    return f"session {session.id} at {session.starts_at:%Y-%m-%dT%H:%M}"
+
+
+def starts_in_words(starts_at: dt.datetime) -> str:
+    """When a session starts (stored UTC), in UK time: "Thursday 5 March 2026 at 10:00am"."""
+    local = to_uk(starts_at)
+    return f"{local:%A} {day_in_words(local.date())} at {time_in_words(local.time())}"
+
+
 # What an update to an invitation names as changed ("The time was 2:30pm."), in the order shown.
 CHANGE_WORDS = {
     "date": "date",
@@ -500,7 +515,7 @@ def arrange(
             raise SessionRefused("session", "Select a session that is still to come, or A new session")
         if too_late := deleted_before([request], session.starts_at):
             raise SessionRefused("session", too_late)
-        note = f"joined session {session.id}"
+        note = f"joined {in_trail(session)}"
     else:
         if details is None:
             raise SessionRefused("session", "Select a session, or A new session")
@@ -517,7 +532,7 @@ def arrange(
         )
         db.session.add(session)
         db.session.flush()
-        note = f"new session {session.id}"
+        note = f"new {in_trail(session)}"
         if session.has_started:  # the audit trail says it was entered afterwards
             note += ", recorded after it started"
     db.session.add(SessionPlace(request_id=request.id, session_id=session.id, added_at=utcnow()))
@@ -632,7 +647,7 @@ def change_session(session: SpaceSession, details: SessionDetails, actor: str) -
     moved = (after["date"], after["time"]) != (before["date"], before["time"])
     was = f"; was {before['date']} at {before['time']}" if moved else ""  # the trail says when it was
     for reference in references or [None]:
-        audit.add_event("session_changed", reference, actor, f"session {session.id}{was}")
+        audit.add_event("session_changed", reference, actor, f"{in_trail(session)}{was}")
     db.session.commit()
     return count_practitioners(updated)
 
@@ -671,7 +686,7 @@ def cancel_session(session: SpaceSession, actor: str) -> int:
     for request, place in in_it:
         db.session.delete(place)
         if request.status == ARRANGED:
-            _move(request, OFFERED, actor, f"session {session.id} cancelled")
+            _move(request, OFFERED, actor, f"{in_trail(session)} cancelled")
             moved += 1
     db.session.commit()
     return moved
@@ -785,7 +800,7 @@ def _leave_beside_another_place(
         # repeat of the one put in its session beside it). The other's invitation, the same event,
         # goes now: it is what a change, a reminder or a cancellation follows.
         first_place.invited_sequence = session.sequence
-        audit.add_event("invitation_queued", first.reference, audit.SYSTEM, f"session {session.id}")
+        audit.add_event("invitation_queued", first.reference, audit.SYSTEM, in_trail(session))
         said.append(
             f"The invitation for {first.reference} had not been sent: it is sent now, so that the "
             "session in their calendar is kept up to date."
@@ -821,7 +836,7 @@ def send_invitation(request: StoredRequest, actor: str) -> SpaceSession:
     else:
         _queue_session_email(request, session, INVITATION)
     place.invited_sequence = session.sequence
-    audit.add_event("invitation_queued", request.reference, actor, f"session {session.id}")
+    audit.add_event("invitation_queued", request.reference, actor, in_trail(session))
     db.session.commit()
     return session
 
@@ -1401,6 +1416,7 @@ __all__ = [
     "feedback_comments",
     "find_comment",
     "held_members",
+    "in_trail",
     "invitation_state",
     "mark_held",
     "mark_not_held",
@@ -1410,6 +1426,7 @@ __all__ = [
     "session_version",
     "sessions_to_record",
     "shown_values",
+    "starts_in_words",
     "unchanged",
     "upcoming_sessions",
 ]
