@@ -1495,12 +1495,25 @@ def test_an_upload_that_cannot_be_imported_says_what_to_do_instead(app: Flask) -
     assert NEWER_FORMAT.endswith("Ask whoever looks after the service to update it")
 
 
+def test_a_request_pdf_cut_short_is_called_damaged_not_another_kind_of_file(app: Flask) -> None:
+    """Found (facilitator review): a request PDF only partly saved from its email (or damaged on
+    the way) was refused with "The selected file must be a PDF", telling a facilitator who had
+    chosen the PDF from the email to choose a PDF."""
+    client, _ = signed_in(app)
+    whole = client.get(f"/inbox/requests/{stored_request(app, pdf=True)}/request.pdf").data
+    assert whole.startswith(b"%PDF-")
+    for cut in (whole[: len(whole) // 2], whole[:-200]):
+        page = text(upload(client, cut))
+        assert "The selected PDF cannot be opened: it may be damaged, or only part of it was saved" in page
+        assert "must be a PDF" not in page
+
+
 @pytest.mark.parametrize(
     "name, content, message",
     [
         ("notes.txt", b"just some text", "must be a PDF"),
         ("empty.pdf", b"", "The selected file is empty"),  # found: it said the file must be a PDF
-        ("broken.pdf", b"%PDF-1.7\n1 0 obj << /Type /Catalog >>\ngarbage", None),
+        ("broken.pdf", b"%PDF-1.7\n1 0 obj << /Type /Catalog >>\ngarbage", "cannot be opened: it may be damaged"),
         ("blank.pdf", pdf_with_attachment(None), "no request data"),
         ("other.pdf", pdf_with_attachment("invoice.json", b"{}"), "no request data"),
         ("malformed.pdf", pdf_with_attachment("request.json", b"{not json"), "damaged or incomplete"),

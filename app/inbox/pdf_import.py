@@ -60,6 +60,13 @@ class ImportProblem(ValueError):
 
 EMPTY_FILE = "The selected file is empty"
 NOT_A_PDF = "The selected file must be a PDF"
+# A PDF that cannot be opened (cut short by a download or a mailbox, or damaged): found
+# (facilitator review), it was refused as "must be a PDF", which told a facilitator who had
+# chosen the PDF from the email to choose a PDF.
+UNREADABLE_PDF = (
+    "The selected PDF cannot be opened: it may be damaged, or only part of it was saved. "
+    "Save the PDF from the request's email again, or ask whoever sent it for another copy"
+)
 TOO_LARGE = "The selected file must be smaller than 5MB"
 NO_ATTACHMENT = (
     "The selected PDF is not a Space to Think request: it has no request data attached. "
@@ -177,7 +184,7 @@ def read_request_pdf(data: bytes) -> ImportedRequest:
         raise
     except Exception as error:  # noqa: BLE001 — pypdf raises many types on a damaged file; all mean "not readable"
         log.info("An uploaded PDF could not be read: %s", type(error).__name__)
-        raise ImportProblem(NOT_A_PDF) from None
+        raise ImportProblem(UNREADABLE_PDF) from None
     if len(raw) > MAX_JSON_BYTES:
         raise ImportProblem(BAD_DATA)
     try:
