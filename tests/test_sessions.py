@@ -1073,7 +1073,7 @@ def test_the_invitation_its_update_and_its_cancellation_carry_a_calendar_file(
     assert [line.strip() for line in changes.strip().splitlines()] == [
         "- the time (it was 9:30am)",
         "- the length (it was 1 hour 30 minutes)",
-        "- the way it is held (it was Online)",
+        "- the way it is held (it was online)",  # found: "(it was Online)", a capital inside the sentence
         "- the joining instructions or place",  # the old text is not repeated
     ]
     trail = " ".join(re.sub(r"<[^>]+>", " ", text(client.get(request_url(reference)))).split())

@@ -260,6 +260,15 @@ CHANGE_WORDS = {
 }
 
 
+def _was(key: str, words: str) -> str:
+    """What a detail of the session was, for "the way it is held (it was online)" in an update:
+    the way it is held in small letters, inside the sentence (found: "(it was Online)"); no
+    place, which is shown in full below the list."""
+    if key == "place":
+        return ""
+    return words.lower() if key == "format" else words
+
+
 def session_version(session: SpaceSession) -> str:
     """The session as stored, in one line for a hidden field: its id, start (UTC, ISO 8601), length
     in minutes, format and a hash of its place. Sent back with "Send invitation", it tells whether
@@ -1071,9 +1080,7 @@ def _queue_session_email(
         before = words_last_sent(request, session) if update else None
     now = session_words(session)
     changed = [
-        (CHANGE_WORDS[key], before[key] if key != "place" else "")  # the new place is shown in full below
-        for key in CHANGE_WORDS
-        if before and before[key] != now[key]
+        (CHANGE_WORDS[key], _was(key, before[key])) for key in CHANGE_WORDS if before and before[key] != now[key]
     ]
     if update and before is not None and not changed:
         # A higher SEQUENCE with the same details: the session went on a revision for someone
