@@ -903,6 +903,42 @@ def test_a_redirect_names_a_route_of_the_pack_and_a_reason_checked_for_identifyi
     assert "identifying-data warning confirmed (phone)" in change.detail and "07700" not in change.detail
 
 
+@both_databases
+def test_reopening_a_redirected_request_keeps_the_reason_it_was_redirected_in_a_note(app: Flask) -> None:
+    """Found (facilitator review): reopening a redirected request cleared its reason, and the audit
+    log keeps only the route, so the sentence a colleague wrote for the others was lost without a
+    word, just when triage started again."""
+    client, _ = signed_in(app)
+    reference = new_request(app, status="in_triage")
+    page = f"/inbox/requests/{reference}"
+    reason = "About how a teacher behaves towards pupils: the LADO first."
+    moved = post_form(client, page, f"{page}/status", {"status": "redirected", "redirected_to": "L", "reason": reason})
+    assert moved.status_code == 302 and status_of(app, reference) == "redirected"
+    reopened = post_form(client, page, f"{page}/status", {"status": "in_triage"})
+    assert reopened.status_code == 302 and status_of(app, reference) == "in_triage"
+    shown = text(client.get(reopened.location))
+    assert "Status changed to in triage. The reason it was redirected is kept in a note" in shown
+    kept = (
+        "Before it was reopened, this request was redirected to: Consult the Local Authority Designated "
+        f"Officer (LADO). The reason given: {reason}"
+    )
+    assert kept in shown.split('id="notes"', 1)[1]
+    with app.app_context():
+        assert [note.text for note in db.session.scalars(select(TriageNote))] == [kept]
+    assert [event.action for event in all_events(app)][-2:] == ["status_changed", "note_added"]
+
+    # A duplicate has no reason to keep: reopened, it gets no note.
+    duplicate = new_request(app, status="duplicate", duplicate_of=reference)
+    assert (
+        post_form(
+            client, f"/inbox/requests/{duplicate}", f"/inbox/requests/{duplicate}/status", {"status": "in_triage"}
+        ).status_code
+        == 302
+    )
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(TriageNote)) == 1
+
+
 # --- notes and the audit trail ----------------------------------------------------------------
 
 

@@ -1063,18 +1063,38 @@ def move_request(request: StoredRequest, move: Move, facilitator: Facilitator, o
         detail += f"; of {extra['duplicate_of']}"
     held = move.status == SESSION_HELD_STATUS and request.status != SESSION_HELD_STATUS
     old = request.status
+    kept = _redirect_kept(request, outcomes) if old == "redirected" else None
     request.status = move.status
-    # Leaving "redirected" or "duplicate" (reopening) clears what went with it; the audit log keeps it.
+    # Leaving "redirected" or "duplicate" (reopening) clears what went with it; the audit log keeps
+    # the route and the request repeated, and a note the reason (``_redirect_kept``).
     request.redirected_to = extra.get("redirected_to")
     request.redirect_reason = extra.get("redirect_reason")
     request.duplicate_of = extra.get("duplicate_of")
     audit.add_event("status_changed", request.reference, facilitator.actor, detail)
+    if kept is not None:
+        _add_note(request, kept, facilitator)
     if held:
         add_count(SESSION_HELD, request.mode)  # the anonymous count of sessions held, in the same transaction
     # Leaving "session arranged" takes the request out of its session; "session held" sends the feedback link.
     said = after_status_change(request, old)
     db.session.commit()
-    return said
+    return [REASON_KEPT, *said] if kept is not None else said
+
+
+# Said when a redirected request is reopened and its reason kept as a note (``_redirect_kept``).
+REASON_KEPT = "The reason it was redirected is kept in a note."
+
+
+def _redirect_kept(request: StoredRequest, outcomes: dict[str, str]) -> str | None:
+    """The note that keeps a redirected request's route and reason when it is reopened, or None
+    if it has no reason. Found (facilitator review): reopening cleared the reason, and the audit
+    log keeps only the route (never what a facilitator wrote), so the sentence a colleague wrote
+    for the others was lost, with nothing to say so, when triage had to start again."""
+    reason = (request.redirect_reason or "").strip()
+    if not reason:
+        return None
+    route = outcomes.get(request.redirected_to or "", "another route")
+    return f"Before it was reopened, this request was redirected to: {route}. The reason given: {reason}"[:NOTE_MAX]
 
 
 def same_email_requests(request: StoredRequest) -> list[tuple[str, str, dt.datetime]]:
@@ -1232,11 +1252,17 @@ def add_note(request: StoredRequest, text: str, facilitator: Facilitator) -> Tri
     text = text.strip()
     if is_blank(text) or len(text) > NOTE_MAX:
         raise ValueError("a note must have 1 to 1000 characters")
+    note = _add_note(request, text, facilitator)
+    db.session.commit()
+    return note
+
+
+def _add_note(request: StoredRequest, text: str, facilitator: Facilitator) -> TriageNote:
+    """The note added, with its audit event, in the caller's transaction."""
     note = TriageNote(request_id=request.id, author_id=facilitator.id, created_at=utcnow(), text=text)
     db.session.add(note)
     db.session.flush()
     audit.add_event("note_added", request.reference, facilitator.actor, f"note {note.id}{_kinds(text)}")
-    db.session.commit()
     return note
 
 
