@@ -931,6 +931,14 @@ def test_two_requests_share_one_group_session_and_the_upcoming_view_lists_it(app
         rf"Change or cancel the session on .+ at \d+:\d\d[ap]m, for ({first} and {second}|{second} and {first})",
         links[1],
     )
+    # Three requests: "A, B and C" (found: "for A and B and C").
+    assert arrange_with(client, fourth, {"session": str(group)}).status_code == 302
+    page = text(client.get("/inbox/sessions"))
+    link = re.findall(r"data-session-link>(.*?)</a>", page)[1]
+    listed = re.fullmatch(
+        r"for (\S+), (\S+) and (\S+)", " ".join(re.sub(r"<[^>]+>", " ", link).split()).split(", ", 1)[1]
+    )
+    assert listed is not None and set(listed.groups()) == {first, second, fourth}, link
     assert 'href="/inbox/sessions"' in text(client.get("/inbox"))  # in the inbox navigation
 
 

@@ -27,6 +27,7 @@ from .. import workflow
 from ..extensions import db
 from ..requests.document import day_in_words, uk_time
 from ..space_sessions import service as sessions
+from ..space_sessions.calendar import references_in_words
 from ..space_sessions.forms import NEW_SESSION, SessionForm
 from ..space_sessions.models import FORMATS, SpaceSession
 from ..space_sessions.service import SessionRefused
@@ -113,6 +114,7 @@ def sessions_list() -> str:
         words=sessions.session_words,
         comments=sessions.feedback_comments(),
         month_label=month_label,
+        in_words=references_in_words,
     )
 
 
