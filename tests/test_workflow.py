@@ -10,6 +10,7 @@ import html
 import io
 import re
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import sqlalchemy as sa
@@ -630,6 +631,34 @@ def test_paging_keeps_the_filters(app: Flask, monkeypatch) -> None:
     assert "/inbox?status=in_triage&sort=received_oldest&page=2" in first
     second = text(client.get("/inbox?status=in_triage&sort=received_oldest&page=2"))
     assert listed(second) == references[2:]
+
+
+def test_a_request_opened_from_a_filtered_list_links_back_to_that_list(app: Flask, monkeypatch) -> None:
+    """Found (facilitator review): the request page's back link, "All requests", went to the whole
+    list, so a facilitator working down a filtered one (the overdue requests, say, or a later
+    page) lost it at every request, and after every action on one."""
+    monkeypatch.setattr(listing, "PAGE_SIZE", 2)
+    client, _ = signed_in(app)
+    references = [new_request(app, received=dt.datetime(2026, 1, day, 9), status="in_triage") for day in (1, 2, 3)]
+
+    def back_link(reference: str) -> tuple[str, dict[str, list[str]], str]:
+        """Where the request page's back link goes (path, parameters) and its words."""
+        page = text(client.get(f"/inbox/requests/{reference}"))
+        found = re.search(r'<a href="([^"]*)" class="govuk-back-link">([^<]*)</a>', page)
+        assert found is not None
+        address = urlsplit(found[1])
+        return address.path, parse_qs(address.query), found[2]
+
+    filtered = {"status": ["in_triage"], "sort": ["received_oldest"], "page": ["2"]}
+    client.get("/inbox?status=in_triage&sort=received_oldest&page=2")
+    assert back_link(references[2]) == ("/inbox", filtered, "Back to the list")
+    moved = post_form(
+        client, f"/inbox/requests/{references[2]}", f"/inbox/requests/{references[2]}/status", {"status": "closed"}
+    )
+    assert moved.status_code == 302  # after an action too
+    assert back_link(references[2]) == ("/inbox", filtered, "Back to the list")
+    client.get("/inbox")
+    assert back_link(references[0]) == ("/inbox", {}, "All requests")
 
 
 def test_each_page_of_a_long_list_has_a_title_of_its_own(app: Flask, monkeypatch) -> None:

@@ -30,7 +30,8 @@ Messages shown after an action are flashed with a category: ``SUCCESS`` for what
 ``IMPORTANT`` for a refusal or warning (anything else is shown as important too, never as a success).
 Session keys: ``facilitator_id``; ``inbox_acted_on`` (the reference just changed and when, so the
 page shown straight after the action is not audited as a view: the action is the entry);
-``inbox_email_search`` (the work email just searched for, so its results are shown by a GET). Signing in starts a
+``inbox_email_search`` (the work email just searched for, so its results are shown by a GET);
+``inbox_list`` (the list's filters, sort and page as last shown, for the request page's back link). Signing in starts a
 new session (new id); the session's idle limit (``SESSION_IDLE_MINUTES``) signs a facilitator out.
 Every other showing of a request's page is audited as a view (``render_request_page``), also the
 page shown again when a form was refused.
@@ -87,6 +88,11 @@ from .pdf_import import BAD_DATA, MAX_UPLOAD_BYTES, TOO_LARGE, ImportProblem, ea
 
 FACILITATOR_KEY = service.FACILITATOR_SESSION_KEY
 ACTED_KEY = "inbox_acted_on"
+# The list as the facilitator last saw it (its filters, sort and page, as address parameters), for
+# the request page's back link: found (facilitator review), "All requests" dropped the filters, so
+# a facilitator working down a filtered list (the overdue requests, say) lost it at each request.
+LIST_KEY = "inbox_list"
+LIST_ARGS = frozenset({"reference", "status", "assignee", "how_soon", "flag", "overdue", "sort", "page"})
 # Open without a sign-in: signing in, and confirming the password to stay signed in (which
 # checks the session's own account itself).
 OPEN_ENDPOINTS = frozenset({"inbox.sign_in", "inbox.confirm_sign_in"})
@@ -656,6 +662,7 @@ def index() -> Response | str:
     page = listing.list_page(filters, uk_today())
     if request.method == "GET":  # (a HEAD shows nothing)
         listing.record_listing([row.reference for row in page.rows], current_facilitator().actor)
+        session[LIST_KEY] = page.filters.args()
     return render_template(
         "inbox/index.html",
         inbox=page,
@@ -790,7 +797,18 @@ def render_request_page(
         record_weeks=RECORD_WEEKS,
         can_invite=bool(current_app.config.get("FACILITATOR_EMAIL")),
         session_version=sessions.session_version,
+        list_args=list_shown(),
     )
+
+
+def list_shown() -> dict[str, str]:
+    """The list's address parameters as the facilitator last saw it ({}: the whole list)."""
+    shown = session.get(LIST_KEY)
+    if not isinstance(shown, dict) or not all(
+        name in LIST_ARGS and isinstance(value, str) for name, value in shown.items()
+    ):
+        return {}
+    return shown
 
 
 def acted_on(stored: Any) -> Response:
