@@ -347,6 +347,32 @@ def test_arranging_on_a_page_opened_before_a_colleague_arranged_it_says_so_and_g
         assert db.session.scalar(select(func.count()).select_from(SpaceSession)) == 1
 
 
+def test_the_status_form_says_that_moving_on_from_session_arranged_takes_the_request_out_of_its_session(
+    session_app: Flask,
+) -> None:
+    """Found (facilitator review): "Session offered" and "Closed" under "Move it on from session
+    arranged" took the request out of its session, and emailed the practitioner invited a
+    cancellation, with nothing on the page to say so until it was done."""
+    client, _ = signed_in(session_app)
+    reference = offered(session_app)
+
+    def status_hint() -> str | None:
+        page = text(client.get(request_url(reference)))
+        found = re.search(r"<div[^>]*data-status-hint[^>]*>(.*?)</div>", page, re.S)
+        return " ".join(found[1].split()) if found else None
+
+    assert status_hint() is None  # offered: no session to leave
+    assert arrange(client, reference).status_code == 302
+    assert status_hint() == "Session offered or Closed takes the request out of its session."
+    assert invite(client, reference).status_code == 302
+    assert status_hint() == (
+        "Session offered or Closed takes the request out of its session. "
+        "The practitioner was sent an invitation, so they are emailed to say so."
+    )
+    session_has_started(session_app, reference)
+    assert status_hint() is None  # under way: nobody is emailed, and "held" is offered
+
+
 @both_databases
 def test_the_audit_trail_gives_each_session_at_the_time_it_had_then(session_app: Flask) -> None:
     """Found (facilitator review): the trail named each session at its time as it is now, so
