@@ -1482,6 +1482,12 @@ def test_request_data_of_the_right_shape_is_imported(app: Flask) -> None:
     document = valid_document(app)
     response = upload(client, pdf_with_attachment("request.json", json.dumps(document).encode()))
     assert response.status_code == 302 and response.location.endswith(document["reference"])
+    # One action, one entry: the page the import lands on is not a view of its own (found:
+    # "Imported from a request PDF", then "Viewed in the inbox"); opened again later, it is.
+    assert f"Request {document['reference']} imported" in text(client.get(response.location))
+    assert len(events(app, "imported")) == 1 and events(app, "viewed") == []
+    client.get(response.location)
+    assert [event.reference for event in events(app, "viewed")] == [document["reference"]]
 
 
 def test_an_upload_that_cannot_be_imported_says_what_to_do_instead(app: Flask) -> None:

@@ -1327,8 +1327,10 @@ def import_request() -> Response | str:
                 # An answer from an earlier version of the questions is said, with how it is shown.
                 note = earlier_answers_note(stored.details)
                 flash(f"Request {stored.reference} imported" + (f". {note}" if note else ""), SUCCESS)
-            else:
-                flash(f"Request {stored.reference} was already in the inbox, so nothing was added", IMPORTANT)
+                # The request page it lands on is the import's, as after any other action: its
+                # audit entry is the import (found: "Imported", then "Viewed", for one action).
+                return acted_on(stored)
+            flash(f"Request {stored.reference} was already in the inbox, so nothing was added", IMPORTANT)
             return redirect(url_for("inbox.request_page", reference=stored.reference))
     return render_import_page(form)
 
