@@ -21,7 +21,7 @@ from app.extensions import db
 from app.models import AuditEvent, OutboxMessage, StoredRequest, utcnow
 from app.requests.document import uk_day
 from app.space_sessions.models import FeedbackComment, FeedbackToken, SessionPlace, SpaceSession
-from app.space_sessions.service import queue_reminders
+from app.space_sessions.service import purge_empty_sessions, queue_reminders
 from app.stats.models import Count
 from app.stats.service import current_month, window
 from support import both_databases, csrf_token
@@ -345,6 +345,28 @@ def test_arranging_on_a_page_opened_before_a_colleague_arranged_it_says_so_and_g
     ) in page
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(SpaceSession)) == 1
+
+
+@both_databases
+def test_the_audit_trail_still_says_when_a_session_was_after_the_session_is_deleted(session_app: Flask) -> None:
+    """Found (facilitator review): a cancelled session is deleted once no request is in it (by the
+    hourly purge, or when any request is deleted), and every line of a trail naming it then read
+    "Session changed: a session" and "the session was cancelled", with no date."""
+    client, _ = signed_in(session_app)
+    reference = offered(session_app)
+    day = uk_today() + dt.timedelta(days=7)
+    on = f"{day:%A} {day.day} {day:%B %Y}"
+    assert arrange(client, reference, day=day, start_time="14:30").status_code == 302
+    session_id = session_id_of(session_app, reference)
+    assert change_session(client, session_id, day=day, start_time="15:00").status_code == 302
+    page_url = f"/inbox/sessions/{session_id}"
+    assert post_form(client, page_url, f"{page_url}/cancel", CONFIRMED).status_code == 302
+    with session_app.app_context():
+        assert purge_empty_sessions() == 1
+        db.session.commit()
+    trail = trail_text(text(client.get(request_url(reference))))
+    assert f"Session changed: the session on {on} at 3:00pm; it was {on} at 2:30pm" in trail
+    assert f"session arranged to session offered: the session on {on} at 3:00pm was cancelled" in trail
 
 
 def test_the_status_form_says_that_moving_on_from_session_arranged_takes_the_request_out_of_its_session(
