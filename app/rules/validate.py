@@ -61,8 +61,7 @@ def validate_pack(pack: RulePack, contacts: ContactBook | None = None) -> list[P
     _check_roles(pack, add)
     _check_quoted_acronyms(pack, add)
     _check_own_wording(pack, problems.append)
-    _check_summary_acronyms(pack, problems.append)
-    _check_source_acronyms(pack, problems.append)
+    _check_guidance_acronyms(pack, problems.append)
     _check_guidance_markup(pack, problems.append)
     _check_change_links(pack, problems.append)
     # The graph checks run even when some ids or routes are broken (those are reported
@@ -109,47 +108,31 @@ def _check_quoted_acronyms(pack: RulePack, add: _Report) -> None:
                 )
 
 
-def _check_summary_acronyms(pack: RulePack, add: Callable[[Problem], None]) -> None:
-    """A summary of guidance is the pack's own words, shown beside the outcome: each acronym in it
-    is spelled out in it ("Multi-Agency Safeguarding Hub (MASH)") or is in the glossary, from which
-    the page spells it out beside the summary, as for a quote. Found (adversarial review): "Refer
-    through the MASH." as a summary passed `rules check`, and the outcome page showed MASH
-    unexplained. A newer check: a live pack from before it is still ``rules diff``'s OLD pack."""
+def _check_guidance_acronyms(pack: RulePack, add: Callable[[Problem], None]) -> None:
+    """A guidance item's summary (``text``, when it is not a quote) and its ``source`` are the
+    pack's own words, shown beside the outcome ("Summary of <source>" on the outcome page, in the
+    supervision record and on "How this tool decides"): each acronym in them is spelled out there
+    ("Multi-Agency Safeguarding Hub (MASH)") or is in the glossary, from which those pages spell it
+    out beside them, as for a quote. Found (adversarial review): "Refer through the MASH." as a
+    summary passed `rules check`, and the outcome page showed MASH unexplained; (partnership review)
+    "source: KCSIE, allegations against staff" the same on every page citing it. A newer check: a
+    live pack from before it is still ``rules diff``'s OLD pack."""
     glossary = dict(pack.glossary)
     for item in pack.guidance:
-        if item.quote:
-            continue  # _check_quoted_acronyms
-        text = PLAIN_CAPITALS.sub(" ", item.text)
-        for acronym in dict.fromkeys(ACRONYM.findall(text)):
-            if acronym in glossary or spelled_out(acronym, text):
-                continue
-            message = (
-                f'uses the acronym {acronym} without saying what it stands for: write it as "what it stands for '
-                f'({acronym})", or in words alone, or add it to the glossary ({{term: {acronym}, meaning: ...}}), '
-                "from which the page spells it out beside the summary"
-            )
-            add(Problem(pack.path, f"guidance {item.id}", "text", message, item.line, newer_check=True))
-
-
-def _check_source_acronyms(pack: RulePack, add: Callable[[Problem], None]) -> None:
-    """A guidance item's ``source`` heads it wherever it is shown ("Summary of <source>" on the
-    outcome page, in the supervision record and on "How this tool decides"), so each acronym in it
-    is spelled out in it or is in the glossary, from which those pages spell it out beside it, as
-    for the text. Found (partnership review): "source: KCSIE, allegations against staff" passed
-    `rules check`, and every page citing it showed KCSIE unexplained. A newer check: a live pack
-    from before it is still ``rules diff``'s OLD pack."""
-    glossary = dict(pack.glossary)
-    for item in pack.guidance:
-        source = PLAIN_CAPITALS.sub(" ", item.source)
-        for acronym in dict.fromkeys(ACRONYM.findall(source)):
-            if acronym in glossary or spelled_out(acronym, source):
-                continue
-            message = (
-                f'uses the acronym {acronym} without saying what it stands for: write it as "what it stands for '
-                f'({acronym})", or in words alone, or add it to the glossary ({{term: {acronym}, meaning: ...}}), '
-                "from which the pages spell it out beside the guidance"
-            )
-            add(Problem(pack.path, f"guidance {item.id}", "source", message, item.line, newer_check=True))
+        texts = [("source", item.source, "the pages spell it out beside the guidance")]
+        if not item.quote:  # a quote's acronyms: _check_quoted_acronyms
+            texts.insert(0, ("text", item.text, "the page spells it out beside the summary"))
+        for field, words, shown in texts:
+            plain = PLAIN_CAPITALS.sub(" ", words)
+            for acronym in dict.fromkeys(ACRONYM.findall(plain)):
+                if acronym in glossary or spelled_out(acronym, plain):
+                    continue
+                message = (
+                    f'uses the acronym {acronym} without saying what it stands for: write it as "what it stands '
+                    f'for ({acronym})", or in words alone, or add it to the glossary ({{term: {acronym}, meaning: '
+                    f"...}}), from which {shown}"
+                )
+                add(Problem(pack.path, f"guidance {item.id}", field, message, item.line, newer_check=True))
 
 
 # The texts a person reads, in the order they meet them: (node, field, wording, line). A page's
