@@ -19,7 +19,7 @@ from werkzeug.test import TestResponse
 
 from app.extensions import db
 from app.models import AuditEvent, OutboxMessage, StoredRequest, utcnow
-from app.requests.document import uk_day
+from app.requests.document import day_in_words, uk_day
 from app.space_sessions.models import FeedbackComment, FeedbackToken, SessionPlace, SpaceSession
 from app.space_sessions.service import purge_empty_sessions, queue_reminders
 from app.stats.models import Count
@@ -305,6 +305,55 @@ def test_arranging_a_session_moves_the_request_to_session_arranged(app: Flask) -
     page = text(client.get(request_url(reference)))
     assert VIDEO in page and "Not sent yet" in page
     assert "cannot email invitations" in page  # this app has no facilitators' address to send from
+
+
+def after_due_warning(page: str) -> str:
+    """The words of the Important banner, or of the session page's warning, about due dates ("" if none)."""
+    found = re.search(r"(This session is after the due date.*?check whether an earlier session is possible)", page)
+    return found.group(1) if found else ""
+
+
+def test_a_session_after_a_request_s_due_date_is_arranged_with_a_warning_naming_each_late_request(
+    app: Flask,
+) -> None:
+    """Found (facilitator review): a session on 30 March was accepted for a request asked for
+    "within 2 weeks" in early December, with no word. Not refused (a later date may have been
+    agreed with the practitioner): said after saving, and on the session's page, by reference
+    and due date, for each request in the session that is late."""
+    client, _ = signed_in(app)
+    with_a_month, within_2_weeks = offered(app, how_soon="month"), offered(app, how_soon="two_weeks")
+    due = {ref: day_in_words(uk_today() + dt.timedelta(days=14)) for ref in (within_2_weeks,)}
+    day = uk_today() + dt.timedelta(days=20)  # before a month is up, after 2 weeks
+    arrange(client, with_a_month, day=day)
+    assert after_due_warning(text(client.get(request_url(with_a_month)))) == ""  # in time: no word
+    group = session_id_of(app, with_a_month)
+    assert after_due_warning(text(client.get(f"/inbox/sessions/{group}"))) == ""
+    # Joining the session, the request due in 2 weeks is arranged, with a warning beside "Session arranged".
+    assert arrange_with(client, within_2_weeks, {"session": str(group)}).status_code == 302
+    assert status_of(app, within_2_weeks) == "session_arranged"
+    page = text(client.get(request_url(within_2_weeks)))
+    assert "Session arranged" in page
+    assert after_due_warning(page).startswith(
+        f"This session is after the due date of request {within_2_weeks}, {due[within_2_weeks]}."
+    )
+    session_page = text(client.get(f"/inbox/sessions/{group}"))
+    assert "data-after-due" in session_page and within_2_weeks in after_due_warning(session_page)
+    assert with_a_month not in after_due_warning(session_page)
+    # Moved later than a month, both are late: each is named with its due date.
+    with app.app_context():
+        month_due = day_in_words(
+            db.session.scalar(select(StoredRequest.due_on).where(StoredRequest.reference == with_a_month))
+        )
+    response = change_session(client, group, day=uk_today() + dt.timedelta(days=40))
+    assert response.status_code == 302
+    warning = after_due_warning(text(client.get(response.location)))
+    assert (
+        f"{with_a_month} (due by {month_due})" in warning
+        and f"{within_2_weeks} (due by {due[within_2_weeks]})" in warning
+    )
+    # Moved back in time, there is nothing to say.
+    response = change_session(client, group, day=uk_today() + dt.timedelta(days=5))
+    assert after_due_warning(text(client.get(response.location))) == ""
 
 
 def test_arranging_is_refused_unless_a_session_was_offered(app: Flask) -> None:

@@ -160,7 +160,15 @@ def arrange_session(reference: str) -> Response | str:
         )
     else:
         done("Session arranged. Send the invitation when you are ready", "session-section", "the session")
+        warn_if_after_due([stored], arranged)
     return acted_on(stored)
+
+
+def warn_if_after_due(requests: list[Any], space_session: SpaceSession) -> None:
+    """An Important banner beside the success one when the session is after any of these
+    requests' due dates: said, not refused (a later date may have been agreed with the practitioner)."""
+    if late := sessions.after_due(requests, space_session.starts_at):
+        flash(sessions.after_due_words(late), IMPORTANT)
 
 
 ARRANGED_ALREADY = (
@@ -350,8 +358,11 @@ def render_session_page(
     if problem:
         errors.insert(0, {"text": problem, "href": "#change-session"})
     in_session = sessions.members(session)
+    upcoming = session.cancelled_at is None and not session.has_started
+    late = sessions.after_due([stored for stored, _ in in_session], session.starts_at) if upcoming else []
     return render_template(
         "inbox/session.html",
+        after_due=sessions.after_due_words(late) if late else "",
         space_session=session,
         words=sessions.session_words(session),
         members=in_session,
@@ -488,6 +499,7 @@ def session_page(session_id: str) -> Response | str:
         flash(str(refused), IMPORTANT)
         return redirect(url_for("inbox.session_page", session_id=space_session.id))
     done(f"Session changed. {update_words(updated)}", "change-session", "the session's details")
+    warn_if_after_due([stored for stored, _ in sessions.members(space_session)], space_session)
     return redirect(url_for("inbox.session_page", session_id=space_session.id))
 
 

@@ -580,6 +580,30 @@ def deleted_before(requests: Sequence[StoredRequest], starts_at: dt.datetime) ->
     return None
 
 
+def after_due(requests: Sequence[StoredRequest], starts_at: dt.datetime) -> list[StoredRequest]:
+    """The requests whose due date (worked out from the practitioner's "how soon") is before the
+    UK day of a session starting at ``starts_at`` (naive UTC). Not refused: a facilitator may have
+    agreed a later date with the practitioner. Found (facilitator review): a session on 30 March
+    was accepted for a request asked for "within 2 weeks" in early December, with no word."""
+    day = uk_day(starts_at)
+    return [request for request in requests if request.due_on is not None and request.due_on < day]
+
+
+def after_due_words(late: Sequence[StoredRequest]) -> str:
+    """What a facilitator is told about a session after the due date of each request in ``late``
+    (not empty): each by its reference and due date, and what to check."""
+    each = [(request.reference, day_in_words(request.due_on)) for request in late if request.due_on is not None]
+    if len(each) == 1:
+        named = f"the due date of request {each[0][0]}, {each[0][1]}"
+    else:
+        listed = [f"{reference} (due by {due})" for reference, due in each]
+        named = "the due dates of requests " + ", ".join(listed[:-1]) + " and " + listed[-1]
+    return (
+        f"This session is after {named}. Due dates come from how soon the practitioner asked for a session. "
+        "If a later date has not been agreed with the practitioner, check whether an earlier session is possible"
+    )
+
+
 CANCELLED_NOT_CHANGED = "This session was cancelled: arrange a new one"
 STARTED_NOT_CHANGED = "This session has started, so it cannot be changed. Arrange a new session from the request's page"
 
