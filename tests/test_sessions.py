@@ -138,6 +138,7 @@ BAD_SESSIONS: tuple[tuple[dict[str, str], str], ...] = (
     ({"date-year": "27"}, "The year must include 4 numbers"),
     ({"start_time": "25:00"}, "Enter the start time as a time of day, like 14:30 or 2:30pm"),
     ({"start_time": "13pm"}, "Enter the start time as a time of day, like 14:30 or 2:30pm"),
+    ({"start_time": "noonish"}, "Enter the start time as a time of day, like 14:30 or 2:30pm"),
     ({"start_time": ""}, "Enter the start time"),
     ({"length": ""}, "Select how long the session is"),
     ({"format": "carrier pigeon"}, "Select how the session is held"),
@@ -275,6 +276,12 @@ def test_a_session_already_over_is_refused_before_the_request_was_received_or_ov
         ("2:30pm", dt.time(14, 30)),
         ("12am", dt.time(0)),
         ("9", dt.time(9)),
+        # Found (facilitator review): "noon" and "midday" were refused as not a time of day.
+        ("noon", dt.time(12)),
+        ("Midday", dt.time(12)),
+        ("12 noon", dt.time(12)),
+        ("12 midday", dt.time(12)),
+        ("12.00 noon", dt.time(12)),
     ],
 )
 def test_start_times_are_read_as_people_type_them(typed: str, time: dt.time) -> None:

@@ -27,6 +27,9 @@ TIME_PATTERN = re.compile(r"^([0-9]{1,2})(?:[:.]([0-9]{2}))?\s*(am|pm)?$", re.IG
 # either: in an office "2.30" is almost always the afternoon, so the form asks rather than
 # reading it as early morning. "02:30", "14:30", "2:30pm" and "9.30" are clear.
 UNCLEAR_HOURS = range(1, 8)
+# "Noon" and "midday", alone or after 12 ("12 noon", "12.00 midday"), are how many people write
+# 12pm: read as it (found in the facilitator review: "noon" was refused as not a time of day).
+NOON = re.compile(r"^(?:12(?:[:.]00)?\s*)?(?:noon|mid-?day)$", re.IGNORECASE)
 NEEDS_AM_OR_PM = "Enter am or pm, for example 2:30pm, or use the 24-hour clock, for example 14:30"
 DATE_PARTS = (("day", "a day"), ("month", "a month"), ("year", "a year"))
 LATEST_DAYS = 366  # a session more than a year ahead is surely a typing mistake
@@ -46,7 +49,9 @@ WORKING_DAY = (dt.time(7, 0), dt.time(21, 0))
 
 
 def parse_time(text: str) -> dt.time | None:
-    """ "14:30", "14.30", "2:30pm", "9am" or "9" as a time of day; None if it is not one."""
+    """ "14:30", "14.30", "2:30pm", "9am", "9" or "noon" as a time of day; None if it is not one."""
+    if NOON.match(text.strip()):
+        return dt.time(12, 0)
     found = TIME_PATTERN.match(text.strip())
     if found is None:
         return None
