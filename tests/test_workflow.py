@@ -516,6 +516,23 @@ def test_search_takes_a_reference_with_the_dashes_a_word_processor_puts_in(app: 
     assert client.get(f"/inbox/requests/{first.replace('-', chr(0x2212))}").status_code == 200
 
 
+def test_an_email_address_in_the_reference_search_points_to_finding_a_practitioner_s_requests(app: Flask) -> None:
+    """Found (facilitator review): an email address typed in the reference search got only "Enter a
+    reference like ...", and the box came back empty. The list says where to search by email
+    (with a link) and keeps what was typed; any other search that is not used is kept too."""
+    client, _ = signed_in(app)
+    reference = new_request(app)
+    typed = "sam.practitioner@school.example"
+    page = text(client.get("/inbox", query_string={"reference": typed}))
+    problems = page.split("data-filter-problems")[1].split("</ul>")[0]
+    assert re.search(r'<a class="govuk-link" href="/inbox/find-by-email">Find a practitioner.s requests</a>', problems)
+    assert "Enter a reference" not in problems
+    assert re.search(rf'id="reference" name="reference" type="text"[^>]*value="{re.escape(typed)}"', page)
+    assert reference in listed(page)
+    page = text(client.get("/inbox", query_string={"reference": "STT-0000"}))
+    assert "Enter a reference" in page and re.search(r'name="reference"[^>]*value="STT-0000"', page)
+
+
 @pytest.mark.parametrize(
     "query",
     [

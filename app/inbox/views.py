@@ -660,6 +660,8 @@ def index() -> Response | str:
         if found is not None:
             return redirect(url_for("inbox.request_page", reference=found.reference))
     page = listing.list_page(filters, uk_today())
+    # A reference search not used is given back as typed, to correct (within the length read).
+    typed = "" if filters.reference else listing.clean_value(request.args.get("reference"))
     if request.method == "GET":  # (a HEAD shows nothing)
         listing.record_listing([row.reference for row in page.rows], current_facilitator().actor)
         session[LIST_KEY] = page.filters.args()
@@ -669,6 +671,8 @@ def index() -> Response | str:
         filters=page.filters,
         choices=choices,
         problems=problems,
+        email_not_reference=listing.EMAIL_NOT_REFERENCE,
+        reference_typed=typed[: listing.MAX_VALUE_LENGTH],
         sorts=listing.SORTS,
         outcome_titles=redirect_outcomes(),
         select_items=listing.select_items,
