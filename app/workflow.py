@@ -65,6 +65,19 @@ STATUS_ALREADY: dict[str, str] = {
     "redirected": "has already been redirected",
     "duplicate": "is already marked as a duplicate",
 }
+# How a sentence says what a request is now, after "this request" or "it" (a message saying it
+# changed while a page was open). Found (facilitator review): "this request is now session held"
+# was built from the label, which is a name, not English in a sentence.
+STATUS_NOW: dict[str, str] = {
+    "new": "is now new",
+    "in_triage": "is now in triage",
+    "session_offered": "has now been offered a session, with none arranged",
+    "session_arranged": "now has a session arranged",
+    "session_held": "now has its session marked as held",
+    "closed": "is now closed",
+    "redirected": "has now been redirected",
+    "duplicate": "is now marked as a duplicate",
+}
 # GOV.UK tag colours, the same on the list and the request page (templates/inbox/_status.html).
 # GOV.UK Frontend 6's plain tag is blue (it has no --blue modifier).
 STATUS_TAG_CLASSES: dict[str, str] = {
@@ -146,6 +159,11 @@ def due_date(received: dt.date, how_soon: object) -> dt.date | None:
         return None
 
 
+def now_in_words(status: str) -> str:
+    """What a request is now, after "this request" or "it": "now has a session arranged"."""
+    return STATUS_NOW.get(status, f"is now {STATUS_LABELS.get(status, status).lower()}")
+
+
 def is_overdue(status: str, due: dt.date | None, today: dt.date) -> bool:
     """Whether a request is still waiting for a session after its due date."""
     return due is not None and status in AWAITING_SESSION and due < today
@@ -154,7 +172,7 @@ def is_overdue(status: str, due: dt.date | None, today: dt.date) -> bool:
 def check_tables(labels: Mapping[str, str] = STATUS_LABELS) -> None:
     """Every status has a label, a colour and a row of moves, and every move names a status
     (the tests call this; a mistake here would strand requests)."""
-    for table in (labels, STATUS_STATES, STATUS_ALREADY, STATUS_TAG_CLASSES, TRANSITIONS):
+    for table in (labels, STATUS_STATES, STATUS_ALREADY, STATUS_NOW, STATUS_TAG_CLASSES, TRANSITIONS):
         if tuple(table) != STATUSES:
             raise ValueError(f"status table out of step: {sorted(set(table) ^ set(STATUSES))}")
     for old, moves in TRANSITIONS.items():
@@ -169,6 +187,7 @@ __all__ = [
     "STATUSES",
     "STATUS_ALREADY",
     "STATUS_LABELS",
+    "STATUS_NOW",
     "STATUS_STATES",
     "STATUS_TAG_CLASSES",
     "TRANSITIONS",
@@ -178,5 +197,6 @@ __all__ = [
     "due_date",
     "is_overdue",
     "next_statuses",
+    "now_in_words",
     "refusal",
 ]

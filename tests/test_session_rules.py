@@ -462,7 +462,7 @@ def test_held_after_a_colleague_marked_it_not_held_says_it_changed_meanwhile(ses
     response = outcome(client, reference, "held")  # from the page as it was before
     page = text(response)
     assert response.status_code == 200 and "There is a problem" in page
-    assert "this request is now session offered, not session arranged" in page
+    assert "this request has now been offered a session, with none arranged (it changed" in page
     assert "changed while this page was open" in page and "cannot be moved" not in page
     assert status_of(session_app, reference) == "session_offered"
     # Held already, by a colleague: said as before.
@@ -503,6 +503,6 @@ def test_not_held_after_a_colleague_marked_it_held_says_it_changed_meanwhile(ses
     response = outcome(client, reference, "not_held")  # from the page as it was before
     page = text(response)
     assert response.status_code == 200 and "There is a problem" in page
-    assert "this request is now session held, not session arranged" in page
+    assert "this request now has its session marked as held (it changed" in page
     assert "changed while this page was open" in page
     assert status_of(session_app, reference) == "session_held"

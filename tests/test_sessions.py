@@ -394,7 +394,7 @@ def test_arranging_on_a_page_opened_before_a_colleague_arranged_it_says_so_and_g
     page = text(response)
     assert response.status_code == 200 and "There is a problem" in page
     assert (
-        "Nothing has been arranged: this request is now session arranged (it changed while this page was open, in "
+        "Nothing has been arranged: this request now has a session arranged (it changed while this page was open, in "
         "another tab or by another facilitator). Check the request, then arrange a session again if one is still "
         f"needed. You entered a session on {day:%A} {day.day} {day:%B %Y} at 2:00pm (UK time), 1 hour, in person; "
         "joining instructions or place: Room 9, Civic Centre"
@@ -492,7 +492,7 @@ def test_refusals_about_sessions_read_plainly_and_are_not_called_a_success(app: 
     assert "There is a problem" not in shown
     again = arrange(client, reference, start_time="15:00")  # another session, from a page opened before
     page = text(again)
-    assert again.status_code == 200 and "Nothing has been arranged: this request is now session arranged" in page
+    assert again.status_code == 200 and "Nothing has been arranged: this request now has a session arranged" in page
     assert 'href="#session-section"' in page  # the arrange form is not on the page: the summary leads to Session
     assert "already session" not in page and "that is session" not in page
     trail = page.split("data-audit-trail", 1)[1]
@@ -752,8 +752,8 @@ def test_send_invitation_on_a_page_opened_before_a_colleague_cancelled_the_sessi
     assert response.status_code == 200 and "There is a problem" in page
     assert (
         "The invitation has not been sent: this request changed while this page was open (in another tab, or by "
-        "another facilitator): its session was cancelled, or the request taken out of it, and it is now session "
-        "offered. Check the request and its audit trail"
+        "another facilitator): its session was cancelled, or the request taken out of it, and it has now been "
+        "offered a session, with none arranged. Check the request and its audit trail"
     ) in page
     assert "Arrange a session before" not in page
     assert "invitation" not in outbox_kinds(session_app)
@@ -1091,7 +1091,9 @@ def test_not_held_goes_back_to_offered_and_out_of_the_session(app: Flask) -> Non
     assert "Select whether the session was held" in text(outcome(client, reference, ""))
     resent = outcome(client, reference, "not_held")  # (the same answer again: said so, nothing changed)
     assert "You had already said the session was not held" in text(client.get(resent.location))
-    assert "this request is now session offered, not session arranged" in text(outcome(client, reference, "held"))
+    assert "this request has now been offered a session, with none arranged (it changed" in text(
+        outcome(client, reference, "held")
+    )
 
 
 @both_databases

@@ -90,6 +90,16 @@ def all_events(app: Flask) -> list[AuditEvent]:
 # --- the rules in app.workflow ----------------------------------------------------------------
 
 
+def test_what_a_request_is_now_reads_as_english_not_as_a_status_label() -> None:
+    """Found (facilitator review): "this request is now session held". A label is a name ("Session
+    held"); in a sentence each status is said in words of its own."""
+    for status, label in workflow.STATUS_LABELS.items():
+        words = workflow.now_in_words(status)
+        assert words.startswith(("is now", "has now", "now ")), status
+        if label.startswith("Session"):
+            assert not words.startswith(f"is now {label.lower()}"), (status, words)
+
+
 def test_the_workflow_tables_are_complete_and_consistent() -> None:
     workflow.check_tables()
     assert workflow.STATUSES[:6] == (

@@ -195,7 +195,6 @@ def arranged_meanwhile(stored: Any, form: SessionForm, chosen: str) -> str:
     has a session arranged", or "A request that is in triage cannot be moved to session
     arranged...", a rule to learn; and what had been typed was gone from the page, with the form.
     It says what changed and gives back what was entered."""
-    now = workflow.STATUS_LABELS.get(stored.status, stored.status).lower()
     details = form.details
     if chosen == NEW_SESSION and details is not None:
         entered = (
@@ -208,9 +207,9 @@ def arranged_meanwhile(stored: Any, form: SessionForm, chosen: str) -> str:
         found = sessions.find_session(int(chosen)) if chosen.isascii() and chosen.isdigit() else None
         entered = f"You chose the session on {sessions.session_label(found)}" if found is not None else ""
     return (
-        f"Nothing has been arranged: this request is now {now} (it changed while this page was open, in another "
-        "tab or by another facilitator). Check the request, then arrange a session again if one is still needed"
-        + (f". {entered}" if entered else "")
+        f"Nothing has been arranged: this request {workflow.now_in_words(stored.status)} (it changed while this "
+        "page was open, in another tab or by another facilitator). Check the request, then arrange a session "
+        "again if one is still needed" + (f". {entered}" if entered else "")
     )
 
 
@@ -270,11 +269,11 @@ def send_invitation(reference: str) -> Response | str:
 def not_arranged_now(stored: Any, space_session: SpaceSession | None) -> str:
     """Why "Send invitation" did nothing to a request whose session was cancelled, or that was
     moved on, while the page was open."""
-    now = workflow.STATUS_LABELS.get(stored.status, stored.status).lower()
+    now = workflow.now_in_words(stored.status)
     if space_session is None or space_session.cancelled_at is not None:
-        what = f"its session was cancelled, or the request taken out of it, and it is now {now}"
+        what = f"its session was cancelled, or the request taken out of it, and it {now}"
     else:
-        what = f"it is now {now}"
+        what = f"it {now}"
     return (
         f"The invitation has not been sent: this request changed while this page was open (in another tab, or by "
         f"another facilitator): {what}. Check the request and its audit trail"

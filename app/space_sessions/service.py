@@ -877,10 +877,9 @@ def send_invitation(request: StoredRequest, actor: str) -> SpaceSession:
 def _changed_meanwhile(request: StoredRequest) -> SessionRefused:
     """Why "held" or "not held" did nothing to a request no longer in "session arranged": most
     often the page was stale, a colleague (or another tab) having said meanwhile."""
-    now = workflow.STATUS_LABELS.get(request.status, request.status).lower()
     return SessionRefused(
         "session",
-        f"Nothing has been changed: this request is now {now}, not session arranged (it changed while this "
+        f"Nothing has been changed: this request {workflow.now_in_words(request.status)} (it changed while this "
         "page was open, in another tab or by another facilitator). Check the request, then choose again",
     )
 
