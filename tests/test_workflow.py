@@ -803,6 +803,27 @@ def test_a_duplicate_must_name_another_request_that_exists(app: Flask) -> None:
         assert db.session.scalar(select(StoredRequest.duplicate_of).where(StoredRequest.reference == copy)) is None
 
 
+def test_a_deleted_request_named_as_the_original_is_said_to_be_deleted(app: Flask, runner: Any) -> None:
+    """Found (facilitator review): naming a request that had been deleted as the original said
+    "There is no request with the reference ...", which read as a typing mistake. The audit log
+    shows it existed and was deleted: the message says so, and nothing else about it."""
+    client, _ = signed_in(app)
+    deleted, copy = new_request(app), new_request(app)
+    assert runner.invoke(args=["requests", "delete", deleted, "--yes"]).exit_code == 0
+    refused = post_form(
+        client,
+        f"/inbox/requests/{copy}",
+        f"/inbox/requests/{copy}/status",
+        {"status": "duplicate", "duplicate_of": deleted.lower()},
+    )
+    page = text(refused)
+    assert refused.status_code == 200 and 'href="#duplicate_of"' in page
+    assert f"Request {deleted} has been deleted, so it cannot be the original" in page
+    assert "There is no request with the reference" not in page
+    assert re.search(rf'name="duplicate_of"[^>]*value="{deleted.lower()}"', page)  # as typed
+    assert status_of(app, copy) == "new"
+
+
 @both_databases
 def test_a_request_page_lists_the_other_requests_with_the_same_work_email(app: Flask) -> None:
     """Found (facilitator review): a practitioner who sent two requests (the second after

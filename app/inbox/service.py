@@ -1040,6 +1040,15 @@ def check_move(request: StoredRequest, move: Move, outcomes: dict[str, str]) -> 
             )
         original = find_request(reference)
         if original is None:
+            if deleted_on(reference) is not None:
+                # Found (facilitator review): "There is no request with the reference ..." for a
+                # request the facilitator had seen, which read as a typing mistake. Its audit
+                # trail outlives it; nothing more about it is said.
+                raise MoveRefused(
+                    "duplicate_of",
+                    f"Request {reference} has been deleted, so it cannot be the original. Enter the reference of a "
+                    "request that is still kept, or choose another status",
+                )
             raise MoveRefused("duplicate_of", f"There is no request with the reference {reference}")
         if original.status == "duplicate" and original.duplicate_of:
             raise MoveRefused(
