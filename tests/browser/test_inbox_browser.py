@@ -216,6 +216,25 @@ def test_signed_in_list_and_request_pages_have_no_axe_violations(browser_page, i
     axe.assert_clean()
 
 
+def test_the_status_follow_up_fields_show_under_their_choice_without_javascript(
+    page_no_js: Page, inbox_data: InboxData
+) -> None:
+    """The fields for Redirected and Duplicate are shown by the stylesheet alone: with JavaScript
+    off, each appears only while its status is chosen, and the page passes axe with each shown."""
+    page, axe = page_no_js, AxeAudit()
+    sign_in(page)
+    page.get_by_role("link", name=inbox_data.references[1], exact=True).click()
+    status = page.get_by_role("group", name=re.compile(r"^Move it on from"))
+    for label in ("Redirected to", "Why", "Duplicate of"):
+        expect(page.get_by_label(label)).to_be_hidden()
+    for choice, shown, hidden in (("Redirected", "Why", "Duplicate of"), ("Duplicate", "Duplicate of", "Why")):
+        status.get_by_role("radio", name=choice, exact=True).check()
+        expect(page.get_by_label(shown)).to_be_visible()
+        expect(page.get_by_label(hidden)).to_be_hidden()
+        axe.check(page, f"a request page with {choice} chosen (no JavaScript)")
+    axe.assert_clean()
+
+
 def test_change_status_assign_and_add_a_note_show_in_the_audit_trail(page: Page, inbox_data: InboxData) -> None:
     reference = inbox_data.references[0]
     axe = AxeAudit()
@@ -241,13 +260,30 @@ def test_change_status_assign_and_add_a_note_show_in_the_audit_trail(page: Page,
     expect(trail_row(page, NAME, "Status changed from new to in triage")).to_have_count(1)
     axe.check(page, "a request page after changing its status")
 
-    # A redirect needs a route and a reason: its fields show under its choice.
+    # A redirect needs a route and a reason, a duplicate the original's reference: each one's fields
+    # show only while it is chosen. Found (facilitator review): they were always shown, and tabbed
+    # through, whatever status was chosen.
+    for label in ("Redirected to", "Why", "Duplicate of"):
+        expect(page.get_by_label(label)).to_be_hidden()
     status = page.get_by_role("group", name="Move it on from in triage")
+    status.get_by_role("radio", name="Duplicate", exact=True).check()
+    expect(page.get_by_label("Duplicate of")).to_be_visible()
+    expect(page.get_by_label("Redirected to")).to_be_hidden()
+    axe.check(page, "a request page with Duplicate chosen")
     status.get_by_role("radio", name="Redirected", exact=True).check()
     expect(page.get_by_label("Redirected to")).to_be_visible()
+    expect(page.get_by_label("Why")).to_be_visible()
+    expect(page.get_by_label("Duplicate of")).to_be_hidden()
+    axe.check(page, "a request page with Redirected chosen")
+    page.get_by_label("Why").fill("It is about an adult at risk")
     page.get_by_role("button", name="Change status").click()
     expect(error_summary(page)).to_contain_text("Select where the request was redirected to")
     expect(page.locator(".govuk-error-summary")).to_be_focused()  # GOV.UK Frontend's focus, no longer undone
+    # Refused: Redirected still chosen, its fields shown with what was typed, the error's link leads to the field.
+    expect(status.get_by_role("radio", name="Redirected", exact=True)).to_be_checked()
+    expect(page.get_by_label("Why")).to_have_value("It is about an adult at risk")
+    error_summary(page).get_by_role("link", name="Select where the request was redirected to").click()
+    expect(page.get_by_label("Redirected to")).to_be_focused()
     axe.check(page, "a request page with a refused status change")
 
     # Assignment: to a colleague.
