@@ -24,7 +24,9 @@ Continue had taken the person on as if they were saved. So a change is written o
 it was read from; if another request saved in between, this request's changes are made again on
 what that one saved (``merged``): a key this request did not change keeps the other's value. A
 key registered with ``merge_item_by_item`` (the request's details, which each details page saves
-its own fields into) is merged field by field, so two pages saved at once both keep theirs.
+its own fields into) is merged field by field, so two pages saved at once both keep theirs; but
+once another request has removed it (sending the request clears the details, and keeps the session
+for the sent request's page), a page saved meanwhile does not bring part of it back.
 """
 
 from __future__ import annotations
@@ -336,7 +338,8 @@ def merged(
 ) -> dict[str, Any]:
     """What a request that read the session as ``read`` and would save ``mine`` saves, now that
     another request has saved ``theirs``: each key this request changed (or removed) as it left
-    it, item by item for ``item_by_item``; every other key as the other request left it."""
+    it, item by item for ``item_by_item`` (unless the other request removed it: it stays removed);
+    every other key as the other request left it."""
     result = dict(theirs)
     for key in read.keys() | mine.keys():
         was, now = read.get(key, _ABSENT), mine.get(key, _ABSENT)
@@ -345,6 +348,10 @@ def merged(
         if now is _ABSENT:
             result.pop(key, None)
         elif key in item_by_item:
+            if was is not _ABSENT and key not in theirs:
+                # The other request cleared it as a whole (a request sent, which keeps the session
+                # for the sent request's page): a page saved meanwhile does not bring part of it back.
+                continue
             result[key] = _merged_items(was, now, result.get(key, _ABSENT))
         else:
             result[key] = now

@@ -13,6 +13,7 @@ from sqlalchemy.engine import Engine
 from app.extensions import db
 from app.models import AuditEvent, OutboxMessage, StoredRequest, utcnow
 from app.requests.fields import text_length
+from app.sessions import JourneySessionRow
 from support import csrf_token
 from support.submission import (
     ELIGIBLE_PATH,
@@ -723,6 +724,43 @@ def test_two_tabs_sending_pages_at_the_same_moment_keep_both_pages(client, app) 
     answers = text_of(client.get("/request/check-answers"))
     assert "What the first tab typed." in answers
     assert "Robin Other-Tab" in answers
+
+
+def test_a_page_saved_as_another_tab_sends_the_request_leaves_nothing_typed_in_the_browser(client, app) -> None:
+    """Found (review of the two tabs' merge): sending a request clears what was typed from the
+    session (it went with the request) but keeps the session itself, for the sent request's page.
+    A details page saved in another tab at that moment was made again on the cleared session, so
+    what that page held stayed in the browser after the request had gone, and came back in the
+    next check begun there. What another request cleared as a whole stays cleared."""
+    walker = to_outcome(client)
+    fill_details(walker)
+    other_tab = app.test_client()
+    cookie = app.config["SESSION_COOKIE_NAME"]
+    other_tab.set_cookie(cookie, client.get_cookie(cookie).value)
+    walker.get("/request/reflection")
+    token = walker.token
+    sent: list[int] = []
+
+    def other_tab_sends_the_request(response):  # type: ignore[no-untyped-def]
+        if not sent:  # (once: the other tab's own request passes through here too)
+            sent.append(0)
+            sent[0] = other_tab.post("/request/submit", data={"csrf_token": token}).status_code
+        return response
+
+    # Run as the first tab's request finishes, before its session is saved.
+    app.after_request_funcs.setdefault(None, []).append(other_tab_sends_the_request)
+    try:
+        first = client.post(
+            "/request/reflection", data={"reflection": "Typed as it went. " + REFLECTION, "csrf_token": token}
+        )
+    finally:
+        app.after_request_funcs[None].remove(other_tab_sends_the_request)
+    assert sent == [302] and first.status_code == 302
+    assert len(stored_requests(app)) == 1
+    with app.app_context():
+        held = db.session.scalars(select(JourneySessionRow.data)).all()
+    assert held and not any("Typed as it went." in data or REFLECTION[:40] in data for data in held)
+    assert "/request/submitted" in client.get("/request/check-answers").location
 
 
 def test_answers_from_two_tabs_are_never_mixed_but_the_details_are_merged() -> None:
