@@ -29,7 +29,7 @@ from flask import session, url_for
 
 from .pack import current_pack
 from .rules import Change, JourneyState, evaluate
-from .sessions import merge_item_by_item
+from .sessions import merge_item_by_item, merge_together
 from .supervision_record import forget_record
 
 ANSWERS_KEY = "answers"
@@ -52,6 +52,8 @@ DRAFT_REQUEST_KEYS = (DETAILS_KEY, DONE_KEY, DETAILS_MODE_KEY, CONFIRMED_KEY)
 # Each details page saves its own fields, and marks itself done: two pages sent at the same moment
 # from two tabs both keep theirs (``app.sessions``).
 merge_item_by_item(DETAILS_KEY, DONE_KEY)
+# The answers and those set aside are one journey: two tabs saving at once keep one tab's, both.
+merge_together(ANSWERS_KEY, SET_ASIDE_KEY)
 # Who is doing the journey (``JourneyState.mode``), in words for documents and counts.
 MODE_LABELS = {
     "practitioner": "A practitioner, about their own practice",

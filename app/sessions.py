@@ -26,7 +26,10 @@ what that one saved (``merged``): a key this request did not change keeps the ot
 key registered with ``merge_item_by_item`` (the request's details, which each details page saves
 its own fields into) is merged field by field, so two pages saved at once both keep theirs; but
 once another request has removed it (sending the request clears the details, and keeps the session
-for the sent request's page), a page saved meanwhile does not bring part of it back.
+for the sent request's page), a page saved meanwhile does not bring part of it back. Keys
+registered with ``merge_together`` (the journey's answers, and those set aside) are taken all from
+one request, never some from each: one tab's answers with the other tab's set-aside ones could
+bring an answer back on a route it was never given on.
 """
 
 from __future__ import annotations
@@ -103,6 +106,8 @@ _WRITE_IF_UNCHANGED = _WRITE.where(_TABLE.c.data == bindparam("read_data"))
 WRITE_ATTEMPTS = 5
 # Keys whose value (a dict, or a list used as a set) is merged item by item (``merge_item_by_item``).
 ITEM_BY_ITEM: set[str] = set()
+# Keys whose values make one whole, all taken from the request that changed any (``merge_together``).
+TOGETHER: list[frozenset[str]] = []
 _ABSENT = object()
 _TOUCH = update(_TABLE).where(_TABLE.c.id == bindparam("sid")).values(expires_at=bindparam("new_expiry"))
 _DELETE = delete(_TABLE).where(_TABLE.c.id == bindparam("sid"))
@@ -333,18 +338,41 @@ def merge_item_by_item(*keys: str) -> None:
     ITEM_BY_ITEM.update(keys)
 
 
+def merge_together(*keys: str) -> None:
+    """Take these keys' values all from one request when two save the session at once: from this
+    one if it changed any of them, else as the other left them. For values that make one whole
+    between them (the journey's answers, and those set aside: an answer set aside in one tab must
+    not come back on the other tab's route), so that neither is kept with the other tab's."""
+    TOGETHER.append(frozenset(keys))
+
+
 def merged(
-    read: dict[str, Any], mine: dict[str, Any], theirs: dict[str, Any], item_by_item: Collection[str] = ITEM_BY_ITEM
+    read: dict[str, Any],
+    mine: dict[str, Any],
+    theirs: dict[str, Any],
+    item_by_item: Collection[str] = ITEM_BY_ITEM,
+    together: Collection[frozenset[str]] = TOGETHER,
 ) -> dict[str, Any]:
     """What a request that read the session as ``read`` and would save ``mine`` saves, now that
     another request has saved ``theirs``: each key this request changed (or removed) as it left
-    it, item by item for ``item_by_item`` (unless the other request removed it: it stays removed);
-    every other key as the other request left it."""
+    it, item by item for ``item_by_item``, and with it every key it goes ``together`` with; every
+    other key as the other request left it. What the other request removed as a whole (the details,
+    or the journey, which sending a request clears) stays removed."""
     result = dict(theirs)
-    for key in read.keys() | mine.keys():
-        was, now = read.get(key, _ABSENT), mine.get(key, _ABSENT)
-        if now == was:
+    changed = {key for key in read.keys() | mine.keys() if mine.get(key, _ABSENT) != read.get(key, _ABSENT)}
+    for group in together:
+        if not changed & group:
             continue
+        changed -= group
+        if any(key in read for key in group) and not any(key in theirs for key in group):
+            continue  # cleared by the other request: a change made meanwhile does not bring it back
+        for key in group:
+            if key in mine:
+                result[key] = mine[key]
+            else:
+                result.pop(key, None)
+    for key in changed:
+        was, now = read.get(key, _ABSENT), mine.get(key, _ABSENT)
         if now is _ABSENT:
             result.pop(key, None)
         elif key in item_by_item:
@@ -366,7 +394,7 @@ def _merged_items(was: Any, now: Any, theirs: Any) -> Any:
         theirs = {} if theirs is _ABSENT else theirs
         if not isinstance(was, dict) or not isinstance(theirs, dict):
             return now
-        return merged(was, now, theirs, item_by_item=())
+        return merged(was, now, theirs, item_by_item=(), together=())
     if isinstance(now, list):
         was = [] if was is _ABSENT else was
         theirs = [] if theirs is _ABSENT else theirs
@@ -491,6 +519,7 @@ __all__ = [
     "init_sessions",
     "leave_session_untouched",
     "merge_item_by_item",
+    "merge_together",
     "merged",
     "not_the_persons_activity",
     "purge_expired_sessions",

@@ -640,3 +640,52 @@ def test_criteria_start_unticked_otherwise(walker: Walker) -> None:
     page = page_text(walker.walk(SAFE_TO_CRITERIA))
     assert not re.search(r'<input[^>]*value="stuck"[^>]*checked', page)
     assert "because of an earlier answer" not in page
+
+
+def test_a_change_of_mode_and_an_answer_in_another_tab_at_the_same_moment_are_never_mixed(
+    client: FlaskClient, app: Flask
+) -> None:
+    """Found (review of the two tabs' merge): the answers and the answers set aside are one
+    journey, but a session saved by two requests at once took each from a different request.
+    Here the first tab changes who is using this (which forgets the confirmation: it was in the
+    other mode's words) as the second tab answers a question that sets the confirmation aside.
+    The first tab's answers were kept with the second tab's set-aside ones, so changing an answer
+    back brought the confirmation back, in the new mode, though it was never confirmed in its words."""
+    walker = to_outcome(client)
+    other_tab = app.test_client()
+    cookie = app.config["SESSION_COOKIE_NAME"]
+    other_tab.set_cookie(cookie, client.get_cookie(cookie).value)
+    walker.get("/questions/mode")
+    token = walker.token
+    sent: list[int] = []
+
+    def other_tab_answers(response):  # type: ignore[no-untyped-def]
+        if not sent:  # (once: the other tab's own request passes through here too)
+            sent.append(0)
+            other = other_tab.post("/questions/multi_agency", data={"answer": "no", "csrf_token": token})
+            sent[0] = other.status_code
+        return response
+
+    # Run as the first tab's request finishes, before its session is saved.
+    app.after_request_funcs.setdefault(None, []).append(other_tab_answers)
+    try:
+        first = walker.answer("mode", "supervision")
+    finally:
+        app.after_request_funcs[None].remove(other_tab_answers)
+    assert sent == [302] and first.status_code == 302
+    assert stored_answers(client)["mode"] == "supervision"
+    # The person changes an answer back: the statement is still to be confirmed, in the new words.
+    changed = walker.answer("multi_agency", "yes")
+    assert question_of(walker.follow(changed.location)) == "understand"
+
+
+def test_an_answer_given_as_another_tab_sends_the_request_does_not_bring_the_journey_back() -> None:
+    """Sending a request clears the journey but keeps the session (for the sent request's page):
+    an answer saved in another tab at that moment leaves it cleared, answers and set-aside ones."""
+    from app.journey import ANSWERS_KEY, SET_ASIDE_KEY
+    from app.sessions import merged
+
+    read = {ANSWERS_KEY: {"mode": "practitioner"}, SET_ASIDE_KEY: {"understand": "confirmed"}, "other": 1}
+    mine = {ANSWERS_KEY: {"mode": "supervision"}, SET_ASIDE_KEY: {"understand": "confirmed"}, "other": 1}
+    sent = {"submitted_reference": "STT-AAAA-BBBB", "other": 1}
+    assert merged(read, mine, sent) == sent
