@@ -40,6 +40,9 @@ IDLE_CHECK_MARGIN = dt.timedelta(seconds=15)
 # /session-expired?cleared=copy says the request was sent only then: never to someone who typed the address.
 # It holds which copy went (``SENT_COPIES``: one PDF, or two from supervision), never in the address.
 COPY_CLEARED_KEY = "copy_cleared"
+# What it holds when the timer ran out on the page before a new check (wizard/sent_request_here.html),
+# which says nothing of the request, not even its mode: the page after it says as little.
+UNNAMED_COPY = "copy_unnamed"
 
 
 @bp.get("/")
@@ -97,7 +100,9 @@ def session_expired() -> Response | str:
     The submitted page's warning posts ``from=copy``: the page says the copy of the request was
     removed and the request was sent only when the server saw that this session (or the session
     the server's limit had just ended) held it (``COPY_CLEARED_KEY``); typed by hand, or from a
-    bookmark, it gives the wording anyone gets: that answers are cleared after the idle limit.
+    bookmark, it gives the wording anyone gets: that answers are cleared after the idle limit. The
+    page before a new check (which says nothing of the request) posts it to ``?unnamed=1``, and the
+    page then says nothing of the request's mode either (``UNNAMED_COPY``).
 
     Nothing else clears anything: a link (or a form without the token) on another site must
     not sign a facilitator out or wipe someone's answers. Reached that way while the session
@@ -118,7 +123,7 @@ def session_expired() -> Response | str:
             cleared = kept_for_a_while(expired_session())
         if request.form.get("from") == "copy":  # the submitted page's copy (a request sent)
             if cleared in SENT_COPIES:  # (the new session holds nothing else: the page is free to say so)
-                session[COPY_CLEARED_KEY] = cleared
+                session[COPY_CLEARED_KEY] = UNNAMED_COPY if request.args.get("unnamed") else cleared
             return redirect(url_for("main.session_expired", cleared="copy"), code=303)
         if request.form.get("from") != "inbox":
             return redirect(url_for("main.session_expired"), code=303)
@@ -148,7 +153,7 @@ def _copy_cleared() -> str | None:
     cleared = session.get(COPY_CLEARED_KEY)
     if cleared is True:
         return "copy"
-    return cleared if cleared in SENT_COPIES else None
+    return cleared if cleared in (*SENT_COPIES, UNNAMED_COPY) else None
 
 
 def _idle_nearly_long_enough() -> bool:
