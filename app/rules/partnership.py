@@ -290,7 +290,8 @@ def _optional_date(reader: _Reader, data: _Mapping, key: str, node: str) -> dt.d
 # How soon people are answered about accessibility is read as "We will reply within …": a length of
 # time, with its unit. Found (hard-to-break review): "reply_within: 10" was taken, and the public
 # statement said "We will reply within 10."
-_A_TIME = re.compile(r"\b(?:hours?|days?|weeks?|months?)\b", re.IGNORECASE)
+# ("A fortnight" is a length of time too, in British English.)
+_A_TIME = re.compile(r"\b(?:hours?|days?|weeks?|fortnights?|months?)\b", re.IGNORECASE)
 
 
 def _accessibility(reader: _Reader, root: _Mapping) -> AccessibilityStatement:

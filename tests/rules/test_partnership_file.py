@@ -870,7 +870,7 @@ def test_how_soon_accessibility_questions_are_answered_must_say_a_length_of_time
     assert "must say how long, with its unit" in problems[0].message
     line = problems[0].line
     assert line is not None and path.read_text().splitlines()[line - 1].strip().startswith("reply_within:")
-    for good in ("10 working days", "2 weeks", "one month", "48 hours"):
+    for good in ("10 working days", "2 weeks", "one month", "48 hours", "a fortnight"):
         partnership_data["accessibility"]["reply_within"] = good
         assert check_partnership(write_pack(partnership_data, "partnership.yaml"))[1] == [], good
 
