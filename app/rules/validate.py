@@ -97,7 +97,7 @@ def _check_quoted_acronyms(pack: RulePack, add: _Report) -> None:
     for item in pack.guidance:
         if not item.quote:
             continue
-        for acronym in dict.fromkeys(re.findall(r"\b[A-Z]{2,}\b", item.text)):
+        for acronym in dict.fromkeys(ACRONYM.findall(PLAIN_CAPITALS.sub(" ", item.text))):
             if acronym not in glossary and f"({acronym})" not in item.text:
                 add(
                     f"guidance {item.id}",

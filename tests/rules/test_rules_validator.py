@@ -891,6 +891,9 @@ def test_an_acronym_a_quote_leaves_unexplained_is_refused(pack_data: dict, write
     del pack_data["glossary"]
     quote["text"] = "Refer through the Multi-Agency Safeguarding Hub (MASH)."
     assert check_pack(write_pack(pack_data))[1] == []
+    # A part of the law in Roman numerals is a number, and a quote cannot be reworded.
+    quote["text"] = "Support for children in need is provided under Part III of the Children Act 1989."
+    assert check_pack(write_pack(pack_data))[1] == []
 
 
 def test_an_acronym_a_summary_of_guidance_leaves_unexplained_is_refused(
@@ -1217,6 +1220,9 @@ def test_a_contact_too_long_for_its_place_is_refused_naming_its_field(write_pack
         ("KCSIE, part four", True),
         ("Keeping Children Safe in Education (KCSIE), part four", False),
         ("UK government guidance", False),
+        # A part or chapter numbered in Roman numerals, as the law cites them, is not an acronym
+        # (found in review: "Part III" was refused as an acronym to spell out).
+        ("Children Act 1989, Part III, and Schedule II", False),
     ],
 )
 def test_an_acronym_in_a_guidance_source_must_be_spelled_out_or_in_the_glossary(
