@@ -355,6 +355,8 @@ def test_an_acronym_not_spelled_out_in_the_words_shown_after_submitting_stops_st
     [
         ("FACILITATOR_CONTACT_TEXT", "Email the Salford Safeguarding Children Partnership (SSCP) team."),
         ("FACILITATOR_CONTACT_TEXT", "Call us from anywhere in the UK."),
+        # An address is given as it is: its capitals are not an acronym to spell out (found in review).
+        ("FACILITATOR_CONTACT_TEXT", "Email SpaceToThink.SSCP@salford.gov.uk or see www.SSCP.example/STT."),
         ("RESPONSE_TIME_TEXT", "within 5 working days"),
     ],
 )

@@ -10,9 +10,11 @@ import re
 ACRONYM = re.compile(r"\b[A-Z]{2,}\b")
 # Capitals everyone reads as words, never spelled out (GOV.UK's style): the country, and the
 # government's website by its name; and a part of a document numbered in Roman numerals, as the
-# law is cited ("Children Act 1989, Part III"), which is a number, not an acronym.
+# law is cited ("Children Act 1989, Part III"), which is a number, not an acronym; and an email or
+# web address, given as it is ("SSCP@salford.gov.uk"): its capitals cannot be spelled out.
 PLAIN_CAPITALS = re.compile(
     r"\bGOV\.UK\b|\bUK\b|\b(?i:part|chapter|schedule|section|volume|annex|appendix|article)s? [IVXLC]+\b"
+    r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\b(?i:https?://|www\.)[^\s<>\"]*[\w/]"
 )
 
 
