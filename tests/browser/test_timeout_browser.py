@@ -228,3 +228,31 @@ def test_after_send_request_the_warning_offers_to_keep_the_copy_then_says_it_wen
     page.wait_for_url("**/session-expired?cleared=copy")
     expect(page.get_by_role("heading", level=1)).to_have_text("The copy of the request was removed from this browser")
     assert_no_axe_violations(page, "the page saying the copy was removed")
+
+
+def test_the_timer_on_the_page_before_a_new_check_says_nothing_of_the_request_sent(page: Page, live_server) -> None:  # type: ignore[no-untyped-def]
+    """The page before a new check says nothing of the request sent from this browser, not even
+    how many PDFs it had (one sent in supervision has two). Found (review): the page its timer led
+    to said which. Now it says "its PDF (or PDFs)", as the page and its warning do."""
+    from support.submission import PAGE_FIELDS, VALID_DETAILS
+
+    forms = FormPoster(page.context)
+    forms.journey(answer_values(PATHS["P"]))
+    for slug, names in PAGE_FIELDS:
+        if slug == "significant-event":
+            continue  # only asked for a debrief
+        forms.get(f"/request/{slug}")
+        forms.post(f"/request/{slug}", [(name, VALID_DETAILS.get(name, "")) for name in names])
+    forms.get("/request/check-answers")
+    forms.post("/request/submit", [])
+    page.clock.install()
+    page.goto("/start")
+    expect(page.locator("body.govuk-frontend-supported")).to_have_count(1)
+    warning = page.get_by_role("dialog", name="Do you want to keep the copy of the request?")
+    page.clock.fast_forward("27:30")
+    expect(warning).to_be_visible()
+    idle_nearly_to_the_limit(live_server.app)
+    page.clock.fast_forward("02:05")
+    page.wait_for_url("**/session-expired?cleared=copy")
+    expect(page.get_by_role("heading", level=1)).to_have_text("The copy of the request was removed from this browser")
+    expect(page.get_by_text("we removed the request's page and its PDF (or PDFs) from this browser")).to_be_visible()
