@@ -293,7 +293,10 @@ class DatabaseSessionInterface(SessionInterface):
                 return
             row = _execute(_READ, {"sid": session.sid}, first=True)
             if row is None:
-                return  # ended meanwhile (start again, a request sent, signed out in another tab): it stays ended
+                # Ended meanwhile (start again, or signed out, in another tab; or purged at the idle
+                # limit): it stays ended. (Sending a request keeps the session: ``merged`` keeps
+                # what it cleared cleared.)
+                return
             # Each value as stored, so that a value this request did not change compares equal.
             mine = self._loads(self.serializer.dumps(dict(session)))
             data = self.serializer.dumps(merged(self._loads(session.read_data or ""), mine, self._loads(row.data)))
