@@ -9,6 +9,7 @@ import re
 import pytest
 from sqlalchemy import event, func, select
 from sqlalchemy.engine import Engine
+from werkzeug.test import TestResponse
 
 from app.extensions import db
 from app.models import AuditEvent, OutboxMessage, StoredRequest, utcnow
@@ -30,6 +31,7 @@ from support.submission import (
     to_outcome,
     with_answers,
 )
+from support.tabs import another_tab, at_the_same_moment
 from support.walk import Walker
 
 
@@ -694,32 +696,18 @@ def test_two_tabs_sending_pages_at_the_same_moment_keep_both_pages(client, app) 
     lost. Here the second tab's page is sent, and saved, while the first tab's is being answered."""
     walker = to_outcome(client)
     fill_details(walker)
-    other_tab = app.test_client()
-    cookie = app.config["SESSION_COOKIE_NAME"]
-    other_tab.set_cookie(cookie, client.get_cookie(cookie).value)
+    other_tab = another_tab(app, client)
     walker.get("/request/reflection")
     token = walker.token
     about_you = {name: VALID_DETAILS[name] for name in ("job_role", "agency", "email", "phone")}
-    sent: list[int] = []
 
-    def other_tab_sends_its_page(response):  # type: ignore[no-untyped-def]
-        if not sent:  # (once: the other tab's own request passes through here too)
-            sent.append(0)
-            other = other_tab.post(
-                "/request/about-you", data={**about_you, "name": "Robin Other-Tab", "csrf_token": token}
-            )
-            sent[0] = other.status_code
-        return response
+    def other_tab_sends_its_page() -> TestResponse:
+        return other_tab.post("/request/about-you", data={**about_you, "name": "Robin Other-Tab", "csrf_token": token})
 
-    # Run as the first tab's request finishes, before its session is saved (no setup method: the
-    # app has served requests already).
-    app.after_request_funcs.setdefault(None, []).append(other_tab_sends_its_page)
-    try:
+    with at_the_same_moment(app, other_tab_sends_its_page) as sent:
         first = client.post(
             "/request/reflection", data={"reflection": "What the first tab typed. " + REFLECTION, "csrf_token": token}
         )
-    finally:
-        app.after_request_funcs[None].remove(other_tab_sends_its_page)
     assert sent == [302] and first.status_code == 302
     answers = text_of(client.get("/request/check-answers"))
     assert "What the first tab typed." in answers
@@ -734,27 +722,13 @@ def test_a_page_saved_as_another_tab_sends_the_request_leaves_nothing_typed_in_t
     next check begun there. What another request cleared as a whole stays cleared."""
     walker = to_outcome(client)
     fill_details(walker)
-    other_tab = app.test_client()
-    cookie = app.config["SESSION_COOKIE_NAME"]
-    other_tab.set_cookie(cookie, client.get_cookie(cookie).value)
+    other_tab = another_tab(app, client)
     walker.get("/request/reflection")
     token = walker.token
-    sent: list[int] = []
-
-    def other_tab_sends_the_request(response):  # type: ignore[no-untyped-def]
-        if not sent:  # (once: the other tab's own request passes through here too)
-            sent.append(0)
-            sent[0] = other_tab.post("/request/submit", data={"csrf_token": token}).status_code
-        return response
-
-    # Run as the first tab's request finishes, before its session is saved.
-    app.after_request_funcs.setdefault(None, []).append(other_tab_sends_the_request)
-    try:
+    with at_the_same_moment(app, lambda: other_tab.post("/request/submit", data={"csrf_token": token})) as sent:
         first = client.post(
             "/request/reflection", data={"reflection": "Typed as it went. " + REFLECTION, "csrf_token": token}
         )
-    finally:
-        app.after_request_funcs[None].remove(other_tab_sends_the_request)
     assert sent == [302] and first.status_code == 302
     assert len(stored_requests(app)) == 1
     with app.app_context():

@@ -12,6 +12,7 @@ from flask.testing import FlaskClient
 from app.journey import ANSWERS_KEY, TOKEN_KEY
 from app.rules import load_contacts, load_pack
 from support.submission import ELIGIBLE_PATH, VALID_DETAILS, fill_details, path_before, to_outcome, with_answers
+from support.tabs import another_tab, at_the_same_moment
 from support.walk import Walker, checked_values, outcome_of, page_text, path_of, question_of, title_of
 
 PACK = load_pack(contacts=load_contacts())
@@ -652,26 +653,12 @@ def test_a_change_of_mode_and_an_answer_in_another_tab_at_the_same_moment_are_ne
     The first tab's answers were kept with the second tab's set-aside ones, so changing an answer
     back brought the confirmation back, in the new mode, though it was never confirmed in its words."""
     walker = to_outcome(client)
-    other_tab = app.test_client()
-    cookie = app.config["SESSION_COOKIE_NAME"]
-    other_tab.set_cookie(cookie, client.get_cookie(cookie).value)
+    other_tab = another_tab(app, client)
     walker.get("/questions/mode")
     token = walker.token
-    sent: list[int] = []
-
-    def other_tab_answers(response):  # type: ignore[no-untyped-def]
-        if not sent:  # (once: the other tab's own request passes through here too)
-            sent.append(0)
-            other = other_tab.post("/questions/multi_agency", data={"answer": "no", "csrf_token": token})
-            sent[0] = other.status_code
-        return response
-
-    # Run as the first tab's request finishes, before its session is saved.
-    app.after_request_funcs.setdefault(None, []).append(other_tab_answers)
-    try:
+    answer = {"answer": "no", "csrf_token": token}
+    with at_the_same_moment(app, lambda: other_tab.post("/questions/multi_agency", data=answer)) as sent:
         first = walker.answer("mode", "supervision")
-    finally:
-        app.after_request_funcs[None].remove(other_tab_answers)
     assert sent == [302] and first.status_code == 302
     assert stored_answers(client)["mode"] == "supervision"
     # The person changes an answer back: the statement is still to be confirmed, in the new words.

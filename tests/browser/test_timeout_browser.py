@@ -201,10 +201,9 @@ def test_typing_the_request_keeps_the_answers(page: Page, live_server) -> None: 
     expect(_warning(page)).to_be_visible()
 
 
-def test_after_send_request_the_warning_offers_to_keep_the_copy_then_says_it_went(page: Page, live_server) -> None:  # type: ignore[no-untyped-def]
-    """Found (accessibility review, WCAG 2.2.1): the submitted page had no timeout warning, so its
-    page and PDF went with no warning and no way to keep them. The answers and details are posted
-    (the walk there is tested elsewhere); the submitted page is drawn with a fake clock."""
+def send_a_request(page: Page) -> None:
+    """Post a journey to P, its details and Send request, in this page's browser context (the walk
+    there in the browser itself is tested elsewhere)."""
     from support.submission import PAGE_FIELDS, VALID_DETAILS
 
     forms = FormPoster(page.context)
@@ -216,6 +215,13 @@ def test_after_send_request_the_warning_offers_to_keep_the_copy_then_says_it_wen
         forms.post(f"/request/{slug}", [(name, VALID_DETAILS.get(name, "")) for name in names])
     forms.get("/request/check-answers")
     forms.post("/request/submit", [])
+
+
+def test_after_send_request_the_warning_offers_to_keep_the_copy_then_says_it_went(page: Page, live_server) -> None:  # type: ignore[no-untyped-def]
+    """Found (accessibility review, WCAG 2.2.1): the submitted page had no timeout warning, so its
+    page and PDF went with no warning and no way to keep them. The answers and details are posted
+    (the walk there is tested elsewhere); the submitted page is drawn with a fake clock."""
+    send_a_request(page)
     page.clock.install()
     page.goto("/request/submitted")
     expect(page.locator("body.govuk-frontend-supported")).to_have_count(1)
@@ -234,17 +240,7 @@ def test_the_timer_on_the_page_before_a_new_check_says_nothing_of_the_request_se
     """The page before a new check says nothing of the request sent from this browser, not even
     how many PDFs it had (one sent in supervision has two). Found (review): the page its timer led
     to said which. Now it says "its PDF (or PDFs)", as the page and its warning do."""
-    from support.submission import PAGE_FIELDS, VALID_DETAILS
-
-    forms = FormPoster(page.context)
-    forms.journey(answer_values(PATHS["P"]))
-    for slug, names in PAGE_FIELDS:
-        if slug == "significant-event":
-            continue  # only asked for a debrief
-        forms.get(f"/request/{slug}")
-        forms.post(f"/request/{slug}", [(name, VALID_DETAILS.get(name, "")) for name in names])
-    forms.get("/request/check-answers")
-    forms.post("/request/submit", [])
+    send_a_request(page)
     page.clock.install()
     page.goto("/start")
     expect(page.locator("body.govuk-frontend-supported")).to_have_count(1)
