@@ -543,6 +543,36 @@ def test_an_email_address_in_the_reference_search_points_to_finding_a_practition
     assert "Enter a reference" in page and re.search(r'name="reference"[^>]*value="STT-0000"', page)
 
 
+def test_the_filter_form_keeps_an_email_typed_in_the_reference_search_out_of_every_address(app: Flask) -> None:
+    """Found (facilitator review): the list's filter form was a GET, so a practitioner's email
+    address typed by mistake into the reference search went into the address, the browser's history
+    and the web server's log. The form is now sent as a POST that redirects to the list with its
+    filters in the address (as a link or bookmark has them), but never the email address: that is
+    given back in the box, with where to search by email, for that one showing."""
+    client, _ = signed_in(app)
+    reference = new_request(app)
+    typed = "sam.practitioner@school.example"
+    token = csrf_token(text(client.get("/inbox")))
+    sent = client.post("/inbox", data={"csrf_token": token, "reference": typed, "status": "new", "sort": ""})
+    assert sent.status_code == 303
+    assert "@" not in sent.location and "school.example" not in sent.location
+    assert parse_qs(urlsplit(sent.location).query) == {"status": ["new"]}
+    page = text(client.get(sent.location))
+    problems = page.split("data-filter-problems")[1].split("</ul>")[0]
+    assert re.search(r'href="/inbox/find-by-email">Find a practitioner.s requests</a>', problems)
+    assert re.search(rf'id="reference" name="reference" type="text"[^>]*value="{re.escape(typed)}"', page)
+    assert reference in listed(page)
+    # Said once: the next showing of the list has neither the message nor the address.
+    again = text(client.get(sent.location))
+    assert "data-filter-problems" not in again and typed not in again
+    # Any other search goes into the address as before, and a whole reference opens its request.
+    sent = client.post("/inbox", data={"csrf_token": token, "reference": reference, "overdue": ""})
+    assert sent.status_code == 303 and parse_qs(urlsplit(sent.location).query) == {"reference": [reference]}
+    assert client.get(sent.location).location.endswith(f"/inbox/requests/{reference}")
+    # Without its security token, nothing is searched.
+    assert client.post("/inbox", data={"reference": typed}).status_code == 400
+
+
 @pytest.mark.parametrize(
     "query",
     [

@@ -5,6 +5,7 @@ Routes (blueprint ``inbox``, prefix ``/inbox``):
   GET/POST  /inbox/confirm-sign-in                      confirm_sign_in  (stay signed in: the password)
   POST      /inbox/sign-out                             sign_out
   GET       /inbox                                      index            (filters: see app.inbox.listing)
+  POST      /inbox                                      send_list_form   (the filter form: to the GET, by 303)
   GET       /inbox/requests.csv                         export_csv       (the same filters; audited)
   GET       /inbox/requests/<reference>                 request_page
   GET       /inbox/requests/<reference>/request.pdf     download_pdf
@@ -31,7 +32,9 @@ Messages shown after an action are flashed with a category: ``SUCCESS`` for what
 Session keys: ``facilitator_id``; ``inbox_acted_on`` (the reference just changed and when, so the
 page shown straight after the action is not audited as a view: the action is the entry);
 ``inbox_email_search`` (the work email just searched for, so its results are shown by a GET);
-``inbox_list`` (the list's filters, sort and page as last shown, for the request page's back link). Signing in starts a
+``inbox_list`` (the list's filters, sort and page as last shown, for the request page's back link);
+``inbox_reference_typed`` (an email address typed into the list's reference search, for the next
+showing of the list only: never in an address). Signing in starts a
 new session (new id); the session's idle limit (``SESSION_IDLE_MINUTES``) signs a facilitator out.
 Every other showing of a request's page is audited as a view (``render_request_page``), also the
 page shown again when a form was refused.
@@ -93,6 +96,9 @@ ACTED_KEY = "inbox_acted_on"
 # a facilitator working down a filtered list (the overdue requests, say) lost it at each request.
 LIST_KEY = "inbox_list"
 LIST_ARGS = frozenset({"reference", "status", "assignee", "how_soon", "flag", "overdue", "sort", "page"})
+# An email address typed by mistake into the list's reference search, kept for the one showing of
+# the list that says where to search by email (``send_list_form``): never in an address.
+TYPED_EMAIL_KEY = "inbox_reference_typed"
 # Open without a sign-in: signing in, and confirming the password to stay signed in (which
 # checks the session's own account itself).
 OPEN_ENDPOINTS = frozenset({"inbox.sign_in", "inbox.confirm_sign_in"})
@@ -649,19 +655,39 @@ def list_choices() -> listing.Choices:
     return listing.list_choices(facilitators, ((flag.id, flag.label) for flag in current_pack().flags))
 
 
+@bp.post("")
+def send_list_form() -> Response:
+    """The list's search and filters, sent: back to the list with them in its address (Post/
+    Redirect/Get), as a link or a bookmark has them. Found (facilitator review): the form was a
+    GET, so a practitioner's email address typed by mistake into the reference search went into
+    the address, the browser's history and the web server's log. Such a search is kept in the
+    sign-in's session instead, for the one showing of the list that says where to search by email."""
+    args: dict[str, Any] = {}
+    for name in sorted(LIST_ARGS - {"page"}):
+        value = listing.clean_value(request.form.get(name))[: listing.MAX_VALUE_LENGTH]
+        if value:
+            args[name] = value
+    if "@" in args.get("reference", ""):
+        session[TYPED_EMAIL_KEY] = args.pop("reference")
+    return redirect(url_for("inbox.index", **args), code=303)
+
+
 @bp.get("")
 def index() -> Response | str:
     """The requests, searched, filtered and sorted as asked, with counts per status; a complete
     reference that exists goes straight to its request."""
     choices = list_choices()
     filters, problems = listing.read_filters(request.args, choices)
+    email_typed = session.pop(TYPED_EMAIL_KEY, None) if TYPED_EMAIL_KEY in session else None
+    if isinstance(email_typed, str) and not filters.reference:
+        problems.insert(0, listing.EMAIL_NOT_REFERENCE)
     if len(filters.reference) == 8:
         found = service.find_request(normalise_reference(filters.reference))
         if found is not None:
             return redirect(url_for("inbox.request_page", reference=found.reference))
     page = listing.list_page(filters, uk_today())
     # A reference search not used is given back as typed, to correct (within the length read).
-    typed = "" if filters.reference else listing.clean_value(request.args.get("reference"))
+    typed = "" if filters.reference else email_typed or listing.clean_value(request.args.get("reference"))
     if request.method == "GET":  # (a HEAD shows nothing)
         listing.record_listing([row.reference for row in page.rows], current_facilitator().actor)
         session[LIST_KEY] = page.filters.args()
