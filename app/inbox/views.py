@@ -4,8 +4,8 @@ Routes (blueprint ``inbox``, prefix ``/inbox``):
   GET/POST  /inbox/sign-in                              sign_in          (the only open route)
   GET/POST  /inbox/confirm-sign-in                      confirm_sign_in  (stay signed in: the password)
   POST      /inbox/sign-out                             sign_out
-  GET       /inbox                                      index            (filters: see app.inbox.listing)
-  POST      /inbox                                      send_list_form   (the filter form: to the GET, by 303)
+  GET/POST  /inbox                                      index            (filters: see app.inbox.listing; the
+                                                                          filter form is POSTed, then a GET: 303)
   GET       /inbox/requests.csv                         export_csv       (the same filters; audited)
   GET       /inbox/requests/<reference>                 request_page
   GET       /inbox/requests/<reference>/request.pdf     download_pdf
@@ -655,7 +655,6 @@ def list_choices() -> listing.Choices:
     return listing.list_choices(facilitators, ((flag.id, flag.label) for flag in current_pack().flags))
 
 
-@bp.post("")
 def send_list_form() -> Response:
     """The list's search and filters, sent: back to the list with them in its address (Post/
     Redirect/Get), as a link or a bookmark has them. Found (facilitator review): the form was a
@@ -672,10 +671,13 @@ def send_list_form() -> Response:
     return redirect(url_for("inbox.index", **args), code=303)
 
 
-@bp.get("")
+@bp.route("", methods=["GET", "POST"])
 def index() -> Response | str:
     """The requests, searched, filtered and sorted as asked, with counts per status; a complete
-    reference that exists goes straight to its request."""
+    reference that exists goes straight to its request. Its filter form is sent here as a POST
+    (``send_list_form``)."""
+    if request.method == "POST":
+        return send_list_form()
     choices = list_choices()
     filters, problems = listing.read_filters(request.args, choices)
     email_typed = session.pop(TYPED_EMAIL_KEY, None) if TYPED_EMAIL_KEY in session else None
