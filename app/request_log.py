@@ -2,13 +2,14 @@
 
 ``flask run`` (``scripts/run``) logs every request line, as ``"GET /path?query HTTP/1.1" 200``.
 A query string can hold what someone typed (an inbox search), and a feedback link's path is a
-single-use token sent to a practitioner. Like the nginx example's access log, this log keeps the
-path without its query string and a feedback link as ``/feedback/[link]``, and leaves out the
-questions, the outcome and the request (their paths, and how many a visitor went through, show
-how they answered), unless they were refused (4xx: a refusal saves no answer, so it counts none)
-or the app failed on them (5xx); then a question page is ``/questions/[question]`` and a page of
-the request ``/request/[page]``. In production, nginx's log has the paths (deploy/), and
-gunicorn's has none and leaves out the same lines (``app.gunicorn_log``).
+single-use token sent to a practitioner. Like the nginx example's access log, this log gives no
+visitor's address (each line starts "-" in its place), keeps the path without its query string
+and a feedback link as ``/feedback/[link]``, and leaves out the questions, the outcome and the
+request (their paths, and how many a visitor went through, show how they answered), unless they
+were refused (4xx: a refusal saves no answer, so it counts none) or the app failed on them
+(5xx); then a question page is ``/questions/[question]`` and a page of the request
+``/request/[page]``. In production, nginx's log has the paths (deploy/), and gunicorn's has none
+and leaves out the same lines (``app.gunicorn_log``).
 """
 
 from __future__ import annotations
@@ -34,6 +35,12 @@ _REQUEST_PAGE = re.compile(r"^/request/.*")
 # expired, an address that is no page, too many pages too quickly) was left out too.
 _JOURNEY_PAGE = re.compile(r"^/(start|continue|questions/|result|request)")
 _LOGGED_STATUS = ("4", "5")
+# The visitor's internet address that starts each of werkzeug's lines (its own format: "<address>
+# - - [<date>] "). Found (privacy review): logged for every request, the visitor's own address
+# behind a trusted proxy, though nginx's and gunicorn's logs leave it out. "-", as a log gives an
+# unknown value.
+_ADDRESS = re.compile(r"^\S+(?= - - \[)")
+NO_ADDRESS = "-"
 
 
 def served_target(target: str) -> str | None:
@@ -71,11 +78,14 @@ def quiet_target(target: str) -> str:
 
 
 class QuietRequestLines(logging.Filter):
-    """Rewrites werkzeug's request lines (``quiet_target``); other records pass unchanged."""
+    """Rewrites werkzeug's request lines (``quiet_target``), and gives no visitor's address in any
+    of its lines; other records pass unchanged."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         args = record.args
         message = str(record.msg)  # werkzeug's: "<address> - - [<date>] " then its own format
+        if _ADDRESS.match(message):
+            message = record.msg = _ADDRESS.sub(NO_ADDRESS, message, count=1)
         if message.endswith('"%s" %s %s') and isinstance(args, tuple) and args and isinstance(args[0], str):
             found = _REQUEST_LINE.match(args[0])
             served = served_target(found["target"]) if found else None

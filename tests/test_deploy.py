@@ -589,6 +589,7 @@ def test_a_contacts_file_broken_while_serving_never_reaches_a_worker_started_lat
     assert re.search(r'"GET" 200 [0-9.]+s', logged), logged  # the start page and the health check
     assert logged.count('"GET" 404 ') == 2, logged  # the long address, and the question that is not one
     assert '"GET" 302 ' not in logged and '"GET" 303 ' not in logged, logged  # no journey page answered
+    assert "127.0.0.1" not in logged, logged  # nor the visitor's internet address (privacy review)
 
 
 def _answers(port: int) -> bool:
@@ -977,6 +978,8 @@ def test_the_nginx_access_log_leaves_out_feedback_link_tokens_and_questions(tmp_
     finally:
         stop(nginx)
     logged = (tmp_path / "access.log").read_text()
+    # No visitor's internet address either (privacy review): every request above came from 127.0.0.1.
+    assert "127.0.0.1" not in logged, logged
     assert "Xk3-secret_TOKEN" not in logged
     assert '"GET /feedback/[link]"' in logged
     assert '"GET /feedback/thank-you"' in logged
@@ -999,7 +1002,7 @@ def test_the_nginx_access_log_leaves_out_feedback_link_tokens_and_questions(tmp_
     assert f'"GET /static/favicon.svg" 200 {favicon} ' in logged, logged
     unit = (DEPLOY / "space-to-think-web.service").read_text()
     [log_format_gunicorn] = re.findall(r"--access-logformat '([^']*)'", unit)
-    assert not {"%(U)s", "%(r)s", "%(q)s", "%(R)s", "%(b)s", "%(B)s"} & set(
+    assert not {"%(h)s", "%(U)s", "%(r)s", "%(q)s", "%(R)s", "%(b)s", "%(B)s"} & set(
         re.findall(r"%\([^)]*\)s", log_format_gunicorn)
     )
 

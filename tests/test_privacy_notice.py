@@ -124,3 +124,13 @@ def test_the_notice_says_a_supervision_record_is_kept_and_for_how_long(app: Flas
     assert "if you ask for a supervision record, our server makes it into a PDF (portable document format) file" in said
     assert "It holds no case details" in said
     assert "It is deleted about a minute after 45 minutes from when you asked for it" in said
+
+
+def test_the_notice_says_the_web_servers_log_holds_no_internet_address(app: Flask) -> None:
+    """The access logs (nginx's, gunicorn's and the development server's) leave the visitor's
+    address out (tests/test_deploy.py and tests/test_request_log.py check them): the notice said
+    the log kept it, with no purpose or period given (privacy review)."""
+    said = notice(app)
+    assert "The web server keeps a log of the pages asked for: the time and the page's address" in said
+    assert "It does not record your internet address." in said
+    assert "the internet address each was asked from" not in said

@@ -54,6 +54,10 @@ def test_a_feedback_token_or_a_search_never_reaches_the_development_servers_log(
         server.shutdown()
         thread.join(5)
     logged = "\n".join(record.getMessage() for record in caplog.records if record.name == "werkzeug")
+    # Nor the visitor's internet address, which began every line (found, privacy review), the
+    # unreadable request's error line too: "-" in its place, as nginx's and gunicorn's logs give none.
+    assert "127.0.0.1" not in logged, logged
+    assert all(line.startswith("- - - [") for line in logged.splitlines() if line), logged
     assert "GET /feedback/[link] HTTP/1.1" in logged and "GET /inbox?[query] HTTP/1.1" in logged
     assert "GET /feedback/thank-you HTTP/1.1" in logged  # the thank-you page is no secret
     assert "tok3nSecretValue" not in logged and "Jane" not in logged and "2015" not in logged
