@@ -565,7 +565,19 @@ def test_the_filter_form_keeps_an_email_typed_in_the_reference_search_out_of_eve
     # Said once: the next showing of the list has neither the message nor the address.
     again = text(client.get(sent.location))
     assert "data-filter-problems" not in again and typed not in again
-    # Any other search goes into the address as before, and a whole reference opens its request.
+    # Found (privacy review): nor any other search that is no reference, such as a name typed into
+    # the box, which went into the address: given back in the box, with why it was not used, once.
+    for typed in ("Jane Smith", "Jane-Smith-2015", "STT-0000-0000-0000"):
+        sent = client.post("/inbox", data={"csrf_token": token, "reference": typed, "status": "new"})
+        assert sent.status_code == 303 and parse_qs(urlsplit(sent.location).query) == {"status": ["new"]}, typed
+        page = text(client.get(sent.location))
+        problems = page.split("data-filter-problems")[1].split("</ul>")[0]
+        assert "Enter a reference like STT-7KQ4-M9XA" in problems, typed
+        assert re.search(rf'id="reference" name="reference" type="text"[^>]*value="{re.escape(typed)}"', page)
+        assert typed not in text(client.get(sent.location))
+    # A reference, whole or in part, goes into the address as before, and a whole one opens its request.
+    sent = client.post("/inbox", data={"csrf_token": token, "reference": reference[:8], "overdue": ""})
+    assert sent.status_code == 303 and parse_qs(urlsplit(sent.location).query) == {"reference": [reference[:8]]}
     sent = client.post("/inbox", data={"csrf_token": token, "reference": reference, "overdue": ""})
     assert sent.status_code == 303 and parse_qs(urlsplit(sent.location).query) == {"reference": [reference]}
     assert client.get(sent.location).location.endswith(f"/inbox/requests/{reference}")

@@ -124,6 +124,18 @@ def compact_reference(text: str) -> str:
     return compact[len(PREFIX) :] if compact.startswith(PREFIX) else compact
 
 
+def reference_problem(reference: str) -> str | None:
+    """Why a reference search (compacted: ``compact_reference``) cannot be used, or None."""
+    if "@" in reference:
+        return EMAIL_NOT_REFERENCE
+    if reference and (len(reference) > 8 or any(ch not in ALPHABET for ch in reference)):
+        return (
+            "Enter a reference like STT-7KQ4-M9XA: letters and numbers only, without 0, O, 1, I or L. "
+            "The search was not used"
+        )
+    return None
+
+
 def read_filters(args: Mapping[str, Any], choices: Choices) -> tuple[Filters, list[str]]:
     """The filters in the address, and a message for each value that was not used."""
     problems: list[str] = []
@@ -143,14 +155,9 @@ def read_filters(args: Mapping[str, Any], choices: Choices) -> tuple[Filters, li
         return chosen or None
 
     reference = compact_reference(value("reference"))
-    if "@" in reference:
-        problems.append(EMAIL_NOT_REFERENCE)
-        reference = ""
-    elif reference and (len(reference) > 8 or any(ch not in ALPHABET for ch in reference)):
-        problems.append(
-            "Enter a reference like STT-7KQ4-M9XA: letters and numbers only, without 0, O, 1, I or L. "
-            "The search was not used"
-        )
+    problem = reference_problem(reference)
+    if problem is not None:
+        problems.append(problem)
         reference = ""
     overdue = value("overdue")
     if overdue not in ("", "yes"):
@@ -491,6 +498,7 @@ __all__ = [
     "overdue_condition",
     "read_filters",
     "record_export",
+    "reference_problem",
     "safe_cell",
     "select_items",
     "status_counts",

@@ -33,8 +33,8 @@ Session keys: ``facilitator_id``; ``inbox_acted_on`` (the reference just changed
 page shown straight after the action is not audited as a view: the action is the entry);
 ``inbox_email_search`` (the work email just searched for, so its results are shown by a GET);
 ``inbox_list`` (the list's filters, sort and page as last shown, for the request page's back link);
-``inbox_reference_typed`` (an email address typed into the list's reference search, for the next
-showing of the list only: never in an address). Signing in starts a
+``inbox_reference_typed`` (a reference search that is no reference, an email address or a name
+typed into the list's search box, for the next showing of the list only: never in an address). Signing in starts a
 new session (new id); the session's idle limit (``SESSION_IDLE_MINUTES``) signs a facilitator out.
 Every other showing of a request's page is audited as a view (``render_request_page``), also the
 page shown again when a form was refused.
@@ -96,9 +96,9 @@ ACTED_KEY = "inbox_acted_on"
 # a facilitator working down a filtered list (the overdue requests, say) lost it at each request.
 LIST_KEY = "inbox_list"
 LIST_ARGS = frozenset({"reference", "status", "assignee", "how_soon", "flag", "overdue", "sort", "page"})
-# An email address typed by mistake into the list's reference search, kept for the one showing of
-# the list that says where to search by email (``send_list_form``): never in an address.
-TYPED_EMAIL_KEY = "inbox_reference_typed"
+# A reference search that is no reference (an email address or a name typed by mistake), kept for
+# the one showing of the list that says why it was not used (``send_list_form``): never in an address.
+TYPED_REFERENCE_KEY = "inbox_reference_typed"
 # Open without a sign-in: signing in, and confirming the password to stay signed in (which
 # checks the session's own account itself).
 OPEN_ENDPOINTS = frozenset({"inbox.sign_in", "inbox.confirm_sign_in"})
@@ -660,14 +660,16 @@ def send_list_form() -> Response:
     Redirect/Get), as a link or a bookmark has them. Found (facilitator review): the form was a
     GET, so a practitioner's email address typed by mistake into the reference search went into
     the address, the browser's history and the web server's log. Such a search is kept in the
-    sign-in's session instead, for the one showing of the list that says where to search by email."""
+    sign-in's session instead, for the one showing of the list that says where to search by email.
+    Found (privacy review): so is any other search that is no reference, such as a practitioner's or
+    a child's name typed into the box, which went into the address as the email address had."""
     args: dict[str, Any] = {}
     for name in sorted(LIST_ARGS - {"page"}):
         value = listing.clean_value(request.form.get(name))[: listing.MAX_VALUE_LENGTH]
         if value:
             args[name] = value
-    if "@" in args.get("reference", ""):
-        session[TYPED_EMAIL_KEY] = args.pop("reference")
+    if listing.reference_problem(listing.compact_reference(args.get("reference", ""))) is not None:
+        session[TYPED_REFERENCE_KEY] = args.pop("reference")
     return redirect(url_for("inbox.index", **args), code=303)
 
 
@@ -680,16 +682,19 @@ def index() -> Response | str:
         return send_list_form()
     choices = list_choices()
     filters, problems = listing.read_filters(request.args, choices)
-    email_typed = session.pop(TYPED_EMAIL_KEY, None) if TYPED_EMAIL_KEY in session else None
-    if isinstance(email_typed, str) and not filters.reference:
-        problems.insert(0, listing.EMAIL_NOT_REFERENCE)
+    search_typed = session.pop(TYPED_REFERENCE_KEY, None) if TYPED_REFERENCE_KEY in session else None
+    if not isinstance(search_typed, str):
+        search_typed = None
+    search_problem = listing.reference_problem(listing.compact_reference(search_typed)) if search_typed else None
+    if search_problem is not None and not filters.reference:
+        problems.insert(0, search_problem)
     if len(filters.reference) == 8:
         found = service.find_request(normalise_reference(filters.reference))
         if found is not None:
             return redirect(url_for("inbox.request_page", reference=found.reference))
     page = listing.list_page(filters, uk_today())
     # A reference search not used is given back as typed, to correct (within the length read).
-    typed = "" if filters.reference else email_typed or listing.clean_value(request.args.get("reference"))
+    typed = "" if filters.reference else search_typed or listing.clean_value(request.args.get("reference"))
     if request.method == "GET":  # (a HEAD shows nothing)
         listing.record_listing([row.reference for row in page.rows], current_facilitator().actor)
         session[LIST_KEY] = page.filters.args()
