@@ -16,7 +16,7 @@ gunicorn as "Error handling request GET /inbox?q=..." with the whole address, a 
 words, a question's id or a feedback link's token and all; and a request line gunicorn could not
 read ("Invalid HTTP request line: ...", a search typed with spaces unescaped by a script) was
 logged whole. The first now gives the address as ``app.request_log.quiet_target`` does, the
-second not at all.
+second not at all, nor any other part of a request gunicorn could not read, nor the peer's address.
 """
 
 from __future__ import annotations
@@ -32,6 +32,15 @@ from .request_log import HIDDEN_LINE, journey_line_kept, quiet_target, served_ta
 UNCAUGHT = "Error handling request"
 # gunicorn's words for a request line it could not read, followed by the line itself.
 UNREADABLE_LINE = re.compile(r"(Invalid HTTP request line: ).*", re.DOTALL)
+# gunicorn's warning for any request it could not read: "Invalid request from ip=<peer>: <why>",
+# where <why> quotes the part it could not read ('...', or b'...' for bytes). Found (privacy
+# review): gunicorn 27 reads "GET /inbox?q=Jane Smith HTTP/1.1" as a bad version, and logged
+# "Invalid HTTP Version: 'Smith HTTP/1.1'", so the line above never matched; a header, a method or
+# a chunk it could not read was quoted the same way. The peer's address is not given either, as
+# the access logs give none.
+INVALID_REQUEST = re.compile(r"^Invalid request from ip=\S*: ")
+QUOTED = re.compile(r"""b?(['"]).*\1""", re.DOTALL)
+NOT_SHOWN = "[not shown]"
 
 
 class QuietAccessLog(Logger):
@@ -49,8 +58,9 @@ class QuietAccessLog(Logger):
         super().exception(msg, *args, **kwargs)
 
     def warning(self, msg: Any, *args: Any, **kwargs: Any) -> None:
-        if isinstance(msg, str):  # gunicorn's "Invalid request from ip=...: <why>" comes formatted
+        if isinstance(msg, str) and INVALID_REQUEST.match(msg):  # gunicorn's comes formatted
             msg = UNREADABLE_LINE.sub(lambda found: found.group(1) + HIDDEN_LINE, msg)
+            msg = INVALID_REQUEST.sub("Invalid request: ", QUOTED.sub(NOT_SHOWN, msg))
         super().warning(msg, *args, **kwargs)
 
 

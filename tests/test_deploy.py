@@ -574,6 +574,11 @@ def test_a_contacts_file_broken_while_serving_never_reaches_a_worker_started_lat
             opener.open(f"http://127.0.0.1:{port}/questions/no-such-question", timeout=5)
         assert refused.value.code == 404
         refused.value.close()
+        # A search typed with spaces a script did not escape: gunicorn cannot read the line, and
+        # said which part (found, privacy review: "Invalid HTTP Version: 'Smith HTTP/1.1'").
+        with socket.create_connection(("127.0.0.1", port), timeout=5) as raw:
+            raw.sendall(b"GET /inbox?q=Jane Smith HTTP/1.1\r\nHost: localhost\r\n\r\n")
+            assert raw.recv(100).startswith(b"HTTP/1.1 400 ")
         contacts.write_text(
             contacts.read_text().replace("    phone: 0161 603 4500", "    phne: 0161 603 4500")
         )  # broken
@@ -584,7 +589,10 @@ def test_a_contacts_file_broken_while_serving_never_reaches_a_worker_started_lat
         assert all("0161 603 4500" in page() for _ in range(10))  # the data loaded at start
     finally:
         stop(gunicorn, signal.SIGINT)
+        errors = gunicorn.stderr.read().decode()  # type: ignore[union-attr]
         gunicorn.stderr.close()  # type: ignore[union-attr]
+    assert "Invalid request: Invalid HTTP Version: [not shown]" in errors, errors
+    assert "Smith" not in errors and "ip=" not in errors, errors
     logged = (tmp_path / "access.log").read_text()
     assert re.search(r'"GET" 200 [0-9.]+s', logged), logged  # the start page and the health check
     assert logged.count('"GET" 404 ') == 2, logged  # the long address, and the question that is not one

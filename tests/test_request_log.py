@@ -139,6 +139,13 @@ def test_gunicorns_error_log_gives_an_address_as_the_access_logs_do(tmp_path: Pa
         log.exception("Error handling request %s %s", "GET", "http://host/%71uestions/allegation")
     log.warning("Invalid request from ip=127.0.0.1: Invalid HTTP request line: 'GET /inbox?q=Jane Smith HTTP/1.1'")
     log.warning("Invalid request from ip=127.0.0.1: Request Line is too large (8191 > 8190)")
+    # Found (privacy review): what gunicorn 27 itself says of a search typed with spaces unescaped
+    # (tests/test_deploy.py sends it to a real gunicorn), a header or a method
+    # it could not read: each quoted the part, and named the peer's address.
+    log.warning("Invalid request from ip=203.0.113.7: Invalid HTTP Version: 'Smith HTTP/1.1'")
+    log.warning("Invalid request from ip=203.0.113.7: Invalid HTTP Header: 'X-Jane-Smith'")
+    log.warning("Invalid request from ip=203.0.113.7: Invalid HTTP method: b'JANE'")
+    log.warning('Invalid request from ip=203.0.113.7: Invalid HTTP header name: "Jane\'s"')
     logged = (tmp_path / "error.log").read_text()
     for kept in (
         "Error handling request GET /inbox?[query]",
@@ -146,9 +153,13 @@ def test_gunicorns_error_log_gives_an_address_as_the_access_logs_do(tmp_path: Pa
         "Error handling request /feedback/[link]",
         "Error handling request GET /questions/[question]",
         "RuntimeError: the problem page failed too",  # the traceback stays
-        "Invalid request from ip=127.0.0.1: Invalid HTTP request line: [request line not shown]",
-        "Request Line is too large (8191 > 8190)",
+        "Invalid request: Invalid HTTP request line: [request line not shown]",
+        "Invalid request: Request Line is too large (8191 > 8190)",
+        "Invalid request: Invalid HTTP Version: [not shown]",
+        "Invalid request: Invalid HTTP Header: [not shown]",
+        "Invalid request: Invalid HTTP method: [not shown]",
+        "Invalid request: Invalid HTTP header name: [not shown]",
     ):
         assert kept in logged, logged
-    for hidden in ("jane.smith", "allegation", "tok3nSecretValue", "Jane Smith", "%71"):
+    for hidden in ("jane.smith", "allegation", "tok3nSecretValue", "Jane", "Smith", "JANE", "%71", "ip=", "203.0"):
         assert hidden not in logged, logged
