@@ -363,6 +363,27 @@ def test_a_session_after_a_request_s_due_date_is_arranged_with_a_warning_naming_
     assert after_due_warning(text(client.get(response.location))) == ""
 
 
+def test_a_request_s_own_page_says_its_session_is_after_its_due_date_until_the_session_starts(app: Flask) -> None:
+    """Found (facilitator review): the session's page and the save said a session was after a
+    request's due date, but the request's own page, opened later, said nothing. It now says so,
+    in the session page's words for that request, while the session is still to come."""
+    client, _ = signed_in(app)
+    late, in_time = offered(app, how_soon="two_weeks"), offered(app, how_soon="month")
+    arrange(client, late, day=uk_today() + dt.timedelta(days=20))
+    group = session_id_of(app, late)
+    arrange_with(client, in_time, {"session": str(group)})
+    client.get(request_url(late))  # the banner said after saving is shown, and gone
+    page = text(client.get(request_url(late)))
+    warning = after_due_warning(page)
+    assert "data-after-due" in page and warning.startswith(
+        f"This session is after the due date of request {late}, {day_in_words(uk_today() + dt.timedelta(days=14))}."
+    )
+    assert warning in after_due_warning(text(client.get(f"/inbox/sessions/{group}")))  # the same words
+    assert "data-after-due" not in client.get(request_url(in_time)).get_data(as_text=True)  # in time: no word
+    session_has_started(app, late)  # once it has started, the session's page says nothing either
+    assert "data-after-due" not in client.get(request_url(late)).get_data(as_text=True)
+
+
 def test_arranging_is_refused_unless_a_session_was_offered(app: Flask) -> None:
     client, _ = signed_in(app)
     reference = new_request(app, status="in_triage")

@@ -72,7 +72,7 @@ from ..requests.service import InvalidRequest
 from ..sessions import reset_session
 from ..space_sessions import service as sessions
 from ..space_sessions.forms import RECORD_WEEKS, SessionForm
-from ..space_sessions.models import FORMATS
+from ..space_sessions.models import FORMATS, SpaceSession
 from ..web import error_summary, pdf_download
 from . import bp, listing, service
 from .forms import (
@@ -828,6 +828,7 @@ def render_request_page(
         if space_session is not None and place is not None
         else None,
         session_words=sessions.session_words(space_session) if space_session is not None else None,
+        after_due=request_after_due(stored, space_session),
         upcoming=[(str(found.id), sessions.session_label(found)) for found in upcoming],
         formats=FORMATS,
         lengths=sessions.LENGTHS,
@@ -836,6 +837,17 @@ def render_request_page(
         session_version=sessions.session_version,
         list_args=list_shown(),
     )
+
+
+def request_after_due(stored: Any, space_session: SpaceSession | None) -> str:
+    """The session page's warning, for this request alone, when its session (still to come) is
+    after its due date; else "". Found (facilitator review): the session's page and the save
+    said so, but the request's own page, where a facilitator reads the request, said nothing."""
+    if space_session is None or space_session.cancelled_at is not None or space_session.has_started:
+        return ""
+    if stored.status != sessions.ARRANGED or not (late := sessions.after_due([stored], space_session.starts_at)):
+        return ""
+    return sessions.after_due_words(late)
 
 
 def list_shown() -> dict[str, str]:
