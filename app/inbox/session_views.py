@@ -18,6 +18,7 @@ see ``app.inbox.views.form_not_checked``).
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -28,7 +29,7 @@ from ..extensions import db
 from ..requests.document import day_in_words, uk_time
 from ..space_sessions import service as sessions
 from ..space_sessions.calendar import references_in_words
-from ..space_sessions.forms import NEW_SESSION, SessionForm
+from ..space_sessions.forms import NEW_SESSION, RECORD_WEEKS, SessionForm
 from ..space_sessions.models import FORMATS, SpaceSession
 from ..space_sessions.service import SessionRefused
 from ..stats.service import month_label
@@ -370,6 +371,7 @@ def render_session_page(
         form=form,
         formats=FORMATS,
         lengths=sessions.LENGTHS,
+        record_weeks=RECORD_WEEKS,
         findings=findings or [],
         fingerprint=inbox_service.text_fingerprint,
         seen=sessions.session_version(session),
@@ -471,14 +473,17 @@ def session_page(session_id: str) -> Response | str:
     space_session = found_session(session_id)
     if request.method == "GET":
         return render_session_page(space_session)
+    form = SessionForm()
+    if moved_there_already(space_session, form):  # the same form sent twice (a double click)
+        flash(ALREADY_SAVED, IMPORTANT)
+        return redirect(url_for("inbox.session_page", session_id=space_session.id))
     if (refused := cannot_change(space_session)) is not None:
         return refused
-    form = SessionForm()
     if isinstance(problem := changed_meanwhile_on_session_page(space_session, form), Response):
         return problem  # saved already
     if problem is not None:
         return render_session_page(space_session, form, problem=problem)
-    if not form.validate():
+    if not form.validate(received_at=latest_received(space_session), confirm_started=True):
         return render_session_page(space_session, form)
     findings = place_needs_confirmation(form, PLACE_NOT_CHANGED, confirmed_place=space_session.place)
     if findings:
@@ -497,9 +502,35 @@ def session_page(session_id: str) -> Response | str:
         db.session.rollback()
         flash(str(refused), IMPORTANT)
         return redirect(url_for("inbox.session_page", session_id=space_session.id))
+    if space_session.has_started:  # moved to when it took place: nothing to update anyone about
+        done(
+            "Session changed to when it took place. It has started, so no update was emailed: anyone invited "
+            "still has the date they were sent in their calendar. On the page of each request in it, say "
+            "whether the session was held",
+            "change-session",
+            "the session's details",
+        )
+        return redirect(url_for("inbox.session_page", session_id=space_session.id))
     done(f"Session changed. {update_words(updated)}", "change-session", "the session's details")
     warn_if_after_due([stored for stored, _ in sessions.members(space_session)], space_session)
     return redirect(url_for("inbox.session_page", session_id=space_session.id))
+
+
+def moved_there_already(space_session: SpaceSession, form: SessionForm) -> bool:
+    """Whether the session, started, is already as this form (confirmed) has it: moved to when it
+    took place a moment ago, by this form sent twice. Not "This session has started, so it cannot
+    be changed", which would read as if the change had not been saved."""
+    if space_session.cancelled_at is not None or not space_session.has_started or not form.took_place.data:
+        return False
+    valid = form.validate(received_at=latest_received(space_session), confirm_started=True)
+    return valid and form.details is not None and sessions.unchanged(space_session, form.details)
+
+
+def latest_received(space_session: SpaceSession) -> dt.datetime | None:
+    """When the last of the session's requests was received (naive UTC): a session held earlier
+    than arranged may be changed to when it took place, but not to before any of its requests
+    was received, nor more than ``RECORD_WEEKS`` back (``SessionForm.validate``)."""
+    return max((stored.created_at for stored, _ in sessions.members(space_session)), default=None)
 
 
 def update_words(updated: int) -> str:

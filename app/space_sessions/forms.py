@@ -110,9 +110,13 @@ class SessionForm(FlaskForm):
     confirmed = HiddenField()
     # A start time outside the working day, confirmed as meant ("HH:MM", the time confirmed).
     unusual_time = StringField()
+    # Changing a session to a start already gone, confirmed as when it took place
+    # ("YYYY-MM-DD HH:MM", the start confirmed): no update is emailed for it.
+    took_place = StringField()
 
     date_errors: list[str]
     received_at: dt.datetime | None = None
+    confirm_started = False
     # The date's inputs at fault ("day", "month", "year"), each outlined in red, the first the
     # one the error summary's link goes to: only the parts with the problem, or all three when
     # the problem is the whole date (GOV.UK date input pattern, as the significant event's date).
@@ -124,14 +128,18 @@ class SessionForm(FlaskForm):
         extra_validators: Any = None,
         offered: frozenset[str] = frozenset({NEW_SESSION}),
         received_at: dt.datetime | None = None,
+        confirm_started: bool = False,
     ) -> bool:
         """CSRF; then an existing session from ``offered``, or every detail of a new one.
 
-        ``received_at`` (naive UTC): when the request being arranged was received. Given, a
-        session that has already started may be recorded, from then and up to ``RECORD_WEEKS``
-        back (``earliest_record``); without it (changing a session), the start must be to come."""
+        ``received_at`` (naive UTC): when the request being arranged was received (changing a
+        session: the latest of its requests'). Given, a session that has already started may be
+        recorded, from then and up to ``RECORD_WEEKS`` back (``earliest_record``); without it, the
+        start must be to come. ``confirm_started`` (changing a session): a start already gone is
+        taken only once the facilitator has ticked that the session took place then (``took_place``)."""
         valid: bool = super().validate(extra_validators)  # FlaskForm has no type hints
         self.received_at = received_at
+        self.confirm_started = confirm_started
         self.date_errors = []
         self.date_at_fault = ()
         chosen = self.session.data or NEW_SESSION
@@ -170,6 +178,11 @@ class SessionForm(FlaskForm):
             self.start_time.errors = [
                 f"The start time must be after the request was received, at {time_in_words(received.time())} "
                 f"on {day_in_words(received.date())}"
+            ]
+        elif day is not None and time is not None and (key := self.start_to_confirm()) and self.took_place.data != key:
+            self.start_time.errors = [
+                f"{day_in_words(day)} at {time_in_words(time)} has already gone. If the session took place then, "
+                "select that it did (no update is emailed for a session that has started), or enter a time to come"
             ]
         elif time is not None and self.time_to_confirm() and self.unusual_time.data != time.strftime("%H:%M"):
             self.start_time.errors = [
@@ -299,6 +312,43 @@ class SessionForm(FlaskForm):
             # contradict that message, and could not answer it (found in the facilitator review).
             return ""
         return time.strftime("%H:%M")
+
+    def start_to_confirm(self) -> str:
+        """The start typed, as "YYYY-MM-DD HH:MM", when a session is being changed to a start
+        already gone, which must be confirmed as when it took place; else "". Found (facilitator
+        review): a session held earlier than arranged (the date mistyped, or brought forward) could
+        not be moved to when it took place: only cancelled, which emailed everyone invited that it
+        was cancelled, or left until its wrong day to say it was held."""
+        if not self.confirm_started:
+            return ""
+        day, time = self._typed_date(), parse_time((self.start_time.data or "").strip())
+        if day is None or time is None or dt.datetime.combine(day, time, tzinfo=UK_TIME) > dt.datetime.now(UK_TIME):
+            return ""
+        return f"{day:%Y-%m-%d} {time:%H:%M}"
+
+    def took_place_item(self) -> dict[str, Any] | None:
+        """The checkbox confirming that a session changed to a start already gone took place
+        then, once one has been typed and the form shown again (not beside a date refused); else None."""
+        value = self.start_to_confirm()
+        if not value or self.date_errors:
+            return None
+        start = dt.datetime.strptime(value, "%Y-%m-%d %H:%M")
+        return {
+            "value": value,
+            "text": f"Yes, the session took place on {day_in_words(start.date())} at {time_in_words(start.time())}",
+            "checked": self.took_place.data == value,
+        }
+
+    def _typed_date(self) -> dt.date | None:
+        """The date typed, if it is one (numbers, or a month's name), without any message."""
+        parts = [(getattr(self, name).data or "").strip() for name, _ in DATE_PARTS]
+        month = month_number(parts[1])
+        if month is None or not all(part.isascii() and part.isdigit() and len(part) <= 4 for part in parts[::2]):
+            return None
+        try:
+            return dt.date(int(parts[2]), month, int(parts[0]))
+        except ValueError:
+            return None
 
     def unusual_time_item(self) -> dict[str, Any] | None:
         """The checkbox confirming a start time outside the working day, once one has been

@@ -605,7 +605,12 @@ def after_due_words(late: Sequence[StoredRequest]) -> str:
 
 
 CANCELLED_NOT_CHANGED = "This session was cancelled: arrange a new one"
-STARTED_NOT_CHANGED = "This session has started, so it cannot be changed. Arrange a new session from the request's page"
+# (Found: it said "Arrange a new session from the request's page", which has no arrange form
+# while the request is in this session.)
+STARTED_NOT_CHANGED = (
+    "This session has started, so it cannot be changed. On the page of each request in it, say whether the "
+    "session was held (if it took place at another time, say it was not held, then record it again there)"
+)
 
 
 def cannot_change(session: SpaceSession) -> str | None:
@@ -646,7 +651,8 @@ def change_session(session: SpaceSession, details: SessionDetails, actor: str) -
     practitioner already invited is sent the update (same UID, next SEQUENCE): one for a
     practitioner with several requests invited to it, naming them all. Returns how many
     practitioners were sent one (``count_practitioners``). Refused (``SessionRefused``) once it
-    has started or been cancelled."""
+    has started or been cancelled. Moved to a start already gone (a session held earlier than
+    arranged: confirmed on the form, ``SessionForm.start_to_confirm``), no one is sent anything."""
     lock_session(session)
     if (refused := cannot_change(session)) is not None:
         raise SessionRefused("session", refused)
@@ -660,6 +666,13 @@ def change_session(session: SpaceSession, details: SessionDetails, actor: str) -
     session.sequence += 1
     updated = []
     in_it = members(session)
+    took_place = session.has_started  # moved to when it took place (confirmed on the form)
+    if took_place:
+        # No update: it would invite them to a session over, and be given up as too late. Any
+        # invitation or reminder not sent yet has the session as it was: it goes too.
+        for request, _ in in_it:
+            _drop_unsent(request)
+        in_it = []
     # One update for each practitioner invited, naming every request of theirs invited to it
     # (found: one for each request, so a practitioner with two places was sent two, the same).
     people: dict[str, list[StoredRequest]] = {}
@@ -675,10 +688,12 @@ def change_session(session: SpaceSession, details: SessionDetails, actor: str) -
     # One event for each request in it; for a session with none (none should be changeable: the
     # last request to leave one cancels it, and one held for a request has started), one event
     # with no reference, so that no change goes unrecorded.
-    references: list[str | None] = [request.reference for request, _ in in_it]
+    references: list[str | None] = [request.reference for request, _ in members(session)]
     after = session_words(session)
     moved = (after["date"], after["time"]) != (before["date"], before["time"])
     was = f"; was {before['date']} at {before['time']}" if moved else ""  # the trail says when it was
+    if took_place:
+        was += ", moved to when it took place (no update emailed)"
     for reference in references or [None]:
         audit.add_event("session_changed", reference, actor, f"{in_trail(session)}{was}")
     db.session.commit()
