@@ -239,6 +239,11 @@ def test_a_session_held_earlier_than_arranged_is_moved_to_when_it_took_place_and
     assert "data-started" in page and "data-change-session" not in page
     again = change_session(client, session_id, day=held_on, start_time="14:00", took_place=f"{held_on:%Y-%m-%d} 14:00")
     assert "The session was already as you entered it" in text(client.get(again.location))  # a double click
+    # Changed again from a page opened before (to a time to come): refused, saying what to do instead.
+    stale = change_session(client, session_id, day=uk_today() + dt.timedelta(days=5))
+    assert "if it took place at another time, say it was not held, then record it again there" in text(
+        client.get(stale.location)
+    )
     with session_app.app_context():
         session = db.session.get(SpaceSession, session_id)
         assert session.starts_at.replace(tzinfo=dt.UTC).astimezone(UK) == dt.datetime.combine(
