@@ -21,7 +21,6 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from support.browser import AxeAudit
-from support.sessions import session_has_started
 
 EMAIL = "kit.sessions@partnership.example"
 NAME = "Kit Sessions"
@@ -35,6 +34,7 @@ def offered_request(live_server) -> Iterator[str]:  # type: ignore[no-untyped-de
     """A facilitator, and a request a session has been offered for; mail settings on meanwhile."""
     from app.extensions import db
     from app.inbox import service
+    from app.models import utcnow
     from support.submission import make_request
 
     app = live_server.app
@@ -42,7 +42,8 @@ def offered_request(live_server) -> Iterator[str]:  # type: ignore[no-untyped-de
     with app.app_context():
         if service.find_facilitator(EMAIL) is None:
             service.add_facilitator(EMAIL, NAME, PASSWORD)
-        stored = make_request().request
+        # Received 2 days ago, so that its session can be moved to when it took place, yesterday.
+        stored = make_request(now=utcnow() - dt.timedelta(days=2)).request
         stored.status = "session_offered"
         db.session.commit()
         reference = str(stored.reference)
@@ -149,9 +150,21 @@ def test_arrange_invite_and_hold_a_session(browser_page, new_context, live_serve
     expect(page.locator("[data-outcome-later]")).to_contain_text("Once the session has started")
     expect(page.get_by_label("The session was held")).to_have_count(0)
     expect(page.get_by_label("Session held", exact=True)).to_have_count(0)  # nor in the status form
-    session_has_started(live_server.app, reference)
+    # It took place yesterday, not as arranged: moved there from its page, once confirmed.
+    page.get_by_role("link", name=re.compile("^Change or cancel the session")).click()
+    yesterday = dt.datetime.now(ZoneInfo("Europe/London")).date() - dt.timedelta(days=1)
+    page.get_by_label("Day").fill(str(yesterday.day))
+    page.get_by_label("Month").fill(str(yesterday.month))
+    page.get_by_label("Year").fill(str(yesterday.year))
+    page.get_by_role("button", name="Save the changes").click()
+    expect(page.get_by_role("alert").filter(has_text="There is a problem")).to_contain_text("has already gone")
+    axe.check(page, "a session's page, changed to a start already gone, to confirm")
+    page.get_by_label(f"Yes, the session took place on {yesterday.day} {yesterday:%B %Y} at 6:30am").check()
+    page.get_by_role("button", name="Save the changes").click()
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text("Session changed to when it took place")
+    expect(page.locator("[data-started]")).to_be_visible()
     # Started, not yet recorded: listed apart, with the way back to the request.
-    page.get_by_role("link", name="Upcoming sessions").click()
+    page.get_by_role("navigation", name="Inbox").get_by_role("link", name="Upcoming sessions").click()
     started = page.locator("[data-sessions-to-record]")
     expect(started.locator(f'[data-member="{reference}"]')).to_contain_text("say whether it was held")
     axe.check(page, "the upcoming sessions with one that has started")
