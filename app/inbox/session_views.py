@@ -502,18 +502,22 @@ def session_page(session_id: str) -> Response | str:
         db.session.rollback()
         flash(str(refused), IMPORTANT)
         return redirect(url_for("inbox.session_page", session_id=space_session.id))
-    if space_session.has_started:  # moved to when it took place: nothing to update anyone about
-        done(
-            "Session changed to when it took place. It has started, so no update was emailed: anyone invited "
-            "still has the date they were sent in their calendar. On the page of each request in it, say "
-            "whether the session was held",
-            "change-session",
-            "the session's details",
-        )
-        return redirect(url_for("inbox.session_page", session_id=space_session.id))
-    done(f"Session changed. {update_words(updated)}", "change-session", "the session's details")
-    warn_if_after_due([stored for stored, _ in sessions.members(space_session)], space_session)
+    done(changed_words(space_session, updated), "change-session", "the session's details")
+    if not space_session.has_started:
+        warn_if_after_due([stored for stored, _ in sessions.members(space_session)], space_session)
     return redirect(url_for("inbox.session_page", session_id=space_session.id))
+
+
+TOOK_PLACE_SAVED = (
+    "Session changed to when it took place. It has started, so no update was emailed: anyone invited still has "
+    "the date they were sent in their calendar. On the page of each request in it, say whether the session was held"
+)
+
+
+def changed_words(space_session: SpaceSession, updated: int) -> str:
+    """What saving the change form did, in words: moved to when it took place (nothing emailed),
+    or changed, with the updates sent."""
+    return TOOK_PLACE_SAVED if space_session.has_started else f"Session changed. {update_words(updated)}"
 
 
 def moved_there_already(space_session: SpaceSession, form: SessionForm) -> bool:
