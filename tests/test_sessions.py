@@ -180,7 +180,7 @@ def test_a_session_changed_to_a_start_already_gone_is_asked_about_first_and_kept
     two_days_ago = uk_today() - dt.timedelta(days=2)
     five_weeks = uk_today() - dt.timedelta(days=35)
     for fields, message in (
-        ({"day": uk_today(), "start_time": "0:00"}, f"{day_in_words(uk_today())} at 12:00am has already gone"),
+        ({"day": uk_today(), "start_time": "0:00"}, f"{day_in_words(uk_today())} at midnight has already gone"),
         ({"day": two_days_ago}, f"{day_in_words(two_days_ago)} at 10:00am has already gone"),
         ({"day": five_weeks}, "A session that has already taken place can be recorded up to 4 weeks later"),
     ):
@@ -1370,14 +1370,14 @@ def test_an_update_says_what_changed_since_what_the_practitioner_was_sent(
     assert run_outbox(session_app).sent == 1
     invitation = smtp_server.mailbox.messages[-1]
     assert invitation["Subject"].startswith("Invitation:"), invitation["Subject"]
-    assert "have changed" not in body_of(invitation) and "Time: 12:00pm (UK time)" in body_of(invitation)
+    assert "have changed" not in body_of(invitation) and "Time: midday (UK time)" in body_of(invitation)
 
     # Changed once after the invitation went: the update lists what changed, as before.
     assert change_session(client, third_session, day=day, start_time="13:00").status_code == 302
     assert run_outbox(session_app).sent == 1
     update = smtp_server.mailbox.messages[-1]
     assert update["Subject"].startswith("Updated invitation")
-    assert changes_listed(update) == ["- the time (it was 12:00pm)"]
+    assert changes_listed(update) == ["- the time (it was midday)"]
 
 
 def test_an_update_after_an_unsent_one_lists_only_what_changed_since_what_was_sent(

@@ -372,7 +372,10 @@ def changed_since(session: SpaceSession, seen: str) -> list[str] | None:
 
 
 def time_in_words(time: dt.time) -> str:
-    """A time of day as pages and emails write it: "10:00am", "2:30pm"."""
+    """A time of day as pages and emails write it: "10:00am", "2:30pm", and (GOV.UK style)
+    "midday" and "midnight", not "12:00pm" and "12:00am", which people read either way."""
+    if time.minute == 0 and time.hour in (0, 12):
+        return "midday" if time.hour == 12 else "midnight"
     return f"{time.hour % 12 or 12}:{time:%M}{'am' if time.hour < 12 else 'pm'}"
 
 
