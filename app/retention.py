@@ -21,7 +21,7 @@ from . import audit
 from .extensions import db, empty_write_ahead_log
 from .inbox.service import remove_departed_accounts
 from .requests.service import DeletionRefused, PurgeResult, delete_old_requests, delete_one_request
-from .space_sessions.service import purge_empty_sessions, purge_old_comments
+from .space_sessions.service import practitioner_left_untold, purge_empty_sessions, purge_old_comments
 from .stats.service import purge_old_counts, retention_months
 
 
@@ -41,10 +41,13 @@ def purge_requests(
     return delete_old_requests(retention_days, purge_session_data, dry_run=dry_run, now=now, actor=actor)
 
 
-def delete_request(reference: str, actor: str = audit.CLI) -> int:
+def delete_request(reference: str, actor: str = audit.CLI, without_cancellation: bool = False) -> int:
     """Delete one request now, with everything tied to it, and the session it leaves empty
-    (``delete_one_request``). Returns how many outbox messages went with it."""
-    return delete_one_request(reference, purge_empty_sessions, actor=actor)
+    (``delete_one_request``). Returns how many outbox messages went with it. Refused
+    (``DeletionRefused``) while its practitioner would be left untold about a session
+    (``practitioner_left_untold``), unless ``without_cancellation``."""
+    refuse = None if without_cancellation else practitioner_left_untold
+    return delete_one_request(reference, purge_empty_sessions, actor=actor, refuse=refuse)
 
 
 # PostgreSQL's SQLSTATE for a statement it cancelled (statement_timeout: app/config.py).
@@ -111,15 +114,24 @@ def purge_command(dry_run: bool, days: int | None) -> None:
 @requests_cli.command("delete")
 @click.argument("reference")
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
-def delete_command(reference: str, yes: bool) -> None:
+@click.option(
+    "--without-cancellation",
+    is_flag=True,
+    help="Delete it even while its practitioner is invited to a session still to come, or a cancellation "
+    "to them waits to be sent: they are not told.",
+)
+def delete_command(reference: str, yes: bool, without_cancellation: bool) -> None:
     """Delete one request now, before its retention period ends (someone asked for their
     information to be erased, or the request holds what it must not), with everything tied to
     it, as the purge does. Its audit trail is kept, with the reference only. Emails already sent
-    (to the facilitators' mailbox, and to the practitioner) are not recalled."""
+    (to the facilitators' mailbox, and to the practitioner) are not recalled. Refused while its
+    practitioner is invited to a session still to come (take it out of the session in the inbox
+    first, which emails them a cancellation) or a cancellation to them is unsent, unless
+    --without-cancellation."""
     if not yes:
         click.confirm(f"Delete request {reference.strip().upper()} and everything tied to it now?", abort=True)
     try:
-        outbox = delete_request(reference)
+        outbox = delete_request(reference, without_cancellation=without_cancellation)
     except DeletionRefused as refused:
         raise click.ClickException(str(refused)) from None
     except OperationalError as error:  # waited too long for a lock (statement_timeout), or the database went

@@ -1955,6 +1955,46 @@ def test_moving_on_with_the_status_form_leaves_the_session_and_tells_the_practit
         assert db.session.get(SpaceSession, group).cancelled_at is None  # the held request is still in it
 
 
+def test_deleting_a_request_by_command_never_leaves_an_invited_practitioner_untold(
+    session_app: Flask, smtp_server: SmtpServer, runner
+) -> None:
+    """Found (operations review): `flask requests delete` on a request in an arranged session sent
+    no cancellation, where taking it out of the session in the inbox does: the session stayed in
+    the practitioner's calendar. The command refuses, saying how (close it in the inbox first, then
+    delete it once its cancellation is sent), and deletes it then, or at once when told to."""
+    smtp_server.start()
+    client, _ = signed_in(session_app)
+    reference, other = offered(session_app), offered_by(session_app, "another.practitioner@example.org")
+    for each in (reference, other):
+        assert arrange(client, each).status_code == 302
+        assert invite(client, each).status_code == 302
+    flush(session_app, smtp_server)  # the invitations go
+    refused = runner.invoke(args=["requests", "delete", reference, "--yes"])
+    assert refused.exit_code == 1, refused.output
+    said = " ".join(refused.output.split())
+    assert f"Request {reference} is in the session on " in said and "its practitioner was invited" in said
+    assert "change its status, to closed say" in said and "add --without-cancellation" in said
+    assert status_of(session_app, reference) == "session_arranged"  # nothing deleted
+    response = post_form(client, request_url(reference), request_url(reference, "status"), {"status": "closed"})
+    assert response.status_code == 302
+    waiting = runner.invoke(args=["requests", "delete", reference, "--yes"])
+    assert waiting.exit_code == 1 and "A cancellation of request" in waiting.output, waiting.output
+    assert outbox_kinds(session_app).count("cancellation") == 1  # still there, to be sent
+    run_outbox(session_app)
+    [cancellation] = smtp_server.mailbox.messages
+    assert cancellation["To"] == PRACTITIONER and reference in cancellation["Subject"]
+    deleted = runner.invoke(args=["requests", "delete", reference, "--yes"])
+    assert deleted.exit_code == 0 and f"Deleted request {reference}" in deleted.output, deleted.output
+    # Told to, it deletes an invited practitioner's request at once, with no email.
+    forced = runner.invoke(args=["requests", "delete", other, "--yes", "--without-cancellation"])
+    assert forced.exit_code == 0 and f"Deleted request {other}" in forced.output, forced.output
+    run_outbox(session_app)
+    assert len(smtp_server.mailbox.messages) == 1
+    with session_app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(StoredRequest)) == 0
+        assert db.session.scalar(select(func.count()).select_from(SpaceSession)) == 0
+
+
 @pytest.mark.parametrize("status, another_date", [("closed", False), ("session_offered", True)])
 def test_a_cancellation_promises_another_date_only_when_another_will_be_offered(
     session_app: Flask, status: str, another_date: bool

@@ -532,14 +532,20 @@ class DeletionRefused(Exception):
 DELETED_EARLY = "before the end of the retention period"
 
 
-def delete_one_request(reference: str, also: Callable[[], object], actor: str = audit.CLI) -> int:
+def delete_one_request(
+    reference: str,
+    also: Callable[[], object],
+    actor: str = audit.CLI,
+    refuse: Callable[[StoredRequest], str | None] | None = None,
+) -> int:
     """Delete one request now, before its retention period ends (someone asked for their data to
     be erased, or a request holds what it must not), exactly as the purge deletes it: its PDF,
     emails, notes, place in a session and feedback link; then ``also()`` in the same transaction
     (``app.retention.delete_request`` passes the sessions left empty). Records a "purged" audit
     event (reference only, by ``actor``) and commits. Returns how many outbox messages went with
     it. ``DeletionRefused`` if there is no such request, or a worker is sending one of its emails
-    at this moment (try again in a minute)."""
+    at this moment (try again in a minute), or ``refuse`` (given the request, locked) says why not
+    (``app.retention.delete_request``: its practitioner would be left untold about a session)."""
     reference = reference.strip().upper()
     query = select(StoredRequest.id, StoredRequest.reference).where(StoredRequest.reference == reference)
     row = db.session.execute(query.with_for_update()).first()
@@ -549,6 +555,9 @@ def delete_one_request(reference: str, also: Callable[[], object], actor: str = 
     if not _without_emails_being_sent([row]):
         db.session.rollback()
         raise DeletionRefused(f"An email about {reference} is being sent now: try again in a minute.")
+    if refuse is not None and (why := refuse(db.session.get_one(StoredRequest, row.id))) is not None:
+        db.session.rollback()
+        raise DeletionRefused(why)
     outbox_count = int(
         db.session.scalar(select(func.count()).select_from(OutboxMessage).where(OutboxMessage.request_id == row.id))
         or 0

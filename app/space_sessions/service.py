@@ -794,6 +794,51 @@ def leave_session(request: StoredRequest) -> list[str]:
     return said
 
 
+# How to delete a request now all the same (``flask requests delete``), said in each refusal below.
+DELETE_ANYWAY = "To delete it now without telling the practitioner, add --without-cancellation."
+
+
+def practitioner_left_untold(request: StoredRequest) -> str | None:
+    """Why deleting the request now would leave its practitioner untold about their session, in
+    sentences for an operator, or None. Deleting a request deletes its place in a session and its
+    unsent emails with it, and sends nothing: unlike taking it out of the session in the inbox
+    (``leave_session``, a status change), which emails a cancellation to a practitioner invited to
+    a session still to come. So ``flask requests delete`` is refused while the practitioner was
+    invited to a session still to come, or while a cancellation to them waits to be sent.
+    Found: deleting a request in an arranged session left the session in the practitioner's
+    calendar, and they came to a session for a request nobody had any more."""
+    place = session_place(request)
+    session = db.session.get(SpaceSession, place.session_id) if place is not None else None
+    if (
+        place is not None
+        and session is not None
+        and place.invited_sequence is not None
+        and session.cancelled_at is None
+        and session.starts_at > utcnow()
+    ):
+        words = session_words(session)
+        return (
+            f"Request {request.reference} is in the session on {words['date']} at {words['time']}, and its "
+            "practitioner was invited: deleted now, the session would stay in their calendar and no one would "
+            "tell them. Ask a facilitator to take it out of the session first (on the request's page in the "
+            "inbox, change its status, to closed say: the practitioner is then emailed a cancellation). Once "
+            "`flask outbox status` no longer lists that cancellation as unsent, delete the request. " + DELETE_ANYWAY
+        )
+    waiting = [
+        message
+        for message in request.outbox
+        if message.kind == CANCELLATION and message.sent_at is None and message.given_up_at is None
+    ]
+    if waiting:
+        return (
+            f"A cancellation of request {request.reference}'s session is waiting to be sent to its practitioner, "
+            "and would be deleted with the request, unsent. Delete the request once `flask outbox status` no "
+            "longer lists it as unsent (the outbox worker sends it within a minute while the mail server "
+            "answers). " + DELETE_ANYWAY
+        )
+    return None
+
+
 @contextmanager
 def _revision(session: SpaceSession) -> Iterator[None]:
     """A new revision of the session's calendar event for one practitioner only (one leaving it,
