@@ -192,6 +192,7 @@ MAIL_PROBLEM_WORDS: tuple[tuple[tuple[str, ...], str], ...] = (
     (("The service could not make the email",), "the service could not make it (a fault in the service)"),
     (("SMTPRecipientsRefused",), "the mail server refused the email address"),
     (("SMTPUTF8",), "the mail server cannot send to an address with letters other than a to z"),
+    (("SMTPSenderRefused: (552,", "SMTPDataError: (552,", " 5.3.4 "), "the mail server refused it as too large"),
     (("SMTPSenderRefused", "SMTPDataError"), "the mail server refused it"),
     (("SMTPAuthenticationError",), "the service could not sign in to the mail server"),
     (
@@ -243,9 +244,56 @@ def refused_for_good(error: BaseException) -> bool:
 
 def only_this_email(error: BaseException) -> bool:
     """Whether the failure was this email's alone (the server answered, and refused its
-    address or its content), so the others can still be sent; a server that is down, hangs
-    or refuses the service's sign-in or sender would fail them all."""
-    return isinstance(error, (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError)) or needs_smtputf8(error)
+    address or its content, or its size: a 552 to the sender's line, which gives the size, RFC
+    1870), so the others can still be sent; a server that is down, hangs or refuses the
+    service's sign-in or sender would fail them all."""
+    return (
+        isinstance(error, (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError))
+        or too_large(error)
+        or needs_smtputf8(error)
+    )
+
+
+def too_large(error: BaseException) -> bool:
+    """Whether the mail server refused the email as larger than it takes: 552 to the sender's
+    line, which says the size (RFC 1870: Postfix and aiosmtpd answer so), or to the message."""
+    return isinstance(error, (smtplib.SMTPSenderRefused, smtplib.SMTPDataError)) and error.smtp_code == 552
+
+
+# What the outbox records before the mail server's words (``describe_error``) when the server
+# refused the facilitators' email for a reason that will not mend by itself (``refused_until_mended``):
+# it is still tried again (never given up: their address is the deployment's), and the health
+# check, `flask outbox status` and the request's page say so, and what to do.
+UNTIL_MENDED = "Refused until something is changed: "
+
+
+def refused_until_mended(error: BaseException) -> bool:
+    """Whether the mail server refused this email with a permanent reply (5xx) that trying again
+    as it is cannot change: every recipient refused (``refused_for_good``), the message itself
+    refused (552 too large, 554 rejected) or its size (``too_large``). Found (operations review):
+    the facilitators' email refused so was tried every hour for ever, and only the log said so."""
+    if refused_for_good(error) or too_large(error):
+        return True
+    return isinstance(error, smtplib.SMTPDataError) and 500 <= int(error.smtp_code) < 600
+
+
+def until_mended(problem: str | None) -> bool:
+    """Whether an email's recorded error says the mail server will go on refusing it (``UNTIL_MENDED``)."""
+    return (problem or "").startswith(UNTIL_MENDED)
+
+
+def what_to_do_until_mended(problem: str | None) -> str:
+    """What an operator does about an email refused until something is changed, in a sentence."""
+    if "SMTPRecipientsRefused" in (problem or ""):
+        change = "check FACILITATOR_EMAIL, and that the mail server takes email for that address"
+    elif mail_problem_words(problem or "") == "the mail server refused it as too large":
+        change = (
+            "the email, with the request's PDF attached, is larger than the mail server takes: raise the "
+            "mail server's limit on the size of a message (the whole request is in the inbox meanwhile)"
+        )
+    else:
+        change = "read the mail server's reply (at the end of this line) and its log, and change what it refuses"
+    return f"{change}. It is tried again at most an hour apart; once mended, `flask outbox send` sends it at once"
 
 
 def needs_smtputf8(error: BaseException) -> bool:

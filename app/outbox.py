@@ -359,7 +359,9 @@ def send_message(message: OutboxMessage, now: dt.datetime | None = None) -> str:
     never tried again; else, tried again after ``retry_delay``, ``REFUSED`` if the failure was
     this email's alone (``mail.only_this_email``) and ``FAILED`` if it may be the server's. The facilitators'
     own email is never given up on: their address is the deployment's, and mending it mends
-    the sending. An email whose ``send_before`` has passed (``now``, the clock by default) is
+    the sending; refused for a reason that will not mend by itself (``mail.refused_until_mended``),
+    its recorded error says so (``mail.UNTIL_MENDED``), for the health check, `flask outbox status`
+    and the request's page. An email whose ``send_before`` has passed (``now``, the clock by default) is
     given up on unsent (``GIVEN_UP``): an invitation to a session that has started, or a
     reminder that would say "tomorrow" on the day itself."""
     if message.send_before is not None and (now or utcnow()) >= message.send_before:
@@ -379,6 +381,11 @@ def send_message(message: OutboxMessage, now: dt.datetime | None = None) -> str:
     except (OSError, smtplib.SMTPException, RuntimeError, ValueError) as error:
         message.last_error = mail.describe_error(error)
         give_up = message.kind != mail.FACILITATORS and mail.refused_for_good(error)
+        # The facilitators' email refused for a reason that will not mend by itself: still tried
+        # again, and said so (the health check, `flask outbox status`, the request's page).
+        stuck = message.kind == mail.FACILITATORS and mail.refused_until_mended(error)
+        if stuck:
+            message.last_error = mail.UNTIL_MENDED + message.last_error
         if give_up:
             message.given_up_at = utcnow()
             message.next_attempt_at = None
@@ -752,6 +759,25 @@ def questions_pdfs_failed() -> list[QuestionsPdf]:
     )
 
 
+def refused_until_mended() -> int:
+    """How many facilitators' emails are unsent because the mail server refuses them for a reason
+    that will not mend by itself (``mail.UNTIL_MENDED``): the health check and `flask outbox
+    send` count them, `flask outbox status` lists them with what to do."""
+    return int(
+        db.session.scalar(
+            select(func.count())
+            .select_from(OutboxMessage)
+            .where(
+                OutboxMessage.kind == mail.FACILITATORS,
+                OutboxMessage.sent_at.is_(None),
+                OutboxMessage.given_up_at.is_(None),
+                OutboxMessage.last_error.startswith(mail.UNTIL_MENDED, autoescape=True),
+            )
+        )
+        or 0
+    )
+
+
 # The worker looks for work every few seconds: anything it has not even tried after this long
 # means it is not running (the health check says so).
 UNTRIED_AFTER = dt.timedelta(minutes=10)
@@ -869,6 +895,12 @@ def send_command() -> None:
             f"{_plural(refused, 'message')} not sent because the mail server refused the address for good "
             "(`flask outbox status` lists them; they are not tried again)."
         )
+    if stuck := refused_until_mended():
+        click.echo(
+            f"{stuck} facilitators' {'email' if stuck == 1 else 'emails'} refused by the mail server until "
+            "something is changed "
+            "(`flask outbox status` says what to do for each)."
+        )
     if missing:
         click.echo(f"{_plural(missing, 'request')} still without a PDF.")
     if unsent or missing:
@@ -926,8 +958,13 @@ def status_command() -> None:
         )
         click.echo(f"{request.reference}\t{state}\tattempts {request.pdf_attempts}\t{request.pdf_error or '-'}")
     for message in messages:
+        stuck = (
+            f" (refused until something is changed: {mail.what_to_do_until_mended(message.last_error)})"
+            if mail.until_mended(message.last_error)
+            else ""
+        )
         click.echo(
-            f"{message.request.reference}\t{EMAIL_NAMES.get(message.kind, message.kind)} unsent\t"
+            f"{message.request.reference}\t{EMAIL_NAMES.get(message.kind, message.kind)} unsent{stuck}\t"
             f"attempts {message.attempts}\t{message.last_error or '-'}"
         )
     for message in refused:

@@ -399,6 +399,87 @@ def test_an_address_the_mail_server_refuses_for_good_is_given_up_and_the_inbox_s
     assert "1 message not sent because the mail server refused the address for good" in send.output
 
 
+@both_databases
+def test_the_facilitators_email_refused_as_too_large_is_kept_and_said_where_operators_look(
+    ack_app: Flask, smtp_server: SmtpServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found (operations review): the facilitators' email that the mail server refused for good
+    ("552 message size exceeds fixed maximum", the PDF attached) was tried every hour for ever,
+    and only the log said so: the health check said "ok", `flask outbox status` listed it like any
+    other retry, and the request's page said the service would try again. It is still kept and
+    tried again (their address is the deployment's), and each of them says what to do."""
+    from app.main import views as main_views
+
+    monkeypatch.setattr(main_views, "DATABASE_CHECK_SECONDS", 0.0)  # each check asks the database
+    smtp_server.size_limit = 20_000  # the acknowledgement fits; the email with the PDF attached does not
+    smtp_server.start()
+    with ack_app.app_context():
+        reference = make_request().reference
+        first = run_outbox()
+        # The acknowledgement still went: the refusal was this email's alone.
+        assert (first.sent, first.send_failed, first.given_up) == (1, 1, 0), first
+        email = db.session.scalar(select(OutboxMessage).where(OutboxMessage.kind == "facilitators"))
+        assert email.given_up_at is None and email.sent_at is None and email.next_attempt_at is not None
+        assert (email.last_error or "").startswith("Refused until something is changed: SMTPSenderRefused: (552,")
+    assert [str(m["To"]) for m in smtp_server.mailbox.messages] == [VALID_DETAILS["email"]]
+    client, _ = signed_in(ack_app)
+    health = client.get("/healthz").get_json()
+    assert health["status"] == "degraded", health
+    assert health["outbox"] == (
+        "1 facilitators' email refused by the mail server until something is changed: "
+        "run flask outbox status to see what to do"
+    )
+    runner = ack_app.test_cli_runner()
+    status = runner.invoke(args=["outbox", "status"]).output
+    assert (
+        f"{reference}\tfacilitators' email unsent (refused until something is changed: the email, with the "
+        "request's PDF attached, is larger than the mail server takes: raise the mail server's limit on the "
+        "size of a message" in status
+    ), status
+    send = runner.invoke(args=["outbox", "send"])
+    assert send.exit_code == 1 and "1 facilitators' email refused by the mail server until" in send.output
+    page = text(client.get(f"/inbox/requests/{reference}"))
+    problem = re.search(r'data-email-problem="facilitators">(.*?)<', page, re.S)
+    assert problem, "the request page does not say the facilitators' email did not go"
+    assert " ".join(problem.group(1).split()) == (
+        "The request to the facilitators could not be sent (tried 2 times): the mail server refused it as too "
+        "large. It will go on being refused until something is changed, so tell whoever runs the service. "
+        "Everything in the request is on this page."
+    )
+    assert "Needs attention: an email has not gone out" in list_row(client, reference)
+    # Mended (the mail server's limit raised): it goes, and all is well again.
+    smtp_server.stop()
+    smtp_server.size_limit = None
+    smtp_server.start()
+    send = runner.invoke(args=["outbox", "send"])
+    assert send.exit_code == 0, send.output
+    assert [str(m["To"]) for m in smtp_server.mailbox.messages][-1] == FACILITATORS
+    assert client.get("/healthz").get_json()["status"] == "ok"
+
+
+def test_the_facilitators_email_whose_message_is_refused_for_good_is_kept_and_said_so(
+    app: Flask, smtp_server: SmtpServer
+) -> None:
+    """As a message too large: one the mail server refuses once sent ("554 5.7.1"), which trying
+    it again as it is cannot change, is kept, tried again, and listed with what to do."""
+    app.config.update(FACILITATOR_EMAIL=FACILITATORS, SMTP_HOST="127.0.0.1", SMTP_PORT=smtp_server.port)
+    smtp_server.mailbox.refuse_message = "554 5.7.1 Message rejected as spam"
+    smtp_server.start()
+    with app.app_context():
+        reference = make_request().reference
+        run_outbox()
+        email = db.session.scalar(select(OutboxMessage))
+        assert email.given_up_at is None and email.next_attempt_at is not None
+        assert (email.last_error or "").startswith("Refused until something is changed: SMTPDataError: (554,")
+        assert app_outbox.refused_until_mended() == 1
+    status = app.test_cli_runner().invoke(args=["outbox", "status"]).output
+    assert (
+        f"{reference}\tfacilitators' email unsent (refused until something is changed: read the mail server's "
+        "reply (at the end of this line) and its log, and change what it refuses." in status
+    ), status
+    assert status.endswith("(554, b'5.7.1 Message rejected as spam')\n")
+
+
 @pytest.mark.parametrize("finished", ["closed", "redirected", "duplicate"])
 def test_an_email_given_up_needs_attention_only_while_the_request_is_being_worked(
     ack_app: Flask, smtp_server: SmtpServer, finished: str

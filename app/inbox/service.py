@@ -29,7 +29,7 @@ from ..email_address import is_email_address
 from ..extensions import db, forget_deleted_text
 from ..input_guard import is_blank, is_invisible
 from ..journey import MODE_LABELS
-from ..mail import mail_problem_words, too_late
+from ..mail import mail_problem_words, too_late, until_mended
 from ..models import AuditEvent, OutboxMessage, StoredRequest, utcnow
 from ..pack import current_pack, current_partnership
 from ..requests import fields
@@ -733,6 +733,12 @@ def email_problems(request: StoredRequest) -> list[EmailProblem]:
             text = (
                 f"{what} could not be sent to {message.recipient}: {why}. It will not be tried again, "
                 "so get in touch another way, and check the address."
+            )
+        elif until_mended(message.last_error):
+            tried = "once" if message.attempts == 1 else f"{message.attempts} times"
+            text = (
+                f"{what} could not be sent (tried {tried}): {why}. It will go on being refused until something "
+                "is changed, so tell whoever runs the service. Everything in the request is on this page."
             )
         else:
             tried = "once" if message.attempts == 1 else f"{message.attempts} times"

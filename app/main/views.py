@@ -18,7 +18,7 @@ from ..extensions import csrf
 from ..inbox.views import FACILITATOR_KEY, IMPORTANT
 from ..journey import current_state, has_journey, journey_url
 from ..models import utcnow
-from ..outbox import untried_for_too_long
+from ..outbox import refused_until_mended, untried_for_too_long
 from ..pack import current_pack
 from ..questions_pdf import stored_pdf
 from ..questions_to_prepare import DEFAULT_PREPARE_MODE, prepare_mode, questions_to_prepare
@@ -362,6 +362,11 @@ def database_report() -> dict[str, str]:
                     f"{untried} {'PDF or email' if untried == 1 else 'PDFs or emails'} not tried for over 10 minutes: "
                     "is the outbox worker running?"
                 )
+            elif refused := refused_until_mended():
+                report["outbox"] = (
+                    f"{refused} facilitators' {'email' if refused == 1 else 'emails'} refused by the mail server "
+                    "until something is changed: run flask outbox status to see what to do"
+                )
         except SQLAlchemyError as error:
             report = dict.fromkeys(report, "unavailable")
             current_app.logger.warning("Health check: database unavailable (%s)", type(error).__name__)
@@ -380,7 +385,8 @@ def healthz() -> tuple[Response, int]:
     work: the counts go on in each process's memory; the store is asked at most every 10 seconds,
     and the log says when its answer changes), or while PDFs (requests' and supervision records)
     or emails wait more than 10 minutes untried (the outbox worker is not running: requests reach
-    no one; ``untried_for_too_long``). The database is asked at
+    no one; ``untried_for_too_long``), or the mail server refuses a facilitators' email until
+    something is changed (``refused_until_mended``). The database is asked at
     most every ``DATABASE_CHECK_SECONDS`` in each process (``database_report``). A database
     failure is one log line, never a traceback.
     """

@@ -25,6 +25,8 @@ class Mailbox:
     envelopes: list[tuple[str, list[str]]] = field(default_factory=list)
     # Addresses the server refuses at RCPT TO, with its reply (say "550 5.1.1 No such mailbox").
     refuse: dict[str, str] = field(default_factory=dict)
+    # The server's reply to every message once sent (say "554 5.7.1 Message rejected"), if it refuses them.
+    refuse_message: str | None = None
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options) -> str:
         """Take the address, unless it is one the server is told to refuse."""
@@ -34,7 +36,9 @@ class Mailbox:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope) -> str:
-        """Keep the message."""
+        """Keep the message, unless the server is told to refuse it."""
+        if self.refuse_message is not None:
+            return self.refuse_message
         self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
         self.messages.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
         return "250 Message accepted for delivery"
@@ -43,9 +47,12 @@ class Mailbox:
 class _BoundController(Controller):
     """aiosmtpd's Controller, listening on a socket the test bound already."""
 
-    def __init__(self, handler: Mailbox, sock: socket.socket, smtputf8: bool = True) -> None:
+    def __init__(
+        self, handler: Mailbox, sock: socket.socket, smtputf8: bool = True, size_limit: int | None = None
+    ) -> None:
         host, port = sock.getsockname()
-        super().__init__(handler, hostname=host, port=port, enable_SMTPUTF8=smtputf8)
+        limit = {} if size_limit is None else {"data_size_limit": size_limit}
+        super().__init__(handler, hostname=host, port=port, enable_SMTPUTF8=smtputf8, **limit)
         self.sock = sock
 
     def _create_server(self):  # type: ignore[no-untyped-def]
@@ -65,6 +72,9 @@ class SmtpServer:
         # Whether the server takes addresses with letters other than a to z (SMTPUTF8), as
         # aiosmtpd does unless told not to; many mail servers do not.
         self.smtputf8 = True
+        # The largest message the server takes, in bytes (None: aiosmtpd's 32 MiB). It says so to
+        # EHLO (SIZE), and refuses a larger one when the sender's line gives its size: "552".
+        self.size_limit: int | None = None
         self.controller: Controller | None = None
         self.sock: socket.socket | None = self._bind(0)
         self.port: int = self.sock.getsockname()[1]
@@ -80,7 +90,7 @@ class SmtpServer:
         """Listen."""
         sock = self.sock or self._bind(self.port)
         self.sock = None  # the server owns it now, and closes it when it stops
-        self.controller = _BoundController(self.mailbox, sock, self.smtputf8)
+        self.controller = _BoundController(self.mailbox, sock, self.smtputf8, self.size_limit)
         self.controller.start()
 
     def stop(self) -> None:
