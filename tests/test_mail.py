@@ -266,6 +266,32 @@ def test_no_email_breaks_a_line_inside_a_paragraph(app: Flask, template: str) ->
                 )
 
 
+@pytest.mark.parametrize(
+    "reply_to, contact, asked",
+    [
+        (True, None, "If that was not you, please reply to this email to let the facilitators know."),
+        (False, "Call 0161 496 0000.", "If that was not you, please let the facilitators know, using the contact"),
+        (False, None, "If that was not you, you do not need to do anything."),
+    ],
+)
+def test_the_acknowledgement_asks_whoever_did_not_make_the_request_to_say_so(
+    app: Flask, reply_to: bool, contact: str | None, asked: str
+) -> None:
+    """The work email is typed, never checked: a stranger sent the acknowledgement (which repeats
+    nothing of the request) is asked to tell the facilitators, where there is a way to, so that the
+    session's invitation, with its joining details, does not follow it there."""
+    with app.test_request_context():
+        body = render_template(
+            "requests/acknowledgement.txt",
+            reference="STT-2345-6789",
+            mode="practitioner",
+            reply_to=reply_to,
+            contact=contact,
+            response_time=None,
+        )
+    assert asked in " ".join(body.split())
+
+
 def test_the_paragraph_check_finds_a_sentence_broken_over_two_lines() -> None:
     broken = (
         "What happens next\nThe facilitators\nwill contact you.\n\nDate: today\nTime: 10am\n\n"

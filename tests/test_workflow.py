@@ -248,6 +248,14 @@ def test_the_practitioner_is_acknowledged_and_the_facilitators_get_a_link(
     assert "This email does not repeat anything from your request." in body and "what you wrote" not in body
     # Found: no Reply-To, so pressing Reply wrote to MAIL_FROM. It goes to the facilitators' mailbox.
     assert acknowledgement["Reply-To"] == FACILITATORS and "You can also reply to this email." in body
+    # The address was typed, never checked: found (privacy review), a stranger sent it was told they
+    # "do not need to do anything", so the facilitators went on to email them the session's
+    # invitation, with its joining details. Whoever did not make the request is asked to say so.
+    said = " ".join(body.split())
+    assert (
+        "given as the work email in a request for a Space to Think session. If that was not you, please reply "
+        "to this email to let the facilitators know." in said
+    ), said
     # Found: "contact children's social care now" without the number. The footer's contacts are given.
     with ack_app.app_context():
         from app.pack import current_contacts
