@@ -18,6 +18,7 @@ from flask.cli import AppGroup
 from sqlalchemy.exc import OperationalError
 
 from . import audit
+from .config import MAXIMUMS
 from .extensions import db, empty_write_ahead_log
 from .inbox.service import remove_departed_accounts
 from .requests.service import DeletionRefused, PurgeResult, delete_old_requests, delete_one_request
@@ -60,9 +61,11 @@ requests_cli = AppGroup("requests", help="Stored requests for a session.")
 @click.option("--dry-run", is_flag=True, help="Say what would be deleted, and delete nothing.")
 @click.option(
     "--days",
-    type=click.IntRange(min=1),
+    # At most what RETENTION_DAYS may be: found (operations review), a mistyped --days 3000000 ended
+    # in a traceback (a date before the year 1).
+    type=click.IntRange(min=1, max=MAXIMUMS["RETENTION_DAYS"]),
     default=None,
-    help="Retention in days (default: RETENTION_DAYS, 90 unless set).",
+    help=f"Retention in days, at most {MAXIMUMS['RETENTION_DAYS']} (default: RETENTION_DAYS, 90 unless set).",
 )
 def purge_command(dry_run: bool, days: int | None) -> None:
     """Delete requests older than the retention period, with everything tied to them (PDFs,

@@ -75,6 +75,15 @@ def test_retention_comes_from_config_or_option(app, runner) -> None:
     assert _outbox_count(app) == 0
 
 
+def test_a_retention_no_setting_could_have_is_refused_in_a_sentence(app, runner) -> None:
+    _make_old_and_new(app)
+    for days in ("3000000", "1000000000"):  # a date before the year 1; past what a timedelta holds
+        result = runner.invoke(args=["requests", "purge", "--days", days])
+        assert result.exit_code == 2 and isinstance(result.exception, SystemExit), result.exception
+        assert f"Invalid value for '--days': {days} is not in the range 1<=x<=3650." in result.output, result.output
+    assert len(_requests(app)) == 2
+
+
 def test_purge_with_nothing_to_do(app, runner) -> None:
     result = runner.invoke(args=["requests", "purge"])
     assert result.exit_code == 0 and "Deleted 0 requests" in result.output
