@@ -270,11 +270,15 @@ UNTIL_MENDED = "Refused until something is changed: "
 def refused_until_mended(error: BaseException) -> bool:
     """Whether the mail server refused this email with a permanent reply (5xx) that trying again
     as it is cannot change: every recipient refused (``refused_for_good``), the message itself
-    refused (552 too large, 554 rejected) or its size (``too_large``). Found (operations review):
-    the facilitators' email refused so was tried every hour for ever, and only the log said so."""
-    if refused_for_good(error) or too_large(error):
+    refused (552 too large, 554 rejected) or its size (``too_large``); or the service's sender
+    (MAIL_FROM, or "530 authentication required") or its sign-in (SMTP_USERNAME and
+    SMTP_PASSWORD), which fail every email until the settings are mended. Found (operations
+    review): the facilitators' email refused so was tried every hour for ever, only the log said
+    so, and the health check said "ok" while no email went."""
+    if refused_for_good(error):
         return True
-    return isinstance(error, smtplib.SMTPDataError) and 500 <= int(error.smtp_code) < 600
+    permanent = (smtplib.SMTPDataError, smtplib.SMTPSenderRefused, smtplib.SMTPAuthenticationError)
+    return isinstance(error, permanent) and 500 <= int(error.smtp_code) < 600
 
 
 def until_mended(problem: str | None) -> bool:
@@ -286,10 +290,17 @@ def what_to_do_until_mended(problem: str | None) -> str:
     """What an operator does about an email refused until something is changed, in a sentence."""
     if "SMTPRecipientsRefused" in (problem or ""):
         change = "check FACILITATOR_EMAIL, and that the mail server takes email for that address"
+    elif "SMTPAuthenticationError" in (problem or ""):
+        change = "the mail server refused the service's sign-in: check SMTP_USERNAME and SMTP_PASSWORD"
     elif mail_problem_words(problem or "") == "the mail server refused it as too large":
         change = (
             "the email, with the request's PDF attached, is larger than the mail server takes: raise the "
             "mail server's limit on the size of a message (the whole request is in the inbox meanwhile)"
+        )
+    elif "SMTPSenderRefused" in (problem or ""):
+        change = (
+            "the mail server refused the service as a sender: check MAIL_FROM, and SMTP_USERNAME and "
+            "SMTP_PASSWORD if it asks the service to sign in"
         )
     else:
         change = "read the mail server's reply (at the end of this line) and its log, and change what it refuses"

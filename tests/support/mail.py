@@ -27,6 +27,16 @@ class Mailbox:
     refuse: dict[str, str] = field(default_factory=dict)
     # The server's reply to every message once sent (say "554 5.7.1 Message rejected"), if it refuses them.
     refuse_message: str | None = None
+    # The server's reply to every sender (say "553 5.7.1 Sender address rejected"), if it refuses them.
+    refuse_sender: str | None = None
+
+    async def handle_MAIL(self, server, session, envelope, address, mail_options) -> str:
+        """Take the sender, unless the server is told to refuse it."""
+        if self.refuse_sender is not None:
+            return self.refuse_sender
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return "250 OK"
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options) -> str:
         """Take the address, unless it is one the server is told to refuse."""
