@@ -11,8 +11,10 @@ import re
 import socket
 from dataclasses import dataclass, field
 from email.message import EmailMessage
+from typing import Any
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
 
 FACILITATORS = "facilitators@partnership.example"
 
@@ -57,12 +59,9 @@ class Mailbox:
 class _BoundController(Controller):
     """aiosmtpd's Controller, listening on a socket the test bound already."""
 
-    def __init__(
-        self, handler: Mailbox, sock: socket.socket, smtputf8: bool = True, size_limit: int | None = None
-    ) -> None:
+    def __init__(self, handler: Mailbox, sock: socket.socket, smtputf8: bool = True, **smtp_parameters: Any) -> None:
         host, port = sock.getsockname()
-        limit = {} if size_limit is None else {"data_size_limit": size_limit}
-        super().__init__(handler, hostname=host, port=port, enable_SMTPUTF8=smtputf8, **limit)
+        super().__init__(handler, hostname=host, port=port, enable_SMTPUTF8=smtputf8, **smtp_parameters)
         self.sock = sock
 
     def _create_server(self):  # type: ignore[no-untyped-def]
@@ -85,6 +84,9 @@ class SmtpServer:
         # The largest message the server takes, in bytes (None: aiosmtpd's 32 MiB). It says so to
         # EHLO (SIZE), and refuses a larger one when the sender's line gives its size: "552".
         self.size_limit: int | None = None
+        # The password the server takes to sign in (any user name), over plain SMTP (loopback);
+        # None: it offers no sign-in.
+        self.password: str | None = None
         self.controller: Controller | None = None
         self.sock: socket.socket | None = self._bind(0)
         self.port: int = self.sock.getsockname()[1]
@@ -100,7 +102,15 @@ class SmtpServer:
         """Listen."""
         sock = self.sock or self._bind(self.port)
         self.sock = None  # the server owns it now, and closes it when it stops
-        self.controller = _BoundController(self.mailbox, sock, self.smtputf8, self.size_limit)
+        parameters: dict[str, Any] = {} if self.size_limit is None else {"data_size_limit": self.size_limit}
+        if self.password is not None:
+            password = self.password.encode()
+
+            def authenticator(server: Any, session: Any, envelope: Any, mechanism: str, data: Any) -> AuthResult:
+                return AuthResult(success=isinstance(data, LoginPassword) and data.password == password, handled=False)
+
+            parameters.update(authenticator=authenticator, auth_require_tls=False)
+        self.controller = _BoundController(self.mailbox, sock, self.smtputf8, **parameters)
         self.controller.start()
 
     def stop(self) -> None:
