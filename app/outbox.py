@@ -370,6 +370,11 @@ def send_message(message: OutboxMessage, now: dt.datetime | None = None) -> str:
     request = message.request
     message.attempts += 1
     message.last_attempt_at = utcnow()
+    if message.kind == mail.FACILITATORS and (address := current_app.config.get("FACILITATOR_EMAIL")):
+        # To the facilitators' address as it is set now, not as it was when the request came: found
+        # (operations review), an email the mail server refused because FACILITATOR_EMAIL was wrong
+        # went on going to the wrong address once the setting was mended, refused for ever.
+        message.recipient = address
     try:
         # Nothing is written until the attempt is recorded: on SQLite a write holds the whole
         # file, and reading the PDF to attach would otherwise write the attempt first, so every

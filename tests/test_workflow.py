@@ -521,6 +521,32 @@ def test_the_facilitators_email_refused_for_good_is_kept_and_said_so(
         assert f"({code}, b'{words}'" in status
 
 
+def test_the_facilitators_email_goes_to_their_address_once_the_setting_is_mended(
+    app: Flask, smtp_server: SmtpServer
+) -> None:
+    """FACILITATOR_EMAIL mistyped: the mail server refuses it for good, which is said (what to
+    check), and once the setting is mended the email goes to the address as it is now (found: it
+    went on to the address stored when the request came, refused for ever)."""
+    wrong = "facilitaters@partnership.example"
+    app.config.update(FACILITATOR_EMAIL=wrong, SMTP_HOST="127.0.0.1", SMTP_PORT=smtp_server.port)
+    smtp_server.mailbox.refuse[wrong] = "550 5.1.1 No such mailbox here"
+    smtp_server.start()
+    with app.app_context():
+        reference = make_request().reference
+        run_outbox()
+    runner = app.test_cli_runner()
+    status = runner.invoke(args=["outbox", "status"]).output
+    assert (
+        f"{reference}\tfacilitators' email unsent (refused until something is changed: check FACILITATOR_EMAIL"
+        in status
+    ), status
+    app.config["FACILITATOR_EMAIL"] = FACILITATORS  # mended (and the app restarted)
+    send = runner.invoke(args=["outbox", "send"])
+    assert send.exit_code == 0 and "Sent 1 message; 0 still unsent." in send.output, send.output
+    assert [str(message["To"]) for message in smtp_server.mailbox.messages] == [FACILITATORS]
+    assert smtp_server.mailbox.envelopes[-1][1] == [FACILITATORS]
+
+
 @pytest.mark.parametrize("finished", ["closed", "redirected", "duplicate"])
 def test_an_email_given_up_needs_attention_only_while_the_request_is_being_worked(
     ack_app: Flask, smtp_server: SmtpServer, finished: str
