@@ -21,7 +21,7 @@ from . import audit
 from .config import MAXIMUMS
 from .extensions import db, empty_write_ahead_log
 from .inbox.service import remove_departed_accounts
-from .requests.service import DeletionRefused, PurgeResult, delete_old_requests, delete_one_request
+from .requests.service import DeletionRefused, PurgeResult, delete_old_requests, delete_one_request, reference_typed
 from .space_sessions.service import practitioner_left_untold, purge_empty_sessions, purge_old_comments
 from .stats.service import purge_old_counts, retention_months
 
@@ -131,8 +131,12 @@ def delete_command(reference: str, yes: bool, without_cancellation: bool) -> Non
     practitioner is invited to a session still to come (take it out of the session in the inbox
     first, which emails them a cancellation) or a cancellation to them is unsent, unless
     --without-cancellation."""
+    try:
+        reference = reference_typed(reference)
+    except DeletionRefused as refused:
+        raise click.ClickException(str(refused)) from None
     if not yes:
-        click.confirm(f"Delete request {reference.strip().upper()} and everything tied to it now?", abort=True)
+        click.confirm(f"Delete request {reference} and everything tied to it now?", abort=True)
     try:
         outbox = delete_request(reference, without_cancellation=without_cancellation)
     except DeletionRefused as refused:
@@ -142,7 +146,7 @@ def delete_command(reference: str, yes: bool, without_cancellation: bool) -> Non
         busy = getattr(error.orig, "sqlstate", None) == QUERY_CANCELED
         why = "something else was using it (a worker sending its email, say)" if busy else "the database did not answer"
         raise click.ClickException(
-            f"Request {reference.strip().upper()} was not deleted: {why}. Nothing was changed; try again in a minute."
+            f"Request {reference} was not deleted: {why}. Nothing was changed; try again in a minute."
         ) from None
     empty_write_ahead_log()
-    click.echo(f"Deleted request {reference.strip().upper()}, with {outbox} outbox message(s).")
+    click.echo(f"Deleted request {reference}, with {outbox} outbox message(s).")

@@ -110,6 +110,17 @@ def test_one_request_can_be_deleted_before_its_retention_period_ends(app, runner
     again = runner.invoke(args=["requests", "delete", new, "--yes"])
     assert again.exit_code == 1 and f"There is no stored request {new}." in again.output
     assert _requests(app) == [old]
+    # Typed as the inbox takes it: spaced out as read over the phone, or with an en dash from a
+    # document (found: "There is no stored request", and the erasure was taken as done).
+    for typed in ("", "STT-7KQ4", "not a reference"):
+        refused = runner.invoke(args=["requests", "delete", typed, "--yes"])
+        assert refused.exit_code == 1, refused.output
+        assert f"{typed!r} is not a request reference: give one like STT-7KQ4-M9XA." in refused.output
+    spoken = old.lower().replace("-", " ", 1).replace("-", "\u2013")  # "stt 7kq4–m9xa"
+    asked = runner.invoke(args=["requests", "delete", spoken], input="y\n")
+    assert f"Delete request {old} and everything tied to it now?" in asked.output
+    assert asked.exit_code == 0 and f"Deleted request {old}," in asked.output, asked.output
+    assert _requests(app) == []
 
 
 # --- the outbox worker purges on its own ------------------------------------------------------

@@ -40,7 +40,7 @@ from ..wizard.glossary import Explainer
 from . import fields
 from .document import cited_titles, document_json, request_document, request_sections, uk_date, uk_day, uk_time
 from .guard import scan_fields
-from .reference import is_reference, new_reference
+from .reference import is_reference, new_reference, normalise_reference
 
 log = logging.getLogger(__name__)
 
@@ -528,6 +528,17 @@ class DeletionRefused(Exception):
     """A request that cannot be deleted now: why, in a sentence."""
 
 
+def reference_typed(text: str) -> str:
+    """A reference as typed to a command, in its standard form, as the inbox reads it ("stt 7kq4
+    m9xa", with an en dash pasted from a document); ``DeletionRefused`` if it is none. Found
+    (operations review): `flask requests delete` took only the exact form, and said "There is no
+    stored request" of one spaced out or with an en dash: the operator took the erasure as done."""
+    reference = normalise_reference(text)
+    if not is_reference(reference):
+        raise DeletionRefused(f"{text.strip()!r} is not a request reference: give one like STT-7KQ4-M9XA.")
+    return reference
+
+
 # The audit detail of a request deleted before its retention period ended (``delete_one_request``).
 DELETED_EARLY = "before the end of the retention period"
 
@@ -546,7 +557,7 @@ def delete_one_request(
     it. ``DeletionRefused`` if there is no such request, or a worker is sending one of its emails
     at this moment (try again in a minute), or ``refuse`` (given the request, locked) says why not
     (``app.retention.delete_request``: its practitioner would be left untold about a session)."""
-    reference = reference.strip().upper()
+    reference = reference_typed(reference)
     query = select(StoredRequest.id, StoredRequest.reference).where(StoredRequest.reference == reference)
     row = db.session.execute(query.with_for_update()).first()
     if row is None:
