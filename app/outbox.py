@@ -61,7 +61,7 @@ from sqlalchemy.orm.exc import ObjectDeletedError, StaleDataError
 from . import audit, emails, mail, pdf_renderer, questions_pdf
 from . import retention as retention_purge
 from . import supervision_record as record
-from .config import StartupError
+from .config import MAXIMUMS, StartupError
 from .extensions import checkpoint_write_ahead_log, db, empty_write_ahead_log
 from .inbox.service import remove_departed_accounts
 from .models import OutboxMessage, QuestionsPdf, StoredRequest, SupervisionRecord, utcnow
@@ -856,7 +856,9 @@ def _plural(count: int, word: str) -> str:
 @click.option(
     "--poll",
     "poll_seconds",
-    type=click.FloatRange(min=0.05),
+    # At most what OUTBOX_POLL_SECONDS may be: found (operations review), "--poll inf" (or 1e12)
+    # ended the worker with a traceback at its first wait, which no clock can time.
+    type=click.FloatRange(min=0.05, max=MAXIMUMS["OUTBOX_POLL_SECONDS"]),
     default=None,
     help="Seconds between looks for work (default: OUTBOX_POLL_SECONDS).",
 )

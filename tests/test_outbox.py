@@ -911,6 +911,15 @@ def test_an_import_with_text_the_database_cannot_hold_is_refused_plainly(app: Fl
 # --- the command ------------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("poll", ["inf", "1e12", "0"])
+def test_a_wait_between_looks_for_work_no_clock_can_time_is_refused_in_a_sentence(app: Flask, poll: str) -> None:
+    result = app.test_cli_runner().invoke(args=["outbox", "worker", "--poll", poll])
+    assert result.exit_code == 2, (result.output, result.exception)
+    assert f"Invalid value for '--poll': {float(poll)} is not in the range 0.05<=x<=3600." in result.output, (
+        result.output
+    )
+
+
 def test_worker_once_command(mail_app: Flask, smtp_server: SmtpServer) -> None:
     smtp_server.start()
     with mail_app.app_context():
