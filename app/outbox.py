@@ -501,7 +501,20 @@ def run_pass(
     ``ignore_schedule`` tries failed work again without waiting for its turn (``flask outbox
     send``); ``now`` stands in for the clock when deciding what is due (tests)."""
     result = PassResult()
-    result.reminders_queued = queue_reminders(now)
+    try:
+        result.reminders_queued = queue_reminders(now)
+    except SQLAlchemyError:
+        raise  # the database: the worker's loop says so
+    except Exception as error:  # noqa: BLE001 — a fault making a reminder: the rest of the pass still goes
+        # Found (operations review): a fault making a reminder's text (its template, a session's
+        # details) ended every pass there, before any PDF or email: no request reached anyone.
+        # Logged by its type and frames only, as in run_worker; tried again at the next pass.
+        db.session.rollback()
+        current_app.logger.error(
+            "Outbox worker: the reminders due were not queued (%s); trying again at the next pass\n%s",
+            type(error).__name__,
+            "".join(traceback.format_tb(error.__traceback__)),
+        )
     # The requests' PDFs, then the supervision records asked for, then the questions to prepare.
     _make_each(
         lambda tried: claim_pdf_job(now or utcnow(), tried, ignore_schedule), make_pdf, result, stop, "A request"

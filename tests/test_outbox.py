@@ -41,7 +41,7 @@ from app.outbox import (
 )
 from app.retention import delete_request
 from support import both_databases
-from support.mail import Mailbox, SmtpServer, only_message
+from support.mail import FACILITATORS, Mailbox, SmtpServer, only_message
 from support.pdf import pdf_attachment_json
 from support.servers import outbox_worker
 from support.submission import VALID_DETAILS, fill_details, make_request, run_outbox, to_outcome
@@ -629,6 +629,30 @@ def test_an_email_that_cannot_be_made_waits_and_never_stops_the_others_or_the_wo
         outbox.run_worker(stop, 0.01)  # the loop carries on past a fault: it ends only when stopped
         assert len(passes) >= 2
     assert len(smtp_server.mailbox.messages) == 2
+
+
+def test_a_fault_queuing_the_reminders_never_stops_the_pdfs_and_emails(
+    mail_app: Flask, smtp_server: SmtpServer, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Found (operations review): queuing the reminders came first in each pass, uncaught: a
+    fault making one (its template with a mistake, say) ended every pass there, so no PDF was made
+    and no email sent, for any request. It is logged (its type, never its words) and the pass goes on."""
+    import jinja2
+
+    from app import outbox
+
+    def broken_reminders(_now: object = None) -> int:
+        raise jinja2.TemplateSyntaxError(f"unexpected end near {VALID_DETAILS['name']}", 12)
+
+    monkeypatch.setattr(outbox, "queue_reminders", broken_reminders)
+    smtp_server.start()
+    with mail_app.app_context():
+        make_request()
+        result = run_pass()
+    assert (result.pdfs_made, result.sent, result.reminders_queued) == (1, 1, 0)
+    assert [str(message["To"]) for message in smtp_server.mailbox.messages] == [FACILITATORS]
+    assert "the reminders due were not queued (TemplateSyntaxError)" in caplog.text
+    assert VALID_DETAILS["name"] not in caplog.text
 
 
 # --- several workers --------------------------------------------------------------------------
