@@ -406,6 +406,11 @@ def test_not_held_is_refused_before_the_session_starts_and_says_what_to_do(sessi
     session_has_started(session_app, reference, ago=dt.timedelta(minutes=1))
     assert outcome(client, reference, "not_held").status_code == 302
     assert status_of(session_app, reference) == "session_offered"
+    # Found: the page said only "Status changed to session offered", while the session, left with
+    # no one in it, was cancelled without a word. It says what leaving the session did.
+    shown = text(client.get(f"/inbox/requests/{reference}"))
+    assert "Status changed to session offered. It is no longer in the session on" in shown
+    assert "No one else was in that session, so it is cancelled." in shown
 
 
 # --- no reminder straight after the invitation -------------------------------------------------------

@@ -317,17 +317,20 @@ def session_outcome(reference: str) -> Response | str:
         # open, or had "already had its session".
         flash(OUTCOME_RESENT[outcome or ""], IMPORTANT)
         return redirect(url_for("inbox.request_page", reference=stored.reference))
+    also: list[str] = []
     try:
         if outcome == "held":
             sessions.mark_held(stored, current_facilitator().actor)
         elif outcome == "not_held":
-            sessions.mark_not_held(stored, current_facilitator().actor)
+            also = sessions.mark_not_held(stored, current_facilitator().actor)
         else:
             return render_request_page(stored, session_problem="Select whether the session was held")
     except SessionRefused as refused:  # too soon, or not in a session: the answer is kept
         db.session.rollback()
         return render_request_page(stored, session_problem=str(refused), outcome_chosen=outcome or "")
-    done(f"Status changed to {workflow.STATUS_LABELS[stored.status].lower()}", "session-section", "the session")
+    changed = f"Status changed to {workflow.STATUS_LABELS[stored.status].lower()}"
+    # done() adds the full stop after the message.
+    done(" ".join([f"{changed}.", *also]).removesuffix(".") if also else changed, "session-section", "the session")
     return acted_on(stored)
 
 

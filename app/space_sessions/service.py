@@ -959,16 +959,19 @@ def mark_held(request: StoredRequest, actor: str) -> None:
     db.session.commit()
 
 
-def mark_not_held(request: StoredRequest, actor: str) -> None:
+def mark_not_held(request: StoredRequest, actor: str) -> list[str]:
     """The session did not take place for this request: back to "session offered", out of the
-    session, so another can be arranged."""
+    session, so another can be arranged. Returns what leaving the session did, in sentences for
+    the facilitator (``leave_session``: found, the page said only "Status changed to session
+    offered", while the session, left with no one in it, was cancelled without a word)."""
     if not workflow.can_move(request.status, OFFERED) or request.status != ARRANGED:
         raise _changed_meanwhile(request)
     if too_soon := not_held_too_soon(request):
         raise SessionRefused("session", too_soon)
-    leave_session(request)
+    said = leave_session(request)
     _move(request, OFFERED, actor, "session not held")
     db.session.commit()
+    return said
 
 
 def after_status_change(request: StoredRequest, old: str) -> list[str]:
