@@ -30,7 +30,7 @@ from urllib.parse import urlsplit
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
-from .rules.acronyms import ACRONYM, PLAIN_CAPITALS, spelled_out
+from .rules.acronyms import acronyms_in, spelled_out
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 INSTANCE_PATH = PROJECT_ROOT / "instance"
@@ -727,8 +727,7 @@ def check_acronyms_explained(variable: str, text: str | None) -> None:
     if not text:
         return
     # The example file's CHANGE-ME is not an acronym (production refuses it as a placeholder).
-    words = PLAIN_CAPITALS.sub(" ", text.replace(PLACEHOLDER, " "))
-    for acronym in dict.fromkeys(ACRONYM.findall(words)):
+    for acronym in acronyms_in(text.replace(PLACEHOLDER, " ")):
         if not spelled_out(acronym, text):
             raise ConfigError(
                 f"{variable} uses the acronym {acronym} without spelling it out (the submitted page and the "

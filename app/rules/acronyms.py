@@ -6,8 +6,14 @@ Shared by the rule pack's checks (``validate``) and the partnership file's (``pa
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 ACRONYM = re.compile(r"\b[A-Z]{2,}\b")
+# A word of letters that starts with a capital and has another: an acronym written with small
+# letters in it ("DfE", "NHSx", "TfL") when it has more capitals than small letters, and is not
+# an acronym's plural ("LADOs", "PDFs", left as they were). A name such as "McKenzie" or
+# "YouTube" has more small letters, so it is a word, not an acronym.
+_MIXED_CASE = re.compile(r"\b[A-Z][a-z]*[A-Z][A-Za-z]*\b")
 # Capitals everyone reads as words, never spelled out (GOV.UK's style): the country, and the
 # government's website by its name; and a part of a document numbered in Roman numerals, as the
 # law is cited ("Children Act 1989, Part III"), which is a number, not an acronym; and an email or
@@ -18,6 +24,26 @@ PLAIN_CAPITALS = re.compile(
 )
 
 
+def acronyms_in(text: str, terms: Iterable[str] = ()) -> list[str]:
+    """The acronyms in ``text``, each once, in the order a reader meets them: a word in capitals
+    ("LADO"), one with small letters in it but more capitals ("DfE", "NHSx"), and each of
+    ``terms`` (a glossary's), found exactly as written; not the capitals ``PLAIN_CAPITALS`` names.
+    Found (partnership review): "DfE" was never found, so a glossary could not explain it."""
+    words = PLAIN_CAPITALS.sub(" ", text)
+    found: dict[int, str] = {}
+    for match in ACRONYM.finditer(words):
+        found.setdefault(match.start(), match.group(0))
+    for match in _MIXED_CASE.finditer(words):
+        word = match.group(0)
+        capitals = sum(character.isupper() for character in word)
+        if capitals > len(word) - capitals and not (word.endswith("s") and word[:-1].isupper()):
+            found.setdefault(match.start(), word)
+    for term in terms:
+        for match in re.finditer(rf"\b{re.escape(term)}\b", words):
+            found.setdefault(match.start(), term)
+    return list(dict.fromkeys(found[start] for start in sorted(found)))
+
+
 def spelled_out(acronym: str, text: str) -> bool:
     """Whether ``text`` says what ``acronym`` stands for where it uses it: "Team Around the Family
     (TAF)", "MASH (multi-agency safeguarding hub)" or "MASH: multi-agency safeguarding hub". The
@@ -25,10 +51,10 @@ def spelled_out(acronym: str, text: str) -> bool:
     found (review), "EDT (out of hours)" passed as saying what EDT stands for."""
     for after in re.finditer(rf"\({re.escape(acronym)}\)", text):
         # The words before the brackets, back to the start of their clause.
-        if _initials_fit(acronym, re.split(r"[.;:!?()]", text[: after.start()])[-1]):
+        if _initials_fit(acronym.upper(), re.split(r"[.;:!?()]", text[: after.start()])[-1]):
             return True
     for meaning in re.finditer(rf"\b{re.escape(acronym)}(?: \(([^)]{{3,}})\)|: ([^.;:!?()]{{3,}}))", text):
-        if _initials_fit(acronym, meaning.group(1) or meaning.group(2)):
+        if _initials_fit(acronym.upper(), meaning.group(1) or meaning.group(2)):
             return True
     return False
 

@@ -688,9 +688,10 @@ def _phone_not_digits(phone: str) -> str:
     return f"{said}, like 0161 603 4500 (a UK number, starting with 0)"
 
 
-# A glossary term: an acronym as the pages find one (app.rules.acronyms.ACRONYM, and the
-# outcome page's explainer): two or more capital letters.
-_GLOSSARY_TERM = re.compile(r"[A-Z]{2,}")
+# A glossary term: an acronym as the pages find it (app.rules.acronyms.acronyms_in, and the
+# outcome page's explainer), exactly as written: letters, with no spaces, starting with a capital
+# and with at least one more ("LADO", "DfE", "NHSx"), so not a word such as "Lado".
+_GLOSSARY_TERM = re.compile(r"[A-Z][a-z]*[A-Z][A-Za-z]*")
 
 # Ids of questions, options, outcomes and flags: they name pages' addresses (/questions/<id>)
 # and are stored with each request and count (app.models, app.stats.models: 40 characters).
@@ -844,8 +845,8 @@ def parse_pack(data: object, file: str) -> tuple[RulePack | None, list[Problem]]
             reader.problem(
                 node,
                 "term",
-                f"is {term!r}: write the acronym as the pages write it, in capital letters with no spaces "
-                "(like LADO), or it is never found in the guidance",
+                f"is {term!r}: write the acronym exactly as the guidance writes it, with no spaces, starting "
+                "with a capital letter and with at least one more (like LADO or DfE), or it is never found there",
                 item.line_of("term"),
                 newer_check=True,
             )

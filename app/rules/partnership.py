@@ -20,7 +20,7 @@ import xml.etree.ElementTree as ElementTree
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .acronyms import ACRONYM, PLAIN_CAPITALS, spelled_out
+from .acronyms import acronyms_in, spelled_out
 from .errors import DefinitionError, Problem
 from .loader import _clean, _content_hash, _links, _Mapping, _Reader, read_yaml
 from .model import MODES, ContactBook, Link, RulePack, Text
@@ -563,11 +563,7 @@ def _unexplained_acronyms(text: str) -> list[str]:
     first use): each needs its meaning after it, "MASH (multi-agency safeguarding hub)" or
     "MASH: multi-agency safeguarding hub", or must stand in brackets after its meaning, "Team
     Around the Family (TAF)"."""
-    return [
-        acronym
-        for acronym in dict.fromkeys(ACRONYM.findall(PLAIN_CAPITALS.sub(" ", text)))
-        if not spelled_out(acronym, text)
-    ]
+    return [acronym for acronym in acronyms_in(text) if not spelled_out(acronym, text)]
 
 
 # What the accessibility statement (templates/main/accessibility.html) spells out, or names as it

@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
-from .acronyms import ACRONYM, PLAIN_CAPITALS, spelled_out
+from .acronyms import PLAIN_CAPITALS, acronyms_in, spelled_out
 from .errors import Problem
 from .model import ContactBook, Option, Outcome, Question, RulePack, Text
 
@@ -97,7 +97,7 @@ def _check_quoted_acronyms(pack: RulePack, add: _Report) -> None:
     for item in pack.guidance:
         if not item.quote:
             continue
-        for acronym in dict.fromkeys(ACRONYM.findall(PLAIN_CAPITALS.sub(" ", item.text))):
+        for acronym in acronyms_in(item.text, glossary):
             if acronym not in glossary and f"({acronym})" not in item.text:
                 add(
                     f"guidance {item.id}",
@@ -124,7 +124,7 @@ def _check_guidance_acronyms(pack: RulePack, add: Callable[[Problem], None]) -> 
             texts.insert(0, ("text", item.text, "the page spells it out beside the summary"))
         for field, words, shown in texts:
             plain = PLAIN_CAPITALS.sub(" ", words)
-            for acronym in dict.fromkeys(ACRONYM.findall(plain)):
+            for acronym in acronyms_in(words, glossary):
                 if acronym in glossary or spelled_out(acronym, plain):
                     continue
                 message = (
@@ -189,7 +189,7 @@ def _unexplained(sequence: _Sequence, glossary: dict[str, str]) -> Iterator[tupl
             if wording is None:
                 continue
             text = wording if isinstance(wording, str) else wording.for_mode(mode)
-            for acronym in dict.fromkeys(ACRONYM.findall(PLAIN_CAPITALS.sub(" ", text))):
+            for acronym in acronyms_in(text, glossary):
                 if acronym in explained:
                     continue
                 explained.add(acronym)
@@ -198,7 +198,7 @@ def _unexplained(sequence: _Sequence, glossary: dict[str, str]) -> Iterator[tupl
                 reported.add((node, field, acronym))
                 meaning = glossary.get(acronym)
                 said = f'"{meaning or "what it stands for"} ({acronym})", or in words alone'
-                if meaning is None:
+                if meaning is None and acronym.isupper():
                     said += " (a word in capitals for emphasis reads as an acronym too: write it in small letters)"
                 yield (
                     node,

@@ -8,7 +8,7 @@ been explained on the page, and spells those out next to it.
 
 from __future__ import annotations
 
-import re
+from ..rules.acronyms import acronyms_in
 
 
 class Explainer:
@@ -27,7 +27,7 @@ class Explainer:
         Every acronym returned is then counted as explained too.
         """
         found: list[tuple[str, str]] = []
-        for acronym in re.findall(r"\b[A-Z]{2,}\b", text):
+        for acronym in acronyms_in(text, self.glossary):
             meaning = self.glossary.get(acronym)
             if meaning is None or acronym in self.explained:
                 continue

@@ -1312,6 +1312,55 @@ def test_a_glossary_term_not_written_as_an_acronym_is_refused(
     assert check_pack(write_pack(pack_data))[1] == []
 
 
+@pytest.mark.parametrize("term, meaning", [("DfE", "Department for Education"), ("NHSx", "NHS technology unit")])
+def test_a_glossary_term_in_small_and_capital_letters_explains_it_as_written(
+    pack_data: dict, write_pack: Callable[[Any], Path], term: str, meaning: str
+) -> None:
+    """Found (partnership review): "term: DfE" was refused, saying to write it in capital letters,
+    which the quote does not; and a quote or summary using it passed unexplained without it."""
+    pack_data["guidance"].append({"id": "dfe", "source": "Launch text", "quote": True, "text": f"Ask the {term}."})
+    pack_data["guidance"].append({"id": "dfe_summary", "source": f"{term} guidance", "text": "Ask them."})
+    _, problems = problems_for(write_pack, pack_data)
+    assert sorted((p.node, p.field) for p in problems) == [("guidance dfe", "text"), ("guidance dfe_summary", "source")]
+    assert f"quotes the acronym {term} without spelling it out" in problems[0].message
+    pack_data["glossary"] = [{"term": term, "meaning": meaning}]
+    assert check_pack(write_pack(pack_data))[1] == []
+    # Found exactly as written: another spelling is not the term, and so is not explained by it.
+    pack_data["glossary"] = [{"term": term.upper(), "meaning": meaning}]
+    assert [(p.node, p.field) for p in check_pack(write_pack(pack_data))[1]] == [
+        ("guidance dfe", "text"),
+        ("guidance dfe_summary", "source"),
+    ]
+
+
+def test_the_refusal_of_a_glossary_term_says_how_one_in_small_letters_is_written(
+    pack_data: dict, write_pack: Callable[[Any], Path]
+) -> None:
+    pack_data["glossary"] = [{"term": "Dfe", "meaning": "Department for Education"}]
+    [problem] = check_pack(write_pack(pack_data))[1]
+    assert "like LADO or DfE" in problem.message and "in capital letters" not in problem.message
+
+
+@pytest.mark.parametrize(
+    "words, refused",
+    [
+        ("Tell the DfE.", True),
+        ("Tell the Department for Education (DfE).", False),
+        ("Tell the DfE (Department for Education).", False),
+        # Names and words with a capital inside, an acronym's plural: not acronyms to spell out.
+        ("Watch it on YouTube with McKenzie, in PDFs or on an iPad.", False),
+    ],
+)
+def test_an_acronym_in_small_and_capital_letters_in_the_packs_wording_is_spelled_out(
+    pack_data: dict, write_pack: Callable[[Any], Path], words: str, refused: bool
+) -> None:
+    pack_data["outcomes"][0]["actions"].append({"both": words})
+    problems = check_pack(write_pack(pack_data))[1]
+    assert [(p.node, p.field, p.message.split(" without")[0]) for p in problems] == (
+        [("outcome urgent", "actions[2]", "uses the acronym DfE")] if refused else []
+    )
+
+
 @pytest.mark.parametrize(
     "node, field, change",
     [
