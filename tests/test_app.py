@@ -358,6 +358,8 @@ def test_an_acronym_not_spelled_out_in_the_words_shown_after_submitting_stops_st
         # An address is given as it is: its capitals are not an acronym to spell out (found in review).
         ("FACILITATOR_CONTACT_TEXT", "Email SpaceToThink.SSCP@salford.gov.uk or see www.SSCP.example/STT."),
         ("RESPONSE_TIME_TEXT", "within 5 working days"),
+        # A time of day is not an acronym (found, partnership review: "9 AM" was refused).
+        ("FACILITATOR_CONTACT_TEXT", "Call us between 9 AM and 5 PM."),
     ],
 )
 def test_words_shown_after_submitting_with_acronyms_spelled_out_are_taken(variable: str, value: str) -> None:

@@ -17,9 +17,12 @@ _MIXED_CASE = re.compile(r"\b[A-Z][a-z]*[A-Z][A-Za-z]*\b")
 # Capitals everyone reads as words, never spelled out (GOV.UK's style): the country, and the
 # government's website by its name; and a part of a document numbered in Roman numerals, as the
 # law is cited ("Children Act 1989, Part III"), which is a number, not an acronym; and an email or
-# web address, given as it is ("SSCP@salford.gov.uk"): its capitals cannot be spelled out.
+# web address, given as it is ("SSCP@salford.gov.uk"): its capitals cannot be spelled out; and a
+# time of day, "9 AM" or "5.30 PM", as "9am" is (found, partnership review: "9 AM to 5 PM" in a
+# contact's hours was refused as two acronyms to spell out).
 PLAIN_CAPITALS = re.compile(
-    r"\bGOV\.UK\b|\bUK\b|\b(?i:part|chapter|schedule|section|volume|annex|appendix|article)s? [IVXLC]+\b"
+    r"\b(?:0?[1-9]|1[0-2])(?:[.:][0-5]\d)? ?[AP]M\b"
+    r"|\bGOV\.UK\b|\bUK\b|\b(?i:part|chapter|schedule|section|volume|annex|appendix|article)s? [IVXLC]+\b"
     r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\b(?i:https?://|www\.)[^\s<>\"]*[\w/]"
 )
 

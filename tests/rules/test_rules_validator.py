@@ -971,6 +971,28 @@ def test_an_acronym_a_contact_leaves_unexplained_is_refused(write_pack: Callable
     assert check_rules(DEFAULT_PACK, write_pack(contacts, name="contacts.yaml")).problems == ()
 
 
+@pytest.mark.parametrize("hours", ["Monday to Friday, 9 AM to 5 PM", "9am to 5pm", "08:30 AM to 4.30 PM"])
+def test_times_of_day_in_capitals_are_not_acronyms(
+    pack_data: dict, write_pack: Callable[[Any], Path], hours: str
+) -> None:
+    """Found (partnership review): "9 AM to 5 PM" in a contact's hours, or in guidance, was
+    refused as two acronyms to spell out. Alone, without a time, AM is still an acronym."""
+    import yaml
+
+    from app.rules import DEFAULT_CONTACTS, check_rules
+
+    contacts = yaml.safe_load(DEFAULT_CONTACTS.read_text(encoding="utf-8"))
+    contacts["contacts"].append(good_contact(id="desk", hours=hours))
+    assert check_rules(DEFAULT_PACK, write_pack(contacts, name="contacts.yaml")).problems == ()
+    pack_data["guidance"][0]["text"] = f"The duty desk is open {hours}."
+    pack_data["guidance"].append({"id": "q", "source": "Launch text", "quote": True, "text": f"Call {hours}."})
+    pack_data["outcomes"][0]["actions"].append({"both": f"Call the duty desk, open {hours}."})
+    assert check_pack(write_pack(pack_data))[1] == []
+    pack_data["outcomes"][0]["actions"].append({"both": "Ask the AM on duty."})
+    [problem] = check_pack(write_pack(pack_data))[1]
+    assert "uses the acronym AM" in problem.message
+
+
 def test_words_in_brackets_that_do_not_spell_the_acronym_do_not_explain_it(
     pack_data: dict, write_pack: Callable[[Any], Path]
 ) -> None:
