@@ -293,8 +293,8 @@ class Config:
         check_public_base_url(settings.get("PUBLIC_BASE_URL"))
         check_response_time_text(settings.get("RESPONSE_TIME_TEXT"))
         check_contact_text(settings.get("FACILITATOR_CONTACT_TEXT"))
-        for variable in ("RESPONSE_TIME_TEXT", "FACILITATOR_CONTACT_TEXT"):
-            check_acronyms_explained(variable, settings.get(variable))
+        for variable, shown in ACRONYM_CHECKED_SETTINGS.items():
+            check_acronyms_explained(variable, settings.get(variable), shown)
         check_ranges(settings)
         check_database_url(str(settings["SQLALCHEMY_DATABASE_URI"]))
         check_engine_logging(settings.get("SQLALCHEMY_ENGINE_OPTIONS"))
@@ -719,19 +719,30 @@ RESPONSE_TIME_MAX = 80
 _SENTENCE_ENDS = ".!?;:,"
 
 
-def check_acronyms_explained(variable: str, text: str | None) -> None:
+# The settings whose words people read, each with where they read them: an acronym in them is
+# spelled out, as in the partnership file's words. Found (partnership review): the privacy
+# notice's DATA_CONTROLLER and DATA_PROTECTION_CONTACT were not checked ("the SSCP's DPO").
+ACRONYM_CHECKED_SETTINGS = {
+    "RESPONSE_TIME_TEXT": "the submitted page and the acknowledgement email show it",
+    "FACILITATOR_CONTACT_TEXT": "the submitted page and the acknowledgement email show it",
+    "DATA_CONTROLLER": "the privacy notice shows it",
+    "DATA_PROTECTION_CONTACT": "the privacy notice shows it",
+}
+
+
+def check_acronyms_explained(variable: str, text: str | None, shown: str) -> None:
     """A ConfigError naming ``variable`` if ``text`` uses an acronym without saying what it stands
     for, as the partnership file's words may not (CONTENT.md: every acronym explained on first
-    use). Found (partnership review): "Email the SSCP team." passed, and the submitted page and
-    the acknowledgement email said SSCP to every practitioner unexplained."""
+    use); ``shown`` says where people read it. Found (partnership review): "Email the SSCP team."
+    passed, and the submitted page and the acknowledgement email said SSCP to every practitioner
+    unexplained."""
     if not text:
         return
     # The example file's CHANGE-ME is not an acronym (production refuses it as a placeholder).
     for acronym in acronyms_in(text.replace(PLACEHOLDER, " ")):
         if not spelled_out(acronym, text):
             raise ConfigError(
-                f"{variable} uses the acronym {acronym} without spelling it out (the submitted page and the "
-                "acknowledgement email show it): give its "
+                f"{variable} uses the acronym {acronym} without spelling it out ({shown}): give its "
                 f'meaning after it, like "{acronym} (what it stands for)", or write it in words, but it is '
                 f"{text!r}."
             )

@@ -351,6 +351,23 @@ def test_an_acronym_not_spelled_out_in_the_words_shown_after_submitting_stops_st
 
 
 @pytest.mark.parametrize(
+    "variable, value, acronym",
+    [("DATA_CONTROLLER", "SSCP", "SSCP"), ("DATA_PROTECTION_CONTACT", "the council's DPO, dpo@salford.example", "DPO")],
+)
+def test_an_acronym_not_spelled_out_in_the_privacy_notices_settings_stops_start_up(
+    monkeypatch, variable: str, value: str, acronym: str
+) -> None:
+    """Found (partnership review): the privacy notice shows both to anyone who reads it, and an
+    acronym in them passed unexplained, where the other settings people read may not have one."""
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(
+        SystemExit,
+        match=rf"{variable} uses the acronym {acronym} without spelling it out \(the privacy notice shows it\)",
+    ):
+        create_app({"APP_ENV": "test"})
+
+
+@pytest.mark.parametrize(
     "variable, value",
     [
         ("FACILITATOR_CONTACT_TEXT", "Email the Salford Safeguarding Children Partnership (SSCP) team."),
@@ -360,6 +377,8 @@ def test_an_acronym_not_spelled_out_in_the_words_shown_after_submitting_stops_st
         ("RESPONSE_TIME_TEXT", "within 5 working days"),
         # A time of day is not an acronym (found, partnership review: "9 AM" was refused).
         ("FACILITATOR_CONTACT_TEXT", "Call us between 9 AM and 5 PM."),
+        ("DATA_CONTROLLER", "Salford City Council, for the Salford Safeguarding Children Partnership (SSCP)"),
+        ("DATA_PROTECTION_CONTACT", "the Data Protection Officer (DPO), DPO@salford.example"),
     ],
 )
 def test_words_shown_after_submitting_with_acronyms_spelled_out_are_taken(variable: str, value: str) -> None:
