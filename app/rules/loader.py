@@ -53,10 +53,17 @@ class _Mapping(dict[str, object]):
 
     line: int | None = None
     key_lines: dict[str, int] | None = None
+    # For a key whose value is a list: the line of each of its items.
+    item_lines: dict[str, list[int]] | None = None
 
     def line_of(self, key: str) -> int | None:
         """The line of ``key`` in this mapping, else the mapping's own line."""
         return (self.key_lines or {}).get(key, self.line)
+
+    def line_of_item(self, key: str, position: int) -> int | None:
+        """The line of the item at ``position`` (from 1) in the list under ``key``, else the key's."""
+        lines = (self.item_lines or {}).get(key, [])
+        return lines[position - 1] if 0 < position <= len(lines) else self.line_of(key)
 
 
 ALIAS_PROBLEM = "found an alias to an anchor defined here"
@@ -86,12 +93,15 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> _Mapping:
     mapping = _Mapping()
     mapping.line = node.start_mark.line + 1
     mapping.key_lines = {}
+    mapping.item_lines = {}
     for key_node, value_node in node.value:
         if not isinstance(key_node, yaml.ScalarNode):  # a list or a mapping where a field's name goes
             raise yaml.constructor.ConstructorError(None, None, NOT_A_KEY, key_node.start_mark)
         # A key is whatever the file wrote (text, almost always); the checks name one that is not.
         key = cast("str", loader.construct_object(key_node, deep=True))
         mapping.key_lines[str(key)] = key_node.start_mark.line + 1
+        if isinstance(value_node, yaml.SequenceNode):
+            mapping.item_lines[str(key)] = [item.start_mark.line + 1 for item in value_node.value]
         if key in mapping:
             loader.duplicate_keys.append((str(key), key_node.start_mark.line + 1))
         mapping[key] = loader.construct_object(value_node, deep=True)
@@ -800,6 +810,7 @@ def parse_pack(data: object, file: str) -> tuple[RulePack | None, list[Problem]]
                 url=_web_address(reader, item, node),
                 quote=reader.boolean(item, "quote", node),
                 line=item.line,
+                field_lines=_field_lines(item),
             )
         )
     flags: list[Flag] = []
@@ -1164,6 +1175,7 @@ def parse_contacts(data: object, file: str) -> tuple[ContactBook | None, list[Pr
             links=links,
             email=email,
             line=item.line,
+            field_lines=_field_lines(item),
         )
         if contact_id:
             seen.setdefault(contact_id, item.line)
@@ -1251,7 +1263,7 @@ def _links(reader: _Reader, item: _Mapping, node: str) -> tuple[Link, ...]:
             reader.problem(where, "url", "is missing", raw.line)
         url = _web_address(reader, raw, where)
         if text is not None and url is not None:
-            links.append(Link(_clean(text), url))
+            links.append(Link(_clean(text), url, line=raw.line_of("text")))
     return tuple(links)
 
 

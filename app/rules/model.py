@@ -39,6 +39,9 @@ class Guidance:
     url: str | None = None
     quote: bool = False
     line: int | None = None
+    # The line of each of its fields in the file ("source", "text"), where a problem with that
+    # field's words is named (else ``line``).
+    field_lines: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def label(self) -> str:
@@ -244,6 +247,8 @@ class Link:
 
     text: str
     url: str
+    # The line of its text in the file, where a problem with its words is named.
+    line: int | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -268,6 +273,9 @@ class Contact:
     links: tuple[Link, ...] = ()
     email: str | None = None
     line: int | None = None
+    # The line of each of its fields in the file ("name", "hours"), where a problem with that
+    # field is named (else ``line``).
+    field_lines: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
 
     # Where the date of the last verification is read from (and named in warnings): the one
     # place to change if the contacts file names it differently.

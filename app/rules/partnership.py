@@ -697,22 +697,34 @@ def parse_partnership(data: object, file: str) -> tuple[Partnership | None, list
     # Found (maintainer review): also read by people, yet not checked: the footer links' words
     # (every page), how soon the accessibility statement says people get an answer, and the
     # logo's text alternative (read out beside the name on every page).
+    # Each named at its own line (found, maintainer review: a footer link's words, or the third
+    # known issue, were named at the line their section starts on).
     _check_acronyms(
         reader,
         [
-            (f"{NODE} footer", "text", footer_text, root.line_of("footer")),
+            (f"{NODE} footer", "text", footer_text, _line_in(root, "footer", "text")),
             *(
-                (f"{NODE} footer", f"links[{n}] text", link.text, root.line_of("footer"))
+                (f"{NODE} footer", f"links[{n}] text", link.text, link.line or root.line_of("footer"))
                 for n, link in enumerate(footer_links, start=1)
             ),
             (NODE, "email_signature", signature or "", root.line_of("email_signature")),
-            (f"{NODE} examples", "agency", examples.get("agency", ""), root.line_of("examples")),
-            (f"{NODE} accessibility", "reply_within", accessibility.reply_within, root.line_of("accessibility")),
+            (f"{NODE} examples", "agency", examples.get("agency", ""), _line_in(root, "examples", "agency")),
+            (
+                f"{NODE} accessibility",
+                "reply_within",
+                accessibility.reply_within,
+                _line_in(root, "accessibility", "reply_within"),
+            ),
             *(
-                (f"{NODE} accessibility", f"known_issues[{n}]", issue, root.line_of("accessibility"))
+                (
+                    f"{NODE} accessibility",
+                    f"known_issues[{n}]",
+                    issue,
+                    _line_in(root, "accessibility", "known_issues", n),
+                )
                 for n, issue in enumerate(accessibility.known_issues, start=1)
             ),
-            (f"{NODE} logo", "alt", logo.alt if logo is not None else "", root.line_of("logo")),
+            (f"{NODE} logo", "alt", logo.alt if logo is not None else "", _line_in(root, "logo", "alt")),
             # Found (partnership review): "Space to Think – SSCP" passed, and every page's title,
             # the first words a screen reader says and all a browser's tab shows, named it so; and
             # "name: SSCP" (the full name, shown in every page's header) passed as well.
@@ -740,6 +752,15 @@ def parse_partnership(data: object, file: str) -> tuple[Partnership | None, list
         line_of={key: root.line_of(key) for key in _TOP_KEYS} | _statement_date_lines(root),
     )
     return partnership, reader.problems
+
+
+def _line_in(root: _Mapping, section: str, key: str, position: int | None = None) -> int | None:
+    """The line of ``key`` in the file's ``section`` (of its item at ``position``, from 1, for a
+    list), else the section's own line."""
+    raw = root.get(section)
+    if not isinstance(raw, _Mapping):
+        return root.line_of(section)
+    return raw.line_of(key) if position is None else raw.line_of_item(key, position)
 
 
 def _statement_date_lines(root: _Mapping) -> dict[str, int | None]:

@@ -104,7 +104,7 @@ def _check_quoted_acronyms(pack: RulePack, add: _Report) -> None:
                     "text",
                     f"quotes the acronym {acronym} without spelling it out: add it to the glossary "
                     f"({{term: {acronym}, meaning: ...}}), as a quote cannot be reworded",
-                    item.line,
+                    item.field_lines.get("text", item.line),
                 )
 
 
@@ -132,7 +132,8 @@ def _check_guidance_acronyms(pack: RulePack, add: Callable[[Problem], None]) -> 
                     f'for ({acronym})", or in words alone, or add it to the glossary ({{term: {acronym}, meaning: '
                     f"...}}), from which {shown}"
                 )
-                add(Problem(pack.path, f"guidance {item.id}", field, message, item.line, newer_check=True))
+                line = item.field_lines.get(field, item.line)
+                add(Problem(pack.path, f"guidance {item.id}", field, message, line, newer_check=True))
 
 
 # The texts a person reads, in the order they meet them: (node, field, wording, line). A page's
@@ -298,8 +299,8 @@ def _check_guidance_markup(pack: RulePack, add: Callable[[Problem], None]) -> No
     newer check: a live pack from before it is still ``rules diff``'s OLD pack."""
     sequence: _Sequence = []
     for item in pack.guidance:
-        sequence += [(f"guidance {item.id}", "source", item.source, item.line)]
-        sequence += [(f"guidance {item.id}", "text", item.text, item.line)]
+        sequence += [(f"guidance {item.id}", "source", item.source, item.field_lines.get("source", item.line))]
+        sequence += [(f"guidance {item.id}", "text", item.text, item.field_lines.get("text", item.line))]
     for node, field, line, message in _markup(sequence):
         add(Problem(pack.path, node, field, message, line, newer_check=True))
 
@@ -311,9 +312,15 @@ def _contact_wording(pack: RulePack, contacts: ContactBook) -> list[Problem]:
     problems = []
     for contact in contacts.contacts:
         node = f"contact {contact.id}"
-        card: _Sequence = [(node, "name", contact.name, contact.line), (node, "hours", contact.hours, contact.line)]
-        card += [(node, "detail", contact.detail, contact.line)]
-        card += [(node, f"links[{n}] text", link.text, contact.line) for n, link in enumerate(contact.links, start=1)]
+        # Each at its own line (found, maintainer review: named at the contact's first line).
+        card: _Sequence = [
+            (node, field, getattr(contact, field), contact.field_lines.get(field, contact.line))
+            for field in ("name", "hours", "detail")
+        ]
+        card += [
+            (node, f"links[{n}] text", link.text, link.line or contact.line)
+            for n, link in enumerate(contact.links, start=1)
+        ]
         for where, field, line, message in [*_unexplained(card, glossary), *_markup(card)]:
             problems.append(Problem(contacts.path, where, field, message, line, newer_check=True))
     return problems
@@ -1048,7 +1055,7 @@ def fictional_guidance(pack: RulePack) -> list[Problem]:
             f"guidance {item.id}",
             "source",
             f"says the guidance is fictional ({item.source!r}): cite your partnership's own guidance",
-            item.line,
+            item.field_lines.get("source", item.line),
         )
         for item in pack.guidance
         if FICTIONAL_SOURCE.search(item.source)
@@ -1083,7 +1090,7 @@ def fictional_contacts(contacts: ContactBook) -> list[Problem]:
                     "phone",
                     f"{contact.phone} is one of Ofcom's numbers for drama and examples, which never reach anyone: "
                     "give the service's real number",
-                    contact.line,
+                    contact.field_lines.get("phone", contact.line),
                 )
             )
         addresses = [("email", contact.email.rpartition("@")[2])] if contact.email else []
@@ -1096,7 +1103,7 @@ def fictional_contacts(contacts: ContactBook) -> list[Problem]:
                         node,
                         field,
                         f"{host} is a domain kept for examples, with no real page or mailbox: give the service's own",
-                        contact.line,
+                        contact.field_lines.get(field, contact.line),
                     )
                 )
     return found

@@ -494,6 +494,43 @@ def test_an_acronym_in_a_footer_link_the_reply_time_or_the_logos_text_is_spelled
     ]
 
 
+def test_an_acronym_in_the_partnerships_words_is_named_at_its_own_line(
+    partnership_data: dict[str, Any], write_pack: WritePack, tmp_path: Path
+) -> None:
+    """Found (maintainer review): an acronym in a footer link's words, or in the third known issue,
+    was named at the line the footer or the accessibility section starts on, lines above it."""
+    (tmp_path / "logo.svg").write_bytes((DEFAULT_PARTNERSHIP.parents[2] / "examples/northmere/logo.svg").read_bytes())
+    partnership_data["footer"] = {
+        "text": "Space to Think is run by the SSCP.",
+        "links": [
+            {"text": "Partnership news", "url": "https://safeguardingchildren.salford.gov.uk/news/"},
+            {"url": "https://safeguardingchildren.salford.gov.uk/lado/", "text": "The LADO's page"},
+        ],
+    }
+    partnership_data["examples"] = {"agency": "For example, the MASH"}
+    partnership_data["accessibility"]["known_issues"] = [
+        "Some tables have no headings.",
+        "Some maps have no text alternative.",
+        "Some PDF files are not tagged.",
+    ]
+    partnership_data["accessibility"]["reply_within"] = "10 working days, per our SLA"
+    partnership_data["logo"] = {"file": "logo.svg", "alt": "The SSCP shield"}
+    path = write_pack(partnership_data, "partnership.yaml")
+    lines = path.read_text(encoding="utf-8").splitlines()
+    problems = check_partnership(path)[1]
+    found = {p.field: lines[p.line - 1] if p.line else "" for p in problems}
+    assert found.keys() == {"text", "links[2] text", "agency", "known_issues[3]", "reply_within", "alt"}, found
+    for field, words in {
+        "text": "run by the SSCP",
+        "links[2] text": "The LADO's page",
+        "agency": "the MASH",
+        "known_issues[3]": "Some PDF files",
+        "reply_within": "per our SLA",
+        "alt": "The SSCP shield",
+    }.items():
+        assert words in found[field], (field, found[field])
+
+
 def test_a_known_issue_may_name_wcag_and_its_levels_as_the_statement_does(
     partnership_data: dict[str, Any], write_pack: WritePack
 ) -> None:

@@ -1266,6 +1266,51 @@ def test_an_acronym_in_a_guidance_source_must_be_spelled_out_or_in_the_glossary(
     assert check_pack(path, accept_one_wording=True)[1] == []
 
 
+def test_a_problem_in_guidance_is_named_at_the_line_of_its_field(
+    pack_data: dict, write_pack: Callable[[Any], Path]
+) -> None:
+    """Found (maintainer review): an acronym in a guidance item's source, or in its text, or markup
+    there, was named at the line the item starts on, not the line of the words to change."""
+    pack_data["guidance"] = [
+        {"id": "g1", "text": "Guidance one.", "url": "https://example.org/one", "source": "KCSIE, part four"},
+        {"id": "g2", "source": "Source two", "url": "https://example.org/two", "text": "Refer through the MASH."},
+        {"id": "q", "source": "Launch text", "quote": True, "url": "https://example.org/q", "text": "Ask the EDT."},
+        {"id": "m", "source": "Source four", "url": "https://example.org/m", "text": "It is **not** a referral."},
+    ]
+    pack_data["questions"][0]["cites"] = ["g1", "g2", "q", "m"]
+    path = write_pack(pack_data)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    problems = check_pack(path)[1]
+    found = {(p.node, p.field): lines[p.line - 1].strip() if p.line else "" for p in problems}
+    assert found == {
+        ("guidance g1", "source"): "source: KCSIE, part four",
+        ("guidance g2", "text"): "text: Refer through the MASH.",
+        ("guidance q", "text"): "text: Ask the EDT.",
+        ("guidance m", "text"): "text: It is **not** a referral.",
+    }
+
+
+def test_a_problem_in_a_contacts_words_is_named_at_the_line_of_its_field(write_pack: Callable[[Any], Path]) -> None:
+    """Found (maintainer review): an acronym in a contact's hours or a link's words was named at
+    the line the contact starts on."""
+    import yaml
+
+    from app.rules import DEFAULT_CONTACTS, check_rules
+
+    contacts = yaml.safe_load(DEFAULT_CONTACTS.read_text(encoding="utf-8"))
+    links = [{"text": "Referrals", "url": "https://www.salford.gov.uk/a"}]
+    links.append({"url": "https://www.salford.gov.uk/b", "text": "The MASH's page"})
+    contacts["contacts"].append(good_contact(id="desk", hours="Monday to Friday, per our SLA", links=links))
+    path = write_pack(contacts, name="contacts.yaml")
+    lines = path.read_text(encoding="utf-8").splitlines()
+    problems = check_rules(DEFAULT_PACK, path).problems
+    found = {(p.node, p.field): lines[p.line - 1].strip() if p.line else "" for p in problems}
+    assert found == {
+        ("contact desk", "hours"): "hours: Monday to Friday, per our SLA",
+        ("contact desk", "links[2] text"): "text: The MASH's page",
+    }
+
+
 @pytest.mark.parametrize(
     "outcome, question_id, refused",
     [
