@@ -424,3 +424,16 @@ def test_a_glossary_term_in_a_guidance_source_is_explained_in_the_supervision_re
     assert f"Summary of {term} news, January 2023" in record
     assert f"{term} means {SOURCE_TERMS[term]}." in record
     assert unexplained_acronyms(record, ("SSCP",)) == []
+
+
+def test_the_pages_explain_each_glossary_term_found_exactly_as_written() -> None:
+    """A term in small and capital letters is found as written, and a term the checks read as a
+    word ("UK") is still explained where a glossary gives it, as it was before such terms."""
+    from app.wizard.glossary import Explainer
+
+    explainer = Explainer({"UK": "United Kingdom", "DfE": "Department for Education"})
+    assert explainer.unexplained("Guidance across the UK from the DfE, not the DFE or the Dfe.") == [
+        ("UK", "United Kingdom"),
+        ("DfE", "Department for Education"),
+    ]
+    assert explainer.unexplained("The DfE again.") == []  # explained once on a page

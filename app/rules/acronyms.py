@@ -27,12 +27,13 @@ PLAIN_CAPITALS = re.compile(
 )
 
 
-def acronyms_in(text: str, terms: Iterable[str] = ()) -> list[str]:
+def acronyms_in(text: str, terms: Iterable[str] = (), plain: bool = True) -> list[str]:
     """The acronyms in ``text``, each once, in the order a reader meets them: a word in capitals
     ("LADO"), one with small letters in it but more capitals ("DfE", "NHSx"), and each of
-    ``terms`` (a glossary's), found exactly as written; not the capitals ``PLAIN_CAPITALS`` names.
+    ``terms`` (a glossary's), found exactly as written; with ``plain``, not the capitals
+    ``PLAIN_CAPITALS`` names (the pages explain a glossary's "UK" all the same).
     Found (partnership review): "DfE" was never found, so a glossary could not explain it."""
-    words = PLAIN_CAPITALS.sub(" ", text)
+    words = PLAIN_CAPITALS.sub(" ", text) if plain else text
     found: dict[int, str] = {}
     for match in ACRONYM.finditer(words):
         found.setdefault(match.start(), match.group(0))

@@ -27,7 +27,7 @@ class Explainer:
         Every acronym returned is then counted as explained too.
         """
         found: list[tuple[str, str]] = []
-        for acronym in acronyms_in(text, self.glossary):
+        for acronym in acronyms_in(text, self.glossary, plain=False):
             meaning = self.glossary.get(acronym)
             if meaning is None or acronym in self.explained:
                 continue
