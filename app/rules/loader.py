@@ -827,6 +827,7 @@ def parse_pack(data: object, file: str) -> tuple[RulePack | None, list[Problem]]
         )
     glossary: list[tuple[str, str]] = []
     term_lines: dict[str, int | None] = {}
+    meaning_lines: dict[str, int | None] = {}
     for n, item in enumerate(reader.items(root, "glossary", "(pack)", required=False), start=1):
         node = f"glossary {item.get('term', '#' + str(n))}"
         reader.unknown_keys(item, {"term", "meaning"}, node)
@@ -862,7 +863,12 @@ def parse_pack(data: object, file: str) -> tuple[RulePack | None, list[Problem]]
                 newer_check=True,
             )
         if term and meaning:
-            glossary.append((term, meaning))
+            # Shown as "LADO means <meaning>.", on one line: a full stop of its own would be a second.
+            glossary.append((term, _clean(meaning).removesuffix(".")))
+        if term is not None:
+            # Also for a term whose meaning is refused: the guidance that uses it is not then
+            # told to add it to the glossary, where it is.
+            meaning_lines.setdefault(term, item.line_of("meaning"))
     questions = tuple(
         question
         for n, item in enumerate(reader.items(root, "questions", "(pack)"), start=1)
@@ -889,6 +895,7 @@ def parse_pack(data: object, file: str) -> tuple[RulePack | None, list[Problem]]
         roles=roles,
         glossary=tuple(glossary),
         line_of={key: meta.line_of(key) for key in _META_KEYS},
+        glossary_lines=meaning_lines,
     )
     return pack, reader.problems
 

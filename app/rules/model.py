@@ -196,6 +196,9 @@ class RulePack:
     # The lines of the ``pack:`` section's fields (start, review_date, ...), so what the checks
     # say about them names the line, as for every other part of the pack.
     line_of: dict[str, int | None] = field(default_factory=dict, repr=False, compare=False)
+    # The line of each glossary term's meaning, by term, where a problem with the meaning is named
+    # (every term given, even one whose meaning was refused).
+    glossary_lines: dict[str, int | None] = field(default_factory=dict, repr=False, compare=False)
     _index: dict[str, Question | Outcome] = field(default_factory=dict, repr=False, compare=False)
     _guidance: dict[str, Guidance] = field(default_factory=dict, repr=False, compare=False)
     _flags: dict[str, Flag] = field(default_factory=dict, repr=False, compare=False)

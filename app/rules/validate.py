@@ -59,10 +59,11 @@ def validate_pack(pack: RulePack, contacts: ContactBook | None = None) -> list[P
     _check_references(pack, contacts, add)
     _check_options(pack, add)
     _check_roles(pack, add)
-    _check_quoted_acronyms(pack, add)
+    _check_quoted_acronyms(pack, problems.append)
     _check_own_wording(pack, problems.append)
     _check_guidance_acronyms(pack, problems.append)
     _check_guidance_markup(pack, problems.append)
+    _check_glossary_meanings(pack, problems.append)
     _check_change_links(pack, problems.append)
     # The graph checks run even when some ids or routes are broken (those are reported
     # above), so one run reports every problem: a route to a missing node counts as leading
@@ -88,24 +89,33 @@ def validate_pack(pack: RulePack, contacts: ContactBook | None = None) -> list[P
     return problems
 
 
-def _check_quoted_acronyms(pack: RulePack, add: _Report) -> None:
+def _check_quoted_acronyms(pack: RulePack, add: Callable[[Problem], None]) -> None:
     """A quote cannot be reworded, so each acronym in one is spelled out in it ("Local Authority
-    Designated Officer (LADO)") or in the glossary, from which the pages and PDFs spell it out
-    beside the quote (CONTENT.md: every acronym explained on first use). Found (area review):
-    only the installed pack's tests checked it; another area's quote naming its "MASH" passed."""
+    Designated Officer (LADO)", "LADO (Local Authority Designated Officer)") or in the glossary,
+    from which the pages and PDFs spell it out beside the quote (CONTENT.md: every acronym
+    explained on first use). Found (area review): only the installed pack's tests checked it;
+    another area's quote naming its "MASH" passed. Found (partnership review): any words before
+    "(EDT)" passed as spelling it out ("the out of hours team (EDT)"), and the pages left EDT
+    unexplained; and "EDT (Emergency Duty Team)" was refused. That "(EDT)" no longer passes is a
+    newer check: a live pack from before it is still ``rules diff``'s OLD pack."""
     glossary = dict(pack.glossary)
     for item in pack.guidance:
         if not item.quote:
             continue
         for acronym in acronyms_in(item.text, glossary):
-            if acronym not in glossary and f"({acronym})" not in item.text:
-                add(
-                    f"guidance {item.id}",
-                    "text",
-                    f"quotes the acronym {acronym} without spelling it out: add it to the glossary "
-                    f"({{term: {acronym}, meaning: ...}}), as a quote cannot be reworded",
-                    item.field_lines.get("text", item.line),
+            # A term whose meaning is refused (reported with it) is not reported again here.
+            if acronym in glossary or acronym in pack.glossary_lines or spelled_out(acronym, item.text):
+                continue
+            message = (
+                f"quotes the acronym {acronym} without spelling it out: add it to the glossary "
+                f"({{term: {acronym}, meaning: ...}}), as a quote cannot be reworded"
+            )
+            if passed_before := f"({acronym})" in item.text:
+                message += (
+                    f' (the words before "({acronym})" do not say what it stands for: they must start with its letters)'
                 )
+            line = item.field_lines.get("text", item.line)
+            add(Problem(pack.path, f"guidance {item.id}", "text", message, line, newer_check=passed_before))
 
 
 def _check_guidance_acronyms(pack: RulePack, add: Callable[[Problem], None]) -> None:
@@ -125,7 +135,7 @@ def _check_guidance_acronyms(pack: RulePack, add: Callable[[Problem], None]) -> 
         for field, words, shown in texts:
             plain = PLAIN_CAPITALS.sub(" ", words)
             for acronym in acronyms_in(words, glossary):
-                if acronym in glossary or spelled_out(acronym, plain):
+                if acronym in glossary or acronym in pack.glossary_lines or spelled_out(acronym, plain):
                     continue
                 message = (
                     f'uses the acronym {acronym} without saying what it stands for: write it as "what it stands '
@@ -301,6 +311,26 @@ def _check_guidance_markup(pack: RulePack, add: Callable[[Problem], None]) -> No
     for item in pack.guidance:
         sequence += [(f"guidance {item.id}", "source", item.source, item.field_lines.get("source", item.line))]
         sequence += [(f"guidance {item.id}", "text", item.text, item.field_lines.get("text", item.line))]
+    for node, field, line, message in _markup(sequence):
+        add(Problem(pack.path, node, field, message, line, newer_check=True))
+
+
+def _check_glossary_meanings(pack: RulePack, add: Callable[[Problem], None]) -> None:
+    """A glossary meaning is shown as it is, "LADO means <meaning>.", beside the guidance: its own
+    acronyms are spelled out in it, and it has no markup. Found (partnership review): "NHSx means
+    NHS technology unit." and "<b>Local</b> Authority Designated Officer" passed `rules check`.
+    A newer check: a live pack from before it is still ``rules diff``'s OLD pack."""
+    sequence: _Sequence = []
+    for term, meaning in pack.glossary:
+        node, line = f"glossary {term}", pack.glossary_lines.get(term)
+        sequence.append((node, "meaning", meaning, line))
+        for acronym in acronyms_in(meaning):
+            if acronym != term and not spelled_out(acronym, meaning):
+                message = (
+                    f'uses the acronym {acronym} without saying what it stands for, and the pages show it as "{term} '
+                    f'means {meaning}.": write it as "what it stands for ({acronym})", or in words alone'
+                )
+                add(Problem(pack.path, node, "meaning", message, line, newer_check=True))
     for node, field, line, message in _markup(sequence):
         add(Problem(pack.path, node, field, message, line, newer_check=True))
 

@@ -896,6 +896,80 @@ def test_an_acronym_a_quote_leaves_unexplained_is_refused(pack_data: dict, write
     assert check_pack(write_pack(pack_data))[1] == []
 
 
+@pytest.mark.parametrize(
+    "text, refused",
+    [
+        ("Call the out of hours team (EDT).", True),  # words that do not spell it out
+        ("Call the EDT (EDT).", True),
+        ("Call the Emergency Duty Team (EDT).", False),
+        ("Call the EDT (Emergency Duty Team).", False),
+    ],
+)
+def test_a_quote_spells_out_its_acronym_only_with_words_that_fit_it(
+    pack_data: dict, write_pack: Callable[[Any], Path], text: str, refused: bool
+) -> None:
+    """Found (partnership review): any words before "(EDT)" in a quote passed as spelling it out,
+    and the pages then left EDT unexplained; and "EDT (Emergency Duty Team)" was refused."""
+    pack_data["guidance"].append({"id": "edt", "source": "Launch text", "quote": True, "text": text})
+    path = write_pack(pack_data)
+    problems = check_pack(path)[1]
+    if not refused:
+        assert problems == []
+        return
+    assert [(p.node, p.field) for p in problems] == [("guidance edt", "text")], [str(p) for p in problems]
+    assert 'the words before "(EDT)" do not say what it stands for' in problems[0].message
+    # A live pack from before this check is still read as `rules diff`'s OLD pack.
+    assert check_pack(path, accept_one_wording=True)[1] == []
+    pack_data["glossary"] = [{"term": "EDT", "meaning": "Emergency Duty Team"}]
+    assert check_pack(write_pack(pack_data))[1] == []
+
+
+@pytest.mark.parametrize(
+    "meaning, problem",
+    [
+        ("the LA's designated officer", "uses the acronym LA without saying what it stands for"),
+        ("<b>Local</b> Authority Designated Officer", "has '<b>' in it"),
+    ],
+)
+def test_a_glossary_meaning_is_plain_words_with_its_own_acronyms_spelled_out(
+    pack_data: dict, write_pack: Callable[[Any], Path], meaning: str, problem: str
+) -> None:
+    """Found (partnership review): the pages show a meaning as it is ("LADO means the LA's
+    designated officer."), and one with an acronym of its own, or markup, passed `rules check`."""
+    pack_data["guidance"].append({"id": "q", "source": "Launch text", "quote": True, "text": "Ask the LADO."})
+    pack_data["glossary"] = [{"term": "TAF", "meaning": "Team Around the Family"}, {"term": "LADO", "meaning": meaning}]
+    path = write_pack(pack_data)
+    problems = check_pack(path)[1]
+    assert [(p.node, p.field) for p in problems] == [("glossary LADO", "meaning")], [str(p) for p in problems]
+    assert problem in problems[0].message
+    line = problems[0].line
+    assert line is not None and path.read_text().splitlines()[line - 1].strip().startswith("meaning:")
+    # A live pack from before this check is still read as `rules diff`'s OLD pack.
+    assert check_pack(path, accept_one_wording=True)[1] == []
+
+
+def test_a_glossary_meaning_is_shown_on_one_line_with_one_full_stop(
+    pack_data: dict, write_pack: Callable[[Any], Path]
+) -> None:
+    """Found (partnership review): "meaning: Local Authority Designated Officer." was shown as
+    "LADO means Local Authority Designated Officer..", with two full stops."""
+    pack_data["glossary"] = [{"term": "LADO", "meaning": "Local Authority\n  Designated Officer."}]
+    pack, problems = check_pack(write_pack(pack_data))
+    assert problems == [] and pack is not None
+    assert pack.glossary == (("LADO", "Local Authority Designated Officer"),)
+
+
+def test_a_term_whose_meaning_is_refused_is_not_also_said_to_be_missing_from_the_glossary(
+    pack_data: dict, write_pack: Callable[[Any], Path]
+) -> None:
+    """Found (partnership review): a term without its meaning was refused twice, the quote that
+    uses it told to "add it to the glossary", where it was."""
+    pack_data["guidance"].append({"id": "q", "source": "LADO guidance", "quote": True, "text": "Ask the LADO."})
+    pack_data["glossary"] = [{"term": "LADO"}]
+    problems = check_pack(write_pack(pack_data))[1]
+    assert [(p.node, p.field, p.message) for p in problems] == [("glossary LADO", "meaning", "is missing")]
+
+
 def test_an_acronym_a_summary_of_guidance_leaves_unexplained_is_refused(
     pack_data: dict, write_pack: Callable[[Any], Path]
 ) -> None:
@@ -1379,7 +1453,9 @@ def test_a_glossary_term_not_written_as_an_acronym_is_refused(
     assert check_pack(write_pack(pack_data))[1] == []
 
 
-@pytest.mark.parametrize("term, meaning", [("DfE", "Department for Education"), ("NHSx", "NHS technology unit")])
+@pytest.mark.parametrize(
+    "term, meaning", [("DfE", "Department for Education"), ("NHSx", "National Health Service (NHS) technology unit")]
+)
 def test_a_glossary_term_in_small_and_capital_letters_explains_it_as_written(
     pack_data: dict, write_pack: Callable[[Any], Path], term: str, meaning: str
 ) -> None:
