@@ -1074,8 +1074,25 @@ def _parse_outcome(reader: _Reader, item: _Mapping, position: int) -> Outcome | 
             f"actions[{n}]": raw.line
             for n, raw in enumerate(raw_actions if isinstance(raw_actions, list) else [], start=1)
             if isinstance(raw, _Mapping) and raw.line is not None
-        },
+        }
+        | _note_lines(item),
     )
+
+
+def _note_lines(item: _Mapping) -> dict[str, int]:
+    """The lines of an outcome's notes for its contacts ("contacts (lado) when") and of its change
+    link's text ("change text"), where a problem with their words is named. Found (maintainer
+    review): both were named at the line of ``contacts:`` or ``change:``, above them."""
+    lines: dict[str, int] = {}
+    raw_contacts = item.get("contacts")
+    for entry in raw_contacts if isinstance(raw_contacts, list) else []:
+        contact_id = entry.get("id") if isinstance(entry, _Mapping) else None
+        if isinstance(entry, _Mapping) and isinstance(contact_id, str) and (line := entry.line_of("when")):
+            lines.setdefault(f"contacts ({contact_id.strip()}) when", line)
+    change = item.get("change")
+    if isinstance(change, _Mapping) and (line := change.line_of("text")):
+        lines["change text"] = line
+    return lines
 
 
 def _outcome_contacts(

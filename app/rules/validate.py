@@ -181,10 +181,17 @@ def _worded_sequences(pack: RulePack) -> Iterator[_Sequence]:
             for n, action in enumerate(outcome.actions, start=1)
         ]
         page += [
-            (node, f"contacts ({contact_id}) when", note, at(outcome, "contacts"))
+            (
+                node,
+                f"contacts ({contact_id}) when",
+                note,
+                outcome.field_lines.get(f"contacts ({contact_id}) when", at(outcome, "contacts")),
+            )
             for contact_id, note in outcome.contact_notes
         ]
-        page += [(node, "change text", outcome.change_text, at(outcome, "change"))]
+        page += [
+            (node, "change text", outcome.change_text, outcome.field_lines.get("change text", at(outcome, "change")))
+        ]
         yield page
     for flag in pack.flags:
         yield [(f"flag {flag.id}", "label", flag.label, flag.line)]

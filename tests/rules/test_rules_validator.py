@@ -1364,6 +1364,25 @@ def test_a_problem_in_guidance_is_named_at_the_line_of_its_field(
     }
 
 
+def test_a_problem_in_an_outcomes_note_or_change_link_is_named_at_the_line_of_its_words(
+    pack_data: dict, write_pack: Callable[[Any], Path]
+) -> None:
+    """Found (maintainer review): an acronym in an outcome's note for a contact, or in its change
+    link's text, was named at the line of ``contacts:`` or ``change:``, lines above it."""
+    urgent = pack_data["outcomes"][0]
+    urgent["contacts"] = ["police_emergency", {"id": "childline", "when": {"both": "If the MASH is closed"}}]
+    urgent["change"] = {"question": "danger", "text": {"both": "Change the answer about the EDT"}}
+    path = write_pack(pack_data)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    problems = check_pack(path)[1]
+    found = {(p.node, p.field): lines[p.line - 1].strip() if p.line else "" for p in problems}
+    # The field's own line, as for every other text given in both modes' wording.
+    assert found == {
+        ("outcome urgent", "contacts (childline) when"): "when:",
+        ("outcome urgent", "change text"): "text:",
+    }
+
+
 def test_a_problem_in_a_contacts_words_is_named_at_the_line_of_its_field(write_pack: Callable[[Any], Path]) -> None:
     """Found (maintainer review): an acronym in a contact's hours or a link's words was named at
     the line the contact starts on."""
