@@ -1199,7 +1199,7 @@ def parse_contacts(data: object, file: str) -> tuple[ContactBook | None, list[Pr
             links=links,
             email=email,
             line=item.line,
-            field_lines=_field_lines(item),
+            field_lines=_field_lines(item) | _verified_on_line(item),
         )
         if contact_id:
             seen.setdefault(contact_id, item.line)
@@ -1306,6 +1306,15 @@ _CONTACT_MEANINGS = {
         'page (or "compared with a stored copy of" when that is what happened)'
     ),
 }
+
+
+def _verified_on_line(item: _Mapping) -> dict[str, int]:
+    """{"verified.on": its line}, where the warnings about the date name it (YAML 1.1 reads a
+    bare ``on`` key as true: ``_verification``)."""
+    raw = item.get("verified")
+    lines = (raw.key_lines or {}) if isinstance(raw, _Mapping) else {}
+    line = lines.get("on", lines.get("True"))
+    return {Contact.VERIFIED_FIELD: line} if line is not None else {}
 
 
 def _verification(reader: _Reader, item: _Mapping, node: str) -> Verification:

@@ -980,7 +980,7 @@ def future_verifications(contacts: ContactBook, today: dt.date) -> list[Problem]
             f"contact {contact.id}",
             contact.VERIFIED_FIELD,
             f"is in the future ({contact.verified_on.isoformat()}): the details cannot have been verified yet",
-            contact.line,
+            contact.field_lines.get(contact.VERIFIED_FIELD, contact.line),
         )
         for contact in contacts.contacts
         if contact.verified_on > today + dt.timedelta(days=1)  # a day's grace for time zones
@@ -1036,7 +1036,7 @@ def rules_warnings(pack: RulePack, contacts: ContactBook | None, today: dt.date)
             contact.VERIFIED_FIELD,
             f"was last verified on {contact.verified_on.isoformat()}, more than {VERIFY_EVERY_MONTHS} months ago. "
             "Verify the details against their source again",
-            contact.line,
+            contact.field_lines.get(contact.VERIFIED_FIELD, contact.line),
         )
         for contact in contacts.contacts
         if contact.verified_on < oldest

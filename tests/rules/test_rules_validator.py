@@ -1383,6 +1383,34 @@ def test_a_problem_in_an_outcomes_note_or_change_link_is_named_at_the_line_of_it
     }
 
 
+@pytest.mark.parametrize("on_date, words", [("2020-01-31", "was last verified"), ("2099-01-31", "is in the future")])
+def test_a_contacts_verified_date_is_named_at_its_own_line(
+    write_pack: Callable[[Any], Path], on_date: str, words: str
+) -> None:
+    """Found (maintainer review): a date verified long ago (a warning), or in the future (a
+    problem), was named at the line the contact starts on, not the line of the date to change."""
+    import datetime as dt
+
+    import yaml
+
+    from app.rules import DEFAULT_CONTACTS, check_rules
+
+    contacts = yaml.safe_load(DEFAULT_CONTACTS.read_text(encoding="utf-8"))
+    verified = {"how": "compared with the published page", "sources": ["example page"], "on": on_date}
+    contacts["contacts"].append(good_contact(id="desk", verified=verified))
+    path = write_pack(contacts, name="contacts.yaml")
+    lines = path.read_text(encoding="utf-8").splitlines()
+    report = check_rules(DEFAULT_PACK, path, today=dt.date(2026, 12, 1))
+    [found] = [p for p in (*report.problems, *report.warnings) if p.node == "contact desk"]
+    assert words in found.message and found.line is not None
+    assert lines[found.line - 1].strip() == f"'on': '{on_date}'"
+    # Written as people write it, a bare on: (which YAML reads as true) and a date.
+    path.write_text("\n".join(lines).replace(f"'on': '{on_date}'", f"on: {on_date}"), encoding="utf-8")
+    report = check_rules(DEFAULT_PACK, path, today=dt.date(2026, 12, 1))
+    [found] = [p for p in (*report.problems, *report.warnings) if p.node == "contact desk"]
+    assert found.line is not None and lines[found.line - 1].strip() == f"'on': '{on_date}'"
+
+
 def test_a_problem_in_a_contacts_words_is_named_at_the_line_of_its_field(write_pack: Callable[[Any], Path]) -> None:
     """Found (maintainer review): an acronym in a contact's hours or a link's words was named at
     the line the contact starts on."""
