@@ -953,3 +953,15 @@ def test_an_acronym_as_the_partnerships_name_must_be_spelled_out(
     assert "uses the acronym SSCP without spelling it out" in problems[0].message
     partnership_data["name"] = "Salford Safeguarding Children Partnership (SSCP)"
     assert check_partnership(write_pack(partnership_data, "partnership.yaml"))[1] == []
+
+
+def test_an_acronym_as_the_name_is_refused_once_where_the_footer_text_is_not_given(
+    partnership_data: dict[str, Any], write_pack: WritePack
+) -> None:
+    """Found (partnership review): with no footer text, the footer says "Space to Think is run by
+    the <name>.", and an acronym as the name was refused a second time, as the footer's text,
+    which the file does not give."""
+    partnership_data["name"] = "SSCP"
+    partnership_data.pop("footer", None)
+    _, problems = check_partnership(write_pack(partnership_data, "partnership.yaml"))
+    assert [(p.node, p.field) for p in problems] == [("(partnership)", "name")], [str(p) for p in problems]
