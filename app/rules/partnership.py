@@ -654,13 +654,17 @@ def _request_options(reader: _Reader, root: _Mapping) -> dict[str, tuple[Request
                     where, "id", f"{option_id!r} is used by another answer: each needs its own", item.line_of("id")
                 )
             said = sorted({label.for_mode(mode) + (f" {hint.for_mode(mode)}" if hint else "") for mode in MODES})
+            labels = {acronym for mode in MODES for acronym in acronyms_in(label.for_mode(mode))}
             for acronym in dict.fromkeys(unexplained for text in said for unexplained in _unexplained_acronyms(text)):
+                # Named where it is used: found (partnership review), one in the hint alone was
+                # named as the label's, at the label's line.
+                key = "label" if acronym in labels else "hint"
                 reader.problem(
                     where,
-                    "label",
+                    key,
                     f"uses the acronym {acronym} without spelling it out: give its meaning after it, like "
                     f'"{acronym} (what it stands for)" or "{acronym}: what it stands for", in the label or the hint',
-                    item.line_of("label"),
+                    item.line_of(key),
                 )
             options.append(RequestOption(option_id, label, hint))
         found[name] = tuple(options)

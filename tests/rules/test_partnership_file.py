@@ -359,10 +359,10 @@ def _support_levels(data: dict[str, Any]) -> list[dict[str, Any]]:
             f"{OPTIONS} support_level[2]",
             "label",
         ),
-        (
+        (  # named as the hint's, where it is (found, partnership review: it was named as the label's)
             lambda data: _support_levels(data)[1].update(hint={"both": "Assessed by the EHA team"}),
             f"{OPTIONS} support_level[2]",
-            "label",
+            "hint",
         ),
         (
             lambda data: _support_levels(data)[1].update(colour="red"),
