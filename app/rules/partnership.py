@@ -24,6 +24,7 @@ from .acronyms import acronyms_in, spelled_out
 from .errors import DefinitionError, Problem
 from .loader import _clean, _content_hash, _links, _Mapping, _Reader, read_yaml
 from .model import MODES, ContactBook, Link, RulePack, Text
+from .validate import MARKUP
 
 DEFAULT_PARTNERSHIP = Path(__file__).with_name("partnership.yaml")
 
@@ -587,6 +588,16 @@ def _check_acronyms(reader: _Reader, texts: list[tuple[str, str, str, int | None
                 name,
                 f"uses the acronym {acronym} without spelling it out: give its meaning after it, like "
                 f'"{acronym} (what it stands for)", or write it in words',
+                line,
+            )
+        # Found (partnership review): "<b>…</b>" or "**…**" in the footer or a known issue, as
+        # copied from a web page or a document, passed, and every page showed the marks as typed.
+        if (markup := MARKUP.search(text)) is not None:
+            reader.problem(
+                node,
+                name,
+                f"has {markup.group(0)!r} in it, which is shown just as it is written: write plain words, without "
+                "HTML or Markdown",
                 line,
             )
 

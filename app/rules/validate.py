@@ -229,7 +229,7 @@ def _unexplained(sequence: _Sequence, glossary: dict[str, str]) -> Iterator[tupl
 
 # What someone may type for emphasis or a link, which every page shows as typed: an HTML tag or
 # entity, or Markdown's bold and links.
-_MARKUP = re.compile(r"<\s*/?\s*[A-Za-z][^<>]*>|&[A-Za-z]+;|&#\d+;|\*\*[^*]+\*\*|__[^_]+__|\[[^\]]+\]\([^)]*\)")
+MARKUP = re.compile(r"<\s*/?\s*[A-Za-z][^<>]*>|&[A-Za-z]+;|&#\d+;|\*\*[^*]+\*\*|__[^_]+__|\[[^\]]+\]\([^)]*\)")
 
 
 def _first_found(
@@ -253,7 +253,7 @@ def _first_found(
 def _markup(sequence: _Sequence) -> Iterator[tuple[str, str, int | None, str]]:
     """(node, field, line, message) for each text with markup in it. Found (maintainer review):
     "does <b>not</b> make decisions" passed `rules check`, and the page showed the tags as typed."""
-    for node, field, line, _kind, found in _first_found(sequence, (("markup", _MARKUP),)):
+    for node, field, line, _kind, found in _first_found(sequence, (("markup", MARKUP),)):
         yield (
             node,
             field,

@@ -531,6 +531,25 @@ def test_an_acronym_in_the_partnerships_words_is_named_at_its_own_line(
         assert words in found[field], (field, found[field])
 
 
+def test_markup_in_the_partnerships_words_is_refused(partnership_data: dict[str, Any], write_pack: WritePack) -> None:
+    """Found (partnership review): words copied from a web page or a document with their marks
+    ("<b>…</b>", "**…**", a Markdown link) passed `rules check`, and every page showed them as typed."""
+    partnership_data["footer"]["text"] = "Space to Think is run by the <b>Salford</b> partnership."
+    partnership_data["email_signature"] = "Space to Think\n&nbsp;Salford"
+    partnership_data["examples"] = {"agency": "For example, the **front door**"}
+    partnership_data["accessibility"]["known_issues"] = [
+        "Some tables have no headings.",
+        "See [the list](https://x.org).",
+    ]
+    problems = check_partnership(write_pack(partnership_data, "partnership.yaml"))[1]
+    assert [(p.field, p.message.split(" in it")[0]) for p in problems] == [
+        ("text", "has '<b>'"),
+        ("email_signature", "has '&nbsp;'"),
+        ("agency", "has '**front door**'"),
+        ("known_issues[2]", "has '[the list](https://x.org)'"),
+    ], [str(p) for p in problems]
+
+
 def test_a_known_issue_may_name_wcag_and_its_levels_as_the_statement_does(
     partnership_data: dict[str, Any], write_pack: WritePack
 ) -> None:
