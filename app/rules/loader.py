@@ -828,8 +828,13 @@ def parse_pack(data: object, file: str) -> tuple[RulePack | None, list[Problem]]
     glossary: list[tuple[str, str]] = []
     term_lines: dict[str, int | None] = {}
     meaning_lines: dict[str, int | None] = {}
-    for n, item in enumerate(reader.items(root, "glossary", "(pack)", required=False), start=1):
+    for n, item in enumerate(_glossary_items(reader, root), start=1):
         node = f"glossary {item.get('term', '#' + str(n))}"
+        if "term" not in item and "meaning" not in item and len(item) == 1:
+            [(written, said)] = item.items()
+            message = f"is missing: write this term as {_glossary_entry(written, said)}"
+            reader.problem(f"glossary {written}", "term", message, item.line)
+            continue
         reader.unknown_keys(item, {"term", "meaning"}, node)
         term, meaning = reader.string(item, "term", node), reader.string(item, "meaning", node)
         if term is not None and term in term_lines:
@@ -898,6 +903,29 @@ def parse_pack(data: object, file: str) -> tuple[RulePack | None, list[Problem]]
         glossary_lines=meaning_lines,
     )
     return pack, reader.problems
+
+
+def _glossary_entry(term: object, meaning: object) -> str:
+    """How a glossary entry is written: "- {term: LADO, meaning: Local Authority Designated Officer}"."""
+    return f"- {{term: {term}, meaning: {meaning if isinstance(meaning, str) else '...'}}}"
+
+
+def _glossary_items(reader: _Reader, root: _Mapping) -> list[_Mapping]:
+    """The glossary's entries. Found (partnership review): the glossary written as a mapping
+    ("LADO: Local Authority Designated Officer"), as a dictionary is, was refused as "must be a list,
+    not a mapping", and an entry so written with three problems, none saying how to write it."""
+    raw = root.get("glossary")
+    if isinstance(raw, dict) and raw:
+        term, meaning = next(iter(raw.items()))
+        reader.problem(
+            "(pack)",
+            "glossary",
+            "must be a list of terms, each with its meaning, not a mapping: write each as "
+            + _glossary_entry(term, meaning),
+            root.line_of("glossary"),
+        )
+        return []
+    return reader.items(root, "glossary", "(pack)", required=False)
 
 
 def _modes(reader: _Reader, item: _Mapping, node: str) -> tuple[Mode, ...]:

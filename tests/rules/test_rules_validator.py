@@ -1523,6 +1523,26 @@ def test_a_glossary_term_in_small_and_capital_letters_explains_it_as_written(
     ]
 
 
+@pytest.mark.parametrize(
+    "glossary, node, field",
+    [
+        ({"LADO": "Local Authority Designated Officer"}, "(pack)", "glossary"),
+        ([{"LADO": "Local Authority Designated Officer"}], "glossary LADO", "term"),
+    ],
+)
+def test_a_glossary_written_as_a_dictionary_is_told_how_to_write_it(
+    pack_data: dict, write_pack: Callable[[Any], Path], glossary: Any, node: str, field: str
+) -> None:
+    """Found (partnership review): a glossary written as a dictionary is written ("LADO: Local
+    Authority Designated Officer") was refused as "must be a list, not a mapping", or as an unknown
+    field with its term and meaning missing, none saying how to write it."""
+    pack_data["glossary"] = glossary
+    problems = check_pack(write_pack(pack_data))[1]
+    assert [(p.node, p.field) for p in problems] == [(node, field)], [str(p) for p in problems]
+    assert "write each as" in problems[0].message or "write this term as" in problems[0].message
+    assert "- {term: LADO, meaning: Local Authority Designated Officer}" in problems[0].message
+
+
 def test_the_refusal_of_a_glossary_term_says_how_one_in_small_letters_is_written(
     pack_data: dict, write_pack: Callable[[Any], Path]
 ) -> None:
