@@ -1009,6 +1009,7 @@ def test_an_acronym_the_packs_own_wording_leaves_unexplained_is_refused(
         ("question danger", "hint", "uses the acronym DSL"),
     ]
     assert_problem(problems, "question danger", "hint", 'write it as "designated safeguarding lead (DSL)"')
+    assert_problem(problems, "question danger", "hint", "the glossary spells it out beside guidance only")
     assert_problem(problems, "outcome urgent", "actions[2]", 'write it as "what it stands for (MASH)"')
 
     # Spelled out where the page first uses it, it may stand alone after that on the same page.
