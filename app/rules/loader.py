@@ -1266,11 +1266,14 @@ def _check_contact_words(reader: _Reader, item: _Mapping, node: str, name: str, 
                 f"{node} links[{position}]",
                 "text",
                 "repeats the contact's name: say what the page is (for example 'Practice review procedure')",
-                item.line_of("links"),
+                link.line or item.line_of("links"),
             )
-    texts = [(field, item.get(field)) for field in ("name", "detail", "hours")]
-    texts += [(f"links[{position}] text", link.text) for position, link in enumerate(links, start=1)]
-    for field, text in texts:
+    texts = [(field, item.get(field), item.line_of(field)) for field in ("name", "detail", "hours")]
+    texts += [
+        (f"links[{position}] text", link.text, link.line or item.line_of("links"))
+        for position, link in enumerate(links, start=1)
+    ]
+    for field, text, line in texts:
         found = _ADDRESSES_THE_READER.search(text) if isinstance(text, str) else None
         if found is not None:
             reader.problem(
@@ -1279,7 +1282,7 @@ def _check_contact_words(reader: _Reader, item: _Mapping, node: str, name: str, 
                 f"says {found.group(0)!r}: contacts are shown in both modes (to a practitioner, and to a manager "
                 "in supervision), so word it for either reader ('the agency's', not 'your agency's'); words for one "
                 "reader go in an outcome's note in the rule pack",
-                item.line_of(field.split("[")[0]),
+                line,
             )
 
 

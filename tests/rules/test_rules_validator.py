@@ -426,6 +426,24 @@ def test_a_link_says_what_its_page_is_rather_than_repeating_the_contact_name(wri
 
 
 @pytest.mark.parametrize(
+    "text, node, found",
+    [("The front door", "contact bridge links[2]", "repeats"), ("Your page", "contact bridge", "says")],
+)
+def test_a_problem_in_a_links_words_is_named_at_its_line(
+    write_pack: Callable[[Any], Path], text: str, node: str, found: str
+) -> None:
+    """Found (maintainer review): a link's words repeating the contact's name, or saying "your",
+    were named at the line of ``links:``, not the line of the link."""
+    links = [{"text": "Procedure", "url": "https://example.org/a"}, {"url": "https://example.org/b", "text": text}]
+    path = write_pack({"emergency": ["bridge"], "contacts": [good_contact(links=links)]}, name="contacts.yaml")
+    with pytest.raises(DefinitionError) as caught:
+        load_contacts(path)
+    [problem] = [p for p in caught.value.problems if p.node == node and found in p.message]
+    assert problem.line is not None
+    assert path.read_text(encoding="utf-8").splitlines()[problem.line - 1].strip() == f"text: {text}"
+
+
+@pytest.mark.parametrize(
     "changes, field, said",
     [
         ({"detail": "Referrals go through your agency's representative."}, "detail", "your"),
