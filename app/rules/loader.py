@@ -823,6 +823,7 @@ def parse_pack(data: object, file: str) -> tuple[RulePack | None, list[Problem]]
                 label=reader.string(item, "label", node) or "",
                 modes=_modes(reader, item, node),
                 line=item.line,
+                label_line=item.line_of("label"),
             )
         )
     glossary: list[tuple[str, str]] = []

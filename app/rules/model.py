@@ -58,6 +58,8 @@ class Flag:
     label: str
     modes: tuple[Mode, ...] = MODES
     line: int | None = None
+    # The line of its label in the file, where a problem with its words is named (else ``line``).
+    label_line: int | None = field(default=None, repr=False, compare=False)
 
     def applies(self, mode: str) -> bool:
         """Whether the flag is set in ``mode``."""

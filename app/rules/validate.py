@@ -194,7 +194,7 @@ def _worded_sequences(pack: RulePack) -> Iterator[_Sequence]:
         ]
         yield page
     for flag in pack.flags:
-        yield [(f"flag {flag.id}", "label", flag.label, flag.line)]
+        yield [(f"flag {flag.id}", "label", flag.label, flag.label_line or flag.line)]
 
 
 def _unexplained(sequence: _Sequence, glossary: dict[str, str]) -> Iterator[tuple[str, str, int | None, str]]:

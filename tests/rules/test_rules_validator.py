@@ -1430,6 +1430,17 @@ def test_a_contacts_verified_date_is_named_at_its_own_line(
     assert found.line is not None and lines[found.line - 1].strip() == f"'on': '{on_date}'"
 
 
+def test_an_acronym_in_a_flags_label_is_named_at_the_label_s_line(
+    pack_data: dict, write_pack: Callable[[Any], Path]
+) -> None:
+    """Found (maintainer review): it was named at the line the flag starts on, its id's."""
+    pack_data["flags"][0]["label"] = "A LADO review is under way"
+    path = write_pack(pack_data)
+    [problem] = check_pack(path)[1]
+    assert (problem.node, problem.field) == ("flag review", "label") and problem.line is not None
+    assert path.read_text(encoding="utf-8").splitlines()[problem.line - 1].strip().startswith("label:")
+
+
 def test_a_problem_in_a_contacts_words_is_named_at_the_line_of_its_field(write_pack: Callable[[Any], Path]) -> None:
     """Found (maintainer review): an acronym in a contact's hours or a link's words was named at
     the line the contact starts on."""
