@@ -110,10 +110,12 @@ def _check_quoted_acronyms(pack: RulePack, add: Callable[[Problem], None]) -> No
                 f"quotes the acronym {acronym} without spelling it out: add it to the glossary "
                 f"({{term: {acronym}, meaning: ...}}), as a quote cannot be reworded"
             )
-            if passed_before := f"({acronym})" in item.text:
+            if bracketed := f"({acronym})" in item.text:
                 message += (
                     f' (the words before "({acronym})" do not say what it stands for: they must start with its letters)'
                 )
+            # Passed before these checks: one in brackets, or one with small letters ("DfE").
+            passed_before = bracketed or not acronym.isupper()
             line = item.field_lines.get("text", item.line)
             add(Problem(pack.path, f"guidance {item.id}", "text", message, line, newer_check=passed_before))
 
