@@ -29,7 +29,7 @@ from flask import session, url_for
 
 from .pack import current_pack
 from .rules import Change, JourneyState, evaluate
-from .sessions import merge_item_by_item, merge_together
+from .sessions import merge_item_by_item, merge_taken_once, merge_together
 from .supervision_record import forget_record
 
 ANSWERS_KEY = "answers"
@@ -54,6 +54,8 @@ DRAFT_REQUEST_KEYS = (DETAILS_KEY, DONE_KEY, DETAILS_MODE_KEY, CONFIRMED_KEY)
 merge_item_by_item(DETAILS_KEY, DONE_KEY)
 # The answers and those set aside are one journey: two tabs saving at once keep one tab's, both.
 merge_together(ANSWERS_KEY, SET_ASIDE_KEY)
+# A page that shows the one-off notice takes it: a new one left by another tab meanwhile stays.
+merge_taken_once(NOTICE_KEY)
 # Who is doing the journey (``JourneyState.mode``), in words for documents and counts.
 MODE_LABELS = {
     "practitioner": "A practitioner, about their own practice",

@@ -29,7 +29,9 @@ once another request has removed it (sending the request clears the details, and
 for the sent request's page), a page saved meanwhile does not bring part of it back. Keys
 registered with ``merge_together`` (the journey's answers, and those set aside) are taken all from
 one request, never some from each: one tab's answers with the other tab's set-aside ones could
-bring an answer back on a route it was never given on.
+bring an answer back on a route it was never given on. A key registered with ``merge_taken_once``
+(the one-off notice) is removed by a request that took it only if it still holds what that request
+read: a new notice another request left meanwhile stays, for the next page to show.
 """
 
 from __future__ import annotations
@@ -108,6 +110,8 @@ WRITE_ATTEMPTS = 5
 ITEM_BY_ITEM: set[str] = set()
 # Keys whose values make one whole, all taken from the request that changed any (``merge_together``).
 TOGETHER: list[frozenset[str]] = []
+# Keys whose value is taken once, by the page that shows it (``merge_taken_once``).
+TAKEN_ONCE: set[str] = set()
 _ABSENT = object()
 _TOUCH = update(_TABLE).where(_TABLE.c.id == bindparam("sid")).values(expires_at=bindparam("new_expiry"))
 _DELETE = delete(_TABLE).where(_TABLE.c.id == bindparam("sid"))
@@ -349,12 +353,20 @@ def merge_together(*keys: str) -> None:
     TOGETHER.append(frozenset(keys))
 
 
+def merge_taken_once(*keys: str) -> None:
+    """A request that removed one of these keys took the value it read (a one-off notice, taken by
+    the page that shows it): when two requests save the session at once, a new value the other
+    request left meanwhile stays, for the next page to show, rather than going unseen."""
+    TAKEN_ONCE.update(keys)
+
+
 def merged(
     read: dict[str, Any],
     mine: dict[str, Any],
     theirs: dict[str, Any],
     item_by_item: Collection[str] = ITEM_BY_ITEM,
     together: Collection[frozenset[str]] = TOGETHER,
+    taken_once: Collection[str] = TAKEN_ONCE,
 ) -> dict[str, Any]:
     """What a request that read the session as ``read`` and would save ``mine`` saves, now that
     another request has saved ``theirs``: each key this request changed (or removed) as it left
@@ -377,6 +389,8 @@ def merged(
     for key in changed:
         was, now = read.get(key, _ABSENT), mine.get(key, _ABSENT)
         if now is _ABSENT:
+            if key in taken_once and theirs.get(key, _ABSENT) != was:
+                continue  # this request took the value it read, not the new one left meanwhile
             result.pop(key, None)
         elif key in item_by_item:
             if was is not _ABSENT and key not in theirs:
@@ -397,7 +411,7 @@ def _merged_items(was: Any, now: Any, theirs: Any) -> Any:
         theirs = {} if theirs is _ABSENT else theirs
         if not isinstance(was, dict) or not isinstance(theirs, dict):
             return now
-        return merged(was, now, theirs, item_by_item=(), together=())
+        return merged(was, now, theirs, item_by_item=(), together=(), taken_once=())
     if isinstance(now, list):
         was = [] if was is _ABSENT else was
         theirs = [] if theirs is _ABSENT else theirs
@@ -522,6 +536,7 @@ __all__ = [
     "init_sessions",
     "leave_session_untouched",
     "merge_item_by_item",
+    "merge_taken_once",
     "merge_together",
     "merged",
     "not_the_persons_activity",

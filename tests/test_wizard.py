@@ -676,3 +676,21 @@ def test_an_answer_given_as_another_tab_sends_the_request_does_not_bring_the_jou
     mine = {ANSWERS_KEY: {"mode": "supervision"}, SET_ASIDE_KEY: {"understand": "confirmed"}, "other": 1}
     sent = {"submitted_reference": "STT-AAAA-BBBB", "other": 1}
     assert merged(read, mine, sent) == sent
+
+
+def test_a_notice_left_by_another_tab_as_this_tab_shows_the_one_before_is_not_lost(
+    client: FlaskClient, app: Flask
+) -> None:
+    """A one-off notice is taken by the page that shows it. When another tab left a new one as that
+    page was being shown, the page's save took the new one away too, unseen: the person who changed
+    an answer back was never told that their later answers had come back."""
+    walker = to_outcome(client, TO_P)
+    walker.answer("multi_agency", "no")  # sets two answers aside, and leaves a notice saying so
+    other_tab = another_tab(app, client)
+    answer = {"answer": "yes", "csrf_token": walker.token}
+    with at_the_same_moment(app, lambda: other_tab.post("/questions/multi_agency", data=answer)) as sent:
+        shown = walker.get("/result")  # shows the first notice, and takes it
+    assert sent == [302] and 'data-notice="set-aside"' in page_text(shown)
+    result = Walker(other_tab).follow("/result")
+    assert outcome_of(result) == "P"
+    assert 'data-notice="restored"' in page_text(result)
