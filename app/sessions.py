@@ -32,6 +32,10 @@ one request, never some from each: one tab's answers with the other tab's set-as
 bring an answer back on a route it was never given on. A key registered with ``merge_taken_once``
 (the one-off notice) is removed by a request that took it only if it still holds what that request
 read: a new notice another request left meanwhile stays, for the next page to show.
+
+What a journey does once (its anonymous counts) cannot wait for the response's save to say it was
+done: another tab, or a reload, opening meanwhile would do it again. ``claim`` writes one key at
+once, over the data it was read from, in the transaction that does it (the counts).
 """
 
 from __future__ import annotations
@@ -41,8 +45,9 @@ import hashlib
 import logging
 import random
 import secrets
-from collections.abc import Collection
-from typing import Any
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
+from typing import Any, cast
 
 import click
 from flask import Flask, Request, Response, abort, g, session
@@ -50,7 +55,20 @@ from flask.cli import AppGroup
 from flask.json.tag import TaggedJSONSerializer
 from flask.sessions import SecureCookieSession, SessionInterface
 from itsdangerous import BadSignature, Signer
-from sqlalchemy import DateTime, Engine, Executable, String, Text, bindparam, delete, event, insert, select, update
+from sqlalchemy import (
+    CursorResult,
+    DateTime,
+    Engine,
+    Executable,
+    String,
+    Text,
+    bindparam,
+    delete,
+    event,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -113,6 +131,12 @@ TOGETHER: list[frozenset[str]] = []
 # Keys whose value is taken once, by the page that shows it (``merge_taken_once``).
 TAKEN_ONCE: set[str] = set()
 _ABSENT = object()
+# A change written at once, in the caller's transaction, over the data last read (``claim``).
+_CLAIM = (
+    update(_TABLE)
+    .where(_TABLE.c.id == bindparam("sid"), _TABLE.c.data == bindparam("read_data"))
+    .values(data=bindparam("new_data"))
+)
 _TOUCH = update(_TABLE).where(_TABLE.c.id == bindparam("sid")).values(expires_at=bindparam("new_expiry"))
 _DELETE = delete(_TABLE).where(_TABLE.c.id == bindparam("sid"))
 
@@ -335,6 +359,83 @@ class DatabaseSessionInterface(SessionInterface):
         )
 
 
+@dataclass(frozen=True)
+class Claimed:
+    """What ``claim`` changed: the value under ``key`` as stored before, and the new one."""
+
+    key: str
+    before: Any
+    after: Any
+    # Not stored yet (a session without a row): the change is only in this request's session, and
+    # ``undo`` puts back what it held (``_ABSENT``: nothing).
+    only_here: bool = False
+    held_before: Any = _ABSENT
+
+    def undo(self) -> None:
+        """Take the change back, the caller's transaction having been rolled back (a stored change
+        went with it: the response's save finds the data changed and keeps what is stored)."""
+        if not self.only_here:
+            return
+        if self.held_before is _ABSENT:
+            session.pop(self.key, None)
+        else:
+            session[self.key] = self.held_before
+
+
+def claim(key: str, change: Callable[[Any], Any]) -> Claimed | None:
+    """Change the value under ``key`` in the stored session now, in the caller's transaction on
+    ``db.session``, not when the response is saved: for something a journey does once (a count),
+    done in the same transaction only if this request's change is written. ``change`` is given the
+    value as stored now (``None`` if absent), which another request (a second tab, a reload) may
+    have changed since this one read it, and returns the new value, or ``None`` if there is nothing
+    to do. Returns what it changed, or ``None``; if the caller's transaction is rolled back, the
+    caller calls ``undo`` on it.
+
+    The write is made only over the data it was read from (as ``_write`` does): of two requests
+    at once, the second waits for the first's transaction, finds the data changed, and is given
+    what the first wrote. If the caller's transaction is rolled back, so is the change: the
+    response's save then finds the data changed and merges as usual, keeping the stored value."""
+    if (
+        not isinstance(session, JourneySession)
+        or session.sid is None
+        or session.read_data is None
+        or session.rotate_requested
+    ):
+        # Not stored yet (or stored under an id this response drops): no other request can have it.
+        held = session.get(key, _ABSENT)
+        after = change(None if held is _ABSENT else held)
+        if after is None:
+            return None
+        session[key] = after
+        return Claimed(key, None if held is _ABSENT else held, after, only_here=True, held_before=held)
+    interface = DatabaseSessionInterface()
+    sid, read = session.sid, session.read_data
+    stored = interface._loads(read)
+    for _attempt in range(WRITE_ATTEMPTS):
+        before = stored.get(key)
+        after = change(before)
+        if after is None:
+            return None
+        new_data = interface.serializer.dumps({**stored, key: after})
+        written = cast(
+            CursorResult[Any], db.session.execute(_CLAIM, {"sid": sid, "read_data": read, "new_data": new_data})
+        )
+        if written.rowcount:
+            break
+        row = db.session.execute(_READ, {"sid": sid}).first()
+        if row is None:
+            return None  # ended meanwhile (start again in another tab): it stays ended
+        read, stored = row.data, interface._loads(row.data)
+    else:
+        return None
+    # As if read with the new value: this request's own changes stay changes, and the new value is
+    # not one, so the response's save keeps what is stored under ``key`` (the new value, unless the
+    # caller's transaction was rolled back, or another request has changed it again since).
+    session.read_data = interface.serializer.dumps({**interface._loads(session.read_data), key: after})
+    session[key] = after
+    return Claimed(key, before, after)
+
+
 def merge_item_by_item(*keys: str) -> None:
     """Merge these keys' values item by item when two requests save the session at once: a dict
     field by field, a list as a set (what each request added or removed is added or removed).
@@ -528,10 +629,12 @@ def init_sessions(app: Flask) -> None:
 
 
 __all__ = [
+    "Claimed",
     "DatabaseSessionInterface",
     "JourneySession",
     "JourneySessionRow",
     "add_session_bind",
+    "claim",
     "expired_session",
     "init_sessions",
     "leave_session_untouched",

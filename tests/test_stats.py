@@ -36,6 +36,7 @@ from support.submission import (
     to_outcome,
     with_answers,
 )
+from support.tabs import another_tab, at_the_same_moment
 from support.walk import Walker, outcome_of
 from test_suppression import Shown, given_away, narrowed
 
@@ -126,6 +127,29 @@ def test_a_journey_counts_its_start_finish_and_outcome_once(app: Flask, client: 
         assert outcome_of(walker.get("/result")) == "U1"
     # Going back to the first question and answering it again is still the same journey.
     walker.follow(walker.answer("mode", "practitioner").location)
+    assert {(kind, subject): n for (kind, _, _, subject), n in counts(app).items()} == expected
+
+
+@both_databases
+def test_two_tabs_showing_the_outcome_at_the_same_moment_count_it_once(app: Flask, client: FlaskClient) -> None:
+    """Found (review of the two tabs' merge): each page read the session before the other saved
+    that it had counted the outcome, so both counted it. The same for the start, when the first
+    question is answered in two tabs at once. What is counted is marked in the session as it is
+    counted, in the same transaction, so a page that opens meanwhile sees it."""
+    walker = Walker(client)
+    walker.start()
+    other_tab = another_tab(app, client)
+    answer = {"answer": "practitioner", "csrf_token": walker.token}
+    with at_the_same_moment(app, lambda: other_tab.post("/questions/mode", data=answer)) as sent:
+        walker.answer("mode", "practitioner")
+    assert sent == [302]
+    for question_id, value in TO_U1[1:]:
+        walker.answer(question_id, value)
+    with at_the_same_moment(app, lambda: other_tab.get("/result")) as sent:
+        assert outcome_of(walker.get("/result")) == "U1"
+    assert sent == [200]
+    assert outcome_of(other_tab.get("/result")) == "U1"  # and a reload, after both
+    expected = {("started", ""): 1, ("finished", ""): 1, ("outcome", "U1"): 1}
     assert {(kind, subject): n for (kind, _, _, subject), n in counts(app).items()} == expected
 
 

@@ -14,6 +14,8 @@ Counting (each adds one to a row of ``counts`` for this month; see ``KINDS``):
 
 What has been counted for this journey is kept in the session under ``counted_outcomes``: the
 journey token, whether its start was counted, and the outcome ids counted (never the answers).
+It is marked in the stored session in the transaction that adds the counts (``_record``), so two
+tabs showing the outcome at the same moment count it once.
 The ``record_*`` functions commit; a database failure is logged (by its class name only: the
 SQL error text could carry an outcome or criterion) and never stops the page.
 
@@ -41,6 +43,7 @@ from ..extensions import db
 from ..journey import journey_token
 from ..pack import current_pack
 from ..rules import JourneyState, Option, Question, RulePack
+from ..sessions import claim
 from .models import NO_MODE, NO_SUBJECT, Count
 from .suppression import SMALL_NUMBER, Bound, Cell, CountsTable, suppress_linked
 
@@ -114,9 +117,9 @@ def criteria_chosen(state: JourneyState) -> tuple[str, ...]:
     return tuple(option.value for option in state.criteria if not option.exclusive)
 
 
-def _counted(token: str) -> dict[str, Any]:
-    """What has been counted for this journey (nothing if the session names another journey)."""
-    stored = session.get(COUNTED_KEY)
+def _counted(token: str, stored: Any) -> dict[str, Any]:
+    """What has been counted for this journey, from the session's ``counted_outcomes`` as
+    stored (nothing if it names another journey)."""
     if not isinstance(stored, dict) or stored.get("journey") != token:
         return {"journey": token, "started": False, "outcomes": []}
     outcomes = stored.get("outcomes")
@@ -130,11 +133,14 @@ def _counted(token: str) -> dict[str, Any]:
 def record_start(state: JourneyState) -> bool:
     """Count the journey as started (once per journey); True if it was counted now."""
     token = journey_token() or ""
-    counted = _counted(token)
-    if counted["started"] or not _record(lambda: add_count(STARTED, state.mode)):
-        return False
-    session[COUNTED_KEY] = {**counted, "started": True}
-    return True
+    if _counted(token, session.get(COUNTED_KEY))["started"]:
+        return False  # (as this request read the session: no database work)
+
+    def mark(stored: Any) -> dict[str, Any] | None:
+        counted = _counted(token, stored)
+        return None if counted["started"] else {**counted, "started": True}
+
+    return _record(mark, lambda _before: add_count(STARTED, state.mode))
 
 
 def record_outcome(state: JourneyState) -> bool:
@@ -143,22 +149,25 @@ def record_outcome(state: JourneyState) -> bool:
     if outcome is None:
         return False
     token = journey_token() or ""
-    counted = _counted(token)
-    if outcome.id in counted["outcomes"]:
-        return False
+    if outcome.id in _counted(token, session.get(COUNTED_KEY))["outcomes"]:
+        return False  # (as this request read the session: no database work)
 
-    def add() -> None:
+    def mark(stored: Any) -> dict[str, Any] | None:
+        counted = _counted(token, stored)
+        return (
+            None if outcome.id in counted["outcomes"] else {**counted, "outcomes": [*counted["outcomes"], outcome.id]}
+        )
+
+    def add(before: Any) -> None:
         # One statement for all of them (on PostgreSQL and SQLite): the outcome page is the one
         # page of a journey that writes counts, and each statement was a round trip of its own.
+        first = not _counted(token, before)["outcomes"]
         add_counts(
-            ([(FINISHED, state.mode, (NO_SUBJECT,))] if not counted["outcomes"] else [])
+            ([(FINISHED, state.mode, (NO_SUBJECT,))] if first else [])
             + [(OUTCOME, state.mode, (outcome.id,)), (CRITERION, state.mode, criteria_chosen(state))]
         )
 
-    if not _record(add):
-        return False
-    session[COUNTED_KEY] = {**counted, "outcomes": [*counted["outcomes"], outcome.id]}
-    return True
+    return _record(mark, add)
 
 
 def count_request_sent(mode: str) -> None:
@@ -172,21 +181,32 @@ def count_request_sent(mode: str) -> None:
         log.warning("Count not recorded (%s); the request is stored as usual", type(error).__name__)
 
 
-def _record(add: Callable[[], None]) -> bool:
-    """Add counts and commit; on a database failure log it (class name only), roll back and go on.
+def _record(mark: Callable[[Any], Any], add: Callable[[Any], None]) -> bool:
+    """Mark the journey's ``counted_outcomes`` in the stored session (``mark`` is given it as
+    stored now, and returns it marked, or ``None`` if what it marks is counted already), add the
+    counts (``add`` is given it as it was before) and commit, together: two tabs, or a reload,
+    showing a page at the same moment count it once (``app.sessions.claim``). True if counted now.
+    On a database failure, log it (class name only), roll back and go on.
 
     On PostgreSQL the commit does not wait for the disk (``synchronous_commit`` off for this
     transaction alone), as the journey sessions' saves do not (app/sessions.py): an anonymous
     count lost if the database server crashes in the next fraction of a second is not worth 4 ms
     of every journey's first and last page. The request's own count (``count_request_sent``) is
     in the request's transaction, which waits."""
+    claimed = None
     try:
         if db.session.get_bind(mapper=Count).dialect.name == "postgresql":
             db.session.execute(text("SET LOCAL synchronous_commit TO off"))
-        add()
+        claimed = claim(COUNTED_KEY, mark)
+        if claimed is None:
+            db.session.rollback()
+            return False
+        add(claimed.before)
         db.session.commit()
     except SQLAlchemyError as error:
         db.session.rollback()
+        if claimed is not None:
+            claimed.undo()
         log.warning("Count not recorded (%s); the page is shown as usual", type(error).__name__)
         return False
     return True
