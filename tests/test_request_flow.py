@@ -1470,3 +1470,46 @@ def test_a_supervision_record_goes_with_exit_and_a_new_check(client, app) -> Non
     assert records() == 1
     to_outcome(client, SUPERVISION_PATH)  # a new check from the start
     assert records() == 0
+
+
+def checked_field(page: TestResponse) -> dict[str, str]:
+    """Check your answers' form fields: its token and what the page showed (``checked``)."""
+    text = page.get_data(as_text=True)
+    shown = re.search(r'name="checked"[^>]*value="([^"]*)"|value="([^"]*)"[^>]*name="checked"', text)
+    assert shown, "the page's form does not say what it showed"
+    return {"csrf_token": csrf_token(text), "checked": shown.group(1) or shown.group(2)}
+
+
+def test_send_request_from_a_page_shown_before_the_answers_changed_in_another_tab_sends_nothing(client, app) -> None:
+    """Found (review of the two tabs' merge): Send request sent whatever the session held when it
+    was pressed, so a check your answers page left open in one tab (or come back to with Back)
+    sent answers changed since in another tab, which it never showed: here "No" to "are other
+    agencies involved?" became "I'm not sure". Nothing is sent; the page is shown again, as it now
+    stands, saying why, and sending from it sends what it shows."""
+    walker = to_outcome(client)
+    fill_details(walker)
+    shown = checked_field(walker.get("/request/check-answers"))
+    other_tab = Walker(another_tab(app, client))
+    other_tab.get("/questions/multi_agency")
+    assert other_tab.answer("multi_agency", "not_sure").status_code == 302
+    refused = client.post("/request/submit", data=shown)
+    assert refused.status_code == 409 and stored_requests(app) == []
+    page = text_of(refused)
+    assert "Your request has not been sent: your answers changed after this page was shown" in page
+    again = checked_field(refused)
+    assert again["checked"] != shown["checked"]
+    sent = client.post("/request/submit", data=again)
+    assert sent.status_code == 302 and sent.location.endswith("/request/submitted")
+    [stored] = stored_requests(app)
+    assert stored.answers["multi_agency"] == "not_sure"
+
+
+def test_a_second_click_on_send_request_gives_the_request_sent_by_the_first(client, app) -> None:
+    """A double click: the second post, from the same page, finds the request sent and goes to its page."""
+    walker = to_outcome(client)
+    fill_details(walker)
+    shown = checked_field(walker.get("/request/check-answers"))
+    with at_the_same_moment(app, lambda: client.post("/request/submit", data=shown)) as sent:
+        first = client.post("/request/submit", data=shown)
+    assert sent == [302] and first.status_code == 302 and first.location.endswith("/request/submitted")
+    assert len(stored_requests(app)) == 1

@@ -12,7 +12,7 @@ from typing import Any
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovRadioInput, GovTextArea, GovTextInput
 from wtforms import Field as FormField
-from wtforms import RadioField, StringField, TextAreaField
+from wtforms import HiddenField, RadioField, StringField, TextAreaField
 
 from ..models import utcnow
 from ..pack import current_partnership
@@ -134,4 +134,7 @@ class ConfirmForm(FlaskForm):
 
 
 class SubmitForm(FlaskForm):
-    """The check-your-answers page's submit button (CSRF only)."""
+    """The check-your-answers page's submit button, with what the page showed (``checked``: a
+    keyed digest, ``app.requests.views.shown_digest``), so that only what it showed is sent."""
+
+    checked = HiddenField()

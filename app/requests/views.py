@@ -29,11 +29,17 @@ Session keys (besides the wizard's ``answers`` and ``journey_token``):
 A form whose security token (CSRF) is missing or out of date saves and sends nothing: the page
 is shown again (400) with what was posted and an error summary saying it was not saved
 (``form_not_checked``), unless the journey it belonged to is no longer there to go back to.
+Send request sends only what its check your answers page showed (the form carries a keyed digest
+of it, ``shown_digest``): sent from a page shown before the answers or details changed (in another
+tab, or come back to with Back), it sends nothing and shows the page again as it now stands (409).
 """
 
 from __future__ import annotations
 
 import functools
+import hashlib
+import hmac
+import json
 import logging
 from dataclasses import dataclass
 from typing import Any
@@ -57,6 +63,7 @@ from ..journey import (
     clear_journey,
     current_state,
     has_journey,
+    journey_token,
     journey_url,
     just_submitted,
     noted_from_answers,
@@ -389,11 +396,29 @@ def finding_reason(finding: Finding, mode: str) -> str:
     return f"{finding.reason} {note.for_mode(mode)}" if note is not None else finding.reason
 
 
+def shown_digest(state: JourneyState, details: dict[str, Any]) -> str:
+    """What check your answers shows (the journey, its answers and mode, the rules version and the
+    details as they will be sent), as a digest keyed with the app's secret: its form carries it,
+    and Send request sends only if the session still holds what the page showed. Keyed, so that
+    the page (or anything that sees the form) cannot be used to try answers against it."""
+    shown = [
+        journey_token(),
+        state.mode,
+        state.pack.version,
+        state.answers,
+        fields.clean_details(details, state.debrief),
+    ]
+    text = json.dumps(shown, sort_keys=True, ensure_ascii=True, default=str)
+    return hmac.new(str(current_app.secret_key).encode(), text.encode(), hashlib.sha256).hexdigest()
+
+
 @bp.get("/check-answers")
-def check(not_sent: bool = False, refused: Words | None = None) -> Response | str:
+def check(not_sent: bool = False, refused: Words | None = None, changed: bool = False) -> Response | str:
     """Check your answers: the journey's answers and the details, each with a change link.
     ``not_sent``: the submission's security token failed, so nothing was sent, and the page
-    says so (``form_not_checked``); ``refused``: why sending was refused (``too_many_requests``)."""
+    says so (``form_not_checked``); ``refused``: why sending was refused (``too_many_requests``);
+    ``changed``: the answers or details changed after the page was sent from had been shown
+    (another tab, or Back), so nothing was sent (``submit``)."""
     state = current_state()
     details = stored_details()
     problems = fields.check_details(details, state.debrief, utcnow().date())
@@ -420,8 +445,12 @@ def check(not_sent: bool = False, refused: Words | None = None) -> Response | st
         )
     preview = fields.clean_details(details, state.debrief)
     errors = [{"text": REQUEST_NOT_SENT.for_mode(state.mode), "href": "#send-request"}] if not_sent else []
+    if changed:
+        errors = [{"text": CHANGED_SINCE_SHOWN.for_mode(state.mode), "href": "#send-request"}]
     if refused is not None:
         errors = [{"text": refused.for_mode(state.mode), "href": "#send-request"}]
+    form = SubmitForm()
+    form.checked.data = shown_digest(state, details)  # (never what a refused post carried)
     return render_template(
         "requests/check.html",
         errors=errors,
@@ -430,7 +459,7 @@ def check(not_sent: bool = False, refused: Words | None = None) -> Response | st
         journey_rows=journey_rows,
         sections=SECTIONS,
         detail_sections=detail_rows(preview, state.mode, with_changes=True),
-        form=SubmitForm(),
+        form=form,
         mode=state.mode,
         **noted_from_answers(state),
         notice=pop_notice(),
@@ -457,8 +486,16 @@ def submit_limit() -> str:
 @bp.post("/submit")
 @limiter.limit(submit_limit, deduct_when=lambda response: _request_sent(response))
 def submit() -> Response | tuple[str, int]:
-    """Store the request (once per journey), then show the submitted page."""
+    """Store the request (once per journey), then show the submitted page. Only what the page
+    sent from showed: if the answers or details changed since (in another tab, or the page was
+    come back to with Back), check your answers again as it now stands, saying nothing was sent."""
     state = current_state()
+    shown = request.form.get("checked")
+    if shown and not hmac.compare_digest(shown, shown_digest(state, stored_details())):
+        page = check(changed=True)
+        if isinstance(page, Response):  # details to finish, or to confirm, first: there (nothing is sent)
+            return page
+        return page, 409
     try:
         submission = submit_request(
             current_pack(), state.answers, session.get("journey_token"), stored_details(), session.get(CONFIRMED_KEY)
@@ -489,6 +526,12 @@ PAGE_NOT_SAVED = Words(
 CONFIRMATION_NOT_SAVED = Words(
     f"Your confirmation was not saved {_WHY}. "
     "Check what you wrote, and select Continue again if it does not identify anyone"
+)
+CHANGED_SINCE_SHOWN = Words(
+    "Your request has not been sent: your answers changed after this page was shown, for example "
+    "in another tab. Check your answers and select Send request",
+    "The practitioner's request has not been sent: the answers changed after this page was shown, "
+    "for example in another tab. Check the answers and select Send request",
 )
 REQUEST_NOT_SENT = Words(
     f"Your request has not been sent {_WHY}. Check your answers and select Send request",
