@@ -12,6 +12,7 @@ from sqlalchemy.engine import Engine
 from werkzeug.test import TestResponse
 
 from app.extensions import db
+from app.journey import DETAILS_KEY
 from app.models import AuditEvent, OutboxMessage, StoredRequest, utcnow
 from app.requests.fields import text_length
 from app.sessions import JourneySessionRow
@@ -1513,3 +1514,35 @@ def test_a_second_click_on_send_request_gives_the_request_sent_by_the_first(clie
         first = client.post("/request/submit", data=shown)
     assert sent == [302] and first.status_code == 302 and first.location.endswith("/request/submitted")
     assert len(stored_requests(app)) == 1
+
+
+def test_a_question_whose_meaning_changed_with_who_is_using_this_in_another_tab_is_asked_again(client, app) -> None:
+    """Found (review of the two tabs' merge): "Does your manager or safeguarding lead know?" asks
+    something else in supervision ("Does the practitioner's safeguarding lead know?"), so its answer
+    is forgotten when who is using this changes. But a page shown before the change in another tab,
+    sent after it, saved its answer as the answer to the other question. Now the page comes back
+    in the new words, its other answers kept, asking that question again."""
+    walker = to_outcome(client)
+    fill_details(walker)
+    walker.get("/request/manager")
+    token = walker.token
+    other_tab = Walker(another_tab(app, client))
+    other_tab.get("/questions/mode")
+    other_tab.answer("mode", "supervision")
+    assert other_tab.answer("understand", "confirmed").status_code == 302
+    sent = client.post(
+        "/request/manager", data={"manager_knows": "yes", "asked_in": "practitioner", "csrf_token": token}
+    )
+    assert sent.status_code == 200
+    page = text_of(sent)
+    assert "Does the practitioner's safeguarding lead know about this request?" in page
+    assert "Who is using this changed after this page was shown, so this question has changed" in page
+    with client.session_transaction() as held:
+        assert held[DETAILS_KEY].get("manager_knows") != "yes"
+    # Sent from the page in its new words, the answer is kept.
+    again = client.post(
+        "/request/manager", data={"manager_knows": "yes", "asked_in": "supervision", "csrf_token": token}
+    )
+    assert again.status_code == 302
+    with client.session_transaction() as held:
+        assert held[DETAILS_KEY]["manager_knows"] == "yes"

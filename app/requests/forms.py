@@ -22,9 +22,11 @@ TEXTAREA_ROWS = 3
 
 
 class DetailsForm(FlaskForm):
-    """A request page's form: validates through its page's checks in ``fields``."""
+    """A request page's form: validates through its page's checks in ``fields``. ``asked_in``:
+    the journey's mode the page was shown in (``app.requests.views.page_view``)."""
 
     page: Page
+    asked_in = HiddenField()
 
     def __init__(self, *args: Any, mode: str = "practitioner", **kwargs: Any) -> None:
         """``mode``: the journey's mode, which words the error messages ("you" or "the practitioner")."""

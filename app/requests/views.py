@@ -243,7 +243,10 @@ def page_view(slug: str) -> Response | str:
     changing = request.args.get("change") == "1"
     if request.method == "POST":
         form = FORMS[slug](mode=state.mode)
-        valid = form.validate()
+        asked_again = asked_in_other_words(page, form, state.mode)
+        valid = form.validate() and not asked_again
+        for name in asked_again:
+            form[name].errors = [ASKED_IN_OTHER_WORDS]
         save_page(page, form.values(), valid)
         if valid:
             following = pages[pages.index(page) + 1 :]
@@ -259,6 +262,18 @@ def page_view(slug: str) -> Response | str:
             form.validate()
             form.csrf_token.errors = []
     return render_page(page, form, state, pages, changing)
+
+
+def asked_in_other_words(page: Page, form: DetailsForm, mode: str) -> list[str]:
+    """The page's questions that ask something else in ``mode`` than in the mode the page was shown
+    in (``Field.mode_bound``; who is using this changed since, in another tab): what was sent for
+    them answered the other question, so it is not kept (their names, to ask them again)."""
+    if not form.asked_in.data or form.asked_in.data == mode:
+        return []  # (a page without the field, from before it was added: as it was)
+    names = [entry.name for entry in page.entries if entry.mode_bound]
+    for name in names:
+        form[name].data = None
+    return names
 
 
 def render_page(
@@ -286,6 +301,7 @@ def render_page(
         back_url = url_for("wizard.result")
     action = url_for(page.endpoint, change="1") if changing else url_for(page.endpoint)
     inputs = [(entry, field_params(entry, page, state.mode)) for entry in page.entries]
+    form.asked_in.data = state.mode  # (the words it is shown in now, not those a post was sent from)
     return render_template(
         page.template,
         form=form,
@@ -526,6 +542,11 @@ PAGE_NOT_SAVED = Words(
 CONFIRMATION_NOT_SAVED = Words(
     f"Your confirmation was not saved {_WHY}. "
     "Check what you wrote, and select Continue again if it does not identify anyone"
+)
+# A question whose meaning depends on who is using this (``asked_in_other_words``), sent from a page
+# shown before that changed: said by the question, which is now in its new words.
+ASKED_IN_OTHER_WORDS = (
+    "Who is using this changed after this page was shown, so this question has changed. Answer it again"
 )
 CHANGED_SINCE_SHOWN = Words(
     "Your request has not been sent: your answers changed after this page was shown, for example "
