@@ -13,7 +13,8 @@ Session keys (the session itself lives in the database; the cookie holds only an
   request views use it to make submission idempotent (one request per journey).
 - ``session["journey_notice"]``: a one-off message for the next question or outcome page
   (``"changed"`` with how many answers were set aside and restored, ``"out_of_order"``,
-  ``"no_request"`` (a request page asked for at an outcome that is not a request), or
+  ``"no_request"`` (a request page asked for at an outcome that is not a request), ``"one_tab_kept"``
+  (two tabs saved different answers at the same moment: one tab's were kept), or
   ``"earlier_request"`` with the reference of a request sent before this journey began). It never holds an answer.
 
 Answers never go into URLs, logs, flash messages or analytics: read them here, in views.
@@ -52,8 +53,17 @@ DRAFT_REQUEST_KEYS = (DETAILS_KEY, DONE_KEY, DETAILS_MODE_KEY, CONFIRMED_KEY)
 # Each details page saves its own fields, and marks itself done: two pages sent at the same moment
 # from two tabs both keep theirs (``app.sessions``).
 merge_item_by_item(DETAILS_KEY, DONE_KEY)
-# The answers and those set aside are one journey: two tabs saving at once keep one tab's, both.
-merge_together(ANSWERS_KEY, SET_ASIDE_KEY)
+
+
+def _say_one_tabs_answers_were_kept(merged: dict[str, Any]) -> None:
+    """Two tabs saved different answers at the same moment, and one tab's were kept: the next page
+    says so (the other tab was taken on as if its answer had been saved)."""
+    merged[NOTICE_KEY] = {"kind": "one_tab_kept", "count": 0}
+
+
+# The answers and those set aside are one journey: two tabs saving at once keep one tab's, both,
+# and the next page says so.
+merge_together(ANSWERS_KEY, SET_ASIDE_KEY, overruled=_say_one_tabs_answers_were_kept)
 # A page that shows the one-off notice takes it: a new one left by another tab meanwhile stays.
 merge_taken_once(NOTICE_KEY)
 # Who is doing the journey (``JourneyState.mode``), in words for documents and counts.

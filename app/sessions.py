@@ -29,9 +29,11 @@ once another request has removed it (sending the request clears the details, and
 for the sent request's page), a page saved meanwhile does not bring part of it back. Keys
 registered with ``merge_together`` (the journey's answers, and those set aside) are taken all from
 one request, never some from each: one tab's answers with the other tab's set-aside ones could
-bring an answer back on a route it was never given on. A key registered with ``merge_taken_once``
-(the one-off notice) is removed by a request that took it only if it still holds what that request
-read: a new notice another request left meanwhile stays, for the next page to show.
+bring an answer back on a route it was never given on. The other tab's are then gone, though it
+was taken on as if they were saved, so the next page says only one tab's answers were kept. A key
+registered with ``merge_taken_once`` (the one-off notice) is removed by a request that took it only
+if it still holds what that request read: a new notice another request left meanwhile stays, for
+the next page to show.
 
 What a journey does once (its anonymous counts) cannot wait for the response's save to say it was
 done: another tab, or a reload, opening meanwhile would do it again. ``claim`` writes one key at
@@ -128,6 +130,9 @@ WRITE_ATTEMPTS = 5
 ITEM_BY_ITEM: set[str] = set()
 # Keys whose values make one whole, all taken from the request that changed any (``merge_together``).
 TOGETHER: list[frozenset[str]] = []
+# What to add to the merged data when a request's values of a group replace those another request
+# saved meanwhile (``merge_together``'s ``overruled``).
+OVERRULED: dict[frozenset[str], Callable[[dict[str, Any]], None]] = {}
 # Keys whose value is taken once, by the page that shows it (``merge_taken_once``).
 TAKEN_ONCE: set[str] = set()
 _ABSENT = object()
@@ -446,12 +451,19 @@ def merge_item_by_item(*keys: str) -> None:
     ITEM_BY_ITEM.update(keys)
 
 
-def merge_together(*keys: str) -> None:
+def merge_together(*keys: str, overruled: Callable[[dict[str, Any]], None] | None = None) -> None:
     """Take these keys' values all from one request when two save the session at once: from this
     one if it changed any of them, else as the other left them. For values that make one whole
     between them (the journey's answers, and those set aside: an answer set aside in one tab must
-    not come back on the other tab's route), so that neither is kept with the other tab's."""
-    TOGETHER.append(frozenset(keys))
+    not come back on the other tab's route), so that neither is kept with the other tab's.
+
+    The other request's values are then gone, though it was answered as if they were saved:
+    ``overruled`` is given the merged data when they differed from this one's (a double click
+    leaves the same values twice), to add what says so (a one-off notice for the next page)."""
+    group = frozenset(keys)
+    TOGETHER.append(group)
+    if overruled is not None:
+        OVERRULED[group] = overruled
 
 
 def merge_taken_once(*keys: str) -> None:
@@ -476,12 +488,15 @@ def merged(
     or the journey, which sending a request clears) stays removed."""
     result = dict(theirs)
     changed = {key for key in read.keys() | mine.keys() if mine.get(key, _ABSENT) != read.get(key, _ABSENT)}
+    overruled = []
     for group in together:
         if not changed & group:
             continue
         changed -= group
         if any(key in read for key in group) and not any(key in theirs for key in group):
             continue  # cleared by the other request: a change made meanwhile does not bring it back
+        if any(theirs.get(key, _ABSENT) not in (read.get(key, _ABSENT), mine.get(key, _ABSENT)) for key in group):
+            overruled.append(group)  # the other request changed them too, differently: its values go
         for key in group:
             if key in mine:
                 result[key] = mine[key]
@@ -501,6 +516,9 @@ def merged(
             result[key] = _merged_items(was, now, result.get(key, _ABSENT))
         else:
             result[key] = now
+    for group in overruled:  # (last: what says so stands over this request's own notice)
+        if group in OVERRULED:
+            OVERRULED[group](result)
     return result
 
 

@@ -743,7 +743,7 @@ def test_answers_from_two_tabs_are_never_mixed_but_the_details_are_merged() -> N
     left them, whole (the route is read from them as a whole, so a safety question answered in one
     tab must not be taken as answered on the other tab's route); the details are merged field by
     field, and the pages done as a set."""
-    from app.journey import ANSWERS_KEY, DETAILS_KEY, DONE_KEY
+    from app.journey import ANSWERS_KEY, DETAILS_KEY, DONE_KEY, NOTICE_KEY
     from app.sessions import merged
 
     read = {ANSWERS_KEY: {"mode": "practitioner"}, DETAILS_KEY: {"name": "A"}, DONE_KEY: ["about-you"]}
@@ -757,7 +757,10 @@ def test_answers_from_two_tabs_are_never_mixed_but_the_details_are_merged() -> N
         ANSWERS_KEY: {"mode": "supervision"},
         DETAILS_KEY: {"name": "Mine", "reflection": "Theirs"},
         DONE_KEY: ["reflection", "manager"],
+        NOTICE_KEY: {"kind": "one_tab_kept", "count": 0},  # the other's answers went: the next page says so
     }
+    # The same answers from both (a double click) are one tab's answers: nothing to say.
+    assert NOTICE_KEY not in merged(read, {**mine, ANSWERS_KEY: theirs[ANSWERS_KEY]}, theirs)
     assert merged(read, read, theirs) == theirs  # nothing changed here: the other request's save stands
 
 

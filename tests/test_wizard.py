@@ -694,3 +694,23 @@ def test_a_notice_left_by_another_tab_as_this_tab_shows_the_one_before_is_not_lo
     result = Walker(other_tab).follow("/result")
     assert outcome_of(result) == "P"
     assert 'data-notice="restored"' in page_text(result)
+
+
+def test_answers_given_in_two_tabs_at_the_same_moment_keep_one_tabs_and_say_so(client: FlaskClient, app: Flask) -> None:
+    """Found (review of the two tabs' merge): answers from two tabs are never mixed, so of two
+    saved at the same moment one tab's are kept whole and the other's are not. The tab whose
+    answer was not kept was taken on as if it had been: here "Yes" to immediate danger, given in
+    one tab as the other changed what a reflective space would help with, was replaced by the
+    other tab's "No", and the outcome page said a session could be asked for, with no word that
+    the "Yes" had gone. The next page now says that only one tab's answers were kept."""
+    walker = to_outcome(client, TO_P)
+    other_tab = another_tab(app, client)
+    walker.get("/questions/criteria")
+    danger = {"answer": "yes", "csrf_token": walker.token}
+    with at_the_same_moment(app, lambda: other_tab.post("/questions/immediate_danger", data=danger)) as sent:
+        walker.answer("criteria", ["needs"])
+    assert sent == [302] and stored_answers(client)["immediate_danger"] == "no"  # one tab's, whole
+    shown = Walker(other_tab).follow("/result")
+    assert outcome_of(shown) == "P"
+    assert "You answered questions in 2 tabs at the same moment" in page_text(shown)
+    assert "You answered questions in 2 tabs" not in page_text(walker.get("/result"))  # said once

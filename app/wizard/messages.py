@@ -26,6 +26,12 @@ NOTICE_NOT_ASKED = (
 NOTICE_ASKED_AGAIN = (
     "This question has changed since you answered it. Answer it again to carry on: your other answers are kept."
 )
+# Two tabs saved different answers at the same moment, and only one tab's could be kept (answers
+# are never mixed: app.journey): the tab whose answer went was taken on as if it had been saved.
+NOTICE_ONE_TAB_KEPT = (
+    "You answered questions in 2 tabs at the same moment, so only the answers from one of them were kept. "
+    "Check that the answers are right before you carry on."
+)
 # On a question with a box already ticked because of an earlier answer (the pack's ``implies``).
 SUGGESTED = "One or more boxes are already ticked because of an earlier answer. Untick any that do not apply."
 # A request page asked for (Back, or Send request in another tab) when the answers, changed

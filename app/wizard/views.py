@@ -270,6 +270,8 @@ def notice_text(here: str | None = None) -> dict[str, Any] | None:
         return {"kind": "text", "text": messages.NOTICE_ASKED_AGAIN}
     if notice.get("kind") == "no_request":
         return {"kind": "text", "text": messages.NOTICE_NO_REQUEST}
+    if notice.get("kind") == "one_tab_kept":
+        return {"kind": "text", "text": messages.NOTICE_ONE_TAB_KEPT}
     if notice.get("kind") == "earlier_request" and isinstance(notice.get("reference"), str):
         return {"kind": "text", "text": messages.notice_earlier_request(notice["reference"])}
     return None
