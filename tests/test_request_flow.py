@@ -1549,3 +1549,19 @@ def test_a_question_whose_meaning_changed_with_who_is_using_this_in_another_tab_
     assert again.status_code == 302
     with client.session_transaction() as held:
         assert held[DETAILS_KEY]["manager_knows"] == "yes"
+
+
+def test_check_your_answers_says_when_only_one_tabs_answers_were_kept(client, app) -> None:
+    """A change made from check your answers goes back there: when another tab saved a different
+    answer at the same moment, that page says only one tab's answers were kept, as a question or
+    outcome page does (it took the message, and showed nothing)."""
+    walker = to_outcome(client)
+    fill_details(walker)
+    walker.get("/request/check-answers")
+    other_tab = another_tab(app, client)
+    other = {"answer": "not_sure", "csrf_token": walker.token}
+    with at_the_same_moment(app, lambda: other_tab.post("/questions/multi_agency", data=other)) as sent:
+        changed = walker.post("/questions/supervision_discussed?return_to=check-answers", {"answer": "yes"})
+    assert sent == [302] and changed.location.endswith("/request/check-answers")
+    page = text_of(walker.get("/request/check-answers"))
+    assert "You answered questions in 2 tabs at the same moment" in page

@@ -68,7 +68,6 @@ from ..journey import (
     just_submitted,
     noted_from_answers,
     notice_out_of_order,
-    pop_notice,
     set_notice,
     summary_answers,
 )
@@ -80,6 +79,7 @@ from ..rules import JourneyState, evaluate
 from ..sessions import not_the_persons_activity, session_expired
 from ..supervision_record import ask_for_record, digest_of, drop_record, forget_record, this_browsers_record
 from ..web import error_summary, pdf_download
+from ..wizard.views import notice_text
 from . import bp, fields
 from .document import detail_rows, in_sentence, request_document, request_sections
 from .fields import FIELDS_BY_NAME, PAGE_OF_FIELD, PAGES, PAGES_BY_SLUG, SECTIONS, Page, Words
@@ -478,7 +478,7 @@ def check(not_sent: bool = False, refused: Words | None = None, changed: bool = 
         form=form,
         mode=state.mode,
         **noted_from_answers(state),
-        notice=pop_notice(),
+        notice=notice_text(),
         back_url=url_for(applicable_pages(state)[-1].endpoint),
     )
 
