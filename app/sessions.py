@@ -393,8 +393,8 @@ def claim(key: str, change: Callable[[Any], Any]) -> Claimed | None:
     done in the same transaction only if this request's change is written. ``change`` is given the
     value as stored now (``None`` if absent), which another request (a second tab, a reload) may
     have changed since this one read it, and returns the new value, or ``None`` if there is nothing
-    to do. Returns what it changed, or ``None``; if the caller's transaction is rolled back, the
-    caller calls ``undo`` on it.
+    to do (this request's session then holds the value as stored). Returns what it changed, or
+    ``None``; if the caller's transaction is rolled back, the caller calls ``undo`` on it.
 
     The write is made only over the data it was read from (as ``_write`` does): of two requests
     at once, the second waits for the first's transaction, finds the data changed, and is given
@@ -420,6 +420,8 @@ def claim(key: str, change: Callable[[Any], Any]) -> Claimed | None:
         before = stored.get(key)
         after = change(before)
         if after is None:
+            if read != session.read_data:  # another request changed the session meanwhile: its value
+                _hold_as_stored(session, interface, key, stored.get(key, _ABSENT))
             return None
         new_data = interface.serializer.dumps({**stored, key: after})
         written = cast(
@@ -433,12 +435,24 @@ def claim(key: str, change: Callable[[Any], Any]) -> Claimed | None:
         read, stored = row.data, interface._loads(row.data)
     else:
         return None
-    # As if read with the new value: this request's own changes stay changes, and the new value is
-    # not one, so the response's save keeps what is stored under ``key`` (the new value, unless the
-    # caller's transaction was rolled back, or another request has changed it again since).
-    session.read_data = interface.serializer.dumps({**interface._loads(session.read_data), key: after})
-    session[key] = after
+    _hold_as_stored(session, interface, key, after)
     return Claimed(key, before, after)
+
+
+def _hold_as_stored(
+    journey: JourneySession, interface: DatabaseSessionInterface, key: str, value: Any = _ABSENT
+) -> None:
+    """This request's session holds ``value`` under ``key``, as if read so: its own changes stay
+    changes, and this is not one, so the response's save keeps what is stored under ``key`` (the
+    value, unless the caller's transaction was rolled back, or another request changed it since)."""
+    read = interface._loads(journey.read_data or "")
+    if value is _ABSENT:
+        read.pop(key, None)
+        journey.pop(key, None)
+    else:
+        read[key] = value
+        journey[key] = value
+    journey.read_data = interface.serializer.dumps(read)
 
 
 def merge_item_by_item(*keys: str) -> None:

@@ -29,6 +29,7 @@ from .extensions import db
 from .models import SupervisionRecord, utcnow
 from .pack import current_partnership
 from .pdf import logo_images, render_pdf
+from .sessions import claim
 
 # The journey session's key for this browser's record: {"key": the row's key, "of": the digest
 # of what it was made from (mode, rules version, answers, the request it came from)}.
@@ -61,16 +62,35 @@ def this_browsers_record(digest: str | None = None) -> SupervisionRecord | None:
     return record
 
 
-def ask_for_record(html: str, digest: str) -> SupervisionRecord:
-    """Store a new record to be made from ``html`` for this journey session, replacing the one
-    it had (deleted). Commits."""
-    forget_record(commit=False)
+def ask_for_record(html: str, digest: str) -> tuple[SupervisionRecord, bool]:
+    """Store a new record to be made from ``html`` for this journey session, replacing the one it
+    had (deleted); return it, and True. Or, when another request of this session (another tab, a
+    second click) asked for one from the same answers meanwhile, that one, and False: the new one
+    is written to the stored session in the transaction that stores it (``claim``), so of two at
+    the same moment one asks. Commits."""
+    held = session.get(SESSION_KEY)  # as this request read it: not a record it can show (the caller)
     now = utcnow()
     record = SupervisionRecord(key=secrets.token_urlsafe(32), created_at=now, expires_at=now + record_life(), html=html)
     db.session.add(record)
+
+    def ours(stored: Any) -> dict[str, str] | None:
+        if stored != held and isinstance(stored, dict) and stored.get("of") == digest:
+            return None  # asked for meanwhile, from the same answers, by another request
+        return {"key": record.key, "of": digest}
+
+    claimed = claim(SESSION_KEY, ours)
+    if claimed is None:
+        db.session.rollback()
+        asked = this_browsers_record(digest)  # (the session now holds what the other request stored)
+        if asked is not None:
+            return asked, False
+        db.session.add(record)  # (that one is gone already, or the session ended meanwhile)
+        session[SESSION_KEY] = {"key": record.key, "of": digest}
+    replaced = claimed.before if claimed is not None else held
+    if isinstance(replaced, dict) and isinstance(replaced.get("key"), str) and replaced["key"] != record.key:
+        db.session.execute(delete(SupervisionRecord).where(SupervisionRecord.key == replaced["key"]))
     db.session.commit()
-    session[SESSION_KEY] = {"key": record.key, "of": digest}
-    return record
+    return record, True
 
 
 def forget_record(commit: bool = True) -> None:

@@ -1565,3 +1565,21 @@ def test_check_your_answers_says_when_only_one_tabs_answers_were_kept(client, ap
     assert sent == [302] and changed.location.endswith("/request/check-answers")
     page = text_of(walker.get("/request/check-answers"))
     assert "You answered questions in 2 tabs at the same moment" in page
+
+
+def test_two_tabs_asking_for_the_supervision_record_at_the_same_moment_ask_for_one(client, app) -> None:
+    """Found (review of the two tabs' merge): each page read the session before the other had
+    saved the record it asked for, so each asked for one: two PDFs made, two counted against the
+    limit on records, and one left behind, not this browser's any more, until its time."""
+    from app.models import SupervisionRecord
+
+    to_outcome(client, SUPERVISION_PATH)
+    other_tab = another_tab(app, client)
+    with at_the_same_moment(app, lambda: other_tab.get("/request/supervision-record")) as sent:
+        first = client.get("/request/supervision-record")
+    assert sent == [200] and first.status_code == 200
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(SupervisionRecord)) == 1
+    assert "being made" in other_tab.get("/request/supervision-record").get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(SupervisionRecord)) == 1

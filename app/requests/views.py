@@ -835,8 +835,8 @@ def supervision_record() -> Response | str | tuple[str, int]:
     if record is None:
         # Cheap (a template): the PDF itself is the worker's. No case details and no free text:
         # only the rule pack's wording for these answers.
-        record = ask_for_record(supervision_record_html(source.state, utcnow()), source.digest)
-        g.supervision_record_asked = True
+        record, asked = ask_for_record(supervision_record_html(source.state, utcnow()), source.digest)
+        g.supervision_record_asked = asked  # (not when another tab asked for it at the same moment)
     if record.failed_at is not None:
         return record_not_made(source.back_url)
     response = make_response(
