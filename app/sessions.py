@@ -509,7 +509,9 @@ def merged(
         changed -= group
         if any(key in read for key in group) and not any(key in theirs for key in group):
             continue  # cleared by the other request: a change made meanwhile does not bring it back
-        if any(theirs.get(key, _ABSENT) not in (read.get(key, _ABSENT), mine.get(key, _ABSENT)) for key in group):
+        if any(key in mine for key in group) and any(
+            theirs.get(key, _ABSENT) not in (read.get(key, _ABSENT), mine.get(key, _ABSENT)) for key in group
+        ):
             overruled.append(group)  # the other request changed them too, differently: its values go
         for key in group:
             if key in mine:

@@ -676,6 +676,9 @@ def test_an_answer_given_as_another_tab_sends_the_request_does_not_bring_the_jou
     mine = {ANSWERS_KEY: {"mode": "supervision"}, SET_ASIDE_KEY: {"understand": "confirmed"}, "other": 1}
     sent = {"submitted_reference": "STT-AAAA-BBBB", "other": 1}
     assert merged(read, mine, sent) == sent
+    # Sent as an answer was saved in another tab: the journey is over, so there is no page to say
+    # that only one tab's answers were kept.
+    assert merged(read, sent, mine) == sent
 
 
 def test_a_notice_left_by_another_tab_as_this_tab_shows_the_one_before_is_not_lost(
