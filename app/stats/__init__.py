@@ -8,7 +8,7 @@
 - ``charts``: bar charts laid out for the SVG template; ``export``: the CSV.
 - the pages, blueprint ``stats`` (``GET /inbox/statistics`` and ``/inbox/statistics.csv``, for
   facilitators and read-only partnership accounts), are the inbox's: ``app/inbox/statistics_views.py``.
-- ``cli``: ``flask stats show|csv [--months 12]``.
+- ``cli``: ``flask stats show|csv [--months 12]`` (12, or a multiple of 12 shown 12 at a time).
 
 Nothing here imports the inbox, so the wizard can import the service without pulling in the
 inbox's views.

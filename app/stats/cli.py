@@ -1,7 +1,14 @@
-"""``flask stats show|csv [--months 12]``: the anonymous counts, with the same numbers hidden as on the page."""
+"""``flask stats show|csv [--months 12]``: the anonymous counts, with the same numbers hidden as on the page.
+
+``--months`` is 12 or a multiple of 12: each 12 months (the page's, then the 12 before them, and
+so on) are shown as the page shows its own, with their own totals. A window of any other length
+would hide different numbers over the same months, and its totals less the page's would give
+hidden numbers away (the 13 months' total less the 12 months' is the 13th month's count).
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import click
@@ -10,7 +17,17 @@ from ..cli import write_output
 from ..config import MAXIMUMS
 from ..schema import DatabaseCommands
 from .export import statistics_csv
-from .service import DEFAULT_MONTHS, HIDDEN, SMALL_NUMBER, CountTable, retention_months, shown, statistics
+from .service import (
+    DEFAULT_MONTHS,
+    HIDDEN,
+    SMALL_NUMBER,
+    CountTable,
+    Statistics,
+    month_label,
+    retention_months,
+    shown,
+    statistics,
+)
 
 stats_cli = DatabaseCommands("stats", help="Anonymous counts: checks, requests, outcomes and criteria, by month.")
 
@@ -21,7 +38,8 @@ MONTHS_OPTION = click.option(
     type=click.IntRange(1, MAXIMUMS["COUNTS_RETENTION_MONTHS"]),
     default=DEFAULT_MONTHS,
     show_default=True,
-    help="How many months, this one included.",
+    help=f"How many months, this one included: {DEFAULT_MONTHS} or a multiple of {DEFAULT_MONTHS}, "
+    f"each {DEFAULT_MONTHS} with their own totals.",
 )
 
 
@@ -30,24 +48,52 @@ def kept(months: int) -> int:
     they would show as nothing counted."""
     retention = retention_months()
     if months > retention:
+        most = retention - retention % DEFAULT_MONTHS
         raise click.UsageError(
             f"Counts are kept for the last {retention} months (COUNTS_RETENTION_MONTHS), so --months can be "
-            f"at most {retention}: older months' counts have been deleted."
+            f"at most {most}: older months' counts have been deleted."
         )
     return months
+
+
+def periods(months: int) -> list[Statistics]:
+    """The tables of each ``DEFAULT_MONTHS`` months in the last ``months`` (oldest first), each
+    exactly as the page shows its own; a usage error unless ``months`` is a multiple of them."""
+    kept(months)
+    if months % DEFAULT_MONTHS:
+        raise click.UsageError(
+            f"--months must be {DEFAULT_MONTHS} or a multiple of {DEFAULT_MONTHS} ({DEFAULT_MONTHS * 2}, "
+            f"{DEFAULT_MONTHS * 3}, ...). Each {DEFAULT_MONTHS} months are shown as the statistics page shows "
+            "them, with their own totals: a window of another length would hide different numbers, and its "
+            "totals less the page's would give hidden numbers away."
+        )
+    now = dt.datetime.now(dt.UTC)
+    return [
+        statistics(DEFAULT_MONTHS, now=now, before=before)
+        for before in range(months - DEFAULT_MONTHS, -1, -DEFAULT_MONTHS)
+    ]
+
+
+def period_heading(counts: Statistics) -> str:
+    """ "The 12 months from January 2026 to December 2026"."""
+    return f"The {len(counts.months)} months from {month_label(counts.months[0])} to {month_label(counts.months[-1])}"
 
 
 @stats_cli.command("show")
 @MONTHS_OPTION
 def show_command(months: int) -> None:
     """Print the tables by month, with totals (numbers under 5, and any that would reveal one, hidden)."""
-    counts = statistics(kept(months))
-    if not counts.counted_anything:
+    found = periods(months)
+    if not any(counts.counted_anything for counts in found):
         click.echo(f"Nothing counted in the last {months} months.")
         return
-    for table in counts.tables:
-        click.echo(table_text(table))
-        click.echo("")
+    for counts in found:
+        if len(found) > 1:
+            click.echo(period_heading(counts))
+            click.echo("")
+        for table in counts.tables:
+            click.echo(table_text(table))
+            click.echo("")
     click.echo(
         f'Numbers under {SMALL_NUMBER} show as "{HIDDEN}", and so do any others that would let one be '
         "worked out from the totals or from another table."
@@ -81,8 +127,9 @@ def table_text(table: CountTable) -> str:
     help="Write to this file instead of the screen.",
 )
 def csv_command(months: int, output: Path | None) -> None:
-    """The same tables as a CSV (comma-separated values) file, as downloaded from the statistics page."""
-    text = statistics_csv(statistics(kept(months)))
+    """The same tables as a CSV (comma-separated values) file, as downloaded from the statistics page
+    (with more than 12 months, each 12 months' tables in turn, each with its own heading row)."""
+    text = "".join(statistics_csv(counts) for counts in periods(months))
     if output is None:
         click.echo(text, nl=False)
         return

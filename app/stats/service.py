@@ -318,10 +318,11 @@ def shown(cell: Cell) -> str:
     return HIDDEN if cell.hidden else str(cell.count)
 
 
-def window(months: int, now: dt.datetime | None = None) -> tuple[str, ...]:
-    """The last ``months`` months ("YYYY-MM"), oldest first, this one included."""
+def window(months: int, now: dt.datetime | None = None, before: int = 0) -> tuple[str, ...]:
+    """The last ``months`` months ("YYYY-MM"), oldest first, this one included; or, with
+    ``before``, the ``months`` months that end that many months before this one."""
     today = now or dt.datetime.now(dt.UTC)
-    last = today.year * 12 + (today.month - 1)
+    last = today.year * 12 + (today.month - 1) - max(before, 0)
     return tuple(f"{index // 12:04d}-{index % 12 + 1:02d}" for index in range(last - max(months, 1) + 1, last + 1))
 
 
@@ -358,12 +359,13 @@ def month_label(month: str, short: bool = False) -> str:
 
 
 def statistics(
-    months: int = DEFAULT_MONTHS, pack: RulePack | None = None, now: dt.datetime | None = None
+    months: int = DEFAULT_MONTHS, pack: RulePack | None = None, now: dt.datetime | None = None, before: int = 0
 ) -> Statistics:
-    """The tables for the last ``months`` months, small numbers hidden (``app.stats.suppression``),
-    within each table and across them (``linked_bounds``)."""
+    """The tables for the last ``months`` months (or those ending ``before`` months before this
+    one), small numbers hidden (``app.stats.suppression``), within each table and across them
+    (``linked_bounds``)."""
     pack = pack or current_pack()
-    columns = window(months, now)
+    columns = window(months, now, before)
     # (kind, subject) -> month -> count, summed over modes
     found: dict[tuple[str, str], dict[str, int]] = {}
     for row in db.session.scalars(select(Count).where(Count.month >= columns[0], Count.month <= columns[-1])):
