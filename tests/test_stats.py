@@ -523,8 +523,13 @@ def test_sessions_held_and_feedback_appear_once_counted(app: Flask, runner) -> N
         for _ in range(6):
             stats_service.add_count("session_held")
         db.session.commit()
-    tables = page_tables(signed_in(app).get("/inbox/statistics").get_data(as_text=True))
+    page = signed_in(app).get("/inbox/statistics").get_data(as_text=True)
+    tables = page_tables(page)
     assert tables["journeys"]["session_held"]["total"] == "6"
+    # The table's words say what the row counts (found in the partnership review: they spoke
+    # only of checks and requests sent).
+    said = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
+    assert 'sessions held too: requests a facilitator marked "session held", counted in the month' in said
     assert list(tables["feedback"]) == ["1", "2", "3", "4", "5", "total"]  # every score, given or not
     # This month is not over: its scores (and so each score's 12-month total) are hidden, or
     # today's page less yesterday's would give the latest answer away; how many answered is not.
