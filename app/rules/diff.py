@@ -162,6 +162,40 @@ class PackDiff:
                     ids.append(outcome_id)
         return tuple((outcome_id, self._titles.get(outcome_id, "")) for outcome_id in ids)
 
+    def statistics_notes(self) -> tuple[str, ...]:
+        """What the change does to the anonymous statistics (docs/STATISTICS.md), which count
+        outcomes and the criteria question's answers by id: one the new pack no longer has keeps
+        its counts so far, in a row of its own with the id and not its words; a new one is
+        counted from the day the pack goes live. An id changed is both, in two rows not joined."""
+        # The statistics read the rules, so their wording is imported here, not at the top.
+        from ..stats.service import RETIRED_LABELS
+
+        notes = []
+        kinds = (
+            ("outcome", "Outcome", _outcome_titles(self.old), _outcome_titles(self.new)),
+            ("criterion", "Answer", _criteria_labels(self.old), _criteria_labels(self.new)),
+        )
+        for kind, noun, old, new in kinds:
+            for key, words in old.items():
+                if key not in new:
+                    retired = RETIRED_LABELS[kind].format(id=key)
+                    notes.append(
+                        f'{noun} {key} ("{shorten(words, 70)}") is no longer in the rules: the statistics keep '
+                        f'its counts so far, shown as "{retired}".'
+                    )
+            for key, words in new.items():
+                if key not in old:
+                    notes.append(
+                        f'{noun} {key} ("{shorten(words, 70)}") is new: the statistics count it from the day this '
+                        "pack goes live, in a row of its own."
+                    )
+        if any("is no longer in the rules" in note for note in notes) and any("is new:" in note for note in notes):
+            notes.append(
+                "An outcome or answer whose id changed is counted afresh under its new id: its old and new "
+                "rows are not added together."
+            )
+        return tuple(notes)
+
     @property
     def same_contacts(self) -> str | None:
         """The contacts file both packs were read with, when it is one file: then changes to
@@ -214,6 +248,18 @@ class PackDiff:
             f"Outcomes change: {' and '.join(parts)}{same_routes}. "
             f"Ask a second person to review this before it goes live{more}."
         )
+
+
+def _outcome_titles(pack: RulePack) -> dict[str, str]:
+    """Each outcome's id and title, in pack order."""
+    return {outcome.id: outcome.title.practitioner for outcome in pack.outcomes}
+
+
+def _criteria_labels(pack: RulePack) -> dict[str, str]:
+    """The criteria question's answers that the statistics count (not "None of these"): value and label."""
+    asked = pack.question(pack.roles.criteria_question)
+    options = asked.options if asked is not None else ()
+    return {option.value: option.label.practitioner for option in options if not option.exclusive}
 
 
 def _count(number: int, noun: str) -> str:
@@ -844,6 +890,10 @@ def to_text(diff: PackDiff, all_routes: bool = False) -> str:
             note = f": {item.note}" if item.note else ""
             lines.append(f"  - {item.kind.capitalize()}: {item.subject}{note}")
             lines.extend(f"      {change.field}: {change.old} → {change.new}" for change in item.changes)
+    notes = diff.statistics_notes()
+    if notes:
+        lines += ["", f"Statistics ({len(notes)})"]
+        lines.extend(f"  - {note}" for note in notes)
     return "\n".join(lines) + "\n"
 
 
@@ -906,4 +956,8 @@ def to_markdown(diff: PackDiff, all_routes: bool = False) -> str:
             note = f": {_md(item.note)}" if item.note else ""
             lines.append(f"- **{item.kind.capitalize()}:** {_md(item.subject)}{note}")
             lines.extend(f"  - {_md(change.field)}: {_md(change.old)} → {_md(change.new)}" for change in item.changes)
+    notes = diff.statistics_notes()
+    if notes:
+        lines += ["", f"## Statistics ({len(notes)})", ""]
+        lines.extend(f"- {_md(note)}" for note in notes)
     return "\n".join(lines) + "\n"

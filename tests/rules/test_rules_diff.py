@@ -296,6 +296,38 @@ def test_outcome_added_and_removed(compare: Callable[..., Compared], old: dict[s
     }
 
 
+def test_what_a_change_does_to_the_statistics_is_said(
+    compare: Callable[..., Compared], old: dict[str, Any], new: dict[str, Any]
+) -> None:
+    """Found (partnership review): an answer given a new id, or an outcome taken out, moved the
+    statistics' counts into a row "no longer in the rules" and started a new row from nothing,
+    and the diff said nothing of it: the partnership learned it from the statistics page."""
+    option(new, "criteria", "lived_experience")["value"] = "lived"
+    option(old, "allegation", "yes")["next"] = "U2"  # the old pack had no LADO outcome
+    old["outcomes"] = [o for o in old["outcomes"] if o["id"] != "L"]
+    compared = compare(old, new)
+    text = compared.result.output
+    assert "\nStatistics (4)\n" in text
+    assert (
+        '  - Answer lived_experience ("I want to consider the impact of the child\'s current situation on…") is no '
+        'longer in the rules: the statistics keep its counts so far, shown as "An answer no longer in the rules '
+        '(id: lived_experience)".' in text
+    )
+    assert "  - Answer lived (\"I want to consider the impact of the child's current" in text
+    assert (
+        '  - Outcome L ("Consult the Local Authority Designated Officer (LADO)") is new: the statistics count' in text
+    )
+    assert "whose id changed is counted afresh under its new id: its old and new rows are not added together." in text
+    backwards = compare(new, old, fmt="markdown")
+    assert "## Statistics (4)\n\n- Outcome L (" in backwards.result.output
+    assert 'shown as "An outcome no longer in the rules (id: L)"' in backwards.result.output
+    assert "lived\\_experience" in backwards.result.output
+    # Wording alone changes nothing counted: nothing is said.
+    reworded = copy.deepcopy(REAL_PACK)
+    option(reworded, "criteria", "stuck")["label"] = {"both": "Stuck"}
+    assert "\nStatistics (" not in compare(copy.deepcopy(REAL_PACK), reworded).result.output
+
+
 def test_outcome_text_changed_exits_1_without_route_changes(
     compare: Callable[..., Compared], old: dict[str, Any], new: dict[str, Any]
 ) -> None:
