@@ -601,6 +601,19 @@ def test_the_page_speaks_of_checks_as_the_public_pages_do_not_journeys(app: Flas
     assert "CSV (comma-separated values)" in " ".join(runner.invoke(args=["stats", "csv", "--help"]).output.split())
 
 
+def test_this_months_column_says_the_month_is_not_over(app: Flask) -> None:
+    """Found (partnership review): this month's column read like any other ("Dec 2026"), so a
+    month half gone looked like a quiet month beside the full ones."""
+    page = signed_in(app).get("/inbox/statistics").get_data(as_text=True)
+    found = re.findall(r'data-month="([^"]+)">(.*?)</th>', page)
+    assert sum("(so far)" in heading for _, heading in found) == len(page_tables(page))  # once in each table
+    headings = dict(found)
+    this_month = " ".join(re.sub(r"<[^>]+>", " ", headings[current_month()]).split())
+    assert this_month == f"{month_label(current_month(), short=True)} (so far)"
+    assert "(so far)" not in headings[months_ago(1)]
+    assert "This month is not over: its counts go on growing until it ends." in page
+
+
 def test_the_download_link_says_what_csv_means(app: Flask) -> None:
     """Found (partnership review): "Download these tables as a spreadsheet (CSV)" used the
     acronym unexplained (CONTENT.md: explain every acronym on first use)."""

@@ -36,6 +36,7 @@ def index() -> str:
         month_count=DEFAULT_MONTHS,
         small_number=SMALL_NUMBER,
         hidden_text=HIDDEN,
+        this_month=counts.months[-1],  # the window ends with this month, still counting
     )
 
 
