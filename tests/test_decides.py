@@ -110,11 +110,27 @@ def test_start_page_links_to_the_questions_to_prepare(client: FlaskClient) -> No
 # --- How this tool decides ------------------------------------------------------------------
 
 
+def test_a_review_date_that_has_passed_is_not_told_as_one_to_come(
+    request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    """Found (partnership review): with the pack's review date passed (``flask rules check`` warns,
+    the service runs on), the public page said "The partnership will review these rules by" a
+    date already gone."""
+    data = yaml.safe_load(DEFAULT_PACK.read_text(encoding="utf-8"))
+    data["pack"]["review_date"] = dt.date(2025, 3, 31)
+    path = tmp_path / "overdue.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    for application in app_with(request, tmp_path, RULE_PACK_PATH=str(path)):
+        words = text_of(get(application.test_client(), "/how-it-decides"))
+        assert "The partnership was due to review these rules by 31 March 2025, and has not yet set a new" in words
+        assert "will review these rules by" not in words
+
+
 def test_how_it_decides_shows_the_version_review_date_diagram_and_every_outcome(client: FlaskClient) -> None:
     page = get(client, "/how-it-decides")
     words = text_of(page)
     assert PACK.version in words
-    assert f"{PACK.review_date.day} {PACK.review_date:%B %Y}" in words
+    assert f"will review these rules by {PACK.review_date.day} {PACK.review_date:%B %Y}" in words
     assert 'src="/how-it-decides/decision-diagram.svg"' in page
     # The diagram's description points at the table, which follows it on the page.
     assert 'aria-describedby="diagram-description"' in page and 'id="diagram-description"' in page

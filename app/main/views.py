@@ -250,6 +250,9 @@ def how_it_decides() -> str:
         has_graph=decision_graph_svg(pack) is not None,
         guidance=cited_guidance(pack),
         explainer=Explainer(dict(pack.glossary)),
+        # A date passed (``flask rules check`` warns of it; the service still runs) is not said as
+        # one still to come.
+        review_passed=pack.review_date < dt.datetime.now(dt.UTC).date(),
     )
 
 
