@@ -22,6 +22,7 @@ from app.pack import current_pack
 from app.stats import service as stats_service
 from app.stats.models import Count
 from app.stats.service import COUNTED_KEY, current_month, first_month, month_label, window
+from app.stats.suppression import Bound
 from support import both_databases, csrf_token
 from support.sessions import session_form, session_has_started
 from support.submission import (
@@ -871,3 +872,43 @@ def test_the_reviewers_month_gives_nothing_away_on_the_page_csv_or_command_line(
     monkeypatch.undo()  # the reader still knows the links
     found = pinned(before, list(window(12)))
     assert ("outcome", outcome_rows.index("U1"), 11) in found and ("outcome", outcome_rows.index("U1"), 12) in found
+
+
+@both_databases
+def test_an_outcome_no_longer_in_the_rules_is_bounded_as_its_own_pack_bounded_it(app: Flask) -> None:
+    """Found (partnership review): the privacy review's month, under an outcome the partnership
+    has since taken out (P_OLD, a request outcome after the criteria question in the pack it was
+    counted under). "stuck" showed 5 beside P_OLD hidden: a reader who looks P_OLD up in the
+    pack's history, as the page and `flask rules diff` tell them to, knew P_OLD was at least 5,
+    so U1 (call 999) at most 1 and, hidden, 1. The bounds are used with such an outcome too."""
+    month = current_month()
+    add_counts(
+        app,
+        ("started", month, "", 6),
+        ("finished", month, "", 6),
+        ("outcome", month, "P_OLD", 5),
+        ("outcome", month, "U1", 1),
+        ("criterion", month, "stuck", 5),
+    )
+    page = page_tables(signed_in(app).get("/inbox/statistics").get_data(as_text=True))
+    assert page["outcome"]["P_OLD"][month] == HIDDEN and page["outcome"]["U1"][month] == HIDDEN
+    assert page["outcome"]["total"][month] == "6"
+    assert page["criterion"]["stuck"][month] == HIDDEN
+    # A reader who knows the pack P_OLD was counted under (where it is P) pins down nothing.
+    shown, keys = shown_by_name(page, [*window(12), "total"])
+    outcome, journeys = keys["outcome"], keys["journeys"]
+    criteria = tuple(("criterion", row) for row in range(len(keys["criterion"])))
+
+    def outcomes(*ids: str) -> tuple[tuple[str, int], ...]:
+        return tuple(("outcome", outcome.index(key)) for key in ids)
+
+    finished, started, sent = (("journeys", journeys.index(key)) for key in ("finished", "started", "request_sent"))
+    reader = [
+        Bound(below=criteria, above=outcomes("P", "S", "P_OLD")),
+        Bound(below=outcomes("P", "P_OLD"), above=criteria, each=False),
+        Bound(below=(finished,), above=(("outcome", len(outcome)),)),
+        Bound(below=(finished,), above=(started,)),
+        Bound(below=(sent,), above=outcomes("P", "P_OLD")),
+    ]
+    adds_up = {name: "total" in rows for name, rows in page.items()}
+    assert given_away(narrowed(shown, adds_up, reader)) == {}

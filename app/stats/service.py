@@ -496,7 +496,8 @@ def linked_bounds(pack: RulePack, rows: Mapping[str, Sequence[str]]) -> list[Bou
 
     criteria = refs(CRITERION, rows.get(CRITERION, ()))
     all_outcomes = ((OUTCOME, len(outcome_rows)),) if OUTCOME in rows else ()  # its total row
-    requests = refs(OUTCOME, [outcome.id for outcome in pack.request_outcomes])
+    request_ids = [outcome.id for outcome in pack.request_outcomes]
+    requests = refs(OUTCOME, request_ids)
     bounds = [
         Bound(below=criteria, above=refs(OUTCOME, sorted(after))),
         Bound(below=refs(OUTCOME, sorted(only_after)), above=criteria, each=False),
@@ -504,6 +505,18 @@ def linked_bounds(pack: RulePack, rows: Mapping[str, Sequence[str]]) -> list[Bou
         Bound(below=refs("journeys", [REQUEST_SENT]), above=requests),
         Bound(below=refs("journeys", [FINISHED]), above=refs("journeys", [STARTED])),
     ]
+    # An outcome the pack no longer has (a row "no longer in the rules") may have come after the
+    # criteria question, only after it, or led to a request, in the pack it was counted under:
+    # a reader who looks the id up in the pack's history knows which. So the bounds are used as
+    # well with each such outcome on the side it may have been on. A bound that was not true
+    # for it can only hide more (every step here hides), never show more.
+    retired = [key for key in outcome_rows if key != "total" and pack.outcome(key) is None]
+    if retired:
+        bounds += [
+            Bound(below=criteria, above=refs(OUTCOME, [*sorted(after), *retired])),
+            Bound(below=refs(OUTCOME, [*sorted(only_after), *retired]), above=criteria, each=False),
+            Bound(below=refs("journeys", [REQUEST_SENT]), above=refs(OUTCOME, [*request_ids, *retired])),
+        ]
     return [bound for bound in bounds if bound.below and bound.above]
 
 
