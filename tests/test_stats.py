@@ -760,6 +760,10 @@ def test_no_window_of_months_gives_a_hidden_number_away_beside_the_page(app: Fla
     exported = runner.invoke(args=["stats", "csv", "--months", "24"]).output
     assert exported.count("Table,Counted,") == 2
     assert exported.endswith(runner.invoke(args=["stats", "csv"]).output)
+    # Counts kept for 30 months: 24 of them can be shown, in two twelves.
+    app.config["COUNTS_RETENTION_MONTHS"] = 30
+    refused = runner.invoke(args=["stats", "show", "--months", "36"])
+    assert refused.exit_code != 0 and "so --months can be at most 24" in refused.output
 
 
 # --- who may see them -------------------------------------------------------------------------
