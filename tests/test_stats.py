@@ -712,6 +712,7 @@ def test_stats_show_hides_the_same_numbers(app: Flask, runner) -> None:  # type:
     assert lines["started"][-4] == "20"
     assert lines["P"][-2:] == [HIDDEN, HIDDEN] and lines["total"][-1] == "54"
     assert "  P: You can ask for a Space to Think session" in result.output
+    assert f"{current_month()} is this month: it is not over, and its counts go on growing" in result.output
     shown_numbers = [cell for cells in lines.values() for cell in cells if cell != HIDDEN]
     assert not any(cell in {"1", "2", "3", "4"} for cell in shown_numbers)
 

@@ -98,6 +98,7 @@ def show_command(months: int) -> None:
         f'Numbers under {SMALL_NUMBER} show as "{HIDDEN}", and so do any others that would let one be '
         "worked out from the totals or from another table."
     )
+    click.echo(f"{found[-1].months[-1]} is this month: it is not over, and its counts go on growing until it ends.")
 
 
 def table_text(table: CountTable) -> str:
