@@ -242,6 +242,42 @@ def refused_for_good(error: BaseException) -> bool:
     return all(500 <= int(code) < 600 for code, _message in error.recipients.values())
 
 
+# How many times an email to the person who asked is tried before it is given up on when the
+# mail server refuses the email itself for good (``message_refused``). Three, not one: a refusal
+# of the content can pass (a spam filter or virus scanner failing answers 554 on some servers, a
+# sending address briefly on a blocklist, a full mailbox, 552, emptied), so it gets two more
+# chances, a few minutes apart with the default waits (OUTBOX_RETRY_SECONDS); refused a third
+# time, trying again for ever only hid from the facilitators that the person was not told.
+MESSAGE_REFUSED_TRIES = 3
+
+
+def message_refused(error: BaseException) -> bool:
+    """Whether the mail server took the address but refused the email itself with a permanent
+    reply (5xx): once sent ("554 5.7.1 rejected as spam", "552" too large), or by the size its
+    sender's line gave (552, ``too_large``)."""
+    if too_large(error):
+        return True
+    return isinstance(error, smtplib.SMTPDataError) and 500 <= int(error.smtp_code) < 600
+
+
+def message_was_refused(problem: str | None) -> bool:
+    """Whether an email's recorded error (``describe_error``) says the mail server refused the
+    email itself with a permanent reply (``message_refused``), not its address."""
+    return bool(re.search(r"SMTPDataError: \(5\d\d,|SMTPSenderRefused: \(552,", problem or ""))
+
+
+def given_up_what_to_do(problem: str | None, attempts: int) -> str:
+    """What a facilitator reads after why an email to the person who asked was given up on (not
+    as too late): what happened, and that they get in touch another way."""
+    if message_was_refused(problem):
+        tried = "once" if attempts == 1 else f"{attempts} times"
+        return (
+            f"The mail server took the address but refused the email itself (tried {tried}), so it will not "
+            "be tried again: get in touch another way."
+        )
+    return "It will not be tried again, so get in touch another way, and check the address."
+
+
 def only_this_email(error: BaseException) -> bool:
     """Whether the failure was this email's alone (the server answered, and refused its
     address or its content, or its size: a 552 to the sender's line, which gives the size, RFC

@@ -130,10 +130,10 @@ class OutboxMessage(Model):
     straight away.
 
     ``last_error`` names what went wrong (the SMTP or network error) and never case detail.
-    An email to the person who asked whose address the mail server refuses for good is given
-    up on (``given_up_at``) rather than tried again for ever; so is one not sent by its
-    ``send_before`` (a session's invitation once the session has started, a reminder once it is
-    no longer the day before).
+    An email to the person who asked whose address (or the email itself, after a few tries) the
+    mail server refuses for good is given up on (``given_up_at``) rather than tried again for
+    ever; so is one not sent by its ``send_before`` (a session's invitation once the session has
+    started, a reminder once it is no longer the day before).
     """
 
     __tablename__ = "outbox"
@@ -150,7 +150,8 @@ class OutboxMessage(Model):
     next_attempt_at: Mapped[dt.datetime | None] = mapped_column(DateTime(), nullable=True, index=True)
     sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime(), nullable=True, index=True)
     # When the worker stopped trying because the mail server refused the address for good
-    # (``mail.refused_for_good``); never tried again after that.
+    # (``mail.refused_for_good``), or the email itself (``mail.message_refused``), or it was too
+    # late to send (``mail.TOO_LATE``); never tried again after that.
     given_up_at: Mapped[dt.datetime | None] = mapped_column(DateTime(), nullable=True)
     # An email that is no use late (a session's invitation or reminder) is sent only before this
     # time; a worker that gets to it later gives it up (``mail.TOO_LATE``) rather than send it.

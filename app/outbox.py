@@ -27,7 +27,8 @@ again later, waiting ``OUTBOX_RETRY_SECONDS`` and doubling each time up to
 server costs at most one send's deadline a pass, 3 x ``SMTP_TIMEOUT``: ``mail.smtp_send``),
 unless the server answered and refused only that email (its address or its content).
 Two exceptions, given up on and shown in the inbox: an email to the person who asked whose
-address the mail server refuses for good ("550 no such mailbox"), and an email that is no use
+address the mail server refuses for good ("550 no such mailbox"), or the email itself
+(``mail.MESSAGE_REFUSED_TRIES`` times: "554 5.7.1 rejected as spam"), and an email that is no use
 late, not sent by its ``send_before`` (a session's invitation once the session has started, a
 reminder "your session is tomorrow" once it is no longer the day before).
 An email is at-least-once: if the worker dies after the mail server took the message and
@@ -336,7 +337,7 @@ def make_questions_pdf(job: QuestionsPdf) -> bool:
 SENT = "sent"
 FAILED = "failed"  # to be tried again; the mail server may be down, so the pass sends no more
 REFUSED = "refused"  # to be tried again; the server answered and refused only this email
-GIVEN_UP = "given up"  # the mail server refused the address for good, or it is too late to send
+GIVEN_UP = "given up"  # the mail server refused the address or the email for good, or it is too late
 
 
 def give_up_late(message: OutboxMessage) -> None:
@@ -355,7 +356,8 @@ def send_message(message: OutboxMessage, now: dt.datetime | None = None) -> str:
     """Send one email (the row is locked) and record the attempt; commits either way.
 
     Returns ``SENT`` if the mail server took it; ``GIVEN_UP`` if it refused the address for
-    good (``mail.refused_for_good``) and the email is to the person who asked, which is then
+    good (``mail.refused_for_good``), or the email itself ``mail.MESSAGE_REFUSED_TRIES`` times
+    (``mail.message_refused``), and the email is to the person who asked, which is then
     never tried again; else, tried again after ``retry_delay``, ``REFUSED`` if the failure was
     this email's alone (``mail.only_this_email``) and ``FAILED`` if it may be the server's. The facilitators'
     own email is never given up on: their address is the deployment's, and mending it mends
@@ -385,7 +387,13 @@ def send_message(message: OutboxMessage, now: dt.datetime | None = None) -> str:
             mail.smtp_send(email)
     except (OSError, smtplib.SMTPException, RuntimeError, ValueError) as error:
         message.last_error = mail.describe_error(error)
-        give_up = message.kind != mail.FACILITATORS and mail.refused_for_good(error)
+        # To the person who asked: given up if the mail server refused the address for good, or
+        # the email itself ``MESSAGE_REFUSED_TRIES`` times (found: a "554 5.7.1 rejected as spam"
+        # was tried for ever, and the inbox said it would be tried again).
+        give_up = message.kind != mail.FACILITATORS and (
+            mail.refused_for_good(error)
+            or (mail.message_refused(error) and message.attempts >= mail.MESSAGE_REFUSED_TRIES)
+        )
         # The facilitators' email refused for a reason that will not mend by itself: still tried
         # again, and said so (the health check, `flask outbox status`, the request's page).
         stuck = message.kind == mail.FACILITATORS and mail.refused_until_mended(error)
@@ -409,7 +417,9 @@ def send_message(message: OutboxMessage, now: dt.datetime | None = None) -> str:
             "Email for request %s not sent (attempt %d%s): %s",
             reference,
             attempts,
-            "; given up, the address was refused" if give_up else "",
+            f"; given up, {'the email itself' if mail.message_was_refused(problem) else 'the address'} was refused"
+            if give_up
+            else "",
             problem,
         )
         if give_up:
@@ -910,10 +920,17 @@ def send_command() -> None:
             f"{_plural(late, 'message')} not sent in time: a session had started, or it was no longer the day "
             "before it (`flask outbox status` lists them; they are not tried again)."
         )
-    if refused := len(given_up) - late:
+    refused_emails = sum(1 for message in given_up if mail.message_was_refused(message.last_error))
+    if refused := len(given_up) - late - refused_emails:
         click.echo(
             f"{_plural(refused, 'message')} not sent because the mail server refused the address for good "
             "(`flask outbox status` lists them; they are not tried again)."
+        )
+    if refused_emails:
+        click.echo(
+            f"{_plural(refused_emails, 'message')} not sent because the mail server refused the email itself "
+            "for good, not its address (`flask outbox status` lists them; they are not tried again: the "
+            "facilitators can get in touch with the person another way)."
         )
     if stuck := refused_until_mended():
         click.echo(
@@ -988,7 +1005,12 @@ def status_command() -> None:
             f"attempts {message.attempts}\t{message.last_error or '-'}"
         )
     for message in refused:
-        why = "too late to send" if mail.too_late(message.last_error) else "the address was refused"
+        if mail.too_late(message.last_error):
+            why = "too late to send"
+        elif mail.message_was_refused(message.last_error):
+            why = "the email itself was refused, not its address: get in touch with the person another way"
+        else:
+            why = "the address was refused"
         click.echo(
             f"{message.request.reference}\t{EMAIL_NAMES.get(message.kind, message.kind)} given up "
             f"({why})\tattempts {message.attempts}\t{message.last_error or '-'}"

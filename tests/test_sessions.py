@@ -1586,6 +1586,35 @@ def test_an_invitation_whose_address_is_refused_for_good_says_so_and_is_not_trie
     assert invitation_shown(client, reference)[0] == "given_up"
 
 
+def test_an_invitation_the_mail_server_refuses_once_sent_is_given_up_after_three_tries_and_says_so(
+    session_app: Flask, smtp_server: SmtpServer
+) -> None:
+    """Found: an invitation refused for good once sent ("554 5.7.1 rejected as spam") was tried
+    for ever, and the session's page said the service would try again. Given up after three
+    tries, the pages say the email itself was refused, not the address, and to get in touch
+    another way."""
+    client, reference = arranged_and_invited(session_app, smtp_server)
+    smtp_server.mailbox.refuse_message = "554 5.7.1 Message rejected as spam"
+    with session_app.app_context():
+        from app.outbox import run_pass
+
+        assert [run_pass(ignore_schedule=True).given_up for _ in range(3)] == [0, 0, 1]
+    state, words = invitation_shown(client, reference)
+    assert state == "given_up"
+    assert words == (
+        f"Invitation could not be sent to {VALID_DETAILS['email']}: the mail server refused it. The mail server "
+        "took the address but refused the email itself (tried 3 times), so it will not be tried again: get in "
+        "touch another way."
+    )
+    session_page = text(client.get(f"/inbox/sessions/{session_id_of(session_app, reference)}"))
+    assert "invitation could not be sent: the mail server refused the email" in session_page
+    assert "the address was refused" not in session_page
+    smtp_server.mailbox.refuse_message = None
+    with session_app.app_context():
+        assert run_pass(ignore_schedule=True).sent == 0  # given up means not tried again
+    assert invitation_shown(client, reference)[0] == "given_up"
+
+
 def test_a_feedback_link_refused_for_good_is_not_kept_but_what_failed_is(
     session_app: Flask, smtp_server: SmtpServer
 ) -> None:

@@ -17,8 +17,8 @@ import sqlalchemy as sa
 from flask import Flask
 from sqlalchemy import select
 
+from app import mail, workflow
 from app import outbox as app_outbox
-from app import workflow
 from app.config import ConfigError, load_config
 from app.extensions import db
 from app.inbox import listing
@@ -405,6 +405,67 @@ def test_an_address_the_mail_server_refuses_for_good_is_given_up_and_the_inbox_s
     send = runner.invoke(args=["outbox", "send"])
     assert send.exit_code == 0, send.output  # nothing left that sending again could send
     assert "1 message not sent because the mail server refused the address for good" in send.output
+
+
+@pytest.mark.parametrize(
+    "reply, why",
+    [
+        ("554 5.7.1 Message rejected as spam", "the mail server refused it"),
+        ("552 5.2.2 Mailbox full", "the mail server refused it as too large"),
+    ],
+)
+def test_an_email_the_mail_server_refuses_once_sent_is_given_up_after_three_tries_and_the_inbox_says_so(
+    ack_app: Flask, smtp_server: SmtpServer, reply: str, why: str
+) -> None:
+    """Found: an acknowledgement the mail server took the address of and then refused for good
+    ("554 5.7.1 rejected as spam", 552 once sent) was tried for ever, and the inbox said it would
+    be tried again: nothing told the facilitators the practitioner had not heard. It is given up
+    after three tries (a refusal of the content can pass), and everywhere says the email itself was
+    refused, not the address, and to get in touch another way. The facilitators' own email, refused
+    alike, is still kept and tried again."""
+    smtp_server.mailbox.refuse_message = reply
+    smtp_server.start()
+    with ack_app.app_context():
+        reference = make_request().reference
+        tries = [run_outbox()] + [app_outbox.run_pass(ignore_schedule=True) for _ in range(2)]
+        # Both emails refused each time; the acknowledgement given up at its third try only.
+        assert [(t.sent, t.send_failed, t.given_up) for t in tries] == [(0, 2, 0), (0, 2, 0), (0, 1, 1)]
+        messages = {m.kind: m for m in db.session.scalars(select(OutboxMessage))}
+        acknowledgement, facilitators = messages["acknowledgement"], messages["facilitators"]
+        assert acknowledgement.given_up_at is not None and acknowledgement.next_attempt_at is None
+        assert acknowledgement.attempts == 3 and acknowledgement.sent_at is None
+        assert acknowledgement.last_error == f"SMTPDataError: ({reply[:3]}, b'{reply[4:]}')"
+        assert facilitators.given_up_at is None and facilitators.next_attempt_at is not None
+        assert (facilitators.last_error or "").startswith(mail.UNTIL_MENDED)
+        # Never tried again; the facilitators' email is.
+        again = app_outbox.run_pass(ignore_schedule=True, now=dt.datetime.now() + dt.timedelta(days=3))
+        assert (again.sent, again.send_failed, again.given_up) == (0, 1, 0)
+        assert db.session.get(OutboxMessage, acknowledgement.id).attempts == 3
+    assert smtp_server.mailbox.messages == []
+
+    client, _ = signed_in(ack_app)
+    assert "Needs attention: an email has not gone out" in list_row(client, reference)
+    page = text(client.get(f"/inbox/requests/{reference}"))
+    problem = re.search(r'data-email-problem="acknowledgement">(.*?)<', page, re.S)
+    assert problem, "the request page does not say the acknowledgement did not go"
+    assert " ".join(problem.group(1).split()) == (
+        f"The acknowledgement to the requester could not be sent to {VALID_DETAILS['email']}: {why}. The mail "
+        "server took the address but refused the email itself (tried 3 times), so it will not be tried "
+        "again: get in touch another way."
+    )
+    assert "Email not sent: the mail server refused the email itself (it will not be tried again)" in page
+    assert "refused the address" not in page and "check the address" not in page
+    assert "will try again" not in problem.group(1)
+
+    runner = ack_app.test_cli_runner()
+    status = runner.invoke(args=["outbox", "status"]).output
+    assert (
+        f"{reference}\tacknowledgement given up (the email itself was refused, not its address: get in touch "
+        "with the person another way)\tattempts 3" in status
+    ), status
+    send = runner.invoke(args=["outbox", "send"]).output
+    assert "1 message not sent because the mail server refused the email itself for good, not its address" in send, send
+    assert "refused the address" not in send
 
 
 @both_databases

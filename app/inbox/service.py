@@ -29,7 +29,7 @@ from ..email_address import is_email_address
 from ..extensions import db, forget_deleted_text
 from ..input_guard import is_blank, is_invisible
 from ..journey import MODE_LABELS
-from ..mail import mail_problem_words, too_late, until_mended
+from ..mail import given_up_what_to_do, mail_problem_words, message_was_refused, too_late, until_mended
 from ..models import AuditEvent, OutboxMessage, StoredRequest, utcnow
 from ..pack import current_pack, current_partnership
 from ..requests import fields
@@ -658,6 +658,8 @@ ACTION_WORDS = {
     "feedback_not_sent": "Feedback link not sent",
     "session_changed": "Session changed",
 }
+# An email given up on because the mail server refused the email itself, not its address (``mail.message_was_refused``).
+EMAIL_REFUSED_WORDS = "Email not sent: the mail server refused the email itself (it will not be tried again)"
 # Where a view or download happened (the event's detail), as the end of "Viewed ..." or "PDF downloaded ...".
 PLACE_WORDS = {
     ("viewed", "inbox"): "in the inbox",
@@ -731,8 +733,8 @@ def email_problems(request: StoredRequest) -> list[EmailProblem]:
             text = f"{what} was not sent to {message.recipient}: {why}. It will not be sent now."
         elif message.given_up_at is not None:
             text = (
-                f"{what} could not be sent to {message.recipient}: {why}. It will not be tried again, "
-                "so get in touch another way, and check the address."
+                f"{what} could not be sent to {message.recipient}: {why}. "
+                f"{given_up_what_to_do(message.last_error, message.attempts)}"
             )
         elif until_mended(message.last_error):
             tried = "once" if message.attempts == 1 else f"{message.attempts} times"
@@ -799,6 +801,8 @@ def _trail_words(action: str, detail: str, session_names: dict[str, str]) -> tup
     if (found := ATTEMPT_PATTERN.fullmatch(detail)) and action not in ("status_changed", "purged"):
         kind = EMAIL_WORDS.get(found["kind"] or "", found["kind"] or "")
         problem = found["problem"] or ""
+        if action == "email_given_up" and message_was_refused(problem):
+            words = EMAIL_REFUSED_WORDS
         if action in ("email_failed", "email_given_up") and problem:
             problem = mail_problem_words(problem)
         parts = [kind, _attempts(found["attempt"]), problem]

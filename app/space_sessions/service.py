@@ -66,7 +66,7 @@ from sqlalchemy.orm import defer
 from .. import audit, workflow
 from ..extensions import db, forget_deleted_text
 from ..input_guard import is_blank
-from ..mail import mail_problem_words, too_late
+from ..mail import given_up_what_to_do, mail_problem_words, message_was_refused, too_late
 from ..models import OutboxMessage, StoredRequest, utcnow
 from ..requests.document import day_in_words, uk_day, uk_time
 from ..stats.models import NO_MODE
@@ -388,7 +388,7 @@ def session_label(session: SpaceSession) -> str:
 # --- the invitation's real state, from the outbox ------------------------------------------------
 
 NOT_SENT, WAITING, RETRYING, SENT, SESSION_CANCELLED = "not_sent", "waiting", "retrying", "sent", "cancelled"
-GIVEN_UP = "given_up"  # the mail server refused the address for good, or the session had started
+GIVEN_UP = "given_up"  # the mail server refused the address or the email for good, or the session had started
 
 
 @dataclass(frozen=True)
@@ -404,9 +404,9 @@ class InvitationState:
 
 def invitation_state(request: StoredRequest, session: SpaceSession, place: SessionPlace) -> InvitationState:
     """The invitation as the outbox has it: queued and waiting for the worker, failed and to be
-    tried again, or sent (and when), or given up because the mail server refused the address for good. "Send
-    invitation" only queues it, so it is never called sent until the worker has handed it to
-    the mail server. Any other failure is tried again, with a growing wait, until it goes."""
+    tried again, or sent (and when), or given up because the mail server refused the address (or the
+    email itself) for good. "Send invitation" only queues it, so it is never called sent until the
+    worker has handed it to the mail server. Any other failure is tried again, with a growing wait, until it goes."""
     if session.cancelled_at is not None:
         return InvitationState(SESSION_CANCELLED, "Session cancelled", "not needed: the session was cancelled")
     if place.invited_sequence is None and session.has_started:
@@ -463,8 +463,10 @@ def invitation_state(request: StoredRequest, session: SpaceSession, place: Sessi
         return InvitationState(
             GIVEN_UP,
             f"{what} could not be sent to {latest.recipient}: {mail_problem_words(latest.last_error or '')}. "
-            f"It will not be tried again, so get in touch another way, and check the address.{before}",
-            "could not be sent: the address was refused",
+            f"{given_up_what_to_do(latest.last_error, latest.attempts)}{before}",
+            "could not be sent: the mail server refused the email"
+            if message_was_refused(latest.last_error)
+            else "could not be sent: the address was refused",
         )
     if latest.attempts:
         tried = "once" if latest.attempts == 1 else f"{latest.attempts} times"
