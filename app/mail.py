@@ -369,8 +369,13 @@ def _reply(code: int, message: bytes | str) -> str:
 
 def without_addresses(text: str) -> str:
     """``text`` with each email address (and anything in <angle brackets> with an @) replaced
-    by "[address]"."""
-    return EMAIL_ADDRESS.sub("[address]", _BRACKETED.sub("[address]", text))
+    by "[address]". One in quotes keeps its quotes (a refused sender, as smtplib gives it:
+    "(553, b'…', 'stt@example.org')"): an address may hold an apostrophe, so the opening quote
+    was taken as part of it, which left "[address]')"."""
+    text = _QUOTED.sub(r"\g<quote>[address]\g<quote>", _BRACKETED.sub("[address]", text))
+    return EMAIL_ADDRESS.sub("[address]", text)
 
 
 _BRACKETED = re.compile(r"<[^<>\s]*@[^<>\s]*>")
+# An address between quotes of the same kind, as Python writes a string ('…', or "…" if it has an apostrophe).
+_QUOTED = re.compile(r"""(?<![\w.+\-'"])(?P<quote>['"])(?:(?!(?P=quote))\S)+@(?:(?!(?P=quote))\S)+(?P=quote)""")

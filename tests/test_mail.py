@@ -309,7 +309,7 @@ def test_a_mail_error_is_recorded_without_any_email_address() -> None:
     deleted) and its log: the refused address, or one the server quotes, is never among them."""
     import smtplib
 
-    from app.mail import describe_error
+    from app.mail import describe_error, without_addresses
 
     refused = smtplib.SMTPRecipientsRefused(
         {"jo.bloggs@agency.example.org": (550, b"5.1.1 <jo.bloggs@agency.example.org>: Recipient address rejected")}
@@ -317,6 +317,12 @@ def test_a_mail_error_is_recorded_without_any_email_address() -> None:
     assert describe_error(refused) == "SMTPRecipientsRefused: 550 5.1.1 [address]: Recipient address rejected"
     data = smtplib.SMTPDataError(554, b"Message for jo.bloggs@agency.example.org refused as spam")
     assert "jo.bloggs" not in describe_error(data) and "554" in describe_error(data)
+    # A refused sender, in quotes as smtplib gives it: taken out, its quotes kept (it left "[address]')").
+    sender = smtplib.SMTPSenderRefused(553, b"5.7.1 Sender address rejected", "o'brien@partnership.example")
+    assert describe_error(sender) == "SMTPSenderRefused: (553, b'5.7.1 Sender address rejected', \"[address]\")"
+    assert without_addresses("'jo@agency.example.org' and o'neil@agency.example.org's") == (
+        "'[address]' and [address]'s"
+    )
     assert describe_error(ConnectionRefusedError(111, "Connection refused")) == (
         "ConnectionRefusedError: [Errno 111] Connection refused"
     )

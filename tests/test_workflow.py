@@ -580,6 +580,9 @@ def test_the_facilitators_email_refused_for_good_is_kept_and_said_so(
     if refusal != "password":
         code, _, words = reply.partition(" ")
         assert f"({code}, b'{words}'" in status
+    if refusal == "refuse_sender":
+        # The refused sender (MAIL_FROM) taken out with its quotes kept: it read "[address]')".
+        assert f"({code}, b'{words}', '[address]')" in status, status
 
 
 def test_the_facilitators_email_goes_to_their_address_once_the_setting_is_mended(
