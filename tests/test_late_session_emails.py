@@ -21,7 +21,7 @@ from app.space_sessions.models import SessionPlace, SpaceSession
 from support import both_databases
 from support.mail import SmtpServer
 from support.sessions import uk_today
-from test_inbox import post_form, signed_in, text
+from test_inbox import post_form, signed_in, text, trail_text
 from test_sessions import CONFIRMED, arrange, flush, invite, offered, queued_earlier, session_app, session_id_of
 
 __all__ = ["session_app"]  # a fixture: pytest finds it by name here
@@ -92,6 +92,13 @@ def test_an_invitation_not_sent_before_the_session_starts_is_given_up(
     page = text(client.get(f"/inbox/requests/{reference}"))
     assert "could not be sent before the session started. It will not be sent now." in page
     assert "check the address" not in page  # the address was not at fault
+    # The audit trail too: it said "the mail server refused the address" of an email never sent.
+    trail = trail_text(page)
+    assert (
+        "Email not sent: too late to send (it will not be sent now): "
+        "the session invitation; it could not be sent before the session started" in trail
+    ), trail
+    assert "refused the address" not in trail
     session_page = text(client.get(f"/inbox/sessions/{session_id_of(session_app, reference)}"))
     assert "not sent: the session had started" in session_page
     with session_app.app_context():

@@ -660,6 +660,8 @@ ACTION_WORDS = {
 }
 # An email given up on because the mail server refused the email itself, not its address (``mail.message_was_refused``).
 EMAIL_REFUSED_WORDS = "Email not sent: the mail server refused the email itself (it will not be tried again)"
+# An email given up on unsent because the time to send it had passed (``mail.too_late``).
+EMAIL_TOO_LATE_WORDS = "Email not sent: too late to send (it will not be sent now)"
 # Where a view or download happened (the event's detail), as the end of "Viewed ..." or "PDF downloaded ...".
 PLACE_WORDS = {
     ("viewed", "inbox"): "in the inbox",
@@ -798,6 +800,10 @@ def _trail_words(action: str, detail: str, session_names: dict[str, str]) -> tup
         if found := SESSION_PATTERN.fullmatch(named):
             name = _session_name(found, session_names)
             return words, f"{name}; it was {was}" if moved and action == "session_changed" else name
+    if action == "email_given_up" and too_late((late := detail.partition(": "))[2]):
+        # Given up unsent as too late ("invitation: Too late: …", ``outbox.give_up_late``): no
+        # mail server refused anything (the trail said it had refused the address).
+        return EMAIL_TOO_LATE_WORDS, f"{EMAIL_WORDS.get(late[0], late[0])}; {mail_problem_words(late[2])}"
     if (found := ATTEMPT_PATTERN.fullmatch(detail)) and action not in ("status_changed", "purged"):
         kind = EMAIL_WORDS.get(found["kind"] or "", found["kind"] or "")
         problem = found["problem"] or ""
