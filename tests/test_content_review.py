@@ -28,8 +28,9 @@ from flask.testing import FlaskClient
 
 from app.rules import DEFAULT_PACK, JourneyPath, load_contacts, load_pack
 from support.database import database_settings, dispose, migrated_sqlite
+from support.hardening import signed_in
 from support.mail import SmtpServer, only_message
-from support.pdf import pdf_reader, pdf_text
+from support.pdf import pdf_attachment_json, pdf_reader, pdf_text
 from support.submission import (
     ELIGIBLE_PATH,
     PAGE_FIELDS,
@@ -40,6 +41,7 @@ from support.submission import (
     run_outbox,
     submitted_request,
     supervision_record,
+    to_outcome,
 )
 from support.walk import Walker
 from test_outcome_contacts import one_path_per_outcome_and_mode
@@ -424,6 +426,84 @@ def test_a_glossary_term_in_a_guidance_source_is_explained_in_the_supervision_re
     assert f"Summary of {term} news, January 2023" in record
     assert f"{term} means {SOURCE_TERMS[term]}." in record
     assert unexplained_acronyms(record, ("SSCP",)) == []
+
+
+def stored_request_of(app: Flask) -> tuple[str, bytes | None]:
+    """The reference and PDF of the one request the app's database holds."""
+    from app.extensions import db
+    from app.models import StoredRequest
+
+    with app.app_context():
+        [stored] = db.session.scalars(db.select(StoredRequest)).all()
+        return stored.reference, stored.pdf
+
+
+def sent_request(app: Flask) -> tuple[FlaskClient, str]:
+    """A request sent on the way through the guidance for U2 (the source named by a glossary
+    term is cited on it): the sender's client, and the request's reference."""
+    client = app.test_client()
+    submitted_request(to_outcome(client))
+    return client, stored_request_of(app)[0]
+
+
+@pytest.mark.real_pdf
+def test_a_glossary_term_in_a_cited_source_is_explained_in_the_request_its_pdf_and_the_inbox(
+    sourced_app: Flask, term: str
+) -> None:
+    """Found (partnership review): the request showed "Guidance: SSCP news, January 2023" under
+    its answers, on the page its sender sees, in the inbox and in its PDF's "Guidance cited",
+    with SSCP explained nowhere, though the glossary explains it on the outcome page."""
+    title = f"{term} news, January 2023 (Bridge referrals)"
+    meaning = f"{term} means {SOURCE_TERMS[term]}."
+    client, reference = sent_request(sourced_app)
+    page = main_text(client.get("/request/submitted").get_data(as_text=True))
+    assert f"Guidance: {title}" in page
+    assert page.count(meaning) == 1  # where the request first names it, not under every answer
+    assert page.index(f"Guidance: {title}") < page.index(meaning)
+    inbox = main_text(signed_in(sourced_app).get(f"/inbox/requests/{reference}").get_data(as_text=True))
+    assert inbox.count(meaning) == 1
+    assert inbox.index(title) < inbox.index(meaning)
+    run_outbox(sourced_app)
+    pdf = stored_request_of(sourced_app)[1]
+    assert pdf is not None
+    cited = pdf_text(pdf).split("Guidance cited", 1)[1]
+    assert f"{title} {meaning}" in cited
+    assert pdf_attachment_json(pdf)["format_version"] == 1  # still what the inbox imports
+
+
+@pytest.mark.real_pdf
+def test_a_stored_request_explains_a_term_as_the_pack_did_when_it_was_sent(
+    request: pytest.FixtureRequest, sourced_app: Flask, term: str, tmp_path: Path
+) -> None:
+    """A request is shown (the inbox) and made into a PDF (the outbox worker) after it was sent,
+    perhaps after the pack changed: it explains a term with the meaning the request keeps, from the
+    pack it was sent under, so it reads the same every time."""
+    from app import create_app
+
+    _, reference = sent_request(sourced_app)
+    data = yaml.safe_load(Path(sourced_app.config["RULE_PACK_PATH"]).read_text(encoding="utf-8"))
+    [entry] = [entry for entry in data["glossary"] if entry["term"] == term]
+    entry["meaning"] = "A meaning written after the request was sent"
+    changed = tmp_path / "changed.yaml"
+    changed.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    later = create_app(
+        {
+            "APP_ENV": "test",
+            "SQLALCHEMY_DATABASE_URI": sourced_app.config["SQLALCHEMY_DATABASE_URI"],
+            "RULE_PACK_PATH": str(changed),
+        }
+    )
+    try:
+        inbox = main_text(signed_in(later).get(f"/inbox/requests/{reference}").get_data(as_text=True))
+        run_outbox(later)
+        made = stored_request_of(later)[1]
+        assert made is not None
+        pdf = pdf_text(made)
+    finally:
+        dispose(later)
+    for shown in (inbox, pdf):
+        assert f"{term} means {SOURCE_TERMS[term]}." in shown
+        assert "written after the request was sent" not in shown
 
 
 def test_the_pages_explain_each_glossary_term_found_exactly_as_written() -> None:

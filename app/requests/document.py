@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from ..journey import MODE_LABELS, summary_answers
 from ..models import StoredRequest
 from ..rules.partnership import SERVICE_NAME
+from ..wizard.glossary import Explainer
 from . import fields
 from .guard import NAMES
 
@@ -138,6 +139,9 @@ class Row:
     notes: tuple[str, ...] = ()
     # Separate items of one kind (the criteria, the flags): the PDF lists them, one a bullet.
     listed: bool = False
+    # Each glossary term the notes (the guidance cited) use, said where the request first does:
+    # "SSCP means Salford Safeguarding Children Partnership." (``explained``).
+    explained: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -256,6 +260,29 @@ def cited_titles(document: Mapping[str, Any]) -> tuple[str, ...]:
     return tuple(titles)
 
 
+def kept_glossary(document: Mapping[str, Any]) -> dict[str, str]:
+    """The glossary's meanings the request keeps with the guidance it cites (each item's
+    ``glossary``, as the pack gave them when it was made), by term. A stored request is shown, and
+    made into a PDF, after the pack may have changed, so its explanations come from what it keeps,
+    never from the pack loaded now: it reads the same every time. (A request kept from before they
+    were kept has none, and reads as it always did.)"""
+    meanings: dict[str, str] = {}
+    for reason in document.get("explanation", []):
+        for guidance in reason.get("guidance", []):
+            kept = guidance.get("glossary")
+            if isinstance(kept, Mapping):
+                for term, meaning in kept.items():
+                    if isinstance(term, str) and isinstance(meaning, str):
+                        meanings.setdefault(term, meaning)
+    return meanings
+
+
+def explained(titles: tuple[str, ...], explainer: Explainer) -> tuple[str, ...]:
+    """Each glossary term in ``titles`` not yet explained where the request is shown, in words,
+    as the outcome page says it: "SSCP means Salford Safeguarding Children Partnership."."""
+    return tuple(f"{term} means {meaning}." for title in titles for term, meaning in explainer.unexplained(title))
+
+
 def request_sections(document: Mapping[str, Any], audience: Audience = "facilitators") -> tuple[Section, ...]:
     """The request, in titled sections, for the PDF and the pages that show it: first what the
     facilitators triage on (who, how soon, the criteria, the flags, the identifying-data
@@ -270,13 +297,14 @@ def request_sections(document: Mapping[str, Any], audience: Audience = "facilita
     criteria = tuple(str(item.get("label", "")) for item in details.get("criteria", []))
     flags = tuple(str(item.get("label", "")) for item in document.get("flags", []))
     reasons = []
+    explainer = Explainer(kept_glossary(document))
     for reason in document.get("explanation", []):
         titles = tuple(dict.fromkeys(str(g.get("source", "")) for g in reason.get("guidance", [])))
         answers = summary_answers(str(reason.get("question_id", "")), [str(a) for a in reason.get("answers", [])])
         if criteria and answers == criteria:  # listed in full in the summary for triage
             answers = ("The criteria listed in the summary for triage",)
         question = reason.get("short") or reason.get("question", "")
-        reasons.append(Row(str(question), answers, notes=titles))
+        reasons.append(Row(str(question), answers, notes=titles, explained=explained(titles, explainer)))
     return (
         Section(
             "triage",
@@ -307,11 +335,13 @@ def requester_sections(document: Mapping[str, Any], details: Mapping[str, Any], 
     check), then the details under check your answers' headings and keys."""
     flags = tuple(str(item.get("label", "")) for item in document.get("flags", []))
     answers = []
+    explainer = Explainer(kept_glossary(document))
     for reason in document.get("explanation", []):
         titles = tuple(dict.fromkeys(str(g.get("source", "")) for g in reason.get("guidance", [])))
         shown = summary_answers(str(reason.get("question_id", "")), [str(a) for a in reason.get("answers", [])])
         question = reason.get("short") or reason.get("question", "")
-        answers.append(Row(str(question), shown, notes=tuple(f"Guidance: {title}" for title in titles if title)))
+        notes = tuple(f"Guidance: {title}" for title in titles if title)
+        answers.append(Row(str(question), shown, notes=notes, explained=explained(notes, explainer)))
     tells = fields.Words("What your request tells the facilitators", "What the request tells the facilitators")
     noted = [Row(tells.for_mode(mode), flags, listed=True)] if flags else []
     noted.append(

@@ -34,11 +34,21 @@ from ..journey import MODE_LABELS, noted_from_answers
 from ..models import AuditEvent, OutboxMessage, StoredRequest, utcnow
 from ..pack import current_contacts, current_partnership
 from ..pdf import LOGO_URL, PdfAttachment, logo_images, render_pdf
-from ..rules import JourneyState, RulePack, evaluate
+from ..rules import Guidance, JourneyState, RulePack, evaluate
+from ..rules.acronyms import acronyms_in
 from ..stats.service import count_request_sent
 from ..wizard.glossary import Explainer
 from . import fields
-from .document import cited_titles, document_json, request_document, request_sections, uk_date, uk_day, uk_time
+from .document import (
+    cited_titles,
+    document_json,
+    kept_glossary,
+    request_document,
+    request_sections,
+    uk_date,
+    uk_day,
+    uk_time,
+)
 from .guard import scan_fields
 from .reference import is_reference, new_reference, normalise_reference
 
@@ -312,7 +322,10 @@ def journey_record(
                 "question": reason.question,
                 "short": asked.short.for_mode(state.mode) if (asked := pack.question(reason.question_id)) else "",
                 "answers": list(reason.answers),
-                "guidance": [{"id": g.id, "source": g.source, "text": g.text} for g in reason.guidance],
+                "guidance": [
+                    {"id": g.id, "source": g.source, "text": g.text, "glossary": _glossary_of(pack, g)}
+                    for g in reason.guidance
+                ],
             }
             for reason in state.explanation()
         ],
@@ -321,6 +334,17 @@ def journey_record(
         ],
         details=details,
     )
+
+
+def _glossary_of(pack: RulePack, guidance: Guidance) -> dict[str, str]:
+    """The pack's glossary meaning of each term a cited guidance item's source or text uses
+    ("SSCP news, January 2023"), kept with the request: its page and PDF explain them from what
+    it keeps (``document.kept_glossary``), so a request made under an earlier pack, shown or made
+    into a PDF after the pack changed, reads as it did when it was sent. (Only the current pack is
+    loaded: the version stored with a request names its pack but cannot bring its glossary back.)"""
+    glossary = dict(pack.glossary)
+    words = f"{guidance.source} {guidance.text}"
+    return {term: glossary[term] for term in acronyms_in(words, glossary, plain=False) if term in glossary}
 
 
 def build_request(
@@ -352,6 +376,7 @@ def request_pdf_html(document: dict[str, Any], submitted: str, pack_name: str) -
         document=document,
         sections=request_sections(document),
         citations=cited_titles(document),
+        explainer=Explainer(kept_glossary(document)),
         submitted=submitted,
         pack_name=pack_name,
         logo_url=LOGO_URL,
