@@ -1604,6 +1604,50 @@ def test_an_acronym_in_small_and_capital_letters_in_the_packs_wording_is_spelled
 
 
 @pytest.mark.parametrize(
+    "words, refused",
+    [
+        ("Out of hours, call NHS111.", ["NHS"]),
+        ("For pupils in KS2/KS3, ask the school.", ["KS"]),
+        ("Out of hours, call National Health Service 111 (NHS111).", []),
+        ("Out of hours, call NHS111 (National Health Service 111).", []),
+        ("Out of hours, call the National Health Service (NHS) on 111.", []),
+        # Capitals and numbers that are not acronyms: postcodes (whole, or the first part on its own),
+        # a road, times, a part of a code joined by hyphens, and parts of the law.
+        ("Write to the team at OL11 1AB or SW1A 1AA (we cover OL11, BL9 and WA14).", []),
+        ("The office is off the A1, open 9AM to 5.30PM.", []),
+        ("Give the number on the letter, such as 7KQ4-KQ47-M9XA.", []),
+        ("Under the Children Act 1989, section 17(10), Part 5A and Schedule 2, paragraph 19B.", []),
+    ],
+)
+def test_an_acronym_joined_to_a_number_in_the_packs_wording_is_spelled_out(
+    pack_data: dict, write_pack: Callable[[Any], Path], words: str, refused: list[str]
+) -> None:
+    """Found (partnership review): "call NHS111" passed `rules check`, and the page showed NHS
+    unexplained: only a word in capitals alone was an acronym."""
+    pack_data["outcomes"][0]["actions"].append({"both": words})
+    problems = check_pack(write_pack(pack_data))[1]
+    assert [(p.node, p.field, p.message.split(" without")[0]) for p in problems] == [
+        ("outcome urgent", "actions[2]", f"uses the acronym {acronym}") for acronym in refused
+    ]
+
+
+def test_a_glossary_term_joined_to_a_number_in_a_quote_is_explained_beside_it(
+    pack_data: dict, write_pack: Callable[[Any], Path]
+) -> None:
+    """An acronym joined to a number in a quote ("NHS111") is refused unless the glossary has it,
+    and the pages then explain it, as they do when it stands alone."""
+    from app.wizard.glossary import Explainer
+
+    quote = "Out of hours, call NHS111."
+    pack_data["guidance"].append({"id": "q", "source": "Launch text", "quote": True, "text": quote})
+    [problem] = check_pack(write_pack(pack_data))[1]
+    assert "quotes the acronym NHS without spelling it out" in problem.message
+    pack_data["glossary"] = [{"term": "NHS", "meaning": "National Health Service"}]
+    assert check_pack(write_pack(pack_data))[1] == []
+    assert Explainer({"NHS": "National Health Service"}).unexplained(quote) == [("NHS", "National Health Service")]
+
+
+@pytest.mark.parametrize(
     "node, field, change",
     [
         ("outcome urgent", "contacts", lambda d: d["outcomes"][0].update(contacts=["police_emergency"] * 2)),
