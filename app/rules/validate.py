@@ -114,8 +114,10 @@ def _check_quoted_acronyms(pack: RulePack, add: Callable[[Problem], None]) -> No
                 message += (
                     f' (the words before "({acronym})" do not say what it stands for: they must start with its letters)'
                 )
-            # Passed before these checks: one in brackets, or one with small letters ("DfE").
-            passed_before = bracketed or not acronym.isupper()
+            # Passed before these checks: one in brackets, one with small letters ("DfE"), or one
+            # only ever joined to a number ("NHS111").
+            joined_only = re.search(rf"\b{re.escape(acronym)}\b", item.text) is None
+            passed_before = bracketed or not acronym.isupper() or joined_only
             line = item.field_lines.get("text", item.line)
             add(Problem(pack.path, f"guidance {item.id}", "text", message, line, newer_check=passed_before))
 
