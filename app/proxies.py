@@ -166,7 +166,8 @@ class UnnamedProxyWarning:
     as they must be, but a request carrying ``X-Forwarded-For`` most likely came through a proxy
     (nginx) the settings do not name. Then every visitor counts as that proxy's address for the
     rate limits: 10 requests an hour and 5 sign-ins a minute for the whole site (operations
-    review: production started without a word). Said once in the log, naming the setting."""
+    review: production started without a word). Said once in the log, naming the setting, never
+    the address the request came from."""
 
     def __init__(self, app: WSGIApplication) -> None:
         self.app = app
@@ -175,14 +176,15 @@ class UnnamedProxyWarning:
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         if not self.warned and environ.get("HTTP_X_FORWARDED_FOR"):
             self.warned = True
-            # Any visitor who can reach the app directly can send the header too, so the address
-            # is named but not offered as the one to trust (diff review).
+            # No address is named: the request may have come from a visitor who reached the app
+            # directly (anyone can send the header), and the logs hold no visitor's address (privacy
+            # review: it named REMOTE_ADDR). The setting to mend, and where its value is found, are.
             log.warning(
-                "A request from %s carried X-Forwarded-For, but TRUSTED_PROXIES is not set. If the app is "
+                "A request carried X-Forwarded-For, but TRUSTED_PROXIES is not set. If the app is "
                 "behind a proxy (nginx), every visitor counts as the proxy's one address for the rate limits: "
-                "set TRUSTED_PROXIES to the proxy's own address (127.0.0.1 for nginx on the same server) "
-                "and restart. (Said once by each worker.)",
-                environ.get("REMOTE_ADDR", "an unknown address"),
+                "set TRUSTED_PROXIES to the proxy's own address (127.0.0.1 for nginx on the same server; "
+                "else the address the proxy connects to the app from, in the proxy's own settings) "
+                "and restart. (Said once by each worker.)"
             )
         return self.app(environ, start_response)
 

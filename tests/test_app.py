@@ -1439,7 +1439,12 @@ def test_production_behind_a_proxy_it_was_not_told_of_says_so_once(caplog: pytes
     site), without a word. The first request that came through a proxy now says so in the log."""
 
     def icon(app: Flask, **headers: str) -> int:
-        with app.test_client().get("/static/favicon.svg", base_url="https://localhost", headers=headers) as response:
+        with app.test_client().get(
+            "/static/favicon.svg",
+            base_url="https://localhost",
+            headers=headers,
+            environ_base={"REMOTE_ADDR": "198.51.100.7"},  # a visitor who reached the app directly
+        ) as response:
             return response.status_code
 
     app = create_app(PRODUCTION_OK | {"RATELIMIT_STORAGE_URI": "memory://"})
@@ -1450,6 +1455,9 @@ def test_production_behind_a_proxy_it_was_not_told_of_says_so_once(caplog: pytes
             assert icon(app, **{"X-Forwarded-For": "203.0.113.9"}) == 200
     assert caplog.text.count("TRUSTED_PROXIES is not set") == 1
     assert "set TRUSTED_PROXIES to the proxy's own address" in caplog.text
+    # Found (privacy review): it named the address the request came from (REMOTE_ADDR), which may
+    # be a visitor's who reached the app directly; the logs hold no visitor's address.
+    assert "198.51.100.7" not in caplog.text
     caplog.clear()
     named = create_app(PRODUCTION_OK | {"RATELIMIT_STORAGE_URI": "memory://", "TRUSTED_PROXIES": "127.0.0.1"})
     with caplog.at_level(logging.WARNING, logger="app.proxies"):
