@@ -39,8 +39,9 @@ def is_database_outage(error: BaseException | None) -> bool:
     return isinstance(error, DBAPIError) and getattr(error.orig, "sqlstate", None) == READ_ONLY_SQLSTATE
 
 
-def log_database_error(error: SQLAlchemyError) -> None:
-    """Log a database error on a request: class, SQLSTATE, statement and frames; no message, no values."""
+def log_database_error(error: SQLAlchemyError, during: str = "on a request") -> None:
+    """Log a database error on a request (or ``during`` something else: "in a command"): class,
+    SQLSTATE, statement and frames; no message, no values."""
     original = error.orig if isinstance(error, DBAPIError) else None
     sqlstate = getattr(original, "sqlstate", None) or "unknown"
     statement = " ".join(str(getattr(error, "statement", "") or "").split())[:STATEMENT_LOG_LIMIT]
@@ -48,7 +49,8 @@ def log_database_error(error: SQLAlchemyError) -> None:
     level = logging.WARNING if is_database_outage(error) else logging.ERROR
     log.log(
         level,
-        "Database error on a request: %s%s (SQLSTATE %s); statement: %s\n%s",
+        "Database error %s: %s%s (SQLSTATE %s); statement: %s\n%s",
+        during,
         type(error).__name__,
         f" from {type(original).__name__}" if original is not None else "",
         sqlstate,
@@ -65,7 +67,8 @@ def said_in_one_line(command: click.Command) -> None:
     uses it (``outbox send``, ``outbox status``, ``outbox worker --once``, ``requests purge``,
     ``sessions purge``...) printed a traceback of about 150 lines, which a cron job mails on, and
     which says nothing of what to do. (``db upgrade`` already said it in one line.) The line names the
-    error's class, never its message."""
+    error's class, never its message. Any other database error ends the command as well, logged
+    by ``log_database_error``, never with its message."""
     if isinstance(command, click.Group):
         for inner in command.commands.values():
             said_in_one_line(inner)
@@ -80,7 +83,17 @@ def said_in_one_line(command: click.Command) -> None:
             return callback(*args, **kwargs)
         except SQLAlchemyError as error:
             if not is_database_outage(error):
-                raise
+                # Any other database error: logged as on a request (where, never what it said),
+                # and the command ends with a line saying so. Found (privacy review): it ended in
+                # Python's traceback, messages and all, so a broken constraint's "Failing row
+                # contains (...)" on PostgreSQL put a request's details (the person's name) into
+                # the journal or a cron job's email (``outbox worker --once``, ``outbox send``).
+                log_database_error(error, during="in a command")
+                raise click.ClickException(
+                    f"The database refused the command's work ({type(error).__name__}), so the command did "
+                    "not finish. What the database said is not shown, as it may quote what a request holds; "
+                    "the log line above says where it happened."
+                ) from None
             original = error.orig if isinstance(error, DBAPIError) else error
             raise click.ClickException(
                 f"The database did not answer ({type(original).__name__}), so the command did not finish. "

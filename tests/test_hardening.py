@@ -1047,3 +1047,64 @@ def test_an_error_raised_after_the_view_is_logged_without_its_message_or_the_pag
     assert "builtins.ValueError (message not logged)" in logged and "in fail_after" in logged
     # The error page met the same error: Flask's own "Request finalizing failed" leaves it out too.
     assert "Request finalizing failed with an error while handling an error: builtins.ValueError (message" in logged
+
+
+# --- a database fault in a command is reported without what the rows held (privacy review) ------
+
+
+@contextmanager
+def request_updates_refused(app: Flask) -> Iterator[None]:
+    """The database refuses any change to a stored request's PDF tries: a real constraint broken
+    when the outbox worker records a try. PostgreSQL's message quotes the whole row ("Failing row
+    contains (...)"), the request's details with it."""
+    with app.app_context():
+        postgres = db.engine.dialect.name == "postgresql"
+        if postgres:
+            db.session.execute(
+                sa.text("ALTER TABLE requests ADD CONSTRAINT refuse_tries CHECK (pdf_attempts = 0) NOT VALID")
+            )
+        else:
+            db.session.execute(
+                sa.text(
+                    "CREATE TRIGGER refuse_tries BEFORE UPDATE OF pdf_attempts ON requests "
+                    "BEGIN SELECT RAISE(ABORT, 'CHECK constraint failed: refuse_tries'); END"
+                )
+            )
+        db.session.commit()
+    try:
+        yield
+    finally:
+        with app.app_context():
+            if postgres:  # the schema outlives the test: its tables are only emptied
+                db.session.execute(sa.text("ALTER TABLE requests DROP CONSTRAINT refuse_tries"))
+                db.session.commit()
+
+
+@both_databases
+def test_a_database_fault_in_a_command_is_reported_without_the_rows_values(app: Flask, caplog) -> None:
+    """Found (privacy review): a database error in a command other than the database not answering
+    (``outbox worker --once`` and ``outbox send`` from cron, whose output is mailed on or kept in
+    the journal) ended in Python's traceback, the error's message and all: on PostgreSQL a broken
+    constraint's "Failing row contains (...)", with the request's details (the person's name).
+    ``hide_parameters`` hides the values SQLAlchemy sent, not the database's own words."""
+    with app.app_context():
+        make_request(details={**VALID_DETAILS, "name": "Secretname Practitioner"})
+    with request_updates_refused(app):
+        for args in (["outbox", "worker", "--once"], ["outbox", "send"]):
+            caplog.clear()
+            with caplog.at_level(logging.DEBUG):
+                result = app.test_cli_runner().invoke(args=args)
+            # What a terminal, the journal or a cron job's email would hold: the output, the log,
+            # and the traceback Python prints for an error the command let out.
+            shown = result.output + logged_text(caplog) + (str(result.exception) if result.exception else "")
+            assert result.exit_code == 1, (args, shown)
+            assert isinstance(result.exception, SystemExit), (args, shown)
+            assert "Secretname" not in shown and "Failing row" not in shown, shown
+            assert result.output.splitlines()[-1] == (
+                "Error: The database refused the command's work (IntegrityError), so the command did not finish. "
+                "What the database said is not shown, as it may quote what a request holds; the log line above "
+                "says where it happened."
+            ), shown
+            # What is needed to find the fault is still there: the error's type, the statement and where.
+            assert "Database error in a command: IntegrityError" in shown and "UPDATE requests" in shown, shown
+            assert "in make_pdf" in shown, shown
