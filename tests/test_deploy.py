@@ -731,6 +731,12 @@ def test_the_whole_nginx_site_passes_nginx_own_check(tmp_path: Path) -> None:
     assert "test is successful" in checked.stderr
     for server in re.findall(r"^server \{.*?^\}", site, flags=re.M | re.S):
         assert "server_tokens off;" in server
+        # Found (privacy review): the catch-all and the redirect logged to nginx's main logs: its
+        # access log with each visitor's address and whole request line (a feedback link's token
+        # sent to http://), its error log at its own level ("error" on Debian). Every server of
+        # the site logs as the site does: its access log's format, its error log's level.
+        assert f"access_log {tmp_path}/space-to-think.access.log space_to_think if=$space_to_think_log_it;" in server
+        assert f"error_log {tmp_path}/space-to-think.error.log crit;" in server, server
     assert "return 444;" in site and "ssl_reject_handshake on;" in site
     assert "https://$host" not in site  # the redirect names our host, never the one asked for
 
@@ -761,7 +767,7 @@ def test_nginx_own_error_pages_carry_the_security_headers_and_the_apps_pages_kee
     static_files = nested_block(site, "location /static/ {").replace("/srv/space-to-think/static/", f"{static}/")
     server_level = "\n".join(re.findall(r"^    add_header .*$", site, flags=re.M))  # the server block's own
     assert server_level.count("add_header") == len(SECURITY_HEADERS)
-    [error_log] = re.findall(r"^    (error_log \S+ \w+;)$", site, flags=re.M)
+    [error_log] = set(re.findall(r"^    (error_log \S+ \w+;)", site, flags=re.M))  # one, in every server
     server_level += "\n" + error_log.replace("/var/log/nginx/", f"{tmp_path}/")
     program = need_program("nginx", "nginx")
     conf = nginx_conf(
@@ -923,7 +929,9 @@ def test_the_nginx_access_log_leaves_out_feedback_link_tokens_and_questions(tmp_
     assert "frame-ancestors 'none'" in security_headers["Content-Security-Policy"]
     site = (DEPLOY / "nginx-space-to-think.conf").read_text()
     map_block = "\n".join(re.findall(r'^map "?\$uri.*?^\}', site, flags=re.M | re.S))
-    [access_log] = re.findall(r"^\s*access_log /var/log/nginx/space-to-think\.access\.log (.*;)$", site, flags=re.M)
+    [access_log] = set(
+        re.findall(r"^\s*access_log /var/log/nginx/space-to-think\.access\.log (.*;)$", site, flags=re.M)
+    )
     [log_format] = re.findall(r"^\s*(log_format space_to_think .*?;)$", site, flags=re.M)
     # The site's static files, from this checkout's static/ (what scripts/setup builds).
     static_block = nested_block(site, "location /static/ {").replace(

@@ -134,3 +134,11 @@ def test_the_notice_says_the_web_servers_log_holds_no_internet_address(app: Flas
     assert "The web server keeps a log of the pages asked for: the time and the page's address" in said
     assert "It does not record your internet address." in said
     assert "the internet address each was asked from" not in said
+    # Found (privacy review): nginx's error log names the visitor's address and the page in each
+    # of its lines (the example site keeps its serious faults only): the notice said no log did.
+    assert (
+        "Only when the web server itself fails while answering (for example, because its disk is full) does it "
+        "note the fault with the internet address and the page's address it was answering, so that the fault "
+        "can be found and put right." in said
+    )
+    assert "how long the log, and these notes of faults, are kept" in said
