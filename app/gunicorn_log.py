@@ -17,15 +17,18 @@ words, a question's id or a feedback link's token and all; and a request line gu
 read ("Invalid HTTP request line: ...", a search typed with spaces unescaped by a script) was
 logged whole. The first now gives the address as ``app.request_log.quiet_target`` does, the
 second not at all, nor any other part of a request gunicorn could not read, nor the peer's address.
+The first's traceback gives each error's type and frames, never its message (privacy review).
 """
 
 from __future__ import annotations
 
 import re
+import sys
 from typing import Any
 
 from gunicorn.glogging import Logger
 
+from .errors import error_without_messages
 from .request_log import HIDDEN_LINE, journey_line_kept, quiet_target, served_target
 
 # gunicorn's words (gunicorn.workers.base.Worker.handle_error), followed by the method and the address.
@@ -52,9 +55,17 @@ class QuietAccessLog(Logger):
             super().access(resp, req, environ, request_time)
 
     def exception(self, msg: Any, *args: Any, **kwargs: Any) -> None:
-        if isinstance(msg, str) and msg.startswith(UNCAUGHT) and args:
-            served = served_target(str(args[-1]))  # the address is the last of its arguments
-            args = (*args[:-1], quiet_target(served) if served is not None else HIDDEN_LINE)
+        if isinstance(msg, str) and msg.startswith(UNCAUGHT):
+            if args:
+                served = served_target(str(args[-1]))  # the address is the last of its arguments
+                args = (*args[:-1], quiet_target(served) if served is not None else HIDDEN_LINE)
+            error = sys.exc_info()[1]
+            if error is not None:
+                # The error's type and frames, never its message, as the app logs its own
+                # (``app.errors.error_without_messages``). Found (privacy review): the traceback
+                # was logged whole, so a message quoting what was typed reached the journal.
+                super().error(msg + "\n%s", *args, error_without_messages(error))
+                return
         super().exception(msg, *args, **kwargs)
 
     def warning(self, msg: Any, *args: Any, **kwargs: Any) -> None:
