@@ -138,7 +138,7 @@ def test_the_notice_says_the_web_servers_log_holds_no_internet_address(app: Flas
     # of its lines (the example site keeps its serious faults only): the notice said no log did.
     assert (
         "Only when the web server itself fails while answering (for example, because its disk is full) does it "
-        "note the fault with the internet address and the page's address it was answering, so that the fault "
-        "can be found and put right." in said
+        "note the fault with the internet address it was answering, the page's address and the address of the "
+        "page before it, so that the fault can be found and put right." in said
     )
     assert "how long the log, and these notes of faults, are kept" in said
