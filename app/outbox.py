@@ -66,6 +66,7 @@ from .config import MAXIMUMS, StartupError
 from .extensions import checkpoint_write_ahead_log, db, empty_write_ahead_log
 from .inbox.service import remove_departed_accounts
 from .models import OutboxMessage, QuestionsPdf, StoredRequest, SupervisionRecord, utcnow
+from .outage import is_database_outage, log_database_error
 from .pack import current_pack
 from .pdf import PdfRenderTimeout
 from .requests import service
@@ -671,19 +672,26 @@ def purge_due(done: Purges, now: dt.datetime | None = None) -> tuple[int, int]:
 
 def run_worker(stop: threading.Event, poll_seconds: float) -> None:
     """Passes until ``stop`` is set, sleeping ``poll_seconds`` between passes that found nothing,
-    and the purges when due (``purge_due``). A database fault is logged (its type only: never its
-    parameters) and tried again later."""
+    and the purges when due (``purge_due``). A database fault is logged (its type, or as
+    ``log_database_error`` logs it: never its parameters or its message) and tried again later."""
     purges = Purges()
     while not stop.is_set():
         try:
             purge_due(purges)
             result = run_pass(stop=stop)
         except SQLAlchemyError as error:
-            current_app.logger.warning(
-                "Outbox worker: the database is not answering (%s); trying again in %ss",
-                type(error).__name__,
-                poll_seconds,
-            )
+            if is_database_outage(error):
+                current_app.logger.warning(
+                    "Outbox worker: the database is not answering (%s); trying again in %ss",
+                    type(error).__name__,
+                    poll_seconds,
+                )
+            else:
+                # Any other database error (a constraint broken, say): where it happened, by its
+                # type, SQLSTATE, statement and frames, never its message, which on PostgreSQL
+                # quotes the row (a request's details). Before, it was said to be the database
+                # not answering, with nothing to find the fault by.
+                log_database_error(error, during=f"in the outbox worker (trying again in {poll_seconds:g}s)")
             db.session.rollback()
             result = PassResult()
         except Exception as error:  # noqa: BLE001 — any other fault: logged, and the worker carries on

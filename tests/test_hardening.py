@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import logging
 import re
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -27,6 +28,7 @@ from app.inbox.pdf_import import BAD_DATA, ImportProblem, check_document
 from app.inbox.views import safe_next
 from app.input_guard import clean_text, find_unsafe_text, has_unsafe_text, valid_host
 from app.models import StoredRequest
+from app.outbox import run_worker
 from app.sessions import JourneySessionRow
 from support import HEALTHY, add_session_probe, both_databases, csrf_token, session_cookie
 from support.cut_proxy import CutProxy
@@ -1074,10 +1076,10 @@ def request_updates_refused(app: Flask) -> Iterator[None]:
     try:
         yield
     finally:
-        with app.app_context():
-            if postgres:  # the schema outlives the test: its tables are only emptied
-                db.session.execute(sa.text("ALTER TABLE requests DROP CONSTRAINT refuse_tries"))
-                db.session.commit()
+        with app.app_context():  # (PostgreSQL's schema outlives the test: its tables are only emptied)
+            drop = "ALTER TABLE requests DROP CONSTRAINT refuse_tries" if postgres else "DROP TRIGGER refuse_tries"
+            db.session.execute(sa.text(drop))
+            db.session.commit()
 
 
 @both_databases
@@ -1108,3 +1110,14 @@ def test_a_database_fault_in_a_command_is_reported_without_the_rows_values(app: 
             # What is needed to find the fault is still there: the error's type, the statement and where.
             assert "Database error in a command: IntegrityError" in shown and "UPDATE requests" in shown, shown
             assert "in make_pdf" in shown, shown
+    # The worker's own loop (`flask outbox worker`, its log in the journal) says the same, each pass.
+    stop = threading.Event()
+    caplog.clear()
+    with request_updates_refused(app), app.app_context(), caplog.at_level(logging.DEBUG):
+        threading.Timer(0.5, stop.set).start()
+        run_worker(stop, 0.05)
+    logged = logged_text(caplog)
+    assert "Secretname" not in logged and "Failing row" not in logged, logged
+    assert "Database error in the outbox worker (trying again in 0.05s): IntegrityError" in logged, logged
+    assert "UPDATE requests" in logged and "in make_pdf" in logged, logged
+    assert "the database is not answering" not in logged, logged  # it answered: it refused the change
