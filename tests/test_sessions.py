@@ -263,6 +263,46 @@ def test_a_session_held_earlier_than_arranged_is_moved_to_when_it_took_place_and
     assert status_of(session_app, reference) == "session_held"
 
 
+def test_a_group_session_moved_to_when_it_took_place_can_be_given_the_other_requests_discussed_in_it(
+    session_app: Flask,
+) -> None:
+    """Found (facilitator review): a group session held earlier than arranged, moved to when it
+    took place, could not be given the other request discussed in it: only a session still to
+    come could be joined, so the second request had to be recorded as a session of its own. Now
+    a session over already is offered to a request received before it (up to 4 weeks back),
+    said to have taken place; joined, nothing is emailed, the audit trail says it was recorded
+    afterwards, and both can be marked held."""
+    app = session_app  # mail is set up: no invitation is queued all the same
+    client, _ = signed_in(app)
+    first, second = (offered(app, received=utcnow() - dt.timedelta(days=10)) for _ in range(2))
+    assert arrange(client, first, day=uk_today() + dt.timedelta(days=30)).status_code == 302
+    group = session_id_of(app, first)
+    held_on = uk_today() - dt.timedelta(days=3)
+    moved = change_session(client, group, day=held_on, start_time="14:00", took_place=f"{held_on:%Y-%m-%d} 14:00")
+    assert moved.status_code == 302, text(moved)
+
+    page = text(client.get(request_url(second)))
+    assert re.search(rf'name="session"[^>]*value="{group}"', page)
+    assert f"{day_in_words(held_on)} at 2:00pm, 1 hour 30 minutes, in person, already taken place" in page
+    assert "A session that has already taken place (up to 4 weeks ago) is listed too" in page
+    joined = arrange_with(client, second, {"session": str(group)})
+    page = recorded_page(client, second, joined)
+    assert "Session recorded. It has already started, so no invitation or reminder will be emailed" in page
+    assert session_id_of(app, second) == group and status_of(app, second) == "session_arranged"
+    assert events(app, "status_changed")[-1].detail.endswith(", recorded after it took place")
+    assert "Send invitation" not in page and "invitation" not in outbox_kinds(app)
+    for reference in (first, second):
+        assert outcome(client, reference, "held").status_code == 302
+        assert status_of(app, reference) == "session_held"
+
+    # Not offered to a request received after it took place: refused if posted all the same.
+    later = offered(app, received=utcnow() - dt.timedelta(days=1))
+    assert not re.search(rf'name="session"[^>]*value="{group}"', text(client.get(request_url(later))))
+    refused = arrange_with(client, later, {"session": str(group)})
+    assert refused.status_code == 200 and "Select a session, or A new session" in text(refused)
+    assert session_id_of(app, later) is None
+
+
 def recorded_page(client: FlaskClient, reference: str, response: TestResponse) -> str:
     assert response.status_code == 302, text(response)
     return text(client.get(request_url(reference)))

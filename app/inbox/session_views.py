@@ -29,7 +29,7 @@ from ..extensions import db
 from ..requests.document import day_in_words, uk_time
 from ..space_sessions import service as sessions
 from ..space_sessions.calendar import references_in_words
-from ..space_sessions.forms import NEW_SESSION, RECORD_WEEKS, SessionForm
+from ..space_sessions.forms import NEW_SESSION, SessionForm
 from ..space_sessions.models import FORMATS, SpaceSession
 from ..space_sessions.service import SessionRefused
 from ..stats.service import month_label
@@ -47,9 +47,10 @@ from .views import (
 )
 
 
-def offered_sessions() -> frozenset[str]:
-    """What the arrange form may choose: a new session, or any upcoming one (by id)."""
-    return frozenset({NEW_SESSION, *(str(found.id) for found in sessions.upcoming_sessions())})
+def offered_sessions(stored: Any) -> frozenset[str]:
+    """What the request's arrange form may choose: a new session, or one it can join (by id):
+    upcoming, or over already and recorded (``sessions.sessions_to_join``)."""
+    return frozenset({NEW_SESSION, *(str(found.id) for found in sessions.sessions_to_join(stored))})
 
 
 # The cancel page's confirmation (its hidden field), and the refusal when there is nothing to cancel.
@@ -124,7 +125,7 @@ def arrange_session(reference: str) -> Response | str:
     """Put the request in a new session or an upcoming one, moving it to "session arranged"."""
     stored = stored_request(reference)
     form = SessionForm()
-    if not form.validate(offered=offered_sessions(), received_at=stored.created_at):
+    if not form.validate(offered=offered_sessions(stored), received_at=stored.created_at):
         return render_request_page(stored, session_form=form)
     findings = place_needs_confirmation(form, PLACE_NOT_ARRANGED)
     if findings:
@@ -374,7 +375,7 @@ def render_session_page(
         form=form,
         formats=FORMATS,
         lengths=sessions.LENGTHS,
-        record_weeks=RECORD_WEEKS,
+        record_weeks=sessions.RECORD_WEEKS,
         findings=findings or [],
         fingerprint=inbox_service.text_fingerprint,
         seen=sessions.session_version(session),

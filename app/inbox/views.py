@@ -71,7 +71,7 @@ from ..requests.reference import is_reference, normalise_reference
 from ..requests.service import InvalidRequest
 from ..sessions import reset_session
 from ..space_sessions import service as sessions
-from ..space_sessions.forms import RECORD_WEEKS, SessionForm
+from ..space_sessions.forms import SessionForm
 from ..space_sessions.models import FORMATS, SpaceSession
 from ..web import error_summary, pdf_download
 from . import bp, listing, service
@@ -782,7 +782,7 @@ def render_request_page(
         errors.insert(0, {"text": session_problem, "href": "#session-section"})
     space_session = sessions.session_of(stored)
     place = sessions.session_place(stored) if space_session is not None else None
-    upcoming = sessions.upcoming_sessions() if workflow.can_move(stored.status, "session_arranged") else []
+    upcoming = sessions.sessions_to_join(stored) if workflow.can_move(stored.status, "session_arranged") else []
     document = request_document(stored)
     outcomes = redirect_outcomes()
     return render_template(
@@ -829,10 +829,10 @@ def render_request_page(
         else None,
         session_words=sessions.session_words(space_session) if space_session is not None else None,
         after_due=request_after_due(stored, space_session),
-        upcoming=[(str(found.id), sessions.session_label(found)) for found in upcoming],
+        upcoming=[(str(found.id), sessions.session_label(found), found.has_started) for found in upcoming],
         formats=FORMATS,
         lengths=sessions.LENGTHS,
-        record_weeks=RECORD_WEEKS,
+        record_weeks=sessions.RECORD_WEEKS,
         can_invite=bool(current_app.config.get("FACILITATOR_EMAIL")),
         session_version=sessions.session_version,
         list_args=list_shown(),

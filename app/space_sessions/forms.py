@@ -18,7 +18,7 @@ from ..input_guard import is_blank
 from ..months import month_number
 from ..requests.document import UK_TIME, day_in_words, uk_day, uk_today
 from .models import COMMENT_MAX, FORMATS, PLACE_MAX
-from .service import FEEDBACK_SCALE, LENGTHS, SessionDetails, time_in_words
+from .service import FEEDBACK_SCALE, LENGTHS, RECORD_WEEKS, SessionDetails, time_in_words
 
 NEW_SESSION = "new"
 # The digits 0 to 9 only (\d would take others, such as full-width digits, that the date does not).
@@ -33,13 +33,6 @@ NOON = re.compile(r"^(?:12(?:[:.]00)?\s*)?(?:noon|mid-?day)$", re.IGNORECASE)
 NEEDS_AM_OR_PM = "Enter am or pm, for example 2:30pm, or use the 24-hour clock, for example 14:30"
 DATE_PARTS = (("day", "a day"), ("month", "a month"), ("year", "a year"))
 LATEST_DAYS = 366  # a session more than a year ahead is surely a typing mistake
-# A session that already took place can be recorded (arranged) afterwards, up to 4 weeks after
-# its day, and never before the day its request was received. Four weeks covers a session held
-# the same week and arranged by phone, or one forgotten until the next team meeting; a date
-# further back is more likely a mistyped month or year, and "session held" is counted in the
-# month it is recorded (app.stats), so a session recorded months late would be counted in the
-# wrong month.
-RECORD_WEEKS = 4
 # "12am" is midnight by the rule, but people often write it meaning midday: asked, not guessed.
 MIDNIGHT_OR_MIDDAY = "Enter 12pm for midday. For midnight, use the 24-hour clock: 00:00"
 TWELVE_AM = re.compile(r"^12(?:[:.][0-9]{2})?\s*am$", re.IGNORECASE)

@@ -68,7 +68,7 @@ from ..extensions import db, forget_deleted_text
 from ..input_guard import is_blank
 from ..mail import given_up_what_to_do, mail_problem_words, message_was_refused, too_late
 from ..models import OutboxMessage, StoredRequest, utcnow
-from ..requests.document import day_in_words, uk_day, uk_time
+from ..requests.document import day_in_words, uk_day, uk_time, uk_today
 from ..stats.models import NO_MODE
 from ..stats.service import FEEDBACK, FEEDBACK_SCORES, SESSION_HELD, add_count, current_month, first_month
 from .calendar import CANCEL, REQUEST, UK_TIME, references_in_words, session_calendar, to_uk
@@ -82,6 +82,13 @@ FEEDBACK_SCALE: dict[str, str] = dict(
     zip(FEEDBACK_SCORES, ("Not at all", "A little", "Somewhat", "A lot", "Very much"), strict=True)
 )
 FEEDBACK_DAYS = 60  # how long a feedback link works
+# A session that already took place can be recorded (arranged) afterwards, or a request added
+# to it (``sessions_to_join``), up to 4 weeks after its day, and never before the day its request
+# was received. Four weeks covers a session held the same week and arranged by phone, or one
+# forgotten until the next team meeting; a date further back is more likely a mistyped month or
+# year, and "session held" is counted in the month it is recorded (app.stats), so a session
+# recorded months late would be counted in the wrong month.
+RECORD_WEEKS = 4
 INVITATION, CANCELLATION, REMINDER, FEEDBACK_LINK = "invitation", "cancellation", "reminder", "feedback"
 SENT_ACTIONS = {
     INVITATION: "invitation_sent",
@@ -190,8 +197,9 @@ def members(session: SpaceSession) -> list[tuple[StoredRequest, SessionPlace]]:
 
 def upcoming_sessions(now: dt.datetime | None = None) -> list[SpaceSession]:
     """Sessions not cancelled that have not started yet, soonest first: the upcoming sessions'
-    list, and the sessions a request can join. One that has started (held, or under way) is
-    neither: it can no longer be changed, cancelled or joined."""
+    list, and the first of the sessions a request can join (``sessions_to_join``). One that has
+    started (held, or under way) is neither: it can no longer be changed or cancelled, and is
+    joined only once it is over, to record a request discussed in it."""
     return list(
         db.session.scalars(
             select(SpaceSession)
@@ -221,6 +229,31 @@ def sessions_to_record(now: dt.datetime | None = None) -> list[SpaceSession]:
             .order_by(SpaceSession.starts_at, SpaceSession.id)
         )
     )
+
+
+def sessions_to_join(request: StoredRequest, now: dt.datetime | None = None) -> list[SpaceSession]:
+    """The sessions a request can be put in (the arrange form's choice): the upcoming sessions,
+    then, latest first, the sessions over already (not cancelled) that it can be recorded in:
+    from the day it was received and up to ``RECORD_WEEKS`` back, as for recording a new
+    session, and not one it has had already (reopened since). Found (facilitator review): a
+    group session held earlier than arranged, moved to when it took place (or recorded after
+    it), could not be given the other requests discussed in it: only a session still to come
+    could be joined, so each had to be recorded as a session of its own. One under way is
+    still not joined: it is recorded once it is over."""
+    now = now or utcnow()
+    earliest = max(_uk_midnight(uk_today() - dt.timedelta(weeks=RECORD_WEEKS)), request.created_at)
+    had_already = select(HeldPlace.session_id).where(HeldPlace.request_id == request.id)
+    over = db.session.scalars(
+        select(SpaceSession)
+        .where(
+            SpaceSession.cancelled_at.is_(None),
+            SpaceSession.starts_at >= earliest,
+            SpaceSession.starts_at <= now,
+            SpaceSession.id.not_in(had_already),
+        )
+        .order_by(SpaceSession.starts_at.desc(), SpaceSession.id.desc())
+    )
+    return upcoming_sessions(now) + [session for session in over if session.ends_at <= now]
 
 
 def session_words(session: SpaceSession) -> dict[str, str]:
@@ -525,11 +558,13 @@ def arrange(
         session = find_session(session_id)
         if session is not None:
             lock_session(session)  # not joined as a colleague cancels it (``upcoming_sessions`` asks afresh)
-        if session is None or session not in upcoming_sessions():
-            raise SessionRefused("session", "Select a session that is still to come, or A new session")
+        if session is None or session not in sessions_to_join(request):
+            raise SessionRefused("session", "Select a session from the list, or A new session")
         if too_late := deleted_before([request], session.starts_at):
             raise SessionRefused("session", too_late)
         note = f"joined {in_trail(session)}"
+        if session.has_started:  # the audit trail says it was entered afterwards
+            note += ", recorded after it took place"
     else:
         if details is None:
             raise SessionRefused("session", "Select a session, or A new session")
@@ -1522,6 +1557,7 @@ __all__ = [
     "same_place",
     "send_invitation",
     "session_version",
+    "sessions_to_join",
     "sessions_to_record",
     "shown_values",
     "starts_in_words",
