@@ -501,6 +501,24 @@ def test_the_csv_has_the_same_numbers_hidden_and_no_formulas(app: Flask) -> None
             assert exported[titles[table.name]][row.label] == page[table.name][row.key], (table.name, row.key)
 
 
+@both_databases
+def test_the_csv_says_what_hidden_means_in_words_that_never_change(app: Flask) -> None:
+    """Found (partnership review): the CSV showed "hidden" with no word of why, so a file passed
+    on outside the inbox read as if numbers were missing. Its last row now says what "hidden"
+    means, as the page does, in the same words whatever was counted (so it says nothing about
+    any hidden count), with every other cell of the row empty."""
+    client = signed_in(app)
+    before = list(csv.reader(io.StringIO(client.get("/inbox/statistics.csv").get_data(as_text=True))))
+    store_small_and_totals(app)
+    rows = list(csv.reader(io.StringIO(client.get("/inbox/statistics.csv").get_data(as_text=True))))
+    assert any(HIDDEN in row for row in rows[1:-1])
+    label, note, *rest = rows[-1]
+    assert label == "About hidden numbers" and rest == [""] * (len(rows[0]) - 2)
+    assert note.startswith('A count under 5 is shown as "hidden". Some larger counts and totals are hidden too')
+    assert "Every hidden count reads the same, so this file does not say which are under 5" in note
+    assert before[-1] == rows[-1] and before[0] == rows[0]  # the same words, counted or not
+
+
 def test_csv_cells_that_look_like_formulas_are_made_inert() -> None:
     from app.stats.export import safe_cell
 

@@ -129,7 +129,8 @@ def table_text(table: CountTable) -> str:
 )
 def csv_command(months: int, output: Path | None) -> None:
     """The same tables as a CSV (comma-separated values) file, as downloaded from the statistics page
-    (with more than 12 months, each 12 months' tables in turn, each with its own heading row)."""
+    (with more than 12 months, each 12 months' tables in turn, each with its own heading row and its own
+    last row saying what "hidden" means)."""
     text = "".join(statistics_csv(counts) for counts in periods(months))
     if output is None:
         click.echo(text, nl=False)
