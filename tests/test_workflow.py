@@ -1431,6 +1431,31 @@ def test_the_guide_speaks_to_facilitators_not_to_whoever_runs_the_service(app: F
     assert "is still session arranged" not in page
 
 
+def test_the_guide_says_what_the_statistics_show_what_hidden_means_and_where_the_csv_is(app: Flask) -> None:
+    """Found (facilitator review): the guide said nothing of the statistics page: what its tables
+    count, what "hidden" means (and that it never says which numbers are under 5), or where the
+    spreadsheet is. It names them in the words the page and the download use."""
+    client, _ = signed_in(app)
+
+    def words(url: str) -> str:
+        return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", text(client.get(url)))).split())
+
+    guide, statistics = words("/inbox/guide"), words("/inbox/statistics")
+    assert "Statistics" in re.findall(
+        r'<h2 class="govuk-heading-m"[^>]*>([^<]+)</h2>', text(client.get("/inbox/guide"))
+    )
+    for title in ("Checks and requests", "Outcomes reached", "What a reflective space would help with"):
+        assert title in guide and title in statistics, title
+    assert "Sessions held" in guide and "Feedback scores" in guide and "(so far)" in guide
+    assert '"hidden" in place of a number means it is under 5, or that it has been hidden so that no one' in guide
+    assert "Every hidden number reads the same, so the page never says which ones are under 5" in guide
+    link = "Download these tables as a spreadsheet (CSV: comma-separated values)"
+    assert link in guide and link in statistics
+    download = client.get("/inbox/statistics.csv").get_data(as_text=True)
+    last_row = list(csv.reader(io.StringIO(download)))[-1][0]
+    assert f"Its last row, {last_row} , says what" in guide  # (bold: the tags leave a space before the comma)
+
+
 def test_the_session_pages_name_a_status_as_the_guide_does(app: Flask) -> None:
     """Found (content review): the request page and the sessions list said "moved to session
     offered" and "a request that is session offered"; a status is a name, as the guide writes it."""
