@@ -156,6 +156,43 @@ def test_cli_reactivates_a_deactivated_facilitator_and_audits_it(app: Flask, run
     assert unknown.exit_code == 1 and "There is no facilitator" in unknown.output
 
 
+def test_cli_changes_an_accounts_role_keeping_the_account_and_audits_it(app: Flask, runner) -> None:
+    """Found: no command changed a role, so a facilitator moving to a read-only partnership role
+    (or back) had to be deactivated and added again as a new account, which cut them off from
+    their notes, assignments and audit trail. ``set-role`` changes it in place, audited; it
+    refuses a role the app does not know, and making the last active facilitator read-only."""
+    client, facilitator_id = signed_in(app)
+    only = runner.invoke(args=["facilitators", "set-role", EMAIL, "partnership"])
+    assert only.exit_code == 1 and f"{EMAIL} is the only active facilitator account" in only.output
+    assert "Add another facilitator first" in only.output and client.get("/inbox").status_code == 200
+    add_facilitator(app, "kim.colleague@partnership.example", "Kim Colleague")
+
+    changed = runner.invoke(args=["facilitators", "set-role", EMAIL.upper(), "partnership"])
+    assert changed.exit_code == 0, changed.output
+    assert (
+        f"Changed Sam Facilitator <{EMAIL}> from facilitator (works the inbox) to partnership (read-only: sees the "
+        "statistics only). If they are signed in now, the change applies from the next page they open."
+    ) in " ".join(changed.output.split())
+    assert client.get("/inbox").status_code == 403 and client.get("/inbox/statistics").status_code == 200
+    with app.app_context():
+        assert service.find_facilitator(EMAIL).id == facilitator_id  # the same account, so its trail
+    recorded = events(app, "facilitator_role_changed")
+    assert [(e.actor, e.detail, e.reference) for e in recorded] == [
+        ("cli", f"facilitator:{facilitator_id}; facilitator to partnership", None)
+    ]
+    again = runner.invoke(args=["facilitators", "set-role", EMAIL, "partnership"])
+    assert again.exit_code == 0 and "is already partnership" in again.output and "Nothing was changed" in again.output
+    assert len(events(app, "facilitator_role_changed")) == 1  # nothing changed, nothing recorded
+
+    assert runner.invoke(args=["facilitators", "set-role", EMAIL, "facilitator"]).exit_code == 0
+    assert client.get("/inbox").status_code == 200
+    unknown_role = runner.invoke(args=["facilitators", "set-role", EMAIL, "admin"])
+    assert unknown_role.exit_code == 2 and "'admin' is not one of 'facilitator', 'partnership'" in unknown_role.output
+    unknown = runner.invoke(args=["facilitators", "set-role", "nobody@partnership.example", "partnership"])
+    assert unknown.exit_code == 1 and "There is no facilitator" in unknown.output
+    assert len(events(app, "facilitator_role_changed")) == 2
+
+
 def test_cli_takes_a_piped_password_quietly(app: Flask) -> None:
     """A script can pipe the password in (twice): no warning, nothing echoed, the account works."""
     env = {key: value for key, value in os.environ.items() if key != "RATELIMIT_STORAGE_URI"}

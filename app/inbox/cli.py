@@ -1,4 +1,4 @@
-"""``flask facilitators add|deactivate|reactivate|list|unlock|reset-password``: the inbox's accounts.
+"""``flask facilitators add|deactivate|reactivate|set-role|list|unlock|reset-password``: the inbox's accounts.
 
 Passwords are typed at a hidden prompt, twice, and never accepted as an argument (it would
 stay in the shell history and the process list). They may also be piped in (two lines, for a
@@ -18,9 +18,11 @@ from ..lockout import LOCKOUT_KEY, SignInLockout, StoreUnavailable
 from ..schema import DatabaseCommands
 from .models import FACILITATOR, ROLES, Facilitator
 from .service import (
+    ROLE_WORDS,
     FacilitatorError,
     add_facilitator,
     all_facilitators,
+    change_role,
     deactivate_facilitator,
     find_facilitator,
     new_account_problem,
@@ -117,6 +119,29 @@ def reactivate_command(email: str) -> None:
         f"Reactivated {who}. They can sign in again with the password they had. If they have forgotten "
         f"it, or others may know it, set a new one: flask facilitators reset-password {facilitator.email}"
     )
+
+
+@facilitators_cli.command("set-role")
+@click.argument("email")
+@click.argument("role", type=click.Choice(ROLES))
+def set_role_command(email: str, role: str) -> None:
+    """Change an account's ROLE: facilitator (works the inbox) or partnership (read-only, sees the
+    statistics only). Its notes, assignments and audit trail stay with it, as they would not if it
+    were deactivated and added again. The last active facilitator cannot be made read-only."""
+    try:
+        facilitator, old = change_role(email, role)
+    except FacilitatorError as error:
+        raise click.ClickException(str(error)) from None
+    who = f"{facilitator.display_name} <{facilitator.email}>"
+    if old == role:
+        click.echo(f"{who} is already {role} ({ROLE_WORDS[role]}). Nothing was changed.")
+        return
+    when = (
+        "If they are signed in now, the change applies from the next page they open."
+        if facilitator.active
+        else "The account is deactivated, so they still cannot sign in."
+    )
+    click.echo(f"Changed {who} from {old} ({ROLE_WORDS.get(old, old)}) to {role} ({ROLE_WORDS[role]}). {when}")
 
 
 @facilitators_cli.command("list")

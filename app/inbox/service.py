@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from flask import current_app, has_app_context
-from sqlalchemy import CursorResult, delete, or_, select
+from sqlalchemy import CursorResult, delete, func, or_, select
 from sqlalchemy.orm import defer
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -49,7 +49,17 @@ from ..sessions import end_sessions_holding
 from ..space_sessions.models import SpaceSession
 from ..space_sessions.service import ARRANGED, after_status_change, not_held_yet, session_place, starts_in_words
 from ..stats.service import SESSION_HELD, add_count
-from .models import EMAIL_MAX, FACILITATOR, NAME_MAX, NOTE_MAX, ROLES, Assignment, Facilitator, TriageNote
+from .models import (
+    EMAIL_MAX,
+    FACILITATOR,
+    NAME_MAX,
+    NOTE_MAX,
+    PARTNERSHIP,
+    ROLES,
+    Assignment,
+    Facilitator,
+    TriageNote,
+)
 from .pdf_import import (
     ANSWER_NOT_OFFERED,
     NOT_A_REQUEST_ROUTE,
@@ -328,6 +338,45 @@ def reactivate_facilitator(email: str) -> tuple[Facilitator, bool]:
     audit.add_event("facilitator_reactivated", None, audit.CLI, facilitator.actor)
     db.session.commit()
     return facilitator, True
+
+
+# What each role may do, in words (``flask facilitators set-role`` and ``add`` say it).
+ROLE_WORDS = {FACILITATOR: "works the inbox", PARTNERSHIP: "read-only: sees the statistics only"}
+
+
+def change_role(email: str, role: str) -> tuple[Facilitator, str]:
+    """Make an account a facilitator or a read-only partnership one, keeping everything else (its
+    notes, assignments and audit trail stay linked to it, as removing and adding it again would
+    not), audited with the roles before and after. Returns the account and its role before (the
+    same role: nothing changed, nothing recorded). The role is read on every inbox page, so a
+    sign-in open now has the new role from its next page. Refused (``FacilitatorError``): a role
+    the app does not know, an account with its details removed, and the last active facilitator
+    made read-only (no one could then open the requests)."""
+    if role not in ROLES:
+        raise FacilitatorError(f"The role must be one of: {', '.join(ROLES)}.")
+    facilitator = find_facilitator(email)
+    if facilitator is None:
+        raise FacilitatorError(f"There is no facilitator with the email address {normalise_email(email)}.")
+    old = facilitator.role
+    if old == role:
+        return facilitator, old
+    refuse_a_removed_account(facilitator)
+    if facilitator.active and not facilitator.reads_statistics_only and role != FACILITATOR:
+        others = db.session.scalar(
+            select(func.count())
+            .select_from(Facilitator)
+            .where(Facilitator.active.is_(True), Facilitator.role == FACILITATOR, Facilitator.id != facilitator.id)
+        )
+        if not others:
+            raise FacilitatorError(
+                f"Nothing was changed: {facilitator.email} is the only active facilitator account. With the "
+                f"{role} role, no one could open the requests in the inbox. Add another facilitator first "
+                "(flask facilitators add EMAIL --name NAME), then run this again."
+            )
+    facilitator.role = role
+    audit.add_event("facilitator_role_changed", None, audit.CLI, f"{facilitator.actor}; {old} to {role}")
+    db.session.commit()
+    return facilitator, old
 
 
 def reset_password(email: str, password: str) -> Facilitator:
