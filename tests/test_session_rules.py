@@ -104,6 +104,7 @@ def test_a_session_under_way_is_not_changed_listed_or_joined(session_app: Flask)
     page_url = SESSION_PAGE.format(session_id)
     page = text(client.get(page_url))
     assert "data-change-session" not in page and "say whether the session was held" in page
+    assert "data-joinable-until" not in page  # (said once it is over)
     refused = post_form(client, page_url, page_url, session_form(), follow_redirects=True)
     assert STARTED_NOT_CHANGED in text(refused)
     assert f'data-upcoming-session="{session_id}"' not in text(client.get("/inbox/sessions"))

@@ -280,6 +280,12 @@ def test_a_group_session_moved_to_when_it_took_place_can_be_given_the_other_requ
     held_on = uk_today() - dt.timedelta(days=3)
     moved = change_session(client, group, day=held_on, start_time="14:00", took_place=f"{held_on:%Y-%m-%d} 14:00")
     assert moved.status_code == 302, text(moved)
+    # The session's page says how (found: "no request can join it", and nothing more).
+    until = day_in_words(held_on + dt.timedelta(weeks=4))
+    assert (
+        "If another request was discussed in this session too, record it here from that request's page: under "
+        f"Arrange a session, choose this session (listed as already taken place). You can do this until {until}"
+    ) in text(client.get(moved.location))
 
     page = text(client.get(request_url(second)))
     assert re.search(rf'name="session"[^>]*value="{group}"', page)

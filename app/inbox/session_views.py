@@ -371,6 +371,7 @@ def render_session_page(
         words=sessions.session_words(session),
         members=in_session,
         held_members=sessions.held_members(session),
+        joinable_until=day_in_words(until) if (until := sessions.joinable_until(session)) else "",
         invitations={stored.id: sessions.invitation_state(stored, session, place) for stored, place in in_session},
         form=form,
         formats=FORMATS,

@@ -256,6 +256,16 @@ def sessions_to_join(request: StoredRequest, now: dt.datetime | None = None) -> 
     return upcoming_sessions(now) + [session for session in over if session.ends_at <= now]
 
 
+def joinable_until(session: SpaceSession, now: dt.datetime | None = None) -> dt.date | None:
+    """For a session over already (not cancelled): the last day another request, received before
+    it, can still be recorded in it (``sessions_to_join``), if that day has not passed; else None
+    (still to come or under way, cancelled, or too long ago)."""
+    if session.cancelled_at is not None or session.ends_at > (now or utcnow()):
+        return None
+    last = uk_day(session.starts_at) + dt.timedelta(weeks=RECORD_WEEKS)
+    return last if uk_today() <= last else None
+
+
 def session_words(session: SpaceSession) -> dict[str, str]:
     """A session in words, for pages and emails: date, time, length, format, place."""
     local = to_uk(session.starts_at)
@@ -1551,6 +1561,7 @@ __all__ = [
     "held_members",
     "in_trail",
     "invitation_state",
+    "joinable_until",
     "mark_held",
     "mark_not_held",
     "queue_reminders",
