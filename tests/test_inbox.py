@@ -162,16 +162,23 @@ def test_cli_changes_an_accounts_role_keeping_the_account_and_audits_it(app: Fla
     their notes, assignments and audit trail. ``set-role`` changes it in place, audited; it
     refuses a role the app does not know, and making the last active facilitator read-only."""
     client, facilitator_id = signed_in(app)
-    only = runner.invoke(args=["facilitators", "set-role", EMAIL, "partnership"])
+    only = runner.invoke(args=["facilitators", "set-role", EMAIL, "partnership", "--yes"])
     assert only.exit_code == 1 and f"{EMAIL} is the only active facilitator account" in only.output
     assert "Add another facilitator first" in only.output and client.get("/inbox").status_code == 200
     add_facilitator(app, "kim.colleague@partnership.example", "Kim Colleague")
 
-    changed = runner.invoke(args=["facilitators", "set-role", EMAIL.upper(), "partnership"])
+    question = (
+        f"Change Sam Facilitator <{EMAIL}> from facilitator (works the inbox) to partnership (read-only: sees the "
+        "statistics only)? [y/N]"
+    )
+    declined = runner.invoke(args=["facilitators", "set-role", EMAIL, "partnership"], input="n\n")
+    assert declined.exit_code == 1 and question in " ".join(declined.output.split())
+    assert client.get("/inbox").status_code == 200 and events(app, "facilitator_role_changed") == []
+    changed = runner.invoke(args=["facilitators", "set-role", EMAIL.upper(), "partnership"], input="y\n")
     assert changed.exit_code == 0, changed.output
     assert (
-        f"Changed Sam Facilitator <{EMAIL}> from facilitator (works the inbox) to partnership (read-only: sees the "
-        "statistics only). If they are signed in now, the change applies from the next page they open."
+        f"Changed Sam Facilitator <{EMAIL}> from facilitator to partnership (read-only: sees the statistics only). "
+        "If they are signed in now, the change applies from the next page they open."
     ) in " ".join(changed.output.split())
     assert client.get("/inbox").status_code == 403 and client.get("/inbox/statistics").status_code == 200
     with app.app_context():
@@ -184,7 +191,7 @@ def test_cli_changes_an_accounts_role_keeping_the_account_and_audits_it(app: Fla
     assert again.exit_code == 0 and "is already partnership" in again.output and "Nothing was changed" in again.output
     assert len(events(app, "facilitator_role_changed")) == 1  # nothing changed, nothing recorded
 
-    assert runner.invoke(args=["facilitators", "set-role", EMAIL, "facilitator"]).exit_code == 0
+    assert runner.invoke(args=["facilitators", "set-role", EMAIL, "facilitator", "--yes"]).exit_code == 0
     assert client.get("/inbox").status_code == 200
     unknown_role = runner.invoke(args=["facilitators", "set-role", EMAIL, "admin"])
     assert unknown_role.exit_code == 2 and "'admin' is not one of 'facilitator', 'partnership'" in unknown_role.output

@@ -124,10 +124,20 @@ def reactivate_command(email: str) -> None:
 @facilitators_cli.command("set-role")
 @click.argument("email")
 @click.argument("role", type=click.Choice(ROLES))
-def set_role_command(email: str, role: str) -> None:
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def set_role_command(email: str, role: str, yes: bool) -> None:
     """Change an account's ROLE: facilitator (works the inbox) or partnership (read-only, sees the
-    statistics only). Its notes, assignments and audit trail stay with it, as they would not if it
-    were deactivated and added again. The last active facilitator cannot be made read-only."""
+    statistics only). Asks first, naming the account and both roles. Its notes, assignments and
+    audit trail stay with it, as they would not if it were deactivated and added again. The last
+    active facilitator cannot be made read-only."""
+    account = find_facilitator(email)
+    if account is not None and account.anonymised_at is None and account.role != role and not yes:
+        click.confirm(
+            f"Change {account.display_name} <{account.email}> from {account.role} "
+            f"({ROLE_WORDS.get(account.role, 'a role the app does not know: read-only')}) to {role} "
+            f"({ROLE_WORDS[role]})?",
+            abort=True,
+        )
     try:
         facilitator, old = change_role(email, role)
     except FacilitatorError as error:
@@ -141,7 +151,7 @@ def set_role_command(email: str, role: str) -> None:
         if facilitator.active
         else "The account is deactivated, so they still cannot sign in."
     )
-    click.echo(f"Changed {who} from {old} ({ROLE_WORDS.get(old, old)}) to {role} ({ROLE_WORDS[role]}). {when}")
+    click.echo(f"Changed {who} from {old} to {role} ({ROLE_WORDS[role]}). {when}")
 
 
 @facilitators_cli.command("list")
