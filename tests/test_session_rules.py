@@ -1,5 +1,6 @@
 """What a session may and may not become: one that has started (held, or under way) is never
-changed, listed as upcoming or joined; a start time that could be morning or afternoon, or that
+changed or listed as upcoming, nor joined while under way (once over, a request discussed in it
+can be recorded in it: test_sessions.py); a start time that could be morning or afternoon, or that
 the clocks skip or repeat, is asked about; "not held" waits for the start, as "held" does; and
 no reminder follows straight after an invitation. Each test is for a review's finding."""
 
