@@ -97,6 +97,28 @@ def test_a_request_reopened_after_its_session_was_held_can_have_a_new_session_ar
     assert outbox_kinds(session_app).count("invitation") == 1
 
 
+def test_a_reopened_request_is_not_offered_the_session_it_was_held_in_again(session_app: Flask) -> None:
+    """A session over can be joined, to record a request discussed in it; but not by a request
+    reopened after that very session was held for it (it would be counted held twice), though
+    another request received before it can be."""
+    client, _ = signed_in(session_app)
+    reference, other = (offered(session_app, received=utcnow() - dt.timedelta(days=10)) for _ in range(2))
+    held_on = uk_today() - dt.timedelta(days=3)
+    assert arrange(client, reference, day=held_on).status_code == 302  # recorded after it took place
+    held = session_id_of(session_app, reference)
+    assert outcome(client, reference, "held").status_code == 302
+    for status in ("closed", "in_triage", "session_offered"):
+        move(client, reference, status)
+
+    def offered_to(reference: str) -> bool:
+        return f'name="session" type="radio" value="{held}"' in text(client.get(request_url(reference)))
+
+    assert offered_to(other) and not offered_to(reference)
+    rejoined = post_form(client, request_url(reference), request_url(reference, "session"), {"session": str(held)})
+    assert rejoined.status_code == 200 and "Select a session, or A new session" in text(rejoined)
+    assert sessions_held_counted(session_app) == 1
+
+
 def test_a_group_session_held_for_a_reopened_request_is_not_cancelled_when_the_others_leave(
     session_app: Flask,
 ) -> None:
