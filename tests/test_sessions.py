@@ -266,7 +266,7 @@ def test_a_session_held_earlier_than_arranged_is_moved_to_when_it_took_place_and
 def test_a_group_session_moved_to_when_it_took_place_can_be_given_the_other_requests_discussed_in_it(
     session_app: Flask,
 ) -> None:
-    """Found (facilitator review): a group session held earlier than arranged, moved to when it
+    """Found: a group session held earlier than arranged, moved to when it
     took place, could not be given the other request discussed in it: only a session still to
     come could be joined, so the second request had to be recorded as a session of its own. Now
     a session over already is offered to a request received before it (up to 4 weeks back),

@@ -503,7 +503,7 @@ def test_the_csv_has_the_same_numbers_hidden_and_no_formulas(app: Flask) -> None
 
 @both_databases
 def test_the_csv_says_what_hidden_means_in_words_that_never_change(app: Flask) -> None:
-    """Found (partnership review): the CSV showed "hidden" with no word of why, so a file passed
+    """Found: the CSV showed "hidden" with no word of why, so a file passed
     on outside the inbox read as if numbers were missing. Its last row now says what "hidden"
     means, as the page does, in the same words whatever was counted (so it says nothing about
     any hidden count), with every other cell of the row empty."""

@@ -1432,7 +1432,7 @@ def test_the_guide_speaks_to_facilitators_not_to_whoever_runs_the_service(app: F
 
 
 def test_the_guide_says_what_the_statistics_show_what_hidden_means_and_where_the_csv_is(app: Flask) -> None:
-    """Found (facilitator review): the guide said nothing of the statistics page: what its tables
+    """Found: the guide said nothing of the statistics page: what its tables
     count, what "hidden" means (and that it never says which numbers are under 5), or where the
     spreadsheet is. It names them in the words the page and the download use."""
     client, _ = signed_in(app)

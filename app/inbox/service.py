@@ -340,7 +340,7 @@ def reactivate_facilitator(email: str) -> tuple[Facilitator, bool]:
     return facilitator, True
 
 
-# What each role may do, in words (``flask facilitators set-role`` and ``add`` say it).
+# What each role may do, in words (``flask facilitators set-role`` says it).
 ROLE_WORDS = {FACILITATOR: "works the inbox", PARTNERSHIP: "read-only: sees the statistics only"}
 
 

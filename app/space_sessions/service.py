@@ -235,7 +235,7 @@ def sessions_to_join(request: StoredRequest, now: dt.datetime | None = None) -> 
     """The sessions a request can be put in (the arrange form's choice): the upcoming sessions,
     then, latest first, the sessions over already (not cancelled) that it can be recorded in:
     from the day it was received and up to ``RECORD_WEEKS`` back, as for recording a new
-    session, and not one it has had already (reopened since). Found (facilitator review): a
+    session, and not one it has had already (reopened since). Found: a
     group session held earlier than arranged, moved to when it took place (or recorded after
     it), could not be given the other requests discussed in it: only a session still to come
     could be joined, so each had to be recorded as a session of its own. One under way is
