@@ -14,7 +14,8 @@ Session keys (the session itself lives in the database; the cookie holds only an
 - ``session["journey_notice"]``: a one-off message for the next question or outcome page
   (``"changed"`` with how many answers were set aside and restored, ``"out_of_order"``,
   ``"no_request"`` (a request page asked for at an outcome that is not a request), ``"one_tab_kept"``
-  (two tabs saved different answers at the same moment: one tab's were kept), or
+  (two tabs saved different answers at the same moment: one tab's were kept), ``"sent_without_change"``
+  (for the sent request's page: an answer changed in another tab as it was sent was not saved), or
   ``"earlier_request"`` with the reference of a request sent before this journey began). It never holds an answer.
 
 Answers never go into URLs, logs, flash messages or analytics: read them here, in views.
@@ -49,6 +50,11 @@ SUBMITTED_KEY = "submitted_reference"
 # the request from the database on every page (``kept_for_a_while``, app/templating.py).
 SUBMITTED_MODE_KEY = "submitted_mode"
 CONFIRMED_KEY = "request_confirmed"
+# The notice for the sent request's page: an answer changed in another tab as the request was sent
+# was not saved (``_say_one_tabs_answers_were_kept``).
+SENT_WITHOUT_CHANGE = "sent_without_change"
+# The notice for the next journey page: two tabs saved different answers at once, one tab's kept.
+ONE_TAB_KEPT = "one_tab_kept"
 DRAFT_REQUEST_KEYS = (DETAILS_KEY, DONE_KEY, DETAILS_MODE_KEY, CONFIRMED_KEY)
 # Each details page saves its own fields, and marks itself done: two pages sent at the same moment
 # from two tabs both keep theirs (``app.sessions``).
@@ -57,8 +63,14 @@ merge_item_by_item(DETAILS_KEY, DONE_KEY)
 
 def _say_one_tabs_answers_were_kept(merged: dict[str, Any]) -> None:
     """Two tabs saved different answers at the same moment, and one tab's were kept: the next page
-    says so (the other tab was taken on as if its answer had been saved)."""
-    merged[NOTICE_KEY] = {"kind": "one_tab_kept", "count": 0}
+    says so (the other tab was taken on as if its answer had been saved). When one tab sent the
+    request (which clears the answers) as the other changed an answer, the change was not saved:
+    the request went with the answers its check your answers page showed, and the sent request's
+    page says so."""
+    if ANSWERS_KEY in merged:
+        merged[NOTICE_KEY] = {"kind": ONE_TAB_KEPT, "count": 0}
+    elif SUBMITTED_KEY in merged:
+        merged[NOTICE_KEY] = {"kind": SENT_WITHOUT_CHANGE, "count": 0}
 
 
 # The answers and those set aside are one journey: two tabs saving at once keep one tab's, both,
@@ -244,6 +256,7 @@ __all__ = [
     "DRAFT_REQUEST_KEYS",
     "MODE_LABELS",
     "NOTICE_KEY",
+    "SENT_WITHOUT_CHANGE",
     "SET_ASIDE_KEY",
     "SUBMITTED_KEY",
     "SUBMITTED_MODE_KEY",

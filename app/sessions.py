@@ -30,7 +30,8 @@ for the sent request's page), a page saved meanwhile does not bring part of it b
 registered with ``merge_together`` (the journey's answers, and those set aside) are taken all from
 one request, never some from each: one tab's answers with the other tab's set-aside ones could
 bring an answer back on a route it was never given on. The other tab's are then gone, though it
-was taken on as if they were saved, so the next page says only one tab's answers were kept. A key
+was taken on as if they were saved, so the next page says only one tab's answers were kept (or, when
+the other tab sent the request, which clears them, that the changed answer was not saved). A key
 registered with ``merge_taken_once`` (the one-off notice) is removed by a request that took it only
 if it still holds what that request read: a new notice another request left meanwhile stays, for
 the next page to show.
@@ -473,7 +474,8 @@ def merge_together(*keys: str, overruled: Callable[[dict[str, Any]], None] | Non
 
     The other request's values are then gone, though it was answered as if they were saved:
     ``overruled`` is given the merged data when they differed from this one's (a double click
-    leaves the same values twice), to add what says so (a one-off notice for the next page)."""
+    leaves the same values twice), or when one request removed them all (sending a request clears
+    the journey) as the other changed them, to add what says so (a one-off notice for the next page)."""
     group = frozenset(keys)
     TOGETHER.append(group)
     if overruled is not None:
@@ -508,11 +510,16 @@ def merged(
             continue
         changed -= group
         if any(key in read for key in group) and not any(key in theirs for key in group):
-            continue  # cleared by the other request: a change made meanwhile does not bring it back
-        if any(key in mine for key in group) and any(
-            theirs.get(key, _ABSENT) not in (read.get(key, _ABSENT), mine.get(key, _ABSENT)) for key in group
-        ):
-            overruled.append(group)  # the other request changed them too, differently: its values go
+            # Cleared by the other request (a request sent): a change made meanwhile does not bring
+            # it back, and is gone.
+            if any(key in mine for key in group):
+                overruled.append(group)
+            continue
+        if any(key in mine for key in group):
+            if any(theirs.get(key, _ABSENT) not in (read.get(key, _ABSENT), mine.get(key, _ABSENT)) for key in group):
+                overruled.append(group)  # the other request changed them too, differently: its values go
+        elif any(theirs.get(key, _ABSENT) != read.get(key, _ABSENT) for key in group):
+            overruled.append(group)  # this request cleared them as the other changed them: its change goes
         for key in group:
             if key in mine:
                 result[key] = mine[key]

@@ -1508,6 +1508,54 @@ def test_send_request_from_a_page_shown_before_the_answers_changed_in_another_ta
     assert stored.answers["multi_agency"] == "not_sure"
 
 
+@pytest.mark.parametrize("saved_first", ["the answer", "the request"])
+@pytest.mark.parametrize(
+    "database_backend", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True
+)
+def test_an_answer_changed_in_another_tab_as_the_request_is_sent_is_said_not_saved(
+    client, app, saved_first: str
+) -> None:
+    """Found (review of the two tabs' merge): an answer changed in another tab at the same moment
+    as Send request was taken on as if saved, but sending clears the journey, so it was dropped
+    without a word. The request goes with the answers its check your answers page showed, never
+    with the change, and the next page (the sent request's, which the other tab's next question
+    leads to) says the change was not saved and where to go if someone is at risk, once. Here the
+    change is "a child is in immediate danger", which leads to 999, not to a request."""
+    walker = to_outcome(client)
+    fill_details(walker)
+    shown = checked_field(walker.get("/request/check-answers"))
+    other_tab = another_tab(app, client)
+    danger = {"answer": "yes", "csrf_token": walker.token}
+
+    def send() -> TestResponse:
+        return client.post("/request/submit", data=shown)
+
+    def change() -> TestResponse:
+        return other_tab.post("/questions/immediate_danger", data=danger)
+
+    outer, inner = (send, change) if saved_first == "the answer" else (change, send)
+    with at_the_same_moment(app, inner) as sent:
+        first = outer()
+    assert sent == [302] and first.status_code == 302
+    [stored] = stored_requests(app)
+    assert stored.answers["immediate_danger"] == "no" and stored.answers["multi_agency"] == "yes"
+    # The tab whose answer went follows its Continue: to the request sent, saying so.
+    changed = first if outer is change else None
+    next_page = other_tab.get(changed.location if changed is not None else "/result")
+    assert next_page.status_code == 302 and next_page.location.endswith("/request/submitted")
+    page = other_tab.get("/request/submitted")
+    assert 'data-notice="change-not-saved"' in page.get_data(as_text=True)
+    words = text_of(page)
+    assert (
+        "An answer you changed in another tab at the same moment as you sent this request was not saved. "
+        "Your request was sent with the answers you checked, shown below."
+    ) in words
+    assert "use the emergency and safeguarding contacts at the bottom of this page now" in words
+    assert stored.reference in words
+    # Said once.
+    assert "change-not-saved" not in client.get("/request/submitted").get_data(as_text=True)
+
+
 def test_a_second_click_on_send_request_gives_the_request_sent_by_the_first(client, app) -> None:
     """A double click: the second post, from the same page, finds the request sent and goes to its page."""
     walker = to_outcome(client)

@@ -668,17 +668,21 @@ def test_a_change_of_mode_and_an_answer_in_another_tab_at_the_same_moment_are_ne
 
 def test_an_answer_given_as_another_tab_sends_the_request_does_not_bring_the_journey_back() -> None:
     """Sending a request clears the journey but keeps the session (for the sent request's page):
-    an answer saved in another tab at that moment leaves it cleared, answers and set-aside ones."""
-    from app.journey import ANSWERS_KEY, SET_ASIDE_KEY
+    an answer saved in another tab at that moment leaves it cleared, answers and set-aside ones,
+    whichever is saved first; the sent request's page says the change was not saved."""
+    from app.journey import ANSWERS_KEY, NOTICE_KEY, SENT_WITHOUT_CHANGE, SET_ASIDE_KEY
     from app.sessions import merged
 
     read = {ANSWERS_KEY: {"mode": "practitioner"}, SET_ASIDE_KEY: {"understand": "confirmed"}, "other": 1}
     mine = {ANSWERS_KEY: {"mode": "supervision"}, SET_ASIDE_KEY: {"understand": "confirmed"}, "other": 1}
     sent = {"submitted_reference": "STT-AAAA-BBBB", "other": 1}
-    assert merged(read, mine, sent) == sent
-    # Sent as an answer was saved in another tab: the journey is over, so there is no page to say
-    # that only one tab's answers were kept.
-    assert merged(read, sent, mine) == sent
+    said = {**sent, NOTICE_KEY: {"kind": SENT_WITHOUT_CHANGE, "count": 0}}
+    assert merged(read, mine, sent) == said
+    assert merged(read, sent, mine) == said
+    # Sent twice at once (a double click), or sent as another tab saved the same answers: nothing
+    # was lost, nothing to say.
+    assert merged(read, sent, sent) == sent
+    assert merged(read, sent, read) == sent
 
 
 def test_a_notice_left_by_another_tab_as_this_tab_shows_the_one_before_is_not_lost(

@@ -58,6 +58,8 @@ from ..journey import (
     DETAILS_MODE_KEY,
     DONE_KEY,
     DRAFT_REQUEST_KEYS,
+    NOTICE_KEY,
+    SENT_WITHOUT_CHANGE,
     SUBMITTED_KEY,
     SUBMITTED_MODE_KEY,
     clear_journey,
@@ -726,8 +728,13 @@ def submitted() -> Response | str | tuple[str, int]:
         return no_request_here()
     record_event("viewed", stored.reference, REQUESTER, "submitted page")
     document = request_document(stored)
+    notice = session.get(NOTICE_KEY)
+    change_not_saved = isinstance(notice, dict) and notice.get("kind") == SENT_WITHOUT_CHANGE
+    if change_not_saved:  # said once (an answer changed in another tab as this request was sent)
+        session.pop(NOTICE_KEY, None)
     return render_template(
         "requests/submitted.html",
+        change_not_saved=change_not_saved,
         request_row=stored,
         document=document,
         sections=request_sections(document, audience="requester"),  # worded for them, as check your answers
