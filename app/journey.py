@@ -211,7 +211,13 @@ def journey_url(state: JourneyState) -> str:
 def notice_out_of_order(state: JourneyState) -> None:
     """Say why the journey goes back to its next question: "answer the questions in order", or,
     when that question has an answer kept that the rules no longer take (they changed while the
-    journey was under way: an option taken out), that the question is asked again."""
+    journey was under way: an option taken out), that the question is asked again. Not over a
+    notice that only one tab's answers were kept: that is why the page asked for is not where the
+    answers kept lead, and the person whose answer went must be told (a "yes, a child is in danger"
+    gone, the next question shown)."""
+    pending = session.get(NOTICE_KEY)
+    if isinstance(pending, dict) and pending.get("kind") == ONE_TAB_KEPT:
+        return
     question = state.next_question
     answers = session.get(ANSWERS_KEY)
     kept = isinstance(answers, dict) and question is not None and question.id in answers

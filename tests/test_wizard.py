@@ -666,6 +666,40 @@ def test_a_change_of_mode_and_an_answer_in_another_tab_at_the_same_moment_are_ne
     assert question_of(walker.follow(changed.location)) == "understand"
 
 
+@pytest.mark.parametrize("saved_last", ["yes", "no"])
+def test_two_tabs_answering_one_question_differently_at_once_keep_one_tabs_route_and_say_so(
+    client: FlaskClient, app: Flask, saved_last: str
+) -> None:
+    """Two tabs answer "is a child in immediate danger?" at the same moment, "yes" (999) in one and
+    "no" in the other. The one saved last is kept, answers and route alike, never some of each,
+    and the other tab's next page, which follows from the answers kept, says only one tab's answers
+    were kept. Found (review of the two tabs' merge): when the answers kept lead to a question, and
+    the tab whose "yes" went came back to the outcome it was sent to, that page's "answer the
+    questions in order" took the place of the notice: the person who said a child was in danger
+    was shown the next question with no word that their answer had gone."""
+    walker = Walker(client)
+    walker.walk(path_before("immediate_danger"))
+    walker.get("/questions/immediate_danger")
+    other_tab = another_tab(app, client)
+    saved_first = "no" if saved_last == "yes" else "yes"
+    with at_the_same_moment(
+        app,
+        lambda: other_tab.post("/questions/immediate_danger", data={"answer": saved_first, "csrf_token": walker.token}),
+    ) as sent:
+        kept = walker.answer("immediate_danger", saved_last)
+    assert sent == [302] and kept.status_code == 302
+    assert stored_answers(client) == {"mode": "practitioner", "immediate_danger": saved_last}
+    # The tab whose answer went goes on to where its answer led, and is shown where the kept one leads.
+    gone_to = "/result" if saved_first == "yes" else "/questions/unshared_concern"
+    page = Walker(other_tab).follow(gone_to)
+    if saved_last == "yes":
+        assert outcome_of(page) == "U1"
+    else:
+        assert question_of(page) == "unshared_concern"
+    assert "You answered questions in 2 tabs at the same moment" in page_text(page)
+    assert "Answer the questions in order" not in page_text(page)
+
+
 def test_an_answer_given_as_another_tab_sends_the_request_does_not_bring_the_journey_back() -> None:
     """Sending a request clears the journey but keeps the session (for the sent request's page):
     an answer saved in another tab at that moment leaves it cleared, answers and set-aside ones,
