@@ -115,6 +115,10 @@ def init_extensions(app: Flask) -> None:
     # the limiter outlives any one app (the tests build many): one app's Redis options (a
     # password, a key prefix) reached every app built after it. Each app starts from its own.
     limiter._storage_options = {}
+    # So did its "store not answering" state, left by an app whose store had stopped: the next app
+    # counted in the limiter's memory until a recheck (due a doubling time after the failure) moved
+    # it to its own store, where counting began again from nothing. A new app's store has not failed.
+    limiter._storage_dead = False
     limiter.init_app(app)
     init_site_wide_limit(app, limiter)
     init_sessions(app)

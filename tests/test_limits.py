@@ -810,6 +810,28 @@ def test_the_too_many_attempts_page_says_the_wait_for_a_longer_limit_used_up_too
     assert f"Wait {wait}, then try again." in html.unescape(refused.get_data(as_text=True))
 
 
+def test_an_app_built_after_one_whose_store_stopped_answering_counts_in_its_own_store(tmp_path) -> None:
+    """Found (the test above failed now and then in a full run): the limiter outlives any one app
+    (the tests build many), and so did its "store not answering" state, left by an app whose Redis
+    had stopped (the Redis tests above). The next app counted its limits in the limiter's memory
+    until a recheck, due a time after the failure that doubles with each one, found its own store
+    answering, and went on counting there, from nothing: a recheck between two sign-ins let the
+    second through (200), or made the refusal say "a minute" when the hour's limit was used up
+    too. Each app starts with its own store, which has not failed."""
+    (tmp_path / "gone").mkdir()
+    gone = make_app(tmp_path / "gone", RATELIMIT_STORAGE_URI="redis://127.0.0.1:1/0")
+    assert sign_in(gone.test_client(), password="wrong").status_code == 200  # its store does not answer
+    assert limiter.limiter.storage is not limiter.storage  # counting in memory
+    app = make_app(tmp_path, INBOX_SIGN_IN_LIMIT="1 per minute;1 per hour")
+    assert limiter.limiter.storage is limiter.storage  # counted in this app's store, not in memory
+    add_facilitator(app)
+    client = app.test_client()
+    assert sign_in(client, password="wrong 1").status_code == 200
+    refused = sign_in(client, password="wrong 2")
+    assert refused.status_code == 429
+    assert "Wait up to an hour, then try again." in html.unescape(refused.get_data(as_text=True))
+
+
 def test_the_site_wide_limit_says_the_wait_of_a_longer_limit_used_up_too(tmp_path) -> None:
     """Found (diff review): the site-wide limits are counted shortest first, and the refusal named
     the first breached, "Wait a minute", while the hour's was used up too."""
