@@ -213,8 +213,9 @@ def diff(
     all_routes: bool,
 ) -> None:
     """Compare two rule packs in plain English: what was added, removed or changed, and every
-    route whose outcome changes. Exits 1 when any outcome changes (so a deployment can require
-    review), 0 when none does, 2 when a pack or contacts file is not valid."""
+    route whose outcome changes, with any safeguarding check weakened or moved listed first. Exits
+    1 when any outcome changes or a safeguarding check is weakened or moved (so a deployment can
+    require review), 0 when neither, 2 when a pack or contacts file is not valid."""
     errors: list[str] = []
     loaded: list[tuple[RulePack, ContactBook]] = []
     for pack_path, contacts_path, old_format in (

@@ -2,7 +2,8 @@
 
 ``diff_packs(old, new)`` lists the questions, options, routes, outcomes, contacts, citations,
 flags and glossary terms added, removed or changed, and every route (sequence of answers)
-whose outcome changes; it warns when a contact's phone number, email or page address changed
+whose outcome changes; first, every change that weakens or moves a safeguarding check
+(``safeguarding_changes``); it warns when a contact's phone number, email or page address changed
 but its verified date did not (``unverified_contact_changes``). ``to_text`` and
 ``to_markdown`` write it out. Pure: standard library
 and the rules package only.
@@ -115,6 +116,9 @@ class PackDiff:
     # Things a reviewer must look at that are not changes in themselves (see
     # ``unverified_contact_changes``): they do not change the exit code.
     warnings: tuple[str, ...] = ()
+    # Changes that weaken or move a safeguarding check (see ``safeguarding_changes``): listed
+    # first, and they make the exit code 1 even when no route or outcome changes.
+    safeguarding: tuple[str, ...] = ()
     _titles: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -138,8 +142,9 @@ class PackDiff:
 
     @property
     def exit_code(self) -> int:
-        """1 when outcomes change (a deployment should require review), else 0."""
-        return 1 if self.outcomes_change else 0
+        """1 when outcomes change or a safeguarding check is weakened or moved (a deployment should
+        require review), else 0."""
+        return 1 if self.outcomes_change or self.safeguarding else 0
 
     @property
     def unchanged(self) -> bool:
@@ -224,11 +229,21 @@ class PackDiff:
 
     def _summary(self, contacts_unseen: bool) -> str:
         others = len(self.items) - len(self.outcomes_changed)
+        checks = (
+            f"Safeguarding checks weakened or moved: {_count(len(self.safeguarding), 'change')}, listed first. "
+            if self.safeguarding
+            else ""
+        )
         if self.unchanged:
             if contacts_unseen:
                 return "No changes to the packs: the two packs ask, route and say the same."
             return "No changes: the two packs ask, route and say the same."
         if not self.outcomes_change:
+            if checks:
+                return (
+                    f"{checks}No route leads to a different outcome and no outcome changed, but ask a second "
+                    f"person to review this before it goes live ({_count(others, 'change')} below)."
+                )
             return (
                 f"No route leads to a different outcome and no outcome changed. {_count(others, 'other change')} below."
             )
@@ -245,7 +260,7 @@ class PackDiff:
         same_routes = "" if self.routes else "; no route leads to a different outcome"
         more = f" ({_count(others, 'other change')} below too)" if others else ""
         return (
-            f"Outcomes change: {' and '.join(parts)}{same_routes}. "
+            f"{checks}Outcomes change: {' and '.join(parts)}{same_routes}. "
             f"Ask a second person to review this before it goes live{more}."
         )
 
@@ -821,6 +836,119 @@ def route_changes(old: RulePack, new: RulePack) -> tuple[RouteChange, ...]:
     return tuple(changes)
 
 
+# ---------------------------------------------------------------- safeguarding checks
+#
+# The markers the safeguarding checks rest on (a safety question's ``risk``, an answer's ``safe``
+# and ``unsure``) are pack data: the validator cannot tell that one was dropped (docs/RULES.md,
+# "What the validator cannot see"). A change that drops one, or that sends an answer showing a
+# risk somewhere else, is listed first and makes the exit code 1.
+
+SAFEGUARDING_TITLE = "Safeguarding checks weakened or moved"
+SAFEGUARDING_INTRO = (
+    'A safety question (risk: true) lets only answers marked safe lead on towards a request; a "yes" '
+    'or "not sure" to it shows a risk and sends the person to the service or procedure that deals with it. Ask '
+    "the partnership's safeguarding lead to agree each change below before it goes live."
+)
+
+
+def _first_up(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _risk_answer(pack: RulePack, steps: tuple[Step, ...]) -> tuple[Question, Option] | None:
+    """The first answer on ``pack``'s path for these answers that shows a risk (an answer not
+    marked safe to a safety question), if any."""
+    answers: dict[str, object] = {}
+    for question_id, values in steps:
+        question = pack.question(question_id)
+        if question is not None:
+            answers[question_id] = list(values) if question.kind == "multiple" else values[0]
+    try:
+        path = evaluate(pack, answers).steps
+    except (InvalidAnswer, KeyError, ValueError):
+        return None
+    for step in path:
+        if step.question.risk:
+            for chosen in step.options:
+                if not chosen.safe:
+                    return step.question, chosen
+    return None
+
+
+def _risk_outcomes(pack: RulePack) -> set[str]:
+    """The outcomes an answer that shows a risk leads to directly."""
+    return {
+        target
+        for question in pack.questions
+        if question.risk
+        for option in question.options
+        if not option.safe and (target := question.route_for(option)) is not None and pack.outcome(target)
+    }
+
+
+def safeguarding_changes(old: RulePack, new: RulePack, routes: Sequence[RouteChange] = ()) -> tuple[str, ...]:
+    """Each change that weakens or moves a safeguarding check, in words: a safety question removed
+    or no longer marked ``risk``; an answer to one newly marked ``safe``, or no longer marked
+    ``unsure``; an outcome that an answer showing a risk leads to no longer showing a contact; and
+    each group of ``routes`` on which, in the old pack, an answer showing a risk led somewhere else."""
+    notes: list[str] = []
+    for safety in old.questions:
+        now = new.question(safety.id)
+        if not safety.risk:
+            continue
+        if now is None:
+            notes.append(
+                f"Safety {_question_name(safety)} is removed: its answers that "
+                "showed a risk no longer stop a journey before a request."
+            )
+        elif not now.risk:
+            notes.append(
+                f"{_first_up(_question_name(now))} is no longer a safety question (risk: yes → no): its "
+                "answers no longer have to be marked safe to lead on towards a request."
+            )
+    for after in new.questions:
+        before = old.question(after.id)
+        if before is None or not before.risk:
+            continue
+        for option in after.options:
+            was = before.option(option.value)
+            if after.risk and option.safe and (was is None or not was.safe):
+                change = "is new and marked safe" if was is None else "is now marked safe (safe: no → yes)"
+                notes.append(f"{_first_up(_option_name(after, option))} {change}: it may lead on towards a request.")
+            if was is not None and was.unsure and not option.unsure:
+                notes.append(
+                    f'{_first_up(_option_name(after, option))} is no longer marked as a "not sure" answer '
+                    "(unsure: yes → no): it could now be marked safe."
+                )
+    for outcome_id in sorted(_risk_outcomes(old), key=lambda key: [o.id for o in old.outcomes].index(key)):
+        before_outcome, after_outcome = old.outcome(outcome_id), new.outcome(outcome_id)
+        if before_outcome is None or after_outcome is None:
+            continue  # an outcome removed: its routes are told below
+        dropped = [contact for contact in before_outcome.contacts if contact not in after_outcome.contacts]
+        if dropped:
+            notes.append(
+                f"{_first_up(_outcome_name(after_outcome))}, where an answer showing a risk leads, no longer "
+                f"shows {'contact' if len(dropped) == 1 else 'contacts'} {_ids(dropped)}."
+            )
+    groups: dict[str, list[tuple[RouteChange, tuple[Question, Option]]]] = {}
+    for route in routes:
+        if route.old_outcome is None:
+            continue
+        risk = _risk_answer(old, route.steps)
+        if risk is not None:
+            groups.setdefault(route.sentence(), []).append((route, risk))
+    for sentence, found in groups.items():
+        first, (question, chosen) = found[0]
+        count = _count(len(found), "route")
+        if first.at is None or first.at.question_id != question.id:  # told by another answer on the way
+            count += (
+                f', on which "{shorten(chosen.label.practitioner, 40)}" to the safety question '
+                f'"{shorten(question.title.practitioner, 35)}" shows a risk'
+            )
+        notes.append(f'{sentence} ({count}): listed under "Routes whose outcome changes".')
+    return tuple(notes)
+
+
 # ---------------------------------------------------------------- the whole comparison
 
 
@@ -842,7 +970,10 @@ def diff_packs(
         warnings = unverified_contact_changes(old_contacts, new_contacts)
     order = {section: position for position, (section, _) in enumerate(SECTION_TITLES)}
     items.sort(key=lambda item: order[item.section])  # stable: pack order within each section
-    return PackDiff(old, new, tuple(items), route_changes(old, new), old_contacts, new_contacts, warnings)
+    routes = route_changes(old, new)
+    return PackDiff(
+        old, new, tuple(items), routes, old_contacts, new_contacts, warnings, safeguarding_changes(old, new, routes)
+    )
 
 
 def _pack_line(pack: RulePack) -> str:
@@ -867,6 +998,9 @@ def to_text(diff: PackDiff, all_routes: bool = False) -> str:
     elif diff.old_contacts is not None and diff.new_contacts is not None:
         lines.append(f"  Contacts: {diff.old_contacts.path} (old), {diff.new_contacts.path} (new)")
     lines += ["", diff.summary()]
+    if diff.safeguarding:
+        lines += ["", f"{SAFEGUARDING_TITLE} ({len(diff.safeguarding)})", f"  {SAFEGUARDING_INTRO}"]
+        lines.extend(f"  - {note}" for note in diff.safeguarding)
     if diff.warnings:
         lines += ["", f"Warnings ({len(diff.warnings)})"]
         lines.extend(f"  - Warning: {warning}" for warning in diff.warnings)
@@ -919,7 +1053,10 @@ def to_markdown(diff: PackDiff, all_routes: bool = False) -> str:
     if diff.old_contacts is not None and diff.new_contacts is not None:
         lines.append(f"| Contacts | `{diff.old_contacts.path}` | `{diff.new_contacts.path}` |")
     summary = _md(diff.summary())
-    lines += ["", f"**{summary}**" if diff.outcomes_change else summary]
+    lines += ["", f"**{summary}**" if diff.exit_code else summary]
+    if diff.safeguarding:
+        lines += ["", f"## {SAFEGUARDING_TITLE} ({len(diff.safeguarding)})", "", _md(SAFEGUARDING_INTRO), ""]
+        lines.extend(f"- **{_md(note)}**" for note in diff.safeguarding)
     if diff.warnings:
         lines += ["", f"## Warnings ({len(diff.warnings)})", ""]
         lines.extend(f"- **Warning:** {_md(warning)}" for warning in diff.warnings)

@@ -465,7 +465,7 @@ def test_markdown_for_a_change_request(
     assert compared.result.exit_code == 1
     assert text.startswith("# Rule pack changes: Space to Think\n")
     assert f"| Version | `{compared.diff.old.version}` | `{compared.diff.new.version}` |" in text
-    assert "**Outcomes change: 8 routes now lead to a different outcome." in text
+    assert "**Safeguarding checks weakened or moved: 1 change, listed first. Outcomes change: 8 routes now lead" in text
     assert "## Routes whose outcome changes (8)\n\n| Answer | At the question | Was | Now | Routes |\n" in text
     assert "| I'm not sure | Has a child died or been seriously harmed, where abuse or… | `R` | `U2` | 8 |" in text
     assert '### I\'m not sure at "Has a child died or been seriously…" now leads to U2, was R\n' in text
@@ -482,6 +482,111 @@ def test_markdown_for_a_change_request(
         'short title (used in summaries): "A worry about an adult who works with children" → '
         '"A worry \\| about an adult"' in text
     )
+
+
+def _risk_dropped(d: dict[str, Any]) -> None:
+    del question(d, "immediate_danger")["risk"]
+
+
+def _yes_marked_safe(d: dict[str, Any]) -> None:
+    option(d, "immediate_danger", "yes")["safe"] = True
+
+
+def _unsure_dropped(d: dict[str, Any]) -> None:
+    # Reworded too, or the validator would refuse a "not sure" answer not marked so.
+    unsure = option(d, "serious_incident", "not_sure")
+    unsure["label"] = {"both": "Possibly"}
+    del unsure["unsure"]
+
+
+def _safe_answer_added(d: dict[str, Any]) -> None:
+    question(d, "allegation")["options"].append(
+        {"value": "maybe", "label": {"both": "Perhaps"}, "safe": True, "next": "adult_at_risk"}
+    )
+
+
+def _contact_dropped(d: dict[str, Any]) -> None:
+    outcome = next(o for o in d["outcomes"] if o["id"] == "U1")
+    outcome["contacts"] = [c for c in outcome["contacts"] if c != "childrens_social_care"]
+
+
+# Each change the validator cannot see (docs/RULES.md), and the words the diff says it in.
+SAFEGUARDING_WEAKENED = {
+    "risk dropped": (
+        _risk_dropped,
+        'Question "Is a child or young person in immediate danger, or at risk…" (immediate_danger) is no '
+        "longer a safety question (risk: yes → no): its answers no longer have to be marked safe to lead on "
+        "towards a request.",
+    ),
+    "yes marked safe": (
+        _yes_marked_safe,
+        'Option "Yes" (yes) of question "Is a child or young person in immediate danger, or at risk…" '
+        "(immediate_danger) is now marked safe (safe: no → yes): it may lead on towards a request.",
+    ),
+    "unsure dropped": (
+        _unsure_dropped,
+        'Option "Possibly" (not_sure) of question "Has a child died or been seriously harmed, where abuse or…" '
+        '(serious_incident) is no longer marked as a "not sure" answer (unsure: yes → no): it could now be '
+        "marked safe.",
+    ),
+    "safe answer added": (
+        _safe_answer_added,
+        'Option "Perhaps" (maybe) of question "Is your worry about how an adult who works or volunteers…" '
+        "(allegation) is new and marked safe: it may lead on towards a request.",
+    ),
+    "contact dropped": (
+        _contact_dropped,
+        'Outcome U1 "Call 999 and contact children\'s social care now", where an answer showing a risk leads, '
+        "no longer shows contact childrens_social_care.",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(SAFEGUARDING_WEAKENED))
+def test_a_safeguarding_marking_taken_away_is_listed_first_and_exits_1(
+    compare: Callable[..., Compared], old: dict[str, Any], new: dict[str, Any], name: str
+) -> None:
+    change, words = SAFEGUARDING_WEAKENED[name]
+    change(new)
+    compared = compare(old, new)
+    assert compared.result.exit_code == 1
+    assert compared.diff.safeguarding == (words,)
+    summary, first = compared.result.output.split("\n\n")[1:3]
+    assert summary.startswith("Safeguarding checks weakened or moved: 1 change, listed first. ")
+    assert "ask a second person to review this before it goes live" in summary.lower()
+    assert first.startswith("Safeguarding checks weakened or moved (1)\n")
+    assert first.endswith(f"\n  - {words}")
+    markdown = compare(old, new, fmt="markdown").result.output
+    summary, heading = markdown.split("\n\n")[2:4]
+    assert summary.startswith("**Safeguarding checks weakened or moved: 1 change")
+    assert heading == "## Safeguarding checks weakened or moved (1)"
+
+
+def test_a_route_from_an_answer_showing_a_risk_moved_is_listed_first(
+    compare: Callable[..., Compared], old: dict[str, Any], new: dict[str, Any]
+) -> None:
+    option(new, "allegation", "yes")["next"] = "U2"
+    new["outcomes"] = [o for o in new["outcomes"] if o["id"] != "L"]
+    option(new, "criteria", "none")["next"] = "D"  # after safe answers only: not listed
+    compared = compare(old, new)
+    assert compared.result.exit_code == 1
+    assert compared.diff.safeguarding == (
+        'Yes at "Is your worry about how an adult…" now leads to U2, was L (4 routes): listed under "Routes whose '
+        'outcome changes".',
+    )
+    output = compared.result.output
+    assert output.index("Safeguarding checks weakened or moved (1)") < output.index("Routes whose outcome changes")
+
+
+def test_changes_that_leave_the_safeguarding_checks_alone_are_not_listed_as_such(
+    compare: Callable[..., Compared], old: dict[str, Any], new: dict[str, Any]
+) -> None:
+    question(new, "immediate_danger")["title"] = {"both": "Is a child in immediate danger right now?"}
+    option(new, "multi_agency", "not_sure")["next"] = "S"  # not a safety question
+    compared = compare(old, new)
+    assert compared.result.exit_code == 1 and compared.diff.routes
+    assert compared.diff.safeguarding == ()
+    assert "Safeguarding" not in compared.result.output
 
 
 def test_invalid_pack_exits_2_naming_file_and_field(cli: FlaskCliRunner, tmp_path: Path, new: dict[str, Any]) -> None:
