@@ -235,6 +235,9 @@ class PackDiff:
             else ""
         )
         if self.unchanged:
+            rewritten = self._rewritten()
+            if rewritten:
+                return rewritten
             if contacts_unseen:
                 return "No changes to the packs: the two packs ask, route and say the same."
             return "No changes: the two packs ask, route and say the same."
@@ -262,6 +265,26 @@ class PackDiff:
         return (
             f"{checks}Outcomes change: {' and '.join(parts)}{same_routes}. "
             f"Ask a second person to review this before it goes live{more}."
+        )
+
+    def _rewritten(self) -> str | None:
+        """When nothing compared differs but a file's version does (its items in another order, the
+        same words written out for each mode instead of as both...): said, not "No changes", as
+        the new version is stamped on every outcome page, request and PDF."""
+        files = []
+        if self.old.version != self.new.version:
+            files.append(f"the pack's version changes from {self.old.version} to {self.new.version}")
+        old_book, new_book = self.old_contacts, self.new_contacts
+        compared = old_book is not None and new_book is not None and self.same_contacts is None
+        if compared and old_book is not None and new_book is not None and old_book.version != new_book.version:
+            files.append("the contacts file differs")
+        if not files:
+            return None
+        return (
+            f"Nothing the packs ask, route or say changes, but {' and '.join(files)}: only how the "
+            f"{'files are' if len(files) > 1 else 'file is'} written changed (such as the order of questions, "
+            "outcomes, guidance, contacts or glossary terms, or the same words given for each mode instead of "
+            "as both)."
         )
 
 
@@ -411,6 +434,7 @@ def _question_items(old: RulePack, new: RulePack) -> Iterator[ItemChange]:
             *_text("error message", before.error, after.error),
             *_text("error message for an exclusive option with others", before.exclusive_error, after.exclusive_error),
             *_flag("safety question (risk)", before.risk, after.risk),
+            *_option_order(before, after),
         ]
         if changes:
             yield ItemChange("questions", "changed", _question_name(after), tuple(changes))
@@ -422,6 +446,14 @@ def _question_items(old: RulePack, new: RulePack) -> Iterator[ItemChange]:
                 _question_name(after),
                 tuple(_id_list("guidance cited", before.cites, after.cites)),
             )
+
+
+def _option_order(old: Question, new: Question) -> list[FieldChange]:
+    """The order the options are shown in, when the options both versions have are in another order."""
+    kept = {option.value for option in old.options} & {option.value for option in new.options}
+    before = [option.value for option in old.options if option.value in kept]
+    after = [option.value for option in new.options if option.value in kept]
+    return _id_list("order of the options shown", before, after) if before != after else []
 
 
 def _option_items(old: Question, new: Question) -> Iterator[ItemChange]:

@@ -589,6 +589,40 @@ def test_changes_that_leave_the_safeguarding_checks_alone_are_not_listed_as_such
     assert "Safeguarding" not in compared.result.output
 
 
+def test_options_shown_in_another_order_are_listed_and_exit_0(
+    compare: Callable[..., Compared], old: dict[str, Any], new: dict[str, Any]
+) -> None:
+    options = question(new, "immediate_danger")["options"]
+    options[0], options[1] = options[1], options[0]
+    compared = compare(old, new)
+    assert compared.result.exit_code == 0 and not compared.diff.routes
+    assert "No changes" not in compared.result.output
+    [item] = compared.diff.section("questions")
+    assert [(c.field, c.old, c.new) for c in item.changes] == [
+        ("order of the options shown", "yes, not_sure, no", "not_sure, yes, no")
+    ]
+
+
+def test_files_written_differently_are_not_said_to_have_no_changes(
+    compare: Callable[..., Compared], old: dict[str, Any], new: dict[str, Any]
+) -> None:
+    new["glossary"].reverse()
+    contacts = copy.deepcopy(REAL_CONTACTS)
+    contacts["contacts"].reverse()
+    compared = compare(old, new, REAL_CONTACTS, contacts)
+    assert compared.diff.unchanged and compared.result.exit_code == 0
+    assert compared.diff.old.version != compared.diff.new.version
+    assert "No changes" not in compared.result.output
+    assert (
+        "Nothing the packs ask, route or say changes, but the pack's version changes from "
+        f"{compared.diff.old.version} to {compared.diff.new.version} and the contacts file differs: only how "
+        "the files are written changed"
+    ) in compared.result.output
+    # The same files written with other quoting or key order have the same version: "No changes".
+    same = compare(old, yaml.safe_dump(old, sort_keys=True), REAL_CONTACTS, REAL_CONTACTS)
+    assert "No changes: the two packs ask, route and say the same." in same.result.output
+
+
 def test_invalid_pack_exits_2_naming_file_and_field(cli: FlaskCliRunner, tmp_path: Path, new: dict[str, Any]) -> None:
     option(new, "serious_incident", "not_sure")["next"] = "nowhere"
     bad = tmp_path / "bad.yaml"
@@ -773,7 +807,9 @@ def test_a_live_pack_from_before_supervision_wording_was_required_can_be_compare
     plain.write_text(yaml.safe_dump(_one_wording(old), sort_keys=False), encoding="utf-8")
     result = cli.invoke(args=["rules", "diff", str(plain), str(DEFAULT_PACK)])
     assert result.exit_code == 0, result.output
-    assert "No changes to the packs: the two packs ask, route and say the same." in result.output
+    # The same words, written as one for both modes: the version changes, and the summary says so.
+    assert "Nothing the packs ask, route or say changes, but the pack's version changes from" in result.output
+    assert "only how the file is written changed" in result.output
     result = cli.invoke(args=["rules", "diff", str(DEFAULT_PACK), str(plain)])
     assert result.exit_code == 2
     assert f"{plain}" in result.output and "question mode: title: has no supervision wording" in result.output
