@@ -922,7 +922,8 @@ def safeguarding_changes(old: RulePack, new: RulePack, routes: Sequence[RouteCha
     """Each change that weakens or moves a safeguarding check, in words: a safety question removed
     or no longer marked ``risk``; an answer to one newly marked ``safe``, or no longer marked
     ``unsure``; an outcome that an answer showing a risk leads to no longer showing a contact; and
-    each group of ``routes`` on which, in the old pack, an answer showing a risk led somewhere else."""
+    each group of ``routes`` on which, in the old pack, an answer showing a risk led somewhere else.
+    (A contact no longer shown on every page is added by ``diff_packs``, which has the contacts.)"""
     notes: list[str] = []
     for safety in old.questions:
         now = new.question(safety.id)
@@ -1003,9 +1004,22 @@ def diff_packs(
     order = {section: position for position, (section, _) in enumerate(SECTION_TITLES)}
     items.sort(key=lambda item: order[item.section])  # stable: pack order within each section
     routes = route_changes(old, new)
-    return PackDiff(
-        old, new, tuple(items), routes, old_contacts, new_contacts, warnings, safeguarding_changes(old, new, routes)
+    safeguarding = safeguarding_changes(old, new, routes)
+    if old_contacts is not None and new_contacts is not None:
+        safeguarding += _emergency_dropped(old_contacts, new_contacts)
+    return PackDiff(old, new, tuple(items), routes, old_contacts, new_contacts, warnings, safeguarding)
+
+
+def _emergency_dropped(old: ContactBook, new: ContactBook) -> tuple[str, ...]:
+    """The contacts shown on every page (``emergency``: the 999 contact, children's social care...)
+    that the new contacts no longer show there: a safeguarding check weakened."""
+    dropped = [contact_id for contact_id in old.emergency_ids if contact_id not in new.emergency_ids]
+    if not dropped:
+        return ()
+    named = ", ".join(
+        f'{contact_id} ("{found.name}")' if (found := old.get(contact_id)) else contact_id for contact_id in dropped
     )
+    return (f"The contacts shown on every page (emergency in the contacts file) no longer include {named}.",)
 
 
 def _pack_line(pack: RulePack) -> str:

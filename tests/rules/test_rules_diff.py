@@ -578,6 +578,25 @@ def test_a_route_from_an_answer_showing_a_risk_moved_is_listed_first(
     assert output.index("Safeguarding checks weakened or moved (1)") < output.index("Routes whose outcome changes")
 
 
+def test_a_contact_no_longer_shown_on_every_page_is_listed_first_and_exits_1(
+    compare: Callable[..., Compared], old: dict[str, Any]
+) -> None:
+    contacts = copy.deepcopy(REAL_CONTACTS)
+    contacts["emergency"].remove("out_of_hours")
+    compared = compare(old, old, REAL_CONTACTS, contacts)
+    assert compared.result.exit_code == 1 and not compared.diff.routes
+    name = _shipped("out_of_hours")["name"]
+    assert compared.diff.safeguarding == (
+        f'The contacts shown on every page (emergency in the contacts file) no longer include out_of_hours ("{name}").',
+    )
+    assert compared.result.output.split("\n\n")[2].startswith("Safeguarding checks weakened or moved (1)\n")
+    # Put in another order, with none taken away: listed under contacts only.
+    contacts["emergency"] = ["police_emergency", "out_of_hours", "childrens_social_care"]
+    compared = compare(old, old, REAL_CONTACTS, contacts)
+    assert compared.result.exit_code == 0 and compared.diff.safeguarding == ()
+    assert "the contacts shown on every page" in compared.result.output
+
+
 def test_changes_that_leave_the_safeguarding_checks_alone_are_not_listed_as_such(
     compare: Callable[..., Compared], old: dict[str, Any], new: dict[str, Any]
 ) -> None:
