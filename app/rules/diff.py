@@ -422,7 +422,14 @@ def _question_items(old: RulePack, new: RulePack) -> Iterator[ItemChange]:
     added, removed, both = _pair(old.questions, new.questions, _by_id)
     for question in added:
         options = "; ".join(f'"{shorten(o.label.practitioner, 40)}" {_leads(question, o)}' for o in question.options)
-        yield ItemChange("questions", "added", _question_name(question), note=f"{question.kind} choice: {options}")
+        note = f"{question.kind} choice: {options}"
+        was = next((q.id for q in removed if q.title.practitioner == question.title.practitioner), None)
+        if was is not None:
+            note += (
+                f" (the same title as question {was}, removed: if only its id changed, the two are still compared "
+                f"as different questions, so routes that give them different answers are listed as changed)"
+            )
+        yield ItemChange("questions", "added", _question_name(question), note=note)
     for question in removed:
         yield ItemChange("questions", "removed", _question_name(question))
     for before, after in both:
@@ -459,7 +466,14 @@ def _option_order(old: Question, new: Question) -> list[FieldChange]:
 def _option_items(old: Question, new: Question) -> Iterator[ItemChange]:
     added, removed, both = _pair(old.options, new.options, _by_value)
     for option in added:
-        yield ItemChange("options", "added", _option_name(new, option), note=_leads(new, option))
+        note = _leads(new, option)
+        was = next((o.value for o in removed if o.label.practitioner == option.label.practitioner), None)
+        if was is not None:
+            note += (
+                f" (the same words as option {was}, removed: if only its value changed, the routes it is on are "
+                "listed as changed, once as not a possible route and once as new)"
+            )
+        yield ItemChange("options", "added", _option_name(new, option), note=note)
     for option in removed:
         yield ItemChange(
             "options", "removed", _option_name(old, option), note=f"it led to {old.route_for(option) or NONE}"

@@ -642,6 +642,30 @@ def test_files_written_differently_are_not_said_to_have_no_changes(
     assert "No changes: the two packs ask, route and say the same." in same.result.output
 
 
+def test_an_id_changed_with_the_same_words_is_said_to_be_one(
+    compare: Callable[..., Compared], old: dict[str, Any], new: dict[str, Any]
+) -> None:
+    """A question or option whose id alone changed is compared as two (one removed, one added):
+    the routes that give them different answers are listed as changed, which reads as a change
+    of routing unless the diff says the two have the same words."""
+    question(new, "multi_agency")["id"] = "agencies"
+    for asked in new["questions"]:
+        if asked.get("next") == "multi_agency":
+            asked["next"] = "agencies"
+    option(new, "supervision_discussed", "not_available")["value"] = "unavailable"
+    compared = compare(old, new)
+    assert compared.result.exit_code == 1 and compared.diff.routes
+    [added, _] = compared.diff.section("questions")
+    assert added.kind == "added" and "(agencies)" in added.subject
+    assert added.note.endswith(
+        "(the same title as question multi_agency, removed: if only its id changed, the two are still compared "
+        "as different questions, so routes that give them different answers are listed as changed)"
+    )
+    [added, _] = compared.diff.section("options")
+    assert added.kind == "added" and "(unavailable)" in added.subject
+    assert "(the same words as option not_available, removed: if only its value changed" in added.note
+
+
 def test_invalid_pack_exits_2_naming_file_and_field(cli: FlaskCliRunner, tmp_path: Path, new: dict[str, Any]) -> None:
     option(new, "serious_incident", "not_sure")["next"] = "nowhere"
     bad = tmp_path / "bad.yaml"
