@@ -96,7 +96,7 @@ class RouteChange:
         was = f"was {self.old_outcome}" if self.old_outcome else f"was: {NOT_POSSIBLE}"
         if self.at is None:
             return f"These answers {now}, {was}"
-        return f'{self.at.answer} at "{shorten(self.at.question, 35)}" {now}, {was}'
+        return f'{shorten(self.at.answer, 60)} at "{shorten(self.at.question, 35)}" {now}, {was}'
 
     def answers_text(self) -> str:
         """Every answer on the route, in order."""

@@ -666,6 +666,24 @@ def test_an_id_changed_with_the_same_words_is_said_to_be_one(
     assert "(the same words as option not_available, removed: if only its value changed" in added.note
 
 
+def test_a_long_answer_is_cut_in_the_line_that_names_its_routes(
+    compare: Callable[..., Compared], old: dict[str, Any], new: dict[str, Any]
+) -> None:
+    question(new, "criteria")["options"] = [
+        o for o in question(new, "criteria")["options"] if o["value"] != "lived_experience"
+    ]
+    compared = compare(old, new)
+    assert compared.result.exit_code == 1
+    sentences = {route.sentence() for route in compared.diff.routes}
+    assert sentences == {
+        f'I want to consider the impact of the child\'s current… at "What would you like a reflective…" '
+        f"now: not a possible route, was {outcome}"
+        for outcome in ("P", "S")
+    }
+    # Each route's answers still give it at length.
+    assert "help with: I want to consider the impact of the child's current situation on…" in compared.result.output
+
+
 def test_invalid_pack_exits_2_naming_file_and_field(cli: FlaskCliRunner, tmp_path: Path, new: dict[str, Any]) -> None:
     option(new, "serious_incident", "not_sure")["next"] = "nowhere"
     bad = tmp_path / "bad.yaml"
