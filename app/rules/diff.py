@@ -268,23 +268,17 @@ class PackDiff:
         )
 
     def _rewritten(self) -> str | None:
-        """When nothing compared differs but a file's version does (its items in another order, the
-        same words written out for each mode instead of as both...): said, not "No changes", as
-        the new version is stamped on every outcome page, request and PDF."""
-        files = []
-        if self.old.version != self.new.version:
-            files.append(f"the pack's version changes from {self.old.version} to {self.new.version}")
-        old_book, new_book = self.old_contacts, self.new_contacts
-        compared = old_book is not None and new_book is not None and self.same_contacts is None
-        if compared and old_book is not None and new_book is not None and old_book.version != new_book.version:
-            files.append("the contacts file differs")
-        if not files:
+        """When nothing compared differs but the version does (the items of the pack or the contacts
+        in another order, the same words written out for each mode instead of as both...): said, not
+        "No changes", as the version, which covers both files, is stamped on every outcome page,
+        request and PDF."""
+        if self.old.version == self.new.version:
             return None
         return (
-            f"Nothing the packs ask, route or say changes, but {' and '.join(files)}: only how the "
-            f"{'files are' if len(files) > 1 else 'file is'} written changed (such as the order of questions, "
-            "outcomes, guidance, contacts or glossary terms, or the same words given for each mode instead of "
-            "as both)."
+            "Nothing the packs ask, route or say changes, but the version stamped on every outcome page, "
+            f"request and PDF changes from {self.old.version} to {self.new.version}: only how the files are "
+            "written changed (such as the order of questions, outcomes, guidance, contacts or glossary terms, "
+            "or the same words given for each mode instead of as both)."
         )
 
 

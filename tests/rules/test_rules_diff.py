@@ -633,10 +633,14 @@ def test_files_written_differently_are_not_said_to_have_no_changes(
     assert compared.diff.old.version != compared.diff.new.version
     assert "No changes" not in compared.result.output
     assert (
-        "Nothing the packs ask, route or say changes, but the pack's version changes from "
-        f"{compared.diff.old.version} to {compared.diff.new.version} and the contacts file differs: only how "
-        "the files are written changed"
+        "Nothing the packs ask, route or say changes, but the version stamped on every outcome page, request "
+        f"and PDF changes from {compared.diff.old.version} to {compared.diff.new.version}: only how the files "
+        "are written changed"
     ) in compared.result.output
+    # The contacts alone in another order: the version covers them too.
+    compared = compare(old, old, REAL_CONTACTS, contacts)
+    assert compared.diff.unchanged and compared.diff.old.version != compared.diff.new.version
+    assert "No changes" not in compared.result.output and "only how the files are written" in compared.result.output
     # The same files written with other quoting or key order have the same version: "No changes".
     same = compare(old, yaml.safe_dump(old, sort_keys=True), REAL_CONTACTS, REAL_CONTACTS)
     assert "No changes: the two packs ask, route and say the same." in same.result.output
@@ -869,8 +873,8 @@ def test_a_live_pack_from_before_supervision_wording_was_required_can_be_compare
     result = cli.invoke(args=["rules", "diff", str(plain), str(DEFAULT_PACK)])
     assert result.exit_code == 0, result.output
     # The same words, written as one for both modes: the version changes, and the summary says so.
-    assert "Nothing the packs ask, route or say changes, but the pack's version changes from" in result.output
-    assert "only how the file is written changed" in result.output
+    assert "Nothing the packs ask, route or say changes, but the version stamped on every" in result.output
+    assert "only how the files are written changed" in result.output
     result = cli.invoke(args=["rules", "diff", str(DEFAULT_PACK), str(plain)])
     assert result.exit_code == 2
     assert f"{plain}" in result.output and "question mode: title: has no supervision wording" in result.output
