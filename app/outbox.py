@@ -42,6 +42,7 @@ and exits), ``flask outbox remind`` (only queue the reminders due), ``flask outb
 from __future__ import annotations
 
 import datetime as dt
+import math
 import signal
 import smtplib
 import threading
@@ -882,6 +883,18 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
+class Seconds(click.FloatRange):
+    """A number of seconds in a range: "nan", which no comparison with the range's ends refuses,
+    is refused as out of it (found: ``--poll nan`` passed, and the worker looked for work without
+    ever waiting, one pass after another on the database)."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        seconds = super().convert(value, param, ctx)
+        if isinstance(seconds, float) and math.isnan(seconds):
+            self.fail(f"{seconds} is not in the range {self._describe_range()}.", param, ctx)
+        return seconds
+
+
 @outbox_cli.command("worker")
 @click.option("--once", is_flag=True, help="Do what is due now (the purges too), then exit (for tests and cron).")
 @click.option(
@@ -889,7 +902,7 @@ def _plural(count: int, word: str) -> str:
     "poll_seconds",
     # At most what OUTBOX_POLL_SECONDS may be: found (operations review), "--poll inf" (or 1e12)
     # ended the worker with a traceback at its first wait, which no clock can time.
-    type=click.FloatRange(min=0.05, max=MAXIMUMS["OUTBOX_POLL_SECONDS"]),
+    type=Seconds(min=0.05, max=MAXIMUMS["OUTBOX_POLL_SECONDS"]),
     default=None,
     help="Seconds between looks for work (default: OUTBOX_POLL_SECONDS).",
 )

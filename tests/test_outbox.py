@@ -935,8 +935,9 @@ def test_an_import_with_text_the_database_cannot_hold_is_refused_plainly(app: Fl
 # --- the command ------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("poll", ["inf", "1e12", "0"])
+@pytest.mark.parametrize("poll", ["inf", "1e12", "0", "nan"])
 def test_a_wait_between_looks_for_work_no_clock_can_time_is_refused_in_a_sentence(app: Flask, poll: str) -> None:
+    # ("nan" passed the range, and the worker then looked for work without ever waiting.)
     result = app.test_cli_runner().invoke(args=["outbox", "worker", "--poll", poll])
     assert result.exit_code == 2, (result.output, result.exception)
     assert f"Invalid value for '--poll': {float(poll)} is not in the range 0.05<=x<=3600." in result.output, (
