@@ -341,13 +341,22 @@ def _check_glossary_meanings(pack: RulePack, add: Callable[[Problem], None]) -> 
     for term, meaning in pack.glossary:
         node, line = f"glossary {term}", pack.glossary_lines.get(term)
         sequence.append((node, "meaning", meaning, line))
-        for acronym in acronyms_in(meaning):
-            if acronym != term and not spelled_out(acronym, meaning):
+        for acronym in acronyms_in(meaning, [term]):
+            if spelled_out(acronym, meaning):
+                continue
+            if acronym == term:
+                # Found (review): a meaning giving the term itself ("LADO", "the LADO for Salford")
+                # passed, and the pages said "LADO means LADO." beside the guidance.
+                message = (
+                    f'uses {term}, its own term, without saying what it stands for, and the pages show it as "{term} '
+                    f'means {meaning}.": write what {term} stands for, in words'
+                )
+            else:
                 message = (
                     f'uses the acronym {acronym} without saying what it stands for, and the pages show it as "{term} '
                     f'means {meaning}.": write it as "what it stands for ({acronym})", or in words alone'
                 )
-                add(Problem(pack.path, node, "meaning", message, line, newer_check=True))
+            add(Problem(pack.path, node, "meaning", message, line, newer_check=True))
     for node, field, line, message in _markup(sequence):
         add(Problem(pack.path, node, field, message, line, newer_check=True))
 

@@ -947,6 +947,9 @@ def test_a_quote_spells_out_its_acronym_only_with_words_that_fit_it(
     [
         ("the LA's designated officer", "uses the acronym LA without saying what it stands for"),
         ("<b>Local</b> Authority Designated Officer", "has '<b>' in it"),
+        # (Found: a meaning giving the term itself passed, and the pages said "LADO means the LADO.")
+        ("LADO", "uses LADO, its own term, without saying what it stands for"),
+        ("the LADO for Salford", "uses LADO, its own term, without saying what it stands for"),
     ],
 )
 def test_a_glossary_meaning_is_plain_words_with_its_own_acronyms_spelled_out(
@@ -964,6 +967,9 @@ def test_a_glossary_meaning_is_plain_words_with_its_own_acronyms_spelled_out(
     assert line is not None and path.read_text().splitlines()[line - 1].strip().startswith("meaning:")
     # A live pack from before this check is still read as `rules diff`'s OLD pack.
     assert check_pack(path, accept_one_wording=True)[1] == []
+    # Its own term spelled out in it is no problem.
+    pack_data["glossary"][1]["meaning"] = "Local Authority Designated Officer (LADO)"
+    assert check_pack(write_pack(pack_data))[1] == []
 
 
 def test_a_glossary_meaning_is_shown_on_one_line_with_one_full_stop(
