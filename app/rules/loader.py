@@ -418,6 +418,15 @@ class _Reader:
                 data.line_of(key),
             )
             return None
+        if isinstance(value, dt.date):  # (found: "must be text, not text")
+            self.problem(
+                node,
+                name,
+                f"must be text, not a date: YAML reads {value.isoformat()} unquoted as a date, so put it in quotes, "
+                f'like "{value.isoformat()}"',
+                data.line_of(key),
+            )
+            return None
         if not isinstance(value, (str, int, float)):
             self.problem(node, name, f"must be text, not {_kind(value)}", data.line_of(key))
             return None
@@ -725,6 +734,8 @@ def _kind(value: object) -> str:
         return "a list"
     if isinstance(value, (int, float)):
         return "a number"
+    if isinstance(value, dt.date):  # (an unquoted 2024-01-01: found, "must be text, not text")
+        return "a date"
     return "text"
 
 

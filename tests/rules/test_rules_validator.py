@@ -1700,3 +1700,18 @@ def test_hours_without_a_phone_are_refused(write_pack: Callable[[Any], Path]) ->
     assert_problem(problems, "contact bridge", "hours", "this contact has no phone")
     contacts = {"emergency": ["bridge"], "contacts": [good_contact(hours="Monday to Friday, 9am to 5pm")]}
     assert load_contacts(write_pack(contacts, name="contacts.yaml")).get("bridge") is not None
+
+
+def test_a_date_where_text_belongs_says_to_put_it_in_quotes(pack_data: dict, write_pack: Callable[[Any], Path]) -> None:
+    """Found (review): YAML reads an unquoted 2024-01-01 as a date, and the refusal read "must be
+    text, not text"."""
+    pack_data["glossary"] = [{"term": "LADO", "meaning": "Local Authority Designated Officer"}]
+    text = yaml.safe_dump(pack_data, sort_keys=False)
+    assert text.count("meaning: Local Authority Designated Officer\n") == 1
+    _, problems = problems_for(
+        write_pack, text.replace("meaning: Local Authority Designated Officer\n", "meaning: 2024-01-01\n")
+    )
+    assert [str(p).split(": ", 1)[1] for p in problems] == [
+        "glossary LADO: meaning: must be text, not a date: YAML reads 2024-01-01 unquoted as a date, so put it in "
+        'quotes, like "2024-01-01"'
+    ], [str(p) for p in problems]
