@@ -787,9 +787,22 @@ def test_the_filter_form_keeps_an_email_typed_in_the_reference_search_out_of_eve
         assert "Enter a reference like STT-7KQ4-M9XA" in problems, typed
         assert re.search(rf'id="reference" name="reference" type="text"[^>]*value="{re.escape(typed)}"', page)
         assert typed not in text(client.get(sent.location))
-    # A reference, whole or in part, goes into the address as before, and a whole one opens its request.
-    sent = client.post("/inbox", data={"csrf_token": token, "reference": reference[:8], "overdue": ""})
-    assert sent.status_code == 303 and parse_qs(urlsplit(sent.location).query) == {"reference": [reference[:8]]}
+    # Found (review): nor a name that could be the start of a reference (letters a reference may
+    # have, "Kate", "Amy Ward"): letters alone without STT are not searched for, and said so.
+    for typed in ("Kate", "Amy Ward", "becky"):
+        sent = client.post("/inbox", data={"csrf_token": token, "reference": typed, "status": "new"})
+        assert sent.status_code == 303 and parse_qs(urlsplit(sent.location).query) == {"status": ["new"]}, typed
+        page = text(client.get(sent.location))
+        problems = page.split("data-filter-problems")[1].split("</ul>")[0]
+        assert "Letters alone could be someone's name, so the search was not used" in problems, typed
+        assert re.search(rf'id="reference" name="reference" type="text"[^>]*value="{re.escape(typed)}"', page)
+        assert typed not in text(client.get(sent.location))
+    # A reference, whole or in part, goes into the address as before, and a whole one opens its request:
+    # its start with STT (letters alone, or with a number), or a part with a number without STT.
+    letters = f"STT-{reference[4:8]}".translate(str.maketrans("23456789", "ABCDEFGH"))
+    for start in (reference[:8], reference[4:8].replace(reference[4], "7"), letters):
+        sent = client.post("/inbox", data={"csrf_token": token, "reference": start, "overdue": ""})
+        assert sent.status_code == 303 and parse_qs(urlsplit(sent.location).query) == {"reference": [start]}, start
     sent = client.post("/inbox", data={"csrf_token": token, "reference": reference, "overdue": ""})
     assert sent.status_code == 303 and parse_qs(urlsplit(sent.location).query) == {"reference": [reference]}
     assert client.get(sent.location).location.endswith(f"/inbox/requests/{reference}")

@@ -136,6 +136,23 @@ def reference_problem(reference: str) -> str | None:
     return None
 
 
+# Letters alone typed without STT in the reference search (``could_be_a_name``), not used.
+LETTERS_NOT_REFERENCE = (
+    "Enter a reference with STT at the start, like STT-7KQ4. Letters alone could be someone's name, so the "
+    "search was not used"
+)
+
+
+def could_be_a_name(typed: str) -> bool:
+    """Whether a reference search, as typed, is letters alone without STT at its start ("Kate",
+    "Amy Ward"): the start of a reference, or a name typed by mistake. Found (review): a name made
+    of letters a reference may have went into the list's address and the browser's history, as
+    a search for a reference starting so. Such a search is kept out of the address
+    (``app.inbox.views.send_list_form``) and not used; typed with STT, or with a number, it is."""
+    compact = SEPARATORS.sub("", typed).upper()
+    return bool(compact) and not compact.startswith(PREFIX) and not any(ch.isdigit() for ch in compact)
+
+
 def read_filters(args: Mapping[str, Any], choices: Choices) -> tuple[Filters, list[str]]:
     """The filters in the address, and a message for each value that was not used."""
     problems: list[str] = []
@@ -492,6 +509,7 @@ __all__ = [
     "all_rows",
     "clean_value",
     "compact_reference",
+    "could_be_a_name",
     "csv_text",
     "list_choices",
     "list_page",

@@ -662,13 +662,15 @@ def send_list_form() -> Response:
     the address, the browser's history and the web server's log. Such a search is kept in the
     sign-in's session instead, for the one showing of the list that says where to search by email.
     Found (privacy review): so is any other search that is no reference, such as a practitioner's or
-    a child's name typed into the box, which went into the address as the email address had."""
+    a child's name typed into the box, which went into the address as the email address had, and
+    letters alone without STT (``listing.could_be_a_name``: "Kate" reads as the start of a reference)."""
     args: dict[str, Any] = {}
     for name in sorted(LIST_ARGS - {"page"}):
         value = listing.clean_value(request.form.get(name))[: listing.MAX_VALUE_LENGTH]
         if value:
             args[name] = value
-    if listing.reference_problem(listing.compact_reference(args.get("reference", ""))) is not None:
+    typed = args.get("reference", "")
+    if listing.reference_problem(listing.compact_reference(typed)) is not None or listing.could_be_a_name(typed):
         session[TYPED_REFERENCE_KEY] = args.pop("reference")
     return redirect(url_for("inbox.index", **args), code=303)
 
@@ -685,7 +687,11 @@ def index() -> Response | str:
     search_typed = session.pop(TYPED_REFERENCE_KEY, None) if TYPED_REFERENCE_KEY in session else None
     if not isinstance(search_typed, str):
         search_typed = None
-    search_problem = listing.reference_problem(listing.compact_reference(search_typed)) if search_typed else None
+    search_problem = None
+    if search_typed:
+        search_problem = listing.reference_problem(listing.compact_reference(search_typed))
+        if search_problem is None and listing.could_be_a_name(search_typed):
+            search_problem = listing.LETTERS_NOT_REFERENCE
     if search_problem is not None and not filters.reference:
         problems.insert(0, search_problem)
     if len(filters.reference) == 8:
