@@ -509,7 +509,8 @@ def submit() -> Response | tuple[str, int]:
     come back to with Back), check your answers again as it now stands, saying nothing was sent."""
     state = current_state()
     shown = request.form.get("checked")
-    if shown and not hmac.compare_digest(shown, shown_digest(state, stored_details())):
+    # (As bytes: compared as text, one with letters other than a to z, from a changed page, raised.)
+    if shown and not hmac.compare_digest(shown.encode(), shown_digest(state, stored_details()).encode()):
         page = check(changed=True)
         if isinstance(page, Response):  # details to finish, or to confirm, first: there (nothing is sent)
             return page
