@@ -238,8 +238,14 @@ def _unexplained(sequence: _Sequence, glossary: dict[str, str]) -> Iterator[tupl
 
 
 # What someone may type for emphasis or a link, which every page shows as typed: an HTML tag or
-# entity, or Markdown's bold and links.
-MARKUP = re.compile(r"<\s*/?\s*[A-Za-z][^<>]*>|&[A-Za-z]+;|&#\d+;|\*\*[^*]+\*\*|__[^_]+__|\[[^\]]+\]\([^)]*\)")
+# entity, or Markdown's bold and links. Not an email or web address in angle brackets, as mail
+# programs write one ("<sscp@salford.gov.uk>"): found (review), an email signature giving the
+# team's address so was refused as HTML.
+_ADDRESS_IN_BRACKETS = r"<\s*(?:[\w.+'-]+@[\w-]+(?:\.[\w-]+)+|(?i:https?://)[^\s<>]+)\s*>"
+MARKUP = re.compile(
+    rf"(?!{_ADDRESS_IN_BRACKETS})<\s*/?\s*[A-Za-z][^<>]*>"
+    r"|&[A-Za-z]+;|&#\d+;|\*\*[^*]+\*\*|__[^_]+__|\[[^\]]+\]\([^)]*\)"
+)
 
 
 def _first_found(

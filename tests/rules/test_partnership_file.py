@@ -550,6 +550,21 @@ def test_markup_in_the_partnerships_words_is_refused(partnership_data: dict[str,
     ], [str(p) for p in problems]
 
 
+def test_an_address_in_angle_brackets_is_not_markup(partnership_data: dict[str, Any], write_pack: WritePack) -> None:
+    """Found (review): an email signature giving the team's address as mail programs write it,
+    "<sscp@salford.gov.uk>", or a web address so, was refused as HTML, and stopped start-up after
+    the upgrade. A tag is still refused beside it."""
+    partnership_data["email_signature"] = (
+        "Space to Think team <space.to.think@example.gov.uk>\nWeb: < https://www.example.gov.uk/sscp >"
+    )
+    assert check_partnership(write_pack(partnership_data, "partnership.yaml"))[1] == []
+    partnership_data["email_signature"] += "\n<a href='mailto:sscp@example.gov.uk'>Email us</a>"
+    problems = check_partnership(write_pack(partnership_data, "partnership.yaml"))[1]
+    assert [(p.field, p.message.split(" in it")[0]) for p in problems] == [
+        ("email_signature", "has \"<a href='mailto:sscp@example.gov.uk'>\"")
+    ], [str(p) for p in problems]
+
+
 def test_a_known_issue_may_name_wcag_and_its_levels_as_the_statement_does(
     partnership_data: dict[str, Any], write_pack: WritePack
 ) -> None:
