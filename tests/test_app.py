@@ -759,7 +759,7 @@ def test_privacy_notice_says_what_is_kept_besides_the_request(app: Flask, facili
     assert "We delete each entry in this record 6 years (2,192 days) after it was made." in html
     assert "We delete each month's counts 6 years after the month began." in html
     assert "then remove their name, email address and password" in html
-    assert "internet address" in html and "how long the log is kept" in html
+    assert "internet address" in html and "how long the log, and these notes of faults, are kept" in html
     # Found (review): it said the log holds each page asked for, but the questions, their outcome
     # and the request are left out of it (deploy/nginx-space-to-think.conf), but for a failure.
     assert "keeps a log of each page asked for" not in html
