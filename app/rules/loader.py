@@ -210,13 +210,57 @@ def _utf16(file: str) -> Problem:
     )
 
 
+def _saved_as_utf16(data: bytes) -> bool:
+    """Whether ``data`` reads as UTF-16 text: it starts with UTF-16's byte-order mark, or, in its
+    first 200 bytes, most bytes in one place of each pair are 0 and few in the other (the
+    first 256 characters, English text, take one byte of the two)."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return True
+    head = data[:200]
+    for zeros, others in ((head[1::2], head[0::2]), (head[0::2], head[1::2])):
+        if zeros and zeros.count(0) * 4 >= len(zeros) * 3 and others.count(0) * 4 < len(others):
+            return True
+    return False
+
+
+# Bytes no text file has: control characters other than tab, line feed, form feed and carriage return.
+_NOT_TEXT = re.compile(rb"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+
+
+def _not_text(file: str) -> Problem:
+    """A file that is not text at all (a picture, a Word document, a zip file, random bytes: the
+    wrong file named, or one cut short or damaged while copied). Found (rules review): 200 random
+    bytes were told as a file "saved as UTF-16", and the advice to save it again as UTF-8 is no
+    help for a file no editor can open as text."""
+    return Problem(
+        file,
+        "",
+        "",
+        "cannot be read: it is not a text file (a YAML file), but holds other data, as a picture, a Word "
+        "document or a zip file does. Check that you named the right file; if you did, it was damaged: put "
+        "back the copy kept before the change (or start from the shipped file in app/rules/, or "
+        "examples/northmere/)",
+    )
+
+
+def _unreadable_bytes(file: str, data: bytes) -> Problem | None:
+    """The problem with a file whose bytes are not UTF-8 text, or that holds a 0 byte: saved as
+    UTF-16, or not a text file at all. None for text in another encoding (see ``_not_utf8``)."""
+    if _saved_as_utf16(data):
+        return _utf16(file)
+    if _NOT_TEXT.search(data[:1000]):
+        return _not_text(file)
+    return None
+
+
 def _not_utf8(file: str, err: UnicodeDecodeError) -> Problem:
     """A file saved in another encoding (Windows-1252, most often: Word's curly quotes, an "é"),
     at the line of its first such character, and how to save it again. Found (maintainer
     review): the message gave only the byte's number, which no editor shows, and start-up added
     "set it to where the file is", though the file was there."""
-    if err.object.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in err.object[:200]:
-        return _utf16(file)
+    unreadable = _unreadable_bytes(file, err.object)
+    if unreadable is not None:
+        return unreadable
     line = err.object[: err.start].count(b"\n") + 1
     found = err.object[err.start : err.start + 1].decode("cp1252", errors="replace")
     shown = f" ({found!r}, if it was saved as Windows-1252)" if found.isprintable() and found != "\ufffd" else ""
@@ -266,7 +310,7 @@ def read_yaml(path: Path) -> tuple[object, list[Problem]]:
     except UnicodeDecodeError as err:
         return None, [_not_utf8(name, err)]
     if "\x00" in text[:200]:
-        return None, [_utf16(name)]
+        return None, [_unreadable_bytes(name, text.encode("utf-8")) or _not_text(name)]
     loader = _LineLoader(text)
     loader.duplicate_keys = []
     try:

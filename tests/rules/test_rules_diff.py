@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import itertools
+import random
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -705,6 +706,39 @@ def test_invalid_pack_exits_2_naming_file_and_field(cli: FlaskCliRunner, tmp_pat
     contacts.write_text(yaml.safe_dump({"contacts": [], "emergency": ["nobody"]}), encoding="utf-8")
     result = cli.invoke(args=["rules", "diff", str(DEFAULT_PACK), str(DEFAULT_PACK), "--new-contacts", str(contacts)])
     assert result.exit_code == 2 and f"{contacts}" in result.output and "emergency" in result.output
+
+
+NOT_TEXT = (
+    "cannot be read: it is not a text file (a YAML file), but holds other data, as a picture, a Word document or "
+    "a zip file does. Check that you named the right file; if you did, it was damaged: put back the copy kept "
+    "before the change (or start from the shipped file in app/rules/, or examples/northmere/)"
+)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        random.Random(7).randbytes(200),  # with 0 bytes: it was told as a file "saved as UTF-16"
+        bytes(b or 1 for b in random.Random(8).randbytes(200)),  # none: "a character that is not UTF-8"
+        b"PK\x03\x04\x14\x00\x06\x00\x08\x00" + bytes(range(1, 200)),  # a zip file, as a Word document is
+        bytes(200),  # a file of zeros, as a copy cut short leaves one
+    ],
+    ids=["random", "random-without-zeros", "zip", "zeros"],
+)
+def test_a_file_that_is_not_text_is_said_not_to_be(cli: FlaskCliRunner, tmp_path: Path, data: bytes) -> None:
+    """Found (rules review): ``head -c 200 /dev/urandom > x.yaml`` given as a pack was "saved as
+    UTF-16 ("Unicode" in Notepad)", and to save it again as UTF-8: no editor opens it as text."""
+    given = tmp_path / "x.yaml"
+    given.write_bytes(data)
+    result = cli.invoke(args=["rules", "diff", str(given), str(DEFAULT_PACK)])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert result.output == f"1 problem in the rule data:\n  - {given} {NOT_TEXT}\n"
+    result = cli.invoke(args=["rules", "check", "--pack", str(DEFAULT_PACK), "--contacts", str(given)])
+    assert result.exit_code == 1 and f"{given} {NOT_TEXT}" in result.output and "UTF-16" not in result.output
+    # A file saved as UTF-16 is still told as one (tests/rules/test_rules_validator.py).
+    given.write_bytes(DEFAULT_PACK.read_text(encoding="utf-8").encode("utf-16-le"))
+    result = cli.invoke(args=["rules", "diff", str(given), str(DEFAULT_PACK)])
+    assert result.exit_code == 2 and 'it was saved as UTF-16 ("Unicode" in Notepad)' in result.output
 
 
 # ---------------------------------------------------------------- exhaustive check on small packs
