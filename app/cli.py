@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import shutil
 import subprocess
 import sys
@@ -15,6 +14,7 @@ from flask import current_app, has_app_context
 from flask.cli import AppGroup
 
 from app.pack import refusal
+from app.requests.document import uk_today
 from app.rules import (
     DEFAULT_CONTACTS,
     DEFAULT_PACK,
@@ -82,7 +82,7 @@ def check(pack_path: Path | None, contacts_path: Path | None, partnership_path: 
         if partnership_path is not None or pack_path is None
         else None
     )
-    report = check_rules(pack_file, contacts_file, dt.date.today(), partnership_path=partnership_file)
+    report = check_rules(pack_file, contacts_file, uk_today(), partnership_path=partnership_file)
     # What start-up would refuse, as it would say it (in production, an example's fictional
     # guidance or contact details too): the app is loaded without the live files when they are
     # refused, so this is where they are checked (app/pack.py).
@@ -233,7 +233,7 @@ def diff(
         click.echo("\n".join(errors), err=True)
         sys.exit(2)
     (old, old_contacts), (new, new_contacts) = loaded
-    result = diff_packs(old, new, old_contacts, new_contacts)
+    result = diff_packs(old, new, old_contacts, new_contacts, today=uk_today())
     report = to_markdown(result, all_routes) if fmt == "markdown" else to_text(result, all_routes)
     click.echo(report, nl=False)
     sys.exit(result.exit_code)

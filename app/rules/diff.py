@@ -19,6 +19,7 @@ added) as "not a possible route" in the old one.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -27,6 +28,7 @@ from typing import Literal, TypeVar
 from .engine import evaluate, normalise
 from .errors import InvalidAnswer
 from .model import Contact, ContactBook, Flag, Guidance, Option, Outcome, Question, RulePack, Text
+from .validate import review_date_passed
 
 Section = Literal["questions", "options", "routes", "outcomes", "contacts", "citations", "flags", "glossary", "pack"]
 Kind = Literal["added", "removed", "changed"]
@@ -994,9 +996,15 @@ def safeguarding_changes(old: RulePack, new: RulePack, routes: Sequence[RouteCha
 
 
 def diff_packs(
-    old: RulePack, new: RulePack, old_contacts: ContactBook | None = None, new_contacts: ContactBook | None = None
+    old: RulePack,
+    new: RulePack,
+    old_contacts: ContactBook | None = None,
+    new_contacts: ContactBook | None = None,
+    today: dt.date | None = None,
 ) -> PackDiff:
-    """Compare two loaded packs (and their contacts, when both are given)."""
+    """Compare two loaded packs (and their contacts, when both are given). With ``today`` (the
+    command gives the UK's date, as ``rules check`` does), the new pack's review date is warned
+    of when it has passed, as ``rules check`` warns of it."""
     items = [
         *_question_items(old, new),
         *_outcome_items(old, new),
@@ -1005,10 +1013,10 @@ def diff_packs(
         *_glossary_items(old, new),
         *_pack_items(old, new),
     ]
-    warnings: tuple[str, ...] = ()
+    warnings = tuple(str(problem) for problem in review_date_passed(new, today)) if today is not None else ()
     if old_contacts is not None and new_contacts is not None:
         items.extend(_contact_items(old_contacts, new_contacts))
-        warnings = unverified_contact_changes(old_contacts, new_contacts)
+        warnings += unverified_contact_changes(old_contacts, new_contacts)
     order = {section: position for position, (section, _) in enumerate(SECTION_TITLES)}
     items.sort(key=lambda item: order[item.section])  # stable: pack order within each section
     routes = route_changes(old, new)

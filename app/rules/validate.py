@@ -1035,21 +1035,27 @@ def future_statement_dates(partnership: Partnership, today: dt.date) -> list[Pro
     ]
 
 
+def review_date_passed(pack: RulePack, today: dt.date) -> list[Problem]:
+    """A warning when the pack's review date is before ``today`` (``rules check``, start-up and
+    ``rules diff``, for the new pack, say the same)."""
+    if pack.review_date >= today:
+        return []
+    return [
+        Problem(
+            pack.path,
+            "pack",
+            "review_date",
+            f"was {pack.review_date.isoformat()}: the review date has passed. Review the pack and set a new date",
+            pack.line_of.get("review_date"),
+        )
+    ]
+
+
 def rules_warnings(pack: RulePack, contacts: ContactBook | None, today: dt.date) -> list[Problem]:
     """What is due rather than wrong: the pack's review date has passed, a contact was last
     verified more than ``VERIFY_EVERY_MONTHS`` months before ``today``, or an example's detail
     (fictional guidance, a drama number, an example domain) is still in."""
-    warnings: list[Problem] = []
-    if pack.review_date < today:
-        warnings.append(
-            Problem(
-                pack.path,
-                "pack",
-                "review_date",
-                f"was {pack.review_date.isoformat()}: the review date has passed. Review the pack and set a new date",
-                pack.line_of.get("review_date"),
-            )
-        )
+    warnings = review_date_passed(pack, today)
     warnings.extend(fictional_guidance(pack))
     if contacts is None:
         return warnings

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 import yaml
@@ -79,9 +80,16 @@ class Compared:
     new_path: Path
 
 
+# The day the comparisons are made on: the command's today is set to it, so what they warn of does
+# not change with the day the tests run (the shipped pack's review date has not passed on it).
+TODAY = REAL_PACK["pack"]["review_date"] - dt.timedelta(days=1)
+
+
 @pytest.fixture
-def compare(cli: FlaskCliRunner, tmp_path: Path) -> Callable[..., Compared]:
-    """Write both packs (and contacts, if given), compare them with ``diff_packs`` and with the command."""
+def compare(cli: FlaskCliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[..., Compared]:
+    """Write both packs (and contacts, if given), compare them with ``diff_packs`` and with the
+    command, both on ``TODAY``."""
+    monkeypatch.setattr("app.cli.uk_today", lambda: TODAY)
 
     def run(
         old_data: Any, new_data: Any, old_contacts: Any = None, new_contacts: Any = None, fmt: str = "text"
@@ -102,7 +110,7 @@ def compare(cli: FlaskCliRunner, tmp_path: Path) -> Callable[..., Compared]:
             args += [flag, str(path)]
             books.append(load_contacts(path))
         result = cli.invoke(args=args)
-        diff = diff_packs(load_pack(paths[0], books[0]), load_pack(paths[1], books[1]), books[0], books[1])
+        diff = diff_packs(load_pack(paths[0], books[0]), load_pack(paths[1], books[1]), books[0], books[1], TODAY)
         assert result.exit_code == diff.exit_code, result.output
         assert result.output == (to_markdown(diff) if fmt == "markdown" else to_text(diff))
         return Compared(diff, result, paths[0], paths[1])
@@ -420,6 +428,47 @@ def test_a_changed_number_email_or_page_with_the_same_verified_date_is_warned_of
         f"date did not change (verified.on is still {partnership_verified}), so that date now vouches for details "
         "nobody has checked. Compare them with the source"
     ) in both
+
+
+def test_a_review_date_that_has_passed_is_warned_of_as_rules_check_warns(
+    compare: Callable[..., Compared],
+    cli: FlaskCliRunner,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    old: dict[str, Any],
+    new: dict[str, Any],
+) -> None:
+    """Found (rules review): a new pack whose review date had passed was compared without a word
+    of it, though ``rules check`` warns of it, and the change is read before it goes live."""
+    new["pack"]["review_date"] = TODAY - dt.timedelta(days=1)
+    compared = compare(old, new)
+    assert compared.result.exit_code == 0  # a warning, as in rules check
+    [line] = [n for n, text in enumerate(compared.new_path.read_text().splitlines(), start=1) if "review_date:" in text]
+    warning = (
+        f"Warning: {compared.new_path}:{line}: pack: review_date: was {new['pack']['review_date'].isoformat()}: the "
+        "review date has passed. Review the pack and set a new date"
+    )
+    assert f"\n\nWarnings (1)\n  - {warning}\n" in compared.result.output
+    assert "review by: " in compared.result.output  # and the change itself, under the pack's details
+    # The day itself is not past; the old pack's date is not warned of (rules check reads the new one).
+    new["pack"]["review_date"], old["pack"]["review_date"] = TODAY, TODAY - dt.timedelta(days=400)
+    compared = compare(old, new)
+    assert compared.diff.warnings == () and "Warning" not in compared.result.output
+    # As rules check says it, for the same file.
+    new["pack"]["review_date"] = TODAY - dt.timedelta(days=1)
+    compared = compare(old, new)
+    check = cli.invoke(args=["rules", "check", "--pack", str(compared.new_path)])
+    assert warning in check.output.splitlines()
+    # On the real day, the command's today is the UK's (as rules check's is): a date well before it is warned of.
+    monkeypatch.undo()
+    passed = tmp_path / "passed.yaml"
+    new["pack"]["review_date"] = dt.datetime.now(ZoneInfo("Europe/London")).date() - dt.timedelta(days=30)
+    passed.write_text(yaml.safe_dump(new, sort_keys=False), encoding="utf-8")
+    result = cli.invoke(args=["rules", "diff", str(DEFAULT_PACK), str(passed)])
+    said = f"pack: review_date: was {new['pack']['review_date'].isoformat()}: the review date has passed"
+    assert said in result.output
+    # The pure function warns only when given a day: which one is the caller's to say.
+    assert diff_packs(compared.diff.old, compared.diff.new).warnings == ()
 
 
 def test_a_contact_change_with_a_new_verified_date_or_only_new_spacing_is_not_warned_of(
