@@ -2,9 +2,11 @@
 
 ``diff_packs(old, new)`` lists the questions, options, routes, outcomes, contacts, citations,
 flags and glossary terms added, removed or changed, and every route (sequence of answers)
-whose outcome changes; first, every change that weakens or moves a safeguarding check
-(``safeguarding_changes``); it warns when a contact's phone number, email or page address changed
-but its verified date did not (``unverified_contact_changes``). ``to_text`` and
+whose outcome changes; first, every change that weakens or moves a safeguarding check, a flag
+the facilitators triage on lost or reworded among them (``safeguarding_changes``); it warns when
+the new pack's review date has passed (given ``today``), when the pack's owner changes (the
+partnership file must change with it), and when a contact's phone number, email or page address
+changed but its verified date did not (``unverified_contact_changes``). ``to_text`` and
 ``to_markdown`` write it out. Pure: standard library
 and the rules package only.
 
@@ -888,8 +890,11 @@ def route_changes(old: RulePack, new: RulePack) -> tuple[RouteChange, ...]:
 SAFEGUARDING_TITLE = "Safeguarding checks weakened or moved"
 SAFEGUARDING_INTRO = (
     'A safety question (risk: true) lets only answers marked safe lead on towards a request; a "yes" '
-    'or "not sure" to it shows a risk and sends the person to the service or procedure that deals with it. Ask '
-    "the partnership's safeguarding lead to agree each change below before it goes live."
+    'or "not sure" to it shows a risk and sends the person to the service or procedure that deals with it. A flag '
+    "on a request tells the facilitators what they triage on (a practice review may be under way, not discussed in "
+    "supervision), and the requester what the request tells them: an answer that no longer sets one, or its words "
+    "changed, is listed here too. Ask the partnership's safeguarding lead to agree each change below before it "
+    "goes live."
 )
 
 
@@ -932,7 +937,8 @@ def safeguarding_changes(old: RulePack, new: RulePack, routes: Sequence[RouteCha
     """Each change that weakens or moves a safeguarding check, in words: a safety question removed
     or no longer marked ``risk``; an answer to one newly marked ``safe``, or no longer marked
     ``unsure``; an outcome that an answer showing a risk leads to no longer showing a contact; and
-    each group of ``routes`` on which, in the old pack, an answer showing a risk led somewhere else.
+    each group of ``routes`` on which, in the old pack, an answer showing a risk led somewhere else;
+    and a flag no longer set where it was, or its words changed (``_flags_weakened``).
     (A contact no longer shown on every page is added by ``diff_packs``, which has the contacts.)"""
     notes: list[str] = []
     for safety in old.questions:
@@ -973,6 +979,7 @@ def safeguarding_changes(old: RulePack, new: RulePack, routes: Sequence[RouteCha
                 f"{_first_up(_outcome_name(after_outcome))}, where an answer showing a risk leads, no longer "
                 f"shows {'contact' if len(dropped) == 1 else 'contacts'} {_ids(dropped)}."
             )
+    notes.extend(_flags_weakened(old, new))
     groups: dict[str, list[tuple[RouteChange, tuple[Question, Option]]]] = {}
     for route in routes:
         if route.old_outcome is None:
@@ -990,6 +997,49 @@ def safeguarding_changes(old: RulePack, new: RulePack, routes: Sequence[RouteCha
             )
         notes.append(f'{sentence} ({count}): listed under "Routes whose outcome changes".')
     return tuple(notes)
+
+
+def _flag_name(pack: RulePack, flag_id: str) -> str:
+    found = pack.flag(flag_id)
+    return f'flag {flag_id} ("{found.label}")' if found is not None else f"flag {flag_id}"
+
+
+def _flags_weakened(old: RulePack, new: RulePack) -> list[str]:
+    """Each flag a request no longer carries where it did (an answer no longer sets it, or it is
+    set in fewer modes) and each flag whose words change: the facilitators triage and filter
+    requests on them (the summary for triage lists them), and the requester reads them ("What your
+    request tells the facilitators"). Found (rules review): "No" to "Have you talked about this in
+    your own supervision" no longer setting not_discussed_in_supervision exited 0. A flag newly
+    set, or added, tells the facilitators more: listed under flags and options only."""
+    notes: list[str] = []
+    for after in new.questions:
+        before = old.question(after.id)
+        if before is None:
+            continue  # a question removed, or added: its routes are told
+        for option in after.options:
+            was = before.option(option.value)
+            dropped = [] if was is None else [flag_id for flag_id in was.flags if flag_id not in option.flags]
+            notes.extend(
+                f"{_first_up(_option_name(after, option))} no longer sets {_flag_name(old, flag_id)}: requests "
+                "made with this answer no longer tell the facilitators so."
+                for flag_id in dropped
+            )
+    for flag in old.flags:
+        now = new.flag(flag.id)
+        if now is None:
+            continue  # each answer that set it is named above
+        fewer = [mode for mode in flag.modes if mode not in now.modes]
+        if fewer:
+            notes.append(
+                f"{_first_up(_flag_name(old, flag.id))} is no longer set in {' or '.join(fewer)} mode: requests made "
+                "in it no longer tell the facilitators so."
+            )
+        if now.label != flag.label:
+            notes.append(
+                f'The words of flag {flag.id} change from "{flag.label}" to "{now.label}": the facilitators triage '
+                "on them, and the requester reads them on the request."
+            )
+    return notes
 
 
 # ---------------------------------------------------------------- the whole comparison
@@ -1014,6 +1064,7 @@ def diff_packs(
         *_pack_items(old, new),
     ]
     warnings = tuple(str(problem) for problem in review_date_passed(new, today)) if today is not None else ()
+    warnings += _owner_changed(old, new)
     if old_contacts is not None and new_contacts is not None:
         items.extend(_contact_items(old_contacts, new_contacts))
         warnings += unverified_contact_changes(old_contacts, new_contacts)
@@ -1024,6 +1075,22 @@ def diff_packs(
     if old_contacts is not None and new_contacts is not None:
         safeguarding += _emergency_dropped(old_contacts, new_contacts)
     return PackDiff(old, new, tuple(items), routes, old_contacts, new_contacts, warnings, safeguarding)
+
+
+def _owner_changed(old: RulePack, new: RulePack) -> tuple[str, ...]:
+    """The pack's owner changed: the app starts only with a partnership file of that name, which
+    this comparison does not read (a warning: start-up refuses a mismatch, and no route or page of
+    a safeguarding matter changes). Found (rules review): it was listed among the pack's details
+    only, and the live service then would not start after the change."""
+    if old.owner == new.owner:
+        return ()
+    return (
+        f'the pack\'s owner changes from "{old.owner}" to "{new.owner}": the app and its worker start only when the '
+        f'partnership file\'s name (partnership.yaml, or the file PARTNERSHIP_PATH names) is "{new.owner}" too, '
+        "and every page's header and footer, and the PDFs, will name it. Change the partnership file with the "
+        "pack, and check the two together before restarting: flask --app wsgi rules check --pack NEW "
+        "--partnership FILE.",
+    )
 
 
 def _emergency_dropped(old: ContactBook, new: ContactBook) -> tuple[str, ...]:

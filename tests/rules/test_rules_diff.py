@@ -560,6 +560,18 @@ def _contact_dropped(d: dict[str, Any]) -> None:
     outcome["contacts"] = [c for c in outcome["contacts"] if c != "childrens_social_care"]
 
 
+def _flag_dropped(d: dict[str, Any]) -> None:
+    del option(d, "supervision_discussed", "no")["flags"]
+
+
+def _flag_in_one_mode(d: dict[str, Any]) -> None:
+    next(f for f in d["flags"] if f["id"] == "not_discussed_in_supervision")["modes"] = ["practitioner"]
+
+
+def _flag_reworded(d: dict[str, Any]) -> None:
+    next(f for f in d["flags"] if f["id"] == "review_under_way")["label"] = "A practice review is planned"
+
+
 # Each change the validator cannot see (docs/RULES.md), and the words the diff says it in.
 SAFEGUARDING_WEAKENED = {
     "risk dropped": (
@@ -588,6 +600,23 @@ SAFEGUARDING_WEAKENED = {
         _contact_dropped,
         'Outcome U1 "Call 999 and contact children\'s social care now", where an answer showing a risk leads, '
         "no longer shows contact childrens_social_care.",
+    ),
+    # Found (rules review): these exited 0, though the facilitators triage on the flags.
+    "flag dropped": (
+        _flag_dropped,
+        'Option "No" (no) of question "Have you talked about this in your own supervision, or with…" '
+        '(supervision_discussed) no longer sets flag not_discussed_in_supervision ("Not discussed in supervision '
+        'before this request"): requests made with this answer no longer tell the facilitators so.',
+    ),
+    "flag in one mode": (
+        _flag_in_one_mode,
+        'Flag not_discussed_in_supervision ("Not discussed in supervision before this request") is no longer set '
+        "in supervision mode: requests made in it no longer tell the facilitators so.",
+    ),
+    "flag reworded": (
+        _flag_reworded,
+        'The words of flag review_under_way change from "A practice review may be under way" to "A practice review '
+        'is planned": the facilitators triage on them, and the requester reads them on the request.',
     ),
 }
 
@@ -656,6 +685,34 @@ def test_changes_that_leave_the_safeguarding_checks_alone_are_not_listed_as_such
     assert compared.result.exit_code == 1 and compared.diff.routes
     assert compared.diff.safeguarding == ()
     assert "Safeguarding" not in compared.result.output
+    # A flag newly set tells the facilitators more: listed, exit 0.
+    option(old, "multi_agency", "not_sure")["next"] = "S"
+    option(new, "supervision_discussed", "not_available")["flags"] = ["not_discussed_in_supervision"]
+    compared = compare(old, new)
+    assert compared.result.exit_code == 0 and compared.diff.safeguarding == ()
+    assert "flags set: (none) → not_discussed_in_supervision" in compared.result.output
+
+
+def test_an_owner_changed_without_the_partnership_file_is_warned_of(
+    compare: Callable[..., Compared], old: dict[str, Any], new: dict[str, Any]
+) -> None:
+    """Found (rules review): the pack's owner changed was listed among the pack's details only,
+    though the app starts only with a partnership file of that name, which the diff does not
+    read. A warning (exit 0): start-up and rules check refuse the mismatch, and no page of a
+    safeguarding matter changes."""
+    before = old["pack"]["owner"]
+    new["pack"]["owner"] = "Northmere Safeguarding Partnership"
+    compared = compare(old, new)
+    assert compared.result.exit_code == 0 and compared.diff.safeguarding == ()
+    assert compared.diff.warnings == (
+        f'the pack\'s owner changes from "{before}" to "Northmere Safeguarding Partnership": the app and its worker '
+        "start only when the partnership file's name (partnership.yaml, or the file PARTNERSHIP_PATH names) is "
+        '"Northmere Safeguarding Partnership" too, and every page\'s header and footer, and the PDFs, will name it. '
+        "Change the partnership file with the pack, and check the two together before restarting: flask --app "
+        "wsgi rules check --pack NEW --partnership FILE.",
+    )
+    assert f"\n\nWarnings (1)\n  - Warning: {compared.diff.warnings[0]}\n" in compared.result.output
+    assert compared.result.output.index("Warnings (1)") < compared.result.output.index("Pack details (1)")
 
 
 def test_options_shown_in_another_order_are_listed_and_exit_0(
