@@ -840,16 +840,22 @@ def _other_option(old: RulePack, new: RulePack, question_id: str, value: str) ->
     return None
 
 
+def _pack_answers(pack: RulePack, steps: tuple[Step, ...]) -> dict[str, object]:
+    """The answers in ``steps`` to the questions ``pack`` asks, as its ``evaluate`` takes them."""
+    answers: dict[str, object] = {}
+    for question_id, values in steps:
+        question = pack.question(question_id)
+        if question is not None:
+            answers[question_id] = list(values) if question.kind == "multiple" else values[0]
+    return answers
+
+
 def _asked_order(old: RulePack, new: RulePack, steps: tuple[Step, ...]) -> tuple[Step, ...]:
     """The steps in the order a person is asked them: along the new pack's path (else the old
     pack's, for a route only it allows), then any question only the other pack asks."""
     given = dict(steps)
     for pack in (new, old):
-        answers: dict[str, object] = {}
-        for question_id, values in steps:
-            question = pack.question(question_id)
-            if question is not None:
-                answers[question_id] = list(values) if question.kind == "multiple" else values[0]
+        answers = _pack_answers(pack, steps)
         try:
             path = [step.question.id for step in evaluate(pack, answers).steps]
         except (InvalidAnswer, KeyError, ValueError):
@@ -905,11 +911,7 @@ def _first_up(text: str) -> str:
 def _risk_answer(pack: RulePack, steps: tuple[Step, ...]) -> tuple[Question, Option] | None:
     """The first answer on ``pack``'s path for these answers that shows a risk (an answer not
     marked safe to a safety question), if any."""
-    answers: dict[str, object] = {}
-    for question_id, values in steps:
-        question = pack.question(question_id)
-        if question is not None:
-            answers[question_id] = list(values) if question.kind == "multiple" else values[0]
+    answers = _pack_answers(pack, steps)
     try:
         path = evaluate(pack, answers).steps
     except (InvalidAnswer, KeyError, ValueError):
