@@ -12,12 +12,17 @@ import json
 import logging
 import os
 import re
+import threading
+import time
 
 import pypdf
 import pytest
+from click.testing import Result
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import delete, func, select
+from sqlalchemy import Engine, create_engine, delete, func, select, update
+from sqlalchemy import text as text_sql
+from sqlalchemy.pool import NullPool
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import TestResponse, encode_multipart
 
@@ -45,6 +50,11 @@ def add_facilitator(app: Flask, email: str = EMAIL, name: str = "Sam Facilitator
     """A facilitator account; returns its id."""
     with app.app_context():
         return service.add_facilitator(email, name, password).id
+
+
+def add_colleague(app: Flask) -> int:
+    """Another active facilitator, so that the first can be deactivated (the last cannot); its id."""
+    return add_facilitator(app, "kim.colleague@partnership.example", "Kim Colleague")
 
 
 def stored_request(app: Flask, pdf: bool = False) -> str:
@@ -133,6 +143,7 @@ def test_cli_adds_lists_and_deactivates_facilitators(app: Flask, runner) -> None
         assert PASSWORD not in facilitator.password_hash and facilitator.password_hash.startswith("scrypt:")
     listed = runner.invoke(args=["facilitators", "list"])
     assert "ash.lead@partnership.example" in listed.output and "active" in listed.output
+    add_colleague(app)
     assert runner.invoke(args=["facilitators", "deactivate", "ash.lead@partnership.example"]).exit_code == 0
     assert "deactivated" in runner.invoke(args=["facilitators", "list"]).output
     assert runner.invoke(args=["facilitators", "deactivate", "nobody@partnership.example"]).exit_code == 1
@@ -141,6 +152,7 @@ def test_cli_adds_lists_and_deactivates_facilitators(app: Flask, runner) -> None
 def test_cli_reactivates_a_deactivated_facilitator_and_audits_it(app: Flask, runner) -> None:
     """Found: there was no way back for a deactivated account short of editing the database."""
     facilitator_id = add_facilitator(app)
+    add_colleague(app)
     assert runner.invoke(args=["facilitators", "deactivate", EMAIL]).exit_code == 0
     assert sign_in(app.test_client()).status_code == 200  # refused
     result = runner.invoke(args=["facilitators", "reactivate", EMAIL.upper()])
@@ -198,6 +210,90 @@ def test_cli_changes_an_accounts_role_keeping_the_account_and_audits_it(app: Fla
     unknown = runner.invoke(args=["facilitators", "set-role", "nobody@partnership.example", "partnership"])
     assert unknown.exit_code == 1 and "There is no facilitator" in unknown.output
     assert len(events(app, "facilitator_role_changed")) == 2
+
+
+@both_databases
+def test_cli_refuses_to_deactivate_the_last_active_facilitator(app: Flask, runner) -> None:
+    """Found: ``deactivate`` took the last active facilitator account, leaving no one able to open
+    the requests (``set-role`` refused it). It now refuses, as ``set-role`` does; read-only
+    partnership accounts do not count, and one that is deactivated already is left as it is."""
+    client, facilitator_id = signed_in(app)
+    with app.app_context():
+        service.add_facilitator("pat.partner@partnership.example", "Pat Partner", PASSWORD, "partnership")
+    only = runner.invoke(args=["facilitators", "deactivate", EMAIL.upper()])
+    assert only.exit_code == 1
+    assert (
+        f"Nothing was changed: {EMAIL} is the only active facilitator account. If it were deactivated, no one "
+        "could open the requests in the inbox. Add another facilitator first (flask facilitators add EMAIL --name "
+        "NAME), then run this again."
+    ) in " ".join(only.output.split())
+    assert client.get("/inbox").status_code == 200 and events(app, "facilitator_deactivated") == []
+    with app.app_context():
+        assert db.session.get(Facilitator, facilitator_id).deactivated_at is None
+    partner = runner.invoke(args=["facilitators", "deactivate", "pat.partner@partnership.example"])
+    assert partner.exit_code == 0, partner.output
+
+    add_facilitator(app, "kim.colleague@partnership.example", "Kim Colleague")
+    assert runner.invoke(args=["facilitators", "deactivate", EMAIL]).exit_code == 0
+    assert client.get("/inbox").status_code != 200
+    last = runner.invoke(args=["facilitators", "deactivate", "kim.colleague@partnership.example"])
+    assert last.exit_code == 1 and "kim.colleague@partnership.example is the only active" in last.output
+    again = runner.invoke(args=["facilitators", "deactivate", EMAIL])  # deactivated already: no one less
+    assert again.exit_code == 0, again.output
+    assert len(events(app, "facilitator_deactivated")) == 3
+
+
+def wait_until_blocked_by(engine: Engine, pid: int, thread: threading.Thread) -> None:
+    """Until a connection waits for a lock the PostgreSQL connection ``pid`` holds (``thread``'s).
+    Each look in a transaction of its own: within one, PostgreSQL shows the same activity again."""
+    deadline = time.monotonic() + 10
+    while True:
+        with engine.connect() as watcher:
+            if watcher.execute(
+                text_sql("SELECT count(*) FROM pg_stat_activity WHERE :pid = ANY(pg_blocking_pids(pid))"), {"pid": pid}
+            ).scalar_one():
+                return
+        assert time.monotonic() < deadline and thread.is_alive(), "it did not wait for the lock"
+        time.sleep(0.02)
+
+
+@pytest.mark.parametrize("database_backend", [pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True)
+@pytest.mark.parametrize(
+    "command", [["deactivate", EMAIL], ["set-role", EMAIL, "partnership", "--yes"]], ids=["deactivate", "set-role"]
+)
+def test_two_commands_at_the_same_moment_cannot_leave_no_facilitator(app: Flask, command: list[str]) -> None:
+    """Found: two people each deactivating (or making read-only) one of the last two facilitators
+    at the same moment each counted the other's account as still there, and left none. The
+    second now waits for the first, then counts what it left, and refuses."""
+    add_facilitator(app)
+    colleague_id = add_facilitator(app, "kim.colleague@partnership.example", "Kim Colleague")
+    results: list[Result] = []
+    # Connections of their own: each command closes the app's pooled connections as it starts.
+    engine = create_engine(
+        app.config["SQLALCHEMY_DATABASE_URI"],
+        connect_args=app.config["SQLALCHEMY_ENGINE_OPTIONS"]["connect_args"],
+        poolclass=NullPool,
+    )
+    try:
+        with engine.connect() as colleague:
+            colleague.execute(  # the first command's change, not yet committed
+                update(Facilitator).where(Facilitator.id == colleague_id).values(active=False)
+            )
+            pid = colleague.execute(text_sql("SELECT pg_backend_pid()")).scalar_one()
+            second = threading.Thread(
+                target=lambda: results.append(app.test_cli_runner().invoke(args=["facilitators", *command]))
+            )
+            second.start()
+            wait_until_blocked_by(engine, pid, second)
+            colleague.commit()
+            second.join(15)
+    finally:
+        engine.dispose()
+    assert len(results) == 1 and results[0].exit_code == 1, results and results[0].output
+    assert f"{EMAIL} is the only active facilitator account" in results[0].output
+    with app.app_context():
+        account = service.find_facilitator(EMAIL)
+        assert account.active and account.role == "facilitator"
 
 
 def test_cli_takes_a_piped_password_quietly(app: Flask) -> None:
@@ -491,6 +587,7 @@ def test_sign_in_with_nothing_entered_asks_for_both(app: Flask) -> None:
 
 def test_a_deactivated_facilitator_cannot_sign_in_and_is_signed_out(app: Flask, runner) -> None:
     client, _ = signed_in(app)
+    add_colleague(app)
     assert client.get("/inbox").status_code == 200
     assert runner.invoke(args=["facilitators", "deactivate", EMAIL]).exit_code == 0
     response = client.get("/inbox")
@@ -506,6 +603,7 @@ def test_a_sign_in_kept_alive_while_its_account_was_deactivated_does_not_come_ba
     by the timeout warning's "Stay signed in") was the inbox again as soon as the account was
     reactivated. Now deactivating ends every session signed in to the account, there and then."""
     client, _ = signed_in(app)
+    add_colleague(app)
     other_device = app.test_client()
     assert sign_in(other_device).status_code == 302
     assert runner.invoke(args=["facilitators", "deactivate", EMAIL]).exit_code == 0
@@ -572,6 +670,7 @@ def test_a_form_sent_after_the_account_was_closed_gives_back_what_was_typed_and_
     what was typed is given back, and the page names a closed account among the causes, with
     what to do then (it spoke only of inactivity, and said to sign in again)."""
     client, _ = signed_in(app)
+    add_colleague(app)
     reference = stored_request(app)
     token = csrf_token(text(client.get(f"/inbox/requests/{reference}")))
     assert runner.invoke(args=["facilitators", "deactivate", EMAIL]).exit_code == 0

@@ -20,7 +20,7 @@ from app.inbox import service
 from app.requests.document import uk_clock, uk_day
 from support import csrf_token
 from support.pages import session_cookie
-from test_inbox import EMAIL, PASSWORD, events, signed_in, stored_request, text
+from test_inbox import EMAIL, PASSWORD, add_colleague, events, signed_in, stored_request, text
 
 TOO_OLD = "You were signed out because you signed in more than 24 hours ago. Sign in again"
 
@@ -479,6 +479,7 @@ def test_a_form_sent_after_the_end_by_an_account_since_deactivated_is_given_back
     """Only the end of the hours is carried through the password page: a password changed or an
     account deactivated meanwhile still ends the session there and then, giving back what was typed."""
     client, _ = signed_in(app)
+    add_colleague(app)
     reference = stored_request(app)
     token = csrf_token(text(client.get(f"/inbox/requests/{reference}")))
     signed_in_for(client, dt.timedelta(hours=24, minutes=1))
@@ -553,6 +554,7 @@ def test_a_form_carried_by_the_password_page_is_given_back_if_it_cannot_be_saved
         reset = runner.invoke(args=["facilitators", "reset-password", EMAIL], input=f"{password}\n{password}\n")
         assert reset.exit_code == 0, reset.output
     elif meanwhile == "account closed":
+        add_colleague(app)
         assert runner.invoke(args=["facilitators", "deactivate", EMAIL]).exit_code == 0
     else:
         with app.app_context():

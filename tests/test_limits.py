@@ -488,6 +488,7 @@ def test_unlock_and_reset_password_lift_a_lockout_kept_in_redis(tmp_path, redis_
         unlocks = db.session.query(AuditEvent).filter_by(action="facilitator_unlocked").all()
         assert [(e.actor, e.detail.split(";")[1].strip()) for e in unlocks] == [("cli", "5 failed attempts forgotten")]
         assert EMAIL not in unlocks[0].detail  # the log names the account by its id only
+        add_facilitator(app, "kim.colleague@partnership.example")  # the last one cannot be deactivated
         deactivated = runner.invoke(args=["facilitators", "deactivate", EMAIL])
         assert deactivated.exit_code == 0, deactivated.output
     # Found: both commands told a deactivated account "They can sign in now".

@@ -316,13 +316,14 @@ PASSWORD = "quiet harbour lantern orchard"
 
 
 def _account(app, email: str, name: str, deactivated_days_ago: float | None = None) -> int:
-    """An inbox account, deactivated ``deactivated_days_ago`` days ago (None: active); its id."""
+    """An inbox account, deactivated ``deactivated_days_ago`` days ago (None: active); its id. Set
+    as ``flask facilitators deactivate`` leaves it, which would refuse the last active account."""
     from app.inbox import service as inbox
 
     with app.app_context():
         account = inbox.add_facilitator(email, name, PASSWORD)
         if deactivated_days_ago is not None:
-            inbox.deactivate_facilitator(email)
+            account.active = False
             account.deactivated_at = utcnow() - dt.timedelta(days=deactivated_days_ago)
             db.session.commit()
         return account.id
@@ -457,6 +458,7 @@ def test_an_account_reactivated_in_time_keeps_its_name_and_email(app, runner) ->
     from app.inbox.models import Facilitator
 
     returned = _account(app, "rob.returned@partnership.example", "Rob Returned", deactivated_days_ago=2191)
+    _account(app, "kim.colleague@partnership.example", "Kim Colleague")  # the last one cannot be deactivated
     assert runner.invoke(args=["facilitators", "reactivate", "rob.returned@partnership.example"]).exit_code == 0
     with app.app_context():
         assert db.session.get(Facilitator, returned).deactivated_at is None

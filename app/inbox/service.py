@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from flask import current_app, has_app_context
-from sqlalchemy import CursorResult, delete, func, or_, select
+from sqlalchemy import CursorResult, delete, or_, select
 from sqlalchemy.orm import defer
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -250,9 +250,11 @@ def password_problem(password: str, email: str = "", name: str = "") -> str | No
     return None
 
 
-def find_facilitator(email: str) -> Facilitator | None:
-    """The facilitator with this email address (any case), active or not."""
-    return db.session.scalar(select(Facilitator).where(Facilitator.email == normalise_email(email)))
+def find_facilitator(email: str, afresh: bool = False) -> Facilitator | None:
+    """The facilitator with this email address (any case), active or not. ``afresh``: read from the
+    database again even if this session has read it already (a command that asked first)."""
+    query = select(Facilitator).where(Facilitator.email == normalise_email(email))
+    return db.session.scalar(query.execution_options(populate_existing=afresh))
 
 
 def tidy_name(name: str) -> str:
@@ -303,15 +305,46 @@ def add_facilitator(email: str, name: str, password: str, role: str = FACILITATO
     return facilitator
 
 
+def lock_active_facilitators() -> set[int]:
+    """The ids of the active accounts with the facilitator role, read again and held until the
+    transaction ends. Two commands run at the same
+    moment (each deactivating, or making read-only, one of the last two facilitators) would each
+    count the other's account as still there and leave none: on PostgreSQL the second waits here
+    (``SELECT ... FOR UPDATE``) and then counts what the first left; SQLite lets one writer at a
+    time, and a second that read before the first wrote is refused its write ("database is locked")."""
+    query = (
+        select(Facilitator.id)
+        .where(Facilitator.active.is_(True), Facilitator.role == FACILITATOR)
+        .order_by(Facilitator.id)
+        .with_for_update()
+    )
+    return set(db.session.scalars(query))
+
+
+def refuse_leaving_no_facilitator(facilitator: Facilitator, still_in: set[int], afterwards: str) -> None:
+    """``FacilitatorError`` (nothing changed) if ``facilitator`` is the only active facilitator
+    account among ``still_in`` (``lock_active_facilitators``): ``afterwards`` begins the sentence
+    saying that, so changed, no one could open the requests."""
+    if facilitator.id in still_in and not still_in - {facilitator.id}:
+        raise FacilitatorError(
+            f"Nothing was changed: {facilitator.email} is the only active facilitator account. {afterwards} "
+            "no one could open the requests in the inbox. Add another facilitator first "
+            "(flask facilitators add EMAIL --name NAME), then run this again."
+        )
+
+
 def deactivate_facilitator(email: str) -> Facilitator:
     """Stop a facilitator signing in, and end every session signed in to the account now.
     Deactivating an account that is deactivated already keeps the time it was first deactivated;
-    one whose name, email address and password were removed is left as it is, unrecorded."""
-    facilitator = find_facilitator(email)
+    one whose name, email address and password were removed is left as it is, unrecorded. The
+    last active facilitator is refused (``FacilitatorError``): no one could then open the requests."""
+    still_in = lock_active_facilitators()
+    facilitator = find_facilitator(email, afresh=True)
     if facilitator is None:
         raise FacilitatorError(f"There is no facilitator with the email address {normalise_email(email)}.")
     if facilitator.anonymised_at is not None:
         return facilitator  # deactivated for good, its details removed: nothing to change or record
+    refuse_leaving_no_facilitator(facilitator, still_in, "If it were deactivated,")
     if facilitator.active or facilitator.deactivated_at is None:
         facilitator.deactivated_at = utcnow()
     facilitator.active = False
@@ -354,25 +387,16 @@ def change_role(email: str, role: str) -> tuple[Facilitator, str]:
     made read-only (no one could then open the requests)."""
     if role not in ROLES:
         raise FacilitatorError(f"The role must be one of: {', '.join(ROLES)}.")
-    facilitator = find_facilitator(email)
+    still_in = lock_active_facilitators()
+    facilitator = find_facilitator(email, afresh=True)
     if facilitator is None:
         raise FacilitatorError(f"There is no facilitator with the email address {normalise_email(email)}.")
     old = facilitator.role
     if old == role:
         return facilitator, old
     refuse_a_removed_account(facilitator)
-    if facilitator.active and not facilitator.reads_statistics_only and role != FACILITATOR:
-        others = db.session.scalar(
-            select(func.count())
-            .select_from(Facilitator)
-            .where(Facilitator.active.is_(True), Facilitator.role == FACILITATOR, Facilitator.id != facilitator.id)
-        )
-        if not others:
-            raise FacilitatorError(
-                f"Nothing was changed: {facilitator.email} is the only active facilitator account. With the "
-                f"{role} role, no one could open the requests in the inbox. Add another facilitator first "
-                "(flask facilitators add EMAIL --name NAME), then run this again."
-            )
+    if role != FACILITATOR:
+        refuse_leaving_no_facilitator(facilitator, still_in, f"With the {role} role,")
     facilitator.role = role
     audit.add_event("facilitator_role_changed", None, audit.CLI, f"{facilitator.actor}; {old} to {role}")
     db.session.commit()
