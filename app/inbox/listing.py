@@ -148,7 +148,8 @@ def could_be_a_name(typed: str) -> bool:
     "Amy Ward"): the start of a reference, or a name typed by mistake. Found (review): a name made
     of letters a reference may have went into the list's address and the browser's history, as
     a search for a reference starting so. Such a search is kept out of the address
-    (``app.inbox.views.send_list_form``) and not used; typed with STT, or with a number, it is."""
+    (``app.inbox.views.send_list_form``) and not used, nor in an address (``read_filters``: the
+    list and its CSV export); typed with STT, or with a number, it is."""
     compact = SEPARATORS.sub("", typed).upper()
     return bool(compact) and not compact.startswith(PREFIX) and not any(ch.isdigit() for ch in compact)
 
@@ -171,8 +172,13 @@ def read_filters(args: Mapping[str, Any], choices: Choices) -> tuple[Filters, li
             return None
         return chosen or None
 
-    reference = compact_reference(value("reference"))
+    typed = value("reference")
+    reference = compact_reference(typed)
     problem = reference_problem(reference)
+    if problem is None and could_be_a_name(typed):
+        # As the list's form does: found (review), a name in an address typed or bookmarked
+        # ("/inbox?reference=Kate") was searched for, and went into a CSV export's audit entry.
+        problem = LETTERS_NOT_REFERENCE
     if problem is not None:
         problems.append(problem)
         reference = ""
