@@ -16,7 +16,7 @@ import click
 from ..cli import write_output
 from ..config import MAXIMUMS
 from ..schema import DatabaseCommands
-from .export import statistics_csv
+from .export import not_over, statistics_csv
 from .service import (
     DEFAULT_MONTHS,
     HIDDEN,
@@ -98,7 +98,7 @@ def show_command(months: int) -> None:
         f'Numbers under {SMALL_NUMBER} show as "{HIDDEN}", and so do any others that would let one be '
         "worked out from the totals or from another table."
     )
-    click.echo(f"{found[-1].months[-1]} is this month: it is not over, and its counts go on growing until it ends.")
+    click.echo(not_over(found[-1].months[-1]))
 
 
 def table_text(table: CountTable) -> str:

@@ -304,6 +304,7 @@ class Statistics:
 
     months: tuple[str, ...]
     tables: tuple[CountTable, ...]
+    month_not_over: str | None = None  # this month ("YYYY-MM"), if the window has it: still counting
 
     @property
     def counted_anything(self) -> bool:
@@ -432,7 +433,8 @@ def statistics(
         if keys and adds_up and result.grand_total is not None:
             rows.append(TableRow("total", total_label, result.column_totals, result.grand_total, is_total=True))
         tables.append(CountTable(name, title, columns, tuple(rows), adds_up))
-    return Statistics(columns, tuple(tables))
+    now_month = current_month(now)
+    return Statistics(columns, tuple(tables), now_month if now_month in columns else None)
 
 
 def criteria_outcomes(pack: RulePack) -> tuple[frozenset[str], frozenset[str]]:
