@@ -8,7 +8,6 @@ return what was loaded, for the app handling the current request or command.
 
 from __future__ import annotations
 
-import datetime as dt
 import sys
 import threading
 from collections.abc import Callable, Hashable, Mapping
@@ -50,8 +49,11 @@ def load_rules(app: Flask) -> None:
         "CONTACTS_PATH": app.config["CONTACTS_PATH"],
         "PARTNERSHIP_PATH": app.config.get("PARTNERSHIP_PATH") or DEFAULT_PARTNERSHIP,
     }
+    # The date in the UK, as the pages say it (imported here: the request pages import this module).
+    from .requests.document import uk_today
+
     report = check_rules(
-        files["RULE_PACK_PATH"], files["CONTACTS_PATH"], dt.date.today(), partnership_path=files["PARTNERSHIP_PATH"]
+        files["RULE_PACK_PATH"], files["CONTACTS_PATH"], uk_today(), partnership_path=files["PARTNERSHIP_PATH"]
     )
     refused = refusal(report, files, production=app.config.get("APP_ENV") == "production")
     if refused is not None:

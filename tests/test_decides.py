@@ -26,10 +26,13 @@ from sqlalchemy import func, select
 from app import create_app, questions_pdf
 from app.extensions import db
 from app.main import decides
+from app.main import views as main_views
 from app.models import QuestionsPdf, utcnow
 from app.pack import current_pack
+from app.requests import document
 from app.rules import DEFAULT_CONTACTS, DEFAULT_PACK, RulePack, enumerate_paths, load_contacts, load_pack
 from support import both_databases
+from support.clock import stop_clock
 from support.database import database_settings, dispose
 from support.pdf import pdf_text, use_fake_renderer
 from support.submission import run_outbox
@@ -123,6 +126,23 @@ def test_a_review_date_that_has_passed_is_not_told_as_one_to_come(
     for application in app_with(request, tmp_path, RULE_PACK_PATH=str(path)):
         words = text_of(get(application.test_client(), "/how-it-decides"))
         assert "The partnership was due to review these rules by 31 March 2025, and has not yet set a new" in words
+        assert "will review these rules by" not in words
+
+
+def test_the_review_date_passes_at_midnight_in_the_uk(
+    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found (review): the page compared the review date with the date in UTC, so from midnight
+    to 1am in British Summer Time it still said the partnership "will review by" yesterday."""
+    data = yaml.safe_load(DEFAULT_PACK.read_text(encoding="utf-8"))
+    data["pack"]["review_date"] = dt.date(2027, 6, 1)
+    path = tmp_path / "due.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    # 00:30 on 2 June 2027 in the UK, still 1 June in UTC (after the shipped files were verified).
+    stop_clock(monkeypatch, dt.datetime(2027, 6, 1, 23, 30, tzinfo=dt.UTC), main_views, document)
+    for application in app_with(request, tmp_path, RULE_PACK_PATH=str(path)):
+        words = text_of(get(application.test_client(), "/how-it-decides"))
+        assert "The partnership was due to review these rules by 1 June 2027, and has not yet set a new" in words
         assert "will review these rules by" not in words
 
 

@@ -397,6 +397,17 @@ def test_months_and_labels() -> None:
     assert month_label("nonsense") == "nonsense"
 
 
+def test_a_month_starts_at_midnight_in_the_uk() -> None:
+    """Found (review): months were UTC ones, so a request sent or marked held from midnight to
+    1am on the first of a month in British Summer Time was counted in the month before."""
+    # 00:30 on 1 June in the UK, still 31 May in UTC (stored times are naive UTC).
+    for now in (dt.datetime(2026, 5, 31, 23, 30, tzinfo=dt.UTC), dt.datetime(2026, 5, 31, 23, 30)):
+        assert current_month(now) == "2026-06"
+        assert window(2, now) == ("2026-05", "2026-06")
+    # In winter the UK is on UTC.
+    assert current_month(dt.datetime(2026, 11, 30, 23, 30, tzinfo=dt.UTC)) == "2026-11"
+
+
 SMALL_AND_TOTALS = [
     # Journeys: started this month 3 (hidden) must take another month of the row with it.
     ("started", 0, "", 3),

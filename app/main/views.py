@@ -23,6 +23,7 @@ from ..pack import current_pack
 from ..questions_pdf import stored_pdf
 from ..questions_to_prepare import DEFAULT_PREPARE_MODE, prepare_mode, questions_to_prepare
 from ..rate_limits import rate_limit_store_answers
+from ..requests.document import uk_today
 from ..schema import schema_is_current, takes_writes
 from ..sessions import CLEARED_KEY, expired_session, not_the_persons_activity, refresh_step, reset_session
 from ..sessions import session_expired as session_had_expired
@@ -252,7 +253,7 @@ def how_it_decides() -> str:
         explainer=Explainer(dict(pack.glossary)),
         # A date passed (``flask rules check`` warns of it; the service still runs) is not said as
         # one still to come.
-        review_passed=pack.review_date < dt.datetime.now(dt.UTC).date(),
+        review_passed=pack.review_date < uk_today(),
     )
 
 

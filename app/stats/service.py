@@ -32,6 +32,7 @@ import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
+from zoneinfo import ZoneInfo
 
 from flask import current_app, session
 from sqlalchemy import CursorResult, Table, bindparam, delete, insert, select, text, update
@@ -103,13 +104,23 @@ def _upsert(make_insert: Callable[[Table], Any]) -> Any:
 
 log = logging.getLogger(__name__)
 
+# As ``app.requests.document.UK_TIME`` (not imported from there: the request pages import this module).
+UK_TIME = ZoneInfo("Europe/London")
+
 
 # --- counting ---------------------------------------------------------------------------------
 
 
+def _in_the_uk(now: dt.datetime | None) -> dt.datetime:
+    """``now`` (a naive time is UTC, as stored), or the time now, in the UK: a month starts at
+    midnight there, as the inbox and its pages say dates, not an hour later in summer."""
+    moment = now or dt.datetime.now(dt.UTC)
+    return (moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)).astimezone(UK_TIME)
+
+
 def current_month(now: dt.datetime | None = None) -> str:
-    """This month in UTC, as "YYYY-MM"."""
-    return f"{(now or dt.datetime.now(dt.UTC)):%Y-%m}"
+    """This month in the UK, as "YYYY-MM"."""
+    return f"{_in_the_uk(now):%Y-%m}"
 
 
 def criteria_chosen(state: JourneyState) -> tuple[str, ...]:
@@ -322,7 +333,7 @@ def shown(cell: Cell) -> str:
 def window(months: int, now: dt.datetime | None = None, before: int = 0) -> tuple[str, ...]:
     """The last ``months`` months ("YYYY-MM"), oldest first, this one included; or, with
     ``before``, the ``months`` months that end that many months before this one."""
-    today = now or dt.datetime.now(dt.UTC)
+    today = _in_the_uk(now)
     last = today.year * 12 + (today.month - 1) - max(before, 0)
     return tuple(f"{index // 12:04d}-{index % 12 + 1:02d}" for index in range(last - max(months, 1) + 1, last + 1))
 

@@ -13,9 +13,12 @@ import yaml
 from flask import Flask
 from flask.testing import FlaskCliRunner
 
+from app import cli
 from app.config import StartupError
 from app.pack import load_rules
+from app.requests import document
 from app.rules import DEFAULT_CONTACTS, DEFAULT_PARTNERSHIP, Contact, check_pack, check_rules
+from support.clock import stop_clock
 from support.pack_data import option, question
 
 TODAY = dt.date.today()
@@ -142,6 +145,26 @@ def test_a_review_date_that_has_passed_is_a_warning(
     # At its line, as every other part of the pack is named (found, partnership review: the file alone).
     [line] = [n for n, text in enumerate(pack_path.read_text().splitlines(), start=1) if "review_date:" in text]
     assert warnings[0].startswith(f"Warning: {pack_path}:{line}: pack: review_date")
+
+
+def test_the_review_date_passes_at_midnight_in_the_uk(
+    runner: FlaskCliRunner,
+    pack_data: dict[str, Any],
+    write_pack: Callable[..., Path],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Found (review): the check took today's date from the server's clock (UTC), so from
+    midnight to 1am in British Summer Time a review date of yesterday was not yet warned of,
+    where the public page (UK date) says it has passed."""
+    pack_data["pack"]["review_date"] = "2027-06-01"
+    contacts_path = write_pack(contacts_data(dt.date(2027, 6, 1)), "contacts.yaml")
+    pack_path = write_pack(pack_data)
+    # 00:30 on 2 June 2027 in the UK, still 1 June in UTC (after the shipped files were verified).
+    stop_clock(monkeypatch, dt.datetime(2027, 6, 1, 23, 30, tzinfo=dt.UTC), cli, document)
+    result = runner.invoke(args=["rules", "check", "--pack", str(pack_path), "--contacts", str(contacts_path)])
+    assert result.exit_code == 0, result.output
+    warnings = [line for line in result.output.splitlines() if line.startswith("Warning:")]
+    assert len(warnings) == 1 and "was 2027-06-01: the review date has passed" in warnings[0]
 
 
 def test_a_misspelt_start_is_named_at_its_line(pack_data: dict[str, Any], write_pack: Callable[..., Path]) -> None:
