@@ -1758,6 +1758,27 @@ def test_a_stored_time_out_of_range_does_not_break_the_inbox(app: Flask) -> None
     assert page.status_code == 200 and "0001-01-01T00:00:00Z" in text(page)
 
 
+def test_times_on_a_request_say_midday_and_midnight_as_the_session_pages_do(app: Flask) -> None:
+    """Found (review): the session pages and emails wrote "midday" and "midnight", but a request's
+    own times were "12:00pm" and "12:00am", which people read either way."""
+    import datetime as dt
+
+    from app.requests.document import uk_clock, uk_time
+
+    # Winter (UK time is UTC), and summer (stored 11:00 UTC is midday in the UK).
+    assert uk_time(dt.datetime(2026, 11, 27, 12, 0)) == "27 November 2026 at midday"
+    assert uk_time(dt.datetime(2026, 6, 30, 23, 0)) == "1 July 2026 at midnight"
+    assert uk_clock(dt.datetime(2026, 6, 30, 11, 0, 40)) == "midday"  # the minute it is in
+    assert uk_clock(dt.datetime(2026, 11, 27, 12, 1)) == "12:01pm"
+    client, _ = signed_in(app)
+    reference = stored_request(app)
+    with app.app_context():
+        db.session.scalar(select(StoredRequest)).created_at = dt.datetime(2026, 11, 27, 12, 0)
+        db.session.commit()
+    page = text(client.get(f"/inbox/requests/{reference}"))
+    assert "27 November 2026 at midday" in page and "12:00pm" not in page
+
+
 def test_a_reference_is_found_however_it_is_typed(app: Flask) -> None:
     client, _ = signed_in(app)
     reference = stored_request(app, pdf=True)

@@ -171,7 +171,15 @@ def test_12am_is_asked_about_and_a_time_outside_the_working_day_must_be_confirme
     response = arrange(client, reference, start_time="12am")
     assert response.status_code == 200 and text(response).count("Enter 12pm for midday") == 2
     assert "Yes, the session starts at 12:00am" not in text(response)  # asked, not offered as midnight
-    for typed, words in (("0:30", "12:30am"), ("23:59", "11:59pm"), ("6:59am", "6:59am"), ("21:00", "9:00pm")):
+    for typed, words in (
+        ("0:30", "12:30am"),
+        ("23:59", "11:59pm"),
+        ("6:59am", "6:59am"),
+        ("21:00", "9:00pm"),
+        # Found (review): "midnight", as the pages write 00:00, was refused as not a time of day.
+        ("midnight", "midnight"),
+        ("12 midnight", "midnight"),
+    ):
         response = arrange(client, reference, start_time=typed, place="Room 4, the Civic Centre")
         page = text(response)
         assert response.status_code == 200, typed

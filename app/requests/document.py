@@ -79,9 +79,17 @@ def uk_clock(moment: dt.datetime) -> str:
 
 
 def _clock(local: dt.datetime) -> str:
-    """The time of day, GOV.UK style: "9:05am", "12:30pm" (the minute it is in, never rounded up)."""
-    hour = local.hour % 12 or 12
-    return f"{hour}:{local:%M}{'am' if local.hour < 12 else 'pm'}"
+    """The time of day, GOV.UK style: "9:05am", "12:30pm", "midday" (the minute it is in, never
+    rounded up)."""
+    return time_in_words(local.time())
+
+
+def time_in_words(time: dt.time) -> str:
+    """A time of day as pages and emails write it: "10:00am", "2:30pm", and (GOV.UK style)
+    "midday" and "midnight", not "12:00pm" and "12:00am", which people read either way."""
+    if time.minute == 0 and time.hour in (0, 12):
+        return "midday" if time.hour == 12 else "midnight"
+    return f"{time.hour % 12 or 12}:{time:%M}{'am' if time.hour < 12 else 'pm'}"
 
 
 def uk_day(moment: dt.datetime) -> dt.date:

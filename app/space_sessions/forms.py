@@ -30,11 +30,13 @@ UNCLEAR_HOURS = range(1, 8)
 # "Noon" and "midday", alone or after 12 ("12 noon", "12.00 midday"), are how many people write
 # 12pm: read as it (found in the facilitator review: "noon" was refused as not a time of day).
 NOON = re.compile(r"^(?:12(?:[:.]00)?\s*)?(?:noon|mid-?day)$", re.IGNORECASE)
+# "Midnight", as the pages write 00:00 ("12 midnight" too): the page's own words are accepted back.
+MIDNIGHT = re.compile(r"^(?:12(?:[:.]00)?\s*)?mid-?night$", re.IGNORECASE)
 NEEDS_AM_OR_PM = "Enter am or pm, for example 2:30pm, or use the 24-hour clock, for example 14:30"
 DATE_PARTS = (("day", "a day"), ("month", "a month"), ("year", "a year"))
 LATEST_DAYS = 366  # a session more than a year ahead is surely a typing mistake
 # "12am" is midnight by the rule, but people often write it meaning midday: asked, not guessed.
-MIDNIGHT_OR_MIDDAY = "Enter 12pm for midday. For midnight, use the 24-hour clock: 00:00"
+MIDNIGHT_OR_MIDDAY = "Enter 12pm for midday. For midnight, enter midnight or use the 24-hour clock: 00:00"
 TWELVE_AM = re.compile(r"^12(?:[:.][0-9]{2})?\s*am$", re.IGNORECASE)
 # A start outside these hours (before 7am, or from 9pm) is more likely a typing mistake than a
 # session: the form asks the facilitator to confirm it before an invitation can go out.
@@ -42,9 +44,12 @@ WORKING_DAY = (dt.time(7, 0), dt.time(21, 0))
 
 
 def parse_time(text: str) -> dt.time | None:
-    """ "14:30", "14.30", "2:30pm", "9am", "9" or "noon" as a time of day; None if it is not one."""
+    """ "14:30", "14.30", "2:30pm", "9am", "9", "noon" or "midnight" as a time of day; None if it
+    is not one."""
     if NOON.match(text.strip()):
         return dt.time(12, 0)
+    if MIDNIGHT.match(text.strip()):
+        return dt.time(0, 0)
     found = TIME_PATTERN.match(text.strip())
     if found is None:
         return None

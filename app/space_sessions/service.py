@@ -68,7 +68,7 @@ from ..extensions import db, forget_deleted_text
 from ..input_guard import is_blank
 from ..mail import given_up_what_to_do, mail_problem_words, message_was_refused, too_late
 from ..models import OutboxMessage, StoredRequest, utcnow
-from ..requests.document import day_in_words, uk_day, uk_time, uk_today
+from ..requests.document import day_in_words, time_in_words, uk_day, uk_time, uk_today
 from ..stats.models import NO_MODE
 from ..stats.service import FEEDBACK, FEEDBACK_SCORES, SESSION_HELD, add_count, current_month, first_month
 from .calendar import CANCEL, REQUEST, UK_TIME, references_in_words, session_calendar, to_uk
@@ -412,14 +412,6 @@ def changed_since(session: SpaceSession, seen: str) -> list[str] | None:
         "place": then.place != _place_hash(session.place),
     }
     return [words for key, words in CHANGE_WORDS.items() if differs[key]]
-
-
-def time_in_words(time: dt.time) -> str:
-    """A time of day as pages and emails write it: "10:00am", "2:30pm", and (GOV.UK style)
-    "midday" and "midnight", not "12:00pm" and "12:00am", which people read either way."""
-    if time.minute == 0 and time.hour in (0, 12):
-        return "midday" if time.hour == 12 else "midnight"
-    return f"{time.hour % 12 or 12}:{time:%M}{'am' if time.hour < 12 else 'pm'}"
 
 
 def session_label(session: SpaceSession) -> str:
