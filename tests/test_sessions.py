@@ -263,6 +263,40 @@ def test_a_session_held_earlier_than_arranged_is_moved_to_when_it_took_place_and
     assert status_of(session_app, reference) == "session_held"
 
 
+def test_not_held_after_a_move_to_when_it_took_place_cancels_the_invitation_to_the_date_to_come(
+    session_app: Flask, smtp_server: SmtpServer
+) -> None:
+    """Found (review): a session 30 days ahead, its practitioner invited, moved to 3 days ago as
+    when it took place (no update is emailed then), and the request then marked not held: no
+    cancellation went, as the session had started, so the practitioner's calendar and invitation
+    still said a session in 30 days' time that no one would hold."""
+    smtp_server.start()
+    client, _ = signed_in(session_app)
+    reference = offered(session_app, received=utcnow() - dt.timedelta(days=10))
+    arranged_for = uk_today() + dt.timedelta(days=30)
+    assert arrange(client, reference, day=arranged_for).status_code == 302
+    assert invite(client, reference).status_code == 302
+    flush(session_app, smtp_server)
+    session_id = session_id_of(session_app, reference)
+    held_on = uk_today() - dt.timedelta(days=3)
+    moved = change_session(client, session_id, day=held_on, start_time="14:00", took_place=f"{held_on:%Y-%m-%d} 14:00")
+    assert moved.status_code == 302, text(moved)
+    response = outcome(client, reference, "not_held")
+    assert response.status_code == 302
+    assert "The practitioner will be emailed a cancellation of their invitation." in text(client.get(response.location))
+    run_outbox(session_app)
+    [message] = smtp_server.mailbox.messages
+    body = body_of(message)
+    # The session as their invitation gave it, not the day it was moved to.
+    sent_date = f"{arranged_for:%A} {day_in_words(arranged_for)}"
+    assert f"Your Space to Think session on {sent_date} at 10:00am (UK time) is cancelled" in body
+    assert day_in_words(held_on) not in body
+    [event] = calendar_of(message).walk("VEVENT")
+    with session_app.app_context():
+        uid = db.session.get(SpaceSession, session_id).uid
+    assert calendar_of(message)["METHOD"] == "CANCEL" and str(event["UID"]) == uid
+
+
 def test_a_group_session_moved_to_when_it_took_place_can_be_given_the_other_requests_discussed_in_it(
     session_app: Flask,
 ) -> None:

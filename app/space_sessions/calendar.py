@@ -82,4 +82,26 @@ def session_calendar(
     return ics.decode("utf-8")
 
 
-__all__ = ["CANCEL", "REQUEST", "SUMMARY", "UK_TIME", "references_in_words", "session_calendar", "to_uk"]
+def start_in(ics: str) -> dt.datetime | None:
+    """When the session in a ``.ics`` text made by ``session_calendar`` starts, as stored (UTC,
+    no tzinfo); None if the text cannot be read or gives no start time."""
+    try:
+        events = Calendar.from_ical(ics).walk("VEVENT")
+        start = events[0].decoded("DTSTART") if events else None
+    except (ValueError, KeyError, IndexError):
+        return None
+    if not isinstance(start, dt.datetime) or start.tzinfo is None:
+        return None
+    return start.astimezone(dt.UTC).replace(tzinfo=None)
+
+
+__all__ = [
+    "CANCEL",
+    "REQUEST",
+    "SUMMARY",
+    "UK_TIME",
+    "references_in_words",
+    "session_calendar",
+    "start_in",
+    "to_uk",
+]

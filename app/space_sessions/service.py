@@ -71,7 +71,7 @@ from ..models import OutboxMessage, StoredRequest, utcnow
 from ..requests.document import day_in_words, time_in_words, uk_day, uk_time, uk_today
 from ..stats.models import NO_MODE
 from ..stats.service import FEEDBACK, FEEDBACK_SCORES, SESSION_HELD, add_count, current_month, first_month
-from .calendar import CANCEL, REQUEST, UK_TIME, references_in_words, session_calendar, to_uk
+from .calendar import CANCEL, REQUEST, UK_TIME, references_in_words, session_calendar, start_in, to_uk
 from .models import FORMATS, FeedbackComment, FeedbackToken, HeldPlace, SessionPlace, SpaceSession
 
 ARRANGED, OFFERED, HELD, CLOSED = "session_arranged", "session_offered", "session_held", "closed"
@@ -808,7 +808,12 @@ def leave_session(request: StoredRequest) -> list[str]:
         return []
     words = session_words(session)
     said = [f"It is no longer in the session on {words['date']} at {words['time']}."]
-    if invited and session.cancelled_at is None and session.starts_at > utcnow():
+    # Found (review): a session moved to when it took place (no update is emailed then) and the
+    # request then marked not held left the practitioner with an invitation to a date still to
+    # come, and no one told them: what they were last sent counts, not only the session as it is.
+    sent_start = start_last_sent(request, session) if invited and session.has_started else None
+    told_to_come = session.starts_at > utcnow() or (sent_start is not None and sent_start > utcnow())
+    if invited and session.cancelled_at is None and told_to_come:
         # "Another date" only when one will be offered: not to a request closed meanwhile.
         another_date = request.status == OFFERED
         # Found: a practitioner invited for two requests in one session (the same work email)
@@ -1124,6 +1129,14 @@ def sequence_last_sent(request: StoredRequest, session: SpaceSession) -> int | N
     return int(found.group(1)) if found else None
 
 
+def start_last_sent(request: StoredRequest, session: SpaceSession) -> dt.datetime | None:
+    """When the session starts (stored: UTC), as the last invitation (or update) to it sent to the
+    request's practitioner gave it, from its calendar file (``last_invitation_sent``); None if
+    there is none. Later than the session's start when it was moved since to when it took place."""
+    last = last_invitation_sent(request, session)
+    return start_in(last.calendar) if last is not None and last.calendar else None
+
+
 # The session's details as an invitation (or update) gives them (templates/sessions/invitation.txt),
 # in the words of ``session_words``: read back from the text last sent, for an update.
 SENT_DETAILS = re.compile(
@@ -1207,6 +1220,10 @@ def _queue_session_email(
     if last_sent != session.sequence - 1 or before is None:
         before = words_last_sent(request, session) if update else None
     now = session_words(session)
+    if kind == CANCELLATION and session.has_started and (sent := words_last_sent(request, session)) is not None:
+        # Moved since to when it took place, with no update (``leave_session``): the cancellation
+        # names the date and time the practitioner was sent, the entry in their calendar.
+        now = {**now, "date": sent["date"], "time": sent["time"]}
     changed = [
         (CHANGE_WORDS[key], _was(key, before[key])) for key in CHANGE_WORDS if before and before[key] != now[key]
     ]
