@@ -266,13 +266,19 @@ def message_was_refused(problem: str | None) -> bool:
     return bool(re.search(r"SMTPDataError: \(5\d\d,|SMTPSenderRefused: \(552,", problem or ""))
 
 
-def given_up_what_to_do(problem: str | None, attempts: int) -> str:
+def given_up_what_to_do(problem: str | None, attempts: int, refusals: int) -> str:
     """What a facilitator reads after why an email to the person who asked was given up on (not
-    as too late): what happened, and that they get in touch another way."""
+    as too late): what happened, and that they get in touch another way. ``refusals``: how many
+    of the ``attempts`` the email itself was refused (the others failed another way)."""
     if message_was_refused(problem):
-        tried = "once" if attempts == 1 else f"{attempts} times"
+        refused = "once" if refusals == 1 else f"{refusals} times"
+        tried = (
+            f"tried {refused}"
+            if refusals >= attempts
+            else f"refused {refused}, of {attempts} tries: the others failed for another reason"
+        )
         return (
-            f"The mail server took the address but refused the email itself (tried {tried}), so it will not "
+            f"The mail server took the address but refused the email itself ({tried}), so it will not "
             "be tried again: get in touch another way."
         )
     return "It will not be tried again, so get in touch another way, and check the address."

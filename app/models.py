@@ -145,6 +145,10 @@ class OutboxMessage(Model):
     subject: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(), default=utcnow)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # How many of the attempts the mail server refused the email itself (``mail.message_refused``):
+    # what giving up counts (``mail.MESSAGE_REFUSED_TRIES``), not failures of other kinds (a
+    # mail server down). 0 on rows from before it was added (migration 0019).
+    refusals: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     last_attempt_at: Mapped[dt.datetime | None] = mapped_column(DateTime(), nullable=True)
     last_error: Mapped[str | None] = mapped_column(String(500), nullable=True)
     next_attempt_at: Mapped[dt.datetime | None] = mapped_column(DateTime(), nullable=True, index=True)

@@ -389,12 +389,15 @@ def send_message(message: OutboxMessage, now: dt.datetime | None = None) -> str:
             mail.smtp_send(email)
     except (OSError, smtplib.SMTPException, RuntimeError, ValueError) as error:
         message.last_error = mail.describe_error(error)
+        if mail.message_refused(error):
+            message.refusals = (message.refusals or 0) + 1
         # To the person who asked: given up if the mail server refused the address for good, or
         # the email itself ``MESSAGE_REFUSED_TRIES`` times (found: a "554 5.7.1 rejected as spam"
-        # was tried for ever, and the inbox said it would be tried again).
+        # was tried for ever, and the inbox said it would be tried again). Only those refusals
+        # count (found: tried twice while the mail server was down, it was given up at its first).
         give_up = message.kind != mail.FACILITATORS and (
             mail.refused_for_good(error)
-            or (mail.message_refused(error) and message.attempts >= mail.MESSAGE_REFUSED_TRIES)
+            or (mail.message_refused(error) and message.refusals >= mail.MESSAGE_REFUSED_TRIES)
         )
         # The facilitators' email refused for a reason that will not mend by itself: still tried
         # again, and said so (the health check, `flask outbox status`, the request's page).

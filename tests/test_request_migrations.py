@@ -317,3 +317,28 @@ def test_0018_adds_when_the_questions_pdfs_were_last_wanted_and_takes_it_away(ap
         assert uniques == {("pack_version", "partnership_version", "mode")}
         db.session.remove()  # its read would hold up the upgrade's change to the table (PostgreSQL)
         upgrade()
+
+
+@both_databases
+@pytest.mark.own_schema
+def test_0019_adds_the_count_of_refusals_to_the_outbox_and_takes_it_away(app) -> None:
+    """An email stored before counts no refusals yet (0, not unknown); the column goes on the way
+    down, and the emails with it stay."""
+    from support.submission import make_request
+
+    app.config.update(SEND_ACKNOWLEDGEMENTS=True, FACILITATOR_EMAIL="facilitators@partnership.example")
+    with app.app_context():
+        make_request()
+        db.session.commit()
+        stored = db.session.scalar(sa.text("SELECT count(*) FROM outbox"))
+        db.session.remove()
+        downgrade(revision="0018")
+        assert "refusals" not in {column["name"] for column in sa.inspect(db.engine).get_columns("outbox")}
+        db.session.remove()
+        upgrade()
+        assert stored and db.session.scalar(sa.text("SELECT count(*) FROM outbox WHERE refusals = 0")) == stored
+        db.session.remove()
+        downgrade(revision="0018")
+        assert db.session.scalar(sa.text("SELECT count(*) FROM outbox")) == stored
+        db.session.remove()
+        upgrade()

@@ -468,6 +468,33 @@ def test_an_email_the_mail_server_refuses_once_sent_is_given_up_after_three_trie
     assert "refused the address" not in send
 
 
+def test_only_refusals_of_the_email_itself_count_towards_giving_it_up(ack_app: Flask, smtp_server: SmtpServer) -> None:
+    """Found (review): giving up counted every failure, so an acknowledgement tried twice while the
+    mail server was down was given up at its first refusal, and the inbox said "tried 3 times"."""
+    with ack_app.app_context():
+        reference = make_request().reference
+        # The facilitators' email out of the way (as if sent): a pass stops at the first failure
+        # while the mail server is down, so each pass here tries the acknowledgement.
+        facilitators = db.session.scalar(select(OutboxMessage).where(OutboxMessage.kind == "facilitators"))
+        facilitators.sent_at = dt.datetime.now()
+        db.session.commit()
+        for _ in range(2):  # the mail server is down
+            assert app_outbox.run_pass(ignore_schedule=True).send_failed == 1
+        smtp_server.mailbox.refuse_message = "554 5.7.1 Message rejected as spam"
+        smtp_server.start()
+        given_up = [app_outbox.run_pass(ignore_schedule=True).given_up for _ in range(3)]
+        assert given_up == [0, 0, 1]  # at the third refusal, not the first
+        acknowledgement = db.session.scalar(select(OutboxMessage).where(OutboxMessage.kind == "acknowledgement"))
+        assert (acknowledgement.attempts, acknowledgement.refusals) == (5, 3)
+        assert acknowledgement.given_up_at is not None
+    client, _ = signed_in(ack_app)
+    page = " ".join(text(client.get(f"/inbox/requests/{reference}")).split())
+    assert (
+        "The mail server took the address but refused the email itself (refused 3 times, of 5 tries: the others "
+        "failed for another reason), so it will not be tried again: get in touch another way."
+    ) in page
+
+
 @both_databases
 def test_the_facilitators_email_refused_as_too_large_is_kept_and_said_where_operators_look(
     ack_app: Flask, smtp_server: SmtpServer, monkeypatch: pytest.MonkeyPatch

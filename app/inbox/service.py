@@ -809,7 +809,7 @@ def email_problems(request: StoredRequest) -> list[EmailProblem]:
         elif message.given_up_at is not None:
             text = (
                 f"{what} could not be sent to {message.recipient}: {why}. "
-                f"{given_up_what_to_do(message.last_error, message.attempts)}"
+                f"{given_up_what_to_do(message.last_error, message.attempts, message.refusals)}"
             )
         elif until_mended(message.last_error):
             tried = "once" if message.attempts == 1 else f"{message.attempts} times"

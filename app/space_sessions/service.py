@@ -498,7 +498,7 @@ def invitation_state(request: StoredRequest, session: SpaceSession, place: Sessi
         return InvitationState(
             GIVEN_UP,
             f"{what} could not be sent to {latest.recipient}: {mail_problem_words(latest.last_error or '')}. "
-            f"{given_up_what_to_do(latest.last_error, latest.attempts)}{before}",
+            f"{given_up_what_to_do(latest.last_error, latest.attempts, latest.refusals)}{before}",
             "could not be sent: the mail server refused the email"
             if message_was_refused(latest.last_error)
             else "could not be sent: the address was refused",
