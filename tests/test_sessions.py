@@ -264,7 +264,7 @@ def test_a_session_held_earlier_than_arranged_is_moved_to_when_it_took_place_and
 
 
 def test_not_held_after_a_move_to_when_it_took_place_cancels_the_invitation_to_the_date_to_come(
-    session_app: Flask, smtp_server: SmtpServer
+    session_app: Flask, smtp_server: SmtpServer, runner
 ) -> None:
     """Found (review): a session 30 days ahead, its practitioner invited, moved to 3 days ago as
     when it took place (no update is emailed then), and the request then marked not held: no
@@ -281,6 +281,9 @@ def test_not_held_after_a_move_to_when_it_took_place_cancels_the_invitation_to_t
     held_on = uk_today() - dt.timedelta(days=3)
     moved = change_session(client, session_id, day=held_on, start_time="14:00", took_place=f"{held_on:%Y-%m-%d} 14:00")
     assert moved.status_code == 302, text(moved)
+    # Nor may the request be deleted by command, untold (as for a session still to come).
+    refused = runner.invoke(args=["requests", "delete", reference, "--yes"])
+    assert refused.exit_code == 1 and "its practitioner was invited" in refused.output, refused.output
     response = outcome(client, reference, "not_held")
     assert response.status_code == 302
     assert "The practitioner will be emailed a cancellation of their invitation." in text(client.get(response.location))

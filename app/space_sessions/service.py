@@ -808,12 +808,7 @@ def leave_session(request: StoredRequest) -> list[str]:
         return []
     words = session_words(session)
     said = [f"It is no longer in the session on {words['date']} at {words['time']}."]
-    # Found (review): a session moved to when it took place (no update is emailed then) and the
-    # request then marked not held left the practitioner with an invitation to a date still to
-    # come, and no one told them: what they were last sent counts, not only the session as it is.
-    sent_start = start_last_sent(request, session) if invited and session.has_started else None
-    told_to_come = session.starts_at > utcnow() or (sent_start is not None and sent_start > utcnow())
-    if invited and session.cancelled_at is None and told_to_come:
+    if invited and session.cancelled_at is None and told_still_to_come(request, session):
         # "Another date" only when one will be offered: not to a request closed meanwhile.
         another_date = request.status == OFFERED
         # Found: a practitioner invited for two requests in one session (the same work email)
@@ -838,6 +833,17 @@ def leave_session(request: StoredRequest) -> list[str]:
     return said
 
 
+def told_still_to_come(request: StoredRequest, session: SpaceSession) -> bool:
+    """Whether the session is still to come, or the practitioner was last sent a start still to
+    come (``start_last_sent``). Found (review): a session moved to when it took place (no update
+    is emailed then) and the request then marked not held left the practitioner with an
+    invitation to a date still to come, and no one told them, as the session had started."""
+    if session.starts_at > utcnow():
+        return True
+    sent = start_last_sent(request, session)
+    return sent is not None and sent > utcnow()
+
+
 # How to delete a request now all the same (``flask requests delete``), said in each refusal below.
 DELETE_ANYWAY = "To delete it now without telling the practitioner, add --without-cancellation."
 
@@ -858,7 +864,7 @@ def practitioner_left_untold(request: StoredRequest) -> str | None:
         and session is not None
         and place.invited_sequence is not None
         and session.cancelled_at is None
-        and session.starts_at > utcnow()
+        and told_still_to_come(request, session)
     ):
         words = session_words(session)
         return (
