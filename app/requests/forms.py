@@ -14,8 +14,8 @@ from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovRadioInput,
 from wtforms import Field as FormField
 from wtforms import HiddenField, RadioField, StringField, TextAreaField
 
-from ..models import utcnow
 from ..pack import current_partnership
+from .document import uk_today
 from .fields import LONG_TEXT_KINDS, PAGES, Field, Page, month_year_problem
 
 TEXTAREA_ROWS = 3
@@ -51,7 +51,7 @@ class DetailsForm(FlaskForm):
     def validate(self, extra_validators: Any = None) -> bool:
         """CSRF and the page's own checks; messages are put on the fields they are about."""
         valid = super().validate(extra_validators)
-        values, today = self.values(), utcnow().date()
+        values, today = self.values(), uk_today()  # the month as in the UK, not UTC
         problems = self.page.check(values, today, self.mode)
         for name, message in problems.items():
             field = getattr(self, name, None)

@@ -443,7 +443,7 @@ def submit_request(
         raise IncompleteRequest("journey")
     now = now or utcnow()
     debrief = state.debrief
-    problems = fields.check_details(details, debrief, now.date())
+    problems = fields.check_details(details, debrief, uk_day(now))  # this month as in the UK
     if problems:
         raise IncompleteRequest("details", tuple(problems))
     findings = identifying_findings(details, debrief)

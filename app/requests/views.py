@@ -83,7 +83,7 @@ from ..supervision_record import ask_for_record, digest_of, drop_record, forget_
 from ..web import error_summary, pdf_download
 from ..wizard.views import notice_text
 from . import bp, fields
-from .document import detail_rows, in_sentence, request_document, request_sections
+from .document import detail_rows, in_sentence, request_document, request_sections, uk_today
 from .fields import FIELDS_BY_NAME, PAGE_OF_FIELD, PAGES, PAGES_BY_SLUG, SECTIONS, Page, Words
 from .forms import FORMS, ConfirmForm, DetailsForm, SubmitForm, field_params
 from .guard import Finding
@@ -226,7 +226,7 @@ def details() -> Response:
     page already done."""
     state = current_state()
     done = session.get(DONE_KEY, [])
-    problems = fields.check_details(stored_details(), state.debrief, utcnow().date())
+    problems = fields.check_details(stored_details(), state.debrief, uk_today())
     pages = applicable_pages(state)
     for page in pages:
         if page.slug not in done or page.slug in problems:
@@ -362,7 +362,7 @@ def identifying(not_saved: bool = False) -> Response | str:
     state = current_state()
     debrief = state.debrief
     # Only answers the pages accept are checked: text over its limit goes back to its page first.
-    problems = fields.check_details(details, debrief, utcnow().date())
+    problems = fields.check_details(details, debrief, uk_today())
     if problems:
         return redirect(url_for(PAGES_BY_SLUG[next(iter(problems))].endpoint))
     findings = identifying_findings(details, debrief)
@@ -439,7 +439,7 @@ def check(not_sent: bool = False, refused: Words | None = None, changed: bool = 
     (another tab, or Back), so nothing was sent (``submit``)."""
     state = current_state()
     details = stored_details()
-    problems = fields.check_details(details, state.debrief, utcnow().date())
+    problems = fields.check_details(details, state.debrief, uk_today())
     if problems:
         first = PAGES_BY_SLUG[next(iter(problems))]
         done = set(session.get(DONE_KEY, []))
