@@ -291,9 +291,13 @@ def measure_submissions(app: Any, count: int, received: list[int]) -> dict[str, 
         question_time = time.perf_counter() - started
         if answered.status_code != 302 or not answered.headers["Location"].endswith("/result"):
             raise SystemExit(f"Cannot run: the question POST gave {answered.status_code}, not the outcome")
+        # Send request's form says what its check your answers page showed (nothing is sent without it).
+        shown = re.search(rb'name="checked"[^>]*value="([^"]*)"', client.get("/request/check-answers").get_data())
+        if shown is None:
+            raise SystemExit("Cannot run: check your answers has no Send request form")
         timers.spent.clear()
         started = time.perf_counter()
-        submitted = client.post("/request/submit", data={"csrf_token": token})
+        submitted = client.post("/request/submit", data={"csrf_token": token, "checked": shown.group(1).decode()})
         submit_time = time.perf_counter() - started
         if submitted.status_code != 302 or not submitted.headers["Location"].endswith("/request/submitted"):
             raise SystemExit(f"Cannot run: the submission POST gave {submitted.status_code}, not the submitted page")

@@ -352,7 +352,7 @@ def test_the_request_pages_explain_gp_and_nhs_on_first_use(client: FlaskClient) 
         assert unexplained_acronyms(main_text(page.get_data(as_text=True)), GP_NHS) == [], slug
         post_page(walker, slug, {name: VALID_DETAILS.get(name, "") for name in names})
     assert unexplained_acronyms(main_text(walker.get("/request/check-answers").get_data(as_text=True)), GP_NHS) == []
-    walker.post("/request/submit", {})
+    walker.post("/request/submit", walker.shown)
     submitted = main_text(walker.get("/request/submitted").get_data(as_text=True))
     assert unexplained_acronyms(submitted, (*GP_NHS, "PDF")) == []  # found: "Your PDF is being prepared"
 

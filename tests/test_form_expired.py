@@ -25,6 +25,7 @@ from app.sessions import JourneySessionRow
 from app.space_sessions.models import FeedbackComment, FeedbackToken
 from app.space_sessions.service import feedback_token_works, token_hash
 from app.stats.models import Count
+from support.pages import checked_field
 from support.submission import (
     ELIGIBLE_PATH,
     SUPERVISION_PATH,
@@ -190,7 +191,7 @@ def test_a_submission_goes_back_to_check_your_answers_and_sends_nothing(
     walker = walk_to(client, mode)
     fill_details(walker, {**VALID_DETAILS, "reflection": TYPED})
     assert walker.get("/request/check-answers").status_code == 200
-    response = post_with(walker, "/request/submit", {}, bad_token)
+    response = post_with(walker, "/request/submit", walker.shown, bad_token)
     assert response.status_code == 400
     text = text_of(response)
     assert TYPED in text and VALID_DETAILS["name"] in text  # the answers, as on check your answers
@@ -206,7 +207,7 @@ def test_a_submission_goes_back_to_check_your_answers_and_sends_nothing(
     assert session_value(client, "submitted_reference") is None
     assert stored_details(client)["reflection"] == TYPED
     # Send request on the page shown again sends it.
-    sent = walker.client.post("/request/submit", data={"csrf_token": token_from(response)})
+    sent = walker.client.post("/request/submit", data=checked_field(response))
     assert sent.status_code == 302 and sent.location.endswith("/request/submitted")
     assert request_count(app) == 1
 
@@ -252,7 +253,8 @@ def test_a_details_page_sent_after_the_request_went_from_another_tab_gives_back_
     walker = walk_to(client, "practitioner")
     fill_details(walker)
     old_token = token_from(walker.get("/request/reflection"))
-    assert walker.post("/request/submit", {}).status_code == 302  # the other tab
+    walker.get("/request/check-answers")  # the other tab
+    assert walker.post("/request/submit", walker.shown).status_code == 302
     response = walker.client.post("/request/reflection", data={"reflection": TYPED, "csrf_token": old_token})
     assert response.status_code == 400
     text = text_of(response)

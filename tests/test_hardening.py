@@ -481,7 +481,7 @@ def check_details_and_sending_survive_an_outage(app: Flask, proxy: CutProxy) -> 
     check = walker.get("/request/check-answers")
     assert check.status_code == 200
     proxy.cut()
-    failed = walker.post("/request/submit", {})
+    failed = walker.post("/request/submit", walker.shown)
     page = text(failed)
     assert failed.status_code == 503 and NOT_SENT in page and NOT_SAVED not in page
     assert 'href="/request/check-answers"' in page and "send your request again" in page

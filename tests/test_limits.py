@@ -192,7 +192,7 @@ def test_requests_sent_are_limited_per_address_and_a_refusal_loses_nothing(tmp_p
     # With details still to finish, Send request leads to them, as under the limit (it gave a
     # bare "Redirecting..." page with status 429, which browsers do not follow: last review).
     fresh = to_outcome(app.test_client())  # same address, a new journey with nothing typed yet
-    assert fresh.post("/request/submit", {}).status_code == 302
+    assert fresh.post("/request/submit", fresh.shown).status_code == 302
     with walker.get("/request/check-answers") as check:  # what was typed is still there
         assert check.status_code == 200 and b"Alex Practitioner" in check.get_data()
     elsewhere = app.test_client()  # another address is not held up
@@ -753,7 +753,7 @@ def test_send_request_refused_by_the_site_wide_limit_says_how_long_that_limit_la
     def refused_with(site_wide_limit: str, pages: int) -> str:
         app.config["RATELIMIT_APPLICATION"] = site_wide_limit  # a new limit counts from nothing
         assert [client.get("/privacy").status_code for _ in range(pages)] == [200] * pages
-        with walker.post("/request/submit", {}) as refused:
+        with walker.post("/request/submit", walker.shown) as refused:
             assert refused.status_code == 429
             return " ".join(refused.get_data(as_text=True).split())
 
@@ -768,7 +768,7 @@ def test_send_request_refused_by_the_site_wide_limit_says_how_long_that_limit_la
     assert "in the last 2 hours" in page and "Wait up to 2 hours" in page
     # The request limit's own refusal keeps its wording.
     app.config.update(RATELIMIT_APPLICATION="1000 per minute", REQUEST_SUBMIT_LIMIT="0 per day")
-    with walker.post("/request/submit", {}) as refused:
+    with walker.post("/request/submit", walker.shown) as refused:
         page = " ".join(refused.get_data(as_text=True).split())
         assert refused.status_code == 429 and "requests have been sent to the facilitators" in page
         assert "in the last day" in page and "Wait up to a day" in page

@@ -181,7 +181,7 @@ def test_the_request_pages_speak_to_the_reader_of_the_mode(client: FlaskClient, 
     assert_worded_for(mode, "check your answers", said)
     reflect = "What you would like to reflect on" if mode == "practitioner" else "What the practitioner would like"
     assert reflect in said
-    submitted = walker.follow(walker.post("/request/submit", {}).location)
+    submitted = walker.follow(walker.post("/request/submit", walker.shown).location)
     assert submitted.status_code == 200
     said = main_text(submitted)
     assert_worded_for(mode, "the submitted page", said)

@@ -199,7 +199,7 @@ def test_a_hung_mail_server_does_not_hold_up_submission_and_the_mail_goes_later(
     walker = to_outcome(client)
     fill_details(walker)
     assert walker.get("/request/check-answers").status_code == 200
-    response = walker.post("/request/submit", {})
+    response = walker.post("/request/submit", walker.shown)
     assert response.status_code == 302 and response.location.endswith("/request/submitted")
     # Submitting did not even connect to the mail server: sending is the worker's job alone.
     assert not hung_smtp.was_contacted()

@@ -16,7 +16,7 @@ from app.journey import DETAILS_KEY
 from app.models import AuditEvent, OutboxMessage, StoredRequest, utcnow
 from app.requests.fields import text_length
 from app.sessions import JourneySessionRow
-from support import csrf_token
+from support import checked_field, csrf_token
 from support.submission import (
     ELIGIBLE_PATH,
     PAGE_FIELDS,
@@ -73,7 +73,7 @@ def test_a_journey_at_another_outcome_cannot_ask_for_a_session(client, app) -> N
     page = text_of(walker.get(response.location))
     assert "not to a request for a session, so no request has been sent" in page
     assert "Answer the questions in order" not in page
-    response = walker.post("/request/submit", {})
+    response = walker.post("/request/submit", walker.shown)
     assert response.status_code == 302 and response.location.endswith("/result")
     assert "so no request has been sent" in text_of(walker.get(response.location))
     assert "so no request has been sent" not in text_of(walker.get("/result"))  # said once
@@ -497,7 +497,7 @@ def test_identifying_data_is_named_with_its_reason_and_can_be_confirmed(client, 
         r'<textarea[^>]*id="reflection"', walker.get("/request/reflection?change=1").get_data(as_text=True)
     )
     # Submitting without confirming is refused (sent back to the warning), never silently accepted.
-    submit_now = walker.post("/request/submit", {})
+    submit_now = walker.post("/request/submit", walker.shown)
     assert submit_now.location.endswith("/request/check-what-you-wrote")
     confirmed = walker.post("/request/check-what-you-wrote", {})
     assert confirmed.location.endswith("/request/check-answers")
@@ -637,10 +637,9 @@ def test_response_time_is_shown_only_when_configured_in_one_sentence(client, app
 def test_double_click_reload_and_back_give_one_request(client, app) -> None:
     walker = to_outcome(client)
     fill_details(walker)
-    walker.get("/request/check-answers")
-    token = walker.token
-    first = client.post("/request/submit", data={"csrf_token": token})
-    second = client.post("/request/submit", data={"csrf_token": token})  # double click / reload
+    shown = checked_field(walker.get("/request/check-answers"))
+    first = client.post("/request/submit", data=shown)
+    second = client.post("/request/submit", data=shown)  # double click / reload
     assert first.location.endswith("/request/submitted") and second.location.endswith("/request/submitted")
     back = walker.get("/request/check-answers")  # back button, then submit again
     assert back.location.endswith("/request/submitted")
@@ -664,7 +663,7 @@ def test_a_submission_reads_the_request_once_and_never_reloads_it(client, app) -
 
     event.listen(Engine, "before_cursor_execute", record)
     try:
-        response = walker.post("/request/submit", {})
+        response = walker.post("/request/submit", walker.shown)
     finally:
         event.remove(Engine, "before_cursor_execute", record)
     assert response.location.endswith("/request/submitted")
@@ -680,10 +679,8 @@ def test_second_tab_submitting_the_same_journey_gives_the_same_request(client, a
     fill_details(walker)
     tab_one = client.get("/request/check-answers")
     tab_two = client.get("/request/check-answers")
-    from support import csrf_token
-
-    client.post("/request/submit", data={"csrf_token": csrf_token(tab_one.get_data(as_text=True))})
-    client.post("/request/submit", data={"csrf_token": csrf_token(tab_two.get_data(as_text=True))})
+    client.post("/request/submit", data=checked_field(tab_one))
+    client.post("/request/submit", data=checked_field(tab_two))
     assert len(stored_requests(app)) == 1
 
 
@@ -724,9 +721,10 @@ def test_a_page_saved_as_another_tab_sends_the_request_leaves_nothing_typed_in_t
     walker = to_outcome(client)
     fill_details(walker)
     other_tab = another_tab(app, client)
+    shown = checked_field(walker.get("/request/check-answers"))
     walker.get("/request/reflection")
     token = walker.token
-    with at_the_same_moment(app, lambda: other_tab.post("/request/submit", data={"csrf_token": token})) as sent:
+    with at_the_same_moment(app, lambda: other_tab.post("/request/submit", data=shown)) as sent:
         first = client.post(
             "/request/reflection", data={"reflection": "Typed as it went. " + REFLECTION, "csrf_token": token}
         )
@@ -775,7 +773,7 @@ def test_submit_without_csrf_token_is_refused(client, app) -> None:
 def test_submit_with_details_missing_goes_to_the_page_to_finish(client, app) -> None:
     walker = to_outcome(client)
     walker.get("/request/about-you")
-    response = walker.post("/request/submit", {})
+    response = walker.post("/request/submit", walker.shown)
     assert response.status_code == 302 and response.location.endswith("/request/about-you")
     assert stored_requests(app) == []
 
@@ -784,8 +782,9 @@ def test_tampered_details_are_refused_with_a_page_not_a_500(client, app) -> None
     walker = to_outcome(client)
     fill_details(walker)
     post_page(walker, "how-soon", {"how_soon": "now!"})  # refused on the page, but kept
-    response = walker.post("/request/submit", {})
-    assert response.status_code == 302 and response.location.endswith("/request/how-soon")
+    response = walker.post("/request/submit", walker.shown)
+    # (To finish it, then back to check your answers, as check your answers itself leads.)
+    assert response.status_code == 302 and response.location.endswith("/request/how-soon?change=1")
     page = walker.get("/request/how-soon")
     assert "Select how soon a session is needed" in text_of(page)
     assert stored_requests(app) == []
@@ -794,7 +793,7 @@ def test_tampered_details_are_refused_with_a_page_not_a_500(client, app) -> None
 def test_submit_without_reaching_the_outcome_is_refused(client, app) -> None:
     walker = Walker(client)
     walker.walk(ELIGIBLE_PATH[:-1])  # not confirmed "understand"
-    response = walker.post("/request/submit", {})
+    response = walker.post("/request/submit", walker.shown)
     assert response.status_code == 302 and response.location.endswith("/questions/understand")
     assert stored_requests(app) == []
 
@@ -1476,14 +1475,6 @@ def test_a_supervision_record_goes_with_exit_and_a_new_check(client, app) -> Non
     assert records() == 0
 
 
-def checked_field(page: TestResponse) -> dict[str, str]:
-    """Check your answers' form fields: its token and what the page showed (``checked``)."""
-    text = page.get_data(as_text=True)
-    shown = re.search(r'name="checked"[^>]*value="([^"]*)"|value="([^"]*)"[^>]*name="checked"', text)
-    assert shown, "the page's form does not say what it showed"
-    return {"csrf_token": csrf_token(text), "checked": shown.group(1) or shown.group(2)}
-
-
 def test_send_request_from_a_page_shown_before_the_answers_changed_in_another_tab_sends_nothing(client, app) -> None:
     """Found (review of the two tabs' merge): Send request sent whatever the session held when it
     was pressed, so a check your answers page left open in one tab (or come back to with Back)
@@ -1567,6 +1558,28 @@ def test_send_request_with_a_digest_that_is_none_sends_nothing_and_shows_the_pag
     refused = client.post("/request/submit", data={**shown, "checked": checked})
     assert refused.status_code == 409 and stored_requests(app) == []
     assert "Your request has not been sent" in text_of(refused)
+
+
+@pytest.mark.parametrize("form", [{}, {"checked": ""}], ids=["without it", "empty"])
+def test_send_request_from_a_page_that_does_not_say_what_it_showed_sends_nothing(client, app, form) -> None:
+    """Found (review): Send request checked what its page showed only when the form said it, so a
+    post without the ``checked`` field (a page from the version before the check, open during an
+    upgrade, or a script) sent whatever the session held then: answers changed since in another
+    tab, which no page had shown. It is taken as from a page changed since: nothing is sent, and
+    check your answers is shown again saying so (409); Send request there sends what it shows."""
+    walker = to_outcome(client)
+    fill_details(walker)
+    shown = checked_field(walker.get("/request/check-answers"))
+    other_tab = Walker(another_tab(app, client))
+    other_tab.get("/questions/multi_agency")
+    assert other_tab.answer("multi_agency", "not_sure").status_code == 302
+    refused = client.post("/request/submit", data={"csrf_token": shown["csrf_token"], **form})
+    assert refused.status_code == 409 and stored_requests(app) == []
+    assert "Your request has not been sent: your answers changed after this page was shown" in text_of(refused)
+    sent = client.post("/request/submit", data=checked_field(refused))
+    assert sent.status_code == 302 and sent.location.endswith("/request/submitted")
+    [stored] = stored_requests(app)
+    assert stored.answers["multi_agency"] == "not_sure"
 
 
 def test_a_second_click_on_send_request_gives_the_request_sent_by_the_first(client, app) -> None:

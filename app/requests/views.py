@@ -31,7 +31,8 @@ is shown again (400) with what was posted and an error summary saying it was not
 (``form_not_checked``), unless the journey it belonged to is no longer there to go back to.
 Send request sends only what its check your answers page showed (the form carries a keyed digest
 of it, ``shown_digest``): sent from a page shown before the answers or details changed (in another
-tab, or come back to with Back), it sends nothing and shows the page again as it now stands (409).
+tab, or come back to with Back), or from a form that does not say what it showed, it sends nothing
+and shows the page again as it now stands (409).
 """
 
 from __future__ import annotations
@@ -508,9 +509,11 @@ def submit() -> Response | tuple[str, int]:
     sent from showed: if the answers or details changed since (in another tab, or the page was
     come back to with Back), check your answers again as it now stands, saying nothing was sent."""
     state = current_state()
-    shown = request.form.get("checked")
+    # A post without it (a page from before this check, during an upgrade, or a script) is taken as
+    # from a changed page: it cannot say what it showed, so nothing is sent.
+    shown = request.form.get("checked", "")
     # (As bytes: compared as text, one with letters other than a to z, from a changed page, raised.)
-    if shown and not hmac.compare_digest(shown.encode(), shown_digest(state, stored_details()).encode()):
+    if not hmac.compare_digest(shown.encode(), shown_digest(state, stored_details()).encode()):
         page = check(changed=True)
         if isinstance(page, Response):  # details to finish, or to confirm, first: there (nothing is sent)
             return page

@@ -18,6 +18,7 @@ from support.browser import (
     start,
     tab_until,
 )
+from support.pages import shown_digest
 from support.sessions import idle_nearly_to_the_limit, idle_time_left
 
 
@@ -213,8 +214,8 @@ def send_a_request(page: Page) -> None:
             continue  # only asked for a debrief
         forms.get(f"/request/{slug}")
         forms.post(f"/request/{slug}", [(name, VALID_DETAILS.get(name, "")) for name in names])
-    forms.get("/request/check-answers")
-    forms.post("/request/submit", [])
+    shown = shown_digest(forms.get("/request/check-answers"))
+    forms.post("/request/submit", [("checked", shown or "")])
 
 
 def test_after_send_request_the_warning_offers_to_keep_the_copy_then_says_it_went(page: Page, live_server) -> None:  # type: ignore[no-untyped-def]

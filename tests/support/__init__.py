@@ -1,10 +1,18 @@
 """Test helpers shared across test modules (keep conftest.py small)."""
 
 from .database import both_databases
-from .pages import csrf_token, external_resources, session_cookie
+from .pages import checked_field, csrf_token, external_resources, session_cookie
 from .probe import add_session_probe
 
 # What /healthz answers when everything is well (app/main/views.py healthz).
 HEALTHY = {"status": "ok", "database": "ok", "schema": "ok", "rate_limit_store": "ok", "outbox": "ok"}
 
-__all__ = ["HEALTHY", "add_session_probe", "both_databases", "csrf_token", "external_resources", "session_cookie"]
+__all__ = [
+    "HEALTHY",
+    "add_session_probe",
+    "both_databases",
+    "checked_field",
+    "csrf_token",
+    "external_resources",
+    "session_cookie",
+]

@@ -1,4 +1,5 @@
-"""Reading what the app sent back: CSRF tokens, the session cookie, external resources."""
+"""Reading what the app sent back: CSRF tokens, what check your answers showed, the session
+cookie, external resources."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import re
 from html.parser import HTMLParser
 
 from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
 
 SESSION_COOKIE = "space_to_think_session"
 
@@ -17,6 +19,21 @@ def csrf_token(html: str) -> str:
     )
     assert match, "no csrf_token field on the page"
     return match.group(1)
+
+
+def shown_digest(html: str) -> str | None:
+    """What check your answers' form says the page showed (its hidden ``checked`` field), or None."""
+    match = re.search(r'name="checked"[^>]*value="([^"]*)"|value="([^"]*)"[^>]*name="checked"', html)
+    return (match.group(1) or match.group(2)) if match else None
+
+
+def checked_field(page: TestResponse) -> dict[str, str]:
+    """Check your answers' form fields, as the browser sends them: its token and what the page
+    showed (``checked``; Send request sends nothing without it)."""
+    text = page.get_data(as_text=True)
+    shown = shown_digest(text)
+    assert shown, "the page's form does not say what it showed"
+    return {"csrf_token": csrf_token(text), "checked": shown}
 
 
 def session_cookie(client: FlaskClient) -> str | None:

@@ -120,7 +120,7 @@ def submit(walker: Walker) -> TestResponse:
     """GET check your answers (for its token) and POST the submission."""
     check = walker.get("/request/check-answers")
     assert check.status_code == 200, (check.status_code, check.location)
-    return walker.post("/request/submit", {})
+    return walker.post("/request/submit", walker.shown)
 
 
 def submitted_request(

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from support import csrf_token
+from support.pages import csrf_token, shown_digest
 
 Answer = str | Sequence[str]
 
@@ -27,6 +27,13 @@ class Walker:
         self.client = client
         self.urls: list[str] = []
         self.token: str | None = None
+        self.checked: str | None = None  # what the last check your answers page seen showed
+
+    @property
+    def shown(self) -> dict[str, str]:
+        """Send request's form as the last check your answers page seen gave it (a browser sends
+        its hidden ``checked`` field; Send request sends nothing without it): post it with the token."""
+        return {"checked": self.checked} if self.checked is not None else {}
 
     def _seen(self, response: TestResponse, url: str) -> TestResponse:
         self.urls.append(url)
@@ -40,6 +47,8 @@ class Walker:
         page = response.get_data(as_text=True)
         if 'name="csrf_token"' in page:
             self.token = csrf_token(page)
+        if 'name="checked"' in page:
+            self.checked = shown_digest(page)
         return response
 
     def follow(self, url: str) -> TestResponse:
