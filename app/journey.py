@@ -15,7 +15,8 @@ Session keys (the session itself lives in the database; the cookie holds only an
   (``"changed"`` with how many answers were set aside and restored, ``"out_of_order"``,
   ``"no_request"`` (a request page asked for at an outcome that is not a request), ``"one_tab_kept"``
   (two tabs saved different answers at the same moment: one tab's were kept), ``"sent_without_change"``
-  (for the sent request's page: an answer changed in another tab as it was sent was not saved), or
+  (for the sent request's page: an answer changed in another tab as it was sent was not saved),
+  ``"sent_without_details"`` (the same for what was typed on a details page), or
   ``"earlier_request"`` with the reference of a request sent before this journey began). It never holds an answer.
 
 Answers never go into URLs, logs, flash messages or analytics: read them here, in views.
@@ -53,12 +54,28 @@ CONFIRMED_KEY = "request_confirmed"
 # The notice for the sent request's page: an answer changed in another tab as the request was sent
 # was not saved (``_say_one_tabs_answers_were_kept``).
 SENT_WITHOUT_CHANGE = "sent_without_change"
+# The same for what was typed on a details page saved in another tab as the request was sent
+# (``_say_details_were_not_saved``).
+SENT_WITHOUT_DETAILS = "sent_without_details"
 # The notice for the next journey page: two tabs saved different answers at once, one tab's kept.
 ONE_TAB_KEPT = "one_tab_kept"
 DRAFT_REQUEST_KEYS = (DETAILS_KEY, DONE_KEY, DETAILS_MODE_KEY, CONFIRMED_KEY)
+
+
+def _say_details_were_not_saved(merged: dict[str, Any]) -> None:
+    """A details page saved in another tab at the same moment as the request was sent (which clears
+    the details) was taken on as if saved, but what it held did not go with the request, and is
+    gone: the sent request's page says so. (Not when the details went otherwise: a new check begun
+    meanwhile has a journey, and says nothing of a request.)"""
+    if SUBMITTED_KEY in merged and TOKEN_KEY not in merged:
+        merged[NOTICE_KEY] = {"kind": SENT_WITHOUT_DETAILS, "count": 0}
+
+
 # Each details page saves its own fields, and marks itself done: two pages sent at the same moment
-# from two tabs both keep theirs (``app.sessions``).
-merge_item_by_item(DETAILS_KEY, DONE_KEY)
+# from two tabs both keep theirs (``app.sessions``); a page saved as the request was sent is said
+# not saved.
+merge_item_by_item(DETAILS_KEY, cleared=_say_details_were_not_saved)
+merge_item_by_item(DONE_KEY)
 
 
 def _say_one_tabs_answers_were_kept(merged: dict[str, Any]) -> None:
@@ -263,6 +280,7 @@ __all__ = [
     "MODE_LABELS",
     "NOTICE_KEY",
     "SENT_WITHOUT_CHANGE",
+    "SENT_WITHOUT_DETAILS",
     "SET_ASIDE_KEY",
     "SUBMITTED_KEY",
     "SUBMITTED_MODE_KEY",

@@ -26,7 +26,8 @@ what that one saved (``merged``): a key this request did not change keeps the ot
 key registered with ``merge_item_by_item`` (the request's details, which each details page saves
 its own fields into) is merged field by field, so two pages saved at once both keep theirs; but
 once another request has removed it (sending the request clears the details, and keeps the session
-for the sent request's page), a page saved meanwhile does not bring part of it back. Keys
+for the sent request's page), a page saved meanwhile does not bring part of it back, and the next
+page says what it held was not saved. Keys
 registered with ``merge_together`` (the journey's answers, and those set aside) are taken all from
 one request, never some from each: one tab's answers with the other tab's set-aside ones could
 bring an answer back on a route it was never given on. The other tab's are then gone, though it
@@ -134,6 +135,9 @@ TOGETHER: list[frozenset[str]] = []
 # What to add to the merged data when a request's values of a group replace those another request
 # saved meanwhile (``merge_together``'s ``overruled``).
 OVERRULED: dict[frozenset[str], Callable[[dict[str, Any]], None]] = {}
+# What to add to the merged data when changes made to one of them are gone, as the other request
+# removed it as a whole (``merge_item_by_item``'s ``cleared``).
+CLEARED: dict[str, Callable[[dict[str, Any]], None]] = {}
 # Keys whose value is taken once, by the page that shows it (``merge_taken_once``).
 TAKEN_ONCE: set[str] = set()
 _ABSENT = object()
@@ -456,14 +460,20 @@ def _hold_as_stored(
     journey.read_data = interface.serializer.dumps(read)
 
 
-def merge_item_by_item(*keys: str) -> None:
+def merge_item_by_item(*keys: str, cleared: Callable[[dict[str, Any]], None] | None = None) -> None:
     """Merge these keys' values item by item when two requests save the session at once: a dict
     field by field, a list as a set (what each request added or removed is added or removed).
 
     Only for values whose items do not depend on each other: the request's details (each page
     saves its own fields), never the journey's answers, which stay as one request left them: the
-    route is read from them as a whole, so answers from two tabs must never be mixed."""
+    route is read from them as a whole, so answers from two tabs must never be mixed.
+
+    When one request removed such a key as a whole (sending the request clears the details) as
+    the other changed it, the change is gone, though it was answered as if saved: ``cleared`` is
+    given the merged data then, to add what says so (a one-off notice for the next page)."""
     ITEM_BY_ITEM.update(keys)
+    if cleared is not None:
+        CLEARED.update(dict.fromkeys(keys, cleared))
 
 
 def merge_together(*keys: str, overruled: Callable[[dict[str, Any]], None] | None = None) -> None:
@@ -505,6 +515,7 @@ def merged(
     result = dict(theirs)
     changed = {key for key in read.keys() | mine.keys() if mine.get(key, _ABSENT) != read.get(key, _ABSENT)}
     overruled = []
+    cleared = []  # item-by-item keys whose changes went with a removal (``merge_item_by_item``)
     for group in together:
         if not changed & group:
             continue
@@ -530,16 +541,22 @@ def merged(
         if now is _ABSENT:
             if key in taken_once and theirs.get(key, _ABSENT) != was:
                 continue  # this request took the value it read, not the new one left meanwhile
+            if key in item_by_item and theirs.get(key, _ABSENT) not in (was, _ABSENT):
+                cleared.append(key)  # removed here as the other request changed it: its change goes
             result.pop(key, None)
         elif key in item_by_item:
             if was is not _ABSENT and key not in theirs:
                 # The other request cleared it as a whole (a request sent, which keeps the session
                 # for the sent request's page): a page saved meanwhile does not bring part of it back.
+                cleared.append(key)
                 continue
             result[key] = _merged_items(was, now, result.get(key, _ABSENT))
         else:
             result[key] = now
-    for group in overruled:  # (last: what says so stands over this request's own notice)
+    for key in cleared:  # (last: what says so stands over this request's own notice)
+        if key in CLEARED:
+            CLEARED[key](result)
+    for group in overruled:
         if group in OVERRULED:
             OVERRULED[group](result)
     return result

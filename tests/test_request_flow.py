@@ -736,6 +736,49 @@ def test_a_page_saved_as_another_tab_sends_the_request_leaves_nothing_typed_in_t
     assert "/request/submitted" in client.get("/request/check-answers").location
 
 
+@pytest.mark.parametrize("saved_first", ["the page", "the request"])
+@pytest.mark.parametrize(
+    "database_backend", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True
+)
+def test_details_typed_in_another_tab_as_the_request_is_sent_are_said_not_saved(client, app, saved_first: str) -> None:
+    """Found (review of the two tabs' merge): a details page saved in another tab at the same
+    moment as Send request was taken on as if saved, but what it held did not go with the request
+    and was dropped without a word. The next page (the sent request's, where that tab's Continue
+    leads) says so, and what to do, once; the request is as its check your answers page showed."""
+    walker = to_outcome(client)
+    fill_details(walker)
+    other_tab = another_tab(app, client)
+    shown = checked_field(walker.get("/request/check-answers"))
+    walker.get("/request/reflection")
+    typed = {"reflection": "Typed as it went. " + REFLECTION, "csrf_token": walker.token}
+
+    def send() -> TestResponse:
+        return other_tab.post("/request/submit", data=shown)
+
+    def save_page() -> TestResponse:
+        return client.post("/request/reflection", data=typed)
+
+    outer, inner = (send, save_page) if saved_first == "the page" else (save_page, send)
+    with at_the_same_moment(app, inner) as sent:
+        first = outer()
+    assert sent == [302] and first.status_code == 302
+    [stored] = stored_requests(app)
+    assert "Typed as it went." not in stored.details["reflection"]
+    # The tab that typed follows its Continue: to the request sent, saying what went.
+    next_page = client.get(first.location if outer is save_page else "/request")
+    assert next_page.status_code == 302 and next_page.location.endswith("/request/submitted")
+    page = client.get("/request/submitted")
+    assert 'data-notice="details-not-saved"' in page.get_data(as_text=True)
+    words = text_of(page)
+    assert (
+        "What you typed in another tab at the same moment as you sent this request was not saved. "
+        "Your request was sent with the details you checked, shown below."
+    ) in words
+    assert stored.reference in words
+    # Said once.
+    assert "details-not-saved" not in client.get("/request/submitted").get_data(as_text=True)
+
+
 def test_answers_from_two_tabs_are_never_mixed_but_the_details_are_merged() -> None:
     """Two requests saving the session at once: the journey's answers stay as the one saving last
     left them, whole (the route is read from them as a whole, so a safety question answered in one

@@ -61,6 +61,7 @@ from ..journey import (
     DRAFT_REQUEST_KEYS,
     NOTICE_KEY,
     SENT_WITHOUT_CHANGE,
+    SENT_WITHOUT_DETAILS,
     SUBMITTED_KEY,
     SUBMITTED_MODE_KEY,
     clear_journey,
@@ -733,12 +734,14 @@ def submitted() -> Response | str | tuple[str, int]:
     record_event("viewed", stored.reference, REQUESTER, "submitted page")
     document = request_document(stored)
     notice = session.get(NOTICE_KEY)
-    change_not_saved = isinstance(notice, dict) and notice.get("kind") == SENT_WITHOUT_CHANGE
-    if change_not_saved:  # said once (an answer changed in another tab as this request was sent)
+    kind = notice.get("kind") if isinstance(notice, dict) else None
+    if kind in (SENT_WITHOUT_CHANGE, SENT_WITHOUT_DETAILS):
+        # Said once: an answer changed, or details typed, in another tab as this request was sent.
         session.pop(NOTICE_KEY, None)
     return render_template(
         "requests/submitted.html",
-        change_not_saved=change_not_saved,
+        change_not_saved=kind == SENT_WITHOUT_CHANGE,
+        details_not_saved=kind == SENT_WITHOUT_DETAILS,
         request_row=stored,
         document=document,
         sections=request_sections(document, audience="requester"),  # worded for them, as check your answers
