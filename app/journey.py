@@ -241,6 +241,18 @@ def notice_out_of_order(state: JourneyState) -> None:
     set_notice("asked_again" if kept else "out_of_order")
 
 
+def notice_no_request() -> None:
+    """Say that the answers now lead to an outcome that is not a request, so no request was sent
+    (a request page asked for). Over a notice that only one tab's answers were kept, both: that one
+    first, as the answer that went may be why (a "yes, a child is in danger" given in another tab
+    as this tab changed an answer on check your answers)."""
+    pending = session.get(NOTICE_KEY)
+    if isinstance(pending, dict) and pending.get("kind") == ONE_TAB_KEPT:
+        session[NOTICE_KEY] = {**pending, "no_request": True}
+        return
+    set_notice("no_request")
+
+
 def set_notice(kind: str, count: int = 0, reference: str = "") -> None:
     """Leave a one-off message for the next journey page (never an answer value; ``reference``
     is a submitted request's reference, for ``"earlier_request"``)."""
@@ -292,6 +304,7 @@ __all__ = [
     "journey_token",
     "journey_url",
     "just_submitted",
+    "notice_no_request",
     "notice_out_of_order",
     "pop_notice",
     "save_answers",

@@ -1625,6 +1625,38 @@ def test_send_request_from_a_page_that_does_not_say_what_it_showed_sends_nothing
     assert stored.answers["multi_agency"] == "not_sure"
 
 
+@pytest.mark.parametrize(
+    "database_backend", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True
+)
+def test_an_answer_lost_to_another_tab_leading_away_from_a_request_is_still_said_lost(client, app) -> None:
+    """Found (review of the two tabs' merge): on check your answers, an answer changed in one tab
+    as another tab, at the same moment and saving last, gave an answer that leads away from a
+    request ("a child is in immediate danger"): the first tab's answer went, but the page its
+    Continue led to said only that no request was sent, as that notice replaced the one saying
+    only one tab's answers were kept. Both are said, the answers kept first."""
+    walker = to_outcome(client)
+    fill_details(walker)
+    walker.get("/request/check-answers")
+    walker.get("/questions/multi_agency?return_to=check-answers")
+    other_tab = another_tab(app, client)
+    change = {"answer": "not_sure", "csrf_token": walker.token}
+    danger = {"answer": "yes", "csrf_token": walker.token}
+    with at_the_same_moment(
+        app, lambda: client.post("/questions/multi_agency?return_to=check-answers", data=change)
+    ) as sent:
+        last = other_tab.post("/questions/immediate_danger", data=danger)
+    assert sent == [302] and last.status_code == 302
+    # The tab whose answer went follows its Continue, to check your answers: no longer a request.
+    again = client.get("/request/check-answers")
+    assert again.status_code == 302 and again.location.endswith("/result")
+    words = text_of(client.get("/result"))
+    kept = "You answered questions in 2 tabs at the same moment, so only the answers from one of them were kept."
+    no_request = "The answers now lead here, not to a request for a session, so no request has been sent."
+    assert kept in words and no_request in words
+    assert words.index(kept) < words.index(no_request)
+    assert stored_requests(app) == []
+
+
 def test_a_second_click_on_send_request_gives_the_request_sent_by_the_first(client, app) -> None:
     """A double click: the second post, from the same page, finds the request sent and goes to its page."""
     walker = to_outcome(client)

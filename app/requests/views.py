@@ -71,6 +71,7 @@ from ..journey import (
     journey_url,
     just_submitted,
     noted_from_answers,
+    notice_no_request,
     notice_out_of_order,
     set_notice,
     summary_answers,
@@ -210,7 +211,7 @@ def require_eligible_journey() -> Response | None:
     # At an outcome that is not a request (the answers changed since, in this tab or another):
     # its page says no request was sent; part way through, the next question says to answer in order.
     if state.outcome is not None:
-        set_notice("no_request")
+        notice_no_request()
     else:
         notice_out_of_order(state)
     return redirect(journey_url(state))

@@ -271,7 +271,9 @@ def notice_text(here: str | None = None) -> dict[str, Any] | None:
     if notice.get("kind") == "no_request":
         return {"kind": "text", "text": messages.NOTICE_NO_REQUEST}
     if notice.get("kind") == "one_tab_kept":
-        return {"kind": "text", "text": messages.NOTICE_ONE_TAB_KEPT}
+        # Then, when a request page was asked for, that no request was sent (``notice_no_request``).
+        more = messages.NOTICE_NO_REQUEST if notice.get("no_request") is True else None
+        return {"kind": "text", "text": messages.NOTICE_ONE_TAB_KEPT, "more": more}
     if notice.get("kind") == "earlier_request" and isinstance(notice.get("reference"), str):
         return {"kind": "text", "text": messages.notice_earlier_request(notice["reference"])}
     return None
