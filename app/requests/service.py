@@ -17,6 +17,7 @@ second tab all give back the one request (the unique constraint settles a race).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import logging
@@ -342,9 +343,17 @@ def _glossary_of(pack: RulePack, guidance: Guidance) -> dict[str, str]:
     it keeps (``document.kept_glossary``), so a request made under an earlier pack, shown or made
     into a PDF after the pack changed, reads as it did when it was sent. (Only the current pack is
     loaded: the version stored with a request names its pack but cannot bring its glossary back.)"""
-    glossary = dict(pack.glossary)
+    return dict(_glossary_terms(guidance, pack.glossary))
+
+
+@functools.lru_cache(maxsize=1024)
+def _glossary_terms(guidance: Guidance, glossary_pairs: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
+    """``_glossary_of``'s work, done once per guidance item and glossary (both pack data, the same
+    for every request under one pack), not on every request sent: finding the acronyms is most
+    of what keeping the glossary added to a submission."""
+    glossary = dict(glossary_pairs)
     words = f"{guidance.source} {guidance.text}"
-    return {term: glossary[term] for term in acronyms_in(words, glossary, plain=False) if term in glossary}
+    return tuple((term, glossary[term]) for term in acronyms_in(words, glossary, plain=False) if term in glossary)
 
 
 def build_request(
