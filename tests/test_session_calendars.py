@@ -8,6 +8,7 @@ cancellation higher than the cancellation, and an update of the entry higher tha
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import threading
 import time
@@ -21,11 +22,13 @@ from sqlalchemy import text as text_sql
 
 from app.extensions import db
 from app.models import OutboxMessage, StoredRequest, utcnow
+from app.requests.document import day_in_words
 from app.space_sessions import service
 from app.space_sessions.models import SpaceSession
 from support import both_databases
 from support.mail import SmtpServer
-from support.submission import run_outbox
+from support.sessions import ROOM, UK, uk_today
+from support.submission import VALID_DETAILS, run_outbox
 from test_inbox import post_form, signed_in, text
 from test_sessions import (
     ALICE,
@@ -34,14 +37,17 @@ from test_sessions import (
     arrange,
     arrange_with,
     body_of,
+    calendar_of,
     calendars_to,
     change_session,
     changes_listed,
     flush,
     in_their_calendar,
     invite,
+    offered,
     offered_by,
     one_person_twice_and_another,
+    outcome,
     request_url,
     session_app,
     session_id_of,
@@ -333,3 +339,95 @@ def test_a_request_put_in_a_session_a_colleague_is_cancelling_is_refused(
         joiner.join(15)
     assert statuses and statuses[0] != 302 and statuses[0] < 500, statuses
     assert session_id_of(session_app, bobs) is None
+
+
+def alices_two_requests_moved_to_when_they_took_place(
+    app: Flask, server: SmtpServer, invited: int = 2
+) -> tuple[FlaskClient, str, str, dt.date, dt.date]:
+    """Alice's two requests in a session 30 days ahead, both invited (``invited``: 1, the first
+    only) and the invitations sent,
+    then the session moved to 3 days ago as when it took place (no update is emailed then): the
+    client, the two references, the day she was sent and the day it took place."""
+    server.start()
+    client, _ = signed_in(app)
+    received = utcnow() - dt.timedelta(days=10)
+    first, second = (
+        offered(app, received=received, details={**VALID_DETAILS, "how_soon": "month", "email": email})
+        for email in (ALICE, ALICE_AGAIN)
+    )
+    flush(app, server)
+    arranged_for = uk_today() + dt.timedelta(days=30)
+    assert arrange(client, first, day=arranged_for).status_code == 302
+    group = session_id_of(app, first)
+    assert arrange_with(client, second, {"session": str(group)}).status_code == 302
+    for reference in (first, second)[:invited]:
+        assert invite(client, reference).status_code == 302
+    assert run_outbox(app).sent == invited
+    held_on = uk_today() - dt.timedelta(days=3)
+    moved = change_session(client, group, day=held_on, start_time="14:00", took_place=f"{held_on:%Y-%m-%d} 14:00")
+    assert moved.status_code == 302, text(moved)
+    return client, first, second, arranged_for, held_on
+
+
+@both_databases
+def test_one_of_her_two_requests_not_held_after_a_move_to_when_it_took_place_keeps_the_date_she_was_sent(
+    session_app: Flask, smtp_server: SmtpServer
+) -> None:
+    """Found (review): with Alice's two requests in a session moved to when it took place (no
+    update is emailed then), one marked not held sent her an update of her calendar's entry at
+    the start the session was moved to, days gone: her calendar moved the entry into the past.
+    The update now gives the entry as she was sent it (its start, end and place), naming only the
+    request that stands; the session's new start is in no file she is sent."""
+    client, first, second, arranged_for, held_on = alices_two_requests_moved_to_when_they_took_place(
+        session_app, smtp_server
+    )
+    uid = uid_of(session_app, first)
+    smtp_server.mailbox.messages.clear()
+    assert outcome(client, first, "not_held").status_code == 302
+    assert run_outbox(session_app).sent == 1
+    (told,) = smtp_server.mailbox.messages
+    assert f"{day_in_words(arranged_for)} at 10:00am (UK time)" in body_of(told)
+    (event,) = calendar_of(told).walk("VEVENT")
+    assert calendar_of(told)["METHOD"] == "REQUEST" and str(event["UID"]) == uid
+    assert event.decoded("DTSTART") == dt.datetime.combine(arranged_for, dt.time(10, 0), tzinfo=UK)
+    assert event.decoded("DTEND") == dt.datetime.combine(arranged_for, dt.time(11, 30), tzinfo=UK)
+    assert str(event["LOCATION"]) == ROOM
+    assert kept_by_sequence(calendars_to(smtp_server, ALICE), uid) == (
+        True,
+        f"Your Space to Think session. Your reference: {second}.",
+    )
+    assert day_in_words(held_on) not in body_of(told)
+
+
+@both_databases
+def test_her_only_invited_request_not_held_after_a_move_to_when_it_took_place_cancels_her_entry(
+    session_app: Flask, smtp_server: SmtpServer
+) -> None:
+    """Found (review): Alice invited for one of her two requests in a session then moved to when
+    it took place, and that request marked not held: an invitation for the other was queued at
+    the start the session was moved to, days gone, and given up as too late, while her calendar
+    kept the entry for the date she was sent, naming the request gone. Her entry is now
+    cancelled (as she was sent it), and nothing carries the start it was moved to."""
+    client, first, second, arranged_for, held_on = alices_two_requests_moved_to_when_they_took_place(
+        session_app, smtp_server, invited=1
+    )
+    uid = uid_of(session_app, first)
+    smtp_server.mailbox.messages.clear()
+    response = outcome(client, first, "not_held")
+    assert response.status_code == 302
+    assert "The practitioner will be emailed a cancellation of their invitation." in text(client.get(response.location))
+    assert run_outbox(session_app).sent == 1
+    (told,) = smtp_server.mailbox.messages
+    assert f"session on {arranged_for:%A} {day_in_words(arranged_for)} at 10:00am (UK time) is cancelled" in body_of(
+        told
+    )
+    (event,) = calendar_of(told).walk("VEVENT")
+    assert calendar_of(told)["METHOD"] == "CANCEL" and str(event["UID"]) == uid
+    assert event.decoded("DTSTART") == dt.datetime.combine(arranged_for, dt.time(10, 0), tzinfo=UK)
+    assert not in_their_calendar(smtp_server, ALICE, uid)
+    assert day_in_words(held_on) not in body_of(told)
+    with session_app.app_context():
+        kinds = db.session.scalars(
+            select(OutboxMessage.kind).join(StoredRequest).where(StoredRequest.reference == second)
+        ).all()
+    assert "invitation" not in kinds

@@ -85,14 +85,27 @@ def session_calendar(
 def start_in(ics: str) -> dt.datetime | None:
     """When the session in a ``.ics`` text made by ``session_calendar`` starts, as stored (UTC,
     no tzinfo); None if the text cannot be read or gives no start time."""
+    entry = entry_in(ics)
+    return entry[0] if entry is not None else None
+
+
+def entry_in(ics: str) -> tuple[dt.datetime, dt.datetime, str] | None:
+    """The session as a ``.ics`` text made by ``session_calendar`` gives it: its start and end,
+    as stored (UTC, no tzinfo), and its place; None if the text cannot be read or lacks one."""
     try:
         events = Calendar.from_ical(ics).walk("VEVENT")
-        start = events[0].decoded("DTSTART") if events else None
+        if not events:
+            return None
+        start, end = events[0].decoded("DTSTART"), events[0].decoded("DTEND")
+        location = str(events[0].get("LOCATION", ""))
     except (ValueError, KeyError, IndexError):
         return None
-    if not isinstance(start, dt.datetime) or start.tzinfo is None:
-        return None
-    return start.astimezone(dt.UTC).replace(tzinfo=None)
+    times = []
+    for moment in (start, end):
+        if not isinstance(moment, dt.datetime) or moment.tzinfo is None:
+            return None
+        times.append(moment.astimezone(dt.UTC).replace(tzinfo=None))
+    return times[0], times[1], location
 
 
 __all__ = [
@@ -100,6 +113,7 @@ __all__ = [
     "REQUEST",
     "SUMMARY",
     "UK_TIME",
+    "entry_in",
     "references_in_words",
     "session_calendar",
     "start_in",

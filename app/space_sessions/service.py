@@ -71,7 +71,7 @@ from ..models import OutboxMessage, StoredRequest, utcnow
 from ..requests.document import day_in_words, time_in_words, uk_day, uk_time, uk_today
 from ..stats.models import NO_MODE
 from ..stats.service import FEEDBACK, FEEDBACK_SCORES, SESSION_HELD, add_count, current_month, first_month
-from .calendar import CANCEL, REQUEST, UK_TIME, references_in_words, session_calendar, start_in, to_uk
+from .calendar import CANCEL, REQUEST, UK_TIME, entry_in, references_in_words, session_calendar, start_in, to_uk
 from .models import FORMATS, FeedbackComment, FeedbackToken, HeldPlace, SessionPlace, SpaceSession
 
 ARRANGED, OFFERED, HELD, CLOSED = "session_arranged", "session_offered", "session_held", "closed"
@@ -814,7 +814,14 @@ def leave_session(request: StoredRequest) -> list[str]:
         # Found: a practitioner invited for two requests in one session (the same work email)
         # was sent a cancellation (METHOD CANCEL, the session's UID) when one of them left it,
         # which took the session out of their calendar although they still had a place in it.
-        if others := practitioner_places(request, session):
+        others = practitioner_places(request, session)
+        if session.has_started and not any(place.invited_sequence is not None for _, place in others):
+            # Moved since to when it took place, and their calendar has it through this request
+            # alone: no invitation goes for the other to a session over (found: one was queued,
+            # at the start it was moved to, and given up as too late, the entry left naming this
+            # request); the entry they hold is cancelled, as for their only place.
+            others = []
+        if others:
             said += _leave_beside_another_place(request, session, others, another_date)
         else:
             # Found: the cancellation went at the SEQUENCE of the invitation it cancels, and an
@@ -1143,6 +1150,14 @@ def start_last_sent(request: StoredRequest, session: SpaceSession) -> dt.datetim
     return start_in(last.calendar) if last is not None and last.calendar else None
 
 
+def entry_last_sent(request: StoredRequest, session: SpaceSession) -> tuple[dt.datetime, dt.datetime, str] | None:
+    """The session's start and end (stored: UTC) and place as the last invitation (or update) to
+    it sent to the request's practitioner gave them, from its calendar file
+    (``last_invitation_sent``): the entry in their calendar; None if there is none."""
+    last = last_invitation_sent(request, session)
+    return entry_in(last.calendar) if last is not None and last.calendar else None
+
+
 # The session's details as an invitation (or update) gives them (templates/sessions/invitation.txt),
 # in the words of ``session_words``: read back from the text last sent, for an update.
 SENT_DETAILS = re.compile(
@@ -1226,10 +1241,17 @@ def _queue_session_email(
     if last_sent != session.sequence - 1 or before is None:
         before = words_last_sent(request, session) if update else None
     now = session_words(session)
+    # The event as the calendar file gives it: the session as it is, but see below.
+    starts_at, ends_at, location = session.starts_at, session.ends_at, session.place
     if kind == CANCELLATION and session.has_started and (sent := words_last_sent(request, session)) is not None:
         # Moved since to when it took place, with no update (``leave_session``): the cancellation
         # names the date and time the practitioner was sent, the entry in their calendar.
         now = {**now, "date": sent["date"], "time": sent["time"]}
+    if kind == CANCELLATION and session.has_started and (entry := entry_last_sent(request, session)) is not None:
+        # Its calendar file too (found: one of two places of theirs not held after such a move
+        # sent an update of their entry at the start it was moved to, days gone, and their
+        # calendar moved the entry into the past): the entry as they were sent it.
+        starts_at, ends_at, location = entry
     changed = [
         (CHANGE_WORDS[key], _was(key, before[key])) for key in CHANGE_WORDS if before and before[key] != now[key]
     ]
@@ -1259,12 +1281,12 @@ def _queue_session_email(
             method=method,
             uid=session.uid,
             sequence=session.sequence,
-            starts_at=session.starts_at,
-            ends_at=session.ends_at,
+            starts_at=starts_at,
+            ends_at=ends_at,
             organiser=organiser,
             attendee=recipient,
             reference=named,
-            location=session.place,
+            location=location,
             stamp=utcnow(),
             also=others_named,
         )
