@@ -12,6 +12,7 @@ import datetime as dt
 import re
 import threading
 import time
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -431,3 +432,95 @@ def test_her_only_invited_request_not_held_after_a_move_to_when_it_took_place_ca
             select(OutboxMessage.kind).join(StoredRequest).where(StoredRequest.reference == second)
         ).all()
     assert "invitation" not in kinds
+
+
+# A place with every character RFC 5545 (3.3.11) escapes in text, a line break as a browser
+# posts it, and enough words, some not ASCII, for its line to be folded.
+ESCAPED_PLACE = (
+    "Room 4; Partnership offices, first floor\r\nAsk at reception (the café entrance, Élise Street), "
+    "then take the lift; the room is on the right"
+)
+
+
+def raw_calendar(message: Any) -> bytes:
+    """The calendar attachment's bytes, as sent (no line ends changed)."""
+    (part,) = [part for part in message.iter_attachments() if part.get_content_type() == "text/calendar"]
+    payload = part.get_payload(decode=True)
+    assert isinstance(payload, bytes)
+    return payload
+
+
+def unfolded(raw: bytes) -> list[str]:
+    """The content lines of a calendar file, unfolded (RFC 5545, 3.1)."""
+    return raw.decode("utf-8").replace("\r\n ", "").replace("\r\n\t", "").split("\r\n")
+
+
+@both_databases
+def test_every_calendar_file_follows_rfc_5545_and_5546(session_app: Flask, smtp_server: SmtpServer) -> None:
+    """The invitation, its update and the cancellation, each read as sent: a real parser reads
+    each; METHOD REQUEST, REQUEST and CANCEL (in the part's content type too); one UID; a
+    SEQUENCE higher each time; STATUS CONFIRMED then CANCELLED; the start and end in UK time
+    with the Europe/London time zone defined; DTSTAMP in UTC; the organiser and the attendee;
+    lines of at most 75 octets ending CRLF; commas, semicolons and line breaks in the place
+    escaped, and read back as typed."""
+    smtp_server.start()
+    client, _ = signed_in(session_app)
+    reference = offered_by(session_app, ALICE)
+    flush(session_app, smtp_server)
+    day = uk_today() + dt.timedelta(days=9)
+    assert arrange(client, reference, day=day, place=ESCAPED_PLACE).status_code == 302
+    group = session_id_of(session_app, reference)
+    assert invite(client, reference).status_code == 302
+    run_outbox(session_app)
+    assert change_session(client, group, day=day, start_time="14:30", place=ESCAPED_PLACE).status_code == 302
+    run_outbox(session_app)
+    page_url = f"/inbox/sessions/{group}"
+    assert post_form(client, page_url, f"{page_url}/cancel", {"confirm": "yes"}).status_code == 302
+    run_outbox(session_app)
+    messages = smtp_server.mailbox.messages
+    assert [m["Subject"].split(":")[0] for m in messages] == ["Invitation", "Updated invitation", "Cancelled"]
+
+    uids, sequences = set(), []
+    for message, method, status, start in zip(
+        messages,
+        ("REQUEST", "REQUEST", "CANCEL"),
+        ("CONFIRMED", "CONFIRMED", "CANCELLED"),
+        ("10:00", "14:30", "14:30"),
+        strict=True,
+    ):
+        raw = raw_calendar(message)
+        (part,) = message.iter_attachments()
+        assert part.get_param("method") == method
+        lines = raw.split(b"\r\n")
+        assert raw.endswith(b"\r\n") and b"\n" not in raw.replace(b"\r\n", b""), "every line ends CRLF"
+        assert all(len(line) <= 75 for line in lines), [line for line in lines if len(line) > 75]
+        assert any(line.startswith((b" ", b"\t")) for line in lines)  # the place's line was folded
+        calendar = Calendar.from_ical(raw)
+        assert calendar["METHOD"] == method and str(calendar["VERSION"]) == "2.0" and calendar["PRODID"]
+        (event,) = calendar.walk("VEVENT")
+        uids.add(str(event["UID"]))
+        sequences.append(int(event["SEQUENCE"]))
+        assert str(event["STATUS"]) == status
+        begins = dt.datetime.combine(day, dt.time.fromisoformat(start), tzinfo=UK)
+        assert event.decoded("DTSTART") == begins
+        assert event.decoded("DTEND") == begins + dt.timedelta(minutes=90)
+        content = unfolded(raw)
+        assert f"DTSTART;TZID=Europe/London:{begins:%Y%m%dT%H%M%S}" in content
+        assert [str(zone["TZID"]) for zone in calendar.walk("VTIMEZONE")] == ["Europe/London"]
+        stamp = event.decoded("DTSTAMP")
+        assert stamp.utcoffset() == dt.timedelta(0) and abs(utcnow() - stamp.replace(tzinfo=None)) < dt.timedelta(
+            minutes=5
+        )
+        (stamp_line,) = [line for line in content if line.startswith("DTSTAMP")]
+        assert stamp_line.endswith("Z")
+        assert str(event["ORGANIZER"]) == "mailto:facilitators@partnership.example"
+        assert str(event["ATTENDEE"]).lower() == f"mailto:{ALICE_AGAIN}"
+        (location,) = [line for line in content if line.startswith("LOCATION")]
+        assert location == (
+            "LOCATION:Room 4\\; Partnership offices\\, first floor\\nAsk at reception (the café "
+            "entrance\\, Élise Street)\\, then take the lift\\; the room is on the right"
+        )
+        assert str(event["LOCATION"]) == ESCAPED_PLACE.replace("\r\n", "\n")
+        assert str(event["DESCRIPTION"]) == f"Your Space to Think session. Your reference: {reference}."
+    assert len(uids) == 1
+    assert sequences == sorted(set(sequences)), sequences
