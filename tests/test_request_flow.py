@@ -1603,13 +1603,16 @@ def test_send_request_with_a_digest_that_is_none_sends_nothing_and_shows_the_pag
     assert "Your request has not been sent" in text_of(refused)
 
 
+OUT_OF_DATE = "Your request has not been sent: this page was out of date, as the service was updated after it was shown"
+
+
 @pytest.mark.parametrize("form", [{}, {"checked": ""}], ids=["without it", "empty"])
 def test_send_request_from_a_page_that_does_not_say_what_it_showed_sends_nothing(client, app, form) -> None:
     """Found (review): Send request checked what its page showed only when the form said it, so a
     post without the ``checked`` field (a page from the version before the check, open during an
     upgrade, or a script) sent whatever the session held then: answers changed since in another
-    tab, which no page had shown. It is taken as from a page changed since: nothing is sent, and
-    check your answers is shown again saying so (409); Send request there sends what it shows."""
+    tab, which no page had shown. Nothing is sent, and check your answers is shown again (409),
+    saying the page was out of date (it was made before the check); Send request there sends what it shows."""
     walker = to_outcome(client)
     fill_details(walker)
     shown = checked_field(walker.get("/request/check-answers"))
@@ -1618,11 +1621,34 @@ def test_send_request_from_a_page_that_does_not_say_what_it_showed_sends_nothing
     assert other_tab.answer("multi_agency", "not_sure").status_code == 302
     refused = client.post("/request/submit", data={"csrf_token": shown["csrf_token"], **form})
     assert refused.status_code == 409 and stored_requests(app) == []
-    assert "Your request has not been sent: your answers changed after this page was shown" in text_of(refused)
+    assert OUT_OF_DATE in text_of(refused)
     sent = client.post("/request/submit", data=checked_field(refused))
     assert sent.status_code == 302 and sent.location.endswith("/request/submitted")
     [stored] = stored_requests(app)
     assert stored.answers["multi_agency"] == "not_sure"
+
+
+@pytest.mark.parametrize("made_by", ["the version before", "other rules"])
+def test_send_request_from_a_page_made_before_an_upgrade_says_the_page_was_out_of_date(client, app, made_by) -> None:
+    """Found (review): after an upgrade, Send request from a check your answers page shown
+    before it (its digest of what it showed made by the version before, or with the rules as
+    they were) said "your answers changed after this page was shown", which they had not. The
+    digest now says which version of it this is and which rules it was made with: such a page
+    sends nothing, as before, and is said to have been out of date; Send request on the page
+    shown again sends."""
+    walker = to_outcome(client)
+    fill_details(walker)
+    shown = checked_field(walker.get("/request/check-answers"))
+    form, rules, keyed = shown["checked"].split(":")
+    # The version before wrote the keyed digest alone (the same one: nothing shown has changed).
+    old = keyed if made_by == "the version before" else f"{form}:{'0' * len(rules)}:{keyed}"
+    refused = client.post("/request/submit", data={**shown, "checked": old})
+    assert refused.status_code == 409 and stored_requests(app) == []
+    page = text_of(refused)
+    assert f"{OUT_OF_DATE}. Check your answers again and select Send request" in page
+    assert "your answers changed" not in page
+    sent = client.post("/request/submit", data=checked_field(refused))
+    assert sent.status_code == 302 and sent.location.endswith("/request/submitted")
 
 
 @pytest.mark.parametrize(

@@ -32,7 +32,8 @@ is shown again (400) with what was posted and an error summary saying it was not
 Send request sends only what its check your answers page showed (the form carries a keyed digest
 of it, ``shown_digest``): sent from a page shown before the answers or details changed (in another
 tab, or come back to with Back), or from a form that does not say what it showed, it sends nothing
-and shows the page again as it now stands (409).
+and shows the page again as it now stands (409); a page made by another version of the service, or
+with other rules, is said to have been out of date (``made_before_now``).
 """
 
 from __future__ import annotations
@@ -417,11 +418,17 @@ def finding_reason(finding: Finding, mode: str) -> str:
     return f"{finding.reason} {note.for_mode(mode)}" if note is not None else finding.reason
 
 
+# The form of ``shown_digest``: raised whenever what it covers, or how, changes, so that a page
+# made before is said to be out of date (``made_before_now``), not to show answers changed since.
+DIGEST_FORM = "2"
+
+
 def shown_digest(state: JourneyState, details: dict[str, Any]) -> str:
     """What check your answers shows (the journey, its answers and mode, the rules version and the
     details as they will be sent), as a digest keyed with the app's secret: its form carries it,
     and Send request sends only if the session still holds what the page showed. Keyed, so that
-    the page (or anything that sees the form) cannot be used to try answers against it."""
+    the page (or anything that sees the form) cannot be used to try answers against it. Written
+    "form:rules version:digest" (``DIGEST_FORM``, ``made_before_now``)."""
     shown = [
         journey_token(),
         state.mode,
@@ -430,16 +437,29 @@ def shown_digest(state: JourneyState, details: dict[str, Any]) -> str:
         fields.clean_details(details, state.debrief),
     ]
     text = json.dumps(shown, sort_keys=True, ensure_ascii=True, default=str)
-    return hmac.new(str(current_app.secret_key).encode(), text.encode(), hashlib.sha256).hexdigest()
+    keyed = hmac.new(str(current_app.secret_key).encode(), text.encode(), hashlib.sha256).hexdigest()
+    return f"{DIGEST_FORM}:{state.pack.version}:{keyed}"
+
+
+def made_before_now(shown: str, state: JourneyState) -> bool:
+    """Whether a posted ``shown_digest`` was made by another version of the service (another
+    form, or none: a page from before the digest was written so, or before the check) or with
+    other rules (``state.pack.version``): its page was out of date, whatever the answers."""
+    form, _, rest = shown.partition(":")
+    rules, _, _ = rest.rpartition(":")
+    return form != DIGEST_FORM or rules != state.pack.version
 
 
 @bp.get("/check-answers")
-def check(not_sent: bool = False, refused: Words | None = None, changed: bool = False) -> Response | str:
+def check(
+    not_sent: bool = False, refused: Words | None = None, changed: bool = False, out_of_date: bool = False
+) -> Response | str:
     """Check your answers: the journey's answers and the details, each with a change link.
     ``not_sent``: the submission's security token failed, so nothing was sent, and the page
     says so (``form_not_checked``); ``refused``: why sending was refused (``too_many_requests``);
     ``changed``: the answers or details changed after the page was sent from had been shown
-    (another tab, or Back), so nothing was sent (``submit``)."""
+    (another tab, or Back), so nothing was sent (``submit``); ``out_of_date``: that page was made
+    by another version of the service or with other rules (``made_before_now``)."""
     state = current_state()
     details = stored_details()
     problems = fields.check_details(details, state.debrief, uk_today())
@@ -468,6 +488,8 @@ def check(not_sent: bool = False, refused: Words | None = None, changed: bool = 
     errors = [{"text": REQUEST_NOT_SENT.for_mode(state.mode), "href": "#send-request"}] if not_sent else []
     if changed:
         errors = [{"text": CHANGED_SINCE_SHOWN.for_mode(state.mode), "href": "#send-request"}]
+    if out_of_date:
+        errors = [{"text": PAGE_OUT_OF_DATE.for_mode(state.mode), "href": "#send-request"}]
     if refused is not None:
         errors = [{"text": refused.for_mode(state.mode), "href": "#send-request"}]
     form = SubmitForm()
@@ -511,12 +533,14 @@ def submit() -> Response | tuple[str, int]:
     sent from showed: if the answers or details changed since (in another tab, or the page was
     come back to with Back), check your answers again as it now stands, saying nothing was sent."""
     state = current_state()
-    # A post without it (a page from before this check, during an upgrade, or a script) is taken as
-    # from a changed page: it cannot say what it showed, so nothing is sent.
+    # A post without it (a page from before this check, during an upgrade, or a script) cannot
+    # say what it showed, so nothing is sent; nor from a page made before an upgrade (or a change
+    # of rules), said to be out of date: its answers may not have changed (found: it was told so).
     shown = request.form.get("checked", "")
     # (As bytes: compared as text, one with letters other than a to z, from a changed page, raised.)
     if not hmac.compare_digest(shown.encode(), shown_digest(state, stored_details()).encode()):
-        page = check(changed=True)
+        out_of_date = made_before_now(shown, state)
+        page = check(changed=not out_of_date, out_of_date=out_of_date)
         if isinstance(page, Response):  # details to finish, or to confirm, first: there (nothing is sent)
             return page
         return page, 409
@@ -561,6 +585,12 @@ CHANGED_SINCE_SHOWN = Words(
     "in another tab. Check your answers and select Send request",
     "The practitioner's request has not been sent: the answers changed after this page was shown, "
     "for example in another tab. Check the answers and select Send request",
+)
+PAGE_OUT_OF_DATE = Words(
+    "Your request has not been sent: this page was out of date, as the service was updated after it was shown. "
+    "Check your answers again and select Send request",
+    "The practitioner's request has not been sent: this page was out of date, as the service was updated "
+    "after it was shown. Check the answers again and select Send request",
 )
 REQUEST_NOT_SENT = Words(
     f"Your request has not been sent {_WHY}. Check your answers and select Send request",
