@@ -269,12 +269,17 @@ def message_was_refused(problem: str | None) -> bool:
 def given_up_what_to_do(problem: str | None, attempts: int, refusals: int) -> str:
     """What a facilitator reads after why an email to the person who asked was given up on (not
     as too late): what happened, and that they get in touch another way. ``refusals``: how many
-    of the ``attempts`` the email itself was refused (the others failed another way)."""
+    of the ``attempts`` the email itself was refused (the others failed another way). None
+    counted, for an email refused (``problem``): it was given up before they were counted
+    (migration 0019), after ``attempts`` tries, how many of them refused unknown (found: "refused
+    0 times, of 3 tries: the others failed for another reason")."""
     if message_was_refused(problem):
         refused = "once" if refusals == 1 else f"{refusals} times"
         tried = (
             f"tried {refused}"
             if refusals >= attempts
+            else f"tried {attempts} times"
+            if refusals < 1
             else f"refused {refused}, of {attempts} tries: the others failed for another reason"
         )
         return (

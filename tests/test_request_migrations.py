@@ -3,6 +3,8 @@ migrations carry over what is stored."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
@@ -342,3 +344,65 @@ def test_0019_adds_the_count_of_refusals_to_the_outbox_and_takes_it_away(app) ->
         assert db.session.scalar(sa.text("SELECT count(*) FROM outbox")) == stored
         db.session.remove()
         upgrade()
+
+
+@both_databases
+@pytest.mark.own_schema
+def test_emails_refused_before_0019_are_neither_tried_for_ever_nor_given_up_early_nor_said_refused_0_times(
+    app, smtp_server
+) -> None:
+    """Emails stored before 0019 count no refusals (those before cannot be told from other
+    failures). One given up then (three refusals of the email itself) was said on its request's
+    page to have been "refused 0 times, of 3 tries: the others failed for another reason"; it now
+    reads as it did, "tried 3 times". One still being tried, refused twice before, is given up at
+    its third refusal counted from the upgrade: not at its first, and not never."""
+    from app import outbox as app_outbox
+    from app.models import OutboxMessage
+    from support.submission import make_request
+    from test_inbox import signed_in, text
+
+    app.config.update(
+        SEND_ACKNOWLEDGEMENTS=True,
+        FACILITATOR_EMAIL="facilitators@partnership.example",
+        SMTP_HOST="127.0.0.1",
+        SMTP_PORT=smtp_server.port,
+        SMTP_TIMEOUT=5,
+        MAIL_FROM="space-to-think@partnership.example",
+    )
+    smtp_server.mailbox.refuse_message = "554 5.7.1 Message rejected as spam"
+    smtp_server.start()
+
+    def all_acknowledgements() -> list[OutboxMessage]:
+        return list(
+            db.session.scalars(
+                sa.select(OutboxMessage).where(OutboxMessage.kind == "acknowledgement").order_by(OutboxMessage.id)
+            )
+        )
+
+    with app.app_context():
+        given_up = make_request().reference
+        db.session.commit()
+        for _ in range(3):
+            app_outbox.run_pass(ignore_schedule=True)
+        make_request()
+        db.session.commit()
+        for _ in range(2):
+            app_outbox.run_pass(ignore_schedule=True)
+        first, second = all_acknowledgements()
+        assert (first.given_up_at is not None, first.attempts) == (True, 3)
+        assert (second.given_up_at is None, second.refusals) == (True, 2)
+        db.session.remove()
+        downgrade(revision="0018")  # as stored before 0019
+        db.session.remove()
+        upgrade()
+        assert [m.refusals for m in all_acknowledgements()] == [0, 0]
+        passes = [app_outbox.run_pass(ignore_schedule=True).given_up for _ in range(3)]
+        assert passes == [0, 0, 1]
+        first, second = all_acknowledgements()
+        assert second.given_up_at is not None and (second.attempts, second.refusals) == (5, 3)
+        assert first.attempts == 3  # never tried again
+        db.session.remove()
+    client, _ = signed_in(app)
+    page = " ".join(re.sub(r"<[^>]+>", " ", text(client.get(f"/inbox/requests/{given_up}"))).split())
+    assert "refused the email itself (tried 3 times), so it will not be tried again" in page
+    assert "refused 0 times" not in page
