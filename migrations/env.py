@@ -3,6 +3,7 @@ from logging.config import fileConfig
 
 from alembic import context
 from flask import current_app
+from sqlalchemy.exc import SQLAlchemyError
 
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
@@ -96,16 +97,24 @@ def run_migrations_online():
 
         raise SystemExit(cannot_migrate(current_app, error)) from None
 
-    with connection:
-        if connection.dialect.name == "postgresql":
-            # A migration may take longer than a page's statements are allowed (app/config.py,
-            # DATABASE_STATEMENT_TIMEOUT_SECONDS): it must finish, not stop half-way.
-            connection.exec_driver_sql("SET statement_timeout = 0")
-            connection.commit()
-        context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
+    dialect = connection.dialect.name
+    try:
+        with connection:
+            if dialect == "postgresql":
+                # A migration may take longer than a page's statements are allowed (app/config.py,
+                # DATABASE_STATEMENT_TIMEOUT_SECONDS): it must finish, not stop half-way.
+                connection.exec_driver_sql("SET statement_timeout = 0")
+                connection.commit()
+            context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
 
-        with context.begin_transaction():
-            context.run_migrations()
+            with context.begin_transaction():
+                context.run_migrations()
+    except SQLAlchemyError as error:
+        # Which migration, and the error by type, SQLSTATE, statement and frames: never what the
+        # database said, which may quote a stored row (a person's name). Exits with status 1.
+        from app.schema import migration_failed
+
+        raise SystemExit(migration_failed(error, dialect)) from None
 
 
 if context.is_offline_mode():

@@ -3,6 +3,7 @@ migrations carry over what is stored."""
 
 from __future__ import annotations
 
+import os
 import re
 
 import pytest
@@ -406,3 +407,99 @@ def test_emails_refused_before_0019_are_neither_tried_for_ever_nor_given_up_earl
     page = " ".join(re.sub(r"<[^>]+>", " ", text(client.get(f"/inbox/requests/{given_up}"))).split())
     assert "refused the email itself (tried 3 times), so it will not be tried again" in page
     assert "refused 0 times" not in page
+
+
+# A migration added after the last one, for the test below: it breaks on a stored row (a facilitator's
+# name set empty where the column takes no NULL), in the direction named.
+_BREAKING_MIGRATION = '''"""Breaks on a stored row, for a test."""
+
+from alembic import op
+
+revision = "9999"
+down_revision = "{head}"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    {upgrade}
+
+
+def downgrade():
+    {downgrade}
+'''
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("direction", ["upgrade", "downgrade"])
+def test_a_migration_a_stored_row_breaks_is_reported_without_the_rows_values(tmp_path, worker_name, direction) -> None:
+    """Found (privacy review): when a migration failed on PostgreSQL (a constraint a stored row
+    breaks), ``flask db upgrade`` (and ``downgrade``) printed the whole traceback, PostgreSQL's
+    DETAIL "Failing row contains (...)" with it: the row's values, a person's name among them, in the
+    operator's terminal or a deploy's log. Now: which migration failed and what to do, the error by
+    its type, SQLSTATE, statement and frames, never what the database said; exit status 1."""
+    import shutil
+    import subprocess
+
+    from app.config import PROJECT_ROOT
+    from app.schema import expected_heads
+    from support.database import postgres_schema, postgres_url
+
+    url = postgres_url()
+    [head] = expected_heads()
+    breaking = "op.execute('UPDATE facilitators SET email = NULL')"
+    migrations = tmp_path / "migrations"
+    shutil.copytree(PROJECT_ROOT / "migrations", migrations, ignore=shutil.ignore_patterns("__pycache__"))
+    (migrations / "versions" / "9999_breaks.py").write_text(
+        _BREAKING_MIGRATION.format(
+            head=head,
+            upgrade=breaking if direction == "upgrade" else "pass",
+            downgrade=breaking if direction == "downgrade" else "pass",
+        )
+    )
+    with postgres_schema(url, worker_name) as schema:
+        engine = sa.create_engine(url, connect_args={"options": f"-csearch_path={schema}"})
+        with engine.begin() as connection:
+            connection.execute(
+                sa.text(
+                    "INSERT INTO facilitators (email, display_name, password_hash, active, role, created_at) "
+                    "VALUES ('secretmail@example.org', 'Secretname Facilitator', 'x', true, 'facilitator', now())"
+                )
+            )
+        engine.dispose()
+        env = {
+            **{key: value for key, value in os.environ.items() if not key.startswith(("APP_", "FLASK_"))},
+            "APP_ENV": "development",
+            "SECRET_KEY": "a-test-secret-key-that-is-long-enough-0123456789",
+            "DATABASE_URL": url,
+            "PGOPTIONS": f"-csearch_path={schema}",
+            "RATELIMIT_STORAGE_URI": "memory://",
+        }
+
+        def flask(*args: str) -> subprocess.CompletedProcess[str]:
+            return subprocess.run(
+                [str(PROJECT_ROOT / ".venv" / "bin" / "flask"), "--app", "wsgi", "db", *args, "-d", str(migrations)],
+                cwd=PROJECT_ROOT,
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=120,
+                check=False,
+            )
+
+        if direction == "downgrade":
+            upgraded = flask("upgrade")
+            assert upgraded.returncode == 0, upgraded.stderr
+        run = flask(direction) if direction == "upgrade" else flask("downgrade", head)
+        shown = run.stdout + run.stderr
+        assert run.returncode == 1, shown
+        assert "Secretname" not in shown and "secretmail" not in shown and "Failing row" not in shown, shown
+        assert "Traceback" not in shown, shown
+        # What the operator needs: which migration failed, the error's type, SQLSTATE and statement,
+        # where it happened, and what to do.
+        assert "Database error in migration 9999 (9999_breaks.py): IntegrityError from NotNullViolation" in shown
+        assert "(SQLSTATE 23502); statement: UPDATE facilitators SET email = NULL" in shown, shown
+        assert f"in {direction}" in shown, shown
+        [last] = run.stderr.splitlines()[-1:]
+        assert last.startswith(f"Space to Think cannot {direction} the database: migration 9999 (9999_breaks.py)")
+        assert "flask --app wsgi db current" in last and "None of this run's migrations was kept" in last, last
