@@ -9,14 +9,18 @@ request (their paths, and how many a visitor went through, show how they answere
 were refused (4xx: a refusal saves no answer, so it counts none) or the app failed on them
 (5xx); then a question page is ``/questions/[question]`` and a page of the request
 ``/request/[page]``. In production, nginx's log has the paths (deploy/), and gunicorn's has none
-and leaves out the same lines (``app.gunicorn_log``).
+and leaves out the same lines (``app.gunicorn_log``). An error that gets past the app's own error
+pages is logged, as gunicorn's error log gives it, by its type and frames, never its message.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+import sys
 from urllib.parse import unquote, urlsplit
+
+from .errors import error_without_messages
 
 # The request line as werkzeug logs it: method, target, protocol (coloured at a terminal).
 _COLOUR = r"(?:\x1b\[[0-9;]*m)*"
@@ -26,6 +30,9 @@ _REQUEST_LINE = re.compile(
     rf"^(?P<before>{_COLOUR})(?P<method>[A-Z]+) (?P<target>.+)(?P<rest> HTTP/[0-9.]+)(?P<after>{_COLOUR})$", re.S
 )
 HIDDEN_LINE = "[request line not shown]"
+# werkzeug's words for an error that got past the app (its own error pages failing too, a WSGI
+# middleware, a response failing as it was sent), followed by the whole traceback, messages and all.
+UNCAUGHT = "Error on request:"
 _FEEDBACK_LINK = re.compile(r"^/feedback/(?!thank-you$)[^/]+")
 _QUESTION_PAGE = re.compile(r"^/questions/.*")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -84,6 +91,17 @@ class QuietRequestLines(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         args = record.args
         message = str(record.msg)  # werkzeug's: "<address> - - [<date>] " then its own format
+        if message.startswith(UNCAUGHT):
+            # Logged as gunicorn's error log gives it (``app.gunicorn_log``): the error's type and
+            # frames, never its message. Found (privacy review): the traceback was logged whole,
+            # so a message quoting what was typed reached the terminal. werkzeug logs it while
+            # handling the error, so the error is at hand.
+            error = sys.exc_info()[1]
+            record.msg, record.args = (
+                f"{UNCAUGHT}\n%s",
+                (error_without_messages(error) if error is not None else "[traceback not shown]",),
+            )
+            return True
         if _ADDRESS.match(message):
             message = record.msg = _ADDRESS.sub(NO_ADDRESS, message, count=1)
         if message.endswith('"%s" %s %s') and isinstance(args, tuple) and args and isinstance(args[0], str):

@@ -168,3 +168,42 @@ def test_gunicorns_error_log_gives_an_address_as_the_access_logs_do(tmp_path: Pa
         assert kept in logged, logged
     for hidden in ("jane.smith", "allegation", "tok3nSecretValue", "Jane", "Smith", "JANE", "%71", "ip=", "203.0"):
         assert hidden not in logged, logged
+
+
+def test_an_error_that_gets_past_the_app_is_logged_by_the_development_server_without_its_message(
+    app: Flask, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Found (privacy review): an error that got past the app's own error pages (raised by a WSGI
+    middleware, or while a response was being sent) was logged by ``flask run`` (``scripts/run``)
+    as "Error on request:" and the whole traceback, its message with it, which can quote what was
+    typed. Now by its type and frames, as gunicorn's error log gives it (``app.gunicorn_log``)."""
+    marker = "Typedsecret Jane Smith"
+    inner = app.wsgi_app
+
+    def failing(environ, start_response):
+        if environ["PATH_INFO"] == "/fails":
+            try:
+                int(marker)
+            except ValueError as error:
+                raise RuntimeError(f"could not read {marker}") from error
+        return inner(environ, start_response)
+
+    app.wsgi_app = failing
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        with caplog.at_level(logging.INFO, logger="werkzeug"), pytest.raises(HTTPError) as refused:
+            urllib.request.urlopen(f"http://127.0.0.1:{server.server_port}/fails", timeout=10)
+        refused.value.close()
+    finally:
+        server.shutdown()
+        thread.join(5)
+    assert refused.value.code == 500
+    logged = "\n".join(record.getMessage() for record in caplog.records if record.name == "werkzeug")
+    assert "Typedsecret" not in logged, logged
+    # What is needed to find the fault is still there: the types, the chain and where.
+    assert "Error on request:" in logged, logged
+    assert "builtins.RuntimeError (message not logged)" in logged, logged
+    assert "raised from builtins.ValueError (message not logged)" in logged, logged
+    assert "in failing" in logged, logged
