@@ -26,8 +26,8 @@ started it does (it finds its pipe closed), even in the middle of a render (it c
 parent every second).
 
 Nothing the document says leaves the child except the PDF and, as before, WeasyPrint's own
-warnings (logged by the caller's process under the same logger names) and the addresses the
-fetcher refused.
+warnings (logged by the caller's process under the same logger names, without the values they
+quote: ``without_values``) and the addresses the fetcher refused.
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ import contextlib
 import logging
 import os
 import pickle
+import re
 import signal
 import socket
 import subprocess
@@ -82,8 +83,41 @@ KEEP_BELOW_BYTES = 200 * 1024 * 1024
 # --- the child ----------------------------------------------------------------------------------
 
 
+# A %-style placeholder in a log record's message: its key (``%(name)s``), flags, width, precision
+# and conversion.
+_PLACEHOLDER = re.compile(
+    r"%(?:\((?P<key>[^)]*)\))?[#0 +-]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[hlL]?(?P<conversion>[a-zA-Z%])"
+)
+NOT_SHOWN = "[not shown]"
+
+
+def without_values(record: logging.LogRecord) -> str:
+    """``record``'s message with each value it quotes replaced by ``NOT_SHOWN``, but whole numbers
+    (a line and column in a stylesheet, a count of cells): what the renderer says, never what the
+    document does.
+
+    Found (privacy review): WeasyPrint's warning for a character no installed font has quotes the
+    character and its number (".notdef glyph rendered for Unicode string unsupported by fonts: "漢"
+    (U+6F22)"), so a name or a reflection typed in a script the server has no font for reached the
+    outbox worker's log, one character at a time, in order."""
+    args = record.args
+    if not args:
+        return str(record.msg)
+    values = iter(args if isinstance(args, tuple) else ())
+
+    def shown(found: re.Match[str]) -> str:
+        if found["conversion"] == "%":
+            return "%"
+        value = args.get(found["key"]) if isinstance(args, Mapping) else next(values, None)
+        whole_number = isinstance(value, int) and not isinstance(value, bool) and found["conversion"] in "diu"
+        return str(value) if whole_number else NOT_SHOWN
+
+    return _PLACEHOLDER.sub(shown, str(record.msg))
+
+
 class _KeptRecords(logging.Handler):
-    """Keeps what the renderer logs (warnings and worse) during one render, for the parent."""
+    """Keeps what the renderer logs (warnings and worse) during one render, for the parent,
+    without the values the messages quote (``without_values``)."""
 
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
@@ -91,9 +125,9 @@ class _KeptRecords(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         try:
-            self.records.append((record.name, record.levelno, record.getMessage()))
+            self.records.append((record.name, record.levelno, without_values(record)))
         except Exception:  # noqa: BLE001 — a record that cannot be put in words is left out, never the PDF
-            self.records.append((record.name, record.levelno, str(record.msg)))
+            self.records.append((record.name, record.levelno, NOT_SHOWN))
 
 
 def _picklable(error: Exception) -> Exception:

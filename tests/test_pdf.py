@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import http.server
 import inspect
+import logging
 import os
 import subprocess
 import threading
@@ -393,3 +394,31 @@ def test_a_request_pdf_without_a_logo_has_no_image_and_no_partnership_band(app, 
     assert not [element for element in _struct_elements(reader) if element["/S"] == "/Figure"]
     first_page = " ".join((reader.pages[0].extract_text() or "").split())
     assert "Salford Safeguarding Children Partnership" not in first_page
+
+
+def test_the_renderers_warnings_never_quote_what_a_request_says(app, caplog) -> None:
+    """Found (privacy review): WeasyPrint warns, for each character no installed font has, with the
+    character itself (".notdef glyph rendered for Unicode string unsupported by fonts: "漢"
+    (U+6F22)"), so a name or a reflection typed in a script the server has no font for reached the
+    outbox worker's log one character at a time, in order. Its warnings are logged without their
+    values; what they are about is still said."""
+    # No font has the private-use characters: each is warned about. With them, text built to
+    # provoke warnings: Chinese and hieroglyphs (often no font), emoji, right-to-left text and its
+    # override, a very long word, control-like characters, and what looks like CSS and markup.
+    name = "Zqxname \ue000\U0010fffd 漢字"
+    reflection = (
+        "Reflectmark \ue001\U0010fffc𓀀 🙂\U0001fae8 \u202eשלום\u202c ﷽ "
+        + "Longword" * 60
+        + " \u0085\u2028\ufeff\u200b "
+        "color: red; } @import url(x); <b id=a>x</b>"
+    )
+    with app.app_context(), caplog.at_level(logging.DEBUG):
+        stored = make_request(details={**VALID_DETAILS, "name": name, "reflection": reflection}, pdf=True).request
+        assert stored.pdf is not None
+    warnings = [record for record in caplog.records if record.name.startswith("weasyprint")]
+    assert any(".notdef glyph" in record.getMessage() for record in warnings), [r.getMessage() for r in warnings]
+    logged = "\n".join(logging.Formatter("%(name)s %(message)s").format(record) for record in caplog.records)
+    for typed in ("Zqxname", "Reflectmark", "Longword", "\ue000", "\ue001", "\U0010fffd", "漢", "𓀀", "שלום", "\u0085"):
+        assert typed not in logged, (typed, logged)
+    # Nor the characters' numbers, which name them as well as the characters do.
+    assert "10FFFD" not in logged.upper() and "E000" not in logged.upper() and "6F22" not in logged.upper(), logged
