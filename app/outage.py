@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import sqlite3
 import traceback
 from typing import Any
 
@@ -29,6 +30,25 @@ STATEMENT_LOG_LIMIT = 300
 # a standby server (after a failover that did not promote it), or default_transaction_read_only set
 # for maintenance. psycopg raises it as an InternalError.
 READ_ONLY_SQLSTATE = "25006"
+
+
+# What a command says when SQLite (the default database) stayed busy with another writer for longer
+# than a connection waits for its lock (Python's sqlite3: 5 seconds): "database is locked".
+SQLITE_BUSY_WORDS = (
+    "The database was busy: something else (another command, the web app or the outbox worker) was writing to "
+    "it for longer than this command waits (SQLite takes one change at a time), so the command did not finish. "
+    "Run the command again."
+)
+
+
+def is_sqlite_busy(error: BaseException) -> bool:
+    """True if ``error`` is SQLite's "database is locked" (or "database table is locked"): another
+    connection held the write lock for longer than this one waited."""
+    original = error.orig if isinstance(error, DBAPIError) else error
+    if not isinstance(original, sqlite3.OperationalError):
+        return False
+    name = getattr(original, "sqlite_errorname", "")  # Python 3.11+: "SQLITE_BUSY", "SQLITE_BUSY_SNAPSHOT"...
+    return name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "is locked" in str(original)
 
 
 def is_database_outage(error: BaseException | None) -> bool:
@@ -94,6 +114,10 @@ def said_in_one_line(command: click.Command) -> None:
                     "not finish. What the database said is not shown, as it may quote what a request holds; "
                     "the log line above says where it happened."
                 ) from None
+            if is_sqlite_busy(error):
+                # Found (operations review): two commands at the same moment on SQLite, one waiting
+                # past its few seconds, were told the database did not answer, to check it was running.
+                raise click.ClickException(SQLITE_BUSY_WORDS) from None
             original = error.orig if isinstance(error, DBAPIError) else error
             raise click.ClickException(
                 f"The database did not answer ({type(original).__name__}), so the command did not finish. "
@@ -104,4 +128,12 @@ def said_in_one_line(command: click.Command) -> None:
     command.callback = run
 
 
-__all__ = ["OUTAGE_ERRORS", "READ_ONLY_SQLSTATE", "is_database_outage", "log_database_error", "said_in_one_line"]
+__all__ = [
+    "OUTAGE_ERRORS",
+    "READ_ONLY_SQLSTATE",
+    "SQLITE_BUSY_WORDS",
+    "is_database_outage",
+    "is_sqlite_busy",
+    "log_database_error",
+    "said_in_one_line",
+]

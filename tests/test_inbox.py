@@ -12,8 +12,12 @@ import json
 import logging
 import os
 import re
+import sqlite3
+import subprocess
+import sys
 import threading
 import time
+from pathlib import Path
 
 import pypdf
 import pytest
@@ -26,11 +30,13 @@ from sqlalchemy.pool import NullPool
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import TestResponse, encode_multipart
 
+from app.config import PROJECT_ROOT
 from app.extensions import db
 from app.inbox import service
 from app.inbox.models import Assignment, Facilitator, TriageNote
 from app.inbox.pdf_import import BAD_DATA, MAX_UPLOAD_BYTES, NEWER_FORMAT
 from app.models import REQUEST_STATUSES, AuditEvent, OutboxMessage, StoredRequest
+from app.outage import SQLITE_BUSY_WORDS
 from app.requests.document import request_document
 from support import both_databases, csrf_token, session_cookie
 from support.database import sqlite_file_bytes
@@ -294,6 +300,84 @@ def test_two_commands_at_the_same_moment_cannot_leave_no_facilitator(app: Flask,
     with app.app_context():
         account = service.find_facilitator(EMAIL)
         assert account.active and account.role == "facilitator"
+
+
+def sqlite_command(app: Flask, *args: str) -> subprocess.Popen[str]:
+    """``flask facilitators ARGS`` in a process of its own, on the test app's SQLite file."""
+    env = {key: value for key, value in os.environ.items() if key != "RATELIMIT_STORAGE_URI"}
+    env.update(APP_ENV="development", SECRET_KEY="x" * 40, DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"])
+    return subprocess.Popen(
+        [sys.executable, "-m", "flask", "--app", "wsgi", "facilitators", *args],
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+
+
+def wait_until_sleeping_on_the_lock(process: subprocess.Popen[str]) -> None:
+    """Until ``process`` waits for SQLite's write lock: SQLite's busy handler sleeps between tries
+    (the kernel shows the process waiting in a sleep), which nothing else in a command does."""
+    deadline = time.monotonic() + 30
+    wchan = Path(f"/proc/{process.pid}/wchan")
+    while wchan.read_text() != "hrtimer_nanosleep":
+        assert time.monotonic() < deadline and process.poll() is None, "it did not wait for the lock"
+        time.sleep(0.02)
+
+
+@pytest.mark.skipif(not Path("/proc/self/wchan").exists(), reason="needs Linux's /proc to see a process wait")
+@pytest.mark.parametrize(
+    "command", [["deactivate", EMAIL], ["set-role", EMAIL, "partnership", "--yes"]], ids=["deactivate", "set-role"]
+)
+def test_two_commands_at_the_same_moment_on_sqlite_cannot_leave_no_facilitator(app: Flask, command: list[str]) -> None:
+    """Found: on SQLite (the default database), a command that began while another was changing the
+    accounts counted them before that change was committed (its reads took no lock), then waited
+    for the lock to write: two people each deactivating one of the last two facilitators left none,
+    and a wait for the lock longer than SQLite's few seconds ended in "database is locked". The
+    second now waits for the first before it counts, then counts what the first left, and refuses."""
+    add_facilitator(app)
+    colleague_id = add_facilitator(app, "kim.colleague@partnership.example", "Kim Colleague")
+    database = app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///")
+    first = sqlite3.connect(database, isolation_level=None)  # the first command, in this process
+    try:
+        first.execute("BEGIN IMMEDIATE")
+        first.execute("UPDATE facilitators SET active = 0 WHERE id = ?", (colleague_id,))  # not yet committed
+        second = sqlite_command(app, *command)
+        wait_until_sleeping_on_the_lock(second)
+        first.execute("COMMIT")
+        output, _ = second.communicate(timeout=60)
+    finally:
+        first.close()
+    assert second.returncode == 1, output
+    assert f"{EMAIL} is the only active facilitator account" in " ".join(output.split()), output
+    assert "Traceback" not in output, output
+    with app.app_context():
+        account = service.find_facilitator(EMAIL)
+        assert account.active and account.role == "facilitator"
+
+
+@pytest.mark.skipif(not Path("/proc/self/wchan").exists(), reason="needs Linux's /proc to see a process wait")
+def test_a_command_kept_waiting_for_sqlites_lock_too_long_says_so_in_one_line(app: Flask) -> None:
+    """When the other writer holds SQLite's lock for longer than the command waits, it ends with one
+    line saying the database was busy and to run it again, having changed nothing; not that the
+    database did not answer, nor a traceback."""
+    add_facilitator(app)
+    add_facilitator(app, "kim.colleague@partnership.example", "Kim Colleague")
+    database = app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///")
+    first = sqlite3.connect(database, isolation_level=None)
+    try:
+        first.execute("BEGIN IMMEDIATE")
+        first.execute("UPDATE facilitators SET last_login_at = NULL")
+        second = sqlite_command(app, "deactivate", EMAIL)
+        output, _ = second.communicate(timeout=120)
+    finally:
+        first.close()
+    assert second.returncode == 1, output
+    assert output.strip().splitlines()[-1] == (f"Error: {SQLITE_BUSY_WORDS}"), output
+    assert "Traceback" not in output and "did not answer" not in output, output
+    with app.app_context():
+        assert service.find_facilitator(EMAIL).active
 
 
 def test_cli_takes_a_piped_password_quietly(app: Flask) -> None:

@@ -311,7 +311,15 @@ def lock_active_facilitators() -> set[int]:
     moment (each deactivating, or making read-only, one of the last two facilitators) would each
     count the other's account as still there and leave none: on PostgreSQL the second waits here
     (``SELECT ... FOR UPDATE``) and then counts what the first left; SQLite lets one writer at a
-    time, and a second that read before the first wrote is refused its write ("database is locked")."""
+    time, and its reads take no lock, so the transaction begins by taking the write lock
+    (``BEGIN IMMEDIATE``): the second waits there for the first (as long as SQLite waits for a lock)
+    and then counts what the first left. Found: on SQLite, a second command that began while the
+    first was writing counted the accounts before the first committed, then waited to write, and
+    the two left no facilitator."""
+    if db.engine.dialect.name == "sqlite":
+        connection = db.session.connection()
+        if not connection.connection.driver_connection.in_transaction:  # type: ignore[union-attr]  # sqlite3's connection
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
     query = (
         select(Facilitator.id)
         .where(Facilitator.active.is_(True), Facilitator.role == FACILITATOR)
