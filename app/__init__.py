@@ -34,7 +34,7 @@ from .outage import said_in_one_line
 from .outbox import outbox_cli
 from .pack import load_rules
 from .rate_limits import init_rate_limit_storage, init_site_wide_limit
-from .request_log import quiet_request_log
+from .request_log import TracebacksWithoutMessages, quiet_request_log
 from .requests import bp as requests_bp
 from .retention import requests_cli
 from .sessions import add_session_bind, init_sessions, sessions_cli
@@ -85,6 +85,8 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
         said_in_one_line(group)  # a database that does not answer: one line, not a traceback
         app.cli.add_command(group)
     init_input_guard(app)  # last: its middleware wraps everything, its check runs before every other
+    # Outside it: a traceback written to the request's error stream (werkzeug's debugger) gives no messages.
+    app.wsgi_app = TracebacksWithoutMessages(app.wsgi_app)  # type: ignore[method-assign]  # Flask's documented way to add WSGI middleware
     return app
 
 

@@ -18,6 +18,8 @@ from __future__ import annotations
 import logging
 import re
 import sys
+from collections.abc import Callable, Iterable
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from .errors import error_without_messages
@@ -121,6 +123,40 @@ class QuietRequestLines(logging.Filter):
         return True
 
 
+class _ErrorStreamWithoutMessages:
+    """A request's ``wsgi.errors`` stream, but a traceback written to it while an error is being
+    handled is written as ``error_without_messages`` gives it: the error's type and frames."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def write(self, text: Any) -> Any:
+        error = sys.exc_info()[1]
+        if error is not None and isinstance(text, str) and "Traceback (most recent call last)" in text:
+            text = f"{UNCAUGHT}\n{error_without_messages(error)}\n"
+        return self._stream.write(text)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+class TracebacksWithoutMessages:
+    """WSGI middleware: the request's ``wsgi.errors`` stream (the terminal, under ``flask run``) is
+    given tracebacks without their messages (``_ErrorStreamWithoutMessages``). Found (privacy
+    review): with ``flask --debug run`` (``scripts/run --debug``), werkzeug's debugger printed each
+    error that reached it there whole, its message with it, which can quote what was typed. (The
+    debugger's page, in the developer's own browser, still shows it all.)"""
+
+    def __init__(self, wsgi_app: Callable[..., Iterable[bytes]]) -> None:
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        stream = environ.get("wsgi.errors")
+        if stream is not None and not isinstance(stream, _ErrorStreamWithoutMessages):
+            environ["wsgi.errors"] = _ErrorStreamWithoutMessages(stream)  # the debugger writes to the same environ
+        return self.wsgi_app(environ, start_response)
+
+
 def quiet_request_log() -> None:
     """Put the filter on werkzeug's logger, once per process."""
     logger = logging.getLogger("werkzeug")
@@ -128,4 +164,11 @@ def quiet_request_log() -> None:
         logger.addFilter(QuietRequestLines())
 
 
-__all__ = ["QuietRequestLines", "journey_line_kept", "quiet_request_log", "quiet_target", "served_target"]
+__all__ = [
+    "QuietRequestLines",
+    "TracebacksWithoutMessages",
+    "journey_line_kept",
+    "quiet_request_log",
+    "quiet_target",
+    "served_target",
+]

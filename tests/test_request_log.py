@@ -207,3 +207,34 @@ def test_an_error_that_gets_past_the_app_is_logged_by_the_development_server_wit
     assert "builtins.RuntimeError (message not logged)" in logged, logged
     assert "raised from builtins.ValueError (message not logged)" in logged, logged
     assert "in failing" in logged, logged
+
+
+def test_werkzeugs_debugger_prints_an_error_without_its_message(app: Flask, capfd: pytest.CaptureFixture[str]) -> None:
+    """Found (privacy review): with ``flask --debug run`` (``scripts/run --debug``), werkzeug's
+    debugger printed each error that reached it to the terminal as the whole traceback, its message
+    with it, which can quote what was typed. The page in the developer's browser still shows it all;
+    the terminal now gets the error's type and frames, as gunicorn's error log does."""
+    from werkzeug.debug import DebuggedApplication
+
+    marker = "Typedsecret Jane Smith"
+
+    def fails() -> str:
+        raise ValueError(f"could not read {marker}")
+
+    app.add_url_rule("/fails-in-debug", "fails_in_debug", fails)
+    server = make_server("127.0.0.1", 0, DebuggedApplication(app, evalex=False), threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        with pytest.raises(HTTPError) as refused:
+            urllib.request.urlopen(f"http://127.0.0.1:{server.server_port}/fails-in-debug", timeout=10)
+        page = refused.value.read().decode()
+        refused.value.close()
+    finally:
+        server.shutdown()
+        thread.join(5)
+    assert refused.value.code == 500 and marker in page  # the debugger's page, in the developer's browser
+    printed = capfd.readouterr()
+    terminal = printed.out + printed.err
+    assert "Typedsecret" not in terminal, terminal
+    assert "builtins.ValueError (message not logged)" in terminal and "in fails" in terminal, terminal
