@@ -11,6 +11,13 @@ as long as the last, up to ``INBOX_LOCKOUT_MAX_MINUTES``. Attempts are forgotten
 ``flask facilitators unlock`` or ``reset-password``. While locked the password is not checked.
 Keys hold an HMAC of the address, never the address itself.
 
+A browser that has signed in to an account before (it sends the known-device token it was
+given then: ``device_token``, ``known_device``) is counted on its own, under the address and its
+token, not with everyone else: someone who knows a facilitator's email address and fails on
+purpose locks out every other browser, never the facilitator's own (found: security review; it
+kept the account locked for an hour with one attempt an hour). A stolen token gets no more
+guesses than the address had (its own count, locked the same way).
+
 If the store stops answering, counting goes on in this process's memory (logged), so
 sign-in keeps working and keeps some protection until the store is back; the store is tried
 again after 1 s, 2 s, 4 s... up to ``STORE_RETRY_MAX_SECONDS``, not on every attempt (a hung store
@@ -23,6 +30,7 @@ import hashlib
 import hmac
 import logging
 import math
+import secrets
 import time
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
@@ -94,9 +102,27 @@ class SignInLockout:
         """Whether the counts are in a store other processes see (not this process's memory)."""
         return not isinstance(self.storage, MemoryStorage)
 
-    def _keys(self, email: str) -> tuple[str, str]:
-        tag = hmac.new(self.secret, normalise_email(email).encode("utf-8"), hashlib.sha256).hexdigest()[:32]
+    def _keys(self, email: str, device: str | None = None) -> tuple[str, str]:
+        counted = normalise_email(email) + (f"\n{device}" if device else "")
+        tag = hmac.new(self.secret, counted.encode("utf-8"), hashlib.sha256).hexdigest()[:32]
         return f"{KEY_PREFIX}/failures/{tag}", f"{KEY_PREFIX}/locked/{tag}"
+
+    def _device_mac(self, email: str, nonce: str) -> str:
+        message = f"known-device\n{normalise_email(email)}\n{nonce}".encode()
+        return hmac.new(self.secret, message, hashlib.sha256).hexdigest()[:32]
+
+    def device_token(self, email: str) -> str:
+        """A new known-device token for a browser that has just signed in with this address."""
+        nonce = secrets.token_urlsafe(16)
+        return f"{nonce}.{self._device_mac(email, nonce)}"
+
+    def known_device(self, token: str | None, email: str) -> str | None:
+        """The device a token given at an earlier sign-in with this address names, or None (no
+        token, one made for another address, or one not made with this service's key)."""
+        nonce, _, mac = (token or "").partition(".")
+        if not (0 < len(nonce) <= 64 and nonce.isascii() and mac.isascii()):  # (a cookie can hold anything)
+            return None
+        return nonce if hmac.compare_digest(mac, self._device_mac(email, nonce)) else None
 
     def _run(self, operation: Callable[[Storage], T]) -> T:
         if self.store_failures and time.monotonic() < self.retry_at:
@@ -117,9 +143,9 @@ class SignInLockout:
             self.store_failures = 0
         return result
 
-    def seconds_locked(self, email: str) -> int:
-        """How many seconds this address stays locked (0: not locked)."""
-        _, locked_key = self._keys(email)
+    def seconds_locked(self, email: str, device: str | None = None) -> int:
+        """How many seconds this address (for ``device``: tried from it) stays locked (0: not locked)."""
+        _, locked_key = self._keys(email, device)
         return self._run(lambda storage: self._remaining(storage, locked_key))
 
     @staticmethod
@@ -128,9 +154,9 @@ class SignInLockout:
             return 0
         return max(1, math.ceil(storage.get_expiry(locked_key) - time.time()))
 
-    def failures(self, email: str) -> int:
-        """Sign-in attempts counted for this address now (a success clears them)."""
-        failures_key, _ = self._keys(email)
+    def failures(self, email: str, device: str | None = None) -> int:
+        """Sign-in attempts counted for this address (for ``device``: from it) now (a success clears them)."""
+        failures_key, _ = self._keys(email, device)
         return self._run(lambda storage: int(storage.get(failures_key)))
 
     def delay(self, attempt: int) -> int:
@@ -140,8 +166,9 @@ class SignInLockout:
         doubled: int = self.first_seconds * 2 ** min(attempt - self.after, MAX_DOUBLINGS)
         return min(doubled, self.max_seconds)
 
-    def begin_attempt(self, email: str) -> int:
+    def begin_attempt(self, email: str, device: str | None = None) -> int:
         """Claim the right to check a password for this address: 0 if granted, else seconds locked.
+        From a known ``device`` (``known_device``), counted for the address from that device only.
 
         Every step is one atomic operation in the store, so attempts racing in on many
         workers and servers at once get no more password checks than one at a time would:
@@ -149,7 +176,7 @@ class SignInLockout:
         unlocked and be the one to lock it (for a period that doubles each time) before its
         password is checked. ``clear`` (a success) unlocks it.
         """
-        failures_key, locked_key = self._keys(email)
+        failures_key, locked_key = self._keys(email, device)
 
         def claim(storage: Storage) -> int:
             remaining = self._remaining(storage, locked_key)
@@ -165,13 +192,15 @@ class SignInLockout:
 
         return self._run(claim)
 
-    def clear(self, email: str, in_the_store_only: bool = False) -> int:
-        """Forget this address's failures and lift its lock; how many failures there were.
+    def clear(self, email: str, in_the_store_only: bool = False, device: str | None = None) -> int:
+        """Forget this address's failures and lift its lock; how many failures there were. With
+        ``device`` (a success from a known device), that device's only: a lock others' failures
+        put on the address stays for everyone else (else each sign-in gave them more guesses).
 
         ``in_the_store_only`` (the commands that unlock an account): raise ``StoreUnavailable``
         if the shared store does not answer, instead of clearing this process's own counts
         (which no web process sees), so the command can say that nothing was unlocked."""
-        failures_key, locked_key = self._keys(email)
+        failures_key, locked_key = self._keys(email, device)
 
         def forget(storage: Storage) -> int:
             count = int(storage.get(failures_key))

@@ -442,6 +442,73 @@ def test_a_successful_sign_in_forgets_earlier_failures(tmp_path) -> None:
         assert app.extensions[LOCKOUT_KEY].failures(EMAIL) == 0
 
 
+def device_cookies(response) -> list[str]:  # type: ignore[no-untyped-def]
+    return [cookie for cookie in response.headers.getlist("Set-Cookie") if "space_to_think_device=" in cookie]
+
+
+def test_someone_failing_on_purpose_never_locks_a_facilitator_out_of_their_own_browser(tmp_path) -> None:
+    """Found (security review): anyone who knew a facilitator's email address could keep the
+    account locked (five wrong passwords, then one an hour), and the facilitator could not sign in
+    from anywhere. A browser that has signed in with the address before is counted on its own."""
+    app = make_app(tmp_path)
+    add_facilitator(app)
+    first = sign_in(app.test_client(), environ_base={"REMOTE_ADDR": "198.51.100.7"})
+    assert first.status_code == 302
+    [given] = device_cookies(first)
+    attributes = [part.strip().lower() for part in given.split(";")[1:]]
+    assert "httponly" in attributes and "samesite=strict" in attributes and "path=/" in attributes
+    assert f"max-age={90 * 24 * 3600}" in attributes
+    token = given.split(";")[0].split("=", 1)[1]
+    assert "@" not in token and "sam" not in token.lower()  # nothing of the address, only a keyed check
+    for n in range(10):  # someone else, from addresses of their own
+        sign_in(app.test_client(), EMAIL, f"guess {n}", environ_base={"REMOTE_ADDR": f"203.0.113.{n + 1}"})
+    elsewhere = sign_in(app.test_client(), environ_base={"REMOTE_ADDR": "203.0.113.50"})
+    assert elsewhere.status_code == 429  # any other browser is still locked out, the right password too
+
+    own = app.test_client()
+    own.set_cookie("space_to_think_device", token)
+    again = sign_in(own, environ_base={"REMOTE_ADDR": "198.51.100.7"})
+    assert again.status_code == 302 and again.headers["Location"] == "/inbox"
+    assert len(device_cookies(again)) == 1  # a new token each sign-in
+
+    # A token made up, or given for another address, counts with everyone else.
+    altered = token[:-1] + ("0" if token[-1] != "0" else "1")
+    for forged in ("made-up.0123456789abcdef0123456789abcdef", altered, "é.é", "x" * 65 + "." + token.split(".")[1]):
+        stranger = app.test_client()
+        stranger.set_cookie("space_to_think_device", forged)
+        assert sign_in(stranger, environ_base={"REMOTE_ADDR": "203.0.113.60"}).status_code == 429
+    other = "jo.other@partnership.example"
+    add_facilitator(app, other)
+    theirs = device_cookies(sign_in(app.test_client(), other, environ_base={"REMOTE_ADDR": "203.0.113.61"}))
+    someone = app.test_client()
+    someone.set_cookie("space_to_think_device", theirs[0].split(";")[0].split("=", 1)[1])
+    assert sign_in(someone, environ_base={"REMOTE_ADDR": "203.0.113.61"}).status_code == 429
+
+    # A stolen token gets no more guesses than the address had: five, then locked the same way.
+    thief = app.test_client()
+    thief.set_cookie("space_to_think_device", token)
+    tries = [
+        sign_in(thief, EMAIL, f"thief {n}", environ_base={"REMOTE_ADDR": f"192.0.2.{n + 1}"}).status_code
+        for n in range(7)
+    ]
+    assert tries == [200] * 5 + [429] * 2
+
+
+def test_the_known_device_cookie_is_host_only_and_secure_where_the_session_cookie_is(tmp_path) -> None:
+    app = make_app(tmp_path, SESSION_COOKIE_NAME="__Host-space_to_think_session", SESSION_COOKIE_SECURE=True)
+    add_facilitator(app)
+    https = {"base_url": "https://localhost", "headers": {"Referer": "https://localhost/inbox/sign-in"}}
+    response = sign_in(app.test_client(), **https)
+    assert response.status_code == 302
+    [given] = [cookie for cookie in response.headers.getlist("Set-Cookie") if "_device=" in cookie]
+    assert given.startswith("__Host-space_to_think_device=")
+    listed = app.test_client().get("/cookies", base_url="https://localhost").get_data(as_text=True)
+    assert "<code>__Host-space_to_think_device</code>" in listed and "90 days after" in listed  # the cookies page
+    attributes = [part.strip().lower() for part in given.split(";")[1:]]
+    assert "secure" in attributes and "path=/" in attributes and "httponly" in attributes
+    assert not any(part.startswith("domain=") for part in attributes)
+
+
 def test_unlock_needs_a_shared_store_and_says_why(tmp_path) -> None:
     app = make_app(tmp_path)
     add_facilitator(app)

@@ -475,6 +475,39 @@ def current_lockout() -> SignInLockout:
     return lockout
 
 
+# A browser that signs in is given a known-device token (``app.lockout``): its own sign-in
+# attempts with that address are then counted apart from everyone else's, so nobody else can lock
+# it out by failing on purpose. Essential, HttpOnly, never sent to another site, kept for
+# ``DEVICE_COOKIE_DAYS`` from the last sign-in (the cookies page lists it).
+DEVICE_COOKIE = "space_to_think_device"
+DEVICE_COOKIE_DAYS = 90
+
+
+def device_cookie_name() -> str:
+    """The known-device cookie's name: ``__Host-`` first where the session cookie has it (production)."""
+    host_only = str(current_app.config["SESSION_COOKIE_NAME"]).startswith("__Host-")
+    return f"__Host-{DEVICE_COOKIE}" if host_only else DEVICE_COOKIE
+
+
+def known_device(email: str) -> str | None:
+    """The device this browser's known-device cookie names, if it was given for ``email``."""
+    return current_lockout().known_device(request.cookies.get(device_cookie_name()), email)
+
+
+def remember_device(response: Response, email: str) -> Response:
+    """Give the browser that has just proved the password for ``email`` a new known-device token."""
+    response.set_cookie(
+        device_cookie_name(),
+        current_lockout().device_token(email),
+        max_age=DEVICE_COOKIE_DAYS * 24 * 3600,
+        path="/",
+        secure=bool(current_app.config["SESSION_COOKIE_SECURE"]),
+        httponly=True,
+        samesite="Strict",
+    )
+    return response
+
+
 def wait_text(seconds: int) -> str:
     """``5 minutes``, ``1 minute``, ``2 hours``: how long to wait, rounded up."""
     minutes = max(1, -(-seconds // 60))
@@ -514,17 +547,18 @@ def sign_in() -> Response | tuple[str, int]:
     if form.validate_on_submit():
         email, password = form.email.data or "", form.password.data or ""
         lockout = current_lockout()
-        locked_for = lockout.begin_attempt(email)  # counted before the password is checked
+        device = known_device(email)
+        locked_for = lockout.begin_attempt(email, device)  # counted before the password is checked
         facilitator = None if locked_for else service.authenticate(email, password)
         # An attempt counts towards INBOX_SIGN_IN_LIMIT when a password was checked, and failed
         # (a form sent empty, or without a password, guesses nothing: it is not counted).
         g.sign_in_tried = facilitator is None
         if facilitator is not None:
-            lockout.clear(email)
+            lockout.clear(email, device=device)
             reset_session()  # a new session id: a planted or stolen id is useless after sign-in
             session[FACILITATOR_KEY] = facilitator.id
             session.update(service.sign_in_marks(facilitator))
-            return redirect(safe_next(request.args.get("next"), facilitator))
+            return remember_device(redirect(safe_next(request.args.get("next"), facilitator)), email)
         message, status = password_refused(email, locked_for, "sign-in", SIGN_IN_FAILED)
         form.email.errors = [message]
         errors = [{"text": message, "href": "#email"}]
@@ -561,7 +595,8 @@ def confirm_sign_in() -> Response | tuple[str | Response, int]:
     status = 200
     if form.validate_on_submit():
         lockout = current_lockout()
-        locked_for = lockout.begin_attempt(facilitator.email)  # counted before the password is checked
+        device = known_device(facilitator.email)
+        locked_for = lockout.begin_attempt(facilitator.email, device)  # counted before the password is checked
         confirmed = (
             None
             if locked_for
@@ -569,7 +604,7 @@ def confirm_sign_in() -> Response | tuple[str | Response, int]:
         )
         g.sign_in_tried = confirmed is None or confirmed.id != facilitator.id
         if confirmed is not None and not g.sign_in_tried:
-            lockout.clear(facilitator.email)
+            lockout.clear(facilitator.email, device=device)
             stay_signed_in(confirmed)
             ends_at = service.sign_in_ends_at(session)
             until = f", until {ends_in_words(ends_at)}" if ends_at is not None else ""

@@ -15,7 +15,7 @@ from werkzeug.wrappers import Response
 from wtforms import ValidationError
 
 from ..extensions import csrf
-from ..inbox.views import FACILITATOR_KEY, IMPORTANT
+from ..inbox.views import DEVICE_COOKIE_DAYS, FACILITATOR_KEY, IMPORTANT, device_cookie_name
 from ..journey import current_state, has_journey, journey_url
 from ..models import utcnow
 from ..outbox import refused_until_mended, untried_for_too_long
@@ -235,8 +235,12 @@ def period_in_words(seconds: int) -> str:
 
 @bp.get("/cookies")
 def cookies() -> str:
-    """The essential cookie this service sets, and nothing else."""
-    return render_page("main/cookies.html", None, {})
+    """The essential cookies this service sets (the second for facilitators only), and nothing else."""
+    return render_page(
+        "main/cookies.html",
+        None,
+        {"known_device_cookie": device_cookie_name(), "known_device_days": DEVICE_COOKIE_DAYS},
+    )
 
 
 @bp.get("/how-it-decides")
