@@ -218,14 +218,21 @@ def test_a_wrong_password_is_refused_counted_and_audited_never_logged(
 
 def test_confirming_the_password_shares_the_sign_in_limit_and_the_account_lockout(app: Flask) -> None:
     """A stolen session cookie gets no more guesses than the sign-in page gives: the visitor's
-    limit (5 a minute) counts both forms, and the account's lockout too."""
+    limit (5 a minute) counts both forms, and the account's lockout too. Stolen with the browser's
+    known-device cookie, it gets no more than that browser's own lockout gives (5 as well)."""
     from test_inbox import sign_in
 
     client, _ = signed_in(app)
+    device = client.get_cookie("space_to_think_device")
+    assert device is not None
+    client.delete_cookie("space_to_think_device")  # the session cookie alone
     statuses = [confirm(client, f"wrong password number {n}")[0] for n in range(3)]
     statuses += [sign_in(app.test_client(), EMAIL, f"another wrong one {n}").status_code for n in range(2)]
     assert statuses == [200] * 5
     assert confirm(client)[0] == 429  # the sixth check in a minute, from the same address
+    client.set_cookie("space_to_think_device", device.value)  # and the known-device cookie too
+    statuses = [confirm(client, f"wrong password number {n}")[0] for n in range(7)]
+    assert statuses == [200] * 5 + [429] * 2
 
 
 def test_confirming_the_password_is_refused_without_a_sign_in_or_a_security_token(app: Flask) -> None:

@@ -494,6 +494,34 @@ def test_someone_failing_on_purpose_never_locks_a_facilitator_out_of_their_own_b
     assert tries == [200] * 5 + [429] * 2
 
 
+def test_a_colleague_failing_behind_the_same_office_address_does_not_lock_out_a_known_browser(tmp_path) -> None:
+    """Found (security review): the sign-in limit per visitor address (20 failures an hour) let
+    anyone behind the same office address (its staff share one) keep every facilitator there out
+    of the inbox. A browser that has signed in with the address typed is left out of that limit
+    (its own lockout bounds its guesses); any other is still counted."""
+    office = {"REMOTE_ADDR": "198.51.100.40"}
+    app = make_app(tmp_path, INBOX_SIGN_IN_LIMIT="3 per hour")
+    add_facilitator(app)
+    token = device_cookies(sign_in(app.test_client(), environ_base=office))[0].split(";")[0].split("=", 1)[1]
+    for n in range(3):  # a colleague at the same address, with addresses of their own
+        someone = f"someone{n}@partnership.example"
+        assert sign_in(app.test_client(), someone, "wrong", environ_base=office).status_code == 200
+    assert sign_in(app.test_client(), environ_base=office).status_code == 429  # the address's limit is used up
+    own = app.test_client()
+    own.set_cookie("space_to_think_device", token)
+    assert sign_in(own, environ_base=office).status_code == 302
+    # Signed in, the password confirmed to stay signed in is let through too.
+    confirm = csrf_token(own.get("/inbox/confirm-sign-in", environ_base=office).get_data(as_text=True))
+    confirmed = own.post(
+        "/inbox/confirm-sign-in", data={"csrf_token": confirm, "password": PASSWORD}, environ_base=office
+    )
+    assert confirmed.status_code == 302
+    # A token for another address does not lift the limit for this one.
+    stranger = app.test_client()
+    stranger.set_cookie("space_to_think_device", token)
+    assert sign_in(stranger, "someone0@partnership.example", "wrong", environ_base=office).status_code == 429
+
+
 def test_the_known_device_cookie_is_host_only_and_secure_where_the_session_cookie_is(tmp_path) -> None:
     app = make_app(tmp_path, SESSION_COOKIE_NAME="__Host-space_to_think_session", SESSION_COOKIE_SECURE=True)
     add_facilitator(app)

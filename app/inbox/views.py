@@ -460,12 +460,28 @@ def sign_in_limit() -> str:
 # Every password check counts towards one limit per visitor address (INBOX_SIGN_IN_LIMIT):
 # signing in, and confirming the password to stay signed in (so a stolen session cookie gets no
 # more guesses than the sign-in page gives). Only a check that failed is counted (``sign_in_tried``);
-# the per-account lockout (``current_lockout``) counts both too.
+# the per-account lockout (``current_lockout``) counts both too. A check from a browser that has
+# signed in with the address before (``known_device``) is left out of the address's limit: its
+# guesses are bounded by its own lockout, and a colleague failing on purpose (or often) behind the
+# same office address must not lock everyone there out of the inbox (security review).
+def from_known_device() -> bool:
+    """Whether this password check comes from a browser given a known-device token for its address."""
+    if request.method != "POST":
+        return False
+    if request.endpoint == "inbox.confirm_sign_in":
+        account = account_to_confirm()[0]
+        email = account.email if account is not None else ""
+    else:
+        email = request.form.get("email", "")
+    return bool(email) and known_device(email) is not None
+
+
 password_checks = limiter.shared_limit(
     sign_in_limit,
     scope="inbox-password-check",
     methods=["POST"],
     deduct_when=lambda response: bool(g.get("sign_in_tried")),
+    exempt_when=from_known_device,
 )
 
 
