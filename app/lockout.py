@@ -102,10 +102,22 @@ class SignInLockout:
         """Whether the counts are in a store other processes see (not this process's memory)."""
         return not isinstance(self.storage, MemoryStorage)
 
-    def _keys(self, email: str, device: str | None = None) -> tuple[str, str]:
-        counted = normalise_email(email) + (f"\n{device}" if device else "")
-        tag = hmac.new(self.secret, counted.encode("utf-8"), hashlib.sha256).hexdigest()[:32]
+    def _tag(self, counted: str) -> str:
+        return hmac.new(self.secret, counted.encode("utf-8"), hashlib.sha256).hexdigest()[:32]
+
+    def _keys(self, email: str, device: str | None = None, generation: int = 0) -> tuple[str, str]:
+        counted = normalise_email(email) + (f"\n{device}\n{generation}" if device else "")
+        tag = self._tag(counted)
         return f"{KEY_PREFIX}/failures/{tag}", f"{KEY_PREFIX}/locked/{tag}"
+
+    def _generation_key(self, email: str) -> str:
+        return f"{KEY_PREFIX}/generation/{self._tag(normalise_email(email))}"
+
+    def _keys_in(self, storage: Storage, email: str, device: str | None) -> tuple[str, str]:
+        """The keys counting this address (from ``device``): a device's are renewed each time the
+        address's lock is lifted (``clear`` without a device), as nobody can list them to clear them."""
+        generation = int(storage.get(self._generation_key(email))) if device else 0
+        return self._keys(email, device, generation)
 
     def _device_mac(self, email: str, nonce: str) -> str:
         message = f"known-device\n{normalise_email(email)}\n{nonce}".encode()
@@ -145,8 +157,7 @@ class SignInLockout:
 
     def seconds_locked(self, email: str, device: str | None = None) -> int:
         """How many seconds this address (for ``device``: tried from it) stays locked (0: not locked)."""
-        _, locked_key = self._keys(email, device)
-        return self._run(lambda storage: self._remaining(storage, locked_key))
+        return self._run(lambda storage: self._remaining(storage, self._keys_in(storage, email, device)[1]))
 
     @staticmethod
     def _remaining(storage: Storage, locked_key: str) -> int:
@@ -156,8 +167,7 @@ class SignInLockout:
 
     def failures(self, email: str, device: str | None = None) -> int:
         """Sign-in attempts counted for this address (for ``device``: from it) now (a success clears them)."""
-        failures_key, _ = self._keys(email, device)
-        return self._run(lambda storage: int(storage.get(failures_key)))
+        return self._run(lambda storage: int(storage.get(self._keys_in(storage, email, device)[0])))
 
     def delay(self, attempt: int) -> int:
         """Seconds locked after the ``attempt``-th attempt (0 before ``after``), doubling to the maximum."""
@@ -176,9 +186,9 @@ class SignInLockout:
         unlocked and be the one to lock it (for a period that doubles each time) before its
         password is checked. ``clear`` (a success) unlocks it.
         """
-        failures_key, locked_key = self._keys(email, device)
 
         def claim(storage: Storage) -> int:
+            failures_key, locked_key = self._keys_in(storage, email, device)
             remaining = self._remaining(storage, locked_key)
             if remaining:
                 return remaining
@@ -196,16 +206,19 @@ class SignInLockout:
         """Forget this address's failures and lift its lock; how many failures there were. With
         ``device`` (a success from a known device), that device's only: a lock others' failures
         put on the address stays for everyone else (else each sign-in gave them more guesses).
+        Without (a success elsewhere, or the commands that unlock an account), every device's too.
 
         ``in_the_store_only`` (the commands that unlock an account): raise ``StoreUnavailable``
         if the shared store does not answer, instead of clearing this process's own counts
         (which no web process sees), so the command can say that nothing was unlocked."""
-        failures_key, locked_key = self._keys(email, device)
 
         def forget(storage: Storage) -> int:
+            failures_key, locked_key = self._keys_in(storage, email, device)
             count = int(storage.get(failures_key))
             storage.clear(failures_key)
             storage.clear(locked_key)
+            if device is None:  # each device's count starts again (kept as long as any count lives)
+                storage.incr(self._generation_key(email), self.window_seconds + self.max_seconds)
             return count
 
         if not in_the_store_only:

@@ -390,6 +390,27 @@ def test_the_delay_grows_with_each_attempt_up_to_the_maximum() -> None:
     assert lockout.seconds_locked("someone@example.org") == 0
 
 
+def test_lifting_an_addresss_lock_lifts_its_known_devices_locks_too() -> None:
+    """Found (security review): ``flask facilitators unlock`` said a facilitator could sign in,
+    but their own browser, locked by its own failures (counted apart), stayed locked."""
+    lockout = SignInLockout(MemoryStorage(), "secret", after=2, first_minutes=5)
+    device = lockout.known_device(lockout.device_token(EMAIL), EMAIL)
+    assert device is not None
+    assert [lockout.begin_attempt(EMAIL, device) for _ in range(2)] == [0, 0]
+    assert lockout.seconds_locked(EMAIL, device) > 0 and lockout.seconds_locked(EMAIL) == 0
+    lockout.clear(EMAIL, device=device)  # its own success: its own lock only
+    assert lockout.begin_attempt(EMAIL, device) == 0 and lockout.begin_attempt(EMAIL, device) == 0
+    assert lockout.begin_attempt(EMAIL) == 0 and lockout.begin_attempt(EMAIL) == 0
+    assert lockout.seconds_locked(EMAIL, device) > 0 and lockout.seconds_locked(EMAIL) > 0
+    lockout.clear(EMAIL, device=device)
+    assert lockout.seconds_locked(EMAIL) > 0  # others' failures still lock the address for everyone else
+    lockout.begin_attempt(EMAIL, device)
+    lockout.begin_attempt(EMAIL, device)
+    lockout.clear(EMAIL)  # unlock, reset-password, or a success from another browser: every lock goes
+    assert lockout.seconds_locked(EMAIL) == 0 and lockout.seconds_locked(EMAIL, device) == 0
+    assert lockout.failures(EMAIL, device) == 0 and lockout.begin_attempt(EMAIL, device) == 0
+
+
 def test_guesses_from_many_addresses_lock_the_account(tmp_path) -> None:
     """Found: 40 guesses from 8 addresses were all checked. Now the account locks after 5."""
     app = make_app(tmp_path)
@@ -553,12 +574,20 @@ def test_unlock_and_reset_password_lift_a_lockout_kept_in_redis(tmp_path, redis_
     assert sign_in(app.test_client(), environ_base={"REMOTE_ADDR": "198.51.100.40"}).status_code == 429
     runner = app.test_cli_runner()
 
+    # The facilitator's own browser, which had signed in before, locked itself too (mistyping).
+    own = app.test_client()
+    own.set_cookie("space_to_think_device", app.extensions[LOCKOUT_KEY].device_token(EMAIL))
+    for n in range(6):
+        sign_in(own, EMAIL, f"mistyped {n}", environ_base={"REMOTE_ADDR": "198.51.100.30"})
+    assert sign_in(own, environ_base={"REMOTE_ADDR": "198.51.100.30"}).status_code == 429
+
     unlocked = runner.invoke(args=["facilitators", "unlock", f" {EMAIL.upper()} "])
     assert unlocked.exit_code == 0, unlocked.output
     assert "5 failed sign-in attempts forgotten" in unlocked.output
     # The limit on one network's attempts is not lifted: the output says so (operations review).
     assert "unless their network has made too many sign-in attempts" in " ".join(unlocked.output.split())
     assert sign_in(app.test_client(), environ_base={"REMOTE_ADDR": "198.51.100.41"}).status_code == 302
+    assert sign_in(own, environ_base={"REMOTE_ADDR": "198.51.100.30"}).status_code == 302  # (found: still locked)
     assert runner.invoke(args=["facilitators", "unlock", "nobody@partnership.example"]).exit_code == 1
 
     for n in range(5):
