@@ -603,8 +603,12 @@ def _account_signing_in(email: str) -> Facilitator | None:
 def authenticate(email: str, password: str, detail: str = "") -> Facilitator | None:
     """The active facilitator with this email and password, or None; records the sign-in (with
     ``detail``: "password confirmed to stay signed in", for a sign-in extended so)."""
+    # The hash checked for an unknown address is made on the first attempt a process sees, whatever
+    # the address: made only for an unknown one, it took that attempt twice as long as one for an
+    # account, which said which addresses have one (security review).
+    dummy_hash = _dummy_hash()
     facilitator = _account_signing_in(email)
-    stored_hash = facilitator.password_hash if facilitator is not None else _dummy_hash()
+    stored_hash = facilitator.password_hash if facilitator is not None else dummy_hash
     # No account has a longer password, so skip hashing megabytes of text (a cheap way to load the server).
     password_matches = len(password) <= PASSWORD_MAX and check_password_hash(stored_hash, password)
     if facilitator is None or not password_matches or not facilitator.active:
