@@ -1,10 +1,12 @@
-"""Small pieces several blueprints' views share: the GOV.UK error summary and PDF downloads."""
+"""Small pieces several blueprints' views share: the GOV.UK error summary, PDF downloads, and
+whether a request came from another site."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import Any
 
+from flask import request
 from werkzeug.wrappers import Response
 
 
@@ -19,6 +21,19 @@ def error_summary(fields: Iterable[Any]) -> list[dict[str, str]]:
         for field in fields
         if field.errors and field.name != "csrf_token"
     ]
+
+
+def from_another_site() -> bool:
+    """Whether this request came from a page of another site, as far as the browser says
+    (``Sec-Fetch-Site``; else the ``Referer``, when it names another site; with neither, as from a
+    typed address or a bookmark, it did not)."""
+    fetched_from = request.headers.get("Sec-Fetch-Site")
+    if fetched_from is not None:
+        return fetched_from not in ("same-origin", "none")
+    referrer = request.referrer
+    if not referrer:
+        return False
+    return not referrer.startswith(request.host_url)
 
 
 def pdf_download(data: bytes, filename: str) -> Response:

@@ -1031,6 +1031,33 @@ def test_a_request_page_shows_the_request_and_is_audited(app: Flask) -> None:
     assert client.get("/inbox/requests/STT-2345-6789").status_code == 404
 
 
+def test_a_link_on_another_site_starts_no_download_of_requests_details(app: Flask) -> None:
+    """Found (security review): a link on any website to /inbox/requests.csv (or a request's PDF)
+    put the file of every request in the signed-in facilitator's downloads, and in the audit log
+    as their export, without their choosing it (the session cookie goes with a link followed from
+    another site). Now it leads to the page with the download link, saying why."""
+    client, _ = signed_in(app)
+    reference = stored_request(app, pdf=True)
+    elsewhere = [
+        {"Sec-Fetch-Site": "cross-site", "Referer": "https://evil.example/page"},
+        {"Sec-Fetch-Site": "same-site"},  # another site under the same domain
+        {"Referer": "https://evil.example/page"},  # a browser that does not say Sec-Fetch-Site
+    ]
+    for headers in elsewhere:
+        csv = client.get("/inbox/requests.csv?status=new", headers=headers)
+        assert csv.status_code == 302 and csv.location == "/inbox?status=new", headers
+        pdf = client.get(f"/inbox/requests/{reference}/request.pdf", headers=headers)
+        assert pdf.status_code == 302 and pdf.location == f"/inbox/requests/{reference}", headers
+        assert "The download did not start, because the link to it was on another website" in text(
+            client.get(pdf.location)
+        )
+    assert events(app, "exported") == [] and events(app, "pdf_downloaded") == []
+    for headers in ({"Sec-Fetch-Site": "same-origin"}, {"Sec-Fetch-Site": "none"}, {}):  # its own link; typed
+        assert client.get("/inbox/requests.csv", headers=headers).mimetype == "text/csv"
+        assert client.get(f"/inbox/requests/{reference}/request.pdf", headers=headers).mimetype == "application/pdf"
+    assert len(events(app, "pdf_downloaded")) == 3
+
+
 @both_databases
 def test_the_pdf_download_is_the_stored_pdf_never_cached_and_audited(app: Flask) -> None:
     client, facilitator_id = signed_in(app)

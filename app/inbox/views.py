@@ -73,7 +73,7 @@ from ..sessions import reset_session
 from ..space_sessions import service as sessions
 from ..space_sessions.forms import SessionForm
 from ..space_sessions.models import FORMATS, SpaceSession
-from ..web import error_summary, pdf_download
+from ..web import error_summary, from_another_site, pdf_download
 from . import bp, listing, service
 from .forms import (
     NOT_ASSIGNED,
@@ -769,10 +769,24 @@ def index() -> Response | str:
     )
 
 
+# A download of requests' details (the list's CSV, a request's PDF) asked for by a link or a
+# script on another site is not made: it would put the file on the facilitator's computer, and in
+# the audit log as their download, without their choosing it (the session cookie is sent with a
+# link followed from another site: SameSite=Lax). Found: security review.
+DOWNLOAD_FROM_ANOTHER_SITE = (
+    "The download did not start, because the link to it was on another website. To download the file, use the "
+    "link on this page."
+)
+
+
 @bp.get("/requests.csv")
 def export_csv() -> Response:
     """The list as CSV (every page, the same filters; no free text), never cached, audited."""
     filters, _problems = listing.read_filters(request.args, list_choices())
+    if from_another_site():
+        flash(DOWNLOAD_FROM_ANOTHER_SITE, IMPORTANT)
+        shown: dict[str, Any] = filters.args()
+        return redirect(url_for("inbox.index", **shown))
     rows = listing.all_rows(filters, uk_today())
     listing.record_export(filters, [row.reference for row in rows], current_facilitator().actor)
     response = Response(listing.csv_text(rows, redirect_outcomes()), mimetype="text/csv")
@@ -966,6 +980,9 @@ def request_page(reference: str) -> str:
 def download_pdf(reference: str) -> Response:
     """The request's stored PDF, as a download that is never cached (back to the request page if not made yet)."""
     stored = stored_request(reference, with_pdf=True)
+    if from_another_site():
+        flash(DOWNLOAD_FROM_ANOTHER_SITE, IMPORTANT)
+        return redirect(url_for("inbox.request_page", reference=stored.reference))
     if stored.pdf_made_at is None or not stored.pdf:
         flash(
             "The PDF of this request has not been made yet. The request is shown below; try the download later.",

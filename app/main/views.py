@@ -30,7 +30,7 @@ from ..sessions import session_expired as session_had_expired
 from ..start_page import keep_for_new_visitors
 from ..supervision_record import forget_record
 from ..templating import SENT_COPIES, kept_for_a_while, render_page
-from ..web import pdf_download
+from ..web import from_another_site, pdf_download
 from ..wizard.glossary import Explainer
 from . import bp
 from .decides import cited_guidance, decision_graph_svg, noted_answers, routes
@@ -66,21 +66,10 @@ def exit() -> Response:  # named like the builtin on purpose: the endpoint is ma
     not be able to sign a facilitator out or wipe someone's answers. The browser says where a
     navigation came from (``Sec-Fetch-Site``; else the ``Referer``, when it names another site);
     with neither, as from a typed address, everything is forgotten."""
-    if not _from_another_site():
+    if not from_another_site():
         forget_record()  # the supervision record made in this browser, if any
         reset_session()
     return redirect(current_app.config["EXIT_URL"], code=303)
-
-
-def _from_another_site() -> bool:
-    """Whether this request came from a page of another site, as far as the browser says."""
-    fetched_from = request.headers.get("Sec-Fetch-Site")
-    if fetched_from is not None:
-        return fetched_from not in ("same-origin", "none")
-    referrer = request.referrer
-    if not referrer:
-        return False
-    return not referrer.startswith(request.host_url)
 
 
 @bp.route("/session-expired", methods=["GET", "POST"])
