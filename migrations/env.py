@@ -14,6 +14,10 @@ config = context.config
 # and by default fileConfig would also silence every logger that already exists.
 if config.config_file_name is not None and not logging.getLogger().handlers:
     fileConfig(config.config_file_name, disable_existing_loggers=False)
+    # The app's logger has Flask's own handler already: its lines (a failing migration's report,
+    # app.outage) would otherwise be printed twice, once more by the root handler just added.
+    if current_app.logger.handlers:
+        current_app.logger.propagate = False
 logger = logging.getLogger("alembic.env")
 
 
