@@ -24,7 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal, TypeVar
 
 from .engine import evaluate, normalise
@@ -123,6 +123,9 @@ class PackDiff:
     # Changes that weaken or move a safeguarding check (see ``safeguarding_changes``): listed
     # first, and they make the exit code 1 even when no route or outcome changes.
     safeguarding: tuple[str, ...] = ()
+    # The questions whose id alone changed, old id to new (``question_ids_changed``): compared as
+    # one question each, and the routes' steps name them by their new ids.
+    renamed: dict[str, str] = field(default_factory=dict)
     _titles: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -403,6 +406,57 @@ def _by_value(item: Option) -> str:
     return item.value
 
 
+def _same_question(old: Question, new: Question) -> bool:
+    """Whether two questions ask the same thing with the same answers (their ids, routes, hints
+    and markings aside): the same kind and title, and the same options' values and labels, in order."""
+    return (
+        old.kind == new.kind
+        and old.title == new.title
+        and [(o.value, o.label) for o in old.options] == [(o.value, o.label) for o in new.options]
+    )
+
+
+def question_ids_changed(old: RulePack, new: RulePack) -> dict[str, str]:
+    """The questions whose id alone changed, old id to new: a question only the old pack has
+    matched to the one question only the new pack has with the same title and answers (see
+    ``_same_question``), when neither has another such match. Found (rules review): such a
+    question was compared as one removed and another added, and every route through it, hundreds
+    in the shipped pack, was listed as changed, hiding any route that really changed."""
+    gone = [q for q in old.questions if new.question(q.id) is None]
+    came = [q for q in new.questions if old.question(q.id) is None]
+    renamed = {}
+    for before in gone:
+        matches = [after for after in came if _same_question(before, after)]
+        if len(matches) == 1 and [b for b in gone if _same_question(b, matches[0])] == [before]:
+            renamed[before.id] = matches[0].id
+    return renamed
+
+
+def _with_question_ids(pack: RulePack, renamed: dict[str, str]) -> RulePack:
+    """``pack`` with the questions in ``renamed`` called by their new ids, everywhere an id names
+    one (routes, the first question, ``implies``, roles, outcomes' change links); its path and
+    version kept."""
+    if not renamed:
+        return pack
+
+    def to(node_id: str | None) -> str | None:
+        return renamed.get(node_id, node_id) if node_id is not None else None
+
+    def option(item: Option) -> Option:
+        implies = tuple((renamed.get(question_id, question_id), values) for question_id, values in item.implies)
+        return replace(item, next=to(item.next), implies=implies)
+
+    questions = tuple(
+        replace(q, id=renamed.get(q.id, q.id), next=to(q.next), options=tuple(option(o) for o in q.options))
+        for q in pack.questions
+    )
+    outcomes = tuple(replace(o, change_question=to(o.change_question)) for o in pack.outcomes)
+    roles = replace(
+        pack.roles, criteria_question=renamed.get(pack.roles.criteria_question, pack.roles.criteria_question)
+    )
+    return replace(pack, start=renamed.get(pack.start, pack.start), questions=questions, outcomes=outcomes, roles=roles)
+
+
 def _pack_items(old: RulePack, new: RulePack) -> Iterator[ItemChange]:
     changes = [
         *_plain("name", old.name, new.name),
@@ -416,7 +470,9 @@ def _pack_items(old: RulePack, new: RulePack) -> Iterator[ItemChange]:
         yield ItemChange("pack", "changed", "the pack", tuple(changes))
 
 
-def _question_items(old: RulePack, new: RulePack) -> Iterator[ItemChange]:
+def _question_items(old: RulePack, new: RulePack, renamed: dict[str, str]) -> Iterator[ItemChange]:
+    """The questions added, removed and changed (``old`` with the ids in ``renamed`` already
+    changed to the new pack's, see ``question_ids_changed``)."""
     added, removed, both = _pair(old.questions, new.questions, _by_id)
     for question in added:
         options = "; ".join(f'"{shorten(o.label.practitioner, 40)}" {_leads(question, o)}' for o in question.options)
@@ -424,14 +480,23 @@ def _question_items(old: RulePack, new: RulePack) -> Iterator[ItemChange]:
         was = next((q.id for q in removed if q.title.practitioner == question.title.practitioner), None)
         if was is not None:
             note += (
-                f" (the same title as question {was}, removed: if only its id changed, the two are still compared "
-                f"as different questions, so routes that give them different answers are listed as changed)"
+                f" (the same title as question {was}, removed, but not the same answers, so the two are compared "
+                "as different questions: routes that give them different answers are listed as changed)"
             )
         yield ItemChange("questions", "added", _question_name(question), note=note)
     for question in removed:
         yield ItemChange("questions", "removed", _question_name(question))
+    was_called = {new_id: old_id for old_id, new_id in renamed.items()}
     for before, after in both:
-        changes = [
+        note = ""
+        changes = []
+        if after.id in was_called:
+            note = (
+                f"id changed from {was_called[after.id]} to {after.id} (the same title and answers): compared as one "
+                "question, so only routes that really changed are listed; its page's address changes with its id"
+            )
+            changes.append(FieldChange("id", was_called[after.id], after.id))
+        changes += [
             *_plain("kind", before.kind, after.kind, quote=False),
             *_text("title", before.title, after.title),
             *_text("short title (used in summaries)", before.short, after.short),
@@ -442,7 +507,7 @@ def _question_items(old: RulePack, new: RulePack) -> Iterator[ItemChange]:
             *_option_order(before, after),
         ]
         if changes:
-            yield ItemChange("questions", "changed", _question_name(after), tuple(changes))
+            yield ItemChange("questions", "changed", _question_name(after), tuple(changes), note)
         yield from _option_items(before, after)
         if before.cites != after.cites:
             yield ItemChange(
@@ -1057,13 +1122,17 @@ def diff_packs(
     """Compare two loaded packs (and their contacts, when both are given). With ``today`` (the
     command gives the UK's date, as ``rules check`` does), the new pack's review date is warned
     of when it has passed, as ``rules check`` warns of it."""
+    renamed = question_ids_changed(old, new)
+    # The old pack as the new one names its questions: a question whose id alone changed is
+    # compared with its old self, and the routes through it with the routes through that.
+    was = _with_question_ids(old, renamed)
     items = [
-        *_question_items(old, new),
-        *_outcome_items(old, new),
+        *_question_items(was, new, renamed),
+        *_outcome_items(was, new),
         *_guidance_items(old, new),
         *_flag_items(old, new),
         *_glossary_items(old, new),
-        *_pack_items(old, new),
+        *_pack_items(was, new),
     ]
     warnings = tuple(str(problem) for problem in review_date_passed(new, today)) if today is not None else ()
     warnings += _owner_changed(old, new)
@@ -1072,11 +1141,11 @@ def diff_packs(
         warnings += unverified_contact_changes(old_contacts, new_contacts)
     order = {section: position for position, (section, _) in enumerate(SECTION_TITLES)}
     items.sort(key=lambda item: order[item.section])  # stable: pack order within each section
-    routes = route_changes(old, new)
-    safeguarding = safeguarding_changes(old, new, routes)
+    routes = route_changes(was, new)
+    safeguarding = safeguarding_changes(was, new, routes)
     if old_contacts is not None and new_contacts is not None:
         safeguarding += _emergency_dropped(old_contacts, new_contacts)
-    return PackDiff(old, new, tuple(items), routes, old_contacts, new_contacts, warnings, safeguarding)
+    return PackDiff(old, new, tuple(items), routes, old_contacts, new_contacts, warnings, safeguarding, renamed)
 
 
 def _owner_changed(old: RulePack, new: RulePack) -> tuple[str, ...]:

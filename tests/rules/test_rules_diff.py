@@ -118,12 +118,14 @@ def compare(cli: FlaskCliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     return run
 
 
-def outcome_of(pack: RulePack, change: RouteChange) -> str | None:
-    """Where the engine itself sends a changed route's answers (None: it cannot finish them)."""
+def outcome_of(pack: RulePack, change: RouteChange, ids: dict[str, str] | None = None) -> str | None:
+    """Where the engine itself sends a changed route's answers (None: it cannot finish them), the
+    steps' question ids read through ``ids`` (the new ids of questions renamed, to the old)."""
     questions = {q.id: q for q in pack.questions}
+    steps = [((ids or {}).get(qid, qid), values) for qid, values in change.steps]
     answers = {
         qid: list(values) if qid in questions and questions[qid].kind == "multiple" else values[0]
-        for qid, values in change.steps
+        for qid, values in steps
     }
     state = evaluate(pack, answers)
     return state.outcome.id if state.outcome else None
@@ -132,8 +134,9 @@ def outcome_of(pack: RulePack, change: RouteChange) -> str | None:
 def assert_routes_are_real(compared: Compared) -> None:
     """Every route reported leads where it says, in both packs, by the engine's own walk."""
     old_pack, new_pack = compared.diff.old, compared.diff.new
+    was_called = {now: was for was, now in compared.diff.renamed.items()}
     for change in compared.diff.routes:
-        assert outcome_of(old_pack, change) == change.old_outcome, change.sentence()
+        assert outcome_of(old_pack, change, was_called) == change.old_outcome, change.sentence()
         assert outcome_of(new_pack, change) == change.new_outcome, change.sentence()
     assert len({change.steps for change in compared.diff.routes}) == len(compared.diff.routes)
 
@@ -753,13 +756,91 @@ def test_files_written_differently_are_not_said_to_have_no_changes(
     assert "No changes: the two packs ask, route and say the same." in same.result.output
 
 
+def _rename_question(d: dict[str, Any], was: str, now: str) -> None:
+    """Change question ``was``'s id to ``now`` everywhere the pack names it: routes, the first
+    question, roles, ``implies`` and outcomes' change links."""
+    question(d, was)["id"] = now
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            for key, value in list(node.items()):
+                if key in ("next", "start", "question", "criteria_question") and value == was:
+                    node[key] = now
+                elif key == "implies" and was in value:
+                    value[now] = value.pop(was)
+                else:
+                    walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(d)
+
+
+def test_a_question_whose_id_alone_changed_is_compared_as_one(
+    compare: Callable[..., Compared], old: dict[str, Any], new: dict[str, Any]
+) -> None:
+    """Found (rules review): a question whose id alone changed was compared as one removed and
+    another added, with every route through it listed as changed (hundreds for the criteria)."""
+    _rename_question(new, "criteria", "reflective_space_help")  # named by roles and implies too
+    _rename_question(new, "serious_incident", "serious_harm")  # named by outcome R's change link
+    compared = compare(old, new)
+    assert compared.result.exit_code == 0, compared.result.output
+    assert not compared.diff.routes and not compared.diff.safeguarding
+    assert compared.diff.renamed == {"serious_incident": "serious_harm", "criteria": "reflective_space_help"}
+    items = compared.diff.section("questions")
+    assert [(item.kind, [(c.field, c.old, c.new) for c in item.changes]) for item in items] == [
+        ("changed", [("id", "serious_incident", "serious_harm")]),
+        ("changed", [("id", "criteria", "reflective_space_help")]),
+    ]
+    assert items[0].note.startswith(
+        "id changed from serious_incident to serious_harm (the same title and answers): compared as one question, "
+        "so only routes that really changed are listed"
+    )
+    assert compared.diff.section("pack") == compared.diff.section("outcomes") == ()
+    assert "No route leads to a different outcome and no outcome changed. 2 other changes below." in (
+        compared.result.output
+    )
+
+
+def test_routes_that_really_changed_through_a_question_whose_id_changed_are_listed(
+    compare: Callable[..., Compared], old: dict[str, Any], new: dict[str, Any]
+) -> None:
+    option(new, "multi_agency", "not_sure")["next"] = "S"
+    moved = compare(old, new).diff.routes
+    _rename_question(new, "multi_agency", "agencies")
+    compared = compare(old, new)
+    assert compared.result.exit_code == 1
+    assert_routes_are_real(compared)
+    assert len(compared.diff.routes) == len(moved) > 0
+    assert {route.sentence() for route in compared.diff.routes} == {
+        'I\'m not sure at "Are other agencies involved with…" now leads to S, was P'
+    }
+    [routed] = compared.diff.section("routes")
+    assert routed.changes[0].new == "S"
+
+
+@pytest.mark.parametrize("name", ["risk dropped", "yes marked safe"])
+def test_a_safeguarding_check_weakened_through_an_id_change_exits_1(
+    compare: Callable[..., Compared], old: dict[str, Any], new: dict[str, Any], name: str
+) -> None:
+    change, words = SAFEGUARDING_WEAKENED[name]
+    change(new)
+    _rename_question(new, "immediate_danger", "danger_now")
+    compared = compare(old, new)
+    assert compared.result.exit_code == 1
+    assert compared.diff.safeguarding == (words.replace("(immediate_danger)", "(danger_now)"),)
+
+
 def test_an_id_changed_with_the_same_words_is_said_to_be_one(
     compare: Callable[..., Compared], old: dict[str, Any], new: dict[str, Any]
 ) -> None:
-    """A question or option whose id alone changed is compared as two (one removed, one added):
-    the routes that give them different answers are listed as changed, which reads as a change
-    of routing unless the diff says the two have the same words."""
+    """An option whose value alone changed is compared as two (one removed, one added): the
+    routes that give them different answers are listed as changed, which reads as a change of
+    routing unless the diff says the two have the same words. A question with the same title as
+    one removed but other answers is said to be so too."""
     question(new, "multi_agency")["id"] = "agencies"
+    question(new, "agencies")["options"].pop()
     for asked in new["questions"]:
         if asked.get("next") == "multi_agency":
             asked["next"] = "agencies"
@@ -769,8 +850,8 @@ def test_an_id_changed_with_the_same_words_is_said_to_be_one(
     [added, _] = compared.diff.section("questions")
     assert added.kind == "added" and "(agencies)" in added.subject
     assert added.note.endswith(
-        "(the same title as question multi_agency, removed: if only its id changed, the two are still compared "
-        "as different questions, so routes that give them different answers are listed as changed)"
+        "(the same title as question multi_agency, removed, but not the same answers, so the two are compared as "
+        "different questions: routes that give them different answers are listed as changed)"
     )
     [added, _] = compared.diff.section("options")
     assert added.kind == "added" and "(unavailable)" in added.subject
