@@ -3,7 +3,8 @@
 ``diff_packs(old, new)`` lists the questions, options, routes, outcomes, contacts, citations,
 flags and glossary terms added, removed or changed, and every route (sequence of answers)
 whose outcome changes; first, every change that weakens or moves a safeguarding check, a flag
-the facilitators triage on lost or reworded among them (``safeguarding_changes``); it warns when
+the facilitators triage on lost or reworded, or an answer's advice taken away, among them
+(``safeguarding_changes``); it warns when
 the new pack's review date has passed (given ``today``), when the pack's owner changes (the
 partnership file must change with it), and when a contact's phone number, email or page address
 changed but its verified date did not (``unverified_contact_changes``). ``to_text`` and
@@ -964,8 +965,9 @@ SAFEGUARDING_INTRO = (
     'or "not sure" to it shows a risk and sends the person to the service or procedure that deals with it. A flag '
     "on a request tells the facilitators what they triage on (a practice review may be under way, not discussed in "
     "supervision), and the requester what the request tells them: an answer that no longer sets one, or its words "
-    "changed, is listed here too. Ask the partnership's safeguarding lead to agree each change below before it "
-    "goes live."
+    "changed, is listed here too; so is advice an answer no longer gives (raise it in supervision too), and an "
+    "action or a contact's note taken from an outcome that an answer showing a risk leads to. Ask the "
+    "partnership's safeguarding lead to agree each change below before it goes live."
 )
 
 
@@ -1005,8 +1007,10 @@ def safeguarding_changes(old: RulePack, new: RulePack, routes: Sequence[RouteCha
     or no longer marked ``risk``; an answer to one newly marked ``safe``, or no longer marked
     ``unsure``; an outcome that an answer showing a risk leads to no longer showing a contact; and
     each group of ``routes`` on which, in the old pack, an answer showing a risk led somewhere else;
-    and a flag no longer set where it was, or its words changed (``_flags_weakened``).
-    (A contact no longer shown on every page is added by ``diff_packs``, which has the contacts.)"""
+    an answer's advice, or an action or contact's note of an outcome an answer showing a risk
+    leads to, taken away (``_advice_dropped``, ``_outcome_advice_dropped``); and a flag no longer
+    set where it was, or its words changed (``_flags_weakened``). (A contact no longer shown on
+    every page is added by ``diff_packs``, which has the contacts.)"""
     notes: list[str] = []
     for safety in old.questions:
         now = new.question(safety.id)
@@ -1046,6 +1050,8 @@ def safeguarding_changes(old: RulePack, new: RulePack, routes: Sequence[RouteCha
                 f"{_first_up(_outcome_name(after_outcome))}, where an answer showing a risk leads, no longer "
                 f"shows {'contact' if len(dropped) == 1 else 'contacts'} {_ids(dropped)}."
             )
+        notes.extend(_outcome_advice_dropped(before_outcome, after_outcome))
+    notes.extend(_advice_dropped(old, new))
     notes.extend(_flags_weakened(old, new))
     groups: dict[str, list[tuple[RouteChange, tuple[Question, Option]]]] = {}
     for route in routes:
@@ -1064,6 +1070,49 @@ def safeguarding_changes(old: RulePack, new: RulePack, routes: Sequence[RouteCha
             )
         notes.append(f'{sentence} ({count}): listed under "Routes whose outcome changes".')
     return tuple(notes)
+
+
+def _outcome_advice_dropped(old: Outcome, new: Outcome) -> list[str]:
+    """What an outcome an answer showing a risk leads to no longer tells the person to do: each
+    action it no longer has (its words nowhere in the new outcome's actions, when it has fewer),
+    and each note on when one of its contacts applies that is gone while the contact is still
+    shown. An action reworded is listed under outcomes (which exits 1 too)."""
+    notes: list[str] = []
+    if len(new.actions) < len(old.actions):
+        notes.extend(
+            f'{_first_up(_outcome_name(new))}, where an answer showing a risk leads, no longer says "'
+            f'{shorten(action.practitioner, 100)}" (action {number} of {len(old.actions)}).'
+            for number, action in enumerate(old.actions, start=1)
+            if action not in new.actions
+        )
+    notes.extend(
+        f"{_first_up(_outcome_name(new))}, where an answer showing a risk leads, no longer says when contact "
+        f'{contact_id} applies ("{shorten(note.practitioner, 100)}").'
+        for contact_id, note in old.contact_notes
+        if contact_id in new.contacts and new.contact_note(contact_id) is None
+    )
+    return notes
+
+
+def _advice_dropped(old: RulePack, new: RulePack) -> list[str]:
+    """Each answer that no longer gives the advice it gave (removed, or left empty with
+    ``advice:`` alone): advice is what the outcome page and check your answers tell the person
+    to do besides the outcome, such as raising a worry in their own supervision (CONTENT.md's
+    routing: "No → next, with advice to raise it in supervision too"). An answer removed is told
+    by its routes; advice reworded is listed under options. Found (rules review): taking it away
+    exited 0."""
+    notes: list[str] = []
+    for after in new.questions:
+        before = old.question(after.id)
+        for option in after.options if before is not None else ():
+            was = before.option(option.value) if before is not None else None
+            if was is not None and was.advice is not None and option.advice is None:
+                notes.append(
+                    f"{_first_up(_option_name(after, option))} no longer gives its advice "
+                    f'("{shorten(was.advice.practitioner, 100)}"): the outcome page and check your answers no '
+                    "longer tell the person so."
+                )
+    return notes
 
 
 def _flag_name(pack: RulePack, flag_id: str) -> str:

@@ -575,6 +575,30 @@ def _flag_reworded(d: dict[str, Any]) -> None:
     next(f for f in d["flags"] if f["id"] == "review_under_way")["label"] = "A practice review is planned"
 
 
+def _advice_removed(d: dict[str, Any]) -> None:
+    del option(d, "supervision_discussed", "no")["advice"]
+
+
+def _advice_emptied(d: dict[str, Any]) -> None:
+    option(d, "supervision_discussed", "no")["advice"] = None  # "advice:" with nothing after it
+
+
+def _action_dropped(d: dict[str, Any]) -> None:
+    next(o for o in d["outcomes"] if o["id"] == "U1")["actions"].pop(0)
+
+
+def _contact_note_dropped(d: dict[str, Any]) -> None:
+    outcome = next(o for o in d["outcomes"] if o["id"] == "U2")
+    outcome["contacts"] = [c["id"] if isinstance(c, dict) else c for c in outcome["contacts"]]
+
+
+ADVICE_DROPPED = (
+    'Option "No" (no) of question "Have you talked about this in your own supervision, or with…" '
+    '(supervision_discussed) no longer gives its advice ("Raise this in your own supervision too. Space to Think '
+    'works alongside supervision, not instead of…"): the outcome page and check your answers no longer tell the '
+    "person so."
+)
+
 # Each change the validator cannot see (docs/RULES.md), and the words the diff says it in.
 SAFEGUARDING_WEAKENED = {
     "risk dropped": (
@@ -620,6 +644,20 @@ SAFEGUARDING_WEAKENED = {
         _flag_reworded,
         'The words of flag review_under_way change from "A practice review may be under way" to "A practice review '
         'is planned": the facilitators triage on them, and the requester reads them on the request.',
+    ),
+    # Found (rules review): advice taken from an answer exited 0.
+    "advice removed": (_advice_removed, ADVICE_DROPPED),
+    "advice emptied": (_advice_emptied, ADVICE_DROPPED),
+    "action dropped": (
+        _action_dropped,
+        'Outcome U1 "Call 999 and contact children\'s social care now", where an answer showing a risk leads, no '
+        'longer says "Call 999 if a child is in immediate danger." (action 1 of 3).',
+    ),
+    "contact note dropped": (
+        _contact_note_dropped,
+        'Outcome U2 "Share your concern with children\'s social care now", where an answer showing a risk leads, '
+        'no longer says when contact lado applies ("If the worry is about an adult who works or volunteers with '
+        'children").',
     ),
 }
 
@@ -694,6 +732,11 @@ def test_changes_that_leave_the_safeguarding_checks_alone_are_not_listed_as_such
     compared = compare(old, new)
     assert compared.result.exit_code == 0 and compared.diff.safeguarding == ()
     assert "flags set: (none) → not_discussed_in_supervision" in compared.result.output
+    # Advice reworded, not taken away: listed under options, exit 0.
+    option(new, "supervision_discussed", "no")["advice"] = {"both": "Take this to supervision as well."}
+    compared = compare(old, new)
+    assert compared.result.exit_code == 0 and compared.diff.safeguarding == ()
+    assert '      advice (practitioner wording): "Raise this in your own supervision too.' in compared.result.output
 
 
 def test_an_owner_changed_without_the_partnership_file_is_warned_of(
