@@ -245,12 +245,42 @@ def _not_text(file: str) -> Problem:
 
 def _unreadable_bytes(file: str, data: bytes) -> Problem | None:
     """The problem with a file whose bytes are not UTF-8 text, or that holds a 0 byte: saved as
-    UTF-16, or not a text file at all. None for text in another encoding (see ``_not_utf8``)."""
+    UTF-16, or not a text file at all (more than a stray control byte or two in its first 1,000
+    bytes: a picture's, a zip file's or random bytes hold one in ten or more). None for text in
+    another encoding (see ``_not_utf8``), or with a stray control byte (see ``_stray_control``).
+    Found (rules review): a file saved as Windows-1252 with one stray control byte was "not a
+    text file", though it is one, and saving it as UTF-8 mends all but that byte."""
     if _saved_as_utf16(data):
         return _utf16(file)
-    if _NOT_TEXT.search(data[:1000]):
+    head = data[:1000]
+    if len(_NOT_TEXT.findall(head)) > max(2, len(head) // 100):
         return _not_text(file)
     return None
+
+
+# The characters YAML refuses in a text: control characters other than tab, line feed and
+# carriage return (a form feed too), and DEL and the C1 controls but for NEL (U+0085).
+_STRAY_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f]")
+
+
+def _stray_control(file: str, text: str) -> Problem | None:
+    """A text file with a control character in it (a stray keypress, or a copy from another
+    program): at its line, with its code, and how to mend it. Found (rules review): YAML's own
+    words gave neither the line nor what to do ("unacceptable character #x000b: control
+    characters are not allowed in "<unicode string>", position 2698")."""
+    found = _STRAY_CONTROL.search(text)
+    if found is None:
+        return None
+    line = text[: found.start()].count("\n") + 1
+    return Problem(
+        file,
+        "",
+        "",
+        f"cannot be read: this line has a control character (code {ord(found.group()):#04x}) that a text file "
+        "does not hold and most editors do not show (a stray keypress, or a copy from another program). Type "
+        "the line again, or delete the character where the cursor stops an extra time",
+        line,
+    )
 
 
 def _not_utf8(file: str, err: UnicodeDecodeError) -> Problem:
@@ -262,14 +292,28 @@ def _not_utf8(file: str, err: UnicodeDecodeError) -> Problem:
     if unreadable is not None:
         return unreadable
     line = err.object[: err.start].count(b"\n") + 1
-    found = err.object[err.start : err.start + 1].decode("cp1252", errors="replace")
-    shown = f" ({found!r}, if it was saved as Windows-1252)" if found.isprintable() and found != "\ufffd" else ""
+    byte = err.object[err.start]
+    found = bytes([byte]).decode("cp1252", errors="replace")
+    what = f"byte {byte:#04x}"
+    if found.isprintable() and found != "\ufffd":
+        what += f": {found!r}, if it was saved as Windows-1252"
+    # A stray control byte too (``_unreadable_bytes`` let one or two by): said now, so that
+    # saving the file as UTF-8 is not followed by another refusal.
+    then = ""
+    as_read = err.object.decode("cp1252", errors="replace")
+    stray = _STRAY_CONTROL.search(as_read)
+    if stray is not None:
+        then = (
+            f". Line {as_read[: stray.start()].count(chr(10)) + 1} also has a control character (code "
+            f"{ord(stray.group()):#04x}) that a text file does not hold and most editors do not show: type that "
+            "line again"
+        )
     return Problem(
         file,
         "",
         "",
-        f"cannot be read: this line has a character{shown} that is not UTF-8 text, as the file must be. "
-        "Save the file again as UTF-8 (in most editors: Save As, then Encoding: UTF-8)",
+        f"cannot be read: this line has a character ({what}) that is not UTF-8 text, as the file must be. Save "
+        f"the file again as UTF-8 (in most editors: Save As, then Encoding: UTF-8){then}",
         line,
     )
 
@@ -309,8 +353,11 @@ def read_yaml(path: Path) -> tuple[object, list[Problem]]:
         return None, [Problem(name, "", "", f"cannot be read: {_read_error(err)}")]
     except UnicodeDecodeError as err:
         return None, [_not_utf8(name, err)]
-    if "\x00" in text[:200]:
-        return None, [_unreadable_bytes(name, text.encode("utf-8")) or _not_text(name)]
+    if "\x00" in text[:200] and (unreadable := _unreadable_bytes(name, text.encode("utf-8"))) is not None:
+        return None, [unreadable]
+    stray = _stray_control(name, text)
+    if stray is not None:
+        return None, [stray]
     loader = _LineLoader(text)
     loader.duplicate_keys = []
     try:

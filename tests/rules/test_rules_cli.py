@@ -117,11 +117,15 @@ def test_a_file_that_cannot_be_read_names_the_setting_that_points_at_it(tmp_path
     assert f"({setting} names {missing}: set it to where the file is.)" in message
 
 
+@pytest.mark.parametrize("stray", ["", "\x1a"], ids=["", "with-a-stray-control-byte"])
 @pytest.mark.parametrize("setting", ["RULE_PACK_PATH", "CONTACTS_PATH", "PARTNERSHIP_PATH"])
-def test_a_file_saved_in_another_encoding_is_mended_in_the_file_not_the_setting(tmp_path: Path, setting: str) -> None:
+def test_a_file_saved_in_another_encoding_is_mended_in_the_file_not_the_setting(
+    tmp_path: Path, setting: str, stray: str
+) -> None:
     """Found (maintainer review): a file saved in Windows-1252 stopped start-up with "(CONTACTS_PATH
     names …: set it to where the file is.)", though the setting named it rightly; the file is to
-    be saved again as UTF-8, at the line named."""
+    be saved again as UTF-8, at the line named. Found (rules review): with a stray control byte
+    too, it was "not a text file"."""
     from app import create_app
 
     installed = {
@@ -132,12 +136,13 @@ def test_a_file_saved_in_another_encoding_is_mended_in_the_file_not_the_setting(
     text = installed[setting].read_text(encoding="utf-8")
     saved = tmp_path / "saved-in-word.yaml"
     # Saved as a Windows editor does: each character in Windows-1252 (a "?" for one it lacks).
-    saved.write_bytes(f"# Salford\u2019s copy\n{text}".encode("cp1252", errors="replace"))
+    saved.write_bytes(f"# Salford\u2019s copy{stray}\n{text}".encode("cp1252", errors="replace"))
     with pytest.raises(SystemExit) as refused:
         create_app({"APP_ENV": "test", "SQLALCHEMY_DATABASE_URI": "sqlite://", setting: str(saved)})
     message = str(refused.value)
-    assert f"{saved}, line 1: cannot be read: this line has a character ('\u2019'" in message
+    assert f"{saved}, line 1: cannot be read: this line has a character (byte 0x92: '\u2019'" in message
     assert "Save the file again as UTF-8" in message
+    assert ("Line 1 also has a control character (code 0x1a)" in message) == bool(stray)
     assert "set it to where the file is" not in message
 
 

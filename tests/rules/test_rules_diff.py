@@ -971,6 +971,24 @@ def test_a_file_that_is_not_text_is_said_not_to_be(cli: FlaskCliRunner, tmp_path
     assert result.exit_code == 2 and 'it was saved as UTF-16 ("Unicode" in Notepad)' in result.output
 
 
+def test_a_file_in_windows_1252_with_a_stray_control_byte_is_said_to_be_so(cli: FlaskCliRunner, tmp_path: Path) -> None:
+    """Found (rules review): a pack saved as Windows-1252 with a stray control byte too was "not a
+    text file", by rules diff and rules check alike (start-up: tests/rules/test_rules_cli.py)."""
+    given = tmp_path / "saved-in-word.yaml"
+    text = DEFAULT_PACK.read_text(encoding="utf-8").replace("\n", "\x1a\n", 1)
+    given.write_bytes(f"# Salford\u201ds copy\n{text}".encode("cp1252", errors="replace"))
+    said = (
+        f"{given}, line 1: cannot be read: this line has a character (byte 0x94: '\u201d', if it was saved as "
+        "Windows-1252) that is not UTF-8 text, as the file must be. Save the file again as UTF-8 (in most editors: "
+        "Save As, then Encoding: UTF-8). Line 2 also has a control character (code 0x1a) that a text file does not "
+        "hold and most editors do not show: type that line again"
+    )
+    result = cli.invoke(args=["rules", "diff", str(DEFAULT_PACK), str(given)])
+    assert result.exit_code == 2 and result.output == f"1 problem in the rule data:\n  - {said}\n"
+    result = cli.invoke(args=["rules", "check", "--pack", str(given)])
+    assert result.exit_code == 1 and said in result.output and "not a text file" not in result.output
+
+
 # ---------------------------------------------------------------- exhaustive check on small packs
 
 

@@ -746,9 +746,33 @@ def test_a_file_that_is_not_utf8_is_named_in_plain_english(tmp_path: Path) -> No
     path.write_bytes("pack:\n  name: Space to Think\n  owner: Salford\u2019s partnership\n".encode("cp1252"))
     _, problems = check_pack(path)
     assert [str(problem) for problem in problems] == [
-        f"{path}, line 3: cannot be read: this line has a character ('\u2019', if it was saved as Windows-1252) "
-        "that is not UTF-8 text, as the file must be. Save the file again as UTF-8 (in most editors: Save As, "
-        "then Encoding: UTF-8)"
+        f"{path}, line 3: cannot be read: this line has a character (byte 0x92: '\u2019', if it was saved as "
+        "Windows-1252) that is not UTF-8 text, as the file must be. Save the file again as UTF-8 (in most editors: "
+        "Save As, then Encoding: UTF-8)"
+    ]
+
+
+@pytest.mark.parametrize("stray", [b"\x1a", b"\x0b", b"\x00"])
+def test_a_file_in_windows_1252_with_a_stray_control_byte_is_still_named_as_such(tmp_path: Path, stray: bytes) -> None:
+    """Found (rules review): a file saved as Windows-1252 (a curly quote, 0x93) with one stray
+    control byte too was "not a text file", to be put back from a copy, not saved as UTF-8."""
+    path = tmp_path / "cp1252.yaml"
+    text = "pack:\n  name: Space to Think\n  owner: \u201cSalford\u201d\n  start: mode\n"
+    path.write_bytes(text.encode("cp1252").replace(b"  start", stray + b"  start"))
+    _, problems = check_pack(path)
+    assert [str(problem) for problem in problems] == [
+        f"{path}, line 3: cannot be read: this line has a character (byte 0x93: '\u201c', if it was saved as "
+        "Windows-1252) that is not UTF-8 text, as the file must be. Save the file again as UTF-8 (in most editors: "
+        f"Save As, then Encoding: UTF-8). Line 4 also has a control character (code {stray[0]:#04x}) that a text "
+        "file does not hold and most editors do not show: type that line again"
+    ]
+    # Saved as UTF-8, the control character is still named, at its line, with what to do.
+    path.write_bytes(text.encode("utf-8").replace(b"  start", stray + b"  start"))
+    _, problems = check_pack(path)
+    assert [str(problem) for problem in problems] == [
+        f"{path}, line 4: cannot be read: this line has a control character (code {stray[0]:#04x}) that a text "
+        "file does not hold and most editors do not show (a stray keypress, or a copy from another program). Type "
+        "the line again, or delete the character where the cursor stops an extra time"
     ]
 
 
