@@ -23,6 +23,7 @@ added) as "not a possible route" in the old one.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import os
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -600,10 +601,7 @@ def _outcome_items(old: RulePack, new: RulePack) -> Iterator[ItemChange]:
         yield ItemChange("outcomes", "removed", _outcome_name(outcome))
     for before, after in both:
         changes = [*_text("title", before.title, after.title), *_text("summary", before.summary, after.summary)]
-        for number in range(1, max(len(before.actions), len(after.actions)) + 1):
-            old_action = before.actions[number - 1] if number <= len(before.actions) else None
-            new_action = after.actions[number - 1] if number <= len(after.actions) else None
-            changes.extend(_text(f"action {number}", old_action, new_action))
+        changes.extend(_action_changes(before.actions, after.actions))
         changes.extend(_id_list("contacts shown", before.contacts, after.contacts))
         for contact_id in dict.fromkeys((*before.contacts, *after.contacts)):
             changes.extend(
@@ -621,6 +619,38 @@ def _outcome_items(old: RulePack, new: RulePack) -> Iterator[ItemChange]:
                 _outcome_name(after),
                 tuple(_id_list("guidance cited", before.cites, after.cites)),
             )
+
+
+def _action_changes(old: Sequence[Text], new: Sequence[Text]) -> list[FieldChange]:
+    """An outcome's actions added, removed or reworded, in order, each numbered as its own pack
+    numbers it. Found (rules review): they were compared by position, so taking away the first
+    ("Call 999 if a child is in immediate danger.") read as every action reworded into the next
+    and the last removed."""
+    changes: list[FieldChange] = []
+    for was, now in _actions_aligned(old, new):
+        if was is not None and now is not None:
+            name = f"action {was + 1}" if was == now else f"action {was + 1}, now {now + 1}"
+            changes.extend(_text(name, old[was], new[now]))
+        elif was is not None:
+            changes.extend(_text(f"action {was + 1} of {len(old)} (removed)", old[was], None))
+        elif now is not None:
+            changes.extend(_text(f"action {now + 1} of {len(new)} (added)", None, new[now]))
+    return changes
+
+
+def _actions_aligned(old: Sequence[Text], new: Sequence[Text]) -> list[tuple[int | None, int | None]]:
+    """The actions of two versions of an outcome that differ, lined up in order: (old, new)
+    positions of an action reworded, (old, None) of one removed, (None, new) of one added."""
+    aligned: list[tuple[int | None, int | None]] = []
+    matcher = difflib.SequenceMatcher(a=list(old), b=list(new), autojunk=False)
+    for tag, old_start, old_end, new_start, new_end in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        pairs = min(old_end - old_start, new_end - new_start)
+        aligned += [(old_start + offset, new_start + offset) for offset in range(pairs)]
+        aligned += [(index, None) for index in range(old_start + pairs, old_end)]
+        aligned += [(None, index) for index in range(new_start + pairs, new_end)]
+    return aligned
 
 
 def _guidance_items(old: RulePack, new: RulePack) -> Iterator[ItemChange]:
@@ -1074,17 +1104,15 @@ def safeguarding_changes(old: RulePack, new: RulePack, routes: Sequence[RouteCha
 
 def _outcome_advice_dropped(old: Outcome, new: Outcome) -> list[str]:
     """What an outcome an answer showing a risk leads to no longer tells the person to do: each
-    action it no longer has (its words nowhere in the new outcome's actions, when it has fewer),
-    and each note on when one of its contacts applies that is gone while the contact is still
-    shown. An action reworded is listed under outcomes (which exits 1 too)."""
-    notes: list[str] = []
-    if len(new.actions) < len(old.actions):
-        notes.extend(
-            f'{_first_up(_outcome_name(new))}, where an answer showing a risk leads, no longer says "'
-            f'{shorten(action.practitioner, 100)}" (action {number} of {len(old.actions)}).'
-            for number, action in enumerate(old.actions, start=1)
-            if action not in new.actions
-        )
+    action taken away (not one reworded: see ``_actions_aligned``), and each note on when one of
+    its contacts applies that is gone while the contact is still shown. An action reworded is
+    listed under outcomes (which exits 1 too)."""
+    notes = [
+        f'{_first_up(_outcome_name(new))}, where an answer showing a risk leads, no longer says "'
+        f'{shorten(old.actions[index].practitioner, 100)}" (action {index + 1} of {len(old.actions)}).'
+        for index, now in _actions_aligned(old.actions, new.actions)
+        if index is not None and now is None
+    ]
     notes.extend(
         f"{_first_up(_outcome_name(new))}, where an answer showing a risk leads, no longer says when contact "
         f'{contact_id} applies ("{shorten(note.practitioner, 100)}").'

@@ -362,6 +362,32 @@ def test_outcome_text_changed_exits_1_without_route_changes(
     )
 
 
+def test_an_action_added_or_removed_is_said_so_not_every_action_after_it_reworded(
+    compare: Callable[..., Compared], old: dict[str, Any], new: dict[str, Any]
+) -> None:
+    """Found (rules review): actions were compared by position, so one taken away read as each
+    action after it reworded into the next, and the last removed."""
+    u2 = next(o for o in new["outcomes"] if o["id"] == "U2")
+    gone = u2["actions"].pop(0)["both"]
+    u2["actions"].append({"both": "Write down what you saw and heard."})
+    u2["actions"][1] = {"both": "Talk to your designated safeguarding lead today."}
+    compared = compare(old, new)
+    was = next(o for o in old["outcomes"] if o["id"] == "U2")["actions"]
+    [changed] = compared.diff.section("outcomes")
+    assert [(c.field, c.old, c.new) for c in changed.changes] == [
+        (f"action 1 of {len(was)} (removed)", f'"{gone}"', "(none)"),
+        ("action 3, now 2 (practitioner wording)", f'"{was[2]["practitioner"]}"', f'"{u2["actions"][1]["both"]}"'),
+        ("action 3, now 2 (supervision wording)", f'"{was[2]["supervision"]}"', f'"{u2["actions"][1]["both"]}"'),
+        (f"action {len(was)} of {len(was)} (added)", "(none)", '"Write down what you saw and heard."'),
+    ]
+    # U2 is where a concern not yet shared leads: the action taken away is listed first too.
+    assert compared.result.exit_code == 1
+    assert compared.diff.safeguarding == (
+        'Outcome U2 "Share your concern with children\'s social care now", where an answer showing a risk leads, '
+        f'no longer says "{gone}" (action 1 of {len(was)}).',
+    )
+
+
 def test_contact_changed_exits_0(compare: Callable[..., Compared], old: dict[str, Any]) -> None:
     contacts = copy.deepcopy(REAL_CONTACTS)
     csc = next(c for c in contacts["contacts"] if c["id"] == "childrens_social_care")
