@@ -653,6 +653,21 @@ class _Reader:
             limit = longest or TEXT_MAX_BY_FIELD.get(key, TEXT_MAX)
             keys = set(map(str, mapping))
             unknown = sorted(keys - {*MODES, NEUTRAL})
+            # A variant's name with a capital or a space ("Supervision:"): said so, once, and read
+            # as meant. Found (rules review): it was an unknown variant and the variant "missing",
+            # two problems for one letter.
+            meant = {
+                name: name.strip().lower()
+                for name in unknown
+                if name.strip().lower() in {*MODES, NEUTRAL} and name.strip().lower() not in keys
+            }
+            if meant:
+                for name, variant in meant.items():
+                    self.problem(node, key, f'"{name}:" must be written "{variant}:", in small letters', line)
+                mapping = _Mapping({meant.get(str(name), str(name)): words for name, words in mapping.items()})
+                mapping.line = line
+                keys = set(mapping)
+                unknown = [name for name in unknown if name not in meant]
             if unknown:
                 self.problem(
                     node,

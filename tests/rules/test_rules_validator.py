@@ -655,6 +655,24 @@ def test_a_missing_supervision_variant_is_named(pack_data: dict, write_pack: Cal
     assert_problem(problems, "question danger", "error.supervision", "is missing")
 
 
+@pytest.mark.parametrize("written, meant", [("Supervision", "supervision"), ("Both", "both")])
+def test_a_variant_written_with_a_capital_is_one_problem_saying_so(
+    pack_data: dict, write_pack: Callable[[Any], Path], written: str, meant: str
+) -> None:
+    """Found (rules review): "Supervision:" was two problems, an unknown variant and the
+    supervision wording missing, and neither said the capital was all that was wrong."""
+    title = {"practitioner": "Are you worried?", "supervision": "Is the practitioner worried?"}
+    if meant == "both":
+        title = {"both": "Worried?"}
+    question(pack_data, "danger")["title"] = {
+        written if name == meant else name: words for name, words in title.items()
+    }
+    _, problems = problems_for(write_pack, pack_data)
+    assert [(p.node, p.field, p.message) for p in problems] == [
+        ("question danger", "title", f'"{written}:" must be written "{meant}:", in small letters')
+    ]
+
+
 def test_neutral_and_per_mode_wording_cannot_be_mixed(pack_data: dict, write_pack: Callable[[Any], Path]) -> None:
     question(pack_data, "danger")["title"] = {
         "both": "Worried?",
