@@ -128,6 +128,9 @@ class PackDiff:
     # The questions whose id alone changed, old id to new (``question_ids_changed``): compared as
     # one question each, and the routes' steps name them by their new ids.
     renamed: dict[str, str] = field(default_factory=dict)
+    # The options whose value alone changed, by the new pack's question id, old value to new
+    # (``option_values_changed``): compared as one option each, and the routes' steps give the new.
+    values_changed: dict[str, dict[str, str]] = field(default_factory=dict)
     _titles: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -459,6 +462,55 @@ def _with_question_ids(pack: RulePack, renamed: dict[str, str]) -> RulePack:
     return replace(pack, start=renamed.get(pack.start, pack.start), questions=questions, outcomes=outcomes, roles=roles)
 
 
+def option_values_changed(old: RulePack, new: RulePack) -> dict[str, dict[str, str]]:
+    """The options whose value alone changed, by question id, old value to new: an option only
+    the old version of a question has matched to the one option only the new version has with
+    the same label, when neither has another such match (``old`` names its questions as ``new``
+    does, see ``question_ids_changed``). Found (rules review): such an option was compared as one
+    removed and another added, and every route through it listed twice, as no longer possible
+    and as new."""
+    changed: dict[str, dict[str, str]] = {}
+    for after in new.questions:
+        before = old.question(after.id)
+        if before is None:
+            continue
+        gone = [o for o in before.options if after.option(o.value) is None]
+        came = [o for o in after.options if before.option(o.value) is None]
+        for was in gone:
+            matches = [o for o in came if o.label == was.label]
+            if len(matches) == 1 and [o for o in gone if o.label == was.label] == [was]:
+                changed.setdefault(after.id, {})[was.value] = matches[0].value
+    return changed
+
+
+def _with_option_values(pack: RulePack, changed: dict[str, dict[str, str]]) -> RulePack:
+    """``pack`` with the option values in ``changed`` (by question id) made the new ones,
+    everywhere a value names one (``implies``, the debrief criterion); its path and version kept."""
+    if not changed:
+        return pack
+
+    def implied(item: Option) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        return tuple(
+            (question_id, tuple(changed.get(question_id, {}).get(value, value) for value in values))
+            for question_id, values in item.implies
+        )
+
+    questions = tuple(
+        replace(
+            q,
+            options=tuple(
+                replace(o, value=changed.get(q.id, {}).get(o.value, o.value), implies=implied(o)) for o in q.options
+            ),
+        )
+        for q in pack.questions
+    )
+    criteria = changed.get(pack.roles.criteria_question, {})
+    roles = replace(
+        pack.roles, debrief_criterion=criteria.get(pack.roles.debrief_criterion, pack.roles.debrief_criterion)
+    )
+    return replace(pack, questions=questions, roles=roles)
+
+
 def _pack_items(old: RulePack, new: RulePack) -> Iterator[ItemChange]:
     changes = [
         *_plain("name", old.name, new.name),
@@ -472,9 +524,12 @@ def _pack_items(old: RulePack, new: RulePack) -> Iterator[ItemChange]:
         yield ItemChange("pack", "changed", "the pack", tuple(changes))
 
 
-def _question_items(old: RulePack, new: RulePack, renamed: dict[str, str]) -> Iterator[ItemChange]:
-    """The questions added, removed and changed (``old`` with the ids in ``renamed`` already
-    changed to the new pack's, see ``question_ids_changed``)."""
+def _question_items(
+    old: RulePack, new: RulePack, renamed: dict[str, str], values: dict[str, dict[str, str]]
+) -> Iterator[ItemChange]:
+    """The questions added, removed and changed (``old`` with the ids in ``renamed`` and the
+    option values in ``values`` already changed to the new pack's, see ``question_ids_changed``
+    and ``option_values_changed``)."""
     added, removed, both = _pair(old.questions, new.questions, _by_id)
     for question in added:
         options = "; ".join(f'"{shorten(o.label.practitioner, 40)}" {_leads(question, o)}' for o in question.options)
@@ -510,7 +565,7 @@ def _question_items(old: RulePack, new: RulePack, renamed: dict[str, str]) -> It
         ]
         if changes:
             yield ItemChange("questions", "changed", _question_name(after), tuple(changes), note)
-        yield from _option_items(before, after)
+        yield from _option_items(before, after, values.get(after.id, {}))
         if before.cites != after.cites:
             yield ItemChange(
                 "citations",
@@ -528,15 +583,18 @@ def _option_order(old: Question, new: Question) -> list[FieldChange]:
     return _id_list("order of the options shown", before, after) if before != after else []
 
 
-def _option_items(old: Question, new: Question) -> Iterator[ItemChange]:
+def _option_items(old: Question, new: Question, values: dict[str, str]) -> Iterator[ItemChange]:
+    """The options added, removed and changed (``old`` with the values in ``values`` already
+    changed to the new pack's, see ``option_values_changed``)."""
     added, removed, both = _pair(old.options, new.options, _by_value)
     for option in added:
         note = _leads(new, option)
         was = next((o.value for o in removed if o.label.practitioner == option.label.practitioner), None)
         if was is not None:
             note += (
-                f" (the same words as option {was}, removed: if only its value changed, the routes it is on are "
-                "listed as changed, once as not a possible route and once as new)"
+                f" (the same words as option {was}, removed, though another option has them too, so the two are "
+                "compared as different answers: the routes it is on are listed as changed, once as not a possible "
+                "route and once as new)"
             )
         yield ItemChange("options", "added", _option_name(new, option), note=note)
     for option in removed:
@@ -544,8 +602,17 @@ def _option_items(old: Question, new: Question) -> Iterator[ItemChange]:
             "options", "removed", _option_name(old, option), note=f"it led to {old.route_for(option) or NONE}"
         )
     ordinary: list[tuple[str, str, str]] = []
+    was_called = {now: was for was, now in values.items()}
     for before, after in both:
-        changes = [
+        note = ""
+        changes = []
+        if after.value in was_called:
+            note = (
+                f"value changed from {was_called[after.value]} to {after.value} (the same words): compared as one "
+                "answer, so only routes that really changed are listed"
+            )
+            changes.append(FieldChange("value", was_called[after.value], after.value))
+        changes += [
             *_text("label", before.label, after.label),
             *_text("hint", before.hint, after.hint),
             *_text("advice", before.advice, after.advice),
@@ -557,7 +624,7 @@ def _option_items(old: Question, new: Question) -> Iterator[ItemChange]:
             *_plain("pre-fills later answers", _implies(before), _implies(after), quote=False),
         ]
         if changes:
-            yield ItemChange("options", "changed", _option_name(new, after), tuple(changes))
+            yield ItemChange("options", "changed", _option_name(new, after), tuple(changes), note)
         old_route, new_route = old.route_for(before) or NONE, new.route_for(after) or NONE
         if old_route != new_route:
             grouped = (
@@ -1203,8 +1270,10 @@ def diff_packs(
     # The old pack as the new one names its questions: a question whose id alone changed is
     # compared with its old self, and the routes through it with the routes through that.
     was = _with_question_ids(old, renamed)
+    values = option_values_changed(was, new)
+    was = _with_option_values(was, values)
     items = [
-        *_question_items(was, new, renamed),
+        *_question_items(was, new, renamed, values),
         *_outcome_items(was, new),
         *_guidance_items(old, new),
         *_flag_items(old, new),
@@ -1222,7 +1291,7 @@ def diff_packs(
     safeguarding = safeguarding_changes(was, new, routes)
     if old_contacts is not None and new_contacts is not None:
         safeguarding += _emergency_dropped(old_contacts, new_contacts)
-    return PackDiff(old, new, tuple(items), routes, old_contacts, new_contacts, warnings, safeguarding, renamed)
+    return PackDiff(old, new, tuple(items), routes, old_contacts, new_contacts, warnings, safeguarding, renamed, values)
 
 
 def _owner_changed(old: RulePack, new: RulePack) -> tuple[str, ...]:

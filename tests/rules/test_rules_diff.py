@@ -118,11 +118,21 @@ def compare(cli: FlaskCliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     return run
 
 
-def outcome_of(pack: RulePack, change: RouteChange, ids: dict[str, str] | None = None) -> str | None:
+def outcome_of(pack: RulePack, change: RouteChange, renamed: PackDiff | None = None) -> str | None:
     """Where the engine itself sends a changed route's answers (None: it cannot finish them), the
-    steps' question ids read through ``ids`` (the new ids of questions renamed, to the old)."""
+    steps' question ids and values read as the old pack has them when ``renamed`` gives the
+    comparison that renamed them."""
     questions = {q.id: q for q in pack.questions}
-    steps = [((ids or {}).get(qid, qid), values) for qid, values in change.steps]
+    steps = list(change.steps)
+    if renamed is not None:
+        was_called = {now: was for was, now in renamed.renamed.items()}
+        steps = [
+            (
+                was_called.get(qid, qid),
+                tuple({n: w for w, n in renamed.values_changed.get(qid, {}).items()}.get(v, v) for v in values),
+            )
+            for qid, values in steps
+        ]
     answers = {
         qid: list(values) if qid in questions and questions[qid].kind == "multiple" else values[0]
         for qid, values in steps
@@ -134,9 +144,8 @@ def outcome_of(pack: RulePack, change: RouteChange, ids: dict[str, str] | None =
 def assert_routes_are_real(compared: Compared) -> None:
     """Every route reported leads where it says, in both packs, by the engine's own walk."""
     old_pack, new_pack = compared.diff.old, compared.diff.new
-    was_called = {now: was for was, now in compared.diff.renamed.items()}
     for change in compared.diff.routes:
-        assert outcome_of(old_pack, change, was_called) == change.old_outcome, change.sentence()
+        assert outcome_of(old_pack, change, compared.diff) == change.old_outcome, change.sentence()
         assert outcome_of(new_pack, change) == change.new_outcome, change.sentence()
     assert len({change.steps for change in compared.diff.routes}) == len(compared.diff.routes)
 
@@ -922,9 +931,48 @@ def test_an_id_changed_with_the_same_words_is_said_to_be_one(
         "(the same title as question multi_agency, removed, but not the same answers, so the two are compared as "
         "different questions: routes that give them different answers are listed as changed)"
     )
-    [added, _] = compared.diff.section("options")
-    assert added.kind == "added" and "(unavailable)" in added.subject
-    assert "(the same words as option not_available, removed: if only its value changed" in added.note
+    # The option whose value alone changed is compared as one (routes that really changed through
+    # it: test_an_option_whose_value_alone_changed_is_compared_as_one).
+    [changed] = compared.diff.section("options")
+    assert changed.kind == "changed" and "(unavailable)" in changed.subject
+    assert changed.note.startswith("value changed from not_available to unavailable (the same words)")
+
+
+def test_an_option_whose_value_alone_changed_is_compared_as_one(
+    compare: Callable[..., Compared], old: dict[str, Any], new: dict[str, Any]
+) -> None:
+    """Found (rules review): an option whose value alone changed was compared as one removed and
+    another added, every route through it listed twice, as no longer possible and as new."""
+    option(new, "supervision_discussed", "not_available")["value"] = "unavailable"
+    option(new, "criteria", "debrief")["value"] = "debrief_after_event"  # named by roles too
+    new["roles"]["debrief_criterion"] = "debrief_after_event"
+    option(new, "disagreement", "unclear")["implies"] = {"criteria": ["stuck"]}
+    compared = compare(old, new)
+    assert compared.result.exit_code == 0 and not compared.diff.routes and not compared.diff.safeguarding
+    assert compared.diff.values_changed == {
+        "criteria": {"debrief": "debrief_after_event"},
+        "supervision_discussed": {"not_available": "unavailable"},
+    }
+    assert [[(c.field, c.old, c.new) for c in item.changes] for item in compared.diff.section("options")] == [
+        [("value", "debrief", "debrief_after_event")],
+        [("value", "not_available", "unavailable")],
+    ]
+    # The statistics count the criteria by value: said, as for any id changed.
+    assert any("Answer debrief_after_event" in note for note in compared.diff.statistics_notes())
+    # Routes that really changed through it are listed, and safeguarding checks weakened with it.
+    option(new, "immediate_danger", "yes")["value"] = "yes_now"
+    option(new, "immediate_danger", "yes_now")["safe"] = True
+    option(new, "supervision_discussed", "unavailable")["next"] = "S"
+    compared = compare(old, new)
+    assert compared.result.exit_code == 1
+    assert_routes_are_real(compared)
+    assert {route.sentence() for route in compared.diff.routes} == {
+        'Supervision is not available to me at "Have you talked about this in your…" now leads to S, was P'
+    }
+    assert compared.diff.safeguarding == (
+        'Option "Yes" (yes_now) of question "Is a child or young person in immediate danger, or at risk…" '
+        "(immediate_danger) is now marked safe (safe: no → yes): it may lead on towards a request.",
+    )
 
 
 def test_a_long_answer_is_cut_in_the_line_that_names_its_routes(
