@@ -1190,12 +1190,12 @@ def _outcome_advice_dropped(old: Outcome, new: Outcome) -> list[str]:
 
 
 def _advice_dropped(old: RulePack, new: RulePack) -> list[str]:
-    """Each answer that no longer gives the advice it gave (removed, or left empty with
-    ``advice:`` alone): advice is what the outcome page and check your answers tell the person
-    to do besides the outcome, such as raising a worry in their own supervision (CONTENT.md's
-    routing: "No → next, with advice to raise it in supervision too"). An answer removed is told
-    by its routes; advice reworded is listed under options. Found (rules review): taking it away
-    exited 0."""
+    """Each answer that no longer gives the advice it gave (``advice`` taken away; ``advice:``
+    left with nothing after it is refused in the new pack, by the loader): advice is what the
+    outcome page and check your answers tell the person to do besides the outcome, such as
+    raising a worry in their own supervision (CONTENT.md's routing: "No → next, with advice to
+    raise it in supervision too"). An answer removed is told by its routes; advice reworded is
+    listed under options. Found (rules review): taking it away exited 0."""
     notes: list[str] = []
     for after in new.questions:
         before = old.question(after.id)

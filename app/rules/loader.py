@@ -633,6 +633,19 @@ class _Reader:
         if value is None:
             if required:
                 self.problem(node, key, f"is missing{_TEXT_MEANINGS.get(key, '')}", data.line)
+            elif key in data and not _WORDING_KEYS & set(map(str, data)):
+                # Found (rules review): "advice:" with its words deleted was read as no advice, and
+                # rules check said the pack was valid. (A newer check: rules diff reads a live pack
+                # from before it as the OLD pack, where taking the advice away is listed first.
+                # Its words indented too little, beside it, are told as that: ``_wording_outdented``.)
+                self.problem(
+                    node,
+                    key,
+                    f"is empty: write its words ({key}: {{{NEUTRAL}: ...}}, or {MODES[0]} and {MODES[1]} wording), "
+                    "or take the line away",
+                    data.line_of(key),
+                    newer_check=True,
+                )
             return None
         if isinstance(value, str):
             if not value.strip():

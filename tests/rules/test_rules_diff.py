@@ -614,10 +614,6 @@ def _advice_removed(d: dict[str, Any]) -> None:
     del option(d, "supervision_discussed", "no")["advice"]
 
 
-def _advice_emptied(d: dict[str, Any]) -> None:
-    option(d, "supervision_discussed", "no")["advice"] = None  # "advice:" with nothing after it
-
-
 def _action_dropped(d: dict[str, Any]) -> None:
     next(o for o in d["outcomes"] if o["id"] == "U1")["actions"].pop(0)
 
@@ -682,7 +678,6 @@ SAFEGUARDING_WEAKENED = {
     ),
     # Found (rules review): advice taken from an answer exited 0.
     "advice removed": (_advice_removed, ADVICE_DROPPED),
-    "advice emptied": (_advice_emptied, ADVICE_DROPPED),
     "action dropped": (
         _action_dropped,
         'Outcome U1 "Call 999 and contact children\'s social care now", where an answer showing a risk leads, no '
@@ -715,6 +710,24 @@ def test_a_safeguarding_marking_taken_away_is_listed_first_and_exits_1(
     summary, heading = markdown.split("\n\n")[2:4]
     assert summary.startswith("**Safeguarding checks weakened or moved: 1 change")
     assert heading == "## Safeguarding checks weakened or moved (1)"
+
+
+def test_advice_left_empty_is_refused_in_the_new_pack_and_read_in_the_old(
+    cli: FlaskCliRunner, tmp_path: Path, old: dict[str, Any], new: dict[str, Any]
+) -> None:
+    """Found (rules review): "advice:" with its words deleted was read as no advice, by rules
+    check and start-up too. Refused now, naming the field; a live pack from before the check is
+    still read as the OLD pack, its empty advice as none."""
+    option(new, "supervision_discussed", "no")["advice"] = None
+    emptied = tmp_path / "emptied.yaml"
+    emptied.write_text(yaml.safe_dump(new, sort_keys=False), encoding="utf-8")
+    result = cli.invoke(args=["rules", "diff", str(DEFAULT_PACK), str(emptied)])
+    assert result.exit_code == 2
+    assert "question supervision_discussed option no: advice: is empty: write its words" in result.output
+    result = cli.invoke(args=["rules", "check", "--pack", str(emptied)])
+    assert result.exit_code == 1 and "option no: advice: is empty" in result.output
+    result = cli.invoke(args=["rules", "diff", str(emptied), str(DEFAULT_PACK)])
+    assert result.exit_code == 0 and '      advice (practitioner wording): (none) → "Raise this' in result.output
 
 
 def test_a_route_from_an_answer_showing_a_risk_moved_is_listed_first(
