@@ -17,7 +17,9 @@ pairing is one set of answers a person could give; when the two packs send it to
 outcomes it is reported, with the answer where the packs part ways. A path of the old pack
 that the new pack cannot follow (an answer was removed) is reported as "not a possible
 route" in the new pack, and a path of the new pack that no old path matches (an answer was
-added) as "not a possible route" in the old one.
+added) as "not a possible route" in the old one. A question whose id alone changed, or an
+option whose value alone changed, is first given its new name in (a copy of) the old pack
+(``question_ids_changed``, ``option_values_changed``), so it is compared with its old self.
 """
 
 from __future__ import annotations
