@@ -616,9 +616,37 @@ def test_a_month_with_few_feedback_answers_does_not_say_which_scores_were_given(
     assert {feedback[score][before] for score in scores} == {HIDDEN}
     assert [feedback[score][last] for score in scores] == ["0", "0", "0", "5", "5"]
     exported = csv_tables(client.get("/inbox/statistics.csv").get_data(as_text=True))["Feedback scores"]
-    assert [list(exported[f"Score {score}"].values()) for score in scores] == [
+    assert [list(exported[f"Score {score} ({words})"].values()) for score, words in SCORE_WORDS.items()] == [
         list(feedback[score].values()) for score in scores
     ]
+
+
+# The words the feedback page asks "Did the space help?" with, each score's (the page's radios).
+SCORE_WORDS = {"1": "not at all", "2": "a little", "3": "somewhat", "4": "a lot", "5": "very much"}
+
+
+def test_each_feedback_score_is_named_with_the_words_the_practitioner_chose(app: Flask, runner) -> None:  # type: ignore[no-untyped-def]
+    """Found (the partnership's side, read as a newcomer): the feedback page offers words only
+    ("Not at all", "A little", "Somewhat", "A lot", "Very much"), but the statistics named the
+    rows "Score 1" to "Score 5" and explained only the ends of the scale, so a reader could not
+    tell what "Score 4" meant. Each score's row on the page, in the CSV and in ``flask stats
+    show`` now says its words, the same as the feedback page's."""
+    from app.space_sessions.forms import FeedbackForm
+
+    with app.test_request_context():
+        offered = {choice.value: str(choice.label) for choice in FeedbackForm().score.choices}  # type: ignore[union-attr]
+    assert {score: words.lower() for score, words in offered.items()} == SCORE_WORDS
+    add_counts(app, ("feedback", months_ago(1), "4", 5), ("feedback", months_ago(1), "5", 5))
+    client = signed_in(app)
+    said = " ".join(
+        html.unescape(re.sub(r"<[^>]+>", " ", client.get("/inbox/statistics").get_data(as_text=True))).split()
+    )
+    exported = csv_tables(client.get("/inbox/statistics.csv").get_data(as_text=True))["Feedback scores"]
+    shown = runner.invoke(args=["stats", "show"]).output
+    for score, words in SCORE_WORDS.items():
+        assert f"Score {score} ({words})" in said
+        assert f"Score {score} ({words})" in exported
+        assert f"Score {score} ({words})" in shown
 
 
 def test_the_page_with_nothing_counted(app: Flask) -> None:

@@ -70,17 +70,16 @@ from ..mail import given_up_what_to_do, mail_problem_words, message_was_refused,
 from ..models import OutboxMessage, StoredRequest, utcnow
 from ..requests.document import day_in_words, time_in_words, uk_day, uk_time, uk_today
 from ..stats.models import NO_MODE
-from ..stats.service import FEEDBACK, FEEDBACK_SCORES, SESSION_HELD, add_count, current_month, first_month
+from ..stats.service import FEEDBACK, FEEDBACK_WORDS, SESSION_HELD, add_count, current_month, first_month
 from .calendar import CANCEL, REQUEST, UK_TIME, entry_in, references_in_words, session_calendar, start_in, to_uk
 from .models import FORMATS, FeedbackComment, FeedbackToken, HeldPlace, SessionPlace, SpaceSession
 
 ARRANGED, OFFERED, HELD, CLOSED = "session_arranged", "session_offered", "session_held", "closed"
 # Lengths offered, in minutes, with their words (the form's radios, emails and pages).
 LENGTHS: dict[str, str] = {"45": "45 minutes", "60": "1 hour", "90": "1 hour 30 minutes", "120": "2 hours"}
-# "Did the space help?": the score counted, and the words the page shows for it.
-FEEDBACK_SCALE: dict[str, str] = dict(
-    zip(FEEDBACK_SCORES, ("Not at all", "A little", "Somewhat", "A lot", "Very much"), strict=True)
-)
+# "Did the space help?": the score counted, and the words the page shows for it (the statistics
+# name each score with the same words).
+FEEDBACK_SCALE: dict[str, str] = FEEDBACK_WORDS
 FEEDBACK_DAYS = 60  # how long a feedback link works
 # A session that already took place can be recorded (arranged) afterwards, or a request added
 # to it (``sessions_to_join``), up to 4 weeks after its day, and never before the day its request

@@ -74,8 +74,12 @@ KINDS = {
 }
 JOURNEY_KINDS = (STARTED, FINISHED, REQUEST_SENT, SESSION_HELD)
 SHOWN_WHEN_COUNTED = frozenset({SESSION_HELD, FEEDBACK})
-# "Did the space help?" from 1 (not at all) to 5 (very much): app.space_sessions words them.
+# "Did the space help?" from 1 (not at all) to 5 (very much), with the words the feedback page
+# shows for each (app.space_sessions asks with them), so the statistics say what each score meant.
 FEEDBACK_SCORES = ("1", "2", "3", "4", "5")
+FEEDBACK_WORDS: dict[str, str] = dict(
+    zip(FEEDBACK_SCORES, ("Not at all", "A little", "Somewhat", "A lot", "Very much"), strict=True)
+)
 
 # Dialects with INSERT ... ON CONFLICT DO UPDATE; any other database updates, then inserts.
 UPSERT_INSERTS: dict[str, Callable[[Table], Any]] = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
@@ -602,7 +606,8 @@ class _Labels:
         if kind == CRITERION:
             return self.criteria_labels[subject]
         if kind == FEEDBACK:
-            return f"Score {subject}"
+            words = FEEDBACK_WORDS.get(subject)
+            return f"Score {subject} ({words.lower()})" if words else f"Score {subject}"
         return KINDS.get(kind, kind)
 
 
