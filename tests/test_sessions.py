@@ -608,6 +608,36 @@ def test_the_audit_trail_still_says_when_a_session_was_after_the_session_is_dele
     assert f"session arranged to session offered: the session on {on} at 3:00pm was cancelled" in trail
 
 
+def test_a_session_removed_after_it_was_cancelled_says_so_and_gives_back_what_was_typed(session_app: Flask) -> None:
+    """Found (the facilitators' side, followed as a newcomer): a cancelled session is removed by the
+    hourly purge once no request is in it, and its page, a colleague's change form still open on it
+    and its cancel page then answered "Page not found: if you typed the web address, check it is
+    correct", and the joining instructions or place typed into the change form were lost. They now
+    say the session is no longer in the inbox and why, and give back what was typed."""
+    client, _ = signed_in(session_app)
+    reference = offered(session_app)
+    assert arrange(client, reference).status_code == 302
+    session_id = session_id_of(session_app, reference)
+    page_url = f"/inbox/sessions/{session_id}"
+    token = csrf_token(client.get(page_url).get_data(as_text=True))  # a colleague's page, open
+    assert post_form(client, page_url, f"{page_url}/cancel", CONFIRMED).status_code == 302
+    with session_app.app_context():
+        assert purge_empty_sessions() == 1
+        db.session.commit()
+    for url in (page_url, f"{page_url}/cancel"):
+        gone = client.get(url)
+        assert gone.status_code == 404
+        said = text(gone)
+        assert "This session is no longer in the inbox" in said and "Page not found" not in said
+        assert "once no request is in it" in said and "audit trail" in said
+    typed = "Room 4, Civic Centre: ask at the front desk for the Space to Think session"
+    changed = client.post(page_url, data={"csrf_token": token, **session_form(place=typed)})
+    assert changed.status_code == 404
+    assert "This session is no longer in the inbox" in text(changed)
+    assert typed in changed.get_data(as_text=True)  # to copy, read-only
+    assert client.get("/inbox/sessions/999999").status_code == 404  # one that never was: the same page
+
+
 def test_the_status_form_says_that_moving_on_from_session_arranged_takes_the_request_out_of_its_session(
     session_app: Flask,
 ) -> None:

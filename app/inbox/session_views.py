@@ -24,7 +24,7 @@ from typing import Any
 from flask import abort, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from .. import workflow
+from .. import typed_text, workflow
 from ..extensions import db
 from ..requests.document import day_in_words, uk_time
 from ..space_sessions import service as sessions
@@ -342,11 +342,19 @@ OUTCOME_RESENT = {
 
 
 def found_session(session_id: str) -> SpaceSession:
-    """The session with this id (ASCII digits only: "²" is a digit to ``isdigit``, not to ``int``), or 404."""
+    """The session with this id (ASCII digits only: "²" is a digit to ``isdigit``, not to ``int``), or 404.
+
+    A session number that is not stored is most often one removed by the purge once no request
+    is in it (within the hour after it was cancelled, or its last request moved out), its page
+    still open or in the browser's history: the 404 page says so, not "Page not found", and gives
+    back the joining instructions or place typed into its change form (``app.typed_text``)."""
     digits = session_id.isascii() and session_id.isdigit() and len(session_id) < 10
-    found = sessions.find_session(int(session_id)) if digits else None
-    if found is None:
+    if not digits:
         abort(404)
+    found = sessions.find_session(int(session_id))
+    if found is None:
+        page = render_template("inbox/session_gone.html", kept=typed_text.typed_text_kept())
+        abort(Response(page, status=404, mimetype="text/html"))
     return found
 
 

@@ -27,7 +27,9 @@ class SpaceSession(Model):
     ``uid`` is the calendar event's UID, the same in every invitation, update and
     cancellation; ``sequence`` goes up by one each time the session is changed or cancelled,
     so a calendar replaces its copy. A cancelled session keeps its row (``cancelled_at``) so a
-    late reminder can see it is cancelled. It goes when its last request is purged.
+    late reminder can see it is cancelled, until the next purge (``purge_empty_sessions``:
+    hourly, or when a request is deleted) finds no request in it or in its history; then it
+    goes, and its page says it is no longer in the inbox.
     """
 
     __tablename__ = "space_sessions"
