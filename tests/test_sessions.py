@@ -586,6 +586,29 @@ def test_arranging_on_a_page_opened_before_a_colleague_arranged_it_says_so_and_g
         assert db.session.scalar(select(func.count()).select_from(SpaceSession)) == 1
 
 
+def test_an_incomplete_session_from_a_page_opened_before_the_request_moved_on_says_so_not_beside_missing_fields(
+    app: Flask,
+) -> None:
+    """Found (accessibility review): a facilitator left the place empty on a request page opened
+    while a session was offered; a colleague had moved the request back to in triage meanwhile.
+    The page came back without the arrange form, its error summary linking to the date, time,
+    length, format and place fields no longer on it (links that go nowhere), and saying nothing
+    of what changed. Now it says what changed, as when the form was complete, and gives back the
+    place typed."""
+    client, _ = signed_in(app)
+    reference = new_request(app, status="in_triage")
+    response = arrange(client, reference, place="", start_time="")
+    page = text(response)
+    assert response.status_code == 200 and "There is a problem" in page
+    assert "Nothing has been arranged: this request is now in triage (it changed while this page was open" in page
+    summary = page.split("govuk-error-summary__list")[1].split("</ul>")[0]
+    targets = re.findall(r'href="#([^"]+)"', summary)
+    assert targets and all(f'id="{target}"' in page for target in targets), targets
+    response = arrange(client, reference, start_time="")
+    assert f"You entered the joining instructions or place: {ROOM}" in text(response)
+    assert status_of(app, reference) == "in_triage" and session_id_of(app, reference) is None
+
+
 @both_databases
 def test_the_audit_trail_still_says_when_a_session_was_after_the_session_is_deleted(session_app: Flask) -> None:
     """Found (facilitator review): a cancelled session is deleted once no request is in it (by the

@@ -126,6 +126,12 @@ def arrange_session(reference: str) -> Response | str:
     stored = stored_request(reference)
     form = SessionForm()
     if not form.validate(offered=offered_sessions(stored), received_at=stored.created_at):
+        if not arrange_form_shown(stored):
+            # As below: the errors would sit beside fields no longer on the page, and the error
+            # summary's links would lead nowhere.
+            return render_request_page(
+                stored, session_problem=arranged_meanwhile(stored, form, form.session.data or NEW_SESSION)
+            )
         return render_request_page(stored, session_form=form)
     findings = place_needs_confirmation(form, PLACE_NOT_ARRANGED)
     if findings:
@@ -144,7 +150,7 @@ def arrange_session(reference: str) -> Response | str:
             # The same form sent twice (a double click): the first arranged it, as entered.
             flash(ARRANGED_ALREADY, IMPORTANT)
             return redirect(url_for("inbox.request_page", reference=stored.reference))
-        if stored.status != sessions.OFFERED or sessions.session_place(stored) is not None:
+        if not arrange_form_shown(stored):
             # No arrange form on the page (the request is in a session, or not ready for one):
             # the message is shown under Session instead of beside a field that is not there.
             return render_request_page(stored, session_problem=arranged_meanwhile(stored, form, chosen))
@@ -179,6 +185,12 @@ ARRANGED_ALREADY = (
 )
 
 
+def arrange_form_shown(stored: Any) -> bool:
+    """Whether the request page shows the arrange form (inbox/_request_session.html): only while
+    the request waits for a session, in none yet."""
+    return stored.status == sessions.OFFERED and sessions.session_place(stored) is None
+
+
 def arranged_already(stored: Any, form: SessionForm, chosen: str) -> bool:
     """Whether the request is in "session arranged", in the very session this form arranges: a
     new one with its details, or the one it chose."""
@@ -205,6 +217,9 @@ def arranged_meanwhile(stored: Any, form: SessionForm, chosen: str) -> str:
             f"{sessions.LENGTHS.get(str(details.minutes), f'{details.minutes} minutes')}, "
             f"{FORMATS.get(details.format, details.format).lower()}; joining instructions or place: {details.place}"
         )
+    elif chosen == NEW_SESSION:  # not all of it valid: what can be given back is the place typed
+        place = (form.place.data or "").strip()
+        entered = f"You entered the joining instructions or place: {place}" if place else ""
     else:
         found = sessions.find_session(int(chosen)) if chosen.isascii() and chosen.isdigit() else None
         entered = f"You chose the session on {sessions.session_label(found)}" if found is not None else ""
