@@ -203,6 +203,27 @@ def test_journey_reaches_outcome_page_with_no_axe_violations(browser_page, outco
     assert_no_axe_violations(page, f"outcome page {outcome} in {mode} mode (JavaScript {'on' if js else 'off'})")
 
 
+def test_a_printed_outcome_shows_the_guidance_cited_and_leaves_out_what_only_works_on_screen(page_no_js: Page) -> None:
+    """Found (accessibility review): printed (to take to supervision), an outcome page left out
+    the guidance it rests on, folded away under "The guidance cited", and printed Back, its
+    buttons and, beside every answer, "Change" with the question's address."""
+    page = page_no_js
+    open_outcome(page, "L")
+    guidance = page.locator("#guidance .app-guidance__text").first
+    expect(guidance).to_be_hidden()  # folded away on screen
+    page.emulate_media(media="print")
+    try:
+        expect(guidance).to_be_visible()
+        for on_screen_only in (
+            page.locator(".govuk-summary-list__actions").first,
+            page.get_by_role("link", name="Back"),
+            page.get_by_role("button", name="Start again"),
+        ):
+            expect(on_screen_only).to_be_hidden()
+    finally:
+        page.emulate_media(media="screen")
+
+
 @pytest.mark.parametrize("js", [True, False], ids=["js", "no-js"])
 def test_start_now_on_a_shared_computer_asks_before_showing_anyone_s_answers(browser_page, js: bool) -> None:  # type: ignore[no-untyped-def]
     """Someone left a journey at the LADO outcome; the next person at the computer presses
