@@ -517,3 +517,37 @@ def test_the_pages_explain_each_glossary_term_found_exactly_as_written() -> None
         ("DfE", "Department for Education"),
     ]
     assert explainer.unexplained("The DfE again.") == []  # explained once on a page
+
+
+# --- Guidance with a web address ---------------------------------------------------------------
+
+
+@pytest.fixture
+def linked_guidance_app(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Flask]:
+    """The app on a copy of the pack whose every guidance item has its source's web address, as
+    an area may add (items from one source share it)."""
+    from app import create_app
+
+    data = yaml.safe_load(DEFAULT_PACK.read_text(encoding="utf-8"))
+    sources = sorted({item["source"] for item in data["guidance"]})
+    for item in data["guidance"]:
+        item["url"] = f"https://guidance.example.org/{sources.index(item['source'])}"
+    pack = tmp_path / "space_to_think.yaml"
+    pack.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    with database_settings(request, "sqlite", tmp_path) as settings:
+        application = create_app({"APP_ENV": "test", **settings, "RULE_PACK_PATH": str(pack)})
+        yield application
+        dispose(application)
+
+
+def test_each_guidance_link_on_an_outcome_page_names_its_source(linked_guidance_app: Flask) -> None:
+    """Found (accessibility review): each guidance item with a web address was linked as
+    "source", so the outcome page had several links called "source", each to another place,
+    which say nothing in a screen reader's list of links (WCAG 2.4.4). The source's name is now
+    the link, as on "How this tool decides"."""
+    page = Walker(linked_guidance_app.test_client()).walk(TO_U2["practitioner"]).get_data(as_text=True)
+    links = re.findall(r'<a class="govuk-link" href="(https://guidance\.example\.org/[^"]+)">([^<]*)</a>', page)
+    assert len(links) >= 2, links
+    names = [html_module.unescape(name).strip() for _, name in links]
+    assert "source" not in names and all(names), names
+    assert len(set(names)) == len({url for url, _ in links}), links  # one name for each place
