@@ -258,6 +258,19 @@ def test_the_accessibility_statement_explains_pdf(client: FlaskClient) -> None:
     assert unexplained_acronyms(text, only=("PDF",)) == []
 
 
+def test_the_pages_about_a_request_sent_from_this_browser_explain_pdf(client: FlaskClient) -> None:
+    """Found (accessibility review): "There is no sent request to show here" and "A request was
+    sent from this browser" (Start now after sending one) said "PDF" with no explanation."""
+    text = main_text(client.get("/request/submitted").get_data(as_text=True))
+    assert "There is no sent request to show here" in text
+    assert unexplained_acronyms(text, only=("PDF",)) == []
+    walker = to_outcome(client)
+    submitted_request(walker)
+    text = main_text(walker.get("/start").get_data(as_text=True))
+    assert "A request was sent from this browser" in text
+    assert unexplained_acronyms(text, only=("PDF",)) == []
+
+
 def test_the_accessibility_statement_says_what_the_time_limits_are_and_how_to_extend_them(client: FlaskClient) -> None:
     """Found (accessibility review of staying signed in): the statement said nothing of the time
     limits (WCAG 2.2.1): the answers cleared after the idle time, and the facilitators' 24 hours,
