@@ -609,6 +609,22 @@ def test_an_incomplete_session_from_a_page_opened_before_the_request_moved_on_sa
     assert status_of(app, reference) == "in_triage" and session_id_of(app, reference) is None
 
 
+def test_why_a_session_form_did_nothing_is_said_in_the_session_section_the_error_summary_links_to(
+    app: Flask,
+) -> None:
+    """Found (accessibility review): when a form of the Session section did nothing (the request
+    had moved on, or no answer was chosen), the error summary said why and linked to the
+    section, but the section itself said nothing: the message was in the summary alone."""
+    client, _ = signed_in(app)
+    reference = new_request(app, status="in_triage")
+    for response in (arrange(client, reference), outcome(client, reference, "")):
+        page = text(response)
+        summary = page.split("govuk-error-summary__list")[1].split("</ul>")[0]
+        [said] = re.findall(r'<a href="#session-section">([^<]+)</a>', summary)
+        section = page.split('id="session-section"')[1].split("</section>")[0]
+        assert f'<span class="govuk-visually-hidden">Error:</span> {said.strip()}</p>' in section
+
+
 @both_databases
 def test_the_audit_trail_still_says_when_a_session_was_after_the_session_is_deleted(session_app: Flask) -> None:
     """Found (facilitator review): a cancelled session is deleted once no request is in it (by the
