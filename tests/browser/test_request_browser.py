@@ -306,6 +306,24 @@ def test_check_answers_page_reflows_at_320_css_pixels(narrow_page: Page) -> None
     assert_no_horizontal_scroll(narrow_page)
 
 
+def test_the_identifying_data_warning_reflows_at_320_css_pixels(narrow_page: Page) -> None:
+    """Found (practitioner review): an email address pasted into the request is quoted, in bold,
+    on the identifying-data warning, and a long one (a work address with a family's name in it)
+    has no space to wrap at: the page scrolled sideways at 320 CSS pixels (WCAG 1.4.10 Reflow).
+    The quoted text breaks anywhere instead."""
+    forms = FormPoster(narrow_page.context)
+    forms.journey(answer_values(TO_ELIGIBLE_WITH_DEBRIEF))
+    pasted = f"{ORDINARY_REFLECTION} The parent wrote from sam.parent-family.contact@salfordfamilies.example.org.uk."
+    details = {**VALID_DETAILS, "reflection": pasted}
+    for slug, names in PAGE_FIELDS:
+        forms.get(f"/request/{slug}")
+        forms.post(f"/request/{slug}", [(name, details.get(name, "")) for name in names])
+    narrow_page.goto("/request/check-what-you-wrote")
+    heading(narrow_page, "Check what you wrote does not identify anyone")
+    expect(narrow_page.get_by_role("main")).to_contain_text("sam.parent-family.contact@salfordfamilies.example.org.uk")
+    assert_no_horizontal_scroll(narrow_page)
+
+
 def test_change_what_i_wrote_puts_the_focus_in_the_text_to_change(any_page: Page) -> None:
     """Found (practitioner review): "Change what I wrote" on the identifying-data warning opened
     the page at its top, leaving the person to find the text again. It links to the input itself
