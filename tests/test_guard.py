@@ -475,6 +475,10 @@ def test_a_school_finding_starts_at_its_name(text: str, found: str) -> None:
         ("her GP, Dr. Patel, referred her", ["Dr. Patel"]),
         ("Dr O'Neill", ["Dr O'Neill"]),
         ("Dr Khan's Surgery", ["Dr Khan's Surgery"]),
+        # Found (practitioner review): "dr" typed in small letters (a phone capitalises the
+        # name, not the title) hid the doctor's name, though "mrs Smith" was warned about.
+        ("her GP, dr Patel, referred her", ["dr Patel"]),
+        ("seen by dr. O'Neill", ["dr. O'Neill"]),
     ],
 )
 def test_named_gp_practices_and_doctors(text: str, found: list[str]) -> None:
@@ -499,6 +503,9 @@ def test_named_gp_practices_and_doctors(text: str, found: list[str]) -> None:
         "Dr",
         "Dr.",
         "the Dr said",
+        "the dr said she was fine",
+        "a dr appointment on Monday",
+        "the dr. She said",
         "saw the Dr. She said",
         "Dr Barnardo's",
         "a Salford GP practice",

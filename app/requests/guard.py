@@ -33,7 +33,7 @@ What counts, and what deliberately does not:
 - named GP (general practitioner) practices and health centres: capitalised words before a
   practice-type word ("Eccles Health Centre", "Pendleton Medical Practice", "Lance Burn Surgery",
   "Walkden Gateway GP practice", "Pendleton medical centre"; "Practice" only after "Medical",
-  "Family" or "GP"), and a named doctor ("Dr Khan", "Dr. Patel"), who points to their practice.
+  "Family" or "GP"), and a named doctor ("Dr Khan", "Dr. Patel", "dr Patel"), who points to their practice.
   Words that only describe one ("the GP surgery", "a health centre", "her GP", "The Surgery",
   "Primary care", "GP practices in the area", "Mental Health Centre", "Knee Surgery", "a Salford
   GP practice") and "Dr" alone are not flagged. Named hospitals are found as GP practices are
@@ -1011,8 +1011,9 @@ _GP_PRACTICE = re.compile(
     r"|gp\s{1,3}surgery))|Family\s{1,3}Practice|Surgery)(?![\w'\u2019])"
 )
 # A doctor's title and a capitalised surname ("Dr Khan", "Dr. Patel", "Dr O'Neill"): a named
-# doctor points to their practice.
-_DOCTOR = re.compile(r"(?<![\w'\u2019])Dr\.?\s{1,3}(?P<surname>[A-Z][A-Za-z'\u2019\-]{0,39})(?![\w'\u2019])")
+# doctor points to their practice. The title may be in small letters before a capitalised
+# surname ("dr Patel", as a phone types it); "the dr said" is not a name.
+_DOCTOR = re.compile(r"(?<![\w'\u2019])[Dd]r\.?\s{1,3}(?P<surname>[A-Z][A-Za-z'\u2019\-]{0,39})(?![\w'\u2019])")
 # A title and a surname of two letters or more: "Mrs Smith", "Mr. Jones", "Ms O'Brien", "Mx Lee";
 # in capitals ("MRS SMITH"), or in small letters after "mrs" or "mr" ("mrs smith"), which are
 # titles only. The title says a name follows. Not "MS" ("MS Teams"), "ms" or "miss" in small
