@@ -479,6 +479,10 @@ def test_a_school_finding_starts_at_its_name(text: str, found: str) -> None:
         # name, not the title) hid the doctor's name, though "mrs Smith" was warned about.
         ("her GP, dr Patel, referred her", ["dr Patel"]),
         ("seen by dr. O'Neill", ["dr. O'Neill"]),
+        # Found (practitioner review): "DR PATEL" typed in capitals was not warned about, though
+        # "MRS SMITH" was.
+        ("SEEN BY DR PATEL AT THE SURGERY", ["DR PATEL"]),
+        ("GP IS DR. O'NEILL", ["DR. O'NEILL"]),
     ],
 )
 def test_named_gp_practices_and_doctors(text: str, found: list[str]) -> None:
@@ -506,6 +510,8 @@ def test_named_gp_practices_and_doctors(text: str, found: list[str]) -> None:
         "the dr said she was fine",
         "a dr appointment on Monday",
         "the dr. She said",
+        "THE DR SAID SHE WAS FINE",
+        "A DR APPOINTMENT ON MONDAY",
         "saw the Dr. She said",
         "Dr Barnardo's",
         "a Salford GP practice",

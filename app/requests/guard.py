@@ -1014,6 +1014,12 @@ _GP_PRACTICE = re.compile(
 # doctor points to their practice. The title may be in small letters before a capitalised
 # surname ("dr Patel", as a phone types it); "the dr said" is not a name.
 _DOCTOR = re.compile(r"(?<![\w'\u2019])[Dd]r\.?\s{1,3}(?P<surname>[A-Z][A-Za-z'\u2019\-]{0,39})(?![\w'\u2019])")
+# The same typed all in capitals ("SEEN BY DR PATEL"), unless a word such as "the" or "a" comes
+# before "DR" ("THE DR SAID", "A DR APPOINTMENT"): then it is any doctor, not one named.
+_DOCTOR_IN_CAPITALS = re.compile(
+    r"(?<![\w'\u2019])(?<!\bA )(?<!\bTHE )(?<!\bHER )(?<!\bHIS )(?<!\bTHEIR )(?<!\bMY )(?<!\bANY )(?<!\bNO )"
+    r"DR\.?\s{1,3}(?P<surname>[A-Z][A-Z'\u2019\-]{1,39})(?![\w'\u2019])"
+)
 # A title and a surname of two letters or more: "Mrs Smith", "Mr. Jones", "Ms O'Brien", "Mx Lee";
 # in capitals ("MRS SMITH"), or in small letters after "mrs" or "mr" ("mrs smith"), which are
 # titles only. The title says a name follows. Not "MS" ("MS Teams"), "ms" or "miss" in small
@@ -1398,6 +1404,10 @@ def _gp_practices(text: str) -> Iterator[Finding]:
     for match in _DOCTOR.finditer(text):
         surname = match["surname"].lower().replace("\u2019", "'")
         if surname not in _NOT_A_SURNAME:
+            yield _finding("gp_practice", match)
+    for match in _DOCTOR_IN_CAPITALS.finditer(text):
+        surname = match["surname"].lower().replace("\u2019", "'")
+        if surname not in _NOT_A_SURNAME and surname not in _NOT_A_SURNAME_IN_CAPITALS:
             yield _finding("gp_practice", match)
     yield from _hospitals(text)
 
