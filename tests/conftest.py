@@ -9,10 +9,10 @@ from ``support``), this process's schema with every table emptied. Helpers live 
 ``tests/support/``.
 
 PDFs: every test gets ``support.pdf.fake_render_pdf`` in place of WeasyPrint, except tests
-marked ``real_pdf``. Passwords: facilitators' passwords are hashed with a cheap PBKDF2 in
-place of scrypt (a third of a second per hash, by design), except in tests marked
-``real_password_hash``; checking a password stays the real code, which reads the method from
-the stored hash.
+marked ``real_pdf`` (which make each distinct questions-to-prepare PDF once per process).
+Passwords: facilitators' passwords are hashed with a cheap PBKDF2 in place of scrypt (a third
+of a second per hash, by design), except in tests marked ``real_password_hash``; checking a
+password stays the real code, which reads the method from the stored hash.
 
 Temporary files (databases, logs, browser profiles) go to memory, ``/dev/shm``, unless
 ``TMPDIR`` is set: see ``support/tempdir.py``.
@@ -37,7 +37,7 @@ from support import database
 from support.database import WorkerSchema, database_settings, dispose, postgres_url
 from support.mail import FACILITATORS, SmtpServer
 from support.passwords import cheap_password_hash
-from support.pdf import use_fake_renderer
+from support.pdf import remember_questions_pdfs, use_fake_renderer
 from support.routing_cache import remember_url_builders
 from support.rules_cache import remember_checked_rules
 from support.tempdir import use_memory_for_temporary_files
@@ -188,9 +188,12 @@ def passwords_typed_at_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture(autouse=True)
 def fake_pdf(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
-    """PDFs come from the fast stand-in, unless the test is marked ``real_pdf``."""
+    """PDFs come from the fast stand-in, unless the test is marked ``real_pdf``; then each
+    distinct questions-to-prepare PDF is rendered once per process (``remember_questions_pdfs``)."""
     if os.environ.get("REAL_PDF") != "1" and request.node.get_closest_marker("real_pdf") is None:
         use_fake_renderer(monkeypatch)
+    else:
+        remember_questions_pdfs(monkeypatch)
 
 
 @pytest.fixture(autouse=True)

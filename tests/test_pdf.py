@@ -422,3 +422,33 @@ def test_the_renderers_warnings_never_quote_what_a_request_says(app, caplog) -> 
         assert typed not in logged, (typed, logged)
     # Nor the characters' numbers, which name them as well as the characters do.
     assert "10FFFD" not in logged.upper() and "E000" not in logged.upper() and "6F22" not in logged.upper(), logged
+
+
+def test_a_questions_pdf_asked_for_again_in_the_tests_is_weasyprints_first_unless_the_limit_is_shorter(
+    app, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The tests' own shortcut (``support.pdf.remember_questions_pdfs``): every outbox pass on a new
+    database makes the questions to prepare, so the same questions PDF is made once per test process
+    and its bytes given again; a limit shorter than that render took still gets the real render,
+    stopped at the limit."""
+    from app import pdf_renderer, questions_pdf
+    from app.pdf import PdfRenderTimeout
+
+    rendered: list[float] = []
+    real = pdf_renderer.render_in_child
+
+    def counted(html, attachments, images, seconds):  # type: ignore[no-untyped-def]
+        rendered.append(seconds)
+        return real(html, attachments, images, seconds)
+
+    monkeypatch.setattr(pdf_renderer, "render_in_child", counted)
+    with app.app_context():
+        first = questions_pdf.render_questions("supervision")
+        renders = len(rendered)
+        assert renders <= 1  # none if an earlier test in this process made it
+        assert questions_pdf.render_questions("supervision") == first and first.startswith(b"%PDF-")
+        assert len(rendered) == renders
+        app.config.update(PDF_RENDER_TIMEOUT_SECONDS=0.001)
+        with pytest.raises(PdfRenderTimeout):
+            questions_pdf.render_questions("supervision")
+        assert rendered[renders:] == [0.001]

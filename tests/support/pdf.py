@@ -7,6 +7,12 @@ with the HTML's title as the document title) and takes a few milliseconds. The `
 fixture in tests/conftest.py puts it in place for every test except those marked
 ``real_pdf`` (the PDF tests, the import tests and the browser test that downloads a request's PDF).
 tests/test_pdf.py checks that the fake still matches the real renderer's interface.
+
+Tests marked ``real_pdf`` get the real renderer, and every pass of the outbox worker on a new
+database makes the questions to prepare (two PDFs, about as long to render as the document the
+test reads). ``remember_questions_pdfs`` makes each distinct questions PDF once per test process:
+the same HTML and images again get the bytes WeasyPrint made for them, unless the render took
+longer than the limit now set (a test of the limit gets its real render, and its timeout).
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ import json
 import pkgutil
 import re
 import sys
+import time
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -87,6 +94,37 @@ def _modules_holding_the_renderer() -> list[Any]:
             if (name == "app" or name.startswith("app.")) and getattr(module, "render_pdf", None) is real
         )
     return _HOLDERS
+
+
+# What WeasyPrint made for a questions PDF's HTML and images, and how long it took: per test process.
+_QUESTIONS_MADE: dict[tuple[Any, ...], tuple[bytes, float]] = {}
+
+
+def remember_questions_pdfs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Render each distinct questions-to-prepare PDF for real once per test process (undone after
+    the test): a render of the same HTML and images, within the limit it took, gives those bytes."""
+    from app import pdf, questions_pdf
+
+    real = questions_pdf.render_pdf
+
+    def remembered(
+        html: str,
+        attachments: Sequence[PdfAttachment] = (),
+        fetcher: RefusingFetcher | None = None,
+        images: Mapping[str, PdfImage] | None = None,
+        timeout: float | None = None,
+    ) -> bytes:
+        limit = pdf.render_time_limit() if timeout is None else timeout
+        key = (html, tuple(attachments), tuple(sorted((images or {}).items())), fetcher is None)
+        made = _QUESTIONS_MADE.get(key)
+        if made is not None and made[1] < limit:
+            return made[0]
+        started = time.monotonic()
+        result = real(html, attachments, fetcher, images, timeout)
+        _QUESTIONS_MADE[key] = (result, time.monotonic() - started)
+        return result
+
+    monkeypatch.setattr(questions_pdf, "render_pdf", remembered)
 
 
 def pdf_reader(data: bytes) -> pypdf.PdfReader:
