@@ -10,7 +10,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from app.journey import ANSWERS_KEY, TOKEN_KEY
-from app.rules import load_contacts, load_pack
+from app.rules import evaluate, load_contacts, load_pack
 from support.submission import ELIGIBLE_PATH, VALID_DETAILS, fill_details, path_before, to_outcome, with_answers
 from support.tabs import another_tab, at_the_same_moment
 from support.walk import Walker, checked_values, outcome_of, page_text, path_of, question_of, title_of
@@ -421,9 +421,98 @@ def test_change_links_lead_to_each_question_with_the_answer_filled_in(walker: Wa
     result = walker.walk(TO_P)
     page = page_text(result)
     for question_id, value in TO_P:
-        assert f'href="/questions/{question_id}"' in page
+        assert f'href="/questions/{question_id}?return_to=result"' in page
         shown = checked_values(walker.get(f"/questions/{question_id}"))
         assert shown == ([value] if isinstance(value, str) else value)
+
+
+def back_link(response) -> str:  # type: ignore[no-untyped-def]
+    """Where the page's Back link goes."""
+    match = re.search(r'<a href="([^"]*)" class="govuk-back-link"', response.get_data(as_text=True))
+    assert match, "page has no Back link"
+    return match.group(1)
+
+
+def rules_outcome(client: FlaskClient) -> str | None:
+    """The outcome the rules give for the answers the server now holds."""
+    outcome = evaluate(PACK, stored_answers(client)).outcome  # type: ignore[arg-type]
+    return outcome.id if outcome is not None else None
+
+
+def change_from_outcome(walker: Walker, question_id: str, value: object) -> tuple[str, object]:
+    """Follow the outcome page's Change link for ``question_id`` and answer it: the Back link
+    the question showed, and the response to the answer (not followed)."""
+    result = walker.get("/result").get_data(as_text=True)
+    url = f"/questions/{question_id}?return_to=result"
+    assert f'href="{url}"' in result
+    back = back_link(walker.get(url))
+    return back, walker.post(url, {"answer": value})
+
+
+@pytest.mark.parametrize("mode", ["practitioner", "supervision"])
+def test_change_from_the_outcome_page_goes_back_to_the_outcome(walker: Walker, mode: str) -> None:
+    """Found (journey review): after a Change link on the outcome page, Back went to the
+    previous question, not the outcome, as check your answers' Change links do. An answer that
+    leaves the path complete goes straight to the outcome the rules give for the answers now
+    held, whether or not it changes the outcome or takes questions off the path."""
+    walker.walk(with_answers(tuple(TO_P), mode=mode))
+    # The same answer again: Back and the answer both lead to the outcome, unchanged.
+    back, response = change_from_outcome(walker, "disagreement", "no")
+    assert back == "/result" and response.location == "/result"
+    assert outcome_of(walker.get("/result")) == rules_outcome(walker.client) == "P"
+    # A changed answer that still leads to a request.
+    back, response = change_from_outcome(walker, "criteria", ["needs"])
+    assert back == "/result" and response.location == "/result"
+    assert outcome_of(walker.get("/result")) == rules_outcome(walker.client) == "P"
+    # One that changes the outcome to a risk outcome and takes the later questions off the path.
+    back, response = change_from_outcome(walker, "unshared_concern", "yes")
+    assert back == "/result" and response.location == "/result"
+    assert outcome_of(walker.get("/result")) == rules_outcome(walker.client) == "U2"
+    assert "criteria" not in stored_answers(walker.client)
+    back, response = change_from_outcome(walker, "immediate_danger", "yes")
+    assert back == "/result" and response.location == "/result"
+    assert outcome_of(walker.get("/result")) == rules_outcome(walker.client) == "U1"
+    # The answers never went into an address: only the question's id and the return marker.
+    assert all("?" not in url or url.endswith("?return_to=result") for url in walker.urls)
+
+
+def test_a_change_from_the_outcome_that_opens_questions_asks_them_then_shows_the_outcome(walker: Walker) -> None:
+    """An answer changed from the outcome page that puts questions not yet answered on the path
+    asks them, in order (each Back to the question before it), and then shows the outcome."""
+    walker.walk((*with_answers(tuple(SAFE_TO_CRITERIA), mode="supervision"), ("criteria", ["none"])))
+    assert outcome_of(walker.get("/result")) == rules_outcome(walker.client) == "S"
+    back, response = change_from_outcome(walker, "criteria", ["needs"])
+    assert back == "/result"
+    previous = "criteria"
+    for question_id, value in (("multi_agency", "yes"), ("supervision_discussed", "yes"), ("understand", "confirmed")):
+        assert response.location == f"/questions/{question_id}"
+        assert back_link(walker.get(response.location)) == f"/questions/{previous}"
+        response = walker.answer(question_id, value)
+        previous = question_id
+    assert response.location == "/result"
+    assert outcome_of(walker.get("/result")) == rules_outcome(walker.client) == "P"
+
+
+def test_a_change_from_the_outcome_after_another_tab_changed_an_answer_shows_the_rules_outcome(
+    app: Flask, walker: Walker
+) -> None:
+    """Two tabs: a question opened from the outcome page, and meanwhile an earlier answer changed
+    in the other tab. The answer sent then gives the outcome the rules give for what is held."""
+    walker.walk(TO_P)
+    walker.get("/result")
+    question = walker.get("/questions/criteria?return_to=result")
+    assert back_link(question) == "/result"
+    other = Walker(another_tab(app, walker.client))
+    other.get("/questions/criteria?return_to=result")
+    other.post("/questions/criteria?return_to=result", {"answer": ["none"]})
+    response = walker.post("/questions/criteria?return_to=result", {"answer": ["needs"]})
+    assert response.location == "/result"
+    assert outcome_of(walker.get("/result")) == rules_outcome(walker.client) == "P"
+    other.get("/questions/immediate_danger?return_to=result")
+    other.post("/questions/immediate_danger?return_to=result", {"answer": "yes"})
+    response = walker.post("/questions/criteria?return_to=result", {"answer": ["stuck"]})
+    assert path_of(response.location) == "/result"  # the question is no longer on the path
+    assert outcome_of(walker.get("/result")) == rules_outcome(walker.client) == "U1"
 
 
 # --- the outcome page ---------------------------------------------------------------------

@@ -83,7 +83,7 @@ def test_walking_the_path_shows_its_outcome_and_why(client, app: Flask, path: Jo
         assert question is not None
         assert f'data-question="{question_id}"' in explanation
         assert question.short.for_mode(path.mode) in explanation
-        assert f'href="/questions/{question_id}"' in explanation
+        assert f'href="/questions/{question_id}?return_to=result"' in explanation  # Back returns here
         for chosen in [value] if isinstance(value, str) else value:
             option = question.option(chosen)
             assert option is not None

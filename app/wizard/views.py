@@ -175,11 +175,21 @@ def _answer_raises_something_new(asked: Question, before: JourneyState, after: J
 
 
 RETURN_TO_CHECK = "check-answers"
+# A question opened from a "Change" link on the outcome page: its Back link goes back to the
+# outcome, and an answer that leaves the path complete goes straight to the outcome the rules
+# now give (``journey_url``); one that opens questions not yet answered asks those first.
+RETURN_TO_RESULT = "result"
 
 
 def _returning_to_check() -> bool:
     """Whether this question was opened from the request's "check your answers" page."""
     return request.args.get("return_to") == RETURN_TO_CHECK
+
+
+def _return_to() -> str | None:
+    """The page this question was opened from, to go back to (a marker, never an answer)."""
+    marker = request.args.get("return_to")
+    return marker if marker in (RETURN_TO_CHECK, RETURN_TO_RESULT) else None
 
 
 def _form(asked: Question, state: JourneyState) -> QuestionForm:
@@ -209,9 +219,13 @@ def render_question(
     errors = error_summary([getattr(form, FIELD_NAME)]) if form is not None else []
     previous = state.previous(asked.id)
     back_url = url_for("wizard.question", question_id=previous) if previous else url_for("main.index")
-    return_to = RETURN_TO_CHECK if _returning_to_check() else None
-    if return_to:
+    return_to = _return_to()
+    if return_to == RETURN_TO_CHECK:
         back_url = url_for("requests.check")
+    elif return_to == RETURN_TO_RESULT and state.outcome is not None:
+        # Back to the outcome the Change link was on (while there is one: another tab may have
+        # changed an earlier answer meanwhile, and then Back goes to the previous question).
+        back_url = url_for("wizard.result")
     action_url = url_for("wizard.question", question_id=asked.id, return_to=return_to)
     notice = notice_text(here=asked.id)
 
@@ -318,7 +332,7 @@ def outcome_context(state: JourneyState) -> dict[str, Any]:
                 "short": asked.short.for_mode(mode) if asked else reason.question,
                 "answers": summary_answers(reason.question_id, reason.answers),
                 "guidance": reason.guidance,
-                "change_url": url_for("wizard.question", question_id=reason.question_id),
+                "change_url": url_for("wizard.question", question_id=reason.question_id, return_to=RETURN_TO_RESULT),
             }
         )
     return {
@@ -330,7 +344,7 @@ def outcome_context(state: JourneyState) -> dict[str, Any]:
             if contact is not None
         ],
         "change_link": {
-            "url": url_for("wizard.question", question_id=outcome.change_question),
+            "url": url_for("wizard.question", question_id=outcome.change_question, return_to=RETURN_TO_RESULT),
             "text": outcome.change_text.for_mode(mode),
         }
         if outcome.change_question and outcome.change_text
