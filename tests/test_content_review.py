@@ -319,6 +319,13 @@ def test_the_facilitators_pages_explain_pdf_and_say_what_each_status_link_lists(
         text = main_text(client.get(path).get_data(as_text=True))
         assert "PDF (portable document format)" in text, path
         assert unexplained_acronyms(text, only=("PDF",)) == [], path
+    # Found (content review): the error summary of an import with no file chosen, first on the
+    # page, said "Select a request PDF", explained only further down.
+    token = csrf_token(client.get("/inbox/import").get_data(as_text=True))
+    refused = client.post("/inbox/import", data={"csrf_token": token}, content_type="multipart/form-data")
+    text = main_text(refused.get_data(as_text=True))
+    assert "There is a problem" in text and "Select a request PDF" in text
+    assert unexplained_acronyms(text, only=("PDF",)) == []
     # Found (facilitator review): "CSV" unexplained on the list and the statistics page.
     for path in ("/inbox", "/inbox/statistics"):
         assert "(CSV: comma-separated values)" in main_text(client.get(path).get_data(as_text=True)), path

@@ -145,7 +145,7 @@ class ImportForm(FlaskForm):
         valid: bool = super().validate(extra_validators)  # FlaskForm has no type hints
         upload = self.pdf.data
         if upload is None or isinstance(upload, str) or not getattr(upload, "filename", ""):
-            self.pdf.errors = ["Select a request PDF"]
+            self.pdf.errors = ["Select a request PDF (portable document format) file"]
             return False
         return valid
 
