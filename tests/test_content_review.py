@@ -271,6 +271,31 @@ def test_the_pages_about_a_request_sent_from_this_browser_explain_pdf(client: Fl
     assert unexplained_acronyms(text, only=("PDF",)) == []
 
 
+def test_the_questions_pdf_pages_explain_pdf_before_their_headings_use_it(
+    client: FlaskClient, app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found (content review): the heading "The questions to prepare are being made into a PDF"
+    came before the paragraph that explains PDF, as did the headings the page's script puts in
+    its place once the PDF is made or could not be made, and the page saying it could not be made
+    never explained it."""
+    from app import questions_pdf
+
+    for query in ("", "?mode=supervision"):
+        page = client.get(f"/questions-to-prepare.pdf{query}").get_data(as_text=True)
+        assert unexplained_acronyms(main_text(page), only=("PDF",)) == [], query
+        for heading in re.findall(r'data-(?:ready|failed)-heading="([^"]*)"', page):
+            assert "PDF" not in heading, heading  # the lead that explains it follows
+
+    def broken(mode: str) -> bytes:
+        raise OSError("cannot load library 'libpango-1.0-0'")
+
+    monkeypatch.setattr(questions_pdf, "render_questions", broken)
+    run_outbox(app)
+    failed = client.get("/questions-to-prepare.pdf")
+    assert failed.status_code == 503
+    assert unexplained_acronyms(main_text(failed.get_data(as_text=True)), only=("PDF",)) == []
+
+
 def test_the_accessibility_statement_says_what_the_time_limits_are_and_how_to_extend_them(client: FlaskClient) -> None:
     """Found (accessibility review of staying signed in): the statement said nothing of the time
     limits (WCAG 2.2.1): the answers cleared after the idle time, and the facilitators' 24 hours,

@@ -382,7 +382,7 @@ def being_made(response: Any) -> bool:
     page = html.unescape(response.get_data(as_text=True))
     return (
         response.status_code == 200
-        and "The questions to prepare are being made into a PDF" in page
+        and "The questions to prepare are being made" in page
         and "Check again for the PDF" in page
         and 'data-pdf="waiting"' in page
         and 'role="status"' in page
@@ -541,7 +541,7 @@ def test_the_questions_pdf_says_it_could_not_be_made_when_the_renderer_fails(
         response = client.get(f"/questions-to-prepare.pdf{query}")
         page = html.unescape(response.get_data(as_text=True))
         assert response.status_code == 503
-        assert "The questions could not be made into a PDF just now" in page
+        assert "The questions to prepare could not be made just now" in page
         assert "which you can print" in page and back in page
         assert client.get(f"/questions-to-prepare.pdf/status{query}").get_json() == {"ready": False, "failed": True}
     run_outbox(app)

@@ -71,7 +71,7 @@ def test_the_questions_pdf_is_made_by_the_worker_then_downloaded(browser_page, j
     forget_questions_pdfs(live_server.app)
     page = browser_page(js=js)
     page.goto("/questions-to-prepare.pdf?mode=supervision")
-    expect(page.get_by_role("heading", level=1)).to_have_text("The questions to prepare are being made into a PDF")
+    expect(page.get_by_role("heading", level=1)).to_have_text("The questions to prepare are being made")
     assert_no_axe_violations(page, f"the questions PDF being made (JavaScript {'on' if js else 'off'})")
     check_again = page.get_by_role("link", name="Check again for the PDF")
     if js:
@@ -82,8 +82,8 @@ def test_the_questions_pdf_is_made_by_the_worker_then_downloaded(browser_page, j
         expect(download).to_be_focused()
         expect(page.locator("[data-pdf-announce]")).to_have_text("The questions to prepare are ready to download.")
         # The heading and the window's title no longer say "being made" above the download link.
-        expect(page.get_by_role("heading", level=1)).to_have_text("The questions to prepare are ready as a PDF")
-        expect(page).to_have_title(re.compile(r"^The questions to prepare are ready as a PDF – "))
+        expect(page.get_by_role("heading", level=1)).to_have_text("The questions to prepare are ready")
+        expect(page).to_have_title(re.compile(r"^The questions to prepare are ready – "))
         # What a PDF is, still said once the "being made" text that said it has gone.
         expect(page.get_by_role("main")).to_contain_text("PDF (portable document format)")
     else:
@@ -110,7 +110,7 @@ def test_a_questions_pdf_the_worker_cannot_make_is_said_with_javascript(page: Pa
     run_outbox(live_server.app)
     instead = page.get_by_role("link", name="Print the questions from their page instead")
     expect(instead).to_be_focused()
-    expect(page.locator("[data-pdf-announce]")).to_have_text("The questions could not be made into a PDF just now.")
-    expect(page.get_by_role("heading", level=1)).to_have_text("The questions could not be made into a PDF just now")
+    expect(page.locator("[data-pdf-announce]")).to_have_text("The questions to prepare could not be made just now.")
+    expect(page.get_by_role("heading", level=1)).to_have_text("The questions to prepare could not be made just now")
     instead.click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Questions to prepare")
