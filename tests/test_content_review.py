@@ -344,6 +344,9 @@ def test_the_facilitators_pages_explain_pdf_and_say_what_each_status_link_lists(
         text = main_text(client.get(path).get_data(as_text=True))
         assert "PDF (portable document format)" in text, path
         assert unexplained_acronyms(text, only=("PDF",)) == [], path
+    # Found (content review): the import hint said "smaller than 5MB", the unit unexplained.
+    import_page = main_text(client.get("/inbox/import").get_data(as_text=True))
+    assert "smaller than 5 megabytes (MB)" in import_page and "5MB" not in import_page
     # Found (content review): the error summary of an import with no file chosen, first on the
     # page, said "Select a request PDF", explained only further down.
     token = csrf_token(client.get("/inbox/import").get_data(as_text=True))

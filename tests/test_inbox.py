@@ -2275,7 +2275,7 @@ def test_uploads_up_to_5mb_are_read_and_larger_ones_refused(app: Flask) -> None:
     assert too_big.status_code == 200  # as for the import's other errors
     assert '<h1 class="govuk-heading-l">Import a request</h1>' in page and "Signed in as Sam Facilitator" in page
     assert "govuk-error-summary" in page and 'href="#pdf"' in page
-    assert page.count("The selected file must be smaller than 5MB") == 2  # the summary and the field
+    assert page.count("The selected file must be smaller than 5 megabytes (MB)") == 2  # the summary and the field
     assert "govuk-file-upload--error" in page or "govuk-form-group--error" in page
     # Other routes keep the general page.
     reference = stored_request(app)

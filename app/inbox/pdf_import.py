@@ -67,7 +67,7 @@ UNREADABLE_PDF = (
     "The selected PDF cannot be opened: it may be damaged, or only part of it was saved. "
     "Save the PDF from the request's email again, or ask whoever sent it for another copy"
 )
-TOO_LARGE = "The selected file must be smaller than 5MB"
+TOO_LARGE = "The selected file must be smaller than 5 megabytes (MB)"
 NO_ATTACHMENT = (
     "The selected PDF is not a Space to Think request: it has no request data attached. "
     "Upload the PDF attached to the request's email"

@@ -461,9 +461,9 @@ def test_a_file_over_the_limit_gets_the_import_page_with_its_error(page: Page, i
     page.get_by_role("button", name="Import").click()
     expect(page.get_by_role("heading", level=1, name="Import a request", exact=True)).to_be_visible()
     summary = error_summary(page)
-    expect(summary).to_contain_text("The selected file must be smaller than 5MB")
+    expect(summary).to_contain_text("The selected file must be smaller than 5 megabytes (MB)")
     assert_no_axe_violations(page, "the import page with a file over the limit")
-    summary.get_by_role("link", name="The selected file must be smaller than 5MB").click()
+    summary.get_by_role("link", name="The selected file must be smaller than 5 megabytes (MB)").click()
     expect(page.get_by_label("Upload a request PDF")).to_be_focused()
 
 
