@@ -137,6 +137,9 @@ def arrange_session(reference: str) -> Response | str:
     if findings:
         return render_request_page(stored, session_form=form, place_findings=findings)
     chosen = form.session.data or NEW_SESSION
+    if chose_another(chosen):
+        form.session.errors = [CHOSEN_GONE]
+        return render_request_page(stored, session_form=form)
     try:
         arranged = sessions.arrange(
             stored,
@@ -170,6 +173,25 @@ def arrange_session(reference: str) -> Response | str:
         done("Session arranged. Send the invitation when you are ready", "session-section", "the session")
         warn_if_after_due([stored], arranged)
     return acted_on(stored)
+
+
+CHOSEN_GONE = (
+    "The session you chose has been removed since this page was opened, and another session now has its number: "
+    "nothing has been arranged. Select a session from the list, or A new session"
+)
+
+
+def chose_another(chosen: str) -> bool:
+    """Whether the session chosen (by number) is not the one the page offered under it: removed
+    since, its number given again to another (SQLite, after the purge). A page from before the
+    offered sessions were sent back (``sessions_seen``) sends none, and goes on as before."""
+    if chosen == NEW_SESSION:
+        return False
+    for seen in request.form.get("sessions_seen", "").split():
+        if seen.split("|", 1)[0] == chosen:
+            found = sessions.find_session(int(chosen))
+            return found is not None and not sessions.same_session(found, seen)
+    return False
 
 
 def warn_if_after_due(requests: list[Any], space_session: SpaceSession) -> None:
@@ -333,6 +355,12 @@ def session_outcome(reference: str) -> Response | str:
         # open, or had "already had its session".
         flash(OUTCOME_RESENT[outcome or ""], IMPORTANT)
         return redirect(url_for("inbox.request_page", reference=stored.reference))
+    seen = request.form.get("session_seen")
+    now_in = sessions.session_of(stored)
+    if seen is not None and now_in is not None and not sessions.same_session(now_in, seen):
+        # The page showed another session (the request has moved to a new one since, perhaps
+        # given the removed one's number): the answer was about that one. Kept, to say again.
+        return render_request_page(stored, session_problem=OUTCOME_ANOTHER_SESSION, outcome_chosen=outcome or "")
     also: list[str] = []
     try:
         if outcome == "held":
@@ -349,6 +377,12 @@ def session_outcome(reference: str) -> Response | str:
     done(" ".join([f"{changed}.", *also]).removesuffix(".") if also else changed, "session-section", "the session")
     return acted_on(stored)
 
+
+OUTCOME_ANOTHER_SESSION = (
+    "Nothing has been saved: this request is in another session than the one this page showed (it changed while "
+    "the page was open, in another tab or by another facilitator). Check its session below, then say again "
+    "whether it was held"
+)
 
 OUTCOME_RESENT = {
     "held": "You had already said the session was held, so nothing more was changed",
@@ -368,9 +402,31 @@ def found_session(session_id: str) -> SpaceSession:
         abort(404)
     found = sessions.find_session(int(session_id))
     if found is None:
-        page = render_template("inbox/session_gone.html", kept=typed_text.typed_text_kept())
+        page = render_template("inbox/session_gone.html", kept=typed_text.typed_text_kept(), another=None)
         abort(Response(page, status=404, mimetype="text/html"))
     return found
+
+
+def shown_another_session(space_session: SpaceSession, done: str) -> Response | None:
+    """The "no longer in the inbox" page (409), nothing done, if the form posted was made for
+    another session than the one with this number now; else None (a page from before the form
+    carried ``session_seen``, or one whose record of it cannot be read, goes on as before).
+
+    Found (review): on SQLite a session's number is given again once the purge has removed the
+    session that had it, if it was the last one; a cancel page (or a change form) still open on
+    the removed session then cancelled (or changed) the new one, emailing its practitioners.
+    ``done``: what was not done to the session that has the number now ("changed", "cancelled").
+    What was typed into the change form is given back, to copy."""
+    seen = request.form.get("session_seen")
+    if seen is None or sessions.shown_values(seen) is None or sessions.same_session(space_session, seen):
+        return None
+    words = sessions.session_words(space_session)
+    page = render_template(
+        "inbox/session_gone.html",
+        kept=typed_text.typed_text_kept(),
+        another={"date": words["date"], "time": words["time"], "done": done},
+    )
+    return Response(page, status=409, mimetype="text/html")
 
 
 def render_session_page(
@@ -501,6 +557,8 @@ def session_page(session_id: str) -> Response | str:
     space_session = found_session(session_id)
     if request.method == "GET":
         return render_session_page(space_session)
+    if (gone := shown_another_session(space_session, "changed")) is not None:
+        return gone
     form = SessionForm()
     if moved_there_already(space_session, form):  # the same form sent twice (a double click)
         flash(ALREADY_SAVED, IMPORTANT)
@@ -620,6 +678,8 @@ def cancel_session(session_id: str) -> Response | str:
         return refused
     if request.method == "GET" or request.form.get("confirm") != CONFIRM_CANCEL:
         return render_cancel_page(space_session)
+    if (gone := shown_another_session(space_session, "cancelled")) is not None:
+        return gone
     try:
         moved = sessions.cancel_session(space_session, current_facilitator().actor)
     except SessionRefused as refused:  # cancelled a moment ago by a colleague
@@ -643,6 +703,7 @@ def render_cancel_page(space_session: SpaceSession, problem: str = "") -> str:
         invited_people=sessions.count_practitioners(invited),
         moving=[stored for stored, _ in in_session if stored.status == sessions.ARRANGED],
         confirm=CONFIRM_CANCEL,
+        seen=sessions.session_version(space_session),
         errors=errors,
         has_errors=bool(errors),
     )

@@ -901,6 +901,9 @@ def render_request_page(
         session_words=sessions.session_words(space_session) if space_session is not None else None,
         after_due=request_after_due(stored, space_session),
         upcoming=[(str(found.id), sessions.session_label(found), found.has_started) for found in upcoming],
+        # Which sessions the choice offered, sent back: a number given again to another session
+        # since (SQLite, after the purge) is refused, not joined (``session_views.chose_another``).
+        upcoming_seen=" ".join(sessions.session_version(found) for found in upcoming),
         formats=FORMATS,
         lengths=sessions.LENGTHS,
         record_weeks=sessions.RECORD_WEEKS,

@@ -313,8 +313,10 @@ def _was(key: str, words: str) -> str:
 
 def session_version(session: SpaceSession) -> str:
     """The session as stored, in one line for a hidden field: its id, start (UTC, ISO 8601), length
-    in minutes, format and a hash of its place. Sent back with "Send invitation", it tells whether
-    the session changed since the page was opened (``changed_since``). Stored values, never the
+    in minutes, format, a hash of its place and a hash of its calendar UID (which session it is).
+    Sent back with "Send invitation", "Save the changes", "Yes, cancel the session" and "After
+    the session", it tells whether the session changed since the page was opened
+    (``changed_since``), or is another session now (``same_session``). Stored values, never the
     words a page shows: a release that writes dates differently does not make every page open
     across it look out of date."""
     return "|".join(
@@ -324,6 +326,7 @@ def session_version(session: SpaceSession) -> str:
             str(session.minutes),
             session.format,
             _place_hash(session.place),
+            _place_hash(session.uid),
         )
     )
 
@@ -342,6 +345,10 @@ class _Seen:
     minutes: int
     format: str
     place: str  # its hash
+    # A hash of the session's calendar UID; None from a page older than it. A session's number
+    # can be given again on SQLite once the purge has removed the session that had it (the last
+    # one): the UID never is.
+    uid: str | None = None
 
 
 _DIGITS = re.compile(r"[0-9]{1,9}")  # ASCII only ("²" is a digit to ``isdigit``, not to ``int``)
@@ -351,10 +358,14 @@ _PLACE_HASH = re.compile(r"[0-9a-f]{16}")
 def _read_version(seen: str) -> _Seen | None:
     """``seen`` read as ``session_version`` writes it, or None if it is not one."""
     parts = seen.split("|")
-    if len(parts) != 5:
+    if len(parts) == 5:  # a page from before the UID's hash was added
+        parts.append("")
+    if len(parts) != 6:
         return None
-    session_id, starts_at, minutes, format_, place = parts
+    session_id, starts_at, minutes, format_, place, uid = parts
     if not (_DIGITS.fullmatch(session_id) and _DIGITS.fullmatch(minutes) and _PLACE_HASH.fullmatch(place)):
+        return None
+    if uid and not _PLACE_HASH.fullmatch(uid):
         return None
     try:
         start = dt.datetime.fromisoformat(starts_at)
@@ -363,7 +374,19 @@ def _read_version(seen: str) -> _Seen | None:
         return None
     if start.tzinfo is not None or not format_:
         return None
-    return _Seen(int(session_id), start, int(minutes), format_, place)
+    return _Seen(int(session_id), start, int(minutes), format_, place, uid or None)
+
+
+def same_session(session: SpaceSession, seen: str) -> bool:
+    """Whether a page showing ``seen`` (``session_version``) showed this very session: the same
+    number, and (from a page that carries it) the same calendar UID. False if ``seen`` cannot be
+    read, or was made for a session removed since whose number ``session`` now has."""
+    then = _read_version(seen)
+    return (
+        then is not None
+        and then.session_id == session.id
+        and (then.uid is None or then.uid == _place_hash(session.uid))
+    )
 
 
 def shown_values(seen: str) -> dict[str, str] | None:
@@ -400,7 +423,7 @@ def changed_since(session: SpaceSession, seen: str) -> list[str] | None:
     then = _read_version(seen)
     if then is None:
         raise ValueError("not a session version")
-    if then.session_id != session.id:
+    if then.session_id != session.id or (then.uid is not None and then.uid != _place_hash(session.uid)):
         return None
     before, after = to_uk(then.starts_at), to_uk(session.starts_at)
     differs = {
