@@ -236,7 +236,7 @@ def csp_nonce() -> str:
 
 
 def set_security_headers(response: Response) -> Response:
-    """Add the security headers; pages (not static files) are never cached."""
+    """Add the security headers; pages (not static files, but their error pages) are never cached."""
     headers = response.headers
     if request.endpoint in MADE_FILE_ENDPOINTS:
         headers["Content-Security-Policy"] = FILE_SECURITY_POLICY
@@ -251,7 +251,8 @@ def set_security_headers(response: Response) -> Response:
     headers["Permissions-Policy"] = PERMISSIONS_POLICY
     headers["Cross-Origin-Opener-Policy"] = "same-origin"
     headers["Cross-Origin-Resource-Policy"] = "same-origin"
-    if request.endpoint not in FILE_ENDPOINTS:
+    # A file's error (``/static/nope.css``: "Page not found") is a page like any other error page.
+    if request.endpoint not in FILE_ENDPOINTS or response.status_code >= 400:
         headers["Cache-Control"] = "no-store"
         headers.pop("Expires", None)
         headers["Pragma"] = "no-cache"

@@ -934,6 +934,16 @@ def test_static_files_may_be_cached(client: FlaskClient) -> None:
         assert "Set-Cookie" not in response.headers
 
 
+def test_a_static_file_not_found_is_never_cached_like_every_other_error_page(client: FlaskClient) -> None:
+    """Found (review): a 404 under /static/ had no Cache-Control header, while every other
+    response has one."""
+    for path in ("/static/nope.css", "/static/dist/nope.js?v=000000000000", "/favicon.svg/nope"):
+        with client.get(path) as response:
+            assert response.status_code == 404
+            assert response.headers["Cache-Control"] == "no-store", path
+            assert response.headers["Pragma"] == "no-cache"
+
+
 def test_pages_name_static_files_by_version_so_browsers_keep_them_a_year(client: FlaskClient) -> None:
     """Each stylesheet, script and icon URL on a page carries a hash of the file's bytes; at
     that URL a browser may keep the file a year without asking again. Without a version, or
