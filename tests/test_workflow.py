@@ -886,7 +886,7 @@ def test_a_name_in_the_lists_address_is_not_searched_for_nor_audited_with_a_csv(
         {"sort": "name"},
         {"page": "-1"},
         {"page": "x"},
-        {"page": "99999999999"},
+        {"page": "0"},
     ],
 )
 def test_bad_filter_values_give_the_list_with_a_message(app: Flask, query: dict[str, str]) -> None:
@@ -903,6 +903,10 @@ def test_a_page_past_the_end_shows_the_last_page(app: Flask) -> None:
     reference = new_request(app)
     page = text(client.get("/inbox?page=7"))
     assert listed(page) == [reference] and "data-filter-problems" not in page
+    # Found (review): a number too long was refused as "must be a whole number from 1", though it is one.
+    for far in ("99999999999", "99999999999999999999", "0000000000007"):
+        page = text(client.get(f"/inbox?page={far}"))
+        assert listed(page) == [reference] and "data-filter-problems" not in page, far
 
 
 @both_databases

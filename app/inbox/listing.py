@@ -30,6 +30,8 @@ from ..requests.reference import ALPHABET, PREFIX, SEPARATORS
 from .models import Assignment, Facilitator
 
 PAGE_SIZE = 50
+# A page number beyond any list (``read_filters``): the last page is shown.
+PAST_EVERY_PAGE = 1_000_000
 # Sort orders: value -> (label, what the caption says).
 SORTS: dict[str, tuple[str, str]] = {
     "received_newest": ("Received (newest first)", "newest first"),
@@ -190,7 +192,10 @@ def read_filters(args: Mapping[str, Any], choices: Choices) -> tuple[Filters, li
         problems.append("That sort order is not one of the choices, so the list is newest first")
         sort = DEFAULT_SORT
     page_text = value("page") or "1"
-    page = int(page_text) if page_text.isascii() and page_text.isdigit() and len(page_text) < 7 else 0
+    # A number too long to be a page (found: "page=99999999999999999999" was said not to be a
+    # whole number) is past the last page, which is shown, as for any page past it.
+    digits = page_text.lstrip("0") if page_text.isascii() and page_text.isdigit() else ""
+    page = int(digits) if 0 < len(digits) < 7 else PAST_EVERY_PAGE if digits else 0
     if page < 1:
         problems.append("The page number must be a whole number from 1, so the first page is shown")
         page = 1
