@@ -142,6 +142,9 @@ def test_cli_adds_lists_and_deactivates_facilitators(app: Flask, runner) -> None
     )
     assert result.exit_code == 0, result.output
     assert PASSWORD not in result.output
+    # The prompt says up front that a common password, or one easy to guess, is refused.
+    prompt = "Password (at least 12 characters, not a common password or one easy to guess; 3 or 4 unrelated words"
+    assert prompt in result.output
     with app.app_context():
         facilitator = service.find_facilitator("ash.lead@partnership.example")
         assert facilitator is not None and facilitator.active and facilitator.display_name == "Ash Lead"

@@ -595,6 +595,7 @@ def test_unlock_and_reset_password_lift_a_lockout_kept_in_redis(tmp_path, redis_
     new_password = "a quite different passphrase"
     weak = runner.invoke(args=["facilitators", "reset-password", EMAIL], input="short\nshort\n" * 3)
     assert weak.exit_code != 0 and "at least 12 characters" in weak.output
+    assert "New password (at least 12 characters, not a common password or one easy to guess" in weak.output
     reset = runner.invoke(args=["facilitators", "reset-password", EMAIL], input=f"{new_password}\n{new_password}\n")
     assert reset.exit_code == 0, reset.output
     assert "New password set" in reset.output and new_password not in reset.output

@@ -18,6 +18,7 @@ from ..lockout import LOCKOUT_KEY, SignInLockout, StoreUnavailable
 from ..schema import DatabaseCommands
 from .models import FACILITATOR, ROLES, Facilitator
 from .service import (
+    PASSWORD_MIN,
     ROLE_WORDS,
     FacilitatorError,
     add_facilitator,
@@ -29,6 +30,12 @@ from .service import (
     password_problem,
     reactivate_facilitator,
     reset_password,
+)
+
+# What the password prompt asks for, up front (found: it said only "at least 12 characters", then
+# refused common passwords and ones easy to guess).
+PASSWORD_RULES = (
+    f"at least {PASSWORD_MIN} characters, not a common password or one easy to guess; 3 or 4 unrelated words are best"
 )
 
 facilitators_cli = DatabaseCommands("facilitators", help="Facilitator accounts for the inbox.")
@@ -68,7 +75,7 @@ def add_command(email: str, name: str, role: str) -> None:
 
     if problem := new_account_problem(email, name):
         raise click.ClickException(problem)
-    password = ask_password("Password (at least 12 characters)", check)
+    password = ask_password(f"Password ({PASSWORD_RULES})", check)
     try:
         facilitator = add_facilitator(email, name, password, role)
     except FacilitatorError as error:
@@ -233,7 +240,7 @@ def reset_password_command(email: str) -> None:
             raise click.UsageError(problem)
         return password
 
-    password = ask_password("New password (at least 12 characters)", check)
+    password = ask_password(f"New password ({PASSWORD_RULES})", check)
     try:
         facilitator = reset_password(email, password)
     except FacilitatorError as error:
