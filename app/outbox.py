@@ -73,10 +73,12 @@ from .pdf import PdfRenderTimeout
 from .requests import service
 from .schema import refuse_a_database_out_of_step
 from .sessions import purge_expired_sessions
-from .space_sessions.service import SENT_ACTIONS, queue_reminders
+from .space_sessions.service import INVITATION, SENT_ACTIONS, SUBJECTS, queue_reminders
 from .stats.service import purge_old_counts, retention_months
 
 MAX_PDF_ERROR_LENGTH = 300
+# How an updated invitation's subject begins ("Updated invitation: ").
+UPDATE_SUBJECT_START = SUBJECTS["update"].partition("{")[0]
 # After this many tries without a PDF, the facilitators' email about the request goes without it.
 # Found (robustness review): the email waited for the PDF for ever, so a request whose document
 # made the renderer hang or fail every time was never announced, only tried again every hour.
@@ -460,6 +462,10 @@ def send_message(message: OutboxMessage, now: dt.datetime | None = None) -> str:
     message.next_attempt_at = None
     forget_body_if_done(message)  # the feedback link: once sent, nothing stored can lead from the request to the answer
     action = SENT_ACTIONS.get(message.kind, "acknowledged" if message.kind == mail.ACKNOWLEDGEMENT else "emailed")
+    if action == SENT_ACTIONS[INVITATION] and message.subject.startswith(UPDATE_SUBJECT_START):
+        # An update after the session changed, not a first invitation (found: the trail said
+        # "Session invitation emailed" for both).
+        action = "invitation_update_sent"
     if message.kind == mail.FACILITATORS and request.pdf_made_at is None:
         action = "emailed_without_pdf"
     audit.add_event(

@@ -2225,7 +2225,7 @@ def test_a_request_the_service_deleted_cannot_be_imported_back(app: Flask, how: 
     response = upload(client, pdf)
     assert response.status_code == 200
     assert f"Request {reference} was deleted from this service on " in text(response)
-    assert "so it cannot be imported again" in text(response)
+    assert "so it cannot be imported again. Delete the email it came with if it is no longer needed." in text(response)
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(StoredRequest)) == 0
     assert not events(app, "imported")

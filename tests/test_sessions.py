@@ -1332,7 +1332,7 @@ def test_changing_and_cancelling_say_in_words_who_is_sent_what(session_app: Flas
     assert "The 2 practitioners invited will be emailed the update" in change("13:00")
     cancelled = post_form(client, f"{page_url}/cancel", f"{page_url}/cancel", CONFIRMED)
     shown = text(client.get(cancelled.location))
-    assert "Session cancelled. Its 2 requests are back to session offered, so other sessions can be arranged" in shown
+    assert "Session cancelled. Its 2 requests are back to session offered, so other sessions can be arranged." in shown
 
 
 def test_cancelling_needs_a_signed_in_facilitator_and_the_form_token(session_app: Flask) -> None:
@@ -1546,6 +1546,9 @@ def test_the_invitation_its_update_and_its_cancellation_carry_a_calendar_file(
     ]
     trail = " ".join(re.sub(r"<[^>]+>", " ", text(client.get(request_url(reference)))).split())
     assert "Session changed: the session on " in trail and "at 11:00am; it was " in trail and "at 9:30am" in trail
+    # Found (review): the update was "Session invitation emailed to the requester", like the first.
+    assert trail.count("Updated session invitation emailed to the requester (the session had changed)") == 1
+    assert trail.count("Session invitation emailed to the requester") == 1
 
     # Cancelled: METHOD:CANCEL, same UID, higher SEQUENCE; the request goes back to offered.
     cancelled = post_form(client, f"/inbox/sessions/{session_id}", f"/inbox/sessions/{session_id}/cancel", CONFIRMED)

@@ -737,6 +737,7 @@ ACTION_WORDS = {
     "email_given_up": "Email not sent: the mail server refused the address (it will not be tried again)",
     "invitation_queued": "Session invitation queued",
     "invitation_sent": "Session invitation emailed to the requester",
+    "invitation_update_sent": "Updated session invitation emailed to the requester (the session had changed)",
     "cancellation_sent": "Session cancellation emailed to the requester",
     "reminder_sent": "Session reminder emailed to the requester",
     "feedback_link_sent": "Feedback link emailed to the requester",
@@ -1543,7 +1544,7 @@ IMPORT_REFUSED = "import_refused"
 DELETED_ALREADY = "the request had been deleted"
 WAS_DELETED = (
     "Request {reference} was deleted from this service on {day}, so it cannot be imported again. "
-    "Delete the email it came with if it is no longer needed"
+    "Delete the email it came with if it is no longer needed."
 )
 
 

@@ -636,10 +636,10 @@ def update_words(updated: int) -> str:
 def moved_words(moved: int) -> str:
     """Which requests cancelling a session moved back, in words."""
     if moved == 0:
-        return "It had no requests in it"
+        return "It had no requests in it."
     if moved == 1:
-        return "Its request is back to session offered, so another session can be arranged"
-    return f"Its {moved} requests are back to session offered, so other sessions can be arranged"
+        return "Its request is back to session offered, so another session can be arranged."
+    return f"Its {moved} requests are back to session offered, so other sessions can be arranged."
 
 
 def cannot_change(space_session: SpaceSession) -> Response | None:
