@@ -1061,6 +1061,22 @@ def test_a_link_on_another_site_starts_no_download_of_requests_details(app: Flas
     assert len(events(app, "pdf_downloaded")) == 3
 
 
+def test_a_head_request_sends_nothing_so_is_not_audited_as_a_view_download_or_export(app: Flask) -> None:
+    """Found (review): a HEAD request to a request's page, its PDF or the list's CSV was audited as a
+    view, download or export, though nothing was sent (the list already skipped HEAD)."""
+    client, _ = signed_in(app)
+    reference = stored_request(app, pdf=True)
+    for url in (f"/inbox/requests/{reference}", f"/inbox/requests/{reference}/request.pdf", "/inbox/requests.csv"):
+        response = client.head(url)
+        assert response.status_code == 200 and response.data == b"", url
+    assert events(app, "viewed") == [] and events(app, "pdf_downloaded") == [] and events(app, "exported") == []
+    # A GET is still audited, each.
+    for url in (f"/inbox/requests/{reference}", f"/inbox/requests/{reference}/request.pdf", "/inbox/requests.csv"):
+        assert client.get(url).status_code == 200
+    assert [len(events(app, action)) for action in ("viewed", "pdf_downloaded")] == [1, 1]
+    assert reference in {event.reference for event in events(app, "exported")}
+
+
 @both_databases
 def test_the_pdf_download_is_the_stored_pdf_never_cached_and_audited(app: Flask) -> None:
     client, facilitator_id = signed_in(app)

@@ -788,7 +788,8 @@ def export_csv() -> Response:
         shown: dict[str, Any] = filters.args()
         return redirect(url_for("inbox.index", **shown))
     rows = listing.all_rows(filters, uk_today())
-    listing.record_export(filters, [row.reference for row in rows], current_facilitator().actor)
+    if request.method != "HEAD":  # a HEAD sends no file: nothing is exported
+        listing.record_export(filters, [row.reference for row in rows], current_facilitator().actor)
     response = Response(listing.csv_text(rows, redirect_outcomes()), mimetype="text/csv")
     response.headers["Content-Disposition"] = f'attachment; filename="space-to-think-requests-{uk_today()}.csv"'
     response.headers["Cache-Control"] = "no-store"
@@ -835,7 +836,8 @@ def render_request_page(
     straight after an action, whose audit entry is the action (``acted_on``). A page shown again
     by a form that was refused shows the request too, so it is audited. ``outcome_chosen`` is the
     "after the session" answer posted, shown chosen again."""
-    session.pop(ACTED_KEY, None)  # an action's page is shown (or passed over): a later one is a view
+    if request.method != "HEAD":  # (a HEAD shows nothing: the next page is still the action's)
+        session.pop(ACTED_KEY, None)  # an action's page is shown (or passed over): a later one is a view
     if audit_view:
         service.record_view(stored, current_facilitator())
     assigned = service.assigned_facilitator(stored)
@@ -976,6 +978,8 @@ def done(message: str, section: str, section_name: str) -> None:
 def request_page(reference: str) -> str:
     """One request: its content, then status, assignment, notes and audit trail (the view is audited)."""
     stored = stored_request(reference)
+    if request.method == "HEAD":  # nothing is sent, so nothing is viewed (as for the list)
+        return render_request_page(stored, audit_view=False)
     return render_request_page(stored, audit_view=not just_acted_on(stored.reference))
 
 
@@ -992,7 +996,8 @@ def download_pdf(reference: str) -> Response:
             IMPORTANT,
         )
         return redirect(url_for("inbox.request_page", reference=stored.reference))
-    service.record_pdf_download(stored, current_facilitator())
+    if request.method != "HEAD":  # a HEAD sends no file: nothing is downloaded
+        service.record_pdf_download(stored, current_facilitator())
     return pdf_download(stored.pdf, pdf_filename(stored.reference))
 
 
