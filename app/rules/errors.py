@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 
@@ -50,7 +51,18 @@ class DefinitionError(RulesError):
         self.problems: tuple[Problem, ...] = tuple(problems)
         count = len(self.problems)
         heading = f"{count} problem{'s' if count != 1 else ''} in the rule data:"
-        super().__init__("\n".join([heading, *(f"  - {p}" for p in self.problems)]))
+        super().__init__("\n".join([heading, *(f"  - {p}" for p in in_reading_order(self.problems))]))
+
+
+def in_reading_order(problems: Sequence[Problem]) -> list[Problem]:
+    """The problems as a person mending the files reads them: file by file (in the order the
+    files were checked), and in each file those with no line first (about the file as a whole,
+    or a node or field that is missing, in the order found), then by line. Found (review): they
+    were listed in the order the checks ran, so line 80 could come before line 3."""
+    files: dict[str, int] = {}
+    for problem in problems:
+        files.setdefault(problem.file, len(files))
+    return sorted(problems, key=lambda problem: (files[problem.file], problem.line is not None, problem.line or 0))
 
 
 class InvalidAnswer(RulesError):

@@ -47,6 +47,26 @@ def listed(output: str) -> list[str]:
     return [line for line in output.splitlines() if line.startswith("  - ")]
 
 
+def test_rules_check_lists_the_problems_file_by_file_and_by_line(
+    runner: FlaskCliRunner, pack_data: dict[str, Any], write_pack: Callable[..., Path], tmp_path: Path
+) -> None:
+    """Found (review): the problems were listed in the order the checks ran, not by line. Now file
+    by file, each file's problems with no line first (the file as a whole, or what is missing),
+    then by line."""
+    contacts = tmp_path / "contacts.yaml"
+    contacts.write_text("contacts: [\n", encoding="utf-8")  # not YAML: a problem with the whole file
+    path = write_pack(three_mistakes(pack_data))
+    result = runner.invoke(args=["rules", "check", "--pack", str(path), "--contacts", str(contacts)])
+    assert result.exit_code == 1
+    lines = listed(result.output)
+    assert len(lines) >= 4 and str(contacts) in lines[0], result.output
+    in_pack = [line for line in lines if line.startswith(f"  - {path}")]
+    numbers = [int(found[1]) for line in in_pack if (found := re.match(rf"  - {re.escape(str(path))}:(\d+):", line))]
+    unlined = [line for line in in_pack if not re.match(rf"  - {re.escape(str(path))}:\d+:", line)]
+    assert numbers == sorted(numbers) and len(numbers) >= 2, in_pack
+    assert in_pack[: len(unlined)] == unlined  # those with no line first
+
+
 def contacts_data(verified: dt.date) -> dict[str, Any]:
     """The installed contacts, every one last verified on ``verified``."""
     data = yaml.safe_load(DEFAULT_CONTACTS.read_text(encoding="utf-8"))
