@@ -1061,6 +1061,22 @@ def test_a_link_on_another_site_starts_no_download_of_requests_details(app: Flas
     assert len(events(app, "pdf_downloaded")) == 3
 
 
+def test_the_guide_says_what_is_kept_after_being_signed_out_with_javascript_on_and_off(app: Flask) -> None:
+    """Found (review): the guide said the page shows what you typed after being signed out; with
+    JavaScript on, the idle timeout signs out by itself and a note typed but not saved is lost (as
+    the warning says). The guide now says what happens in each case."""
+    client, _ = signed_in(app)
+    guide = " ".join(re.sub(r"<[^>]+>", " ", text(client.get("/inbox/guide"))).split())
+    assert (
+        "if you do nothing then either, the page signs you out itself and takes you to the sign-in page, which says "
+        "why: anything you typed on it and did not save (a note, say) is not kept anywhere, as the warning says"
+    ) in guide
+    assert (
+        "Without JavaScript nothing warns you: a form you send after 30 minutes without activity is refused, and "
+        "the page shows what you had typed so you can copy it, and says why"
+    ) in guide
+
+
 def test_a_head_request_sends_nothing_so_is_not_audited_as_a_view_download_or_export(app: Flask) -> None:
     """Found (review): a HEAD request to a request's page, its PDF or the list's CSV was audited as a
     view, download or export, though nothing was sent (the list already skipped HEAD)."""
