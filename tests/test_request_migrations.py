@@ -505,3 +505,50 @@ def test_a_migration_a_stored_row_breaks_is_reported_without_the_rows_values(tmp
         [last] = run.stderr.splitlines()[-1:]
         assert last.startswith(f"Space to Think cannot {direction} the database: migration 9999 (9999_breaks.py)")
         assert "flask --app wsgi db current" in last and "None of this run's migrations was kept" in last, last
+
+
+@pytest.mark.own_schema
+def test_0020_never_gives_a_session_number_again_on_sqlite(app) -> None:
+    """Found (review): SQLite gave the next session the number of the newest one once the purge had
+    removed it, so a page still open on the removed session acted on the new one. With 0020 a
+    number is never given again, counting from the highest the audit trail names (a session
+    purged before 0020); the sessions kept keep their numbers, down and up again."""
+    import datetime as dt
+
+    from app.space_sessions.models import SpaceSession
+    from app.space_sessions.service import purge_empty_sessions
+
+    def new_session(uid: str) -> int:
+        session = SpaceSession(
+            uid=uid, starts_at=dt.datetime(2027, 1, 4, 10), minutes=60, format="online", place="Teams", sequence=0
+        )
+        db.session.add(session)
+        db.session.commit()
+        return session.id
+
+    with app.app_context():
+        assert db.engine.dialect.name == "sqlite"
+        db.session.remove()
+        downgrade(revision="0019")
+        kept = new_session("kept@space-to-think")
+        db.session.execute(
+            sa.text(
+                "INSERT INTO audit_events (at, actor, action, reference, detail) "
+                "VALUES (:at, 'system', 'status_changed', 'STT-AAAA-AAAA', :detail)"
+            ),
+            {"at": dt.datetime(2026, 12, 1), "detail": f"session_offered to session_arranged; new session {kept + 5}"},
+        )
+        db.session.commit()
+        db.session.remove()
+        upgrade()
+        assert db.session.get(SpaceSession, kept) is not None  # its number kept
+        newest = new_session("newest@space-to-think")
+        assert newest == kept + 6  # above the one purged before 0020
+        assert purge_empty_sessions() == 2  # (no request in either)
+        db.session.commit()
+        assert new_session("after@space-to-think") == newest + 1  # not the purged one's number
+        db.session.remove()
+        downgrade(revision="0019")
+        assert db.session.scalar(sa.text("SELECT count(*) FROM space_sessions")) == 1
+        db.session.remove()
+        upgrade()

@@ -33,6 +33,9 @@ class SpaceSession(Model):
     """
 
     __tablename__ = "space_sessions"
+    # SQLite: a number is never given again, even after the purge removed the newest session
+    # (migration 0020); PostgreSQL's sequence never gives one again anyway.
+    __table_args__ = ({"sqlite_autoincrement": True},)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     uid: Mapped[str] = mapped_column(String(80), unique=True)
