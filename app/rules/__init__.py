@@ -9,6 +9,8 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -73,6 +75,46 @@ def check_pack(
     if path is None and contacts is None:
         contacts = load_contacts()
     file = Path(path) if path is not None else DEFAULT_PACK
+    # A loaded pack never changes, and what is found in it depends only on the file's bytes, its
+    # name and the contacts: the same pack (the shipped one, most often) is read and checked once,
+    # however many times ``rules diff`` and start-up ask, and a changed file is read afresh.
+    try:
+        key: tuple[object, ...] | None = (str(file), file.read_bytes(), contacts, accept_one_wording)
+        hash(key)
+    except (OSError, TypeError):
+        key = None  # unreadable (read_yaml names why), or contacts built by hand that cannot be a key
+    if key is not None:
+        with _CHECKED_LOCK:
+            cached = _CHECKED.get(key)
+            if cached is not None:
+                _CHECKED.move_to_end(key)
+                return cached[0], list(cached[1])
+    pack, problems = _check_pack(file, contacts, accept_one_wording)
+    if key is not None and _unchanged(file, key[1]):  # never kept under bytes it was not read from
+        with _CHECKED_LOCK:
+            _CHECKED[key] = (pack, tuple(problems))
+            while len(_CHECKED) > _CHECKED_SIZE:
+                _CHECKED.popitem(last=False)
+    return pack, problems
+
+
+def _unchanged(file: Path, content: object) -> bool:
+    try:
+        return file.read_bytes() == content
+    except OSError:
+        return False
+
+
+# What ``check_pack`` found, by file name, file bytes, contacts and ``accept_one_wording``: a few
+# packs at once (a comparison's two, the running one), the least recently used dropped first.
+_CHECKED: OrderedDict[tuple[object, ...], tuple[RulePack | None, tuple[Problem, ...]]] = OrderedDict()
+_CHECKED_SIZE = 8
+_CHECKED_LOCK = threading.Lock()
+
+
+def _check_pack(
+    file: Path, contacts: ContactBook | None, accept_one_wording: bool
+) -> tuple[RulePack | None, list[Problem]]:
     data, problems = read_yaml(file)
     if problems:
         return None, problems

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -1757,3 +1758,59 @@ def test_a_date_where_text_belongs_says_to_put_it_in_quotes(pack_data: dict, wri
         "glossary LADO: meaning: must be text, not a date: YAML reads 2024-01-01 unquoted as a date, so put it in "
         'quotes, like "2024-01-01"'
     ], [str(p) for p in problems]
+
+
+def test_a_pack_checked_again_is_the_same_as_one_checked_afresh(
+    pack_data: dict[str, Any], write_pack: Callable[[Any], Path]
+) -> None:
+    """The same file with the same contacts is read and checked once (``rules diff`` and start-up
+    ask again and again): what it gives is what a fresh check gives, and the problems handed out
+    are the caller's own to change."""
+    from app.rules import _check_pack
+
+    contacts = load_contacts()
+    path = write_pack(pack_data)
+    first, problems = check_pack(path, contacts)
+    assert problems == []
+    again, problems_again = check_pack(path, contacts)
+    fresh, fresh_problems = _check_pack(path, contacts, False)
+    assert first is not None and again is first  # served from the cache, not read again
+    assert again == fresh and again.version == fresh.version and problems_again == fresh_problems == []
+    installed, installed_problems = check_pack(DEFAULT_PACK, contacts)
+    assert installed == _check_pack(DEFAULT_PACK, contacts, False)[0] and installed_problems == []
+    assert check_pack(DEFAULT_PACK, contacts)[0] is installed
+
+    pack_data["pack"]["start"] = "nowhere"
+    broken = write_pack(pack_data, "broken.yaml")
+    _, refused = check_pack(broken, contacts)
+    assert refused and refused == _check_pack(broken, contacts, False)[1]
+    refused.clear()
+    assert check_pack(broken, contacts)[1] == _check_pack(broken, contacts, False)[1] != []
+
+
+def test_a_changed_pack_file_or_other_contacts_are_never_served_an_earlier_result(
+    pack_data: dict[str, Any], write_pack: Callable[[Any], Path]
+) -> None:
+    contacts = load_contacts()
+    path = write_pack(pack_data)
+    before, _ = check_pack(path, contacts)
+    assert before is not None and before.question("mode") is not None
+    pack_data["questions"][0]["title"] = {"both": "Who is asking?"}
+    write_pack(pack_data)  # the same file, new bytes
+    after, problems = check_pack(path, contacts)
+    assert problems == [] and after is not None
+    assert after.question("mode").title.practitioner == "Who is asking?"
+    assert after.version != before.version
+    pack_data["pack"]["start"] = "nowhere"
+    write_pack(pack_data)
+    refused, problems = check_pack(path, contacts)
+    assert refused is None and problems
+    # Other contacts change the version the pack is stamped with, so they are a different result.
+    other = dataclasses.replace(contacts, version="other")
+    pack_data["pack"]["start"] = "mode"
+    write_pack(pack_data)
+    mine, theirs = check_pack(path, contacts)[0], check_pack(path, other)[0]
+    assert mine is not None and theirs is not None and mine.version != theirs.version
+    # The same bytes under another file name name that file.
+    copy_path = write_pack(pack_data, "copy.yaml")
+    assert check_pack(copy_path, contacts)[0].path == str(copy_path)
