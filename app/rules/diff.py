@@ -941,12 +941,19 @@ def _walk_both(old: RulePack, new: RulePack) -> Iterator[_Leaf]:
     steps: list[Step] = []
     chosen: dict[str, tuple[str, ...]] = {}
     limit = 2 * (len(old.questions) + len(new.questions)) + 1
+    # The walk meets the same question, and the same answer to it, on many routes: each answer's
+    # classes and targets are worked out once (pure functions of the packs, which never change).
+    classes: dict[str, list[tuple[str, ...]]] = {}
+    targets: dict[tuple[int, tuple[str, ...]], str | None] = {}
 
     def moved(pack: RulePack, node_id: str | None, question_id: str) -> str | None:
         question = pack.question(node_id) if node_id is not None else None
         if question is None or question.id != question_id:
             return node_id
-        return _target(question, chosen[question_id])
+        key = (id(question), chosen[question_id])
+        if key not in targets:
+            targets[key] = _target(question, chosen[question_id])
+        return targets[key]
 
     def walk(
         old_id: str | None, new_id: str | None, together: bool, parting: str | None, depth: int
@@ -964,7 +971,9 @@ def _walk_both(old: RulePack, new: RulePack) -> Iterator[_Leaf]:
             new_next = moved(new, new_id, new_q.id) if new_q is not None else new_id
             yield from walk(old_next, new_next, False, parting, depth + 1)
             return
-        for selection in _answer_classes(old.question(ask), new.question(ask)):
+        if ask not in classes:
+            classes[ask] = _answer_classes(old.question(ask), new.question(ask))
+        for selection in classes[ask]:
             chosen[ask] = selection
             steps.append((ask, selection))
             old_next, new_next = moved(old, old_id, ask), moved(new, new_id, ask)

@@ -34,7 +34,7 @@ from app.rules import (
     load_pack,
     normalise,
 )
-from app.rules.diff import PackDiff, RouteChange, diff_packs, to_markdown, to_text
+from app.rules.diff import PackDiff, RouteChange, diff_packs, route_changes, to_markdown, to_text
 from support.pack_data import option, question
 
 REAL_PACK: dict[str, Any] = yaml.safe_load(DEFAULT_PACK.read_text(encoding="utf-8"))
@@ -1345,3 +1345,39 @@ def test_a_question_added_is_told_by_its_own_answer_in_the_order_asked(
     text = compared.result.output
     assert "more routes like these (--all-routes lists every one)" in text
     assert len(text) < 20_000
+
+
+def test_each_answer_is_classed_and_followed_once_per_comparison(
+    tmp_path: Path, old: dict[str, Any], new: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The walk through both packs meets the same question on many routes: it works out each
+    question's classes of answers, and where each answer leads, once per comparison, and finds
+    the same routes whichever way round and however often it is asked."""
+    import app.rules.diff as diff_module
+
+    option(new, "multi_agency", "not_sure")["next"] = "S"
+    paths = [tmp_path / "old.yaml", tmp_path / "new.yaml"]
+    for path, data in zip(paths, (old, new), strict=True):
+        path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    old_pack, new_pack = load_pack(paths[0]), load_pack(paths[1])
+    classed: list[str] = []
+    followed: list[tuple[int, tuple[str, ...]]] = []
+    answer_classes, target = diff_module._answer_classes, diff_module._target
+
+    def counting_classes(a: Any, b: Any) -> Any:
+        classed.append((a or b).id)
+        return answer_classes(a, b)
+
+    def counting_target(question: Any, values: tuple[str, ...]) -> Any:
+        followed.append((id(question), values))
+        return target(question, values)
+
+    monkeypatch.setattr(diff_module, "_answer_classes", counting_classes)
+    monkeypatch.setattr(diff_module, "_target", counting_target)
+    routes = route_changes(old_pack, new_pack)
+    assert routes
+    assert sorted(classed) == sorted(set(classed)), "a question's answers were classed again"
+    assert len(followed) == len(set(followed)), "an answer was followed again"
+    monkeypatch.undo()
+    assert route_changes(old_pack, new_pack) == routes
+    assert {change.steps for change in routes} == {change.steps for change in route_changes(old_pack, new_pack)}
