@@ -127,7 +127,8 @@ def test_a_decision_or_plan_does_not_send_people_to_the_front_door(pages: Pages,
 def test_serious_harm_links_to_changing_that_answer_not_starting_again(pages: Pages, mode: str) -> None:
     main = pages[("R", mode)]
     actions = main.split("</h1>", 1)[1].split('id="why"', 1)[0]
-    assert "/questions/serious_incident" in links(actions)
+    # The link comes back to this outcome once the answer is changed (as check your answers does).
+    assert "/questions/serious_incident?return_to=result" in links(actions)
     assert "start again and answer" not in html_module.unescape(main).lower()
 
 
