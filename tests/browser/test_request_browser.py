@@ -272,8 +272,10 @@ def test_a_pdf_still_not_made_after_two_minutes_is_said_in_the_live_region(page:
     with page.expect_response(lambda response: response.url.endswith("/request/submitted/pdf-status")):
         page.clock.fast_forward("00:01")
     expect(announce).to_have_text("")
-    with page.expect_response(lambda response: response.url.endswith("/request/submitted/pdf-status")):
-        page.clock.fast_forward("02:00")
+    # Two minutes on. Not waited for as a response: on a loaded machine the script may not yet have
+    # set its next 3-second timer when the clock jumps, and then it says it is taking longer at once,
+    # without asking again. Either way the live region must say so.
+    page.clock.fast_forward("02:00")
     expect(announce).to_have_text(
         "Your PDF is taking longer than usual. "
         "Your request is stored: select Check again for your PDF in a few minutes."
