@@ -16,7 +16,7 @@ from collections.abc import Callable, Hashable, Iterator, Mapping, MutableMappin
 from types import FrameType
 from typing import Any
 
-from flask import Flask, current_app, g, render_template, request, session
+from flask import Flask, current_app, g, get_flashed_messages, render_template, request, session
 from flask.templating import Environment as FlaskEnvironment
 from flask_wtf.csrf import generate_csrf
 from govuk_frontend_wtf.main import WTFormsHelpers
@@ -249,6 +249,16 @@ class Environment(FlaskEnvironment):
         return TemplateGlobals({} if d is None else d, self.globals)
 
 
+def flashed_messages(with_categories: bool = False) -> list[Any]:
+    """Flask's ``get_flashed_messages``, except that a HEAD request (a link checker, a preview)
+    only looks: the one-off message ("Session cancelled", "signed out because…") is still there
+    for the GET that shows it."""
+    if request.method != "HEAD":
+        return list(get_flashed_messages(with_categories=with_categories))
+    kept = session.get("_flashes", [])
+    return list(kept) if with_categories else [message for _category, message in kept]
+
+
 def init_jinja(app: Flask) -> None:
     """Our templates first, then the GOV.UK macro packages under their prefixes; strict undefined."""
     app.jinja_environment = Environment  # before anything makes app.jinja_env
@@ -273,5 +283,6 @@ def init_jinja(app: Flask) -> None:
     app.jinja_env.globals["kept_for_a_while"] = kept_for_a_while
     app.jinja_env.globals["session_expired"] = session_expired
     app.jinja_env.globals["say"] = say
+    app.jinja_env.globals["get_flashed_messages"] = flashed_messages
     WTFormsHelpers(app)
     app.context_processor(site_context)
