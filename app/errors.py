@@ -61,8 +61,12 @@ def render_error(
     # A page of the questions, their outcome or the request: its 429 leads back to the questions.
     in_journey = has_request_context() and request.path.startswith(JOURNEY_PATHS)
     # Who is signed in to the inbox (set by its require_facilitator), so a refusal can lead back
-    # to what the account may open: "statistics" (a read-only account), "inbox", or None.
-    account = g.get("facilitator") if in_inbox else None
+    # to what the account may open: "statistics" (a read-only account), "inbox", or None. Not for
+    # a 5xx page, which leads nowhere by account: found (dependency review), after a write the
+    # database refused, reading the account's role asked the failed transaction again, so every
+    # inbox form sent then got a bare line of text (500) instead of this page, and what was typed
+    # was lost.
+    account = g.get("facilitator") if in_inbox and code < 500 else None
     signed_in_to = None if account is None else "statistics" if account.reads_statistics_only else "inbox"
     context = {
         "code": code,

@@ -1,0 +1,332 @@
+"""Every form that saves something, sent while the database takes no writes: the "problem with
+the service" page (503), in the service's layout, with the text typed given back to copy and
+nothing typed in the log; once the database takes writes again, the same form goes through.
+
+The database's refusal is real: the app's connections are made read-only while the form is sent
+(PostgreSQL: ``default_transaction_read_only``, as on a standby server after a failover, or a
+database set read-only for maintenance; SQLite: ``query_only``, which refuses a write as a file
+turned read-only does), so reading the session, the account and the request works and only the
+write fails.
+
+Already covered elsewhere, on PostgreSQL (tests/test_hardening.py): a question, a details page and
+Send request with the connection cut (``CutProxy``); a details page with writes refused and with
+its table locked. Found here: every facilitator's form (a note, a status, an assignment, a session
+arranged, changed or cancelled, after the session, an import, a search by email) got a bare line
+of text with status 500, what was typed lost (``app.errors.render_error``).
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import json
+import logging
+import re
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
+
+from app.extensions import db
+from app.inbox.models import TriageNote
+from app.space_sessions.models import FeedbackComment
+from support import both_databases, csrf_token
+from support.sessions import session_form, session_has_started
+from support.submission import ELIGIBLE_PATH, PAGE_FIELDS, VALID_DETAILS, fill_details, path_before, post_page
+from support.walk import Walker
+from test_form_expired import feedback_link
+from test_hardening import SERVICE_PROBLEM, has_chrome
+from test_inbox import EMAIL, PASSWORD, add_facilitator, pdf_with_attachment, signed_in, valid_document
+from test_inbox_faults import in_a_session, request_url
+from test_workflow import new_request
+
+
+@dataclass
+class Sent:
+    """A form ready to send: the client (signed in, or part way through a journey), the page that
+    carries the form (for its token), where it is sent, what it sends, and the typed text that
+    must be given back."""
+
+    client: FlaskClient
+    page: str
+    url: str
+    data: dict[str, Any]
+    typed: tuple[str, ...] = ()
+    multipart: bool = False
+
+
+def journey_to(app: Flask, question_id: str) -> Sent:
+    walker = Walker(app.test_client())
+    walker.walk(path_before(question_id)) if path_before(question_id) else walker.start()
+    value = dict(ELIGIBLE_PATH)[question_id]
+    answer = value if isinstance(value, str) else list(value)
+    return Sent(walker.client, f"/questions/{question_id}", f"/questions/{question_id}", {"answer": answer})
+
+
+def details_page(app: Flask, slug: str) -> Sent:
+    walker = Walker(app.test_client())
+    walker.walk(ELIGIBLE_PATH)
+    for earlier, names in PAGE_FIELDS:
+        if earlier == slug:
+            data = {name: VALID_DETAILS.get(name, "") for name in names}
+            typed_names = {"name", "job_role", "agency", "email", "phone", "reflection", "lead_professional"}
+            typed_names |= {"other_agencies", "family_knows_reason", "availability", "access_needs"}
+            typed = tuple(value for name, value in data.items() if name in typed_names and value)
+            return Sent(walker.client, f"/request/{slug}", f"/request/{slug}", data, typed)
+        response = post_page(walker, earlier, {name: VALID_DETAILS.get(name, "") for name in names})
+        assert response.status_code == 302, (earlier, response.status_code)
+    raise AssertionError(f"no details page {slug}")
+
+
+def identifying(app: Flask) -> Sent:
+    walker = Walker(app.test_client())
+    walker.walk(ELIGIBLE_PATH)
+    response = fill_details(walker, {**VALID_DETAILS, "reflection": "I keep thinking about Jayden and his sister."})
+    assert response.location.endswith("/request/check-what-you-wrote"), response.location
+    return Sent(walker.client, "/request/check-what-you-wrote", "/request/check-what-you-wrote", {})
+
+
+def submit(app: Flask) -> Sent:
+    walker = Walker(app.test_client())
+    walker.walk(ELIGIBLE_PATH)
+    fill_details(walker)
+    walker.get("/request/check-answers")
+    return Sent(walker.client, "/request/check-answers", "/request/submit", walker.shown)
+
+
+def started(app: Flask, url: str, data: dict[str, Any] | None = None) -> Sent:
+    walker = Walker(app.test_client())
+    walker.walk(path_before("allegation"))
+    return Sent(walker.client, "/questions/allegation", url, data or {})
+
+
+def inbox(app: Flask, make: Callable[[Flask, FlaskClient], Sent]) -> Sent:
+    client, _ = signed_in(app)
+    return make(app, client)
+
+
+def note(app: Flask, client: FlaskClient) -> Sent:
+    reference = new_request(app)
+    typed = "Rang the practitioner: Tuesday suits."
+    return Sent(client, request_url(reference), request_url(reference, "notes"), {"text": typed}, (typed,))
+
+
+def note_deleted(app: Flask, client: FlaskClient) -> Sent:
+    reference = new_request(app)
+    token = csrf_token(client.get(request_url(reference)).get_data(as_text=True))
+    client.post(request_url(reference, "notes"), data={"csrf_token": token, "text": "To delete."})
+    with app.app_context():
+        note_id = db.session.scalar(sa.select(TriageNote.id))
+    url = request_url(reference, f"notes/{note_id}/delete")
+    return Sent(client, url, url, {"confirm": "yes"})
+
+
+def status(app: Flask, client: FlaskClient) -> Sent:
+    reference = new_request(app)
+    typed = "Not for us: the family has a plan already."
+    data = {"status": "redirected", "redirected_to": "S", "reason": typed}
+    return Sent(client, request_url(reference), request_url(reference, "status"), data, (typed,))
+
+
+def assignment(app: Flask, client: FlaskClient) -> Sent:
+    reference = new_request(app)
+    with app.app_context():
+        from app.inbox.models import Facilitator
+
+        facilitator_id = db.session.scalar(sa.select(Facilitator.id))
+    data = {"facilitator": str(facilitator_id)}
+    return Sent(client, request_url(reference), request_url(reference, "assignment"), data)
+
+
+def arranged(app: Flask, client: FlaskClient) -> Sent:
+    reference = new_request(app, status="session_offered")
+    form = session_form()
+    return Sent(client, request_url(reference), request_url(reference, "session"), form, (form["place"],))
+
+
+def changed(app: Flask, client: FlaskClient) -> Sent:
+    in_a_session(app, client)
+    from app.space_sessions.models import SpaceSession
+
+    with app.app_context():
+        session_id = db.session.scalar(sa.select(SpaceSession.id))
+    place = "Room 9, the library, ground floor"
+    url = f"/inbox/sessions/{session_id}"
+    return Sent(client, url, url, session_form(start_time="11:00", place=place), (place,))
+
+
+def cancelled(app: Flask, client: FlaskClient) -> Sent:
+    in_a_session(app, client)
+    from app.space_sessions.models import SpaceSession
+
+    with app.app_context():
+        session_id = db.session.scalar(sa.select(SpaceSession.id))
+    url = f"/inbox/sessions/{session_id}/cancel"
+    return Sent(client, url, url, {"confirm": "yes"})
+
+
+def after_the_session(app: Flask, client: FlaskClient) -> Sent:
+    reference = in_a_session(app, client)
+    with app.app_context():
+        from app.models import StoredRequest
+
+        stored = db.session.scalar(sa.select(StoredRequest).where(StoredRequest.reference == reference))
+        stored.status = "session_arranged"
+        db.session.commit()
+    session_has_started(app, reference)
+    return Sent(client, request_url(reference), request_url(reference, "session-outcome"), {"outcome": "held"})
+
+
+def invitation(app: Flask, client: FlaskClient) -> Sent:
+    app.config.update(FACILITATOR_EMAIL="facilitators@partnership.example", SMTP_HOST="127.0.0.1")
+    reference = in_a_session(app, client)
+    return Sent(client, request_url(reference), request_url(reference, "invitation"), {})
+
+
+def imported(app: Flask, client: FlaskClient) -> Sent:
+    pdf = pdf_with_attachment("request.json", json.dumps(valid_document(app)).encode())
+    data = {"pdf": (pdf, "request.pdf")}
+    return Sent(client, "/inbox/import", "/inbox/import", data, multipart=True)
+
+
+def find_by_email(app: Flask, client: FlaskClient) -> Sent:
+    typed = "alex.practitioner@nhs.example"
+    return Sent(client, "/inbox/find-by-email", "/inbox/find-by-email", {"email": typed}, (typed,))
+
+
+def comment_deleted(app: Flask, client: FlaskClient) -> Sent:
+    link = feedback_link(app)
+    answer = app.test_client()
+    token = csrf_token(answer.get(link).get_data(as_text=True))
+    answer.post(link, data={"csrf_token": token, "score": "4", "comment": "It helped."})
+    with app.app_context():
+        comment_id = db.session.scalar(sa.select(FeedbackComment.id))
+    assert comment_id is not None
+    url = f"/inbox/sessions/comments/{comment_id}/delete"
+    return Sent(client, url, url, {"confirm": "yes"})
+
+
+def sign_in(app: Flask) -> Sent:
+    add_facilitator(app)
+    return Sent(app.test_client(), "/inbox/sign-in", "/inbox/sign-in", {"email": EMAIL, "password": PASSWORD}, (EMAIL,))
+
+
+def feedback(app: Flask) -> Sent:
+    link = feedback_link(app)
+    typed = "It helped us slow down and think about the family."
+    return Sent(app.test_client(), link, link, {"score": "4", "comment": typed}, (typed,))
+
+
+FORMS: dict[str, Callable[[Flask], Sent]] = {
+    "start": lambda app: started(app, "/start"),
+    "start again": lambda app: started(app, "/start-again"),
+    **{
+        f"question {question}": (lambda app, question=question: journey_to(app, question))
+        for question, _ in ELIGIBLE_PATH
+    },
+    **{f"details {slug}": (lambda app, slug=slug: details_page(app, slug)) for slug, _ in PAGE_FIELDS},
+    "check what you wrote": identifying,
+    "send request": submit,
+    "sign in": sign_in,
+    "note": lambda app: inbox(app, note),
+    "note deleted": lambda app: inbox(app, note_deleted),
+    "status": lambda app: inbox(app, status),
+    "assignment": lambda app: inbox(app, assignment),
+    "session arranged": lambda app: inbox(app, arranged),
+    "session changed": lambda app: inbox(app, changed),
+    "session cancelled": lambda app: inbox(app, cancelled),
+    "after the session": lambda app: inbox(app, after_the_session),
+    "invitation": lambda app: inbox(app, invitation),
+    "import": lambda app: inbox(app, imported),
+    "find by email": lambda app: inbox(app, find_by_email),
+    "comment deleted": lambda app: inbox(app, comment_deleted),
+    "feedback": feedback,
+}
+
+
+@contextmanager
+def writes_refused(app: Flask) -> Iterator[None]:
+    """While inside: the app's database connections may only read, and the database refuses every
+    write (PostgreSQL: ``default_transaction_read_only``, as on a standby server or a database set
+    read-only for maintenance; SQLite: ``query_only``, as for a file that turned read-only)."""
+
+    def read_only(connection: Any, _record: Any, _proxy: Any) -> None:
+        cursor = connection.cursor()
+        if isinstance(connection, sqlite3.Connection):
+            cursor.execute("PRAGMA query_only = ON")
+        else:
+            cursor.execute("SET SESSION default_transaction_read_only = on")
+            connection.commit()
+        cursor.close()
+
+    with app.app_context():
+        engines = list(db.engines.values())  # the journey's sessions have an engine of their own
+    for engine in engines:
+        engine.dispose()
+        sa.event.listen(engine, "checkout", read_only)
+    try:
+        yield
+    finally:
+        for engine in engines:
+            sa.event.remove(engine, "checkout", read_only)
+            engine.dispose()
+
+
+def post(client: FlaskClient, sent: Sent, fields: dict[str, str]) -> TestResponse:
+    """Send the form as a browser on this site does (a file afresh each time)."""
+    data = {
+        name: (io.BytesIO(value[0]), value[1]) if isinstance(value, tuple) else value
+        for name, value in sent.data.items()
+    }
+    response = client.post(
+        sent.url,
+        data={**fields, **data},
+        headers={"Origin": "http://localhost"},
+        content_type="multipart/form-data" if sent.multipart else None,
+    )
+    if sent.multipart:
+        response.request.input_stream.close()  # the test client spools the body and never closes it
+    return response
+
+
+@both_databases
+@pytest.mark.parametrize("form", FORMS)
+def test_every_form_that_saves_gives_the_service_problem_page_with_what_was_typed(
+    app: Flask, form: str, caplog
+) -> None:
+    sent = FORMS[form](app)
+    page = sent.client.get(sent.page)
+    assert page.status_code == 200, (sent.page, page.status_code, page.location)
+    token = csrf_token(page.get_data(as_text=True))
+    hidden = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', page.get_data(as_text=True)))
+    hidden.pop("csrf_token", None)
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    with writes_refused(app), caplog.at_level(logging.DEBUG):
+        response = post(sent.client, sent, {**hidden, "csrf_token": token})
+    body = html.unescape(response.get_data(as_text=True))
+    assert response.status_code == 503, (
+        response.status_code,
+        response.location,
+        re.findall(r'govuk-error-message">(.*?)</', body, re.S),
+        re.findall(r"error-summary__list.*?</ul>", body, re.S),
+    )
+    assert all(words in body for words in SERVICE_PROBLEM) and has_chrome(body)
+    assert "Traceback" not in body
+    for typed in sent.typed:
+        assert f">{typed}</textarea>" in body, typed
+    # Once the database takes writes again, the same form goes through (it was one that saves).
+    again = post(sent.client, sent, {**hidden, "csrf_token": token})
+    assert again.status_code in (302, 303), (
+        again.status_code,
+        re.findall(r"error-summary__list.*?</ul>", html.unescape(again.get_data(as_text=True)), re.S),
+    )
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    for typed in (*sent.typed, PASSWORD):
+        assert typed not in logged, typed
