@@ -1,18 +1,20 @@
-"""Every form that saves something, sent while the database takes no writes: the "problem with
-the service" page (503), in the service's layout, with the text typed given back to copy and
-nothing typed in the log; once the database takes writes again, the same form goes through.
+"""Every form that saves something, sent as the database fails: the "problem with the service"
+page (503), in the service's layout, with the text typed given back to copy and nothing typed in
+the log; once the database is back, the same form goes through.
 
-The database's refusal is real: the app's connections are made read-only while the form is sent
-(PostgreSQL: ``default_transaction_read_only``, as on a standby server after a failover, or a
-database set read-only for maintenance; SQLite: ``query_only``, which refuses a write as a file
-turned read-only does), so reading the session, the account and the request works and only the
-write fails.
+The faults are real, made while the form is sent: the database refusing writes (PostgreSQL:
+``default_transaction_read_only``, as on a standby server after a failover, or a database set
+read-only for maintenance; SQLite: ``query_only``, which refuses a write as a file turned read-only
+does), so reading the session, the account and the request works and only the write fails; and,
+on PostgreSQL, the connection cut as the request's first write is sent (``CutProxy``), new
+connections refused until it is back.
 
 Already covered elsewhere, on PostgreSQL (tests/test_hardening.py): a question, a details page and
-Send request with the connection cut (``CutProxy``); a details page with writes refused and with
-its table locked. Found here: every facilitator's form (a note, a status, an assignment, a session
-arranged, changed or cancelled, after the session, an import, a search by email) got a bare line
-of text with status 500, what was typed lost (``app.errors.render_error``).
+Send request with the database gone (the proxy cut before the request); a details page with writes
+refused and with its table locked. Found here: every facilitator's form (a note, a status, an
+assignment, a session arranged, changed or cancelled, after the session, an invitation, an import,
+a search by email) got a bare line of text with status 500, what was typed lost
+(``app.errors.render_error``).
 """
 
 from __future__ import annotations
@@ -37,7 +39,8 @@ from werkzeug.test import TestResponse
 from app.extensions import db
 from app.inbox.models import TriageNote
 from app.space_sessions.models import FeedbackComment
-from support import both_databases, csrf_token
+from support import csrf_token
+from support.cut_proxy import CutProxy
 from support.sessions import session_form, session_has_started
 from support.submission import ELIGIBLE_PATH, PAGE_FIELDS, VALID_DETAILS, fill_details, path_before, post_page
 from support.walk import Walker
@@ -279,6 +282,48 @@ def writes_refused(app: Flask) -> Iterator[None]:
             engine.dispose()
 
 
+@contextmanager
+def connection_cut_at_first_write(app: Flask) -> Iterator[CutProxy]:
+    """While inside: the app reaches PostgreSQL through a proxy that is cut as the first write of
+    a request is sent (the connection drops between reading and writing: a network fault, a
+    database server restarting), once; new connections are refused until ``restore``."""
+    with app.app_context():
+        engines = list(db.engines.values())
+    url = engines[0].url
+    with CutProxy(url.host or "127.0.0.1", url.port or 5432) as proxy:
+
+        def through_proxy(_dialect: Any, _record: Any, _args: Any, params: dict[str, Any]) -> None:
+            params.update(host="127.0.0.1", port=proxy.port)
+
+        cut: list[str] = []
+
+        def cut_at_write(_connection: Any, _cursor: Any, statement: str, *_rest: Any) -> None:
+            if not cut and statement.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE")):
+                cut.append(statement)
+                proxy.cut()
+
+        for engine in engines:
+            engine.dispose()
+            # Before the app's own listener, which makes the connection: it is taken off and put back after.
+            theirs = list(engine.dialect.dispatch.do_connect)
+            for listener in theirs:
+                sa.event.remove(engine, "do_connect", listener)
+            sa.event.listen(engine, "do_connect", through_proxy)
+            for listener in theirs:
+                sa.event.listen(engine, "do_connect", listener)
+            sa.event.listen(engine, "before_cursor_execute", cut_at_write)
+        try:
+            yield proxy
+        finally:
+            for engine in engines:
+                sa.event.remove(engine, "before_cursor_execute", cut_at_write)
+            proxy.restore()
+        # The connections through the proxy go with it (the app found the dead ones itself).
+    for engine in engines:
+        sa.event.remove(engine, "do_connect", through_proxy)
+        engine.dispose()
+
+
 def post(client: FlaskClient, sent: Sent, fields: dict[str, str]) -> TestResponse:
     """Send the form as a browser on this site does (a file afresh each time)."""
     data = {
@@ -296,10 +341,31 @@ def post(client: FlaskClient, sent: Sent, fields: dict[str, str]) -> TestRespons
     return response
 
 
-@both_databases
-@pytest.mark.parametrize("form", FORMS)
+FAULTS = {
+    "sqlite-writes refused": ("sqlite", "writes refused"),
+    "postgres-writes refused": ("postgres", "writes refused"),
+    "postgres-connection cut": ("postgres", "connection cut"),
+}
+# Every question page is the same view saving the same way: with the connection cut, two stand for
+# them (one answer, several), to keep the suite's time down.
+CUT_QUESTIONS = {"question mode", "question criteria"}
+CASES = [
+    pytest.param(
+        backend,
+        fault,
+        form,
+        marks=[pytest.mark.postgres] if backend == "postgres" else [],
+        id=f"{form}-{name}",
+    )
+    for form in FORMS
+    for name, (backend, fault) in FAULTS.items()
+    if fault != "connection cut" or not form.startswith("question ") or form in CUT_QUESTIONS
+]
+
+
+@pytest.mark.parametrize("database_backend, fault, form", CASES, indirect=["database_backend"])
 def test_every_form_that_saves_gives_the_service_problem_page_with_what_was_typed(
-    app: Flask, form: str, caplog
+    app: Flask, form: str, fault: str, caplog
 ) -> None:
     sent = FORMS[form](app)
     page = sent.client.get(sent.page)
@@ -308,8 +374,15 @@ def test_every_form_that_saves_gives_the_service_problem_page_with_what_was_type
     hidden = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', page.get_data(as_text=True)))
     hidden.pop("csrf_token", None)
     app.config["PROPAGATE_EXCEPTIONS"] = False
-    with writes_refused(app), caplog.at_level(logging.DEBUG):
-        response = post(sent.client, sent, {**hidden, "csrf_token": token})
+    if fault == "writes refused":
+        with writes_refused(app), caplog.at_level(logging.DEBUG):
+            response = post(sent.client, sent, {**hidden, "csrf_token": token})
+    else:
+        with connection_cut_at_first_write(app) as proxy, caplog.at_level(logging.DEBUG):
+            response = post(sent.client, sent, {**hidden, "csrf_token": token})
+            proxy.restore()
+            # Back: the same form goes through, on connections the app makes again itself.
+            again = post(sent.client, sent, {**hidden, "csrf_token": token})
     body = html.unescape(response.get_data(as_text=True))
     assert response.status_code == 503, (
         response.status_code,
@@ -322,7 +395,8 @@ def test_every_form_that_saves_gives_the_service_problem_page_with_what_was_type
     for typed in sent.typed:
         assert f">{typed}</textarea>" in body, typed
     # Once the database takes writes again, the same form goes through (it was one that saves).
-    again = post(sent.client, sent, {**hidden, "csrf_token": token})
+    if fault == "writes refused":
+        again = post(sent.client, sent, {**hidden, "csrf_token": token})
     assert again.status_code in (302, 303), (
         again.status_code,
         re.findall(r"error-summary__list.*?</ul>", html.unescape(again.get_data(as_text=True)), re.S),
