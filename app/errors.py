@@ -140,7 +140,9 @@ def outage_context() -> dict[str, Any]:
     stored before the failure, so sending again shows its reference, never a second request).
     ``resume_url``: the page to go back to once the service is back: the address asked for, when
     it is one of ours that can be opened (GET), without its query string; check your answers for a
-    failed "send". Never anything typed: answers are not in addresses."""
+    failed "send". Never anything typed: answers are not in addresses. Found (dependency review): a
+    facilitator's form that failed (a note, a status) had no link back, as its address takes only
+    posts; a GET of it leads to the request page, at the form, so it is the link."""
     if not has_request_context():
         return {"sent_form": False, "submitting": False, "request_stored": False, "resume_url": None}
     sent_form = request.method not in ("GET", "HEAD")
@@ -149,7 +151,7 @@ def outage_context() -> dict[str, Any]:
     resume_url = None
     if submitting:
         resume_url = url_for("requests.check")
-    elif rule is not None and "GET" in (rule.methods or ()) and request.path.startswith("/"):
+    elif rule is not None and request.path.startswith("/") and ("GET" in (rule.methods or ()) or opens(request.path)):
         resume_url = request.path
     return {
         "sent_form": sent_form,
@@ -157,6 +159,16 @@ def outage_context() -> dict[str, Any]:
         "request_stored": bool(g.get("request_stored")) if submitting else False,
         "resume_url": resume_url,
     }
+
+
+def opens(path: str) -> bool:
+    """Whether a GET of ``path`` is one of our pages: a form's address that only takes posts can
+    still be one (a request page's form addresses lead to the request page, at the form)."""
+    try:
+        current_app.url_map.bind("localhost").match(path, method="GET")
+    except HTTPException:
+        return False
+    return True
 
 
 def error_without_messages(error: BaseException) -> str:

@@ -499,7 +499,8 @@ def check_details_and_sending_survive_an_outage(app: Flask, proxy: CutProxy) -> 
         ("POST", "/request/about-you", [KEPT, NOT_SAVED], "/request/about-you"),
         ("POST", "/request/submit", [NOT_SENT, "send your request again"], "/request/check-answers"),
         ("POST", "/start-again", [KEPT, NOT_SAVED], None),  # a form with no page of its own: no link
-        ("POST", "/inbox/requests/1/notes", [NOT_SAVED, "and save it again"], None),
+        # A request page form's address leads to the request page, at the form.
+        ("POST", "/inbox/requests/1/notes", [NOT_SAVED, "and save it again"], "/inbox/requests/1/notes"),
     ],
 )
 def test_the_service_problem_page_says_what_was_kept_and_where_to_go_back(

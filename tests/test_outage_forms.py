@@ -254,6 +254,9 @@ FORMS: dict[str, Callable[[Flask], Sent]] = {
 }
 
 
+BACK_LINK = r'<a class="govuk-link" href="([^"]+)">(?:Try this page again|Go back to that page|check your answers)'
+
+
 @contextmanager
 def writes_refused(app: Flask) -> Iterator[None]:
     """While inside: the app's database connections may only read, and the database refuses every
@@ -374,15 +377,22 @@ def test_every_form_that_saves_gives_the_service_problem_page_with_what_was_type
     hidden = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', page.get_data(as_text=True)))
     hidden.pop("csrf_token", None)
     app.config["PROPAGATE_EXCEPTIONS"] = False
+
+    def once_back(failed: TestResponse) -> tuple[list[str], list[int], TestResponse]:
+        """With the database back: the failed page's link back opened, then the same form sent again."""
+        links = re.findall(BACK_LINK, failed.get_data(as_text=True))
+        opened = [sent.client.get(link).status_code for link in links]
+        return links, opened, post(sent.client, sent, {**hidden, "csrf_token": token})
+
     if fault == "writes refused":
         with writes_refused(app), caplog.at_level(logging.DEBUG):
             response = post(sent.client, sent, {**hidden, "csrf_token": token})
+        back, opened, again = once_back(response)
     else:
         with connection_cut_at_first_write(app) as proxy, caplog.at_level(logging.DEBUG):
             response = post(sent.client, sent, {**hidden, "csrf_token": token})
-            proxy.restore()
-            # Back: the same form goes through, on connections the app makes again itself.
-            again = post(sent.client, sent, {**hidden, "csrf_token": token})
+            proxy.restore()  # back, on connections the app makes again itself
+            back, opened, again = once_back(response)
     body = html.unescape(response.get_data(as_text=True))
     assert response.status_code == 503, (
         response.status_code,
@@ -394,9 +404,11 @@ def test_every_form_that_saves_gives_the_service_problem_page_with_what_was_type
     assert "Traceback" not in body and PASSWORD not in body  # a password is never shown back
     for typed in sent.typed:
         assert f">{typed}</textarea>" in body, typed
-    # Once the database takes writes again, the same form goes through (it was one that saves).
-    if fault == "writes refused":
-        again = post(sent.client, sent, {**hidden, "csrf_token": token})
+    # A link back to where the form was (it opens that page, or leads to it), but for Start again,
+    # a button with no page of its own.
+    assert len(back) == (0 if form == "start again" else 1), back
+    assert all(status in (200, 302, 303) for status in opened), (back, opened)
+    # Once the database is back, the same form goes through (it was one that saves).
     assert again.status_code in (302, 303), (
         again.status_code,
         re.findall(r"error-summary__list.*?</ul>", html.unescape(again.get_data(as_text=True)), re.S),
