@@ -67,7 +67,10 @@ class Sent:
 
 def journey_to(app: Flask, question_id: str) -> Sent:
     walker = Walker(app.test_client())
-    walker.walk(path_before(question_id)) if path_before(question_id) else walker.start()
+    if path_before(question_id):
+        walker.walk(path_before(question_id))
+    else:
+        walker.start()
     value = dict(ELIGIBLE_PATH)[question_id]
     answer = value if isinstance(value, str) else list(value)
     return Sent(walker.client, f"/questions/{question_id}", f"/questions/{question_id}", {"answer": answer})
