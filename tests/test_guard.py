@@ -905,6 +905,10 @@ def test_a_place_that_is_also_a_surname_is_still_found_named_as_a_surname(text: 
         ("mum's partner called Gazza", "Gazza"),
         ("I have a son called Zbigniew", "Zbigniew"),
         ("he is known as JJ", "JJ"),
+        # Initials given as a name, with no word for a person before them (found: they went unwarned).
+        ("known as KM", "KM"),
+        ("The youngest, known as 'KM', is anxious.", "KM"),
+        ('In school she is referred to as "KM".', "KM"),
         # In small letters, after "surname" or "her name is" only, and not an ordinary word.
         ("the mother, surname kowalski, has moved", "kowalski"),
         ("her surname is nowak", "nowak"),
@@ -978,6 +982,71 @@ def test_initials_where_what_follows_says_a_person_is_meant(text: str, found: li
     findings = scan(text)
     assert [(f.kind, f.text) for f in findings] == [("person_name", each) for each in found]
     assert findings[0].reason.startswith("These look like a person's initials.")
+
+
+@pytest.mark.parametrize(
+    "text, found",
+    [
+        # Found: initials after these words for a person, or after a colon, a dash or in commas, or
+        # before an age written "7yrs", went unwarned.
+        ("child K.M. is settled", ["K.M."]),
+        ("KM (aged 7) lives with nan", ["KM"]),
+        ("Mum (SB) says", ["SB"]),
+        ("KM 7yrs, in Year 3", ["KM"]),
+        ("KM, 7 y/o, and her mum", ["KM"]),
+        ("the young person (KM) is 15", ["KM"]),
+        ("pupil KM has missed school", ["KM"]),
+        ("the teenager, KM, refuses help", ["KM"]),
+        ("Mum: SB. Dad: JB.", ["SB", "JB"]),
+        ("Mum - SB - says", ["SB"]),
+        ("siblings KM and LM", ["KM", "LM"]),
+    ],
+)
+def test_initials_given_as_a_name(text: str, found: list[str]) -> None:
+    findings = scan(text)
+    assert [(f.kind, f.text) for f in findings] == [("person_name", each) for each in found]
+    assert all(f.reason.startswith("These look like a person's initials.") for f in findings)
+
+
+def _pack_acronyms() -> set[str]:
+    """The acronyms the rule packs (the shipped one and the example's) put in their glossaries or
+    use in their contacts: the service's own words."""
+    from app.rules.acronyms import acronyms_in
+
+    root = Path(__file__).resolve().parents[1]
+    found: set[str] = set()
+    for path in sorted([*root.glob("app/rules/*.yaml"), *root.glob("examples/*/*.yaml")]):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        found.update(term["term"] for term in (data.get("glossary") or []))
+        if path.name == "contacts.yaml":
+            found.update(word for text in _strings(data) for word in acronyms_in(text) if word.isupper())
+    return found
+
+
+def test_the_services_acronyms_are_never_taken_for_initials() -> None:
+    """Where initials are looked for without full stops, an acronym the service uses is never
+    warned about: those of the rule packs' glossaries and contacts, and the ones practitioners
+    write most."""
+    acronyms = _pack_acronyms()
+    assert {"LADO", "EDT", "DSL", "TAF", "CIN", "SSCP", "NSP"} <= acronyms
+    acronyms |= {"MASH", "CSC", "GP", "SEN", "SENCO", "CAMHS", "NHS", "SGO", "IRO", "CP", "PDF"}
+    contexts = [
+        "known as {0}",
+        "also known as {0}",
+        "referred to as {0}",
+        "child {0} plan",
+        "Mum ({0}) called",
+        "Mum: {0} said",
+        "Dad - {0} involved",
+        "the child, {0}, and",
+        "siblings {0} and {0}",
+        "{0} (aged 7)",
+        "{0} is 7 weeks in",
+        "{0}'s mum",
+        "{0} 7yrs on",
+    ]
+    texts = [context.format(acronym) for acronym in sorted(acronyms) for context in contexts]
+    assert [(text, f.text) for text in texts for f in scan(text)] == []
 
 
 @pytest.mark.parametrize(
