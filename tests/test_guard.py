@@ -335,6 +335,76 @@ def test_street_addresses(address: str) -> None:
 
 
 @pytest.mark.parametrize(
+    "text, street",
+    [
+        # Found: a street named without a house number went unwarned.
+        ("The family lives on Acacia Avenue now.", "Acacia Avenue"),
+        ("Last month they moved to Mill Lane.", "Mill Lane"),
+        ("She is at the flat on Station Road with mum", "Station Road"),
+        ("On Station Road there is a flat", "Station Road"),
+        ("Acacia Avenue is where they stay.", "Acacia Avenue"),
+        ("near St John's Road", "St John's Road"),
+        ("In 2024 Oak Road was closed", "Oak Road"),  # the year is not a house number
+        ("off Bridgewater Way", "Bridgewater Way"),
+        ("in Elm Close, Ash Grove or Moss Court", "Elm Close"),
+        ("moved from Cedar Gardens to Albion Place", "Cedar Gardens"),
+        ("they stay at Kings Drive", "Kings Drive"),
+    ],
+)
+def test_streets_without_a_house_number(text: str, street: str) -> None:
+    findings = scan(text)
+    assert (findings[0].kind, findings[0].text) == ("street", street)
+    assert all(f.kind == "street" for f in findings)
+    assert findings[0].reason == (
+        "This looks like the name of a street. With the area, a street can point to a family's home."
+    )
+    assert NAMES["street"] == "the name of a street"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the road to recovery",
+        "It has been a long way.",
+        "The Road to Recovery",
+        "shops on the High Street",
+        "the Main Road into the estate",
+        "a trip down Memory Lane",
+        "A Safe Place to talk",
+        "No Way Out",
+        "the Family Court",
+        "Crown Court on Monday",
+        "the Family Drug and Alcohol Court",
+        "the Court of Protection",
+        "Victoria Park",
+        "Street Triage team",
+        "the Road Safety officer",
+        "Which Way Now?",
+        "Half Way there",
+        "the Best Way forward",
+        "in the street",
+        "a Close call",
+    ],
+)
+def test_words_that_are_not_a_street(text: str) -> None:
+    assert scan(text) == []
+
+
+def test_a_street_in_a_named_building_or_school_is_the_rest_of_its_name() -> None:
+    """A street's name before another capitalised word is part of a longer name, found as that."""
+    assert kinds("at Mill Lane Primary School") == [("school", "Mill Lane Primary School")]
+    assert kinds("seen at Station Road Surgery") == [("gp_practice", "Station Road Surgery")]
+    assert kinds("moved to 12 Acacia Avenue") == [("address", "12 Acacia Avenue")]
+
+
+def test_a_sessions_place_may_name_its_street() -> None:
+    """A session's place says where its building is: a street there is not a family's home."""
+    from app.inbox.service import PLACE_KINDS
+
+    assert scan("Unity House, Chorley Road, Swinton", PLACE_KINDS) == []
+
+
+@pytest.mark.parametrize(
     "school",
     [
         "St Mary's Primary School",
@@ -394,7 +464,6 @@ def test_named_schools(school: str) -> None:
         "met 3 times at the Park",
         "3 times on the street",
         "walked 2 miles down the road",
-        "In 2024 Oak Road was closed",
         "early years",
         "Year 6 at secondary school",
         # "school", "academy" or "college" in lower case after a capitalised word that only describes it.

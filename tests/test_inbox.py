@@ -1516,6 +1516,27 @@ def test_an_identifying_note_is_an_error_that_cannot_be_missed(app: Flask) -> No
         assert db.session.scalar(select(func.count()).select_from(TriageNote)) == 0
 
 
+def test_a_note_naming_a_street_or_initials_shows_what_was_found_and_why(app: Flask) -> None:
+    """A street without a house number and initials given as a name are warned about on a note,
+    each with what was found and why it matters, and the note is kept as typed."""
+    client, _ = signed_in(app)
+    reference = stored_request(app)
+    page = f"/inbox/requests/{reference}"
+    note = "Dad now lives on Mill Lane; the baby is known as KM."
+    shown = text(post_form(client, page, f"{page}/notes", {"text": note}))
+    warning = " ".join(
+        re.sub(r"<[^>]+>", " ", shown.split("data-identifying-warning", 1)[1].split("</div>", 1)[0]).split()
+    )
+    assert (
+        "Mill Lane : This looks like the name of a street. With the area, a street can point to a family"
+        in html.unescape(warning)
+    )
+    assert "KM : This looks like a person" in warning
+    assert f">{note}</textarea>" in shown
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(TriageNote)) == 0
+
+
 def test_the_request_page_says_what_its_deletion_date_means_and_who_reads_a_redirect_reason(app: Flask) -> None:
     """Found (words review): under the deletion date, "Its session must be before then" left
     "its" to be worked out, and the redirect reason's hint said "a sentence for the team" where
@@ -2119,6 +2140,28 @@ def test_an_import_checks_its_own_text_for_identifying_data_and_keeps_only_the_r
     assert "Imported from a request PDF: made with rules version unknown, checked against " in trail
     assert "the identifying-data check found an NHS (National Health Service) number and a postcode" in trail
     assert "nhs_number" not in trail and "from a request PDF; " not in trail
+
+
+def test_an_imported_request_naming_a_street_says_so(app: Flask) -> None:
+    """The import's own check finds a street named without a house number, and says it in words."""
+    client, _ = signed_in(app)
+    valid = valid_document(app)
+    document = {
+        **valid,
+        "details": {
+            **valid["details"],
+            "reflection": "Worried about a child who lives on Acacia Avenue with mum.",
+            "identifying_check": {"found": [], "confirmed": False},
+        },
+    }
+    response, stored = imported_as(app, client, document)
+    assert response.status_code == 302 and stored is not None
+    assert stored["details"]["identifying_check"]["found"] == ["street"]
+    page = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", text(client.get(response.location)))).split())
+    assert (
+        "The free text seems to contain the name of a street. This request was imported from a PDF, and the "
+        "text was checked again here" in page
+    )
 
 
 def test_views_in_a_row_by_one_facilitator_are_one_line_of_the_trail(app: Flask) -> None:

@@ -533,6 +533,25 @@ def test_a_street_address_and_a_school_are_warned_about_and_the_page_says_which_
     assert stored.details["identifying_check"] == {"found": ["address", "school"], "confirmed": True}
 
 
+def test_a_street_without_a_number_and_initials_given_as_a_name_are_warned_about(client, app) -> None:
+    """Found: "lives on Acacia Avenue" and "known as KM" went through unwarned."""
+    walker = to_outcome(client)
+    reflection = "Since the family moved to Acacia Avenue, the youngest, known as KM, has stopped eating."
+    response = fill_details(walker, {**VALID_DETAILS, "reflection": reflection})
+    assert response.location.endswith("/request/check-what-you-wrote")
+    text = text_of(walker.get("/request/check-what-you-wrote"))
+    assert (
+        "Acacia Avenue : This looks like the name of a street. With the area, a street can point to a "
+        "family's home." in text
+    )
+    assert "KM : This looks like a person's name: the words before it say it is one." in text
+    walker.post("/request/check-what-you-wrote", {})
+    submit(walker)
+    [stored] = stored_requests(app)
+    assert stored.details["reflection"] == reflection  # never changed
+    assert stored.details["identifying_check"] == {"found": ["person_name", "street"], "confirmed": True}
+
+
 def test_a_childs_first_name_is_warned_about(client, app) -> None:
     """Found: only names after a title were looked for, so "Jayden" went through unwarned."""
     walker = to_outcome(client)

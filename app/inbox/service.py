@@ -1050,9 +1050,11 @@ def record_pdf_download(request: StoredRequest, facilitator: Facilitator) -> Non
 # since a session may well be held at a health centre ("Room 2, Eccles Health Centre"), as a
 # room in a named building is not a family's address; and but names after a title ("ask for
 # Mrs Khan at reception"), the staff who welcome the practitioner, not the family; and but
-# record numbers ("Meeting ID: 81234567890"), which an online meeting's joining instructions hold.
+# record numbers ("Meeting ID: 81234567890"), which an online meeting's joining instructions hold;
+# and but a street's name without a house number ("Unity House, Chorley Road"), which says where a
+# building is, as a venue's place does.
 PLACE_KINDS: tuple[Kind, ...] = tuple(
-    kind for kind in KINDS if kind not in ("gp_practice", "person_name", "record_number")
+    kind for kind in KINDS if kind not in ("gp_practice", "person_name", "record_number", "street")
 )
 
 

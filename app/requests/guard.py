@@ -25,6 +25,12 @@ What counts, and what deliberately does not:
   and not after ordinary words ("2 miles down the road", "a 2 hour drive"); a court's name
   ("2 Family Court hearings") is not an address. A flat in a named building ("Flat 3, Acacia
   House") is an address; a room in one ("Room 12, Acacia House", where a session is held) is not;
+- a street named without a house number ("lives on Acacia Avenue", "moved to Mill Lane"): capitalised
+  words and a street type seldom anything else in capitals (Road, Street, Lane, Avenue, Close, Drive,
+  Way, Crescent, Court, Gardens, Terrace, Place, Grove, Mews), with its own kind, ``street`` (a
+  session's place may name its street: ``inbox.service.PLACE_KINDS``); not a name made of ordinary
+  words ("the High Street", "Memory Lane", "No Way"), a court ("the Family Court"), nor a street
+  before another capitalised word, which is part of that name ("Mill Lane Primary School");
 - named schools and colleges: capitalised words before a school-type word ("St Mary's Primary
   School", "Oakwood High", "Beech Academy", "Elm Infant School", "Salford City College",
   "Oakwood school"), or a saint's name in any case ("st marys primary school"). Words that only
@@ -115,6 +121,7 @@ Kind = Literal[
     "phone",
     "postcode",
     "address",
+    "street",
     "school",
     "gp_practice",
     "person_name",
@@ -139,6 +146,7 @@ REASONS: dict[Kind, str] = {
     "phone": "This looks like a UK phone number. A family's phone number identifies them.",
     "email": "This looks like an email address. A family's email address identifies them.",
     "address": "This looks like a street address. An address can point to a family's home.",
+    "street": "This looks like the name of a street. With the area, a street can point to a family's home.",
     "school": "This looks like the name of a school or college. A named school, with an age band, "
     "can identify a child.",
     "gp_practice": "This looks like the name of a GP (general practitioner) practice or health centre, "
@@ -157,6 +165,7 @@ NAMES: dict[Kind, str] = {
     "phone": "a phone number",
     "postcode": "a postcode",
     "address": "a street address",
+    "street": "the name of a street",
     "school": "the name of a school",
     "gp_practice": "the name of a GP (general practitioner) practice, hospital or doctor",
     "person_name": "a person's name",
@@ -284,6 +293,30 @@ _FLAT = re.compile(
     r"(?P<type>(?i:house|court|ct|tower|towers|lodge|mansions|buildings|building|heights|point|hall|block|"
     rf"apartments|flats|wharf|quay|mill|works|{_STREET_TYPES}))\.?(?![\w'\u2019])"
 )
+# A street named without a house number: one to three capitalised words and a street type written
+# as in a name ("lives on Acacia Avenue", "moved to Mill Lane", "the flat on Station Road"; found,
+# privacy review: only an address with a house number was warned about). Only the street types
+# that are seldom anything else capitalised ("Park", "View", "Hill", "Walk" and "St", a saint, are
+# left out), and not before another capitalised word: the street is then part of another name
+# ("Mill Lane Primary School", "Station Road Surgery", "Street Triage"). A name made only of
+# ordinary words ("the High Street", "Main Road", "One Way", "Memory Lane") or a court ("Family
+# Court") is not a street's.
+_STREET = re.compile(
+    rf"(?<![\w'\u2019\-])(?P<name>{_NAME_WORD}(?:\s{{1,3}}{_NAME_WORD}){{0,2}})\s{{1,3}}"
+    r"(?P<type>Road|Rd|Street|Avenue|Ave|Lane|Close|Drive|Way|Crescent|Court|Gardens|Terrace|Place|Grove|Mews"
+    r"|Boulevard)(?![\w'\u2019\-])(?!\s{1,3}[A-Z&])"
+)
+# Words that are not a street's name, with ``_NOT_A_STREET_NAME`` and ``_NOT_A_NAME``: "Memory
+# Lane", "A Safe Place", "the Family Drug and Alcohol Court", "No Way".
+_NOT_A_STREET_WORD = frozenset(
+    {
+        *("memory", "safe", "safer", "happy", "fast", "slow", "right", "wrong", "best", "better", "easy"),
+        *("either", "any", "half", "which", "alcohol", "drug", "drugs", "meeting", "work", "test", "yellow"),
+        *("brick", "ring", "high", "mum's", "dad's", "coronation", "sesame", "civvy", "kew", "botanical"),
+    }
+)
+
+
 # Ordinary words that come between a number and a street or building type ("2 miles down the
 # road", "a 2 hour drive", "a flat 3 bedroom house"): a lower-case "name" with one is not a name.
 _NOT_A_STREET_NAME = frozenset(
@@ -1341,6 +1374,25 @@ def _addresses(text: str) -> Iterator[Finding]:
             yield _finding("address", match)
 
 
+def _streets(text: str) -> Iterator[Finding]:
+    for match in _STREET.finditer(text):
+        spans = list(_A_WORD.finditer(match["name"]))
+        words = [_plain(span[0]) for span in spans]
+        # "On Station Road", "The Mill Lane": the first words are not the name.
+        lead = 0
+        while lead < len(words) - 1 and (words[lead] in _BEFORE_A_NAME or words[lead] in _NOT_A_NAME):
+            lead += 1
+        name = words[lead:]
+        if all(
+            word.rstrip(".") in _NOT_A_NAME or word in _NOT_A_STREET_NAME or word in _NOT_A_STREET_WORD for word in name
+        ):
+            continue
+        if match["type"] == "Court" and name[-1] in _COURTS:
+            continue  # "the Family Court", "Crown Court"
+        start = match.start("name") + spans[lead].start()
+        yield Finding("street", text[start : match.end()], REASONS["street"], start, match.end())
+
+
 def _describes_a_school(match: re.Match[str], leading: list[str], name: list[str], text: str) -> bool:
     """For "school", "academy" or "college" in lower case: whether the capitalised words before
     it describe a school rather than name one ("After school", "A Salford school", "Attending
@@ -2296,6 +2348,7 @@ def scan(text: str, kinds: Iterable[Kind] = KINDS, places: AbstractSet[str] = fr
         _phones,
         _postcodes,
         _addresses,
+        _streets,
         _schools,
         _gp_practices,
         functools.partial(_person_names, places=places),

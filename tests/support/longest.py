@@ -32,6 +32,7 @@ IDENTIFYING_EXAMPLES: dict[str, str] = {
     "phone": "on 0161 496 0999",
     "email": "at family@example.org",
     "address": "at 12 Acacia Avenue",
+    "street": "on Mill Lane",
     "school": "at Oakwood High School",
     "national_insurance_number": "NI number QQ 12 34 56 C",
     "record_number": "case ref 1234567",
