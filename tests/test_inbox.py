@@ -466,6 +466,56 @@ def test_cli_says_what_is_wrong_with_a_new_account_before_asking_for_its_passwor
     assert "Password" not in result.output  # not asked for
 
 
+def test_the_import_refusals_end_as_every_other_error_message_does() -> None:
+    """Found: the refusal of a request deleted before ended with a full stop, and the others
+    (of one sentence or two) did not: beside the upload field, as every error message the
+    service shows beside a field, none ends with one."""
+    from app.inbox import pdf_import
+
+    messages = [
+        pdf_import.EMPTY_FILE,
+        pdf_import.NOT_A_PDF,
+        pdf_import.TOO_LARGE,
+        pdf_import.UNREADABLE_PDF,
+        pdf_import.NO_ATTACHMENT,
+        pdf_import.BAD_DATA,
+        pdf_import.NEWER_FORMAT,
+        pdf_import.NOT_A_REQUEST_ROUTE,
+        pdf_import.OTHER_QUESTIONS.format(why=pdf_import.QUESTION_NOT_ASKED.format(question="Q")),
+        pdf_import.TOO_OLD.format(day="1 May 2026", days=90),
+        service.WAS_DELETED.format(reference="STT-ABCD-EFGH", day="1 May 2026"),
+    ]
+    assert [message for message in messages if message.endswith(".")] == []
+
+
+def test_the_facilitators_commands_refusals_end_with_a_full_stop(app: Flask, runner) -> None:
+    """Found: in the terminal, a refusal of two sentences (an account whose details were removed)
+    ended without a full stop, and a mistyped email address's too, while the others have one."""
+    add_facilitator(app)
+    unknown = "nobody@partnership.example"
+    refusals = [
+        runner.invoke(args=["facilitators", "add", "sam.facilitator", "--name", "Sam"], input=""),
+        runner.invoke(args=["facilitators", "add", "new@partnership.example", "--name", "  "], input=""),
+        runner.invoke(args=["facilitators", "add", EMAIL, "--name", "Sam Again"], input=""),
+        runner.invoke(args=["facilitators", "deactivate", unknown]),
+        runner.invoke(args=["facilitators", "reactivate", unknown]),
+        runner.invoke(args=["facilitators", "unlock", unknown]),
+        runner.invoke(args=["facilitators", "deactivate", EMAIL]),  # the only facilitator
+    ]
+    with app.app_context():
+        account = service.find_facilitator(EMAIL)
+        assert account is not None
+        account.anonymised_at = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+        with pytest.raises(service.FacilitatorError) as removed:
+            service.refuse_a_removed_account(account)
+        db.session.rollback()
+    said = [result.output.strip().splitlines()[-1] for result in refusals]
+    assert all(result.exit_code == 1 for result in refusals), said
+    assert all(line.startswith("Error: ") for line in said), said
+    assert [line for line in [*said, str(removed.value)] if not line.endswith(".")] == []
+    assert str(removed.value).endswith("Add a new account instead (flask facilitators add EMAIL --name NAME).")
+
+
 def test_password_rules() -> None:
     assert service.password_problem(PASSWORD) is None
     assert service.password_problem("x" * 11)
@@ -2300,7 +2350,7 @@ def test_a_request_the_service_deleted_cannot_be_imported_back(app: Flask, how: 
     response = upload(client, pdf)
     assert response.status_code == 200
     assert f"Request {reference} was deleted from this service on " in text(response)
-    assert "so it cannot be imported again. Delete the email it came with if it is no longer needed." in text(response)
+    assert "so it cannot be imported again. Delete the email it came with if it is no longer needed<" in text(response)
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(StoredRequest)) == 0
     assert not events(app, "imported")

@@ -134,7 +134,7 @@ def normalise_email(text: str) -> str:
 def email_problem(email: str) -> str | None:
     """Why ``email`` (normalised) is not a usable address, or None."""
     if len(email) > EMAIL_MAX or not is_email_address(email):
-        return "Enter an email address in the correct format, like name@example.org"
+        return "Enter an email address in the correct format, like name@example.org."
     return None
 
 
@@ -442,7 +442,7 @@ def refuse_a_removed_account(facilitator: Facilitator) -> None:
         raise FacilitatorError(
             f"This account's name, email address and password were removed on {facilitator.anonymised_at:%Y-%m-%d}, "
             "once it had been deactivated for longer than the audit log is kept (AUDIT_RETENTION_DAYS), so it "
-            "cannot be used again. Add a new account instead: flask facilitators add EMAIL --name NAME"
+            "cannot be used again. Add a new account instead (flask facilitators add EMAIL --name NAME)."
         )
 
 
@@ -1546,7 +1546,7 @@ IMPORT_REFUSED = "import_refused"
 DELETED_ALREADY = "the request had been deleted"
 WAS_DELETED = (
     "Request {reference} was deleted from this service on {day}, so it cannot be imported again. "
-    "Delete the email it came with if it is no longer needed."
+    "Delete the email it came with if it is no longer needed"
 )
 
 
