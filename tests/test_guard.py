@@ -1119,6 +1119,59 @@ def test_the_services_acronyms_are_never_taken_for_initials() -> None:
 
 
 @pytest.mark.parametrize(
+    "text, found",
+    [
+        # Found: a doctor named in small letters went unwarned. Only where the words around say a
+        # person is named: who was seen or heard from, or a possessive or "said" after the name.
+        ("seen by dr patel today", "dr patel"),
+        ("saw dr khan yesterday", "dr khan"),
+        ("letter from dr jones", "dr jones"),
+        ("under dr o'neill at the clinic", "dr o'neill"),
+        ("dr patel said she was fine", "dr patel"),
+        ("dr patel's letter came", "dr patel"),
+        ("Dr patel said so", "Dr patel"),
+        ("seen by dr. smith", "dr. smith"),
+    ],
+)
+def test_a_doctor_named_in_small_letters(text: str, found: str) -> None:
+    findings = scan(text)
+    assert [(f.kind, f.text) for f in findings] == [("gp_practice", found)]
+    assert findings[0].reason == REASONS["gp_practice"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the dr said",
+        "saw the dr today",
+        "dr said to come back",
+        "dr appt booked",
+        "seen by dr today",
+        "saw dr yesterday",
+        "spoke to dr about it",
+        "appointment with dr on monday",
+        "letter from dr last week",
+        "saw dr again",
+        "seen by dr at the surgery",
+        "dr also said",
+        "dr clearly said",
+        "her dr's appointment",
+        "dr herself said",
+        "went to dr because",
+        "referred to dr for review",
+        "dr review was",
+        "the dr thinks",
+        "her dr said",
+        "under dr care",
+        "with dr input",
+        "lives on acacia dr with mum",
+    ],
+)
+def test_dr_in_small_letters_as_any_doctor(text: str) -> None:
+    assert scan(text) == []
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "CP (4), CIN (6), EH (12)",

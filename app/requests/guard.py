@@ -39,7 +39,10 @@ What counts, and what deliberately does not:
 - named GP (general practitioner) practices and health centres: capitalised words before a
   practice-type word ("Eccles Health Centre", "Pendleton Medical Practice", "Lance Burn Surgery",
   "Walkden Gateway GP practice", "Pendleton medical centre"; "Practice" only after "Medical",
-  "Family" or "GP"), and a named doctor ("Dr Khan", "Dr. Patel", "dr Patel"), who points to their practice.
+  "Family" or "GP"), and a named doctor ("Dr Khan", "Dr. Patel", "dr Patel"), who points to their practice;
+  in small letters only where the words around say a doctor is named ("seen by dr patel", "dr patel
+  said", "dr patel's letter"): "dr patel" alone cannot be told from "dr appt" or "dr today" without a
+  list of surnames, so it is not looked for.
   Words that only describe one ("the GP surgery", "a health centre", "her GP", "The Surgery",
   "Primary care", "GP practices in the area", "Mental Health Centre", "Knee Surgery", "a Salford
   GP practice") and "Dr" alone are not flagged. Named hospitals are found as GP practices are
@@ -1054,6 +1057,35 @@ _DOCTOR_IN_CAPITALS = re.compile(
     r"(?<![\w'\u2019])(?<!\bA )(?<!\bTHE )(?<!\bHER )(?<!\bHIS )(?<!\bTHEIR )(?<!\bMY )(?<!\bANY )(?<!\bNO )"
     r"DR\.?\s{1,3}(?P<surname>[A-Z][A-Z'\u2019\-]{1,39})(?![\w'\u2019])"
 )
+# A doctor named in small letters ("seen by dr patel", "dr khan's letter", "dr patel said"). In small
+# letters "dr" is as often any doctor ("saw the dr today", "dr appt", "dr said to come back"), and a
+# surname cannot be told from a word by its capital, so only where the words around it say a person
+# is named: after words saying who was seen or heard from ("seen by", "saw", "with", "from", "to",
+# "under"), or with a possessive or a verb of saying after the surname; and never after "the", "a",
+# "her" and the like, nor when the word after "dr" is an ordinary one (``_doctor_in_small_letters``).
+_DOCTOR_IN_SMALL_LETTERS = re.compile(
+    r"(?<![\w'\u2019])(?:(?P<cue>(?i:seen\s{1,3}by|saw|see|seeing|with|from|to|under|by|phoned|rang))\s{1,3})?"
+    r"(?P<doctor>[Dd]r\.?\s{1,3}(?P<surname>[a-z][a-z'\u2019\-]{1,39}?))(?P<possessive>['\u2019]s)?(?![\w'\u2019\-])"
+    r"(?P<says>\s{1,3}(?:said|says|told|tells|thinks|thought|feels|felt|wants|wanted|advised|advises|wrote|writes"
+    r"|explained|agreed|confirmed|suggested|recommended|prescribed|diagnosed|referred)(?![\w'\u2019\-]))?"
+)
+# Words after "dr" in small letters that are not a surname: what a doctor gives or is ("dr appt",
+# "dr letter", "dr surgery"), times ("saw dr today"), and words for themselves ("dr herself said").
+_NOT_A_SURNAME_IN_SMALL_LETTERS = frozenset(
+    {
+        *("appt", "appts", "appointment", "appointments", "surgery", "practice", "receptionist", "nurse"),
+        *("letter", "letters", "note", "notes", "report", "reports", "review", "referral", "assessment"),
+        *("visit", "visits", "call", "calls", "phone", "prescription", "advice", "visiting", "office"),
+        *("tonight", "tomorrow", "morning", "afternoon", "evening", "week", "weekend", "twice", "re"),
+        *("regarding", "concerning", "asap", "herself", "himself", "themselves", "here", "there", "did"),
+        *("didn't", "does", "doesn't", "will", "would", "could", "should", "might", "may", "can", "can't"),
+        *("wouldn't", "won't", "isn't", "wasn't", "hasn't", "said", "says", "told", "thinks", "wants"),
+        *("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "input", "support"),
+        *("help", "involvement", "consent", "agreement", "permission", "approval", "records", "record"),
+    }
+)
+
+
 # A title and a surname of two letters or more: "Mrs Smith", "Mr. Jones", "Ms O'Brien", "Mx Lee";
 # in capitals ("MRS SMITH"), or in small letters after "mrs" or "mr" ("mrs smith"), which are
 # titles only. The title says a name follows. Not "MS" ("MS Teams"), "ms" or "miss" in small
@@ -1458,11 +1490,34 @@ def _gp_practices(text: str) -> Iterator[Finding]:
         surname = match["surname"].lower().replace("\u2019", "'")
         if surname not in _NOT_A_SURNAME:
             yield _finding("gp_practice", match)
+    for match in _DOCTOR_IN_SMALL_LETTERS.finditer(text):
+        if _doctor_in_small_letters(text, match):
+            yield _finding("gp_practice", match, "doctor")
     for match in _DOCTOR_IN_CAPITALS.finditer(text):
         surname = match["surname"].lower().replace("\u2019", "'")
         if surname not in _NOT_A_SURNAME and surname not in _NOT_A_SURNAME_IN_CAPITALS:
             yield _finding("gp_practice", match)
     yield from _hospitals(text)
+
+
+def _doctor_in_small_letters(text: str, match: re.Match[str]) -> bool:
+    """Whether "dr" and the word after it, in small letters, name a doctor (``_DOCTOR_IN_SMALL_LETTERS``)."""
+    if not (match["cue"] or match["possessive"] or match["says"]):
+        return False
+    surname = _plain(match["surname"])
+    if (
+        surname in _NOT_A_SURNAME
+        or surname in _NOT_A_SURNAME_IN_SMALL_LETTERS
+        or surname in _NOT_A_NAME
+        or surname in _NOT_A_STREET_NAME
+        or surname in _NOT_A_PRACTICE_NAME
+        or surname in _MONTHS
+        or (surname.endswith("ly") and not surname.endswith("lly"))  # "dr clearly said"
+    ):
+        return False
+    start = match.start("doctor")
+    before = _WORD_BEFORE.search(text, max(0, start - 24), start)
+    return before is None or _plain(before[1]) not in _DETERMINERS  # "the dr said", "her dr's letter"
 
 
 # A hospital by its name: capitalised words before "Hospital" or "Infirmary" ("Hope Hospital",
