@@ -1742,6 +1742,13 @@ def _repeats_without_limit(pattern: re.Pattern[str]) -> bool:
         "Will ",
         "NHS 1 ",
         "nhs number 943 4765 919 ",
+        "Acacia Avenue ",
+        "A A A Road ",
+        "seen by dr patel ",
+        "dr ",
+        "known as KM ",
+        "Mum: SB ",
+        "siblings KM and ",
     ],
 )
 def test_scanning_time_grows_in_step_with_the_text(piece: str) -> None:
