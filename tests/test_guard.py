@@ -397,6 +397,20 @@ def test_a_street_in_a_named_building_or_school_is_the_rest_of_its_name() -> Non
     assert kinds("moved to 12 Acacia Avenue") == [("address", "12 Acacia Avenue")]
 
 
+def test_availability_may_name_the_street_of_a_place_to_meet() -> None:
+    """Availability says where the practitioner can get to: a street there is not a family's home
+    (a house number still is an address)."""
+    results = scan_fields(
+        {
+            "availability": "Tuesdays at Unity House, Chorley Road",
+            "reflection": "The family lives on Chorley Road.",
+        },
+        GUARDED_TEXT,
+    )
+    assert list(results) == ["reflection"] and [f.kind for f in results["reflection"]] == ["street"]
+    assert [f.kind for f in scan("Tuesdays at 12 Chorley Road", GUARDED_TEXT["availability"])] == ["address"]
+
+
 def test_a_sessions_place_may_name_its_street() -> None:
     """A session's place says where its building is: a street there is not a family's home."""
     from app.inbox.service import PLACE_KINDS

@@ -327,8 +327,9 @@ OWN_DETAILS_NOTES: Mapping[Kind, Words] = MappingProxyType(
 )
 
 # Free text may hold identifying data; availability may well hold dates (of meetings, not of a
-# child), so dates are not looked for there.
-_NO_DATES: tuple[Kind, ...] = tuple(kind for kind in KINDS if kind not in ("date", "date_of_birth"))
+# child), and the street of a place the practitioner can get to ("Tuesdays at Unity House, Chorley
+# Road"), so dates and streets without a house number are not looked for there.
+_NO_DATES: tuple[Kind, ...] = tuple(kind for kind in KINDS if kind not in ("date", "date_of_birth", "street"))
 
 
 def _too_long(what: str, limit: int) -> str:
