@@ -1406,7 +1406,16 @@ def _addresses(text: str) -> Iterator[Finding]:
             yield _finding("address", match)
 
 
+# The street types alone: a text without any (most texts) is not searched for streets.
+_A_STREET_TYPE = re.compile(
+    r"(?<![\w'\u2019\-])(?:Road|Rd|Street|Avenue|Ave|Lane|Close|Drive|Way|Crescent|Court|Gardens|Terrace|Place"
+    r"|Grove|Mews|Boulevard)(?![\w'\u2019\-])"
+)
+
+
 def _streets(text: str) -> Iterator[Finding]:
+    if _A_STREET_TYPE.search(text) is None:
+        return
     for match in _STREET.finditer(text):
         spans = list(_A_WORD.finditer(match["name"]))
         words = [_plain(span[0]) for span in spans]
@@ -1490,7 +1499,7 @@ def _gp_practices(text: str) -> Iterator[Finding]:
         surname = match["surname"].lower().replace("\u2019", "'")
         if surname not in _NOT_A_SURNAME:
             yield _finding("gp_practice", match)
-    for match in _DOCTOR_IN_SMALL_LETTERS.finditer(text):
+    for match in _DOCTOR_IN_SMALL_LETTERS.finditer(text) if "dr" in text or "Dr" in text else ():
         if _doctor_in_small_letters(text, match):
             yield _finding("gp_practice", match, "doctor")
     for match in _DOCTOR_IN_CAPITALS.finditer(text):
