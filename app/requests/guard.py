@@ -316,6 +316,7 @@ _NOT_A_STREET_WORD = frozenset(
         *("memory", "safe", "safer", "happy", "fast", "slow", "right", "wrong", "best", "better", "easy"),
         *("either", "any", "half", "which", "alcohol", "drug", "drugs", "meeting", "work", "test", "yellow"),
         *("brick", "ring", "high", "mum's", "dad's", "coronation", "sesame", "civvy", "kew", "botanical"),
+        *("dark", "safety"),
     }
 )
 
@@ -1406,6 +1407,16 @@ def _addresses(text: str) -> Iterator[Finding]:
             yield _finding("address", match)
 
 
+# Words of a court's name, anywhere before "Court": "the Specialist Domestic Violence Court", "the
+# Mental Health Court", "Care Proceedings Court", "Youth Justice Court".
+_COURT_WORDS = frozenset(
+    {
+        *_COURTS,
+        *("domestic", "violence", "abuse", "criminal", "civil", "mental", "health", "care", "proceedings"),
+        *("justice", "drug", "drugs", "alcohol", "specialist", "sdvc", "fdac", "children's", "tribunal"),
+        *("appeals", "coroner", "coroners'", "coroner’s", "probate", "divorce", "sentencing", "trial"),
+    }
+)
 # The street types alone: a text without any (most texts) is not searched for streets.
 _A_STREET_TYPE = re.compile(
     r"(?<![\w'\u2019\-])(?:Road|Rd|Street|Avenue|Ave|Lane|Close|Drive|Way|Crescent|Court|Gardens|Terrace|Place"
@@ -1428,8 +1439,8 @@ def _streets(text: str) -> Iterator[Finding]:
             word.rstrip(".") in _NOT_A_NAME or word in _NOT_A_STREET_NAME or word in _NOT_A_STREET_WORD for word in name
         ):
             continue
-        if match["type"] == "Court" and name[-1] in _COURTS:
-            continue  # "the Family Court", "Crown Court"
+        if match["type"] == "Court" and any(word in _COURT_WORDS for word in name):
+            continue  # "the Family Court", "Crown Court", "the Domestic Abuse Court"
         start = match.start("name") + spans[lead].start()
         yield Finding("street", text[start : match.end()], REASONS["street"], start, match.end())
 
