@@ -1111,6 +1111,24 @@ def _pack_acronyms() -> set[str]:
     return found
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "pupil PP funding",
+        "Client: DNA",
+        "child WNB twice",
+        "Mum: TBC",
+        "Dad - NA",
+        "student EP on placement",
+        "Mum - MS diagnosis",
+        "infant FTT concerns",
+        "Mum: PND",
+    ],
+)
+def test_acronyms_after_a_word_for_a_person_are_not_initials(text: str) -> None:
+    assert scan(text) == []
+
+
 def test_the_services_acronyms_are_never_taken_for_initials() -> None:
     """Where initials are looked for without full stops, an acronym the service uses is never
     warned about: those of the rule packs' glossaries and contacts, and the ones practitioners

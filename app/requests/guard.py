@@ -1761,9 +1761,10 @@ def _initials(text: str) -> Iterator[Finding]:
             letters = match[group]
             if letters is None or letters in _NOT_INITIALS or letters in _NOT_INITIALS_AFTER_A_PERSON:
                 continue
-            if (len(letters) == 3 and letters in _ACRONYMS) or letters in _WORDS_IN_CAPITALS:
-                # "Mum (CSC)", "child SGO", "children AND adults"; two capitals after a person are
-                # initials more often ("mum (KS)"), less those listed above ("child CP plan").
+            bracketed = text[match.start(group) - 1 : match.start(group)] == "(" and text[match.end(group) :][:1] == ")"
+            if (letters in _ACRONYMS and (len(letters) == 3 or not bracketed)) or letters in _WORDS_IN_CAPITALS:
+                # "Mum (CSC)", "child SGO", "pupil PP funding", "Mum - MS diagnosis", "children AND
+                # adults"; two capitals in brackets after a person are initials ("mum (KS)").
                 continue
             start, end = match.span(group)
             yield Finding("person_name", letters, INITIALS_REASON, start, end)
@@ -1959,6 +1960,10 @@ _ACRONYMS = frozenset(
         # The rule packs' glossaries and contacts ("EDT": the Emergency Duty Team; "NSP": the example
         # partnership's): tests/test_guard.py checks every acronym they use is here.
         *("EDT", "NSP"),
+        # Written after a word for a person, as a note ("Client: DNA", "child WNB", "Mum: TBC",
+        # "infant FTT", "Mum: PND"): did not attend, was not brought, to be confirmed or arranged,
+        # not applicable, faltering growth, postnatal depression.
+        *("DNA", "WNB", "TBC", "TBA", "NA", "FTT", "PND"),
     }
 )
 _A_NUMBER_NEXT = re.compile(r"\s{0,3}\d")
