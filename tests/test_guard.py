@@ -60,6 +60,45 @@ def test_ordinary_paragraph_has_no_findings() -> None:
 @pytest.mark.parametrize(
     "text",
     [
+        (
+            "I am a school nurse and have been working with a young person and their family for a year. The DSL, "
+            "the SENCO and the GP are involved, and Early Help has been offered twice. Mum says things are "
+            "better, but school attendance is still low. I feel stuck between the Family Court process and what "
+            "the young person tells me."
+        ),
+        (
+            "Our Team Around the Family meets on Tuesdays at the Civic Centre. The LADO was consulted in March "
+            "and the outcome was NFA. Client: DNA twice in May. The dr said the child's growth is fine, and we "
+            "saw the GP again last week. Dr appt is booked."
+        ),
+        (
+            "A strategy discussion was held with the MASH and CSC. The children are on CP plans and the IRO "
+            "chairs the reviews. The road to recovery feels long, and a long way from where we started; there is "
+            "a busy main road near the school and the family live off the High Street."
+        ),
+        (
+            "Supervision with my manager helped, but I would like a multi-agency space to reflect on how the "
+            "professional network holds risk. Is there a better way to share information with CAMHS and the EDT "
+            "out of hours? Pupil PP funding has been spent on a mentor."
+        ),
+        (
+            "Findings from reviews in Salford have identified the need for multi-agency professionals to have a "
+            "space to reflect on the journey of a child, particularly outside of the usual statutory processes. "
+            "In situations where professionals feel stuck or unclear about the systems, processes or decisions "
+            "being made, a reflective space can help. It is a Safe Place to think, not a Court."
+        ),
+    ],
+)
+def test_ordinary_reflective_paragraphs_have_no_findings(text: str) -> None:
+    """Written as practitioners write (the partnership's launch guidance, in the last): acronyms,
+    "Client: DNA", "the dr said", "the High Street", "a long way", "a Safe Place", "the Family
+    Court". None of it names or locates anyone."""
+    assert scan(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         "0-4 years",
         "11-15",
         "16-17",
