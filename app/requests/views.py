@@ -46,7 +46,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from flask import current_app, g, jsonify, make_response, redirect, render_template, request, session, url_for
+from flask import abort, current_app, g, jsonify, make_response, redirect, render_template, request, session, url_for
 from flask_wtf.csrf import CSRFError
 from werkzeug.wrappers import Response
 
@@ -781,15 +781,16 @@ def submitted() -> Response | str | tuple[str, int]:
 
 
 @bp.get("/submitted/pdf-status")
-def pdf_status() -> Response | tuple[str, int]:
+def pdf_status() -> Response:
     """Whether the request's PDF is made yet, for the submitted page's script, which asks every
     few seconds and then offers the download without a reload: ``{"ready": true}``. Nothing of
-    the request is in it (so it is not an audited view); 404 for a browser that sent none. The
+    the request is in it (so it is not an audited view); the "page not found" page (404) for a
+    browser that sent none. The
     asking is not the person's activity: it does not keep the copy (the timeout warning's)."""
     not_the_persons_activity()
     stored = submitted_request()
     if stored is None:
-        return "", 404
+        abort(404)  # the service's page (not a blank one) for an address opened in a browser
     response = jsonify(ready=stored.pdf_made_at is not None)
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -892,14 +893,14 @@ def supervision_record() -> Response | str | tuple[str, int]:
 
 
 @bp.get("/supervision-record/status")
-def supervision_record_status() -> Response | tuple[str, int]:
+def supervision_record_status() -> Response:
     """Whether this browser's supervision record is made yet (or could not be), for its page's
     script: ``{"ready": true}``, ``{"failed": true}`` (said once: the failed record is then
     deleted). Not the person's activity. 404 without one."""
     not_the_persons_activity()
     record = this_browsers_record()
     if record is None:
-        return "", 404
+        abort(404)  # the service's page (not a blank one) for an address opened in a browser
     response = jsonify(ready=record.made_at is not None, failed=record.failed_at is not None)
     response.headers["Cache-Control"] = "no-store"
     if record.failed_at is not None:

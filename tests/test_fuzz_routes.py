@@ -1,0 +1,260 @@
+"""Every address the app answers, sent what no form sends: never a 5xx, never an address off the
+site, and what was typed never in a log record or an address the app sends the browser to.
+
+``test_fuzz.py`` draws hostile field values with Hypothesis for the forms it knows; this module
+walks the URL map itself (``ROUTES``, which ``test_wizard.test_route_list_snapshot`` keeps equal
+to it, so a new route is covered here as soon as it is listed there), as a practitioner with a
+journey under way, a signed-in facilitator and a signed-in read-only partnership account:
+
+- every method the rule does not allow: 405, the service's own page, with an ``Allow`` header;
+- junk query strings (negative and huge page numbers, ``return_to``/``next`` off the site,
+  repeated parameters, a 10,000-character value, NUL, bytes that are not UTF-8, a lone surrogate);
+- junk path parameters (not a number, negative, huge, unicode, NUL, not UTF-8);
+- a POST body in an unexpected shape (missing or repeated fields, a file for text, JSON, 2 MB,
+  broken urlencoding or multipart).
+
+A unique string (``CANARY``) is typed into every field posted; the app's log records (as the app
+configures its logging) and every redirect's address are checked for it. One app for the module;
+rate limits off, so the requests reach the pages rather than the 429 page.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+import secrets
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from werkzeug.exceptions import MethodNotAllowed
+from werkzeug.test import TestResponse
+
+from app.inbox import service
+from app.inbox.models import PARTNERSHIP
+from support import add_session_probe, csrf_token
+from support.database import dispose, migrated_sqlite
+from support.hardening import EMAIL, PASSWORD
+from support.submission import PAGE_FIELDS, make_request, to_outcome
+from test_wizard import ROUTES
+
+CANARY = f"canary{secrets.token_hex(6)}"
+PARTNER_EMAIL = "pat.partner@partnership.example"
+HEADING = re.compile(r"<h1[ >]")
+TOKEN_PAGE = "/_test/answers"
+METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "TRACE")
+
+# Every field name any form posts (and a few no form has): each gets the canary.
+FIELD_NAMES = sorted(
+    {name for _, names in PAGE_FIELDS for name in names}
+    | {"answer", "text", "reason", "place", "email", "password", "comment", "score", "status", "facilitator"}
+    | {"name", "when", "date", "time", "outcome", "checked", "confirm", "q", "search", "note"}
+)
+JUNK_QUERIES = (
+    "page=-1&return_to=//evil.example&next=//evil.example&change=1&status=%00&x=%ff%fe&y=%ed%a0%80",
+    "page=99999999999999999999&return_to=javascript:alert(1)&next=https://evil.example/&reference=%00"
+    "&next=%0d%0aLocation:%20https://evil.example",
+    "page=1&page=2&change=1&change=x&return_to=check-answers&return_to=result&status=new&status=x",
+    "q=" + "a" * 10_000 + "&email=%00%ff",
+)
+JUNK_PARAMETERS = ("abc", "-1", "99999999999999999999", "\u00e9\u5b50\U0001f642", "%00", "%ff%fe", "%ed%a0%80", "1.5")
+PARAMETER = re.compile(r"<(?:[a-z]+:)?([a-z_]+)>")
+
+
+class LogRecords(logging.Handler):
+    """Every log record the app's loggers let through, as its final text."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.NOTSET)
+        self.texts: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.texts.append(f"{record.name} {record.getMessage()} {record.exc_text or ''}")
+
+
+@dataclass
+class Site:
+    app: Flask
+    reference: str
+    clients: dict[str, FlaskClient]
+    logs: LogRecords
+    sent: int = 0
+    logged: int = 0
+    redirects: list[str] = field(default_factory=list)
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    from app import create_app
+
+    database = migrated_sqlite(tmp_path_factory.mktemp("routes") / "test.db")
+    app = create_app({"APP_ENV": "test", "SQLALCHEMY_DATABASE_URI": database, "RATELIMIT_ENABLED": False})
+    add_session_probe(app)
+    with app.app_context():
+        reference = str(make_request().request.reference)
+        service.add_facilitator(EMAIL, "Sam Facilitator", PASSWORD)
+        service.add_facilitator(PARTNER_EMAIL, "Pat Partner", PASSWORD, role=PARTNERSHIP)
+    practitioner = app.test_client()
+    to_outcome(practitioner)
+    clients = {"practitioner": practitioner}
+    for role, email in (("facilitator", EMAIL), ("partnership", PARTNER_EMAIL)):
+        client = app.test_client()
+        token = csrf_token(client.get("/inbox/sign-in").get_data(as_text=True))
+        signed = client.post("/inbox/sign-in", data={"csrf_token": token, "email": email, "password": PASSWORD})
+        assert signed.status_code == 302, role
+        clients[role] = client
+    logs, root = LogRecords(), logging.getLogger()
+    level = root.level
+    root.addHandler(logs)
+    root.setLevel(logging.INFO)  # as a server logs (the app's loggers leave the level to the root)
+    try:
+        yield Site(app, reference, clients, logs)
+    finally:
+        root.removeHandler(logs)
+        root.setLevel(level)
+        dispose(app)
+
+
+def methods_of(app: Flask, rule: str) -> set[str]:
+    """The methods ``rule`` answers (a rule string may be two rules: a POST and its GET)."""
+    return {method for each in app.url_map.iter_rules() if str(each) == rule for method in each.methods or ()}
+
+
+def another_rule_takes(app: Flask, path: str, method: str) -> bool:
+    """Whether another rule answers ``method`` at ``path`` (then it is not a 405)."""
+    try:
+        app.url_map.bind("localhost").match(path, method=method)
+    except MethodNotAllowed:
+        return False
+    return True
+
+
+def path_of(rule: str, site: Site, value: str | None = None) -> str:
+    """``rule`` with each parameter filled: ``value`` if given, else one that exists."""
+
+    def fill(match: re.Match[str]) -> str:
+        if value is not None:
+            return value
+        return {"reference": site.reference, "filename": "favicon.svg"}.get(match.group(1), "1")
+
+    return PARAMETER.sub(fill, rule)
+
+
+def check(site: Site, response: TestResponse, what: object) -> TestResponse:
+    """Never a 5xx; a page or an error comes with a heading; a 405 says what is allowed; a redirect
+    stays on the site and carries nothing typed."""
+    site.sent += 1
+    status = response.status_code
+    assert status < 500, (what, status)
+    if (
+        response.request.method != "HEAD"
+        and response.mimetype == "text/html"
+        and status in (200, 400, 403, 404, 405, 413)
+    ):
+        assert HEADING.search(response.get_data(as_text=True)), (what, status)
+    if status == 405:
+        assert response.headers.get("Allow"), what
+    if response.location:
+        location = urlsplit(response.location)
+        assert location.scheme in ("", "http", "https"), (what, response.location)
+        quick_exit = response.request.path == "/exit" and response.location == site.app.config["EXIT_URL"]
+        assert location.netloc in ("", "localhost") or quick_exit, (what, response.location)
+        assert not response.location.startswith(("//", "/\\")), (what, response.location)
+        assert CANARY not in response.location, (what, response.location)
+        site.redirects.append(response.location)
+    return response
+
+
+def token(site: Site, client: FlaskClient) -> str:
+    """A CSRF token for the client's session as it is now."""
+    return csrf_token(client.get(TOKEN_PAGE).get_data(as_text=True))
+
+
+def typed(token_value: str) -> dict[str, str]:
+    """A form with the token and the canary typed into every field."""
+    return {"csrf_token": token_value, **{name: f"{CANARY} {name}" for name in FIELD_NAMES}}
+
+
+def bodies(token_value: str) -> list[dict]:
+    """POST bodies in shapes no form of the service sends."""
+    encoded, canary = token_value.encode(), CANARY.encode()
+    return [
+        {"data": {"csrf_token": token_value}},  # every field missing
+        {"data": {"csrf_token": [token_value, "x"], **{name: [CANARY, CANARY + "2"] for name in FIELD_NAMES}}},
+        {
+            "data": {
+                "csrf_token": token_value,
+                **{name: (io.BytesIO(canary), f"{CANARY}.txt") for name in FIELD_NAMES},
+            },
+            "content_type": "multipart/form-data",
+        },
+        {"json": typed(token_value)},
+        {
+            "data": b"csrf_token=" + encoded + b"&text=" + canary + b"a" * 2_000_000,
+            "content_type": "application/x-www-form-urlencoded",
+        },
+        {
+            "data": b"csrf_token=" + encoded + b"&%zz=%&&==&text=" + canary + b"%ff%fe%00&reason=%e0%80&\xff",
+            "content_type": "application/x-www-form-urlencoded",
+        },
+        {"data": b"--x\r\nbroken " + canary, "content_type": "multipart/form-data; boundary=x"},
+        {"data": canary, "content_type": "multipart/form-data"},
+        {"data": typed(token_value), "headers": {"Content-Type": "text/plain"}},
+    ]
+
+
+def send(site: Site, client: FlaskClient, method: str, url: str, **kwargs: object) -> TestResponse:
+    if method == "POST" and not kwargs:
+        kwargs = {"data": typed(token(site, client))}
+    with client.open(url, method=method, **kwargs) as response:  # closed: a file's handle is open until then
+        response.get_data()
+        return check(site, response, (method, url[:120]))
+
+
+@pytest.mark.parametrize("role", ["practitioner", "facilitator", "partnership"])
+@pytest.mark.parametrize("rule", sorted(set(ROUTES)))
+def test_every_address_survives_what_no_form_sends(site: Site, rule: str, role: str) -> None:
+    client = site.clients[role]
+    site.logs.texts.clear()
+    allowed = methods_of(site.app, rule)
+    assert allowed, f"{rule} is not in the URL map"
+    path = path_of(rule, site)
+    for method in METHODS:
+        if method not in allowed:
+            response = send(site, client, method, path)
+            if not another_rule_takes(site.app, path, method):  # (POST /feedback/thank-you is a feedback link's)
+                assert response.status_code == 405, (method, path, response.status_code)
+                assert set(response.headers["Allow"].replace(" ", "").split(",")) >= allowed - {"OPTIONS"}
+    sent_by = [method for method in ("GET", "POST") if method in allowed]
+    for method in sent_by:
+        for query in JUNK_QUERIES:
+            send(site, client, method, f"{path}?{query}")
+    if PARAMETER.search(rule):
+        for value in JUNK_PARAMETERS:
+            send(site, client, sent_by[0], path_of(rule, site, value))
+    if "POST" in allowed:
+        for body in bodies(token(site, client)):
+            send(site, client, "POST", path, **body)
+    leaked = [text for text in site.logs.texts if CANARY in text]
+    assert not leaked, leaked[:3]
+    site.logged += len(site.logs.texts)
+
+
+def test_the_addresses_checked_are_the_url_map(site: Site) -> None:
+    """The module's list is the app's: no rule is left unchecked (the probe's own are the test's)."""
+    rules = {str(rule) for rule in site.app.url_map.iter_rules() if not str(rule).startswith("/_test")}
+    assert rules == set(ROUTES)
+
+
+def test_the_log_was_listened_to(site: Site) -> None:
+    """The check above read real records: a sign-in that fails is logged (without what was typed)."""
+    site.logs.texts.clear()
+    client = site.app.test_client()
+    token_value = csrf_token(client.get("/inbox/sign-in").get_data(as_text=True))
+    client.post("/inbox/sign-in", data={"csrf_token": token_value, "email": EMAIL, "password": CANARY})
+    assert site.logs.texts
+    assert not [text for text in site.logs.texts if CANARY in text]
