@@ -20,6 +20,7 @@ rate limits off, so the requests reach the pages rather than the 429 page.
 
 from __future__ import annotations
 
+import html
 import io
 import logging
 import re
@@ -29,18 +30,22 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 import pytest
-from flask import Flask
+from flask import Flask, url_for
 from flask.testing import FlaskClient
 from werkzeug.exceptions import MethodNotAllowed
 from werkzeug.test import TestResponse
 
 from app.inbox import service
 from app.inbox.models import PARTNERSHIP
+from app.typed_text import TYPED_TEXT
 from support import add_session_probe, csrf_token
 from support.database import dispose, migrated_sqlite
 from support.hardening import EMAIL, PASSWORD
 from support.submission import PAGE_FIELDS, make_request, to_outcome
+from test_form_expired import feedback_link
+from test_sessions import arrange, session_id_of
 from test_wizard import ROUTES
+from test_workflow import new_request
 
 CANARY = f"canary{secrets.token_hex(6)}"
 PARTNER_EMAIL = "pat.partner@partnership.example"
@@ -257,4 +262,63 @@ def test_the_log_was_listened_to(site: Site) -> None:
     token_value = csrf_token(client.get("/inbox/sign-in").get_data(as_text=True))
     client.post("/inbox/sign-in", data={"csrf_token": token_value, "email": EMAIL, "password": CANARY})
     assert site.logs.texts
+    assert not [text for text in site.logs.texts if CANARY in text]
+
+
+# --- what was typed, after a form's security token failed -----------------------------------------
+
+# The forms whose free text the app gives back (``app.typed_text.TYPED_TEXT``; checked below to be all of them).
+TYPED_FORMS = (
+    "feedback.answer",
+    "inbox.add_note",
+    "inbox.arrange_session",
+    "inbox.change_status",
+    "inbox.confirm_sign_in",
+    "inbox.find_by_email",
+    "inbox.session_page",
+    "inbox.sign_in",
+    "requests.about_you",
+    "requests.child_family",
+    "requests.event",
+    "requests.family",
+    "requests.how_soon",
+    "requests.manager",
+    "requests.preferences",
+    "requests.reflection",
+)
+
+
+def test_every_form_that_gives_back_typed_text_is_checked(site: Site) -> None:
+    assert set(TYPED_FORMS) == set(TYPED_TEXT)
+
+
+def form_address(site: Site, endpoint: str) -> tuple[FlaskClient, str]:
+    """Who posts ``endpoint``'s form, and where to (a request, session or feedback link that exists)."""
+    if endpoint == "feedback.answer":
+        return site.clients["practitioner"], feedback_link(site.app)
+    if endpoint == "inbox.sign_in":
+        return site.app.test_client(), "/inbox/sign-in"
+    client = site.clients["practitioner" if endpoint.startswith("requests.") else "facilitator"]
+    arguments: dict[str, object] = {}
+    if endpoint == "inbox.session_page":
+        reference = new_request(site.app, status="session_offered")
+        assert arrange(client, reference).status_code == 302
+        arguments["session_id"] = session_id_of(site.app, reference)
+    elif "<reference>" in next(str(rule) for rule in site.app.url_map.iter_rules(endpoint)):
+        arguments["reference"] = site.reference
+    with site.app.test_request_context():
+        return client, url_for(endpoint, **arguments)
+
+
+@pytest.mark.parametrize("bad_token", ["bogus", None], ids=["bad-token", "no-token"])
+@pytest.mark.parametrize("endpoint", TYPED_FORMS)
+def test_a_form_whose_token_failed_gives_back_what_was_typed(site: Site, endpoint: str, bad_token: str | None) -> None:
+    client, url = form_address(site, endpoint)
+    client.get(url)  # the page, as a browser opens it first
+    site.logs.texts.clear()
+    typed = {name: f"{CANARY}-{name}@example.org" for name, _ in TYPED_TEXT[endpoint]}
+    response = send(site, client, "POST", url, data={**typed, **({"csrf_token": bad_token} if bad_token else {})})
+    assert response.status_code == 400, (url, response.status_code)
+    page = html.unescape(response.get_data(as_text=True))
+    assert [name for name, value in typed.items() if value not in page] == [], url
     assert not [text for text in site.logs.texts if CANARY in text]

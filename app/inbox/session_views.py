@@ -761,8 +761,11 @@ def arrange_not_checked(reference: str) -> str:
     form = SessionForm()
     form.date_errors = []
     if stored.status != sessions.OFFERED or sessions.session_place(stored) is not None:
-        # No arrange form on the page any more: the message is shown under Session instead.
-        return render_request_page(stored, session_problem=ARRANGE_NOT_CHECKED)
+        # No arrange form on the page any more: the message is shown under Session instead, with
+        # the place typed (it would be lost with the form).
+        place = (form.place.data or "").strip()
+        entered = f". You entered the joining instructions or place: {place}" if place else ""
+        return render_request_page(stored, session_problem=ARRANGE_NOT_CHECKED + entered)
     form.session.errors = [ARRANGE_NOT_CHECKED]
     return render_request_page(stored, session_form=form)
 
