@@ -812,7 +812,13 @@ def stored_request(reference: str, with_pdf: bool = False) -> Any:
         if deleted is None:
             abort(404)
         when, days = deleted
-        page = render_template("inbox/request_deleted.html", reference=reference, deleted_on=uk_time(when), days=days)
+        page = render_template(
+            "inbox/request_deleted.html",
+            reference=reference,
+            deleted_on=uk_time(when),
+            days=days,
+            kept=typed_text.typed_text_kept(),  # a form sent from its page, open meanwhile: what was typed, to copy
+        )
         abort(Response(page, status=404, mimetype="text/html"))
     return found
 
@@ -1262,8 +1268,8 @@ def form_not_checked(error: CSRFError) -> Response | tuple[Response | str, int]:
     g.facilitator = facilitator
     try:
         page = show(**(request.view_args or {}))
-    except HTTPException:  # no such request or session: the "form has expired" page, as before
-        return render_error(400, csrf_failure=True)
+    except HTTPException:  # no such request or session: the "form has expired" page, with what was typed
+        return render_error(400, csrf_failure=True, kept=typed_text.typed_text_kept())
     if isinstance(page, Response):
         return page  # (a redirect with a message: the session was cancelled meanwhile)
     return page, 400
