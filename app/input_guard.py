@@ -169,6 +169,17 @@ def _clean_form() -> None:
         request.__dict__.pop("values", None)  # ``request.values`` combines args and form: rebuild it
 
 
+# The endpoints whose forms upload a file (``accepts_files``). Any other form's files are dropped
+# before a view reads it: Flask-WTF reads a file sent in place of a text field as that field's
+# value, and a form that strips or measures its text failed on it (a server error).
+FILE_ENDPOINTS: set[str] = set()
+
+
+def accepts_files(endpoint: str) -> None:
+    """Say that ``endpoint``'s form uploads a file (its files are kept)."""
+    FILE_ENDPOINTS.add(endpoint)
+
+
 # Methods whose body Flask-WTF reads as a form (its ``SUBMIT_METHODS``).
 FORM_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
@@ -186,6 +197,12 @@ def refuse_unsafe_input() -> None:
         abort(400)
     if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
         _clean_form()
+    if request.mimetype == "multipart/form-data" and request.endpoint not in FILE_ENDPOINTS and request.files:
+        # Closed now: the request closes only the files it still holds when it ends.
+        for uploads in request.files.listvalues():
+            for upload in uploads:
+                upload.close()
+        request.files = ImmutableMultiDict()  # a file where text is expected: that answer is missing
 
 
 def finalize_output(value: Any) -> Any:
@@ -205,7 +222,9 @@ def init_input_guard(app: Flask) -> None:
 
 
 __all__ = [
+    "FILE_ENDPOINTS",
     "HostGuard",
+    "accepts_files",
     "clean_text",
     "find_unsafe_text",
     "has_unsafe_text",

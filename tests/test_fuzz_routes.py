@@ -27,7 +27,7 @@ import re
 import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import pytest
 from flask import Flask, url_for
@@ -86,11 +86,23 @@ class LogRecords(logging.Handler):
 class Site:
     app: Flask
     reference: str
-    clients: dict[str, FlaskClient]
     logs: LogRecords
     sent: int = 0
     logged: int = 0
     redirects: list[str] = field(default_factory=list)
+
+    def client(self, role: str) -> FlaskClient:
+        """A new browser: a practitioner at the outcome of a journey, or signed in to an account (each
+        test its own: what a test sends may end the journey or the sign-in, as sign out does)."""
+        client = self.app.test_client()
+        if role == "practitioner":
+            to_outcome(client)
+            return client
+        token_value = csrf_token(client.get("/inbox/sign-in").get_data(as_text=True))
+        email = {"facilitator": EMAIL, "partnership": PARTNER_EMAIL}[role]
+        signed = client.post("/inbox/sign-in", data={"csrf_token": token_value, "email": email, "password": PASSWORD})
+        assert signed.status_code == 302, role
+        return client
 
 
 @pytest.fixture(scope="module")
@@ -104,21 +116,12 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
         reference = str(make_request().request.reference)
         service.add_facilitator(EMAIL, "Sam Facilitator", PASSWORD)
         service.add_facilitator(PARTNER_EMAIL, "Pat Partner", PASSWORD, role=PARTNERSHIP)
-    practitioner = app.test_client()
-    to_outcome(practitioner)
-    clients = {"practitioner": practitioner}
-    for role, email in (("facilitator", EMAIL), ("partnership", PARTNER_EMAIL)):
-        client = app.test_client()
-        token = csrf_token(client.get("/inbox/sign-in").get_data(as_text=True))
-        signed = client.post("/inbox/sign-in", data={"csrf_token": token, "email": email, "password": PASSWORD})
-        assert signed.status_code == 302, role
-        clients[role] = client
     logs, root = LogRecords(), logging.getLogger()
     level = root.level
     root.addHandler(logs)
     root.setLevel(logging.INFO)  # as a server logs (the app's loggers leave the level to the root)
     try:
-        yield Site(app, reference, clients, logs)
+        yield Site(app, reference, logs)
     finally:
         root.removeHandler(logs)
         root.setLevel(level)
@@ -224,7 +227,7 @@ def send(site: Site, client: FlaskClient, method: str, url: str, **kwargs: objec
 @pytest.mark.parametrize("role", ["practitioner", "facilitator", "partnership"])
 @pytest.mark.parametrize("rule", sorted(set(ROUTES)))
 def test_every_address_survives_what_no_form_sends(site: Site, rule: str, role: str) -> None:
-    client = site.clients[role]
+    client = site.client(role)
     site.logs.texts.clear()
     allowed = methods_of(site.app, rule)
     assert allowed, f"{rule} is not in the URL map"
@@ -297,10 +300,10 @@ def test_every_form_that_gives_back_typed_text_is_checked(site: Site) -> None:
 def form_address(site: Site, endpoint: str) -> tuple[FlaskClient, str]:
     """Who posts ``endpoint``'s form, and where to (a request, session or feedback link that exists)."""
     if endpoint == "feedback.answer":
-        return site.clients["practitioner"], feedback_link(site.app)
+        return site.client("practitioner"), feedback_link(site.app)
     if endpoint == "inbox.sign_in":
         return site.app.test_client(), "/inbox/sign-in"
-    client = site.clients["practitioner" if endpoint.startswith("requests.") else "facilitator"]
+    client = site.client("practitioner" if endpoint.startswith("requests.") else "facilitator")
     arguments: dict[str, object] = {}
     if endpoint == "inbox.session_page":
         reference = new_request(site.app, status="session_offered")
@@ -341,7 +344,7 @@ def test_a_form_for_a_request_deleted_meanwhile_gives_back_what_was_typed(
 ) -> None:
     """The request deleted (or the session removed) while its page was open, with the token still
     good or out of date too: the page says so, with what was typed, to copy."""
-    client = site.clients["facilitator"]
+    client = site.client("facilitator")
     if endpoint == "inbox.session_page":
         arguments: dict[str, object] = {"session_id": 999_999}
     else:
@@ -357,3 +360,49 @@ def test_a_form_for_a_request_deleted_meanwhile_gives_back_what_was_typed(
     assert response.status_code in (400, 404), (url, response.status_code)
     page = html.unescape(response.get_data(as_text=True))
     assert [name for name, value in typed.items() if value not in page] == [], url
+
+
+# --- redirects: none leaves the site ----------------------------------------------------------------
+
+OFF_SITE = (
+    "//evil.example",
+    "https://evil.example/inbox",
+    "/\\evil.example",
+    "/inbox/../../\\evil.example",
+    "/inbox\\..\\..\\evil.example",
+    "/inbox/%2e%2e/%2e%2e//evil.example",
+    "/inbox//evil.example",
+    "/inbox/\t/evil.example",
+    "/inbox\r\nLocation: https://evil.example",
+    "javascript:alert(1)//inbox",
+    "/inbox@evil.example",
+    "\u3002evil.example",
+    "/inbox/\u2215\u2215evil.example",
+    " //evil.example",
+)
+
+
+@pytest.mark.parametrize("target", OFF_SITE)
+def test_signing_in_never_goes_on_to_another_site(site: Site, target: str) -> None:
+    client = site.app.test_client()
+    url = f"/inbox/sign-in?{urlencode({'next': target})}"
+    if send(site, client, "GET", url).status_code == 400:  # control characters: the address itself is refused
+        assert any(character in target for character in "\t\r\n"), target
+        return
+    signed = send(
+        site, client, "POST", url, data={"csrf_token": token(site, client), "email": EMAIL, "password": PASSWORD}
+    )
+    assert signed.status_code == 302
+    location = urlsplit(signed.location)
+    assert location.netloc in ("", "localhost") and location.path.startswith("/inbox"), signed.location
+
+
+def test_a_file_sent_where_text_is_expected_is_a_missing_answer_not_a_server_error(site: Site) -> None:
+    """Found: a file posted as the session's joining instructions or place was a server error (the
+    form stripped the file as if it were text). Only the import's form takes a file."""
+    client = site.client("facilitator")
+    reference = new_request(site.app, status="session_offered")
+    form = {"csrf_token": token(site, client), "place": (io.BytesIO(CANARY.encode()), "place.txt")}
+    response = send(site, client, "POST", f"/inbox/requests/{reference}/session", data=form)
+    assert response.status_code == 200
+    assert "Enter the joining instructions or the place" in html.unescape(response.get_data(as_text=True))

@@ -61,6 +61,7 @@ from werkzeug.wrappers import Response
 from .. import typed_text, workflow
 from ..errors import render_error
 from ..extensions import limiter
+from ..input_guard import accepts_files
 from ..lockout import LOCKOUT_KEY, SignInLockout
 from ..mail import pdf_filename
 from ..models import utcnow
@@ -1444,6 +1445,9 @@ def guide() -> str:
 
 
 # --- import -----------------------------------------------------------------------------------
+
+
+accepts_files("inbox.import_request")
 
 
 @bp.route("/import", methods=["GET", "POST"])
