@@ -406,3 +406,13 @@ def test_a_file_sent_where_text_is_expected_is_a_missing_answer_not_a_server_err
     response = send(site, client, "POST", f"/inbox/requests/{reference}/session", data=form)
     assert response.status_code == 200
     assert "Enter the joining instructions or the place" in html.unescape(response.get_data(as_text=True))
+
+
+def test_the_list_s_filters_sent_put_only_the_choices_offered_in_the_address(site: Site) -> None:
+    """Found: the list's form (a POST, redirected to the list with its filters in the address) put
+    whatever text was sent in place of a choice into the address."""
+    client = site.client("facilitator")
+    form = {"csrf_token": token(site, client), "status": "new", "how_soon": CANARY, "flag": CANARY, "sort": CANARY}
+    response = send(site, client, "POST", "/inbox", data={**form, "assignee": CANARY, "overdue": CANARY})
+    assert response.status_code == 303
+    assert response.location == "/inbox?status=new"
