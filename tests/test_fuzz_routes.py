@@ -91,10 +91,17 @@ class Site:
     logged: int = 0
     redirects: list[str] = field(default_factory=list)
 
+    browsers: dict[str, FlaskClient] = field(default_factory=dict)
+
     def client(self, role: str) -> FlaskClient:
-        """A new browser: a practitioner at the outcome of a journey, or signed in to an account (each
-        test its own: what a test sends may end the journey or the sign-in, as sign out does)."""
-        client = self.app.test_client()
+        """A browser: a practitioner at the outcome of a journey, or signed in to an account. The
+        same one as the last test's while it still is (what a test sends may end the journey or
+        the sign-in, as sign out does: then a new one)."""
+        client = self.browsers.get(role)
+        still = {"practitioner": "/result", "facilitator": "/inbox/guide", "partnership": "/inbox/statistics"}[role]
+        if client is not None and client.get(still).status_code == 200:
+            return client
+        client = self.browsers[role] = self.app.test_client()
         if role == "practitioner":
             to_outcome(client)
             return client
