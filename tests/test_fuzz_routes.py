@@ -32,18 +32,22 @@ from urllib.parse import urlencode, urlsplit
 import pytest
 from flask import Flask, url_for
 from flask.testing import FlaskClient
+from sqlalchemy import select
 from werkzeug.exceptions import MethodNotAllowed
 from werkzeug.test import TestResponse
 
+from app.extensions import db
 from app.inbox import service
 from app.inbox.models import PARTNERSHIP
+from app.models import StoredRequest
 from app.retention import delete_request
 from app.typed_text import TYPED_TEXT
 from support import add_session_probe, csrf_token
 from support.database import dispose, migrated_sqlite
 from support.hardening import EMAIL, PASSWORD
-from support.submission import PAGE_FIELDS, make_request, to_outcome
+from support.submission import PAGE_FIELDS, VALID_DETAILS, make_request, run_outbox, submitted_request, to_outcome
 from test_form_expired import feedback_link
+from test_inbox import post_form
 from test_sessions import arrange, session_id_of
 from test_wizard import ROUTES
 from test_workflow import new_request
@@ -423,3 +427,29 @@ def test_the_list_s_filters_sent_put_only_the_choices_offered_in_the_address(sit
     response = send(site, client, "POST", "/inbox", data={**form, "assignee": CANARY, "overdue": CANARY})
     assert response.status_code == 303
     assert response.location == "/inbox?status=new"
+
+
+def test_what_is_typed_on_the_way_to_a_request_and_in_the_inbox_is_never_logged_or_in_an_address(site: Site) -> None:
+    """A request sent with the canary in every free text field, made into its PDF by the outbox
+    worker and read and noted in the inbox: no log record, and no address on the way, holds it
+    (``test_the_log_was_listened_to``: the records are read)."""
+    text_fields = ("name", "job_role", "agency", "lead_professional", "other_agencies", "family_knows_reason")
+    details = {**VALID_DETAILS, **{name: f"{VALID_DETAILS[name]} {CANARY}" for name in text_fields}}
+    details |= {"availability": f"Tuesdays {CANARY}", "access_needs": f"Captions {CANARY}"}
+    details |= {"reflection": f"{VALID_DETAILS['reflection']} {CANARY}", "email": f"{CANARY}@nhs.example"}
+    site.logs.texts.clear()
+    walker = to_outcome(site.app.test_client())
+    submitted_request(walker, details=details)
+    walker.get("/request/submitted")
+    with site.app.app_context():
+        reference = str(db.session.scalars(select(StoredRequest.reference).order_by(StoredRequest.id.desc())).first())
+    run_outbox(site.app)
+    facilitator = site.client("facilitator")
+    assert CANARY in facilitator.get(f"/inbox/requests/{reference}").get_data(as_text=True)
+    noted = post_form(
+        facilitator, f"/inbox/requests/{reference}", f"/inbox/requests/{reference}/notes", {"text": CANARY}
+    )
+    assert noted.status_code == 302
+    walker.urls.append(noted.location)
+    assert [url for url in walker.urls if CANARY in url] == []
+    assert [text for text in site.logs.texts if CANARY in text] == []
