@@ -453,3 +453,28 @@ def test_what_is_typed_on_the_way_to_a_request_and_in_the_inbox_is_never_logged_
     walker.urls.append(noted.location)
     assert [url for url in walker.urls if CANARY in url] == []
     assert [text for text in site.logs.texts if CANARY in text] == []
+
+
+@pytest.mark.parametrize("target", OFF_SITE)
+def test_confirming_the_password_never_goes_on_to_another_site(site: Site, target: str) -> None:
+    """The password page sends a carried form on (``then``, a 307) or goes back (``next``)."""
+    client = site.client("facilitator")
+    form = {"csrf_token": token(site, client), "password": PASSWORD, "then": target, "text": CANARY}
+    confirmed = send(site, client, "POST", f"/inbox/confirm-sign-in?{urlencode({'next': target})}", data=form)
+    assert confirmed.status_code in (302, 303, 307, 400), confirmed.status_code
+    if confirmed.location:
+        location = urlsplit(confirmed.location)
+        assert location.netloc in ("", "localhost") and location.path.startswith("/inbox"), confirmed.location
+
+
+@pytest.mark.parametrize("target", [*OFF_SITE[:8], "javascript:alert(1)", "result", "check-answers"])
+def test_an_answer_sent_with_any_return_to_stays_on_the_site(site: Site, target: str) -> None:
+    client = site.client("practitioner")
+    url = f"/questions/multi_agency?{urlencode({'return_to': target})}"
+    answered = send(site, client, "POST", url, data={"csrf_token": token(site, client), "answer": "yes"})
+    assert answered.status_code in (302, 303, 400), answered.status_code
+    if answered.location:
+        location = urlsplit(answered.location)
+        assert location.netloc in ("", "localhost") and location.path.startswith(
+            ("/questions/", "/result", "/request/")
+        ), answered.location
