@@ -12,7 +12,7 @@ import re
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from support.browser import FormPoster, assert_no_axe_violations
+from support.browser import FormPoster, assert_no_axe_violations, keep_alive_handled
 from support.passwords import cheap_password_hash
 from support.sessions import idle_nearly_to_the_limit, idle_time_left, signed_in_ago
 
@@ -95,10 +95,6 @@ def test_doing_nothing_signs_out_and_the_sign_in_page_says_why(page: Page, refer
     assert_no_axe_violations(page, "the sign-in page after the time limit")
 
 
-def _keep_alive(page: Page):  # type: ignore[no-untyped-def]
-    return page.expect_response(lambda r: r.url.endswith("/keep-alive"))
-
-
 def test_typing_a_note_keeps_the_facilitator_signed_in_and_the_note_can_be_saved(
     page: Page,
     reference: str,
@@ -115,7 +111,7 @@ def test_typing_a_note_keeps_the_facilitator_signed_in_and_the_note_can_be_saved
     page.keyboard.type("Called")  # within the first minute: the page load was the last activity
     page.clock.fast_forward("25:00")
     idle_nearly_to_the_limit(live_server.app)  # the server's clock has run on too
-    with _keep_alive(page) as kept:
+    with keep_alive_handled(page) as kept:
         page.keyboard.type(" the school;")
     assert kept.value.status == 204
     assert idle_time_left(live_server.app, page.context.cookies()) > dt.timedelta(minutes=29)  # the server pushed it on
@@ -127,7 +123,7 @@ def test_typing_a_note_keeps_the_facilitator_signed_in_and_the_note_can_be_saved
         page.clock.fast_forward("00:30")
         page.keyboard.type(" to hear")  # (30 seconds on: not told again so soon)
         page.clock.fast_forward("00:31")
-        with _keep_alive(page):
+        with keep_alive_handled(page):
             page.keyboard.type(" back.")  # (a minute on: told again)
     finally:
         page.remove_listener("request", counting)
@@ -135,7 +131,7 @@ def test_typing_a_note_keeps_the_facilitator_signed_in_and_the_note_can_be_saved
     page.clock.fast_forward("26:00")  # 52 minutes since the page opened, 26 since the last keep-alive
     expect(_warning(page)).to_be_hidden()
     idle_nearly_to_the_limit(live_server.app)
-    with _keep_alive(page):
+    with keep_alive_handled(page):
         page.keyboard.type(" ")
     page.clock.fast_forward("26:00")
     expect(_warning(page)).to_be_hidden()

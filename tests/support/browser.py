@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import functools
 import re
+import time
 import weakref
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import BrowserContext, Locator, Page, expect
+from playwright._impl._sync_base import EventInfo
+from playwright.sync_api import BrowserContext, Locator, Page, Response, expect
 
 # ---------------------------------------------------------------------------------------
 # axe-core
@@ -595,3 +598,40 @@ def page_height(page: Page, width: int) -> int:
     page.set_viewport_size({"width": width, "height": 800})
     height: int = page.evaluate("() => Math.ceil(document.documentElement.scrollHeight)")
     return height
+
+
+# ---------------------------------------------------------------------------------------
+# The timeout warning's keep-alive
+
+# Counts, in the page, the keep-alive answers its script has had: a fetch's own ``then`` runs
+# before those the script adds to the same promise, in the same microtask checkpoint, so once
+# the count has gone up the script has handled the answer (its timer set again).
+_COUNT_KEEP_ALIVES = """() => {
+  if (window.keepAlivesAnswered === undefined) {
+    const send = window.fetch
+    window.keepAlivesAnswered = 0
+    window.fetch = function (resource, options) {
+      const sent = send.call(window, resource, options)
+      if (String(resource).endsWith('/keep-alive')) {
+        sent.then(function () { window.keepAlivesAnswered += 1 }, function () {})
+      }
+      return sent
+    }
+  }
+  return window.keepAlivesAnswered
+}"""
+
+
+@contextmanager
+def keep_alive_handled(page: Page, timeout: float = 10) -> Iterator[EventInfo[Response]]:
+    """Around what makes the page send its keep-alive (typing, say): yields the server's answer
+    (``.value``), and on leaving waits until the page's script has handled it too. The browser
+    has the answer a moment before the script does: a test that moves the page's clock on in
+    between (on a loaded machine) fires the timer the answer was to replace."""
+    before = page.evaluate(_COUNT_KEEP_ALIVES)
+    with page.expect_response(lambda response: response.url.endswith("/keep-alive")) as kept:
+        yield kept
+    deadline = time.monotonic() + timeout
+    while page.evaluate(_COUNT_KEEP_ALIVES) <= before:
+        assert time.monotonic() < deadline, "the page's script never had the keep-alive's answer"
+        time.sleep(0.02)
