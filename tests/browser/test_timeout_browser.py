@@ -128,8 +128,11 @@ def test_busy_in_another_tab_the_idle_tabs_timer_clears_nothing(page: Page) -> N
     expect(other_tab.get_by_role("radio").first).to_be_visible()
     page.clock.fast_forward("27:30")
     expect(_warning(page)).to_be_visible()
-    page.clock.fast_forward("02:05")
-    page.wait_for_url(first_question)  # back where the journey stands, nothing cleared
+    # Both tabs' timers run out (the browser has one clock): each posts, and is sent back to where
+    # the journey stands. Waited for as navigations, as the address is the same before and after:
+    # waiting for the address went on at once, before either post had been answered.
+    with page.expect_navigation(url=first_question), other_tab.expect_navigation(url=first_question):
+        page.clock.fast_forward("02:05")
     expect(page.get_by_role("heading", name="Your answers were cleared")).to_have_count(0)
     other_tab.get_by_role("radio").first.check()
     continue_button(other_tab).click()
