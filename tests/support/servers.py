@@ -119,12 +119,12 @@ def project_python(
     )
 
 
-def stop(process: subprocess.Popen, how: signal.Signals = signal.SIGTERM) -> None:  # type: ignore[type-arg]
-    """Stop one process we started (by its id), with ``how``, then firmly."""
+def stop(process: subprocess.Popen, how: signal.Signals = signal.SIGTERM, wait: float = 10) -> None:  # type: ignore[type-arg]
+    """Stop one process we started (by its id), with ``how``, then firmly (after ``wait`` seconds)."""
     if process.poll() is None:
         process.send_signal(how)
         try:
-            process.wait(timeout=10)
+            process.wait(timeout=wait)
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(timeout=10)
