@@ -372,20 +372,21 @@ def test_a_send_over_starttls_checks_the_certificate_and_is_cut_off_at_its_deadl
     server.start()
     client_context = ssl.create_default_context(cafile=cert)  # trusting the test's certificate alone
     monkeypatch.setattr("app.mail.ssl.create_default_context", lambda: client_context)
-    app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=listener.getsockname()[1], SMTP_TIMEOUT=0.5, SMTP_USE_TLS=True)
+    app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=listener.getsockname()[1], SMTP_TIMEOUT=1.0, SMTP_USE_TLS=True)
+    # (1 s: each line, 0.3 s apart, is well within it even on a loaded machine; the whole send is not)
     email = EmailMessage()
     email["From"], email["To"] = "space-to-think@partnership.example", FACILITATORS
     email.set_content("A test")
     started = time.monotonic()
     try:
-        with app.app_context(), pytest.raises(TimeoutError, match=r"did not finish the send within 1\.5s"):
+        with app.app_context(), pytest.raises(TimeoutError, match=r"did not finish the send within 3s"):
             smtp_send(email)
         took = time.monotonic() - started
     finally:
         finished.set()
         server.join(timeout=5)
     assert encrypted.is_set()
-    assert SEND_DEADLINE_FACTOR * 0.5 <= took < SEND_DEADLINE_FACTOR * 0.5 + 2, took
+    assert SEND_DEADLINE_FACTOR * 1.0 <= took < SEND_DEADLINE_FACTOR * 1.0 + 2, took
 
 
 def test_a_message_being_accepted_is_never_cut_off_at_the_send_deadline(smtp_server: SmtpServer) -> None:
