@@ -35,7 +35,7 @@ from app.extensions import db
 from app.inbox import service
 from app.inbox.models import Assignment, Facilitator, TriageNote
 from app.inbox.pdf_import import BAD_DATA, MAX_UPLOAD_BYTES, NEWER_FORMAT
-from app.models import REQUEST_STATUSES, AuditEvent, OutboxMessage, StoredRequest
+from app.models import REQUEST_STATUSES, AuditEvent, OutboxMessage, StoredRequest, utcnow
 from app.outage import SQLITE_BUSY_WORDS
 from app.requests.document import request_document
 from support import both_databases, csrf_token, session_cookie
@@ -1157,6 +1157,20 @@ def test_the_pdf_download_is_the_stored_pdf_never_cached_and_audited(app: Flask)
         and "PDF (portable document format) file is not made yet" in page
     )
     assert events(app, "pdf_downloaded") == []
+    # A HEAD (a link checker) is sent back the same way, and leaves no message for the next page.
+    assert client.head(f"/inbox/requests/{reference}/request.pdf").status_code == 302
+    assert "has not been made yet" not in client.get(waiting.location).get_data(as_text=True)
+    # An old link, once the worker has given up on the PDF: it says so, not "not made yet".
+    with app.app_context():
+        given_up = db.session.scalar(select(StoredRequest).where(StoredRequest.reference == reference))
+        given_up.pdf_failed_at, given_up.pdf_error = utcnow(), "RuntimeError"
+        db.session.commit()
+    failed = client.get(client.get(f"/inbox/requests/{reference}/request.pdf").location).get_data(as_text=True)
+    assert "could not be made, so there is nothing to download" in failed and "has not been made yet" not in failed
+    with app.app_context():
+        retried = db.session.scalar(select(StoredRequest).where(StoredRequest.reference == reference))
+        retried.pdf_failed_at, retried.pdf_error = None, None
+        db.session.commit()
     run_outbox(app)
     assert 'data-pdf="made"' in client.get(waiting.location).get_data(as_text=True)
     response = client.get(f"/inbox/requests/{reference}/request.pdf")

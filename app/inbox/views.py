@@ -1004,6 +1004,12 @@ def request_page(reference: str) -> str:
     return render_request_page(stored, audit_view=not just_acted_on(stored.reference))
 
 
+# A download link followed before the outbox worker made the PDF, or after it gave up (an old
+# link: the page shows the link only once the PDF is made).
+PDF_NOT_MADE_YET = "The PDF of this request has not been made yet. The request is shown below; try the download later."
+PDF_NOT_MADE = "The PDF of this request could not be made, so there is nothing to download. The request is shown below."
+
+
 @bp.get("/requests/<reference>/request.pdf")
 def download_pdf(reference: str) -> Response:
     """The request's stored PDF, as a download that is never cached (back to the request page if not made yet)."""
@@ -1012,10 +1018,8 @@ def download_pdf(reference: str) -> Response:
         flash(DOWNLOAD_FROM_ANOTHER_SITE, IMPORTANT)
         return redirect(url_for("inbox.request_page", reference=stored.reference))
     if stored.pdf_made_at is None or not stored.pdf:
-        flash(
-            "The PDF of this request has not been made yet. The request is shown below; try the download later.",
-            IMPORTANT,
-        )
+        if request.method != "HEAD":  # (a HEAD is shown nothing: it leaves no message for later)
+            flash(PDF_NOT_MADE if stored.pdf_failed_at else PDF_NOT_MADE_YET, IMPORTANT)
         return redirect(url_for("inbox.request_page", reference=stored.reference))
     if request.method != "HEAD":  # a HEAD sends no file: nothing is downloaded
         service.record_pdf_download(stored, current_facilitator())
