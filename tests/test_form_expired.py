@@ -435,3 +435,16 @@ def test_a_details_page_sent_after_the_idle_limit_gives_back_what_was_typed(clie
     assert textarea is not None and html.unescape(textarea.group(1)).strip() == TYPED
     assert "reflection" not in stored_details(client)
     assert request_count(app) == 0
+
+
+def test_feedback_naming_the_street_of_the_sessions_place_is_stored_without_a_warning(
+    client: FlaskClient, app: Flask
+) -> None:
+    """A comment is about a session, held somewhere: the street of its place is not taken for a
+    family's, as in a session's place. A numbered address still is (the test above)."""
+    path = feedback_link(app)
+    page = client.get(path)
+    comment = "The room at Unity House, Chorley Road was too warm"
+    sent = client.post(path, data={"score": "4", "comment": comment, "csrf_token": token_from(page)})
+    assert sent.status_code == 302 and sent.location.endswith("/feedback/thank-you")
+    assert feedback_stored(app, path) == (1, [comment], False)

@@ -26,7 +26,7 @@ from werkzeug.wrappers import Response
 from .. import typed_text
 from ..errors import render_error
 from ..pack import current_partnership
-from ..requests.guard import Finding, scan
+from ..requests.guard import KINDS, Finding, scan
 from . import bp, service
 from .forms import FeedbackForm
 from .models import COMMENT_MAX
@@ -43,9 +43,15 @@ def comment_fingerprint(text: str) -> str:
     return hashlib.sha256(text.strip().encode("utf-8", "surrogatepass")).hexdigest()
 
 
+# A comment is about a session, which was held somewhere: the street of its place ("Unity House,
+# Chorley Road") is not looked for, as in a session's place and a practitioner's availability. A
+# numbered address still is.
+COMMENT_KINDS = tuple(kind for kind in KINDS if kind != "street")
+
+
 def unconfirmed_findings(text: str, confirmed: str | None) -> list[Finding]:
     """Identifying-looking data in the comment not yet confirmed (empty: store it)."""
-    findings = scan(text.strip(), places=current_partnership().places) if text.strip() else []
+    findings = scan(text.strip(), COMMENT_KINDS, current_partnership().places) if text.strip() else []
     return findings if findings and confirmed != comment_fingerprint(text) else []
 
 
@@ -100,7 +106,9 @@ def form_not_checked(error: CSRFError) -> tuple[str, int]:
     form = FeedbackForm()  # what was posted, not checked and not stored
     comment = (form.comment.data or "").strip()
     # Scanned only within the comment's limit, as when it is sent (the scan's cost grows with length).
-    findings = scan(comment, places=current_partnership().places) if comment and len(comment) <= COMMENT_MAX else []
+    findings = (
+        scan(comment, COMMENT_KINDS, current_partnership().places) if comment and len(comment) <= COMMENT_MAX else []
+    )
     return render_form(form, [{"text": NOT_SENT, "href": "#score"}], findings), 400
 
 
