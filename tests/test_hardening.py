@@ -800,7 +800,8 @@ def test_a_migration_waits_for_a_lock_longer_than_a_page_may(request, tmp_path, 
                 time.sleep(0.05)
             time.sleep(2)  # longer than the 1 second a page's statement may wait
             reader.rollback()
-        migrating.join(30)
+        migrating.join(120)
+        assert not migrating.is_alive(), "the migration had not finished 2 minutes after the lock was let go"
         assert not failures, failures
         with app.app_context():
             columns = {column["name"] for column in sa.inspect(db.engine).get_columns("outbox")}

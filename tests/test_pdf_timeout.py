@@ -22,6 +22,7 @@ import subprocess
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -141,7 +142,9 @@ def test_a_renderer_that_hangs_is_killed_at_the_limit_and_the_next_pdf_is_made(w
     assert render_pdf(SIMPLE).startswith(b"%PDF-")  # a new renderer makes the next one
 
 
-def test_a_renderer_that_dies_mid_render_gives_an_error_and_the_next_pdf_is_made(warm_renderer: int) -> None:
+def test_a_renderer_that_dies_mid_render_gives_an_error_and_the_next_pdf_is_made(
+    warm_renderer: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
     os.kill(warm_renderer, signal.SIGSTOP)
     ended = False
 
@@ -151,14 +154,24 @@ def test_a_renderer_that_dies_mid_render_gives_an_error_and_the_next_pdf_is_made
         ended = True
 
     # Well after the document was sent: a renderer found dead at once had died before, and the
-    # document goes to a new one (the next test).
+    # document goes to a new one (the next test). The timer starts as the document is sent, not
+    # before render_pdf: on a loaded machine the time between could pass the half second.
     timer = threading.Timer(pdf_renderer._DEAD_ON_ARRIVAL_SECONDS + 0.5, kill_it)
-    timer.start()
+    send = pdf_renderer._render
+
+    def sent_then_killed(child: Any, job: tuple[Any, ...], seconds: float) -> tuple[Any, ...]:
+        if not timer.is_alive() and not ended:
+            timer.start()
+        return send(child, job, seconds)
+
+    monkeypatch.setattr(pdf_renderer, "_render", sent_then_killed)
     try:
         with pytest.raises(PdfRendererStopped, match="exit status -9"):
             render_pdf(SIMPLE, timeout=30)
     finally:
-        timer.join()
+        if timer.is_alive() or ended:
+            timer.join()
+        monkeypatch.undo()
     assert ended and gone(warm_renderer)
     assert render_pdf(SIMPLE).startswith(b"%PDF-")
     assert renderer_processes() == set(pdf_renderer.child_pids())
