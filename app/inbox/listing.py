@@ -92,6 +92,18 @@ class Choices:
     how_soon: tuple[tuple[str, str], ...] = tuple(fields.FIELDS_BY_NAME["how_soon"].options.items())
     sorts: tuple[tuple[str, str], ...] = tuple((value, label) for value, (label, _) in SORTS.items())
 
+    def values_by_filter(self) -> dict[str, frozenset[str]]:
+        """Each filter that is a choice, by its name in the address, with the values it may take."""
+        offered = {
+            "status": self.statuses,
+            "assignee": self.assignees,
+            "how_soon": self.how_soon,
+            "flag": self.flags,
+            "sort": self.sorts,
+            "overdue": (("yes", ""),),
+        }
+        return {name: frozenset(value for value, _label in options) for name, options in offered.items()}
+
 
 def list_choices(facilitators: Sequence[Facilitator], flags: Iterable[tuple[str, str]]) -> Choices:
     """The choices for the filter form: every facilitator who works requests (a deactivated one

@@ -723,17 +723,8 @@ def send_list_form() -> Response:
             args[name] = value
     # A choice no form offers (a form changed by hand, a script) is left out of the address as
     # well: whatever text was sent in its place never goes into the address, or the history.
-    choices = list_choices()
-    offered = {
-        "status": choices.statuses,
-        "assignee": choices.assignees,
-        "how_soon": choices.how_soon,
-        "flag": choices.flags,
-        "sort": choices.sorts,
-        "overdue": (("yes", ""),),
-    }
-    for name, options in offered.items():
-        if name in args and args[name] not in {value for value, _label in options}:
+    for name, values in list_choices().values_by_filter().items():
+        if name in args and args[name] not in values:
             del args[name]
     typed = args.get("reference", "")
     if listing.reference_problem(listing.compact_reference(typed)) is not None or listing.could_be_a_name(typed):
