@@ -495,9 +495,13 @@ if (waitingForPdf && typeof window.fetch === 'function') awaitPdf(waitingForPdf)
 // JavaScript (its autofocus: templates/govuk_frontend_jinja/components/error-summary/macro.html
 // and notification-banner/macro.html), so it comes with tabindex="-1". GOV.UK Frontend takes
 // that away once the focus leaves it, when it added it itself: here too, so a click on its text
-// does not outline the whole box again (diff review).
+// does not outline the whole box again (diff review). If the focus has already moved on to
+// something else by the time this script runs (a quick keyboard user, a slow device), it is
+// taken away at once: the blur came before anything listened for it.
 document.querySelectorAll('.govuk-error-summary[autofocus], .govuk-notification-banner[autofocus]').forEach(function (summary) {
-  summary.addEventListener('blur', function () { summary.removeAttribute('tabindex') }, { once: true })
+  const focused = document.activeElement
+  if (focused && focused !== summary && focused !== document.body) summary.removeAttribute('tabindex')
+  else summary.addEventListener('blur', function () { summary.removeAttribute('tabindex') }, { once: true })
 })
 
 // A link to a question from another page ends with its input's id ("Change what I wrote" on the
