@@ -137,3 +137,72 @@ def test_a_submitted_request_holds_only_the_live_answers_and_clears_the_set_asid
 
         saved = db.session.scalars(db.select(StoredRequest)).all()
         assert len(saved) == 1
+
+
+def change_from_check(walker: Walker, question_id: str, value: str | list[str]) -> str:
+    """Change one journey answer from check your answers, as its Change link does; the page it leads to."""
+    url = f"/questions/{question_id}?return_to=check-answers"
+    walker.get(url)
+    response = walker.post(url, {"answer": value})
+    assert response.status_code == 302, (question_id, response.status_code)
+    return path_of(response.location)
+
+
+def test_answers_changed_from_check_answers_leave_nothing_of_the_old_route_on_the_request_or_its_pdf(
+    app: Flask, client: FlaskClient
+) -> None:
+    """CONTENT.md: the request carries the criteria "from `criteria`", the event month only "if
+    criterion 4", and the flags "from the journey". Changed on check your answers (the review flag,
+    the debrief criterion, "not discussed in supervision"), and with a detour through the LADO
+    outcome and back, the request sent and its PDF hold the new answers only: no flag, no
+    criterion, no event month and no answer label from the route as it was."""
+    from app.pack import current_pack
+    from app.requests.document import request_document
+    from app.requests.service import request_pdf_html
+    from support.pdf import pdf_attachment_json
+    from support.submission import run_outbox, with_answers
+
+    path = with_answers(ELIGIBLE_PATH, serious_incident="yes_referred", criteria=["stuck", "debrief"])
+    walker = to_outcome(client, path)
+    fill_details(walker)  # with the significant event's month (March 2025)
+    check = page_text(walker.get("/request/check-answers"))
+    old = (
+        "A practice review may be under way",
+        "Not discussed in supervision before this request",
+        "Yes, and it has been referred, or a review is under way",
+        "I want to reflect and debrief after a significant event",
+        "March 2025",
+    )
+    assert all(words in check for words in old)
+
+    assert change_from_check(walker, "serious_incident", "no") == "/request/check-answers"
+    assert change_from_check(walker, "criteria", ["stuck"]) == "/request/check-answers"
+    assert change_from_check(walker, "supervision_discussed", "yes") == "/request/check-answers"
+    assert change_from_check(walker, "allegation", "yes") == "/result"
+    assert outcome_of(walker.follow("/result")) == "L"
+    assert path_of(walker.get("/request/check-answers").location) == "/result"
+    assert change_from_check(walker, "allegation", "no") == "/request/check-answers"
+    check = page_text(walker.get("/request/check-answers"))
+    assert not any(words in check for words in old)
+    assert path_of(submit(walker).location) == "/request/submitted"
+
+    with app.app_context():
+        from app.extensions import db
+
+        [request] = db.session.scalars(db.select(StoredRequest)).all()
+        assert request.outcome_id == "P" and request.flags == []
+        assert request.answers == {
+            **dict(ELIGIBLE_PATH),
+            "criteria": ["stuck"],
+            "supervision_discussed": "yes",
+        }
+        assert [c["value"] for c in request.details["criteria"]] == ["stuck"]
+        assert request.details["event_month"] == ""
+        document = request_document(request)
+        with app.test_request_context():
+            pdf_page = " ".join(request_pdf_html(document, "today", current_pack().name).split())
+    run_outbox(app)
+    assert pdf_attachment_json(client.get("/request/submitted/request.pdf").get_data()) == document
+    assert "Summary for triage" in pdf_page and "I feel stuck" in pdf_page
+    for words in (*old, "When the significant event was", "Consult the Local Authority Designated Officer"):
+        assert words not in pdf_page, words
