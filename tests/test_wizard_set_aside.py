@@ -3,6 +3,7 @@ anywhere, and come back when the answer is changed back; the page says what happ
 
 from __future__ import annotations
 
+import html
 import re
 
 from flask import Flask
@@ -206,3 +207,34 @@ def test_answers_changed_from_check_answers_leave_nothing_of_the_old_route_on_th
     assert "Summary for triage" in pdf_page and "I feel stuck" in pdf_page
     for words in (*old, "When the significant event was", "Consult the Local Authority Designated Officer"):
         assert words not in pdf_page, words
+
+
+def test_a_supervision_record_asked_for_after_a_change_is_the_new_outcomes_without_the_set_aside_answers(
+    app: Flask, client: FlaskClient
+) -> None:
+    """CONTENT.md: in supervision mode every outcome offers the supervision record. Asked for on the
+    eligible outcome, then again after "immediate danger" is changed to Yes, the record is U1's (call
+    999, the out-of-hours team) and holds none of the answers set aside, nor the request's flags."""
+    from app.models import SupervisionRecord
+
+    path = tuple((q, "no" if q == "supervision_discussed" else v) for q, v in SUPERVISION_PATH)
+    walker = to_outcome(client, path)
+    assert client.get("/request/supervision-record").status_code == 200
+    assert outcome_of(walker.follow(walker.answer("immediate_danger", "yes").location)) == "U1"
+    assert client.get("/request/supervision-record").status_code == 200
+    with app.app_context():
+        from app.extensions import db
+
+        [record] = db.session.scalars(db.select(SupervisionRecord)).all()
+        made = re.sub(r"<style.*?</style>", "", record.html or "", flags=re.S)
+    made = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", made)).split())
+    assert "Call 999 and contact children's social care now" in made
+    assert "0161 794 8888" in made and "Outside the Bridge Partnership's hours" in made
+    assert "Made in supervision with the practitioner's manager or supervisor" in made
+    for gone in (
+        "What would the practitioner like a reflective space to help with?",
+        "Are other agencies involved with this child or family, or should they be?",
+        "Not discussed in supervision before this request",
+        "The practitioner can ask for a Space to Think session",
+    ):
+        assert gone not in made, gone
