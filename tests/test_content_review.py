@@ -213,6 +213,24 @@ def test_each_supervision_record_explains_every_acronym_on_first_use(app: Flask,
 
 
 @pytest.mark.real_pdf
+@pytest.mark.parametrize("outcome", sorted({p.outcome for p in PATHS}))
+def test_every_supervision_record_gives_the_emergency_numbers_the_footer_gives(app: Flask, outcome: str) -> None:
+    """Found (routing review): a record whose outcome lists only the weekday front door (the
+    Bridge Partnership, 8.30am to 4.30pm) gave no number for out of hours; every web page has
+    them at its foot, but a printed record has no footer. Each is listed once."""
+    path = next(p for p in PATHS if p.outcome == outcome and p.mode == "supervision")
+    client = app.test_client()
+    Walker(client).walk(path.answers)
+    record = record_text(client)
+    for contact in CONTACTS.emergency:
+        assert record.count(f"Phone: {contact.phone}") == 1, (outcome, contact.id)
+    assert "Phone: 0161 794 8888 Outside the Bridge Partnership's hours" in record, outcome
+    listed = record.split("Guidance this outcome rests on", 1)[0]
+    for contact in CONTACTS.emergency:
+        assert f"Phone: {contact.phone}" in listed, (outcome, contact.id)
+
+
+@pytest.mark.real_pdf
 def test_the_supervision_record_lists_a_contact_with_its_note_as_the_outcome_page_does(client: FlaskClient) -> None:
     Walker(client).walk(TO_U2["supervision"])
     contacts = record_text(client).split("Who to contact", 1)[1].split("Guidance this outcome rests on", 1)[0]

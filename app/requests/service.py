@@ -416,12 +416,18 @@ def supervision_record_html(state: JourneyState, now: dt.datetime) -> str:
         if outcome
         else []
     )
+    # The footer's contacts of every page (999, children's social care, out of hours), for those
+    # the outcome does not list: a printed record has no footer (review: the Emergency Duty
+    # Team's number was on no record whose outcome lists only the weekday front door).
+    listed = {contact.id for contact, _note in contacts}
+    emergency = [contact for contact in book.emergency if contact.id not in listed]
     return render_template(
         "pdf/supervision_record.html",
         state=state,
         pack=state.pack,
         outcome=outcome,
         contacts=contacts,
+        emergency=emergency,
         reasons=state.explanation(),
         outcome_guidance=state.outcome_guidance(),
         mode=state.mode,
