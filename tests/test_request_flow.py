@@ -1012,6 +1012,22 @@ def test_supervision_record_in_supervision_mode(client, app) -> None:
     assert supervision_record(client, app).mimetype == "application/pdf"
 
 
+def test_the_supervision_record_page_has_a_back_link_to_where_it_was_asked_for(client, app) -> None:
+    """DESIGN.md, the journey: every page has a back link. The record's page had only a "Go back"
+    link at its foot, not the GOV.UK back link above the heading that every other page of the
+    journey has: being made, made, or (after sending) from the submitted page."""
+    walker = to_outcome(client, SUPERVISION_PATH)
+    back = re.compile(r'<a href="([^"]*)" class="govuk-back-link">Back</a>')
+    page = client.get("/request/supervision-record").get_data(as_text=True)
+    assert "being made" in page and back.findall(page) == ["/result"]
+    run_outbox(app)
+    page = client.get("/request/supervision-record").get_data(as_text=True)
+    assert "is ready" in page and back.findall(page) == ["/result"]
+    submitted_request(walker, SUPERVISION_PATH)
+    page = client.get("/request/supervision-record").get_data(as_text=True)
+    assert back.findall(page) == ["/request/submitted"]
+
+
 def test_the_same_answers_reuse_the_record_and_other_answers_make_a_new_one(client, app) -> None:
     from app.models import SupervisionRecord
 
