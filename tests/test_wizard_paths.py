@@ -107,6 +107,8 @@ def test_walking_the_path_shows_its_outcome_and_why(client, app: Flask, path: Jo
     assert re.search(r'<form method="post" action="/start-again"[^>]*>\s*<input type="hidden" name="csrf_token"', page)
     # The request button only for the outcome that leads to a request.
     assert ("app-continue-to-request" in page) == outcome.request
+    # CONTENT.md: in supervision mode every outcome also offers the supervision record PDF.
+    assert ('href="/request/supervision-record"' in page) == (path.mode == "supervision")
     # No answer ever appears in a URL: every address seen names only a page or a question.
     assert_no_answers_in_urls(walker.urls)
 
