@@ -488,6 +488,50 @@ def assert_no_line_gives_a_hidden_number_away(
         assert line.count(HIDDEN) != 1, line
 
 
+def test_checks_finished_are_shown_by_who_used_the_tool_adding_up_to_the_checks_finished(app: Flask) -> None:
+    """Found (design review): every count is stored with its mode, but every table added the
+    modes up, so the partnership could not see how often managers use the tool in supervision
+    (DESIGN.md, anonymous counts by outcome, criteria, mode and month)."""
+    for mode, journeys in (("practitioner", 6), ("supervision", 5)):
+        for _ in range(journeys):
+            assert outcome_of(Walker(app.test_client()).walk(to_p(["stuck"], mode))) == "P"
+    client = signed_in(app, "partnership")
+    page = client.get("/inbox/statistics").get_data(as_text=True)
+    tables = page_tables(page)
+    now = current_month()
+    by_mode = tables["mode"]
+    assert list(by_mode) == ["practitioner", "supervision", "total"]
+    assert (by_mode["practitioner"][now], by_mode["supervision"][now], by_mode["total"][now]) == ("6", "5", "11")
+    assert by_mode["total"]["total"] == tables["journeys"]["finished"]["total"] == "11"
+    text = html.unescape(page)
+    assert "A manager or supervisor, in supervision with the practitioner" in text
+    exported = csv_tables(client.get("/inbox/statistics.csv").get_data(as_text=True))
+    assert exported["Who used the tool"]["All checks finished"]["total"] == "11"
+
+
+def test_a_mode_used_once_is_hidden_and_so_is_the_other_but_not_the_total(app: Flask) -> None:
+    """Six checks by practitioners and one in supervision: the one is hidden, and so the six
+    (the total, 7, shown as checks finished, less six would give the one away)."""
+    with app.app_context():
+        for mode, count in (("practitioner", 6), ("supervision", 1)):
+            db.session.add(Count(kind="finished", month=current_month(), mode=mode, subject="", count=count))
+            db.session.add(Count(kind="started", month=current_month(), mode=mode, subject="", count=count))
+            db.session.add(Count(kind="outcome", month=current_month(), mode=mode, subject="S", count=count))
+        db.session.commit()
+    tables = page_tables(signed_in(app, "partnership").get("/inbox/statistics").get_data(as_text=True))
+    now = current_month()
+    assert tables["mode"]["supervision"][now] == HIDDEN and tables["mode"]["practitioner"][now] == HIDDEN
+    assert tables["mode"]["total"][now] == tables["journeys"]["finished"][now] == "7"
+    shown, keys = shown_by_name(tables, [*window(12), "total"])
+    adds_up = {name: "total" in rows for name, rows in tables.items()}
+    with app.app_context():
+        bounds = stats_service.linked_bounds(current_pack(), keys)
+    finished = (("journeys", keys["journeys"].index("finished")),)
+    by_mode_total = (("mode", len(keys["mode"])),)  # known to a reader whatever the app's bounds say
+    bounds += [Bound(below=by_mode_total, above=finished), Bound(below=finished, above=by_mode_total)]
+    assert given_away(narrowed(shown, adds_up, bounds)) == {}
+
+
 @both_databases
 def test_the_csv_has_the_same_numbers_hidden_and_no_formulas(app: Flask) -> None:
     store_small_and_totals(app)
@@ -502,6 +546,7 @@ def test_the_csv_has_the_same_numbers_hidden_and_no_formulas(app: Flask) -> None
     exported = csv_tables(response.get_data(as_text=True))
     titles = {
         "journeys": "Checks and requests",
+        "mode": "Who used the tool",
         "outcome": "Outcomes reached",
         "criterion": "What a reflective space would help with",
     }
@@ -726,6 +771,7 @@ def test_an_outcome_or_answer_that_left_the_rules_says_so_in_words_with_its_id(a
     explained = dict(re.findall(r'data-table="([^"]+)">.*?(data-retired-explained|</section>)', page, re.S))
     assert explained == {
         "journeys": "</section>",
+        "mode": "</section>",
         "outcome": "data-retired-explained",
         "criterion": "data-retired-explained",
     }
@@ -744,11 +790,11 @@ def test_the_page_draws_a_bar_chart_beside_each_table(app: Flask) -> None:
     store_small_and_totals(app)
     page = signed_in(app).get("/inbox/statistics").get_data(as_text=True)
     charts = re.findall(r"<svg [^>]*data-chart>(.*?)</svg>", page, re.S)
-    assert len(charts) == 3
+    assert len(charts) == 4
     assert all('aria-hidden="true"' in tag for tag in re.findall(r"<svg [^>]*>", page) if "data-chart" in tag)
     journeys = charts[0]
     assert re.findall(r'data-bar="(\d+)"', journeys) == ["32", "20", "0"]
-    outcomes = charts[1]
+    outcomes = charts[2]
     assert "data-hidden-marker" in outcomes and 'data-bar="1"' not in outcomes  # P's total is a marker, not a bar
     bar = r'<rect x="0" y="\d+" width="([\d.]+)" height="\d+" fill="#106165" data-bar="(\d+)"'
     lengths = {value: float(width) for width, value in re.findall(bar, journeys)}
@@ -879,7 +925,7 @@ def shown_by_name(
 def cli_tables(output: str) -> dict[str, dict[str, list[str]]]:
     """``flask stats show``'s tables: title -> row key -> the cells as shown."""
     tables: dict[str, dict[str, list[str]]] = {}
-    titles = {"Checks and requests", *stats_service.KINDS.values()}
+    titles = {"Checks and requests", "Who used the tool", *stats_service.KINDS.values()}
     current: dict[str, list[str]] | None = None
     for line in output.splitlines():
         if line in titles:
@@ -934,6 +980,7 @@ def test_the_reviewers_month_gives_nothing_away_on_the_page_csv_or_command_line(
     # The CSV and the command line show the same.
     titles = {
         "journeys": "Checks and requests",
+        "mode": "Who used the tool",
         "outcome": "Outcomes reached",
         "criterion": stats_service.KINDS["criterion"],
     }

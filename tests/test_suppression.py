@@ -3,7 +3,7 @@ can be worked out from what is shown, for any table hypothesis can think of."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pytest
 from hypothesis import given, settings
@@ -220,7 +220,8 @@ def given_away(ranges: dict[tuple[str, int, int], range]) -> dict[tuple[str, int
 PACK = load_pack()
 CRITERIA = ("stuck", "needs", "support", "debrief", "lived_experience")
 JOURNEY_ROWS = ("started", "finished", "request_sent")
-ADDS_UP = {"journeys": False, "outcome": True, "criterion": False}
+MODES = ("practitioner", "supervision")
+ADDS_UP = {"journeys": False, "mode": True, "outcome": True, "criterion": False}
 
 
 @dataclass(frozen=True)
@@ -230,6 +231,7 @@ class Journey:
     outcome: str
     criteria: tuple[str, ...] = ()
     request: bool = False
+    mode: str = "practitioner"
 
 
 def counted(months: list[list[Journey]], abandoned: list[int]) -> dict[str, CountsTable]:
@@ -243,6 +245,7 @@ def counted(months: list[list[Journey]], abandoned: list[int]) -> dict[str, Coun
     ]
     return {
         "journeys": CountsTable(journeys, column_totals=False),
+        "mode": CountsTable([[sum(j.mode == m for j in month) for month in months] for m in MODES]),
         "outcome": CountsTable([[sum(j.outcome == o for j in month) for month in months] for o in outcomes]),
         "criterion": CountsTable(
             [[sum(c in j.criteria for j in month) for month in months] for c in CRITERIA], column_totals=False
@@ -253,10 +256,19 @@ def counted(months: list[list[Journey]], abandoned: list[int]) -> dict[str, Coun
 def bounds_for() -> list[Bound]:
     rows = {
         "journeys": list(JOURNEY_ROWS),
+        "mode": list(MODES),
         "outcome": [outcome.id for outcome in PACK.outcomes],
         "criterion": list(CRITERIA),
     }
     return linked_bounds(PACK, rows)
+
+
+# What a reader knows whatever the app's bounds say: checks finished by mode add up to the
+# checks finished (written here, so an app that forgot the link would be caught).
+MODE_LINKS = [
+    Bound(below=(("mode", len(MODES)),), above=(("journeys", 1),)),
+    Bound(below=(("journeys", 1),), above=(("mode", len(MODES)),)),
+]
 
 
 def leaks(months: list[list[Journey]], abandoned: list[int], linked: bool = True) -> dict[tuple[str, int, int], range]:
@@ -264,7 +276,7 @@ def leaks(months: list[list[Journey]], abandoned: list[int], linked: bool = True
     bounds (as the app does) or each on its own (``linked`` False: as before)."""
     tables = counted(months, abandoned)
     suppressed = suppress_linked(tables, bounds_for() if linked else [])
-    return given_away(narrowed(shown_tables(suppressed), ADDS_UP, bounds_for()))
+    return given_away(narrowed(shown_tables(suppressed), ADDS_UP, [*bounds_for(), *MODE_LINKS]))
 
 
 def test_the_bounds_come_from_the_rule_pack() -> None:
@@ -278,6 +290,7 @@ def test_the_bounds_come_from_the_rule_pack() -> None:
         Bound(below=(("journeys", 1),), above=(("outcome", len(PACK.outcomes)),)),
         Bound(below=(("journeys", 2),), above=(("outcome", outcome_row["P"]),)),
         Bound(below=(("journeys", 1),), above=(("journeys", 0),)),
+        *MODE_LINKS,
     ]
 
 
@@ -315,6 +328,17 @@ def test_the_only_criterion_chosen_is_not_given_away_by_p() -> None:
     assert leaks(months, [0, 0]) == {}
 
 
+def test_checks_finished_do_not_give_a_hidden_mode_away() -> None:
+    """Six checks by practitioners, one in supervision, a month of its own: the one is hidden
+    in its table, and so the six beside it; the total, 7, is checks finished. Shown, checks
+    finished hidden would be given away by the total, and the other way round."""
+    month = [*(Journey("U2") for _ in range(6)), Journey("U2", mode="supervision")]
+    assert leaks([month], [0]) == {}
+    tables = suppress_linked(counted([month], [0]), bounds_for())
+    assert tables["mode"].cells[1][0].hidden and tables["mode"].cells[0][0].hidden
+    assert tables["mode"].column_totals[0].value == tables["journeys"].cells[1][0].value
+
+
 def test_journeys_finished_do_not_give_a_hidden_start_away() -> None:
     """Five journeys finish one month; the next, one is started and left. Started 5 and 1 are
     both hidden (total 6), but finished 5 says the first is at least 5, so the second is 1."""
@@ -324,7 +348,7 @@ def test_journeys_finished_do_not_give_a_hidden_start_away() -> None:
     assert leaks(months, [0, 1]) == {}
 
 
-JOURNEY = st.one_of(
+AS_COUNTED = st.one_of(
     st.sampled_from([Journey("U1"), Journey("U2"), Journey("L"), Journey("S")]),  # S: "None of these"
     st.builds(
         Journey,
@@ -338,6 +362,8 @@ JOURNEY = st.one_of(
         st.just(True),
     ),
 )
+# Each journey in either mode: checks finished by mode add up to checks finished.
+JOURNEY = st.tuples(AS_COUNTED, st.sampled_from(MODES)).map(lambda pair: replace(pair[0], mode=pair[1]))
 MONTHS = st.integers(1, 3).flatmap(
     lambda n: st.tuples(
         st.lists(st.lists(JOURNEY, max_size=12), min_size=n, max_size=n),

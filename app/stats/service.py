@@ -41,7 +41,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from ..config import Config
 from ..extensions import db
-from ..journey import journey_token
+from ..journey import MODE_LABELS, journey_token
 from ..pack import current_pack
 from ..rules import JourneyState, Option, Question, RulePack
 from ..sessions import claim
@@ -73,6 +73,9 @@ KINDS = {
     FEEDBACK: "Feedback scores",
 }
 JOURNEY_KINDS = (STARTED, FINISHED, REQUEST_SENT, SESSION_HELD)
+# Not a kind of count: the table of checks finished split by who used the tool (the mode each
+# finished check was counted with). Its total row is the journeys table's "checks finished".
+BY_MODE = "mode"
 SHOWN_WHEN_COUNTED = frozenset({SESSION_HELD, FEEDBACK})
 # "Did the space help?" from 1 (not at all) to 5 (very much), with the words the feedback page
 # shows for each (app.space_sessions asks with them), so the statistics say what each score meant.
@@ -388,6 +391,9 @@ def statistics(
         if row.count > 0:
             by_month = found.setdefault((row.kind, row.subject), {})
             by_month[row.month] = by_month.get(row.month, 0) + row.count
+            if row.kind == FINISHED:
+                by_mode = found.setdefault((BY_MODE, row.mode), {})
+                by_mode[row.month] = by_mode.get(row.month, 0) + row.count
     kinds = {kind for kind, _ in found}
     labels = _Labels(pack)
 
@@ -403,6 +409,12 @@ def statistics(
             [(kind, kind, NO_SUBJECT) for kind in JOURNEY_KINDS if kind not in SHOWN_WHEN_COUNTED or kind in kinds],
             False,
             "",
+        ),
+        BY_MODE: (
+            "Who used the tool",
+            [(mode, BY_MODE, mode) for mode in subjects(BY_MODE, list(MODE_LABELS))],
+            True,
+            "All checks finished",
         ),
         OUTCOME: (
             KINDS[OUTCOME],
@@ -500,6 +512,7 @@ def linked_bounds(pack: RulePack, rows: Mapping[str, Sequence[str]]) -> list[Bou
     - each criterion is at most the outcomes after the criteria question (``criteria_outcomes``);
     - the outcomes reached only after choosing a criterion are at most the criteria added up;
     - journeys finished are at most all the outcomes reached (the first outcome of each journey);
+    - the checks finished by who used the tool (``BY_MODE``) add up to the checks finished;
     - requests sent are at most the outcomes that lead to a request (sent from that outcome's
       page, almost always in the same month), and journeys finished at most journeys started
       (also almost always the same month): a reader would take both as true.
@@ -512,6 +525,9 @@ def linked_bounds(pack: RulePack, rows: Mapping[str, Sequence[str]]) -> list[Bou
         return tuple((table, found.index(key)) for key in keys if key in found)
 
     criteria = refs(CRITERION, rows.get(CRITERION, ()))
+    # The checks finished by mode add up to the checks finished: each is at most the other.
+    finished = refs("journeys", [FINISHED])
+    by_mode_total = ((BY_MODE, len(rows[BY_MODE])),) if BY_MODE in rows else ()  # its total row
     all_outcomes = ((OUTCOME, len(outcome_rows)),) if OUTCOME in rows else ()  # its total row
     request_ids = [outcome.id for outcome in pack.request_outcomes]
     requests = refs(OUTCOME, request_ids)
@@ -521,6 +537,8 @@ def linked_bounds(pack: RulePack, rows: Mapping[str, Sequence[str]]) -> list[Bou
         Bound(below=refs("journeys", [FINISHED]), above=all_outcomes),
         Bound(below=refs("journeys", [REQUEST_SENT]), above=requests),
         Bound(below=refs("journeys", [FINISHED]), above=refs("journeys", [STARTED])),
+        Bound(below=by_mode_total, above=finished),
+        Bound(below=finished, above=by_mode_total),
     ]
     # An outcome the pack no longer has (a row "no longer in the rules") may have come after the
     # criteria question, only after it, or led to a request, in the pack it was counted under:
@@ -605,6 +623,10 @@ class _Labels:
             return str(found.title) if found is not None else subject
         if kind == CRITERION:
             return self.criteria_labels[subject]
+        if kind == BY_MODE:
+            if subject == NO_MODE:
+                return "Not recorded"
+            return MODE_LABELS.get(subject) or f"Another way of using the tool (id: {subject})"
         if kind == FEEDBACK:
             words = FEEDBACK_WORDS.get(subject)
             return f"Score {subject} ({words.lower()})" if words else f"Score {subject}"
@@ -612,6 +634,7 @@ class _Labels:
 
 
 __all__ = [
+    "BY_MODE",
     "COUNTED_KEY",
     "DEFAULT_MONTHS",
     "HIDDEN",
