@@ -1793,3 +1793,28 @@ def test_two_tabs_asking_for_the_supervision_record_at_the_same_moment_ask_for_o
     assert "being made" in other_tab.get("/request/supervision-record").get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(SupervisionRecord)) == 1
+
+
+def test_a_head_request_to_the_sent_request_or_its_pdfs_is_not_audited(client, app) -> None:
+    """Found (review): a HEAD request (a link checker, a preview) to the submitted page, its PDF
+    or the supervision record made from the sent request was audited as a view, a download or a
+    record made, though nothing was sent; the inbox's pages already left HEAD out."""
+    walker = to_outcome(client, SUPERVISION_PATH)
+    submitted_request(walker, SUPERVISION_PATH)
+    assert client.get("/request/supervision-record").status_code == 200
+    run_outbox(app)
+
+    def audited() -> list[str]:
+        with app.app_context():
+            return list(db.session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)))
+
+    before = audited()
+    urls = ("/request/submitted", "/request/submitted/request.pdf", "/request/supervision-record.pdf")
+    for url in urls:
+        response = client.head(url)
+        assert response.status_code == 200 and response.data == b"", url
+    assert audited() == before
+    # A GET is still audited, each.
+    for url in urls:
+        assert client.get(url).status_code == 200, url
+    assert audited()[len(before) :] == ["viewed", "pdf_downloaded", "supervision_record"]

@@ -762,7 +762,8 @@ def submitted() -> Response | str | tuple[str, int]:
     stored = submitted_request()
     if stored is None:
         return no_request_here()
-    record_event("viewed", stored.reference, REQUESTER, "submitted page")
+    if request.method != "HEAD":  # nothing is sent, so nothing is viewed (as in the inbox)
+        record_event("viewed", stored.reference, REQUESTER, "submitted page")
     document = request_document(stored)
     notice = session.get(NOTICE_KEY)
     kind = notice.get("kind") if isinstance(notice, dict) else None
@@ -808,7 +809,8 @@ def download_pdf() -> Response | tuple[str, int]:
         return no_request_here()
     if stored.pdf_made_at is None or not stored.pdf:  # the outbox worker has not made it yet
         return redirect(url_for("requests.submitted", _anchor="your-copy"), 303)
-    record_event("pdf_downloaded", stored.reference, REQUESTER)
+    if request.method != "HEAD":  # a HEAD sends no file: nothing is downloaded
+        record_event("pdf_downloaded", stored.reference, REQUESTER)
     return pdf_download(stored.pdf, pdf_filename(stored.reference))
 
 
@@ -922,7 +924,7 @@ def supervision_record_download() -> Response | tuple[str, int]:
         if record is not None and record.failed_at is not None:
             return record_not_made(source.back_url)
         return redirect(url_for("requests.supervision_record"), 303)
-    if source.from_stored is not None:
+    if source.from_stored is not None and request.method != "HEAD":  # (a HEAD sends no file)
         # Made from a stored request's answers: audited, like its page and its PDF (privacy review).
         record_event("supervision_record", source.from_stored, REQUESTER)
     return pdf_download(record.pdf, "space-to-think-supervision-record.pdf")
