@@ -1143,6 +1143,22 @@ def test_a_head_request_sends_nothing_so_is_not_audited_as_a_view_download_or_ex
     assert reference in {event.reference for event in events(app, "exported")}
 
 
+def test_a_head_request_to_the_page_that_asks_before_deleting_a_note_is_not_audited_as_a_view(app: Flask) -> None:
+    """Found (review): the "Are you sure?" page before deleting a note, which shows the request's
+    note, was audited as a view for a HEAD request too, though nothing was sent (as the request's
+    page was until it left HEAD out)."""
+    client, _ = signed_in(app)
+    reference = stored_request(app)
+    note_by(app, reference, "Offered two dates.")
+    [link] = delete_links(text(client.get(f"/inbox/requests/{reference}")))
+    viewed = len(events(app, "viewed"))
+    response = client.head(link)
+    assert response.status_code == 200 and response.data == b""
+    assert len(events(app, "viewed")) == viewed
+    assert client.get(link).status_code == 200  # a GET still is
+    assert len(events(app, "viewed")) == viewed + 1
+
+
 @both_databases
 def test_the_pdf_download_is_the_stored_pdf_never_cached_and_audited(app: Flask) -> None:
     client, facilitator_id = signed_in(app)

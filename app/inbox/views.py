@@ -1189,8 +1189,10 @@ def note_gone(stored: Any, note_id: str) -> Response:
 
 def render_delete_note_page(stored: Any, note: Any, author: Facilitator, problem: str = "") -> str:
     """ "Are you sure?" before deleting a note (``problem``: why the last try did nothing). It shows
-    the note and the request's reference, so each showing is audited as a view of the request."""
-    service.record_view(stored, current_facilitator())
+    the note and the request's reference, so each showing is audited as a view of the request
+    (not a HEAD: nothing is sent, as for the request's page)."""
+    if request.method != "HEAD":
+        service.record_view(stored, current_facilitator())
     errors = [{"text": problem, "href": "#delete-note"}] if problem else []
     return render_template(
         "inbox/delete_note.html",
