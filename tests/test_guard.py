@@ -639,6 +639,12 @@ def test_named_gp_practices_and_doctors(text: str, found: list[str]) -> None:
         "the dr. She said",
         "THE DR SAID SHE WAS FINE",
         "A DR APPOINTMENT ON MONDAY",
+        # Found (review): in capitals, the words after "DR" that "dr" in small letters is known
+        # not to name (an appointment, a letter, a visit) were taken for a surname.
+        "DR APPT MISSED",
+        "GP OR DR APPOINTMENT MISSED",
+        "DR LETTER ATTACHED",
+        "DR WILL REVIEW IN 2 WEEKS",
         "saw the Dr. She said",
         "Dr Barnardo's",
         "a Salford GP practice",

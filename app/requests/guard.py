@@ -1515,7 +1515,13 @@ def _gp_practices(text: str) -> Iterator[Finding]:
             yield _finding("gp_practice", match, "doctor")
     for match in _DOCTOR_IN_CAPITALS.finditer(text):
         surname = match["surname"].lower().replace("\u2019", "'")
-        if surname not in _NOT_A_SURNAME and surname not in _NOT_A_SURNAME_IN_CAPITALS:
+        # In capitals a surname cannot be told from a word by its capital either: not the words
+        # "dr" in small letters is known to come before ("DR APPT", "DR LETTER", "DR WILL").
+        if (
+            surname not in _NOT_A_SURNAME
+            and surname not in _NOT_A_SURNAME_IN_CAPITALS
+            and surname not in _NOT_A_SURNAME_IN_SMALL_LETTERS
+        ):
             yield _finding("gp_practice", match)
     yield from _hospitals(text)
 
