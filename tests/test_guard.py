@@ -428,6 +428,10 @@ def test_streets_without_a_house_number(text: str, street: str) -> None:
         "the Best Way forward",
         "in the street",
         "a Close call",
+        # Found (review): the programme for care leavers, and a home that is a good place to be.
+        "referred to Staying Close",
+        "Stay Close support",
+        "she needs a Good Place to live",
     ],
 )
 def test_words_that_are_not_a_street(text: str) -> None:

@@ -310,13 +310,14 @@ _STREET = re.compile(
     r"|Boulevard)(?![\w'\u2019\-])(?!\s{1,3}[A-Z&])"
 )
 # Words that are not a street's name, with ``_NOT_A_STREET_NAME`` and ``_NOT_A_NAME``: "Memory
-# Lane", "A Safe Place", "the Family Drug and Alcohol Court", "No Way".
+# Lane", "A Safe Place", "a Good Place", "the Family Drug and Alcohol Court", "No Way", "Staying Close".
 _NOT_A_STREET_WORD = frozenset(
     {
         *("memory", "safe", "safer", "happy", "fast", "slow", "right", "wrong", "best", "better", "easy"),
         *("either", "any", "half", "which", "alcohol", "drug", "drugs", "meeting", "work", "test", "yellow"),
         *("brick", "ring", "high", "mum's", "dad's", "coronation", "sesame", "civvy", "kew", "botanical"),
-        *("dark", "safety"),
+        *("dark", "safety", "good"),
+        *("stay", "staying"),  # "Staying Close", the programme for care leavers
     }
 )
 
