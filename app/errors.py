@@ -139,7 +139,8 @@ def outage_context() -> dict[str, Any]:
     not saved. ``submitting``: it was the request's "send" (``request_stored``: the request was
     stored before the failure, so sending again shows its reference, never a second request).
     ``resume_url``: the page to go back to once the service is back: the address asked for, when
-    it is one of ours that can be opened (GET), without its query string; check your answers for a
+    it is one of ours that can be opened (GET), without its query string, under the path the service
+    is reached by (``script_root``, as ``url_for`` gives); check your answers for a
     failed "send". Never anything typed: answers are not in addresses. Found (dependency review): a
     facilitator's form that failed (a note, a status) had no link back, as its address takes only
     posts; a GET of it leads to the request page, at the form, so it is the link."""
@@ -152,7 +153,7 @@ def outage_context() -> dict[str, Any]:
     if submitting:
         resume_url = url_for("requests.check")
     elif rule is not None and request.path.startswith("/") and ("GET" in (rule.methods or ()) or opens(request.path)):
-        resume_url = request.path
+        resume_url = request.script_root + request.path  # (under the path the service is reached by)
     return {
         "sent_form": sent_form,
         "submitting": submitting,

@@ -521,6 +521,32 @@ def test_the_service_problem_page_says_what_was_kept_and_where_to_go_back(
 
 
 @pytest.mark.parametrize(
+    "method, path, resume",
+    [
+        ("GET", "/result", "/space-to-think/result"),
+        ("POST", "/request/about-you", "/space-to-think/request/about-you"),
+        ("POST", "/request/submit", "/space-to-think/request/check-answers"),
+        ("POST", "/inbox/requests/1/notes", "/space-to-think/inbox/requests/1/notes"),
+    ],
+)
+def test_the_service_problem_pages_link_back_keeps_the_path_the_service_is_reached_under(
+    app: Flask, method: str, path: str, resume: str
+) -> None:
+    """Found (review): with the service reached under a path ("/space-to-think", as the start
+    page's test has it), the link back to the page that failed left that path out, so it led
+    off the service (the link to check your answers, made by url_for, kept it)."""
+    from app.errors import render_error
+
+    with app.test_request_context(path, method=method, base_url="http://localhost/space-to-think"):
+        body, status = render_error(503)
+    links = re.findall(
+        r'<a class="govuk-link" href="([^"]+)">(?:Try this page again|Go back to that page|check your answers)',
+        html.unescape(body),
+    )
+    assert status == 503 and links == [resume]
+
+
+@pytest.mark.parametrize(
     "path, posted, label",
     [
         ("/request/reflection", {"reflection": "Ten minutes' careful thought about the team & <the> plan."}, None),
