@@ -20,7 +20,7 @@ from app.inbox import service
 from app.requests.document import uk_clock, uk_day
 from support import csrf_token
 from support.pages import session_cookie
-from test_inbox import EMAIL, PASSWORD, add_colleague, events, signed_in, stored_request, text
+from test_inbox import EMAIL, PASSWORD, add_colleague, add_facilitator, events, signed_in, stored_request, text
 
 TOO_OLD = "You were signed out because you signed in more than 24 hours ago. Sign in again"
 
@@ -599,3 +599,33 @@ def test_a_sign_in_lasts_longer_than_20_hours_so_no_simple_action_is_needed_to_e
     accessibility reviews judged is not such an action: so the sign-in lasts 24 hours (it was 12).
     The idle limit, which one button extends, still ends it after 30 minutes without activity."""
     assert dt.timedelta(hours=20) < service.SIGN_IN_MAX_AGE
+
+
+def test_signing_in_under_the_path_the_service_is_reached_by_goes_on_under_it(app: Flask) -> None:
+    """Found (review): with the service reached under a path ("/space-to-think", as the start
+    page's test has it), signing in, the sign-in page opened when signed in already, and the
+    password page sending a note on led to the page asked for without that path: off the service."""
+    add_facilitator(app)
+    base = "http://localhost/space-to-think"
+    client = app.test_client()
+    asked = client.get("/inbox/sessions", base_url=base)
+    assert asked.status_code == 302 and asked.location == "/space-to-think/inbox/sign-in?next=/inbox/sessions"
+    page = "/inbox/sign-in?next=/inbox/sessions"
+    token = csrf_token(text(client.get(page, base_url=base)))
+    signed = client.post(page, base_url=base, data={"csrf_token": token, "email": EMAIL, "password": PASSWORD})
+    assert signed.status_code == 302 and signed.location == "/space-to-think/inbox/sessions"
+    again = client.get(page, base_url=base)  # signed in already
+    assert again.status_code == 302 and again.location == "/space-to-think/inbox/sessions"
+
+    reference = stored_request(app)
+    token = csrf_token(text(client.get(f"/inbox/requests/{reference}", base_url=base)))
+    signed_in_for(client, dt.timedelta(hours=24, minutes=1))
+    sent = client.post(f"/inbox/requests/{reference}/notes", base_url=base, data={"csrf_token": token, "text": "Rang."})
+    form = re.search(
+        r'<form method="post" action="/space-to-think/inbox/confirm-sign-in"[^>]*>(.*?)</form>', text(sent), re.S
+    )
+    assert form, "no password form"
+    fields = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', form.group(1)))
+    assert fields["then"] == f"/inbox/requests/{reference}/notes"
+    confirmed = client.post("/inbox/confirm-sign-in", base_url=base, data={**fields, "password": PASSWORD})
+    assert confirmed.status_code == 307 and confirmed.location == f"/space-to-think/inbox/requests/{reference}/notes"

@@ -405,8 +405,11 @@ def safe_next(target: str | None, facilitator: Facilitator | None = None) -> str
     Only ``/inbox`` or ``/inbox/...``, printable characters only: no scheme or host, no ``//``,
     no backslash (browsers read it as a slash), no space, tab, CR or LF (which could split a header),
     and no "." or ".." in the path (``/inbox/../exit`` is ``/exit`` to a browser).
+
+    A path of the app, as ``next=`` carries it (``request.path``): a redirect puts it under the
+    path the service is reached by (``go_on_to``).
     """
-    statistics = url_for("stats.index")
+    statistics = app_path(url_for("stats.index"))
     read_only = facilitator is not None and facilitator.reads_statistics_only
     home, below = (
         (statistics, (f"{statistics}?", f"{statistics}.csv")) if read_only else ("/inbox", ("/inbox/", "/inbox?"))
@@ -421,7 +424,21 @@ def safe_next(target: str | None, facilitator: Facilitator | None = None) -> str
         and not has_dot_segment(target)
     ):
         return page_of_form(target)
-    return statistics if read_only else url_for("inbox.index")
+    return statistics if read_only else app_path(url_for("inbox.index"))
+
+
+def app_path(url: str) -> str:
+    """An address ``url_for`` made, as a path of the app (as ``request.path`` is): without the
+    path the service is reached by (``request.script_root``, "/space-to-think")."""
+    root = request.script_root
+    return url[len(root) :] if root and url.startswith(root + "/") else url
+
+
+def go_on_to(path: str, code: int = 302) -> Response:
+    """A redirect to a path of the app (``safe_next``, a carried form's ``then``), under the path
+    the service is reached by. Found (review): without it, the service reached under a path
+    ("/space-to-think") sent a facilitator off it once signed in."""
+    return redirect(request.script_root + path, code=code)
 
 
 def sign_in_page(target: str | None, facilitator: Facilitator | None = None) -> str:
@@ -443,7 +460,7 @@ def page_of_form(target: str) -> str:
         return target
     if endpoint != "inbox.form_address":
         return target
-    return url_for("inbox.request_page", reference=values["reference"])
+    return app_path(url_for("inbox.request_page", reference=values["reference"]))
 
 
 def has_dot_segment(target: str) -> bool:
@@ -557,7 +574,7 @@ def sign_in() -> Response | tuple[str, int]:
     signed_in = signed_in_now()
     if request.method == "GET" and signed_in:
         # Signed in already (a form refused in a tab left open, say): on to the page asked for.
-        return redirect(safe_next(request.args.get("next"), signed_in))
+        return go_on_to(safe_next(request.args.get("next"), signed_in))
     form = SignInForm()
     errors: list[dict[str, str]] = []
     status = 200
@@ -575,7 +592,7 @@ def sign_in() -> Response | tuple[str, int]:
             reset_session()  # a new session id: a planted or stolen id is useless after sign-in
             session[FACILITATOR_KEY] = facilitator.id
             session.update(service.sign_in_marks(facilitator))
-            return remember_device(redirect(safe_next(request.args.get("next"), facilitator)), email)
+            return remember_device(go_on_to(safe_next(request.args.get("next"), facilitator)), email)
         message, status = password_refused(email, locked_for, "sign-in", SIGN_IN_FAILED)
         form.email.errors = [message]
         errors = [{"text": message, "href": "#email"}]
@@ -633,8 +650,8 @@ def confirm_sign_in() -> Response | tuple[str | Response, int]:
             if then is not None:
                 # The form carried is sent on as it was (307 keeps the method and the body: its
                 # fields and security token; the view ignores the password beside them).
-                return redirect(then, code=307)
-            return redirect(safe_next(target, confirmed))
+                return go_on_to(then, code=307)
+            return go_on_to(safe_next(target, confirmed))
         message, status = password_refused(
             facilitator.email, locked_for, "password confirmation", CONFIRM_FAILED, detail=service.CONFIRM_FAILED
         )
