@@ -786,6 +786,8 @@ def test_details_typed_in_another_tab_as_the_request_is_sent_are_said_not_saved(
     # The tab that typed follows its Continue: to the request sent, saying what went.
     next_page = client.get(first.location if outer is save_page else "/request")
     assert next_page.status_code == 302 and next_page.location.endswith("/request/submitted")
+    # A HEAD (a link checker, a preview) only looks: it does not use the message up (found: review).
+    assert client.head("/request/submitted").status_code == 200
     page = client.get("/request/submitted")
     assert 'data-notice="details-not-saved"' in page.get_data(as_text=True)
     words = text_of(page)

@@ -767,8 +767,9 @@ def submitted() -> Response | str | tuple[str, int]:
     document = request_document(stored)
     notice = session.get(NOTICE_KEY)
     kind = notice.get("kind") if isinstance(notice, dict) else None
-    if kind in (SENT_WITHOUT_CHANGE, SENT_WITHOUT_DETAILS):
-        # Said once: an answer changed, or details typed, in another tab as this request was sent.
+    if kind in (SENT_WITHOUT_CHANGE, SENT_WITHOUT_DETAILS) and request.method != "HEAD":
+        # Said once: an answer changed, or details typed, in another tab as this request was sent
+        # (a HEAD only looks: it leaves the message for the page that shows it).
         session.pop(NOTICE_KEY, None)
     return render_template(
         "requests/submitted.html",
