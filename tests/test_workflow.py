@@ -824,6 +824,8 @@ def test_the_filter_form_keeps_an_email_typed_in_the_reference_search_out_of_eve
     for typed in ("Kate", "Amy Ward", "becky"):
         sent = client.post("/inbox", data={"csrf_token": token, "reference": typed, "status": "new"})
         assert sent.status_code == 303 and parse_qs(urlsplit(sent.location).query) == {"status": ["new"]}, typed
+        # A HEAD (a link checker, a preview) only looks: the message is still there (found: review).
+        assert client.head(sent.location).status_code == 200
         page = text(client.get(sent.location))
         problems = page.split("data-filter-problems")[1].split("</ul>")[0]
         assert "Letters alone could be someone's name, so the search was not used" in problems, typed

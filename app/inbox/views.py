@@ -758,7 +758,9 @@ def index() -> Response | str:
         return send_list_form()
     choices = list_choices()
     filters, problems = listing.read_filters(request.args, choices)
-    search_typed = session.pop(TYPED_REFERENCE_KEY, None) if TYPED_REFERENCE_KEY in session else None
+    # Said once, by the GET that shows it (a HEAD only looks: a link checker, a preview).
+    take = session.get if request.method == "HEAD" else session.pop
+    search_typed = take(TYPED_REFERENCE_KEY, None) if TYPED_REFERENCE_KEY in session else None
     if not isinstance(search_typed, str):
         search_typed = None
     search_problem = None
