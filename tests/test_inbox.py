@@ -1105,6 +1105,10 @@ def test_a_link_on_another_site_starts_no_download_of_requests_details(app: Flas
             client.get(pdf.location)
         )
     assert events(app, "exported") == [] and events(app, "pdf_downloaded") == []
+    # A HEAD (a link checker, a preview) is shown nothing: it leaves no message for the next page.
+    for url in ("/inbox/requests.csv?status=new", f"/inbox/requests/{reference}/request.pdf"):
+        assert client.head(url, headers=elsewhere[0]).status_code == 302, url
+    assert "The download did not start" not in text(client.get(f"/inbox/requests/{reference}"))
     for headers in ({"Sec-Fetch-Site": "same-origin"}, {"Sec-Fetch-Site": "none"}, {}):  # its own link; typed
         assert client.get("/inbox/requests.csv", headers=headers).mimetype == "text/csv"
         assert client.get(f"/inbox/requests/{reference}/request.pdf", headers=headers).mimetype == "application/pdf"

@@ -809,7 +809,8 @@ def export_csv() -> Response:
     """The list as CSV (every page, the same filters; no free text), never cached, audited."""
     filters, _problems = listing.read_filters(request.args, list_choices())
     if from_another_site():
-        flash(DOWNLOAD_FROM_ANOTHER_SITE, IMPORTANT)
+        if request.method != "HEAD":  # (a HEAD is shown nothing: it leaves no message for later)
+            flash(DOWNLOAD_FROM_ANOTHER_SITE, IMPORTANT)
         shown: dict[str, Any] = filters.args()
         return redirect(url_for("inbox.index", **shown))
     rows = listing.all_rows(filters, uk_today())
@@ -1025,7 +1026,8 @@ def download_pdf(reference: str) -> Response:
     """The request's stored PDF, as a download that is never cached (back to the request page if not made yet)."""
     stored = stored_request(reference, with_pdf=True)
     if from_another_site():
-        flash(DOWNLOAD_FROM_ANOTHER_SITE, IMPORTANT)
+        if request.method != "HEAD":  # (as below)
+            flash(DOWNLOAD_FROM_ANOTHER_SITE, IMPORTANT)
         return redirect(url_for("inbox.request_page", reference=stored.reference))
     if stored.pdf_made_at is None or not stored.pdf:
         if request.method != "HEAD":  # (a HEAD is shown nothing: it leaves no message for later)
