@@ -558,6 +558,10 @@ def test_start_again_clears_the_journey(walker: Walker) -> None:
     assert response.status_code == 302 and path_of(response.location) == "/"
     assert stored_answers(walker.client) == {}
     assert stored_token(walker.client) is None
+    # The start page says once what was cleared; a HEAD (a link checker, a preview) only looks.
+    assert walker.client.head("/").status_code == 200
+    assert 'data-cleared="journey"' in walker.client.get("/").get_data(as_text=True)
+    assert "data-cleared" not in walker.client.get("/").get_data(as_text=True)
     assert path_of(walker.get("/result").location) == f"/questions/{PACK.start}"
 
 

@@ -50,7 +50,9 @@ UNNAMED_COPY = "copy_unnamed"
 def index() -> str:
     """The start page: what the tool does, the 999 warning, and Start now; once after Start
     again, what it cleared (``CLEARED_KEY``)."""
-    cleared = session.pop(CLEARED_KEY, None) if CLEARED_KEY in session else None
+    # Said once, by the GET that shows it (a HEAD only looks: a link checker, a preview).
+    take = session.get if request.method == "HEAD" else session.pop
+    cleared = take(CLEARED_KEY, None) if CLEARED_KEY in session else None
     if cleared != "journey" and cleared not in SENT_COPIES:
         cleared = None
     if cleared is None:
