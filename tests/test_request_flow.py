@@ -1099,6 +1099,8 @@ def test_a_supervision_record_the_renderer_cannot_make_says_to_try_again(client,
     # makes a new one, as after the page above.
     assert "being made" in client.get("/request/supervision-record").get_data(as_text=True)
     run_outbox(app)
+    # A HEAD (a link checker, a preview) only looks: the failure is still there to be said (found: review).
+    assert client.head("/request/supervision-record/status").status_code == 200
     assert client.get("/request/supervision-record/status").get_json() == {"ready": False, "failed": True}
     assert client.get("/request/supervision-record/status").status_code == 404
     monkeypatch.undo()

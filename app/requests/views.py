@@ -906,9 +906,10 @@ def supervision_record_status() -> Response:
         abort(404)  # the service's page (not a blank one) for an address opened in a browser
     response = jsonify(ready=record.made_at is not None, failed=record.failed_at is not None)
     response.headers["Cache-Control"] = "no-store"
-    if record.failed_at is not None:
+    if record.failed_at is not None and request.method != "HEAD":
         # Said to the person now (the script shows it, with "Try again"): the failed record goes,
         # so trying again asks for a new one. Only its row: the session is not written (not activity).
+        # (A HEAD is said nothing: the record stays for the script's next question.)
         drop_record(record)
     return response
 
