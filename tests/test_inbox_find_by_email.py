@@ -91,6 +91,9 @@ def test_the_results_are_a_page_to_come_back_to_without_sending_the_search_again
     sent = post_form(client, PAGE, PAGE, {"email": ADDRESS})
     assert sent.status_code == 303 and sent.headers["Location"] == PAGE
     assert "alex" not in sent.headers["Location"].lower() and not sent.get_data(as_text=True).count("@")
+    # A HEAD (a link checker, a preview) is sent nothing: not audited, and the first showing's
+    # entry still stands for the search (found: review; the GET after it was audited again).
+    assert client.head(PAGE).status_code == 200 and searches(app) == ["2 requests found"]
     results = client.get(PAGE)
     page = text(results)
     assert results.status_code == 200 and "<title>2 requests found: " in page

@@ -1404,6 +1404,8 @@ def find_by_email() -> Response | str:
         return render_find_by_email_page(form)
     form.email.data = kept["email"]
     found = service.requests_with_email(kept["email"])
+    if request.method == "HEAD":  # nothing is sent, so nothing is shown or audited (as for a request's page)
+        return render_find_by_email_page(form, found)
     references = [reference for reference, _status, _received in found]
     audited = None
     if "audited" in kept:  # the first showing after the search: its audit entry may stand for it
