@@ -1178,6 +1178,24 @@ def test_acronyms_after_a_word_for_a_person_are_not_initials(text: str) -> None:
     assert scan(text) == []
 
 
+@pytest.mark.parametrize(
+    "text, initials",
+    [
+        # Found (review): two capitals that are also an acronym ("KS", key stage; "MS") went
+        # unwarned after a word for a person, where they are initials more often: only an acronym
+        # followed by what it describes ("pupil PP funding", "Mum - MS diagnosis") is not.
+        ("child KS lives with nan", "KS"),
+        ("brother KS", "KS"),
+        ("son MS", "MS"),
+        ("child SN said she was scared", "SN"),
+        ("son MS and his sister", "MS"),
+        ("pupil AP, who is 9", "AP"),
+    ],
+)
+def test_two_capitals_that_are_also_an_acronym_after_a_word_for_a_person_are_initials(text: str, initials: str) -> None:
+    assert [(f.kind, f.text) for f in scan(text)] == [("person_name", initials)]
+
+
 def test_the_services_acronyms_are_never_taken_for_initials() -> None:
     """Where initials are looked for without full stops, an acronym the service uses is never
     warned about: those of the rule packs' glossaries and contacts, and the ones practitioners

@@ -1720,6 +1720,7 @@ _NOT_INITIALS_AFTER_A_PERSON = frozenset(
         *("CP", "CIN", "LAC", "CLA", "SEN", "EHC", "ASD", "ADD", "CSE", "CCE", "FGM", "DV", "DA", "MH"),
         *("LD", "PD", "ED", "EH", "YP", "YOT", "YJS", "SW", "HV", "GP", "PE", "TAF", "TAC", "CAF", "FE"),
         *("UC", "PIP", "DLA", "ESA", "JSA", "NHS", "CAMHS", "OCD", "PTSD", "SEMH", "SLCN", "ACE", "ACES"),
+        "NA",  # not applicable, a note's value ("Dad - NA")
     }
 )
 
@@ -1756,6 +1757,27 @@ _WORDS_IN_CAPITALS = frozenset(
 )
 
 
+# After two capitals that are also an acronym, a word that goes on about a person ("child KS lives
+# with nan", "son MS and ..."): the capitals are then initials, not what the word after describes.
+_GOES_ON_ABOUT_A_PERSON = frozenset(
+    {
+        *("is", "was", "has", "had", "have", "lives", "lived", "living", "stays", "stayed", "moved", "attends"),
+        *("attended", "goes", "went", "and", "or", "who", "with", "aged", "age", "says", "said", "told", "tells"),
+        *("wants", "wanted", "will", "would", "can", "could", "did", "does", "disclosed", "reported", "needs"),
+    }
+)
+_WORD_AFTER = re.compile(r"[ \t]{1,3}([a-z][a-z'\u2019\-]{0,39})(?![\w'\u2019\-])")
+
+
+def _acronym_describes(text: str, end: int) -> bool:
+    """Whether two capitals ending at ``end`` (an acronym, after a word for a person) are followed
+    by a word they describe ("pupil PP funding", "Mum - MS diagnosis", "student EP on placement"),
+    not by the end, a bracket or a word going on about the person ("brother KS", "mum (KS)",
+    "child KS lives with nan"): found (review), those went unwarned as acronyms."""
+    word = _WORD_AFTER.match(text, end)
+    return word is not None and word[1] not in _GOES_ON_ABOUT_A_PERSON
+
+
 def _initials(text: str) -> Iterator[Finding]:
     for match in _INITIALS.finditer(text):
         letters = "".join(letter for letter in match[0] if letter.isalpha())
@@ -1768,10 +1790,12 @@ def _initials(text: str) -> Iterator[Finding]:
             letters = match[group]
             if letters is None or letters in _NOT_INITIALS or letters in _NOT_INITIALS_AFTER_A_PERSON:
                 continue
-            bracketed = text[match.start(group) - 1 : match.start(group)] == "(" and text[match.end(group) :][:1] == ")"
-            if (letters in _ACRONYMS and (len(letters) == 3 or not bracketed)) or letters in _WORDS_IN_CAPITALS:
+            if (letters in _ACRONYMS and (len(letters) == 3 or _acronym_describes(text, match.end(group)))) or (
+                letters in _WORDS_IN_CAPITALS
+            ):
                 # "Mum (CSC)", "child SGO", "pupil PP funding", "Mum - MS diagnosis", "children AND
-                # adults"; two capitals in brackets after a person are initials ("mum (KS)").
+                # adults"; two capitals after a person are initials more often ("mum (KS)", "brother
+                # KS", "child KS lives with nan"), unless what follows is what they describe.
                 continue
             start, end = match.span(group)
             yield Finding("person_name", letters, INITIALS_REASON, start, end)
