@@ -13,7 +13,7 @@ from werkzeug.test import TestResponse
 
 from app.extensions import db
 from app.journey import DETAILS_KEY
-from app.models import AuditEvent, OutboxMessage, StoredRequest, utcnow
+from app.models import AuditEvent, OutboxMessage, StoredRequest, SupervisionRecord, utcnow
 from app.requests.fields import text_length
 from app.sessions import JourneySessionRow
 from support import checked_field, csrf_token
@@ -1051,8 +1051,6 @@ def test_the_same_answers_reuse_the_record_and_other_answers_make_a_new_one(clie
 def test_another_browser_cannot_get_the_record(client, app) -> None:
     """The record is tied to the journey session that asked for it: its key is in that session's
     server-side data, never in an address, so another browser at the same outcome gets its own."""
-    from app.models import SupervisionRecord
-
     to_outcome(client, SUPERVISION_PATH)
     mine = supervision_record(client, app)
     assert mine.mimetype == "application/pdf"
@@ -1785,8 +1783,6 @@ def test_two_tabs_asking_for_the_supervision_record_at_the_same_moment_ask_for_o
     """Found (review of the two tabs' merge): each page read the session before the other had
     saved the record it asked for, so each asked for one: two PDFs made, two counted against the
     limit on records, and one left behind, not this browser's any more, until its time."""
-    from app.models import SupervisionRecord
-
     to_outcome(client, SUPERVISION_PATH)
     other_tab = another_tab(app, client)
     with at_the_same_moment(app, lambda: other_tab.get("/request/supervision-record")) as sent:
@@ -1822,3 +1818,20 @@ def test_a_head_request_to_the_sent_request_or_its_pdfs_is_not_audited(client, a
     for url in urls:
         assert client.get(url).status_code == 200, url
     assert audited()[len(before) :] == ["viewed", "pdf_downloaded", "supervision_record"]
+
+
+def test_a_head_request_to_the_supervision_record_page_asks_for_no_record(client, app) -> None:
+    """Found (review): a HEAD request (a link checker, a preview) to the supervision record's page
+    asked for a record, as a GET does: the page's HTML stored for the outbox worker to make into
+    a PDF, which no one had asked for. It now asks for nothing; the GET that follows does."""
+    to_outcome(client, SUPERVISION_PATH)
+
+    def records() -> int:
+        with app.app_context():
+            return int(db.session.scalar(select(func.count()).select_from(SupervisionRecord)) or 0)
+
+    response = client.head("/request/supervision-record")
+    assert response.status_code == 200 and response.data == b""
+    assert records() == 0
+    assert client.get("/request/supervision-record").status_code == 200
+    assert records() == 1

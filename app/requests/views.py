@@ -881,16 +881,15 @@ def supervision_record() -> Response | str | tuple[str, int]:
     if isinstance(source, Response):
         return source
     record = this_browsers_record(source.digest)
-    if record is None:
+    if record is None and request.method != "HEAD":  # a HEAD (a link checker, a preview) asks for nothing
         # Cheap (a template): the PDF itself is the worker's. No case details and no free text:
         # only the rule pack's wording for these answers.
         record, asked = ask_for_record(supervision_record_html(source.state, utcnow()), source.digest)
         g.supervision_record_asked = asked  # (not when another tab asked for it at the same moment)
-    if record.failed_at is not None:
+    if record is not None and record.failed_at is not None:
         return record_not_made(source.back_url)
-    response = make_response(
-        render_template("requests/supervision_record.html", made=record.made_at is not None, back_url=source.back_url)
-    )
+    made = record is not None and record.made_at is not None
+    response = make_response(render_template("requests/supervision_record.html", made=made, back_url=source.back_url))
     response.headers["Cache-Control"] = "no-store"
     return response
 
