@@ -2248,6 +2248,23 @@ def test_an_imported_request_naming_a_street_says_so(app: Flask) -> None:
     )
 
 
+def test_a_head_request_between_an_action_and_its_page_leaves_that_page_no_view(app: Flask) -> None:
+    """Found (review): the request's page shown straight after an action is not a view (the
+    action is in the trail), but a HEAD request of another inbox page in between (a link
+    checker, a preview) ended that, so the action's own page was audited as a view as well."""
+    client, _ = signed_in(app)
+    reference = stored_request(app)
+    page = f"/inbox/requests/{reference}"
+    post_form(client, page, f"{page}/notes", {"text": "Called the practitioner back."})
+    assert len(events(app, "viewed")) == 1  # the GET for the note's token
+    assert client.head("/inbox").status_code == 200
+    assert client.get(page).status_code == 200  # the note's own page: not a view
+    assert len(events(app, "viewed")) == 1
+    client.get("/inbox")
+    client.get(page)  # after another page: a view
+    assert len(events(app, "viewed")) == 2
+
+
 def test_views_in_a_row_by_one_facilitator_are_one_line_of_the_trail(app: Flask) -> None:
     """Found: after ten minutes' work a trail had 59 "Viewed in the inbox" lines among 25 actions.
     The audit log keeps each view; the page shows views in a row by one person as one line."""

@@ -215,8 +215,10 @@ def admit(facilitator: Facilitator) -> None:
     """Let a signed-in account's request go on, or refuse it (403, audited) a page its role does
     not open: a partnership account sees the counts only (no request, list, PDF, import or change)."""
     service.adopt_sign_in(facilitator, session)
-    if ACTED_KEY in session and request.endpoint != "inbox.request_page":
-        session.pop(ACTED_KEY)  # any other page first: the request's next showing is a view
+    if ACTED_KEY in session and request.endpoint != "inbox.request_page" and request.method != "HEAD":
+        # Any other page first: the request's next showing is a view. (Not a HEAD, which shows
+        # nothing: a link checker or a preview would make the action's own page count as a view.)
+        session.pop(ACTED_KEY)
     if EMAIL_SEARCH_KEY in session:
         kept_email_search()  # past its time, the address searched for goes on any page, not only the search's
     g.facilitator = facilitator  # (also for the refusal page: it offers what the account can open)
