@@ -2178,15 +2178,66 @@ def _request_id(app: Flask, reference: str) -> int:
 
 
 def test_no_feedback_link_without_a_public_address(session_app: Flask) -> None:
+    """Found (using the service as its README starts it, with no web address set up): the
+    request page said the practitioner "is sent a link to give feedback" when none could be,
+    and saying the session was held did not tell the facilitator none went."""
     session_app.config["PUBLIC_BASE_URL"] = None
     client, _ = signed_in(session_app)
     reference = offered(session_app)
     arrange(client, reference)
     session_has_started(session_app, reference)
-    outcome(client, reference, "held")
+    before = " ".join(text(client.get(request_url(reference))).split())
+    assert "is sent a link to give feedback" not in before
+    assert "No link to give feedback is sent: the service's web address is not set up" in before
+    page = " ".join(text(client.get(outcome(client, reference, "held").headers["Location"])).split())
     assert status_of(session_app, reference) == "session_held"
+    assert "No link to give feedback was sent: the service's web address is not set up" in page
     assert "feedback" not in outbox_kinds(session_app)
     assert "feedback_not_sent" in [e.action for e in _events(session_app)]
+
+
+def test_held_by_the_status_form_says_no_feedback_link_went(session_app: Flask) -> None:
+    session_app.config["PUBLIC_BASE_URL"] = None
+    client, _ = signed_in(session_app)
+    reference = offered(session_app)
+    arrange(client, reference)
+    session_has_started(session_app, reference)
+    moved = post_form(
+        client,
+        request_url(reference),
+        request_url(reference, "status"),
+        {"status": "session_held", "from_status": "session_arranged"},
+    )
+    page = " ".join(text(client.get(moved.headers["Location"])).split())
+    assert status_of(session_app, reference) == "session_held"
+    assert "No link to give feedback was sent: the service's web address is not set up" in page
+
+
+def test_no_feedback_link_without_the_facilitators_email(session_app: Flask) -> None:
+    """Without a facilitators' address the service emails nothing: the page says no link goes."""
+    client, _ = signed_in(session_app)
+    reference = offered(session_app)
+    arrange(client, reference)
+    session_has_started(session_app, reference)
+    session_app.config["FACILITATOR_EMAIL"] = None
+    before = " ".join(text(client.get(request_url(reference))).split())
+    assert "No link to give feedback is sent: this service has no facilitators' email address set up" in before
+    page = " ".join(text(client.get(outcome(client, reference, "held").headers["Location"])).split())
+    assert "No link to give feedback was sent: this service has no facilitators' email address" in page
+    assert "feedback" not in outbox_kinds(session_app)
+
+
+def test_the_held_form_promises_the_feedback_link_when_one_is_sent(session_app: Flask) -> None:
+    client, _ = signed_in(session_app)
+    reference = offered(session_app)
+    arrange(client, reference)
+    session_has_started(session_app, reference)
+    before = " ".join(text(client.get(request_url(reference))).split())
+    assert "the practitioner is sent a link to give feedback" in before
+    assert "No link to give feedback" not in before
+    page = " ".join(text(client.get(outcome(client, reference, "held").headers["Location"])).split())
+    assert "Status changed to session held" in page and "No link to give feedback" not in page
+    assert "feedback" in outbox_kinds(session_app)
 
 
 # --- the purge --------------------------------------------------------------------------------------

@@ -373,6 +373,8 @@ def session_outcome(reference: str) -> Response | str:
         db.session.rollback()
         return render_request_page(stored, session_problem=str(refused), outcome_chosen=outcome or "")
     changed = f"Status changed to {workflow.STATUS_LABELS[stored.status].lower()}"
+    if outcome == "held" and (why_not := sessions.feedback_link_unavailable()):
+        also = [f"No link to give feedback was sent: {why_not}."]
     # done() adds the full stop after the message.
     done(" ".join([f"{changed}.", *also]).removesuffix(".") if also else changed, "session-section", "the session")
     return acted_on(stored)

@@ -944,6 +944,7 @@ def render_request_page(
         lengths=sessions.LENGTHS,
         record_weeks=sessions.RECORD_WEEKS,
         can_invite=bool(current_app.config.get("FACILITATOR_EMAIL")),
+        no_feedback_link=sessions.feedback_link_unavailable(),
         session_version=sessions.session_version,
         list_args=list_shown(),
     )
@@ -1079,6 +1080,8 @@ def change_status(reference: str) -> Response | str:
             form.reason.errors = [REASON_NOT_SAVED]
             return render_request_page(stored, status_form=form, reason_findings=findings)
     also = service.move_request(stored, move, current_facilitator(), redirect_outcomes())
+    if move.status == sessions.HELD and (why_not := sessions.feedback_link_unavailable()):
+        also = [*also, f"No link to give feedback was sent: {why_not}."]
     changed = f"Status changed to {workflow.STATUS_LABELS[move.status].lower()}"
     # done() adds the full stop after the message.
     done(" ".join([f"{changed}.", *also]).removesuffix(".") if also else changed, "change-status", "the status")

@@ -1382,6 +1382,17 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
 
 
+def feedback_link_unavailable() -> str:
+    """Why this service sends no feedback link when a session is held, in the facilitators'
+    words, or "" when it sends one. Found (using the service as set up by the README): the
+    request page said the practitioner "is sent a link to give feedback" when none could be."""
+    if not current_app.config.get("FACILITATOR_EMAIL"):
+        return "this service has no facilitators' email address set up, so it cannot email one"
+    if not (current_app.config.get("PUBLIC_BASE_URL") or "").strip():
+        return "the service's web address is not set up, so a link could not work (whoever runs the service can add it)"
+    return ""
+
+
 def queue_feedback_link(request: StoredRequest) -> bool:
     """Make a single-use feedback token and queue its link to the practitioner (no commit).
     False (nothing sent) without a work email, a mail setup or a public address to link to."""
