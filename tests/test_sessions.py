@@ -2227,6 +2227,23 @@ def test_no_feedback_link_without_the_facilitators_email(session_app: Flask) -> 
     assert "feedback" not in outbox_kinds(session_app)
 
 
+def test_a_held_sessions_page_asks_about_its_requests_only_until_each_is_said(session_app: Flask) -> None:
+    """Found (using the inbox): once its only request had been marked held, the session's page
+    still said to say on each request's page whether the session was held."""
+    client, _ = signed_in(session_app)
+    reference = offered(session_app)
+    arrange(client, reference)
+    session_has_started(session_app, reference)
+    page_url = f"/inbox/sessions/{session_id_of(session_app, reference)}"
+    asks = "On the page of each request in it, say whether the session was held"
+    assert asks in " ".join(text(client.get(page_url)).split())
+    outcome(client, reference, "held")
+    page = " ".join(text(client.get(page_url)).split())
+    assert "This session has started, so it cannot be cancelled or changed." in page
+    assert asks not in page
+    assert reference in page
+
+
 def test_the_held_form_promises_the_feedback_link_when_one_is_sent(session_app: Flask) -> None:
     client, _ = signed_in(session_app)
     reference = offered(session_app)

@@ -451,6 +451,9 @@ def render_session_page(
         space_session=session,
         words=sessions.session_words(session),
         members=in_session,
+        # Requests still waiting to be said held or not (found: a session whose every request was
+        # already marked held still asked for it to be said on each request's page).
+        awaiting_outcome=any(stored.status == sessions.ARRANGED for stored, _ in in_session),
         held_members=sessions.held_members(session),
         joinable_until=day_in_words(until) if (until := sessions.joinable_until(session)) else "",
         invitations={stored.id: sessions.invitation_state(stored, session, place) for stored, place in in_session},
