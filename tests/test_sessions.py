@@ -2244,6 +2244,22 @@ def test_a_held_sessions_page_asks_about_its_requests_only_until_each_is_said(se
     assert reference in page
 
 
+def test_a_held_requests_deletion_date_no_longer_asks_for_its_session(session_app: Flask) -> None:
+    """Found (using the inbox): after its session was held, the request's page still said "so
+    hold this request's session before then" under its deletion date."""
+    client, _ = signed_in(session_app)
+    reference = offered(session_app)
+    advice = "Requests are kept for 90 days, so hold this request's session before then."
+    assert advice in " ".join(text(client.get(request_url(reference))).split())
+    arrange(client, reference)
+    session_has_started(session_app, reference)
+    assert advice in " ".join(text(client.get(request_url(reference))).split())
+    outcome(client, reference, "held")
+    page = " ".join(text(client.get(request_url(reference))).split())
+    assert "Requests are kept for 90 days." in page
+    assert "so hold this request's session" not in page
+
+
 def test_the_held_form_promises_the_feedback_link_when_one_is_sent(session_app: Flask) -> None:
     client, _ = signed_in(session_app)
     reference = offered(session_app)

@@ -919,6 +919,8 @@ def render_request_page(
         same_email=service.same_email_requests(stored),
         email_problems=service.email_problems(stored),
         overdue=workflow.is_overdue(stored.status, stored.due_on, uk_today()),
+        # A session is still to be held (the deletion date says to hold it before then).
+        session_to_come=stored.status in (*workflow.AWAITING_SESSION, sessions.ARRANGED),
         deleted_on=sessions.deleted_on(stored),
         retention_days=sessions.retention_days(),
         note_findings=note_findings or [],
