@@ -456,6 +456,20 @@ def test_every_setting_can_be_set_from_the_environment() -> None:
     assert settings["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u:p@db.example.invalid/x"
 
 
+def test_the_readmes_local_mail_command_sets_what_the_emails_need() -> None:
+    """Found (following the README's commands to try the service): without a web address the
+    feedback link after a session was never sent, and the facilitators' email had no link to the
+    request. The command's settings must load in development, the address the one served."""
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    command = re.search(r"`(FACILITATOR_EMAIL=[^`]*?)\s*scripts/run`", readme)
+    assert command is not None
+    environ = dict(part.split("=", 1) for part in command.group(1).split())
+    assert environ["PUBLIC_BASE_URL"] == "http://127.0.0.1:5000"  # where scripts/run serves by default
+    settings = load_config({"APP_ENV": "development"}, environ=environ)
+    assert settings["PUBLIC_BASE_URL"] == "http://127.0.0.1:5000"
+    assert settings["FACILITATOR_EMAIL"] == "facilitators@example.org" and settings["SMTP_PORT"] == 8025
+
+
 def test_every_setting_is_listed_in_the_readme() -> None:
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
     table = readme[readme.index("## Settings") : readme.index("## What each dependency is for")]
