@@ -970,7 +970,9 @@ def test_the_list_shows_what_the_request_is_about_and_counts_per_status(app: Fla
     new_request(app, answers=SUPERVISION_ANSWERS, status="closed")
     page = text(client.get("/inbox"))
     assert VALID_DETAILS["job_role"] in page and VALID_DETAILS["agency"] in page
-    assert "I feel stuck, or unclear about the systems" in page  # a criterion, as the rule pack words it
+    assert (
+        "The practitioner feels stuck, or unclear about the systems" in page
+    )  # a criterion, in one wording for every mode
     assert "Made in supervision with the practitioner" in page  # a flag
     assert "Made in supervision" in page
     counts = {
@@ -1433,7 +1435,12 @@ def test_the_csv_has_the_lists_fields_no_free_text_is_formula_safe_and_audited(a
     assert record["Status"] == "In triage" and record["How soon"] == "Within a month"
     assert record["Due date"] == "2026-02-05" and record["Received"] == "2026-01-05"
     assert record["Assigned to"] == '\'=HYPERLINK("http://x")'  # a spreadsheet shows it, never runs it
-    assert "I feel stuck" in record["Criteria"]
+    # Each criterion in one wording, whichever mode its request was sent in (found, new-user
+    # review: "I feel stuck..." on a practitioner's line, "The practitioner feels stuck..." on a
+    # supervision one, so one criterion read as two in a spreadsheet).
+    for row in rows[1:]:
+        criteria = dict(zip(rows[0], row, strict=True))["Criteria"].split("; ")
+        assert criteria and all(c.startswith("The practitioner ") for c in criteria), criteria
     # Who filled it in, in the request's own words (found, words review: a column "Mode" held
     # "Practitioner" or "In supervision", words the inbox uses nowhere else).
     assert record["Completed by"] == "A practitioner, about their own practice"

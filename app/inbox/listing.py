@@ -24,6 +24,7 @@ from .. import audit, workflow
 from ..extensions import db
 from ..journey import MODE_LABELS
 from ..models import AuditEvent, OutboxMessage, StoredRequest, utcnow
+from ..pack import current_pack
 from ..requests import fields
 from ..requests.document import UK_TIME, uk_day
 from ..requests.reference import ALPHABET, PREFIX, SEPARATORS
@@ -236,7 +237,7 @@ class ListRow:
     status: str
     assigned_to: str | None
     mode: str
-    criteria: tuple[str, ...]  # the criteria's labels, as the rule pack words them
+    criteria: tuple[str, ...]  # the criteria's labels, in one wording whatever the mode (``_criteria``)
     flags: tuple[str, ...]  # the flags' labels
     job_role: str  # the practitioner's own role and agency, as they typed them (not in the CSV)
     agency: str
@@ -311,6 +312,24 @@ def _labels(items: object) -> tuple[str, ...]:
     return tuple(str(item.get("label")) for item in items if isinstance(item, dict) and item.get("label"))
 
 
+def _criteria(items: object) -> tuple[str, ...]:
+    """The criteria chosen, each in one wording whichever mode the request was sent in: the
+    rule pack's words about the practitioner ("The practitioner feels stuck..."), so that a
+    criterion reads the same on every line of the list and its CSV (found: a request sent in
+    supervision said "The practitioner feels stuck", one sent by a practitioner "I feel stuck").
+    A criterion the pack no longer has keeps the words it was sent with."""
+    pack = current_pack()
+    question = pack.question(pack.roles.criteria_question)
+    worded = {option.value: option.label.for_mode("supervision") for option in (question.options if question else ())}
+    if not isinstance(items, list):
+        return ()
+    return tuple(
+        str(worded.get(str(item.get("value")), item.get("label")))
+        for item in items
+        if isinstance(item, dict) and item.get("label")
+    )
+
+
 # Statuses with nothing left to do: an email given up on no longer needs attention in the list.
 FINISHED_STATUSES = ("closed", "redirected", "duplicate")
 
@@ -371,7 +390,7 @@ def _row(row: Any, today: dt.date) -> ListRow:
         if row.display_name is None or row.assignee_active
         else f"{row.display_name} (account closed)",
         mode=row.mode,
-        criteria=_labels(details.get("criteria")),
+        criteria=_criteria(details.get("criteria")),
         flags=_labels(row.flags),
         job_role=str(details.get("job_role") or ""),
         agency=str(details.get("agency") or ""),
