@@ -309,3 +309,13 @@ def test_the_supervision_record_words_the_flags_as_the_outcome_page_does(
     texts = [body_text(record) for _path, record in records]
     assert any("What we noted from the answers" in text for text in texts)  # the longest journey has flags
     assert not any("Flags" in text for text in texts)
+
+
+def test_each_answers_guidance_numbers_are_in_order(module_app: Flask, longest: dict[str, Any]) -> None:
+    """Found (new-user review): the row "Talked about in supervision" cited "11, 2": the numbers
+    came in the order the rule cites its guidance, not the order of the list they point into."""
+    page = request_html(module_app, longest["document"])
+    cells = re.findall(r'<td class="answers__cites">([^<]*)</td>', page)
+    numbered = [[int(n) for n in cell.split(", ")] for cell in cells if cell]
+    assert numbered and any(len(numbers) > 1 for numbers in numbered)
+    assert all(numbers == sorted(numbers) for numbers in numbered), numbered
