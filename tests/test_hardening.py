@@ -204,6 +204,10 @@ def test_a_bad_character_in_the_address_gets_the_400_page(app: Flask, path: str)
     response = client.get(path)
     assert response.status_code == 400
     assert "Sorry, there is a problem with your request" in text(response) and has_chrome(text(response))
+    # Where to go next: the inbox from its own pages (found: "Go to the start page" there), else the start page.
+    go_to = "Go to the inbox" if path.startswith("/inbox") else "Go to the start page"
+    assert go_to in text(response), path
+    assert ("Go to the start page" in text(response)) is (not path.startswith("/inbox")), path
 
 
 @both_databases
