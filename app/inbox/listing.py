@@ -312,19 +312,22 @@ def _labels(items: object) -> tuple[str, ...]:
     return tuple(str(item.get("label")) for item in items if isinstance(item, dict) and item.get("label"))
 
 
-def _criteria(items: object) -> tuple[str, ...]:
-    """The criteria chosen, each in one wording whichever mode the request was sent in: the
-    rule pack's words about the practitioner ("The practitioner feels stuck..."), so that a
-    criterion reads the same on every line of the list and its CSV (found: a request sent in
-    supervision said "The practitioner feels stuck", one sent by a practitioner "I feel stuck").
-    A criterion the pack no longer has keeps the words it was sent with."""
+def _criteria_wording() -> dict[str, str]:
+    """Each criterion's one wording in the list and its CSV, whichever mode its request was sent
+    in: the rule pack's words about the practitioner ("The practitioner feels stuck..."), so a
+    criterion reads the same on every line (found: a request sent in supervision said "The
+    practitioner feels stuck", one sent by a practitioner "I feel stuck"). Made once per list."""
     pack = current_pack()
     question = pack.question(pack.roles.criteria_question)
-    worded = {option.value: option.label.for_mode("supervision") for option in (question.options if question else ())}
+    return {option.value: option.label.for_mode("supervision") for option in (question.options if question else ())}
+
+
+def _criteria(items: object, wording: Mapping[str, str]) -> tuple[str, ...]:
+    """The criteria chosen, in ``wording``; one the pack no longer has keeps the words it was sent with."""
     if not isinstance(items, list):
         return ()
     return tuple(
-        str(worded.get(str(item.get("value")), item.get("label")))
+        str(wording.get(str(item.get("value")), item.get("label")))
         for item in items
         if isinstance(item, dict) and item.get("label")
     )
@@ -376,7 +379,7 @@ def _query(filters: Filters, today: dt.date) -> Any:
     )
 
 
-def _row(row: Any, today: dt.date) -> ListRow:
+def _row(row: Any, today: dt.date, wording: Mapping[str, str]) -> ListRow:
     details = row.details if isinstance(row.details, dict) else {}
     return ListRow(
         reference=row.reference,
@@ -390,7 +393,7 @@ def _row(row: Any, today: dt.date) -> ListRow:
         if row.display_name is None or row.assignee_active
         else f"{row.display_name} (account closed)",
         mode=row.mode,
-        criteria=_criteria(details.get("criteria")),
+        criteria=_criteria(details.get("criteria"), wording),
         flags=_labels(row.flags),
         job_role=str(details.get("job_role") or ""),
         agency=str(details.get("agency") or ""),
@@ -426,14 +429,16 @@ def list_page(filters: Filters, today: dt.date) -> ListPage:
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(filters.page, pages)
     query = _query(filters, today).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
-    rows = tuple(_row(row, today) for row in db.session.execute(query))
+    wording = _criteria_wording()
+    rows = tuple(_row(row, today, wording) for row in db.session.execute(query))
     counts, overdue = status_counts(today)
     return ListPage(rows, page, pages, total, replace(filters, page=page), counts, overdue)
 
 
 def all_rows(filters: Filters, today: dt.date) -> list[ListRow]:
     """Every request the filters ask for (no paging), in the list's order: for the CSV."""
-    return [_row(row, today) for row in db.session.execute(_query(filters, today))]
+    wording = _criteria_wording()
+    return [_row(row, today, wording) for row in db.session.execute(_query(filters, today))]
 
 
 # --- CSV --------------------------------------------------------------------------------------
