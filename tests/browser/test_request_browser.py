@@ -123,8 +123,8 @@ def fill_details(page: Page, reflection: str, axe: AxeAudit | None = None, empty
 
     heading(page, "Roughly when was the significant event?")
     check_page(page, axe, "request page 'significant event' (date input)")
-    page.get_by_label("Month").fill("3")
-    page.get_by_label("Year").fill("2025")
+    page.get_by_label("Month", exact=True).fill("3")
+    page.get_by_label("Year", exact=True).fill("2025")
     continue_button(page).click()
 
     heading(page, "How soon would you like a session?")

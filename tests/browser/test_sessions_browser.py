@@ -106,9 +106,9 @@ def test_arrange_invite_and_hold_a_session(browser_page, new_context, live_serve
     axe.check(page, "a request a session has been offered for, with the arrange form")
 
     # A mistake first: the error summary, and what was typed is kept.
-    page.get_by_label("Day").fill("31")
-    page.get_by_label("Month").fill("2")
-    page.get_by_label("Year").fill(str(dt.date.today().year + 1))
+    page.get_by_label("Day", exact=True).fill("31")
+    page.get_by_label("Month", exact=True).fill("2")
+    page.get_by_label("Year", exact=True).fill(str(dt.date.today().year + 1))
     page.get_by_label("Start time (UK time)").fill("6:30am")
     page.get_by_role("button", name="Arrange the session").click()
     summary = page.get_by_role("alert").filter(has_text="There is a problem")
@@ -119,9 +119,9 @@ def test_arrange_invite_and_hold_a_session(browser_page, new_context, live_serve
     page.get_by_label("Yes, the session starts at 6:30am").check()
 
     day = dt.datetime.now(ZoneInfo("Europe/London")).date() + dt.timedelta(days=5)
-    page.get_by_label("Day").fill(str(day.day))
-    page.get_by_label("Month").fill(str(day.month))
-    page.get_by_label("Year").fill(str(day.year))
+    page.get_by_label("Day", exact=True).fill(str(day.day))
+    page.get_by_label("Month", exact=True).fill(str(day.month))
+    page.get_by_label("Year", exact=True).fill(str(day.year))
     page.get_by_label("1 hour 30 minutes").check()
     page.get_by_label("Online").check()
     page.get_by_label("Joining instructions or place").fill(VIDEO)
@@ -153,9 +153,9 @@ def test_arrange_invite_and_hold_a_session(browser_page, new_context, live_serve
     # It took place yesterday, not as arranged: moved there from its page, once confirmed.
     page.get_by_role("link", name=re.compile("^Change or cancel the session")).click()
     yesterday = dt.datetime.now(ZoneInfo("Europe/London")).date() - dt.timedelta(days=1)
-    page.get_by_label("Day").fill(str(yesterday.day))
-    page.get_by_label("Month").fill(str(yesterday.month))
-    page.get_by_label("Year").fill(str(yesterday.year))
+    page.get_by_label("Day", exact=True).fill(str(yesterday.day))
+    page.get_by_label("Month", exact=True).fill(str(yesterday.month))
+    page.get_by_label("Year", exact=True).fill(str(yesterday.year))
     page.get_by_role("button", name="Save the changes").click()
     expect(page.get_by_role("alert").filter(has_text="There is a problem")).to_contain_text("has already gone")
     axe.check(page, "a session's page, changed to a start already gone, to confirm")
