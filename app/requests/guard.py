@@ -1746,9 +1746,12 @@ _INITIALS_THEN_A_PERSON = re.compile(
     r"|grandparents?|aunt|auntie|uncle|cousin|carers?|family|stepdad|stepmum|partner|boyfriend|girlfriend)\b"
     r"|\s{1,3}(?i:lives|lived|living|stays|stayed)\s{1,3}(?i:with|at)\b"
 )
+# "ME" is not here, though it is a word in capitals too ("GIVE IT TO ME"): after a word for a person
+# it is initials as often as the illness ("Mum (ME)", "child ME" went unwarned), so it is taken as
+# the other two capitals that are also an acronym are ("Mum - ME diagnosis", "Mum has ME" are not).
 _WORDS_IN_CAPITALS = frozenset(
     {
-        *("HE", "SHE", "WE", "ME", "US", "IT", "HIS", "HER", "HIM", "MUM", "DAD", "NAN", "SON", "BOY", "GUY"),
+        *("HE", "SHE", "WE", "US", "IT", "HIS", "HER", "HIM", "MUM", "DAD", "NAN", "SON", "BOY", "GUY"),
         *("WHO", "AND", "THE", "YOU", "MY", "ONE", "TWO", "SIX", "TEN", "NOW", "AGE", "WAS", "ALL", "ANY"),
         *("OUR", "OF", "TO", "IN", "ON", "AT", "BY", "OR", "SO", "NO", "AN", "AS", "IS", "DOB", "KID", "BUT"),
         *("NOT", "HAS", "HAD", "ARE", "YET", "OLD", "NEW", "YES", "SIS", "BRO", "GAN", "AGED", "WHY", "HOW"),
