@@ -1248,6 +1248,15 @@ def test_the_services_acronyms_are_never_taken_for_initials() -> None:
         ("dr patel's letter came", "dr patel"),
         ("Dr patel said so", "Dr patel"),
         ("seen by dr. smith", "dr. smith"),
+        # Found (review): a bare "dr patel" went unwarned. Alone, where the words about the
+        # doctor end: the end of the text, a punctuation mark, a bracket, a dash or "and".
+        ("dr patel", "dr patel"),
+        ("GP: dr patel", "dr patel"),
+        ("Mum's GP is dr patel. She has seen her twice.", "dr patel"),
+        ("dr patel (GP) has no concerns", "dr patel"),
+        ("dr patel - no concerns", "dr patel"),
+        ("dr patel and the school nurse", "dr patel"),
+        ("dr ahmed.", "dr ahmed"),
     ],
 )
 def test_a_doctor_named_in_small_letters(text: str, found: str) -> None:
@@ -1282,6 +1291,24 @@ def test_a_doctor_named_in_small_letters(text: str, found: str) -> None:
         "under dr care",
         "with dr input",
         "lives on acacia dr with mum",
+        # Found (review): "has been to dr lots of times" was warned about.
+        "has been to dr lots of times",
+        "been to dr loads",
+        "went to dr three times",
+        "saw the dr",
+        "dr appointment",
+        "dr appt.",
+        "took her to dr.",
+        "need to see dr again.",
+        "seeing dr tues.",
+        "GP aware, dr happy.",
+        "dr informed.",
+        "dr monitoring.",
+        "waiting on dr results.",
+        "dr, dentist and optician",
+        "dr/dentist",
+        "dr sick note",
+        "DR LOTS OF TIMES",
     ],
 )
 def test_dr_in_small_letters_as_any_doctor(text: str) -> None:

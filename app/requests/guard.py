@@ -40,9 +40,11 @@ What counts, and what deliberately does not:
   practice-type word ("Eccles Health Centre", "Pendleton Medical Practice", "Lance Burn Surgery",
   "Walkden Gateway GP practice", "Pendleton medical centre"; "Practice" only after "Medical",
   "Family" or "GP"), and a named doctor ("Dr Khan", "Dr. Patel", "dr Patel"), who points to their practice;
-  in small letters only where the words around say a doctor is named ("seen by dr patel", "dr patel
-  said", "dr patel's letter"): "dr patel" alone cannot be told from "dr appt" or "dr today" without a
-  list of surnames, so it is not looked for.
+  in small letters where the words around say a doctor is named ("seen by dr patel", "dr patel
+  said", "dr patel's letter"), or alone where the words about the doctor end ("GP: dr patel", "dr
+  patel (GP)", "dr patel."), less the words that follow any doctor ("dr appt", "dr today", "has been
+  to dr lots of times", "dr aware", "dr informed"): without a list of surnames a surname is told from
+  a word only by the words around it, so "dr patel is lovely" is not found.
   Words that only describe one ("the GP surgery", "a health centre", "her GP", "The Surgery",
   "Primary care", "GP practices in the area", "Mental Health Centre", "Knee Surgery", "a Salford
   GP practice") and "Dr" alone are not flagged. Named hospitals are found as GP practices are
@@ -1084,6 +1086,27 @@ _NOT_A_SURNAME_IN_SMALL_LETTERS = frozenset(
         *("wouldn't", "won't", "isn't", "wasn't", "hasn't", "said", "says", "told", "thinks", "wants"),
         *("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "input", "support"),
         *("help", "involvement", "consent", "agreement", "permission", "approval", "records", "record"),
+        # Found (review): "has been to dr lots of times" was warned about. How often or how many
+        # ("dr loads", "dr three times"), when ("dr later", "dr tues"), and words that end a note
+        # about any doctor ("dr aware", "dr tho", "dr etc").
+        *("lots", "loads", "plenty", "many", "much", "several", "few", "multiple", "numerous", "countless"),
+        *("often", "ever", "too", "again", "also", "now", "soon", "later", "earlier", "today", "yesterday"),
+        *("already", "still", "yet", "once", "thrice", "three", "four", "five", "six", "seven", "eight"),
+        *("nine", "ten", "anyway", "tho", "though", "etc", "whatever", "straight", "together", "alone"),
+        *("myself", "yourself", "ourselves", "almost", "out", "away", "instead", "just", "even", "maybe"),
+        *("perhaps", "mon", "tue", "tues", "wed", "weds", "thu", "thur", "thurs", "fri", "sat", "sun"),
+        *("tmrw", "tmr", "tmw", "tomoz", "yday", "wk", "wks", "nxt", "tbc", "aswell", "ok", "okay", "fine"),
+        *("aware", "happy", "unhappy", "present", "available", "unavailable", "busy", "ill", "absent"),
+        *("late", "supportive", "helpful", "unhelpful", "dismissive", "concerned", "informed", "involved"),
+        # What a doctor does or gives, beside those above ("waiting on dr results", "dr sick note").
+        *("results", "result", "check", "checks", "checkup", "check-up", "meds", "medication", "medicine"),
+        *("tests", "test", "bloods", "reception", "clinic", "meeting", "trip", "follow-up", "followup"),
+        *("fees", "number", "details", "info", "information", "sick", "fit", "certificate", "x-ray", "scan"),
+        *("scans", "referrals", "diagnosis", "opinion", "view", "views", "team", "list", "exam", "feedback"),
+        *("form", "forms", "request", "requests", "instructions", "monitoring", "following", "checking"),
+        *("waiting", "reviewing", "seeing", "prescribing", "arranging", "booking", "first", "visited"),
+        *("prescribed", "diagnosed", "referred", "advised", "agreed", "confirmed", "suggested", "wrote"),
+        *("explained", "recommended", "thought", "felt", "feels", "wanted", "tells", "writes", "advises"),
     }
 )
 
@@ -1527,11 +1550,30 @@ def _gp_practices(text: str) -> Iterator[Finding]:
     yield from _hospitals(text)
 
 
+# After "dr" and a word, what ends the words about the doctor: the end of the text or a line, a
+# punctuation mark, a bracket, a dash, or "and" ("GP: dr patel", "dr patel (GP)", "dr patel - no
+# concerns", "dr patel and the nurse").
+_DOCTOR_ENDS = re.compile(r"[ \t]{0,3}(?:$|[\n.,;:!?()\[\]/&\u2013\u2014]|-(?!\w)|and(?![\w'\u2019\-]))")
+# Surnames that end as a verb does ("dr informed", "dr monitoring"), found alone after "dr" all the same.
+_SURNAMES_ENDING_AS_A_VERB = frozenset(
+    {
+        *("ahmed", "mohammed", "mohamed", "muhammed", "saeed", "javed", "rasheed", "hameed", "majeed"),
+        *("waheed", "naveed", "fareed", "zaheed", "hamed", "reed", "creed", "king", "fleming", "manning"),
+        *("browning", "dowling", "harding", "golding", "ling", "cumming", "banning", "channing", "deming"),
+    }
+)
+
+
 def _doctor_in_small_letters(text: str, match: re.Match[str]) -> bool:
-    """Whether "dr" and the word after it, in small letters, name a doctor (``_DOCTOR_IN_SMALL_LETTERS``)."""
-    if not (match["cue"] or match["possessive"] or match["says"]):
-        return False
+    """Whether "dr" and the word after it, in small letters, name a doctor (``_DOCTOR_IN_SMALL_LETTERS``):
+    with a word before or after saying so, or alone where the words about the doctor end (found,
+    review: a bare "dr patel" went unwarned), unless the word looks like a verb ("dr informed")."""
     surname = _plain(match["surname"])
+    if not (match["cue"] or match["possessive"] or match["says"]):
+        if not _DOCTOR_ENDS.match(text, match.end()):
+            return False
+        if surname.endswith(("ed", "ing")) and surname not in _SURNAMES_ENDING_AS_A_VERB:
+            return False
     if (
         surname in _NOT_A_SURNAME
         or surname in _NOT_A_SURNAME_IN_SMALL_LETTERS
