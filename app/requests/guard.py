@@ -30,7 +30,9 @@ What counts, and what deliberately does not:
   Way, Crescent, Court, Gardens, Terrace, Place, Grove, Mews), with its own kind, ``street`` (a
   session's place may name its street: ``inbox.service.PLACE_KINDS``); not a name made of ordinary
   words ("the High Street", "Memory Lane", "No Way"), a court ("the Family Court"), nor a street
-  before another capitalised word, which is part of that name ("Mill Lane Primary School");
+  before another capitalised word, which is part of that name ("Mill Lane Primary School"); and a
+  street named by "the" and a type alone ("on The Crescent", "moved to The Grove"; not "the crescent
+  moon", "The Way Forward");
 - named schools and colleges: capitalised words before a school-type word ("St Mary's Primary
   School", "Oakwood High", "Beech Academy", "Elm Infant School", "Salford City College",
   "Oakwood school"), or a saint's name in any case ("st marys primary school"). Words that only
@@ -1448,6 +1450,19 @@ _A_STREET_TYPE = re.compile(
 )
 
 
+# Streets named by "the" and their type alone, capitalised as a name is ("lives on The Crescent",
+# "moved to The Grove", "the Mews": found, review, they went unwarned): the types seldom used so of
+# anything else. Not "The Way", "The Place", "the Court" or "The Street", more often something else.
+_STREET_NAMED_THE = re.compile(
+    r"(?<![\w'\u2019\-])[Tt]he\s{1,3}(?:Avenue|Close|Crescent|Drive|Gardens|Grove|Mews|Terrace)(?![\w'\u2019\-])"
+    r"(?!\s{1,3}[A-Z&])"
+)
+# After one, words that make it a programme's or a service's name ("the Drive project").
+_NOT_AFTER_A_STREET_NAMED_THE = frozenset(
+    {"project", "programme", "program", "team", "service", "services", "scheme", "initiative", "group", "centre"}
+)
+
+
 def _streets(text: str) -> Iterator[Finding]:
     if _A_STREET_TYPE.search(text) is None:
         return
@@ -1467,6 +1482,10 @@ def _streets(text: str) -> Iterator[Finding]:
             continue  # "the Family Court", "Crown Court", "the Domestic Abuse Court"
         start = match.start("name") + spans[lead].start()
         yield Finding("street", text[start : match.end()], REASONS["street"], start, match.end())
+    for match in _STREET_NAMED_THE.finditer(text):
+        following = _NEXT_WORD.match(text, match.end())
+        if following is None or _plain(following[1]) not in _NOT_AFTER_A_STREET_NAMED_THE:
+            yield _finding("street", match)
 
 
 def _describes_a_school(match: re.Match[str], leading: list[str], name: list[str], text: str) -> bool:
