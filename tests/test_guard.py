@@ -453,6 +453,65 @@ def test_words_that_are_not_a_street(text: str) -> None:
     assert scan(text) == []
 
 
+@pytest.mark.parametrize(
+    "text, street",
+    [
+        # Found (review): a street named in small letters without a house number went unwarned.
+        ("she lives on acacia avenue with mum", "acacia avenue"),
+        ("moved to mill lane last year", "mill lane"),
+        ("they live just off church street.", "church street"),
+        ("staying at nan's on acacia rd now", "acacia rd"),
+        ("lives on eccles old road", "eccles old road"),
+        ("from acacia avenue to mill lane", "acacia avenue"),
+        ("lives near oak drive", "oak drive"),
+        ("lives on Acacia avenue", "Acacia avenue"),
+        ("lives on the crescent", "the crescent"),
+        ("they moved to the grove in May", "the grove"),
+    ],
+)
+def test_streets_in_small_letters_without_a_house_number(text: str, street: str) -> None:
+    findings = scan(text)
+    assert (findings[0].kind, findings[0].text) == ("street", street)
+    assert findings[0].reason == REASONS["street"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Small letters: only after a word saying where, and not ordinary words before the type.
+        "an avenue of support",
+        "every avenue has been explored",
+        "we need to explore avenue of support",
+        "on the road to recovery",
+        "she is on the right road now",
+        "going down the wrong road",
+        "it is a long road",
+        "the crescent moon",
+        "parked on the drive",
+        "saved on google drive",
+        "saved on shared drive",
+        "on a test drive",
+        "wants to learn to drive",
+        "stopped in cycle lane",
+        "stay in own lane",
+        "a trip down memory lane",
+        "went on school road trip",
+        "sat on roof terrace",
+        "moved to mid terrace",
+        "lives on main road",
+        "shops on high street",
+        "stays on nan's street at weekends",
+        "On Tuesday drive to school was calm",
+        "On Monday road closures",
+        "lives in a terrace",
+        "lives on the road",
+        "to me",
+    ],
+)
+def test_words_in_small_letters_that_are_not_a_street(text: str) -> None:
+    assert scan(text) == []
+
+
 def test_a_street_in_a_named_building_or_school_is_the_rest_of_its_name() -> None:
     """A street's name before another capitalised word is part of a longer name, found as that."""
     assert kinds("at Mill Lane Primary School") == [("school", "Mill Lane Primary School")]
@@ -1904,6 +1963,9 @@ def _repeats_without_limit(pattern: re.Pattern[str]) -> bool:
         "Acacia Avenue ",
         "A A A Road ",
         "The Crescent ",
+        "on acacia avenue ",
+        "at nan's on ",
+        "on a b c road ",
         "seen by dr patel ",
         "dr ",
         "known as KM ",

@@ -32,7 +32,10 @@ What counts, and what deliberately does not:
   words ("the High Street", "Memory Lane", "No Way"), a court ("the Family Court"), nor a street
   before another capitalised word, which is part of that name ("Mill Lane Primary School"); and a
   street named by "the" and a type alone ("on The Crescent", "moved to The Grove"; not "the crescent
-  moon", "The Way Forward");
+  moon", "The Way Forward"). In small letters ("lives on acacia avenue", "moved to mill lane"), only
+  after a word saying where, with the street types a house number needs in small letters, and not
+  ordinary words ("on the right road", "in cycle lane", "on google drive", "explore avenue of
+  support"); "the" alone only after a word for living or moving ("lives on the crescent");
 - named schools and colleges: capitalised words before a school-type word ("St Mary's Primary
   School", "Oakwood High", "Beech Academy", "Elm Infant School", "Salford City College",
   "Oakwood school"), or a saint's name in any case ("st marys primary school"). Words that only
@@ -1463,7 +1466,87 @@ _NOT_AFTER_A_STREET_NAMED_THE = frozenset(
 )
 
 
+# A street named in small letters without a house number ("lives on acacia avenue", "moved to mill
+# lane": found, review, they went unwarned): after a word saying where (on, off, at, in, to, from,
+# near...), one to three words and a street type seldom anything else in small letters (as after a
+# house number: ``_LOWER_CASE_STREET_TYPES``). In small letters the words cannot be told from a
+# name by their capitals, so not where they are ordinary ("on the main road", "in a long lane",
+# "on memory lane", "in the cycle lane", "on google drive"), nor before "of" ("to explore avenue of
+# support") or a word saying what the type is about ("on school road trip"); "the" alone is a
+# street's name only after a word for living or moving ("lives on the crescent", not "the crescent
+# moon").
+_LOWER_CASE_STREET = re.compile(
+    r"(?<![\w'\u2019\-])(?:(?P<lives>(?i:lives?|lived|living|stays?|stayed|staying|moved|moves|moving|resides?"
+    r"|resided|residing))\s{1,3})?(?i:on|off|at|in|into|onto|to|from|near|along|opposite|behind)\s{1,3}"
+    rf"(?P<name>{_ANY_WORD}(?:\s{{1,3}}{_ANY_WORD}){{0,2}})\s{{1,3}}"
+    rf"(?P<type>(?i:{_LOWER_CASE_STREET_TYPES}))\.?(?![\w'\u2019\-])"
+)
+_A_LOWER_CASE_STREET_TYPE = re.compile(rf"(?<![\w'\u2019\-])(?i:{_LOWER_CASE_STREET_TYPES})(?![\w'\u2019\-])")
+# Words that come before a street type in small letters without naming a street ("the cycle lane",
+# "a slip road", "a roof terrace", "the shared drive"), with ``_NOT_A_STREET_NAME`` and ``_NOT_A_STREET_WORD``.
+_NOT_A_STREET_NAME_IN_SMALL_LETTERS = frozenset(
+    {
+        *("cycle", "bike", "slip", "toll", "link", "dirt", "country", "private", "access", "service", "bumpy"),
+        *("rocky", "muddy", "open", "middle", "inside", "outside", "left", "roof", "google", "shared", "hard"),
+        *("usb", "flash", "network", "team", "external", "pen", "thumb", "cloud", "test", "disc", "disk", "c"),
+        *("d", "h", "s", "x", "easy", "bumpy", "winding", "dead", "end", "dual", "carriage", "b", "a", "m"),
+        *("crossing", "wrong", "bus", "taxi", "emergency", "fire", "treelined", "tree-lined", "quiet", "busy"),
+        *("own", "mid", "slippery", "rough", "smooth", "icy", "wet", "steep", "narrow", "wide", "straight"),
+        *("overtaking", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"),
+        # Someone's street, not its name ("on nan's road", "to her friend's street").
+        *("nan's", "nana's", "gran's", "granny's", "grandma's", "grandad's", "aunt's", "auntie's", "aunty's"),
+        *("uncle's", "friend's", "friends'", "neighbour's", "sister's", "brother's", "partner's", "cousin's"),
+        *("boyfriend's", "girlfriend's", "carer's", "mother's", "father's", "parents'", "parent's", "school's"),
+    }
+)
+# After a street type in small letters, words saying what it is about, not where ("on school road
+# trip", "in bus lane fines"): the words before it are then no street's name.
+_NOT_AFTER_A_STREET_IN_SMALL_LETTERS = frozenset(
+    {
+        *("of", "trip", "trips", "safety", "works", "rage", "test", "map", "sign", "signs", "user", "users"),
+        *("traffic", "accident", "accidents", "crossing", "closure", "closures", "markings", "sense", "fines"),
+        *("fine", "show", "shows", "runner", "runners", "train", "cred", "credibility", "legal", "worthy"),
+    }
+)
+# "the" alone as a street's name in small letters, after a word for living or moving: the types
+# a street called so has ("lives on the crescent", "moved to the grove"; not "on the drive", where
+# a car is parked, nor "the road").
+_STREETS_NAMED_THE_IN_SMALL_LETTERS = frozenset({"avenue", "crescent", "grove", "mews", "terrace"})
+
+
+def _lower_case_streets(text: str) -> Iterator[Finding]:
+    if _A_LOWER_CASE_STREET_TYPE.search(text) is None:
+        return
+    # A match that is not a street may hold one: "at nan's on acacia rd" is looked at again from "on".
+    at = 0
+    while (match := _LOWER_CASE_STREET.search(text, at)) is not None:
+        if _a_street_in_small_letters(text, match):
+            start, end = match.start("name"), match.end("type")
+            yield Finding("street", text[start:end], REASONS["street"], start, end)
+            at = end
+        else:
+            at = match.start() + 1
+
+
+def _a_street_in_small_letters(text: str, match: re.Match[str]) -> bool:
+    if match["type"][0].isupper() and all(word[0].isupper() for word in match["name"].split()):
+        return False  # capitalised as a name is: ``_STREET``'s ("Mill Lane Primary School" is a school)
+    words = [_plain(word) for word in match["name"].split()]
+    following = _NEXT_WORD.match(text, match.end())
+    if following is not None and _plain(following[1]) in _NOT_AFTER_A_STREET_IN_SMALL_LETTERS:
+        return False
+    if words == ["the"]:
+        return match["lives"] is not None and match["type"].lower() in _STREETS_NAMED_THE_IN_SMALL_LETTERS
+    if _ordinary_words(match["name"]) or any(
+        word in _NOT_A_STREET_WORD or word in _NOT_A_STREET_NAME_IN_SMALL_LETTERS or word in _MONTHS for word in words
+    ):
+        return False
+    # "on to the 2 older ones drive": who drives.
+    return not (match["type"].lower() == "drive" and words[-1].endswith("s") and not words[-1].endswith("'s"))
+
+
 def _streets(text: str) -> Iterator[Finding]:
+    yield from _lower_case_streets(text)
     if _A_STREET_TYPE.search(text) is None:
         return
     for match in _STREET.finditer(text):
