@@ -367,6 +367,11 @@ def test_email_addresses(address: str) -> None:
         "flat 3, acacia house",
         "Apartment 12, Mill Court",
         "Flat 2b Oak Road",
+        # Found (review): in small letters, a close, "gdns" and "st" went unwarned.
+        "12 acacia close",
+        "12 st johns close",
+        "12 church st",
+        "12 acacia gdns",
     ],
 )
 def test_street_addresses(address: str) -> None:
@@ -826,6 +831,26 @@ def test_a_gp_practice_reason_explains_gp() -> None:
 )
 def test_lower_case_streets_named_old_or_new(text: str, found: str) -> None:
     assert kinds(text) == [("address", found)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the 2 boys are close",
+        "the 2 sisters close",
+        "we are 2 really close sisters",
+        "has 2 cousins close by",
+        "the 3 of us are close",
+        "within 2 close family",
+        "aged 12 st marys",
+        "she weighs 12 st",
+        "the 2 back gardens",
+        "2 community gardens",
+        "Their 2 kids close the door",
+    ],
+)
+def test_close_or_st_after_a_number_as_an_ordinary_word(text: str) -> None:
+    assert scan(text) == []
 
 
 @pytest.mark.parametrize("text", ["2 old road bridges", "the 2 kids old road bike", "3 big new road signs"])

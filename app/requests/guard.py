@@ -289,11 +289,23 @@ _ADDRESS = re.compile(
     rf"(?P<name>{_NAME_WORD}(?:\s{{1,3}}{_NAME_WORD}){{0,2}})\s{{1,3}}(?P<type>(?i:{_STREET_TYPES}))\.?(?![\w'\u2019])"
 )
 # The same in lower case ("12 acacia avenue"): only the types above, and not when a word of the
-# "name" is an ordinary word (``_NOT_A_STREET_NAME``: "2 miles down the road").
+# "name" is an ordinary word (``_NOT_A_STREET_NAME``: "2 miles down the road"). After a house
+# number "close", "gdns" and "st" are a street's too ("12 acacia close", "12 church st": found,
+# review, they went unwarned), though not "close" as people are ("the 2 sisters close", "2 really
+# close friends": ``_NOT_A_CLOSE``); "gardens" is not, as in "2 community gardens".
 _LOWER_CASE_ADDRESS = re.compile(
     rf"{_NOT_AFTER_SOMETHING}{_HOUSE_NUMBER}\s{{1,3}}"
     rf"(?P<name>{_ANY_WORD}(?:\s{{1,3}}{_ANY_WORD}){{0,2}})\s{{1,3}}"
-    rf"(?P<type>(?i:{_LOWER_CASE_STREET_TYPES}))\.?(?![\w'\u2019])"
+    rf"(?P<type>(?i:{_LOWER_CASE_STREET_TYPES}|close|gdns|st))\.?(?![\w'\u2019])"
+)
+# Words that make "close" after a number how near people are, not a street: before it ("2 really
+# close"), or after it ("2 cousins close by", "3 sisters close friends").
+_NOT_A_CLOSE = frozenset(
+    {
+        *("really", "quite", "pretty", "fairly", "extremely", "super", "too", "incredibly", "always", "never"),
+        *("by", "to", "together", "friends", "friend", "family", "relationship", "relationships", "bond"),
+        *("contact", "call", "calls", "eye", "supervision", "attention", "knit", "enough", "in", "age", "ages"),
+    }
 )
 # A flat in a named building or street: "Flat 3, Acacia House", "Apartment 12 Mill Court". A room
 # ("Room 12, Acacia House") is not looked for: it is where a session or meeting is held.
@@ -1423,8 +1435,13 @@ def _addresses(text: str) -> Iterator[Finding]:
         yield _finding("address", match)
     for match in _LOWER_CASE_ADDRESS.finditer(text):
         name = match["name"]
-        # "the 2 older ones drive her mad": a plural before "drive" is who drives.
-        if match["type"].lower() == "drive" and name.endswith("s") and not name.endswith(("'s", "\u2019s")):
+        # "the 2 older ones drive her mad", "the 2 sisters close": a plural before "drive", or alone
+        # before "close", is who drives, or who is close ("12 st johns close" is a street).
+        kind = match["type"].lower()
+        plural = name.endswith("s") and not name.endswith(("'s", "\u2019s"))
+        if plural and (kind == "drive" or (kind == "close" and len(name.split()) == 1)):
+            continue
+        if kind == "close" and _close_as_people_are(text, match):
             continue
         if not _ordinary_words(name):
             yield _finding("address", match)
@@ -1434,6 +1451,14 @@ def _addresses(text: str) -> Iterator[Finding]:
             continue
         if all(word[0].isupper() for word in name.split()) or not _ordinary_words(name):
             yield _finding("address", match)
+
+
+def _close_as_people_are(text: str, match: re.Match[str]) -> bool:
+    """Whether "close" after a number says how near people are ("2 really close", "2 close by")."""
+    following = _NEXT_WORD.match(text, match.end())
+    return any(_plain(word) in _NOT_A_CLOSE for word in match["name"].split()) or (
+        following is not None and _plain(following[1]) in _NOT_A_CLOSE
+    )
 
 
 # Words of a court's name, anywhere before "Court": "the Specialist Domestic Violence Court", "the
