@@ -38,7 +38,8 @@ What counts, and what deliberately does not:
   support"); "the" alone only after a word for living or moving ("lives on the crescent");
 - named schools and colleges: capitalised words before a school-type word ("St Mary's Primary
   School", "Oakwood High", "Beech Academy", "Elm Infant School", "Salford City College",
-  "Oakwood school"), or a saint's name in any case ("st marys primary school"). Words that only
+  "Oakwood school"), or a saint's name in any case ("st marys primary school"), alone after words
+  saying a child goes there ("attends St Mary's", "pupil at st johns"). Words that only
   describe a school ("the secondary school", "Primary care", "high risk", "Sixth Form College",
   "After school", "a Catholic school", "In September school starts") are not flagged;
 - named GP (general practitioner) practices and health centres: capitalised words before a
@@ -1610,7 +1611,33 @@ def _describes_a_school(match: re.Match[str], leading: list[str], name: list[str
     return _INDEFINITE.search(text, max(0, match.start() - 12), match.start()) is not None
 
 
+# A school named by its saint alone, after words that say a child goes to school there ("attends St
+# Mary's", "pupil at st johns", "excluded from St Ambrose": found, review, they went unwarned). Not
+# after words that a town's name follows as well ("went to St Helens", "moved to St Ives"), nor
+# before the word for a hospital, church or practice ("attends St Mary's church"), found as those are.
+_SCHOOL_BY_ITS_SAINT = re.compile(
+    r"(?<![\w'\u2019])(?i:attends|attended|attending|pupil\s{1,3}at|student\s{1,3}at|started\s{1,3}at"
+    r"|starts\s{1,3}at|transferred\s{1,3}to|excluded\s{1,3}from|on\s{1,3}roll\s{1,3}at)\s{1,3}"
+    r"(?P<name>(?i:st\.?|saint)\s{1,3}[A-Za-z][a-z'\u2019\-]{1,39})(?![\w'\u2019\-])"
+)
+_NOT_AFTER_A_SAINT = frozenset(
+    {
+        *("hospital", "infirmary", "church", "cathedral", "chapel", "surgery", "medical", "health", "hospice"),
+        *("church's", "parish", "mosque", "centre", "center", "clinic", "practice", "day"),
+    }
+)
+
+
 def _schools(text: str) -> Iterator[Finding]:
+    yield from _named_schools(text)
+    # After those, so that a school's whole name is kept ("attends St Mary's Primary School").
+    for match in _SCHOOL_BY_ITS_SAINT.finditer(text):
+        following = _NEXT_WORD.match(text, match.end())
+        if following is None or _plain(following[1]) not in _NOT_AFTER_A_SAINT:
+            yield _finding("school", match, "name")
+
+
+def _named_schools(text: str) -> Iterator[Finding]:
     for match in _SCHOOL.finditer(text):
         spans = list(_A_WORD.finditer(match["name"]))
         words = [span[0].lower().replace("\u2019", "'") for span in spans]
