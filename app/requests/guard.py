@@ -1519,6 +1519,7 @@ _NOT_A_STREET_NAME_IN_SMALL_LETTERS = frozenset(
         *("crossing", "wrong", "bus", "taxi", "emergency", "fire", "treelined", "tree-lined", "quiet", "busy"),
         *("own", "mid", "slippery", "rough", "smooth", "icy", "wet", "steep", "narrow", "wide", "straight"),
         *("overtaking", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"),
+        *("benefit", "benefits"),  # "on benefits street", the television programme
         # Someone's street, not its name ("on nan's road", "to her friend's street").
         *("nan's", "nana's", "gran's", "granny's", "grandma's", "grandad's", "aunt's", "auntie's", "aunty's"),
         *("uncle's", "friend's", "friends'", "neighbour's", "sister's", "brother's", "partner's", "cousin's"),
@@ -1623,7 +1624,7 @@ _SCHOOL_BY_ITS_SAINT = re.compile(
 _NOT_AFTER_A_SAINT = frozenset(
     {
         *("hospital", "infirmary", "church", "cathedral", "chapel", "surgery", "medical", "health", "hospice"),
-        *("church's", "parish", "mosque", "centre", "center", "clinic", "practice", "day"),
+        *("church's", "parish", "mosque", "centre", "center", "clinic", "practice", "day", "ambulance"),
     }
 )
 
