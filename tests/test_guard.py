@@ -1181,6 +1181,11 @@ def test_a_place_that_is_also_a_surname_is_still_found_named_as_a_surname(text: 
         ("the mother, surname kowalski, has moved", "kowalski"),
         ("her surname is nowak", "nowak"),
         ("a girl called Amber", "Amber"),  # "Amber" alone is a rating; after "called", a name
+        # Found (review): after "Dad's name is" and the like, only "her name is" was looked at.
+        ("Dad's name is Gazza", "Gazza"),
+        ("dad's name is gazza", "gazza"),
+        ("mum's partner's name is Zbigniew", "Zbigniew"),
+        ("the baby's name is Precious", "Precious"),
     ],
 )
 def test_a_name_the_words_before_say_is_one(text: str, found: str) -> None:
@@ -1221,6 +1226,9 @@ def test_a_name_the_words_before_say_is_one(text: str, found: str) -> None:
         "Mum called Women's Aid last night",
         "This is called Space to Think",
         "It is known as Signs of Safety",
+        "Mum's name is on the tenancy",
+        "dad's name is not on the birth certificate",
+        "Mum's name is unknown",
         "Police were called Saturday night",
         "A strategy meeting was called Friday",
         "The case was called Child A in the review",

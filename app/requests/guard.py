@@ -67,7 +67,7 @@ What counts, and what deliberately does not:
   only a word that is none of those and not shaped as a describing word is ("the extended
   family", "the struggling family", "the care experienced children");
 - a capitalised name, however uncommon, after words that say a name follows: "surname Kowalski",
-  "her name is Precious" (in small letters too, "surname kowalski", unless an ordinary word:
+  "her name is Precious", "Dad's name is Gazza" (in small letters too, "surname kowalski", unless an ordinary word:
   "surname unknown", "her name is on the plan"), and "called", "named" or "known as" after a person or "is" ("a boy
   called Zbigniew", "Dad, known as Gazza", "Dad aka Gazza"), not a phone call or a role ("I called
   Early Help", "Dad called Childline", "the Named Nurse") nor a service, programme, meeting or
@@ -2140,7 +2140,9 @@ _A_NAME_GOES_ON = re.compile(r"(?:\s{1,3}(?:and|&)|['\u2019]s)\s{1,3}[A-Z]")
 # capitalised (or in capitals), and the surname after it is taken too ("called Zbigniew Kowalski").
 _NAME_CUE = re.compile(
     r"(?<![\w'\u2019])(?P<cue>(?i:sur-?name|(?:family|last|maiden)\s{1,3}name)(?:\s{1,3}(?i:is|was))?"
-    r"|(?i:(?:his|her|their|whose)\s{1,3}(?:first\s{1,3}|middle\s{1,3}|real\s{1,3}|full\s{1,3}|nick)?name"
+    r"|(?i:(?:his|her|their|whose|(?:mum|mother|dad|father|child|baby|son|daughter|brother|sister|sibling|partner"
+    r"|boyfriend|girlfriend|husband|wife|nan|gran|grandma|grandad|uncle|aunt|auntie|cousin|stepdad|stepmum|carer"
+    r"|boy|girl|friend)['\u2019]s)\s{1,3}(?:first\s{1,3}|middle\s{1,3}|real\s{1,3}|full\s{1,3}|nick)?name"
     r"\s{1,3}(?:is|was))"
     r"|(?P<called>(?i:called|named|known\s{1,3}as|referred\s{1,3}to\s{1,3}as))|(?i:nicknamed|aka|a\.k\.a\.?))"
     r"\s{0,3}[:\-]?\s{0,3}[\"'\u201c\u2018]?"
