@@ -39,7 +39,8 @@ What counts, and what deliberately does not:
 - named schools and colleges: capitalised words before a school-type word ("St Mary's Primary
   School", "Oakwood High", "Beech Academy", "Elm Infant School", "Salford City College",
   "Oakwood school"), or a saint's name in any case ("st marys primary school"), alone after words
-  saying a child goes there ("attends St Mary's", "pupil at st johns"). Words that only
+  saying a child goes there ("attends St Mary's", "pupil at st johns"), or a name in small letters
+  there with its type in full ("attends oakwood high school"). Words that only
   describe a school ("the secondary school", "Primary care", "high risk", "Sixth Form College",
   "After school", "a Catholic school", "In September school starts") are not flagged;
 - named GP (general practitioner) practices and health centres: capitalised words before a
@@ -1629,8 +1630,52 @@ _NOT_AFTER_A_SAINT = frozenset(
 )
 
 
+# A school named in small letters, after words that say a child goes there, with its type in full
+# ("attends oakwood high school", "moved to beech primary school", "at elm infant school": found,
+# review, only a capitalised name or a saint's was found). Not where a word of the "name" only
+# describes a school ("at the local primary school", "attends a catholic high school", "at her
+# new high school", "at a different primary school").
+_SCHOOL_IN_SMALL_LETTERS = re.compile(
+    r"(?<![\w'\u2019])(?i:attends|attended|attending|goes\s{1,3}to|went\s{1,3}to|pupil\s{1,3}at|student\s{1,3}at"
+    r"|started\s{1,3}at|starts\s{1,3}at|transferred\s{1,3}to|moved\s{1,3}to|excluded\s{1,3}from|on\s{1,3}roll"
+    r"\s{1,3}at|at|from)\s{1,3}"
+    r"(?P<name>[a-z][a-z'\u2019\-]{1,39}(?:\s{1,3}[a-z][a-z'\u2019\-]{1,39}){0,2})\s{1,3}"
+    r"(?:primary|infants?|junior|juniors|high|secondary|grammar|middle|nursery|church|community|c\s{0,3}of\s{0,3}e"
+    r"|ce|rc)(?:\s{1,3}(?:and|&)\s{1,3}(?:junior|infant|nursery))?\s{1,3}(?:school|academy)(?![\w'\u2019\-])"
+)
+# Words that describe a school in small letters, with ``_NOT_A_NAME`` and the others looked at.
+_DESCRIBES_A_SCHOOL_IN_SMALL_LETTERS = frozenset(
+    {
+        *("different", "girls", "girls'", "boys", "boys'", "mixed", "single", "sex", "selective", "closest"),
+        *("usual", "area", "council", "state", "struggling", "mainstream", "sen", "send", "specialist"),
+        *("welsh", "english", "cofe", "new", "old", "last", "first", "second", "third", "own", "sister's"),
+        *("brother's", "siblings'", "sibling's", "his", "her", "their", "local", "nearby", "his", "chosen"),
+    }
+)
+
+
+def _schools_in_small_letters(text: str) -> Iterator[Finding]:
+    at = 0
+    while (match := _SCHOOL_IN_SMALL_LETTERS.search(text, at)) is not None:
+        words = [_plain(word) for word in match["name"].split()]
+        if any(
+            word in _NOT_A_NAME
+            or word in _NOT_A_NAME_BEFORE_LOWER_CASE
+            or word in _NOT_A_STREET_NAME
+            or word in _DESCRIBES_A_SCHOOL_IN_SMALL_LETTERS
+            or word in _INDEFINITE_WORDS
+            for word in words
+        ):
+            at = match.start() + 1  # "at the local primary school"; "went to" may come later
+            continue
+        start = match.start("name")
+        yield Finding("school", text[start : match.end()], REASONS["school"], start, match.end())
+        at = match.end()
+
+
 def _schools(text: str) -> Iterator[Finding]:
     yield from _named_schools(text)
+    yield from _schools_in_small_letters(text)
     # After those, so that a school's whole name is kept ("attends St Mary's Primary School").
     for match in _SCHOOL_BY_ITS_SAINT.finditer(text):
         following = _NEXT_WORD.match(text, match.end())
