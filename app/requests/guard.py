@@ -57,7 +57,10 @@ What counts, and what deliberately does not:
   GP practice") and "Dr" alone are not flagged. Named hospitals are found as GP practices are
   ("Hope Hospital", "Manchester Royal Infirmary", "Salford Royal"), with their own reason; not
   "the Children's Hospital", "In Hospital" or "the Princess Royal", nor a hospital's name before
-  an agency's words ("Salford Royal health visiting", "Hope Hospital safeguarding team").
+  an agency's words ("Salford Royal health visiting", "Hope Hospital safeguarding team"). In small
+  letters, a hospital, health centre or medical practice after a word saying where ("seen at hope
+  hospital", "registered at eccles health centre"), not words that describe one ("at the local
+  health centre", "in mental health hospital").
 - a person named with a title ("Mrs Smith", "Mr. Jones", "Miss Patel", "Ms O'Brien", "Mx Lee"):
   the title says a name follows, so the surname may start with a particle ("Mr de Souza", "Mrs Van
   Dijk") or, after "Mrs" or "Mr", be typed in small letters ("Mrs khan"). A title with an initial
@@ -1748,6 +1751,51 @@ def _gp_practices(text: str) -> Iterator[Finding]:
         ):
             yield _finding("gp_practice", match)
     yield from _hospitals(text)
+    yield from _health_places_in_small_letters(text)
+
+
+# A hospital, health centre or medical practice named in small letters, after words saying where
+# ("seen at hope hospital", "admitted to eccles infirmary", "registered at eccles health centre":
+# found, review, only capitalised names were found). Not words that describe one ("in the
+# hospital", "at the local health centre", "at a childrens hospital", "in mental health hospital");
+# "surgery" is left out: in small letters it is as often an operation ("recovering from jaw surgery").
+_HEALTH_PLACE_IN_SMALL_LETTERS = re.compile(
+    r"(?<![\w'\u2019])(?i:at|in|to|from|into)\s{1,3}"
+    r"(?P<name>[a-z][a-z'\u2019\-]{1,39}(?:\s{1,3}[a-z][a-z'\u2019\-]{1,39}){0,2})\s{1,3}"
+    r"(?P<type>(?P<hospital>hospital|infirmary)|(?:health|medical)\s{1,3}cent(?:re|er)|medical\s{1,3}practice)"
+    r"(?![\w'\u2019\-])"
+)
+_DESCRIBES_A_HEALTH_PLACE_IN_SMALL_LETTERS = frozenset(
+    {
+        *("childrens", "kids", "kids'", "psych", "rehab", "adolescent", "neuro", "eating", "disorder", "disorders"),
+        *("eye", "dental", "animal", "vet", "vets", "dog", "burns", "cancer", "heart", "chest", "women's", "womens"),
+        *("mens", "local", "nearest", "nearby", "different", "another", "same", "big", "main", "new", "old"),
+        *("uk", "overseas", "foreign", "abroad", "private", "field", "army", "prison", "secure", "specialist"),
+    }
+)
+
+
+def _health_places_in_small_letters(text: str) -> Iterator[Finding]:
+    if "hospital" not in text and "infirmary" not in text and "cent" not in text and "practice" not in text:
+        return
+    at = 0
+    while (match := _HEALTH_PLACE_IN_SMALL_LETTERS.search(text, at)) is not None:
+        words = [_plain(word) for word in match["name"].split()]
+        if any(
+            word in _NOT_A_NAME
+            or word in _NOT_A_STREET_NAME
+            or word in _NOT_A_PRACTICE_NAME
+            or word in _NOT_A_HOSPITAL_NAME
+            or word in _DESCRIBES_A_HEALTH_PLACE_IN_SMALL_LETTERS
+            or word in _INDEFINITE_WORDS
+            for word in words
+        ):
+            at = match.start() + 1  # "in the hospital"; "at" may come later
+            continue
+        start = match.start("name")
+        reason = HOSPITAL_REASON if match["hospital"] else REASONS["gp_practice"]
+        yield Finding("gp_practice", text[start : match.end()], reason, start, match.end())
+        at = match.end()
 
 
 # After "dr" and a word, what ends the words about the doctor: the end of the text or a line, a
