@@ -1658,6 +1658,8 @@ _DESCRIBES_A_SCHOOL_IN_SMALL_LETTERS = frozenset(
 
 
 def _schools_in_small_letters(text: str) -> Iterator[Finding]:
+    if "school" not in text and "academy" not in text:
+        return  # most texts: not searched
     at = 0
     while (match := _SCHOOL_IN_SMALL_LETTERS.search(text, at)) is not None:
         words = [_plain(word) for word in match["name"].split()]
@@ -1776,8 +1778,8 @@ _DESCRIBES_A_HEALTH_PLACE_IN_SMALL_LETTERS = frozenset(
 
 
 def _health_places_in_small_letters(text: str) -> Iterator[Finding]:
-    if "hospital" not in text and "infirmary" not in text and "cent" not in text and "practice" not in text:
-        return
+    if not any(word in text for word in ("hospital", "infirmary", "centre", "center", "medical")):
+        return  # most texts: not searched
     at = 0
     while (match := _HEALTH_PLACE_IN_SMALL_LETTERS.search(text, at)) is not None:
         words = [_plain(word) for word in match["name"].split()]
