@@ -944,6 +944,45 @@ def test_filters_by_status_assignee_how_soon_flag_and_overdue(app: Flask) -> Non
     assert "data-overdue" in text(client.get(f"/inbox/requests/{overdue}"))
 
 
+GOVUK_TAG = '{% from "govuk_frontend_jinja/components/tag/macro.html" import govukTag %}{{ govukTag(params) }}'
+
+
+def test_the_list_s_tags_are_the_gov_uk_macro_s_own_made_once_per_status_or_label_not_once_per_row(app: Flask) -> None:
+    """Each row of the list has a status tag, and may have an overdue tag and flags: each is the
+    GOV.UK tag macro's own output, rendered once while the app runs (``cached_fragment``), not
+    once per row. Found (bench/bench_inbox.py): the macro cost a fifth of the list's time."""
+    from flask import render_template_string
+
+    from app.pack import current_pack
+    from app.templating import FRAGMENTS_KEY
+
+    client, _ = signed_in(app)
+    long_ago = dt.datetime(2025, 4, 7, 10, 0)
+    for status in workflow.STATUS_LABELS:
+        new_request(app, received=long_ago, status=status, how_soon="two_weeks")
+    new_request(app, answers=SUPERVISION_ANSWERS, how_soon="flexible")
+    with app.test_request_context():
+        expected = {
+            f"status-tag {status}": {"text": label, "classes": workflow.STATUS_TAG_CLASSES[status]}
+            for status, label in workflow.STATUS_LABELS.items()
+        }
+        expected["overdue-tag"] = {"text": "Overdue", "classes": "govuk-tag--red", "attributes": {"data-overdue": ""}}
+        flag = next(str(found.label) for found in current_pack().flags if found.id == "supervision_mode")
+        expected[f"flag-tag {flag}"] = {
+            "text": flag,
+            "classes": "govuk-tag--grey govuk-!-margin-top-1",
+            "attributes": {"data-flag": ""},
+        }
+        tags = {key: render_template_string(GOVUK_TAG, params=params) for key, params in expected.items()}
+    for _ in range(2):  # rendered, then taken from what was kept: the same page
+        page = client.get("/inbox").get_data(as_text=True)
+        for key, tag in tags.items():
+            assert tag in page, key
+        with app.app_context():
+            kept = app.extensions[FRAGMENTS_KEY]
+        assert {key: str(kept.get(key)) for key in tags} == tags
+
+
 @both_databases
 def test_sorting_by_received_and_due_date(app: Flask) -> None:
     client, _ = signed_in(app)
