@@ -1022,6 +1022,41 @@ def test_the_list_shows_what_the_request_is_about_and_counts_per_status(app: Fla
     assert int(page.split("data-count-overdue")[1].split("<strong>")[1].split("<")[0]) == 0
 
 
+@both_databases
+def test_the_counts_per_status_and_overdue_are_one_query(app: Flask) -> None:
+    """Every list page shows the counts per status and the overdue count: one query gives both
+    (they were two: bench/bench_inbox.py)."""
+    client, _ = signed_in(app)
+    long_ago = dt.datetime(2025, 4, 7, 10, 0)
+    for status in ("new", "new", "in_triage", "session_offered", "session_arranged", "closed"):
+        new_request(app, received=long_ago, status=status, how_soon="two_weeks")  # due long ago
+    new_request(app, status="in_triage")  # due in a month
+    statements: list[str] = []
+
+    def note(connection: Any, cursor: Any, statement: str, *rest: Any) -> None:
+        statements.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    sa.event.listen(engine, "before_cursor_execute", note)
+    try:
+        page = text(client.get("/inbox"))
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", note)
+    counts = {
+        status: int(page.split(f'data-count-status="{status}"')[1].split("<strong>")[1].split("<")[0])
+        for status in workflow.STATUSES
+    }
+    expected = {"new": 2, "in_triage": 2, "session_offered": 1, "session_arranged": 1, "closed": 1}
+    assert counts == {**dict.fromkeys(workflow.STATUSES, 0), **expected}
+    # Waiting for a session, and due before today: new, new, in triage and offered (not arranged).
+    assert int(page.split("data-count-overdue")[1].split("<strong>")[1].split("<")[0]) == 4
+    grouped = [statement for statement in statements if "GROUP BY requests.status" in statement]
+    assert len(grouped) == 1
+    # The other count is the list's total (for its pages), not the overdue count.
+    assert sum("count(" in statement.lower() for statement in statements) == 2
+
+
 def test_paging_keeps_the_filters(app: Flask, monkeypatch) -> None:
     monkeypatch.setattr(listing, "PAGE_SIZE", 2)
     client, _ = signed_in(app)

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from sqlalchemy import ColumnElement, exists, func, insert, or_, select
+from sqlalchemy import ColumnElement, case, exists, func, insert, or_, select
 
 from .. import audit, workflow
 from ..extensions import db
@@ -406,12 +406,11 @@ def _row(row: Any, today: dt.date, wording: Mapping[str, str]) -> ListRow:
 
 def status_counts(today: dt.date) -> tuple[dict[str, int], int]:
     """How many requests have each status (every status, 0 included), and how many are overdue."""
-    found = dict(db.session.execute(select(StoredRequest.status, func.count()).group_by(StoredRequest.status)).all())
-    counts = {status: int(found.get(status, 0)) for status in workflow.STATUSES}
-    overdue = int(
-        db.session.scalar(select(func.count()).select_from(StoredRequest).where(overdue_condition(today))) or 0
-    )
-    return counts, overdue
+    late = func.sum(case((overdue_condition(today), 1), else_=0))  # one query for both (every list page asks)
+    found = db.session.execute(select(StoredRequest.status, func.count(), late).group_by(StoredRequest.status)).all()
+    by_status = {status: int(count) for status, count, _late in found}
+    counts = {status: by_status.get(status, 0) for status in workflow.STATUSES}
+    return counts, sum(int(overdue or 0) for _status, _count, overdue in found)
 
 
 def list_page(filters: Filters, today: dt.date) -> ListPage:
