@@ -13,7 +13,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from icalendar import Calendar
-from sqlalchemy import func, inspect, select, update
+from sqlalchemy import event, func, inspect, select, update
 from sqlalchemy.exc import IntegrityError
 from werkzeug.test import TestResponse
 
@@ -474,6 +474,31 @@ def test_arranging_a_session_moves_the_request_to_session_arranged(app: Flask) -
     page = text(client.get(request_url(reference)))
     assert VIDEO in page and "Not sent yet" in page
     assert "cannot email invitations" in page  # this app has no facilitators' address to send from
+
+
+@both_databases
+def test_a_request_s_page_asks_for_its_place_in_a_session_once(app: Flask) -> None:
+    """Its session and its place in it were each read, then the place again (bench/bench_inbox.py)."""
+    client, _ = signed_in(app)
+    reference = offered(app)
+    arrange(client, reference, day=uk_today() + dt.timedelta(days=10), format="online", place=VIDEO)
+    other = offered(app)
+    statements: list[str] = []
+
+    def note(connection: Any, cursor: Any, statement: str, *rest: Any) -> None:
+        statements.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        page = text(client.get(request_url(reference)))
+        alone = text(client.get(request_url(other)))  # in no session
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+    assert VIDEO in page and "Not sent yet" in page
+    assert VIDEO not in alone and "Not sent yet" not in alone
+    assert sum("FROM session_places" in statement for statement in statements) == 2  # one for each page
 
 
 def after_due_warning(page: str) -> str:

@@ -887,8 +887,11 @@ def render_request_page(
     errors = session_form.error_list() + error_summary(field for form in forms for field in form)
     if session_problem:
         errors.insert(0, {"text": session_problem, "href": "#session-section"})
-    space_session = sessions.session_of(stored)
-    place = sessions.session_place(stored) if space_session is not None else None
+    # The place first, and kept: its session is then found without asking for the place again.
+    place = sessions.session_place(stored)
+    space_session = sessions.session_of(stored) if place is not None else None
+    if space_session is None:
+        place = None
     upcoming = sessions.sessions_to_join(stored) if workflow.can_move(stored.status, "session_arranged") else []
     document = request_document(stored)
     outcomes = redirect_outcomes()
