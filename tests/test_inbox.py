@@ -2289,6 +2289,30 @@ def test_views_in_a_row_by_one_facilitator_are_one_line_of_the_trail(app: Flask)
     assert trail.count("Viewed in the inbox") == 4  # ours, (the note), ours, theirs, ours again now
 
 
+def test_views_folded_into_one_line_of_the_trail_are_not_put_into_words_again(app: Flask, monkeypatch) -> None:
+    """A request viewed often has hundreds of views in its audit log: each view folded into the
+    line before (``audit_trail``) was put into words, then dropped (bench/bench_inbox.py)."""
+    reference = stored_request(app)
+    with app.app_context():
+        me = service.add_facilitator(EMAIL, "Sam Facilitator", PASSWORD)
+        stored = service.find_request(reference)
+        for _ in range(30):
+            service.record_view(stored, me)
+        worded: list[str] = []
+        words = service._trail_words
+
+        def counted(action: str, detail: str, session_names: dict[str, str]) -> tuple[str, str]:
+            worded.append(action)
+            return words(action, detail, session_names)
+
+        monkeypatch.setattr(service, "_trail_words", counted)
+        trail = service.audit_trail(reference)
+    viewed = [entry for entry in trail if entry.action.startswith("Viewed")]
+    assert [(entry.who, entry.times) for entry in viewed] == [("Sam Facilitator", 30)]
+    assert viewed[0].last_at is not None and viewed[0].last_at >= viewed[0].at
+    assert worded.count("viewed") == 1
+
+
 def test_each_request_shown_in_the_list_has_the_showing_in_its_audit_trail(app: Flask) -> None:
     """Found (security review): the list shows each request's job role and agency, as typed, and
     was the one place a request's content was shown without an audit entry (the CSV of the same

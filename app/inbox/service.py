@@ -961,9 +961,12 @@ COLLAPSED_ACTIONS = frozenset(
 def audit_trail(reference: str) -> list[TrailEntry]:
     """The request's audit events, oldest first, in words: facilitators named, statuses,
     outcomes and sessions in words (``_trail_words``)."""
+    # Rows, not AuditEvent objects: a request viewed often has hundreds (bench/bench_inbox.py).
     events = list(
-        db.session.scalars(
-            select(AuditEvent).where(AuditEvent.reference == reference).order_by(AuditEvent.at, AuditEvent.id)
+        db.session.execute(
+            select(AuditEvent.at, AuditEvent.actor, AuditEvent.action, AuditEvent.detail)
+            .where(AuditEvent.reference == reference)
+            .order_by(AuditEvent.at, AuditEvent.id)
         )
     )
     ids = {int(found) for event in events for found in ACTOR_PATTERN.findall(f"{event.actor} {event.detail}")}
@@ -979,24 +982,24 @@ def audit_trail(reference: str) -> list[TrailEntry]:
     session_names = _session_names({found for found in session_ids if found < 2**31})
     actors = {audit.REQUESTER: "The requester", audit.SYSTEM: "The service", audit.CLI: "An administrator"}
     entries: list[TrailEntry] = []
-    previous: AuditEvent | None = None
+    previous: Any = None
     for event in events:
-        detail = ACTOR_PATTERN.sub(lambda match: names.get(match.group(0), "a facilitator"), event.detail)
-        action, detail = _trail_words(event.action, detail, session_names)
-        who = names.get(event.actor) or actors.get(event.actor, event.actor)
-        entry = TrailEntry(event.at, who, action, detail.replace(WARNING_CONFIRMED, WARNING_WORDS))
         same = previous is not None and (previous.action, previous.actor, previous.detail) == (
             event.action,
             event.actor,
             event.detail,
         )
+        previous = event
         if event.action in COLLAPSED_ACTIONS and same:
             # Views in a row by the same account (not only the same name), one line (found: 59
-            # "Viewed" lines among 25 actions); the same for showings in the list.
+            # "Viewed" lines among 25 actions); the same for showings in the list. (Its words are
+            # the line's already: not worked out again.)
             entries[-1] = replace(entries[-1], times=entries[-1].times + 1, last_at=event.at)
-        else:
-            entries.append(entry)
-        previous = event
+            continue
+        detail = ACTOR_PATTERN.sub(lambda match: names.get(match.group(0), "a facilitator"), event.detail)
+        action, detail = _trail_words(event.action, detail, session_names)
+        who = names.get(event.actor) or actors.get(event.actor, event.actor)
+        entries.append(TrailEntry(event.at, who, action, detail.replace(WARNING_CONFIRMED, WARNING_WORDS)))
     return entries
 
 
