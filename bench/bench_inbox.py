@@ -5,9 +5,9 @@ Test settings (as the test suite renders these pages), PostgreSQL (a throw-away 
 ``space_to_think_bench``, dropped at the end). The database holds ``--requests`` requests (200
 by default) submitted through the requests service and moved on by the inbox service (so each
 has the audit entries a real one has) to a spread of statuses: new, in triage, session offered,
-session arranged (several in one group session), closed, redirected and duplicate. A
-practitioner in four has sent two requests; a third have a triage note, a half are assigned,
-and most have been viewed a few times.
+session arranged (several in one group session), closed, redirected and duplicate. A third of
+the practitioners have sent two requests (the page lists the other); a third of the requests
+have a triage note, a half are assigned, and most have been viewed a few times.
 
 One facilitator signs in through the form; then, in interleaved rounds (the order reverses each
 round), it fetches the baseline (``/bench-bare``, a constant string added to the same app for
@@ -100,7 +100,7 @@ def fill(app: Any, count: int) -> tuple[list[str], list[str]]:
             details = {
                 **DETAILS,
                 "how_soon": ("month", "two_weeks", "flexible")[number % 3],
-                # A practitioner in four has sent another request (the page lists them side by side).
+                # A third of the practitioners have sent two requests (the page lists the other).
                 "email": f"practitioner.{number % (count * 3 // 4)}@nhs.example",
             }
             stored = submit_request(pack, answers, secrets.token_urlsafe(16), details, None, now=received).request
@@ -218,6 +218,7 @@ def main() -> int:
         parser.error("keep it bounded: 8-2000 requests, 1-20 rounds, 1-200 fetches per round")
     print_machine("Inbox benchmark: a request's page and the list, signed in, against a bare page (in-process)")
     try:
+        # (No email is sent: the pages queue none. Port 9, discard, for the settings' sake.)
         with bench_app("postgresql", 9, Path("/nonexistent")) as app:
             app.add_url_rule(BARE_PATH, "bench_bare", lambda: BARE_TEXT.decode())
             print(f"database: {redacted(str(app.config['SQLALCHEMY_DATABASE_URI']))} (a throw-away schema)")
