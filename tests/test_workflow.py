@@ -1057,6 +1057,31 @@ def test_the_counts_per_status_and_overdue_are_one_query(app: Flask) -> None:
     assert sum("count(" in statement.lower() for statement in statements) == 2
 
 
+@both_databases
+def test_the_list_reads_the_signed_in_account_once_and_audits_what_it_showed(app: Flask) -> None:
+    """The list's audit entries were committed before the page was made, so the page read the
+    signed-in account from the database again (bench/bench_inbox.py). Now it is audited after."""
+    client, me = signed_in(app)
+    references = [new_request(app), new_request(app, status="in_triage")]
+    statements: list[str] = []
+
+    def note(connection: Any, cursor: Any, statement: str, *rest: Any) -> None:
+        statements.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    sa.event.listen(engine, "before_cursor_execute", note)
+    try:
+        page = text(client.get("/inbox"))
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", note)
+    assert set(listed(page)) == set(references) and "Sign out" in page
+    # The sign-in's account, then every account for the "Assigned to" filter: no third time.
+    assert sum("FROM facilitators" in statement for statement in statements) == 2
+    shown = [(event.reference, event.actor) for event in events(app, "listed")]
+    assert sorted(shown) == sorted((reference, f"facilitator:{me}") for reference in references)
+
+
 def test_paging_keeps_the_filters(app: Flask, monkeypatch) -> None:
     monkeypatch.setattr(listing, "PAGE_SIZE", 2)
     client, _ = signed_in(app)
