@@ -17,8 +17,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from app.inbox import service
-from app.requests.document import uk_clock, uk_day
+from app.requests.document import uk_clock
 from support import csrf_token
+from support.clock import stop_clock
 from support.pages import session_cookie
 from test_inbox import EMAIL, PASSWORD, add_colleague, add_facilitator, events, signed_in, stored_request, text
 
@@ -31,6 +32,16 @@ def signed_in_for(client: FlaskClient, ago: dt.timedelta) -> dt.datetime:
         began = dt.datetime.fromisoformat(stored[service.SIGNED_IN_AT_KEY]) - ago
         stored[service.SIGNED_IN_AT_KEY] = began.isoformat()
     return began + dt.timedelta(hours=24)
+
+
+@pytest.fixture
+def ordinary_morning(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The app's clock stopped at 10am on an ordinary Tuesday, for a test that expects a sign-in
+    renewed now to end "tomorrow" and one ending in minutes to end today: the night the clocks
+    change, or just before midnight, neither holds (and what is said then is tested below)."""
+    from app import models
+
+    stop_clock(monkeypatch, dt.datetime(2027, 1, 12, 10, 0, tzinfo=dt.UTC), models)
 
 
 def ending_banner(page: str) -> str | None:
@@ -109,7 +120,9 @@ def confirm(client: FlaskClient, password: str = PASSWORD, next_page: str = "/in
     return response.status_code, response.location or text(response)
 
 
-def test_stay_signed_in_confirms_the_password_and_comes_back_to_the_page_with_24_new_hours(app: Flask) -> None:
+def test_stay_signed_in_confirms_the_password_and_comes_back_to_the_page_with_24_new_hours(
+    app: Flask, ordinary_morning: None
+) -> None:
     """WCAG 2.2.1: the facilitator is warned before the 24 hours are up and can extend them. For
     security (a stolen session cookie's life) the password extends them, under a new session id;
     the rest of the session stays, so a form on a page already open still saves."""
@@ -167,7 +180,7 @@ def service_cookie_name(app: Flask) -> str:
     return str(app.config["SESSION_COOKIE_NAME"])
 
 
-def test_the_password_page_says_the_sign_in_ends_tomorrow_when_it_does(app: Flask) -> None:
+def test_the_password_page_says_the_sign_in_ends_tomorrow_when_it_does(app: Flask, ordinary_morning: None) -> None:
     """Found (new-user review): the password page, opened again once the password was confirmed
     (Back, or reloaded), said "you will be signed out at 2:56pm" at 2:57pm: 24 hours on is the
     same time of day, tomorrow, and read as a time already gone. It says which day, as the
@@ -182,9 +195,8 @@ def test_the_password_page_says_the_sign_in_ends_tomorrow_when_it_does(app: Flas
     again = " ".join(re.sub(r"<[^>]+>", " ", text(client.get("/inbox/confirm-sign-in?next=/inbox"))).split())
     assert re.search(r"you will be signed out at \d{1,2}:\d\d[ap]m tomorrow\. ", again), again
     ends = signed_in_for(client, dt.timedelta(hours=23, minutes=50))
-    if uk_day(ends) == uk_day(ends - dt.timedelta(minutes=10)):  # (not across midnight, when it is tomorrow)
-        soon = " ".join(re.sub(r"<[^>]+>", " ", text(client.get("/inbox/confirm-sign-in?next=/inbox"))).split())
-        assert f"you will be signed out at {uk_clock(ends)}. " in soon, soon
+    soon = " ".join(re.sub(r"<[^>]+>", " ", text(client.get("/inbox/confirm-sign-in?next=/inbox"))).split())
+    assert f"you will be signed out at {uk_clock(ends)}. " in soon, soon
 
 
 def test_stay_signed_in_can_be_used_again_and_again(app: Flask) -> None:
@@ -301,7 +313,7 @@ def test_every_inbox_page_carries_the_warning_its_script_opens_before_the_end(ap
     assert 'id="app-sign-in-ends-warning"' not in text(client.get("/"))
 
 
-def test_the_warning_confirms_the_password_without_leaving_the_page(app: Flask) -> None:
+def test_the_warning_confirms_the_password_without_leaving_the_page(app: Flask, ordinary_morning: None) -> None:
     """The warning's script asks for JSON: when the sign-in now ends, or what was wrong (said
     beside the field), never a page to go to; nothing is flashed for a later page to say."""
     client, _ = signed_in(app)
@@ -329,6 +341,40 @@ def test_the_warning_confirms_the_password_without_leaving_the_page(app: Flask) 
     signed_in_for(client, dt.timedelta(hours=24, minutes=2))
     late = client.post("/inbox/confirm-sign-in", data={"csrf_token": token, "password": PASSWORD}, headers=json_headers)
     assert late.status_code == 200 and client.get("/inbox").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "moment, until",
+    [
+        # 11:30pm on the Saturday the clocks go forward: 24 hours on is 12:30am on the Monday.
+        (dt.datetime(2027, 3, 27, 23, 30, tzinfo=dt.UTC), "12:30am on Monday 29 March 2027"),
+        # 12:30am on the Sunday they go back (still Saturday in UTC): 24 hours on is 11:30pm that Sunday.
+        (dt.datetime(2027, 10, 30, 23, 30, tzinfo=dt.UTC), "11:30pm"),
+        # An ordinary night, just before midnight: 24 hours on is tomorrow.
+        (dt.datetime(2027, 1, 12, 23, 59, 40, tzinfo=dt.UTC), "11:59pm tomorrow"),
+    ],
+)
+def test_a_sign_in_renewed_the_night_the_clocks_change_says_which_day_it_ends(
+    app: Flask, monkeypatch: pytest.MonkeyPatch, moment: dt.datetime, until: str
+) -> None:
+    """Found: 24 hours from 11:30pm on the Saturday the clocks go forward is 12:30am on the
+    Monday, and the confirmation said "until 12:30am tomorrow" (the Sunday). Across a clock change
+    the end is the day it falls on: named when it is not tomorrow, the time alone when it is today."""
+    from app import models
+
+    stop_clock(monkeypatch, moment, models)
+    client, _ = signed_in(app)
+    signed_in_for(client, dt.timedelta(hours=23, minutes=56))
+    token = csrf_token(text(client.get("/inbox")))
+    right = client.post(
+        "/inbox/confirm-sign-in",
+        data={"csrf_token": token, "password": PASSWORD, "next": "/inbox"},
+        headers={"Accept": "application/json"},
+    )
+    assert right.status_code == 200 and right.json is not None
+    assert right.json["message"] == f"You are signed in for another 24 hours, until {until}"
+    again = " ".join(re.sub(r"<[^>]+>", " ", text(client.get("/inbox/confirm-sign-in?next=/inbox"))).split())
+    assert f"you will be signed out at {until}. " in again, again
 
 
 CONFIRM_FAILED_WORDS = "The password is not correct. Enter the password you sign in with"

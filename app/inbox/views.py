@@ -286,9 +286,15 @@ def ends_in_words(ends_at: dt.datetime) -> str:
     """When a sign-in ends, as people read it: the UK time of day, and "tomorrow" when it is not
     today. 24 hours on is this time of day tomorrow: "until 9:41am", said at 9:41am, read as now
     (review); and so did the password page's "you will be signed out at 9:41am", opened again
-    (Back, or reloaded) once the password had been confirmed (new-user review)."""
-    day = "" if uk_day(ends_at) == uk_day(utcnow()) else " tomorrow"
-    return f"{uk_clock(ends_at)}{day}"
+    (Back, or reloaded) once the password had been confirmed (new-user review). Found: 24 hours
+    from 11:30pm on the Saturday the clocks go forward is 12:30am on the Monday, which was called
+    "tomorrow": a day further on, it is named."""
+    day, today = uk_day(ends_at), uk_day(utcnow())
+    if day == today:
+        return uk_clock(ends_at)
+    if day == today + dt.timedelta(days=1):
+        return f"{uk_clock(ends_at)} tomorrow"
+    return f"{uk_clock(ends_at)} on {day:%A} {day_in_words(day)}"
 
 
 def render_confirm_page(
