@@ -123,6 +123,16 @@ def queued_earlier(app: Flask, hours: float) -> None:
         db.session.commit()
 
 
+def deleted_on(app: Flask, reference: str) -> dt.date:
+    """The UK day the request is deleted: ``RETENTION_DAYS`` of 24 hours after it was received
+    (not always today's UK date plus that many days: across a clock change, 10 days on from
+    11:30pm is 12:30am the day after, or from 12:30am, 11:30pm the day before)."""
+    with app.app_context():
+        received = db.session.scalar(select(StoredRequest.created_at).where(StoredRequest.reference == reference))
+    assert received is not None
+    return uk_day(received + dt.timedelta(days=int(app.config["RETENTION_DAYS"])))
+
+
 def outbox_kinds(app: Flask) -> list[str]:
     with app.app_context():
         return list(db.session.scalars(select(OutboxMessage.kind).order_by(OutboxMessage.id)))
@@ -2429,24 +2439,24 @@ def test_a_session_is_arranged_only_before_its_request_is_deleted(app: Flask) ->
     app.config["RETENTION_DAYS"] = 10
     client, _ = signed_in(app)
     first, second = offered(app), offered(app)
-    deleted_on = uk_today() + dt.timedelta(days=10)
-    deleted_words = f"{deleted_on.day} {deleted_on:%B %Y}"
+    deleted = deleted_on(app, first)
+    deleted_words = f"{deleted.day} {deleted:%B %Y}"
     page = " ".join(re.sub(r"<[^>]+>", " ", text(client.get(request_url(first)))).split())
     assert f"Deleted on {deleted_words}" in page
 
     # A new session on the day it is deleted, or later: refused, with what was typed kept.
-    too_late = arrange(client, first, day=deleted_on, start_time="09:00", place="Room 9, the Civic Centre")
+    too_late = arrange(client, first, day=deleted, start_time="09:00", place="Room 9, the Civic Centre")
     assert too_late.status_code == 200 and session_id_of(app, first) is None
     page = text(too_late)
     assert f"{first} will be deleted on {deleted_words}" in page and "Room 9, the Civic Centre" in page
     assert status_of(app, first) == "session_offered"
     # The day before: arranged.
-    assert arrange(client, first, day=deleted_on - dt.timedelta(days=1)).status_code == 302
+    assert arrange(client, first, day=deleted - dt.timedelta(days=1)).status_code == 302
     session_id = session_id_of(app, first)
 
     # Moving the session to the day its request is deleted: refused, with what was typed kept.
     page_url = f"/inbox/sessions/{session_id}"
-    moved = post_form(client, page_url, page_url, session_form(day=deleted_on, place="Room 10, the Civic Centre"))
+    moved = post_form(client, page_url, page_url, session_form(day=deleted, place="Room 10, the Civic Centre"))
     assert moved.status_code == 200 and f"{first} will be deleted on {deleted_words}" in text(moved)
     assert "Room 10, the Civic Centre" in text(moved)
     with app.app_context():
@@ -2483,7 +2493,7 @@ def test_a_session_day_after_its_request_is_deleted_outlines_the_whole_date(app:
     app.config["RETENTION_DAYS"] = 10
     client, _ = signed_in(app)
     reference = offered(app)
-    deleted_on = uk_today() + dt.timedelta(days=10)
+    deleted = deleted_on(app, reference)
 
     def outlined(page: str) -> list[str]:
         return [
@@ -2492,12 +2502,12 @@ def test_a_session_day_after_its_request_is_deleted_outlines_the_whole_date(app:
             if re.search(rf'<input class="[^"]*govuk-input--error[^"]*" id="date-{name}"', page)
         ]
 
-    too_late = text(arrange(client, reference, day=deleted_on))
+    too_late = text(arrange(client, reference, day=deleted))
     assert f"{reference} will be deleted on" in too_late
     assert outlined(too_late) == ["day", "month", "year"] and 'href="#date-day"' in too_late
-    assert arrange(client, reference, day=deleted_on - dt.timedelta(days=1)).status_code == 302
+    assert arrange(client, reference, day=deleted - dt.timedelta(days=1)).status_code == 302
     page_url = f"/inbox/sessions/{session_id_of(app, reference)}"
-    moved = text(post_form(client, page_url, page_url, session_form(day=deleted_on)))
+    moved = text(post_form(client, page_url, page_url, session_form(day=deleted)))
     assert f"{reference} will be deleted on" in moved
     assert outlined(moved) == ["day", "month", "year"] and 'href="#date-day"' in moved
 
