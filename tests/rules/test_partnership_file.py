@@ -20,6 +20,7 @@ from flask.testing import FlaskCliRunner
 
 from app.config import StartupError
 from app.pack import load_rules
+from app.requests.document import uk_today
 from app.requests.fields import FIELDS
 from app.rules import DEFAULT_CONTACTS, DEFAULT_PACK, DEFAULT_PARTNERSHIP, check_partnership, check_rules
 from app.rules.partnership import (
@@ -910,8 +911,10 @@ def test_an_accessibility_statement_dated_in_the_future_stops_start_up_naming_th
 ) -> None:
     """Found (partnership review): "prepared_on: 2062-11-27" (for 2026) was taken, and the public
     statement said it was prepared in 2062; a contact "verified" in 2062 was already refused.
-    Today is accepted (the day a statement is prepared, or the tool tested)."""
-    today = dt.date.today()
+    Today is accepted (the day a statement is prepared, or the tool tested). Today is the UK's, as
+    start-up takes it: from 11pm to midnight UTC in summer, UTC's is a day behind, and two days
+    after it was only a day after start-up's (within its day's grace)."""
+    today = uk_today()
     partnership_data["accessibility"][key] = today
     path = write_pack(partnership_data, "partnership.yaml")
     assert check_rules(DEFAULT_PACK, DEFAULT_CONTACTS, today, partnership_path=path).problems == ()
