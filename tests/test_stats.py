@@ -24,7 +24,7 @@ from app.stats.models import Count
 from app.stats.service import COUNTED_KEY, current_month, first_month, month_label, window
 from app.stats.suppression import Bound
 from support import both_databases, csrf_token
-from support.sessions import session_form, session_has_started
+from support.sessions import UK, session_form, session_has_started
 from support.submission import (
     ELIGIBLE_PATH,
     VALID_DETAILS,
@@ -72,8 +72,9 @@ def add_counts(app: Flask, *rows: tuple[str, str, str, int]) -> None:
 
 
 def months_ago(months: int) -> str:
-    """The month ``months`` before this one, as "YYYY-MM"."""
-    now = dt.datetime.now(dt.UTC)
+    """The month ``months`` before this one in the UK (as the counts are kept: from 11pm UTC on
+    the last day of a summer month, the UK is in the next one), as "YYYY-MM"."""
+    now = dt.datetime.now(UK)
     index = now.year * 12 + now.month - 1 - months
     return f"{index // 12:04d}-{index % 12 + 1:02d}"
 
