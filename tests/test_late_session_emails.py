@@ -20,7 +20,7 @@ from app.outbox import run_pass
 from app.space_sessions.models import SessionPlace, SpaceSession
 from support import both_databases
 from support.mail import SmtpServer
-from support.sessions import uk_today
+from support.sessions import the_day_before, uk_today
 from test_inbox import post_form, signed_in, text, trail_text
 from test_sessions import CONFIRMED, arrange, flush, invite, offered, queued_earlier, session_app, session_id_of
 
@@ -117,7 +117,7 @@ def test_a_reminder_not_sent_before_the_sessions_day_is_given_up(session_app: Fl
     client, reference = invited(session_app, smtp_server, day=tomorrow, start_time="15:00")
     queued_earlier(session_app, 13)  # invited yesterday morning: a reminder is due
     smtp_server.stop()  # down from now: the invitation and the reminder wait
-    first = pass_at(session_app, utcnow())
+    first = pass_at(session_app, the_day_before(tomorrow))
     assert first.reminders_queued == 1 and first.sent == 0
     day_starts = dt.datetime.combine(tomorrow, dt.time(), tzinfo=UK).astimezone(dt.UTC).replace(tzinfo=None)
     assert outbox_row(session_app, "reminder").send_before == day_starts

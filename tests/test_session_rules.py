@@ -18,7 +18,7 @@ from app.extensions import db
 from app.models import AuditEvent, utcnow
 from app.space_sessions.models import SpaceSession
 from support import both_databases
-from support.sessions import UK, session_form, session_has_started, uk_today
+from support.sessions import UK, session_form, session_has_started, the_day_before, uk_today
 from test_inbox import events, post_form, signed_in, text
 from test_session_reopen import SESSION_PAGE, held_then_reopened, session_app
 from test_sessions import (
@@ -438,21 +438,21 @@ def test_no_reminder_straight_after_an_invitation_for_tomorrow(session_app: Flas
     assert arrange(client, reference, day=tomorrow, start_time="15:00").status_code == 302
     assert invite(client, reference).status_code == 302
     with session_app.app_context():
-        assert queue_reminders() == 0  # the invitation has just said when it is
+        assert queue_reminders(now=the_day_before(tomorrow)) == 0  # the invitation has just said when it is
     queued_earlier(session_app, 11)
     with session_app.app_context():
-        assert queue_reminders() == 0
+        assert queue_reminders(now=the_day_before(tomorrow)) == 0
     queued_earlier(session_app, 2)  # 13 hours ago now
 
     # An update queued now counts as the invitation.
     page_url = SESSION_PAGE.format(session_id_of(session_app, reference))
     assert post_form(client, page_url, page_url, session_form(day=tomorrow, start_time="16:00")).status_code == 302
     with session_app.app_context():
-        assert queue_reminders() == 0
+        assert queue_reminders(now=the_day_before(tomorrow)) == 0
     queued_earlier(session_app, 13)
     with session_app.app_context():
-        assert queue_reminders() == 1
-        assert queue_reminders() == 0  # once only
+        assert queue_reminders(now=the_day_before(tomorrow)) == 1
+        assert queue_reminders(now=the_day_before(tomorrow)) == 0  # once only
     assert outbox_kinds(session_app)[-2:] == ["invitation", "reminder"]  # the update replaced the unsent invitation
 
 

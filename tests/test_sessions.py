@@ -27,7 +27,7 @@ from app.stats.service import current_month, window
 from support import both_databases, csrf_token
 from support.database import sqlite_file_bytes
 from support.mail import FACILITATORS, SmtpServer
-from support.sessions import ROOM, UK, session_form, session_has_started, uk_today
+from support.sessions import ROOM, UK, session_form, session_has_started, the_day_before, uk_today
 from support.submission import VALID_DETAILS, run_outbox
 from test_inbox import events, post_form, signed_in, text, trail_text
 from test_mail import CASE_DETAILS
@@ -1718,11 +1718,12 @@ def invited_and_reminded(session_app: Flask) -> tuple[FlaskClient, str]:
     day-before reminder queued; the signed-in client and the request's reference."""
     client, _ = signed_in(session_app)
     reference = offered(session_app)
-    arrange(client, reference, day=uk_today() + dt.timedelta(days=1))
+    tomorrow = uk_today() + dt.timedelta(days=1)
+    arrange(client, reference, day=tomorrow)
     invite(client, reference)
     queued_earlier(session_app, 13)  # invited yesterday morning
     with session_app.app_context():
-        assert queue_reminders() == 1
+        assert queue_reminders(now=the_day_before(tomorrow)) == 1
     return client, reference
 
 
@@ -1975,7 +1976,8 @@ def test_the_reminder_goes_the_day_before_once_only_and_not_for_a_cancelled_sess
     cancelled_id = session_id_of(session_app, in_cancelled)
     post_form(client, f"/inbox/sessions/{cancelled_id}", f"/inbox/sessions/{cancelled_id}/cancel", CONFIRMED)
     queued_earlier(session_app, 13)  # invited yesterday morning
-    first = run_outbox(session_app)  # the worker queues the reminder due, then sends it with the rest
+    # The worker queues the reminder due, then sends it with the rest.
+    first = run_outbox(session_app, now=the_day_before(tomorrow))
     # One invitation, the cancellation and one reminder: the cancelled session's invitation had
     # not gone yet, so it never goes.
     assert (first.reminders_queued, first.sent) == (1, 3)
@@ -2770,12 +2772,11 @@ def test_a_practitioner_with_two_places_in_tomorrows_session_is_reminded_once(
     """Found: two reminders the day before, to one person, for one session. One now, naming both
     references; none again when one of the two leaves the session after it went."""
     smtp_server.start()
-    client, first, second, bobs = one_person_twice_and_another(
-        session_app, smtp_server, day=uk_today() + dt.timedelta(days=1)
-    )
+    tomorrow = uk_today() + dt.timedelta(days=1)
+    client, first, second, bobs = one_person_twice_and_another(session_app, smtp_server, day=tomorrow)
     queued_earlier(session_app, 13)  # invited yesterday morning
     smtp_server.mailbox.messages.clear()
-    result = run_outbox(session_app)
+    result = run_outbox(session_app, now=the_day_before(tomorrow))
     assert (result.reminders_queued, result.sent) == (2, 2)
     reminders = {message["To"].lower(): message for message in smtp_server.mailbox.messages}
     assert sorted(reminders) == [ALICE_AGAIN, BOB]
@@ -2798,12 +2799,11 @@ def test_a_reminder_not_sent_yet_names_only_the_places_that_stand(session_app: F
     """Alice's one reminder, queued on her first request and naming both, had not gone when her
     second left the session: it would have named a request no longer in it."""
     smtp_server.start()
-    client, first, second, _ = one_person_twice_and_another(
-        session_app, smtp_server, day=uk_today() + dt.timedelta(days=1)
-    )
+    tomorrow = uk_today() + dt.timedelta(days=1)
+    client, first, second, _ = one_person_twice_and_another(session_app, smtp_server, day=tomorrow)
     queued_earlier(session_app, 13)
     with session_app.app_context():
-        assert queue_reminders() == 2  # queued, not sent yet
+        assert queue_reminders(now=the_day_before(tomorrow)) == 2  # queued, not sent yet
     post_form(client, request_url(second), request_url(second, "status"), {"status": "closed"})
     run_outbox(session_app)
     reminders = [m for m in smtp_server.mailbox.messages if m["Subject"].startswith("Reminder")]

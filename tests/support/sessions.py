@@ -15,6 +15,16 @@ def uk_today() -> dt.date:
     return dt.datetime.now(UK).date()
 
 
+def the_day_before(day: dt.date) -> dt.datetime:
+    """Now (naive UTC, as stored), or the last second of the UK day before ``day`` once that day
+    has begun: when a reminder of a session on ``day`` (arranged "tomorrow") is due, even if the
+    test ran on past midnight after arranging it (the reminder would rightly not be queued then)."""
+    from app.models import utcnow
+
+    day_starts = dt.datetime.combine(day, dt.time(), tzinfo=UK).astimezone(dt.UTC).replace(tzinfo=None)
+    return min(utcnow(), day_starts - dt.timedelta(seconds=1))
+
+
 def session_form(day: dt.date | None = None, **fields: str) -> dict[str, str]:
     """The arrange form's fields for a new session (``day``: in a week's time)."""
     day = day or uk_today() + dt.timedelta(days=7)
