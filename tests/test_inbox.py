@@ -2608,7 +2608,7 @@ def test_purging_a_request_deletes_its_notes_and_assignment(app: Flask) -> None:
         service.add_note(stored, "Offered a date.", facilitator)
         service.assign(stored, facilitator, facilitator)
         reference = stored.reference
-        assert purge_requests(1, now=dt.datetime.now() + dt.timedelta(days=5)).references == (reference,)
+        assert purge_requests(1, now=utcnow() + dt.timedelta(days=5)).references == (reference,)
         assert db.session.scalar(select(func.count()).select_from(TriageNote)) == 0
         assert db.session.scalar(select(func.count()).select_from(Assignment)) == 0
 

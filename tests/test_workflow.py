@@ -23,7 +23,7 @@ from app.config import ConfigError, load_config
 from app.extensions import db
 from app.inbox import listing
 from app.inbox.models import TriageNote
-from app.models import AuditEvent, OutboxMessage, StoredRequest
+from app.models import AuditEvent, OutboxMessage, StoredRequest, utcnow
 from support import both_databases, csrf_token
 from support.mail import FACILITATORS, SmtpServer
 from support.submission import (
@@ -379,7 +379,7 @@ def test_an_address_the_mail_server_refuses_for_good_is_given_up_and_the_inbox_s
         # The audit log outlives the request: the refused address is never written in it.
         assert address not in acknowledgement.last_error and "[address]" not in acknowledgement.last_error
         # Never tried again: not at its turn, not when everything is tried now.
-        again = app_outbox.run_pass(ignore_schedule=True, now=dt.datetime.now() + dt.timedelta(days=3))
+        again = app_outbox.run_pass(ignore_schedule=True, now=utcnow() + dt.timedelta(days=3))
         assert (again.sent, again.send_failed, again.given_up) == (0, 0, 0)
         assert db.session.get(OutboxMessage, acknowledgement.id).attempts == 1
     assert [str(m["To"]) for m in smtp_server.mailbox.messages] == [FACILITATORS]
@@ -438,7 +438,7 @@ def test_an_email_the_mail_server_refuses_once_sent_is_given_up_after_three_trie
         assert facilitators.given_up_at is None and facilitators.next_attempt_at is not None
         assert (facilitators.last_error or "").startswith(mail.UNTIL_MENDED)
         # Never tried again; the facilitators' email is.
-        again = app_outbox.run_pass(ignore_schedule=True, now=dt.datetime.now() + dt.timedelta(days=3))
+        again = app_outbox.run_pass(ignore_schedule=True, now=utcnow() + dt.timedelta(days=3))
         assert (again.sent, again.send_failed, again.given_up) == (0, 1, 0)
         assert db.session.get(OutboxMessage, acknowledgement.id).attempts == 3
     assert smtp_server.mailbox.messages == []
@@ -476,7 +476,7 @@ def test_only_refusals_of_the_email_itself_count_towards_giving_it_up(ack_app: F
         # The facilitators' email out of the way (as if sent): a pass stops at the first failure
         # while the mail server is down, so each pass here tries the acknowledgement.
         facilitators = db.session.scalar(select(OutboxMessage).where(OutboxMessage.kind == "facilitators"))
-        facilitators.sent_at = dt.datetime.now()
+        facilitators.sent_at = utcnow()
         db.session.commit()
         for _ in range(2):  # the mail server is down
             assert app_outbox.run_pass(ignore_schedule=True).send_failed == 1
