@@ -1022,15 +1022,8 @@ def test_the_list_shows_what_the_request_is_about_and_counts_per_status(app: Fla
     assert int(page.split("data-count-overdue")[1].split("<strong>")[1].split("<")[0]) == 0
 
 
-@both_databases
-def test_the_counts_per_status_and_overdue_are_one_query(app: Flask) -> None:
-    """Every list page shows the counts per status and the overdue count: one query gives both
-    (they were two: bench/bench_inbox.py)."""
-    client, _ = signed_in(app)
-    long_ago = dt.datetime(2025, 4, 7, 10, 0)
-    for status in ("new", "new", "in_triage", "session_offered", "session_arranged", "closed"):
-        new_request(app, received=long_ago, status=status, how_soon="two_weeks")  # due long ago
-    new_request(app, status="in_triage")  # due in a month
+def inbox_with_statements(app: Flask, client: Any) -> tuple[str, list[str]]:
+    """The inbox list as ``client`` sees it, and every SQL statement the app ran to make it."""
     statements: list[str] = []
 
     def note(connection: Any, cursor: Any, statement: str, *rest: Any) -> None:
@@ -1043,6 +1036,19 @@ def test_the_counts_per_status_and_overdue_are_one_query(app: Flask) -> None:
         page = text(client.get("/inbox"))
     finally:
         sa.event.remove(engine, "before_cursor_execute", note)
+    return page, statements
+
+
+@both_databases
+def test_the_counts_per_status_and_overdue_are_one_query(app: Flask) -> None:
+    """Every list page shows the counts per status and the overdue count: one query gives both
+    (they were two: bench/bench_inbox.py)."""
+    client, _ = signed_in(app)
+    long_ago = dt.datetime(2025, 4, 7, 10, 0)
+    for status in ("new", "new", "in_triage", "session_offered", "session_arranged", "closed"):
+        new_request(app, received=long_ago, status=status, how_soon="two_weeks")  # due long ago
+    new_request(app, status="in_triage")  # due in a month
+    page, statements = inbox_with_statements(app, client)
     counts = {
         status: int(page.split(f'data-count-status="{status}"')[1].split("<strong>")[1].split("<")[0])
         for status in workflow.STATUSES
@@ -1063,18 +1069,7 @@ def test_the_list_reads_the_signed_in_account_once_and_audits_what_it_showed(app
     signed-in account from the database again (bench/bench_inbox.py). Now it is audited after."""
     client, me = signed_in(app)
     references = [new_request(app), new_request(app, status="in_triage")]
-    statements: list[str] = []
-
-    def note(connection: Any, cursor: Any, statement: str, *rest: Any) -> None:
-        statements.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    sa.event.listen(engine, "before_cursor_execute", note)
-    try:
-        page = text(client.get("/inbox"))
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", note)
+    page, statements = inbox_with_statements(app, client)
     assert set(listed(page)) == set(references) and "Sign out" in page
     # The sign-in's account, then every account for the "Assigned to" filter: no third time.
     assert sum("FROM facilitators" in statement for statement in statements) == 2
