@@ -1660,21 +1660,30 @@ _DESCRIBES_A_SCHOOL_IN_SMALL_LETTERS = frozenset(
 def _schools_in_small_letters(text: str) -> Iterator[Finding]:
     if "school" not in text and "academy" not in text:
         return  # most texts: not searched
-    at = 0
-    while (match := _SCHOOL_IN_SMALL_LETTERS.search(text, at)) is not None:
-        words = [_plain(word) for word in match["name"].split()]
-        if any(
-            word in _NOT_A_NAME
-            or word in _NOT_A_NAME_BEFORE_LOWER_CASE
-            or word in _NOT_A_STREET_NAME
-            or word in _DESCRIBES_A_SCHOOL_IN_SMALL_LETTERS
-            or word in _INDEFINITE_WORDS
-            for word in words
-        ):
-            at = match.start() + 1  # "at the local primary school"; "went to" may come later
-            continue
+    not_names = (
+        _NOT_A_NAME,
+        _NOT_A_NAME_BEFORE_LOWER_CASE,
+        _NOT_A_STREET_NAME,
+        _DESCRIBES_A_SCHOOL_IN_SMALL_LETTERS,
+        _INDEFINITE_WORDS,
+    )
+    # "at the local primary school" is passed over; "went to" may come later.
+    for match in _named_in_small_letters(_SCHOOL_IN_SMALL_LETTERS, text, not_names):
         start = match.start("name")
         yield Finding("school", text[start : match.end()], REASONS["school"], start, match.end())
+
+
+def _named_in_small_letters(
+    pattern: re.Pattern[str], text: str, not_names: tuple[AbstractSet[str], ...]
+) -> Iterator[re.Match[str]]:
+    """``pattern``'s matches whose ``name`` holds no word of ``not_names``. A match passed over is
+    searched again from its next character, so a later lead-in word ("went to", "at") is found."""
+    at = 0
+    while (match := pattern.search(text, at)) is not None:
+        if any(_plain(word) in words for word in match["name"].split() for words in not_names):
+            at = match.start() + 1
+            continue
+        yield match
         at = match.end()
 
 
@@ -1780,24 +1789,19 @@ _DESCRIBES_A_HEALTH_PLACE_IN_SMALL_LETTERS = frozenset(
 def _health_places_in_small_letters(text: str) -> Iterator[Finding]:
     if not any(word in text for word in ("hospital", "infirmary", "centre", "center", "medical")):
         return  # most texts: not searched
-    at = 0
-    while (match := _HEALTH_PLACE_IN_SMALL_LETTERS.search(text, at)) is not None:
-        words = [_plain(word) for word in match["name"].split()]
-        if any(
-            word in _NOT_A_NAME
-            or word in _NOT_A_STREET_NAME
-            or word in _NOT_A_PRACTICE_NAME
-            or word in _NOT_A_HOSPITAL_NAME
-            or word in _DESCRIBES_A_HEALTH_PLACE_IN_SMALL_LETTERS
-            or word in _INDEFINITE_WORDS
-            for word in words
-        ):
-            at = match.start() + 1  # "in the hospital"; "at" may come later
-            continue
+    not_names = (
+        _NOT_A_NAME,
+        _NOT_A_STREET_NAME,
+        _NOT_A_PRACTICE_NAME,
+        _NOT_A_HOSPITAL_NAME,
+        _DESCRIBES_A_HEALTH_PLACE_IN_SMALL_LETTERS,
+        _INDEFINITE_WORDS,
+    )
+    # "in the hospital" is passed over; "at" may come later.
+    for match in _named_in_small_letters(_HEALTH_PLACE_IN_SMALL_LETTERS, text, not_names):
         start = match.start("name")
         reason = HOSPITAL_REASON if match["hospital"] else REASONS["gp_practice"]
         yield Finding("gp_practice", text[start : match.end()], reason, start, match.end())
-        at = match.end()
 
 
 # After "dr" and a word, what ends the words about the doctor: the end of the text or a line, a
