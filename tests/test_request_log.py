@@ -10,22 +10,39 @@ import socket
 import threading
 import urllib.request
 from pathlib import Path
+from typing import Any
 from urllib.error import HTTPError
 
 import pytest
 from flask import Flask
-from werkzeug.serving import make_server
+from werkzeug.serving import BaseWSGIServer, make_server
 
 from app.request_log import QuietRequestLines, quiet_target
+
+
+def serve(wsgi_app: Any) -> tuple[BaseWSGIServer, threading.Thread]:
+    """``wsgi_app`` on werkzeug's development server (as ``flask run`` serves it), on a free port.
+    Its request threads are waited for by ``stop``: werkzeug logs an error after the 500 has been
+    sent, so a test that read the log as soon as the answer came could miss it (CI, once)."""
+    server = make_server("127.0.0.1", 0, wsgi_app, threaded=True)
+    server.daemon_threads = False  # so that server_close() waits for each request's thread
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    return server, thread
+
+
+def stop(server: BaseWSGIServer, thread: threading.Thread) -> None:
+    """Stop serving, then wait for every request's thread to finish (and so to log)."""
+    server.shutdown()
+    server.server_close()
+    thread.join(5)
 
 
 def test_a_feedback_token_or_a_search_never_reaches_the_development_servers_log(
     app: Flask, caplog: pytest.LogCaptureFixture
 ) -> None:
     """Found: ``flask run`` logged each /feedback/<token> in full, and every query string."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    server, thread = serve(app)
     base = f"http://127.0.0.1:{server.server_port}"
     try:
         with caplog.at_level(logging.INFO, logger="werkzeug"):
@@ -51,8 +68,7 @@ def test_a_feedback_token_or_a_search_never_reaches_the_development_servers_log(
             raw.sendall(b"GET /feedback/tok3nSecretValue HTTP/1.1 extra\r\n\r\n")
             raw.recv(4096)
     finally:
-        server.shutdown()
-        thread.join(5)
+        stop(server, thread)
     logged = "\n".join(record.getMessage() for record in caplog.records if record.name == "werkzeug")
     # Nor the visitor's internet address, which began every line (found, privacy review), the
     # unreadable request's error line too: "-" in its place, as nginx's and gunicorn's logs give none.
@@ -189,16 +205,13 @@ def test_an_error_that_gets_past_the_app_is_logged_by_the_development_server_wit
         return inner(environ, start_response)
 
     app.wsgi_app = failing
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    server, thread = serve(app)
     try:
         with caplog.at_level(logging.INFO, logger="werkzeug"), pytest.raises(HTTPError) as refused:
             urllib.request.urlopen(f"http://127.0.0.1:{server.server_port}/fails", timeout=10)
         refused.value.close()
     finally:
-        server.shutdown()
-        thread.join(5)
+        stop(server, thread)
     assert refused.value.code == 500
     logged = "\n".join(record.getMessage() for record in caplog.records if record.name == "werkzeug")
     assert "Typedsecret" not in logged, logged
@@ -222,17 +235,14 @@ def test_werkzeugs_debugger_prints_an_error_without_its_message(app: Flask, capf
         raise ValueError(f"could not read {marker}")
 
     app.add_url_rule("/fails-in-debug", "fails_in_debug", fails)
-    server = make_server("127.0.0.1", 0, DebuggedApplication(app, evalex=False), threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    server, thread = serve(DebuggedApplication(app, evalex=False))
     try:
         with pytest.raises(HTTPError) as refused:
             urllib.request.urlopen(f"http://127.0.0.1:{server.server_port}/fails-in-debug", timeout=10)
         page = refused.value.read().decode()
         refused.value.close()
     finally:
-        server.shutdown()
-        thread.join(5)
+        stop(server, thread)
     assert refused.value.code == 500 and marker in page  # the debugger's page, in the developer's browser
     printed = capfd.readouterr()
     terminal = printed.out + printed.err
