@@ -1633,6 +1633,9 @@ _NOT_AFTER_A_SAINT = frozenset(
 )
 
 
+# A name in small letters, one to three words ("oakwood", "hope", "st marys"), for the searches
+# of schools and health places below.
+_NAME_IN_SMALL_LETTERS = r"(?P<name>[a-z][a-z'\u2019\-]{1,39}(?:\s{1,3}[a-z][a-z'\u2019\-]{1,39}){0,2})"
 # A school named in small letters, after words that say a child goes there, with its type in full
 # ("attends oakwood high school", "moved to beech primary school", "at elm infant school": found,
 # review, only a capitalised name or a saint's was found). Not where a word of the "name" only
@@ -1641,8 +1644,7 @@ _NOT_AFTER_A_SAINT = frozenset(
 _SCHOOL_IN_SMALL_LETTERS = re.compile(
     r"(?<![\w'\u2019])(?i:attends|attended|attending|goes\s{1,3}to|went\s{1,3}to|pupil\s{1,3}at|student\s{1,3}at"
     r"|started\s{1,3}at|starts\s{1,3}at|transferred\s{1,3}to|moved\s{1,3}to|excluded\s{1,3}from|on\s{1,3}roll"
-    r"\s{1,3}at|at|from)\s{1,3}"
-    r"(?P<name>[a-z][a-z'\u2019\-]{1,39}(?:\s{1,3}[a-z][a-z'\u2019\-]{1,39}){0,2})\s{1,3}"
+    r"\s{1,3}at|at|from)\s{1,3}" + _NAME_IN_SMALL_LETTERS + r"\s{1,3}"
     r"(?:primary|infants?|junior|juniors|high|secondary|grammar|middle|nursery|church|community|c\s{0,3}of\s{0,3}e"
     r"|ce|rc)(?:\s{1,3}(?:and|&)\s{1,3}(?:junior|infant|nursery))?\s{1,3}(?:school|academy)(?![\w'\u2019\-])"
 )
@@ -1652,7 +1654,7 @@ _DESCRIBES_A_SCHOOL_IN_SMALL_LETTERS = frozenset(
         *("different", "girls", "girls'", "boys", "boys'", "mixed", "single", "sex", "selective", "closest"),
         *("usual", "area", "council", "state", "struggling", "mainstream", "sen", "send", "specialist"),
         *("welsh", "english", "cofe", "new", "old", "last", "first", "second", "third", "own", "sister's"),
-        *("brother's", "siblings'", "sibling's", "his", "her", "their", "local", "nearby", "his", "chosen"),
+        *("brother's", "siblings'", "sibling's", "his", "her", "their", "local", "nearby", "chosen"),
     }
 )
 
@@ -1771,8 +1773,7 @@ def _gp_practices(text: str) -> Iterator[Finding]:
 # hospital", "at the local health centre", "at a childrens hospital", "in mental health hospital");
 # "surgery" is left out: in small letters it is as often an operation ("recovering from jaw surgery").
 _HEALTH_PLACE_IN_SMALL_LETTERS = re.compile(
-    r"(?<![\w'\u2019])(?i:at|in|to|from|into)\s{1,3}"
-    r"(?P<name>[a-z][a-z'\u2019\-]{1,39}(?:\s{1,3}[a-z][a-z'\u2019\-]{1,39}){0,2})\s{1,3}"
+    r"(?<![\w'\u2019])(?i:at|in|to|from|into)\s{1,3}" + _NAME_IN_SMALL_LETTERS + r"\s{1,3}"
     r"(?P<type>(?P<hospital>hospital|infirmary)|(?:health|medical)\s{1,3}cent(?:re|er)|medical\s{1,3}practice)"
     r"(?![\w'\u2019\-])"
 )
