@@ -23,8 +23,8 @@ from pathlib import Path
 from .acronyms import acronyms_in, spelled_out
 from .errors import DefinitionError, Problem
 from .loader import _clean, _content_hash, _links, _Mapping, _Reader, read_yaml
+from .markup import MARKUP
 from .model import MODES, ContactBook, Link, RulePack, Text
-from .validate import MARKUP
 
 DEFAULT_PARTNERSHIP = Path(__file__).with_name("partnership.yaml")
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from .acronyms import PLAIN_CAPITALS, acronyms_in, spelled_out
 from .errors import Problem
+from .markup import MARKUP
 from .model import ContactBook, Option, Outcome, Question, RulePack, Text
 
 if TYPE_CHECKING:
@@ -235,17 +236,6 @@ def _unexplained(sequence: _Sequence, glossary: dict[str, str]) -> Iterator[tupl
                     f"uses the acronym {acronym} without saying what it stands for, where a reader first meets "
                     f"it: write it as {said}",
                 )
-
-
-# What someone may type for emphasis or a link, which every page shows as typed: an HTML tag or
-# entity, or Markdown's bold and links. Not an email or web address in angle brackets, as mail
-# programs write one ("<sscp@salford.gov.uk>"): found (review), an email signature giving the
-# team's address so was refused as HTML.
-_ADDRESS_IN_BRACKETS = r"<\s*(?:[\w.+'-]+@[\w-]+(?:\.[\w-]+)+|(?i:https?://)[^\s<>]+)\s*>"
-MARKUP = re.compile(
-    rf"(?!{_ADDRESS_IN_BRACKETS})<\s*/?\s*[A-Za-z][^<>]*>"
-    r"|&[A-Za-z]+;|&#\d+;|\*\*[^*]+\*\*|__[^_]+__|\[[^\]]+\]\([^)]*\)"
-)
 
 
 def _first_found(

@@ -1,0 +1,16 @@
+"""Markup in the partnership's wording: what the rule files and the partnership file may not hold,
+since every page shows their text as typed (escaped), never as HTML or Markdown."""
+
+from __future__ import annotations
+
+import re
+
+# What someone may type for emphasis or a link, which every page shows as typed: an HTML tag or
+# entity, or Markdown's bold and links. Not an email or web address in angle brackets, as mail
+# programs write one ("<sscp@salford.gov.uk>"): found (review), an email signature giving the
+# team's address so was refused as HTML.
+_ADDRESS_IN_BRACKETS = r"<\s*(?:[\w.+'-]+@[\w-]+(?:\.[\w-]+)+|(?i:https?://)[^\s<>]+)\s*>"
+MARKUP = re.compile(
+    rf"(?!{_ADDRESS_IN_BRACKETS})<\s*/?\s*[A-Za-z][^<>]*>"
+    r"|&[A-Za-z]+;|&#\d+;|\*\*[^*]+\*\*|__[^_]+__|\[[^\]]+\]\([^)]*\)"
+)
