@@ -14,7 +14,6 @@ from flask import current_app, has_app_context
 from flask.cli import AppGroup
 
 from app.pack import refusal
-from app.requests.document import uk_today
 from app.rules import (
     DEFAULT_CONTACTS,
     DEFAULT_PACK,
@@ -29,6 +28,7 @@ from app.rules import (
 from app.rules.diff import ROUTES_SHOWN, diff_packs, to_markdown, to_text
 from app.rules.errors import DefinitionError
 from app.rules.graph import paths_json, paths_table, to_dot, to_mermaid
+from app.uk_time import uk_today
 
 rules_cli = AppGroup("rules", help="Check, draw and list the rule pack.")
 

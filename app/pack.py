@@ -29,6 +29,7 @@ from .rules import (
     check_rules,
 )
 from .rules.validate import fictional_contacts, fictional_footer_links, fictional_guidance
+from .uk_time import uk_today
 
 PACK_KEY = "space_to_think.pack"
 CONTACTS_KEY = "space_to_think.contacts"
@@ -49,9 +50,6 @@ def load_rules(app: Flask) -> None:
         "CONTACTS_PATH": app.config["CONTACTS_PATH"],
         "PARTNERSHIP_PATH": app.config.get("PARTNERSHIP_PATH") or DEFAULT_PARTNERSHIP,
     }
-    # The date in the UK, as the pages say it (imported here: the request pages import this module).
-    from .requests.document import uk_today
-
     report = check_rules(
         files["RULE_PACK_PATH"], files["CONTACTS_PATH"], uk_today(), partnership_path=files["PARTNERSHIP_PATH"]
     )

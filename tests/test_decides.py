@@ -23,13 +23,12 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
-from app import create_app, questions_pdf
+from app import create_app, questions_pdf, uk_time
 from app.extensions import db
 from app.main import decides
 from app.main import views as main_views
 from app.models import QuestionsPdf, utcnow
 from app.pack import current_pack
-from app.requests import document
 from app.rules import DEFAULT_CONTACTS, DEFAULT_PACK, RulePack, enumerate_paths, load_contacts, load_pack
 from support import both_databases
 from support.clock import stop_clock
@@ -139,7 +138,7 @@ def test_the_review_date_passes_at_midnight_in_the_uk(
     path = tmp_path / "due.yaml"
     path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
     # 00:30 on 2 June 2027 in the UK, still 1 June in UTC (after the shipped files were verified).
-    stop_clock(monkeypatch, dt.datetime(2027, 6, 1, 23, 30, tzinfo=dt.UTC), main_views, document)
+    stop_clock(monkeypatch, dt.datetime(2027, 6, 1, 23, 30, tzinfo=dt.UTC), main_views, uk_time)
     for application in app_with(request, tmp_path, RULE_PACK_PATH=str(path)):
         words = text_of(get(application.test_client(), "/how-it-decides"))
         assert "The partnership was due to review these rules by 1 June 2027, and has not yet set a new" in words
@@ -152,7 +151,7 @@ def test_how_it_decides_shows_the_version_review_date_diagram_and_every_outcome(
     # The day before the shipped pack's review date: from that date on, the page rightly says the
     # review was due (tested above), and this test would fail on any run after it.
     day_before = PACK.review_date - dt.timedelta(days=1)
-    stop_clock(monkeypatch, dt.datetime.combine(day_before, dt.time(10), tzinfo=dt.UTC), main_views, document)
+    stop_clock(monkeypatch, dt.datetime.combine(day_before, dt.time(10), tzinfo=dt.UTC), main_views, uk_time)
     page = get(client, "/how-it-decides")
     words = text_of(page)
     assert PACK.version in words

@@ -2006,7 +2006,7 @@ def test_request_data_submitted_up_to_a_day_ahead_is_imported(app: Flask) -> Non
 def test_a_stored_time_out_of_range_does_not_break_the_inbox(app: Flask) -> None:
     import datetime as dt
 
-    from app.requests.document import uk_date, uk_time
+    from app.uk_time import uk_date, uk_time
 
     assert uk_time(dt.datetime(1, 1, 1)) == "0001-01-01T00:00:00Z"
     assert uk_date(dt.datetime(1, 1, 1)) == "0001-01-01"
@@ -2027,7 +2027,7 @@ def test_times_on_a_request_say_midday_and_midnight_as_the_session_pages_do(app:
     own times were "12:00pm" and "12:00am", which people read either way."""
     import datetime as dt
 
-    from app.requests.document import uk_clock, uk_time
+    from app.uk_time import uk_clock, uk_time
 
     # Winter (UK time is UTC), and summer (stored 11:00 UTC is midday in the UK).
     assert uk_time(dt.datetime(2026, 11, 27, 12, 0)) == "27 November 2026 at midday"

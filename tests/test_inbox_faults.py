@@ -537,7 +537,7 @@ def test_an_import_with_a_blank_required_detail_or_a_month_the_form_refuses_is_n
     or later", "must be this month or in the past"). Now the import holds to the form's rules, on
     the day the request was sent: the month it was sent is taken, the month after is not."""
     from app.inbox.pdf_import import BAD_DATA
-    from app.requests.document import uk_day
+    from app.uk_time import uk_day
 
     client, _ = signed_in(app)
     valid = valid_document(app)

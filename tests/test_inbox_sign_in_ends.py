@@ -17,7 +17,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from app.inbox import service
-from app.requests.document import uk_clock
+from app.uk_time import uk_clock
 from support import csrf_token
 from support.clock import stop_clock
 from support.pages import session_cookie

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from app.requests import document, forms, service, views
+from app import uk_time
+from app.requests import forms, service, views
 from app.requests.fields import FIELDS, FIELDS_BY_NAME, LONG_TEXT_KINDS, clean_details
 from support.clock import stop_clock
 from support.submission import VALID_DETAILS, fill_details, post_page, submitted_request, to_outcome
@@ -101,7 +102,7 @@ def test_a_too_long_reason_the_family_does_not_know_reads_plainly(client) -> Non
 
 def event_date_refused(client, monkeypatch, month: str, year: str) -> str:  # type: ignore[no-untyped-def]
     """The significant-event page after posting this month and year on 15 June 2025, refused (200)."""
-    stop_clock(monkeypatch, dt.datetime(2025, 6, 15, 12, tzinfo=dt.UTC), document)
+    stop_clock(monkeypatch, dt.datetime(2025, 6, 15, 12, tzinfo=dt.UTC), uk_time)
     walker = to_outcome(client)
     response = post_page(walker, "significant-event", {"event_month": month, "event_year": year})
     assert response.status_code == 200
@@ -113,7 +114,7 @@ def test_this_month_is_the_month_in_the_uk(client, monkeypatch) -> None:  # type
     1am on the first of a month in British Summer Time, the month just begun was refused as in
     the future, on the page and again at check answers and on sending."""
     moment = dt.datetime(2027, 5, 31, 23, 30, tzinfo=dt.UTC)  # 00:30 on 1 June 2027 in the UK
-    stop_clock(monkeypatch, moment, document)
+    stop_clock(monkeypatch, moment, uk_time)
     for module in (forms, views, service):  # the server's clock (UTC), as the checks read it before
         monkeypatch.setattr(module, "utcnow", lambda: moment.replace(tzinfo=None), raising=False)
     walker = to_outcome(client)

@@ -23,9 +23,9 @@ from sqlalchemy import text as text_sql
 
 from app.extensions import db
 from app.models import OutboxMessage, StoredRequest, utcnow
-from app.requests.document import day_in_words
 from app.space_sessions import service
 from app.space_sessions.models import SpaceSession
+from app.uk_time import day_in_words
 from support import both_databases
 from support.mail import SmtpServer
 from support.sessions import ROOM, UK, uk_today

@@ -19,11 +19,11 @@ from werkzeug.test import TestResponse
 
 from app.extensions import db
 from app.models import AuditEvent, OutboxMessage, StoredRequest, utcnow
-from app.requests.document import day_in_words, uk_day
 from app.space_sessions.models import FeedbackComment, FeedbackToken, SessionPlace, SpaceSession
 from app.space_sessions.service import purge_empty_sessions, queue_reminders
 from app.stats.models import Count
 from app.stats.service import current_month, window
+from app.uk_time import day_in_words, uk_day
 from support import both_databases, csrf_token
 from support.database import sqlite_file_bytes
 from support.mail import FACILITATORS, SmtpServer

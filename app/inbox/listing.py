@@ -26,8 +26,8 @@ from ..journey import MODE_LABELS
 from ..models import AuditEvent, OutboxMessage, StoredRequest, utcnow
 from ..pack import current_pack
 from ..requests import fields
-from ..requests.document import UK_TIME, uk_day
 from ..requests.reference import ALPHABET, PREFIX, SEPARATORS
+from ..uk_time import UK_TIME, uk_day
 from .models import Assignment, Facilitator
 
 PAGE_SIZE = 50

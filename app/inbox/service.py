@@ -33,7 +33,6 @@ from ..mail import given_up_what_to_do, mail_problem_words, message_was_refused,
 from ..models import AuditEvent, OutboxMessage, StoredRequest, utcnow
 from ..pack import current_pack, current_partnership
 from ..requests import fields
-from ..requests.document import uk_date, uk_day, uk_time
 from ..requests.guard import KINDS, NAMES, Finding, Kind, scan
 from ..requests.reference import is_reference, normalise_reference
 from ..requests.service import (
@@ -49,6 +48,7 @@ from ..sessions import end_sessions_holding
 from ..space_sessions.models import SpaceSession
 from ..space_sessions.service import ARRANGED, after_status_change, not_held_yet, session_place, starts_in_words
 from ..stats.service import SESSION_HELD, add_count
+from ..uk_time import uk_date, uk_day, uk_time
 from .models import (
     EMAIL_MAX,
     FACILITATOR,

@@ -26,13 +26,13 @@ from werkzeug.wrappers import Response
 
 from .. import typed_text, workflow
 from ..extensions import db
-from ..requests.document import day_in_words, uk_time
 from ..space_sessions import service as sessions
 from ..space_sessions.calendar import references_in_words
 from ..space_sessions.forms import NEW_SESSION, SessionForm
 from ..space_sessions.models import FORMATS, SpaceSession
 from ..space_sessions.service import SessionRefused
 from ..stats.service import month_label
+from ..uk_time import day_in_words, uk_time
 from . import bp
 from . import service as inbox_service
 from .views import (

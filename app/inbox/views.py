@@ -67,13 +67,14 @@ from ..mail import pdf_filename
 from ..models import utcnow
 from ..pack import current_pack
 from ..requests import fields
-from ..requests.document import day_in_words, request_document, request_sections, uk_clock, uk_day, uk_time, uk_today
+from ..requests.document import request_document, request_sections
 from ..requests.reference import is_reference, normalise_reference
 from ..requests.service import InvalidRequest
 from ..sessions import reset_session
 from ..space_sessions import service as sessions
 from ..space_sessions.forms import SessionForm
 from ..space_sessions.models import FORMATS, SpaceSession
+from ..uk_time import day_in_words, uk_clock, uk_day, uk_time, uk_today
 from ..web import error_summary, from_another_site, pdf_download
 from . import bp, listing, service
 from .forms import (

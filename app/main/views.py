@@ -23,13 +23,13 @@ from ..pack import current_pack
 from ..questions_pdf import stored_pdf
 from ..questions_to_prepare import DEFAULT_PREPARE_MODE, prepare_mode, questions_to_prepare
 from ..rate_limits import rate_limit_store_answers
-from ..requests.document import uk_today
 from ..schema import schema_is_current, takes_writes
 from ..sessions import CLEARED_KEY, expired_session, not_the_persons_activity, refresh_step, reset_session
 from ..sessions import session_expired as session_had_expired
 from ..start_page import keep_for_new_visitors
 from ..supervision_record import forget_record
 from ..templating import SENT_COPIES, kept_for_a_while, render_page
+from ..uk_time import uk_today
 from ..web import from_another_site, pdf_download
 from ..wizard.glossary import Explainer
 from . import bp

@@ -7,12 +7,10 @@ submitted page show the same content from the same code.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
-from zoneinfo import ZoneInfo
 
 from ..journey import MODE_LABELS, summary_answers
 from ..models import StoredRequest
@@ -23,7 +21,6 @@ from .guard import NAMES
 
 DOCUMENT_FORMAT = "space-to-think/request"
 DOCUMENT_VERSION = 1
-UK_TIME = ZoneInfo("Europe/London")
 
 # Who reads the request as shown: the facilitators (the inbox and the PDF, worded for triage), or
 # the person who sent it (the submitted page, worded as check your answers words it: "you", and
@@ -51,70 +48,6 @@ def request_document(request: StoredRequest) -> dict[str, Any]:
 def document_json(document: Mapping[str, Any]) -> bytes:
     """The document as UTF-8 JSON, stable (sorted keys) and readable (indented)."""
     return json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True).encode("utf-8")
-
-
-def _uk_local(moment: dt.datetime) -> dt.datetime | None:
-    """A naive UTC time in UK local time, or None at the edges of the calendar (year 1 or
-    9999), where the conversion overflows: one odd stored time must not break a page."""
-    try:
-        return moment.replace(tzinfo=dt.UTC).astimezone(UK_TIME)
-    except (OverflowError, ValueError):
-        return None
-
-
-def uk_time(moment: dt.datetime) -> str:
-    """A naive UTC time as UK local time, in words: "27 November 2026 at 9:05am"
-    (as UTC ISO text, "0001-01-01T00:00:00Z", if it cannot be converted)."""
-    local = _uk_local(moment)
-    if local is None:
-        return moment.replace(microsecond=0).isoformat() + "Z"
-    return f"{local.day} {local:%B %Y} at {_clock(local)}"
-
-
-def uk_clock(moment: dt.datetime) -> str:
-    """A naive UTC time as UK local time of day: "9:05am", "12:30pm" (the whole of ``uk_time``
-    if it cannot be converted)."""
-    local = _uk_local(moment)
-    return uk_time(moment) if local is None else _clock(local)
-
-
-def _clock(local: dt.datetime) -> str:
-    """The time of day, GOV.UK style: "9:05am", "12:30pm", "midday" (the minute it is in, never
-    rounded up)."""
-    return time_in_words(local.time())
-
-
-def time_in_words(time: dt.time) -> str:
-    """A time of day as pages and emails write it: "10:00am", "2:30pm", and (GOV.UK style)
-    "midday" and "midnight", not "12:00pm" and "12:00am", which people read either way."""
-    if time.minute == 0 and time.hour in (0, 12):
-        return "midday" if time.hour == 12 else "midnight"
-    return f"{time.hour % 12 or 12}:{time:%M}{'am' if time.hour < 12 else 'pm'}"
-
-
-def uk_day(moment: dt.datetime) -> dt.date:
-    """A naive UTC time's date in the UK (its UTC date at the edges of the calendar)."""
-    local = _uk_local(moment)
-    return local.date() if local is not None else moment.date()
-
-
-def uk_today() -> dt.date:
-    """Today's date in the UK."""
-    return dt.datetime.now(UK_TIME).date()
-
-
-def day_in_words(day: dt.date) -> str:
-    """A date in words: "27 November 2026"."""
-    return f"{day.day} {day:%B %Y}"
-
-
-def uk_date(moment: dt.datetime) -> str:
-    """A naive UTC time's UK date in words: "27 November 2026" (the UTC ISO date if it
-    cannot be converted)."""
-    local = _uk_local(moment)
-    if local is None:
-        return moment.date().isoformat()
-    return f"{local.day} {local:%B %Y}"
 
 
 def in_sentence(text: str) -> str:

@@ -15,7 +15,7 @@ from wtforms import Field as FormField
 from wtforms import HiddenField, RadioField, StringField, TextAreaField
 
 from ..pack import current_partnership
-from .document import uk_today
+from ..uk_time import uk_today
 from .fields import LONG_TEXT_KINDS, PAGES, Field, Page, month_year_problem
 
 TEXTAREA_ROWS = 3

@@ -38,6 +38,7 @@ from ..pdf import LOGO_URL, PdfAttachment, logo_images, render_pdf
 from ..rules import Guidance, JourneyState, RulePack, evaluate
 from ..rules.acronyms import acronyms_in
 from ..stats.service import count_request_sent
+from ..uk_time import uk_date, uk_day, uk_time
 from ..wizard.glossary import Explainer
 from . import fields
 from .document import (
@@ -46,9 +47,6 @@ from .document import (
     kept_glossary,
     request_document,
     request_sections,
-    uk_date,
-    uk_day,
-    uk_time,
 )
 from .guard import scan_fields
 from .reference import is_reference, new_reference, normalise_reference

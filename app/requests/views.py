@@ -84,10 +84,11 @@ from ..rate_limits import WAITS, SiteWideLimitExceeded, limit_hit, limit_period,
 from ..rules import JourneyState, evaluate
 from ..sessions import not_the_persons_activity, session_expired
 from ..supervision_record import ask_for_record, digest_of, drop_record, forget_record, this_browsers_record
+from ..uk_time import uk_today
 from ..web import error_summary, pdf_download
 from ..wizard.views import notice_text
 from . import bp, fields
-from .document import detail_rows, in_sentence, request_document, request_sections, uk_today
+from .document import detail_rows, in_sentence, request_document, request_sections
 from .fields import FIELDS_BY_NAME, PAGE_OF_FIELD, PAGES, PAGES_BY_SLUG, SECTIONS, Page, Words
 from .forms import FORMS, ConfirmForm, DetailsForm, SubmitForm, field_params
 from .guard import Finding

@@ -36,6 +36,17 @@ from .errors import InvalidAnswer
 from .model import Contact, ContactBook, Flag, Guidance, Option, Outcome, Question, RulePack, Text
 from .validate import review_date_passed
 
+# The statistics' row for an outcome or answer that was counted, but that the current rule pack no
+# longer has (the partnership took it out), by kind of count ("outcome", "criterion": the kinds
+# in ``app.stats.service``). Its counts are kept; its words are not (a count holds only the id,
+# and the pack it came from is gone), so the row says what it was and gives the id, which whoever
+# maintains the rules can look up in the pack's history: never the bare id alone. Here, not in
+# the statistics, so that the comparison says what the statistics will show (``statistics_notes``).
+RETIRED_LABELS = {
+    "outcome": "An outcome no longer in the rules (id: {id})",
+    "criterion": "An answer no longer in the rules (id: {id})",
+}
+
 Section = Literal["questions", "options", "routes", "outcomes", "contacts", "citations", "flags", "glossary", "pack"]
 Kind = Literal["added", "removed", "changed"]
 
@@ -186,9 +197,6 @@ class PackDiff:
         outcomes and the criteria question's answers by id: one the new pack no longer has keeps
         its counts so far, in a row of its own with the id and not its words; a new one is
         counted from the day the pack goes live. An id changed is both, in two rows not joined."""
-        # The statistics read the rules, so their wording is imported here, not at the top.
-        from ..stats.service import RETIRED_LABELS
-
         notes = []
         kinds = (
             ("outcome", "Outcome", _outcome_titles(self.old), _outcome_titles(self.new)),

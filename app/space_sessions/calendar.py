@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, vCalAddress
 
-UK_TIME = ZoneInfo("Europe/London")
+from ..uk_time import UK_TIME
+
 PRODUCT_ID = "-//Space to Think//Sessions//EN"
 SUMMARY = "Space to Think session"
 REQUEST, CANCEL = "REQUEST", "CANCEL"
@@ -112,7 +112,6 @@ __all__ = [
     "CANCEL",
     "REQUEST",
     "SUMMARY",
-    "UK_TIME",
     "entry_in",
     "references_in_words",
     "session_calendar",

@@ -16,7 +16,7 @@ from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  #
 
 from ..input_guard import is_blank
 from ..months import month_number
-from ..requests.document import UK_TIME, day_in_words, uk_day, uk_today
+from ..uk_time import UK_TIME, day_in_words, uk_day, uk_today
 from .models import COMMENT_MAX, FORMATS, PLACE_MAX
 from .service import FEEDBACK_SCALE, LENGTHS, RECORD_WEEKS, SessionDetails, time_in_words
 

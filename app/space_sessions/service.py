@@ -68,10 +68,10 @@ from ..extensions import db, forget_deleted_text
 from ..input_guard import is_blank
 from ..mail import given_up_what_to_do, mail_problem_words, message_was_refused, too_late
 from ..models import OutboxMessage, StoredRequest, utcnow
-from ..requests.document import day_in_words, time_in_words, uk_day, uk_time, uk_today
 from ..stats.models import NO_MODE
 from ..stats.service import FEEDBACK, FEEDBACK_WORDS, SESSION_HELD, add_count, current_month, first_month
-from .calendar import CANCEL, REQUEST, UK_TIME, entry_in, references_in_words, session_calendar, start_in, to_uk
+from ..uk_time import UK_TIME, day_in_words, time_in_words, uk_day, uk_time, uk_today
+from .calendar import CANCEL, REQUEST, entry_in, references_in_words, session_calendar, start_in, to_uk
 from .models import FORMATS, FeedbackComment, FeedbackToken, HeldPlace, SessionPlace, SpaceSession
 
 ARRANGED, OFFERED, HELD, CLOSED = "session_arranged", "session_offered", "session_held", "closed"

@@ -32,7 +32,6 @@ import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
-from zoneinfo import ZoneInfo
 
 from flask import current_app, session
 from sqlalchemy import CursorResult, Table, bindparam, delete, insert, select, text, update
@@ -44,7 +43,9 @@ from ..extensions import db
 from ..journey import MODE_LABELS, journey_token
 from ..pack import current_pack
 from ..rules import JourneyState, Option, Question, RulePack
+from ..rules.diff import RETIRED_LABELS
 from ..sessions import claim
+from ..uk_time import UK_TIME
 from .models import NO_MODE, NO_SUBJECT, Count
 from .suppression import SMALL_NUMBER, Bound, Cell, CountsTable, suppress_linked
 
@@ -110,9 +111,6 @@ def _upsert(make_insert: Callable[[Table], Any]) -> Any:
 
 
 log = logging.getLogger(__name__)
-
-# As ``app.requests.document.UK_TIME`` (not imported from there: the request pages import this module).
-UK_TIME = ZoneInfo("Europe/London")
 
 
 # --- counting ---------------------------------------------------------------------------------
@@ -585,16 +583,6 @@ def few_answers(grid: Sequence[Sequence[int]], current: int | None = None) -> fr
 def _score_order(subject: str) -> tuple[int, str]:
     """Feedback scores in number order where they are numbers."""
     return (int(subject), "") if subject.isdigit() else (1 << 30, subject)
-
-
-# The row of an outcome or answer that was counted, but that the current rule pack no longer has
-# (the partnership took it out). Its counts are kept; its words are not (a count holds only the
-# id, and the pack it came from is gone), so the row says what it was and gives the id, which
-# whoever maintains the rules can look up in the pack's history: never the bare id alone.
-RETIRED_LABELS = {
-    OUTCOME: "An outcome no longer in the rules (id: {id})",
-    CRITERION: "An answer no longer in the rules (id: {id})",
-}
 
 
 class _Labels:

@@ -20,7 +20,6 @@ from flask.testing import FlaskCliRunner
 
 from app.config import StartupError
 from app.pack import load_rules
-from app.requests.document import uk_today
 from app.requests.fields import FIELDS
 from app.rules import DEFAULT_CONTACTS, DEFAULT_PACK, DEFAULT_PARTNERSHIP, check_partnership, check_rules
 from app.rules.partnership import (
@@ -31,6 +30,7 @@ from app.rules.partnership import (
     contrast_ratio,
     mix_with_white,
 )
+from app.uk_time import uk_today
 
 WritePack = Callable[..., Path]
 

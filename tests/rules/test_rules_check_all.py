@@ -13,10 +13,9 @@ import yaml
 from flask import Flask
 from flask.testing import FlaskCliRunner
 
-from app import cli
+from app import uk_time
 from app.config import StartupError
 from app.pack import load_rules
-from app.requests import document
 from app.rules import DEFAULT_CONTACTS, DEFAULT_PARTNERSHIP, Contact, check_pack, check_rules
 from support.clock import stop_clock
 from support.pack_data import option, question
@@ -180,7 +179,7 @@ def test_the_review_date_passes_at_midnight_in_the_uk(
     contacts_path = write_pack(contacts_data(dt.date(2027, 6, 1)), "contacts.yaml")
     pack_path = write_pack(pack_data)
     # 00:30 on 2 June 2027 in the UK, still 1 June in UTC (after the shipped files were verified).
-    stop_clock(monkeypatch, dt.datetime(2027, 6, 1, 23, 30, tzinfo=dt.UTC), cli, document)
+    stop_clock(monkeypatch, dt.datetime(2027, 6, 1, 23, 30, tzinfo=dt.UTC), uk_time)
     result = runner.invoke(args=["rules", "check", "--pack", str(pack_path), "--contacts", str(contacts_path)])
     assert result.exit_code == 0, result.output
     warnings = [line for line in result.output.splitlines() if line.startswith("Warning:")]

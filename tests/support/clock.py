@@ -31,4 +31,6 @@ def stop_clock(monkeypatch: pytest.MonkeyPatch, moment: dt.datetime, *modules: t
     stopped.datetime = StoppedDateTime
     stopped.date = StoppedDate
     for module in modules:
-        monkeypatch.setattr(module, "dt", stopped, raising=False)
+        # raising: a module that no longer reads the clock (its code moved) must fail the test,
+        # not leave it running on the real clock.
+        monkeypatch.setattr(module, "dt", stopped, raising=True)
