@@ -51,6 +51,10 @@ SUBMITTED_KEY = "submitted_reference"
 # the request from the database on every page (``kept_for_a_while``, app/templating.py).
 SUBMITTED_MODE_KEY = "submitted_mode"
 CONFIRMED_KEY = "request_confirmed"
+# What the identifying-data check found in the details' free text when a page was last saved, with
+# the text's fingerprint and the check's version (``app.requests.service.guard_record``): check
+# your answers and sending use it rather than check the same text again.
+GUARD_KEY = "request_guarded"
 # The notice for the sent request's page: an answer changed in another tab as the request was sent
 # was not saved (``_say_one_tabs_answers_were_kept``).
 SENT_WITHOUT_CHANGE = "sent_without_change"
@@ -59,7 +63,7 @@ SENT_WITHOUT_CHANGE = "sent_without_change"
 SENT_WITHOUT_DETAILS = "sent_without_details"
 # The notice for the next journey page: two tabs saved different answers at once, one tab's kept.
 ONE_TAB_KEPT = "one_tab_kept"
-DRAFT_REQUEST_KEYS = (DETAILS_KEY, DONE_KEY, DETAILS_MODE_KEY, CONFIRMED_KEY)
+DRAFT_REQUEST_KEYS = (DETAILS_KEY, DONE_KEY, DETAILS_MODE_KEY, CONFIRMED_KEY, GUARD_KEY)
 
 
 def _say_details_were_not_saved(merged: dict[str, Any]) -> None:
@@ -289,6 +293,7 @@ __all__ = [
     "DETAILS_MODE_KEY",
     "DONE_KEY",
     "DRAFT_REQUEST_KEYS",
+    "GUARD_KEY",
     "MODE_LABELS",
     "NOTICE_KEY",
     "SENT_WITHOUT_CHANGE",

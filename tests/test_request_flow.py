@@ -12,7 +12,7 @@ from sqlalchemy.engine import Engine
 from werkzeug.test import TestResponse
 
 from app.extensions import db
-from app.journey import DETAILS_KEY
+from app.journey import DETAILS_KEY, GUARD_KEY
 from app.models import AuditEvent, OutboxMessage, StoredRequest, SupervisionRecord, utcnow
 from app.requests.fields import text_length
 from app.sessions import JourneySessionRow
@@ -564,6 +564,40 @@ def test_a_childs_first_name_is_warned_about(client, app) -> None:
     submit(walker)
     [stored] = stored_requests(app)
     assert stored.details["identifying_check"] == {"found": ["person_name"], "confirmed": True}
+
+
+def test_the_text_checked_as_its_page_was_saved_is_not_checked_again_until_it_changes(client, app, monkeypatch) -> None:
+    """The identifying-data check's answer for the text, found as its page was saved and as the
+    warning was confirmed, is remembered in the session (on the server), so check your answers
+    and sending do not check the same text again; a text changed since is checked again."""
+    from app.requests import service
+
+    scans: list[int] = []
+    real = service.scan_fields
+
+    def counted(*args, **kwargs):
+        scans.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(service, "scan_fields", counted)
+    walker = to_outcome(client)
+    fill_details(walker, {**VALID_DETAILS, "reflection": IDENTIFYING})
+    walker.get("/request/check-what-you-wrote")  # (this page shows what was found: it checks)
+    walker.post("/request/check-what-you-wrote", {})
+    scans.clear()
+    submit(walker)
+    assert scans == []
+    [stored] = stored_requests(app)
+    assert stored.details["identifying_check"] == {"found": ["date", "phone", "postcode"], "confirmed": True}
+
+    # Remembered for a text that has changed since (here in the session itself): checked again.
+    walker = to_outcome(client)
+    fill_details(walker)
+    with client.session_transaction() as session:
+        assert session[GUARD_KEY]["found"] == []
+        session[DETAILS_KEY] = {**session[DETAILS_KEY], "reflection": IDENTIFYING}
+    assert walker.get("/request/check-answers").location.endswith("/request/check-what-you-wrote")
+    assert scans
 
 
 def test_changing_the_text_after_confirming_warns_again(client) -> None:

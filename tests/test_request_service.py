@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import secrets
 
 import pytest
 from sqlalchemy import func, select
@@ -295,3 +296,66 @@ def test_two_threads_submitting_one_journey_make_one_request(app) -> None:
     assert sorted(created for _, created in results) == [False, True]
     with app.app_context():
         assert count(StoredRequest) == 1
+
+
+def scans_counted(monkeypatch) -> list[int]:
+    """Count the identifying-data check's scans of a request's text (the real check still runs)."""
+    scans: list[int] = []
+    real = service.scan_fields
+
+    def counted(*args, **kwargs):
+        scans.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(service, "scan_fields", counted)
+    return scans
+
+
+def send(details, confirmed=None, remembered=None):
+    """Submit a new journey's request with these details, confirmation and remembered check."""
+    token = secrets.token_urlsafe(16)
+    return service.submit_request(
+        current_pack(), ELIGIBLE_ANSWERS, token, details, confirmed, remembered_check=remembered
+    )
+
+
+def test_the_check_remembered_for_this_very_text_is_not_made_again_on_sending(app, monkeypatch) -> None:
+    """What the identifying-data check found when the text was saved (``guard_record``, kept in
+    the session on the server) is used on sending: the same text is not checked a second time."""
+    details = {**VALID_DETAILS, "reflection": REFLECTION_WITH_POSTCODE}
+    with app.app_context():
+        remembered = service.guard_record(details)
+        assert remembered["found"] == ["postcode"] and remembered["text"] == guarded_fingerprint(details)
+        clean = service.guard_record(VALID_DETAILS)
+        scans = scans_counted(monkeypatch)
+        submission = send(details, confirmed=remembered["text"], remembered=remembered)
+        assert scans == []
+        assert submission.request.details["identifying_check"] == {"found": ["postcode"], "confirmed": True}
+        # The same for a text with nothing found: stored as found, nothing to confirm.
+        submission = send(VALID_DETAILS, remembered=clean)
+        assert scans == []
+        assert submission.request.details["identifying_check"] == {"found": [], "confirmed": False}
+
+
+def test_a_check_remembered_for_other_text_or_by_another_version_of_the_check_is_not_used(app, monkeypatch) -> None:
+    """The text changed since it was checked, or the check itself changed (its code, word lists or
+    the area's place names: ``guard_version``): the text is checked again, and what it now finds
+    must be confirmed."""
+    details = {**VALID_DETAILS, "reflection": REFLECTION_WITH_POSTCODE}
+    with app.app_context():
+        fingerprint = guarded_fingerprint(details)
+        other_text = service.guard_record(VALID_DETAILS)  # nothing found, in the text before it changed
+        older_check = {"text": fingerprint, "check": "an older version", "found": []}
+        not_a_list = {"text": fingerprint, "check": service.guard_version(), "found": "postcode"}
+        scans = scans_counted(monkeypatch)
+        for remembered in (other_text, older_check, not_a_list, ["nothing found"]):
+            with pytest.raises(IncompleteRequest) as refused:
+                send(details, remembered=remembered)
+            assert refused.value.where == "identifying"
+        assert len(scans) == 4
+        assert count(StoredRequest) == 0
+        # The version is of the check's own files and of the area's place names.
+        assert service._guard_version(frozenset({"salford"})) != service._guard_version(frozenset())
+        names = {path.name for path in service.GUARD_FILES}
+        assert {"guard.py", "given_names.txt", "given_names_also_words.txt"} <= names
+        assert all(path.is_file() for path in service.GUARD_FILES)

@@ -106,7 +106,7 @@ def test_start_now_with_answers_in_this_browser_asks_first_and_shows_none_of_the
     response = walker.post("/start", {})
     assert response.status_code == 302 and path_of(response.location) == f"/questions/{PACK.start}"
     assert stored_answers(client) == {}
-    assert not session_keys(client) & {"request_details", "request_pages_done", "request_confirmed"}
+    assert not session_keys(client) & {"request_details", "request_pages_done", "request_confirmed", "request_guarded"}
     assert checked_values(walker.follow(response.location)) == []
     assert walker.get("/request/about-you").status_code in (302, 303)  # no request under way any more
 

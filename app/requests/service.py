@@ -23,13 +23,14 @@ import json
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from flask import current_app, render_template
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
-from .. import audit, mail, workflow
+from .. import audit, email_address, input_guard, mail, months, workflow
 from ..extensions import db
 from ..journey import MODE_LABELS, noted_from_answers
 from ..models import AuditEvent, OutboxMessage, StoredRequest, utcnow
@@ -40,7 +41,7 @@ from ..rules.acronyms import acronyms_in
 from ..stats.service import count_request_sent
 from ..uk_time import uk_date, uk_day, uk_time
 from ..wizard.glossary import Explainer
-from . import fields
+from . import fields, guard
 from .document import (
     cited_titles,
     document_json,
@@ -125,6 +126,66 @@ def guarded_fingerprint(details: Mapping[str, Any], debrief: bool = False) -> st
     """A hash of the free text the guard reads: a confirmation holds for exactly this text."""
     texts = list(guarded_texts(details, debrief).values())
     return hashlib.sha256(json.dumps(texts, ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
+# What the identifying-data check's answer depends on besides the text: its code and word lists,
+# the modules it takes patterns and tests from, which kinds each field is checked for
+# (``fields.GUARDED_TEXT``) and the area's place names. A change to any of them is a new version
+# of the check (``guard_version``), so an answer remembered under the old one is not used.
+GUARD_FILES = (
+    *(Path(module.__file__ or "") for module in (guard, email_address, input_guard, months)),
+    Path(guard.__file__ or "").with_name("given_names.txt"),
+    Path(guard.__file__ or "").with_name("given_names_also_words.txt"),
+)
+
+
+@functools.cache
+def _guard_code() -> bytes:
+    """A digest of the check's code, word lists and fields (read once: they do not change while the app runs)."""
+    digest = hashlib.sha256(repr(sorted(fields.GUARDED_TEXT.items())).encode("utf-8"))
+    for path in GUARD_FILES:
+        digest.update(path.read_bytes())
+    return digest.digest()
+
+
+@functools.lru_cache(maxsize=8)
+def _guard_version(places: frozenset[str]) -> str:
+    digest = hashlib.sha256(_guard_code())
+    digest.update(json.dumps(sorted(places), ensure_ascii=False).encode("utf-8"))
+    return digest.hexdigest()[:32]
+
+
+def guard_version() -> str:
+    """This version of the identifying-data check, with the area's place names (``GUARD_FILES``)."""
+    return _guard_version(frozenset(current_partnership().places))
+
+
+def guard_record(
+    details: Mapping[str, Any],
+    debrief: bool = False,
+    remembered: Any = None,
+    findings: Mapping[str, list[Any]] | None = None,
+) -> dict[str, Any]:
+    """What the identifying-data check found in the free text as it will be stored: the text's
+    ``guarded_fingerprint`` ("text"), the check's version ("check") and the kinds found ("found",
+    as ``identifying_check`` stores them). The check takes a few milliseconds on a long text, and
+    a request's text is checked when each details page is saved, on check your answers and on
+    sending: the views keep this record in the session (on the server: the person cannot change
+    it) and pass it back as ``remembered``, which is used only if it is of exactly this text under
+    this version of the check; otherwise the text is checked now (or ``findings``, when the
+    caller has just checked it, are used)."""
+    fingerprint = guarded_fingerprint(details, debrief)
+    if (
+        isinstance(remembered, Mapping)
+        and remembered.get("text") == fingerprint
+        and remembered.get("check") == guard_version()
+        and isinstance(found := remembered.get("found"), list)
+        and all(isinstance(kind, str) for kind in found)
+    ):
+        return {"text": fingerprint, "check": remembered["check"], "found": list(found)}
+    if findings is None:
+        findings = identifying_findings(details, debrief)
+    return {"text": fingerprint, "check": guard_version(), "found": identifying_check(findings, False)["found"]}
 
 
 def find_by_token(journey_token: str) -> StoredRequest | None:
@@ -444,8 +505,11 @@ def submit_request(
     details: Mapping[str, Any],
     confirmed_fingerprint: str | None,
     now: dt.datetime | None = None,
+    remembered_check: Any = None,
 ) -> Submission:
-    """Check and store a request (see the module docstring). Raises ``IncompleteRequest``."""
+    """Check and store a request (see the module docstring). Raises ``IncompleteRequest``.
+    ``remembered_check``: what the identifying-data check found when the text was saved
+    (``guard_record``), used only if it is of this very text under this version of the check."""
     if not journey_token:
         raise IncompleteRequest("journey")
     existing = find_by_token(journey_token)
@@ -459,15 +523,15 @@ def submit_request(
     problems = fields.check_details(details, debrief, uk_day(now))  # this month as in the UK
     if problems:
         raise IncompleteRequest("details", tuple(problems))
-    findings = identifying_findings(details, debrief)
-    if findings and confirmed_fingerprint != guarded_fingerprint(details, debrief):
+    check = guard_record(details, debrief, remembered_check)
+    if check["found"] and confirmed_fingerprint != check["text"]:
         raise IncompleteRequest("identifying")
 
     stored = fields.clean_details(details, debrief)
     stored["criteria"] = [
         {"value": option.value, "label": option.label.for_mode(state.mode)} for option in state.criteria
     ]
-    stored["identifying_check"] = identifying_check(findings, confirmed=True)
+    stored["identifying_check"] = {"found": check["found"], "confirmed": bool(check["found"])}
 
     facilitators = current_app.config.get("FACILITATOR_EMAIL")
     # The acknowledgement goes only where the service sends mail at all, to the work email given.

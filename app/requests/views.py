@@ -19,6 +19,8 @@ Session keys (besides the wizard's ``answers`` and ``journey_token``):
   ``request_pages_done``   slugs of pages saved with valid answers (to resume at the right page)
   ``request_details_mode`` the journey's mode when they were typed (``forget_answers_of_another_mode``)
   ``request_confirmed``    fingerprint of the free text the person confirmed identifies no one
+  ``request_guarded``      what the identifying-data check found in that text when a page was last
+                           posted (``service.guard_record``: used only for exactly that text)
   ``submitted_reference``  the reference this session submitted (submitted page and PDF only, and
                            only until a new journey begins: ``just_submitted``)
   ``submitted_mode``       its mode, for what the pages say of its copy in this browser (one PDF,
@@ -60,6 +62,7 @@ from ..journey import (
     DETAILS_MODE_KEY,
     DONE_KEY,
     DRAFT_REQUEST_KEYS,
+    GUARD_KEY,
     NOTICE_KEY,
     SENT_WITHOUT_CHANGE,
     SENT_WITHOUT_DETAILS,
@@ -95,7 +98,7 @@ from .guard import Finding
 from .service import (
     IncompleteRequest,
     find_by_reference,
-    guarded_fingerprint,
+    guard_record,
     identifying_findings,
     journey_complete,
     submit_request,
@@ -166,11 +169,13 @@ def forget_answers_of_another_mode(mode: str) -> None:
 
 
 def needs_confirmation(details: dict[str, Any]) -> bool:
-    """Free text (as it will be stored) with identifying-looking data not confirmed as it stands."""
-    debrief = current_state().debrief
-    return bool(identifying_findings(details, debrief)) and session.get(CONFIRMED_KEY) != guarded_fingerprint(
-        details, debrief
-    )
+    """Free text (as it will be stored) with identifying-looking data not confirmed as it stands.
+    What the check found is remembered by a page posted (whose session is saved anyway), for check
+    your answers and sending (``service.guard_record``); a page shown only reads it."""
+    check = guard_record(details, current_state().debrief, session.get(GUARD_KEY))
+    if request.method == "POST":
+        session[GUARD_KEY] = check
+    return bool(check["found"]) and session.get(CONFIRMED_KEY) != check["text"]
 
 
 def after_details(details: dict[str, Any], came_from: Page | None = None, changing: bool = False) -> str:
@@ -376,7 +381,9 @@ def identifying(not_saved: bool = False) -> Response | str:
         return redirect(url_for("requests.check"))
     form = ConfirmForm()
     if request.method == "POST" and not not_saved and form.validate():
-        session[CONFIRMED_KEY] = guarded_fingerprint(details, debrief)
+        check = guard_record(details, debrief, findings=findings)
+        session[CONFIRMED_KEY] = check["text"]
+        session[GUARD_KEY] = check
         return redirect(url_for("requests.check"))
     errors = [{"text": CONFIRMATION_NOT_SAVED.for_mode(mode), "href": "#confirm"}] if not_saved else []
     found = [
@@ -547,7 +554,12 @@ def submit() -> Response | tuple[str, int]:
         return page, 409
     try:
         submission = submit_request(
-            current_pack(), state.answers, session.get("journey_token"), stored_details(), session.get(CONFIRMED_KEY)
+            current_pack(),
+            state.answers,
+            session.get("journey_token"),
+            stored_details(),
+            session.get(CONFIRMED_KEY),
+            remembered_check=session.get(GUARD_KEY),
         )
     except IncompleteRequest as problem:
         return not_ready(problem, state)
