@@ -359,3 +359,18 @@ def test_a_check_remembered_for_other_text_or_by_another_version_of_the_check_is
         names = {path.name for path in service.GUARD_FILES}
         assert {"guard.py", "given_names.txt", "given_names_also_words.txt"} <= names
         assert all(path.is_file() for path in service.GUARD_FILES)
+
+
+def test_the_checks_version_is_of_the_code_loaded_not_of_files_changed_on_disk_since(
+    app, tmp_path, monkeypatch
+) -> None:
+    """A deploy replaces the files under workers still running the code before: such a worker's
+    version stays that of the check it runs, so a newer worker never takes its answers for its own."""
+    with app.app_context():
+        before = service.guard_version()
+        changed = tmp_path / "guard.py"
+        changed.write_text("# the check, changed on disk after it was loaded\n")
+        monkeypatch.setattr(service, "GUARD_FILES", (changed,))
+        service._guard_version.cache_clear()
+        assert service.guard_version() == before
+        assert service._guard_code((changed,)) != service.GUARD_CODE  # (a worker started now would differ)

@@ -139,18 +139,22 @@ GUARD_FILES = (
 )
 
 
-@functools.cache
-def _guard_code() -> bytes:
-    """A digest of the check's code, word lists and fields (read once: they do not change while the app runs)."""
+def _guard_code(files: Sequence[Path] = GUARD_FILES) -> bytes:
+    """A digest of the check's code, word lists and fields."""
     digest = hashlib.sha256(repr(sorted(fields.GUARDED_TEXT.items())).encode("utf-8"))
-    for path in GUARD_FILES:
+    for path in files:
         digest.update(path.read_bytes())
     return digest.digest()
 
 
+# Read as this module is imported, just after the check itself: in a worker still running the
+# code before a deploy replaced the files on disk, it is the digest of the code that worker runs.
+GUARD_CODE = _guard_code()
+
+
 @functools.lru_cache(maxsize=8)
 def _guard_version(places: frozenset[str]) -> str:
-    digest = hashlib.sha256(_guard_code())
+    digest = hashlib.sha256(GUARD_CODE)
     digest.update(json.dumps(sorted(places), ensure_ascii=False).encode("utf-8"))
     return digest.hexdigest()[:32]
 

@@ -172,8 +172,9 @@ def needs_confirmation(details: dict[str, Any]) -> bool:
     """Free text (as it will be stored) with identifying-looking data not confirmed as it stands.
     What the check found is remembered by a page posted (whose session is saved anyway), for check
     your answers and sending (``service.guard_record``); a page shown only reads it."""
-    check = guard_record(details, current_state().debrief, session.get(GUARD_KEY))
-    if request.method == "POST":
+    remembered = session.get(GUARD_KEY)
+    check = guard_record(details, current_state().debrief, remembered)
+    if request.method == "POST" and check != remembered:
         session[GUARD_KEY] = check
     return bool(check["found"]) and session.get(CONFIRMED_KEY) != check["text"]
 
