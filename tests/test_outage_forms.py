@@ -30,6 +30,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
+import psycopg
 import pytest
 import sqlalchemy as sa
 from flask import Flask
@@ -303,10 +304,22 @@ def connection_cut_at_first_write(app: Flask) -> Iterator[CutProxy]:
 
         cut: list[str] = []
 
-        def cut_at_write(_connection: Any, _cursor: Any, statement: str, *_rest: Any) -> None:
-            if not cut and statement.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE")):
-                cut.append(statement)
+        def cut_at_write(statement: object) -> None:
+            if not cut and str(statement).lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE")):
+                cut.append(str(statement))
                 proxy.cut()
+
+        # Watched at the driver, where every statement goes: those sent through SQLAlchemy, and the
+        # session's read, which goes to psycopg's own cursor (app.sessions._read).
+        real_execute, real_executemany = psycopg.Cursor.execute, psycopg.Cursor.executemany
+
+        def execute(cursor: psycopg.Cursor[Any], query: Any, *args: Any, **kwargs: Any) -> Any:
+            cut_at_write(query)
+            return real_execute(cursor, query, *args, **kwargs)
+
+        def executemany(cursor: psycopg.Cursor[Any], query: Any, *args: Any, **kwargs: Any) -> Any:
+            cut_at_write(query)
+            return real_executemany(cursor, query, *args, **kwargs)
 
         for engine in engines:
             engine.dispose()
@@ -317,12 +330,11 @@ def connection_cut_at_first_write(app: Flask) -> Iterator[CutProxy]:
             sa.event.listen(engine, "do_connect", through_proxy)
             for listener in theirs:
                 sa.event.listen(engine, "do_connect", listener)
-            sa.event.listen(engine, "before_cursor_execute", cut_at_write)
+        psycopg.Cursor.execute, psycopg.Cursor.executemany = execute, executemany  # type: ignore[method-assign]  # watched, then called as they were
         try:
             yield proxy
         finally:
-            for engine in engines:
-                sa.event.remove(engine, "before_cursor_execute", cut_at_write)
+            psycopg.Cursor.execute, psycopg.Cursor.executemany = real_execute, real_executemany  # type: ignore[method-assign]  # put back
             proxy.restore()
         # The connections through the proxy go with it (the app found the dead ones itself).
     for engine in engines:
