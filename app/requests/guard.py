@@ -20,9 +20,10 @@ What counts, and what deliberately does not:
   ("0161.496.0000"; "10.30" and "01.02.2026" are not phone numbers);
 - email addresses;
 - UK street addresses: a house number, one to three words and a street-type word
-  ("12 Acacia Avenue", "3b St John's Rd", "10-12 High Street", "12 Acacia Av"). In lower case
-  ("12 acacia avenue") only the unmistakable street types count (road, street, avenue, lane...)
-  and not after ordinary words ("2 miles down the road", "a 2 hour drive"); a court's name
+  ("12 Acacia Avenue", "3b St John's Rd", "10-12 High Street", "12 Acacia Av", "12, acacia avenue").
+  In lower case ("12 acacia avenue") only the unmistakable street types count (road, street, avenue,
+  lane...; "court" only after a word for living there: "lives at 4 mill court", not "at 2 separate
+  court hearings") and not after ordinary words ("2 miles down the road", "a 2 hour drive"); a court's name
   ("2 Family Court hearings") is not an address. A flat in a named building ("Flat 3, Acacia
   House") is an address; a room in one ("Room 12, Acacia House", where a session is held) is not;
 - a street named without a house number ("lives on Acacia Avenue", "moved to Mill Lane"): capitalised
@@ -35,7 +36,9 @@ What counts, and what deliberately does not:
   moon", "The Way Forward"). In small letters ("lives on acacia avenue", "moved to mill lane"), only
   after a word saying where, with the street types a house number needs in small letters, and not
   ordinary words ("on the right road", "in cycle lane", "on google drive", "explore avenue of
-  support"); "the" alone only after a word for living or moving ("lives on the crescent");
+  support"); "the" alone, and "close", "court" and "dr" (drive), only after a word for living or
+  moving ("lives on the crescent", "lives on acacia close", "lives on acacia dr", not "lives close to
+  mum", "moved to youth court" or a town before a doctor: "moved to swinton dr patel said");
 - named schools and colleges: capitalised words before a school-type word ("St Mary's Primary
   School", "Oakwood High", "Beech Academy", "Elm Infant School", "Salford City College",
   "Oakwood school"), or a saint's name in any case ("st marys primary school"), alone after words
@@ -288,20 +291,31 @@ _STREET_TYPES = (
 _LOWER_CASE_STREET_TYPES = "road|rd|street|avenue|ave|av|lane|crescent|cres|grove|terrace|mews|drive|boulevard"
 _HOUSE_NUMBER = r"(?P<number>\d{1,3}[A-Za-z]?(?:\s{0,3}[-\u2013]\s{0,3}\d{1,3}[A-Za-z]?)?)"
 _NOT_AFTER_SOMETHING = r"(?<![\w\u00a3$\u20ac.,:/\-])"
+# After a house number, a space or a comma and a space ("12 Acacia Avenue", "12, acacia avenue":
+# found, review, a comma hid the address).
+_AFTER_A_HOUSE_NUMBER = r"(?:\s{0,3},)?\s{1,3}"
 # A house number (12, 3b, 10-12), one to three capitalised words, a street type (any case).
 _ADDRESS = re.compile(
-    rf"{_NOT_AFTER_SOMETHING}{_HOUSE_NUMBER}\s{{1,3}}"
+    rf"{_NOT_AFTER_SOMETHING}{_HOUSE_NUMBER}{_AFTER_A_HOUSE_NUMBER}"
     rf"(?P<name>{_NAME_WORD}(?:\s{{1,3}}{_NAME_WORD}){{0,2}})\s{{1,3}}(?P<type>(?i:{_STREET_TYPES}))\.?(?![\w'\u2019])"
 )
 # The same in lower case ("12 acacia avenue"): only the types above, and not when a word of the
 # "name" is an ordinary word (``_NOT_A_STREET_NAME``: "2 miles down the road"). After a house
 # number "close", "gdns" and "st" are a street's too ("12 acacia close", "12 church st": found,
 # review, they went unwarned), though not "close" as people are ("the 2 sisters close", "2 really
-# close friends": ``_NOT_A_CLOSE``); "gardens" is not, as in "2 community gardens".
+# close friends": ``_NOT_A_CLOSE``); "gardens" is not, as in "2 community gardens". "court" is a
+# street's only after a word for living there ("lives at 4 mill court", not "at 2 separate court
+# hearings": ``_LIVES_AT``).
 _LOWER_CASE_ADDRESS = re.compile(
-    rf"{_NOT_AFTER_SOMETHING}{_HOUSE_NUMBER}\s{{1,3}}"
+    rf"{_NOT_AFTER_SOMETHING}{_HOUSE_NUMBER}{_AFTER_A_HOUSE_NUMBER}"
     rf"(?P<name>{_ANY_WORD}(?:\s{{1,3}}{_ANY_WORD}){{0,2}})\s{{1,3}}"
-    rf"(?P<type>(?i:{_LOWER_CASE_STREET_TYPES}|close|gdns|st))\.?(?![\w'\u2019])"
+    rf"(?P<type>(?i:{_LOWER_CASE_STREET_TYPES}|close|gdns|st|court|ct))\.?(?![\w'\u2019])"
+)
+# Words for living or moving somewhere ("lives", "moved", "staying"), and the same with a word
+# saying where after it, ending where a house number starts ("lives at ", "moved into ", "address: ").
+_LIVES = r"(?i:lives?|lived|living|stays?|stayed|staying|moved|moves|moving|resides?|resided|residing)"
+_LIVES_AT = re.compile(
+    rf"(?<![\w'\u2019\-])(?:{_LIVES}\s{{1,3}}(?i:at|in|on|to|into)|(?i:address)(?:\s{{1,3}}(?i:is))?\s{{0,3}}:?)\s{{1,3}}$"
 )
 # Words that make "close" after a number how near people are, not a street: before it ("2 really
 # close"), or after it ("2 cousins close by", "3 sisters close friends").
@@ -1448,6 +1462,11 @@ def _addresses(text: str) -> Iterator[Finding]:
             continue
         if kind == "close" and _close_as_people_are(text, match):
             continue
+        if kind in ("court", "ct") and (
+            _LIVES_AT.search(text, max(0, match.start() - 24), match.start()) is None
+            or any(_plain(word) in _COURT_WORDS for word in name.split())
+        ):
+            continue  # "at 2 separate court hearings", "lives at 2 family court"
         if not _ordinary_words(name):
             yield _finding("address", match)
     for match in _FLAT.finditer(text):
@@ -1504,14 +1523,18 @@ _NOT_AFTER_A_STREET_NAMED_THE = frozenset(
 # "on memory lane", "in the cycle lane", "on google drive"), nor before "of" ("to explore avenue of
 # support") or a word saying what the type is about ("on school road trip"); "the" alone is a
 # street's name only after a word for living or moving ("lives on the crescent", not "the crescent
-# moon").
+# moon"). So are "close", "court" and "dr" (drive), everyday words in small letters ("close to mum",
+# "taken to court", "saw the dr"): "lives on acacia close", "moved to mill court", "lives on acacia dr"
+# (found, review: the first two went unwarned, the last was taken for a doctor).
 _LOWER_CASE_STREET = re.compile(
-    r"(?<![\w'\u2019\-])(?:(?P<lives>(?i:lives?|lived|living|stays?|stayed|staying|moved|moves|moving|resides?"
-    r"|resided|residing))\s{1,3})?(?i:on|off|at|in|into|onto|to|from|near|along|opposite|behind)\s{1,3}"
+    rf"(?<![\w'\u2019\-])(?:(?P<lives>{_LIVES})\s{{1,3}})?(?i:on|off|at|in|into|onto|to|from|near|along|opposite"
+    r"|behind)\s{1,3}"
     rf"(?P<name>{_ANY_WORD}(?:\s{{1,3}}{_ANY_WORD}){{0,2}})\s{{1,3}}"
-    rf"(?P<type>(?i:{_LOWER_CASE_STREET_TYPES}))\.?(?![\w'\u2019\-])"
+    rf"(?P<type>(?i:{_LOWER_CASE_STREET_TYPES}|(?P<where_lived>close|court|dr)))\.?(?![\w'\u2019\-])"
 )
-_A_LOWER_CASE_STREET_TYPE = re.compile(rf"(?<![\w'\u2019\-])(?i:{_LOWER_CASE_STREET_TYPES})(?![\w'\u2019\-])")
+_A_LOWER_CASE_STREET_TYPE = re.compile(
+    rf"(?<![\w'\u2019\-])(?i:{_LOWER_CASE_STREET_TYPES}|close|court|dr)(?![\w'\u2019\-])"
+)
 # Words that come before a street type in small letters without naming a street ("the cycle lane",
 # "a slip road", "a roof terrace", "the shared drive"), with ``_NOT_A_STREET_NAME`` and ``_NOT_A_STREET_WORD``.
 _NOT_A_STREET_NAME_IN_SMALL_LETTERS = frozenset(
@@ -1545,13 +1568,15 @@ _NOT_AFTER_A_STREET_IN_SMALL_LETTERS = frozenset(
 _STREETS_NAMED_THE_IN_SMALL_LETTERS = frozenset({"avenue", "crescent", "grove", "mews", "terrace"})
 
 
-def _lower_case_streets(text: str) -> Iterator[Finding]:
+def _lower_case_streets(text: str, places: AbstractSet[str]) -> Iterator[Finding]:
     if _A_LOWER_CASE_STREET_TYPE.search(text) is None:
         return
     # A match that is not a street may hold one: "at nan's on acacia rd" is looked at again from "on".
     at = 0
     while (match := _LOWER_CASE_STREET.search(text, at)) is not None:
-        if _a_street_in_small_letters(text, match):
+        if _a_street_in_small_letters(text, match) and (
+            match["where_lived"] is None or _where_someone_lives(text, match, places)
+        ):
             start, end = match.start("name"), match.end("type")
             yield Finding("street", text[start:end], REASONS["street"], start, end)
             at = end
@@ -1576,8 +1601,26 @@ def _a_street_in_small_letters(text: str, match: re.Match[str]) -> bool:
     return not (match["type"].lower() == "drive" and words[-1].endswith("s") and not words[-1].endswith("'s"))
 
 
-def _streets(text: str) -> Iterator[Finding]:
-    yield from _lower_case_streets(text)
+def _where_someone_lives(text: str, match: re.Match[str], places: AbstractSet[str]) -> bool:
+    """For "close", "court" or "dr" in small letters (``_LOWER_CASE_STREET``): whether a word for
+    living or moving comes first and the words are a street's name ("lives on acacia close"), not
+    how near ("lives in salford close to mum", "living at home close by"), a court ("moved to youth
+    court") or a town and its doctor ("moved to swinton dr patel said")."""
+    if match["lives"] is None:
+        return False
+    words = [_plain(word) for word in match["name"].split()]
+    if any(word in _NOT_A_NAME for word in words):
+        return False  # "living at home", "moved to high court"
+    kind = match["where_lived"].lower()
+    if kind == "close":
+        return not _close_as_people_are(text, match)
+    if kind == "court":
+        return not any(word in _COURT_WORDS for word in words)
+    return words[-1] not in places
+
+
+def _streets(text: str, places: AbstractSet[str] = frozenset()) -> Iterator[Finding]:
+    yield from _lower_case_streets(text, places)
     if _A_STREET_TYPE.search(text) is None:
         return
     for match in _STREET.finditer(text):
@@ -2761,7 +2804,7 @@ def scan(text: str, kinds: Iterable[Kind] = KINDS, places: AbstractSet[str] = fr
         _phones,
         _postcodes,
         _addresses,
-        _streets,
+        functools.partial(_streets, places=places),
         _schools,
         _gp_practices,
         functools.partial(_person_names, places=places),
