@@ -1522,6 +1522,14 @@ def test_the_services_acronyms_are_never_taken_for_initials() -> None:
         ("dr patel - no concerns", "dr patel"),
         ("dr patel and the school nurse", "dr patel"),
         ("dr ahmed.", "dr ahmed"),
+        # Found (review): a bare doctor followed by a verb, or in quotation marks at a sentence's
+        # end, went unwarned.
+        ("dr patel is lovely", "dr patel"),
+        ("dr khan has retired", "dr khan"),
+        ("I think dr patel was kind to her", "dr patel"),
+        ('She said the GP was "dr patel".', "dr patel"),
+        ("Her GP is \u201cdr patel\u201d.", "dr patel"),
+        ('"dr patel"', "dr patel"),
     ],
 )
 def test_a_doctor_named_in_small_letters(text: str, found: str) -> None:
@@ -1573,6 +1581,24 @@ def test_a_doctor_named_in_small_letters(text: str, found: str) -> None:
         "dr/dentist",
         "dr sick note",
         "DR LOTS OF TIMES",
+        # A verb after the word makes it a name: not after what is said of any doctor.
+        "the doctor is lovely",
+        "the dr is lovely",
+        "my dr is lovely",
+        "dr is lovely",
+        "dr appt is booked",
+        "dr availability is poor",
+        "dr involvement was minimal",
+        "dr response was slow",
+        "dr wait is long",
+        "dr line was busy",
+        "went to dr everything is fine",
+        "dr surgery is closed",
+        "dr receptionist was rude",
+        "saw dr and she was fine",
+        "went to dr who was kind",
+        'saw "dr" today',
+        'the "dr" said',
     ],
 )
 def test_dr_in_small_letters_as_any_doctor(text: str) -> None:
@@ -2164,6 +2190,8 @@ def _repeats_without_limit(pattern: re.Pattern[str]) -> bool:
         "at a b c health centre ",
         "at a b c primary school ",
         "seen by dr patel ",
+        "dr patel is ",
+        '"dr a". ',
         "dr ",
         "known as KM ",
         "Mum: SB ",

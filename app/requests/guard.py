@@ -51,10 +51,11 @@ What counts, and what deliberately does not:
   "Walkden Gateway GP practice", "Pendleton medical centre"; "Practice" only after "Medical",
   "Family" or "GP"), and a named doctor ("Dr Khan", "Dr. Patel", "dr Patel"), who points to their practice;
   in small letters where the words around say a doctor is named ("seen by dr patel", "dr patel
-  said", "dr patel's letter"), or alone where the words about the doctor end ("GP: dr patel", "dr
-  patel (GP)", "dr patel."), less the words that follow any doctor ("dr appt", "dr today", "has been
-  to dr lots of times", "dr aware", "dr informed"): without a list of surnames a surname is told from
-  a word only by the words around it, so "dr patel is lovely" is not found.
+  said", "dr patel's letter", "dr patel is lovely"), or alone where the words about the doctor end
+  ("GP: dr patel", "dr patel (GP)", "dr patel.", '"dr patel".'), less the words that follow any
+  doctor ("dr appt", "dr today", "has been to dr lots of times", "dr aware", "dr informed", "dr
+  availability is poor"): without a list of surnames a surname is told from a word only by the
+  words around it.
   Words that only describe one ("the GP surgery", "a health centre", "her GP", "The Surgery",
   "Primary care", "GP practices in the area", "Mental Health Centre", "Knee Surgery", "a Salford
   GP practice") and "Dr" alone are not flagged. Named hospitals are found as GP practices are
@@ -1143,6 +1144,13 @@ _NOT_A_SURNAME_IN_SMALL_LETTERS = frozenset(
         *("waiting", "reviewing", "seeing", "prescribing", "arranging", "booking", "first", "visited"),
         *("prescribed", "diagnosed", "referred", "advised", "agreed", "confirmed", "suggested", "wrote"),
         *("explained", "recommended", "thought", "felt", "feels", "wanted", "tells", "writes", "advises"),
+        # What a sentence about any doctor goes on with ("dr response was slow", "dr wait is long",
+        # "went to dr everything is fine"), now that a verb after the word makes it a name.
+        *("response", "responses", "access", "wait", "waits", "wait-list", "waitlist", "service", "services"),
+        *("line", "lines", "system", "systems", "slot", "slots", "queue", "queues", "time", "times", "bill"),
+        *("cost", "costs", "charge", "charges", "room", "rooms", "desk", "building", "car", "parking"),
+        *("website", "app", "online", "everything", "nothing", "something", "anything", "someone", "somebody"),
+        *("everyone", "everybody", "anyone", "anybody", "nobody", "noone", "who", "which", "what", "this"),
     }
 )
 
@@ -1851,7 +1859,15 @@ def _health_places_in_small_letters(text: str) -> Iterator[Finding]:
 # After "dr" and a word, what ends the words about the doctor: the end of the text or a line, a
 # punctuation mark, a bracket, a dash, or "and" ("GP: dr patel", "dr patel (GP)", "dr patel - no
 # concerns", "dr patel and the nurse").
-_DOCTOR_ENDS = re.compile(r"[ \t]{0,3}(?:$|[\n.,;:!?()\[\]/&\u2013\u2014]|-(?!\w)|and(?![\w'\u2019\-]))")
+# A closing quotation mark may come first ('"dr patel".').
+_DOCTOR_ENDS = re.compile(r"[\"\u201d]?[ \t]{0,3}(?:$|[\n.,;:!?()\[\]/&\u2013\u2014]|-(?!\w)|and(?![\w'\u2019\-]))")
+# After "dr" and a word, a verb saying what the doctor is or does ("dr patel is lovely", "dr khan has
+# retired", "dr patel was kind"): the word is then who, as after "said" (``_DOCTOR_IN_SMALL_LETTERS``).
+_DOCTOR_THEN_A_VERB = re.compile(
+    r"[ \t]{1,3}(?:is|was|has|had|will|would|can|could|did|does|didn't|doesn't|isn't|wasn't|hasn't|won't"
+    r"|seems|seemed|saw|sees|asked|asks|knows|knew|noted|notes|gave|gives|spoke|speaks|rang|phoned|called"
+    r"|visited|came|comes|arranged|booked|raised|reported|reports)(?![\w'\u2019\-])"
+)
 # Surnames that end as a verb does ("dr informed", "dr monitoring"), found alone after "dr" all the same.
 _SURNAMES_ENDING_AS_A_VERB = frozenset(
     {
@@ -1862,16 +1878,24 @@ _SURNAMES_ENDING_AS_A_VERB = frozenset(
 )
 
 
+# Endings of nouns that follow any doctor ("dr availability", "dr information", "dr assessment",
+# "dr awareness"), less the surnames that end alike.
+_ENDINGS_OF_A_NOUN = ("tion", "sion", "ity", "ment", "ness")
+_SURNAMES_ENDING_AS_A_NOUN = frozenset({"clement", "ness", "furness"})
+
+
 def _doctor_in_small_letters(text: str, match: re.Match[str]) -> bool:
     """Whether "dr" and the word after it, in small letters, name a doctor (``_DOCTOR_IN_SMALL_LETTERS``):
     with a word before or after saying so, or alone where the words about the doctor end (found,
     review: a bare "dr patel" went unwarned), unless the word looks like a verb ("dr informed")."""
     surname = _plain(match["surname"])
     if not (match["cue"] or match["possessive"] or match["says"]):
-        if not _DOCTOR_ENDS.match(text, match.end()):
+        if not _DOCTOR_ENDS.match(text, match.end()) and not _DOCTOR_THEN_A_VERB.match(text, match.end()):
             return False
         if surname.endswith(("ed", "ing")) and surname not in _SURNAMES_ENDING_AS_A_VERB:
             return False
+        if surname.endswith(_ENDINGS_OF_A_NOUN) and surname not in _SURNAMES_ENDING_AS_A_NOUN:
+            return False  # "dr availability is poor", "dr involvement was"
     if (
         surname in _NOT_A_SURNAME
         or surname in _NOT_A_SURNAME_IN_SMALL_LETTERS
