@@ -43,7 +43,9 @@ What counts, and what deliberately does not:
   School", "Oakwood High", "Beech Academy", "Elm Infant School", "Salford City College",
   "Oakwood school"), or a saint's name in any case ("st marys primary school"), alone after words
   saying a child goes there ("attends St Mary's", "pupil at st johns"), or a name in small letters
-  there with its type in full ("attends oakwood high school"). Words that only
+  there with its type in full ("attends oakwood high school", "attends oakwood Primary School") or
+  alone ("attends oakwood primary", "at oakwood primary"; "high" alone only after a word for going to
+  school: "attends oakwood high", not "went to get high" or "at record high"). Words that only
   describe a school ("the secondary school", "Primary care", "high risk", "Sixth Form College",
   "After school", "a Catholic school", "In September school starts") are not flagged;
 - named GP (general practitioner) practices and health centres: capitalised words before a
@@ -1689,16 +1691,24 @@ _NOT_AFTER_A_SAINT = frozenset(
 _NAME_IN_SMALL_LETTERS = r"(?P<name>[a-z][a-z'\u2019\-]{1,39}(?:\s{1,3}[a-z][a-z'\u2019\-]{1,39}){0,2})"
 # A school named in small letters, after words that say a child goes there, with its type in full
 # ("attends oakwood high school", "moved to beech primary school", "at elm infant school": found,
-# review, only a capitalised name or a saint's was found). Not where a word of the "name" only
-# describes a school ("at the local primary school", "attends a catholic high school", "at her
-# new high school", "at a different primary school").
+# review, only a capitalised name or a saint's was found), the type in any case ("attends oakwood
+# Primary School"). Not where a word of the "name" only describes a school ("at the local primary
+# school", "attends a catholic high school", "at her new high school", "at a different primary school").
 _SCHOOL_IN_SMALL_LETTERS = re.compile(
-    r"(?<![\w'\u2019])(?i:attends|attended|attending|goes\s{1,3}to|went\s{1,3}to|pupil\s{1,3}at|student\s{1,3}at"
-    r"|started\s{1,3}at|starts\s{1,3}at|transferred\s{1,3}to|moved\s{1,3}to|excluded\s{1,3}from|on\s{1,3}roll"
-    r"\s{1,3}at|at|from)\s{1,3}" + _NAME_IN_SMALL_LETTERS + r"\s{1,3}"
-    r"(?:primary|infants?|junior|juniors|high|secondary|grammar|middle|nursery|church|community|c\s{0,3}of\s{0,3}e"
-    r"|ce|rc)(?:\s{1,3}(?:and|&)\s{1,3}(?:junior|infant|nursery))?\s{1,3}(?:school|academy)(?![\w'\u2019\-])"
+    r"(?<![\w'\u2019])(?i:(?P<cue>attends|attended|attending|goes\s{1,3}to|went\s{1,3}to|pupil\s{1,3}at"
+    r"|student\s{1,3}at|started\s{1,3}at|starts\s{1,3}at|transferred\s{1,3}to|moved\s{1,3}to|excluded\s{1,3}from"
+    r"|on\s{1,3}roll\s{1,3}at|at|from))\s{1,3}" + _NAME_IN_SMALL_LETTERS + r"\s{1,3}"
+    r"(?i:(?:primary|infants?|junior|juniors|high|secondary|grammar|middle|nursery|church|community"
+    r"|c\s{0,3}of\s{0,3}e|ce|rc)(?:\s{1,3}(?:and|&)\s{1,3}(?:junior|infant|nursery))?\s{1,3}(?:school|academy)"
+    r"(?![\w'\u2019\-])"
+    # Or the type alone, as a school is called ("attends oakwood primary", "moved to beech infants",
+    # "attends oakwood high"): "high" only after a word for going to school ("attends", "pupil at"),
+    # not "at record high" or "went to get high" (``_schools_in_small_letters``).
+    r"|(?P<alone>primary|infants|juniors|high)(?![\w'\u2019\-])"
+    r"(?!\s{1,3}(?:school|academy|(?:and|&)\s{1,3}(?:junior|infant|nursery))(?![\w'\u2019\-])))"
 )
+# Words before a school's type alone that say a child goes there, with "high" after them.
+_GOES_TO_A_HIGH = ("attend", "pupil", "student", "start", "transferred", "excluded", "on")
 # Words that describe a school in small letters, with ``_NOT_A_NAME`` and the others looked at.
 _DESCRIBES_A_SCHOOL_IN_SMALL_LETTERS = frozenset(
     {
@@ -1706,12 +1716,14 @@ _DESCRIBES_A_SCHOOL_IN_SMALL_LETTERS = frozenset(
         *("usual", "area", "council", "state", "struggling", "mainstream", "sen", "send", "specialist"),
         *("welsh", "english", "cofe", "new", "old", "last", "first", "second", "third", "own", "sister's"),
         *("brother's", "siblings'", "sibling's", "his", "her", "their", "local", "nearby", "chosen"),
+        *("rural", "urban", "inner", "entry", "record", "sky", "all-time", "risk", "upper", "lower"),
     }
 )
 
 
 def _schools_in_small_letters(text: str) -> Iterator[Finding]:
-    if "school" not in text and "academy" not in text:
+    lowered = text.lower()
+    if not any(word in lowered for word in ("school", "academy", "primary", "infants", "juniors", "high")):
         return  # most texts: not searched
     not_names = (
         _NOT_A_NAME,
@@ -1722,6 +1734,13 @@ def _schools_in_small_letters(text: str) -> Iterator[Finding]:
     )
     # "at the local primary school" is passed over; "went to" may come later.
     for match in _named_in_small_letters(_SCHOOL_IN_SMALL_LETTERS, text, not_names):
+        alone = match["alone"]
+        if alone is not None:
+            if alone.lower() == "high" and not match["cue"].lower().startswith(_GOES_TO_A_HIGH):
+                continue  # "went to get high"
+            following = _NEXT_WORD.match(text, match.end())
+            if following is not None and _plain(following[1]) in _NOT_AFTER_A_SCHOOL:
+                continue  # "attends oakwood primary care"
         start = match.start("name")
         yield Finding("school", text[start : match.end()], REASONS["school"], start, match.end())
 
