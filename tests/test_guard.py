@@ -963,6 +963,42 @@ def test_words_in_small_letters_that_describe_a_hospital(text: str) -> None:
     assert scan(text) == []
 
 
+@pytest.mark.parametrize(
+    "text, found",
+    [
+        # Found (review): a hospital known by its town and "royal", in small letters, went unwarned.
+        ("taken to salford royal", "salford royal"),
+        ("born at oldham royal on a tuesday", "oldham royal"),
+        ("taken to salford royal by ambulance.", "salford royal"),
+    ],
+)
+def test_a_hospital_named_by_its_town_and_royal_in_small_letters(text: str, found: str) -> None:
+    """The town is one of the area's places (the partnership file's): without them, "royal" after a
+    word in small letters says no more than "the royal" does."""
+    findings = scan(text, places=SALFORD_PLACES)
+    assert [(f.kind, f.text) for f in findings] == [("gp_practice", found)]
+    assert findings[0].reason.startswith("This looks like the name of a hospital.")
+    assert scan(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "taken to the royal",
+        "taken to court",
+        "went to a royal wedding",
+        "went to royal",
+        "taken to salford royal mail depot",
+        "referred to salford royal health visiting",
+        "at manchester royal exchange",
+        "in bolton royal blue",
+        "to kings royal",
+    ],
+)
+def test_royal_in_small_letters_that_is_no_hospital(text: str) -> None:
+    assert scan(text, places=SALFORD_PLACES) == []
+
+
 def test_a_session_held_at_a_hospital_is_not_asked_about() -> None:
     """A hospital is found as a GP practice is, so a session's place ("Seminar Room 2, Salford
     Royal"), which is not looked at for GP practices, is not asked about either."""
@@ -2211,6 +2247,7 @@ def _repeats_without_limit(pattern: re.Pattern[str]) -> bool:
         "at oakwood high school ",
         "at hope hospital ",
         "at a b c health centre ",
+        "to salford royal ",
         "at a b c primary school ",
         "attends a b c primary ",
         "at a high ",

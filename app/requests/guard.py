@@ -65,8 +65,9 @@ What counts, and what deliberately does not:
   "the Children's Hospital", "In Hospital" or "the Princess Royal", nor a hospital's name before
   an agency's words ("Salford Royal health visiting", "Hope Hospital safeguarding team"). In small
   letters, a hospital, health centre or medical practice after a word saying where ("seen at hope
-  hospital", "registered at eccles health centre"), not words that describe one ("at the local
-  health centre", "in mental health hospital").
+  hospital", "registered at eccles health centre", and "taken to salford royal" where the word before
+  "royal" is one of the area's ``places``), not words that describe one ("at the local health centre",
+  "in mental health hospital", "taken to the royal", "salford royal mail").
 - a person named with a title ("Mrs Smith", "Mr. Jones", "Miss Patel", "Ms O'Brien", "Mx Lee"):
   the title says a name follows, so the surname may start with a particle ("Mr de Souza", "Mrs Van
   Dijk") or, after "Mrs" or "Mr", be typed in small letters ("Mrs khan"). A title with an initial
@@ -1793,7 +1794,7 @@ def _not_a_practice_name(word: str) -> bool:
     return word.rstrip(".") in _NOT_A_NAME or word in _NOT_A_PRACTICE_NAME
 
 
-def _gp_practices(text: str) -> Iterator[Finding]:
+def _gp_practices(text: str, places: AbstractSet[str] = frozenset()) -> Iterator[Finding]:
     for match in _GP_PRACTICE.finditer(text):
         spans = list(_A_WORD.finditer(match["name"]))
         words = [span[0].lower().replace("\u2019", "'") for span in spans]
@@ -1834,7 +1835,7 @@ def _gp_practices(text: str) -> Iterator[Finding]:
         ):
             yield _finding("gp_practice", match)
     yield from _hospitals(text)
-    yield from _health_places_in_small_letters(text)
+    yield from _health_places_in_small_letters(text, places)
 
 
 # A hospital, health centre or medical practice named in small letters, after words saying where
@@ -1842,10 +1843,23 @@ def _gp_practices(text: str) -> Iterator[Finding]:
 # found, review, only capitalised names were found). Not words that describe one ("in the
 # hospital", "at the local health centre", "at a childrens hospital", "in mental health hospital");
 # "surgery" is left out: in small letters it is as often an operation ("recovering from jaw surgery").
+# A hospital known by its town and "royal" ("taken to salford royal", "born at oldham royal": found,
+# review) is looked for too, where the word before "royal" is one of the area's places (the
+# partnership file's ``places``), and not before a word that makes it something else ("salford
+# royal mail", "manchester royal exchange") or an agency ("salford royal health visiting").
 _HEALTH_PLACE_IN_SMALL_LETTERS = re.compile(
     r"(?<![\w'\u2019])(?i:at|in|to|from|into)\s{1,3}" + _NAME_IN_SMALL_LETTERS + r"\s{1,3}"
-    r"(?P<type>(?P<hospital>hospital|infirmary)|(?:health|medical)\s{1,3}cent(?:re|er)|medical\s{1,3}practice)"
-    r"(?![\w'\u2019\-])"
+    r"(?P<type>(?P<hospital>hospital|infirmary|(?P<royal>royal))|(?:health|medical)\s{1,3}cent(?:re|er)"
+    r"|medical\s{1,3}practice)(?![\w'\u2019\-])"
+)
+# After a place and "royal" in small letters, words that make it something other than a hospital.
+_NOT_AFTER_A_ROYAL = frozenset(
+    {
+        *("mail", "wedding", "weddings", "family", "exchange", "navy", "marines", "air", "british", "legion"),
+        *("mint", "visit", "visits", "baby", "ballet", "academy", "society", "college", "court", "courts"),
+        *("opera", "variety", "show", "blue", "jelly", "icing", "flush", "seal", "assent", "charter"),
+        *("warrant", "commission", "park", "parks", "theatre", "pub", "hotel", "arms", "oak", "mile"),
+    }
 )
 _DESCRIBES_A_HEALTH_PLACE_IN_SMALL_LETTERS = frozenset(
     {
@@ -1857,8 +1871,8 @@ _DESCRIBES_A_HEALTH_PLACE_IN_SMALL_LETTERS = frozenset(
 )
 
 
-def _health_places_in_small_letters(text: str) -> Iterator[Finding]:
-    if not any(word in text for word in ("hospital", "infirmary", "centre", "center", "medical")):
+def _health_places_in_small_letters(text: str, places: AbstractSet[str]) -> Iterator[Finding]:
+    if not any(word in text for word in ("hospital", "infirmary", "centre", "center", "medical", "royal")):
         return  # most texts: not searched
     not_names = (
         _NOT_A_NAME,
@@ -1870,9 +1884,22 @@ def _health_places_in_small_letters(text: str) -> Iterator[Finding]:
     )
     # "in the hospital" is passed over; "at" may come later.
     for match in _named_in_small_letters(_HEALTH_PLACE_IN_SMALL_LETTERS, text, not_names):
+        if match["royal"] is not None and not _a_royal_hospital(text, match, places):
+            continue
         start = match.start("name")
         reason = HOSPITAL_REASON if match["hospital"] else REASONS["gp_practice"]
         yield Finding("gp_practice", text[start : match.end()], reason, start, match.end())
+
+
+def _a_royal_hospital(text: str, match: re.Match[str], places: AbstractSet[str]) -> bool:
+    """Whether a name in small letters before "royal" is a hospital's: a place of the area's before
+    it ("salford royal"), and no word after it that makes it something else ("salford royal mail")."""
+    if match["name"].split()[-1] not in places:
+        return False
+    following = _NEXT_WORD.match(text, match.end())
+    return following is None or (
+        _plain(following[1]) not in _NOT_AFTER_A_ROYAL and _plain(following[1]) not in _AGENCY_AFTER_A_HOSPITAL
+    )
 
 
 # After "dr" and a word, what ends the words about the doctor: the end of the text or a line, a
@@ -2849,7 +2876,7 @@ def scan(text: str, kinds: Iterable[Kind] = KINDS, places: AbstractSet[str] = fr
         _addresses,
         functools.partial(_streets, places=places),
         _schools,
-        _gp_practices,
+        functools.partial(_gp_practices, places=places),
         functools.partial(_person_names, places=places),
     )
     for finder in finders:
