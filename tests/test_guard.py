@@ -1748,6 +1748,39 @@ def test_names_after_a_title_in_capitals_or_small_letters(text: str, found: str)
 @pytest.mark.parametrize(
     "text, found",
     [
+        # Found (review): "Miss", "Ms" or "Mx" and a surname in small letters went unwarned, though
+        # "Mrs khan" was; after a word for someone's role, the title is one.
+        ("teacher Miss jones", "Miss jones"),
+        ("her class teacher: Ms khan said no", "Ms khan"),
+        ("the TA (Miss lee) is kind", "Miss lee"),
+        ("nurse Ms o'brien", "Ms o'brien"),
+        ("key worker Mx lee", "Mx lee"),
+    ],
+)
+def test_miss_ms_or_mx_and_a_surname_in_small_letters_after_a_role(text: str, found: str) -> None:
+    assert kinds(text) == [("person_name", found)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a teacher Miss",
+        "teacher Miss said",
+        "the teacher Miss is lovely",
+        "the teacher Miss the point",
+        "the head Miss out",
+        "teachers miss school",
+        "Miss any more sessions and she is out.",  # without a role, "Miss" may start a sentence as the verb
+        "Ms a",
+    ],
+)
+def test_miss_or_ms_and_words_in_small_letters_that_name_no_one(text: str) -> None:
+    assert scan(text) == []
+
+
+@pytest.mark.parametrize(
+    "text, found",
+    [
         # A child's or a parent's first name, without a title: the most identifying thing of all,
         # and never warned about while only names after a title were looked for.
         ("I'm worried about Jayden Smith, aged 7", ["Jayden Smith"]),
@@ -2230,6 +2263,7 @@ def _repeats_without_limit(pattern: re.Pattern[str]) -> bool:
         "Eccles Health Centre ",
         "Dr Khan ",
         "Mrs Smith ",
+        "teacher Miss a ",
         "Jayden Smith ",
         "Tyler ",
         "Will ",

@@ -70,7 +70,8 @@ What counts, and what deliberately does not:
   "in mental health hospital", "taken to the royal", "salford royal mail").
 - a person named with a title ("Mrs Smith", "Mr. Jones", "Miss Patel", "Ms O'Brien", "Mx Lee"):
   the title says a name follows, so the surname may start with a particle ("Mr de Souza", "Mrs Van
-  Dijk") or, after "Mrs" or "Mr", be typed in small letters ("Mrs khan"). A title with an initial
+  Dijk") or, after "Mrs" or "Mr", be typed in small letters ("Mrs khan"); after "Miss", "Ms" or "Mx"
+  only after a word for someone's role ("teacher Miss jones", "TA (Ms lee)"). A title with an initial
   only ("Mr A", the usual way of writing about someone without naming them) is not flagged;
 - a family by its surname ("the Smith family", "the Smith children", "the Ali twins"), but not
   words saying which family or children ("the Foster family", "the Older Children", "the Polish
@@ -2030,6 +2031,14 @@ def _person_names(text: str, places: AbstractSet[str]) -> Iterator[Finding]:
         surname = (match["surname"] or match["capitals"] or match["small"]).lower().replace("\u2019", "'")
         if surname not in _NOT_A_SURNAME and surname not in _NOT_A_SURNAME_AFTER_A_TITLE:
             yield _finding("person_name", match)
+    for match in _TITLED_AFTER_A_ROLE.finditer(text) if "M" in text else ():
+        surname = _plain(match["surname"])
+        if not (
+            surname in _NOT_A_SURNAME
+            or surname in _NOT_A_SURNAME_AFTER_A_TITLE
+            or _ordinary_in_small_letters(surname, frozenset())
+        ):
+            yield _finding("person_name", match, "name")
     yield from _family_names(text, places)
     yield from _small_letter_family_names(text, places)
     yield from _introduced_names(text)
@@ -2039,9 +2048,25 @@ def _person_names(text: str, places: AbstractSet[str]) -> Iterator[Finding]:
     yield from _names_all_in_one_case(text, _CAPITALS)
 
 
+# "Miss", "Ms" or "Mx" and a surname in small letters, after a word for someone's role ("teacher Miss
+# jones", "class teacher: Ms khan", "TA (Miss lee)": found, review). Alone, "Miss" and "Ms" before a
+# word in small letters are not a title often enough ("Miss any more sessions", "MS Teams"): the role
+# says a person is named. Not an ordinary word ("a teacher Miss said", "the teacher Miss is lovely").
+_TITLED_AFTER_A_ROLE = re.compile(
+    r"(?<![\w'\u2019])(?i:teacher|headteacher|head|deputy|senco|sendco|dsl|tutor|ta|assistant|mentor|manager"
+    r"|worker|sw|hv|visitor|midwife|nurse|practitioner|officer|pcso|lead|co-?ordinator|counsellor|therapist"
+    r"|psychologist|ep|paediatrician|consultant|advocate|iro|chair|supervisor|principal|keyworker)"
+    r"(?:\s{1,3}|\s{0,3}[:(,\-\u2013]\s{0,3})"
+    r"(?P<name>(?:Miss|Ms|Mx)\.?\s{1,3}(?P<surname>[a-z][a-z'\u2019\-]{1,39}))(?![\w'\u2019\-])"
+)
 # After a title: joining words ("mr and mrs smith") and the Mr Men books, not a surname.
 _NOT_A_SURNAME_AFTER_A_TITLE = frozenset(
-    {"and", "or", "nor", "men", "is", "was", "has", "had", "said", "says", "will", "would", "can", "could"}
+    {
+        *("and", "or", "nor", "men", "is", "was", "has", "had", "said", "says", "will", "would", "can", "could"),
+        # What follows "miss" as a verb, after a role ("the head Miss out", "the TA: Miss lessons").
+        *("out", "him", "them", "me", "us", "lessons", "sessions", "classes", "appointments", "meetings"),
+        *("lots", "nothing", "anything", "everything"),
+    }
 )
 
 # A family by its surname: "the Smith family", "the Kowalski-Jones household", "the Smith
