@@ -73,7 +73,8 @@ What counts, and what deliberately does not:
   Dijk") or, after "Mrs" or "Mr", be typed in small letters ("Mrs khan"); after "Miss", "Ms" or "Mx"
   only after a word for someone's role ("teacher Miss jones", "TA (Ms lee)"). A title with an initial
   only ("Mr A", the usual way of writing about someone without naming them) is not flagged;
-- a family by its surname ("the Smith family", "the Smith children", "the Ali twins"), but not
+- a family by its surname ("the Smith family", "the Smith children", "the Ali twins", and in the
+  plural before a verb or a possessive: "the Smiths have moved", "the Smiths' advice"), but not
   words saying which family or children ("the Foster family", "the Older Children", "the Polish
   family", "the Salford children"); in small letters ("the smith family", "the khan children"),
   only a word that is none of those and not shaped as a describing word is ("the extended
@@ -2041,6 +2042,7 @@ def _person_names(text: str, places: AbstractSet[str]) -> Iterator[Finding]:
             yield _finding("person_name", match, "name")
     yield from _family_names(text, places)
     yield from _small_letter_family_names(text, places)
+    yield from _families_in_the_plural(text, places)
     yield from _introduced_names(text)
     yield from _initials(text)
     yield from _given_names(text)
@@ -2370,6 +2372,74 @@ _PLACES = frozenset({"england", "wales", "scotland", "britain", "uk", "city", "b
 # After "the ... children", the rest of a service's or a place's name: "the Salford Children and
 # Families Portal", "the Manchester Children's Hospital".
 _A_NAME_GOES_ON = re.compile(r"(?:\s{1,3}(?:and|&)|['\u2019]s)\s{1,3}[A-Z]")
+
+
+# A family by its surname in the plural, capitalised, after "the": "the Smiths have moved", "the
+# Greens have been helpful", "the Smiths' advice", "the Joneses who live..." (found, review: only "the
+# Smith family" was warned about). A capitalised plural after "the" is as often a body, a group or a
+# place ("the Courts", "the Scouts", "the Midlands"), so only with a possessive or a verb in small
+# letters after it (not a heading in capitals: "The Partners Have Agreed"), and not a word that is
+# a body's, a group's or a place's, or one of the words lists here (``_not_a_family_in_the_plural``).
+_FAMILY_IN_THE_PLURAL = re.compile(
+    rf"(?<![\w'\u2019\-])[Tt]he\s{{1,3}}(?P<surname>{_SURNAME}(?:-{_SURNAME})?s)"
+    r"(?=['\u2019](?![\w'\u2019])|\s{1,3}(?:have|has|had|are|were|live|lived|moved|move|moving|said|say|says|told|tell"
+    r"|came|come|went|go|refused|refuse|declined|decline|agreed|agree|want|wanted|asked|feel|felt|do|did|don't|didn't"
+    r"|will|would|can|could|won't|haven't|aren't|weren't|who|both|themselves|seem|seemed|engaged|engage|left"
+    r"|returned|arrived|still|also|now|then|always|never)(?![\w'\u2019\-]))"
+)
+# Words that are a body's, a group's or a place's in the plural (in the singular, as ``_plural_stems``
+# gives them): "the Courts have", "the Governors agreed", "the Scouts meet", "the Midlands are".
+_NOT_A_FAMILY_IN_THE_PLURAL = frozenset(
+    {
+        *("teacher", "worker", "manager", "nurse", "doctor", "professional", "agency", "partner", "governor"),
+        *("trustee", "court", "service", "council", "authority", "commissioner", "inspector", "magistrate"),
+        *("judge", "officer", "practitioner", "leader", "head", "member", "volunteer", "mentor", "provider"),
+        *("regulation", "guideline", "standard", "procedure", "rule", "principle", "term", "condition", "note"),
+        *("act", "law", "order", "trust", "borough", "academy", "board", "committee", "network", "centre"),
+        *("police", "facilitator", "director", "lord", "common", "minister", "mp", "councillor", "official"),
+        *("samaritan", "brownie", "scout", "guide", "cub", "beaver", "rainbow", "cadet", "olympic", "paralympic"),
+        *("midland", "highland", "lowland", "netherland", "philippine", "bahama", "maldive", "alp", "pennine"),
+        *("dale", "lake", "fell", "moor", "tory", "liberal", "democrat", "conservative", "socialist"),
+        *("republican", "beatle", "blue", "red", "spur", "saint", "gunner", "hammer", "magpie", "wolve"),
+        *("holiday", "game", "art", "science", "humanity", "sport", "news", "result", "finding", "outcome"),
+        # What a practitioner writes of in the plural, capitalised as a heading's words ("the Needs
+        # are", "the Risks were", "the Actions agreed").
+        *("need", "risk", "issue", "action", "strength", "concern", "worry", "recommendation", "question"),
+        *("answer", "point", "step", "option", "goal", "target", "aim", "objective", "priority", "theme"),
+        *("factor", "sign", "indicator", "difficulty", "challenge", "problem", "barrier", "gap", "change"),
+        *("decision", "review", "meeting", "session", "visit", "report", "record", "document", "form"),
+        *("detail", "fact", "figure", "number", "name", "date", "minute", "strategy", "intervention"),
+        *("plan", "feeling", "view", "wish", "voice", "right", "value", "belief"),
+    }
+)
+
+
+def _singular(word: str) -> str:
+    """A plural in small letters in the singular: "smiths" smith, "joneses" jones, "churches"
+    church, "agencies" agency, "services" service (and "nurses" nurs: the word less its "s" is
+    looked at too)."""
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith("es") and word[:-2].endswith(("s", "x", "z", "ch", "sh")):
+        return word[:-2]
+    return word[:-1]
+
+
+def _families_in_the_plural(text: str, places: AbstractSet[str]) -> Iterator[Finding]:
+    for match in _FAMILY_IN_THE_PLURAL.finditer(text):
+        word = _plain(match["surname"])
+        one = _singular(word)
+        if (
+            word in _NOT_A_SURNAME
+            or _ordinary_in_small_letters(word, places)
+            or _ordinary_in_small_letters(one, places)
+            or any(
+                stem in _NOT_A_FAMILY_IN_THE_PLURAL or stem in _NOT_A_SURNAME or stem.capitalize() in _NOT_A_GIVEN_NAME
+                for stem in (one, word[:-1])  # "the Nurses": nurse, as "the Joneses" is jones
+            )
+        ):
+            continue  # "the Courts have", "the Americans have", "the Salfords have", "the Needs are"
+        yield _finding("person_name", match, "surname")
 
 
 # A name that the words before it say is one, however uncommon: "surname Kowalski", "her family
