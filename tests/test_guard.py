@@ -751,6 +751,8 @@ def test_a_saints_name_that_is_not_a_school(text: str) -> None:
         ("moved from beech infants to elm juniors", "beech infants"),
         ("attends oakwood high", "oakwood high"),
         ("transferred to oakwood high in May", "oakwood high"),
+        ("attends oakwood primary and nursery school", "oakwood primary and nursery school"),
+        ("moved to beech infant and junior school", "beech infant and junior school"),
     ],
 )
 def test_a_school_named_in_small_letters(text: str, found: str) -> None:
@@ -935,6 +937,9 @@ def test_words_about_hospitals_that_name_none_are_not_flagged(text: str) -> None
         ("admitted to eccles infirmary", "eccles infirmary"),
         ("registered at eccles health centre", "eccles health centre"),
         ("seen in a&e at hope hospital", "hope hospital"),
+        # Found (review): "royal" or "primary and" was taken into the name, and the name passed over.
+        ("admitted to manchester royal infirmary", "manchester royal infirmary"),
+        ("taken to salford royal hospital", "salford royal hospital"),
     ],
 )
 def test_hospitals_and_health_centres_named_in_small_letters(text: str, found: str) -> None:

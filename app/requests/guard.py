@@ -1690,8 +1690,10 @@ _NOT_AFTER_A_SAINT = frozenset(
 
 
 # A name in small letters, one to three words ("oakwood", "hope", "st marys"), for the searches
-# of schools and health places below.
-_NAME_IN_SMALL_LETTERS = r"(?P<name>[a-z][a-z'\u2019\-]{1,39}(?:\s{1,3}[a-z][a-z'\u2019\-]{1,39}){0,2})"
+# of schools and health places below: the fewest words first, so that the words of a type are not
+# taken into the name ("attends oakwood primary and nursery school", "at manchester royal infirmary":
+# found, review, "primary and" or "royal" in the name passed them over).
+_NAME_IN_SMALL_LETTERS = r"(?P<name>[a-z][a-z'\u2019\-]{1,39}(?:\s{1,3}[a-z][a-z'\u2019\-]{1,39}){0,2}?)"
 # A school named in small letters, after words that say a child goes there, with its type in full
 # ("attends oakwood high school", "moved to beech primary school", "at elm infant school": found,
 # review, only a capitalised name or a saint's was found), the type in any case ("attends oakwood
@@ -1851,7 +1853,8 @@ def _gp_practices(text: str, places: AbstractSet[str] = frozenset()) -> Iterator
 # royal mail", "manchester royal exchange") or an agency ("salford royal health visiting").
 _HEALTH_PLACE_IN_SMALL_LETTERS = re.compile(
     r"(?<![\w'\u2019])(?i:at|in|to|from|into)\s{1,3}" + _NAME_IN_SMALL_LETTERS + r"\s{1,3}"
-    r"(?P<type>(?P<hospital>hospital|infirmary|(?P<royal>royal))|(?:health|medical)\s{1,3}cent(?:re|er)"
+    r"(?P<type>(?P<hospital>hospital|infirmary|royal\s{1,3}(?:hospital|infirmary)|(?P<royal>royal))"
+    r"|(?:health|medical)\s{1,3}cent(?:re|er)"
     r"|medical\s{1,3}practice)(?![\w'\u2019\-])"
 )
 # After a place and "royal" in small letters, words that make it something other than a hospital.
