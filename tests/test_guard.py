@@ -378,6 +378,8 @@ def test_email_addresses(address: str) -> None:
         "12, Acacia Avenue",
         "4 mill court",
         "4 mill ct",
+        "12 acacia dr",
+        "12 Acacia Dr.",
     ],
 )
 def test_street_addresses(address: str) -> None:
@@ -1067,6 +1069,8 @@ def test_close_or_st_after_a_number_as_an_ordinary_word(text: str) -> None:
         "she went to court 2 times",
         "the 2 kids mill around",
         "about 4 mill court cases",
+        "seen by 2 locum dr",
+        "saw 3 different dr in a week",
     ],
 )
 def test_a_comma_or_court_after_a_number_as_ordinary_words(text: str) -> None:

@@ -22,10 +22,11 @@ What counts, and what deliberately does not:
 - UK street addresses: a house number, one to three words and a street-type word
   ("12 Acacia Avenue", "3b St John's Rd", "10-12 High Street", "12 Acacia Av", "12, acacia avenue").
   In lower case ("12 acacia avenue") only the unmistakable street types count (road, street, avenue,
-  lane...; "court" only after a word for living there: "lives at 4 mill court", not "at 2 separate
-  court hearings") and not after ordinary words ("2 miles down the road", "a 2 hour drive"); a court's name
-  ("2 Family Court hearings") is not an address. A flat in a named building ("Flat 3, Acacia
-  House") is an address; a room in one ("Room 12, Acacia House", where a session is held) is not;
+  lane...; "court" and "dr" only after a word for living there: "lives at 4 mill court", "lives at
+  12 acacia dr", not "at 2 separate court hearings") and not after ordinary words ("2 miles down
+  the road", "a 2 hour drive"); a court's name ("2 Family Court hearings") is not an address. A
+  flat in a named building ("Flat 3, Acacia House") is an address; a room in one ("Room 12, Acacia
+  House", where a session is held) is not;
 - a street named without a house number ("lives on Acacia Avenue", "moved to Mill Lane"): capitalised
   words and a street type seldom anything else in capitals (Road, Street, Lane, Avenue, Close, Drive,
   Way, Crescent, Court, Gardens, Terrace, Place, Grove, Mews), with its own kind, ``street`` (a
@@ -309,13 +310,13 @@ _ADDRESS = re.compile(
 # "name" is an ordinary word (``_NOT_A_STREET_NAME``: "2 miles down the road"). After a house
 # number "close", "gdns" and "st" are a street's too ("12 acacia close", "12 church st": found,
 # review, they went unwarned), though not "close" as people are ("the 2 sisters close", "2 really
-# close friends": ``_NOT_A_CLOSE``); "gardens" is not, as in "2 community gardens". "court" is a
-# street's only after a word for living there ("lives at 4 mill court", not "at 2 separate court
-# hearings": ``_LIVES_AT``).
+# close friends": ``_NOT_A_CLOSE``); "gardens" is not, as in "2 community gardens". "court" and "dr"
+# (drive) are a street's only after a word for living there ("lives at 4 mill court", "lives at 12
+# acacia dr", not "at 2 separate court hearings" or "seen by 2 locum dr": ``_LIVES_AT``).
 _LOWER_CASE_ADDRESS = re.compile(
     rf"{_NOT_AFTER_SOMETHING}{_HOUSE_NUMBER}{_AFTER_A_HOUSE_NUMBER}"
     rf"(?P<name>{_ANY_WORD}(?:\s{{1,3}}{_ANY_WORD}){{0,2}})\s{{1,3}}"
-    rf"(?P<type>(?i:{_LOWER_CASE_STREET_TYPES}|close|gdns|st|court|ct))\.?(?![\w'\u2019])"
+    rf"(?P<type>(?i:{_LOWER_CASE_STREET_TYPES}|close|gdns|st|court|ct|dr))\.?(?![\w'\u2019])"
 )
 # Words for living or moving somewhere ("lives", "moved", "staying"), and the same with a word
 # saying where after it, ending where a house number starts ("lives at ", "moved into ", "address: ").
@@ -1475,11 +1476,11 @@ def _addresses(text: str) -> Iterator[Finding]:
             continue
         if kind == "close" and _close_as_people_are(text, match):
             continue
-        if kind in ("court", "ct") and (
+        if kind in ("court", "ct", "dr") and (
             _LIVES_AT.search(text, max(0, match.start() - 24), match.start()) is None
             or any(_plain(word) in _COURT_WORDS for word in name.split())
         ):
-            continue  # "at 2 separate court hearings", "lives at 2 family court"
+            continue  # "at 2 separate court hearings", "lives at 2 family court", "seen by 2 locum dr"
         if not _ordinary_words(name):
             yield _finding("address", match)
     for match in _FLAT.finditer(text):
