@@ -61,6 +61,7 @@ from flask.json.tag import TaggedJSONSerializer
 from flask.sessions import SecureCookieSession, SessionInterface
 from itsdangerous import BadSignature, Signer
 from sqlalchemy import (
+    Connection,
     CursorResult,
     DateTime,
     Engine,
@@ -628,18 +629,27 @@ def _engine() -> Engine:
 
 
 def _execute(statement: Executable, parameters: dict[str, Any] | None = None, first: bool = False) -> Any:
-    """Run one statement on the sessions' engine: the first row when ``first``, else the rows it changed.
+    """Run one statement on the sessions' engine: the first row when ``first``, else the rows it changed."""
+
+    def run(connection: Connection) -> Any:
+        result = connection.execute(statement, parameters)
+        return result.first() if first else result.rowcount
+
+    return _on_a_connection(run)
+
+
+def _on_a_connection(run: Callable[[Connection], Any]) -> Any:
+    """``run`` on a connection of the sessions' engine, and what it returns.
 
     The engine has no pre-ping, so a pooled connection the database dropped (after a restart)
     shows up here: SQLAlchemy then discards it (and every other pooled connection made
-    before it), and the statement runs once more on a new connection. A second failure is
+    before it), and ``run`` runs once more on a new connection. A second failure is
     the database being down, and is raised as before.
     """
     for attempt in (1, 2):
         try:
             with _engine().connect() as connection:
-                result = connection.execute(statement, parameters)
-                return result.first() if first else result.rowcount
+                return run(connection)
         except DBAPIError as error:
             # A server that stopped answering (not one that dropped the connection) would only
             # hold the page again, for a new connection's connect_timeout.
@@ -681,29 +691,25 @@ def _on_driver(statement: Executable, for_psycopg: str, parameters: dict[str, An
     with every pooled one made before it and the statement runs once more on a new one; anything
     else is a ``SQLAlchemyError`` (the 503 page). A server that stopped answering is not waited
     for twice. On SQLite, whose timestamps are text SQLAlchemy converts, it is ``_execute``."""
-    engine = _engine()
-    if engine.dialect.driver != "psycopg":
+    if _engine().dialect.driver != "psycopg":
         return _execute(statement, parameters, first)
-    for attempt in (1, 2):
+
+    def run(connection: Connection) -> Any:
         try:
-            with engine.connect() as connection:
-                try:
-                    cursor = connection.connection.cursor()
-                    try:
-                        cursor.execute(for_psycopg, parameters)
-                        return cursor.fetchone() if first else cursor.rowcount
-                    finally:
-                        cursor.close()
-                except DatabaseNotAnswering as error:
-                    connection.invalidate(error)
-                    raise OperationalError(for_psycopg, None, error) from None
-                except psycopg.Error:
-                    result = connection.execute(statement, parameters)
-                    return result.first() if first else result.rowcount
-        except DBAPIError as error:
-            if attempt == 2 or not error.connection_invalidated or isinstance(error.orig, DatabaseNotAnswering):
-                raise
-    raise AssertionError("unreachable")
+            cursor = connection.connection.cursor()
+            try:
+                cursor.execute(for_psycopg, parameters)
+                return cursor.fetchone() if first else cursor.rowcount
+            finally:
+                cursor.close()
+        except DatabaseNotAnswering as error:
+            connection.invalidate(error)
+            raise OperationalError(for_psycopg, None, error) from None
+        except psycopg.Error:
+            result = connection.execute(statement, parameters)
+            return result.first() if first else result.rowcount
+
+    return _on_a_connection(run)
 
 
 def add_session_bind(app: Flask) -> None:
