@@ -26,6 +26,7 @@ from support.submission import (
     fill_details,
     post_page,
     run_outbox,
+    scans_counted,
     submit,
     submitted_request,
     supervision_record,
@@ -570,16 +571,7 @@ def test_the_text_checked_as_its_page_was_saved_is_not_checked_again_until_it_ch
     """The identifying-data check's answer for the text, found as its page was saved and as the
     warning was confirmed, is remembered in the session (on the server), so check your answers
     and sending do not check the same text again; a text changed since is checked again."""
-    from app.requests import service
-
-    scans: list[int] = []
-    real = service.scan_fields
-
-    def counted(*args, **kwargs):
-        scans.append(1)
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(service, "scan_fields", counted)
+    scans = scans_counted(monkeypatch)
     walker = to_outcome(client)
     fill_details(walker, {**VALID_DETAILS, "reflection": IDENTIFYING})
     walker.get("/request/check-what-you-wrote")  # (this page shows what was found: it checks)

@@ -17,7 +17,7 @@ from app.requests import service
 from app.requests.reference import ALPHABET, is_reference, new_reference, normalise_reference
 from app.requests.service import IncompleteRequest, guarded_fingerprint
 from support import both_databases
-from support.submission import ELIGIBLE_ANSWERS, VALID_DETAILS, make_request
+from support.submission import ELIGIBLE_ANSWERS, VALID_DETAILS, make_request, scans_counted
 
 
 def count(model: type) -> int:
@@ -296,19 +296,6 @@ def test_two_threads_submitting_one_journey_make_one_request(app) -> None:
     assert sorted(created for _, created in results) == [False, True]
     with app.app_context():
         assert count(StoredRequest) == 1
-
-
-def scans_counted(monkeypatch) -> list[int]:
-    """Count the identifying-data check's scans of a request's text (the real check still runs)."""
-    scans: list[int] = []
-    real = service.scan_fields
-
-    def counted(*args, **kwargs):
-        scans.append(1)
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(service, "scan_fields", counted)
-    return scans
 
 
 def send(details, confirmed=None, remembered=None):

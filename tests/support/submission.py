@@ -194,3 +194,18 @@ def supervision_record(client: Any, app: Any = None) -> Any:
     assert asked.status_code == 200, asked.status_code
     run_outbox(app or client.application)
     return client.get("/request/supervision-record.pdf")
+
+
+def scans_counted(monkeypatch: Any) -> list[int]:
+    """Count the identifying-data check's scans of a request's text (the real check still runs)."""
+    from app.requests import service
+
+    scans: list[int] = []
+    real = service.scan_fields
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        scans.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(service, "scan_fields", counted)
+    return scans
