@@ -46,7 +46,9 @@ What counts, and what deliberately does not:
   saying a child goes there ("attends St Mary's", "pupil at st johns"), or a name in small letters
   there with its type in full ("attends oakwood high school", "attends oakwood Primary School") or
   alone ("attends oakwood primary", "at oakwood primary"; "high" alone only after a word for going to
-  school: "attends oakwood high", not "went to get high" or "at record high"). Words that only
+  school: "attends oakwood high", not "went to get high" or "at record high"; "academy" alone, not
+  after a word for a club or a training: "attends oakwood academy", not "attends football
+  academy"). Words that only
   describe a school ("the secondary school", "Primary care", "high risk", "Sixth Form College",
   "After school", "a Catholic school", "In September school starts") are not flagged;
 - named GP (general practitioner) practices and health centres: capitalised words before a
@@ -1710,11 +1712,22 @@ _SCHOOL_IN_SMALL_LETTERS = re.compile(
     # Or the type alone, as a school is called ("attends oakwood primary", "moved to beech infants",
     # "attends oakwood high"): "high" only after a word for going to school ("attends", "pupil at"),
     # not "at record high" or "went to get high" (``_schools_in_small_letters``).
-    r"|(?P<alone>primary|infants|juniors|high)(?![\w'\u2019\-])"
+    r"|(?P<alone>primary|infants|juniors|high|academy)(?![\w'\u2019\-])"
     r"(?!\s{1,3}(?:school|academy|(?:and|&)\s{1,3}(?:junior|infant|nursery))(?![\w'\u2019\-])))"
 )
 # Words before a school's type alone that say a child goes there, with "high" after them.
 _GOES_TO_A_HIGH = ("attend", "pupil", "student", "start", "transferred", "excluded", "on")
+# Words before "academy" that make it a club or a training, not a school ("attends football
+# academy", "at dance academy on Saturdays", "went to police academy", "at youth academy").
+_NOT_A_SCHOOL_ACADEMY = frozenset(
+    {
+        *("football", "soccer", "rugby", "cricket", "tennis", "netball", "basketball", "boxing", "swimming"),
+        *("gymnastics", "gym", "sports", "sport", "dance", "dancing", "ballet", "drama", "stage", "theatre"),
+        *("music", "art", "arts", "performing", "film", "media", "coding", "police", "military", "fire"),
+        *("youth", "weekend", "saturday", "sunday", "summer", "holiday", "training", "tuition", "martial"),
+        *("karate", "judo", "multi", "form", "trust", "skills", "leadership", "apprenticeship", "hair"),
+    }
+)
 # Words that describe a school in small letters, with ``_NOT_A_NAME`` and the others looked at.
 _DESCRIBES_A_SCHOOL_IN_SMALL_LETTERS = frozenset(
     {
@@ -1744,6 +1757,8 @@ def _schools_in_small_letters(text: str) -> Iterator[Finding]:
         if alone is not None:
             if alone.lower() == "high" and not match["cue"].lower().startswith(_GOES_TO_A_HIGH):
                 continue  # "went to get high"
+            if alone.lower() == "academy" and _plain(match["name"].split()[-1]) in _NOT_A_SCHOOL_ACADEMY:
+                continue  # "attends football academy"
             following = _NEXT_WORD.match(text, match.end())
             if following is not None and _plain(following[1]) in _NOT_AFTER_A_SCHOOL:
                 continue  # "attends oakwood primary care"
