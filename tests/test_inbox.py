@@ -735,6 +735,22 @@ def test_sign_in_with_nothing_entered_asks_for_both(app: Flask) -> None:
     assert 'href="#email"' in text(response) and 'href="#password"' in text(response)
 
 
+def test_the_sign_in_page_says_what_to_do_about_a_forgotten_password(app: Flask) -> None:
+    """Found (facilitator review): nothing in the inbox said what to do about a forgotten password
+    (whoever manages the accounts sets a new one: flask facilitators reset-password), not even
+    after a failed sign-in."""
+    add_facilitator(app)
+    client = app.test_client()
+    forgotten = "If you need an account, or have forgotten your password, ask whoever manages inbox accounts"
+    assert forgotten in " ".join(text(client.get("/inbox/sign-in")).split())
+    failed = sign_in(client, EMAIL, "wrong password, quite long")
+    assert "Enter a correct email address and password" in text(failed)
+    assert forgotten in " ".join(text(failed).split())
+    # The guide says so too, with what a new password does.
+    assert sign_in(client).status_code == 302
+    assert "If you have forgotten your password" in text(client.get("/inbox/guide"))
+
+
 def test_a_deactivated_facilitator_cannot_sign_in_and_is_signed_out(app: Flask, runner) -> None:
     client, _ = signed_in(app)
     add_colleague(app)
