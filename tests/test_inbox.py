@@ -1268,6 +1268,27 @@ def test_assignment_is_stored_and_audited(app: Flask) -> None:
     assert refused.status_code == 200 and "govuk-error-summary" in text(refused)
 
 
+def test_change_assignment_sent_unchanged_says_nothing_changed(app: Flask) -> None:
+    """Found (facilitator review): Change assignment with the person the request already had (or
+    with "Not assigned" on a request assigned to no one) brought the page back with no word at
+    all, as if the button had not worked. Now it says so; nothing is changed or audited."""
+    client, _ = signed_in(app)
+    colleague = add_facilitator(app, "kim.colleague@partnership.example", "Kim Colleague")
+    reference = stored_request(app)
+    page = f"/inbox/requests/{reference}"
+    unchanged = post_form(client, page, f"{page}/assignment", {"facilitator": ""})
+    assert unchanged.status_code == 302
+    assert "It was not assigned to anyone, so the assignment has not changed" in text(client.get(page))
+    assert post_form(client, page, f"{page}/assignment", {"facilitator": str(colleague)}).status_code == 302
+    assert "Assigned to Kim Colleague" in text(client.get(page))
+    again = post_form(client, page, f"{page}/assignment", {"facilitator": str(colleague)})
+    assert again.status_code == 302
+    shown = text(client.get(page))
+    assert "It was already assigned to Kim Colleague, so the assignment has not changed" in shown
+    assert "Assigned to Kim Colleague." not in shown  # no success banner
+    assert [e.detail for e in events(app, "assigned")] == [f"to facilitator:{colleague}"]
+
+
 def test_an_assignment_chosen_on_a_page_opened_before_another_is_refused_not_applied(app: Flask) -> None:
     """Found (facilitator review): two facilitators opened the same new request; one assigned it
     to herself, then the other, from the page still showing "Not assigned", assigned it to

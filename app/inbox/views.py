@@ -149,6 +149,10 @@ ASSIGNED_MEANWHILE = (
 # The status or assignment form sent twice (a double click with JavaScript off): the first did it.
 STATUS_RESENT = "You had already changed the status to {status}, so it was not changed again"
 ASSIGNMENT_RESENT = "You had already changed the assignment to {who}, so it was not changed again"
+# Change assignment sent with the person it already had (found, facilitator review: the page came
+# back with no word, as if the button had done nothing).
+ASSIGNMENT_UNCHANGED = "It was already assigned to {who}, so the assignment has not changed"
+NOT_ASSIGNED_UNCHANGED = "It was not assigned to anyone, so the assignment has not changed"
 MOVED_MEANWHILE = (
     "The status has not been changed: it changed to {status} while this page was open (in another tab, or by "
     "another facilitator).{by} Check the request, then choose again"
@@ -1157,6 +1161,7 @@ def assign(reference: str) -> Response | str:
         )
         return acted_on(stored)
     # Nothing changed, so nothing was audited: the page shown next is audited as a view.
+    flash(ASSIGNMENT_UNCHANGED.format(who=assignee.display_name) if assignee else NOT_ASSIGNED_UNCHANGED, IMPORTANT)
     session.pop(ACTED_KEY, None)
     return redirect(url_for("inbox.request_page", reference=stored.reference))
 
