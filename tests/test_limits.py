@@ -564,6 +564,20 @@ def test_unlock_needs_a_shared_store_and_says_why(tmp_path) -> None:
     result = app.test_cli_runner().invoke(args=["facilitators", "unlock", EMAIL])
     assert result.exit_code == 1
     assert "RATELIMIT_STORAGE_URI" in result.output and "restart" in result.output
+    # Found (facilitator review): scripts/run counts them in a Redis of its own, so a command run
+    # in another terminal without its setting cannot reach them; it said they were in memory and
+    # that restarting was the only way. It now says to give the command that address too.
+    said = " ".join(result.output.split())
+    assert "scripts/run starts its own, and prints its address" in said
+    assert "run this command again with RATELIMIT_STORAGE_URI set to that address" in said
+    password = "a quite different passphrase"
+    reset = app.test_cli_runner().invoke(
+        args=["facilitators", "reset-password", EMAIL], input=f"{password}\n{password}\n"
+    )
+    assert reset.exit_code == 0, reset.output
+    said = " ".join(reset.output.split())
+    assert "Any sign-in lockout was not lifted" in said
+    assert f"run flask facilitators unlock {EMAIL} with RATELIMIT_STORAGE_URI set to that address" in said
 
 
 def test_unlock_and_reset_password_lift_a_lockout_kept_in_redis(tmp_path, redis_url: str) -> None:

@@ -182,14 +182,23 @@ def list_command() -> None:
         )
 
 
+# Found (facilitator review): `scripts/run` counts them in a Redis of its own, whose address it
+# prints; a command run in another terminal without that setting said they were in the web
+# processes' memory, and that restarting was the only way.
+WHERE_THE_FAILURES_ARE = (
+    "If the web server counts them in Redis (scripts/run starts its own, and prints its address), run this "
+    "command again with RATELIMIT_STORAGE_URI set to that address; if it counts them in its own memory, "
+    "restarting it clears them."
+)
+
+
 def _lockout() -> SignInLockout:
     """The sign-in lockout; refuses (exit 1) when its counts are only in each web process's memory."""
     lockout: SignInLockout = current_app.extensions[LOCKOUT_KEY]
     if not lockout.shared:
         raise click.ClickException(
-            "Sign-in failures are counted in each web process's own memory (RATELIMIT_STORAGE_URI is not a "
-            "shared store such as redis://), so this command cannot reach them: restarting the web server "
-            "clears them."
+            "This command cannot reach the sign-in failures: RATELIMIT_STORAGE_URI does not name a shared "
+            f"store such as redis://. {WHERE_THE_FAILURES_ARE}"
         )
     return lockout
 
@@ -246,7 +255,16 @@ def reset_password_command(email: str) -> None:
     except FacilitatorError as error:
         raise click.ClickException(str(error)) from None
     lockout: SignInLockout = current_app.extensions[LOCKOUT_KEY]
-    note = "" if lockout.shared else " (Any lockout is in the web processes' memory: it ends when they restart.)"
+    note = (
+        ""
+        if lockout.shared
+        else (
+            " Any sign-in lockout was not lifted: this command has no shared store (RATELIMIT_STORAGE_URI). "
+            + WHERE_THE_FAILURES_ARE.replace(
+                "run this command again", f"run flask facilitators unlock {facilitator.email}"
+            )
+        )
+    )
     try:
         lockout.clear(facilitator.email, in_the_store_only=lockout.shared)
     except StoreUnavailable as error:
