@@ -2663,6 +2663,12 @@ def test_a_deleted_requests_link_says_when_it_was_deleted_and_leads_back_to_the_
         db.session.scalar(select(StoredRequest)).created_at = utcnow() - dt.timedelta(days=91)
         db.session.commit()
     assert "Deleted 1 request" in runner.invoke(args=["requests", "purge"]).output
+    # Its audit trail, kept with the reference only, is on the page, as the page says: before, it
+    # was said to be kept, and shown nowhere.
+    trail = trail_text(client.get(f"/inbox/requests/{reference}").get_data(as_text=True)).splitlines()
+    assert len(trail) == 2, trail
+    assert "| The requester | Request submitted: by a practitioner" in trail[0]
+    assert trail[1].endswith("| An administrator | Deleted: older than 90 days")
     for typed in (reference, reference.lower()):
         response = client.get(f"/inbox/requests/{typed}")
         page = text(response)

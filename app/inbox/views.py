@@ -846,7 +846,7 @@ def redirect_outcomes() -> dict[str, str]:
 
 def stored_request(reference: str, with_pdf: bool = False) -> Any:
     """The request with this reference (as typed: "stt-vpu9-qkym" finds STT-VPU9-QKYM), or 404:
-    a page saying when it was deleted if it went at the end of the retention period (a link to
+    a page saying when it was deleted, with its audit trail (kept), if it was deleted (a link to
     it may still be in an email, or on a request marked as its duplicate)."""
     reference = normalise_reference(reference)
     found = service.find_request(reference, with_pdf=with_pdf)
@@ -860,6 +860,7 @@ def stored_request(reference: str, with_pdf: bool = False) -> Any:
             reference=reference,
             deleted_on=uk_time(when),
             days=days,
+            trail=service.audit_trail(reference),
             kept=typed_text.typed_text_kept(),  # a form sent from its page, open meanwhile: what was typed, to copy
         )
         abort(Response(page, status=404, mimetype="text/html"))
