@@ -826,6 +826,9 @@ def test_words_in_small_letters_that_describe_a_school(text: str) -> None:
         ("At Eccles Health Centre they said", ["Eccles Health Centre"]),
         ("her GP, Dr. Patel, referred her", ["Dr. Patel"]),
         ("Dr O'Neill", ["Dr O'Neill"]),
+        ("seen by 'Dr Patel'.", ["Dr Patel"]),
+        ("seen by 'DR PATEL'.", ["DR PATEL"]),
+        ("Dr Smith-Jones said", ["Dr Smith-Jones"]),
         ("Dr Khan's Surgery", ["Dr Khan's Surgery"]),
         # Found (practitioner review): "dr" typed in small letters (a phone capitalises the
         # name, not the title) hid the doctor's name, though "mrs Smith" was warned about.
@@ -1659,6 +1662,12 @@ def test_the_services_acronyms_are_never_taken_for_initials() -> None:
         ('She said the GP was "dr patel".', "dr patel"),
         ("Her GP is \u201cdr patel\u201d.", "dr patel"),
         ('"dr patel"', "dr patel"),
+        # Found (review): in single quotation marks it went unwarned, the mark before "dr" taken
+        # for an apostrophe in a word.
+        ("She said the GP was 'dr patel'.", "dr patel"),
+        ("Her GP is \u2018dr patel\u2019.", "dr patel"),
+        ("'dr patel' said she was fine", "dr patel"),
+        ('"dr patel" said she was fine', "dr patel"),
     ],
 )
 def test_a_doctor_named_in_small_letters(text: str, found: str) -> None:
@@ -1728,6 +1737,9 @@ def test_a_doctor_named_in_small_letters(text: str, found: str) -> None:
         "went to dr who was kind",
         'saw "dr" today',
         'the "dr" said',
+        "she said 'dr appt'.",
+        "'dr today'.",
+        "the kids' dr said",
     ],
 )
 def test_dr_in_small_letters_as_any_doctor(text: str) -> None:

@@ -57,7 +57,7 @@ What counts, and what deliberately does not:
   "Family" or "GP"), and a named doctor ("Dr Khan", "Dr. Patel", "dr Patel"), who points to their practice;
   in small letters where the words around say a doctor is named ("seen by dr patel", "dr patel
   said", "dr patel's letter", "dr patel is lovely"), or alone where the words about the doctor end
-  ("GP: dr patel", "dr patel (GP)", "dr patel.", '"dr patel".'), less the words that follow any
+  ("GP: dr patel", "dr patel (GP)", "dr patel.", '"dr patel".', "'dr patel'."), less the words that follow any
   doctor ("dr appt", "dr today", "has been to dr lots of times", "dr aware", "dr informed", "dr
   availability is poor"): without a list of surnames a surname is told from a word only by the
   words around it.
@@ -1098,13 +1098,19 @@ _GP_PRACTICE = re.compile(
 )
 # A doctor's title and a capitalised surname ("Dr Khan", "Dr. Patel", "Dr O'Neill"): a named
 # doctor points to their practice. The title may be in small letters before a capitalised
-# surname ("dr Patel", as a phone types it); "the dr said" is not a name.
-_DOCTOR = re.compile(r"(?<![\w'\u2019])[Dd]r\.?\s{1,3}(?P<surname>[A-Z][A-Za-z'\u2019\-]{0,39})(?![\w'\u2019])")
+# surname ("dr Patel", as a phone types it); "the dr said" is not a name. In single quotation
+# marks too ("'Dr Patel'", "'dr patel'."), the closing mark left out: an apostrophe is a name's
+# only before a letter ("Dr O'Neill", "Dr Patel's").
+_BEFORE_A_DOCTOR = r"(?<!\w)(?<!\w['\u2019])"
+_AFTER_A_SURNAME = r"(?![\w\-]|['\u2019][\w'\u2019\-])"
+_DOCTOR = re.compile(
+    rf"{_BEFORE_A_DOCTOR}[Dd]r\.?\s{{1,3}}(?P<surname>[A-Z][A-Za-z'\u2019\-]{{0,39}}?){_AFTER_A_SURNAME}"
+)
 # The same typed all in capitals ("SEEN BY DR PATEL"), unless a word such as "the" or "a" comes
 # before "DR" ("THE DR SAID", "A DR APPOINTMENT"): then it is any doctor, not one named.
 _DOCTOR_IN_CAPITALS = re.compile(
-    r"(?<![\w'\u2019])(?<!\bA )(?<!\bTHE )(?<!\bHER )(?<!\bHIS )(?<!\bTHEIR )(?<!\bMY )(?<!\bANY )(?<!\bNO )"
-    r"DR\.?\s{1,3}(?P<surname>[A-Z][A-Z'\u2019\-]{1,39})(?![\w'\u2019])"
+    _BEFORE_A_DOCTOR + r"(?<!\bA )(?<!\bTHE )(?<!\bHER )(?<!\bHIS )(?<!\bTHEIR )(?<!\bMY )(?<!\bANY )(?<!\bNO )"
+    r"DR\.?\s{1,3}(?P<surname>[A-Z][A-Z'\u2019\-]{1,39}?)" + _AFTER_A_SURNAME
 )
 # A doctor named in small letters ("seen by dr patel", "dr khan's letter", "dr patel said"). In small
 # letters "dr" is as often any doctor ("saw the dr today", "dr appt", "dr said to come back"), and a
@@ -1113,10 +1119,11 @@ _DOCTOR_IN_CAPITALS = re.compile(
 # "under"), or with a possessive or a verb of saying after the surname; and never after "the", "a",
 # "her" and the like, nor when the word after "dr" is an ordinary one (``_doctor_in_small_letters``).
 _DOCTOR_IN_SMALL_LETTERS = re.compile(
-    r"(?<![\w'\u2019])(?:(?P<cue>(?i:seen\s{1,3}by|saw|see|seeing|with|from|to|under|by|phoned|rang))\s{1,3})?"
-    r"(?P<doctor>[Dd]r\.?\s{1,3}(?P<surname>[a-z][a-z'\u2019\-]{1,39}?))(?P<possessive>['\u2019]s)?(?![\w'\u2019\-])"
-    r"(?P<says>\s{1,3}(?:said|says|told|tells|thinks|thought|feels|felt|wants|wanted|advised|advises|wrote|writes"
-    r"|explained|agreed|confirmed|suggested|recommended|prescribed|diagnosed|referred)(?![\w'\u2019\-]))?"
+    _BEFORE_A_DOCTOR + r"(?:(?P<cue>(?i:seen\s{1,3}by|saw|see|seeing|with|from|to|under|by|phoned|rang))\s{1,3})?"
+    r"(?P<doctor>[Dd]r\.?\s{1,3}(?P<surname>[a-z][a-z'\u2019\-]{1,39}?))(?P<possessive>['\u2019]s)?"
+    + _AFTER_A_SURNAME
+    + r"(?P<says>[\"\u201d'\u2019]?\s{1,3}(?:said|says|told|tells|thinks|thought|feels|felt|wants|wanted|advised"
+    r"|advises|wrote|writes|explained|agreed|confirmed|suggested|recommended|prescribed|diagnosed|referred)(?![\w'\u2019\-]))?"
 )
 # Words after "dr" in small letters that are not a surname: what a doctor gives or is ("dr appt",
 # "dr letter", "dr surgery"), times ("saw dr today"), and words for themselves ("dr herself said").
@@ -1926,8 +1933,10 @@ def _a_royal_hospital(text: str, match: re.Match[str], places: AbstractSet[str])
 # After "dr" and a word, what ends the words about the doctor: the end of the text or a line, a
 # punctuation mark, a bracket, a dash, or "and" ("GP: dr patel", "dr patel (GP)", "dr patel - no
 # concerns", "dr patel and the nurse").
-# A closing quotation mark may come first ('"dr patel".').
-_DOCTOR_ENDS = re.compile(r"[\"\u201d]?[ \t]{0,3}(?:$|[\n.,;:!?()\[\]/&\u2013\u2014]|-(?!\w)|and(?![\w'\u2019\-]))")
+# A closing quotation mark may come first ('"dr patel".', "'dr patel'.").
+_DOCTOR_ENDS = re.compile(
+    r"[\"\u201d'\u2019]?[ \t]{0,3}(?:$|[\n.,;:!?()\[\]/&\u2013\u2014]|-(?!\w)|and(?![\w'\u2019\-]))"
+)
 # After "dr" and a word, a verb saying what the doctor is or does ("dr patel is lovely", "dr khan has
 # retired", "dr patel was kind"): the word is then who, as after "said" (``_DOCTOR_IN_SMALL_LETTERS``).
 _DOCTOR_THEN_A_VERB = re.compile(
