@@ -74,8 +74,9 @@ What counts, and what deliberately does not:
 - a person named with a title ("Mrs Smith", "Mr. Jones", "Miss Patel", "Ms O'Brien", "Mx Lee"):
   the title says a name follows, so the surname may start with a particle ("Mr de Souza", "Mrs Van
   Dijk") or, after "Mrs" or "Mr", be typed in small letters ("Mrs khan"); after "Miss", "Ms" or "Mx"
-  only after a word for someone's role ("teacher Miss jones", "TA (Ms lee)"). A title with an initial
-  only ("Mr A", the usual way of writing about someone without naming them) is not flagged;
+  only after a word for someone's role ("teacher Miss jones", "TA (Ms lee)", "teacher miss jones"). A
+  title with an initial only ("Mr A", the usual way of writing about someone without naming them) is
+  not flagged;
 - a family by its surname ("the Smith family", "the Smith children", "the Ali twins", and in the
   plural before a verb or a possessive: "the Smiths have moved", "the Smiths' advice"), but not
   words saying which family or children ("the Foster family", "the Older Children", "the Polish
@@ -2083,9 +2084,11 @@ def _person_names(text: str, places: AbstractSet[str]) -> Iterator[Finding]:
 # word in small letters are not a title often enough ("Miss any more sessions", "MS Teams"): the role
 # says a person is named. Not an ordinary word ("a teacher Miss said", "the teacher Miss is lovely").
 # The title is looked for first and the role just before it (``_A_ROLE_BEFORE``): most texts have no
-# "Miss", and the role words at every place cost a text of 4,000 characters almost 1 ms.
+# "Miss", and the role words at every place cost a text of 4,000 characters almost 1 ms. The title
+# may be in small letters too ("teacher miss jones", "TA: ms lee": found, review): after a role,
+# less what is missed ("let the TA miss lunch") and Microsoft's programs ("the worker ms teams").
 _MISS_AND_A_SMALL_SURNAME = re.compile(
-    r"(?<![\w'\u2019])(?:Miss|Ms|Mx)\.?\s{1,3}(?P<surname>[a-z][a-z'\u2019\-]{1,39})(?![\w'\u2019\-])"
+    r"(?<![\w'\u2019])(?:Miss|Ms|Mx|miss|ms|mx)\.?\s{1,3}(?P<surname>[a-z][a-z'\u2019\-]{1,39})(?![\w'\u2019\-])"
 )
 _A_ROLE_BEFORE = re.compile(
     r"(?<![\w'\u2019])(?i:teacher|headteacher|head|deputy|senco|sendco|dsl|tutor|ta|assistant|mentor|manager"
@@ -2099,7 +2102,10 @@ _NOT_A_SURNAME_AFTER_A_TITLE = frozenset(
         *("and", "or", "nor", "men", "is", "was", "has", "had", "said", "says", "will", "would", "can", "could"),
         # What follows "miss" as a verb, after a role ("the head Miss out", "the TA: Miss lessons").
         *("out", "him", "them", "me", "us", "lessons", "sessions", "classes", "appointments", "meetings"),
-        *("lots", "nothing", "anything", "everything"),
+        *("lots", "nothing", "anything", "everything", "lunch", "lunches", "breakfast", "dinner", "tea", "break"),
+        *("breaks", "playtime", "playtimes", "work", "visits", "visit", "deadlines", "time", "home"),
+        # "ms" in small letters before Microsoft's programs ("the worker ms teams meeting").
+        *("teams", "word", "forms", "excel", "outlook", "office", "powerpoint", "onenote", "edge", "paint"),
     }
 )
 
