@@ -759,6 +759,17 @@ def test_a_saints_name_that_is_not_a_school(text: str) -> None:
         ("attends oakwood academy", "oakwood academy"),
         ("He attends oakwood academy.", "oakwood academy"),
         ("excluded from beech academy in May", "beech academy"),
+        # Found (review): these went unwarned. "goes to" and "high" alone; the kind of school
+        # before its type; a possessive; a place's words after a name's first word.
+        ("goes to oakwood high", "oakwood high"),
+        ("he goes to oakwood high and likes it", "oakwood high"),
+        ("attends oakwood community primary school", "oakwood community primary school"),
+        ("attends oakwood community primary", "oakwood community primary"),
+        ("at elm c of e primary school", "elm c of e primary school"),
+        ("attends oakwood academy's breakfast club", "oakwood academy's"),
+        ("attends oakwood primary school's breakfast club", "oakwood primary school's"),
+        ("attends salford city academy", "salford city academy"),
+        ("at worsley village primary", "worsley village primary"),
     ],
 )
 def test_a_school_named_in_small_letters(text: str, found: str) -> None:
@@ -801,6 +812,23 @@ def test_a_school_named_in_small_letters(text: str, found: str) -> None:
         "attends a specialist academy",
         "at multi academy trust",
         "moved to academy status",
+        "went high",
+        "goes to high school",
+        "goes to the high school",
+        "goes to get high",
+        "goes to sleep high",
+        "goes to parties high",
+        "he goes to school high",
+        "anxiety goes to really high",
+        "a community primary school",
+        "at a community primary school",
+        "goes to the community primary school",
+        "the city academy trust",
+        "attends city academy",
+        "at inner city academy",
+        "at town primary",
+        "a breakfast club",
+        "attends football academy's summer camp",
     ],
 )
 def test_words_in_small_letters_that_describe_a_school(text: str) -> None:

@@ -46,10 +46,12 @@ What counts, and what deliberately does not:
   saying a child goes there ("attends St Mary's", "pupil at st johns"), or a name in small letters
   there with its type in full ("attends oakwood high school", "attends oakwood Primary School") or
   alone ("attends oakwood primary", "at oakwood primary"; "high" alone only after a word for going to
-  school: "attends oakwood high", not "went to get high" or "at record high"; "academy" alone, not
-  after a word for a club or a training: "attends oakwood academy", not "attends football
-  academy"). Words that only
-  describe a school ("the secondary school", "Primary care", "high risk", "Sixth Form College",
+  school: "attends oakwood high", "goes to oakwood high", not "went to get high", "goes to sleep
+  high" or "at record high"; "academy" alone, not after a word for a club or a training: "attends
+  oakwood academy", not "attends football academy"), the kind of school before its type ("attends
+  oakwood community primary school"), possessive ("oakwood academy's breakfast club"), with a place's
+  word after the name's first ("attends salford city academy", not "attends city academy"). Words
+  that only describe a school ("the secondary school", "Primary care", "high risk", "Sixth Form College",
   "After school", "a Catholic school", "In September school starts") are not flagged;
 - named GP (general practitioner) practices and health centres: capitalised words before a
   practice-type word ("Eccles Health Centre", "Pendleton Medical Practice", "Lance Burn Surgery",
@@ -1714,17 +1716,34 @@ _SCHOOL_IN_SMALL_LETTERS = re.compile(
     r"(?<![\w'\u2019])(?i:(?P<cue>attends|attended|attending|goes\s{1,3}to|went\s{1,3}to|pupil\s{1,3}at"
     r"|student\s{1,3}at|started\s{1,3}at|starts\s{1,3}at|transferred\s{1,3}to|moved\s{1,3}to|excluded\s{1,3}from"
     r"|on\s{1,3}roll\s{1,3}at|at|from))\s{1,3}" + _NAME_IN_SMALL_LETTERS + r"\s{1,3}"
-    r"(?i:(?:primary|infants?|junior|juniors|high|secondary|grammar|middle|nursery|church|community"
+    # The kind of school may come first ("attends oakwood community primary school", "at elm c of e
+    # primary": found, review, "community" was taken into the name, and the match passed over).
+    r"(?i:(?:(?:community|church|catholic|c\s{0,3}of\s{0,3}e|ce|rc)\s{1,3})?"
+    r"(?:(?:primary|infants?|junior|juniors|high|secondary|grammar|middle|nursery|church|community"
     r"|c\s{0,3}of\s{0,3}e|ce|rc)(?:\s{1,3}(?:and|&)\s{1,3}(?:junior|infant|nursery))?\s{1,3}(?:school|academy)"
-    r"(?![\w'\u2019\-])"
+    r"(?:['\u2019]s)?(?![\w'\u2019\-])"
     # Or the type alone, as a school is called ("attends oakwood primary", "moved to beech infants",
-    # "attends oakwood high"): "high" only after a word for going to school ("attends", "pupil at"),
-    # not "at record high" or "went to get high" (``_schools_in_small_letters``).
-    r"|(?P<alone>primary|infants|juniors|high|academy)(?![\w'\u2019\-])"
-    r"(?!\s{1,3}(?:school|academy|(?:and|&)\s{1,3}(?:junior|infant|nursery))(?![\w'\u2019\-])))"
+    # "attends oakwood high"): "high" only after a word for going to school ("attends", "pupil at",
+    # "goes to"), not "at record high", "went to get high" or "goes to sleep high"
+    # (``_schools_in_small_letters``). Either may be possessive ("attends oakwood academy's breakfast club").
+    r"|(?P<alone>primary|infants|juniors|high|academy)(?:['\u2019]s)?(?![\w'\u2019\-])"
+    r"(?!\s{1,3}(?:school|academy|(?:and|&)\s{1,3}(?:junior|infant|nursery))(?![\w'\u2019\-]))))"
 )
 # Words before a school's type alone that say a child goes there, with "high" after them.
-_GOES_TO_A_HIGH = ("attend", "pupil", "student", "start", "transferred", "excluded", "on")
+_GOES_TO_A_HIGH = ("attend", "pupil", "student", "start", "transferred", "excluded", "on", "goes")
+# Words between "goes to" and "high" that are where or how someone goes, not a school's name ("goes
+# to get high", "goes to sleep high", "goes to parties high"), with the words no school's name has.
+_NOT_BEFORE_A_HIGH = frozenset(
+    {
+        *("get", "gets", "getting", "got", "be", "feel", "feeling", "sleep", "bed", "work", "class", "classes"),
+        *("lesson", "lessons", "party", "parties", "town", "church", "mosque", "gym", "training", "mates"),
+        *("friends", "friend's", "mate's", "really", "very", "extremely", "super", "sky", "record", "new"),
+    }
+)
+# Words after the first of a school's name in small letters that are part of it, though they only
+# describe a school alone ("attends salford city academy", "at worsley village primary": found,
+# review; not "attends city academy").
+_PART_OF_A_SCHOOLS_NAME = frozenset({"city", "town", "village"})
 # Words before "academy" that make it a club or a training, not a school ("attends football
 # academy", "at dance academy on Saturdays", "went to police academy", "at youth academy").
 _NOT_A_SCHOOL_ACADEMY = frozenset(
@@ -1760,11 +1779,14 @@ def _schools_in_small_letters(text: str) -> Iterator[Finding]:
         _INDEFINITE_WORDS,
     )
     # "at the local primary school" is passed over; "went to" may come later.
-    for match in _named_in_small_letters(_SCHOOL_IN_SMALL_LETTERS, text, not_names):
+    for match in _named_in_small_letters(_SCHOOL_IN_SMALL_LETTERS, text, not_names, _PART_OF_A_SCHOOLS_NAME):
         alone = match["alone"]
         if alone is not None:
-            if alone.lower() == "high" and not match["cue"].lower().startswith(_GOES_TO_A_HIGH):
-                continue  # "went to get high"
+            if alone.lower() == "high" and (
+                not match["cue"].lower().startswith(_GOES_TO_A_HIGH)
+                or any(_plain(word) in _NOT_BEFORE_A_HIGH for word in match["name"].split())
+            ):
+                continue  # "went to get high", "goes to sleep high"
             if alone.lower() == "academy" and _plain(match["name"].split()[-1]) in _NOT_A_SCHOOL_ACADEMY:
                 continue  # "attends football academy"
             following = _NEXT_WORD.match(text, match.end())
@@ -1775,13 +1797,21 @@ def _schools_in_small_letters(text: str) -> Iterator[Finding]:
 
 
 def _named_in_small_letters(
-    pattern: re.Pattern[str], text: str, not_names: tuple[AbstractSet[str], ...]
+    pattern: re.Pattern[str],
+    text: str,
+    not_names: tuple[AbstractSet[str], ...],
+    part_of_a_name: AbstractSet[str] = frozenset(),
 ) -> Iterator[re.Match[str]]:
-    """``pattern``'s matches whose ``name`` holds no word of ``not_names``. A match passed over is
-    searched again from its next character, so a later lead-in word ("went to", "at") is found."""
+    """``pattern``'s matches whose ``name`` holds no word of ``not_names``, less those of
+    ``part_of_a_name`` beside a word of no list ("salford city", "royal oldham"; not "city" alone).
+    A match passed over is searched again from its next character, so a later lead-in word ("went
+    to", "at") is found."""
     at = 0
     while (match := pattern.search(text, at)) is not None:
-        if any(_plain(word) in words for word in match["name"].split() for words in not_names):
+        words = [_plain(word) for word in match["name"].split()]
+        if all(word in part_of_a_name for word in words) or any(
+            word in names and word not in part_of_a_name for word in words for names in not_names
+        ):
             at = match.start() + 1
             continue
         yield match
