@@ -70,9 +70,10 @@ What counts, and what deliberately does not:
   "the Children's Hospital", "In Hospital" or "the Princess Royal", nor a hospital's name before
   an agency's words ("Salford Royal health visiting", "Hope Hospital safeguarding team"). In small
   letters, a hospital, health centre or medical practice after a word saying where ("seen at hope
-  hospital", "registered at eccles health centre", and "taken to salford royal" where the word before
-  "royal" is one of the area's ``places``), not words that describe one ("at the local health centre",
-  "in mental health hospital", "taken to the royal", "salford royal mail").
+  hospital", "registered at eccles health centre", "at royal oldham hospital", and "taken to salford
+  royal" where the word before "royal" is one of the area's ``places``), not words that describe one
+  ("at the local health centre", "in mental health hospital", "taken to the royal", "salford royal
+  mail", "at royal hospital").
 - a person named with a title ("Mrs Smith", "Mr. Jones", "Miss Patel", "Ms O'Brien", "Mx Lee"):
   the title says a name follows, so the surname may start with a particle ("Mr de Souza", "Mrs Van
   Dijk") or, after "Mrs" or "Mr", be typed in small letters ("Mrs khan"); after "Miss", "Ms" or "Mx"
@@ -1911,6 +1912,9 @@ _HEALTH_PLACE_IN_SMALL_LETTERS = re.compile(
     r"|(?:health|medical)\s{1,3}cent(?:re|er)"
     r"|medical\s{1,3}practice)(?![\w'\u2019\-])"
 )
+# "royal" first in a hospital's name in small letters, before a word of no list ("taken to royal oldham
+# hospital", "at royal bolton hospital": found, review; not "at royal hospital" alone).
+_PART_OF_A_HOSPITALS_NAME = frozenset({"royal"})
 # After a place and "royal" in small letters, words that make it something other than a hospital.
 _NOT_AFTER_A_ROYAL = frozenset(
     {
@@ -1942,7 +1946,7 @@ def _health_places_in_small_letters(text: str, places: AbstractSet[str]) -> Iter
         _INDEFINITE_WORDS,
     )
     # "in the hospital" is passed over; "at" may come later.
-    for match in _named_in_small_letters(_HEALTH_PLACE_IN_SMALL_LETTERS, text, not_names):
+    for match in _named_in_small_letters(_HEALTH_PLACE_IN_SMALL_LETTERS, text, not_names, _PART_OF_A_HOSPITALS_NAME):
         if match["royal"] is not None and not _a_royal_hospital(text, match, places):
             continue
         start = match.start("name")
