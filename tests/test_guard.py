@@ -1209,6 +1209,16 @@ def test_a_family_named_by_its_surname(text: str, found: str | None) -> None:
         ("the Joneses who live next door", "Joneses"),
         ("the Patels said no", "Patels"),
         ("the Kellys are struggling", "Kellys"),
+        # Found (review): with nothing after, after a word for meeting, speaking to or living with
+        # people; and a surname that is also a word describing a family, capitalised in the plural.
+        ("we visited the Smiths", "Smiths"),
+        ("We visited the Smiths.", "Smiths"),
+        ("we visited the Smiths at home on Tuesday", "Smiths"),
+        ("I spoke to the Joneses about it", "Joneses"),
+        ("she is staying with the Browns", "Browns"),
+        ("the Fosters have been supportive", "Fosters"),
+        ("The Fosters have been supportive.", "Fosters"),
+        ("the Youngs have moved", "Youngs"),
     ],
 )
 def test_a_family_named_by_its_surname_in_the_plural(text: str, found: str) -> None:
@@ -1238,7 +1248,19 @@ def test_a_family_named_by_its_surname_in_the_plural(text: str, found: str) -> N
         "the Needs are clear",
         "the Risks are high",
         "the Actions were agreed",
-        "the Fosters have been great",  # foster carers, as "the Foster family" is
+        "the fosters (foster carers) have been supportive",
+        "The Foster Carers have been supportive",
+        "we visited the family",
+        "we visited the Smiths Garden Centre",
+        "he supports the Latics",
+        "he watched the Simpsons",
+        "went to the Proms",
+        "visited the Scouts",
+        "called the Police",
+        "visited the Grandparents",
+        "visited the Cotswolds",
+        "met the Neighbours",
+        "we visited the Smithsonian",
         "the Samaritans have helped",
     ],
 )

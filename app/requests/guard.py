@@ -81,7 +81,8 @@ What counts, and what deliberately does not:
   title with an initial only ("Mr A", the usual way of writing about someone without naming them) is
   not flagged;
 - a family by its surname ("the Smith family", "the Smith children", "the Ali twins", and in the
-  plural before a verb or a possessive: "the Smiths have moved", "the Smiths' advice"), but not
+  plural before a verb or a possessive or after a word for meeting them: "the Smiths have moved",
+  "the Smiths' advice", "we visited the Smiths", "the Fosters have been supportive"), but not
   words saying which family or children ("the Foster family", "the Older Children", "the Polish
   family", "the Salford children"); in small letters ("the smith family", "the khan children"),
   only a word that is none of those and not shaped as a describing word is ("the extended
@@ -2450,15 +2451,33 @@ _A_NAME_GOES_ON = re.compile(r"(?:\s{1,3}(?:and|&)|['\u2019]s)\s{1,3}[A-Z]")
 # Greens have been helpful", "the Smiths' advice", "the Joneses who live..." (found, review: only "the
 # Smith family" was warned about). A capitalised plural after "the" is as often a body, a group or a
 # place ("the Courts", "the Scouts", "the Midlands"), so only with a possessive or a verb in small
-# letters after it (not a heading in capitals: "The Partners Have Agreed"), and not a word that is
-# a body's, a group's or a place's, or one of the words lists here (``_not_a_family_in_the_plural``).
+# letters after it (not a heading in capitals: "The Partners Have Agreed") or a word for meeting them
+# before it (``_MET_BEFORE``), and not a word that is a body's, a group's or a place's, or one of the
+# words lists here (``_not_a_family_in_the_plural``).
 _FAMILY_IN_THE_PLURAL = re.compile(
     rf"(?<![\w'\u2019\-])[Tt]he\s{{1,3}}(?P<surname>{_SURNAME}(?:-{_SURNAME})?s)"
-    r"(?=['\u2019](?![\w'\u2019])|\s{1,3}(?:have|has|had|are|were|live|lived|moved|move|moving|said|say|says|told|tell"
+    r"(?:(?P<goes_on>(?=['\u2019](?![\w'\u2019])|\s{1,3}(?:have|has|had|are|were|live|lived|moved|move|moving|said|say|says|told|tell"
     r"|came|come|went|go|refused|refuse|declined|decline|agreed|agree|want|wanted|asked|feel|felt|do|did|don't|didn't"
     r"|will|would|can|could|won't|haven't|aren't|weren't|who|both|themselves|seem|seemed|engaged|engage|left"
-    r"|returned|arrived|still|also|now|then|always|never)(?![\w'\u2019\-]))"
+    r"|returned|arrived|still|also|now|then|always|never)(?![\w'\u2019\-])))"
+    # Or anywhere else, after a word for meeting or speaking to people (``_MET_BEFORE``), but not
+    # before another capitalised word ("visited the Smiths Garden Centre").
+    r"|(?![\w'\u2019\-]|\s{1,3}[A-Z&]))"
 )
+# Before "the" and a family's surname in the plural, words for meeting, speaking to or living with
+# people: "we visited the Smiths", "spoke to the Joneses", "she is staying with the Browns" (found,
+# review: only a verb after the surname was looked at). Not "supports", "watched" or "went to" ("he
+# supports the Latics", "watched the Simpsons", "went to the Proms"), more often a team, a programme
+# or a place.
+_MET_BEFORE = re.compile(
+    r"(?<![\w'\u2019\-])(?i:visited|visit|visits|visiting|met|meet|meets|meeting|saw|see|sees|seeing|seen|phoned"
+    r"|phone|rang|ring|called|call|contacted|contact|emailed|texted|told|tell|asked|ask|helped|help"
+    r"|(?:spoke|spoken|speaking|talked|talking|worked|working)\s{1,3}(?:to|with)"
+    r"|(?:stays?|stayed|staying|lives?|lived|living|placed)\s{1,3}with)\s{1,3}$"
+)
+# Surnames that are also words describing a family or its place ("the foster family", "the young
+# children"), capitalised and in the plural a family's: "the Fosters have been supportive".
+_SURNAMES_THAT_ARE_WORDS = frozenset({"foster", "young", "white", "black", "ward", "king"})
 # Words that are a body's, a group's or a place's in the plural (in the singular, as ``_plural_stems``
 # gives them): "the Courts have", "the Governors agreed", "the Scouts meet", "the Midlands are".
 _NOT_A_FAMILY_IN_THE_PLURAL = frozenset(
@@ -2471,6 +2490,9 @@ _NOT_A_FAMILY_IN_THE_PLURAL = frozenset(
         *("police", "facilitator", "director", "lord", "common", "minister", "mp", "councillor", "official"),
         *("samaritan", "brownie", "scout", "guide", "cub", "beaver", "rainbow", "cadet", "olympic", "paralympic"),
         *("midland", "highland", "lowland", "netherland", "philippine", "bahama", "maldive", "alp", "pennine"),
+        *("cotswold", "canary", "azore", "hebride", "balkan", "broad", "america", "seychelle", "dolomite"),
+        # Who a family's people are, capitalised as a heading's words ("visited the Grandparents").
+        *("grandparent", "cousin", "relative", "neighbour", "friend", "sibling", "twin", "carer", "guardian"),
         *("dale", "lake", "fell", "moor", "tory", "liberal", "democrat", "conservative", "socialist"),
         *("republican", "beatle", "blue", "red", "spur", "saint", "gunner", "hammer", "magpie", "wolve"),
         *("holiday", "game", "art", "science", "humanity", "sport", "news", "result", "finding", "outcome"),
@@ -2499,12 +2521,14 @@ def _singular(word: str) -> str:
 
 def _families_in_the_plural(text: str, places: AbstractSet[str]) -> Iterator[Finding]:
     for match in _FAMILY_IN_THE_PLURAL.finditer(text):
+        if match["goes_on"] is None and _MET_BEFORE.search(text, max(0, match.start() - 30), match.start()) is None:
+            continue  # "the Smiths" with neither a verb after nor a word for meeting them before
         word = _plain(match["surname"])
         one = _singular(word)
         if (
             word in _NOT_A_SURNAME
-            or _ordinary_in_small_letters(word, places)
-            or _ordinary_in_small_letters(one, places)
+            or (one not in _SURNAMES_THAT_ARE_WORDS and _ordinary_in_small_letters(word, places))
+            or (one not in _SURNAMES_THAT_ARE_WORDS and _ordinary_in_small_letters(one, places))
             or any(
                 stem in _NOT_A_FAMILY_IN_THE_PLURAL or stem in _NOT_A_SURNAME or stem.capitalize() in _NOT_A_GIVEN_NAME
                 for stem in (one, word[:-1])  # "the Nurses": nurse, as "the Joneses" is jones
