@@ -22,11 +22,11 @@ What counts, and what deliberately does not:
 - UK street addresses: a house number, one to three words and a street-type word
   ("12 Acacia Avenue", "3b St John's Rd", "10-12 High Street", "12 Acacia Av", "12, acacia avenue").
   In lower case ("12 acacia avenue") only the unmistakable street types count (road, street, avenue,
-  lane...; "court" and "dr" only after a word for living there: "lives at 4 mill court", "lives at
-  12 acacia dr", not "at 2 separate court hearings") and not after ordinary words ("2 miles down
-  the road", "a 2 hour drive"); a court's name ("2 Family Court hearings") is not an address. A
-  flat in a named building ("Flat 3, Acacia House") is an address; a room in one ("Room 12, Acacia
-  House", where a session is held) is not;
+  lane...; "court", "dr", "way" and "place" only after a word for living there: "lives at 4 mill
+  court", "lives at 12 acacia dr", "lives at 4 mill place", not "at 2 separate court hearings") and
+  not after ordinary words ("2 miles down the road", "a 2 hour drive"); a court's name ("2 Family
+  Court hearings") is not an address. A flat in a named building ("Flat 3, Acacia House") is an
+  address; a room in one ("Room 12, Acacia House", where a session is held) is not;
 - a street named without a house number ("lives on Acacia Avenue", "moved to Mill Lane"): capitalised
   words and a street type seldom anything else in capitals (Road, Street, Lane, Avenue, Close, Drive,
   Way, Crescent, Court, Gardens, Terrace, Place, Grove, Mews), with its own kind, ``street`` (a
@@ -37,9 +37,10 @@ What counts, and what deliberately does not:
   moon", "The Way Forward"). In small letters ("lives on acacia avenue", "moved to mill lane"), only
   after a word saying where, with the street types a house number needs in small letters, and not
   ordinary words ("on the right road", "in cycle lane", "on google drive", "explore avenue of
-  support"); "the" alone, and "close", "court" and "dr" (drive), only after a word for living or
-  moving ("lives on the crescent", "lives on acacia close", "lives on acacia dr", not "lives close to
-  mum", "moved to youth court" or a town before a doctor: "moved to swinton dr patel said");
+  support"); "the" alone, and "close", "court", "dr" (drive) and "way", only after a word for living
+  or moving ("lives on the crescent", "lives on acacia close", "lives on acacia dr", "lives on acacia
+  way", not "lives close to mum", "moved to youth court", "lives in a different way" or a town before
+  a doctor: "moved to swinton dr patel said");
 - named schools and colleges: capitalised words before a school-type word ("St Mary's Primary
   School", "Oakwood High", "Beech Academy", "Elm Infant School", "Salford City College",
   "Oakwood school"), or a saint's name in any case ("st marys primary school"), alone after words
@@ -323,7 +324,7 @@ _ADDRESS = re.compile(
 _LOWER_CASE_ADDRESS = re.compile(
     rf"{_NOT_AFTER_SOMETHING}{_HOUSE_NUMBER}{_AFTER_A_HOUSE_NUMBER}"
     rf"(?P<name>{_ANY_WORD}(?:\s{{1,3}}{_ANY_WORD}){{0,2}})\s{{1,3}}"
-    rf"(?P<type>(?i:{_LOWER_CASE_STREET_TYPES}|close|gdns|st|court|ct|dr))\.?(?![\w'\u2019])"
+    rf"(?P<type>(?i:{_LOWER_CASE_STREET_TYPES}|close|gdns|st|court|ct|dr|way|place))\.?(?![\w'\u2019])"
 )
 # Words for living or moving somewhere ("lives", "moved", "staying"), and the same with a word
 # saying where after it, ending where a house number starts ("lives at ", "moved into ", "address: ").
@@ -1483,18 +1484,19 @@ def _addresses(text: str) -> Iterator[Finding]:
     for match in _LOWER_CASE_ADDRESS.finditer(text):
         name = match["name"]
         # "the 2 older ones drive her mad", "the 2 sisters close": a plural before "drive", or alone
-        # before "close", is who drives, or who is close ("12 st johns close" is a street).
+        # before "close", is who drives, or who is close ("12 st johns close" is a street); "staying at
+        # 2 mates place" is whose place.
         kind = match["type"].lower()
         plural = name.endswith("s") and not name.endswith(("'s", "\u2019s"))
-        if plural and (kind == "drive" or (kind == "close" and len(name.split()) == 1)):
+        if plural and (kind == "drive" or (kind in ("close", "place") and len(name.split()) == 1)):
             continue
         if kind == "close" and _close_as_people_are(text, match):
             continue
-        if kind in ("court", "ct", "dr") and (
+        if kind in ("court", "ct", "dr", "way", "place") and (
             _LIVES_AT.search(text, max(0, match.start() - 24), match.start()) is None
             or any(_plain(word) in _COURT_WORDS for word in name.split())
         ):
-            continue  # "at 2 separate court hearings", "lives at 2 family court", "seen by 2 locum dr"
+            continue  # "at 2 separate court hearings", "lives at 2 family court", "seen by 2 locum dr", "in 2 place"
         if not _ordinary_words(name):
             yield _finding("address", match)
     for match in _FLAT.finditer(text):
@@ -1558,10 +1560,10 @@ _LOWER_CASE_STREET = re.compile(
     rf"(?<![\w'\u2019\-])(?:(?P<lives>{_LIVES})\s{{1,3}})?(?i:on|off|at|in|into|onto|to|from|near|along|opposite"
     r"|behind)\s{1,3}"
     rf"(?P<name>{_ANY_WORD}(?:\s{{1,3}}{_ANY_WORD}){{0,2}})\s{{1,3}}"
-    rf"(?P<type>(?i:{_LOWER_CASE_STREET_TYPES}|(?P<where_lived>close|court|dr)))\.?(?![\w'\u2019\-])"
+    rf"(?P<type>(?i:{_LOWER_CASE_STREET_TYPES}|(?P<where_lived>close|court|dr|way)))\.?(?![\w'\u2019\-])"
 )
 _A_LOWER_CASE_STREET_TYPE = re.compile(
-    rf"(?<![\w'\u2019\-])(?i:{_LOWER_CASE_STREET_TYPES}|close|court|dr)(?![\w'\u2019\-])"
+    rf"(?<![\w'\u2019\-])(?i:{_LOWER_CASE_STREET_TYPES}|close|court|dr|way)(?![\w'\u2019\-])"
 )
 # Words that come before a street type in small letters without naming a street ("the cycle lane",
 # "a slip road", "a roof terrace", "the shared drive"), with ``_NOT_A_STREET_NAME`` and ``_NOT_A_STREET_WORD``.
@@ -1630,10 +1632,11 @@ def _a_street_in_small_letters(text: str, match: re.Match[str]) -> bool:
 
 
 def _where_someone_lives(text: str, match: re.Match[str], places: AbstractSet[str]) -> bool:
-    """For "close", "court" or "dr" in small letters (``_LOWER_CASE_STREET``): whether a word for
-    living or moving comes first and the words are a street's name ("lives on acacia close"), not
-    how near ("lives in salford close to mum", "living at home close by"), a court ("moved to youth
-    court") or a town and its doctor ("moved to swinton dr patel said")."""
+    """For "close", "court", "dr" or "way" in small letters (``_LOWER_CASE_STREET``): whether a word
+    for living or moving comes first and the words are a street's name ("lives on acacia close",
+    "lives on acacia way"), not how near ("lives in salford close to mum", "living at home close by"),
+    a court ("moved to youth court"), how ("lives in a different way", "lives in harm's way") or a
+    town and its doctor ("moved to swinton dr patel said")."""
     if match["lives"] is None:
         return False
     words = [_plain(word) for word in match["name"].split()]
@@ -1644,6 +1647,8 @@ def _where_someone_lives(text: str, match: re.Match[str], places: AbstractSet[st
         return not _close_as_people_are(text, match)
     if kind == "court":
         return not any(word in _COURT_WORDS for word in words)
+    if kind == "way":  # not how ("lives in harm's way", "moved in slowly way")
+        return not any(word in ("harm's", "harms") or _describes(word) for word in words)
     return words[-1] not in places
 
 
