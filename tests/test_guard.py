@@ -1284,6 +1284,7 @@ def test_a_family_named_by_its_surname_in_the_plural(text: str, found: str) -> N
         "visited the Cotswolds",
         "met the Neighbours",
         "we visited the Smithsonian",
+        "he is staying with the Marines",
         "the Samaritans have helped",
     ],
 )

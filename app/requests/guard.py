@@ -2494,6 +2494,7 @@ _NOT_A_FAMILY_IN_THE_PLURAL = frozenset(
         *("act", "law", "order", "trust", "borough", "academy", "board", "committee", "network", "centre"),
         *("police", "facilitator", "director", "lord", "common", "minister", "mp", "councillor", "official"),
         *("samaritan", "brownie", "scout", "guide", "cub", "beaver", "rainbow", "cadet", "olympic", "paralympic"),
+        *("marine", "guard", "fusilier", "ranger"),  # "staying with the Marines", "joined the Rangers"
         *("midland", "highland", "lowland", "netherland", "philippine", "bahama", "maldive", "alp", "pennine"),
         *("cotswold", "canary", "azore", "hebride", "balkan", "broad", "america", "seychelle", "dolomite"),
         # Who a family's people are, capitalised as a heading's words ("visited the Grandparents").
