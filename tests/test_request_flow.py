@@ -370,7 +370,18 @@ def test_check_answers_lists_journey_and_details_with_change_links(client) -> No
         "how-soon",
         "preferences",
     ):
-        assert f'href="/request/{slug}?change=1"' in page
+        assert f'href="/request/{slug}?change=1#' in page
+    # Each details row's Change goes to its own input (GOV.UK: "#" and the input's id), not the
+    # top of a page that asks several things (found: "Change other agencies or roles to invite"
+    # opened the child and family page at its first question, the child's age band).
+    links = re.findall(
+        r'href="(/request/[a-z-]+\?change=1)#([^"]+)">Change<span class="govuk-visually-hidden"> ([^<]+)<', page
+    )
+    assert ("/request/child-and-family?change=1", "other_agencies", "other agencies or roles to invite") in links
+    assert ("/request/about-you?change=1", "phone", "work telephone") in links
+    assert len(links) == 15
+    for url, anchor, _ in links:
+        assert re.search(f'<(input|textarea)[^>]* id="{anchor}"', walker.get(url).get_data(as_text=True)), (url, anchor)
     text = text_of(response)
     assert VALID_DETAILS["reflection"] in text and "March 2025" in text and "Within a month" in text
 

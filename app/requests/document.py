@@ -69,7 +69,8 @@ NAMES_WITH_CAPITALS = (SERVICE_NAME,)
 
 @dataclass(frozen=True)
 class Row:
-    """One line of a summary: a key and its value(s). ``change`` is an endpoint (check answers)."""
+    """One line of a summary: a key and its value(s). ``change`` is an endpoint (check answers),
+    ``change_anchor`` the id of its first input there (the link goes to the input itself)."""
 
     key: str
     values: tuple[str, ...]
@@ -83,6 +84,7 @@ class Row:
     # Each glossary term the notes (the guidance cited) use, said where the request first does:
     # "SSCP means Salford Safeguarding Children Partnership." (``explained``).
     explained: tuple[str, ...] = ()
+    change_anchor: str = ""
 
 
 @dataclass(frozen=True)
@@ -135,6 +137,7 @@ def detail_rows(
                     any(part.long_text for part in parts),
                     change,
                     entry.change_label,
+                    change_anchor=entry.name if change else "",
                 )
             )
         else:
@@ -145,6 +148,7 @@ def detail_rows(
                     entry.long_text,
                     change,
                     entry.change_label or in_sentence(key),
+                    change_anchor=entry.name if change else "",
                 )
             )
     return {section_id: tuple(found) for section_id, found in rows.items()}
