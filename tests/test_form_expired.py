@@ -402,6 +402,27 @@ def test_feedback_with_identifying_data_shows_its_warning_again(client: FlaskCli
     assert sent.status_code == 302 and sent.location.endswith("/feedback/thank-you")
 
 
+def test_feedback_with_identifying_data_says_so_in_its_title_and_error_summary(client: FlaskClient, app: Flask) -> None:
+    """Found (new-user review): a comment that looked identifying brought the page back with only
+    the warning, mid-page, and the button's words changed: the same title, no error summary, so a
+    screen reader heard the same page again, as if nothing had happened. It now says, as the
+    inbox's note does, that the answer was not sent, in the title, the summary and at the comment."""
+    path = feedback_link(app)
+    page = client.get(path)
+    comment = "The family at M6 5HH felt heard"
+    response = client.post(path, data={"score": "4", "comment": comment, "csrf_token": token_from(page)})
+    assert response.status_code == 200
+    assert title_of(response).startswith("Error: ")
+    message = "Check your comment does not identify anyone: your answer has not been sent yet"
+    assert summary_of(response) == [message]
+    assert summary_links(response) == ["#comment"]
+    shown = response.get_data(as_text=True)
+    assert 'id="comment-error"' in shown and text_of(response).count(message) == 2  # and at the comment
+    assert "data-identifying-warning" in shown and "M6 5HH" in text_of(response)
+    assert checked_values(response) == ["4"] and comment in text_of(response)  # what was given is kept
+    assert feedback_stored(app, path) == (0, [], True)
+
+
 def test_feedback_on_a_used_link_still_says_the_link_cannot_be_used(client: FlaskClient, app: Flask) -> None:
     path = feedback_link(app)
     page = client.get(path)

@@ -37,6 +37,12 @@ NOT_SENT = (
     "another tab. Check your answer and select Send"
 )
 
+# Put on the comment when it looks identifying, so the page says (in its title, its error summary
+# and beside the comment) that nothing was sent yet, as the inbox's note does; the warning under
+# it names what was found (found: only that warning, mid-page, changed, and a screen reader heard
+# the same page again, "Did the space help?").
+COMMENT_NOT_SENT = "Check your comment does not identify anyone: your answer has not been sent yet"
+
 
 def comment_fingerprint(text: str) -> str:
     """A hash of the comment as it will be stored: confirming the warning holds for exactly this text."""
@@ -78,6 +84,9 @@ def answer(token: str) -> Response | str | tuple[str, int]:
 
 def render_form(form: FeedbackForm, errors: list[dict[str, str]], findings: list[Finding]) -> str:
     """The feedback page: the form as given, its error summary and any identifying-data warning."""
+    if findings and not form.comment.errors:
+        form.comment.errors = [COMMENT_NOT_SENT]
+        errors = [*errors, {"text": COMMENT_NOT_SENT, "href": f"#{form.comment.id}"}]
     return render_template(
         "feedback/answer.html",
         form=form,
