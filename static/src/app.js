@@ -508,7 +508,10 @@ document.querySelectorAll('.govuk-error-summary[autofocus], .govuk-notification-
 // identifying-data warning: /request/reflection?change=1#reflection). The browser focuses the
 // input, with or without JavaScript, but scrolls it to the top of the window, its label (the
 // question) and hint out of sight above it. As GOV.UK Frontend does for an error summary's link:
-// the label is scrolled into view, and the input too if the label and hint fill the window.
+// the label is scrolled into view, and the input too if the label and hint fill the window. For
+// an answer in a group (radios, or the month of a month and year) the question is the group's
+// legend, not the input's own label ("Within 2 weeks"): the legend is scrolled into view (found:
+// "Change how soon" on check your answers showed the answers without their question).
 function showLabelOfTarget () {
   let id
   try {
@@ -518,7 +521,10 @@ function showLabelOfTarget () {
   }
   const input = id && document.getElementById(id)
   if (!input || !input.matches('input, textarea, select') || !input.labels || !input.labels.length) return
-  input.labels[0].scrollIntoView()
+  const fieldset = input.closest('fieldset')
+  const legend = fieldset && fieldset.querySelector('legend')
+  const question = legend || input.labels[0]
+  question.scrollIntoView()
   if (document.activeElement !== input) input.focus({ preventScroll: true })
   const box = input.getBoundingClientRect()
   if (box.top < 0 || box.top > window.innerHeight) input.scrollIntoView({ block: 'nearest' })

@@ -348,6 +348,25 @@ def test_change_what_i_wrote_puts_the_focus_in_the_text_to_change(any_page: Page
     expect(page.locator("label[for=reflection]")).to_be_in_viewport()
 
 
+def test_change_on_check_your_answers_shows_the_question_of_the_answer_to_change(any_page: Page) -> None:
+    """Found (new-user review): each details row's Change link goes to its input ("#how_soon"),
+    which the browser scrolls to the top of the window: for answers in a group (radios) the
+    question, the group's legend, was out of sight above them, with JavaScript on and off. The
+    legend is now in view, the first answer focused."""
+    page = any_page
+    poster = FormPoster(page.context)
+    poster.get(poster.journey(answer_values(TO_ELIGIBLE_WITH_DEBRIEF)))
+    for slug, names in PAGE_FIELDS:
+        poster.get(f"/request/{slug}")
+        poster.post(f"/request/{slug}", [(name, VALID_DETAILS.get(name, "")) for name in names])
+    page.set_viewport_size({"width": 320, "height": 500})
+    page.goto("/request/check-answers")
+    page.get_by_role("link", name=re.compile(r"^Change\s+how soon")).click()
+    heading(page, "How soon would you like a session?")
+    expect(page.get_by_role("radio").first).to_be_focused()
+    expect(page.locator("legend")).to_be_in_viewport(ratio=1)
+
+
 @pytest.mark.real_pdf
 @pytest.mark.parametrize("js", [True, False], ids=["js", "no-js"])
 def test_the_supervision_record_is_made_by_the_worker_then_downloaded(
