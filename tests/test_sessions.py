@@ -945,6 +945,8 @@ def test_identifying_joining_instructions_are_an_error_that_cannot_be_missed(app
     assert page.count(message) == 2 and place in page  # the summary and the field; what was typed is kept
     assert re.search(r'action="[^"]*/session"[^>]*data-arrange-form', page)  # the page's top: the summary leads down
     assert status_of(app, reference) == "session_offered"
+    # Its button names the field as the message does (found: "the place does not identify anyone").
+    assert "Arrange the session – the joining instructions or place do not identify anyone" in page
 
     # Changing a session: the same.
     assert arrange(client, reference).status_code == 302
@@ -955,6 +957,7 @@ def test_identifying_joining_instructions_are_an_error_that_cannot_be_missed(app
     assert response.status_code == 200 and re.search(r"<title>\s*Error: ", page)
     assert page.count(changed) == 2 and 'href="#place"' in page and "data-identifying-warning" in page
     assert f'action="{page_url}"' in page and 'id="change-session"' in page
+    assert "Save the changes – the joining instructions or place do not identify anyone" in page
 
 
 def test_two_sessions_on_one_day_have_titles_of_their_own(app: Flask) -> None:
