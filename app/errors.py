@@ -66,6 +66,8 @@ def render_error(
     # database refused, reading the account's role asked the failed transaction again, so every
     # inbox form sent then got a bare line of text (500) instead of this page, and what was typed
     # was lost.
+    # The inbox's sign-in form itself (refused over the limit on sign-in attempts, say).
+    signing_in = in_inbox and request.endpoint == "inbox.sign_in"
     account = g.get("facilitator") if in_inbox and code < 500 else None
     signed_in_to = None if account is None else "statistics" if account.reads_statistics_only else "inbox"
     context = {
@@ -74,6 +76,7 @@ def render_error(
         "description": description,
         "in_inbox": in_inbox,
         "in_journey": in_journey,
+        "signing_in": signing_in,
         "signed_in_to": signed_in_to,
         "kept": kept or [],
         "answers_gone": answers_gone,
@@ -87,8 +90,11 @@ def render_error(
         context["kept"] = kept or typed_text_kept()
     elif code == 429:
         # A form sent over a rate limit: the same (found, operations review: it was lost; an office
-        # or a training room shares one address, and so the site-wide limit).
-        context["kept"] = kept = kept or typed_text_kept()
+        # or a training room shares one address, and so the site-wide limit). Not a sign-in's email
+        # address (kept for a 503, when the sign-in page is the same problem page): the sign-in page
+        # opens again at once, only its posts are limited, and the address is soon typed again
+        # (found, facilitator review: it was offered in a box "to copy").
+        context["kept"] = kept = kept or ([] if signing_in else typed_text_kept())
     # The inbox's "form has expired" page links back to the address its form was sent to
     # (templates/errors/400.html), so it is made afresh each time: kept, every later one gave the
     # first one's link, to another request (security review).
@@ -102,6 +108,7 @@ def render_error(
             session_expired(),
             in_inbox,
             in_journey,
+            signing_in,
             signed_in_to,
             answers_gone,
             wait,

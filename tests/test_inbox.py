@@ -974,7 +974,15 @@ def test_repeated_failed_sign_ins_are_rate_limited(app: Flask) -> None:
     client = app.test_client()
     statuses = [sign_in(client, EMAIL, f"wrong password number {n}").status_code for n in range(6)]
     assert statuses == [200] * 5 + [429]
-    assert "too many attempts" in text(sign_in(client)).lower()
+    page = text(sign_in(client))
+    assert "too many attempts" in page.lower() and "Wait a minute, then try again" in page
+    # Found (facilitator review): the page offered the email address typed in a box "to copy", led
+    # "back to the inbox" a visitor not signed in, and ended with the practitioners' "call 999 now".
+    assert EMAIL not in page and "<textarea" not in page
+    assert '<a class="govuk-link" href="/inbox/sign-in">Go to the sign-in page</a>' in page
+    assert "Go back to the inbox" not in page
+    assert "ask whoever manages inbox accounts to set a new one" in page
+    assert "call 999 now" not in page
 
 
 def test_a_sign_in_form_sent_without_a_password_does_not_use_up_the_limit(app: Flask) -> None:

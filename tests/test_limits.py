@@ -145,6 +145,7 @@ def test_supervision_records_are_limited_per_address(tmp_path) -> None:
     assert b"too many attempts" in body and b"Wait a minute, then try again" in body
     # A way back to the outcome page, which had the link (new-user review: only Back led there).
     assert b'href="/continue">Go back to the questions</a>' in body
+    assert b"If a child is in immediate danger, call 999 now." in body  # (left out of the inbox's only)
     assert client.get("/continue").headers["Location"] == "/result"
     with client.get("/result") as outcome_page:  # the journey goes on; only the record waits
         assert outcome_page.status_code == 200
@@ -928,7 +929,7 @@ def test_the_too_many_attempts_page_says_how_long_the_limit_hit_may_take(tmp_pat
     assert statuses == [200, 200, 429]
     page = html.unescape(sign_in(client, password="wrong again").get_data(as_text=True))
     assert f"Wait {wait}, then try again." in page
-    assert '<a class="govuk-link" href="/inbox/sign-in">Go back to the inbox</a>' in page
+    assert '<a class="govuk-link" href="/inbox/sign-in">Go to the sign-in page</a>' in page
 
 
 @pytest.mark.parametrize(
