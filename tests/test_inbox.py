@@ -969,6 +969,20 @@ def test_sign_in_returns_to_the_page_asked_for_but_never_to_another_site(app: Fl
         assert sign_in(app.test_client(), next_url=target).location == "/inbox"
 
 
+def test_inbox_pages_have_the_standing_notice_but_not_exit_this_page(app: Flask) -> None:
+    """Found (facilitator review): the inbox's pages carried the practitioners' "Exit this page"
+    button, for someone at risk if seen using the tool; on the inbox it only looked like a safe
+    way out. The standing notice stays; the journey's pages keep the button, whichever was shown
+    first (the two are kept apart in the page chrome's cache)."""
+    assert 'href="/exit"' in app.test_client().get("/").get_data(as_text=True)
+    client, _ = signed_in(app)
+    for path in ("/inbox/sign-in", "/inbox", "/inbox/guide", "/inbox/statistics", "/inbox/no-such-page"):
+        page = client.get(path, follow_redirects=True).get_data(as_text=True)
+        assert "app-standing-notice" in page and "call 999" in page, path
+        assert 'href="/exit"' not in page and "govuk-exit-this-page" not in page, path
+    assert "govuk-exit-this-page" in app.test_client().get("/privacy").get_data(as_text=True)
+
+
 def test_repeated_failed_sign_ins_are_rate_limited(app: Flask) -> None:
     add_facilitator(app)
     client = app.test_client()
