@@ -24,6 +24,7 @@ from app.extensions import db
 from app.inbox import listing
 from app.inbox.models import TriageNote
 from app.models import AuditEvent, OutboxMessage, StoredRequest, utcnow
+from app.uk_time import uk_time
 from support import both_databases, csrf_token
 from support.mail import FACILITATORS, SmtpServer
 from support.submission import (
@@ -731,6 +732,31 @@ def test_a_refusal_for_now_and_a_refused_facilitators_address_are_tried_again(
         assert app_outbox.run_pass(ignore_schedule=True).sent == 2
     assert "Needs attention: an email has not gone out" not in list_row(client, reference)
     assert "data-email-problem" not in text(client.get(f"/inbox/requests/{reference}"))
+
+
+def test_an_email_still_being_tried_says_when_not_needs_attention(ack_app: Flask, smtp_server: SmtpServer) -> None:
+    """Found (facilitator review): the list's "Needs attention: an email has not gone out" showed
+    after the first failed try, while the service was still trying by itself, though the guide
+    said it was for an email the service had stopped trying. While it is still trying, the list
+    says so and when it tries next, and the request page's warning is not "Needs attention"."""
+    smtp_server.mailbox.refuse[VALID_DETAILS["email"]] = "450 4.2.1 Mailbox busy, try later"
+    smtp_server.start()
+    with ack_app.app_context():
+        reference = make_request().reference
+        result = app_outbox.run_pass(ignore_schedule=True)
+        assert (result.sent, result.send_failed, result.given_up) == (1, 1, 0)
+        retry_at = db.session.scalar(
+            select(OutboxMessage.next_attempt_at).where(OutboxMessage.kind == "acknowledgement")
+        )
+    assert retry_at is not None
+    client, _ = signed_in(ack_app)
+    row = " ".join(list_row(client, reference).split())
+    assert "Needs attention" not in row and "data-emails-stuck" not in row
+    assert f"An email has not gone out yet: the service will try again after {uk_time(retry_at)}" in row
+    page = text(client.get(f"/inbox/requests/{reference}"))
+    warning = page.split("data-email-problems", 1)[1].split("</div>", 1)[0]
+    assert "Not sent yet" in warning and "Needs attention" not in warning
+    assert "The service will try again after" in " ".join(warning.split())
 
 
 # --- the list: search, filters, sorting, due dates, counts, paging ------------------------------

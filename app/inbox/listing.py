@@ -18,11 +18,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from sqlalchemy import ColumnElement, case, exists, func, insert, or_, select
+from sqlalchemy import ColumnElement, and_, case, exists, func, insert, or_, select
 
 from .. import audit, workflow
 from ..extensions import db
 from ..journey import MODE_LABELS
+from ..mail import UNTIL_MENDED
 from ..models import AuditEvent, OutboxMessage, StoredRequest, utcnow
 from ..pack import current_pack
 from ..requests import fields
@@ -244,7 +245,12 @@ class ListRow:
     redirected_to: str | None
     duplicate_of: str | None
     pdf_state: str  # "made", "waiting" (the worker has not made it yet) or "failed" (it tried and will again)
-    emails_stuck: bool = False  # an email about it was tried and has not gone out (retrying, or given up)
+    # An email about it has not gone out and the service has stopped trying, or it will go on being
+    # refused until something is changed: a facilitator must act (the list says "Needs attention").
+    emails_stuck: bool = False
+    # Else, the soonest an email tried and not gone out will be tried again (UTC), if any: nothing
+    # to do yet (found, facilitator review: "Needs attention" showed after the first failed try).
+    emails_retry_at: dt.datetime | None = None
 
 
 def pdf_state(made_at: dt.datetime | None, error: str | None) -> str:
@@ -358,7 +364,11 @@ def _query(filters: Filters, today: dt.date) -> Any:
             .where(
                 OutboxMessage.request_id == StoredRequest.id,
                 OutboxMessage.sent_at.is_(None),
-                or_(OutboxMessage.attempts > 0, OutboxMessage.given_up_at.is_not(None)),
+                # Given up on (tried, or too late to try), or refused until something is changed.
+                or_(
+                    OutboxMessage.given_up_at.is_not(None),
+                    and_(OutboxMessage.attempts > 0, OutboxMessage.last_error.startswith(UNTIL_MENDED)),
+                ),
                 # An invitation or reminder given up as too late needs attention only while the
                 # session is arranged (the practitioner may still need telling), not once it is held.
                 or_(
@@ -371,6 +381,16 @@ def _query(filters: Filters, today: dt.date) -> Any:
                 or_(OutboxMessage.given_up_at.is_(None), StoredRequest.status.not_in(FINISHED_STATUSES)),
             )
             .label("emails_stuck"),
+            select(func.min(OutboxMessage.next_attempt_at))
+            .where(
+                OutboxMessage.request_id == StoredRequest.id,
+                OutboxMessage.sent_at.is_(None),
+                OutboxMessage.given_up_at.is_(None),
+                OutboxMessage.attempts > 0,
+                func.coalesce(OutboxMessage.last_error, "").not_like(f"{UNTIL_MENDED}%"),
+            )
+            .scalar_subquery()
+            .label("emails_retry_at"),
         )
         .outerjoin(Assignment, Assignment.request_id == StoredRequest.id)
         .outerjoin(Facilitator, Facilitator.id == Assignment.facilitator_id)
@@ -401,6 +421,7 @@ def _row(row: Any, today: dt.date, wording: Mapping[str, str]) -> ListRow:
         duplicate_of=row.duplicate_of,
         pdf_state=pdf_state(row.pdf_made_at, row.pdf_error),
         emails_stuck=bool(row.emails_stuck),
+        emails_retry_at=row.emails_retry_at,
     )
 
 

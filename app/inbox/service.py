@@ -785,11 +785,14 @@ WARNING_WORDS = "the warning about identifying data was confirmed"
 @dataclass(frozen=True)
 class EmailProblem:
     """An email about a request that has not gone out after trying: ``given_up`` when the mail
-    server refused its address for good (never tried again), else it will be tried again."""
+    server refused its address for good (never tried again), else it will be tried again.
+    ``needs_action``: given up, or refused until something is changed; else the service is
+    still trying, and there is nothing to do yet."""
 
     kind: str
     given_up: bool
     text: str
+    needs_action: bool = True
 
 
 def unsent_tried(request_id: int) -> list[OutboxMessage]:
@@ -834,7 +837,9 @@ def email_problems(request: StoredRequest) -> list[EmailProblem]:
             tried = "once" if message.attempts == 1 else f"{message.attempts} times"
             when = f" after {uk_time(message.next_attempt_at)}" if message.next_attempt_at else ""
             text = f"{what} could not be sent yet (tried {tried}): {why}. The service will try again{when}."
-        problems.append(EmailProblem(message.kind, message.given_up_at is not None, text))
+        given_up = message.given_up_at is not None
+        needs_action = given_up or until_mended(message.last_error)
+        problems.append(EmailProblem(message.kind, given_up, text, needs_action))
     return problems
 
 
