@@ -875,11 +875,17 @@ def convert(variable: str, raw: str, kind: Any, setting: str) -> Any:
         from limits import parse_many
 
         try:
-            parse_many(raw)
+            parsed = parse_many(raw)
         except ValueError:
             raise ConfigError(
                 f"{variable} must be a rate limit like '5 per minute' or '5 per minute;20 per hour', but it is {raw!r}."
             ) from None
+        if any(limit.amount < 1 for limit in parsed):
+            # "0 per minute" refuses every request it counts: the whole site, or every request sent.
+            raise ConfigError(
+                f"{variable} must allow at least 1 in each period, like '5 per minute', but it is {raw!r}: "
+                "0 would refuse every one."
+            )
     return raw
 
 

@@ -245,6 +245,9 @@ def test_the_rationed_memory_store_still_frees_expired_counts() -> None:
         ("RATELIMIT_DEFAULT", "lots"),
         ("INBOX_SIGN_IN_LIMIT", "5 a minute"),
         ("SUPERVISION_RECORD_LIMIT", "10 each minute"),
+        # Each was accepted, and refused every page (or every request sent) from the start.
+        ("RATELIMIT_DEFAULT", "0 per minute"),
+        ("REQUEST_SUBMIT_LIMIT", "10 per hour;0 per day"),
         ("INBOX_LOCKOUT_AFTER", "0"),
         ("TRUSTED_PROXIES", "10.0.0.0/33"),
         ("TRUSTED_PROXIES", "proxy.example"),
