@@ -798,7 +798,10 @@ RATE_LIMITS = frozenset(
     {"RATELIMIT_APPLICATION", "INBOX_SIGN_IN_LIMIT", "SUPERVISION_RECORD_LIMIT", "REQUEST_SUBMIT_LIMIT"}
 )
 # Lowest value allowed for a whole-number setting (others: 1).
-MINIMUMS: dict[str, int] = {"COUNTS_RETENTION_MONTHS": 12}  # the months the statistics page shows
+MINIMUMS: dict[str, int] = {
+    "COUNTS_RETENTION_MONTHS": 12,  # the months the statistics page shows
+    "DATABASE_ANSWER_CHECK_SECONDS": 0,  # 0 turns the check off (README, the example settings file)
+}
 TRUE_WORDS = {"1", "true", "yes", "on"}
 FALSE_WORDS = {"0", "false", "no", "off"}
 

@@ -568,6 +568,14 @@ def test_the_audit_log_is_kept_six_years_unless_set_longer_than_the_requests() -
     assert (settings["RETENTION_DAYS"], settings["AUDIT_RETENTION_DAYS"]) == (3000, 3001)
 
 
+def test_the_database_answer_check_can_be_turned_off_as_the_readme_says() -> None:
+    """Found (operator review): 0, which the README and the example settings file give for "off",
+    stopped start-up ("must be 1 or more"); below 0 still does."""
+    assert load_config(environ={"DATABASE_ANSWER_CHECK_SECONDS": "0"})["DATABASE_ANSWER_CHECK_SECONDS"] == 0
+    with pytest.raises(ConfigError, match="DATABASE_ANSWER_CHECK_SECONDS must be 0 or more"):
+        load_config(environ={"DATABASE_ANSWER_CHECK_SECONDS": "-1"})
+
+
 def test_engine_options_that_keep_typed_text_out_of_the_logs_are_accepted() -> None:
     for options in ('{"hide_parameters": true}', '{"echo": true, "pool_size": 10}'):
         assert load_config(environ={"SQLALCHEMY_ENGINE_OPTIONS": options})["SQLALCHEMY_ENGINE_OPTIONS"]
