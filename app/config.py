@@ -524,7 +524,7 @@ def check_ranges(settings: Mapping[str, Any]) -> None:
     for setting, minimum in MINIMUMS.items():
         value = settings.get(setting)
         if isinstance(value, int) and not isinstance(value, bool) and value < minimum:
-            raise ConfigError(f"{ENV_NAMES.get(setting, setting)} must be {minimum} or more, but it is {value}.")
+            raise ConfigError(f"{ENV_NAMES.get(setting, setting)} must be {minimum:,} or more, but it is {value:,}.")
     for smaller, larger in ORDERED:
         low, high = settings.get(smaller), settings.get(larger)
         if isinstance(low, int) and isinstance(high, int) and low > high:
@@ -801,6 +801,8 @@ RATE_LIMITS = frozenset(
 MINIMUMS: dict[str, int] = {
     "COUNTS_RETENTION_MONTHS": 12,  # the months the statistics page shows
     "DATABASE_ANSWER_CHECK_SECONDS": 0,  # 0 turns the check off (README, the example settings file)
+    # Less refuses the service's own forms (100 refused Start now): every page a 413, nothing kept.
+    "MAX_CONTENT_LENGTH": 64 * 1024,
 }
 TRUE_WORDS = {"1", "true", "yes", "on"}
 FALSE_WORDS = {"0", "false", "no", "off"}
@@ -843,7 +845,7 @@ def convert(variable: str, raw: str, kind: Any, setting: str) -> Any:
             raise ConfigError(f"{variable} must be a whole number, but it is {raw!r}.") from None
         minimum = MINIMUMS.get(setting, 1)
         if value < minimum:
-            raise ConfigError(f"{variable} must be {minimum} or more, but it is {value}.")
+            raise ConfigError(f"{variable} must be {minimum:,} or more, but it is {value:,}.")
         return value
     if kind is float:
         try:

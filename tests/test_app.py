@@ -434,6 +434,7 @@ SAMPLE_SETTINGS = {
     "COUNTS_RETENTION_MONTHS": ("24", "36"),  # at least 12 (the months the statistics page shows)
     "INBOX_LOCKOUT_MAX_MINUTES": ("70", "80"),
     "AUDIT_RETENTION_DAYS": ("3000", "3100"),  # more than RETENTION_DAYS (checked together)
+    "MAX_CONTENT_LENGTH": ("70000", "80000"),  # at least 65,536 (the service's own forms)
 }
 
 
@@ -514,6 +515,7 @@ def test_every_setting_is_listed_in_the_readme() -> None:
         ("DATABASE_URL", "postgresq://u:p@127.0.0.1/db"),
         ("DATABASE_URL", "mysql://u:p@h/db"),
         ("SESSION_COOKIE_NAME", "bad name;x"),  # the browser kept no usable cookie
+        ("MAX_CONTENT_LENGTH", "100"),  # every form was refused, Start now too ("too large")
     ],
 )
 def test_every_kind_of_bad_value_is_refused_naming_the_variable(variable, value) -> None:
