@@ -306,6 +306,17 @@ class Config:
                 "SESSION_COOKIE_NAME must be letters, digits and - _ . only (a browser ignores a cookie whose "
                 f"name has spaces or ; = , in it), but it is {name!r}."
             )
+        prefix = next((p for p in ("__Host-", "__Secure-") if name.lower().startswith(p.lower())), None)
+        if prefix and not settings.get("SESSION_COOKIE_SECURE") and cls.APP_ENV != "production":
+            # Found (operator review): production's name, copied to a server on plain HTTP, started;
+            # browsers refused the cookie, and every answer was asked again. (Production refuses
+            # SESSION_COOKIE_SECURE false itself, saying why.)
+            raise ConfigError(
+                f"SESSION_COOKIE_NAME starts with {prefix}, which browsers keep only from an HTTPS site "
+                f"with SESSION_COOKIE_SECURE=true, but SESSION_COOKIE_SECURE is false, so no browser would keep "
+                f"the cookie and no answer could be saved: set SESSION_COOKIE_SECURE=true (over HTTPS), or "
+                f"give the cookie a name without {prefix}, like space_to_think_session."
+            )
 
 
 class DevelopmentConfig(Config):

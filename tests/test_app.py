@@ -516,6 +516,10 @@ def test_every_setting_is_listed_in_the_readme() -> None:
         ("DATABASE_URL", "mysql://u:p@h/db"),
         ("SESSION_COOKIE_NAME", "bad name;x"),  # the browser kept no usable cookie
         ("MAX_CONTENT_LENGTH", "100"),  # every form was refused, Start now too ("too large")
+        # Operator review: production's cookie name without SESSION_COOKIE_SECURE (development's
+        # default): browsers refuse such a cookie, and every answer was asked again.
+        ("SESSION_COOKIE_NAME", "__Host-space_to_think_session"),
+        ("SESSION_COOKIE_NAME", "__secure-space_to_think_session"),
     ],
 )
 def test_every_kind_of_bad_value_is_refused_naming_the_variable(variable, value) -> None:
