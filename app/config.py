@@ -564,12 +564,28 @@ def removed_settings(environ: Mapping[str, str]) -> list[str]:
     return [f"{name} ({why})" for name, why in REMOVED_SETTINGS.items() if environ.get(name, "").strip()]
 
 
+def _port_works(url: str) -> bool:
+    """Whether ``url``'s port, if it names one, is a port a browser can reach (1 to 65535).
+    Found (operator review): "https://example.org:99999" and ":abc" were taken, and every link
+    made from them led nowhere."""
+    try:
+        port = urlsplit(url).port
+    except ValueError:
+        return False
+    return port is None or port > 0
+
+
 def check_exit_url(url: str | None) -> None:
     """A ConfigError naming EXIT_URL unless it is a whole https:// (or http://) address with a
     host: "Exit this page" sends people there at once, and a relative one ("www.bbc.co.uk")
     would land them on this service's own "Page not found"."""
     parts = urlsplit(url or "")
-    if parts.scheme not in ("http", "https") or not parts.hostname or any(ch.isspace() for ch in url or ""):
+    if (
+        parts.scheme not in ("http", "https")
+        or not parts.hostname
+        or any(ch.isspace() for ch in url or "")
+        or not _port_works(url or "")
+    ):
         raise ConfigError(
             f"EXIT_URL must be a whole web address starting with https://, like https://www.bbc.co.uk/weather, "
             f"but it is {url!r}."
@@ -709,6 +725,7 @@ def check_public_base_url(url: str | None) -> None:
         or parts.fragment
         or "@" in parts.netloc
         or any(ch.isspace() for ch in url)
+        or not _port_works(url)
     ):
         raise ConfigError(
             f"PUBLIC_BASE_URL must be the service's web address, like https://spacetothink.example.org, "

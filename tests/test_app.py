@@ -510,6 +510,11 @@ def test_every_setting_is_listed_in_the_readme() -> None:
         ("OUTBOX_POLL_SECONDS", "10000000000"),  # the worker crashed
         ("EXIT_URL", "www.bbc.co.uk/weather"),  # "Exit this page" led to this service's own 404
         ("EXIT_URL", "javascript:alert(1)"),
+        # Operator review: a port no browser can reach was taken, and every link made with it led nowhere.
+        ("EXIT_URL", "https://www.bbc.co.uk:99999/weather"),
+        ("PUBLIC_BASE_URL", "https://spacetothink.example.org:99999"),
+        ("PUBLIC_BASE_URL", "https://spacetothink.example.org:0"),
+        ("PUBLIC_BASE_URL", "https://spacetothink.example.org:https"),
         ("DATABASE_URL", "notaurl"),  # a traceback that named no setting
         ("DATABASE_URL", "postgres://u@h:notaport/db"),
         ("DATABASE_URL", "postgresq://u:p@127.0.0.1/db"),
