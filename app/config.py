@@ -596,6 +596,11 @@ def check_exit_url(url: str | None) -> None:
 SMTPS_PORT = 465
 
 
+# A mail server's name: letters, digits, - _ and dots, not starting with - or a dot. Found (operator
+# review): "smtp.example.org," and "-1" were taken, and every email then failed to find the server.
+HOST_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
+
+
 def check_mail(settings: Mapping[str, Any]) -> None:
     """A ConfigError naming the setting if mail cannot work as set: FACILITATOR_EMAIL without
     SMTP_HOST, an address that is not one email address, a mail server named as a web address, or
@@ -612,7 +617,7 @@ def check_mail(settings: Mapping[str, Any]) -> None:
             "SMTP_HOST is not set, but FACILITATOR_EMAIL is: the service could not send any email. "
             "Set SMTP_HOST to the mail server's name (or leave FACILITATOR_EMAIL unset for no inbox email)."
         )
-    if host and (any(ch.isspace() or ch in "/@" for ch in str(host)) or (":" in str(host) and not _is_ip(str(host)))):
+    if host and not _is_ip(str(host)) and not HOST_NAME.fullmatch(str(host)):
         raise ConfigError(
             f"SMTP_HOST must be the mail server's name or address, like smtp.example.org, but it is {host!r}."
         )

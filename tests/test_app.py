@@ -541,6 +541,9 @@ def test_every_kind_of_bad_value_is_refused_naming_the_variable(variable, value)
         ({"FACILITATOR_EMAIL": "a@b.example", "SMTP_HOST": "smtp.example", "MAIL_FROM": "nope"}, "MAIL_FROM"),
         ({"FACILITATOR_EMAIL": "a@b.example", "SMTP_HOST": "http://smtp.example"}, "SMTP_HOST"),
         ({"SMTP_HOST": "smtp host"}, "SMTP_HOST"),
+        ({"SMTP_HOST": "smtp.example.org,"}, "SMTP_HOST must be the mail server's name"),  # operator review
+        ({"SMTP_HOST": "smtp.example.org;"}, "SMTP_HOST must be the mail server's name"),
+        ({"SMTP_HOST": "-1"}, "SMTP_HOST must be the mail server's name"),
         ({"OUTBOX_RETRY_SECONDS": "7200"}, "OUTBOX_RETRY_SECONDS .7200. must not be more than OUTBOX_RETRY_MAX"),
         ({"INBOX_LOCKOUT_MINUTES": "120"}, "INBOX_LOCKOUT_MINUTES .120. must not be more than"),
         # Found (retention review): the audit log must outlive the requests whose trail it is.
