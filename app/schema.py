@@ -13,15 +13,16 @@ database client does not take (``SQLALCHEMY_ENGINE_OPTIONS``' ``connect_args``, 
 ``DATABASE_URL``: an unknown name, or a value libpq refuses, like ``sslmode=bogus`` or a port
 over 65535), SSL asked of a server without it, or a server that answers and turns the
 connection away for good (a wrong password, a role or database that does not exist, no
-``pg_hba.conf`` entry). A database that does not answer at all (refused, timed out, a name
-not found) is not refused: it may be starting too, the pages say so, and the health check
-reports it.
+``pg_hba.conf`` entry), or a SQLite file that cannot be opened. A database that does not answer
+at all (refused, timed out, a name not found) is not refused: it may be starting too, the pages
+say so, and the health check reports it.
 """
 
 from __future__ import annotations
 
 import functools
 import re
+import sqlite3
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
@@ -98,6 +99,10 @@ _OPTION_REFUSED = re.compile(
     r'\binvalid (?:[a-z_]+ value: "[^"\n]*"|port number: "[^"\n]*"'
     r'|integer value "[^"\n]*" for connection option "[a-z_]+")'
 )
+# A SQLite file in a folder that does not exist, or that this user may not write to: there is no
+# server to wait for. Found (operator review): the app started, and every page said "try again in a
+# few minutes" for good; `flask db upgrade` said to check that the database "is running".
+_SQLITE_CANNOT_OPEN = "unable to open database file"
 # A server without SSL, where DATABASE_URL's sslmode asks for it: no retry mends that either.
 _SSL_REQUIRED = "server does not support SSL, but SSL was required"
 
@@ -128,6 +133,11 @@ def settings_that_cannot_connect(error: BaseException, secrets: tuple[str, ...] 
         return (
             f"DATABASE_URL cannot be used: the database {_SSL_REQUIRED} (its sslmode): turn SSL on in the database "
             "server, or set sslmode to what it offers."
+        )
+    if isinstance(original, sqlite3.Error) and _SQLITE_CANNOT_OPEN in words:
+        return (
+            f"DATABASE_URL cannot be used: SQLite cannot open the database file it names ({_SQLITE_CANNOT_OPEN}): "
+            "check that the file's folder exists and that this user may write to it, or name another file."
         )
     turned_away = _TURNED_AWAY.search(words)
     if turned_away is None:

@@ -456,6 +456,32 @@ def test_connection_values_libpq_refuses_stop_start_up_naming_the_setting() -> N
     )
 
 
+def test_a_sqlite_file_that_cannot_be_opened_stops_start_up_and_the_upgrade_naming_the_setting(tmp_path: Path) -> None:
+    """Found (operator review): DATABASE_URL naming a SQLite file in a folder that does not exist
+    was taken for a database not answering yet: the app started, every page said to try again in
+    a few minutes, for good, and `flask db upgrade` said to check that the database was running."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from app.config import StartupError
+    from app.extensions import db
+    from app.schema import cannot_migrate, refuse_a_database_out_of_step
+    from support.database import dispose
+
+    app = create_app({"APP_ENV": "test", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/no-such-folder/stt.db"})
+    said = (
+        "DATABASE_URL cannot be used: SQLite cannot open the database file it names (unable to open database "
+        "file): check that the file's folder exists and that this user may write to it, or name another file."
+    )
+    with pytest.raises(StartupError) as caught:
+        refuse_a_database_out_of_step(app)
+    assert str(caught.value.code) == f"Space to Think cannot start: {said}"
+    with app.app_context():
+        with pytest.raises(SQLAlchemyError) as failed:
+            db.engine.connect()
+        assert cannot_migrate(app, failed.value) == f"Space to Think cannot upgrade the database: {said}"
+    dispose(app)
+
+
 def test_a_database_that_takes_the_connection_and_never_answers_neither_holds_start_up_nor_a_page(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
