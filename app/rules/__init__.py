@@ -28,7 +28,15 @@ from .engine import (
     valid_answer,
 )
 from .errors import DefinitionError, InvalidAnswer, Problem, QuestionNotReached, RulesError
-from .loader import DEFAULT_CONTACTS, DEFAULT_PACK, check_contacts, load_contacts, parse_pack, read_yaml
+from .loader import (
+    DEFAULT_CONTACTS,
+    DEFAULT_PACK,
+    check_contacts,
+    load_contacts,
+    parse_pack,
+    read_rule_file,
+    read_yaml,
+)
 from .model import (
     Contact,
     ContactBook,
@@ -79,7 +87,7 @@ def check_pack(
     # name and the contacts: the same pack (the shipped one, most often) is read and checked once,
     # however many times ``rules diff`` and start-up ask, and a changed file is read afresh.
     try:
-        key: tuple[object, ...] | None = (str(file), file.read_bytes(), contacts, accept_one_wording)
+        key: tuple[object, ...] | None = (str(file), read_rule_file(file), contacts, accept_one_wording)
         hash(key)
     except (OSError, TypeError):
         key = None  # unreadable (read_yaml names why), or contacts built by hand that cannot be a key
@@ -100,7 +108,7 @@ def check_pack(
 
 def _unchanged(file: Path, content: object) -> bool:
     try:
-        return file.read_bytes() == content
+        return read_rule_file(file) == content
     except OSError:
         return False
 

@@ -341,6 +341,25 @@ def _yaml_problem(file: str, err: yaml.YAMLError, text: str = "") -> Problem:
     return Problem(file, "", "", f"{plain} ({said})", line)
 
 
+# The most a rule file (the pack, the contacts, the partnership file) may hold: the shipped pack
+# is about 40 KB. Found (operator review): a 200 MB file named by mistake (a log, a database dump)
+# was read whole, and /dev/zero would never have finished.
+RULE_FILE_MAX_BYTES = 1024 * 1024
+
+
+class TooLarge(OSError):
+    """A rule file larger than RULE_FILE_MAX_BYTES (so never read whole)."""
+
+
+def read_rule_file(path: Path) -> bytes:
+    """The file's bytes, reading no more than RULE_FILE_MAX_BYTES (``TooLarge`` past them)."""
+    with path.open("rb") as handle:
+        data = handle.read(RULE_FILE_MAX_BYTES + 1)
+    if len(data) > RULE_FILE_MAX_BYTES:
+        raise TooLarge
+    return data
+
+
 def read_yaml(path: Path) -> tuple[object, list[Problem]]:
     """Parse a YAML file, returning its data and any problems (unreadable, not YAML, duplicate keys).
 
@@ -348,7 +367,18 @@ def read_yaml(path: Path) -> tuple[object, list[Problem]]:
     file's name (see ``Problem``)."""
     name = str(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        # As Python reads a text file: \r\n and a lone \r are line ends like \n.
+        text = read_rule_file(path).decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
+    except TooLarge:
+        return None, [
+            Problem(
+                name,
+                "",
+                "",
+                f"cannot be read: it is larger than {RULE_FILE_MAX_BYTES:,} bytes, far more than any rule file "
+                "holds (the shipped rule pack is about 40,000): check that you named the right file",
+            )
+        ]
     except OSError as err:
         return None, [Problem(name, "", "", f"cannot be read: {_read_error(err)}")]
     except UnicodeDecodeError as err:

@@ -21,6 +21,7 @@ from app.rules import (
     load_contacts,
     load_pack,
 )
+from app.rules.loader import RULE_FILE_MAX_BYTES
 from support.pack_data import option, question
 
 
@@ -742,6 +743,29 @@ def test_an_empty_file_is_named_as_empty(tmp_path: Path, check: Callable[[Path],
         f"{path} is empty, or holds only comments: put back the copy kept before the change (or start from "
         "the shipped file in app/rules/, or examples/northmere/)"
     ]
+
+
+@pytest.mark.parametrize("check", [check_pack, check_contacts, check_partnership])
+def test_a_file_far_larger_than_any_rule_file_is_not_read_whole(tmp_path: Path, check: Callable[[Path], Any]) -> None:
+    """Found (operator review): a 200 MB file named by mistake (a log, a database dump) was read
+    whole, taking seconds and its size in memory, and a device such as /dev/zero never ended.
+    The shipped files, read as before, are about 40 KB at most; a comment makes the file large."""
+    path = tmp_path / "huge.yaml"
+    path.write_bytes(DEFAULT_PACK.read_bytes() + b"# " + b"x" * RULE_FILE_MAX_BYTES + b"\n")
+    _, problems = check(path)
+    assert [str(problem) for problem in problems] == [
+        f"{path} cannot be read: it is larger than {RULE_FILE_MAX_BYTES:,} bytes, far more than any rule file holds "
+        "(the shipped rule pack is about 40,000): check that you named the right file"
+    ]
+
+
+def test_a_file_with_windows_line_ends_reads_as_before(tmp_path: Path) -> None:
+    """Each line's end may be \\r\\n (Notepad's), as a file read as text: the same pack, same version."""
+    path = tmp_path / "windows.yaml"
+    path.write_bytes(DEFAULT_PACK.read_bytes().replace(b"\n", b"\r\n"))
+    pack, problems = check_pack(path)
+    shipped, _ = check_pack(DEFAULT_PACK)
+    assert problems == [] and pack is not None and shipped is not None and pack.version == shipped.version
 
 
 @pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
