@@ -306,6 +306,13 @@ class Config:
                 "SESSION_COOKIE_NAME must be letters, digits and - _ . only (a browser ignores a cookie whose "
                 f"name has spaces or ; = , in it), but it is {name!r}."
             )
+        if samesite.title() == "None" and not settings.get("SESSION_COOKIE_SECURE") and cls.APP_ENV != "production":
+            # Browsers refuse a SameSite=None cookie that is not Secure. (Production refuses None.)
+            raise ConfigError(
+                "SESSION_COOKIE_SAMESITE is None, which browsers take only with SESSION_COOKIE_SECURE=true, but "
+                "SESSION_COOKIE_SECURE is false, so no browser would keep the cookie and no answer could be saved: "
+                "set SESSION_COOKIE_SAMESITE=Lax (the default), or SESSION_COOKIE_SECURE=true over HTTPS."
+            )
         prefix = next((p for p in ("__Host-", "__Secure-") if name.lower().startswith(p.lower())), None)
         if prefix and not settings.get("SESSION_COOKIE_SECURE") and cls.APP_ENV != "production":
             # Found (operator review): production's name, copied to a server on plain HTTP, started;

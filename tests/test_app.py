@@ -525,6 +525,7 @@ def test_every_setting_is_listed_in_the_readme() -> None:
         # default): browsers refuse such a cookie, and every answer was asked again.
         ("SESSION_COOKIE_NAME", "__Host-space_to_think_session"),
         ("SESSION_COOKIE_NAME", "__secure-space_to_think_session"),
+        ("SESSION_COOKIE_SAMESITE", "None"),  # without SESSION_COOKIE_SECURE: refused by browsers too
     ],
 )
 def test_every_kind_of_bad_value_is_refused_naming_the_variable(variable, value) -> None:
