@@ -31,6 +31,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from .rules.acronyms import acronyms_in, spelled_out
+from .rules.markup import MARKUP
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 INSTANCE_PATH = PROJECT_ROOT / "instance"
@@ -778,6 +779,13 @@ def check_acronyms_explained(variable: str, text: str | None, shown: str) -> Non
     unexplained."""
     if not text:
         return
+    # Found (operator review): "Email <b>us</b>." or "**us**", as the partnership file's words may
+    # not hold, passed, and the pages and emails showed the marks as typed.
+    if (markup := MARKUP.search(text)) is not None:
+        raise ConfigError(
+            f"{variable} has {markup.group(0)!r} in it, which is shown just as it is written ({shown}): write "
+            f"plain words, without HTML or Markdown, but it is {text!r}."
+        )
     # The example file's CHANGE-ME is not an acronym (production refuses it as a placeholder).
     for acronym in acronyms_in(text.replace(PLACEHOLDER, " ")):
         if not spelled_out(acronym, text):

@@ -526,6 +526,11 @@ def test_every_setting_is_listed_in_the_readme() -> None:
         ("SESSION_COOKIE_NAME", "__Host-space_to_think_session"),
         ("SESSION_COOKIE_NAME", "__secure-space_to_think_session"),
         ("SESSION_COOKIE_SAMESITE", "None"),  # without SESSION_COOKIE_SECURE: refused by browsers too
+        # Operator review: markup, which the partnership file may not hold, was shown as typed.
+        ("FACILITATOR_CONTACT_TEXT", "Email <b>the facilitators</b> at team@partnership.example."),
+        ("RESPONSE_TIME_TEXT", "within **5** working days"),
+        ("DATA_CONTROLLER", "Example City Council &amp; partners"),
+        ("DATA_PROTECTION_CONTACT", "[The data protection officer](https://partnership.example/dpo)"),
     ],
 )
 def test_every_kind_of_bad_value_is_refused_naming_the_variable(variable, value) -> None:
