@@ -50,8 +50,20 @@ class DefinitionError(RulesError):
     def __init__(self, problems: list[Problem] | tuple[Problem, ...]) -> None:
         self.problems: tuple[Problem, ...] = tuple(problems)
         count = len(self.problems)
-        heading = f"{count} problem{'s' if count != 1 else ''} in the rule data:"
-        super().__init__("\n".join([heading, *(f"  - {p}" for p in in_reading_order(self.problems))]))
+        heading = f"{count:,} problem{'s' if count != 1 else ''} in the rule data:"
+        listed = [f"  - {p}" for p in in_reading_order(self.problems)[:PROBLEMS_LISTED]]
+        if count > PROBLEMS_LISTED:
+            # Found (operator review): a file named by mistake (a dump, a log) gave a line for each
+            # of its 200,000 keys, at every start-up and in the server's log.
+            listed.append(
+                f"  - and {count - PROBLEMS_LISTED:,} more, not listed: mend these first, then check again "
+                "(so many often means the setting names the wrong file)"
+            )
+        super().__init__("\n".join([heading, *listed]))
+
+
+# The most problems a refusal lists, in reading order; the rest are counted.
+PROBLEMS_LISTED = 50
 
 
 def in_reading_order(problems: Sequence[Problem]) -> list[Problem]:

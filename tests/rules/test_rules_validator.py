@@ -12,6 +12,7 @@ import pytest
 import yaml
 
 from app.rules import (
+    DEFAULT_CONTACTS,
     DEFAULT_PACK,
     DefinitionError,
     Problem,
@@ -1838,3 +1839,40 @@ def test_a_changed_pack_file_or_other_contacts_are_never_served_an_earlier_resul
     # The same bytes under another file name name that file.
     copy_path = write_pack(pack_data, "copy.yaml")
     assert check_pack(copy_path, contacts)[0].path == str(copy_path)
+
+
+def test_a_key_that_is_no_field_name_is_named_by_its_line_not_quoted(tmp_path: Path) -> None:
+    """Found (operator review): a password file named as the contacts file had each of its lines
+    quoted whole, hashes and all, as a field that is not known, at start-up and in the server's
+    log. A misspelt field is still quoted, with what was meant."""
+    hashed = "$6$abcdefghijklmnop$" + "Q" * 40
+    path = tmp_path / "contacts.yaml"
+    path.write_text(
+        DEFAULT_CONTACTS.read_text(encoding="utf-8") + f"root:{hashed}:19000:0:99999:7:::\nemergencyy: []\n",
+        encoding="utf-8",
+    )
+    _, problems = check_contacts(path)
+    said = [str(problem) for problem in problems]
+    assert hashed not in "\n".join(said) and "root:" not in "\n".join(said)
+    assert any(line.endswith("(contacts): a key: is not a known field (known: contacts, emergency)") for line in said)
+    assert any("emergencyy: is not a known field (did you mean 'emergency'?" in line for line in said)
+
+
+def test_a_file_with_thousands_of_problems_lists_the_first_and_counts_the_rest(tmp_path: Path) -> None:
+    """Found (operator review): a file named by mistake with 200,000 keys gave 200,000 lines at every
+    start-up. The first 50 in reading order are listed; the rest are counted."""
+    path = tmp_path / "contacts.yaml"
+    path.write_text(
+        DEFAULT_CONTACTS.read_text(encoding="utf-8") + "".join(f"extra_{n}: x\n" for n in range(3000)),
+        encoding="utf-8",
+    )
+    with pytest.raises(DefinitionError) as caught:
+        load_contacts(path)
+    lines = str(caught.value).splitlines()
+    assert len(caught.value.problems) == 3000
+    assert lines[0] == "3,000 problems in the rule data:" and len(lines) == 1 + 50 + 1
+    assert lines[1].endswith("(contacts): extra_0: is not a known field (known: contacts, emergency)")
+    assert lines[-1] == (
+        "  - and 2,950 more, not listed: mend these first, then check again "
+        "(so many often means the setting names the wrong file)"
+    )
