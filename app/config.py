@@ -307,6 +307,16 @@ class Config:
                 "SESSION_COOKIE_NAME must be letters, digits and - _ . only (a browser ignores a cookie whose "
                 f"name has spaces or ; = , in it), but it is {name!r}."
             )
+        from .inbox.views import DEVICE_COOKIE
+
+        if name.lower().removeprefix("__host-").removeprefix("__secure-") == DEVICE_COOKIE:
+            # Found (operator review): one cookie would hold both the session and the inbox's
+            # known-device token, each overwriting the other, so no answer and no sign-in kept.
+            raise ConfigError(
+                f"SESSION_COOKIE_NAME must not be {name!r}: the inbox already uses that name for its "
+                f"known-device cookie, and one would overwrite the other. Give the session cookie another "
+                f"name, like space_to_think_session."
+            )
         if samesite.title() == "None" and not settings.get("SESSION_COOKIE_SECURE") and cls.APP_ENV != "production":
             # Browsers refuse a SameSite=None cookie that is not Secure. (Production refuses None.)
             raise ConfigError(
@@ -466,6 +476,12 @@ class ProductionConfig(Config):
             raise ConfigError(
                 "EXIT_URL must start with https:// in production: someone leaving in a hurry must not land on a "
                 "page a network could change or watch, like https://www.bbc.co.uk/weather."
+            )
+        # Found (operator review): the example settings file says "never in production", and it started.
+        if settings.get("TEMPLATES_AUTO_RELOAD"):
+            raise ConfigError(
+                "TEMPLATES_AUTO_RELOAD must not be true in production: it is for development, and makes every "
+                "page check its template files on disk again. Leave it unset (or false)."
             )
         if settings.get("PROPAGATE_EXCEPTIONS"):
             raise ConfigError(

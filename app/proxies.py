@@ -158,6 +158,14 @@ def parse(setting: int | str | tuple[str, ...] | list[str] | None) -> int | tupl
                 f"must be a number of proxies or a list of proxy addresses or networks like "
                 f"'127.0.0.1,10.0.0.0/8', but {network!r} is not an address or network."
             ) from None
+        if ipaddress.ip_network(network, strict=False).prefixlen == 0:
+            # Found (operator review): every address would be a trusted proxy, so anyone could name
+            # their own address in X-Forwarded-For and count as someone new for every rate limit.
+            raise ValueError(
+                f"must list the reverse proxy's own address (127.0.0.1 for nginx on the same server), not "
+                f"{network!r}, which trusts every address: anyone could then choose the address the rate "
+                f"limits count."
+            )
     return networks
 
 

@@ -79,6 +79,10 @@ def stored_session_ids(app: Flask) -> set[str]:
         ({"SESSION_COOKIE_SAMESITE": "none"}, "SESSION_COOKIE_SAMESITE must be Lax or Strict in production"),
         # Found (faults review): a database outage then showed gunicorn's bare error page.
         ({"PROPAGATE_EXCEPTIONS": True}, "PROPAGATE_EXCEPTIONS must not be true in production"),
+        # Found (operator review): the example settings file says "never in production", and it started.
+        ({"TEMPLATES_AUTO_RELOAD": True}, "TEMPLATES_AUTO_RELOAD must not be true in production"),
+        # Operator review: production's own name for the inbox's known-device cookie, given to the session.
+        ({"SESSION_COOKIE_NAME": "__Host-space_to_think_device"}, "SESSION_COOKIE_NAME must not be"),
         # Found (privacy review): request PDFs and the mail password crossed the network unencrypted.
         ({"SMTP_HOST": "smtp.example.org"}, r"SMTP_USE_TLS must be true in production .*\(smtp.example.org\)"),
         ({"SMTP_HOST": "10.0.0.25", "SMTP_USE_TLS": False}, "SMTP_USE_TLS must be true in production"),
@@ -526,6 +530,11 @@ def test_every_setting_is_listed_in_the_readme() -> None:
         ("SESSION_COOKIE_NAME", "__Host-space_to_think_session"),
         ("SESSION_COOKIE_NAME", "__secure-space_to_think_session"),
         ("SESSION_COOKIE_SAMESITE", "None"),  # without SESSION_COOKIE_SECURE: refused by browsers too
+        # Operator review: the inbox's known-device cookie's name: each cookie overwrote the other.
+        ("SESSION_COOKIE_NAME", "space_to_think_device"),
+        # Operator review: every address trusted as a proxy, so anyone could choose theirs for the limits.
+        ("TRUSTED_PROXIES", "0.0.0.0/0"),
+        ("TRUSTED_PROXIES", "127.0.0.1, ::/0"),
         # Operator review: markup, which the partnership file may not hold, was shown as typed.
         ("FACILITATOR_CONTACT_TEXT", "Email <b>the facilitators</b> at team@partnership.example."),
         ("RESPONSE_TIME_TEXT", "within **5** working days"),
