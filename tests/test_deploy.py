@@ -166,6 +166,39 @@ def test_scripts_run_prints_the_address_flask_is_told_to_serve(
     assert address == f"http://{told['host']}:{told['port']}/", call
 
 
+def test_scripts_run_on_a_port_in_use_says_so_and_starts_nothing(tmp_path: Path) -> None:
+    """Found (operator review): on a port another program held, `scripts/run --port N` said
+    "Space to Think is running at ..." and then flask failed "Address already in use". It now
+    says the port is taken and which option chooses another, and starts nothing. Stand-ins for
+    setup and flask as above; a real listening socket holds the port."""
+    (tmp_path / "scripts").mkdir()
+    shutil.copy(ROOT / "scripts" / "run", tmp_path / "scripts" / "run")
+    (tmp_path / "scripts" / "setup").write_text("true\n")
+    flask = tmp_path / ".venv" / "bin" / "flask"
+    flask.parent.mkdir(parents=True)
+    flask.write_text(f'#!/bin/sh\necho "$*" >> {tmp_path / "flask-calls"}\n')
+    flask.chmod(0o755)
+    env = {**os.environ, "RATELIMIT_STORAGE_URI": "memory://"}
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        port = holder.getsockname()[1]
+        result = subprocess.run(
+            ["bash", "scripts/run", "--port", str(port)],
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+    assert result.returncode == 1
+    assert "is running at" not in result.stdout + result.stderr
+    assert f"port {port} on 127.0.0.1 is already in use" in result.stderr
+    assert "choose another port with --port" in result.stderr
+    assert not (tmp_path / "flask-calls").exists()  # no database upgrade, worker or server started
+
+
 def test_scripts_run_stops_the_server_and_the_worker_on_sigterm(tmp_path: Path) -> None:
     """A supervisor's SIGTERM (or `timeout`) stops `scripts/run` at once, with the web server and
     the outbox worker it started, as Ctrl+C does: nothing is left holding the port. Stand-ins
@@ -179,7 +212,10 @@ def test_scripts_run_stops_the_server_and_the_worker_on_sigterm(tmp_path: Path) 
     flask.write_text(f'#!/bin/sh\ncase "$*" in *"db upgrade"*) exit 0 ;; esac\necho $$ >> {pids}\nexec sleep 60\n')
     flask.chmod(0o755)
     env = {**os.environ, "RATELIMIT_STORAGE_URI": "memory://"}
-    script = subprocess.Popen(["bash", "scripts/run"], cwd=tmp_path, env=env, stdout=subprocess.DEVNULL)
+    # A free port: the script refuses one another program (a developer's server) holds.
+    script = subprocess.Popen(
+        ["bash", "scripts/run", "--port", str(free_port())], cwd=tmp_path, env=env, stdout=subprocess.DEVNULL
+    )
     try:
         deadline = time.monotonic() + 30
         while not (pids.exists() and len(pids.read_text().split()) == 2) and time.monotonic() < deadline:
@@ -216,7 +252,14 @@ def test_scripts_run_keeps_the_database_readable_by_its_user_only(tmp_path: Path
     flask.write_text('#!/bin/sh\ncase "$*" in *"db upgrade"*) : > instance/space_to_think.db ;; esac\n')
     flask.chmod(0o755)
     env = {**os.environ, "RATELIMIT_STORAGE_URI": "memory://"}
-    result = subprocess.run(["bash", "scripts/run"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        ["bash", "scripts/run", "--port", str(free_port())],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 0, result.stderr
     modes = {path.name: path.stat().st_mode & 0o777 for path in (instance, old, instance / "space_to_think.db")}
     assert modes == {"instance": 0o700, "old.db": 0o600, "space_to_think.db": 0o600}
