@@ -215,6 +215,30 @@ def mail_problem_words(problem: str) -> str:
     return next((words for marks, words in MAIL_PROBLEM_WORDS if any(m in problem for m in marks)), MAIL_PROBLEM_OTHER)
 
 
+# What the operator checks, after those words, in `flask outbox status` (found, operator review:
+# it showed "gaierror: [Errno -2] Name or service not known" and no more); the first match wins.
+MAIL_SETTINGS_TO_CHECK: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("gaierror",), "its name was not found: check SMTP_HOST"),
+    (
+        ("ConnectionRefused", "TimeoutError", "timed out", "SMTPServerDisconnected", "SMTPConnectError"),
+        "check SMTP_HOST and SMTP_PORT, and that the mail server is running",
+    ),
+    (("SMTPAuthenticationError",), "check SMTP_USERNAME and SMTP_PASSWORD"),
+)
+
+
+def mail_problem_for_operator(problem: str) -> str:
+    """The outbox's recorded error for `flask outbox status`: the facilitators' words
+    (``mail_problem_words``), the settings to check where that is what mends it, then the error
+    itself for whoever is debugging: "the mail server did not answer (its name was not found:
+    check SMTP_HOST) [gaierror: [Errno -2] Name or service not known]"."""
+    words = mail_problem_words(problem)
+    if not until_mended(problem):  # those say what to change already
+        check = next((c for marks, c in MAIL_SETTINGS_TO_CHECK if any(m in problem for m in marks)), None)
+        words += f" ({check})" if check else ""
+    return f"{words} [{problem}]"
+
+
 # What the outbox records when it gives up on an email that is no use late (its ``send_before``
 # passed before it could go), by kind; ``too_late`` tells these from a mail server's refusal.
 TOO_LATE = {

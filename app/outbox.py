@@ -1005,6 +1005,11 @@ def _record_state(job: SupervisionRecord, now: dt.datetime) -> tuple[str, int]:
     return f"waiting since {_time(job.created_at, now)}", 0
 
 
+def _email_problem(problem: str | None) -> str:
+    """An email's recorded error for `flask outbox status`: plain words first, then the error."""
+    return mail.mail_problem_for_operator(problem) if problem else "-"
+
+
 @outbox_cli.command("status")
 def status_command() -> None:
     """List what is not made or sent yet: requests without a PDF, unsent emails (reference,
@@ -1032,7 +1037,7 @@ def status_command() -> None:
         )
         click.echo(
             f"{message.request.reference}\t{EMAIL_NAMES.get(message.kind, message.kind)} unsent{stuck}\t"
-            f"attempts {message.attempts}\t{message.last_error or '-'}"
+            f"attempts {message.attempts}\t{_email_problem(message.last_error)}"
         )
     for message in refused:
         if mail.too_late(message.last_error):
@@ -1043,7 +1048,7 @@ def status_command() -> None:
             why = "the address was refused"
         click.echo(
             f"{message.request.reference}\t{EMAIL_NAMES.get(message.kind, message.kind)} given up "
-            f"({why})\tattempts {message.attempts}\t{message.last_error or '-'}"
+            f"({why})\tattempts {message.attempts}\t{_email_problem(message.last_error)}"
         )
     # A supervision record belongs to no request: it has no reference, and nothing of the
     # answers it holds is shown (only when it was asked for and the error's type).

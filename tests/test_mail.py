@@ -164,8 +164,27 @@ def test_outbox_status_lists_unsent(mail_app, smtp_server: SmtpServer, runner) -
         run_outbox()  # the PDF is made; the mail server is down
     result = runner.invoke(args=["outbox", "status"])
     assert "PDF not made" not in result.output
-    # Each unsent email says which it is (one request can have several), with the technical error.
-    assert f"{reference}\tfacilitators' email unsent\tattempts 1\tConnectionRefusedError" in result.output
+    # Each unsent email says which it is (one request can have several), why in the facilitators'
+    # words with the settings to check, then the technical error for whoever is debugging.
+    assert (
+        f"{reference}\tfacilitators' email unsent\tattempts 1\tthe mail server did not answer (check SMTP_HOST "
+        "and SMTP_PORT, and that the mail server is running) [ConnectionRefusedError: " in result.output
+    ), result.output
+
+
+def test_outbox_status_says_a_mail_server_name_not_found_in_words(mail_app, runner) -> None:
+    """Found (operator review): a wrong SMTP_HOST showed as "gaierror: [Errno -2] Name or service
+    not known" alone, where the inbox says "the mail server did not answer"."""
+    mail_app.config["SMTP_HOST"] = "smtp.example.invalid"  # .invalid is never found (RFC 2606)
+    with mail_app.app_context():
+        reference = make_request().request.reference
+        run_outbox()
+    output = runner.invoke(args=["outbox", "status"]).output
+    [line] = [line for line in output.splitlines() if "email unsent" in line]
+    assert line.startswith(
+        f"{reference}\tfacilitators' email unsent\tattempts 1\tthe mail server did not answer (its name was "
+        "not found: check SMTP_HOST) [gaierror: "
+    ), line
 
 
 def test_no_mailbox_means_no_email_and_no_outbox(app, smtp_server: SmtpServer) -> None:
