@@ -218,17 +218,27 @@ def diff(
     require review), 0 when neither, 2 when a pack or contacts file is not valid."""
     errors: list[str] = []
     loaded: list[tuple[RulePack, ContactBook]] = []
+    # Found (operator review): one broken contacts file, shared by both packs (the default), was
+    # read twice and each problem said twice. Each file is read once, and each problem said once.
+    contact_books: dict[Path, ContactBook | None] = {}
     for pack_path, contacts_path, old_format in (
         (old_path, old_contacts_path, True),
         (new_path, new_contacts_path, False),
     ):
+        contacts_file = _default(contacts_path, "CONTACTS_PATH", DEFAULT_CONTACTS)
         try:
-            contacts = load_contacts(_default(contacts_path, "CONTACTS_PATH", DEFAULT_CONTACTS))
+            if contacts_file not in contact_books:
+                contact_books[contacts_file] = None  # said once below, if it cannot be read
+                contact_books[contacts_file] = load_contacts(contacts_file)
+            contacts = contact_books[contacts_file]
+            if contacts is None:
+                continue
             # The live pack may be from before every text needed its supervision wording: it is
             # read as it was (a plain string serves both modes), so the change can be reviewed.
             loaded.append((load_pack(pack_path, contacts, accept_one_wording=old_format), contacts))
         except DefinitionError as err:
-            errors.append(str(err))
+            if str(err) not in errors:
+                errors.append(str(err))
     if errors:
         click.echo("\n".join(errors), err=True)
         sys.exit(2)

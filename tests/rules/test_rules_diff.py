@@ -1030,6 +1030,24 @@ def test_invalid_pack_exits_2_naming_file_and_field(cli: FlaskCliRunner, tmp_pat
     assert result.exit_code == 2 and f"{contacts}" in result.output and "emergency" in result.output
 
 
+def test_a_broken_contacts_file_both_packs_share_is_said_once(
+    cli: FlaskCliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found (operator review): a broken contacts file, the default one for both packs, was
+    read for each pack, and each of its problems said twice, neither saying why."""
+    contacts = tmp_path / "contacts.yaml"
+    contacts.write_text(yaml.safe_dump({"contacts": [], "emergency": ["nobody"]}), encoding="utf-8")
+    both = ["--old-contacts", str(contacts), "--new-contacts", str(contacts)]
+    given = cli.invoke(args=["rules", "diff", str(DEFAULT_PACK), str(DEFAULT_PACK), *both])
+    monkeypatch.setitem(cli.app.config, "CONTACTS_PATH", str(contacts))  # as CONTACTS_PATH= sets it
+    default = cli.invoke(args=["rules", "diff", str(DEFAULT_PACK), str(DEFAULT_PACK)])
+    for result in (given, default):
+        assert result.exit_code == 2, result.output
+        assert result.output.startswith("1 problem in the rule data:\n"), result.output
+        assert result.output.count("emergency") == 1, result.output
+        assert f"{contacts}" in result.output
+
+
 NOT_TEXT = (
     "cannot be read: it is not a text file (a YAML file), but holds other data, as a picture, a Word document or "
     "a zip file does. Check that you named the right file; if you did, it was damaged: put back the copy kept "
