@@ -127,6 +127,49 @@ def test_a_work_telephone_number_with_its_extension_is_accepted(client) -> None:
     assert response.status_code == 302 and response.location.endswith("/request/manager")
 
 
+ABOUT_YOU = ("name", "job_role", "agency", "email", "phone")
+
+
+def test_an_email_address_as_mail_programs_copy_it_is_used_as_the_one_address_in_it(client, app) -> None:
+    """Found (journey review): an address pasted as a mail program copies it ("Alex Worker
+    <alex@nhs.net>", "mailto:alex@nhs.net") was refused as not in the correct format. The one
+    address in it is what check your answers shows and the request keeps."""
+    walker = to_outcome(client)
+    fill_details(walker)
+    for typed in (
+        "Alex Worker <alex@nhs.net>",
+        '"Worker, Alex" <alex@nhs.net>',
+        "mailto:alex@nhs.net",
+        "<alex@nhs.net>",
+    ):
+        response = post_page(walker, "about-you", {**{n: VALID_DETAILS[n] for n in ABOUT_YOU}, "email": typed}, True)
+        assert response.status_code == 302 and response.location.endswith("/request/check-answers"), typed
+        shown = text_of(walker.get("/request/check-answers"))
+        assert "Work email alex@nhs.net Change" in shown and "Worker" not in shown and "mailto" not in shown, typed
+    submit(walker)
+    (stored,) = stored_requests(app)
+    assert stored.details["email"] == "alex@nhs.net"
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "Alex <alex@nhs.net>, Sam <sam@nhs.net>",
+        "alex@nhs.net, sam@nhs.net",
+        "email me at alex@nhs.net",
+        "Alex <alex@nhs.net> or my manager",
+        "To: Alex <alex@nhs.net>",
+        "mailto:alex@nhs.net?subject=Space to Think",
+    ],
+)
+def test_two_email_addresses_or_an_address_among_other_words_are_still_refused_and_kept(client, typed: str) -> None:
+    walker = to_outcome(client)
+    response = post_page(walker, "about-you", {**{n: VALID_DETAILS[n] for n in ABOUT_YOU}, "email": typed})
+    assert response.status_code == 200
+    assert "Enter an email address in the correct format, like name@example.com" in text_of(response)
+    assert f'value="{html.escape(typed)}"' in response.get_data(as_text=True)
+
+
 def test_about_you_errors_use_govuk_wording_and_keep_what_was_typed(client) -> None:
     walker = to_outcome(client)
     typed = {"name": "Alex <b>Practitioner</b>", "job_role": "", "agency": "Team", "email": "alex@", "phone": "12"}

@@ -73,6 +73,11 @@ _UK_PHONE = re.compile(r"^(?:\+44|0044|0)[0-9]{9,10}$")
 _INTERNATIONAL_PHONE = re.compile(r"^(?:\+|00)[1-9][0-9]{7,14}$")
 # An extension after the number, as work numbers often have ("0161 496 0000 ext 1234", "x1234").
 _EXTENSION = re.compile(r"(?:ext(?:ension)?|x)[:#]?[0-9]{1,6}$", re.IGNORECASE)
+# An address as mail programs copy it: "Alex Worker <alex@nhs.net>", "\"Worker, Alex\" <alex@nhs.net>",
+# "<alex@nhs.net>", "mailto:alex@nhs.net". A display name is quoted, or words with no @, angle
+# brackets, quotes, colon or semicolon (which would make it a second address, a group or a list).
+_MAILTO = re.compile(r"mailto:", re.IGNORECASE)
+_NAMED_ADDRESS = re.compile(r'(?:"[^"@<>\\]*"\s*|[^"@<>:;]*)<\s*(?:mailto:)?([^<>\s]+)\s*>', re.IGNORECASE)
 
 Errors = dict[str, str]
 
@@ -742,11 +747,28 @@ def valid_email(text: str) -> bool:
     return is_email_address(text)
 
 
+def bare_email(text: str) -> str:
+    """The one address in an email address as mail programs copy it (``_NAMED_ADDRESS``:
+    "Alex Worker <alex@nhs.net>", "mailto:alex@nhs.net"), which is what is stored, shown and
+    used; any other text as it is (``valid_email`` then says whether it is an address)."""
+    named = _NAMED_ADDRESS.fullmatch(text)
+    if named is not None:
+        return named.group(1)
+    return text[len("mailto:") :].strip() if _MAILTO.match(text) else text
+
+
 def valid_phone(text: str) -> bool:
     """A UK telephone number, or an international one starting with + or 00, with or without
     an extension after it ("ext 1234", "extension 1234", "x1234")."""
     compact = _EXTENSION.sub("", _PHONE_CHARS.sub("", text))
     return bool(_UK_PHONE.match(compact) or _INTERNATIONAL_PHONE.match(compact))
+
+
+def field_text(entry: Field, value: Any) -> str:
+    """A text field's value as it is checked, stored and shown (``clean_text``): an email
+    address as mail programs copy it is the one address in it (``bare_email``)."""
+    text = clean_text(value)
+    return bare_email(text) if entry.kind == "email" else text
 
 
 def event_month(details: Mapping[str, Any], entry: Field | None = None) -> tuple[int, int] | None:
@@ -860,7 +882,7 @@ def check_field(
         elif value not in entry.choices(mode):  # a tampered form: ask again rather than store it
             errors[entry.name] = entry.error("missing", mode) if entry.required else NOT_AN_OPTION
         return
-    text = clean_text(details.get(entry.name))
+    text = field_text(entry, details.get(entry.name))
     if not text:
         if entry.required:
             errors[entry.name] = entry.error("missing", mode)
@@ -910,7 +932,7 @@ def clean_details(details: Mapping[str, Any], debrief: bool) -> dict[str, Any]:
             parsed = event_month(details, entry)
             cleaned[entry.name] = f"{parsed[0]:04d}-{parsed[1]:02d}" if parsed else ""
         else:
-            cleaned[entry.name] = clean_text(details.get(entry.name))
+            cleaned[entry.name] = field_text(entry, details.get(entry.name))
     return cleaned
 
 
