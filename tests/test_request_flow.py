@@ -130,6 +130,17 @@ def test_a_work_telephone_number_with_its_extension_is_accepted(client) -> None:
 ABOUT_YOU = ("name", "job_role", "agency", "email", "phone")
 
 
+def test_a_work_telephone_number_in_full_width_digits_is_accepted_as_ascii_digits(client, app) -> None:
+    """Found (journey review): "０１６１ ４９６ ００００", as a Chinese or Japanese input method types
+    it, was refused, though the month and year boxes take full-width digits."""
+    walker = to_outcome(client)
+    fill_details(walker, {**VALID_DETAILS, "phone": "０１６１ ４９６ ００００"})
+    assert "Work telephone 0161 496 0000 Change" in text_of(walker.get("/request/check-answers"))
+    submit(walker)
+    (stored,) = stored_requests(app)
+    assert stored.details["phone"] == "0161 496 0000"
+
+
 def test_an_email_address_as_mail_programs_copy_it_is_used_as_the_one_address_in_it(client, app) -> None:
     """Found (journey review): an address pasted as a mail program copies it ("Alex Worker
     <alex@nhs.net>", "mailto:alex@nhs.net") was refused as not in the correct format. The one

@@ -766,9 +766,14 @@ def valid_phone(text: str) -> bool:
 
 def field_text(entry: Field, value: Any) -> str:
     """A text field's value as it is checked, stored and shown (``clean_text``): an email
-    address as mail programs copy it is the one address in it (``bare_email``)."""
+    address as mail programs copy it is the one address in it (``bare_email``), and a telephone
+    number's full-width digits are ASCII digits, as in the month and year boxes (``months.narrow``)."""
     text = clean_text(value)
-    return bare_email(text) if entry.kind == "email" else text
+    if entry.kind == "email":
+        return bare_email(text)
+    if entry.kind == "phone":
+        return months.narrow(text)
+    return text
 
 
 def event_month(details: Mapping[str, Any], entry: Field | None = None) -> tuple[int, int] | None:
