@@ -141,6 +141,21 @@ def test_a_work_telephone_number_in_full_width_digits_is_accepted_as_ascii_digit
     assert stored.details["phone"] == "0161 496 0000"
 
 
+@pytest.mark.parametrize(
+    "typed",
+    ["0161 496 0000 / 07700 900000", "0161 496 0000 or 07700 900000", "office 0161 496 0000, mobile 07700 900000"],
+)
+def test_two_telephone_numbers_are_asked_to_be_one(client, typed: str) -> None:
+    """Found (journey review): two numbers got "Enter a telephone number, like …", which did not
+    say what was wrong."""
+    walker = to_outcome(client)
+    response = post_page(walker, "about-you", {**{n: VALID_DETAILS[n] for n in ABOUT_YOU}, "phone": typed})
+    assert response.status_code == 200
+    shown = text_of(response)
+    assert "Enter one telephone number" in shown and "Enter a telephone number" not in shown
+    assert f'value="{typed}"' in response.get_data(as_text=True)
+
+
 def test_an_email_address_as_mail_programs_copy_it_is_used_as_the_one_address_in_it(client, app) -> None:
     """Found (journey review): an address pasted as a mail program copies it ("Alex Worker
     <alex@nhs.net>", "mailto:alex@nhs.net") was refused as not in the correct format. The one

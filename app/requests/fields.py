@@ -45,7 +45,7 @@ ERROR_KEYS: dict[FieldKind, tuple[str, ...]] = {
     "textarea": ("too_long",),
     "character_count": ("too_long",),
     "email": ("too_long", "invalid"),
-    "phone": ("too_long", "invalid"),
+    "phone": ("too_long", "invalid", "two_numbers"),
     "radios": (),
     "month_year": (
         "missing",
@@ -73,6 +73,10 @@ _UK_PHONE = re.compile(r"^(?:\+44|0044|0)[0-9]{9,10}$")
 _INTERNATIONAL_PHONE = re.compile(r"^(?:\+|00)[1-9][0-9]{7,14}$")
 # An extension after the number, as work numbers often have ("0161 496 0000 ext 1234", "x1234").
 _EXTENSION = re.compile(r"(?:ext(?:ension)?|x)[:#]?[0-9]{1,6}$", re.IGNORECASE)
+# Between two telephone numbers typed in the one box: "0161 496 0000 / 07700 900000", "… or …".
+_BETWEEN_NUMBERS = re.compile(r"\s*(?:[/,;&|]|\b(?:or|and)\b)\s*", re.IGNORECASE)
+# Words before a number in such a list: "office: 0161 496 0000 or mobile 07700 900000".
+_LABEL_BEFORE_NUMBER = re.compile(r"^[^0-9+]*")
 # An address as mail programs copy it: "Alex Worker <alex@nhs.net>", "\"Worker, Alex\" <alex@nhs.net>",
 # "<alex@nhs.net>", "mailto:alex@nhs.net". A display name is quoted, or words with no @, angle
 # brackets, quotes, colon or semicolon (which would make it a second address, a group or a list).
@@ -424,6 +428,7 @@ FIELDS: tuple[Field, ...] = (
             "missing": Words("Enter your work telephone number", "Enter the practitioner's work telephone number"),
             "too_long": _too_long("Work telephone number", PHONE_MAX),
             "invalid": "Enter a telephone number, like 01632 960 001, 07700 900 982 or +44 808 157 0192",
+            "two_numbers": "Enter one telephone number",
         },
         autocomplete="tel",
         params={"type": "tel", "classes": "govuk-input--width-20"},
@@ -764,6 +769,13 @@ def valid_phone(text: str) -> bool:
     return bool(_UK_PHONE.match(compact) or _INTERNATIONAL_PHONE.match(compact))
 
 
+def several_phones(text: str) -> bool:
+    """Whether ``text`` is two or more telephone numbers ("0161 496 0000 / 07700 900000",
+    "office 0161 496 0000 or mobile 07700 900000"), so the message can say to enter one."""
+    parts = _BETWEEN_NUMBERS.split(text)
+    return sum(valid_phone(_LABEL_BEFORE_NUMBER.sub("", part)) for part in parts) >= 2
+
+
 def field_text(entry: Field, value: Any) -> str:
     """A text field's value as it is checked, stored and shown (``clean_text``): an email
     address as mail programs copy it is the one address in it (``bare_email``), and a telephone
@@ -891,6 +903,9 @@ def check_field(
     if not text:
         if entry.required:
             errors[entry.name] = entry.error("missing", mode)
+    elif entry.kind == "phone" and not valid_phone(text) and several_phones(text):
+        # Before the length: two numbers are often over it, and "enter one" says what to change.
+        errors[entry.name] = entry.error("two_numbers", mode)
     elif not within_limit(entry, text):
         errors[entry.name] = entry.error("too_long", mode)
     elif (entry.kind == "email" and not valid_email(text)) or (entry.kind == "phone" and not valid_phone(text)):
