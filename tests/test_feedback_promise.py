@@ -38,6 +38,11 @@ def test_the_feedback_email_and_page_say_a_comment_may_be_recognised(
     # The page's hint in sentences a reader can follow (words review: one 45-word sentence).
     hint = "The counts for a month are shown only once the month is over, and only if there are enough answers"
     assert f"{hint}, and enough different ones" in page
+    # Found (journey review): the hints began with fragments ("Thinking about your Space to Think
+    # session.", "About the session, not the case.").
+    assert "This question is about your Space to Think session." in page and "Thinking about" not in page
+    assert "Write about the session, not the case." in page
+    assert "You can answer once with this link." in page
 
 
 def test_the_privacy_notice_makes_the_same_promise(session_app: Flask) -> None:
