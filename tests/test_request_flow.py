@@ -156,6 +156,27 @@ def test_two_telephone_numbers_are_asked_to_be_one(client, typed: str) -> None:
     assert f'value="{typed}"' in response.get_data(as_text=True)
 
 
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "alex@nhs.net, sam@nhs.net",
+        "alex@nhs.net or sam@nhs.net",
+        "alex@nhs.net; Sam <sam@nhs.net>",
+        "Alex <alex@nhs.net>, Sam <sam@nhs.net>",
+        "a@nhs.net b@nhs.net",
+    ],
+)
+def test_two_email_addresses_are_asked_to_be_one(client, typed: str) -> None:
+    """Found (journey review): two addresses got "Enter an email address in the correct format",
+    which did not say what was wrong."""
+    walker = to_outcome(client)
+    response = post_page(walker, "about-you", {**{n: VALID_DETAILS[n] for n in ABOUT_YOU}, "email": typed})
+    assert response.status_code == 200
+    shown = text_of(response)
+    assert "Enter one email address" in shown and "in the correct format" not in shown
+    assert f'value="{html.escape(typed)}"' in response.get_data(as_text=True)
+
+
 def test_an_email_address_as_mail_programs_copy_it_is_used_as_the_one_address_in_it(client, app) -> None:
     """Found (journey review): an address pasted as a mail program copies it ("Alex Worker
     <alex@nhs.net>", "mailto:alex@nhs.net") was refused as not in the correct format. The one
@@ -180,15 +201,13 @@ def test_an_email_address_as_mail_programs_copy_it_is_used_as_the_one_address_in
 @pytest.mark.parametrize(
     "typed",
     [
-        "Alex <alex@nhs.net>, Sam <sam@nhs.net>",
-        "alex@nhs.net, sam@nhs.net",
         "email me at alex@nhs.net",
         "Alex <alex@nhs.net> or my manager",
         "To: Alex <alex@nhs.net>",
         "mailto:alex@nhs.net?subject=Space to Think",
     ],
 )
-def test_two_email_addresses_or_an_address_among_other_words_are_still_refused_and_kept(client, typed: str) -> None:
+def test_an_email_address_among_other_words_is_still_refused_and_kept(client, typed: str) -> None:
     walker = to_outcome(client)
     response = post_page(walker, "about-you", {**{n: VALID_DETAILS[n] for n in ABOUT_YOU}, "email": typed})
     assert response.status_code == 200

@@ -44,7 +44,7 @@ ERROR_KEYS: dict[FieldKind, tuple[str, ...]] = {
     "text": ("too_long",),
     "textarea": ("too_long",),
     "character_count": ("too_long",),
-    "email": ("too_long", "invalid"),
+    "email": ("too_long", "invalid", "two_addresses"),
     "phone": ("too_long", "invalid", "two_numbers"),
     "radios": (),
     "month_year": (
@@ -75,6 +75,8 @@ _INTERNATIONAL_PHONE = re.compile(r"^(?:\+|00)[1-9][0-9]{7,14}$")
 _EXTENSION = re.compile(r"(?:ext(?:ension)?|x)[:#]?[0-9]{1,6}$", re.IGNORECASE)
 # Between two telephone numbers typed in the one box: "0161 496 0000 / 07700 900000", "… or …".
 _BETWEEN_NUMBERS = re.compile(r"\s*(?:[/,;&|]|\b(?:or|and)\b)\s*", re.IGNORECASE)
+# Between two email addresses typed in the one box: "alex@nhs.net, sam@nhs.net", "… or …".
+_BETWEEN_ADDRESSES = re.compile(r"\s*(?:[/,;&|\s]|\b(?:or|and)\b)\s*", re.IGNORECASE)
 # Words before a number in such a list: "office: 0161 496 0000 or mobile 07700 900000".
 _LABEL_BEFORE_NUMBER = re.compile(r"^[^0-9+]*")
 # An address as mail programs copy it: "Alex Worker <alex@nhs.net>", "\"Worker, Alex\" <alex@nhs.net>",
@@ -411,6 +413,7 @@ FIELDS: tuple[Field, ...] = (
             "missing": Words("Enter your work email address", "Enter the practitioner's work email address"),
             "too_long": _too_long("Work email address", EMAIL_MAX),
             "invalid": "Enter an email address in the correct format, like name@example.com",
+            "two_addresses": "Enter one email address",
         },
         autocomplete="email",
         params={"type": "email", "spellcheck": False, "classes": "govuk-!-width-two-thirds"},
@@ -776,6 +779,12 @@ def several_phones(text: str) -> bool:
     return sum(valid_phone(_LABEL_BEFORE_NUMBER.sub("", part)) for part in parts) >= 2
 
 
+def several_emails(text: str) -> bool:
+    """Whether ``text`` is two or more email addresses ("alex@nhs.net, sam@nhs.net", "… or …"),
+    so the message can say to enter one."""
+    return sum(valid_email(bare_email(part)) for part in _BETWEEN_ADDRESSES.split(text) if part) >= 2
+
+
 def field_text(entry: Field, value: Any) -> str:
     """A text field's value as it is checked, stored and shown (``clean_text``): an email
     address as mail programs copy it is the one address in it (``bare_email``), and a telephone
@@ -906,6 +915,8 @@ def check_field(
     elif entry.kind == "phone" and not valid_phone(text) and several_phones(text):
         # Before the length: two numbers are often over it, and "enter one" says what to change.
         errors[entry.name] = entry.error("two_numbers", mode)
+    elif entry.kind == "email" and not valid_email(text) and several_emails(text):
+        errors[entry.name] = entry.error("two_addresses", mode)
     elif not within_limit(entry, text):
         errors[entry.name] = entry.error("too_long", mode)
     elif (entry.kind == "email" and not valid_email(text)) or (entry.kind == "phone" and not valid_phone(text)):
