@@ -40,7 +40,8 @@ What counts, and what deliberately does not:
   support"); "the" alone, and "close", "court", "dr" (drive) and "way", only after a word for living
   or moving ("lives on the crescent", "lives on acacia close", "lives on acacia dr", "lives on acacia
   way", not "lives close to mum", "moved to youth court", "lives in a different way" or a town before
-  a doctor: "moved to swinton dr patel said");
+  a doctor: "moved to swinton dr patel said"), and "place" only there with "on" or "off" ("lives on
+  mill place", not "lives in a safe place", "staying at nans place" or "moved to bigger place");
 - named schools and colleges: capitalised words before a school-type word ("St Mary's Primary
   School", "Oakwood High", "Beech Academy", "Elm Infant School", "Salford City College",
   "Oakwood school"), or a saint's name in any case ("st marys primary school"), alone after words
@@ -1555,15 +1556,17 @@ _NOT_AFTER_A_STREET_NAMED_THE = frozenset(
 # street's name only after a word for living or moving ("lives on the crescent", not "the crescent
 # moon"). So are "close", "court" and "dr" (drive), everyday words in small letters ("close to mum",
 # "taken to court", "saw the dr"): "lives on acacia close", "moved to mill court", "lives on acacia dr"
-# (found, review: the first two went unwarned, the last was taken for a doctor).
+# (found, review: the first two went unwarned, the last was taken for a doctor). "place" is a street's
+# only after "on" or "off" as well ("lives on mill place": found, review): after "in", "at" or "to" it
+# is whose or what kind ("staying at nans place", "lives in a safe place", "moved to bigger place").
 _LOWER_CASE_STREET = re.compile(
-    rf"(?<![\w'\u2019\-])(?:(?P<lives>{_LIVES})\s{{1,3}})?(?i:on|off|at|in|into|onto|to|from|near|along|opposite"
-    r"|behind)\s{1,3}"
+    rf"(?<![\w'\u2019\-])(?:(?P<lives>{_LIVES})\s{{1,3}})?(?P<where>(?i:on|off|at|in|into|onto|to|from|near|along"
+    r"|opposite|behind))\s{1,3}"
     rf"(?P<name>{_ANY_WORD}(?:\s{{1,3}}{_ANY_WORD}){{0,2}})\s{{1,3}}"
-    rf"(?P<type>(?i:{_LOWER_CASE_STREET_TYPES}|(?P<where_lived>close|court|dr|way)))\.?(?![\w'\u2019\-])"
+    rf"(?P<type>(?i:{_LOWER_CASE_STREET_TYPES}|(?P<where_lived>close|court|dr|way|place)))\.?(?![\w'\u2019\-])"
 )
 _A_LOWER_CASE_STREET_TYPE = re.compile(
-    rf"(?<![\w'\u2019\-])(?i:{_LOWER_CASE_STREET_TYPES}|close|court|dr|way)(?![\w'\u2019\-])"
+    rf"(?<![\w'\u2019\-])(?i:{_LOWER_CASE_STREET_TYPES}|close|court|dr|way|place)(?![\w'\u2019\-])"
 )
 # Words that come before a street type in small letters without naming a street ("the cycle lane",
 # "a slip road", "a roof terrace", "the shared drive"), with ``_NOT_A_STREET_NAME`` and ``_NOT_A_STREET_WORD``.
@@ -1632,10 +1635,11 @@ def _a_street_in_small_letters(text: str, match: re.Match[str]) -> bool:
 
 
 def _where_someone_lives(text: str, match: re.Match[str], places: AbstractSet[str]) -> bool:
-    """For "close", "court", "dr" or "way" in small letters (``_LOWER_CASE_STREET``): whether a word
-    for living or moving comes first and the words are a street's name ("lives on acacia close",
-    "lives on acacia way"), not how near ("lives in salford close to mum", "living at home close by"),
-    a court ("moved to youth court"), how ("lives in a different way", "lives in harm's way") or a
+    """For "close", "court", "dr", "way" or "place" in small letters (``_LOWER_CASE_STREET``): whether
+    a word for living or moving comes first and the words are a street's name ("lives on acacia close",
+    "lives on acacia way", "lives on mill place"), not how near ("lives in salford close to mum",
+    "living at home close by"), a court ("moved to youth court"), how ("lives in a different way",
+    "lives in harm's way"), whose or what kind ("staying at nans place", "moved to bigger place") or a
     town and its doctor ("moved to swinton dr patel said")."""
     if match["lives"] is None:
         return False
@@ -1649,6 +1653,8 @@ def _where_someone_lives(text: str, match: re.Match[str], places: AbstractSet[st
         return not any(word in _COURT_WORDS for word in words)
     if kind == "way":  # not how ("lives in harm's way", "moved in slowly way")
         return not any(word in ("harm's", "harms") or _describes(word) for word in words)
+    if kind == "place":  # "on": where a place is whose or what kind, "at", "in" or "to" comes first
+        return match["where"].lower() in ("on", "off") and not any(_describes(word) for word in words)
     return words[-1] not in places
 
 
