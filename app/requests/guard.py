@@ -73,9 +73,11 @@ What counts, and what deliberately does not:
   an agency's words ("Salford Royal health visiting", "Hope Hospital safeguarding team"). In small
   letters, a hospital, health centre or medical practice after a word saying where ("seen at hope
   hospital", "registered at eccles health centre", "at royal oldham hospital", and "taken to salford
-  royal" where the word before "royal" is one of the area's ``places``), not words that describe one
-  ("at the local health centre", "in mental health hospital", "taken to the royal", "salford royal
-  mail", "at royal hospital").
+  royal" where the word before "royal" is one of the area's ``places``), after "the" ("in the hope
+  hospital", "taken to the royal oldham hospital") and with "childrens" ("at royal manchester
+  childrens hospital"), not words that describe one ("at the local health centre", "in mental health
+  hospital", "taken to the royal", "salford royal mail", "at royal hospital", "the children's
+  hospital", "the general hospital", "the same hospital", "the royal college", "the wrong hospital").
 - a person named with a title ("Mrs Smith", "Mr. Jones", "Miss Patel", "Ms O'Brien", "Mx Lee"):
   the title says a name follows, so the surname may start with a particle ("Mr de Souza", "Mrs Van
   Dijk") or, after "Mrs" or "Mr", be typed in small letters ("Mrs khan"); after "Miss", "Ms" or "Mx"
@@ -1919,14 +1921,18 @@ def _gp_practices(text: str, places: AbstractSet[str] = frozenset()) -> Iterator
 # partnership file's ``places``), and not before a word that makes it something else ("salford
 # royal mail", "manchester royal exchange") or an agency ("salford royal health visiting").
 _HEALTH_PLACE_IN_SMALL_LETTERS = re.compile(
-    r"(?<![\w'\u2019])(?i:at|in|to|from|into)\s{1,3}" + _NAME_IN_SMALL_LETTERS + r"\s{1,3}"
+    r"(?<![\w'\u2019])(?i:at|in|to|from|into)\s{1,3}(?:(?P<the>(?i:the))\s{1,3})?" + _NAME_IN_SMALL_LETTERS + r"\s{1,3}"
     r"(?P<type>(?P<hospital>hospital|infirmary|royal\s{1,3}(?:hospital|infirmary)|(?P<royal>royal))"
     r"|(?:health|medical)\s{1,3}cent(?:re|er)"
     r"|medical\s{1,3}practice)(?![\w'\u2019\-])"
 )
 # "royal" first in a hospital's name in small letters, before a word of no list ("taken to royal oldham
-# hospital", "at royal bolton hospital": found, review; not "at royal hospital" alone).
-_PART_OF_A_HOSPITALS_NAME = frozenset({"royal"})
+# hospital", "at royal bolton hospital": found, review; not "at royal hospital" alone), and "childrens"
+# in one ("at royal manchester childrens hospital": found, review; not "at the childrens hospital").
+# After "the" ("in the hope hospital", "taken to the royal oldham hospital": found, review), or with
+# one of these, the other words must not describe one either ("the wrong hospital", "the adult
+# hospital", "the isolation hospital", "at out-of-area childrens hospital").
+_PART_OF_A_HOSPITALS_NAME = frozenset({"royal", "childrens", "children's"})
 # After a place and "royal" in small letters, words that make it something other than a hospital.
 _NOT_AFTER_A_ROYAL = frozenset(
     {
@@ -1942,6 +1948,9 @@ _DESCRIBES_A_HEALTH_PLACE_IN_SMALL_LETTERS = frozenset(
         *("eye", "dental", "animal", "vet", "vets", "dog", "burns", "cancer", "heart", "chest", "women's", "womens"),
         *("mens", "local", "nearest", "nearby", "different", "another", "same", "big", "main", "new", "old"),
         *("uk", "overseas", "foreign", "abroad", "private", "field", "army", "prison", "secure", "specialist"),
+        *("right", "wrong", "adult", "adults", "trauma", "stroke", "worst", "bad", "proper", "fever", "covid"),
+        *("far", "baby", "babies", "labour", "delivery", "hospice", "forensic", "medium", "low", "gender"),
+        "disabilities",
     }
 )
 
@@ -1960,6 +1969,13 @@ def _health_places_in_small_letters(text: str, places: AbstractSet[str]) -> Iter
     # "in the hospital" is passed over; "at" may come later.
     for match in _named_in_small_letters(_HEALTH_PLACE_IN_SMALL_LETTERS, text, not_names, _PART_OF_A_HOSPITALS_NAME):
         if match["royal"] is not None and not _a_royal_hospital(text, match, places):
+            continue
+        words = [_plain(word) for word in match["name"].split()]
+        if (match["the"] or any(word in _PART_OF_A_HOSPITALS_NAME for word in words)) and any(
+            _describes(word) or word in _DESCRIBES_A_FAMILY or word.endswith(_ENDINGS_OF_A_NOUN) or "-" in word
+            for word in words
+            if word not in _PART_OF_A_HOSPITALS_NAME
+        ):
             continue
         start = match.start("name")
         reason = HOSPITAL_REASON if match["hospital"] else REASONS["gp_practice"]
