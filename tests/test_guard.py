@@ -805,10 +805,24 @@ def test_a_saints_name_that_is_not_a_school(text: str) -> None:
         ("attends oakwood primary school's breakfast club", "oakwood primary school's"),
         ("attends salford city academy", "salford city academy"),
         ("at worsley village primary", "worsley village primary"),
+        # Found (review): "went to" and "high" alone went unwarned; a name shaped as a place's says a
+        # school is meant.
+        ("went to oakwood high", "oakwood high"),
+        ("he went to ashfield high in year 7", "ashfield high"),
+        ("she went to st marys high", "st marys high"),
     ],
 )
 def test_a_school_named_in_small_letters(text: str, found: str) -> None:
     assert kinds(text) == [("school", found)]
+
+
+def test_a_high_school_named_by_a_place_of_the_areas() -> None:
+    """After "went to", a town of the area's before "high" names its high school; without the
+    area's places, "walkden" is a word like any other there."""
+    assert [(f.kind, f.text) for f in scan("went to walkden high", places=SALFORD_PLACES)] == [
+        ("school", "walkden high")
+    ]
+    assert scan("went to walkden high") == []
 
 
 @pytest.mark.parametrize(
@@ -836,6 +850,16 @@ def test_a_school_named_in_small_letters(text: str, found: str) -> None:
         "prices at record high",
         "at an all time high",
         "went to get high",
+        "went to bed high",
+        "went to town high",
+        "went to park high",
+        "went to school high",
+        "went to mates high",
+        "went to court high",
+        "went to contact high",
+        "went to the party high",
+        "went to st high",
+        "anxiety went to really high",
         "started at high",
         "moved to high",
         "attends football academy",

@@ -48,8 +48,9 @@ What counts, and what deliberately does not:
   saying a child goes there ("attends St Mary's", "pupil at st johns"), or a name in small letters
   there with its type in full ("attends oakwood high school", "attends oakwood Primary School") or
   alone ("attends oakwood primary", "at oakwood primary"; "high" alone only after a word for going to
-  school: "attends oakwood high", "goes to oakwood high", not "went to get high", "goes to sleep
-  high" or "at record high"; "academy" alone, not after a word for a club or a training: "attends
+  school: "attends oakwood high", "goes to oakwood high", and after "went to" a name shaped as a
+  place's: "went to oakwood high", "went to walkden high", not "went to get high", "went to town
+  high", "goes to sleep high" or "at record high"; "academy" alone, not after a word for a club or a training: "attends
   oakwood academy", not "attends football academy"), the kind of school before its type ("attends
   oakwood community primary school"), possessive ("oakwood academy's breakfast club"), with a place's
   word after the name's first ("attends salford city academy", not "attends city academy"). Words
@@ -1746,6 +1747,26 @@ _SCHOOL_IN_SMALL_LETTERS = re.compile(
 )
 # Words before a school's type alone that say a child goes there, with "high" after them.
 _GOES_TO_A_HIGH = ("attend", "pupil", "student", "start", "transferred", "excluded", "on", "goes")
+# After "went to", "high" is a school's only after a name shaped as a place's is, as a high school's
+# is ("went to oakwood high", "went to walkden high", "went to st marys high": found, review): one of
+# the area's ``places``, a saint, or a word ending as English places' names do. Not "went to get
+# high", "went to bed high" or "went to town high", nor "went to park high".
+_ENDINGS_OF_A_PLACES_NAME = (
+    *("wood", "field", "ford", "ton", "ham", "ley", "bury", "dale", "worth", "croft", "hurst", "holme"),
+    *("brook", "bridge", "borough", "thorpe", "combe", "mere", "moor", "stead", "wick"),
+)
+
+
+def _named_as_a_place(name: str, places: AbstractSet[str]) -> bool:
+    words = [_plain(word) for word in name.split()]
+    last = words[-1]
+    return (
+        last in places
+        or (words[0] in ("st", "saint") and len(words) > 1)
+        or any(last.endswith(ending) and len(last) >= len(ending) + 3 for ending in _ENDINGS_OF_A_PLACES_NAME)
+    )
+
+
 # Words between "goes to" and "high" that are where or how someone goes, not a school's name ("goes
 # to get high", "goes to sleep high", "goes to parties high"), with the words no school's name has.
 _NOT_BEFORE_A_HIGH = frozenset(
@@ -1782,7 +1803,7 @@ _DESCRIBES_A_SCHOOL_IN_SMALL_LETTERS = frozenset(
 )
 
 
-def _schools_in_small_letters(text: str) -> Iterator[Finding]:
+def _schools_in_small_letters(text: str, places: AbstractSet[str]) -> Iterator[Finding]:
     lowered = text.lower()
     if not any(word in lowered for word in ("school", "academy", "primary", "infants", "juniors", "high")):
         return  # most texts: not searched
@@ -1798,7 +1819,10 @@ def _schools_in_small_letters(text: str) -> Iterator[Finding]:
         alone = match["alone"]
         if alone is not None:
             if alone.lower() == "high" and (
-                not match["cue"].lower().startswith(_GOES_TO_A_HIGH)
+                not (
+                    match["cue"].lower().startswith(_GOES_TO_A_HIGH)
+                    or (match["cue"].lower().startswith("went") and _named_as_a_place(match["name"], places))
+                )
                 or any(_plain(word) in _NOT_BEFORE_A_HIGH for word in match["name"].split())
             ):
                 continue  # "went to get high", "goes to sleep high"
@@ -1833,9 +1857,9 @@ def _named_in_small_letters(
         at = match.end()
 
 
-def _schools(text: str) -> Iterator[Finding]:
+def _schools(text: str, places: AbstractSet[str] = frozenset()) -> Iterator[Finding]:
     yield from _named_schools(text)
-    yield from _schools_in_small_letters(text)
+    yield from _schools_in_small_letters(text, places)
     # After those, so that a school's whole name is kept ("attends St Mary's Primary School").
     for match in _SCHOOL_BY_ITS_SAINT.finditer(text):
         following = _NEXT_WORD.match(text, match.end())
@@ -3094,7 +3118,7 @@ def scan(text: str, kinds: Iterable[Kind] = KINDS, places: AbstractSet[str] = fr
         _postcodes,
         _addresses,
         functools.partial(_streets, places=places),
-        _schools,
+        functools.partial(_schools, places=places),
         functools.partial(_gp_practices, places=places),
         functools.partial(_person_names, places=places),
     )
