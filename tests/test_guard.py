@@ -1099,6 +1099,11 @@ def test_hospitals_and_health_centres_named_in_small_letters(text: str, found: s
         "in the psychiatric hospital",
         "at the royal hospital",
         "went to the royal college",
+        "went to the teddy bear hospital",
+        "playing at the pretend hospital",
+        "taken to the paeds hospital",
+        "seen at the little health centre",
+        "in the correct hospital",
     ],
 )
 def test_words_in_small_letters_that_describe_a_hospital(text: str) -> None:

@@ -1974,7 +1974,10 @@ _DESCRIBES_A_HEALTH_PLACE_IN_SMALL_LETTERS = frozenset(
         *("uk", "overseas", "foreign", "abroad", "private", "field", "army", "prison", "secure", "specialist"),
         *("right", "wrong", "adult", "adults", "trauma", "stroke", "worst", "bad", "proper", "fever", "covid"),
         *("far", "baby", "babies", "labour", "delivery", "hospice", "forensic", "medium", "low", "gender"),
-        "disabilities",
+        *("disabilities", "ladies", "paeds", "uni", "correct", "little", "large", "tiny", "nice", "makeshift"),
+        *("war", "ae"),
+        # Play and pretend ("went to the teddy bear hospital", a visit schools and nurseries hold).
+        *("teddy", "bear", "toy", "toys", "doll", "dolls", "pretend", "play", "lego", "dentist", "dentists"),
     }
 )
 
