@@ -124,6 +124,20 @@ def test_the_nginx_site_sends_the_headers_the_app_trusts_and_serves_static_files
     assert "alias /srv/space-to-think/static/;" in site
 
 
+def scripts_run_copy(tmp_path: Path, flask_script: str) -> dict[str, str]:
+    """A copy of ``scripts/run`` in ``tmp_path`` whose setup does nothing and whose flask is a
+    stand-in running ``flask_script`` (the real ones take a minute here; the script's own logic is
+    what is tested); the environment to run it in, with no Redis of its own."""
+    (tmp_path / "scripts").mkdir()
+    shutil.copy(ROOT / "scripts" / "run", tmp_path / "scripts" / "run")
+    (tmp_path / "scripts" / "setup").write_text("true\n")
+    flask = tmp_path / ".venv" / "bin" / "flask"
+    flask.parent.mkdir(parents=True)
+    flask.write_text(flask_script)
+    flask.chmod(0o755)
+    return {**os.environ, "RATELIMIT_STORAGE_URI": "memory://"}
+
+
 @pytest.mark.parametrize(
     "args, address",
     [
@@ -139,14 +153,7 @@ def test_scripts_run_prints_the_address_flask_is_told_to_serve(
     """`scripts/run --port N` says the address it really serves, not always port 5000. The script
     runs in a copy of the project whose setup, flask and Redis are stand-ins that record what they
     are asked (the real ones take a minute here; the script's own logic is what is tested)."""
-    (tmp_path / "scripts").mkdir()
-    shutil.copy(ROOT / "scripts" / "run", tmp_path / "scripts" / "run")
-    (tmp_path / "scripts" / "setup").write_text("true\n")
-    flask = tmp_path / ".venv" / "bin" / "flask"
-    flask.parent.mkdir(parents=True)
-    flask.write_text(f'#!/bin/sh\necho "$*" >> {tmp_path / "flask-calls"}\n')
-    flask.chmod(0o755)
-    env = {**os.environ, "RATELIMIT_STORAGE_URI": "memory://"}  # no Redis of its own
+    env = scripts_run_copy(tmp_path, f'#!/bin/sh\necho "$*" >> {tmp_path / "flask-calls"}\n')
     host, port = address.removeprefix("http://").rstrip("/").rsplit(":", 1)
     with socket.socket() as probe:
         busy = probe.connect_ex((host, int(port))) == 0
@@ -179,14 +186,7 @@ def test_scripts_run_on_a_port_in_use_says_so_and_starts_nothing(tmp_path: Path)
     "Space to Think is running at ..." and then flask failed "Address already in use". It now
     says the port is taken and which option chooses another, and starts nothing. Stand-ins for
     setup and flask as above; a real listening socket holds the port."""
-    (tmp_path / "scripts").mkdir()
-    shutil.copy(ROOT / "scripts" / "run", tmp_path / "scripts" / "run")
-    (tmp_path / "scripts" / "setup").write_text("true\n")
-    flask = tmp_path / ".venv" / "bin" / "flask"
-    flask.parent.mkdir(parents=True)
-    flask.write_text(f'#!/bin/sh\necho "$*" >> {tmp_path / "flask-calls"}\n')
-    flask.chmod(0o755)
-    env = {**os.environ, "RATELIMIT_STORAGE_URI": "memory://"}
+    env = scripts_run_copy(tmp_path, f'#!/bin/sh\necho "$*" >> {tmp_path / "flask-calls"}\n')
     with socket.socket() as holder:
         holder.bind(("127.0.0.1", 0))
         holder.listen()
@@ -211,15 +211,10 @@ def test_scripts_run_stops_the_server_and_the_worker_on_sigterm(tmp_path: Path) 
     """A supervisor's SIGTERM (or `timeout`) stops `scripts/run` at once, with the web server and
     the outbox worker it started, as Ctrl+C does: nothing is left holding the port. Stand-ins
     for setup and flask as above; the server and the worker stand-ins wait until stopped."""
-    (tmp_path / "scripts").mkdir()
-    shutil.copy(ROOT / "scripts" / "run", tmp_path / "scripts" / "run")
-    (tmp_path / "scripts" / "setup").write_text("true\n")
-    flask = tmp_path / ".venv" / "bin" / "flask"
-    flask.parent.mkdir(parents=True)
     pids = tmp_path / "pids"
-    flask.write_text(f'#!/bin/sh\ncase "$*" in *"db upgrade"*) exit 0 ;; esac\necho $$ >> {pids}\nexec sleep 60\n')
-    flask.chmod(0o755)
-    env = {**os.environ, "RATELIMIT_STORAGE_URI": "memory://"}
+    env = scripts_run_copy(
+        tmp_path, f'#!/bin/sh\ncase "$*" in *"db upgrade"*) exit 0 ;; esac\necho $$ >> {pids}\nexec sleep 60\n'
+    )
     # A free port: the script refuses one another program (a developer's server) holds.
     script = subprocess.Popen(
         ["bash", "scripts/run", "--port", str(free_port())], cwd=tmp_path, env=env, stdout=subprocess.DEVNULL
@@ -245,21 +240,14 @@ def test_scripts_run_keeps_the_database_readable_by_its_user_only(tmp_path: Path
     """Found (privacy review): the development SQLite database, with every stored request, was
     readable by every user of the machine (0644), while the secret key beside it was 0600.
     A database left so by an earlier run is closed up, and a new one is made so."""
-    (tmp_path / "scripts").mkdir()
-    shutil.copy(ROOT / "scripts" / "run", tmp_path / "scripts" / "run")
-    (tmp_path / "scripts" / "setup").write_text("true\n")
     instance = tmp_path / "instance"
     instance.mkdir(mode=0o755)
     instance.chmod(0o755)
     old = instance / "old.db"
     old.write_text("")
     old.chmod(0o644)
-    flask = tmp_path / ".venv" / "bin" / "flask"
-    flask.parent.mkdir(parents=True)
     # The stand-in for `flask db upgrade` makes the database as SQLite would, with the umask it is given.
-    flask.write_text('#!/bin/sh\ncase "$*" in *"db upgrade"*) : > instance/space_to_think.db ;; esac\n')
-    flask.chmod(0o755)
-    env = {**os.environ, "RATELIMIT_STORAGE_URI": "memory://"}
+    env = scripts_run_copy(tmp_path, '#!/bin/sh\ncase "$*" in *"db upgrade"*) : > instance/space_to_think.db ;; esac\n')
     result = subprocess.run(
         ["bash", "scripts/run", "--port", str(free_port())],
         cwd=tmp_path,
