@@ -1560,8 +1560,9 @@ _NOT_AFTER_A_STREET_NAMED_THE = frozenset(
 # moon"). So are "close", "court" and "dr" (drive), everyday words in small letters ("close to mum",
 # "taken to court", "saw the dr"): "lives on acacia close", "moved to mill court", "lives on acacia dr"
 # (found, review: the first two went unwarned, the last was taken for a doctor). "place" is a street's
-# only after "on" or "off" as well ("lives on mill place": found, review): after "in", "at" or "to" it
-# is whose or what kind ("staying at nans place", "lives in a safe place", "moved to bigger place").
+# after "on" or "off" ("lives on mill place": found, review); after "in", "at" or "to" it is as often
+# whose or what kind ("staying at nans place", "lives in a safe place", "moved to bigger place"), so
+# there only one word that says neither names a street ("lives in mill place": ``_names_a_place``).
 _LOWER_CASE_STREET = re.compile(
     rf"(?<![\w'\u2019\-])(?:(?P<lives>{_LIVES})\s{{1,3}})?(?P<where>(?i:on|off|at|in|into|onto|to|from|near|along"
     r"|opposite|behind))\s{1,3}"
@@ -1656,9 +1657,42 @@ def _where_someone_lives(text: str, match: re.Match[str], places: AbstractSet[st
         return not any(word in _COURT_WORDS for word in words)
     if kind == "way":  # not how ("lives in harm's way", "moved in slowly way")
         return not any(word in ("harm's", "harms") or _describes(word) for word in words)
-    if kind == "place":  # "on": where a place is whose or what kind, "at", "in" or "to" comes first
-        return match["where"].lower() in ("on", "off") and not any(_describes(word) for word in words)
+    if kind == "place":
+        if any(_describes(word) for word in words):
+            return False
+        if match["where"].lower() in ("on", "off"):
+            return True
+        # After "in", "at", "to" or "into", a place is as often whose or what kind ("staying at nans
+        # place", "moved to bigger place"): a street's only when one word names it ("lives in mill
+        # place": found, review, it went unwarned).
+        return match["where"].lower() in ("in", "at", "to", "into") and len(words) == 1 and _names_a_place(words[0])
     return words[-1] not in places
+
+
+# Before "place" in small letters after "in", "at" or "to", words that say whose or what kind of
+# place it is ("staying at bf place", "moved to kinship place", "living in secure place"), with
+# ``_NOT_A_STREET_NAME`` and the other lists a street's name is checked against.
+_WHOSE_OR_WHAT_KIND_OF_PLACE = frozenset(
+    {
+        *("mum", "mam", "mom", "dad", "nan", "nana", "nanna", "gran", "granny", "grandma", "grandad", "grandpa"),
+        *("aunt", "auntie", "aunty", "uncle", "cousin", "sister", "brother", "friend", "mate", "partner", "bf"),
+        *("gf", "boyfriend", "girlfriend", "carer", "neighbour", "foster", "kinship", "respite", "care", "hostel"),
+        *("refuge", "shelter", "uni", "student", "bail", "bnb", "b&b", "council", "nice", "bad", "safe", "warm"),
+        *("cold", "damp", "cosy", "cozy", "clean", "dirty", "tidy", "calm", "sad", "scary", "weird", "strange"),
+        *("permanent", "secure", "decent", "proper", "little", "small", "cheap", "different", "similar", "single"),
+        *("happy", "hiding", "meeting", "resting", "work", "rented", "halfway", "kids", "crisis", "placement"),
+    }
+)
+
+
+def _names_a_place(word: str) -> bool:
+    """For "place" after "in", "at" or "to": whether the one word before it may be a street's name
+    ("mill"), not whose the place is ("nans", "nan's", "bf") or what kind ("bigger", "safe")."""
+    return not (
+        word in _WHOSE_OR_WHAT_KIND_OF_PLACE
+        or word.endswith(("s", "s'", "er"))
+        or any(mark in word for mark in ("'", "\u2019", "-"))
+    )
 
 
 def _streets(text: str, places: AbstractSet[str] = frozenset()) -> Iterator[Finding]:
@@ -1975,7 +2009,7 @@ _DESCRIBES_A_HEALTH_PLACE_IN_SMALL_LETTERS = frozenset(
         *("right", "wrong", "adult", "adults", "trauma", "stroke", "worst", "bad", "proper", "fever", "covid"),
         *("far", "baby", "babies", "labour", "delivery", "hospice", "forensic", "medium", "low", "gender"),
         *("disabilities", "ladies", "paeds", "uni", "correct", "little", "large", "tiny", "nice", "makeshift"),
-        *("war", "ae"),
+        *("war", "ae", "trust", "trust's"),
         # Play and pretend ("went to the teddy bear hospital", a visit schools and nurseries hold).
         *("teddy", "bear", "toy", "toys", "doll", "dolls", "pretend", "play", "lego", "dentist", "dentists"),
     }
@@ -1998,10 +2032,15 @@ def _health_places_in_small_letters(text: str, places: AbstractSet[str]) -> Iter
         if match["royal"] is not None and not _a_royal_hospital(text, match, places):
             continue
         words = [_plain(word) for word in match["name"].split()]
+        named = [word for word in words if word not in _PART_OF_A_HOSPITALS_NAME]
+        if len(named) > 1 and named[0].endswith("ing"):
+            # A first word ending in "-ing" before another word of the name is part of it ("at the
+            # stepping hill hospital": found, review, taken for words describing a hospital, as
+            # "in the receiving hospital" is); the words after it must not describe one.
+            named = named[1:]
         if (match["the"] or any(word in _PART_OF_A_HOSPITALS_NAME for word in words)) and any(
             _describes(word) or word in _DESCRIBES_A_FAMILY or word.endswith(_ENDINGS_OF_A_NOUN) or "-" in word
-            for word in words
-            if word not in _PART_OF_A_HOSPITALS_NAME
+            for word in named
         ):
             continue
         start = match.start("name")
