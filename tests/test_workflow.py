@@ -761,6 +761,26 @@ def test_an_email_still_being_tried_says_when_not_needs_attention(ack_app: Flask
     assert "The service will try again after" in " ".join(warning.split())
 
 
+@both_databases
+def test_an_email_tried_with_no_time_for_its_next_try_is_said_to_be_due_now(app: Flask) -> None:
+    """Found: an email tried and not gone out whose next try had no time set (as one tried before
+    the worker recorded when to try again: it is due now) showed nothing in the list, and the
+    request page said only "The service will try again"."""
+    app.config["FACILITATOR_EMAIL"] = FACILITATORS
+    with app.app_context():
+        reference = make_request().reference
+        message = db.session.scalars(select(OutboxMessage)).one()
+        message.attempts, message.next_attempt_at = 1, None
+        message.last_error = "timeout: the mail server did not answer"
+        db.session.commit()
+    client, _ = signed_in(app)
+    row = " ".join(list_row(client, reference).split())
+    assert "data-emails-retrying" in row and "Needs attention" not in row
+    assert "An email has not gone out yet: the service is due to try again now" in row
+    page = " ".join(text(client.get(f"/inbox/requests/{reference}")).split())
+    assert "could not be sent yet (tried once)" in page and "The service is due to try again now." in page
+
+
 # --- the list: search, filters, sorting, due dates, counts, paging ------------------------------
 
 

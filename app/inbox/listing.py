@@ -248,8 +248,10 @@ class ListRow:
     # An email about it has not gone out and the service has stopped trying, or it will go on being
     # refused until something is changed: a facilitator must act (the list says "Needs attention").
     emails_stuck: bool = False
-    # Else, the soonest an email tried and not gone out will be tried again (UTC), if any: nothing
-    # to do yet (found, facilitator review: "Needs attention" showed after the first failed try).
+    # Else, whether an email tried and not gone out will be tried again (nothing to do yet: found,
+    # facilitator review, "Needs attention" showed after the first failed try), and the soonest it
+    # will be (UTC); None when one is due now, with no time set for its next try.
+    emails_retrying: bool = False
     emails_retry_at: dt.datetime | None = None
 
 
@@ -343,6 +345,12 @@ def _criteria(items: object, wording: Mapping[str, str]) -> tuple[str, ...]:
 FINISHED_STATUSES = ("closed", "redirected", "duplicate")
 
 
+# Stands for no time set for an email's next try, which makes it due now (an email tried before the
+# worker recorded when to try again): earlier than any time set, so the soonest is found with one
+# ``min``. Found: such an email, tried and not gone out, showed nothing in the list.
+RETRY_DUE_NOW = dt.datetime(1970, 1, 1)
+
+
 def _query(filters: Filters, today: dt.date) -> Any:
     return (
         select(
@@ -381,7 +389,7 @@ def _query(filters: Filters, today: dt.date) -> Any:
                 or_(OutboxMessage.given_up_at.is_(None), StoredRequest.status.not_in(FINISHED_STATUSES)),
             )
             .label("emails_stuck"),
-            select(func.min(OutboxMessage.next_attempt_at))
+            select(func.min(func.coalesce(OutboxMessage.next_attempt_at, RETRY_DUE_NOW)))
             .where(
                 OutboxMessage.request_id == StoredRequest.id,
                 OutboxMessage.sent_at.is_(None),
@@ -421,7 +429,8 @@ def _row(row: Any, today: dt.date, wording: Mapping[str, str]) -> ListRow:
         duplicate_of=row.duplicate_of,
         pdf_state=pdf_state(row.pdf_made_at, row.pdf_error),
         emails_stuck=bool(row.emails_stuck),
-        emails_retry_at=row.emails_retry_at,
+        emails_retrying=row.emails_retry_at is not None,
+        emails_retry_at=None if row.emails_retry_at == RETRY_DUE_NOW else row.emails_retry_at,
     )
 
 

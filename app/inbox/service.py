@@ -835,8 +835,13 @@ def email_problems(request: StoredRequest) -> list[EmailProblem]:
             )
         else:
             tried = "once" if message.attempts == 1 else f"{message.attempts} times"
-            when = f" after {uk_time(message.next_attempt_at)}" if message.next_attempt_at else ""
-            text = f"{what} could not be sent yet (tried {tried}): {why}. The service will try again{when}."
+            # No time set for the next try: it is due now (an email tried before the worker recorded one).
+            when = (
+                f"will try again after {uk_time(message.next_attempt_at)}"
+                if message.next_attempt_at
+                else "is due to try again now"
+            )
+            text = f"{what} could not be sent yet (tried {tried}): {why}. The service {when}."
         given_up = message.given_up_at is not None
         needs_action = given_up or until_mended(message.last_error)
         problems.append(EmailProblem(message.kind, given_up, text, needs_action))
