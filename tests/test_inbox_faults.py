@@ -295,7 +295,9 @@ def test_an_invitation_whose_token_failed_is_not_sent(app: Flask, bad_token: dic
     reference = in_a_session(app, client)
     before = viewed(app, reference)
     response = client.post(request_url(reference, "invitation"), data=bad_token)
-    assert_not_saved(response, "The invitation has not been sent", "#session-section")
+    page = assert_not_saved(response, "The invitation has not been sent", "#session-section")
+    # Which button to select (found: it said only "Try again").
+    assert "Select Send invitation to try again" in error_summary_of(page)
     assert viewed(app, reference) == before + 1
     assert events(app, "invitation_queued") == []
 

@@ -78,7 +78,8 @@ PLACE_NOT_CHANGED = (
 ARRANGE_NOT_CHECKED = (
     "The session has not been arranged because the form had expired. Select Arrange the session to try again"
 )
-INVITATION_NOT_CHECKED = "The invitation has not been sent because the form had expired. Try again"
+# The button is "Send the invitation again" once the practitioner has been invited.
+INVITATION_NOT_CHECKED = "The invitation has not been sent because the form had expired. Select {button} to try again"
 OUTCOME_NOT_CHECKED = (
     "Whether the session was held has not been saved because the form had expired. Select Save to try again"
 )
@@ -778,7 +779,11 @@ def arrange_not_checked(reference: str) -> str:
 @when_not_checked("inbox.send_invitation")
 def invitation_not_checked(reference: str) -> str:
     """The request page again, saying the invitation was not sent."""
-    return render_request_page(stored_request(reference), session_problem=INVITATION_NOT_CHECKED)
+    stored = stored_request(reference)
+    place = sessions.session_place(stored)
+    invited = place is not None and place.invited_sequence is not None
+    button = "Send the invitation again" if invited else "Send invitation"
+    return render_request_page(stored, session_problem=INVITATION_NOT_CHECKED.format(button=button))
 
 
 @when_not_checked("inbox.session_outcome")
