@@ -304,6 +304,8 @@ def test_every_inbox_page_carries_the_warning_its_script_opens_before_the_end(ap
         assert 'type="password" autocomplete="current-password"' in form.group(1)
         assert re.search(r'<button type="submit"[^>]*>Stay signed in</button>', form.group(1))
         assert "You will stay on this page: nothing you have typed is lost." in said
+        # If the password cannot be checked, what to select to try again (its script names the button).
+        assert "We could not check your password. Wait a moment, then select {button} again." in html.unescape(dialog)
         assert 'aria-describedby="app-sign-in-ends-text app-sign-in-ends-unsaved app-sign-in-ends-left"' in dialog
     signed_in_for(client, dt.timedelta(hours=23, minutes=58))
     dialog = sign_in_ends_dialog(text(client.get("/inbox")))

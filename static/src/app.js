@@ -316,6 +316,12 @@ function startSignInEndsWarning (dialog, idle) {
     }
   }
 
+  // The check could not be made (no network, say): what to select to try again, named as the
+  // button is now ("Stay signed in", or "Continue" once the hours are up).
+  function failedWords () {
+    return dialog.dataset.failed.replace('{button}', button.textContent.trim())
+  }
+
   function clearError () {
     error.hidden = true
     group.classList.remove('govuk-form-group--error')
@@ -365,10 +371,10 @@ function startSignInEndsWarning (dialog, idle) {
       const json = (response.headers.get('Content-Type') || '').indexOf('application/json') === 0
       return (json ? response.json() : Promise.resolve({})).then(function (answer) {
         if (response.ok && answer.seconds_left !== undefined) confirmed(answer)
-        else showError(answer.error || dialog.dataset.failed)
+        else showError(answer.error || failedWords())
       })
     }).catch(function () {
-      showError(dialog.dataset.failed)
+      showError(failedWords())
     }).finally(function () {
       sending = false
     })

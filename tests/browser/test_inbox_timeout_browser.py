@@ -236,6 +236,17 @@ def test_stay_signed_in_confirms_the_password_in_the_warning_and_keeps_the_page(
         "Error: The password is not correct. Enter the password you sign in with"
     )
     assert_no_axe_violations(page, "the sign-in's warning, with a wrong password")
+    # The password could not be checked (a page from a proxy, say, not the app's answer): what to
+    # select to try again (found: it said only "Try again").
+    page.route(
+        "**/inbox/confirm-sign-in",
+        lambda route: route.fulfill(status=200, content_type="text/html; charset=utf-8", body="<p>Not the app</p>"),
+    )
+    warning.get_by_role("button", name="Stay signed in").click()
+    expect(password).to_have_accessible_description(
+        re.compile(r"^Error:\s+We could not check your password\. Wait a moment, then select Stay signed in again\.")
+    )
+    page.unroute("**/inbox/confirm-sign-in")
     password.fill(PASSWORD)
     with page.expect_response(lambda r: r.url.endswith("/inbox/confirm-sign-in")) as answered:
         warning.get_by_role("button", name="Stay signed in").click()
