@@ -12,6 +12,8 @@ For views:
   expired or been deleted, so the journey can say "your answers were cleared".
 - ``expired_session()`` is what that session held, when it had expired but was not yet deleted
   (so the page after the idle limit can say what went); else nothing.
+- ``when_expired(handler)`` tells ``handler`` what each session held once its idle limit has
+  passed, as its row is deleted (the inbox audits a facilitator's sign-in timed out).
 
 If the database cannot be reached when a session is opened, the request is answered with the
 "problem with the service" page (503) before any view runs; the cookie is neither changed nor
@@ -142,6 +144,8 @@ OVERRULED: dict[frozenset[str], Callable[[dict[str, Any]], None]] = {}
 CLEARED: dict[str, Callable[[dict[str, Any]], None]] = {}
 # Keys whose value is taken once, by the page that shows it (``merge_taken_once``).
 TAKEN_ONCE: set[str] = set()
+# Called with what a session held and when it expired, as its expired row is deleted (``when_expired``).
+EXPIRY_HANDLERS: list[Callable[[dict[str, Any], dt.datetime], None]] = []
 _ABSENT = object()
 # A change written at once, in the caller's transaction, over the data last read (``claim``).
 _CLAIM = (
@@ -262,8 +266,10 @@ class DatabaseSessionInterface(SessionInterface):
             row = _read(sid)
             if row is None or row.expires_at <= utcnow():
                 if row is not None:
-                    _execute(_DELETE, {"sid": sid})
+                    deleted = _execute(_DELETE, {"sid": sid})
                     g.expired_session = self._loads(row.data)
+                    if deleted:  # (else a purge deleted it first, and told the handlers)
+                        _expired(g.expired_session, row.expires_at)
                 g.session_expired = True
                 return self.session_class(had_cookie=True)
         except SQLAlchemyError as error:  # the database is down: fail softly, keep the cookie and the row
@@ -584,10 +590,38 @@ def _merged_items(was: Any, now: Any, theirs: Any) -> Any:
     return now
 
 
+def when_expired(handler: Callable[[dict[str, Any], dt.datetime], None]) -> None:
+    """Have ``handler`` told what each session held, and when it expired, once its idle limit has
+    passed, as its row is deleted: by the next request that names it, or by a purge, whichever
+    comes first (a facilitator's sign-in timed out: app.inbox.service). Not a session ended
+    before its limit (Sign out, Exit this page, Start again): whatever ends it says so itself."""
+    EXPIRY_HANDLERS.append(handler)
+
+
+def _expired(held: dict[str, Any], expired_at: dt.datetime) -> None:
+    """Tell each handler. One that cannot write (the database failing) is logged, and the page or
+    purge goes on: the session is gone already, and a page must not fail for it."""
+    for handler in EXPIRY_HANDLERS:
+        try:
+            handler(held, expired_at)
+        except SQLAlchemyError:
+            db.session.rollback()
+            log.warning("What an expired session held could not be recorded (%s)", handler.__qualname__, exc_info=True)
+
+
 def purge_expired_sessions(now: dt.datetime | None = None) -> int:
-    """Delete every session whose idle expiry has passed; return how many went."""
+    """Delete every session whose idle expiry has passed, telling ``when_expired``'s handlers what
+    each held; return how many went."""
     table = JourneySessionRow.__table__
-    return int(_execute(delete(table).where(table.c.expires_at <= (now or utcnow()))) or 0)
+    expired = delete(table).where(table.c.expires_at <= (now or utcnow()))
+    if not EXPIRY_HANDLERS:
+        return int(_execute(expired) or 0)
+    returning = expired.returning(table.c.data, table.c.expires_at)
+    rows = _on_a_connection(lambda connection: connection.execute(returning).all())
+    interface = DatabaseSessionInterface()
+    for data, expires_at in rows:
+        _expired(interface._loads(data), expires_at)
+    return len(rows)
 
 
 def end_sessions_holding(key: str, value: object) -> int:
@@ -769,4 +803,5 @@ __all__ = [
     "purge_expired_sessions",
     "reset_session",
     "session_expired",
+    "when_expired",
 ]

@@ -26,6 +26,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import Engine, create_engine, delete, func, select, update
 from sqlalchemy import text as text_sql
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import NullPool
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import TestResponse, encode_multipart
@@ -42,7 +43,7 @@ from support import both_databases, csrf_token, session_cookie
 from support.database import sqlite_file_bytes
 from support.pdf import pdf_attachment_json
 from support.servers import project_python
-from support.sessions import session_form, session_has_started
+from support.sessions import session_form, session_has_started, signed_in_ago
 from support.submission import ELIGIBLE_ANSWERS, VALID_DETAILS, make_request, run_outbox
 
 PASSWORD = "quiet harbour lantern orchard"
@@ -610,7 +611,7 @@ def test_sign_in_rotates_the_session_and_opens_the_inbox(app: Flask) -> None:
 def test_a_password_reset_ends_every_sign_in_of_that_account(app: Flask, runner) -> None:
     """Found (security review): after `flask facilitators reset-password`, the README's answer to
     an exposed password, a session signed in before it still opened the inbox."""
-    client, _ = signed_in(app)
+    client, facilitator_id = signed_in(app)
     colleague = app.test_client()
     add_facilitator(app, "kim.colleague@partnership.example", "Kim Colleague")
     assert sign_in(colleague, "kim.colleague@partnership.example").status_code == 302
@@ -639,6 +640,9 @@ def test_a_password_reset_ends_every_sign_in_of_that_account(app: Flask, runner)
     signed_out = client.post("/inbox/sign-out", data={"csrf_token": token})
     assert signed_out.status_code == 302 and signed_out.location == "/inbox/sign-in"
     assert "the password for this account was changed" in text(client.get(signed_out.location))
+    # Each sign-in the password change ended is in the audit log, when it was found so.
+    ended = [e.detail for e in events(app, "signed_out") if e.actor == f"facilitator:{facilitator_id}"]
+    assert ended and set(ended) == {"signed out: the password was changed"}
 
 
 def test_a_sign_in_from_before_the_stamp_existed_is_kept_and_given_one(app: Flask) -> None:
@@ -860,7 +864,44 @@ def test_sign_out_ends_the_session(app: Flask) -> None:
     assert "You have signed out" in text(page)  # said once (review: sign out said nothing)
     assert "You have signed out" not in text(client.get("/inbox/sign-in"))
     assert client.get("/inbox").status_code == 302
-    assert [e.actor for e in events(app, "signed_out")] == [f"facilitator:{facilitator_id}"]
+    assert [(e.actor, e.detail) for e in events(app, "signed_out")] == [(f"facilitator:{facilitator_id}", "signed out")]
+
+
+def test_exit_this_page_ends_a_sign_in_and_is_in_the_audit_log(app: Flask) -> None:
+    """Found: "Exit this page" ended a facilitator's sign-in and left no entry in the audit log;
+    only Sign out did. Exit from another site ends nothing, and records nothing."""
+    client, facilitator_id = signed_in(app)
+    assert client.get("/exit", headers={"Sec-Fetch-Site": "cross-site"}).status_code == 303
+    assert client.get("/inbox").status_code == 200 and events(app, "signed_out") == []
+    assert client.get("/exit").status_code == 303
+    assert client.get("/inbox").status_code == 302
+    assert [(e.actor, e.detail) for e in events(app, "signed_out")] == [
+        (f"facilitator:{facilitator_id}", 'signed out by "Exit this page"')
+    ]
+    app.test_client().get("/exit")  # no one signed in: nothing to record
+    assert len(events(app, "signed_out")) == 1
+
+
+def test_exit_this_page_still_leaves_when_the_audit_log_cannot_be_written(app: Flask, monkeypatch) -> None:
+    client, _ = signed_in(app)
+
+    def fails(*_args: object) -> None:
+        raise OperationalError("INSERT", None, Exception("disk full"))
+
+    monkeypatch.setattr(service, "record_sign_in_ended", fails)
+    response = client.get("/exit")
+    assert response.status_code == 303 and response.location == app.config["EXIT_URL"]
+    assert client.get("/inbox").status_code == 302
+
+
+def test_signing_in_again_over_a_sign_in_whose_hours_are_up_records_its_end(app: Flask) -> None:
+    client, facilitator_id = signed_in(app)
+    signed_in_ago(app, dt.timedelta(hours=25))
+    assert sign_in(client).status_code == 302
+    assert [(e.actor, e.detail) for e in events(app, "signed_out")] == [
+        (f"facilitator:{facilitator_id}", "signed out by signing in again")
+    ]
+    assert len(events(app, "signed_in")) == 2
 
 
 def test_a_partnership_account_signing_in_from_an_inbox_link_goes_to_the_statistics(app: Flask) -> None:

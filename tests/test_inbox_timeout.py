@@ -11,12 +11,15 @@ import re
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select, update
+from sqlalchemy.exc import OperationalError
 from werkzeug.test import TestResponse
 
 from app.extensions import db
-from app.sessions import JourneySessionRow
+from app.inbox import service as inbox_service
+from app.sessions import JourneySessionRow, purge_expired_sessions
 from support.sessions import idle_nearly_to_the_limit
-from test_inbox import signed_in, stored_request, text
+from support.walk import Walker
+from test_inbox import add_colleague, events, sign_in, signed_in, stored_request, text
 
 TIMED_OUT = "You were signed out because you had not done anything for 30 minutes"
 
@@ -117,6 +120,70 @@ def test_the_timer_running_out_after_the_server_signed_out_says_why_too(app: Fla
     response = timer_runs_out(client, token)
     assert response.status_code == 303 and response.location == "/inbox/sign-in"
     assert TIMED_OUT in text(client.get(response.location))
+
+
+def signed_out_events(app: Flask) -> list[tuple[str, str, dt.datetime]]:
+    """The audit log's "signed_out" entries: who, how and when."""
+    return [(event.actor, event.detail, event.at) for event in events(app, "signed_out")]
+
+
+def test_a_sign_in_ended_by_the_timer_is_in_the_audit_log_as_timed_out(app: Flask) -> None:
+    """Found: only Sign out was in the audit log; a sign-in ended by the idle limit left no entry."""
+    client, facilitator_id = signed_in(app)
+    token = the_timer_token(client)
+    idle_nearly_to_the_limit(app)
+    timer_runs_out(client, token)
+    [(actor, how, _)] = signed_out_events(app)
+    assert (actor, how) == (f"facilitator:{facilitator_id}", "timed out: nothing done for 30 minutes")
+
+
+def test_a_sign_in_the_servers_limit_ended_is_audited_once_when_it_was_ended(app: Flask) -> None:
+    """The server's limit came first: the sign-in is audited as timed out, at the moment its limit
+    passed, by the request that finds it so (the timer's, here) or by the worker's purge, whichever
+    comes first, and once only; a journey's session that expires records nothing."""
+    client, facilitator_id = signed_in(app)
+    token = the_timer_token(client)
+    journey = Walker(app.test_client())  # someone's journey, not signed in
+    journey.start()
+    assert journey.answer("mode", "practitioner").status_code == 302
+    expire_every_session(app)
+    timer_runs_out(client, token)
+    client.get("/inbox")
+    assert journey.client.get("/questions/immediate_danger").status_code == 302  # its answers are gone
+    expected = (f"facilitator:{facilitator_id}", "timed out: nothing done for 30 minutes", dt.datetime(2000, 1, 1))
+    assert signed_out_events(app) == [expected]
+    # Left alone: the worker's purge deletes it, and says so; the browser coming back adds nothing.
+    other, _ = signed_in_as_a_colleague(app)
+    expire_every_session(app)
+    with app.app_context():
+        assert purge_expired_sessions() >= 1
+    assert other.get("/inbox").status_code == 302
+    colleague = events(app, "signed_out")[-1]
+    assert len(signed_out_events(app)) == 2 and colleague.actor != expected[0]
+    assert colleague.detail == expected[1] and colleague.at == dt.datetime(2000, 1, 1)
+
+
+def test_a_timed_out_sign_in_that_cannot_be_audited_is_logged_and_the_page_still_shown(
+    app: Flask, monkeypatch, caplog
+) -> None:
+    client, _ = signed_in(app)
+    expire_every_session(app)
+
+    def fails(*_args: object) -> None:
+        raise OperationalError("INSERT", None, Exception("disk full"))
+
+    monkeypatch.setattr(inbox_service, "record_sign_in_ended", fails)
+    response = client.get("/inbox")
+    assert response.status_code == 302 and response.location.startswith("/inbox/sign-in")
+    assert "What an expired session held could not be recorded" in caplog.text
+
+
+def signed_in_as_a_colleague(app: Flask) -> tuple[FlaskClient, int]:
+    """Another client, signed in as a second facilitator."""
+    colleague_id = add_colleague(app)
+    client = app.test_client()
+    assert sign_in(client, email="kim.colleague@partnership.example").status_code == 302
+    return client, colleague_id
 
 
 def test_a_crafted_post_signs_nobody_out_and_says_nothing_untrue(app: Flask) -> None:

@@ -44,7 +44,7 @@ from ..requests.service import (
     stored_findings,
 )
 from ..rules import JourneyState, evaluate
-from ..sessions import end_sessions_holding
+from ..sessions import end_sessions_holding, when_expired
 from ..space_sessions.models import SpaceSession
 from ..space_sessions.service import ARRANGED, after_status_change, not_held_yet, session_place, starts_in_words
 from ..stats.service import SESSION_HELD, add_count
@@ -636,9 +636,50 @@ def record_failed_sign_in(email: str, locked: bool, detail: str = "") -> str:
     return tag
 
 
-def record_sign_out(facilitator: Facilitator) -> None:
-    """Note in the audit log that a facilitator signed out."""
-    audit.record_event("signed_out", None, facilitator.actor)
+# How a sign-in ended, the detail of its "signed_out" entry in the audit log (``timed_out_words``
+# for the idle limit): before, only Sign out was recorded.
+SIGNED_OUT = "signed out"
+SIGNED_OUT_BY_EXIT = 'signed out by "Exit this page"'
+SIGNED_OUT_BY_SIGNING_IN = "signed out by signing in again"
+# A session found ended for one of ``session_facilitator``'s reasons, and so cleared.
+SIGNED_OUT_BECAUSE = {
+    CREDENTIALS_CHANGED: "signed out: the password was changed",
+    ACCOUNT_CLOSED: "signed out: the account was closed",
+    TOO_OLD_SIGN_IN: SIGNED_OUT,  # (cleared only by Sign out: any other page asks for the password)
+}
+
+
+def record_sign_out(facilitator: Facilitator, how: str = SIGNED_OUT) -> None:
+    """Note in the audit log that a facilitator's sign-in ended, and how (``SIGNED_OUT``: Sign out)."""
+    audit.record_event("signed_out", None, facilitator.actor, how)
+
+
+def record_sign_in_ended(facilitator_id: object, how: str, at: dt.datetime | None = None) -> None:
+    """Note in the audit log that the sign-in of the account a session named has ended, and how
+    (and when, if not now); nothing for a session signed in to no account."""
+    facilitator = db.session.get(Facilitator, facilitator_id) if isinstance(facilitator_id, int) else None
+    if facilitator is None:
+        return
+    event = audit.add_event("signed_out", None, facilitator.actor, how)
+    if at is not None:
+        event.at = at
+    db.session.commit()
+
+
+def timed_out_words() -> str:
+    """The audit detail of a sign-in ended by the idle limit (``SESSION_IDLE_MINUTES``)."""
+    minutes = int(current_app.config["SESSION_IDLE_MINUTES"])
+    return f"timed out: nothing done for {minutes} minute{'s' if minutes != 1 else ''}"
+
+
+def record_timed_out(held: Mapping[str, Any], expired_at: dt.datetime) -> None:
+    """A session has passed its idle limit (``app.sessions.when_expired``): if it was signed in,
+    the sign-in timed out then."""
+    if FACILITATOR_SESSION_KEY in held:
+        record_sign_in_ended(held[FACILITATOR_SESSION_KEY], timed_out_words(), expired_at)
+
+
+when_expired(record_timed_out)
 
 
 def email_fingerprint(email: str) -> str:

@@ -36,6 +36,8 @@ page shown straight after the action is not audited as a view: the action is the
 ``inbox_reference_typed`` (a reference search that is no reference, an email address or a name
 typed into the list's search box, for the next showing of the list only: never in an address). Signing in starts a
 new session (new id); the session's idle limit (``SESSION_IDLE_MINUTES``) signs a facilitator out.
+Every end of a sign-in is audited ("signed_out", saying how): Sign out, Exit this page, signing
+in again, a password change or closed account found, and the idle limit (``service.record_timed_out``).
 Every other showing of a request's page is audited as a view (``render_request_page``), also the
 page shown again when a form was refused.
 A form whose security token (CSRF) is missing or out of date saves nothing: a signed-in
@@ -202,6 +204,8 @@ def require_facilitator() -> Response | tuple[str, int] | None:
             # A closed account's form (sent before its sign-ins were ended) gets back only what
             # was typed into it, and nothing of the request it was about (found: a 403, the text lost).
             kept = typed_text.typed_text_kept()
+            if why is not None:
+                service.record_sign_in_ended(session.get(FACILITATOR_KEY), service.SIGNED_OUT_BECAUSE[why])
             reset_session()
             if why is not None:
                 flash(SIGNED_OUT_BECAUSE[why], IMPORTANT)
@@ -602,6 +606,8 @@ def sign_in() -> Response | tuple[str, int]:
         g.sign_in_tried = facilitator is None
         if facilitator is not None:
             lockout.clear(email, device=device)
+            if FACILITATOR_KEY in session:  # signed in already, its hours up (or another account)
+                service.record_sign_in_ended(session.get(FACILITATOR_KEY), service.SIGNED_OUT_BY_SIGNING_IN)
             reset_session()  # a new session id: a planted or stolen id is useless after sign-in
             session[FACILITATOR_KEY] = facilitator.id
             session.update(service.sign_in_marks(facilitator))

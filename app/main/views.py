@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import math
 import threading
 import time
@@ -14,7 +15,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.wrappers import Response
 from wtforms import ValidationError
 
-from ..extensions import csrf
+from ..extensions import csrf, db
+from ..inbox import service as inbox_service
 from ..inbox.views import DEVICE_COOKIE_DAYS, FACILITATOR_KEY, IMPORTANT, device_cookie_name
 from ..journey import current_state, has_journey, journey_url
 from ..models import utcnow
@@ -34,6 +36,8 @@ from ..web import from_another_site, pdf_download
 from ..wizard.glossary import Explainer
 from . import bp
 from .decides import cited_guidance, decision_graph_svg, noted_answers, routes
+
+log = logging.getLogger(__name__)
 
 # Slack for the clock between the page's timer and the server (a slow network, a busy worker).
 IDLE_CHECK_MARGIN = dt.timedelta(seconds=15)
@@ -70,8 +74,20 @@ def exit() -> Response:  # named like the builtin on purpose: the endpoint is ma
     with neither, as from a typed address, everything is forgotten."""
     if not from_another_site():
         forget_record()  # the supervision record made in this browser, if any
+        if FACILITATOR_KEY in session:
+            _record_sign_in_ended(inbox_service.SIGNED_OUT_BY_EXIT)
         reset_session()
     return redirect(current_app.config["EXIT_URL"], code=303)
+
+
+def _record_sign_in_ended(how: str) -> None:
+    """Audit the end of the sign-in this session holds. Leaving goes on if the audit log cannot be
+    written: a quick exit must never wait or fail (the server's log says so)."""
+    try:
+        inbox_service.record_sign_in_ended(session.get(FACILITATOR_KEY), how)
+    except SQLAlchemyError:
+        db.session.rollback()
+        log.warning("The end of a sign-in (%s) could not be written to the audit log", how, exc_info=True)
 
 
 @bp.route("/session-expired", methods=["GET", "POST"])
@@ -107,6 +123,8 @@ def session_expired() -> Response | str:
         cleared: str | None = None  # what the timer cleared (``kept_for_a_while``)
         if session and _csrf_token_is_valid() and _idle_nearly_long_enough():
             signed_out = session.get(FACILITATOR_KEY) is not None
+            if signed_out:  # (the server's limit, come first, is audited as the session is found expired)
+                _record_sign_in_ended(inbox_service.timed_out_words())
             cleared = kept_for_a_while()
             forget_record()
             reset_session()
