@@ -14,7 +14,7 @@ import pytest
 import sqlalchemy as sa
 from playwright.sync_api import Page, expect
 
-from support.browser import assert_no_axe_violations, assert_no_horizontal_scroll
+from support.browser import ask_about_the_pdf_now, assert_no_axe_violations, assert_no_horizontal_scroll
 
 
 def test_how_it_decides_page_has_no_axe_violations_and_draws_the_diagram(page: Page) -> None:
@@ -70,6 +70,8 @@ def test_the_questions_pdf_is_made_by_the_worker_then_downloaded(browser_page, j
 
     forget_questions_pdfs(live_server.app)
     page = browser_page(js=js)
+    if js:
+        page.clock.install()  # the page asks about its PDF when told (ask_about_the_pdf_now)
     page.goto("/questions-to-prepare.pdf?mode=supervision")
     expect(page.get_by_role("heading", level=1)).to_have_text("The questions to prepare are being made")
     assert_no_axe_violations(page, f"the questions PDF being made (JavaScript {'on' if js else 'off'})")
@@ -78,6 +80,7 @@ def test_the_questions_pdf_is_made_by_the_worker_then_downloaded(browser_page, j
         check_again.focus()
     run_outbox(live_server.app)
     if js:
+        ask_about_the_pdf_now(page)
         download = page.get_by_role("link", name="Download the questions to prepare (PDF)")
         expect(download).to_be_focused()
         expect(page.locator("[data-pdf-announce]")).to_have_text("The questions to prepare are ready to download.")
@@ -104,10 +107,12 @@ def test_a_questions_pdf_the_worker_cannot_make_is_said_with_javascript(page: Pa
         raise OSError("renderer missing")
 
     forget_questions_pdfs(live_server.app)
+    page.clock.install()  # the page asks about its PDF when told (ask_about_the_pdf_now)
     page.goto("/questions-to-prepare.pdf")
     page.get_by_role("link", name="Check again for the PDF").focus()
     monkeypatch.setattr(questions_pdf, "render_questions", broken)
     run_outbox(live_server.app)
+    ask_about_the_pdf_now(page)
     instead = page.get_by_role("link", name="Print the questions from their page instead")
     expect(instead).to_be_focused()
     expect(page.locator("[data-pdf-announce]")).to_have_text("The questions to prepare could not be made just now.")

@@ -25,6 +25,7 @@ from support.browser import (
     AxeAudit,
     FormPoster,
     answer_values,
+    ask_about_the_pdf_now,
     assert_no_horizontal_scroll,
     checkboxes,
     continue_button,
@@ -170,13 +171,15 @@ def submitted_reference(page: Page, axe: AxeAudit | None = None) -> str:
 def pdf_made_then_check_again(page: Page, live_server, js: bool = True) -> None:  # type: ignore[no-untyped-def]
     """The outbox worker runs once (making the PDF). With JavaScript the page notices by itself,
     offers the download and says so in its live region (new-user review: the person had to
-    select "Check again"); without it, the person follows "Check again for your PDF"."""
+    select "Check again"); without it, the person follows "Check again for your PDF". (With
+    JavaScript, the page's clock was installed before it opened: it is asked to check now.)"""
     from support.submission import run_outbox
 
     if js:  # a keyboard user on "Check again" is moved to the download link (diff review)
         page.get_by_role("link", name="Check again for your PDF").focus()
     run_outbox(live_server.app)
     if js:
+        ask_about_the_pdf_now(page)
         download = page.get_by_role("link", name=re.compile(r"Download your request \(PDF\)"))
         expect(download).to_be_focused()
         expect(page.locator("[data-pdf-list] li").first).to_have_attribute("data-pdf", "made")
@@ -192,6 +195,8 @@ def test_request_pages_have_no_axe_violations(browser_page: Callable, js: bool, 
     """Every request page, an error page, the identifying-data warning, check your answers and
     submitted: zero axe violations, reached by filling the forms as a person would."""
     page = browser_page(js=js)
+    if js:
+        page.clock.install()  # the submitted page asks about its PDF when told (ask_about_the_pdf_now)
     audit = AxeAudit()
     to_request(page, TO_ELIGIBLE_NOT_DISCUSSED)
     fill_details(page, IDENTIFYING_REFLECTION, axe=audit, empty_submit_first=True)
@@ -217,6 +222,7 @@ def test_request_pages_have_no_axe_violations(browser_page: Callable, js: bool, 
 
 @pytest.mark.real_pdf
 def test_request_without_identifying_data_skips_the_warning_and_downloads_the_pdf(page: Page, live_server) -> None:  # type: ignore[no-untyped-def]
+    page.clock.install()  # the submitted page asks about its PDF when told (ask_about_the_pdf_now)
     to_request(page, PATHS["P"])  # criterion "stuck" only: no significant-event page
     heading(page, "About you")
     page.get_by_label("Full name").fill("Alex Manager")
@@ -379,6 +385,8 @@ def test_the_supervision_record_is_made_by_the_worker_then_downloaded(
     from support.submission import SUPERVISION_PATH, run_outbox
 
     page = browser_page(js=js)
+    if js:
+        page.clock.install()  # the record's page asks about it when told (ask_about_the_pdf_now)
     audit = AxeAudit()
     forms = FormPoster(page.context)
     page.goto(
@@ -394,6 +402,7 @@ def test_the_supervision_record_is_made_by_the_worker_then_downloaded(
     run_outbox(live_server.app)
     download = page.get_by_role("link", name="Download the supervision record (PDF)")
     if js:
+        ask_about_the_pdf_now(page)
         expect(download).to_be_focused()
         expect(page.locator("[data-pdf-announce]")).to_have_text("The supervision record is ready to download.")
     else:
@@ -427,11 +436,13 @@ def test_a_supervision_record_the_worker_cannot_make_is_said_with_javascript(
     forms = FormPoster(page.context)
     answers = [(question, [value] if isinstance(value, str) else list(value)) for question, value in SUPERVISION_PATH]
     forms.journey(answers)
+    page.clock.install()  # the record's page asks about it when told (ask_about_the_pdf_now)
     page.goto("/request/supervision-record")
     heading(page, "Your supervision record is being made")
     page.get_by_role("link", name="Check again for the supervision record").focus()
     monkeypatch.setattr(record, "render_pdf", broken)
     run_outbox(live_server.app)
+    ask_about_the_pdf_now(page)
     again = page.get_by_role("link", name="Try again")
     expect(again).to_be_focused()
     expect(page.locator("[data-pdf-announce]")).to_have_text("The supervision record could not be made just now.")

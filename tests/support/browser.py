@@ -635,3 +635,23 @@ def keep_alive_handled(page: Page, timeout: float = 10) -> Iterator[EventInfo[Re
     while page.evaluate(_COUNT_KEEP_ALIVES) <= before:
         assert time.monotonic() < deadline, "the page's script never had the keep-alive's answer"
         time.sleep(0.02)
+
+
+# ---------------------------------------------------------------------------------------
+# A PDF the outbox worker makes, and the page that waits for it
+
+# The page asks the server whether its PDF is made a second after it opens, then every 3
+# seconds (``awaitPdf`` in static/src/app.js). A test that runs the worker then waits for the
+# page to notice spent up to 4 seconds idle; with the page's clock installed before it opens,
+# ``ask_about_the_pdf_now`` makes the page ask at once.
+
+
+def ask_about_the_pdf_now(page: Page) -> None:
+    """Bring the waiting page's next question about its PDF forward (its clock installed with
+    ``page.clock.install()`` before it opened; time still runs there as it does everywhere).
+
+    Moving the clock on 3 seconds fires whichever is due next: the first question (a second
+    after the page opened) or the next one (3 seconds after the last answer). An answer still
+    on its way when the clock moved sets its 3-second timer in real time: the page then asks as
+    it would have without the test's clock, still within ``expect``'s time."""
+    page.clock.fast_forward(3000)
