@@ -3,7 +3,9 @@ by its reference, arranges a session, sends the invitation and marks the session
 practitioner answers the feedback question. Zero axe violations (WCAG 2.2 A and AA) on every
 page visited, and the inbox's list does not scroll sideways on a 375 pixel wide screen.
 
-The facilitator and the request are made directly in the live server's database. While the
+The facilitator and the request are made directly in the live server's database, and the
+facilitator signs in by posting the form (signing in through the page is tested in
+test_inbox_browser.py). While the
 test runs the live server has a facilitators' address and a public address (so the invitation
 and the feedback link are queued; nothing is sent: no outbox worker runs here); both are put
 back afterwards, as other browser tests share the server.
@@ -20,7 +22,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from playwright.sync_api import Page, expect
 
-from support.browser import AxeAudit
+from support.browser import AxeAudit, FormPoster
 
 EMAIL = "kit.sessions@partnership.example"
 NAME = "Kit Sessions"
@@ -80,11 +82,19 @@ def feedback_path(live_server: Any, reference: str) -> str:
     return found.group(1)
 
 
-def sign_in(page: Page) -> None:
-    page.goto("/inbox/sign-in")
-    page.get_by_label("Email address").fill(EMAIL)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+def signed_in(page: Page) -> FormPoster:
+    """Sign in by posting the form, through the page's own cookies (signing in through the page,
+    by mouse and by keyboard, is tested in test_inbox_browser.py)."""
+    forms = FormPoster(page.context)
+    forms.get("/inbox/sign-in")
+    assert forms.post("/inbox/sign-in", [("email", EMAIL), ("password", PASSWORD)]).endswith("/inbox")
+    return forms
+
+
+def open_the_inbox(page: Page) -> None:
+    """Signed in, the inbox's list of requests."""
+    signed_in(page)
+    page.goto("/inbox")
     expect(page.get_by_role("heading", level=1, name="Requests", exact=True)).to_be_visible()
 
 
@@ -96,7 +106,7 @@ def test_arrange_invite_and_hold_a_session(browser_page, new_context, live_serve
     reference = offered_request
     axe = AxeAudit()
     page = browser_page()
-    sign_in(page)
+    open_the_inbox(page)
     axe.check(page, "the inbox list")
 
     # Find the request by its reference: a whole reference goes straight to it.
@@ -207,13 +217,11 @@ def test_arrange_invite_and_hold_a_session(browser_page, new_context, live_serve
 @pytest.mark.parametrize("js", [True, False], ids=["js", "no-js"])
 def test_cancelling_a_session_asks_first(browser_page, offered_request: str, js: bool) -> None:  # type: ignore[no-untyped-def]
     """Found: one press of "Cancel the session" emailed everyone invited a cancellation."""
-    from support.browser import FormPoster
     from support.sessions import session_form
 
     page = browser_page(js=js)
-    sign_in(page)
-    forms = FormPoster(page.context)
-    forms.get(f"/inbox/requests/{offered_request}")
+    forms = signed_in(page)
+    forms.get("/inbox/import")  # a small page, for a form token of the signed-in session
     forms.post(f"/inbox/requests/{offered_request}/session", list(session_form().items()))
     page.goto(f"/inbox/requests/{offered_request}")
     page.get_by_role("link", name=re.compile("^Change or cancel the session")).click()
@@ -241,7 +249,7 @@ def test_cancelling_a_session_asks_first(browser_page, offered_request: str, js:
 
 def test_the_inbox_list_does_not_scroll_sideways_on_a_small_screen(browser_page, offered_request: str) -> None:  # type: ignore[no-untyped-def]
     page = browser_page(viewport=MOBILE)
-    sign_in(page)
+    open_the_inbox(page)
     expect(page.locator(f'[data-reference="{offered_request}"]')).to_be_visible()
     assert not scrolls_sideways(page), "the inbox list scrolls sideways at 375 pixels"
     # Each request is a block of labelled lines: the headings are on the cells.
@@ -271,6 +279,6 @@ def test_the_inbox_list_keeps_to_a_desktop_screen_with_a_job_role_at_its_longest
         reference = str(stored.reference)
         db.session.commit()
     page = browser_page(viewport={"width": 1280, "height": 900})
-    sign_in(page)
+    open_the_inbox(page)
     expect(page.locator(f'[data-reference="{reference}"]')).to_be_visible()
     assert not scrolls_sideways(page), "the inbox list scrolls sideways at 1280 pixels"
