@@ -20,11 +20,12 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from support.browser import (
+    PATHS,
     AxeAudit,
     FormPoster,
+    answer_values,
     assert_focus_visible,
     assert_no_axe_violations,
-    open_outcome,
     tab_until,
 )
 from support.passwords import cheap_password_hash
@@ -94,7 +95,7 @@ def sign_in(page: Page, email: str = EMAIL, password: str = PASSWORD) -> None:
 
 def signed_in(page: Page, email: str = EMAIL, password: str = PASSWORD) -> None:
     """Sign in by posting the form (for tests about what comes after: signing in through the
-    page, by mouse and by keyboard, is tested above)."""
+    page is tested by keyboard above, and by mouse in test_sign_out and the failed sign-in)."""
     forms = FormPoster(page.context)
     forms.get("/inbox/sign-in")
     forms.post("/inbox/sign-in", [("email", email), ("password", password)])
@@ -180,7 +181,8 @@ def test_signed_in_list_and_request_pages_have_no_axe_violations(browser_page, i
     page = browser_page(js=js)
     where = f"JavaScript {'on' if js else 'off'}"
     axe = AxeAudit()
-    sign_in(page)
+    signed_in(page)
+    page.goto("/inbox")
     expect(requests_heading(page)).to_be_visible()
     table = page.locator("[data-requests]")
     for reference in inbox_data.references:
@@ -222,8 +224,8 @@ def test_the_status_follow_up_fields_show_under_their_choice_without_javascript(
     """The fields for Redirected and Duplicate are shown by the stylesheet alone: with JavaScript
     off, each appears only while its status is chosen, and the page passes axe with each shown."""
     page, axe = page_no_js, AxeAudit()
-    sign_in(page)
-    page.get_by_role("link", name=inbox_data.references[1], exact=True).click()
+    signed_in(page)
+    page.goto(f"/inbox/requests/{inbox_data.references[1]}")
     status = page.get_by_role("group", name=re.compile(r"^Move it on from"))
     for label in ("Redirected to", "Why", "Duplicate of"):
         expect(page.get_by_label(label)).to_be_hidden()
@@ -238,9 +240,8 @@ def test_the_status_follow_up_fields_show_under_their_choice_without_javascript(
 def test_change_status_assign_and_add_a_note_show_in_the_audit_trail(page: Page, inbox_data: InboxData) -> None:
     reference = inbox_data.references[0]
     axe = AxeAudit()
-    sign_in(page)
-    expect(requests_heading(page)).to_be_visible()
-    page.get_by_role("link", name=reference, exact=True).click()
+    signed_in(page)
+    page.goto(f"/inbox/requests/{reference}")
     expect(page.get_by_role("heading", level=1, name=reference)).to_be_visible()
     expect(trail_row(page, "The requester", "Request submitted")).to_have_count(1)
 
@@ -513,7 +514,9 @@ def test_finding_a_practitioners_requests_by_email_has_no_axe_violations(page: P
 
 
 def test_statistics_page_has_no_axe_violations(page: Page, inbox_data: InboxData) -> None:
-    open_outcome(page, "U1")  # one journey, so the page has a count to show (suppressed)
+    # One journey to an outcome (its page asked for, not drawn), so the page has a count to show (suppressed).
+    forms = FormPoster(page.context)
+    forms.get(forms.journey(answer_values(PATHS["U1"])))
     signed_in(page)
     page.goto("/inbox")
     page.get_by_role("link", name="Statistics").click()
@@ -524,6 +527,8 @@ def test_statistics_page_has_no_axe_violations(page: Page, inbox_data: InboxData
 
 
 def test_sign_out(page: Page, inbox_data: InboxData) -> None:
+    """Signed in through the page by mouse (the other tests post the form, but for the keyboard's
+    and a failed sign-in), then out."""
     sign_in(page)
     expect(requests_heading(page)).to_be_visible()
     page.get_by_role("button", name="Sign out").click()
