@@ -80,12 +80,12 @@ def to_request(page: Page, steps: Sequence[Answer] = TO_ELIGIBLE_WITH_DEBRIEF) -
 def fill_details(page: Page, reflection: str, axe: AxeAudit | None = None, empty_submit_first: bool = False) -> None:
     """Fill every details page by its labels; run axe on each page before continuing."""
     heading(page, "About you")
+    check_page(page, axe, "request page 'About you'")
     if empty_submit_first:
         continue_button(page).click()
         expect(page).to_have_title(re.compile(r"^Error: "))
         expect(page.get_by_role("alert").filter(has_text="There is a problem")).to_be_visible()
         check_page(page, axe, "request page 'About you' with errors")
-    check_page(page, axe, "request page 'About you'")
     page.get_by_label("Full name").fill("Sam Practitioner")
     page.get_by_label("Job role").fill("Health visitor")
     page.get_by_label("Agency or team").fill("Health visiting, central team")
