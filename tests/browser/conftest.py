@@ -456,6 +456,9 @@ def browser_page(
         for page in context.pages[1:]:
             page.close()  # only the first page is kept (axe's replay page lives in its own context)
         for page in context.pages:
+            # A test's page.route() (a page served from the test) would stay on the kept page
+            # for every later test of this worker.
+            page.unroute_all(behavior="ignoreErrors")
             leave_for_a_blank_page(page)
         context.clear_cookies()
         offsite.unwatch(context)
