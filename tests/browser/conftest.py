@@ -174,6 +174,12 @@ def live_server(sqlite_template: Path) -> Iterator[LiveServer]:
 
     from app import create_app
 
+    built = [HERE.parent.parent / "static" / "dist" / name for name in ("app.css", "app.js", "govuk-frontend.min.js")]
+    if missing := [path.name for path in built if not path.is_file()]:
+        # Without them every page is unstyled and every axe check fails on sizes and contrast,
+        # which says nothing of the cause.
+        build = "build the styles first (scripts/setup, or npm run build)"
+        pytest.fail(f"static/dist lacks {', '.join(missing)}: {build}", pytrace=False)
     workdir = Path(tempfile.mkdtemp(prefix="space-to-think-browser-"))
     shutil.copyfile(sqlite_template, workdir / "browser.sqlite")
     app = create_app(
