@@ -141,6 +141,26 @@ def test_a_work_telephone_number_in_full_width_digits_is_accepted_as_ascii_digit
     assert stored.details["phone"] == "0161 496 0000"
 
 
+def test_invisible_characters_copied_with_an_address_a_number_or_a_month_are_left_out(client, app) -> None:
+    """Found (user review): an email address, telephone number, month or year copied from a
+    document, an email or a contact card can carry characters no one can see (a zero-width space,
+    a soft hyphen, a left-to-right mark, a byte order mark). Each was refused ("in the correct
+    format", "a real date") though it looked right, and the person could not see what to change."""
+    walker = to_outcome(client)
+    copied = {
+        "email": "\ufeffalex@nhs.\u00adnet\u200b",
+        "phone": "\u200e0161 496 0000\u2060",
+        "event_month": "3\u200b",
+        "event_year": "\u200b2025",
+    }
+    fill_details(walker, {**VALID_DETAILS, **copied})
+    assert "Work email alex@nhs.net Change" in text_of(walker.get("/request/check-answers"))
+    submit(walker)
+    (stored,) = stored_requests(app)
+    assert (stored.details["email"], stored.details["phone"]) == ("alex@nhs.net", "0161 496 0000")
+    assert stored.details["event_month"] == "2025-03"
+
+
 @pytest.mark.parametrize(
     "typed",
     ["0161 496 0000 / 07700 900000", "0161 496 0000 or 07700 900000", "office 0161 496 0000, mobile 07700 900000"],

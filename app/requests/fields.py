@@ -31,6 +31,7 @@ from typing import Any, Literal
 
 from .. import months
 from ..email_address import EMAIL_MAX, is_email_address
+from ..input_guard import is_invisible
 from ..months import month_number
 from ..pack import current_partnership
 from ..rules.partnership import REQUEST_OPTION_FIELDS
@@ -785,15 +786,24 @@ def several_emails(text: str) -> bool:
     return sum(valid_email(bare_email(part)) for part in _BETWEEN_ADDRESSES.split(text) if part) >= 2
 
 
+def without_invisible(text: str) -> str:
+    """``text`` without the invisible characters that text copied from a document, an email or a
+    contact card can carry (zero-width spaces, soft hyphens, direction marks, a byte order mark:
+    ``input_guard.is_invisible``); spaces are kept. An address, a number or a date never holds
+    one, and the person cannot see one to take it out."""
+    return "".join(char for char in text if char.isspace() or not is_invisible(char))
+
+
 def field_text(entry: Field, value: Any) -> str:
     """A text field's value as it is checked, stored and shown (``clean_text``): an email
     address as mail programs copy it is the one address in it (``bare_email``), and a telephone
-    number's full-width digits are ASCII digits, as in the month and year boxes (``months.narrow``)."""
+    number's full-width digits are ASCII digits, as in the month and year boxes (``months.narrow``).
+    Neither keeps an invisible character (``without_invisible``)."""
     text = clean_text(value)
     if entry.kind == "email":
-        return bare_email(text)
+        return bare_email(without_invisible(text))
     if entry.kind == "phone":
-        return months.narrow(text)
+        return months.narrow(without_invisible(text))
     return text
 
 
@@ -811,7 +821,8 @@ def event_month(details: Mapping[str, Any], entry: Field | None = None) -> tuple
 def typed_month_year(details: Mapping[str, Any], entry: Field) -> tuple[str, str]:
     """A month and year field's month and year as typed, cleaned, with full-width digits and
     letters as ASCII ("０３" and "２０１５", from a Chinese or Japanese keyboard, are 03 and 2015)."""
-    return months.narrow(clean_text(details.get(entry.name))), months.narrow(clean_text(details.get(entry.year_input)))
+    month, year = (without_invisible(clean_text(details.get(name))) for name in (entry.name, entry.year_input))
+    return months.narrow(month), months.narrow(year)
 
 
 # Between the parts of a date typed in one box: "12/03/2015", "12-3-2015", "12.03.2015", "March 2015".
