@@ -86,6 +86,14 @@ def is_invisible(char: str) -> bool:
     return char.isspace() or char in _INVISIBLE or unicodedata.category(char) in _INVISIBLE_CATEGORIES
 
 
+def without_invisible(text: str) -> str:
+    """``text`` without the invisible characters that text copied from a document, an email or a
+    contact card can carry (zero-width spaces, soft hyphens, direction marks, a byte order mark:
+    ``is_invisible``); spaces are kept. An address, a number or a date never holds
+    one, and the person cannot see one to take it out."""
+    return "".join(char for char in text if char.isspace() or not is_invisible(char))
+
+
 def is_blank(value: str | None) -> bool:
     """True if ``value`` has nothing a person can see: None, empty, or only whitespace and
     invisible characters (a required field filled with them is as empty as one left blank)."""
@@ -233,4 +241,5 @@ __all__ = [
     "is_invisible",
     "refuse_unsafe_input",
     "valid_host",
+    "without_invisible",
 ]

@@ -73,6 +73,17 @@ def test_a_search_finds_every_request_with_the_work_email_and_is_audited_without
     assert [event.detail for event in audit_events(app) if event.action == EMAIL_SEARCHED][-1] == "0 requests found"
 
 
+def test_an_address_copied_with_invisible_characters_is_searched_for_without_them(app: Flask) -> None:
+    """Found (user review): an address copied from the practitioner's email or a document can carry
+    characters no one can see (a zero-width space, a byte order mark, a direction mark); the search
+    was refused ("in the correct format") though the address looked right."""
+    [reference] = requests_by(app, ADDRESS)
+    client, _ = signed_in(app)
+    typed = f"\ufeff{ADDRESS}\u200b\u200e"
+    page = text(post_form(client, PAGE, PAGE, {"email": typed}, follow_redirects=True))
+    assert "1 request sent with this work email" in page and f'href="/inbox/requests/{reference}"' in page
+
+
 def searches(app: Flask) -> list[str]:
     """The audit entries of searches by work email (each search, and each showing of its results)."""
     return [str(event.detail) for event in audit_events(app) if event.action == EMAIL_SEARCHED]

@@ -21,7 +21,7 @@ from wtforms import HiddenField, PasswordField, RadioField, SelectField, StringF
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # WTForms 3.3; stubs are 3.2
 
 from ..email_address import EMAIL_MAX, is_email_address
-from ..input_guard import is_blank
+from ..input_guard import is_blank, without_invisible
 from .models import NOTE_MAX
 from .service import STATUS_LABELS
 
@@ -161,7 +161,7 @@ class FindByEmailForm(FlaskForm):
         valid: bool = super().validate(extra_validators)  # FlaskForm has no type hints
         if not _required(self.email, "Enter the work email address to search for"):
             return False
-        address = (self.email.data or "").strip()
+        address = without_invisible(self.email.data or "").strip()
         if len(address) > EMAIL_MAX or not is_email_address(address):
             self.email.errors = ["Enter an email address in the correct format, like name@example.org"]
             return False

@@ -27,7 +27,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from .. import audit, workflow
 from ..email_address import is_email_address
 from ..extensions import db, forget_deleted_text
-from ..input_guard import is_blank, is_invisible
+from ..input_guard import is_blank, is_invisible, without_invisible
 from ..journey import MODE_LABELS
 from ..mail import given_up_what_to_do, mail_problem_words, message_was_refused, too_late, until_mended
 from ..models import AuditEvent, OutboxMessage, StoredRequest, utcnow
@@ -1285,7 +1285,7 @@ def requests_with_email(email: str) -> list[tuple[str, str, dt.datetime]]:
     field from it, and refuses one holding a lone surrogate (a request imported before the input
     guard refused them), so that one request stopped every request page, and every search, on
     PostgreSQL. The requests are those of the retention period: tens or hundreds."""
-    wanted = email.strip().lower()
+    wanted = without_invisible(email).strip().lower()
     rows = db.session.execute(
         select(StoredRequest.reference, StoredRequest.status, StoredRequest.created_at, StoredRequest.details).order_by(
             StoredRequest.created_at, StoredRequest.id

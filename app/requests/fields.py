@@ -31,7 +31,7 @@ from typing import Any, Literal
 
 from .. import months
 from ..email_address import EMAIL_MAX, is_email_address
-from ..input_guard import is_invisible
+from ..input_guard import without_invisible
 from ..months import month_number
 from ..pack import current_partnership
 from ..rules.partnership import REQUEST_OPTION_FIELDS
@@ -784,14 +784,6 @@ def several_emails(text: str) -> bool:
     """Whether ``text`` is two or more email addresses ("alex@nhs.net, sam@nhs.net", "… or …"),
     so the message can say to enter one."""
     return sum(valid_email(bare_email(part)) for part in _BETWEEN_ADDRESSES.split(text) if part) >= 2
-
-
-def without_invisible(text: str) -> str:
-    """``text`` without the invisible characters that text copied from a document, an email or a
-    contact card can carry (zero-width spaces, soft hyphens, direction marks, a byte order mark:
-    ``input_guard.is_invisible``); spaces are kept. An address, a number or a date never holds
-    one, and the person cannot see one to take it out."""
-    return "".join(char for char in text if char.isspace() or not is_invisible(char))
 
 
 def field_text(entry: Field, value: Any) -> str:
