@@ -19,6 +19,7 @@ from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFError, CSRFProtect, same_origin
 from sqlalchemy import Engine, MetaData, Table, event
+from sqlalchemy.engine import ExceptionContext
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase
 
@@ -93,6 +94,19 @@ def use_write_ahead_log(dbapi_connection: Any, _record: Any) -> None:
             pass
         finally:
             cursor.close()
+
+
+@event.listens_for(Engine, "handle_error")
+def discard_read_only_sqlite_connection(context: ExceptionContext) -> None:
+    """SQLite: a connection that finds it may not write (SQLITE_READONLY) is discarded, as a dropped
+    one is, so the next page opens the file again. SQLite opens a file it may not write (its
+    permissions, a disk mounted read-only, for a while) read-only, and the connection stays so
+    after the file can be written again: found (user review), with the pool keeping such
+    connections, every page that saves (Start now, each answer) showed the problem page until
+    the app was restarted. PostgreSQL is untouched."""
+    original = context.original_exception
+    if isinstance(original, sqlite3.OperationalError) and original.sqlite_errorname.startswith("SQLITE_READONLY"):
+        context.is_disconnect = True
 
 
 def empty_write_ahead_log() -> bool:
