@@ -1331,6 +1331,17 @@ def test_wrong_method_is_a_friendly_page(client: FlaskClient) -> None:
     assert "GET" in response.headers["Allow"]
 
 
+def test_a_journey_address_that_only_takes_a_form_leads_back_to_where_the_journey_stands(client: FlaskClient) -> None:
+    """Found (user review): Send request's address opened again (the address bar, after the problem
+    page it shows while the database is down) said only "Go to the start page", whose Start now
+    then asked whether to carry on: the way back to the request being sent was three pages long."""
+    for path in ("/request/submit", "/start-again"):
+        page = client.get(path).get_data(as_text=True)
+        assert 'href="/continue">Go back to the questions</a>' in page, path
+        assert ">Go to the start page</a>" not in page, path
+    assert ">Go to the start page</a>" in client.delete("/accessibility").get_data(as_text=True)
+
+
 def test_too_large_is_a_friendly_page(app: Flask) -> None:
     add_session_probe(app)
     response = app.test_client().post("/_test/answers", data={"value": "x" * (2 * 1024 * 1024)})
