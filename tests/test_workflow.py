@@ -781,6 +781,32 @@ def test_an_email_tried_with_no_time_for_its_next_try_is_said_to_be_due_now(app:
     assert "could not be sent yet (tried once)" in page and "The service is due to try again now." in page
 
 
+@both_databases
+def test_an_email_whose_next_try_is_long_past_says_it_has_not_happened_and_who_to_tell(app: Flask) -> None:
+    """Found: with the outbox worker stopped, the list and the request page still said the service
+    "will try again after 10:05" at midday, as if all was well. A try well past its time (more than
+    the worker's longest pass) is said not to have happened, with who to tell."""
+    app.config["FACILITATOR_EMAIL"] = FACILITATORS
+    due = utcnow() - dt.timedelta(hours=2)
+    with app.app_context():
+        reference = make_request().reference
+        message = db.session.scalars(select(OutboxMessage)).one()
+        message.attempts, message.next_attempt_at = 1, due
+        message.last_error = "timeout: the mail server did not answer"
+        db.session.commit()
+    client, _ = signed_in(app)
+    said = f"was due to try again at {uk_time(due)} and has not: tell whoever runs the service"
+    row = " ".join(list_row(client, reference).split())
+    assert f"An email has not gone out yet: the service {said}" in row and "will try again after" not in row
+    page = " ".join(text(client.get(f"/inbox/requests/{reference}")).split())
+    assert f"The service {said}, as the part of it that sends emails may have stopped." in page
+    assert "will try again after" not in page
+    with app.app_context():  # a try only just due is waiting for the worker's next pass: no alarm
+        db.session.scalars(select(OutboxMessage)).one().next_attempt_at = utcnow() - dt.timedelta(minutes=1)
+        db.session.commit()
+    assert "the service will try again after" in " ".join(list_row(client, reference).split())
+
+
 # --- the list: search, filters, sorting, due dates, counts, paging ------------------------------
 
 

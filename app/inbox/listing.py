@@ -28,7 +28,7 @@ from ..models import AuditEvent, OutboxMessage, StoredRequest, utcnow
 from ..pack import current_pack
 from ..requests import fields
 from ..requests.reference import ALPHABET, PREFIX, SEPARATORS
-from ..uk_time import UK_TIME, uk_day
+from ..uk_time import UK_TIME, uk_day, uk_time
 from .models import Assignment, Facilitator
 
 PAGE_SIZE = 50
@@ -253,6 +253,7 @@ class ListRow:
     # will be (UTC); None when one is due now, with no time set for its next try.
     emails_retrying: bool = False
     emails_retry_at: dt.datetime | None = None
+    emails_retry_words: str = ""  # (``retry_words``)
 
 
 def pdf_state(made_at: dt.datetime | None, error: str | None) -> str:
@@ -349,6 +350,24 @@ FINISHED_STATUSES = ("closed", "redirected", "duplicate")
 # worker recorded when to try again): earlier than any time set, so the soonest is found with one
 # ``min``. Found: such an email, tried and not gone out, showed nothing in the list.
 RETRY_DUE_NOW = dt.datetime(1970, 1, 1)
+# How long past its time an email's next try may still be waiting for the outbox worker's next pass
+# (a pass can be long: PDFs, a slow mail server) before the inbox says the try has not happened.
+RETRY_OVERDUE_AFTER = dt.timedelta(minutes=15)
+
+
+def retry_words(next_attempt_at: dt.datetime | None, now: dt.datetime | None = None) -> str:
+    """What the service will do about an email it is still trying, after "the service ": when it
+    tries next; "is due to try again now" with no time set; and, once that time is well past (the
+    worker stopped, say: found, it still said "will try again after 10:05" at midday), that the
+    try has not happened and who to tell."""
+    if next_attempt_at is None or next_attempt_at == RETRY_DUE_NOW:
+        return "is due to try again now"
+    if next_attempt_at + RETRY_OVERDUE_AFTER < (now or utcnow()):
+        return (
+            f"was due to try again at {uk_time(next_attempt_at)} and has not: tell whoever runs the service, "
+            "as the part of it that sends emails may have stopped"
+        )
+    return f"will try again after {uk_time(next_attempt_at)}"
 
 
 def _query(filters: Filters, today: dt.date) -> Any:
@@ -431,6 +450,7 @@ def _row(row: Any, today: dt.date, wording: Mapping[str, str]) -> ListRow:
         emails_stuck=bool(row.emails_stuck),
         emails_retrying=row.emails_retry_at is not None,
         emails_retry_at=None if row.emails_retry_at == RETRY_DUE_NOW else row.emails_retry_at,
+        emails_retry_words=retry_words(row.emails_retry_at) if row.emails_retry_at is not None else "",
     )
 
 

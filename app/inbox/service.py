@@ -49,6 +49,7 @@ from ..space_sessions.models import SpaceSession
 from ..space_sessions.service import ARRANGED, after_status_change, not_held_yet, session_place, starts_in_words
 from ..stats.service import SESSION_HELD, add_count
 from ..uk_time import uk_date, uk_day, uk_time
+from .listing import retry_words
 from .models import (
     EMAIL_MAX,
     FACILITATOR,
@@ -876,12 +877,7 @@ def email_problems(request: StoredRequest) -> list[EmailProblem]:
             )
         else:
             tried = "once" if message.attempts == 1 else f"{message.attempts} times"
-            # No time set for the next try: it is due now (an email tried before the worker recorded one).
-            when = (
-                f"will try again after {uk_time(message.next_attempt_at)}"
-                if message.next_attempt_at
-                else "is due to try again now"
-            )
+            when = retry_words(message.next_attempt_at)
             text = f"{what} could not be sent yet (tried {tried}): {why}. The service {when}."
         given_up = message.given_up_at is not None
         needs_action = given_up or until_mended(message.last_error)
