@@ -15,14 +15,16 @@ from collections import ChainMap, OrderedDict
 from collections.abc import Callable, Hashable, Iterator, Mapping, MutableMapping
 from types import FrameType
 from typing import Any
+from urllib.parse import urlsplit
 
-from flask import Flask, current_app, g, get_flashed_messages, render_template, request, session
+from flask import Flask, current_app, g, get_flashed_messages, render_template, request, session, url_for
 from flask.templating import Environment as FlaskEnvironment
 from flask_wtf.csrf import generate_csrf
 from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader, Undefined, pass_context
 from jinja2.runtime import Context
-from markupsafe import Markup
+from markupsafe import Markup, escape
+from werkzeug.exceptions import HTTPException
 
 from .config import PROJECT_ROOT
 from .extensions import csp_nonce
@@ -38,6 +40,7 @@ PAGE_CACHE_SIZE = 1024
 # from Unicode's private use area, which no template or pack text contains and no escaping changes.
 NONCE_SLOT = "\ue000csp-nonce\ue001"
 CSRF_SLOT = "\ue000csrf-token\ue001"
+BACK_SLOT = "\ue000back-link\ue001"
 LIBRARY_TEMPLATE_MARKERS = ("govuk_frontend_jinja", "govuk_frontend_wtf")
 
 
@@ -182,7 +185,31 @@ def render_page(template_name: str, key: Hashable, context: Mapping[str, Any] | 
         page = page.replace(NONCE_SLOT, csp_nonce())
     if CSRF_SLOT in page:
         page = page.replace(CSRF_SLOT, generate_csrf())
+    if BACK_SLOT in page:
+        page = page.replace(BACK_SLOT, str(escape(came_from())))
     return page
+
+
+def came_from() -> str:
+    """Where a page's Back link goes: the page of this service the browser came from (its
+    Referer, which the Referrer-Policy "same-origin" sends only from this site's own pages), if it
+    is one a browser can open again; else the start page. The pages every page's footer links to
+    (the privacy notice, cookies...) are reached from any page, so they cannot know where Back is.
+    While a page is rendered to be kept, a stand-in that is filled in for each request."""
+    if g.get("csp_nonce") == NONCE_SLOT:
+        return BACK_SLOT
+    home = url_for("main.index")
+    referrer = urlsplit(request.headers.get("Referer", ""))
+    if referrer.netloc != request.host or referrer.scheme not in ("http", "https"):
+        return home
+    path, root = referrer.path, request.script_root
+    if not path.startswith(f"{root}/") or path.startswith("//") or path == request.path or "\\" in path:
+        return home
+    try:  # a page that answers GET, whoever may see it (the inbox's own pages say if signed out)
+        endpoint, _ = current_app.url_map.bind(request.host).match(path[len(root) :], method="GET")
+    except HTTPException:
+        return home
+    return home if endpoint in ("main.exit", "static") else path
 
 
 def _render_with_slots(template_name: str, context: Mapping[str, Any] | Callable[[], Mapping[str, Any]]) -> str:
@@ -283,6 +310,7 @@ def init_jinja(app: Flask) -> None:
     app.jinja_env.globals["kept_for_a_while"] = kept_for_a_while
     app.jinja_env.globals["session_expired"] = session_expired
     app.jinja_env.globals["say"] = say
+    app.jinja_env.globals["came_from"] = came_from
     app.jinja_env.globals["get_flashed_messages"] = flashed_messages
     WTFormsHelpers(app)
     app.context_processor(site_context)

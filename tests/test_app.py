@@ -1580,3 +1580,40 @@ def test_forms_refused_for_a_host_the_app_does_not_see_say_why_in_the_log(
     assert caplog.text.count("A form was refused: it came from a page at localhost:8443") == 1
     assert "this request is for localhost" in caplog.text and "proxy_set_header Host" in caplog.text
     assert "private" not in caplog.text and "/questions/mode" not in caplog.text
+
+
+FOOTER_PAGES = ("/privacy", "/cookies", "/accessibility", "/how-it-decides", "/questions-to-prepare")
+
+
+def back_link(response) -> str:
+    """The page's Back link's address."""
+    found = re.findall(r'<a href="([^"]*)" class="govuk-back-link">Back</a>', response.get_data(as_text=True))
+    assert len(found) == 1, found
+    return found[0]
+
+
+def test_the_pages_every_footer_links_to_have_a_back_link_to_the_page_they_were_opened_from(
+    client: FlaskClient,
+) -> None:
+    """Found (user review): the privacy notice, cookies, accessibility statement, how it decides and
+    questions to prepare had no Back link: someone part-way through the questions who opened one had
+    only the browser's Back to return (every page has a back link, DESIGN.md). Back goes to the page
+    of this service they came from, kept pages included (each visitor gets their own); anything else
+    (no Referer, another site, an address that is no page, Exit this page, this page itself) goes
+    to the start page."""
+    question = client.get("/start").headers["Location"]
+    assert question.startswith("/questions/")
+    for page in FOOTER_PAGES:
+        for came_from, back in (
+            (f"http://localhost{question}", question),
+            ("http://localhost/how-it-decides", "/how-it-decides" if page != "/how-it-decides" else "/"),
+            ("http://localhost/inbox/sign-in", "/inbox/sign-in"),
+            (None, "/"),
+            ("https://elsewhere.example/questions/safety", "/"),
+            ("http://localhost/no-such-page", "/"),
+            ("http://localhost/exit", "/"),
+            ("http://localhost/request/submit", "/"),  # takes only a form
+            ("javascript:alert(1)", "/"),
+        ):
+            response = client.get(page, headers={"Referer": came_from} if came_from else {})
+            assert response.status_code == 200 and back_link(response) == back, (page, came_from)
