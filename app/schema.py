@@ -34,7 +34,7 @@ from alembic.script import ScriptDirectory
 from flask import Flask, current_app
 from flask.cli import AppGroup
 from sqlalchemy import Connection, text
-from sqlalchemy.exc import DBAPIError, ProgrammingError, SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, OperationalError, ProgrammingError, SQLAlchemyError
 
 from .config import PROJECT_ROOT, StartupError
 from .extensions import db
@@ -261,7 +261,23 @@ def schema_is_current() -> bool:
 def takes_writes() -> bool:
     """For the health check (in an app context): the database takes writes. PostgreSQL says not on a
     standby server (after a failover that did not promote it) or with default_transaction_read_only
-    set for maintenance: every answer saved and every request sent would fail. SQLite: always."""
-    if db.engine.dialect.name != "postgresql":
+    set for maintenance: every answer saved and every request sent would fail. SQLite says not when
+    the file (or its folder, for its journal) cannot be written: found (user review), the health
+    check said "ok" while every page that saves showed the problem page. Asked by starting a write
+    that changes nothing, rolled back at once."""
+    if db.engine.dialect.name == "postgresql":
+        return str(db.session.execute(text("SELECT current_setting('transaction_read_only')")).scalar_one()) != "on"
+    if db.engine.dialect.name != "sqlite":
         return True
-    return str(db.session.execute(text("SELECT current_setting('transaction_read_only')")).scalar_one()) != "on"
+    try:
+        with db.engine.connect() as connection:  # (rolled back as it closes)
+            connection.execute(text("UPDATE alembic_version SET version_num = version_num"))
+    except OperationalError as error:
+        original = error.orig
+        if isinstance(original, sqlite3.OperationalError):
+            if original.sqlite_errorname.startswith("SQLITE_READONLY"):
+                return False
+            if original.sqlite_errorname.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
+                return True  # another connection is writing: writes are taken
+        raise
+    return True

@@ -14,6 +14,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -27,6 +28,7 @@ from app.inbox.models import TriageNote
 from app.inbox.pdf_import import BAD_DATA, ImportProblem, check_document
 from app.inbox.views import safe_next
 from app.input_guard import clean_text, find_unsafe_text, has_unsafe_text, valid_host
+from app.main.views import HEALTH_CHECK_KEY
 from app.models import StoredRequest
 from app.outbox import run_worker
 from app.sessions import JourneySessionRow
@@ -731,6 +733,36 @@ def test_the_health_check_says_unavailable_while_the_database_takes_no_writes(ap
         "status": "unavailable",
         "database": "read-only: it takes no writes (a standby server, or set read-only)",
     }
+
+
+@pytest.mark.parametrize("database_backend", ["sqlite"], indirect=True)
+def test_the_health_check_says_unavailable_while_the_sqlite_file_cannot_be_written(app: Flask) -> None:
+    """Found (user review): with the SQLite file not writable, every page that saves showed the
+    problem page, but the health check said "ok". Made as the real fault does: connections opened
+    while it lasts may only read (``query_only``: the same refusal, SQLITE_READONLY)."""
+    assert app.test_client().get("/healthz").get_json()["status"] == "ok"
+
+    def opened_read_only(connection: Any, _record: Any) -> None:
+        connection.execute("PRAGMA query_only = ON")
+
+    with app.app_context():
+        engine = db.engine
+    engine.dispose()
+    sa.event.listen(engine, "connect", opened_read_only)
+    app.extensions.pop(HEALTH_CHECK_KEY, None)  # (the last answer is kept for 2 seconds)
+    try:
+        health = app.test_client().get("/healthz")
+    finally:
+        sa.event.remove(engine, "connect", opened_read_only)
+        engine.dispose()
+    assert health.status_code == 503
+    assert health.get_json() == {
+        **HEALTHY,
+        "status": "unavailable",
+        "database": "read-only: the database file, or its folder, cannot be written (check its permissions)",
+    }
+    app.extensions.pop(HEALTH_CHECK_KEY, None)
+    assert app.test_client().get("/healthz").get_json()["status"] == "ok"  # writable again: ok
 
 
 # --- a page waiting on a lock (PostgreSQL's statement_timeout) ------------------------------------

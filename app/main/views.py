@@ -373,7 +373,11 @@ def database_report() -> dict[str, str]:
             if not schema_is_current():
                 report["schema"] = "not the version this code needs: run flask db upgrade"
             elif not takes_writes():
-                report["database"] = "read-only: it takes no writes (a standby server, or set read-only)"
+                report["database"] = (
+                    "read-only: it takes no writes (a standby server, or set read-only)"
+                    if db.engine.dialect.name == "postgresql"
+                    else "read-only: the database file, or its folder, cannot be written (check its permissions)"
+                )
             elif untried := untried_for_too_long():
                 report["outbox"] = (
                     f"{untried} {'PDF or email' if untried == 1 else 'PDFs or emails'} not tried for over 10 minutes: "
