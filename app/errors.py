@@ -145,14 +145,21 @@ def outage_context() -> dict[str, Any]:
     ``sent_form``: the failed request carried a form (a POST), so what was typed on that page was
     not saved. ``submitting``: it was the request's "send" (``request_stored``: the request was
     stored before the failure, so sending again shows its reference, never a second request).
-    ``resume_url``: the page to go back to once the service is back: the address asked for, when
-    it is one of ours that can be opened (GET), without its query string, under the path the service
-    is reached by (``script_root``, as ``url_for`` gives); check your answers for a
-    failed "send". Never anything typed: answers are not in addresses. Found (dependency review): a
-    facilitator's form that failed (a note, a status) had no link back, as its address takes only
-    posts; a GET of it leads to the request page, at the form, so it is the link."""
+    ``had_answers``: the browser sent a session's cookie. ``resume_url``: the page to go back to
+    once the service is back: the address asked for, when it is one of ours that can be opened
+    (GET), without its query string, under the path the service is reached by (``script_root``, as
+    ``url_for`` gives); check your answers for a failed "send". Never anything typed: answers are
+    not in addresses. Found (dependency review): a facilitator's form that failed (a note, a
+    status) had no link back, as its address takes only posts; a GET of it leads to the request
+    page, at the form, so it is the link."""
     if not has_request_context():
-        return {"sent_form": False, "submitting": False, "request_stored": False, "resume_url": None}
+        return {
+            "sent_form": False,
+            "submitting": False,
+            "request_stored": False,
+            "resume_url": None,
+            "had_answers": False,
+        }
     sent_form = request.method not in ("GET", "HEAD")
     submitting = request.path == SUBMIT_PATH and sent_form
     rule = request.url_rule
@@ -166,6 +173,10 @@ def outage_context() -> dict[str, Any]:
         "submitting": submitting,
         "request_stored": bool(g.get("request_stored")) if submitting else False,
         "resume_url": resume_url,
+        # Whether this browser has a journey whose answers can be kept: it sent the session's
+        # cookie. Found (user review): "Answers you saved before this page are kept" was said to a
+        # first visit (Start now as the database failed), which had saved nothing.
+        "had_answers": current_app.config["SESSION_COOKIE_NAME"] in request.cookies,
     }
 
 

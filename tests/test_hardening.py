@@ -467,6 +467,17 @@ def test_database_down_on_a_details_page_or_sending_says_what_was_not_saved(requ
         check_details_and_sending_survive_an_outage(app, proxy)
 
 
+def test_the_service_problem_page_says_answers_are_kept_only_to_a_browser_that_has_some(app: Flask) -> None:
+    """Found (user review): Start now, or any first page, as the database failed said "Answers you
+    saved before this page are kept" to someone who had saved nothing (no session's cookie)."""
+    from app.errors import render_error
+
+    for method, path in (("GET", "/start"), ("GET", "/"), ("POST", "/questions/mode")):
+        with app.test_request_context(path, method=method):
+            body, status = render_error(503)
+        assert status == 503 and "problem with the service" in body and KEPT not in html.unescape(body), path
+
+
 def check_details_and_sending_survive_an_outage(app: Flask, proxy: CutProxy) -> None:
     client = app.test_client()
     walker = to_outcome(client)
@@ -514,7 +525,9 @@ def test_the_service_problem_page_says_what_was_kept_and_where_to_go_back(
 ) -> None:
     from app.errors import render_error
 
-    with app.test_request_context(path, method=method):  # matches the route, as a real request does
+    # (from a browser with a journey: its session's cookie)
+    cookie = {"Cookie": f"{app.config['SESSION_COOKIE_NAME']}=its-id"}
+    with app.test_request_context(path, method=method, headers=cookie):  # matches the route, as a real request does
         body, status = render_error(503)
     page = html.unescape(body)
     assert status == 503 and all(words in page for words in expected), page
