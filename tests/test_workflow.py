@@ -761,18 +761,25 @@ def test_an_email_still_being_tried_says_when_not_needs_attention(ack_app: Flask
     assert "The service will try again after" in " ".join(warning.split())
 
 
+def request_with_an_email_tried_once(app: Flask, next_try: dt.datetime | None) -> str:
+    """A stored request (its reference) whose one email, to the facilitators, was tried once and
+    not taken, with ``next_try`` as its next try's time."""
+    app.config["FACILITATOR_EMAIL"] = FACILITATORS
+    with app.app_context():
+        reference = make_request().reference
+        message = db.session.scalars(select(OutboxMessage)).one()
+        message.attempts, message.next_attempt_at = 1, next_try
+        message.last_error = "timeout: the mail server did not answer"
+        db.session.commit()
+    return reference
+
+
 @both_databases
 def test_an_email_tried_with_no_time_for_its_next_try_is_said_to_be_due_now(app: Flask) -> None:
     """Found: an email tried and not gone out whose next try had no time set (as one tried before
     the worker recorded when to try again: it is due now) showed nothing in the list, and the
     request page said only "The service will try again"."""
-    app.config["FACILITATOR_EMAIL"] = FACILITATORS
-    with app.app_context():
-        reference = make_request().reference
-        message = db.session.scalars(select(OutboxMessage)).one()
-        message.attempts, message.next_attempt_at = 1, None
-        message.last_error = "timeout: the mail server did not answer"
-        db.session.commit()
+    reference = request_with_an_email_tried_once(app, next_try=None)
     client, _ = signed_in(app)
     row = " ".join(list_row(client, reference).split())
     assert "data-emails-retrying" in row and "Needs attention" not in row
@@ -786,14 +793,8 @@ def test_an_email_whose_next_try_is_long_past_says_it_has_not_happened_and_who_t
     """Found: with the outbox worker stopped, the list and the request page still said the service
     "will try again after 10:05" at midday, as if all was well. A try well past its time (more than
     the worker's longest pass) is said not to have happened, with who to tell."""
-    app.config["FACILITATOR_EMAIL"] = FACILITATORS
     due = utcnow() - dt.timedelta(hours=2)
-    with app.app_context():
-        reference = make_request().reference
-        message = db.session.scalars(select(OutboxMessage)).one()
-        message.attempts, message.next_attempt_at = 1, due
-        message.last_error = "timeout: the mail server did not answer"
-        db.session.commit()
+    reference = request_with_an_email_tried_once(app, next_try=due)
     client, _ = signed_in(app)
     said = f"was due to try again at {uk_time(due)} and has not: tell whoever runs the service"
     row = " ".join(list_row(client, reference).split())
