@@ -1568,7 +1568,7 @@ def test_one_audit_entry_per_action_and_views_only_when_a_page_is_opened(app: Fl
         )
         assert response.status_code == 200  # the page after the action: not a view
     # Refused: the page shown again is a view.
-    refused = post_form(client, page, f"{page}/status", {"status": "closed_forever"})
+    refused = post_form(client, page, f"{page}/status", {"status": "closed_forever"}, open_page=True)
     assert refused.status_code == 200
     actions = [(e.action, e.reference, e.actor) for e in all_events(app)]
     me = f"facilitator:{facilitator_id}"

@@ -1,7 +1,7 @@
 """Test helpers shared across test modules (keep conftest.py small)."""
 
 from .database import both_databases
-from .pages import checked_field, csrf_token, external_resources, session_cookie
+from .pages import checked_field, csrf_token, external_resources, session_cookie, session_csrf_token
 from .probe import add_session_probe
 
 # What /healthz answers when everything is well (app/main/views.py healthz).
@@ -15,4 +15,5 @@ __all__ = [
     "csrf_token",
     "external_resources",
     "session_cookie",
+    "session_csrf_token",
 ]

@@ -3,10 +3,13 @@ cookie, external resources."""
 
 from __future__ import annotations
 
+import hashlib
+import os
 import re
 from html.parser import HTMLParser
 
 from flask.testing import FlaskClient
+from itsdangerous import URLSafeTimedSerializer
 from werkzeug.test import TestResponse
 
 SESSION_COOKIE = "space_to_think_session"
@@ -19,6 +22,22 @@ def csrf_token(html: str) -> str:
     )
     assert match, "no csrf_token field on the page"
     return match.group(1)
+
+
+def session_csrf_token(client: FlaskClient) -> str:
+    """A CSRF token good for any form of ``client``'s session, without drawing a page for it.
+    Flask-WTF's token is the raw token the session holds, signed with the secret key (its
+    ``generate_csrf``, which makes the raw one, as a form does, when the session holds none): it is
+    bound to the session, not to the page it was read from, so this is the token every form of
+    the session carries."""
+    app = client.application
+    field = app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+    with client.session_transaction() as session:
+        if field not in session:
+            session[field] = hashlib.sha1(os.urandom(64)).hexdigest()  # noqa: S324  # as Flask-WTF makes it
+        raw = session[field]
+    secret = app.config.get("WTF_CSRF_SECRET_KEY") or app.secret_key
+    return URLSafeTimedSerializer(secret, salt="wtf-csrf-token").dumps(raw)
 
 
 def shown_digest(html: str) -> str | None:
