@@ -122,13 +122,13 @@ def test_a_hung_mail_server_does_not_hold_the_sqlite_file_while_the_worker_waits
 
 
 class DrippingServer:
-    """A port whose server answers every connection with a line every 0.3 s, "220-still here",
+    """A port whose server answers every connection with a line every 0.1 s, "220-still here",
     never finishing its greeting: each wait for the server (SMTP_TIMEOUT) is short, and the
     conversation never ends. (It stops after ``GIVE_UP_AFTER`` seconds, so that without a
     limit on the whole send the test fails rather than hangs.)"""
 
     LINE = b"220-still here\r\n"
-    EVERY = 0.3
+    EVERY = 0.1
     GIVE_UP_AFTER = 15.0
 
     def __init__(self) -> None:
@@ -246,7 +246,7 @@ def test_a_mail_server_that_sends_a_line_every_few_seconds_is_cut_off_and_the_em
     3 x SMTP_TIMEOUT, and a send cut off there is tried again later like any failed send."""
     from app.mail import SEND_DEADLINE_FACTOR
 
-    timeout = 1.0  # seconds: well over the 0.3 s between lines (a loaded machine), so no single wait times out
+    timeout = 0.5  # seconds: well over the 0.1 s between lines (a loaded machine), so no single wait times out
     deadline = SEND_DEADLINE_FACTOR * timeout
     mail_app.config.update(SMTP_PORT=dripping_smtp.port, SMTP_TIMEOUT=timeout)
     with mail_app.app_context():
