@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import html as html_module
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -163,15 +163,43 @@ def record_text(client: FlaskClient) -> str:
     return words(pdf_text(response.get_data()))
 
 
+Answers = tuple[tuple[str, object], ...]
+
+
+@pytest.fixture(scope="module")
+def supervision_records(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[Answers], tuple[str, str]]]:
+    """The outcome page (its HTML) and the supervision record (the real PDF's words) a walk with
+    these answers gets: each walked and rendered once in the module, when a test first asks for
+    it (so in a ``real_pdf`` test), for the tests that only read them."""
+    from app import create_app
+
+    database = migrated_sqlite(tmp_path_factory.mktemp("supervision-records") / "test.db")
+    application = create_app({"APP_ENV": "test", "SQLALCHEMY_DATABASE_URI": database})
+    made: dict[str, tuple[str, str]] = {}  # by the answers' repr (an answer may be a list)
+
+    def page_and_record(answers: Answers) -> tuple[str, str]:
+        key = repr(answers)
+        if key not in made:
+            client = application.test_client()
+            page = Walker(client).walk(answers)
+            assert page.status_code == 200
+            made[key] = (page.get_data(as_text=True), record_text(client))
+        return made[key]
+
+    yield page_and_record
+    dispose(application)
+
+
 @pytest.mark.real_pdf
-def test_the_supervision_record_notes_the_advice_the_outcome_page_gives(client: FlaskClient) -> None:
-    page = Walker(client).walk(SUPERVISION_TO_P_NOT_DISCUSSED).get_data(as_text=True)
+def test_the_supervision_record_notes_the_advice_the_outcome_page_gives(
+    supervision_records: Callable[[Answers], tuple[str, str]],
+) -> None:
+    page, record = supervision_records(SUPERVISION_TO_P_NOT_DISCUSSED)
     advice = [
         words(html_module.unescape(re.sub(r"<[^>]+>", " ", found)))
         for found in re.findall(r'<div class="govuk-inset-text app-advice">(.*?)</div>', page, re.S)
     ]
     assert advice and advice[0].startswith("Keep this on the agenda of the practitioner's supervision")
-    record = record_text(client)
     noted = record.split("What we noted from the answers", 1)[1].split("What was considered, and why", 1)[0]
     assert "Not discussed in supervision before this request" in noted
     for text in advice:
@@ -179,11 +207,12 @@ def test_the_supervision_record_notes_the_advice_the_outcome_page_gives(client: 
 
 
 @pytest.mark.real_pdf
-def test_the_supervision_record_says_which_guidance_is_a_quote_and_which_our_summary(client: FlaskClient) -> None:
+def test_the_supervision_record_says_which_guidance_is_a_quote_and_which_our_summary(
+    supervision_records: Callable[[Answers], tuple[str, str]],
+) -> None:
     """Found (new-user review): the record printed every item as "<text> (<source>)", so our
     summary of Working Together read as a quote from it. The outcome page says "Summary of"."""
-    Walker(client).walk(TO_U2["supervision"])
-    record = record_text(client)
+    _, record = supervision_records(TO_U2["supervision"])
     summaries = [g for g in PACK.guidance if not g.quote and words(g.text)[:60] in record]
     quotes = [g for g in PACK.guidance if g.quote and words(g.text)[:60] in record]
     assert summaries and quotes, "this record should hold both kinds"
@@ -194,10 +223,12 @@ def test_the_supervision_record_says_which_guidance_is_a_quote_and_which_our_sum
 
 
 @pytest.mark.real_pdf
-def test_the_supervision_record_explains_sscp_as_the_outcome_page_does(client: FlaskClient) -> None:
-    page = main_text(Walker(client).walk(SUPERVISION_TO_P_NOT_DISCUSSED).get_data(as_text=True))
+def test_the_supervision_record_explains_sscp_as_the_outcome_page_does(
+    supervision_records: Callable[[Answers], tuple[str, str]],
+) -> None:
+    outcome_page, record = supervision_records(SUPERVISION_TO_P_NOT_DISCUSSED)
+    page = main_text(outcome_page)
     assert "SSCP means Salford Safeguarding Children Partnership." in page
-    record = record_text(client)
     assert "The new model proposed by the SSCP in Salford" in record
     assert record.count("SSCP means Salford Safeguarding Children Partnership.") == 1
     assert record.index("SSCP means") > record.index("proposed by the SSCP")
@@ -205,23 +236,24 @@ def test_the_supervision_record_explains_sscp_as_the_outcome_page_does(client: F
 
 @pytest.mark.real_pdf
 @pytest.mark.parametrize("outcome", sorted({p.outcome for p in PATHS}))
-def test_each_supervision_record_explains_every_acronym_on_first_use(app: Flask, outcome: str) -> None:
+def test_each_supervision_record_explains_every_acronym_on_first_use(
+    supervision_records: Callable[[Answers], tuple[str, str]], outcome: str
+) -> None:
     path = next(p for p in PATHS if p.outcome == outcome and p.mode == "supervision")
-    client = app.test_client()
-    Walker(client).walk(path.answers)
-    assert unexplained_acronyms(record_text(client)) == [], outcome
+    _, record = supervision_records(tuple(path.answers))
+    assert unexplained_acronyms(record) == [], outcome
 
 
 @pytest.mark.real_pdf
 @pytest.mark.parametrize("outcome", sorted({p.outcome for p in PATHS}))
-def test_every_supervision_record_gives_the_emergency_numbers_the_footer_gives(app: Flask, outcome: str) -> None:
+def test_every_supervision_record_gives_the_emergency_numbers_the_footer_gives(
+    supervision_records: Callable[[Answers], tuple[str, str]], outcome: str
+) -> None:
     """Found (routing review): a record whose outcome lists only the weekday front door (the
     Bridge Partnership, 8.30am to 4.30pm) gave no number for out of hours; every web page has
     them at its foot, but a printed record has no footer. Each is listed once."""
     path = next(p for p in PATHS if p.outcome == outcome and p.mode == "supervision")
-    client = app.test_client()
-    Walker(client).walk(path.answers)
-    record = record_text(client)
+    _, record = supervision_records(tuple(path.answers))
     for contact in CONTACTS.emergency:
         assert record.count(f"Phone: {contact.phone}") == 1, (outcome, contact.id)
     assert "Phone: 0161 794 8888 Outside the Bridge Partnership's hours" in record, outcome
@@ -231,9 +263,11 @@ def test_every_supervision_record_gives_the_emergency_numbers_the_footer_gives(a
 
 
 @pytest.mark.real_pdf
-def test_the_supervision_record_lists_a_contact_with_its_note_as_the_outcome_page_does(client: FlaskClient) -> None:
-    Walker(client).walk(TO_U2["supervision"])
-    contacts = record_text(client).split("Who to contact", 1)[1].split("Guidance this outcome rests on", 1)[0]
+def test_the_supervision_record_lists_a_contact_with_its_note_as_the_outcome_page_does(
+    supervision_records: Callable[[Answers], tuple[str, str]],
+) -> None:
+    _, record = supervision_records(TO_U2["supervision"])
+    contacts = record.split("Who to contact", 1)[1].split("Guidance this outcome rests on", 1)[0]
     lado = contacts.split("Local Authority Designated Officer (LADO)", 1)[1].strip()
     assert lado.startswith("If the worry is about an adult who works or volunteers with children:"), lado
     assert "within one working day" in lado
