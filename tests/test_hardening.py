@@ -915,7 +915,17 @@ def app_on_a_postgres_of_its_own() -> Iterator[tuple[Flask, PostgresServer]]:
 
     server = PostgresServer().start()
     try:
-        app = create_app({"APP_ENV": "test", "SQLALCHEMY_DATABASE_URI": server.url, "PROPAGATE_EXCEPTIONS": False})
+        # The check after 1 s (the least the setting takes in whole seconds; 2 by default) and a new
+        # connection's limit of 2 s (libpq's least; 5 by default): the test is about the page being
+        # given in seconds, with what was typed, not about the defaults' sizes.
+        app = create_app(
+            {
+                "APP_ENV": "test",
+                "SQLALCHEMY_DATABASE_URI": f"{server.url}?connect_timeout=2",
+                "PROPAGATE_EXCEPTIONS": False,
+                "DATABASE_ANSWER_CHECK_SECONDS": 1,
+            }
+        )
         with app.app_context():
             upgrade()
         try:
@@ -955,7 +965,7 @@ def test_a_database_that_stops_answering_gives_the_service_problem_page_in_secon
     on, so does the journey, its answers kept."""
     with app_on_a_postgres_of_its_own() as (app, server):
         with app.app_context():  # slower than the check: the server answers it, so it goes on
-            assert db.session.execute(sa.text("SELECT pg_sleep(2.5), 42")).one()[1] == 42
+            assert db.session.execute(sa.text("SELECT pg_sleep(1.5), 42")).one()[1] == 42
             db.session.rollback()
         client = app.test_client()
         walker = to_outcome(client)
@@ -968,10 +978,11 @@ def test_a_database_that_stops_answering_gives_the_service_problem_page_in_secon
             assert health is not None and health.status_code == 503 and took < 7, took
             assert health.get_json()["database"] == "unavailable"
             for ask, sent_form, within in (
-                # A connection open before the freeze: 2 s, then 2 s for the server to answer a new
-                # one (not tried again on a new connection, for 5 s more: it is not dropped, it is frozen).
+                # A connection open before the freeze: the check's 1 s, then 2 s for the server to
+                # answer a new one (not tried again on a new connection, for 2 s more: it is not
+                # dropped, it is frozen).
                 (lambda: client.get("/request/about-you"), False, 7),
-                # A new connection: its connect_timeout (5 s).
+                # A new connection: its connect_timeout (2 s here).
                 (lambda: walker.post("/request/about-you", typed), True, 8),
             ):
                 response, took = answered_within(15, ask)
