@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, jsonify, render_template_string, request, session
+from flask import Blueprint, Flask, jsonify, request, session
 
 from app.sessions import session_expired
 
@@ -14,10 +14,11 @@ FORM = """<form method="post" action="/_test/answers" novalidate>
 def add_session_probe(app: Flask) -> None:
     """Register /_test/answers (GET form, POST saves an answer) and /_test/session (JSON)."""
     probe = Blueprint("probe", __name__)
+    page = app.jinja_env.from_string(FORM)  # compiled once: tests fetch it for a token, often
 
     @probe.get("/_test/answers")
     def form() -> str:
-        return render_template_string(FORM)
+        return page.render()
 
     @probe.post("/_test/answers")
     def save() -> str:
