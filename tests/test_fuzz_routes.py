@@ -45,6 +45,7 @@ from app.typed_text import TYPED_TEXT
 from support import add_session_probe, csrf_token
 from support.database import dispose, migrated_sqlite
 from support.hardening import EMAIL, PASSWORD
+from support.passwords import cheap_password_hash
 from support.submission import PAGE_FIELDS, VALID_DETAILS, make_request, run_outbox, submitted_request, to_outcome
 from test_form_expired import feedback_link
 from test_inbox import post_form
@@ -123,7 +124,10 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     database = migrated_sqlite(tmp_path_factory.mktemp("routes") / "test.db")
     app = create_app({"APP_ENV": "test", "SQLALCHEMY_DATABASE_URI": database, "RATELIMIT_ENABLED": False})
     add_session_probe(app)
-    with app.app_context():
+    # Made before any test's fixtures hash passwords cheaply: with scrypt, each account and every
+    # sign-in would cost a third of a second.
+    with app.app_context(), pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.setattr(service, "generate_password_hash", cheap_password_hash)
         reference = str(make_request().request.reference)
         service.add_facilitator(EMAIL, "Sam Facilitator", PASSWORD)
         service.add_facilitator(PARTNER_EMAIL, "Pat Partner", PASSWORD, role=PARTNERSHIP)
