@@ -466,6 +466,10 @@ def test_a_migration_a_stored_row_breaks_is_reported_without_the_rows_values(tmp
                     "VALUES ('secretmail@example.org', 'Secretname Facilitator', 'x', true, 'facilitator', now())"
                 )
             )
+            if direction == "downgrade":
+                # Upgraded to 9999, whose upgrade does nothing: what `flask db upgrade` would do,
+                # without starting a process for it.
+                connection.execute(sa.text("UPDATE alembic_version SET version_num = '9999'"))
         engine.dispose()
         env = {
             **{key: value for key, value in os.environ.items() if not key.startswith(("APP_", "FLASK_"))},
@@ -487,9 +491,6 @@ def test_a_migration_a_stored_row_breaks_is_reported_without_the_rows_values(tmp
                 check=False,
             )
 
-        if direction == "downgrade":
-            upgraded = flask("upgrade")
-            assert upgraded.returncode == 0, upgraded.stderr
         run = flask(direction) if direction == "upgrade" else flask("downgrade", head)
         shown = run.stdout + run.stderr
         assert run.returncode == 1, shown
