@@ -1980,3 +1980,21 @@ def test_a_head_request_to_the_supervision_record_page_asks_for_no_record(client
     assert records() == 0
     assert client.get("/request/supervision-record").status_code == 200
     assert records() == 1
+
+
+def test_typed_text_is_shown_in_its_own_direction_as_it_is_typed_and_on_check_your_answers(client) -> None:
+    """Found (user review): text typed in a right-to-left script (Arabic, Urdu) was laid out left to
+    right, its punctuation at the wrong end, in the box and on check your answers. Boxes for words
+    take the direction of what is typed (dir="auto"); the email address and telephone number, left to
+    right in any language, do not; each value on check your answers does."""
+    walker = to_outcome(client)
+    about_you = walker.get("/request/about-you").get_data(as_text=True)
+    boxes = dict(re.findall(r'<input class="govuk-input[^"]*" id="(\w+)"([^>]*)>', about_you))
+    assert set(boxes) == {"name", "job_role", "agency", "email", "phone"}
+    assert [name for name, rest in boxes.items() if 'dir="auto"' in rest] == ["name", "job_role", "agency"]
+    reflection = walker.get("/request/reflection").get_data(as_text=True)
+    assert re.search(r'<textarea [^>]*id="reflection"[^>]*dir="auto"', reflection)
+    fill_details(walker, {**VALID_DETAILS, "job_role": "أخصائي اجتماعي"})
+    check = walker.get("/request/check-answers").get_data(as_text=True)
+    assert re.search(r'<p class="govuk-body" dir="auto">أخصائي اجتماعي</p>', check)
+    assert re.search(r'<p class="govuk-body" dir="auto">Alex Practitioner</p>', check)

@@ -123,6 +123,11 @@ def field_params(entry: Field, page: Page, mode: str) -> dict[str, Any]:
         params["items"] = [{"hint": {"text": hints[value]}} if value in hints else {} for value in entry.choices(mode)]
     if entry.autocomplete is not None:
         params["autocomplete"] = entry.autocomplete if mode != "supervision" else "off"
+    if entry.kind in ("text", *LONG_TEXT_KINDS):
+        # Text in any script, shown in its own direction as it is typed (Arabic or Urdu, say, right
+        # to left, with its punctuation where the writer put it): found (user review), it was laid
+        # out left to right. Not addresses and numbers, which are left to right in any language.
+        params["attributes"] = {"dir": "auto", **entry.params.get("attributes", {})}
     if entry.kind in LONG_TEXT_KINDS:
         params["rows"] = TEXTAREA_ROWS  # a field's own params (the reflection's) can ask for more
     if entry.kind == "character_count":
