@@ -33,7 +33,7 @@ from support.browser import (
     radio,
 )
 from support.pages import shown_digest
-from support.submission import PAGE_FIELDS, VALID_DETAILS
+from support.submission import VALID_DETAILS
 
 # Criteria "stuck" and "debrief": the debrief criterion adds the significant-event page.
 STUCK_AND_DEBRIEF = checkboxes(
@@ -262,13 +262,11 @@ def test_a_pdf_still_not_made_after_two_minutes_is_said_in_the_live_region(page:
     """Found (accessibility review): when the page's script stopped asking (after 2 minutes, the
     worker slow or stopped), nothing was said: a screen reader user waiting for the download link
     heard nothing more. Now the live region says it is taking longer and what to do."""
-    from support.submission import ELIGIBLE_PATH, PAGE_FIELDS, VALID_DETAILS
+    from support.submission import ELIGIBLE_PATH
 
     forms = FormPoster(page.context)
     forms.journey([(question, [value] if isinstance(value, str) else list(value)) for question, value in ELIGIBLE_PATH])
-    for slug, names in PAGE_FIELDS:
-        forms.get(f"/request/{slug}")
-        forms.post(f"/request/{slug}", [(name, VALID_DETAILS.get(name, "")) for name in names])
+    forms.details()
     shown = shown_digest(forms.get("/request/check-answers"))
     assert forms.post("/request/submit", [("checked", shown or "")]).endswith("/request/submitted")
     page.clock.install()
@@ -300,14 +298,12 @@ def send_from_check_answers_for(page: Page, name: str, how_soon: str) -> None:
 def test_check_answers_page_reflows_at_320_css_pixels(narrow_page: Page) -> None:
     """Check your answers with every details page filled in (posted: the pages are filled by
     their labels in the tests above, and over HTTP in tests/test_request_flow.py)."""
-    from support.submission import PAGE_FIELDS, VALID_DETAILS
+    from support.submission import VALID_DETAILS
 
     forms = FormPoster(narrow_page.context)
     forms.journey(answer_values(TO_ELIGIBLE_WITH_DEBRIEF))
     details = {**VALID_DETAILS, "reflection": ORDINARY_REFLECTION}
-    for slug, names in PAGE_FIELDS:
-        forms.get(f"/request/{slug}")
-        forms.post(f"/request/{slug}", [(name, details.get(name, "")) for name in names])
+    forms.details(details)
     narrow_page.goto("/request/check-answers")
     heading(narrow_page, re.compile(r"^Check your answers", re.I))
     expect(narrow_page.get_by_role("main")).to_contain_text(VALID_DETAILS["name"])
@@ -323,9 +319,7 @@ def test_the_identifying_data_warning_reflows_at_320_css_pixels(narrow_page: Pag
     forms.journey(answer_values(TO_ELIGIBLE_WITH_DEBRIEF))
     pasted = f"{ORDINARY_REFLECTION} The parent wrote from sam.parent-family.contact@salfordfamilies.example.org.uk."
     details = {**VALID_DETAILS, "reflection": pasted}
-    for slug, names in PAGE_FIELDS:
-        forms.get(f"/request/{slug}")
-        forms.post(f"/request/{slug}", [(name, details.get(name, "")) for name in names])
+    forms.details(details)
     narrow_page.goto("/request/check-what-you-wrote")
     heading(narrow_page, "Check what you wrote does not identify anyone")
     expect(narrow_page.get_by_role("main")).to_contain_text("sam.parent-family.contact@salfordfamilies.example.org.uk")
@@ -340,9 +334,7 @@ def test_change_what_i_wrote_puts_the_focus_in_the_text_to_change(any_page: Page
     poster = FormPoster(page.context)
     poster.get(poster.journey(answer_values(TO_ELIGIBLE_WITH_DEBRIEF)))
     details = {**VALID_DETAILS, "reflection": IDENTIFYING_REFLECTION}
-    for slug, names in PAGE_FIELDS:
-        poster.get(f"/request/{slug}")
-        poster.post(f"/request/{slug}", [(name, details.get(name, "")) for name in names])
+    poster.details(details)
     # Narrow and short (a phone, or a zoomed-in screen): the textarea is well below the top of the page.
     page.set_viewport_size({"width": 320, "height": 500})
     page.goto("/request/check-what-you-wrote")
@@ -362,9 +354,7 @@ def test_change_on_check_your_answers_shows_the_question_of_the_answer_to_change
     page = any_page
     poster = FormPoster(page.context)
     poster.get(poster.journey(answer_values(TO_ELIGIBLE_WITH_DEBRIEF)))
-    for slug, names in PAGE_FIELDS:
-        poster.get(f"/request/{slug}")
-        poster.post(f"/request/{slug}", [(name, VALID_DETAILS.get(name, "")) for name in names])
+    poster.details()
     page.set_viewport_size({"width": 320, "height": 500})
     page.goto("/request/check-answers")
     page.get_by_role("link", name=re.compile(r"^Change\s+how soon")).click()

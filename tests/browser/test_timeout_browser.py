@@ -209,15 +209,9 @@ def test_typing_the_request_keeps_the_answers(page: Page, live_server) -> None: 
 def send_a_request(page: Page) -> None:
     """Post a journey to P, its details and Send request, in this page's browser context (the walk
     there in the browser itself is tested elsewhere)."""
-    from support.submission import PAGE_FIELDS, VALID_DETAILS
-
     forms = FormPoster(page.context)
     forms.journey(answer_values(PATHS["P"]))
-    for slug, names in PAGE_FIELDS:
-        if slug == "significant-event":
-            continue  # only asked for a debrief
-        forms.get(f"/request/{slug}")
-        forms.post(f"/request/{slug}", [(name, VALID_DETAILS.get(name, "")) for name in names])
+    forms.details(skip=["significant-event"])  # (only asked for a debrief)
     shown = shown_digest(forms.get("/request/check-answers"))
     forms.post("/request/submit", [("checked", shown or "")])
 

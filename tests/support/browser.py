@@ -11,7 +11,7 @@ import functools
 import re
 import time
 import weakref
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, ClassVar
@@ -365,6 +365,17 @@ class FormPoster:
         response = self.request.post(url, data=body, headers=self.FORM, max_redirects=0)
         assert response.status == 302, f"POST {url}: {response.status}"
         return response.headers["location"]
+
+    def details(self, details: Mapping[str, str] | None = None, skip: Sequence[str] = ()) -> None:
+        """Fill in every details page of the request in order (``VALID_DETAILS`` unless given), but
+        the pages in ``skip`` (their slugs)."""
+        from support.submission import PAGE_FIELDS, VALID_DETAILS
+
+        given = VALID_DETAILS if details is None else details
+        for slug, names in PAGE_FIELDS:
+            if slug not in skip:
+                self.get(f"/request/{slug}")
+                self.post(f"/request/{slug}", [(name, given.get(name, "")) for name in names])
 
     def journey(self, answers: Sequence[tuple[str, Sequence[str]]]) -> str:
         """Start afresh and give ``answers`` (``answer_values``); returns the URL the last leads to."""
