@@ -226,13 +226,13 @@ def test_a_session_confirmed_outside_the_working_day_can_be_changed_without_conf
         {"date-year": "9" * 30},
         {"date-day": "9" * 30},
         {"date-month": "1" * 19},
-        {"date-year": "\uff12\uff10\uff12\uff17"},  # full-width digits
-        {"date-day": "\uff11"},
+        {"date-year": "\u0662\u0660\u0662\u0667"},  # Arabic-Indic digits: not read as digits
+        {"date-day": "\u00b9"},  # a superscript one
     ],
 )
 def test_a_date_of_huge_or_odd_numbers_is_refused_with_everything_kept(app: Flask, parts: dict[str, str]) -> None:
-    """Found: a 30-digit year, day or month gave a 500 (OverflowError) and lost the form; full-width
-    digits were taken in the session form though the request's own dates refuse them."""
+    """Found: a 30-digit year, day or month gave a 500 (OverflowError) and lost the form; digits of
+    other scripts were taken, though the request's own dates refuse them."""
     client, _ = signed_in(app)
     reference = offered(app)
     response = arrange(client, reference, place="Room 9 on the top floor", **parts)
@@ -240,6 +240,25 @@ def test_a_date_of_huge_or_odd_numbers_is_refused_with_everything_kept(app: Flas
     assert response.status_code == 200
     assert "The date of the session must be a real date" in page or "The year must include 4 numbers" in page
     assert "Room 9 on the top floor" in page and session_id_of(app, reference) is None
+
+
+def test_a_date_in_full_width_digits_or_with_invisible_characters_is_read_as_the_requests_dates_are(app: Flask) -> None:
+    """Found (user review): the session's date refused full-width digits (from a Chinese or
+    Japanese keyboard) and a zero-width space copied with a number, which the request's own month
+    and year boxes take: the facilitator could not see what was wrong."""
+    client, _ = signed_in(app)
+    day = uk_today() + dt.timedelta(days=7)
+    full_width = str.maketrans("0123456789", "\uff10\uff11\uff12\uff13\uff14\uff15\uff16\uff17\uff18\uff19")
+    for parts in (
+        {"date-year": str(day.year).translate(full_width), "date-day": str(day.day).translate(full_width)},
+        {"date-day": f"\u200b{day.day}", "date-year": f"{day.year}\ufeff", "date-month": f"{day.month}\u200e"},
+    ):
+        reference = offered(app)
+        response = arrange(client, reference, day=day, **parts)
+        assert response.status_code == 302, text(response)
+        with app.app_context():
+            session = db.session.get(SpaceSession, session_id_of(app, reference))
+            assert session is not None and session.starts_at.date() == day  # (10am in the UK: the same day in UTC)
 
 
 @pytest.mark.parametrize(

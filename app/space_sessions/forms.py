@@ -14,8 +14,8 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # WTForms 3.3; stubs are 3.2
 
-from ..input_guard import is_blank
-from ..months import month_number
+from ..input_guard import is_blank, without_invisible
+from ..months import month_number, narrow
 from ..uk_time import UK_TIME, day_in_words, uk_day, uk_today
 from .models import COMMENT_MAX, FORMATS, PLACE_MAX
 from .service import FEEDBACK_SCALE, LENGTHS, RECORD_WEEKS, SessionDetails, time_in_words
@@ -200,11 +200,17 @@ class SessionForm(FlaskForm):
         self.date_errors = [message]
         self.date_at_fault = tuple(name for name, _ in DATE_PARTS)
 
+    def _date_part(self, name: str) -> str:
+        """A part of the date as typed, read as the request's dates are: without invisible
+        characters, full-width digits as ASCII ("２０２７", from a Chinese or Japanese keyboard).
+        Found (user review): the session's date refused what the request's dates take."""
+        return narrow(without_invisible((getattr(self, name).data or "").strip())).strip()
+
     def _check_date(self) -> dt.date | None:
         """The date typed, or None with a GOV.UK date input message in ``date_errors`` and the
         inputs at fault in ``date_at_fault``."""
         whole = tuple(name for name, _ in DATE_PARTS)
-        parts = {name: (getattr(self, name).data or "").strip() for name in whole}
+        parts = {name: self._date_part(name) for name in whole}
 
         def refuse(message: str, at_fault: tuple[str, ...] = whole) -> None:
             self.date_errors = [message]
@@ -339,7 +345,7 @@ class SessionForm(FlaskForm):
 
     def _typed_date(self) -> dt.date | None:
         """The date typed, if it is one (numbers, or a month's name), without any message."""
-        parts = [(getattr(self, name).data or "").strip() for name, _ in DATE_PARTS]
+        parts = [self._date_part(name) for name, _ in DATE_PARTS]
         month = month_number(parts[1])
         if month is None or not all(part.isascii() and part.isdigit() and len(part) <= 4 for part in parts[::2]):
             return None
