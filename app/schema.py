@@ -258,6 +258,10 @@ def schema_is_current() -> bool:
     return frozenset(versions) == expected_heads()
 
 
+# How long the health check's write test waits for another connection's write to end (SQLite).
+HEALTH_WRITE_WAIT_MS = 200
+
+
 def takes_writes() -> bool:
     """For the health check (in an app context): the database takes writes. PostgreSQL says not on a
     standby server (after a failover that did not promote it) or with default_transaction_read_only
@@ -269,15 +273,24 @@ def takes_writes() -> bool:
         return str(db.session.execute(text("SELECT current_setting('transaction_read_only')")).scalar_one()) != "on"
     if db.engine.dialect.name != "sqlite":
         return True
-    try:
-        with db.engine.connect() as connection:  # (rolled back as it closes)
+    with db.engine.connect() as connection:
+        # Another connection's long write does not hold the health check for the usual 5 s: a short
+        # wait, then "busy" (writes are taken); the pooled connection's own wait is put back.
+        waits = int(connection.exec_driver_sql("PRAGMA busy_timeout").scalar() or 0)
+        connection.exec_driver_sql(f"PRAGMA busy_timeout = {HEALTH_WRITE_WAIT_MS}")
+        try:
             connection.execute(text("UPDATE alembic_version SET version_num = version_num"))
-    except OperationalError as error:
-        original = error.orig
-        if isinstance(original, sqlite3.OperationalError):
+        except OperationalError as error:
+            original = error.orig
+            if not isinstance(original, sqlite3.OperationalError):
+                raise
             if original.sqlite_errorname.startswith("SQLITE_READONLY"):
-                return False
-            if original.sqlite_errorname.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
-                return True  # another connection is writing: writes are taken
-        raise
+                return False  # (the connection is discarded: app.extensions)
+            if not original.sqlite_errorname.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
+                raise
+            # else another connection is writing: writes are taken
+        finally:
+            if not connection.invalidated:
+                connection.rollback()
+                connection.exec_driver_sql(f"PRAGMA busy_timeout = {waits}")
     return True

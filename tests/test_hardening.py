@@ -10,7 +10,9 @@ from __future__ import annotations
 import html
 import logging
 import re
+import sqlite3
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -776,6 +778,29 @@ def test_the_health_check_says_unavailable_while_the_sqlite_file_cannot_be_writt
     }
     app.extensions.pop(HEALTH_CHECK_KEY, None)
     assert app.test_client().get("/healthz").get_json()["status"] == "ok"  # writable again: ok
+
+
+@pytest.mark.parametrize("database_backend", ["sqlite"], indirect=True)
+def test_the_health_check_is_not_held_by_another_connections_write_on_sqlite(app: Flask) -> None:
+    """The write test above waits only a moment for another connection's write to end (a purge,
+    say) and takes it as writes being taken: it does not hold the health check for SQLite's usual 5
+    s, which a load balancer's check could give up on. The pooled connections keep their own wait."""
+    with app.app_context():
+        engine = db.engine
+        path = engine.url.database
+    writer = sqlite3.connect(str(path), isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")  # holds the write lock
+    try:
+        started = time.monotonic()
+        health = app.test_client().get("/healthz")
+        took = time.monotonic() - started
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+    assert health.status_code == 200 and health.get_json()["database"] == "ok"
+    assert took < 2, took
+    with engine.connect() as one, engine.connect() as two:
+        assert [c.exec_driver_sql("PRAGMA busy_timeout").scalar() for c in (one, two)] == [5000, 5000]
 
 
 # --- a page waiting on a lock (PostgreSQL's statement_timeout) ------------------------------------
