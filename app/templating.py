@@ -202,8 +202,8 @@ def came_from() -> str:
     referrer = urlsplit(request.headers.get("Referer", ""))
     if referrer.netloc != request.host or referrer.scheme not in ("http", "https"):
         return home
-    path, root = referrer.path, request.script_root
-    if not path.startswith(f"{root}/") or path.startswith("//") or path == request.path or "\\" in path:
+    path, root = referrer.path, request.script_root  # (the path the service is reached by, if any)
+    if not path.startswith(f"{root}/") or path.startswith("//") or path[len(root) :] == request.path or "\\" in path:
         return home
     try:  # a page that answers GET, whoever may see it (the inbox's own pages say if signed out)
         endpoint, _ = current_app.url_map.bind(request.host).match(path[len(root) :], method="GET")

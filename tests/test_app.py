@@ -1617,3 +1617,11 @@ def test_the_pages_every_footer_links_to_have_a_back_link_to_the_page_they_were_
         ):
             response = client.get(page, headers={"Referer": came_from} if came_from else {})
             assert response.status_code == 200 and back_link(response) == back, (page, came_from)
+    # Under the path the service is reached by (behind a proxy, at /space/): the same, with the path.
+    for came_from, back in (
+        ("http://localhost/space/how-it-decides", "/space/how-it-decides"),
+        ("http://localhost/space/privacy", "/space/"),  # the page itself
+        ("http://localhost/how-it-decides", "/space/"),  # not under the service's path
+    ):
+        response = client.get("/privacy", base_url="http://localhost/space/", headers={"Referer": came_from})
+        assert back_link(response) == back, came_from
