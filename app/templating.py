@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import sys
 import threading
+import unicodedata
 from collections import ChainMap, OrderedDict
 from collections.abc import Callable, Hashable, Iterator, Mapping, MutableMapping
 from types import FrameType
@@ -286,6 +287,24 @@ def flashed_messages(with_categories: bool = False) -> list[Any]:
     return list(kept) if with_categories else [message for _category, message in kept]
 
 
+# The bidirectional classes of a letter written right to left (Hebrew; Arabic, Urdu, Persian...).
+RIGHT_TO_LEFT_CLASSES = frozenset({"R", "AL"})
+
+
+def right_to_left(text: Any) -> bool:
+    """Whether ``text`` reads right to left: its first letter with a direction of its own is one
+    of a right-to-left script, as a browser decides for ``dir="auto"`` (digits, spaces and
+    punctuation have none). For the PDFs, which WeasyPrint lays out left to right unless told
+    ``dir="rtl"``: it does not work out ``dir="auto"``."""
+    for character in str(text):
+        direction = unicodedata.bidirectional(character)
+        if direction == "L":
+            return False
+        if direction in RIGHT_TO_LEFT_CLASSES:
+            return True
+    return False
+
+
 def init_jinja(app: Flask) -> None:
     """Our templates first, then the GOV.UK macro packages under their prefixes; strict undefined."""
     app.jinja_environment = Environment  # before anything makes app.jinja_env
@@ -312,5 +331,6 @@ def init_jinja(app: Flask) -> None:
     app.jinja_env.globals["say"] = say
     app.jinja_env.globals["came_from"] = came_from
     app.jinja_env.globals["get_flashed_messages"] = flashed_messages
+    app.jinja_env.tests["right_to_left"] = right_to_left
     WTFormsHelpers(app)
     app.context_processor(site_context)

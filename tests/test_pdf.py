@@ -270,6 +270,54 @@ def test_long_and_odd_unicode_text_in_the_pdf(app) -> None:
     assert "x" * 50 in text.replace(" ", "")  # a 400-character word is wrapped, not lost
 
 
+ARABIC = (  # "I would like to reflect on the work with the family."
+    "\u0623\u0631\u063a\u0628 \u0641\u064a \u0627\u0644\u062a\u0641\u0643\u064a\u0631 \u0641\u064a "
+    "\u0627\u0644\u0639\u0645\u0644 \u0645\u0639 \u0627\u0644\u0639\u0627\u0626\u0644\u0629."
+)
+HEBREW = "\u05d0\u05d7\u05d5\u05ea \u05d1\u05d9\u05ea \u05d4\u05e1\u05e4\u05e8"  # "a school nurse"
+
+
+def _line_starts(pdf: bytes) -> dict[str, float]:
+    """Where on the page (points from the left) each piece of text in the PDF starts."""
+    starts: dict[str, float] = {}
+
+    def visit(text: str, _cm: object, matrix: list[float], _font: object, _size: object) -> None:
+        if text.strip():
+            starts.setdefault(text.strip(), matrix[4])
+
+    for page in pdf_reader(pdf).pages:
+        page.extract_text(visitor_text=visit)
+    return starts
+
+
+def test_text_typed_right_to_left_is_laid_out_right_to_left_in_the_request_pdf(app) -> None:
+    """WeasyPrint lays text out left to right unless told dir="rtl" (it does not work out
+    dir="auto", as the pages' browsers do): Arabic or Hebrew typed in a box is set from the
+    right margin, with its full stop at its left end; English stays set from the left."""
+    with app.app_context():
+        pdf = make_request(
+            details={**VALID_DETAILS, "reflection": ARABIC, "other_agencies": HEBREW}, pdf=True
+        ).request.pdf
+    starts = _line_starts(pdf)
+    arabic = next(x for text, x in starts.items() if "\u0623\u0631\u063a\u0628" in text)
+    hebrew = next(x for text, x in starts.items() if "\u05d0\u05d7\u05d5\u05ea" in text)
+    english = starts[VALID_DETAILS["job_role"]]  # a value in the same column as the Hebrew
+    assert arabic > english + 150  # a short line, set against the right margin
+    assert hebrew > english + 150
+    assert pdf_attachment_json(pdf)["details"]["reflection"] == ARABIC  # the words themselves unchanged
+    assert ARABIC[:10] in pdf_text(pdf)
+
+
+def test_right_to_left_is_decided_by_the_first_letter_with_a_direction() -> None:
+    from app.templating import right_to_left
+
+    assert right_to_left(ARABIC)
+    assert right_to_left("12, (" + HEBREW + ")")  # digits and punctuation have no direction
+    assert not right_to_left("School nurse, " + HEBREW)  # English first: left to right
+    assert not right_to_left("")
+    assert not right_to_left("2026-12-03 !")
+
+
 def test_supervision_record_has_no_case_details(client) -> None:
     walker = to_outcome(client, SUPERVISION_PATH)
     pdf = supervision_record(client).get_data()
