@@ -50,3 +50,38 @@ def test_axe_reports_a_faulty_page_then_passes_a_clean_one(browser_page, live_se
     page.goto("/accessibility")
     expect(page.get_by_role("heading", level=1, name=re.compile("Accessibility"))).to_be_visible()
     assert axe_violations(page) == []
+
+
+CHOICE_PATH = "/__tests__/a-box-shown-by-a-choice"
+CHOICE_PAGE = """<!DOCTYPE html>
+<html lang="en">
+<head><title>A box shown by a choice</title><link rel="stylesheet" href="/static/dist/app.css">
+<style>#unlabelled { display: none } #show:checked ~ #unlabelled { display: block }</style></head>
+<body class="govuk-template__body">
+  <main><h1>A box shown by a choice</h1>
+    <form><input type="radio" id="show" name="choice" aria-label="Show the box">
+      <input id="unlabelled" type="text"></form>
+  </main>
+</body>
+</html>"""
+
+
+@pytest.mark.parametrize("js", [True, False], ids=["js", "no-js"])
+def test_axe_checks_the_page_as_the_person_left_it_with_a_box_their_choice_shows(
+    browser_page, live_server, js: bool
+) -> None:  # type: ignore[no-untyped-def]
+    """A box the stylesheet shows only once a radio is ticked (as the inbox's status follow-up
+    fields are, with JavaScript off) is checked once it is shown: with JavaScript off too, where
+    axe-core checks a copy of the page, which must carry the tick."""
+    page: Page = browser_page(js=js)
+
+    def serve(route: Route) -> None:
+        route.fulfill(status=200, content_type="text/html; charset=utf-8", body=CHOICE_PAGE)
+
+    page.route(live_server.url + CHOICE_PATH, serve)
+    page.goto(CHOICE_PATH)
+    assert "label" not in rule_targets(axe_violations(page))  # hidden, so not yet read out
+    page.check("#show")
+    expect(page.locator("#unlabelled")).to_be_visible()
+    found = rule_targets(axe_violations(page))
+    assert any("unlabelled" in target for target in found.get("label", [])), found

@@ -60,7 +60,10 @@ def axe_violations(page: Page) -> list[dict[str, Any]]:
     """axe-core's WCAG 2.2 A/AA violations on the page as it is now.
 
     For a page with JavaScript off, the page's DOM (what the server sent, as parsed, with no
-    script run) is written, every script removed, into a page of a JavaScript-on scratch
+    script run, and what the person has chosen and typed in its forms since: ``page.content()``
+    alone gives the attributes the server sent, not a radio ticked or a box filled in since, so
+    these are written into the attributes first) is written, every script removed, into a page
+    of a JavaScript-on scratch
     context that already has axe-core (``AXE_PAGE_PATH``), under the same address, so the
     same HTML and stylesheets are what axe checks. The page is replaced with
     ``document.open()``, which keeps the window and so axe-core, already loaded and warmed
@@ -71,6 +74,7 @@ def axe_violations(page: Page) -> list[dict[str, Any]]:
         return _run_axe(page)
     url = page.url
     origin = urlsplit(url)._replace(path="", query="", fragment="").geturl()
+    page.evaluate(_FORM_STATE_INTO_HTML)
     html = _SCRIPT.sub("", page.content())
     replay = _REPLAY_PAGES.get(page.context)
     if replay is None or replay.is_closed():
@@ -81,6 +85,18 @@ def axe_violations(page: Page) -> list[dict[str, Any]]:
     violations: list[dict[str, Any]] = replay.evaluate(_AXE_REPLAY, {"html": html, "url": url, "options": AXE_OPTIONS})
     return violations
 
+
+# What the person has done to the page's forms (ticked, chosen, typed), copied into the
+# attributes that ``page.content()`` serialises. Playwright's evaluate runs even where the page's
+# own scripts may not; only attributes change, which do not change a form's dirty values.
+_FORM_STATE_INTO_HTML = """() => {
+  for (const input of document.querySelectorAll("input")) {
+    if (input.type === "checkbox" || input.type === "radio") input.toggleAttribute("checked", input.checked);
+    else if (input.type !== "file" && input.type !== "password") input.setAttribute("value", input.value);
+  }
+  for (const box of document.querySelectorAll("textarea")) box.textContent = box.value;
+  for (const option of document.querySelectorAll("option")) option.toggleAttribute("selected", option.selected);
+}"""
 
 _REPLAY_PAGES: weakref.WeakKeyDictionary[BrowserContext, Page] = weakref.WeakKeyDictionary()
 
