@@ -16,7 +16,6 @@ from support.browser import (
     assert_no_axe_violations,
     continue_button,
     keep_alive_handled,
-    start,
     tab_until,
 )
 from support.pages import shown_digest
@@ -28,9 +27,11 @@ def _warning(page: Page):  # type: ignore[no-untyped-def]
 
 
 def _start_with_a_fake_clock(page: Page) -> None:
-    """Fake the page's clock, start a journey, and wait until the page's script has run."""
+    """Fake the page's clock, start a journey (opening /start, where the start page's "Start
+    now" leads: the start page is tested in test_journey_browser.py), and wait until the page's
+    script has run."""
     page.clock.install()
-    start(page)
+    page.goto("/start")
     page.wait_for_load_state("load")
     expect(page.locator("body.govuk-frontend-supported")).to_have_count(1)
 
@@ -144,7 +145,7 @@ def test_busy_in_another_tab_the_idle_tabs_timer_clears_nothing(page: Page) -> N
 def test_a_link_to_the_expired_page_keeps_the_answers(page: Page) -> None:
     """Found (security review): opening /session-expired (a link on another site, say) cleared
     the answers. Now it clears nothing and goes back to where the journey stands."""
-    start(page)
+    page.goto("/start")  # the first question, as the start page's "Start now" opens it
     question_url = page.url
     page.get_by_role("radio").first.check()
     continue_button(page).click()
