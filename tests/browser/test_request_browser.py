@@ -168,6 +168,19 @@ def submitted_reference(page: Page, axe: AxeAudit | None = None) -> str:
     return reference
 
 
+def outbox_left_empty(live_server) -> None:  # type: ignore[no-untyped-def]
+    """Before a test that renders its own PDF for real (``real_pdf``): one pass of the outbox worker
+    with the stand-in renderer (``support.pdf``), so what earlier tests left to be made on this
+    live server (a request whose PDF they never made, a record they made fail) is not rendered
+    for real, at WeasyPrint's cost, in this test's pass."""
+    from support.pdf import use_fake_renderer
+    from support.submission import run_outbox
+
+    with pytest.MonkeyPatch.context() as patch:
+        use_fake_renderer(patch)
+        run_outbox(live_server.app)
+
+
 def pdf_made_then_check_again(page: Page, live_server, js: bool = True) -> None:  # type: ignore[no-untyped-def]
     """The outbox worker runs once (making the PDF). With JavaScript the page notices by itself,
     offers the download and says so in its live region (new-user review: the person had to
@@ -220,23 +233,32 @@ def test_request_pages_have_no_axe_violations(browser_page: Callable, js: bool, 
     audit.assert_clean()
 
 
+# The first details pages of a request with nothing in it that could identify anyone: the manager
+# does not know, the child and family's page left empty (all optional).
+ALEX_MANAGER_FIRST_PAGES = {
+    "name": "Alex Manager",
+    "job_role": "Team manager",
+    "agency": "Early help, west",
+    "email": "alex.manager@council.example",
+    "phone": "07700 900 982",
+    "manager_knows": "no",
+    "reflection": ORDINARY_REFLECTION,
+}
+
+
 @pytest.mark.real_pdf
 def test_request_without_identifying_data_skips_the_warning_and_downloads_the_pdf(page: Page, live_server) -> None:  # type: ignore[no-untyped-def]
+    """From the family's page on, by the labels: its "Not yet" reveals the question why, there is
+    no significant-event page (criterion "stuck" only), and check your answers follows the last
+    page, with no identifying-data warning; sent, the PDF is made and downloaded. The pages before
+    are posted (``FormPoster``): they are filled by their labels in the axe walks above."""
+    outbox_left_empty(live_server)
     page.clock.install()  # the submitted page asks about its PDF when told (ask_about_the_pdf_now)
-    to_request(page, PATHS["P"])  # criterion "stuck" only: no significant-event page
-    heading(page, "About you")
-    page.get_by_label("Full name").fill("Alex Manager")
-    page.get_by_label("Job role").fill("Team manager")
-    page.get_by_label("Agency or team").fill("Early help, west")
-    page.get_by_label("Work email address").fill("alex.manager@council.example")
-    page.get_by_label("Work telephone number").fill("07700 900 982")
-    continue_button(page).click()
-    page.get_by_role("radio", name="No", exact=True).check()
-    continue_button(page).click()
-    page.get_by_label("What would you like to reflect on?").fill(ORDINARY_REFLECTION)
-    continue_button(page).click()
-    heading(page, "About the child and family")  # all optional
-    continue_button(page).click()
+    forms = FormPoster(page.context)
+    forms.journey(answer_values(PATHS["P"]))  # criterion "stuck" only: no significant-event page
+    forms.details(ALEX_MANAGER_FIRST_PAGES, skip=("family", "significant-event", "how-soon", "preferences"))
+    page.goto("/request/family")
+    heading(page, "Does the family know you are seeking reflective support?")
     page.get_by_role("radio", name="Not yet").check()
     page.get_by_label("Why does the family not know yet?").fill("We plan to talk with them next week.")
     continue_button(page).click()
@@ -374,6 +396,7 @@ def test_the_supervision_record_is_made_by_the_worker_then_downloaded(
     Both pages: zero axe violations."""
     from support.submission import SUPERVISION_PATH, run_outbox
 
+    outbox_left_empty(live_server)
     page = browser_page(js=js)
     if js:
         page.clock.install()  # the record's page asks about it when told (ask_about_the_pdf_now)
