@@ -19,6 +19,7 @@ a search by email) got a bare line of text with status 500, what was typed lost
 
 from __future__ import annotations
 
+import copy
 import html
 import io
 import json
@@ -66,52 +67,84 @@ class Sent:
     multipart: bool = False
 
 
-def journey_to(app: Flask, question_id: str) -> Sent:
-    walker = Walker(app.test_client())
-    if path_before(question_id):
-        walker.walk(path_before(question_id))
+# The journey's session as each way to a form leaves it: walked once in each process, then given
+# to each test's new client as the walk left it (the pages on the way are not what these tests are
+# about; tests/test_request_flow.py walks them).
+WALKED: dict[str, dict[str, Any]] = {}
+
+
+def walked(app: Flask, way: str, walk: Callable[[Walker], None]) -> FlaskClient:
+    """A new client whose journey is where ``walk`` leaves one: walked the first time in this
+    process, its session then remembered and given to the next tests' clients."""
+    client = app.test_client()
+    if way not in WALKED:
+        walk(Walker(client))
+        with client.session_transaction() as held:
+            WALKED[way] = copy.deepcopy(dict(held))
     else:
-        walker.start()
+        with client.session_transaction() as held:
+            held.update(copy.deepcopy(WALKED[way]))
+    return client
+
+
+def journey_to(app: Flask, question_id: str) -> Sent:
+    def walk(walker: Walker) -> None:
+        if path_before(question_id):
+            walker.walk(path_before(question_id))
+        else:
+            walker.start()
+
+    client = walked(app, f"question {question_id}", walk)
     value = dict(ELIGIBLE_PATH)[question_id]
     answer = value if isinstance(value, str) else list(value)
-    return Sent(walker.client, f"/questions/{question_id}", f"/questions/{question_id}", {"answer": answer})
+    return Sent(client, f"/questions/{question_id}", f"/questions/{question_id}", {"answer": answer})
 
 
 def details_page(app: Flask, slug: str) -> Sent:
-    walker = Walker(app.test_client())
-    walker.walk(ELIGIBLE_PATH)
-    for earlier, names in PAGE_FIELDS:
-        if earlier == slug:
-            data = {name: VALID_DETAILS.get(name, "") for name in names}
-            typed_names = {"name", "job_role", "agency", "email", "phone", "reflection", "lead_professional"}
-            typed_names |= {"other_agencies", "family_knows_reason", "availability", "access_needs"}
-            typed = tuple(value for name, value in data.items() if name in typed_names and value)
-            return Sent(walker.client, f"/request/{slug}", f"/request/{slug}", data, typed)
-        response = post_page(walker, earlier, {name: VALID_DETAILS.get(name, "") for name in names})
-        assert response.status_code == 302, (earlier, response.status_code)
-    raise AssertionError(f"no details page {slug}")
+    def walk(walker: Walker) -> None:
+        walker.walk(ELIGIBLE_PATH)
+        for earlier, names in PAGE_FIELDS:
+            if earlier == slug:
+                return
+            response = post_page(walker, earlier, {name: VALID_DETAILS.get(name, "") for name in names})
+            assert response.status_code == 302, (earlier, response.status_code)
+        raise AssertionError(f"no details page {slug}")
+
+    client = walked(app, f"details {slug}", walk)
+    names = dict(PAGE_FIELDS)[slug]
+    data = {name: VALID_DETAILS.get(name, "") for name in names}
+    typed_names = {"name", "job_role", "agency", "email", "phone", "reflection", "lead_professional"}
+    typed_names |= {"other_agencies", "family_knows_reason", "availability", "access_needs"}
+    typed = tuple(value for name, value in data.items() if name in typed_names and value)
+    return Sent(client, f"/request/{slug}", f"/request/{slug}", data, typed)
 
 
 def identifying(app: Flask) -> Sent:
-    walker = Walker(app.test_client())
-    walker.walk(ELIGIBLE_PATH)
-    response = fill_details(walker, {**VALID_DETAILS, "reflection": "I keep thinking about Jayden and his sister."})
-    assert response.location.endswith("/request/check-what-you-wrote"), response.location
-    return Sent(walker.client, "/request/check-what-you-wrote", "/request/check-what-you-wrote", {})
+    def walk(walker: Walker) -> None:
+        walker.walk(ELIGIBLE_PATH)
+        response = fill_details(walker, {**VALID_DETAILS, "reflection": "I keep thinking about Jayden and his sister."})
+        assert response.location.endswith("/request/check-what-you-wrote"), response.location
+
+    client = walked(app, "check what you wrote", walk)
+    return Sent(client, "/request/check-what-you-wrote", "/request/check-what-you-wrote", {})
 
 
 def submit(app: Flask) -> Sent:
-    walker = Walker(app.test_client())
-    walker.walk(ELIGIBLE_PATH)
-    fill_details(walker)
+    def walk(walker: Walker) -> None:
+        walker.walk(ELIGIBLE_PATH)
+        fill_details(walker)
+
+    walker = Walker(walked(app, "send request", walk))
     walker.get("/request/check-answers")
     return Sent(walker.client, "/request/check-answers", "/request/submit", walker.shown)
 
 
 def started(app: Flask, url: str, data: dict[str, Any] | None = None) -> Sent:
-    walker = Walker(app.test_client())
-    walker.walk(path_before("allegation"))
-    return Sent(walker.client, "/questions/allegation", url, data or {})
+    def walk(walker: Walker) -> None:
+        walker.walk(path_before("allegation"))
+
+    client = walked(app, "started", walk)
+    return Sent(client, "/questions/allegation", url, data or {})
 
 
 def inbox(app: Flask, make: Callable[[Flask, FlaskClient], Sent]) -> Sent:
