@@ -19,7 +19,6 @@ a search by email) got a bare line of text with status 500, what was typed lost
 
 from __future__ import annotations
 
-import copy
 import html
 import io
 import json
@@ -46,6 +45,7 @@ from support.cut_proxy import CutProxy
 from support.sessions import session_form, session_has_started
 from support.submission import ELIGIBLE_PATH, PAGE_FIELDS, VALID_DETAILS, fill_details, path_before, post_page
 from support.walk import Walker
+from support.walk import walked as walk_once
 from test_form_expired import feedback_link
 from test_hardening import SERVICE_PROBLEM, has_chrome
 from test_inbox import EMAIL, PASSWORD, add_facilitator, pdf_with_attachment, signed_in, valid_document
@@ -67,24 +67,10 @@ class Sent:
     multipart: bool = False
 
 
-# The journey's session as each way to a form leaves it: walked once in each process, then given
-# to each test's new client as the walk left it (the pages on the way are not what these tests are
-# about; tests/test_request_flow.py walks them).
-WALKED: dict[str, dict[str, Any]] = {}
-
-
 def walked(app: Flask, way: str, walk: Callable[[Walker], None]) -> FlaskClient:
-    """A new client whose journey is where ``walk`` leaves one: walked the first time in this
-    process, its session then remembered and given to the next tests' clients."""
-    client = app.test_client()
-    if way not in WALKED:
-        walk(Walker(client))
-        with client.session_transaction() as held:
-            WALKED[way] = copy.deepcopy(dict(held))
-    else:
-        with client.session_transaction() as held:
-            held.update(copy.deepcopy(WALKED[way]))
-    return client
+    """A new client whose journey is where ``walk`` leaves one (walked once in each process: the
+    pages on the way are not what these tests are about; tests/test_request_flow.py walks them)."""
+    return walk_once(app.test_client(), way, walk).client
 
 
 def journey_to(app: Flask, question_id: str) -> Sent:

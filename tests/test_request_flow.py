@@ -30,11 +30,24 @@ from support.submission import (
     submit,
     submitted_request,
     supervision_record,
-    to_outcome,
     with_answers,
 )
 from support.tabs import another_tab, at_the_same_moment
-from support.walk import Walker
+from support.walk import Walker, walked
+
+
+def to_outcome(client, path=ELIGIBLE_PATH) -> Walker:
+    """The journey at the end of ``path``, its outcome page open. The questions are walked over
+    HTTP once in each process (they are tests/test_wizard.py's subject, not these tests'): after
+    that, the client is given the session the walk left, with a journey of its own."""
+
+    def walk(walker: Walker) -> None:
+        assert walker.walk(path).status_code == 200
+
+    walker = walked(client, f"outcome {path!r}", walk)
+    if not walker.urls:  # given the walk's session: open the outcome page, as the walk ended on it
+        assert walker.get("/result").status_code == 200
+    return walker
 
 
 def stored_requests(app) -> list[StoredRequest]:

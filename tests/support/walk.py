@@ -7,15 +7,18 @@ appears in a URL.
 
 from __future__ import annotations
 
+import copy
 import html as html_module
 import re
-from collections.abc import Iterable, Sequence
+import secrets
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
 from urllib.parse import urlsplit
 
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from support.pages import csrf_token, shown_digest
+from support.pages import csrf_token, session_cookie, shown_digest
 
 Answer = str | Sequence[str]
 
@@ -93,6 +96,43 @@ class Walker:
             assert response.status_code == 302, (question_id, response.status_code)
         assert response is not None
         return self.follow(response.location)
+
+
+# The session each way through the journey left, walked once in each process (``walked``).
+_WALKED: dict[str, dict[str, Any]] = {}
+
+
+def walked(client: FlaskClient, way: str, walk: Callable[[Walker], object]) -> Walker:
+    """A walker on ``client`` whose journey is where ``walk`` leaves one, for a test the pages on
+    the way are not about. A client with a session already walks (what starting a journey does to
+    it may be the test). A new one: the first time in a process, ``walk`` walks it over HTTP and
+    the session it leaves is remembered under ``way``; after that, each new client is given that
+    session, with a journey token and CSRF secret of its own (as each journey has), and nothing is
+    drawn. What differs from a walk: its counts in the statistics are not made again, and the
+    walker has seen no page (it takes the CSRF token from the first it opens)."""
+    walker = Walker(client)
+    if session_cookie(client) is not None:
+        walk(walker)
+        return walker
+    if way not in _WALKED:
+        walk(walker)
+        with client.session_transaction() as held:
+            _WALKED[way] = copy.deepcopy(dict(held))
+        return walker
+    remembered = _WALKED[way]
+    old_token, new_token = remembered.get("journey_token"), secrets.token_urlsafe(24)
+
+    def afresh(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {key: afresh(each) for key, each in value.items()}
+        if isinstance(value, list):
+            return [afresh(each) for each in value]
+        return new_token if old_token is not None and value == old_token else value
+
+    with client.session_transaction() as held:
+        # Without the walk's CSRF secret (Flask-WTF's "csrf_token"): the session makes its own.
+        held.update(afresh({key: value for key, value in remembered.items() if key != "csrf_token"}))
+    return walker
 
 
 def page_text(response: TestResponse) -> str:
