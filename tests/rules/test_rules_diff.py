@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import hashlib
 import itertools
 import random
 from collections.abc import Callable, Iterator
@@ -88,8 +89,32 @@ class Compared:
 TODAY = REAL_PACK["pack"]["review_date"] - dt.timedelta(days=1)
 
 
+@pytest.fixture(scope="module")
+def packs_written(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str, Any], Path]:
+    """Write a pack (its data, or its text) as ``old`` or ``new``, to a file named for its bytes:
+    the same pack is the same file in every test of the module (most tests change one side of the
+    real pack), so it is read and checked once (``check_pack`` keeps what it found in a file by
+    its name and bytes), and the real pack is written out once."""
+    folder = tmp_path_factory.mktemp("packs")
+    real_text, real_repr = yaml.dump(REAL_PACK, Dumper=DUMPER, sort_keys=False), repr(REAL_PACK)
+
+    def write(stem: str, data: Any) -> Path:
+        # (Compared as written: repr keeps the order of each mapping's keys, which == does not.)
+        text = data if isinstance(data, str) else real_text if repr(data) == real_repr else None
+        if text is None:
+            text = yaml.dump(data, Dumper=DUMPER, sort_keys=False)
+        path = folder / f"{stem}-{hashlib.sha256(text.encode()).hexdigest()[:16]}.yaml"
+        if not path.exists():
+            path.write_text(text, encoding="utf-8")
+        return path
+
+    return write
+
+
 @pytest.fixture
-def compare(cli: FlaskCliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[..., Compared]:
+def compare(
+    cli: FlaskCliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, packs_written: Callable[[str, Any], Path]
+) -> Callable[..., Compared]:
     """Write both packs (and contacts, if given), compare them with ``diff_packs`` and with the
     command, both on ``TODAY``."""
     monkeypatch.setattr("app.cli.uk_today", lambda: TODAY)
@@ -97,13 +122,7 @@ def compare(cli: FlaskCliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     def run(
         old_data: Any, new_data: Any, old_contacts: Any = None, new_contacts: Any = None, fmt: str = "text"
     ) -> Compared:
-        paths = []
-        for name, data in (("old.yaml", old_data), ("new.yaml", new_data)):
-            path = tmp_path / name
-            path.write_text(
-                data if isinstance(data, str) else yaml.dump(data, Dumper=DUMPER, sort_keys=False), encoding="utf-8"
-            )
-            paths.append(path)
+        paths = [packs_written("old", old_data), packs_written("new", new_data)]
         args = ["rules", "diff", str(paths[0]), str(paths[1]), "--format", fmt]
         books: list[ContactBook] = []
         for flag, contacts in (("--old-contacts", old_contacts), ("--new-contacts", new_contacts)):
