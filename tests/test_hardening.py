@@ -898,7 +898,7 @@ def test_a_migration_waits_for_a_lock_longer_than_a_page_may(request, tmp_path, 
             while not watcher.exec_driver_sql(waiting).scalar() and time.monotonic() < deadline:
                 watcher.rollback()
                 time.sleep(0.05)
-            time.sleep(2)  # longer than the 1 second a page's statement may wait
+            time.sleep(1.5)  # longer than the 1 second a page's statement may wait
             reader.rollback()
         migrating.join(120)
         assert not migrating.is_alive(), "the migration had not finished 2 minutes after the lock was let go"
@@ -989,12 +989,20 @@ def test_a_database_that_stops_answering_gives_the_service_problem_page_in_secon
     statement that is only slow, on a server that answers, is not cut short. Once the server goes
     on, so does the journey, its answers kept."""
     with app_on_a_postgres_of_its_own() as (app, server):
-        with app.app_context():  # slower than the check: the server answers it, so it goes on
-            assert db.session.execute(sa.text("SELECT pg_sleep(1.5), 42")).one()[1] == 42
-            db.session.rollback()
+        answers: list[int] = []
+
+        def slow_statement() -> None:
+            with app.app_context():  # slower than the check: the server answers it, so it goes on
+                answers.append(db.session.execute(sa.text("SELECT pg_sleep(1.5), 42")).one()[1])
+                db.session.rollback()
+
+        slow = threading.Thread(target=slow_statement)  # on a connection of its own, while the journey is walked
+        slow.start()
         client = app.test_client()
         walker = to_outcome(client)
         assert walker.get("/request/about-you").status_code == 200
+        slow.join(30)
+        assert answers == [42], "a slow statement on a server that answers was cut short"
         cookie = session_cookie(client)
         typed = {name: VALID_DETAILS[name] for name in ("name", "job_role", "agency", "email", "phone")}
         server.freeze()
