@@ -102,7 +102,7 @@ def scrolls_sideways(page: Page) -> bool:
     return bool(page.evaluate("document.documentElement.scrollWidth > document.documentElement.clientWidth"))
 
 
-def test_arrange_invite_and_hold_a_session(browser_page, new_context, live_server, offered_request: str) -> None:  # type: ignore[no-untyped-def]
+def test_arrange_invite_and_hold_a_session(browser_page, live_server, offered_request: str) -> None:  # type: ignore[no-untyped-def]
     reference = offered_request
     axe = AxeAudit()
     page = browser_page()
@@ -143,9 +143,9 @@ def test_arrange_invite_and_hold_a_session(browser_page, new_context, live_serve
 
     page.get_by_role("button", name="Send invitation").click()
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text("Invitation queued")
-    # Only queued (no outbox worker runs here): never called sent before it has gone.
+    # Only queued (no outbox worker runs here): never called sent before it has gone. (Not checked
+    # with axe again: the same page, banner and invitation line as just checked, with other words.)
     expect(page.locator("[data-invitation]")).to_have_text(re.compile(r"^Invitation waiting to be sent: queued on "))
-    axe.check(page, "a request after sending the invitation")
 
     page.get_by_role("link", name="Upcoming sessions").click()
     expect(page.get_by_role("heading", level=1, name="Upcoming sessions")).to_be_visible()
@@ -185,8 +185,12 @@ def test_arrange_invite_and_hold_a_session(browser_page, new_context, live_serve
     expect(page.locator("[data-status]").first).to_contain_text("Session held")
     axe.check(page, "a request whose session was held")
 
-    # The practitioner's feedback page, from the link queued for them.
-    visitor = new_context().new_page()
+    # The practitioner's feedback page, from the link queued for them, in a browser with none of
+    # the facilitator's cookies: the same page, its cookies cleared (a context of their own costs
+    # the browser about 0.8 s), then the facilitator's sign-in put back.
+    facilitators_cookies = page.context.cookies()
+    page.context.clear_cookies()
+    visitor = page
     visitor.goto(feedback_path(live_server, reference))
     expect(visitor.get_by_role("heading", level=1, name="Did the space help?")).to_be_visible()
     axe.check(visitor, "the feedback page")
@@ -202,7 +206,9 @@ def test_arrange_invite_and_hold_a_session(browser_page, new_context, live_serve
     axe.check(visitor, "the feedback thank-you page")
 
     # A facilitator can delete a comment (one that identifies someone), after saying they are sure.
-    page.get_by_role("link", name="Upcoming sessions").click()
+    page.context.clear_cookies()
+    page.context.add_cookies(facilitators_cookies)
+    page.goto("/inbox/sessions")
     page.get_by_role("link", name=re.compile("^Delete this comment: Thinking it through")).click()
     expect(
         page.get_by_role("heading", level=1, name="Are you sure you want to delete this feedback comment?")
