@@ -21,10 +21,8 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from support.browser import (
-    PATHS,
     AxeAudit,
     FormPoster,
-    answer_values,
     assert_focus_visible,
     assert_no_axe_violations,
     tab_until,
@@ -529,10 +527,17 @@ def test_finding_a_practitioners_requests_by_email_has_no_axe_violations(page: P
     expect(page.get_by_label("Work email address")).to_have_value(VALID_DETAILS["email"].upper())
 
 
-def test_statistics_page_has_no_axe_violations(page: Page, inbox_data: InboxData) -> None:
-    # One journey to an outcome (its page asked for, not drawn), so the page has a count to show (suppressed).
-    forms = FormPoster(page.context)
-    forms.get(forms.journey(answer_values(PATHS["U1"])))
+def test_statistics_page_has_no_axe_violations(page: Page, live_server, inbox_data: InboxData) -> None:  # type: ignore[no-untyped-def]
+    # One journey to an outcome, counted as its outcome page counts it (through the statistics
+    # service, not the journey's pages), so the page has a count to show (suppressed).
+    from app.extensions import db
+    from app.stats.models import NO_SUBJECT
+    from app.stats.service import FINISHED, OUTCOME, STARTED, add_counts
+
+    with live_server.app.app_context():
+        journey = [(STARTED, "practitioner", (NO_SUBJECT,)), (FINISHED, "practitioner", (NO_SUBJECT,))]
+        add_counts([*journey, (OUTCOME, "practitioner", ("U1",))])
+        db.session.commit()
     signed_in(page)
     page.goto("/inbox")
     page.get_by_role("link", name="Statistics").click()
