@@ -24,7 +24,7 @@ from flask import Flask
 
 from app import create_app
 from app.config import ENV_NAMES, PROJECT_ROOT, Config, ConfigError, load_config, setting_types
-from support.servers import free_port, need_program, stop
+from support.servers import flask_in_this_process, free_port, need_program, stop
 
 ROOT = Path(__file__).resolve().parent.parent
 DEPLOY = ROOT / "deploy"
@@ -320,47 +320,46 @@ def test_a_database_not_upgraded_stops_the_web_app_and_the_worker_saying_what_to
     dispose(app)
 
 
-def test_a_refused_live_rule_file_stops_every_start_but_the_rules_commands(tmp_path: Path) -> None:
+def test_a_refused_live_rule_file_stops_every_start_but_the_rules_commands(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Upgrade review: `rules check --partnership COPY` was refused with the live file's error, as
     every command loads the app first; now the rules commands run while the live rule data is
     refused (to check a mended copy). Nothing else does: served (wsgi.py, as gunicorn loads it),
     the worker, `db upgrade`, `routes`, and a command given the word "rules", each stops with status 3,
-    naming the file and the field."""
+    naming the file and the field. Served and the command given "rules" run in processes of their
+    own; the other commands in this one, from flask's own entry point (the same code from the
+    command line to the status, without a process start each: ``flask_in_this_process``)."""
     import yaml
 
     data = yaml.safe_load((ROOT / "app" / "rules" / "partnership.yaml").read_text(encoding="utf-8"))
     data.pop("request_options")
     live = tmp_path / "partnership.yaml"
     live.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
-    env = {
-        **{key: value for key, value in os.environ.items() if not key.startswith(("APP_", "FLASK_"))},
+    settings = {
         "APP_ENV": "development",
         "SECRET_KEY": "a-test-secret-key-that-is-long-enough-0123456789",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite'}",
         "RATELIMIT_STORAGE_URI": "memory://",
         "PARTNERSHIP_PATH": str(live),
     }
+    env = {**{key: value for key, value in os.environ.items() if not key.startswith(("APP_", "FLASK_"))}, **settings}
     python, flask = str(ROOT / ".venv" / "bin" / "python"), str(ROOT / ".venv" / "bin" / "flask")
-    for command in (
-        [python, "-c", "import wsgi"],
-        [flask, "--app", "wsgi", "outbox", "worker", "--once"],
-        [flask, "--app", "wsgi", "db", "upgrade"],
-        [flask, "--app", "wsgi", "requests", "delete", "rules", "--yes"],
-        [flask, "--app", "wsgi", "routes"],
-    ):
-        refused = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=60, check=False)
-        assert refused.returncode == 3, (command, refused.stderr)
-        assert refused.stderr.startswith("Space to Think cannot start: 1 problem in the rule data:"), refused.stderr
-        assert f"{live}:1: (partnership): request_options: is missing" in refused.stderr
+    refusals: list[tuple[list[str], int, str]] = []
+    for command in ([python, "-c", "import wsgi"], [flask, "--app", "wsgi", "requests", "delete", "rules", "--yes"]):
+        ran = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=60, check=False)
+        refusals.append((command, ran.returncode, ran.stderr))
+    for args in (["outbox", "worker", "--once"], ["db", "upgrade"], ["routes"]):
+        ran_here = flask_in_this_process(monkeypatch, settings, "--app", "wsgi", *args)
+        refusals.append((args, ran_here.returncode, ran_here.stderr))
+        monkeypatch.undo()
+    for command, status, stderr in refusals:
+        assert status == 3, (command, stderr)
+        assert stderr.startswith("Space to Think cannot start: 1 problem in the rule data:"), stderr
+        assert f"{live}:1: (partnership): request_options: is missing" in stderr
     mended = ROOT / "app" / "rules" / "partnership.yaml"
-    checked = subprocess.run(
-        [flask, "--app", "wsgi", "rules", "check", "--partnership", str(mended)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
+    checked = flask_in_this_process(
+        monkeypatch, settings, "--app", "wsgi", "rules", "check", "--partnership", str(mended)
     )
     assert checked.returncode == 0 and f"from {mended}." in checked.stdout, checked.stderr
 

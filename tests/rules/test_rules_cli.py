@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 from collections.abc import Callable
@@ -15,7 +16,7 @@ from flask.testing import FlaskCliRunner
 
 from app.rules import DEFAULT_CONTACTS, DEFAULT_PACK, DEFAULT_PARTNERSHIP, enumerate_paths, load_pack
 from support.pack_data import option
-from support.servers import project_python
+from support.servers import flask_in_this_process, project_python
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
@@ -90,17 +91,26 @@ def test_paths_table_says_any_one_criterion_leads_on_not_all_of_them(runner: Fla
     assert "one or more of those options, not all of them" in table.splitlines()[-1]
 
 
-def test_the_app_refuses_to_start_with_a_broken_pack(tmp_path: Path) -> None:
+def test_the_app_refuses_to_start_with_a_broken_pack(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Stopped with the message alone (SystemExit with it as its code: the interpreter prints it,
+    no traceback, and exits with status 1). Built here, from the environment, as a process of its
+    own does it; that process's status and output are test_deploy's (``import wsgi``, status 3)."""
+    from app import create_app
+
     broken = tmp_path / "broken.yaml"
     broken.write_text(DEFAULT_PACK.read_text().replace("next: U1", "next: U9"), encoding="utf-8")
-    result = project_python(
-        ["-c", "from app import create_app; create_app()"],
-        {"PATH": "/usr/bin:/bin", "RULE_PACK_PATH": str(broken), "APP_ENV": "development", "HOME": str(tmp_path)},
-        timeout=60,
-    )
-    assert result.returncode != 0
-    assert str(broken) in result.stderr and "'U9'" in result.stderr
-    assert "Traceback" not in result.stderr
+    for key in [key for key in os.environ if key.startswith(("APP_", "FLASK_"))]:
+        monkeypatch.delenv(key)
+    monkeypatch.setenv("RULE_PACK_PATH", str(broken))
+    monkeypatch.setenv("APP_ENV", "development")
+    with pytest.raises(SystemExit) as refused:
+        create_app()
+    message = refused.value.code
+    assert isinstance(message, str)
+    assert str(broken) in message and "'U9'" in message
+    assert "Traceback" not in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("setting", ["RULE_PACK_PATH", "CONTACTS_PATH", "PARTNERSHIP_PATH"])
@@ -194,7 +204,9 @@ def refused_live_partnership(tmp_path: Path) -> dict[str, str]:
     }
 
 
-def test_a_copy_is_checked_while_the_live_partnership_file_is_refused(tmp_path: Path) -> None:
+def test_a_copy_is_checked_while_the_live_partnership_file_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Upgrade review: the new code refused the live partnership file (no request_options), and
     `rules check --partnership COPY`, run to check the mended copy before installing it, stopped
     with the live file's error, as every command loads the app first. The rules commands now run:
@@ -205,15 +217,19 @@ def test_a_copy_is_checked_while_the_live_partnership_file_is_refused(tmp_path: 
     def flask(*args: str) -> subprocess.CompletedProcess[str]:
         return project_python(["-m", "flask", *args], env, timeout=60)
 
-    copy = flask("--app", "wsgi", "rules", "check", "--partnership", str(DEFAULT_PARTNERSHIP))
+    copy = flask("--app", "wsgi", "rules", "check", "--partnership", str(DEFAULT_PARTNERSHIP))  # a process of its own
     assert copy.returncode == 0, copy.stderr
     assert "valid" in copy.stdout and f"from {DEFAULT_PARTNERSHIP}." in copy.stdout
 
-    alone = flask("--app=wsgi", "rules", "check")
+    # The same entry point and command line in this process (a second each saved).
+    alone = flask_in_this_process(monkeypatch, env, "--app=wsgi", "rules", "check")
     assert alone.returncode == 1, alone.stderr
     assert f"{live}:1: (partnership): request_options: is missing" in alone.stderr
     assert "cannot start" not in alone.stderr and "Traceback" not in alone.stderr
+    monkeypatch.undo()
 
-    compared = flask("--app", "wsgi", "rules", "diff", str(DEFAULT_PACK), str(DEFAULT_PACK))
+    compared = flask_in_this_process(
+        monkeypatch, env, "--app", "wsgi", "rules", "diff", str(DEFAULT_PACK), str(DEFAULT_PACK)
+    )
     assert compared.returncode == 0, compared.stderr
     assert "Rule pack changes" in compared.stdout

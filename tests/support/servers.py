@@ -20,6 +20,7 @@ import tempfile
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -117,6 +118,54 @@ def project_python(
         timeout=timeout,
         check=False,
     )
+
+
+@dataclasses.dataclass
+class CommandRun:
+    """How a ``flask`` command ended (``flask_in_this_process``): its exit status and output."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def flask_in_this_process(
+    monkeypatch: pytest.MonkeyPatch, env: Mapping[str, str], *args: str, pure: bool = True
+) -> CommandRun:
+    """``flask ARGS`` as ``.venv/bin/flask`` runs it (flask's own entry point, ``sys.argv`` as the
+    command line, ``wsgi.py`` imported afresh, from the checkout), in this process: the same code
+    from the command line to the exit status, without a second of starting an interpreter and
+    importing the app. For a command that stops at start-up or reads files; a test about a
+    process (signals, what a new interpreter does) starts a real one. ``env`` is the environment
+    (with ``pure``, instead of the test's ``APP_`` and ``FLASK_`` settings); all is put back after."""
+    import io
+
+    from flask.cli import main
+
+    if pure:
+        for key in [key for key in os.environ if key.startswith(("APP_", "FLASK_"))]:
+            monkeypatch.delenv(key)
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.setenv("FLASK_RUN_FROM_CLI", "")  # flask sets it; put back after
+    monkeypatch.setattr(sys, "argv", [str(ROOT / ".venv" / "bin" / "flask"), *args])
+    monkeypatch.setattr(sys, "path", list(sys.path))  # flask adds the folder of --app's module
+    monkeypatch.delitem(sys.modules, "wsgi", raising=False)
+    monkeypatch.chdir(ROOT)
+    out, err = io.StringIO(), io.StringIO()
+    code: Any = 0
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            main()
+        except SystemExit as ended:
+            code = ended.code
+    monkeypatch.delitem(sys.modules, "wsgi", raising=False)
+    if code is None:
+        code = 0
+    elif isinstance(code, str):  # as the interpreter does: the message to the standard error, status 1
+        err.write(code + "\n")
+        code = 1
+    return CommandRun(int(code), out.getvalue(), err.getvalue())
 
 
 def stop(process: subprocess.Popen, how: signal.Signals = signal.SIGTERM, wait: float = 10) -> None:  # type: ignore[type-arg]
