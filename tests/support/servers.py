@@ -305,8 +305,21 @@ class Gunicorn:
         ]
 
     def stop(self) -> None:
+        """Stop it and its workers at once, with SIGKILL (nothing is checked after): gunicorn's
+        quick shutdown (SIGINT) had each worker, then gunicorn itself, take its interpreter down
+        object by object, about half a second of CPU a process and 4 to 5 s in all on a busy
+        machine. Its workers are found by their parent, this gunicorn; killed after it, so it
+        starts no other in their place (init takes them)."""
         if self.process is not None:
-            stop(self.process, signal.SIGINT)  # gunicorn's quick shutdown (SIGTERM waits for workers to finish)
+            if self.process.poll() is None:
+                found = subprocess.run(
+                    ["pgrep", "-P", str(self.process.pid)], capture_output=True, text=True, check=False
+                )
+                self.process.kill()
+                for pid in map(int, found.stdout.split()):
+                    with contextlib.suppress(ProcessLookupError):  # it ended meanwhile
+                        os.kill(pid, signal.SIGKILL)
+                self.process.wait(timeout=10)
             self.process = None
 
 
