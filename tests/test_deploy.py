@@ -24,7 +24,7 @@ from flask import Flask
 
 from app import create_app
 from app.config import ENV_NAMES, PROJECT_ROOT, Config, ConfigError, load_config, setting_types
-from support.servers import flask_in_this_process, free_port, need_program, stop
+from support.servers import flask_in_this_process, free_port, kill_gunicorn, need_program, stop
 
 ROOT = Path(__file__).resolve().parent.parent
 DEPLOY = ROOT / "deploy"
@@ -655,7 +655,7 @@ def test_a_contacts_file_broken_while_serving_never_reaches_a_worker_started_lat
         wait_for(lambda: bool(workers()) and not workers() & first and _answers(port), "no new worker answered")
         assert all("0161 603 4500" in page() for _ in range(10))  # the data loaded at start
     finally:
-        stop(gunicorn, signal.SIGINT)
+        kill_gunicorn(gunicorn)  # what it logged is written as it goes
         errors = gunicorn.stderr.read().decode()  # type: ignore[union-attr]
         gunicorn.stderr.close()  # type: ignore[union-attr]
     assert "Invalid request: Invalid HTTP Version: [not shown]" in errors, errors

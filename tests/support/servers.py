@@ -305,22 +305,24 @@ class Gunicorn:
         ]
 
     def stop(self) -> None:
-        """Stop it and its workers at once, with SIGKILL (nothing is checked after): gunicorn's
-        quick shutdown (SIGINT) had each worker, then gunicorn itself, take its interpreter down
-        object by object, about half a second of CPU a process and 4 to 5 s in all on a busy
-        machine. Its workers are found by their parent, this gunicorn; killed after it, so it
-        starts no other in their place (init takes them)."""
         if self.process is not None:
-            if self.process.poll() is None:
-                found = subprocess.run(
-                    ["pgrep", "-P", str(self.process.pid)], capture_output=True, text=True, check=False
-                )
-                self.process.kill()
-                for pid in map(int, found.stdout.split()):
-                    with contextlib.suppress(ProcessLookupError):  # it ended meanwhile
-                        os.kill(pid, signal.SIGKILL)
-                self.process.wait(timeout=10)
+            kill_gunicorn(self.process)
             self.process = None
+
+
+def kill_gunicorn(process: subprocess.Popen) -> None:  # type: ignore[type-arg]
+    """Stop a gunicorn this test started, and its workers, at once, with SIGKILL, for a test that
+    checks nothing of how it stops: gunicorn's quick shutdown (SIGINT) had each worker, then
+    gunicorn itself, take its interpreter down object by object, about half a second of CPU a
+    process and 4 to 5 s in all on a busy machine. Its workers are found by their parent, this
+    gunicorn; killed after it, so it starts no other in their place (init takes them)."""
+    if process.poll() is None:
+        found = subprocess.run(["pgrep", "-P", str(process.pid)], capture_output=True, text=True, check=False)
+        process.kill()
+        for pid in map(int, found.stdout.split()):
+            with contextlib.suppress(ProcessLookupError):  # it ended meanwhile
+                os.kill(pid, signal.SIGKILL)
+    process.wait(timeout=10)
 
 
 def postgres_program(name: str) -> str:
