@@ -137,7 +137,7 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
         started.append(nginx)
         yield Cluster(database_url, env, mailbox, redis, a, b, nginx)
     finally:
-        # Stopped all at once: gunicorn takes about 0.7 s to stop, each instance on its own.
+        # Stopped all at once (gunicorn and its workers are killed: support.servers.kill_gunicorn).
         with ThreadPoolExecutor(max_workers=len(started) or 1) as pool:
             list(pool.map(lambda server: server.stop(), started))
         smtp.stop()
