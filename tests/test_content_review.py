@@ -27,7 +27,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from app.rules import DEFAULT_PACK, JourneyPath, load_contacts, load_pack
+from support import session_csrf_token
 from support.database import database_settings, dispose, migrated_sqlite
+from support.hardening import EMAIL as FACILITATOR_EMAIL
+from support.hardening import PASSWORD as FACILITATOR_PASSWORD
 from support.hardening import signed_in
 from support.mail import SmtpServer, only_message
 from support.pdf import pdf_attachment_json, pdf_reader, pdf_text
@@ -95,20 +98,54 @@ PATHS = one_path_per_outcome_and_mode()
 Cards = dict[tuple[str, str], dict[str, str]]
 
 
+Answers = tuple[tuple[str, object], ...]
+
+
+class Walked:
+    """One app for the module, and a client for each walk to an outcome page, kept (by the
+    answers' repr: an answer may be a list) with the page it reached: the tests only read them.
+    The supervision record of a walk is made when a test first asks for it (so in a ``real_pdf``
+    test), from the client that walked there."""
+
+    def __init__(self, application: Flask) -> None:
+        self.application = application
+        self.walks: dict[str, tuple[FlaskClient, str]] = {}
+        self.records: dict[str, str] = {}
+
+    def page(self, answers: Answers) -> str:
+        """The outcome page (its HTML) these answers reach, walked once."""
+        key = repr(answers)
+        if key not in self.walks:
+            client = self.application.test_client()
+            response = Walker(client).walk(answers)
+            assert response.status_code == 200
+            self.walks[key] = (client, response.get_data(as_text=True))
+        return self.walks[key][1]
+
+    def page_and_record(self, answers: Answers) -> tuple[str, str]:
+        """The outcome page and the supervision record (the real PDF's words) these answers get."""
+        page = self.page(answers)
+        key = repr(answers)
+        if key not in self.records:
+            self.records[key] = record_text(self.walks[key][0])
+        return page, self.records[key]
+
+
 @pytest.fixture(scope="module")
-def outcome_pages(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[tuple[str, str], str]]:
-    """Each outcome's page (its HTML), in each mode, reached by one path."""
+def walked(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Walked]:
+    """The walks to outcome pages, and their supervision records, shared by the module's tests."""
     from app import create_app
 
     database = migrated_sqlite(tmp_path_factory.mktemp("content-review") / "test.db")
     application = create_app({"APP_ENV": "test", "SQLALCHEMY_DATABASE_URI": database})
-    found: dict[tuple[str, str], str] = {}
-    for path in PATHS:
-        response = Walker(application.test_client()).walk(path.answers)
-        assert response.status_code == 200
-        found[(path.outcome, path.mode)] = response.get_data(as_text=True)
-    yield found
+    yield Walked(application)
     dispose(application)
+
+
+@pytest.fixture(scope="module")
+def outcome_pages(walked: Walked) -> dict[tuple[str, str], str]:
+    """Each outcome's page (its HTML), in each mode, reached by one path."""
+    return {(path.outcome, path.mode): walked.page(tuple(path.answers)) for path in PATHS}
 
 
 @pytest.fixture(scope="module")
@@ -163,31 +200,12 @@ def record_text(client: FlaskClient) -> str:
     return words(pdf_text(response.get_data()))
 
 
-Answers = tuple[tuple[str, object], ...]
-
-
 @pytest.fixture(scope="module")
-def supervision_records(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[Answers], tuple[str, str]]]:
+def supervision_records(walked: Walked) -> Callable[[Answers], tuple[str, str]]:
     """The outcome page (its HTML) and the supervision record (the real PDF's words) a walk with
     these answers gets: each walked and rendered once in the module, when a test first asks for
     it (so in a ``real_pdf`` test), for the tests that only read them."""
-    from app import create_app
-
-    database = migrated_sqlite(tmp_path_factory.mktemp("supervision-records") / "test.db")
-    application = create_app({"APP_ENV": "test", "SQLALCHEMY_DATABASE_URI": database})
-    made: dict[str, tuple[str, str]] = {}  # by the answers' repr (an answer may be a list)
-
-    def page_and_record(answers: Answers) -> tuple[str, str]:
-        key = repr(answers)
-        if key not in made:
-            client = application.test_client()
-            page = Walker(client).walk(answers)
-            assert page.status_code == 200
-            made[key] = (page.get_data(as_text=True), record_text(client))
-        return made[key]
-
-    yield page_and_record
-    dispose(application)
+    return walked.page_and_record
 
 
 @pytest.mark.real_pdf
@@ -274,12 +292,13 @@ def test_the_supervision_record_lists_a_contact_with_its_note_as_the_outcome_pag
 
 
 @pytest.mark.real_pdf
-def test_the_request_pdf_explains_every_acronym_on_first_use(client: FlaskClient, app: Flask) -> None:
-    walker = Walker(client)
-    walker.walk(ELIGIBLE_PATH)
-    submitted_request(walker)
-    run_outbox(app)
-    pdf = client.get("/request/submitted/request.pdf").get_data()
+def test_the_request_pdf_explains_every_acronym_on_first_use(app: Flask) -> None:
+    """The PDF the outbox worker makes of a request sent on the eligible path (stored through the
+    service: the pages on the way have tests of their own, below)."""
+    with app.app_context():
+        make_request(pdf=True)
+    pdf = stored_request_of(app)[1]
+    assert pdf is not None
     text = words(pdf_text(pdf))
     assert "Guidance cited" in text
     assert unexplained_acronyms(text) == []
@@ -378,39 +397,37 @@ def test_the_facilitators_pages_explain_pdf_and_say_what_each_status_link_lists(
     import page; the status links read "New", "Closed"... out of context (a screen reader's
     list of links)."""
     from app.inbox import service
-    from support.pages import csrf_token
 
     with app.app_context():
         service.add_facilitator("sam@partnership.example", "Sam Facilitator", "amber thistle quarry lantern")
         reference = make_request().request.reference
     client = app.test_client()
-    token = csrf_token(client.get("/inbox/sign-in").get_data(as_text=True))
-    signed_in = client.post(
-        "/inbox/sign-in",
-        data={"csrf_token": token, "email": "sam@partnership.example", "password": "amber thistle quarry lantern"},
-    )
+    signing_in = {"email": "sam@partnership.example", "password": "amber thistle quarry lantern"}
+    signed_in = client.post("/inbox/sign-in", data={"csrf_token": session_csrf_token(client), **signing_in})
     assert signed_in.status_code == 302
     with app.app_context():
         made = make_request(pdf=True).request.reference  # its PDF made: the download link
+    pages: dict[str, str] = {}
     for path in ("/inbox", f"/inbox/requests/{reference}", f"/inbox/requests/{made}", "/inbox/import"):
-        text = main_text(client.get(path).get_data(as_text=True))
+        pages[path] = client.get(path).get_data(as_text=True)
+        text = main_text(pages[path])
         assert "PDF (portable document format)" in text, path
         assert unexplained_acronyms(text, only=("PDF",)) == [], path
     # Found (content review): the import hint said "smaller than 5MB", the unit unexplained.
-    import_page = main_text(client.get("/inbox/import").get_data(as_text=True))
+    import_page = main_text(pages["/inbox/import"])
     assert "smaller than 5 megabytes (MB)" in import_page and "5MB" not in import_page
     # Found (content review): the error summary of an import with no file chosen, first on the
     # page, said "Select a request PDF", explained only further down.
-    token = csrf_token(client.get("/inbox/import").get_data(as_text=True))
+    token = session_csrf_token(client)
     refused = client.post("/inbox/import", data={"csrf_token": token}, content_type="multipart/form-data")
     text = main_text(refused.get_data(as_text=True))
     assert "There is a problem" in text and "Select a request PDF" in text
     assert unexplained_acronyms(text, only=("PDF",)) == []
     # Found (facilitator review): "CSV" unexplained on the list and the statistics page.
+    pages["/inbox/statistics"] = client.get("/inbox/statistics").get_data(as_text=True)
     for path in ("/inbox", "/inbox/statistics"):
-        assert "(CSV: comma-separated values)" in main_text(client.get(path).get_data(as_text=True)), path
-    page = client.get("/inbox").get_data(as_text=True)
-    links = re.findall(r'data-count-(?:status="[^"]+"|overdue)>\s*<a [^>]*>(.*?)</a>', page, re.S)
+        assert "(CSV: comma-separated values)" in main_text(pages[path]), path
+    links = re.findall(r'data-count-(?:status="[^"]+"|overdue)>\s*<a [^>]*>(.*?)</a>', pages["/inbox"], re.S)
     assert len(links) >= 9
     assert all(link.endswith('<span class="govuk-visually-hidden"> requests</span>') for link in links), links
 
@@ -480,28 +497,30 @@ def test_the_identifying_data_warning_explains_nhs_on_first_use(client: FlaskCli
 SOURCE_TERMS = {"SSCP": MEANINGS["SSCP"], "DfE": "Department for Education"}
 
 
-@pytest.fixture(params=sorted(SOURCE_TERMS))
+@pytest.fixture(scope="module", params=sorted(SOURCE_TERMS))
 def term(request: pytest.FixtureRequest) -> str:
     return request.param
 
 
-@pytest.fixture
-def sourced_app(request: pytest.FixtureRequest, tmp_path: Path, term: str) -> Iterator[Flask]:
+@pytest.fixture(scope="module")
+def sourced_app(tmp_path_factory: pytest.TempPathFactory, term: str) -> Iterator[Flask]:
     """The app on a copy of the pack whose guidance for U2 names its source by a glossary term,
-    as an area might ("SSCP news, January 2023"): the glossary is how a pack explains one."""
+    as an area might ("SSCP news, January 2023"): the glossary is how a pack explains one. One
+    for the module for each term: its tests read it, and one of them sends the one request."""
     from app import create_app
 
+    folder = tmp_path_factory.mktemp(f"sourced-{term}")
     data = yaml.safe_load(DEFAULT_PACK.read_text(encoding="utf-8"))
     [item] = [item for item in data["guidance"] if item["id"] == "salford_named_referrals"]
     item["source"] = f"{term} news, January 2023 (Bridge referrals)"
     if term not in dict(PACK.glossary):
         data["glossary"].append({"term": term, "meaning": SOURCE_TERMS[term]})
-    pack = tmp_path / "space_to_think.yaml"
+    pack = folder / "space_to_think.yaml"
     pack.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
-    with database_settings(request, "sqlite", tmp_path) as settings:
-        application = create_app({"APP_ENV": "test", **settings, "RULE_PACK_PATH": str(pack)})
-        yield application
-        dispose(application)
+    database = migrated_sqlite(folder / "test.db")
+    application = create_app({"APP_ENV": "test", "SQLALCHEMY_DATABASE_URI": database, "RULE_PACK_PATH": str(pack)})
+    yield application
+    dispose(application)
 
 
 @pytest.mark.parametrize("mode", ["practitioner", "supervision"])
@@ -538,24 +557,26 @@ def stored_request_of(app: Flask) -> tuple[str, bytes | None]:
         return stored.reference, stored.pdf
 
 
-def sent_request(app: Flask) -> tuple[FlaskClient, str]:
-    """A request sent on the way through the guidance for U2 (the source named by a glossary
-    term is cited on it): the sender's client, and the request's reference."""
-    client = app.test_client()
-    submitted_request(to_outcome(client))
-    return client, stored_request_of(app)[0]
-
-
 @pytest.mark.real_pdf
-def test_a_glossary_term_in_a_cited_source_is_explained_in_the_request_its_pdf_and_the_inbox(
-    sourced_app: Flask, term: str
+def test_a_glossary_term_in_a_cited_source_is_explained_in_the_request_the_inbox_and_its_pdf_as_when_it_was_sent(
+    sourced_app: Flask, term: str, tmp_path: Path
 ) -> None:
     """Found (partnership review): the request showed "Guidance: SSCP news, January 2023" under
     its answers, on the page its sender sees, in the inbox and in its PDF's "Guidance cited",
-    with SSCP explained nowhere, though the glossary explains it on the outcome page."""
+    with SSCP explained nowhere, though the glossary explains it on the outcome page.
+
+    A request is shown (the inbox) and made into a PDF (the outbox worker) after it was sent,
+    perhaps after the pack changed: it explains a term with the meaning the request keeps, from the
+    pack it was sent under, so it reads the same every time. (The PDF is made only after the
+    change: what it says is what the request kept.)"""
+    from app import create_app
+
     title = f"{term} news, January 2023 (Bridge referrals)"
     meaning = f"{term} means {SOURCE_TERMS[term]}."
-    client, reference = sent_request(sourced_app)
+    # Sent on the way through the guidance for U2 (the source named by the term is cited on it).
+    client = sourced_app.test_client()
+    submitted_request(to_outcome(client))
+    reference = stored_request_of(sourced_app)[0]
     page = main_text(client.get("/request/submitted").get_data(as_text=True))
     assert f"Guidance: {title}" in page
     assert page.count(meaning) == 1  # where the request first names it, not under every answer
@@ -563,24 +584,7 @@ def test_a_glossary_term_in_a_cited_source_is_explained_in_the_request_its_pdf_a
     inbox = main_text(signed_in(sourced_app).get(f"/inbox/requests/{reference}").get_data(as_text=True))
     assert inbox.count(meaning) == 1
     assert inbox.index(title) < inbox.index(meaning)
-    run_outbox(sourced_app)
-    pdf = stored_request_of(sourced_app)[1]
-    assert pdf is not None
-    cited = pdf_text(pdf).split("Guidance cited", 1)[1]
-    assert f"{title} {meaning}" in cited
-    assert pdf_attachment_json(pdf)["format_version"] == 1  # still what the inbox imports
 
-
-@pytest.mark.real_pdf
-def test_a_stored_request_explains_a_term_as_the_pack_did_when_it_was_sent(
-    request: pytest.FixtureRequest, sourced_app: Flask, term: str, tmp_path: Path
-) -> None:
-    """A request is shown (the inbox) and made into a PDF (the outbox worker) after it was sent,
-    perhaps after the pack changed: it explains a term with the meaning the request keeps, from the
-    pack it was sent under, so it reads the same every time."""
-    from app import create_app
-
-    _, reference = sent_request(sourced_app)
     data = yaml.safe_load(Path(sourced_app.config["RULE_PACK_PATH"]).read_text(encoding="utf-8"))
     [entry] = [entry for entry in data["glossary"] if entry["term"] == term]
     entry["meaning"] = "A meaning written after the request was sent"
@@ -594,16 +598,23 @@ def test_a_stored_request_explains_a_term_as_the_pack_did_when_it_was_sent(
         }
     )
     try:
-        inbox = main_text(signed_in(later).get(f"/inbox/requests/{reference}").get_data(as_text=True))
+        later_client = later.test_client()
+        signing_in = {"email": FACILITATOR_EMAIL, "password": FACILITATOR_PASSWORD}
+        token = session_csrf_token(later_client)
+        assert later_client.post("/inbox/sign-in", data={"csrf_token": token, **signing_in}).status_code == 302
+        later_inbox = main_text(later_client.get(f"/inbox/requests/{reference}").get_data(as_text=True))
         run_outbox(later)
-        made = stored_request_of(later)[1]
-        assert made is not None
-        pdf = pdf_text(made)
+        pdf = stored_request_of(later)[1]
     finally:
         dispose(later)
-    for shown in (inbox, pdf):
-        assert f"{term} means {SOURCE_TERMS[term]}." in shown
+    assert pdf is not None
+    text = pdf_text(pdf)
+    for shown in (later_inbox, text):
+        assert meaning in shown
         assert "written after the request was sent" not in shown
+    cited = text.split("Guidance cited", 1)[1]
+    assert f"{title} {meaning}" in cited
+    assert pdf_attachment_json(pdf)["format_version"] == 1  # still what the inbox imports
 
 
 def test_the_pages_explain_each_glossary_term_found_exactly_as_written() -> None:
