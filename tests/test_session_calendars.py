@@ -145,13 +145,18 @@ def test_after_the_request_her_update_went_with_leaves_the_next_update_lists_onl
 
 
 @both_databases
-def test_the_invitation_for_a_second_place_supersedes_the_first_in_her_calendar(
+def test_the_invitation_for_a_second_place_supersedes_the_first_and_when_one_leaves_only_the_other_stands(
     session_app: Flask, smtp_server: SmtpServer
 ) -> None:
     """Found: the invitation for Alice's second request (one entry, now giving both references)
     went at the SEQUENCE of her first one's, so a calendar that goes by SEQUENCE kept the entry
     giving the first reference only. It goes higher; Bob is sent nothing, and still reads as
-    having the latest changes."""
+    having the latest changes.
+
+    Found: Alice's calendar entry went on giving both her references after one of her two
+    requests left the session: the email saying so carried no calendar file. It now carries an
+    update (METHOD REQUEST, in the part's content type too, a higher SEQUENCE) naming only the
+    one that stands; Bob is sent nothing."""
     smtp_server.start()
     client, first, second, bobs = one_person_twice_and_another(session_app, smtp_server)
     uid = uid_of(session_app, first)
@@ -164,22 +169,7 @@ def test_the_invitation_for_a_second_place_supersedes_the_first_in_her_calendar(
     assert len(calendars_to(smtp_server, BOB)) == 1
     assert "before the latest changes" not in invitation_words(client, bobs)
 
-
-@both_databases
-def test_when_one_of_her_two_requests_leaves_her_calendar_gives_only_the_one_that_stands(
-    session_app: Flask, smtp_server: SmtpServer
-) -> None:
-    """Found: Alice's calendar entry went on giving both her references after one of her two
-    requests left the session: the email saying so carried no calendar file. It now carries an
-    update (METHOD REQUEST, in the part's content type too, a higher SEQUENCE) naming only the
-    one that stands; Bob is sent nothing."""
-    smtp_server.start()
-    client, first, second, bobs = one_person_twice_and_another(session_app, smtp_server)
-    uid = uid_of(session_app, first)
-    assert kept_by_sequence(calendars_to(smtp_server, ALICE), uid) == (
-        True,
-        f"Your Space to Think session. Your references: {second} and {first}.",
-    )
+    # Her first request leaves the session.
     response = post_form(client, request_url(first), request_url(first, "status"), {"status": "closed"})
     assert response.status_code == 302
     assert run_outbox(session_app).sent == 1

@@ -2565,19 +2565,34 @@ def in_their_calendar(server: SmtpServer, address: str, uid: str) -> bool:
     return held
 
 
-def one_person_twice_and_another(app: Flask, server: SmtpServer, **arranged: Any) -> tuple[FlaskClient, str, str, str]:
+def one_person_twice_and_another(
+    app: Flask, server: SmtpServer, day: dt.date | None = None
+) -> tuple[FlaskClient, str, str, str]:
     """Alice's two requests (her work email typed once with capitals, once without) and Bob's, in one
-    session (``arranged``: the form's fields), each invited and the invitations sent; the client and
-    the three references."""
-    client, _ = signed_in(app)
+    session (on ``day``: in a week's time unless given; the arrange form's other fields), each
+    invited and the invitations sent; the signed-in facilitator's client and the three references.
+    Arranged and invited through the sessions service, as the request page's forms do: the forms
+    have tests of their own (above), and the tests that start here are about what follows."""
+    from app.inbox.models import Facilitator
+    from app.space_sessions import service as sessions_service
+
+    client, facilitator_id = signed_in(app)
     first, second, bobs = offered_by(app, ALICE), offered_by(app, ALICE_AGAIN), offered_by(app, BOB)
     flush(app, server)
-    assert arrange(client, first, **arranged).status_code == 302
-    group = session_id_of(app, first)
-    for reference in (second, bobs):
-        assert arrange_with(client, reference, {"session": str(group)}).status_code == 302
-    for reference in (first, second, bobs):
-        assert invite(client, reference).status_code == 302
+    details = sessions_service.SessionDetails(
+        day=day or uk_today() + dt.timedelta(days=7), time=dt.time(10), minutes=90, format="in_person", place=ROOM
+    )
+    with app.app_context():
+        actor = db.session.get(Facilitator, facilitator_id).actor
+        stored = {
+            reference: db.session.scalars(select(StoredRequest).where(StoredRequest.reference == reference)).one()
+            for reference in (first, second, bobs)
+        }
+        group = sessions_service.arrange(stored[first], actor, details=details).id
+        for reference in (second, bobs):
+            sessions_service.arrange(stored[reference], actor, session_id=group)
+        for reference in (first, second, bobs):
+            sessions_service.send_invitation(stored[reference], actor)
     assert run_outbox(app).sent == 3
     return client, first, second, bobs
 
@@ -2631,17 +2646,22 @@ def test_one_of_two_requests_leaving_a_session_does_not_take_it_out_of_the_pract
 
 
 @both_databases
-def test_a_second_invitation_to_the_same_session_says_so_and_its_calendar_entry_names_both_references(
+def test_a_second_invitation_to_the_same_session_says_so_and_when_the_session_moves_her_one_entry_names_both(
     session_app: Flask, smtp_server: SmtpServer
 ) -> None:
     """Found: a practitioner invited for their second request in a session they were already
     invited to was told "You are invited to a Space to Think session. The calendar file attached
     adds it to your calendar", as if it were another session, and the one entry's description
-    then named the second reference only."""
+    then named the second reference only.
+
+    Found, when the session then moved: one update for each of her requests, the same twice. She
+    is sent one, naming both references, with the session's UID and next SEQUENCE, so her
+    calendar keeps one entry, moved, and nothing cancels it; both her requests' pages say the
+    update was sent."""
     smtp_server.start()
     client, first, second, bobs = one_person_twice_and_another(session_app, smtp_server)
     invitations = {message["X-Space-To-Think-Reference"]: message for message in smtp_server.mailbox.messages}
-    uid = uid_of(session_app, first)
+    uid, group = uid_of(session_app, first), session_id_of(session_app, first)
     for alone in (first, bobs):
         said = body_of(invitations[alone])
         assert "already invited" not in said and "same session" not in said and "adds it to your calendar" in said
@@ -2654,9 +2674,12 @@ def test_a_second_invitation_to_the_same_session_says_so_and_its_calendar_entry_
     assert str(events[bobs]["DESCRIPTION"]).endswith(f"Your reference: {bobs}.")
     assert {str(event["UID"]) for event in events.values()} == {uid}
 
-    # Moved: her one update names both (``test_a_moved_session_...``).
+    # Moved: her one update names both.
+    had = max(int(calendar.events[0]["SEQUENCE"]) for calendar in calendars_to(smtp_server, ALICE))
     smtp_server.mailbox.messages.clear()
-    assert change_session(client, session_id_of(session_app, first), start_time="14:00").status_code == 302
+    changed = change_session(client, group, start_time="14:00")
+    assert changed.status_code == 302
+    assert "The 2 practitioners invited will be emailed the update" in text(client.get(changed.location))
     run_outbox(session_app)
     updates = {message["X-Space-To-Think-Reference"]: message for message in smtp_server.mailbox.messages}
     assert sorted(updates) == sorted([first, bobs])
@@ -2664,6 +2687,21 @@ def test_a_second_invitation_to_the_same_session_says_so_and_its_calendar_entry_
     assert "same session" not in body_of(updates[bobs])
     assert changes_listed(updates[first]) == ["- the time (it was 10:00am)"]  # the list is still read back
     assert str(calendar_of(updates[first]).events[0]["DESCRIPTION"]).endswith(f"{first} and {second}.")
+    (update,) = calendars_to(smtp_server, ALICE)
+    assert update["METHOD"] == "REQUEST" and str(update.events[0]["UID"]) == uid
+    assert int(update.events[0]["SEQUENCE"]) > had and update.events[0].start.time() == dt.time(14)
+    assert str(update.events[0]["DESCRIPTION"]).endswith(f"Your references: {first} and {second}.")
+    assert in_their_calendar(smtp_server, ALICE, uid)
+    (message,) = [m for m in smtp_server.mailbox.messages if m["To"].lower() == ALICE_AGAIN]
+    subject = " ".join(str(message["Subject"]).split())  # (a long subject is folded)
+    assert subject == f"Updated invitation: Space to Think session ({first} and {second})"
+    body = body_of(message)
+    assert f"Your references: {first} and {second}" in body and "giving your references" in body
+    assert "same session" not in body and changes_listed(message) == ["- the time (it was 10:00am)"]
+    for reference in (first, second):
+        state, words = invitation_shown(client, reference)
+        assert state == "sent" and words.startswith("Updated invitation sent on "), (reference, words)
+        assert words.endswith("(with the latest changes)")
 
 
 @both_databases
@@ -2733,39 +2771,6 @@ def test_cancelling_a_session_still_cancels_it_for_a_practitioner_with_two_place
     assert first in alices["Subject"] and second in alices["Subject"] and alices["Subject"].startswith("Cancelled")
     assert f"Your references: {first} and {second}" in body_of(alices) and "is cancelled" in body_of(alices)
     assert {status_of(session_app, reference) for reference in (first, second, bobs)} == {"session_offered"}
-
-
-@both_databases
-def test_a_moved_session_stays_one_entry_in_the_calendar_of_a_practitioner_with_two_places_in_it(
-    session_app: Flask, smtp_server: SmtpServer
-) -> None:
-    """Found: one update for each of her requests, the same twice. She is sent one, naming both
-    references, with the session's UID and next SEQUENCE, so her calendar keeps one entry, moved,
-    and nothing cancels it; both her requests' pages say the update was sent."""
-    smtp_server.start()
-    client, first, second, _ = one_person_twice_and_another(session_app, smtp_server)
-    uid, group = uid_of(session_app, first), session_id_of(session_app, first)
-    had = max(int(calendar.events[0]["SEQUENCE"]) for calendar in calendars_to(smtp_server, ALICE))
-    smtp_server.mailbox.messages.clear()
-    changed = change_session(client, group, start_time="14:00")
-    assert changed.status_code == 302
-    assert "The 2 practitioners invited will be emailed the update" in text(client.get(changed.location))
-    run_outbox(session_app)
-    (update,) = calendars_to(smtp_server, ALICE)
-    assert update["METHOD"] == "REQUEST" and str(update.events[0]["UID"]) == uid
-    assert int(update.events[0]["SEQUENCE"]) > had and update.events[0].start.time() == dt.time(14)
-    assert str(update.events[0]["DESCRIPTION"]).endswith(f"Your references: {first} and {second}.")
-    assert in_their_calendar(smtp_server, ALICE, uid)
-    (message,) = [m for m in smtp_server.mailbox.messages if m["To"].lower() == ALICE_AGAIN]
-    subject = " ".join(str(message["Subject"]).split())  # (a long subject is folded)
-    assert subject == f"Updated invitation: Space to Think session ({first} and {second})"
-    body = body_of(message)
-    assert f"Your references: {first} and {second}" in body and "giving your references" in body
-    assert "same session" not in body and changes_listed(message) == ["- the time (it was 10:00am)"]
-    for reference in (first, second):
-        state, words = invitation_shown(client, reference)
-        assert state == "sent" and words.startswith("Updated invitation sent on "), (reference, words)
-        assert words.endswith("(with the latest changes)")
 
 
 @both_databases
