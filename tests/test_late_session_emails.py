@@ -6,7 +6,6 @@ cancellation still goes late. The mail server is a real one (aiosmtpd), down and
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -22,7 +21,17 @@ from support import both_databases
 from support.mail import SmtpServer
 from support.sessions import the_day_before, uk_today
 from test_inbox import post_form, signed_in, text, trail_text
-from test_sessions import CONFIRMED, arrange, flush, invite, offered, queued_earlier, session_app, session_id_of
+from test_sessions import (
+    CONFIRMED,
+    arrange,
+    flush,
+    in_one_session_and_invited,
+    invite,
+    offered,
+    queued_earlier,
+    session_app,
+    session_id_of,
+)
 
 __all__ = ["session_app"]  # a fixture: pytest finds it by name here
 
@@ -56,15 +65,16 @@ def pass_at(app: Flask, now: dt.datetime):  # type: ignore[no-untyped-def]
         return run_pass(now=now)
 
 
-def invited(app: Flask, server: SmtpServer, **arranged: Any) -> tuple[FlaskClient, str]:
+def invited(
+    app: Flask, server: SmtpServer, day: dt.date | None = None, start: dt.time = dt.time(10)
+) -> tuple[FlaskClient, str]:
     """A signed-in facilitator and a request offered (its first emails sent, or tried if the mail
-    server is down, and forgotten), with a session arranged (``arranged``: the form's fields) and
-    the invitation queued."""
-    client, _ = signed_in(app)
+    server is down, and forgotten), with a session arranged (on ``day`` at ``start``: in a week's
+    time at 10am unless given) and the invitation queued (``in_one_session_and_invited``)."""
+    client, facilitator_id = signed_in(app)
     reference = offered(app)
     flush(app, server)
-    arrange(client, reference, **arranged)
-    invite(client, reference)
+    in_one_session_and_invited(app, facilitator_id, [reference], day, start)
     return client, reference
 
 
@@ -114,7 +124,7 @@ def test_an_invitation_not_sent_before_the_session_starts_is_given_up(
 def test_a_reminder_not_sent_before_the_sessions_day_is_given_up(session_app: Flask, smtp_server: SmtpServer) -> None:
     smtp_server.start()
     tomorrow = uk_today() + dt.timedelta(days=1)
-    client, reference = invited(session_app, smtp_server, day=tomorrow, start_time="15:00")
+    client, reference = invited(session_app, smtp_server, day=tomorrow, start=dt.time(15))
     queued_earlier(session_app, 13)  # invited yesterday morning: a reminder is due
     smtp_server.stop()  # down from now: the invitation and the reminder wait
     first = pass_at(session_app, the_day_before(tomorrow))

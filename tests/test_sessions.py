@@ -1843,13 +1843,12 @@ def test_the_invitation_is_called_sent_only_once_the_outbox_has_sent_it(
 
 def arranged_and_invited(session_app: Flask, smtp_server: SmtpServer) -> tuple[FlaskClient, str]:
     """The mail server started and emptied, a request arranged in a session and its practitioner's
-    invitation queued; the signed-in client and the request's reference."""
+    invitation queued (``in_one_session_and_invited``); the signed-in client and the request's reference."""
     smtp_server.start()
-    client, _ = signed_in(session_app)
+    client, facilitator_id = signed_in(session_app)
     reference = offered(session_app)
     flush(session_app, smtp_server)
-    assert arrange(client, reference).status_code == 302
-    assert invite(client, reference).status_code == 302
+    in_one_session_and_invited(session_app, facilitator_id, [reference])
     return client, reference
 
 
@@ -2565,34 +2564,42 @@ def in_their_calendar(server: SmtpServer, address: str, uid: str) -> bool:
     return held
 
 
+def in_one_session_and_invited(
+    app: Flask, facilitator_id: int, references: list[str], day: dt.date | None = None, start: dt.time = dt.time(10)
+) -> None:
+    """The requests put in one new session (on ``day``, in a week's time unless given, at ``start``;
+    the arrange form's other fields) and each invitation queued, by the facilitator, through the
+    sessions service as the request page's forms do: the forms have tests of their own (above),
+    and the tests that start here are about what follows (emails, calendar files)."""
+    from app.inbox.models import Facilitator
+    from app.space_sessions import service as sessions_service
+
+    details = sessions_service.SessionDetails(
+        day=day or uk_today() + dt.timedelta(days=7), time=start, minutes=90, format="in_person", place=ROOM
+    )
+    with app.app_context():
+        actor = db.session.get(Facilitator, facilitator_id).actor
+        stored = [
+            db.session.scalars(select(StoredRequest).where(StoredRequest.reference == reference)).one()
+            for reference in references
+        ]
+        group = sessions_service.arrange(stored[0], actor, details=details).id
+        for joining in stored[1:]:
+            sessions_service.arrange(joining, actor, session_id=group)
+        for each in stored:
+            sessions_service.send_invitation(each, actor)
+
+
 def one_person_twice_and_another(
     app: Flask, server: SmtpServer, day: dt.date | None = None
 ) -> tuple[FlaskClient, str, str, str]:
     """Alice's two requests (her work email typed once with capitals, once without) and Bob's, in one
-    session (on ``day``: in a week's time unless given; the arrange form's other fields), each
-    invited and the invitations sent; the signed-in facilitator's client and the three references.
-    Arranged and invited through the sessions service, as the request page's forms do: the forms
-    have tests of their own (above), and the tests that start here are about what follows."""
-    from app.inbox.models import Facilitator
-    from app.space_sessions import service as sessions_service
-
+    session (on ``day``: in a week's time unless given), each invited and the invitations sent
+    (``in_one_session_and_invited``); the signed-in facilitator's client and the three references."""
     client, facilitator_id = signed_in(app)
     first, second, bobs = offered_by(app, ALICE), offered_by(app, ALICE_AGAIN), offered_by(app, BOB)
     flush(app, server)
-    details = sessions_service.SessionDetails(
-        day=day or uk_today() + dt.timedelta(days=7), time=dt.time(10), minutes=90, format="in_person", place=ROOM
-    )
-    with app.app_context():
-        actor = db.session.get(Facilitator, facilitator_id).actor
-        stored = {
-            reference: db.session.scalars(select(StoredRequest).where(StoredRequest.reference == reference)).one()
-            for reference in (first, second, bobs)
-        }
-        group = sessions_service.arrange(stored[first], actor, details=details).id
-        for reference in (second, bobs):
-            sessions_service.arrange(stored[reference], actor, session_id=group)
-        for reference in (first, second, bobs):
-            sessions_service.send_invitation(stored[reference], actor)
+    in_one_session_and_invited(app, facilitator_id, [first, second, bobs], day)
     assert run_outbox(app).sent == 3
     return client, first, second, bobs
 
