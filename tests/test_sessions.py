@@ -24,7 +24,7 @@ from app.space_sessions.service import purge_empty_sessions, queue_reminders
 from app.stats.models import Count
 from app.stats.service import current_month, window
 from app.uk_time import day_in_words, uk_day
-from support import both_databases, csrf_token
+from support import both_databases, csrf_token, session_csrf_token
 from support.database import sqlite_file_bytes
 from support.mail import FACILITATORS, SmtpServer
 from support.sessions import ROOM, UK, session_form, session_has_started, the_day_before, uk_today
@@ -162,7 +162,7 @@ BAD_SESSIONS: tuple[tuple[dict[str, str], str], ...] = (
 def test_a_bad_session_is_refused_and_keeps_what_was_typed(app: Flask) -> None:
     client, _ = signed_in(app)
     reference = offered(app)
-    token = csrf_token(client.get(request_url(reference)).get_data(as_text=True))  # one page, many posts
+    token = session_csrf_token(client)  # the session's, good for every post
     for change, message in BAD_SESSIONS:
         data = {**session_form(), **change}
         response = client.post(request_url(reference, "session"), data={"csrf_token": token, **data})

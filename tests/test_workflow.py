@@ -25,7 +25,7 @@ from app.inbox import listing
 from app.inbox.models import TriageNote
 from app.models import AuditEvent, OutboxMessage, StoredRequest, utcnow
 from app.uk_time import uk_time
-from support import both_databases, csrf_token
+from support import both_databases, csrf_token, session_csrf_token
 from support.mail import FACILITATORS, SmtpServer
 from support.submission import (
     ELIGIBLE_ANSWERS,
@@ -871,7 +871,7 @@ def test_the_filter_form_keeps_an_email_typed_in_the_reference_search_out_of_eve
     client, _ = signed_in(app)
     reference = new_request(app)
     typed = "sam.practitioner@school.example"
-    token = csrf_token(text(client.get("/inbox")))
+    token = session_csrf_token(client)  # the list's form carries the session's
     sent = client.post("/inbox", data={"csrf_token": token, "reference": typed, "status": "new", "sort": ""})
     assert sent.status_code == 303
     assert "@" not in sent.location and "school.example" not in sent.location
@@ -1231,7 +1231,7 @@ def test_every_move_is_allowed_or_refused_by_the_table(app: Flask, old: str) -> 
     client, _ = signed_in(app)
     reference = new_request(app, status=old)
     page = f"/inbox/requests/{reference}"
-    token = csrf_token(client.get(page).get_data(as_text=True))  # the form's token, good for the whole session
+    token = session_csrf_token(client)  # the forms' token: the session's, good for all of them
     for new in workflow.STATUSES:
         with app.app_context():  # back where the move starts from
             db.session.execute(sa.update(StoredRequest).where(StoredRequest.reference == reference).values(status=old))
@@ -1405,7 +1405,7 @@ def test_the_status_or_assignment_form_sent_twice_says_it_was_done_not_that_it_c
     client, _ = signed_in(app)
     reference = new_request(app, status="in_triage")
     page = f"/inbox/requests/{reference}"
-    token = csrf_token(client.get(page).get_data(as_text=True))
+    token = session_csrf_token(client)  # the session's, as the page's forms carry it
     move = {"csrf_token": token, "from_status": "in_triage", "status": "session_offered"}
     assert client.post(f"{page}/status", data=move).status_code == 302
     again = client.post(f"{page}/status", data=move)
