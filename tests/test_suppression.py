@@ -348,6 +348,19 @@ def test_journeys_finished_do_not_give_a_hidden_start_away() -> None:
     assert leaks(months, [0, 1]) == {}
 
 
+def test_journeys_started_do_not_pin_a_hidden_mode_down_through_the_checks_finished() -> None:
+    """Found by the property test below: six checks finished one month, one by a practitioner and
+    five in supervision; the month after, one journey left unfinished. Started 6 was shown: it
+    caps the checks finished (hidden), which are the checks by mode, and with supervision's 5
+    shown the practitioner's hidden count was at most 1. No single line or bound gives it away;
+    the chain of them did, and now hides more."""
+    month = [Journey("U1", mode="practitioner"), *(Journey("U1", mode="supervision") for _ in range(5))]
+    months, abandoned = [[], month, []], [0, 0, 1]
+    assert leaks(months, abandoned) == {}
+    mode = suppress_linked(counted(months, abandoned), bounds_for())["mode"]
+    assert mode.cells[0][1].hidden and mode.cells[1][1].hidden  # the practitioner's 1 and supervision's 5
+
+
 AS_COUNTED = st.one_of(
     st.sampled_from([Journey("U1"), Journey("U2"), Journey("L"), Journey("S")]),  # S: "None of these"
     st.builds(

@@ -29,7 +29,11 @@ outcomes they came with hidden), or the shown ones a ceiling on a hidden count l
 row allows, the counts giving it away are hidden as well, and every table suppressed again,
 until nothing changes.
 
-What this does not do: it checks each line, and each bound, on its own. Someone who sets up equations across
+Last, every line and bound together (``_hide_what_is_pinned``): each hidden count is narrowed as a
+reader who knows them all would, and where one that is not 0 comes down to one value, or to 0
+or 1, another count is hidden and everything suppressed again (docs/STATISTICS.md, step 5).
+
+What this does not do: it narrows one line or bound at a time. Someone who sets up equations across
 several lines, or compares tables taken at different times (this month's counts still grow;
 next month's 12 months drop one and add one), can sometimes narrow a hidden number down.
 The page and the CSV show one fixed window so that a single download is consistent.
@@ -208,8 +212,150 @@ def suppress_linked(tables: Mapping[str, CountsTable], bounds: Sequence[Bound]) 
                         if cell is not None and not cell.hidden and cell.count > 0:
                             forced[name].add((row, column))
                             grown = True
-        if not grown:
+        if not grown and not _hide_what_is_pinned(result, bounds, forced):
             return result
+
+
+# A reader's reasoning about hidden counts, as linear constraints over every cell of every table
+# (shown cells fixed at their count): sum(sign * count) <= 0 for each constraint.
+Key = tuple[str, int, int]  # (table, row, column) in the grid with totals
+Constraint = tuple[tuple[int, Key], ...]
+UNKNOWN_HIGH = 10**9  # what a reader knows of a hidden count before reasoning: nothing
+NARROWING_PASSES = 100  # real months settle in under 10; counts that break the bounds may never settle
+
+
+def _grids(tables: Mapping[str, SuppressedTable]) -> dict[str, list[list[Cell]]]:
+    """Each table as rows of cells with the row total last (and the column totals' row last)."""
+    grids = {}
+    for name, table in tables.items():
+        rows = [[*row, total] for row, total in zip(table.cells, table.row_totals, strict=True)]
+        if table.grand_total is not None:
+            rows.append([*table.column_totals, table.grand_total])
+        grids[name] = rows
+    return grids
+
+
+def _constraints(tables: Mapping[str, SuppressedTable], bounds: Sequence[Bound]) -> list[Constraint]:
+    """Every line of every table (its counts add up to its total: two constraints) and every
+    bound, in every column."""
+    found: list[Constraint] = []
+
+    def equal(parts: Sequence[Key], total: Key) -> None:
+        found.append((*((1, part) for part in parts), (-1, total)))
+        found.append((*((-1, part) for part in parts), (1, total)))
+
+    width = max((len(table.cells[0]) for table in tables.values() if table.cells), default=0)
+    for name, table in tables.items():
+        columns = len(table.cells[0]) if table.cells else 0
+        height = len(table.cells) + (1 if table.grand_total is not None else 0)
+        for row in range(height):
+            equal([(name, row, column) for column in range(columns)], (name, row, columns))
+        if table.grand_total is not None:
+            for column in range(columns + 1):
+                equal([(name, row, column) for row in range(len(table.cells))], (name, len(table.cells), column))
+    for bound in bounds:
+        for column in range(width + 1):
+            above = [(name, row, column) for name, row in bound.above if _cell(tables, (name, row), column)]
+            below = [(name, row, column) for name, row in bound.below if _cell(tables, (name, row), column)]
+            groups = [[key] for key in below] if bound.each else [below]
+            found.extend((*((1, key) for key in group), *((-1, key) for key in above)) for group in groups if group)
+    return found
+
+
+def _narrowed(
+    tables: Mapping[str, SuppressedTable], constraints: Sequence[Constraint]
+) -> dict[Key, tuple[int, int]] | None:
+    """Each hidden count's lowest and highest possible value, as a reader who knows every line
+    and bound narrows them (each constraint in turn, until nothing changes); None if that has
+    not settled after ``NARROWING_PASSES``."""
+    low: dict[Key, int] = {}
+    high: dict[Key, int] = {}
+    hidden: set[Key] = set()
+    grids = _grids(tables)
+    for name, rows in grids.items():
+        for r, row in enumerate(rows):
+            for c, cell in enumerate(row):
+                key = (name, r, c)
+                if cell.hidden:
+                    low[key], high[key] = 0, UNKNOWN_HIGH
+                    hidden.add(key)
+                else:
+                    low[key] = high[key] = cell.count
+    relevant = [terms for terms in constraints if any(key in hidden for _, key in terms)]
+    for _ in range(NARROWING_PASSES):
+        changed = False
+        for terms in relevant:
+            for sign, key in terms:
+                if key not in hidden:
+                    continue
+                # The least the other terms can add up to: sign * count <= -rest.
+                rest = sum(low[other] if s > 0 else -high[other] for s, other in terms if other != key)
+                if sign > 0 and -rest < high[key]:
+                    high[key], changed = -rest, True
+                elif sign < 0 and rest > low[key]:
+                    low[key], changed = rest, True
+        if not changed:
+            break
+    else:
+        return None
+    counts = {
+        key: cell.count
+        for name, rows in grids.items()
+        for r, row in enumerate(rows)
+        for c, cell in enumerate(row)
+        if (key := (name, r, c)) in hidden
+    }
+    if any(not low[key] <= count <= high[key] for key, count in counts.items()):
+        return None
+    return {key: (low[key], high[key]) for key in hidden}
+
+
+def _hide_what_is_pinned(
+    tables: Mapping[str, SuppressedTable], bounds: Sequence[Bound], forced: dict[str, set[Position]]
+) -> bool:
+    """Hide one more count (in ``forced``) for each hidden count, not 0, that a reader who puts
+    every line and bound together could still pin down: to one value, or to 0 or 1 (so, hidden,
+    a 1).
+    The checks in ``suppress_linked`` take a line or a bound at a time, and a chain of them can
+    still narrow a count: journeys started, shown, cap the checks finished, which are the checks
+    by mode, where one mode shown leaves the other at most 1. The count hidden is the smallest
+    shown one that is not 0 in a constraint with the pinned count, else one further along the
+    chain. Whether it hid any."""
+    constraints = _constraints(tables, bounds)
+    grids = _grids(tables)
+    ranges = _narrowed(tables, constraints)
+    if ranges is None:
+        return False
+    pinned = [
+        key
+        for key, (low, high) in ranges.items()
+        if grids[key[0]][key[1]][key[2]].count > 0 and (high == low or high <= 1)  # a hidden 0 gives nobody away
+    ]
+    grown = False
+    for key in pinned:
+        chosen = _nearest_shown(key, constraints, grids)
+        if chosen is not None and (chosen[1], chosen[2]) not in forced[chosen[0]]:
+            forced[chosen[0]].add((chosen[1], chosen[2]))
+            grown = True
+    return grown
+
+
+def _nearest_shown(start: Key, constraints: Sequence[Constraint], grids: Mapping[str, list[list[Cell]]]) -> Key | None:
+    """The smallest shown count that is not 0 in a constraint with ``start``; if there is none,
+    in a constraint with one of their hidden counts, and so on; None if the chain finds none."""
+
+    def cell(key: Key) -> Cell:
+        return grids[key[0]][key[1]][key[2]]
+
+    frontier, seen = {start}, {start}
+    while frontier:
+        near = [terms for terms in constraints if any(key in frontier for _, key in terms)]
+        shown = {key for terms in near for _, key in terms if not cell(key).hidden and cell(key).count > 0}
+        if shown:
+            return min(shown, key=lambda key: (cell(key).count, key))
+        frontier = {key for terms in near for _, key in terms if cell(key).hidden} - seen
+        seen |= frontier
+    return None
 
 
 def _upper_bound_tells(tables: Mapping[str, SuppressedTable], bound: Bound, column: int, width: int) -> bool:
