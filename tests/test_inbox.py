@@ -781,11 +781,14 @@ def test_a_sign_in_kept_alive_while_its_account_was_deactivated_does_not_come_ba
     sessions at their next inbox page. One kept alive meanwhile on the site's other pages (or
     by the timeout warning's "Stay signed in") was the inbox again as soon as the account was
     reactivated. Now deactivating ends every session signed in to the account, there and then."""
-    client, _ = signed_in(app)
+    client, facilitator_id = signed_in(app)
     add_colleague(app)
     other_device = app.test_client()
     assert sign_in(other_device).status_code == 302
     assert runner.invoke(args=["facilitators", "deactivate", EMAIL]).exit_code == 0
+    # Each sign-in ended is in the audit log (found: only the deactivation was).
+    ended = [(event.actor, event.detail) for event in events(app, "signed_out")]
+    assert ended == [(f"facilitator:{facilitator_id}", "signed out: the account was closed")] * 2
     assert client.get("/privacy").status_code == 200  # kept alive, never opening an inbox page
     token = csrf_token(client.get("/inbox/sign-in").get_data(as_text=True))
     assert client.post("/keep-alive", data={"csrf_token": token}).status_code == 204

@@ -636,6 +636,7 @@ ROUTES = [
     "/how-it-decides",
     "/how-it-decides/decision-diagram.svg",
     "/inbox",
+    "/inbox/account/password",
     "/inbox/confirm-sign-in",
     "/inbox/find-by-email",
     "/inbox/guide",

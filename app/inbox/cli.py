@@ -18,7 +18,7 @@ from ..lockout import LOCKOUT_KEY, SignInLockout, StoreUnavailable
 from ..schema import DatabaseCommands
 from .models import FACILITATOR, ROLES, Facilitator
 from .service import (
-    PASSWORD_MIN,
+    PASSWORD_RULES,
     ROLE_WORDS,
     FacilitatorError,
     add_facilitator,
@@ -32,12 +32,8 @@ from .service import (
     reset_password,
 )
 
-# What the password prompt asks for, up front (found: it said only "at least 12 characters", then
-# refused common passwords and ones easy to guess).
-PASSWORD_RULES = (
-    f"at least {PASSWORD_MIN} characters, not a common password or one easy to guess; 3 or 4 unrelated words are best"
-)
-
+# The password prompt says what it asks for up front (``PASSWORD_RULES``; found: it said only "at
+# least 12 characters", then refused common passwords and ones easy to guess).
 facilitators_cli = DatabaseCommands("facilitators", help="Facilitator accounts for the inbox.")
 
 

@@ -60,6 +60,24 @@ class ConfirmSignInForm(FlaskForm):
         return _required(self.password, "Enter your password") and valid
 
 
+class ChangePasswordForm(FlaskForm):
+    """The signed-in account's current password, and the new one twice (app.inbox.views.change_password)."""
+
+    current_password = PasswordField(widget=GovPasswordInput())
+    new_password = PasswordField(widget=GovPasswordInput())
+    confirm_password = PasswordField(widget=GovPasswordInput())
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        """CSRF, and all three filled in."""
+        valid: bool = super().validate(extra_validators)  # FlaskForm has no type hints
+        given = [
+            _required(self.current_password, "Enter your current password"),
+            _required(self.new_password, "Enter a new password"),
+            _required(self.confirm_password, "Enter the new password again"),
+        ]
+        return valid and all(given)
+
+
 class StatusForm(FlaskForm):
     """Move the request on: the new status, and what "redirected" or "duplicate" need.
 

@@ -77,6 +77,11 @@ SESSION_HELD_STATUS = "session_held"  # moving a request here counts a session h
 
 PASSWORD_MIN = 12
 PASSWORD_MAX = 256
+# The rules in words: asked for by ``flask facilitators add`` and ``reset-password``, and the hint
+# on the inbox's "Change your password" page.
+PASSWORD_RULES = (
+    f"at least {PASSWORD_MIN} characters, not a common password or one easy to guess; 3 or 4 unrelated words are best"
+)
 # Guesses for this app in particular, on top of the published list (common_passwords.txt):
 # refused as they are, and (like the list) with digits, years or symbols added.
 COMMON_PASSWORDS = frozenset(
@@ -362,7 +367,11 @@ def deactivate_facilitator(email: str) -> Facilitator:
     # Its sign-ins end now, not at their next inbox page: one kept alive on the other pages (or by
     # "Stay signed in") meanwhile would otherwise be the inbox again once the account was
     # reactivated (security review).
-    end_sessions_holding(FACILITATOR_SESSION_KEY, facilitator.id)
+    # Each is audited as a sign-in ended (found: only the deactivation was, so the log showed the
+    # sign-ins open and never ended).
+    for _ in range(end_sessions_holding(FACILITATOR_SESSION_KEY, facilitator.id)):
+        audit.add_event("signed_out", None, facilitator.actor, SIGNED_OUT_BECAUSE[ACCOUNT_CLOSED])
+    db.session.commit()
     return facilitator
 
 
@@ -425,6 +434,30 @@ def reset_password(email: str, password: str) -> Facilitator:
     audit.add_event("password_reset", None, audit.CLI, facilitator.actor)
     db.session.commit()
     return facilitator
+
+
+def password_is_right(facilitator: Facilitator, password: str) -> bool:
+    """Whether ``password`` is the account's own (nothing recorded: the caller audits a failure)."""
+    return len(password) <= PASSWORD_MAX and check_password_hash(facilitator.password_hash, password)
+
+
+PASSWORD_CHANGED = "password_changed"  # noqa: S105 - the audit action's name, not a password
+
+
+def change_own_password(facilitator: Facilitator, password: str) -> str | None:
+    """A signed-in facilitator's new password, set once its current one was checked
+    (``app.inbox.views.change_password``): what is wrong with it (the same rules as
+    ``reset_password``, and not the one it replaces), or None once it is set, audited and
+    committed. Every other sign-in of the account ends with it (``credential_stamp`` changes)."""
+    problem = password_problem(password, facilitator.email, facilitator.display_name)
+    if problem is None and password_is_right(facilitator, password):
+        problem = "The new password must be different from your current password."
+    if problem is not None:
+        return problem
+    facilitator.password_hash = generate_password_hash(password)
+    audit.add_event(PASSWORD_CHANGED, None, facilitator.actor, "changed by the account's own user, signed in")
+    db.session.commit()
+    return None
 
 
 # What a departed account's name, email address and password become (``remove_departed_accounts``):
@@ -525,6 +558,8 @@ STAYED_SIGNED_IN = "password confirmed to stay signed in"
 # The audit detail of a wrong password given there: by whoever holds a session signed in to the
 # account, so not a mistyped sign-in but maybe a stolen session cookie (security review).
 CONFIRM_FAILED = "wrong password given to stay signed in, from a session signed in to this account"
+# The same, given as the current password on the "Change your password" page.
+CHANGE_FAILED = "wrong current password given to change it, from a session signed in to this account"
 CREDENTIALS_CHANGED = "credentials changed"
 TOO_OLD_SIGN_IN = "signed in too long ago"
 ACCOUNT_CLOSED = "account closed"
@@ -677,7 +712,11 @@ def record_timed_out(held: Mapping[str, Any], expired_at: dt.datetime) -> None:
     """A session has passed its idle limit (``app.sessions.when_expired``): if it was signed in,
     the sign-in timed out then."""
     if FACILITATOR_SESSION_KEY in held:
-        record_sign_in_ended(held[FACILITATOR_SESSION_KEY], timed_out_words(), expired_at)
+        # One whose password was changed meanwhile (on another device, or by ``reset-password``)
+        # had ended then, not when its idle limit passed: found, it was audited as timed out.
+        _facilitator, why = session_facilitator(held[FACILITATOR_SESSION_KEY], held, expired_at)
+        how = SIGNED_OUT_BECAUSE[why] if why in (CREDENTIALS_CHANGED, ACCOUNT_CLOSED) else timed_out_words()
+        record_sign_in_ended(held[FACILITATOR_SESSION_KEY], how, expired_at)
 
 
 when_expired(record_timed_out)

@@ -4,6 +4,7 @@ Routes (blueprint ``inbox``, prefix ``/inbox``):
   GET/POST  /inbox/sign-in                              sign_in          (the only open route)
   GET/POST  /inbox/confirm-sign-in                      confirm_sign_in  (stay signed in: the password)
   POST      /inbox/sign-out                             sign_out
+  GET/POST  /inbox/account/password                     change_password  (your own: the current one, the new one twice)
   GET/POST  /inbox                                      index            (filters: see app.inbox.listing; the
                                                                           filter form is POSTed, then a GET: 303)
   GET       /inbox/requests.csv                         export_csv       (the same filters; audited)
@@ -82,6 +83,7 @@ from . import bp, listing, service
 from .forms import (
     NOT_ASSIGNED,
     AssignForm,
+    ChangePasswordForm,
     ConfirmSignInForm,
     FindByEmailForm,
     ImportForm,
@@ -106,8 +108,9 @@ TYPED_REFERENCE_KEY = "inbox_reference_typed"
 # Open without a sign-in: signing in, and confirming the password to stay signed in (which
 # checks the session's own account itself).
 OPEN_ENDPOINTS = frozenset({"inbox.sign_in", "inbox.confirm_sign_in"})
-# All that a read-only partnership account may open: the statistics, and signing out.
-PARTNERSHIP_ENDPOINTS = frozenset({"stats.index", "stats.download_csv", "inbox.sign_out"})
+# All that a read-only partnership account may open: the statistics, changing its own password,
+# and signing out.
+PARTNERSHIP_ENDPOINTS = frozenset({"stats.index", "stats.download_csv", "inbox.sign_out", "inbox.change_password"})
 SIGN_IN_FAILED = "Enter a correct email address and password"
 CONFIRM_FAILED = "The password is not correct. Enter the password you sign in with"
 # Said for any address, with or without an account, so it tells a guesser nothing.
@@ -503,7 +506,7 @@ def from_known_device() -> bool:
     """Whether this password check comes from a browser given a known-device token for its address."""
     if request.method != "POST":
         return False
-    if request.endpoint == "inbox.confirm_sign_in":
+    if request.endpoint in ("inbox.confirm_sign_in", "inbox.change_password"):
         account = account_to_confirm()[0]
         email = account.email if account is not None else ""
     else:
@@ -732,6 +735,67 @@ def sign_out() -> Response:
     reset_session()
     flash("You have signed out" if not target else "You have signed out. Sign in again to go back to the page", SUCCESS)
     return redirect(sign_in_page(target, facilitator))
+
+
+CURRENT_ONE_WRONG = "The current password is not correct. Enter the password you sign in with now"
+NEW_ONES_DIFFER = "The new passwords do not match. Enter the same new password in both boxes"
+CHANGE_DONE = (
+    "Your password has been changed. You stay signed in here, and have been signed out of the inbox "
+    "in every other browser and device"
+)
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@password_checks
+def change_password() -> Response | tuple[str, int]:
+    """Change your own password: the current one, then the new one twice. The current password
+    is checked as signing in checks it (CSRF, the visitor's limit and the account's lockout; a
+    wrong one audited, never logged), so a session left open, or stolen, cannot take the account
+    over. The new one follows the rules ``flask facilitators reset-password`` uses. Once changed,
+    this session carries on under a new id, with the new credential stamp; every other sign-in of
+    the account ends (``service.session_facilitator``: "the password for this account was
+    changed"). Passwords are never shown again: a refused form comes back with its boxes empty."""
+    facilitator = current_facilitator()
+    form = ChangePasswordForm()
+    errors: list[dict[str, str]] = []
+    status = 200
+    if form.validate_on_submit():
+        current = form.current_password.data or ""
+        lockout = current_lockout()
+        device = known_device(facilitator.email)
+        locked_for = lockout.begin_attempt(facilitator.email, device)  # counted before the password is checked
+        g.sign_in_tried = locked_for > 0 or not service.password_is_right(facilitator, current)
+        if g.sign_in_tried:
+            message, status = password_refused(
+                facilitator.email, locked_for, "password change", CURRENT_ONE_WRONG, detail=service.CHANGE_FAILED
+            )
+            form.current_password.errors = [message]
+        else:
+            lockout.clear(facilitator.email, device=device)
+            new = form.new_password.data or ""
+            if new != (form.confirm_password.data or ""):
+                form.confirm_password.errors = [NEW_ONES_DIFFER]
+            else:
+                problem = service.change_own_password(facilitator, new)
+                if problem is None:
+                    stay_signed_in(facilitator)
+                    flash(CHANGE_DONE, SUCCESS)
+                    return go_on_to(safe_next(None, facilitator))
+                form.new_password.errors = [problem.rstrip(".")]
+    if request.method == "POST":
+        errors = error_summary([form.current_password, form.new_password, form.confirm_password])
+    for field in (form.current_password, form.new_password, form.confirm_password):
+        field.data = ""
+    page = render_template(
+        "inbox/change_password.html",
+        form=form,
+        errors=errors,
+        has_errors=bool(errors),
+        account=facilitator,
+        password_rules=service.PASSWORD_RULES,
+        home=safe_next(None, facilitator),
+    )
+    return page, status
 
 
 # --- the list and a request -------------------------------------------------------------------

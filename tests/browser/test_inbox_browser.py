@@ -527,6 +527,45 @@ def test_finding_a_practitioners_requests_by_email_has_no_axe_violations(page: P
     expect(page.get_by_label("Work email address")).to_have_value(VALID_DETAILS["email"].upper())
 
 
+def test_changing_your_password_has_no_axe_violations(page: Page, live_server, inbox_data: InboxData) -> None:  # type: ignore[no-untyped-def]
+    """With a mistake, then without. An account of its own: the others sign in with ``PASSWORD``
+    throughout the file."""
+    from app.inbox import service
+
+    email, password, new = "jo.changes@partnership.example", "amber willow signal ferry", "granite puffin lagoon tea"
+    with pytest.MonkeyPatch.context() as patch, live_server.app.app_context():
+        patch.setattr(service, "generate_password_hash", cheap_password_hash)
+        if service.find_facilitator(email) is None:
+            service.add_facilitator(email, "Jo Changes", password)
+    signed_in(page, email, password)
+    page.goto("/inbox")
+    page.get_by_role("link", name="Change your password", exact=True).click()
+    expect(page.get_by_role("heading", level=1, name="Change your password")).to_be_visible()
+    assert_no_axe_violations(page, "the page to change your password")
+
+    page.get_by_label("Current password", exact=True).fill(password)
+    page.get_by_label("New password", exact=True).fill(new)
+    page.get_by_label("Enter the new password again", exact=True).fill(new + " typo")
+    page.get_by_role("button", name="Change password").click()
+    expect(page).to_have_title(re.compile(r"^Error: "))
+    message = "The new passwords do not match. Enter the same new password in both boxes"
+    summary = error_summary(page)
+    expect(summary).to_contain_text(message)
+    expect(page.locator(":focus")).to_contain_text("There is a problem")
+    for label in ("Current password", "New password", "Enter the new password again"):
+        expect(page.get_by_label(label, exact=True)).to_have_value("")  # never sent back
+    assert_no_axe_violations(page, "the page to change your password, with an error")
+    summary.get_by_role("link", name=message).click()
+    expect(page.get_by_label("Enter the new password again", exact=True)).to_be_focused()
+
+    page.get_by_label("Current password", exact=True).fill(password)
+    page.get_by_label("New password", exact=True).fill(new)
+    page.get_by_label("Enter the new password again", exact=True).fill(new)
+    page.get_by_role("button", name="Change password").click()
+    expect(requests_heading(page)).to_be_visible()
+    expect(page.get_by_text("Your password has been changed")).to_be_visible()
+
+
 def test_statistics_page_has_no_axe_violations(page: Page, live_server, inbox_data: InboxData) -> None:  # type: ignore[no-untyped-def]
     # One journey to an outcome, counted as its outcome page counts it (through the statistics
     # service, not the journey's pages), so the page has a count to show (suppressed).

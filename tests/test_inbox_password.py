@@ -1,0 +1,210 @@
+"""A facilitator changes their own password in the inbox ("Change your password", beside "Sign
+out" on every inbox page). Found (facilitator review): only whoever runs the server could set a
+password (``flask facilitators reset-password``), so a facilitator who thought theirs had been
+seen could do nothing about it themselves.
+
+The current password is asked for, and checked as signing in checks it (the visitor's limit, the
+account's lockout, a failure audited and never logged), so a session left open cannot be used to
+take the account over. The new one follows the command's rules. This browser stays signed in;
+every other sign-in of the account ends."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from app.inbox import service
+from app.sessions import purge_expired_sessions
+from support.pages import csrf_token, session_cookie
+from test_inbox_timeout import expire_every_session
+from test_inbox import EMAIL, PASSWORD, add_facilitator, events, sign_in, signed_in, text
+
+PAGE = "/inbox/account/password"
+NEW = "copper kettle meadow thistle"
+CHANGED = (
+    "Your password has been changed. You stay signed in here, and have been signed out of the inbox in every other "
+    "browser and device"
+)
+
+
+def change(client: FlaskClient, current: str, new: str, again: str | None = None) -> tuple[int, str, str | None]:
+    """Send the form, as the page's own: its status, the page (followed once, after a change) and
+    where it went."""
+    page = text(client.get(PAGE))
+    response = client.post(
+        PAGE,
+        data={
+            "csrf_token": csrf_token(page),
+            "username": EMAIL,
+            "current_password": current,
+            "new_password": new,
+            "confirm_password": new if again is None else again,
+        },
+    )
+    if response.status_code == 302:
+        return 302, text(client.get(response.location)), response.location
+    return response.status_code, text(response), None
+
+
+def boxes_are_empty(page: str) -> bool:
+    """No box of the form holds a password: a password is never shown again."""
+    boxes = re.findall(r'<input[^>]*name="(?:current|new|confirm)_password"[^>]*>', page)
+    return len(boxes) == 3 and not any("value=" in box and 'value=""' not in box for box in boxes)
+
+
+@pytest.mark.parametrize(
+    "database_backend", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True
+)
+def test_a_facilitator_changes_their_password_and_stays_signed_in_here_only(app: Flask) -> None:
+    client, facilitator_id = signed_in(app)
+    elsewhere = app.test_client()  # the same account, signed in on another device
+    assert sign_in(elsewhere).status_code == 302
+
+    inbox = text(client.get("/inbox"))
+    assert f'href="{PAGE}">Change your password</a>' in inbox
+    page = text(client.get(PAGE))
+    assert '<h1 class="govuk-heading-l">Change your password</h1>' in page
+    assert "signed out of the inbox in every other browser and device" in page
+    # A password manager can fill in the current password and save the new one for this account.
+    assert f'name="username" value="{EMAIL}" autocomplete="username"' in page
+    assert page.count('autocomplete="new-password"') == 2 and 'autocomplete="current-password"' in page
+    assert "At least 12 characters, not a common password" in page
+    before = session_cookie(client)
+
+    status, shown, where = change(client, PASSWORD, NEW)
+    assert (status, where) == (302, "/inbox")
+    assert CHANGED in shown
+    assert session_cookie(client) != before  # a new session id: an old copy of the cookie is useless
+    assert client.get("/inbox").status_code == 200
+    assert [event.actor for event in events(app, service.PASSWORD_CHANGED)] == [f"facilitator:{facilitator_id}"]
+
+    # The other device is signed out, and told why.
+    response = elsewhere.get("/inbox")
+    assert response.status_code == 302 and response.location.startswith("/inbox/sign-in")
+    assert "the password for this account was changed" in text(elsewhere.get(response.location))
+    # The old password no longer signs in; the new one does.
+    assert sign_in(app.test_client()).status_code == 200
+    assert sign_in(app.test_client(), password=NEW).status_code == 302
+
+
+def test_a_wrong_current_password_changes_nothing_and_is_counted_audited_and_never_logged(
+    app: Flask, caplog: pytest.LogCaptureFixture
+) -> None:
+    client, facilitator_id = signed_in(app)
+    status, page, _ = change(client, "not my password at all", NEW)
+    assert status == 200
+    assert "The current password is not correct. Enter the password you sign in with now" in page
+    assert 'href="#current_password"' in page and boxes_are_empty(page)
+    assert "not my password" not in caplog.text and NEW not in caplog.text and PASSWORD not in caplog.text
+    failed = events(app, "sign_in_failed")
+    assert len(failed) == 1 and f"facilitator:{facilitator_id}" in failed[0].detail
+    assert service.CHANGE_FAILED in failed[0].detail
+    assert events(app, service.PASSWORD_CHANGED) == []
+    assert sign_in(app.test_client()).status_code == 302  # the password is as it was
+
+    # Guesses here share the sign-in's lockout: after 5 wrong (counted afresh since the sign-in
+    # just above), the account is locked, even for the right password.
+    statuses = [change(client, f"wrong guess number {n}", NEW)[0] for n in range(5)]
+    assert statuses == [200] * 5
+    status, page, _ = change(client, PASSWORD, NEW)
+    assert status == 429 and "too many failed attempts" in page
+    assert events(app, service.PASSWORD_CHANGED) == []
+
+
+@pytest.mark.parametrize(
+    "new, again, field, message",
+    [
+        ("", "", "new_password", "Enter a new password"),
+        ("short one", "short one", "new_password", "The password must be at least 12 characters"),
+        ("password1234", "password1234", "new_password", "The password is too easy to guess"),
+        (PASSWORD, PASSWORD, "new_password", "The new password must be different from your current password"),
+        (NEW, NEW.upper(), "confirm_password", "The new passwords do not match. Enter the same new password in both"),
+        (NEW, "", "confirm_password", "Enter the new password again"),
+    ],
+    ids=["empty", "short", "guessable", "unchanged", "different", "not-again"],
+)
+def test_a_new_password_that_breaks_a_rule_is_refused_with_what_to_do(
+    app: Flask, new: str, again: str, field: str, message: str
+) -> None:
+    client, _ = signed_in(app)
+    status, page, _ = change(client, PASSWORD, new, again)
+    assert status == 200
+    assert message in page and f'href="#{field}"' in page
+    assert "There is a problem" in page and boxes_are_empty(page)
+    assert events(app, service.PASSWORD_CHANGED) == []
+    assert events(app, "sign_in_failed") == []  # the current password was right: no guess counted
+    assert sign_in(app.test_client()).status_code == 302
+
+
+def test_the_page_needs_a_sign_in_and_its_form_a_security_token(app: Flask) -> None:
+    add_facilitator(app)
+    anyone = app.test_client()
+    response = anyone.get(PAGE)
+    assert response.status_code == 302 and response.location == f"/inbox/sign-in?next={PAGE}"
+    client = app.test_client()
+    assert sign_in(client).status_code == 302
+    response = client.post(PAGE, data={"current_password": PASSWORD, "new_password": NEW, "confirm_password": NEW})
+    assert response.status_code == 400
+    assert events(app, service.PASSWORD_CHANGED) == []
+    page = text(anyone.get("/inbox/sign-in"))
+    forged = anyone.post(
+        PAGE,
+        data={
+            "csrf_token": csrf_token(page),
+            "current_password": PASSWORD,
+            "new_password": NEW,
+            "confirm_password": NEW,
+        },
+    )
+    assert forged.status_code == 403
+    assert events(app, service.PASSWORD_CHANGED) == []
+
+
+def test_a_read_only_partnership_account_can_change_its_own_password(app: Flask) -> None:
+    add_facilitator(app, "kim.colleague@partnership.example", "Kim Colleague")
+    with app.app_context():
+        service.add_facilitator(EMAIL, "Sam Facilitator", PASSWORD, role="partnership")
+    client = app.test_client()
+    assert sign_in(client).status_code == 302
+    statistics = text(client.get("/inbox/statistics", follow_redirects=True))
+    assert f'href="{PAGE}">Change your password</a>' in statistics
+    status, shown, where = change(client, PASSWORD, NEW)
+    assert status == 302 and where is not None and "statistics" in where
+    assert CHANGED in shown
+    assert sign_in(app.test_client(), password=NEW).status_code == 302
+
+
+def test_guesses_without_the_browsers_known_device_cookie_share_the_sign_in_pages_limit(app: Flask) -> None:
+    """A session cookie stolen alone gets no more guesses here than the sign-in page gives: the
+    visitor's limit (5 a minute) counts both forms together."""
+    client, _ = signed_in(app)
+    client.delete_cookie("space_to_think_device")
+    statuses = [change(client, f"wrong guess number {n}", NEW)[0] for n in range(3)]
+    # Two more wrong guesses from the same address, for another account: this account's own
+    # lockout has counted 3, so it is the visitor's limit that refuses the sixth.
+    statuses += [
+        sign_in(app.test_client(), "someone.else@partnership.example", f"another wrong one {n}").status_code
+        for n in range(2)
+    ]
+    assert statuses == [200] * 5
+    status, page, _ = change(client, PASSWORD, NEW)
+    assert status == 429 and "too many" in page.lower()
+    assert events(app, service.PASSWORD_CHANGED) == []
+
+
+def test_a_sign_in_elsewhere_left_alone_after_the_change_is_audited_as_ended_by_it(app: Flask) -> None:
+    """The other device never comes back: its session is purged once its idle limit passes, and
+    the audit log says the password change ended it (found: it said "timed out")."""
+    client, facilitator_id = signed_in(app)
+    assert sign_in(app.test_client()).status_code == 302  # another device, never used again
+    assert change(client, PASSWORD, NEW)[0] == 302
+    expire_every_session(app)
+    with app.app_context():
+        assert purge_expired_sessions() == 2
+    ended = sorted(event.detail for event in events(app, "signed_out"))
+    # This browser's sign-in, left alone too, timed out; the other had ended with the change.
+    assert ended == ["signed out: the password was changed", "timed out: nothing done for 30 minutes"]
+    assert {event.actor for event in events(app, "signed_out")} == {f"facilitator:{facilitator_id}"}
