@@ -194,7 +194,8 @@ def make_request_in(app: Flask) -> str:
 
 
 def test_the_pages_a_partnership_account_may_open_are_few() -> None:
-    assert {"stats.index", "stats.download_csv", "inbox.sign_out"} == PARTNERSHIP_ENDPOINTS
+    """The statistics, and its own sign-in: signing out and changing its password."""
+    assert {"stats.index", "stats.download_csv", "inbox.sign_out", "inbox.change_password"} == PARTNERSHIP_ENDPOINTS
 
 
 def test_a_partnership_account_cannot_be_assigned_requests(app: Flask) -> None:
