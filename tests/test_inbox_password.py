@@ -19,8 +19,8 @@ from flask.testing import FlaskClient
 from app.inbox import service
 from app.sessions import purge_expired_sessions
 from support.pages import csrf_token, session_cookie
-from test_inbox_timeout import expire_every_session
 from test_inbox import EMAIL, PASSWORD, add_facilitator, events, sign_in, signed_in, text
+from test_inbox_timeout import expire_every_session
 
 PAGE = "/inbox/account/password"
 NEW = "copper kettle meadow thistle"
