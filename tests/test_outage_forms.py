@@ -239,6 +239,13 @@ def comment_deleted(app: Flask, client: FlaskClient) -> Sent:
     return Sent(client, url, url, {"confirm": "yes"})
 
 
+def password_changed(app: Flask, client: FlaskClient) -> Sent:
+    """Nothing typed here is given back: the boxes hold passwords."""
+    new = "copper kettle meadow thistle"
+    data = {"current_password": PASSWORD, "new_password": new, "confirm_password": new}
+    return Sent(client, "/inbox/account/password", "/inbox/account/password", data)
+
+
 def sign_in(app: Flask) -> Sent:
     add_facilitator(app)
     return Sent(app.test_client(), "/inbox/sign-in", "/inbox/sign-in", {"email": EMAIL, "password": PASSWORD}, (EMAIL,))
@@ -273,6 +280,7 @@ FORMS: dict[str, Callable[[Flask], Sent]] = {
     "import": lambda app: inbox(app, imported),
     "find by email": lambda app: inbox(app, find_by_email),
     "comment deleted": lambda app: inbox(app, comment_deleted),
+    "password changed": lambda app: inbox(app, password_changed),
     "feedback": feedback,
 }
 
