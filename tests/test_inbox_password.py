@@ -10,6 +10,7 @@ every other sign-in of the account ends."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
@@ -208,3 +209,25 @@ def test_a_sign_in_elsewhere_left_alone_after_the_change_is_audited_as_ended_by_
     # This browser's sign-in, left alone too, timed out; the other had ended with the change.
     assert ended == ["signed out: the password was changed", "timed out: nothing done for 30 minutes"]
     assert {event.actor for event in events(app, "signed_out")} == {f"facilitator:{facilitator_id}"}
+
+
+def test_a_change_sent_after_the_sign_ins_hours_are_up_is_not_carried_with_its_passwords(app: Flask) -> None:
+    """Sent once the 24 hours were up, the form goes to the password page, which carries any other
+    form on as hidden fields: found, it carried this one's three passwords too, written into the
+    page. Nothing is changed, no password is written into the page, and it says to change it again."""
+    from test_inbox_sign_in_ends import carried_form, signed_in_for
+
+    client, _ = signed_in(app)
+    token = csrf_token(text(client.get(PAGE)))
+    signed_in_for(client, dt.timedelta(hours=24, minutes=1))
+    data = {"csrf_token": token, "current_password": PASSWORD, "new_password": NEW, "confirm_password": NEW}
+    response = client.post(PAGE, data=data)
+    page = text(response)
+    assert response.status_code == 200
+    assert PASSWORD not in page and NEW not in page
+    assert "Your password has not been changed. Confirm your password, then change it again." in page
+    action, fields = carried_form(page)
+    assert ("next", PAGE) in fields and not any(name == "then" for name, _ in fields)
+    confirmed = client.post(action, data={**dict(fields), "password": PASSWORD})
+    assert confirmed.status_code == 302 and confirmed.location == PAGE
+    assert events(app, service.PASSWORD_CHANGED) == []

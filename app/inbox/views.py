@@ -285,12 +285,22 @@ def confirm_to_carry_on() -> Response | tuple[str, int]:
         return redirect(url_for("inbox.confirm_sign_in", next=page_of_form(request.full_path.rstrip("?"))))
     carried: list[tuple[str, str]] = []
     then = None
-    if not request.files:
+    # A password change is not carried either: its passwords would be written into the page as
+    # hidden fields (found: they were). Its page is shown again once confirmed, to change it again.
+    password_sent = request.endpoint == "inbox.change_password"
+    if not request.files and not password_sent:
         carried = [(name, value) for name, value in request.form.items(multi=True) if name not in CONFIRM_FIELDS]
         then = request.path
     form = ConfirmSignInForm(formdata=None)
     return render_confirm_page(
-        facilitator, ended, form, page_of_form(request.path), then=then, carried=carried, file_sent=then is None
+        facilitator,
+        ended,
+        form,
+        page_of_form(request.path),
+        then=then,
+        carried=carried,
+        file_sent=then is None and not password_sent,
+        password_sent=password_sent,
     )
 
 
@@ -318,10 +328,11 @@ def render_confirm_page(
     carried: list[tuple[str, str]] | None = None,
     status: int = 200,
     file_sent: bool = False,
+    password_sent: bool = False,
 ) -> tuple[str, int]:
     """The password page (templates/inbox/confirm_sign_in.html), with the form being carried, if
     any (``then``: where it was sent; ``carried``: its fields), or saying a file sent with one
-    must be chosen again (``file_sent``)."""
+    must be chosen again (``file_sent``), or that a password change was not made (``password_sent``)."""
     errors = error_summary([form.password])
     ends_at = service.sign_in_ends_at(session)
     endpoint = form_endpoint(then) if then else None
@@ -341,12 +352,15 @@ def render_confirm_page(
         carried=carried if endpoint else [],
         kept=[(label, text) for label, text in kept if text.strip()],
         file_sent=file_sent,
+        password_sent=password_sent,
     )
     return page, status
 
 
 # Forms a password page may send on once confirmed: any form of the inbox's but these.
-NOT_CARRIED = frozenset({"inbox.sign_in", "inbox.sign_out", "inbox.confirm_sign_in", "inbox.import_request"})
+NOT_CARRIED = frozenset(
+    {"inbox.sign_in", "inbox.sign_out", "inbox.confirm_sign_in", "inbox.import_request", "inbox.change_password"}
+)
 
 
 def form_endpoint(path: str | None) -> str | None:
