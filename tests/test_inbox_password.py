@@ -231,3 +231,34 @@ def test_a_change_sent_after_the_sign_ins_hours_are_up_is_not_carried_with_its_p
     confirmed = client.post(action, data={**dict(fields), "password": PASSWORD})
     assert confirmed.status_code == 302 and confirmed.location == PAGE
     assert events(app, service.PASSWORD_CHANGED) == []
+
+
+@pytest.mark.parametrize("asks_for", ["page", "json"])
+def test_the_password_confirmed_on_another_device_after_the_change_says_why_and_is_audited(
+    app: Flask, asks_for: str
+) -> None:
+    """The other device's "Stay signed in" (its page's form, or its warning's script, which asks
+    for JSON), sent after the change: found, the script was answered with a page it could not
+    read, so it said only "We could not check your password. Wait a moment, then select Stay
+    signed in again"; and either way the sign-in's end was never audited."""
+    client, facilitator_id = signed_in(app)
+    elsewhere = app.test_client()
+    assert sign_in(elsewhere).status_code == 302
+    token = csrf_token(text(elsewhere.get("/inbox")))
+    assert change(client, PASSWORD, NEW)[0] == 302
+    headers = {"Accept": "application/json"} if asks_for == "json" else {}
+    response = elsewhere.post("/inbox/confirm-sign-in", data={"csrf_token": token, "password": NEW}, headers=headers)
+    if asks_for == "json":
+        assert response.status_code == 403 and response.json == {
+            "error": "You have been signed out because the password for this account was changed. Copy anything "
+            "you have typed, then reload the page to sign in again"
+        }
+    else:
+        assert response.status_code == 400 and "the password for this account was changed" in text(response)
+    ended = [event.detail for event in events(app, "signed_out")]
+    assert ended == ["signed out: the password was changed"]
+    assert {event.actor for event in events(app, "signed_out")} == {f"facilitator:{facilitator_id}"}
+    # Reloaded: the sign-in page, saying why.
+    response = elsewhere.get("/inbox")
+    assert response.status_code == 302 and response.location.startswith("/inbox/sign-in")
+    assert "the password for this account was changed" in text(elsewhere.get(response.location))

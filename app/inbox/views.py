@@ -652,6 +652,8 @@ def confirm_sign_in() -> Response | tuple[str | Response, int]:
     facilitator, ended = account_to_confirm()
     target = request.values.get("next")
     if facilitator is None:
+        if request.method == "POST" and request.accept_mimetypes.best == "application/json":
+            return sign_in_ended_answer()
         if request.method == "POST":
             return form_after_sign_in_ended()
         return redirect(sign_in_page(target))
@@ -709,9 +711,43 @@ def form_after_sign_in_ended() -> tuple[str, int]:
     if why is None or why == service.TOO_OLD_SIGN_IN:
         abort(403)
     kept = typed_text.typed_text_kept()
+    end_sign_in_meanwhile(why)
+    return form_sent_signed_out(why, kept)
+
+
+# What the warning's script says when its sign-in has ended meanwhile (``sign_in_ended_answer``).
+ENDED_MEANWHILE = {
+    service.CREDENTIALS_CHANGED: (
+        "You have been signed out because the password for this account was changed. Copy anything you have "
+        "typed, then reload the page to sign in again"
+    ),
+    service.ACCOUNT_CLOSED: (
+        "You have been signed out because this inbox account has been closed. Copy anything you have typed "
+        "before you leave this page"
+    ),
+}
+SIGNED_OUT_ALREADY = "You have been signed out. Copy anything you have typed, then reload the page to sign in again"
+
+
+def sign_in_ended_answer() -> tuple[Response, int]:
+    """The warning's script (static/src/app.js) confirming the password of a sign-in that ended
+    meanwhile (its password changed, on another device or by command, or its account closed): the
+    session ends as on any inbox page, and the script is told why, to say in the warning. Found: it
+    was answered with a page it could not read, and said only "We could not check your password.
+    Wait a moment, then select Stay signed in again"."""
+    _facilitator, why = service.session_facilitator(session.get(FACILITATOR_KEY), session)
+    if why in ENDED_MEANWHILE:
+        end_sign_in_meanwhile(why)
+    return jsonify(error=ENDED_MEANWHILE.get(why or "", SIGNED_OUT_ALREADY)), 403
+
+
+def end_sign_in_meanwhile(why: str) -> None:
+    """End a session whose sign-in ended meanwhile (``why``: a reason of
+    ``service.session_facilitator``), audited as ended so, as ``require_facilitator`` ends one
+    (found: the password page's form ended it unaudited), and say why on the next page."""
+    service.record_sign_in_ended(session.get(FACILITATOR_KEY), service.SIGNED_OUT_BECAUSE[why])
     reset_session()
     flash(SIGNED_OUT_BECAUSE[why], IMPORTANT)
-    return form_sent_signed_out(why, kept)
 
 
 def form_sent_signed_out(why: str, kept: Any) -> tuple[str, int]:
