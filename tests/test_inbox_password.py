@@ -262,3 +262,17 @@ def test_the_password_confirmed_on_another_device_after_the_change_says_why_and_
     response = elsewhere.get("/inbox")
     assert response.status_code == 302 and response.location.startswith("/inbox/sign-in")
     assert "the password for this account was changed" in text(elsewhere.get(response.location))
+
+
+def test_signing_in_again_on_another_device_after_the_change_audits_its_old_sign_in_as_ended_by_it(
+    app: Flask,
+) -> None:
+    """The other device goes straight to the sign-in page (a bookmark) and signs in with the new
+    password: its old sign-in had ended with the change (found: audited as "signed out by signing
+    in again", as if it had lasted until then)."""
+    client, _ = signed_in(app)
+    elsewhere = app.test_client()
+    assert sign_in(elsewhere).status_code == 302
+    assert change(client, PASSWORD, NEW)[0] == 302
+    assert sign_in(elsewhere, password=NEW).status_code == 302
+    assert [event.detail for event in events(app, "signed_out")] == ["signed out: the password was changed"]

@@ -624,7 +624,11 @@ def sign_in() -> Response | tuple[str, int]:
         if facilitator is not None:
             lockout.clear(email, device=device)
             if FACILITATOR_KEY in session:  # signed in already, its hours up (or another account)
-                service.record_sign_in_ended(session.get(FACILITATOR_KEY), service.SIGNED_OUT_BY_SIGNING_IN)
+                # One whose password was changed (or account closed) meanwhile had ended then
+                # (found: audited as ended by this sign-in).
+                why = service.session_facilitator(session.get(FACILITATOR_KEY), session)[1]
+                how = service.SIGNED_OUT_BECAUSE[why] if why in ENDED_MEANWHILE else service.SIGNED_OUT_BY_SIGNING_IN
+                service.record_sign_in_ended(session.get(FACILITATOR_KEY), how)
             reset_session()  # a new session id: a planted or stolen id is useless after sign-in
             session[FACILITATOR_KEY] = facilitator.id
             session.update(service.sign_in_marks(facilitator))
