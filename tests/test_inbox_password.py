@@ -276,3 +276,44 @@ def test_signing_in_again_on_another_device_after_the_change_audits_its_old_sign
     assert change(client, PASSWORD, NEW)[0] == 302
     assert sign_in(elsewhere, password=NEW).status_code == 302
     assert [event.detail for event in events(app, "signed_out")] == ["signed out: the password was changed"]
+
+
+SIGNED_OUT_SAID = "You have been signed out. Copy anything you have typed, then reload the page to sign in again"
+OUT_OF_DATE_SAID = "This page is out of date. Copy anything you have typed, then reload the page"
+
+
+@pytest.mark.parametrize(
+    "meanwhile, status, said",
+    [
+        ("signed out in another tab", 403, SIGNED_OUT_SAID),
+        ("account closed", 403, SIGNED_OUT_SAID),
+        (
+            "signed in again in another tab",
+            400,
+            "This page is out of date. Copy anything you have typed, then reload the page",
+        ),
+    ],
+)
+def test_the_warnings_password_sent_with_a_token_out_of_date_says_why(
+    app: Flask, runner, meanwhile: str, status: int, said: str
+) -> None:  # type: ignore[no-untyped-def]
+    """Its session gone or replaced, the script's form no longer passes the security check:
+    found, it was answered with the "form has expired" page, which it could not read, so it said
+    only "We could not check your password. Wait a moment, then select Stay signed in again"."""
+    from test_inbox import add_colleague
+
+    client, _ = signed_in(app)
+    token = csrf_token(text(client.get("/inbox")))
+    if meanwhile == "account closed":
+        add_colleague(app)
+        assert runner.invoke(args=["facilitators", "deactivate", EMAIL]).exit_code == 0
+    else:
+        assert client.post("/inbox/sign-out", data={"csrf_token": token}).status_code == 302
+        if meanwhile == "signed in again in another tab":
+            assert sign_in(client).status_code == 302
+    response = client.post(
+        "/inbox/confirm-sign-in",
+        data={"csrf_token": token, "password": PASSWORD},
+        headers={"Accept": "application/json"},
+    )
+    assert response.status_code == status and response.json == {"error": said}

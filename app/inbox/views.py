@@ -1444,9 +1444,12 @@ def form_not_checked(error: CSRFError) -> Response | tuple[Response | str, int]:
     request's page shown this way is audited as a view, as every showing is. Anyone else (signed
     out, a read-only account) and any other form (sign in, sign out, import) get the "form has
     expired" page, which leads to sign in. The token is checked before ``require_facilitator``
-    runs, so the account is looked up here."""
-    show = NOT_CHECKED_PAGES.get(request.endpoint or "")
+    runs, so the account is looked up here. The sign-in warning's script, which asks for JSON, is
+    answered in JSON (``warning_not_checked``)."""
     facilitator = signed_in_now()
+    if request.endpoint == "inbox.confirm_sign_in" and request.accept_mimetypes.best == "application/json":
+        return warning_not_checked(facilitator)
+    show = NOT_CHECKED_PAGES.get(request.endpoint or "")
     if show is None or facilitator is None or facilitator.reads_statistics_only:
         return render_error(400, csrf_failure=True, kept=typed_text.typed_text_kept())
     g.facilitator = facilitator
@@ -1457,6 +1460,19 @@ def form_not_checked(error: CSRFError) -> Response | tuple[Response | str, int]:
     if isinstance(page, Response):
         return page  # (a redirect with a message: the session was cancelled meanwhile)
     return page, 400
+
+
+PAGE_OUT_OF_DATE = "This page is out of date. Copy anything you have typed, then reload the page"
+
+
+def warning_not_checked(facilitator: Facilitator | None) -> tuple[Response, int]:
+    """The sign-in warning's password (static/src/app.js) sent with a security token out of date:
+    its session ended (signed out in another tab, the account closed), or was replaced (signed in
+    again in another tab). Found: it was answered with the "form has expired" page, which the
+    script cannot read, so it said only "We could not check your password"."""
+    if facilitator is None:
+        return jsonify(error=SIGNED_OUT_ALREADY), 403
+    return jsonify(error=PAGE_OUT_OF_DATE), 400
 
 
 # The free text each inbox form posts: given back on the "form has expired" page to a facilitator
