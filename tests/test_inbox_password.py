@@ -317,3 +317,18 @@ def test_the_warnings_password_sent_with_a_token_out_of_date_says_why(
         headers={"Accept": "application/json"},
     )
     assert response.status_code == status and response.json == {"error": said}
+
+
+def test_stay_signed_in_opened_on_another_device_after_the_change_says_why_it_was_signed_out(app: Flask) -> None:
+    """Its "Stay signed in" link (the page without JavaScript) after the change: found, it went to
+    the sign-in page, which did not say why, and the sign-in stayed unaudited as ended."""
+    client, _ = signed_in(app)
+    elsewhere = app.test_client()
+    assert sign_in(elsewhere).status_code == 302
+    assert change(client, PASSWORD, NEW)[0] == 302
+    response = elsewhere.get("/inbox/confirm-sign-in?next=/inbox/sessions")
+    assert response.status_code == 302 and response.location == "/inbox/sign-in?next=/inbox/sessions"
+    assert "You were signed out because the password for this account was changed" in text(
+        elsewhere.get(response.location)
+    )
+    assert [event.detail for event in events(app, "signed_out")] == ["signed out: the password was changed"]

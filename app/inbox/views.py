@@ -660,6 +660,11 @@ def confirm_sign_in() -> Response | tuple[str | Response, int]:
             return sign_in_ended_answer()
         if request.method == "POST":
             return form_after_sign_in_ended()
+        # Ended meanwhile: the sign-in page says why, as any other inbox page's would (found: it
+        # did not, and the sign-in was left unaudited as ended).
+        why = service.session_facilitator(session.get(FACILITATOR_KEY), session)[1]
+        if why in ENDED_MEANWHILE:
+            end_sign_in_meanwhile(why)
         return redirect(sign_in_page(target))
     form = ConfirmSignInForm()
     # The page's warning (static/src/app.js) confirms the password without leaving the page: it
