@@ -269,11 +269,14 @@ def test_signing_in_again_on_another_device_after_the_change_audits_its_old_sign
 ) -> None:
     """The other device goes straight to the sign-in page (a bookmark) and signs in with the new
     password: its old sign-in had ended with the change (found: audited as "signed out by signing
-    in again", as if it had lasted until then)."""
+    in again", as if it had lasted until then), and the page says so (found: it did not)."""
     client, _ = signed_in(app)
     elsewhere = app.test_client()
     assert sign_in(elsewhere).status_code == 302
     assert change(client, PASSWORD, NEW)[0] == 302
+    assert "You were signed out because the password for this account was changed" in text(
+        elsewhere.get("/inbox/sign-in")
+    )
     assert sign_in(elsewhere, password=NEW).status_code == 302
     assert [event.detail for event in events(app, "signed_out")] == ["signed out: the password was changed"]
 

@@ -609,6 +609,12 @@ def sign_in() -> Response | tuple[str, int]:
     if request.method == "GET" and signed_in:
         # Signed in already (a form refused in a tab left open, say): on to the page asked for.
         return go_on_to(safe_next(request.args.get("next"), signed_in))
+    if request.method == "GET" and FACILITATOR_KEY in session:
+        # A sign-in ended meanwhile (its password changed, or account closed): this page says why,
+        # as any other inbox page's would (found: opened from a bookmark, it did not).
+        why = service.session_facilitator(session.get(FACILITATOR_KEY), session)[1]
+        if why in ENDED_MEANWHILE:
+            end_sign_in_meanwhile(why)
     form = SignInForm()
     errors: list[dict[str, str]] = []
     status = 200
