@@ -846,6 +846,11 @@ def test_a_saints_name_that_is_not_a_school(text: str) -> None:
         ("went to oakwood high", "oakwood high"),
         ("he went to ashfield high in year 7", "ashfield high"),
         ("she went to st marys high", "st marys high"),
+        # Found (review): a capitalised name before a type in small letters went unwarned.
+        ("goes to Oakwood primary", "Oakwood primary"),
+        ("attends St Mary's primary", "St Mary's primary"),
+        ("attends Oakwood high", "Oakwood high"),
+        ("moved to Beech infants in september", "Beech infants"),
     ],
 )
 def test_a_school_named_in_small_letters(text: str, found: str) -> None:

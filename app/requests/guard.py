@@ -1757,6 +1757,10 @@ _NOT_AFTER_A_SAINT = frozenset(
 # taken into the name ("attends oakwood primary and nursery school", "at manchester royal infirmary":
 # found, review, "primary and" or "royal" in the name passed them over).
 _NAME_IN_SMALL_LETTERS = r"(?P<name>[a-z][a-z'\u2019\-]{1,39}(?:\s{1,3}[a-z][a-z'\u2019\-]{1,39}){0,2}?)"
+# Or as typed before a type in small letters: a capital first letter to each word, or not
+# ("goes to Oakwood primary", "at St Mary's primary": found, review, a capitalised name before a
+# type in small letters was found by neither search, though "goes to oakwood primary" was).
+_SCHOOLS_NAME_AS_TYPED = r"(?P<name>[A-Za-z][a-z'\u2019\-]{1,39}(?:\s{1,3}[A-Za-z][a-z'\u2019\-]{1,39}){0,2}?)"
 # A school named in small letters, after words that say a child goes there, with its type in full
 # ("attends oakwood high school", "moved to beech primary school", "at elm infant school": found,
 # review, only a capitalised name or a saint's was found), the type in any case ("attends oakwood
@@ -1765,7 +1769,7 @@ _NAME_IN_SMALL_LETTERS = r"(?P<name>[a-z][a-z'\u2019\-]{1,39}(?:\s{1,3}[a-z][a-z
 _SCHOOL_IN_SMALL_LETTERS = re.compile(
     r"(?<![\w'\u2019])(?i:(?P<cue>attends|attended|attending|goes\s{1,3}to|went\s{1,3}to|pupil\s{1,3}at"
     r"|student\s{1,3}at|started\s{1,3}at|starts\s{1,3}at|transferred\s{1,3}to|moved\s{1,3}to|excluded\s{1,3}from"
-    r"|on\s{1,3}roll\s{1,3}at|at|from))\s{1,3}" + _NAME_IN_SMALL_LETTERS + r"\s{1,3}"
+    r"|on\s{1,3}roll\s{1,3}at|at|from))\s{1,3}" + _SCHOOLS_NAME_AS_TYPED + r"\s{1,3}"
     # The kind of school may come first ("attends oakwood community primary school", "at elm c of e
     # primary": found, review, "community" was taken into the name, and the match passed over).
     r"(?i:(?:(?:community|church|catholic|c\s{0,3}of\s{0,3}e|ce|rc)\s{1,3})?"
