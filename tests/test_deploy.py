@@ -1348,6 +1348,17 @@ def test_where_things_live_names_every_part_of_the_app_and_only_files_that_exist
     assert [part for part in parts if part not in block] == []
 
 
+def test_where_things_live_names_every_migration() -> None:
+    """Found (newcomer's review): the migrations line stopped at 0016 while 0017 to 0020 were
+    in migrations/versions/, so a newcomer reading it missed four of the database's tables and
+    columns."""
+    block = " ".join(where_things_live().split())
+    start = block.index("migrations/ ")
+    listed = block[start : block.index("tests/ ", start)]
+    numbers = sorted(path.name[:4] for path in (ROOT / "migrations" / "versions").glob("[0-9][0-9][0-9][0-9]_*.py"))
+    assert numbers and [number for number in numbers if f"{number} " not in listed] == []
+
+
 def test_the_readme_names_every_test_that_checks_the_shipped_contacts() -> None:
     """Found (newcomer's review): "Change a contact" named four test files that check the
     Bridge's number, and called the rest examples; tests/test_request_flow.py and
