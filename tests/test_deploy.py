@@ -1359,6 +1359,18 @@ def test_where_things_live_names_every_migration() -> None:
     assert numbers and [number for number in numbers if f"{number} " not in listed] == []
 
 
+def test_the_readmes_request_field_steps_name_the_privacy_notice() -> None:
+    """Found (newcomer's review): "Add a request field" said everything came from the field's
+    entry, but the privacy notice lists what a request keeps by hand; a developer following it
+    added a field the notice did not name, and met the privacy notice's test failing."""
+    readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    start = readme.index("**Add a request field**")
+    steps = readme[start : readme.index("**Change the PDF layout**", start)]
+    assert "`templates/main/privacy.html`" in steps and "`tests/test_privacy_notice.py`" in steps
+    notice = (ROOT / "templates" / "main" / "privacy.html").read_text(encoding="utf-8")
+    assert "access needs" in notice  # the list the steps point to is in that template
+
+
 def test_the_readme_names_every_test_that_checks_the_shipped_contacts() -> None:
     """Found (newcomer's review): "Change a contact" named four test files that check the
     Bridge's number, and called the rest examples; tests/test_request_flow.py and
