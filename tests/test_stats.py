@@ -701,6 +701,19 @@ def test_the_page_with_nothing_counted(app: Flask) -> None:
     assert set(page_tables(page)["outcome"]["total"].values()) == {"0"}
 
 
+def test_the_page_tells_a_partnership_account_how_to_share_the_counts_safely(app: Flask) -> None:
+    """Found (partnership's review): that two downloads taken at different times can be compared
+    to work out how much a hidden number changed, so only one should be shared, was said only in
+    the facilitators' guide, which a partnership account cannot open; the partnership staff who
+    share the counts with their boards never read it."""
+    client = signed_in(app, "partnership")
+    assert client.get("/inbox/guide").status_code == 403
+    page = client.get("/inbox/statistics").get_data(as_text=True)
+    said = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
+    assert "share one download, not one from each month" in said
+    assert "Delete downloaded files when you have finished with them." in said
+
+
 def test_the_page_speaks_of_checks_as_the_public_pages_do_not_journeys(app: Flask, runner) -> None:  # type: ignore[no-untyped-def]
     """Found (words review): the statistics said "Journeys started" and "How many journeys
     reached each outcome": "journey" is the code's word; the public pages call one person's way
