@@ -223,6 +223,8 @@ def test_cli_changes_an_accounts_role_keeping_the_account_and_audits_it(app: Fla
     assert client.get("/inbox").status_code == 200
     unknown_role = runner.invoke(args=["facilitators", "set-role", EMAIL, "admin"])
     assert unknown_role.exit_code == 2 and "'admin' is not one of 'facilitator', 'partnership'" in unknown_role.output
+    # Named as its help names it (ROLE), not by the list of roles in braces Click shows by default.
+    assert "Invalid value for 'ROLE'" in unknown_role.output and "{facilitator|partnership}" not in unknown_role.output
     unknown = runner.invoke(args=["facilitators", "set-role", "nobody@partnership.example", "partnership"])
     assert unknown.exit_code == 1 and "There is no facilitator" in unknown.output
     assert len(events(app, "facilitator_role_changed")) == 2

@@ -126,7 +126,7 @@ def reactivate_command(email: str) -> None:
 
 @facilitators_cli.command("set-role")
 @click.argument("email")
-@click.argument("role", type=click.Choice(ROLES))
+@click.argument("role", type=click.Choice(ROLES), metavar="ROLE")
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 def set_role_command(email: str, role: str, yes: bool) -> None:
     """Change an account's ROLE: facilitator (works the inbox) or partnership (read-only, sees the
