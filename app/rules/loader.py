@@ -608,6 +608,12 @@ class _Reader:
             message = "is missing" + meaning
         elif isinstance(value, str) and re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", value):
             message = f"is not a real date: {value} (write it YYYY-MM-DD, as 2026-11-30)"
+        elif isinstance(value, bool):
+            # Found (partnership's review): "on": yes was "must be a date written YYYY-MM-DD, not
+            # True", Python's word for what YAML made of it, not what was typed.
+            message = (
+                "must be a date written YYYY-MM-DD, like 2026-11-30, not a yes or no (yes, no, on, off, true or false)"
+            )
         else:
             message = f"must be a date written YYYY-MM-DD, not {value!r}"
         self.problem(node, key, message, data.line_of(key))

@@ -410,6 +410,23 @@ def test_an_impossible_date_is_named_with_its_file_and_line(
         load_rules(app)  # start-up says the same
 
 
+def test_a_date_written_as_yes_or_no_is_named_in_words_not_as_python_reads_it(
+    runner: FlaskCliRunner, tmp_path: Path
+) -> None:
+    """Found (partnership's review): ``"on": yes`` in a contact's ``verified`` was refused as "not
+    True": YAML reads yes (and on, true) as a yes-or-no, and the message showed Python's word for it."""
+    from app.rules import DEFAULT_PACK
+
+    contacts = tmp_path / "contacts.yaml"
+    contacts.write_text(SHIPPED_CONTACTS.replace(FIRST_VERIFIED_ON.group(0), '"on": yes', 1), encoding="utf-8")
+    args = ["rules", "check", "--pack", str(DEFAULT_PACK), "--contacts", str(contacts)]
+    result = runner.invoke(args=[*args, "--partnership", str(DEFAULT_PARTNERSHIP)])
+    assert result.exit_code == 1
+    [problem] = listed(result.output)
+    assert f"{contacts}:" in problem and "verified: on: must be a date written YYYY-MM-DD, like 2026-11-30" in problem
+    assert "not a yes or no" in problem and "True" not in problem
+
+
 @pytest.mark.parametrize(
     "phone, message",
     [
