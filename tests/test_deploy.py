@@ -1371,6 +1371,17 @@ def test_the_readmes_request_field_steps_name_the_privacy_notice() -> None:
     assert "access needs" in notice  # the list the steps point to is in that template
 
 
+def test_the_readmes_pdf_layout_steps_name_every_pdf_template() -> None:
+    """Found (newcomer's review): "Change the PDF layout" named four files of templates/pdf/ but not
+    _partnership.html, where the band with the logo and name at the top of every PDF is drawn."""
+    readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    start = readme.index("**Change the PDF layout**")
+    steps = readme[start : readme.index("**Add a setting**", start)]
+    files = sorted(path.name for path in (ROOT / "templates" / "pdf").iterdir() if path.is_file())
+    assert files and [name for name in files if f"`{name}`" not in steps] == []
+    assert [name for name in files if name not in where_things_live()] == []
+
+
 def test_the_readme_names_every_test_that_checks_the_shipped_contacts() -> None:
     """Found (newcomer's review): "Change a contact" named four test files that check the
     Bridge's number, and called the rest examples; tests/test_request_flow.py and
