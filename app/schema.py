@@ -113,13 +113,21 @@ def settings_that_cannot_connect(error: BaseException, secrets: tuple[str, ...] 
     timed out, a host name not found, starting up, too many clients). ``secrets`` (the
     password) are blanked out of the words quoted, should they ever appear there."""
     original = error.orig if isinstance(error, DBAPIError) else error
+    # Read as the client and server wrote them; the password is blanked only in what is quoted.
+    # Found (partnership's review): blanked first, a wrong password such as "auth" turned
+    # "password authentication failed" into "password [password]entication failed", which no
+    # longer read as turned away for good: the app started as if the database were only down.
     words = str(original).strip()
-    for secret in secrets:
-        words = words.replace(secret, "[password]")
+
+    def quoted(text: str) -> str:
+        for secret in secrets:
+            text = text.replace(secret, "[password]")
+        return text
+
     if isinstance(error, (ProgrammingError, TypeError, ValueError)):
         # The database client refused the options before sending anything (psycopg: "invalid
         # connection option", "bad value for connect_timeout"; sqlite3: an unknown keyword).
-        first = words.splitlines()[0][:200] if words else type(original).__name__
+        first = quoted(words.splitlines()[0])[:200] if words else type(original).__name__
         return (
             "SQLALCHEMY_ENGINE_OPTIONS (its connect_args) or DATABASE_URL cannot be used: the database client "
             f"does not take a connection option they give: {first}"
@@ -127,7 +135,7 @@ def settings_that_cannot_connect(error: BaseException, secrets: tuple[str, ...] 
     if option := _OPTION_REFUSED.search(words):
         return (
             "SQLALCHEMY_ENGINE_OPTIONS (its connect_args) or DATABASE_URL cannot be used: the database client "
-            f"does not take a connection option they give: {option.group(0)[:200]}"
+            f"does not take a connection option they give: {quoted(option.group(0))[:200]}"
         )
     if _SSL_REQUIRED in words:
         return (
@@ -142,11 +150,13 @@ def settings_that_cannot_connect(error: BaseException, secrets: tuple[str, ...] 
     turned_away = _TURNED_AWAY.search(words)
     if turned_away is None:
         return None
-    said = (turned_away.group("fatal") or turned_away.group("client")).strip()[:200]
+    said = (turned_away.group("fatal") or turned_away.group("client")).strip()
     advice = next((advice for marks, advice in REFUSED_FOR_GOOD if marks in said), None)
     if advice is None:
         return None
-    return f"DATABASE_URL cannot be used: the database server turned the connection away ({said}): {advice}."
+    return (
+        f"DATABASE_URL cannot be used: the database server turned the connection away ({quoted(said)[:200]}): {advice}."
+    )
 
 
 def cannot_migrate(app: Flask, error: BaseException) -> str:

@@ -578,6 +578,23 @@ def test_a_database_that_does_not_answer_yet_still_starts() -> None:
         assert settings_that_cannot_connect(OSError(words)) is None, words
 
 
+def test_a_wrong_password_found_in_the_servers_words_still_stops_start_up() -> None:
+    """Found (partnership's review): the password was blanked out of the server's words before they
+    were read, so a wrong password that is part of them ("auth", "fail") turned "password
+    authentication failed" into words that no longer read as turned away for good, and the app
+    started as if the database were only down. It is read first, and blanked where it is quoted."""
+    from app.schema import settings_that_cannot_connect
+
+    words = (
+        'connection failed: connection to server at "127.0.0.1", port 5432 failed: FATAL:  password '
+        'authentication failed for user "space_to_think"'
+    )
+    for password in ("auth", "fail", "space_to_think"):
+        said = settings_that_cannot_connect(OSError(words), (password,))
+        assert said is not None and "check the user name and password in DATABASE_URL" in said, password
+        assert password not in said.split("(", 1)[1].split(")", 1)[0], password  # never quoted
+
+
 def test_a_contacts_file_broken_while_serving_never_reaches_a_worker_started_later(tmp_path: Path) -> None:
     """Found (operator review): each gunicorn worker loaded the rule data itself, so a contacts
     file edited in place (broken, or not yet reviewed) reached the next worker recycled: a
