@@ -224,6 +224,24 @@ def test_the_supervision_record_notes_the_advice_the_outcome_page_gives(
         assert text in noted, (text, noted)
 
 
+def test_the_supervision_record_names_the_confirmation_by_what_was_confirmed(app: Flask) -> None:
+    """Found (supervision review): the record's "What was considered, and why" named the last
+    question by its page heading, "Before you continue", which says nothing on paper. It is named
+    as the request's PDF names it. (The record's HTML: the PDF is made from it.)"""
+    from app.models import utcnow
+    from app.requests.service import supervision_record_html
+    from app.rules.engine import evaluate
+
+    with app.test_request_context():
+        html = supervision_record_html(evaluate(PACK, dict(SUPERVISION_TO_P_NOT_DISCUSSED)), utcnow())
+    considered = html.split("What was considered, and why", 1)[1]
+    keys = [words(key) for key in re.findall(r'<dt class="summary__key">(.*?)</dt>', considered, re.S)]
+    assert len(keys) == len(SUPERVISION_TO_P_NOT_DISCUSSED), keys
+    assert keys[0] == "Who is using this today?"
+    assert keys[-1] == "Understands what Space to Think does not replace"
+    assert "Before you continue" not in keys
+
+
 @pytest.mark.real_pdf
 def test_the_supervision_record_says_which_guidance_is_a_quote_and_which_our_summary(
     supervision_records: Callable[[Answers], tuple[str, str]],
