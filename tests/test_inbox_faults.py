@@ -400,6 +400,9 @@ def test_a_form_whose_token_failed_for_a_request_that_is_not_there_is_the_expire
         ("phone", "ext 1234"),
         ("phone", "0161 496 0000 ext"),
         ("phone", "0161 496 0000 ext 1234567"),
+        ("phone", "0161 496 0000 (extension)"),
+        ("phone", "07700 900982 after 2pm"),
+        ("phone", "mobile"),
     ],
 )
 def test_an_import_is_refused_for_an_email_or_phone_the_form_would_refuse(app: Flask, name: str, value: str) -> None:
@@ -433,6 +436,10 @@ def test_an_import_is_refused_for_an_email_or_phone_the_form_would_refuse(app: F
         ("phone", "01632 960001 extension 5"),
         ("phone", "0161 496 0000 x1234"),
         ("phone", "+44 161 496 0000 ext: 99"),
+        # Found (practitioner review): a word saying which number it is got "Enter a telephone number".
+        ("phone", "07700 900982 (mobile)"),
+        ("phone", "Mobile: 07700 900982"),
+        ("phone", "0161 496 0000 - direct line"),
     ],
 )
 def test_stored_email_and_phone_the_form_accepts_are_accepted(name: str, value: str) -> None:

@@ -140,6 +140,19 @@ def test_a_work_telephone_number_with_its_extension_is_accepted(client) -> None:
     assert response.status_code == 302 and response.location.endswith("/request/manager")
 
 
+@pytest.mark.parametrize("phone", ["07700 900982 (mobile)", "Mobile: 07700 900982", "0161 496 0000 ext 22 (desk)"])
+def test_a_work_telephone_number_with_a_word_saying_which_it_is_is_accepted_as_typed(client, app, phone: str) -> None:  # type: ignore[no-untyped-def]
+    """Found (practitioner review): "07700 900982 (mobile)" got only "Enter a telephone number,
+    like ...", though the number was right. The label is kept: it tells the facilitators which
+    number it is."""
+    walker = to_outcome(client)
+    fill_details(walker, {**VALID_DETAILS, "phone": phone})
+    assert f"Work telephone {phone} Change" in text_of(walker.get("/request/check-answers"))
+    submit(walker)
+    (stored,) = stored_requests(app)
+    assert stored.details["phone"] == phone
+
+
 ABOUT_YOU = ("name", "job_role", "agency", "email", "phone")
 
 

@@ -80,6 +80,16 @@ _BETWEEN_NUMBERS = re.compile(r"\s*(?:[/,;&|]|\b(?:or|and)\b)\s*", re.IGNORECASE
 _BETWEEN_ADDRESSES = re.compile(r"\s*(?:[/,;&|\s]|\b(?:or|and)\b)\s*", re.IGNORECASE)
 # Words before a number in such a list: "office: 0161 496 0000 or mobile 07700 900000".
 _LABEL_BEFORE_NUMBER = re.compile(r"^[^0-9+]*")
+# One number with a word or two saying which it is, before or after it: "Mobile: 07700 900982",
+# "07700 900982 (mobile)", "0161 496 0000 - direct line". The label has no digits and starts with a
+# letter; the number starts as a number does (+, 0 or a bracket) and may end in an extension (an
+# extension word with no number after it is not a label: "0161 496 0000 ext" stays refused).
+_LABELLED_NUMBER = re.compile(
+    r"(?:[^\W\d_][^\d+()]{0,29}?[\s:\-\u2013]*)?"
+    r"(?P<number>[+0(][0-9\s\-().+]*?(?:\s*(?:ext(?:ension)?\.?|x)\s*[:#]?\s*[0-9]{1,6})?)"
+    r"(?:[\s,\-\u2013]*\(?(?!(?:ext(?:ension)?|x)\W*$)[^\W\d_][^\d()]{0,29}\)?)?",
+    re.IGNORECASE,
+)
 # An address as mail programs copy it: "Alex Worker <alex@nhs.net>", "\"Worker, Alex\" <alex@nhs.net>",
 # "<alex@nhs.net>", "mailto:alex@nhs.net". A display name is quoted, or words with no @, angle
 # brackets, quotes, colon or semicolon (which would make it a second address, a group or a list).
@@ -768,7 +778,15 @@ def bare_email(text: str) -> str:
 
 def valid_phone(text: str) -> bool:
     """A UK telephone number, or an international one starting with + or 00, with or without
-    an extension after it ("ext 1234", "extension 1234", "x1234")."""
+    an extension after it ("ext 1234", "extension 1234", "x1234"), and with or without a word or
+    two saying which number it is ("Mobile: 07700 900982", "07700 900982 (mobile)"): found (user
+    review), such a label got only "Enter a telephone number, like ...", with the number right."""
+    labelled = _LABELLED_NUMBER.fullmatch(text.strip())
+    return _is_number(text) or (labelled is not None and _is_number(labelled.group("number")))
+
+
+def _is_number(text: str) -> bool:
+    """The number itself, as ``valid_phone`` takes it (no label)."""
     compact = _EXTENSION.sub("", _PHONE_CHARS.sub("", text))
     return bool(_UK_PHONE.match(compact) or _INTERNATIONAL_PHONE.match(compact))
 
