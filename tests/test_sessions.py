@@ -593,6 +593,22 @@ def test_arranging_is_refused_unless_a_session_was_offered(app: Flask) -> None:
     assert status_of(app, reference) == "in_triage" and session_id_of(app, reference) is None
 
 
+@both_databases
+def test_a_session_number_too_long_to_be_one_from_a_page_opened_before_the_request_moved_on_is_no_500(
+    app: Flask,
+) -> None:
+    """Found (facilitator review): a session number of 20 digits, from a changed form, posted to a
+    request no longer waiting for a session, was looked up as it was: SQLite cannot hold it, and
+    the facilitator got the "problem with the service" page (500). Now it is no session, as any
+    other number that is not one: the page says what changed."""
+    client, _ = signed_in(app)
+    reference = new_request(app, status="in_triage")
+    response = arrange_with(client, reference, {"session": "9" * 20})
+    assert response.status_code == 200
+    assert "Nothing has been arranged: this request is now in triage" in text(response)
+    assert status_of(app, reference) == "in_triage" and session_id_of(app, reference) is None
+
+
 def test_arranging_on_a_page_opened_before_a_colleague_arranged_it_says_so_and_gives_back_what_was_entered(
     app: Flask,
 ) -> None:

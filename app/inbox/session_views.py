@@ -182,6 +182,13 @@ CHOSEN_GONE = (
 )
 
 
+def session_number(text: str) -> int | None:
+    """A session's number as a page sent it, or None if it cannot be one: ASCII digits only ("²" is a
+    digit to ``isdigit``, not to ``int``), fewer than 10 of them. Found: a longer one, from a changed
+    form, was looked up as it was, and SQLite cannot hold it (a 500, not "Nothing has been arranged")."""
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 10 else None
+
+
 def chose_another(chosen: str) -> bool:
     """Whether the session chosen (by number) is not the one the page offered under it: removed
     since, its number given again to another (SQLite, after the purge). A page from before the
@@ -189,8 +196,8 @@ def chose_another(chosen: str) -> bool:
     if chosen == NEW_SESSION:
         return False
     for seen in request.form.get("sessions_seen", "").split():
-        if seen.split("|", 1)[0] == chosen:
-            found = sessions.find_session(int(chosen))
+        if seen.split("|", 1)[0] == chosen and (number := session_number(chosen)) is not None:
+            found = sessions.find_session(number)
             return found is not None and not sessions.same_session(found, seen)
     return False
 
@@ -244,7 +251,8 @@ def arranged_meanwhile(stored: Any, form: SessionForm, chosen: str) -> str:
         place = (form.place.data or "").strip()
         entered = f"You entered the joining instructions or place: {place}" if place else ""
     else:
-        found = sessions.find_session(int(chosen)) if chosen.isascii() and chosen.isdigit() else None
+        number = session_number(chosen)
+        found = sessions.find_session(number) if number is not None else None
         entered = f"You chose the session on {sessions.session_label(found)}" if found is not None else ""
     return (
         f"Nothing has been arranged: this request {workflow.now_in_words(stored.status)} (it changed while this "
@@ -400,10 +408,10 @@ def found_session(session_id: str) -> SpaceSession:
     is in it (within the hour after it was cancelled, or its last request moved out), its page
     still open or in the browser's history: the 404 page says so, not "Page not found", and gives
     back the joining instructions or place typed into its change form (``app.typed_text``)."""
-    digits = session_id.isascii() and session_id.isdigit() and len(session_id) < 10
-    if not digits:
+    number = session_number(session_id)
+    if number is None:
         abort(404)
-    found = sessions.find_session(int(session_id))
+    found = sessions.find_session(number)
     if found is None:
         page = render_template("inbox/session_gone.html", kept=typed_text.typed_text_kept(), another=None)
         abort(Response(page, status=404, mimetype="text/html"))
