@@ -1216,7 +1216,8 @@ def test_the_guide_says_what_is_kept_after_being_signed_out_with_javascript_on_a
     guide = " ".join(re.sub(r"<[^>]+>", " ", text(client.get("/inbox/guide"))).split())
     assert (
         "if you do nothing then either, the page signs you out itself and takes you to the sign-in page, which says "
-        "why: anything you typed on it and did not save (a note, say) is not kept anywhere, as the warning says"
+        "why and, once you sign in again, takes you back to the page you were on: anything you typed on it and did "
+        "not save (a note, say) is not kept anywhere, as the warning says"
     ) in guide
     assert (
         "Without JavaScript nothing warns you: a form you send after 30 minutes without activity is refused, and "

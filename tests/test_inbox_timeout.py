@@ -111,6 +111,32 @@ def test_the_timer_running_out_signs_out_and_the_sign_in_page_says_why(app: Flas
     assert gone.status_code == 302 and gone.location.startswith("/inbox/sign-in")
 
 
+def test_signing_in_again_after_the_timer_ran_out_goes_back_to_the_page_it_ran_out_on(app: Flask) -> None:
+    """Found (facilitator review): with JavaScript on, a facilitator signed out by the timer on a
+    request's page signed in again to the list, and had to find the request again (without
+    JavaScript, the next page they open sends them back to it). The warning's script now posts
+    the page (``data-expired-next``); a form's address gives its request's page, and an address
+    outside the inbox gives the list."""
+    client, _ = signed_in(app)
+    reference = stored_request(app)
+    page = f"/inbox/requests/{reference}"
+    assert f'data-expired-next="{page}"' in dialog_of(text(client.get(page)))
+    assert 'data-expired-next="/inbox?status=new"' in dialog_of(text(client.get("/inbox?status=new")))
+    token = the_timer_token(client)
+    idle_nearly_to_the_limit(app)
+    response = client.post("/session-expired", data={"csrf_token": token, "from": "inbox", "next": f"{page}/notes"})
+    assert response.status_code == 303 and response.location == f"/inbox/sign-in?next={page}"
+    assert TIMED_OUT in text(client.get(response.location))
+    signed_again = sign_in(client, next_url=page)
+    assert signed_again.status_code == 302 and signed_again.location == page
+    for elsewhere in ("https://elsewhere.example/inbox", "//elsewhere.example/inbox", "/exit"):
+        token = the_timer_token(client)
+        idle_nearly_to_the_limit(app)
+        response = client.post("/session-expired", data={"csrf_token": token, "from": "inbox", "next": elsewhere})
+        assert response.status_code == 303 and response.location == "/inbox/sign-in?next=/inbox", elsewhere
+        assert sign_in(client).status_code == 302
+
+
 def test_the_timer_running_out_after_the_server_signed_out_says_why_too(app: Flask) -> None:
     """The server's limit can come first (it counts from the last request saved): nothing is left
     to clear, and the page still says why."""

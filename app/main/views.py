@@ -17,7 +17,7 @@ from wtforms import ValidationError
 
 from ..extensions import csrf, db
 from ..inbox import service as inbox_service
-from ..inbox.views import DEVICE_COOKIE_DAYS, FACILITATOR_KEY, IMPORTANT, device_cookie_name
+from ..inbox.views import DEVICE_COOKIE_DAYS, FACILITATOR_KEY, IMPORTANT, device_cookie_name, page_of_form, sign_in_page
 from ..journey import current_state, has_journey, journey_url
 from ..models import utcnow
 from ..outbox import refused_until_mended, untried_for_too_long
@@ -141,7 +141,11 @@ def session_expired() -> Response | str:
             minutes = int(current_app.config["SESSION_IDLE_MINUTES"])
             idle = f"{minutes} minute{'s' if minutes != 1 else ''}"
             flash(f"You were signed out because you had not done anything for {idle}", IMPORTANT)
-        return redirect(url_for("inbox.sign_in"), code=303)
+        # Signing in again goes back to the inbox page the time ran out on (``next``, from the
+        # warning's script), as it does without JavaScript. Found (facilitator review): it went
+        # to the list, and the request being worked on had to be found again.
+        back_to = request.form.get("next")
+        return redirect(sign_in_page(page_of_form(back_to)) if back_to else url_for("inbox.sign_in"), code=303)
     if any(key != COPY_CLEARED_KEY for key in session):
         # Still in use: back to the journey, or to the request's page this browser keeps.
         if has_journey():

@@ -128,6 +128,9 @@ function startTimeoutWarning (dialog) {
     form.action = dialog.dataset.expiredUrl
     hiddenField(form, 'csrf_token', dialog.dataset.csrfToken)
     if (dialog.dataset.expiredFrom) hiddenField(form, 'from', dialog.dataset.expiredFrom)
+    // The inbox's page the time ran out on: signing in again goes back to it, as it does
+    // without JavaScript (its next link), not to the list.
+    if (dialog.dataset.expiredNext) hiddenField(form, 'next', dialog.dataset.expiredNext)
     document.body.appendChild(form)
     form.submit()
   }

@@ -84,12 +84,13 @@ def test_the_warning_comes_before_the_limit_and_stay_signed_in_keeps_the_page(pa
 
 
 def test_doing_nothing_signs_out_and_the_sign_in_page_says_why(page: Page, reference: str, live_server) -> None:  # type: ignore[no-untyped-def]
-    _signed_in_with_a_fake_clock(page, "/inbox")
+    """Signing in again goes back to the page the time ran out on (found: to the list)."""
+    _signed_in_with_a_fake_clock(page, f"/inbox/requests/{reference}")
     page.clock.fast_forward("27:30")
     expect(_warning(page)).to_be_visible()
     idle_nearly_to_the_limit(live_server.app)  # the server's clock has run on too
     page.clock.fast_forward("02:05")
-    page.wait_for_url("**/inbox/sign-in")
+    page.wait_for_url(f"**/inbox/sign-in?next=/inbox/requests/{reference}")
     expect(page.get_by_role("heading", level=1, name="Sign in to the facilitators' inbox")).to_be_visible()
     expect(page.get_by_role("region", name="Important")).to_contain_text(TIMED_OUT)
     assert_no_axe_violations(page, "the sign-in page after the time limit")
