@@ -24,6 +24,7 @@ from app.stats.models import Count
 from app.stats.service import COUNTED_KEY, current_month, first_month, month_label, window
 from app.stats.suppression import Bound
 from support import both_databases, csrf_token, session_csrf_token
+from support.pages import downloaded_csv
 from support.sessions import UK, session_form, session_has_started
 from support.submission import (
     ELIGIBLE_PATH,
@@ -506,7 +507,7 @@ def test_checks_finished_are_shown_by_who_used_the_tool_adding_up_to_the_checks_
     assert by_mode["total"]["total"] == tables["journeys"]["finished"]["total"] == "11"
     text = html.unescape(page)
     assert "A manager or supervisor, in supervision with the practitioner" in text
-    exported = csv_tables(client.get("/inbox/statistics.csv").get_data(as_text=True))
+    exported = csv_tables(downloaded_csv(client.get("/inbox/statistics.csv")))
     assert exported["Who used the tool"]["All checks finished"]["total"] == "11"
 
 
@@ -544,7 +545,7 @@ def test_the_csv_has_the_same_numbers_hidden_and_no_formulas(app: Flask) -> None
         r'attachment; filename="space-to-think-statistics-to-\d{4}-\d{2}\.csv"', response.headers["Content-Disposition"]
     )
     assert response.headers["Cache-Control"] == "no-store"
-    exported = csv_tables(response.get_data(as_text=True))
+    exported = csv_tables(downloaded_csv(response))
     titles = {
         "journeys": "Checks and requests",
         "mode": "Who used the tool",
@@ -565,9 +566,9 @@ def test_the_csv_says_what_hidden_means_in_words_that_never_change(app: Flask) -
     means, as the page does, in the same words whatever was counted (so it says nothing about
     any hidden count), with every other cell of the row empty."""
     client = signed_in(app)
-    before = list(csv.reader(io.StringIO(client.get("/inbox/statistics.csv").get_data(as_text=True))))
+    before = list(csv.reader(io.StringIO(downloaded_csv(client.get("/inbox/statistics.csv")))))
     store_small_and_totals(app)
-    rows = list(csv.reader(io.StringIO(client.get("/inbox/statistics.csv").get_data(as_text=True))))
+    rows = list(csv.reader(io.StringIO(downloaded_csv(client.get("/inbox/statistics.csv")))))
     assert any(HIDDEN in row for row in rows[1:-1])
     label, note, *rest = rows[-1]
     assert label == "About hidden numbers" and rest == [""] * (len(rows[0]) - 2)
@@ -582,7 +583,7 @@ def test_the_csv_says_this_month_is_not_over(app: Flask, runner) -> None:  # typ
     program reads the months from it); the row before the note on hidden numbers says this month
     is not over, with "so far" in its column. Earlier twelves of ``flask stats csv`` have no such row."""
     store_small_and_totals(app)
-    rows = list(csv.reader(io.StringIO(signed_in(app).get("/inbox/statistics.csv").get_data(as_text=True))))
+    rows = list(csv.reader(io.StringIO(downloaded_csv(signed_in(app).get("/inbox/statistics.csv")))))
     assert rows[0] == ["Table", "Counted", *window(12), "Total"]
     label, note, *cells = rows[-2]
     assert label == "About this month" and rows[-1][0] == "About hidden numbers"
@@ -661,7 +662,7 @@ def test_a_month_with_few_feedback_answers_does_not_say_which_scores_were_given(
     feedback = page_tables(client.get("/inbox/statistics").get_data(as_text=True))["feedback"]
     assert {feedback[score][before] for score in scores} == {HIDDEN}
     assert [feedback[score][last] for score in scores] == ["0", "0", "0", "5", "5"]
-    exported = csv_tables(client.get("/inbox/statistics.csv").get_data(as_text=True))["Feedback scores"]
+    exported = csv_tables(downloaded_csv(client.get("/inbox/statistics.csv")))["Feedback scores"]
     assert [list(exported[f"Score {score} ({words})"].values()) for score, words in SCORE_WORDS.items()] == [
         list(feedback[score].values()) for score in scores
     ]
@@ -687,7 +688,7 @@ def test_each_feedback_score_is_named_with_the_words_the_practitioner_chose(app:
     said = " ".join(
         html.unescape(re.sub(r"<[^>]+>", " ", client.get("/inbox/statistics").get_data(as_text=True))).split()
     )
-    exported = csv_tables(client.get("/inbox/statistics.csv").get_data(as_text=True))["Feedback scores"]
+    exported = csv_tables(downloaded_csv(client.get("/inbox/statistics.csv")))["Feedback scores"]
     shown = runner.invoke(args=["stats", "show"]).output
     for score, words in SCORE_WORDS.items():
         assert f"Score {score} ({words})" in said
@@ -723,7 +724,7 @@ def test_the_page_speaks_of_checks_as_the_public_pages_do_not_journeys(app: Flas
     page = client.get("/inbox/statistics").get_data(as_text=True)
     said = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
     assert "Checks and requests" in said and "Checks started" in said and "A check is one person's way" in said
-    download = client.get("/inbox/statistics.csv").get_data(as_text=True)
+    download = downloaded_csv(client.get("/inbox/statistics.csv"))
     shown = runner.invoke(args=["stats", "show"]).output
     for words in (said, download, shown, runner.invoke(args=["stats", "--help"]).output):
         assert "journey" not in words.lower()
@@ -790,7 +791,7 @@ def test_an_outcome_or_answer_that_left_the_rules_says_so_in_words_with_its_id(a
         "criterion": "data-retired-explained",
     }
     # The download says the same.
-    exported = csv_tables(client.get("/inbox/statistics.csv").get_data(as_text=True))
+    exported = csv_tables(downloaded_csv(client.get("/inbox/statistics.csv")))
     assert exported["Outcomes reached"]["An outcome no longer in the rules (id: OLD)"]["total"] == "6"
     assert exported["What a reflective space would help with"]["An answer no longer in the rules (id: gone)"] == {
         **dict.fromkeys(window(12)[:-1], "0"),
@@ -854,11 +855,12 @@ def test_stats_show_hides_the_same_numbers(app: Flask, runner) -> None:  # type:
 @both_databases
 def test_stats_csv_is_the_download(app: Flask, runner, tmp_path) -> None:  # type: ignore[no-untyped-def]
     store_small_and_totals(app)
-    downloaded = signed_in(app).get("/inbox/statistics.csv").get_data(as_text=True)
+    downloaded = downloaded_csv(signed_in(app).get("/inbox/statistics.csv"))
     assert runner.invoke(args=["stats", "csv"]).output == downloaded.replace("\r\n", "\n")  # the runner's newlines
     target = tmp_path / "counts.csv"
     result = runner.invoke(args=["stats", "csv", "--output", str(target)])
-    assert result.exit_code == 0 and target.read_bytes().decode("utf-8") == downloaded
+    # The file starts with the mark that makes Excel read it as UTF-8, as the download does.
+    assert result.exit_code == 0 and target.read_bytes() == ("\ufeff" + downloaded).encode("utf-8")
 
 
 def test_stats_show_with_nothing_counted(runner) -> None:  # type: ignore[no-untyped-def]
@@ -974,7 +976,7 @@ def test_the_reviewers_month_gives_nothing_away_on_the_page_csv_or_command_line(
     def read() -> tuple[dict[str, dict[str, dict[str, str]]], str, str]:
         return (
             page_tables(signed.get("/inbox/statistics").get_data(as_text=True)),
-            signed.get("/inbox/statistics.csv").get_data(as_text=True),
+            downloaded_csv(signed.get("/inbox/statistics.csv")),
             runner.invoke(args=["stats", "show"]).output,
         )
 

@@ -27,6 +27,7 @@ from app.models import AuditEvent, OutboxMessage, StoredRequest, utcnow
 from app.uk_time import uk_time
 from support import both_databases, csrf_token, session_csrf_token
 from support.mail import FACILITATORS, SmtpServer
+from support.pages import downloaded_csv
 from support.submission import (
     ELIGIBLE_ANSWERS,
     SUPERVISION_PATH,
@@ -1596,7 +1597,7 @@ def test_the_csv_has_the_lists_fields_no_free_text_is_formula_safe_and_audited(a
     assert response.status_code == 200 and response.mimetype == "text/csv"
     assert response.headers["Content-Disposition"].startswith("attachment;")
     assert response.headers["Cache-Control"] == "no-store"
-    body = response.get_data(as_text=True)
+    body = downloaded_csv(response)
     rows = list(csv.reader(io.StringIO(body)))
     assert tuple(rows[0]) == listing.CSV_COLUMNS
     assert [row[0] for row in rows[1:]] == [first, second]
@@ -1625,7 +1626,7 @@ def test_the_csv_has_the_lists_fields_no_free_text_is_formula_safe_and_audited(a
         "A note that must not be exported",
     ):
         assert free_text not in body
-    only_new = list(csv.reader(io.StringIO(client.get("/inbox/requests.csv?status=new").get_data(as_text=True))))
+    only_new = list(csv.reader(io.StringIO(downloaded_csv(client.get("/inbox/requests.csv?status=new")))))
     assert [row[0] for row in only_new[1:]] == [second]
     me = f"facilitator:{facilitator_id}"
     exports = [e for e in events(app, "exported") if e.reference is None]
@@ -1706,7 +1707,7 @@ def test_the_guide_says_what_the_statistics_show_what_hidden_means_and_where_the
     assert "Every hidden number reads the same, so the page never says which ones are under 5" in guide
     link = "Download these tables as a spreadsheet (CSV: comma-separated values)"
     assert link in guide and link in statistics
-    download = client.get("/inbox/statistics.csv").get_data(as_text=True)
+    download = downloaded_csv(client.get("/inbox/statistics.csv"))
     last_row = list(csv.reader(io.StringIO(download)))[-1][0]
     assert f"Its last row, {last_row} , says what" in guide  # (bold: the tags leave a space before the comma)
 

@@ -4,16 +4,18 @@
 
 Signing in is the inbox's: this blueprint's ``before_request`` is the inbox's own
 ``require_facilitator``, and its pages get the inbox's template context. These are the only
-pages (with signing out) that a read-only partnership account may open.
+pages (with signing out and changing its password) that a read-only partnership account may open.
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, render_template
+from flask import Blueprint, render_template
+from werkzeug.wrappers import Response
 
 from ..stats.charts import bar_chart
 from ..stats.export import csv_filename, statistics_csv
 from ..stats.service import DEFAULT_MONTHS, HIDDEN, SMALL_NUMBER, statistics
+from ..web import csv_download
 from .views import inbox_context, require_facilitator
 
 bp = Blueprint("stats", __name__, url_prefix="/inbox")
@@ -44,11 +46,4 @@ def index() -> str:
 def download_csv() -> Response:
     """The same tables as CSV, with the same numbers hidden."""
     counts = statistics(DEFAULT_MONTHS)
-    return Response(
-        statistics_csv(counts),
-        mimetype="text/csv",
-        headers={
-            "Content-Disposition": f'attachment; filename="{csv_filename(counts)}"',
-            "Cache-Control": "no-store",
-        },
-    )
+    return csv_download(statistics_csv(counts), csv_filename(counts))

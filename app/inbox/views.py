@@ -78,7 +78,7 @@ from ..space_sessions import service as sessions
 from ..space_sessions.forms import SessionForm
 from ..space_sessions.models import FORMATS, SpaceSession
 from ..uk_time import day_in_words, uk_clock, uk_day, uk_time, uk_today
-from ..web import error_summary, from_another_site, pdf_download
+from ..web import csv_download, error_summary, from_another_site, pdf_download
 from . import bp, listing, service
 from .forms import (
     NOT_ASSIGNED,
@@ -968,10 +968,7 @@ def export_csv() -> Response:
     rows = listing.all_rows(filters, uk_today())
     if request.method != "HEAD":  # a HEAD sends no file: nothing is exported
         listing.record_export(filters, [row.reference for row in rows], current_facilitator().actor)
-    response = Response(listing.csv_text(rows, redirect_outcomes()), mimetype="text/csv")
-    response.headers["Content-Disposition"] = f'attachment; filename="space-to-think-requests-{uk_today()}.csv"'
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return csv_download(listing.csv_text(rows, redirect_outcomes()), f"space-to-think-requests-{uk_today()}.csv")
 
 
 def redirect_outcomes() -> dict[str, str]:

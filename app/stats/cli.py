@@ -16,6 +16,7 @@ import click
 from ..cli import write_output
 from ..config import MAXIMUMS
 from ..schema import DatabaseCommands
+from ..web import BYTE_ORDER_MARK
 from .export import not_over, statistics_csv
 from .service import (
     DEFAULT_MONTHS,
@@ -130,10 +131,11 @@ def table_text(table: CountTable) -> str:
 def csv_command(months: int, output: Path | None) -> None:
     """The same tables as a CSV (comma-separated values) file, as downloaded from the statistics page
     (with more than 12 months, each 12 months' tables in turn, each with its own heading row and its own
-    last row saying what "hidden" means)."""
+    last row saying what "hidden" means). The file written by --output starts, as the download does,
+    with the mark that tells Excel it is UTF-8."""
     text = "".join(statistics_csv(counts) for counts in periods(months))
     if output is None:
         click.echo(text, nl=False)
         return
-    write_output(output, text, newline="")
+    write_output(output, BYTE_ORDER_MARK + text, newline="")  # a file, as the download is: Excel reads it as UTF-8
     click.echo(f"Wrote {output}")

@@ -84,3 +84,11 @@ def external_resources(html: str) -> list[str]:
     parser = _ResourceParser()
     parser.feed(html)
     return [url for url in parser.urls if re.match(r"\s*(https?:)?//", url, re.IGNORECASE)]
+
+
+def downloaded_csv(response: TestResponse) -> str:
+    """A CSV download's text, once it is checked to start with the byte order mark that makes
+    Excel read it as UTF-8 (which every spreadsheet skips), without that mark."""
+    text = response.get_data(as_text=True)
+    assert text.startswith("\ufeff"), f"no byte order mark: {text[:40]!r}"
+    return text.removeprefix("\ufeff")
