@@ -37,7 +37,19 @@ DATE_PARTS = (("day", "a day"), ("month", "a month"), ("year", "a year"))
 LATEST_DAYS = 366  # a session more than a year ahead is surely a typing mistake
 # "12am" is midnight by the rule, but people often write it meaning midday: asked, not guessed.
 MIDNIGHT_OR_MIDDAY = "Enter 12pm for midday. For midnight, enter midnight or use the 24-hour clock: 00:00"
-TWELVE_AM = re.compile(r"^12(?:[:.][0-9]{2})?\s*am$", re.IGNORECASE)
+TWELVE_AM = re.compile(r"^12(?:[:.]([0-9]{2}))?\s*am$", re.IGNORECASE)
+
+
+def twelve_am_message(text: str) -> str:
+    """What to enter instead of "12am" or "12:30am" (``TWELVE_AM``), in the typed minutes: found
+    (facilitator review), "12:21am" got the message for 12am, which did not say how to enter it."""
+    found = TWELVE_AM.match(text)
+    minutes = found.group(1) if found else None
+    if not minutes or minutes == "00":
+        return MIDNIGHT_OR_MIDDAY
+    return f"Enter 12:{minutes}pm for just after midday. For just after midnight, use the 24-hour clock: 00:{minutes}"
+
+
 # A start outside these hours (before 7am, or from 9pm) is more likely a typing mistake than a
 # session: the form asks the facilitator to confirm it before an invitation can go out.
 WORKING_DAY = (dt.time(7, 0), dt.time(21, 0))
@@ -297,7 +309,7 @@ class SessionForm(FlaskForm):
             self.start_time.errors = [NEEDS_AM_OR_PM]
             return None
         if TWELVE_AM.match(text):
-            self.start_time.errors = [MIDNIGHT_OR_MIDDAY]
+            self.start_time.errors = [twelve_am_message(text)]
             return None
         found = parse_time(text)
         if found is None:
