@@ -31,20 +31,17 @@ CHANGED = (
 )
 
 
+def boxes(current: str = PASSWORD, new: str = NEW, again: str = NEW) -> dict[str, str]:
+    """The form's three password boxes, filled in."""
+    return {"current_password": current, "new_password": new, "confirm_password": again}
+
+
 def change(client: FlaskClient, current: str, new: str, again: str | None = None) -> tuple[int, str, str | None]:
     """Send the form, as the page's own: its status, the page (followed once, after a change) and
     where it went."""
     page = text(client.get(PAGE))
-    response = client.post(
-        PAGE,
-        data={
-            "csrf_token": csrf_token(page),
-            "username": EMAIL,
-            "current_password": current,
-            "new_password": new,
-            "confirm_password": new if again is None else again,
-        },
-    )
+    fields = boxes(current, new, new if again is None else again)
+    response = client.post(PAGE, data={"csrf_token": csrf_token(page), "username": EMAIL, **fields})
     if response.status_code == 302:
         return 302, text(client.get(response.location)), response.location
     return response.status_code, text(response), None
@@ -147,19 +144,11 @@ def test_the_page_needs_a_sign_in_and_its_form_a_security_token(app: Flask) -> N
     assert response.status_code == 302 and response.location == f"/inbox/sign-in?next={PAGE}"
     client = app.test_client()
     assert sign_in(client).status_code == 302
-    response = client.post(PAGE, data={"current_password": PASSWORD, "new_password": NEW, "confirm_password": NEW})
+    response = client.post(PAGE, data=boxes())
     assert response.status_code == 400
     assert events(app, service.PASSWORD_CHANGED) == []
     page = text(anyone.get("/inbox/sign-in"))
-    forged = anyone.post(
-        PAGE,
-        data={
-            "csrf_token": csrf_token(page),
-            "current_password": PASSWORD,
-            "new_password": NEW,
-            "confirm_password": NEW,
-        },
-    )
+    forged = anyone.post(PAGE, data={"csrf_token": csrf_token(page), **boxes()})
     assert forged.status_code == 403
     assert events(app, service.PASSWORD_CHANGED) == []
 
