@@ -500,3 +500,28 @@ def test_a_questions_pdf_asked_for_again_in_the_tests_is_weasyprints_first_unles
         with pytest.raises(PdfRenderTimeout):
             questions_pdf.render_questions("supervision")
         assert rendered[renders:] == [0.001]
+
+
+def test_a_row_of_the_request_pdf_that_runs_onto_the_next_page_takes_its_whole_key_with_it(app) -> None:
+    """Found (review): a long answer whose row began at the foot of page 1 had the first line of
+    its key there ("Other agencies or roles") and the rest ("to invite"), with the answer, on page
+    2. The text written above it is made one line longer at a time (found by halving) to the
+    first length that moves the end of the key to page 2: the start of the key goes with it."""
+    from app.pack import current_pack
+    from app.requests.service import request_pdf
+
+    other_agencies = "School nurse, early help worker and the youth offending team. " * 7
+
+    def first_page(lines: int) -> str:
+        reflection = "\n".join(f"- point {number}" for number in range(lines))
+        details = {**VALID_DETAILS, "reflection": reflection, "other_agencies": other_agencies}
+        pdf = request_pdf(make_request(details=details).request, current_pack())
+        return " ".join((pdf_reader(pdf).pages[0].extract_text() or "").split())
+
+    with app.app_context():
+        low, high = 1, 100  # the key's end is on page 1 with 1 line above it, on page 2 with 100
+        assert "to invite" in first_page(low) and "to invite" not in first_page(high)
+        while high - low > 1:
+            middle = (low + high) // 2
+            low, high = (middle, high) if "to invite" in first_page(middle) else (low, middle)
+        assert "Other agencies or roles" not in first_page(high)
