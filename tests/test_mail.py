@@ -285,6 +285,21 @@ def test_no_email_breaks_a_line_inside_a_paragraph(app: Flask, template: str) ->
                 )
 
 
+@pytest.mark.parametrize("template", sorted(EMAIL_CONTEXTS))
+def test_every_email_ends_saying_which_partnership_it_is_from(app: Flask, template: str) -> None:
+    """Found (review of what leaves the service): every email was signed "Space to Think" only,
+    from a bare address. The acknowledgement goes to whatever work email was typed, and a person
+    who did not make the request could not tell who runs the service. The signature names the
+    partnership under the service, as the example partnership's file does."""
+    with app.test_request_context():
+        from app.pack import current_partnership
+
+        name = current_partnership().name
+        for context in EMAIL_CONTEXTS[template]:
+            body = render_template(template, **context)
+            assert body.rstrip().endswith(f"\nSpace to Think\n{name}"), (template, body[-200:])
+
+
 @pytest.mark.parametrize(
     "reply_to, contact, asked",
     [
