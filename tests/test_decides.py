@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 import pytest
 import sqlalchemy as sa
@@ -190,11 +191,24 @@ def test_diagram_is_an_svg_of_the_pack_served_from_our_origin(client: FlaskClien
     svg = response.get_data(as_text=True)
     assert "<svg" in svg and PACK.version in svg
     for node in (*PACK.questions, *PACK.outcomes):
-        assert f"<title>{node.id}</title>" in svg
+        assert f'data-name="{node.id}"' in svg
     # Served under the same Content Security Policy as the pages; nothing in it needs an
     # inline style or a script, which that policy would block.
     assert "img-src 'self'" in response.headers["Content-Security-Policy"]
     assert "style=" not in svg and "<script" not in svg
+
+
+def test_the_diagram_opened_on_its_own_has_a_title_and_language_and_no_ids_to_read(client: FlaskClient) -> None:
+    """Found: opened on its own, the tab had no title, the text no language, and each box and
+    arrow was named (tooltip and screen reader) with the pack's ids, "immediate_danger",
+    "mode->immediate_danger"."""
+    svg = client.get("/how-it-decides/decision-diagram.svg").get_data(as_text=True)
+    root = ElementTree.fromstring(svg.encode("utf-8"))  # noqa: S314 (our own app's drawing)
+    assert root.get("lang") == "en" and root.get("{http://www.w3.org/XML/1998/namespace}lang") == "en"
+    title = root[0]
+    assert title.tag == "{http://www.w3.org/2000/svg}title"
+    assert title.text == f"Diagram of the decision rules, version {PACK.version} – Space to Think"
+    assert len(root.findall(".//{http://www.w3.org/2000/svg}title")) == 1
 
 
 def test_diagram_is_drawn_once_per_pack_version(app: Flask, client: FlaskClient, monkeypatch) -> None:
@@ -241,7 +255,7 @@ def test_graph_page_and_route_table_change_when_the_pack_changes(client: FlaskCl
     assert f'href="{NEW_LINK}"' in after and f'href="{NEW_LINK}"' not in before
     svg = changed_client.get("/how-it-decides/decision-diagram.svg").get_data(as_text=True)
     assert changed.version in svg and html.escape(NEW_TITLE, quote=False) in svg
-    assert "<title>L</title>" not in svg and "<title>allegation&#45;&gt;U2</title>" in svg
+    assert 'data-name="L"' not in svg and 'data-name="allegation&#45;&gt;U2"' in svg
 
 
 # --- The table of routes, below HTTP --------------------------------------------------------

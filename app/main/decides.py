@@ -11,10 +11,13 @@ worker makes their PDFs from them).
 from __future__ import annotations
 
 import logging
+import re
 import shutil
 import subprocess
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
+
+from markupsafe import escape
 
 from ..pack import cached
 from ..rules import RulePack, enumerate_paths
@@ -30,7 +33,35 @@ DOT_TIMEOUT_SECONDS = 20
 
 def decision_graph_svg(pack: RulePack) -> str | None:
     """The pack's decision graph as SVG, drawn once per pack version; None if it cannot be drawn."""
-    return cached(("svg", pack.version), lambda: draw_svg(to_dot(pack)))
+    return cached(("svg", pack.version), lambda: titled_svg(draw_svg(to_dot(pack)), pack))
+
+
+# Graphviz gives the drawing, each box and each arrow a <title> of the pack's own ids
+# ("rule_pack", "immediate_danger", "mode->immediate_danger"). Opened on its own ("Open the
+# diagram on its own"), the browser showed those ids as each box's tooltip and a screen reader
+# named each box and arrow with them, while the tab had no title and the text no language
+# (accessibility review). Each id is kept, out of sight, as the group's data-name.
+_GRAPHVIZ_TITLE = re.compile(r'(<g id="[^"]*" class="(node|edge|graph)"[^>]*)>\s*<title>([^<]*)</title>')
+_SVG_START = re.compile(r"<svg\b[^>]*>")
+
+
+def titled_svg(svg: str | None, pack: RulePack) -> str | None:
+    """The drawn diagram with a title and language of its own and without the pack's ids as titles."""
+    if svg is None:
+        return None
+    svg = _GRAPHVIZ_TITLE.sub(_id_out_of_sight, svg)
+    title = escape(f"Diagram of the decision rules, version {pack.version} – {pack.name}")
+    return _SVG_START.sub(
+        lambda found: f'{found[0][:-1]} lang="en" xml:lang="en">\n<title>{title}</title>', svg, count=1
+    )
+
+
+def _id_out_of_sight(found: re.Match[str]) -> str:
+    """A box's or arrow's group without its <title>, the id in its data-name; the drawing's without."""
+    group, kind, name = found[1], found[2], found[3]
+    if kind == "graph":
+        return group + ">"
+    return group + ' data-name="' + name.replace('"', "&quot;") + '">'
 
 
 def draw_svg(dot_source: str) -> str | None:
