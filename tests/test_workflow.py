@@ -846,6 +846,30 @@ def test_search_takes_a_reference_with_the_dashes_a_word_processor_puts_in(app: 
     assert client.get(f"/inbox/requests/{first.replace('-', chr(0x2212))}").status_code == 200
 
 
+def reference_error(page: str) -> str:
+    """The error on the list's Reference box (a search that could not be used), also in the error summary."""
+    assert re.search(r"<title>\s*Error: Requests", page) and 'href="#reference"' in page
+    return page.split('id="reference-error"')[1].split("</p>")[0]
+
+
+def test_a_reference_search_not_used_is_an_error_on_its_box(app: Flask) -> None:
+    """Found (accessibility review): a search the list could not use ("Anna", "STT-0000") was said
+    only in a box of the list's other problems, under the heading: the page's title was still
+    "Requests", nothing took the focus and the Reference box was not marked, so a screen reader
+    heard the list of every request as if the search had found it."""
+    client, _ = signed_in(app)
+    reference = new_request(app)
+    token = session_csrf_token(client)
+    for typed in ("Anna", "STT-0000"):
+        sent = client.post("/inbox", data={"csrf_token": token, "reference": typed})
+        page = text(client.get(sent.location))
+        summary = page.split("govuk-error-summary__list")[1].split("</ul>")[0]
+        assert 'href="#reference"' in summary and "the search was not used" in summary.lower(), typed
+        assert "search was not used" in reference_error(page), typed
+        assert re.search(r'class="govuk-input govuk-input--error" id="reference"', page), typed
+        assert "data-filter-problems" not in page and reference in listed(page), typed
+
+
 def test_an_email_address_in_the_reference_search_points_to_finding_a_practitioner_s_requests(app: Flask) -> None:
     """Found (facilitator review): an email address typed in the reference search got only "Enter a
     reference like ...", and the box came back empty. The list says where to search by email
@@ -854,7 +878,7 @@ def test_an_email_address_in_the_reference_search_points_to_finding_a_practition
     reference = new_request(app)
     typed = "sam.practitioner@school.example"
     page = text(client.get("/inbox", query_string={"reference": typed}))
-    problems = page.split("data-filter-problems")[1].split("</ul>")[0]
+    problems = reference_error(page)
     assert re.search(r'<a class="govuk-link" href="/inbox/find-by-email">Find a practitioner.s requests</a>', problems)
     assert "Enter a reference" not in problems
     assert re.search(rf'id="reference" name="reference" type="text"[^>]*value="{re.escape(typed)}"', page)
@@ -878,20 +902,20 @@ def test_the_filter_form_keeps_an_email_typed_in_the_reference_search_out_of_eve
     assert "@" not in sent.location and "school.example" not in sent.location
     assert parse_qs(urlsplit(sent.location).query) == {"status": ["new"]}
     page = text(client.get(sent.location))
-    problems = page.split("data-filter-problems")[1].split("</ul>")[0]
+    problems = reference_error(page)
     assert re.search(r'href="/inbox/find-by-email">Find a practitioner.s requests</a>', problems)
     assert re.search(rf'id="reference" name="reference" type="text"[^>]*value="{re.escape(typed)}"', page)
     assert reference in listed(page)
     # Said once: the next showing of the list has neither the message nor the address.
     again = text(client.get(sent.location))
-    assert "data-filter-problems" not in again and typed not in again
+    assert 'id="reference-error"' not in again and typed not in again
     # Found (privacy review): nor any other search that is no reference, such as a name typed into
     # the box, which went into the address: given back in the box, with why it was not used, once.
     for typed in ("Jane Smith", "Jane-Smith-2015", "STT-0000-0000-0000"):
         sent = client.post("/inbox", data={"csrf_token": token, "reference": typed, "status": "new"})
         assert sent.status_code == 303 and parse_qs(urlsplit(sent.location).query) == {"status": ["new"]}, typed
         page = text(client.get(sent.location))
-        problems = page.split("data-filter-problems")[1].split("</ul>")[0]
+        problems = reference_error(page)
         assert "Enter a reference like STT-7KQ4-M9XA" in problems, typed
         assert re.search(rf'id="reference" name="reference" type="text"[^>]*value="{re.escape(typed)}"', page)
         assert typed not in text(client.get(sent.location))
@@ -903,7 +927,7 @@ def test_the_filter_form_keeps_an_email_typed_in_the_reference_search_out_of_eve
         # A HEAD (a link checker, a preview) only looks: the message is still there (found: review).
         assert client.head(sent.location).status_code == 200
         page = text(client.get(sent.location))
-        problems = page.split("data-filter-problems")[1].split("</ul>")[0]
+        problems = reference_error(page)
         assert "Letters alone could be someone's name, so the search was not used" in problems, typed
         assert re.search(rf'id="reference" name="reference" type="text"[^>]*value="{re.escape(typed)}"', page)
         assert typed not in text(client.get(sent.location))
@@ -929,7 +953,7 @@ def test_a_name_in_the_lists_address_is_not_searched_for_nor_audited_with_a_csv(
     reference = new_request(app)
     for typed in ("Kate", "amy ward"):
         page = text(client.get("/inbox", query_string={"reference": typed, "status": "new"}))
-        problems = page.split("data-filter-problems")[1].split("</ul>")[0]
+        problems = reference_error(page)
         assert "Letters alone could be someone's name, so the search was not used" in problems, typed
         assert reference in listed(page), typed  # the other filters are used
         assert re.search(r'href="/inbox/requests.csv\?status=new" data-export', page), typed  # its link
@@ -973,7 +997,7 @@ def test_bad_filter_values_give_the_list_with_a_message(app: Flask, query: dict[
     response = client.get("/inbox", query_string=query)
     assert response.status_code == 200
     page = text(response)
-    assert "data-filter-problems" in page and reference in listed(page)
+    assert ("data-filter-problems" in page or 'id="reference-error"' in page) and reference in listed(page)
 
 
 def test_a_page_past_the_end_shows_the_last_page(app: Flask) -> None:

@@ -145,11 +145,13 @@ def reference_problem(reference: str) -> str | None:
     if "@" in reference:
         return EMAIL_NOT_REFERENCE
     if reference and (len(reference) > 8 or any(ch not in ALPHABET for ch in reference)):
-        return (
-            "Enter a reference like STT-7KQ4-M9XA: letters and numbers only, without 0, O, 1, I or L. "
-            "The search was not used"
-        )
+        return REFERENCE_NOT_VALID
     return None
+
+
+REFERENCE_NOT_VALID = (
+    "Enter a reference like STT-7KQ4-M9XA: letters and numbers only, without 0, O, 1, I or L. The search was not used"
+)
 
 
 # Letters alone typed without STT in the reference search (``could_be_a_name``), not used.
@@ -157,6 +159,11 @@ LETTERS_NOT_REFERENCE = (
     "Enter a reference with STT at the start, like STT-7KQ4. Letters alone could be someone's name, so the "
     "search was not used"
 )
+
+
+# A reference search that could not be used (typed, or in the address): an error on the Reference
+# box, not one of the list's other problems.
+REFERENCE_PROBLEMS = (EMAIL_NOT_REFERENCE, REFERENCE_NOT_VALID, LETTERS_NOT_REFERENCE)
 
 
 def could_be_a_name(typed: str) -> bool:

@@ -927,12 +927,20 @@ def index() -> Response | str:
     typed = "" if filters.reference else search_typed or listing.clean_value(request.args.get("reference"))
     if request.method == "GET":  # (a HEAD shows nothing)
         session[LIST_KEY] = page.filters.args()
+    # A reference search that could not be used is an error on its box, with the error summary and
+    # "Error:" in the title. Found (accessibility review): it was said only among the list's other
+    # problems, under the heading, so a screen reader heard the same "Requests" page, with every
+    # request listed, as if the search had found them.
+    search_error = next((problem for problem in problems if problem in listing.REFERENCE_PROBLEMS), None)
     shown = render_template(
         "inbox/index.html",
         inbox=page,
         filters=page.filters,
         choices=choices,
-        problems=problems,
+        problems=[problem for problem in problems if problem not in listing.REFERENCE_PROBLEMS],
+        search_error=search_error,
+        errors=[{"text": search_error, "href": "#reference"}] if search_error else [],
+        has_errors=search_error is not None,
         email_not_reference=listing.EMAIL_NOT_REFERENCE,
         reference_typed=typed[: listing.MAX_VALUE_LENGTH],
         sorts=listing.SORTS,
