@@ -30,6 +30,9 @@ STATEMENT_LOG_LIMIT = 300
 # a standby server (after a failover that did not promote it), or default_transaction_read_only set
 # for maintenance. psycopg raises it as an InternalError.
 READ_ONLY_SQLSTATE = "25006"
+# PostgreSQL's SQLSTATE for a statement it cancelled: one that ran or waited (for a lock another
+# session holds: a migration, a transaction left open in psql) past the statement_timeout.
+QUERY_CANCELED_SQLSTATE = "57014"
 
 
 # What a command says when SQLite (the default database) stayed busy with another writer for longer
@@ -57,6 +60,27 @@ def is_database_outage(error: BaseException | None) -> bool:
     if isinstance(error, OUTAGE_ERRORS):
         return True
     return isinstance(error, DBAPIError) and getattr(error.orig, "sqlstate", None) == READ_ONLY_SQLSTATE
+
+
+def outage_in_words(error: BaseException) -> str:
+    """What an outage error (``is_database_outage``) says, for a log line that repeats: by its
+    SQLSTATE where that tells more than "not answering", then the error's class and the driver's,
+    never its message. Found (dependency review): with a table locked from psql the outbox worker
+    logged "the database is not answering" every pass while the database answered everything
+    else, which sent whoever read the journal to the wrong place."""
+    original = error.orig if isinstance(error, DBAPIError) else None
+    sqlstate = getattr(original, "sqlstate", None)
+    if sqlstate == QUERY_CANCELED_SQLSTATE:
+        words = (
+            "a statement took longer than the database allows (statement_timeout), "
+            "most likely waiting for a lock another session holds"
+        )
+    elif sqlstate == READ_ONLY_SQLSTATE:
+        words = "the database takes no writes now (a standby, or set read-only)"
+    else:
+        words = "the database is not answering"
+    cause = f" from {type(original).__name__}" if original is not None else ""
+    return f"{words} ({type(error).__name__}{cause}{f', SQLSTATE {sqlstate}' if sqlstate else ''})"
 
 
 def log_database_error(error: SQLAlchemyError, during: str = "on a request") -> None:
@@ -130,10 +154,12 @@ def said_in_one_line(command: click.Command) -> None:
 
 __all__ = [
     "OUTAGE_ERRORS",
+    "QUERY_CANCELED_SQLSTATE",
     "READ_ONLY_SQLSTATE",
     "SQLITE_BUSY_WORDS",
     "is_database_outage",
     "is_sqlite_busy",
     "log_database_error",
+    "outage_in_words",
     "said_in_one_line",
 ]

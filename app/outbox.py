@@ -67,7 +67,7 @@ from .config import MAXIMUMS, StartupError
 from .extensions import checkpoint_write_ahead_log, db, empty_write_ahead_log
 from .inbox.service import remove_departed_accounts
 from .models import OutboxMessage, QuestionsPdf, StoredRequest, SupervisionRecord, utcnow
-from .outage import is_database_outage, log_database_error
+from .outage import is_database_outage, log_database_error, outage_in_words
 from .pack import current_pack
 from .pdf import PdfRenderTimeout
 from .requests import service
@@ -692,8 +692,8 @@ def run_worker(stop: threading.Event, poll_seconds: float) -> None:
         except SQLAlchemyError as error:
             if is_database_outage(error):
                 current_app.logger.warning(
-                    "Outbox worker: the database is not answering (%s); trying again in %ss",
-                    type(error).__name__,
+                    "Outbox worker: %s; trying again in %ss",
+                    outage_in_words(error),
                     poll_seconds,
                 )
             else:

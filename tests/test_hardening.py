@@ -871,6 +871,34 @@ def test_a_form_sent_while_its_table_is_locked_gives_the_service_problem_page_wi
 
 
 @pytest.mark.postgres
+def test_the_worker_held_up_by_a_lock_says_so_not_that_the_database_is_not_answering(
+    request, tmp_path, monkeypatch, caplog
+) -> None:
+    """Found (dependency review): with the outbox table locked from psql, the outbox worker logged
+    "the database is not answering" every pass while the database answered everything else, so
+    whoever read the journal looked for a database that was down. It now says a statement took
+    longer than the database allows, most likely waiting for a lock, and carries on once it goes."""
+    import logging
+    import threading
+
+    from app.outbox import run_worker
+
+    with app_with_a_short_statement_timeout(request, tmp_path, monkeypatch) as (app, other):
+        stop = threading.Event()
+        with other.connect() as locker, app.app_context(), caplog.at_level(logging.WARNING):
+            locker.exec_driver_sql("LOCK TABLE outbox IN ACCESS EXCLUSIVE MODE")
+            threading.Timer(2.5, stop.set).start()
+            run_worker(stop, 0.05)
+            locker.rollback()
+        logged = "\n".join(record.getMessage() for record in caplog.records if record.name == app.logger.name)
+        assert "Outbox worker: a statement took longer than the database allows (statement_timeout), most " in logged
+        assert (
+            "waiting for a lock another session holds (OperationalError from QueryCanceled, SQLSTATE 57014)" in logged
+        )
+        assert "not answering" not in logged, logged
+
+
+@pytest.mark.postgres
 def test_a_migration_waits_for_a_lock_longer_than_a_page_may(request, tmp_path, monkeypatch) -> None:
     """A migration must finish, not stop half-way: it waits for a lock (here another session's
     transaction that read the outbox) longer than a page's statement_timeout allows."""
