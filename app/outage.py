@@ -143,6 +143,16 @@ def said_in_one_line(command: click.Command) -> None:
                 # past its few seconds, were told the database did not answer, to check it was running.
                 raise click.ClickException(SQLITE_BUSY_WORDS) from None
             original = error.orig if isinstance(error, DBAPIError) else error
+            if getattr(original, "sqlstate", None) == QUERY_CANCELED_SQLSTATE:
+                # Found (dependency review): a command held up by a lock (a migration, a
+                # transaction left open in psql) said the database did not answer, and to check it
+                # was running, while it answered everything else.
+                raise click.ClickException(
+                    "The database stopped the command's work: it waited longer than the database allows "
+                    "(statement_timeout), most likely for something another session holds (a migration, a "
+                    "transaction left open in psql), so the command did not finish. Run it again once that "
+                    "session has finished."
+                ) from None
             raise click.ClickException(
                 f"The database did not answer ({type(original).__name__}), so the command did not finish. "
                 "Check that the database (DATABASE_URL) is running and can be reached, then run the command again."

@@ -899,6 +899,29 @@ def test_the_worker_held_up_by_a_lock_says_so_not_that_the_database_is_not_answe
 
 
 @pytest.mark.postgres
+def test_a_command_held_up_by_a_lock_says_so_not_that_the_database_did_not_answer(
+    request, tmp_path, monkeypatch
+) -> None:
+    """Found (dependency review): ``flask outbox status`` run while the outbox table was locked from
+    psql said the database did not answer, and to check that it was running, while it answered
+    everything else. It now says what held it up, and the command works once the lock goes."""
+    with app_with_a_short_statement_timeout(request, tmp_path, monkeypatch) as (app, other):
+        with other.connect() as locker:
+            locker.exec_driver_sql("LOCK TABLE outbox IN ACCESS EXCLUSIVE MODE")
+            result = app.test_cli_runner().invoke(args=["outbox", "status"])
+            locker.rollback()
+        assert result.exit_code == 1, result.output
+        assert result.output.strip() == (
+            "Error: The database stopped the command's work: it waited longer than the database allows "
+            "(statement_timeout), most likely for something another session holds (a migration, a "
+            "transaction left open in psql), so the command did not finish. Run it again once that "
+            "session has finished."
+        )
+        retried = app.test_cli_runner().invoke(args=["outbox", "status"])
+        assert retried.exit_code == 0 and "Every PDF is made and every email sent." in retried.output, retried.output
+
+
+@pytest.mark.postgres
 def test_a_migration_waits_for_a_lock_longer_than_a_page_may(request, tmp_path, monkeypatch) -> None:
     """A migration must finish, not stop half-way: it waits for a lock (here another session's
     transaction that read the outbox) longer than a page's statement_timeout allows."""
