@@ -3,6 +3,7 @@ warning, submission (once per journey), the submitted page and the PDF download.
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import re
 
@@ -1079,6 +1080,28 @@ def test_the_submitted_page_can_ask_whether_the_pdf_is_made_without_an_audited_v
     assert app.test_client().get("/request/submitted/pdf-status").status_code == 404  # another browser
     page = client.get("/request/submitted").get_data(as_text=True)
     assert 'data-pdf="waiting"' not in page and 'data-pdf="made"' in page
+
+
+def test_the_submitted_page_says_the_pdf_is_taking_longer_than_usual_without_javascript_too(client, app) -> None:  # type: ignore[no-untyped-def]
+    """Found (dependency review): with the outbox worker stopped, the submitted page said "This
+    usually takes less than a minute" at every reload, however long it had been; only the script
+    said, after 2 minutes on the page, that it was taking longer than usual. Two minutes after
+    sending, the page itself says so, and to check again in a few minutes."""
+    submitted_request(to_outcome(client))
+    page = " ".join(html.unescape(client.get("/request/submitted").get_data(as_text=True)).split())
+    assert "Your PDF is being prepared. This usually takes less than a minute." in page
+    assert "taking longer than usual. Check again" not in page
+    with app.app_context():
+        stored = db.session.scalar(select(StoredRequest))
+        stored.created_at = utcnow() - dt.timedelta(minutes=3)
+        db.session.commit()
+    page = " ".join(html.unescape(client.get("/request/submitted").get_data(as_text=True)).split())
+    assert 'data-pdf="waiting"' in page  # the script still asks, and offers the PDF once it is made
+    assert (
+        'Your PDF is taking longer than usual. <a class="govuk-link" href="/request/submitted">Check again for your '
+        "PDF</a> in a few minutes. Your request is already stored, and shown in full below."
+    ) in page
+    assert "usually takes less than a minute" not in page
 
 
 def test_the_submitted_page_says_plainly_when_the_pdf_could_not_be_made(client, app) -> None:  # type: ignore[no-untyped-def]
