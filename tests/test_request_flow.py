@@ -1208,6 +1208,29 @@ def test_supervision_record_in_supervision_mode(client, app) -> None:
     assert supervision_record(client, app).mimetype == "application/pdf"
 
 
+def test_the_supervision_record_page_says_it_is_taking_longer_than_usual_without_javascript_too(client, app) -> None:  # type: ignore[no-untyped-def]
+    """Found (dependency review): with the outbox worker stopped, the supervision record's page
+    said "This usually takes less than a minute" at every "Check again", however long it had been;
+    only the script said it was taking longer. Two minutes after it was asked for, the page says so."""
+    to_outcome(client, SUPERVISION_PATH)
+    page = " ".join(html.unescape(client.get("/request/supervision-record").get_data(as_text=True)).split())
+    shown = page.split('data-failed-link="Try again">')[1]  # after the script's words, in the tag
+    assert "This usually takes less than a minute." in shown and "taking longer than usual" not in shown
+    with app.app_context():
+        record = db.session.scalar(select(SupervisionRecord))
+        record.created_at = utcnow() - dt.timedelta(minutes=3)
+        db.session.commit()
+    page = " ".join(html.unescape(client.get("/request/supervision-record").get_data(as_text=True)).split())
+    assert (
+        "The supervision record is being made into a PDF (portable document format), and it is taking longer than "
+        'usual. <a class="govuk-link" href="/request/supervision-record">Check again for the supervision record</a> '
+        "in a few minutes."
+    ) in page
+    assert "usually takes less than a minute" not in page
+    run_outbox(app)  # once the worker is back, the same page offers the download
+    assert "Download the supervision record (PDF)" in client.get("/request/supervision-record").get_data(as_text=True)
+
+
 def test_the_supervision_record_page_has_a_back_link_to_where_it_was_asked_for(client, app) -> None:
     """DESIGN.md, the journey: every page has a back link. The record's page had only a "Go back"
     link at its foot, not the GOV.UK back link above the heading that every other page of the

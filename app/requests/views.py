@@ -914,7 +914,12 @@ def supervision_record() -> Response | str | tuple[str, int]:
     if record is not None and record.failed_at is not None:
         return record_not_made(source.back_url)
     made = record is not None and record.made_at is not None
-    response = make_response(render_template("requests/supervision_record.html", made=made, back_url=source.back_url))
+    # Not made 2 minutes after it was asked for (the outbox worker stopped, or behind): the page
+    # says so without JavaScript too, as the request sent page does (PDF_SLOW_AFTER).
+    slow = record is not None and not made and utcnow() - record.created_at > PDF_SLOW_AFTER
+    response = make_response(
+        render_template("requests/supervision_record.html", made=made, slow=slow, back_url=source.back_url)
+    )
     response.headers["Cache-Control"] = "no-store"
     return response
 
