@@ -39,6 +39,7 @@ from app.outbox import (
     untried_for_too_long,
 )
 from app.retention import delete_request
+from app.uk_time import uk_time
 from support import both_databases
 from support.mail import FACILITATORS, Mailbox, SmtpServer, only_message
 from support.pdf import pdf_attachment_json
@@ -418,6 +419,34 @@ def test_where_requests_are_not_emailed_the_inbox_does_not_speak_of_an_email_wit
     page = " ".join(html.unescape(client.get(f"/inbox/requests/{reference}").get_data(as_text=True)).split())
     assert "could not be made: the PDF renderer failed (RuntimeError) (tried 3 times). The service will try" in page
     assert "email" not in page.split("data-pdf-failed-at", 1)[1].split("</div>", 1)[0]
+
+
+def test_a_pdf_the_worker_has_not_made_long_after_the_request_came_in_says_who_to_tell(app: Flask) -> None:
+    """Found (dependency review): with the outbox worker stopped, a request's page in the inbox
+    said its PDF was "not made yet: the service makes it in the background, usually within a
+    minute" however long it had been. 15 minutes on (as for an email whose try is overdue), it says
+    the PDF is still not made, since when, and to tell whoever runs the service."""
+    client, _ = signed_in(app)
+    with app.app_context():
+        reference = make_request().request.reference
+    page = " ".join(html.unescape(client.get(f"/inbox/requests/{reference}").get_data(as_text=True)).split())
+    assert "usually within a minute" in page and 'data-pdf="overdue"' not in page
+    with app.app_context():
+        stored = db.session.scalar(select(StoredRequest))
+        stored.created_at = utcnow() - dt.timedelta(minutes=20)
+        db.session.commit()
+        received = uk_time(stored.created_at)
+    page = " ".join(html.unescape(client.get(f"/inbox/requests/{reference}").get_data(as_text=True)).split())
+    assert 'data-pdf="overdue"' in page and "usually within a minute" not in page
+    assert (
+        f"The PDF (portable document format) file is still not made, though the request came in at {received}: "
+        "tell whoever runs the service, as the part of it that makes PDFs and sends emails may have stopped. "
+        "Nothing is lost: the whole request is shown on this page."
+    ) in page
+    with app.app_context():
+        run_pass()  # the worker back: the PDF is offered
+    page = client.get(f"/inbox/requests/{reference}").get_data(as_text=True)
+    assert 'data-pdf="overdue"' not in page and f"/inbox/requests/{reference}/request.pdf" in page
 
 
 def test_once_the_email_went_without_it_the_pdf_is_tried_once_a_day_as_the_inbox_says(app: Flask) -> None:

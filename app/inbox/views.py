@@ -1077,6 +1077,10 @@ def render_request_page(
         duplicates=service.duplicates_of(stored),
         same_email=service.same_email_requests(stored),
         email_problems=service.email_problems(stored),
+        # Its PDF not made long after the request came in, with no failure recorded: the outbox
+        # worker has not tried (stopped, say). Found (dependency review): the page said "usually
+        # within a minute" however long the worker had been stopped.
+        pdf_overdue=stored.pdf_made_at is None and utcnow() - stored.created_at > listing.RETRY_OVERDUE_AFTER,
         overdue=workflow.is_overdue(stored.status, stored.due_on, uk_today()),
         # A session is still to be held (the deletion date says to hold it before then).
         session_to_come=stored.status in (*workflow.AWAITING_SESSION, sessions.ARRANGED),
