@@ -898,6 +898,27 @@ def test_the_worker_held_up_by_a_lock_says_so_not_that_the_database_is_not_answe
         assert "not answering" not in logged, logged
 
 
+def test_the_workers_outage_line_says_a_read_only_database_takes_no_writes() -> None:
+    """As for a lock (above): a database that takes no writes (a standby after a failover) was
+    "not answering" in the worker's log; it says it takes no writes. Nothing of the message."""
+    from sqlalchemy.exc import InternalError, OperationalError
+
+    from app.outage import outage_in_words
+
+    class ReadOnly(Exception):
+        sqlstate = "25006"
+
+    class Refused(Exception):
+        sqlstate = None
+
+    read_only = InternalError("UPDATE requests SET pdf = %(pdf)s", {}, ReadOnly("Failing row contains (Secretname)"))
+    assert outage_in_words(read_only) == (
+        "the database takes no writes now (a standby, or set read-only) (InternalError from ReadOnly, SQLSTATE 25006)"
+    )
+    down = OperationalError("SELECT 1", {}, Refused("connection refused"))
+    assert outage_in_words(down) == "the database is not answering (OperationalError from Refused)"
+
+
 @pytest.mark.postgres
 def test_a_command_held_up_by_a_lock_says_so_not_that_the_database_did_not_answer(
     request, tmp_path, monkeypatch
