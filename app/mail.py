@@ -150,9 +150,18 @@ class _DeadlineSMTP(smtplib.SMTP):
         """Send the message itself. A deadline that passes from here gives the server as long
         again before the cut-off (``cut_off``): a server taking its time to accept a message it
         has been sent (a virus scan) may already have taken it, and cutting it off then would
-        send it again at every try; one that never finishes still cannot hold the worker."""
+        send it again at every try; one that never finishes still cannot hold the worker.
+
+        For the same reason, the wait for the server's answer to the message is not limited to
+        ``SMTP_TIMEOUT``, but to that cut-off (the time left, and as long again): found
+        (dependency review), a server answering the end of the message after 20 seconds, with
+        SMTP_TIMEOUT at 5, was sent the facilitators' email 4 times. RFC 5321 (4.5.3.2.6) asks a
+        client to wait 10 minutes here for this reason; the worker waits as long as it can."""
         with self._lock:
             self._sending_message = True
+        if self.sock is not None:
+            left = self._deadline - time.monotonic() + self._grace_seconds
+            self.sock.settimeout(max(self.timeout, left))
         return super().data(msg)
 
     def cut_off(self, force: bool = False) -> None:

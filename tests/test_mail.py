@@ -423,6 +423,38 @@ def test_a_send_over_starttls_checks_the_certificate_and_is_cut_off_at_its_deadl
     assert SEND_DEADLINE_FACTOR * 0.6 <= took < SEND_DEADLINE_FACTOR * 0.6 + 2, took
 
 
+def test_a_server_slower_than_smtp_timeout_to_accept_a_message_is_waited_for_and_sent_it_once(
+    smtp_server: SmtpServer,
+) -> None:
+    """Found (dependency review): a mail server that answered the end of a message after 20 s,
+    with SMTP_TIMEOUT at 5, had taken it each time, but the send was called failed at 5 s, and
+    the facilitators' email went 4 times. The answer to the message is waited for until the
+    send's cut-off (the time left and as long again), not SMTP_TIMEOUT."""
+    from email.message import EmailMessage
+
+    from app.mail import _DeadlineSMTP
+
+    accept = smtp_server.mailbox.handle_DATA
+
+    async def scanned_first(server, session, envelope):  # type: ignore[no-untyped-def]
+        await asyncio.sleep(1.2)  # a virus scan, longer than SMTP_TIMEOUT below
+        return await accept(server, session, envelope)
+
+    smtp_server.mailbox.handle_DATA = scanned_first  # type: ignore[method-assign]  # this test's server only
+    smtp_server.start()
+    email = EmailMessage()
+    email["From"], email["To"], email["Subject"] = "service@example.org", FACILITATORS, "A request"
+    email.set_content("Hello")
+    smtp = _DeadlineSMTP("127.0.0.1", 0.4, time.monotonic() + 5)
+    try:
+        smtp.connect("127.0.0.1", smtp_server.port)
+        smtp.send_message(email)  # raised a timeout before (SMTP_TIMEOUT 0.4 s)
+        smtp.quit()
+    finally:
+        smtp.release()
+    assert len(smtp_server.mailbox.messages) == 1 and not smtp.was_cut_off
+
+
 def test_a_message_being_accepted_is_never_cut_off_at_the_send_deadline(smtp_server: SmtpServer) -> None:
     """Found (diff review): a mail server that takes its time to accept a message it has been
     sent (a virus scan) could be cut off at the whole send's deadline after taking it; the send
