@@ -806,6 +806,37 @@ def test_the_health_check_is_not_held_by_another_connections_write_on_sqlite(app
 # --- a page waiting on a lock (PostgreSQL's statement_timeout) ------------------------------------
 
 
+@pytest.mark.parametrize("database_backend", [pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True)
+def test_the_health_check_with_the_outbox_table_locked_says_degraded_in_a_second_not_unavailable(app: Flask) -> None:
+    """Found (dependency review): with the outbox table locked by another session (a migration, a
+    transaction left open in psql), the health check waited 10 s for the statement timeout, then
+    said the whole database was unavailable (503): a load balancer would have taken every instance
+    out while the pages worked. It now waits a second for that table, and says degraded."""
+    from sqlalchemy.pool import NullPool
+
+    from app.main.views import OUTBOX_NOT_CHECKED
+
+    other = sa.create_engine(
+        app.config["SQLALCHEMY_DATABASE_URI"],
+        connect_args=app.config["SQLALCHEMY_ENGINE_OPTIONS"]["connect_args"],
+        poolclass=NullPool,
+    )
+    try:
+        with other.connect() as locker:
+            locker.exec_driver_sql("LOCK TABLE outbox IN ACCESS EXCLUSIVE MODE")
+            started = time.monotonic()
+            health = app.test_client().get("/healthz")
+            took = time.monotonic() - started
+            locker.rollback()
+    finally:
+        other.dispose()
+    assert health.status_code == 200, health.get_json()
+    assert health.get_json() == {**HEALTHY, "status": "degraded", "outbox": OUTBOX_NOT_CHECKED}
+    assert took < 4, took  # the table's wait (1 s), not the statement timeout (10 s)
+    app.extensions.pop(HEALTH_CHECK_KEY, None)  # (the last answer is kept for 2 seconds)
+    assert app.test_client().get("/healthz").get_json() == HEALTHY  # the lock gone: ok
+
+
 @contextmanager
 def app_with_a_short_statement_timeout(
     request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, migrate_to: str = "head"

@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 
 from flask import abort, current_app, flash, jsonify, redirect, render_template, request, session, url_for
 from flask_wtf.csrf import validate_csrf
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from werkzeug.wrappers import Response
 from wtforms import ValidationError
 
@@ -20,6 +21,7 @@ from ..inbox import service as inbox_service
 from ..inbox.views import DEVICE_COOKIE_DAYS, FACILITATOR_KEY, IMPORTANT, device_cookie_name, page_of_form, sign_in_page
 from ..journey import current_state, has_journey, journey_url
 from ..models import utcnow
+from ..outage import QUERY_CANCELED_SQLSTATE, outage_in_words
 from ..outbox import refused_until_mended, untried_for_too_long
 from ..pack import current_pack
 from ..questions_pdf import stored_pdf
@@ -361,6 +363,48 @@ class DatabaseCheck:
     report: dict[str, str] = field(default_factory=dict)
 
 
+# The longest the health check waits for the outbox's table on PostgreSQL (milliseconds). Found
+# (dependency review): with that table locked by another session (a migration, a transaction left
+# open in psql), the check waited for the statement timeout (10 s), then said the whole database was
+# unavailable (503), so a load balancer would have taken every instance out while the pages worked.
+OUTBOX_CHECK_TIMEOUT_MS = 1000
+OUTBOX_NOT_CHECKED = (
+    "not checked: its table did not answer within a second (most likely locked by another session, "
+    "such as a migration or a transaction left open); pages still work"
+)
+
+
+def outbox_report() -> str:
+    """What the health check says of the outbox: "ok", work waiting too long or refused, or that
+    its table did not answer in time (PostgreSQL: a statement cancelled at ``OUTBOX_CHECK_TIMEOUT_MS``,
+    degraded, not unavailable: the database answered the checks before it). Any other database
+    error is raised, for the database to be called unavailable."""
+    on_postgres = db.engine.dialect.name == "postgresql"
+    try:
+        if on_postgres:  # for this transaction only, which the check ends
+            db.session.execute(text(f"SET LOCAL statement_timeout = {OUTBOX_CHECK_TIMEOUT_MS}"))
+        if untried := untried_for_too_long():
+            return (
+                f"{untried} {'PDF or email' if untried == 1 else 'PDFs or emails'} not tried for over 10 minutes: "
+                "is the outbox worker running?"
+            )
+        if refused := refused_until_mended():
+            return (
+                f"{refused} facilitators' {'email' if refused == 1 else 'emails'} refused by the mail server "
+                "until something is changed: run flask outbox status to see what to do"
+            )
+        return "ok"
+    except DBAPIError as error:
+        if getattr(error.orig, "sqlstate", None) != QUERY_CANCELED_SQLSTATE:
+            raise
+        db.session.rollback()
+        current_app.logger.warning("Health check: %s", outage_in_words(error))
+        return OUTBOX_NOT_CHECKED
+    finally:
+        if on_postgres and db.session.is_active:
+            db.session.rollback()  # the time limit goes with the transaction
+
+
 def database_report() -> dict[str, str]:
     """The database, its schema and the outbox, as the health check reports them: asked afresh if
     the last answer is older than ``DATABASE_CHECK_SECONDS``, else the last answer. One check at a
@@ -382,16 +426,8 @@ def database_report() -> dict[str, str]:
                     if db.engine.dialect.name == "postgresql"
                     else "read-only: the database file, or its folder, cannot be written (check its permissions)"
                 )
-            elif untried := untried_for_too_long():
-                report["outbox"] = (
-                    f"{untried} {'PDF or email' if untried == 1 else 'PDFs or emails'} not tried for over 10 minutes: "
-                    "is the outbox worker running?"
-                )
-            elif refused := refused_until_mended():
-                report["outbox"] = (
-                    f"{refused} facilitators' {'email' if refused == 1 else 'emails'} refused by the mail server "
-                    "until something is changed: run flask outbox status to see what to do"
-                )
+            else:
+                report["outbox"] = outbox_report()
         except SQLAlchemyError as error:
             report = dict.fromkeys(report, "unavailable")
             current_app.logger.warning("Health check: database unavailable (%s)", type(error).__name__)
