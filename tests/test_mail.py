@@ -11,6 +11,7 @@ import ssl
 import subprocess
 import threading
 import time
+from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
@@ -423,6 +424,14 @@ def test_a_send_over_starttls_checks_the_certificate_and_is_cut_off_at_its_deadl
     assert SEND_DEADLINE_FACTOR * 0.6 <= took < SEND_DEADLINE_FACTOR * 0.6 + 2, took
 
 
+def a_request_email() -> EmailMessage:
+    """A short email to the facilitators, as the worker sends one."""
+    email = EmailMessage()
+    email["From"], email["To"], email["Subject"] = "service@example.org", FACILITATORS, "A request"
+    email.set_content("Hello")
+    return email
+
+
 def test_a_server_slower_than_smtp_timeout_to_accept_a_message_is_waited_for_and_sent_it_once(
     smtp_server: SmtpServer,
 ) -> None:
@@ -430,8 +439,6 @@ def test_a_server_slower_than_smtp_timeout_to_accept_a_message_is_waited_for_and
     with SMTP_TIMEOUT at 5, had taken it each time, but the send was called failed at 5 s, and
     the facilitators' email went 4 times. The answer to the message is waited for until the
     send's cut-off (the time left and as long again), not SMTP_TIMEOUT."""
-    from email.message import EmailMessage
-
     from app.mail import _DeadlineSMTP
 
     accept = smtp_server.mailbox.handle_DATA
@@ -442,9 +449,7 @@ def test_a_server_slower_than_smtp_timeout_to_accept_a_message_is_waited_for_and
 
     smtp_server.mailbox.handle_DATA = scanned_first  # type: ignore[method-assign]  # this test's server only
     smtp_server.start()
-    email = EmailMessage()
-    email["From"], email["To"], email["Subject"] = "service@example.org", FACILITATORS, "A request"
-    email.set_content("Hello")
+    email = a_request_email()
     smtp = _DeadlineSMTP("127.0.0.1", 0.4, time.monotonic() + 5)
     try:
         smtp.connect("127.0.0.1", smtp_server.port)
@@ -460,8 +465,6 @@ def test_a_message_being_accepted_is_never_cut_off_at_the_send_deadline(smtp_ser
     sent (a virus scan) could be cut off at the whole send's deadline after taking it; the send
     then counted as failed, and the message went again at every try. Once the message itself is
     being sent, only SMTP_TIMEOUT limits each wait."""
-    from email.message import EmailMessage
-
     from app.mail import _DeadlineSMTP
 
     received, release = threading.Event(), threading.Event()
@@ -475,9 +478,7 @@ def test_a_message_being_accepted_is_never_cut_off_at_the_send_deadline(smtp_ser
 
     smtp_server.mailbox.handle_DATA = slow_to_accept  # type: ignore[method-assign]  # this test's server only
     smtp_server.start()
-    email = EmailMessage()
-    email["From"], email["To"], email["Subject"] = "service@example.org", FACILITATORS, "A request"
-    email.set_content("Hello")
+    email = a_request_email()
     smtp = _DeadlineSMTP("127.0.0.1", 5, time.monotonic() + 60)
     smtp.connect("127.0.0.1", smtp_server.port)
     sending = threading.Thread(target=smtp.send_message, args=(email,))
