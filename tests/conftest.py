@@ -40,6 +40,7 @@ from support.passwords import cheap_password_hash
 from support.pdf import remember_questions_pdfs, use_fake_renderer
 from support.routing_cache import remember_url_builders
 from support.rules_cache import remember_checked_rules
+from support.sql_cache import share_compiled_statements
 from support.tempdir import use_memory_for_temporary_files
 from support.templates import remember_compiled_templates
 
@@ -113,9 +114,9 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 @pytest.fixture(scope="session", autouse=True)
 def apps_start_quickly() -> Iterator[None]:
     """Apps share the checked rule files while they are unchanged (``support/rules_cache.py``),
-    their URL rules' compiled builders (``support/routing_cache.py``) and their compiled
-    templates (``support/templates.py``)."""
-    with remember_checked_rules(), remember_url_builders(), remember_compiled_templates():
+    their URL rules' compiled builders (``support/routing_cache.py``), their compiled
+    templates (``support/templates.py``) and their compiled SQL statements (``support/sql_cache.py``)."""
+    with remember_checked_rules(), remember_url_builders(), remember_compiled_templates(), share_compiled_statements():
         yield
 
 
