@@ -29,9 +29,10 @@ def inbox_link(reference: str) -> str | None:
     return base + path
 
 
-def build_email(message: OutboxMessage, request: StoredRequest) -> EmailMessage:
+def build_email(message: OutboxMessage, request: StoredRequest | None) -> EmailMessage:
     """The email for an outbox message: the facilitators' (with the request's PDF attached, or
-    saying it could not be made), the acknowledgement or a session email."""
+    saying it could not be made), the acknowledgement or a session email; or, about no request
+    (``request`` None), an account email (``mail.ACCOUNT_KINDS``), sent as stored."""
     email = EmailMessage()
     email["Subject"] = message.subject
     email["From"] = current_app.config["MAIL_FROM"]
@@ -40,6 +41,16 @@ def build_email(message: OutboxMessage, request: StoredRequest) -> EmailMessage:
     # keeps for a time whose zone is unknown.
     email["Date"] = format_datetime(dt.datetime.now(dt.UTC))
     email["Message-ID"] = make_msgid(domain="space-to-think.invalid")
+    if message.kind in mail.ACCOUNT_KINDS:
+        if message.body is None:
+            raise ValueError(f"{message.kind} message {message.id} has no text")
+        # No Reply-To: the email says whom to contact about a change that was not theirs (the
+        # partnership, with its contact details), not the facilitators' shared mailbox.
+        email["Auto-Submitted"] = "auto-generated"
+        email.set_content(message.body)
+        return email
+    if request is None:
+        raise ValueError(f"{message.kind} message {message.id} has no request")
     email["X-Space-To-Think-Reference"] = request.reference
     if message.kind == mail.ACKNOWLEDGEMENT:
         email["Auto-Submitted"] = "auto-generated"  # RFC 3834: out-of-office replies should not answer it

@@ -14,7 +14,10 @@ Two kinds of message (``OutboxMessage.kind``), each with its own template:
   the response time and how to reach the facilitators. Never case details, no attachment;
 - the session emails (``app.space_sessions``): "invitation" (or its update) and "cancellation"
   with a calendar file, "reminder" and "feedback". Their text and calendar file were made when
-  they were queued and are stored on the outbox row; the reference, never case details.
+  they were queued and are stored on the outbox row; the reference, never case details;
+- "password_changed" (``app.inbox.service``): to an inbox account's own address, about no request,
+  saying its password was changed, when, and who to contact if it was not them; never the
+  password, no link. Its text is made when it is queued, with the change.
 """
 
 from __future__ import annotations
@@ -41,6 +44,11 @@ FACILITATORS = "facilitators"
 ACKNOWLEDGEMENT = "acknowledgement"
 # The session emails, stored with their text (app.space_sessions).
 SESSION_KINDS = frozenset({"invitation", "cancellation", "reminder", "feedback"})
+# The emails about an inbox account, not a request, stored with their text (app.inbox.service):
+# to the account's own address, saying its password was changed.
+PASSWORD_CHANGED = "password_changed"  # noqa: S105 - the kind of email, not a password
+ACCOUNT_KINDS = frozenset({PASSWORD_CHANGED})
+PASSWORD_CHANGED_SUBJECT = "Your Space to Think inbox password has been changed"  # noqa: S105 - a subject line
 # The METHOD line of a calendar file (app.space_sessions.calendar writes one, never folded).
 CALENDAR_METHOD = re.compile(r"^METHOD:([A-Z]+)\r?$", re.MULTILINE)
 

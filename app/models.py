@@ -32,7 +32,8 @@ REQUEST_STATUSES: tuple[str, ...] = STATUSES
 # What an outbox message is: the request to the facilitators (with its PDF), the
 # acknowledgement to the person who asked (no attachment, no case details), or, once a session
 # is arranged, an invitation (or its update), a cancellation, a reminder the day before and the
-# feedback link after it (app.space_sessions: their text is stored with the message).
+# feedback link after it (app.space_sessions: their text is stored with the message); and,
+# about no request, the notice to an inbox account's own address that its password was changed.
 OUTBOX_KINDS: tuple[str, ...] = (
     "facilitators",
     "acknowledgement",
@@ -40,6 +41,7 @@ OUTBOX_KINDS: tuple[str, ...] = (
     "cancellation",
     "reminder",
     "feedback",
+    "password_changed",
 )
 AUDIT_ACTORS: tuple[str, ...] = ("requester session", "system", "cli", "facilitator", "sign-in form")
 
@@ -127,7 +129,8 @@ class OutboxMessage(Model):
     backoff (``next_attempt_at``). ``kind`` says which (``OUTBOX_KINDS``): "facilitators" (the
     request, sent once its PDF is made, or without it once the PDF has failed a few times:
     ``StoredRequest.pdf_failed_at``); every other kind goes to the person who asked,
-    straight away.
+    straight away, except an account email ("password_changed"), which belongs to no request
+    and goes to an inbox account's own address (``facilitator_id``), straight away too.
 
     ``last_error`` names what went wrong (the SMTP or network error) and never case detail.
     An email to the person who asked whose address (or the email itself, after a few tries) the
@@ -139,7 +142,15 @@ class OutboxMessage(Model):
     __tablename__ = "outbox"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    request_id: Mapped[int] = mapped_column(ForeignKey("requests.id", ondelete="CASCADE"), index=True)
+    # The request it is about; empty for an email about an inbox account (``facilitator_id``).
+    request_id: Mapped[int | None] = mapped_column(
+        ForeignKey("requests.id", ondelete="CASCADE"), index=True, nullable=True
+    )
+    # The inbox account an account email is about (``mail.ACCOUNT_KINDS``: its password changed),
+    # sent to the account's address; empty for an email about a request (migration 0021).
+    facilitator_id: Mapped[int | None] = mapped_column(
+        ForeignKey("facilitators.id", ondelete="CASCADE"), index=True, nullable=True
+    )
     kind: Mapped[str] = mapped_column(String(20), default="facilitators", server_default="facilitators")
     recipient: Mapped[str] = mapped_column(String(320))
     subject: Mapped[str] = mapped_column(String(200))
@@ -167,9 +178,11 @@ class OutboxMessage(Model):
     # Set on a message that must never be queued twice (a reminder: "reminder:<session uid>:<request id>:<date>").
     dedupe_key: Mapped[str | None] = mapped_column(String(120), nullable=True, unique=True)
 
-    request: Mapped[StoredRequest] = relationship(back_populates="outbox")
+    request: Mapped[StoredRequest | None] = relationship(back_populates="outbox")
 
     def __repr__(self) -> str:
+        if self.request_id is None:
+            return f"<OutboxMessage {self.id} for account {self.facilitator_id}>"
         return f"<OutboxMessage {self.id} for request {self.request_id}>"
 
 

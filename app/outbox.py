@@ -65,7 +65,7 @@ from . import retention as retention_purge
 from . import supervision_record as record
 from .config import MAXIMUMS, StartupError
 from .extensions import checkpoint_write_ahead_log, db, empty_write_ahead_log
-from .inbox.service import remove_departed_accounts
+from .inbox.service import PASSWORD_NOTICE_SENT, remove_departed_accounts
 from .models import OutboxMessage, QuestionsPdf, StoredRequest, SupervisionRecord, utcnow
 from .outage import is_database_outage, log_database_error, outage_in_words
 from .pack import current_pack
@@ -105,6 +105,9 @@ WORKER_STOPPED = "the PDF was not made: the outbox worker stopped while making i
 # request, and a copy of the database would hold a working link until the request is purged.
 # What an operator needs to see what failed stays: the kind, address, subject, attempts and error.
 FORGET_BODY_WHEN_DONE = frozenset({"feedback"})
+# Likewise the notice that an account's password changed: its text is of no use once sent, and the
+# row (an account's address) goes after the retention period (app.inbox.service.purge_account_emails).
+FORGET_BODY_WHEN_DONE |= mail.ACCOUNT_KINDS
 
 
 def forget_body_if_done(message: OutboxMessage) -> None:
@@ -183,10 +186,11 @@ def claim_pdf_job(now: dt.datetime, tried: set[int], ignore_schedule: bool = Fal
 def claim_message(now: dt.datetime, tried: set[int], ignore_schedule: bool = False) -> OutboxMessage | None:
     """Lock and return one unsent email whose turn has come (or None): the facilitators' once
     the request has its PDF or the PDF has failed too often (``pdf_failed_at``), an
-    acknowledgement straight away (it has no attachment)."""
+    acknowledgement straight away (it has no attachment), and so an account's email."""
     query = (
         select(OutboxMessage)
-        .join(StoredRequest, StoredRequest.id == OutboxMessage.request_id)
+        # Outer: an account email (a password changed) belongs to no request.
+        .outerjoin(StoredRequest, StoredRequest.id == OutboxMessage.request_id)
         .where(
             OutboxMessage.sent_at.is_(None),
             OutboxMessage.given_up_at.is_(None),
@@ -338,6 +342,9 @@ def make_questions_pdf(job: QuestionsPdf) -> bool:
     return True
 
 
+# The audit action of an account's email sent.
+ACCOUNT_SENT_ACTIONS = {mail.PASSWORD_CHANGED: PASSWORD_NOTICE_SENT}
+
 SENT = "sent"
 FAILED = "failed"  # to be tried again; the mail server may be down, so the pass sends no more
 REFUSED = "refused"  # to be tried again; the server answered and refused only this email
@@ -350,10 +357,29 @@ def give_up_late(message: OutboxMessage) -> None:
     message.next_attempt_at = None
     message.last_error = mail.TOO_LATE.get(message.kind, mail.TOO_LATE_DEFAULT)
     forget_body_if_done(message)
-    audit.add_event("email_given_up", message.request.reference, audit.SYSTEM, f"{message.kind}: {message.last_error}")
-    reference, problem = message.request.reference, message.last_error
+    audit.add_event("email_given_up", reference_of(message), audit.SYSTEM, f"{about(message)}: {message.last_error}")
+    what, problem = email_for(message), message.last_error
     db.session.commit()
-    current_app.logger.warning("Email for request %s given up: %s", reference, problem)
+    current_app.logger.warning("%s given up: %s", what, problem)
+
+
+def reference_of(message: OutboxMessage) -> str | None:
+    """The reference of the request an email is about, for the audit log (None: an account's email)."""
+    return message.request.reference if message.request is not None else None
+
+
+def about(message: OutboxMessage) -> str:
+    """An email's kind for its audit detail, and for an account's email the account (by id)."""
+    if message.request_id is None:
+        return f"{message.kind} to facilitator:{message.facilitator_id}"
+    return message.kind
+
+
+def email_for(message: OutboxMessage) -> str:
+    """What the log calls an email: "Email for request STT-…", or one to an inbox account (by id)."""
+    if message.request is None:
+        return f"Email to inbox account {message.facilitator_id}"
+    return f"Email for request {message.request.reference}"
 
 
 def send_message(message: OutboxMessage, now: dt.datetime | None = None) -> str:
@@ -414,15 +440,15 @@ def send_message(message: OutboxMessage, now: dt.datetime | None = None) -> str:
             message.next_attempt_at = utcnow() + retry_delay(message.attempts)
         audit.add_event(
             "email_given_up" if give_up else "email_failed",
-            request.reference,
+            reference_of(message),
             audit.SYSTEM,
-            f"{message.kind}, attempt {message.attempts}: {message.last_error}",
+            f"{about(message)}, attempt {message.attempts}: {message.last_error}",
         )
-        reference, attempts, problem = request.reference, message.attempts, message.last_error
+        what, attempts, problem = email_for(message), message.attempts, message.last_error
         db.session.commit()
         current_app.logger.warning(
-            "Email for request %s not sent (attempt %d%s): %s",
-            reference,
+            "%s not sent (attempt %d%s): %s",
+            what,
             attempts,
             f"; given up, {'the email itself' if mail.message_was_refused(problem) else 'the address'} was refused"
             if give_up
@@ -442,15 +468,15 @@ def send_message(message: OutboxMessage, now: dt.datetime | None = None) -> str:
         message.next_attempt_at = utcnow() + retry_delay(message.attempts)
         audit.add_event(
             "email_failed",
-            request.reference,
+            reference_of(message),
             audit.SYSTEM,
-            f"{message.kind}, attempt {message.attempts}: {message.last_error}",
+            f"{about(message)}, attempt {message.attempts}: {message.last_error}",
         )
-        reference, attempts, problem = request.reference, message.attempts, message.last_error
+        what, attempts, problem = email_for(message), message.attempts, message.last_error
         db.session.commit()
         current_app.logger.error(
-            "Email for request %s not sent (attempt %d): %s\n%s",
-            reference,
+            "%s not sent (attempt %d): %s\n%s",
+            what,
             attempts,
             problem,
             "".join(traceback.format_tb(error.__traceback__)),
@@ -466,14 +492,17 @@ def send_message(message: OutboxMessage, now: dt.datetime | None = None) -> str:
         # An update after the session changed, not a first invitation (found: the trail said
         # "Session invitation emailed" for both).
         action = "invitation_update_sent"
-    if message.kind == mail.FACILITATORS and request.pdf_made_at is None:
+    if message.kind == mail.FACILITATORS and request is not None and request.pdf_made_at is None:
         action = "emailed_without_pdf"
-    audit.add_event(
-        action,
-        request.reference,
-        audit.SYSTEM,
-        f"attempt {message.attempts}",
-    )
+    if request is None:  # an account's email: which account, by id (the log holds no address)
+        audit.add_event(
+            ACCOUNT_SENT_ACTIONS.get(message.kind, "emailed"),
+            None,
+            audit.SYSTEM,
+            f"facilitator:{message.facilitator_id}; attempt {message.attempts}",
+        )
+    else:
+        audit.add_event(action, request.reference, audit.SYSTEM, f"attempt {message.attempts}")
     db.session.commit()
     return SENT
 
@@ -859,7 +888,7 @@ def untried_for_too_long(now: dt.datetime | None = None) -> int:
     emails = db.session.scalar(
         select(func.count())
         .select_from(OutboxMessage)
-        .join(StoredRequest, StoredRequest.id == OutboxMessage.request_id)
+        .outerjoin(StoredRequest, StoredRequest.id == OutboxMessage.request_id)  # an account's email has none
         .where(
             OutboxMessage.sent_at.is_(None),
             OutboxMessage.given_up_at.is_(None),
@@ -988,6 +1017,7 @@ EMAIL_NAMES = {
     "cancellation": "session cancellation",
     "reminder": "session reminder",
     "feedback": "feedback link",
+    mail.PASSWORD_CHANGED: "notice that the password was changed",
 }
 
 
@@ -1003,6 +1033,12 @@ def _record_state(job: SupervisionRecord, now: dt.datetime) -> tuple[str, int]:
     if job.render_began_at is not None:
         return f"being made since {_time(job.render_began_at, now)}", 1
     return f"waiting since {_time(job.created_at, now)}", 0
+
+
+def _whose(message: OutboxMessage) -> str:
+    """What `flask outbox status` names an email by: its request's reference, or for an account's
+    email the account's id, as the audit log names it (never its address)."""
+    return message.request.reference if message.request is not None else f"facilitator:{message.facilitator_id}"
 
 
 def _email_problem(problem: str | None) -> str:
@@ -1036,7 +1072,7 @@ def status_command() -> None:
             else ""
         )
         click.echo(
-            f"{message.request.reference}\t{EMAIL_NAMES.get(message.kind, message.kind)} unsent{stuck}\t"
+            f"{_whose(message)}\t{EMAIL_NAMES.get(message.kind, message.kind)} unsent{stuck}\t"
             f"attempts {message.attempts}\t{_email_problem(message.last_error)}"
         )
     for message in refused:
@@ -1047,7 +1083,7 @@ def status_command() -> None:
         else:
             why = "the address was refused"
         click.echo(
-            f"{message.request.reference}\t{EMAIL_NAMES.get(message.kind, message.kind)} given up "
+            f"{_whose(message)}\t{EMAIL_NAMES.get(message.kind, message.kind)} given up "
             f"({why})\tattempts {message.attempts}\t{_email_problem(message.last_error)}"
         )
     # A supervision record belongs to no request: it has no reference, and nothing of the

@@ -20,7 +20,7 @@ from sqlalchemy.exc import OperationalError
 from . import audit
 from .config import MAXIMUMS
 from .extensions import db, empty_write_ahead_log
-from .inbox.service import remove_departed_accounts
+from .inbox.service import purge_account_emails, remove_departed_accounts
 from .requests.service import DeletionRefused, PurgeResult, delete_old_requests, delete_one_request, reference_typed
 from .space_sessions.service import practitioner_left_untold, purge_empty_sessions, purge_old_comments
 from .stats.service import purge_old_counts, retention_months
@@ -28,10 +28,13 @@ from .stats.service import purge_old_counts, retention_months
 
 def purge_session_data(cutoff: dt.datetime) -> None:
     """With the requests (whose places in sessions and feedback tokens went with them): the
-    sessions no request is in any more, and feedback comments from months wholly before the
-    cutoff. No commit."""
+    sessions no request is in any more, feedback comments from months wholly before the
+    cutoff, and the emails about inbox accounts (a password changed) queued before it, which
+    belong to no request, so are kept no longer than a request's emails (``purge_account_emails``).
+    No commit."""
     purge_empty_sessions()
     purge_old_comments(f"{cutoff:%Y-%m}")
+    purge_account_emails(cutoff)
 
 
 def purge_requests(

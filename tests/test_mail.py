@@ -259,6 +259,17 @@ EMAIL_CONTEXTS: dict[str, list[dict]] = {
         for kind in ("invitation", "cancellation", "reminder")
     },
     "sessions/feedback.txt": [{"reference": "ABCD2345", "link": "https://spacetothink.example/feedback/x", "days": 14}],
+    # The notice that an account's password changed: by its user or by whoever manages accounts,
+    # with the partnership's contact by email and phone, by email only, or none.
+    "inbox/password_changed.txt": [
+        {"when": "4 December 2026 at 9:45am", "by_self": by_self, "contact": contact}
+        for by_self in (True, False)
+        for contact in (
+            {"email": "sscp@partnership.example", "phone": "0161 496 0999", "hours": "Monday to Friday, 9am to 5pm"},
+            {"email": "sscp@partnership.example", "phone": None, "hours": None},
+            None,
+        )
+    ],
 }
 
 

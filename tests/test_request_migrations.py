@@ -36,8 +36,8 @@ def test_0002_upgrades_and_downgrades(app) -> None:
         assert {"reference", "journey_token", "answers", "explanation", "flags", "details", "pdf", "status"} <= columns
         uniques = {tuple(u["column_names"]) for u in sa.inspect(db.engine).get_unique_constraints("requests")}
         assert ("reference",) in uniques and ("journey_token",) in uniques
-        [fk] = sa.inspect(db.engine).get_foreign_keys("outbox")
-        assert fk["referred_table"] == "requests" and fk["options"].get("ondelete") == "CASCADE"
+        [fk] = [fk for fk in sa.inspect(db.engine).get_foreign_keys("outbox") if fk["referred_table"] == "requests"]
+        assert fk["options"].get("ondelete") == "CASCADE"
 
 
 @both_databases
@@ -553,3 +553,35 @@ def test_0020_never_gives_a_session_number_again_on_sqlite(app) -> None:
         assert db.session.scalar(sa.text("SELECT count(*) FROM space_sessions")) == 1
         db.session.remove()
         upgrade()
+
+
+@both_databases
+@pytest.mark.own_schema
+def test_0021_lets_an_email_be_about_an_account_not_a_request_and_takes_those_away_on_the_way_down(app) -> None:
+    """A password's notice belongs to no request: ``request_id`` empty, ``facilitator_id`` the
+    account's. Downgrading deletes those (the old outbox had nowhere to keep them) and keeps every
+    request's email; upgrading again takes them once more."""
+    from app.inbox import service
+    from app.inbox.models import Facilitator
+    from support.submission import make_request
+
+    app.config.update(SEND_ACKNOWLEDGEMENTS=True, FACILITATOR_EMAIL="facilitators@partnership.example")
+    with app.app_context():
+        make_request()
+        account = service.add_facilitator("sam.facilitator@partnership.example", "Sam", "quiet harbour lantern orchard")
+        assert service.queue_password_notice(account, "cli", by_self=False)
+        db.session.commit()
+        requests_emails = db.session.scalar(sa.text("SELECT count(*) FROM outbox WHERE request_id IS NOT NULL"))
+        assert db.session.scalar(sa.text("SELECT facilitator_id FROM outbox WHERE request_id IS NULL")) == account.id
+        db.session.remove()
+        downgrade(revision="0020")
+        columns = {column["name"]: column for column in sa.inspect(db.engine).get_columns("outbox")}
+        assert "facilitator_id" not in columns and columns["request_id"]["nullable"] is False
+        assert requests_emails and db.session.scalar(sa.text("SELECT count(*) FROM outbox")) == requests_emails
+        db.session.remove()
+        upgrade()
+        [fk] = [fk for fk in sa.inspect(db.engine).get_foreign_keys("outbox") if fk["referred_table"] == "facilitators"]
+        assert fk["constrained_columns"] == ["facilitator_id"] and fk["options"].get("ondelete") == "CASCADE"
+        assert service.queue_password_notice(db.session.get(Facilitator, account.id), "cli", by_self=False)
+        db.session.commit()
+        assert db.session.scalar(sa.text("SELECT count(*) FROM outbox WHERE request_id IS NULL")) == 1

@@ -19,19 +19,19 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, cast
 
-from flask import current_app, has_app_context
+from flask import current_app, has_app_context, render_template
 from sqlalchemy import CursorResult, delete, or_, select
 from sqlalchemy.orm import defer
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from .. import audit, workflow
+from .. import audit, mail, workflow
 from ..email_address import is_email_address
 from ..extensions import db, forget_deleted_text
 from ..input_guard import is_blank, is_invisible, without_invisible
 from ..journey import MODE_LABELS
 from ..mail import given_up_what_to_do, mail_problem_words, message_was_refused, too_late, until_mended
 from ..models import AuditEvent, OutboxMessage, StoredRequest, utcnow
-from ..pack import current_pack, current_partnership
+from ..pack import current_contacts, current_pack, current_partnership
 from ..requests import fields
 from ..requests.guard import KINDS, NAMES, Finding, Kind, scan
 from ..requests.reference import is_reference, normalise_reference
@@ -432,6 +432,7 @@ def reset_password(email: str, password: str) -> Facilitator:
         raise FacilitatorError(problem)
     facilitator.password_hash = generate_password_hash(password)
     audit.add_event("password_reset", None, audit.CLI, facilitator.actor)
+    queue_password_notice(facilitator, audit.CLI, by_self=False)
     db.session.commit()
     return facilitator
 
@@ -456,8 +457,65 @@ def change_own_password(facilitator: Facilitator, password: str) -> str | None:
         return problem
     facilitator.password_hash = generate_password_hash(password)
     audit.add_event(PASSWORD_CHANGED, None, facilitator.actor, "changed by the account's own user, signed in")
+    queue_password_notice(facilitator, facilitator.actor, by_self=True)
     db.session.commit()
     return None
+
+
+# The audit action of a password notice queued (``queue_password_notice``); the worker records
+# its sending as ``PASSWORD_NOTICE_SENT`` (app.outbox.send_message).
+PASSWORD_NOTICE_QUEUED = "password_notice_queued"  # noqa: S105 - an audit action's name, not a password
+PASSWORD_NOTICE_SENT = "password_notice_sent"  # noqa: S105 - an audit action's name, not a password
+
+
+def queue_password_notice(facilitator: Facilitator, actor: str, by_self: bool, now: dt.datetime | None = None) -> bool:
+    """Queue the email to the account's own address saying its password was changed, when, and
+    whom to contact if it was not them (``templates/inbox/password_changed.txt``: never the
+    password, no link), and audit it by the account's id (``actor`` did the change); no commit:
+    it goes with the change, in its transaction, and the outbox worker sends it. False (nothing
+    queued) where the service sends no mail (``FACILITATOR_EMAIL`` unset, as for the other emails).
+    Without it, a password changed by someone else (a session left open, a stolen password, a
+    reset of the wrong account) was learnt of only at the owner's next sign-in, refused."""
+    if not current_app.config.get("FACILITATOR_EMAIL"):
+        return False
+    now = now or utcnow()
+    partnership = current_partnership()
+    contact = (
+        current_contacts().get(partnership.accessibility.contact_id) if partnership.accessibility.contact_id else None
+    )
+    body = render_template("inbox/password_changed.txt", when=uk_time(now), by_self=by_self, contact=contact)
+    db.session.add(
+        OutboxMessage(
+            kind=mail.PASSWORD_CHANGED,
+            facilitator_id=facilitator.id,
+            recipient=facilitator.email,
+            subject=mail.PASSWORD_CHANGED_SUBJECT,
+            created_at=now,
+            attempts=0,
+            body=body,
+        )
+    )
+    audit.add_event(PASSWORD_NOTICE_QUEUED, None, actor, f"{facilitator.actor}; to the account's email address")
+    return True
+
+
+def purge_account_emails(cutoff: dt.datetime, facilitator_ids: Sequence[int] = ()) -> int:
+    """Delete the emails about inbox accounts (``mail.ACCOUNT_KINDS``, which belong to no request)
+    queued before ``cutoff``, sent or not: a request's emails go with it after the retention
+    period, and these, which hold an account's address, go as soon; and, whenever queued, those
+    of the accounts ``facilitator_ids`` (whose name and address are being removed). One a worker
+    is sending now (its row locked) is left for the next purge. No commit; returns how many."""
+    which = OutboxMessage.created_at < cutoff
+    if facilitator_ids:
+        which = or_(which, OutboxMessage.facilitator_id.in_(facilitator_ids))
+    ids = list(
+        db.session.scalars(
+            select(OutboxMessage.id).where(OutboxMessage.request_id.is_(None), which).with_for_update(skip_locked=True)
+        )
+    )
+    if ids:
+        db.session.execute(delete(OutboxMessage).where(OutboxMessage.id.in_(ids)))
+    return len(ids)
 
 
 # What a departed account's name, email address and password become (``remove_departed_accounts``):
@@ -505,6 +563,9 @@ def remove_departed_accounts(
         return count
     # Locked as they are found, skipping any another worker's purge holds: each is recorded once.
     accounts = db.session.scalars(query.with_for_update(skip_locked=True)).all()
+    # Their emails go too (a notice that a password changed): each holds the account's address.
+    if accounts:
+        purge_account_emails(dt.datetime.min, [account.id for account in accounts])
     for account in accounts:
         account.display_name = FORMER_NAME.format(id=account.id)
         account.email = FORMER_EMAIL.format(id=account.id)

@@ -1,0 +1,172 @@
+"""A facilitator is emailed at their account's address when its password is changed, on the
+inbox's "Change your password" page or by ``flask facilitators reset-password``: when, and whom
+to contact if it was not them; never the password, and no link. The email is queued with the
+change and sent by the outbox worker (never inside the web request), through a real SMTP server
+(aiosmtpd), only where the service sends mail; it belongs to no request (migration 0021) and is
+kept no longer than a request's emails."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from flask import Flask
+from sqlalchemy import select
+
+from app import audit
+from app.extensions import db
+from app.inbox import service
+from app.inbox.models import Facilitator
+from app.mail import PASSWORD_CHANGED, PASSWORD_CHANGED_SUBJECT
+from app.models import OutboxMessage, utcnow
+from app.outbox import run_pass, untried_for_too_long
+from app.retention import purge_requests
+from app.uk_time import uk_time
+from support import both_databases
+from support.mail import SmtpServer, only_message
+from test_inbox import EMAIL, PASSWORD, add_colleague, events, signed_in
+from test_inbox_password import NEW, change
+
+# The partnership's contact in the shipped contacts file (the accessibility statement's).
+PARTNERSHIP_EMAIL = "sscp@salford.gov.uk"
+
+
+def account_emails(app: Flask) -> list[OutboxMessage]:
+    """The outbox's emails about accounts (about no request), oldest first."""
+    with app.app_context():
+        rows = db.session.scalars(
+            select(OutboxMessage).where(OutboxMessage.request_id.is_(None)).order_by(OutboxMessage.id)
+        ).all()
+        db.session.expunge_all()
+        return list(rows)
+
+
+def body_of(server: SmtpServer) -> tuple[str, str]:
+    """The one email's subject and text."""
+    message = only_message(server)
+    return str(message["Subject"]), message.get_content()
+
+
+@both_databases
+def test_changing_your_password_emails_your_address_once_after_an_outbox_pass(
+    mail_app: Flask, smtp_server: SmtpServer
+) -> None:
+    smtp_server.start()
+    client, facilitator_id = signed_in(mail_app)
+    status, _page, _where = change(client, PASSWORD, NEW)
+    assert status == 302
+    # Queued with the change, not sent inside the web request.
+    assert smtp_server.mailbox.messages == []
+    [queued] = account_emails(mail_app)
+    assert (queued.kind, queued.recipient, queued.facilitator_id) == (PASSWORD_CHANGED, EMAIL, facilitator_id)
+    [event] = events(mail_app, service.PASSWORD_NOTICE_QUEUED)
+    assert (event.reference, event.actor) == (None, f"facilitator:{facilitator_id}")
+    assert EMAIL not in event.detail  # the audit log names the account by its id only
+
+    with mail_app.app_context():
+        assert run_pass().sent == 1
+        assert run_pass().sent == 0  # once
+    assert smtp_server.mailbox.envelopes == [("space-to-think@partnership.example", [EMAIL])]
+    subject, body = body_of(smtp_server)
+    assert subject == PASSWORD_CHANGED_SUBJECT
+    assert f"was changed on {uk_time(queued.created_at)} (UK time)" in body
+    assert 'on the inbox\'s "Change your password" page, by someone signed in to your account' in body
+    assert "If this was not you" in body and f"- Email: {PARTNERSHIP_EMAIL}" in body
+    assert "Contact the Salford Safeguarding Children Partnership straight away:" in body
+    # Nothing that would let a reader in: no password, old or new, and no link.
+    assert NEW not in body and PASSWORD not in body
+    assert not re.search(r"https?://|www\.", body)
+    assert only_message(smtp_server)["Reply-To"] is None
+    assert "X-Space-To-Think-Reference" not in only_message(smtp_server)
+    [sent] = account_emails(mail_app)
+    assert sent.sent_at is not None and sent.body is None  # its text is not kept once sent
+    [event] = events(mail_app, service.PASSWORD_NOTICE_SENT)
+    assert (event.reference, event.detail) == (None, f"facilitator:{facilitator_id}; attempt 1")
+
+
+def test_a_refused_change_queues_and_sends_nothing(mail_app: Flask, smtp_server: SmtpServer) -> None:
+    smtp_server.start()
+    client, _facilitator_id = signed_in(mail_app)
+    assert change(client, "not my password at all", NEW)[0] == 200  # the current password wrong
+    assert change(client, PASSWORD, NEW, again="copper kettle meadow thistles")[0] == 200  # two new ones differ
+    assert change(client, PASSWORD, "password1234")[0] == 200  # too easy to guess
+    assert change(client, PASSWORD, PASSWORD)[0] == 200  # the same as now
+    assert account_emails(mail_app) == []
+    with mail_app.app_context():
+        assert run_pass().sent == 0
+    assert smtp_server.mailbox.messages == []
+    assert events(mail_app, service.PASSWORD_NOTICE_QUEUED) == []
+
+
+def test_a_password_set_by_the_command_emails_the_account_saying_so(mail_app: Flask, smtp_server: SmtpServer) -> None:
+    smtp_server.start()
+    _client, facilitator_id = signed_in(mail_app)
+    runner = mail_app.test_cli_runner()
+    refused = runner.invoke(args=["facilitators", "reset-password", EMAIL], input="password1234\npassword1234\n")
+    assert refused.exit_code != 0 and account_emails(mail_app) == []
+    reset = runner.invoke(args=["facilitators", "reset-password", EMAIL], input=f"{NEW}\n{NEW}\n")
+    assert reset.exit_code == 0, reset.output
+    [event] = events(mail_app, service.PASSWORD_NOTICE_QUEUED)
+    assert (event.actor, event.detail) == ("cli", f"facilitator:{facilitator_id}; to the account's email address")
+    with mail_app.app_context():
+        assert run_pass().sent == 1
+    subject, body = body_of(smtp_server)
+    assert subject == PASSWORD_CHANGED_SUBJECT
+    assert "A new password was set for your account by whoever manages inbox accounts." in body
+    assert NEW not in body and not re.search(r"https?://|www\.", body)
+
+
+def test_without_mail_set_up_nothing_is_queued(app: Flask) -> None:
+    client, _facilitator_id = signed_in(app)
+    assert change(client, PASSWORD, NEW)[0] == 302
+    assert account_emails(app) == []
+    assert events(app, service.PASSWORD_NOTICE_QUEUED) == []
+
+
+def test_an_unsent_notice_is_shown_by_the_status_command_and_given_up_if_its_address_is_refused(
+    mail_app: Flask, smtp_server: SmtpServer
+) -> None:
+    client, facilitator_id = signed_in(mail_app)
+    assert change(client, PASSWORD, NEW)[0] == 302
+    with mail_app.app_context():
+        # Not tried for ten minutes: the worker is not running, as for a request's email.
+        assert untried_for_too_long(utcnow() + dt.timedelta(minutes=11)) == 1
+        assert run_pass().send_failed == 1  # the mail server is down
+    status = mail_app.test_cli_runner().invoke(args=["outbox", "status"])
+    assert f"facilitator:{facilitator_id}\tnotice that the password was changed unsent\tattempts 1" in status.output
+    smtp_server.mailbox.refuse[EMAIL] = "550 5.1.1 No such mailbox"
+    smtp_server.start()
+    with mail_app.app_context():
+        assert run_pass(ignore_schedule=True).given_up == 1
+    [given_up] = account_emails(mail_app)
+    assert given_up.given_up_at is not None and given_up.body is None
+    [event] = events(mail_app, "email_given_up")
+    assert event.reference is None and event.detail.startswith(f"{PASSWORD_CHANGED} to facilitator:{facilitator_id}")
+
+
+@both_databases
+def test_a_notice_is_kept_no_longer_than_a_requests_emails_nor_once_the_accounts_details_go(
+    mail_app: Flask,
+) -> None:
+    _client, facilitator_id = signed_in(mail_app)
+    colleague_id = add_colleague(mail_app)
+    with mail_app.app_context():
+        days = int(mail_app.config["RETENTION_DAYS"])
+        for account_id in (facilitator_id, colleague_id):
+            service.queue_password_notice(db.session.get(Facilitator, account_id), "cli", by_self=False)
+        db.session.commit()
+        [old, young] = account_emails(mail_app)
+        db.session.execute(
+            OutboxMessage.__table__.update()
+            .where(OutboxMessage.id == old.id)
+            .values(created_at=utcnow() - dt.timedelta(days=days, hours=1))
+        )
+        db.session.commit()
+        purge_requests(days, actor="system")
+        assert [message.id for message in account_emails(mail_app)] == [young.id]
+        # The account's name and address removed: its notices go with them, however young.
+        service.deactivate_facilitator("kim.colleague@partnership.example")
+        audit_days = audit.retention_days()
+        later = utcnow() + dt.timedelta(days=audit_days + 1)
+        assert service.remove_departed_accounts(audit_days, now=later) == 1
+        assert account_emails(mail_app) == []
