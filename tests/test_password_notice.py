@@ -24,8 +24,8 @@ from app.retention import purge_requests
 from app.uk_time import uk_time
 from support import both_databases
 from support.mail import SmtpServer, only_message
-from test_inbox import EMAIL, PASSWORD, add_colleague, events, signed_in
-from test_inbox_password import NEW, change
+from test_inbox import EMAIL, PASSWORD, add_colleague, events, signed_in, text
+from test_inbox_password import NEW, PAGE, change
 
 # The partnership's contact in the shipped contacts file (the accessibility statement's).
 PARTNERSHIP_EMAIL = "sscp@salford.gov.uk"
@@ -53,6 +53,7 @@ def test_changing_your_password_emails_your_address_once_after_an_outbox_pass(
 ) -> None:
     smtp_server.start()
     client, facilitator_id = signed_in(mail_app)
+    assert f"We will email {EMAIL} to say that the password was changed." in text(client.get(PAGE))
     status, _page, _where = change(client, PASSWORD, NEW)
     assert status == 302
     # Queued with the change, not sent inside the web request.
@@ -118,6 +119,7 @@ def test_a_password_set_by_the_command_emails_the_account_saying_so(mail_app: Fl
 
 def test_without_mail_set_up_nothing_is_queued(app: Flask) -> None:
     client, _facilitator_id = signed_in(app)
+    assert "We will email" not in text(client.get(PAGE))
     assert change(client, PASSWORD, NEW)[0] == 302
     assert account_emails(app) == []
     assert events(app, service.PASSWORD_NOTICE_QUEUED) == []
