@@ -1217,6 +1217,72 @@ def test_a_session_held_at_a_hospital_is_not_asked_about() -> None:
     assert [f.kind for f in scan("Seminar Room 2, Salford Royal")] == ["gp_practice"]
 
 
+@pytest.mark.parametrize(
+    "text, found",
+    [
+        # Found (review): a child's sex and exact age, as a case record shortens them, went unwarned.
+        ("M, 15", "M, 15"),
+        ("F 14", "F 14"),
+        ("Child is M, 15, lives with nan", "M, 15"),
+        ("YP (F 14) disclosed", "F 14"),
+        ("(M, 15)", "M, 15"),
+        ("M/15", "M/15"),
+        ("F, 14yrs", "F, 14yrs"),
+        ("15/M", "15/M"),
+        ("YP: 14, F.", "14, F"),
+        ("15yo F", "15yo F"),
+        ("15yo boy", "15yo boy"),
+        ("a 15yo boy", "15yo boy"),
+        ("15 y/o girl", "15 y/o girl"),
+        ("15 yr old boy", "15 yr old boy"),
+        ("15-yr-old lad", "15-yr-old lad"),
+        ("boy, 15", "boy, 15"),
+        ("boy, 15, lives with nan", "boy, 15"),
+        ("girl (14) said", "girl (14)"),
+        ("male (aged 17)", "male (aged 17)"),
+    ],
+)
+def test_a_childs_sex_and_exact_age(text: str, found: str) -> None:
+    findings = scan(text)
+    assert [(f.kind, f.text) for f in findings] == [("sex_and_age", found)]
+    assert findings[0].reason == REASONS["sex_and_age"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a 15 minute call",
+        "15yo",
+        "a 15 year old girl",
+        "a 15-year-old boy",
+        "a girl aged 14",
+        "F14",
+        "15M",
+        "on the M60",
+        "the M 6 was closed",
+        "Room F 14",
+        "size M 12",
+        "grade F 2",
+        "F 14 times",
+        "M 15 minutes",
+        "Mum F 34",
+        "11-15, F",
+        "a male, 15 minutes late",
+        "boy (1 of 3)",
+        "girls (14)",
+        "m 15",
+        "F 14/15",
+    ],
+)
+def test_an_age_or_a_letter_that_is_not_a_childs_sex_and_age(text: str) -> None:
+    assert scan(text) == []
+
+
+def test_a_childs_sex_and_age_is_named_in_plain_words() -> None:
+    assert NAMES["sex_and_age"] == "a child's sex and exact age"
+    assert "age range" in REASONS["sex_and_age"]
+
+
 def test_a_gp_practice_reason_explains_gp() -> None:
     [finding] = scan("seen at Lance Burn Surgery")
     assert "GP (general practitioner)" in finding.reason

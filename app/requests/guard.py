@@ -120,6 +120,11 @@ What counts, and what deliberately does not:
   typed in capitals is still a name in a heading or a whole sentence in capitals, so those are
   not left out. Names that are not common are not looked for (the warning page says names can be
   missed).
+- a child's sex and exact age written together, as a case record writes them ("M, 15", "F 14",
+  "(M, 15)", "15/M", "15yo boy", "girl (14)"), up to 25; not in small letters, joined up ("M15", a
+  postcode district), before a unit ("F 14 times"), after a room's or a grade's word ("Room F 14"),
+  nor in words anyone writes ("a 15-year-old boy", "a girl aged 14"), with its own kind,
+  ``sex_and_age``.
 Age bands (0-4, 11-15), school years (Year 6), money, times, percentages and version numbers
 are not flagged.
 
@@ -162,6 +167,7 @@ Kind = Literal[
     "school",
     "gp_practice",
     "person_name",
+    "sex_and_age",
 ]
 KINDS: tuple[Kind, ...] = get_args(Kind)
 
@@ -189,6 +195,9 @@ REASONS: dict[Kind, str] = {
     "gp_practice": "This looks like the name of a GP (general practitioner) practice or health centre, "
     "or of a doctor there. With the area, it can point to where a family lives.",
     "person_name": "This looks like a person's name. A name can identify a child or family, or someone close to them.",
+    "sex_and_age": "This looks like a child's sex and exact age written together, as in a case record. "
+    "With the area or a school, a sex and an exact age can identify a child: an age range, such as 11 to 15, "
+    "says enough.",
 }
 
 # Each kind in a sentence ("The free text seemed to contain a postcode"): kinds only, never the text.
@@ -206,6 +215,7 @@ NAMES: dict[Kind, str] = {
     "school": "the name of a school",
     "gp_practice": "the name of a GP (general practitioner) practice, hospital or doctor",
     "person_name": "a person's name",
+    "sex_and_age": "a child's sex and exact age",
 }
 
 # Bidirectional embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069): they
@@ -1399,6 +1409,64 @@ _RECORD_NUMBER = re.compile(
 def _record_numbers(text: str) -> Iterator[Finding]:
     for match in _RECORD_NUMBER.finditer(text):
         yield _finding("record_number", match, "number" if match["number"] else "upn")
+
+
+# A child's sex and exact age written together, as case records and notes write them (found, review:
+# none was warned about): a capital M or F and an age ("M, 15", "F 14", "(M, 15)", "M/15", "F, 14yrs"),
+# an age and M or F ("15/M", "15yo F", "YP: 14, F."), an age in short and a word for a boy or a girl
+# ("15yo boy", "14 y/o girl", "15yr old male", "15-yr-old lad"), or that word and an age in brackets or
+# between commas ("boy, 15,", "girl (14)"). Ages up to 25 only (care leavers), so "Mum F 34" is not
+# one. Not in small letters ("m 15" is as often 15 metres), not joined up ("M15" is a postcode
+# district, "M60" a motorway, "15M" fifteen million), not before a unit ("F 14 times", "M 15
+# minutes"), not after a word that makes the letter a room's, a block's or a grade ("Room F 14",
+# "size M 12", "grade F 2"); and not the words anyone writes of a child ("a 15-year-old boy", "a girl
+# aged 14"), which the request's age range sits beside.
+_AGE_IN_SHORT = r"(?:y(?:ea)?rs?|y/?o|y\.o\.?)"
+_AGE_ABBREVIATED = r"(?:yrs?|y/?o|y\.o\.?)"  # not "year": "a 15-year-old boy" is how anyone writes
+_SEX_AND_AGE = re.compile(
+    r"(?<![\w'\u2019/.&\-])(?:"
+    r"(?P<letter>[MF])(?:\s{0,3}[,/]\s{0,3}|\s{1,3})(?P<age>\d{1,2})(?:\s{0,3}" + _AGE_IN_SHORT + r"(?:\s{1,3}old)?)?"
+    r"|(?P<age_first>\d{1,2})(?:\s{0,3}/\s{0,3}|\s{0,3}" + _AGE_IN_SHORT + r"(?:\s{1,3}old)?\s{0,3}[,/]?\s{0,3}"
+    r"|\s{0,3},\s{0,3}(?=[MF]\s{0,3}(?:$|[.,;:)\]])))(?P<letter_after>[MF])"
+    r"|(?P<age_in_short>\d{1,2})\s{0,3}-?\s{0,3}" + _AGE_ABBREVIATED + r"(?:\s{0,3}-?\s{0,3}old)?\s{0,3}-?\s{0,3}"
+    r"(?i:boy|girl|male|female|lad|lass)"
+    r"|(?i:boy|girl|male|female|lad|lass)(?:\s{0,3},\s{0,3}(?:(?i:aged?)\s{1,3})?(?P<age_after>\d{1,2})"
+    r"(?:\s{0,3}" + _AGE_IN_SHORT + r")?(?=\s{0,3}(?:$|[.,;:)\]]))"
+    r"|\s{0,3}\(\s{0,3}(?:(?i:aged?)\s{1,3})?(?P<age_in_brackets>\d{1,2})(?:\s{0,3}" + _AGE_IN_SHORT + r")?\s{0,3}\))"
+    r")(?![\w'\u2019&\-]|[/.:,]\d)"
+    r"(?!\s{0,3}(?:h|hrs?|hours?|mins?|minutes?|secs?|seconds?|miles?|km|kg|lbs?|cm|mm|m|pm|am|times|out|of|per|x"
+    r"|days?|weeks?|months?|percent|%)(?![\w'\u2019]))"
+)
+# Before a capital M or F and a number, words that make the letter a room's, a block's, a grade or
+# a size, not a sex.
+_NOT_A_SEX_BEFORE = frozenset(
+    {
+        *("room", "rm", "block", "ward", "flat", "unit", "size", "junction", "j", "seat", "row", "grade", "grades"),
+        *("route", "section", "level", "floor", "platform", "gate", "bay", "bus", "plan", "appendix", "table"),
+        *("figure", "fig", "page", "p", "exit", "zone", "type", "class", "category", "tier", "band", "form"),
+        *("box", "bed", "locker", "desk", "lab", "building", "wing", "part", "step", "stage", "option"),
+        *("vitamin", "item", "question", "q", "sheet", "annex", "annexe", "schedule", "code", "model"),
+        *("the", "via", "off", "onto", "take", "took"),  # a motorway: "the M 6 was closed"
+    }
+)
+
+
+def _sexes_and_ages(text: str) -> Iterator[Finding]:
+    for match in _SEX_AND_AGE.finditer(text):
+        age = (
+            match["age"]
+            or match["age_first"]
+            or match["age_in_short"]
+            or match["age_after"]
+            or match["age_in_brackets"]
+        )
+        if int(age) > 25:
+            continue  # "Mum F 34": an adult
+        if match["letter"]:
+            before = _WORD_BEFORE.search(text, max(0, match.start() - 24), match.start())
+            if before is not None and _plain(before[1]).rstrip(".:") in _NOT_A_SEX_BEFORE:
+                continue  # "Room F 14"
+        yield _finding("sex_and_age", match)
 
 
 def _dates(text: str) -> Iterator[Finding]:
@@ -3167,6 +3235,7 @@ def scan(text: str, kinds: Iterable[Kind] = KINDS, places: AbstractSet[str] = fr
         functools.partial(_schools, places=places),
         functools.partial(_gp_practices, places=places),
         functools.partial(_person_names, places=places),
+        _sexes_and_ages,
     )
     for finder in finders:
         found.extend(f for f in finder(prepared) if f.kind in wanted)

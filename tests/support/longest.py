@@ -38,6 +38,7 @@ IDENTIFYING_EXAMPLES: dict[str, str] = {
     "record_number": "case ref 1234567",
     "gp_practice": "at Pendleton Medical Centre",
     "person_name": "with Mrs Smith",
+    "sex_and_age": "a child (F, 14)",
 }
 PROSE = (
     "The agencies around this family hold different views of what the children need, and the "
