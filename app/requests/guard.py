@@ -53,9 +53,16 @@ What counts, and what deliberately does not:
   high", "goes to sleep high" or "at record high"; "academy" alone, not after a word for a club or a training: "attends
   oakwood academy", not "attends football academy"), the kind of school before its type ("attends
   oakwood community primary school"), possessive ("oakwood academy's breakfast club"), with a place's
-  word after the name's first ("attends salford city academy", not "attends city academy"). Words
-  that only describe a school ("the secondary school", "Primary care", "high risk", "Sixth Form College",
-  "After school", "a Catholic school", "In September school starts") are not flagged;
+  word after the name's first ("attends salford city academy", not "attends city academy"); with no
+  such words, a name in small letters with its type in full, or a college, where the name holds one
+  of the area's ``places`` or ends as a place's name does ("oakwood high school rang", "salford city
+  college said"); a saint's or a capitalised name and its church's initials ("St Peter's RC", "st
+  johns c of e", "Holy Trinity CE"; not "St Peter's RC Church", "the Trust CE"); and a name after a
+  school year ("year 9 at Oakwood", "Y9 at St Ambrose", "year 9 at oakwood"), not a time, an event or
+  the area ("Year 9 at Christmas", "Year 11 at Options Evening", "year 9 at school", "year 9 at
+  Salford"). Words that only describe a school ("the secondary school", "Primary care", "high risk",
+  "Sixth Form College", "After school", "a Catholic school", "In September school starts") are not
+  flagged;
 - named GP (general practitioner) practices and health centres: capitalised words before a
   practice-type word ("Eccles Health Centre", "Pendleton Medical Practice", "Lance Burn Surgery",
   "Walkden Gateway GP practice", "Pendleton medical centre"; "Practice" only after "Medical",
@@ -1866,11 +1873,7 @@ _ENDINGS_OF_A_PLACES_NAME = (
 def _named_as_a_place(name: str, places: AbstractSet[str]) -> bool:
     words = [_plain(word) for word in name.split()]
     last = words[-1]
-    return (
-        last in places
-        or (words[0] in ("st", "saint") and len(words) > 1)
-        or any(last.endswith(ending) and len(last) >= len(ending) + 3 for ending in _ENDINGS_OF_A_PLACES_NAME)
-    )
+    return last in places or (words[0] in ("st", "saint") and len(words) > 1) or _shaped_as_a_places_name(last)
 
 
 # Words between "goes to" and "high" that are where or how someone goes, not a school's name ("goes
@@ -1966,11 +1969,192 @@ def _named_in_small_letters(
 def _schools(text: str, places: AbstractSet[str] = frozenset()) -> Iterator[Finding]:
     yield from _named_schools(text)
     yield from _schools_in_small_letters(text, places)
+    yield from _schools_named_as_places_in_small_letters(text, places)
     # After those, so that a school's whole name is kept ("attends St Mary's Primary School").
+    yield from _schools_by_their_faith(text, places)
     for match in _SCHOOL_BY_ITS_SAINT.finditer(text):
         following = _NEXT_WORD.match(text, match.end())
         if following is None or _plain(following[1]) not in _NOT_AFTER_A_SAINT:
             yield _finding("school", match, "name")
+    yield from _schools_after_a_school_year(text, places)
+
+
+# A school named in small letters with its type in full, or a college, and no words before it saying a
+# child goes there ("oakwood high school rang", "walkden high school said", "salford city college
+# confirmed": found, review, only after "attends", "at" and the like were they found): where a word of
+# the name is one of the area's places, or its last is shaped as a place's name is (as after "went to":
+# ``_named_as_a_place``). Not "the local high school", "the new secondary school", "a salford primary
+# school" (any one), nor "art college" or "sixth form college".
+_SCHOOL_NAMED_AS_A_PLACE = re.compile(
+    r"(?<![\w'\u2019\-])(?P<name>[a-z][a-z'\u2019\-]{1,39}(?:\s{1,3}[a-z][a-z'\u2019\-]{1,39}){0,2}?)\s{1,3}"
+    r"(?P<type>(?i:(?:primary|infants?|junior|juniors|high|secondary|grammar|middle|nursery|community|church"
+    r"|c\s{0,3}of\s{0,3}e|ce|rc)(?:\s{1,3}(?:and|&)\s{1,3}(?:junior|infant|nursery))?\s{1,3}(?:school|academy)"
+    r"|college)(?:['\u2019]s)?)(?![\w'\u2019\-])"
+)
+
+# The types alone: a text without one (most texts) is not searched for the names before them.
+_BEFORE_SCHOOL_IN_FULL = re.compile(
+    r"(?:primary|infants?|juniors?|high|secondary|grammar|middle|nursery|community|church|e|ce|rc)\s{1,3}$"
+)
+
+
+def _a_school_type_in_full(lowered: str) -> bool:
+    if "college" in lowered:
+        return True
+    for word in ("school", "academy"):
+        at = lowered.find(word)
+        while at >= 0:
+            if _BEFORE_SCHOOL_IN_FULL.search(lowered, max(0, at - 16), at):
+                return True
+            at = lowered.find(word, at + 1)
+    return False
+
+
+def _schools_named_as_places_in_small_letters(text: str, places: AbstractSet[str]) -> Iterator[Finding]:
+    if not _a_school_type_in_full(text.lower()):
+        return  # most texts: not searched
+    not_names = (
+        _NOT_A_NAME,
+        _NOT_A_NAME_BEFORE_LOWER_CASE,
+        _NOT_A_STREET_NAME,
+        _DESCRIBES_A_SCHOOL_IN_SMALL_LETTERS,
+        _INDEFINITE_WORDS,
+        _NOT_A_SCHOOL_ACADEMY,
+    )
+    for match in _named_in_small_letters(_SCHOOL_NAMED_AS_A_PLACE, text, not_names, _PART_OF_A_SCHOOLS_NAME):
+        words = [_plain(word) for word in match["name"].split()]
+        if not (any(word in places for word in words) or _shaped_as_a_places_name(words[-1])):
+            continue
+        if _INDEFINITE.search(text, max(0, match.start() - 12), match.start()) is not None:
+            continue  # "a salford primary school"
+        following = _NEXT_WORD.match(text, match.end())
+        if following is not None and _plain(following[1]) in _NOT_AFTER_A_SCHOOL:
+            continue
+        yield _finding("school", match, 0)
+
+
+# A school named by its saint, or by capitalised words, and its church's initials, as schools are
+# called for short ("St Peter's RC", "St Mary's CE", "st johns c of e", "Holy Trinity CE", "Our Lady
+# of Lourdes RC": found, review, with no "Primary" or "School" after them they went unwarned). The
+# initials are in capitals after a name that is not a saint's ("the Trust ce" is not one). Not the
+# church, parish or diocese itself ("St Peter's RC Church", "the Salford RC Diocese"), a remote-control
+# toy ("Jayden's RC car"), nor a body's chief executive ("the Trust CE said").
+_SCHOOL_BY_ITS_FAITH = re.compile(
+    r"(?<![\w'\u2019])(?P<name>(?P<saint>(?i:st\.?|saint)\s{1,3}[A-Za-z][A-Za-z'\u2019\-]{1,39}"
+    r"(?:\s{1,3}(?:and|&)\s{1,3}(?i:st\.?|saint)\s{1,3}[A-Za-z][A-Za-z'\u2019\-]{1,39})?)"
+    rf"|{_NAME_WORD}(?:\s{{1,3}}(?:(?:of|the|&)\s{{1,3}})?{_NAME_WORD}){{0,3}})\s{{1,3}}"
+    r"(?P<faith>(?i:r\.?\s?c\.?|c\.?\s?e\.?|c\s{0,3}of\s{0,3}e|cofe))(?![\w'\u2019\-])"
+)
+_FAITH_IN_CAPITALS = re.compile(r"R\.?\s?C\.?|C\.?\s?E\.?|C\s{0,3}of\s{0,3}E|CofE")
+_NOT_AFTER_A_FAITH = frozenset(
+    {
+        *("church", "church's", "churches", "parish", "parishes", "diocese", "diocesan", "cathedral", "chapel"),
+        *("mass", "priest", "vicar", "congregation", "hospital", "car", "cars", "plane", "planes", "boat"),
+        *("helicopter", "truck", "toy", "toys", "drone", "club"),
+    }
+)
+# The last word of a capitalised name before "CE" that makes it a body, whose chief executive it is.
+_A_BODYS_NAME = frozenset(
+    {
+        *("trust", "council", "nhs", "company", "charity", "group", "board", "partnership", "foundation"),
+        *("authority", "hospital", "icb", "ccg", "agency", "service", "services", "organisation", "team"),
+        *("society", "association", "network", "office", "department", "ltd", "plc", "uk"),
+    }
+)
+
+
+def _schools_by_their_faith(text: str, places: AbstractSet[str]) -> Iterator[Finding]:
+    for match in _SCHOOL_BY_ITS_FAITH.finditer(text):
+        following = _NEXT_WORD.match(text, match.end())
+        if following is not None and _plain(following[1]) in _NOT_AFTER_A_FAITH:
+            continue
+        start = match.start("name")
+        if match["saint"] is None:
+            if not _FAITH_IN_CAPITALS.fullmatch(match["faith"]):
+                continue
+            spans = list(_A_WORD.finditer(match["name"]))
+            words = [_plain(span[0]) for span in spans]
+            lead = 0
+            while lead < len(words) - 1 and words[lead] in _BEFORE_A_NAME:
+                lead += 1
+            name = words[lead:]
+            if (
+                all(word.rstrip(".") in _NOT_A_NAME or word in places for word in name)
+                or name[-1] in _A_BODYS_NAME
+                or name[-1].endswith("'s")
+                or any(span[0].isupper() and len(span[0]) > 1 for span in spans[lead:])  # "the CSC CE"
+            ):
+                continue
+            start += spans[lead].start()
+        yield Finding("school", text[start : match.end()], REASONS["school"], start, match.end())
+
+
+# A school year and the school after it ("year 9 at Oakwood", "Y9 at Oakwood", "a year 10 pupil at
+# Beechwood", "yr 9 from St Ambrose": found, review, a school's name without "High" or "School" went
+# unwarned, though the year before it says a school is meant). The name is capitalised, a saint's, or
+# one word in small letters shaped as a place's name is ("year 9 at oakwood", as after "went to":
+# ``_ENDINGS_OF_A_PLACES_NAME``). Not an ordinary word, a time or an event ("year 9 at school", "Year
+# 9 at Christmas", "Year 9 at Options Evening", "year 9 at Nan's", "Year 9 at GCSE"), nor the area's own
+# places alone ("year 9 at Salford": the area, not a school).
+_SCHOOL_YEAR_THEN_A_NAME = re.compile(
+    r"(?<![\w'\u2019\-])(?:(?i:year|yr)\.?\s{0,3}|[Yy])(?P<year>\d{1,2})(?![\w'\u2019\-])"
+    r"(?:\s{1,3}(?i:pupil|student|learner|girl|boy|child))?\s{1,3}(?i:at|from)\s{1,3}"
+    r"(?P<name>(?P<saint>(?i:st\.?|saint)\s{1,3}[A-Za-z][A-Za-z'\u2019\-]{1,39})"
+    rf"|{_NAME_WORD}(?:\s{{1,3}}(?:(?:of|the|&)\s{{1,3}})?{_NAME_WORD}){{0,2}}"
+    r"|(?P<small>[a-z][a-z'\u2019\-]{1,39}))(?![\w'\u2019\-])"
+)
+# Times and events at school, capitalised as a heading's or an event's words are.
+_NOT_A_SCHOOL_AFTER_A_YEAR = frozenset(
+    {
+        *("half", "term", "end", "start", "beginning", "moment", "present", "least", "times", "lunch"),
+        *("lunchtime", "break", "breaktime", "playtime", "registration", "assembly", "prom", "camp", "options"),
+        *("evening", "night", "week", "exams", "exam", "mocks", "sats", "gcse", "gcses", "interview", "work"),
+        *("induction", "parents", "open", "sports", "taster", "nan's", "gran's", "grandma's", "friend's"),
+        *("mate's", "dad's", "mum's", "home", "age", "risk", "time", "first", "last", "christmas", "easter"),
+        # Clubs and groups a child goes to outside school ("Year 9 at Scouts").
+        *("scouts", "cadets", "guides", "brownies", "beavers", "cubs", "swimming", "gym", "dance", "karate"),
+    }
+)
+
+
+def _schools_after_a_school_year(text: str, places: AbstractSet[str]) -> Iterator[Finding]:
+    for match in _SCHOOL_YEAR_THEN_A_NAME.finditer(text):
+        if not 1 <= int(match["year"]) <= 13:
+            continue
+        start, end = match.span("name")
+        if match["saint"] is None:
+            spans = list(_A_WORD.finditer(match["name"]))
+            words = [_plain(span[0]) for span in spans]
+            # The name ends before an ordinary word ("year 9 at Oakwood Mum says").
+            kept = 1
+            while kept < len(words) and not _not_a_schools_name_after_a_year(words[kept]):
+                kept += 1
+            first = words[0]
+            if (
+                _not_a_schools_name_after_a_year(first)
+                or first.endswith("'s")
+                or first in places
+                or (spans[0][0].isupper() and len(spans[0][0]) > 1)  # "Year 9 at GCSE"
+                or (match["small"] is not None and not _shaped_as_a_places_name(first))
+            ):
+                continue
+            end = start + spans[kept - 1].end()
+        yield Finding("school", text[start:end], REASONS["school"], start, end)
+
+
+def _not_a_schools_name_after_a_year(word: str) -> bool:
+    return (
+        word.rstrip(".") in _NOT_A_NAME
+        or word in _NOT_A_NAME_BEFORE_LOWER_CASE
+        or word in _NOT_A_SCHOOL_AFTER_A_YEAR
+        or word in _NOT_A_STREET_NAME
+        or word in _WHOSE_OR_WHAT_KIND_OF_PLACE
+    )
+
+
+def _shaped_as_a_places_name(word: str) -> bool:
+    """Whether a word in small letters ends as English places' names do ("oakwood", "brookfield")."""
+    return any(word.endswith(ending) and len(word) >= len(ending) + 3 for ending in _ENDINGS_OF_A_PLACES_NAME)
 
 
 def _named_schools(text: str) -> Iterator[Finding]:
