@@ -1333,6 +1333,47 @@ def test_royal_in_small_letters_that_is_no_hospital(text: str) -> None:
     assert scan(text, places=SALFORD_PLACES) == []
 
 
+@pytest.mark.parametrize(
+    "text, found",
+    [
+        # Found (review): a hospital in small letters with a word that describes one alone ("trust",
+        # "general") beside the area's place, or with no word before it saying where, went unwarned.
+        ("seen at salford trust hospital", "salford trust hospital"),
+        ("salford trust hospital discharged him", "salford trust hospital"),
+        ("the salford trust hospital", "salford trust hospital"),
+        ("at tameside general hospital", "tameside general hospital"),
+        ("at north manchester general hospital", "north manchester general hospital"),
+        ("seen at manchester university hospital", "manchester university hospital"),
+        ("salford royal discharged him", "salford royal"),
+        ("GP is eccles health centre", "eccles health centre"),
+        ("registered with pendleton medical practice", "pendleton medical practice"),
+    ],
+)
+def test_a_hospital_in_small_letters_named_by_the_areas_place(text: str, found: str) -> None:
+    assert [(f.kind, f.text) for f in scan(text, places=SALFORD_PLACES)] == [("gp_practice", found)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "at the receiving trust hospital",
+        "at partner trust hospital",
+        "at nhs trust hospital",
+        "at university hospital",
+        "in general hospital",
+        "a salford hospital",
+        "salford hospital staff",
+        "referred to salford hospital safeguarding team",
+        "referred to hope hospital safeguarding team",
+        "salford royal mail",
+        "the wigan hospital trust",
+        "salford hospitals are busy",
+    ],
+)
+def test_words_in_small_letters_about_a_hospital_of_the_area_that_name_none(text: str) -> None:
+    assert scan(text, places=SALFORD_PLACES) == []
+
+
 def test_a_session_held_at_a_hospital_is_not_asked_about() -> None:
     """A hospital is found as a GP practice is, so a session's place ("Seminar Room 2, Salford
     Royal"), which is not looked at for GP practices, is not asked about either."""

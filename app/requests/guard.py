@@ -83,7 +83,10 @@ What counts, and what deliberately does not:
   hospital", "registered at eccles health centre", "at royal oldham hospital", and "taken to salford
   royal" where the word before "royal" is one of the area's ``places``), after "the" ("in the hope
   hospital", "taken to the royal oldham hospital") and with "childrens" ("at royal manchester
-  childrens hospital"), not words that describe one ("at the local health centre", "in mental health
+  childrens hospital"), or led by one of the area's places with no word before it and words that
+  describe a hospital alone as part of its name ("salford trust hospital discharged him", "at
+  tameside general hospital", "GP is eccles health centre"; not "at the receiving trust hospital",
+  "salford hospital staff"), not words that describe one ("at the local health centre", "in mental health
   hospital", "taken to the royal", "salford royal mail", "at royal hospital", "the children's
   hospital", "the general hospital", "the same hospital", "the royal college", "the wrong hospital").
 - a person named with a title ("Mrs Smith", "Mr. Jones", "Miss Patel", "Ms O'Brien", "Mx Lee"):
@@ -145,6 +148,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import itertools
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
@@ -2240,6 +2244,14 @@ _HEALTH_PLACE_IN_SMALL_LETTERS = re.compile(
     r"|(?:health|medical)\s{1,3}cent(?:re|er)"
     r"|medical\s{1,3}practice)(?![\w'\u2019\-])"
 )
+# The same led by one of the area's places, with no word before it saying where ("salford trust
+# hospital discharged him", "GP is eccles health centre", "registered with pendleton medical practice").
+_HEALTH_PLACE_LED_BY_A_PLACE = re.compile(
+    r"(?<![\w'\u2019\-])" + _NAME_IN_SMALL_LETTERS + r"\s{1,3}"
+    r"(?P<type>(?P<hospital>hospital|infirmary|royal\s{1,3}(?:hospital|infirmary)|(?P<royal>royal))"
+    r"|(?:health|medical)\s{1,3}cent(?:re|er)"
+    r"|medical\s{1,3}practice)(?![\w'\u2019\-])"
+)
 # "royal" first in a hospital's name in small letters, before a word of no list ("taken to royal oldham
 # hospital", "at royal bolton hospital": found, review; not "at royal hospital" alone), and "childrens"
 # in one ("at royal manchester childrens hospital": found, review; not "at the childrens hospital").
@@ -2247,6 +2259,12 @@ _HEALTH_PLACE_IN_SMALL_LETTERS = re.compile(
 # one of these, the other words must not describe one either ("the wrong hospital", "the adult
 # hospital", "the isolation hospital", "at out-of-area childrens hospital").
 _PART_OF_A_HOSPITALS_NAME = frozenset({"royal", "childrens", "children's"})
+# Words that describe a hospital alone ("at the trust hospital", "in general hospital", "at university
+# hospital") but are part of its name beside one of the area's places ("at salford trust hospital",
+# "at tameside general hospital", "at manchester university hospital": found, review, they went unwarned).
+_PART_OF_A_HOSPITALS_NAME_BESIDE_A_PLACE = frozenset(
+    {"trust", "general", "district", "university", "teaching", "community", "memorial", "nhs", "foundation"}
+)
 # After a place and "royal" in small letters, words that make it something other than a hospital.
 _NOT_AFTER_A_ROYAL = frozenset(
     {
@@ -2283,18 +2301,37 @@ def _health_places_in_small_letters(text: str, places: AbstractSet[str]) -> Iter
         _DESCRIBES_A_HEALTH_PLACE_IN_SMALL_LETTERS,
         _INDEFINITE_WORDS,
     )
-    # "in the hospital" is passed over; "at" may come later.
-    for match in _named_in_small_letters(_HEALTH_PLACE_IN_SMALL_LETTERS, text, not_names, _PART_OF_A_HOSPITALS_NAME):
+    # "in the hospital" is passed over; "at" may come later. A name led by one of the area's places
+    # needs no word before it ("salford trust hospital discharged him", "GP is eccles health centre").
+    part_of_a_name = _PART_OF_A_HOSPITALS_NAME | _PART_OF_A_HOSPITALS_NAME_BESIDE_A_PLACE
+    matches = _named_in_small_letters(_HEALTH_PLACE_IN_SMALL_LETTERS, text, not_names, part_of_a_name)
+    if places:
+        led_by_a_place = _named_in_small_letters(_HEALTH_PLACE_LED_BY_A_PLACE, text, not_names, part_of_a_name)
+        matches = itertools.chain(matches, led_by_a_place)
+    for match in matches:
         if match["royal"] is not None and not _a_royal_hospital(text, match, places):
             continue
         words = [_plain(word) for word in match["name"].split()]
-        named = [word for word in words if word not in _PART_OF_A_HOSPITALS_NAME]
+        parts = _PART_OF_A_HOSPITALS_NAME
+        if any(word in places for word in words):
+            parts = part_of_a_name  # "salford trust hospital", "tameside general hospital"
+        elif any(word in _PART_OF_A_HOSPITALS_NAME_BESIDE_A_PLACE for word in words):
+            continue  # "at the receiving trust hospital", "at partner trust hospital"
+        the = match.groupdict().get("the")
+        if match.re is _HEALTH_PLACE_LED_BY_A_PLACE and words[0] not in places:
+            continue
+        after = _NEXT_WORD.match(text, match.end())
+        if after is not None and _plain(after[1]) in _AGENCY_AFTER_A_HOSPITAL:
+            continue  # "salford hospital staff", "referred to hope hospital safeguarding team": an agency
+        if _INDEFINITE.search(text, max(0, match.start() - 12), match.start()) is not None:
+            continue  # "a salford hospital"
+        named = [word for word in words if word not in parts]
         if len(named) > 1 and named[0].endswith("ing"):
             # A first word ending in "-ing" before another word of the name is part of it ("at the
             # stepping hill hospital": found, review, taken for words describing a hospital, as
             # "in the receiving hospital" is); the words after it must not describe one.
             named = named[1:]
-        if (match["the"] or any(word in _PART_OF_A_HOSPITALS_NAME for word in words)) and any(
+        if (the or any(word in parts for word in words)) and any(
             _describes(word) or word in _DESCRIBES_A_FAMILY or word.endswith(_ENDINGS_OF_A_NOUN) or "-" in word
             for word in named
         ):
