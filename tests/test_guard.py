@@ -911,10 +911,21 @@ def test_a_school_named_after_a_school_year(text: str, found: str) -> None:
         "year 9 at home",
         "year 9 at that point",
         "Year 20 at Oakwood",
+        "Year 9 at St Mary's church youth group",
+        "in year 9 at Greater Manchester",
+        "year 9 at Key Stage 3",
+        "year 9 at Duke of Edinburgh",
+        "year 9 at Mosque",
+        "Year 9 at Boxing",
     ],
 )
 def test_a_school_year_before_words_that_name_no_school(text: str) -> None:
     assert scan(text, places=SALFORD_PLACES) == []
+
+
+def test_a_school_year_before_a_health_centre_leaves_it_to_be_found_as_one() -> None:
+    findings = scan("year 9 at Oakwood Health Centre", places=SALFORD_PLACES)
+    assert [(f.kind, f.text) for f in findings] == [("gp_practice", "Oakwood Health Centre")]
 
 
 @pytest.mark.parametrize(

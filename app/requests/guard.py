@@ -2115,8 +2115,11 @@ _NOT_A_SCHOOL_AFTER_A_YEAR = frozenset(
         *("evening", "night", "week", "exams", "exam", "mocks", "sats", "gcse", "gcses", "interview", "work"),
         *("induction", "parents", "open", "sports", "taster", "nan's", "gran's", "grandma's", "friend's"),
         *("mate's", "dad's", "mum's", "home", "age", "risk", "time", "first", "last", "christmas", "easter"),
-        # Clubs and groups a child goes to outside school ("Year 9 at Scouts").
+        # Clubs, groups and places of worship a child goes to outside school ("Year 9 at Scouts",
+        # "year 9 at Mosque"), and what a year does ("Year 9 at Key Stage 3", "Year 9 at Duke of Edinburgh").
         *("scouts", "cadets", "guides", "brownies", "beavers", "cubs", "swimming", "gym", "dance", "karate"),
+        *("mosque", "temple", "gurdwara", "synagogue", "madrassa", "madrasa", "key", "duke", "halloween"),
+        *("bonfire", "eid", "diwali", "ramadan", "greater", "north", "south", "east", "west", "central"),
     }
 )
 
@@ -2126,6 +2129,11 @@ def _schools_after_a_school_year(text: str, places: AbstractSet[str]) -> Iterato
         if not 1 <= int(match["year"]) <= 13:
             continue
         start, end = match.span("name")
+        following = _NEXT_WORD.match(text, end)
+        if any(_plain(word) in _NOT_AFTER_A_SAINT for word in match["name"].split()[1:]) or (
+            following is not None and _plain(following[1]) in _NOT_AFTER_A_SAINT
+        ):
+            continue  # "Year 9 at St Mary's church", "year 9 at Oakwood Health Centre": found as those are
         if match["saint"] is None:
             spans = list(_A_WORD.finditer(match["name"]))
             words = [_plain(span[0]) for span in spans]
@@ -2137,7 +2145,7 @@ def _schools_after_a_school_year(text: str, places: AbstractSet[str]) -> Iterato
             if (
                 _not_a_schools_name_after_a_year(first)
                 or first.endswith("'s")
-                or first in places
+                or any(word in places for word in words[:kept])  # "year 9 at Salford", "at Greater Manchester"
                 or (spans[0][0].isupper() and len(spans[0][0]) > 1)  # "Year 9 at GCSE"
                 or (match["small"] is not None and not _shaped_as_a_places_name(first))
             ):
@@ -2151,6 +2159,7 @@ def _not_a_schools_name_after_a_year(word: str) -> bool:
         word.rstrip(".") in _NOT_A_NAME
         or word in _NOT_A_NAME_BEFORE_LOWER_CASE
         or word in _NOT_A_SCHOOL_AFTER_A_YEAR
+        or word in _NOT_A_SCHOOL_ACADEMY
         or word in _NOT_A_STREET_NAME
         or word in _WHOSE_OR_WHAT_KIND_OF_PLACE
     )
