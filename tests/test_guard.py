@@ -880,6 +880,7 @@ def test_a_high_school_named_by_a_place_of_the_areas() -> None:
         ("Y9 at Oakwood High", "Oakwood High"),
         ("year 9 at oakwood", "oakwood"),
         ("in year 7 at brookfield", "brookfield"),
+        ("year nine at Oakwood", "Oakwood"),
     ],
 )
 def test_a_school_named_after_a_school_year(text: str, found: str) -> None:
@@ -890,6 +891,7 @@ def test_a_school_named_after_a_school_year(text: str, found: str) -> None:
     "text",
     [
         "year 9 pupils generally",
+        "year nine pupils",
         "He is in Year 9 at the moment",
         "Year 9 at school has been hard",
         "year 9 at secondary",
@@ -1418,6 +1420,8 @@ def test_a_session_held_at_a_hospital_is_not_asked_about() -> None:
         ("boy, 15, lives with nan", "boy, 15"),
         ("girl (14) said", "girl (14)"),
         ("male (aged 17)", "male (aged 17)"),
+        ("M (15)", "M (15)"),
+        ("F (14yrs) said", "F (14yrs)"),
     ],
 )
 def test_a_childs_sex_and_exact_age(text: str, found: str) -> None:
@@ -1450,6 +1454,9 @@ def test_a_childs_sex_and_exact_age(text: str, found: str) -> None:
         "girls (14)",
         "m 15",
         "F 14/15",
+        "Block M (15)",
+        "M (34)",
+        "PM (15)",
     ],
 )
 def test_an_age_or_a_letter_that_is_not_a_childs_sex_and_age(text: str) -> None:

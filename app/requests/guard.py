@@ -1423,11 +1423,11 @@ def _record_numbers(text: str) -> Iterator[Finding]:
 
 
 # A child's sex and exact age written together, as case records and notes write them (found, review:
-# none was warned about): a capital M or F and an age ("M, 15", "F 14", "(M, 15)", "M/15", "F, 14yrs"),
-# an age and M or F ("15/M", "15yo F", "YP: 14, F."), an age in short and a word for a boy or a girl
-# ("15yo boy", "14 y/o girl", "15yr old male", "15-yr-old lad"), or that word and an age in brackets or
-# between commas ("boy, 15,", "girl (14)"). Ages up to 25 only (care leavers), so "Mum F 34" is not
-# one. Not in small letters ("m 15" is as often 15 metres), not joined up ("M15" is a postcode
+# none was warned about): a capital M or F and an age ("M, 15", "F 14", "(M, 15)", "M/15", "F, 14yrs",
+# "M (15)"), an age and M or F ("15/M", "15yo F", "YP: 14, F."), an age in short and a word for a boy
+# or a girl ("15yo boy", "14 y/o girl", "15yr old male", "15-yr-old lad"), or that word and an age in
+# brackets or between commas ("boy, 15,", "girl (14)"). Ages up to 25 only (care leavers), so "Mum F
+# 34" is not one. Not in small letters ("m 15" is as often 15 metres), not joined up ("M15" is a postcode
 # district, "M60" a motorway, "15M" fifteen million), not before a unit ("F 14 times", "M 15
 # minutes"), not after a word that makes the letter a room's, a block's or a grade ("Room F 14",
 # "size M 12", "grade F 2"); and not the words anyone writes of a child ("a 15-year-old boy", "a girl
@@ -1437,6 +1437,9 @@ _AGE_ABBREVIATED = r"(?:yrs?|y/?o|y\.o\.?)"  # not "year": "a 15-year-old boy" i
 _SEX_AND_AGE = re.compile(
     r"(?<![\w'\u2019/.&\-])(?:"
     r"(?P<letter>[MF])(?:\s{0,3}[,/]\s{0,3}|\s{1,3})(?P<age>\d{1,2})(?:\s{0,3}" + _AGE_IN_SHORT + r"(?:\s{1,3}old)?)?"
+    r"|(?P<letter_before_brackets>[MF])\s{0,3}\(\s{0,3}(?P<age_in_brackets_after_letter>\d{1,2})(?:\s{0,3}"
+    + _AGE_IN_SHORT
+    + r")?\s{0,3}\)"
     r"|(?P<age_first>\d{1,2})(?:\s{0,3}/\s{0,3}|\s{0,3}" + _AGE_IN_SHORT + r"(?:\s{1,3}old)?\s{0,3}[,/]?\s{0,3}"
     r"|\s{0,3},\s{0,3}(?=[MF]\s{0,3}(?:$|[.,;:)\]])))(?P<letter_after>[MF])"
     r"|(?P<age_in_short>\d{1,2})\s{0,3}-?\s{0,3}" + _AGE_ABBREVIATED + r"(?:\s{0,3}-?\s{0,3}old)?\s{0,3}-?\s{0,3}"
@@ -1470,10 +1473,11 @@ def _sexes_and_ages(text: str) -> Iterator[Finding]:
             or match["age_in_short"]
             or match["age_after"]
             or match["age_in_brackets"]
+            or match["age_in_brackets_after_letter"]
         )
         if int(age) > 25:
             continue  # "Mum F 34": an adult
-        if match["letter"]:
+        if match["letter"] or match["letter_before_brackets"]:
             before = _WORD_BEFORE.search(text, max(0, match.start() - 24), match.start())
             if before is not None and _plain(before[1]).rstrip(".:") in _NOT_A_SEX_BEFORE:
                 continue  # "Room F 14"
@@ -2093,15 +2097,17 @@ def _schools_by_their_faith(text: str, places: AbstractSet[str]) -> Iterator[Fin
         yield Finding("school", text[start : match.end()], REASONS["school"], start, match.end())
 
 
-# A school year and the school after it ("year 9 at Oakwood", "Y9 at Oakwood", "a year 10 pupil at
-# Beechwood", "yr 9 from St Ambrose": found, review, a school's name without "High" or "School" went
+# A school year and the school after it ("year 9 at Oakwood", "Y9 at Oakwood", "year nine at Oakwood",
+# "a year 10 pupil at Beechwood", "yr 9 from St Ambrose": found, review, a school's name without "High" or "School" went
 # unwarned, though the year before it says a school is meant). The name is capitalised, a saint's, or
 # one word in small letters shaped as a place's name is ("year 9 at oakwood", as after "went to":
 # ``_ENDINGS_OF_A_PLACES_NAME``). Not an ordinary word, a time or an event ("year 9 at school", "Year
 # 9 at Christmas", "Year 9 at Options Evening", "year 9 at Nan's", "Year 9 at GCSE"), nor the area's own
 # places alone ("year 9 at Salford": the area, not a school).
 _SCHOOL_YEAR_THEN_A_NAME = re.compile(
-    r"(?<![\w'\u2019\-])(?:(?i:year|yr)\.?\s{0,3}|[Yy])(?P<year>\d{1,2})(?![\w'\u2019\-])"
+    r"(?<![\w'\u2019\-])(?:(?:(?i:year|yr)\.?\s{0,3}|[Yy])(?P<year>\d{1,2})"
+    r"|(?i:year)\s{1,3}(?P<year_in_words>(?i:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen)))"
+    r"(?![\w'\u2019\-])"
     r"(?:\s{1,3}(?i:pupil|student|learner|girl|boy|child))?\s{1,3}(?i:at|from)\s{1,3}"
     r"(?P<name>(?P<saint>(?i:st\.?|saint)\s{1,3}[A-Za-z][A-Za-z'\u2019\-]{1,39})"
     rf"|{_NAME_WORD}(?:\s{{1,3}}(?:(?:of|the|&)\s{{1,3}})?{_NAME_WORD}){{0,2}}"
@@ -2126,7 +2132,7 @@ _NOT_A_SCHOOL_AFTER_A_YEAR = frozenset(
 
 def _schools_after_a_school_year(text: str, places: AbstractSet[str]) -> Iterator[Finding]:
     for match in _SCHOOL_YEAR_THEN_A_NAME.finditer(text):
-        if not 1 <= int(match["year"]) <= 13:
+        if match["year"] is not None and not 1 <= int(match["year"]) <= 13:
             continue
         start, end = match.span("name")
         following = _NEXT_WORD.match(text, end)
