@@ -247,3 +247,35 @@ def test_guidance_summaries_do_not_say_your(pack_file: Path | None, contacts_fil
     assert "the agency's practice review subgroup representative" in summaries["practice_reviews"]
     saying_your = [gid for gid, text in summaries.items() if re.search(r"\byour(?:s|self)?\b", text, re.IGNORECASE)]
     assert saying_your == []
+
+
+# CONTENT.md, "Contacts", the column "verified from": what each contact's details were compared
+# with, as words that name each source in contacts.yaml's `verified.sources`.
+CONTENT_VERIFIED_FROM = {
+    "childrens_social_care": (
+        "February 2023",
+        "March 2023",
+        "salford.gov.uk/thresholds.htm",
+        "salfordcvs.co.uk/safeguarding-children-and-young-people-0",
+    ),
+    "out_of_hours": ("salfordcvs.co.uk/safeguarding-children-and-young-people-0", "salford.gov.uk/thresholds.htm"),
+    "adult_social_care": ("February 2023", "March 2023", "report-a-child-concern"),
+    "lado": ("September 2024", "managing-allegations-against-adults-who-work-with-children"),
+    "escalation": ("pathway-guidance", "March 2023"),
+    "practice_reviews": ("practice-reviews",),
+}
+
+
+def test_each_contact_says_it_was_verified_from_every_source_content_md_names() -> None:
+    """Found (acceptance against CONTENT.md): the Bridge Partnership's and the Emergency Duty
+    Team's numbers did not name the council's thresholds page, one of the pages the partnership's
+    content sheet says they are verified from. The partnership answers for every number the tool
+    gives, so each contact names, among its sources, every one the content sheet names."""
+    contacts = load_contacts()
+    missing = {}
+    for contact_id, wanted in CONTENT_VERIFIED_FROM.items():
+        contact = contacts.get(contact_id)
+        assert contact is not None, contact_id
+        sources = " ".join(contact.verified.sources)
+        missing[contact_id] = [source for source in wanted if source not in sources]
+    assert missing == {contact_id: [] for contact_id in CONTENT_VERIFIED_FROM}
