@@ -39,6 +39,18 @@ registered with ``merge_taken_once`` (the one-off notice) is removed by a reques
 if it still holds what that request read: a new notice another request left meanwhile stays, for
 the next page to show.
 
+A form that starts a session under a new id (signing in to the inbox, changing one's password,
+staying signed in) can be sent twice: a double click, Enter pressed twice, or a second click on a
+slow page, with JavaScript off. The second leaves with the old id's cookie, and used to find the
+session gone: "this form has expired", though the first had done it. So such a form rotates with
+``rotate(repeatable=True)`` (``reset_session(repeatable=True)``): the old id's row is kept for
+``REPEAT_GRACE`` as a note of the id that replaced it (no data of its own: a request naming it opens
+an empty session, as for an id deleted), and the same form sent again to the same address meanwhile
+can be told what that session holds (``repeat_of``). Only the view can tell whether it is the same
+person (the inbox asks for the account's password again), and then carry on in that session
+(``carry_on_in_replacement``). Any other request with the old id is refused as before; once the
+new session has ended (signed out), or the note's seconds are up, so is the repeat.
+
 What a journey does once (its anonymous counts) cannot wait for the response's save to say it was
 done: another tab, or a reload, opening meanwhile would do it again. ``claim`` writes one key at
 once, over the data it was read from, in the transaction that does it (the counts).
@@ -57,7 +69,7 @@ from typing import Any, NamedTuple, cast
 
 import click
 import psycopg
-from flask import Flask, Request, Response, abort, g, session
+from flask import Flask, Request, Response, abort, g, request, session
 from flask.cli import AppGroup
 from flask.json.tag import TaggedJSONSerializer
 from flask.sessions import SecureCookieSession, SessionInterface
@@ -95,6 +107,12 @@ SESSION_BIND = "journey_sessions"
 # Skip rewriting an unchanged session unless its expiry would move by more than this (a
 # thirtieth of a shorter limit): see refresh_step.
 EXPIRY_REFRESH_STEP = dt.timedelta(seconds=60)
+# How long an id rotated by a form that may be sent twice is kept, as a note of the id that
+# replaced it (``rotate(repeatable=True)``): time for a second click, or Enter pressed again, on a
+# slow page, and no more (a copy of the old cookie is of no use after it).
+REPEAT_GRACE = dt.timedelta(seconds=10)
+# The only key of such a note's data: the new id, and the path of the form that rotated it.
+REPLACED_KEY = "_replaced_by"
 
 
 def refresh_step(idle: dt.timedelta) -> dt.timedelta:
@@ -153,6 +171,9 @@ _CLAIM = (
     .where(_TABLE.c.id == bindparam("sid"), _TABLE.c.data == bindparam("read_data"))
     .values(data=bindparam("new_data"))
 )
+# How a rotated id's note's data begins (``REPLACED_KEY``, as the serializer writes it): any other
+# session's data is not parsed twice to find it is not one.
+NOTE_START = '{"_replaced_by"'
 _TOUCH = update(_TABLE).where(_TABLE.c.id == bindparam("sid")).values(expires_at=bindparam("new_expiry"))
 _DELETE = delete(_TABLE).where(_TABLE.c.id == bindparam("sid"))
 
@@ -169,6 +190,7 @@ class JourneySession(SecureCookieSession):
         had_cookie: bool = False,
         unavailable: bool = False,
         read_data: str | None = None,
+        replaced: Replaced | None = None,
     ) -> None:
         super().__init__(initial)
         self.sid = sid
@@ -180,11 +202,29 @@ class JourneySession(SecureCookieSession):
         self.rotate_requested = False
         # The store could not be read (or a write failed): save nothing, leave the cookie alone.
         self.unavailable = unavailable
+        # The path of the form whose repeat may find the new id (``rotate(repeatable=True)``).
+        self.repeat_path: str | None = None
+        # The cookie's id was replaced by this form a moment ago (a note kept for ``REPEAT_GRACE``).
+        self.replaced = replaced
+        # This response carries on in the session that replaced this one (``carry_on_in_replacement``).
+        self.carry_on_as: str | None = None
 
-    def rotate(self) -> None:
-        """Drop the stored id when this response is saved; any data left gets a new id."""
+    def rotate(self, repeatable: bool = False) -> None:
+        """Drop the stored id when this response is saved; any data left gets a new id. With
+        ``repeatable`` (a form's POST), the old id is kept for ``REPEAT_GRACE`` as a note of the
+        new one, for the same form sent again (``repeat_of``)."""
         self.rotate_requested = True
         self.modified = True
+        if repeatable and request.method == "POST":
+            self.repeat_path = request.path
+
+
+@dataclass(frozen=True)
+class Replaced:
+    """What a rotated id's note says: the id that replaced it, and the path of the form that did."""
+
+    by: str
+    path: str
 
 
 # Set in the new session by Start again (app/wizard/views.py) to what it cleared, "journey", "copy"
@@ -193,12 +233,38 @@ class JourneySession(SecureCookieSession):
 CLEARED_KEY = "cleared"
 
 
-def reset_session() -> None:
-    """Clear the whole session and retire its id (exit, start again, after submission)."""
+def reset_session(repeatable: bool = False) -> None:
+    """Clear the whole session and retire its id (exit, start again, after submission); with
+    ``repeatable``, the form may find the new id if sent again (``JourneySession.rotate``)."""
     session.clear()
     rotate = getattr(session, "rotate", None)
     if rotate is not None:
-        rotate()
+        rotate(repeatable)
+
+
+def repeat_of() -> dict[str, Any] | None:
+    """What the session holds that replaced this request's a moment ago, when this request is the
+    form that did it, sent again (the same path, POSTed, within ``REPEAT_GRACE``, the new session
+    still there and not replaced in its turn); else None. Nothing is changed: the caller checks it
+    is the same person, then ``carry_on_in_replacement``."""
+    replaced = session.replaced if isinstance(session, JourneySession) else None
+    if replaced is None or request.method != "POST" or request.path != replaced.path:
+        return None
+    try:
+        row = _read(replaced.by)
+    except SQLAlchemyError:
+        return None  # (the page that says the form has expired, as before)
+    if row is None or row.expires_at <= utcnow():
+        return None
+    held = DatabaseSessionInterface()._loads(row.data)
+    return None if not held or REPLACED_KEY in held else held
+
+
+def carry_on_in_replacement() -> None:
+    """This response gives the browser the cookie of the session ``repeat_of`` found, and changes
+    nothing stored: the form sent again goes on where the first went, signed in as it left it."""
+    if isinstance(session, JourneySession) and session.replaced is not None:
+        session.carry_on_as = session.replaced.by
 
 
 def session_expired() -> bool:
@@ -267,11 +333,20 @@ class DatabaseSessionInterface(SessionInterface):
             if row is None or row.expires_at <= utcnow():
                 if row is not None:
                     deleted = _execute(_DELETE, {"sid": sid})
-                    g.expired_session = self._loads(row.data)
-                    if deleted:  # (else a purge deleted it first, and told the handlers)
-                        _expired(g.expired_session, row.expires_at)
+                    held = self._loads(row.data)
+                    if REPLACED_KEY not in held:  # (a rotated id's note held nothing)
+                        g.expired_session = held
+                        if deleted:  # (else a purge deleted it first, and told the handlers)
+                            _expired(held, row.expires_at)
                 g.session_expired = True
                 return self.session_class(had_cookie=True)
+            if row.data.startswith(NOTE_START):
+                # Replaced a moment ago: an empty session, as for an id deleted (``repeat_of``).
+                note = self._loads(row.data).get(REPLACED_KEY)
+                by, path = (note.get("by"), note.get("path")) if isinstance(note, dict) else (None, None)
+                g.session_expired = True
+                replaced = Replaced(by, path) if isinstance(by, str) and isinstance(path, str) else None
+                return self.session_class(had_cookie=True, replaced=replaced)
         except SQLAlchemyError as error:  # the database is down: fail softly, keep the cookie and the row
             log.warning(
                 "Session store unavailable (%s); answering with the service problem page",
@@ -297,8 +372,15 @@ class DatabaseSessionInterface(SessionInterface):
             return
         if session.accessed:
             response.vary.add("Cookie")
+        if session.carry_on_as is not None:
+            self._set_cookie(app, response, session.carry_on_as)
+            return
+        replaced = None
         if session.rotate_requested and session.sid is not None:
-            self._delete(session.sid)
+            if session.repeat_path is not None and session:
+                replaced = session.sid  # kept a moment, as a note of the new id (once it is stored)
+            else:
+                self._delete(session.sid)
             session.sid = None
         if not session:
             if session.sid is not None:
@@ -314,6 +396,14 @@ class DatabaseSessionInterface(SessionInterface):
             data = self.serializer.dumps(dict(session))
             _execute(_INSERT, {"id": session.sid, "data": data, "expires_at": expires_at})
             self._set_cookie(app, response, session.sid)
+            if replaced is not None and session.repeat_path is not None:
+                note = {REPLACED_KEY: {"by": session.sid, "path": session.repeat_path}}
+                parameters = {
+                    "sid": replaced,
+                    "new_data": self.serializer.dumps(note),
+                    "new_expiry": now + REPEAT_GRACE,
+                }
+                _execute(_WRITE, parameters)
             purge_probability = float(app.config.get("SESSION_PURGE_PROBABILITY", 0.0))
             # Chance, not secrecy: now and then a new session also clears out expired ones.
             if random.random() < purge_probability:  # noqa: S311
@@ -611,7 +701,8 @@ def _expired(held: dict[str, Any], expired_at: dt.datetime) -> None:
 
 def purge_expired_sessions(now: dt.datetime | None = None) -> int:
     """Delete every session whose idle expiry has passed, telling ``when_expired``'s handlers what
-    each held; return how many went."""
+    each held; return how many went (with handlers, not counting a rotated id's note: it was no
+    one's session)."""
     table = JourneySessionRow.__table__
     expired = delete(table).where(table.c.expires_at <= (now or utcnow()))
     if not EXPIRY_HANDLERS:
@@ -619,9 +710,13 @@ def purge_expired_sessions(now: dt.datetime | None = None) -> int:
     returning = expired.returning(table.c.data, table.c.expires_at)
     rows = _on_a_connection(lambda connection: connection.execute(returning).all())
     interface = DatabaseSessionInterface()
+    went = 0
     for data, expires_at in rows:
-        _expired(interface._loads(data), expires_at)
-    return len(rows)
+        held = interface._loads(data)
+        if REPLACED_KEY not in held:  # (a rotated id's note held nothing: ``REPEAT_GRACE``)
+            _expired(held, expires_at)
+            went += 1
+    return went
 
 
 def end_sessions_holding(key: str, value: object) -> int:
@@ -791,6 +886,7 @@ __all__ = [
     "JourneySession",
     "JourneySessionRow",
     "add_session_bind",
+    "carry_on_in_replacement",
     "claim",
     "expired_session",
     "init_sessions",
@@ -801,6 +897,7 @@ __all__ = [
     "merged",
     "not_the_persons_activity",
     "purge_expired_sessions",
+    "repeat_of",
     "reset_session",
     "session_expired",
     "when_expired",

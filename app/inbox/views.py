@@ -73,7 +73,7 @@ from ..requests import fields
 from ..requests.document import request_document, request_sections
 from ..requests.reference import is_reference, normalise_reference
 from ..requests.service import InvalidRequest
-from ..sessions import reset_session
+from ..sessions import carry_on_in_replacement, repeat_of, reset_session
 from ..space_sessions import service as sessions
 from ..space_sessions.forms import SessionForm
 from ..space_sessions.models import FORMATS, SpaceSession
@@ -635,7 +635,9 @@ def sign_in() -> Response | tuple[str, int]:
                 why = service.session_facilitator(session.get(FACILITATOR_KEY), session)[1]
                 how = service.SIGNED_OUT_BECAUSE[why] if why in ENDED_MEANWHILE else service.SIGNED_OUT_BY_SIGNING_IN
                 service.record_sign_in_ended(session.get(FACILITATOR_KEY), how)
-            reset_session()  # a new session id: a planted or stolen id is useless after sign-in
+            # A new session id: a planted or stolen id is useless after sign-in. (The form sent
+            # again a moment later, with the old id, is let on to the new one: ``sent_again``.)
+            reset_session(repeatable=True)
             session[FACILITATOR_KEY] = facilitator.id
             session.update(service.sign_in_marks(facilitator))
             return remember_device(go_on_to(safe_next(request.args.get("next"), facilitator)), email)
@@ -784,7 +786,7 @@ def stay_signed_in(facilitator: Facilitator) -> None:
     the forms on the facilitator's open pages and tabs still save."""
     rotate = getattr(session, "rotate", None)
     if rotate is not None:
-        rotate()
+        rotate(repeatable=True)  # (the form sent again a moment later: ``sent_again``)
     session[FACILITATOR_KEY] = facilitator.id
     session.update(service.sign_in_marks(facilitator))
 
@@ -1469,6 +1471,9 @@ def form_not_checked(error: CSRFError) -> Response | tuple[Response | str, int]:
     facilitator = signed_in_now()
     if request.endpoint == "inbox.confirm_sign_in" and request.accept_mimetypes.best == "application/json":
         return warning_not_checked(facilitator)
+    again = sent_again()
+    if again is not None:
+        return again
     show = NOT_CHECKED_PAGES.get(request.endpoint or "")
     if show is None or facilitator is None or facilitator.reads_statistics_only:
         return render_error(400, csrf_failure=True, kept=typed_text.typed_text_kept())
@@ -1480,6 +1485,50 @@ def form_not_checked(error: CSRFError) -> Response | tuple[Response | str, int]:
     if isinstance(page, Response):
         return page  # (a redirect with a message: the session was cancelled meanwhile)
     return page, 400
+
+
+def sent_again() -> Response | None:
+    """Signing in, changing your password or staying signed in, sent a second time a moment after
+    the first (a double click, Enter pressed twice, or a second click on a slow page, with
+    JavaScript off: with it on, GOV.UK Frontend's button, ``preventDoubleClick``, ignores a second
+    click within a second, not one later), and so with the cookie of the session the first
+    replaced: on to where the first went, in the session it started, and nothing done again (no
+    second sign-in, password change or audit entry). Before, it was "This form has expired", and
+    its answer deleted the cookie, so the facilitator was signed out again.
+
+    Only within ``sessions.REPEAT_GRACE`` of the first, while its session lasts (not once signed
+    out), and only for the same form proving the same account's password again: the password given
+    (the new one, for a password change) is checked, so a copy of the old cookie, planted before
+    the sign-in or stolen, is no more use than the password alone. Else None: the form has expired."""
+    held = repeat_of()
+    if held is None or request.endpoint not in PASSWORD_GIVEN_AGAIN:
+        return None
+    facilitator, _why = service.session_facilitator(held.get(FACILITATOR_KEY), held)
+    if facilitator is None or not facilitator.active:
+        return None
+    if request.endpoint == "inbox.sign_in" and service.find_facilitator(request.form.get("email", "")) != facilitator:
+        return None
+    if not service.password_is_right(facilitator, request.form.get(PASSWORD_GIVEN_AGAIN[request.endpoint], "")):
+        g.sign_in_tried = True  # (counted, as any password that failed: ``password_checks``)
+        return None
+    carry_on_in_replacement()
+    log.info("Inbox form sent again a moment after it was done: on to where it went")
+    if request.endpoint == "inbox.confirm_sign_in":
+        then = request.form.get("then") if form_endpoint(request.form.get("then")) else None
+        if then is not None:  # (its form was sent on by the first: its page, not the form again)
+            return go_on_to(page_of_form(then), code=303)
+        return go_on_to(safe_next(request.values.get("next"), facilitator), code=303)
+    return go_on_to(
+        safe_next(request.args.get("next") if request.endpoint == "inbox.sign_in" else None, facilitator), code=303
+    )
+
+
+# The forms that start a new session id, each with the field holding the account's password once done.
+PASSWORD_GIVEN_AGAIN = {
+    "inbox.sign_in": "password",
+    "inbox.confirm_sign_in": "password",
+    "inbox.change_password": "new_password",
+}
 
 
 PAGE_OUT_OF_DATE = "This page is out of date. Copy anything you have typed, then reload the page"

@@ -1,0 +1,162 @@
+"""Signing in, changing your password or staying signed in, sent twice with JavaScript off (a
+double click, Enter pressed twice, a second click on a slow page): the second leaves with the
+cookie of the session the first replaced. Found: it was "This form has expired", and its answer
+deleted the cookie, so the facilitator who had just signed in was signed out again. Now it goes
+where the first went, in the first's session, doing nothing twice; a copy of the old cookie is
+still no use without the password, after signing out, or once the moment has passed."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import update
+from werkzeug.test import TestResponse
+
+from app.extensions import db
+from app.inbox import service
+from app.models import utcnow
+from app.sessions import NOTE_START, REPEAT_GRACE, JourneySessionRow
+from support import both_databases, session_cookie, session_csrf_token
+from support.pages import SESSION_COOKIE
+from test_inbox import EMAIL, PASSWORD, add_facilitator, events, post_form, signed_in, stored_request, text
+from test_inbox_sign_in_ends import signed_in_for
+
+NEW_PASSWORD = "copper kettle meadow drizzle"
+EXPIRED = "This form has expired"
+
+
+def sent_twice(client: FlaskClient, url: str, data: dict[str, str]) -> tuple[TestResponse, TestResponse, str]:
+    """``data`` POSTed to ``url`` twice with the same cookie and security token, as a browser sends a
+    form clicked twice (the second leaves before the first's answer, with the old cookie): both
+    answers, and the cookie the first gave."""
+    form = {"csrf_token": session_csrf_token(client), **data}
+    old = session_cookie(client)
+    assert old is not None
+    first = client.post(url, data=form)
+    given = session_cookie(client)
+    assert given is not None and given != old  # (a new session id)
+    client.set_cookie(SESSION_COOKIE, old)
+    return first, client.post(url, data=form), given
+
+
+def moment_passed(app: Flask) -> None:
+    """``REPEAT_GRACE`` has passed since the sessions were replaced (their notes' time is up)."""
+    with app.app_context():
+        db.session.execute(
+            update(JourneySessionRow)
+            .where(JourneySessionRow.data.startswith(NOTE_START))
+            .values(expires_at=utcnow() - dt.timedelta(seconds=1))
+        )
+        db.session.commit()
+
+
+@both_databases
+def test_sign_in_sent_twice_goes_on_to_the_inbox_signed_in_once(app: Flask) -> None:
+    add_facilitator(app)
+    client = app.test_client()
+    url = "/inbox/sign-in?next=/inbox/guide"
+    first, second, given = sent_twice(client, url, {"email": EMAIL.upper(), "password": PASSWORD})
+    assert first.status_code == 302 and first.location == "/inbox/guide"
+    assert second.status_code == 303 and second.location == "/inbox/guide", text(second)
+    assert session_cookie(client) == given  # the first's session, not a new one, nor none
+    assert client.get("/inbox/guide").status_code == 200
+    assert len(events(app, "signed_in")) == 1 and not events(app, "signed_out")
+
+
+def test_sign_in_sent_again_after_the_moment_has_passed_has_expired(app: Flask) -> None:
+    assert dt.timedelta(seconds=5) <= REPEAT_GRACE <= dt.timedelta(seconds=30)
+    add_facilitator(app)
+    client = app.test_client()
+    form = {"csrf_token": session_csrf_token(client), "email": EMAIL, "password": PASSWORD}
+    old = session_cookie(client)
+    assert client.post("/inbox/sign-in", data=form).status_code == 302
+    moment_passed(app)
+    client.set_cookie(SESSION_COOKIE, old or "")
+    again = client.post("/inbox/sign-in", data=form)
+    assert again.status_code == 400 and EXPIRED in text(again)
+    assert client.get("/inbox").status_code == 302  # (to sign in)
+    assert len(events(app, "signed_in")) == 1
+
+
+def test_the_old_cookie_after_signing_out_is_refused(app: Flask) -> None:
+    """Signing out ends the first's session, and with it what the old cookie could have gone on to."""
+    add_facilitator(app)
+    client = app.test_client()
+    form = {"csrf_token": session_csrf_token(client), "email": EMAIL, "password": PASSWORD}
+    old = session_cookie(client)
+    assert client.post("/inbox/sign-in", data=form).status_code == 302
+    assert post_form(client, "/inbox", "/inbox/sign-out").status_code == 302
+    client.set_cookie(SESSION_COOKIE, old or "")
+    again = client.post("/inbox/sign-in", data=form)
+    assert again.status_code == 400 and EXPIRED in text(again)
+    assert client.get("/inbox").status_code == 302
+    assert len(events(app, "signed_in")) == 1 and len(events(app, "signed_out")) == 1
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"password": "not the password at all"},
+        {"email": "kim.colleague@partnership.example", "password": PASSWORD},
+        {"get": ""},
+        {"sign_out": ""},
+    ],
+    ids=["wrong-password", "another-account", "a-page", "another-form"],
+)
+def test_the_old_cookie_goes_nowhere_but_with_the_same_form_and_password(app: Flask, change: dict) -> None:
+    """A copy of the old cookie (planted before the sign-in, or stolen) is no more use than before
+    in the moment after: without the account's password, on another form, or for a page, the
+    session that replaced it is not given out."""
+    add_facilitator(app)
+    add_facilitator(app, "kim.colleague@partnership.example", "Kim Colleague")
+    client = app.test_client()
+    form = {"csrf_token": session_csrf_token(client), "email": EMAIL, "password": PASSWORD}
+    old = session_cookie(client)
+    assert client.post("/inbox/sign-in", data=form).status_code == 302
+    given = session_cookie(client)
+    client.set_cookie(SESSION_COOKIE, old or "")
+    if "get" in change:
+        assert client.get("/inbox").status_code == 302
+    elif "sign_out" in change:
+        assert client.post("/inbox/sign-out", data=form).status_code == 400
+    else:
+        again = client.post("/inbox/sign-in", data={**form, **change})
+        assert again.status_code == 400 and EXPIRED in text(again)
+    assert session_cookie(client) not in (old, given)
+    assert client.get("/inbox").status_code == 302
+    assert len(events(app, "signed_in")) == 1
+
+
+def test_password_change_sent_twice_is_made_once_and_stays_signed_in(app: Flask) -> None:
+    client, _ = signed_in(app)
+    data = {"current_password": PASSWORD, "new_password": NEW_PASSWORD, "confirm_password": NEW_PASSWORD}
+    first, second, given = sent_twice(client, "/inbox/account/password", data)
+    assert first.status_code == 302 and first.location == "/inbox"
+    assert second.status_code == 303 and second.location == "/inbox", text(second)
+    assert session_cookie(client) == given
+    page = client.get("/inbox")
+    assert page.status_code == 200 and "Your password has been changed" in text(page)
+    assert len(events(app, service.PASSWORD_CHANGED)) == 1 and not events(app, "signed_out")
+    assert not events(app, "sign_in_failed")
+
+
+def test_staying_signed_in_sent_twice_saves_the_carried_note_once(app: Flask) -> None:
+    """The password page carrying a note sent after the 24 hours: sent twice, the first confirms
+    and sends the note on; the second goes to the request's page, not the note again."""
+    client, _ = signed_in(app)
+    reference = stored_request(app)
+    signed_in_for(client, dt.timedelta(hours=24, minutes=1))
+    note = "Call back Thursday to confirm the room."
+    then = f"/inbox/requests/{reference}/notes"
+    data = {"password": PASSWORD, "then": then, "next": f"/inbox/requests/{reference}", "text": note}
+    first, second, _given = sent_twice(client, "/inbox/confirm-sign-in", data)
+    assert first.status_code == 307 and first.location == then
+    saved = client.post(then, data={"csrf_token": session_csrf_token(client), "text": note})
+    assert saved.status_code == 302
+    assert second.status_code == 303 and second.location == f"/inbox/requests/{reference}", text(second)
+    assert text(client.get(second.location)).count(note) == 1
+    assert len(events(app, "note_added")) == 1
+    assert len([event for event in events(app, "signed_in") if event.detail == service.STAYED_SIGNED_IN]) == 1
