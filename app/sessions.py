@@ -63,6 +63,7 @@ import hashlib
 import logging
 import random
 import secrets
+import time
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import Any, NamedTuple, cast
@@ -113,6 +114,9 @@ EXPIRY_REFRESH_STEP = dt.timedelta(seconds=60)
 REPEAT_GRACE = dt.timedelta(seconds=10)
 # The only key of such a note's data: the new id, and the path of the form that rotated it.
 REPLACED_KEY = "_replaced_by"
+# How long the same form sent twice at once waits for the first to store the session it starts
+# (``claim_the_new_id``: the first notes the new id before it does what it does, then stores it).
+REPEAT_WAIT = dt.timedelta(seconds=3)
 
 
 def refresh_step(idle: dt.timedelta) -> dt.timedelta:
@@ -208,6 +212,20 @@ class JourneySession(SecureCookieSession):
         self.replaced = replaced
         # This response carries on in the session that replaced this one (``carry_on_in_replacement``).
         self.carry_on_as: str | None = None
+        # The id this session is stored under once rotated, noted already (``claim_the_new_id``).
+        self.claimed_sid: str | None = None
+
+    def become_replaced(self, replaced: Replaced) -> None:
+        """This request's session was replaced since it was read (``claim_the_new_id``): it stands
+        as if its cookie had named the note, empty, writing nothing and leaving the cookie alone."""
+        self.clear()
+        self.sid = None
+        self.read_data = None
+        self.had_cookie = False
+        self.rotate_requested = False
+        self.repeat_path = None
+        self.replaced = replaced
+        self.modified = False
 
     def rotate(self, repeatable: bool = False) -> None:
         """Drop the stored id when this response is saved; any data left gets a new id. With
@@ -221,10 +239,21 @@ class JourneySession(SecureCookieSession):
 
 @dataclass(frozen=True)
 class Replaced:
-    """What a rotated id's note says: the id that replaced it, and the path of the form that did."""
+    """What a rotated id's note says: the id that replaced it, the path of the form that did, and
+    when the note's time is up (``REPEAT_GRACE`` after it was written)."""
 
     by: str
     path: str
+    until: dt.datetime
+
+
+def _note(data: str, expires_at: dt.datetime) -> Replaced | None:
+    """What a row's data says if it is a rotated id's note (else None)."""
+    if not data.startswith(NOTE_START):
+        return None
+    note = DatabaseSessionInterface()._loads(data).get(REPLACED_KEY)
+    by, path = (note.get("by"), note.get("path")) if isinstance(note, dict) else (None, None)
+    return Replaced(by, path, expires_at) if isinstance(by, str) and isinstance(path, str) else None
 
 
 # Set in the new session by Start again (app/wizard/views.py) to what it cleared, "journey", "copy"
@@ -250,14 +279,58 @@ def repeat_of() -> dict[str, Any] | None:
     replaced = session.replaced if isinstance(session, JourneySession) else None
     if replaced is None or request.method != "POST" or request.path != replaced.path:
         return None
+    # The same form sent a moment before may not have stored it yet (``claim_the_new_id``): waited for.
+    waited_for = replaced.until - REPEAT_GRACE + REPEAT_WAIT - utcnow()
+    deadline = time.monotonic() + max(0.0, waited_for.total_seconds())
     try:
         row = _read(replaced.by)
+        while row is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+            row = _read(replaced.by)
     except SQLAlchemyError:
         return None  # (the page that says the form has expired, as before)
     if row is None or row.expires_at <= utcnow():
         return None
     held = DatabaseSessionInterface()._loads(row.data)
     return None if not held or REPLACED_KEY in held else held
+
+
+def claim_the_new_id() -> bool:
+    """For a form about to do once what starts a new session id (signing in, changing a password),
+    its checks passed: note now that this session's id is replaced (``REPEAT_GRACE``), by the id
+    this response will store it under, so that the same form sent twice at once (the second leaving
+    before the first is answered, both read the session as it was) does it once. True: this request
+    goes on (and rotates with ``repeatable``); False: the same form, sent a moment before, claimed it
+    first, and this request's session is now empty, as if its cookie had named the note
+    (``repeat_of`` finds what the first starts, waiting for it a moment)."""
+    if not isinstance(session, JourneySession) or session.sid is None or session.read_data is None:
+        return True
+    new = secrets.token_urlsafe(32)
+    note = DatabaseSessionInterface.serializer.dumps({REPLACED_KEY: {"by": new, "path": request.path}})
+    parameters = {
+        "sid": session.sid,
+        "new_data": note,
+        "new_expiry": utcnow() + REPEAT_GRACE,
+        "read_data": session.read_data,
+    }
+    if _on_driver(_WRITE_IF_UNCHANGED, _WRITE_IF_UNCHANGED_FOR_PSYCOPG, parameters):
+        session.claimed_sid = new
+        return True
+    return not replaced_meanwhile()  # (else changed by another tab meanwhile: on, as before)
+
+
+def replaced_meanwhile() -> bool:
+    """Whether this request's session was replaced since it was read, by the same form sent a moment
+    before (its note, ``claim_the_new_id``); if so, the session is now empty, as if this request's
+    cookie had named the note (``repeat_of``)."""
+    if not isinstance(session, JourneySession) or session.sid is None or request.method != "POST":
+        return False
+    row = _read(session.sid)
+    replaced = _note(row.data, row.expires_at) if row is not None else None
+    if replaced is None or replaced.path != request.path:
+        return False
+    session.become_replaced(replaced)
+    return True
 
 
 def carry_on_in_replacement() -> None:
@@ -341,12 +414,10 @@ class DatabaseSessionInterface(SessionInterface):
                 g.session_expired = True
                 return self.session_class(had_cookie=True)
             if row.data.startswith(NOTE_START):
-                # Replaced a moment ago: an empty session, as for an id deleted (``repeat_of``).
-                note = self._loads(row.data).get(REPLACED_KEY)
-                by, path = (note.get("by"), note.get("path")) if isinstance(note, dict) else (None, None)
+                # Replaced a moment ago: an empty session, as for an id deleted (``repeat_of``). Its
+                # answer leaves the cookie alone: the browser has, or is about to have, the new one.
                 g.session_expired = True
-                replaced = Replaced(by, path) if isinstance(by, str) and isinstance(path, str) else None
-                return self.session_class(had_cookie=True, replaced=replaced)
+                return self.session_class(replaced=_note(row.data, row.expires_at))
         except SQLAlchemyError as error:  # the database is down: fail softly, keep the cookie and the row
             log.warning(
                 "Session store unavailable (%s); answering with the service problem page",
@@ -392,7 +463,7 @@ class DatabaseSessionInterface(SessionInterface):
         now = utcnow()
         expires_at = now + self._idle(app)
         if session.sid is None:
-            session.sid = secrets.token_urlsafe(32)
+            session.sid = session.claimed_sid or secrets.token_urlsafe(32)
             data = self.serializer.dumps(dict(session))
             _execute(_INSERT, {"id": session.sid, "data": data, "expires_at": expires_at})
             self._set_cookie(app, response, session.sid)
@@ -888,6 +959,7 @@ __all__ = [
     "add_session_bind",
     "carry_on_in_replacement",
     "claim",
+    "claim_the_new_id",
     "expired_session",
     "init_sessions",
     "leave_session_untouched",
@@ -898,6 +970,7 @@ __all__ = [
     "not_the_persons_activity",
     "purge_expired_sessions",
     "repeat_of",
+    "replaced_meanwhile",
     "reset_session",
     "session_expired",
     "when_expired",

@@ -8,6 +8,7 @@ still no use without the password, after signing out, or once the moment has pas
 from __future__ import annotations
 
 import datetime as dt
+import threading
 
 import pytest
 from flask import Flask
@@ -125,7 +126,7 @@ def test_the_old_cookie_goes_nowhere_but_with_the_same_form_and_password(app: Fl
     else:
         again = client.post("/inbox/sign-in", data={**form, **change})
         assert again.status_code == 400 and EXPIRED in text(again)
-    assert session_cookie(client) not in (old, given)
+    assert session_cookie(client) != given  # (the old one left as it was: it opens nothing)
     assert client.get("/inbox").status_code == 302
     assert len(events(app, "signed_in")) == 1
 
@@ -160,3 +161,105 @@ def test_staying_signed_in_sent_twice_saves_the_carried_note_once(app: Flask) ->
     assert text(client.get(second.location)).count(note) == 1
     assert len(events(app, "note_added")) == 1
     assert len([event for event in events(app, "signed_in") if event.detail == service.STAYED_SIGNED_IN]) == 1
+
+
+# --- sent twice at once: the second leaves before the first is answered, and is read as it is ---
+
+
+def sent_at_once(
+    app: Flask, url: str, data: dict[str, str], client: FlaskClient | None = None
+) -> tuple[TestResponse, TestResponse, FlaskClient, FlaskClient]:
+    """``data`` POSTed to ``url`` twice from one browser (the same cookie and token), the two
+    requests in two threads, each having read the session and checked the password before either
+    goes on (``both_checked``): both answers, first the one that went on, and the two clients."""
+    client = client or app.test_client()
+    form = {"csrf_token": session_csrf_token(client), **data}
+    cookie = session_cookie(client) or ""
+    clients = [client, app.test_client()]
+    clients[1].set_cookie(SESSION_COOKIE, cookie)
+    answers: dict[int, TestResponse] = {}
+
+    def send(number: int) -> None:
+        answers[number] = clients[number].post(url, data=form)
+
+    threads = [threading.Thread(target=send, args=(number,)) for number in (0, 1)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    went_on = 0 if answers[0].status_code != 303 else 1
+    return answers[went_on], answers[1 - went_on], clients[went_on], clients[1 - went_on]
+
+
+def both_checked(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+    """The two requests each wait, once ``service.<name>`` has checked the password, for the other to
+    have checked it too (as a double click's two requests do when the check takes longer than the
+    gap between the clicks)."""
+    real = getattr(service, name)
+    barrier = threading.Barrier(2, timeout=10)
+
+    def checked_then_wait(*args: object, **kwargs: object) -> object:
+        result = real(*args, **kwargs)
+        barrier.wait()
+        return result
+
+    monkeypatch.setattr(service, name, checked_then_wait)
+
+
+@both_databases
+def test_sign_in_sent_twice_at_once_signs_in_once(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
+    add_facilitator(app)
+    both_checked(monkeypatch, "password_signs_in")
+    first, second, went_on, other = sent_at_once(app, "/inbox/sign-in", {"email": EMAIL, "password": PASSWORD})
+    assert first.status_code == 302 and first.location == "/inbox"
+    assert second.status_code == 303 and second.location == "/inbox", text(second)
+    assert session_cookie(other) == session_cookie(went_on)  # one session, the first's
+    assert other.get("/inbox").status_code == 200
+    assert len(events(app, "signed_in")) == 1 and not events(app, "signed_out")
+
+
+def test_password_change_sent_twice_at_once_is_made_once(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
+    client, _ = signed_in(app)
+    both_checked(monkeypatch, "own_password_problem")
+    data = {"current_password": PASSWORD, "new_password": NEW_PASSWORD, "confirm_password": NEW_PASSWORD}
+    first, second, went_on, other = sent_at_once(app, "/inbox/account/password", data, client)
+    assert first.status_code == 302 and first.location == "/inbox"
+    assert second.status_code == 303 and second.location == "/inbox", text(second)
+    assert session_cookie(other) == session_cookie(went_on)
+    assert "Your password has been changed" in text(other.get("/inbox"))
+    assert len(events(app, service.PASSWORD_CHANGED)) == 1 and not events(app, "signed_out")
+
+
+def test_password_change_sent_again_as_the_first_is_made_is_not_signed_out(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The second read the session before the first changed it, and looks at the account after the
+    password was changed: it is not "signed out because the password was changed" (found: it was,
+    and its answer deleted the cookie the first had just given)."""
+    client, _ = signed_in(app)
+    data = {"current_password": PASSWORD, "new_password": NEW_PASSWORD, "confirm_password": NEW_PASSWORD}
+    form = {"csrf_token": session_csrf_token(client), **data}
+    second_client = app.test_client()
+    second_client.set_cookie(SESSION_COOKIE, session_cookie(client) or "")
+    real = service.session_facilitator
+    waiting, first_done = threading.Event(), threading.Event()
+    answers: list[TestResponse] = []
+
+    def after_the_first(*args: object, **kwargs: object) -> object:
+        if threading.current_thread() is second and not waiting.is_set():
+            waiting.set()
+            assert first_done.wait(timeout=10)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(service, "session_facilitator", after_the_first)
+    second = threading.Thread(target=lambda: answers.append(second_client.post("/inbox/account/password", data=form)))
+    second.start()
+    assert waiting.wait(timeout=10)  # (the second has read the session as it was)
+    first = client.post("/inbox/account/password", data=form)
+    first_done.set()
+    second.join(timeout=30)
+    assert first.status_code == 302
+    assert answers[0].status_code == 303 and answers[0].location == "/inbox", text(answers[0])
+    assert session_cookie(second_client) == session_cookie(client)
+    assert second_client.get("/inbox").status_code == 200
+    assert len(events(app, service.PASSWORD_CHANGED)) == 1 and not events(app, "signed_out")

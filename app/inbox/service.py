@@ -450,16 +450,26 @@ def change_own_password(facilitator: Facilitator, password: str) -> str | None:
     (``app.inbox.views.change_password``): what is wrong with it (the same rules as
     ``reset_password``, and not the one it replaces), or None once it is set, audited and
     committed. Every other sign-in of the account ends with it (``credential_stamp`` changes)."""
+    problem = own_password_problem(facilitator, password)
+    if problem is None:
+        set_own_password(facilitator, password)
+    return problem
+
+
+def own_password_problem(facilitator: Facilitator, password: str) -> str | None:
+    """What is wrong with a signed-in facilitator's new password (``change_own_password``), or None."""
     problem = password_problem(password, facilitator.email, facilitator.display_name)
     if problem is None and password_is_right(facilitator, password):
         problem = "The new password must be different from your current password."
-    if problem is not None:
-        return problem
+    return problem
+
+
+def set_own_password(facilitator: Facilitator, password: str) -> None:
+    """Set a new password ``own_password_problem`` found nothing wrong with: audited and committed."""
     facilitator.password_hash = generate_password_hash(password)
     audit.add_event(PASSWORD_CHANGED, None, facilitator.actor, "changed by the account's own user, signed in")
     queue_password_notice(facilitator, facilitator.actor, by_self=True)
     db.session.commit()
-    return None
 
 
 # The audit action of a password notice queued (``queue_password_notice``); the worker records
@@ -700,6 +710,15 @@ def _account_signing_in(email: str) -> Facilitator | None:
 def authenticate(email: str, password: str, detail: str = "") -> Facilitator | None:
     """The active facilitator with this email and password, or None; records the sign-in (with
     ``detail``: "password confirmed to stay signed in", for a sign-in extended so)."""
+    facilitator = password_signs_in(email, password)
+    if facilitator is not None:
+        record_sign_in(facilitator, detail)
+    return facilitator
+
+
+def password_signs_in(email: str, password: str) -> Facilitator | None:
+    """The active facilitator with this email and password, or None; nothing recorded yet (the
+    inbox first makes sure the same form sent twice at once signs in once: ``record_sign_in``)."""
     # The hash checked for an unknown address is made on the first attempt a process sees, whatever
     # the address: made only for an unknown one, it took that attempt twice as long as one for an
     # account, which said which addresses have one (security review).
@@ -710,10 +729,14 @@ def authenticate(email: str, password: str, detail: str = "") -> Facilitator | N
     password_matches = len(password) <= PASSWORD_MAX and check_password_hash(stored_hash, password)
     if facilitator is None or not password_matches or not facilitator.active:
         return None
+    return facilitator
+
+
+def record_sign_in(facilitator: Facilitator, detail: str = "") -> None:
+    """A sign-in with the right password (``password_signs_in``), recorded and committed."""
     facilitator.last_login_at = utcnow()
     audit.add_event("signed_in", None, facilitator.actor, detail)
     db.session.commit()
-    return facilitator
 
 
 def record_failed_sign_in(email: str, locked: bool, detail: str = "") -> str:

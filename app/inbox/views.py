@@ -63,7 +63,7 @@ from werkzeug.wrappers import Response
 
 from .. import typed_text, workflow
 from ..errors import render_error
-from ..extensions import limiter
+from ..extensions import db, limiter
 from ..input_guard import accepts_files
 from ..lockout import LOCKOUT_KEY, SignInLockout
 from ..mail import pdf_filename
@@ -73,7 +73,7 @@ from ..requests import fields
 from ..requests.document import request_document, request_sections
 from ..requests.reference import is_reference, normalise_reference
 from ..requests.service import InvalidRequest
-from ..sessions import carry_on_in_replacement, repeat_of, reset_session
+from ..sessions import carry_on_in_replacement, claim_the_new_id, repeat_of, replaced_meanwhile, reset_session
 from ..space_sessions import service as sessions
 from ..space_sessions.forms import SessionForm
 from ..space_sessions.models import FORMATS, SpaceSession
@@ -201,6 +201,9 @@ def require_facilitator() -> Response | tuple[str, int] | None:
         return None
     facilitator, why = service.session_facilitator(session.get(FACILITATOR_KEY), session)
     if facilitator is None:
+        if why == service.CREDENTIALS_CHANGED and request.endpoint in PASSWORD_GIVEN_AGAIN and replaced_meanwhile():
+            # This very password change, sent twice at once: the first has just made it.
+            return sent_again(meanwhile=True) or form_sent_twice_refused()
         if why == service.TOO_OLD_SIGN_IN and request.endpoint != "inbox.sign_out":
             return confirm_to_carry_on()  # the session keeps its account, for the password only
         if FACILITATOR_KEY in session:  # deactivated, removed, password reset or signed in too long ago
@@ -623,12 +626,15 @@ def sign_in() -> Response | tuple[str, int]:
         lockout = current_lockout()
         device = known_device(email)
         locked_for = lockout.begin_attempt(email, device)  # counted before the password is checked
-        facilitator = None if locked_for else service.authenticate(email, password)
+        facilitator = None if locked_for else service.password_signs_in(email, password)
         # An attempt counts towards INBOX_SIGN_IN_LIMIT when a password was checked, and failed
         # (a form sent empty, or without a password, guesses nothing: it is not counted).
         g.sign_in_tried = facilitator is None
         if facilitator is not None:
             lockout.clear(email, device=device)
+            if not claim_the_new_id():  # the same form, sent a moment before, is signing in
+                return sent_again(meanwhile=True) or form_sent_twice_refused()
+            service.record_sign_in(facilitator)
             if FACILITATOR_KEY in session:  # signed in already, its hours up (or another account)
                 # One whose password was changed (or account closed) meanwhile had ended then
                 # (found: audited as ended by this sign-in).
@@ -686,14 +692,15 @@ def confirm_sign_in() -> Response | tuple[str | Response, int]:
         lockout = current_lockout()
         device = known_device(facilitator.email)
         locked_for = lockout.begin_attempt(facilitator.email, device)  # counted before the password is checked
-        confirmed = (
-            None
-            if locked_for
-            else service.authenticate(facilitator.email, form.password.data or "", service.STAYED_SIGNED_IN)
-        )
+        confirmed = None if locked_for else service.password_signs_in(facilitator.email, form.password.data or "")
         g.sign_in_tried = confirmed is None or confirmed.id != facilitator.id
         if confirmed is not None and not g.sign_in_tried:
             lockout.clear(facilitator.email, device=device)
+            if not claim_the_new_id():  # the same form, sent a moment before, is confirming it
+                if wants_json:
+                    return jsonify(error=PAGE_OUT_OF_DATE), 400
+                return sent_again(meanwhile=True) or form_sent_twice_refused()
+            service.record_sign_in(confirmed, service.STAYED_SIGNED_IN)
             stay_signed_in(confirmed)
             ends_at = service.sign_in_ends_at(session)
             until = f", until {ends_in_words(ends_at)}" if ends_at is not None else ""
@@ -843,8 +850,11 @@ def change_password() -> Response | tuple[str, int]:
             if new != (form.confirm_password.data or ""):
                 form.confirm_password.errors = [NEW_ONES_DIFFER]
             else:
-                problem = service.change_own_password(facilitator, new)
+                problem = service.own_password_problem(facilitator, new)
                 if problem is None:
+                    if not claim_the_new_id():  # the same form, sent a moment before, is changing it
+                        return sent_again(meanwhile=True) or form_sent_twice_refused()
+                    service.set_own_password(facilitator, new)
                     stay_signed_in(facilitator)
                     flash(CHANGE_DONE, SUCCESS)
                     return go_on_to(safe_next(None, facilitator))
@@ -1487,7 +1497,7 @@ def form_not_checked(error: CSRFError) -> Response | tuple[Response | str, int]:
     return page, 400
 
 
-def sent_again() -> Response | None:
+def sent_again(meanwhile: bool = False) -> Response | None:
     """Signing in, changing your password or staying signed in, sent a second time a moment after
     the first (a double click, Enter pressed twice, or a second click on a slow page, with
     JavaScript off: with it on, GOV.UK Frontend's button, ``preventDoubleClick``, ignores a second
@@ -1499,7 +1509,13 @@ def sent_again() -> Response | None:
     Only within ``sessions.REPEAT_GRACE`` of the first, while its session lasts (not once signed
     out), and only for the same form proving the same account's password again: the password given
     (the new one, for a password change) is checked, so a copy of the old cookie, planted before
-    the sign-in or stolen, is no more use than the password alone. Else None: the form has expired."""
+    the sign-in or stolen, is no more use than the password alone. Else None: the form has expired.
+
+    ``meanwhile``: the two were sent at once, and this one found the first had claimed the session
+    (``sessions.claim_the_new_id``) as it read it: the account is read again (its password may have
+    just changed), and the first's session waited for a moment."""
+    if meanwhile:
+        db.session.expire_all()
     held = repeat_of()
     if held is None or request.endpoint not in PASSWORD_GIVEN_AGAIN:
         return None
@@ -1521,6 +1537,12 @@ def sent_again() -> Response | None:
     return go_on_to(
         safe_next(request.args.get("next") if request.endpoint == "inbox.sign_in" else None, facilitator), code=303
     )
+
+
+def form_sent_twice_refused() -> tuple[str, int]:
+    """The same form sent twice at once, the first from another account, or since signed out: what
+    any form sent with a session gone gets (the "form has expired" page)."""
+    return render_error(400, csrf_failure=True, kept=typed_text.typed_text_kept())
 
 
 # The forms that start a new session id, each with the field holding the account's password once done.
