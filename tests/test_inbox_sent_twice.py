@@ -263,3 +263,20 @@ def test_password_change_sent_again_as_the_first_is_made_is_not_signed_out(
     assert session_cookie(second_client) == session_cookie(client)
     assert second_client.get("/inbox").status_code == 200
     assert len(events(app, service.PASSWORD_CHANGED)) == 1 and not events(app, "signed_out")
+
+
+def test_sign_in_sent_again_once_the_first_was_answered_goes_on_signed_in(app: Flask) -> None:
+    """A second click on a slow page, once the first's answer (its new cookie) had come: the new
+    session's cookie with the old page's security token. Signed in already, as this account: on to
+    the page asked for. As another account it has expired, as before."""
+    add_facilitator(app)
+    add_facilitator(app, "kim.colleague@partnership.example", "Kim Colleague")
+    client = app.test_client()
+    form = {"csrf_token": session_csrf_token(client), "email": EMAIL, "password": PASSWORD}
+    assert client.post("/inbox/sign-in?next=/inbox/guide", data=form).status_code == 302
+    again = client.post("/inbox/sign-in?next=/inbox/guide", data=form)
+    assert again.status_code == 303 and again.location == "/inbox/guide", text(again)
+    other = client.post("/inbox/sign-in", data={**form, "email": "kim.colleague@partnership.example"})
+    assert other.status_code == 400 and EXPIRED in text(other)
+    assert client.get("/inbox").status_code == 200
+    assert len(events(app, "signed_in")) == 1

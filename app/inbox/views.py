@@ -1484,6 +1484,14 @@ def form_not_checked(error: CSRFError) -> Response | tuple[Response | str, int]:
     again = sent_again()
     if again is not None:
         return again
+    if (
+        request.endpoint == "inbox.sign_in"
+        and facilitator is not None
+        and service.find_facilitator(request.form.get("email", "")) == facilitator
+    ):
+        # Signed in already, as this account: the sign-in sent again once the first's answer had
+        # come (a second click on a slow page), with the new cookie and the old page's token.
+        return go_on_to(safe_next(request.args.get("next"), facilitator), code=303)
     show = NOT_CHECKED_PAGES.get(request.endpoint or "")
     if show is None or facilitator is None or facilitator.reads_statistics_only:
         return render_error(400, csrf_failure=True, kept=typed_text.typed_text_kept())
