@@ -18,7 +18,7 @@ from werkzeug.test import TestResponse
 
 from app.extensions import db
 from app.inbox import service
-from app.models import utcnow
+from app.models import AuditEvent, utcnow
 from app.sessions import NOTE_START, REPEAT_GRACE, JourneySessionRow
 from support import both_databases, session_cookie, session_csrf_token
 from support.pages import SESSION_COOKIE
@@ -280,3 +280,24 @@ def test_sign_in_sent_again_once_the_first_was_answered_goes_on_signed_in(app: F
     assert other.status_code == 400 and EXPIRED in text(other)
     assert client.get("/inbox").status_code == 200
     assert len(events(app, "signed_in")) == 1
+
+
+def test_password_change_sent_again_once_the_first_was_answered_is_not_a_wrong_password(app: Flask) -> None:
+    """Sent again with the new cookie (which keeps the security token): its current password is the
+    old one now. Found: "The current password is not correct", audited as a failed attempt. Within
+    the moment after the change, the new password being right, it goes on to the inbox; after it,
+    the current password is wrong, as before."""
+    client, _ = signed_in(app)
+    data = {"current_password": PASSWORD, "new_password": NEW_PASSWORD, "confirm_password": NEW_PASSWORD}
+    form = {"csrf_token": session_csrf_token(client), **data}
+    assert client.post("/inbox/account/password", data=form).status_code == 302
+    again = client.post("/inbox/account/password", data=form)
+    assert again.status_code == 303 and again.location == "/inbox", text(again)
+    assert "Your password has been changed" in text(client.get("/inbox"))
+    assert len(events(app, service.PASSWORD_CHANGED)) == 1 and not events(app, "sign_in_failed")
+    with app.app_context():
+        db.session.execute(update(AuditEvent).values(at=utcnow() - REPEAT_GRACE - dt.timedelta(seconds=1)))
+        db.session.commit()
+    late = client.post("/inbox/account/password", data=form)
+    assert late.status_code == 200 and "The current password is not correct" in text(late)
+    assert len(events(app, "sign_in_failed")) == 1 and len(events(app, service.PASSWORD_CHANGED)) == 1

@@ -464,6 +464,14 @@ def own_password_problem(facilitator: Facilitator, password: str) -> str | None:
     return problem
 
 
+def own_password_changed_since(facilitator: Facilitator, since: dt.datetime) -> bool:
+    """Whether the facilitator changed their own password since ``since`` (its audit entry)."""
+    found = select(AuditEvent.id).where(
+        AuditEvent.action == PASSWORD_CHANGED, AuditEvent.actor == facilitator.actor, AuditEvent.at >= since
+    )
+    return db.session.scalar(found.limit(1)) is not None
+
+
 def set_own_password(facilitator: Facilitator, password: str) -> None:
     """Set a new password ``own_password_problem`` found nothing wrong with: audited and committed."""
     facilitator.password_hash = generate_password_hash(password)

@@ -73,7 +73,14 @@ from ..requests import fields
 from ..requests.document import request_document, request_sections
 from ..requests.reference import is_reference, normalise_reference
 from ..requests.service import InvalidRequest
-from ..sessions import carry_on_in_replacement, claim_the_new_id, repeat_of, replaced_meanwhile, reset_session
+from ..sessions import (
+    REPEAT_GRACE,
+    carry_on_in_replacement,
+    claim_the_new_id,
+    repeat_of,
+    replaced_meanwhile,
+    reset_session,
+)
 from ..space_sessions import service as sessions
 from ..space_sessions.forms import SessionForm
 from ..space_sessions.models import FORMATS, SpaceSession
@@ -839,6 +846,13 @@ def change_password() -> Response | tuple[str, int]:
         device = known_device(facilitator.email)
         locked_for = lockout.begin_attempt(facilitator.email, device)  # counted before the password is checked
         g.sign_in_tried = locked_for > 0 or not service.password_is_right(facilitator, current)
+        if g.sign_in_tried and not locked_for and changed_a_moment_ago(facilitator, form):
+            # This very change, sent again once the first's answer had come (a second click on a
+            # slow page, with the new cookie): the password it gives is right, so the attempt is not
+            # a failure, and the change is not made again.
+            lockout.clear(facilitator.email, device=device)
+            g.sign_in_tried = False
+            return go_on_to(safe_next(None, facilitator), code=303)
         if g.sign_in_tried:
             message, status = password_refused(
                 facilitator.email, locked_for, "password change", CURRENT_ONE_WRONG, detail=service.CHANGE_FAILED
@@ -873,6 +887,19 @@ def change_password() -> Response | tuple[str, int]:
         home=safe_next(None, facilitator),
     )
     return page, status
+
+
+def changed_a_moment_ago(facilitator: Facilitator, form: ChangePasswordForm) -> bool:
+    """Whether the password change form sent is the one that changed the account's password a
+    moment ago (``sessions.REPEAT_GRACE``): its new password, typed the same twice, is the
+    account's password now. (Only then is the new password checked: a wrong current password
+    otherwise tests nothing else.)"""
+    new = form.new_password.data or ""
+    return (
+        new == (form.confirm_password.data or "")
+        and service.own_password_changed_since(facilitator, utcnow() - REPEAT_GRACE)
+        and service.password_is_right(facilitator, new)
+    )
 
 
 # --- the list and a request -------------------------------------------------------------------
