@@ -36,7 +36,9 @@ page shown straight after the action is not audited as a view: the action is the
 ``inbox_list`` (the list's filters, sort and page as last shown, for the request page's back link);
 ``inbox_reference_typed`` (a reference search that is no reference, an email address or a name
 typed into the list's search box, for the next showing of the list only: never in an address). Signing in starts a
-new session (new id); the session's idle limit (``SESSION_IDLE_MINUTES``) signs a facilitator out.
+new session (new id), as do changing your password and staying signed in; the same form sent twice (a double click
+with JavaScript off) goes on where the first went, signed in once (``sent_again``). The session's idle limit
+(``SESSION_IDLE_MINUTES``) signs a facilitator out.
 Every end of a sign-in is audited ("signed_out", saying how): Sign out, Exit this page, signing
 in again, a password change or closed account found, and the idle limit (``service.record_timed_out``).
 Every other showing of a request's page is audited as a view (``render_request_page``), also the
