@@ -112,7 +112,8 @@ EXPIRY_REFRESH_STEP = dt.timedelta(seconds=60)
 # replaced it (``rotate(repeatable=True)``): time for a second click, or Enter pressed again, on a
 # slow page, and no more (a copy of the old cookie is of no use after it).
 REPEAT_GRACE = dt.timedelta(seconds=10)
-# The only key of such a note's data: the new id, and the path of the form that rotated it.
+# The only key of such a note's data: the new id, the path of the form that rotated it, and whether
+# the new session is stored yet (``claim_the_new_id`` notes the id first).
 REPLACED_KEY = "_replaced_by"
 # How long the same form sent twice at once waits for the first to store the session it starts
 # (``claim_the_new_id``: the first notes the new id before it does what it does, then stores it).
@@ -239,12 +240,14 @@ class JourneySession(SecureCookieSession):
 
 @dataclass(frozen=True)
 class Replaced:
-    """What a rotated id's note says: the id that replaced it, the path of the form that did, and
-    when the note's time is up (``REPEAT_GRACE`` after it was written)."""
+    """What a rotated id's note says: the id that replaced it, the path of the form that did, when
+    the note's time is up (``REPEAT_GRACE`` after it was written), and whether the new session was
+    stored (else it is about to be: ``claim_the_new_id``)."""
 
     by: str
     path: str
     until: dt.datetime
+    stored: bool = True
 
 
 def _note(data: str, expires_at: dt.datetime) -> Replaced | None:
@@ -252,8 +255,9 @@ def _note(data: str, expires_at: dt.datetime) -> Replaced | None:
     if not data.startswith(NOTE_START):
         return None
     note = DatabaseSessionInterface()._loads(data).get(REPLACED_KEY)
-    by, path = (note.get("by"), note.get("path")) if isinstance(note, dict) else (None, None)
-    return Replaced(by, path, expires_at) if isinstance(by, str) and isinstance(path, str) else None
+    if not isinstance(note, dict) or not isinstance(note.get("by"), str) or not isinstance(note.get("path"), str):
+        return None
+    return Replaced(note["by"], note["path"], expires_at, stored=note.get("stored") is not False)
 
 
 # Set in the new session by Start again (app/wizard/views.py) to what it cleared, "journey", "copy"
@@ -279,8 +283,9 @@ def repeat_of() -> dict[str, Any] | None:
     replaced = session.replaced if isinstance(session, JourneySession) else None
     if replaced is None or request.method != "POST" or request.path != replaced.path:
         return None
-    # The same form sent a moment before may not have stored it yet (``claim_the_new_id``): waited for.
-    waited_for = replaced.until - REPEAT_GRACE + REPEAT_WAIT - utcnow()
+    # The same form sent a moment before may not have stored it yet (``claim_the_new_id``): waited
+    # for, a moment at most. (Once stored, a session gone has ended: signed out.)
+    waited_for = dt.timedelta(0) if replaced.stored else replaced.until - REPEAT_GRACE + REPEAT_WAIT - utcnow()
     deadline = time.monotonic() + max(0.0, waited_for.total_seconds())
     try:
         row = _read(replaced.by)
@@ -306,7 +311,7 @@ def claim_the_new_id() -> bool:
     if not isinstance(session, JourneySession) or session.sid is None or session.read_data is None:
         return True
     new = secrets.token_urlsafe(32)
-    note = DatabaseSessionInterface.serializer.dumps({REPLACED_KEY: {"by": new, "path": request.path}})
+    note = DatabaseSessionInterface.serializer.dumps({REPLACED_KEY: {"by": new, "path": request.path, "stored": False}})
     parameters = {
         "sid": session.sid,
         "new_data": note,
