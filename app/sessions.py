@@ -49,7 +49,10 @@ an empty session, as for an id deleted), and the same form sent again to the sam
 can be told what that session holds (``repeat_of``). Only the view can tell whether it is the same
 person (the inbox asks for the account's password again), and then carry on in that session
 (``carry_on_in_replacement``). Any other request with the old id is refused as before; once the
-new session has ended (signed out), or the note's seconds are up, so is the repeat.
+new session has ended (signed out), or the note's seconds are up, so is the repeat. The two often
+arrive at once, both reading the session as it was: so the form, its checks passed, writes the note
+before it does anything (``claim_the_new_id``, over the data it read); the other, finding it there,
+does nothing, waits a moment for the first's session to be stored, and carries on in it.
 
 What a journey does once (its anonymous counts) cannot wait for the response's save to say it was
 done: another tab, or a reload, opening meanwhile would do it again. ``claim`` writes one key at
