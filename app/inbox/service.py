@@ -452,7 +452,7 @@ def change_own_password(facilitator: Facilitator, password: str) -> str | None:
     committed. Every other sign-in of the account ends with it (``credential_stamp`` changes)."""
     problem = own_password_problem(facilitator, password)
     if problem is None:
-        set_own_password(facilitator, password)
+        set_own_password(facilitator, hash_password(password))
     return problem
 
 
@@ -472,9 +472,15 @@ def own_password_changed_since(facilitator: Facilitator, since: dt.datetime) -> 
     return db.session.scalar(found.limit(1)) is not None
 
 
-def set_own_password(facilitator: Facilitator, password: str) -> None:
-    """Set a new password ``own_password_problem`` found nothing wrong with: audited and committed."""
-    facilitator.password_hash = generate_password_hash(password)
+def hash_password(password: str) -> str:
+    """A new password's hash, as stored (``set_own_password``)."""
+    return generate_password_hash(password)
+
+
+def set_own_password(facilitator: Facilitator, password_hash: str) -> None:
+    """Set a new password ``own_password_problem`` found nothing wrong with (its hash:
+    ``hash_password``, made first, as it takes a while): audited and committed."""
+    facilitator.password_hash = password_hash
     audit.add_event(PASSWORD_CHANGED, None, facilitator.actor, "changed by the account's own user, signed in")
     queue_password_notice(facilitator, facilitator.actor, by_self=True)
     db.session.commit()

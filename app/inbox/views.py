@@ -868,9 +868,12 @@ def change_password() -> Response | tuple[str, int]:
             else:
                 problem = service.own_password_problem(facilitator, new)
                 if problem is None:
+                    # (Hashed first: the old session id is noted as replaced only just before the
+                    # change, so the facilitator's other tabs go on using it until then.)
+                    hashed = service.hash_password(new)
                     if not claim_the_new_id():  # the same form, sent a moment before, is changing it
                         return sent_again(meanwhile=True) or form_sent_twice_refused()
-                    service.set_own_password(facilitator, new)
+                    service.set_own_password(facilitator, hashed)
                     stay_signed_in(facilitator)
                     flash(CHANGE_DONE, SUCCESS)
                     return go_on_to(safe_next(None, facilitator))
