@@ -1,7 +1,9 @@
 """What rendering in a child process costs (app/pdf_renderer.py): each PDF warm, in this process
 (WeasyPrint called directly, as before the time limit) against ``app.pdf.render_pdf`` (the kept
 child, over its pipe), interleaved, for a minimal document, a typical request and the longest
-request (tests/support/longest.py); and how long a new child takes to start (after a kill).
+request (tests/support/longest.py), and a typical request whose reflection is written in many
+scripts (tests/support/languages.py: each in a font other than the Arial-like one); and how long
+a new child takes to start (after a kill).
 
     .venv/bin/python bench/bench_pdf_child.py [--repeat 15]
 
@@ -35,9 +37,11 @@ def documents(app: Any) -> dict[str, tuple[str, list[Any], Any]]:
     from app.requests import fields, service
     from app.requests.document import document_json, request_document
     from app.rules import evaluate
+    from support.languages import TYPED_IN_MANY_SCRIPTS
     from support.longest import longest_details, longest_path, path_answers
 
     pack = app.extensions[PACK_KEY]
+    in_many_scripts = {**DETAILS, "reflection": " ".join(TYPED_IN_MANY_SCRIPTS.values())}
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     found: dict[str, tuple[str, list[Any], Any]] = {"minimal": (MINIMAL_HTML, [], None)}
     with app.test_request_context("/"):
@@ -45,6 +49,7 @@ def documents(app: Any) -> dict[str, tuple[str, list[Any], Any]]:
         for name, answers, details in (
             ("typical", request_journey(pack, TYPICAL_CRITERIA), DETAILS),
             ("longest", path_answers(longest_path(pack)), longest_details(now.date())),
+            ("scripts", request_journey(pack, TYPICAL_CRITERIA), in_many_scripts),
         ):
             state = evaluate(pack, answers)
             stored = fields.clean_details(details, state.debrief)
