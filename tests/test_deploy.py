@@ -1478,6 +1478,26 @@ def test_scripts_setup_installs_what_python_needs_to_make_the_virtualenv(
     assert "python3-venv" in missing.split(": ", 1)[1].split()
 
 
+@pytest.mark.parametrize("option", [(), ("--production",)])
+def test_scripts_setup_installs_a_font_for_each_script_a_request_may_be_typed_in(
+    tmp_path: Path, option: tuple[str, ...]
+) -> None:
+    """Found: a request typed in Urdu, Bengali, Chinese and other scripts printed as empty boxes in
+    its PDF on a server set up by scripts/setup, which installed fonts for Latin letters and emoji
+    only. The fonts print.css names are installed on servers (--production) as well as for tests."""
+    work, env = setup_checkout(tmp_path, "v22.12.0", installed=False)
+    run = run_setup(work, env, *option)
+    [missing] = [line for line in run.stdout.splitlines() if "these system packages are missing" in line]
+    fonts = {
+        "fonts-liberation",
+        "fonts-dejavu-core",
+        "fonts-noto-ui-core",
+        "fonts-sil-abyssinica",
+        "fonts-wqy-microhei",
+    }
+    assert fonts | {"fonts-symbola"} <= set(missing.split(": ", 1)[1].split())
+
+
 def test_the_readmes_nginx_steps_take_debians_example_site_out() -> None:
     """Found (newcomer's review): the README's step 8 linked the site into sites-enabled and ran
     `nginx -t`, which refused it while Debian's example site was still there ("a duplicate

@@ -9,6 +9,7 @@ import logging
 import os
 import subprocess
 import threading
+import unicodedata
 from collections.abc import Iterator
 from typing import ClassVar
 
@@ -21,7 +22,8 @@ from app.models import StoredRequest
 from app.pdf import FetchRefused, PdfAttachment, render_pdf
 from app.pdf_weasyprint import RefusingFetcher
 from app.requests.document import document_json, request_document
-from support.pdf import fake_render_pdf, pdf_attachment_json, pdf_reader, pdf_text
+from support.languages import TYPED_IN_MANY_SCRIPTS
+from support.pdf import fake_render_pdf, glyphs_drawn, pdf_attachment_json, pdf_reader, pdf_text
 from support.servers import project_python
 from support.submission import (
     SUPERVISION_PATH,
@@ -308,6 +310,33 @@ def test_text_typed_right_to_left_is_laid_out_right_to_left_in_the_request_pdf(a
     assert ARABIC[:10] in pdf_text(pdf)
 
 
+def test_a_request_typed_in_any_of_salfords_languages_prints_every_letter(app) -> None:
+    """Found: Urdu ("ہے"), Bengali, Gujarati, Punjabi, Hindi, Tamil, Tigrinya, Chinese, Japanese,
+    Korean and Thai typed in a request printed as empty boxes (each character WeasyPrint's .notdef
+    glyph: no installed font had it), and Urdu's own letters came from a different font than the
+    Arabic letters beside them. Read back from the PDF itself: every glyph drawn is a real letter,
+    and Arabic script is drawn in one font."""
+    reflection = " ".join(TYPED_IN_MANY_SCRIPTS.values())
+    details = {
+        **VALID_DETAILS,
+        "reflection": reflection,
+        "job_role": TYPED_IN_MANY_SCRIPTS["Bengali"][:40],
+        "other_agencies": TYPED_IN_MANY_SCRIPTS["Urdu"],
+    }
+    with app.app_context():
+        pdf = make_request(details=details, pdf=True).request.pdf
+    glyphs = glyphs_drawn(pdf)
+    boxes = "".join(glyph.text for glyph in glyphs if glyph.notdef)
+    assert not boxes, f"printed as empty boxes: {boxes!r} (scripts/setup installs the fonts, as root)"
+    drawn = {character for glyph in glyphs for character in glyph.text}
+    for language, phrase in TYPED_IN_MANY_SCRIPTS.items():
+        letters = {character for character in phrase if unicodedata.category(character).startswith("L")}
+        assert letters <= drawn, (language, sorted(letters - drawn))
+    arabic_script = {glyph.font for glyph in glyphs if any("ARABIC" in unicodedata.name(c, "") for c in glyph.text)}
+    assert len(arabic_script) == 1, arabic_script
+    assert pdf_attachment_json(pdf)["details"]["reflection"] == reflection
+
+
 def test_right_to_left_is_decided_by_the_first_letter_with_a_direction() -> None:
     from app.templating import right_to_left
 
@@ -465,6 +494,7 @@ def test_the_renderers_warnings_never_quote_what_a_request_says(app, caplog) -> 
         assert stored.pdf is not None
     warnings = [record for record in caplog.records if record.name.startswith("weasyprint")]
     assert any(".notdef glyph" in record.getMessage() for record in warnings), [r.getMessage() for r in warnings]
+    assert "\ue000" in "".join(glyph.text for glyph in glyphs_drawn(stored.pdf) if glyph.notdef)  # seen as boxes
     logged = "\n".join(logging.Formatter("%(name)s %(message)s").format(record) for record in caplog.records)
     for typed in ("Zqxname", "Reflectmark", "Longword", "\ue000", "\ue001", "\U0010fffd", "漢", "𓀀", "שלום", "\u0085"):
         assert typed not in logged, (typed, logged)

@@ -26,7 +26,7 @@ import re
 import sys
 import time
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import pypdf
 import pytest
@@ -143,3 +143,79 @@ def pdf_attachment_json(data: bytes, name: str = "request.json") -> Any:
     attachments = pdf_reader(data).attachments
     assert name in attachments, list(attachments)
     return json.loads(attachments[name][0].decode("utf-8"))
+
+
+class DrawnGlyph(NamedTuple):
+    """One glyph a PDF's pages draw: the font it is drawn in (its name without the subset's tag),
+    the text it stands for (from the font's ToUnicode map), and whether it is the font's
+    .notdef glyph, the empty box drawn for a character the font does not have."""
+
+    font: str
+    text: str
+    notdef: bool
+
+
+def _cmap_entries(cmap: str, section: str) -> dict[int, str]:
+    """A CMap's ``begin<section>`` entries (``bfchar``, ``bfrange``, ``cidchar``, ``cidrange``):
+    each code to its value as written (hexadecimal in ``<>`` for text, a decimal CID for CIDs),
+    a range's codes each to its own value."""
+    found: dict[int, str] = {}
+    for block in re.findall(rf"begin{section}(.*?)end{section}", cmap, re.DOTALL):
+        if section.endswith("range"):
+            for low, high, value in re.findall(r"<(\w+)>\s*<(\w+)>\s*(<\w+>|\d+)", block):
+                hexadecimal = value.startswith("<")
+                first = int(value.strip("<>"), 16 if hexadecimal else 10)
+                for offset, code in enumerate(range(int(low, 16), int(high, 16) + 1)):
+                    found[code] = f"<{first + offset:0{len(value) - 2}x}>" if hexadecimal else str(first + offset)
+        else:
+            for code, value in re.findall(r"<(\w+)>\s*(<\w+>|\d+)", block):
+                found[int(code, 16)] = value
+    return found
+
+
+def glyphs_drawn(data: bytes) -> list[DrawnGlyph]:
+    """Every glyph the PDF's pages draw with a two-byte (Type 0) font, as WeasyPrint writes every
+    font but colour ones (emoji drawn in colour, Type 3 fonts, are left out). A glyph is .notdef
+    when its code's CID is 0: WeasyPrint's fonts map CIDs to the font's own glyph numbers
+    unchanged (``/CIDToGIDMap /Identity``, checked), and glyph 0 is .notdef."""
+    reader = pdf_reader(data)
+    glyphs: list[DrawnGlyph] = []
+    for page in reader.pages:
+        fonts = page["/Resources"]["/Font"]
+        maps: dict[str, tuple[str, dict[int, int], dict[int, str]]] = {}
+        for key, reference in fonts.items():
+            font = reference.get_object()
+            if font["/Subtype"] != "/Type0":
+                continue
+            descendant = font["/DescendantFonts"][0].get_object()
+            assert descendant.get("/CIDToGIDMap") == "/Identity", descendant
+            encoding = font["/Encoding"].get_object()
+            cids: dict[int, int] = {}
+            if encoding != "/Identity-H":
+                cmap = encoding.get_data().decode("latin-1")
+                cids = {
+                    code: int(value)
+                    for section in ("cidchar", "cidrange")
+                    for code, value in _cmap_entries(cmap, section).items()
+                }
+            to_unicode = font["/ToUnicode"].get_object().get_data().decode("latin-1")
+            texts = {
+                code: bytes.fromhex(value.strip("<>")).decode("utf-16-be")
+                for section in ("bfchar", "bfrange")
+                for code, value in _cmap_entries(to_unicode, section).items()
+            }
+            maps[key] = (str(font["/BaseFont"]).split("+", 1)[-1], cids, texts)
+        current: tuple[str, dict[int, int], dict[int, str]] | None = None
+        for operands, operator in pypdf.generic.ContentStream(page.get_contents(), reader).operations:
+            if operator == b"Tf":
+                current = maps.get(operands[0])
+            elif operator in (b"Tj", b"TJ") and current is not None:
+                name, cids, texts = current
+                pieces = operands[0] if operator == b"TJ" else [operands[0]]
+                for piece in pieces:
+                    if isinstance(piece, (pypdf.generic.ByteStringObject, pypdf.generic.TextStringObject)):
+                        raw = piece.original_bytes
+                        for at in range(0, len(raw), 2):
+                            code = int.from_bytes(raw[at : at + 2], "big")
+                            glyphs.append(DrawnGlyph(name, texts.get(code, ""), cids.get(code, code) == 0))
+    return glyphs
