@@ -259,8 +259,13 @@ def test_no_page_a_user_reads_says_rule_pack_version() -> None:
 
 def test_the_outcome_and_submitted_pages_say_rules_version(client) -> None:
     walker = to_outcome(client)
-    outcome = text_of(walker.get("/result").get_data(as_text=True))
+    page = walker.get("/result").get_data(as_text=True)
+    outcome = text_of(page)
     assert "Rules version" in outcome and "Rule pack" not in outcome
+    # Said what it is, and where the rules are explained (found: a bare code, unexplained).
+    version = re.search(r'app-pack-version".*?</p>', page, re.S)
+    assert version and "rules gave this result" in " ".join(re.sub(r"<[^>]+>", " ", version.group(0)).split())
+    assert 'href="/how-it-decides"' in version.group(0)
     submitted_request(walker, details=VALID_DETAILS)
     submitted = text_of(walker.get("/request/submitted").get_data(as_text=True))
     assert "Rules version" in submitted and "Rule pack" not in submitted
