@@ -1920,19 +1920,24 @@ _DESCRIBES_A_SCHOOL_IN_SMALL_LETTERS = frozenset(
 )
 
 
+# Words before a school's type, in small letters, that are no school's name (both finders below).
+_NOT_A_SCHOOLS_NAME_IN_SMALL_LETTERS = (
+    _NOT_A_NAME,
+    _NOT_A_NAME_BEFORE_LOWER_CASE,
+    _NOT_A_STREET_NAME,
+    _DESCRIBES_A_SCHOOL_IN_SMALL_LETTERS,
+    _INDEFINITE_WORDS,
+)
+
+
 def _schools_in_small_letters(text: str, places: AbstractSet[str]) -> Iterator[Finding]:
     lowered = text.lower()
     if not any(word in lowered for word in ("school", "academy", "primary", "infants", "juniors", "high")):
         return  # most texts: not searched
-    not_names = (
-        _NOT_A_NAME,
-        _NOT_A_NAME_BEFORE_LOWER_CASE,
-        _NOT_A_STREET_NAME,
-        _DESCRIBES_A_SCHOOL_IN_SMALL_LETTERS,
-        _INDEFINITE_WORDS,
-    )
     # "at the local primary school" is passed over; "went to" may come later.
-    for match in _named_in_small_letters(_SCHOOL_IN_SMALL_LETTERS, text, not_names, _PART_OF_A_SCHOOLS_NAME):
+    for match in _named_in_small_letters(
+        _SCHOOL_IN_SMALL_LETTERS, text, _NOT_A_SCHOOLS_NAME_IN_SMALL_LETTERS, _PART_OF_A_SCHOOLS_NAME
+    ):
         alone = match["alone"]
         if alone is not None:
             if alone.lower() == "high" and (
@@ -2021,14 +2026,7 @@ def _a_school_type_in_full(lowered: str) -> bool:
 def _schools_named_as_places_in_small_letters(text: str, places: AbstractSet[str]) -> Iterator[Finding]:
     if not _a_school_type_in_full(text.lower()):
         return  # most texts: not searched
-    not_names = (
-        _NOT_A_NAME,
-        _NOT_A_NAME_BEFORE_LOWER_CASE,
-        _NOT_A_STREET_NAME,
-        _DESCRIBES_A_SCHOOL_IN_SMALL_LETTERS,
-        _INDEFINITE_WORDS,
-        _NOT_A_SCHOOL_ACADEMY,
-    )
+    not_names = (*_NOT_A_SCHOOLS_NAME_IN_SMALL_LETTERS, _NOT_A_SCHOOL_ACADEMY)
     for match in _named_in_small_letters(_SCHOOL_NAMED_AS_A_PLACE, text, not_names, _PART_OF_A_SCHOOLS_NAME):
         words = [_plain(word) for word in match["name"].split()]
         if not (any(word in places for word in words) or _shaped_as_a_places_name(words[-1])):
