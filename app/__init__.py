@@ -22,7 +22,7 @@ from .cli import rules_cli
 from .config import PROJECT_ROOT, ConfigError, StartupError, engine_options, load_config
 from .database_answers import init_answer_checks
 from .errors import register_error_handlers
-from .extensions import csrf, db, init_security_headers, limiter, migrate
+from .extensions import csrf, db, end_requests_database_work, init_security_headers, limiter, migrate
 from .inbox import bp as inbox_bp
 from .inbox import facilitators_cli
 from .inbox import models as inbox_models  # noqa: F401
@@ -102,6 +102,7 @@ def init_extensions(app: Flask) -> None:
         raise StartupError(
             f"SQLALCHEMY_ENGINE_OPTIONS cannot be used: {type(error).__name__}: {str(error).splitlines()[0][:200]}"
         ) from None
+    end_requests_database_work(app)  # a connection dropped before the request's end is no 500
     with app.app_context():
         init_answer_checks(app, db.engines)  # a PostgreSQL server that stops answering is given up in seconds
     migrate.init_app(

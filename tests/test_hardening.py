@@ -33,7 +33,7 @@ from app.input_guard import clean_text, find_unsafe_text, has_unsafe_text, valid
 from app.main.views import HEALTH_CHECK_KEY
 from app.models import StoredRequest
 from app.outbox import run_worker
-from app.sessions import JourneySessionRow
+from app.sessions import SESSION_BIND, JourneySessionRow
 from support import HEALTHY, add_session_probe, both_databases, csrf_token, session_cookie
 from support.cut_proxy import CutProxy
 from support.database import database_settings, dispose, postgres_url
@@ -642,6 +642,31 @@ def test_database_down_without_a_cookie_gives_the_branded_page(request, tmp_path
                 with app.app_context():
                     for engine in db.engines.values():
                         engine.dispose()
+
+
+@pytest.mark.parametrize("database_backend", [pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True)
+def test_a_page_whose_database_connection_drops_after_its_reads_is_still_given(app: Flask) -> None:
+    """Found (outage review): a connection PostgreSQL dropped after the request's last statement on
+    it (a restart, a network fault) was found dead only by the rollback that ends the request's
+    work, after the page was made, and the error left the app: a bare 500, no page. (Signing in
+    with the database gone as the new session was noted did so: the 503 page was made, then lost.)
+    Now the page made is given, and the next one opens on a new connection."""
+    drop = []
+
+    @app.after_request
+    def drop_the_connection(response: Any) -> Any:
+        if drop:  # the page is made: its reads' transaction is still open on the connection
+            drop.clear()
+            pid = db.session.connection().exec_driver_sql("SELECT pg_backend_pid()").scalar_one()
+            with db.engines[SESSION_BIND].connect() as other:
+                assert other.execute(sa.text("SELECT pg_terminate_backend(:pid)"), {"pid": pid}).scalar_one()
+        return response
+
+    client = signed_in(app)
+    drop.append(True)
+    page = client.get("/inbox")
+    assert page.status_code == 200 and "Sam Facilitator" in text(page)
+    assert client.get("/inbox").status_code == 200
 
 
 def test_the_service_problem_page_needs_no_database(app: Flask) -> None:
