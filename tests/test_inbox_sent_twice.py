@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+import time
 
 import pytest
 from flask import Flask
@@ -197,10 +198,13 @@ def both_checked(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
     gap between the clicks)."""
     real = getattr(service, name)
     barrier = threading.Barrier(2, timeout=10)
+    waited: set[int] = set()  # (each request waits after its first check only: the second checks again)
 
     def checked_then_wait(*args: object, **kwargs: object) -> object:
         result = real(*args, **kwargs)
-        barrier.wait()
+        if threading.get_ident() not in waited:
+            waited.add(threading.get_ident())
+            barrier.wait()
         return result
 
     monkeypatch.setattr(service, name, checked_then_wait)
@@ -301,3 +305,92 @@ def test_password_change_sent_again_once_the_first_was_answered_is_not_a_wrong_p
     late = client.post("/inbox/account/password", data=form)
     assert late.status_code == 200 and "The current password is not correct" in text(late)
     assert len(events(app, "sign_in_failed")) == 1 and len(events(app, service.PASSWORD_CHANGED)) == 1
+
+
+# --- the old cookie in the hands of someone else: its password guesses count as any other's ---
+
+
+def planted_then_signed_in(app: Flask) -> tuple[FlaskClient, dict[str, str]]:
+    """A cookie planted in a facilitator's browser before they sign in (or copied from it), and the
+    sign-in that replaces it: a second browser holding the planted cookie, and the form as sent."""
+    add_facilitator(app)
+    victim = app.test_client()
+    form = {"csrf_token": session_csrf_token(victim), "email": EMAIL, "password": PASSWORD}
+    planted = session_cookie(victim) or ""
+    assert victim.post("/inbox/sign-in", data=form).status_code == 302
+    other = app.test_client()
+    other.set_cookie(SESSION_COOKIE, planted)
+    return other, form
+
+
+@pytest.mark.parametrize("limit", ["lockout", "visitor"])
+def test_guesses_with_the_replaced_cookie_are_counted_audited_and_refused_once_locked(app: Flask, limit: str) -> None:
+    """The sign-in form sent with the cookie it replaced, in the moment after, by someone else (who
+    planted the cookie, or copied it): each wrong password is a failed sign-in as on the sign-in
+    page, audited and counted by the account's lockout and the visitor's limit; once either is
+    used up, not even the right password gets into the facilitator's session. Found: they were
+    neither audited nor counted, so the moment gave unrecorded guesses, even at a locked account."""
+    if limit == "lockout":  # (each limit alone: the other set high enough not to be reached)
+        app.config["INBOX_SIGN_IN_LIMIT"] = "100 per minute"
+    else:
+        app.config["INBOX_SIGN_IN_LIMIT"] = "3 per minute"
+    other, form = planted_then_signed_in(app)
+    tries = 5 if limit == "lockout" else 3
+    for n in range(tries):
+        guess = other.post("/inbox/sign-in", data={**form, "password": f"wrong guess number {n}"})
+        assert guess.status_code == 400 and EXPIRED in text(guess)
+    assert len(events(app, "sign_in_failed")) == tries
+    right = other.post("/inbox/sign-in", data=form)
+    assert right.status_code == (400 if limit == "lockout" else 429), text(right)
+    assert other.get("/inbox").status_code == 302  # (not signed in)
+    assert len(events(app, "signed_in")) == 1
+
+
+@pytest.mark.real_password_hash
+def test_the_replaced_cookie_does_not_tell_which_account_signed_in(app: Flask) -> None:
+    """Whoever holds the cookie a sign-in replaced, and sends the sign-in form with it, learns nothing
+    from how long the answer takes: a wrong password takes as long with any address, the account's,
+    another's or none (the password is checked for each, as on the sign-in page). Found: only the
+    account's address had its password checked, about 50 ms more with a real hash, which told
+    which account the planted cookie's browser had signed in to."""
+    app.config["INBOX_SIGN_IN_LIMIT"] = "100 per minute"
+    add_facilitator(app, "kim.colleague@partnership.example", "Kim Colleague")
+    other, form = planted_then_signed_in(app)
+    took: dict[str, float] = {}
+    service._dummy_hash.cache_clear()  # (an earlier test's, made with the cheap hash: this one's is real)
+    try:
+        for email in [EMAIL, "kim.colleague@partnership.example", "nobody@partnership.example"] * 2:
+            began = time.perf_counter()
+            answer = other.post("/inbox/sign-in", data={**form, "email": email, "password": "a wrong guess"})
+            assert answer.status_code == 400
+            took[email] = min(took.get(email, 1e9), time.perf_counter() - began)
+    finally:
+        service._dummy_hash.cache_clear()  # (not kept for later tests, which hash cheaply)
+    started = time.perf_counter()
+    with app.app_context():
+        service.password_is_right(service.find_facilitator(EMAIL), "a wrong guess")  # one check's cost
+    check = time.perf_counter() - started
+    assert max(took.values()) - min(took.values()) < check / 2, (took, check)
+
+
+def test_new_password_guesses_with_the_cookie_a_change_replaced_are_counted_and_audited(app: Flask) -> None:
+    """A copy of the cookie a password change replaced, sent with the change's form in the moment
+    after by someone who does not know the new password: each guess is audited, as a failed attempt
+    at the account, and counted by its lockout, so a locked account's new password does not get in."""
+    app.config["INBOX_SIGN_IN_LIMIT"] = "100 per minute"
+    client, _ = signed_in(app)
+    copied = session_cookie(client) or ""
+    data = {"current_password": PASSWORD, "new_password": NEW_PASSWORD, "confirm_password": NEW_PASSWORD}
+    form = {"csrf_token": session_csrf_token(client), **data}
+    assert client.post("/inbox/account/password", data=form).status_code == 302
+    other = app.test_client()
+    other.set_cookie(SESSION_COOKIE, copied)
+    for n in range(5):
+        guess = f"wrong new password guess {n}"
+        answer = other.post("/inbox/account/password", data={**form, "new_password": guess, "confirm_password": guess})
+        assert answer.status_code == 400 and EXPIRED in text(answer)
+    failed = events(app, "sign_in_failed")
+    assert len(failed) == 5 and all(service.SENT_AGAIN_FAILED in event.detail for event in failed)
+    assert other.post("/inbox/account/password", data=form).status_code == 400
+    assert other.get("/inbox").status_code == 302
+    assert client.get("/inbox").status_code == 200  # (the facilitator's own browser is not locked out)

@@ -645,6 +645,10 @@ STAYED_SIGNED_IN = "password confirmed to stay signed in"
 CONFIRM_FAILED = "wrong password given to stay signed in, from a session signed in to this account"
 # The same, given as the current password on the "Change your password" page.
 CHANGE_FAILED = "wrong current password given to change it, from a session signed in to this account"
+# A wrong password sent with the cookie of a sign-in (or password change) replaced a moment
+# before: the same form sent again by someone else, who planted or copied that cookie (security
+# review: app.inbox.views.password_given_again).
+SENT_AGAIN_FAILED = "wrong password sent again with the browser cookie that a sign-in had just replaced"
 CREDENTIALS_CHANGED = "credentials changed"
 TOO_OLD_SIGN_IN = "signed in too long ago"
 ACCOUNT_CLOSED = "account closed"

@@ -57,7 +57,20 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote
 
-from flask import abort, current_app, flash, g, jsonify, redirect, render_template, request, session, url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    g,
+    jsonify,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from markupsafe import Markup
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
@@ -71,6 +84,7 @@ from ..lockout import LOCKOUT_KEY, SignInLockout
 from ..mail import pdf_filename
 from ..models import utcnow
 from ..pack import current_pack
+from ..rate_limits import limit_hit, wait_words
 from ..requests import fields
 from ..requests.document import request_document, request_sections
 from ..requests.reference import is_reference, normalise_reference
@@ -1548,8 +1562,10 @@ def sent_again(meanwhile: bool = False) -> Response | None:
 
     Only within ``sessions.REPEAT_GRACE`` of the first, while its session lasts (not once signed
     out), and only for the same form proving the same account's password again: the password given
-    (the new one, for a password change) is checked, so a copy of the old cookie, planted before
-    the sign-in or stolen, is no more use than the password alone. Else None: the form has expired.
+    (the new one, for a password change) is checked as the sign-in page checks one, limited, counted
+    by the lockout and a failure audited (``password_given_again``), so a copy of the old cookie,
+    planted before the sign-in or stolen, is no more use than the password alone. Else None: the
+    form has expired.
 
     ``meanwhile``: the two were sent at once, and this one found the first had claimed the session
     (``sessions.claim_the_new_id``) as it read it: the account is read again (its password may have
@@ -1562,10 +1578,11 @@ def sent_again(meanwhile: bool = False) -> Response | None:
     facilitator, _why = service.session_facilitator(held.get(FACILITATOR_KEY), held)
     if facilitator is None or not facilitator.active:
         return None
-    if request.endpoint == "inbox.sign_in" and service.find_facilitator(request.form.get("email", "")) != facilitator:
-        return None
-    if not service.password_is_right(facilitator, request.form.get(PASSWORD_GIVEN_AGAIN[request.endpoint], "")):
-        g.sign_in_tried = True  # (counted, as any password that failed: ``password_checks``)
+    try:
+        proved = password_given_again(facilitator)
+    except RateLimitExceeded as error:
+        return make_response(render_error(429, wait=wait_words(limit_hit(error))))
+    if not proved:
         return None
     carry_on_in_replacement()
     log.info("Inbox form sent again a moment after it was done: on to where it went")
@@ -1577,6 +1594,33 @@ def sent_again(meanwhile: bool = False) -> Response | None:
     return go_on_to(
         safe_next(request.args.get("next") if request.endpoint == "inbox.sign_in" else None, facilitator), code=303
     )
+
+
+def password_given_again(facilitator: Facilitator) -> bool:
+    """Whether the form sent again (``sent_again``) gives ``facilitator``'s password, checked as the
+    sign-in page checks one, as it may come from whoever else holds the old cookie (planted before
+    the sign-in, or copied): within the visitor's limit (``password_checks``: raises
+    ``RateLimitExceeded`` once it is used up) and counted by the account's lockout first (not
+    checked while it is locked); for the sign-in form, with the address typed, whichever it is,
+    so the answer takes as long for any (found: only the account's was checked, which told
+    whoever planted the cookie which account had signed in); a wrong one audited as a failed
+    sign-in. Found: none of this was done, so the moment after a sign-in gave unrecorded guesses,
+    even at a locked account. (The form sent twice by its own browser gives the right password.)"""
+    # The visitor's limit, as the view's decorator checks it (the view does not run when the form's
+    # token is refused, as it is with the old cookie): a password that fails is counted after it.
+    limiter._check_request_limit(in_middleware=False)
+    email = request.form.get("email", "") if request.endpoint == "inbox.sign_in" else facilitator.email
+    lockout = current_lockout()
+    device = known_device(email)
+    locked_for = lockout.begin_attempt(email, device)  # counted before the password is checked
+    password = request.form.get(PASSWORD_GIVEN_AGAIN[request.endpoint or ""], "")
+    proved = None if locked_for else service.password_signs_in(email, password)
+    if proved is None:
+        g.sign_in_tried = True  # (counted, as any password that failed: ``password_checks``)
+        password_refused(email, locked_for, "form sent again", "", detail=service.SENT_AGAIN_FAILED)
+        return False
+    lockout.clear(email, device=device)  # (right for the address typed: as the sign-in page does)
+    return proved.id == facilitator.id
 
 
 def form_sent_twice_refused() -> tuple[str, int]:
