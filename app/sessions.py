@@ -52,7 +52,9 @@ person (the inbox asks for the account's password again), and then carry on in t
 new session has ended (signed out), or the note's seconds are up, so is the repeat. The two often
 arrive at once, both reading the session as it was: so the form, its checks passed, writes the note
 before it does anything (``claim_the_new_id``, over the data it read); the other, finding it there,
-does nothing, waits a moment for the first's session to be stored, and carries on in it.
+does nothing, waits a moment for the first's session to be stored, and carries on in it. A page of
+the old session read before the note was written and saved after (another tab) neither writes its
+changes into the note nor pushes its expiry on: the session had ended (``_write``, ``_TOUCH``).
 
 What a journey does once (its anonymous counts) cannot wait for the response's save to say it was
 done: another tab, or a reload, opening meanwhile would do it again. ``claim`` writes one key at
@@ -182,7 +184,13 @@ _CLAIM = (
 # How a rotated id's note's data begins (``REPLACED_KEY``, as the serializer writes it): any other
 # session's data is not parsed twice to find it is not one.
 NOTE_START = '{"_replaced_by"'
-_TOUCH = update(_TABLE).where(_TABLE.c.id == bindparam("sid")).values(expires_at=bindparam("new_expiry"))
+# (Never a note, replaced meanwhile: its moment is not pushed on to the idle limit by a page of the
+# session it replaced, read before and saved after, and with it the old cookie's way in.)
+_TOUCH = (
+    update(_TABLE)
+    .where(_TABLE.c.id == bindparam("sid"), ~_TABLE.c.data.startswith(NOTE_START, autoescape=True))
+    .values(expires_at=bindparam("new_expiry"))
+)
 _DELETE = delete(_TABLE).where(_TABLE.c.id == bindparam("sid"))
 
 
@@ -507,10 +515,12 @@ class DatabaseSessionInterface(SessionInterface):
             if _on_driver(_WRITE_IF_UNCHANGED, _WRITE_IF_UNCHANGED_FOR_PSYCOPG, parameters):
                 return
             row = _execute(_READ, {"sid": session.sid}, first=True)
-            if row is None:
+            if row is None or row.data.startswith(NOTE_START):
                 # Ended meanwhile (start again, or signed out, in another tab; or purged at the idle
-                # limit): it stays ended. (Sending a request keeps the session: ``merged`` keeps
-                # what it cleared cleared.)
+                # limit), or replaced by a new id (signed in in another tab: its note, which this
+                # page's changes would keep for the idle limit, not ``REPEAT_GRACE``, and with it
+                # the old cookie's way in): it stays ended. (Sending a request keeps the session:
+                # ``merged`` keeps what it cleared cleared.)
                 return
             # Each value as stored, so that a value this request did not change compares equal.
             mine = self._loads(self.serializer.dumps(dict(session)))

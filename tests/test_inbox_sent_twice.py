@@ -14,13 +14,13 @@ import time
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import update
+from sqlalchemy import select, update
 from werkzeug.test import TestResponse
 
 from app.extensions import db
 from app.inbox import service
 from app.models import AuditEvent, utcnow
-from app.sessions import NOTE_START, REPEAT_GRACE, JourneySessionRow
+from app.sessions import NOTE_START, REPEAT_GRACE, REPLACED_KEY, DatabaseSessionInterface, JourneySessionRow
 from support import both_databases, session_cookie, session_csrf_token
 from support.pages import SESSION_COOKIE
 from test_inbox import EMAIL, PASSWORD, add_facilitator, events, post_form, signed_in, stored_request, text
@@ -394,3 +394,56 @@ def test_new_password_guesses_with_the_cookie_a_change_replaced_are_counted_and_
     assert other.post("/inbox/account/password", data=form).status_code == 400
     assert other.get("/inbox").status_code == 302
     assert client.get("/inbox").status_code == 200  # (the facilitator's own browser is not locked out)
+
+
+@both_databases
+@pytest.mark.parametrize("sent", ["answer", "page"])
+def test_a_page_in_another_tab_as_the_sign_in_replaced_its_session_does_not_keep_the_old_cookie_working(
+    app: Flask, monkeypatch: pytest.MonkeyPatch, sent: str
+) -> None:
+    """An answer sent, or a page opened a while after the last, in another tab of the same browser,
+    read before the sign-in replaced the session and saved after: its answer is not written into
+    the old id's note, nor its idle time pushed on (that session had ended), so the note lasts only
+    the moment after the sign-in. Found: the answer was merged into the note, and the page pushed
+    it on, which kept it for the whole idle limit, and with it the old cookie's way into the session."""
+    add_facilitator(app)
+    client = app.test_client()
+    token = session_csrf_token(client)
+    assert client.post("/questions/mode", data={"csrf_token": token, "answer": "practitioner"}).status_code == 302
+    token = session_csrf_token(client)
+    if sent == "page":  # (its idle time last pushed on two minutes ago: a page now pushes it on)
+        idle = dt.timedelta(minutes=int(app.config["SESSION_IDLE_MINUTES"]))
+        with app.app_context():
+            db.session.execute(update(JourneySessionRow).values(expires_at=utcnow() + idle - dt.timedelta(minutes=2)))
+            db.session.commit()
+    tab = app.test_client()
+    tab.set_cookie(SESSION_COOKIE, session_cookie(client) or "")
+    real = DatabaseSessionInterface.save_session
+    read, signed_in_now = threading.Event(), threading.Event()
+
+    def after_the_sign_in(self: DatabaseSessionInterface, *args: object) -> None:
+        if threading.current_thread() is answering:
+            read.set()
+            assert signed_in_now.wait(timeout=10)
+        real(self, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(DatabaseSessionInterface, "save_session", after_the_sign_in)
+    answers: list[TestResponse] = []
+
+    def send() -> None:
+        if sent == "answer":
+            answers.append(tab.post("/questions/immediate_danger", data={"csrf_token": token, "answer": "no"}))
+        else:
+            answers.append(tab.get("/questions/immediate_danger"))
+
+    answering = threading.Thread(target=send)
+    answering.start()
+    assert read.wait(timeout=10)
+    signing_in = {"csrf_token": token, "email": EMAIL, "password": PASSWORD}
+    assert client.post("/inbox/sign-in", data=signing_in).status_code == 302
+    signed_in_now.set()
+    answering.join(timeout=30)
+    assert answers and answers[0].status_code == (302 if sent == "answer" else 200)
+    with app.app_context():
+        notes = db.session.scalars(select(JourneySessionRow).where(JourneySessionRow.data.contains(REPLACED_KEY)))
+        assert [row.expires_at <= utcnow() + REPEAT_GRACE for row in notes] == [True]
