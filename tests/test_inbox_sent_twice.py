@@ -335,6 +335,8 @@ def test_guesses_with_the_replaced_cookie_are_counted_audited_and_refused_once_l
     else:
         app.config["INBOX_SIGN_IN_LIMIT"] = "3 per minute"
     other, form = planted_then_signed_in(app)
+    empty = other.post("/inbox/sign-in", data={**form, "password": ""})  # (guesses nothing: not counted)
+    assert empty.status_code == 400 and not events(app, "sign_in_failed")
     tries = 5 if limit == "lockout" else 3
     for n in range(tries):
         guess = other.post("/inbox/sign-in", data={**form, "password": f"wrong guess number {n}"})

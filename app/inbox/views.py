@@ -1610,10 +1610,12 @@ def password_given_again(facilitator: Facilitator) -> bool:
     # token is refused, as it is with the old cookie): a password that fails is counted after it.
     limiter._check_request_limit(in_middleware=False)
     email = request.form.get("email", "") if request.endpoint == "inbox.sign_in" else facilitator.email
+    password = request.form.get(PASSWORD_GIVEN_AGAIN[request.endpoint or ""], "")
+    if not email.strip() or not password:
+        return False  # (guesses nothing: not counted, as on the sign-in page)
     lockout = current_lockout()
     device = known_device(email)
     locked_for = lockout.begin_attempt(email, device)  # counted before the password is checked
-    password = request.form.get(PASSWORD_GIVEN_AGAIN[request.endpoint or ""], "")
     proved = None if locked_for else service.password_signs_in(email, password)
     if proved is None:
         g.sign_in_tried = True  # (counted, as any password that failed: ``password_checks``)
