@@ -914,11 +914,15 @@ def changed_a_moment_ago(facilitator: Facilitator, form: ChangePasswordForm) -> 
     account's password now. (Only then is the new password checked: a wrong current password
     otherwise tests nothing else.)"""
     new = form.new_password.data or ""
-    return (
-        new == (form.confirm_password.data or "")
-        and service.own_password_changed_since(facilitator, utcnow() - REPEAT_GRACE)
-        and service.password_is_right(facilitator, new)
-    )
+    if not new or new != (form.confirm_password.data or ""):
+        return False
+    if not service.own_password_changed_since(facilitator, utcnow() - REPEAT_GRACE):
+        return False
+    # A second password checked: counted by the account's lockout as the first was, so the moment
+    # gives no more guesses than any other (found: one was counted for the two).
+    if current_lockout().begin_attempt(facilitator.email, known_device(facilitator.email)):
+        return False
+    return service.password_is_right(facilitator, new)
 
 
 # --- the list and a request -------------------------------------------------------------------
