@@ -1612,6 +1612,7 @@ def password_given_again(facilitator: Facilitator) -> bool:
     even at a locked account. (The form sent twice by its own browser gives the right password.)"""
     # The visitor's limit, as the view's decorator checks it (the view does not run when the form's
     # token is refused, as it is with the old cookie): a password that fails is counted after it.
+    # (Flask-Limiter's own check; start-up fails if a version without it is installed: app.rate_limits.)
     limiter._check_request_limit(in_middleware=False)
     email = request.form.get("email", "") if request.endpoint == "inbox.sign_in" else facilitator.email
     password = request.form.get(PASSWORD_GIVEN_AGAIN[request.endpoint or ""], "")
