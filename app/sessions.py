@@ -321,6 +321,11 @@ def claim_the_new_id() -> bool:
     (``repeat_of`` finds what the first starts, waiting for it a moment)."""
     if not isinstance(session, JourneySession) or session.sid is None or session.read_data is None:
         return True
+    # The request's own reads (the account, its password) end first: should the database go as the
+    # note is written (a connection cut, a server restarting), no transaction is left open on a
+    # connection now dead, whose rollback at the request's end failed, a bare error in place of the
+    # "problem with the service" page with what was typed (found: signing in, changing a password).
+    db.session.rollback()
     new = secrets.token_urlsafe(32)
     note = DatabaseSessionInterface.serializer.dumps({REPLACED_KEY: {"by": new, "path": request.path, "stored": False}})
     parameters = {
