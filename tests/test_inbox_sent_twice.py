@@ -369,11 +369,9 @@ def test_the_replaced_cookie_does_not_tell_which_account_signed_in(app: Flask) -
             took[email] = min(took.get(email, 1e9), time.perf_counter() - began)
     finally:
         service._dummy_hash.cache_clear()  # (not kept for later tests, which hash cheaply)
-    started = time.perf_counter()
-    with app.app_context():
-        service.password_is_right(service.find_facilitator(EMAIL), "a wrong guess")  # one check's cost
-    check = time.perf_counter() - started
-    assert max(took.values()) - min(took.values()) < check / 2, (took, check)
+    # (Each the quickest of three; a password check, about 50 ms, is most of each: without it, an
+    # answer took a twentieth of one with it.)
+    assert min(took.values()) > max(took.values()) / 2, took
 
 
 def test_new_password_guesses_with_the_cookie_a_change_replaced_are_counted_and_audited(app: Flask) -> None:
