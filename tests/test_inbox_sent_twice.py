@@ -362,16 +362,16 @@ def test_the_replaced_cookie_does_not_tell_which_account_signed_in(app: Flask) -
     service._dummy_hash.cache_clear()  # (an earlier test's, made with the cheap hash: this one's is real)
     try:
         service._dummy_hash()  # (made before the first is timed)
-        for email in [EMAIL, "kim.colleague@partnership.example", "nobody@partnership.example"] * 3:
+        for email in [EMAIL, "kim.colleague@partnership.example", "nobody@partnership.example"] * 5:
             began = time.perf_counter()
             answer = other.post("/inbox/sign-in", data={**form, "email": email, "password": "a wrong guess"})
             assert answer.status_code == 400
             took[email] = min(took.get(email, 1e9), time.perf_counter() - began)
     finally:
         service._dummy_hash.cache_clear()  # (not kept for later tests, which hash cheaply)
-    # (Each the quickest of three; a password check, about 50 ms, is most of each: without it, an
-    # answer took a twentieth of one with it.)
-    assert min(took.values()) > max(took.values()) / 2, took
+    # (Each the quickest of five, so a busy machine's pauses drop out; a password check, about 50
+    # ms, is most of each: without it, an answer took a twentieth of one with it.)
+    assert min(took.values()) > max(took.values()) / 3, took
 
 
 def test_new_password_guesses_with_the_cookie_a_change_replaced_are_counted_and_audited(app: Flask) -> None:
