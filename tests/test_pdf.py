@@ -113,6 +113,25 @@ def test_rendering_fetches_nothing(http_server: str) -> None:
     assert "root:" not in pdf_text(pdf)
 
 
+def test_each_pdf_has_its_own_styles_though_the_renderer_keeps_them(http_server: str) -> None:
+    """The renderer parses each style sheet once and keeps it (app.pdf_weasyprint): a document
+    still gets only its own styles, however often it and others are rendered, and a style sheet
+    that asks for something is still refused it, and the refusal recorded, every time."""
+    red = SIMPLE.format(body="Text").replace("</head>", "<style>p { color: #ff0000; }</style></head>")
+    importing = red.replace("<style>", f"<style>@import url({http_server}/i.css); ")
+
+    def drawn_red(pdf: bytes) -> bool:
+        return b"1 0 0 rg" in b"".join(page.get_contents().get_data() for page in pdf_reader(pdf).pages)
+
+    for _ in range(2):
+        assert drawn_red(render_pdf(red))
+        assert not drawn_red(render_pdf(SIMPLE.format(body="Text")))
+        fetcher = RefusingFetcher()
+        assert drawn_red(render_pdf(importing, fetcher=fetcher))
+        assert fetcher.refused == [f"{http_server}/i.css"]
+    assert _Counter.hits == []
+
+
 WEASYPRINT_ON_FIRST_PDF = """
 import sys
 from app import create_app
