@@ -27,14 +27,14 @@ sys.path.insert(0, str(BENCH))
 sys.path.insert(0, str(BENCH.parent))
 sys.path.insert(0, str(BENCH.parent / "tests"))
 
-from bench_submit import DETAILS, MINIMAL_HTML, TYPICAL_CRITERIA, request_journey  # noqa: E402
+from bench_submit import DETAILS, MINIMAL_HTML, TYPICAL_CRITERIA, request_journey, stored_as_sent  # noqa: E402
 
 
 def documents(app: Any) -> dict[str, tuple[str, list[Any], Any]]:
     """The HTML, attachments and images of each document, as ``service.request_pdf`` hands them over."""
     from app.pack import PACK_KEY, current_partnership
     from app.pdf import PdfAttachment, logo_images
-    from app.requests import fields, service
+    from app.requests import service
     from app.requests.document import document_json, request_document
     from app.rules import evaluate
     from support.languages import TYPED_IN_MANY_SCRIPTS
@@ -52,7 +52,7 @@ def documents(app: Any) -> dict[str, tuple[str, list[Any], Any]]:
             ("scripts", request_journey(pack, TYPICAL_CRITERIA), in_many_scripts),
         ):
             state = evaluate(pack, answers)
-            stored = fields.clean_details(details, state.debrief)
+            stored = stored_as_sent(state, details)
             request = service.build_request(pack, state, secrets.token_urlsafe(24), stored, now)
             document = request_document(request)
             html = service.request_pdf_html(document, service.uk_time(now), pack.name)

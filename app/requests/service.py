@@ -419,6 +419,18 @@ def _glossary_terms(guidance: Guidance, glossary_pairs: tuple[tuple[str, str], .
     return tuple((term, glossary[term]) for term in acronyms_in(words, glossary, plain=False) if term in glossary)
 
 
+def stored_details(state: JourneyState, details: Mapping[str, Any], found: list[str]) -> dict[str, Any]:
+    """The details as a sent request stores them: cleaned (``fields.clean_details``), with the
+    criteria chosen in the journey and the kinds of identifying-looking text the check ``found``
+    (confirmed by the requester when there are any: a request is not sent otherwise)."""
+    stored = fields.clean_details(details, state.debrief)
+    stored["criteria"] = [
+        {"value": option.value, "label": option.label.for_mode(state.mode)} for option in state.criteria
+    ]
+    stored["identifying_check"] = {"found": found, "confirmed": bool(found)}
+    return stored
+
+
 def build_request(
     pack: RulePack, state: JourneyState, journey_token: str, details: dict[str, Any], now: dt.datetime
 ) -> StoredRequest:
@@ -531,11 +543,7 @@ def submit_request(
     if check["found"] and confirmed_fingerprint != check["text"]:
         raise IncompleteRequest("identifying")
 
-    stored = fields.clean_details(details, debrief)
-    stored["criteria"] = [
-        {"value": option.value, "label": option.label.for_mode(state.mode)} for option in state.criteria
-    ]
-    stored["identifying_check"] = {"found": check["found"], "confirmed": bool(check["found"])}
+    stored = stored_details(state, details, check["found"])
 
     facilitators = current_app.config.get("FACILITATOR_EMAIL")
     # The acknowledgement goes only where the service sends mail at all, to the work email given.
