@@ -665,14 +665,22 @@ def test_a_street_address_and_a_school_are_warned_about_and_the_page_says_which_
     text = text_of(warning)
     assert "12 Acacia Avenue" in text and "St Mary's Primary School" in text
     # The page is honest about what the check cannot do: it knows only common first names, and
-    # says what it looks for (hospitals, names after "called" and families' surnames too).
-    limits = re.search(r"<p[^>]*data-check-limits[^>]*>(.*?)</p>", warning.get_data(as_text=True), re.S)
-    assert limits is not None and "common first names" in limits.group(1)
-    assert "the names of schools, hospitals, GP (general practitioner) practices" in limits.group(1)
-    assert "after words such as \u201ccalled\u201d or \u201csurname\u201d" in limits.group(1)
+    # says what it looks for (hospitals, names after "called" and families' surnames too), as a
+    # list a person can scan, not one sentence of about 120 words.
+    limits = re.search(r"<div data-check-limits>(.*?)</div>", warning.get_data(as_text=True), re.S)
+    assert limits is not None
+    looked_for = [re.sub(r"\s+", " ", item).strip() for item in re.findall(r"<li>(.*?)</li>", limits.group(1), re.S)]
+    assert len(looked_for) >= 8
+    assert "common first names" in looked_for
+    assert "the names of schools, hospitals, GP (general practitioner) practices and doctors" in looked_for
     assert (
-        "it misses less common names, names that are also everyday words (such as will or grace) "
-        "written all in small letters or all in capitals, and many initials" in limits.group(1)
+        "names after a title, such as Mrs or Mr, or after words such as \u201ccalled\u201d or \u201csurname\u201d"
+        in looked_for
+    )
+    assert all(len(item.split()) <= 20 for item in looked_for)
+    assert (
+        "It misses less common names, names that are also everyday words (such as will or grace) "
+        "written all in small letters or all in capitals, and many initials." in limits.group(1)
     )
     walker.post("/request/check-what-you-wrote", {})
     submit(walker)
