@@ -2184,6 +2184,23 @@ def test_a_facilitator_can_delete_a_feedback_comment_after_confirming_and_it_is_
     assert "That comment has already been deleted" in text(again) and "Kept" in text(again)
 
 
+def test_a_feedback_comment_in_a_right_to_left_script_is_shown_in_its_own_direction(app: Flask) -> None:
+    """Found (a walk through the service): a comment in Urdu ending "!" showed its "!" before its
+    first word, between it and the Delete link, as the list reads left to right."""
+    client, _ = signed_in(app)
+    urdu = "\u0628\u06c1\u062a \u0645\u062f\u062f\u06af\u0627\u0631 \u062a\u06be\u0627!"
+    with app.app_context():
+        db.session.add(FeedbackComment(month=current_month(), text=urdu))
+        db.session.commit()
+    page = text(client.get("/inbox/sessions"))
+    # Each comment is isolated (<bdi>: its direction worked out from its own letters), in the list
+    # and in the Delete link's words for a screen reader.
+    assert f"<li data-comment><bdi>{urdu}</bdi> <a " in page
+    assert f"this comment: <bdi>{urdu}</bdi>" in page
+    [link] = re.findall(r'href="(/inbox/sessions/comments/[0-9a-f]+/delete)"', page)
+    assert f'<div class="govuk-inset-text" data-comment-to-delete dir="auto">{urdu}</div>' in text(client.get(link))
+
+
 @both_databases
 def test_two_facilitators_deleting_the_same_comment_at_once_delete_it_once(app: Flask, monkeypatch) -> None:
     """Found (review, with deleting a note): a colleague's deletion landing between this page
