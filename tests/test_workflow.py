@@ -1387,6 +1387,38 @@ def test_a_request_page_lists_the_other_requests_with_the_same_work_email(app: F
     assert same_email(other) == ""
 
 
+def test_the_same_email_advice_to_mark_a_duplicate_goes_once_one_is_marked_a_duplicate_of_the_other(
+    app: Flask,
+) -> None:
+    """Found (a walk through the service): after the second of a practitioner's two requests was
+    marked a duplicate of the first, both pages still said "Check whether it is about the same
+    situation: if so, mark one request a duplicate of the other", of the request already marked.
+    The other request is still listed (with its status); the advice goes, until a third comes."""
+    client, _ = signed_in(app)
+    first = new_request(app)
+    with app.app_context():
+        again = make_request(details=VALID_DETAILS, answers=ELIGIBLE_ANSWERS).request
+        again.status, again.duplicate_of = "duplicate", first
+        db.session.commit()
+        second = str(again.reference)
+
+    def same_email(reference: str) -> str:
+        page = text(client.get(f"/inbox/requests/{reference}"))
+        return page.split("data-same-email", 1)[1].split("</dd>", 1)[0]
+
+    for reference, other in ((first, second), (second, first)):
+        listed = same_email(reference)
+        assert other in listed
+        assert "about the same situation" not in listed
+    assert "Duplicate" in same_email(first)
+    with app.app_context():
+        third = str(make_request(details=VALID_DETAILS, answers=ELIGIBLE_ANSWERS).request.reference)
+        db.session.commit()
+    listed = same_email(first)
+    assert second in listed and third in listed
+    assert "Check whether it is about the same situation" in listed  # the third: not yet marked
+
+
 def test_a_status_chosen_on_a_page_opened_before_another_move_is_refused_not_applied(app: Flask) -> None:
     """Found (robustness review 14): a request page open in a second tab (or a second
     facilitator's) still offered the moves from the status it showed. One facilitator redirected
