@@ -1,7 +1,8 @@
 """Reflow (WCAG 1.4.10): the pages with tables never make the whole page scroll sideways at
-the widths where they used to (the accessibility review's finding L1). A table either wraps (the cookie table,
-the inbox list as labelled blocks) or scrolls inside its own region, which, like the
-statistics tables, has a name and takes keyboard focus so it can be scrolled without a mouse.
+the widths where they used to (the accessibility review's finding L1). A table either wraps (the
+cookie table; the inbox list and, on a phone, a request's audit trail as labelled blocks) or
+scrolls inside its own region, which, like the statistics tables, has a name and takes keyboard
+focus so it can be scrolled without a mouse.
 The standing notice keeps clear of the "Exit this page" button at every width.
 
 A facilitator and two requests (one of them the widest row the inbox list can have) are made
@@ -67,6 +68,32 @@ def assert_scrolling_region(page: Page, table_selector: str, name: str) -> None:
     expect(region).to_have_css("box-shadow", re.compile(r"rgb\(255, 221, 0\) 0px 0px 0px 4px"))
 
 
+# For each entry of the audit trail, how many lines its "When" cell (the first) takes: the height of its text
+# (a Range over the cell's contents, so not its padding) over its line height.
+WHEN_LINES = """trail => [...trail.querySelectorAll("tbody tr")].map(row => {
+  const cell = row.cells[0];
+  const range = document.createRange();
+  range.selectNodeContents(cell);
+  return Math.round(range.getBoundingClientRect().height / parseFloat(getComputedStyle(cell).lineHeight));
+})"""
+
+
+def assert_audit_trail_reads_on_a_phone(page: Page) -> None:
+    """Found (facilitator review, 320 pixels): the audit trail's three columns were about 90
+    pixels each, the time wrapped one word a line ("4 / December / 2026 at / 9:05am") and what
+    happened was cut off mid-word at the region's edge, to be scrolled to. Each entry is a block
+    of labelled lines now: nothing to scroll sideways, and the time on no more than two lines."""
+    trail = page.locator("[data-audit-trail]")
+    region = page.get_by_role("region", name="Everything that has happened to this request, oldest first")
+    hidden = region.evaluate("r => r.scrollWidth - r.clientWidth")
+    assert hidden == 0, f"the audit trail is {hidden} pixels wider than its region, so it scrolls sideways"
+    lines = trail.evaluate(WHEN_LINES)
+    assert len(lines) >= 2 and max(lines) <= 2, f"lines the time takes in each entry: {lines}"
+    # Still a table with its column headings for a screen reader; each value labelled on screen.
+    expect(trail.get_by_role("columnheader")).to_have_text(["When", "Who", "What"])
+    expect(trail.locator("tbody tr").first.locator("td").first).to_have_css("display", "block")
+
+
 def test_tables_do_not_make_the_page_scroll_sideways(browser_page, reflow_data: ReflowData) -> None:  # type: ignore[no-untyped-def]
     page = browser_page(viewport={"width": 320, "height": 640})
     forms = FormPoster(page.context)
@@ -86,6 +113,7 @@ def test_tables_do_not_make_the_page_scroll_sideways(browser_page, reflow_data: 
         ("/cookies", 400),
         ("/cookies", 480),
         (request_page, 320),
+        (request_page, 641),  # GOV.UK's tablet width: the audit trail a table again
         ("/inbox/guide", 320),
         ("/inbox/find-by-email", 320),
         ("/inbox", 700),  # a 1400 pixel screen at 200% zoom: the list as labelled blocks
@@ -102,7 +130,11 @@ def test_tables_do_not_make_the_page_scroll_sideways(browser_page, reflow_data: 
         expect(page.locator("h1")).to_be_visible()
         if (overflow := page_overflow(page)) > 0:
             overflowing.append(f"{path} at {width} pixels: {overflow} pixels too wide")
-        if path == request_page:
+        if path == request_page and width == 320:
+            assert_audit_trail_reads_on_a_phone(page)
+            axe.check(page, "a request at 320 pixels")
+        if path == request_page and width == 641:
+            expect(page.locator("[data-audit-trail] tbody tr").first).to_have_css("display", "table-row")
             assert_scrolling_region(
                 page, "[data-audit-trail]", "Everything that has happened to this request, oldest first"
             )
