@@ -92,14 +92,17 @@ def signed_in(app: Flask, role: str = "facilitator") -> FlaskClient:
 
 
 def page_tables(page: str) -> dict[str, dict[str, dict[str, str]]]:
-    """The statistics page's tables: table name -> row key -> month ("YYYY-MM", or "total") -> as shown."""
+    """The statistics page's tables: table name -> row key -> month ("YYYY-MM", or "total") -> as shown,
+    the months oldest first and the total last, as in the CSV (the page shows the total first, then
+    the months newest first)."""
     tables: dict[str, dict[str, dict[str, str]]] = {}
     for name, body in re.findall(r'<section [^>]*data-table="([^"]+)">(.*?)</section>', page, re.S):
         rows = tables.setdefault(name, {})
         for key, cells in re.findall(r'<tr class="govuk-table__row" data-row="([^"]*)">(.*?)</tr>', body, re.S):
+            shown = re.findall(r'data-count="([^"]+)">([^<]*)</td>', cells)
             rows[key] = {
                 month: html.unescape(text).strip()
-                for month, text in re.findall(r'data-count="([^"]+)">([^<]*)</td>', cells)
+                for month, text in sorted(shown, key=lambda cell: (cell[0] == "total", cell[0]))
             }
     return tables
 
@@ -804,16 +807,24 @@ def test_an_outcome_or_answer_that_left_the_rules_says_so_in_words_with_its_id(a
 def test_the_page_draws_a_bar_chart_beside_each_table(app: Flask) -> None:
     store_small_and_totals(app)
     page = signed_in(app).get("/inbox/statistics").get_data(as_text=True)
-    charts = re.findall(r"<svg [^>]*data-chart>(.*?)</svg>", page, re.S)
+    charts = re.findall(r'<div class="app-bar-chart" aria-hidden="true" data-chart>(.*?)</figure>', page, re.S)
     assert len(charts) == 4
-    assert all('aria-hidden="true"' in tag for tag in re.findall(r"<svg [^>]*>", page) if "data-chart" in tag)
     journeys = charts[0]
     assert re.findall(r'data-bar="(\d+)"', journeys) == ["32", "20", "0"]
+    assert re.findall(r"<p [^>]*data-chart-label>([^<]*)</p>", journeys)[0] == "Checks started"
     outcomes = charts[2]
     assert "data-hidden-marker" in outcomes and 'data-bar="1"' not in outcomes  # P's total is a marker, not a bar
-    bar = r'<rect x="0" y="\d+" width="([\d.]+)" height="\d+" fill="#106165" data-bar="(\d+)"'
+    # Lengths are percentages of the chart's width (the longest 75%), so the chart fits any screen.
+    bar = r'<rect x="0" y="0" width="([\d.]+)%" height="[\d.]+em" fill="#106165" data-bar="(\d+)"'
     lengths = {value: float(width) for width, value in re.findall(bar, journeys)}
-    assert lengths["32"] == 520 and lengths["20"] == pytest.approx(520 * 20 / 32, abs=0.1) and lengths["0"] == 0
+    assert lengths["32"] == 75 and lengths["20"] == pytest.approx(75 * 20 / 32, abs=0.01) and lengths["0"] == 0
+    # Each table: the total, then the months newest first (on a phone the region opens on them).
+    head = re.search(r"<thead.*?</thead>", page, re.S)
+    assert head is not None
+    assert re.findall(r'>(Total)<|data-month="([\d-]+)"', head[0]) == [
+        ("Total", ""),
+        *(("", month) for month in reversed(window(12))),
+    ]
 
 
 def test_chart_labels_are_escaped(app: Flask) -> None:
