@@ -1422,6 +1422,8 @@ def test_a_session_held_at_a_hospital_is_not_asked_about() -> None:
         ("male (aged 17)", "male (aged 17)"),
         ("M (15)", "M (15)"),
         ("F (14yrs) said", "F (14yrs)"),
+        ("aged 15 (M)", "15 (M)"),
+        ("YP, 14yrs (F), disclosed", "14yrs (F)"),
     ],
 )
 def test_a_childs_sex_and_exact_age(text: str, found: str) -> None:
@@ -1457,6 +1459,11 @@ def test_a_childs_sex_and_exact_age(text: str, found: str) -> None:
         "Block M (15)",
         "M (34)",
         "PM (15)",
+        "Room 15 (F)",
+        "page 14 (M)",
+        "aged 34 (F)",
+        "15 (MF)",
+        "1.15 (M)",
     ],
 )
 def test_an_age_or_a_letter_that_is_not_a_childs_sex_and_age(text: str) -> None:

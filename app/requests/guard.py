@@ -1424,7 +1424,7 @@ def _record_numbers(text: str) -> Iterator[Finding]:
 
 # A child's sex and exact age written together, as case records and notes write them (found, review:
 # none was warned about): a capital M or F and an age ("M, 15", "F 14", "(M, 15)", "M/15", "F, 14yrs",
-# "M (15)"), an age and M or F ("15/M", "15yo F", "YP: 14, F."), an age in short and a word for a boy
+# "M (15)"), an age and M or F ("15/M", "15yo F", "YP: 14, F.", "aged 15 (M)"), an age in short and a word for a boy
 # or a girl ("15yo boy", "14 y/o girl", "15yr old male", "15-yr-old lad"), or that word and an age in
 # brackets or between commas ("boy, 15,", "girl (14)"). Ages up to 25 only (care leavers), so "Mum F
 # 34" is not one. Not in small letters ("m 15" is as often 15 metres), not joined up ("M15" is a postcode
@@ -1440,6 +1440,7 @@ _SEX_AND_AGE = re.compile(
     r"|(?P<letter_before_brackets>[MF])\s{0,3}\(\s{0,3}(?P<age_in_brackets_after_letter>\d{1,2})(?:\s{0,3}"
     + _AGE_IN_SHORT
     + r")?\s{0,3}\)"
+    r"|(?P<age_before_brackets>\d{1,2})(?:\s{0,3}" + _AGE_IN_SHORT + r")?\s{0,3}\(\s{0,3}[MF]\s{0,3}\)"
     r"|(?P<age_first>\d{1,2})(?:\s{0,3}/\s{0,3}|\s{0,3}" + _AGE_IN_SHORT + r"(?:\s{1,3}old)?\s{0,3}[,/]?\s{0,3}"
     r"|\s{0,3},\s{0,3}(?=[MF]\s{0,3}(?:$|[.,;:)\]])))(?P<letter_after>[MF])"
     r"|(?P<age_in_short>\d{1,2})\s{0,3}-?\s{0,3}" + _AGE_ABBREVIATED + r"(?:\s{0,3}-?\s{0,3}old)?\s{0,3}-?\s{0,3}"
@@ -1474,10 +1475,11 @@ def _sexes_and_ages(text: str) -> Iterator[Finding]:
             or match["age_after"]
             or match["age_in_brackets"]
             or match["age_in_brackets_after_letter"]
+            or match["age_before_brackets"]
         )
         if int(age) > 25:
             continue  # "Mum F 34": an adult
-        if match["letter"] or match["letter_before_brackets"]:
+        if match["letter"] or match["letter_before_brackets"] or match["age_before_brackets"]:
             before = _WORD_BEFORE.search(text, max(0, match.start() - 24), match.start())
             if before is not None and _plain(before[1]).rstrip(".:") in _NOT_A_SEX_BEFORE:
                 continue  # "Room F 14"
