@@ -514,3 +514,32 @@ def test_every_calendar_file_follows_rfc_5545_and_5546(session_app: Flask, smtp_
         assert str(event["DESCRIPTION"]) == f"Your Space to Think session. Your reference: {reference}."
     assert len(uids) == 1
     assert sequences == sorted(set(sequences)), sequences
+
+
+def test_the_time_zone_made_once_is_the_one_icalendar_writes_and_every_file_carries_it_whole() -> None:
+    """The Europe/London definition (VTIMEZONE) is made once per process and put in every file
+    (making it took about 5 ms a file): each file carries exactly what icalendar's own
+    ``add_missing_timezones`` writes, and one file's writing leaves the next file's whole."""
+    from app.space_sessions.calendar import REQUEST, session_calendar
+
+    def made(starts_at: dt.datetime) -> str:
+        return session_calendar(
+            method=REQUEST,
+            uid="a@space-to-think.invalid",
+            sequence=0,
+            starts_at=starts_at,
+            ends_at=starts_at + dt.timedelta(hours=1),
+            organiser="facilitators@partnership.example",
+            attendee="nurse@school.example",
+            reference="STT-KQ47-M9XA",
+            location="Room 2",
+            stamp=dt.datetime(2026, 12, 1, 9, 0),
+        )
+
+    for starts_at in (dt.datetime(2027, 1, 5, 10, 0), dt.datetime(2027, 7, 5, 9, 0), dt.datetime(2027, 1, 5, 10, 0)):
+        ics = made(starts_at)
+        expected = Calendar.from_ical(ics)
+        expected.subcomponents = [part for part in expected.subcomponents if part.name != "VTIMEZONE"]
+        expected.add_missing_timezones()
+        assert ics == expected.to_ical().decode("utf-8")
+        assert ics.count("BEGIN:VTIMEZONE") == 1 and "TZID:Europe/London" in ics
