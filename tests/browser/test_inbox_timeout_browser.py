@@ -474,3 +474,88 @@ def test_a_note_sent_after_the_hours_are_up_is_saved_once_the_password_is_confir
     expect(page).to_have_url(re.compile(rf"/inbox/requests/{reference}"))
     expect(page.get_by_role("alert", name="Success")).to_contain_text("You are signed in for another 24 hours")
     expect(page.get_by_text(note)).to_be_visible()
+
+
+def _a_request(live_server, status: str = "new") -> str:  # type: ignore[no-untyped-def]
+    """A request of its own (nothing else adds to it), at ``status``: its reference."""
+    from app.extensions import db
+    from support.submission import make_request
+
+    with live_server.app.app_context():
+        stored = make_request().request
+        stored.status = status
+        db.session.commit()
+        return str(stored.reference)
+
+
+def _what_is_saved(live_server, reference: str) -> tuple[str, list[str], bool]:  # type: ignore[no-untyped-def]
+    """The request's status (a session arranged makes it "session_arranged"), its notes, and
+    whether it is assigned."""
+    from sqlalchemy import select
+
+    from app.extensions import db
+    from app.inbox.models import Assignment, TriageNote
+    from app.models import StoredRequest
+
+    with live_server.app.app_context():
+        stored = db.session.execute(select(StoredRequest).where(StoredRequest.reference == reference)).scalar_one()
+        notes = list(db.session.execute(select(TriageNote.text).where(TriageNote.request_id == stored.id)).scalars())
+        assigned = db.session.get(Assignment, stored.id) is not None
+        return str(stored.status), notes, assigned
+
+
+@pytest.mark.parametrize("status", ["new", "session_offered"])
+def test_what_was_typed_in_every_form_outlasts_the_end_of_the_sign_in_and_saves_only_when_sent(
+    page: Page,
+    reference: str,  # (the facilitator)
+    live_server,  # type: ignore[no-untyped-def]
+    status: str,
+) -> None:
+    """Checked (review: "a half-written note is lost when the sign-in times out, with JavaScript"):
+    the request page's forms, half filled in (a note; a status's reason; the assignment; a
+    session's joining instructions), when the sign-in's hours run out: the warning says so and
+    offers the password, which carries on on the same page. Everything typed is still in its
+    field, nothing has been saved (nor sent to the server to keep), and each form saves when
+    its button is pressed, as it would have before the end."""
+    reference = _a_request(live_server, status)  # its own: nothing else adds notes to it
+    _signed_in_with_a_fake_clock(
+        page, f"/inbox/requests/{reference}", live_server.app, dt.timedelta(hours=23, minutes=50)
+    )
+    before = _what_is_saved(live_server, reference)
+    note = page.get_by_label("Add a note")
+    note.fill(NOTE)
+    page.get_by_label("Assigned to").select_option(label="Kit Timeout")
+    if status == "new":
+        page.get_by_label("Redirected", exact=True).check()
+        typed = page.get_by_label("Why")
+        words = "It is about an adult at risk"
+    else:
+        typed = page.get_by_label("Joining instructions or place")
+        words = "Room 2, the Civic Centre"
+    typed.fill(words)
+    typed.focus()
+    sent: list[str] = []
+    on_request = lambda r: sent.append(f"{r.method} {r.url}") if r.method != "GET" else None  # noqa: E731
+    page.on("request", on_request)
+    page.clock.fast_forward("10:05")  # past the end
+    ended = page.get_by_role("dialog", name="You have been signed out")
+    expect(ended).to_be_visible()
+    expect(ended).to_contain_text("Nothing you have typed on this page is lost.")
+    ended.get_by_role("textbox", name="Password").fill(PASSWORD)
+    with page.expect_response(lambda r: r.url.endswith("/inbox/confirm-sign-in")) as answered:
+        ended.get_by_role("button", name="Continue").click()
+    assert answered.value.status == 200
+    expect(ended).to_be_hidden()
+    page.remove_listener("request", on_request)
+    # Only the password went to the server: no form, and nothing typed.
+    assert all(s.endswith(("/inbox/confirm-sign-in", "/keep-alive")) for s in sent), sent
+    assert all(words not in (r.post_data or "") for r in [answered.value.request]), "typed text sent"
+    expect(page).to_have_url(re.compile(rf"/inbox/requests/{reference}$"))
+    expect(typed).to_be_focused()
+    expect(typed).to_have_value(words)
+    expect(note).to_have_value(NOTE)
+    expect(page.get_by_label("Assigned to")).to_have_value(re.compile(r"\d+"))
+    assert _what_is_saved(live_server, reference) == before  # nothing saved yet
+    page.get_by_role("button", name="Add note").click()
+    expect(page.get_by_role("alert", name="Success")).to_contain_text("Note added")
+    assert _what_is_saved(live_server, reference)[1] == [NOTE]
