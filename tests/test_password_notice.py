@@ -24,7 +24,7 @@ from app.retention import purge_requests
 from app.uk_time import uk_time
 from support import both_databases
 from support.mail import SmtpServer, only_message
-from test_inbox import EMAIL, PASSWORD, add_colleague, events, signed_in, text
+from test_inbox import EMAIL, PASSWORD, add_colleague, events, sign_in, signed_in, text
 from test_inbox_password import NEW, PAGE, change
 
 # The partnership's contact in the shipped contacts file (the accessibility statement's).
@@ -115,6 +115,37 @@ def test_a_password_set_by_the_command_emails_the_account_saying_so(mail_app: Fl
     assert subject == PASSWORD_CHANGED_SUBJECT
     assert "A new password was set for your account by whoever manages inbox accounts." in body
     assert NEW not in body and not re.search(r"https?://|www\.", body)
+
+
+@both_databases
+def test_a_password_set_by_the_command_for_a_deactivated_account_emails_nobody(
+    mail_app: Flask, smtp_server: SmtpServer
+) -> None:
+    """Found (review): the command emailed the address of an account deactivated because its owner
+    had left (an address that may now be read by someone else, or forwarded), saying whom to contact
+    "if this was not you". The password is set (as ``unlock`` and ``set-role`` act on a deactivated
+    account, for when it is reactivated), audited, and the command says nobody was emailed."""
+    smtp_server.start()
+    _client, facilitator_id = signed_in(mail_app)
+    add_colleague(mail_app)
+    runner = mail_app.test_cli_runner()
+    assert runner.invoke(args=["facilitators", "deactivate", EMAIL]).exit_code == 0
+    reset = runner.invoke(args=["facilitators", "reset-password", EMAIL], input=f"{NEW}\n{NEW}\n")
+    assert reset.exit_code == 0, reset.output
+    said = " ".join(reset.output.split())
+    assert "The account is deactivated, so they still cannot sign in." in said
+    assert "They were not emailed about it, as the account is deactivated." in said
+    assert [event.detail for event in events(mail_app, "password_reset")] == [f"facilitator:{facilitator_id}"]
+    assert account_emails(mail_app) == [] and events(mail_app, service.PASSWORD_NOTICE_QUEUED) == []
+    with mail_app.app_context():
+        assert run_pass().sent == 0
+    assert smtp_server.mailbox.messages == []
+    # Reactivated, it signs in with the password set; a reset then emails its owner, as for any.
+    assert runner.invoke(args=["facilitators", "reactivate", EMAIL]).exit_code == 0
+    assert sign_in(mail_app.test_client(), password=NEW).status_code == 302
+    again = runner.invoke(args=["facilitators", "reset-password", EMAIL], input=f"{PASSWORD}\n{PASSWORD}\n")
+    assert again.exit_code == 0 and "not emailed" not in again.output
+    assert [message.recipient for message in account_emails(mail_app)] == [EMAIL]
 
 
 def test_without_mail_set_up_nothing_is_queued(app: Flask) -> None:

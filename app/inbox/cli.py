@@ -268,6 +268,9 @@ def reset_password_command(email: str) -> None:
             f" Any lockout was not lifted: the store that holds them (RATELIMIT_STORAGE_URI) did not answer ({error}); "
             f"once it does, run: flask facilitators unlock {facilitator.email}"
         )
+    if not facilitator.active and current_app.config.get("FACILITATOR_EMAIL"):
+        # (queue_password_notice emails no deactivated account: its owner has left.)
+        note += " They were not emailed about it, as the account is deactivated."
     click.echo(
         f"New password set for {facilitator.display_name} <{facilitator.email}>. {_can_sign_in(facilitator)}{note}"
     )

@@ -497,10 +497,12 @@ def queue_password_notice(facilitator: Facilitator, actor: str, by_self: bool, n
     whom to contact if it was not them (``templates/inbox/password_changed.txt``: never the
     password, no link), and audit it by the account's id (``actor`` did the change); no commit:
     it goes with the change, in its transaction, and the outbox worker sends it. False (nothing
-    queued) where the service sends no mail (``FACILITATOR_EMAIL`` unset, as for the other emails).
-    Without it, a password changed by someone else (a session left open, a stolen password, a
-    reset of the wrong account) was learnt of only at the owner's next sign-in, refused."""
-    if not current_app.config.get("FACILITATOR_EMAIL"):
+    queued) where the service sends no mail (``FACILITATOR_EMAIL`` unset, as for the other emails),
+    or to a deactivated account (``flask facilitators reset-password`` of one): its owner has left,
+    or cannot sign in anyway, and the address may now be read by someone else (found: it was
+    emailed). Without it, a password changed by someone else (a session left open, a stolen
+    password, a reset of the wrong account) was learnt of only at the owner's next sign-in, refused."""
+    if not current_app.config.get("FACILITATOR_EMAIL") or not facilitator.active:
         return False
     now = now or utcnow()
     partnership = current_partnership()
