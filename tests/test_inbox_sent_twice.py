@@ -307,6 +307,42 @@ def test_password_change_sent_again_once_the_first_was_answered_is_not_a_wrong_p
     assert len(events(app, "sign_in_failed")) == 1 and len(events(app, service.PASSWORD_CHANGED)) == 1
 
 
+@both_databases
+@pytest.mark.parametrize("carrying", [False, True], ids=["to-a-page", "carrying-a-note"])
+def test_staying_signed_in_sent_again_once_the_first_was_answered_is_done_and_audited_once(
+    app: Flask, carrying: bool
+) -> None:
+    """A second click on a slow page, once the first's answer (its new cookie) had come: staying
+    signed in keeps the session's security token, so the old page's form is read as sent in time.
+    Found: the sign-in was renewed and audited again (two "password confirmed to stay signed in"
+    for one click), and a note it carried was sent on twice, where signing in and changing the
+    password, sent again so, are done once. Now it goes on to the page, as they do; once the moment
+    has passed, confirming the password again renews the sign-in again, as before."""
+    client, _ = signed_in(app)
+    reference = stored_request(app)
+    signed_in_for(client, dt.timedelta(hours=24, minutes=1))
+    note = "Call back Thursday to confirm the room."
+    then = f"/inbox/requests/{reference}/notes"
+    data = {"password": PASSWORD, "next": f"/inbox/requests/{reference}"}
+    if carrying:
+        data |= {"then": then, "text": note}
+    form = {"csrf_token": session_csrf_token(client), **data}
+    first = client.post("/inbox/confirm-sign-in", data=form)
+    assert first.status_code == (307 if carrying else 302)
+    if carrying:
+        assert client.post(then, data=form).status_code == 302  # (the note, sent on by the browser)
+    again = client.post("/inbox/confirm-sign-in", data=form)
+    assert again.status_code == 303 and again.location == f"/inbox/requests/{reference}", text(again)
+    assert text(client.get(again.location)).count(note) == (1 if carrying else 0)
+    stayed = [event for event in events(app, "signed_in") if event.detail == service.STAYED_SIGNED_IN]
+    assert len(stayed) == 1 and not events(app, "sign_in_failed")
+    assert len(events(app, "note_added")) == (1 if carrying else 0)
+    signed_in_for(client, REPEAT_GRACE + dt.timedelta(seconds=1))  # the moment has passed
+    later = client.post("/inbox/confirm-sign-in", data={**form, "then": "", "text": ""})
+    assert later.status_code == 302 and later.location == f"/inbox/requests/{reference}"
+    assert len([event for event in events(app, "signed_in") if event.detail == service.STAYED_SIGNED_IN]) == 2
+
+
 # --- the old cookie in the hands of someone else: its password guesses count as any other's ---
 
 

@@ -759,6 +759,17 @@ def record_sign_in(facilitator: Facilitator, detail: str = "") -> None:
     db.session.commit()
 
 
+def stayed_signed_in_since(facilitator: Facilitator, since: dt.datetime) -> bool:
+    """Whether the facilitator confirmed their password to stay signed in since ``since`` (its audit entry)."""
+    found = select(AuditEvent.id).where(
+        AuditEvent.action == "signed_in",
+        AuditEvent.actor == facilitator.actor,
+        AuditEvent.detail == STAYED_SIGNED_IN,
+        AuditEvent.at >= since,
+    )
+    return db.session.scalar(found.limit(1)) is not None
+
+
 def record_failed_sign_in(email: str, locked: bool, detail: str = "") -> str:
     """Note a sign-in that failed (wrong email or password, or an inactive account) in the audit
     log: which account it was for, by id, or that there is none, with the address's tag; never

@@ -719,18 +719,27 @@ def confirm_sign_in() -> Response | tuple[str | Response, int]:
         g.sign_in_tried = confirmed is None or confirmed.id != facilitator.id
         if confirmed is not None and not g.sign_in_tried:
             lockout.clear(facilitator.email, device=device)
-            if not claim_the_new_id():  # the same form, sent a moment before, is confirming it
-                if wants_json:
-                    return jsonify(error=PAGE_OUT_OF_DATE), 400
-                return sent_again(meanwhile=True) or form_sent_twice_refused()
-            service.record_sign_in(confirmed, service.STAYED_SIGNED_IN)
-            stay_signed_in(confirmed)
+            # This very confirmation, sent again once the first's answer had come (a second click
+            # on a slow page, with the new cookie, which keeps the security token): done once, as
+            # signing in and changing the password sent again are (found: audited and renewed
+            # twice, and a form it carried sent on twice).
+            again = renewed_a_moment_ago(confirmed)
+            if not again:
+                if not claim_the_new_id():  # the same form, sent a moment before, is confirming it
+                    if wants_json:
+                        return jsonify(error=PAGE_OUT_OF_DATE), 400
+                    return sent_again(meanwhile=True) or form_sent_twice_refused()
+                service.record_sign_in(confirmed, service.STAYED_SIGNED_IN)
+                stay_signed_in(confirmed)
             ends_at = service.sign_in_ends_at(session)
             until = f", until {ends_in_words(ends_at)}" if ends_at is not None else ""
             confirmed_words = f"You are signed in for another {SIGN_IN_HOURS} hours{until}"
             if wants_json and ends_at is not None:
                 seconds_left = max(0, int((ends_at - utcnow()).total_seconds()))
                 return jsonify(message=confirmed_words, at=uk_clock(ends_at), seconds_left=seconds_left)
+            if again:
+                log.info("Inbox form sent again a moment after it was done: on to where it went")
+                return go_on_to(where_confirming_went(target, then, confirmed), code=303)
             flash(confirmed_words, SUCCESS)
             if then is not None:
                 # The form carried is sent on as it was (307 keeps the method and the body: its
@@ -747,6 +756,25 @@ def confirm_sign_in() -> Response | tuple[str | Response, int]:
     return render_confirm_page(
         facilitator, ended, form, target, then=then, carried=carried if then else [], status=status
     )
+
+
+def renewed_a_moment_ago(facilitator: Facilitator) -> bool:
+    """Whether this session's sign-in was renewed by confirming the password within
+    ``sessions.REPEAT_GRACE`` (its audit entry): the confirmation now is that one, sent again, and
+    has nothing to renew. (A sign-in begun a moment ago on the sign-in page is renewed as before.)"""
+    try:
+        since = dt.datetime.fromisoformat(str(session.get(service.SIGNED_IN_AT_KEY)))
+    except ValueError:
+        return False
+    moment = utcnow() - REPEAT_GRACE
+    # (A sign-in time ahead of now, from a server whose clock is ahead, is a moment ago too.)
+    return since >= moment and service.stayed_signed_in_since(facilitator, moment)
+
+
+def where_confirming_went(target: str | None, then: str | None, facilitator: Facilitator) -> str:
+    """Where a confirmation sent again goes (the first's answer went on to it): the page of the form
+    it carried (``then``), which the first sent on (not the form again), else the page it was for."""
+    return page_of_form(then) if then is not None else safe_next(target, facilitator)
 
 
 def form_after_sign_in_ended() -> tuple[str, int]:
@@ -1592,9 +1620,7 @@ def sent_again(meanwhile: bool = False) -> Response | None:
     log.info("Inbox form sent again a moment after it was done: on to where it went")
     if request.endpoint == "inbox.confirm_sign_in":
         then = request.form.get("then") if form_endpoint(request.form.get("then")) else None
-        if then is not None:  # (its form was sent on by the first: its page, not the form again)
-            return go_on_to(page_of_form(then), code=303)
-        return go_on_to(safe_next(request.values.get("next"), facilitator), code=303)
+        return go_on_to(where_confirming_went(request.values.get("next"), then, facilitator), code=303)
     return go_on_to(
         safe_next(request.args.get("next") if request.endpoint == "inbox.sign_in" else None, facilitator), code=303
     )
