@@ -16,7 +16,13 @@ given then: ``device_token``, ``known_device``) is counted on its own, under the
 token, not with everyone else: someone who knows a facilitator's email address and fails on
 purpose locks out every other browser, never the facilitator's own (found: security review; it
 kept the account locked for an hour with one attempt an hour). A stolen token gets no more
-guesses than the address had (its own count, locked the same way).
+guesses than the address had (its own count, locked the same way). A token is bound to the
+account's password as it was when the token was given (``stamp``: ``credential_stamp``, a keyed tag
+of the stored password hash, which changes at every password change or reset): once the password
+changes, a token given before no longer counts, so a browser that signed in while someone else
+knew the password is counted with everyone else (OWASP: device cookies go with a password change).
+Nothing is stored per token: the check is an HMAC made with ``SECRET_KEY``, so it holds across
+processes and servers.
 
 If the store stops answering, counting goes on in this process's memory (logged), so
 sign-in keeps working and keeps some protection until the store is back; the store is tried
@@ -119,22 +125,24 @@ class SignInLockout:
         generation = int(storage.get(self._generation_key(email))) if device else 0
         return self._keys(email, device, generation)
 
-    def _device_mac(self, email: str, nonce: str) -> str:
-        message = f"known-device\n{normalise_email(email)}\n{nonce}".encode()
+    def _device_mac(self, email: str, nonce: str, stamp: str) -> str:
+        message = f"known-device\n{normalise_email(email)}\n{stamp}\n{nonce}".encode()
         return hmac.new(self.secret, message, hashlib.sha256).hexdigest()[:32]
 
-    def device_token(self, email: str) -> str:
-        """A new known-device token for a browser that has just signed in with this address."""
+    def device_token(self, email: str, stamp: str = "") -> str:
+        """A new known-device token for a browser that has just proved the password of this
+        address's account, whose password is now ``stamp`` (its ``credential_stamp``)."""
         nonce = secrets.token_urlsafe(16)
-        return f"{nonce}.{self._device_mac(email, nonce)}"
+        return f"{nonce}.{self._device_mac(email, nonce, stamp)}"
 
-    def known_device(self, token: str | None, email: str) -> str | None:
+    def known_device(self, token: str | None, email: str, stamp: str = "") -> str | None:
         """The device a token given at an earlier sign-in with this address names, or None (no
-        token, one made for another address, or one not made with this service's key)."""
+        token, one made for another address, or before the account's password became ``stamp``,
+        or one not made with this service's key)."""
         nonce, _, mac = (token or "").partition(".")
         if not (0 < len(nonce) <= 64 and nonce.isascii() and mac.isascii()):  # (a cookie can hold anything)
             return None
-        return nonce if hmac.compare_digest(mac, self._device_mac(email, nonce)) else None
+        return nonce if hmac.compare_digest(mac, self._device_mac(email, nonce, stamp)) else None
 
     def _run(self, operation: Callable[[Storage], T]) -> T:
         if self.store_failures and time.monotonic() < self.retry_at:

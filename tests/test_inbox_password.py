@@ -16,14 +16,17 @@ import re
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
 
 from app.inbox import service
 from app.sessions import purge_expired_sessions
+from support import both_databases
 from support.pages import csrf_token, session_cookie
-from test_inbox import EMAIL, PASSWORD, add_facilitator, events, sign_in, signed_in, text
+from test_inbox import EMAIL, PASSWORD, add_facilitator, events, post_form, sign_in, signed_in, text
 from test_inbox_timeout import expire_every_session
 
 PAGE = "/inbox/account/password"
+DEVICE = "space_to_think_device"  # the known-device cookie (app.inbox.views.DEVICE_COOKIE)
 NEW = "copper kettle meadow thistle"
 CHANGED = (
     "Your password has been changed. You stay signed in here, and have been signed out of the inbox in every other "
@@ -324,3 +327,45 @@ def test_stay_signed_in_opened_on_another_device_after_the_change_says_why_it_wa
         elsewhere.get(response.location)
     )
     assert [event.detail for event in events(app, "signed_out")] == ["signed out: the password was changed"]
+
+
+def device_token_of(response: TestResponse) -> str:
+    """The known-device token a response gives the browser (its cookie's value)."""
+    [given] = [cookie for cookie in response.headers.getlist("Set-Cookie") if cookie.startswith(DEVICE + "=")]
+    return given.split(";")[0].split("=", 1)[1]
+
+
+@both_databases
+@pytest.mark.parametrize("how", ["page", "command"])
+def test_a_browser_signed_in_before_the_password_changed_is_no_longer_a_known_device(app: Flask, how: str) -> None:
+    """Found (security review): a browser that had signed in before the password was changed (by
+    someone who knew it) kept its known-device cookie, which leaves it out of the account's lockout
+    (counted on its own) and the visitor's limit, so it kept its own guesses after the change, even
+    while the account was locked for everyone else. A cookie given before the change no longer
+    counts; the browser that changed the password is given a new one, so it is still known."""
+    client, _ = signed_in(app)
+    other = app.test_client()  # someone else's browser, signed in while they knew the password
+    old_token = device_token_of(sign_in(other))
+    if how == "page":
+        assert change(client, PASSWORD, NEW)[0] == 302
+    else:
+        reset = app.test_cli_runner().invoke(args=["facilitators", "reset-password", EMAIL], input=f"{NEW}\n{NEW}\n")
+        assert reset.exit_code == 0, reset.output
+        assert sign_in(client, password=NEW).status_code == 302  # the facilitator signs in again
+    for n in range(5):  # guesses from elsewhere lock the account
+        guess = post_form(
+            app.test_client(),
+            "/inbox/sign-in",
+            "/inbox/sign-in",
+            {"email": EMAIL, "password": f"wrong guess {n}"},
+            environ_base={"REMOTE_ADDR": f"203.0.113.{n + 1}"},
+        )
+        assert guess.status_code == 200
+    stale = app.test_client()
+    stale.set_cookie(DEVICE, old_token)
+    refused = sign_in(stale, password=NEW)
+    assert refused.status_code == 429 and "too many failed attempts" in text(refused)
+    # The facilitator's own browser, given a new cookie with the change or the sign-in after it,
+    # is still known: locked out of nothing by the others' guesses.
+    assert post_form(client, "/inbox", "/inbox/sign-out").status_code == 302
+    assert sign_in(client, password=NEW).status_code == 302

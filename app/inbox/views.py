@@ -572,7 +572,10 @@ def current_lockout() -> SignInLockout:
 # A browser that signs in is given a known-device token (``app.lockout``): its own sign-in
 # attempts with that address are then counted apart from everyone else's, so nobody else can lock
 # it out by failing on purpose. Essential, HttpOnly, never sent to another site, kept for
-# ``DEVICE_COOKIE_DAYS`` from the last sign-in (the cookies page lists it).
+# ``DEVICE_COOKIE_DAYS`` from the last sign-in (the cookies page lists it). It counts only while the
+# account's password is the one it was given with (found, security review: a browser that signed in
+# while someone else knew the password kept its own guesses after the password was changed); the
+# browser that changes the password is given a new one.
 DEVICE_COOKIE = "space_to_think_device"
 DEVICE_COOKIE_DAYS = 90
 
@@ -584,15 +587,22 @@ def device_cookie_name() -> str:
 
 
 def known_device(email: str) -> str | None:
-    """The device this browser's known-device cookie names, if it was given for ``email``."""
-    return current_lockout().known_device(request.cookies.get(device_cookie_name()), email)
+    """The device this browser's known-device cookie names, if it was given for ``email`` since
+    the password of the account with that address last changed (the account's ``credential_stamp``)."""
+    token = request.cookies.get(device_cookie_name())
+    if not token:
+        return None
+    account = service.find_facilitator(email)
+    stamp = service.credential_stamp(account) if account is not None else ""
+    return current_lockout().known_device(token, email, stamp)
 
 
-def remember_device(response: Response, email: str) -> Response:
-    """Give the browser that has just proved the password for ``email`` a new known-device token."""
+def remember_device(response: Response, facilitator: Facilitator) -> Response:
+    """Give the browser that has just proved ``facilitator``'s password (as it is now: given
+    again after a change) a new known-device token."""
     response.set_cookie(
         device_cookie_name(),
-        current_lockout().device_token(email),
+        current_lockout().device_token(facilitator.email, service.credential_stamp(facilitator)),
         max_age=DEVICE_COOKIE_DAYS * 24 * 3600,
         path="/",
         secure=bool(current_app.config["SESSION_COOKIE_SECURE"]),
@@ -669,7 +679,7 @@ def sign_in() -> Response | tuple[str, int]:
             reset_session(repeatable=True)
             session[FACILITATOR_KEY] = facilitator.id
             session.update(service.sign_in_marks(facilitator))
-            return remember_device(go_on_to(safe_next(request.args.get("next"), facilitator)), email)
+            return remember_device(go_on_to(safe_next(request.args.get("next"), facilitator)), facilitator)
         message, status = password_refused(email, locked_for, "sign-in", SIGN_IN_FAILED)
         form.email.errors = [message]
         errors = [{"text": message, "href": "#email"}]
@@ -918,7 +928,8 @@ def change_password() -> Response | tuple[str, int]:
                     service.set_own_password(facilitator, hashed)
                     stay_signed_in(facilitator)
                     flash(CHANGE_DONE, SUCCESS)
-                    return go_on_to(safe_next(None, facilitator))
+                    # (Its known-device token was given with the old password: a new one.)
+                    return remember_device(go_on_to(safe_next(None, facilitator)), facilitator)
                 form.new_password.errors = [problem.rstrip(".")]
     if request.method == "POST":
         errors = error_summary([form.current_password, form.new_password, form.confirm_password])
@@ -1621,8 +1632,14 @@ def sent_again(meanwhile: bool = False) -> Response | None:
     if request.endpoint == "inbox.confirm_sign_in":
         then = request.form.get("then") if form_endpoint(request.form.get("then")) else None
         return go_on_to(where_confirming_went(request.values.get("next"), then, facilitator), code=303)
-    return go_on_to(
-        safe_next(request.args.get("next") if request.endpoint == "inbox.sign_in" else None, facilitator), code=303
+    # The first's answer, with the known-device token it gave, may never have reached the browser
+    # (it had moved on to this one): given again, as that token was given with the password as now.
+    return remember_device(
+        go_on_to(
+            safe_next(request.args.get("next") if request.endpoint == "inbox.sign_in" else None, facilitator),
+            code=303,
+        ),
+        facilitator,
     )
 
 
