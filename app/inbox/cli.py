@@ -109,7 +109,7 @@ def deactivate_command(email: str) -> None:
 @facilitators_cli.command("reactivate")
 @click.argument("email")
 def reactivate_command(email: str) -> None:
-    """Let a deactivated facilitator sign in again, with the password they had."""
+    """Let a deactivated facilitator sign in again, with the account's current password."""
     try:
         facilitator, changed = reactivate_facilitator(email)
     except FacilitatorError as error:
@@ -119,8 +119,9 @@ def reactivate_command(email: str) -> None:
         click.echo(f"{who} is already active. Nothing was changed.")
         return
     click.echo(
-        f"Reactivated {who}. They can sign in again with the password they had. If they have forgotten "
-        f"it, or others may know it, set a new one: flask facilitators reset-password {facilitator.email}"
+        f"Reactivated {who}. They can sign in again with the account's current password (the last one "
+        f"set for it). If they do not know it, or others may know it, set a new one: "
+        f"flask facilitators reset-password {facilitator.email}"
     )
 
 
