@@ -1213,6 +1213,11 @@ def test_supervision_record_in_supervision_mode(client, app) -> None:
     submitted_request(walker, SUPERVISION_PATH)
     page = walker.get("/request/submitted").get_data(as_text=True)
     assert 'href="/request/supervision-record">Download the supervision record (PDF)</a>' in page
+    # Two PDFs on the page: what is said of one names it (found, review: "The PDF is ready to
+    # download." beside the supervision record's link).
+    assert "The request&#39;s PDF is being prepared." in page
+    assert 'data-ready-announce="The request&#39;s PDF is ready to download."' in page
+    assert "The PDF is" not in page
     assert supervision_record(client, app).mimetype == "application/pdf"
 
 
