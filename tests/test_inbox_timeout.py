@@ -19,7 +19,7 @@ from app.inbox import service as inbox_service
 from app.sessions import NOTE_START, JourneySessionRow, purge_expired_sessions
 from support.sessions import idle_nearly_to_the_limit
 from support.walk import Walker
-from test_inbox import add_colleague, events, sign_in, signed_in, stored_request, text
+from test_inbox import EMAIL, PASSWORD, add_colleague, events, sign_in, signed_in, stored_request, text
 
 TIMED_OUT = "You were signed out because you had not done anything for 30 minutes"
 
@@ -289,3 +289,93 @@ def test_what_was_typed_is_given_back_when_the_form_expired_after_signing_out(ap
         f"/inbox/requests/{reference}/notes", data={"text": note}, headers={"Origin": "http://localhost"}
     )
     assert note in text(ours)
+
+
+JSON = {"Accept": "application/json"}
+
+
+def test_the_timer_running_out_on_a_typed_note_signs_out_and_the_password_signs_in_again_in_place(
+    app: Flask, caplog
+) -> None:  # type: ignore[no-untyped-def]
+    """With something typed on the page, the warning's script asks for JSON rather than leaving
+    the page (found, review: the sign-in page replaced it, and the half-written note was lost).
+    The session ends as it did, audited as timed out, and the browser opens nothing; the answer
+    carries the new session's security token, with which the page's warning signs in again (the
+    sign-in page's own check: a wrong password refused, audited, never logged), and is given a
+    token its forms then save with. The note is sent only when its button is pressed."""
+    client, facilitator_id = signed_in(app)
+    reference = stored_request(app)
+    token = the_timer_token(client)
+    idle_nearly_to_the_limit(app)
+    ended = client.post("/session-expired", data={"csrf_token": token, "from": "inbox"}, headers=JSON)
+    assert ended.status_code == 200 and ended.json is not None
+    assert ended.json["signed_out"] is True and ended.json["csrf_token"]
+    [(actor, how, _)] = signed_out_events(app)
+    assert (actor, how) == (f"facilitator:{facilitator_id}", "timed out: nothing done for 30 minutes")
+    gone = client.get(f"/inbox/requests/{reference}")
+    assert gone.status_code == 302 and gone.location.startswith("/inbox/sign-in")
+    new_token = ended.json["csrf_token"]
+    wrong = client.post(
+        "/inbox/sign-in",
+        data={"csrf_token": new_token, "email": EMAIL, "password": "not it at all"},
+        headers=JSON,
+    )
+    assert wrong.status_code == 200 and wrong.json == {"error": "Enter a correct email address and password"}
+    assert len(events(app, "sign_in_failed")) == 1 and "not it at all" not in caplog.text
+    # (The page's old token is the ended session's: its forms would not save.)
+    right = client.post(
+        "/inbox/sign-in",
+        data={"csrf_token": new_token, "email": EMAIL, "password": PASSWORD},
+        headers=JSON,
+    )
+    assert right.status_code == 200 and right.json is not None
+    assert right.json["message"].startswith("You are signed in again for 24 hours")
+    assert right.json["seconds_left"] > 23 * 3600 and right.json["csrf_token"] not in (token, new_token)
+    assert [event.actor for event in events(app, "signed_in")][-1] == f"facilitator:{facilitator_id}"
+    saved = client.post(
+        f"/inbox/requests/{reference}/notes", data={"csrf_token": right.json["csrf_token"], "text": "Called them."}
+    )
+    assert saved.status_code == 302 and "Note added" in text(client.get(saved.location))
+
+
+def test_the_timer_running_out_in_place_ends_nothing_while_another_tab_keeps_the_session(app: Flask) -> None:
+    """The page's timer counts that page's time only: busy in another tab, the session is not
+    ended, and the script is told it is still signed in (its timer starts again)."""
+    client, _ = signed_in(app)
+    token = the_timer_token(client)
+    answer = client.post("/session-expired", data={"csrf_token": token, "from": "inbox"}, headers=JSON)
+    assert answer.status_code == 200 and answer.json == {"signed_in": True}
+    assert client.get("/inbox").status_code == 200
+    assert signed_out_events(app) == []
+
+
+def test_the_warnings_password_after_the_servers_idle_limit_signs_in_again_once(app: Flask) -> None:
+    """The sign-in's warning left open past the idle limit (found, review: "Copy anything you have
+    typed, then reload the page", and the note was lost): its password, sent with the ended
+    session's token, is checked by neither form, and the script is given a new token to sign in
+    with, which it does once; a sign-in with an out-of-date token, asking for JSON, is offered
+    the same, never signed in without its password."""
+    client, _ = signed_in(app)
+    token = the_timer_token(client)
+    expire_every_session(app)
+    offer = client.post("/inbox/confirm-sign-in", data={"csrf_token": token, "password": PASSWORD}, headers=JSON)
+    assert offer.status_code == 200 and offer.json is not None and offer.json["sign_in"] is True
+    assert events(app, "sign_in_failed") == []  # (nothing checked)
+    stale = client.post(
+        "/inbox/sign-in",
+        data={"csrf_token": token, "email": EMAIL, "password": PASSWORD},
+        headers=JSON,
+    )
+    assert stale.status_code == 200 and stale.json is not None and stale.json["sign_in"] is True
+    assert client.get("/inbox").status_code == 302  # still signed out
+    signed = client.post(
+        "/inbox/sign-in",
+        data={
+            "csrf_token": stale.json["csrf_token"],
+            "email": EMAIL,
+            "password": PASSWORD,
+        },
+        headers=JSON,
+    )
+    assert signed.status_code == 200 and signed.json is not None and signed.json["csrf_token"]
+    assert client.get("/inbox").status_code == 200

@@ -38,7 +38,9 @@ page shown straight after the action is not audited as a view: the action is the
 typed into the list's search box, for the next showing of the list only: never in an address). Signing in starts a
 new session (new id), as do changing your password and staying signed in; the same form sent twice (a double click
 with JavaScript off) goes on where the first went, signed in once (``sent_again``). The session's idle limit
-(``SESSION_IDLE_MINUTES``) signs a facilitator out.
+(``SESSION_IDLE_MINUTES``) signs a facilitator out; with JavaScript, a page with something typed
+on it stays, and its warning signs in again there (``sign_in`` and the warning's forms answer its
+script in JSON, with the new session's security token: ``signed_in_answer``, ``signed_out_answer``).
 Every end of a sign-in is audited ("signed_out", saying how): Sign out, Exit this page, signing
 in again, a password change or closed account found, and the idle limit (``service.record_timed_out``).
 Every other showing of a request's page is audited as a view (``render_request_page``), also the
@@ -71,7 +73,7 @@ from flask import (
     url_for,
 )
 from flask_limiter.errors import RateLimitExceeded
-from flask_wtf.csrf import CSRFError
+from flask_wtf.csrf import CSRFError, generate_csrf
 from markupsafe import Markup
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from werkzeug.wrappers import Response
@@ -639,7 +641,7 @@ def password_refused(email: str, locked_for: int, what: str, failed: str, detail
 
 @bp.route("/sign-in", methods=["GET", "POST"])
 @password_checks
-def sign_in() -> Response | tuple[str, int]:
+def sign_in() -> Response | tuple[str | Response, int]:
     """The sign-in form; a failure says only that the email or password is wrong."""
     signed_in = signed_in_now()
     if request.method == "GET" and signed_in:
@@ -654,6 +656,11 @@ def sign_in() -> Response | tuple[str, int]:
     form = SignInForm()
     errors: list[dict[str, str]] = []
     status = 200
+    # The signed-out warning (static/src/app.js) signs in again without leaving the page, where a
+    # half-written note is (the idle limit passed): it asks for JSON, and is answered with the new
+    # session's security token, for the page's forms, or what was wrong. The password is checked
+    # here, as for the page: the visitor's limit, the lockout, a failure audited.
+    wants_json = request.method == "POST" and request.accept_mimetypes.best == "application/json"
     if form.validate_on_submit():
         email, password = form.email.data or "", form.password.data or ""
         lockout = current_lockout()
@@ -679,14 +686,40 @@ def sign_in() -> Response | tuple[str, int]:
             reset_session(repeatable=True)
             session[FACILITATOR_KEY] = facilitator.id
             session.update(service.sign_in_marks(facilitator))
+            if wants_json:
+                return remember_device(signed_in_answer(), facilitator)
             return remember_device(go_on_to(safe_next(request.args.get("next"), facilitator)), facilitator)
         message, status = password_refused(email, locked_for, "sign-in", SIGN_IN_FAILED)
         form.email.errors = [message]
         errors = [{"text": message, "href": "#email"}]
     else:
         errors = error_summary([form.email, form.password])
+    if wants_json:
+        return jsonify(error=errors[0]["text"] if errors else SIGN_IN_FAILED), status
     form.password.data = ""
     return render_template("inbox/sign_in.html", form=form, errors=errors, has_errors=bool(errors)), status
+
+
+def signed_in_answer() -> Response:
+    """The signed-out warning's sign-in, done (``sign_in``): when the new sign-in ends, and the new
+    session's security token, which the script puts into the page's forms (their own token was the
+    ended session's), so the note still on the page saves when its button is pressed."""
+    ends_at = service.sign_in_ends_at(session)
+    seconds_left = max(0, int((ends_at - utcnow()).total_seconds())) if ends_at is not None else 0
+    until = f", until {ends_in_words(ends_at)}" if ends_at is not None else ""
+    return jsonify(
+        message=f"You are signed in again for {SIGN_IN_HOURS} hours{until}",
+        at=uk_clock(ends_at) if ends_at is not None else "",
+        seconds_left=seconds_left,
+        csrf_token=fresh_csrf_token(),
+    )
+
+
+def fresh_csrf_token() -> str:
+    """A security token of this response's session (a new one, when the session is new: signed in
+    again, or the old one ended), for a page's script to put into the page's forms."""
+    g.pop("csrf_token", None)  # (Flask-WTF keeps the token it gave on this request: the old session's)
+    return str(generate_csrf())
 
 
 @bp.route("/confirm-sign-in", methods=["GET", "POST"])
@@ -812,6 +845,7 @@ ENDED_MEANWHILE = {
     ),
 }
 SIGNED_OUT_ALREADY = "You have been signed out. Copy anything you have typed, then reload the page to sign in again"
+SIGNED_OUT_SIGN_IN_AGAIN = "You have been signed out. Enter your password to sign in again"
 
 
 def sign_in_ended_answer() -> tuple[Response, int]:
@@ -823,7 +857,8 @@ def sign_in_ended_answer() -> tuple[Response, int]:
     _facilitator, why = service.session_facilitator(session.get(FACILITATOR_KEY), session)
     if why in ENDED_MEANWHILE:
         end_sign_in_meanwhile(why)
-    return jsonify(error=ENDED_MEANWHILE.get(why or "", SIGNED_OUT_ALREADY)), 403
+        return jsonify(error=ENDED_MEANWHILE[why or ""]), 403
+    return signed_out_answer()
 
 
 def end_sign_in_meanwhile(why: str) -> None:
@@ -1568,7 +1603,7 @@ def form_not_checked(error: CSRFError) -> Response | tuple[Response | str, int]:
     runs, so the account is looked up here. The sign-in warning's script, which asks for JSON, is
     answered in JSON (``warning_not_checked``)."""
     facilitator = signed_in_now()
-    if request.endpoint == "inbox.confirm_sign_in" and request.accept_mimetypes.best == "application/json":
+    if request.endpoint in WARNING_FORMS and request.accept_mimetypes.best == "application/json":
         return warning_not_checked(facilitator)
     again = sent_again()
     if again is not None:
@@ -1690,14 +1725,31 @@ PASSWORD_GIVEN_AGAIN = {
 PAGE_OUT_OF_DATE = "This page is out of date. Copy anything you have typed, then reload the page"
 
 
+# The forms the sign-in warning's script sends, asking for JSON: confirming the password, and
+# signing in again once signed out (``signed_out_answer``).
+WARNING_FORMS = frozenset({"inbox.confirm_sign_in", "inbox.sign_in"})
+
+
 def warning_not_checked(facilitator: Facilitator | None) -> tuple[Response, int]:
     """The sign-in warning's password (static/src/app.js) sent with a security token out of date:
     its session ended (signed out in another tab, the account closed), or was replaced (signed in
     again in another tab). Found: it was answered with the "form has expired" page, which the
     script cannot read, so it said only "We could not check your password"."""
     if facilitator is None:
-        return jsonify(error=SIGNED_OUT_ALREADY), 403
+        return signed_out_answer()
     return jsonify(error=PAGE_OUT_OF_DATE), 400
+
+
+def signed_out_answer() -> tuple[Response, int]:
+    """The warning's script, its session signed out meanwhile (the idle limit passed, say, while
+    the warning was open): a session holding no sign-in is offered to sign in again there, with its
+    new security token (``sign_in``: the password is checked there, as on the sign-in page), so what
+    was typed on the page stays. Found (review): "Copy anything you have typed, then reload the
+    page", and the half-written note was lost. (A sign-in ended otherwise is said as before.) The
+    offer is an answer the script acts on, as a wrong password is, not a failure: 200."""
+    if FACILITATOR_KEY in session:
+        return jsonify(error=SIGNED_OUT_ALREADY), 403
+    return jsonify(error=SIGNED_OUT_SIGN_IN_AGAIN, sign_in=True, csrf_token=fresh_csrf_token()), 200
 
 
 # The free text each inbox form posts: given back on the "form has expired" page to a facilitator

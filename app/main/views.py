@@ -9,8 +9,8 @@ import threading
 import time
 from dataclasses import dataclass, field
 
-from flask import abort, current_app, flash, jsonify, redirect, render_template, request, session, url_for
-from flask_wtf.csrf import validate_csrf
+from flask import abort, current_app, flash, g, jsonify, redirect, render_template, request, session, url_for
+from flask_wtf.csrf import generate_csrf, validate_csrf
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from werkzeug.wrappers import Response
@@ -139,6 +139,8 @@ def session_expired() -> Response | str:
             return redirect(url_for("main.session_expired", cleared="copy"), code=303)
         if request.form.get("from") != "inbox":
             return redirect(url_for("main.session_expired"), code=303)
+        if request.accept_mimetypes.best == "application/json":
+            return _inbox_signed_out_in_place()
         if signed_out:
             minutes = int(current_app.config["SESSION_IDLE_MINUTES"])
             idle = f"{minutes} minute{'s' if minutes != 1 else ''}"
@@ -160,6 +162,20 @@ def session_expired() -> Response | str:
         copy=_copy_cleared() if request.args.get("cleared") == "copy" else None,
         acknowledged=bool(config.get("SEND_ACKNOWLEDGEMENTS") and config.get("FACILITATOR_EMAIL")),
     )
+
+
+def _inbox_signed_out_in_place() -> Response:
+    """The inbox's idle warning, its time run out on a page with something typed into a form (a
+    half-written note): the page is not left, and the script is answered in JSON. The session has
+    ended as above (or had already: the server's limit came first, audited as it was found), and
+    the answer carries the new session's security token, for the warning to sign in again there
+    (``app.inbox.views.sign_in``, the password checked as on the sign-in page): what was typed stays
+    on the page, and is saved only when its button is pressed. Still signed in (busy in another
+    tab, or a token not this session's), it says so, and nothing has ended."""
+    if session.get(FACILITATOR_KEY) is not None:
+        return jsonify(signed_in=True)
+    g.pop("csrf_token", None)  # (the token Flask-WTF gave on this request was the ended session's)
+    return jsonify(signed_out=True, csrf_token=str(generate_csrf()))
 
 
 def _copy_cleared() -> str | None:
