@@ -77,7 +77,24 @@ function countdownOf (dialog, openMs) {
 // When the inbox's sign-in ends for good, as this page's clock counts (Infinity where there is
 // no sign-in), and its warning (startSignInEndsWarning): the idle warning never opens over it,
 // nor once the sign-in has ended (staying signed in is then not on offer).
-const signIn = { endsAt: Infinity, warning: null }
+const signIn = { endsAt: Infinity, warning: null, controller: null, signedOut: false }
+
+// Whether a form on the page (not a warning's own) holds text typed and not yet sent.
+function typedOnPage () {
+  const typed = ['text', 'search', 'email', 'url', 'tel', 'number']
+  return Array.prototype.some.call(document.querySelectorAll('form textarea, form input'), function (field) {
+    if (field.closest('dialog')) return false
+    if (field.tagName === 'INPUT' && typed.indexOf(field.type) === -1) return false
+    return field.value.trim() !== '' && field.value !== field.defaultValue
+  })
+}
+
+// A new session's security token (signed in again): every form on the page, and the warnings,
+// carry it from now on, so the page's forms save (theirs was the ended session's).
+function useToken (token) {
+  document.querySelectorAll('input[name="csrf_token"]').forEach(function (field) { field.value = token })
+  document.querySelectorAll('[data-csrf-token]').forEach(function (element) { element.dataset.csrfToken = token })
+}
 
 // The timeout warning: shortly before the server ends an idle session, ask whether to keep
 // it. On a journey's pages: keep the answers, or clear them now; on the inbox's, while a
@@ -86,7 +103,8 @@ const signIn = { endsAt: Infinity, warning: null }
 // the expiry on); Escape means the same. Doing nothing ends the session: a POST of the page's
 // CSRF token (a plain link to that page, from another site say, ends nothing), which leads to
 // the "your answers were cleared" page, or for the inbox (from=inbox) to its sign-in page,
-// which says why.
+// which says why; or, on an inbox page with something typed and not sent, to nowhere: the page
+// stays and the sign-in's warning signs in again there (signOutInPlace).
 // Typing (or choosing) in a form on the page counts as activity, as a page load does: at most
 // once a minute (or a quarter of a short limit) it tells the server, with the same keep-alive
 // POST, and the timer starts again, so someone writing a long note is never timed out and loses
@@ -123,6 +141,14 @@ function startTimeoutWarning (dialog) {
 
   function expire () {
     window.clearInterval(tickTimer)
+    // On the inbox, with something typed into a form on the page (a half-written note), the page
+    // is not replaced by the sign-in page, which lost it (review): the session ends all the same
+    // (the server is told, and answers in JSON), and the sign-in's warning says so and signs in
+    // again there, with the password (signedOutInPlace).
+    if (dialog.dataset.expiredFrom === 'inbox' && signIn.controller && typedOnPage()) {
+      signOutInPlace()
+      return
+    }
     const form = document.createElement('form')
     form.method = 'post'
     form.action = dialog.dataset.expiredUrl
@@ -135,8 +161,36 @@ function startTimeoutWarning (dialog) {
     form.submit()
   }
 
+  // The session ends now, as the form expire() sends ends it (its token, from=inbox), but the
+  // page stays: the answer carries the new session's token, for signing in again. Still signed in
+  // (busy in another tab), the timer starts again. No answer (no network): the server's own limit
+  // ends the session, and the warning's sign-in asks for a new token itself.
+  function signOutInPlace () {
+    const body = new FormData()
+    body.append('csrf_token', dialog.dataset.csrfToken)
+    body.append('from', 'inbox')
+    fetch(dialog.dataset.expiredUrl, {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { Accept: 'application/json' },
+      body: body
+    }).then(function (response) {
+      return response.json()
+    }).then(function (answer) {
+      if (answer.signed_in) {
+        keep()
+        return
+      }
+      standDown()
+      signIn.controller.signedOut(answer.csrf_token, 'idle')
+    }).catch(function () {
+      standDown()
+      signIn.controller.signedOut(null, 'idle')
+    })
+  }
+
   function open () {
-    if (Date.now() >= signIn.endsAt || (signIn.warning && signIn.warning.open)) return
+    if (Date.now() >= signIn.endsAt || (signIn.warning && signIn.warning.open) || signIn.signedOut) return
     lastFocus = document.activeElement
     deadline = Date.now() + warnMs
     show = countdownOf(dialog, warnMs)
@@ -174,7 +228,8 @@ function startTimeoutWarning (dialog) {
   function typed (event) {
     if (dialog.open || Date.now() - lastKept < typingMs) return
     const field = event.target
-    if (!(field instanceof Element) || !field.closest('form') || dialog.contains(field)) return
+    // (Not a warning's own field: the sign-in's password, typed once the session may have ended.)
+    if (!(field instanceof Element) || !field.closest('form') || field.closest('dialog')) return
     keepAlive().then(function (response) {
       if (response.ok && !dialog.open) schedule()
     }).catch(function () {})
@@ -238,6 +293,9 @@ function startSignInEndsWarning (dialog, idle) {
   let tickTimer, openTimer, endTimer, announceTimer, lastFocus, show, endsAt
   let ended = false
   let sending = false
+  // Signed out (the idle limit passed, say) with the page kept: the password signs in again, on the
+  // sign-in page's own check (signedOut).
+  let signedOutMode = false
   signIn.warning = dialog
 
   // The sign-in ends secondsLeft from now: the warning opens warnMs before, and says so at the end.
@@ -267,6 +325,7 @@ function startSignInEndsWarning (dialog, idle) {
   }
 
   function end () {
+    if (signedOutMode) return
     ended = true
     window.clearInterval(tickTimer)
     heading.textContent = dialog.dataset.endedHeading
@@ -281,6 +340,30 @@ function startSignInEndsWarning (dialog, idle) {
       : ''
     open()
     dialog.querySelector('[data-timeout-announce]').textContent = said
+  }
+
+  // Signed out while the page was open: by the idle limit, with something typed on the page
+  // ('idle'), or found as the password was sent (the warning left open past the idle limit). It
+  // says so, and that what was typed is still on the page; its password now signs in again.
+  function signedOut (token, why) {
+    signedOutMode = true
+    signIn.signedOut = true
+    ended = true
+    window.clearTimeout(openTimer)
+    window.clearTimeout(endTimer)
+    window.clearInterval(tickTimer)
+    if (token) useToken(token)
+    heading.textContent = dialog.dataset.signedOutHeading
+    text.textContent = why === 'idle' ? dialog.dataset.idleText : dialog.dataset.signedOutText
+    unsaved.textContent = dialog.dataset.signedOutUnsaved
+    button.textContent = dialog.dataset.signedOutButton
+    dialog.querySelector('[data-timeout-countdown]').textContent = ''
+    dialog.querySelector('[data-timeout-left]').textContent = ''
+    const said = dialog.open
+      ? [heading.textContent, text.textContent, unsaved.textContent].join('. ')
+      : ''
+    open()
+    announce.textContent = said
   }
 
   // A password shown (GOV.UK's Show button) is hidden again as the warning closes unsent ("Go
@@ -335,6 +418,9 @@ function startSignInEndsWarning (dialog, idle) {
   // Confirmed: 12 new hours. The dialog's words are as they were, the banner (if the page has
   // one) says so instead of when the sign-in was to end, and the idle timer starts again.
   function confirmed (answer) {
+    if (answer.csrf_token) useToken(answer.csrf_token)
+    signedOutMode = false
+    signIn.signedOut = false
     password.value = ''
     clearError()
     heading.textContent = dialog.dataset.heading.replace('{time}', answer.at)
@@ -357,6 +443,34 @@ function startSignInEndsWarning (dialog, idle) {
     window.setTimeout(function () { confirmedStatus.textContent = answer.message }, 100)
   }
 
+  // The password, to confirm it (or, signed out, to sign in again: as the sign-in page's form,
+  // its email the account's). Answered that the session was signed out meanwhile, with a new
+  // token to sign in again (app/inbox/views.py signed_out_answer), it is sent once more, to sign
+  // in: the password was checked by neither the first time.
+  function send (again) {
+    const body = new FormData(form)
+    if (signedOutMode) body.set('email', body.get('username'))
+    return fetch(signedOutMode ? dialog.dataset.signInUrl : form.action, {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { Accept: 'application/json' },
+      body: body
+    }).then(function (response) {
+      const json = (response.headers.get('Content-Type') || '').indexOf('application/json') === 0
+      return (json ? response.json() : Promise.resolve({})).then(function (answer) {
+        if (response.ok && answer.seconds_left !== undefined) {
+          confirmed(answer)
+        } else if (answer.sign_in && answer.csrf_token && !again) {
+          if (!signedOutMode) signedOut(answer.csrf_token, 'meanwhile')
+          else useToken(answer.csrf_token)
+          return send(true)
+        } else {
+          showError(answer.error || failedWords())
+        }
+      })
+    })
+  }
+
   form.addEventListener('submit', function (event) {
     event.preventDefault()
     if (sending) return
@@ -365,18 +479,7 @@ function startSignInEndsWarning (dialog, idle) {
       return
     }
     sending = true
-    fetch(form.action, {
-      method: 'POST',
-      credentials: 'same-origin',
-      headers: { Accept: 'application/json' },
-      body: new FormData(form)
-    }).then(function (response) {
-      const json = (response.headers.get('Content-Type') || '').indexOf('application/json') === 0
-      return (json ? response.json() : Promise.resolve({})).then(function (answer) {
-        if (response.ok && answer.seconds_left !== undefined) confirmed(answer)
-        else showError(answer.error || failedWords())
-      })
-    }).catch(function () {
+    send(false).catch(function () {
       showError(failedWords())
     }).finally(function () {
       sending = false
@@ -396,7 +499,18 @@ function startSignInEndsWarning (dialog, idle) {
       password.focus()
     })
   }
+  // Signed out, the warning closed: a form of the page sent now would be refused (its token was
+  // the ended session's), on a page that gives what was typed back only to copy. The warning opens
+  // again instead, to sign in first (Sign out still signs out).
+  document.addEventListener('submit', function (event) {
+    const sent = event.target
+    if (!signedOutMode || sent === form || !(sent instanceof Element) || sent.querySelector('.app-sign-out')) return
+    event.preventDefault()
+    open()
+    password.focus()
+  }, true)
   countFrom(Number(dialog.dataset.secondsLeft))
+  signIn.controller = { signedOut: signedOut }
 }
 
 // (A browser without modal dialogs gets neither warning: the pages say the limits.)

@@ -559,3 +559,91 @@ def test_what_was_typed_in_every_form_outlasts_the_end_of_the_sign_in_and_saves_
     page.get_by_role("button", name="Add note").click()
     expect(page.get_by_role("alert", name="Success")).to_contain_text("Note added")
     assert _what_is_saved(live_server, reference)[1] == [NOTE]
+
+
+def test_a_note_outlasts_the_end_of_the_sign_in_left_open_past_the_idle_limit(
+    page: Page,
+    reference: str,  # (the facilitator)
+    live_server,  # type: ignore[no-untyped-def]
+) -> None:
+    """Found (reproducing the review's lost note): the sign-in's hours run out while the
+    facilitator is away from a half-written note (lunch, say). Its warning says "Nothing you have
+    typed on this page is lost" and, once open, stops the idle warning; but the server's idle limit
+    still ends the session 30 minutes on, and the password was then refused with "You have been
+    signed out. Copy anything you have typed, then reload the page to sign in again": reloading
+    and signing in again lost the note. Now the password signs in again there (the sign-in page's
+    own check), and the note saves when its button is pressed, not before."""
+    reference = _a_request(live_server)
+    _signed_in_with_a_fake_clock(
+        page, f"/inbox/requests/{reference}", live_server.app, dt.timedelta(hours=23, minutes=50)
+    )
+    note = page.get_by_label("Add a note")
+    note.fill(NOTE)
+    page.clock.fast_forward("10:05")
+    ended = page.get_by_role("dialog", name="You have been signed out")
+    expect(ended).to_be_visible()
+    idle_nearly_to_the_limit(live_server.app, dt.timedelta(seconds=-1))  # past the server's idle limit
+    page.clock.fast_forward("40:00")
+    ended.get_by_role("textbox", name="Password").fill(PASSWORD)
+    with page.expect_response(lambda r: r.url.endswith("/inbox/sign-in")) as signed_in:
+        ended.get_by_role("button", name="Continue").click()
+    assert signed_in.value.status == 200
+    assert NOTE not in (signed_in.value.request.post_data or ""), "typed text sent"
+    expect(ended).to_be_hidden(timeout=3000)
+    expect(note).to_have_value(NOTE)
+    assert _what_is_saved(live_server, reference)[1] == []  # nothing saved yet
+    page.get_by_role("button", name="Add note").click()
+    expect(page.get_by_role("alert", name="Success")).to_contain_text("Note added")
+    assert _what_is_saved(live_server, reference)[1] == [NOTE]
+
+
+def test_a_half_written_note_stays_on_the_page_when_the_idle_limit_signs_out(
+    page: Page,
+    reference: str,  # (the facilitator)
+    live_server,  # type: ignore[no-untyped-def]
+) -> None:
+    """Found (review): with JavaScript, the idle warning running out replaced the page with the
+    sign-in page, and a half-written note was lost. With something typed, the session still ends
+    (the browser left alone opens nothing without the password), but the page stays: the warning
+    says the note is still there, and how to keep it, and the password (checked as the sign-in page
+    checks it: a wrong one is refused) signs in again on the same page, the note saved only when
+    Add note is pressed."""
+    reference = _a_request(live_server)
+    _signed_in_with_a_fake_clock(page, f"/inbox/requests/{reference}")
+    note = page.get_by_label("Add a note")
+    note.fill(NOTE)
+    page.clock.fast_forward("27:30")
+    expect(_warning(page)).to_be_visible()
+    idle_nearly_to_the_limit(live_server.app)  # the server's clock has run on too
+    with page.expect_response(lambda r: r.url.endswith("/session-expired")) as ending:
+        page.clock.fast_forward("02:05")
+    assert ending.value.status == 200
+    ended = page.get_by_role("dialog", name="You have been signed out")
+    expect(ended).to_be_visible()
+    expect(ended).to_contain_text("What you typed is still on this page, not saved yet.")
+    expect(ended).to_contain_text("we sign you out if you do not do anything in the inbox for 30 minutes")
+    expect(ended.get_by_role("button", name="Sign in")).to_be_visible()
+    assert_no_axe_violations(page, "the inbox's signed-out warning, the page kept")
+    expect(page).to_have_url(re.compile(rf"/inbox/requests/{reference}$"))
+    expect(note).to_have_value(NOTE)
+    # Signed out for real: the browser's cookie opens nothing now.
+    assert "/inbox/sign-in" in page.request.get("/inbox").url
+    # Closed, the page is as it was; its form sent now would be refused: the warning opens again.
+    ended.get_by_role("button", name="Go back to the page").click()
+    expect(ended).to_be_hidden()
+    page.get_by_role("button", name="Add note").click()
+    expect(ended).to_be_visible()
+    expect(ended.get_by_role("textbox", name="Password")).to_be_focused()
+    ended.get_by_role("textbox", name="Password").fill("not the password")
+    ended.get_by_role("button", name="Sign in").click()
+    expect(ended).to_contain_text("Enter a correct email address and password")
+    ended.get_by_role("textbox", name="Password").fill(PASSWORD)
+    ended.get_by_role("button", name="Sign in").click()
+    expect(ended).to_be_hidden()
+    expect(page.get_by_role("status").filter(has_text="You are signed in again for 24 hours")).to_have_count(1)
+    expect(note).to_have_value(NOTE)
+    assert _what_is_saved(live_server, reference)[1] == []  # nothing saved yet
+    page.clock.fast_forward("00:02")  # (its button ignores a second click within a second: GOV.UK's)
+    page.get_by_role("button", name="Add note").click()
+    expect(page.get_by_role("alert", name="Success")).to_contain_text("Note added")
+    assert _what_is_saved(live_server, reference)[1] == [NOTE]
