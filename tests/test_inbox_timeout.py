@@ -320,7 +320,9 @@ def test_the_timer_running_out_on_a_typed_note_signs_out_and_the_password_signs_
         data={"csrf_token": new_token, "email": EMAIL, "password": "not it at all"},
         headers=JSON,
     )
-    assert wrong.status_code == 200 and wrong.json == {"error": "Enter a correct email address and password"}
+    assert wrong.status_code == 200 and wrong.json == {
+        "error": "The password is not correct. Enter the password you sign in with"
+    }
     assert len(events(app, "sign_in_failed")) == 1 and "not it at all" not in caplog.text
     # (The page's old token is the ended session's: its forms would not save.)
     right = client.post(

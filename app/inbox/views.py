@@ -689,7 +689,10 @@ def sign_in() -> Response | tuple[str | Response, int]:
             if wants_json:
                 return remember_device(signed_in_answer(), facilitator)
             return remember_device(go_on_to(safe_next(request.args.get("next"), facilitator)), facilitator)
-        message, status = password_refused(email, locked_for, "sign-in", SIGN_IN_FAILED)
+        # (The warning asks only for the password, the account's address filled in: it says which
+        # was wrong. Said for any address, with or without an account, it tells a guesser nothing.)
+        failed = CONFIRM_FAILED if wants_json else SIGN_IN_FAILED
+        message, status = password_refused(email, locked_for, "sign-in", failed)
         form.email.errors = [message]
         errors = [{"text": message, "href": "#email"}]
     else:

@@ -636,7 +636,7 @@ def test_a_half_written_note_stays_on_the_page_when_the_idle_limit_signs_out(
     expect(ended.get_by_role("textbox", name="Password")).to_be_focused()
     ended.get_by_role("textbox", name="Password").fill("not the password")
     ended.get_by_role("button", name="Sign in").click()
-    expect(ended).to_contain_text("Enter a correct email address and password")
+    expect(ended).to_contain_text("The password is not correct. Enter the password you sign in with")
     ended.get_by_role("textbox", name="Password").fill(PASSWORD)
     ended.get_by_role("button", name="Sign in").click()
     expect(ended).to_be_hidden()
