@@ -1210,14 +1210,19 @@ def test_a_link_on_another_site_starts_no_download_of_requests_details(app: Flas
 
 def test_the_guide_says_what_is_kept_after_being_signed_out_with_javascript_on_and_off(app: Flask) -> None:
     """Found (review): the guide said the page shows what you typed after being signed out; with
-    JavaScript on, the idle timeout signs out by itself and a note typed but not saved is lost (as
-    the warning says). The guide now says what happens in each case."""
+    JavaScript on, the idle timeout signed out by itself and a note typed but not saved was lost.
+    The guide now says what happens in each case: with JavaScript on, a page with something typed
+    stays, and the password signs in again there."""
     client, _ = signed_in(app)
     guide = " ".join(re.sub(r"<[^>]+>", " ", text(client.get("/inbox/guide"))).split())
     assert (
-        "if you do nothing then either, the page signs you out itself and takes you to the sign-in page, which says "
-        "why and, once you sign in again, takes you back to the page you were on: anything you typed on it and did "
-        "not save (a note, say) is not kept anywhere, as the warning says"
+        "If you had typed something on the page and not saved it (a half-written note, say), the page stays, with "
+        "what you typed still in it (saved nowhere), and a box over it says you have been signed out: type your "
+        "password there and select Sign in , and you are signed in again on the same page"
+    ) in guide
+    assert (
+        "With nothing typed, the page takes you to the sign-in page, which says why and, once you sign in again, "
+        "takes you back to the page you were on"
     ) in guide
     assert (
         "Without JavaScript nothing warns you: a form you send after 30 minutes without activity is refused, and "
