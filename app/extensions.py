@@ -193,6 +193,9 @@ class OriginCheckingCSRFProtect(CSRFProtect):
     host_mismatches_logged: ClassVar[set[tuple[str, str]]] = set()
 
     def protect(self, apply_exemptions: bool = False) -> None:
+        asked = request._get_current_object()  # type: ignore[attr-defined]  # the request itself: one look-up
+        if asked.method not in current_app.config["WTF_CSRF_METHODS"] and "HTTP_ORIGIN" not in asked.environ:
+            return  # a page opened: Flask-WTF checks nothing, and there is no Origin to stand in for the Referer
         origin = request.headers.get("Origin", "")
         strict = request.is_secure and current_app.config["WTF_CSRF_SSL_STRICT"] and origin not in ("", "null")
         if strict and not request.referrer:

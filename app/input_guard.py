@@ -33,7 +33,7 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from flask import Flask, abort, request
+from flask import Flask, Request, abort, request
 from markupsafe import Markup
 from werkzeug.datastructures import ImmutableMultiDict
 
@@ -158,12 +158,11 @@ def _wsgi_text(value: str) -> str:
     return value.encode("latin-1", "replace").decode("utf-8", "replace")
 
 
-def _address_is_unsafe() -> bool:
-    if UNSAFE_IN_ADDRESS.search(request.path):
+def _address_is_unsafe(asked: Request) -> bool:
+    if UNSAFE_IN_ADDRESS.search(asked.path):
         return True
     return any(
-        UNSAFE_IN_ADDRESS.search(key) or UNSAFE_IN_ADDRESS.search(value)
-        for key, value in request.args.items(multi=True)
+        UNSAFE_IN_ADDRESS.search(key) or UNSAFE_IN_ADDRESS.search(value) for key, value in asked.args.items(multi=True)
     )
 
 
@@ -199,13 +198,16 @@ def refuse_unsafe_input() -> None:
     the form, past this guard: a NUL (on PostgreSQL), a lone surrogate or a JSON array sent to any
     form, the sign-in page's included, was a server error, and control characters reached a note
     (security review)."""
-    if request.environ.get(REFUSED_KEY) or _address_is_unsafe():
+    asked = request._get_current_object()  # type: ignore[attr-defined]  # the request itself: one look-up, not one per question below
+    if asked.environ.get(REFUSED_KEY) or _address_is_unsafe(asked):
         abort(400)
-    if request.method in FORM_METHODS and request.is_json:
+    if asked.method in FORM_METHODS and asked.is_json:
         abort(400)
-    if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+    if "CONTENT_TYPE" not in asked.environ:
+        return  # no body said to be a form (every page opened): nothing more to look at
+    if asked.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
         _clean_form()
-    if request.mimetype == "multipart/form-data" and request.endpoint not in FILE_ENDPOINTS and request.files:
+    if asked.mimetype == "multipart/form-data" and asked.endpoint not in FILE_ENDPOINTS and asked.files:
         # Closed now: the request closes only the files it still holds when it ends.
         for uploads in request.files.listvalues():
             for upload in uploads:
