@@ -1424,6 +1424,16 @@ def test_a_session_held_at_a_hospital_is_not_asked_about() -> None:
         ("F (14yrs) said", "F (14yrs)"),
         ("aged 15 (M)", "15 (M)"),
         ("YP, 14yrs (F), disclosed", "14yrs (F)"),
+        # Found (review): the age first and the word for the sex after, or the letter in small letters.
+        ("YP is 15, female", "15, female"),
+        ("15, female", "15, female"),
+        ("female, 15", "female, 15"),
+        ("aged 15, male.", "15, male"),
+        ("YP is 15, female, lives with mum", "15, female"),
+        ("m, 15", "m, 15"),
+        ("YP (f, 14) disclosed", "f, 14"),
+        ("M 15", "M 15"),
+        ("M, 15, 3 siblings", "M, 15"),
     ],
 )
 def test_a_childs_sex_and_exact_age(text: str, found: str) -> None:
@@ -1464,10 +1474,34 @@ def test_a_childs_sex_and_exact_age(text: str, found: str) -> None:
         "aged 34 (F)",
         "15 (MF)",
         "1.15 (M)",
+        # Counts of each sex in a list (found, review: warned about as two children).
+        "M 3, F 4",
+        "F 10 M 12",
+        "M 3 and F 4",
+        "M: 3, F: 4",
+        "M 3 / F 4",
+        # An age and a sex's word that are not one child's; a small letter that is a unit.
+        "15 minutes, female worker",
+        "2 males, 15 females attended",
+        "aged 15 at the time",
+        "room 15, female toilets",
+        "Year 10, female",
+        "a group of 15, female staff only",
+        "Mum is 34, female",
+        "5 m, 15 m",
+        "ran 100 m, 15 seconds",
+        "£2 m, 15 jobs",
+        "size m, 12",
+        "I'm, 15 minutes away",
     ],
 )
 def test_an_age_or_a_letter_that_is_not_a_childs_sex_and_age(text: str) -> None:
     assert scan(text) == []
+
+
+def test_siblings_as_records_write_each_child_are_both_warned_about() -> None:
+    """Written "M, 15 and F, 12" (a comma in each), two children are meant, not a count of each."""
+    assert kinds("siblings M, 15 and F, 12") == [("sex_and_age", "M, 15"), ("sex_and_age", "F, 12")]
 
 
 def test_a_childs_sex_and_age_is_named_in_plain_words() -> None:

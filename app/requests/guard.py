@@ -131,10 +131,11 @@ What counts, and what deliberately does not:
   not left out. Names that are not common are not looked for (the warning page says names can be
   missed).
 - a child's sex and exact age written together, as a case record writes them ("M, 15", "F 14",
-  "(M, 15)", "15/M", "15yo boy", "girl (14)"), up to 25; not in small letters, joined up ("M15", a
-  postcode district), before a unit ("F 14 times"), after a room's or a grade's word ("Room F 14"),
-  nor in words anyone writes ("a 15-year-old boy", "a girl aged 14"), with its own kind,
-  ``sex_and_age``.
+  "(M, 15)", "15/M", "15yo boy", "girl (14)", "female, 15", "YP is 15, female"), up to 25; not in
+  small letters but with a comma ("m, 15"; not "m 15"), joined up ("M15", a postcode district), before
+  a unit ("F 14 times"), after a room's, a grade's or a school year's word ("Room F 14", "Year 10,
+  female"), before more words ("15 minutes, female worker"), as a count of each sex ("M 3, F 4"), nor
+  in words anyone writes ("a 15-year-old boy", "a girl aged 14"), with its own kind, ``sex_and_age``.
 Age bands (0-4, 11-15), school years (Year 6), money, times, percentages and version numbers
 are not flagged.
 
@@ -1432,6 +1433,14 @@ def _record_numbers(text: str) -> Iterator[Finding]:
 # minutes"), not after a word that makes the letter a room's, a block's or a grade ("Room F 14",
 # "size M 12", "grade F 2"); and not the words anyone writes of a child ("a 15-year-old boy", "a girl
 # aged 14"), which the request's age range sits beside.
+# In small letters, the letter and the age only with a comma between ("m, 15", "f, 14": found, review),
+# not after a number ("5 m, 15 m", "£2 m, 15 jobs"). An age, a comma and the word for a child's sex
+# ending the clause ("YP is 15, female", "15, male.": found, review), not before more words ("15
+# minutes, female worker", "room 15, female toilets") nor after a school year's or a room's word
+# ("Year 10, female"). A count of each sex ("M 3, F 4", "F 10 M 12", "M: 3, F: 4": found, review, taken
+# for two children) is not one: the letter and the number with only a space between, and the other
+# sex's letter and number next in the list. So "siblings M 15, F 12" is not warned about either; written
+# as records write one child ("M, 15 and F, 12", "(M, 15)") it is.
 _AGE_IN_SHORT = r"(?:y(?:ea)?rs?|y/?o|y\.o\.?)"
 _AGE_ABBREVIATED = r"(?:yrs?|y/?o|y\.o\.?)"  # not "year": "a 15-year-old boy" is how anyone writes
 _SEX_AND_AGE = re.compile(
@@ -1441,6 +1450,8 @@ _SEX_AND_AGE = re.compile(
     + _AGE_IN_SHORT
     + r")?\s{0,3}\)"
     r"|(?P<age_before_brackets>\d{1,2})(?:\s{0,3}" + _AGE_IN_SHORT + r")?\s{0,3}\(\s{0,3}[MF]\s{0,3}\)"
+    r"|(?P<small_letter>[mf])\s{0,3},\s{0,3}(?P<age_after_small_letter>\d{1,2})"
+    r"|(?P<age_before_word>\d{1,2})\s{0,3},\s{0,3}(?i:male|female|boy|girl)(?=\s{0,3}(?:$|[.,;:)\]]))"
     r"|(?P<age_first>\d{1,2})(?:\s{0,3}/\s{0,3}|\s{0,3}" + _AGE_IN_SHORT + r"(?:\s{1,3}old)?\s{0,3}[,/]?\s{0,3}"
     r"|\s{0,3},\s{0,3}(?=[MF]\s{0,3}(?:$|[.,;:)\]])))(?P<letter_after>[MF])"
     r"|(?P<age_in_short>\d{1,2})\s{0,3}-?\s{0,3}" + _AGE_ABBREVIATED + r"(?:\s{0,3}-?\s{0,3}old)?\s{0,3}-?\s{0,3}"
@@ -1448,7 +1459,7 @@ _SEX_AND_AGE = re.compile(
     r"|(?i:boy|girl|male|female|lad|lass)(?:\s{0,3},\s{0,3}(?:(?i:aged?)\s{1,3})?(?P<age_after>\d{1,2})"
     r"(?:\s{0,3}" + _AGE_IN_SHORT + r")?(?=\s{0,3}(?:$|[.,;:)\]]))"
     r"|\s{0,3}\(\s{0,3}(?:(?i:aged?)\s{1,3})?(?P<age_in_brackets>\d{1,2})(?:\s{0,3}" + _AGE_IN_SHORT + r")?\s{0,3}\))"
-    r")(?![\w'\u2019&\-]|[/.:,]\d)"
+    r")(?![\w'\u2019&\-]|[/.,]\d|:\s{0,3}\d)"
     r"(?!\s{0,3}(?:h|hrs?|hours?|mins?|minutes?|secs?|seconds?|miles?|km|kg|lbs?|cm|mm|m|pm|am|times|out|of|per|x"
     r"|days?|weeks?|months?|percent|%)(?![\w'\u2019]))"
 )
@@ -1462,6 +1473,7 @@ _NOT_A_SEX_BEFORE = frozenset(
         *("box", "bed", "locker", "desk", "lab", "building", "wing", "part", "step", "stage", "option"),
         *("vitamin", "item", "question", "q", "sheet", "annex", "annexe", "schedule", "code", "model"),
         *("the", "via", "off", "onto", "take", "took"),  # a motorway: "the M 6 was closed"
+        *("year", "yr", "years", "no", "number"),  # a school year's or a list's: "Year 10, female"
     }
 )
 
@@ -1476,14 +1488,46 @@ def _sexes_and_ages(text: str) -> Iterator[Finding]:
             or match["age_in_brackets"]
             or match["age_in_brackets_after_letter"]
             or match["age_before_brackets"]
+            or match["age_after_small_letter"]
+            or match["age_before_word"]
         )
         if int(age) > 25:
             continue  # "Mum F 34": an adult
-        if match["letter"] or match["letter_before_brackets"] or match["age_before_brackets"]:
+        if (
+            match["letter"]
+            or match["letter_before_brackets"]
+            or match["age_before_brackets"]
+            or match["small_letter"]
+            or match["age_before_word"]
+        ):
             before = _WORD_BEFORE.search(text, max(0, match.start() - 24), match.start())
             if before is not None and _plain(before[1]).rstrip(".:") in _NOT_A_SEX_BEFORE:
                 continue  # "Room F 14"
+            if before is not None and match["small_letter"] and before[1][-1].isdigit():
+                continue  # "5 m, 15 m"
+        if match["letter"] and _a_count_of_each_sex(text, match):
+            continue  # "M 3, F 4"
         yield _finding("sex_and_age", match)
+
+
+# A capital M or F and a number with only a space or a colon between ("M 3", "F: 4"), the other
+# sex's next to it in a list ("M 3, F 4", "F 10 M 12", "M 3 and F 4"), either way round.
+_COUNT_OF_A_SEX = r"(?<![\w'\u2019/.&\-])[MF](?:\s{0,3}:\s{0,3}|\s{1,3})\d{1,3}(?![\w'\u2019&\-])"
+_COUNT_OF_THE_OTHER_AFTER = re.compile(r"\s{0,3}(?:[,;/&]|\band\b)?\s{0,3}" + _COUNT_OF_A_SEX)
+_COUNT_OF_THE_OTHER_BEFORE = re.compile(_COUNT_OF_A_SEX + r"\s{0,3}(?:[,;/&]|\band\b)?\s{0,3}$")
+
+
+def _a_count_of_each_sex(text: str, match: re.Match[str]) -> bool:
+    """Whether the capital letter and number of ``match`` ("M 3") stand beside the other sex's in a
+    list ("M 3, F 4"): a count of each, not a child."""
+    letter = match["letter"]
+    if not re.fullmatch(r"[MF]\s{1,3}\d{1,2}", match[0]):
+        return False  # "M, 15", "M/15", "M 15yrs": as a record writes one child
+    after = _COUNT_OF_THE_OTHER_AFTER.match(text, match.end())
+    if after is not None and after[0].strip()[-1:].isdigit() and letter not in after[0]:
+        return True
+    before = _COUNT_OF_THE_OTHER_BEFORE.search(text, max(0, match.start() - 24), match.start())
+    return before is not None and letter not in before[0]
 
 
 def _dates(text: str) -> Iterator[Finding]:
