@@ -30,7 +30,7 @@ from flask import current_app, render_template
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
-from .. import audit, email_address, input_guard, mail, months, workflow
+from .. import area_places, audit, email_address, input_guard, mail, months, workflow
 from ..extensions import db
 from ..journey import MODE_LABELS, noted_from_answers
 from ..models import AuditEvent, OutboxMessage, StoredRequest, utcnow
@@ -133,7 +133,7 @@ def guarded_fingerprint(details: Mapping[str, Any], debrief: bool = False) -> st
 # (``fields.GUARDED_TEXT``) and the area's place names. A change to any of them is a new version
 # of the check (``guard_version``), so an answer remembered under the old one is not used.
 GUARD_FILES = (
-    *(Path(module.__file__ or "") for module in (guard, email_address, input_guard, months)),
+    *(Path(module.__file__ or "") for module in (guard, area_places, email_address, input_guard, months)),
     Path(guard.__file__ or "").with_name("given_names.txt"),
     Path(guard.__file__ or "").with_name("given_names_also_words.txt"),
 )
@@ -153,15 +153,21 @@ GUARD_CODE = _guard_code()
 
 
 @functools.lru_cache(maxsize=8)
-def _guard_version(places: frozenset[str]) -> str:
+def _guard_version(
+    places: frozenset[str], boroughs: frozenset[str] = frozenset(), hospitals: frozenset[str] = frozenset()
+) -> str:
     digest = hashlib.sha256(GUARD_CODE)
     digest.update(json.dumps(sorted(places), ensure_ascii=False).encode("utf-8"))
+    if boroughs or hospitals:
+        digest.update(json.dumps([sorted(boroughs), sorted(hospitals)], ensure_ascii=False).encode("utf-8"))
     return digest.hexdigest()[:32]
 
 
 def guard_version() -> str:
-    """This version of the identifying-data check, with the area's place names (``GUARD_FILES``)."""
-    return _guard_version(frozenset(current_partnership().places))
+    """This version of the identifying-data check, with the area's place names, which of them are
+    whole boroughs and the names of its hospitals (``GUARD_FILES``)."""
+    places = current_partnership().places
+    return _guard_version(frozenset(places), places.boroughs, places.hospitals)
 
 
 def guard_record(

@@ -20,6 +20,7 @@ import xml.etree.ElementTree as ElementTree
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..area_places import Places
 from .acronyms import acronyms_in, spelled_out
 from .errors import DefinitionError, Problem
 from .loader import _clean, _content_hash, _links, _Mapping, _Reader, read_yaml
@@ -156,10 +157,12 @@ class Partnership:
     accessibility: AccessibilityStatement
     examples: dict[str, str] = field(default_factory=dict)
     request_options: dict[str, tuple[RequestOption, ...]] = field(default_factory=dict)
-    # The area's place names, in small letters (``places`` in the file): the request's check for
-    # identifying details (app/requests/guard.py) does not take "the Salford children" for a
-    # family's surname.
-    places: frozenset[str] = frozenset()
+    # The area's place names, in small letters (``places`` in the file), with which of them are a
+    # whole city or borough (``boroughs``) and the names of the area's well-known hospitals
+    # (``hospitals``): the request's check for identifying details (app/requests/guard.py) does not
+    # take "the Salford children" for a family's surname, nor "Year 9 at Salford" for a school,
+    # and warns about "hope hospital".
+    places: Places = field(default_factory=Places)
     logo: Logo | None = None
     version: str = ""
     line_of: dict[str, int | None] = field(default_factory=dict, repr=False, compare=False)
@@ -204,6 +207,8 @@ _TOP_KEYS = {
     "examples",
     "request_options",
     "places",
+    "boroughs",
+    "hospitals",
     "logo",
 }
 _COLOUR_KEYS = {"brand", "tint", "border"}
@@ -347,29 +352,52 @@ _PLACE = re.compile(r"[^\W\d_]+(?:[-'\u2019][^\W\d_]+)*")
 PLACES_MAX = 500
 
 
-def _places(reader: _Reader, root: _Mapping) -> frozenset[str]:
-    """The area's place names (optional): the city or borough and its towns and neighbourhoods."""
-    value = root.get("places")
+# A hospital's name without "Hospital": one to four such words ("Hope", "Stepping Hill").
+_HOSPITAL_NAME = re.compile(rf"{_PLACE.pattern}(?: {_PLACE.pattern}){{0,3}}")
+
+
+def _places(reader: _Reader, root: _Mapping) -> Places:
+    """The area's place names (optional): the city or borough and its towns and neighbourhoods;
+    which of them (or of the boroughs around) name a whole city or borough; and the names its
+    well-known hospitals are known by."""
+    return Places(
+        _place_names(reader, root, "places"),
+        _place_names(reader, root, "boroughs"),
+        _place_names(reader, root, "hospitals"),
+    )
+
+
+def _place_names(reader: _Reader, root: _Mapping, key: str) -> frozenset[str]:
+    """The names listed under ``key`` (optional), in small letters: one word each, or for
+    ``hospitals`` up to four words."""
+    value = root.get(key)
     if value is None:
         return frozenset()
-    line = root.line_of("places")
+    line = root.line_of(key)
+    example = "[Hope, Stepping Hill]" if key == "hospitals" else "[Northmere, Eastwick]"
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-        reader.problem(NODE, "places", "must be a list of place names, one word each, like [Northmere, Eastwick]", line)
+        words = "names" if key == "hospitals" else "place names, one word each"
+        reader.problem(NODE, key, f"must be a list of {words}, like {example}", line)
         return frozenset()
     if len(value) > PLACES_MAX:
-        reader.problem(NODE, "places", f"has {len(value)} names: at most {PLACES_MAX}", line)
+        reader.problem(NODE, key, f"has {len(value)} names: at most {PLACES_MAX}", line)
         return frozenset()
-    wrong = [item for item in value if not _PLACE.fullmatch(item.strip())]
+    if key == "hospitals":
+        wrong = [
+            item
+            for item in value
+            if not _HOSPITAL_NAME.fullmatch(" ".join(item.split()))
+            or item.split()[-1].lower() in ("hospital", "infirmary")
+        ]
+        said = "must name each hospital in one to four words of letters, without the word Hospital"
+    else:
+        wrong = [item for item in value if not _PLACE.fullmatch(item.strip())]
+        said = "must name one place a word, in letters (words may be joined with - or ')"
     if wrong:
-        reader.problem(
-            NODE,
-            "places",
-            f"must name one place a word, in letters (words may be joined with - or '), not {wrong[0]!r}: "
-            "a place of two words is two names",
-            line,
-        )
+        tail = "" if key == "hospitals" else ": a place of two words is two names"
+        reader.problem(NODE, key, f"{said}, not {wrong[0]!r}{tail}", line)
         return frozenset()
-    return frozenset(item.strip().replace("\u2019", "'").lower() for item in value)
+    return frozenset(" ".join(item.split()).replace("\u2019", "'").lower() for item in value)
 
 
 def _logo(reader: _Reader, root: _Mapping, folder: Path, partnership_name: str) -> Logo | None:

@@ -149,12 +149,19 @@ def test_the_areas_place_names_are_read_in_small_letters(
     partnership_data: dict[str, Any], write_pack: WritePack
 ) -> None:
     partnership_data["places"] = ["Northmere", "Stoke-on-Trent", "King\u2019s", " Eastbrook "]
+    partnership_data["boroughs"] = ["Northmere", "Westford"]
+    partnership_data["hospitals"] = ["Hope", "Stepping  Hill"]
     partnership, problems = check_partnership(write_pack(partnership_data, "partnership.yaml"))
     assert problems == [] and partnership is not None
-    assert partnership.places == {"northmere", "stoke-on-trent", "king's", "eastbrook"}
-    del partnership_data["places"]
+    # A borough is a place too.
+    assert partnership.places == {"northmere", "stoke-on-trent", "king's", "eastbrook", "westford"}
+    assert partnership.places.boroughs == {"northmere", "westford"}
+    assert partnership.places.hospitals == {"hope", "stepping hill"}
+    for key in ("places", "boroughs", "hospitals"):
+        del partnership_data[key]
     partnership, problems = check_partnership(write_pack(partnership_data, "partnership.yaml"))
     assert problems == [] and partnership is not None and partnership.places == frozenset()
+    assert partnership.places.boroughs == partnership.places.hospitals == frozenset()
 
 
 @pytest.mark.parametrize(
@@ -176,6 +183,26 @@ def test_a_place_name_the_check_cannot_use_is_named(
     assert [(problem.node, problem.field) for problem in problems] == [("(partnership)", "places")]
     assert said in problems[0].message
     assert problems[0].file == str(path) and problems[0].line is not None  # the file, field and line named
+
+
+@pytest.mark.parametrize(
+    "key, names, said",
+    [
+        ("boroughs", ["Salford", "Greater Manchester"], "'Greater Manchester': a place of two words is two names"),
+        ("boroughs", "Salford", "must be a list of place names"),
+        ("hospitals", ["Hope Hospital"], "without the word Hospital, not 'Hope Hospital'"),
+        ("hospitals", ["Royal Albert Edward Queen Mary"], "one to four words"),
+        ("hospitals", [""], "one to four words"),
+        ("hospitals", "Hope", "must be a list of names"),
+    ],
+)
+def test_a_borough_or_hospital_name_the_check_cannot_use_is_named(
+    partnership_data: dict[str, Any], write_pack: WritePack, key: str, names: object, said: str
+) -> None:
+    partnership_data[key] = names
+    _, problems = check_partnership(write_pack(partnership_data, "partnership.yaml"))
+    assert [(problem.node, problem.field) for problem in problems] == [("(partnership)", key)]
+    assert said in problems[0].message and problems[0].line is not None
 
 
 def test_a_missing_or_unreadable_file_is_named(tmp_path: Path, write_pack: WritePack) -> None:
