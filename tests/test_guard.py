@@ -881,6 +881,18 @@ def test_a_high_school_named_by_a_place_of_the_areas() -> None:
         ("year 9 at oakwood", "oakwood"),
         ("in year 7 at brookfield", "brookfield"),
         ("year nine at Oakwood", "Oakwood"),
+        # Found (review): one of the area's smaller places after a school year is most likely the
+        # school's name (a whole city or borough is not: "Year 9 at Salford" below).
+        ("Year 9 at Walkden", "Walkden"),
+        ("year 9 at walkden", "walkden"),
+        ("Year 13 at Eccles", "Eccles"),
+        # Found (review): the year in the plural.
+        ("year 9s at Oakwood", "Oakwood"),
+        ("the year 9s at Oakwood", "Oakwood"),
+        ("Y9s at Oakwood", "Oakwood"),
+        ("year nines at Oakwood", "Oakwood"),
+        ("year 10 pupils at Beechwood", "Beechwood"),
+        ("Year 9 at Harrop Fold", "Harrop Fold"),
     ],
 )
 def test_a_school_named_after_a_school_year(text: str, found: str) -> None:
@@ -909,7 +921,8 @@ def test_a_school_named_after_a_school_year(text: str, found: str) -> None:
         "Year 9 at Scouts",
         "Year 9 at Youth Club",
         "a year 9 from Salford",
-        "Year 13 at Eccles",
+        "Year 9 at Salford",
+        "year 9s at Bolton",
         "year 9 at home",
         "year 9 at that point",
         "Year 20 at Oakwood",
@@ -919,9 +932,74 @@ def test_a_school_named_after_a_school_year(text: str, found: str) -> None:
         "year 9 at Duke of Edinburgh",
         "year 9 at Mosque",
         "Year 9 at Boxing",
+        # A shop or a business (found, review: "Year 9 at Tesco" was warned about), somewhere in a
+        # place that is not its school, a time, and a year group alone.
+        "Year 9 at Tesco",
+        "year 9 at Asda",
+        "Year 9 at McDonald's",
+        "Year 9 at Primark",
+        "Year 9 at Costa",
+        "Year 9 at Morrisons",
+        "Year 9 at Sainsbury's",
+        "Year 9 at Walkden Library",
+        "Year 9 at Walkden Youth Club",
+        "year 9 at Trafford Centre",
+        "year 9 at the time",
+        "the year 9s",
+        "the year 9s at lunch",
+        "year 9s at breaktime",
+        "year 9s at the disco",
+        "Year 9 at Work Experience",
     ],
 )
 def test_a_school_year_before_words_that_name_no_school(text: str) -> None:
+    assert scan(text, places=SALFORD_PLACES) == []
+
+
+@pytest.mark.parametrize(
+    "text, found",
+    [
+        # Found (review): a school's name alone after "attends" or "pupil at" went unwarned.
+        ("attends oakwood", "oakwood"),
+        ("attends Oakwood", "Oakwood"),
+        ("attends Oakwood on Mondays", "Oakwood"),
+        ("pupil at Walkden", "Walkden"),
+        ("attended brookfield until Easter", "brookfield"),
+        ("attends Harrop Fold", "Harrop Fold"),
+        ("on roll at Beechwood", "Beechwood"),
+    ],
+)
+def test_a_school_named_alone_after_attends(text: str, found: str) -> None:
+    assert [(f.kind, f.text) for f in scan(text, places=SALFORD_PLACES)] == [("school", found)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "attends meetings",
+        "attends regularly",
+        "attends the group",
+        "attends CAMHS",
+        "attends appointments",
+        "attends Early Help sessions",
+        "attends nursery",
+        "attends football",
+        "attends Mosque",
+        "attends well",
+        "attends Beavers",
+        "attends gymnastics",
+        "attends Oakwood Youth Club",
+        "attends Beechwood Family Centre",
+        "attends brookfield church",
+        "attends Eccles Library on Saturdays",
+        "attends Sheffield Wednesday matches",
+        "attends Alcoholics Anonymous",
+        "attends Salford Foundation",
+        "student at Salford",
+        "pupil at risk",
+    ],
+)
+def test_what_a_child_attends_that_is_no_school(text: str) -> None:
     assert scan(text, places=SALFORD_PLACES) == []
 
 
@@ -943,6 +1021,11 @@ def test_a_school_year_before_a_health_centre_leaves_it_to_be_found_as_one() -> 
         ("St Mary's C.E.", "St Mary's C.E."),
         ("Holy Trinity CE", "Holy Trinity CE"),
         ("Our Lady of Lourdes RC", "Our Lady of Lourdes RC"),
+        # Found (review): in small letters, before a school type.
+        ("oakwood rc primary", "oakwood rc primary"),
+        ("beech ce primary", "beech ce primary"),
+        ("walkden c of e primary school", "walkden c of e primary school"),
+        ("st marys c of e high school", "st marys c of e high school"),
     ],
 )
 def test_a_school_named_with_its_churchs_initials(text: str, found: str) -> None:
@@ -962,6 +1045,20 @@ def test_a_school_named_with_its_churchs_initials(text: str, found: str) -> None
         "Our CE said",
         "The CE of the trust",
         "the CSC CE",
+        # In small letters, before a school type, with no name.
+        "the rc primary",
+        "a local ce primary",
+        "attending rc primary",
+        "salford rc primary heads",
+        "in rc primary",
+        "both rc high schools",
+        "his rc primary",
+        "nearest c of e primary",
+        "the local rc high school",
+        "rc primary schools",
+        "new rc primary",
+        "went to an rc primary",
+        "a walkden rc primary",
     ],
 )
 def test_church_initials_that_name_no_school(text: str) -> None:
@@ -979,6 +1076,9 @@ def test_church_initials_that_name_no_school(text: str) -> None:
         ("attends salford city college", "salford city college"),
         ("at eccles college", "eccles college"),
         ("bury college confirmed", "bury college"),
+        ("at bury college", "bury college"),
+        ("eccles college course", "eccles college"),
+        ("salford city college course", "salford city college"),
     ],
 )
 def test_a_school_in_small_letters_named_as_a_place(text: str, found: str) -> None:
@@ -999,6 +1099,13 @@ def test_a_school_in_small_letters_named_as_a_place(text: str, found: str) -> No
         "at hairdressing college",
         "went to nursery school",
         "salford primary schools",
+        # A college named by a whole borough, before what it offers (found, review: "bury college
+        # course" was warned about; borderline, see the guard's docstring).
+        "bury college course",
+        "looking at a bury college course",
+        "oldham college place",
+        "the bury college open day",
+        "applied for bury college courses",
     ],
 )
 def test_words_in_small_letters_before_a_school_type_that_name_none(text: str) -> None:
@@ -1385,6 +1492,49 @@ def test_a_hospital_in_small_letters_named_by_the_areas_place(text: str, found: 
 )
 def test_words_in_small_letters_about_a_hospital_of_the_area_that_name_none(text: str) -> None:
     assert scan(text, places=SALFORD_PLACES) == []
+
+
+@pytest.mark.parametrize(
+    "text, found",
+    [
+        # Found (review): one of the area's well-known hospitals (the partnership file's
+        # ``hospitals``) in small letters went unwarned.
+        ("hope hospital", "hope hospital"),
+        ("Hope hospital said", "Hope hospital"),
+        ("fairfield hospital discharged him", "fairfield hospital"),
+        ("taken to stepping hill hospital", "stepping hill hospital"),
+        ("seen at hope hospital", "hope hospital"),
+    ],
+)
+def test_a_hospital_in_small_letters_known_by_its_name(text: str, found: str) -> None:
+    findings = scan(text, places=SALFORD_PLACES)
+    assert [(f.kind, f.text) for f in findings] == [("gp_practice", found)]
+    assert findings[0].reason == HOSPITAL_REASON
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I hope hospital staff listen",
+        "we really hope hospital discharge goes well",
+        "we all hope hospital can help",
+        "staff hope hospital discharge is soon",
+        "Mum and Dad hope hospital will call",
+        "they hope hospital",
+        "I'd hope hospital",
+        "mum hopes hospital will help",
+        "there is hope. hospital staff",
+        "hope hospitality",
+        "hope hospital safeguarding team",
+    ],
+)
+def test_a_hospitals_name_that_is_a_word_of_the_sentence(text: str) -> None:
+    assert scan(text, places=SALFORD_PLACES) == []
+
+
+def test_the_areas_hospitals_are_known_only_from_its_partnership_file() -> None:
+    """Without the partnership's list, "hope" is a word like any other before "hospital"."""
+    assert scan("hope hospital", places=frozenset(SALFORD_PLACES)) == []
 
 
 def test_a_session_held_at_a_hospital_is_not_asked_about() -> None:

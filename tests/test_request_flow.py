@@ -785,6 +785,20 @@ def test_the_areas_own_places_are_not_taken_for_a_familys_surname(client) -> Non
     assert fill_details(walker, details).location.endswith("/request/check-answers")
 
 
+def test_the_areas_boroughs_and_hospitals_reach_the_check(client) -> None:
+    """The partnership file's ``boroughs`` and ``hospitals``: after a school year a town of the area
+    names the school ("Year 9 at Walkden") where the whole city does not ("Year 9 at Salford"), and
+    "hope hospital" is one of its hospitals."""
+    walker = to_outcome(client)
+    details = {**VALID_DETAILS, "reflection": "Year 9 at Salford, she met the worker at hope hospital."}
+    assert fill_details(walker, details).location.endswith("/request/check-what-you-wrote")
+    text = text_of(walker.get("/request/check-what-you-wrote"))
+    assert "hope hospital" in text and "looks like the name of a hospital" in text and "Salford" not in text
+    details = {**VALID_DETAILS, "reflection": "She was in Year 9 at Walkden when it began."}
+    assert fill_details(walker, details).location.endswith("/request/check-what-you-wrote")
+    assert "Walkden" in text_of(walker.get("/request/check-what-you-wrote"))
+
+
 def test_ordinary_text_gets_no_warning(client) -> None:
     walker = to_outcome(client)
     assert fill_details(walker).location.endswith("/request/check-answers")
