@@ -1490,7 +1490,7 @@ _NOT_A_SEX_BEFORE = frozenset(
         *("box", "bed", "locker", "desk", "lab", "building", "wing", "part", "step", "stage", "option"),
         *("vitamin", "item", "question", "q", "sheet", "annex", "annexe", "schedule", "code", "model"),
         *("the", "via", "off", "onto", "take", "took"),  # a motorway: "the M 6 was closed"
-        *("year", "yr", "years", "no", "number"),  # a school year's or a list's: "Year 10, female"
+        *("year", "yr", "years", "no", "number", "of"),  # a school year's or a list's: "Year 10, female", "1 of 15"
     }
 )
 
@@ -2267,8 +2267,12 @@ _NOT_A_SCHOOL_AFTER_A_PLACE = frozenset(
         *("police", "fire", "bus", "train", "tram", "metrolink", "shopping", "retail", "park", "youth", "club"),
         *("football", "rugby", "cricket", "boxing", "gym", "family", "families", "contact", "court", "town", "civic"),
         *("library's", "methodist", "baptist", "gurdwara", "temple", "synagogue", "foodbank", "food", "job"),
-        # A football club's ("attends Sheffield Wednesday matches").
+        # A football club's ("attends Sheffield Wednesday matches", "attends Everton games").
         *("united", "city", "rovers", "athletic", "wanderers", "wednesday", "albion", "fc", "afc"),
+        # What else goes on at a place ("attends Walkden sessions", "attends Ordsall Hall").
+        *("games", "game", "matches", "match", "fixtures", "gigs", "gig", "concerts", "concert", "festival"),
+        *("events", "event", "sessions", "session", "meetings", "meeting", "group", "groups", "services"),
+        *("service", "hall", "castle", "museum", "zoo", "carnival", "fair", "show"),
     }
 )
 
