@@ -9,6 +9,7 @@ macros come from ``govuk_frontend_jinja`` and ``govuk_frontend_wtf``.
 
 from __future__ import annotations
 
+import re
 import sys
 import threading
 import unicodedata
@@ -305,6 +306,29 @@ def right_to_left(text: Any) -> bool:
     return False
 
 
+# A run of this many characters or more with no space in it (an email address, a web address)
+# cannot be relied on to fit the PDF's value column: see ``breakable_words``.
+UNBROKEN_WORD = 40
+_UNBROKEN = re.compile(rf"\S{{{UNBROKEN_WORD},}}")
+
+
+def breakable_words(text: Any) -> Markup:
+    """``text`` escaped, each run of ``UNBROKEN_WORD`` characters or more without a space in a
+    ``<span class="unbroken">``, which the PDFs break anywhere (print.css): WeasyPrint moves a
+    line that begins with a word too wide for the value column below the key floated beside
+    it, whatever ``overflow-wrap`` says, leaving the key alone on its line (an email address of a
+    hundred characters, in the request PDF)."""
+    text = str(text)
+    pieces: list[Markup] = []
+    at = 0
+    for found in _UNBROKEN.finditer(text):
+        pieces.append(escape(text[at : found.start()]))
+        pieces.append(Markup('<span class="unbroken">{}</span>').format(found.group(0)))  # escaped by format
+        at = found.end()
+    pieces.append(escape(text[at:]))
+    return Markup("").join(pieces)
+
+
 def init_jinja(app: Flask) -> None:
     """Our templates first, then the GOV.UK macro packages under their prefixes; strict undefined."""
     app.jinja_environment = Environment  # before anything makes app.jinja_env
@@ -332,5 +356,6 @@ def init_jinja(app: Flask) -> None:
     app.jinja_env.globals["came_from"] = came_from
     app.jinja_env.globals["get_flashed_messages"] = flashed_messages
     app.jinja_env.tests["right_to_left"] = right_to_left
+    app.jinja_env.filters["breakable_words"] = breakable_words
     WTFormsHelpers(app)
     app.context_processor(site_context)

@@ -388,6 +388,18 @@ def test_supervision_record_has_no_case_details(client) -> None:
         assert value not in text
 
 
+def test_only_a_long_word_is_marked_to_break_anywhere_and_what_was_typed_stays_text() -> None:
+    """The request PDF's values: a word of 40 characters or more is breakable anywhere (print.css
+    .unbroken); shorter words and everything typed is escaped, markup shown as the text it is."""
+    from app.templating import breakable_words
+
+    address = "<b>" + "a" * 40 + "&amp;@example.org"
+    assert str(breakable_words(f"Write to {address} or <i>me</i>")) == (
+        'Write to <span class="unbroken">&lt;b&gt;' + "a" * 40 + "&amp;amp;@example.org</span> or &lt;i&gt;me&lt;/i&gt;"
+    )
+    assert str(breakable_words("a" * 39 + " ordinary words")) == "a" * 39 + " ordinary words"
+
+
 def _struct_elements(reader: object) -> list[object]:
     """Every structure element of a tagged PDF, depth first."""
     found: list[object] = []

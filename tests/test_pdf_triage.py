@@ -30,7 +30,7 @@ from app.requests.guard import KINDS
 from app.rules import JourneyPath, RulePack, enumerate_paths
 from support.database import dispose
 from support.longest import longest_details, longest_path
-from support.pdf import pdf_attachment_json, pdf_reader
+from support.pdf import pdf_attachment_json, pdf_reader, placed_text
 from support.submission import run_outbox, submitted_request, supervision_record
 from support.walk import Walker
 
@@ -185,6 +185,34 @@ def test_page_one_holds_the_triage_facts(longest: dict[str, Any]) -> None:
     facts |= {f"flag {flag['id']}": flag["label"] for flag in document["flags"]}
     missing = [name for name, fact in facts.items() if words(fact) not in page_one]
     assert not missing, missing
+
+
+def test_a_long_email_address_stays_beside_its_label_broken_anywhere_in_the_value_column(
+    longest: dict[str, Any],
+) -> None:
+    """Found (review): an email address too long for the value column with nothing to break at
+    (no space or hyphen; the longest request's is 254 characters) began a line below its label:
+    "Work email" stood alone on its line with a gap beside it. It now breaks wherever it must:
+    its first line is level with the label, every line starts in the value column, on the page,
+    and the whole address is there."""
+    address = longest["details"]["email"]
+    placed = placed_text(longest["pdf"])
+    label = next(piece for piece in placed if piece.text == "Work email")
+    pieces = sorted(
+        (piece for piece in placed if piece.page == label.page and "".join(piece.text.split()) in address),
+        key=lambda piece: piece.y,
+    )
+    assert "".join("".join(piece.text.split()) for piece in pieces) == address
+    assert abs(pieces[0].y - label.y) < 1, (label, pieces[0])  # beside the label, not below it
+    column = pieces[0].x
+    assert column > label.x + 100  # the value column, 40mm from the key's
+    assert all(abs(piece.x - column) < 1 for piece in pieces), pieces
+    # Inside the page's 12mm margin: each line's width at 9pt, from Liberation Sans's (Arial's)
+    # widths in ems (0.556 for the letters not listed).
+    ems = {".": 0.278, "@": 1.015, "i": 0.222, "l": 0.222, "t": 0.278, "r": 0.333, "c": 0.5, "x": 0.5, "m": 0.833}
+    lines = [line.strip() for piece in pieces for line in piece.text.splitlines()]
+    widths = [sum(ems.get(character, 0.556) for character in line) * 9 for line in lines]
+    assert len(lines) > 1 and all(column + width < A4[0] - 34 + 1 for width in widths), (column, widths)
 
 
 def holds(unspaced: str, value: str) -> bool:

@@ -145,6 +145,43 @@ def pdf_attachment_json(data: bytes, name: str = "request.json") -> Any:
     return json.loads(attachments[name][0].decode("utf-8"))
 
 
+class PlacedText(NamedTuple):
+    """A run of text a PDF draws: its page (1 for the first), where it starts (points from the
+    page's left edge and down from its top edge, to the text's baseline) and the text."""
+
+    page: int
+    x: float
+    y: float
+    text: str
+
+
+def placed_text(data: bytes) -> list[PlacedText]:
+    """Every run of visible text the PDF's pages draw, in the order drawn, with where it starts
+    (the text matrix's origin through the page's transformation, turned to measure from the top)."""
+    placed: list[PlacedText] = []
+    for number, page in enumerate(pdf_reader(data).pages, start=1):
+        height = float(page.mediabox.height)
+
+        def visit(text: str, cm: list[float], tm: list[float], _font: object, _size: object) -> None:
+            if text.strip():
+                x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+                y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+                placed.append(PlacedText(number, x, height - y, text.strip()))  # noqa: B023 (called at once)
+
+        page.extract_text(visitor_text=visit)
+    return placed
+
+
+def pages_holding(data: bytes, text: str) -> list[int]:
+    """The pages (1 for the first) whose text, whitespace left out, holds ``text`` (whitespace left out)."""
+    wanted = "".join(text.split())
+    return [
+        number
+        for number, page in enumerate(pdf_reader(data).pages, start=1)
+        if wanted in "".join((page.extract_text() or "").split())
+    ]
+
+
 class DrawnGlyph(NamedTuple):
     """One glyph a PDF's pages draw: the font it is drawn in (its name without the subset's tag),
     the text it stands for (from the font's ToUnicode map), and whether it is the font's
