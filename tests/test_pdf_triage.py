@@ -168,6 +168,40 @@ def test_the_longest_request_fits_on_two_a4_pages(longest: dict[str, Any]) -> No
         assert abs(float(page.mediabox.width) - A4[0]) < 1 and abs(float(page.mediabox.height) - A4[1]) < 1
 
 
+def test_a_partnerships_logo_adds_no_page_to_the_longest_request(module_app: Flask, longest: dict[str, Any]) -> None:
+    """Found (review): with the partnership's logo in its band above the title, the longest
+    request took three pages, not two. The band stands beside the title, the logo sized to the
+    title's line: the same request with a logo takes no more pages, and the first still begins
+    with the logo and the partnership's name."""
+    import dataclasses
+
+    from app.pack import PARTNERSHIP_KEY
+    from app.requests.service import request_pdf
+    from app.rules.partnership import Logo
+
+    svg = (Path(__file__).resolve().parent.parent / "examples" / "northmere" / "logo.svg").read_bytes()
+    logo = Logo("logo.svg", "Northmere emblem: a star over two waves", "image/svg+xml", svg)
+    partnership = module_app.extensions[PARTNERSHIP_KEY]
+    module_app.extensions[PARTNERSHIP_KEY] = dataclasses.replace(partnership, logo=logo)
+    try:
+        with module_app.app_context():  # made as the outbox worker made the one without
+            pdf = request_pdf(db.session.scalar(select(StoredRequest)), current_pack())
+    finally:
+        module_app.extensions[PARTNERSHIP_KEY] = partnership
+    assert len(pdf_reader(pdf).pages) == len(pdf_reader(longest["pdf"]).pages) == 2
+
+    def laid_out(placed: list[Any]) -> list[tuple[int, float, float, str]]:
+        return [(piece.page, round(piece.x, 1), round(piece.y, 1), piece.text) for piece in placed]
+
+    with_logo = placed_text(pdf)
+    band = [piece for piece in with_logo if piece.text == partnership.name]
+    title = next(piece for piece in with_logo if piece.text == "Request for a Space to Think session")
+    assert len(band) == 1 and band[0].page == title.page == 1 and abs(band[0].y - title.y) < 8, (band, title)
+    assert band[0].x > title.x + 250  # beside the title, on its right
+    # Everything else is where it is without a logo: the band costs no height.
+    assert laid_out([piece for piece in with_logo if piece not in band]) == laid_out(placed_text(longest["pdf"]))
+
+
 def test_page_one_holds_the_triage_facts(longest: dict[str, Any]) -> None:
     document, details = longest["document"], longest["details"]
     page_one = page_texts(longest["pdf"])[0]
