@@ -23,7 +23,15 @@ from app.pdf import FetchRefused, PdfAttachment, render_pdf
 from app.pdf_weasyprint import RefusingFetcher
 from app.requests.document import document_json, request_document
 from support.languages import TYPED_IN_MANY_SCRIPTS
-from support.pdf import fake_render_pdf, glyphs_drawn, pdf_attachment_json, pdf_reader, pdf_text
+from support.pdf import (
+    fake_render_pdf,
+    glyphs_drawn,
+    pages_holding,
+    pdf_attachment_json,
+    pdf_reader,
+    pdf_text,
+    placed_text,
+)
 from support.servers import project_python
 from support.submission import (
     SUPERVISION_PATH,
@@ -502,6 +510,29 @@ def test_a_request_pdf_without_a_logo_has_no_image_and_no_partnership_band(app, 
     assert not [element for element in _struct_elements(reader) if element["/S"] == "/Figure"]
     first_page = " ".join((reader.pages[0].extract_text() or "").split())
     assert "Salford Safeguarding Children Partnership" not in first_page
+
+
+def test_the_questions_to_prepare_fill_their_first_page_and_keep_each_heading_with_its_start(app) -> None:
+    """Found (review): each question was kept whole, so one too long for what was left of page 1
+    went whole to page 2, leaving a quarter of page 1 empty (and of the pages after it). A question
+    now breaks between its answers: page 1 is filled to within an eighth of its foot, and each
+    question's heading is on the same page as its hint and its first answer."""
+    from app.pack import current_pack
+    from app.questions_pdf import render_questions
+    from app.questions_to_prepare import PREPARE_MODES, questions_to_prepare
+
+    foot = 842 - 24 / 25.4 * 72  # A4's height less the bottom margin (24mm), in points
+    for mode in PREPARE_MODES:
+        with app.test_request_context():
+            pdf = render_questions(mode)
+            questions = questions_to_prepare(current_pack(), mode)
+        lowest = max(piece.y for piece in placed_text(pdf) if piece.page == 1 and piece.y < foot)
+        assert foot - lowest < (foot - 22 / 25.4 * 72) / 8, (mode, foot - lowest)
+        for question in questions:
+            pages = pages_holding(pdf, f"{question.number}. {question.title}")
+            assert len(pages) == 1, (mode, question.number, pages)
+            for start in (question.hint, question.options[0].label):
+                assert not start or pages[0] in pages_holding(pdf, start), (mode, question.number, start)
 
 
 def test_the_renderers_warnings_never_quote_what_a_request_says(app, caplog) -> None:

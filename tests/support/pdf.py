@@ -17,6 +17,7 @@ longer than the limit now set (a test of the limit gets its real render, and its
 
 from __future__ import annotations
 
+import functools
 import html as html_module
 import importlib
 import io
@@ -172,14 +173,16 @@ def placed_text(data: bytes) -> list[PlacedText]:
     return placed
 
 
+@functools.lru_cache(maxsize=8)
+def _unspaced_pages(data: bytes) -> tuple[str, ...]:
+    return tuple("".join((page.extract_text() or "").split()) for page in pdf_reader(data).pages)
+
+
 def pages_holding(data: bytes, text: str) -> list[int]:
-    """The pages (1 for the first) whose text, whitespace left out, holds ``text`` (whitespace left out)."""
+    """The pages (1 for the first) whose text, whitespace left out, holds ``text`` (whitespace left
+    out). The pages' text is read once for the last few PDFs asked about."""
     wanted = "".join(text.split())
-    return [
-        number
-        for number, page in enumerate(pdf_reader(data).pages, start=1)
-        if wanted in "".join((page.extract_text() or "").split())
-    ]
+    return [number for number, page in enumerate(_unspaced_pages(data), start=1) if wanted in page]
 
 
 class DrawnGlyph(NamedTuple):
