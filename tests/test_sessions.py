@@ -484,6 +484,30 @@ def test_arranging_a_session_moves_the_request_to_session_arranged(app: Flask) -
     page = text(client.get(request_url(reference)))
     assert VIDEO in page and "Not sent yet" in page
     assert "cannot email invitations" in page  # this app has no facilitators' address to send from
+    # Found (review): the banner said "Send the invitation when you are ready", and the session's
+    # page that everyone invited is sent the change, where no email can be sent.
+    assert "tell the practitioner its date, time and place yourself" in page
+    assert "Send the invitation when you are ready" not in page
+    session_page = text(client.get(f"/inbox/sessions/{session_id_of(app, reference)}"))
+    assert "nobody is emailed about a change: tell the practitioners yourself" in session_page
+    assert (
+        "invitation not sent yet" not in session_page and "no invitation: this service cannot email one" in session_page
+    )
+    assert "Everyone already invited is sent the update" not in session_page
+
+
+def test_with_mail_set_up_arranging_says_to_send_the_invitation_and_a_change_goes_to_everyone_invited(
+    session_app: Flask,
+) -> None:
+    client, _ = signed_in(session_app)
+    reference = offered(session_app)
+    day = uk_today() + dt.timedelta(days=10)
+    arrange(client, reference, day=day, start_time="2:30pm", length="60", format="online", place=VIDEO)
+    page = text(client.get(request_url(reference)))
+    assert "Send the invitation when you are ready" in page and "cannot email invitations" not in page
+    session_page = text(client.get(f"/inbox/sessions/{session_id_of(session_app, reference)}"))
+    assert "Everyone already invited is sent the update" in session_page
+    assert "invitation not sent yet" in session_page and "tell the practitioners yourself" not in session_page
 
 
 @both_databases

@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from .. import typed_text, workflow
@@ -170,11 +170,21 @@ def arrange_session(reference: str) -> Response | str:
             "session-section",
             "the session",
         )
-    else:
+    elif current_app.config.get("FACILITATOR_EMAIL"):
         done("Session arranged. Send the invitation when you are ready", "session-section", "the session")
+        warn_if_after_due([stored], arranged)
+    else:  # (found, review: "Send the invitation" was said where no invitation can be sent)
+        done(
+            f"Session arranged. {NO_MAIL_FOR_SESSIONS}: tell the practitioner its date, time and place yourself",
+            "session-section",
+            "the session",
+        )
         warn_if_after_due([stored], arranged)
     return acted_on(stored)
 
+
+# Said where a session's emails would go, when the service has no facilitators' address to send from.
+NO_MAIL_FOR_SESSIONS = "This service has no facilitators' email address set up, so it cannot email invitations"
 
 CHOSEN_GONE = (
     "The session you chose has been removed since this page was opened, and another session now has its number: "
@@ -466,6 +476,7 @@ def render_session_page(
         held_members=sessions.held_members(session),
         joinable_until=day_in_words(until) if (until := sessions.joinable_until(session)) else "",
         invitations={stored.id: sessions.invitation_state(stored, session, place) for stored, place in in_session},
+        can_email=bool(current_app.config.get("FACILITATOR_EMAIL")),
         form=form,
         formats=FORMATS,
         lengths=sessions.LENGTHS,
