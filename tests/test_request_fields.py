@@ -61,6 +61,9 @@ def _entry(name: str) -> Field:
         (dataclasses.replace(_entry("support_level"), local_options=False), "radios need options"),
         (dataclasses.replace(_entry("support_level"), options={"none": "None"}), "gives none here"),
         (dataclasses.replace(_entry("how_soon"), local_options=True), "exactly for the partnership file's"),
+        (dataclasses.replace(_entry("access_needs"), revealed=True), "revealed needs only_if"),
+        (dataclasses.replace(_entry("family_knows_reason"), only_if=("family_knows", "perhaps")), "revealed needs"),
+        (dataclasses.replace(_entry("family_knows_reason"), only_if=("how_soon", "month")), "revealed needs"),
     ],
 )
 def test_a_mistake_in_the_table_is_named(broken: Field, words: str) -> None:

@@ -365,6 +365,49 @@ def test_family_reason_is_required_only_when_not_yet(client) -> None:
     assert post_page(walker, "family", {"family_knows": "yes", "family_knows_reason": ""}).status_code == 302
 
 
+def revealed_under(body: str, value: str) -> str:
+    """The conditional content of the radio with ``value`` ("" if it has none): what GOV.UK
+    Frontend shows, with JavaScript, only while that radio is chosen."""
+    radio = re.search(rf'<input [^>]*value="{value}"[^>]*>', body)
+    assert radio is not None
+    controls = re.search(r'data-aria-controls="([^"]+)"', radio.group(0))
+    if controls is None:
+        return ""
+    opening = re.search(rf'<div class="govuk-radios__conditional[^"]*" id="{controls.group(1)}">', body)
+    assert opening is not None
+    # Up to the next radio, or the end of the radios' fieldset.
+    rest = body[opening.start() :]
+    return rest[
+        : min(len(rest), *(rest.index(end) for end in ('class="govuk-radios__item"', "</fieldset>") if end in rest))
+    ]
+
+
+def test_the_family_reason_is_revealed_under_not_yet(client) -> None:
+    """The reason box is inside "Not yet"'s conditional content, hidden until it is chosen, and
+    shown when the page comes back with "Not yet" chosen, with the error summary linking to it."""
+    walker = to_outcome(client)
+    body = walker.get("/request/family").get_data(as_text=True)
+    inside = revealed_under(body, "not_yet")
+    assert 'class="govuk-radios__conditional govuk-radios__conditional--hidden"' in inside
+    assert 'id="family_knows_reason"' in inside and "Why does the family not know yet?" in inside
+    assert body.count('id="family_knows_reason"') == 1  # drawn once: not beside the radios as well
+    assert revealed_under(body, "yes") == "" and revealed_under(body, "no") == ""
+    assert "Only needed if" not in body  # its place under "Not yet" says so
+
+    response = post_page(walker, "family", {"family_knows": "not_yet", "family_knows_reason": ""})
+    assert response.status_code == 200
+    body = response.get_data(as_text=True)
+    inside = revealed_under(body, "not_yet")
+    assert "govuk-radios__conditional--hidden" not in inside  # chosen: shown
+    assert 'id="family_knows-error"' not in body and "Enter why the family does not know yet" in inside
+    assert '<a href="#family_knows_reason">Enter why the family does not know yet</a>' in body
+
+    typed = "We plan to tell them at the next visit." + "x" * 500  # too long: comes back as typed
+    body = post_page(walker, "family", {"family_knows": "not_yet", "family_knows_reason": typed}).get_data(as_text=True)
+    inside = revealed_under(body, "not_yet")
+    assert "govuk-radios__conditional--hidden" not in inside and html.escape(typed) in inside
+
+
 @pytest.mark.parametrize(
     "month, year, message",
     [

@@ -120,7 +120,10 @@ class Field:
     checks. ``errors`` holds its error wording by situation (``ERROR_KEYS`` lists what each
     kind needs; a field with ``"missing"`` is required). ``guard`` lists the kinds of
     identifying data the guard looks for in it (free text only). ``only_if`` (another
-    field's name and value) asks it, and keeps it, only when that field has that value.
+    field's name and value) asks it, and keeps it, only when that field has that value;
+    ``revealed`` then draws it inside that answer of those radios (on the same page, before
+    it): GOV.UK Frontend's conditional reveal, so with JavaScript it shows only once that
+    answer is chosen (without JavaScript it shows under the answer).
 
     ``row`` is its key on check your answers and in the request; ``request_row``, if set,
     replaces it in the request (HTML and PDF), which the facilitators read (the person filling
@@ -146,6 +149,7 @@ class Field:
     errors: Mapping[str, str | Words] = dataclass_field(default_factory=dict)
     guard: tuple[Kind, ...] = ()
     only_if: tuple[str, str] | None = None
+    revealed: bool = False
     section: str = ""
     row: Words | None = None
     request_row: str = ""
@@ -584,13 +588,11 @@ FIELDS: tuple[Field, ...] = (
         "family",
         "character_count",
         Words("Why does the family not know yet?"),
-        hint=Words(
-            "Only needed if you answered 'not yet'. Do not include names or anything else that could "
-            "identify the family."
-        ),
+        hint=Words("Do not include names or anything else that could identify the family."),
         limit=LONG_MAX,
         guard=KINDS,
         only_if=("family_knows", "not_yet"),
+        revealed=True,
         section="child",
         joins="family_knows",
         short=Words("Why the family does not know yet"),
@@ -735,6 +737,17 @@ def table_problems(
             problems.append(f"{where}: section {entry.section!r} is not a section")
         if entry.only_if is not None and entry.only_if[0] not in by_name:
             problems.append(f"{where}: only_if names {entry.only_if[0]!r}, which is not a field")
+        if entry.revealed:
+            shown_under = by_name.get(entry.only_if[0]) if entry.only_if is not None else None
+            if (
+                entry.only_if is None
+                or shown_under is None
+                or shown_under.kind != "radios"
+                or shown_under.page != entry.page
+                or names.index(shown_under.name) > names.index(entry.name)
+                or (not shown_under.local_options and entry.only_if[1] not in shown_under.options)
+            ):
+                problems.append(f"{where}: revealed needs only_if naming an answer of radios before it on its page")
     for page in pages:
         on_page = [entry.name for entry in fields if entry.page == page.slug]
         if not on_page:

@@ -16,7 +16,7 @@ from wtforms import HiddenField, RadioField, StringField, TextAreaField
 
 from ..pack import current_partnership
 from ..uk_time import uk_today
-from .fields import LONG_TEXT_KINDS, PAGES, Field, Page, month_year_problem
+from .fields import FIELDS_BY_NAME, LONG_TEXT_KINDS, PAGES, Field, Page, month_year_problem
 
 TEXTAREA_ROWS = 3
 
@@ -134,6 +134,29 @@ def field_params(entry: Field, page: Page, mode: str) -> dict[str, Any]:
         params["maxlength"] = entry.limit  # the GOV.UK character count says "You can enter up to …"
     params.update(entry.params)
     return params
+
+
+def page_inputs(form: DetailsForm, page: Page, mode: str) -> list[tuple[Field, dict[str, Any]]]:
+    """The fields ``page`` draws, in order, each with its GOV.UK macro params (``field_params``).
+    A field ``revealed`` under an answer is drawn inside that answer's radio item, as its
+    conditional content (GOV.UK Frontend shows it, with JavaScript, only while that answer is
+    chosen, and when the page comes back with it chosen), not on its own."""
+    params = {entry.name: field_params(entry, page, mode) for entry in page.entries}
+    drawn_inside: set[str] = set()
+    for entry in page.entries:
+        if not entry.revealed or entry.only_if is None:
+            continue
+        under, value = entry.only_if
+        choices = list(FIELDS_BY_NAME[under].choices(mode))
+        if value not in choices:  # (a partnership's answers that no longer offer it: drawn on its own)
+            continue
+        items = params[under].setdefault("items", [{} for _ in choices])
+        item = items[choices.index(value)]
+        drawn = form[entry.name](params=params[entry.name])  # the widget's HTML (Markup)
+        earlier = item.get("conditional", {}).get("html")  # another field revealed under the same answer
+        item["conditional"] = {"html": earlier + drawn if earlier else drawn}
+        drawn_inside.add(entry.name)
+    return [(entry, params[entry.name]) for entry in page.entries if entry.name not in drawn_inside]
 
 
 class ConfirmForm(FlaskForm):

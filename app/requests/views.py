@@ -94,7 +94,7 @@ from ..wizard.views import notice_text
 from . import bp, fields
 from .document import detail_rows, in_sentence, request_document, request_sections
 from .fields import FIELDS_BY_NAME, PAGE_OF_FIELD, PAGES, PAGES_BY_SLUG, SECTIONS, Page, Words
-from .forms import FORMS, ConfirmForm, DetailsForm, SubmitForm, field_params
+from .forms import FORMS, ConfirmForm, DetailsForm, SubmitForm, page_inputs
 from .guard import Finding
 from .service import (
     IncompleteRequest,
@@ -314,7 +314,7 @@ def render_page(
     else:
         back_url = url_for("wizard.result")
     action = url_for(page.endpoint, change="1") if changing else url_for(page.endpoint)
-    inputs = [(entry, field_params(entry, page, state.mode)) for entry in page.entries]
+    inputs = page_inputs(form, page, state.mode)
     form.asked_in.data = state.mode  # (the words it is shown in now, not those a post was sent from)
     return render_template(
         page.template,

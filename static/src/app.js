@@ -13,6 +13,24 @@ document.body.classList.add('js-enabled', 'govuk-frontend-supported')
 
 initAll()
 
+// A question revealed under an answer (GOV.UK Frontend's conditional reveal: "Why does the family
+// not know yet?" under "Not yet", templates/requests/_page.html) is shown by GOV.UK Frontend's
+// radios, which also mark the radio aria-expanded: ARIA does not allow that on a radio (axe:
+// aria-allowed-attr, critical; alphagov/govuk-frontend issue 979). The reveal is kept and the
+// attribute taken off whenever it is set (before the page is next drawn or read): the revealed
+// question comes straight after its radio, so it is next to a screen reader either way.
+function radiosWithoutExpanded (radios) {
+  radios.querySelectorAll('input[type="radio"][aria-expanded]').forEach(function (radio) {
+    radio.removeAttribute('aria-expanded')
+  })
+}
+document.querySelectorAll('[data-module="govuk-radios"]').forEach(function (radios) {
+  if (!radios.querySelector('input[type="radio"][aria-controls]')) return
+  radiosWithoutExpanded(radios)
+  new MutationObserver(function () { radiosWithoutExpanded(radios) })
+    .observe(radios, { subtree: true, attributeFilter: ['aria-expanded'] })
+})
+
 // An error summary's link to a group of radios or checkboxes: GOV.UK Frontend focuses the first
 // input and scrolls the group's legend into view. On a small or zoomed-in screen (400%) the
 // legend can fill the window, leaving the focused input below it, out of sight (WCAG 2.4.11,
