@@ -191,7 +191,8 @@ def test_the_reflection_speaks_of_the_same_person_on_its_page_and_check_answers(
     )
     fill_details(walker)
     check = words_of(walker.get("/request/check-answers").get_data(as_text=True))
-    assert check.count(f"What {who} would like to reflect on") == 2  # the section and its row
+    assert check.count(f"What {who} would like to reflect on") == 1  # its row; the section says why a session
+    assert ("Why you are asking" if who == "you" else "Why the practitioner is asking") in check
     assert "What they would like" not in check
 
 

@@ -564,6 +564,30 @@ def test_check_answers_lists_journey_and_details_with_change_links(client) -> No
     assert VALID_DETAILS["reflection"] in text and "March 2025" in text and "Within a month" in text
 
 
+@pytest.mark.parametrize(
+    "path, question, section",
+    [
+        (ELIGIBLE_PATH, "What you would like to reflect on", "Why you are asking for a session"),
+        (
+            SUPERVISION_PATH,
+            "What the practitioner would like to reflect on",
+            "Why the practitioner is asking for a session",
+        ),
+    ],
+    ids=["practitioner", "supervision"],
+)
+def test_check_answers_says_what_to_reflect_on_once(client, path, question: str, section: str) -> None:
+    """Found (review): "What you would like to reflect on" was both the section's heading and its
+    one row's key, read twice. The heading says what the section is; the row keeps the question."""
+    walker = to_outcome(client, path)
+    fill_details(walker)
+    response = walker.get("/request/check-answers")
+    page = html.unescape(response.get_data(as_text=True))
+    assert f'<h2 class="govuk-heading-m">{section}</h2>' in page
+    assert f'<dt class="govuk-summary-list__key">{question}</dt>' in page
+    assert text_of(response).count(question) == 1
+
+
 STATEMENT = "complements but does not replace"  # in the "understand" confirmation's statement
 
 

@@ -42,6 +42,7 @@ READERS_WORDS = {
         "What we noted from your answers",
         "What your request tells the facilitators",
         "About you",
+        "Why you are asking for a session",
         "What you would like to reflect on",
     ),
     "supervision": (
@@ -49,6 +50,7 @@ READERS_WORDS = {
         "What we noted from the answers",
         "What the request tells the facilitators",
         "The practitioner's details",
+        "Why the practitioner is asking for a session",
         "What the practitioner would like to reflect on",
     ),
 }
@@ -102,6 +104,7 @@ def test_the_submitted_page_shows_the_request_in_the_readers_own_words(client: F
         assert phrase.lower() not in said.lower(), f"{mode}: {phrase!r} on the submitted page"
     for phrase in READERS_WORDS[mode]:
         assert phrase in said, f"{mode}: {phrase!r} not on the submitted page"
+    assert said.count(READERS_WORDS[mode][-1]) == 1  # the question, once: not its section's heading too
     assert WARNED in said
     assert IDENTIFYING in said and VALID_DETAILS["job_role"] in said  # the request itself, in full
     assert_worded_for(mode, "the submitted page", said)

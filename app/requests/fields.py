@@ -292,10 +292,12 @@ class DetailSection:
 
 SECTIONS: tuple[DetailSection, ...] = (
     DetailSection("contact", "Who is asking", Words("About you", "The practitioner's details")),
+    # Its one row is "What you would like to reflect on" (the question): the heading says what the
+    # section is, so the words are not read twice (found, review: heading and row said the same).
     DetailSection(
         "reflection",
         "What to reflect on",
-        Words("What you would like to reflect on", "What the practitioner would like to reflect on"),
+        Words("Why you are asking for a session", "Why the practitioner is asking for a session"),
     ),
     DetailSection("child", "The child and family (in bands, without names)", Words("The child and family")),
     DetailSection("timing", "Timing and preferences", Words("Timing and preferences")),
