@@ -317,6 +317,8 @@ def test_the_supervision_record_holds_the_outcomes_contacts_and_boxes_to_fill_in
                     assert "".join(detail.split()) in unbroken, (path.outcome, contact_id, detail)
         for label in ("What was agreed", "Who will do it", "When to review it"):
             assert label in text, (path.outcome, label)
+        # Found (review): the "Outcome" row was followed straight by an "Outcome" heading.
+        assert re.findall(r"\bOutcome\b", text) == ["Outcome"] and "What to do now" in text, path.outcome
         assert min(font_sizes(pdf)) >= MIN_FONT_PT
 
 
