@@ -1856,3 +1856,16 @@ def test_refusals_say_where_a_request_is_in_plain_english() -> None:
         for new in workflow.STATUSES:
             words = workflow.refusal(old, new)
             assert not re.search(r"\b(is|already) (session|redirected|duplicate)\b", words), words
+
+
+def test_the_request_page_says_what_to_reflect_on_once_with_what_was_written_under_it(app: Flask) -> None:
+    """Found (review): the section's heading "What to reflect on" was said again as its one row's
+    key; as in the PDF, the heading is the key, and what the practitioner wrote follows it."""
+    client, _ = signed_in(app)
+    reference = new_request(app)
+    page = text(client.get(f"/inbox/requests/{reference}"))
+    main = page.split('id="main-content"')[1]
+    assert main.count("What to reflect on") == 1
+    written = VALID_DETAILS["reflection"].split("\n")[0]
+    after_heading = main.split('id="section-reflection">What to reflect on</h3>')[1]
+    assert written in after_heading.split("</div>")[0]
