@@ -1,12 +1,12 @@
-"""Small pieces several blueprints' views share: the GOV.UK error summary, PDF and CSV downloads,
-and whether a request came from another site."""
+"""Small pieces several blueprints' views share: the GOV.UK error summary, a refused form shown
+after a redirect, PDF and CSV downloads, and whether a request came from another site."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import Any
 
-from flask import request
+from flask import redirect, request, session
 from werkzeug.wrappers import Response
 
 
@@ -21,6 +21,39 @@ def error_summary(fields: Iterable[Any]) -> list[dict[str, str]]:
         for field in fields
         if field.errors and field.name != "csrf_token"
     ]
+
+
+# What a refused form's page needs to show it again (``show_refused_form``), until its next GET.
+REFUSED_FORM_KEY = "refused_form"
+
+
+def _this_address() -> str:
+    """This request's address on the site (its path and query), to come back to."""
+    query = request.query_string.decode("latin-1")
+    return f"{request.script_root}{request.path}{'?' + query if query else ''}"
+
+
+def show_refused_form(kept: dict[str, Any]) -> Response:
+    """After a form is refused (an answer missing or not valid): keep ``kept``, what the page needs
+    to show the form as it was sent, with its errors (never a password), in the session, and send
+    the browser to the same address (303), whose GET shows it (``refused_form``).
+
+    Found (review): the page with the errors was the answer to the POST, which no browser may keep
+    (``no-store``: it can show answers). Once the form was put right and sent, the browser's Back
+    to that page gave Chrome's "Confirm Form Resubmission" (net::ERR_CACHE_MISS) instead of the
+    question. Now every page in the browser's history is a GET, asked for again on Back."""
+    session[REFUSED_FORM_KEY] = {"address": _this_address(), "kept": kept}
+    return redirect(_this_address(), 303)
+
+
+def refused_form() -> dict[str, Any] | None:
+    """On a page's GET, what ``show_refused_form`` kept for this address, once; else None (also
+    when it was kept for another page: it is dropped, so it never shows up later)."""
+    if REFUSED_FORM_KEY not in session:
+        return None
+    stored = session.pop(REFUSED_FORM_KEY)
+    kept = stored.get("kept") if isinstance(stored, dict) and stored.get("address") == _this_address() else None
+    return kept if isinstance(kept, dict) else None
 
 
 def from_another_site() -> bool:

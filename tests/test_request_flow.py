@@ -262,6 +262,27 @@ def test_an_email_address_among_other_words_is_still_refused_and_kept(client, ty
     assert f'value="{html.escape(typed)}"' in response.get_data(as_text=True)
 
 
+def test_a_refused_details_page_shows_its_errors_after_a_redirect_to_itself_once(client) -> None:
+    """A refused page's errors are shown by its GET (the browser's Back never meets a POST it
+    cannot show again), even when nothing at all was typed, and only once: a reload shows the
+    page as it stands (what was typed, without the errors)."""
+    walker = to_outcome(client)
+    walker.get("/request/about-you")
+    empty = dict.fromkeys(("name", "job_role", "agency", "email", "phone"), "")
+    sent = client.post("/request/about-you", data={**empty, "csrf_token": walker.token})
+    assert sent.status_code == 303 and sent.location == "/request/about-you"
+    shown = client.get(sent.location)
+    assert shown.status_code == 200 and "<title>Error: " in shown.get_data(as_text=True)
+    assert "Enter your full name" in text_of(shown) and "Enter your job role" in text_of(shown)
+    reloaded = client.get("/request/about-you")
+    assert "There is a problem" not in text_of(reloaded)
+    # Sent again from a change (``?change=1``), it comes back to that address.
+    sent = client.post("/request/about-you?change=1", data={**empty, "name": "Alex", "csrf_token": walker.token})
+    assert sent.status_code == 303 and sent.location == "/request/about-you?change=1"
+    shown = client.get(sent.location).get_data(as_text=True)
+    assert 'value="Alex"' in shown and "Enter your job role" in shown
+
+
 def test_about_you_errors_use_govuk_wording_and_keep_what_was_typed(client) -> None:
     walker = to_outcome(client)
     typed = {"name": "Alex <b>Practitioner</b>", "job_role": "", "agency": "Team", "email": "alex@", "phone": "12"}
@@ -2059,8 +2080,8 @@ def test_a_question_whose_meaning_changed_with_who_is_using_this_in_another_tab_
     sent = client.post(
         "/request/manager", data={"manager_knows": "yes", "asked_in": "practitioner", "csrf_token": token}
     )
-    assert sent.status_code == 200
-    page = text_of(sent)
+    assert sent.status_code == 303 and sent.location == "/request/manager"
+    page = text_of(client.get(sent.location))
     assert "Does the practitioner's safeguarding lead know about this request?" in page
     assert "Who is using this changed after this page was shown, so this question has changed" in page
     with client.session_transaction() as held:

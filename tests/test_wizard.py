@@ -257,6 +257,46 @@ def test_tampered_criterion_keeps_the_real_ticks(walker: Walker) -> None:
     assert checked_values(response) == ["stuck"]
 
 
+def test_a_refused_answer_is_shown_after_a_redirect_to_its_question_once(walker: Walker) -> None:
+    """A refused answer's page is a GET (so the browser's Back never meets a form's POST it cannot
+    show again): the POST sends the browser back to the question's own address, whose next GET
+    shows the error with what was ticked (a tampered value is not kept), and only that GET."""
+    walker.walk(SAFE_TO_CRITERIA)
+    token = walker.token
+    sent = walker.client.post("/questions/criteria", data={"answer": ["stuck", "made_up", "none"], "csrf_token": token})
+    assert sent.status_code == 303 and sent.location == "/questions/criteria"
+    shown = walker.client.get(sent.location)
+    assert shown.status_code == 200 and title_of(shown).startswith("Error: ")
+    assert error_summary(shown) and checked_values(shown) == ["stuck", "none"]
+    assert "made_up" not in shown.get_data(as_text=True)
+    again = walker.client.get("/questions/criteria")  # a reload, or Back to it later
+    assert not error_summary(again) and not title_of(again).startswith("Error: ")
+    assert "criteria" not in stored_answers(walker.client)
+
+
+def test_a_refused_answer_keeps_where_the_question_was_opened_from(client: FlaskClient) -> None:
+    """Opened from check your answers (``?return_to=``), the refused answer comes back to that
+    address, so its Back link and its next answer still lead to check your answers."""
+    walker = to_outcome(client)
+    fill_details(walker)
+    walker.get("/request/check-answers")
+    address = "/questions/immediate_danger?return_to=check-answers"
+    walker.get(address)
+    sent = walker.client.post(address, data={"csrf_token": walker.token})
+    assert sent.status_code == 303 and sent.location == address
+    shown = walker.client.get(sent.location)
+    assert error_summary(shown) == ["Select whether a child is in immediate danger or at risk of significant harm"]
+    assert 'href="/request/check-answers"' in shown.get_data(as_text=True)
+
+
+def test_a_refused_answer_kept_for_one_question_never_shows_on_another(walker: Walker) -> None:
+    walker.walk(SAFE_TO_CRITERIA[:1])
+    sent = walker.client.post("/questions/immediate_danger", data={"csrf_token": walker.token})
+    assert sent.status_code == 303
+    assert not error_summary(walker.client.get("/questions/mode"))  # elsewhere first (another tab)
+    assert not error_summary(walker.client.get("/questions/immediate_danger"))
+
+
 def test_missing_csrf_token_re_renders_the_question_and_saves_nothing(walker: Walker) -> None:
     walker.walk(SAFE_TO_CRITERIA[:1])
     response = walker.post("/questions/immediate_danger", {"answer": "no"}, with_token=False)

@@ -89,7 +89,7 @@ from ..rules import JourneyState, evaluate
 from ..sessions import not_the_persons_activity, session_expired
 from ..supervision_record import ask_for_record, digest_of, drop_record, forget_record, this_browsers_record
 from ..uk_time import uk_today
-from ..web import error_summary, pdf_download
+from ..web import error_summary, pdf_download, refused_form, show_refused_form
 from ..wizard.views import notice_text
 from . import bp, fields
 from .document import detail_rows, in_sentence, request_document, request_sections
@@ -269,12 +269,18 @@ def page_view(slug: str) -> Response | str:
             if not following:
                 return redirect(after_details(stored_details()))
             return redirect(url_for(following[0].endpoint))
-    else:
-        values = fields.page_values(stored_details(), page)
-        form = FORMS[slug](formdata=None, data=values, mode=state.mode)
-        if any(values.values()):  # show why stored answers need changing (e.g. after a refused submit)
-            form.validate()
-            form.csrf_token.errors = []
+        # Refused: what was typed is kept (``save_page``); its errors show on the page's GET.
+        return show_refused_form({"asked_again": asked_again})
+    values = fields.page_values(stored_details(), page)
+    form = FORMS[slug](formdata=None, data=values, mode=state.mode)
+    kept = refused_form()
+    # Why the answers kept need changing: just refused, or stored before (e.g. a refused submit).
+    if kept is not None or any(values.values()):
+        form.validate()
+        form.csrf_token.errors = []
+    for name in kept.get("asked_again", []) if kept is not None else []:
+        if isinstance(name, str) and name in page.fields:
+            form[name].errors = [ASKED_IN_OTHER_WORDS]
     return render_page(page, form, state, pages, changing)
 
 

@@ -12,6 +12,7 @@ from typing import Any
 from flask import abort, redirect, render_template, request, session, url_for
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
 from ..errors import render_error
@@ -40,7 +41,7 @@ from ..sessions import CLEARED_KEY, reset_session, session_expired
 from ..stats.service import record_outcome, record_start
 from ..supervision_record import forget_record
 from ..templating import kept_for_a_while, render_page
-from ..web import error_summary
+from ..web import error_summary, refused_form, show_refused_form
 from . import bp, messages
 from .forms import FIELD_NAME, QuestionForm, engine_answer, field_params, form_class, initial_data
 from .glossary import Explainer
@@ -135,10 +136,13 @@ def question(question_id: str) -> Response | tuple[str, int] | str:
             return redirect(journey_url(state))
         return back_to_current(state)
     if request.method == "GET":
+        kept = refused_form()
+        if kept is not None:
+            return render_question(asked, state, _refused(asked, state, kept))
         return render_question(asked, state)
     form = _form(asked, state)
     if not form.validate():
-        return render_question(asked, state, form)
+        return _show_refused(asked, form)
     values = form.raw_values()
     try:
         change = answer(current_pack(), current_answers(), asked.id, engine_answer(asked, values), set_aside_answers())
@@ -146,7 +150,7 @@ def question(question_id: str) -> Response | tuple[str, int] | str:
         return back_to_current(state)
     except InvalidAnswer:
         getattr(form, FIELD_NAME).errors = [messages.error_message(asked, values, state.mode)]
-        return render_question(asked, state, form)
+        return _show_refused(asked, form)
     save_change(change)  # later answers that no longer apply are set aside, and come back if they apply again
     if asked.id == current_pack().start:
         record_start(change.state)  # anonymous count, once per journey; never fails the page
@@ -190,6 +194,26 @@ def _return_to() -> str | None:
     """The page this question was opened from, to go back to (a marker, never an answer)."""
     marker = request.args.get("return_to")
     return marker if marker in (RETURN_TO_CHECK, RETURN_TO_RESULT) else None
+
+
+def _show_refused(asked: Question, form: QuestionForm) -> Response:
+    """A refused answer: the question's page again, after a redirect (``show_refused_form``), with
+    its error and the options that were ticked (only the question's own: a tampered value is not kept)."""
+    known = {option.value for option in asked.options}
+    return show_refused_form(
+        {
+            "values": [value for value in form.raw_values() if value in known],
+            "errors": [str(error) for error in getattr(form, FIELD_NAME).errors],
+        }
+    )
+
+
+def _refused(asked: Question, state: JourneyState, kept: dict[str, Any]) -> QuestionForm:
+    """The question's form as it was refused: what was ticked, and why it was refused."""
+    values = [value for value in kept.get("values", []) if isinstance(value, str)]
+    form = form_class(asked, state.mode)(formdata=MultiDict([(FIELD_NAME, value) for value in values]))
+    getattr(form, FIELD_NAME).errors = [error for error in kept.get("errors", []) if isinstance(error, str)]
+    return form
 
 
 def _form(asked: Question, state: JourneyState) -> QuestionForm:

@@ -20,6 +20,7 @@ from support.browser import (
     Q_DANGER,
     Answer,
     FormPoster,
+    answer,
     answer_values,
     assert_focus_visible,
     assert_no_axe_violations,
@@ -27,6 +28,7 @@ from support.browser import (
     continue_button,
     keyboard_choose,
     open_outcome,
+    option,
     outcome_hook,
     page_height,
     question_heading,
@@ -317,6 +319,28 @@ def test_page_with_errors_has_no_axe_violations(browser_page, js: bool) -> None:
         link.click()
         expect(page.get_by_role("radio").first).to_be_focused()
         expect(page.locator(".govuk-error-summary")).not_to_have_attribute("tabindex", "-1")
+
+
+@pytest.mark.parametrize("js", [True, False], ids=["js", "no-js"])
+def test_back_to_a_question_once_refused_shows_the_question_not_a_resubmission_warning(browser_page, js: bool) -> None:  # type: ignore[no-untyped-def]
+    """Found (review): the page with an error was the answer to the form's POST, which the browser
+    may not keep (it can show answers). Once the answer was given and the next question shown,
+    the browser's Back gave Chrome's "Confirm Form Resubmission" (net::ERR_CACHE_MISS), not the
+    question. Now a refused answer is sent back to its question's address, so Back asks for
+    that page again: the question, with the answer given and without the old error."""
+    page = browser_page(js=js)
+    open_question(page)
+    first_question = page.url
+    continue_button(page).click()  # nothing chosen
+    expect(page).to_have_title(re.compile(r"^Error: "))
+    assert page.url == first_question
+    answer(page, MYSELF)
+    expect(page.get_by_role("heading", level=1, name=Q_DANGER)).to_be_visible()
+    page.go_back()  # raises on net::ERR_CACHE_MISS
+    assert page.url == first_question
+    expect(page).not_to_have_title(re.compile(r"^Error: "))
+    expect(page.get_by_text("There is a problem")).to_have_count(0)
+    expect(option(page, MYSELF, MYSELF.patterns()[0])).to_be_checked()
 
 
 def test_an_error_summary_link_leaves_the_focused_option_in_sight_at_400_percent_zoom(browser_page) -> None:  # type: ignore[no-untyped-def]

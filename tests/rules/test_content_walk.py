@@ -603,14 +603,18 @@ def test_changing_an_answer_on_the_eligible_outcome_to_one_that_ends_goes_where_
 def test_the_confirmation_is_required_and_none_of_these_stands_alone(person: Person) -> None:
     way = next(w for w in covering_ways() if w.outcome() == "P")
     check_outcome(way, person.walk(way))
-    # Unconfirmed: the confirmation is asked again, with an error, not the eligible outcome.
-    response = person.post("/questions/understand", {})
+    # Unconfirmed: the confirmation is asked again, with an error, not the eligible outcome (the
+    # page with the error is its GET: a refused answer is sent back to its question).
+    refused = person.post("/questions/understand", {})
+    assert refused.status_code == 303 and refused.location == "/questions/understand"
+    response = person.get(refused.location)
     page = response.get_data(as_text=True)
-    assert response.status_code in (200, 400) and 'data-outcome="P"' not in page and "govuk-error-summary" in page
+    assert response.status_code == 200 and 'data-outcome="P"' not in page and "govuk-error-summary" in page
     # "None of these" with a criterion: an error, not a route.
     options = person.values[("criteria", "practitioner")].options
-    response = person.post("/questions/criteria", {"answer": [options["none"][0], options["2"][0]]})
-    assert response.status_code in (200, 400) and "govuk-error-summary" in response.get_data(as_text=True)
+    refused = person.post("/questions/criteria", {"answer": [options["none"][0], options["2"][0]]})
+    assert refused.status_code == 303 and refused.location == "/questions/criteria"
+    assert "govuk-error-summary" in person.get(refused.location).get_data(as_text=True)
 
 
 def test_the_start_page_warns_about_immediate_danger_before_the_start_button(client: FlaskClient) -> None:

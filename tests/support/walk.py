@@ -23,6 +23,14 @@ from support.pages import csrf_token, session_cookie, shown_digest
 Answer = str | Sequence[str]
 
 
+def _same_address(location: str | None, url: str) -> bool:
+    """Whether a redirect's ``location`` is the address ``url`` itself (path and query)."""
+    if not location:
+        return False
+    there, here = urlsplit(location), urlsplit(url)
+    return (there.path, there.query) == (here.path, here.query)
+
+
 class Walker:
     """A test browser for the journey: start, answer, follow, and read pages."""
 
@@ -78,7 +86,12 @@ class Walker:
             if self.token is None:
                 self.follow("/start")
             form["csrf_token"] = self.token
-        return self._seen(self.client.post(url, data=form), url)
+        response = self._seen(self.client.post(url, data=form), url)
+        if response.status_code == 303 and _same_address(response.location, url):
+            # A refused form: the browser is sent back to the page, whose GET shows the errors
+            # (app.web.show_refused_form); followed here as a browser does.
+            return self.get(response.location)
+        return response
 
     def answer(self, question_id: str, value: Answer | None) -> TestResponse:
         """Answer one question (``None`` sends nothing); does not follow the redirect."""
