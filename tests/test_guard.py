@@ -651,6 +651,56 @@ def test_availability_may_name_the_street_of_a_place_to_meet() -> None:
     assert [f.kind for f in scan("Tuesdays at 12 Chorley Road", GUARDED_TEXT["availability"])] == ["address"]
 
 
+def test_availability_still_flags_a_date_labelled_as_a_date_of_birth() -> None:
+    """Found (privacy review): availability is not checked for dates (of meetings), and a date
+    labelled "DOB" or "born" was let through there too, though the warning page says it looks
+    for dates and the same text in access needs was flagged."""
+    kinds = GUARDED_TEXT["availability"]
+    assert [f.kind for f in scan("Any weekday. DOB 14/03/2015", kinds)] == ["date_of_birth"]
+    assert [f.kind for f in scan("Mondays; she was born 3 May 2015", kinds)] == ["date_of_birth"]
+    assert scan("Free on 12/03/2026 or 14 March 2026", kinds) == []
+
+
+# A practitioner's own job role and agency or team, as typed: nothing to warn about.
+OWN_WORK = [
+    "Health visitor",
+    "0-19 service, Salford",
+    "DSL, Oakwood Primary School",
+    "Family Support Worker, Early Help Team (North)",
+    "Youth worker, The Lowry Youth Project",
+    "Social worker, Salford City Council Children's Services",
+    "School nurse, NHS Salford Care Organisation",
+    "GP, Pendleton Medical Centre",
+    "Named nurse for safeguarding, Salford Royal Hospital",
+    "Barnardo's Salford",
+    "Manager, Little Stars Nursery",
+    "Police officer, GMP Salford district",
+    "Midwife, Saint Mary's Hospital",
+    "CAMHS practitioner, Pendlebury Clinic",
+    "Inclusion manager at St Joseph the Worker RC Primary",
+    "SENCo, Year 6",
+    "Paediatrician, Royal Manchester Children's Hospital",
+    "Anna Freud Centre",
+    "Salford Foundation, Phoenix Project",
+    "Team base: Unity House, Chorley Road",
+    "Duty team, 0161 496 0000, duty@salford.gov.uk",
+]
+
+
+@pytest.mark.parametrize("name", ["job_role", "agency"])
+def test_a_job_role_or_agency_is_checked_for_a_child_not_for_the_practitioners_own_work(name: str) -> None:
+    """Found (privacy review): the job role and agency were never checked, and the inbox list
+    shows both: "Key worker for Jayden Smith, DOB 14/03/2015, 12 Acacia Avenue M6 5FX" went
+    through unwarned. A school, surgery or hospital there is the practitioner's own workplace, as
+    are a street, a number and an email address: not warned about."""
+    kinds = GUARDED_TEXT[name]
+    found = scan("Key worker for Jayden Smith, DOB 14/03/2015, 12 Acacia Avenue M6 5FX", kinds)
+    assert [f.kind for f in found] == ["person_name", "date_of_birth", "address", "postcode"]
+    assert [f.kind for f in scan("Case worker for the Smith family", kinds)] == ["person_name"]
+    for text in OWN_WORK:
+        assert scan(text, kinds) == [], text
+
+
 def test_a_sessions_place_may_name_its_street() -> None:
     """A session's place says where its building is: a street there is not a family's home."""
     from app.inbox.service import PLACE_KINDS

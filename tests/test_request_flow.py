@@ -1724,6 +1724,21 @@ def test_in_sentence_lowercases_only_a_first_letter_that_is_not_part_of_a_name()
     assert in_sentence("") == ""
 
 
+def test_a_child_named_in_the_job_role_is_warned_about_and_the_practitioners_school_is_not(client) -> None:  # type: ignore[no-untyped-def]
+    """Found (privacy review): "Key worker for Jayden Smith" as a job role reached the inbox list
+    unwarned. Now the warning names the job role and links to it on About you."""
+    walker = to_outcome(client)
+    fill_details(
+        walker, {**VALID_DETAILS, "job_role": "Key worker for Jayden Smith", "agency": "DSL, Oakwood Primary School"}
+    )
+    warning = walker.get("/request/check-what-you-wrote")
+    assert warning.status_code == 200
+    page = warning.get_data(as_text=True)
+    assert "Jayden Smith" in page and "Change what I wrote in job role" in text_of(warning)
+    assert 'href="/request/about-you?change=1#job_role"' in page
+    assert "Oakwood" not in page and "agency or team" not in text_of(warning).lower()
+
+
 def test_the_phone_and_email_warning_says_where_the_persons_own_details_go(client) -> None:  # type: ignore[no-untyped-def]
     """Found: the warning said "Your own work number is asked for separately", which reads wrongly
     on a request made in supervision (the details are the practitioner's, not the manager's)."""

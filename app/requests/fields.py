@@ -357,7 +357,15 @@ OWN_DETAILS_NOTES: Mapping[Kind, Words] = MappingProxyType(
 # Free text may hold identifying data; availability may well hold dates (of meetings, not of a
 # child), and the street of a place the practitioner can get to ("Tuesdays at Unity House, Chorley
 # Road"), so dates and streets without a house number are not looked for there.
-_NO_DATES: tuple[Kind, ...] = tuple(kind for kind in KINDS if kind not in ("date", "date_of_birth", "street"))
+# A date labelled as a date of birth ("DOB 14/03/2015", "born 3 May 2015") is still looked for.
+_NO_DATES: tuple[Kind, ...] = tuple(kind for kind in KINDS if kind not in ("date", "street"))
+# A job role and an agency or team are the practitioner's own (their school, surgery or hospital,
+# their base's street, their own number and email: all asked for as theirs). What else looks
+# identifying there is about a child or family ("Key worker for Jayden Smith, DOB 14/03/2015"):
+# found (privacy review), those two were not checked at all, and the inbox list shows both.
+_OWN_WORK: tuple[Kind, ...] = tuple(
+    kind for kind in KINDS if kind not in ("school", "gp_practice", "street", "phone", "email")
+)
 
 
 def _too_long(what: str, limit: int) -> str:
@@ -395,6 +403,8 @@ FIELDS: tuple[Field, ...] = (
         joins="name",
         triage=True,
         triage_row=Words("Job role", "The practitioner's job role"),
+        guard=_OWN_WORK,
+        short=Words("Job role"),
         errors={
             "missing": Words("Enter your job role", "Enter the practitioner's job role"),
             "too_long": _too_long("Job role", SHORT_MAX),
@@ -412,6 +422,8 @@ FIELDS: tuple[Field, ...] = (
         triage=True,
         triage_row=Words("Agency or team", "The practitioner's agency or team"),
         example_hint="agency",
+        guard=_OWN_WORK,
+        short=Words("Agency or team"),
         errors={
             "missing": Words("Enter your agency or team", "Enter the practitioner's agency or team"),
             "too_long": _too_long("Agency or team", SHORT_MAX),
