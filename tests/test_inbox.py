@@ -977,6 +977,33 @@ def test_a_read_only_account_refused_a_request_is_in_its_audit_trail(app: Flask)
     assert len(events(app, "refused")) == 5
 
 
+def test_a_read_only_accounts_refusal_names_every_page_in_words(app: Flask) -> None:
+    """Found (privacy review): a refusal of a page with no words of its own showed the code's
+    name for it in the request's trail ("Refused to a read-only account (statistics only): form
+    address"). Every inbox page such an account can be refused now has words."""
+    from app.inbox.service import REFUSED_PAGE_WORDS
+    from app.inbox.views import PARTNERSHIP_ENDPOINTS
+
+    refusable = {
+        rule.endpoint.removeprefix("inbox.")
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint.startswith("inbox.") and rule.endpoint not in PARTNERSHIP_ENDPOINTS
+    }
+    assert refusable <= set(REFUSED_PAGE_WORDS), refusable - set(REFUSED_PAGE_WORDS)
+    add_facilitator(app)
+    with app.app_context():
+        service.add_facilitator("chair@partnership.example", "Chair", PASSWORD, "partnership")
+    reference = stored_request(app, pdf=True)
+    client = app.test_client()
+    assert sign_in(client, "chair@partnership.example").status_code == 302
+    assert client.get(f"/inbox/requests/{reference}/status").status_code == 403
+    facilitator = app.test_client()
+    assert sign_in(facilitator).status_code == 302
+    page = text(facilitator.get(f"/inbox/requests/{reference}"))
+    assert "Refused to a read-only account (statistics only)" in page and "a form on the request's page" in page
+    assert "form address" not in page
+
+
 def test_a_read_only_accounts_repeated_refusals_do_not_fill_the_audit_log(app: Flask) -> None:
     """Found (diff review): each refusal of a read-only account was a row, so reloading (or a
     script asking for) a request's address filled its trail, shown whole on the request's page,

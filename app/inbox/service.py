@@ -907,7 +907,31 @@ class TrailEntry:
 # A read-only account refused an inbox page (``record_refusal``): the event's action, and its detail's start.
 REFUSED_ACTION = "refused"
 READ_ONLY_REFUSED = "read-only account"
-REFUSED_PAGE_WORDS = {"request_page": "the request's page", "download_pdf": "the request's PDF"}
+# Each inbox page a read-only account can be refused, in words (found, privacy review: the trail
+# read "Refused to a read-only account (statistics only): form address", the code's own name).
+REFUSED_PAGE_WORDS = {
+    "request_page": "the request's page",
+    "download_pdf": "the request's PDF",
+    "change_status": "changing the request's status",
+    "assign": "assigning the request",
+    "add_note": "adding a note",
+    "delete_note": "deleting a note",
+    "form_address": "a form on the request's page",
+    "arrange_session": "arranging a session",
+    "send_invitation": "sending a session's invitation",
+    "session_outcome": "recording whether the session was held",
+    "sign_in": "the sign-in page",
+    "confirm_sign_in": "confirming the sign-in",
+    "index": "the inbox list",
+    "export_csv": "the requests' spreadsheet (CSV file)",
+    "find_by_email": "finding requests by email address",
+    "guide": "the facilitators' guide",
+    "import_request": "importing a request's PDF",
+    "sessions_list": "the sessions list",
+    "session_page": "a session's page",
+    "cancel_session": "cancelling a session",
+    "delete_comment": "deleting a feedback comment",
+}
 ACTION_WORDS = {
     "created": "Request submitted",
     "imported": "Imported from a request PDF",
@@ -1069,7 +1093,7 @@ def _trail_words(action: str, detail: str, session_names: dict[str, str]) -> tup
         return words, ""
     if action == REFUSED_ACTION and detail.startswith(READ_ONLY_REFUSED):
         page = detail.partition("; ")[2]
-        return words, REFUSED_PAGE_WORDS.get(page, page.replace("_", " "))
+        return words, REFUSED_PAGE_WORDS.get(page, "an inbox page")
     if action in ("viewed", "pdf_downloaded"):
         place = PLACE_WORDS.get((action, detail))
         return (f"{words} {place}", "") if place else (words, detail)
