@@ -105,8 +105,14 @@ def test_walking_the_path_shows_its_outcome_and_why(client, app: Flask, path: Jo
     assert f'data-pack-version="{PACK.version}"' in page
     # Start again is a form that posts with a CSRF token.
     assert re.search(r'<form method="post" action="/start-again"[^>]*>\s*<input type="hidden" name="csrf_token"', page)
-    # The request button only for the outcome that leads to a request.
+    # The request button only for the outcome that leads to a request, after what to do and not to
+    # put in it (found in review: it came first, before "Do not include anything that could
+    # identify the child or family"), and before the contacts, which are for a new concern.
     assert ("app-continue-to-request" in page) == outcome.request
+    if outcome.request:
+        button = page.index("app-continue-to-request")
+        assert page.index("app-actions") < page.index("Do not include anything that could identify") < button
+        assert button < page.index("app-contacts")
     # CONTENT.md: in supervision mode every outcome also offers the supervision record PDF.
     assert ('href="/request/supervision-record"' in page) == (path.mode == "supervision")
     # No answer ever appears in a URL: every address seen names only a page or a question.
