@@ -166,6 +166,9 @@ def test_how_it_decides_shows_the_version_review_date_diagram_and_every_outcome(
     # Every outcome the pack can reach has a row in the table of routes.
     reachable = {path.outcome for path in enumerate_paths(PACK)}
     assert set(route_outcomes(page)) == reachable
+    # The count of ways through says how it counts the reasons ticked (found, content review: it
+    # read as if there were only that many, where the reasons' mixes alone make far more).
+    assert re.search(r"Different ways through \d+, where any mix of the answers ticked on a question", words)
 
 
 def test_how_it_decides_cites_the_guidance_the_rules_rest_on(client: FlaskClient) -> None:
@@ -254,7 +257,8 @@ def test_graph_page_and_route_table_change_when_the_pack_changes(client: FlaskCl
     assert NEW_TITLE not in text_of(before)
     assert f'href="{NEW_LINK}"' in after and f'href="{NEW_LINK}"' not in before
     svg = changed_client.get("/how-it-decides/decision-diagram.svg").get_data(as_text=True)
-    assert changed.version in svg and html.escape(NEW_TITLE, quote=False) in svg
+    drawn_text = " ".join(re.findall(r">([^<]*)</text>", svg))  # (a long label is on several lines)
+    assert changed.version in svg and html.escape(NEW_TITLE, quote=False) in drawn_text
     assert 'data-name="L"' not in svg and 'data-name="allegation&#45;&gt;U2"' in svg
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import textwrap
 from collections.abc import Callable, Iterable
 
 from .engine import JourneyPath
@@ -63,6 +64,16 @@ def _dot_quote(text: str) -> str:
 _DOT_FONT = '"Liberation Sans,Arial,sans-serif"'
 
 
+# Long labels are wrapped onto lines of about this many characters (never cut short: found in
+# review, "…in supervision wi..." on the diagram of /how-it-decides).
+_DOT_LINE = 34
+
+
+def _dot_label(text: str, width: int = _DOT_LINE) -> str:
+    """``text`` as a quoted DOT label, wrapped at word boundaries onto lines of about ``width``."""
+    return _dot_quote("\n".join(textwrap.wrap(text, width)) or text).replace("\n", "\\n")
+
+
 def to_dot(pack: RulePack) -> str:
     """A Graphviz DOT digraph of the same graph."""
     lines = [
@@ -71,18 +82,18 @@ def to_dot(pack: RulePack) -> str:
         f"  rankdir=TB; node [fontname={_DOT_FONT}]; edge [fontname={_DOT_FONT}];",
     ]
     lines.extend(
-        f"  {_dot_id(question.id)} [shape=box, label={_dot_quote(question.title.practitioner)}];"
+        f"  {_dot_id(question.id)} [shape=box, label={_dot_label(question.title.practitioner, 44)}];"
         for question in pack.questions
     )
     for outcome in pack.outcomes:
         style = "filled" if outcome.request else "rounded"
         lines.append(
             f"  {_dot_id(outcome.id)} [shape=box, style={style}, "
-            f"label={_dot_quote(outcome.id + ': ' + outcome.title.practitioner)}];"
+            f"label={_dot_label(outcome.id + ': ' + outcome.title.practitioner, 44)}];"
         )
     for question in pack.questions:
         lines.extend(
-            _edges(question, lambda src, label, dst: f"  {_dot_id(src)} -> {_dot_id(dst)} [label={_dot_quote(label)}];")
+            _edges(question, lambda src, label, dst: f"  {_dot_id(src)} -> {_dot_id(dst)} [label={_dot_label(label)}];")
         )
     lines.append("}")
     return "\n".join(lines) + "\n"
@@ -104,7 +115,7 @@ def _edges(question: Question, draw: _DrawEdge) -> list[str]:
             label = "any of the listed reasons"
         labels = by_target.setdefault(target, [])
         if label not in labels:
-            labels.append(label if len(label) <= 60 else label[:57] + "...")
+            labels.append(label)
     return [draw(question.id, " / ".join(labels), target) for target, labels in by_target.items()]
 
 

@@ -877,6 +877,24 @@ def test_an_id_with_a_dot_or_a_dash_is_accepted_and_drawn(pack_data: dict, write
     assert "<title>danger.v2</title>" in drawn.stdout and "<title>act&#45;now</title>" in drawn.stdout
 
 
+def test_the_decision_diagram_shows_every_answer_and_question_whole() -> None:
+    """Found (content review): answers longer than 60 characters were cut short on the diagram of
+    /how-it-decides and in the README ("…in supervision wi..."). Now long labels are wrapped
+    onto lines in the Graphviz diagram, and given whole in the Mermaid one."""
+    from app.rules import load_pack
+    from app.rules.graph import to_dot, to_mermaid
+
+    pack = load_pack()
+    dot, mermaid = to_dot(pack).replace("\\n", " "), to_mermaid(pack)
+    assert "..." not in dot and "..." not in mermaid
+    for asked in pack.questions:
+        assert asked.title.practitioner in dot and asked.title.practitioner in mermaid
+        for choice in asked.options:
+            if asked.kind == "multiple" and not choice.exclusive:
+                continue  # drawn as "any of the listed reasons"
+            assert choice.label.practitioner in dot and choice.label.practitioner in mermaid
+
+
 def test_a_request_outcome_reached_without_a_confirmation_is_refused(
     pack_data: dict, write_pack: Callable[[Any], Path]
 ) -> None:
