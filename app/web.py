@@ -46,14 +46,24 @@ def show_refused_form(kept: dict[str, Any]) -> Response:
     return redirect(_this_address(), 303)
 
 
-def refused_form() -> dict[str, Any] | None:
-    """On a page's GET, what ``show_refused_form`` kept for this address, once; else None (also
-    when it was kept for another page: it is dropped, so it never shows up later)."""
+def refused_form(keep: bool = False) -> dict[str, Any] | None:
+    """On a page's GET, what ``show_refused_form`` kept for this address, once (``keep``: until
+    ``forget_refused_form``, for a page that keeps nothing else of what was typed, so that a
+    reload shows it again); else None (also when it was kept for another page: it is dropped,
+    so it never shows up later)."""
     if REFUSED_FORM_KEY not in session:
         return None
-    stored = session.pop(REFUSED_FORM_KEY)
+    stored = session.get(REFUSED_FORM_KEY) if keep else session.pop(REFUSED_FORM_KEY)
+    if keep and not (isinstance(stored, dict) and stored.get("address") == _this_address()):
+        session.pop(REFUSED_FORM_KEY)
     kept = stored.get("kept") if isinstance(stored, dict) and stored.get("address") == _this_address() else None
     return kept if isinstance(kept, dict) else None
+
+
+def forget_refused_form() -> None:
+    """Drop what ``show_refused_form`` kept (the form has been sent)."""
+    if REFUSED_FORM_KEY in session:
+        session.pop(REFUSED_FORM_KEY)
 
 
 def from_another_site() -> bool:

@@ -410,7 +410,9 @@ def test_feedback_with_identifying_data_says_so_in_its_title_and_error_summary(c
     path = feedback_link(app)
     page = client.get(path)
     comment = "The family at M6 5HH felt heard"
-    response = client.post(path, data={"score": "4", "comment": comment, "csrf_token": token_from(page)})
+    sent = client.post(path, data={"score": "4", "comment": comment, "csrf_token": token_from(page)})
+    assert sent.status_code == 303 and sent.location == path  # shown by the page's GET
+    response = client.get(path)
     assert response.status_code == 200
     assert title_of(response).startswith("Error: ")
     message = "Check your comment does not identify anyone: your answer has not been sent yet"
@@ -421,6 +423,9 @@ def test_feedback_with_identifying_data_says_so_in_its_title_and_error_summary(c
     assert "data-identifying-warning" in shown and "M6 5HH" in text_of(response)
     assert checked_values(response) == ["4"] and comment in text_of(response)  # what was given is kept
     assert feedback_stored(app, path) == (0, [], True)
+    # Reloaded (or Back to it later), the page is still the answer as given, not yet sent.
+    reloaded = client.get(path)
+    assert checked_values(reloaded) == ["4"] and comment in text_of(reloaded) and summary_of(reloaded) == [message]
 
 
 def test_feedback_on_a_used_link_still_says_the_link_cannot_be_used(client: FlaskClient, app: Flask) -> None:

@@ -45,6 +45,7 @@ from support.pdf import pdf_attachment_json
 from support.servers import project_python
 from support.sessions import session_form, session_has_started, signed_in_ago
 from support.submission import ELIGIBLE_ANSWERS, VALID_DETAILS, make_request, run_outbox
+from support.walk import same_address
 
 PASSWORD = "quiet harbour lantern orchard"
 EMAIL = "sam.facilitator@partnership.example"
@@ -80,7 +81,10 @@ def post_form(
     from it, for a test that relies on what opening the page does (a view recorded in the audit
     trail, a one-off notice taken)."""
     token = csrf_token(client.get(page_url).get_data(as_text=True)) if open_page else session_csrf_token(client)
-    return client.post(url, data={"csrf_token": token, **(data or {})}, **kwargs)
+    response = client.post(url, data={"csrf_token": token, **(data or {})}, **kwargs)
+    if response.status_code == 303 and same_address(response.location, url):
+        return client.get(response.location)  # a refused form, shown by its page's GET (as a browser follows it)
+    return response
 
 
 def sign_in(client: FlaskClient, email: str = EMAIL, password: str = PASSWORD, next_url: str = "") -> TestResponse:

@@ -21,15 +21,20 @@ import hashlib
 
 from flask import redirect, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
+from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
 from .. import typed_text
 from ..errors import render_error
 from ..pack import current_partnership
 from ..requests.guard import KINDS, Finding, scan
+from ..web import forget_refused_form, refused_form, show_refused_form
 from . import bp, service
 from .forms import FeedbackForm
 from .models import COMMENT_MAX
+
+# A comment past its limit is kept (to be cut down) up to this many times the limit.
+KEEP_OVER_LIMIT = 10
 
 # The error summary's message when the form's security token failed (as the journey's pages say it).
 NOT_SENT = (
@@ -70,14 +75,33 @@ def answer(token: str) -> Response | str | tuple[str, int]:
     """Did the space help? A scale and optional words; the link works once."""
     if not service.feedback_token_works(token):
         return render_template("feedback/gone.html"), 410
-    form = FeedbackForm()
     findings: list[Finding] = []
-    if form.is_submitted() and form.validate():  # (CSRFProtect has checked the token already)
-        findings = unconfirmed_findings(form.comment.data or "", form.confirmed.data)
-        if not findings:
-            if not service.answer_feedback(token, form.score.data or "", form.comment.data or ""):
-                return render_template("feedback/gone.html"), 410  # answered a moment ago in another tab
-            return redirect(url_for("feedback.thank_you"))
+    if request.method == "POST":
+        form = FeedbackForm()
+        if form.validate():  # (CSRFProtect has checked the token already)
+            findings = unconfirmed_findings(form.comment.data or "", form.confirmed.data)
+            if not findings:
+                forget_refused_form()
+                if not service.answer_feedback(token, form.score.data or "", form.comment.data or ""):
+                    return render_template("feedback/gone.html"), 410  # answered a moment ago in another tab
+                return redirect(url_for("feedback.thank_you"))
+        # Not sent (an error, or a comment to check first): shown by the page's GET, as sent.
+        return show_refused_form(
+            {
+                "score": form.score.data if isinstance(form.score.data, str) else "",
+                "comment": (form.comment.data or "")[: COMMENT_MAX * KEEP_OVER_LIMIT],
+                "confirmed": form.confirmed.data or "",
+            }
+        )
+    kept = refused_form(keep=True)  # (a reload shows the comment again: nothing else keeps it)
+    if kept is None:
+        form = FeedbackForm()
+    else:
+        form = FeedbackForm(formdata=MultiDict({name: str(value) for name, value in kept.items()}))
+        form.validate()
+        form.csrf_token.errors = []  # (a page's GET: its form carries a new token)
+        if not form.score.errors and not form.comment.errors:
+            findings = unconfirmed_findings(form.comment.data or "", form.confirmed.data)
     errors = [{"text": field.errors[0], "href": f"#{field.id}"} for field in (form.score, form.comment) if field.errors]
     return render_form(form, errors, findings)
 

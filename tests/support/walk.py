@@ -23,7 +23,7 @@ from support.pages import csrf_token, session_cookie, shown_digest
 Answer = str | Sequence[str]
 
 
-def _same_address(location: str | None, url: str) -> bool:
+def same_address(location: str | None, url: str) -> bool:
     """Whether a redirect's ``location`` is the address ``url`` itself (path and query)."""
     if not location:
         return False
@@ -87,7 +87,7 @@ class Walker:
                 self.follow("/start")
             form["csrf_token"] = self.token
         response = self._seen(self.client.post(url, data=form), url)
-        if response.status_code == 303 and _same_address(response.location, url):
+        if response.status_code == 303 and same_address(response.location, url):
             # A refused form: the browser is sent back to the page, whose GET shows the errors
             # (app.web.show_refused_form); followed here as a browser does.
             return self.get(response.location)
