@@ -73,16 +73,24 @@ def stored_request(app: Flask, pdf: bool = False) -> str:
 
 
 def post_form(
-    client: FlaskClient, page_url: str, url: str, data: dict | None = None, *, open_page: bool = False, **kwargs
+    client: FlaskClient,
+    page_url: str,
+    url: str,
+    data: dict | None = None,
+    *,
+    open_page: bool = False,
+    as_sent: bool = False,
+    **kwargs,
 ) -> TestResponse:
     """POST ``data`` to ``url`` with the session's CSRF token, as the form on ``page_url`` sends it.
     The page is not drawn for its token (the token is the session's, not the page's: drawing an
     inbox page cost a test about 60 ms); ``open_page=True`` opens it first, and takes the token
     from it, for a test that relies on what opening the page does (a view recorded in the audit
-    trail, a one-off notice taken)."""
+    trail, a one-off notice taken). A refused form's redirect to its own page is followed, as a
+    browser follows it, unless ``as_sent``."""
     token = csrf_token(client.get(page_url).get_data(as_text=True)) if open_page else session_csrf_token(client)
     response = client.post(url, data={"csrf_token": token, **(data or {})}, **kwargs)
-    if response.status_code == 303 and same_address(response.location, url):
+    if not as_sent and response.status_code == 303 and same_address(response.location, url):
         return client.get(response.location)  # a refused form, shown by its page's GET (as a browser follows it)
     return response
 
