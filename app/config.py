@@ -725,6 +725,11 @@ def check_engine_logging(options: Any) -> None:
         )
 
 
+# The database driver the service connects with, for each kind of database (``database_uri``
+# gives a plain postgresql:// address psycopg 3; SQLite's is Python's own sqlite3).
+DATABASE_DRIVERS = {"postgresql": "psycopg", "sqlite": "pysqlite"}
+
+
 def check_database_url(uri: str) -> None:
     """A ConfigError naming DATABASE_URL unless it is a PostgreSQL or SQLite address SQLAlchemy
     can read (a malformed one failed later, with a traceback that named no setting)."""
@@ -739,6 +744,18 @@ def check_database_url(uri: str) -> None:
         ) from None
     if backend not in ("postgresql", "sqlite"):
         raise ConfigError(f"DATABASE_URL must be a PostgreSQL database address {example}, not {backend}.")
+    # Found (robustness review): "postgresql+psycopg2://…", the form most guides show, named a
+    # driver this service does not have: a traceback that named no setting, and every flask
+    # command said it did not exist ("No such command 'db'").
+    driver = make_url(uri).get_driver_name()
+    if driver != DATABASE_DRIVERS[backend]:
+        written = (
+            "postgresql://user:password@host:5432/name" if backend == "postgresql" else "sqlite:///path/to/file.db"
+        )
+        raise ConfigError(
+            f"DATABASE_URL names the database driver {driver!r} ({backend}+{driver}://), which this service "
+            f"does not use: write the address as {written}, with no driver after the +."
+        )
 
 
 def check_public_base_url(url: str | None) -> None:

@@ -523,6 +523,10 @@ def test_every_setting_is_listed_in_the_readme() -> None:
         ("DATABASE_URL", "postgres://u@h:notaport/db"),
         ("DATABASE_URL", "postgresq://u:p@127.0.0.1/db"),
         ("DATABASE_URL", "mysql://u:p@h/db"),
+        # Robustness review: a driver the service does not have gave a traceback naming no setting.
+        ("DATABASE_URL", "postgresql+psycopg2://u:p@127.0.0.1:5432/db"),
+        ("DATABASE_URL", "postgresql+asyncpg://u:p@127.0.0.1:5432/db"),
+        ("DATABASE_URL", "sqlite+pysqlcipher:///space.db"),
         ("SESSION_COOKIE_NAME", "bad name;x"),  # the browser kept no usable cookie
         ("MAX_CONTENT_LENGTH", "100"),  # every form was refused, Start now too ("too large")
         # Operator review: production's cookie name without SESSION_COOKIE_SECURE (development's
