@@ -242,6 +242,37 @@ def test_without_graphviz_the_page_shows_the_table_and_says_so(
         assert client.get("/how-it-decides/decision-diagram.svg").status_code == 404
 
 
+def test_a_graphviz_that_hangs_costs_one_visit_its_time_limit_and_the_diagram_is_tried_again_later(
+    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found (robustness review): a dot that hung held the first visit for 20 s, and the failure
+    was kept: no diagram until the service restarted. Now the visit waits at most the time limit,
+    and a later visit, once ``DIAGRAM_RETRY_SECONDS`` have passed, draws it."""
+    import shutil
+    import time
+
+    real_dot = shutil.which("dot")
+    if real_dot is None:
+        pytest.skip("Graphviz (dot) is not installed: scripts/setup installs it")
+    hanging = tmp_path / "hanging"
+    hanging.mkdir()
+    (hanging / "dot").write_text("#!/bin/sh\nexec sleep 60\n")
+    (hanging / "dot").chmod(0o755)
+    monkeypatch.setenv("PATH", str(hanging))
+    monkeypatch.setattr(decides, "DOT_TIMEOUT_SECONDS", 0.5)
+    for application in app_with(request, tmp_path):
+        client = application.test_client()
+        started = time.monotonic()
+        page = get(client, "/how-it-decides")
+        assert time.monotonic() - started < 5  # the limit, not the hang's 60 s
+        assert "app-diagram-missing" in page and "decision-diagram.svg" not in page
+        monkeypatch.setenv("PATH", str(Path(real_dot).parent))  # mended
+        assert "app-diagram-missing" in get(client, "/how-it-decides")  # not tried again at once
+        monkeypatch.setattr(decides, "DIAGRAM_RETRY_SECONDS", 0)  # ... but once its time has come
+        assert "decision-diagram.svg" in get(client, "/how-it-decides")
+        assert client.get("/how-it-decides/decision-diagram.svg").status_code == 200
+
+
 def test_graph_page_and_route_table_change_when_the_pack_changes(client: FlaskClient, changed_app: Flask) -> None:
     before = get(client, "/how-it-decides")
     changed_client = changed_app.test_client()

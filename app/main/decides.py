@@ -14,8 +14,10 @@ import logging
 import re
 import shutil
 import subprocess
+import threading
+import time
 from collections.abc import Hashable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from markupsafe import escape
 
@@ -26,14 +28,40 @@ from ..rules.model import Flag, Guidance, Option, Outcome, Question
 
 log = logging.getLogger(__name__)
 
-DOT_TIMEOUT_SECONDS = 20
+# Graphviz draws the pack's diagram in a few hundredths of a second. Found (robustness review): with
+# 20 s here, a dot that hung held the first visit to the page, linked from every footer, for 20 s;
+# and the failure was kept, so the diagram was missing until the service restarted.
+DOT_TIMEOUT_SECONDS = 5
+# A diagram that could not be drawn is tried again on a visit after this long.
+DIAGRAM_RETRY_SECONDS = 300
 
 # --- The decision diagram ----------------------------------------------------------------
 
 
+@dataclass
+class _Diagram:
+    """A pack version's diagram in this process: drawn once; if it could not be, tried again later."""
+
+    svg: str | None = None
+    tried_at: float | None = None
+    drawing: threading.Lock = field(default_factory=threading.Lock)
+
+
 def decision_graph_svg(pack: RulePack) -> str | None:
-    """The pack's decision graph as SVG, drawn once per pack version; None if it cannot be drawn."""
-    return cached(("svg", pack.version), lambda: titled_svg(draw_svg(to_dot(pack)), pack))
+    """The pack's decision graph as SVG, drawn once per pack version; None if it cannot be drawn
+    (tried again after ``DIAGRAM_RETRY_SECONDS``). One visit draws it: one that comes meanwhile
+    is not kept waiting (its page lists the routes in words, and says the diagram cannot be
+    drawn at the moment)."""
+    diagram = cached(("svg", pack.version), _Diagram)
+    due = diagram.tried_at is None or time.monotonic() - diagram.tried_at >= DIAGRAM_RETRY_SECONDS
+    if diagram.svg is None and due and diagram.drawing.acquire(blocking=False):
+        try:
+            if diagram.svg is None:
+                diagram.svg = titled_svg(draw_svg(to_dot(pack)), pack)
+                diagram.tried_at = time.monotonic()
+        finally:
+            diagram.drawing.release()
+    return diagram.svg
 
 
 # Graphviz gives the drawing, each box and each arrow a <title> of the pack's own ids
