@@ -11,7 +11,7 @@ import datetime as dt
 import difflib
 import re
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from .acronyms import PLAIN_CAPITALS, acronyms_in, spelled_out
@@ -900,6 +900,11 @@ NOT_SURE_WORDS = re.compile(
 )
 
 
+def _plain_yes(value: str, wordings: Iterable[str]) -> bool:
+    """Whether an answer is a bare yes: its value, or any of its wordings, "yes" alone."""
+    return value.strip().lower() == "yes" or any(w.strip().rstrip(".!").strip().lower() == "yes" for w in wordings)
+
+
 def _check_safeguarding(pack: RulePack, add: _Report) -> None:
     request_ids = {outcome.id for outcome in pack.request_outcomes}
     leads_to_request = reaching(pack, request_ids)
@@ -919,6 +924,17 @@ def _check_safeguarding(pack: RulePack, add: _Report) -> None:
             add(node, "options", "a risk question needs at least one answer marked safe", question.line)
         for option in question.options:
             wordings = {option.label.practitioner, option.label.supervision}
+            if option.safe and _plain_yes(option.value, wordings):
+                # Found (robustness review): "Yes" to "Is a child in immediate danger" marked safe and
+                # sent on towards a request passed the check (only ``rules diff`` showed it).
+                add(
+                    f"{node} option {option.value}",
+                    "safe",
+                    "a plain 'Yes' to a safety question says the risk is there: it can never be marked safe "
+                    "(ask the question so that the answer ruling the risk out is 'No', or word that answer "
+                    "to say what it rules out, as 'Yes, and it has been reported' does)",
+                    option.line,
+                )
             if not option.unsure and any(NOT_SURE_WORDS.search(wording) for wording in wordings):
                 add(
                     f"{node} option {option.value}",

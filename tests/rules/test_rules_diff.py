@@ -12,6 +12,7 @@ import datetime as dt
 import hashlib
 import itertools
 import random
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -601,7 +602,8 @@ def _risk_dropped(d: dict[str, Any]) -> None:
 
 
 def _yes_marked_safe(d: dict[str, Any]) -> None:
-    option(d, "immediate_danger", "yes")["safe"] = True
+    # (A plain "Yes" marked safe is refused by the validator itself: test_rules_validator.)
+    option(d, "adult_at_risk", "yes_not_reported")["safe"] = True
 
 
 def _unsure_dropped(d: dict[str, Any]) -> None:
@@ -664,8 +666,9 @@ SAFEGUARDING_WEAKENED = {
     ),
     "yes marked safe": (
         _yes_marked_safe,
-        'Option "Yes" (yes) of question "Is a child or young person in immediate danger, or at risk…" '
-        "(immediate_danger) is now marked safe (safe: no → yes): it may lead on towards a request.",
+        'Option "Yes, and it has not been reported" (yes_not_reported) of question "Is your main worry that '
+        'an adult with care and support…" (adult_at_risk) is now marked safe (safe: no → yes): it may lead on '
+        "towards a request.",
     ),
     "unsure dropped": (
         _unsure_dropped,
@@ -941,10 +944,12 @@ def test_a_safeguarding_check_weakened_through_an_id_change_exits_1(
 ) -> None:
     change, words = SAFEGUARDING_WEAKENED[name]
     change(new)
-    _rename_question(new, "immediate_danger", "danger_now")
+    renamed = re.search(r"question \"[^\"]*\" \((\w+)\)", words, re.IGNORECASE)
+    assert renamed is not None
+    _rename_question(new, renamed[1], "renamed_now")
     compared = compare(old, new)
     assert compared.result.exit_code == 1
-    assert compared.diff.safeguarding == (words.replace("(immediate_danger)", "(danger_now)"),)
+    assert compared.diff.safeguarding == (words.replace(f"({renamed[1]})", "(renamed_now)"),)
 
 
 def test_an_id_changed_with_the_same_words_is_said_to_be_one(
@@ -997,8 +1002,8 @@ def test_an_option_whose_value_alone_changed_is_compared_as_one(
     # The statistics count the criteria by value: said, as for any id changed.
     assert any("Answer debrief_after_event" in note for note in compared.diff.statistics_notes())
     # Routes that really changed through it are listed, and safeguarding checks weakened with it.
-    option(new, "immediate_danger", "yes")["value"] = "yes_now"
-    option(new, "immediate_danger", "yes_now")["safe"] = True
+    option(new, "adult_at_risk", "yes_not_reported")["value"] = "not_reported"
+    option(new, "adult_at_risk", "not_reported")["safe"] = True
     option(new, "supervision_discussed", "unavailable")["next"] = "S"
     compared = compare(old, new)
     assert compared.result.exit_code == 1
@@ -1007,8 +1012,9 @@ def test_an_option_whose_value_alone_changed_is_compared_as_one(
         'Supervision is not available to me at "Have you talked about this in your…" now leads to S, was P'
     }
     assert compared.diff.safeguarding == (
-        'Option "Yes" (yes_now) of question "Is a child or young person in immediate danger, or at risk…" '
-        "(immediate_danger) is now marked safe (safe: no → yes): it may lead on towards a request.",
+        'Option "Yes, and it has not been reported" (not_reported) of question "Is your main worry that an adult '
+        'with care and support…" (adult_at_risk) is now marked safe (safe: no → yes): it may lead on towards a '
+        "request.",
     )
 
 

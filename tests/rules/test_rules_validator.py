@@ -169,6 +169,30 @@ def test_not_sure_can_never_be_marked_safe(pack_data: dict, write_pack: Callable
 
 
 @pytest.mark.parametrize(
+    "value, label",
+    [
+        ("yes", {"both": "Yes"}),
+        ("present", {"practitioner": "Yes.", "supervision": "Yes, the practitioner is"}),
+        ("yes", {"both": "They are"}),
+    ],
+)
+def test_a_plain_yes_to_a_safety_question_can_never_be_marked_safe(
+    pack_data: dict, write_pack: Callable[[Any], Path], value: str, label: dict[str, str]
+) -> None:
+    """Found (robustness review): "Yes" to "Is a child in immediate danger" marked safe, and sent on
+    towards a request, passed the check and start-up (only ``rules diff`` showed it). An answer
+    that says what it rules out ("Yes, and it has been reported") still may be safe."""
+    option(pack_data, "danger", "no")["next"] = "urgent"  # (the question keeps a route to urgent)
+    option(pack_data, "danger", "yes").update({"value": value, "label": label, "safe": True, "next": "reasons"})
+    _, problems = problems_for(write_pack, pack_data)
+    assert_problem(problems, f"question danger option {value}", "safe", "a plain 'Yes' to a safety question")
+    option(pack_data, "danger", value).update({"value": "reported", "label": {"both": "Yes, and it has been reported"}})
+    option(pack_data, "danger", "no")["next"] = "reasons"
+    _, problems = check_pack(write_pack(pack_data))
+    assert problems == []
+
+
+@pytest.mark.parametrize(
     "label",
     [
         {"both": "Not sure"},
