@@ -1331,6 +1331,7 @@ def test_the_supervision_record_page_says_it_is_taking_longer_than_usual_without
     page = " ".join(html.unescape(client.get("/request/supervision-record").get_data(as_text=True)).split())
     shown = page.split('data-failed-link="Try again">')[1]  # after the script's words, in the tag
     assert "This usually takes less than a minute." in shown and "taking longer than usual" not in shown
+    assert "print the outcome page instead" not in shown
     with app.app_context():
         record = db.session.scalar(select(SupervisionRecord))
         record.created_at = utcnow() - dt.timedelta(minutes=3)
@@ -1342,6 +1343,12 @@ def test_the_supervision_record_page_says_it_is_taking_longer_than_usual_without
         "in a few minutes."
     ) in page
     assert "usually takes less than a minute" not in page
+    # Found (robustness review): with the worker stopped, that was all it ever said, in a meeting
+    # with its time running out. It also says what to print meanwhile, with the page's link.
+    assert (
+        'If you need it now, print <a class="govuk-link" href="/result">the outcome page</a> instead: it shows the '
+        "outcome, who to contact and why (the answers and the guidance they rest on)."
+    ) in page
     run_outbox(app)  # once the worker is back, the same page offers the download
     assert "Download the supervision record (PDF)" in client.get("/request/supervision-record").get_data(as_text=True)
 

@@ -924,7 +924,13 @@ def supervision_record() -> Response | str | tuple[str, int]:
     # says so without JavaScript too, as the request sent page does (PDF_SLOW_AFTER).
     slow = record is not None and not made and utcnow() - record.created_at > PDF_SLOW_AFTER
     response = make_response(
-        render_template("requests/supervision_record.html", made=made, slow=slow, back_url=source.back_url)
+        render_template(
+            "requests/supervision_record.html",
+            made=made,
+            slow=slow,
+            back_url=source.back_url,
+            from_request=source.from_stored is not None,
+        )
     )
     response.headers["Cache-Control"] = "no-store"
     return response
