@@ -2368,6 +2368,7 @@ def test_the_held_form_promises_the_feedback_link_when_one_is_sent(session_app: 
     assert "No link to give feedback" not in before
     page = " ".join(text(client.get(outcome(client, reference, "held").headers["Location"])).split())
     assert "Status changed to session held" in page and "No link to give feedback" not in page
+    assert "The practitioner is being emailed a link to give feedback." in page
     assert "feedback" in outbox_kinds(session_app)
 
 

@@ -394,6 +394,8 @@ def session_outcome(reference: str) -> Response | str:
     changed = f"Status changed to {workflow.STATUS_LABELS[stored.status].lower()}"
     if outcome == "held" and (why_not := sessions.feedback_link_unavailable()):
         also = [f"No link to give feedback was sent: {why_not}."]
+    elif outcome == "held":  # (said on the form before it was sent: said again once it is done)
+        also = ["The practitioner is being emailed a link to give feedback."]
     # done() adds the full stop after the message.
     done(" ".join([f"{changed}.", *also]).removesuffix(".") if also else changed, "session-section", "the session")
     return acted_on(stored)
