@@ -242,7 +242,10 @@ def notice_out_of_order(state: JourneyState) -> None:
     question = state.next_question
     answers = session.get(ANSWERS_KEY)
     kept = isinstance(answers, dict) and question is not None and question.id in answers
-    set_notice("asked_again" if kept else "out_of_order")
+    # Found (robustness review): after an update of the rules that renamed or added a question, a
+    # person part-way through was told to "answer the questions in order", which they had done.
+    changed = isinstance(answers, dict) and any(state.pack.question(str(asked)) is None for asked in answers)
+    set_notice("asked_again" if kept else "questions_changed" if changed else "out_of_order")
 
 
 def notice_no_request() -> None:

@@ -369,6 +369,24 @@ def test_an_answer_the_changed_rules_no_longer_take_is_asked_again_saying_why(
     assert "Answer the questions in order" in page_text(walker.follow(walker.get("/questions/criteria").location))
 
 
+def test_a_question_renamed_by_changed_rules_is_asked_saying_the_questions_changed(
+    walker: Walker, client: FlaskClient
+) -> None:
+    """Found (robustness review): the rules updated under a journey in progress, a question renamed
+    (its answer kept under the old id), the person was sent to it saying "Answer the questions in
+    order", which they had done. It says now that the questions changed, and the rest are kept."""
+    walker.walk(SAFE_TO_CRITERIA)
+    with client.session_transaction() as session:  # as if the pack had renamed unshared_concern
+        answers = dict(session[ANSWERS_KEY])
+        answers["concern_not_shared"] = answers.pop("unshared_concern")
+        session[ANSWERS_KEY] = answers
+    response = walker.get("/result")
+    assert path_of(response.location) == "/questions/unshared_concern"
+    page = page_text(walker.follow(response.location))
+    assert "The questions have changed since you started. Answer this one to carry on" in page
+    assert "Answer the questions in order" not in page
+
+
 def test_posting_ahead_saves_nothing_and_redirects(walker: Walker) -> None:
     walker.walk(SAFE_TO_CRITERIA[:2])
     response = walker.answer("understand", "confirmed")

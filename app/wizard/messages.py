@@ -26,6 +26,11 @@ NOTICE_NOT_ASKED = (
 NOTICE_ASKED_AGAIN = (
     "This question has changed since you answered it. Answer it again to carry on: your other answers are kept."
 )
+# The journey's answers name a question the rules no longer have (renamed or taken out, or one
+# added before the next): the rules changed while the journey was under way.
+NOTICE_QUESTIONS_CHANGED = (
+    "The questions have changed since you started. Answer this one to carry on: your other answers are kept."
+)
 # Two tabs saved different answers at the same moment, and only one tab's could be kept (answers
 # are never mixed: app.journey): the tab whose answer went was taken on as if it had been saved.
 NOTICE_ONE_TAB_KEPT = (

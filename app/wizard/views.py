@@ -306,6 +306,9 @@ def notice_text(here: str | None = None) -> dict[str, Any] | None:
         return {"kind": "text", "text": messages.NOTICE_OUT_OF_ORDER if here else messages.NOTICE_NOT_ASKED}
     if notice.get("kind") == "asked_again":
         return {"kind": "text", "text": messages.NOTICE_ASKED_AGAIN}
+    if notice.get("kind") == "questions_changed":
+        # On the outcome page (no ``here``) as for "out of order": no question to answer there.
+        return {"kind": "text", "text": messages.NOTICE_QUESTIONS_CHANGED if here else messages.NOTICE_NOT_ASKED}
     if notice.get("kind") == "no_request":
         return {"kind": "text", "text": messages.NOTICE_NO_REQUEST}
     if notice.get("kind") == "one_tab_kept":
