@@ -215,19 +215,23 @@ class OriginCheckingCSRFProtect(CSRFProtect):
         the app sees: behind a proxy that passes the wrong Host (or drops the port), every form
         was refused, as "out of date", and nothing was logged (operations review). Only the
         host names, never a path or a query; another site's form is refused the same way."""
-        came_from = urlsplit(request.referrer or "").netloc or "an unknown address"
+        # With the scheme (found, operator review: a page at http:// posting to https:// was logged
+        # as "from a page at 127.0.0.1:5252, but this request is for 127.0.0.1:5252").
+        referrer = urlsplit(request.referrer or "")
+        came_from = f"{referrer.scheme}://{referrer.netloc}" if referrer.netloc else "an unknown address"
+        going_to = f"{request.scheme}://{request.host}"
         logged = OriginCheckingCSRFProtect.host_mismatches_logged
-        if (came_from, request.host) in logged or len(logged) >= 20:
+        if (came_from, going_to) in logged or len(logged) >= 20:
             return
-        logged.add((came_from, request.host))
+        logged.add((came_from, going_to))
         log.warning(
             "A form was refused: it came from a page at %s, but this request is for %s. If every form is "
             "refused, the proxy in front does not pass the address visitors use: it must send the Host "
-            "header as they see it (nginx: proxy_set_header Host $host, or $http_host on another port), "
-            "and TRUSTED_PROXIES must name it. (Said once by each worker for these two addresses; a form sent "
-            "from another site is refused the same way.)",
+            "header as they see it (nginx: proxy_set_header Host $host, or $http_host on another port) and "
+            "the scheme (X-Forwarded-Proto $scheme), and TRUSTED_PROXIES must name it. (Said once by each "
+            "worker for these two addresses; a form sent from another site is refused the same way.)",
             came_from,
-            request.host,
+            going_to,
         )
 
 

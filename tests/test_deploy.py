@@ -205,6 +205,11 @@ def test_scripts_run_on_a_port_in_use_says_so_and_starts_nothing(tmp_path: Path)
     assert f"port {port} on 127.0.0.1 is already in use" in result.stderr
     assert "choose another port with --port" in result.stderr
     assert not (tmp_path / "flask-calls").exists()  # no database upgrade, worker or server started
+    # The port it suggests was free (found, new-developer review: it suggested 5000, taken too).
+    suggested = re.search(r"e\.g\. scripts/run --port (\d+) \(free now\)", result.stderr)
+    assert suggested is not None and int(suggested[1]) != port
+    with socket.socket() as probe:
+        assert probe.connect_ex(("127.0.0.1", int(suggested[1]))) != 0
 
 
 def test_scripts_run_stops_the_server_and_the_worker_on_sigterm(tmp_path: Path) -> None:

@@ -263,10 +263,13 @@ def test_option_removed_lists_the_routes_it_ends_and_exits_1(
     assert removed.note == f"it led to {option(old, 'multi_agency', 'not_sure')['next']}"
     routes = compared.diff.routes
     assert len(routes) == paths_through(compared.diff.old, "multi_agency", "not_sure") > 0
-    assert {(r.old_outcome, r.new_outcome) for r in routes} == {("P", None)}
+    # In the shipped pack each leads to P; a question added after it may send some elsewhere.
+    to_request = [r for r in routes if r.old_outcome == "P"]
+    assert to_request and {r.new_outcome for r in routes} == {None}
     assert all(r.at is not None and r.at.question_id == "multi_agency" for r in routes)
     assert (
-        f'I\'m not sure at "Are other agencies involved with…" now: not a possible route, was P ({len(routes)} routes)'
+        'I\'m not sure at "Are other agencies involved with…" now: not a possible route, '
+        f"was P ({len(to_request)} routes)"
     ) in compared.result.output
     assert_routes_are_real(compared)
 
