@@ -108,6 +108,9 @@ class RouteChange:
     old_outcome: str | None
     new_outcome: str | None
     steps: tuple[Step, ...] = ()
+    # The questions the route asks only in the old pack, past where the new pack's route ends
+    # (found, new-developer review: listed among the answers as if the new route asked them).
+    old_only: frozenset[str] = frozenset()
 
     def sentence(self) -> str:
         """For example: Yes at "Is your worry about how an adult…" now leads to L, was U2."""
@@ -118,8 +121,11 @@ class RouteChange:
         return f'{shorten(self.at.answer, 60)} at "{shorten(self.at.question, 35)}" {now}, {was}'
 
     def answers_text(self) -> str:
-        """Every answer on the route, in order."""
-        return "; ".join(f"{a.short}: {shorten(a.answer, 70)}" for a in self.answers)
+        """Every answer on the route, in order; those the old pack's route goes on to ask after the
+        new one ends said apart."""
+        said = [f"{a.short}: {shorten(a.answer, 70)}" for a in self.answers if a.question_id not in self.old_only]
+        before = [f"{a.short}: {shorten(a.answer, 70)}" for a in self.answers if a.question_id in self.old_only]
+        return "; ".join(said) + (f" (then, on the old route only: {'; '.join(before)})" if before else "")
 
 
 @dataclass(frozen=True)
@@ -1064,8 +1070,23 @@ def route_changes(old: RulePack, new: RulePack) -> tuple[RouteChange, ...]:
         answers = tuple(_answered(old, new, step) for step in steps)
         only_one = [a for a in answers if (a.question_id in old_ids) != (a.question_id in new_ids)]
         at = only_one[-1] if only_one else next((a for a in answers if a.question_id == leaf.parting), None)
-        changes.append(RouteChange(answers, at, leaf.old_outcome, leaf.new_outcome, steps))
+        changes.append(
+            RouteChange(answers, at, leaf.old_outcome, leaf.new_outcome, steps, _old_only(old, new, steps, leaf))
+        )
     return tuple(changes)
+
+
+def _old_only(old: RulePack, new: RulePack, steps: tuple[Step, ...], leaf: _Leaf) -> frozenset[str]:
+    """The questions of ``steps`` on the old pack's route that the new pack still asks, but not on
+    this route (it ends first, or goes another way). A question taken out is not one of them."""
+    if leaf.old_outcome is None or leaf.new_outcome is None:
+        return frozenset()
+    try:
+        old_path = {step.question.id for step in evaluate(old, _pack_answers(old, steps)).steps}
+        new_path = {step.question.id for step in evaluate(new, _pack_answers(new, steps)).steps}
+    except (InvalidAnswer, KeyError, ValueError):
+        return frozenset()
+    return frozenset(asked for asked in old_path - new_path if new.question(asked) is not None)
 
 
 # ---------------------------------------------------------------- safeguarding checks
