@@ -1597,6 +1597,22 @@ def test_forms_refused_for_a_host_the_app_does_not_see_say_why_in_the_log(
     assert "it came from a page at http://localhost, but this request is for https://localhost." in caplog.text
 
 
+# An attribute glued to the one before it (``"/keep-alive"data-expired-url=``): an HTML parse error.
+GLUED_ATTRIBUTES = re.compile(r'="[^"<>]*"[a-zA-Z-]+=')
+
+
+def test_no_page_glues_two_attributes_together(client: FlaskClient) -> None:
+    """Found (accessibility review): the idle warning's ``data-keep-alive-url="/keep-alive"`` was
+    followed by ``data-expired-url`` with no space (a template comment took it), on every page
+    of the journey: a parse error that validators and auditors flag."""
+    for path in ("/", "/start", "/privacy", "/how-it-decides", "/inbox/sign-in"):
+        page = client.get(path, follow_redirects=True).get_data(as_text=True)
+        glued = GLUED_ATTRIBUTES.search(page)
+        assert glued is None, (path, glued[0] if glued else "")
+    page = client.get("/questions/mode").get_data(as_text=True)
+    assert 'data-keep-alive-url="/keep-alive" ' in page or 'data-keep-alive-url="/keep-alive"\n' in page
+
+
 FOOTER_PAGES = ("/privacy", "/cookies", "/accessibility", "/how-it-decides", "/questions-to-prepare")
 
 
