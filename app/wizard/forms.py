@@ -56,6 +56,13 @@ class QuestionCheckboxes(GovCheckboxesInput):
 class QuestionForm(FlaskForm):
     """Base for the per-question forms; ``answer`` is added by ``form_class``."""
 
+    class Meta:
+        # The security token is checked once, for every POST, before any view runs (CSRFProtect,
+        # ``app.extensions``; a failure is the blueprint's ``form_not_checked``), and the page puts
+        # it in with ``csrf_token()``. The form's own copy checked it again on each answer and
+        # signed a new one that nothing showed: a fifth of an answer's work (docs/PERFORMANCE.md).
+        csrf = False
+
     question_id: str = ""
 
     def raw_values(self) -> list[str]:
