@@ -251,6 +251,7 @@ def answer(
     question_id: str,
     raw: object,
     set_aside: Mapping[str, object] | None = None,
+    before: JourneyState | None = None,
 ) -> Change:
     """Record an answer to ``question_id``; set aside later answers that no longer apply, and
     bring back set-aside answers that apply again (and are still valid options). An answer that
@@ -259,9 +260,11 @@ def answer(
 
     Raises ``QuestionNotReached`` when the question is not on the journey's path (asked
     out of order, or a tampered form), and ``InvalidAnswer`` when the answer does not fit.
-    Only the live ``answers`` decide whether the question may be answered.
+    Only the live ``answers`` decide whether the question may be answered. ``before`` is
+    ``evaluate(pack, answers)``, given by a caller that has it already (it is not worked out again).
     """
-    before = evaluate(pack, answers)
+    if before is None:
+        before = evaluate(pack, answers)
     if not before.can_show(question_id):
         raise QuestionNotReached(question_id, "this question has not been reached yet")
     question = pack.question(question_id)
@@ -279,12 +282,13 @@ def answer(
             if kept is not None and key != question_id:
                 given[key] = kept
     forgotten: set[str] = set()
-    if evaluate(pack, {**given, question_id: value}).mode != before.mode:
+    state = evaluate(pack, {**given, question_id: value})
+    if state.mode != before.mode:
         # A confirmation is a statement in the words of one mode ("I understand …" or "We
         # understand …"): when the mode changes, nobody has confirmed the other, so it is asked again.
         forgotten = {key for key in given if (asked := pack.question(key)) is not None and asked.kind == "confirm"}
         given = {key: kept for key, kept in given.items() if key not in forgotten}
-    state = evaluate(pack, {**given, question_id: value})
+        state = evaluate(pack, {**given, question_id: value})
     live = state.answers
     aside = {key: kept for key, kept in given.items() if key not in live}
     dropped = tuple(key for key in answers if key in aside)

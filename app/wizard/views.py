@@ -145,7 +145,9 @@ def question(question_id: str) -> Response | tuple[str, int] | str:
         return _show_refused(asked, form)
     values = form.raw_values()
     try:
-        change = answer(current_pack(), current_answers(), asked.id, engine_answer(asked, values), set_aside_answers())
+        change = answer(
+            current_pack(), current_answers(), asked.id, engine_answer(asked, values), set_aside_answers(), before=state
+        )
     except QuestionNotReached:
         return back_to_current(state)
     except InvalidAnswer:
