@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import sys
 import threading
+import time
 import unicodedata
 from collections import ChainMap, OrderedDict
 from collections.abc import Callable, Hashable, Iterator, Mapping, MutableMapping
@@ -186,10 +187,42 @@ def render_page(template_name: str, key: Hashable, context: Mapping[str, Any] | 
     if NONCE_SLOT in page:
         page = page.replace(NONCE_SLOT, csp_nonce())
     if CSRF_SLOT in page:
-        page = page.replace(CSRF_SLOT, generate_csrf())
+        page = page.replace(CSRF_SLOT, page_csrf_token())
     if BACK_SLOT in page:
         page = page.replace(BACK_SLOT, str(escape(came_from())))
     return page
+
+
+# A session's signed security token, as Flask-WTF's ``generate_csrf`` made it, kept for up to a
+# minute in this process: signing it (a timestamp and an HMAC) was a seventh of a kept question
+# page's work, made again for every page. The token checked on a POST is the session's own,
+# whatever its signature's time: one signed a minute before is as good (``WTF_CSRF_TIME_LIMIT``,
+# when set, counts from then: at most a minute less). Keyed by the app and the session's token,
+# so it is never another session's.
+_SIGNED_TOKENS: OrderedDict[tuple[int, str, int], str] = OrderedDict()
+_SIGNED_TOKENS_LOCK = threading.Lock()
+SIGNED_TOKENS_KEPT = 4096
+SIGNED_TOKEN_SECONDS = 60
+
+
+def page_csrf_token() -> str:
+    """``generate_csrf()``, signed at most once a minute per session in this process."""
+    field = str(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"))
+    raw = session.get(field)
+    if not isinstance(raw, str) or g.get(field) is not None:
+        return str(generate_csrf())  # (a new session's first token is made there; one signed already kept)
+    key = (id(current_app), raw, int(time.time() // SIGNED_TOKEN_SECONDS))
+    with _SIGNED_TOKENS_LOCK:
+        signed = _SIGNED_TOKENS.get(key)
+    if signed is None:
+        signed = str(generate_csrf())
+        with _SIGNED_TOKENS_LOCK:
+            _SIGNED_TOKENS[key] = signed
+            while len(_SIGNED_TOKENS) > SIGNED_TOKENS_KEPT:
+                _SIGNED_TOKENS.popitem(last=False)
+    else:
+        setattr(g, field, signed)  # as generate_csrf keeps it, for the rest of this page
+    return signed
 
 
 def came_from() -> str:

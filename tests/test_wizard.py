@@ -308,6 +308,21 @@ def test_missing_csrf_token_re_renders_the_question_and_saves_nothing(walker: Wa
     assert "immediate_danger" not in stored_answers(walker.client)
 
 
+def test_a_question_pages_security_token_is_its_own_browsers_only(app: Flask) -> None:
+    """Question pages are kept and their token put in for each request, signed at most once a
+    minute per session (``page_csrf_token``): a token is only ever its own session's. One browser's
+    token sent by another is refused, saving nothing; each browser's own is taken."""
+    first, second = Walker(app.test_client()), Walker(app.test_client())
+    first.start()
+    second.start()
+    assert first.token and second.token and first.token != second.token
+    assert first.get("/questions/mode").status_code == 200 and second.get("/questions/mode").status_code == 200
+    refused = second.client.post("/questions/mode", data={"answer": "practitioner", "csrf_token": first.token})
+    assert refused.status_code == 400 and "mode" not in stored_answers(second.client)
+    taken = second.client.post("/questions/mode", data={"answer": "practitioner", "csrf_token": second.token})
+    assert taken.status_code == 302 and stored_answers(second.client)["mode"] == "practitioner"
+
+
 def test_missing_csrf_token_elsewhere_gives_the_error_page(walker: Walker) -> None:
     walker.walk(SAFE_TO_CRITERIA[:1])
     response = walker.post("/start-again", {}, with_token=False)
