@@ -200,6 +200,11 @@ def test_an_empty_or_malformed_address_is_refused_keeping_what_was_typed(app: Fl
         assert f'value="{typed}"' in page  # what was typed, kept to correct
     assert "data-found-by-email" not in page
     assert [event.action for event in audit_events(app)[before:]] == []  # no search was made
+    # The refusal is shown by the page's GET, once (a reload, or Back to it later, asks to send nothing).
+    sent = post_form(client, PAGE, PAGE, {"email": typed}, as_sent=True)
+    assert sent.status_code == 303 and sent.headers["Location"] == PAGE
+    assert "There is a problem" in text(client.get(PAGE))
+    assert "There is a problem" not in text(client.get(PAGE))
 
 
 def test_a_search_whose_form_expired_is_shown_again_with_the_address(app: Flask) -> None:

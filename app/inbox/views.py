@@ -103,7 +103,7 @@ from ..space_sessions import service as sessions
 from ..space_sessions.forms import SessionForm
 from ..space_sessions.models import FORMATS, SpaceSession
 from ..uk_time import day_in_words, uk_clock, uk_day, uk_time, uk_today
-from ..web import csv_download, error_summary, from_another_site, pdf_download
+from ..web import csv_download, error_summary, from_another_site, pdf_download, refused_form, show_refused_form
 from . import bp, listing, service
 from .forms import (
     NOT_ASSIGNED,
@@ -1846,6 +1846,11 @@ def find_by_email() -> Response | str:
     if request.method == "POST":
         return search_by_email()
     form = FindByEmailForm(formdata=None)
+    refused = refused_form()
+    if refused is not None:  # a search refused (``search_by_email``): the address as typed, and why
+        form.email.data = str(refused.get("email", ""))
+        form.email.errors = [str(error) for error in refused.get("errors", [])]
+        return render_find_by_email_page(form)
     kept = kept_email_search()
     if kept is None:
         return render_find_by_email_page(form)
@@ -1869,7 +1874,8 @@ def search_by_email() -> Response | str:
     session.pop(EMAIL_SEARCH_KEY, None)
     form = FindByEmailForm()
     if not form.validate_on_submit():
-        return render_find_by_email_page(form)
+        # Shown by the page's GET (as the results are), so Back or a reload never sends it again.
+        return show_refused_form({"email": (form.email.data or "")[:1000], "errors": list(form.email.errors)})
     email = form.email.data or ""
     references = [reference for reference, _status, _received in service.requests_with_email(email)]
     service.record_email_search(references, current_facilitator())
