@@ -303,7 +303,10 @@ def test_missing_csrf_token_re_renders_the_question_and_saves_nothing(walker: Wa
     assert response.status_code == 400
     assert question_of(response) == "immediate_danger"
     assert title_of(response).startswith("Error: ")
-    assert error_summary(response)
+    assert error_summary(response) == [
+        "Your answer was not saved because the page had been open for a long time or the service was used in "
+        "another tab. Check your answer and select Continue"
+    ]
     assert checked_values(response) == ["no"]
     assert "immediate_danger" not in stored_answers(walker.client)
 

@@ -12,7 +12,12 @@ from collections.abc import Sequence
 from ..rules import Question
 
 # The form could not be checked (missing or stale security token): nothing was saved.
-NOT_SAVED = "Your answer was not saved because the page could not be checked. Check your answer and select Continue"
+# As the request's pages say it (``requests.views._WHY``): found (review), "the page could not be
+# checked" told the person nothing they could act on.
+NOT_SAVED = (
+    "Your answer was not saved because the page had been open for a long time or the service was used in "
+    "another tab. Check your answer and select Continue"
+)
 
 # One-off notice shown at the top of the next page. (Set-aside and restored answers are
 # worded, for each mode, in templates/wizard/_notice.html.)
