@@ -691,6 +691,26 @@ def test_changing_who_is_using_this_asks_again_what_meant_something_else_in_the_
     assert stored.details["reflection"] == VALID_DETAILS["reflection"]
 
 
+def test_who_is_using_this_changed_from_check_your_answers_asks_the_confirmation_then_goes_back_there(
+    client,
+) -> None:
+    """Found (review): changing who is using this from check your answers asked the confirmation
+    again (right) as if in the forward journey: its answer led to the outcome page, not back to
+    check your answers. The question a change brings in is asked as a change too."""
+    walker = to_outcome(client)
+    fill_details(walker)
+    walker.get("/request/check-answers")
+    walker.get("/questions/mode?return_to=check-answers")
+    response = walker.post("/questions/mode?return_to=check-answers", {"answer": "supervision"})
+    assert response.status_code == 302 and response.location == "/questions/understand?return_to=check-answers"
+    page = walker.get(response.location).get_data(as_text=True)
+    assert 'href="/request/check-answers" class="govuk-back-link"' in page
+    confirmed = walker.post("/questions/understand?return_to=check-answers", {"answer": "confirmed"})
+    # Back towards check your answers: first the one page whose question now means something else.
+    assert confirmed.status_code == 302 and confirmed.location == "/request/check-answers"
+    assert walker.get("/request/check-answers").location == "/request/manager?change=1"
+
+
 def test_a_page_a_change_adds_is_asked_and_then_it_is_back_to_check_your_answers(client) -> None:
     """Found (journey review): adding "reflect and debrief" from check your answers asked when
     the event was, with Back to the family page, then sent the person through how soon and their

@@ -164,6 +164,12 @@ def question(question_id: str) -> Response | tuple[str, int] | str:
         if _answer_raises_something_new(asked, state, change.state):
             return redirect(url_for("wizard.result"))
         return redirect(url_for("requests.check"))
+    following = change.state.next_question
+    if _returning_to_check() and outcome is None and following is not None:
+        # A change from check your answers that asks a question again (the confirmation, after
+        # who is using this changed) or brings one in: it is asked as a change too, so its answer
+        # leads back to check your answers (found, review: it led to the outcome page).
+        return redirect(url_for("wizard.question", question_id=following.id, return_to=RETURN_TO_CHECK))
     return redirect(journey_url(change.state))
 
 
