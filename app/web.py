@@ -53,10 +53,11 @@ def refused_form(keep: bool = False) -> dict[str, Any] | None:
     so it never shows up later)."""
     if REFUSED_FORM_KEY not in session:
         return None
-    stored = session.get(REFUSED_FORM_KEY) if keep else session.pop(REFUSED_FORM_KEY)
-    if keep and not (isinstance(stored, dict) and stored.get("address") == _this_address()):
+    stored = session.get(REFUSED_FORM_KEY)
+    here = stored if isinstance(stored, dict) and stored.get("address") == _this_address() else None
+    if not (keep and here):
         session.pop(REFUSED_FORM_KEY)
-    kept = stored.get("kept") if isinstance(stored, dict) and stored.get("address") == _this_address() else None
+    kept = here.get("kept") if here else None
     return kept if isinstance(kept, dict) else None
 
 
