@@ -33,17 +33,19 @@ def _this_address() -> str:
     return f"{request.script_root}{request.path}{'?' + query if query else ''}"
 
 
-def show_refused_form(kept: dict[str, Any]) -> Response:
+def show_refused_form(kept: dict[str, Any], address: str | None = None) -> Response:
     """After a form is refused (an answer missing or not valid): keep ``kept``, what the page needs
     to show the form as it was sent, with its errors (never a password), in the session, and send
-    the browser to the same address (303), whose GET shows it (``refused_form``).
+    the browser to the same address (303), or to the page's ``address`` (a path on the site) for a
+    form posted elsewhere, whose GET shows it (``refused_form``).
 
     Found (review): the page with the errors was the answer to the POST, which no browser may keep
     (``no-store``: it can show answers). Once the form was put right and sent, the browser's Back
     to that page gave Chrome's "Confirm Form Resubmission" (net::ERR_CACHE_MISS) instead of the
     question. Now every page in the browser's history is a GET, asked for again on Back."""
-    session[REFUSED_FORM_KEY] = {"address": _this_address(), "kept": kept}
-    return redirect(_this_address(), 303)
+    address = address or _this_address()
+    session[REFUSED_FORM_KEY] = {"address": address, "kept": kept}
+    return redirect(address, 303)
 
 
 def refused_form(keep: bool = False) -> dict[str, Any] | None:
@@ -64,6 +66,15 @@ def refused_form(keep: bool = False) -> dict[str, Any] | None:
 def forget_refused_form() -> None:
     """Drop what ``show_refused_form`` kept (the form has been sent)."""
     if REFUSED_FORM_KEY in session:
+        session.pop(REFUSED_FORM_KEY)
+
+
+def forget_refused_form_elsewhere() -> None:
+    """Drop what ``show_refused_form`` kept, unless it was kept for this page: another page
+    opened (the list, say), the refused form is done with, and coming back to its page later
+    shows the page as it is, not the old errors."""
+    stored = session.get(REFUSED_FORM_KEY) if REFUSED_FORM_KEY in session else None
+    if stored is not None and not (isinstance(stored, dict) and stored.get("address") == _this_address()):
         session.pop(REFUSED_FORM_KEY)
 
 

@@ -419,8 +419,9 @@ def test_a_file_sent_where_text_is_expected_is_a_missing_answer_not_a_server_err
     reference = new_request(site.app, status="session_offered")
     form = {"csrf_token": token(site, client), "place": (io.BytesIO(CANARY.encode()), "place.txt")}
     response = send(site, client, "POST", f"/inbox/requests/{reference}/session", data=form)
-    assert response.status_code == 200
-    assert "Enter the joining instructions or the place" in html.unescape(response.get_data(as_text=True))
+    assert response.status_code == 303 and response.location == f"/inbox/requests/{reference}"
+    shown = send(site, client, "GET", response.location)
+    assert "Enter the joining instructions or the place" in html.unescape(shown.get_data(as_text=True))
 
 
 def test_the_list_s_filters_sent_put_only_the_choices_offered_in_the_address(site: Site) -> None:

@@ -45,7 +45,7 @@ from support.pdf import pdf_attachment_json
 from support.servers import project_python
 from support.sessions import session_form, session_has_started, signed_in_ago
 from support.submission import ELIGIBLE_ANSWERS, VALID_DETAILS, make_request, run_outbox
-from support.walk import same_address
+from support.walk import page_of_form, post_shown
 
 PASSWORD = "quiet harbour lantern orchard"
 EMAIL = "sam.facilitator@partnership.example"
@@ -86,11 +86,11 @@ def post_form(
     The page is not drawn for its token (the token is the session's, not the page's: drawing an
     inbox page cost a test about 60 ms); ``open_page=True`` opens it first, and takes the token
     from it, for a test that relies on what opening the page does (a view recorded in the audit
-    trail, a one-off notice taken). A refused form's redirect to its own page is followed, as a
-    browser follows it, unless ``as_sent``."""
+    trail, a one-off notice taken). A refused form's redirect to its own page (or to the request's
+    page, for the request page's forms) is followed, as a browser follows it, unless ``as_sent``."""
     token = csrf_token(client.get(page_url).get_data(as_text=True)) if open_page else session_csrf_token(client)
     response = client.post(url, data={"csrf_token": token, **(data or {})}, **kwargs)
-    if not as_sent and response.status_code == 303 and same_address(response.location, url):
+    if not as_sent and response.status_code == 303 and page_of_form(response.location, url):
         return client.get(response.location)  # a refused form, shown by its page's GET (as a browser follows it)
     return response
 
@@ -1425,7 +1425,7 @@ def test_an_assignment_chosen_on_a_page_opened_before_another_is_refused_not_app
     token = csrf_token(opened)
     assert post_form(client, page, f"{page}/assignment", {"facilitator": str(colleague)}).status_code == 302
     stale = {"csrf_token": token, "from_assignee": "none", "facilitator": ""}
-    refused = client.post(f"{page}/assignment", data=stale)
+    refused = post_shown(client, f"{page}/assignment", stale)
     shown = text(refused)
     assert refused.status_code == 200
     assert (

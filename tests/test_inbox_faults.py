@@ -27,6 +27,7 @@ from app.space_sessions.models import SessionPlace, SpaceSession
 from support import csrf_token
 from support.sessions import ROOM, session_form, session_has_started
 from support.submission import VALID_DETAILS
+from support.walk import post_shown
 from test_inbox import (
     add_facilitator,
     error_summary_of,
@@ -137,7 +138,7 @@ def test_a_refused_form_shows_the_request_and_audits_it_once(
     page = request_url(reference)
     token = csrf_token(client.get(page).get_data(as_text=True))
     before = viewed(app, reference)
-    response = client.post(request_url(reference, action), data={"csrf_token": token, **data})
+    response = post_shown(client, request_url(reference, action), {"csrf_token": token, **data})
     assert response.status_code == 200 and shows_the_request(text(response))
     assert "govuk-error-summary" in text(response)
     assert viewed(app, reference) == before + 1
@@ -189,7 +190,7 @@ def test_a_refused_form_after_an_action_does_not_hide_the_next_view(app: Flask) 
     token = csrf_token(client.get(page).get_data(as_text=True))
     assert client.post(request_url(reference, "notes"), data={"csrf_token": token, "text": "A note"}).status_code == 302
     before = viewed(app, reference)
-    refused = client.post(request_url(reference, "notes"), data={"csrf_token": token, "text": ""})
+    refused = post_shown(client, request_url(reference, "notes"), {"csrf_token": token, "text": ""})
     assert refused.status_code == 200 and viewed(app, reference) == before + 1
     client.get(page)
     assert viewed(app, reference) == before + 2

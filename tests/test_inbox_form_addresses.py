@@ -1,8 +1,10 @@
-"""The addresses a request page's forms post to, opened with a GET (facilitator review, finding 6).
+"""The addresses a request page's forms post to, opened with a GET (facilitator review, finding 6),
+and a refused form shown by the request page's own address.
 
-After a form error the request page is shown at the form's address (``/inbox/requests/<ref>/status``
-and the others below), so a reload, a bookmark or a sign-in's ``next=`` opens that address. It
-gave a 405 that led to the public start page; now it goes to the request page, at the form.
+After a form error the request page was shown at the form's address (``/inbox/requests/<ref>/status``
+and the others below), so a reload, a bookmark or a sign-in's ``next=`` opened that address. It
+gave a 405 that led to the public start page; now it goes to the request page, at the form. (A
+refused form is now shown by the request page's GET: the form's address is only in old bookmarks.)
 Authorisation is unchanged: signed out, the sign-in page (``next=`` the request page); a
 partnership account, refused (tests/test_partnership.py walks these routes too).
 """
@@ -10,12 +12,14 @@ partnership account, refused (tests/test_partnership.py walks these routes too).
 from __future__ import annotations
 
 import html
+import re
 
 from flask import Flask
 
 from app.inbox.views import REQUEST_FORMS, safe_next
 from support import csrf_token
-from test_inbox import add_facilitator, sign_in, signed_in, stored_request
+from test_inbox import add_facilitator, post_form, sign_in, signed_in, stored_request
+from test_workflow import new_request
 
 # Each form's address (the last part) and the part of the request page the form is in.
 FORMS = REQUEST_FORMS
@@ -44,11 +48,15 @@ def test_opening_a_forms_address_goes_to_the_request_page_at_the_form(app: Flask
         assert response.status_code == 303, form
         assert response.location == f"{page}#{section}", form
         assert f'id="{section}"' in shown, form  # the part of the page it opens at is there
-    # As after a form error: "Change status" without a status, shown at the form's address;
-    # then a reload there.
+    # "Change status" without a status: refused, and shown by the request's page (its GET, so
+    # Back to it after the next form never asks to send a form again); a reload shows it again.
     token = csrf_token(client.get(page).get_data(as_text=True))
     refused = client.post(f"{page}/status", data={"csrf_token": token})
-    assert refused.status_code == 200 and "There is a problem" in html.unescape(refused.get_data(as_text=True))
+    assert refused.status_code == 303 and refused.location == page
+    for _ in range(2):
+        shown = html.unescape(client.get(page).get_data(as_text=True))
+        assert "There is a problem" in shown and "Select a status" in shown
+    # An address bar or bookmark that kept a form's address still leads to the page.
     reloaded = client.get(f"{page}/status", follow_redirects=True)
     assert reloaded.status_code == 200 and reloaded.request.path == page
     assert reference in reloaded.get_data(as_text=True)
@@ -93,3 +101,49 @@ def test_the_wrong_method_in_the_inbox_leads_back_to_the_inbox(app: Flask) -> No
     # Outside the inbox, the start page as before.
     said = html.unescape(client.delete("/accessibility").get_data(as_text=True))
     assert '<a class="govuk-link" href="/">Go to the start page</a>' in said and "Go to the inbox" not in said
+
+
+def test_a_refused_form_is_shown_by_the_request_page_until_another_page_or_form(app: Flask) -> None:
+    """Found (regression and facilitator reviews): the page with a refused form's errors was the
+    answer to its POST, so once the form was put right and sent, Back to it gave the browser's
+    "Confirm Form Resubmission". Now the request page's GET shows it, with what was typed, as
+    often as it is reloaded; another page opened, or another form sent, and it is done with."""
+    client, _ = signed_in(app)
+    reference = stored_request(app)
+    page = f"/inbox/requests/{reference}"
+    note = "Mum Jayden Smith, 12 Acacia Avenue, M6 5FX"  # refused: it looks identifying
+    refused = post_form(client, page, f"{page}/notes", {"text": note}, as_sent=True)
+    assert refused.status_code == 303 and refused.location == page
+    for _ in range(2):  # shown, and shown again on a reload, with the note as typed
+        shown = html.unescape(client.get(page).get_data(as_text=True))
+        assert "There is a problem" in shown and "Check the note does not identify anyone" in shown
+        assert note in shown
+    client.get("/inbox")  # the list: the refused note is done with
+    shown = html.unescape(client.get(page).get_data(as_text=True))
+    assert "There is a problem" not in shown and note not in shown
+    # Refused again, then another form sent and done: the page after it shows no old error.
+    assert post_form(client, page, f"{page}/notes", {"text": note}, as_sent=True).status_code == 303
+    assert post_form(client, page, f"{page}/status", {"status": "in_triage"}).status_code == 302
+    shown = html.unescape(client.get(page).get_data(as_text=True))
+    assert "Status changed to in triage" in shown
+    assert "There is a problem" not in shown and note not in shown
+
+
+def test_a_refused_session_form_comes_back_with_its_date_and_its_errors(app: Flask) -> None:
+    """The session form keeps more than its fields: which parts of the date are at fault, each
+    outlined, and the date's own error beside it."""
+    client, _ = signed_in(app)
+    reference = new_request(app, status="session_offered")
+    page = f"/inbox/requests/{reference}"
+    typed = {"date-day": "31", "date-month": "2", "date-year": "2031", "start_time": "10:00", "place": "Room 4"}
+    assert (
+        post_form(
+            client, page, f"{page}/session", {**typed, "length": "90", "format": "in_person"}, as_sent=True
+        ).location
+        == page
+    )
+    shown = html.unescape(client.get(page).get_data(as_text=True))
+    assert "The date of the session must be a real date" in shown
+    for name, value in typed.items():
+        assert re.search(rf'name="{name}"[^>]*value="{value}"', shown) or (name == "place" and value in shown), name
+    assert "govuk-input--error" in shown

@@ -23,6 +23,7 @@ from app.models import AuditEvent, OutboxMessage, StoredRequest
 from app.space_sessions.models import FeedbackComment, SpaceSession
 from support import both_databases, csrf_token
 from support.submission import make_request
+from support.walk import post_shown
 
 PASSWORD = "quiet harbour lantern orchard"
 PARTNERSHIP_EMAIL = "chair@partnership.example"
@@ -210,8 +211,8 @@ def test_a_partnership_account_cannot_be_assigned_requests(app: Flask) -> None:
     listing = client.get("/inbox").get_data(as_text=True)
     assert f'value="{partnership_id}"' not in listing and "Someone partnership" not in listing
     token = csrf_token(page)
-    refused = client.post(
-        f"/inbox/requests/{reference}/assignment", data={"csrf_token": token, "facilitator": str(partnership_id)}
+    refused = post_shown(
+        client, f"/inbox/requests/{reference}/assignment", {"csrf_token": token, "facilitator": str(partnership_id)}
     )
     assert refused.status_code == 200 and "govuk-error-summary" in refused.get_data(as_text=True)
     with app.app_context():

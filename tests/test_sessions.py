@@ -29,6 +29,7 @@ from support.database import sqlite_file_bytes
 from support.mail import FACILITATORS, SmtpServer
 from support.sessions import ROOM, UK, session_form, session_has_started, the_day_before, uk_today
 from support.submission import VALID_DETAILS, run_outbox
+from support.walk import post_shown
 from test_inbox import events, post_form, signed_in, text, trail_text
 from test_mail import CASE_DETAILS
 from test_workflow import BASE_URL, CONTACT, new_request, status_of
@@ -165,7 +166,7 @@ def test_a_bad_session_is_refused_and_keeps_what_was_typed(app: Flask) -> None:
     token = session_csrf_token(client)  # the session's, good for every post
     for change, message in BAD_SESSIONS:
         data = {**session_form(), **change}
-        response = client.post(request_url(reference, "session"), data={"csrf_token": token, **data})
+        response = post_shown(client, request_url(reference, "session"), {"csrf_token": token, **data})
         assert response.status_code == 200, change
         page = text(response)
         assert "There is a problem" in page and page.count(message) == 2, change  # the summary and the field
@@ -847,7 +848,7 @@ def test_after_the_session_on_a_page_showing_another_session_saves_nothing_and_k
         space_session.uid = "another-session@space-to-think"  # another session, the same number
         db.session.commit()
     sent = {"csrf_token": csrf_token(page), "outcome": "held", "session_seen": hidden(page, "session_seen")}
-    refused = client.post(request_url(reference, "session-outcome"), data=sent)
+    refused = post_shown(client, request_url(reference, "session-outcome"), sent)
     shown = text(refused)
     assert refused.status_code == 200 and "Nothing has been saved: this request is in another session" in shown
     assert re.search(r'<input[^>]*value="held"[^>]*checked', shown)
@@ -1128,7 +1129,7 @@ def test_send_invitation_on_a_page_opened_before_a_colleague_moved_the_session_s
         "invited": "no",
         "session_seen": seen_on(stale),
     }
-    response = client.post(request_url(reference, "invitation"), data=sent)
+    response = post_shown(client, request_url(reference, "invitation"), sent)
     page = text(response)
     assert response.status_code == 200 and "There is a problem" in page
     assert (
@@ -1151,13 +1152,13 @@ def test_send_invitation_on_a_page_opened_before_a_colleague_moved_the_session_s
         == 302
     )
     again = {**fresh, "invited": "yes", "session_seen": seen_on(now)}
-    refused = text(client.post(request_url(reference, "invitation"), data=again))
+    refused = text(post_shown(client, request_url(reference, "invitation"), again))
     assert "the session's joining instructions or place changed while this page was open" in refused
     assert "then select Send the invitation again if they are right" in refused
     # Moved, and started since (diff review): said so, not "select Send invitation", which a
     # started session's page no longer has.
     session_has_started(session_app, reference)
-    late = text(client.post(request_url(reference, "invitation"), data=again))
+    late = text(post_shown(client, request_url(reference, "invitation"), again))
     assert "The session has started, so it is too late to send an invitation" in late
     assert "if they are right" not in late
 
@@ -1184,7 +1185,7 @@ def test_send_invitation_on_a_page_opened_before_a_colleague_cancelled_the_sessi
     cancel_url = f"/inbox/sessions/{session_id_of(session_app, reference)}/cancel"
     assert post_form(colleague, cancel_url, cancel_url, CONFIRMED).status_code == 302
     sent = {"csrf_token": csrf_token(stale), "invited": "no", "session_seen": seen_on(stale)}
-    response = client.post(request_url(reference, "invitation"), data=sent)
+    response = post_shown(client, request_url(reference, "invitation"), sent)
     page = text(response)
     assert response.status_code == 200 and "There is a problem" in page
     assert (
@@ -1250,7 +1251,7 @@ def test_send_invitation_with_an_unreadable_record_of_the_session_says_so_and_se
         "invited": "no",
         "session_seen": altered.format(id=session_id, start=start, seen=seen),
     }
-    response = client.post(request_url(reference, "invitation"), data=sent)
+    response = post_shown(client, request_url(reference, "invitation"), sent)
     shown = text(response)
     assert response.status_code == 200 and "There is a problem" in shown
     assert (
@@ -1326,7 +1327,9 @@ def test_saving_a_session_page_opened_before_a_colleague_changed_it_undoes_nothi
 
     sent = {**change_form_as_shown(stale), "place": "Room 9, Civic Centre"}
     assert sent["date-day"] == str(day.day)
-    response = client.post(page_url, data=sent)
+    refused = client.post(page_url, data=sent)
+    assert refused.status_code == 303 and refused.location == page_url  # shown by the page's GET (Back works)
+    response = client.get(page_url)
     page = text(response)
     assert response.status_code == 200 and "There is a problem" in page
     assert (
@@ -1357,7 +1360,7 @@ def test_saving_a_session_page_opened_before_a_colleague_changed_it_undoes_nothi
 
     # A page whose record of the session cannot be read (altered, cut short): nothing is saved.
     now = change_form_as_shown(text(client.get(page_url)))
-    unreadable = client.post(page_url, data={**now, "start_time": "11:00", "session_seen": "cut short"})
+    unreadable = post_shown(client, page_url, {**now, "start_time": "11:00", "session_seen": "cut short"})
     assert "this page's record of the session could not be read" in text(unreadable)
     assert 'value="11:00"' in text(unreadable)
     with session_app.app_context():

@@ -37,6 +37,7 @@ from support.submission import (
     submitted_request,
     to_outcome,
 )
+from support.walk import post_shown
 from test_inbox import add_facilitator, events, post_form, signed_in, text
 from test_mail import CASE_DETAILS
 
@@ -1263,7 +1264,7 @@ def test_every_move_is_allowed_or_refused_by_the_table(app: Flask, old: str) -> 
             db.session.execute(sa.update(StoredRequest).where(StoredRequest.reference == reference).values(status=old))
             db.session.execute(sa.delete(AuditEvent).where(AuditEvent.action == "status_changed"))
             db.session.commit()
-        response = client.post(f"{page}/status", data={"csrf_token": token, "status": new, **extra_for(new, app)})
+        response = post_shown(client, f"{page}/status", {"csrf_token": token, "status": new, **extra_for(new, app)})
         if new == "session_arranged" and old != new and workflow.can_move(old, new):
             # Allowed by the table, but only by arranging the session: the status form says where to do that.
             assert response.status_code == 200, (old, new)
@@ -1435,7 +1436,7 @@ def test_a_status_chosen_on_a_page_opened_before_another_move_is_refused_not_app
     redirected = {"status": "redirected", "redirected_to": "U2", "reason": "A concern for the front door now."}
     assert post_form(client, page, f"{page}/status", redirected).status_code == 302
     stale = {"csrf_token": token, "from_status": "in_triage", "status": "session_offered"}
-    refused = client.post(f"{page}/status", data=stale)
+    refused = post_shown(client, f"{page}/status", stale)
     shown = text(refused)
     assert refused.status_code == 200 and status_of(app, reference) == "redirected"
     assert (
@@ -1473,7 +1474,7 @@ def test_the_status_or_assignment_form_sent_twice_says_it_was_done_not_that_it_c
     assert "There is a problem" not in shown
     assert status_of(app, reference) == "session_offered" and len(events(app, "status_changed")) == 1
     # Another choice from the same old page is refused, as before.
-    closed = client.post(f"{page}/status", data={**move, "status": "closed"})
+    closed = post_shown(client, f"{page}/status", {**move, "status": "closed"})
     assert closed.status_code == 200 and "it changed to session offered while this page was open" in text(closed)
 
     colleague_id = add_facilitator(app, "kim.colleague@partnership.example", "Kim Colleague")
@@ -1492,7 +1493,7 @@ def test_the_status_or_assignment_form_sent_twice_says_it_was_done_not_that_it_c
     assert sign_in(colleague, "kim.colleague@partnership.example").status_code == 302
     back = {"from_status": "session_offered", "status": "in_triage"}
     assert post_form(colleague, page, f"{page}/status", back).status_code == 302
-    refused = client.post(f"{page}/status", data={**move, "from_status": "session_offered", "status": "in_triage"})
+    refused = post_shown(client, f"{page}/status", {**move, "from_status": "session_offered", "status": "in_triage"})
     assert refused.status_code == 200 and "it changed to in triage while this page was open" in text(refused)
     # Found (facilitator review): it did not say who, so the facilitator did not know whom to ask.
     assert "Kim Colleague made that change. Check the request, then choose again" in text(refused)

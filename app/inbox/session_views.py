@@ -33,6 +33,7 @@ from ..space_sessions.models import FORMATS, SpaceSession
 from ..space_sessions.service import SessionRefused
 from ..stats.service import month_label
 from ..uk_time import day_in_words, uk_time
+from ..web import refused_form, show_refused_form
 from . import bp
 from . import service as inbox_service
 from .views import (
@@ -41,7 +42,10 @@ from .views import (
     acted_on,
     current_facilitator,
     done,
+    kept_page,
+    refused_on_page,
     render_request_page,
+    shown_again,
     stored_request,
     when_not_checked,
 )
@@ -130,17 +134,17 @@ def arrange_session(reference: str) -> Response | str:
         if not arrange_form_shown(stored):
             # As below: the errors would sit beside fields no longer on the page, and the error
             # summary's links would lead nowhere.
-            return render_request_page(
+            return refused_on_page(
                 stored, session_problem=arranged_meanwhile(stored, form, form.session.data or NEW_SESSION)
             )
-        return render_request_page(stored, session_form=form)
+        return refused_on_page(stored, session_form=form)
     findings = place_needs_confirmation(form, PLACE_NOT_ARRANGED)
     if findings:
-        return render_request_page(stored, session_form=form, place_findings=findings)
+        return refused_on_page(stored, session_form=form, place_findings=findings)
     chosen = form.session.data or NEW_SESSION
     if chose_another(chosen):
         form.session.errors = [CHOSEN_GONE]
-        return render_request_page(stored, session_form=form)
+        return refused_on_page(stored, session_form=form)
     try:
         arranged = sessions.arrange(
             stored,
@@ -157,12 +161,12 @@ def arrange_session(reference: str) -> Response | str:
         if not arrange_form_shown(stored):
             # No arrange form on the page (the request is in a session, or not ready for one):
             # the message is shown under Session instead of beside a field that is not there.
-            return render_request_page(stored, session_problem=arranged_meanwhile(stored, form, chosen))
+            return refused_on_page(stored, session_problem=arranged_meanwhile(stored, form, chosen))
         if refused.field == "date":  # deleted before the day typed: said beside the date
             form.refuse_whole_date(str(refused))
         else:
             form.session.errors = [str(refused)]
-        return render_request_page(stored, session_form=form)
+        return refused_on_page(stored, session_form=form)
     if arranged.has_started:  # recorded after it took place: nothing to invite anyone to
         done(
             "Session recorded. It has already started, so no invitation or reminder will be emailed. "
@@ -296,7 +300,7 @@ def send_invitation(reference: str) -> Response | str:
         # The page showed a session arranged, with its button: a colleague (or another tab) has
         # cancelled the session, or moved the request on, since. Found (facilitator review): it
         # said "Arrange a session before sending an invitation", to a facilitator looking at one.
-        return render_request_page(stored, session_problem=not_arranged_now(stored, space_session))
+        return refused_on_page(stored, session_problem=not_arranged_now(stored, space_session))
     if (
         seen is not None
         and space_session is not None
@@ -310,14 +314,14 @@ def send_invitation(reference: str) -> Response | str:
         try:
             changed = sessions.changed_since(space_session, seen)
         except ValueError:  # altered, or cut short: what the page showed is not known
-            return render_request_page(stored, session_problem=changed_meanwhile(space_session, place, [], True))
+            return refused_on_page(stored, session_problem=changed_meanwhile(space_session, place, [], True))
         if changed is None or changed:
-            return render_request_page(stored, session_problem=changed_meanwhile(space_session, place, changed))
+            return refused_on_page(stored, session_problem=changed_meanwhile(space_session, place, changed))
     try:
         sessions.send_invitation(stored, current_facilitator().actor)
     except SessionRefused as refused:
         db.session.rollback()
-        return render_request_page(stored, session_problem=str(refused))
+        return refused_on_page(stored, session_problem=str(refused))
     done(
         "Invitation queued: it will be emailed to the practitioner in the next minute", "session-section", "the session"
     )
@@ -379,7 +383,7 @@ def session_outcome(reference: str) -> Response | str:
     if seen is not None and now_in is not None and not sessions.same_session(now_in, seen):
         # The page showed another session (the request has moved to a new one since, perhaps
         # given the removed one's number): the answer was about that one. Kept, to say again.
-        return render_request_page(stored, session_problem=OUTCOME_ANOTHER_SESSION, outcome_chosen=outcome or "")
+        return refused_on_page(stored, session_problem=OUTCOME_ANOTHER_SESSION, outcome_chosen=outcome or "")
     also: list[str] = []
     try:
         if outcome == "held":
@@ -387,10 +391,10 @@ def session_outcome(reference: str) -> Response | str:
         elif outcome == "not_held":
             also = sessions.mark_not_held(stored, current_facilitator().actor)
         else:
-            return render_request_page(stored, session_problem="Select whether the session was held")
+            return refused_on_page(stored, session_problem="Select whether the session was held")
     except SessionRefused as refused:  # too soon, or not in a session: the answer is kept
         db.session.rollback()
-        return render_request_page(stored, session_problem=str(refused), outcome_chosen=outcome or "")
+        return refused_on_page(stored, session_problem=str(refused), outcome_chosen=outcome or "")
     changed = f"Status changed to {workflow.STATUS_LABELS[stored.status].lower()}"
     if outcome == "held" and (why_not := sessions.feedback_link_unavailable()):
         also = [f"No link to give feedback was sent: {why_not}."]
@@ -583,7 +587,14 @@ def session_page(session_id: str) -> Response | str:
     session cancelled or started (held, or under way) is shown, never changed."""
     space_session = found_session(session_id)
     if request.method == "GET":
-        return render_session_page(space_session)
+        # A change refused is shown by this GET (as a request page's forms are: ``refused_on_page``).
+        shown = shown_again(refused_form(keep=True))
+        return render_session_page(
+            space_session,
+            shown.get("session_form"),
+            shown.get("place_findings"),
+            shown.get("session_problem", ""),
+        )
     if (gone := shown_another_session(space_session, "changed")) is not None:
         return gone
     form = SessionForm()
@@ -595,16 +606,16 @@ def session_page(session_id: str) -> Response | str:
     if isinstance(problem := changed_meanwhile_on_session_page(space_session, form), Response):
         return problem  # saved already
     if problem is not None:
-        return render_session_page(space_session, form, problem=problem)
+        return refused_session_change(form, problem=problem)
     if not form.validate(received_at=latest_received(space_session), confirm_started=True):
-        return render_session_page(space_session, form)
+        return refused_session_change(form)
     findings = place_needs_confirmation(form, PLACE_NOT_CHANGED, confirmed_place=space_session.place)
     if findings:
-        return render_session_page(space_session, form, findings)
+        return refused_session_change(form, findings=findings)
     in_session = [stored for stored, _ in sessions.members(space_session)]
     if too_late := sessions.deleted_before(in_session, form.details.starts_at):  # type: ignore[union-attr]  # set by validate
         form.refuse_whole_date(too_late)  # said beside the date, with what was typed kept
-        return render_session_page(space_session, form)
+        return refused_session_change(form)
     if sessions.unchanged(space_session, form.details):  # type: ignore[arg-type]  # set by validate
         # Saved as it was: no update emailed to anyone (found: an "update" that changed nothing).
         flash("Nothing was changed, so no one was sent an update", IMPORTANT)
@@ -625,6 +636,11 @@ TOOK_PLACE_SAVED = (
     "Session changed to when it took place. It has started, so no update was emailed: anyone invited still has "
     "the date they were sent in their calendar. On the page of each request in it, say whether the session was held"
 )
+
+
+def refused_session_change(form: SessionForm, findings: list[Any] | None = None, problem: str = "") -> Response:
+    """The change form refused: shown by the session page's GET, at the same address (303)."""
+    return show_refused_form(kept_page(session_form=form, place_findings=findings or [], session_problem=problem))
 
 
 def changed_words(space_session: SpaceSession, updated: int) -> str:

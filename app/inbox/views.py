@@ -51,6 +51,7 @@ facilitator is shown the page again, with what was typed and a message (``form_n
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 import time
@@ -89,6 +90,7 @@ from ..pack import current_pack
 from ..rate_limits import limit_hit, wait_words
 from ..requests import fields
 from ..requests.document import request_document, request_sections
+from ..requests.guard import Finding
 from ..requests.reference import is_reference, normalise_reference
 from ..requests.service import InvalidRequest
 from ..sessions import (
@@ -103,7 +105,16 @@ from ..space_sessions import service as sessions
 from ..space_sessions.forms import SessionForm
 from ..space_sessions.models import FORMATS, SpaceSession
 from ..uk_time import day_in_words, uk_clock, uk_day, uk_time, uk_today
-from ..web import csv_download, error_summary, from_another_site, pdf_download, refused_form, show_refused_form
+from ..web import (
+    csv_download,
+    error_summary,
+    forget_refused_form,
+    forget_refused_form_elsewhere,
+    from_another_site,
+    pdf_download,
+    refused_form,
+    show_refused_form,
+)
 from . import bp, listing, service
 from .forms import (
     NOT_ASSIGNED,
@@ -255,6 +266,10 @@ def admit(facilitator: Facilitator) -> None:
     """Let a signed-in account's request go on, or refuse it (403, audited) a page its role does
     not open: a partnership account sees the counts only (no request, list, PDF, import or change)."""
     service.adopt_sign_in(facilitator, session)
+    if request.method == "POST":
+        forget_refused_form()  # a form sent: whatever was kept of one refused before is done with
+    elif request.method == "GET":
+        forget_refused_form_elsewhere()  # another page opened: so is a form refused on another
     if ACTED_KEY in session and request.endpoint != "inbox.request_page" and request.method != "HEAD":
         # Any other page first: the request's next showing is a view. (Not a HEAD, which shows
         # nothing: a link checker or a preview would make the action's own page count as a view.)
@@ -1146,6 +1161,93 @@ def stored_request(reference: str, with_pdf: bool = False) -> Any:
     return found
 
 
+# --- a form on a request's page refused: shown by the page's GET --------------------------------
+
+# The forms of a request's page, by the name ``render_request_page`` takes each under.
+PAGE_FORMS: dict[str, type[Any]] = {
+    "status_form": StatusForm,
+    "assign_form": AssignForm,
+    "note_form": NoteForm,
+    "session_form": SessionForm,
+}
+# The identifying-looking data found in a form's text, to confirm or change, by the same names.
+PAGE_FINDINGS = ("note_findings", "reason_findings", "place_findings")
+PAGE_WORDS = ("session_problem", "outcome_chosen")
+
+
+def refused_on_page(stored: Any, **shown: Any) -> Response:
+    """A form on the request's page refused (an answer missing, not valid, or changed meanwhile):
+    keep what ``render_request_page`` needs to show it again as sent, with its errors, and send the
+    browser to the request's page (303), whose GET shows it (``shown_again``). Found (regression
+    review): the page with the errors was the answer to the POST; once the form was put right and
+    sent, the browser's Back gave "Confirm Form Resubmission" instead of the request."""
+    return show_refused_form(kept_page(**shown), url_for("inbox.request_page", reference=stored.reference))
+
+
+def kept_page(**shown: Any) -> dict[str, Any]:
+    """What the session keeps of a refused form's page (``render_request_page``'s arguments, or
+    the session page's under the same names), for ``shown_again`` to give back."""
+    kept: dict[str, Any] = {}
+    for name, value in shown.items():
+        if name in PAGE_FORMS:
+            kept[name] = kept_form(value)
+        elif name in PAGE_FINDINGS:
+            kept[name] = [dataclasses.asdict(finding) for finding in value or []]
+        elif name in PAGE_WORDS:
+            kept[name] = str(value)
+        else:  # pragma: no cover (a programming error: every argument above is kept)
+            raise TypeError(f"a refused form's page cannot keep {name}")
+    return kept
+
+
+def kept_form(form: Any) -> dict[str, Any]:
+    """A refused form as the session keeps it: each field's value and errors (not its token),
+    and the session form's date problems and what it was checked against."""
+    # By the form's own names for its fields (``_fields``' keys: the date's parts are "day", not "date-day").
+    fields = {name: field for name, field in form._fields.items() if name != "csrf_token"}
+    state: dict[str, Any] = {
+        "data": {name: field.data for name, field in fields.items() if isinstance(field.data, str)},
+        "errors": {name: [str(error) for error in field.errors] for name, field in fields.items() if field.errors},
+    }
+    if isinstance(form, SessionForm):
+        state["date_errors"] = [str(error) for error in getattr(form, "date_errors", [])]
+        state["date_at_fault"] = list(form.date_at_fault)
+        state["confirm_started"] = bool(form.confirm_started)
+        state["received_at"] = form.received_at.isoformat() if form.received_at is not None else None
+    return state
+
+
+def form_again(form_class: type[Any], state: dict[str, Any]) -> Any:
+    """The form ``kept_form`` kept, as it was shown refused (its token a new one)."""
+    data = state.get("data")
+    form = form_class(formdata=None, data=data if isinstance(data, dict) else {})
+    errors = state.get("errors")
+    for name, messages in (errors if isinstance(errors, dict) else {}).items():
+        field = form._fields.get(name)
+        if field is not None and isinstance(messages, list):
+            field.errors = [str(message) for message in messages]
+    if isinstance(form, SessionForm):
+        form.date_errors = [str(error) for error in state.get("date_errors") or []]
+        form.date_at_fault = tuple(str(part) for part in state.get("date_at_fault") or [])
+        form.confirm_started = bool(state.get("confirm_started"))
+        received = state.get("received_at")
+        form.received_at = dt.datetime.fromisoformat(received) if isinstance(received, str) else None
+    return form
+
+
+def shown_again(kept: dict[str, Any] | None) -> dict[str, Any]:
+    """``render_request_page``'s arguments from what ``refused_on_page`` kept ({} if nothing)."""
+    shown: dict[str, Any] = {}
+    for name, value in (kept or {}).items():
+        if name in PAGE_FORMS and isinstance(value, dict):
+            shown[name] = form_again(PAGE_FORMS[name], value)
+        elif name in PAGE_FINDINGS and isinstance(value, list):
+            shown[name] = [Finding(**finding) for finding in value if isinstance(finding, dict)]
+        elif name in PAGE_WORDS and isinstance(value, str):
+            shown[name] = value
+    return shown
+
+
 def render_request_page(
     stored: Any,
     status_form: StatusForm | None = None,
@@ -1319,7 +1421,10 @@ def request_page(reference: str) -> str:
     stored = stored_request(reference)
     if request.method == "HEAD":  # nothing is sent, so nothing is viewed (as for the list)
         return render_request_page(stored, audit_view=False)
-    return render_request_page(stored, audit_view=not just_acted_on(stored.reference))
+    # A form refused is shown until the next form is sent (``admit``), as a reload shows it: its
+    # text typed is not lost. Another page opened first drops it.
+    shown = shown_again(refused_form(keep=True))
+    return render_request_page(stored, audit_view=not just_acted_on(stored.reference), **shown)
 
 
 # A download link followed before the outbox worker made the PDF, or after it gave up (an old
@@ -1351,7 +1456,7 @@ def change_status(reference: str) -> Response | str:
     stored = stored_request(reference)
     form = StatusForm()
     if not form.validate():
-        return render_request_page(stored, status_form=form)
+        return refused_on_page(stored, status_form=form)
     if form.from_status.data and form.from_status.data != stored.status:
         # (A page from before this field was added sends none, and is checked as before.)
         if service.is_move_resent(stored, form.from_status.data, form.status.data or "", current_facilitator()):
@@ -1366,7 +1471,7 @@ def change_status(reference: str) -> Response | str:
                 status=workflow.STATUS_LABELS[stored.status].lower(), by=moved_by(stored, current_facilitator())
             )
         ]
-        return render_request_page(stored, status_form=form)
+        return refused_on_page(stored, status_form=form)
     move = service.Move(
         status=form.status.data,
         redirected_to=form.redirected_to.data or "",
@@ -1377,12 +1482,12 @@ def change_status(reference: str) -> Response | str:
         service.check_move(stored, move, redirect_outcomes())
     except service.MoveRefused as refused:
         getattr(form, refused.field).errors = [str(refused)]
-        return render_request_page(stored, status_form=form)
+        return refused_on_page(stored, status_form=form)
     if move.status == "redirected":
         findings = service.needs_confirmation(move.reason, form.confirmed.data)
         if findings:
             form.reason.errors = [REASON_NOT_SAVED]
-            return render_request_page(stored, status_form=form, reason_findings=findings)
+            return refused_on_page(stored, status_form=form, reason_findings=findings)
     also = service.move_request(stored, move, current_facilitator(), redirect_outcomes())
     if move.status == sessions.HELD and (why_not := sessions.feedback_link_unavailable()):
         also = [*also, f"No link to give feedback was sent: {why_not}."]
@@ -1413,7 +1518,7 @@ def assign(reference: str) -> Response | str:
     current = service.assigned_facilitator(stored)
     form.set_facilitators(service.assignment_choices(current))
     if not form.validate():
-        return render_request_page(stored, assign_form=form)
+        return refused_on_page(stored, assign_form=form)
     showed = form.from_assignee.data
     now = str(current.id) if current is not None else NOT_ASSIGNED
     if (
@@ -1432,7 +1537,7 @@ def assign(reference: str) -> Response | str:
         fresh.facilitator.errors = [
             ASSIGNED_MEANWHILE.format(who=current.display_name if current is not None else "no one")
         ]
-        return render_request_page(stored, assign_form=fresh)
+        return refused_on_page(stored, assign_form=fresh)
     if current is not None and form.facilitator.data == str(current.id):
         assignee: Facilitator | None = current  # kept as it is, even with the account closed since
     else:
@@ -1456,11 +1561,11 @@ def add_note(reference: str) -> Response | str:
     stored = stored_request(reference)
     form = NoteForm()
     if not form.validate():
-        return render_request_page(stored, note_form=form)
+        return refused_on_page(stored, note_form=form)
     findings = service.needs_confirmation(form.text.data or "", form.confirmed.data)
     if findings:
         form.text.errors = [NOTE_NOT_ADDED]
-        return render_request_page(stored, note_form=form, note_findings=findings)
+        return refused_on_page(stored, note_form=form, note_findings=findings)
     if service.is_note_resent(stored, form.text.data or "", current_facilitator()):
         # The form sent twice (Back, then Add note again): the note is there once.
         flash("You had already added this note, so it was not added again", IMPORTANT)

@@ -31,6 +31,24 @@ def same_address(location: str | None, url: str) -> bool:
     return (there.path, there.query) == (here.path, here.query)
 
 
+def page_of_form(location: str | None, url: str) -> bool:
+    """Whether a redirect's ``location`` is the address ``url`` itself, or the page whose form
+    posts to ``url`` below it (a request's page, ``/inbox/requests/X``, for ``…/X/status``)."""
+    if not location:
+        return False
+    there, here = urlsplit(location), urlsplit(url)
+    return same_address(location, url) or (not there.query and here.path.startswith(there.path.rstrip("/") + "/"))
+
+
+def post_shown(client: FlaskClient, url: str, data: dict[str, Any]) -> TestResponse:
+    """POST ``data`` to ``url`` as a browser does: a refused form's redirect (303) to its page is
+    followed, and that page returned; anything else is returned as it came."""
+    response = client.post(url, data=data)
+    if response.status_code == 303 and page_of_form(response.location, url):
+        return client.get(response.location)
+    return response
+
+
 class Walker:
     """A test browser for the journey: start, answer, follow, and read pages."""
 
