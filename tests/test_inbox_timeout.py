@@ -61,8 +61,12 @@ def test_a_signed_in_facilitator_gets_a_warning_worded_for_staff(app: Flask) -> 
     assert "Do you want to stay signed in?" in said
     assert "we will sign you out if you do nothing for 30 minutes" in said
     assert "You will be signed out in 2 minutes." in said
-    # What doing nothing costs (facilitator review, finding 3), and read when the warning opens.
-    assert "If you do nothing, anything you have typed and not yet saved will be lost." in said
+    # What doing nothing costs (facilitator review, finding 3), and read when the warning opens:
+    # what was typed stays on the page (found: it said it would be lost, and it was kept).
+    assert (
+        "If you do nothing, anything you have typed and not yet saved stays on this page: you can sign in "
+        "again there to save it."
+    ) in said
     assert 'aria-describedby="app-timeout-text app-timeout-unsaved app-timeout-left"' in dialog
     assert "answers" not in said  # (the journey's words: "Keep my answers", "Clear my answers now")
     assert re.search(r"<button[^>]*data-timeout-continue[^>]*>Stay signed in</button>", dialog)

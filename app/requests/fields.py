@@ -367,6 +367,11 @@ _OWN_WORK: tuple[Kind, ...] = tuple(
     kind for kind in KINDS if kind not in ("school", "gp_practice", "street", "phone", "email")
 )
 
+# The practitioner's own name is a person's name, and may have a title ("Dr Sarah Jones": not a
+# GP practice); anything else identifying typed there is not theirs ("Jayden Smith DOB
+# 14/03/2015"). Found (practitioner review): the full name was not checked at all.
+_OWN_NAME: tuple[Kind, ...] = tuple(kind for kind in _OWN_WORK if kind not in ("person_name",))
+
 
 def _too_long(what: str, limit: int) -> str:
     return f"{what} must be {limit:,} characters or less"
@@ -386,6 +391,8 @@ FIELDS: tuple[Field, ...] = (
         section="contact",
         row=Words("Requested by", "The practitioner"),
         change_label="name, job role and agency",
+        guard=_OWN_NAME,
+        short=Words("Full name"),
         errors={
             "missing": Words("Enter your full name", "Enter the practitioner's full name"),
             "too_long": _too_long("Full name", SHORT_MAX),

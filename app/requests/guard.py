@@ -164,6 +164,7 @@ so full-width digits or an invisible character inside a number do not hide it.
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import functools
 import itertools
 import re
@@ -1403,6 +1404,42 @@ _MAYBE_INVISIBLE = re.compile(r"[\x00-\x08\x0e-\x1b\x7f-\U0010ffff]{1,4096}")
 
 def _visible_part(match: re.Match[str]) -> str:
     return "".join(char for char in match[0] if char.isspace() or not is_invisible(char))
+
+
+# Letters with no ASCII letter in their decomposition, read as the nearest one ("Łukasiewicz" as
+# "Lukasiewicz"); one letter for one, so a finding's place in the text is the same in both.
+_OWN_LETTERS = {
+    "Ł": "L", "ł": "l", "Ø": "O", "ø": "o", "Đ": "D", "đ": "d", "Ð": "D", "ð": "d", "Ħ": "H", "ħ": "h",
+    "ı": "i", "ß": "s", "Æ": "A", "æ": "a", "Œ": "O", "œ": "o", "Þ": "T", "þ": "t", "Ŋ": "N", "ŋ": "n",
+    "ſ": "s", "ƒ": "f",
+}  # fmt: skip
+
+
+def _ascii_letter(char: str) -> str:
+    """The ASCII letter a Latin letter is written with ("ó" → "o"), or the letter itself."""
+    if char in _OWN_LETTERS:
+        return _OWN_LETTERS[char]
+    base = unicodedata.normalize("NFD", char)[0]
+    return base if base.isascii() and base.isalpha() else char
+
+
+# The Latin letters of Western, Central and Eastern European languages, Welsh, Irish, Turkish and
+# Vietnamese (Latin-1 Supplement to Latin Extended-B, Latin Extended Additional).
+_ASCII_LETTERS = str.maketrans(
+    {
+        chr(code): _ascii_letter(chr(code))
+        for code in (*range(0xC0, 0x250), *range(0x1E00, 0x1F00))
+        if chr(code).isalpha() and _ascii_letter(chr(code)) != chr(code)
+    }
+)
+
+
+def plain_letters(text: str) -> str:
+    """``text`` with its accented Latin letters as plain ones, letter for letter: "Mrs Wójcik",
+    "Siân", "Zoë", "Łukasiewicz" are matched as "Mrs Wojcik", "Sian", "Zoe", "Lukasiewicz". Found
+    (practitioner review): the name patterns took A to Z only, so a Welsh or Polish name, or any
+    with an accent, was never warned about, even after "Mrs" or "her surname is"."""
+    return text.translate(_ASCII_LETTERS) if not text.isascii() else text
 
 
 def nhs_check_digit_valid(digits: str) -> bool:
@@ -3689,7 +3726,9 @@ def scan(text: str, kinds: Iterable[Kind] = KINDS, places: AbstractSet[str] = fr
     ("hope hospital")."""
     if not text:
         return []
-    prepared = prepare(text)
+    typed = prepare(text)
+    # Matched with plain letters (``plain_letters``), shown as typed: the same places in both.
+    prepared = plain_letters(typed)
     wanted = set(kinds)
     found: list[Finding] = []
     finders = (
@@ -3720,7 +3759,24 @@ def scan(text: str, kinds: Iterable[Kind] = KINDS, places: AbstractSet[str] = fr
             continue
         kept.insert(at, finding)
         starts.insert(at, finding.start)
+    if prepared is not typed:
+        kept = [_as_typed(finding, typed, prepared) for finding in kept if not _foreign_word(finding, typed)]
     return kept
+
+
+def _as_typed(finding: Finding, typed: str, prepared: str) -> Finding:
+    """A finding in the text with plain letters (``plain_letters``), quoting the text as typed."""
+    if finding.text != prepared[finding.start : finding.end]:
+        return finding
+    return dataclasses.replace(finding, text=typed[finding.start : finding.end])
+
+
+def _foreign_word(finding: Finding, typed: str) -> bool:
+    """A "name" found in small letters that has accented letters: a word of another language read
+    as an English name once its accents are gone (Romanian "și țară", "and country", as "si
+    tara"), not a name typed without capitals, which is written in English letters."""
+    text = typed[finding.start : finding.end]
+    return finding.kind == "person_name" and not text.isascii() and not any(char.isupper() for char in text)
 
 
 def scan_fields(

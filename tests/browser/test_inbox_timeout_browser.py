@@ -63,7 +63,8 @@ def test_the_warning_comes_before_the_limit_and_stay_signed_in_keeps_the_page(pa
     expect(page.get_by_role("heading", name="Do you want to stay signed in?")).to_be_focused()
     expect(_warning(page)).to_have_accessible_description(
         "To protect the information in the inbox, we will sign you out if you do nothing for 30 minutes. "
-        "If you do nothing, anything you have typed and not yet saved will be lost. "
+        "If you do nothing, anything you have typed and not yet saved stays on this page: you can sign in "
+        "again there to save it. "
         "You will be signed out in 2 minutes."
     )
     assert_no_axe_violations(page, "the inbox's timeout warning")
