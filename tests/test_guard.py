@@ -3201,3 +3201,33 @@ def test_words_of_other_languages_in_small_letters_are_not_names_once_their_acce
     "and country", read as "si tara": Tara)."""
     assert kinds("Știință și țară") == []
     assert kinds("Zoë și țară") == [("person_name", "Zoë")]
+
+
+@pytest.mark.parametrize(
+    "text, found",
+    [
+        # Found (practitioner review): adults' names of the area's communities from elsewhere,
+        # missing from the ONS baby names, went unwarned on their own.
+        ("Mum Agnieszka is worried about the move", "Agnieszka"),
+        ("Piotr, the stepdad, was at the meeting", "Piotr"),
+        ("Ngozi and Chidi came to the review", "Ngozi"),
+        ("Osian is struggling at school", "Osian"),
+        ("Michał has moved back in", "Michał"),
+        ("Oluwaseun, the eldest, is a young carer", "Oluwaseun"),
+    ],
+)
+def test_adults_names_of_the_areas_communities_are_found(text: str, found: str) -> None:
+    assert ("person_name", found) in kinds(text), kinds(text)
+
+
+def test_every_more_given_name_is_found_on_its_own() -> None:
+    """given_names_more.txt is made by hand: each line one name, once, written as a name, and
+    each found where a name on its own is ("... and X came"), accents and all."""
+    from app.requests import guard
+
+    path = Path(guard.__file__).with_name("given_names_more.txt")
+    names = [line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line and line[0] != "#"]
+    assert len(names) == len(set(names)) > 200
+    for name in names:
+        assert name[0].isupper() and name[1:].islower(), name
+        assert ("person_name", name) in kinds(f"The family and {name} came to the meeting"), name

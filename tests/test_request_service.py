@@ -353,7 +353,7 @@ def test_a_check_remembered_for_other_text_or_by_another_version_of_the_check_is
         # The version is of the check's own files and of the area's place names.
         assert service._guard_version(frozenset({"salford"})) != service._guard_version(frozenset())
         names = {path.name for path in service.GUARD_FILES}
-        assert {"guard.py", "given_names.txt", "given_names_also_words.txt"} <= names
+        assert {"guard.py", "given_names.txt", "given_names_also_words.txt", "given_names_more.txt"} <= names
         assert all(path.is_file() for path in service.GUARD_FILES)
 
 

@@ -3440,7 +3440,12 @@ _A_GIVEN_NAME_OR_A_WORD = frozenset(
 )
 # Common given names in England and Wales (the ONS's most popular baby names: given_names.txt
 # says which), less those above that are more often something else.
-_GIVEN_NAMES = _read_given_names(Path(__file__).with_name("given_names.txt")) - _NOT_A_GIVEN_NAME
+# With them, the adults' names of the area's communities from elsewhere (given_names_more.txt:
+# how it was made), read without their accents as the text is (``plain_letters``).
+_GIVEN_NAMES = (
+    _read_given_names(Path(__file__).with_name("given_names.txt"))
+    | {plain_letters(name) for name in _read_given_names(Path(__file__).with_name("given_names_more.txt"))}
+) - _NOT_A_GIVEN_NAME
 
 # A capitalised word ("Jayden", "Kelly-Ann"; not "O'Brien", "McKenzie" or "JAYDEN"), possibly
 # possessive ("Tyler's"), and the capitalised word after it, a surname if it is one ("Jayden

@@ -136,6 +136,7 @@ GUARD_FILES = (
     *(Path(module.__file__ or "") for module in (guard, area_places, email_address, input_guard, months)),
     Path(guard.__file__ or "").with_name("given_names.txt"),
     Path(guard.__file__ or "").with_name("given_names_also_words.txt"),
+    Path(guard.__file__ or "").with_name("given_names_more.txt"),
 )
 
 
