@@ -236,7 +236,8 @@ def test_after_exit_or_start_again_in_another_tab_the_page_says_so_saves_nothing
     if elsewhere == "/exit":
         assert "no longer here" in text and 'href="/start"' in response.get_data(as_text=True)
     else:
-        assert "started again in another tab" in text
+        # (Found, review: it said only "started again", to someone whose other tab changed an answer.)
+        assert "the check was started again, or an answer changed, in another tab" in text
         assert 'href="/questions/mode"' in response.get_data(as_text=True)  # where the new check stands
     assert "reflection" not in stored_details(client)
     # Found (tester): what was typed was thrown away here, though the page for a session that ran
@@ -279,7 +280,7 @@ def test_a_details_page_sent_after_the_answers_changed_in_another_tab_gives_back
     response = walker.client.post("/request/reflection", data={"reflection": TYPED, "csrf_token": token})
     assert response.status_code == 400
     text = text_of(response)
-    assert "the answers it belonged to have changed" in text and "Nothing on this page was saved" in text
+    assert "the answers it belonged to changed after it was shown" in text and "Nothing on this page was saved" in text
     assert f"readonly>{html.escape(TYPED, quote=False)}</textarea>" in response.get_data(as_text=True)
     assert 'href="/result"' in response.get_data(as_text=True)  # where the check stands now
     assert "reflection" not in stored_details(client) and request_count(app) == 0
