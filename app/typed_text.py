@@ -35,15 +35,16 @@ def register(endpoint: str, fields: Iterable[tuple[str, Label]]) -> None:
     TYPED_TEXT[endpoint] = tuple(fields)
 
 
-def typed_text_kept() -> list[tuple[str, str]]:
+def typed_text_kept(endpoint: str | None = None) -> list[tuple[str, str]]:
     """What was typed into the posted form's free text (label, text), if anything: only for a
-    form sent from this site."""
+    form sent from this site. ``endpoint``: the free text of that endpoint's form, posted here
+    (the idle warning's, when its time runs out: ``main.session_expired``)."""
     if not has_request_context() or request.method != "POST":
         return []
     sent_from = request.headers.get("Origin") or request.headers.get("Referer") or ""
     if sent_from and urlsplit(sent_from).netloc != request.host:
         return []
-    fields = TYPED_TEXT.get(request.endpoint or "", ())
+    fields = TYPED_TEXT.get(endpoint or request.endpoint or "", ())
     if not fields:
         return []
     try:

@@ -129,6 +129,31 @@ def test_the_timer_running_out_clears_the_answers_and_says_so(client: FlaskClien
     assert again.status_code in (302, 303) and "immediate_danger" not in again.headers["Location"]
 
 
+TYPED = "The team around the family feels stuck; I would like to think about how we"
+
+
+@pytest.mark.parametrize("sent_from", ["", "http://localhost/request/reflection", "https://elsewhere.example/"])
+def test_the_timer_running_out_on_typed_text_gives_it_back_only_to_a_page_of_this_site(
+    client: FlaskClient, app: Flask, sent_from: str
+) -> None:
+    """The warning's script posts the page and what was typed there (a reflection half-written):
+    the page that says the answers were cleared gives the text back to copy, as a form sent after
+    the limit does. Only the free text that page's form posts, and never to another site's page
+    (it could post text of its choosing, to have it shown on this site)."""
+    answered_mode(client)
+    token = the_timer_token(client)
+    idle_nearly_to_the_limit(app)
+    sent = {"csrf_token": token, "page": "/request/reflection", "reflection": TYPED, "other": "not a field there"}
+    response = client.post("/session-expired", data=sent, headers={"Origin": sent_from} if sent_from else {})
+    assert journey_rows(app) == 0  # cleared all the same
+    if sent_from.startswith("https://elsewhere"):
+        assert response.status_code == 303 and TYPED not in text_of(client.get(response.location))
+        return
+    page = text_of(response)
+    assert response.status_code == 200 and CLEARED in page
+    assert TYPED in page and "Copy it now" in page and "not a field there" not in page
+
+
 def test_the_timer_of_a_tab_left_open_clears_nothing_while_the_session_is_in_use(
     client: FlaskClient, app: Flask
 ) -> None:

@@ -13,9 +13,11 @@ from flask import abort, current_app, flash, g, jsonify, redirect, render_templa
 from flask_wtf.csrf import generate_csrf, validate_csrf
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 from wtforms import ValidationError
 
+from .. import typed_text
 from ..extensions import csrf, db
 from ..inbox import service as inbox_service
 from ..inbox.views import DEVICE_COOKIE_DAYS, FACILITATOR_KEY, IMPORTANT, device_cookie_name, page_of_form, sign_in_page
@@ -121,9 +123,12 @@ def session_expired() -> Response | str:
     (which goes on to the inbox for someone still signed in), saying nothing about inactivity.
     """
     if request.method == "POST":
+        typed = _typed_when_time_ran_out()  # (labelled in the journey's mode: before it goes)
+        ended = False
         signed_out = False
         cleared: str | None = None  # what the timer cleared (``kept_for_a_while``)
         if session and _csrf_token_is_valid() and _idle_nearly_long_enough():
+            ended = True
             signed_out = session.get(FACILITATOR_KEY) is not None
             if signed_out:  # (the server's limit, come first, is audited as the session is found expired)
                 _record_sign_in_ended(inbox_service.timed_out_words())
@@ -131,6 +136,7 @@ def session_expired() -> Response | str:
             forget_record()
             reset_session()
         elif not session:
+            ended = True
             signed_out = session_had_expired()  # the server's idle limit came first
             cleared = kept_for_a_while(expired_session())
         if request.form.get("from") == "copy":  # the submitted page's copy (a request sent)
@@ -138,6 +144,8 @@ def session_expired() -> Response | str:
                 session[COPY_CLEARED_KEY] = UNNAMED_COPY if request.args.get("unnamed") else cleared
             return redirect(url_for("main.session_expired", cleared="copy"), code=303)
         if request.form.get("from") != "inbox":
+            if typed and ended:  # shown now, to copy: kept nowhere else (the answers have gone)
+                return render_template("main/session_expired.html", copy=None, acknowledged=False, kept=typed)
             return redirect(url_for("main.session_expired"), code=303)
         if request.accept_mimetypes.best == "application/json":
             return _inbox_signed_out_in_place()
@@ -161,7 +169,26 @@ def session_expired() -> Response | str:
         "main/session_expired.html",
         copy=_copy_cleared() if request.args.get("cleared") == "copy" else None,
         acknowledged=bool(config.get("SEND_ACKNOWLEDGEMENTS") and config.get("FACILITATOR_EMAIL")),
+        kept=[],
     )
+
+
+def _typed_when_time_ran_out() -> list[tuple[str, str]]:
+    """The free text on the journey's page the idle warning's time ran out on (``page``, that
+    page's address on the site, posted by the warning's script with what was typed there, only
+    when something was), to give back to copy. Found (practitioner review): with JavaScript, a
+    reflection typed and left went with the answers, though without it the same form, sent after
+    the limit, gives what was typed back to copy. Only the free text that page's own form posts
+    (``app.typed_text``), and only from a page of this site."""
+    page = request.form.get("page", "")
+    if not page.startswith("/") or request.form.get("from"):
+        return []
+    path = page.removeprefix(request.script_root) if request.script_root else page
+    try:
+        endpoint, _ = current_app.url_map.bind_to_environ(request.environ).match(path, method="POST")
+    except HTTPException:
+        return []
+    return typed_text.typed_text_kept(endpoint)
 
 
 def _inbox_signed_out_in_place() -> Response:

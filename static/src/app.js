@@ -98,13 +98,19 @@ function countdownOf (dialog, openMs) {
 const signIn = { endsAt: Infinity, warning: null, controller: null, signedOut: false }
 
 // Whether a form on the page (not a warning's own) holds text typed and not yet sent.
-function typedOnPage () {
+// The text fields of the page's forms (not the warnings' own) with something typed in them
+// since the page was shown.
+function typedFields () {
   const typed = ['text', 'search', 'email', 'url', 'tel', 'number']
-  return Array.prototype.some.call(document.querySelectorAll('form textarea, form input'), function (field) {
+  return Array.prototype.filter.call(document.querySelectorAll('form textarea, form input'), function (field) {
     if (field.closest('dialog')) return false
     if (field.tagName === 'INPUT' && typed.indexOf(field.type) === -1) return false
-    return field.value.trim() !== '' && field.value !== field.defaultValue
+    return field.name && field.value.trim() !== '' && field.value !== field.defaultValue
   })
+}
+
+function typedOnPage () {
+  return typedFields().length > 0
 }
 
 // A new session's security token (signed in again): every form on the page, and the warnings,
@@ -175,6 +181,13 @@ function startTimeoutWarning (dialog) {
     // The inbox's page the time ran out on: signing in again goes back to it, as it does
     // without JavaScript (its next link), not to the list.
     if (dialog.dataset.expiredNext) hiddenField(form, 'next', dialog.dataset.expiredNext)
+    // A journey's page with something typed into its form (a reflection half-written): the page
+    // and what was typed go too, and the page that says the answers were cleared gives it back
+    // to copy, as the form sent after the limit does without JavaScript (found: it was lost).
+    if (!dialog.dataset.expiredFrom && typedOnPage()) {
+      hiddenField(form, 'page', window.location.pathname)
+      typedFields().forEach(function (field) { hiddenField(form, field.name, field.value) })
+    }
     document.body.appendChild(form)
     form.submit()
   }

@@ -207,6 +207,36 @@ def test_typing_the_request_keeps_the_answers(page: Page, live_server) -> None: 
     expect(_warning(page)).to_be_visible()
 
 
+HALF_WRITTEN = "The team around the family feels stuck; I would like to think about how we"
+
+
+def test_time_run_out_on_a_half_written_request_gives_back_what_was_typed(page: Page, live_server) -> None:  # type: ignore[no-untyped-def]
+    """Found (practitioner review): with JavaScript, a reflection typed and left went with the
+    answers when the time ran out, though without JavaScript the same form, sent after the
+    limit, gives it back to copy. Now the page that says the answers were cleared gives it back,
+    read-only, and nothing else of the journey."""
+    page.clock.install()
+    FormPoster(page.context).journey(answer_values(PATHS["P"]))
+    page.goto("/request/reflection")
+    expect(page.locator("body.govuk-frontend-supported")).to_have_count(1)
+    field = page.get_by_role("textbox").first
+    field.fill(HALF_WRITTEN)
+    page.clock.fast_forward("27:30")
+    expect(_warning(page)).to_be_visible()
+    idle_nearly_to_the_limit(live_server.app)  # the server's clock has run on too
+    with page.expect_request(lambda r: r.url.endswith("/session-expired") and r.method == "POST") as cleared:
+        page.clock.fast_forward("02:05")
+    assert "page=%2Frequest%2Freflection" in (cleared.value.post_data or "")
+    expect(page.get_by_role("heading", level=1, name="Your answers were cleared")).to_be_visible()
+    kept = page.get_by_role("textbox")
+    expect(kept).to_have_count(1)
+    expect(kept).to_have_value(HALF_WRITTEN)
+    expect(kept).not_to_be_editable()
+    assert_no_axe_violations(page, "the answers cleared, with what was typed to copy")
+    page.goto("/start")
+    expect(page.get_by_role("radio").first).not_to_be_checked()  # the answers went all the same
+
+
 def send_a_request(page: Page) -> None:
     """Post a journey to P, its details and Send request, in this page's browser context (the walk
     there in the browser itself is tested elsewhere)."""
