@@ -438,7 +438,8 @@ def test_the_facilitators_pages_explain_pdf_and_say_what_each_status_link_lists(
     # page, said "Select a request PDF", explained only further down.
     token = session_csrf_token(client)
     refused = client.post("/inbox/import", data={"csrf_token": token}, content_type="multipart/form-data")
-    text = main_text(refused.get_data(as_text=True))
+    assert refused.status_code == 303  # shown by the page's GET
+    text = main_text(client.get(refused.location).get_data(as_text=True))
     assert "There is a problem" in text and "Select a request PDF" in text
     assert unexplained_acronyms(text, only=("PDF",)) == []
     # Found (facilitator review): "CSV" unexplained on the list and the statistics page.

@@ -47,6 +47,9 @@ def change(client: FlaskClient, current: str, new: str, again: str | None = None
     response = client.post(PAGE, data={"csrf_token": csrf_token(page), "username": EMAIL, **fields})
     if response.status_code == 302:
         return 302, text(client.get(response.location)), response.location
+    if response.status_code == 303 and response.location == PAGE:
+        # Refused: shown by the page's GET (Back after the change never asks to resend the form).
+        return 200, text(client.get(PAGE)), None
     return response.status_code, text(response), None
 
 
@@ -376,3 +379,27 @@ def test_a_browser_signed_in_before_the_password_changed_is_no_longer_a_known_de
     # is still known: locked out of nothing by the others' guesses.
     assert post_form(client, "/inbox", "/inbox/sign-out").status_code == 302
     assert sign_in(client, password=NEW).status_code == 302
+
+
+def test_a_refused_change_is_shown_by_the_pages_get_and_keeps_no_password(app: Flask) -> None:
+    """Found (facilitator review): a refused change was the answer to its POST, so Back to it,
+    after the next page, gave "Confirm Form Resubmission". Now the page's GET shows it, with its
+    messages; nothing typed is kept for it (passwords are never shown again, nor stored)."""
+    import json
+
+    from sqlalchemy import select
+
+    from app.extensions import db
+    from app.sessions import JourneySessionRow
+
+    client, _ = signed_in(app)
+    page = text(client.get(PAGE))
+    sent = boxes(PASSWORD, "short one", "short one")
+    refused = client.post(PAGE, data={"csrf_token": csrf_token(page), "username": EMAIL, **sent})
+    assert refused.status_code == 303 and refused.location == PAGE
+    with app.app_context():
+        stored = [json.loads(data) for data in db.session.scalars(select(JourneySessionRow.data))]
+    assert stored and not any(PASSWORD in json.dumps(data) or "short one" in json.dumps(data) for data in stored)
+    shown = text(client.get(PAGE))
+    assert "The password must be at least 12 characters" in shown and boxes_are_empty(shown)
+    assert "There is a problem" not in text(client.get(PAGE))  # once: a reload is the page as it is

@@ -984,9 +984,20 @@ def change_password() -> Response | tuple[str, int]:
                     # (Its known-device token was given with the old password: a new one.)
                     return remember_device(go_on_to(safe_next(None, facilitator)), facilitator)
                 form.new_password.errors = [problem.rstrip(".")]
+    boxes = (form.current_password, form.new_password, form.confirm_password)
     if request.method == "POST":
-        errors = error_summary([form.current_password, form.new_password, form.confirm_password])
-    for field in (form.current_password, form.new_password, form.confirm_password):
+        if status == 200:
+            # Refused: shown by the page's GET (``show_refused_form``), so Back after the change
+            # never asks to send the form again; only the messages are kept, never a password.
+            # (A lockout's 429 is answered here: a refusal to any tool that reads the status.)
+            return show_refused_form({"errors": {box.name: list(box.errors) for box in boxes if box.errors}})
+        errors = error_summary(boxes)
+    elif (kept := refused_form()) is not None and isinstance(messages := kept.get("errors"), dict):
+        for box in boxes:
+            if isinstance(said := messages.get(box.name), list):
+                box.errors = [str(message) for message in said]
+        errors = error_summary(boxes)
+    for field in boxes:
         field.data = ""
     page = render_template(
         "inbox/change_password.html",
@@ -2065,6 +2076,12 @@ def import_request() -> Response | str:
                 return acted_on(stored)
             flash(f"Request {stored.reference} was already in the inbox, so nothing was added", IMPORTANT)
             return redirect(url_for("inbox.request_page", reference=stored.reference))
+    if request.method == "POST" and form.pdf.errors:
+        # Refused: shown by the page's GET, as every inbox form's refusal is (a file cannot be
+        # kept, nor chosen again for the person: only the message is).
+        return show_refused_form({"errors": [str(error) for error in form.pdf.errors]})
+    if request.method == "GET" and (kept := refused_form()) is not None and isinstance(kept.get("errors"), list):
+        form.pdf.errors = [str(error) for error in kept["errors"]]
     return render_import_page(form)
 
 
