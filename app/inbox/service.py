@@ -1673,6 +1673,18 @@ def note_deleted_by(request: StoredRequest, note_id: str) -> str | None:
     )
 
 
+def who_cancelled(session_named: str) -> str | None:
+    """The actor ("facilitator:<id>") whose cancelling of the session the audit log names
+    ``session_named`` (``space_sessions.service.in_trail``) moved its requests back, or None (it
+    had none in it, or they have been deleted since)."""
+    return db.session.scalar(
+        select(AuditEvent.actor)
+        .where(AuditEvent.action == "status_changed", AuditEvent.detail.endswith(f"; {session_named} cancelled"))
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+        .limit(1)
+    )
+
+
 def facilitator_acting(actor: str) -> Facilitator | None:
     """The facilitator an audit event's actor ("facilitator:<id>") names, or None (the service, a command)."""
     found = ACTOR_PATTERN.fullmatch(actor)

@@ -68,7 +68,24 @@ def already_cancelled(space_session: SpaceSession) -> str:
     first) showed only "This session is already cancelled", not the "Session cancelled" the first
     click had earned, so the facilitator could not tell whether the practitioners had been told."""
     when = f" (on {uk_time(space_session.cancelled_at)})" if space_session.cancelled_at is not None else ""
-    return f"{ALREADY_CANCELLED}{when}, so nothing more was done. Everyone invited to it is sent a cancellation"
+    return f"{ALREADY_CANCELLED}{when}{cancelled_by(space_session)}, so nothing more was done. {CANCELLATIONS_SENT}"
+
+
+# Said after "already cancelled": the first cancelling queued them (and the outbox sends them).
+CANCELLATIONS_SENT = "Everyone who was invited to it is emailed a cancellation"
+
+
+def cancelled_by(space_session: SpaceSession) -> str:
+    """ " by <name>" (or " by you") for who cancelled the session, as the audit log has it; ""
+    when it does not say. Found (facilitator review): a colleague's cancelling was not named, as a
+    colleague's status change is, so the facilitator did not know whom to ask."""
+    actor = inbox_service.who_cancelled(sessions.in_trail(space_session))
+    if actor is None:
+        return ""
+    if actor == current_facilitator().actor:
+        return " by you"
+    colleague = inbox_service.facilitator_acting(actor)
+    return f" by {colleague.display_name}" if colleague is not None else ""
 
 
 # Put on the place field when its text looks identifying: nothing was saved, and the page says so.

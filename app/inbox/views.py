@@ -1722,6 +1722,7 @@ def form_not_checked(error: CSRFError) -> Response | tuple[Response | str, int]:
     runs, so the account is looked up here. The sign-in warning's script, which asks for JSON, is
     answered in JSON (``warning_not_checked``)."""
     facilitator = signed_in_now()
+    forget_refused_form()  # a form sent (as in ``admit``, which a form refused here never reaches)
     if request.endpoint in WARNING_FORMS and request.accept_mimetypes.best == "application/json":
         return warning_not_checked(facilitator)
     again = sent_again()
