@@ -455,3 +455,19 @@ def test_the_timer_on_the_page_before_a_new_check_leads_to_a_page_that_says_noth
         assert "supervision record" not in gone and "The request was sent" in gone
         pages.append(re.sub(r'(nonce|value|token)="[^"]*"', "", gone))
     assert pages[0] == pages[1]
+
+
+def test_the_timer_running_out_on_typed_text_while_another_tab_kept_the_session_gives_it_back(
+    client: FlaskClient, app: Flask
+) -> None:
+    """Found (regression review): another tab kept the session alive, so this tab's timer cleared
+    nothing, and the page it had been on went back to the journey: what was typed there was lost,
+    with nothing said. Now the page says the answers are still there, and gives the text back."""
+    answered_mode(client)
+    token = the_timer_token(client)  # (the session is not idle: another tab was just used)
+    sent = {"csrf_token": token, "page": "/request/reflection", "reflection": TYPED}
+    response = client.post("/session-expired", data=sent)
+    page = text_of(response)
+    assert response.status_code == 200 and "Your answers are still here" in page and CLEARED not in page
+    assert TYPED in page and 'href="/questions/immediate_danger"' in response.get_data(as_text=True)
+    assert journey_rows(app) == 1  # nothing cleared

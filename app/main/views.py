@@ -145,7 +145,17 @@ def session_expired() -> Response | str:
             return redirect(url_for("main.session_expired", cleared="copy"), code=303)
         if request.form.get("from") != "inbox":
             if typed and ended:  # shown now, to copy: kept nowhere else (the answers have gone)
-                return render_template("main/session_expired.html", copy=None, acknowledged=False, kept=typed)
+                return render_template(
+                    "main/session_expired.html", copy=None, acknowledged=False, kept=typed, still_here=None
+                )
+            if typed and session:
+                # Still in use in another tab (its pages kept the session alive): nothing was
+                # cleared, but this tab's page has gone, and what was typed there with it. Found
+                # (regression review): it went back to the journey, the text lost, and nothing said.
+                journey_at = (journey_url(current_state()) if has_journey() else None) or url_for("main.index")
+                return render_template(
+                    "main/session_expired.html", copy=None, acknowledged=False, kept=typed, still_here=journey_at
+                )
             return redirect(url_for("main.session_expired"), code=303)
         if request.accept_mimetypes.best == "application/json":
             return _inbox_signed_out_in_place()
@@ -170,6 +180,7 @@ def session_expired() -> Response | str:
         copy=_copy_cleared() if request.args.get("cleared") == "copy" else None,
         acknowledged=bool(config.get("SEND_ACKNOWLEDGEMENTS") and config.get("FACILITATOR_EMAIL")),
         kept=[],
+        still_here=None,
     )
 
 

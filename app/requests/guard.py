@@ -2780,8 +2780,304 @@ def _person_names(text: str, places: AbstractSet[str]) -> Iterator[Finding]:
     yield from _introduced_names(text)
     yield from _initials(text)
     yield from _given_names(text)
+    yield from _names_the_text_says_are_names(text, places)
     yield from _names_all_in_one_case(text, _SMALL)
     yield from _names_all_in_one_case(text, _CAPITALS)
+
+
+# A name that is in neither list of given names (given_names.txt, given_names_more.txt), which the
+# text itself says is a person's: an age after it ("Ionela (14)", "Ionela, 14,", "Ionela is 14"), a
+# family member's word before it ("Mum Ionela", "dad (Costel)") or in brackets after it ("Hevi
+# (mum)"), or "the eldest, Yossi". Found (identifying-data review): 56 of 200 identifying texts
+# named a child or parent only so (Bengali, Chinese, Eritrean, Kurdish, Romanian, Somali, Traveller
+# and Orthodox Jewish names, and nicknames: "Kuba", "Bex"), and no list can hold every name.
+_CUED_NAME = r"(?P<name>[A-Z][a-z]{1,24}(?:-[A-Z][a-z]{1,24})?)"
+_FAMILY_WORD = (
+    r"(?:mum|mam|mom|mummy|mother|dad|daddy|father|nan|nana|nanna|nanny|gran|granny|grandma|grandmother|grandad"
+    r"|grandpa|grandfather|step-?dad|step-?mum|step-?mother|step-?father|brother|sister|son|daughter|uncle|aunt"
+    r"|auntie|aunty|cousin|partner|boyfriend|girlfriend|husband|wife|baby|twin|sibling|carer|ex-partner"
+    r"|brothers|sisters|sons|daughters|twins|siblings|cousins)"
+)
+# The age after a name: "(14)", "(aged 14)", "(14 yrs)", ", 14,", " is 14", " was 14 and", " 14yo".
+_AGE_AFTER = re.compile(
+    r"\s{0,3}\(\s{0,3}(?:(?i:twins?|siblings?|both)\s{0,3},?\s{0,3})?(?:aged?\s{1,3})?\d{1,2}\s{0,3}"
+    r"(?:y(?:ea)?rs?|y/?o|months?|m)?\s{0,3}\)"
+    r"|\s{0,3},\s{0,3}(?:aged?\s{1,3})?\d{1,2}\s{0,3}(?:y(?:ea)?rs?(?:\s{1,3}old)?|y/?o)?\s{0,3}(?:[,;.)]|$)"
+    r"|\s{1,3}(?:is|was|aged?|turned)\s{1,3}(?:now\s{1,3}|only\s{1,3}|just\s{1,3})?\d{1,2}"
+    r"(?:\s{1,3}(?:y(?:ea)?rs?(?:\s{1,3}old)?|months?(?:\s{1,3}old)?)|\s{0,3}y/?o)?"
+    r"(?=\s{0,3}(?:[.,;:!?)]|$)|\s{1,3}(?:and|but|now|so|too|with|who|in|at|on|this|next|last)\b)"
+    r"|\s{1,3}\d{1,2}\s{0,3}(?:y(?:ea)?rs?|y/?o)\b"
+)
+_FAMILY_BEFORE = re.compile(
+    rf"(?<![\w'\u2019\-])(?i:{_FAMILY_WORD})(?:\s{{1,3}}|\s{{0,3}}\(\s{{0,3}}|\s{{0,3}}[:,\-\u2013]\s{{0,3}})$"
+)
+# After a family member's word, the name goes on as a sentence does ("Mum Ionela is worried"),
+# not as a service's or a group's title ("Dad Matters service", "Mum Talk group").
+_AFTER_A_FAMILY_NAME = re.compile(
+    r"\s{0,3}(?:[.,;:!?)]|$)|['\u2019]s\b"
+    r"|\s{1,3}(?!(?:service|services|group|groups|project|team|club|programme|program|session|sessions|class"
+    r"|classes|app|network|charity|course|hub|cafe|time|day|week|line|pad|matters)\b)[a-z]{2,20}\b"
+)
+_FAMILY_AFTER = re.compile(
+    rf"\s{{0,3}}\(\s{{0,3}}(?i:{_FAMILY_WORD})(?:['\u2019]s\s{{1,3}}[a-z]{{2,20}})?\s{{0,3}}\)"
+    rf"|\s{{0,3}},\s{{0,3}}(?:(?i:the|her|his|their|our)\s{{1,3}})?(?i:{_FAMILY_WORD})\s{{0,3}}(?:,|\))"
+    rf"|['\u2019]s\s{{1,3}}(?i:{_FAMILY_WORD})\b"
+)
+# What the text calls someone: "calls him Macca", "call her 'Tiny'", "nicknamed Bex".
+# (Not "called" alone, "I called Early Help", nor "known as", "Signs of Safety": ``_introduced_names``.)
+_CALLED_BEFORE = re.compile(
+    r"(?<![\w'\u2019\-])(?i:(?:calls?|called)\s{1,3}(?:him|her|them)|nicknamed|goes\s{1,3}by)"
+    r"\s{1,3}['\"\u2018\u201c]?$"
+)
+# A name in a list with one the text says is a name ("Denisa and Darius (twins, 6)").
+_LIST_TO_NEXT = re.compile(r"\s{0,3}(?:,|&|\band\b)\s{1,3}$")
+_LIST_FROM_PREVIOUS = re.compile(r"\s{0,3}(?:,|&|and)\s{1,3}")
+_ELDEST_BEFORE = re.compile(
+    r"(?<![\w'\u2019\-])(?i:eldest|youngest|oldest|middle\s{1,3}(?:one|child))\s{0,3}[,:\-\u2013]\s{0,3}$"
+)
+_DAYS_OF_THE_WEEK = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"})
+# Capitalised words that such a cue does not make a name: words for people and family, pronouns
+# and the like, and the words counted or dated as names are ("Year 9", "Room (14)", "Monday is 14th").
+_NOT_A_CUED_NAME = frozenset(
+    [
+        "he",
+        "she",
+        "it",
+        "they",
+        "we",
+        "you",
+        "i",
+        "his",
+        "her",
+        "hers",
+        "their",
+        "our",
+        "my",
+        "your",
+        "its",
+        "this",
+        "that",
+        "these",
+        "those",
+        "there",
+        "here",
+        "who",
+        "what",
+        "which",
+        "when",
+        "where",
+        "why",
+        "how",
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "both",
+        "all",
+        "each",
+        "every",
+        "some",
+        "any",
+        "none",
+        "no",
+        "yes",
+        "only",
+        "also",
+        "now",
+        "then",
+        "today",
+        "tomorrow",
+        "yesterday",
+        "tonight",
+        "mum",
+        "mam",
+        "mom",
+        "mummy",
+        "mother",
+        "dad",
+        "daddy",
+        "father",
+        "nan",
+        "nana",
+        "nanna",
+        "nanny",
+        "gran",
+        "granny",
+        "grandma",
+        "grandad",
+        "grandpa",
+        "parent",
+        "parents",
+        "carer",
+        "carers",
+        "baby",
+        "babies",
+        "child",
+        "children",
+        "son",
+        "sons",
+        "daughter",
+        "daughters",
+        "brother",
+        "brothers",
+        "sister",
+        "sisters",
+        "sibling",
+        "siblings",
+        "twin",
+        "twins",
+        "boy",
+        "boys",
+        "girl",
+        "girls",
+        "toddler",
+        "teenager",
+        "teen",
+        "infant",
+        "newborn",
+        "young",
+        "person",
+        "people",
+        "family",
+        "families",
+        "partner",
+        "uncle",
+        "aunt",
+        "auntie",
+        "cousin",
+        "year",
+        "years",
+        "yr",
+        "age",
+        "aged",
+        "week",
+        "weeks",
+        "day",
+        "days",
+        "month",
+        "months",
+        "term",
+        "terms",
+        "time",
+        "times",
+        "reception",
+        "nursery",
+        "class",
+        "group",
+        "set",
+        "stage",
+        "level",
+        "grade",
+        "room",
+        "flat",
+        "floor",
+        "block",
+        "house",
+        "ward",
+        "bay",
+        "bed",
+        "bus",
+        "route",
+        "gate",
+        "platform",
+        "step",
+        "tier",
+        "phase",
+        "session",
+        "sessions",
+        "meeting",
+        "page",
+        "chapter",
+        "section",
+        "question",
+        "point",
+        "item",
+        "number",
+        "case",
+        "team",
+        "unit",
+        "zone",
+        "area",
+        "score",
+        "rating",
+        "band",
+        "scale",
+        "plan",
+        "review",
+        "visit",
+        "visits",
+        "referral",
+        "referrals",
+        "incident",
+        "incidents",
+        "attendance",
+        "contact",
+        "school",
+        "schools",
+        "home",
+        "care",
+        "court",
+        "police",
+        "health",
+        "mr",
+        "mrs",
+        "ms",
+        "miss",
+        "mx",
+        "dr",
+        "deceased",
+        "absent",
+        "pregnant",
+        "maternal",
+        "paternal",
+        "adopted",
+        "foster",
+        "fostered",
+        "estranged",
+    ]
+)
+
+
+def _names_the_text_says_are_names(text: str, places: AbstractSet[str]) -> Iterator[Finding]:
+    """Capitalised words the text says are someone's names (``_CUED_NAME``), not already in the
+    lists of given names (those are found as such)."""
+    candidates: list[tuple[int, int, bool]] = []  # (start, end, cued)
+    # (A name may be in quotes, "'Tiny'": an apostrophe before it only after a letter, "O'Brien".)
+    for match in re.finditer(rf"(?<![\w\-])(?<!\w['\u2019]){_CUED_NAME}(?![\w\-])", text):
+        plain = match["name"].lower()
+        if plain in _NOT_A_CUED_NAME or plain in places or plain in _MONTHS or plain in _DAYS_OF_THE_WEEK:
+            continue
+        start, end = match.span()
+        before = text[max(0, start - 30) : start]
+        named_after = _AFTER_A_FAMILY_NAME.match(text, end) is not None
+        cued = (
+            _AGE_AFTER.match(text, end) is not None
+            or _FAMILY_AFTER.match(text, end) is not None
+            or (named_after and _FAMILY_BEFORE.search(before) is not None)
+            or (named_after and _ELDEST_BEFORE.search(before) is not None)
+            or _CALLED_BEFORE.search(before) is not None
+        )
+        candidates.append((start, end, cued))
+    # A name listed next to one the text says is a name is one too, either way round.
+    for _ in range(2):
+        for index, (start, end, cued) in enumerate(candidates):
+            if cued:
+                continue
+            following = candidates[index + 1] if index + 1 < len(candidates) else None
+            previous = candidates[index - 1] if index > 0 else None
+            if (following is not None and following[2] and _LIST_FROM_PREVIOUS.fullmatch(text, end, following[0])) or (
+                previous is not None and previous[2] and _LIST_FROM_PREVIOUS.fullmatch(text, previous[1], start)
+            ):
+                candidates[index] = (start, end, True)
+    for start, end, cued in candidates:
+        if cued:
+            yield Finding("person_name", text[start:end], REASONS["person_name"], start, end)
 
 
 # "Miss", "Ms" or "Mx" and a surname in small letters, after a word for someone's role ("teacher Miss
@@ -3446,6 +3742,29 @@ _GIVEN_NAMES = (
     _read_given_names(Path(__file__).with_name("given_names.txt"))
     | {plain_letters(name) for name in _read_given_names(Path(__file__).with_name("given_names_more.txt"))}
 ) - _NOT_A_GIVEN_NAME
+# Given names as written with their accents, in small letters: given_names_more.txt's, and the
+# common English ones' accented forms.
+_ACCENTED_NAMES = frozenset(
+    {
+        *(name.lower() for name in _read_given_names(Path(__file__).with_name("given_names_more.txt"))),
+        *("zoë", "zoé", "chloé", "renée", "noël", "josé", "andré", "rené", "élise", "hélène", "seán", "siobhán"),
+        *("aoife", "niamh", "éabha", "méabh", "róisín", "órla", "caoimhe", "sinéad", "pádraig", "dónal", "ciarán"),
+        *(
+            "françois",
+            "jérôme",
+            "rené",
+            "anaïs",
+            "maëlle",
+            "inès",
+            "léa",
+            "chloë",
+            "zoë",
+            "noémie",
+            "joão",
+            "conceição",
+        ),
+    }
+)
 
 # A capitalised word ("Jayden", "Kelly-Ann"; not "O'Brien", "McKenzie" or "JAYDEN"), possibly
 # possessive ("Tyler's"), and the capitalised word after it, a surname if it is one ("Jayden
@@ -3537,6 +3856,9 @@ _NOT_BEFORE_A_GIVEN_NAME = frozenset(
 )
 # After a name: its possessive ("Grace's mum"), which the ordinary word rarely takes.
 _POSSESSIVE = re.compile(r"['\u2019]s(?!\w)")
+# After a name's "'s": what is named after someone, not theirs ("Clare's Law", "Sarah's Law",
+# "Helen's Law", "Jessie's Fund"), as after a name (``_NOT_AFTER_A_GIVEN_NAME``: "Elizabeth's House").
+_NOT_AFTER_A_POSSESSIVE_NAME = _NOT_AFTER_A_GIVEN_NAME | {"law"}
 _WORD_BEFORE = re.compile(r"(\S{1,20})\s{1,3}$")
 # What may come between the end of a sentence and its first word: spaces, quotes, brackets,
 # and a list's bullet ("- Will the family...", "1. Grace period").
@@ -3569,6 +3891,13 @@ def _given_names(text: str) -> Iterator[Finding]:
         following = _NEXT_WORD.match(text, end)
         if following is not None and _plain(following[1]) in _NOT_AFTER_A_GIVEN_NAME:
             continue  # "Albert Edward Infirmary"
+        if (possessive := _POSSESSIVE.match(text, end)) is not None:
+            # A law, fund or place named after someone, written as a name ("Clare's Law", "Jessie's
+            # Fund", "Elizabeth's House"; not "Jayden's house"): found (identifying-data review), the
+            # word after the "'s" was never looked at.
+            owned = _NEXT_WORD.match(text, possessive.end())
+            if owned is not None and owned[1][:1].isupper() and _plain(owned[1]) in _NOT_AFTER_A_POSSESSIVE_NAME:
+                continue
         yield Finding("person_name", text[start:end], REASONS["person_name"], start, end)
 
 
@@ -3723,6 +4052,65 @@ def _finding(kind: Kind, match: re.Match[str], group: int | str = 0) -> Finding:
     return Finding(kind, match[group], REASONS[kind], match.start(group), match.end(group))
 
 
+# People, characters and brands practitioners write about that are not a child or family: the
+# children of national safeguarding reviews, researchers and writers on practice, and a few
+# others a reflection may mention. Found (identifying-data review): "Victoria Climbié", "Eileen
+# Munro", "Harry Ferguson's research", "Mo Farah's story", "Mr Tumble" (Makaton) were warned about.
+# Whole names only: "Victoria" or "Stella" alone is still a name.
+_WELL_KNOWN = (
+    "victoria climbie",
+    "peter connelly",
+    "baby p",
+    "daniel pelka",
+    "khyra ishaq",
+    "hamzah khan",
+    "arthur labinjo-hughes",
+    "star hobson",
+    "lord laming",
+    "eileen munro",
+    "harry ferguson",
+    "brigid daniel",
+    "donald winnicott",
+    "john bowlby",
+    "mary ainsworth",
+    "bruce perry",
+    "dan hughes",
+    "karen treisman",
+    "brene brown",
+    "urie bronfenbrenner",
+    "abraham maslow",
+    "mr tumble",
+    "ms rachel",
+    "peppa pig",
+    "harry potter",
+    "marcus rashford",
+    "mo farah",
+    "taylor swift",
+    "john lewis",
+    "jack daniels",
+    "jack daniel's",
+    "guy fawkes",
+    "sarah's law",
+    "clare's law",
+    "helen's law",
+)
+_WELL_KNOWN_NAME = re.compile(
+    r"(?<![\w'\u2019\-])(?i:"
+    + "|".join(re.escape(name).replace("\\ ", r"\s{1,3}") for name in _WELL_KNOWN)
+    + r")(?![\w\-])"
+)
+
+
+def _well_known_names(text: str) -> list[tuple[int, int]]:
+    """Where the text names someone well known (``_WELL_KNOWN``), as (start, end)."""
+    return [match.span() for match in _WELL_KNOWN_NAME.finditer(text)]
+
+
+def _within(finding: Finding, spans: list[tuple[int, int]]) -> bool:
+    """Whether the finding lies inside one of ``spans``."""
+    return any(start <= finding.start and finding.end <= end for start, end in spans)
+
+
 def scan(text: str, kinds: Iterable[Kind] = KINDS, places: AbstractSet[str] = frozenset()) -> list[Finding]:
     """Every identifying-looking piece of ``text``, in order, without overlaps. ``places`` are the
     area's place names in small letters (the partnership file's ``places``): not a family's surname
@@ -3753,6 +4141,8 @@ def scan(text: str, kinds: Iterable[Kind] = KINDS, places: AbstractSet[str] = fr
     )
     for finder in finders:
         found.extend(f for f in finder(prepared) if f.kind in wanted)
+    if "person_name" in wanted and (known := _well_known_names(prepared)):
+        found = [f for f in found if f.kind != "person_name" or not _within(f, known)]
     found.sort(key=lambda f: (KINDS.index(f.kind), f.start))
     # The findings kept so far, in order and without overlaps: only the two either side of a new
     # one can overlap it, so a text with thousands of findings is still checked in step with its length.
@@ -3781,7 +4171,24 @@ def _foreign_word(finding: Finding, typed: str) -> bool:
     as an English name once its accents are gone (Romanian "și țară", "and country", as "si
     tara"), not a name typed without capitals, which is written in English letters."""
     text = typed[finding.start : finding.end]
-    return finding.kind == "person_name" and not text.isascii() and not any(char.isupper() for char in text)
+    if finding.kind != "person_name" or text.isascii() or any(char.isupper() for char in text):
+        return False
+    if not _ONE_WORD.fullmatch(text):
+        return False  # with a title, or a name and a surname: "mrs wójcik" (found, review: it was dropped)
+    # A name written with its own accents is a name ("łukasz", "siân": found, review, that typing
+    # the accent gave less protection than leaving it off).
+    if text in _ACCENTED_NAMES:
+        return False
+    # So is a word the text says is someone's: "the wójcik family", "wójcik's", "wójcik (14)".
+    return not (
+        _SOMEONES_BEFORE.search(typed, max(0, finding.start - 20), finding.start)
+        or _SOMEONES_AFTER.match(typed, finding.end)
+    )
+
+
+_ONE_WORD = re.compile(r"[^\W\d_]{1,40}")
+_SOMEONES_BEFORE = re.compile(r"(?i:\b(?:mr|mrs|ms|miss|mx|dr|mum|dad|nan|the|called)\.?\s{1,3})$")
+_SOMEONES_AFTER = re.compile(r"['\u2019]s\b|\s{0,3}\(|\s{0,3},\s{0,3}\d|\s{1,3}(?i:family|is\s{1,3}\d)")
 
 
 def scan_fields(
