@@ -3257,6 +3257,12 @@ def test_every_more_given_name_is_found_on_its_own() -> None:
         ("the youngest, Yossele, has a speech delay", "Yossele"),
         ("Passed to CSC, child is Ayşe Yılmaz, 7", "Ayşe Yılmaz"),
         ("mrs wójcik did not attend", "mrs wójcik"),
+        ("Johnny (dad) is well known to police", "Johnny"),
+        ("Precious (7) said daddy hits mummy", "Precious"),
+        ("Favour is 16 and a young carer", "Favour"),
+        ("Zohra aged 14 is caring for mum", "Zohra"),
+        ("Lavinia was 15 when she first went missing", "Lavinia"),
+        ("Ikenna's social worker left last month", "Ikenna"),
         ("spoke to zoë after school", "zoë"),
         ("i met with mum and łukasz (stepdad)", "łukasz"),
     ],
@@ -3280,6 +3286,17 @@ def test_a_name_the_text_says_is_someones_is_found_in_no_list(text: str, found: 
         "Mum made a Clare's Law application; Jessie's Fund music therapy helped",
         "He loves Mr Tumble and wants to be the next Marcus Rashford",
         "Mo Farah's story made him feel less alone",
+        # Record-style writing (found, review of the cues: most such texts were warned about).
+        "Health Visitor (1), Social Worker (2), School Nurse (1)",
+        "Household: Mum - Polish, Dad - Romanian; Mum (Catholic), Dad (Muslim)",
+        "Curfew is 9 and Bedtime is 8; Attendance was 78 and Punctuality was 60",
+        "Sadly, mum, who was doing so well, has relapsed",
+        "Exclusions (3) this term and Suspensions (5) last term",
+        "Ward Sister (Paediatrics); Family Partner (Home-Start)",
+        "Baby: Jaundice at birth, now resolved",
+        "Urdu (mum) and Punjabi (dad); the baby calls her Nani",
+        "Mum was referred to Dad Matters. Stepdad (34) moved in",
+        "Dad's mates call him Stupid and Useless",
     ],
 )
 def test_what_a_cue_does_not_make_a_name(text: str) -> None:
@@ -3291,3 +3308,18 @@ def test_a_childs_possessive_is_still_theirs() -> None:
     "Jayden's house" is still Jayden's."""
     assert ("person_name", "Jayden") in kinds("Jayden's house is cold and damp")
     assert ("person_name", "Victoria") in kinds("Victoria is 6 and Victoria Smith is her mum")
+
+
+def test_the_common_words_are_wordfreqs_with_their_licence() -> None:
+    """common_words.txt: English words in small letters, one a line, from wordfreq under CC BY-SA
+    4.0 (its header says so and how it was made); a given name in the lists is a name all the same."""
+    from app.requests import guard
+
+    lines = Path(guard.__file__).with_name("common_words.txt").read_text(encoding="utf-8").splitlines()
+    header = "\n".join(line for line in lines if line.startswith("#"))
+    assert "wordfreq" in header and "creativecommons.org/licenses/by-sa/4.0" in header
+    words = [line for line in lines if line and not line.startswith("#")]
+    assert words == sorted(set(words)) and len(words) > 20_000
+    assert all(re.fullmatch(r"[a-z]{2,24}", word) for word in words)
+    assert {"visitor", "housing", "polish", "curfew"} <= guard._COMMON_WORDS
+    assert ("person_name", "Kevin") in kinds("Kevin (dad) and Sarah (14)")  # names in both: still names

@@ -2801,15 +2801,16 @@ _FAMILY_WORD = (
 # The age after a name: "(14)", "(aged 14)", "(14 yrs)", ", 14,", " is 14", " was 14 and", " 14yo".
 _AGE_AFTER = re.compile(
     r"\s{0,3}\(\s{0,3}(?:(?i:twins?|siblings?|both)\s{0,3},?\s{0,3})?(?:aged?\s{1,3})?\d{1,2}\s{0,3}"
-    r"(?:y(?:ea)?rs?|y/?o|months?|m)?\s{0,3}\)"
+    r"(?:y(?:ea)?rs?|y/?o|months?|weeks?|m)?\s{0,3}\)"
+    r"|\s{1,3}aged?\s{1,3}\d{1,2}(?!\d)"
     r"|\s{0,3},\s{0,3}(?:aged?\s{1,3})?\d{1,2}\s{0,3}(?:y(?:ea)?rs?(?:\s{1,3}old)?|y/?o)?\s{0,3}(?:[,;.)]|$)"
-    r"|\s{1,3}(?:is|was|aged?|turned)\s{1,3}(?:now\s{1,3}|only\s{1,3}|just\s{1,3})?\d{1,2}"
+    r"|\s{1,3}(?:is|was|aged?|turned)\s{1,3}(?:now\s{1,3}|only\s{1,3}|just\s{1,3})?(?:1?\d|2[01])(?!\d)"
     r"(?:\s{1,3}(?:y(?:ea)?rs?(?:\s{1,3}old)?|months?(?:\s{1,3}old)?)|\s{0,3}y/?o)?"
-    r"(?=\s{0,3}(?:[.,;:!?)]|$)|\s{1,3}(?:and|but|now|so|too|with|who|in|at|on|this|next|last)\b)"
+    r"(?=\s{0,3}(?:[.,;:!?)]|$)|\s{1,3}(?:and|but|now|so|too|with|who|in|at|on|this|next|last|when)\b)"
     r"|\s{1,3}\d{1,2}\s{0,3}(?:y(?:ea)?rs?|y/?o)\b"
 )
 _FAMILY_BEFORE = re.compile(
-    rf"(?<![\w'\u2019\-])(?i:{_FAMILY_WORD})(?:\s{{1,3}}|\s{{0,3}}\(\s{{0,3}}|\s{{0,3}}[:,\-\u2013]\s{{0,3}})$"
+    rf"(?<![\w'\u2019\-])(?i:{_FAMILY_WORD})(?:\s{{1,3}}|\s{{0,3}}\(\s{{0,3}}|\s{{0,3}},\s{{0,3}})$"
 )
 # After a family member's word, the name goes on as a sentence does ("Mum Ionela is worried"),
 # not as a service's or a group's title ("Dad Matters service", "Mum Talk group").
@@ -2822,6 +2823,7 @@ _FAMILY_AFTER = re.compile(
     rf"\s{{0,3}}\(\s{{0,3}}(?i:{_FAMILY_WORD})(?:['\u2019]s\s{{1,3}}[a-z]{{2,20}})?\s{{0,3}}\)"
     rf"|\s{{0,3}},\s{{0,3}}(?:(?i:the|her|his|their|our)\s{{1,3}})?(?i:{_FAMILY_WORD})\s{{0,3}}(?:,|\))"
     rf"|['\u2019]s\s{{1,3}}(?i:{_FAMILY_WORD})\b"
+    r"|['\u2019]s\s{1,3}(?i:social\s{1,3}worker|youth\s{1,3}justice|key\s{0,3}worker|class\s{1,3}teacher|foster\s{1,3}carer)"
 )
 # What the text calls someone: "calls him Macca", "call her 'Tiny'", "nicknamed Bex".
 # (Not "called" alone, "I called Early Help", nor "known as", "Signs of Safety": ``_introduced_names``.)
@@ -2835,11 +2837,79 @@ _LIST_FROM_PREVIOUS = re.compile(r"\s{0,3}(?:,|&|and)\s{1,3}")
 _ELDEST_BEFORE = re.compile(
     r"(?<![\w'\u2019\-])(?i:eldest|youngest|oldest|middle\s{1,3}(?:one|child))\s{0,3}[,:\-\u2013]\s{0,3}$"
 )
+# Given names that are common words, found with a cue all the same ("Precious (7)", "Favour is
+# 16", "Blessing, mum,"), and a word that is a name where a family word in brackets follows it
+# ("Johnny (dad)", "Darius (twins, 6)"); a language, a nationality or a faith is never a name
+# by a cue ("Arabic (mum)", "Mum (Polish)").
+# Before a capitalised family word, a capitalised word: a job title ("Ward Sister", "Family Partner").
+_A_TITLE_BEFORE = re.compile(r"(?<![\w'\u2019\-])[A-Z][a-z]{1,20}\s{1,3}$")
+
+
+def _is_common_word(plain: str) -> bool:
+    """Whether ``plain`` (in small letters) is a common English word (``_COMMON_WORDS``), or one of
+    them with "s", "es", "ed" or "ly" on the end ("Exclusions", "Overdoses", "Widowed")."""
+    if plain in _COMMON_WORDS:
+        return True
+    return any(
+        plain.endswith(ending) and plain[: -len(ending)] in _COMMON_WORDS for ending in ("s", "es", "ed", "d", "ly")
+    )
+
+
+_NAMES_THAT_ARE_WORDS = frozenset({"precious", "blessing", "favour", "patience", "mercy", "goodness", "tiny"})
+_FAMILY_IN_BRACKETS = re.compile(rf"\s{{0,3}}\(\s{{0,3}}(?i:{_FAMILY_WORD})\s{{0,3}}[,)]")
+_LANGUAGES_AND_FAITHS = frozenset(
+    [
+        "arabic",
+        "polish",
+        "urdu",
+        "punjabi",
+        "kurdish",
+        "english",
+        "romanian",
+        "bengali",
+        "somali",
+        "farsi",
+        "persian",
+        "french",
+        "spanish",
+        "portuguese",
+        "chinese",
+        "mandarin",
+        "cantonese",
+        "turkish",
+        "tigrinya",
+        "amharic",
+        "pashto",
+        "dari",
+        "lithuanian",
+        "latvian",
+        "russian",
+        "ukrainian",
+        "italian",
+        "german",
+        "welsh",
+        "irish",
+        "scottish",
+        "british",
+        "african",
+        "muslim",
+        "christian",
+        "catholic",
+        "jewish",
+        "sikh",
+        "hindu",
+        "interpreter",
+    ]
+)
 _DAYS_OF_THE_WEEK = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"})
 # Capitalised words that such a cue does not make a name: words for people and family, pronouns
 # and the like, and the words counted or dated as names are ("Year 9", "Room (14)", "Monday is 14th").
 _NOT_A_CUED_NAME = frozenset(
     [
+        *("arial", "verdana", "calibri", "tahoma", "helvetica", "kooth", "roblox", "fortnite", "tiktok"),
+        *("stepdad", "stepmum", "aunty", "nani", "dadi", "amma", "abba", "baba", "mama", "papa", "bibi"),
+        *("barnardo", "barnardos", "paracetamol", "ibuprofen", "calpol", "sertraline", "fluoxetine"),
+        *("snapchat", "whatsapp", "instagram", "youtube", "weds", "thurs", "tues", "lunchtimes"),
         "he",
         "she",
         "it",
@@ -3053,13 +3123,29 @@ def _names_the_text_says_are_names(text: str, places: AbstractSet[str]) -> Itera
         plain = match["name"].lower()
         if plain in _NOT_A_CUED_NAME or plain in places or plain in _MONTHS or plain in _DAYS_OF_THE_WEEK:
             continue
+        if plain in _LANGUAGES_AND_FAITHS:
+            continue
         start, end = match.span()
+        if (
+            _is_common_word(plain)
+            and match["name"] not in _GIVEN_NAMES
+            and plain not in _NAMES_THAT_ARE_WORDS
+            and not _FAMILY_IN_BRACKETS.match(text, end)
+        ):
+            continue  # an ordinary word with a capital: "Health Visitor (1)", "Mum - Polish"
         before = text[max(0, start - 30) : start]
         named_after = _AFTER_A_FAMILY_NAME.match(text, end) is not None
+        family_before = _FAMILY_BEFORE.search(before)
+        if (
+            family_before is not None
+            and before[family_before.start()].isupper()
+            and _A_TITLE_BEFORE.search(before[: family_before.start()])
+        ):
+            family_before = None  # a job title, not a family member: "Ward Sister (Paediatrics)"
         cued = (
             _AGE_AFTER.match(text, end) is not None
             or _FAMILY_AFTER.match(text, end) is not None
-            or (named_after and _FAMILY_BEFORE.search(before) is not None)
+            or (named_after and family_before is not None)
             or (named_after and _ELDEST_BEFORE.search(before) is not None)
             or _CALLED_BEFORE.search(before) is not None
         )
@@ -3742,6 +3828,8 @@ _GIVEN_NAMES = (
     _read_given_names(Path(__file__).with_name("given_names.txt"))
     | {plain_letters(name) for name in _read_given_names(Path(__file__).with_name("given_names_more.txt"))}
 ) - _NOT_A_GIVEN_NAME
+# Common English words (common_words.txt, from wordfreq: how it was made): not a name by a cue alone.
+_COMMON_WORDS = _read_given_names(Path(__file__).with_name("common_words.txt"))
 # Given names as written with their accents, in small letters: given_names_more.txt's, and the
 # common English ones' accented forms.
 _ACCENTED_NAMES = frozenset(
