@@ -2832,7 +2832,6 @@ _CALLED_BEFORE = re.compile(
     r"\s{1,3}['\"\u2018\u201c]?$"
 )
 # A name in a list with one the text says is a name ("Denisa and Darius (twins, 6)").
-_LIST_TO_NEXT = re.compile(r"\s{0,3}(?:,|&|\band\b)\s{1,3}$")
 _LIST_FROM_PREVIOUS = re.compile(r"\s{0,3}(?:,|&|and)\s{1,3}")
 _ELDEST_BEFORE = re.compile(
     r"(?<![\w'\u2019\-])(?i:eldest|youngest|oldest|middle\s{1,3}(?:one|child))\s{0,3}[,:\-\u2013]\s{0,3}$"
