@@ -3323,3 +3323,45 @@ def test_the_common_words_are_wordfreqs_with_their_licence() -> None:
     assert all(re.fullmatch(r"[a-z]{2,24}", word) for word in words)
     assert {"visitor", "housing", "polish", "curfew"} <= guard._COMMON_WORDS
     assert ("person_name", "Kevin") in kinds("Kevin (dad) and Sarah (14)")  # names in both: still names
+
+
+@pytest.mark.parametrize(
+    "text, found",
+    [
+        # Found (end-to-end review): names that are also words or seasons were missed even with
+        # a cue ("Summer (14)", "Mum India"), and how someone presented was taken for a name.
+        ("Summer (14) is scared of going home", "Summer"),
+        ("Mum Summer is worried about the move", "Summer"),
+        ("Summer, the mum, rang in tears", "Summer"),
+        ("Mum India is worried", "India"),
+    ],
+)
+def test_a_name_that_is_also_a_word_is_found_with_a_cue(text: str, found: str) -> None:
+    assert ("person_name", found) in kinds(text), kinds(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Mum Tearful. Dad Evasive.",
+        "Mum Avoidant and Unwell; Dad Dismissive and Hypervigilant",
+        "Mum Postnatal, Ambivalent, Disengaged",
+        "Amber (2) and Red (1) ratings this term",
+        "The young people watch Andrew Tate videos; since Sara Sharif's review we ask more",
+    ],
+)
+def test_how_someone_presented_and_well_known_people_are_not_names(text: str) -> None:
+    assert [kind for kind in kinds(text) if kind[0] == "person_name"] == [], kinds(text)
+
+
+def test_a_sessions_place_is_checked_for_names_the_text_says_are_someones(app: Flask) -> None:
+    """Found (end-to-end review): a session's place was never checked for names (staff are
+    named there: "ask for Mrs Khan at reception"), so a child's name with an age went unwarned."""
+    from app.inbox.service import PLACE_KINDS, identifying_findings
+
+    place = "Room 12, Acacia House. Ask for Mrs Khan at reception; Amara (mum of the host) has the key. Zoë is 7"
+    with app.app_context():
+        found = [(finding.kind, finding.text) for finding in identifying_findings(place, PLACE_KINDS)]
+    assert found == [("person_name", "Amara"), ("person_name", "Zoë")]
+    with app.app_context():
+        assert identifying_findings("Room 2, Eccles Health Centre: ask for Sarah at reception", PLACE_KINDS) == []

@@ -2820,7 +2820,7 @@ _AFTER_A_FAMILY_NAME = re.compile(
     r"|classes|app|network|charity|course|hub|cafe|time|day|week|line|pad|matters)\b)[a-z]{2,20}\b"
 )
 _FAMILY_AFTER = re.compile(
-    rf"\s{{0,3}}\(\s{{0,3}}(?i:{_FAMILY_WORD})(?:['\u2019]s\s{{1,3}}[a-z]{{2,20}})?\s{{0,3}}\)"
+    rf"\s{{0,3}}\(\s{{0,3}}(?i:{_FAMILY_WORD})(?:['\u2019]s\s{{1,3}}[a-z]{{2,20}})?(?:\s{{1,3}}[^()\n]{{1,30}})?\s{{0,3}}\)"
     rf"|\s{{0,3}},\s{{0,3}}(?:(?i:the|her|his|their|our)\s{{1,3}})?(?i:{_FAMILY_WORD})\s{{0,3}}(?:,|\))"
     rf"|['\u2019]s\s{{1,3}}(?i:{_FAMILY_WORD})\b"
     r"|['\u2019]s\s{1,3}(?i:social\s{1,3}worker|youth\s{1,3}justice|key\s{0,3}worker|class\s{1,3}teacher|foster\s{1,3}carer)"
@@ -2842,6 +2842,22 @@ _ELDEST_BEFORE = re.compile(
 # by a cue ("Arabic (mum)", "Mum (Polish)").
 # Before a capitalised family word, a capitalised word: a job title ("Ward Sister", "Family Partner").
 _A_TITLE_BEFORE = re.compile(r"(?<![\w'\u2019\-])[A-Z][a-z]{1,20}\s{1,3}$")
+
+
+# How someone presented, as a record says it after "Mum" or "Dad" ("Mum Tearful", "Dad
+# Evasive"): words with these endings are not names (found, review: they were warned about).
+_PRESENTATION_ENDINGS = ("ful", "ive", "less", "ous", "able", "ible", "ish", "ated", "ised", "ized", "ent", "ant")
+
+
+def _presents_so(plain: str) -> bool:
+    """Whether ``plain`` reads as how someone presented (``_PRESENTATION_ENDINGS``), or is a word
+    for it that is not common enough to be in common_words.txt."""
+    return plain.endswith(_PRESENTATION_ENDINGS) or plain in _PRESENTATION_WORDS
+
+
+_PRESENTATION_WORDS = frozenset(
+    {"teary", "unwell", "postnatal", "withdrawn", "guarded", "dishevelled", "unkempt", "hypervigilant"}
+)
 
 
 def _is_common_word(plain: str) -> bool:
@@ -3125,9 +3141,11 @@ def _names_the_text_says_are_names(text: str, places: AbstractSet[str]) -> Itera
         if plain in _LANGUAGES_AND_FAITHS:
             continue
         start, end = match.span()
+        if _presents_so(plain) and match["name"] not in _ANY_GIVEN_NAME and plain not in _NAMES_THAT_ARE_WORDS:
+            continue  # how someone presented: "Mum Tearful", "Dad Evasive"
         if (
             _is_common_word(plain)
-            and match["name"] not in _GIVEN_NAMES
+            and match["name"] not in _ANY_GIVEN_NAME
             and plain not in _NAMES_THAT_ARE_WORDS
             and not _FAMILY_IN_BRACKETS.match(text, end)
         ):
@@ -3827,6 +3845,9 @@ _GIVEN_NAMES = (
     _read_given_names(Path(__file__).with_name("given_names.txt"))
     | {plain_letters(name) for name in _read_given_names(Path(__file__).with_name("given_names_more.txt"))}
 ) - _NOT_A_GIVEN_NAME
+# Every given name in the lists, also those taken for something else when alone ("Summer",
+# "Amber", "India": _NOT_A_GIVEN_NAME), which a cue makes names ("Summer (14)", "Mum India").
+_ANY_GIVEN_NAME = (_GIVEN_NAMES | _NOT_A_GIVEN_NAME) - {"Amber"}  # (a RAG rating: "Amber (2), Red (1)")
 # Common English words (common_words.txt, from wordfreq: how it was made): not a name by a cue alone.
 _COMMON_WORDS = _read_given_names(Path(__file__).with_name("common_words.txt"))
 # Given names as written with their accents, in small letters: given_names_more.txt's, and the
@@ -4177,6 +4198,12 @@ _WELL_KNOWN = (
     "jack daniels",
     "jack daniel's",
     "guy fawkes",
+    "sara sharif",
+    "logan mwangi",
+    "finley boden",
+    "andrew tate",
+    "tommy robinson",
+    "jimmy savile",
     "sarah's law",
     "clare's law",
     "helen's law",
@@ -4276,6 +4303,17 @@ def _foreign_word(finding: Finding, typed: str) -> bool:
 _ONE_WORD = re.compile(r"[^\W\d_]{1,40}")
 _SOMEONES_BEFORE = re.compile(r"(?i:\b(?:mr|mrs|ms|miss|mx|dr|mum|dad|nan|the|called)\.?\s{1,3})$")
 _SOMEONES_AFTER = re.compile(r"['\u2019]s\b|\s{0,3}\(|\s{0,3},\s{0,3}\d|\s{1,3}(?i:family|is\s{1,3}\d)")
+
+
+def names_with_a_cue(text: str, places: AbstractSet[str] = frozenset()) -> list[Finding]:
+    """Only the names the text says are someone's (``_names_the_text_says_are_names``: "Zoë is
+    7", "Amara (mum)"), for text where other names are expected (a session's place: "ask for Mrs
+    Khan at reception"), quoted as typed."""
+    typed = prepare(text)
+    prepared = plain_letters(typed)
+    known = _well_known_names(prepared)
+    found = (finding for finding in _names_the_text_says_are_names(prepared, places) if not _within(finding, known))
+    return [_as_typed(finding, typed, prepared) if prepared is not typed else finding for finding in found]
 
 
 def scan_fields(
