@@ -3841,9 +3841,9 @@ _A_GIVEN_NAME_OR_A_WORD = frozenset(
 # says which), less those above that are more often something else.
 # With them, the adults' names of the area's communities from elsewhere (given_names_more.txt:
 # how it was made), read without their accents as the text is (``plain_letters``).
+_MORE_GIVEN_NAMES = _read_given_names(Path(__file__).with_name("given_names_more.txt"))
 _GIVEN_NAMES = (
-    _read_given_names(Path(__file__).with_name("given_names.txt"))
-    | {plain_letters(name) for name in _read_given_names(Path(__file__).with_name("given_names_more.txt"))}
+    _read_given_names(Path(__file__).with_name("given_names.txt")) | {plain_letters(name) for name in _MORE_GIVEN_NAMES}
 ) - _NOT_A_GIVEN_NAME
 # Every given name in the lists, also those taken for something else when alone ("Summer",
 # "Amber", "India": _NOT_A_GIVEN_NAME), which a cue makes names ("Summer (14)", "Mum India").
@@ -3854,7 +3854,7 @@ _COMMON_WORDS = _read_given_names(Path(__file__).with_name("common_words.txt"))
 # common English ones' accented forms.
 _ACCENTED_NAMES = frozenset(
     {
-        *(name.lower() for name in _read_given_names(Path(__file__).with_name("given_names_more.txt"))),
+        *(name.lower() for name in _MORE_GIVEN_NAMES),
         *("zoë", "zoé", "chloé", "renée", "noël", "josé", "andré", "rené", "élise", "hélène", "seán", "siobhán"),
         *("aoife", "niamh", "éabha", "méabh", "róisín", "órla", "caoimhe", "sinéad", "pádraig", "dónal", "ciarán"),
         *(
