@@ -3272,6 +3272,34 @@ def test_a_name_the_text_says_is_someones_is_found_in_no_list(text: str, found: 
 
 
 @pytest.mark.parametrize(
+    "text, everywhere",
+    [
+        # Found (review): only the place with the cue or the title was warned about, so changing
+        # what the warning listed sent the name written elsewhere in the text.
+        ("Zeltra (mum) is worried. Later Zeltra says no.", ["Zeltra", "Zeltra"]),
+        ("Mr Kowalczyk rang. Kowalczyk's son was angry.", ["Mr Kowalczyk", "Kowalczyk"]),
+        ("Dad (KM) rang. KM says the baby is fine.", ["KM", "KM"]),
+        ("Mr O'Brien rang; O'Brien was cross.", ["Mr O'Brien", "O'Brien"]),
+        ("The Wójcik family moved. Wójcik works nights.", ["Wójcik", "Wójcik"]),
+        ("Mrs Young rang. I told Young no.", ["Mrs Young", "Young"]),
+        # A common word with a capital is not looked for at a sentence's start, nor in small letters.
+        ("Mrs Young rang. Young people were there too.", ["Mrs Young"]),
+        ("jack (14) was there. I will jack it in.", ["jack"]),
+    ],
+)
+def test_a_name_found_once_is_found_wherever_the_text_writes_it(text: str, everywhere: list[str]) -> None:
+    assert [finding.text for finding in scan(text) if finding.kind == "person_name"] == everywhere
+
+
+def test_a_warning_lists_each_text_once_with_its_most_telling_reason() -> None:
+    from app.requests.guard import SAME_NAME_REASON, once_each
+
+    listed = once_each(scan("Later Zeltra says no. Zeltra (mum) is worried. Zeltra cried."))
+    assert [(item["text"], item["times"]) for item in listed] == [("Zeltra", 3)]
+    assert listed[0]["reason"] != SAME_NAME_REASON and listed[0]["reason"].startswith("This looks like a person's name")
+
+
+@pytest.mark.parametrize(
     "text",
     [
         # What such a cue is not: family words, nationalities, counts, services and groups.

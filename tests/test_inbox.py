@@ -1779,6 +1779,13 @@ def test_a_note_naming_a_street_or_initials_shows_what_was_found_and_why(app: Fl
     )
     assert "KM : This looks like a person" in warning
     assert f">{note}</textarea>" in shown
+    # A name written more than once is one line, with how many times it was found.
+    twice = "Dad (KM) rang. KM says the baby is fine."
+    shown = text(post_form(client, page, f"{page}/notes", {"text": twice}))
+    warning = " ".join(
+        re.sub(r"<[^>]+>", " ", shown.split("data-identifying-warning", 1)[1].split("</div>", 1)[0]).split()
+    )
+    assert warning.count("KM") == 1 and "KM (found 2 times): These look like a person's initials" in warning
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(TriageNote)) == 0
 

@@ -764,6 +764,20 @@ def test_identifying_data_is_named_with_its_reason_and_can_be_confirmed(client, 
     assert stored.details["identifying_check"] == {"found": ["date", "phone", "postcode"], "confirmed": True}
 
 
+def test_a_name_written_several_times_is_listed_once_with_how_many_times(client) -> None:
+    # Found (review): "Jayden" three times in a reflection was three identical lines on the warning.
+    walker = to_outcome(client)
+    reflection = "Jayden was quiet. Later Jayden said no. Staff think Jayden is scared. Mum phoned on 12/03/2019."
+    fill_details(walker, {**VALID_DETAILS, "reflection": reflection})
+    warning = walker.get("/request/check-what-you-wrote").get_data(as_text=True)
+    items = [
+        html.unescape(re.sub(r"<[^>]+>", "", item)).strip() for item in re.findall(r"<li>(.*?)</li>", warning, re.S)
+    ]
+    jayden = [item for item in items if item.startswith("Jayden")]
+    assert len(jayden) == 1 and jayden[0].startswith("Jayden (found 3 times): ")
+    assert next(item for item in items if item.startswith("12/03/2019")).startswith("12/03/2019: ")  # once: no count
+
+
 def test_a_street_address_and_a_school_are_warned_about_and_the_page_says_which_names_are_looked_for(
     client, app
 ) -> None:

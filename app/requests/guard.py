@@ -173,7 +173,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, get_args
+from typing import Any, Literal, get_args
 
 from ..area_places import Places
 from ..email_address import EMAIL_ADDRESS
@@ -4268,9 +4268,92 @@ def scan(text: str, kinds: Iterable[Kind] = KINDS, places: AbstractSet[str] = fr
             continue
         kept.insert(at, finding)
         starts.insert(at, finding.start)
+    if "person_name" in wanted:
+        kept = _with_the_same_names_elsewhere(prepared, kept, places)
     if prepared is not typed:
         kept = [_as_typed(finding, typed, prepared) for finding in kept if not _foreign_word(finding, typed)]
     return kept
+
+
+SAME_NAME_REASON = (
+    "This is written elsewhere in the text as a person's name. A name can identify a child or family, "
+    "or someone close to them."
+)
+
+
+def once_each(findings: Any) -> list[dict[str, Any]]:
+    """Findings as a warning lists them: each text once, in the order first found, with how many
+    times it was found ("Amara" three times in a reflection was three identical lines). Its
+    reason is the first found, unless that was only "written elsewhere as a name"
+    (``SAME_NAME_REASON``) and another place says more. Takes ``Finding`` objects or the dicts a
+    view made of them (templates/_findings.html)."""
+    listed: dict[str, dict[str, Any]] = {}
+    for finding in findings or ():
+        text, reason = (
+            (finding["text"], finding["reason"]) if isinstance(finding, Mapping) else (finding.text, finding.reason)
+        )
+        item = listed.setdefault(text, {"text": text, "reason": reason, "times": 0})
+        item["times"] += 1
+        if item["reason"] == SAME_NAME_REASON:
+            item["reason"] = reason
+    return list(listed.values())
+
+
+# In a name found, the words that are not the name: titles, and the words of "the Smith family".
+_NOT_THE_NAME_ITSELF = frozenset(
+    {"mr", "mrs", "ms", "miss", "mx", "dr", "the", "family", "families", "and", "of", "de", "van", "von", "al", "el"}
+)
+# A word as a name is written: letters, with an apostrophe or a hyphen between them ("O'Brien",
+# "Jean-Paul"); a possessive's "'s" is taken off where it is looked up.
+_WORD_AS_A_NAME_IS_WRITTEN = re.compile(r"(?<![\w'\u2019\-])[^\W\d_](?:[^\W\d_]|['\u2019\-](?=[^\W\d_])){0,40}")
+
+
+def _with_the_same_names_elsewhere(text: str, kept: list[Finding], places: AbstractSet[str]) -> list[Finding]:
+    """``kept`` with every other place the text writes a name that was found as one, as typed:
+    "Zeltra (mum) is worried. Later Zeltra says no", "Mr Kowalczyk rang. Kowalczyk was angry",
+    "Dad (KM) rang. KM says". Found (review): only the place with the cue was warned about, so a
+    practitioner who changed what the warning listed sent the name written elsewhere. A common
+    word is not looked for in small letters ("jack (14)": not every "jack"), nor with a capital at
+    a sentence's start ("Mrs Young rang. Young people..."). One pass over the text's words, and
+    each checked against the findings either side of it: in step with the text's length."""
+    names = {
+        name
+        for finding in kept
+        if finding.kind == "person_name"
+        for word in _WORD_AS_A_NAME_IS_WRITTEN.findall(finding.text)
+        if len(name := _without_possessive(word)) > 1
+        and name.lower() not in _NOT_THE_NAME_ITSELF
+        and name.lower() not in places
+        and not (name.islower() and _is_common_word(name))
+    }
+    if not names:
+        return kept
+    known = _well_known_names(text)
+    starts = [finding.start for finding in kept]
+    added: list[Finding] = []
+    for match in _WORD_AS_A_NAME_IS_WRITTEN.finditer(text):
+        name = _without_possessive(match[0])
+        if name not in names:
+            continue
+        start = match.start()
+        end = start + len(name)
+        at = bisect.bisect_left(starts, start)
+        if (at > 0 and kept[at - 1].end > start) or (at < len(kept) and kept[at].start < end):
+            continue
+        if (
+            not name.isupper()  # "KM" is initials, not km
+            and _is_common_word(name.lower())
+            and _SENTENCE_START.search(text, max(0, start - 24), start)
+        ):
+            continue
+        finding = Finding("person_name", name, SAME_NAME_REASON, start, end)
+        if not _within(finding, known):
+            added.append(finding)
+    return sorted([*kept, *added], key=lambda f: f.start) if added else kept
+
+
+def _without_possessive(word: str) -> str:
+    return word[:-2] if word[-2:] in ("'s", "\u2019s") else word
 
 
 def _as_typed(finding: Finding, typed: str, prepared: str) -> Finding:
