@@ -10,7 +10,7 @@ import logging
 import traceback
 from typing import Any
 
-from flask import Flask, current_app, g, has_request_context, redirect, render_template, request, url_for
+from flask import Flask, Response, current_app, g, has_request_context, redirect, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
@@ -251,6 +251,18 @@ def register_error_handlers(app: Flask) -> None:
         log_unexpected_error(exc_info[1])
 
     app.log_exception = log_exception  # type: ignore[method-assign]  # Flask's hook, called by handle_exception
+
+    @app.after_request
+    def say_when_to_try_again(response: Response) -> Response:
+        """A refusal over a rate limit or an account's lockout (429) says how many seconds to wait,
+        at most, in a Retry-After header, as its page says it in words (``g.retry_after``: set by
+        ``rate_limits.limit_hit`` and the inbox's lockout)."""
+        if response.status_code == 429 and "Retry-After" not in response.headers:
+            seconds = g.get("retry_after")
+            if seconds:
+                response.headers["Retry-After"] = str(seconds)
+        return response
+
     if not any(isinstance(existing, ErrorsWithoutMessages) for existing in app.logger.filters):
         app.logger.addFilter(ErrorsWithoutMessages())
 

@@ -27,7 +27,7 @@ from contextlib import suppress
 from functools import lru_cache, partial
 from typing import TypeGuard, cast
 
-from flask import Flask, Response, current_app, has_request_context, request
+from flask import Flask, Response, current_app, g, has_request_context, request
 from flask.globals import request_ctx
 from flask_limiter import Limiter
 from limits import RateLimitItem, parse_many
@@ -208,14 +208,26 @@ def limit_hit(error: Exception) -> RateLimitItem | None:
     breached (Flask-Limiter checks them shortest first and stops at the first breach), while a
     longer one may be used up too: then the longer one is what holds the next try back, and is
     returned (found, diff review: "Wait a minute", and a minute later refused again by the hour's
-    limit)."""
+    limit).
+
+    The refusal's seconds to wait at most (the rule's whole period: a fixed window) are kept for
+    its Retry-After header (``retry_after``; the error handlers' ``after_request`` sends it)."""
     if isinstance(error, SiteWideLimitExceeded):
-        return error.item
+        return retry_after(error.item)
     item = getattr(getattr(error, "limit", None), "limit", None)
     if not isinstance(item, RateLimitItem):
         return None
     with suppress(Exception):  # the store not answering: the rule breached is all there is to say
-        return _longest_used_up(item)
+        return retry_after(_longest_used_up(item))
+    return retry_after(item)
+
+
+def retry_after(item: RateLimitItem) -> RateLimitItem:
+    """``item``, noting for this request's 429 response that the next try may be refused for up
+    to its whole period (``g.retry_after``): the response's Retry-After header (found, security
+    review: a refusal said how long to wait in words only, not to a program)."""
+    if has_request_context():
+        g.retry_after = int(item.get_expiry())
     return item
 
 

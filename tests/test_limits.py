@@ -175,6 +175,7 @@ def test_requests_sent_are_limited_per_address_and_a_refusal_loses_nothing(tmp_p
     # Check your answers again, saying why and that nothing is lost (diff review: it was the bare
     # "too many attempts, wait a few minutes" page, with the limit counted in hours and days).
     assert refused.status_code == 429 and "Your request has not been sent" in page
+    assert refused.headers["Retry-After"] == "3600"  # found (security review): said in words only
     assert 'href="#send-request"' in page and "Alex Practitioner" in page
     # Found (new-user review): it said the answers were kept through a pause "of up to a day",
     # but they are cleared after 30 minutes idle; and it said to contact the facilitators when
@@ -217,7 +218,9 @@ def test_memory_counts_start_no_thread_per_request_and_still_limit(tmp_path) -> 
         statuses.append(client.get("/privacy").status_code)
         timers.add(id(storage.timer))
     assert statuses == [200] * 150
-    assert client.get("/").status_code == 429  # the 151st page for this address is refused
+    refused = client.get("/")
+    assert refused.status_code == 429  # the 151st page for this address is refused
+    assert refused.headers["Retry-After"] == "60"
     # The first timer, then one a second at most (unrationed: one every 10 ms or so, dozens).
     assert len(timers) <= 2 + (time.monotonic() - started) / SweptMemoryStorage.SWEEP_SECONDS
     assert client.get("/", environ_base={"REMOTE_ADDR": "198.51.100.21"}).status_code == 200
@@ -429,6 +432,7 @@ def test_guesses_from_many_addresses_lock_the_account(tmp_path) -> None:
     refused = sign_in(app.test_client(), environ_base={"REMOTE_ADDR": "198.51.100.99"})
     page = refused.get_data(as_text=True)
     assert refused.status_code == 429 and LOCKED in page.lower() and "Wait 1 minute" in page
+    assert 0 < int(refused.headers["Retry-After"]) <= 60
     assert EMAIL in page  # what was typed is kept
     assert "facilitator_id" not in str(refused.headers.get("Set-Cookie"))
     # The 5 failures are in the audit log, for that account; the 36 refusals (the right password

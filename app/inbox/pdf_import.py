@@ -164,6 +164,9 @@ def read_request_pdf(data: bytes) -> ImportedRequest:
     # module, and only an import needs pypdf (about a tenth of the app's import time).
     import pypdf
 
+    # pypdf logs what it repairs in a damaged file ("EOF marker not found") as warnings, lines
+    # without a request or a reason (security review); the line below says an upload failed.
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
     # Only the first attachment called request.json is decoded, and no stream may decode to
     # more than the JSON's limit: a 5 MB file of compressed attachments could otherwise inflate to
     # gigabytes (pypdf's own limits are 75 MB a stream, and ``attachments`` decodes every copy).

@@ -649,6 +649,7 @@ def password_refused(email: str, locked_for: int, what: str, failed: str, detail
     tag = service.record_failed_sign_in(email, locked=bool(locked_for), detail=detail)
     if locked_for:
         log.warning("Inbox %s refused: too many failed attempts (account tag %s)", what, tag)
+        g.retry_after = locked_for  # its Retry-After header (app.errors)
         return SIGN_IN_LOCKED.format(wait=wait_text(locked_for)), 429
     log.warning("Inbox %s failed (account tag %s)", what, tag)
     return failed, 200
