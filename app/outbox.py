@@ -43,12 +43,15 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import os
 import signal
 import smtplib
+import sys
 import threading
+import time
 import traceback
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from types import FrameType
 from typing import Any
@@ -511,7 +514,7 @@ def _make_each(
     claim: Callable[[set[Any]], StoredRequest | SupervisionRecord | QuestionsPdf | None],
     make: Callable[[Any], bool],
     result: PassResult,
-    stop: threading.Event | None,
+    stop: threading.Event | StopFlag | None,
     what: str,
 ) -> None:
     """Claim (``claim``, given the ones tried in this pass) and make (``make``) each PDF due, at
@@ -544,7 +547,7 @@ def _make_each(
 
 
 def run_pass(
-    ignore_schedule: bool = False, stop: threading.Event | None = None, now: dt.datetime | None = None
+    ignore_schedule: bool = False, stop: threading.Event | StopFlag | None = None, now: dt.datetime | None = None
 ) -> PassResult:
     """Make every PDF and send every email that is due, each at most once in this pass.
 
@@ -709,7 +712,7 @@ def purge_due(done: Purges, now: dt.datetime | None = None) -> tuple[int, int]:
     return sessions, requests
 
 
-def run_worker(stop: threading.Event, poll_seconds: float) -> None:
+def run_worker(stop: threading.Event | StopFlag, poll_seconds: float) -> None:
     """Passes until ``stop`` is set, sleeping ``poll_seconds`` between passes that found nothing,
     and the purges when due (``purge_due``). A database fault is logged (its type, or as
     ``log_database_error`` logs it: never its parameters or its message) and tried again later."""
@@ -769,15 +772,47 @@ def _summary(result: PassResult) -> str:
     )
 
 
+class StopFlag:
+    """``threading.Event``'s ``set``, ``is_set`` and ``wait``, without its lock, for a signal
+    handler to set. Found (partnership review): SIGTERM's handler called ``Event.set()``, which
+    takes the event's lock; a signal arriving while the worker's own ``wait`` held that lock
+    waited for itself, so the worker never stopped (``systemctl restart`` hung until it was
+    killed, perhaps in the middle of an email). ``wait`` sleeps in short steps, checking the flag."""
+
+    STEP_SECONDS = 0.1
+
+    def __init__(self) -> None:
+        self._set = False
+
+    def set(self) -> None:
+        self._set = True
+
+    def is_set(self) -> bool:
+        return self._set
+
+    def wait(self, timeout: float) -> bool:
+        deadline = time.monotonic() + timeout
+        while not self._set:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                break
+            time.sleep(min(left, self.STEP_SECONDS))
+        return self._set
+
+
 @contextmanager
-def stop_on_signals(stop: threading.Event) -> Iterator[None]:
-    """Set ``stop`` on SIGTERM or SIGINT (Ctrl+C): the work in hand is finished first."""
+def stop_on_signals(stop: StopFlag) -> Iterator[None]:
+    """Set ``stop`` on SIGTERM or SIGINT (Ctrl+C): the work in hand is finished first. The
+    handler only sets the flag and writes its line straight to standard error: no lock (a
+    logging handler's, the flag's) is taken where the interrupted code may hold it."""
 
     def handler(signum: int, _frame: FrameType | None) -> None:
-        current_app.logger.info(
-            "Outbox worker: %s received, stopping after the work in hand", signal.Signals(signum).name
-        )
         stop.set()
+        with suppress(OSError):
+            os.write(
+                sys.stderr.fileno(),
+                f"Outbox worker: {signal.Signals(signum).name} received, stopping after the work in hand\n".encode(),
+            )
 
     previous = {number: signal.signal(number, handler) for number in (signal.SIGTERM, signal.SIGINT)}
     try:
@@ -958,7 +993,7 @@ def worker_command(once: bool, poll_seconds: float | None) -> None:
         return
     poll = poll_seconds if poll_seconds is not None else float(current_app.config.get("OUTBOX_POLL_SECONDS", 5))
     poll = max(poll, 0.05)  # a setting of 0 must not spin
-    stop = threading.Event()
+    stop = StopFlag()
     click.echo(f"Outbox worker started (looking for work every {poll:g}s; stop with Ctrl+C or SIGTERM).")
     pdf_renderer.start()  # the PDF renderer's process starts while the worker looks for work
     with stop_on_signals(stop):

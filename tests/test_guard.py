@@ -723,6 +723,10 @@ def test_the_practitioners_name_is_checked_for_a_childs_details_not_for_a_name()
     assert [f.kind for f in scan("Alex, NHS 943 476 5919", kinds)] == ["nhs_number"]
     for text in OWN_NAMES:
         assert scan(text, kinds) == [], text
+        assert scan_fields({"name": text}, GUARDED_TEXT) == {}, text
+    # A name the text says is someone else's is (last review: "Jane Doe for Tyler (age 7)" went through).
+    found = scan_fields({"name": "Jane Doe for Tyler (age 7)"}, GUARDED_TEXT)
+    assert [(f.kind, f.text) for f in found["name"]] == [("person_name", "Tyler")]
 
 
 def test_a_sessions_place_may_name_its_street() -> None:
@@ -2772,7 +2776,7 @@ def test_words_that_are_given_names_but_name_no_one_are_not_flagged(text: str) -
         "write to jayden.smith@example.org or kelly@example.org",
         "see www.kelly.co.uk/jayden and https://example.org/tyler",
         "the form at https://example.org/form?child=jayden&mum=KELLY",
-        "her handle is @jayden_2015 and #tyler",
+        "her hashtag is #tyler",
         "WRITE TO JAYDEN.SMITH@EXAMPLE.ORG",
     ],
 )
@@ -3289,6 +3293,48 @@ def test_a_name_the_text_says_is_someones_is_found_in_no_list(text: str, found: 
 )
 def test_a_name_found_once_is_found_wherever_the_text_writes_it(text: str, everywhere: list[str]) -> None:
     assert [finding.text for finding in scan(text) if finding.kind == "person_name"] == everywhere
+
+
+@pytest.mark.parametrize(
+    "text, found",
+    [
+        # Found (review): each went unwarned.
+        ("her handle is @jayden_2015", "@jayden_2015"),
+        ("his snapchat is jaydenx07", "jaydenx07"),
+        ("TikTok: lil.jay posts every night", "lil.jay"),
+        ("she is on Instagram @kayla", "@kayla"),
+        ("Dad drives a silver Golf, reg MA19 XYZ", "MA19 XYZ"),
+        ("MRN 10234567 from the ward", "10234567"),
+        ("crime ref 12345678", "12345678"),
+        ("A letter from J. Kowalski about the move", "J. Kowalski"),
+        ("Signed J. Smith", "J. Smith"),
+        ("He goes by Mo at school", "Mo"),
+        ("charlie (14) is missing", "charlie"),
+        ("He took molly home", "molly"),
+        ("Thanks to Jayden the group went well", "Jayden"),
+    ],
+)
+def test_usernames_registrations_record_numbers_and_initialled_names_are_found(text: str, found: str) -> None:
+    assert found in [finding.text for finding in scan(text)], scan(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # What those are not: "at", a time, a word after an app, lettered things, drugs, a sign-off.
+        "we met @school and again @ 3pm, then @2pm",
+        "his snap is fine and Mum uses Facebook a lot",
+        "KS2 SAT results were low",
+        "Plan B. Then we tried again; Option A. Social care said no; Year 6 class B. Hughes",
+        "Dad sells charlie and molly from the flat; mum is on charlie; a bag of mandy",
+        "Spring (2) and Summer (3) terms were better",
+        "Mum is worried about the move.\n\nThanks, Kelly",
+        "The plan is not working. Many thanks, Kelly Smith (health visitor)",
+        "She calls her Mum",
+    ],
+)
+def test_what_is_not_a_username_registration_or_name(text: str) -> None:
+    assert scan(text) == []
 
 
 def test_a_warning_lists_each_text_once_with_its_most_telling_reason() -> None:

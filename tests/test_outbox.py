@@ -1154,3 +1154,29 @@ def test_sqlite_copies_its_log_into_the_file_in_the_worker_not_in_a_visitors_com
         assert _requests_in_the_file_itself(app) == []  # in the log only, so far
         assert run_pass().pdfs_made == 1
     assert _requests_in_the_file_itself(app) == [(reference, True)]
+
+
+def test_the_workers_stop_signal_takes_no_lock_and_ends_its_wait(capfd: pytest.CaptureFixture[str]) -> None:
+    """Found (partnership review): the worker hung on SIGTERM, its handler waiting for a lock its
+    own wait held (``threading.Event``), so a restart never finished. The flag the worker waits
+    on is set by the handler with no lock to take, even one held where the signal arrives, and
+    its wait ends at once; without a signal, it waits its time."""
+    import os
+    import signal
+
+    from app.outbox import StopFlag, stop_on_signals
+
+    assert not hasattr(StopFlag(), "_cond") and not any(
+        isinstance(value, type(threading.Lock())) for value in vars(StopFlag()).values()
+    )
+    quiet = StopFlag()
+    started = time.monotonic()
+    assert quiet.wait(0.3) is False and time.monotonic() - started >= 0.3
+    stop = StopFlag()
+    with stop_on_signals(stop):
+        threading.Timer(0.3, os.kill, (os.getpid(), signal.SIGTERM)).start()
+        started = time.monotonic()
+        assert stop.wait(30) is True  # the main thread waits, as the worker does between passes
+        assert time.monotonic() - started < 5
+    assert "Outbox worker: SIGTERM received, stopping after the work in hand" in capfd.readouterr().err
+    assert signal.getsignal(signal.SIGTERM) is not None  # the test run's own handler is back

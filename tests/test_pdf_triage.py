@@ -145,6 +145,13 @@ def records(module_app: Flask, longest: dict[str, Any]) -> list[tuple[JourneyPat
 
 # --- the request PDF ---------------------------------------------------------------------------
 
+# What a failure of the two-page tests says (found, partnership review: a bare "assert 3 == 2").
+TWO_PAGES = (
+    "The longest possible request no longer fits on two A4 pages: a new question or request field, or "
+    "larger margins or type, pushed it over. Tighten templates/pdf/print.css or lower a field's limit "
+    "(README, 'Change the PDF layout')."
+)
+
 
 def test_the_longest_request_is_the_longest_the_service_takes(longest: dict[str, Any]) -> None:
     document, pack = longest["document"], longest["pack"]
@@ -163,7 +170,7 @@ def test_the_longest_request_is_the_longest_the_service_takes(longest: dict[str,
 
 def test_the_longest_request_fits_on_two_a4_pages(longest: dict[str, Any]) -> None:
     reader = pdf_reader(longest["pdf"])
-    assert len(reader.pages) == 2
+    assert len(reader.pages) == 2, TWO_PAGES
     for page in reader.pages:
         assert abs(float(page.mediabox.width) - A4[0]) < 1 and abs(float(page.mediabox.height) - A4[1]) < 1
 
@@ -188,7 +195,7 @@ def test_a_partnerships_logo_adds_no_page_to_the_longest_request(module_app: Fla
             pdf = request_pdf(db.session.scalar(select(StoredRequest)), current_pack())
     finally:
         module_app.extensions[PARTNERSHIP_KEY] = partnership
-    assert len(pdf_reader(pdf).pages) == len(pdf_reader(longest["pdf"]).pages) == 2
+    assert len(pdf_reader(pdf).pages) == len(pdf_reader(longest["pdf"]).pages) == 2, TWO_PAGES
 
     def laid_out(placed: list[Any]) -> list[tuple[int, float, float, str]]:
         return [(piece.page, round(piece.x, 1), round(piece.y, 1), piece.text) for piece in placed]

@@ -33,7 +33,7 @@ from ..mail import given_up_what_to_do, mail_problem_words, message_was_refused,
 from ..models import AuditEvent, OutboxMessage, StoredRequest, utcnow
 from ..pack import current_contacts, current_pack, current_partnership
 from ..requests import fields
-from ..requests.guard import KINDS, NAMES, Finding, Kind, names_with_a_cue, scan
+from ..requests.guard import KINDS, NAMES, Finding, Kind, scan_with_cued_names
 from ..requests.reference import is_reference, normalise_reference
 from ..requests.service import (
     InvalidRequest,
@@ -1289,18 +1289,8 @@ PLACE_KINDS: tuple[Kind, ...] = tuple(
 def identifying_findings(text: str, kinds: Sequence[Kind] = KINDS) -> list[Finding]:
     """What looks like identifying data in a note or reason (the request pages' guard). Where
     names are not looked for (a session's place), a name the text says is someone's still is
-    ("Zoë is 7", "Amara (mum)": found, review, that a child's name with an age went unwarned there)."""
-    places = current_partnership().places
-    found = scan(text, kinds, places)
-    if "person_name" not in kinds:
-        taken = [(finding.start, finding.end) for finding in found]
-        found += [
-            finding
-            for finding in names_with_a_cue(text, places)
-            if not any(start < finding.end and finding.start < end for start, end in taken)
-        ]
-        found.sort(key=lambda finding: (KINDS.index(finding.kind), finding.start))
-    return found
+    ("Zoë is 7", "Amara (mum)": ``guard.scan_with_cued_names``)."""
+    return scan_with_cued_names(text, kinds, current_partnership().places)
 
 
 def text_fingerprint(text: str) -> str:

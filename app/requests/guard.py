@@ -1463,18 +1463,29 @@ def _real_day_month(day: int, month: int) -> bool:
 # one and written with at least 5 digits: "case ref 123456", "LCS ID: 1234567", "hospital number
 # K123456", "Mosaic 4567890"; and a unique pupil number, a letter then 12 digits, however it is
 # introduced (found, privacy review: none was warned about, and one leads straight to a child's file).
+# Also a hospital's medical record number ("MRN 10234567"), a case or crime reference ("CRN", "URN",
+# "crime ref", "PNC", "incident 1234567"): found, review, "MRN 10234567" went unwarned.
 _RECORD_NUMBER = re.compile(
     r"(?i:\b(?:case|record|client|child|person|patient|hospital|mosaic|lcs|liquidlogic|eclipse|ehm|"
-    r"systmone|emis|rio|upn|uln|pupil|ref|reference|id|number|no)\b\.?)"
+    r"systmone|emis|rio|upn|uln|pupil|ref|reference|id|number|no|mrn|crn|urn|pnc|crime|incident|log)\b\.?)"
     r"(?:\s{0,3}(?i:id|no|number|ref|reference)\b\.?)?\s{0,3}[:#]?\s{0,3}"
     r"(?P<number>[A-Z]{0,3}\d{5,20}[A-Z]?)(?![\w/\-])"
     r"|(?<![\w/\-])(?P<upn>[A-Z]\d{12})(?![\w/\-])"
+)
+# A vehicle registration as plates have shown it since 2001: two letters, two digits and three
+# letters ("MA19 XYZ"), in capitals. Found (review): a family's car went unwarned; with the area,
+# it is as good as an address.
+_VEHICLE_REGISTRATION = re.compile(r"(?<![\w\-])[A-Z]{2}(?:0[1-9]|[1-9]\d)\s?[A-Z]{3}(?![\w\-])")
+VEHICLE_REASON = (
+    "This looks like a vehicle registration number. A car's registration can identify a family, as an address can."
 )
 
 
 def _record_numbers(text: str) -> Iterator[Finding]:
     for match in _RECORD_NUMBER.finditer(text):
         yield _finding("record_number", match, "number" if match["number"] else "upn")
+    for match in _VEHICLE_REGISTRATION.finditer(text):
+        yield Finding("record_number", match[0], VEHICLE_REASON, match.start(), match.end())
 
 
 # A child's sex and exact age written together, as case records and notes write them (found, review:
@@ -2774,6 +2785,19 @@ def _person_names(text: str, places: AbstractSet[str]) -> Iterator[Finding]:
             or _ordinary_in_small_letters(surname, frozenset())
         ):
             yield _finding("person_name", match)
+    for match in _INITIAL_AND_SURNAME.finditer(text):
+        surname = match["surname"].lower()
+        before = _WORD_BEFORE.search(text, max(0, match.start() - 24), match.start())
+        if (
+            surname in _NOT_A_SURNAME
+            or surname in places
+            or surname in _MONTHS
+            or surname in _DAYS_OF_THE_WEEK
+            or (_is_common_word(surname) and surname not in _COMMON_SURNAMES_THAT_ARE_WORDS)
+            or (before is not None and _plain(before[1]).rstrip(".,:;") in _LETTERED_THINGS)
+        ):
+            continue
+        yield _finding("person_name", match)
     yield from _family_names(text, places)
     yield from _small_letter_family_names(text, places)
     yield from _families_in_the_plural(text, places)
@@ -2783,6 +2807,68 @@ def _person_names(text: str, places: AbstractSet[str]) -> Iterator[Finding]:
     yield from _names_the_text_says_are_names(text, places)
     yield from _names_all_in_one_case(text, _SMALL)
     yield from _names_all_in_one_case(text, _CAPITALS)
+    yield from _usernames(text)
+
+
+# A social media username: "@jayden_x07" (not an email address's "@", nor "@ 3pm" or "@school"
+# for "at school": with a digit, an underscore or a dot in it, or after the app's name), or one
+# given after the app or "username" ("his snap is jaydenx07", "TikTok: lil.jay"). Found (review):
+# in online harm and exploitation, the account is often what a practitioner writes down, and it
+# identifies a child as surely as a name.
+_APP_BEFORE = (
+    r"(?i:snapchat|snap|insta|instagram|ig|tiktok|tik\s{0,1}tok|twitter|facebook|fb|telegram|discord|twitch"
+    r"|youtube|roblox|xbox|psn|gamertag|username|user\s{0,1}name|handle|account)"
+)
+_USERNAME = re.compile(
+    r"(?<![\w.@])@(?P<at>[A-Za-z0-9_](?:[A-Za-z0-9_]|\.(?=[A-Za-z0-9_])){1,29})(?![\w@])"
+    rf"|(?<![\w'\u2019]){_APP_BEFORE}\s{{0,3}}(?:(?i:name|username|handle|account|id|is|was|called)\s{{0,3}}){{0,2}}"
+    r"[:\-\u2013]?\s{0,3}['\"\u2018\u201c]?(?P<named>[A-Za-z0-9_](?:[A-Za-z0-9_]|\.(?=[A-Za-z0-9_])){2,29})(?![\w@])"
+)
+USERNAME_REASON = (
+    "This looks like a social media or gaming username. A username can identify a child or family, "
+    "or someone close to them."
+)
+
+
+def _usernames(text: str) -> Iterator[Finding]:
+    for match in _USERNAME.finditer(text):
+        if match["at"] is not None:
+            name = match["at"]
+            before_app = _APP_NEAR_BEFORE.search(text, max(0, match.start() - 40), match.start())
+            if name[0].isdigit() or not (any(char in name for char in "0123456789_.") or before_app):
+                continue  # "@home", "@school", "@2pm": "at"
+            yield Finding("person_name", match[0], USERNAME_REASON, match.start(), match.end())
+        elif any(char in match["named"] for char in "0123456789_."):  # "his snap is fine": a word
+            yield Finding("person_name", match["named"], USERNAME_REASON, match.start("named"), match.end("named"))
+
+
+_APP_NEAR_BEFORE = re.compile(rf"(?<![\w'\u2019]){_APP_BEFORE}(?![\w])")
+
+
+# An initial and a surname: "J. Kowalski", "A. Nowak-Lewis" (found, review: unwarned; with a
+# title, "Ms J. Smith", it always was). Not an ordinary word ("Plan B. Then we..."), unless it is
+# one of the commonest surnames; not a lettered thing's letter ending a sentence ("vitamin D.
+# Kowalski" is rare, "Part A. Nowak" rarer, but "Year 6 class B. Hughes" is a class, not a name).
+_INITIAL_AND_SURNAME = re.compile(
+    r"(?<![\w.'\u2019\-])[A-Z]\.\s{0,2}(?P<surname>[A-Z][a-z'\u2019]{1,24}(?:-[A-Z][a-z'\u2019]{1,24})?)"
+    r"(?![\w'\u2019\-])"
+)
+_COMMON_SURNAMES_THAT_ARE_WORDS = frozenset(
+    {
+        *("smith", "jones", "brown", "green", "white", "black", "young", "wood", "hall", "wright", "walker"),
+        *("taylor", "cook", "baker", "turner", "hill", "king", "lee", "ward", "moore", "wall", "bell", "rose"),
+        *("hunt", "fox", "long", "price", "mills", "banks", "rice", "lord", "knight", "marsh", "day", "shaw"),
+    }
+)
+_LETTERED_THINGS = frozenset(
+    {
+        *("plan", "vitamin", "part", "grade", "section", "appendix", "annex", "class", "block", "room", "year"),
+        *("stage", "tier", "type", "option", "level", "ward", "team", "unit", "group", "category", "box"),
+        *("form", "step", "phase", "schedule", "side", "model", "hepatitis", "strep", "size", "question"),
+        *("point", "item", "flat", "floor", "wing", "bay", "building", "gate", "platform", "exit", "route"),
+        *("bus", "line", "band", "division", "zone", "area", "pod", "set", "table", "figure", "list"),
+    }
+)
 
 
 # A name that is in neither list of given names (given_names.txt, given_names_more.txt), which the
@@ -2830,6 +2916,12 @@ _FAMILY_AFTER = re.compile(
 _CALLED_BEFORE = re.compile(
     r"(?<![\w'\u2019\-])(?i:(?:calls?|called)\s{1,3}(?:him|her|them)|nicknamed|goes\s{1,3}by)"
     r"\s{1,3}['\"\u2018\u201c]?$"
+)
+_FAMILY_WORD_ALONE = re.compile(rf"(?i:{_FAMILY_WORD})")
+_SEASONS_OF_A_SCHOOL_YEAR = frozenset({"spring", "summer", "autumn", "winter"})
+_A_TERM_AFTER = re.compile(
+    r"\s{0,3}\(\s{0,3}\d{1,2}\s{0,3}\)\s{0,3}(?:(?:and|&|or)\s{1,3}[A-Z][a-z]{1,10}\s{0,3}\(\s{0,3}\d{1,2}\s{0,3}\)\s{0,3})?"
+    r"(?i:half[\s\-]{0,3})?(?i:terms?|holidays?|hols)\b"
 )
 # A name in a list with one the text says is a name ("Denisa and Darius (twins, 6)").
 _LIST_FROM_PREVIOUS = re.compile(r"\s{0,3}(?:,|&|and)\s{1,3}")
@@ -3141,16 +3233,29 @@ def _names_the_text_says_are_names(text: str, places: AbstractSet[str]) -> Itera
         if plain in _LANGUAGES_AND_FAITHS:
             continue
         start, end = match.span()
-        if _presents_so(plain) and match["name"] not in _ANY_GIVEN_NAME and plain not in _NAMES_THAT_ARE_WORDS:
+        if plain in _SEASONS_OF_A_SCHOOL_YEAR and _A_TERM_AFTER.match(text, end):
+            continue  # "Spring (2) and Summer (3) terms" (found, review: a count of terms)
+        before = text[max(0, start - 30) : start]
+        # What the text calls someone, in two or three letters, is a name even if it is a word too
+        # ("He goes by Mo", "calls him Al": found, review), unless it is a family word ("calls her
+        # Mum"); longer words after "calls him" are as often what he is called ("Stupid", "Useless").
+        called = _CALLED_BEFORE.search(before) is not None
+        short_name = called and len(plain) <= 3 and not _FAMILY_WORD_ALONE.fullmatch(plain)
+        if (
+            not short_name
+            and _presents_so(plain)
+            and match["name"] not in _ANY_GIVEN_NAME
+            and plain not in _NAMES_THAT_ARE_WORDS
+        ):
             continue  # how someone presented: "Mum Tearful", "Dad Evasive"
         if (
-            _is_common_word(plain)
+            not short_name
+            and _is_common_word(plain)
             and match["name"] not in _ANY_GIVEN_NAME
             and plain not in _NAMES_THAT_ARE_WORDS
             and not _FAMILY_IN_BRACKETS.match(text, end)
         ):
             continue  # an ordinary word with a capital: "Health Visitor (1)", "Mum - Polish"
-        before = text[max(0, start - 30) : start]
         named_after = _AFTER_A_FAMILY_NAME.match(text, end) is not None
         family_before = _FAMILY_BEFORE.search(before)
         if (
@@ -3164,7 +3269,7 @@ def _names_the_text_says_are_names(text: str, places: AbstractSet[str]) -> Itera
             or _FAMILY_AFTER.match(text, end) is not None
             or (named_after and family_before is not None)
             or (named_after and _ELDEST_BEFORE.search(before) is not None)
-            or _CALLED_BEFORE.search(before) is not None
+            or called
         )
         candidates.append((start, end, cued))
     # A name listed next to one the text says is a name is one too, either way round.
@@ -4122,6 +4227,17 @@ def _written_alone(word: str, part: str) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w'\u2019@#./=\-]){word}(?:-(?P<next>{part})(?:-{part}){{0,2}})?(?![\w@]|[.:/\-][^\W_])")
 
 
+# Drugs called by a name ("charlie": cocaine; "molly", "mandy": MDMA), in small letters after a
+# word for dealing in drugs within the clause, or just after "uses" or "on" ("mum is on
+# charlie", "a bag of charlie"): not a child. "charlie (14)", "took molly home" still are.
+_DRUGS_NAMED_SO = frozenset({"charlie", "molly", "mandy"})
+_DRUG_WORDS_BEFORE = re.compile(
+    r"(?<![\w'\u2019])(?:(?i:sell|sells|selling|sold|deal|deals|dealing|dealt|snort|snorts|snorting|sniff|sniffing"
+    r"|line|lines|gram|grams|bag|bags|wrap|wraps|drugs?|cocaine|coke|mdma|ecstasy|pills?|weed|cannabis|ket"
+    r"|ketamine|spice)\b[^.;!?\n()]{0,30}|(?i:use|uses|using|used|on)\s{1,3})$"
+)
+
+
 def _names_all_in_one_case(text: str, case: _Case) -> Iterator[Finding]:
     """Common given names written all in small letters ("jayden is 7", "mum (kelly) says") or all
     in capitals ("JAYDEN SMITH"), less those that are words too unless a person is meant ("grace's
@@ -4142,6 +4258,8 @@ def _names_all_in_one_case(text: str, case: _Case) -> Iterator[Finding]:
                     continue  # "the will's terms", "a grant (2) for..."
                 if not _a_person_is_meant(text, start, end, case):
                     continue
+            if word.lower() in _DRUGS_NAMED_SO and _DRUG_WORDS_BEFORE.search(text, max(0, start - 40), start):
+                continue  # "sells charlie and molly" (found, review: warned about as two children)
             end = match.end()
             surname = _SURNAME_AFTER_CAPITALS.match(text, end) if case is _CAPITALS else None
             if surname is not None:
@@ -4269,7 +4387,7 @@ def scan(text: str, kinds: Iterable[Kind] = KINDS, places: AbstractSet[str] = fr
         kept.insert(at, finding)
         starts.insert(at, finding.start)
     if "person_name" in wanted:
-        kept = _with_the_same_names_elsewhere(prepared, kept, places)
+        kept = _with_the_same_names_elsewhere(prepared, _without_the_sign_off(prepared, kept), places)
     if prepared is not typed:
         kept = [_as_typed(finding, typed, prepared) for finding in kept if not _foreign_word(finding, typed)]
     return kept
@@ -4306,6 +4424,29 @@ _NOT_THE_NAME_ITSELF = frozenset(
 # A word as a name is written: letters, with an apostrophe or a hyphen between them ("O'Brien",
 # "Jean-Paul"); a possessive's "'s" is taken off where it is looked up.
 _WORD_AS_A_NAME_IS_WRITTEN = re.compile(r"(?<![\w'\u2019\-])[^\W\d_](?:[^\W\d_]|['\u2019\-](?=[^\W\d_])){0,40}")
+
+
+# A sign-off ending the text: "Thanks, Kelly", "Kind regards, Sam Jones (health visitor)". The
+# practitioner's own name, which the request asks for anyway, not a child's or a family's (found,
+# review: it was warned about). Only the last 160 characters are looked at.
+_SIGN_OFF = re.compile(
+    r"(?:^|\n|[.!?]\s{1,3})(?i:many\s{1,3}thanks|thanks|thank\s{1,3}you|kind\s{1,3}regards|best\s{1,3}regards"
+    r"|warm\s{1,3}regards|regards|best\s{1,3}wishes|best|cheers|with\s{1,3}thanks)\s{0,3}[,.!:\-\u2013]?\s{1,10}"
+    r"(?P<signed>[A-Z](?:[a-z'\u2019\-]{1,24}|\.)(?:\s{1,3}[A-Z](?:[a-z'\u2019\-]{1,24}|\.)){0,2})"
+    r"(?:\s{0,3}\([A-Za-z ,\-]{1,40}\)|\s{0,3},\s{0,3}[A-Za-z \-]{1,40})?\s{0,10}[.!]?\s{0,10}$"
+)
+
+
+def _without_the_sign_off(text: str, kept: list[Finding]) -> list[Finding]:
+    """``kept`` less the names in a sign-off that ends the text (``_SIGN_OFF``)."""
+    if not kept or kept[-1].kind != "person_name":
+        return kept
+    tail_start = max(0, len(text) - 160)
+    sign_off = _SIGN_OFF.search(text, tail_start)
+    if sign_off is None:
+        return kept
+    signed_from = sign_off.start("signed")
+    return [f for f in kept if f.kind != "person_name" or f.start < signed_from]
 
 
 def _with_the_same_names_elsewhere(text: str, kept: list[Finding], places: AbstractSet[str]) -> list[Finding]:
@@ -4399,6 +4540,25 @@ def names_with_a_cue(text: str, places: AbstractSet[str] = frozenset()) -> list[
     return [_as_typed(finding, typed, prepared) if prepared is not typed else finding for finding in found]
 
 
+def scan_with_cued_names(
+    text: str, kinds: Iterable[Kind] = KINDS, places: AbstractSet[str] = frozenset()
+) -> list[Finding]:
+    """``scan``; where names are not looked for (the practitioner's own full name, a session's
+    place), a name the text says is someone's still is (``names_with_a_cue``): "Jane Doe for
+    Tyler (7)", "Zoë is 7" (found, reviews: a child's name with an age went unwarned there)."""
+    kinds = tuple(kinds)
+    found = scan(text, kinds, places)
+    if "person_name" in kinds:
+        return found
+    taken = [(finding.start, finding.end) for finding in found]
+    found += [
+        finding
+        for finding in names_with_a_cue(text, places)
+        if not any(start < finding.end and finding.start < end for start, end in taken)
+    ]
+    return sorted(found, key=lambda finding: (KINDS.index(finding.kind), finding.start))
+
+
 def scan_fields(
     texts: Mapping[str, str | None],
     kinds_for: Mapping[str, Iterable[Kind]] | None = None,
@@ -4408,7 +4568,7 @@ def scan_fields(
     results: dict[str, list[Finding]] = {}
     for name, text in texts.items():
         kinds = (kinds_for or {}).get(name, KINDS)
-        findings = scan(text or "", kinds, places)
+        findings = scan_with_cued_names(text or "", kinds, places)
         if findings:
             results[name] = findings
     return results

@@ -302,15 +302,30 @@ def _in_supervision(step: Answer) -> Answer:
         assert mode is not None
         chosen = next(o for o in mode.options if o.mode == "supervision")
         return radio(step.question, chosen.label.supervision)
-    question = next(q for q in pack.questions if same(q.title.practitioner) == same(step.question))
+    # Found (partnership review): a reworded question stopped every browser test at import with
+    # "generator raised StopIteration", naming neither the question nor this file.
+    question = next((q for q in pack.questions if same(q.title.practitioner) == same(step.question)), None)
+    if question is None:
+        raise LookupError(
+            f"No question in the rule pack is titled {step.question!r}: if it was reworded, change its "
+            "Q_... constant in tests/support/browser.py (the browser tests answer by what users read)."
+        )
     labels = []
     for choice in step.choices:
         found = next(
-            o
-            for o in question.options
-            if same(o.label.practitioner).startswith(same(choice))
-            and (step.prefix or same(o.label.practitioner) == same(choice))
+            (
+                o
+                for o in question.options
+                if same(o.label.practitioner).startswith(same(choice))
+                and (step.prefix or same(o.label.practitioner) == same(choice))
+            ),
+            None,
         )
+        if found is None:
+            raise LookupError(
+                f"The question {question.id!r} has no answer {choice!r}: if it was reworded, change it in "
+                "tests/support/browser.py (the browser tests answer by what users read)."
+            )
         labels.append(found.label.supervision)
     return Answer(question.title.supervision, tuple(labels), kind=step.kind, prefix=False)
 
