@@ -19,7 +19,7 @@ from .outage import is_database_outage, log_database_error
 from .rate_limits import limit_hit, wait_words
 from .sessions import leave_session_untouched, session_expired
 from .templating import render_page
-from .typed_text import typed_text_kept
+from .typed_text import form_to_send_again, typed_text_kept
 
 # Error pages with their own template in templates/errors/; other codes use errors/error.html.
 ERROR_TEMPLATES = {400, 403, 404, 405, 413, 429, 500, 503}
@@ -70,7 +70,7 @@ def render_error(
     signing_in = in_inbox and request.endpoint == "inbox.sign_in"
     account = g.get("facilitator") if in_inbox and code < 500 else None
     signed_in_to = None if account is None else "statistics" if account.reads_statistics_only else "inbox"
-    context = {
+    context: dict[str, Any] = {
         "code": code,
         "csrf_failure": csrf_failure,
         "description": description,
@@ -88,6 +88,7 @@ def render_error(
         context.update(outage_context())
         # A form sent as the database failed: what was typed, to copy (Back would ask the server again).
         context["kept"] = kept or typed_text_kept()
+        context["send_again"] = None if context["submitting"] else form_to_send_again()
     elif code == 429:
         # A form sent over a rate limit: the same (found, operations review: it was lost; an office
         # or a training room shares one address, and so the site-wide limit). Not a sign-in's email

@@ -55,4 +55,29 @@ def typed_text_kept(endpoint: str | None = None) -> list[tuple[str, str]]:
     return [(label, text) for label, text in kept if not is_blank(text)]
 
 
-__all__ = ["TYPED_TEXT", "TYPED_TEXT_MAX", "register", "typed_text_kept"]
+def form_to_send_again() -> dict[str, object] | None:
+    """The form the database failed on, to send again as it was once the service is back: its
+    address (``action``: the path and query, which never hold answers) and every field it posted
+    (``fields``: name, value), for the "service problem" page's Send again button. Found
+    (operator review): after a minute's outage, "Go back to that page" opened it empty, and a
+    radio answer or a reflection not copied from the page was lost. Only a form sent from this
+    site, with no password and no file (a password is never written into a page; a file cannot
+    be), nor the request's Send (its page has its own way back: check your answers)."""
+    if not has_request_context() or request.method != "POST" or request.endpoint is None:
+        return None
+    sent_from = request.headers.get("Origin") or request.headers.get("Referer") or ""
+    if not sent_from or urlsplit(sent_from).netloc != request.host:
+        return None
+    try:
+        form, files = request.form, request.files
+    except HTTPException:  # a form too large to read
+        return None
+    if files or any("password" in name for name in form):
+        return None
+    fields = [(name, value[:TYPED_TEXT_MAX]) for name, value in form.items(multi=True)]
+    query = request.query_string.decode("latin-1")
+    action = request.script_root + request.path + (f"?{query}" if query else "")
+    return {"action": action, "fields": fields}
+
+
+__all__ = ["TYPED_TEXT", "TYPED_TEXT_MAX", "form_to_send_again", "register", "typed_text_kept"]

@@ -3439,3 +3439,15 @@ def test_a_sessions_place_is_checked_for_names_the_text_says_are_someones(app: F
     assert found == [("person_name", "Amara"), ("person_name", "Zoë")]
     with app.app_context():
         assert identifying_findings("Room 2, Eccles Health Centre: ask for Sarah at reception", PLACE_KINDS) == []
+        # Found (facilitator review): a family's name, home or case number went unwarned in a place,
+        # which is emailed to every practitioner in the session; an online meeting's number is not one.
+        for place, named in [
+            ("Meet at Sarah Jones's house", "Sarah Jones"),
+            ("Home visit with the Kowalski family at their flat", "Kowalski"),
+            ("Joining with foster carer Mrs Patel", "Mrs Patel"),
+            ("Teams link, Case ref CP123456", "CP123456"),
+            ("At the Smiths' home", "Smith"),
+        ]:
+            assert named in [finding.text for finding in identifying_findings(place, PLACE_KINDS)], place
+        for place in ("Teams meeting ID: 34567890123 passcode 1234", "Mum's house rules; nobody's home before 10"):
+            assert identifying_findings(place, PLACE_KINDS) == [], place

@@ -386,6 +386,17 @@ def post(client: FlaskClient, sent: Sent, fields: dict[str, str]) -> TestRespons
     return response
 
 
+def send_again_form(page: str) -> tuple[str, dict[str, list[str]]] | None:
+    """The "service problem" page's Send again form: its address and the fields it sends."""
+    found = re.search(r'<form method="post" action="([^"]*)" novalidate data-send-again>(.*?)</form>', page, re.S)
+    if found is None:
+        return None
+    fields: dict[str, list[str]] = {}
+    for name, value in re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', found.group(2)):
+        fields.setdefault(html.unescape(name), []).append(html.unescape(value))
+    return html.unescape(found.group(1)), fields
+
+
 FAULTS = {
     "sqlite-writes refused": ("sqlite", "writes refused"),
     "postgres-writes refused": ("postgres", "writes refused"),
@@ -421,9 +432,17 @@ def test_every_form_that_saves_gives_the_service_problem_page_with_what_was_type
     app.config["PROPAGATE_EXCEPTIONS"] = False
 
     def once_back(failed: TestResponse) -> tuple[list[str], list[int], TestResponse]:
-        """With the database back: the failed page's link back opened, then the same form sent again."""
-        links = re.findall(BACK_LINK, failed.get_data(as_text=True))
+        """With the database back: the failed page's link back opened, then the same form sent
+        again: by the page's Send again button where it has one (what was entered goes with it),
+        else as the browser sends it from the form's page."""
+        page = failed.get_data(as_text=True)
+        links = re.findall(BACK_LINK, page)
         opened = [sent.client.get(link).status_code for link in links]
+        again = send_again_form(page)
+        if again is not None:
+            action, fields = again
+            resent = sent.client.post(action, data=fields, headers={"Origin": "http://localhost"})
+            return links, opened, resent
         return links, opened, post(sent.client, sent, {**hidden, "csrf_token": token})
 
     if fault == "writes refused":
@@ -444,6 +463,17 @@ def test_every_form_that_saves_gives_the_service_problem_page_with_what_was_type
     )
     assert all(words in body for words in SERVICE_PROBLEM) and has_chrome(body)
     assert "Traceback" not in body and PASSWORD not in body  # a password is never shown back
+    # Found (operator review): once the service was back, "Go back to that page" opened it empty,
+    # and what was entered there (a reflection, a radio answer) was lost unless copied. The page
+    # now sends the form again as it was, but never a password or a file, nor the request's Send.
+    resend = send_again_form(body)
+    if sent.multipart or form in ("sign in", "password changed", "send request"):
+        assert resend is None, resend
+    else:
+        assert resend is not None and resend[0] == sent.url, resend
+        assert all(
+            resend[1].get(name) == (value if isinstance(value, list) else [value]) for name, value in sent.data.items()
+        ), (resend, sent.data)
     for typed in sent.typed:
         assert f">{typed}</textarea>" in body, typed
     # A link back to where the form was (it opens that page, or leads to it), but for Start again,

@@ -1277,13 +1277,13 @@ def record_pdf_download(request: StoredRequest, facilitator: Facilitator) -> Non
 # What is looked for in a session's joining instructions or place: everything but GP practices,
 # since a session may well be held at a health centre ("Room 2, Eccles Health Centre"), as a
 # room in a named building is not a family's address; and but names after a title ("ask for
-# Mrs Khan at reception"), the staff who welcome the practitioner, not the family; and but
-# record numbers ("Meeting ID: 81234567890"), which an online meeting's joining instructions hold;
-# and but a street's name without a house number ("Unity House, Chorley Road"), which says where a
-# building is, as a venue's place does.
-PLACE_KINDS: tuple[Kind, ...] = tuple(
-    kind for kind in KINDS if kind not in ("gp_practice", "person_name", "record_number", "street")
-)
+# Mrs Khan at reception"), the staff who welcome the practitioner, not the family, though a name
+# the text says is a family's is ("the Kowalski family", "Sarah Jones's house", "foster carer Mrs
+# Patel", "Zoë is 7": ``guard.names_with_a_cue``); and but a street's name without a house number
+# ("Unity House, Chorley Road"), which says where a building is, as a venue's place does. Record
+# numbers are looked for ("Case ref CP123456": found, facilitator review, the place is emailed to
+# every practitioner in the session), not an online meeting's ("Meeting ID: 81234567890").
+PLACE_KINDS: tuple[Kind, ...] = tuple(kind for kind in KINDS if kind not in ("gp_practice", "person_name", "street"))
 
 
 def identifying_findings(text: str, kinds: Sequence[Kind] = KINDS) -> list[Finding]:

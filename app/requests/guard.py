@@ -1472,6 +1472,10 @@ _RECORD_NUMBER = re.compile(
     r"(?P<number>[A-Z]{0,3}\d{5,20}[A-Z]?)(?![\w/\-])"
     r"|(?<![\w/\-])(?P<upn>[A-Z]\d{12})(?![\w/\-])"
 )
+_A_MEETING_BEFORE = re.compile(
+    r"(?i:(?:meeting|conference|webinar|zoom|teams|webex)\s{0,3}(?:id|number|no)\.?|passcode|pin|dial[\s\-]{0,1}in)"
+    r"\s{0,3}[:#]?\s{0,3}$"
+)
 # A vehicle registration as plates have shown it since 2001: two letters, two digits and three
 # letters ("MA19 XYZ"), in capitals. Found (review): a family's car went unwarned; with the area,
 # it is as good as an address.
@@ -1483,6 +1487,10 @@ VEHICLE_REASON = (
 
 def _record_numbers(text: str) -> Iterator[Finding]:
     for match in _RECORD_NUMBER.finditer(text):
+        if _A_MEETING_BEFORE.search(
+            text, max(0, match.start() - 24), match.start("number") if match["number"] else match.start()
+        ):
+            continue  # "Teams meeting ID: 34567890123": an online meeting's, not a record's
         yield _finding("record_number", match, "number" if match["number"] else "upn")
     for match in _VEHICLE_REGISTRATION.finditer(text):
         yield Finding("record_number", match[0], VEHICLE_REASON, match.start(), match.end())
@@ -4536,8 +4544,56 @@ def names_with_a_cue(text: str, places: AbstractSet[str] = frozenset()) -> list[
     typed = prepare(text)
     prepared = plain_letters(typed)
     known = _well_known_names(prepared)
-    found = (finding for finding in _names_the_text_says_are_names(prepared, places) if not _within(finding, known))
+    cued = sorted(
+        itertools.chain(
+            _names_the_text_says_are_names(prepared, places),
+            _family_names(prepared, places),  # "the Kowalski family" (found, facilitator review)
+            _names_of_homes(prepared, places),
+            _titled_names_of_family(prepared),
+        ),
+        key=lambda finding: (finding.start, -finding.end),
+    )
+    found: list[Finding] = []
+    for finding in cued:
+        if not _within(finding, known) and not (found and found[-1].end > finding.start):
+            found.append(finding)
     return [_as_typed(finding, typed, prepared) if prepared is not typed else finding for finding in found]
+
+
+# Someone's home by their name: "Sarah Jones's house", "at the Smiths' home", "Kelly's flat".
+# Found (facilitator review): a session's place, "Meet at Sarah Jones's house", went unwarned.
+_NAME_OF_A_HOME = re.compile(
+    r"(?<![\w'\u2019\-])(?P<name>[A-Z][a-z'\-]{1,24}(?:\s{1,3}[A-Z][a-z'\-]{1,24})?)(?:['\u2019]s|s['\u2019])"
+    r"\s{1,3}(?:own\s{1,3})?(?:house|home|flat|address|place|caravan|bungalow|maisonette)\b"
+)
+# A titled name after a family member's or carer's word: "foster carer Mrs Patel", "mum (Mrs Nowak)".
+_FAMILY_BEFORE_A_TITLE = re.compile(
+    rf"(?<![\w'\u2019\-])(?i:{_FAMILY_WORD}|carer|carers|foster\s{{1,3}}carers?|guardian|kinship\s{{1,3}}carers?)"
+    r"\s{0,3}[:(,\-]?\s{0,3}$"
+)
+
+
+def _names_of_homes(text: str, places: AbstractSet[str]) -> Iterator[Finding]:
+    for match in _NAME_OF_A_HOME.finditer(text):
+        name = match["name"]
+        first = name.split()[0].lower()
+        if (
+            name.lower() in places
+            or first in _NOT_A_SURNAME
+            or (
+                _is_common_word(first)
+                and name.split()[0] not in _ANY_GIVEN_NAME
+                and first not in _COMMON_SURNAMES_THAT_ARE_WORDS
+            )
+        ):
+            continue  # "Salford's home", "Everyone's house", "Nobody's home"
+        yield _finding("person_name", match, "name")
+
+
+def _titled_names_of_family(text: str) -> Iterator[Finding]:
+    for match in _TITLED_NAME.finditer(text):
+        if _FAMILY_BEFORE_A_TITLE.search(text, max(0, match.start() - 30), match.start()):
+            yield _finding("person_name", match)
 
 
 def scan_with_cued_names(
