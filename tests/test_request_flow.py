@@ -311,8 +311,18 @@ def test_an_email_address_with_letters_beyond_ascii_is_refused_and_kept(client) 
         walker, "about-you", {name: typed[name] for name in ("name", "job_role", "agency", "email", "phone")}
     )
     assert response.status_code == 200
-    assert "Enter an email address in the correct format, like name@example.com" in text_of(response)
+    # Found (practitioner review): the format's message did not say what was wrong with a name's accents.
+    assert "Enter your work email address without accents (such as â or ó), as your email system gives it" in text_of(
+        response
+    )
     assert 'value="ålex@exämple.org"' in response.get_data(as_text=True)
+    # Not a well-formed address even without its accents: the format's message.
+    response = post_page(
+        walker,
+        "about-you",
+        {**{name: typed[name] for name in ("name", "job_role", "agency", "phone")}, "email": "siân at nhs.net"},
+    )
+    assert "Enter an email address in the correct format, like name@example.com" in text_of(response)
 
 
 def test_text_far_over_its_limit_is_kept_in_part_and_never_checked_for_identifying_data(client) -> None:

@@ -2319,6 +2319,24 @@ def test_held_by_the_status_form_says_no_feedback_link_went(session_app: Flask) 
     assert "No link to give feedback was sent: the service's web address is not set up" in page
 
 
+def test_held_by_the_status_form_says_the_feedback_link_is_being_emailed(session_app: Flask) -> None:
+    """Found (facilitator review): "After the session: held" said the practitioner is being emailed
+    a link to give feedback; the status form's "Session held", which sends it too, said nothing."""
+    client, _ = signed_in(session_app)
+    reference = offered(session_app)
+    arrange(client, reference)
+    session_has_started(session_app, reference)
+    moved = post_form(
+        client,
+        request_url(reference),
+        request_url(reference, "status"),
+        {"status": "session_held", "from_status": "session_arranged"},
+    )
+    page = " ".join(text(client.get(moved.headers["Location"])).split())
+    assert "Status changed to session held. The practitioner is being emailed a link to give feedback." in page
+    assert "feedback" in outbox_kinds(session_app)
+
+
 def test_no_feedback_link_without_the_facilitators_email(session_app: Flask) -> None:
     """Without a facilitators' address the service emails nothing: the page says no link goes."""
     client, _ = signed_in(session_app)

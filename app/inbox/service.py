@@ -1366,8 +1366,15 @@ def check_move(request: StoredRequest, move: Move, outcomes: dict[str, str]) -> 
     if move.status == "duplicate":
         typed = move.duplicate_of.strip()
         reference = normalise_reference(typed) if typed else ""
-        if not is_reference(reference):
+        if not typed:
             raise MoveRefused("duplicate_of", "Enter the reference of the request this one repeats, like STT-7KQ4-M9XA")
+        if not is_reference(reference):
+            # Found (facilitator review): "hello" had the empty box's message (GOV.UK: one for the format).
+            raise MoveRefused(
+                "duplicate_of",
+                "Enter a reference in the correct format: STT, then two groups of 4 letters and numbers, "
+                "like STT-7KQ4-M9XA",
+            )
         if reference == request.reference:
             raise MoveRefused(
                 "duplicate_of", "Enter the reference of another request: a request cannot be a duplicate of itself"

@@ -37,6 +37,7 @@ from ..web import refused_form, show_refused_form
 from . import bp
 from . import service as inbox_service
 from .views import (
+    FEEDBACK_LINK_SENT,
     IMPORTANT,
     SUCCESS,
     acted_on,
@@ -416,7 +417,7 @@ def session_outcome(reference: str) -> Response | str:
     if outcome == "held" and (why_not := sessions.feedback_link_unavailable()):
         also = [f"No link to give feedback was sent: {why_not}."]
     elif outcome == "held":  # (said on the form before it was sent: said again once it is done)
-        also = ["The practitioner is being emailed a link to give feedback."]
+        also = [FEEDBACK_LINK_SENT]
     # done() adds the full stop after the message.
     done(" ".join([f"{changed}.", *also]).removesuffix(".") if also else changed, "session-section", "the session")
     return acted_on(stored)

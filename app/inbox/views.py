@@ -194,6 +194,8 @@ ASSIGNMENT_RESENT = "You had already changed the assignment to {who}, so it was 
 # back with no word, as if the button had done nothing).
 ASSIGNMENT_UNCHANGED = "It was already assigned to {who}, so the assignment has not changed"
 NOT_ASSIGNED_UNCHANGED = "It was not assigned to anyone, so the assignment has not changed"
+FEEDBACK_LINK_SENT = "The practitioner is being emailed a link to give feedback."
+ALREADY_MOVED = "The status was already {status}: it changed while this page was open.{by} It was not changed again"
 MOVED_MEANWHILE = (
     "The status has not been changed: it changed to {status} while this page was open (in another tab, or by "
     "another facilitator).{by} Check the request, then choose again"
@@ -1478,6 +1480,17 @@ def change_status(reference: str) -> Response | str:
             flash(STATUS_RESENT.format(status=workflow.STATUS_LABELS[stored.status].lower()), IMPORTANT)
             session.pop(ACTED_KEY, None)
             return redirect(url_for("inbox.request_page", reference=stored.reference))
+        if form.status.data == stored.status and stored.status not in ("redirected", "duplicate"):
+            # A colleague made the same move meanwhile: it is where this facilitator wanted it.
+            # Found (facilitator review): "has not been changed ... choose again" read as a failure.
+            flash(
+                ALREADY_MOVED.format(
+                    status=workflow.STATUS_LABELS[stored.status].lower(), by=moved_by(stored, current_facilitator())
+                ),
+                IMPORTANT,
+            )
+            session.pop(ACTED_KEY, None)
+            return redirect(url_for("inbox.request_page", reference=stored.reference))
         form.status.errors = [
             MOVED_MEANWHILE.format(
                 status=workflow.STATUS_LABELS[stored.status].lower(), by=moved_by(stored, current_facilitator())
@@ -1503,6 +1516,9 @@ def change_status(reference: str) -> Response | str:
     also = service.move_request(stored, move, current_facilitator(), redirect_outcomes())
     if move.status == sessions.HELD and (why_not := sessions.feedback_link_unavailable()):
         also = [*also, f"No link to give feedback was sent: {why_not}."]
+    elif move.status == sessions.HELD:
+        # As "After the session: held" says (found, facilitator review: this form said nothing of it).
+        also = [*also, FEEDBACK_LINK_SENT]
     changed = f"Status changed to {workflow.STATUS_LABELS[move.status].lower()}"
     # done() adds the full stop after the message.
     done(" ".join([f"{changed}.", *also]).removesuffix(".") if also else changed, "change-status", "the status")

@@ -35,7 +35,7 @@ from ..input_guard import without_invisible
 from ..months import month_number
 from ..pack import current_partnership
 from ..rules.partnership import REQUEST_OPTION_FIELDS
-from .guard import BIDI_CONTROLS, KINDS, Kind, has_visible_text
+from .guard import BIDI_CONTROLS, KINDS, Kind, has_visible_text, plain_letters
 
 FieldKind = Literal["text", "email", "phone", "textarea", "character_count", "radios", "month_year"]
 TEXT_KINDS: tuple[FieldKind, ...] = ("text", "email", "phone", "textarea", "character_count")
@@ -45,7 +45,7 @@ ERROR_KEYS: dict[FieldKind, tuple[str, ...]] = {
     "text": ("too_long",),
     "textarea": ("too_long",),
     "character_count": ("too_long",),
-    "email": ("too_long", "invalid", "two_addresses"),
+    "email": ("too_long", "invalid", "two_addresses", "accented"),
     "phone": ("too_long", "invalid", "two_numbers"),
     "radios": (),
     "month_year": (
@@ -450,6 +450,15 @@ FIELDS: tuple[Field, ...] = (
             "too_long": _too_long("Work email address", EMAIL_MAX),
             "invalid": "Enter an email address in the correct format, like name@example.com",
             "two_addresses": "Enter one email address",
+            # Found (practitioner review): "Siân.Wójcik@nhs.net" had the format's message, and a
+            # Welsh or Polish name's writer could not see what was wrong. Most mail systems at work
+            # take no accented letters in an address.
+            "accented": Words(
+                "Enter your work email address without accents (such as â or ó), as your email system "
+                "gives it: an email address uses only the letters a to z, numbers and . _ - +",
+                "Enter the practitioner's work email address without accents (such as â or ó), as their "
+                "email system gives it: an email address uses only the letters a to z, numbers and . _ - +",
+            ),
         },
         autocomplete="email",
         params={"type": "email", "spellcheck": False, "classes": "govuk-!-width-two-thirds"},
@@ -974,6 +983,8 @@ def check_field(
         errors[entry.name] = entry.error("two_addresses", mode)
     elif not within_limit(entry, text):
         errors[entry.name] = entry.error("too_long", mode)
+    elif entry.kind == "email" and not valid_email(text) and not text.isascii() and valid_email(plain_letters(text)):
+        errors[entry.name] = entry.error("accented", mode)
     elif (entry.kind == "email" and not valid_email(text)) or (entry.kind == "phone" and not valid_phone(text)):
         errors[entry.name] = entry.error("invalid", mode)
 
