@@ -620,9 +620,12 @@ def check_exit_url(url: str | None) -> None:
 SMTPS_PORT = 465
 
 
-# A mail server's name: letters, digits, - _ and dots, not starting with - or a dot. Found (operator
-# review): "smtp.example.org," and "-1" were taken, and every email then failed to find the server.
-HOST_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
+# A mail server's name: labels of letters, digits, - and _ between single dots, none starting or
+# ending with a hyphen (a last dot allowed). Found (operator reviews): "smtp.example.org," and "-1"
+# were taken, then "smtp..example", and every email then failed to find the server.
+HOST_NAME = re.compile(
+    r"(?:[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?\.)*[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?\.?"
+)
 
 
 def check_mail(settings: Mapping[str, Any]) -> None:
@@ -1051,4 +1054,22 @@ def load_config(overrides: Mapping[str, Any] | None = None, environ: Mapping[str
     cls.check(settings)
     if cls.APP_ENV != "production" and (problem := password_in_clear(settings)):
         logging.getLogger(__name__).warning(problem)  # production refuses it (ProductionConfig.check)
+    if cls.APP_ENV != "test" and (unused := mail_settings_unused(settings)):
+        logging.getLogger(__name__).warning(unused)
     return settings
+
+
+def mail_settings_unused(settings: Mapping[str, Any]) -> str | None:
+    """What to say when the mail server is set up but no email can ever be sent (no
+    FACILITATOR_EMAIL: the service then sends none). Found (operator review): SMTP_HOST or
+    SMTP_USERNAME alone started without a word, though nothing would ever be sent."""
+    if settings.get("FACILITATOR_EMAIL"):
+        return None
+    given = [name for name in ("SMTP_HOST", "SMTP_USERNAME", "SMTP_PASSWORD") if settings.get(name)]
+    if not given:
+        return None
+    return (
+        f"{' and '.join(given)} {'is' if len(given) == 1 else 'are'} set but FACILITATOR_EMAIL is not, so the "
+        "service sends no email at all (no request to the facilitators, no acknowledgement). Set "
+        "FACILITATOR_EMAIL to the facilitators' address, or unset the mail settings."
+    )

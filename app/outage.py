@@ -79,7 +79,9 @@ def outage_in_words(error: BaseException) -> str:
         words = "the database takes no writes now (a standby, or set read-only)"
     else:
         words = "the database is not answering"
-    cause = f" from {type(original).__name__}" if original is not None else ""
+    # The driver's error by its module ("from psycopg.OperationalError"): found (operator review),
+    # "OperationalError from OperationalError" told an operator nothing.
+    cause = f" from {type(original).__module__.split('.')[0]}.{type(original).__name__}" if original is not None else ""
     return f"{words} ({type(error).__name__}{cause}{f', SQLSTATE {sqlstate}' if sqlstate else ''})"
 
 

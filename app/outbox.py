@@ -379,10 +379,12 @@ def about(message: OutboxMessage) -> str:
 
 
 def email_for(message: OutboxMessage) -> str:
-    """What the log calls an email: "Email for request STT-…", or one to an inbox account (by id)."""
+    """What the log calls an email: its kind and its request ("Email (acknowledgement) for request
+    STT-…"), or one to an inbox account (by id). Found (operator review): a request's two emails
+    failing were two identical lines, the facilitators' and the practitioner's alike."""
     if message.request is None:
-        return f"Email to inbox account {message.facilitator_id}"
-    return f"Email for request {message.request.reference}"
+        return f"Email ({message.kind}) to inbox account {message.facilitator_id}"
+    return f"Email ({message.kind}) for request {message.request.reference}"
 
 
 def send_message(message: OutboxMessage, now: dt.datetime | None = None) -> str:
@@ -717,17 +719,15 @@ def run_worker(stop: threading.Event | StopFlag, poll_seconds: float) -> None:
     and the purges when due (``purge_due``). A database fault is logged (its type, or as
     ``log_database_error`` logs it: never its parameters or its message) and tried again later."""
     purges = Purges()
+    outage = OutageLog()
     while not stop.is_set():
         try:
             purge_due(purges)
             result = run_pass(stop=stop)
+            outage.ended()
         except SQLAlchemyError as error:
             if is_database_outage(error):
-                current_app.logger.warning(
-                    "Outbox worker: %s; trying again in %ss",
-                    outage_in_words(error),
-                    poll_seconds,
-                )
+                outage.still(outage_in_words(error), poll_seconds)
             else:
                 # Any other database error (a constraint broken, say): where it happened, by its
                 # type, SQLSTATE, statement and frames, never its message, which on PostgreSQL
@@ -754,6 +754,46 @@ def run_worker(stop: threading.Event | StopFlag, poll_seconds: float) -> None:
             click.echo(f"Outbox worker: {_summary(result)}")
         else:
             stop.wait(poll_seconds)
+
+
+class OutageLog:
+    """What the worker says of a database outage: when it starts, once a minute while it lasts
+    (``REPEAT_SECONDS``), and when it ends. Found (operator review): a line every pass (12 a
+    minute, about 17,000 a day in a long outage), and nothing when the database was back."""
+
+    REPEAT_SECONDS = 60.0
+
+    def __init__(self) -> None:
+        self.since: float | None = None
+        self.said_at = 0.0
+
+    def still(self, words: str, poll_seconds: float) -> None:
+        now = time.monotonic()
+        if self.since is None:
+            self.since, self.said_at = now, now
+            current_app.logger.warning("Outbox worker: %s; trying again every %ss", words, f"{poll_seconds:g}")
+        elif now - self.said_at >= self.REPEAT_SECONDS:
+            self.said_at = now
+            current_app.logger.warning(
+                "Outbox worker: %s, for %s now; still trying every %ss",
+                words,
+                _duration(now - self.since),
+                f"{poll_seconds:g}",
+            )
+
+    def ended(self) -> None:
+        if self.since is not None:
+            current_app.logger.warning(
+                "Outbox worker: the database is answering again, after %s", _duration(time.monotonic() - self.since)
+            )
+            self.since = None
+
+
+def _duration(seconds: float) -> str:
+    """A wait in words: "40 seconds", "3 minutes"."""
+    if seconds < 90:
+        return _plural(round(seconds), "second")
+    return _plural(round(seconds / 60), "minute")
 
 
 def _summary(result: PassResult) -> str:

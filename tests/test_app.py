@@ -143,7 +143,24 @@ def test_production_never_sends_the_mail_password_unencrypted_to_another_machine
         assert SIGNED_IN["SMTP_PASSWORD"] not in caplog.text
         caplog.clear()
         load_config({"APP_ENV": "development", "SECRET_KEY": "dev", "SMTP_HOST": "127.0.0.1"} | SIGNED_IN, environ={})
-        assert "SMTP_USERNAME" not in caplog.text
+        assert "SMTP_USE_TLS is not" not in caplog.text
+        # Found (operator review): mail settings without FACILITATOR_EMAIL, so no email is ever sent,
+        # started without a word.
+        assert (
+            "SMTP_HOST and SMTP_USERNAME and SMTP_PASSWORD are set but FACILITATOR_EMAIL is not, so the service "
+            "sends no email at all" in caplog.text
+        )
+        caplog.clear()
+        load_config(
+            {
+                "APP_ENV": "development",
+                "SECRET_KEY": "dev",
+                "SMTP_HOST": "127.0.0.1",
+                "FACILITATOR_EMAIL": "f@x.example",
+            },
+            environ={},
+        )
+        assert "FACILITATOR_EMAIL is not" not in caplog.text
 
 
 @pytest.mark.parametrize("host", ["mailhub", "ip6-localhost"])
@@ -563,6 +580,9 @@ def test_every_kind_of_bad_value_is_refused_naming_the_variable(variable, value)
         ({"SMTP_HOST": "smtp.example.org,"}, "SMTP_HOST must be the mail server's name"),  # operator review
         ({"SMTP_HOST": "smtp.example.org;"}, "SMTP_HOST must be the mail server's name"),
         ({"SMTP_HOST": "-1"}, "SMTP_HOST must be the mail server's name"),
+        ({"SMTP_HOST": "smtp..example"}, "SMTP_HOST must be the mail server's name"),  # operator review
+        ({"SMTP_HOST": ".smtp.example"}, "SMTP_HOST must be the mail server's name"),
+        ({"SMTP_HOST": "smtp-.example"}, "SMTP_HOST must be the mail server's name"),
         ({"OUTBOX_RETRY_SECONDS": "7200"}, "OUTBOX_RETRY_SECONDS .7200. must not be more than OUTBOX_RETRY_MAX"),
         ({"INBOX_LOCKOUT_MINUTES": "120"}, "INBOX_LOCKOUT_MINUTES .120. must not be more than"),
         # Found (retention review): the audit log must outlive the requests whose trail it is.

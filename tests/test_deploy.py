@@ -212,6 +212,35 @@ def test_scripts_run_on_a_port_in_use_says_so_and_starts_nothing(tmp_path: Path)
         assert probe.connect_ex(("127.0.0.1", int(suggested[1]))) != 0
 
 
+def test_scripts_run_says_when_its_outbox_worker_stops(tmp_path: Path) -> None:
+    """Found (operator review): the worker that `scripts/run` starts died without a word, and the
+    web server went on taking requests whose PDFs and emails never went. Stand-ins: a worker that
+    fails at once, a web server that serves for a moment; the script says the worker stopped, and
+    does not start it again and again."""
+    script = (
+        "#!/bin/sh\n"
+        f'echo "$*" >> {tmp_path / "flask-calls"}\n'
+        'case "$*" in *"outbox worker"*) sleep 0.2; exit 3;; *" run "*) sleep 2;; esac\n'
+    )
+    env = scripts_run_copy(tmp_path, script)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    result = subprocess.run(
+        ["bash", "scripts/run", "--port", str(port)],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert "The outbox worker stopped (exit status 3) within a minute of starting" in result.stderr, result.stderr
+    assert "no request PDFs or emails are made until it runs" in result.stderr
+    calls = (tmp_path / "flask-calls").read_text().splitlines()
+    assert sum("outbox worker" in call for call in calls) == 1, calls  # not started again and again
+
+
 def test_scripts_run_stops_the_server_and_the_worker_on_sigterm(tmp_path: Path) -> None:
     """A supervisor's SIGTERM (or `timeout`) stops `scripts/run` at once, with the web server and
     the outbox worker it started, as Ctrl+C does: nothing is left holding the port. Stand-ins

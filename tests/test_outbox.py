@@ -1180,3 +1180,40 @@ def test_the_workers_stop_signal_takes_no_lock_and_ends_its_wait(capfd: pytest.C
         assert time.monotonic() - started < 5
     assert "Outbox worker: SIGTERM received, stopping after the work in hand" in capfd.readouterr().err
     assert signal.getsignal(signal.SIGTERM) is not None  # the test run's own handler is back
+
+
+def test_a_database_outage_is_said_when_it_starts_once_a_minute_and_when_it_ends(
+    app: Flask, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Found (operator review): the worker logged the outage every pass (12 lines a minute, about
+    17,000 a day), as "OperationalError from OperationalError", and nothing when it was over."""
+    import logging
+    import sqlite3
+
+    from sqlalchemy.exc import OperationalError
+
+    from app import outbox
+
+    passes: list[int] = []
+    stop = threading.Event()
+
+    def a_pass(**_kwargs: object) -> outbox.PassResult:
+        passes.append(1)
+        if len(passes) <= 12:
+            raise OperationalError("SELECT 1", {}, sqlite3.OperationalError("unable to open database file"))
+        stop.set()
+        return outbox.PassResult()
+
+    monkeypatch.setattr(outbox, "run_pass", a_pass)
+    monkeypatch.setattr(outbox, "purge_due", lambda _purges: (0, 0))
+    monkeypatch.setattr(outbox.OutageLog, "REPEAT_SECONDS", 0.25)
+    with app.app_context(), caplog.at_level(logging.WARNING):
+        outbox.run_worker(stop, 0.05)
+    said = [record.getMessage() for record in caplog.records if record.getMessage().startswith("Outbox worker: ")]
+    assert said[0] == (
+        "Outbox worker: the database is not answering (OperationalError from sqlite3.OperationalError); "
+        "trying again every 0.05s"
+    )
+    assert 1 <= len(said) - 2 <= 4, said  # about 0.6 s of outage: a line each 0.25 s, not one a pass (12)
+    assert all(", for " in line and "still trying every 0.05s" in line for line in said[1:-1]), said
+    assert said[-1].startswith("Outbox worker: the database is answering again, after "), said
