@@ -1433,7 +1433,8 @@ def test_an_assignment_chosen_on_a_page_opened_before_another_is_refused_not_app
     assert refused.status_code == 200
     assert (
         "The assignment has not been changed: it changed to Kim Colleague while this page was open (in another tab, "
-        "or by another facilitator). Check the request, then choose again" in shown
+        "or by another facilitator). You made that change, in another tab or window. Check the request, then "
+        "choose again" in shown
     )
     assert f'name="from_assignee" value="{colleague}"' in shown  # choosing again from here works
     with app.app_context():

@@ -406,6 +406,8 @@ def test_a_start_time_the_clocks_skip_or_repeat_is_refused(app: Flask) -> None:
         page = text(response)
         assert response.status_code == 200 and page.count(message) == 2, (day, typed)
         assert re.search(rf'name="start_time"[^>]*value="{typed}"', page)
+        # No box to say "Yes, the session starts at 1:30am" beside "does not exist" (facilitator review).
+        assert 'name="unusual_time"' not in page, (day, typed)
     assert status_of(app, reference) == "session_offered"
     # Either side of the change is one time, and accepted.
     assert arrange(client, reference, day=spring, start_time="02:00", unusual_time="02:00").status_code == 302

@@ -944,6 +944,12 @@ def test_refusals_about_sessions_read_plainly_and_are_not_called_a_success(app: 
         shown = text(refused)
         assert "This session was cancelled" in shown or "This session is already cancelled" in shown
         assert "govuk-notification-banner--success" not in shown and "Important" in shown
+    # The changes refused say who cancelled it, when, and that they were not saved (found,
+    # facilitator review: the changes went with no who or when).
+    changed = " ".join(text(post_form(client, page_url, page_url, session_form(), follow_redirects=True)).split())
+    assert re.search(
+        r"This session was cancelled on .{5,60} by you, so the changes were not saved: arrange a new one", changed
+    )
 
 
 def test_identifying_data_in_the_joining_instructions_warns_and_can_be_confirmed(app: Flask) -> None:

@@ -1548,6 +1548,12 @@ def newest_move_by(request: StoredRequest) -> str | None:
     return newest.actor if newest is not None else None
 
 
+def newest_assignment_by(request: StoredRequest) -> str | None:
+    """The actor of the request's newest change of assignment, if any."""
+    newest = _newest_event(request, "assigned")
+    return newest.actor if newest is not None else None
+
+
 def is_move_resent(request: StoredRequest, from_status: str, to_status: str, facilitator: Facilitator) -> bool:
     """Whether a status form from a page showing ``from_status`` that moves to ``to_status`` is
     the same form sent twice (a double click with JavaScript off, or a second click on a slow

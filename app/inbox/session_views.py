@@ -72,6 +72,8 @@ def already_cancelled(space_session: SpaceSession) -> str:
     return f"{ALREADY_CANCELLED}{when}{cancelled_by(space_session)}, so nothing more was done. {CANCELLATIONS_SENT}"
 
 
+# After a cancelled session's changes were refused (as ``sessions.CANCELLED_NOT_CHANGED`` says).
+NEW_ONE = "arrange a new one"
 # Said after "already cancelled": the first cancelling queued them (and the outbox sends them).
 CANCELLATIONS_SENT = "Everyone who was invited to it is emailed a cancellation"
 
@@ -709,6 +711,13 @@ def cannot_change(space_session: SpaceSession) -> Response | None:
     refused = sessions.cannot_change(space_session)
     if refused is None:
         return None
+    if space_session.cancelled_at is not None:
+        # Who cancelled it and when, and that the changes sent went nowhere (found, facilitator
+        # review: a colleague's cancelling meanwhile dropped the changes with no who or when).
+        when = f" on {uk_time(space_session.cancelled_at)}"
+        refused = (
+            f"This session was cancelled{when}{cancelled_by(space_session)}, so the changes were not saved: {NEW_ONE}"
+        )
     flash(refused, IMPORTANT)
     return redirect(url_for("inbox.session_page", session_id=space_session.id))
 

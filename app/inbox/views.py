@@ -185,7 +185,7 @@ NOTE_NOT_ADDED = "Check the note does not identify anyone: it has not been added
 REASON_NOT_SAVED = "Check the reason does not identify anyone: the status has not been changed yet"
 ASSIGNED_MEANWHILE = (
     "The assignment has not been changed: it changed to {who} while this page was open (in another tab, or by "
-    "another facilitator). Check the request, then choose again"
+    "another facilitator).{by} Check the request, then choose again"
 )
 # The status or assignment form sent twice (a double click with JavaScript off): the first did it.
 STATUS_RESENT = "You had already changed the status to {status}, so it was not changed again"
@@ -1529,12 +1529,21 @@ def moved_by(stored: Any, me: Facilitator) -> str:
     """Who made the request's newest move, as a sentence for ``MOVED_MEANWHILE`` ("" if not a
     facilitator): found (facilitator review), the message said only "in another tab, or by
     another facilitator", so the facilitator did not know whom to talk to before choosing again."""
-    newest = service.newest_move_by(stored)
-    if newest is None:
+    return _made_that_change(service.newest_move_by(stored), me)
+
+
+def assigned_by(stored: Any, me: Facilitator) -> str:
+    """Who made the request's newest change of assignment, as ``moved_by`` says it (found,
+    facilitator review: the status's message named the colleague, the assignment's did not)."""
+    return _made_that_change(service.newest_assignment_by(stored), me)
+
+
+def _made_that_change(actor: str | None, me: Facilitator) -> str:
+    if actor is None:
         return ""
-    if newest == me.actor:
+    if actor == me.actor:
         return " You made that change, in another tab or window."
-    colleague = service.facilitator_acting(newest)
+    colleague = service.facilitator_acting(actor)
     return f" {colleague.display_name} made that change." if colleague is not None else ""
 
 
@@ -1563,7 +1572,10 @@ def assign(reference: str) -> Response | str:
         # (A page from before this field was added sends none, and is changed as before.)
         fresh = AssignForm(formdata=None, data={"facilitator": "" if current is None else now})
         fresh.facilitator.errors = [
-            ASSIGNED_MEANWHILE.format(who=current.display_name if current is not None else "no one")
+            ASSIGNED_MEANWHILE.format(
+                who=current.display_name if current is not None else "no one",
+                by=assigned_by(stored, current_facilitator()),
+            )
         ]
         return refused_on_page(stored, assign_form=fresh)
     if current is not None and form.facilitator.data == str(current.id):

@@ -447,6 +447,12 @@ def _meant(pack: RulePack, missing_id: str) -> str | None:
     same_but_case = [node_id for node_id in ids if node_id.casefold() == missing_id.casefold()]
     if len(same_but_case) == 1:
         return same_but_case[0]
+    # An outcome's letter typed twice or with a neighbour ("Ss", "SS": found, partnership review,
+    # too short for a near spelling): the one outcome id its letters all are.
+    letters = set(missing_id.casefold())
+    one_letter = [node_id for node_id in ids if len(node_id) == 1 and {node_id.casefold()} == letters]
+    if len(one_letter) == 1:
+        return one_letter[0]
     found = difflib.get_close_matches(missing_id, ids, n=1, cutoff=0.75)
     return found[0] if found else None
 

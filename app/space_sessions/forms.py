@@ -373,6 +373,10 @@ class SessionForm(FlaskForm):
         time = parse_time(self.start_time.data or "")
         if not value or time is None:
             return None
+        day = self._typed_date()
+        if day is not None and clock_change_problem(day, time):
+            # "1:30am does not exist that day": no box to say it is right (found, facilitator review).
+            return None
         return {
             "value": value,
             "text": f"Yes, the session starts at {time_in_words(time)}",

@@ -298,6 +298,7 @@ def test_a_misspelt_route_is_one_problem_not_one_more_for_everything_after_it(
         # Found (maintainer review): an outcome's id in small letters had no suggestion, and its
         # outcome was said to be unreachable as a second problem.
         ("next: D\n", "d", "D"),
+        ("next: D\n", "Dd", "D"),  # a letter typed twice (partnership review: no suggestion)
     ],
 )
 def test_a_misspelt_route_is_one_problem_with_its_suggestion(
