@@ -187,6 +187,7 @@ OUTCOMES: dict[str, Expected] = {
         phones={"0161 603 4500"},
         pages={"report_concern", "lado"},
         words=[
+            r"If a child may be in immediate danger, call 999 now",  # "not sure" about danger leads here
             r"referral route",
             r"Bridge Partnership for advice",
             r"designated safeguarding lead",
