@@ -3331,6 +3331,8 @@ def test_usernames_registrations_record_numbers_and_initialled_names_are_found(t
         "Mum is worried about the move.\n\nThanks, Kelly",
         "The plan is not working. Many thanks, Kelly Smith (health visitor)",
         "She calls her Mum",
+        "None, thank you. Sarah",
+        "My staff no. 104522 is on the form; Teams meeting ID: 34567890123",
     ],
 )
 def test_what_is_not_a_username_registration_or_name(text: str) -> None:

@@ -1472,8 +1472,11 @@ _RECORD_NUMBER = re.compile(
     r"(?P<number>[A-Z]{0,3}\d{5,20}[A-Z]?)(?![\w/\-])"
     r"|(?<![\w/\-])(?P<upn>[A-Z]\d{12})(?![\w/\-])"
 )
+# Numbers that are not a child's or a family's: an online meeting's ("Teams meeting ID:
+# 34567890123") and the practitioner's own staff number ("Staff no. 104522": found, review).
 _A_MEETING_BEFORE = re.compile(
-    r"(?i:(?:meeting|conference|webinar|zoom|teams|webex)\s{0,3}(?:id|number|no)\.?|passcode|pin|dial[\s\-]{0,1}in)"
+    r"(?i:(?:meeting|conference|webinar|zoom|teams|webex|staff|employee|payroll)\s{0,3}(?:id|number|no)\.?"
+    r"|passcode|pin|dial[\s\-]{0,1}in)"
     r"\s{0,3}[:#]?\s{0,3}$"
 )
 # A vehicle registration as plates have shown it since 2001: two letters, two digits and three
@@ -4438,7 +4441,7 @@ _WORD_AS_A_NAME_IS_WRITTEN = re.compile(r"(?<![\w'\u2019\-])[^\W\d_](?:[^\W\d_]|
 # practitioner's own name, which the request asks for anyway, not a child's or a family's (found,
 # review: it was warned about). Only the last 160 characters are looked at.
 _SIGN_OFF = re.compile(
-    r"(?:^|\n|[.!?]\s{1,3})(?i:many\s{1,3}thanks|thanks|thank\s{1,3}you|kind\s{1,3}regards|best\s{1,3}regards"
+    r"(?:^|\n|[.!?,]\s{1,3})(?i:many\s{1,3}thanks|thanks|thank\s{1,3}you|kind\s{1,3}regards|best\s{1,3}regards"
     r"|warm\s{1,3}regards|regards|best\s{1,3}wishes|best|cheers|with\s{1,3}thanks)\s{0,3}[,.!:\-\u2013]?\s{1,10}"
     r"(?P<signed>[A-Z](?:[a-z'\u2019\-]{1,24}|\.)(?:\s{1,3}[A-Z](?:[a-z'\u2019\-]{1,24}|\.)){0,2})"
     r"(?:\s{0,3}\([A-Za-z ,\-]{1,40}\)|\s{0,3},\s{0,3}[A-Za-z \-]{1,40})?\s{0,10}[.!]?\s{0,10}$"
