@@ -138,6 +138,13 @@ def scripts_run_copy(tmp_path: Path, flask_script: str) -> dict[str, str]:
     return {**os.environ, "RATELIMIT_STORAGE_URI": "memory://"}
 
 
+def run_scripts_run(tmp_path: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    """``scripts/run`` with ``args`` in the copy ``scripts_run_copy`` made, to its end."""
+    return subprocess.run(
+        ["bash", "scripts/run", *args], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60, check=False
+    )
+
+
 @pytest.mark.parametrize(
     "args, address",
     [
@@ -157,9 +164,7 @@ def test_scripts_run_prints_the_address_flask_is_told_to_serve(
     host, port = address.removeprefix("http://").rstrip("/").rsplit(":", 1)
     with socket.socket() as probe:
         busy = probe.connect_ex((host, int(port))) == 0
-    result = subprocess.run(
-        ["bash", "scripts/run", *args], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60, check=False
-    )
+    result = run_scripts_run(tmp_path, env, *args)
     if busy:
         # Something serves there already (the app itself, started by the README's command while
         # its tests run, on the default port): the script says so, naming the same address.
@@ -191,15 +196,7 @@ def test_scripts_run_on_a_port_in_use_says_so_and_starts_nothing(tmp_path: Path)
         holder.bind(("127.0.0.1", 0))
         holder.listen()
         port = holder.getsockname()[1]
-        result = subprocess.run(
-            ["bash", "scripts/run", "--port", str(port)],
-            cwd=tmp_path,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=False,
-        )
+        result = run_scripts_run(tmp_path, env, "--port", str(port))
     assert result.returncode == 1
     assert "is running at" not in result.stdout + result.stderr
     assert f"port {port} on 127.0.0.1 is already in use" in result.stderr
@@ -226,15 +223,7 @@ def test_scripts_run_says_when_its_outbox_worker_stops(tmp_path: Path) -> None:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    result = subprocess.run(
-        ["bash", "scripts/run", "--port", str(port)],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    result = run_scripts_run(tmp_path, env, "--port", str(port))
     assert "The outbox worker stopped (exit status 3) within a minute of starting" in result.stderr, result.stderr
     assert "no request PDFs or emails are made until it runs" in result.stderr
     calls = (tmp_path / "flask-calls").read_text().splitlines()
