@@ -1469,20 +1469,31 @@ _RECORD_NUMBER = re.compile(
     r"(?i:\b(?:case|record|client|child|person|patient|hospital|mosaic|lcs|liquidlogic|eclipse|ehm|"
     r"systmone|emis|rio|upn|uln|pupil|ref|reference|id|number|no|mrn|crn|urn|pnc|crime|incident|log)\b\.?)"
     r"(?:\s{0,3}(?i:id|no|number|ref|reference)\b\.?)?\s{0,3}[:#]?\s{0,3}"
-    r"(?P<number>[A-Z]{0,3}\d{5,20}[A-Z]?)(?![\w/\-])"
+    r"(?P<number>[A-Z]{0,3}\d{5,20}[A-Z]?|\d{1,4}/\d{4,10}(?:/\d{2,4})?[A-Z]?|\d{5,10}/\d{2,4})(?![\w/\-])"
     r"|(?<![\w/\-])(?P<upn>[A-Z]\d{12})(?![\w/\-])"
+    # Joined to its name ("MRN1234567", "CRN12345678"), and a police log by its number and day
+    # ("log 1834 of 12/03", "log 1834 from Friday"): found, review, with a crime reference's slashes
+    # ("crime ref 06/123456/24", "PNC ID 24/123456X", above).
+    r"|(?<![\w/\-])(?i:mrn|crn|urn|pnc|upn)(?P<joined>\d{5,20}[A-Z]?)(?![\w/\-])"
+    r"|(?<![\w/\-])(?i:log)\s{0,3}(?i:no\.?|number)?\s{0,3}(?P<log>\d{3,4})(?=\s{1,3}(?i:of|from|on|dated)\b)"
 )
 # Numbers that are not a child's or a family's: an online meeting's ("Teams meeting ID:
 # 34567890123") and the practitioner's own staff number ("Staff no. 104522": found, review).
 _A_MEETING_BEFORE = re.compile(
-    r"(?i:(?:meeting|conference|webinar|zoom|teams|webex|staff|employee|payroll)\s{0,3}(?:id|number|no)\.?"
-    r"|passcode|pin|dial[\s\-]{0,1}in)"
+    r"(?i:(?:(?:meeting|conference|webinar|zoom|teams|webex|join)(?:[^.\n]|\.(?!\s)){0,60}?|staff\s{0,3}|employee\s{0,3}"
+    r"|payroll\s{0,3})(?:id|number|no)\.?|passcode|pin|dial[\s\-]{0,1}in)"
     r"\s{0,3}[:#]?\s{0,3}$"
 )
 # A vehicle registration as plates have shown it since 2001: two letters, two digits and three
 # letters ("MA19 XYZ"), in capitals. Found (review): a family's car went unwarned; with the area,
 # it is as good as an address.
-_VEHICLE_REGISTRATION = re.compile(r"(?<![\w\-])[A-Z]{2}(?:0[1-9]|[1-9]\d)\s?[A-Z]{3}(?![\w\-])")
+_VEHICLE_REGISTRATION = re.compile(
+    r"(?<![\w\-])[A-Z]{2}(?:0[1-9]|[1-9]\d)\s?[A-Z]{3}(?![\w\-])"
+    # In small letters, or as plates showed it before 2001 ("R123 ABC"), after a word for a vehicle
+    # or its registration ("reg ma19xyz", "a white van, R123 ABC"): found, review.
+    r"|(?<![\w'\u2019\-])(?i:reg|registration|plate|plates|car|van|vehicle|motorbike|bike|taxi|lorry)\b"
+    r"[^.\n]{0,25}?(?<![\w\-])(?P<plate>(?i:[a-z]{2}(?:0[1-9]|[1-9]\d)\s?[a-z]{3})|[A-Z]\d{1,3}\s?[A-Z]{3})(?![\w\-])"
+)
 VEHICLE_REASON = (
     "This looks like a vehicle registration number. A car's registration can identify a family, as an address can."
 )
@@ -1490,13 +1501,14 @@ VEHICLE_REASON = (
 
 def _record_numbers(text: str) -> Iterator[Finding]:
     for match in _RECORD_NUMBER.finditer(text):
-        if _A_MEETING_BEFORE.search(
-            text, max(0, match.start() - 24), match.start("number") if match["number"] else match.start()
-        ):
+        group = next(name for name in ("number", "joined", "log", "upn") if match[name] is not None)
+        number_at = match.start(group)
+        if group == "number" and _A_MEETING_BEFORE.search(text, max(0, number_at - 80), number_at):
             continue  # "Teams meeting ID: 34567890123": an online meeting's, not a record's
-        yield _finding("record_number", match, "number" if match["number"] else "upn")
+        yield _finding("record_number", match, group)
     for match in _VEHICLE_REGISTRATION.finditer(text):
-        yield Finding("record_number", match[0], VEHICLE_REASON, match.start(), match.end())
+        plate: str | int = "plate" if match["plate"] is not None else 0
+        yield Finding("record_number", match[plate], VEHICLE_REASON, match.start(plate), match.end(plate))
 
 
 # A child's sex and exact age written together, as case records and notes write them (found, review:
@@ -2796,6 +2808,10 @@ def _person_names(text: str, places: AbstractSet[str]) -> Iterator[Finding]:
             or _ordinary_in_small_letters(surname, frozenset())
         ):
             yield _finding("person_name", match)
+    for match in _CALLED_BY_INITIALS.finditer(text):
+        letters = match["letters"]
+        if letters not in _NOT_INITIALS and letters not in _ACRONYMS and letters not in _WORDS_IN_CAPITALS:
+            yield Finding("person_name", letters, INITIALS_REASON, match.start("letters"), match.end("letters"))
     for match in _INITIAL_AND_SURNAME.finditer(text):
         surname = match["surname"].lower()
         before = _WORD_BEFORE.search(text, max(0, match.start() - 24), match.start())
@@ -2804,7 +2820,7 @@ def _person_names(text: str, places: AbstractSet[str]) -> Iterator[Finding]:
             or surname in places
             or surname in _MONTHS
             or surname in _DAYS_OF_THE_WEEK
-            or (_is_common_word(surname) and surname not in _COMMON_SURNAMES_THAT_ARE_WORDS)
+            or (_is_ordinary_word(surname) and surname not in _COMMON_SURNAMES_THAT_ARE_WORDS)
             or (before is not None and _plain(before[1]).rstrip(".,:;") in _LETTERED_THINGS)
         ):
             continue
@@ -2832,8 +2848,9 @@ _APP_BEFORE = (
 )
 _USERNAME = re.compile(
     r"(?<![\w.@])@(?P<at>[A-Za-z0-9_](?:[A-Za-z0-9_]|\.(?=[A-Za-z0-9_])){1,29})(?![\w@])"
-    rf"|(?<![\w'\u2019]){_APP_BEFORE}\s{{0,3}}(?:(?i:name|username|handle|account|id|is|was|called)\s{{0,3}}){{0,2}}"
-    r"[:\-\u2013]?\s{0,3}['\"\u2018\u201c]?(?P<named>[A-Za-z0-9_](?:[A-Za-z0-9_]|\.(?=[A-Za-z0-9_])){2,29})(?![\w@])"
+    rf"|(?<![\w'\u2019])(?P<app>{_APP_BEFORE})\s{{0,3}}(?:(?i:she|he|they)\s{{1,3}})?"
+    r"(?:(?P<naming>(?i:name|username|handle|gamertag|tag|id)\s{0,3})|(?i:account|is|was|are|called|as)\s{0,3}){0,3}"
+    r"[:\-\u2013]?\s{0,3}['\"\u2018\u201c]?(?P<named>[A-Za-z_](?:[A-Za-z0-9_]|\.(?=[A-Za-z0-9_])){2,29})(?![\w@])"
 )
 USERNAME_REASON = (
     "This looks like a social media or gaming username. A username can identify a child or family, "
@@ -2849,10 +2866,16 @@ def _usernames(text: str) -> Iterator[Finding]:
             if name[0].isdigit() or not (any(char in name for char in "0123456789_.") or before_app):
                 continue  # "@home", "@school", "@2pm": "at"
             yield Finding("person_name", match[0], USERNAME_REASON, match.start(), match.end())
-        elif any(char in match["named"] for char in "0123456789_."):  # "his snap is fine": a word
+        elif any(char in match["named"] for char in "0123456789_.") or (
+            # After "name", "username", "gamertag"...: any word that is not an everyday one
+            # ("His gamertag is ShadowKing": found, review); else "his snap is fine": a word.
+            (match["naming"] is not None or _NAMING_APP.fullmatch(match["app"]) is not None)
+            and not _is_ordinary_word(match["named"].lower())
+        ):
             yield Finding("person_name", match["named"], USERNAME_REASON, match.start("named"), match.end("named"))
 
 
+_NAMING_APP = re.compile(r"(?i:gamertag|username|user\s{0,1}name|handle)")
 _APP_NEAR_BEFORE = re.compile(rf"(?<![\w'\u2019]){_APP_BEFORE}(?![\w])")
 
 
@@ -2864,11 +2887,19 @@ _INITIAL_AND_SURNAME = re.compile(
     r"(?<![\w.'\u2019\-])[A-Z]\.\s{0,2}(?P<surname>[A-Z][a-z'\u2019]{1,24}(?:-[A-Z][a-z'\u2019]{1,24})?)"
     r"(?![\w'\u2019\-])"
 )
+# Initials someone is called by: "He goes by JJ", "Mum calls him AJ" (found, review: "known as
+# JJ" was found, these were not), not an acronym ("goes by RAG").
+_CALLED_BY_INITIALS = re.compile(
+    r"(?<![\w'\u2019\-])(?i:(?:calls?|called|call)\s{1,3}(?:him|her|them)|nicknamed|goes\s{1,3}by)"
+    r"\s{1,3}['\"\u2018\u201c]?(?P<letters>[A-Z]{2,3})(?![\w'\u2019\-])"
+    r"(?!\s{1,3}(?i:rating|ratings|system|score|scores|status|level|levels|model|scale|plan|list|process)\b)"
+)
 _COMMON_SURNAMES_THAT_ARE_WORDS = frozenset(
     {
         *("smith", "jones", "brown", "green", "white", "black", "young", "wood", "hall", "wright", "walker"),
         *("taylor", "cook", "baker", "turner", "hill", "king", "lee", "ward", "moore", "wall", "bell", "rose"),
         *("hunt", "fox", "long", "price", "mills", "banks", "rice", "lord", "knight", "marsh", "day", "shaw"),
+        "khan",  # (a title too, in small letters: the word list has it so)
     }
 )
 _LETTERED_THINGS = frozenset(
@@ -2961,6 +2992,13 @@ def _presents_so(plain: str) -> bool:
 _PRESENTATION_WORDS = frozenset(
     {"teary", "unwell", "postnatal", "withdrawn", "guarded", "dishevelled", "unkempt", "hypervigilant"}
 )
+
+
+def _is_ordinary_word(plain: str) -> bool:
+    """Whether ``plain`` (in small letters) is an everyday English word: a common word
+    (``_is_common_word``) that is not only a name ("hughes", "patel", "murphy":
+    ``_NAMES_AMONG_COMMON_WORDS``)."""
+    return plain not in _NAMES_AMONG_COMMON_WORDS and _is_common_word(plain)
 
 
 def _is_common_word(plain: str) -> bool:
@@ -3966,6 +4004,8 @@ _GIVEN_NAMES = (
 _ANY_GIVEN_NAME = (_GIVEN_NAMES | _NOT_A_GIVEN_NAME) - {"Amber"}  # (a RAG rating: "Amber (2), Red (1)")
 # Common English words (common_words.txt, from wordfreq: how it was made): not a name by a cue alone.
 _COMMON_WORDS = _read_given_names(Path(__file__).with_name("common_words.txt"))
+# Those of them that are names, not ordinary words (common_words_names.txt: how it was made).
+_NAMES_AMONG_COMMON_WORDS = _read_given_names(Path(__file__).with_name("common_words_names.txt"))
 # Given names as written with their accents, in small letters: given_names_more.txt's, and the
 # common English ones' accented forms.
 _ACCENTED_NAMES = frozenset(
@@ -4098,6 +4138,8 @@ def _given_names(text: str) -> Iterator[Finding]:
         before = _WORD_BEFORE.search(text, max(0, start - 24), start)
         if before is not None and _plain(before[1]) in _NOT_BEFORE_A_GIVEN_NAME:
             continue
+        if _a_drug_is_meant(text, start, end):
+            continue  # "made to sell Charlie and weed" (found, review)
         if (
             given in _A_GIVEN_NAME_OR_A_WORD
             and not _POSSESSIVE.match(text, end)  # "Grace's mum": a person's, wherever it is
@@ -4245,8 +4287,24 @@ _DRUGS_NAMED_SO = frozenset({"charlie", "molly", "mandy"})
 _DRUG_WORDS_BEFORE = re.compile(
     r"(?<![\w'\u2019])(?:(?i:sell|sells|selling|sold|deal|deals|dealing|dealt|snort|snorts|snorting|sniff|sniffing"
     r"|line|lines|gram|grams|bag|bags|wrap|wraps|drugs?|cocaine|coke|mdma|ecstasy|pills?|weed|cannabis|ket"
-    r"|ketamine|spice)\b[^.;!?\n()]{0,30}|(?i:use|uses|using|used|on)\s{1,3})$"
+    r"|ketamine|spice|carrying|carry|carried)\b[^.;!?\n()]{0,30}"
+    r"|(?i:use|uses|using|used|on|doing|some|popping|popped|pop|snorted)\s{1,3})$"
 )
+# After the word: "a charlie user", "molly pills" (found, review).
+_DRUG_WORDS_AFTER = re.compile(r"\s{1,3}(?i:users?|dealers?|dealing|habit|addiction|pills?|powder)\b")
+
+
+def _a_drug_is_meant(text: str, start: int, end: int) -> bool:
+    """Whether "charlie", "molly" or "mandy" at ``start``-``end`` is a drug's name, by the words
+    around it (``_DRUG_WORDS_BEFORE``, ``_DRUG_WORDS_AFTER``)."""
+    return (
+        text[start:end].lower() in _DRUGS_NAMED_SO
+        and not _POSSESSIVE.match(text, end)
+        and (
+            _DRUG_WORDS_BEFORE.search(text, max(0, start - 40), start) is not None
+            or _DRUG_WORDS_AFTER.match(text, end) is not None
+        )
+    )
 
 
 def _names_all_in_one_case(text: str, case: _Case) -> Iterator[Finding]:
@@ -4269,7 +4327,7 @@ def _names_all_in_one_case(text: str, case: _Case) -> Iterator[Finding]:
                     continue  # "the will's terms", "a grant (2) for..."
                 if not _a_person_is_meant(text, start, end, case):
                     continue
-            if word.lower() in _DRUGS_NAMED_SO and _DRUG_WORDS_BEFORE.search(text, max(0, start - 40), start):
+            if _a_drug_is_meant(text, start, end):
                 continue  # "sells charlie and molly" (found, review: warned about as two children)
             end = match.end()
             surname = _SURNAME_AFTER_CAPITALS.match(text, end) if case is _CAPITALS else None
@@ -4444,64 +4502,124 @@ _SIGN_OFF = re.compile(
     r"(?:^|\n|[.!?,]\s{1,3})(?i:many\s{1,3}thanks|thanks|thank\s{1,3}you|kind\s{1,3}regards|best\s{1,3}regards"
     r"|warm\s{1,3}regards|regards|best\s{1,3}wishes|best|cheers|with\s{1,3}thanks)\s{0,3}[,.!:\-\u2013]?\s{1,10}"
     r"(?P<signed>[A-Z](?:[a-z'\u2019\-]{1,24}|\.)(?:\s{1,3}[A-Z](?:[a-z'\u2019\-]{1,24}|\.)){0,2})"
-    r"(?:\s{0,3}\([A-Za-z ,\-]{1,40}\)|\s{0,3},\s{0,3}[A-Za-z \-]{1,40})?\s{0,10}[.!]?\s{0,10}$"
+    # Then perhaps pronouns or a role, in brackets, after a comma or a dash ("(she/her)", "–
+    # Health Visitor"), a kiss ("x"), and a line or two more of role and team ("Health Visitor,
+    # 0-19 Service"): found, review.
+    r"(?:\s{0,3}\([A-Za-z ,/\-]{1,40}\)|\s{0,3}[,\-\u2013\u2014]\s{0,3}[A-Za-z ,/\-]{1,40})?(?:\s{1,3}[xX]{1,3})?"
+    r"(?:\s{0,3}\n[A-Za-z0-9 ,/()&\-\u2013]{1,60}){0,2}\s{0,10}[.!]?\s{0,10}$"
 )
 
 
 def _without_the_sign_off(text: str, kept: list[Finding]) -> list[Finding]:
-    """``kept`` less the names in a sign-off that ends the text (``_SIGN_OFF``)."""
-    if not kept or kept[-1].kind != "person_name":
+    """``kept`` less the name signed in a sign-off that ends the text (``_SIGN_OFF``): only the
+    name itself, not the lines after it, which may name anyone."""
+    if not kept:
         return kept
-    tail_start = max(0, len(text) - 160)
+    tail_start = max(0, len(text) - 240)
     sign_off = _SIGN_OFF.search(text, tail_start)
     if sign_off is None:
         return kept
-    signed_from = sign_off.start("signed")
-    return [f for f in kept if f.kind != "person_name" or f.start < signed_from]
+    signed_from, signed_to = sign_off.span("signed")
+    return [f for f in kept if f.kind != "person_name" or not (signed_from <= f.start and f.end <= signed_to)]
 
 
 def _with_the_same_names_elsewhere(text: str, kept: list[Finding], places: AbstractSet[str]) -> list[Finding]:
-    """``kept`` with every other place the text writes a name that was found as one, as typed:
-    "Zeltra (mum) is worried. Later Zeltra says no", "Mr Kowalczyk rang. Kowalczyk was angry",
-    "Dad (KM) rang. KM says". Found (review): only the place with the cue was warned about, so a
-    practitioner who changed what the warning listed sent the name written elsewhere. A common
-    word is not looked for in small letters ("jack (14)": not every "jack"), nor with a capital at
-    a sentence's start ("Mrs Young rang. Young people..."). One pass over the text's words, and
-    each checked against the findings either side of it: in step with the text's length."""
-    names = {
-        name
-        for finding in kept
-        if finding.kind == "person_name"
-        for word in _WORD_AS_A_NAME_IS_WRITTEN.findall(finding.text)
-        if len(name := _without_possessive(word)) > 1
-        and name.lower() not in _NOT_THE_NAME_ITSELF
-        and name.lower() not in places
-        and not (name.islower() and _is_common_word(name))
-    }
+    """``kept`` with every other place the text writes a name that was found as one: "Zeltra
+    (mum) is worried. Later Zeltra says no", "Mr Kowalczyk rang. Kowalczyk was angry", "later
+    kowalczyk put the phone down", "Dad (KM) rang. KM says", "Mrs Nowak-Lewis... Nowak is".
+    Found (reviews): only the place with the cue or the title was warned about, so a practitioner
+    who changed what the warning listed sent the name written elsewhere.
+
+    How each is looked for depends on the word (``_how_a_name_is_looked_for``): an everyday word
+    not at all ("jack (14)", "Mrs Hope... given up hope"); one of the commonest surnames that are
+    words too ("Mrs Young", "Miss Hall") as written, and not where it reads as the word ("Young
+    Carers", "the Sports Hall", "Young people" starting a sentence); any other name in any case.
+    One pass over the text's words, each checked against the findings either side of it: in step
+    with the text's length."""
+    names: dict[str, str] = {}
+    for finding in kept:
+        if finding.kind != "person_name":
+            continue
+        for word in _WORD_AS_A_NAME_IS_WRITTEN.findall(finding.text):
+            name = _without_possessive(word)
+            for part in (name, *(name.split("-") if "-" in name else ())):
+                how = _how_a_name_is_looked_for(part, places)
+                if how:
+                    names.setdefault(part.lower() if how == ANY_CASE else part, how)
     if not names:
         return kept
     known = _well_known_names(text)
     starts = [finding.start for finding in kept]
     added: list[Finding] = []
     for match in _WORD_AS_A_NAME_IS_WRITTEN.finditer(text):
-        name = _without_possessive(match[0])
-        if name not in names:
+        written = _without_possessive(match[0])
+        how = names.get(written) or (ANY_CASE if names.get(written.lower()) == ANY_CASE else None)
+        if how is None:
             continue
         start = match.start()
-        end = start + len(name)
+        end = start + len(written)
         at = bisect.bisect_left(starts, start)
         if (at > 0 and kept[at - 1].end > start) or (at < len(kept) and kept[at].start < end):
             continue
-        if (
-            not name.isupper()  # "KM" is initials, not km
-            and _is_common_word(name.lower())
-            and _SENTENCE_START.search(text, max(0, start - 24), start)
-        ):
+        if how == AS_WRITTEN and _reads_as_the_word(text, start, end):
             continue
-        finding = Finding("person_name", name, SAME_NAME_REASON, start, end)
+        finding = Finding("person_name", written, SAME_NAME_REASON, start, end)
         if not _within(finding, known):
             added.append(finding)
     return sorted([*kept, *added], key=lambda f: f.start) if added else kept
+
+
+ANY_CASE, AS_WRITTEN = "any case", "as written"
+# Of the commonest surnames that are words too (``_COMMON_SURNAMES_THAT_ARE_WORDS``), those whose
+# everyday meaning rarely starts a sentence ("Khan said...", "Smith was..."): found there too.
+_SURNAMES_RARELY_STARTING_A_SENTENCE = frozenset(
+    {"khan", "smith", "jones", "taylor", "walker", "baker", "turner", "wright", "moore", "shaw", "price", "cook"}
+)
+_BEFORE_THE_WORD = frozenset({"the", "a", "an", "up", "no", "any", "some", "given", "much", "more", "all"})
+
+
+def _how_a_name_is_looked_for(name: str, places: AbstractSet[str]) -> str | None:
+    """How the name ``name``, found once, is looked for elsewhere in the text: ``ANY_CASE``,
+    ``AS_WRITTEN`` (a common surname that is a word too), or None (not at all: too short, a
+    title's or a family's word, the area's place, an everyday word)."""
+    plain = name.lower()
+    if len(name) < 2 or plain in _NOT_THE_NAME_ITSELF or plain in places:
+        return None
+    if name.isupper() and len(name) <= 3:
+        return AS_WRITTEN  # initials: "KM", not km
+    if plain in _COMMON_SURNAMES_THAT_ARE_WORDS:
+        return AS_WRITTEN if not name.islower() else None
+    if _is_ordinary_word(plain):
+        return None
+    return ANY_CASE
+
+
+def _reads_as_the_word(text: str, start: int, end: int) -> bool:
+    """Whether a common surname that is a word too (``AS_WRITTEN``) reads as the word where it is:
+    starting a sentence ("Young people..."), unless it rarely does ("Khan said..."); beside
+    another capitalised word ("Young Carers", "the Sports Hall", "Church of England"); or after
+    "the", "up" and the like ("given up Hope")."""
+    word = text[start:end]
+    if word.isupper():
+        return False
+    if word.lower() not in _SURNAMES_RARELY_STARTING_A_SENTENCE and _SENTENCE_START.search(
+        text, max(0, start - 24), start
+    ):
+        return True
+    following = _A_CAPITALISED_WORD_NEXT.match(text, end)
+    before = _WORD_BEFORE.search(text, max(0, start - 24), start)
+    return (
+        following is not None
+        or (
+            before is not None
+            and before[1][:1].isupper()
+            and not _SENTENCE_START.search(text, max(0, start - 24), start)
+        )
+        or (before is not None and _plain(before[1]) in _BEFORE_THE_WORD)
+    )
+
+
+_A_CAPITALISED_WORD_NEXT = re.compile(r"\s{1,3}(?:of\s{1,3})?[A-Z][a-z]")
 
 
 def _without_possessive(word: str) -> str:
@@ -4551,6 +4669,7 @@ def names_with_a_cue(text: str, places: AbstractSet[str] = frozenset()) -> list[
         itertools.chain(
             _names_the_text_says_are_names(prepared, places),
             _family_names(prepared, places),  # "the Kowalski family" (found, facilitator review)
+            _small_letter_family_names(prepared, places),  # "the kowalski family home"
             _names_of_homes(prepared, places),
             _titled_names_of_family(prepared),
         ),
@@ -4566,13 +4685,19 @@ def names_with_a_cue(text: str, places: AbstractSet[str] = frozenset()) -> list[
 # Someone's home by their name: "Sarah Jones's house", "at the Smiths' home", "Kelly's flat".
 # Found (facilitator review): a session's place, "Meet at Sarah Jones's house", went unwarned.
 _NAME_OF_A_HOME = re.compile(
-    r"(?<![\w'\u2019\-])(?P<name>[A-Z][a-z'\-]{1,24}(?:\s{1,3}[A-Z][a-z'\-]{1,24})?)(?:['\u2019]s|s['\u2019])"
+    r"(?<![\w'\u2019\-])(?:(?P<title>(?:Mr|Mrs|Ms|Miss|Mx|Dr)\.?\s{1,3}(?:(?:and|&)\s{1,3}(?:Mr|Mrs|Ms|Miss|Mx)\.?\s{1,3})?)"
+    r"|(?:[Tt]he\s{1,3}))?"
+    r"(?P<name>[A-Z][a-z'\-]{1,24}(?:\s{1,3}[A-Z][a-z'\-]{1,24})?)(?:['\u2019]s|s['\u2019])"
     r"\s{1,3}(?:own\s{1,3})?(?:house|home|flat|address|place|caravan|bungalow|maisonette)\b"
 )
-# A titled name after a family member's or carer's word: "foster carer Mrs Patel", "mum (Mrs Nowak)".
+# A titled name after a family member's, a carer's or a home's word: "foster carer Mrs Patel",
+# "mum (Mrs Nowak)", "Nan's (Mrs Doherty) flat", "the foster carers' (Mr & Mrs Hughes) house",
+# "Grandad's house (Mr Singh)".
 _FAMILY_BEFORE_A_TITLE = re.compile(
-    rf"(?<![\w'\u2019\-])(?i:{_FAMILY_WORD}|carer|carers|foster\s{{1,3}}carers?|guardian|kinship\s{{1,3}}carers?)"
-    r"\s{0,3}[:(,\-]?\s{0,3}$"
+    rf"(?<![\w'\u2019\-])(?:(?i:{_FAMILY_WORD}|carer|carers|foster\s{{1,3}}carers?|guardian|kinship\s{{1,3}}carers?)"
+    r"(?:['\u2019]s|['\u2019])?"
+    r"|(?i:house|home|flat|bungalow|caravan|maisonette|address))"
+    r"\s{0,3}[:(,\-]?\s{0,3}(?:(?:Mr|Mrs|Ms|Miss|Mx)\.?\s{1,3}(?:and|&)\s{1,3})?$"
 )
 
 
@@ -4580,17 +4705,27 @@ def _names_of_homes(text: str, places: AbstractSet[str]) -> Iterator[Finding]:
     for match in _NAME_OF_A_HOME.finditer(text):
         name = match["name"]
         first = name.split()[0].lower()
-        if (
+        if match["title"] is None and (
             name.lower() in places
             or first in _NOT_A_SURNAME
+            or _FAMILY_WORD_ALONE.fullmatch(first) is not None  # "Grandad's house", "Nan's flat"
             or (
-                _is_common_word(first)
+                _is_ordinary_word(first)
                 and name.split()[0] not in _ANY_GIVEN_NAME
                 and first not in _COMMON_SURNAMES_THAT_ARE_WORDS
             )
         ):
             continue  # "Salford's home", "Everyone's house", "Nobody's home"
-        yield _finding("person_name", match, "name")
+        if match["title"] is not None:
+            yield Finding(
+                "person_name",
+                text[match.start() : match.end("name")],
+                REASONS["person_name"],
+                match.start(),
+                match.end("name"),
+            )
+        else:
+            yield _finding("person_name", match, "name")
 
 
 def _titled_names_of_family(text: str) -> Iterator[Finding]:

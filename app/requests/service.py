@@ -138,6 +138,7 @@ GUARD_FILES = (
     Path(guard.__file__ or "").with_name("given_names_also_words.txt"),
     Path(guard.__file__ or "").with_name("given_names_more.txt"),
     Path(guard.__file__ or "").with_name("common_words.txt"),
+    Path(guard.__file__ or "").with_name("common_words_names.txt"),
 )
 
 
