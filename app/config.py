@@ -30,6 +30,7 @@ from urllib.parse import urlsplit
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from .input_guard import valid_host
 from .rules.acronyms import acronyms_in, spelled_out
 from .rules.markup import MARKUP
 
@@ -192,6 +193,9 @@ class Config:
     # The service's own address as people reach it (https://…, with any path prefix), for links
     # in emails: the outbox worker has no web request to take it from. Unset: emails say so.
     PUBLIC_BASE_URL: str | None = None
+    # Other names the service answers to in production, beside PUBLIC_BASE_URL's and this
+    # machine's own (app.input_guard.allowed_hosts), comma-separated: any other Host is refused.
+    ALLOWED_HOSTS: str | None = None
 
     RETENTION_DAYS: int = 90
     # How long the audit log's entries are kept, in days, after which the outbox worker's hourly
@@ -292,6 +296,7 @@ class Config:
         if not isinstance(samesite, str) or samesite.title() not in SAMESITE_VALUES:
             raise ConfigError(samesite_problem(samesite))
         check_public_base_url(settings.get("PUBLIC_BASE_URL"))
+        check_allowed_hosts(settings.get("ALLOWED_HOSTS"))
         check_response_time_text(settings.get("RESPONSE_TIME_TEXT"))
         check_contact_text(settings.get("FACILITATOR_CONTACT_TEXT"))
         for variable, shown in ACRONYM_CHECKED_SETTINGS.items():
@@ -759,6 +764,16 @@ def check_database_url(uri: str) -> None:
             f"DATABASE_URL names the database driver {driver!r} ({backend}+{driver}://), which this service "
             f"does not use: write the address as {written}, with no driver after the +."
         )
+
+
+def check_allowed_hosts(value: str | None) -> None:
+    """A ConfigError naming ALLOWED_HOSTS unless each of its names is a host name or address."""
+    for part in str(value or "").split(","):
+        if part.strip() and (not valid_host(part.strip()) or "/" in part):
+            raise ConfigError(
+                f"ALLOWED_HOSTS must be host names separated by commas, like stt.example.org,10.0.0.5, "
+                f"but it has {part.strip()!r}."
+            )
 
 
 def check_public_base_url(url: str | None) -> None:

@@ -32,6 +32,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Flask, Request, abort, request
 from markupsafe import Markup
@@ -134,8 +135,9 @@ class HostGuard:
     answers it with the 400 page before any view or database work.
     """
 
-    def __init__(self, wsgi_app: Callable[..., Iterable[bytes]]) -> None:
+    def __init__(self, wsgi_app: Callable[..., Iterable[bytes]], allowed: frozenset[str] | None = None) -> None:
         self.wsgi_app = wsgi_app
+        self.allowed = allowed
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         host = environ.get("HTTP_HOST")
@@ -144,6 +146,13 @@ class HostGuard:
         bad_forwarded = forwarded is not None and not all(
             valid_host(part.strip()) for part in _wsgi_text(forwarded).split(",")
         )
+        if self.allowed is not None and not (bad_host or bad_forwarded) and environ.get("PATH_INFO") != HEALTH_PATH:
+            # Only the service's own names (``allowed_hosts``): found (security review), any Host
+            # was answered in production; the shipped nginx site refuses others, a set-up without
+            # it did not. The health check answers whatever name a monitor uses.
+            named = [_wsgi_text(host)] if host is not None else []
+            named += [part.strip() for part in _wsgi_text(forwarded).split(",")] if forwarded is not None else []
+            bad_host = any(host_name(value) not in self.allowed for value in named)
         if bad_host or bad_forwarded:
             environ[REFUSED_KEY] = "host"
             environ["HTTP_HOST"] = STAND_IN_HOST
@@ -151,6 +160,31 @@ class HostGuard:
             if not valid_host(str(environ.get("SERVER_NAME", ""))):
                 environ["SERVER_NAME"] = STAND_IN_HOST
         return self.wsgi_app(environ, start_response)
+
+
+HEALTH_PATH = "/healthz"
+# Names this machine answers to whatever the deployment: a monitor or a command on the machine.
+LOCAL_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
+
+
+def host_name(value: str) -> str:
+    """A Host header's name, without its port, in small letters and without a final dot."""
+    name = value.strip().lower()
+    if name.startswith("["):
+        name = name[1:].partition("]")[0]
+    elif name.count(":") == 1:
+        name = name.partition(":")[0]
+    return name.rstrip(".")
+
+
+def allowed_hosts(config: Any) -> frozenset[str] | None:
+    """The host names the app answers to, in production with ``PUBLIC_BASE_URL`` set: its host,
+    this machine's names and ``ALLOWED_HOSTS`` (comma-separated); None (any) otherwise."""
+    public = config.get("PUBLIC_BASE_URL")
+    if config.get("APP_ENV") != "production" or not public:
+        return None
+    extra = [part for part in str(config.get("ALLOWED_HOSTS") or "").split(",") if part.strip()]
+    return frozenset({host_name(urlsplit(str(public)).netloc), *LOCAL_NAMES, *(host_name(part) for part in extra)})
 
 
 def _wsgi_text(value: str) -> str:
@@ -226,7 +260,7 @@ def finalize_output(value: Any) -> Any:
 
 def init_input_guard(app: Flask) -> None:
     """Wrap the app in ``HostGuard``, run ``refuse_unsafe_input`` before everything else, set ``finalize``."""
-    app.wsgi_app = HostGuard(app.wsgi_app)  # type: ignore[method-assign]  # Flask's documented way to add WSGI middleware
+    app.wsgi_app = HostGuard(app.wsgi_app, allowed_hosts(app.config))  # type: ignore[method-assign]  # Flask's documented way to add WSGI middleware
     app.before_request_funcs.setdefault(None, []).insert(0, refuse_unsafe_input)
     app.jinja_env.finalize = finalize_output
 

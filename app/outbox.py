@@ -847,6 +847,8 @@ def stop_on_signals(stop: StopFlag) -> Iterator[None]:
     logging handler's, the flag's) is taken where the interrupted code may hold it."""
 
     def handler(signum: int, _frame: FrameType | None) -> None:
+        if stop.is_set():
+            return  # said once (Ctrl+C, then the SIGTERM of whatever started it: review)
         stop.set()
         with suppress(OSError):
             os.write(

@@ -160,7 +160,9 @@ def test_scripts_run_prints_the_address_flask_is_told_to_serve(
     """`scripts/run --port N` says the address it really serves, not always port 5000. The script
     runs in a copy of the project whose setup, flask and Redis are stand-ins that record what they
     are asked (the real ones take a minute here; the script's own logic is what is tested)."""
-    env = scripts_run_copy(tmp_path, f'#!/bin/sh\necho "$*" >> {tmp_path / "flask-calls"}\n')
+    # The worker serves until stopped, as the real one does (one that ends of itself stops them all).
+    script = f'#!/bin/sh\necho "$*" >> {tmp_path / "flask-calls"}\ncase "$*" in *"outbox worker"*) sleep 5;; esac\n'
+    env = scripts_run_copy(tmp_path, script)
     host, port = address.removeprefix("http://").rstrip("/").rsplit(":", 1)
     with socket.socket() as probe:
         busy = probe.connect_ex((host, int(port))) == 0
@@ -228,6 +230,22 @@ def test_scripts_run_says_when_its_outbox_worker_stops(tmp_path: Path) -> None:
     assert "no request PDFs or emails are made until it runs" in result.stderr
     calls = (tmp_path / "flask-calls").read_text().splitlines()
     assert sum("outbox worker" in call for call in calls) == 1, calls  # not started again and again
+
+
+def test_scripts_run_stops_everything_when_its_worker_is_stopped(tmp_path: Path) -> None:
+    """Found (regression review): started from a parent that ignores Ctrl+C, Ctrl+C stopped the
+    worker only, and the web server went on alone. A worker that stops cleanly (exit 0) was asked
+    to: the script stops the web server too, at once."""
+    script = (
+        "#!/bin/sh\n"
+        f'echo "$*" >> {tmp_path / "flask-calls"}\n'
+        'case "$*" in *"outbox worker"*) sleep 0.3; exit 0;; *" run "*) exec sleep 30;; esac\n'
+    )
+    env = scripts_run_copy(tmp_path, script)
+    started = time.monotonic()
+    result = run_scripts_run(tmp_path, env, "--port", "0")
+    assert result.returncode == 0 and time.monotonic() - started < 20, result.stderr
+    assert "not started again" not in result.stderr
 
 
 def test_scripts_run_stops_the_server_and_the_worker_on_sigterm(tmp_path: Path) -> None:

@@ -3411,6 +3411,9 @@ def test_a_warning_lists_each_text_once_with_its_most_telling_reason() -> None:
 
     listed = once_each(scan("Later Zeltra says no. Zeltra (mum) is worried. Zeltra cried."))
     assert [(item["text"], item["times"]) for item in listed] == [("Zeltra", 3)]
+    # In other capitals, the same (regression review: three lines).
+    capitals = once_each(scan("Mum said Amara was upset. Later amara cried. AMARA hid."))
+    assert [(item["text"], item["times"]) for item in capitals] == [("Amara", 3)]
     assert listed[0]["reason"] != SAME_NAME_REASON and listed[0]["reason"].startswith("This looks like a person's name")
 
 
@@ -3512,6 +3515,7 @@ def test_a_sessions_place_is_checked_for_names_the_text_says_are_someones(app: F
         # which is emailed to every practitioner in the session; an online meeting's number is not one.
         for place, named in [
             ("Meet at Mrs Patel's house, Walkden.", "Mrs Patel"),
+            ("Mrs Patel (foster carer), 4th floor", "Mrs Patel"),
             ("The Kowalskis' house, park on the drive.", "Kowalski"),
             ("Meet at the foster carers' (Mr & Mrs Hughes) house", "Mrs Hughes"),
             ("Grandad's house (Mr Singh), Broughton.", "Mr Singh"),

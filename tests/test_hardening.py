@@ -312,6 +312,47 @@ def test_an_invalid_host_gets_the_branded_400_page(request, tmp_path, headers: d
     assert not [record for record in caplog.records if record.levelno >= logging.ERROR]
 
 
+def test_in_production_only_the_services_own_names_are_answered(request, tmp_path) -> None:
+    """Found (security review): in production any Host was answered (the shipped nginx site
+    refuses other names, a set-up without it did not). With PUBLIC_BASE_URL set, only its host,
+    this machine's names and ALLOWED_HOSTS are; any other gets the branded 400 page, except the
+    health check, which a monitor may ask by any name."""
+    from app.input_guard import HostGuard, allowed_hosts
+
+    production = {"APP_ENV": "production", "PUBLIC_BASE_URL": "https://stt.example.org/", "ALLOWED_HOSTS": "10.0.0.5"}
+    assert allowed_hosts(production) == {"stt.example.org", "10.0.0.5", "localhost", "127.0.0.1", "::1"}
+    assert allowed_hosts({**production, "APP_ENV": "development"}) is None  # any name while developing
+    assert allowed_hosts({**production, "PUBLIC_BASE_URL": None}) is None
+    with database_settings(request, "sqlite", tmp_path) as settings:
+        app = create_app({"APP_ENV": "test", "TRUSTED_PROXIES": 1, "PROPAGATE_EXCEPTIONS": False, **settings})
+    guard: Any = app.wsgi_app
+    while not isinstance(guard, HostGuard):  # inside the tracebacks' wrapper
+        guard = guard.wsgi_app
+    guard.allowed = allowed_hosts(production)
+    client = app.test_client()
+    for name in (
+        "stt.example.org",
+        "STT.example.org:443",
+        "stt.example.org.",
+        "10.0.0.5:8000",
+        "127.0.0.1:8000",
+        "[::1]:8000",
+    ):
+        assert client.get("/privacy", headers={"Host": name}).status_code == 200, name
+    for headers in ({"Host": "evil.example"}, {"Host": "stt.example.org", "X-Forwarded-Host": "evil.example"}):
+        refused = client.get("/privacy", headers=headers)
+        assert refused.status_code == 400 and has_chrome(text(refused)), headers
+    assert client.get("/healthz", headers={"Host": "10.9.9.9:8000"}).status_code in (200, 503)
+
+
+@pytest.mark.parametrize("value", ["stt.example.org,bad..name", "https://stt.example.org", "stt.example.org, a b"])
+def test_allowed_hosts_that_are_not_host_names_stop_start_up(value: str) -> None:
+    from app.config import ConfigError, load_config
+
+    with pytest.raises(ConfigError, match="ALLOWED_HOSTS must be host names"):
+        load_config(environ={"ALLOWED_HOSTS": value})
+
+
 def test_an_invalid_host_with_a_session_cookie_gets_the_400_page(app: Flask) -> None:
     add_session_probe(app)
     client = app.test_client()

@@ -4479,7 +4479,8 @@ def once_each(findings: Any) -> list[dict[str, Any]]:
         text, reason = (
             (finding["text"], finding["reason"]) if isinstance(finding, Mapping) else (finding.text, finding.reason)
         )
-        item = listed.setdefault(text, {"text": text, "reason": reason, "times": 0})
+        # Written in other capitals, the same ("Amara", "amara", "AMARA": found, review, three lines).
+        item = listed.setdefault(text.casefold(), {"text": text, "reason": reason, "times": 0})
         item["times"] += 1
         if item["reason"] == SAME_NAME_REASON:
             item["reason"] = reason
@@ -4730,8 +4731,17 @@ def _names_of_homes(text: str, places: AbstractSet[str]) -> Iterator[Finding]:
 
 def _titled_names_of_family(text: str) -> Iterator[Finding]:
     for match in _TITLED_NAME.finditer(text):
-        if _FAMILY_BEFORE_A_TITLE.search(text, max(0, match.start() - 30), match.start()):
+        if _FAMILY_BEFORE_A_TITLE.search(
+            text, max(0, match.start() - 30), match.start()
+        ) or _FAMILY_AFTER_A_TITLE.match(text, match.end()):
             yield _finding("person_name", match)
+
+
+# The same word in brackets after the titled name: "Mrs Patel (foster carer)" (found, review).
+_FAMILY_AFTER_A_TITLE = re.compile(
+    rf"\s{{0,3}}\(\s{{0,3}}(?:(?i:the|her|his|their)\s{{1,3}})?(?i:{_FAMILY_WORD}|carer|foster\s{{1,3}}carer"
+    r"|kinship\s{1,3}carer|guardian|special\s{1,3}guardian)\b"
+)
 
 
 def scan_with_cued_names(
