@@ -3364,6 +3364,10 @@ def test_what_is_not_a_username_registration_or_name(text: str) -> None:
         ("His gamertag is ShadowKing on Xbox", "ShadowKing"),
         ("He goes on Discord as Zed_Reaper", "Zed_Reaper"),
         ("On snap she is kayla_xo_x", "kayla_xo_x"),
+        ("his snap is kaylaxo and she adds older boys", "kaylaxo"),
+        ("TikTok: kaylaxo posts every night", "kaylaxo"),
+        ("A letter from J Kowalski about the move", "J Kowalski"),
+        ("School referred T Hughes in Year 8", "T Hughes"),
         ("the car was a black bmw reg ma19xyz", "ma19xyz"),
         ("A white van, R123 ABC, was outside", "R123 ABC"),
     ],
@@ -3384,6 +3388,11 @@ def test_common_surnames_record_formats_nicknames_usernames_and_plates_are_found
         "Worried.\nKind regards,\nKelly Smith\nHealth Visitor, 0-19 Service",
         "Worried. Thanks, Kelly x",
         "goes by RAG rating; the log shows 15 visits",
+        # A game or app after an app; a word after "account"; an initial without its full stop
+        # before a word, a germ or "A" and "I".
+        "On Xbox: Fortnite mostly, till 2am; YouTube: Minecraft videos; his Xbox is PS5",
+        "her account is Barclays; his snap is private",
+        "A Roblox account; I Think so; a T Shirt; E Coli on the ward; H. Pylori",
     ],
 )
 def test_what_the_second_review_found_warned_about_is_not(text: str) -> None:

@@ -2822,6 +2822,8 @@ def _person_names(text: str, places: AbstractSet[str]) -> Iterator[Finding]:
             or surname in _DAYS_OF_THE_WEEK
             or (_is_ordinary_word(surname) and surname not in _COMMON_SURNAMES_THAT_ARE_WORDS)
             or (before is not None and _plain(before[1]).rstrip(".,:;") in _LETTERED_THINGS)
+            or (match["stop"] is None and (match["initial"] in "AI" or _is_ordinary_word(surname)))
+            or surname in _NOT_A_SURNAME_AFTER_AN_INITIAL
         ):
             continue
         yield _finding("person_name", match)
@@ -2866,16 +2868,41 @@ def _usernames(text: str) -> Iterator[Finding]:
             if name[0].isdigit() or not (any(char in name for char in "0123456789_.") or before_app):
                 continue  # "@home", "@school", "@2pm": "at"
             yield Finding("person_name", match[0], USERNAME_REASON, match.start(), match.end())
+        elif match["named"].lower() in _NOT_A_USERNAME:
+            continue  # "On Xbox: Fortnite mostly", "his Xbox is PS5"
         elif any(char in match["named"] for char in "0123456789_.") or (
             # After "name", "username", "gamertag"...: any word that is not an everyday one
             # ("His gamertag is ShadowKing": found, review); else "his snap is fine": a word.
-            (match["naming"] is not None or _NAMING_APP.fullmatch(match["app"]) is not None)
+            # After an app's own name and "is", "as" or a colon, the same ("his snap is kaylaxo",
+            # "TikTok: kaylaxo": found, review), not after "account" ("her account is Barclays").
+            (
+                match["naming"] is not None
+                or _NAMING_APP.fullmatch(match["app"]) is not None
+                or (
+                    _NOT_AN_APP.fullmatch(match["app"]) is None
+                    and _SAYS_WHAT_IT_IS.search(text, match.end("app"), match.start("named")) is not None
+                )
+            )
             and not _is_ordinary_word(match["named"].lower())
         ):
             yield Finding("person_name", match["named"], USERNAME_REASON, match.start("named"), match.end("named"))
 
 
 _NAMING_APP = re.compile(r"(?i:gamertag|username|user\s{0,1}name|handle)")
+_NOT_AN_APP = re.compile(r"(?i:account)")
+# Games, apps and consoles written after an app's name ("YouTube: Minecraft videos", "on Xbox:
+# Fortnite mostly", "his Xbox is PS5"), in small letters.
+_NOT_A_USERNAME = frozenset(
+    {
+        *("fortnite", "minecraft", "roblox", "gta", "gta5", "gtav", "fifa", "eafc", "fc24", "fc25", "fc26"),
+        *("pokemon", "warzone", "valorant", "overwatch", "apex", "amongus", "callofduty", "cod", "brawlstars"),
+        *("tiktok", "snapchat", "whatsapp", "instagram", "facebook", "messenger", "youtube", "netflix"),
+        *("twitter", "telegram", "twitch", "discord", "reddit", "pinterest", "spotify", "bereal", "omegle"),
+        *("kik", "yubo", "wink", "hoop", "grindr", "tinder", "onlyfans", "threads", "steam", "xbox", "ps4"),
+        *("ps5", "playstation", "nintendo", "switch", "xbox360", "iphone", "android", "ipad"),
+    }
+)
+_SAYS_WHAT_IT_IS = re.compile(r"(?<![\w'\u2019])(?i:is|was|as|called)(?![\w'\u2019])|:")
 _APP_NEAR_BEFORE = re.compile(rf"(?<![\w'\u2019]){_APP_BEFORE}(?![\w])")
 
 
@@ -2883,10 +2910,15 @@ _APP_NEAR_BEFORE = re.compile(rf"(?<![\w'\u2019]){_APP_BEFORE}(?![\w])")
 # title, "Ms J. Smith", it always was). Not an ordinary word ("Plan B. Then we..."), unless it is
 # one of the commonest surnames; not a lettered thing's letter ending a sentence ("vitamin D.
 # Kowalski" is rare, "Part A. Nowak" rarer, but "Year 6 class B. Hughes" is a class, not a name).
+# Without the full stop ("J Kowalski", "T Hughes": found, review), only a surname that is no word
+# at all, after a letter that is not "A" or "I" ("A Roblox account", "I Think").
 _INITIAL_AND_SURNAME = re.compile(
-    r"(?<![\w.'\u2019\-])[A-Z]\.\s{0,2}(?P<surname>[A-Z][a-z'\u2019]{1,24}(?:-[A-Z][a-z'\u2019]{1,24})?)"
+    r"(?<![\w.'\u2019\-])(?P<initial>[A-Z])(?:(?P<stop>\.)\s{0,2}|\s{1,2})"
+    r"(?P<surname>[A-Z][a-z'\u2019]{1,24}(?:-[A-Z][a-z'\u2019]{1,24})?)"
     r"(?![\w'\u2019\-])"
 )
+# Germs written with their initial ("E Coli", "H. Pylori").
+_NOT_A_SURNAME_AFTER_AN_INITIAL = frozenset({"coli", "pylori", "aureus", "difficile", "diff", "strep"})
 # Initials someone is called by: "He goes by JJ", "Mum calls him AJ" (found, review: "known as
 # JJ" was found, these were not), not an acronym ("goes by RAG").
 _CALLED_BY_INITIALS = re.compile(
