@@ -1752,9 +1752,17 @@ def test_an_identifying_note_is_an_error_that_cannot_be_missed(app: Flask) -> No
     shown = text(response)
     assert response.status_code == 200 and re.search(r"<title>\s*Error: ", shown)
     summary = error_summary_of(shown)
-    assert "Check the note does not identify anyone: it has not been added yet" in summary
+    assert (
+        "Check the note does not identify anyone (what was found is listed under it): it has not been added yet"
+        in summary
+    )
     assert 'href="#text"' in summary  # to the note, beside the warning
-    assert shown.count("Check the note does not identify anyone: it has not been added yet") == 2  # and on the field
+    assert (
+        shown.count(
+            "Check the note does not identify anyone (what was found is listed under it): it has not been added yet"
+        )
+        == 2
+    )  # and on the field
     assert 'id="text-error"' in shown and "data-identifying-warning" in shown
     assert f'action="{page}/notes" novalidate data-note-form' in shown and 'id="notes"' in shown
     assert f">{note}</textarea>" in shown  # what was typed is kept
@@ -1813,14 +1821,32 @@ def test_an_identifying_redirect_reason_is_an_error_that_cannot_be_missed(app: F
         client, page, f"{page}/status", {"status": "redirected", "redirected_to": "L", "reason": reason}
     )
     shown = text(response)
-    message = "Check the reason does not identify anyone: the status has not been changed yet"
+    message = (
+        "Check the reason does not identify anyone (what was found is listed under it): "
+        "the status has not been changed yet"
+    )
     assert response.status_code == 200 and re.search(r"<title>\s*Error: ", shown)
     assert message in error_summary_of(shown) and 'href="#reason"' in error_summary_of(shown)
     assert shown.count(message) == 2 and 'id="reason-error"' in shown
+    # What was found describes the field, for a screen reader (found, accessibility review).
+    assert re.search(r'<textarea[^>]*id="reason"[^>]*aria-describedby="reason-findings [^"]*reason-error"', shown)
+    assert 'id="reason-findings"' in shown
     assert f'action="{page}/status"' in shown and 'id="change-status"' in shown
     assert f">{reason}</textarea>" in shown
     with app.app_context():
         assert db.session.scalar(select(StoredRequest.status)) == "new"
+
+
+def test_each_form_of_the_workflow_has_a_heading_to_move_to(app: Flask) -> None:
+    """Found (accessibility review): the status and assignment forms had no heading, so someone
+    moving by headings found them under "Session" and could not go straight to them."""
+    client, _ = signed_in(app)
+    shown = text(client.get(f"/inbox/requests/{stored_request(app)}"))
+    workflow = shown.split('id="workflow"', 1)[1]
+    headings = re.findall(r"<h3[^>]*>\s*([^<]+?)\s*</h3>", workflow)
+    assert headings == ["Session", "Status", "Assignment", "Notes"]
+    assert workflow.index("Status</h3>") < workflow.index('id="change-status"')
+    assert workflow.index("Assignment</h3>") < workflow.index('id="assignment"')
 
 
 def test_after_an_inbox_form_the_page_opens_at_its_top_with_a_link_down_to_the_section(app: Flask) -> None:

@@ -545,4 +545,11 @@ def test_not_held_after_a_colleague_marked_it_held_says_it_changed_meanwhile(ses
     assert response.status_code == 200 and "There is a problem" in page
     assert "this request now has its session marked as held (it changed" in page
     assert "changed while this page was open" in page
+    assert "You made that change, in another tab or window. Check the request, then choose again" in page
     assert status_of(session_app, reference) == "session_held"
+    # By a colleague: named, as a colleague's change of assignment is (found, facilitator review).
+    again = started_a_minute_ago(session_app, client)
+    colleague, _ = signed_in_as_colleague(session_app)
+    assert outcome(colleague, again, "held").status_code == 302
+    page = text(outcome(client, again, "not_held"))
+    assert "Kim Colleague made that change. Check the request, then choose again" in page

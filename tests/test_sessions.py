@@ -987,9 +987,15 @@ def test_identifying_joining_instructions_are_an_error_that_cannot_be_missed(app
     page = text(arrange(client, reference, place=place))
     assert re.search(r"<title>\s*Error: ", page)
     summary = page.split("govuk-error-summary", 1)[1].split("</ul>", 1)[0]
-    message = "Check the joining instructions or place do not identify anyone: the session has not been arranged yet"
+    message = (
+        "Check the joining instructions or place do not identify anyone (what was found is listed under them): "
+        "the session has not been arranged yet"
+    )
     assert message in summary and 'href="#place"' in summary
     assert page.count(message) == 2 and place in page  # the summary and the field; what was typed is kept
+    # What was found describes the field, for a screen reader (found, accessibility review).
+    assert re.search(r'<textarea[^>]*id="place"[^>]*aria-describedby="place-findings [^"]*place-error"', page)
+    assert 'id="place-findings"' in page
     assert re.search(r'action="[^"]*/session"[^>]*data-arrange-form', page)  # the page's top: the summary leads down
     assert status_of(app, reference) == "session_offered"
     # Its button names the field as the message does (found: "the place does not identify anyone").
@@ -1000,9 +1006,13 @@ def test_identifying_joining_instructions_are_an_error_that_cannot_be_missed(app
     page_url = f"/inbox/sessions/{session_id_of(app, reference)}"
     response = post_form(client, page_url, page_url, session_form(place=place))
     page = text(response)
-    changed = "Check the joining instructions or place do not identify anyone: the changes have not been saved yet"
+    changed = (
+        "Check the joining instructions or place do not identify anyone (what was found is listed under them): "
+        "the changes have not been saved yet"
+    )
     assert response.status_code == 200 and re.search(r"<title>\s*Error: ", page)
     assert page.count(changed) == 2 and 'href="#place"' in page and "data-identifying-warning" in page
+    assert re.search(r'<textarea[^>]*id="place"[^>]*aria-describedby="place-findings [^"]*place-error"', page)
     assert f'action="{page_url}"' in page and 'id="change-session"' in page
     assert "Save the changes – the joining instructions or place do not identify anyone" in page
 

@@ -44,6 +44,7 @@ from .views import (
     current_facilitator,
     done,
     kept_page,
+    moved_by,
     refused_on_page,
     render_request_page,
     shown_again,
@@ -93,10 +94,12 @@ def cancelled_by(space_session: SpaceSession) -> str:
 
 # Put on the place field when its text looks identifying: nothing was saved, and the page says so.
 PLACE_NOT_ARRANGED = (
-    "Check the joining instructions or place do not identify anyone: the session has not been arranged yet"
+    "Check the joining instructions or place do not identify anyone (what was found is listed under them): "
+    "the session has not been arranged yet"
 )
 PLACE_NOT_CHANGED = (
-    "Check the joining instructions or place do not identify anyone: the changes have not been saved yet"
+    "Check the joining instructions or place do not identify anyone (what was found is listed under them): "
+    "the changes have not been saved yet"
 )
 # Shown when a form's security token was missing or out of date (nothing was saved).
 ARRANGE_NOT_CHECKED = (
@@ -414,7 +417,10 @@ def session_outcome(reference: str) -> Response | str:
             return refused_on_page(stored, session_problem="Select whether the session was held")
     except SessionRefused as refused:  # too soon, or not in a session: the answer is kept
         db.session.rollback()
-        return refused_on_page(stored, session_problem=str(refused), outcome_chosen=outcome or "")
+        problem = str(refused)
+        if isinstance(refused, sessions.ChangedMeanwhile):
+            problem = f"{problem}{moved_by(stored, current_facilitator())} Check the request, then choose again"
+        return refused_on_page(stored, session_problem=problem, outcome_chosen=outcome or "")
     changed = f"Status changed to {workflow.STATUS_LABELS[stored.status].lower()}"
     if outcome == "held" and (why_not := sessions.feedback_link_unavailable()):
         also = [f"No link to give feedback was sent: {why_not}."]

@@ -181,8 +181,12 @@ FORM_EXPIRED_BECAUSE = {
 }
 # Put on the field whose text looks identifying, so the page says (in its title, its error
 # summary and beside the field) that nothing was saved yet. The warning under it names what was found.
-NOTE_NOT_ADDED = "Check the note does not identify anyone: it has not been added yet"
-REASON_NOT_SAVED = "Check the reason does not identify anyone: the status has not been changed yet"
+NOTE_NOT_ADDED = (
+    "Check the note does not identify anyone (what was found is listed under it): it has not been added yet"
+)
+REASON_NOT_SAVED = (
+    "Check the reason does not identify anyone (what was found is listed under it): the status has not been changed yet"
+)
 ASSIGNED_MEANWHILE = (
     "The assignment has not been changed: it changed to {who} while this page was open (in another tab, or by "
     "another facilitator).{by} Check the request, then choose again"

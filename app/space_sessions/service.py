@@ -1016,13 +1016,18 @@ def send_invitation(request: StoredRequest, actor: str) -> SpaceSession:
     return session
 
 
+class ChangedMeanwhile(SessionRefused):
+    """ "Held" or "not held" refused because the request moved on while the page was open: the
+    view adds who moved it (found, facilitator review: the assignment's message named them)."""
+
+
 def _changed_meanwhile(request: StoredRequest) -> SessionRefused:
     """Why "held" or "not held" did nothing to a request no longer in "session arranged": most
     often the page was stale, a colleague (or another tab) having said meanwhile."""
-    return SessionRefused(
+    return ChangedMeanwhile(
         "session",
         f"Nothing has been changed: this request {workflow.now_in_words(request.status)} (it changed while this "
-        "page was open, in another tab or by another facilitator). Check the request, then choose again",
+        "page was open, in another tab or by another facilitator).",
     )
 
 
@@ -1616,6 +1621,7 @@ __all__ = [
     "FEEDBACK_SCALE",
     "LENGTHS",
     "SENT_ACTIONS",
+    "ChangedMeanwhile",
     "InvitationState",
     "SessionDetails",
     "SessionRefused",

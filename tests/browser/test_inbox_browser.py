@@ -399,7 +399,7 @@ def test_a_note_is_deleted_once_the_facilitator_is_sure_without_javascript(brows
 
 
 IDENTIFYING_NOTE = "Child Jayden Smith DOB 12/03/2015 M6 5FJ"
-NOT_ADDED = "Check the note does not identify anyone: it has not been added yet"
+NOT_ADDED = "Check the note does not identify anyone (what was found is listed under it): it has not been added yet"
 
 
 @pytest.mark.parametrize("js", [True, False], ids=["js", "no-js"])

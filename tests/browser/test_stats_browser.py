@@ -101,6 +101,29 @@ def test_statistics_tables_scroll_in_their_own_region_on_a_narrow_screen(
     assert_no_axe_violations(narrow_page, "the statistics page at 320 CSS pixels")
 
 
+def test_statistics_charts_take_the_themes_text_colour_in_high_contrast(browser_page, partnership_account: str) -> None:  # type: ignore[no-untyped-def]
+    """Found (accessibility review): with forced colours and a dark theme (Windows' high contrast),
+    each bar's number, drawn near-black, could not be seen on the black page, and the bars and the
+    hidden count's marker were faint. They take the theme's text colour, as the page's text does."""
+    page: Page = browser_page(js=False)
+    page.emulate_media(forced_colors="active", color_scheme="dark")
+    try:
+        sign_in(page)
+        expect(page.locator("[data-chart]").first).to_be_visible()
+        colours = page.evaluate(
+            """() => ({
+                text: getComputedStyle(document.querySelector('main p')).color,
+                numbers: [...document.querySelectorAll('[data-chart] text')].map(e => getComputedStyle(e).fill),
+                bars: [...document.querySelectorAll('[data-chart] rect[data-bar]')].map(e => getComputedStyle(e).fill),
+                markers: [...document.querySelectorAll('[data-hidden-marker]')].map(e => getComputedStyle(e).stroke),
+            })"""
+        )
+    finally:
+        page.emulate_media(forced_colors="none", color_scheme="light")
+    assert colours["numbers"] and colours["bars"] and colours["markers"], colours
+    assert {*colours["numbers"], *colours["bars"], *colours["markers"]} == {colours["text"]}, colours
+
+
 def test_statistics_charts_and_tables_are_readable_on_a_phone(narrow_page: Page, partnership_account: str) -> None:
     """Found (accessibility review): at 320 CSS pixels each chart, drawn 640 units wide and
     shrunk to fit, had labels and numbers about 7 pixels high (WCAG 1.4.4 and 1.4.10), and each
