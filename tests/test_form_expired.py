@@ -403,6 +403,27 @@ def test_feedback_with_identifying_data_shows_its_warning_again(client: FlaskCli
     assert sent.status_code == 302 and sent.location.endswith("/feedback/thank-you")
 
 
+@pytest.mark.parametrize(
+    "comment, signed",
+    [
+        ("It helped a lot, thank you. Kind regards, Jo Tester, health visitor, Swinton", "Jo Tester"),
+        ("Really useful to think it through.\nThanks, Sarah Jones", "Sarah Jones"),
+    ],
+)
+def test_a_name_signed_at_the_end_of_a_feedback_comment_is_warned_about(
+    client: FlaskClient, app: Flask, comment: str, signed: str
+) -> None:
+    """Found (facilitator review): a sign-off's name, left out of a request's warning as the
+    practitioner's own, went through in the anonymous feedback, shown to every facilitator."""
+    path = feedback_link(app)
+    client.get(path)
+    response = client.post(path, data={"score": "5", "comment": comment})
+    assert response.status_code == 400 and "data-identifying-warning" in response.get_data(as_text=True)
+    warning = text_of(response).split("Check your comment does not identify anyone", 2)[-1]
+    assert signed in warning
+    assert feedback_stored(app, path) == (0, [], True)
+
+
 def test_feedback_with_identifying_data_says_so_in_its_title_and_error_summary(client: FlaskClient, app: Flask) -> None:
     """Found (new-user review): a comment that looked identifying brought the page back with only
     the warning, mid-page, and the button's words changed: the same title, no error summary, so a
@@ -416,7 +437,10 @@ def test_feedback_with_identifying_data_says_so_in_its_title_and_error_summary(c
     response = client.get(path)
     assert response.status_code == 200
     assert title_of(response).startswith("Error: ")
-    message = "Check your comment does not identify anyone: your answer has not been sent yet"
+    message = (
+        "Check your comment does not identify anyone (what was found is listed above it): "
+        "your answer has not been sent yet"
+    )
     assert summary_of(response) == [message]
     assert summary_links(response) == ["#comment"]
     shown = response.get_data(as_text=True)

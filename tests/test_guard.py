@@ -3366,6 +3366,12 @@ def test_what_is_not_a_username_registration_or_name(text: str) -> None:
         ("On snap she is kayla_xo_x", "kayla_xo_x"),
         ("his snap is kaylaxo and she adds older boys", "kaylaxo"),
         ("TikTok: kaylaxo posts every night", "kaylaxo"),
+        # A surname after a given name the text says is a family member's (found, practitioner
+        # review: "mum Kasia" was warned about, "mum Kasia Wójcik" not).
+        ("lives with mum Kasia Wójcik and her partner", "Kasia Wójcik"),
+        ("Mum Kasia Smith rang the office", "Kasia Smith"),
+        ("dad Bartek Nowak is struggling", "Bartek Nowak"),
+        ("Mum Kasia Wójcik.", "Kasia Wójcik"),
         ("A letter from J Kowalski about the move", "J Kowalski"),
         ("School referred T Hughes in Year 8", "T Hughes"),
         ("the car was a black bmw reg ma19xyz", "ma19xyz"),
@@ -3393,6 +3399,7 @@ def test_common_surnames_record_formats_nicknames_usernames_and_plates_are_found
         "On Xbox: Fortnite mostly, till 2am; YouTube: Minecraft videos; his Xbox is PS5",
         "her account is Barclays; his snap is private",
         "A Roblox account; I Think so; a T Shirt; E Coli on the ward; H. Pylori",
+        "Dad Matters Service; Mum Talk Group; Mum Tearful Today",
     ],
 )
 def test_what_the_second_review_found_warned_about_is_not(text: str) -> None:
@@ -3538,3 +3545,20 @@ def test_a_sessions_place_is_checked_for_names_the_text_says_are_someones(app: F
             assert named in [finding.text for finding in identifying_findings(place, PLACE_KINDS)], place
         for place in ("Teams meeting ID: 34567890123 passcode 1234", "Mum's house rules; nobody's home before 10"):
             assert identifying_findings(place, PLACE_KINDS) == [], place
+
+
+@pytest.mark.parametrize(
+    "text, signed",
+    [
+        ("It helped. Kind regards, Jo Tester", ["Jo Tester"]),
+        ("Thanks, Jo", ["Jo"]),
+        ("Good. Thanks, Kelly (she/her)", ["Kelly"]),
+        ("Really useful. Thanks, Everyone", []),
+        ("Good session. Best, The Team", []),
+    ],
+)
+def test_a_signed_name_is_found_where_the_writer_must_not_be_named(text: str, signed: list[str]) -> None:
+    """Feedback is anonymous: the name signed at its end is found there (found, facilitator
+    review), not in a request, which asks for the practitioner's name anyway."""
+    assert [f.text for f in scan(text, signed_name=True)] == signed
+    assert scan(text) == []

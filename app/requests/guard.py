@@ -3337,7 +3337,13 @@ def _names_the_text_says_are_names(text: str, places: AbstractSet[str]) -> Itera
             and not _FAMILY_IN_BRACKETS.match(text, end)
         ):
             continue  # an ordinary word with a capital: "Health Visitor (1)", "Mum - Polish"
-        named_after = _AFTER_A_FAMILY_NAME.match(text, end) is not None
+        # A surname after the given name: "mum Kasia Wójcik and her partner", "Mum Kasia Smith rang"
+        # (found, review: the surname hid the whole name, which no longer went on as a sentence does).
+        surname = _SURNAME_AFTER_A_CUED_NAME.match(text, end)
+        if surname is not None and not _reads_as_a_surname(surname["surname"].lower(), places):
+            surname = None
+        ends = (end,) if surname is None else (end, surname.end())
+        named_after = any(_AFTER_A_FAMILY_NAME.match(text, after) is not None for after in ends)
         family_before = _FAMILY_BEFORE.search(before)
         if (
             family_before is not None
@@ -3345,14 +3351,20 @@ def _names_the_text_says_are_names(text: str, places: AbstractSet[str]) -> Itera
             and _A_TITLE_BEFORE.search(before[: family_before.start()])
         ):
             family_before = None  # a job title, not a family member: "Ward Sister (Paediatrics)"
+        if (
+            family_before is not None
+            and surname is not None
+            and _A_TITLE_AS_A_FAMILY_WORD.match(before, family_before.start()) is not None
+        ):
+            family_before = None  # a nurse's, a nun's or a priest's title: "Sister Mary Clarke"
         cued = (
-            _AGE_AFTER.match(text, end) is not None
-            or _FAMILY_AFTER.match(text, end) is not None
+            any(_AGE_AFTER.match(text, after) is not None for after in ends)
+            or any(_FAMILY_AFTER.match(text, after) is not None for after in ends)
             or (named_after and family_before is not None)
             or (named_after and _ELDEST_BEFORE.search(before) is not None)
             or called
         )
-        candidates.append((start, end, cued))
+        candidates.append((start, ends[-1] if cued else end, cued))
     # A name listed next to one the text says is a name is one too, either way round.
     for _ in range(2):
         for index, (start, end, cued) in enumerate(candidates):
@@ -3367,6 +3379,24 @@ def _names_the_text_says_are_names(text: str, places: AbstractSet[str]) -> Itera
     for start, end, cued in candidates:
         if cued:
             yield Finding("person_name", text[start:end], REASONS["person_name"], start, end)
+
+
+_A_TITLE_AS_A_FAMILY_WORD = re.compile(r"(?:Sister|Brother|Father|Mother)(?![\w'\u2019\-])")
+_SURNAME_AFTER_A_CUED_NAME = re.compile(
+    r"\s{1,2}(?P<surname>[A-Z][a-z'\u2019]{1,24}(?:-[A-Z][a-z'\u2019]{1,24})?)(?![\w\-])"
+)
+
+
+def _reads_as_a_surname(word: str, places: AbstractSet[str]) -> bool:
+    """Whether a capitalised word after a given name reads as its surname: not an everyday word
+    ("Mum Ionela Said"), unless one of the commonest surnames ("Smith"), nor a place or a date."""
+    return not (
+        word in _NOT_A_SURNAME
+        or word in places
+        or word in _MONTHS
+        or word in _DAYS_OF_THE_WEEK
+        or (_is_ordinary_word(word) and word not in _COMMON_SURNAMES_THAT_ARE_WORDS)
+    )
 
 
 # "Miss", "Ms" or "Mx" and a surname in small letters, after a word for someone's role ("teacher Miss
@@ -4444,12 +4474,16 @@ def _within(finding: Finding, spans: list[tuple[int, int]]) -> bool:
     return any(start <= finding.start and finding.end <= end for start, end in spans)
 
 
-def scan(text: str, kinds: Iterable[Kind] = KINDS, places: AbstractSet[str] = frozenset()) -> list[Finding]:
+def scan(
+    text: str, kinds: Iterable[Kind] = KINDS, places: AbstractSet[str] = frozenset(), *, signed_name: bool = False
+) -> list[Finding]:
     """Every identifying-looking piece of ``text``, in order, without overlaps. ``places`` are the
     area's place names in small letters (the partnership file's ``places``): not a family's surname
     in "the Salford children". Given as ``area_places.Places`` (as the app gives them), they also say
     which are a whole city or borough ("year 9 at Salford": no school) and name the area's hospitals
-    ("hope hospital")."""
+    ("hope hospital"). ``signed_name``: a name signed at the end ("Kind regards, Jo Tester") is
+    found too, for text that must not say who wrote it (feedback, which is anonymous: found,
+    facilitator review); else it is the writer's own, which a request asks for anyway."""
     if not text:
         return []
     typed = prepare(text)
@@ -4488,7 +4522,8 @@ def scan(text: str, kinds: Iterable[Kind] = KINDS, places: AbstractSet[str] = fr
         kept.insert(at, finding)
         starts.insert(at, finding.start)
     if "person_name" in wanted:
-        kept = _with_the_same_names_elsewhere(prepared, _without_the_sign_off(prepared, kept), places)
+        signed = _with_the_signed_name(prepared, kept) if signed_name else _without_the_sign_off(prepared, kept)
+        kept = _with_the_same_names_elsewhere(prepared, signed, places)
     if prepared is not typed:
         kept = [_as_typed(finding, typed, prepared) for finding in kept if not _foreign_word(finding, typed)]
     return kept
@@ -4554,6 +4589,26 @@ def _without_the_sign_off(text: str, kept: list[Finding]) -> list[Finding]:
         return kept
     signed_from, signed_to = sign_off.span("signed")
     return [f for f in kept if f.kind != "person_name" or not (signed_from <= f.start and f.end <= signed_to)]
+
+
+def _with_the_signed_name(text: str, kept: list[Finding]) -> list[Finding]:
+    """``kept`` and the name signed in a sign-off ending the text ("Thanks, Jo", "Kind regards, Jo
+    Tester"), in no list of names perhaps, but a name by where it stands; not everyday words
+    ("Thanks, Everyone", "Best, The Team")."""
+    sign_off = _SIGN_OFF.search(text, max(0, len(text) - 240))
+    if sign_off is None:
+        return kept
+    start, end = sign_off.span("signed")
+    words = [word.rstrip(".").lower() for word in sign_off["signed"].split()]
+    if all(_is_ordinary_word(word) for word in words if len(word) > 1) or any(
+        f.start < end and start < f.end for f in kept
+    ):
+        return kept
+    return sorted([*kept, Finding("person_name", text[start:end], REASONS["person_name"], start, end)], key=_by_start)
+
+
+def _by_start(finding: Finding) -> int:
+    return finding.start
 
 
 def _with_the_same_names_elsewhere(text: str, kept: list[Finding], places: AbstractSet[str]) -> list[Finding]:

@@ -46,7 +46,9 @@ NOT_SENT = (
 # and beside the comment) that nothing was sent yet, as the inbox's note does; the warning under
 # it names what was found (found: only that warning, mid-page, changed, and a screen reader heard
 # the same page again, "Did the space help?").
-COMMENT_NOT_SENT = "Check your comment does not identify anyone: your answer has not been sent yet"
+COMMENT_NOT_SENT = (
+    "Check your comment does not identify anyone (what was found is listed above it): your answer has not been sent yet"
+)
 
 
 def comment_fingerprint(text: str) -> str:
@@ -60,9 +62,16 @@ def comment_fingerprint(text: str) -> str:
 COMMENT_KINDS = tuple(kind for kind in KINDS if kind != "street")
 
 
+def comment_findings(comment: str) -> list[Finding]:
+    """What looks identifying in a comment, a name signed at its end included ("Kind regards, Jo
+    Tester"): the comment is anonymous, so the writer's own name identifies them (found,
+    facilitator review: it went through, and was shown to every facilitator)."""
+    return scan(comment, COMMENT_KINDS, current_partnership().places, signed_name=True)
+
+
 def unconfirmed_findings(text: str, confirmed: str | None) -> list[Finding]:
     """Identifying-looking data in the comment not yet confirmed (empty: store it)."""
-    findings = scan(text.strip(), COMMENT_KINDS, current_partnership().places) if text.strip() else []
+    findings = comment_findings(text.strip()) if text.strip() else []
     return findings if findings and confirmed != comment_fingerprint(text) else []
 
 
@@ -139,9 +148,7 @@ def form_not_checked(error: CSRFError) -> tuple[str, int]:
     form = FeedbackForm()  # what was posted, not checked and not stored
     comment = (form.comment.data or "").strip()
     # Scanned only within the comment's limit, as when it is sent (the scan's cost grows with length).
-    findings = (
-        scan(comment, COMMENT_KINDS, current_partnership().places) if comment and len(comment) <= COMMENT_MAX else []
-    )
+    findings = comment_findings(comment) if comment and len(comment) <= COMMENT_MAX else []
     return render_form(form, [{"text": NOT_SENT, "href": "#score"}], findings), 400
 
 
