@@ -184,7 +184,7 @@ OUTCOMES: dict[str, Expected] = {
     "U2": Expected(
         heading=r"children's social care",
         cites=[r"Working Together", r"Bridge referrals"],
-        phones={"0161 603 4500"},
+        phones={"999", "0161 603 4500"},  # 999 for "not sure" about danger (practitioner review)
         pages={"report_concern", "lado"},
         words=[
             r"If a child may be in immediate danger, call 999 now",  # "not sure" about danger leads here
