@@ -3562,3 +3562,47 @@ def test_a_signed_name_is_found_where_the_writer_must_not_be_named(text: str, si
     review), not in a request, which asks for the practitioner's name anyway."""
     assert [f.text for f in scan(text, signed_name=True)] == signed
     assert scan(text) == []
+
+
+@pytest.mark.parametrize(
+    "text, found",
+    [
+        # Found (identifying-data review): short English names and other communities' given names
+        # are in the list of common words, so were skipped even with a cue.
+        ("Dad Chris rang today", "Chris"),
+        ("Mum says Dave is 6 and happy.", "Dave"),
+        ("Mei (14) was there", "Mei"),
+        ("Darius (9) and his sister", "Darius"),
+        ("Mum says Nanna Pat has them on Sundays.", "Pat"),
+    ],
+)
+def test_common_short_names_are_found_with_a_cue(text: str, found: str) -> None:
+    assert found in [finding.text for finding in scan(text)], scan(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The Bill was paid; Pat on the back; Ray of hope; RAG rating Amber (2)",
+        "Mum mentioned Lucy Letby. She wants to be like Molly-Mae. They watch Jeremy Kyle together.",
+        "She loves Billie Eilish. Mum said 'I'm not Mother Teresa'.",
+    ],
+)
+def test_words_and_people_in_the_news_are_not_names_of_the_family(text: str) -> None:
+    assert scan(text) == []
+
+
+@pytest.mark.parametrize(
+    "text, signed",
+    [
+        ("Thanks again - Jo x", ["Jo"]),
+        ("Really helpful. Ta, Bev", ["Bev"]),
+        ("Thanks, JP", ["JP"]),
+        ("Really good. Thank you, Facilitators!", []),
+        ("Loved it. Thanks, Salford!", []),
+        ("Useful. Thanks, CSC", []),
+    ],
+)
+def test_a_feedback_sign_off_in_other_words_is_found_and_not_a_place_or_a_team(text: str, signed: list[str]) -> None:
+    assert [f.text for f in scan(text, signed_name=True, places=SALFORD_PLACES)] == signed
+    assert scan(text, places=SALFORD_PLACES) == []

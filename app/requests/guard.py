@@ -3043,7 +3043,18 @@ def _is_common_word(plain: str) -> bool:
     )
 
 
-_NAMES_THAT_ARE_WORDS = frozenset({"precious", "blessing", "favour", "patience", "mercy", "goodness", "tiny"})
+_NAMES_THAT_ARE_WORDS = frozenset(
+    {
+        *("precious", "blessing", "favour", "patience", "mercy", "goodness", "tiny"),
+        # Names in wordfreq's list of common words, so skipped even with a cue ("Dad Chris rang",
+        # "Dave is 6", "Mei (14)": found, identifying-data review): the short English names of
+        # many of the area's parents and carers, and given names of other communities.
+        *("dave", "steve", "mike", "andy", "chris", "pete", "rob", "phil", "nick", "matt", "dan", "jess"),
+        *("sue", "liz", "jen", "jo", "bob", "bill", "jim", "ken", "ron", "mel", "ray", "val", "vic", "al"),
+        *("mo", "pat", "les", "stan", "di", "johnny", "darius", "bianca", "bev", "kev", "tony"),
+        *("li", "wang", "chen", "mei", "ming", "wei", "lan", "hoa", "linh", "minh"),
+    }
+)
 _FAMILY_IN_BRACKETS = re.compile(rf"\s{{0,3}}\(\s{{0,3}}(?i:{_FAMILY_WORD})\s{{0,3}}[,)]")
 _LANGUAGES_AND_FAITHS = frozenset(
     [
@@ -4453,6 +4464,13 @@ _WELL_KNOWN = (
     "andrew tate",
     "tommy robinson",
     "jimmy savile",
+    # Found (identifying-data review): named in reflections as people in the news or on screen.
+    "lucy letby",
+    "molly-mae",
+    "molly mae",
+    "jeremy kyle",
+    "billie eilish",
+    "mother teresa",
     "sarah's law",
     "clare's law",
     "helen's law",
@@ -4522,7 +4540,7 @@ def scan(
         kept.insert(at, finding)
         starts.insert(at, finding.start)
     if "person_name" in wanted:
-        signed = _with_the_signed_name(prepared, kept) if signed_name else _without_the_sign_off(prepared, kept)
+        signed = _with_the_signed_name(prepared, kept, places) if signed_name else _without_the_sign_off(prepared, kept)
         kept = _with_the_same_names_elsewhere(prepared, signed, places)
     if prepared is not typed:
         kept = [_as_typed(finding, typed, prepared) for finding in kept if not _foreign_word(finding, typed)]
@@ -4566,10 +4584,14 @@ _WORD_AS_A_NAME_IS_WRITTEN = re.compile(r"(?<![\w'\u2019\-])[^\W\d_](?:[^\W\d_]|
 # A sign-off ending the text: "Thanks, Kelly", "Kind regards, Sam Jones (health visitor)". The
 # practitioner's own name, which the request asks for anyway, not a child's or a family's (found,
 # review: it was warned about). Only the last 160 characters are looked at.
+# Also "Thanks again - Jo x", "Ta, Bev", "Thanks, JP" (found, identifying-data review: in feedback,
+# which is anonymous, the signed name is looked for).
 _SIGN_OFF = re.compile(
     r"(?:^|\n|[.!?,]\s{1,3})(?i:many\s{1,3}thanks|thanks|thank\s{1,3}you|kind\s{1,3}regards|best\s{1,3}regards"
-    r"|warm\s{1,3}regards|regards|best\s{1,3}wishes|best|cheers|with\s{1,3}thanks)\s{0,3}[,.!:\-\u2013]?\s{1,10}"
-    r"(?P<signed>[A-Z](?:[a-z'\u2019\-]{1,24}|\.)(?:\s{1,3}[A-Z](?:[a-z'\u2019\-]{1,24}|\.)){0,2})"
+    r"|warm\s{1,3}regards|regards|best\s{1,3}wishes|best|cheers|with\s{1,3}thanks|ta)"
+    r"(?:\s{1,3}(?i:again|so\s{1,3}much|very\s{1,3}much))?\s{0,3}[,.!:\-\u2013]?\s{1,10}"
+    r"(?P<signed>(?:[A-Z](?:[a-z'\u2019\-]{1,24}|\.)|[A-Z]{2,3}(?![\w'\u2019]))"
+    r"(?:\s{1,3}[A-Z](?:[a-z'\u2019\-]{1,24}|\.)){0,2})"
     # Then perhaps pronouns or a role, in brackets, after a comma or a dash ("(she/her)", "–
     # Health Visitor"), a kiss ("x"), and a line or two more of role and team ("Health Visitor,
     # 0-19 Service"): found, review.
@@ -4591,20 +4613,26 @@ def _without_the_sign_off(text: str, kept: list[Finding]) -> list[Finding]:
     return [f for f in kept if f.kind != "person_name" or not (signed_from <= f.start and f.end <= signed_to)]
 
 
-def _with_the_signed_name(text: str, kept: list[Finding]) -> list[Finding]:
+def _with_the_signed_name(text: str, kept: list[Finding], places: AbstractSet[str]) -> list[Finding]:
     """``kept`` and the name signed in a sign-off ending the text ("Thanks, Jo", "Kind regards, Jo
     Tester"), in no list of names perhaps, but a name by where it stands; not everyday words
-    ("Thanks, Everyone", "Best, The Team")."""
+    ("Thanks, Everyone", "Best, The Team", "Thank you, Facilitators!"), an acronym ("Thanks, CSC")
+    nor a place ("Thanks, Salford!")."""
     sign_off = _SIGN_OFF.search(text, max(0, len(text) - 240))
     if sign_off is None:
         return kept
     start, end = sign_off.span("signed")
     words = [word.rstrip(".").lower() for word in sign_off["signed"].split()]
-    if all(_is_ordinary_word(word) for word in words if len(word) > 1) or any(
-        f.start < end and start < f.end for f in kept
+    if (
+        all(_is_ordinary_word(word) or word in places or word in _NOT_SIGNED for word in words if len(word) > 1)
+        or sign_off["signed"] in _ACRONYMS
+        or any(f.start < end and start < f.end for f in kept)
     ):
         return kept
     return sorted([*kept, Finding("person_name", text[start:end], REASONS["person_name"], start, end)], key=_by_start)
+
+
+_NOT_SIGNED = frozenset({"facilitator", "facilitators", "team", "teams", "all", "everyone", "everybody", "guys"})
 
 
 def _by_start(finding: Finding) -> int:
