@@ -3573,6 +3573,7 @@ def test_a_signed_name_is_found_where_the_writer_must_not_be_named(text: str, si
         ("Mum says Dave is 6 and happy.", "Dave"),
         ("Mei (14) was there", "Mei"),
         ("Darius (9) and his sister", "Darius"),
+        ("children Darius and Alexia", "Darius"),  # listed with a name of the lists
         ("Mum says Nanna Pat has them on Sundays.", "Pat"),
     ],
 )

@@ -3317,6 +3317,7 @@ def _names_the_text_says_are_names(text: str, places: AbstractSet[str]) -> Itera
     """Capitalised words the text says are someone's names (``_CUED_NAME``), not already in the
     lists of given names (those are found as such)."""
     candidates: list[tuple[int, int, bool]] = []  # (start, end, cued)
+    listed: list[bool] = []  # for each candidate, whether it is a given name of the lists
     # (A name may be in quotes, "'Tiny'": an apostrophe before it only after a letter, "O'Brien".)
     for match in re.finditer(rf"(?<![\w\-])(?<!\w['\u2019]){_CUED_NAME}(?![\w\-])", text):
         plain = match["name"].lower()
@@ -3376,6 +3377,9 @@ def _names_the_text_says_are_names(text: str, places: AbstractSet[str]) -> Itera
             or called
         )
         candidates.append((start, ends[-1] if cued else end, cued))
+        # A given name of the lists that is no common word ("Alexia") leads a list as a cued one
+        # does ("children Darius and Alexia": found, identifying-data review), itself found as such.
+        listed.append(match["name"] in _ANY_GIVEN_NAME and not _is_common_word(plain))
     # A name listed next to one the text says is a name is one too, either way round.
     for _ in range(2):
         for index, (start, end, cued) in enumerate(candidates):
@@ -3383,8 +3387,14 @@ def _names_the_text_says_are_names(text: str, places: AbstractSet[str]) -> Itera
                 continue
             following = candidates[index + 1] if index + 1 < len(candidates) else None
             previous = candidates[index - 1] if index > 0 else None
-            if (following is not None and following[2] and _LIST_FROM_PREVIOUS.fullmatch(text, end, following[0])) or (
-                previous is not None and previous[2] and _LIST_FROM_PREVIOUS.fullmatch(text, previous[1], start)
+            if (
+                following is not None
+                and (following[2] or listed[index + 1])
+                and _LIST_FROM_PREVIOUS.fullmatch(text, end, following[0])
+            ) or (
+                previous is not None
+                and (previous[2] or listed[index - 1])
+                and _LIST_FROM_PREVIOUS.fullmatch(text, previous[1], start)
             ):
                 candidates[index] = (start, end, True)
     for start, end, cued in candidates:
