@@ -3573,11 +3573,13 @@ def test_a_signed_name_is_found_where_the_writer_must_not_be_named(text: str, si
         ("Mum says Dave is 6 and happy.", "Dave"),
         ("Mei (14) was there", "Mei"),
         ("Darius (9) and his sister", "Darius"),
+        ("dob 03072011, lives with nan", "dob 03072011"),
+        ("It was his 13th birthday on the 4th of May", "birthday on the 4th of May"),
         ("children Darius and Alexia", "Darius"),  # listed with a name of the lists
         ("Mum says Nanna Pat has them on Sundays.", "Pat"),
     ],
 )
-def test_common_short_names_are_found_with_a_cue(text: str, found: str) -> None:
+def test_common_short_names_with_a_cue_and_dates_of_birth_run_together_are_found(text: str, found: str) -> None:
     assert found in [finding.text for finding in scan(text)], scan(text)
 
 

@@ -290,8 +290,11 @@ _MONTH_DAY_YEAR = re.compile(rf"(?<![\w]){_MONTH}\s{{1,10}}{_DAY},?\s{{1,10}}{_Y
 # "DOB 12/3", "date of birth: March 2019", "born on the 4th of May" (a year alone is not
 # flagged: the child's age band is asked for anyway).
 _BIRTH = re.compile(
-    r"(?<![\w])(?:d\.?\s?o\.?\s?b\.?|date\s{1,10}of\s{1,10}birth|born(?:\s{1,10}(?:on|in))?|birthday(?:\s{1,10}is)?)"
-    rf"[\s:\-]{{0,10}}(?:the\s{{1,10}})?(?:[0-3]?\d(?:st|nd|rd|th)?(?:\s{{1,10}}of)?\s{{1,10}}{_ANY_MONTH}|{_ANY_MONTH}(?:\s{{1,10}}\d{{1,4}})?|\d{{1,4}}[/.\-]\d{{1,4}}(?:[/.\-]\d{{1,4}})?)",
+    # Also run together ("dob 03072011") and "birthday on the 4th of May" (found, review).
+    r"(?<![\w])(?:d\.?\s?o\.?\s?b\.?|date\s{1,10}of\s{1,10}birth|born(?:\s{1,10}(?:on|in))?"
+    r"|birthday(?:\s{1,10}(?:is|was|on))?)"
+    rf"[\s:\-]{{0,10}}(?:the\s{{1,10}})?(?:[0-3]?\d(?:st|nd|rd|th)?(?:\s{{1,10}}of)?\s{{1,10}}{_ANY_MONTH}|{_ANY_MONTH}(?:\s{{1,10}}\d{{1,4}})?|\d{{1,4}}[/.\-]\d{{1,4}}(?:[/.\-]\d{{1,4}})?"
+    r"|[0-3]\d[01]\d(?:19|20)?\d\d(?!\d))",
     re.IGNORECASE,
 )
 
