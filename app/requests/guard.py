@@ -3860,6 +3860,8 @@ _NAME_CUE = re.compile(
     r"\s{1,3}(?:is|was))"
     r"|(?P<called>(?i:called|named|known\s{1,3}as|referred\s{1,3}to\s{1,3}as))|(?i:nicknamed|aka|a\.k\.a\.?))"
     r"\s{0,3}[:\-]?\s{0,3}[\"'\u201c\u2018]?"
+    # A street name's word before the name: "known as Big Dave" (found, identifying-data review).
+    r"(?:(?:Big|Little|Lil|Young|Old|Mad|Baby)\s{1,3}(?=[A-Z]))?"
     rf"(?P<name>{_SURNAME}(?:-{_SURNAME})?|[A-Z][A-Z'\u2019\-]{{1,39}}|(?P<small>[a-z]{{2,39}}))(?![\w'\u2019\-])"
     rf"(?:\s{{1,3}}(?P<surname>{_SURNAME}(?:-{_SURNAME})?)(?![\w'\u2019\-]))?"
 )
