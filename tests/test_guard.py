@@ -3575,6 +3575,7 @@ def test_a_signed_name_is_found_where_the_writer_must_not_be_named(text: str, si
         ("Darius (9) and his sister", "Darius"),
         ("dob 03072011, lives with nan", "dob 03072011"),
         ("Stepdad is known as Big Dave on the estate", "Dave"),
+        ("the o'connor children are rarely in school", "o'connor"),
         ("It was his 13th birthday on the 4th of May", "birthday on the 4th of May"),
         ("children Darius and Alexia", "Darius"),  # listed with a name of the lists
         ("Mum says Nanna Pat has them on Sundays.", "Pat"),

@@ -3652,7 +3652,7 @@ def _family_names(text: str, places: AbstractSet[str]) -> Iterator[Finding]:
 # when it is none of the words that describe a family (the lists above and below, and words shaped
 # as describing words are: "the extended family", "the struggling family", "the polish family").
 _FAMILY_NAME_IN_SMALL_LETTERS = re.compile(
-    r"[Tt]he(?<![\w'\u2019\-][Tt]he)\s{1,3}(?P<surname>[a-z]{2,39}(?:-[a-z]{1,39}){0,2})"
+    r"[Tt]he(?<![\w'\u2019\-][Tt]he)\s{1,3}(?P<surname>(?:o['\u2019])?[a-z]{2,39}(?:-[a-z]{1,39}){0,2})"
     r"\s{1,3}(?:famil(?:y|ies)|households?|children|kids|twins|siblings)(?![\w\-])"
 )
 # Endings of describing words ("extended", "struggling", "chaotic", "dysfunctional", "polish"),
