@@ -12,6 +12,7 @@ import click
 
 from app import create_app
 from app.config import StartupError
+from app.rate_limits import refuse_a_store_that_turns_us_away
 from app.schema import refuse_a_database_out_of_step
 
 try:
@@ -20,6 +21,8 @@ try:
     # rather than serving pages while every request sent fails (app/schema.py). Loaded by a
     # flask command (inside its click context) it is not: `flask db upgrade` is how to fix it.
     if click.get_current_context(silent=True) is None:
+        # A Redis server that turns a wrong password away stops it too (app/rate_limits.py).
+        refuse_a_store_that_turns_us_away(app)
         refuse_a_database_out_of_step(app)
 except StartupError as error:
     print(error.code, file=sys.stderr, flush=True)

@@ -776,12 +776,33 @@ def check_allowed_hosts(value: str | None) -> None:
             )
 
 
+# The first part of every page's path (tests/test_app.py checks it against the app's routes): a
+# PUBLIC_BASE_URL ending in one is a page's address, not the service's.
+SERVICE_PATHS = frozenset(
+    {
+        *("accessibility", "continue", "cookies", "exit", "favicon.svg", "feedback", "healthz"),
+        *("how-it-decides", "inbox", "keep-alive", "privacy", "questions", "questions-to-prepare"),
+        *("questions-to-prepare.pdf", "request", "result", "session-expired", "start", "start-again", "static"),
+        *("logo.svg", "logo.png"),
+    }
+)
+
+
 def check_public_base_url(url: str | None) -> None:
     """A ConfigError naming PUBLIC_BASE_URL unless it is unset or an http(s) address with a host
     and no query, fragment or login (it is the start of every link in an email)."""
     if not url:
         return
     parts = urlsplit(url)
+    if any(part in SERVICE_PATHS for part in parts.path.split("/")):
+        # Found (operations review): "https://stt.example.org/inbox" (the inbox's address pasted
+        # in) was taken, and every emailed link went to /inbox/inbox/... or /inbox/feedback/...
+        # (A path of its own, where the service is served under one, "https://example.org/stt",
+        # is the start of every link, as it should be.)
+        raise ConfigError(
+            f"PUBLIC_BASE_URL must be the address of the service's start page, like "
+            f"https://spacetothink.example.org, not of one of its pages, but it is {url!r}."
+        )
     if (
         parts.scheme not in ("http", "https")
         or not parts.hostname

@@ -985,6 +985,51 @@ def untried_for_too_long(now: dt.datetime | None = None) -> int:
     return int(pdfs or 0) + int(records or 0) + int(emails or 0)
 
 
+# Tried and still failing after this long: the mail server or the PDF renderer, not a blip (the
+# health check says so). Found (operations review): with the mail server stopped, or the renderer
+# broken, the health check said "ok" all the while, so no monitor told anyone that requests
+# reached no one.
+FAILING_AFTER = dt.timedelta(minutes=30)
+# A request's PDF that still fails is counted for this long after the request (its facilitators'
+# email went without it after PDF_TRIES_BEFORE_EMAIL tries, and it is tried again once a day): a
+# renderer that fails them all is said, a single document it cannot make is not said for ever.
+FAILING_PDFS_SAID_FOR = dt.timedelta(days=2)
+
+
+def failing_for_too_long(now: dt.datetime | None = None) -> tuple[int, int]:
+    """How many emails, and how many requests' PDFs, the worker has tried and failed to send or
+    make for more than ``FAILING_AFTER`` since they were due: (emails, PDFs). Not emails given up
+    on (the inbox shows them), nor those refused until something is changed
+    (``refused_until_mended``, said on their own); PDFs only of the last ``FAILING_PDFS_SAID_FOR``."""
+    now = now or utcnow()
+    before = now - FAILING_AFTER
+    emails = db.session.scalar(
+        select(func.count())
+        .select_from(OutboxMessage)
+        .where(
+            OutboxMessage.sent_at.is_(None),
+            OutboxMessage.given_up_at.is_(None),
+            OutboxMessage.attempts > 0,
+            OutboxMessage.created_at < before,
+            or_(
+                OutboxMessage.last_error.is_(None),
+                ~OutboxMessage.last_error.startswith(mail.UNTIL_MENDED, autoescape=True),
+            ),
+        )
+    )
+    pdfs = db.session.scalar(
+        select(func.count())
+        .select_from(StoredRequest)
+        .where(
+            StoredRequest.pdf_made_at.is_(None),
+            StoredRequest.pdf_attempts > 0,
+            StoredRequest.created_at < before,
+            StoredRequest.created_at > now - FAILING_PDFS_SAID_FOR,
+        )
+    )
+    return int(emails or 0), int(pdfs or 0)
+
+
 # --- commands ---------------------------------------------------------------------------------
 
 outbox_cli = AppGroup(

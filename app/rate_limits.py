@@ -173,6 +173,48 @@ def init_rate_limit_storage(app: Flask) -> None:
         raise StartupError(f"RATELIMIT_STORAGE_URI cannot be used: {error}") from None
 
 
+def refuse_a_store_that_turns_us_away(app: Flask) -> None:
+    """Raise ``StartupError`` if the rate-limit store (a Redis server, ``RATELIMIT_STORAGE_URI``)
+    turns this app away: a wrong password, or none where it asks for one. A store that does not
+    answer (not started yet, a wrong port) is only warned about: the counts go on in each
+    process's memory until it answers, and the health check says "degraded". Found (operations
+    review): a refused password started production without a word, and rate limits and sign-in
+    lockouts were then counted per process for good; a wrong database password stops start-up.
+    The web app calls this as it starts (``wsgi.py``)."""
+    uri = str(app.config.get("RATELIMIT_STORAGE_URI") or "")
+    if uri.startswith("redis+unix://"):
+        uri = "unix://" + uri.removeprefix("redis+unix://")  # (the limits library's name for a socket)
+    if not uri.startswith(("redis://", "rediss://", "unix://")):
+        return  # memory (development, tests), or a Sentinel or cluster set-up: not asked here
+    from redis import Redis
+    from redis.exceptions import AuthenticationError, RedisError
+
+    options = {
+        key: value
+        for key, value in (app.config.get("RATELIMIT_STORAGE_OPTIONS") or {}).items()
+        if key not in ("key_prefix", "service_name")
+    }
+    options.setdefault("socket_connect_timeout", 2)
+    options.setdefault("socket_timeout", 2)
+    try:
+        client = Redis.from_url(uri, **options)
+        try:
+            client.ping()
+        finally:
+            client.close()
+    except AuthenticationError as error:
+        raise StartupError(
+            f"RATELIMIT_STORAGE_URI: the Redis server turned the connection away ({error}): check the user name "
+            "and password in it (redis://:password@host:6379/0)."
+        ) from None
+    except (RedisError, OSError, ValueError) as error:
+        log.warning(
+            "RATELIMIT_STORAGE_URI: the Redis server does not answer yet (%s): rate limits and sign-in lockouts "
+            "are counted in each process's memory until it does.",
+            type(error).__name__,
+        )
+
+
 # Flask-Limiter's scope for application limits (they are shared by every page): the counts made
 # here are the ones it would make, so its limit and this one never disagree about a count.
 SITE_WIDE_SCOPE = "global"

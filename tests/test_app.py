@@ -536,6 +536,10 @@ def test_every_setting_is_listed_in_the_readme() -> None:
         ("PUBLIC_BASE_URL", "https://spacetothink.example.org:99999"),
         ("PUBLIC_BASE_URL", "https://spacetothink.example.org:0"),
         ("PUBLIC_BASE_URL", "https://spacetothink.example.org:https"),
+        # Operations review: the inbox's address pasted in; every emailed link went to /inbox/inbox/...
+        ("PUBLIC_BASE_URL", "https://spacetothink.example.org/inbox"),
+        ("PUBLIC_BASE_URL", "https://spacetothink.example.org/stt/inbox/requests"),
+        ("PUBLIC_BASE_URL", "https://spacetothink.example.org/start"),
         ("DATABASE_URL", "notaurl"),  # a traceback that named no setting
         ("DATABASE_URL", "postgres://u@h:notaport/db"),
         ("DATABASE_URL", "postgresq://u:p@127.0.0.1/db"),
@@ -1676,3 +1680,12 @@ def test_the_pages_every_footer_links_to_have_a_back_link_to_the_page_they_were_
     ):
         response = client.get("/privacy", base_url="http://localhost/space/", headers={"Referer": came_from})
         assert back_link(response) == back, came_from
+
+
+def test_a_public_address_ending_in_any_page_of_the_service_is_refused(app: Flask) -> None:
+    """``SERVICE_PATHS`` (a PUBLIC_BASE_URL ending in one is a page's address) names the first part
+    of every route's path, so a page added later is refused there too."""
+    from app.config import SERVICE_PATHS
+
+    firsts = {rule.rule.strip("/").split("/")[0] for rule in app.url_map.iter_rules()} - {""}
+    assert firsts <= SERVICE_PATHS, firsts - SERVICE_PATHS

@@ -461,6 +461,45 @@ def test_database_settings_that_can_never_work_stop_the_web_app_and_the_worker_n
 
 
 @pytest.mark.postgres
+def test_a_rate_limit_store_that_refuses_the_password_stops_the_served_app(tmp_path: Path) -> None:
+    """Found (operations review): a Redis server turning a wrong password away started production
+    without a word, and rate limits and sign-in lockouts were then counted in each process's
+    memory for good. As gunicorn loads it: status 3, one line naming RATELIMIT_STORAGE_URI,
+    without the password; with the right one it goes on (to the next check: an empty database)."""
+    from support.servers import RedisServer
+
+    server = RedisServer(tmp_path / "redis", password="the-right-one-5c2f").start()
+    try:
+        base = {
+            **{key: value for key, value in os.environ.items() if not key.startswith(("APP_", "FLASK_"))},
+            "APP_ENV": "development",
+            "SECRET_KEY": "a-test-secret-key-that-is-long-enough-0123456789",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'empty.db'}",
+        }
+
+        def served(uri: str) -> subprocess.CompletedProcess[str]:
+            return subprocess.run(
+                [str(ROOT / ".venv" / "bin" / "python"), "-c", "import wsgi"],
+                cwd=ROOT,
+                env={**base, "RATELIMIT_STORAGE_URI": uri},
+                capture_output=True,
+                text=True,
+                timeout=120,
+                check=False,
+            )
+
+        wrong = served(f"redis+unix://:not-the-password-77aa@{server.socket}")
+        assert wrong.returncode == 3, wrong.stderr
+        [line] = [line for line in wrong.stderr.splitlines() if "cannot start" in line]
+        assert "RATELIMIT_STORAGE_URI: the Redis server turned the connection away" in line
+        assert "not-the-password-77aa" not in wrong.stderr and "Traceback" not in wrong.stderr
+        right = served(f"redis+unix://:the-right-one-5c2f@{server.socket}")
+        assert right.returncode == 3 and "RATELIMIT_STORAGE_URI" not in right.stderr, right.stderr
+        assert "no migration has been run" in right.stderr
+    finally:
+        server.stop()
+
+
 def test_a_wrong_database_password_stops_the_served_app_with_one_line_and_no_password(tmp_path: Path) -> None:
     """As gunicorn loads it (``import wsgi``): status 3, one line naming DATABASE_URL."""
     from sqlalchemy.engine import make_url

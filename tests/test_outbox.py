@@ -33,6 +33,7 @@ from app.outbox import (
     WORKER_STOPPED,
     claim_message,
     claim_pdf_job,
+    failing_for_too_long,
     pdf_retry_delay,
     retry_delay,
     run_pass,
@@ -491,6 +492,48 @@ def test_a_request_whose_pdf_takes_the_worker_down_every_time_is_still_announced
     with mail_app.app_context():
         assert run_pass().sent == 1  # the PDF is not due for a day; the email goes now
     assert only_message(smtp_server)["X-Space-To-Think-Reference"] == reference
+
+
+def test_emails_and_pdfs_still_failing_after_half_an_hour_make_the_health_check_degraded(
+    mail_app: Flask, smtp_server: SmtpServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found (operations review): with the mail server stopped, or the PDF renderer broken, the
+    health check said "ok" for as long as it lasted: the worker was running and trying, so no
+    monitor told anyone that requests reached no one. A blip is not said; half an hour is."""
+    from app.main import views as main_views
+
+    working_renderer = request_service.request_pdf
+    monkeypatch.setattr(main_views, "DATABASE_CHECK_SECONDS", 0.0)  # each check asks the database
+    client = mail_app.test_client()
+    with mail_app.app_context():  # the mail server not started: nothing answers
+        make_request()
+        assert run_pass().send_failed == 1  # its PDF made, its first email not sent
+        monkeypatch.setattr(request_service, "request_pdf", broken_renderer)
+        make_request()
+        assert run_pass().pdfs_failed == 1  # another request's PDF not made
+    assert client.get("/healthz").get_json()["outbox"] == "ok"  # tried a moment ago: not yet said
+    with mail_app.app_context():
+        half_an_hour_ago = utcnow() - dt.timedelta(minutes=31)
+        db.session.execute(sa_text("UPDATE requests SET created_at = :at"), {"at": half_an_hour_ago})
+        db.session.execute(sa_text("UPDATE outbox SET created_at = :at"), {"at": half_an_hour_ago})
+        db.session.commit()
+    said = client.get("/healthz")
+    assert said.status_code == 200 and said.get_json()["status"] == "degraded"
+    assert said.get_json()["outbox"] == (
+        "1 email not sent (is the mail server answering?) and 1 request PDF not made (is the PDF renderer "
+        "working?) after trying for over 30 minutes: run flask outbox status to see why"
+    )
+    # Mended: the renderer and the mail server work again, and the worker catches up.
+    monkeypatch.setattr(request_service, "request_pdf", working_renderer)
+    smtp_server.start()
+    with mail_app.app_context():
+        db.session.execute(sa_text("UPDATE requests SET pdf_next_attempt_at = NULL"))
+        db.session.execute(sa_text("UPDATE outbox SET next_attempt_at = NULL"))
+        db.session.commit()
+        for _ in range(3):
+            run_pass()
+        assert failing_for_too_long() == (0, 0)
+    assert client.get("/healthz").get_json()["outbox"] == "ok"
 
 
 def test_a_pdf_that_keeps_failing_does_not_read_as_the_worker_not_running(

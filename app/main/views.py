@@ -24,7 +24,7 @@ from ..inbox.views import DEVICE_COOKIE_DAYS, FACILITATOR_KEY, IMPORTANT, device
 from ..journey import current_state, has_journey, journey_url
 from ..models import utcnow
 from ..outage import QUERY_CANCELED_SQLSTATE, outage_in_words
-from ..outbox import refused_until_mended, untried_for_too_long
+from ..outbox import failing_for_too_long, refused_until_mended, untried_for_too_long
 from ..pack import current_pack
 from ..questions_pdf import stored_pdf
 from ..questions_to_prepare import DEFAULT_PREPARE_MODE, prepare_mode, questions_to_prepare
@@ -447,6 +447,20 @@ def outbox_report() -> str:
                 f"{refused} facilitators' {'email' if refused == 1 else 'emails'} refused by the mail server "
                 "until something is changed: run flask outbox status to see what to do"
             )
+        emails, pdfs = failing_for_too_long()
+        if emails or pdfs:
+            failing = [
+                f"{emails} {'email' if emails == 1 else 'emails'} not sent (is the mail server answering?)"
+                if emails
+                else "",
+                f"{pdfs} request {'PDF' if pdfs == 1 else 'PDFs'} not made (is the PDF renderer working?)"
+                if pdfs
+                else "",
+            ]
+            return (
+                f"{' and '.join(part for part in failing if part)} after trying for over 30 minutes: "
+                "run flask outbox status to see why"
+            )
         return "ok"
     except DBAPIError as error:
         if getattr(error.orig, "sqlstate", None) != QUERY_CANCELED_SQLSTATE:
@@ -501,7 +515,9 @@ def healthz() -> tuple[Response, int]:
     and the log says when its answer changes), or while PDFs (requests' and supervision records)
     or emails wait more than 10 minutes untried (the outbox worker is not running: requests reach
     no one; ``untried_for_too_long``), or the mail server refuses a facilitators' email until
-    something is changed (``refused_until_mended``). The database is asked at
+    something is changed (``refused_until_mended``), or emails or requests' PDFs have been tried
+    and failed for over 30 minutes (the mail server or the PDF renderer: ``failing_for_too_long``).
+    The database is asked at
     most every ``DATABASE_CHECK_SECONDS`` in each process (``database_report``). A database
     failure is one log line, never a traceback.
     """

@@ -182,8 +182,9 @@ def stop(process: subprocess.Popen, how: signal.Signals = signal.SIGTERM, wait: 
 class RedisServer:
     """``redis-server`` on a Unix socket in ``directory``, keeping nothing on disk."""
 
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, password: str | None = None) -> None:
         self.directory = directory
+        self.password = password  # asked of every client (requirepass), if given
         self.socket = directory / "redis.sock"
         self.log = directory / "redis.log"
         self.process: subprocess.Popen | None = None  # type: ignore[type-arg]
@@ -215,6 +216,7 @@ class RedisServer:
                 str(self.log),
                 "--daemonize",
                 "no",
+                *(["--requirepass", self.password] if self.password else []),
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.STDOUT,
@@ -225,7 +227,7 @@ class RedisServer:
     def client(self):  # type: ignore[no-untyped-def]
         import redis
 
-        return redis.Redis(unix_socket_path=str(self.socket), socket_timeout=2)
+        return redis.Redis(unix_socket_path=str(self.socket), socket_timeout=2, password=self.password)
 
     def ping(self) -> bool:
         try:
