@@ -77,12 +77,26 @@ def outage_in_words(error: BaseException) -> str:
         )
     elif sqlstate == READ_ONLY_SQLSTATE:
         words = "the database takes no writes now (a standby, or set read-only)"
+    elif original is not None and (turned_away := _settings_that_cannot_connect(error)) is not None:
+        # Found (operations review): a password changed while serving was logged as "the database
+        # is not answering", where start-up names it: "turned the connection away (password
+        # authentication failed ...): check the user name and password in DATABASE_URL".
+        words = turned_away.removeprefix("DATABASE_URL cannot be used: ").removesuffix(".")
     else:
         words = "the database is not answering"
     # The driver's error by its module ("from psycopg.OperationalError"): found (operator review),
     # "OperationalError from OperationalError" told an operator nothing.
     cause = f" from {type(original).__module__.split('.')[0]}.{type(original).__name__}" if original is not None else ""
     return f"{words} ({type(error).__name__}{cause}{f', SQLSTATE {sqlstate}' if sqlstate else ''})"
+
+
+def _settings_that_cannot_connect(error: BaseException) -> str | None:
+    from .schema import settings_that_cannot_connect  # (app.schema imports this module)
+
+    said = settings_that_cannot_connect(error)
+    # Only the server's refusal: the others (an SQLite file that cannot be opened, an option the
+    # client does not take) are start-up's words, and a file gone while serving is an outage.
+    return said if said is not None and "turned the connection away" in said else None
 
 
 def log_database_error(error: SQLAlchemyError, during: str = "on a request") -> None:

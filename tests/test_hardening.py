@@ -1024,6 +1024,14 @@ def test_the_workers_outage_line_says_a_read_only_database_takes_no_writes() -> 
     )
     down = OperationalError("SELECT 1", {}, Refused("connection refused"))
     assert outage_in_words(down) == "the database is not answering (OperationalError from test_hardening.Refused)"
+    # A password changed while serving (found, operations review): said as start-up says it.
+    turned_away = OperationalError(
+        "SELECT 1", {}, Refused('connection failed: FATAL:  password authentication failed for user "stt"')
+    )
+    assert outage_in_words(turned_away) == (
+        'the database server turned the connection away (password authentication failed for user "stt"): '
+        "check the user name and password in DATABASE_URL (OperationalError from test_hardening.Refused)"
+    )
 
 
 @pytest.mark.postgres
