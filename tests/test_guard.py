@@ -24,6 +24,7 @@ from app.requests.guard import (
     KINDS,
     NAMES,
     REASONS,
+    SIGNED_REASON,
     has_visible_text,
     nhs_check_digit_valid,
     prepare,
@@ -3611,3 +3612,53 @@ def test_words_and_people_in_the_news_are_not_names_of_the_family(text: str) -> 
 def test_a_feedback_sign_off_in_other_words_is_found_and_not_a_place_or_a_team(text: str, signed: list[str]) -> None:
     assert [f.text for f in scan(text, signed_name=True, places=SALFORD_PLACES)] == signed
     assert scan(text, places=SALFORD_PLACES) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Found (regression review): words after an app taken for usernames; a BTEC; a tic.
+        "Snapchat: CEOP report made last week. Reported on Snapchat as LADO suggested.",
+        "TikTok: NSPCC guidance was shared. YouTube: KSI videos. YouTube: MrBeast videos",
+        "On Roblox: Brookhaven mostly. His twitch is Tourettes related; his twitch is tourettes related",
+        "She got a B Tec in sport. Mum: supportive. Dad: Polish",
+    ],
+)
+def test_what_the_regression_review_found_warned_about_is_not(text: str) -> None:
+    assert scan(text, places=SALFORD_PLACES) == []
+
+
+@pytest.mark.parametrize(
+    "text, found",
+    [
+        # Found (regression review): a surname with Mc, Mac or O' hid the whole name; "Mum:".
+        ("mum Kasia McDonald is worried", "Kasia McDonald"),
+        ("mum Kasia O'Brien is worried", "Kasia O'Brien"),
+        ("mum Kasia MacLeod is worried", "Kasia MacLeod"),
+        ("Mum: Kasia Wójcik is worried", "Kasia Wójcik"),
+        ("DOB 20110703", "DOB 20110703"),
+        ("her Yubo is kaylaxo", "kaylaxo"),
+        ("her WhatsApp name is kaylaxo", "kaylaxo"),
+    ],
+)
+def test_what_the_regression_review_found_missed_is_found(text: str, found: str) -> None:
+    assert found in [finding.text for finding in scan(text)], scan(text)
+
+
+@pytest.mark.parametrize(
+    "text, signed",
+    [
+        ("Best wishes, Jo Tester (Health Visitor, 0-19 Service)", ["Jo Tester"]),
+        ("Great. Thanks, Kasia Nowak", ["Kasia Nowak"]),
+        ("Thanks, Ofsted", []),
+        ("Thanks, Barnardo's", []),
+        ("Thank you, Anna Freud Centre", []),
+        ("Thanks, Coventry", []),
+        ("Thanks, Merry Christmas", []),
+        ("Cheers, Ta", []),
+    ],
+)
+def test_a_signed_name_is_a_persons_not_an_organisations_or_a_greeting(text: str, signed: list[str]) -> None:
+    found = scan(text, signed_name=True, places=SALFORD_PLACES)
+    assert [f.text for f in found] == signed
+    assert all(f.reason == SIGNED_REASON for f in found)  # says why: feedback is anonymous

@@ -294,7 +294,7 @@ _BIRTH = re.compile(
     r"(?<![\w])(?:d\.?\s?o\.?\s?b\.?|date\s{1,10}of\s{1,10}birth|born(?:\s{1,10}(?:on|in))?"
     r"|birthday(?:\s{1,10}(?:is|was|on))?)"
     rf"[\s:\-]{{0,10}}(?:the\s{{1,10}})?(?:[0-3]?\d(?:st|nd|rd|th)?(?:\s{{1,10}}of)?\s{{1,10}}{_ANY_MONTH}|{_ANY_MONTH}(?:\s{{1,10}}\d{{1,4}})?|\d{{1,4}}[/.\-]\d{{1,4}}(?:[/.\-]\d{{1,4}})?"
-    r"|[0-3]\d[01]\d(?:19|20)?\d\d(?!\d))",
+    r"|[0-3]\d[01]\d(?:19|20)?\d\d(?!\d)|(?:19|20)\d\d[01]\d[0-3]\d(?!\d))",
     re.IGNORECASE,
 )
 
@@ -2849,7 +2849,7 @@ def _person_names(text: str, places: AbstractSet[str]) -> Iterator[Finding]:
 # identifies a child as surely as a name.
 _APP_BEFORE = (
     r"(?i:snapchat|snap|insta|instagram|ig|tiktok|tik\s{0,1}tok|twitter|facebook|fb|telegram|discord|twitch"
-    r"|youtube|roblox|xbox|psn|gamertag|username|user\s{0,1}name|handle|account)"
+    r"|youtube|roblox|xbox|psn|yubo|kik|wink|whatsapp|gamertag|username|user\s{0,1}name|handle|account)"
 )
 _USERNAME = re.compile(
     r"(?<![\w.@])@(?P<at>[A-Za-z0-9_](?:[A-Za-z0-9_]|\.(?=[A-Za-z0-9_])){1,29})(?![\w@])"
@@ -2882,7 +2882,10 @@ def _usernames(text: str) -> Iterator[Finding]:
                 match["naming"] is not None
                 or _NAMING_APP.fullmatch(match["app"]) is not None
                 or (
-                    _NOT_AN_APP.fullmatch(match["app"]) is None
+                    # (In small letters only, as handles are written: "Snapchat: CEOP report made",
+                    # "YouTube: MrBeast videos", "On Roblox: Brookhaven" are not: found, review.)
+                    match["named"][0].islower()
+                    and _NOT_AN_APP.fullmatch(match["app"]) is None
                     and _SAYS_WHAT_IT_IS.search(text, match.end("app"), match.start("named")) is not None
                 )
             )
@@ -2892,7 +2895,8 @@ def _usernames(text: str) -> Iterator[Finding]:
 
 
 _NAMING_APP = re.compile(r"(?i:gamertag|username|user\s{0,1}name|handle)")
-_NOT_AN_APP = re.compile(r"(?i:account)")
+# "His twitch is tourettes related": a tic, not the app (found, review).
+_NOT_AN_APP = re.compile(r"(?i:account|twitch)")
 # Games, apps and consoles written after an app's name ("YouTube: Minecraft videos", "on Xbox:
 # Fortnite mostly", "his Xbox is PS5"), in small letters.
 _NOT_A_USERNAME = frozenset(
@@ -2905,7 +2909,7 @@ _NOT_A_USERNAME = frozenset(
         *("ps5", "playstation", "nintendo", "switch", "xbox360", "iphone", "android", "ipad"),
     }
 )
-_SAYS_WHAT_IT_IS = re.compile(r"(?<![\w'\u2019])(?i:is|was|as|called)(?![\w'\u2019])|:")
+_SAYS_WHAT_IT_IS = re.compile(r"(?<![\w'\u2019])(?i:is|was|called)(?![\w'\u2019])|:")
 _APP_NEAR_BEFORE = re.compile(rf"(?<![\w'\u2019]){_APP_BEFORE}(?![\w])")
 
 
@@ -2921,7 +2925,7 @@ _INITIAL_AND_SURNAME = re.compile(
     r"(?![\w'\u2019\-])"
 )
 # Germs written with their initial ("E Coli", "H. Pylori").
-_NOT_A_SURNAME_AFTER_AN_INITIAL = frozenset({"coli", "pylori", "aureus", "difficile", "diff", "strep"})
+_NOT_A_SURNAME_AFTER_AN_INITIAL = frozenset({"coli", "pylori", "aureus", "difficile", "diff", "strep", "tec"})
 # Initials someone is called by: "He goes by JJ", "Mum calls him AJ" (found, review: "known as
 # JJ" was found, these were not), not an acronym ("goes by RAG").
 _CALLED_BY_INITIALS = re.compile(
@@ -2975,6 +2979,9 @@ _AGE_AFTER = re.compile(
 _FAMILY_BEFORE = re.compile(
     rf"(?<![\w'\u2019\-])(?i:{_FAMILY_WORD})(?:\s{{1,3}}|\s{{0,3}}\(\s{{0,3}}|\s{{0,3}},\s{{0,3}})$"
 )
+# As in a record, "Mum: Kasia Wójcik": only before a given name and a surname ("Baby: Jaundice at
+# birth", "Mum: Tearful" are what the text says of them).
+_FAMILY_BEFORE_A_COLON = re.compile(rf"(?<![\w'\u2019\-])(?i:{_FAMILY_WORD})\s{{0,3}}:\s{{0,3}}$")
 # After a family member's word, the name goes on as a sentence does ("Mum Ionela is worried"),
 # not as a service's or a group's title ("Dad Matters service", "Mum Talk group").
 _AFTER_A_FAMILY_NAME = re.compile(
@@ -3360,6 +3367,8 @@ def _names_the_text_says_are_names(text: str, places: AbstractSet[str]) -> Itera
         ends = (end,) if surname is None else (end, surname.end())
         named_after = any(_AFTER_A_FAMILY_NAME.match(text, after) is not None for after in ends)
         family_before = _FAMILY_BEFORE.search(before)
+        if family_before is None and surname is not None:
+            family_before = _FAMILY_BEFORE_A_COLON.search(before)
         if (
             family_before is not None
             and before[family_before.start()].isupper()
@@ -3407,7 +3416,8 @@ def _names_the_text_says_are_names(text: str, places: AbstractSet[str]) -> Itera
 
 _A_TITLE_AS_A_FAMILY_WORD = re.compile(r"(?:Sister|Brother|Father|Mother)(?![\w'\u2019\-])")
 _SURNAME_AFTER_A_CUED_NAME = re.compile(
-    r"\s{1,2}(?P<surname>[A-Z][a-z'\u2019]{1,24}(?:-[A-Z][a-z'\u2019]{1,24})?)(?![\w\-])"
+    r"\s{1,2}(?P<surname>(?:Mc|Mac|O['\u2019]|D['\u2019])?[A-Z][a-z'\u2019]{1,24}"
+    r"(?:-(?:Mc|Mac|O['\u2019])?[A-Z][a-z'\u2019]{1,24})?)(?![\w\-])"
 )
 
 
@@ -4610,7 +4620,7 @@ _SIGN_OFF = re.compile(
     # Then perhaps pronouns or a role, in brackets, after a comma or a dash ("(she/her)", "–
     # Health Visitor"), a kiss ("x"), and a line or two more of role and team ("Health Visitor,
     # 0-19 Service"): found, review.
-    r"(?:\s{0,3}\([A-Za-z ,/\-]{1,40}\)|\s{0,3}[,\-\u2013\u2014]\s{0,3}[A-Za-z ,/\-]{1,40})?(?:\s{1,3}[xX]{1,3})?"
+    r"(?:\s{0,3}\([A-Za-z0-9 ,/\-]{1,40}\)|\s{0,3}[,\-\u2013\u2014]\s{0,3}[A-Za-z0-9 ,/\-]{1,40})?(?:\s{1,3}[xX]{1,3})?"
     r"(?:\s{0,3}\n[A-Za-z0-9 ,/()&\-\u2013]{1,60}){0,2}\s{0,10}[.!]?\s{0,10}$"
 )
 
@@ -4637,14 +4647,40 @@ def _with_the_signed_name(text: str, kept: list[Finding], places: AbstractSet[st
     if sign_off is None:
         return kept
     start, end = sign_off.span("signed")
-    words = [word.rstrip(".").lower() for word in sign_off["signed"].split()]
+    signed = sign_off["signed"].split()
+    words = [word.rstrip(".").lower() for word in signed]
+    # A person's name: a given name (or initials) first, or two words or more that are no
+    # everyday word or place; not an organisation ("Thank you, Anna Freud Centre", "Thanks,
+    # Ofsted", "Thanks, Coventry", "Merry Christmas": found, review).
+    person = (
+        signed[0] in _ANY_GIVEN_NAME
+        or words[0] in _NAMES_THAT_ARE_WORDS
+        or (re.fullmatch(r"[A-Z]{2,3}|[A-Z]\.", signed[0]) is not None and signed[0] not in _ACRONYMS)
+        or (
+            len(words) > 1 and not any(_is_common_word(word) or word in places or word in _NOT_SIGNED for word in words)
+        )
+    )
     if (
-        all(_is_ordinary_word(word) or word in places or word in _NOT_SIGNED for word in words if len(word) > 1)
-        or sign_off["signed"] in _ACRONYMS
+        not person
+        or words[-1] in _ORGANISATION_WORDS
+        or all(_is_ordinary_word(word) or word in places or word in _NOT_SIGNED for word in words if len(word) > 1)
         or any(f.start < end and start < f.end for f in kept)
     ):
         return kept
-    return sorted([*kept, Finding("person_name", text[start:end], REASONS["person_name"], start, end)], key=_by_start)
+    return sorted([*kept, Finding("person_name", text[start:end], SIGNED_REASON, start, end)], key=_by_start)
+
+
+SIGNED_REASON = (
+    "This looks like a name signed at the end, perhaps your own. What you write here is anonymous: "
+    "a name would say who wrote it."
+)
+_ORGANISATION_WORDS = frozenset(
+    {
+        *("centre", "center", "trust", "council", "service", "services", "team", "school", "academy"),
+        *("partnership", "foundation", "charity", "society", "hub", "project", "group", "college"),
+        *("university", "unit", "clinic", "hospital", "nhs", "police", "office", "department"),
+    }
+)
 
 
 _NOT_SIGNED = frozenset({"facilitator", "facilitators", "team", "teams", "all", "everyone", "everybody", "guys"})
