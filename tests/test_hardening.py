@@ -47,7 +47,7 @@ SERVICE_PROBLEM = (
     "Sorry, there is a problem with the service",
     "Try again in a few minutes.",
 )
-KEPT = "Answers you saved before this page are kept."
+KEPT = "Answers you saved before this page are kept, for 30 minutes after the last one was saved."
 NOT_SAVED = "What you entered on the last page was not saved. When the service is back, go back to that page"
 BACK_MAY_SHOW = "(your browser's Back button may still show what you typed)"
 COPY_IT = "What you typed is below. Copy it now, to paste it in again: it is not kept anywhere else."
