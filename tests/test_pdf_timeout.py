@@ -17,6 +17,7 @@ import datetime as dt
 import html
 import logging
 import os
+import re
 import signal
 import subprocess
 import threading
@@ -237,6 +238,9 @@ def test_a_supervision_record_the_worker_stops_at_its_limit_gives_the_try_again_
     response = client.get("/request/supervision-record")
     assert response.status_code == 503
     assert "The supervision record could not be made just now" in html.unescape(response.get_data(as_text=True))
+    # Something to use meanwhile (found, operations review): the outcome page, to print.
+    said = html.unescape(response.get_data(as_text=True))
+    assert re.search(r'print <a class="govuk-link" href="/result">the outcome page</a> instead', said), said
     assert "Supervision record not made: the PDF took longer than 0.05 s to render" in caplog.text
 
     app.config.update(PDF_RENDER_TIMEOUT_SECONDS=60)  # asked again, within the limit: made

@@ -894,11 +894,16 @@ def record_source() -> RecordSource | Response:
     return RecordSource(state, from_stored, digest, back_url)
 
 
-def record_not_made(back_url: str) -> tuple[str, int]:
-    """The branded "could not be made, try again" page; the failed record is forgotten, so the
-    next ask makes a new one."""
+def record_not_made(source: RecordSource) -> tuple[str, int]:
+    """The branded "could not be made, try again" page, offering the page to print instead; the
+    failed record is forgotten, so the next ask makes a new one."""
     forget_record()
-    return render_template("requests/record_unavailable.html", what="supervision_record", back_url=back_url), 503
+    return render_template(
+        "requests/record_unavailable.html",
+        what="supervision_record",
+        back_url=source.back_url,
+        from_request=source.from_stored is not None,
+    ), 503
 
 
 @bp.get("/supervision-record")
@@ -918,7 +923,7 @@ def supervision_record() -> Response | str | tuple[str, int]:
         record, asked = ask_for_record(supervision_record_html(source.state, utcnow()), source.digest)
         g.supervision_record_asked = asked  # (not when another tab asked for it at the same moment)
     if record is not None and record.failed_at is not None:
-        return record_not_made(source.back_url)
+        return record_not_made(source)
     made = record is not None and record.made_at is not None
     # Not made 2 minutes after it was asked for (the outbox worker stopped, or behind): the page
     # says so without JavaScript too, as the request sent page does (PDF_SLOW_AFTER).
@@ -965,7 +970,7 @@ def supervision_record_download() -> Response | tuple[str, int]:
     record = this_browsers_record(source.digest)
     if record is None or record.made_at is None or not record.pdf:
         if record is not None and record.failed_at is not None:
-            return record_not_made(source.back_url)
+            return record_not_made(source)
         return redirect(url_for("requests.supervision_record"), 303)
     if source.from_stored is not None and request.method != "HEAD":  # (a HEAD sends no file)
         # Made from a stored request's answers: audited, like its page and its PDF (privacy review).
