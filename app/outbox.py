@@ -1218,6 +1218,21 @@ def status_command() -> None:
             f"questions to prepare\tPDF not made ({pdf.mode} mode, rules version {pdf.pack_version}; "
             f"tried again later)\tattempts {pdf.attempts}\t{pdf.error or '-'}"
         )
+    # Exit 1 when the health check says "degraded" of the outbox, so a scheduled check can alert
+    # on it (found, operations review: it exited 0 whatever it listed).
+    untried, held_back = untried_for_too_long(now), refused_until_mended()
+    emails, pdfs = failing_for_too_long(now)
+    if untried or held_back or emails or pdfs:
+        needs = [
+            f"{_plural(untried, 'PDF or email')} not tried for over 10 minutes (is the outbox worker running?)"
+            if untried
+            else "",
+            _plural(held_back, "facilitators' email") + " refused until something is changed" if held_back else "",
+            f"{_plural(emails, 'email')} failing for over 30 minutes" if emails else "",
+            f"{_plural(pdfs, 'request PDF')} failing for over 30 minutes" if pdfs else "",
+        ]
+        click.echo(f"Needs attention: {'; '.join(part for part in needs if part)}.")
+        raise SystemExit(1)
 
 
 __all__ = [

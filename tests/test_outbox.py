@@ -773,7 +773,8 @@ def test_outbox_status_lists_supervision_records_and_questions_pdfs_not_made(app
     from app.models import QuestionsPdf, SupervisionRecord
 
     runner = app.test_cli_runner()
-    assert runner.invoke(args=["outbox", "status"]).output == "Every PDF is made and every email sent.\n"
+    nothing = runner.invoke(args=["outbox", "status"])
+    assert nothing.output == "Every PDF is made and every email sent.\n" and nothing.exit_code == 0
     today = utcnow().replace(hour=0, minute=0, second=0, microsecond=0)
     with app.app_context():
         waiting_record("waiting")
@@ -799,7 +800,8 @@ def test_outbox_status_lists_supervision_records_and_questions_pdfs_not_made(app
         )
         db.session.add(QuestionsPdf(pack_version="abc123", partnership_version="def456", mode="myself", attempts=0))
         db.session.commit()
-    output = runner.invoke(args=["outbox", "status"]).output
+    status = runner.invoke(args=["outbox", "status"])
+    output = status.output
     assert output.splitlines() == [
         "supervision record\twaiting since 09:04 UTC\tattempts 0\t-",
         "supervision record\tbeing made since 09:07 UTC\tattempts 1\t-",
@@ -807,7 +809,10 @@ def test_outbox_status_lists_supervision_records_and_questions_pdfs_not_made(app
         "the PDF renderer failed (OSError)",
         "questions to prepare\tPDF not made (supervision mode, rules version abc123; tried again later)\t"
         "attempts 2\tthe PDF renderer failed (OSError)",
+        # As the health check says it, and exit 1, for a scheduled check (found, operations review).
+        "Needs attention: 1 PDF or email not tried for over 10 minutes (is the outbox worker running?).",
     ]
+    assert status.exit_code == 1
     assert "stuck" not in output and "Every PDF is made" not in output
     with app.app_context():  # asked for on an earlier day: the date is said too
         db.session.execute(
