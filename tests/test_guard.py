@@ -3621,6 +3621,7 @@ def test_a_feedback_sign_off_in_other_words_is_found_and_not_a_place_or_a_team(t
         "Snapchat: CEOP report made last week. Reported on Snapchat as LADO suggested.",
         "TikTok: NSPCC guidance was shared. YouTube: KSI videos. YouTube: MrBeast videos",
         "On Roblox: Brookhaven mostly. His twitch is Tourettes related; his twitch is tourettes related",
+        "On Discord as Ofsted noted. Discord: Nitro subscription. His snap is Private now",
         "She got a B Tec in sport. Mum: supportive. Dad: Polish",
     ],
 )
@@ -3662,3 +3663,21 @@ def test_a_signed_name_is_a_persons_not_an_organisations_or_a_greeting(text: str
     found = scan(text, signed_name=True, places=SALFORD_PLACES)
     assert [f.text for f in found] == signed
     assert all(f.reason == SIGNED_REASON for f in found)  # says why: feedback is anonymous
+
+
+@pytest.mark.parametrize(
+    "text, found",
+    [
+        # Found (second regression review): a handle with a capital, or after "as" in small letters.
+        ("his snap is Kaylaxo", "Kaylaxo"),
+        ("Snapchat: Kaylaxo", "Kaylaxo"),
+        ("she's on snap as kaylaxo", "kaylaxo"),
+    ],
+)
+def test_a_handle_with_a_capital_or_after_as_is_found(text: str, found: str) -> None:
+    assert found in [finding.text for finding in scan(text)], scan(text)
+
+
+@pytest.mark.parametrize("text, signed", [("Useful. Regards, Kasia", ["Kasia"]), ("Thanks, Tendai", ["Tendai"])])
+def test_a_single_signed_name_in_no_list_is_found(text: str, signed: list[str]) -> None:
+    assert [f.text for f in scan(text, signed_name=True, places=SALFORD_PLACES)] == signed

@@ -521,7 +521,8 @@ def test_emails_and_pdfs_still_failing_after_half_an_hour_make_the_health_check_
     assert said.status_code == 200 and said.get_json()["status"] == "degraded"
     assert said.get_json()["outbox"] == (
         "1 email not sent (is the mail server answering?) and 1 request PDF not made (is the PDF renderer "
-        "working?) after trying for over 30 minutes: run flask outbox status to see why"
+        "working?) after trying for over 30 minutes: run flask outbox status to see why, and flask outbox send "
+        "once it is mended"
     )
     # Mended: the renderer and the mail server work again, and the worker catches up.
     monkeypatch.setattr(request_service, "request_pdf", working_renderer)

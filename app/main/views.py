@@ -23,7 +23,7 @@ from ..inbox import service as inbox_service
 from ..inbox.views import DEVICE_COOKIE_DAYS, FACILITATOR_KEY, IMPORTANT, device_cookie_name, page_of_form, sign_in_page
 from ..journey import current_state, has_journey, journey_url
 from ..models import utcnow
-from ..outage import QUERY_CANCELED_SQLSTATE, outage_in_words
+from ..outage import QUERY_CANCELED_SQLSTATE, is_database_outage, outage_in_words
 from ..outbox import failing_for_too_long, refused_until_mended, untried_for_too_long
 from ..pack import current_pack
 from ..questions_pdf import stored_pdf
@@ -459,7 +459,7 @@ def outbox_report() -> str:
             ]
             return (
                 f"{' and '.join(part for part in failing if part)} after trying for over 30 minutes: "
-                "run flask outbox status to see why"
+                "run flask outbox status to see why, and flask outbox send once it is mended"
             )
         return "ok"
     except DBAPIError as error:
@@ -498,7 +498,10 @@ def database_report() -> dict[str, str]:
                 report["outbox"] = outbox_report()
         except SQLAlchemyError as error:
             report = dict.fromkeys(report, "unavailable")
-            current_app.logger.warning("Health check: database unavailable (%s)", type(error).__name__)
+            # Named as the worker names it: a password changed while serving is the server turning
+            # the service away, not the database not answering (found, operations review).
+            said = outage_in_words(error) if is_database_outage(error) else type(error).__name__
+            current_app.logger.warning("Health check: database unavailable: %s", said)
         check.report, check.checked_at = report, time.monotonic()
         return dict(report)
 

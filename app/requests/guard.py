@@ -2882,11 +2882,19 @@ def _usernames(text: str) -> Iterator[Finding]:
                 match["naming"] is not None
                 or _NAMING_APP.fullmatch(match["app"]) is not None
                 or (
-                    # (In small letters only, as handles are written: "Snapchat: CEOP report made",
-                    # "YouTube: MrBeast videos", "On Roblox: Brookhaven" are not: found, review.)
-                    match["named"][0].islower()
+                    # Not an acronym ("Snapchat: CEOP report made"), nor a game, channel or body
+                    # (``_NOT_A_USERNAME``: "YouTube: MrBeast", "On Roblox: Brookhaven"): found,
+                    # review. After "as", only in small letters ("on snap as kaylaxo", not "on
+                    # Discord as Ofsted noted").
+                    not match["named"].isupper()
                     and _NOT_AN_APP.fullmatch(match["app"]) is None
-                    and _SAYS_WHAT_IT_IS.search(text, match.end("app"), match.start("named")) is not None
+                    and (
+                        _SAYS_WHAT_IT_IS.search(text, match.end("app"), match.start("named")) is not None
+                        or (
+                            match["named"][0].islower()
+                            and _AS.search(text, match.end("app"), match.start("named")) is not None
+                        )
+                    )
                 )
             )
             and not _is_ordinary_word(match["named"].lower())
@@ -2907,9 +2915,13 @@ _NOT_A_USERNAME = frozenset(
         *("twitter", "telegram", "twitch", "discord", "reddit", "pinterest", "spotify", "bereal", "omegle"),
         *("kik", "yubo", "wink", "hoop", "grindr", "tinder", "onlyfans", "threads", "steam", "xbox", "ps4"),
         *("ps5", "playstation", "nintendo", "switch", "xbox360", "iphone", "android", "ipad"),
+        # Channels, games' places, subscriptions and bodies written after an app (regression review).
+        *("mrbeast", "ksi", "sidemen", "brookhaven", "bloxburg", "adoptme", "nitro", "premium", "plus"),
+        *("ofsted", "ceop", "nspcc", "childline", "kooth", "barnardos", "barnardo's", "police", "school"),
     }
 )
 _SAYS_WHAT_IT_IS = re.compile(r"(?<![\w'\u2019])(?i:is|was|called)(?![\w'\u2019])|:")
+_AS = re.compile(r"(?<![\w'\u2019])(?i:as)(?![\w'\u2019])")
 _APP_NEAR_BEFORE = re.compile(rf"(?<![\w'\u2019]){_APP_BEFORE}(?![\w])")
 
 
@@ -4656,12 +4668,15 @@ def _with_the_signed_name(text: str, kept: list[Finding], places: AbstractSet[st
         signed[0] in _ANY_GIVEN_NAME
         or words[0] in _NAMES_THAT_ARE_WORDS
         or (re.fullmatch(r"[A-Z]{2,3}|[A-Z]\.", signed[0]) is not None and signed[0] not in _ACRONYMS)
-        or (
-            len(words) > 1 and not any(_is_common_word(word) or word in places or word in _NOT_SIGNED for word in words)
+        # Any other word or words that are no everyday word, place or body ("Regards, Kasia",
+        # "Thanks, Tendai": found, review), not an acronym.
+        or not any(
+            _is_common_word(word) or word in places or word in _NOT_SIGNED or word in _NOT_A_USERNAME for word in words
         )
     )
     if (
         not person
+        or sign_off["signed"].upper() in _ACRONYMS
         or words[-1] in _ORGANISATION_WORDS
         or all(_is_ordinary_word(word) or word in places or word in _NOT_SIGNED for word in words if len(word) > 1)
         or any(f.start < end and start < f.end for f in kept)

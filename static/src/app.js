@@ -611,6 +611,8 @@ function awaitPdf (waiting) {
   }
   // The worker could not make it (the supervision record, whose page gives data-failed-url):
   // say so, here and in the live region, with a link to ask again (the server's page says the same).
+  // Then, as the server's page does, the page to print instead (found, operations review: with
+  // JavaScript, a record that could not be made offered nothing to use meanwhile).
   function failed () {
     const link = document.createElement('a')
     link.className = 'govuk-link'
@@ -618,11 +620,25 @@ function awaitPdf (waiting) {
     link.textContent = waiting.dataset.failedLink
     const hadFocus = waiting.contains(document.activeElement)
     waiting.textContent = waiting.dataset.failedText + ' '
-    waiting.append(link)
+    waiting.append(link, '.')
     waiting.removeAttribute('data-pdf')
+    if (waiting.dataset.insteadUrl) {
+      const instead = document.createElement('p')
+      instead.className = 'govuk-body'
+      instead.setAttribute('data-pdf-instead', '')
+      const print = document.createElement('a')
+      print.className = 'govuk-link'
+      print.href = waiting.dataset.insteadUrl
+      print.textContent = waiting.dataset.insteadLink
+      instead.append('If you need it now, print ', print,
+        ' instead: it shows the outcome, who to contact and why (the answers and the guidance they rest on).')
+      const old = document.querySelector('[data-pdf-instead]')
+      if (old) old.remove()
+      waiting.after(instead)
+    }
     retitle(waiting.dataset.failedHeading)
     if (hadFocus) link.focus()
-    if (announce) announce.textContent = waiting.dataset.failedText
+    if (announce) announce.textContent = waiting.dataset.failedHeading + '.'
   }
   // Ask again in 3 seconds, or once 2 minutes have gone, say it is taking longer than usual.
   function later () {

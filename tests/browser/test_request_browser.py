@@ -497,6 +497,11 @@ def test_a_supervision_record_the_worker_cannot_make_is_said_with_javascript(
     again = page.get_by_role("link", name="Try again")
     expect(again).to_be_focused()
     expect(page.locator("[data-pdf-announce]")).to_have_text("The supervision record could not be made just now.")
+    # And the page to print meanwhile, as without JavaScript (found, operations review).
+    instead = page.locator("[data-pdf-instead]")
+    expect(instead).to_have_count(1)
+    expect(instead).to_contain_text("If you need it now, print the outcome page instead")
+    expect(instead.get_by_role("link", name="the outcome page")).to_have_attribute("href", "/result")
     # The heading says so too, as the page loaded again would, not "being made" (new-user review).
     heading(page, "The supervision record could not be made just now")
     expect(page).to_have_title(re.compile(r"^The supervision record could not be made just now – "))
