@@ -1378,7 +1378,7 @@ def test_the_supervision_record_page_says_it_is_taking_longer_than_usual_without
     only the script said it was taking longer. Two minutes after it was asked for, the page says so."""
     to_outcome(client, SUPERVISION_PATH)
     page = " ".join(html.unescape(client.get("/request/supervision-record").get_data(as_text=True)).split())
-    shown = page.split('data-failed-link="Try again">')[1]  # after the script's words, in the tag
+    shown = page.split('data-instead-link="the outcome page">')[1]  # after the script's words, in the tag
     assert "This usually takes less than a minute." in shown and "taking longer than usual" not in shown
     assert "print the outcome page instead" not in shown
     with app.app_context():
