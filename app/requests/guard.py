@@ -290,11 +290,11 @@ _MONTH_DAY_YEAR = re.compile(rf"(?<![\w]){_MONTH}\s{{1,10}}{_DAY},?\s{{1,10}}{_Y
 # "DOB 12/3", "date of birth: March 2019", "born on the 4th of May" (a year alone is not
 # flagged: the child's age band is asked for anyway).
 _BIRTH = re.compile(
-    # Also run together ("dob 03072011") and "birthday on the 4th of May" (found, review).
+    # Also run together ("dob 03072011", "dob 3072011") and "birthday on the 4th of May" (found, review).
     r"(?<![\w])(?:d\.?\s?o\.?\s?b\.?|date\s{1,10}of\s{1,10}birth|born(?:\s{1,10}(?:on|in))?"
     r"|birthday(?:\s{1,10}(?:is|was|on))?)"
     rf"[\s:\-]{{0,10}}(?:the\s{{1,10}})?(?:[0-3]?\d(?:st|nd|rd|th)?(?:\s{{1,10}}of)?\s{{1,10}}{_ANY_MONTH}|{_ANY_MONTH}(?:\s{{1,10}}\d{{1,4}})?|\d{{1,4}}[/.\-]\d{{1,4}}(?:[/.\-]\d{{1,4}})?"
-    r"|[0-3]\d[01]\d(?:19|20)?\d\d(?!\d)|(?:19|20)\d\d[01]\d[0-3]\d(?!\d))",
+    r"|[0-3]\d[01]\d(?:19|20)?\d\d(?!\d)|[0-3]?\d[01]?\d(?:19|20)\d\d(?!\d)|(?:19|20)\d\d[01]\d[0-3]\d(?!\d))",
     re.IGNORECASE,
 )
 
@@ -2837,7 +2837,7 @@ def _person_names(text: str, places: AbstractSet[str]) -> Iterator[Finding]:
     yield from _initials(text)
     yield from _given_names(text)
     yield from _names_the_text_says_are_names(text, places)
-    yield from _names_all_in_one_case(text, _SMALL)
+    yield from _names_all_in_one_case(text, _SMALL, places)
     yield from _names_all_in_one_case(text, _CAPITALS)
     yield from _usernames(text)
 
@@ -4274,7 +4274,28 @@ def _given_names(text: str) -> Iterator[Finding]:
             owned = _NEXT_WORD.match(text, possessive.end())
             if owned is not None and owned[1][:1].isupper() and _plain(owned[1]) in _NOT_AFTER_A_POSSESSIVE_NAME:
                 continue
+        surname_first = _SURNAME_FIRST_IN_CAPITALS.search(text, max(0, start - 32), start)
+        if surname_first is not None and _reads_as_a_surname_in_capitals(surname_first["surname"]):
+            start = surname_first.start()
         yield Finding("person_name", text[start:end], REASONS["person_name"], start, end)
+
+
+# A surname in capitals before the given name and a comma, as records list people ("NOWAK,
+# Zuzanna": found, identifying-data review: only "Zuzanna" was highlighted).
+_SURNAME_FIRST_IN_CAPITALS = re.compile(r"(?<![\w'\u2019\-])(?P<surname>[A-Z][A-Z'\u2019\-]{1,24}),\s{1,3}$")
+
+
+def _reads_as_a_surname_in_capitals(word: str) -> bool:
+    """Whether a word in capitals before a given name and a comma reads as its surname: not an
+    acronym or an everyday word ("CSC, Jayden's worker"; "NOTE, Kelly")."""
+    plain = _plain(word)
+    return not (
+        word in _ACRONYMS
+        or plain in _NOT_A_SURNAME
+        or plain in _MONTHS
+        or plain in _DAYS_OF_THE_WEEK
+        or (_is_ordinary_word(plain) and plain not in _COMMON_SURNAMES_THAT_ARE_WORDS)
+    )
 
 
 # After a word, the next in a list: ", Rose", " and Will", " & Mia".
@@ -4417,10 +4438,42 @@ def _a_drug_is_meant(text: str, start: int, end: int) -> bool:
     )
 
 
-def _names_all_in_one_case(text: str, case: _Case) -> Iterator[Finding]:
+# After a given name in small letters, its surname in small letters ("spoke to mariam khan today",
+# "kelly jones says": found, identifying-data review: only "mariam" was highlighted, so deleting
+# what was highlighted left the surname).
+_SURNAME_AFTER_SMALL_LETTERS = re.compile(
+    r"\s{1,3}(?P<surname>(?:o['\u2019])?[a-z][a-z'\u2019]{1,24}(?:-[a-z][a-z'\u2019]{1,24})?)(?![\w\-])"
+)
+# The commonest surnames that are words too, taken after a given name in small letters; not those
+# as often a word after a name ("jayden young carer", "kelly brown hair", "mia day 3").
+_COMMON_SURNAMES_IN_SMALL_LETTERS = frozenset({"smith", "jones", "wright", "walker", "taylor", "turner", "khan"})
+# Not a surname after a given name in small letters: what notes put after a name ("kelly dob
+# 3.7.11", "jayden aka jj", "kelly nee jones", "jayden yo").
+_NOT_A_SURNAME_AFTER_A_SMALL_NAME = frozenset(
+    {"dob", "aka", "nee", "née", "yo", "yrs", "yr", "y/o", "tbc", "nfa", "dna", "wnb", "lol", "xx", "xxx", "x"}
+)
+
+
+def _reads_as_a_surname_in_small_letters(word: str, places: AbstractSet[str]) -> bool:
+    """Whether a word in small letters after a given name written so reads as its surname: not an
+    everyday word (unless one of ``_COMMON_SURNAMES_IN_SMALL_LETTERS``), nor one of the words
+    lists here, a place, a month or an acronym."""
+    if word in _COMMON_SURNAMES_IN_SMALL_LETTERS:
+        return True
+    return not (
+        word in _NOT_A_SURNAME_AFTER_A_SMALL_NAME
+        or word in _NOT_A_SURNAME
+        or word in _NOT_A_SURNAME_IN_SMALL_LETTERS
+        or _is_ordinary_word(word)
+        or _ordinary_in_small_letters(word, places)
+        or word in _DAYS_OF_THE_WEEK
+    )
+
+
+def _names_all_in_one_case(text: str, case: _Case, places: AbstractSet[str] = frozenset()) -> Iterator[Finding]:
     """Common given names written all in small letters ("jayden is 7", "mum (kelly) says") or all
     in capitals ("JAYDEN SMITH"), less those that are words too unless a person is meant ("grace's
-    mum", not "a grace period")."""
+    mum", not "a grace period"), with a surname after them written alike."""
     for word in case.names.intersection(case.letters.findall(text)):
         for match in _written_alone(word, case.part).finditer(text):
             start, end = match.start(), match.start() + len(word)
@@ -4444,6 +4497,10 @@ def _names_all_in_one_case(text: str, case: _Case) -> Iterator[Finding]:
             if surname is not None:
                 plain = _plain(surname["surname"])
                 if plain not in _NOT_A_SURNAME and plain not in _NOT_A_SURNAME_IN_CAPITALS and plain != "i":
+                    end = surname.end()
+            elif case is _SMALL:
+                surname = _SURNAME_AFTER_SMALL_LETTERS.match(text, end)
+                if surname is not None and _reads_as_a_surname_in_small_letters(_plain(surname["surname"]), places):
                     end = surname.end()
             yield Finding("person_name", text[start:end], REASONS["person_name"], start, end)
 
