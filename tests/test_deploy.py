@@ -161,7 +161,9 @@ def test_scripts_run_prints_the_address_flask_is_told_to_serve(
     runs in a copy of the project whose setup, flask and Redis are stand-ins that record what they
     are asked (the real ones take a minute here; the script's own logic is what is tested)."""
     # The worker serves until stopped, as the real one does (one that ends of itself stops them all).
-    script = f'#!/bin/sh\necho "$*" >> {tmp_path / "flask-calls"}\ncase "$*" in *"outbox worker"*) exec sleep 5;; esac\n'
+    script = (
+        f'#!/bin/sh\necho "$*" >> {tmp_path / "flask-calls"}\ncase "$*" in *"outbox worker"*) exec sleep 5;; esac\n'
+    )
     env = scripts_run_copy(tmp_path, script)
     host, port = address.removeprefix("http://").rstrip("/").rsplit(":", 1)
     with socket.socket() as probe:

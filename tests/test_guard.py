@@ -3585,6 +3585,11 @@ def test_a_signed_name_is_found_where_the_writer_must_not_be_named(text: str, si
         ("Darius (9) and his sister", "Darius"),
         ("dob 03072011, lives with nan", "dob 03072011"),
         ("dob 3072011, lives with nan", "dob 3072011"),  # seven digits (identifying-data review)
+        # Chinese and Vietnamese names, either way round (identifying-data review: not found).
+        ("ZHANG Wei (Y10) has been sleeping in class", "ZHANG Wei"),
+        ("Pham Thi Hoa works at a nail bar", "Pham Thi Hoa"),
+        ("Mum (Li Na Zhang) works nights", "Li Na Zhang"),
+        ("I spoke to Tran Minh Tuan today", "Tran Minh Tuan"),
         ("Stepdad is known as Big Dave on the estate", "Dave"),
         ("the o'connor children are rarely in school", "o'connor"),
         ("It was his 13th birthday on the 4th of May", "birthday on the 4th of May"),
@@ -3602,6 +3607,8 @@ def test_common_short_names_with_a_cue_and_dates_of_birth_run_together_are_found
         "The Bill was paid; Pat on the back; Ray of hope; RAG rating Amber (2)",
         "Mum mentioned Lucy Letby. She wants to be like Molly-Mae. They watch Jeremy Kyle together.",
         "She loves Billie Eilish. Mum said 'I'm not Mother Teresa'.",
+        # A Chinese or Vietnamese surname beside words, not given names: not a name found.
+        "He watches Jackie Chan films. Wang Said Yes was the headline. Yang Has Left (a heading).",
     ],
 )
 def test_words_and_people_in_the_news_are_not_names_of_the_family(text: str) -> None:

@@ -2839,7 +2839,69 @@ def _person_names(text: str, places: AbstractSet[str]) -> Iterator[Finding]:
     yield from _names_the_text_says_are_names(text, places)
     yield from _names_all_in_one_case(text, _SMALL, places)
     yield from _names_all_in_one_case(text, _CAPITALS)
+    yield from _names_with_a_chinese_or_vietnamese_surname(text, places)
     yield from _usernames(text)
+
+
+# Common Chinese (Mandarin and Cantonese spellings) and Vietnamese surnames that are no English
+# word, for names the lists of given names miss, written either way round ("ZHANG Wei (Y10)",
+# "Pham Thi Hoa", "Mum (Li Na Zhang)": found, identifying-data review: not warned about at all).
+# Not those that are words ("Song", "Tang", "Pan", "Fan", "Long", "Ding").
+_CHINESE_AND_VIETNAMESE_SURNAMES = frozenset(
+    {
+        *("zhang", "wang", "liu", "chen", "yang", "huang", "zhao", "zhou", "xu", "zhu", "guo", "luo", "liang"),
+        *("zheng", "xie", "feng", "deng", "peng", "zeng", "xiao", "tian", "yuan", "cai", "jiang", "cheng"),
+        *("shen", "yao", "cui", "zhong", "wong", "cheung", "chan", "leung", "lau", "yip", "tsang", "kwok"),
+        *("nguyen", "tran", "pham", "hoang", "huynh", "phan", "vu", "dang", "bui", "ngo", "duong", "trinh"),
+        *("dinh", "truong", "luong"),
+    }
+)
+_A_CHINESE_OR_VIETNAMESE_SURNAME = re.compile(
+    r"(?<![\w'\u2019\-])(?P<surname>[A-Z](?:[a-z]{1,6}|[A-Z]{1,6}))(?![\w'\u2019\-])"
+)
+# One or two capitalised words beside the surname, the given names ("Wei", "Thi Hoa", "Li Na").
+_GIVEN_NAMES_AFTER = re.compile(r"(?:\s{1,2}[A-Z][a-z]{1,10}(?![\w'\u2019\-])){1,2}")
+_GIVEN_NAMES_BEFORE = re.compile(r"(?<![\w'\u2019\-])(?:[A-Z][a-z]{1,10}\s{1,2}){1,2}$")
+
+
+def _names_with_a_chinese_or_vietnamese_surname(text: str, places: AbstractSet[str]) -> Iterator[Finding]:
+    """A surname of ``_CHINESE_AND_VIETNAMESE_SURNAMES`` beside one or two capitalised words that
+    are no everyday word, title or place: the whole name. Not the surname alone ("Mr Wong" is
+    found as a title and a surname)."""
+    for match in _A_CHINESE_OR_VIETNAMESE_SURNAME.finditer(text):
+        if match["surname"].lower() not in _CHINESE_AND_VIETNAMESE_SURNAMES:
+            continue
+        start, end = match.span()
+        after = _GIVEN_NAMES_AFTER.match(text, end)
+        if after is not None:
+            words = after[0].split()
+            while words and not _reads_as_a_given_name_beside_a_surname(words[-1], places):
+                words.pop()
+            if words and all(_reads_as_a_given_name_beside_a_surname(word, places) for word in words):
+                end = text.index(words[-1], end) + len(words[-1])
+        if end == match.end():
+            before = _GIVEN_NAMES_BEFORE.search(text, max(0, start - 24), start)
+            if before is not None:
+                words = before[0].split()
+                while words and not _reads_as_a_given_name_beside_a_surname(words[0], places):
+                    words.pop(0)
+                if words and all(_reads_as_a_given_name_beside_a_surname(word, places) for word in words):
+                    start = text.rindex(words[0], max(0, start - 24), start)
+        if (start, end) != match.span():
+            yield Finding("person_name", text[start:end], REASONS["person_name"], start, end)
+
+
+def _reads_as_a_given_name_beside_a_surname(word: str, places: AbstractSet[str]) -> bool:
+    plain = word.lower()
+    return not (
+        _is_ordinary_word(plain)
+        or plain in _NOT_A_SURNAME
+        or plain in _NOT_A_NAME
+        or plain in places
+        or plain in _MONTHS
+        or plain in _DAYS_OF_THE_WEEK
+        or _FAMILY_WORD_ALONE.fullmatch(plain) is not None
+    )
 
 
 # A social media username: "@jayden_x07" (not an email address's "@", nor "@ 3pm" or "@school"
@@ -4565,6 +4627,7 @@ _WELL_KNOWN = (
     "jeremy kyle",
     "billie eilish",
     "mother teresa",
+    "jackie chan",
     "sarah's law",
     "clare's law",
     "helen's law",
