@@ -2248,6 +2248,9 @@ def test_words_after_called_or_named_that_are_not_names(text: str) -> None:
         ("MUM SAYS JS IS 7", ["JS"]),
         ("JS is 7 years old", ["JS"]),
         ("KM (4 months) lives with nan", ["KM"]),
+        # A family member's initials after them (identifying-data review: only "RM" was found).
+        ("I've been seeing TM and her brother RM for a year now.", ["TM", "RM"]),
+        ("TM & his sister (KL) came", ["TM", "KL"]),
     ],
 )
 def test_initials_where_what_follows_says_a_person_is_meant(text: str, found: list[str]) -> None:

@@ -3648,6 +3648,10 @@ _INITIALS_THEN_A_PERSON = re.compile(
     r"['\u2019]s\s{1,3}(?i:mum|mother|dad|father|parents?|brother|sister|siblings?|nan|gran|grandma|grandad"
     r"|grandparents?|aunt|auntie|uncle|cousin|carers?|family|stepdad|stepmum|partner|boyfriend|girlfriend)\b"
     r"|\s{1,3}(?i:lives|lived|living|stays|stayed)\s{1,3}(?i:with|at)\b"
+    # "TM and her brother RM" (found, identifying-data review: "RM" alone was warned about)
+    r"|\s{1,3}(?:and|&)\s{1,3}(?i:his|her|their)\s{1,3}(?i:mum|mother|dad|father|brother|sister|siblings?|twin"
+    r"|nan|gran|cousin|baby\s{1,3}(?:brother|sister)|little\s{1,3}(?:brother|sister)|big\s{1,3}(?:brother|sister))"
+    r"\s{1,3}\(?[A-Z]{2,3}(?![\w'\u2019&/\-])"
 )
 # "ME" is not here, though it is a word in capitals too ("GIVE IT TO ME"): after a word for a person
 # it is initials as often as the illness ("Mum (ME)", "child ME" went unwarned), so it is taken as
