@@ -2671,6 +2671,8 @@ def test_miss_or_ms_and_words_in_small_letters_that_name_no_one(text: str) -> No
         ("lily aged 5 was seen", ["lily"]),
         ("mum (hope) says", ["hope"]),
         ("grace and jayden are twins", ["grace", "jayden"]),
+        ("spoke to nan about kayden and tia, she says", ["kayden", "tia"]),  # after a name too
+        ("kelly and will be there; mum had a tia", ["kelly"]),  # not a verb, nor after "a"
         # Typed in capitals, with the surname after it: a name is a name in a heading or a whole
         # sentence typed in capitals too.
         ("JAYDEN SMITH, aged 7", ["JAYDEN SMITH"]),

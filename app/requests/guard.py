@@ -4397,6 +4397,7 @@ class _Case:
     letters: re.Pattern[str]
     part: str  # a later part of a name such as "kelly-ann", written so
     list_goes_on: re.Pattern[str]  # after a name, the next in a list: ", jayden", " and mia"
+    list_came_before: re.Pattern[str]  # before a name, the one before it in a list: "kayden and "
 
 
 _SMALL = _Case(
@@ -4405,6 +4406,7 @@ _SMALL = _Case(
     re.compile(r"[a-z]{2,39}"),
     r"[a-z]{2,39}",
     re.compile(r"\s{0,3}(?:,|&|\band\b|\bor\b)\s{1,3}([a-z]{2,39})(?![\w\-])"),
+    re.compile(r"(?<![\w'\u2019\-])([a-z]{2,39})\s{0,3}(?:,|&|\band\b|\bor\b)\s{1,3}$"),
 )
 _CAPITALS = _Case(
     frozenset(name.upper() for name in _GIVEN_NAMES),
@@ -4412,6 +4414,7 @@ _CAPITALS = _Case(
     re.compile(r"[A-Z]{2,39}"),
     r"[A-Z]{2,39}",
     re.compile(r"\s{0,3}(?:,|&|\b(?i:and|or)\b)\s{1,3}([A-Z]{2,39})(?![\w\-])"),
+    re.compile(r"(?<![\w'\u2019\-])([A-Z]{2,39})\s{0,3}(?:,|&|\b(?i:and|or)\b)\s{1,3}$"),
 )
 # After a name in small letters or capitals, these make it a place's name ("victoria park",
 # "stanley knife", "the wendy house"); not the words that follow a person as often ("took jayden
@@ -4466,6 +4469,13 @@ def _a_person_is_meant(text: str, start: int, end: int, case: _Case) -> bool:
     if _BRACKET_OPENS.search(text, max(0, start - 4), start) and _BRACKET_CLOSES.match(text, end):
         return True
     listed = case.list_goes_on.match(text, end)
+    if listed is not None and listed[1] in case.names and listed[1] not in case.words:
+        return True
+    # Or after one: "kayden and tia" (found, identifying-data review: "tia" was not); not a verb
+    # that goes on from the name before ("kelly and will be there", "jayden or may not").
+    if text[start:end].lower() in ("will", "may"):
+        return False
+    listed = case.list_came_before.search(text, max(0, start - 48), start)
     return listed is not None and listed[1] in case.names and listed[1] not in case.words
 
 
