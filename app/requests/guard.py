@@ -644,10 +644,12 @@ _SCHOOL = re.compile(
     r"(?P<type>(?:(?i:(?:primary|infants?|junior|juniors|high|secondary|grammar|middle|nursery|prep|preparatory|"
     r"community|special|church|c\.?e\.?|r\.?c\.?)(?:\s{1,3}(?:and|&)\s{1,3}(?:junior|infant|nursery))?\s{1,3}"
     r"(?:school|academy))"
-    r"|(?P<plain>(?i:school|academy|college))|(?P<bare>Primary|High|Infants|Juniors))(?:['\u2019]s)?)(?![\w'\u2019])"
+    r"|(?P<plain>(?i:school|academy|college))|(?P<bare>Primary|High|Infants|Juniors|Nursery))(?:['\u2019]s)?)(?![\w'\u2019])"
 )
 # Words that describe a school without naming it: a "name" made only of these is not a name.
 _NOT_A_NAME = {
+    "sure",  # "the Sure Start Nursery": a national scheme's
+    "start",
     "the",
     "a",
     "an",
@@ -1077,6 +1079,8 @@ _A_WORD = re.compile(r"\S{1,80}")
 # After a bare "Primary" or "High" (no "School"), these words mean it is not a school's name:
 # "Primary Care", "High Street", "High Court", "high risk".
 _NOT_AFTER_A_SCHOOL = {
+    "nurse",  # "Salford Nursery Nurse Team": a team's name, not a nursery's
+    "nurses",
     "care",
     "carer",
     "carers",
@@ -1472,11 +1476,11 @@ _RECORD_NUMBER = re.compile(
     r"(?i:\b(?:case|record|client|child|person|patient|hospital|mosaic|lcs|liquidlogic|eclipse|ehm|"
     r"systmone|emis|rio|upn|uln|pupil|ref|reference|id|number|no|mrn|crn|urn|pnc|crime|incident|log)\b\.?)"
     r"(?:\s{0,3}(?i:id|no|number|ref|reference)\b\.?)?\s{0,3}[:#]?\s{0,3}"
-    r"(?P<number>[A-Z]{0,3}\d{5,20}[A-Z]?|\d{1,4}/\d{4,10}(?:/\d{2,4})?[A-Z]?|\d{5,10}/\d{2,4})(?![\w/\-])"
+    r"(?P<number>[A-Z]{0,3}\d{5,20}[A-Z]?|\d{1,4}/\d{4,10}(?:/\d{2,4})?[A-Z]?|\d{5,10}/\d{2,4}|\d{1,4}-\d{5,10})(?![\w/\-])"
     r"|(?<![\w/\-])(?P<upn>[A-Z]\d{12})(?![\w/\-])"
     # Joined to its name ("MRN1234567", "CRN12345678"), and a police log by its number and day
     # ("log 1834 of 12/03", "log 1834 from Friday"): found, review, with a crime reference's slashes
-    # ("crime ref 06/123456/24", "PNC ID 24/123456X", above).
+    # ("crime ref 06/123456/24", "PNC ID 24/123456X", above), or a hyphen ("Case no: 23-45678": found, review).
     r"|(?<![\w/\-])(?i:mrn|crn|urn|pnc|upn)(?P<joined>\d{5,20}[A-Z]?)(?![\w/\-])"
     r"|(?<![\w/\-])(?i:log)\s{0,3}(?i:no\.?|number)?\s{0,3}(?P<log>\d{3,4})(?=\s{1,3}(?i:of|from|on|dated)\b)"
 )
@@ -1495,7 +1499,7 @@ _VEHICLE_REGISTRATION = re.compile(
     # In small letters, or as plates showed it before 2001 ("R123 ABC"), after a word for a vehicle
     # or its registration ("reg ma19xyz", "a white van, R123 ABC"): found, review.
     r"|(?<![\w'\u2019\-])(?i:reg|registration|plate|plates|car|van|vehicle|motorbike|bike|taxi|lorry)\b"
-    r"[^.\n]{0,25}?(?<![\w\-])(?P<plate>(?i:[a-z]{2}(?:0[1-9]|[1-9]\d)\s?[a-z]{3})|[A-Z]\d{1,3}\s?[A-Z]{3})(?![\w\-])"
+    r"[^.\n]{0,50}?(?<![\w\-])(?P<plate>(?i:[a-z]{2}(?:0[1-9]|[1-9]\d)\s?[a-z]{3})|[A-Z]\d{1,3}\s?[A-Z]{3})(?![\w\-])"
 )
 VEHICLE_REASON = (
     "This looks like a vehicle registration number. A car's registration can identify a family, as an address can."
@@ -3041,7 +3045,9 @@ _FAMILY_WORD = (
 )
 # The age after a name: "(14)", "(aged 14)", "(14 yrs)", ", 14,", " is 14", " was 14 and", " 14yo".
 _AGE_AFTER = re.compile(
-    r"\s{0,3}\(\s{0,3}(?:(?i:twins?|siblings?|both)\s{0,3},?\s{0,3})?(?:aged?\s{1,3})?\d{1,2}\s{0,3}"
+    # ... and with pronouns first, "(she/her, 16)" (found, identifying-data review).
+    r"\s{0,3}\(\s{0,3}(?:(?i:twins?|siblings?|both|(?:she|he|they)\s{0,2}/\s{0,2}(?:her|him|them|they))\s{0,3},?\s{0,3})?"
+    r"(?:aged?\s{1,3})?\d{1,2}\s{0,3}"
     r"(?:y(?:ea)?rs?|y/?o|months?|weeks?|m)?\s{0,3}\)"
     r"|\s{1,3}aged?\s{1,3}\d{1,2}(?!\d)"
     r"|\s{0,3},\s{0,3}(?:aged?\s{1,3})?\d{1,2}\s{0,3}(?:y(?:ea)?rs?(?:\s{1,3}old)?|y/?o)?\s{0,3}(?:[,;.)]|$)"
@@ -3053,9 +3059,11 @@ _AGE_AFTER = re.compile(
 _FAMILY_BEFORE = re.compile(
     rf"(?<![\w'\u2019\-])(?i:{_FAMILY_WORD})(?:\s{{1,3}}|\s{{0,3}}\(\s{{0,3}}|\s{{0,3}},\s{{0,3}})$"
 )
-# As in a record, "Mum: Kasia Wójcik": only before a given name and a surname ("Baby: Jaundice at
-# birth", "Mum: Tearful" are what the text says of them).
-_FAMILY_BEFORE_A_COLON = re.compile(rf"(?<![\w'\u2019\-])(?i:{_FAMILY_WORD})\s{{0,3}}:\s{{0,3}}$")
+# As in a record, "Mum: Kasia Wójcik", "Sister - Precious Adeyemi, 17": only before a given name and
+# a surname ("Baby: Jaundice at birth", "Mum: Tearful", "Mum - Polish" are what the text says of them).
+_FAMILY_BEFORE_A_COLON = re.compile(
+    rf"(?<![\w'\u2019\-])(?i:{_FAMILY_WORD})(?:\s{{0,3}}:\s{{0,3}}|\s{{1,3}}[\-\u2013\u2014]\s{{1,3}})$"
+)
 # After a family member's word, the name goes on as a sentence does ("Mum Ionela is worried"),
 # not as a service's or a group's title ("Dad Matters service", "Mum Talk group").
 _AFTER_A_FAMILY_NAME = re.compile(
@@ -3072,7 +3080,7 @@ _FAMILY_AFTER = re.compile(
 # What the text calls someone: "calls him Macca", "call her 'Tiny'", "nicknamed Bex".
 # (Not "called" alone, "I called Early Help", nor "known as", "Signs of Safety": ``_introduced_names``.)
 _CALLED_BEFORE = re.compile(
-    r"(?<![\w'\u2019\-])(?i:(?:calls?|called)\s{1,3}(?:him|her|them)|nicknamed|goes\s{1,3}by)"
+    r"(?<![\w'\u2019\-])(?i:(?:calls?|called)\s{1,3}(?:him|her|them)(?P<self>self|selves)?|nicknamed|goes\s{1,3}by)"
     r"\s{1,3}['\"\u2018\u201c]?$"
 )
 _FAMILY_WORD_ALONE = re.compile(rf"(?i:{_FAMILY_WORD})")
@@ -3137,8 +3145,13 @@ _NAMES_THAT_ARE_WORDS = frozenset(
         *("sue", "liz", "jen", "jo", "bob", "bill", "jim", "ken", "ron", "mel", "ray", "val", "vic", "al"),
         *("mo", "pat", "les", "stan", "di", "johnny", "darius", "bianca", "bev", "kev", "tony"),
         *("li", "wang", "chen", "mei", "ming", "wei", "lan", "hoa", "linh", "minh"),
+        # Names ending as a word for how someone presented does ("Tearful", "Absent"): "Eilish (14)",
+        # "Dad Laurent" (found, identifying-data review).
+        *("eilish", "ailish", "laurent", "clement", "vincent", "florent", "bryant"),
     }
 )
+# Feasts and holidays, written with a capital after a family member's word ("Mum Christmas shopping").
+_FEASTS = frozenset({"christmas", "easter", "eid", "diwali", "ramadan", "halloween", "hanukkah", "vaisakhi"})
 _FAMILY_IN_BRACKETS = re.compile(rf"\s{{0,3}}\(\s{{0,3}}(?i:{_FAMILY_WORD})\s{{0,3}}[,)]")
 _LANGUAGES_AND_FAITHS = frozenset(
     [
@@ -3416,8 +3429,15 @@ def _names_the_text_says_are_names(text: str, places: AbstractSet[str]) -> Itera
         # What the text calls someone, in two or three letters, is a name even if it is a word too
         # ("He goes by Mo", "calls him Al": found, review), unless it is a family word ("calls her
         # Mum"); longer words after "calls him" are as often what he is called ("Stupid", "Useless").
-        called = _CALLED_BEFORE.search(before) is not None
-        short_name = called and len(plain) <= 3 and not _FAMILY_WORD_ALONE.fullmatch(plain)
+        called_so = _CALLED_BEFORE.search(before)
+        called = called_so is not None
+        # What someone calls themselves is their name, a word or not ("She calls herself Star":
+        # found, identifying-data review).
+        short_name = (
+            called_so is not None
+            and (len(plain) <= 3 or called_so["self"] is not None)
+            and not _FAMILY_WORD_ALONE.fullmatch(plain)
+        )
         if (
             not short_name
             and _presents_so(plain)
@@ -3431,6 +3451,14 @@ def _names_the_text_says_are_names(text: str, places: AbstractSet[str]) -> Itera
             and match["name"] not in _ANY_GIVEN_NAME
             and plain not in _NAMES_THAT_ARE_WORDS
             and not _FAMILY_IN_BRACKETS.match(text, end)
+            # A word common in English text only as a name ("Marta", "Vlad", "Mick": not an
+            # ordinary word) is one after a family member's word ("mum (Marta) is in hospital",
+            # "Dad Vlad is 30": found, identifying-data review).
+            and not (
+                plain in _NAMES_AMONG_COMMON_WORDS
+                and plain not in _FEASTS
+                and _FAMILY_BEFORE.search(before) is not None
+            )
         ):
             continue  # an ordinary word with a capital: "Health Visitor (1)", "Mum - Polish"
         # A surname after the given name: "mum Kasia Wójcik and her partner", "Mum Kasia Smith rang"
@@ -3453,6 +3481,7 @@ def _names_the_text_says_are_names(text: str, places: AbstractSet[str]) -> Itera
             family_before is not None
             and surname is not None
             and _A_TITLE_AS_A_FAMILY_WORD.match(before, family_before.start()) is not None
+            and family_before[0].rstrip()[-1:].isalpha()  # not "Sister - Precious Adeyemi"
         ):
             family_before = None  # a nurse's, a nun's or a priest's title: "Sister Mary Clarke"
         cued = (
