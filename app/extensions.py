@@ -205,6 +205,17 @@ class OriginCheckingCSRFProtect(CSRFProtect):
             if strict and g.get("csrf_valid") and not same_origin(f"{origin}/", f"https://{request.host}/"):
                 g.csrf_valid = False
                 self._error_response("The origin does not match the host.")
+            # Over plain HTTP (a trial or development server) Flask-WTF checks no Referer: another
+            # site's Origin is refused all the same (security review: a note was added from a page
+            # of another site, token and all).
+            if (
+                not request.is_secure
+                and origin not in ("", "null")
+                and g.get("csrf_valid")
+                and not same_origin(f"{origin}/", f"{request.scheme}://{request.host}/")
+            ):
+                g.csrf_valid = False
+                self._error_response("The origin does not match the host.")
         except CSRFError as error:
             if "does not match the host" in str(error.description):
                 self._log_host_mismatch()

@@ -21,11 +21,12 @@ from __future__ import annotations
 
 import hashlib
 import os
+import posixpath
 import re
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, Response, current_app, request
+from flask import Flask, Response, abort, current_app, request
 from werkzeug.security import safe_join
 
 from .pack import current_partnership, rules_loaded
@@ -46,6 +47,7 @@ MADE_FILE_ENDPOINTS = frozenset({FAVICON_ENDPOINT, LOGO_ENDPOINT})
 _SQUARE_FILL = re.compile(r'(<rect\b[^>]*\bfill=")#[0-9a-fA-F]{6}(")')
 VERSIONED_CACHE = "public, max-age=31536000, immutable"  # a year: this URL's bytes never change
 UNVERSIONED_CACHE = "public, max-age=3600"  # an hour, as nginx keeps them
+SOURCES_FOLDER = "src/"  # in the static folder: what static/dist is built from, not served
 
 
 # Each file's version by its full path, with the modification time and size it was worked out
@@ -126,6 +128,15 @@ def init_static_files(app: Flask) -> None:
     if partnership.logo is not None:
         logo = partnership.logo
         made[LOGO_ENDPOINT] = _serve_bytes(app, f"/logo.{logo.extension}", LOGO_ENDPOINT, logo.data, logo.mimetype)
+
+    def static(filename: str) -> Response:
+        """The static folder's files, less the sources the built files are made from
+        (``static/src/``: security review, Flask served them where nginx's rule did not stand in front)."""
+        if posixpath.normpath(filename.replace("\\", "/")).lstrip("/").startswith(SOURCES_FOLDER):
+            abort(404)
+        return current_app.send_static_file(filename)  # as Flask's own view does
+
+    app.view_functions["static"] = static
 
     @app.url_defaults
     def add_version(endpoint: str, values: dict[str, Any]) -> None:

@@ -1013,6 +1013,16 @@ def test_static_files_may_be_cached(client: FlaskClient) -> None:
         assert "Set-Cookie" not in response.headers
 
 
+def test_the_sources_of_the_built_files_are_not_served(client: FlaskClient) -> None:
+    """Found (security review): Flask served static/src/ (the Sass and the script before they are
+    built), which only the example nginx configuration kept back. The built files still are."""
+    for path in ("/static/src/app.scss", "/static/src/app.js", "/static/dist/../src/app.js", "/static/./src/app.scss"):
+        with client.get(path) as response:
+            assert response.status_code == 404, path
+    with client.get("/static/dist/app.css") as response:
+        assert response.status_code == 200
+
+
 def test_a_static_file_not_found_is_never_cached_like_every_other_error_page(client: FlaskClient) -> None:
     """Found (review): a 404 under /static/ had no Cache-Control header, while every other
     response has one."""
@@ -1509,6 +1519,22 @@ def test_a_browser_that_sends_no_referrer_is_checked_by_its_origin(client: Flask
         "/questions/mode", base_url="https://localhost", data=data, headers={"Origin": "https://localhost"}
     )
     assert response.status_code in (302, 303) and "/questions/immediate_danger" in response.headers["Location"]
+
+
+def test_another_sites_origin_is_refused_over_plain_http_too(client: FlaskClient) -> None:
+    """Found (security review): over plain HTTP (a trial server), Flask-WTF checks no Referer,
+    so a form posted from another site's page with a good token was taken. Its Origin says where
+    it came from: another site's is refused; this site's, none, or "null" are taken, as before."""
+    page = client.get("/start", follow_redirects=True)
+    data = {"answer": "practitioner", "csrf_token": csrf_token(page.get_data(as_text=True))}
+    for origin in ("http://evil.example", "http://localhost:8080", "https://localhost"):
+        refused = client.post("/questions/mode", data=data, headers={"Origin": origin})
+        assert refused.status_code == 400, origin
+    assert client.get("/questions/immediate_danger").status_code in (302, 303)  # not saved
+    for origin in ("http://localhost", None):
+        headers = {"Origin": origin} if origin else {}
+        response = client.post("/questions/mode", data=data, headers=headers)
+        assert response.status_code in (302, 303) and "/questions/immediate_danger" in response.headers["Location"]
 
 
 def test_page_chrome_is_rendered_once_and_the_same_on_every_page(client: FlaskClient, app: Flask) -> None:

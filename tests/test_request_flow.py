@@ -245,6 +245,22 @@ def test_an_email_address_as_mail_programs_copy_it_is_used_as_the_one_address_in
     assert stored.details["email"] == "alex@nhs.net"
 
 
+def test_a_line_break_sent_in_a_one_line_answer_is_a_space_so_it_cannot_pass_for_a_row_of_its_own(client, app) -> None:
+    """Found (security review): a crafted post's job role "Health visitor\r\nManager knows: Yes"
+    was kept with its line break, and the inbox page and the PDF showed a line that looked like
+    an answer of its own. A one-line answer is kept on one line; a long answer keeps its lines."""
+    walker = to_outcome(client)
+    fill_details(walker, {**VALID_DETAILS, "reflection": VALID_DETAILS["reflection"] + "\r\n\r\nA second paragraph."})
+    typed = {"job_role": "Health visitor\r\nManager knows: Yes", "agency": "Salford\u2028Royal"}
+    response = post_page(walker, "about-you", {**{n: VALID_DETAILS[n] for n in ABOUT_YOU}, **typed}, True)
+    assert response.status_code == 302
+    submit(walker)
+    (stored,) = stored_requests(app)
+    assert stored.details["job_role"] == "Health visitor Manager knows: Yes"
+    assert stored.details["agency"] == "Salford Royal"
+    assert stored.details["reflection"].endswith("together.\n\nA second paragraph.")
+
+
 @pytest.mark.parametrize(
     "typed",
     [

@@ -853,11 +853,20 @@ def field_text(entry: Field, value: Any) -> str:
     number's full-width digits are ASCII digits, as in the month and year boxes (``months.narrow``).
     Neither keeps an invisible character (``without_invisible``)."""
     text = clean_text(value)
+    if entry.kind not in LONG_TEXT_KINDS:
+        # A one-line answer is one line: a line break pasted or sent into it (the browser's input
+        # drops them, a crafted request need not) would show in the inbox and the PDF as a row of
+        # its own ("Health visitor" then "Manager knows: Yes": found, security review).
+        text = _LINE_BREAKS.sub(" ", text)
     if entry.kind == "email":
         return bare_email(without_invisible(text))
     if entry.kind == "phone":
         return months.narrow(without_invisible(text))
     return text
+
+
+# Line breaks and the spaces around them, in a one-line answer (``field_text``).
+_LINE_BREAKS = re.compile(r"[ \t]*[\n\v\f\x1c-\x1e\x85\u2028\u2029]+[ \t]*")
 
 
 def event_month(details: Mapping[str, Any], entry: Field | None = None) -> tuple[int, int] | None:
