@@ -1331,6 +1331,7 @@ def diff_packs(
     safeguarding = safeguarding_changes(was, new, routes)
     if old_contacts is not None and new_contacts is not None:
         safeguarding += _emergency_dropped(old_contacts, new_contacts)
+        safeguarding += _ways_to_act_dropped(old_contacts, new_contacts, was)
     return PackDiff(old, new, tuple(items), routes, old_contacts, new_contacts, warnings, safeguarding, renamed, values)
 
 
@@ -1360,6 +1361,32 @@ def _emergency_dropped(old: ContactBook, new: ContactBook) -> tuple[str, ...]:
         f'{contact_id} ("{found.name}")' if (found := old.get(contact_id)) else contact_id for contact_id in dropped
     )
     return (f"The contacts shown on every page (emergency in the contacts file) no longer include {named}.",)
+
+
+def _ways_to_act_dropped(old: ContactBook, new: ContactBook, pack: RulePack) -> tuple[str, ...]:
+    """The contacts shown on every page, or by an outcome an answer showing a risk leads to in
+    ``pack``, that lose their phone number or every page to open: a safeguarding check weakened
+    (operator review: children's social care's number taken out passed every check, and the
+    urgent outcomes were left with a web page to report through)."""
+    urgent = [*old.emergency_ids]
+    for outcome_id in sorted(_risk_outcomes(pack)):
+        outcome = pack.outcome(outcome_id)
+        urgent.extend(outcome.contacts if outcome is not None else ())
+    notes: list[str] = []
+    for contact_id in dict.fromkeys(urgent):
+        before, after = old.get(contact_id), new.get(contact_id)
+        if before is None or after is None:
+            continue  # removed: told as a contact removed, and by the outcomes that named it
+        where = (
+            "shown on every page" if contact_id in old.emergency_ids else "shown where an answer showing a risk leads"
+        )
+        if before.phone and not after.phone:
+            notes.append(
+                f'Contact {contact_id} ("{before.name}"), {where}, no longer has a phone number (was {before.phone}).'
+            )
+        if before.links and not after.links:
+            notes.append(f'Contact {contact_id} ("{before.name}"), {where}, no longer has a page to open.')
+    return tuple(notes)
 
 
 def _pack_line(pack: RulePack) -> str:

@@ -74,6 +74,20 @@ def validate_pack(pack: RulePack, contacts: ContactBook | None = None) -> list[P
         _check_confirmation(pack, add)
     if contacts is not None:
         _check_ways_to_act(pack, contacts, add)
+        # Every page's footer is for an emergency: each contact there is rung (operator review:
+        # children's social care without its number passed every check and started).
+        problems.extend(
+            Problem(
+                contacts.path,
+                contact.id,
+                "phone",
+                "is shown on every page for an emergency (emergency), so it needs a phone number "
+                "a person can ring at once: give its phone, or take it out of emergency",
+                contact.line,
+            )
+            for contact in contacts.emergency
+            if not contact.phone
+        )
         problems += _contact_wording(pack, contacts)
         phones = [(found.phone or "").replace(" ", "") for i in contacts.emergency_ids if (found := contacts.get(i))]
         if contacts.emergency_ids and not {"999", "112"} & set(phones):

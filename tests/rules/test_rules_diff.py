@@ -782,6 +782,44 @@ def test_a_route_from_an_answer_showing_a_risk_moved_is_listed_first(
     assert output.index("Safeguarding checks weakened or moved (1)") < output.index("Routes whose outcome changes")
 
 
+def test_an_urgent_contact_losing_its_phone_or_its_pages_is_listed_first_and_exits_1(
+    compare: Callable[..., Compared], old: dict[str, Any], cli: FlaskCliRunner, tmp_path: Path
+) -> None:
+    """Found (operator review): children's social care's phone number taken out of the contacts
+    passed `rules diff` (exit 0, "phone: 0161 603 4500 → (none)" among the contacts' changes).
+    A contact on every page without a phone is now refused (exit 2); one an answer showing a risk
+    leads to that loses its phone number or its pages is a safeguarding check weakened."""
+    contacts = copy.deepcopy(REAL_CONTACTS)
+    bridge = next(c for c in contacts["contacts"] if c["id"] == "childrens_social_care")
+    del bridge["phone"], bridge["hours"]
+    path = tmp_path / "no-phone.yaml"
+    path.write_text(yaml.dump(contacts, Dumper=DUMPER, sort_keys=False), encoding="utf-8")
+    refused = cli.invoke(args=["rules", "diff", str(DEFAULT_PACK), str(DEFAULT_PACK), "--new-contacts", str(path)])
+    assert refused.exit_code == 2 and "childrens_social_care: phone: is shown on every page" in refused.output
+    urgent = {
+        c if isinstance(c, str) else c["id"]
+        for o in old["outcomes"]
+        if o["id"] in ("U1", "U2", "L", "A")
+        for c in o.get("contacts", [])
+    }
+    for taken, words in ((("phone", "hours"), "a phone number (was {phone})"), (("links",), "a page to open")):
+        contacts = copy.deepcopy(REAL_CONTACTS)
+        contact = next(
+            c
+            for c in contacts["contacts"]
+            if c["id"] in urgent and c.get("phone") and c.get("links") and c["id"] not in contacts["emergency"]
+        )
+        words = words.format(phone=contact.get("phone"))
+        for key in taken:
+            contact.pop(key, None)
+        compared = compare(old, old, REAL_CONTACTS, contacts)
+        assert compared.result.exit_code == 1 and not compared.diff.routes
+        assert compared.diff.safeguarding == (
+            f'Contact {contact["id"]} ("{contact["name"]}"), shown where an answer showing a risk leads, no longer '
+            f"has {words}.",
+        )
+
+
 def test_a_contact_no_longer_shown_on_every_page_is_listed_first_and_exits_1(
     compare: Callable[..., Compared], old: dict[str, Any]
 ) -> None:

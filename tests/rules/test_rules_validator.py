@@ -982,6 +982,25 @@ def test_the_contacts_on_every_page_must_include_999(write_pack: Callable[[Any],
     assert "the contact whose phone is 999" in report.problems[0].message
 
 
+def test_a_contact_on_every_page_must_have_a_phone_number(write_pack: Callable[[Any], Path]) -> None:
+    """Found (operator review): children's social care with its phone number (and hours) taken out
+    passed `rules check` and started, with only a web page left in every page's emergency footer."""
+    import yaml
+
+    from app.rules import DEFAULT_CONTACTS, check_rules
+
+    contacts = yaml.safe_load(DEFAULT_CONTACTS.read_text(encoding="utf-8"))
+    bridge = next(c for c in contacts["contacts"] if c["id"] == "childrens_social_care")
+    del bridge["phone"], bridge["hours"]
+    path = write_pack(contacts, name="contacts.yaml")
+    report = check_rules(DEFAULT_PACK, path)
+    assert [(p.file, p.node, p.field) for p in report.problems] == [(str(path), "childrens_social_care", "phone")]
+    assert "needs a phone number" in report.problems[0].message
+    # Out of the footer, it is a contact like any other (an outcome may give its page alone).
+    contacts["emergency"].remove("childrens_social_care")
+    assert not check_rules(DEFAULT_PACK, write_pack(contacts, name="contacts.yaml")).problems
+
+
 @pytest.mark.parametrize("url", ["javascript:alert(1)", "http://www.gov.uk/", "not a web address", "https://gov"])
 def test_a_guidance_link_must_be_a_whole_https_address(
     pack_data: dict, write_pack: Callable[[Any], Path], url: str
