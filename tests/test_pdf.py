@@ -7,10 +7,12 @@ import http.server
 import inspect
 import logging
 import os
+import re
 import subprocess
 import threading
 import unicodedata
 from collections.abc import Iterator
+from pathlib import Path
 from typing import ClassVar
 
 import pytest
@@ -46,6 +48,7 @@ from support.submission import (
 # Everything here renders with WeasyPrint; the rest of the suite uses support.pdf.fake_render_pdf.
 pytestmark = pytest.mark.real_pdf
 
+PRINT_CSS = Path(__file__).resolve().parent.parent / "templates" / "pdf" / "print.css"
 SIMPLE = """<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8"><title>A test</title>
 <meta name="author" content="Tester"></head><body><h1>Hello</h1><p>{body}</p></body></html>"""
 
@@ -521,13 +524,17 @@ def test_the_questions_to_prepare_fill_their_first_page_and_keep_each_heading_wi
     from app.questions_pdf import render_questions
     from app.questions_to_prepare import PREPARE_MODES, questions_to_prepare
 
-    foot = 842 - 24 / 25.4 * 72  # A4's height less the bottom margin (24mm), in points
+    # The page's top and bottom margins, as print.css gives them (22mm and 24mm when written).
+    margins = re.search(r"@page \{[^}]*?margin: (\d+)mm \d+mm (\d+)mm", PRINT_CSS.read_text(encoding="utf-8"))
+    assert margins is not None, "the @page rule's margin in templates/pdf/print.css (top right bottom left, in mm)"
+    top, bottom = (int(margin) / 25.4 * 72 for margin in margins.groups())
+    foot = 842 - bottom  # A4's height less the bottom margin, in points
     for mode in PREPARE_MODES:
         with app.test_request_context():
             pdf = render_questions(mode)
             questions = questions_to_prepare(current_pack(), mode)
         lowest = max(piece.y for piece in placed_text(pdf) if piece.page == 1 and piece.y < foot)
-        assert foot - lowest < (foot - 22 / 25.4 * 72) / 8, (mode, foot - lowest)
+        assert foot - lowest < (foot - top) / 8, (mode, foot - lowest)
         for question in questions:
             pages = pages_holding(pdf, f"{question.number}. {question.title}")
             assert len(pages) == 1, (mode, question.number, pages)

@@ -98,6 +98,18 @@ def session_id_of(app: Flask, reference: str) -> int | None:
         )
 
 
+def invitations_sent(app: Flask) -> None:
+    """As if the worker had sent every invitation queued: a cancellation goes only to a
+    practitioner who was sent one (an invitation still queued is dropped instead)."""
+    with app.app_context():
+        db.session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.kind == "invitation", OutboxMessage.sent_at.is_(None))
+            .values(sent_at=utcnow())
+        )
+        db.session.commit()
+
+
 def flush(app: Flask, server: SmtpServer) -> None:
     """Send what is queued so far (the requests' emails to the facilitators) and forget it."""
     run_outbox(app)
@@ -789,6 +801,7 @@ def test_forms_open_on_a_removed_session_do_not_act_on_a_new_one_given_its_numbe
             db.session.execute(update(SessionPlace).values(session_id=session_id))
             db.session.commit()
     assert invite(client, second).status_code == 302
+    invitations_sent(session_app)
     kinds_before = outbox_kinds(session_app)
 
     cancelled = client.post(
@@ -1049,6 +1062,7 @@ def test_cancelling_a_session_asks_first_and_says_what_will_happen(session_app: 
     session_id = session_id_of(session_app, invited)
     assert arrange_with(client, not_invited, {"session": str(session_id)}).status_code == 302
     assert invite(client, invited).status_code == 302
+    invitations_sent(session_app)
     page_url = f"/inbox/sessions/{session_id}"
     session_page = text(client.get(page_url))
     # The session page leads to the question; it has no form that cancels.
@@ -1105,6 +1119,62 @@ def test_cancelling_a_session_asks_first_and_says_what_will_happen(session_app: 
     again = client.get(f"{page_url}/cancel", follow_redirects=True)
     assert "This session is already cancelled" in text(again) and "Are you sure" not in text(again)
     assert "govuk-notification-banner--success" not in text(again)
+
+
+def test_a_cancel_page_out_of_date_asks_again_and_an_invitation_not_sent_is_dropped_not_cancelled(
+    session_app: Flask,
+) -> None:
+    """Found (facilitator review): "Yes, cancel the session" on a page opened before a colleague
+    added a request and invited its practitioner (or moved the session) cancelled it all the same,
+    and the practitioner, whose invitation had not gone yet, was emailed a cancellation of a
+    session they never heard of. The page now asks again, saying what cancelling will do now; an
+    invitation still queued is dropped, with nothing sent in its place."""
+    client, _ = signed_in(session_app)
+    first, joining = offered(session_app), offered(session_app)
+    assert arrange(client, first).status_code == 302
+    session_id = session_id_of(session_app, first)
+    page_url = f"/inbox/sessions/{session_id}"
+    opened = text(client.get(f"{page_url}/cancel"))
+    assert 'data-cancel-emails="0"' in opened and joining not in opened
+    # A colleague adds a request and queues its practitioner's invitation meanwhile.
+    assert arrange_with(client, joining, {"session": str(session_id)}).status_code == 302
+    assert invite(client, joining).status_code == 302
+    form = {"csrf_token": csrf_token(opened), **CONFIRMED, "session_seen": hidden(opened, "session_seen")}
+    stale = client.post(f"{page_url}/cancel", data={**form, "consequences_seen": hidden(opened, "consequences_seen")})
+    asked = text(stale)
+    assert stale.status_code == 200 and "The session was not cancelled: it changed while this page was open" in asked
+    assert 'class="govuk-error-summary"' in asked
+    with session_app.app_context():
+        assert db.session.get(SpaceSession, session_id).cancelled_at is None
+    # Asked again as it is now: the queued invitation will not be sent, and nobody is emailed.
+    assert 'data-cancel-emails="0"' in asked and 'data-cancel-unsent="1"' in asked
+    assert f"queued for {joining}, not sent yet, will not be sent" in asked
+    assert 'data-cancel-moves="2"' in asked
+    confirmed = client.post(
+        f"{page_url}/cancel", data={**form, "consequences_seen": hidden(asked, "consequences_seen")}
+    )
+    assert confirmed.status_code == 302 and confirmed.location.endswith("/inbox/sessions")
+    kinds = outbox_kinds(session_app)
+    assert "cancellation" not in kinds and "invitation" not in kinds  # dropped, nothing sent instead
+    assert status_of(session_app, first) == status_of(session_app, joining) == "session_offered"
+
+
+def test_a_cancellation_names_the_time_the_practitioner_was_sent_not_a_change_that_never_went(
+    session_app: Flask,
+) -> None:
+    """Found (facilitator review): invited for 10:00am, the session moved to 11:00am and cancelled
+    before the update went, the practitioner was told "your session ... at 11:00am is cancelled"."""
+    client, _ = signed_in(session_app)
+    reference = offered(session_app)
+    assert arrange(client, reference, start_time="10:00").status_code == 302
+    assert invite(client, reference).status_code == 302
+    invitations_sent(session_app)
+    session_id = session_id_of(session_app, reference)
+    assert change_session(client, session_id, start_time="11:00").status_code == 302
+    post_form(client, f"/inbox/sessions/{session_id}", f"/inbox/sessions/{session_id}/cancel", CONFIRMED)
+    bodies = session_email_bodies(session_app)
+    assert "cancellation" in bodies and "10:00am" in bodies["cancellation"]
+    assert "11:00am" not in bodies["cancellation"]
 
 
 def test_send_invitation_on_a_page_opened_before_it_was_sent_does_not_send_it_twice(session_app: Flask) -> None:
@@ -1788,6 +1858,7 @@ def invited_and_reminded(session_app: Flask) -> tuple[FlaskClient, str]:
     tomorrow = uk_today() + dt.timedelta(days=1)
     arrange(client, reference, day=tomorrow)
     invite(client, reference)
+    invitations_sent(session_app)
     queued_earlier(session_app, 13)  # invited yesterday morning
     with session_app.app_context():
         assert queue_reminders(now=the_day_before(tomorrow)) == 1
@@ -2044,9 +2115,9 @@ def test_the_reminder_goes_the_day_before_once_only_and_not_for_a_cancelled_sess
     queued_earlier(session_app, 13)  # invited yesterday morning
     # The worker queues the reminder due, then sends it with the rest.
     first = run_outbox(session_app, now=the_day_before(tomorrow))
-    # One invitation, the cancellation and one reminder: the cancelled session's invitation had
-    # not gone yet, so it never goes.
-    assert (first.reminders_queued, first.sent) == (1, 3)
+    # One invitation and one reminder: the cancelled session's invitation had not gone yet, so it
+    # never goes, and nor does a cancellation of a session its practitioner never heard of.
+    assert (first.reminders_queued, first.sent) == (1, 2)
     with session_app.app_context():
         # Two days before: nothing due yet.
         assert queue_reminders(dt.datetime.now(dt.UTC).replace(tzinfo=None) - dt.timedelta(days=1)) == 0

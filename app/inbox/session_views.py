@@ -19,6 +19,7 @@ see ``app.inbox.views.form_not_checked``).
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from typing import Any
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
@@ -756,6 +757,12 @@ def cancel_session(session_id: str) -> Response | str:
         return render_cancel_page(space_session)
     if (gone := shown_another_session(space_session, "cancelled")) is not None:
         return gone
+    seen = request.form.get("consequences_seen")
+    if seen is not None and seen != cancel_consequences(space_session)["seen"]:
+        # Found (facilitator review): a cancel page opened before a colleague added a request to
+        # the session (and invited its practitioner), or moved it, cancelled the session as it is
+        # now, emailing a practitioner the page never named. It is asked again, as it is now.
+        return render_cancel_page(space_session, CHANGED_SINCE_THE_CANCEL_PAGE)
     try:
         moved = sessions.cancel_session(space_session, current_facilitator().actor)
     except SessionRefused as refused:  # cancelled a moment ago by a colleague
@@ -766,18 +773,46 @@ def cancel_session(session_id: str) -> Response | str:
     return redirect(url_for("inbox.sessions_list"))
 
 
+CHANGED_SINCE_THE_CANCEL_PAGE = (
+    "The session was not cancelled: it changed while this page was open (a request added or taken out, an "
+    "invitation sent, or its details changed). Check what cancelling it will do now, then select Yes, cancel "
+    "the session again"
+)
+
+
+def cancel_consequences(space_session: SpaceSession) -> dict[str, Any]:
+    """What cancelling the session will do now, as the cancel page says it: the requests whose
+    practitioners are sent a cancellation (``invited``), those whose invitation, queued, will not
+    be sent (``unsent``), and those going back to "session offered" (``moving``); and ``seen``, a
+    short digest of them and of the session's details, which the page's form sends back."""
+    in_session = sessions.members(space_session)
+    invited = sessions.invitation_sent(space_session, in_session)
+    told = {stored.id for stored in invited}
+    unsent = [stored for stored, place in in_session if place.invited_sequence is not None and stored.id not in told]
+    moving = [stored for stored, _ in in_session if stored.status == sessions.ARRANGED]
+    said = "|".join(
+        [
+            sessions.session_version(space_session),
+            *(",".join(sorted(stored.reference for stored in group)) for group in (invited, unsent, moving)),
+        ]
+    )
+    digest = hashlib.sha256(said.encode("utf-8")).hexdigest()[:16]
+    return {"invited": invited, "unsent": unsent, "moving": moving, "seen": digest}
+
+
 def render_cancel_page(space_session: SpaceSession, problem: str = "") -> str:
     """ "Are you sure?" before cancelling, saying what will happen (``problem``: why the last try did nothing)."""
-    in_session = sessions.members(space_session)
-    invited = [stored for stored, place in in_session if place.invited_sequence is not None]
+    consequences = cancel_consequences(space_session)
     errors = [{"text": problem, "href": "#cancel-session"}] if problem else []
     return render_template(
         "inbox/cancel_session.html",
         space_session=space_session,
         words=sessions.session_words(space_session),
-        invited=invited,
-        invited_people=sessions.count_practitioners(invited),
-        moving=[stored for stored, _ in in_session if stored.status == sessions.ARRANGED],
+        invited=consequences["invited"],
+        invited_people=sessions.count_practitioners(consequences["invited"]),
+        unsent=consequences["unsent"],
+        moving=consequences["moving"],
+        consequences_seen=consequences["seen"],
         confirm=CONFIRM_CANCEL,
         seen=sessions.session_version(space_session),
         errors=errors,

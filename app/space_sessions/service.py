@@ -784,12 +784,19 @@ def cancel_session(session: SpaceSession, actor: str) -> int:
     session.cancelled_at = utcnow()
     session.sequence += 1
     in_it = members(session)
-    # One cancellation for each practitioner invited, naming every request of theirs in it (found:
-    # one for each request, so a practitioner with two in the session was sent two).
+    told = {request.id for request in invitation_sent(session, in_it)}
+    # One cancellation for each practitioner sent an invitation, naming every request of theirs in
+    # it (found: one for each request, so a practitioner with two in the session was sent two).
     people: dict[str, list[StoredRequest]] = {}
     for request, place in in_it:
-        if place.invited_sequence is not None:
-            people.setdefault(practitioner_email(request).lower() or f"request {request.id}", []).append(request)
+        if place.invited_sequence is None:
+            continue
+        if request.id not in told:
+            # Its invitation was queued but has not gone: it is dropped, and nothing is sent in its
+            # place (found, facilitator review: a cancellation went of a session never heard of).
+            _drop_unsent(request)
+            continue
+        people.setdefault(practitioner_email(request).lower() or f"request {request.id}", []).append(request)
     for first, *rest in people.values():
         for other in rest:
             _drop_unsent(other)  # its invitation or reminder not sent yet would go after the cancellation
@@ -802,6 +809,20 @@ def cancel_session(session: SpaceSession, actor: str) -> int:
             moved += 1
     db.session.commit()
     return moved
+
+
+def invitation_sent(
+    session: SpaceSession, in_it: Sequence[tuple[StoredRequest, SessionPlace]] | None = None
+) -> list[StoredRequest]:
+    """The requests in ``session`` (``in_it``: its ``members``) whose practitioner has been sent an
+    invitation to it (``last_invitation_sent``): those a cancellation is sent to. An invitation
+    queued that has not gone yet is dropped instead, and nothing is sent."""
+    in_it = members(session) if in_it is None else in_it
+    return [
+        request
+        for request, place in in_it
+        if place.invited_sequence is not None and last_invitation_sent(request, session) is not None
+    ]
 
 
 def leave_session(request: StoredRequest) -> list[str]:
@@ -1270,9 +1291,11 @@ def _queue_session_email(
     now = session_words(session)
     # The event as the calendar file gives it: the session as it is, but see below.
     starts_at, ends_at, location = session.starts_at, session.ends_at, session.place
-    if kind == CANCELLATION and session.has_started and (sent := words_last_sent(request, session)) is not None:
-        # Moved since to when it took place, with no update (``leave_session``): the cancellation
-        # names the date and time the practitioner was sent, the entry in their calendar.
+    if kind == CANCELLATION and (sent := words_last_sent(request, session)) is not None:
+        # Moved since to when it took place, with no update (``leave_session``), or moved and
+        # cancelled before the update went (found, facilitator review: "your session at 11:00am
+        # is cancelled" to a practitioner invited for 10:00am): the cancellation names the date and
+        # time the practitioner was sent, the entry in their calendar.
         now = {**now, "date": sent["date"], "time": sent["time"]}
     if kind == CANCELLATION and session.has_started and (entry := entry_last_sent(request, session)) is not None:
         # Its calendar file too (found: one of two places of theirs not held after such a move
