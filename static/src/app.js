@@ -379,6 +379,7 @@ function startSignInEndsWarning (dialog, idle) {
   function signedOut (token, why) {
     signedOutMode = true
     signIn.signedOut = true
+    hideThePage()
     ended = true
     window.clearTimeout(openTimer)
     window.clearTimeout(endTimer)
@@ -395,6 +396,27 @@ function startSignInEndsWarning (dialog, idle) {
       : ''
     open()
     announce.textContent = said
+  }
+
+  // Signed out, the page stays for what was typed on it, but shows nothing else: neither behind
+  // the warning nor once it is closed ("Go back to the page"), so a screen left unattended shows
+  // no request (found, facilitator review: the whole request could be read after the sign-out).
+  // What was typed shows where it was, with its label and its form's button, to copy or to save
+  // once signed in again.
+  function hideThePage () {
+    typedFields().forEach(function (field) {
+      (field.closest('.govuk-form-group') || field).classList.add('app-typed-kept')
+      // and its form's button, which asks for the password and then saves it
+      field.form.querySelectorAll('button:not([type="button"])').forEach(function (button) {
+        button.classList.add('app-typed-kept')
+      })
+    })
+    document.body.classList.add('app-signed-out')
+  }
+
+  function showThePage () {
+    document.body.classList.remove('app-signed-out')
+    document.querySelectorAll('.app-typed-kept').forEach(function (kept) { kept.classList.remove('app-typed-kept') })
   }
 
   // A password shown (GOV.UK's Show button) is hidden again as the warning closes unsent ("Go
@@ -452,6 +474,7 @@ function startSignInEndsWarning (dialog, idle) {
     if (answer.csrf_token) useToken(answer.csrf_token)
     signedOutMode = false
     signIn.signedOut = false
+    showThePage()
     password.value = ''
     clearError()
     heading.textContent = dialog.dataset.heading.replace('{time}', answer.at)
