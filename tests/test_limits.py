@@ -151,6 +151,41 @@ def test_supervision_records_are_limited_per_address(tmp_path) -> None:
         assert outcome_page.status_code == 200
 
 
+def test_send_request_pressed_twice_at_once_counts_once_against_the_limit(tmp_path) -> None:
+    """Found (practitioner review): Send request sent twice at the same moment (a double click with
+    JavaScript off) stores one request, but both answers went to the sent request's page and each
+    counted against the address's limit, so an office reached it sooner. The second post is made
+    here as one that read the session before the first had cleared it: the session is put back as
+    it was."""
+    from sqlalchemy import func, select, update
+
+    from app.extensions import db
+    from app.models import StoredRequest
+    from app.sessions import JourneySessionRow
+    from support.submission import fill_details, submitted_request, to_outcome
+
+    app = make_app(tmp_path, REQUEST_SUBMIT_LIMIT="2 per hour")
+    client = app.test_client()
+    walker = to_outcome(client)
+    fill_details(walker)
+    assert walker.get("/request/check-answers").status_code == 200
+    form = walker.shown
+    with app.app_context():
+        before = dict(db.session.execute(select(JourneySessionRow.id, JourneySessionRow.data)).all())
+    first = walker.post("/request/submit", form)
+    with app.app_context():
+        for sid, data in before.items():
+            db.session.execute(update(JourneySessionRow).where(JourneySessionRow.id == sid).values(data=data))
+        db.session.commit()
+    twin = walker.post("/request/submit", form)
+    assert first.status_code == twin.status_code == 302 and twin.location.endswith("/request/submitted")
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(StoredRequest)) == 1
+    submitted_request(to_outcome(client))  # the second of two an hour: not refused
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(StoredRequest)) == 2
+
+
 def test_requests_sent_are_limited_per_address_and_a_refusal_loses_nothing(tmp_path) -> None:
     """Found (security review): five requests in 4 seconds from one address, each emailing an
     address a stranger typed; only the site-wide limit applied. Now REQUEST_SUBMIT_LIMIT, counting

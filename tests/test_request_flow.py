@@ -1989,7 +1989,9 @@ def test_send_request_from_a_page_shown_before_the_answers_changed_in_another_ta
     other_tab.get("/questions/multi_agency")
     assert other_tab.answer("multi_agency", "not_sure").status_code == 302
     refused = client.post("/request/submit", data=shown)
-    assert refused.status_code == 409 and stored_requests(app) == []
+    assert refused.status_code == 303 and refused.location.endswith("/request/check-answers")
+    assert stored_requests(app) == []
+    refused = client.get(refused.location)  # shown again, saying why: a GET, so Back and reload ask nothing
     page = text_of(refused)
     assert "Your request has not been sent: your answers changed after this page was shown" in page
     again = checked_field(refused)
@@ -2057,7 +2059,9 @@ def test_send_request_with_a_digest_that_is_none_sends_nothing_and_shows_the_pag
     fill_details(walker)
     shown = checked_field(walker.get("/request/check-answers"))
     refused = client.post("/request/submit", data={**shown, "checked": checked})
-    assert refused.status_code == 409 and stored_requests(app) == []
+    assert refused.status_code == 303 and refused.location.endswith("/request/check-answers")
+    assert stored_requests(app) == []
+    refused = client.get(refused.location)  # shown again, saying why: a GET, so Back and reload ask nothing
     assert "Your request has not been sent" in text_of(refused)
 
 
@@ -2069,7 +2073,7 @@ def test_send_request_from_a_page_that_does_not_say_what_it_showed_sends_nothing
     """Found (review): Send request checked what its page showed only when the form said it, so a
     post without the ``checked`` field (a page from the version before the check, open during an
     upgrade, or a script) sent whatever the session held then: answers changed since in another
-    tab, which no page had shown. Nothing is sent, and check your answers is shown again (409),
+    tab, which no page had shown. Nothing is sent, and check your answers is shown again (after a redirect),
     saying the page was out of date (it was made before the check); Send request there sends what it shows."""
     walker = to_outcome(client)
     fill_details(walker)
@@ -2078,7 +2082,9 @@ def test_send_request_from_a_page_that_does_not_say_what_it_showed_sends_nothing
     other_tab.get("/questions/multi_agency")
     assert other_tab.answer("multi_agency", "not_sure").status_code == 302
     refused = client.post("/request/submit", data={"csrf_token": shown["csrf_token"], **form})
-    assert refused.status_code == 409 and stored_requests(app) == []
+    assert refused.status_code == 303 and refused.location.endswith("/request/check-answers")
+    assert stored_requests(app) == []
+    refused = client.get(refused.location)  # shown again, saying why: a GET, so Back and reload ask nothing
     assert OUT_OF_DATE in text_of(refused)
     sent = client.post("/request/submit", data=checked_field(refused))
     assert sent.status_code == 302 and sent.location.endswith("/request/submitted")
@@ -2101,7 +2107,9 @@ def test_send_request_from_a_page_made_before_an_upgrade_says_the_page_was_out_o
     # The version before wrote the keyed digest alone (the same one: nothing shown has changed).
     old = keyed if made_by == "the version before" else f"{form}:{'0' * len(rules)}:{keyed}"
     refused = client.post("/request/submit", data={**shown, "checked": old})
-    assert refused.status_code == 409 and stored_requests(app) == []
+    assert refused.status_code == 303 and refused.location.endswith("/request/check-answers")
+    assert stored_requests(app) == []
+    refused = client.get(refused.location)  # shown again, saying why: a GET, so Back and reload ask nothing
     page = text_of(refused)
     assert f"{OUT_OF_DATE}. Check your answers again and select Send request" in page
     assert "your answers changed" not in page

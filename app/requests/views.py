@@ -478,6 +478,9 @@ def check(
     by another version of the service or with other rules (``made_before_now``)."""
     state = current_state()
     details = stored_details()
+    if request.method == "GET" and (kept := refused_form()) is not None:
+        # Send request refused as the answers changed since the page was shown (``submit``).
+        changed, out_of_date = bool(kept.get("changed")), bool(kept.get("out_of_date"))
     problems = fields.check_details(details, state.debrief, uk_today())
     if problems:
         first = PAGES_BY_SLUG[next(iter(problems))]
@@ -533,8 +536,14 @@ def short_title(question_id: str, fallback: str, mode: str) -> str:
 
 
 def _request_sent(response: Response) -> bool:
-    """Whether the submission was stored (it goes on to the submitted page)."""
-    return response.status_code == 302 and (response.location or "").endswith("/request/submitted")
+    """Whether this post stored the submission (it goes on to the submitted page): not the same
+    journey sent again (a double click without JavaScript), which stores nothing more (found,
+    practitioner review: each repeat counted against the office's limit)."""
+    return (
+        response.status_code == 302
+        and (response.location or "").endswith("/request/submitted")
+        and bool(g.get("request_created", True))
+    )
 
 
 def submit_limit() -> str:
@@ -555,11 +564,14 @@ def submit() -> Response | tuple[str, int]:
     shown = request.form.get("checked", "")
     # (As bytes: compared as text, one with letters other than a to z, from a changed page, raised.)
     if not hmac.compare_digest(shown.encode(), shown_digest(state, stored_details()).encode()):
+        # Check your answers again, as it now stands, saying why nothing was sent: by a redirect
+        # (found, practitioner review: answered on the POST, its Back gave "Confirm Form
+        # Resubmission", and a reload sent it again). Details to finish or confirm first go there.
         out_of_date = made_before_now(shown, state)
         page = check(changed=not out_of_date, out_of_date=out_of_date)
         if isinstance(page, Response):  # details to finish, or to confirm, first: there (nothing is sent)
             return page
-        return page, 409
+        return show_refused_form({"changed": not out_of_date, "out_of_date": out_of_date}, url_for("requests.check"))
     try:
         submission = submit_request(
             current_pack(),
@@ -573,6 +585,7 @@ def submit() -> Response | tuple[str, int]:
         return not_ready(problem, state)
     # Stored: should saving the session now fail, the "service problem" page says so (app/errors.py).
     g.request_stored = True
+    g.request_created = submission.created
     clear_journey()
     for key in DRAFT_REQUEST_KEYS:
         session.pop(key, None)
