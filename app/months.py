@@ -9,6 +9,7 @@ identifying-data check, which looks for dates written with month names.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 NAMES = (
     "january",
@@ -40,9 +41,27 @@ _NUMBER = re.compile(r"[0-9]+")
 _FULL_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 
 
+class _AsciiForms(dict[int, int]):
+    """Full-width letters, digits and punctuation (``_FULL_WIDTH``), and the digits of every other
+    script (Arabic-Indic "١٠", Devanagari "१०"...: found, practitioner review, "١٠" was not a real
+    month), as ASCII, looked up as ``str.translate`` meets them (a character kept as it is raises
+    ``LookupError``, as translate wants)."""
+
+    def __missing__(self, code: int) -> int:
+        digit = unicodedata.decimal(chr(code), None)
+        if digit is None:
+            raise LookupError(code)
+        self[code] = ord("0") + digit
+        return self[code]
+
+
+_ASCII_FORMS = _AsciiForms(_FULL_WIDTH)
+
+
 def narrow(text: str) -> str:
-    """``text`` with full-width letters, digits and punctuation as their ASCII forms ("０３" is "03")."""
-    return text.translate(_FULL_WIDTH)
+    """``text`` with full-width letters, digits and punctuation as their ASCII forms ("０３" is
+    "03"), and any script's digits as ASCII digits ("١٠" is "10")."""
+    return text if text.isascii() else text.translate(_ASCII_FORMS)
 
 
 def month_number(text: str) -> int | None:

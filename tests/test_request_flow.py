@@ -468,6 +468,9 @@ def test_the_family_reason_is_revealed_under_not_yet(client) -> None:
         # A real month before the earliest the field takes: say what the range is, not "real date".
         ("3", "1949", "The date of the significant event must be January 1950 or later"),
         ("12", "1000", "The date of the significant event must be January 1950 or later"),
+        # A month named in another language is said so, not "not a real date" (practitioner review).
+        ("Hyd", "2024", "Enter the month as a number, like 10, or its name in English, like October"),
+        ("Październik", "2024", "or its name in English"),
     ],
 )
 def test_event_month_and_year(client, month, year, message) -> None:
@@ -478,6 +481,14 @@ def test_event_month_and_year(client, month, year, message) -> None:
     assert message in text
     if "real date" not in message:  # only a month that cannot exist is "not a real date"
         assert "real date" not in text
+
+
+def test_event_month_and_year_in_another_scripts_digits_are_taken(client, app) -> None:
+    """Found (practitioner review): "١٠" and "٢٠٢٤" (Arabic-Indic digits) were refused as "not a
+    real date"; full-width digits were taken. Any script's digits are read as digits."""
+    walker = to_outcome(client)
+    fill_details(walker, {**VALID_DETAILS, "event_month": "١٠", "event_year": "٢٠٢٤"})
+    assert "October 2024" in text_of(walker.get("/request/check-answers"))
 
 
 def test_event_month_and_year_takes_the_earliest_month_it_allows(client) -> None:

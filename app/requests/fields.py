@@ -54,6 +54,7 @@ ERROR_KEYS: dict[FieldKind, tuple[str, ...]] = {
         "no_year",
         "whole_date",
         "in_one_box",
+        "month_words",
         "not_real",
         "year_digits",
         "too_early",
@@ -651,6 +652,8 @@ FIELDS: tuple[Field, ...] = (
             "whole_date": "Enter only the month and year of the significant event, not the day",
             "in_one_box": "Enter the month in the Month box and the year in the Year box",
             "not_real": "The date of the significant event must be a real date",
+            # A month in words that are not English ("Hyd", "Październik": practitioner review).
+            "month_words": "Enter the month as a number, like 10, or its name in English, like October",
             "year_digits": "Year must include 4 numbers",
             # A real month outside the range: say what the range is ("not_real" is for 13, say).
             "too_early": f"The date of the significant event must be January {EARLIEST_EVENT_YEAR} or later",
@@ -931,6 +934,8 @@ def month_year_problem(entry: Field, details: Mapping[str, Any], today: dt.date)
     year_bad = not (year.isascii() and year.isdigit())
     if month_bad and not year_bad and len(year) != 4:
         year_bad = True  # 13 and 20: both are wrong, so both are outlined (accessibility review)
+    if month_bad and not year_bad and any(character.isalpha() for character in month):
+        return "month_words", (entry.name,)
     if month_bad or year_bad:
         return "not_real", tuple(name for name, bad in ((entry.name, month_bad), (entry.year_input, year_bad)) if bad)
     if len(year) != 4:
