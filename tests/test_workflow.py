@@ -1312,6 +1312,8 @@ def test_a_duplicate_must_name_another_request_that_exists(app: Flask) -> None:
     for of, message in (
         ("", "Enter the reference of the request this one repeats"),
         ("not a reference", "Enter a reference in the correct format: STT, then two groups of 4 letters and numbers"),
+        # A reference read out with "zero" and "el" (facilitator review: it was "not in the correct format").
+        ("STT-7KQ4-M0XL", "References never have 0 or L in them, so they cannot be mistaken for other letters"),
         (copy.lower(), "a request cannot be a duplicate of itself"),
         ("STT-2222-2222", "There is no request with the reference STT-2222-2222"),
     ):

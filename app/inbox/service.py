@@ -132,6 +132,10 @@ class FacilitatorError(Exception):
 # --- accounts -------------------------------------------------------------------------------
 
 
+# The characters references never have: 0 and O, 1, I and L (``app.requests.reference.ALPHABET``).
+_NEVER_IN_A_REFERENCE = re.compile(r"[01OIL]")
+
+
 def normalise_email(text: str) -> str:
     """An email address as stored: trimmed and lower-case."""
     return text.strip().lower()
@@ -1370,6 +1374,15 @@ def check_move(request: StoredRequest, move: Move, outcomes: dict[str, str]) -> 
             raise MoveRefused("duplicate_of", "Enter the reference of the request this one repeats, like STT-7KQ4-M9XA")
         if not is_reference(reference):
             # Found (facilitator review): "hello" had the empty box's message (GOV.UK: one for the format).
+            # One of the right shape with a character references never have (a reference read out
+            # over the phone: "zero" or "oh", "one" or "el") says which (facilitator review).
+            confused = sorted(set(_NEVER_IN_A_REFERENCE.findall(reference[len("STT-") :])))
+            if len(reference) == len("STT-7KQ4-M9XA") and confused:
+                raise MoveRefused(
+                    "duplicate_of",
+                    f"References never have {' or '.join(confused)} in them, so they cannot be mistaken for other "
+                    "letters or numbers: check the reference, like STT-7KQ4-M9XA, on the request itself",
+                )
             raise MoveRefused(
                 "duplicate_of",
                 "Enter a reference in the correct format: STT, then two groups of 4 letters and numbers, "
