@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import logging
 import sqlite3
+import time
 import traceback
 from typing import Any
 
@@ -99,9 +100,31 @@ def _settings_that_cannot_connect(error: BaseException) -> str | None:
     return said if said is not None and "turned the connection away" in said else None
 
 
+# An outage on requests is said in one line, at most once in this many seconds by each process,
+# with how many more requests met it meanwhile (``log_database_error``).
+OUTAGE_LOG_EVERY_SECONDS = 10.0
+_outage_said = {"at": -OUTAGE_LOG_EVERY_SECONDS, "since": 0}
+
+
 def log_database_error(error: SQLAlchemyError, during: str = "on a request") -> None:
     """Log a database error on a request (or ``during`` something else: "in a command"): class,
-    SQLSTATE, statement and frames; no message, no values."""
+    SQLSTATE, statement and frames; no message, no values. An outage on a request (the database
+    down or not answering: ``is_database_outage``) is said in one line, what it is
+    (``outage_in_words``), at most once every ``OUTAGE_LOG_EVERY_SECONDS`` by each process.
+    Found (operator review): each page asked for during an outage logged 40 lines of frames, the
+    same each time, where the worker said the outage in one."""
+    if during == "on a request" and is_database_outage(error):
+        now = time.monotonic()
+        if now - _outage_said["at"] < OUTAGE_LOG_EVERY_SECONDS:
+            _outage_said["since"] += 1
+            return
+        more, _outage_said["at"], _outage_said["since"] = _outage_said["since"], now, 0
+        log.warning(
+            "Database error on a request: %s; the service problem page was shown%s",
+            outage_in_words(error),
+            f" (and to {more} more request{'s' if more != 1 else ''} since the last line)" if more else "",
+        )
+        return
     original = error.orig if isinstance(error, DBAPIError) else None
     sqlstate = getattr(original, "sqlstate", None) or "unknown"
     statement = " ".join(str(getattr(error, "statement", "") or "").split())[:STATEMENT_LOG_LIMIT]

@@ -432,6 +432,39 @@ def test_a_database_error_is_logged_without_its_values(app: Flask, caplog) -> No
     assert "[SQL parameters hidden due to hide_parameters=True]" in str(raised.value)
 
 
+def test_a_database_outage_on_pages_is_logged_in_one_line_now_and_then(
+    app: Flask, caplog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found (operator review): with the database stopped, each page asked for logged "Database
+    error on a request" and about 40 lines of frames, the same each time. An outage is now one
+    line saying what it is, at most once in ten seconds by each process, with how many more pages
+    met it meanwhile; the visitor still gets the service problem page."""
+    from app import outage
+
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    monkeypatch.setattr(outage, "_outage_said", {"at": -outage.OUTAGE_LOG_EVERY_SECONDS, "since": 0})
+
+    @app.get("/_test/db-down")
+    def db_down() -> str:
+        raise sa.exc.OperationalError("SELECT 1", {}, ConnectionRefusedError("connection refused"))
+
+    client = app.test_client()
+    with caplog.at_level(logging.DEBUG):
+        for _ in range(3):
+            response = client.get("/_test/db-down")
+            assert response.status_code == 503 and "Sorry, there is a problem with the service" in text(response)
+        said = [record.getMessage() for record in caplog.records if "Database error" in record.getMessage()]
+        assert said == [
+            "Database error on a request: the database is not answering (OperationalError from "
+            "builtins.ConnectionRefusedError); the service problem page was shown"
+        ]
+        outage._outage_said["at"] -= outage.OUTAGE_LOG_EVERY_SECONDS  # ten seconds on
+        client.get("/_test/db-down")
+    said = [record.getMessage() for record in caplog.records if "Database error" in record.getMessage()]
+    assert len(said) == 2 and said[1].endswith("(and to 2 more requests since the last line)")
+    assert not [record for record in caplog.records if 'File "' in record.getMessage() or record.exc_info]
+
+
 # --- the database going down mid-journey (PostgreSQL behind a proxy the test cuts) ----------------
 
 
