@@ -46,6 +46,7 @@ import math
 import os
 import signal
 import smtplib
+import sqlite3
 import sys
 import threading
 import time
@@ -74,7 +75,7 @@ from .outage import is_database_outage, log_database_error, outage_in_words
 from .pack import current_pack
 from .pdf import PdfRenderTimeout
 from .requests import service
-from .schema import refuse_a_database_out_of_step
+from .schema import refuse_a_database_out_of_step, schema_problem
 from .sessions import purge_expired_sessions
 from .space_sessions.service import INVITATION, SENT_ACTIONS, SUBJECTS, queue_reminders
 from .stats.service import purge_old_counts, retention_months
@@ -720,13 +721,20 @@ def run_worker(stop: threading.Event | StopFlag, poll_seconds: float) -> None:
     ``log_database_error`` logs it: never its parameters or its message) and tried again later."""
     purges = Purges()
     outage = OutageLog()
+    # Found (operator review): after `flask db downgrade` with the worker running, it logged a
+    # ProgrammingError and its frames every pass, where the health check said what to run.
+    out_of_step = OutageLog(over="the database is at the version this code needs again")
     while not stop.is_set():
         try:
             purge_due(purges)
             result = run_pass(stop=stop)
             outage.ended()
+            out_of_step.ended()
         except SQLAlchemyError as error:
-            if is_database_outage(error):
+            problem = _schema_out_of_step() if _may_be_out_of_step(error) else None
+            if problem is not None:
+                out_of_step.still(problem.rstrip("."), poll_seconds)
+            elif is_database_outage(error):
                 outage.still(outage_in_words(error), poll_seconds)
             else:
                 # Any other database error (a constraint broken, say): where it happened, by its
@@ -756,6 +764,30 @@ def run_worker(stop: threading.Event | StopFlag, poll_seconds: float) -> None:
             stop.wait(poll_seconds)
 
 
+def _may_be_out_of_step(error: SQLAlchemyError) -> bool:
+    """Whether a pass's database error may be a schema other than this code's: any error but an
+    outage, and SQLite's "no such table" or "no such column" (SQLite's own words, naming no value),
+    which it raises as an OperationalError, as it does for a file it cannot open."""
+    if not is_database_outage(error):
+        return True
+    original = getattr(error, "orig", None)
+    return isinstance(original, sqlite3.OperationalError) and str(original).startswith(
+        ("no such table", "no such column")
+    )
+
+
+def _schema_out_of_step() -> str | None:
+    """After a database error in a pass: what is wrong with the database's schema for this code
+    (``schema_problem``: "... run `flask db upgrade` ..."), or None if it is the one it needs (or
+    cannot be read now)."""
+    db.session.rollback()
+    try:
+        return schema_problem(db.session.connection())
+    except SQLAlchemyError:
+        db.session.rollback()
+        return None
+
+
 class OutageLog:
     """What the worker says of a database outage: when it starts, once a minute while it lasts
     (``REPEAT_SECONDS``), and when it ends. Found (operator review): a line every pass (12 a
@@ -763,9 +795,11 @@ class OutageLog:
 
     REPEAT_SECONDS = 60.0
 
-    def __init__(self) -> None:
+    def __init__(self, over: str = "the database is answering again") -> None:
+        """``over``: what is said when it ends."""
         self.since: float | None = None
         self.said_at = 0.0
+        self.over = over
 
     def still(self, words: str, poll_seconds: float) -> None:
         now = time.monotonic()
@@ -784,7 +818,7 @@ class OutageLog:
     def ended(self) -> None:
         if self.since is not None:
             current_app.logger.warning(
-                "Outbox worker: the database is answering again, after %s", _duration(time.monotonic() - self.since)
+                "Outbox worker: %s, after %s", self.over, _duration(time.monotonic() - self.since)
             )
             self.since = None
 

@@ -1231,6 +1231,49 @@ def test_the_workers_stop_signal_takes_no_lock_and_ends_its_wait(capfd: pytest.C
     assert signal.getsignal(signal.SIGTERM) is not None  # the test run's own handler is back
 
 
+def test_a_database_downgraded_under_the_worker_is_said_with_what_to_run_not_frames_each_pass(
+    app: Flask, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Found (operator review): after `flask db downgrade` with the worker running, it logged a
+    ProgrammingError (a column missing) and its frames every pass, where the health check said
+    to run `flask db upgrade`. It now says that, once a minute, and when the database is upgraded."""
+    import logging
+
+    from sqlalchemy import text
+    from sqlalchemy.exc import OperationalError
+
+    from app import outbox
+    from app.schema import expected_heads
+
+    [head] = expected_heads()
+    passes: list[int] = []
+    stop = threading.Event()
+
+    def a_pass(**_kwargs: object) -> outbox.PassResult:
+        passes.append(1)
+        if len(passes) == 1:  # the database is downgraded under the running worker
+            db.session.execute(text("UPDATE alembic_version SET version_num = '0018'"))
+            db.session.commit()
+        if len(passes) <= 6:
+            # What a query of a column the older schema lacks raises (SQLite says it so).
+            raise OperationalError("SELECT outbox.id", {}, sqlite3.OperationalError("no such column: outbox.x"))
+        db.session.execute(text("UPDATE alembic_version SET version_num = :head"), {"head": head})
+        db.session.commit()
+        stop.set()
+        return outbox.PassResult()
+
+    monkeypatch.setattr(outbox, "run_pass", a_pass)
+    monkeypatch.setattr(outbox, "purge_due", lambda _purges: (0, 0))
+    with app.app_context(), caplog.at_level(logging.WARNING):
+        outbox.run_worker(stop, 0.01)
+    said = [record.getMessage() for record in caplog.records if record.getMessage().startswith("Outbox worker: ")]
+    assert len(said) == 2, said  # said once, not each of six passes, and when it is over
+    assert said[0].startswith("Outbox worker: The database is at migration 0018, and this version of the code needs")
+    assert "db upgrade` (after a backup)" in said[0] and said[0].endswith("trying again every 0.01s")
+    assert said[1].startswith("Outbox worker: the database is at the version this code needs again, after ")
+    assert not [record for record in caplog.records if 'File "' in record.getMessage()]
+
+
 def test_a_database_outage_is_said_when_it_starts_once_a_minute_and_when_it_ends(
     app: Flask, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
