@@ -161,7 +161,22 @@ def pdf_problem(error: BaseException) -> str:
     if isinstance(error, PdfRenderTimeout):
         limit = f"{error.seconds:g} s"
         return f"the PDF took longer than {limit} to render and was stopped (PDF_RENDER_TIMEOUT_SECONDS)"
+    said = _installation_problem(error)
+    if said is not None:
+        # The renderer cannot run at all (found, operator review: "the PDF renderer failed
+        # (OSError)" alone, the cause only in the child's traceback on stderr).
+        return f"the PDF renderer cannot run ({type(error).__name__}: {said})"[:MAX_PDF_ERROR_LENGTH]
     return f"the PDF renderer failed ({type(error).__name__})"[:MAX_PDF_ERROR_LENGTH]
+
+
+def _installation_problem(error: BaseException) -> str | None:
+    """The first line of an error that says the renderer's installation is at fault (a module
+    or a system library it needs that cannot be loaded: "cannot load library 'libpango-1.0-0'"),
+    which names what is missing and never the document; else None."""
+    first = str(error).strip().splitlines()[0] if str(error).strip() else ""
+    if isinstance(error, ImportError) or (isinstance(error, OSError) and "library" in first.lower()):
+        return first[:200] or None
+    return None
 
 
 # --- claiming work ----------------------------------------------------------------------------

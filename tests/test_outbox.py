@@ -34,6 +34,7 @@ from app.outbox import (
     claim_message,
     claim_pdf_job,
     failing_for_too_long,
+    pdf_problem,
     pdf_retry_delay,
     retry_delay,
     run_pass,
@@ -281,6 +282,32 @@ def test_retry_waits_double_up_to_the_maximum(app: Flask) -> None:
     app.config.update(OUTBOX_RETRY_SECONDS=30, OUTBOX_RETRY_MAX_SECONDS=600)
     with app.app_context():
         assert [retry_delay(n).total_seconds() for n in (1, 2, 3, 4, 5, 6, 50)] == [30, 60, 120, 240, 480, 600, 600]
+
+
+def test_a_renderer_that_cannot_run_says_what_it_is_missing_and_nothing_of_the_request(
+    mail_app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found (operator review): with a system library the renderer needs missing, the worker,
+    `flask outbox status` and the inbox said only "the PDF renderer failed (OSError)"; the cause
+    was in the renderer's traceback on stderr alone. What cannot be loaded is said; any other
+    error's words still are not (they may quote the request)."""
+
+    def cannot_load(request: StoredRequest, pack: object) -> bytes:
+        raise OSError("cannot load library 'libpango-1.0-0': libpango-1.0-0: cannot open shared object file")
+
+    monkeypatch.setattr(request_service, "request_pdf", cannot_load)
+    with mail_app.app_context():
+        make_request()
+        assert run_pass().pdfs_failed == 1
+        stored = db.session.scalar(select(StoredRequest))
+        assert stored.pdf_error == (
+            "the PDF renderer cannot run (OSError: cannot load library 'libpango-1.0-0': libpango-1.0-0: cannot open "
+            "shared object file)"
+        )
+    assert pdf_problem(ImportError("No module named 'weasyprint'")) == (
+        "the PDF renderer cannot run (ImportError: No module named 'weasyprint')"
+    )
+    assert pdf_problem(OSError(f"[Errno 2] {VALID_DETAILS['name']}")) == "the PDF renderer failed (OSError)"
 
 
 def broken_renderer(request: StoredRequest, pack: object) -> bytes:
