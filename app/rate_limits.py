@@ -168,9 +168,12 @@ def init_rate_limit_storage(app: Flask) -> None:
     try:
         app.extensions[LOCKOUT_KEY] = SignInLockout.from_config(app.config)
     # Whatever the store's library raises (a malformed URI, an unknown scheme, a missing driver),
-    # start-up stops with a message naming the setting rather than a traceback.
+    # start-up stops with a message naming the setting rather than a traceback, and an example
+    # of the right form (operator review: "unknown storage scheme" alone).
     except Exception as error:  # noqa: BLE001
-        raise StartupError(f"RATELIMIT_STORAGE_URI cannot be used: {error}") from None
+        raise StartupError(
+            f"RATELIMIT_STORAGE_URI cannot be used: {error}. Give a Redis address, like redis://127.0.0.1:6379/0"
+        ) from None
 
 
 def refuse_a_store_that_turns_us_away(app: Flask) -> None:

@@ -653,6 +653,12 @@ def test_start_up_names_bad_engine_or_redis_options(monkeypatch) -> None:
     # What the rate-limit store itself takes is fine (a prefix, when staging shares production's Redis).
     monkeypatch.setenv("RATELIMIT_STORAGE_OPTIONS", '{"socket_timeout": 1, "key_prefix": "staging"}')
     assert create_app({**base, "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:1/0"}).config["RATELIMIT_STORAGE_OPTIONS"]
+    # A mistyped address says what one looks like (operator review: "unknown storage scheme" alone).
+    monkeypatch.delenv("RATELIMIT_STORAGE_OPTIONS")
+    with pytest.raises(StartupError) as refused:
+        create_app({**base, "RATELIMIT_STORAGE_URI": "rediss//typo:6379"})
+    assert "RATELIMIT_STORAGE_URI cannot be used: " in str(refused.value)
+    assert str(refused.value).endswith("Give a Redis address, like redis://127.0.0.1:6379/0")
 
 
 @pytest.mark.parametrize(
