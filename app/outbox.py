@@ -44,6 +44,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import os
+import re
 import signal
 import smtplib
 import sqlite3
@@ -170,13 +171,19 @@ def pdf_problem(error: BaseException) -> str:
 
 
 def _installation_problem(error: BaseException) -> str | None:
-    """The first line of an error that says the renderer's installation is at fault (a module
-    or a system library it needs that cannot be loaded: "cannot load library 'libpango-1.0-0'"),
-    which names what is missing and never the document; else None."""
-    first = str(error).strip().splitlines()[0] if str(error).strip() else ""
-    if isinstance(error, ImportError) or (isinstance(error, OSError) and "library" in first.lower()):
-        return first[:200] or None
-    return None
+    """What the renderer's installation lacks, if ``error`` says so: a module that cannot be
+    imported (its name) or a system library that cannot be loaded ("cannot load library
+    'libpango-1.0-0'"), by those names alone, never the rest of the error's words, which may quote
+    the document (a test gives one that does); else None."""
+    if isinstance(error, ImportError) and error.name and _A_NAME_ALONE.fullmatch(error.name):
+        return f"no module named {error.name!r}"
+    library = _LIBRARY_NOT_LOADED.search(str(error)) if isinstance(error, OSError) else None
+    return f"cannot load library {library[1]!r}" if library is not None else None
+
+
+# A library's or a module's name, and nothing else ("libpango-1.0-0", "weasyprint.text.fonts").
+_A_NAME_ALONE = re.compile(r"[\w.+\-]{1,80}")
+_LIBRARY_NOT_LOADED = re.compile(r"cannot load library '([\w.+\-]{1,80})'")
 
 
 # --- claiming work ----------------------------------------------------------------------------

@@ -174,7 +174,7 @@ def test_the_month_may_be_typed_as_its_name_whole_or_shortened_in_any_case(clien
     "month, year, message",
     [
         ("feb", "25", "Year must include 4 numbers"),
-        ("Febr", "2025", "must be a real date"),
+        ("Febr", "2025", "Enter the month as a number, like 10, or its name in English"),  # said what to type
         ("Dec", "2025", "must be this month or in the past"),  # this year (2025), a later month
         pytest.param("1" * 5000, "2025", "must be a real date", id="5000 digits"),  # was a 500: int() refuses them
     ],

@@ -230,13 +230,13 @@ def test_a_session_confirmed_outside_the_working_day_can_be_changed_without_conf
         {"date-year": "9" * 30},
         {"date-day": "9" * 30},
         {"date-month": "1" * 19},
-        {"date-year": "\u0662\u0660\u0662\u0667"},  # Arabic-Indic digits: not read as digits
+        {"date-year": "\u0662\u0660\u0662"},  # Arabic-Indic digits, read as digits: three are no year
         {"date-day": "\u00b9"},  # a superscript one
     ],
 )
 def test_a_date_of_huge_or_odd_numbers_is_refused_with_everything_kept(app: Flask, parts: dict[str, str]) -> None:
-    """Found: a 30-digit year, day or month gave a 500 (OverflowError) and lost the form; digits of
-    other scripts were taken, though the request's own dates refuse them."""
+    """Found: a 30-digit year, day or month gave a 500 (OverflowError) and lost the form. Digits of
+    other scripts are read as digits, as the request's own dates read them."""
     client, _ = signed_in(app)
     reference = offered(app)
     response = arrange(client, reference, place="Room 9 on the top floor", **parts)
