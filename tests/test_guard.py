@@ -3609,6 +3609,17 @@ def test_a_signed_name_is_found_where_the_writer_must_not_be_named(text: str, si
         ("Case no: 23-45678, open to CIN.", "23-45678"),
         ("car seen picking her up most nights, yx65 bnf, driver is older", "yx65 bnf"),
         ("Her nursery is Little Acorns Day Nursery and they noticed bruising.", "Little Acorns Day Nursery"),
+        # Found (a second identifying-data review): Vietnamese names with "Van" or "Thi", other
+        # surnames, a hyphenated given name, a possessive; street and gang names; case numbers with
+        # a system's letters or a hyphen between groups of four.
+        ("Nguyen Van Minh, 15, was picked up in a raid.", "Nguyen Van Minh"),
+        ("Ho Thi Thanh and her son arrived in the back of a lorry.", "Ho Thi Thanh"),
+        ("HUANG Mei-Ling, Year 10, referred", "HUANG Mei-Ling"),
+        ("Lam Ka Yan's family came over from Hong Kong", "Lam Ka Yan"),
+        ("Her street name is Star and she's been seen in town.", "Star"),
+        ("Her gang name is Snow, according to the exploitation team.", "Snow"),
+        ("Case no. CP-2024-0117 is the plan", "CP-2024-0117"),
+        ("Checked - LCS ID 1234-5678 matches", "1234-5678"),
         ("Stepdad is known as Big Dave on the estate", "Dave"),
         ("the o'connor children are rarely in school", "o'connor"),
         ("It was his 13th birthday on the 4th of May", "birthday on the 4th of May"),
@@ -3631,6 +3642,12 @@ def test_common_short_names_with_a_cue_and_dates_of_birth_run_together_are_found
         # What a text says of a family member, not their name; a scheme's and a team's names; a year.
         "He calls him Stupid all the time. Mum - Polish, Dad - Kurdish. Mum Christmas shopping.",
         "The Sure Start Nursery referred; the Salford Nursery Nurse Team visited; ref 2023-24.",
+        # Found (a second identifying-data review): words someone calls themselves that are no
+        # name, Chinese words and people in the news, numbers that are no one's record.
+        "He calls himself Superman. She calls herself Queen of the estate. He calls himself Autistic.",
+        "Mum is into Feng Shui. He loves Bruce Lee films. We had Xiao Long Bao. Ho Chi Minh City.",
+        "The boys go to Chinese school on Saturdays. I raised order no 12-34567. Our ticket no. 12-345678.",
+        "Le Creuset pan, Le Mans race, the 2023-2024 school year (ref 2023-2024).",
     ],
 )
 def test_words_and_people_in_the_news_are_not_names_of_the_family(text: str) -> None:

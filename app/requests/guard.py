@@ -650,6 +650,9 @@ _SCHOOL = re.compile(
 _NOT_A_NAME = {
     "sure",  # "the Sure Start Nursery": a national scheme's
     "start",
+    # A language or the day a supplementary school teaches ("Chinese school on Saturdays").
+    *("chinese", "mandarin", "cantonese", "vietnamese", "polish", "arabic", "urdu", "romanian", "kurdish"),
+    *("somali", "supplementary", "saturday", "sunday", "weekend"),
     "the",
     "a",
     "an",
@@ -1476,7 +1479,11 @@ _RECORD_NUMBER = re.compile(
     r"(?i:\b(?:case|record|client|child|person|patient|hospital|mosaic|lcs|liquidlogic|eclipse|ehm|"
     r"systmone|emis|rio|upn|uln|pupil|ref|reference|id|number|no|mrn|crn|urn|pnc|crime|incident|log)\b\.?)"
     r"(?:\s{0,3}(?i:id|no|number|ref|reference)\b\.?)?\s{0,3}[:#]?\s{0,3}"
-    r"(?P<number>[A-Z]{0,3}\d{5,20}[A-Z]?|\d{1,4}/\d{4,10}(?:/\d{2,4})?[A-Z]?|\d{5,10}/\d{2,4}|\d{1,4}-\d{5,10})(?![\w/\-])"
+    r"(?P<number>[A-Z]{0,3}\d{5,20}[A-Z]?|\d{1,4}/\d{4,10}(?:/\d{2,4})?[A-Z]?|\d{5,10}/\d{2,4}"
+    # Joined by a hyphen ("23-45678", "1234-5678"), not two years ("2023-2024": a school year).
+    r"|(?!(?:19|20)\d\d-(?:19|20)\d\d(?!\d))\d{1,8}-\d{4,10}"
+    # A system's letters first ("CSC-448812", "CP-2024-0117", "GMP-23-112233": identifying-data review).
+    r"|[A-Z]{2,4}(?:-\d{2,10}){1,3})(?![\w/\-])"
     r"|(?<![\w/\-])(?P<upn>[A-Z]\d{12})(?![\w/\-])"
     # Joined to its name ("MRN1234567", "CRN12345678"), and a police log by its number and day
     # ("log 1834 of 12/03", "log 1834 from Friday"): found, review, with a crime reference's slashes
@@ -1490,6 +1497,11 @@ _A_MEETING_BEFORE = re.compile(
     r"(?i:(?:(?:meeting|conference|webinar|zoom|teams|webex|join)(?:[^.\n]|\.(?!\s)){0,60}?|staff\s{0,3}|employee\s{0,3}"
     r"|payroll\s{0,3})(?:id|number|no)\.?|passcode|pin|dial[\s\-]{0,1}in)"
     r"\s{0,3}[:#]?\s{0,3}$"
+)
+# Before "no", "number" or "ref", words naming what is not a person's record (identifying-data review).
+_NOT_A_RECORD_BEFORE = re.compile(
+    r"(?<![\w'\u2019\-])(?i:order|ticket|invoice|room|purchase|po|job|item|part|product|flight|seat|table|page|"
+    r"parcel|tracking|booking)\s{0,3}$"
 )
 # A vehicle registration as plates have shown it since 2001: two letters, two digits and three
 # letters ("MA19 XYZ"), in capitals. Found (review): a family's car went unwarned; with the area,
@@ -1512,6 +1524,8 @@ def _record_numbers(text: str) -> Iterator[Finding]:
         number_at = match.start(group)
         if group == "number" and _A_MEETING_BEFORE.search(text, max(0, number_at - 80), number_at):
             continue  # "Teams meeting ID: 34567890123": an online meeting's, not a record's
+        if group == "number" and _NOT_A_RECORD_BEFORE.search(text, max(0, match.start() - 24), match.start()):
+            continue  # "order no 12-34567", "ticket no. 12-345678": not a child's or a family's
         yield _finding("record_number", match, group)
     for match in _VEHICLE_REGISTRATION.finditer(text):
         plate: str | int = "plate" if match["plate"] is not None else 0
@@ -2857,14 +2871,19 @@ _CHINESE_AND_VIETNAMESE_SURNAMES = frozenset(
         *("zheng", "xie", "feng", "deng", "peng", "zeng", "xiao", "tian", "yuan", "cai", "jiang", "cheng"),
         *("shen", "yao", "cui", "zhong", "wong", "cheung", "chan", "leung", "lau", "yip", "tsang", "kwok"),
         *("nguyen", "tran", "pham", "hoang", "huynh", "phan", "vu", "dang", "bui", "ngo", "duong", "trinh"),
-        *("dinh", "truong", "luong"),
+        *("dinh", "truong", "luong", "li", "lam", "lin", "lai", "dao", "chow", "vo", "quach", "ly", "ho"),
     }
 )
+# Vietnamese middle and given names that are English words too ("Van", the commonest men's
+# middle name, "Thi", the women's): beside a surname of the list, they are names.
+_VIETNAMESE_NAMES_THAT_ARE_WORDS = frozenset({"van", "thi", "hung", "long", "fang", "kim", "hong", "dung"})
 _A_CHINESE_OR_VIETNAMESE_SURNAME = re.compile(
     r"(?<![\w'\u2019\-])(?P<surname>[A-Z](?:[a-z]{1,6}|[A-Z]{1,6}))(?![\w'\u2019\-])"
 )
 # One or two capitalised words beside the surname, the given names ("Wei", "Thi Hoa", "Li Na").
-_GIVEN_NAMES_AFTER = re.compile(r"(?:\s{1,2}[A-Z][a-z]{1,10}(?![\w'\u2019\-])){1,2}")
+_GIVEN_NAMES_AFTER = re.compile(
+    r"(?:\s{1,2}[A-Z][a-z]{1,10}(?:-[A-Za-z][a-z]{1,10})?(?=['\u2019]s(?!\w)|(?![\w'\u2019\-]))){1,2}"
+)
 _GIVEN_NAMES_BEFORE = re.compile(r"(?<![\w'\u2019\-])(?:[A-Z][a-z]{1,10}\s{1,2}){1,2}$")
 
 
@@ -2897,6 +2916,8 @@ def _names_with_a_chinese_or_vietnamese_surname(text: str, places: AbstractSet[s
 
 def _reads_as_a_given_name_beside_a_surname(word: str, places: AbstractSet[str]) -> bool:
     plain = word.lower()
+    if plain in _VIETNAMESE_NAMES_THAT_ARE_WORDS or "-" in plain:
+        return True  # "Nguyen Van Minh", "Tran Van Hung", "HUANG Mei-Ling" (identifying-data review)
     return not (
         _is_ordinary_word(plain)
         or plain in _NOT_A_SURNAME
@@ -3080,7 +3101,9 @@ _FAMILY_AFTER = re.compile(
 # What the text calls someone: "calls him Macca", "call her 'Tiny'", "nicknamed Bex".
 # (Not "called" alone, "I called Early Help", nor "known as", "Signs of Safety": ``_introduced_names``.)
 _CALLED_BEFORE = re.compile(
-    r"(?<![\w'\u2019\-])(?i:(?:calls?|called)\s{1,3}(?:him|her|them)(?P<self>self|selves)?|nicknamed|goes\s{1,3}by)"
+    r"(?<![\w'\u2019\-])(?i:(?:calls?|called)\s{1,3}(?:him|her|them)(?P<self>self|selves)?|nicknamed|goes\s{1,3}by"
+    # What a young person is known by among those exploiting them (identifying-data review).
+    r"|(?P<street>(?:street|gang|road|drill|online)\s{1,3}name\s{1,3}(?:is|was)|go\s{1,3}by))"
     r"\s{1,3}['\"\u2018\u201c]?$"
 )
 _FAMILY_WORD_ALONE = re.compile(rf"(?i:{_FAMILY_WORD})")
@@ -3435,7 +3458,8 @@ def _names_the_text_says_are_names(text: str, places: AbstractSet[str]) -> Itera
         # found, identifying-data review).
         short_name = (
             called_so is not None
-            and (len(plain) <= 3 or called_so["self"] is not None)
+            # Not a longer word someone calls themselves ("calls himself Superman", "Autistic").
+            and (len(plain) <= 3 or ((called_so["self"] or called_so["street"]) is not None and len(plain) <= 4))
             and not _FAMILY_WORD_ALONE.fullmatch(plain)
         )
         if (
@@ -4671,6 +4695,15 @@ _WELL_KNOWN = (
     "billie eilish",
     "mother teresa",
     "jackie chan",
+    "xiao long bao",
+    "bruce lee",
+    "feng shui",
+    "shen yun",
+    "vu lan",
+    "ho chi minh",
+    "emma raducanu",
+    "stacey solomon",
+    "sarah everard",
     "sarah's law",
     "clare's law",
     "helen's law",
