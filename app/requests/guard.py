@@ -4406,15 +4406,8 @@ _SURNAME_FIRST_IN_CAPITALS = re.compile(r"(?<![\w'\u2019\-])(?P<surname>[A-Z][A-
 
 def _reads_as_a_surname_in_capitals(word: str) -> bool:
     """Whether a word in capitals before a given name and a comma reads as its surname: not an
-    acronym or an everyday word ("CSC, Jayden's worker"; "NOTE, Kelly")."""
-    plain = _plain(word)
-    return not (
-        word in _ACRONYMS
-        or plain in _NOT_A_SURNAME
-        or plain in _MONTHS
-        or plain in _DAYS_OF_THE_WEEK
-        or (_is_ordinary_word(plain) and plain not in _COMMON_SURNAMES_THAT_ARE_WORDS)
-    )
+    acronym, nor what ``_reads_as_a_surname`` refuses ("CSC, Jayden's worker"; "NOTE, Kelly")."""
+    return word not in _ACRONYMS and _reads_as_a_surname(_plain(word), frozenset())
 
 
 # After a word, the next in a list: ", Rose", " and Will", " & Mia".
