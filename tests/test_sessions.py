@@ -1159,6 +1159,44 @@ def test_a_cancel_page_out_of_date_asks_again_and_an_invitation_not_sent_is_drop
     assert status_of(session_app, first) == status_of(session_app, joining) == "session_offered"
 
 
+@pytest.mark.parametrize(
+    "database_backend", [pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True
+)  # SQLite has no row locks: there the worker's sending cannot be seen
+def test_a_session_cancelled_while_its_invitation_is_being_sent_still_sends_a_cancellation(
+    session_app: Flask,
+) -> None:
+    """Found (regression review): a session cancelled while the outbox worker was sending its
+    invitation (the mail server slow to answer) dropped the invitation as "not sent yet", which
+    went all the same, and no cancellation followed. The worker holds the row it is sending
+    (``claim_message``): such an invitation counts as sent, is left to the worker, and the
+    practitioner is sent a cancellation after it."""
+    client, _ = signed_in(session_app)
+    reference = offered(session_app)
+    assert arrange(client, reference).status_code == 302
+    assert invite(client, reference).status_code == 302
+    session_id = session_id_of(session_app, reference)
+    invitation = OutboxMessage.kind == "invitation"
+    with session_app.app_context():
+        worker = db.engine.connect()  # the worker, its invitation claimed, waiting on the mail server
+    sending = worker.begin()
+    try:
+        worker.execute(select(OutboxMessage.id).where(invitation).with_for_update())
+        page = text(client.get(f"/inbox/sessions/{session_id}/cancel"))
+        assert 'data-cancel-emails="1"' in page and "data-cancel-unsent" not in page
+        cancelled = post_form(
+            client, f"/inbox/sessions/{session_id}", f"/inbox/sessions/{session_id}/cancel", CONFIRMED
+        )
+        assert cancelled.status_code == 302
+        worker.execute(update(OutboxMessage).where(invitation).values(sent_at=utcnow()))  # the mail server answered
+        sending.commit()
+    finally:
+        worker.close()
+    kinds = outbox_kinds(session_app)
+    assert kinds.count("invitation") == 1 and kinds.count("cancellation") == 1
+    with session_app.app_context():
+        assert db.session.scalar(select(OutboxMessage.sent_at).where(invitation)) is not None
+
+
 def test_a_cancellation_names_the_time_the_practitioner_was_sent_not_a_change_that_never_went(
     session_app: Flask,
 ) -> None:

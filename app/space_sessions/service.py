@@ -818,11 +818,29 @@ def invitation_sent(
     invitation to it (``last_invitation_sent``): those a cancellation is sent to. An invitation
     queued that has not gone yet is dropped instead, and nothing is sent."""
     in_it = members(session) if in_it is None else in_it
-    return [
-        request
-        for request, place in in_it
-        if place.invited_sequence is not None and last_invitation_sent(request, session) is not None
-    ]
+    invited = [request for request, place in in_it if place.invited_sequence is not None]
+    sent = [request for request in invited if last_invitation_sent(request, session) is not None]
+    queued = [request for request in invited if request not in sent]
+    return sent + [request for request in queued if request.id in _invitation_being_sent(queued)]
+
+
+def _invitation_being_sent(requests: Sequence[StoredRequest]) -> set[int]:
+    """The ids of ``requests`` whose invitation, not sent yet, the outbox worker is sending now: it
+    holds its row (PostgreSQL: ``claim_message`` locks it while the mail server answers). Counted
+    as sent (found, regression review: cancelled then, it went all the same and no cancellation
+    did). The others' rows are locked here in turn, so the worker cannot start on them before the
+    cancellation drops them. (SQLite has no row locks: there, none is seen as being sent.)"""
+    if not requests:
+        return set()
+    unsent = select(OutboxMessage.id, OutboxMessage.request_id).where(
+        OutboxMessage.request_id.in_([request.id for request in requests]),
+        OutboxMessage.kind == INVITATION,
+        OutboxMessage.sent_at.is_(None),
+        OutboxMessage.given_up_at.is_(None),
+    )
+    waiting: dict[int, int | None] = {row.id: row.request_id for row in db.session.execute(unsent)}
+    free = set(db.session.scalars(unsent.with_only_columns(OutboxMessage.id).with_for_update(skip_locked=True)))
+    return {request_id for message_id, request_id in waiting.items() if message_id not in free and request_id}
 
 
 def leave_session(request: StoredRequest) -> list[str]:
@@ -1235,15 +1253,31 @@ def _drop_unsent(
     (this one replaces it) or a cancellation is queued, as a reminder's text has the session as it
     was. Left, they would go later with the old time, or be given up as "too late" for a session
     that has moved."""
-    for waiting in [
+    waiting = [
         message
         for message in request.outbox
         if message.kind in kinds
         and message.sent_at is None
         and message.given_up_at is None
         and (message.dedupe_key or "").startswith(dedupe_prefix)
-    ]:
-        request.outbox.remove(waiting)  # delete-orphan: the row goes at the commit
+    ]
+    # Not one the outbox worker is sending now (it holds its row: PostgreSQL), which goes all the
+    # same: deleted under it, its record of being sent was lost (found, regression review), and the
+    # web request waited for the mail server. Those not held are locked here until the commit.
+    free = (
+        set(
+            db.session.scalars(
+                select(OutboxMessage.id)
+                .where(OutboxMessage.id.in_([message.id for message in waiting if message.id is not None]))
+                .with_for_update(skip_locked=True)
+            )
+        )
+        if any(message.id is not None for message in waiting)
+        else set()
+    )
+    for message in waiting:
+        if message.id is None or message.id in free:
+            request.outbox.remove(message)  # delete-orphan: the row goes at the commit
 
 
 def _queue_session_email(
