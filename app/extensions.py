@@ -208,11 +208,14 @@ class OriginCheckingCSRFProtect(CSRFProtect):
             # Over plain HTTP (a trial or development server) Flask-WTF checks no Referer: another
             # site's Origin is refused all the same (security review: a note was added from a page
             # of another site, token and all).
+            # By its host alone: behind a proxy that ends HTTPS but does not say so (TRUSTED_PROXIES
+            # unset), the page's https:// is this request's http:// (regression review: every form
+            # would have been refused there, where it was taken before).
             if (
                 not request.is_secure
                 and origin not in ("", "null")
                 and g.get("csrf_valid")
-                and not same_origin(f"{origin}/", f"{request.scheme}://{request.host}/")
+                and urlsplit(origin).netloc.lower() != request.host.lower()
             ):
                 g.csrf_valid = False
                 self._error_response("The origin does not match the host.")
@@ -228,7 +231,7 @@ class OriginCheckingCSRFProtect(CSRFProtect):
         host names, never a path or a query; another site's form is refused the same way."""
         # With the scheme (found, operator review: a page at http:// posting to https:// was logged
         # as "from a page at 127.0.0.1:5252, but this request is for 127.0.0.1:5252").
-        referrer = urlsplit(request.referrer or "")
+        referrer = urlsplit(request.referrer or request.headers.get("Origin", "").removesuffix("null"))
         came_from = f"{referrer.scheme}://{referrer.netloc}" if referrer.netloc else "an unknown address"
         going_to = f"{request.scheme}://{request.host}"
         logged = OriginCheckingCSRFProtect.host_mismatches_logged

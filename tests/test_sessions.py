@@ -1213,6 +1213,10 @@ def test_a_cancellation_names_the_time_the_practitioner_was_sent_not_a_change_th
     bodies = session_email_bodies(session_app)
     assert "cancellation" in bodies and "10:00am" in bodies["cancellation"]
     assert "11:00am" not in bodies["cancellation"]
+    # Its calendar file too: the entry as it was sent (regression review: it gave 11:00).
+    with session_app.app_context():
+        calendar = db.session.scalar(select(OutboxMessage.calendar).where(OutboxMessage.kind == "cancellation"))
+    assert re.search(r"DTSTART;TZID=Europe/London:\d{8}T100000", calendar), calendar
 
 
 def test_send_invitation_on_a_page_opened_before_it_was_sent_does_not_send_it_twice(session_app: Flask) -> None:

@@ -1331,10 +1331,12 @@ def _queue_session_email(
         # is cancelled" to a practitioner invited for 10:00am): the cancellation names the date and
         # time the practitioner was sent, the entry in their calendar.
         now = {**now, "date": sent["date"], "time": sent["time"]}
-    if kind == CANCELLATION and session.has_started and (entry := entry_last_sent(request, session)) is not None:
+    if kind == CANCELLATION and (entry := entry_last_sent(request, session)) is not None:
         # Its calendar file too (found: one of two places of theirs not held after such a move
         # sent an update of their entry at the start it was moved to, days gone, and their
-        # calendar moved the entry into the past): the entry as they were sent it.
+        # calendar moved the entry into the past; and, regression review, a session moved and
+        # cancelled before the update went gave a time and place never sent): the entry as they
+        # were sent it.
         starts_at, ends_at, location = entry
     changed = [
         (CHANGE_WORDS[key], _was(key, before[key])) for key in CHANGE_WORDS if before and before[key] != now[key]
