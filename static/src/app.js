@@ -327,6 +327,7 @@ function startSignInEndsWarning (dialog, idle) {
   // Signed out (the idle limit passed, say) with the page kept: the password signs in again, on the
   // sign-in page's own check (signedOut).
   let signedOutMode = false
+  let titleShown = null // the page's own title, while signed out (hideThePage)
   signIn.warning = dialog
 
   // The sign-in ends secondsLeft from now: the warning opens warnMs before, and says so at the end.
@@ -412,10 +413,15 @@ function startSignInEndsWarning (dialog, idle) {
       })
     })
     document.body.classList.add('app-signed-out')
+    // Nor the tab's title, which names the request ("Request STT-...").
+    if (!titleShown) titleShown = document.title
+    document.title = dialog.dataset.signedOutHeading
   }
 
   function showThePage () {
     document.body.classList.remove('app-signed-out')
+    if (titleShown) document.title = titleShown
+    titleShown = null
     document.querySelectorAll('.app-typed-kept').forEach(function (kept) { kept.classList.remove('app-typed-kept') })
   }
 

@@ -638,6 +638,8 @@ def test_a_half_written_note_stays_on_the_page_when_the_idle_limit_signs_out(
     expect(ended).to_be_hidden()
     expect(request_heading).to_be_hidden()
     expect(page.get_by_text("lived experience").first).to_be_hidden()  # the reflection (support.submission)
+    expect(page.get_by_text("Signed in as")).to_be_hidden()  # nor who was signed in
+    assert reference not in page.title()
     expect(note).to_be_visible()
     page.get_by_role("button", name="Add note").click()
     expect(ended).to_be_visible()
@@ -651,6 +653,7 @@ def test_a_half_written_note_stays_on_the_page_when_the_idle_limit_signs_out(
     expect(page.get_by_role("status").filter(has_text="You are signed in again for 24 hours")).to_have_count(1)
     expect(note).to_have_value(NOTE)
     expect(request_heading).to_be_visible()  # signed in again: the page is shown again
+    assert reference in page.title()
     assert _what_is_saved(live_server, reference)[1] == []  # nothing saved yet
     page.clock.fast_forward("00:02")  # (its button ignores a second click within a second: GOV.UK's)
     page.get_by_role("button", name="Add note").click()
