@@ -644,7 +644,7 @@ _SCHOOL = re.compile(
     r"(?P<type>(?:(?i:(?:primary|infants?|junior|juniors|high|secondary|grammar|middle|nursery|prep|preparatory|"
     r"community|special|church|c\.?e\.?|r\.?c\.?)(?:\s{1,3}(?:and|&)\s{1,3}(?:junior|infant|nursery))?\s{1,3}"
     r"(?:school|academy))"
-    r"|(?P<plain>(?i:school|academy|college))|(?P<bare>Primary|High|Infants|Juniors|Nursery))(?:['\u2019]s)?)(?![\w'\u2019])"
+    r"|(?P<plain>(?i:school|academy|college))|(?P<bare>Primary|High|Infants|Juniors|Nursery|Playgroup|Pre-School|Preschool))(?:['\u2019]s)?)(?![\w'\u2019])"
 )
 # Words that describe a school without naming it: a "name" made only of these is not a name.
 _NOT_A_NAME = {
@@ -653,6 +653,8 @@ _NOT_A_NAME = {
     # A language or the day a supplementary school teaches ("Chinese school on Saturdays").
     *("chinese", "mandarin", "cantonese", "vietnamese", "polish", "arabic", "urdu", "romanian", "kurdish"),
     *("somali", "supplementary", "saturday", "sunday", "weekend"),
+    # Who a playgroup or nursery is for, or what it does ("the Toddler Playgroup", "Stay and Play").
+    *("toddler", "toddlers", "baby", "babies", "parent", "parents", "family", "families", "stay", "play"),
     "the",
     "a",
     "an",
@@ -3226,6 +3228,7 @@ _DAYS_OF_THE_WEEK = frozenset({"monday", "tuesday", "wednesday", "thursday", "fr
 _NOT_A_CUED_NAME = frozenset(
     [
         *("arial", "verdana", "calibri", "tahoma", "helvetica", "kooth", "roblox", "fortnite", "tiktok"),
+        *("playgroup", "creche", "preschool", "nursery"),  # "Baby Playgroup", "Baby Creche"
         *("stepdad", "stepmum", "aunty", "nani", "dadi", "amma", "abba", "baba", "mama", "papa", "bibi"),
         *("barnardo", "barnardos", "paracetamol", "ibuprofen", "calpol", "sertraline", "fluoxetine"),
         *("snapchat", "whatsapp", "instagram", "youtube", "weds", "thurs", "tues", "lunchtimes"),
