@@ -3621,6 +3621,7 @@ def test_a_signed_name_is_found_where_the_writer_must_not_be_named(text: str, si
         ("Case no. CP-2024-0117 is the plan", "CP-2024-0117"),
         ("Checked - LCS ID 1234-5678 matches", "1234-5678"),
         ("attends Little Owls Playgroup twice a week", "Little Owls Playgroup"),
+        ("mum (marta) is exhausted, dad (fitzroy) too", "fitzroy"),  # in small letters, in brackets
         ("goes to Little Owls Pre-School in the mornings", "Little Owls Pre-School"),
         ("Stepdad is known as Big Dave on the estate", "Dave"),
         ("the o'connor children are rarely in school", "o'connor"),
@@ -3651,6 +3652,7 @@ def test_common_short_names_with_a_cue_and_dates_of_birth_run_together_are_found
         "The boys go to Chinese school on Saturdays. I raised order no 12-34567. Our ticket no. 12-345678.",
         "Le Creuset pan, Le Mans race, the 2023-2024 school year (ref 2023-2024).",
         "She goes to the Toddler Playgroup at church, and Stay and Play. Mum took her to Baby Playgroup.",
+        "mum (tearful), dad (absent), mum (polish), mum (nfa), nan (maternal), mum (esol), dad (whatsapp)",
     ],
 )
 def test_words_and_people_in_the_news_are_not_names_of_the_family(text: str) -> None:

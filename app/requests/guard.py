@@ -2852,6 +2852,7 @@ def _person_names(text: str, places: AbstractSet[str]) -> Iterator[Finding]:
         yield _finding("person_name", match)
     yield from _family_names(text, places)
     yield from _small_letter_family_names(text, places)
+    yield from _small_letter_names_in_brackets(text, places)
     yield from _families_in_the_plural(text, places)
     yield from _introduced_names(text)
     yield from _initials(text)
@@ -3861,6 +3862,30 @@ _DESCRIBES_A_FAMILY = frozenset(
 )
 
 
+# A family member's name in brackets in small letters after their word: "mum (marta) is exhausted",
+# "dad (fitzroy)" (found, identifying-data review: capitalised, it was found).
+_NAME_IN_BRACKETS_AFTER_FAMILY = re.compile(
+    rf"(?<![\w'\u2019\-])(?i:{_FAMILY_WORD})\s{{0,3}}\(\s{{0,3}}(?P<name>[a-z][a-z'\u2019\-]{{2,24}})\s{{0,3}}\)"
+)
+
+
+def _small_letter_names_in_brackets(text: str, places: AbstractSet[str]) -> Iterator[Finding]:
+    """``_NAME_IN_BRACKETS_AFTER_FAMILY``, less an ordinary word ("mum (tearful)", "dad (absent)"),
+    a language or faith ("mum (polish)"), an acronym ("mum (nfa)") or a place."""
+    for match in _NAME_IN_BRACKETS_AFTER_FAMILY.finditer(text):
+        word = _plain(match["name"])
+        if (
+            (_is_common_word(word) and word not in _SMALL.names and word not in _NAMES_THAT_ARE_WORDS)
+            or _ordinary_in_small_letters(word, places)
+            or word in _LANGUAGES_AND_FAITHS
+            or word in _NOT_A_CUED_NAME  # "grandma (nani)": the same word in another language
+            or _FAMILY_WORD_ALONE.fullmatch(word) is not None
+            or _presents_so(word)
+        ):
+            continue
+        yield _finding("person_name", match, "name")
+
+
 def _small_letter_family_names(text: str, places: AbstractSet[str]) -> Iterator[Finding]:
     for match in _FAMILY_NAME_IN_SMALL_LETTERS.finditer(text):
         word = match["surname"]
@@ -4045,6 +4070,7 @@ _ACRONYMS = frozenset(
         *("CYP", "YOT", "YJS", "SW", "HV", "GP", "PE", "RE", "DT", "IT", "ICT", "PSHE", "RSE", "RSHE", "EAL"),
         *("FSM", "PP", "TA", "HLTA", "LSA", "ELSA", "TAF", "TAC", "CAF", "FE", "HE", "UC", "PIP", "DLA"),
         *("ESA", "JSA", "NHS", "CAMHS", "OCD", "PTSD", "SEMH", "SLCN", "ACE", "ACES", "DSL", "DDSL", "LADO"),
+        "ESOL",
         *("MASH", "IRO", "PLO", "CSC", "ICPC", "RCPC", "CPC", "UASC", "SGO", "SENCO", "SENDCO", "EP", "SLT"),
         *("SALT", "OT", "PCSO", "PC", "DC", "DS", "MARAC", "MAPPA", "IDVA", "ISVA", "EBSA", "PRU", "AP", "LA"),
         *("DFE", "KS", "EYFS", "HMP", "YOI", "DWP", "NRPF", "NSPCC", "SSCP", "CSCP", "ICB", "AE", "NFA", "DBS"),
