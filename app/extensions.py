@@ -231,7 +231,8 @@ class OriginCheckingCSRFProtect(CSRFProtect):
         host names, never a path or a query; another site's form is refused the same way."""
         # With the scheme (found, operator review: a page at http:// posting to https:// was logged
         # as "from a page at 127.0.0.1:5252, but this request is for 127.0.0.1:5252").
-        referrer = urlsplit(request.referrer or request.headers.get("Origin", "").removesuffix("null"))
+        origin = request.headers.get("Origin", "").removesuffix("null")
+        referrer = urlsplit(origin or request.referrer or "")  # the Origin, when sent: what was refused
         came_from = f"{referrer.scheme}://{referrer.netloc}" if referrer.netloc else "an unknown address"
         going_to = f"{request.scheme}://{request.host}"
         logged = OriginCheckingCSRFProtect.host_mismatches_logged

@@ -176,7 +176,11 @@ def _installation_problem(error: BaseException) -> str | None:
     'libpango-1.0-0'"), by those names alone, never the rest of the error's words, which may quote
     the document (a test gives one that does); else None."""
     if isinstance(error, ImportError) and error.name and _A_NAME_ALONE.fullmatch(error.name):
-        return f"no module named {error.name!r}"
+        # Only a module not found is missing; another ImportError is a name the module lacks (a
+        # version it was not made for: regression review).
+        if isinstance(error, ModuleNotFoundError):
+            return f"no module named {error.name!r}"
+        return f"cannot import a name from {error.name!r} (a version of it this service was not made for?)"
     library = _LIBRARY_NOT_LOADED.search(str(error)) if isinstance(error, OSError) else None
     return f"cannot load library {library[1]!r}" if library is not None else None
 

@@ -305,6 +305,12 @@ def test_a_renderer_that_cannot_run_says_what_it_is_missing_and_nothing_of_the_r
         "the PDF renderer cannot run (ModuleNotFoundError: no module named 'weasyprint')"
     )
     assert pdf_problem(OSError(f"[Errno 2] {VALID_DETAILS['name']}")) == "the PDF renderer failed (OSError)"
+    # A name the module lacks (another version of it) is not a module missing (regression review).
+    lacking = ImportError("cannot import name 'HTML' from 'weasyprint'", name="weasyprint")
+    assert pdf_problem(lacking) == (
+        "the PDF renderer cannot run (ImportError: cannot import a name from 'weasyprint' (a version of it this "
+        "service was not made for?))"
+    )
 
 
 def broken_renderer(request: StoredRequest, pack: object) -> bytes:

@@ -415,7 +415,8 @@ function startSignInEndsWarning (dialog, idle) {
     document.body.classList.add('app-signed-out')
     // Nor the tab's title, which names the request ("Request STT-...").
     if (!titleShown) titleShown = document.title
-    document.title = dialog.dataset.signedOutHeading
+    // "You have been signed out – Space to Think – ...": the page's own part only is replaced.
+    document.title = [dialog.dataset.signedOutHeading].concat(titleShown.split(' – ').slice(1)).join(' – ')
   }
 
   function showThePage () {

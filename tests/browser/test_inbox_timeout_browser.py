@@ -639,7 +639,7 @@ def test_a_half_written_note_stays_on_the_page_when_the_idle_limit_signs_out(
     expect(request_heading).to_be_hidden()
     expect(page.get_by_text("lived experience").first).to_be_hidden()  # the reflection (support.submission)
     expect(page.get_by_text("Signed in as")).to_be_hidden()  # nor who was signed in
-    assert reference not in page.title()
+    assert reference not in page.title() and page.title().startswith("You have been signed out – ")
     expect(note).to_be_visible()
     page.get_by_role("button", name="Add note").click()
     expect(ended).to_be_visible()
