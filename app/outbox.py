@@ -78,7 +78,7 @@ from .pdf import PdfRenderTimeout
 from .requests import service
 from .schema import refuse_a_database_out_of_step, schema_problem
 from .sessions import purge_expired_sessions
-from .space_sessions.service import INVITATION, SENT_ACTIONS, SUBJECTS, queue_reminders
+from .space_sessions.service import INVITATION, SENT_ACTIONS, SUBJECTS, cancelled_before_it_went, queue_reminders
 from .stats.service import purge_old_counts, retention_months
 
 MAX_PDF_ERROR_LENGTH = 300
@@ -381,11 +381,12 @@ REFUSED = "refused"  # to be tried again; the server answered and refused only t
 GIVEN_UP = "given up"  # the mail server refused the address or the email for good, or it is too late
 
 
-def give_up_late(message: OutboxMessage) -> None:
-    """Give up on an email whose ``send_before`` has passed, without sending it; commits."""
+def give_up_late(message: OutboxMessage, why: str | None = None) -> None:
+    """Give up on an email whose ``send_before`` has passed (or, ``why``, that is no use now),
+    without sending it; commits."""
     message.given_up_at = utcnow()
     message.next_attempt_at = None
-    message.last_error = mail.TOO_LATE.get(message.kind, mail.TOO_LATE_DEFAULT)
+    message.last_error = why or mail.TOO_LATE.get(message.kind, mail.TOO_LATE_DEFAULT)
     forget_body_if_done(message)
     audit.add_event("email_given_up", reference_of(message), audit.SYSTEM, f"{about(message)}: {message.last_error}")
     what, problem = email_for(message), message.last_error
@@ -430,6 +431,12 @@ def send_message(message: OutboxMessage, now: dt.datetime | None = None) -> str:
     reminder that would say "tomorrow" on the day itself."""
     if message.send_before is not None and (now or utcnow()) >= message.send_before:
         give_up_late(message)
+        return GIVEN_UP
+    if cancelled_before_it_went(message):
+        # Found: an invitation the worker was sending when its session was cancelled counts as sent
+        # (``invitation_sent``); the mail server failing it, it was tried again after the
+        # cancellation, inviting the practitioner to a session cancelled.
+        give_up_late(message, mail.CANCELLED_BEFORE_SENT)
         return GIVEN_UP
     request = message.request
     message.attempts += 1
@@ -488,6 +495,9 @@ def send_message(message: OutboxMessage, now: dt.datetime | None = None) -> str:
             problem,
         )
         if give_up:
+            return GIVEN_UP
+        if cancelled_before_it_went(message):  # cancelled while the mail server was answering
+            give_up_late(message, mail.CANCELLED_BEFORE_SENT)
             return GIVEN_UP
         return REFUSED if mail.only_this_email(error) else FAILED
     except SQLAlchemyError:
@@ -1158,8 +1168,8 @@ def send_command() -> None:
     given_up = unsent_messages(given_up=True)
     if late := sum(1 for message in given_up if mail.too_late(message.last_error)):
         click.echo(
-            f"{_plural(late, 'message')} not sent in time: a session had started, or it was no longer the day "
-            "before it (`flask outbox status` lists them; they are not tried again)."
+            f"{_plural(late, 'message')} not sent in time: a session had started or been cancelled, or it was no "
+            "longer the day before it (`flask outbox status` lists them; they are not tried again)."
         )
     refused_emails = sum(1 for message in given_up if mail.message_was_refused(message.last_error))
     if refused := len(given_up) - late - refused_emails:

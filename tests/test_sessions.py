@@ -19,6 +19,7 @@ from werkzeug.test import TestResponse
 
 from app.extensions import db
 from app.models import AuditEvent, OutboxMessage, StoredRequest, utcnow
+from app.outbox import run_pass
 from app.space_sessions.models import FeedbackComment, FeedbackToken, SessionPlace, SpaceSession
 from app.space_sessions.service import purge_empty_sessions, queue_reminders
 from app.stats.models import Count
@@ -1198,6 +1199,70 @@ def test_a_session_cancelled_while_its_invitation_is_being_sent_still_sends_a_ca
     assert kinds.count("invitation") == 1 and kinds.count("cancellation") == 1
     with session_app.app_context():
         assert db.session.scalar(select(OutboxMessage.sent_at).where(invitation)) is not None
+
+
+@pytest.mark.parametrize(
+    "database_backend", [pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True
+)  # SQLite has no row locks: there the worker's sending cannot be seen
+def test_an_invitation_the_mail_server_failed_while_its_session_was_cancelled_is_not_tried_again(
+    session_app: Flask, smtp_server: SmtpServer
+) -> None:
+    """Found (previous session's note): cancelled while the outbox worker was sending its
+    invitation, the invitation counts as sent and a cancellation is queued after it; the mail
+    server then failing it ("451 try again later"), it was tried again after the cancellation,
+    inviting the practitioner to a session cancelled. It is given up unsent, the request page
+    says why, and the cancellation of a session they never heard of is dropped too."""
+    smtp_server.start()
+    client, _ = signed_in(session_app)
+    reference = offered(session_app)
+    flush(session_app, smtp_server)
+    assert arrange(client, reference).status_code == 302
+    assert invite(client, reference).status_code == 302
+    session_id = session_id_of(session_app, reference)
+    page_url = f"/inbox/sessions/{session_id}"
+    page = text(client.get(f"{page_url}/cancel"))
+    cancelled: list[int] = []
+
+    def cancel_meanwhile() -> None:  # a colleague cancels while the mail server takes its time
+        cancelled.append(post_form(client, page_url, f"{page_url}/cancel", CONFIRMED).status_code)
+
+    smtp_server.mailbox.while_receiving = cancel_meanwhile
+    smtp_server.mailbox.refuse_message = "451 4.3.0 Try again later"
+    run_outbox(session_app)
+    assert cancelled == [302] and 'data-cancel-unsent="1"' in page  # before the worker began
+    smtp_server.mailbox.refuse_message = None
+    with session_app.app_context():
+        run_pass(ignore_schedule=True)  # as `flask outbox send`: everything tried again now
+        invitation = db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "invitation")).one()
+        assert invitation.sent_at is None and invitation.given_up_at is not None
+        assert invitation.attempts == 1 and invitation.next_attempt_at is None
+    assert smtp_server.mailbox.messages == []  # neither the invitation nor a cancellation of it
+    assert "cancellation" not in outbox_kinds(session_app)
+    shown = text(client.get(request_url(reference)))
+    assert "the session was cancelled before it could be sent. It will not be sent now." in shown
+    assert "Email not sent: too late to send" in trail_text(shown)
+
+
+def test_a_reminder_to_a_session_cancelled_while_it_was_being_sent_is_not_tried_again(
+    session_app: Flask, smtp_server: SmtpServer
+) -> None:
+    """As for an invitation (above): a reminder the worker was sending when the session was
+    cancelled is left to it; failed, it is never tried again ("your session is tomorrow")."""
+    smtp_server.start()
+    _, reference = invited_and_reminded(session_app)
+    with session_app.app_context():  # cancelled while the worker held it (``_drop_unsent`` leaves it)
+        db.session.execute(
+            update(SpaceSession)
+            .where(SpaceSession.id == session_id_of(session_app, reference))
+            .values(cancelled_at=utcnow())
+        )
+        db.session.commit()
+    run_outbox(session_app)
+    assert [message["Subject"] for message in smtp_server.mailbox.messages if "emind" in message["Subject"]] == []
+    with session_app.app_context():
+        reminder = db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "reminder")).one()
+        assert reminder.sent_at is None and reminder.given_up_at is not None
+        assert reminder.last_error == "Too late: the session was cancelled before it could be sent"
 
 
 @pytest.mark.parametrize("database_backend", ["sqlite"], indirect=True)  # PostgreSQL: the test above

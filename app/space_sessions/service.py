@@ -89,6 +89,9 @@ FEEDBACK_DAYS = 60  # how long a feedback link works
 # recorded months late would be counted in the wrong month.
 RECORD_WEEKS = 4
 INVITATION, CANCELLATION, REMINDER, FEEDBACK_LINK = "invitation", "cancellation", "reminder", "feedback"
+# The session's UID in a calendar file: its event's (``session_calendar``; never folded: under 75
+# characters), not the file's own, which icalendar gives it too.
+UID_LINE = re.compile(r"^BEGIN:VEVENT\r?$.*?^UID:(\S+?)\r?$", re.M | re.S)
 SENT_ACTIONS = {
     INVITATION: "invitation_sent",
     CANCELLATION: "cancellation_sent",
@@ -822,6 +825,53 @@ def invitation_sent(
     sent = [request for request in invited if last_invitation_sent(request, session) is not None]
     queued = [request for request in invited if request not in sent]
     return sent + [request for request in queued if request.id in _invitation_being_sent(queued)]
+
+
+def cancelled_before_it_went(message: OutboxMessage) -> bool:
+    """Whether ``message``, an invitation (or update) or a reminder not sent, is to a session
+    cancelled since it was queued: the outbox worker gives it up unsent (no commit here).
+
+    Found: an invitation the worker was sending when the session was cancelled counts as sent
+    (``invitation_sent``: a cancellation is queued after it); the mail server failing it, it
+    was tried again after the cancellation. A cancellation queued for its practitioner that has
+    not gone is dropped too, when no invitation to the session ever reached them: they would be
+    told of a session they never heard of."""
+    uid = _session_uid(message)
+    if uid is None or message.sent_at is not None:
+        return False
+    session = db.session.scalar(select(SpaceSession).where(SpaceSession.uid == uid))
+    if session is None or session.cancelled_at is None:
+        return False
+    recipient = message.recipient.lower()
+    to_them = [
+        other
+        for other in db.session.scalars(
+            select(OutboxMessage).where(
+                OutboxMessage.calendar.contains(f"UID:{uid}", autoescape=True), OutboxMessage.id != message.id
+            )
+        )
+        if other.recipient.lower() == recipient  # (compared here: SQLite's lower() is ASCII only)
+    ]
+    if not any(other.kind == INVITATION and other.sent_at is not None for other in to_them):
+        waiting = [
+            other.id
+            for other in to_them
+            if other.kind == CANCELLATION and other.sent_at is None and other.given_up_at is None
+        ]
+        # Not one another worker is sending now (it holds its row), which goes all the same.
+        free = select(OutboxMessage.id).where(OutboxMessage.id.in_(waiting)).with_for_update(skip_locked=True)
+        for dropped in list(db.session.scalars(free)) if waiting else []:
+            db.session.delete(db.session.get(OutboxMessage, dropped))
+    return True
+
+
+def _session_uid(message: OutboxMessage) -> str | None:
+    """The UID of the session an invitation (its calendar file) or a reminder (its key) is to."""
+    if message.kind == INVITATION and message.calendar and (found := UID_LINE.search(message.calendar)):
+        return found[1]
+    if message.kind == REMINDER and message.dedupe_key and message.dedupe_key.startswith("reminder:"):
+        return message.dedupe_key.split(":")[1]
+    return None
 
 
 def _invitation_being_sent(requests: Sequence[StoredRequest]) -> set[int]:

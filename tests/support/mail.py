@@ -9,6 +9,7 @@ import email
 import email.policy
 import re
 import socket
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from typing import Any
@@ -31,6 +32,9 @@ class Mailbox:
     refuse_message: str | None = None
     # The server's reply to every sender (say "553 5.7.1 Sender address rejected"), if it refuses them.
     refuse_sender: str | None = None
+    # Called once, as the next message's data arrives and before the server replies: something that
+    # happens while the sender waits on the mail server.
+    while_receiving: Callable[[], None] | None = None
 
     async def handle_MAIL(self, server, session, envelope, address, mail_options) -> str:
         """Take the sender, unless the server is told to refuse it."""
@@ -49,6 +53,9 @@ class Mailbox:
 
     async def handle_DATA(self, server, session, envelope) -> str:
         """Keep the message, unless the server is told to refuse it."""
+        if (meanwhile := self.while_receiving) is not None:
+            self.while_receiving = None
+            meanwhile()
         if self.refuse_message is not None:
             return self.refuse_message
         self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
