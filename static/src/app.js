@@ -688,6 +688,60 @@ function awaitPdf (waiting) {
   window.setTimeout(ask, 1000)
 }
 
+// A note half-written on a request's page is kept while the facilitator does something else on
+// that page (found: changing the status or the assignment, or sending an invitation, reloaded the
+// page without it, and what was typed was lost). It is kept in this tab only (sessionStorage: gone
+// when the tab closes), given back once, and never after the note is added; any page of the
+// inbox signed out (the sign-in page, after signing out) forgets every one, so a colleague
+// signing in at the same screen never sees it.
+const NOTE_DRAFT = 'stt-note-draft:'
+function storage () {
+  try {
+    return window.sessionStorage || null
+  } catch (error) {
+    return null // storage turned off: nothing is kept, as without JavaScript
+  }
+}
+function forgetNoteDrafts (kept) {
+  for (let index = kept.length - 1; index >= 0; index--) {
+    const key = kept.key(index)
+    if (key && key.indexOf(NOTE_DRAFT) === 0) kept.removeItem(key)
+  }
+}
+function keepNoteDraft (noteForm, kept) {
+  const field = noteForm.querySelector('textarea')
+  if (!field) return
+  const key = NOTE_DRAFT + window.location.pathname
+  const draft = kept.getItem(key)
+  kept.removeItem(key)
+  if (draft && !field.value) {
+    field.value = draft
+    field.dispatchEvent(new Event('input', { bubbles: true })) // the character count
+    const said = document.createElement('p')
+    said.className = 'govuk-body govuk-!-font-weight-bold'
+    said.setAttribute('data-note-draft-kept', '')
+    said.textContent = 'Your note has not been added yet: select Add note to add it.'
+    noteForm.insertBefore(said, noteForm.querySelector('.govuk-button'))
+  }
+  document.addEventListener('submit', function (event) {
+    const form = event.target
+    if (event.defaultPrevented || form === noteForm || !field.value.trim()) return
+    // Only a form of this request's own (its status, assignment, session): not signing out.
+    const action = new URL(form.action, window.location.href).pathname
+    if (action.indexOf(window.location.pathname + '/') === 0) {
+      try {
+        kept.setItem(key, field.value)
+      } catch (error) {} // storage full: nothing kept
+    }
+  })
+}
+const keptInTab = storage()
+if (keptInTab) {
+  const noteForm = document.querySelector('form[data-note-form]')
+  if (!document.querySelector('.app-inbox-nav')) forgetNoteDrafts(keptInTab)
+  else if (noteForm) keepNoteDraft(noteForm, keptInTab)
+}
+
 const waitingForPdf = document.querySelector('[data-pdf="waiting"][data-status-url]')
 if (waitingForPdf && typeof window.fetch === 'function') awaitPdf(waitingForPdf)
 

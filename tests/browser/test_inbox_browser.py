@@ -351,6 +351,47 @@ def test_a_note_left_empty_shows_the_error_summary_with_no_axe_violations(page: 
     expect(page.get_by_label("Add a note")).to_be_focused()
 
 
+def test_a_half_written_note_is_kept_while_the_status_changes_and_forgotten_once_added(
+    page: Page, own_request: str
+) -> None:
+    """Found (previous session's note): a note half-written when the facilitator changed the
+    status (or the assignment, or sent an invitation) was lost when the page came back. It is kept
+    in the tab, given back once with a sentence saying it is not added yet; gone once added; and
+    any page signed out forgets it (a colleague signing in at the same screen never sees it)."""
+    reference = own_request
+    signed_in(page)
+    page.goto(f"/inbox/requests/{reference}")
+    note = page.get_by_label("Add a note")
+    note.fill(NOTE)
+    page.get_by_role("group", name="Move it on from new").get_by_role("radio", name="In triage", exact=True).check()
+    page.get_by_role("button", name="Change status").click()
+    expect(success_banner(page, "Status changed to in triage")).to_be_visible()
+    expect(note).to_have_value(NOTE)
+    expect(page.locator("[data-note-draft-kept]")).to_have_text(
+        "Your note has not been added yet: select Add note to add it."
+    )
+    expect(page.locator(".govuk-character-count__status")).to_have_text(  # the character count counts it
+        f"You have {1000 - len(NOTE)} characters remaining"
+    )
+    assert_no_axe_violations(page, "a request page with a note kept")
+    page.get_by_role("button", name="Add note").click()
+    expect(success_banner(page, "Note added")).to_be_visible()
+    expect(page.locator("[data-notes]")).to_contain_text(NOTE)
+    page.reload()
+    expect(note).to_have_value("")  # added: never given back
+    expect(page.locator("[data-note-draft-kept]")).to_have_count(0)
+    # Kept (as a form of the request's own keeps it), then signed out: the sign-in page forgets it.
+    note.fill("A second thought, not added")
+    page.evaluate(
+        "sessionStorage.setItem('stt-note-draft:' + location.pathname, document.querySelector('textarea').value)"
+    )
+    page.get_by_role("button", name="Sign out").click()
+    expect(sign_in_heading(page)).to_be_visible()
+    signed_in(page)
+    page.goto(f"/inbox/requests/{reference}")
+    expect(note).to_have_value("")
+
+
 @pytest.mark.parametrize("js", [True, False], ids=["js", "no-js"])
 def test_the_success_banner_takes_the_focus_with_or_without_scripts(browser_page, own_request: str, js: bool) -> None:  # type: ignore[no-untyped-def]
     """Found (accessibility review): with JavaScript off, "Note added" was not focused (GOV.UK
