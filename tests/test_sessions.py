@@ -1243,6 +1243,42 @@ def test_an_invitation_the_mail_server_failed_while_its_session_was_cancelled_is
     assert "Email not sent: too late to send" in trail_text(shown)
 
 
+@pytest.mark.parametrize(
+    "database_backend", [pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True
+)  # SQLite has no row locks: there the worker's sending cannot be seen
+def test_an_invitation_the_mail_server_failed_while_its_request_left_the_session_is_not_tried_again(
+    session_app: Flask, smtp_server: SmtpServer
+) -> None:
+    """As above, but the request is taken out of the session (back to "session offered") while
+    the mail server answers: the invitation, failed, is not tried again after the cancellation,
+    and the cancellation, to a practitioner never sent the invitation, is dropped."""
+    smtp_server.start()
+    client, _ = signed_in(session_app)
+    reference, staying = offered(session_app), offered_by(session_app, "another.teacher@school.example")
+    flush(session_app, smtp_server)
+    assert arrange(client, reference).status_code == 302
+    assert arrange_with(client, staying, {"session": str(session_id_of(session_app, reference))}).status_code == 302
+    assert invite(client, reference).status_code == 302
+    moved: list[int] = []
+
+    def leave_meanwhile() -> None:  # a colleague moves it back while the mail server takes its time
+        form = {"status": "session_offered", "from_status": "session_arranged"}
+        moved.append(post_form(client, request_url(reference), request_url(reference, "status"), form).status_code)
+
+    smtp_server.mailbox.while_receiving = leave_meanwhile
+    smtp_server.mailbox.refuse_message = "451 4.3.0 Try again later"
+    run_outbox(session_app)
+    assert moved == [302] and status_of(session_app, reference) == "session_offered"
+    assert status_of(session_app, staying) == "session_arranged"  # the session goes on
+    smtp_server.mailbox.refuse_message = None
+    with session_app.app_context():
+        run_pass(ignore_schedule=True)
+        invitation = db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "invitation")).one()
+        assert invitation.sent_at is None and invitation.given_up_at is not None
+    assert smtp_server.mailbox.messages == []
+    assert "cancellation" not in outbox_kinds(session_app)
+
+
 def test_a_reminder_to_a_session_cancelled_while_it_was_being_sent_is_not_tried_again(
     session_app: Flask, smtp_server: SmtpServer
 ) -> None:

@@ -829,18 +829,20 @@ def invitation_sent(
 
 def cancelled_before_it_went(message: OutboxMessage) -> bool:
     """Whether ``message``, an invitation (or update) or a reminder not sent, is to a session
-    cancelled since it was queued: the outbox worker gives it up unsent (no commit here).
+    cancelled since it was queued, or cancelled for its practitioner since (a cancellation to them
+    queued after it: their request left the session): the outbox worker gives it up unsent (no
+    commit here).
 
-    Found: an invitation the worker was sending when the session was cancelled counts as sent
-    (``invitation_sent``: a cancellation is queued after it); the mail server failing it, it
-    was tried again after the cancellation. A cancellation queued for its practitioner that has
-    not gone is dropped too, when no invitation to the session ever reached them: they would be
-    told of a session they never heard of."""
+    Found: an invitation the worker was sending when the session was cancelled, or its request
+    taken out of it, counts as sent (``invitation_sent``, ``leave_session``: a cancellation is
+    queued after it); the mail server failing it, it was tried again after the cancellation. A
+    cancellation queued for its practitioner that has not gone is dropped too, when no invitation
+    to the session ever reached them: they would be told of a session they never heard of."""
     uid = _session_uid(message)
     if uid is None or message.sent_at is not None:
         return False
     session = db.session.scalar(select(SpaceSession).where(SpaceSession.uid == uid))
-    if session is None or session.cancelled_at is None:
+    if session is None:
         return False
     recipient = message.recipient.lower()
     to_them = [
@@ -852,6 +854,11 @@ def cancelled_before_it_went(message: OutboxMessage) -> bool:
         )
         if other.recipient.lower() == recipient  # (compared here: SQLite's lower() is ASCII only)
     ]
+    cancelled_since = any(
+        other.id > message.id and other.calendar is not None and "METHOD:CANCEL" in other.calendar for other in to_them
+    )
+    if session.cancelled_at is None and not cancelled_since:
+        return False
     if not any(other.kind == INVITATION and other.sent_at is not None for other in to_them):
         waiting = [
             other.id
