@@ -1534,6 +1534,10 @@ def test_a_redirect_names_a_route_of_the_pack_and_a_reason_checked_for_identifyi
     import re
 
     fingerprint = re.search(r'name="confirmed" value="([0-9a-f]{64})"', warned_page).group(1)
+    # With no route chosen yet, both are said at once: the route missing and what the reason holds.
+    both = text(post_form(client, page, f"{page}/status", {"status": "redirected", "reason": reason}))
+    assert 'href="#redirected_to"' in both and 'href="#reason"' in both and "data-identifying-warning" in both
+    assert re.search(r'name="confirmed" value="([0-9a-f]{64})"', both).group(1) == fingerprint
     changed_reason = reason.replace("07700 900982", "07700 900983")  # a confirmation holds for exactly that text
     again = post_form(
         client,

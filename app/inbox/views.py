@@ -1511,7 +1511,16 @@ def change_status(reference: str) -> Response | str:
         service.check_move(stored, move, redirect_outcomes())
     except service.MoveRefused as refused:
         getattr(form, refused.field).errors = [str(refused)]
-        return refused_on_page(stored, status_form=form)
+        # The reason is checked for identifying data now too, not only once the route is put right
+        # (found: a second refusal, for the reason, after the route was chosen).
+        findings = (
+            service.needs_confirmation(move.reason, form.confirmed.data)
+            if move.status == "redirected" and refused.field != "reason" and move.reason.strip()
+            else None
+        )
+        if findings:
+            form.reason.errors = [REASON_NOT_SAVED]
+        return refused_on_page(stored, status_form=form, reason_findings=findings or None)
     if move.status == "redirected":
         findings = service.needs_confirmation(move.reason, form.confirmed.data)
         if findings:
