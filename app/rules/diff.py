@@ -1102,8 +1102,9 @@ SAFEGUARDING_INTRO = (
     'or "not sure" to it shows a risk and sends the person to the service or procedure that deals with it. A flag '
     "on a request tells the facilitators what they triage on (a practice review may be under way, not discussed in "
     "supervision), and the requester what the request tells them: an answer that no longer sets one, or its words "
-    "changed, is listed here too; so is advice an answer no longer gives (raise it in supervision too), and an "
-    "action or a contact's note taken from an outcome that an answer showing a risk leads to. Ask the "
+    "changed, is listed here too; so is advice an answer no longer gives (raise it in supervision too), an "
+    "action or a contact's note taken from an outcome that an answer showing a risk leads to, the words of a "
+    "safety question or of what it leads to changed, and a contact a person at risk is sent to changed. Ask the "
     "partnership's safeguarding lead to agree each change below before it goes live."
 )
 
@@ -1177,10 +1178,12 @@ def safeguarding_changes(old: RulePack, new: RulePack, routes: Sequence[RouteCha
                     f'{_first_up(_option_name(after, option))} is no longer marked as a "not sure" answer '
                     "(unsure: yes → no): it could now be marked safe."
                 )
+    notes.extend(_safety_words_changed(old, new))
     for outcome_id in sorted(_risk_outcomes(old), key=lambda key: [o.id for o in old.outcomes].index(key)):
         before_outcome, after_outcome = old.outcome(outcome_id), new.outcome(outcome_id)
         if before_outcome is None or after_outcome is None:
             continue  # an outcome removed: its routes are told below
+        notes.extend(_risk_outcome_words_changed(before_outcome, after_outcome))
         dropped = [contact for contact in before_outcome.contacts if contact not in after_outcome.contacts]
         if dropped:
             notes.append(
@@ -1207,6 +1210,68 @@ def safeguarding_changes(old: RulePack, new: RulePack, routes: Sequence[RouteCha
             )
         notes.append(f'{sentence} ({count}): listed under "Routes whose outcome changes".')
     return tuple(notes)
+
+
+def _safety_words_changed(old: RulePack, new: RulePack) -> list[str]:
+    """Each safety question (``risk`` in both packs), and each confirmation, whose words change: its
+    title, its hint, or an answer's words, in either mode. Found (partnership review): "...that has
+    not yet been shared with children's social care?" turned into "...that has already been
+    shared...", "No, it has already been shared" into "No, I will share it later" (still marked
+    safe), and the significant-harm explanation taken away, each exited 0: the routes are the
+    same, but what a person answers, and so where they are sent, is not. The words before and
+    after are listed under questions and options."""
+    notes: list[str] = []
+    for after in new.questions:
+        before = old.question(after.id)
+        if before is None or not ((before.risk and after.risk) or before.kind == after.kind == "confirm"):
+            continue
+        what = "safety question" if after.risk else "confirmation"
+        changed = [
+            name
+            for name, was, now in (("its title", before.title, after.title), ("its hint", before.hint, after.hint))
+            if was != now
+        ]
+        changed += [
+            f'the words of its answer "{shorten(option.label.practitioner, 50)}" ({option.value})'
+            for option in after.options
+            if (was_option := before.option(option.value)) is not None and was_option.label != option.label
+        ]
+        if changed:
+            listed = ", ".join(changed[:-1]) + (" and " if len(changed) > 1 else "") + changed[-1]
+            notes.append(
+                f'The {what} {after.id} ("{shorten(after.title.practitioner, 60)}") changes {listed}: a '
+                "person may now answer it otherwise, and be sent elsewhere. The words are listed under "
+                '"Questions" and "Options".'
+            )
+    return notes
+
+
+def _risk_outcome_words_changed(old: Outcome, new: Outcome) -> list[str]:
+    """What an outcome an answer showing a risk leads to says differently: its title, its summary,
+    an action reworded or added, or its contacts in another order (an action or a contact taken
+    away is told by itself). Found (partnership review): "Call 999" turned into "Consider calling
+    999 if you think it might help", and 999 moved below another contact, were listed as any
+    outcome's change, not among the safeguarding checks for the safeguarding lead to agree."""
+    changed = [
+        name
+        for name, was, now in (("title", old.title, new.title), ("summary", old.summary, new.summary))
+        if was != now
+    ]
+    if any(
+        now is not None and (index is None or old.actions[index] != new.actions[now])
+        for index, now in _actions_aligned(old.actions, new.actions)
+    ):
+        changed.append("actions")
+    kept = [contact for contact in old.contacts if contact in new.contacts]
+    if kept != [contact for contact in new.contacts if contact in old.contacts]:
+        changed.append("order of its contacts")
+    if not changed:
+        return []
+    listed = ", ".join(changed[:-1]) + (" and " if len(changed) > 1 else "") + changed[-1]
+    return [
+        f"{_first_up(_outcome_name(new))}, where an answer showing a risk leads, changes its {listed}: "
+        'what it tells the person to do with the risk. The words are listed under "Outcomes".'
+    ]
 
 
 def _outcome_advice_dropped(old: Outcome, new: Outcome) -> list[str]:
@@ -1332,6 +1397,7 @@ def diff_packs(
     if old_contacts is not None and new_contacts is not None:
         safeguarding += _emergency_dropped(old_contacts, new_contacts)
         safeguarding += _ways_to_act_dropped(old_contacts, new_contacts, was)
+        safeguarding += _urgent_contacts_changed(old_contacts, new_contacts, was)
     return PackDiff(old, new, tuple(items), routes, old_contacts, new_contacts, warnings, safeguarding, renamed, values)
 
 
@@ -1386,6 +1452,56 @@ def _ways_to_act_dropped(old: ContactBook, new: ContactBook, pack: RulePack) -> 
             )
         if before.links and not after.links:
             notes.append(f'Contact {contact_id} ("{before.name}"), {where}, no longer has a page to open.')
+    return tuple(notes)
+
+
+def _urgent_contacts(old: ContactBook, pack: RulePack) -> dict[str, str]:
+    """The contacts shown on every page, and those an outcome an answer showing a risk leads to in
+    ``pack`` shows, each with where it is shown, in words."""
+    urgent = dict.fromkeys(old.emergency_ids, "shown on every page")
+    for outcome_id in sorted(_risk_outcomes(pack)):
+        outcome = pack.outcome(outcome_id)
+        for contact_id in outcome.contacts if outcome is not None else ():
+            urgent.setdefault(contact_id, "shown where an answer showing a risk leads")
+    return urgent
+
+
+def _urgent_contacts_changed(old: ContactBook, new: ContactBook, pack: RulePack) -> tuple[str, ...]:
+    """The contacts shown on every page, or where an answer showing a risk leads, whose name, phone
+    number, hours, email, pages or note change (a change of spacing in a number, or of case in an
+    email, aside): a person in danger is sent to them as they stand. Found (partnership review):
+    children's social care's number changed by one digit, its verified date moved on, exited 0
+    with no word; so did the 999 contact's note made to say "do not call about children"."""
+    notes: list[str] = []
+    kept = [contact_id for contact_id in old.emergency_ids if contact_id in new.emergency_ids]
+    if kept != [contact_id for contact_id in new.emergency_ids if contact_id in old.emergency_ids]:
+        notes.append(
+            f"The contacts shown on every page (emergency in the contacts file) are in another order: "
+            f"{_ids(new.emergency_ids)}, was {_ids(old.emergency_ids)}: the first is what a person in danger reads "
+            "first."
+        )
+    for contact_id, where in _urgent_contacts(old, pack).items():
+        before, after = old.get(contact_id), new.get(contact_id)
+        if before is None or after is None:
+            continue  # removed: told as a contact removed, and by the outcomes that named it
+        changed = [
+            name
+            for name, was, now in (
+                ("name", before.name, after.name),
+                ("phone number", _tel(before) if before.phone else None, _tel(after) if after.phone else None),
+                ("hours", before.hours, after.hours),
+                ("email", (before.email or "").lower() or None, (after.email or "").lower() or None),
+                ("pages", _links(before), _links(after)),
+                ("note", before.detail, after.detail),
+            )
+            if was != now and now is not None  # taken away: ``_ways_to_act_dropped`` tells the phone and pages
+        ]
+        if changed:
+            listed = ", ".join(changed[:-1]) + (" and " if len(changed) > 1 else "") + changed[-1]
+            notes.append(
+                f'Contact {contact_id} ("{after.name}"), {where}, changes its {listed}: check each against its '
+                'source before it goes live. The details are listed under "Contacts".'
+            )
     return tuple(notes)
 
 

@@ -199,18 +199,47 @@ def test_no_change_exits_0(compare: Callable[..., Compared], old: dict[str, Any]
 def test_question_text_changed_is_listed_old_to_new_and_exits_0(
     compare: Callable[..., Compared], old: dict[str, Any], new: dict[str, Any]
 ) -> None:
-    before = question(old, "allegation")["title"]["practitioner"]
-    worried = "Are you worried about how an adult who works with children behaves?"
-    question(new, "allegation")["title"]["practitioner"] = worried
-    question(new, "immediate_danger")["hint"] = {"both": "Significant harm means serious ill-treatment or neglect."}
+    """The words of a question that is not a safety question: listed, exit 0 (a safety
+    question's: below)."""
+    before = question(old, "multi_agency")["title"]["both"]
+    involved = "Are other services involved with this child or family, or should they be?"
+    question(new, "multi_agency")["title"] = {"both": involved}
+    question(new, "criteria")["hint"] = {"both": "Choose all that apply."}
     compared = compare(old, new)
-    assert compared.result.exit_code == 0 and not compared.diff.routes
+    assert compared.result.exit_code == 0 and not compared.diff.routes and compared.diff.safeguarding == ()
     items = compared.diff.section("questions")
     assert [item.kind for item in items] == ["changed", "changed"]
-    assert [c.field for item in items for c in item.changes] == ["hint", "title (practitioner wording)"]
-    assert f'title (practitioner wording): "{before}" → "{worried}"' in compared.result.output
-    assert "(allegation)" in compared.result.output
+    assert [c.field for item in items for c in item.changes] == ["hint", "title"]
+    assert f'title: "{before}" → "{involved}"' in compared.result.output
+    assert "(multi_agency)" in compared.result.output
     assert "No route leads to a different outcome" in compared.result.output
+
+
+def test_a_safety_question_or_the_confirmation_reworded_is_a_safeguarding_change(
+    compare: Callable[..., Compared], old: dict[str, Any], new: dict[str, Any]
+) -> None:
+    """Found (partnership review): "...that has not yet been shared with children's social care?"
+    made "...that has already been shared...", a safe answer made "No, I will share it later", the
+    significant-harm explanation taken away, the confirmation's promise to act on a new concern
+    dropped: each exited 0, the routes being the same. What a person answers, and so where they
+    are sent, is not: each is for the safeguarding lead to agree (exit 1)."""
+    question(new, "unshared_concern")["title"] = {
+        "both": "Do you have a concern about a child's safety or welfare that has already been shared?"
+    }
+    option(new, "unshared_concern", "shared")["label"] = {"both": "No, I will share it later"}
+    del question(new, "immediate_danger")["hint"]
+    understand = question(new, "understand")
+    understand["options"][0]["label"] = {"both": "I understand that Space to Think complements my supervision."}
+    compared = compare(old, new)
+    assert compared.result.exit_code == 1 and not compared.diff.routes
+    notes = compared.diff.safeguarding
+    assert len(notes) == 3, notes
+    assert notes[0].startswith('The safety question immediate_danger ("') and "changes its hint:" in notes[0]
+    assert notes[1].startswith("The safety question unshared_concern") and (
+        'changes its title and the words of its answer "No, I will share it later" (shared)' in notes[1]
+    )
+    assert notes[2].startswith("The confirmation understand") and "the words of its answer" in notes[2]
+    assert compared.result.output.split("\n\n")[2].startswith("Safeguarding checks weakened or moved (3)\n")
 
 
 def test_error_message_and_roles_changed_are_listed_and_exit_0(
@@ -423,19 +452,22 @@ def test_an_action_added_or_removed_is_said_so_not_every_action_after_it_reworde
         ("action 3, now 2 (supervision wording)", f'"{was[2]["supervision"]}"', f'"{u2["actions"][1]["both"]}"'),
         (f"action {len(was)} of {len(was)} (added)", "(none)", '"Write down what you saw and heard."'),
     ]
-    # U2 is where a concern not yet shared leads: the action taken away is listed first too.
+    # U2 is where a concern not yet shared leads: the action taken away is listed first too, and
+    # that its actions say something else.
     assert compared.result.exit_code == 1
+    u2_name = 'Outcome U2 "Share your concern with children\'s social care now", where an answer showing a risk leads'
     assert compared.diff.safeguarding == (
-        'Outcome U2 "Share your concern with children\'s social care now", where an answer showing a risk leads, '
-        f'no longer says "{gone}" (action 1 of {len(was)}).',
+        f"{u2_name}, changes its actions: what it tells the person to do with the risk. The words are listed "
+        'under "Outcomes".',
+        f'{u2_name}, no longer says "{gone}" (action 1 of {len(was)}).',
     )
 
 
 def test_contact_changed_exits_0(compare: Callable[..., Compared], old: dict[str, Any]) -> None:
+    """A contact that is not shown on every page, nor where an answer showing a risk leads: exit 0."""
     contacts = copy.deepcopy(REAL_CONTACTS)
-    csc = next(c for c in contacts["contacts"] if c["id"] == "childrens_social_care")
-    csc["phone"] = "0161 603 9999"
-    contacts["emergency"] = ["police_emergency", "out_of_hours", "childrens_social_care"]
+    partnership = next(c for c in contacts["contacts"] if c["id"] == "partnership")
+    partnership["detail"] = "The partnership that owns this guidance."
     contacts["contacts"].append(
         {
             "id": "nspcc",
@@ -446,19 +478,52 @@ def test_contact_changed_exits_0(compare: Callable[..., Compared], old: dict[str
         }
     )
     compared = compare(old, old, old_contacts=REAL_CONTACTS, new_contacts=contacts)
-    assert compared.result.exit_code == 0 and not compared.diff.routes
+    assert compared.result.exit_code == 0 and not compared.diff.routes and compared.diff.safeguarding == ()
     items = compared.diff.section("contacts")
     assert [(i.kind, i.subject.split(" (")[0]) for i in items] == [
         ("added", "contact nspcc"),
-        ("changed", "contact childrens_social_care"),
-        ("changed", "the contacts shown on every page"),
+        ("changed", "contact partnership"),
     ]
-    assert f"phone: {BRIDGE_PHONE} → 0161 603 9999" in compared.result.output
     assert (
-        "in order: police_emergency, childrens_social_care, out_of_hours → "
-        "police_emergency, out_of_hours, childrens_social_care"
-    ) in compared.result.output
+        'detail: "' in compared.result.output
+        and '→ "The partnership that owns this guidance."' in compared.result.output
+    )
     assert str(compared.old_path) in compared.result.output
+
+
+def test_a_contact_on_every_page_or_where_a_risk_leads_changed_is_a_safeguarding_change(
+    compare: Callable[..., Compared], old: dict[str, Any]
+) -> None:
+    """Found (partnership review): children's social care's number changed by a digit, its
+    verified date moved on, exited 0 with no word; so did 999's note made to say "do not call about
+    children", the out-of-hours team's hours, the LADO's page moved to another site, and the
+    contacts on every page put in another order. A person in danger is sent to them as they stand:
+    each is for the safeguarding lead to agree (exit 1)."""
+    contacts = copy.deepcopy(REAL_CONTACTS)
+    csc = _contact(contacts, "childrens_social_care")
+    csc["phone"] = "0161 603 9999"
+    csc["verified"]["on"] = "2026-12-01"
+    _contact(contacts, "police_emergency")["detail"] = "For emergencies only; do not call about children."
+    _contact(contacts, "lado")["links"][0]["url"] = "https://lado.example.org/"
+    contacts["emergency"] = ["police_emergency", "out_of_hours", "childrens_social_care"]
+    compared = compare(old, old, old_contacts=REAL_CONTACTS, new_contacts=contacts)
+    assert compared.result.exit_code == 1 and not compared.diff.routes
+    notes = compared.diff.safeguarding
+    assert notes[0] == (
+        "The contacts shown on every page (emergency in the contacts file) are in another order: police_emergency, "
+        "out_of_hours, childrens_social_care, was police_emergency, childrens_social_care, out_of_hours: the first is "
+        "what a person in danger reads first."
+    )
+    assert notes[1].startswith('Contact police_emergency ("') and "shown on every page, changes its note:" in notes[1]
+    assert notes[2].startswith('Contact childrens_social_care ("') and "changes its phone number:" in notes[2]
+    assert [note for note in notes[3:] if note.startswith('Contact lado ("')] == [
+        f'Contact lado ("{_shipped("lado")["name"]}"), shown where an answer showing a risk leads, changes its '
+        'pages: check each against its source before it goes live. The details are listed under "Contacts".'
+    ]
+    # A number written with other spacing is the same number: nothing to agree.
+    spaced = copy.deepcopy(REAL_CONTACTS)
+    _contact(spaced, "childrens_social_care")["phone"] = BRIDGE_PHONE.replace(" ", "")
+    assert compare(old, old, old_contacts=REAL_CONTACTS, new_contacts=spaced).diff.safeguarding == ()
 
 
 def _contact(contacts: dict[str, Any], contact_id: str) -> dict[str, Any]:
@@ -477,7 +542,7 @@ def test_a_changed_number_email_or_page_with_the_same_verified_date_is_warned_of
     lado = _contact(contacts, "lado")
     lado["links"][0]["url"] = "https://partnership.example.org/lado"
     compared = compare(old, old, old_contacts=REAL_CONTACTS, new_contacts=contacts)
-    assert compared.result.exit_code == 0
+    assert compared.result.exit_code == 1  # the Bridge and the LADO: each for the safeguarding lead to agree
     output = compared.result.output
     assert "Warnings (3)" in output
     bridge_verified = _shipped("childrens_social_care")["verified"]["on"]
@@ -681,9 +746,14 @@ SAFEGUARDING_WEAKENED = {
     ),
     "unsure dropped": (
         _unsure_dropped,
-        'Option "Possibly" (not_sure) of question "Has a child died or been seriously harmed, where abuse or…" '
-        '(serious_incident) is no longer marked as a "not sure" answer (unsure: yes → no): it could now be '
-        "marked safe.",
+        (
+            'Option "Possibly" (not_sure) of question "Has a child died or been seriously harmed, where abuse or…" '
+            '(serious_incident) is no longer marked as a "not sure" answer (unsure: yes → no): it could now be '
+            "marked safe.",
+            'The safety question serious_incident ("Has a child died or been seriously harmed, where abuse or…") '
+            'changes the words of its answer "Possibly" (not_sure): a person may now answer it otherwise, and be sent '
+            'elsewhere. The words are listed under "Questions" and "Options".',
+        ),
     ),
     "safe answer added": (
         _safe_answer_added,
@@ -736,16 +806,18 @@ def test_a_safeguarding_marking_taken_away_is_listed_first_and_exits_1(
     change(new)
     compared = compare(old, new)
     assert compared.result.exit_code == 1
-    assert compared.diff.safeguarding == (words,)
+    expected = words if isinstance(words, tuple) else (words,)
+    assert compared.diff.safeguarding == expected
     summary, first = compared.result.output.split("\n\n")[1:3]
-    assert summary.startswith("Safeguarding checks weakened or moved: 1 change, listed first. ")
+    many = f"{len(expected)} change{'s' if len(expected) > 1 else ''}"
+    assert summary.startswith(f"Safeguarding checks weakened or moved: {many}, listed first. ")
     assert "ask a second person to review this before it goes live" in summary.lower()
-    assert first.startswith("Safeguarding checks weakened or moved (1)\n")
-    assert first.endswith(f"\n  - {words}")
+    assert first.startswith(f"Safeguarding checks weakened or moved ({len(expected)})\n")
+    assert first.endswith("".join(f"\n  - {note}" for note in expected))
     markdown = compare(old, new, fmt="markdown").result.output
     summary, heading = markdown.split("\n\n")[2:4]
-    assert summary.startswith("**Safeguarding checks weakened or moved: 1 change")
-    assert heading == "## Safeguarding checks weakened or moved (1)"
+    assert summary.startswith(f"**Safeguarding checks weakened or moved: {many}")
+    assert heading == f"## Safeguarding checks weakened or moved ({len(expected)})"
 
 
 def test_advice_left_empty_is_refused_in_the_new_pack_and_read_in_the_old(
@@ -832,17 +904,17 @@ def test_a_contact_no_longer_shown_on_every_page_is_listed_first_and_exits_1(
         f'The contacts shown on every page (emergency in the contacts file) no longer include out_of_hours ("{name}").',
     )
     assert compared.result.output.split("\n\n")[2].startswith("Safeguarding checks weakened or moved (1)\n")
-    # Put in another order, with none taken away: listed under contacts only.
+    # Put in another order, with none taken away: listed as such (the test above).
     contacts["emergency"] = ["police_emergency", "out_of_hours", "childrens_social_care"]
     compared = compare(old, old, REAL_CONTACTS, contacts)
-    assert compared.result.exit_code == 0 and compared.diff.safeguarding == ()
+    assert compared.result.exit_code == 1 and "in another order" in compared.diff.safeguarding[0]
     assert "the contacts shown on every page" in compared.result.output
 
 
 def test_changes_that_leave_the_safeguarding_checks_alone_are_not_listed_as_such(
     compare: Callable[..., Compared], old: dict[str, Any], new: dict[str, Any]
 ) -> None:
-    question(new, "immediate_danger")["title"] = {"both": "Is a child in immediate danger right now?"}
+    question(new, "multi_agency")["title"] = {"both": "Are other services involved with this child or family?"}
     option(new, "multi_agency", "not_sure")["next"] = "S"  # not a safety question
     compared = compare(old, new)
     assert compared.result.exit_code == 1 and compared.diff.routes
@@ -1395,7 +1467,7 @@ def test_a_contact_change_read_with_the_same_contacts_says_it_cannot_show(cli: F
     changed = tmp_path / "new-contacts.yaml"
     changed.write_text(yaml.safe_dump(contacts, sort_keys=False), encoding="utf-8")
     result = cli.invoke(args=["rules", "diff", str(live), str(DEFAULT_PACK), "--old-contacts", str(changed)])
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, result.output  # a contact on every page changed: for review
     assert "not compared" not in result.output
     assert "phone: 112 → 999" in result.output
 
