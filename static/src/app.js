@@ -688,13 +688,19 @@ function awaitPdf (waiting) {
   window.setTimeout(ask, 1000)
 }
 
-// A note half-written on a request's page is kept while the facilitator does something else on
-// that page (found: changing the status or the assignment, or sending an invitation, reloaded the
-// page without it, and what was typed was lost). It is kept in this tab only (sessionStorage: gone
-// when the tab closes), given back once, and never after the note is added; any page of the
-// inbox signed out (the sign-in page, after signing out) forgets every one, so a colleague
-// signing in at the same screen never sees it.
-const NOTE_DRAFT = 'stt-note-draft:'
+// What a facilitator typed in one form of a request's page is kept while they send another form
+// of that page (found: a half-written note, or a session half-arranged, was lost when the status
+// or the assignment was changed, and a note held back by the identifying-data check went when
+// another form was sent). Kept in this tab only (sessionStorage: gone when the tab closes), given
+// back once, with a sentence saying it is not saved yet; never the form that was sent (the server
+// has it). Any inbox page signed out (the sign-in page, after signing out) forgets all of it, so
+// a colleague signing in at the same screen never sees it. Without JavaScript nothing is kept.
+const TYPED = 'stt-typed:'
+const KEPT_FORMS = {
+  note: { selector: 'form[data-note-form]', said: 'Your note has not been added yet: select Add note to add it.' },
+  arrange: { selector: 'form[data-arrange-form]', said: 'The session has not been arranged yet: check what you entered, then send it.' },
+  status: { selector: 'form[data-status-form]', said: 'The status has not been changed yet: check your choice, then send it.' }
+}
 function storage () {
   try {
     return window.sessionStorage || null
@@ -702,44 +708,97 @@ function storage () {
     return null // storage turned off: nothing is kept, as without JavaScript
   }
 }
-function forgetNoteDrafts (kept) {
+function forgetTyped (kept) {
   for (let index = kept.length - 1; index >= 0; index--) {
     const key = kept.key(index)
-    if (key && key.indexOf(NOTE_DRAFT) === 0) kept.removeItem(key)
+    if (key && key.indexOf(TYPED) === 0) kept.removeItem(key)
   }
 }
-function keepNoteDraft (noteForm, kept) {
-  const field = noteForm.querySelector('textarea')
-  if (!field) return
-  const key = NOTE_DRAFT + window.location.pathname
-  const draft = kept.getItem(key)
-  kept.removeItem(key)
-  if (draft && !field.value) {
-    field.value = draft
-    field.dispatchEvent(new Event('input', { bubbles: true })) // the character count
-    const said = document.createElement('p')
-    said.className = 'govuk-body govuk-!-font-weight-bold'
-    said.setAttribute('data-note-draft-kept', '')
-    said.textContent = 'Your note has not been added yet: select Add note to add it.'
-    noteForm.insertBefore(said, noteForm.querySelector('.govuk-button'))
-  }
-  document.addEventListener('submit', function (event) {
-    const form = event.target
-    if (event.defaultPrevented || form === noteForm || !field.value.trim()) return
-    // Only a form of this request's own (its status, assignment, session): not signing out.
-    const action = new URL(form.action, window.location.href).pathname
-    if (action.indexOf(window.location.pathname + '/') === 0) {
-      try {
-        kept.setItem(key, field.value)
-      } catch (error) {} // storage full: nothing kept
+function typedIn (form) {
+  const text = {}
+  const chosen = {}
+  let any = false
+  form.querySelectorAll('textarea, input').forEach(function (field) {
+    if (!field.name || field.disabled) return
+    if (field.type === 'radio') {
+      if (field.checked) chosen[field.name] = field.value
+      if (field.checked !== field.defaultChecked) any = true
+    } else if (field.tagName === 'TEXTAREA' || field.type === 'text' || field.type === 'number') {
+      if (field.value.trim()) {
+        text[field.name] = field.value
+        any = true
+      }
     }
+  })
+  return any ? { text: text, chosen: chosen } : null
+}
+function giveBack (form, typed, said) {
+  let changed = false
+  Object.keys(typed.chosen || {}).forEach(function (name) {
+    form.querySelectorAll('input[type="radio"]').forEach(function (radio) {
+      if (radio.name === name && radio.value === typed.chosen[name] && !radio.checked) {
+        radio.click() // as the facilitator did: any follow-up question under it shows
+        changed = true
+      }
+    })
+  })
+  Object.keys(typed.text || {}).forEach(function (name) {
+    const field = form.elements.namedItem(name)
+    if (field && 'value' in field && !field.value) {
+      field.value = typed.text[name]
+      field.dispatchEvent(new Event('input', { bubbles: true })) // a character count
+      changed = true
+    }
+  })
+  if (!changed) return
+  const sentence = document.createElement('p')
+  sentence.className = 'govuk-body govuk-!-font-weight-bold'
+  sentence.setAttribute('data-typed-kept', '')
+  sentence.textContent = said
+  const button = form.querySelector('.govuk-button')
+  if (button) button.parentNode.insertBefore(sentence, button)
+  else form.appendChild(sentence)
+}
+function keepTyped (kept) {
+  const key = TYPED + window.location.pathname
+  let earlier = null
+  try {
+    earlier = JSON.parse(kept.getItem(key) || 'null')
+  } catch (error) {}
+  kept.removeItem(key)
+  const forms = {}
+  Object.keys(KEPT_FORMS).forEach(function (name) {
+    const form = document.querySelector(KEPT_FORMS[name].selector)
+    if (form) forms[name] = form
+  })
+  Object.keys(forms).forEach(function (name) {
+    if (earlier && earlier[name]) giveBack(forms[name], earlier[name], KEPT_FORMS[name].said)
+  })
+  document.addEventListener('submit', function (event) {
+    const sent = event.target
+    if (event.defaultPrevented) return
+    // Only a form of this request's own (its status, assignment, note, session): not signing out.
+    const action = new URL(sent.action, window.location.href).pathname
+    if (action.indexOf(window.location.pathname + '/') !== 0) return
+    const typed = {}
+    let any = false
+    Object.keys(forms).forEach(function (name) {
+      if (forms[name] === sent) return
+      const found = typedIn(forms[name])
+      if (found) {
+        typed[name] = found
+        any = true
+      }
+    })
+    try {
+      if (any) kept.setItem(key, JSON.stringify(typed))
+    } catch (error) {} // storage full: nothing kept
   })
 }
 const keptInTab = storage()
 if (keptInTab) {
-  const noteForm = document.querySelector('form[data-note-form]')
-  if (!document.querySelector('.app-inbox-nav')) forgetNoteDrafts(keptInTab)
-  else if (noteForm) keepNoteDraft(noteForm, keptInTab)
+  if (!document.querySelector('.app-inbox-nav')) forgetTyped(keptInTab)
+  else if (document.querySelector('[data-request-summary]')) keepTyped(keptInTab)
 }
 
 const waitingForPdf = document.querySelector('[data-pdf="waiting"][data-status-url]')

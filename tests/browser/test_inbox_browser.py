@@ -367,7 +367,7 @@ def test_a_half_written_note_is_kept_while_the_status_changes_and_forgotten_once
     page.get_by_role("button", name="Change status").click()
     expect(success_banner(page, "Status changed to in triage")).to_be_visible()
     expect(note).to_have_value(NOTE)
-    expect(page.locator("[data-note-draft-kept]")).to_have_text(
+    expect(page.locator("[data-typed-kept]")).to_have_text(
         "Your note has not been added yet: select Add note to add it."
     )
     expect(page.locator(".govuk-character-count__status")).to_have_text(  # the character count counts it
@@ -379,11 +379,12 @@ def test_a_half_written_note_is_kept_while_the_status_changes_and_forgotten_once
     expect(page.locator("[data-notes]")).to_contain_text(NOTE)
     page.reload()
     expect(note).to_have_value("")  # added: never given back
-    expect(page.locator("[data-note-draft-kept]")).to_have_count(0)
+    expect(page.locator("[data-typed-kept]")).to_have_count(0)
     # Kept (as a form of the request's own keeps it), then signed out: the sign-in page forgets it.
     note.fill("A second thought, not added")
     page.evaluate(
-        "sessionStorage.setItem('stt-note-draft:' + location.pathname, document.querySelector('textarea').value)"
+        "sessionStorage.setItem('stt-typed:' + location.pathname,"
+        " JSON.stringify({note: {text: {text: document.querySelector('textarea').value}, chosen: {}}}))"
     )
     page.get_by_role("button", name="Sign out").click()
     expect(sign_in_heading(page)).to_be_visible()

@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from playwright.sync_api import Page, expect
 
-from support.browser import AxeAudit, FormPoster
+from support.browser import AxeAudit, FormPoster, assert_no_axe_violations
 
 EMAIL = "kit.sessions@partnership.example"
 NAME = "Kit Sessions"
@@ -100,6 +100,34 @@ def open_the_inbox(page: Page) -> None:
 
 def scrolls_sideways(page: Page) -> bool:
     return bool(page.evaluate("document.documentElement.scrollWidth > document.documentElement.clientWidth"))
+
+
+def test_a_session_half_arranged_is_kept_while_a_note_is_added(browser_page, offered_request: str) -> None:  # type: ignore[no-untyped-def]
+    """Found (facilitator review): the date, start time, length and place typed to arrange a
+    session were lost when the facilitator added a note (or changed the status or assignment)
+    before sending it. They are kept in the tab and given back once, saying the session is not
+    arranged yet; the note, sent, is not given back."""
+    page = browser_page()
+    signed_in(page)
+    page.goto(f"/inbox/requests/{offered_request}")
+    page.get_by_label("Day", exact=True).fill("14")
+    page.get_by_label("Start time (UK time)").fill("10:15am")
+    page.get_by_label("1 hour 30 minutes").check()
+    page.get_by_label("Joining instructions or place").fill("Room 4, the Civic Centre")
+    page.get_by_label("Add a note").fill("Offered two dates by phone.")
+    page.get_by_role("button", name="Add note").click()
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text("Note added")
+    expect(page.get_by_label("Day", exact=True)).to_have_value("14")
+    expect(page.get_by_label("Start time (UK time)")).to_have_value("10:15am")
+    expect(page.get_by_label("1 hour 30 minutes")).to_be_checked()
+    expect(page.get_by_label("Joining instructions or place")).to_have_value("Room 4, the Civic Centre")
+    expect(page.get_by_label("Add a note")).to_have_value("")
+    expect(page.locator("form[data-arrange-form] [data-typed-kept]")).to_have_text(
+        "The session has not been arranged yet: check what you entered, then send it."
+    )
+    assert_no_axe_violations(page, "a request page with a session half-arranged kept")
+    page.reload()  # given back once
+    expect(page.get_by_label("Start time (UK time)")).to_have_value("")
 
 
 def test_arrange_invite_and_hold_a_session(browser_page, live_server, offered_request: str) -> None:  # type: ignore[no-untyped-def]
