@@ -282,6 +282,8 @@ def test_what_was_typed_is_given_back_when_the_form_expired_after_signing_out(ap
         assert response.status_code == 400 and "This form has expired" in shown
         assert label in shown and (typed or data["reason"]) in shown
         assert "<Follow up>" not in response.get_data(as_text=True)  # given back as text, never as markup
+        if action == "session":  # its date and time too (facilitator review: only the place came back)
+            assert "Start time (UK time)" in shown and data["start_time"] in shown and data["date-year"] in shown
     empty = client.post(f"/inbox/requests/{reference}/notes", data={"csrf_token": token.group(1), "text": "  "})
     assert "Your note" not in text(empty) and "Copy it now" not in text(empty)
     # Only a form sent from this site: another site's page cannot have its own text shown here.

@@ -1917,12 +1917,20 @@ def signed_out_answer() -> tuple[Response, int]:
 # The free text each inbox form posts: given back on the "form has expired" page to a facilitator
 # signed out meanwhile (usually for inactivity), and on the "problem with the service" page when
 # the database did not answer, to copy before leaving it (``app.typed_text``).
+# A session's form: its date and time too (found, facilitator review: only the place came back).
+SESSION_TYPED_TEXT = (
+    ("date-day", "Day"),
+    ("date-month", "Month"),
+    ("date-year", "Year"),
+    ("start_time", "Start time (UK time)"),
+    ("place", "The joining instructions or place"),
+)
 INBOX_TYPED_TEXT: dict[str, tuple[tuple[str, str], ...]] = {
     "inbox.add_note": (("text", "Your note"),),
     "inbox.change_status": (("reason", "Your reason"),),
-    "inbox.arrange_session": (("place", "The joining instructions or place"),),
+    "inbox.arrange_session": SESSION_TYPED_TEXT,
     "inbox.find_by_email": (("email", "The work email you searched for"),),
-    "inbox.session_page": (("place", "The joining instructions or place"),),
+    "inbox.session_page": SESSION_TYPED_TEXT,
 }
 for _endpoint, _fields in INBOX_TYPED_TEXT.items():
     typed_text.register(_endpoint, _fields)
