@@ -13,7 +13,7 @@ import re
 import pytest
 from playwright.sync_api import Page, Route, expect
 
-from support.browser import axe_violations
+from support.browser import AXE_PATH, axe_violations
 
 FAULTY_PATH = "/__tests__/faulty-page"
 FAULTY_PAGE = """<!DOCTYPE html>
@@ -85,3 +85,16 @@ def test_axe_checks_the_page_as_the_person_left_it_with_a_box_their_choice_shows
     expect(page.locator("#unlabelled")).to_be_visible()
     found = rule_targets(axe_violations(page))
     assert any("unlabelled" in target for target in found.get("label", [])), found
+
+
+@pytest.mark.parametrize("path", ["/cookies", "/start"])
+def test_everything_on_a_page_with_a_back_link_is_in_a_landmark(browser_page, path: str) -> None:  # type: ignore[no-untyped-def]
+    """Found (practitioner review): axe's "region" check (a best practice beyond WCAG's A and AA,
+    which the other checks run) named the back link, outside every landmark, on each page that
+    has one. It is in a navigation landmark named "Back" now."""
+    page: Page = browser_page()
+    page.goto(path)
+    expect(page.get_by_role("navigation", name="Back").get_by_role("link", name="Back")).to_be_visible()
+    page.add_script_tag(url=AXE_PATH)
+    found = page.evaluate("() => axe.run({runOnly: {type: 'rule', values: ['region']}}).then(r => r.violations)")
+    assert found == [], rule_targets(found)
