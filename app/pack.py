@@ -55,11 +55,23 @@ def load_rules(app: Flask) -> None:
     )
     refused = refusal(report, files, production=app.config.get("APP_ENV") == "production")
     if refused is not None:
-        if loading_for_the_rules_command():
+        command = command_loading()
+        if command[:1] == ["rules"]:
             # Upgrade review: `rules check --partnership COPY`, run to check the mended copy of a
             # live file the new code refuses, was itself refused with the live file's error. The
             # rules commands read the files they are given (the live ones by default) and say
             # what start-up would; they use nothing loaded here.
+            return
+        if command[:2] == ["outbox", "status"]:
+            # Found (operator review): with a file on disk half-way through an edit, an operator
+            # could not see whether mail was stuck, though the running service went on with the
+            # rules it had started with. The status reads only the database: it says why the
+            # files would stop a restart, then goes on.
+            click.echo(
+                "Warning: the service would not start again with the files as they are now (it goes on with "
+                f"those it started with): {refused}\n",
+                err=True,
+            )
             return
         raise StartupError(refused)
     for warning in report.warnings:
@@ -111,24 +123,25 @@ def refusal(
     return None
 
 
-def loading_for_the_rules_command() -> bool:
-    """Whether this app is being loaded for ``flask … rules …`` (app/cli.py's ``rules_cli``).
+def command_loading() -> list[str]:
+    """The ``flask`` command this app is being loaded for (``["rules", "check"]`` for ``flask …
+    rules check``; app/cli.py's ``rules_cli``), or [] when it is not loaded for one.
 
     The ``flask`` command loads the app (``--app wsgi``: wsgi.py) before it finds an app's
     command in it, so the command's name is not yet in click's context: it is the first argument
     after ``flask``'s own options, as ``flask`` itself reads them from the command line. Anything
-    else (gunicorn, ``import wsgi``, another command, the tests' own runner) is not."""
+    else (gunicorn, ``import wsgi``, the tests' own runner) is not."""
     context = click.get_current_context(silent=True)
     if context is None:
-        return False
+        return []
     root = context.find_root()
     if not isinstance(root.command, FlaskGroup):
-        return False
+        return []
     try:
         _options, arguments, _order = root.command.make_parser(root).parse_args(sys.argv[1:])
     except click.UsageError:
-        return False
-    return arguments[:1] == ["rules"]
+        return []
+    return list(arguments)
 
 
 def rules_loaded(app: Flask) -> bool:

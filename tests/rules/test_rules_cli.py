@@ -233,3 +233,26 @@ def test_a_copy_is_checked_while_the_live_partnership_file_is_refused(
     )
     assert compared.returncode == 0, compared.stderr
     assert "Rule pack changes" in compared.stdout
+
+
+def test_the_outbox_status_runs_while_a_file_on_disk_would_stop_a_restart(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found (operator review): with a live file half-way through an edit, `flask outbox status`
+    stopped with "Space to Think cannot start", so an operator could not see whether mail was stuck,
+    though the running service went on with the rules it had started with. It reads only the
+    database: it says why a restart would fail, then gives the status. Any other command still stops."""
+    env = refused_live_partnership(tmp_path)
+    migrated = flask_in_this_process(
+        monkeypatch, {**env, "PARTNERSHIP_PATH": str(DEFAULT_PARTNERSHIP)}, "--app", "wsgi", "db", "upgrade"
+    )
+    assert migrated.returncode == 0, migrated.stderr
+    monkeypatch.undo()
+    status = flask_in_this_process(monkeypatch, env, "--app", "wsgi", "outbox", "status")
+    assert status.returncode == 0, status.stderr
+    assert "Every PDF is made and every email sent." in status.stdout
+    assert status.stderr.startswith("Warning: the service would not start again with the files as they are now")
+    assert "request_options: is missing" in status.stderr and "Traceback" not in status.stderr
+    monkeypatch.undo()
+    send = flask_in_this_process(monkeypatch, env, "--app", "wsgi", "outbox", "send")
+    assert send.returncode == 3 and "Space to Think cannot start" in send.stderr
