@@ -1228,7 +1228,11 @@ def _safety_words_changed(old: RulePack, new: RulePack) -> list[str]:
         what = "safety question" if after.risk else "confirmation"
         changed = [
             name
-            for name, was, now in (("its title", before.title, after.title), ("its hint", before.hint, after.hint))
+            for name, was, now in (
+                ("its title", before.title, after.title),
+                ("its short name", before.short, after.short),
+                ("its hint", before.hint, after.hint),
+            )
             if was != now
         ]
         changed += [
@@ -1265,6 +1269,13 @@ def _risk_outcome_words_changed(old: Outcome, new: Outcome) -> list[str]:
     kept = [contact for contact in old.contacts if contact in new.contacts]
     if kept != [contact for contact in new.contacts if contact in old.contacts]:
         changed.append("order of its contacts")
+    if any(
+        (was := old.contact_note(contact)) is not None and (now := new.contact_note(contact)) is not None and was != now
+        for contact in kept
+    ):
+        changed.append("notes on when a contact applies")  # (a note taken away: ``_outcome_advice_dropped``)
+    if old.change_text is not None and new.change_text is not None and old.change_text != new.change_text:
+        changed.append("link to change an answer")
     if not changed:
         return []
     listed = ", ".join(changed[:-1]) + (" and " if len(changed) > 1 else "") + changed[-1]

@@ -228,13 +228,15 @@ def test_a_safety_question_or_the_confirmation_reworded_is_a_safeguarding_change
     }
     option(new, "unshared_concern", "shared")["label"] = {"both": "No, I will share it later"}
     del question(new, "immediate_danger")["hint"]
+    question(new, "immediate_danger")["short"] = {"both": "Danger later"}  # read back on check your answers
     understand = question(new, "understand")
     understand["options"][0]["label"] = {"both": "I understand that Space to Think complements my supervision."}
     compared = compare(old, new)
     assert compared.result.exit_code == 1 and not compared.diff.routes
     notes = compared.diff.safeguarding
     assert len(notes) == 3, notes
-    assert notes[0].startswith('The safety question immediate_danger ("') and "changes its hint:" in notes[0]
+    assert notes[0].startswith('The safety question immediate_danger ("')
+    assert "changes its short name and its hint:" in notes[0]
     assert notes[1].startswith("The safety question unshared_concern") and (
         'changes its title and the words of its answer "No, I will share it later" (shared)' in notes[1]
     )
@@ -491,6 +493,22 @@ def test_contact_changed_exits_0(compare: Callable[..., Compared], old: dict[str
     assert str(compared.old_path) in compared.result.output
 
 
+def test_an_urgent_outcomes_note_on_a_contact_or_its_change_link_reworded_is_a_safeguarding_change(
+    compare: Callable[..., Compared], old: dict[str, Any], new: dict[str, Any]
+) -> None:
+    """Found (regression review): U2's note on 999, "If a child may be in immediate danger", made "If
+    you have time", and R's link to change the answer reworded, exited 1 as any outcome's change,
+    not listed for the safeguarding lead."""
+    u2 = next(o for o in new["outcomes"] if o["id"] == "U2")
+    u2["contacts"][0]["when"] = {"both": "If you have time"}
+    r = next(o for o in new["outcomes"] if o["id"] == "R")
+    r["change"]["text"] = {"both": "Change an answer"}
+    notes = compare(old, new).diff.safeguarding
+    assert [note.split(" ")[1] for note in notes] == ["U2", "R"]
+    assert "changes its notes on when a contact applies:" in notes[0]
+    assert "changes its link to change an answer:" in notes[1]
+
+
 def test_a_contact_on_every_page_or_where_a_risk_leads_changed_is_a_safeguarding_change(
     compare: Callable[..., Compared], old: dict[str, Any]
 ) -> None:
@@ -652,7 +670,10 @@ def test_markdown_for_a_change_request(
     assert compared.result.exit_code == 1
     assert text.startswith("# Rule pack changes: Space to Think\n")
     assert f"| Version | `{compared.diff.old.version}` | `{compared.diff.new.version}` |" in text
-    assert "**Safeguarding checks weakened or moved: 1 change, listed first. Outcomes change: 8 routes now lead" in text
+    # The route from "not sure", and a safety question's short name (read back on check your answers).
+    assert (
+        "**Safeguarding checks weakened or moved: 2 changes, listed first. Outcomes change: 8 routes now lead" in text
+    )
     assert "## Routes whose outcome changes (8)\n\n| Answer | At the question | Was | Now | Routes |\n" in text
     assert "| I'm not sure | Has a child died or been seriously harmed, where abuse or… | `R` | `U2` | 8 |" in text
     assert '### I\'m not sure at "Has a child died or been seriously…" now leads to U2, was R\n' in text
