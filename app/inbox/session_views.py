@@ -874,8 +874,22 @@ def arrange_not_checked(reference: str) -> str:
     if stored.status != sessions.OFFERED or sessions.session_place(stored) is not None:
         # No arrange form on the page any more: the message is shown under Session instead, with
         # the place typed (it would be lost with the form).
-        place = (form.place.data or "").strip()
-        entered = f". You entered the joining instructions or place: {place}" if place else ""
+        # What was typed, all of it (found, facilitator review: the place alone came back).
+        day = "/".join(
+            part
+            for part in ((form.day.data or "").strip(), (form.month.data or "").strip(), (form.year.data or "").strip())
+            if part
+        )
+        typed = [
+            (what, value)
+            for what, value in (
+                ("the date", day),
+                ("the start time", (form.start_time.data or "").strip()),
+                ("the joining instructions or place", (form.place.data or "").strip()),
+            )
+            if value
+        ]
+        entered = ". You entered " + "; ".join(f"{what}: {value}" for what, value in typed) if typed else ""
         return render_request_page(stored, session_problem=ARRANGE_NOT_CHECKED + entered)
     form.session.errors = [ARRANGE_NOT_CHECKED]
     return render_request_page(stored, session_form=form)

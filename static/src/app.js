@@ -718,9 +718,13 @@ function typedIn (form) {
   const text = {}
   const chosen = {}
   let any = false
-  form.querySelectorAll('textarea, input').forEach(function (field) {
+  form.querySelectorAll('textarea, input, select').forEach(function (field) {
     if (!field.name || field.disabled) return
-    if (field.type === 'radio') {
+    if (field.tagName === 'SELECT') {
+      const chosen = field.options[field.selectedIndex]
+      if (chosen && chosen.value) text[field.name] = chosen.value
+      if (chosen && !chosen.defaultSelected) any = true
+    } else if (field.type === 'radio') {
       if (field.checked) chosen[field.name] = field.value
       if (field.checked !== field.defaultChecked) any = true
     } else if (field.tagName === 'TEXTAREA' || field.type === 'text' || field.type === 'number') {
@@ -744,7 +748,14 @@ function giveBack (form, typed, said) {
   })
   Object.keys(typed.text || {}).forEach(function (name) {
     const field = form.elements.namedItem(name)
-    if (field && 'value' in field && !field.value) {
+    if (field && field.tagName === 'SELECT') {
+      // A list's choice (where a request was redirected to), if it still offers it.
+      const offered = Array.prototype.some.call(field.options, function (option) { return option.value === typed.text[name] })
+      if (offered && field.value !== typed.text[name]) {
+        field.value = typed.text[name]
+        changed = true
+      }
+    } else if (field && 'value' in field && !field.value) {
       field.value = typed.text[name]
       field.dispatchEvent(new Event('input', { bubbles: true })) // a character count
       changed = true

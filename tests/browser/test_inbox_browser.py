@@ -393,6 +393,29 @@ def test_a_half_written_note_is_kept_while_the_status_changes_and_forgotten_once
     expect(note).to_have_value("")
 
 
+def test_a_redirect_half_chosen_is_kept_while_a_note_is_added(page: Page, own_request: str) -> None:
+    """Found (regression review): "Redirected" and its reason came back after a note was added, but
+    not the route chosen in the list, so the status form, sent as given back, was refused."""
+    signed_in(page)
+    page.goto(f"/inbox/requests/{own_request}")
+    page.get_by_role("group", name="Move it on from new").get_by_role("radio", name="Redirected", exact=True).check()
+    route = page.get_by_label("Redirected to")
+    route.select_option(index=1)
+    chosen = route.input_value()
+    page.get_by_label("Why").fill("It is about an adult at risk")
+    page.get_by_label("Add a note").fill(NOTE)
+    page.get_by_role("button", name="Add note").click()
+    expect(success_banner(page, "Note added")).to_be_visible()
+    expect(page.get_by_role("radio", name="Redirected", exact=True)).to_be_checked()
+    expect(route).to_have_value(chosen)
+    expect(page.get_by_label("Why")).to_have_value("It is about an adult at risk")
+    expect(page.locator("form[data-status-form] [data-typed-kept]")).to_have_text(
+        "The status has not been changed yet: check your choice, then send it."
+    )
+    page.get_by_role("button", name="Change status").click()
+    expect(success_banner(page, "Status changed to redirected")).to_be_visible()
+
+
 @pytest.mark.parametrize("js", [True, False], ids=["js", "no-js"])
 def test_the_success_banner_takes_the_focus_with_or_without_scripts(browser_page, own_request: str, js: bool) -> None:  # type: ignore[no-untyped-def]
     """Found (accessibility review): with JavaScript off, "Note added" was not focused (GOV.UK
