@@ -78,7 +78,14 @@ from .pdf import PdfRenderTimeout
 from .requests import service
 from .schema import refuse_a_database_out_of_step, schema_problem
 from .sessions import purge_expired_sessions
-from .space_sessions.service import INVITATION, SENT_ACTIONS, SUBJECTS, cancelled_before_it_went, queue_reminders
+from .space_sessions.service import (
+    INVITATION,
+    SENT_ACTIONS,
+    SUBJECTS,
+    cancelled_before_it_went,
+    never_sent_and_taken_out,
+    queue_reminders,
+)
 from .stats.service import purge_old_counts, retention_months
 
 MAX_PDF_ERROR_LENGTH = 300
@@ -455,6 +462,8 @@ def send_message(message: OutboxMessage, now: dt.datetime | None = None) -> str:
             email = emails.build_email(message, request)
             mail.smtp_send(email)
     except (OSError, smtplib.SMTPException, RuntimeError, ValueError) as error:
+        if taken_out_meanwhile(message):
+            return _taken_out(message, sent=False, why=mail.describe_error(error))
         message.last_error = mail.describe_error(error)
         if mail.message_refused(error):
             message.refusals = (message.refusals or 0) + 1
@@ -503,6 +512,8 @@ def send_message(message: OutboxMessage, now: dt.datetime | None = None) -> str:
     except SQLAlchemyError:
         raise  # the database: the worker's loop says so, and the attempt is tried again
     except Exception as error:  # noqa: BLE001 — a fault making this email (a broken template): it waits, the rest go
+        if taken_out_meanwhile(message):
+            return _taken_out(message, sent=False, why=mail.could_not_make(error))
         # Before, it ended the worker (an acknowledgement's template with a mistake) before the
         # attempt was recorded, so each restart tried it first and died again: no email after it
         # went. Recorded by its type only (its words may quote the email), and tried again later.
@@ -524,6 +535,8 @@ def send_message(message: OutboxMessage, now: dt.datetime | None = None) -> str:
             "".join(traceback.format_tb(error.__traceback__)),
         )
         return REFUSED
+    if taken_out_meanwhile(message):
+        return _taken_out(message, sent=True, why="")
     message.sent_at = utcnow()
     message.subject = str(email["Subject"])  # as sent: the facilitators' email without its PDF says so
     message.last_error = None
@@ -547,6 +560,46 @@ def send_message(message: OutboxMessage, now: dt.datetime | None = None) -> str:
         audit.add_event(action, request.reference, audit.SYSTEM, f"attempt {message.attempts}")
     db.session.commit()
     return SENT
+
+
+def taken_out_meanwhile(message: OutboxMessage) -> bool:
+    """Whether the email's row was deleted while it was being sent, or is another email's now.
+
+    Found (regression review): on SQLite, where the worker holds no lock on the row it sends
+    (``claim_message``), a session cancelled meanwhile dropped the invitation (it counts as
+    sent there: ``invitation_sent``), SQLite gave its id to the cancellation queued after it,
+    and the worker wrote the invitation's failure onto the cancellation, which then went. Read
+    as the database has it now, never flushing what this attempt changed. (On PostgreSQL the
+    worker holds the row: it is never deleted under it.)"""
+    with db.session.no_autoflush:
+        found = db.session.execute(
+            select(OutboxMessage.kind, OutboxMessage.created_at).where(OutboxMessage.id == message.id)
+        ).first()
+    return found is None or (found.kind, found.created_at) != (message.kind, message.created_at)
+
+
+def _taken_out(message: OutboxMessage, sent: bool, why: str) -> str:
+    """Record an email taken out of the outbox while it was being sent (``taken_out_meanwhile``):
+    nothing is written to its row (gone, or another email's). Sent, the request's trail says so;
+    not sent, it is not tried again, and a cancellation queued for a person never sent an
+    invitation is dropped with it (``never_sent_and_taken_out``). Commits."""
+    with db.session.no_autoflush:  # (loading its request would write this attempt's changes first)
+        kind, request_id, what = message.kind, message.request_id, email_for(message)
+        recipient, calendar, dedupe_key = message.recipient, message.calendar, message.dedupe_key
+    db.session.rollback()  # this attempt's changes to the row: not written
+    if sent:
+        request = db.session.get(StoredRequest, request_id) if request_id is not None else None
+        if request is not None and kind in SENT_ACTIONS:
+            audit.add_event(SENT_ACTIONS[kind], request.reference, audit.SYSTEM, "taken out of the outbox as it went")
+        db.session.commit()
+        current_app.logger.info("%s was sent, and taken out of the outbox meanwhile (its session changed)", what)
+        return SENT
+    never_sent_and_taken_out(kind, recipient, calendar, dedupe_key)
+    db.session.commit()
+    current_app.logger.info(
+        "%s not sent (%s), and taken out of the outbox meanwhile (its session changed): not tried again", what, why
+    )
+    return GIVEN_UP
 
 
 def _make_each(

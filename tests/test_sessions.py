@@ -1301,6 +1301,48 @@ def test_a_reminder_to_a_session_cancelled_while_it_was_being_sent_is_not_tried_
         assert reminder.last_error == "Too late: the session was cancelled before it could be sent"
 
 
+@pytest.mark.parametrize("answer", ["451 4.3.0 Try again later", None], ids=["failed", "sent"])
+@pytest.mark.parametrize("database_backend", ["sqlite"], indirect=True)  # PostgreSQL: the worker holds its row
+def test_on_sqlite_an_invitation_dropped_while_it_was_being_sent_is_recorded_on_no_other_email(
+    session_app: Flask, smtp_server: SmtpServer, answer: str | None
+) -> None:
+    """Found (regression review): on SQLite, where the worker holds no lock on what it sends, a
+    session cancelled while the mail server answered dropped the invitation, SQLite gave its id
+    to the cancellation queued after it, and the worker wrote the invitation's failure onto the
+    cancellation, which went to a practitioner never invited. Now nothing is written to a row
+    taken out meanwhile: failed, the invitation is not tried again and the cancellation is
+    dropped with it; sent, the trail says so and the cancellation follows it."""
+    smtp_server.start()
+    client, _ = signed_in(session_app)
+    reference = offered(session_app)
+    flush(session_app, smtp_server)
+    assert arrange(client, reference).status_code == 302
+    assert invite(client, reference).status_code == 302
+    page_url = f"/inbox/sessions/{session_id_of(session_app, reference)}"
+
+    def cancel_meanwhile() -> None:
+        assert post_form(client, page_url, f"{page_url}/cancel", CONFIRMED).status_code == 302
+
+    smtp_server.mailbox.while_receiving = cancel_meanwhile
+    smtp_server.mailbox.refuse_message = answer
+    run_outbox(session_app)
+    smtp_server.mailbox.refuse_message = None
+    with session_app.app_context():
+        run_pass(ignore_schedule=True)
+        rows = db.session.execute(
+            select(OutboxMessage.kind, OutboxMessage.attempts, OutboxMessage.sent_at).where(
+                OutboxMessage.kind.in_(("invitation", "cancellation"))
+            )
+        ).all()
+    subjects = [message["Subject"] for message in smtp_server.mailbox.messages]
+    if answer is None:  # it went: the cancellation follows it, tried once, as its own
+        assert [subject.split(":")[0] for subject in subjects] == ["Invitation", "Cancelled"], subjects
+        assert [(kind, attempts) for kind, attempts, _ in rows] == [("cancellation", 1)]
+        assert "Session invitation emailed to the requester" in trail_text(text(client.get(request_url(reference))))
+    else:
+        assert subjects == [] and rows == []
+
+
 @pytest.mark.parametrize("database_backend", ["sqlite"], indirect=True)  # PostgreSQL: the test above
 def test_on_sqlite_an_invitation_not_sent_yet_is_cancelled_all_the_same(session_app: Flask) -> None:
     """SQLite has no row locks to tell an invitation the outbox worker is sending from one still

@@ -838,46 +838,70 @@ def cancelled_before_it_went(message: OutboxMessage) -> bool:
     queued after it); the mail server failing it, it was tried again after the cancellation. A
     cancellation queued for its practitioner that has not gone is dropped too, when no invitation
     to the session ever reached them: they would be told of a session they never heard of."""
-    uid = _session_uid(message)
+    uid = _session_uid(message.kind, message.calendar, message.dedupe_key)
     if uid is None or message.sent_at is not None:
         return False
     session = db.session.scalar(select(SpaceSession).where(SpaceSession.uid == uid))
     if session is None:
         return False
-    recipient = message.recipient.lower()
-    to_them = [
-        other
-        for other in db.session.scalars(
-            select(OutboxMessage).where(
-                OutboxMessage.calendar.contains(f"UID:{uid}", autoescape=True), OutboxMessage.id != message.id
-            )
-        )
-        if other.recipient.lower() == recipient  # (compared here: SQLite's lower() is ASCII only)
-    ]
+    to_them = _to_them(message.recipient, uid, message.id)
     cancelled_since = any(
         other.id > message.id and other.calendar is not None and "METHOD:CANCEL" in other.calendar for other in to_them
     )
     if session.cancelled_at is None and not cancelled_since:
         return False
-    if not any(other.kind == INVITATION and other.sent_at is not None for other in to_them):
-        waiting = [
-            other.id
-            for other in to_them
-            if other.kind == CANCELLATION and other.sent_at is None and other.given_up_at is None
-        ]
-        # Not one another worker is sending now (it holds its row), which goes all the same.
-        free = select(OutboxMessage.id).where(OutboxMessage.id.in_(waiting)).with_for_update(skip_locked=True)
-        for dropped in list(db.session.scalars(free)) if waiting else []:
-            db.session.delete(db.session.get(OutboxMessage, dropped))
+    _drop_cancellations_never_needed(to_them)
     return True
 
 
-def _session_uid(message: OutboxMessage) -> str | None:
+def never_sent_and_taken_out(kind: str, recipient: str, calendar: str | None, dedupe_key: str | None) -> None:
+    """An invitation (or reminder) the outbox worker failed to send, whose row was deleted while it
+    was being sent (SQLite, where the worker holds no lock: the session was cancelled, or the
+    request left it, and the email was dropped; ``_invitation_being_sent`` counts it as sent
+    there, so a cancellation followed it): that cancellation, to a person never sent an
+    invitation to the session, is dropped too (found, regression review: it went). No commit."""
+    uid = _session_uid(kind, calendar, dedupe_key)
+    if uid is not None:
+        _drop_cancellations_never_needed(_to_them(recipient, uid, None))
+
+
+def _to_them(recipient: str, uid: str, other_than: int | None) -> list[OutboxMessage]:
+    """The emails with a calendar file for the session ``uid`` to ``recipient`` (its case aside),
+    but ``other_than``."""
+    address = recipient.lower()
+    return [
+        other
+        for other in db.session.scalars(
+            select(OutboxMessage).where(
+                OutboxMessage.calendar.contains(f"UID:{uid}", autoescape=True), OutboxMessage.id != (other_than or 0)
+            )
+        )
+        if other.recipient.lower() == address  # (compared here: SQLite's lower() is ASCII only)
+    ]
+
+
+def _drop_cancellations_never_needed(to_them: Sequence[OutboxMessage]) -> None:
+    """Drop the cancellations not sent among ``to_them`` (one person's emails about one session)
+    when no invitation to it was ever sent to them: they would be told of a session they never
+    heard of. Not one another worker is sending now (it holds its row), which goes all the same."""
+    if any(other.kind == INVITATION and other.sent_at is not None for other in to_them):
+        return
+    waiting = [
+        other.id
+        for other in to_them
+        if other.kind == CANCELLATION and other.sent_at is None and other.given_up_at is None
+    ]
+    free = select(OutboxMessage.id).where(OutboxMessage.id.in_(waiting)).with_for_update(skip_locked=True)
+    for dropped in list(db.session.scalars(free)) if waiting else []:
+        db.session.delete(db.session.get(OutboxMessage, dropped))
+
+
+def _session_uid(kind: str, calendar: str | None, dedupe_key: str | None) -> str | None:
     """The UID of the session an invitation (its calendar file) or a reminder (its key) is to."""
-    if message.kind == INVITATION and message.calendar and (found := UID_LINE.search(message.calendar)):
+    if kind == INVITATION and calendar and (found := UID_LINE.search(calendar)):
         return found[1]
-    if message.kind == REMINDER and message.dedupe_key and message.dedupe_key.startswith("reminder:"):
-        return message.dedupe_key.split(":")[1]
+    if kind == REMINDER and dedupe_key and dedupe_key.startswith("reminder:"):
+        return dedupe_key.split(":")[1]
     return None
 
 
