@@ -66,6 +66,8 @@ class StoredRequest(Model):
     __tablename__ = "requests"
     __table_args__ = (
         CheckConstraint("status IN (" + ", ".join(f"'{status}'" for status in STATUSES) + ")", name="status"),
+        # SQLite: a number never given again (migration 0022), as PostgreSQL's sequences never do.
+        {"sqlite_autoincrement": True},
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -140,6 +142,7 @@ class OutboxMessage(Model):
     """
 
     __tablename__ = "outbox"
+    __table_args__ = ({"sqlite_autoincrement": True},)  # SQLite: a number never given again (migration 0022)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     # The request it is about; empty for an email about an inbox account (``facilitator_id``).
@@ -242,7 +245,10 @@ class QuestionsPdf(Model):
     a worker on other rules deletes the row only once that is a day old."""
 
     __tablename__ = "questions_pdfs"
-    __table_args__ = (UniqueConstraint("pack_version", "partnership_version", "mode"),)
+    __table_args__ = (
+        UniqueConstraint("pack_version", "partnership_version", "mode"),
+        {"sqlite_autoincrement": True},  # SQLite: a number never given again (migration 0022)
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     pack_version: Mapped[str] = mapped_column(String(200))

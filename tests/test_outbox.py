@@ -631,6 +631,36 @@ def test_a_request_deleted_while_its_pdf_is_being_made_is_passed_over_quietly(
     assert gone not in caplog.text and "Traceback" not in caplog.text
 
 
+@both_databases
+def test_the_pdf_of_the_newest_request_deleted_as_it_is_made_is_stored_on_no_other(
+    mail_app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SQLite gave a new row the number of the newest one deleted (before migration 0022): a
+    request deleted while its PDF was being made, and another received meanwhile, would have had
+    the first's PDF stored on it, for its facilitators to open. Now the new request has a number
+    of its own, and the PDF made finds no row to go on."""
+    made_for_gone = b"%PDF-1.7 the deleted request's PDF"
+
+    def renderer(stored: StoredRequest, pack: object) -> bytes:
+        if stored.reference == gone:
+            with mail_app.app_context():  # deleted, and a new request received, on other connections
+                delete_request(gone)
+                newcomer.append(make_request().request.id)
+                db.session.remove()
+            return made_for_gone
+        return b"%PDF-1.7 another request's PDF"
+
+    monkeypatch.setattr(request_service, "request_pdf", renderer)
+    newcomer: list[int] = []
+    with mail_app.app_context():
+        make_request()
+        stored = make_request().request  # the newest
+        gone, gone_id = stored.reference, stored.id
+        run_pass()
+        assert newcomer and newcomer[0] != gone_id
+        assert made_for_gone not in set(db.session.scalars(select(StoredRequest.pdf)))
+
+
 def test_a_pdf_being_made_is_not_taken_by_another_worker_before_its_limit(
     app: Flask, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -795,14 +825,23 @@ def waiting_record(key: str, began: dt.datetime | None = None) -> None:
     )
 
 
-def test_outbox_status_lists_supervision_records_and_questions_pdfs_not_made(app: Flask) -> None:
+def test_outbox_status_lists_supervision_records_and_questions_pdfs_not_made(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Found (operations review): `flask outbox status` said "Every PDF is made and every email
     sent." while supervision records waited untried (the worker stopped) or had failed, and while
     the questions to prepare could not be made. It lists them now: a record by when it was asked
     for (it belongs to no request, so it has no reference) and never anything of its answers; the
     questions' PDF by its mode and rules version; each with its tries and the last error."""
+    from app import models as models_module
     from app.models import QuestionsPdf, SupervisionRecord
+    from support.clock import stop_clock
 
+    # Midday (UTC): the records below were asked for this morning, whenever the test runs (it
+    # failed from midnight to 09:15, when they were asked for later today).
+    stop_clock(
+        monkeypatch, dt.datetime.combine(dt.datetime.now(dt.UTC).date(), dt.time(12), tzinfo=dt.UTC), models_module
+    )
     runner = app.test_cli_runner()
     nothing = runner.invoke(args=["outbox", "status"])
     assert nothing.output == "Every PDF is made and every email sent.\n" and nothing.exit_code == 0

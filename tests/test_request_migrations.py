@@ -585,3 +585,42 @@ def test_0021_lets_an_email_be_about_an_account_not_a_request_and_takes_those_aw
         assert service.queue_password_notice(db.session.get(Facilitator, account.id), "cli", by_self=False)
         db.session.commit()
         assert db.session.scalar(sa.text("SELECT count(*) FROM outbox WHERE request_id IS NULL")) == 1
+
+
+def test_0022_never_gives_a_request_or_email_number_again_on_sqlite(app) -> None:
+    """Found (regression review): SQLite gave a new email the number of the newest one deleted, and
+    the outbox worker, sending the deleted one, wrote its result onto the new one; a request's PDF
+    made as it was deleted could have gone onto the next request. With 0022 a number is never
+    given again; the rows kept keep theirs, and the request's status is still checked, down and
+    up again."""
+    from app.retention import delete_request
+    from support.submission import make_request
+
+    with app.app_context():
+        assert db.engine.dialect.name == "sqlite"
+        db.session.remove()
+        downgrade(revision="0021")
+        kept = make_request().request
+        kept_id, kept_reference = kept.id, kept.reference
+        db.session.remove()
+        upgrade()
+        newest = make_request().request
+        newest_id, newest_reference = newest.id, newest.reference
+        emails = set(db.session.scalars(sa.text("SELECT id FROM outbox")))
+        assert newest_id == kept_id + 1
+        delete_request(newest_reference)
+        db.session.remove()
+        after = make_request().request
+        assert after.id == newest_id + 1  # not the deleted one's number
+        theirs = db.session.scalars(sa.text("SELECT id FROM outbox WHERE request_id = :id"), {"id": after.id})
+        assert not emails & set(theirs)
+        with pytest.raises(sa.exc.IntegrityError):  # the status still checked
+            db.session.execute(sa.text("UPDATE requests SET status = 'lost' WHERE id = :id"), {"id": kept_id})
+        db.session.rollback()
+        db.session.remove()
+        downgrade(revision="0021")
+        assert db.session.scalar(sa.text("SELECT reference FROM requests WHERE id = :id"), {"id": kept_id}) == (
+            kept_reference
+        )
+        db.session.remove()
+        upgrade()
