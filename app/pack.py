@@ -56,7 +56,8 @@ def load_rules(app: Flask) -> None:
     refused = refusal(report, files, production=app.config.get("APP_ENV") == "production")
     if refused is not None:
         command = command_loading()
-        if command[:1] == ["rules"]:
+        if command[:1] == ["rules"] or "--help" in command:
+            # (A command's --help reads nothing either: found, regression review, it was refused.)
             # Upgrade review: `rules check --partnership COPY`, run to check the mended copy of a
             # live file the new code refuses, was itself refused with the live file's error. The
             # rules commands read the files they are given (the live ones by default) and say

@@ -1343,6 +1343,29 @@ def test_on_sqlite_an_invitation_dropped_while_it_was_being_sent_is_recorded_on_
         assert subjects == [] and rows == []
 
 
+@both_databases
+def test_an_invitation_that_failed_and_waits_to_be_tried_again_is_dropped_with_no_cancellation(
+    session_app: Flask, smtp_server: SmtpServer
+) -> None:
+    """Found (regression review): on SQLite, the mail server down when the invitation was tried, and
+    the session then cancelled, the practitioner was later sent a cancellation of a session they
+    never heard of (every invitation not sent counted as possibly being sent). One that failed and
+    waits for its next try is not being sent: dropped, with nothing sent in its place."""
+    client, _ = signed_in(session_app)
+    reference = offered(session_app)
+    assert arrange(client, reference).status_code == 302
+    assert invite(client, reference).status_code == 302
+    smtp_server.start()
+    smtp_server.mailbox.refuse_message = "451 4.3.0 Try again later"  # each email fails, and waits its turn
+    run_outbox(session_app)
+    page_url = f"/inbox/sessions/{session_id_of(session_app, reference)}"
+    page = text(client.get(f"{page_url}/cancel"))
+    assert 'data-cancel-unsent="1"' in page and 'data-cancel-emails="0"' in page
+    assert post_form(client, page_url, f"{page_url}/cancel", CONFIRMED).status_code == 302
+    kinds = outbox_kinds(session_app)
+    assert "invitation" not in kinds and "cancellation" not in kinds
+
+
 @pytest.mark.parametrize("database_backend", ["sqlite"], indirect=True)  # PostgreSQL: the test above
 def test_on_sqlite_an_invitation_not_sent_yet_is_cancelled_all_the_same(session_app: Flask) -> None:
     """SQLite has no row locks to tell an invitation the outbox worker is sending from one still

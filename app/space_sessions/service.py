@@ -910,20 +910,25 @@ def _invitation_being_sent(requests: Sequence[StoredRequest]) -> set[int]:
     holds its row (PostgreSQL: ``claim_message`` locks it while the mail server answers). Counted
     as sent (found, regression review: cancelled then, it went all the same and no cancellation
     did). The others' rows are locked here in turn, so the worker cannot start on them before the
-    cancellation drops them. (SQLite has no row locks: there, every one counts as being sent.)"""
+    cancellation drops them. (SQLite has no row locks: there, every one the worker may have taken
+    counts as being sent.)"""
     if not requests:
         return set()
-    if db.session.get_bind().dialect.name == "sqlite":
-        # No row locks to tell by: each counts as being sent, as before (regression review: one the
-        # worker was sending went, and no cancellation followed). A cancellation of an invitation
-        # that never went is the lesser harm.
-        return {request.id for request in requests}
     unsent = select(OutboxMessage.id, OutboxMessage.request_id).where(
         OutboxMessage.request_id.in_([request.id for request in requests]),
         OutboxMessage.kind == INVITATION,
         OutboxMessage.sent_at.is_(None),
         OutboxMessage.given_up_at.is_(None),
     )
+    if db.session.get_bind().dialect.name == "sqlite":
+        # No row locks to tell by: each the worker may be sending (its turn has come) counts as
+        # being sent (regression review: one the worker was sending went, and no cancellation
+        # followed; a cancellation of an invitation that never went is the lesser harm). Not one
+        # that failed and waits for its next try (found, regression review: the mail server down,
+        # the session cancelled, a cancellation went of an invitation never received).
+        now = utcnow()
+        due = unsent.where(or_(OutboxMessage.next_attempt_at.is_(None), OutboxMessage.next_attempt_at <= now))
+        return {row.request_id for row in db.session.execute(due) if row.request_id is not None}
     waiting: dict[int, int | None] = {row.id: row.request_id for row in db.session.execute(unsent)}
     free = set(db.session.scalars(unsent.with_only_columns(OutboxMessage.id).with_for_update(skip_locked=True)))
     return {request_id for message_id, request_id in waiting.items() if message_id not in free and request_id}

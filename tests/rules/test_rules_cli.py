@@ -256,3 +256,6 @@ def test_the_outbox_status_runs_while_a_file_on_disk_would_stop_a_restart(
     monkeypatch.undo()
     send = flask_in_this_process(monkeypatch, env, "--app", "wsgi", "outbox", "send")
     assert send.returncode == 3 and "Space to Think cannot start" in send.stderr
+    monkeypatch.undo()
+    told = flask_in_this_process(monkeypatch, env, "--app", "wsgi", "outbox", "send", "--help")  # reads nothing
+    assert told.returncode == 0 and "Usage:" in told.stdout, told.stderr
