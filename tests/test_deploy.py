@@ -249,7 +249,7 @@ def test_scripts_run_stops_everything_when_its_worker_is_stopped(tmp_path: Path)
     assert result.returncode == 0 and time.monotonic() - started < 20, result.stderr
     assert "not started again" not in result.stderr
     # Said (operator review: the worker alone stopped, everything ended without a word).
-    assert "The outbox worker was stopped, so Space to Think is stopping too" in result.stderr
+    assert "Space to Think has stopped, with its outbox worker. Start it again with scripts/run." in result.stderr
 
 
 def test_scripts_run_stops_the_server_and_the_worker_on_sigterm(tmp_path: Path) -> None:
