@@ -1201,6 +1201,19 @@ def test_a_session_cancelled_while_its_invitation_is_being_sent_still_sends_a_ca
         assert db.session.scalar(select(OutboxMessage.sent_at).where(invitation)) is not None
 
 
+def invitation_queued(session_app: Flask, smtp_server: SmtpServer) -> tuple[FlaskClient, str]:
+    """A request in a session, its practitioner's invitation queued, not sent yet; the mail server
+    up, and the facilitators' email about the request sent and forgotten. The signed-in client and
+    the request's reference."""
+    smtp_server.start()
+    client, _ = signed_in(session_app)
+    reference = offered(session_app)
+    flush(session_app, smtp_server)
+    assert arrange(client, reference).status_code == 302
+    assert invite(client, reference).status_code == 302
+    return client, reference
+
+
 @pytest.mark.parametrize(
     "database_backend", [pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True
 )  # SQLite has no row locks: there the worker's sending cannot be seen
@@ -1212,12 +1225,7 @@ def test_an_invitation_the_mail_server_failed_while_its_session_was_cancelled_is
     server then failing it ("451 try again later"), it was tried again after the cancellation,
     inviting the practitioner to a session cancelled. It is given up unsent, the request page
     says why, and the cancellation of a session they never heard of is dropped too."""
-    smtp_server.start()
-    client, _ = signed_in(session_app)
-    reference = offered(session_app)
-    flush(session_app, smtp_server)
-    assert arrange(client, reference).status_code == 302
-    assert invite(client, reference).status_code == 302
+    client, reference = invitation_queued(session_app, smtp_server)
     session_id = session_id_of(session_app, reference)
     page_url = f"/inbox/sessions/{session_id}"
     page = text(client.get(f"{page_url}/cancel"))
@@ -1312,12 +1320,7 @@ def test_on_sqlite_an_invitation_dropped_while_it_was_being_sent_is_recorded_on_
     cancellation, which went to a practitioner never invited. Now nothing is written to a row
     taken out meanwhile: failed, the invitation is not tried again and the cancellation is
     dropped with it; sent, the trail says so and the cancellation follows it."""
-    smtp_server.start()
-    client, _ = signed_in(session_app)
-    reference = offered(session_app)
-    flush(session_app, smtp_server)
-    assert arrange(client, reference).status_code == 302
-    assert invite(client, reference).status_code == 302
+    client, reference = invitation_queued(session_app, smtp_server)
     page_url = f"/inbox/sessions/{session_id_of(session_app, reference)}"
 
     def cancel_meanwhile() -> None:
@@ -1694,12 +1697,7 @@ def test_save_the_changes_sent_twice_says_they_were_saved_and_sends_one_update(
     entered, not "There is a problem: its time changed while this page was open", nor "Nothing
     was changed, so no one was sent an update", which read as if the practitioner had not been
     told. One update goes."""
-    smtp_server.start()
-    client, _ = signed_in(session_app)
-    reference = offered(session_app)
-    flush(session_app, smtp_server)
-    assert arrange(client, reference).status_code == 302
-    assert invite(client, reference).status_code == 302
+    client, reference = invitation_queued(session_app, smtp_server)
     assert run_outbox(session_app).sent == 1
     page_url = f"/inbox/sessions/{session_id_of(session_app, reference)}"
     sent = {**change_form_as_shown(text(client.get(page_url))), "start_time": "11:15"}
