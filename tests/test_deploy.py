@@ -1585,6 +1585,7 @@ def test_scripts_setup_installs_a_font_for_each_script_a_request_may_be_typed_in
         "fonts-noto-ui-core",
         "fonts-sil-abyssinica",
         "fonts-wqy-microhei",
+        "fonts-noto-color-emoji",
     }
     assert fonts | {"fonts-symbola"} <= set(missing.split(": ", 1)[1].split())
 

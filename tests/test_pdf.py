@@ -302,6 +302,32 @@ def test_long_and_odd_unicode_text_in_the_pdf(app) -> None:
     assert "x" * 50 in text.replace(" ", "")  # a 400-character word is wrapped, not lost
 
 
+def _fonts_used(pdf: bytes) -> set[str]:
+    """The names of the fonts a PDF's pages use (without their subset prefix, "ABCDEF+")."""
+    names: set[str] = set()
+    for page in pdf_reader(pdf).pages:
+        fonts = page.get("/Resources", {}).get_object().get("/Font", {}).get_object()
+        for font in fonts.values():
+            names.add(str(font.get_object().get("/BaseFont", "")).split("+", 1)[-1])
+    return names
+
+
+@pytest.mark.skipif(
+    not _font_installed("Noto Color Emoji"), reason="colour emoji need Noto Color Emoji (apt: fonts-noto-color-emoji)"
+)
+def test_an_emoji_with_a_skin_tone_prints_in_colour_as_one(app) -> None:
+    """Found (practitioner review): "👩🏽‍⚕️" printed in black and white as a woman, a box for the skin
+    tone and a staff of Aesculapius, side by side (Symbola has no skin tones, nor people made of
+    several). With Noto Color Emoji installed (scripts/setup), Pango draws it with that, as one, in
+    colour; the words around it are Liberation Sans."""
+    with app.app_context():
+        reflection = "The health visitor 👩🏽‍⚕️ and the school nurse meet the family on Thursday."
+        pdf = make_request(details={**VALID_DETAILS, "reflection": reflection}, pdf=True).request.pdf
+    used = _fonts_used(pdf)
+    assert "Noto-Color-Emoji" in used and "Liberation-Sans" in used, used
+    assert "Symbola" not in used, used
+
+
 ARABIC = (  # "I would like to reflect on the work with the family."
     "\u0623\u0631\u063a\u0628 \u0641\u064a \u0627\u0644\u062a\u0641\u0643\u064a\u0631 \u0641\u064a "
     "\u0627\u0644\u0639\u0645\u0644 \u0645\u0639 \u0627\u0644\u0639\u0627\u0626\u0644\u0629."
