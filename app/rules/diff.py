@@ -1214,12 +1214,13 @@ def safeguarding_changes(old: RulePack, new: RulePack, routes: Sequence[RouteCha
 
 def _safety_words_changed(old: RulePack, new: RulePack) -> list[str]:
     """Each safety question (``risk`` in both packs), and each confirmation, whose words change: its
-    title, its hint, or an answer's words, in either mode. Found (partnership review): "...that has
-    not yet been shared with children's social care?" turned into "...that has already been
-    shared...", "No, it has already been shared" into "No, I will share it later" (still marked
-    safe), and the significant-harm explanation taken away, each exited 0: the routes are the
-    same, but what a person answers, and so where they are sent, is not. The words before and
-    after are listed under questions and options."""
+    title, short name, hint or error messages, or an answer's words, hint or advice, in either mode
+    (an error message told to "choose No to carry on" steers the answer as much as the title).
+    Found (partnership review): "...that has not yet been shared with children's social care?"
+    turned into "...that has already been shared...", "No, it has already been shared" into "No,
+    I will share it later" (still marked safe), and the significant-harm explanation taken away,
+    each exited 0: the routes are the same, but what a person answers, and so where they are
+    sent, is not. The words before and after are listed under questions and options."""
     notes: list[str] = []
     for after in new.questions:
         before = old.question(after.id)
@@ -1232,13 +1233,21 @@ def _safety_words_changed(old: RulePack, new: RulePack) -> list[str]:
                 ("its title", before.title, after.title),
                 ("its short name", before.short, after.short),
                 ("its hint", before.hint, after.hint),
+                ("its error message", before.error, after.error),
+                ("its error message for an answer that goes alone", before.exclusive_error, after.exclusive_error),
             )
             if was != now
         ]
         changed += [
-            f'the words of its answer "{shorten(option.label.practitioner, 50)}" ({option.value})'
+            f'the {part} of its answer "{shorten(option.label.practitioner, 50)}" ({option.value})'
             for option in after.options
-            if (was_option := before.option(option.value)) is not None and was_option.label != option.label
+            if (was_option := before.option(option.value)) is not None
+            for part, was, now in (
+                ("words", was_option.label, option.label),
+                ("hint", was_option.hint, option.hint),
+                ("advice", was_option.advice, option.advice),
+            )
+            if was != now
         ]
         if changed:
             listed = ", ".join(changed[:-1]) + (" and " if len(changed) > 1 else "") + changed[-1]

@@ -244,16 +244,34 @@ def test_a_safety_question_or_the_confirmation_reworded_is_a_safeguarding_change
     assert compared.result.output.split("\n\n")[2].startswith("Safeguarding checks weakened or moved (3)\n")
 
 
+def test_a_safety_questions_error_message_or_an_answers_hint_reworded_is_a_safeguarding_change(
+    compare: Callable[..., Compared], old: dict[str, Any], new: dict[str, Any]
+) -> None:
+    """The error a person reads when they have not answered a safety question, and an answer's hint,
+    steer the answer as much as its title: "Select No to carry on" passed as any wording change."""
+    question(new, "immediate_danger")["error"] = {"both": "Select No to carry on to the next question"}
+    first = question(new, "unshared_concern")["options"][0]
+    first["hint"] = {"both": "Only if you are certain nobody else has shared it"}
+    compared = compare(old, new)
+    assert compared.result.exit_code == 1 and not compared.diff.routes
+    notes = compared.diff.safeguarding
+    assert len(notes) == 2, notes
+    assert notes[0].startswith("The safety question immediate_danger") and "changes its error message:" in notes[0]
+    assert notes[1].startswith("The safety question unshared_concern")
+    assert "changes the hint of its answer" in notes[1] and f"({first['value']})" in notes[1]
+
+
 def test_error_message_and_roles_changed_are_listed_and_exit_0(
     compare: Callable[..., Compared], old: dict[str, Any], new: dict[str, Any]
 ) -> None:
-    before = question(old, "allegation")["error"]["both"]
-    question(new, "allegation")["error"] = {"both": "Select yes if the worry is about an adult who works with children"}
+    """Not a safety question's (the test above): listed, exit 0."""
+    before = question(old, "supervision_discussed")["error"]["both"]
+    question(new, "supervision_discussed")["error"] = {"both": "Select yes if you have talked about it"}
     new["roles"]["debrief_criterion"] = "stuck"
     compared = compare(old, new)
     assert compared.result.exit_code == 0 and not compared.diff.routes
     assert [c.field for item in compared.diff.section("questions") for c in item.changes] == ["error message"]
-    assert f'error message: "{before}" → "Select yes if the worry' in compared.result.output
+    assert f'error message: "{before}" → "Select yes if you have' in compared.result.output
     assert [c.field for item in compared.diff.section("pack") for c in item.changes] == ["debrief criterion"]
     assert "debrief criterion: debrief → stuck" in compared.result.output
 
