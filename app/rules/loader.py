@@ -334,9 +334,15 @@ def _yaml_problem(file: str, err: yaml.YAMLError, text: str = "") -> Problem:
     said = f"YAML could not read the file: {problem}"
     context = getattr(err, "context", None)
     context_mark = getattr(err, "context_mark", None)
+    # The end of the file reached with a bracket or quote still open: PyYAML marks the line after
+    # the last, which the editor does not have; name the line it was opened on, or the last.
+    # Found (partnership review): "line 721" of a 720-line file.
+    last = len(text.splitlines()) or 1
+    if line is not None and text and line > last:
+        line = min(context_mark.line + 1, last) if context_mark is not None else last
     if context and context_mark is not None:
         what = _YAML_CONTEXTS.get(context)
-        where = context_mark.line + 1
+        where = min(context_mark.line + 1, last) if text else context_mark.line + 1
         said += f", in {what} {where}" if what else f", {context} on line {where}"
     return Problem(file, "", "", f"{plain} ({said})", line)
 

@@ -43,7 +43,7 @@ def test_check_reports_bad_yaml_with_its_line(runner: FlaskCliRunner, write_pack
     path = write_pack("pack: {name: [\n")
     result = runner.invoke(args=["rules", "check", "--pack", str(path)])
     assert result.exit_code == 1
-    assert f"{path}, line 2:" in result.output and "YAML could not read the file" in result.output
+    assert f"{path}, line 1:" in result.output and "YAML could not read the file" in result.output
     assert "Traceback" not in result.output
 
 

@@ -1205,7 +1205,7 @@ def test_invalid_pack_exits_2_naming_file_and_field(cli: FlaskCliRunner, tmp_pat
     broken.write_text("pack: {name: [\n", encoding="utf-8")
     result = cli.invoke(args=["rules", "diff", str(broken), str(tmp_path / "missing.yaml")])
     assert result.exit_code == 2 and "Traceback" not in result.output
-    assert f"{broken}, line 2:" in result.output and "YAML could not read the file" in result.output
+    assert f"{broken}, line 1:" in result.output and "YAML could not read the file" in result.output
     assert f"{tmp_path / 'missing.yaml'} cannot be read: there is no such file" in result.output
     contacts = tmp_path / "contacts.yaml"
     contacts.write_text(yaml.safe_dump({"contacts": [], "emergency": ["nobody"]}), encoding="utf-8")

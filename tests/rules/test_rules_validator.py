@@ -293,6 +293,27 @@ def test_not_yaml_names_file_and_line(write_pack: Callable[[Any], Path]) -> None
     assert "YAML could not read the file" in problems[0].message
 
 
+@pytest.mark.parametrize(
+    "last, opened",
+    [
+        ("    kind: [single\n", "kind: [single"),
+        ('    kind: "single\n', 'kind: "single'),
+        ("    kind: {a: 1", "kind: {a: 1"),
+    ],
+)
+def test_a_bracket_or_quote_left_open_on_the_last_line_names_that_line(
+    write_pack: Callable[[Any], Path], last: str, opened: str
+) -> None:
+    """Found (partnership review): PyYAML marks the line after the last when the file ends with a
+    bracket or quote open, and the message named "line 721" of a 720-line file."""
+    path = write_pack("pack:\n  name: Tiny\nquestions:\n  - id: broken\n" + last)
+    _, problems = check_pack(path)
+    [problem] = problems
+    lines = path.read_text().splitlines()
+    assert problem.line is not None and problem.line <= len(lines)
+    assert opened in lines[problem.line - 1], str(problem)
+
+
 def test_duplicate_yaml_keys_are_refused(write_pack: Callable[[Any], Path]) -> None:
     path = write_pack("pack:\n  name: A\n  name: B\n")
     _, problems = check_pack(path)
