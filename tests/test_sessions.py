@@ -1315,18 +1315,18 @@ def test_on_sqlite_an_invitation_dropped_while_it_was_being_sent_is_recorded_on_
     session_app: Flask, smtp_server: SmtpServer, answer: str | None
 ) -> None:
     """Found (regression review): on SQLite, where the worker holds no lock on what it sends, a
-    session cancelled while the mail server answered dropped the invitation, SQLite gave its id
-    to the cancellation queued after it, and the worker wrote the invitation's failure onto the
-    cancellation, which went to a practitioner never invited. Now nothing is written to a row
-    taken out meanwhile: failed, the invitation is not tried again and the cancellation is
-    dropped with it; sent, the trail says so and the cancellation follows it."""
+    session changed (or, before, cancelled) while the mail server answered dropped the invitation
+    for the one taking its place, SQLite could give its id to the email queued after it, and the
+    worker wrote the invitation's result onto that email. Now nothing is written to a row taken
+    out meanwhile: failed, the invitation is not tried again and the new one goes alone; sent, the
+    trail says so and the new one (an update) follows it."""
     client, reference = invitation_queued(session_app, smtp_server)
     page_url = f"/inbox/sessions/{session_id_of(session_app, reference)}"
 
-    def cancel_meanwhile() -> None:
-        assert post_form(client, page_url, f"{page_url}/cancel", CONFIRMED).status_code == 302
+    def move_meanwhile() -> None:
+        assert post_form(client, page_url, page_url, session_form(start_time="11:00")).status_code == 302
 
-    smtp_server.mailbox.while_receiving = cancel_meanwhile
+    smtp_server.mailbox.while_receiving = move_meanwhile
     smtp_server.mailbox.refuse_message = answer
     run_outbox(session_app)
     smtp_server.mailbox.refuse_message = None
@@ -1337,13 +1337,87 @@ def test_on_sqlite_an_invitation_dropped_while_it_was_being_sent_is_recorded_on_
                 OutboxMessage.kind.in_(("invitation", "cancellation"))
             )
         ).all()
-    subjects = [message["Subject"] for message in smtp_server.mailbox.messages]
-    if answer is None:  # it went: the cancellation follows it, tried once, as its own
-        assert [subject.split(":")[0] for subject in subjects] == ["Invitation", "Cancelled"], subjects
-        assert [(kind, attempts) for kind, attempts, _ in rows] == [("cancellation", 1)]
+    sent = [message for message in smtp_server.mailbox.messages if "Invitation" in message["Subject"]]
+    # (Failed, the new one was tried in the same pass, the mail server still refusing, then sent.)
+    tries = 1 if answer is None else 2
+    assert [(kind, attempts, at is not None) for kind, attempts, at in rows] == [("invitation", tries, True)], rows
+    assert "11:00am" in body_of(sent[-1])
+    if answer is None:  # it went: the new time follows it, tried once, as its own
+        assert len(sent) == 2 and "10:00am" in body_of(sent[0]), [m["Subject"] for m in sent]
         assert "Session invitation emailed to the requester" in trail_text(text(client.get(request_url(reference))))
     else:
-        assert subjects == [] and rows == []
+        assert len(sent) == 1
+
+
+@both_databases
+def test_two_practitioners_invited_one_being_sent_as_the_session_is_cancelled_the_other_hears_nothing(
+    session_app: Flask, smtp_server: SmtpServer
+) -> None:
+    """Two practitioners in one session, both invited; the worker sending the first's invitation
+    as a facilitator cancels. The first, whose invitation went, is sent the cancellation; the
+    second, whose invitation had not gone (on SQLite it may have been the one in hand, so a
+    cancellation was queued for them too), is sent nothing: neither the invitation to a session
+    cancelled nor the cancellation of one they never heard of."""
+    smtp_server.start()
+    client, _ = signed_in(session_app)
+    first, second = offered_by(session_app, "first@agency.example"), offered_by(session_app, "second@agency.example")
+    flush(session_app, smtp_server)
+    assert arrange(client, first).status_code == 302
+    group = session_id_of(session_app, first)
+    assert arrange_with(client, second, {"session": str(group)}).status_code == 302
+    assert invite(client, first).status_code == 302 and invite(client, second).status_code == 302
+    page_url = f"/inbox/sessions/{group}"
+    cancelled: list[int] = []
+
+    def cancel_meanwhile() -> None:
+        if not cancelled:
+            cancelled.append(post_form(client, page_url, f"{page_url}/cancel", CONFIRMED).status_code)
+
+    smtp_server.mailbox.while_receiving = cancel_meanwhile
+    run_outbox(session_app)
+    smtp_server.mailbox.while_receiving = None
+    with session_app.app_context():
+        run_pass(ignore_schedule=True)
+    assert cancelled == [302]
+    to = [(message["To"], message["Subject"].split(":")[0]) for message in smtp_server.mailbox.messages]
+    assert to == [("first@agency.example", "Invitation"), ("first@agency.example", "Cancelled")], to
+    with session_app.app_context():
+        waiting = db.session.scalars(
+            select(OutboxMessage).where(OutboxMessage.sent_at.is_(None), OutboxMessage.given_up_at.is_(None))
+        ).all()
+    assert waiting == []
+
+
+@both_databases
+def test_a_session_cancelled_before_the_worker_sent_its_invitation_sends_nothing(
+    session_app: Flask, smtp_server: SmtpServer
+) -> None:
+    """Invited, then cancelled before the outbox worker came to the invitation: the practitioner is
+    sent neither (found: on SQLite, where an invitation whose turn has come may be the one the
+    worker has in hand, the invitation was dropped and the cancellation of a session they never
+    heard of went)."""
+    client, reference = invitation_queued(session_app, smtp_server)
+    page_url = f"/inbox/sessions/{session_id_of(session_app, reference)}"
+    assert post_form(client, page_url, f"{page_url}/cancel", CONFIRMED).status_code == 302
+    run_outbox(session_app)
+    assert smtp_server.mailbox.messages == []
+    with session_app.app_context():
+        waiting = db.session.scalars(
+            select(OutboxMessage).where(OutboxMessage.sent_at.is_(None), OutboxMessage.given_up_at.is_(None))
+        ).all()
+    assert waiting == []
+
+
+@both_databases
+def test_a_request_taken_out_of_its_session_before_the_worker_sent_its_invitation_sends_nothing(
+    session_app: Flask, smtp_server: SmtpServer
+) -> None:
+    """As for a session cancelled (above), when the request is moved back to session offered."""
+    client, reference = invitation_queued(session_app, smtp_server)
+    form = {"status": "session_offered", "from_status": "session_arranged"}
+    assert post_form(client, request_url(reference), request_url(reference, "status"), form).status_code == 302
+    run_outbox(session_app)
+    assert [(m["To"], m["Subject"]) for m in smtp_server.mailbox.messages] == []
 
 
 @both_databases
@@ -2342,10 +2416,10 @@ def test_the_reminder_goes_the_day_before_once_only_and_not_for_a_cancelled_sess
     # The worker queues the reminder due, then sends it with the rest.
     first = run_outbox(session_app, now=the_day_before(tomorrow))
     # One invitation and one reminder: the cancelled session's invitation had not gone yet, so it
-    # never goes, and on PostgreSQL nor does a cancellation of a session its practitioner never
-    # heard of (on SQLite, which cannot tell an invitation being sent from one waiting, it does).
-    sqlite = session_app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite")
-    assert (first.reminders_queued, first.sent) == (1, 3 if sqlite else 2)
+    # never goes, nor does a cancellation of a session its practitioner never heard of (on SQLite,
+    # which cannot tell an invitation being sent from one waiting, one went until the worker was
+    # left to give the invitation up, and the cancellation with it).
+    assert (first.reminders_queued, first.sent) == (1, 2)
     with session_app.app_context():
         # Two days before: nothing due yet.
         assert queue_reminders(dt.datetime.now(dt.UTC).replace(tzinfo=None) - dt.timedelta(days=1)) == 0

@@ -788,6 +788,15 @@ def cancel_session(session: SpaceSession, actor: str) -> int:
     session.sequence += 1
     in_it = members(session)
     told = {request.id for request in invitation_sent(session, in_it)}
+    # Counted as told because the outbox worker may be sending its invitation now, not because it
+    # went: that invitation is left to the worker, which gives it up unsent if it has not gone,
+    # with the cancellation queued here (``cancelled_before_it_went``). Found: on SQLite, where
+    # every invitation whose turn has come counts so, the second of two practitioners invited
+    # had their invitation dropped here and was sent the cancellation of a session they never
+    # heard of.
+    in_hand = {
+        request.id for request, place in in_it if request.id in told and last_invitation_sent(request, session) is None
+    }
     # One cancellation for each practitioner sent an invitation, naming every request of theirs in
     # it (found: one for each request, so a practitioner with two in the session was sent two).
     people: dict[str, list[StoredRequest]] = {}
@@ -802,8 +811,11 @@ def cancel_session(session: SpaceSession, actor: str) -> int:
         people.setdefault(practitioner_email(request).lower() or f"request {request.id}", []).append(request)
     for first, *rest in people.values():
         for other in rest:
-            _drop_unsent(other)  # its invitation or reminder not sent yet would go after the cancellation
-        _queue_session_email(first, session, CANCELLATION, also=[other.reference for other in rest])
+            # Its invitation or reminder not sent yet would go after the cancellation.
+            _drop_unsent(other, (REMINDER,) if other.id in in_hand else (INVITATION, REMINDER))
+        _queue_session_email(
+            first, session, CANCELLATION, also=[other.reference for other in rest], in_hand=first.id in in_hand
+        )
     moved = 0
     for request, place in in_it:
         db.session.delete(place)
@@ -923,7 +935,8 @@ def _invitation_being_sent(requests: Sequence[StoredRequest]) -> set[int]:
     if db.session.get_bind().dialect.name == "sqlite":
         # No row locks to tell by: each the worker may be sending (its turn has come) counts as
         # being sent (regression review: one the worker was sending went, and no cancellation
-        # followed; a cancellation of an invitation that never went is the lesser harm). Not one
+        # followed). The cancellation queued for it is dropped by the worker with the invitation
+        # if that never went (``cancelled_before_it_went``: the callers leave it to the worker). Not one
         # that failed and waits for its next try (found, regression review: the mail server down,
         # the session cancelled, a cancellation went of an invitation never received).
         now = utcnow()
@@ -954,13 +967,22 @@ def leave_session(request: StoredRequest) -> list[str]:
         if session is not None:
             lock_session(session)
     invited = place.invited_sequence is not None
+    # Whether an invitation to the session reached the practitioner, or may be reaching them now
+    # (the outbox worker sending it): else there is nothing to cancel. Found: a request taken out
+    # of its session before the worker came to its invitation sent the practitioner the
+    # cancellation of a session they never heard of.
+    told = invited and session is not None and bool(invitation_sent(session, [(request, place)]))
+    in_hand = told and session is not None and last_invitation_sent(request, session) is None
     db.session.delete(place)
     db.session.flush()
     if session is None:
         return []
     words = session_words(session)
     said = [f"It is no longer in the session on {words['date']} at {words['time']}."]
-    if invited and session.cancelled_at is None and told_still_to_come(request, session):
+    if invited and not told:
+        _drop_unsent(request)
+        said.append("Its invitation had not been emailed yet: it will not be, and no cancellation is needed.")
+    elif invited and session.cancelled_at is None and told_still_to_come(request, session):
         # "Another date" only when one will be offered: not to a request closed meanwhile.
         another_date = request.status == OFFERED
         # Found: a practitioner invited for two requests in one session (the same work email)
@@ -983,7 +1005,7 @@ def leave_session(request: StoredRequest) -> list[str]:
             # calendar, or stayed cancelled. The cancellation goes one higher, and the session one
             # higher again, so whatever that address is sent next supersedes it.
             with _revision(session):
-                _queue_session_email(request, session, CANCELLATION, another_date=another_date)
+                _queue_session_email(request, session, CANCELLATION, another_date=another_date, in_hand=in_hand)
             said.append("The practitioner will be emailed a cancellation of their invitation.")
     if session.cancelled_at is None and not members(session) and not held_members(session):
         session.cancelled_at = utcnow()
@@ -1381,6 +1403,7 @@ def _queue_session_email(
     still_in: Sequence[str] = (),
     also: Sequence[str] = (),
     still_invited: Sequence[str] = (),
+    in_hand: bool = False,
 ) -> OutboxMessage | None:
     """Queue an invitation (or update), cancellation or reminder, its text and calendar file made now
     (``another_date``: a cancellation says the facilitators will offer another date; not when the
@@ -1390,7 +1413,9 @@ def _queue_session_email(
     calendar file, if any, is an update (METHOD REQUEST) naming ``still_invited``, those of
     ``still_in`` invited (none: no file). ``also``: for a reminder or the session's cancellation,
     the references of the practitioner's other requests in the session (one email for the
-    person, naming them all).
+    person, naming them all). ``in_hand``: for a cancellation, the request's invitation not sent
+    yet may be the one the outbox worker is sending: it is left to the worker (its reminder is
+    dropped).
 
     An invitation is sent only before the session starts, and a reminder ("your session is
     tomorrow") only before the session's day begins (``send_before``): the worker gives up on
@@ -1402,7 +1427,7 @@ def _queue_session_email(
     if not recipient or not organiser:
         return None
     if kind in (INVITATION, CANCELLATION):
-        _drop_unsent(request)
+        _drop_unsent(request, (REMINDER,) if in_hand else (INVITATION, REMINDER))
     # An update only for a practitioner who was sent an invitation to this session and has not
     # had the change yet; it lists what changed since what they were last sent. ``before`` is
     # that only when they were sent the session as it was just before this change: an update
