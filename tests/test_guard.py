@@ -3628,6 +3628,11 @@ def test_a_signed_name_is_found_where_the_writer_must_not_be_named(text: str, si
         ("It was his 13th birthday on the 4th of May", "birthday on the 4th of May"),
         ("children Darius and Alexia", "Darius"),  # listed with a name of the lists
         ("Mum says Nanna Pat has them on Sundays.", "Pat"),
+        # Found (privacy review): one of the commonest surnames after "baby", as a newborn or an
+        # unborn child is written ("baby Jones" was found, "jones" being no common word).
+        ("Baby Smith was born at 30 weeks", "Smith"),
+        ("Baby Khan is on a CP plan", "Khan"),
+        ("worried about baby Brown", "Brown"),
     ],
 )
 def test_common_short_names_with_a_cue_and_dates_of_birth_run_together_are_found(text: str, found: str) -> None:
@@ -3653,6 +3658,7 @@ def test_common_short_names_with_a_cue_and_dates_of_birth_run_together_are_found
         "Le Creuset pan, Le Mans race, the 2023-2024 school year (ref 2023-2024).",
         "She goes to the Toddler Playgroup at church, and Stay and Play. Mum took her to Baby Playgroup.",
         "mum (tearful), dad (absent), mum (polish), mum (nfa), nan (maternal), mum (esol), dad (whatsapp)",
+        "She goes to the Baby Green group and the Baby Bank; Baby Steps on Fridays.",
     ],
 )
 def test_words_and_people_in_the_news_are_not_names_of_the_family(text: str) -> None:

@@ -3080,6 +3080,7 @@ _AGE_AFTER = re.compile(
     r"(?=\s{0,3}(?:[.,;:!?)]|$)|\s{1,3}(?:and|but|now|so|too|with|who|in|at|on|this|next|last|when)\b)"
     r"|\s{1,3}\d{1,2}\s{0,3}(?:y(?:ea)?rs?|y/?o)\b"
 )
+_BABY_BEFORE = re.compile(r"(?<![\w'\u2019\-])(?i:baby)\s{1,3}$")
 _FAMILY_BEFORE = re.compile(
     rf"(?<![\w'\u2019\-])(?i:{_FAMILY_WORD})(?:\s{{1,3}}|\s{{0,3}}\(\s{{0,3}}|\s{{0,3}},\s{{0,3}})$"
 )
@@ -3487,6 +3488,10 @@ def _names_the_text_says_are_names(text: str, places: AbstractSet[str]) -> Itera
                 and plain not in _FEASTS
                 and _FAMILY_BEFORE.search(before) is not None
             )
+            # One of the commonest surnames after "baby", as a newborn or unborn child is written
+            # ("Baby Smith was born at 30 weeks", "baby Khan": found, privacy review; "baby Jones"
+            # was found, as "jones" is no common word).
+            and not (plain in _COMMON_SURNAMES_THAT_ARE_WORDS and _BABY_BEFORE.search(before) is not None)
         ):
             continue  # an ordinary word with a capital: "Health Visitor (1)", "Mum - Polish"
         # A surname after the given name: "mum Kasia Wójcik and her partner", "Mum Kasia Smith rang"
