@@ -1732,10 +1732,12 @@ def answer_feedback(token: str, score: str, comment: str, now: dt.datetime | Non
 
 def feedback_comments(months: int = 12) -> list[tuple[str, list[tuple[str, str]]]]:
     """Comments as (id, text) by month, newest month first; within a month in alphabetical order
-    (not the order they came in, which could help tell whose is whose; the ids are random)."""
+    (not the order they came in, which could help tell whose is whose; the ids are random). Only
+    the months that are over, as for the scores (found, privacy review: a comment was listed
+    20 seconds after it was sent, and the facilitators know whose session had just been held)."""
     rows = db.session.execute(
         select(FeedbackComment.month, FeedbackComment.id, FeedbackComment.text).where(
-            FeedbackComment.month >= first_month(months)
+            FeedbackComment.month >= first_month(months), FeedbackComment.month < current_month()
         )
     )
     by_month: dict[str, list[tuple[str, str]]] = {}
