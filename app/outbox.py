@@ -752,13 +752,17 @@ def purge_due(done: Purges, now: dt.datetime | None = None) -> tuple[int, int]:
     if done.requests is None or now - done.requests >= PURGE_REQUESTS_EVERY:
         done.requests = now
         retention = int(current_app.config.get("RETENTION_DAYS") or 90)
+        kept: tuple[tuple[str, str], ...] = ()
         try:
-            requests = len(retention_purge.purge_requests(retention, now=now, actor=audit.SYSTEM).references)
+            purged = retention_purge.purge_requests(retention, now=now, actor=audit.SYSTEM)
+            requests, kept = len(purged.references), purged.kept
         except SQLAlchemyError as error:
             db.session.rollback()
             current_app.logger.warning("Old requests not deleted (%s); trying again in an hour", type(error).__name__)
         if requests:
             current_app.logger.info("Deleted %d request(s) older than %d days", requests, retention)
+        for reference, why in kept:
+            current_app.logger.warning("Request %s, older than %d days, kept: %s", reference, retention, why)
         audit_days = audit.retention_days()
         try:
             entries = audit.purge_audit_events(audit_days, now=now, actor=audit.SYSTEM)

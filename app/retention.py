@@ -21,6 +21,7 @@ from . import audit
 from .config import MAXIMUMS
 from .extensions import db, empty_write_ahead_log
 from .inbox.service import purge_account_emails, remove_departed_accounts
+from .models import StoredRequest
 from .requests.service import DeletionRefused, PurgeResult, delete_old_requests, delete_one_request, reference_typed
 from .space_sessions.service import practitioner_left_untold, purge_empty_sessions, purge_old_comments
 from .stats.service import purge_old_counts, retention_months
@@ -41,8 +42,26 @@ def purge_requests(
     retention_days: int, dry_run: bool = False, now: dt.datetime | None = None, actor: str = audit.CLI
 ) -> PurgeResult:
     """Delete requests older than ``retention_days`` with everything tied to them, then the
-    sessions left empty and old feedback comments, in one transaction (``delete_old_requests``)."""
-    return delete_old_requests(retention_days, purge_session_data, dry_run=dry_run, now=now, actor=actor)
+    sessions left empty and old feedback comments, in one transaction (``delete_old_requests``).
+    A request whose practitioner would be left untold about their session (invited to one still
+    to come, or a cancellation to them unsent: ``practitioner_left_untold``) is kept until that
+    has passed. Found (operator review): with the retention period shortened, the purge deleted a
+    request in a session still to come, and its practitioner came to a session nobody held."""
+    return delete_old_requests(
+        retention_days, purge_session_data, dry_run=dry_run, now=now, actor=actor, keep=_session_still_to_come
+    )
+
+
+def _session_still_to_come(request: StoredRequest) -> str | None:
+    """Why the purge keeps ``request`` for now: its practitioner is invited to a session still to
+    come, or a cancellation to them is unsent; else None."""
+    if practitioner_left_untold(request) is None:
+        return None
+    return (
+        "its practitioner is invited to a session still to come, or a cancellation to them is not sent yet: "
+        "kept until the session has passed, or the cancellation has gone (take the request out of the "
+        "session in the inbox to cancel it, or delete it now with `flask requests delete`)"
+    )
 
 
 def delete_request(reference: str, actor: str = audit.CLI, without_cancellation: bool = False) -> int:
@@ -103,6 +122,7 @@ def purge_command(dry_run: bool, days: int | None) -> None:
         )
         for reference in result.references:
             click.echo(f"  {reference}")
+        _say_kept(result)
         click.echo(f"Would delete {entries_words} (AUDIT_RETENTION_DAYS).")
         click.echo(f"Would remove {accounts_words}.")
         click.echo(f"Would delete {months_words}.")
@@ -112,9 +132,16 @@ def purge_command(dry_run: bool, days: int | None) -> None:
             f"Deleted {count} {noun} created before {cutoff} (retention {retention} days), "
             f"with {result.outbox_messages} outbox message(s)."
         )
+        _say_kept(result)
         click.echo(f"Deleted {entries_words} (AUDIT_RETENTION_DAYS).")
         click.echo(f"Removed {accounts_words}.")
         click.echo(f"Deleted {months_words}.")
+
+
+def _say_kept(result: PurgeResult) -> None:
+    """The requests past the retention period the purge keeps for now, each with why."""
+    for reference, why in result.kept:
+        click.echo(f"Kept {reference}, older than the retention period: {why}.")
 
 
 @requests_cli.command("delete")

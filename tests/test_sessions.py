@@ -19,7 +19,7 @@ from werkzeug.test import TestResponse
 
 from app.extensions import db
 from app.models import AuditEvent, OutboxMessage, StoredRequest, utcnow
-from app.outbox import run_pass
+from app.outbox import Purges, purge_due, run_pass
 from app.space_sessions.models import FeedbackComment, FeedbackToken, SessionPlace, SpaceSession
 from app.space_sessions.service import purge_empty_sessions, queue_reminders
 from app.stats.models import Count
@@ -2811,6 +2811,37 @@ def test_the_held_form_promises_the_feedback_link_when_one_is_sent(session_app: 
 
 
 # --- the purge --------------------------------------------------------------------------------------
+
+
+def test_the_purge_keeps_a_request_whose_practitioner_is_invited_to_a_session_still_to_come(
+    session_app: Flask, smtp_server: SmtpServer, runner, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Found (operator review): with the retention period shortened, the purge deleted a request
+    in a session still to come, with no cancellation: its practitioner came to a session nobody
+    held. It is kept, said so, until the session is cancelled for them and the cancellation has
+    gone; then the purge deletes it."""
+    client, reference = invitation_queued(session_app, smtp_server)
+    assert run_outbox(session_app).sent == 1  # the invitation went
+    with session_app.app_context():
+        db.session.execute(
+            update(StoredRequest).where(StoredRequest.reference == reference).values(created_at=dt.datetime(2020, 1, 1))
+        )
+        db.session.commit()
+    dry = runner.invoke(args=["requests", "purge", "--dry-run"])
+    assert f"Kept {reference}, older than the retention period: its practitioner is invited" in dry.output
+    result = runner.invoke(args=["requests", "purge"])
+    assert result.exit_code == 0 and "Deleted 0 requests" in result.output, result.output
+    assert f"Kept {reference}" in result.output and session_id_of(session_app, reference) is not None
+    with session_app.app_context(), caplog.at_level("WARNING"):
+        purge_due(Purges())  # the worker's hourly purge keeps it too, and says so
+    assert f"Request {reference}, older than 90 days, kept:" in caplog.text
+    form = {"status": "closed", "from_status": "session_arranged"}
+    assert post_form(client, request_url(reference), request_url(reference, "status"), form).status_code == 302
+    assert f"Kept {reference}" in runner.invoke(args=["requests", "purge"]).output  # the cancellation not sent yet
+    assert run_outbox(session_app).sent == 1
+    assert [m["Subject"].split(":")[0] for m in smtp_server.mailbox.messages][-1] == "Cancelled"
+    result = runner.invoke(args=["requests", "purge"])
+    assert "Deleted 1 request " in result.output and "Kept" not in result.output, result.output
 
 
 def test_the_purge_takes_sessions_and_feedback_tokens_with_their_requests(session_app: Flask, runner) -> None:

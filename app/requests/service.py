@@ -585,6 +585,8 @@ class PurgeResult:
     outbox_messages: int
     cutoff: dt.datetime
     dry_run: bool
+    # Past the period but kept (``keep``): the reference, and why, in a sentence for an operator.
+    kept: tuple[tuple[str, str], ...] = ()
 
 
 def delete_old_requests(
@@ -593,12 +595,14 @@ def delete_old_requests(
     dry_run: bool = False,
     now: dt.datetime | None = None,
     actor: str = audit.CLI,
+    keep: Callable[[StoredRequest], str | None] | None = None,
 ) -> PurgeResult:
     """Delete requests older than ``retention_days`` with their PDFs and outbox messages (and
     everything else tied to them: notes, places in sessions, feedback tokens), recording an audit
     event (reference only, by ``actor``) for each; then ``also(cutoff)``, in the same transaction:
     what goes with them elsewhere (``app.retention.purge_requests`` passes the sessions left empty
-    and the feedback comments older than the retention period). Commits.
+    and the feedback comments older than the retention period). Commits. A request for which
+    ``keep`` gives a reason is kept for now (``PurgeResult.kept``).
 
     The requests are locked as they are found, skipping any another purge (another worker) has
     locked already, so two purges at once never record one request's deletion twice."""
@@ -611,6 +615,11 @@ def delete_old_requests(
     rows = db.session.execute(query if dry_run else query.with_for_update(skip_locked=True)).all()
     if not dry_run:
         rows = _without_emails_being_sent(rows)
+    kept: list[tuple[str, str]] = []
+    if keep is not None:
+        held = {row.id: why for row in rows if (why := keep(db.session.get_one(StoredRequest, row.id))) is not None}
+        kept = [(row.reference, held[row.id]) for row in rows if row.id in held]
+        rows = [row for row in rows if row.id not in held]
     ids = [row.id for row in rows]
     references = tuple(row.reference for row in rows)
     outbox_count = 0
@@ -621,17 +630,17 @@ def delete_old_requests(
         )
     if dry_run:
         db.session.rollback()
-        return PurgeResult(references, outbox_count, cutoff, dry_run)
+        return PurgeResult(references, outbox_count, cutoff, dry_run, tuple(kept))
     if not ids:
         also(cutoff)
         db.session.commit()
-        return PurgeResult(references, outbox_count, cutoff, dry_run)
+        return PurgeResult(references, outbox_count, cutoff, dry_run, tuple(kept))
     _delete_requests(ids)
     for reference in references:
         audit.add_event("purged", reference, actor, f"older than {retention_days} days")
     also(cutoff)
     db.session.commit()
-    return PurgeResult(references, outbox_count, cutoff, dry_run)
+    return PurgeResult(references, outbox_count, cutoff, dry_run, tuple(kept))
 
 
 def _delete_requests(ids: Sequence[int]) -> None:
