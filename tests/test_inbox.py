@@ -1974,6 +1974,25 @@ def test_an_import_already_in_the_inbox_is_not_called_a_success(app: Flask) -> N
     second = text(client.get(upload(client, pdf).location))
     [banner] = banners(second)
     assert "already in the inbox" in banner and "--success" not in banner
+    # Found (privacy review): the upload of a full copy left no trace in the request's trail; and
+    # (security review) a PDF giving a stored request's reference with another person's details
+    # was told only "already in the inbox".
+    assert "does not match" not in banner
+    assert (
+        "A copy of its PDF uploaded to import, nothing added (it was already here): the copy matches this request"
+        in (trail_text(second))
+    )
+    document["details"]["name"] = "Totally Different Person"
+    altered = pdf_with_attachment("request.json", json.dumps(document).encode())
+    third = text(client.get(upload(client, altered).location))
+    [banner] = banners(third)
+    assert (
+        "already in the inbox" in banner
+        and 'The PDF you uploaded does not match it (different: "Requested by")' in banner
+    )
+    assert "Totally Different Person" not in third
+    assert 'the copy does not match this request (different: "Requested by")' in trail_text(third)
+    assert "Totally" not in trail_text(third)
 
 
 def trail_text(page: str) -> str:
@@ -2024,6 +2043,18 @@ def test_the_audit_trail_is_in_words_a_facilitator_reads(app: Flask) -> None:
 
 
 # --- import -----------------------------------------------------------------------------------
+
+
+@pytest.mark.real_pdf
+def test_a_requests_own_pdf_uploaded_again_matches_it(app: Flask) -> None:
+    """The PDF the service made, uploaded while its request is stored: nothing added, and the
+    trail says the copy matches (no difference found in a real round trip: dates, empty fields)."""
+    client, _ = signed_in(app)
+    with app.app_context():
+        pdf = make_request(pdf=True).request.pdf
+    landed = text(client.get(upload(client, pdf).location))
+    assert "already in the inbox" in landed and "does not match" not in landed
+    assert "the copy matches this request" in trail_text(landed)
 
 
 @both_databases

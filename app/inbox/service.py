@@ -945,6 +945,7 @@ ACTION_WORDS = {
     "supervision_record": "Supervision record made from its answers, after sending the request",
     "refused": "Refused to a read-only account (statistics only)",
     "import_refused": "Import of a request PDF refused",
+    "uploaded_again": "A copy of its PDF uploaded to import, nothing added (it was already here)",
     "exported": "Included in a download of the list as a spreadsheet (CSV: comma-separated values)",
     "found_by_email": "Found by a search for its work email",
     "status_changed": "Status changed",
@@ -1836,6 +1837,7 @@ def import_request(imported: ImportedRequest, facilitator: Facilitator) -> tuple
     """
     existing = find_request(imported.reference)
     if existing is not None:
+        uploaded_again(imported, existing, facilitator)
         return existing, False
     if (deleted := deleted_on(imported.reference)) is not None:
         audit.record_event(IMPORT_REFUSED, imported.reference, facilitator.actor, DELETED_ALREADY)
@@ -1855,7 +1857,48 @@ def import_request(imported: ImportedRequest, facilitator: Facilitator) -> tuple
     existing = find_request(imported.reference)  # someone imported (or the service stored) it a moment ago
     if existing is None:
         raise InvalidRequest("reference or journey token already taken")
+    uploaded_again(imported, existing, facilitator)
     return existing, False
+
+
+# The audit action of a request's PDF uploaded again (``uploaded_again``).
+UPLOADED_AGAIN = "uploaded_again"
+NOT_THE_SAME = "does not match"
+
+
+def uploaded_again(imported: ImportedRequest, existing: StoredRequest, facilitator: Facilitator) -> None:
+    """Record in the request's trail that a copy of its PDF was uploaded, and whether it matches
+    the request stored: its answers, its fields and when it was sent (found, privacy review: the
+    upload of a full copy left no trace; security review: a PDF giving the reference of a stored
+    request, with another person's name, was told only "already in the inbox"). Commits."""
+    differs = copy_differs(imported, existing)
+    detail = (
+        "the copy matches this request"
+        if not differs
+        else f"the copy {NOT_THE_SAME} this request (different: {', '.join(differs)})"
+    )
+    audit.record_event(UPLOADED_AGAIN, existing.reference, facilitator.actor, detail)
+
+
+def copy_differs(imported: ImportedRequest, existing: StoredRequest) -> list[str]:
+    """What in an uploaded copy of a request differs from the request stored, in words: the
+    answers, the names of the fields that differ (their labels, never their text), the date sent."""
+    differs = []
+    if imported.answers != existing.answers:
+        differs.append("the answers")
+    differs.extend(
+        f'"{field.row_key(existing.mode, in_request=True) or field.label.for_mode(existing.mode)}"'
+        for field in fields.FIELDS
+        if _same_value(imported.details.get(field.name)) != _same_value(existing.details.get(field.name))
+    )
+    if abs(imported.submitted_at - existing.created_at) >= dt.timedelta(minutes=1):
+        differs.append("when it was sent")
+    return differs
+
+
+def _same_value(value: Any) -> Any:
+    """A field's value as compared: no answer, an empty text and an empty list alike."""
+    return value if value not in (None, "", [], ()) else None
 
 
 def facilitator_choices(facilitators: Sequence[Facilitator]) -> list[tuple[str, str]]:

@@ -2111,7 +2111,8 @@ def import_request() -> Response | str:
     if form.validate_on_submit():
         pdf = form.pdf.data.read()
         try:
-            stored, created = service.import_request(read_request_pdf(pdf), current_facilitator())
+            imported = read_request_pdf(pdf)
+            stored, created = service.import_request(imported, current_facilitator())
         except ImportProblem as problem:
             form.pdf.errors = [str(problem)]
         except InvalidRequest as problem:
@@ -2125,7 +2126,17 @@ def import_request() -> Response | str:
                 # The request page it lands on is the import's, as after any other action: its
                 # audit entry is the import (found: "Imported", then "Viewed", for one action).
                 return acted_on(stored)
-            flash(f"Request {stored.reference} was already in the inbox, so nothing was added", IMPORTANT)
+            differs = service.copy_differs(imported, stored)
+            flash(
+                f"Request {stored.reference} was already in the inbox, so nothing was added"
+                + (
+                    f". The PDF you uploaded does not match it (different: {', '.join(differs)}). The request "
+                    "below is the one this service received: check where that PDF came from"
+                    if differs
+                    else ""
+                ),
+                IMPORTANT,
+            )
             return redirect(url_for("inbox.request_page", reference=stored.reference))
     if request.method == "POST" and form.pdf.errors:
         # Refused: shown by the page's GET, as every inbox form's refusal is (a file cannot be
