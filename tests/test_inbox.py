@@ -602,6 +602,18 @@ def test_passphrases_and_random_passwords_still_pass(strong: str) -> None:
     assert service.password_problem(strong, "alice@example.org", "Alice") is None
 
 
+@pytest.mark.parametrize(
+    "weak", ["Salford Safeguarding", "SSCP Salford 2025!", "S@lford Children Partnership", "space to think 2026"]
+)
+def test_a_password_made_only_of_the_partnerships_words_is_refused(app: Flask, weak: str) -> None:
+    """Found (security review): "Salford Safeguarding" was accepted (only one of the partnership's
+    words alone was refused), among the first guesses for an account in Salford."""
+    with app.app_context():
+        problem = service.password_problem(weak, "alice@example.org", "Alice")
+        assert problem is not None and "the partnership's name" in problem
+        assert service.password_problem("Salford river walks daily", "alice@example.org", "Alice") is None
+
+
 def test_the_common_password_list_is_the_published_one_read_with_its_look_alikes() -> None:
     text = service.COMMON_PASSWORDS_FILE.read_text(encoding="utf-8")
     header = [line for line in text.splitlines() if line.startswith("# ")]

@@ -14,6 +14,7 @@ import hashlib
 import hmac
 import re
 from collections.abc import Mapping, MutableMapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
@@ -158,6 +159,24 @@ def partnership_words() -> set[str]:
     return {word for word in words if len(word) >= 3}
 
 
+def made_of_partnership_words(lowered: str) -> bool:
+    """Whether the letters of a lower-case password (look-alike digits and symbols read as
+    letters: ``password_bases``) are only the partnership's words, one or more, in any order
+    ("salford2025", "Salford Safeguarding", "SSCP Salford 2025!": found, security review, the
+    last two were accepted: only one word alone was refused)."""
+    words = partnership_words() | {"space", "to", "think"}
+    candidates = {re.sub(r"[^a-z]", "", lowered)} | {re.sub(r"[^a-z]", "", base) for base in password_bases(lowered)}
+    return any(_segments_into(letters, words) for letters in candidates if letters)
+
+
+def _segments_into(letters: str, words: AbstractSet[str]) -> bool:
+    """Whether ``letters`` is one or more of ``words`` run together."""
+    ends = [True] + [False] * len(letters)
+    for end in range(1, len(letters) + 1):
+        ends[end] = any(ends[end - len(word)] and letters.endswith(word, 0, end) for word in words if len(word) <= end)
+    return ends[-1]
+
+
 def password_bases(lowered: str) -> set[str]:
     """The words a lower-case password is built on, as a guesser sees them: the letters from
     the first to the last, with look-alike digits and symbols read as letters (0 as o, 1 as i
@@ -251,12 +270,15 @@ def password_problem(password: str, email: str = "", name: str = "") -> str | No
     if (
         "password" in lowered
         or "spacetothink" in lowered.replace(" ", "")
-        or re.sub(r"[^a-z]", "", lowered) in partnership_words()
+        or made_of_partnership_words(lowered)
         or len(set(lowered)) < 6
         or password.isdigit()
         or any(part in lowered for part in personal)
     ):
-        return f"The password is too easy to guess. {advice}, without your name, email or the word password."
+        return (
+            f"The password is too easy to guess. {advice}, without your name, your email, the "
+            "partnership's name or the word password."
+        )
     return None
 
 
