@@ -34,6 +34,14 @@ READ_ONLY_SQLSTATE = "25006"
 # PostgreSQL's SQLSTATE for a statement it cancelled: one that ran or waited (for a lock another
 # session holds: a migration, a transaction left open in psql) past the statement_timeout.
 QUERY_CANCELED_SQLSTATE = "57014"
+# PostgreSQL's SQLSTATEs for a server out of a resource (class 53), in words for the log.
+INSUFFICIENT_RESOURCES = {
+    "53000": "the database server is out of a resource it needs (insufficient_resources): see its log",
+    "53100": "the database server's disk is full (disk_full): free space on it, and writes work again",
+    "53200": "the database server is out of memory (out_of_memory): see its log",
+    "53300": "the database server takes no more connections (too_many_connections: max_connections)",
+    "53400": "the database server's configured limit was exceeded (configuration_limit_exceeded): see its log",
+}
 
 
 # What a command says when SQLite (the default database) stayed busy with another writer for longer
@@ -78,6 +86,9 @@ def outage_in_words(error: BaseException) -> str:
         )
     elif sqlstate == READ_ONLY_SQLSTATE:
         words = "the database takes no writes now (a standby, or set read-only)"
+    elif sqlstate in INSUFFICIENT_RESOURCES:
+        # Found (operator review): a full disk was logged as "the database is not answering".
+        words = INSUFFICIENT_RESOURCES[sqlstate]
     elif original is not None and (turned_away := _settings_that_cannot_connect(error)) is not None:
         # Found (operations review): a password changed while serving was logged as "the database
         # is not answering", where start-up names it: "turned the connection away (password

@@ -1057,6 +1057,16 @@ def test_the_workers_outage_line_says_a_read_only_database_takes_no_writes() -> 
     )
     down = OperationalError("SELECT 1", {}, Refused("connection refused"))
     assert outage_in_words(down) == "the database is not answering (OperationalError from test_hardening.Refused)"
+
+    class DiskFull(Exception):
+        sqlstate = "53100"
+
+    # Found (operator review): a full disk was "not answering" too (psycopg's DiskFull is an OperationalError).
+    full = OperationalError("INSERT INTO requests", {}, DiskFull("could not extend file"))
+    assert outage_in_words(full) == (
+        "the database server's disk is full (disk_full): free space on it, and writes work again "
+        "(OperationalError from test_hardening.DiskFull, SQLSTATE 53100)"
+    )
     # A password changed while serving (found, operations review): said as start-up says it.
     turned_away = OperationalError(
         "SELECT 1", {}, Refused('connection failed: FATAL:  password authentication failed for user "stt"')

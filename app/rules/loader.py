@@ -12,6 +12,7 @@ import difflib
 import hashlib
 import json
 import re
+import stat
 from collections import Counter
 from pathlib import Path
 from typing import cast
@@ -357,8 +358,18 @@ class TooLarge(OSError):
     """A rule file larger than RULE_FILE_MAX_BYTES (so never read whole)."""
 
 
+class NotAFile(OSError):
+    """A rule file's path names a named pipe or a socket, which would be waited on for ever."""
+
+    strerror = "it is a named pipe or a socket, not a file: name the rule file itself"
+
+
 def read_rule_file(path: Path) -> bytes:
-    """The file's bytes, reading no more than RULE_FILE_MAX_BYTES (``TooLarge`` past them)."""
+    """The file's bytes, reading no more than RULE_FILE_MAX_BYTES (``TooLarge`` past them).
+    ``NotAFile`` for a named pipe or a socket: found (operator review), a pack path naming a
+    named pipe held start-up for ever, saying nothing."""
+    if stat.S_ISFIFO(mode := path.stat().st_mode) or stat.S_ISSOCK(mode):
+        raise NotAFile
     with path.open("rb") as handle:
         data = handle.read(RULE_FILE_MAX_BYTES + 1)
     if len(data) > RULE_FILE_MAX_BYTES:

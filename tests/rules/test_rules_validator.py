@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -291,6 +292,17 @@ def test_not_yaml_names_file_and_line(write_pack: Callable[[Any], Path]) -> None
     assert pack is None and len(problems) == 1
     assert problems[0].file == str(path) and problems[0].line is not None
     assert "YAML could not read the file" in problems[0].message
+
+
+def test_a_named_pipe_for_a_rule_file_is_refused_at_once(tmp_path: Path) -> None:
+    """Found (operator review): a pack path naming a named pipe held start-up for ever, with no
+    message (opening a pipe waits for a writer)."""
+    pipe = tmp_path / "pack.yaml"
+    os.mkfifo(pipe)
+    pack, problems = check_pack(pipe)
+    assert pack is None and [str(problem) for problem in problems] == [
+        f"{pipe} cannot be read: it is a named pipe or a socket, not a file: name the rule file itself"
+    ]
 
 
 @pytest.mark.parametrize(
