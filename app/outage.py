@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import re
 import sqlite3
 import time
 import traceback
@@ -34,6 +35,10 @@ READ_ONLY_SQLSTATE = "25006"
 # PostgreSQL's SQLSTATE for a statement it cancelled: one that ran or waited (for a lock another
 # session holds: a migration, a transaction left open in psql) past the statement_timeout.
 QUERY_CANCELED_SQLSTATE = "57014"
+# What libpq and psycopg say of a host name not found (only matched, never logged).
+_HOST_NOT_FOUND = re.compile(
+    r"failed to resolve host|could not translate host name|Name or service not known|nodename nor servname"
+)
 # PostgreSQL's SQLSTATEs for a server out of a resource (class 53), in words for the log.
 INSUFFICIENT_RESOURCES = {
     "53000": "the database server is out of a resource it needs (insufficient_resources): see its log",
@@ -94,6 +99,10 @@ def outage_in_words(error: BaseException) -> str:
         # is not answering", where start-up names it: "turned the connection away (password
         # authentication failed ...): check the user name and password in DATABASE_URL".
         words = turned_away.removeprefix("DATABASE_URL cannot be used: ").removesuffix(".")
+    elif original is not None and _HOST_NOT_FOUND.search(str(original)):
+        # Found (operator review): a host name that can never be found (a typo in DATABASE_URL)
+        # was only "not answering", page after page.
+        words = "the database's host name cannot be found: check the host in DATABASE_URL, and the DNS"
     else:
         words = "the database is not answering"
     # The driver's error by its module ("from psycopg.OperationalError"): found (operator review),

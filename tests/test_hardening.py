@@ -1058,6 +1058,14 @@ def test_the_workers_outage_line_says_a_read_only_database_takes_no_writes() -> 
     down = OperationalError("SELECT 1", {}, Refused("connection refused"))
     assert outage_in_words(down) == "the database is not answering (OperationalError from test_hardening.Refused)"
 
+    unknown_host = OperationalError(
+        "SELECT 1", {}, Refused("failed to resolve host 'db.invalid': [Errno -2] Name or service not known")
+    )
+    assert outage_in_words(unknown_host) == (
+        "the database's host name cannot be found: check the host in DATABASE_URL, and the DNS "
+        "(OperationalError from test_hardening.Refused)"
+    )
+
     class DiskFull(Exception):
         sqlstate = "53100"
 
