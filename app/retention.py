@@ -11,10 +11,12 @@ The outbox worker runs the same purges every hour (``app.outbox.purge_due``).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 import click
 from flask import current_app
 from flask.cli import AppGroup
+from sqlalchemy import select, update
 from sqlalchemy.exc import OperationalError
 
 from . import audit
@@ -23,8 +25,10 @@ from .extensions import db, empty_write_ahead_log
 from .inbox.service import purge_account_emails, remove_departed_accounts
 from .models import StoredRequest
 from .requests.service import DeletionRefused, PurgeResult, delete_old_requests, delete_one_request, reference_typed
+from .sessions import DatabaseSessionInterface, JourneySessionRow
 from .space_sessions.service import practitioner_left_untold, purge_empty_sessions, purge_old_comments
 from .stats.service import purge_old_counts, retention_months
+from .web import REFUSED_FORM_KEY
 
 
 def purge_session_data(cutoff: dt.datetime) -> None:
@@ -47,9 +51,37 @@ def purge_requests(
     to come, or a cancellation to them unsent: ``practitioner_left_untold``) is kept until that
     has passed. Found (operator review): with the retention period shortened, the purge deleted a
     request in a session still to come, and its practitioner came to a session nobody held."""
-    return delete_old_requests(
+    result = delete_old_requests(
         retention_days, purge_session_data, dry_run=dry_run, now=now, actor=actor, keep=_session_still_to_come
     )
+    if not dry_run:
+        forget_refused_forms_about(result.references)
+    return result
+
+
+def forget_refused_forms_about(references: Sequence[str]) -> None:
+    """Drop from every signed-in facilitator's session a form refused on the page of one of these
+    requests, deleted now (its text kept to be shown again: a note held back by the identifying-data
+    check, say). Found (privacy review): the note's text outlived the request's deletion in the
+    session's row, until the sign-in ended (up to 24 hours). Commits."""
+    for reference in references:
+        page = f"/inbox/requests/{reference}"
+        rows = db.session.execute(
+            select(JourneySessionRow.id, JourneySessionRow.data).where(
+                JourneySessionRow.data.contains(page, autoescape=True)
+            )
+        ).all()
+        for row in rows:
+            data = DatabaseSessionInterface.serializer.loads(row.data)
+            refused = data.get(REFUSED_FORM_KEY) if isinstance(data, dict) else None
+            if isinstance(refused, dict) and str(refused.get("address", "")).startswith(page):
+                del data[REFUSED_FORM_KEY]
+                db.session.execute(
+                    update(JourneySessionRow)
+                    .where(JourneySessionRow.id == row.id)
+                    .values(data=DatabaseSessionInterface.serializer.dumps(data))
+                )
+    db.session.commit()
 
 
 def _session_still_to_come(request: StoredRequest) -> str | None:
@@ -70,7 +102,9 @@ def delete_request(reference: str, actor: str = audit.CLI, without_cancellation:
     (``DeletionRefused``) while its practitioner would be left untold about a session
     (``practitioner_left_untold``), unless ``without_cancellation``."""
     refuse = None if without_cancellation else practitioner_left_untold
-    return delete_one_request(reference, purge_empty_sessions, actor=actor, refuse=refuse)
+    emails = delete_one_request(reference, purge_empty_sessions, actor=actor, refuse=refuse)
+    forget_refused_forms_about([reference])
+    return emails
 
 
 # PostgreSQL's SQLSTATE for a statement it cancelled (statement_timeout: app/config.py).

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import func, select
+import pytest
+from sqlalchemy import func, select, update
 
 from app.extensions import db
 from app.models import AuditEvent, OutboxMessage, StoredRequest, utcnow
@@ -121,6 +122,39 @@ def test_one_request_can_be_deleted_before_its_retention_period_ends(app, runner
     assert f"Delete request {old} and everything tied to it now?" in asked.output
     assert asked.exit_code == 0 and f"Deleted request {old}," in asked.output, asked.output
     assert _requests(app) == []
+
+
+@both_databases
+@pytest.mark.parametrize("how", ["delete", "purge"])
+def test_a_note_held_back_on_a_deleted_requests_page_leaves_the_facilitators_session(app, runner, how: str) -> None:
+    """Found (privacy review): a note refused by the identifying-data check is kept in the
+    facilitator's session to be shown again; after the request was deleted its text stayed in
+    the session's row until the sign-in ended (up to 24 hours)."""
+    from test_inbox import post_form, signed_in, stored_request
+
+    client, _ = signed_in(app)
+    reference = stored_request(app)
+    page = f"/inbox/requests/{reference}"
+    note = "Met Tyler Brown, 7, at Moorside High"
+    assert post_form(client, page, f"{page}/notes", {"text": note}).status_code == 200  # refused, kept
+    assert any(note in data for data in _session_data(app))
+    if how == "delete":
+        assert runner.invoke(args=["requests", "delete", reference, "--yes"]).exit_code == 0
+    else:
+        with app.app_context():
+            db.session.execute(update(StoredRequest).values(created_at=dt.datetime(2020, 1, 1)))
+            db.session.commit()
+        assert runner.invoke(args=["requests", "purge"]).exit_code == 0
+    assert _requests(app) == []
+    assert not any(note in data for data in _session_data(app))
+    assert client.get("/inbox").status_code == 200  # still signed in: only the note went
+
+
+def _session_data(app) -> list[str]:
+    from app.sessions import JourneySessionRow
+
+    with app.app_context():
+        return list(db.session.scalars(select(JourneySessionRow.data)))
 
 
 # --- the outbox worker purges on its own ------------------------------------------------------
