@@ -206,6 +206,7 @@ MAIL_PROBLEM_WORDS: tuple[tuple[tuple[str, ...], str], ...] = (
     (("Too late: the session had started",), "it could not be sent before the session started"),
     (("Too late: it was no longer the day before",), "it could not be sent the day before the session"),
     (("Too late: the session was cancelled",), "the session was cancelled before it could be sent"),
+    (("Too late: the request was taken out",), "the request was taken out of the session before it could be sent"),
     (("Too late:",), "it could not be sent in time"),
     (("The service could not make the email",), "the service could not make it (a fault in the service)"),
     (("SMTPRecipientsRefused",), "the mail server refused the email address"),
@@ -267,6 +268,7 @@ TOO_LATE_DEFAULT = "Too late: the time to send it had passed"
 # An invitation or reminder given up on unsent because its session was cancelled before it went
 # (the outbox worker was sending it when it was cancelled, and the mail server failed).
 CANCELLED_BEFORE_SENT = "Too late: the session was cancelled before it could be sent"
+LEFT_BEFORE_SENT = "Too late: the request was taken out of the session before it could be sent"
 
 
 def too_late(problem: str | None) -> bool:

@@ -439,11 +439,11 @@ def send_message(message: OutboxMessage, now: dt.datetime | None = None) -> str:
     if message.send_before is not None and (now or utcnow()) >= message.send_before:
         give_up_late(message)
         return GIVEN_UP
-    if cancelled_before_it_went(message):
+    if why := cancelled_before_it_went(message):
         # Found: an invitation the worker was sending when its session was cancelled counts as sent
         # (``invitation_sent``); the mail server failing it, it was tried again after the
         # cancellation, inviting the practitioner to a session cancelled.
-        give_up_late(message, mail.CANCELLED_BEFORE_SENT)
+        give_up_late(message, why)
         return GIVEN_UP
     request = message.request
     message.attempts += 1
@@ -453,6 +453,8 @@ def send_message(message: OutboxMessage, now: dt.datetime | None = None) -> str:
         # (operations review), an email the mail server refused because FACILITATOR_EMAIL was wrong
         # went on going to the wrong address once the setting was mended, refused for ever.
         message.recipient = address
+    if db.session.get_bind().dialect.name == "sqlite":
+        _claimed_in_the_open(message)
     try:
         # Nothing is written until the attempt is recorded: on SQLite a write holds the whole
         # file, and reading the PDF to attach would otherwise write the attempt first, so every
@@ -505,8 +507,8 @@ def send_message(message: OutboxMessage, now: dt.datetime | None = None) -> str:
         )
         if give_up:
             return GIVEN_UP
-        if cancelled_before_it_went(message):  # cancelled while the mail server was answering
-            give_up_late(message, mail.CANCELLED_BEFORE_SENT)
+        if why := cancelled_before_it_went(message):  # cancelled while the mail server was answering
+            give_up_late(message, why)
             return GIVEN_UP
         return REFUSED if mail.only_this_email(error) else FAILED
     except SQLAlchemyError:
@@ -560,6 +562,25 @@ def send_message(message: OutboxMessage, now: dt.datetime | None = None) -> str:
         audit.add_event(action, request.reference, audit.SYSTEM, f"attempt {message.attempts}")
     db.session.commit()
     return SENT
+
+
+def _claimed_in_the_open(message: OutboxMessage) -> None:
+    """SQLite: commit the attempt's start (``last_attempt_at``) before the mail server is asked,
+    for a web request to see which email is being sent (``space_sessions.service.
+    _invitation_being_sent``). PostgreSQL tells by the row's lock, held while it is sent; SQLite has
+    none, and every invitation whose turn had come counted as possibly being sent: a practitioner
+    whose invitation had not gone, taken out of the session or the session cancelled, was sent a
+    cancellation of it, or an update about a request of theirs "no longer in" it (regression
+    review). A commit of its own, at once: no write is held while the mail server answers. The
+    email's attributes stay as they are (not expired): read again, a row deleted meanwhile would
+    be an error, where ``taken_out_meanwhile`` tells it after the send."""
+    session = db.session()
+    expire_on_commit = session.expire_on_commit
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = expire_on_commit
 
 
 def taken_out_meanwhile(message: OutboxMessage) -> bool:

@@ -3659,6 +3659,9 @@ def test_common_short_names_with_a_cue_and_dates_of_birth_run_together_are_found
         "She goes to the Toddler Playgroup at church, and Stay and Play. Mum took her to Baby Playgroup.",
         "mum (tearful), dad (absent), mum (polish), mum (nfa), nan (maternal), mum (esol), dad (whatsapp)",
         "She goes to the Baby Green group and the Baby Bank; Baby Steps on Fridays.",
+        # (regression review: everyday words after "baby", not a surname)
+        "Baby Rice was introduced at 4 months. A Baby White noise machine. We discussed Baby Banks.",
+        "Baby Walker left near the stairs. Baby Bell cheese. Baby Price comparison. The baby Long sleeps.",
     ],
 )
 def test_words_and_people_in_the_news_are_not_names_of_the_family(text: str) -> None:

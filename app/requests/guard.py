@@ -3080,6 +3080,15 @@ _AGE_AFTER = re.compile(
     r"(?=\s{0,3}(?:[.,;:!?)]|$)|\s{1,3}(?:and|but|now|so|too|with|who|in|at|on|this|next|last|when)\b)"
     r"|\s{1,3}\d{1,2}\s{0,3}(?:y(?:ea)?rs?|y/?o)\b"
 )
+# Of the commonest surnames that are words too, those read as a surname after "baby": not what
+# follows "baby" in everyday words ("Baby Rice", "Baby White noise", "Baby Walker", "Baby Bell",
+# "Baby Banks", "Baby Cook", "Baby Day", "Baby Long sleeps": found, regression review).
+_SURNAMES_AFTER_BABY = frozenset(
+    {
+        *("smith", "jones", "brown", "taylor", "wright", "turner", "hill", "lee", "ward", "moore", "hunt"),
+        *("knight", "marsh", "shaw", "khan", "baker", "wood", "hall", "young", "king", "green", "mills"),
+    }
+)
 _BABY_BEFORE = re.compile(r"(?<![\w'\u2019\-])(?i:baby)\s{1,3}$")
 _FAMILY_BEFORE = re.compile(
     rf"(?<![\w'\u2019\-])(?i:{_FAMILY_WORD})(?:\s{{1,3}}|\s{{0,3}}\(\s{{0,3}}|\s{{0,3}},\s{{0,3}})$"
@@ -3491,7 +3500,7 @@ def _names_the_text_says_are_names(text: str, places: AbstractSet[str]) -> Itera
             # One of the commonest surnames after "baby", as a newborn or unborn child is written
             # ("Baby Smith was born at 30 weeks", "baby Khan": found, privacy review; "baby Jones"
             # was found, as "jones" is no common word).
-            and not (plain in _COMMON_SURNAMES_THAT_ARE_WORDS and _BABY_BEFORE.search(before) is not None)
+            and not (plain in _SURNAMES_AFTER_BABY and _BABY_BEFORE.search(before) is not None)
         ):
             continue  # an ordinary word with a capital: "Health Visitor (1)", "Mum - Polish"
         # A surname after the given name: "mum Kasia Wójcik and her partner", "Mum Kasia Smith rang"

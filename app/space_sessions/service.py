@@ -66,7 +66,15 @@ from sqlalchemy.orm import defer
 from .. import audit, workflow
 from ..extensions import db, forget_deleted_text
 from ..input_guard import is_blank
-from ..mail import given_up_what_to_do, mail_problem_words, message_was_refused, too_late
+from ..mail import (
+    CANCELLED_BEFORE_SENT,
+    LEFT_BEFORE_SENT,
+    given_up_what_to_do,
+    mail_problem_words,
+    message_was_refused,
+    too_late,
+)
+from ..mail import send_deadline_seconds as mail_send_deadline_seconds
 from ..models import OutboxMessage, StoredRequest, utcnow
 from ..stats.models import NO_MODE
 from ..stats.service import FEEDBACK, FEEDBACK_WORDS, SESSION_HELD, add_count, current_month, first_month
@@ -839,7 +847,7 @@ def invitation_sent(
     return sent + [request for request in queued if request.id in _invitation_being_sent(queued)]
 
 
-def cancelled_before_it_went(message: OutboxMessage) -> bool:
+def cancelled_before_it_went(message: OutboxMessage) -> str | None:
     """Whether ``message``, an invitation (or update) or a reminder not sent, is to a session
     cancelled since it was queued, or cancelled for its practitioner since (a cancellation to them
     queued after it: their request left the session): the outbox worker gives it up unsent (no
@@ -852,18 +860,18 @@ def cancelled_before_it_went(message: OutboxMessage) -> bool:
     to the session ever reached them: they would be told of a session they never heard of."""
     uid = _session_uid(message.kind, message.calendar, message.dedupe_key)
     if uid is None or message.sent_at is not None:
-        return False
+        return None
     session = db.session.scalar(select(SpaceSession).where(SpaceSession.uid == uid))
     if session is None:
-        return False
+        return None
     to_them = _to_them(message.recipient, uid, message.id)
     cancelled_since = any(
         other.id > message.id and other.calendar is not None and "METHOD:CANCEL" in other.calendar for other in to_them
     )
     if session.cancelled_at is None and not cancelled_since:
-        return False
+        return None
     _drop_cancellations_never_needed(to_them)
-    return True
+    return CANCELLED_BEFORE_SENT if session.cancelled_at is not None else LEFT_BEFORE_SENT
 
 
 def never_sent_and_taken_out(kind: str, recipient: str, calendar: str | None, dedupe_key: str | None) -> None:
@@ -933,15 +941,21 @@ def _invitation_being_sent(requests: Sequence[StoredRequest]) -> set[int]:
         OutboxMessage.given_up_at.is_(None),
     )
     if db.session.get_bind().dialect.name == "sqlite":
-        # No row locks to tell by: each the worker may be sending (its turn has come) counts as
-        # being sent (regression review: one the worker was sending went, and no cancellation
-        # followed). The cancellation queued for it is dropped by the worker with the invitation
-        # if that never went (``cancelled_before_it_went``: the callers leave it to the worker). Not one
-        # that failed and waits for its next try (found, regression review: the mail server down,
-        # the session cancelled, a cancellation went of an invitation never received).
+        # No row locks to tell by: the worker commits when it starts an attempt
+        # (``outbox._claimed_in_the_open``), and one started within as long as a send may take
+        # and not ended (sent, or failed and waiting for its next try) is being sent. Before, every
+        # invitation whose turn had come counted so, and a practitioner whose invitation never
+        # went was sent its cancellation (regression review). One the worker died sending counts
+        # until that time has passed: its cancellation is then dropped with it if it never went
+        # (``cancelled_before_it_went``: the callers leave it to the worker).
         now = utcnow()
-        due = unsent.where(or_(OutboxMessage.next_attempt_at.is_(None), OutboxMessage.next_attempt_at <= now))
-        return {row.request_id for row in db.session.execute(due) if row.request_id is not None}
+        since = now - dt.timedelta(seconds=2 * mail_send_deadline_seconds() + 30)
+        in_hand = unsent.where(
+            OutboxMessage.last_attempt_at.is_not(None),
+            OutboxMessage.last_attempt_at >= since,
+            or_(OutboxMessage.next_attempt_at.is_(None), OutboxMessage.next_attempt_at <= now),
+        )
+        return {row.request_id for row in db.session.execute(in_hand) if row.request_id is not None}
     waiting: dict[int, int | None] = {row.id: row.request_id for row in db.session.execute(unsent)}
     free = set(db.session.scalars(unsent.with_only_columns(OutboxMessage.id).with_for_update(skip_locked=True)))
     return {request_id for message_id, request_id in waiting.items() if message_id not in free and request_id}
@@ -982,6 +996,12 @@ def leave_session(request: StoredRequest) -> list[str]:
     if invited and not told:
         _drop_unsent(request)
         said.append("Its invitation had not been emailed yet: it will not be, and no cancellation is needed.")
+        for other, other_place in practitioner_places(request, session):
+            if other_place.invited_sequence is not None and _invitation_waiting(other):
+                # Their invitation for another request of theirs in the session, not sent yet,
+                # names this one as theirs in it too: made again without it (found, regression
+                # review: it went, telling them this request had a place it no longer had).
+                _queue_session_email(other, session, INVITATION)
     elif invited and session.cancelled_at is None and told_still_to_come(request, session):
         # "Another date" only when one will be offered: not to a request closed meanwhile.
         another_date = request.status == OFFERED
@@ -1006,12 +1026,25 @@ def leave_session(request: StoredRequest) -> list[str]:
             # higher again, so whatever that address is sent next supersedes it.
             with _revision(session):
                 _queue_session_email(request, session, CANCELLATION, another_date=another_date, in_hand=in_hand)
-            said.append("The practitioner will be emailed a cancellation of their invitation.")
+            said.append(
+                "The practitioner will be emailed a cancellation of their invitation."
+                if not in_hand
+                else "Its invitation was being emailed as you did this: if it went, the practitioner will be "
+                "emailed a cancellation of it; if not, neither will be sent."
+            )
     if session.cancelled_at is None and not members(session) and not held_members(session):
         session.cancelled_at = utcnow()
         session.sequence += 1
         said.append("No one else was in that session, so it is cancelled.")
     return said
+
+
+def _invitation_waiting(request: StoredRequest) -> bool:
+    """Whether the request has an invitation (or update) queued, not sent nor given up."""
+    return any(
+        message.kind == INVITATION and message.sent_at is None and message.given_up_at is None
+        for message in request.outbox
+    )
 
 
 def told_still_to_come(request: StoredRequest, session: SpaceSession) -> bool:
