@@ -1455,6 +1455,25 @@ def test_a_status_chosen_on_a_page_opened_before_another_move_is_refused_not_app
     assert status_of(app, reference) == "in_triage"
 
 
+def test_a_redirects_reason_typed_as_a_colleague_closed_the_request_is_given_back(app: Flask) -> None:
+    """Found (facilitator review): a facilitator chose Redirected and typed the reason while a
+    colleague closed the request; refused (it had changed meanwhile), the page was drawn for a
+    closed request, which cannot be redirected, and the reason typed was nowhere on it."""
+    client, _ = signed_in(app)
+    reference = new_request(app, status="in_triage")
+    page = f"/inbox/requests/{reference}"
+    token = csrf_token(client.get(page).get_data(as_text=True))
+    assert post_form(client, page, f"{page}/status", {"status": "closed"}).status_code == 302  # the colleague
+    reason = "Belongs with the escalation route: the disagreement is about a decision already made."
+    redirected = {"csrf_token": token, "from_status": "in_triage", "status": "redirected", "redirected_to": "E"}
+    shown = text(post_shown(client, f"{page}/status", {**redirected, "reason": reason}))
+    assert "it changed to closed while this page was open" in shown and status_of(app, reference) == "closed"
+    assert "data-typed-for-gone" in shown and f">{reason}</textarea>" in shown
+    assert "Why it was to be redirected (not saved)" in shown
+    ids = re.findall(r'\sid="([^"]+)"', shown)
+    assert len(ids) == len(set(ids))
+
+
 def test_the_status_or_assignment_form_sent_twice_says_it_was_done_not_that_it_changed_meanwhile(app: Flask) -> None:
     """Found (facilitator review): "Change status" clicked twice (a double click with JavaScript
     off, or a second click on a page slow to answer) moved the request, then showed the second
