@@ -1035,7 +1035,11 @@ def leave_session(request: StoredRequest) -> list[str]:
     if session.cancelled_at is None and not members(session) and not held_members(session):
         session.cancelled_at = utcnow()
         session.sequence += 1
-        said.append("No one else was in that session, so it is cancelled.")
+        said.append(
+            "No one else was in that session, so it is recorded as not held."
+            if session.has_started
+            else "No one else was in that session, so it is cancelled."
+        )
     return said
 
 
