@@ -726,13 +726,16 @@ def test_the_audit_trail_still_says_when_a_session_was_after_the_session_is_dele
     assert arrange(client, reference, day=day, start_time="14:30").status_code == 302
     session_id = session_id_of(session_app, reference)
     assert change_session(client, session_id, day=day, start_time="15:00").status_code == 302
+    # A change of place alone is said too, by name, never what was typed (facilitator review).
+    assert change_session(client, session_id, day=day, start_time="15:00", place="Room 4").status_code == 302
     page_url = f"/inbox/sessions/{session_id}"
     assert post_form(client, page_url, f"{page_url}/cancel", CONFIRMED).status_code == 302
     with session_app.app_context():
         assert purge_empty_sessions() == 1
         db.session.commit()
     trail = trail_text(text(client.get(request_url(reference))))
-    assert f"Session changed: the session on {on} at 3:00pm; it was {on} at 2:30pm" in trail
+    assert f"Session changed: the session on {on} at 3:00pm; it was {on} at 2:30pm\n" in trail + "\n"
+    assert f"Session changed: the session on {on} at 3:00pm; its place changed" in trail and "Room 4" not in trail
     assert f"session arranged to session offered: the session on {on} at 3:00pm was cancelled" in trail
 
 

@@ -1134,10 +1134,13 @@ def _trail_words(action: str, detail: str, session_names: dict[str, str]) -> tup
     if action == "feedback_not_sent":
         return words, REASON_WORDS.get(detail, detail)
     if action in ("invitation_queued", "session_changed"):
-        named, moved, was = detail.partition("; was ")
+        # "session N at …[; was <when>][; its place changed]" (``space_sessions.service.change_session``)
+        core, also, changed = detail.partition("; its ")
+        named, moved, was = core.partition("; was ")
         if found := SESSION_PATTERN.fullmatch(named):
             name = _session_name(found, session_names)
-            return words, f"{name}; it was {was}" if moved and action == "session_changed" else name
+            said = f"{name}; it was {was}" if moved and action == "session_changed" else name
+            return words, said + (f"; its {changed}" if also and action == "session_changed" else "")
     if action == "email_given_up" and too_late((late := detail.partition(": "))[2]):
         # Given up unsent as too late ("invitation: Too late: …", ``outbox.give_up_late``): no
         # mail server refused anything (the trail said it had refused the address).
