@@ -1352,6 +1352,16 @@ def test_on_sqlite_an_invitation_dropped_while_it_was_being_sent_is_recorded_on_
         assert len(sent) == 1
 
 
+def emails_waiting(app: Flask) -> list[str]:
+    """The kinds of the emails neither sent nor given up."""
+    with app.app_context():
+        return list(
+            db.session.scalars(
+                select(OutboxMessage.kind).where(OutboxMessage.sent_at.is_(None), OutboxMessage.given_up_at.is_(None))
+            )
+        )
+
+
 @both_databases
 def test_two_practitioners_invited_one_being_sent_as_the_session_is_cancelled_the_other_hears_nothing(
     session_app: Flask, smtp_server: SmtpServer
@@ -1384,11 +1394,7 @@ def test_two_practitioners_invited_one_being_sent_as_the_session_is_cancelled_th
     assert cancelled == [302]
     to = [(message["To"], message["Subject"].split(":")[0]) for message in smtp_server.mailbox.messages]
     assert to == [("first@agency.example", "Invitation"), ("first@agency.example", "Cancelled")], to
-    with session_app.app_context():
-        waiting = db.session.scalars(
-            select(OutboxMessage).where(OutboxMessage.sent_at.is_(None), OutboxMessage.given_up_at.is_(None))
-        ).all()
-    assert waiting == []
+    assert emails_waiting(session_app) == []
 
 
 @both_databases
@@ -1404,11 +1410,7 @@ def test_a_session_cancelled_before_the_worker_sent_its_invitation_sends_nothing
     assert post_form(client, page_url, f"{page_url}/cancel", CONFIRMED).status_code == 302
     run_outbox(session_app)
     assert smtp_server.mailbox.messages == []
-    with session_app.app_context():
-        waiting = db.session.scalars(
-            select(OutboxMessage).where(OutboxMessage.sent_at.is_(None), OutboxMessage.given_up_at.is_(None))
-        ).all()
-    assert waiting == []
+    assert emails_waiting(session_app) == []
 
 
 @both_databases
