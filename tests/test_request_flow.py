@@ -1445,6 +1445,26 @@ def test_the_supervision_record_page_has_a_back_link_to_where_it_was_asked_for(c
     assert back.findall(page) == ["/request/submitted"]
 
 
+def test_a_record_made_after_sending_the_request_says_it_was_sent_with_its_reference(client, app) -> None:
+    """Found (supervision review): a record asked for on the "Request sent" page still said to fill
+    in the request with the practitioner, and gave no reference to file it with."""
+    from app.models import StoredRequest, SupervisionRecord
+
+    walker = to_outcome(client, SUPERVISION_PATH)
+    client.get("/request/supervision-record")
+    with app.app_context():
+        [before] = db.session.scalars(select(SupervisionRecord.html)).all()
+    assert before is not None and "data-request-sent" not in before
+    submitted_request(walker, SUPERVISION_PATH)
+    with app.app_context():
+        reference = db.session.scalar(select(StoredRequest.reference))
+    assert "being made" in client.get("/request/supervision-record").get_data(as_text=True)  # a new one
+    with app.app_context():
+        [after] = db.session.scalars(select(SupervisionRecord.html)).all()
+    assert after is not None and "data-request-sent" in after
+    assert f"Yes: reference {reference}." in after and "do not send it again" in after
+
+
 def test_the_same_answers_reuse_the_record_and_other_answers_make_a_new_one(client, app) -> None:
     from app.models import SupervisionRecord
 

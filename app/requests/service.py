@@ -482,7 +482,7 @@ def supervision_record_pdf(state: JourneyState, now: dt.datetime) -> bytes:
     return render_pdf(supervision_record_html(state, now), images=logo_images(current_partnership().logo))
 
 
-def supervision_record_html(state: JourneyState, now: dt.datetime) -> str:
+def supervision_record_html(state: JourneyState, now: dt.datetime, sent_as: str | None = None) -> str:
     """The HTML of the supervision record: what was considered and why, the outcome, its contacts (as on the
     outcome page, each with its note for when it applies) and its guidance, what the answers
     raised (the flags and the advice, as the outcome page says them), and boxes to fill in by
@@ -520,6 +520,7 @@ def supervision_record_html(state: JourneyState, now: dt.datetime) -> str:
         made=uk_time(now),
         made_date=uk_date(now),
         logo_url=LOGO_URL,
+        sent_as=sent_as,
     )
 
 

@@ -933,7 +933,9 @@ def supervision_record() -> Response | str | tuple[str, int]:
     if record is None and request.method != "HEAD":  # a HEAD (a link checker, a preview) asks for nothing
         # Cheap (a template): the PDF itself is the worker's. No case details and no free text:
         # only the rule pack's wording for these answers.
-        record, asked = ask_for_record(supervision_record_html(source.state, utcnow()), source.digest)
+        record, asked = ask_for_record(
+            supervision_record_html(source.state, utcnow(), source.from_stored), source.digest
+        )
         g.supervision_record_asked = asked  # (not when another tab asked for it at the same moment)
     if record is not None and record.failed_at is not None:
         return record_not_made(source)
