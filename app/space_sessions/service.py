@@ -767,13 +767,13 @@ def change_session(session: SpaceSession, details: SessionDetails, actor: str) -
     after = session_words(session)
     moved = (after["date"], after["time"]) != (before["date"], before["time"])
     was = f"; was {before['date']} at {before['time']}" if moved else ""  # the trail says when it was
+    if took_place:
+        was += ", moved to when it took place (no update emailed)"
     # What else changed, by name only (the place is typed by a facilitator: never written in the
     # audit log). Found (facilitator review): a change of room left only "Session changed".
     also_changed = [name for name in ("length", "format", "place") if after[name] != before[name]]
     if also_changed:
         was += f"; its {' and '.join(also_changed)} changed"
-    if took_place:
-        was += ", moved to when it took place (no update emailed)"
     for reference in references or [None]:
         audit.add_event("session_changed", reference, actor, f"{in_trail(session)}{was}")
     db.session.commit()
