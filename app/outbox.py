@@ -446,15 +446,15 @@ def send_message(message: OutboxMessage, now: dt.datetime | None = None) -> str:
         give_up_late(message, why)
         return GIVEN_UP
     request = message.request
-    message.attempts += 1
     message.last_attempt_at = utcnow()
+    if db.session.get_bind().dialect.name == "sqlite":
+        _claimed_in_the_open(message)  # (only the attempt's start: not yet one more attempt)
+    message.attempts += 1
     if message.kind == mail.FACILITATORS and (address := current_app.config.get("FACILITATOR_EMAIL")):
         # To the facilitators' address as it is set now, not as it was when the request came: found
         # (operations review), an email the mail server refused because FACILITATOR_EMAIL was wrong
         # went on going to the wrong address once the setting was mended, refused for ever.
         message.recipient = address
-    if db.session.get_bind().dialect.name == "sqlite":
-        _claimed_in_the_open(message)
     try:
         # Nothing is written until the attempt is recorded: on SQLite a write holds the whole
         # file, and reading the PDF to attach would otherwise write the attempt first, so every
@@ -571,9 +571,11 @@ def _claimed_in_the_open(message: OutboxMessage) -> None:
     none, and every invitation whose turn had come counted as possibly being sent: a practitioner
     whose invitation had not gone, taken out of the session or the session cancelled, was sent a
     cancellation of it, or an update about a request of theirs "no longer in" it (regression
-    review). A commit of its own, at once: no write is held while the mail server answers. The
-    email's attributes stay as they are (not expired): read again, a row deleted meanwhile would
-    be an error, where ``taken_out_meanwhile`` tells it after the send."""
+    review). A commit of its own, at once: no write is held while the mail server answers. Only
+    ``last_attempt_at``, which no page shows: the attempt is counted once it has ended (found,
+    regression review: counted here, every email looked failed, "tried once", while it was being
+    sent). The email's attributes stay as they are (not expired): read again, a row deleted
+    meanwhile would be an error, where ``taken_out_meanwhile`` tells it after the send."""
     session = db.session()
     expire_on_commit = session.expire_on_commit
     session.expire_on_commit = False

@@ -895,7 +895,7 @@ def test_the_status_form_says_that_moving_on_from_session_arranged_takes_the_req
     assert invite(client, reference).status_code == 302
     assert status_hint() == (
         "Session offered or Closed takes the request out of its session. "
-        "The practitioner was sent an invitation, so they are emailed to say so."
+        "The practitioner was invited: if the invitation has been emailed, they are emailed to say so."
     )
     session_has_started(session_app, reference)
     assert status_hint() is None  # under way: nobody is emailed, and "held" is offered
@@ -1395,6 +1395,57 @@ def test_two_practitioners_invited_one_being_sent_as_the_session_is_cancelled_th
     to = [(message["To"], message["Subject"].split(":")[0]) for message in smtp_server.mailbox.messages]
     assert to == [("first@agency.example", "Invitation"), ("first@agency.example", "Cancelled")], to
     assert emails_waiting(session_app) == []
+
+
+@both_databases
+def test_a_practitioners_invitation_being_sent_as_their_other_request_leaves_goes_once(
+    session_app: Flask, smtp_server: SmtpServer
+) -> None:
+    """Found (regression review): a practitioner's two requests in one session, the first's
+    invitation being sent as the second (its invitation not sent) was taken out: the first's was
+    made again as well, and went twice. It is made again only when it names the request taken out,
+    and never while it is being sent."""
+    smtp_server.start()
+    client, _ = signed_in(session_app)
+    first, second = offered_by(session_app, "same@agency.example"), offered_by(session_app, "same@agency.example")
+    flush(session_app, smtp_server)
+    assert arrange(client, first).status_code == 302
+    assert arrange_with(client, second, {"session": str(session_id_of(session_app, first))}).status_code == 302
+    assert invite(client, first).status_code == 302 and invite(client, second).status_code == 302
+    moved: list[int] = []
+
+    def second_leaves_meanwhile() -> None:
+        form = {"status": "session_offered", "from_status": "session_arranged"}
+        moved.append(post_form(client, request_url(second), request_url(second, "status"), form).status_code)
+
+    smtp_server.mailbox.while_receiving = second_leaves_meanwhile
+    run_outbox(session_app)
+    with session_app.app_context():
+        run_pass(ignore_schedule=True)
+    assert moved == [302]
+    invitations = [m for m in smtp_server.mailbox.messages if m["Subject"].startswith("Invitation")]
+    assert len(invitations) == 1 and first in invitations[0]["Subject"], [m["Subject"] for m in invitations]
+
+
+@pytest.mark.parametrize("database_backend", ["sqlite"], indirect=True)  # the worker's commit before it sends
+def test_on_sqlite_an_email_being_sent_is_not_shown_as_tried_and_failed(
+    session_app: Flask, smtp_server: SmtpServer
+) -> None:
+    """Found (regression review): the worker's commit of an attempt's start, before the mail server
+    answers, counted the attempt too, so every email looked failed ("could not be sent yet, tried
+    once") while it was being sent. Only its start is committed; the attempt counts once it ends."""
+    client, reference = invitation_queued(session_app, smtp_server)
+    seen: list[tuple[int, bool]] = []
+
+    def look_meanwhile() -> None:
+        with session_app.app_context():
+            invitation = db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "invitation")).one()
+            seen.append((invitation.attempts, invitation.last_attempt_at is not None))
+        seen.append((-1, "could not be sent yet" in text(client.get(request_url(reference)))))
+
+    smtp_server.mailbox.while_receiving = look_meanwhile
+    assert run_outbox(session_app).sent == 1
+    assert seen == [(0, True), (-1, False)]
 
 
 @both_databases

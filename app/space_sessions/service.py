@@ -773,7 +773,8 @@ def change_session(session: SpaceSession, details: SessionDetails, actor: str) -
     # audit log). Found (facilitator review): a change of room left only "Session changed".
     also_changed = [name for name in ("length", "format", "place") if after[name] != before[name]]
     if also_changed:
-        was += f"; its {' and '.join(also_changed)} changed"
+        named = ", ".join(also_changed[:-1]) + (" and " if len(also_changed) > 1 else "") + also_changed[-1]
+        was += f"; its {named} changed"
     for reference in references or [None]:
         audit.add_event("session_changed", reference, actor, f"{in_trail(session)}{was}")
     db.session.commit()
@@ -1002,10 +1003,12 @@ def leave_session(request: StoredRequest) -> list[str]:
         _drop_unsent(request)
         said.append("Its invitation had not been emailed yet: it will not be, and no cancellation is needed.")
         for other, other_place in practitioner_places(request, session):
-            if other_place.invited_sequence is not None and _invitation_waiting(other):
+            if other_place.invited_sequence is not None and _invitation_waiting(other, naming=request.reference):
                 # Their invitation for another request of theirs in the session, not sent yet,
                 # names this one as theirs in it too: made again without it (found, regression
-                # review: it went, telling them this request had a place it no longer had).
+                # review: it went, telling them this request had a place it no longer had). Not
+                # one the worker is sending, nor one that never named it (found, regression
+                # review: made again, it went twice).
                 _queue_session_email(other, session, INVITATION)
     elif invited and session.cancelled_at is None and told_still_to_come(request, session):
         # "Another date" only when one will be offered: not to a request closed meanwhile.
@@ -1041,19 +1044,23 @@ def leave_session(request: StoredRequest) -> list[str]:
         session.cancelled_at = utcnow()
         session.sequence += 1
         said.append(
-            "No one else was in that session, so it is recorded as not held."
+            "No one else was in that session, so it is closed."
             if session.has_started
             else "No one else was in that session, so it is cancelled."
         )
     return said
 
 
-def _invitation_waiting(request: StoredRequest) -> bool:
-    """Whether the request has an invitation (or update) queued, not sent nor given up."""
+def _invitation_waiting(request: StoredRequest, naming: str) -> bool:
+    """Whether the request has an invitation (or update) queued, not sent nor given up, that names
+    the request ``naming`` too, and that the outbox worker is not sending now."""
     return any(
-        message.kind == INVITATION and message.sent_at is None and message.given_up_at is None
+        message.kind == INVITATION
+        and message.sent_at is None
+        and message.given_up_at is None
+        and naming in (message.calendar or "")
         for message in request.outbox
-    )
+    ) and not _invitation_being_sent([request])
 
 
 def told_still_to_come(request: StoredRequest, session: SpaceSession) -> bool:
