@@ -1470,6 +1470,7 @@ def test_a_redirects_reason_typed_as_a_colleague_closed_the_request_is_given_bac
     assert "it changed to closed while this page was open" in shown and status_of(app, reference) == "closed"
     assert "data-typed-for-gone" in shown and f">{reason}</textarea>" in shown
     assert "Why it was to be redirected (not saved)" in shown
+    assert "The route it was to be redirected to (not saved)" in shown  # (E: the escalation route's title)
     ids = re.findall(r'\sid="([^"]+)"', shown)
     assert len(ids) == len(set(ids))
 
