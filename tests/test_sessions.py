@@ -1352,6 +1352,19 @@ def test_on_sqlite_an_invitation_dropped_while_it_was_being_sent_is_recorded_on_
         assert len(sent) == 1
 
 
+def one_practitioner_invited_twice(session_app: Flask, smtp_server: SmtpServer) -> tuple[FlaskClient, str, str]:
+    """One practitioner's two requests in one session, each invited (the first first), neither
+    invitation sent yet; the mail server up. The signed-in client and the two references."""
+    smtp_server.start()
+    client, _ = signed_in(session_app)
+    first, second = offered_by(session_app, "same@agency.example"), offered_by(session_app, "same@agency.example")
+    flush(session_app, smtp_server)
+    assert arrange(client, first).status_code == 302
+    assert arrange_with(client, second, {"session": str(session_id_of(session_app, first))}).status_code == 302
+    assert invite(client, first).status_code == 302 and invite(client, second).status_code == 302
+    return client, first, second
+
+
 def emails_waiting(app: Flask) -> list[str]:
     """The kinds of the emails neither sent nor given up."""
     with app.app_context():
@@ -1405,13 +1418,7 @@ def test_a_practitioners_invitation_being_sent_as_their_other_request_leaves_goe
     invitation being sent as the second (its invitation not sent) was taken out: the first's was
     made again as well, and went twice. It is made again only when it names the request taken out,
     and never while it is being sent."""
-    smtp_server.start()
-    client, _ = signed_in(session_app)
-    first, second = offered_by(session_app, "same@agency.example"), offered_by(session_app, "same@agency.example")
-    flush(session_app, smtp_server)
-    assert arrange(client, first).status_code == 302
-    assert arrange_with(client, second, {"session": str(session_id_of(session_app, first))}).status_code == 302
-    assert invite(client, first).status_code == 302 and invite(client, second).status_code == 302
+    client, first, second = one_practitioner_invited_twice(session_app, smtp_server)
     moved: list[int] = []
 
     def second_leaves_meanwhile() -> None:
@@ -1486,13 +1493,7 @@ def test_one_of_a_practitioners_two_requests_taken_out_before_their_invitations_
     was invited, still said the request taken out had a place too (PostgreSQL); on SQLite they
     were also sent that it was "no longer in" a session they had never been told of. Now only
     the other's invitation goes, naming it alone."""
-    smtp_server.start()
-    client, _ = signed_in(session_app)
-    leaving, staying = offered_by(session_app, "same@agency.example"), offered_by(session_app, "same@agency.example")
-    flush(session_app, smtp_server)
-    assert arrange(client, leaving).status_code == 302
-    assert arrange_with(client, staying, {"session": str(session_id_of(session_app, leaving))}).status_code == 302
-    assert invite(client, leaving).status_code == 302 and invite(client, staying).status_code == 302
+    client, leaving, staying = one_practitioner_invited_twice(session_app, smtp_server)
     form = {"status": "session_offered", "from_status": "session_arranged"}
     assert post_form(client, request_url(leaving), request_url(leaving, "status"), form).status_code == 302
     run_outbox(session_app)
