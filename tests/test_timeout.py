@@ -31,7 +31,10 @@ def test_warning_is_ready_once_a_journey_starts(client: FlaskClient, app: Flask)
     assert 'data-keep-alive-url="/keep-alive"' in dialog.group(0)
     # What doing nothing costs, said when the warning opens (facilitator review, finding 3).
     assert 'aria-describedby="app-timeout-text app-timeout-unsaved app-timeout-left"' in dialog.group(0)
-    assert "If you do nothing, anything you have typed and not yet sent will be lost too." in page
+    assert (
+        "If you do nothing, anything you have typed and not yet sent will not be kept: "
+        "the next page will show it once, for you to copy." in page
+    )
 
 
 def _expiry(app: Flask) -> dt.datetime:
