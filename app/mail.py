@@ -269,6 +269,9 @@ TOO_LATE_DEFAULT = "Too late: the time to send it had passed"
 # (the outbox worker was sending it when it was cancelled, and the mail server failed).
 CANCELLED_BEFORE_SENT = "Too late: the session was cancelled before it could be sent"
 LEFT_BEFORE_SENT = "Too late: the request was taken out of the session before it could be sent"
+# Given up on as the facilitators meant: no one needs telling of a session they never heard of,
+# so neither the request page nor the list says it needs attention (found, regression review).
+GIVEN_UP_AS_MEANT = (CANCELLED_BEFORE_SENT, LEFT_BEFORE_SENT)
 
 
 def too_late(problem: str | None) -> bool:

@@ -1288,6 +1288,16 @@ def test_an_invitation_the_mail_server_failed_while_its_request_left_the_session
         assert invitation.sent_at is None and invitation.given_up_at is not None
     assert smtp_server.mailbox.messages == []
     assert "cancellation" not in outbox_kinds(session_app)
+    # What the facilitators meant: said, but not as something needing their attention, on the
+    # request page or (the request put in another session) the list (found: "Needs attention").
+    assert arrange(client, reference, day=uk_today() + dt.timedelta(days=9)).status_code == 302
+    assert status_of(session_app, reference) == "session_arranged"
+    page = client.get(request_url(reference)).get_data(as_text=True)
+    shown = re.search(r"<div class=\"govuk-warning-text\" data-email-problems>.*?</div>\s*</div>", page, re.S)
+    assert shown is not None and "taken out of the session before it could be sent" in shown[0]
+    assert '<span class="govuk-visually-hidden">Not sent</span>' in shown[0]
+    listed = client.get("/inbox").get_data(as_text=True)
+    assert reference in listed and "data-emails-stuck" not in listed
 
 
 def test_a_reminder_to_a_session_cancelled_while_it_was_being_sent_is_not_tried_again(

@@ -23,7 +23,7 @@ from sqlalchemy import ColumnElement, and_, case, exists, func, insert, or_, sel
 from .. import audit, workflow
 from ..extensions import db
 from ..journey import MODE_LABELS
-from ..mail import UNTIL_MENDED
+from ..mail import GIVEN_UP_AS_MEANT, UNTIL_MENDED
 from ..models import AuditEvent, OutboxMessage, StoredRequest, utcnow
 from ..pack import current_pack
 from ..requests import fields
@@ -409,6 +409,9 @@ def _query(filters: Filters, today: dt.date) -> Any:
                     func.coalesce(OutboxMessage.last_error, "").not_like("Too late:%"),
                     StoredRequest.status == "session_arranged",
                 ),
+                # Nor one given up because its session was cancelled, or its request taken out of
+                # it, before it went: no one needs telling (the request may be in another session).
+                func.coalesce(OutboxMessage.last_error, "").not_in(GIVEN_UP_AS_MEANT),
                 # An email given up on needs attention while the request is being worked: not once
                 # it is closed, redirected or a duplicate (there is nothing left to do, and nothing
                 # else could clear the tag). The request page still says what happened to it.

@@ -30,7 +30,14 @@ from ..email_address import is_email_address
 from ..extensions import db, forget_deleted_text
 from ..input_guard import is_blank, is_invisible, without_invisible
 from ..journey import MODE_LABELS
-from ..mail import given_up_what_to_do, mail_problem_words, message_was_refused, too_late, until_mended
+from ..mail import (
+    GIVEN_UP_AS_MEANT,
+    given_up_what_to_do,
+    mail_problem_words,
+    message_was_refused,
+    too_late,
+    until_mended,
+)
 from ..models import AuditEvent, OutboxMessage, StoredRequest, utcnow
 from ..pack import current_contacts, current_pack, current_partnership
 from ..requests import fields
@@ -1033,8 +1040,9 @@ WARNING_WORDS = "the warning about identifying data was confirmed"
 class EmailProblem:
     """An email about a request that has not gone out after trying: ``given_up`` when the mail
     server refused its address for good (never tried again), else it will be tried again.
-    ``needs_action``: given up, or refused until something is changed; else the service is
-    still trying, and there is nothing to do yet."""
+    ``needs_action``: given up (but not as the facilitators meant it: its session cancelled, or its
+    request taken out of it, before it went), or refused until something is changed; else the
+    service is still trying, and there is nothing to do yet."""
 
     kind: str
     given_up: bool
@@ -1085,7 +1093,7 @@ def email_problems(request: StoredRequest) -> list[EmailProblem]:
             when = retry_words(message.next_attempt_at)
             text = f"{what} could not be sent yet (tried {tried}): {why}. The service {when}."
         given_up = message.given_up_at is not None
-        needs_action = given_up or until_mended(message.last_error)
+        needs_action = (given_up and message.last_error not in GIVEN_UP_AS_MEANT) or until_mended(message.last_error)
         problems.append(EmailProblem(message.kind, given_up, text, needs_action))
     return problems
 
