@@ -60,6 +60,7 @@ class Filters:
     how_soon: str | None = None
     flag: str | None = None
     overdue: bool = False
+    attention: bool = False  # only those with an email that needs a facilitator (``emails_stuck``)
     sort: str = DEFAULT_SORT
     page: int = 1
 
@@ -73,6 +74,7 @@ class Filters:
             "how_soon": chosen.how_soon or "",
             "flag": chosen.flag or "",
             "overdue": "yes" if chosen.overdue else "",
+            "attention": "yes" if chosen.attention else "",
             "sort": chosen.sort if chosen.sort != DEFAULT_SORT else "",
             "page": str(chosen.page) if chosen.page > 1 else "",
         }
@@ -81,7 +83,15 @@ class Filters:
     @property
     def narrowed(self) -> bool:
         """Whether any filter (not the sort or the page) is in use."""
-        return bool(self.reference or self.status or self.assignee or self.how_soon or self.flag or self.overdue)
+        return bool(
+            self.reference
+            or self.status
+            or self.assignee
+            or self.how_soon
+            or self.flag
+            or self.overdue
+            or self.attention
+        )
 
 
 @dataclass(frozen=True)
@@ -103,6 +113,7 @@ class Choices:
             "flag": self.flags,
             "sort": self.sorts,
             "overdue": (("yes", ""),),
+            "attention": (("yes", ""),),
         }
         return {name: frozenset(value for value, _label in options) for name, options in offered.items()}
 
@@ -208,6 +219,9 @@ def read_filters(args: Mapping[str, Any], choices: Choices) -> tuple[Filters, li
     overdue = value("overdue")
     if overdue not in ("", "yes"):
         problems.append("The overdue filter can only be yes, so it was not used")
+    attention = value("attention")
+    if attention not in ("", "yes"):
+        problems.append("The “needs attention” filter can only be yes, so it was not used")
     sort = value("sort") or DEFAULT_SORT
     if sort not in SORTS:
         problems.append("That sort order is not one of the choices, so the list is newest first")
@@ -227,6 +241,7 @@ def read_filters(args: Mapping[str, Any], choices: Choices) -> tuple[Filters, li
         how_soon=one_of("how_soon", choices.how_soon, "“how soon” choice"),
         flag=one_of("flag", choices.flags, "flag"),
         overdue=overdue == "yes",
+        attention=attention == "yes",
         sort=sort,
         page=page,
     )
@@ -281,6 +296,7 @@ class ListPage:
     filters: Filters
     counts: dict[str, int] = field(default_factory=dict)  # requests per status, all of them
     overdue: int = 0  # overdue requests, all of them
+    attention: int = 0  # requests with an email that needs a facilitator (``emails_stuck``), all of them
 
 
 def _conditions(filters: Filters, today: dt.date) -> list[ColumnElement[bool]]:
@@ -300,6 +316,8 @@ def _conditions(filters: Filters, today: dt.date) -> list[ColumnElement[bool]]:
         conditions.append(StoredRequest.flag_ids.like(f"%,{filters.flag},%"))
     if filters.overdue:
         conditions.append(overdue_condition(today))
+    if filters.attention:
+        conditions.append(emails_stuck_condition())
     return conditions
 
 
@@ -377,6 +395,34 @@ def retry_words(next_attempt_at: dt.datetime | None, now: dt.datetime | None = N
     return f"will try again after {uk_time(next_attempt_at)}"
 
 
+def emails_stuck_condition() -> ColumnElement[bool]:
+    """SQL: an email about the request has not gone out and needs a facilitator: the list's
+    "Needs attention" tag, its count and its filter (found, review at scale: with 300 requests the
+    tag was on page 3 of 6, and nothing brought it forward)."""
+    return exists().where(
+        OutboxMessage.request_id == StoredRequest.id,
+        OutboxMessage.sent_at.is_(None),
+        # Given up on (tried, or too late to try), or refused until something is changed.
+        or_(
+            OutboxMessage.given_up_at.is_not(None),
+            and_(OutboxMessage.attempts > 0, OutboxMessage.last_error.startswith(UNTIL_MENDED)),
+        ),
+        # An invitation or reminder given up as too late needs attention only while the
+        # session is arranged (the practitioner may still need telling), not once it is held.
+        or_(
+            func.coalesce(OutboxMessage.last_error, "").not_like("Too late:%"),
+            StoredRequest.status == "session_arranged",
+        ),
+        # Nor one given up because its session was cancelled, or its request taken out of
+        # it, before it went: no one needs telling (the request may be in another session).
+        func.coalesce(OutboxMessage.last_error, "").not_in(GIVEN_UP_AS_MEANT),
+        # An email given up on needs attention while the request is being worked: not once
+        # it is closed, redirected or a duplicate (there is nothing left to do, and nothing
+        # else could clear the tag). The request page still says what happened to it.
+        or_(OutboxMessage.given_up_at.is_(None), StoredRequest.status.not_in(FINISHED_STATUSES)),
+    )
+
+
 def _query(filters: Filters, today: dt.date) -> Any:
     return (
         select(
@@ -394,30 +440,7 @@ def _query(filters: Filters, today: dt.date) -> Any:
             StoredRequest.duplicate_of,
             StoredRequest.pdf_made_at,
             StoredRequest.pdf_error,
-            exists()
-            .where(
-                OutboxMessage.request_id == StoredRequest.id,
-                OutboxMessage.sent_at.is_(None),
-                # Given up on (tried, or too late to try), or refused until something is changed.
-                or_(
-                    OutboxMessage.given_up_at.is_not(None),
-                    and_(OutboxMessage.attempts > 0, OutboxMessage.last_error.startswith(UNTIL_MENDED)),
-                ),
-                # An invitation or reminder given up as too late needs attention only while the
-                # session is arranged (the practitioner may still need telling), not once it is held.
-                or_(
-                    func.coalesce(OutboxMessage.last_error, "").not_like("Too late:%"),
-                    StoredRequest.status == "session_arranged",
-                ),
-                # Nor one given up because its session was cancelled, or its request taken out of
-                # it, before it went: no one needs telling (the request may be in another session).
-                func.coalesce(OutboxMessage.last_error, "").not_in(GIVEN_UP_AS_MEANT),
-                # An email given up on needs attention while the request is being worked: not once
-                # it is closed, redirected or a duplicate (there is nothing left to do, and nothing
-                # else could clear the tag). The request page still says what happened to it.
-                or_(OutboxMessage.given_up_at.is_(None), StoredRequest.status.not_in(FINISHED_STATUSES)),
-            )
-            .label("emails_stuck"),
+            emails_stuck_condition().label("emails_stuck"),
             select(func.min(func.coalesce(OutboxMessage.next_attempt_at, RETRY_DUE_NOW)))
             .where(
                 OutboxMessage.request_id == StoredRequest.id,
@@ -464,13 +487,19 @@ def _row(row: Any, today: dt.date, wording: Mapping[str, str]) -> ListRow:
     )
 
 
-def status_counts(today: dt.date) -> tuple[dict[str, int], int]:
-    """How many requests have each status (every status, 0 included), and how many are overdue."""
-    late = func.sum(case((overdue_condition(today), 1), else_=0))  # one query for both (every list page asks)
-    found = db.session.execute(select(StoredRequest.status, func.count(), late).group_by(StoredRequest.status)).all()
-    by_status = {status: int(count) for status, count, _late in found}
+def status_counts(today: dt.date) -> tuple[dict[str, int], int, int]:
+    """How many requests have each status (every status, 0 included), how many are overdue, and
+    how many have an email that needs a facilitator (``emails_stuck_condition``)."""
+    # One query for them all (every list page asks).
+    late = func.sum(case((overdue_condition(today), 1), else_=0))
+    stuck = func.sum(case((emails_stuck_condition(), 1), else_=0))
+    found = db.session.execute(
+        select(StoredRequest.status, func.count(), late, stuck).group_by(StoredRequest.status)
+    ).all()
+    by_status = {status: int(count) for status, count, _late, _stuck in found}
     counts = {status: by_status.get(status, 0) for status in workflow.STATUSES}
-    return counts, sum(int(overdue or 0) for _status, _count, overdue in found)
+    overdue = sum(int(late_ones or 0) for _status, _count, late_ones, _stuck in found)
+    return counts, overdue, sum(int(stuck_ones or 0) for _status, _count, _late, stuck_ones in found)
 
 
 def list_page(filters: Filters, today: dt.date) -> ListPage:
@@ -490,8 +519,8 @@ def list_page(filters: Filters, today: dt.date) -> ListPage:
     query = _query(filters, today).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
     wording = _criteria_wording()
     rows = tuple(_row(row, today, wording) for row in db.session.execute(query))
-    counts, overdue = status_counts(today)
-    return ListPage(rows, page, pages, total, replace(filters, page=page), counts, overdue)
+    counts, overdue, attention = status_counts(today)
+    return ListPage(rows, page, pages, total, replace(filters, page=page), counts, overdue, attention)
 
 
 def all_rows(filters: Filters, today: dt.date) -> list[ListRow]:

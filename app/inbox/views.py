@@ -137,7 +137,7 @@ ACTED_KEY = "inbox_acted_on"
 # the request page's back link: found (facilitator review), "All requests" dropped the filters, so
 # a facilitator working down a filtered list (the overdue requests, say) lost it at each request.
 LIST_KEY = "inbox_list"
-LIST_ARGS = frozenset({"reference", "status", "assignee", "how_soon", "flag", "overdue", "sort", "page"})
+LIST_ARGS = frozenset({"reference", "status", "assignee", "how_soon", "flag", "overdue", "attention", "sort", "page"})
 # A reference search that is no reference (an email address or a name typed by mistake), kept for
 # the one showing of the list that says why it was not used (``send_list_form``): never in an address.
 TYPED_REFERENCE_KEY = "inbox_reference_typed"
