@@ -1605,6 +1605,31 @@ def test_send_invitation_on_a_page_opened_before_it_was_sent_does_not_send_it_tw
     assert len(events(session_app, "invitation_queued")) == 2
 
 
+@both_databases
+def test_send_invitation_twice_at_the_same_moment_sends_it_once(session_app: Flask) -> None:
+    """Found (review): three "Send invitation" posts from one page at the same moment were each
+    told "Invitation queued", and the practitioner was emailed three times: each had found none
+    sent before any had committed. The service now marks the place invited in one statement,
+    which sees another post's commit: the later post is refused and queues nothing."""
+    from app.space_sessions import service as sessions_service
+
+    client, _ = signed_in(session_app)
+    reference = offered(session_app)
+    assert arrange(client, reference).status_code == 302
+    with session_app.app_context():
+        stored = db.session.scalars(select(StoredRequest).filter_by(reference=reference)).one()
+        place = sessions_service.session_place(stored)
+        assert place is not None and place.invited_sequence is None  # what this post's check read
+        with session_app.app_context():  # the other post, on a connection of its own, commits first
+            other = db.session.scalars(select(StoredRequest).filter_by(reference=reference)).one()
+            sessions_service.send_invitation(other, "b", first=True)
+        with pytest.raises(sessions_service.InvitedMeanwhile):
+            sessions_service.send_invitation(stored, "a", first=True)
+        db.session.rollback()
+    assert outbox_kinds(session_app).count("invitation") == 1
+    assert len(events(session_app, "invitation_queued")) == 1
+
+
 def test_send_invitation_on_a_page_opened_before_a_colleague_moved_the_session_says_what_it_is_now(
     session_app: Flask,
 ) -> None:

@@ -342,7 +342,11 @@ def send_invitation(reference: str) -> Response | str:
         if changed is None or changed:
             return refused_on_page(stored, session_problem=changed_meanwhile(space_session, place, changed))
     try:
-        sessions.send_invitation(stored, current_facilitator().actor)
+        sessions.send_invitation(stored, current_facilitator().actor, first=request.form.get("invited") == "no")
+    except sessions.InvitedMeanwhile:
+        db.session.rollback()
+        flash(INVITED_MEANWHILE, IMPORTANT)
+        return redirect(url_for("inbox.request_page", reference=stored.reference))
     except SessionRefused as refused:
         db.session.rollback()
         return refused_on_page(stored, session_problem=str(refused))

@@ -59,7 +59,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar, cast
 
 from flask import current_app, render_template
-from sqlalchemy import CursorResult, delete, func, or_, select
+from sqlalchemy import CursorResult, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import defer
 
@@ -1184,8 +1184,14 @@ def _leave_beside_another_place(
     return said
 
 
-def send_invitation(request: StoredRequest, actor: str) -> SpaceSession:
-    """Queue the invitation (with its calendar file) to the practitioner's work email."""
+class InvitedMeanwhile(SessionRefused):
+    """A first invitation refused because one had been sent meanwhile (``send_invitation``)."""
+
+
+def send_invitation(request: StoredRequest, actor: str, first: bool = False) -> SpaceSession:
+    """Queue the invitation (with its calendar file) to the practitioner's work email. ``first``:
+    the page showed none sent; if one has been meanwhile, ``InvitedMeanwhile`` is raised and
+    nothing is queued."""
     session = session_of(request)
     if session is not None:
         lock_session(session)
@@ -1203,6 +1209,8 @@ def send_invitation(request: StoredRequest, actor: str) -> SpaceSession:
         )
     if not practitioner_email(request):
         raise SessionRefused("invitation", "This request has no work email to send an invitation to")
+    if first and not _claim_first_invitation(place, session):
+        raise InvitedMeanwhile("invitation", "The invitation had already been sent while this page was open")
     if any(other.invited_sequence is not None for _, other in practitioner_places(request, session)):
         # Found: the invitation for a second place of theirs (one entry in their calendar, now
         # naming both references) went at the SEQUENCE of the first one's, which a calendar that
@@ -1215,6 +1223,22 @@ def send_invitation(request: StoredRequest, actor: str) -> SpaceSession:
     audit.add_event("invitation_queued", request.reference, actor, in_trail(session))
     db.session.commit()
     return session
+
+
+def _claim_first_invitation(place: SessionPlace, session: SpaceSession) -> bool:
+    """Mark ``place`` invited, unless it already is, in one statement: whether it was not.
+
+    Found (review): three "Send invitation" posts from one page at the same moment each found no
+    invitation sent (the view's check, and this one's, read before either had committed) and the
+    practitioner was emailed three times. The statement waits for another's commit (PostgreSQL's
+    row lock, SQLite's write lock) and then finds the place invited."""
+    claimed = db.session.execute(
+        update(SessionPlace)
+        .where(SessionPlace.request_id == place.request_id, SessionPlace.invited_sequence.is_(None))
+        .values(invited_sequence=session.sequence)
+        .execution_options(synchronize_session=False)
+    )
+    return cast("CursorResult[Any]", claimed).rowcount == 1
 
 
 class ChangedMeanwhile(SessionRefused):
