@@ -516,10 +516,15 @@ def test_every_calendar_file_follows_rfc_5545_and_5546(session_app: Flask, smtp_
     assert sequences == sorted(set(sequences)), sequences
 
 
-def test_the_time_zone_made_once_is_the_one_icalendar_writes_and_every_file_carries_it_whole() -> None:
-    """The Europe/London definition (VTIMEZONE) is made once per process and put in every file
-    (making it took about 5 ms a file): each file carries exactly what icalendar's own
-    ``add_missing_timezones`` writes, and one file's writing leaves the next file's whole."""
+def test_the_uk_time_zone_is_two_yearly_rules_that_match_the_clocks_and_every_file_carries_it_whole() -> None:
+    """Found (email review): the Europe/London definition (VTIMEZONE) was icalendar's, each change
+    from 1970 to 2038 listed one by one after 1970's British Standard Time (+01:00 all year), with
+    which Outlook is reported to place events an hour out. It is now written as calendars write
+    it, two yearly rules (the last Sundays of March and October), made once per process (making
+    it took about 5 ms a file), and put whole in every file. Read back as a time zone, it gives
+    the UK's offset from UTC each day of twelve years and each hour around every change of the
+    clocks, for UTC times and for wall-clock times a session may start at (not the hour the
+    clocks skip, nor the one they repeat, which the form refuses)."""
     from app.space_sessions.calendar import REQUEST, session_calendar
 
     def made(starts_at: dt.datetime) -> str:
@@ -536,10 +541,28 @@ def test_the_time_zone_made_once_is_the_one_icalendar_writes_and_every_file_carr
             stamp=dt.datetime(2026, 12, 1, 9, 0),
         )
 
-    for starts_at in (dt.datetime(2027, 1, 5, 10, 0), dt.datetime(2027, 7, 5, 9, 0), dt.datetime(2027, 1, 5, 10, 0)):
-        ics = made(starts_at)
-        expected = Calendar.from_ical(ics)
-        expected.subcomponents = [part for part in expected.subcomponents if part.name != "VTIMEZONE"]
-        expected.add_missing_timezones()
-        assert ics == expected.to_ical().decode("utf-8")
-        assert ics.count("BEGIN:VTIMEZONE") == 1 and "TZID:Europe/London" in ics
+    files = [made(starts_at) for starts_at in (dt.datetime(2027, 1, 5, 10), dt.datetime(2027, 7, 5, 9))]
+    files.append(made(dt.datetime(2027, 1, 5, 10)))
+    assert files[0] == files[2]  # one file's writing leaves the next file's whole
+    for ics in files:
+        (zone,) = Calendar.from_ical(ics).walk("VTIMEZONE")
+        assert str(zone["TZID"]) == "Europe/London"
+        rules = sorted(str(part["RRULE"].to_ical().decode()) for part in zone.subcomponents)
+        assert rules == ["FREQ=YEARLY;BYDAY=-1SU;BYMONTH=10", "FREQ=YEARLY;BYDAY=-1SU;BYMONTH=3"]
+        assert "RDATE" not in ics and "COMMENT" not in ics
+        assert ics.count("\r\nUID:") == 1  # the event's, not a calendar's own made new each time
+    zone_info = zone.to_tz(lookup_tzid=False)  # the definition itself, not the name's zone
+    hour = dt.timedelta(hours=1)
+    moments = [dt.datetime(2026, 1, 1, 12, tzinfo=dt.UTC) + dt.timedelta(days=day) for day in range(12 * 365)]
+    for year, month in ((year, month) for year in range(2026, 2038) for month in (3, 10)):
+        last_sunday = max(
+            dt.date(year, month, day) for day in range(25, 32) if dt.date(year, month, day).weekday() == 6
+        )
+        around = dt.datetime.combine(last_sunday, dt.time(), tzinfo=dt.UTC) - dt.timedelta(days=1)
+        moments += [around + hour * step for step in range(72)]  # every hour from the day before to the day after
+    for moment in moments:
+        assert moment.astimezone(zone_info).utcoffset() == moment.astimezone(UK).utcoffset(), moment
+        wall = moment.astimezone(UK).replace(tzinfo=None)
+        one_way = {(wall + shift).replace(tzinfo=UK).utcoffset() for shift in (-hour, dt.timedelta(0), hour)}
+        if len(one_way) == 1:  # not near a change of the clocks
+            assert wall.replace(tzinfo=zone_info).utcoffset() == wall.replace(tzinfo=UK).utcoffset(), wall

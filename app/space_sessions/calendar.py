@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections.abc import Sequence
+from typing import cast
 
 from icalendar import Calendar, Event, Timezone, vCalAddress
 
@@ -55,6 +56,10 @@ def session_calendar(
     if method not in (REQUEST, CANCEL):
         raise ValueError(f"unknown calendar method {method!r}")
     calendar = Calendar.new(prodid=PRODUCT_ID, method=method)
+    # Not the calendar's own UID, which icalendar makes new for every file: the event's UID is the
+    # one a calendar goes by, and a second one, different in each update, only confuses (found,
+    # email review). The same session's files now differ only where the session did.
+    calendar.pop("UID", None)
     organizer = vCalAddress(f"mailto:{organiser}")
     organizer.params["CN"] = "Space to Think facilitators"
     guest = vCalAddress(f"mailto:{attendee}")
@@ -86,10 +91,41 @@ def session_calendar(
 
 @functools.cache
 def zone_definition(tzid: str) -> Timezone:
-    """The time zone's definition (VTIMEZONE, its changes from 1970 to 2038), as icalendar's
-    ``add_missing_timezones`` writes it: made once per process (about 5 ms of work each time
-    before), then only read."""
-    return Timezone.from_tzid(tzid)
+    """The time zone's definition (VTIMEZONE): made once per process (about 5 ms of work each
+    time before), then only read. Europe/London is written as calendars write it (Google's,
+    Outlook's, tzurl.org's): summer time from 1 am UTC on the last Sunday of March to the last
+    Sunday of October, as two yearly rules (``UK_ZONE``). icalendar's own definition
+    (``Timezone.from_tzid``, still used for any other zone) lists each change from 1970 to 2038
+    one by one and begins with 1970's British Standard Time, +01:00 all year: Outlook is reported
+    to place events an hour out with definitions like it (found, email review)."""
+    if tzid != "Europe/London":
+        return Timezone.from_tzid(tzid)
+    # (from_ical gives the component class its text begins with: a Timezone)
+    return cast("Timezone", Timezone.from_ical(UK_ZONE))
+
+
+UK_ZONE = "\r\n".join(
+    (
+        "BEGIN:VTIMEZONE",
+        "TZID:Europe/London",
+        "BEGIN:DAYLIGHT",
+        "TZNAME:BST",
+        "TZOFFSETFROM:+0000",
+        "TZOFFSETTO:+0100",
+        "DTSTART:19700329T010000",
+        "RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU",
+        "END:DAYLIGHT",
+        "BEGIN:STANDARD",
+        "TZNAME:GMT",
+        "TZOFFSETFROM:+0100",
+        "TZOFFSETTO:+0000",
+        "DTSTART:19701025T020000",
+        "RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU",
+        "END:STANDARD",
+        "END:VTIMEZONE",
+        "",
+    )
+)
 
 
 def start_in(ics: str) -> dt.datetime | None:
