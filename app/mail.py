@@ -209,6 +209,12 @@ MAIL_PROBLEM_WORDS: tuple[tuple[tuple[str, ...], str], ...] = (
     (("Too late: the request was taken out",), "the request was taken out of the session before it could be sent"),
     (("Too late:",), "it could not be sent in time"),
     (("The service could not make the email",), "the service could not make it (a fault in the service)"),
+    # A "try later" (4xx) reply: the address may be right (found, email review: "refused the email
+    # address" read as a wrong address while the service was still trying).
+    (
+        ("SMTPRecipientsRefused: 4",),
+        "the mail server did not take the email address for now (it said to try again later)",
+    ),
     (("SMTPRecipientsRefused",), "the mail server refused the email address"),
     (("SMTPUTF8",), "the mail server cannot send to an address with letters other than a to z"),
     (("SMTPSenderRefused: (552,", "SMTPDataError: (552,", " 5.3.4 "), "the mail server refused it as too large"),

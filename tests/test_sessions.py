@@ -2608,6 +2608,12 @@ def test_held_is_counted_and_sends_a_single_use_anonymous_feedback_link(
         assert detail not in body_of(message)
     path = feedback_link(message)
     assert reference not in path
+    # Its Reply-To is the facilitators': a reply would carry the practitioner's name and address
+    # (found, email review), and the email says so, with the line every email to them ends with.
+    assert message["Reply-To"] == FACILITATORS
+    body = " ".join(body_of(message).split())
+    assert "If you reply to this email instead, your reply reaches the facilitators with your name" in body
+    assert "Space to Think is not an urgent route. If a child is at risk of harm" in body
     with session_app.app_context():  # once sent, the link is not kept with the request
         assert db.session.scalar(select(OutboxMessage.body).where(OutboxMessage.kind == "feedback")) is None
 

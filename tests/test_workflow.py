@@ -756,7 +756,8 @@ def test_a_refusal_for_now_and_a_refused_facilitators_address_are_tried_again(
     assert "2 emails about this request have not gone out" in page
     assert re.search(
         r"The acknowledgement to the requester could not be sent yet \(tried once\): "
-        r"the mail server refused the email address\. The service will try again after \d",
+        r"the mail server did not take the email address for now \(it said to try again later\)\. "
+        r"The service will try again after \d",
         page,
     )
 
