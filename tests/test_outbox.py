@@ -1191,6 +1191,37 @@ def test_a_hung_mail_server_costs_one_timeout_a_pass_not_one_per_message(
         assert sorted(m.attempts for m in db.session.scalars(select(OutboxMessage))) == [0, 1, 1]
 
 
+def test_emails_that_need_no_pdf_do_not_wait_behind_every_pdf_still_to_make(
+    mail_app: Flask, smtp_server: SmtpServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found (review at scale): with 310 requests waiting (the worker had been stopped), a pass
+    made 307 PDFs and sent none of about 1,000 emails: acknowledgements, invitations and
+    cancellations, which need no PDF, waited behind them all. A pass now makes the requests' PDFs
+    for a limited time (one at least), then sends what is due; the next pass goes on at once."""
+    import app.outbox as app_outbox
+
+    monkeypatch.setattr(app_outbox, "PDF_MAKING_PER_PASS_SECONDS", 0.0)  # one PDF a pass
+    mail_app.config["SEND_ACKNOWLEDGEMENTS"] = True
+    smtp_server.start()
+    with mail_app.app_context():
+        for n in range(3):
+            make_request(details={**VALID_DETAILS, "email": f"worker{n}@school.example"})
+        first = run_pass()
+        assert (first.pdfs_made, first.sent) == (1, 4)  # every acknowledgement, and one facilitators' email
+        acknowledged = {str(message["To"]) for message in smtp_server.mailbox.messages} - {FACILITATORS}
+        assert acknowledged == {f"worker{n}@school.example" for n in range(3)}
+        assert first.did_work  # so the worker starts the next pass at once (``run_worker``)
+        assert run_pass().pdfs_made == 1 and run_pass().pdfs_made == 1
+        assert db.session.scalar(select(func.count()).where(StoredRequest.pdf_made_at.is_(None))) == 0
+    # `flask outbox send` (and `--once`), one pass each, still make every PDF.
+    assert len(smtp_server.mailbox.messages) == 6
+    with mail_app.app_context():
+        for n in range(3):
+            make_request(details={**VALID_DETAILS, "email": f"later{n}@school.example"})
+    result = mail_app.test_cli_runner().invoke(args=["outbox", "send"])
+    assert result.exit_code == 0 and "Sent 6 messages; 0 still unsent." in result.output, result.output
+
+
 @postgres_only
 def test_the_purge_skips_a_request_whose_email_is_being_sent_and_never_waits_for_it(mail_app: Flask) -> None:
     """Found: the hourly purge waited on (and could deadlock with) a worker sending one of an old
