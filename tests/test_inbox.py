@@ -2583,6 +2583,59 @@ def test_each_request_shown_in_the_list_has_the_showing_in_its_audit_trail(app: 
     assert len(events(app, "listed")) == 2 + 2 + 2
 
 
+def test_showings_in_the_list_and_its_downloads_by_several_people_are_one_line_each_between_other_events(
+    app: Flask,
+) -> None:
+    """Found (review at scale): four facilitators opening the list, and a download of it, every
+    other day for three months left 306 lines of them in one request's trail, burying its status
+    changes and notes. Between two other events, each kind of showing is one line, naming each
+    person once, with how many times and the last."""
+    from app import audit
+    from app.inbox import service
+
+    reference = stored_request(app)
+    start = utcnow() - dt.timedelta(days=30)
+    with app.app_context():
+        people = {name: add_facilitator(app, f"{name.lower()}@partnership.example", name) for name in ("Ann", "Bob")}
+        actor = {name: f"facilitator:{facilitator_id}" for name, facilitator_id in people.items()}
+        made = [
+            ("listed", "Ann", "inbox list"),
+            ("exported", "Bob", "CSV of 3 requests"),
+            ("listed", "Bob", "inbox list"),
+            ("listed", "Ann", "inbox list"),
+            ("exported", "Ann", "CSV of 3 requests"),
+            ("status_changed", "Ann", "new -> in_triage"),
+            ("listed", "Bob", "inbox list"),
+            ("exported", "Bob", "CSV of 4 requests"),
+            ("exported", "Bob", "CSV of 5 requests"),
+        ]
+        for action, who, detail in made:
+            audit.add_event(action, reference, actor[who], detail)
+        db.session.commit()
+        for day, event in enumerate(
+            db.session.scalars(select(AuditEvent).where(AuditEvent.reference == reference).order_by(AuditEvent.id))
+        ):
+            event.at = start + dt.timedelta(days=day)  # one a day, in this order (the first: its "created")
+        db.session.commit()
+        trail = [
+            (entry.who, entry.action.split(",")[0], entry.detail, entry.times)
+            for entry in service.audit_trail(reference)
+            if entry.action.startswith(("Shown", "Included", "Status"))
+        ]
+    assert trail == [
+        ("Ann and Bob", "Shown in the inbox list", "", 3),
+        (
+            "Bob and Ann",
+            "Included in a download of the list as a spreadsheet (CSV: comma-separated values)",
+            "CSV of 3 requests",
+            2,
+        ),
+        ("Ann", "Status changed", "new -> in_triage", 1),
+        ("Bob", "Shown in the inbox list", "", 1),
+        ("Bob", "Included in a download of the list as a spreadsheet (CSV: comma-separated values)", "", 2),
+    ]
+
+
 def test_an_import_never_decodes_more_than_its_data_limit(app: Flask) -> None:
     """Found (security review): a 4.9 MB PDF of compressed attachments all called request.json
     took a web worker to 5 GB of memory for 29 seconds. Now only the first is decoded, and no

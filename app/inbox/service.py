@@ -935,6 +935,7 @@ class TrailEntry:
     detail: str
     times: int = 1
     last_at: dt.datetime | None = None
+    people: tuple[str, ...] = ()  # a line of showings by several people (``SHOWN_IN_BULK``): each, once
 
 
 # A read-only account refused an inbox page (``record_refusal``): the event's action, and its detail's start.
@@ -1219,6 +1220,16 @@ def _session_name(found: re.Match[str], session_names: dict[str, str], unknown: 
 COLLAPSED_ACTIONS = frozenset(
     {"viewed", "listed", REFUSED_ACTION, "pdf_downloaded", "supervision_record", "found_by_email"}
 )
+# Showings of the request among many (the list, a download of it): between two other events, one
+# line for each, whoever showed it, naming everyone who did. Found (review at scale): with four
+# facilitators opening the list and a download of it every other day, a request's trail held
+# 306 lines of them, burying its status changes and notes.
+SHOWN_IN_BULK = frozenset({"listed", "exported"})
+
+
+def _names_in_words(names: Sequence[str]) -> str:
+    """ "Ann", "Ann and Bob", "Ann, Bob and Cat"."""
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 def audit_trail(reference: str) -> list[TrailEntry]:
@@ -1246,7 +1257,24 @@ def audit_trail(reference: str) -> list[TrailEntry]:
     actors = {audit.REQUESTER: "The requester", audit.SYSTEM: "The service", audit.CLI: "An administrator"}
     entries: list[TrailEntry] = []
     previous: Any = None
+    shown_in_bulk: dict[str, tuple[int, str]] = {}  # since the last other event: action -> (line, detail)
     for event in events:
+        if event.action not in SHOWN_IN_BULK:
+            shown_in_bulk.clear()
+        elif event.action in shown_in_bulk:
+            line, first_detail = shown_in_bulk[event.action]
+            entry, who = entries[line], names.get(event.actor) or actors.get(event.actor, event.actor)
+            people = entry.people if who in entry.people else (*entry.people, who)
+            entries[line] = replace(
+                entry,
+                who=_names_in_words(people),
+                people=people,
+                times=entry.times + 1,
+                last_at=event.at,
+                detail=entry.detail if event.detail == first_detail else "",  # (a download's size)
+            )
+            previous = event
+            continue
         same = previous is not None and (previous.action, previous.actor, previous.detail) == (
             event.action,
             event.actor,
@@ -1262,7 +1290,11 @@ def audit_trail(reference: str) -> list[TrailEntry]:
         detail = ACTOR_PATTERN.sub(lambda match: names.get(match.group(0), "a facilitator"), event.detail)
         action, detail = _trail_words(event.action, detail, session_names)
         who = names.get(event.actor) or actors.get(event.actor, event.actor)
-        entries.append(TrailEntry(event.at, who, action, detail.replace(WARNING_CONFIRMED, WARNING_WORDS)))
+        entries.append(
+            TrailEntry(event.at, who, action, detail.replace(WARNING_CONFIRMED, WARNING_WORDS), people=(who,))
+        )
+        if event.action in SHOWN_IN_BULK:
+            shown_in_bulk[event.action] = (len(entries) - 1, event.detail)
     return entries
 
 
