@@ -755,7 +755,7 @@ def test_sign_in_failure_is_vague_and_not_logged_in_full(app: Flask, caplog, ema
     "path, current",
     [
         ("/inbox", "Requests"),
-        ("/inbox/sessions", "Upcoming sessions"),
+        ("/inbox/sessions", "Sessions"),
         ("/inbox/import", "Import a request"),
         ("/inbox/statistics", "Statistics"),
         ("/inbox/guide", "Guide for facilitators"),

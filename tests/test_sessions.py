@@ -2026,12 +2026,20 @@ def test_a_started_session_is_listed_until_each_request_in_it_is_marked_held_or_
 
     # Marked one by one: listed while a request in it is still "session arranged".
     assert outcome(client, first, "held").status_code == 302
-    section = text(client.get("/inbox/sessions")).split("data-sessions-to-record")[1]
+    page = text(client.get("/inbox/sessions"))
+    section = page.split("data-sessions-to-record")[1]
     assert section.count("data-to-record") == 1 and second in section.split("data-upcoming-session")[0]
+    assert "data-past-session" not in page  # not yet: one in it is still to be marked
     assert outcome(client, second, "not_held").status_code == 302
     page = text(client.get("/inbox/sessions"))
     assert "data-sessions-to-record" not in page and "data-started-session" not in page
     assert re.findall(r'data-upcoming-session="(\d+)"', page) == [str(session_id_of(app, later))]
+    # Then listed with the sessions that have taken place (found, review at scale: reached only
+    # from each request's page), with the request held in it; the one not held has left it.
+    assert re.findall(r'data-past-session="(\d+)"', page) == [str(started)]
+    past = page.split("data-past-sessions-table")[1].split("</table>")[0]
+    assert re.findall(r'data-member="([^"]+)"', past) == [first] and "Session held" in past
+    assert f'href="/inbox/sessions/{started}"' in past
 
 
 def test_not_held_goes_back_to_offered_and_out_of_the_session(app: Flask) -> None:

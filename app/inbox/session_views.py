@@ -135,13 +135,16 @@ def place_needs_confirmation(form: SessionForm, not_saved: str, confirmed_place:
 @bp.get("/sessions")
 def sessions_list() -> str:
     """Sessions that have started with a request still to be marked held or not held; the
-    sessions still to come, soonest first, with the requests in each; then feedback comments."""
+    sessions still to come, soonest first, with the requests in each; the sessions that have
+    taken place, newest first; then feedback comments."""
     upcoming = sessions.sessions_with_members(sessions.upcoming_sessions())
     return render_template(
         "inbox/sessions.html",
         to_record=sessions.sessions_with_members(sessions.sessions_to_record()),
         arranged=sessions.ARRANGED,
         upcoming=upcoming,
+        past=sessions.past_sessions(),
+        past_shown=sessions.PAST_SESSIONS_SHOWN,
         words=sessions.session_words,
         comments=sessions.feedback_comments(),
         month_label=month_label,

@@ -241,6 +241,42 @@ def sessions_to_record(now: dt.datetime | None = None) -> list[SpaceSession]:
     )
 
 
+PAST_SESSIONS_SHOWN = 100
+
+
+def past_sessions(now: dt.datetime | None = None) -> list[tuple[SpaceSession, list[StoredRequest]]]:
+    """Sessions not cancelled that have started, none of whose requests is still to be recorded
+    (``sessions_to_record``), newest first (``PAST_SESSIONS_SHOWN`` at most), each with the
+    requests that had a place in it (still there, or reopened since), oldest first; one whose
+    requests have all left it, or been deleted, is not listed. Found (review at scale): the
+    sessions that had taken place could be reached only from each request's page."""
+    to_record = {session.id for session in sessions_to_record(now)}
+    found = [
+        session
+        for session in db.session.scalars(
+            select(SpaceSession)
+            .where(SpaceSession.cancelled_at.is_(None), SpaceSession.starts_at <= (now or utcnow()))
+            .order_by(SpaceSession.starts_at.desc(), SpaceSession.id.desc())
+            .limit(PAST_SESSIONS_SHOWN + len(to_record))
+        )
+        if session.id not in to_record
+    ][:PAST_SESSIONS_SHOWN]
+    requests: dict[int, list[StoredRequest]] = {session.id: [] for session in found}
+    for place in (SessionPlace, HeldPlace):
+        for stored, session_id in db.session.execute(
+            select(StoredRequest, place.session_id)
+            .join(place, place.request_id == StoredRequest.id)
+            .where(place.session_id.in_(list(requests)))
+            .order_by(StoredRequest.created_at, StoredRequest.id)
+        ):
+            requests[session_id].append(stored)
+    return [
+        (session, sorted(requests[session.id], key=lambda stored: (stored.created_at, stored.id)))
+        for session in found
+        if requests[session.id]
+    ]
+
+
 def sessions_to_join(request: StoredRequest, now: dt.datetime | None = None) -> list[SpaceSession]:
     """The sessions a request can be put in (the arrange form's choice): the upcoming sessions,
     then, latest first, the sessions over already (not cancelled) that it can be recorded in:
@@ -1890,6 +1926,7 @@ __all__ = [
     "joinable_until",
     "mark_held",
     "mark_not_held",
+    "past_sessions",
     "queue_reminders",
     "same_place",
     "send_invitation",

@@ -188,8 +188,8 @@ def test_arrange_invite_and_hold_a_session(browser_page, live_server, offered_re
     # with axe again: the same page, banner and invitation line as just checked, with other words.)
     expect(page.locator("[data-invitation]")).to_have_text(re.compile(r"^Invitation waiting to be sent: queued on "))
 
-    page.get_by_role("link", name="Upcoming sessions").click()
-    expect(page.get_by_role("heading", level=1, name="Upcoming sessions")).to_be_visible()
+    page.get_by_role("link", name="Sessions", exact=True).click()
+    expect(page.get_by_role("heading", level=1, name="Sessions", exact=True)).to_be_visible()
     expect(page.locator(f'[data-member="{reference}"]')).to_be_visible()
     axe.check(page, "the upcoming sessions")
     page.get_by_role("link", name=re.compile("^Change or cancel")).first.click()
@@ -215,7 +215,7 @@ def test_arrange_invite_and_hold_a_session(browser_page, live_server, offered_re
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text("Session changed to when it took place")
     expect(page.locator("[data-started]")).to_be_visible()
     # Started, not yet recorded: listed apart, with the way back to the request.
-    page.get_by_role("navigation", name="Inbox").get_by_role("link", name="Upcoming sessions").click()
+    page.get_by_role("navigation", name="Inbox").get_by_role("link", name="Sessions", exact=True).click()
     started = page.locator("[data-sessions-to-record]")
     expect(started.locator(f'[data-member="{reference}"]')).to_contain_text("say whether it was held")
     axe.check(page, "the upcoming sessions with one that has started")
@@ -289,7 +289,7 @@ def test_cancelling_a_session_asks_first(browser_page, offered_request: str, js:
 
     page.get_by_role("button", name="Cancel the session").click()
     page.get_by_role("button", name="Yes, cancel the session").click()
-    expect(page.get_by_role("heading", level=1, name="Upcoming sessions")).to_be_visible()
+    expect(page.get_by_role("heading", level=1, name="Sessions", exact=True)).to_be_visible()
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text("Session cancelled")
     page.goto(f"/inbox/requests/{offered_request}")
     expect(page.locator("[data-status]").first).to_contain_text("Session offered")
