@@ -75,15 +75,21 @@ def build_email(message: OutboxMessage, request: StoredRequest | None) -> EmailM
             email["Reply-To"] = current_app.config["FACILITATOR_EMAIL"]  # "let the facilitators know" by replying
         email.set_content(message.body)
         if message.calendar:
-            # An iTIP message: calendars read the method from the part's content type too (RFC 6047),
-            # which must be the file's own (a "no longer in it" cancellation carries an update).
+            # An iTIP message (RFC 6047): the calendar as an alternative to the text, with its
+            # method in the part's content type (the file's own: a "no longer in it" email carries an
+            # update), as Google's and Outlook's invitations are sent. Outlook takes it as a meeting
+            # request, with its buttons, and applies an update or a cancellation, only so: found
+            # (email review), sent as an attachment alone, it showed a file to open, and a
+            # cancelled session could stay in a calendar. The same file is attached too, as an
+            # application/ics file (not a second text/calendar part, read as a second invitation),
+            # for a mail program that shows no invitation to save it from.
             found = mail.CALENDAR_METHOD.search(message.calendar)
             method = found.group(1) if found else ("CANCEL" if message.kind == "cancellation" else "REQUEST")
+            email.add_alternative(message.calendar, subtype="calendar", params={"method": method})
             email.add_attachment(
                 message.calendar.encode("utf-8"),
-                maintype="text",
-                subtype="calendar",
-                params={"method": method, "charset": "utf-8"},
+                maintype="application",
+                subtype="ics",
                 filename="space-to-think-session.ics",
             )
         return email

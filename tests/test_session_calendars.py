@@ -27,7 +27,7 @@ from app.space_sessions import service
 from app.space_sessions.models import SpaceSession
 from app.uk_time import day_in_words
 from support import both_databases
-from support.mail import SmtpServer
+from support.mail import SmtpServer, calendar_part
 from support.sessions import ROOM, UK, uk_today
 from support.submission import VALID_DETAILS, run_outbox
 from test_inbox import post_form, signed_in, text
@@ -174,8 +174,8 @@ def test_the_invitation_for_a_second_place_supersedes_the_first_and_when_one_lea
     assert response.status_code == 302
     assert run_outbox(session_app).sent == 1
     told = smtp_server.mailbox.messages[-1]
-    (part,) = told.iter_attachments()
-    assert part.get_content_type() == "text/calendar" and part.get_param("method") == "REQUEST"
+    part = calendar_part(told)
+    assert part is not None and part.get_param("method") == "REQUEST"
     assert kept_by_sequence(calendars_to(smtp_server, ALICE), uid) == (
         True,
         f"Your Space to Think session. Your reference: {second}.",
@@ -434,7 +434,8 @@ ESCAPED_PLACE = (
 
 def raw_calendar(message: Any) -> bytes:
     """The calendar attachment's bytes, as sent (no line ends changed)."""
-    (part,) = [part for part in message.iter_attachments() if part.get_content_type() == "text/calendar"]
+    part = calendar_part(message)
+    assert part is not None
     payload = part.get_payload(decode=True)
     assert isinstance(payload, bytes)
     return payload
@@ -479,8 +480,8 @@ def test_every_calendar_file_follows_rfc_5545_and_5546(session_app: Flask, smtp_
         strict=True,
     ):
         raw = raw_calendar(message)
-        (part,) = message.iter_attachments()
-        assert part.get_param("method") == method
+        part = calendar_part(message)
+        assert part is not None and part.get_param("method") == method
         lines = raw.split(b"\r\n")
         assert raw.endswith(b"\r\n") and b"\n" not in raw.replace(b"\r\n", b""), "every line ends CRLF"
         assert all(len(line) <= 75 for line in lines), [line for line in lines if len(line) > 75]

@@ -27,7 +27,7 @@ from app.stats.service import current_month, window
 from app.uk_time import day_in_words, uk_day
 from support import both_databases, csrf_token, session_csrf_token
 from support.database import sqlite_file_bytes
-from support.mail import FACILITATORS, SmtpServer
+from support.mail import FACILITATORS, SmtpServer, calendar_part
 from support.sessions import ROOM, UK, session_form, session_has_started, the_day_before, uk_today
 from support.submission import VALID_DETAILS, run_outbox
 from support.walk import post_shown
@@ -119,9 +119,9 @@ def flush(app: Flask, server: SmtpServer) -> None:
 
 def calendar_of(message: Any) -> Calendar:
     """The message's one calendar attachment, parsed."""
-    parts = [part for part in message.iter_attachments() if part.get_content_type() == "text/calendar"]
-    assert len(parts) == 1, [part.get_content_type() for part in message.iter_attachments()]
-    return Calendar.from_ical(parts[0].get_content())
+    part = calendar_part(message)
+    assert part is not None, [part.get_content_type() for part in message.walk()]
+    return Calendar.from_ical(part.get_content())
 
 
 def body_of(message: Any) -> str:
@@ -3219,8 +3219,7 @@ def calendars_to(server: SmtpServer, address: str) -> list[Calendar]:
     return [
         calendar_of(message)
         for message in server.mailbox.messages
-        if message["To"].lower() == address.lower()
-        and any(part.get_content_type() == "text/calendar" for part in message.iter_attachments())
+        if message["To"].lower() == address.lower() and calendar_part(message) is not None
     ]
 
 

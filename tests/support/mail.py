@@ -145,6 +145,24 @@ _DETAIL_LINE = re.compile(r"^[A-Z][A-Za-z']*(?: [A-Za-z']+)?: \S")
 _HEADING_MAX = 40
 
 
+def calendar_part(message: EmailMessage) -> EmailMessage | None:
+    """A session email's calendar, as sent: the text/calendar alternative to its text (with the
+    method in its content type), or None when it has none. The same file is attached as an
+    application/ics file (``app.emails``), checked here to be the same bytes."""
+    found = [part for part in message.walk() if part.get_content_type() == "text/calendar"]
+    files = [part for part in message.iter_attachments() if part.get_content_type() == "application/ics"]
+    if not found:
+        assert not files, "a calendar file attached without its calendar part"
+        return None
+    (part,) = found
+    assert part.get_content_disposition() is None, "the calendar is an alternative, not an attachment"
+    (attached,) = files
+    assert attached.get_filename() == "space-to-think-session.ics"
+    assert attached.get_payload(decode=True) == part.get_payload(decode=True)
+    assert isinstance(part, EmailMessage)
+    return part
+
+
 def broken_paragraphs(body: str, signature: str) -> list[str]:
     """The lines of a plain-text email body that break a paragraph in two (empty when none).
 
