@@ -347,6 +347,19 @@ def test_the_accessibility_statement_explains_pdf(client: FlaskClient) -> None:
     assert unexplained_acronyms(text, only=("PDF",)) == []
 
 
+def test_the_accessibility_statement_says_its_status_in_the_model_words_and_why_results_share_a_title(
+    client: FlaskClient,
+) -> None:
+    """Found (accessibility review): "aims to be fully compliant" is none of the model statement's
+    three answers (fully, partially or not compliant); the check by hand was not listed under how
+    the tool is tested; and the result pages' shared title, kept on purpose, was not explained."""
+    text = " ".join(main_text(client.get("/accessibility").get_data(as_text=True)).split())
+    assert "This tool is fully compliant with the Web Content Accessibility Guidelines (WCAG) version 2.2" in text
+    assert "aims to be" not in text
+    assert "a check by hand against each WCAG 2.2 AA success criterion" in text
+    assert 'is called "Your result" (or "The result" in supervision) in the browser\'s tab and history' in text
+
+
 def test_the_pages_about_a_request_sent_from_this_browser_explain_pdf(client: FlaskClient) -> None:
     """Found (accessibility review): "There is no sent request to show here" and "A request was
     sent from this browser" (Start now after sending one) said "PDF" with no explanation."""

@@ -177,6 +177,13 @@ def test_how_it_decides_cites_the_guidance_the_rules_rest_on(client: FlaskClient
     assert cited, "the installed pack cites guidance"
     for item in cited:
         assert item.source in words and " ".join(item.text.split()) in words
+    # One heading for each source, never the same twice (found, accessibility review: the launch
+    # text's name was five headings in a row, one for each passage).
+    section = get(client, "/how-it-decides").split('id="guidance"', 1)[1]
+    headings = [
+        " ".join(re.sub(r"<[^>]+>", "", found).split()) for found in re.findall(r"<h3[^>]*>(.*?)</h3>", section, re.S)
+    ]
+    assert len(headings) == len(set(headings)) == len({(item.label, item.url) for item in cited}) < len(cited)
 
 
 def test_how_it_decides_explains_each_acronym_in_the_guidance_it_quotes(client: FlaskClient) -> None:

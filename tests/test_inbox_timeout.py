@@ -59,7 +59,7 @@ def test_a_signed_in_facilitator_gets_a_warning_worded_for_staff(app: Flask) -> 
     dialog = dialog_of(text(client.get("/inbox")))
     said = words(dialog)
     assert "Do you want to stay signed in?" in said
-    assert "we will sign you out if you do nothing for 30 minutes" in said
+    assert "we will sign you out if you do nothing for about 30 minutes" in said
     assert "You will be signed out in 2 minutes." in said
     # What doing nothing costs (facilitator review, finding 3), and read when the warning opens:
     # what was typed stays on the page (found: it said it would be lost, and it was kept).

@@ -84,7 +84,7 @@ def test_the_warning_says_the_limit_in_words_and_comes_halfway_through_a_short_l
 
     dialog, text = dialog_of(app)
     assert 'data-idle-seconds="1740" data-warn-seconds="120"' in dialog
-    assert "if you do nothing for 30 minutes." in text and "cleared in 2 minutes." in text
+    assert "if you do nothing for about 30 minutes." in text and "cleared in 2 minutes." in text
     short = create_app(
         {"APP_ENV": "test", "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"], "SESSION_IDLE_MINUTES": 1}
     )
@@ -93,7 +93,7 @@ def test_the_warning_says_the_limit_in_words_and_comes_halfway_through_a_short_l
     finally:
         dispose(short)
     assert 'data-idle-seconds="58" data-warn-seconds="29"' in dialog
-    assert "if you do nothing for 1 minute." in text and "cleared in 29 seconds." in text
+    assert "if you do nothing for about 1 minute." in text and "cleared in 29 seconds." in text
 
 
 @pytest.mark.parametrize("minutes", [30, 1])

@@ -16,7 +16,7 @@ import shutil
 import subprocess
 import threading
 import time
-from collections.abc import Hashable, Iterable
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from markupsafe import escape
@@ -266,6 +266,17 @@ def cited_guidance(pack: RulePack) -> tuple[Guidance, ...]:
     for outcome in pack.outcomes:
         ids.update(outcome.cites)
     return tuple(item for item in pack.guidance if item.id in ids)
+
+
+def guidance_by_source(items: Sequence[Guidance]) -> list[tuple[Guidance, list[Guidance]]]:
+    """The guidance under one heading for each source (its label and address), in the order each
+    is first cited, with its passages in order. Found (accessibility review): one heading for
+    each passage repeated a source's name word for word, five times for the launch text, so a
+    list of the page's headings could not tell them apart."""
+    groups: dict[tuple[str, str | None], list[Guidance]] = {}
+    for item in items:
+        groups.setdefault((item.label, item.url), []).append(item)
+    return [(passages[0], passages) for passages in groups.values()]
 
 
 def _only_in(flag: Flag) -> str:

@@ -39,7 +39,7 @@ from ..uk_time import uk_today
 from ..web import from_another_site, pdf_download
 from ..wizard.glossary import Explainer
 from . import bp
-from .decides import cited_guidance, decision_graph_svg, noted_answers, routes
+from .decides import cited_guidance, decision_graph_svg, guidance_by_source, noted_answers, routes
 
 log = logging.getLogger(__name__)
 
@@ -322,7 +322,7 @@ def how_it_decides() -> str:
         routes=routes(pack),
         noted=noted_answers(pack),
         has_graph=decision_graph_svg(pack) is not None,
-        guidance=cited_guidance(pack),
+        guidance=guidance_by_source(cited_guidance(pack)),
         explainer=Explainer(dict(pack.glossary)),
         # A date passed (``flask rules check`` warns of it; the service still runs) is not said as
         # one still to come.

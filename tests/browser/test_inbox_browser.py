@@ -202,6 +202,11 @@ def test_signed_in_list_and_request_pages_have_no_axe_violations(browser_page, i
     table = page.locator("[data-requests]")
     for reference in inbox_data.references:
         expect(table.get_by_role("link", name=reference, exact=True)).to_be_visible()
+    # Each reference on one line (found, accessibility review: "STT-" / "YKDW-" / "5AZF").
+    link = table.get_by_role("link", name=inbox_data.references[0], exact=True)
+    line_height = float(link.evaluate("link => parseFloat(getComputedStyle(link).lineHeight)"))
+    box = link.bounding_box()
+    assert box is not None and box["height"] < 1.5 * line_height, (box, line_height)
     axe.check(page, f"the inbox list ({where})")
 
     page.get_by_label("Status", exact=True).select_option(label="New")

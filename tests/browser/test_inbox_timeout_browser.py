@@ -62,7 +62,7 @@ def test_the_warning_comes_before_the_limit_and_stay_signed_in_keeps_the_page(pa
     expect(_warning(page)).to_be_visible()
     expect(page.get_by_role("heading", name="Do you want to stay signed in?")).to_be_focused()
     expect(_warning(page)).to_have_accessible_description(
-        "To protect the information in the inbox, we will sign you out if you do nothing for 30 minutes. "
+        "To protect the information in the inbox, we will sign you out if you do nothing for about 30 minutes. "
         "If you do nothing, anything you have typed and not yet saved stays on this page: you can sign in "
         "again there to save it. "
         "You will be signed out in 2 minutes."

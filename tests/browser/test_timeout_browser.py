@@ -168,7 +168,7 @@ def test_the_time_left_is_read_when_the_warning_opens_and_announced_accurately(p
     warning = _warning(page)
     expect(warning).to_be_visible()
     expect(warning).to_have_accessible_description(
-        "To protect your information, we will clear your answers if you do nothing for 30 minutes. "
+        "To protect your information, we will clear your answers if you do nothing for about 30 minutes. "
         "If you do nothing, anything you have typed and not yet sent will not be kept: the next page will show it "
         "once, for you to copy. "
         "Your answers will be cleared in 2 minutes."
