@@ -13,6 +13,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
@@ -1602,3 +1603,40 @@ def test_the_readmes_nginx_steps_take_debians_example_site_out() -> None:
     commands = step[step.index("```") : step.rindex("```")].splitlines()
     removal = commands.index("   rm /etc/nginx/sites-enabled/default")
     assert removal < commands.index("   nginx -t && systemctl reload nginx")
+
+
+def test_scripts_test_gives_pytest_the_files_of_each_folder_together() -> None:
+    """Found (new engineer's review): the README's list of tests to run after changing a contact
+    named a file of tests/ between two of tests/rules/, and with pytest 9.1 the second then lacked
+    its folder's fixtures ("fixture 'pack_data' not found", 17 errors on an untouched checkout).
+    ``scripts/test`` now puts the paths given next to each other by folder, in the places paths
+    were given; an option's own path (``--deselect``) stays with it."""
+    given = [
+        "tests/rules/test_rules_engine.py",
+        "-q",
+        "tests/test_guard.py::test_x",
+        "--deselect",
+        "tests/rules/test_rules_diff.py::test_y",
+        "tests/rules/test_rules_check_all.py",
+        "-k",
+        "contact",
+        "tests/browser",
+        "tests/test_app.py",
+    ]
+    script = PROJECT_ROOT / "scripts" / "paths_by_folder.py"
+    found = subprocess.run(
+        [sys.executable, str(script), *given], cwd=PROJECT_ROOT, capture_output=True, check=True, text=True
+    )
+    assert found.stdout.split("\0")[:-1] == [
+        "tests/test_guard.py::test_x",
+        "-q",
+        "tests/test_app.py",
+        "--deselect",
+        "tests/rules/test_rules_diff.py::test_y",
+        "tests/browser",
+        "-k",
+        "contact",
+        "tests/rules/test_rules_engine.py",
+        "tests/rules/test_rules_check_all.py",
+    ]
+    assert 'scripts/paths_by_folder.py "$@"' in (PROJECT_ROOT / "scripts" / "test").read_text()

@@ -822,7 +822,9 @@ _PLACEHOLDER = Text("", "")
 # A contact's email and links: one address; a whole https address with a dotted host name.
 EMAIL = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)+")
 WEB_ADDRESS = re.compile(r"https://[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+(?::\d+)?(?:[/?#]\S*)?")
-# UK numbers people may call: the short ones, 0 followed by 10 digits (0161 603 4500), or by 9
+# UK numbers people may call (the examples in messages are Ofcom's numbers for drama, 0161 496 0xxx,
+# which no one answers: found, review, the Bridge's real number was the example): the short ones, 0
+# followed by 10 digits (0161 496 0000), or by 9
 # in the 01 area codes that have such numbers (016977 3456), and freephone numbers, some shorter
 # (Childline's 0800 1111).
 SHORT_NUMBERS = frozenset({"999", "112", "111", "101", "105", "119", "100", "155"})
@@ -851,16 +853,16 @@ def uk_phone_problem(phone: str) -> str | None:
         return None  # Relay UK: 18000 (999 by text relay), 18001 before a full number
     if not digits.startswith("0"):
         return (
-            f"{phone!r} is not a UK phone number: a full number starts with 0, like 0161 603 4500 "
+            f"{phone!r} is not a UK phone number: a full number starts with 0, like 0161 496 0000 "
             "(short numbers such as 999, 111 or 101 are accepted as they are)"
         )
     if len(digits) == 10:
         return (
-            f"has 10 digits: a UK number starting {digits[:4]} has 11, like 0161 603 4500 (only some 01 "
+            f"has 10 digits: a UK number starting {digits[:4]} has 11, like 0161 496 0000 (only some 01 "
             "area codes, such as 016977, have numbers of 10): is a digit missing?"
         )
     return (
-        f"has {len(digits)} digits: a UK phone number starting with 0 has 11 (0161 603 4500), or 10 in a few 01 areas"
+        f"has {len(digits)} digits: a UK phone number starting with 0 has 11 (0161 496 0000), or 10 in a few 01 areas"
     )
 
 
@@ -872,7 +874,7 @@ def _phone_not_digits(phone: str) -> str:
     said = "must be digits and spaces only, as it becomes a tel: link"
     if re.search(r"[^\d\s+()./-]", phone):  # words: an extension, an option to choose, a letter O
         return (
-            f"{said}, like 0161 603 4500: put words (an extension, which option to choose) in the contact's "
+            f"{said}, like 0161 496 0000: put words (an extension, which option to choose) in the contact's "
             "detail, and check for a letter O written for a zero"
         )
     international = re.match(r"\s*\+\s*44\s*(?:\(\s*0\s*\)\s*)?", phone)
@@ -882,7 +884,7 @@ def _phone_not_digits(phone: str) -> str:
         written = f"0{written}"
     if written and uk_phone_problem(written) is None:
         return f"{said}: write it as {written}"
-    return f"{said}, like 0161 603 4500 (a UK number, starting with 0)"
+    return f"{said}, like 0161 496 0000 (a UK number, starting with 0)"
 
 
 # A glossary term: an acronym as the pages find it (app.rules.acronyms.acronyms_in, and the

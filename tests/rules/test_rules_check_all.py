@@ -471,7 +471,7 @@ def test_a_cut_off_phone_number_or_a_verification_in_the_future_is_a_problem(
         ("(0161) 603 4500", "write it as 0161 603 4500"),
         ("0161 603 4500 ext 2", "put words (an extension, which option to choose) in the contact's detail"),
         ("O161 603 4500", "check for a letter O written for a zero"),
-        ("0161-603-450", "like 0161 603 4500 (a UK number, starting with 0)"),
+        ("0161-603-450", "like 0161 496 0000 (a UK number, starting with 0)"),
     ],
 )
 def test_a_phone_number_written_as_numbers_are_printed_says_what_to_write(
