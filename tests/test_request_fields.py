@@ -64,6 +64,12 @@ def _entry(name: str) -> Field:
         (dataclasses.replace(_entry("access_needs"), revealed=True), "revealed needs only_if"),
         (dataclasses.replace(_entry("family_knows_reason"), only_if=("family_knows", "perhaps")), "revealed needs"),
         (dataclasses.replace(_entry("family_knows_reason"), only_if=("how_soon", "month")), "revealed needs"),
+        # "You" with no supervision wording: the manager would be asked about themselves (review).
+        (dataclasses.replace(_entry("agency"), label=Words("Which team are you in? (optional)")), "its label says"),
+        (
+            dataclasses.replace(_entry("agency"), hint=Words("Your own words", None)),
+            "its hint says “you”, and in supervision the manager reads it",
+        ),
     ],
 )
 def test_a_mistake_in_the_table_is_named(broken: Field, words: str) -> None:

@@ -573,7 +573,10 @@ FIELDS: tuple[Field, ...] = (
         Words("Lead professional's agency or role (optional)"),
         hint=Words(
             "The role and agency only, for example 'social worker, children's services'. Not a name. "
-            f"You can enter up to {SHORT_MAX:,} characters."
+            f"You can enter up to {SHORT_MAX:,} characters.",
+            # The same in supervision: "you" is whoever types it.
+            "The role and agency only, for example 'social worker, children's services'. Not a name. "
+            f"You can enter up to {SHORT_MAX:,} characters.",
         ),
         limit=SHORT_MAX,
         guard=KINDS,
@@ -727,6 +730,19 @@ ALL_FIELDS: tuple[str, ...] = tuple(name for page in PAGES for name in page.fiel
 GUARDED_TEXT: dict[str, tuple[Kind, ...]] = {entry.name: entry.guard for entry in FIELDS if entry.guard}
 
 
+# "You" in a field's words: in supervision the manager reads them, so such words need their
+# supervision wording, the same words where "you" is whoever types (found, new engineer's review:
+# "Which team are you in?", without it, asked the manager for their own team, and no test saw it).
+_SPEAKS_TO_YOU = re.compile(r"\b(?:you|your|yours|yourself)\b", re.IGNORECASE)
+
+
+def _words_of(entry: Field) -> list[tuple[str, Words]]:
+    """Each of a field's wordings that has one for each mode, by what it is."""
+    found = [(name, getattr(entry, name)) for name in ("label", "hint", "row", "triage_row", "short")]
+    found += [(f"errors[{key!r}]", words) for key, words in entry.errors.items()]
+    return [(name, words) for name, words in found if isinstance(words, Words)]
+
+
 def table_problems(
     fields: tuple[Field, ...] = FIELDS, pages: tuple[Page, ...] = PAGES, sections: tuple[DetailSection, ...] = SECTIONS
 ) -> list[str]:
@@ -756,6 +772,13 @@ def table_problems(
                 f"{where}: local_options must be set exactly for the partnership file's request_options "
                 f"({', '.join(REQUEST_OPTION_FIELDS)})"
             )
+        for name, words in _words_of(entry):
+            if words.supervision is None and _SPEAKS_TO_YOU.search(words.myself):
+                problems.append(
+                    f"{where}: its {name} says “you”, and in supervision the manager reads it: give it its "
+                    "supervision wording (Words(practitioner's, supervision's)), the same words if “you” is "
+                    "whoever types"
+                )
         if entry.kind == "month_year" and not entry.year_input:
             problems.append(f"{where}: a month and year field needs its year_input")
         if entry.guard and entry.kind not in TEXT_KINDS:
