@@ -14,6 +14,7 @@ from app import create_app
 from app.config import StartupError
 from app.rate_limits import refuse_a_store_that_turns_us_away
 from app.schema import refuse_a_database_out_of_step
+from app.templating import refuse_a_template_mistake
 
 try:
     app = create_app()
@@ -24,6 +25,8 @@ try:
         # A Redis server that turns a wrong password away stops it too (app/rate_limits.py).
         refuse_a_store_that_turns_us_away(app)
         refuse_a_database_out_of_step(app)
+    # A template Jinja cannot read (a PDF's or an email's shows in no page): named, file and line.
+    refuse_a_template_mistake(app)
 except StartupError as error:
     print(error.code, file=sys.stderr, flush=True)
     raise SystemExit(3) from None

@@ -87,6 +87,7 @@ from .space_sessions.service import (
     queue_reminders,
 )
 from .stats.service import purge_old_counts, retention_months
+from .templating import refuse_a_template_mistake
 
 MAX_PDF_ERROR_LENGTH = 300
 # How an updated invitation's subject begins ("Updated invitation: ").
@@ -1241,6 +1242,8 @@ def worker_command(once: bool, poll_seconds: float | None) -> None:
     try:
         # A database behind the code (no `flask db upgrade`) would fail every pass: say so once.
         refuse_a_database_out_of_step(current_app._get_current_object())  # type: ignore[attr-defined]  # Flask's documented way to get the app behind the proxy
+        # So would a PDF's or an email's template with a mistake in it, for every one it renders.
+        refuse_a_template_mistake(current_app._get_current_object())  # type: ignore[attr-defined]  # Flask's documented way to get the app behind the proxy
     except StartupError as error:
         click.echo(str(error.code), err=True)
         raise SystemExit(3) from None

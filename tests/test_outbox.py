@@ -1101,6 +1101,33 @@ def test_worker_once_command(mail_app: Flask, smtp_server: SmtpServer) -> None:
     assert len(smtp_server.mailbox.messages) == 1
 
 
+def test_a_template_with_a_mistake_stops_the_worker_and_the_web_app_naming_its_file_and_line(
+    app: Flask, tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found (new engineer's review): an ``endmacro`` left inside a ``for`` in the request PDF's
+    template let the app and the worker start; the practitioner was told "Request sent", and only
+    the worker's log said "the PDF renderer failed (TemplateSyntaxError)", with no file or line.
+    Our templates are read when the worker starts (and when the web app is served, ``wsgi.py``):
+    a mistake stops it, naming the template and its line."""
+    import app.templating as templating
+
+    assert templating.template_mistake(app) is None  # ours, as they are
+    (tmp_path / "pdf").mkdir()
+    (tmp_path / "pdf" / "request.html").write_text(
+        "<h1>{{ reference }}</h1>\n{% for row in rows %}\n  {{ row }}\n{% endmacro %}\n", encoding="utf-8"
+    )
+    (tmp_path / "govuk_frontend_jinja").mkdir()  # GOV.UK Frontend's own: not read
+    (tmp_path / "govuk_frontend_jinja" / "broken.html").write_text("{% if %}", encoding="utf-8")
+    said = templating.template_mistake(app, tmp_path)
+    assert said is not None and said.startswith(
+        "templates/pdf/request.html, line 4: Encountered unknown tag 'endmacro'"
+    )
+    monkeypatch.setattr(templating, "TEMPLATES_ROOT", tmp_path)
+    result = app.test_cli_runner().invoke(args=["outbox", "worker", "--once"])
+    assert result.exit_code == 3
+    assert "Space to Think cannot start: a template has a mistake: templates/pdf/request.html, line 4" in result.output
+
+
 # How long the real worker process may take to start and make a PDF: only for a test that fails.
 # It starts its renderer and makes every PDF due (real ones with WeasyPrint): found taking 25 of the
 # 60 seconds once allowed, on a machine busy with other work.
