@@ -200,6 +200,11 @@ def test_a_renderer_grown_large_is_replaced_after_its_render(
     assert render_pdf(SIMPLE).startswith(b"%PDF-")  # the PDF is given, then the renderer goes
     assert gone(warm_renderer)
     [fresh] = pdf_renderer.child_pids()
+    # Started as the other went: until it has exec'd its program its command line is this
+    # process's (found once, on a busy machine: not yet there when looked for at once).
+    deadline = time.monotonic() + 10
+    while fresh not in renderer_processes() and time.monotonic() < deadline:
+        time.sleep(0.01)
     assert fresh != warm_renderer and fresh in renderer_processes()
 
 
