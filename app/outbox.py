@@ -1048,6 +1048,31 @@ def unsent_messages(given_up: bool = False) -> list[OutboxMessage]:
     )
 
 
+def being_sent(messages: list[OutboxMessage], now: dt.datetime) -> set[int]:
+    """The ids of ``messages`` (unsent) that a worker is sending now, for `flask outbox status`.
+    PostgreSQL: the worker holds the row while the mail server answers (``claim_message``); the
+    rows are looked at with SKIP LOCKED, on a connection of its own, and let go at once. SQLite: an attempt started (the
+    worker commits its start, ``_claimed_in_the_open``) within as long as a send may take, and
+    not ended. Found (regression review): the list said "unsent" of an email on its way."""
+    if not messages:
+        return set()
+    ids = [message.id for message in messages]
+    if db.session.get_bind().dialect.name == "sqlite":
+        since = now - dt.timedelta(seconds=2 * mail.send_deadline_seconds() + 30)
+        return {
+            message.id
+            for message in messages
+            if message.last_attempt_at is not None
+            and message.last_attempt_at >= since
+            and (message.next_attempt_at is None or message.next_attempt_at <= now)
+        }
+    with db.engine.connect() as looking:  # its own, ended at once: the locks it takes are let go
+        free = set(
+            looking.scalars(select(OutboxMessage.id).where(OutboxMessage.id.in_(ids)).with_for_update(skip_locked=True))
+        )
+    return set(ids) - free
+
+
 def requests_without_pdf() -> list[StoredRequest]:
     """Requests whose PDF is not made yet, oldest first."""
     return list(
@@ -1348,6 +1373,7 @@ def status_command() -> None:
     now = utcnow()
     waiting = requests_without_pdf()
     messages = unsent_messages()
+    sending = being_sent(messages, now)
     refused = unsent_messages(given_up=True)
     records = records_not_made()
     questions = questions_pdfs_failed()
@@ -1366,8 +1392,9 @@ def status_command() -> None:
             if mail.until_mended(message.last_error)
             else ""
         )
+        state = "being sent now" if message.id in sending else f"unsent{stuck}"
         click.echo(
-            f"{_whose(message)}\t{EMAIL_NAMES.get(message.kind, message.kind)} unsent{stuck}\t"
+            f"{_whose(message)}\t{EMAIL_NAMES.get(message.kind, message.kind)} {state}\t"
             f"attempts {message.attempts}\t{_email_problem(message.last_error)}"
         )
     for message in refused:

@@ -178,6 +178,24 @@ def test_outbox_status_lists_unsent(mail_app, smtp_server: SmtpServer, runner) -
     ), result.output
 
 
+@both_databases
+def test_outbox_status_says_which_email_is_being_sent_now(mail_app, smtp_server: SmtpServer, runner) -> None:
+    """Found (regression review): `flask outbox status` said "unsent" of an email the worker was
+    sending at that moment, as if it were stuck. Asked while the mail server is taking it: "being
+    sent now"; once it has gone, it is not listed."""
+    smtp_server.start()
+    with mail_app.app_context():
+        reference = make_request().request.reference
+    said: list[str] = []
+    smtp_server.mailbox.while_receiving = lambda: said.append(runner.invoke(args=["outbox", "status"]).output)
+    with mail_app.app_context():
+        assert run_outbox().sent == 1
+    assert len(said) == 1, said
+    assert f"{reference}\tfacilitators' email being sent now\tattempts 0" in said[0], said[0]
+    assert "email unsent" not in said[0]
+    assert runner.invoke(args=["outbox", "status"]).output == "Every PDF is made and every email sent.\n"
+
+
 def test_outbox_status_says_a_mail_server_name_not_found_in_words(mail_app, runner) -> None:
     """Found (operator review): a wrong SMTP_HOST showed as "gaierror: [Errno -2] Name or service
     not known" alone, where the inbox says "the mail server did not answer"."""
