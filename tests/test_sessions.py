@@ -1189,7 +1189,11 @@ def test_a_session_cancelled_while_its_invitation_is_being_sent_still_sends_a_ca
     try:
         worker.execute(select(OutboxMessage.id).where(invitation).with_for_update())
         page = text(client.get(f"/inbox/sessions/{session_id}/cancel"))
-        assert 'data-cancel-emails="1"' in page and "data-cancel-unsent" not in page
+        # Not "will be emailed a cancellation": whether one follows depends on the invitation going.
+        assert (
+            'data-cancel-in-hand="1"' in page and "data-cancel-emails" not in page and "data-cancel-unsent" not in page
+        )
+        assert f"the invitation for {reference} is being emailed now: if it goes, a cancellation will follow it" in page
         cancelled = post_form(
             client, f"/inbox/sessions/{session_id}", f"/inbox/sessions/{session_id}/cancel", CONFIRMED
         )
@@ -1557,7 +1561,7 @@ def test_on_sqlite_an_invitation_is_cancelled_only_if_the_worker_may_be_sending_
             db.session.commit()
     page_url = f"/inbox/sessions/{session_id_of(session_app, reference)}"
     page = text(client.get(f"{page_url}/cancel"))
-    assert ('data-cancel-emails="1"' in page) is being_sent and ('data-cancel-unsent="1"' in page) is not being_sent
+    assert ('data-cancel-in-hand="1"' in page) is being_sent and ('data-cancel-unsent="1"' in page) is not being_sent
     assert post_form(client, page_url, f"{page_url}/cancel", CONFIRMED).status_code == 302
     assert outbox_kinds(session_app).count("cancellation") == (1 if being_sent else 0)
 

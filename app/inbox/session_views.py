@@ -789,12 +789,16 @@ CHANGED_SINCE_THE_CANCEL_PAGE = (
 
 def cancel_consequences(space_session: SpaceSession) -> dict[str, Any]:
     """What cancelling the session will do now, as the cancel page says it: the requests whose
-    practitioners are sent a cancellation (``invited``), those whose invitation, queued, will not
+    practitioners are sent a cancellation (``invited``), those whose first invitation is being
+    emailed now, a cancellation to follow it only if it goes (``in_hand``), those whose invitation, queued, will not
     be sent (``unsent``), and those going back to "session offered" (``moving``); and ``seen``, a
     short digest of them and of the session's details, which the page's form sends back."""
     in_session = sessions.members(space_session)
     invited = sessions.invitation_sent(space_session, in_session)
     told = {stored.id for stored in invited}
+    # Of those, the ones whose invitation the outbox worker is emailing now, none sent before: a
+    # cancellation follows it only if it goes (found, regression review: the page said it would).
+    in_hand = [stored for stored in invited if sessions.last_invitation_sent(stored, space_session) is None]
     unsent = [stored for stored, place in in_session if place.invited_sequence is not None and stored.id not in told]
     moving = [stored for stored, _ in in_session if stored.status == sessions.ARRANGED]
     said = "|".join(
@@ -804,7 +808,8 @@ def cancel_consequences(space_session: SpaceSession) -> dict[str, Any]:
         ]
     )
     digest = hashlib.sha256(said.encode("utf-8")).hexdigest()[:16]
-    return {"invited": invited, "unsent": unsent, "moving": moving, "seen": digest}
+    sent = [stored for stored in invited if stored not in in_hand]
+    return {"invited": sent, "in_hand": in_hand, "unsent": unsent, "moving": moving, "seen": digest}
 
 
 def render_cancel_page(space_session: SpaceSession, problem: str = "") -> str:
@@ -817,6 +822,7 @@ def render_cancel_page(space_session: SpaceSession, problem: str = "") -> str:
         words=sessions.session_words(space_session),
         invited=consequences["invited"],
         invited_people=sessions.count_practitioners(consequences["invited"]),
+        in_hand=consequences["in_hand"],
         unsent=consequences["unsent"],
         moving=consequences["moving"],
         consequences_seen=consequences["seen"],
