@@ -216,6 +216,11 @@ MAIL_PROBLEM_WORDS: tuple[tuple[tuple[str, ...], str], ...] = (
         "the mail server did not take the email address for now (it said to try again later)",
     ),
     (("SMTPRecipientsRefused",), "the mail server refused the email address"),
+    # The same "try later" (4xx) given to the email itself, or to the sender (regression review).
+    (
+        ("SMTPDataError: (4", "SMTPSenderRefused: (4"),
+        "the mail server did not take it for now (it said to try again later)",
+    ),
     (("SMTPUTF8",), "the mail server cannot send to an address with letters other than a to z"),
     (("SMTPSenderRefused: (552,", "SMTPDataError: (552,", " 5.3.4 "), "the mail server refused it as too large"),
     (("SMTPSenderRefused", "SMTPDataError"), "the mail server refused it"),

@@ -61,7 +61,7 @@ from typing import Any
 import click
 from flask import current_app
 from flask.cli import AppGroup
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm.exc import ObjectDeletedError, StaleDataError
 
@@ -392,6 +392,7 @@ SENT = "sent"
 FAILED = "failed"  # to be tried again; the mail server may be down, so the pass sends no more
 REFUSED = "refused"  # to be tried again; the server answered and refused only this email
 GIVEN_UP = "given up"  # the mail server refused the address or the email for good, or it is too late
+BUSY = "busy"  # SQLite: another process is sending it (``_free_to_send_on_sqlite``): left to it
 
 
 def give_up_late(message: OutboxMessage, why: str | None = None) -> None:
@@ -452,9 +453,14 @@ def send_message(message: OutboxMessage, now: dt.datetime | None = None) -> str:
         give_up_late(message, why)
         return GIVEN_UP
     request = message.request
-    message.last_attempt_at = utcnow()
+    started = utcnow()
     if db.session.get_bind().dialect.name == "sqlite":
+        if not _free_to_send_on_sqlite(message, started):
+            db.session.rollback()
+            return BUSY
+        message.last_attempt_at = started
         _claimed_in_the_open(message)  # (only the attempt's start: not yet one more attempt)
+    message.last_attempt_at = started
     message.attempts += 1
     if message.kind == mail.FACILITATORS and (address := current_app.config.get("FACILITATOR_EMAIL")):
         # To the facilitators' address as it is set now, not as it was when the request came: found
@@ -568,6 +574,35 @@ def send_message(message: OutboxMessage, now: dt.datetime | None = None) -> str:
         audit.add_event(action, request.reference, audit.SYSTEM, f"attempt {message.attempts}")
     db.session.commit()
     return SENT
+
+
+def _free_to_send_on_sqlite(message: OutboxMessage, started: dt.datetime) -> bool:
+    """SQLite: mark the attempt's start on ``message`` unless another process is sending it (an
+    attempt started within as long as a send may take, and not ended: neither sent nor given a
+    time to try again since), in one statement, which waits for any other's write: whether it
+    was free. Found (regression review): `flask outbox send` run beside the worker sent 75 of
+    120 emails twice, as SQLite has no row locks (``claim_message``'s are PostgreSQL's), and the
+    attempt's start committed by one was not looked at by the other."""
+    since = started - dt.timedelta(seconds=2 * mail.send_deadline_seconds() + 30)
+    claimed = db.session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.id == message.id,
+            OutboxMessage.sent_at.is_(None),
+            OutboxMessage.given_up_at.is_(None),
+            or_(
+                OutboxMessage.last_attempt_at.is_(None),
+                OutboxMessage.last_attempt_at < since,
+                and_(
+                    OutboxMessage.next_attempt_at.is_not(None),
+                    OutboxMessage.next_attempt_at > OutboxMessage.last_attempt_at,
+                ),
+            ),
+        )
+        .values(last_attempt_at=started)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(getattr(claimed, "rowcount", 0) == 1)
 
 
 def _claimed_in_the_open(message: OutboxMessage) -> None:
@@ -733,6 +768,8 @@ def run_pass(
             break
         tried_messages.add(message.id)
         outcome = send_message(message, now)
+        if outcome == BUSY:
+            continue  # another process is sending it (SQLite)
         if outcome == SENT:
             result.sent += 1
         elif outcome == GIVEN_UP:

@@ -559,7 +559,8 @@ def test_emails_and_pdfs_still_failing_after_half_an_hour_make_the_health_check_
     smtp_server.start()
     with mail_app.app_context():
         db.session.execute(sa_text("UPDATE requests SET pdf_next_attempt_at = NULL"))
-        db.session.execute(sa_text("UPDATE outbox SET next_attempt_at = NULL"))
+        # Their turn has come (a time to try again set after each failed try, as the worker sets it).
+        db.session.execute(sa_text("UPDATE outbox SET next_attempt_at = :now"), {"now": utcnow()})
         db.session.commit()
         for _ in range(3):
             run_pass()
@@ -1024,6 +1025,45 @@ def test_two_workers_never_send_the_same_message_twice(
         assert len(actions("pdf_made")) == 6 and len(actions("emailed")) == 6
         assert claim_pdf_job(utcnow(), set()) is None
         db.session.rollback()
+
+
+@pytest.mark.parametrize("database_backend", ["sqlite"], indirect=True)  # PostgreSQL: above (row locks)
+def test_on_sqlite_outbox_send_beside_the_worker_sends_each_email_once(
+    mail_app: Flask, smtp_server: SmtpServer
+) -> None:
+    """Found (regression review): on SQLite, `flask outbox send` run while the worker was
+    sending sent 75 of 120 emails twice: SQLite has no row locks, and neither looked at the
+    attempt the other had started. Each now marks its start in one statement that finds another
+    process's attempt under way, and leaves that email to it."""
+    from app.outbox import make_pdf
+
+    smtp_server.mailbox = SlowMailbox()
+    mail_app.config["SEND_ACKNOWLEDGEMENTS"] = True
+    smtp_server.start()
+    with mail_app.app_context():
+        for n in range(4):
+            make_request(details={**VALID_DETAILS, "email": f"worker{n}@school.example"})
+        while (job := claim_pdf_job(utcnow(), set())) is not None:  # the PDFs made: only the emails are due
+            assert make_pdf(job)
+    barrier = threading.Barrier(2)
+    results: list[object] = []
+
+    def worker(command: bool) -> None:  # the worker's pass, and `flask outbox send`'s
+        with mail_app.app_context():
+            barrier.wait()
+            results.append(run_pass(ignore_schedule=command, all_pdfs=command))
+
+    threads = [threading.Thread(target=worker, args=(command,)) for command in (False, True)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert len(results) == 2, "a pass failed"
+    sent = sorted(str(message["To"]) for message in smtp_server.mailbox.messages)
+    assert sent == sorted([FACILITATORS] * 4 + [f"worker{n}@school.example" for n in range(4)])  # each once
+    with mail_app.app_context():
+        assert [m.attempts for m in db.session.scalars(select(OutboxMessage))] == [1] * 8
+        assert all(m.sent_at is not None for m in db.session.scalars(select(OutboxMessage)))
 
 
 # --- imports ----------------------------------------------------------------------------------

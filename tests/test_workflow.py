@@ -410,6 +410,22 @@ def test_an_address_the_mail_server_refuses_for_good_is_given_up_and_the_inbox_s
     assert "1 message not sent because the mail server refused the address for good" in send.output
 
 
+@both_databases
+def test_a_try_later_reply_to_the_email_itself_is_not_called_a_refusal(ack_app: Flask, smtp_server: SmtpServer) -> None:
+    """Found (regression review): "451 try again later" given to the email itself (after its
+    address was taken) read "the mail server refused it" on the request's page and in its trail,
+    as if it were refused; only a 4xx given to the address had its own words."""
+    smtp_server.mailbox.refuse_message = "451 4.3.0 Try again later"
+    smtp_server.start()
+    with ack_app.app_context():
+        reference = make_request().reference
+        assert run_outbox().send_failed == 2
+    client, _ = signed_in(ack_app)
+    page = " ".join(text(client.get(f"/inbox/requests/{reference}")).split())
+    assert "could not be sent yet (tried once): the mail server did not take it for now (it said to try again" in page
+    assert "the mail server refused it" not in page
+
+
 @pytest.mark.parametrize(
     "reply, why",
     [
