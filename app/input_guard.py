@@ -12,7 +12,7 @@ What happens to them, at the edge of the app:
   check or log sees the form. They cannot be typed, so nothing the person meant is lost,
   and the rest of what they typed is kept.
 - **The web address** (path and query) and **the Host / X-Forwarded-Host headers**: the
-  request is refused with the "problem with your request" page (400); address parts never
+  request is refused with the "problem with this page" page (400); address parts never
   carry such characters (nor tabs or line breaks), and a host name must be a host name.
   A bad host is replaced before Flask sees it, so the error page's links can be built.
 - **A body sent as JSON** (to any form): refused, 400. Flask-WTF would read it as the form,

@@ -208,7 +208,7 @@ def test_a_bad_character_in_the_address_gets_the_400_page(app: Flask, path: str)
     client = signed_in(app)
     response = client.get(path)
     assert response.status_code == 400
-    assert "Sorry, there is a problem with your request" in text(response) and has_chrome(text(response))
+    assert "Sorry, there is a problem with this page" in text(response) and has_chrome(text(response))
     # Where to go next: the inbox from its own pages (found: "Go to the start page" there), else the start page.
     go_to = "Go to the inbox" if path.startswith("/inbox") else "Go to the start page"
     assert go_to in text(response), path
@@ -307,7 +307,7 @@ def test_an_invalid_host_gets_the_branded_400_page(request, tmp_path, headers: d
         response = client.get("/", headers=headers)
     assert response.status_code == 400
     page = text(response)
-    assert "Sorry, there is a problem with your request" in page and has_chrome(page)
+    assert "Sorry, there is a problem with this page" in page and has_chrome(page)
     assert 'href="/"' in page  # links still built (without the bad host)
     assert not [record for record in caplog.records if record.levelno >= logging.ERROR]
 
@@ -400,7 +400,7 @@ def test_next_with_cr_lf_is_never_a_server_error_after_signing_in(app: Flask) ->
         client, "/inbox/sign-in", "/inbox/sign-in?next=/inbox%0d%0aX:1", {"email": EMAIL, "password": PASSWORD}
     )
     assert response.status_code == 400 and "X" not in response.headers
-    assert "Sorry, there is a problem with your request" in text(response)
+    assert "Sorry, there is a problem with this page" in text(response)
     signed = post_form(client, "/inbox/sign-in", "/inbox/sign-in?next=/inbox", {"email": EMAIL, "password": PASSWORD})
     assert signed.status_code == 302 and signed.location == "/inbox"
 

@@ -1668,7 +1668,7 @@ def test_a_details_form_sent_after_the_session_expired_says_minute_or_minutes(cl
     assert token is not None
     response = client.post("/request/about-you", data={"csrf_token": token.group(1), "name": "Sam"})
     assert response.status_code == 400 and wording in text_of(response)
-    assert f"Nothing was saved from this browser {wording} so we cleared your answers" in text_of(response)
+    assert f"Nothing was done in this browser {wording} so we cleared your answers" in text_of(response)
 
 
 def test_supervision_record_at_another_outcome(client, app) -> None:

@@ -145,6 +145,7 @@ def sessions_list() -> str:
         upcoming=upcoming,
         past=sessions.past_sessions(),
         past_shown=sessions.PAST_SESSIONS_SHOWN,
+        retention_days=sessions.retention_days(),
         words=sessions.session_words,
         comments=sessions.feedback_comments(),
         month_label=month_label,

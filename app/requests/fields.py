@@ -496,7 +496,7 @@ FIELDS: tuple[Field, ...] = (
         hint=Words(
             "Space to Think works alongside supervision. The facilitators may ask about this.",
             "As the practitioner's manager or supervisor, you know about it. The facilitators may ask "
-            "whether their safeguarding lead does too.",
+            "whether the practitioner's safeguarding lead does too.",
         ),
         options={"yes": "Yes", "no": "No"},
         section="contact",
@@ -669,7 +669,10 @@ FIELDS: tuple[Field, ...] = (
         "how-soon",
         "radios",
         Words("How soon would you like a session?", "How soon would the practitioner like a session?"),
-        hint=Words("The facilitators will try to arrange a session in time."),
+        hint=Words(
+            "The facilitators will try to arrange a session within the time you choose.",
+            "The facilitators will try to arrange a session within the time chosen.",
+        ),
         options={"two_weeks": "Within 2 weeks", "month": "Within a month", "flexible": "Flexible"},
         section="timing",
         row=Words("How soon"),
