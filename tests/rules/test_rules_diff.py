@@ -265,13 +265,14 @@ def test_error_message_and_roles_changed_are_listed_and_exit_0(
     compare: Callable[..., Compared], old: dict[str, Any], new: dict[str, Any]
 ) -> None:
     """Not a safety question's (the test above): listed, exit 0."""
-    before = question(old, "supervision_discussed")["error"]["both"]
-    question(new, "supervision_discussed")["error"] = {"both": "Select yes if you have talked about it"}
+    before = question(old, "supervision_discussed")["error"]["practitioner"]
+    question(new, "supervision_discussed")["error"]["practitioner"] = "Select yes if you have talked about it"
     new["roles"]["debrief_criterion"] = "stuck"
     compared = compare(old, new)
     assert compared.result.exit_code == 0 and not compared.diff.routes
-    assert [c.field for item in compared.diff.section("questions") for c in item.changes] == ["error message"]
-    assert f'error message: "{before}" → "Select yes if you have' in compared.result.output
+    changed = [c.field for item in compared.diff.section("questions") for c in item.changes]
+    assert changed == ["error message (practitioner wording)"]
+    assert f'error message (practitioner wording): "{before}" → "Select yes if you have' in compared.result.output
     assert [c.field for item in compared.diff.section("pack") for c in item.changes] == ["debrief criterion"]
     assert "debrief criterion: debrief → stuck" in compared.result.output
 
