@@ -142,3 +142,14 @@ def test_the_notice_says_the_web_servers_log_holds_no_internet_address(app: Flas
         "page before it, so that the fault can be found and put right." in said
     )
     assert "how long the log, and these notes of faults, are kept" in said
+
+
+def test_the_notice_says_whose_a_request_made_in_supervision_is(client) -> None:
+    """Found (content review): the notice spoke only to a practitioner typing their own details;
+    in supervision a manager types the practitioner's, and nothing said whose they are."""
+    words = " ".join(re.sub(r"<[^>]+>", " ", html_lib.unescape(client.get("/privacy").get_data(as_text=True))).split())
+    assert (
+        "If a manager or supervisor fills in the request with a practitioner, in supervision, the request is the "
+        "practitioner's: the contact details in it are the practitioner's, typed with them"
+    ) in words
+    assert "The manager's own name and details are not kept." in words
