@@ -168,7 +168,11 @@ def test_how_it_decides_shows_the_version_review_date_diagram_and_every_outcome(
     assert set(route_outcomes(page)) == reachable
     # The count of ways through says how it counts the reasons ticked (found, content review: it
     # read as if there were only that many, where the reasons' mixes alone make far more).
-    assert re.search(r"Different ways through \d+, where any mix of the answers ticked on a question", words)
+    assert re.search(
+        r"Different ways through \d+ \(a question where you can tick more than one answer counts as one way", words
+    )
+    assert "The outcome P, shaded, leads on to a request for a session." in words
+    assert "Summary of the Munro Review" in words and "Summary of The" not in words
 
 
 def test_how_it_decides_cites_the_guidance_the_rules_rest_on(client: FlaskClient) -> None:
@@ -176,7 +180,7 @@ def test_how_it_decides_cites_the_guidance_the_rules_rest_on(client: FlaskClient
     cited = decides.cited_guidance(PACK)
     assert cited, "the installed pack cites guidance"
     for item in cited:
-        assert item.source in words and " ".join(item.text.split()) in words
+        assert item.label in words and " ".join(item.text.split()) in words
     # One heading for each source, never the same twice (found, accessibility review: the launch
     # text's name was five headings in a row, one for each passage).
     section = get(client, "/how-it-decides").split('id="guidance"', 1)[1]

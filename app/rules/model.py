@@ -46,7 +46,11 @@ class Guidance:
     @property
     def label(self) -> str:
         """How the item is introduced: a quote names its source; anything else is a summary of it."""
-        return self.source if self.quote else f"Summary of {self.source}"
+        if self.quote:
+            return self.source
+        # "Summary of the Munro Review", not "of The Munro Review" (found, content review).
+        source = "the" + self.source[3:] if self.source.startswith("The ") else self.source
+        return f"Summary of {source}"
 
 
 @dataclass(frozen=True)
