@@ -15,6 +15,7 @@ from app.sessions import JourneySessionRow
 from support import csrf_token
 from support.database import dispose
 from support.sessions import idle_nearly_to_the_limit
+from support.submission import ELIGIBLE_PATH, fill_details, to_outcome
 
 
 def test_no_warning_before_a_journey_starts(client: FlaskClient) -> None:
@@ -29,12 +30,28 @@ def test_warning_is_ready_once_a_journey_starts(client: FlaskClient, app: Flask)
     idle = app.config["SESSION_IDLE_MINUTES"] * 60 - 60  # less the server's refresh step (below)
     assert f'data-idle-seconds="{idle}"' in dialog.group(0)
     assert 'data-keep-alive-url="/keep-alive"' in dialog.group(0)
-    # What doing nothing costs, said when the warning opens (facilitator review, finding 3).
-    assert 'aria-describedby="app-timeout-text app-timeout-unsaved app-timeout-left"' in dialog.group(0)
-    assert (
-        "If you do nothing, anything you have typed and not yet sent will not be kept: "
-        "the next page will show it once, for you to copy." in page
-    )
+    # What doing nothing costs, said when the warning opens (facilitator review, finding 3): a
+    # question page has no text to type, so nothing is said of typed text given back.
+    assert 'aria-describedby="app-timeout-text app-timeout-left"' in dialog.group(0)
+    assert 'id="app-timeout-unsaved"' not in page
+
+
+def test_the_warning_promises_typed_text_back_only_on_a_page_that_gives_it_back(client: FlaskClient) -> None:
+    """Found (regression review): the warning said on every journey page that typed text "will not
+    be kept: the next page will show it once, for you to copy"; on check your answers (no text to
+    type, a request not yet sent) the page after the limit gave nothing back. It says so only on a
+    request page with text to type, which is given back."""
+    walker = to_outcome(client, ELIGIBLE_PATH)
+    promise = "anything you have typed on this page and not yet saved will not be kept: the next page will show it"
+    typed = walker.get("/request/about-you").get_data(as_text=True)
+    assert promise in typed and 'aria-describedby="app-timeout-text app-timeout-unsaved app-timeout-left"' in typed
+    fill_details(walker)
+    for page in ("/request/check-answers", "/request/manager"):
+        shown = walker.get(page)
+        assert shown.status_code == 200, page
+        assert promise not in shown.get_data(as_text=True) and 'id="app-timeout-warning"' in shown.get_data(
+            as_text=True
+        )
 
 
 def _expiry(app: Flask) -> dt.datetime:

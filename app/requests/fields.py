@@ -264,6 +264,11 @@ class Page:
         """The names the page's form posts, in order."""
         return tuple(name for entry in self.entries for name in entry.inputs)
 
+    @property
+    def typed(self) -> bool:
+        """Whether the page has text to type (given back to copy if the time runs out first)."""
+        return any(entry.kind in TEXT_KINDS for entry in self.entries)
+
     def title_for(self, mode: str) -> str:
         """The page's title in ``mode``: its heading field's label, else its own title."""
         if self.heading is not None:

@@ -168,9 +168,8 @@ def test_the_time_left_is_read_when_the_warning_opens_and_announced_accurately(p
     warning = _warning(page)
     expect(warning).to_be_visible()
     expect(warning).to_have_accessible_description(
+        # (A question page: no text to type, so nothing said of typed text being given back.)
         "To protect your information, we will clear your answers if you do nothing for about 30 minutes. "
-        "If you do nothing, anything you have typed and not yet sent will not be kept: the next page will show it "
-        "once, for you to copy. "
         "Your answers will be cleared in 2 minutes."
     )
     announce = warning.locator("[aria-live]")
