@@ -1162,6 +1162,19 @@ def test_a_template_with_a_mistake_stops_the_worker_and_the_web_app_naming_its_f
     assert said is not None and said.startswith(
         "templates/pdf/request.html, line 4: Encountered unknown tag 'endmacro'"
     )
+    # The PDFs' style sheet is a template too, and a filter that does not exist is a mistake
+    # (found, regression review: neither was found).
+    (tmp_path / "pdf" / "request.html").write_text("<h1>{{ reference }}</h1>\n", encoding="utf-8")
+    (tmp_path / "pdf" / "print.css").write_text("a { color: {{ partnership.colours.brand }; }\n", encoding="utf-8")
+    said = templating.template_mistake(app, tmp_path)
+    assert said is not None and said.startswith("templates/pdf/print.css, line 1:"), said
+    (tmp_path / "pdf" / "print.css").write_text("a { color: {{ colour | nosuchfilter }}; }\n", encoding="utf-8")
+    said = templating.template_mistake(app, tmp_path)
+    assert said == "templates/pdf/print.css, line 1: No filter named 'nosuchfilter'.", said
+    (tmp_path / "pdf" / "print.css").unlink()
+    (tmp_path / "pdf" / "request.html").write_text(
+        "<h1>{{ reference }}</h1>\n{% for row in rows %}\n  {{ row }}\n{% endmacro %}\n", encoding="utf-8"
+    )
     monkeypatch.setattr(templating, "TEMPLATES_ROOT", tmp_path)
     result = app.test_cli_runner().invoke(args=["outbox", "worker", "--once"])
     assert result.exit_code == 3
