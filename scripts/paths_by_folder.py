@@ -20,17 +20,24 @@ TAKES_A_PATH = frozenset({"--deselect", "--ignore", "--ignore-glob", "--basetemp
 
 def folder(path: str) -> str:
     """The folder a test path is in ("tests/rules" for tests/rules/test_x.py::test_y); a folder's own."""
-    path = path.split("::")[0].rstrip("/")
+    path = os.path.normpath(path.split("::")[0])
     return path if os.path.isdir(path) else os.path.dirname(path)
 
 
+def is_a_test_path(argument: str) -> bool:
+    """Whether ``argument`` names a file or folder of tests/ that exists ("./tests/x.py::y" too):
+    not an option's value such as ``-k "tests or partnership"`` (found, regression review)."""
+    path = os.path.normpath(argument.split("::")[0])
+    return (path == "tests" or path.startswith("tests" + os.sep)) and os.path.exists(path)
+
+
 def by_folder(given: Sequence[str]) -> list[str]:
-    """``given`` with its test paths (those starting "tests") grouped by folder, stably."""
+    """``given`` with its test paths grouped by folder, stably."""
     arguments = list(given)
     places = [
         index
         for index, argument in enumerate(arguments)
-        if argument.startswith("tests") and (index == 0 or arguments[index - 1] not in TAKES_A_PATH)
+        if is_a_test_path(argument) and (index == 0 or arguments[index - 1] not in TAKES_A_PATH)
     ]
     for index, path in zip(places, sorted((arguments[index] for index in places), key=folder), strict=True):
         arguments[index] = path
