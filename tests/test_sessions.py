@@ -357,6 +357,10 @@ def test_a_group_session_moved_to_when_it_took_place_can_be_given_the_other_requ
     assert "Session recorded. It has already started, so no invitation or reminder will be emailed" in page
     assert session_id_of(app, second) == group and status_of(app, second) == "session_arranged"
     assert events(app, "status_changed")[-1].detail.endswith(", recorded after it took place")
+    # Its trail names the session by its date, not its number (found, regression review: the
+    # words "joined session 1 at 2026-12-02T10:00, recorded after it took place" were shown).
+    said = f"joined the session on {held_on:%A} {day_in_words(held_on)} at 2:00pm, recorded after it took place"
+    assert said in trail_text(page)
     assert "Send invitation" not in page and "invitation" not in outbox_kinds(app)
     for reference in (first, second):
         assert outcome(client, reference, "held").status_code == 302

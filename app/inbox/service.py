@@ -1026,7 +1026,11 @@ ACTOR_PATTERN = re.compile(r"facilitator:(\d+)")
 SESSION_NAMED = r"session (?P<session>\d+)(?: at (?P<at>\d{4}-\d\d-\d\dT\d\d:\d\d))?"
 SESSION_PATTERN = re.compile(rf"\b{SESSION_NAMED}\b")
 # A status change's note on the session it joined, or left when it was cancelled.
-JOINED_PATTERN = re.compile(rf"(?P<how>joined|new) {SESSION_NAMED}(?P<after>, recorded after it started)?")
+# (Joining a session that has taken place is recorded "after it took place": found, regression
+# review, shown as its raw words and the session's number.)
+JOINED_PATTERN = re.compile(
+    rf"(?P<how>joined|new) {SESSION_NAMED}(?P<after>, recorded after it (?:started|took place))?"
+)
 CANCELLED_PATTERN = re.compile(rf"{SESSION_NAMED} cancelled")
 FOUND_PATTERN = re.compile(r"(?:^|; )the identifying-data check found: (.+)$")
 CREATED_PATTERN = re.compile(r"outcome (?P<outcome>[^;]+); rule pack (?P<version>[^;]+); mode (?P<mode>\w+)")
