@@ -29,6 +29,21 @@ def inbox_link(reference: str) -> str | None:
     return base + path
 
 
+def message_id(message: OutboxMessage) -> str:
+    """The email's Message-ID: the same at every attempt, so that one sent twice (the mail server
+    took it, then the database could not record it: restarted, say) is one email to a mail
+    program that sees both. Found (operator review): a PostgreSQL restart as a request's email
+    went left the facilitators two copies, with two Message-IDs. Made from the outbox row's id
+    and when it was queued (an id SQLite may give again after a deletion, never with the same
+    time); a row without them yet (never sent so) gets a new one."""
+    if message.id is None or message.created_at is None:
+        return make_msgid(domain=MESSAGE_ID_DOMAIN)
+    return f"<outbox-{message.id}.{message.created_at:%Y%m%d%H%M%S%f}@{MESSAGE_ID_DOMAIN}>"
+
+
+MESSAGE_ID_DOMAIN = "space-to-think.invalid"
+
+
 def build_email(message: OutboxMessage, request: StoredRequest | None) -> EmailMessage:
     """The email for an outbox message: the facilitators' (with the request's PDF attached, or
     saying it could not be made), the acknowledgement or a session email; or, about no request
@@ -40,7 +55,7 @@ def build_email(message: OutboxMessage, request: StoredRequest | None) -> EmailM
     # In UTC, said to be ("+0000"): formatdate(localtime=False) wrote "-0000", which RFC 5322
     # keeps for a time whose zone is unknown.
     email["Date"] = format_datetime(dt.datetime.now(dt.UTC))
-    email["Message-ID"] = make_msgid(domain="space-to-think.invalid")
+    email["Message-ID"] = message_id(message)
     if message.kind in mail.ACCOUNT_KINDS:
         if message.body is None:
             raise ValueError(f"{message.kind} message {message.id} has no text")

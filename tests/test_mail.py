@@ -552,3 +552,24 @@ def test_a_message_being_accepted_is_never_cut_off_at_the_send_deadline(smtp_ser
         release.set()
         sending.join(5)
         smtp.release()
+
+
+def test_an_email_sent_again_after_its_send_was_lost_has_the_same_message_id(mail_app, smtp_server: SmtpServer) -> None:
+    """Found (operator review): PostgreSQL restarted as the worker sent a request's email, so the
+    mail server had it but the database could not record it; sent again, the facilitators had two
+    copies with two Message-IDs. Every attempt at one outbox email now has the same Message-ID
+    (a mail program shows one), and each email its own."""
+    from sqlalchemy import update
+
+    smtp_server.start()
+    mail_app.config["SEND_ACKNOWLEDGEMENTS"] = True
+    with mail_app.app_context():
+        make_request()
+        assert run_outbox().sent == 2
+        # As if the database had not recorded the send: queued again, as it was.
+        db.session.execute(update(OutboxMessage).values(sent_at=None, next_attempt_at=None, last_attempt_at=None))
+        db.session.commit()
+        assert run_outbox().sent == 2
+    ids = [str(message["Message-ID"]) for message in smtp_server.mailbox.messages]
+    assert len(ids) == 4 and ids[:2] == ids[2:] and ids[0] != ids[1], ids
+    assert all(re.fullmatch(r"<outbox-\d+\.\d{20}@space-to-think\.invalid>", found) for found in ids), ids
