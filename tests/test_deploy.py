@@ -1229,6 +1229,9 @@ def test_the_offline_page_is_the_apps_problem_page_with_the_contacts_and_no_inli
     assert '<link rel="stylesheet" href="/static/dist/app.css?v=' in page
     # Exit this page goes straight to the neutral site: its usual way, the app's /exit, is down too.
     assert 'href="https://www.bbc.co.uk/weather" role="button"' in page and 'href="/exit"' not in page
+    # "Try this page again" opens the page asked for again, not the start page (operator review).
+    assert page.count('<a class="govuk-link" href="">Try this page again</a>') >= 1
+    assert ">Try this page again</a>" not in page.replace('href="">Try this page again</a>', "")
 
 
 def test_commands_that_write_a_file_or_need_the_database_say_why_they_cannot(tmp_path: Path) -> None:

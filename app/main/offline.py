@@ -54,6 +54,9 @@ _LOGO = re.compile(r"<img class=\"app-header__logo\"[^>]*>")
 REQUEST_ERROR_PAGE = "request-error.html"
 
 
+_TRY_AGAIN = re.compile(r'(?P<start><a class="govuk-link" )href="[^"]*"(?P<end>>Try this page again</a>)')
+
+
 def offline_page(colours_file: str | None = None, icon_file: str | None = None, logo_file: str | None = None) -> str:
     """The "problem with the service" page, as nginx serves it from disk (no inline code).
     ``colours_file``: the partnership's colours as a stylesheet in the static folder (its name
@@ -105,6 +108,9 @@ def _static_page(
         # "Exit this page" leads through the app's /exit (which clears the answers): with the app
         # down that is this page again, so here it goes straight to the neutral site.
         html = html.replace(f'href="{exit_path}"', f'href="{escape(current_app.config["EXIT_URL"])}"')
+        # "Try this page again" opens the page asked for again (an empty address is this page's):
+        # made for "/", it led to the start page, two pages from a journey's (operator review).
+        html = _TRY_AGAIN.sub(r'\g<start>href=""\g<end>', html)
     return _NONCE.sub("", html)
 
 
