@@ -152,6 +152,22 @@ def upload(client: FlaskClient, content: bytes, filename: str = "request.pdf") -
 # --- accounts and the CLI ---------------------------------------------------------------------
 
 
+def test_cli_add_says_where_to_sign_in_in_full_where_the_service_knows_its_address(app: Flask, runner) -> None:
+    """Found (operator review): "They can sign in at /inbox/sign-in", with PUBLIC_BASE_URL set."""
+    app.config["PUBLIC_BASE_URL"] = "https://spacetothink.example.org/"
+    added = runner.invoke(
+        args=["facilitators", "add", "kim@partnership.example", "--name", "Kim"], input=f"{PASSWORD}\n{PASSWORD}\n"
+    )
+    assert (
+        added.exit_code == 0 and "They can sign in at https://spacetothink.example.org/inbox/sign-in." in added.output
+    )
+    app.config["PUBLIC_BASE_URL"] = ""
+    added = runner.invoke(
+        args=["facilitators", "add", "lee@partnership.example", "--name", "Lee"], input=f"{PASSWORD}\n{PASSWORD}\n"
+    )
+    assert added.exit_code == 0 and "They can sign in at /inbox/sign-in." in added.output
+
+
 def test_every_status_has_a_label() -> None:
     assert tuple(service.STATUS_LABELS) == REQUEST_STATUSES
 

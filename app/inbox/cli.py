@@ -78,7 +78,9 @@ def add_command(email: str, name: str, role: str) -> None:
         raise click.ClickException(str(error)) from None
     sees = "the statistics only" if facilitator.reads_statistics_only else "the inbox"
     click.echo(
-        f"Added {facilitator.display_name} <{facilitator.email}> ({role}: {sees}). They can sign in at /inbox/sign-in."
+        f"Added {facilitator.display_name} <{facilitator.email}> ({role}: {sees}). They can sign in at "
+        # The whole address where the service knows it (operator review: "/inbox/sign-in" alone).
+        f"{(current_app.config.get('PUBLIC_BASE_URL') or '').rstrip('/')}/inbox/sign-in."
     )
 
 
