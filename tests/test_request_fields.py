@@ -46,6 +46,22 @@ def _entry(name: str) -> Field:
     return fields.FIELDS_BY_NAME[name]
 
 
+def test_a_page_or_section_or_plain_error_that_says_you_without_supervision_wording_is_named() -> None:
+    """Found (regression review): the check on "you" words covered only a field's own Words, not a
+    page's title or intro, a section's heading on check your answers, or an error given as text."""
+    page = next(page for page in PAGES if page.title is not None)
+    pages = tuple(dataclasses.replace(p, title=Words("About you")) if p is page else p for p in PAGES)
+    assert any(p.startswith(f"page {page.slug}: its title says") for p in table_problems(pages=pages))
+    sections = tuple(dataclasses.replace(s, check_title=Words("About you")) for s in fields.SECTIONS)
+    assert any(
+        p.endswith("its check_title says “you”: give it its supervision wording too")
+        for p in table_problems(sections=sections)
+    )
+    broken = dataclasses.replace(_entry("name"), errors={**_entry("name").errors, "missing": "Enter your full name"})
+    table = tuple(broken if entry.name == "name" else entry for entry in FIELDS)
+    assert any(p.startswith("field name: its errors['missing'] says") for p in table_problems(table))
+
+
 @pytest.mark.parametrize(
     "broken, words",
     [

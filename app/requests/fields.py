@@ -745,10 +745,18 @@ _SPEAKS_TO_YOU = re.compile(r"\b(?:you|your|yours|yourself)\b", re.IGNORECASE)
 
 
 def _words_of(entry: Field) -> list[tuple[str, Words]]:
-    """Each of a field's wordings that has one for each mode, by what it is."""
+    """Each of a field's wordings, by what it is (an error message given as plain text is one
+    wording for both modes)."""
     found = [(name, getattr(entry, name)) for name in ("label", "hint", "row", "triage_row", "short")]
-    found += [(f"errors[{key!r}]", words) for key, words in entry.errors.items()]
+    found += [
+        (f"errors[{key!r}]", Words(words) if isinstance(words, str) else words) for key, words in entry.errors.items()
+    ]
     return [(name, words) for name, words in found if isinstance(words, Words)]
+
+
+def _says_you_for_both(words: Words | None) -> bool:
+    """Whether ``words`` say "you" with no supervision wording of their own (``_SPEAKS_TO_YOU``)."""
+    return words is not None and words.supervision is None and _SPEAKS_TO_YOU.search(words.myself) is not None
 
 
 def table_problems(
@@ -781,7 +789,7 @@ def table_problems(
                 f"({', '.join(REQUEST_OPTION_FIELDS)})"
             )
         for name, words in _words_of(entry):
-            if words.supervision is None and _SPEAKS_TO_YOU.search(words.myself):
+            if _says_you_for_both(words):
                 problems.append(
                     f"{where}: its {name} says “you”, and in supervision the manager reads it: give it its "
                     "supervision wording (Words(practitioner's, supervision's)), the same words if “you” is "
@@ -813,6 +821,9 @@ def table_problems(
             ):
                 problems.append(f"{where}: revealed needs only_if naming an answer of radios before it on its page")
     for page in pages:
+        for name, page_words in (("title", page.title), ("intro", page.intro)):
+            if _says_you_for_both(page_words):
+                problems.append(f"page {page.slug}: its {name} says “you”: give it its supervision wording too")
         on_page = [entry.name for entry in fields if entry.page == page.slug]
         if not on_page:
             problems.append(f"page {page.slug}: has no fields")
@@ -820,6 +831,11 @@ def table_problems(
             problems.append(f"page {page.slug}: heading {page.heading!r} is not one of its fields")
         if page.heading is None and page.title is None:
             problems.append(f"page {page.slug}: needs a title or a heading field")
+    problems.extend(
+        f"section {section.id}: its check_title says “you”: give it its supervision wording too"
+        for section in sections
+        if _says_you_for_both(section.check_title)
+    )
     return problems
 
 
