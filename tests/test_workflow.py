@@ -726,6 +726,10 @@ def test_the_requests_needing_attention_are_counted_and_can_be_listed_alone(
     assert 'href="/inbox?status=new&sort=due_soonest"' in page
     listed = text(client.get("/inbox?attention=yes"))
     assert stuck in listed and not any(reference in listed for reference in fine)
+    # The download says why (regression review: a file made with the filter did not).
+    rows = list(csv.reader(io.StringIO(downloaded_csv(client.get("/inbox/requests.csv")))))
+    needs = {row[0]: row[rows[0].index("Needs attention")] for row in rows[1:]}
+    assert needs == {stuck: "Yes", **dict.fromkeys(fine, "No")}
     assert "1 request found" in " ".join(listed.split())
     # The filter form sends it as the other filters go (POST, then the list's address).
     sent = post_form(client, "/inbox", "/inbox", {"attention": "yes", "sort": "due_soonest"})

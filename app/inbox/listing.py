@@ -537,6 +537,7 @@ CSV_COLUMNS = (
     "How soon",
     "Due date",
     "Overdue",
+    "Needs attention",  # an email has not gone out and needs a facilitator (regression review)
     "Status",
     "Assigned to",
     "Completed by",
@@ -569,6 +570,7 @@ def csv_text(rows: Iterable[ListRow], outcome_titles: Mapping[str, str]) -> str:
                     fields.option_label("how_soon", row.how_soon) or "Not given",
                     row.due_on.isoformat() if row.due_on else "",
                     "Yes" if row.overdue else "No",
+                    "Yes" if row.emails_stuck else "No",
                     workflow.STATUS_LABELS.get(row.status, row.status),
                     row.assigned_to or "Not assigned",
                     MODE_LABELS.get(row.mode, row.mode),  # as the request's "Completed by" row words it

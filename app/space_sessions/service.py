@@ -255,7 +255,15 @@ def past_sessions(now: dt.datetime | None = None) -> list[tuple[SpaceSession, li
         session
         for session in db.session.scalars(
             select(SpaceSession)
-            .where(SpaceSession.cancelled_at.is_(None), SpaceSession.starts_at <= (now or utcnow()))
+            .where(
+                SpaceSession.cancelled_at.is_(None),
+                SpaceSession.starts_at <= (now or utcnow()),
+                # One with no request left is not counted towards the limit (regression review).
+                or_(
+                    select(SessionPlace.request_id).where(SessionPlace.session_id == SpaceSession.id).exists(),
+                    select(HeldPlace.request_id).where(HeldPlace.session_id == SpaceSession.id).exists(),
+                ),
+            )
             .order_by(SpaceSession.starts_at.desc(), SpaceSession.id.desc())
             .limit(PAST_SESSIONS_SHOWN + len(to_record))
         )
