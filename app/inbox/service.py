@@ -936,6 +936,7 @@ class TrailEntry:
     times: int = 1
     last_at: dt.datetime | None = None
     people: tuple[str, ...] = ()  # a line of showings by several people (``SHOWN_IN_BULK``): each, once
+    actors: tuple[str, ...] = ()  # their accounts (two people of the same name are two people)
 
 
 # A read-only account refused an inbox page (``record_refusal``): the event's action, and its detail's start.
@@ -1278,11 +1279,13 @@ def audit_trail(reference: str) -> list[TrailEntry]:
         elif event.action in shown_in_bulk:
             line, first_detail = shown_in_bulk[event.action]
             entry, who = entries[line], names.get(event.actor) or actors.get(event.actor, event.actor)
-            people = entry.people if who in entry.people else (*entry.people, who)
+            new_person = event.actor not in entry.actors
+            people = (*entry.people, who) if new_person else entry.people
             entries[line] = replace(
                 entry,
                 who=_names_in_words(people),
                 people=people,
+                actors=(*entry.actors, event.actor) if new_person else entry.actors,
                 times=entry.times + 1,
                 last_at=event.at,
                 detail=entry.detail if event.detail == first_detail else "",  # (a download's size)
@@ -1305,7 +1308,14 @@ def audit_trail(reference: str) -> list[TrailEntry]:
         action, detail = _trail_words(event.action, detail, session_names)
         who = names.get(event.actor) or actors.get(event.actor, event.actor)
         entries.append(
-            TrailEntry(event.at, who, action, detail.replace(WARNING_CONFIRMED, WARNING_WORDS), people=(who,))
+            TrailEntry(
+                event.at,
+                who,
+                action,
+                detail.replace(WARNING_CONFIRMED, WARNING_WORDS),
+                people=(who,),
+                actors=(event.actor,),
+            )
         )
         if event.action in SHOWN_IN_BULK:
             shown_in_bulk[event.action] = (len(entries) - 1, event.detail)
