@@ -99,7 +99,7 @@ def test_summaries_are_labelled_and_only_verbatim_quotes_are_quotes(pages: Pages
             assert guidance.text in quoted
         else:
             assert guidance.text not in quoted, f"summary {guidance.id} is shown as a quote"
-            assert f"Summary of {guidance.source}" in details
+            assert guidance.label in details and guidance.label.startswith("Summary of ")
 
 
 def test_allegation_links_to_the_managing_allegations_page_with_the_portal_and_one_working_day(pages: Pages) -> None:
