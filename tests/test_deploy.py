@@ -1429,7 +1429,7 @@ def test_the_readmes_change_of_a_live_file_on_the_server_works_and_can_be_gone_b
     assert changed.returncode == 0, changed.stdout + changed.stderr
     assert change[1] in live.read_text(encoding="utf-8") and change[1] in changed.stdout
     if name == "contacts":
-        assert "Safeguarding checks weakened or moved (1)" in changed.stdout
+        assert "Safeguarding checks changed, weakened or moved (1)" in changed.stdout
         assert "agreed" in section.split("```\n", 3)[2][:600]  # the README says to wait for it
     gone_back = subprocess.run(
         ["bash", "-c", as_here(back_command)], cwd=ROOT, capture_output=True, text=True, timeout=30

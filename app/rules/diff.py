@@ -258,7 +258,7 @@ class PackDiff:
     def _summary(self, contacts_unseen: bool) -> str:
         others = len(self.items) - len(self.outcomes_changed)
         checks = (
-            f"Safeguarding checks weakened or moved: {_count(len(self.safeguarding), 'change')}, listed first. "
+            f"{SAFEGUARDING_TITLE}: {_count(len(self.safeguarding), 'change')}, listed first. "
             if self.safeguarding
             else ""
         )
@@ -1096,7 +1096,7 @@ def _old_only(old: RulePack, new: RulePack, steps: tuple[Step, ...], leaf: _Leaf
 # "What the validator cannot see"). A change that drops one, or that sends an answer showing a
 # risk somewhere else, is listed first and makes the exit code 1.
 
-SAFEGUARDING_TITLE = "Safeguarding checks weakened or moved"
+SAFEGUARDING_TITLE = "Safeguarding checks changed, weakened or moved"
 SAFEGUARDING_INTRO = (
     'A safety question (risk: true) lets only answers marked safe lead on towards a request; a "yes" '
     'or "not sure" to it shows a risk and sends the person to the service or procedure that deals with it. A flag '

@@ -241,7 +241,7 @@ def test_a_safety_question_or_the_confirmation_reworded_is_a_safeguarding_change
         'changes its title and the words of its answer "No, I will share it later" (shared)' in notes[1]
     )
     assert notes[2].startswith("The confirmation understand") and "the words of its answer" in notes[2]
-    assert compared.result.output.split("\n\n")[2].startswith("Safeguarding checks weakened or moved (3)\n")
+    assert compared.result.output.split("\n\n")[2].startswith("Safeguarding checks changed, weakened or moved (3)\n")
 
 
 def test_a_safety_questions_error_message_or_an_answers_hint_reworded_is_a_safeguarding_change(
@@ -691,7 +691,8 @@ def test_markdown_for_a_change_request(
     assert f"| Version | `{compared.diff.old.version}` | `{compared.diff.new.version}` |" in text
     # The route from "not sure", and a safety question's short name (read back on check your answers).
     assert (
-        "**Safeguarding checks weakened or moved: 2 changes, listed first. Outcomes change: 8 routes now lead" in text
+        "**Safeguarding checks changed, weakened or moved: 2 changes, listed first. Outcomes change: 8 routes now lead"
+        in text
     )
     assert "## Routes whose outcome changes (8)\n\n| Answer | At the question | Was | Now | Routes |\n" in text
     assert "| I'm not sure | Has a child died or been seriously harmed, where abuse or… | `R` | `U2` | 8 |" in text
@@ -850,14 +851,14 @@ def test_a_safeguarding_marking_taken_away_is_listed_first_and_exits_1(
     assert compared.diff.safeguarding == expected
     summary, first = compared.result.output.split("\n\n")[1:3]
     many = f"{len(expected)} change{'s' if len(expected) > 1 else ''}"
-    assert summary.startswith(f"Safeguarding checks weakened or moved: {many}, listed first. ")
+    assert summary.startswith(f"Safeguarding checks changed, weakened or moved: {many}, listed first. ")
     assert "ask a second person to review this before it goes live" in summary.lower()
-    assert first.startswith(f"Safeguarding checks weakened or moved ({len(expected)})\n")
+    assert first.startswith(f"Safeguarding checks changed, weakened or moved ({len(expected)})\n")
     assert first.endswith("".join(f"\n  - {note}" for note in expected))
     markdown = compare(old, new, fmt="markdown").result.output
     summary, heading = markdown.split("\n\n")[2:4]
-    assert summary.startswith(f"**Safeguarding checks weakened or moved: {many}")
-    assert heading == f"## Safeguarding checks weakened or moved ({len(expected)})"
+    assert summary.startswith(f"**Safeguarding checks changed, weakened or moved: {many}")
+    assert heading == f"## Safeguarding checks changed, weakened or moved ({len(expected)})"
 
 
 def test_advice_left_empty_is_refused_in_the_new_pack_and_read_in_the_old(
@@ -891,7 +892,9 @@ def test_a_route_from_an_answer_showing_a_risk_moved_is_listed_first(
         'outcome changes".',
     )
     output = compared.result.output
-    assert output.index("Safeguarding checks weakened or moved (1)") < output.index("Routes whose outcome changes")
+    assert output.index("Safeguarding checks changed, weakened or moved (1)") < output.index(
+        "Routes whose outcome changes"
+    )
 
 
 def test_an_urgent_contact_losing_its_phone_or_its_pages_is_listed_first_and_exits_1(
@@ -943,7 +946,7 @@ def test_a_contact_no_longer_shown_on_every_page_is_listed_first_and_exits_1(
     assert compared.diff.safeguarding == (
         f'The contacts shown on every page (emergency in the contacts file) no longer include out_of_hours ("{name}").',
     )
-    assert compared.result.output.split("\n\n")[2].startswith("Safeguarding checks weakened or moved (1)\n")
+    assert compared.result.output.split("\n\n")[2].startswith("Safeguarding checks changed, weakened or moved (1)\n")
     # Put in another order, with none taken away: listed as such (the test above).
     contacts["emergency"] = ["police_emergency", "out_of_hours", "childrens_social_care"]
     compared = compare(old, old, REAL_CONTACTS, contacts)
