@@ -1101,7 +1101,9 @@ def being_sent(messages: list[OutboxMessage], now: dt.datetime) -> set[int]:
             for message in messages
             if message.last_attempt_at is not None
             and message.last_attempt_at >= since
-            and (message.next_attempt_at is None or message.next_attempt_at <= now)
+            # Not ended: no time to try again set since it began (as ``_free_to_send_on_sqlite``;
+            # found, regression review: one failed a minute ago, its retry due, read as sending).
+            and (message.next_attempt_at is None or message.next_attempt_at <= message.last_attempt_at)
         }
     with db.engine.connect() as looking:  # its own, ended at once: the locks it takes are let go
         free = set(
@@ -1323,13 +1325,28 @@ def worker_command(once: bool, poll_seconds: float | None) -> None:
     click.echo("Outbox worker stopped.")
 
 
+def _refuse_a_template_mistake_here() -> None:
+    """Stop a command that renders templates at one Jinja cannot read, naming it (exit status 3)."""
+    try:
+        refuse_a_template_mistake(current_app._get_current_object())  # type: ignore[attr-defined]  # Flask's documented way to get the app behind the proxy
+    except StartupError as error:
+        click.echo(str(error.code), err=True)
+        raise SystemExit(3) from None
+
+
 @outbox_cli.command("send")
 def send_command() -> None:
     """Make missing PDFs and send every unsent email now, without waiting for the retry time (exit 1 if any remain)."""
+    _refuse_a_template_mistake_here()  # (the PDFs and emails it makes: as the worker, found, regression review)
     result = run_pass(ignore_schedule=True, all_pdfs=True)
-    unsent = len(unsent_messages())
+    waiting = unsent_messages()
+    # Those the worker is sending as this ends are its, not still unsent (found, regression review:
+    # run beside the worker, it said "4 still unsent" of emails on their way, and exited 1).
+    elsewhere = len(being_sent(waiting, utcnow()))
+    unsent = len(waiting) - elsewhere
     missing = len(requests_without_pdf())
-    click.echo(f"Sent {_plural(result.sent, 'message')}; {unsent} still unsent.")
+    going = f" ({elsewhere} being sent by the worker)" if elsewhere else ""
+    click.echo(f"Sent {_plural(result.sent, 'message')}; {unsent} still unsent{going}.")
     given_up = unsent_messages(given_up=True)
     if late := sum(1 for message in given_up if mail.too_late(message.last_error)):
         click.echo(
@@ -1363,6 +1380,7 @@ def send_command() -> None:
 @outbox_cli.command("remind")
 def remind_command() -> None:
     """Queue the reminders due now (sessions tomorrow, UK time), once each; the worker does this on every pass."""
+    _refuse_a_template_mistake_here()  # (it writes each reminder's text from its template)
     click.echo(f"Queued {_plural(queue_reminders(), 'reminder')}.")
 
 

@@ -32,6 +32,7 @@ from jinja2 import (
     PrefixLoader,
     TemplateSyntaxError,
     Undefined,
+    nodes,
     pass_context,
 )
 from jinja2.runtime import Context
@@ -427,10 +428,18 @@ def template_mistake(app: Flask, root: Path | None = None) -> str | None:
             continue
         try:
             # Compiled, not only parsed: a filter or test that does not exist is found too (found,
-            # regression review: "{{ x | nosuchfilter }}" passed a parse).
-            app.jinja_env.compile(path.read_text(encoding="utf-8"), relative.as_posix(), str(path))
+            # regression review: "{{ x | nosuchfilter }}" passed a parse). Jinja leaves one inside
+            # an "if" to when it runs, so each filter and test is looked up as well.
+            source = path.read_text(encoding="utf-8")
+            app.jinja_env.compile(source, relative.as_posix(), str(path))
+            tree = app.jinja_env.parse(source, relative.as_posix(), str(path))
         except TemplateSyntaxError as error:
             return f"templates/{relative.as_posix()}, line {error.lineno}: {error.message}"
+        for node in tree.find_all((nodes.Filter, nodes.Test)):
+            known = app.jinja_env.filters if isinstance(node, nodes.Filter) else app.jinja_env.tests
+            if node.name not in known:
+                kind = "filter" if isinstance(node, nodes.Filter) else "test"
+                return f"templates/{relative.as_posix()}, line {node.lineno}: No {kind} named '{node.name}'."
     return None
 
 

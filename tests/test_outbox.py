@@ -1171,14 +1171,20 @@ def test_a_template_with_a_mistake_stops_the_worker_and_the_web_app_naming_its_f
     (tmp_path / "pdf" / "print.css").write_text("a { color: {{ colour | nosuchfilter }}; }\n", encoding="utf-8")
     said = templating.template_mistake(app, tmp_path)
     assert said == "templates/pdf/print.css, line 1: No filter named 'nosuchfilter'.", said
+    # One inside an "if", which Jinja checks only when it runs (found, regression review).
+    (tmp_path / "pdf" / "print.css").write_text("{% if c %}\na { color: {{ c | nosuchfilter }}; }\n{% endif %}\n")
+    said = templating.template_mistake(app, tmp_path)
+    assert said == "templates/pdf/print.css, line 2: No filter named 'nosuchfilter'.", said
     (tmp_path / "pdf" / "print.css").unlink()
     (tmp_path / "pdf" / "request.html").write_text(
         "<h1>{{ reference }}</h1>\n{% for row in rows %}\n  {{ row }}\n{% endmacro %}\n", encoding="utf-8"
     )
     monkeypatch.setattr(templating, "TEMPLATES_ROOT", tmp_path)
-    result = app.test_cli_runner().invoke(args=["outbox", "worker", "--once"])
-    assert result.exit_code == 3
-    assert "Space to Think cannot start: a template has a mistake: templates/pdf/request.html, line 4" in result.output
+    for command in (["outbox", "worker", "--once"], ["outbox", "send"], ["outbox", "remind"]):
+        result = app.test_cli_runner().invoke(args=command)
+        assert result.exit_code == 3, command  # (send and remind render them too: regression review)
+        said = "Space to Think cannot start: a template has a mistake: templates/pdf/request.html, line 4"
+        assert said in result.output, command
 
 
 # How long the real worker process may take to start and make a PDF: only for a test that fails.

@@ -111,6 +111,20 @@ def test_the_entry_point_goes_to_the_first_page(client) -> None:
     assert walker.get("/request").location.endswith("/request/manager")
 
 
+def test_the_send_address_opened_leads_to_check_answers_or_to_the_request_sent(client) -> None:
+    """Found (regression review): the offline page's "Try this page again", after "Send request"
+    while the service was down, opened /request/submit, which answered "you cannot do that on
+    this page", and the practitioner could not tell whether their request had gone. Opened, it
+    goes to check your answers, or to the request sent; opening it sends nothing."""
+    walker = to_outcome(client)
+    fill_details(walker)
+    opened = walker.get("/request/submit")
+    assert opened.status_code == 302 and opened.location.endswith("/request/check-answers")
+    submitted_request(walker)
+    opened = walker.get("/request/submit")
+    assert opened.status_code == 302 and opened.location.endswith("/request/submitted")
+
+
 # --- the pages -----------------------------------------------------------------------------
 
 

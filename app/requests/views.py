@@ -551,6 +551,17 @@ def submit_limit() -> str:
     return str(current_app.config["REQUEST_SUBMIT_LIMIT"])
 
 
+@bp.get("/submit")
+def submit_opened() -> Response:
+    """The address "Send request" posts to, opened: the sent page if this browser's request went,
+    else check your answers (found, regression review: the offline page's "Try this page again",
+    after a send while the service was down, opened it and met "you cannot do that on this page",
+    not knowing whether the request had gone). Nothing is sent by opening it."""
+    if just_submitted():
+        return redirect(url_for("requests.submitted"))
+    return redirect(url_for("requests.check"))
+
+
 @bp.post("/submit")
 @limiter.limit(submit_limit, deduct_when=lambda response: _request_sent(response))
 def submit() -> Response | tuple[str, int]:

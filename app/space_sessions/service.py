@@ -1003,7 +1003,11 @@ def _invitation_being_sent(requests: Sequence[StoredRequest]) -> set[int]:
         in_hand = unsent.where(
             OutboxMessage.last_attempt_at.is_not(None),
             OutboxMessage.last_attempt_at >= since,
-            or_(OutboxMessage.next_attempt_at.is_(None), OutboxMessage.next_attempt_at <= now),
+            # Not ended (as the outbox's own claim tells it: ``outbox._free_to_send_on_sqlite``).
+            or_(
+                OutboxMessage.next_attempt_at.is_(None),
+                OutboxMessage.next_attempt_at <= OutboxMessage.last_attempt_at,
+            ),
         )
         return {row.request_id for row in db.session.execute(in_hand) if row.request_id is not None}
     waiting: dict[int, int | None] = {row.id: row.request_id for row in db.session.execute(unsent)}
