@@ -14,8 +14,14 @@ import os
 import sys
 from collections.abc import Sequence
 
-# Options whose value may be a path.
-TAKES_A_PATH = frozenset({"--deselect", "--ignore", "--ignore-glob", "--basetemp", "--rootdir", "-c", "--confcutdir"})
+# Options that take the next argument as their value (a path, or "-k tests": found, regression
+# review), which stays where it is.
+TAKES_A_VALUE = frozenset(
+    {
+        *("--deselect", "--ignore", "--ignore-glob", "--basetemp", "--rootdir", "-c", "--confcutdir"),
+        *("-k", "-m", "-p", "-o", "-W", "--junitxml", "--log-file", "--override-ini", "--pythonwarnings"),
+    }
+)
 
 
 def folder(path: str) -> str:
@@ -37,7 +43,7 @@ def by_folder(given: Sequence[str]) -> list[str]:
     places = [
         index
         for index, argument in enumerate(arguments)
-        if is_a_test_path(argument) and (index == 0 or arguments[index - 1] not in TAKES_A_PATH)
+        if is_a_test_path(argument) and (index == 0 or arguments[index - 1] not in TAKES_A_VALUE)
     ]
     for index, path in zip(places, sorted((arguments[index] for index in places), key=folder), strict=True):
         arguments[index] = path

@@ -1623,6 +1623,8 @@ def test_scripts_test_gives_pytest_the_files_of_each_folder_together() -> None:
         "./tests/rules/test_rules_check_all.py",
         "-k",
         "tests or contact",  # an option's value, not a path (regression review: it was moved)
+        "-m",
+        "tests",  # a folder's name too, but an option's value
         "tests/browser",
         "tests/test_app.py",
     ]
@@ -1639,6 +1641,8 @@ def test_scripts_test_gives_pytest_the_files_of_each_folder_together() -> None:
         "tests/browser",
         "-k",
         "tests or contact",
+        "-m",
+        "tests",
         "tests/rules/test_rules_engine.py",
         "./tests/rules/test_rules_check_all.py",
     ]

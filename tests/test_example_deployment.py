@@ -199,7 +199,7 @@ def test_the_public_pages_are_the_example_partnerships(client: FlaskClient, path
 
 def test_error_pages_are_the_example_partnerships(client: FlaskClient) -> None:
     assert_example_page("not found", client.get("/no-such-page"), 404)
-    assert_example_page("method not allowed", client.get("/request/submit"), 405)
+    assert_example_page("method not allowed", client.get("/start-again"), 405)
     assert_example_page("missing CSRF token", client.post("/start", data={}), 400)
 
 

@@ -762,6 +762,7 @@ ROUTES = [
     "/request/reflection",
     "/request/significant-event",
     "/request/submit",
+    "/request/submit",
     "/request/submitted",
     "/request/submitted/pdf-status",
     "/request/submitted/request.pdf",
