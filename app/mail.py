@@ -23,6 +23,7 @@ Two kinds of message (``OutboxMessage.kind``), each with its own template:
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import re
 import smtplib
 import socket
@@ -33,9 +34,10 @@ from email.message import EmailMessage
 from typing import TYPE_CHECKING
 
 from flask import current_app
+from sqlalchemy import ColumnElement, and_, or_
 
 from .email_address import EMAIL_ADDRESS
-from .models import StoredRequest
+from .models import OutboxMessage, StoredRequest
 
 if TYPE_CHECKING:
     from _typeshed import ReadableBuffer  # smtplib's own type for a message's bytes (typeshed only)
@@ -80,6 +82,20 @@ def pdf_filename(reference: str) -> str:
 def send_deadline_seconds() -> float:
     """How long one whole send may take: ``SEND_DEADLINE_FACTOR`` times ``SMTP_TIMEOUT``."""
     return SEND_DEADLINE_FACTOR * float(current_app.config.get("SMTP_TIMEOUT", DEFAULT_TIMEOUT_SECONDS))
+
+
+def attempt_under_way(now: dt.datetime) -> ColumnElement[bool]:
+    """SQL, for SQLite, which has no row locks to tell by: an outbox email whose attempt a worker
+    has started (it commits ``last_attempt_at`` first: ``outbox._claimed_in_the_open``) within
+    as long as a send may take, and not ended (no time to try again set since it began). The
+    outbox's claim (``outbox._free_to_send_on_sqlite``), `flask outbox status` and the sessions'
+    cancellations (``space_sessions.service._invitation_being_sent``) all tell it so."""
+    since = now - dt.timedelta(seconds=2 * send_deadline_seconds() + 30)
+    return and_(
+        OutboxMessage.last_attempt_at.is_not(None),
+        OutboxMessage.last_attempt_at >= since,
+        or_(OutboxMessage.next_attempt_at.is_(None), OutboxMessage.next_attempt_at <= OutboxMessage.last_attempt_at),
+    )
 
 
 def smtp_send(email: EmailMessage) -> None:

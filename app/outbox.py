@@ -61,7 +61,7 @@ from typing import Any
 import click
 from flask import current_app
 from flask.cli import AppGroup
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import func, not_, or_, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm.exc import ObjectDeletedError, StaleDataError
 
@@ -583,21 +583,13 @@ def _free_to_send_on_sqlite(message: OutboxMessage, started: dt.datetime) -> boo
     was free. Found (regression review): `flask outbox send` run beside the worker sent 75 of
     120 emails twice, as SQLite has no row locks (``claim_message``'s are PostgreSQL's), and the
     attempt's start committed by one was not looked at by the other."""
-    since = started - dt.timedelta(seconds=2 * mail.send_deadline_seconds() + 30)
     claimed = db.session.execute(
         update(OutboxMessage)
         .where(
             OutboxMessage.id == message.id,
             OutboxMessage.sent_at.is_(None),
             OutboxMessage.given_up_at.is_(None),
-            or_(
-                OutboxMessage.last_attempt_at.is_(None),
-                OutboxMessage.last_attempt_at < since,
-                and_(
-                    OutboxMessage.next_attempt_at.is_not(None),
-                    OutboxMessage.next_attempt_at > OutboxMessage.last_attempt_at,
-                ),
-            ),
+            not_(mail.attempt_under_way(started)),
         )
         .values(last_attempt_at=started)
         .execution_options(synchronize_session=False)
@@ -1095,16 +1087,10 @@ def being_sent(messages: list[OutboxMessage], now: dt.datetime) -> set[int]:
         return set()
     ids = [message.id for message in messages]
     if db.session.get_bind().dialect.name == "sqlite":
-        since = now - dt.timedelta(seconds=2 * mail.send_deadline_seconds() + 30)
-        return {
-            message.id
-            for message in messages
-            if message.last_attempt_at is not None
-            and message.last_attempt_at >= since
-            # Not ended: no time to try again set since it began (as ``_free_to_send_on_sqlite``;
-            # found, regression review: one failed a minute ago, its retry due, read as sending).
-            and (message.next_attempt_at is None or message.next_attempt_at <= message.last_attempt_at)
-        }
+        # (Found, regression review: one that failed a minute ago, its retry due, read as sending.)
+        return set(
+            db.session.scalars(select(OutboxMessage.id).where(OutboxMessage.id.in_(ids), mail.attempt_under_way(now)))
+        )
     with db.engine.connect() as looking:  # its own, ended at once: the locks it takes are let go
         free = set(
             looking.scalars(select(OutboxMessage.id).where(OutboxMessage.id.in_(ids)).with_for_update(skip_locked=True))

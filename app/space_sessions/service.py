@@ -69,12 +69,12 @@ from ..input_guard import is_blank
 from ..mail import (
     CANCELLED_BEFORE_SENT,
     LEFT_BEFORE_SENT,
+    attempt_under_way,
     given_up_what_to_do,
     mail_problem_words,
     message_was_refused,
     too_late,
 )
-from ..mail import send_deadline_seconds as mail_send_deadline_seconds
 from ..models import OutboxMessage, StoredRequest, utcnow
 from ..stats.models import NO_MODE
 from ..stats.service import FEEDBACK, FEEDBACK_WORDS, SESSION_HELD, add_count, current_month, first_month
@@ -998,17 +998,7 @@ def _invitation_being_sent(requests: Sequence[StoredRequest]) -> set[int]:
         # went was sent its cancellation (regression review). One the worker died sending counts
         # until that time has passed: its cancellation is then dropped with it if it never went
         # (``cancelled_before_it_went``: the callers leave it to the worker).
-        now = utcnow()
-        since = now - dt.timedelta(seconds=2 * mail_send_deadline_seconds() + 30)
-        in_hand = unsent.where(
-            OutboxMessage.last_attempt_at.is_not(None),
-            OutboxMessage.last_attempt_at >= since,
-            # Not ended (as the outbox's own claim tells it: ``outbox._free_to_send_on_sqlite``).
-            or_(
-                OutboxMessage.next_attempt_at.is_(None),
-                OutboxMessage.next_attempt_at <= OutboxMessage.last_attempt_at,
-            ),
-        )
+        in_hand = unsent.where(attempt_under_way(utcnow()))
         return {row.request_id for row in db.session.execute(in_hand) if row.request_id is not None}
     waiting: dict[int, int | None] = {row.id: row.request_id for row in db.session.execute(unsent)}
     free = set(db.session.scalars(unsent.with_only_columns(OutboxMessage.id).with_for_update(skip_locked=True)))
