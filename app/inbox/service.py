@@ -53,6 +53,7 @@ from ..requests.service import (
 )
 from ..rules import JourneyState, evaluate
 from ..sessions import end_sessions_holding, when_expired
+from ..space_sessions.calendar import references_in_words
 from ..space_sessions.models import SpaceSession
 from ..space_sessions.service import ARRANGED, after_status_change, not_held_yet, session_place, starts_in_words
 from ..stats.service import SESSION_HELD, add_count
@@ -1242,11 +1243,6 @@ COLLAPSED_ACTIONS = frozenset(
 SHOWN_IN_BULK = frozenset({"listed", "exported"})
 
 
-def _names_in_words(names: Sequence[str]) -> str:
-    """ "Ann", "Ann and Bob", "Ann, Bob and Cat"."""
-    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
-
-
 def audit_trail(reference: str) -> list[TrailEntry]:
     """The request's audit events, oldest first, in words: facilitators named, statuses,
     outcomes and sessions in words (``_trail_words``)."""
@@ -1283,7 +1279,7 @@ def audit_trail(reference: str) -> list[TrailEntry]:
             people = (*entry.people, who) if new_person else entry.people
             entries[line] = replace(
                 entry,
-                who=_names_in_words(people),
+                who=references_in_words(people),
                 people=people,
                 actors=(*entry.actors, event.actor) if new_person else entry.actors,
                 times=entry.times + 1,
