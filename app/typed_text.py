@@ -15,7 +15,7 @@ browsers send Origin with every form posted across sites).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from urllib.parse import urlsplit
 
 from flask import has_request_context, request
@@ -24,13 +24,16 @@ from werkzeug.exceptions import HTTPException
 from .input_guard import is_blank
 
 # The free text each form posts, by endpoint: (input name, label). A label may be a function,
-# called when the page is shown (a request field's label in the journey's mode).
+# called when the page is shown (a request field's label in the journey's mode). A field typed
+# into several boxes (a month and a year) names them all, its text given back as they read in
+# order, "3 2025".
 Label = str | Callable[[], str]
-TYPED_TEXT: dict[str, tuple[tuple[str, Label], ...]] = {}
+Inputs = str | tuple[str, ...]
+TYPED_TEXT: dict[str, tuple[tuple[Inputs, Label], ...]] = {}
 TYPED_TEXT_MAX = 20_000  # more than any form takes, and no more is shown back
 
 
-def register(endpoint: str, fields: Iterable[tuple[str, Label]]) -> None:
+def register(endpoint: str, fields: Iterable[tuple[Inputs, Label]]) -> None:
     """Say which free text ``endpoint``'s form posts (input name, label), to be given back."""
     TYPED_TEXT[endpoint] = tuple(fields)
 
@@ -51,8 +54,15 @@ def typed_text_kept(endpoint: str | None = None) -> list[tuple[str, str]]:
         form = request.form
     except HTTPException:  # a form too large to read: nothing to give back
         return []
-    kept = [(label() if callable(label) else label, form.get(name, "")[:TYPED_TEXT_MAX]) for name, label in fields]
+    kept = [(label() if callable(label) else label, typed_in(form, names)) for names, label in fields]
     return [(label, text) for label, text in kept if not is_blank(text)]
+
+
+def typed_in(form: Mapping[str, str], names: Inputs) -> str:
+    """What was typed into the field's box (or boxes, in order, each as typed: a space between)."""
+    if isinstance(names, str):
+        return form.get(names, "")[:TYPED_TEXT_MAX]
+    return " ".join(text for name in names if not is_blank(text := form.get(name, "")[:TYPED_TEXT_MAX]))
 
 
 def form_to_send_again() -> dict[str, object] | None:

@@ -505,6 +505,8 @@ def test_every_calendar_file_follows_rfc_5545_and_5546(session_app: Flask, smtp_
         (stamp_line,) = [line for line in content if line.startswith("DTSTAMP")]
         assert stamp_line.endswith("Z")
         assert str(event["ORGANIZER"]) == "mailto:facilitators@partnership.example"
+        # Sent from the service's own address for the facilitators, as the email is (MAIL_FROM).
+        assert event["ORGANIZER"].params["SENT-BY"] == "mailto:space-to-think@partnership.example"
         assert str(event["ATTENDEE"]).lower() == f"mailto:{ALICE_AGAIN}"
         (location,) = [line for line in content if line.startswith("LOCATION")]
         assert location == (
@@ -515,6 +517,40 @@ def test_every_calendar_file_follows_rfc_5545_and_5546(session_app: Flask, smtp_
         assert str(event["DESCRIPTION"]) == f"Your Space to Think session. Your reference: {reference}."
     assert len(uids) == 1
     assert sequences == sorted(set(sequences)), sequences
+
+
+@pytest.mark.parametrize(
+    "sent_by, named",
+    [
+        ("space-to-think@partnership.example", "mailto:space-to-think@partnership.example"),
+        ("Facilitators@Partnership.example", None),  # the organiser's own address: not said twice
+        (None, None),
+    ],
+)
+def test_the_organiser_is_the_facilitators_sent_by_the_services_address(sent_by: str | None, named: str | None) -> None:
+    """Found (email review): the calendar's organiser was the facilitators' address while the
+    email came from the service's (MAIL_FROM), and a calendar may take an invitation, or its
+    update, from someone not its organiser as not to be trusted. The organiser says who sends for
+    it (RFC 5545's SENT-BY), unless it is the same address."""
+    from app.space_sessions.calendar import REQUEST, session_calendar
+
+    ics = session_calendar(
+        method=REQUEST,
+        uid="a@space-to-think.invalid",
+        sequence=0,
+        starts_at=dt.datetime(2027, 1, 5, 10),
+        ends_at=dt.datetime(2027, 1, 5, 11),
+        organiser="facilitators@partnership.example",
+        attendee="nurse@school.example",
+        reference="STT-KQ47-M9XA",
+        location="Room 2",
+        stamp=dt.datetime(2026, 12, 1, 9, 0),
+        sent_by=sent_by,
+    )
+    (event,) = Calendar.from_ical(ics).walk("VEVENT")
+    assert str(event["ORGANIZER"]) == "mailto:facilitators@partnership.example"
+    assert event["ORGANIZER"].params.get("SENT-BY") == named
+    assert event["ORGANIZER"].params["CN"] == "Space to Think facilitators"
 
 
 def test_the_uk_time_zone_is_two_yearly_rules_that_match_the_clocks_and_every_file_carries_it_whole() -> None:

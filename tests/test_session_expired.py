@@ -154,6 +154,32 @@ def test_the_timer_running_out_on_typed_text_gives_it_back_only_to_a_page_of_thi
     assert TYPED in page and "Copy it now" in page and "not a field there" not in page
 
 
+EVENT_GIVEN_BACK = r"Roughly when was the significant event\?</label>\s*<textarea[^>]*>(.*?)</textarea>"
+
+
+def test_the_timer_running_out_on_the_events_month_and_year_gives_them_back(client: FlaskClient, app: Flask) -> None:
+    """Found (review of the timeout on each request page): a month and year typed for the
+    significant event went with the answers, though the reflection typed on its page came back
+    to copy. They come back as typed, under the page's question, the month first."""
+    answered_mode(client)
+    token = the_timer_token(client)
+    idle_nearly_to_the_limit(app)
+    sent = {"csrf_token": token, "page": "/request/significant-event", "event_month": "March", "event_year": "2025"}
+    response = client.post("/session-expired", data=sent)
+    page = text_of(response)
+    assert response.status_code == 200 and CLEARED in page and journey_rows(app) == 0
+    given_back = re.search(EVENT_GIVEN_BACK, page, re.S)
+    assert given_back is not None and html.unescape(given_back.group(1)) == "March 2025", page
+    # Only the year typed: that alone, no stray space.
+    answered_mode(client)
+    token = the_timer_token(client)
+    idle_nearly_to_the_limit(app)
+    sent = {"csrf_token": token, "page": "/request/significant-event", "event_month": "", "event_year": "2025"}
+    page = text_of(client.post("/session-expired", data=sent))
+    given_back = re.search(EVENT_GIVEN_BACK, page, re.S)
+    assert given_back is not None and html.unescape(given_back.group(1)) == "2025", page
+
+
 def test_the_timer_of_a_tab_left_open_clears_nothing_while_the_session_is_in_use(
     client: FlaskClient, app: Flask
 ) -> None:

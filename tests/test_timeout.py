@@ -43,8 +43,9 @@ def test_the_warning_promises_typed_text_back_only_on_a_page_that_gives_it_back(
     request page with text to type, which is given back."""
     walker = to_outcome(client, ELIGIBLE_PATH)
     promise = "anything you have typed on this page and not yet saved will not be kept: the next page will show it"
-    typed = walker.get("/request/about-you").get_data(as_text=True)
-    assert promise in typed and 'aria-describedby="app-timeout-text app-timeout-unsaved app-timeout-left"' in typed
+    for page in ("/request/about-you", "/request/significant-event"):  # (a month and year are typed too)
+        typed = walker.get(page).get_data(as_text=True)
+        assert promise in typed and 'aria-describedby="app-timeout-text app-timeout-unsaved app-timeout-left"' in typed
     fill_details(walker)
     for page in ("/request/check-answers", "/request/manager"):
         shown = walker.get(page)

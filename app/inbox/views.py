@@ -387,7 +387,7 @@ def render_confirm_page(
     endpoint = form_endpoint(then) if then else None
     fields = typed_text.TYPED_TEXT.get(endpoint or "", ())
     values = dict(carried or [])
-    kept = [(label() if callable(label) else label, values.get(name, "")) for name, label in fields]
+    kept = [(label() if callable(label) else label, typed_text.typed_in(values, names)) for names, label in fields]
     page = render_template(
         "inbox/confirm_sign_in.html",
         form=form,

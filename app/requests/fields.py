@@ -40,6 +40,9 @@ from .guard import BIDI_CONTROLS, KINDS, Kind, has_visible_text, plain_letters
 FieldKind = Literal["text", "email", "phone", "textarea", "character_count", "radios", "month_year"]
 TEXT_KINDS: tuple[FieldKind, ...] = ("text", "email", "phone", "textarea", "character_count")
 LONG_TEXT_KINDS: tuple[FieldKind, ...] = ("textarea", "character_count")
+# What is typed rather than chosen: given back to copy when a page's form cannot be saved, or its
+# time runs out (a month and year too: found, review of a session timing out on the event's page).
+TYPED_KINDS: tuple[FieldKind, ...] = (*TEXT_KINDS, "month_year")
 # The error wording each kind of field needs ("missing" is optional: without it the field is optional).
 ERROR_KEYS: dict[FieldKind, tuple[str, ...]] = {
     "text": ("too_long",),
@@ -267,7 +270,7 @@ class Page:
     @property
     def typed(self) -> bool:
         """Whether the page has text to type (given back to copy if the time runs out first)."""
-        return any(entry.kind in TEXT_KINDS for entry in self.entries)
+        return any(entry.kind in TYPED_KINDS for entry in self.entries)
 
     def title_for(self, mode: str) -> str:
         """The page's title in ``mode``: its heading field's label, else its own title."""

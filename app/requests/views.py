@@ -361,9 +361,9 @@ for _page in PAGES:
     typed_text.register(
         _page.endpoint,
         (
-            (entry.name, functools.partial(_label_in_mode, entry))
+            (entry.inputs if len(entry.inputs) > 1 else entry.name, functools.partial(_label_in_mode, entry))
             for entry in fields.FIELDS
-            if entry.page == _page.slug and entry.kind in fields.TEXT_KINDS
+            if entry.page == _page.slug and entry.kind in fields.TYPED_KINDS
         ),
     )
 

@@ -2,9 +2,10 @@
 
 iTIP (RFC 5546): METHOD REQUEST invites (and, with the same UID and a higher SEQUENCE,
 updates); METHOD CANCEL cancels. The organiser is the facilitators' address
-(``FACILITATOR_EMAIL``), the attendee the practitioner's work email. The summary, description
-and location never hold case details: the service's name, the reference, and the joining
-instructions or place (checked for identifying data when the facilitator wrote them).
+(``FACILITATOR_EMAIL``), sent by the service's own (``MAIL_FROM``) when it differs; the
+attendee the practitioner's work email. The summary, description and location never hold
+case details: the service's name, the reference, and the joining instructions or place
+(checked for identifying data when the facilitator wrote them).
 """
 
 from __future__ import annotations
@@ -48,11 +49,15 @@ def session_calendar(
     location: str,
     stamp: dt.datetime,
     also: Sequence[str] = (),
+    sent_by: str | None = None,
 ) -> str:
     """The ``.ics`` text for one session: times are stored UTC, written in Europe/London with its
     time zone definition, so a calendar in any zone shows the right moment. ``also``: the
     attendee's other references in the session (their calendar has one entry for it, and the
-    last file it read names them all)."""
+    last file it read names them all). ``sent_by``: the address the email comes from
+    (``MAIL_FROM``), when it is not the organiser's: named as sending for the organiser
+    (RFC 5545's SENT-BY), as a calendar otherwise sees an invitation, or its update, sent by
+    someone who is not its organiser (found, email review)."""
     if method not in (REQUEST, CANCEL):
         raise ValueError(f"unknown calendar method {method!r}")
     calendar = Calendar.new(prodid=PRODUCT_ID, method=method)
@@ -62,6 +67,8 @@ def session_calendar(
     calendar.pop("UID", None)
     organizer = vCalAddress(f"mailto:{organiser}")
     organizer.params["CN"] = "Space to Think facilitators"
+    if sent_by and sent_by.casefold() != organiser.casefold():
+        organizer.params["SENT-BY"] = f"mailto:{sent_by}"
     guest = vCalAddress(f"mailto:{attendee}")
     guest.params["ROLE"] = "REQ-PARTICIPANT"
     guest.params["RSVP"] = "FALSE"

@@ -56,6 +56,7 @@ import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from email.utils import parseaddr
 from typing import Any, TypeVar, cast
 
 from flask import current_app, render_template
@@ -1597,6 +1598,7 @@ def _queue_session_email(
             starts_at=starts_at,
             ends_at=ends_at,
             organiser=organiser,
+            sent_by=parseaddr(current_app.config.get("MAIL_FROM") or "")[1] or None,
             attendee=recipient,
             reference=named,
             location=location,
