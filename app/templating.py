@@ -416,9 +416,11 @@ def template_mistake(app: Flask, root: Path | None = None) -> str | None:
     told "Request sent"; only the worker's log said "the PDF renderer failed
     (TemplateSyntaxError)", naming no template or line. A page's template shows its mistake when
     the page is opened; a PDF's or an email's only when the worker renders it. Read, not run:
-    only the template language is checked (about 0.3 s for them all). A block left open is named
-    at the line where the template ends, as Jinja finds it there."""
+    only the template language is checked (about 0.3 s for them all, once per process: a
+    template read again with the same words, filters and tests is not compiled again). A block
+    left open is named at the line where the template ends, as Jinja finds it there."""
     root = root or TEMPLATES_ROOT
+    known = (frozenset(app.jinja_env.filters), frozenset(app.jinja_env.tests))
     for path in sorted(root.rglob("*")):
         relative = path.relative_to(root)
         # (print.css too: every PDF includes it, as a template. Found, regression review.)
@@ -426,20 +428,36 @@ def template_mistake(app: Flask, root: Path | None = None) -> str | None:
             continue
         if not path.is_file():
             continue
-        try:
-            # Compiled, not only parsed: a filter or test that does not exist is found too (found,
-            # regression review: "{{ x | nosuchfilter }}" passed a parse). Jinja leaves one inside
-            # an "if" to when it runs, so each filter and test is looked up as well.
-            source = path.read_text(encoding="utf-8")
-            app.jinja_env.compile(source, relative.as_posix(), str(path))
-            tree = app.jinja_env.parse(source, relative.as_posix(), str(path))
-        except TemplateSyntaxError as error:
-            return f"templates/{relative.as_posix()}, line {error.lineno}: {error.message}"
-        for node in tree.find_all((nodes.Filter, nodes.Test)):
-            known = app.jinja_env.filters if isinstance(node, nodes.Filter) else app.jinja_env.tests
-            if node.name not in known:
-                kind = "filter" if isinstance(node, nodes.Filter) else "test"
-                return f"templates/{relative.as_posix()}, line {node.lineno}: No {kind} named '{node.name}'."
+        source = path.read_text(encoding="utf-8")
+        key = (relative.as_posix(), source, known)
+        if (mistake := _TEMPLATES_READ.get(key, "")) == "":
+            mistake = _TEMPLATES_READ[key] = _mistake_in(app.jinja_env, source, relative, path)
+        if mistake is not None:
+            return mistake
+    return None
+
+
+# What ``template_mistake`` found in each template read (its name, its words and the filters and
+# tests known then): each is compiled once in a process, however many apps are made (the tests
+# make thousands; ``flask outbox send`` and the worker read them all as they start).
+_TEMPLATES_READ: dict[tuple[str, str, tuple[frozenset[str], frozenset[str]]], str | None] = {}
+
+
+def _mistake_in(env: FlaskEnvironment, source: str, relative: Path, path: Path) -> str | None:
+    """The first mistake in one template's ``source``, as ``template_mistake`` words it, or None."""
+    try:
+        # Compiled, not only parsed: a filter or test that does not exist is found too (found,
+        # regression review: "{{ x | nosuchfilter }}" passed a parse). Jinja leaves one inside
+        # an "if" to when it runs, so each filter and test is looked up as well.
+        env.compile(source, relative.as_posix(), str(path))
+        tree = env.parse(source, relative.as_posix(), str(path))
+    except TemplateSyntaxError as error:
+        return f"templates/{relative.as_posix()}, line {error.lineno}: {error.message}"
+    for node in tree.find_all((nodes.Filter, nodes.Test)):
+        known = env.filters if isinstance(node, nodes.Filter) else env.tests
+        if node.name not in known:
+            kind = "filter" if isinstance(node, nodes.Filter) else "test"
+            return f"templates/{relative.as_posix()}, line {node.lineno}: No {kind} named '{node.name}'."
     return None
 
 
