@@ -1105,18 +1105,23 @@ def rules_warnings(pack: RulePack, contacts: ContactBook | None, today: dt.date)
 
 def _no_emergency_outcome(pack: RulePack, contacts: ContactBook) -> list[Problem]:
     """No outcome a journey can reach puts the contact whose phone is 999 (or 112) first, as the
-    thing to do at once. Found (maintainer review): with "Yes" to "Is a child … in immediate
-    danger" sent to U2 and U1 deleted, no outcome said to call 999 first, and `rules check` said
-    the pack was valid (`rules diff` showed the change). A warning, not a refusal: which outcome
-    is the emergency one is the partnership's to say (docs/RULES.md, "What the validator cannot
-    see"), and every page's footer still gives 999."""
+    thing to do at once, whatever the answers (not "If a child may be in immediate danger", as U2
+    gives it for "I'm not sure"). Found (maintainer review): with "Yes" to "Is a child … in
+    immediate danger" sent to U2 and U1 deleted, no outcome said to call 999 first, and `rules
+    check` said the pack was valid (`rules diff` showed the change); and again (rules
+    maintainer's review) once U2 gave 999 first under its condition, which was taken for an
+    outcome that does. A warning, not a refusal: which outcome is the emergency one is the
+    partnership's to say (docs/RULES.md, "What the validator cannot see"), and every page's
+    footer still gives 999."""
     emergency = {c.id for c in contacts.contacts if (c.phone or "").replace(" ", "") in {"999", "112"}}
     start = _start(pack)
     if not emergency or start is None:
         return []
     reached = _reachable_as_meant(pack, start)
     if any(
-        outcome.contacts[:1] and outcome.contacts[0] in emergency for outcome in pack.outcomes if outcome.id in reached
+        outcome.contacts[:1] and outcome.contacts[0] in emergency and outcome.contact_note(outcome.contacts[0]) is None
+        for outcome in pack.outcomes
+        if outcome.id in reached
     ):
         return []
     named = ", ".join(sorted(emergency))
@@ -1126,7 +1131,8 @@ def _no_emergency_outcome(pack: RulePack, contacts: ContactBook) -> list[Problem
             "(outcomes)",
             "contacts",
             f"no outcome a journey can reach puts the emergency contact ({named}, 999) first in its contacts, "
-            "as what to do at once: the outcome for a child in immediate danger (U1 in the shipped pack) should. "
+            'with no "when", as what to do at once: the outcome for a child in immediate danger '
+            "(U1 in the shipped pack) should. "
             "If an answer that led to it was rerouted, or it was removed, check that with the partnership "
             "(flask rules diff shows which routes changed)",
             None,

@@ -683,26 +683,39 @@ def test_a_quoted_safe_is_one_problem_not_also_a_risk_answer_to_send_elsewhere(t
     assert problems[0].message == "must be true or false, not text: write true without quotes"
 
 
-def test_no_outcome_saying_to_call_999_first_is_a_warning(tmp_path: Path) -> None:
+U1_CONTACTS = "    contacts: [police_emergency, childrens_social_care, out_of_hours]\n"
+
+
+@pytest.mark.parametrize("change", ["rerouted to U2", "rerouted to S", "U1 without 999", "U2 without 999 too"])
+def test_no_outcome_saying_to_call_999_first_is_a_warning(tmp_path: Path, change: str) -> None:
     """Found (maintainer review): with "Yes" to "Is a child or young person in immediate danger"
     sent to U2 and U1 deleted, `rules check` said the pack was valid: no outcome put 999 first
     any more (the adults' outcome gives it second). `rules diff` shows such a change; `rules
-    check`, and start-up's log, now warn of it too."""
+    check`, and start-up's log, now warn of it too. Found again (rules maintainer's review): U2
+    gives 999 first only "If a child may be in immediate danger", for "I'm not sure", and that
+    was taken for an outcome that says to call 999 first: the same change, or "Yes" sent to S,
+    or U1 kept without its 999, passed with no warning."""
     from app.rules import DEFAULT_PACK
 
     text = DEFAULT_PACK.read_text(encoding="utf-8")
-    assert text.count("        next: U1\n") == 1
+    assert text.count("        next: U1\n") == 1 and text.count(U1_CONTACTS) == 1
     start, end = text.index("  - id: U1\n"), text.index("  - id: U2\n")
-    rerouted = (text[:start] + text[end:]).replace("        next: U1\n", "        next: U2\n")
-    # ... and U2 without its 999 contact, which it gives first for "not sure" about danger.
-    emergency = "      - id: police_emergency\n        when:\n          both: If a child may be in immediate danger\n"
-    assert rerouted.count(emergency) == 1
-    rerouted = rerouted.replace(emergency, "")
+    if change == "U1 without 999":
+        changed = text.replace(U1_CONTACTS, U1_CONTACTS.replace("police_emergency, ", ""))
+    else:
+        to = "S" if change == "rerouted to S" else "U2"
+        changed = (text[:start] + text[end:]).replace("        next: U1\n", f"        next: {to}\n")
+    if change == "U2 without 999 too":
+        emergency = (
+            "      - id: police_emergency\n        when:\n          both: If a child may be in immediate danger\n"
+        )
+        assert changed.count(emergency) == 1
+        changed = changed.replace(emergency, "")
     path = tmp_path / "pack.yaml"
-    path.write_text(rerouted, encoding="utf-8")
+    path.write_text(changed, encoding="utf-8")
     report = check_rules(path, DEFAULT_CONTACTS, TODAY, DEFAULT_PARTNERSHIP)
     assert report.problems == (), [str(p) for p in report.problems]
     [warning] = [w for w in report.warnings if w.node == "(outcomes)"]
-    assert "puts the emergency contact (police_emergency, 999) first" in warning.message
+    assert 'puts the emergency contact (police_emergency, 999) first in its contacts, with no "when"' in warning.message
     installed = check_rules(DEFAULT_PACK, DEFAULT_CONTACTS, TODAY, DEFAULT_PARTNERSHIP)
     assert not [w for w in installed.warnings if w.node == "(outcomes)"]
