@@ -330,13 +330,18 @@ def form_address(site: Site, endpoint: str) -> tuple[FlaskClient, str]:
         return client, url_for(endpoint, **arguments)
 
 
+def typed_inputs(endpoint: str) -> list[str]:
+    """The names of the inputs whose text ``endpoint``'s form gives back (a month and a year: both)."""
+    return [name for names, _ in TYPED_TEXT[endpoint] for name in ((names,) if isinstance(names, str) else names)]
+
+
 @pytest.mark.parametrize("token_sent", ["bad", "none", "valid"])
 @pytest.mark.parametrize("endpoint", TYPED_FORMS)
 def test_a_form_refused_gives_back_what_was_typed(site: Site, endpoint: str, token_sent: str) -> None:
     client, url = form_address(site, endpoint)
     client.get(url)  # the page, as a browser opens it first
     site.logs.texts.clear()
-    typed = {name: f"{CANARY}-{name}@example.org" for name, _ in TYPED_TEXT[endpoint]}
+    typed = {name: f"{CANARY}-{name}@example.org" for name in typed_inputs(endpoint)}
     if endpoint == "inbox.confirm_sign_in":  # the password page carries the form sent once the hours were up
         typed["then"] = f"/inbox/requests/{site.reference}/notes"
     token_value = {"bad": "bogus", "none": None, "valid": token(site, client)}[token_sent]
@@ -369,7 +374,7 @@ def test_a_form_for_a_request_deleted_meanwhile_gives_back_what_was_typed(
         arguments = {"reference": reference}
     with site.app.test_request_context():
         url = url_for(endpoint, **arguments)
-    typed = {name: f"{CANARY}-{name}" for name, _ in TYPED_TEXT[endpoint]}
+    typed = {name: f"{CANARY}-{name}" for name in typed_inputs(endpoint)}
     token_value = token(site, client) if token_sent == "valid" else "bogus"
     response = send(site, client, "POST", url, data={**typed, "csrf_token": token_value})
     assert response.status_code in (400, 404), (url, response.status_code)
