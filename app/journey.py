@@ -18,6 +18,9 @@ Session keys (the session itself lives in the database; the cookie holds only an
   (for the sent request's page: an answer changed in another tab as it was sent was not saved),
   ``"sent_without_details"`` (the same for what was typed on a details page), or
   ``"earlier_request"`` with the reference of a request sent before this journey began). It never holds an answer.
+- ``session["journey_rules"]``: the version of the rules the answers were last given (or their
+  outcome shown) under, and the outcome they led to then (an id, or None): after the rules are
+  updated, the next question or outcome page says so (``rules_updated_since``).
 
 Answers never go into URLs, logs, flash messages or analytics: read them here, in views.
 """
@@ -39,6 +42,10 @@ ANSWERS_KEY = "answers"
 SET_ASIDE_KEY = "set_aside_answers"
 TOKEN_KEY = "journey_token"  # noqa: S105 - the session key's name, not a secret
 NOTICE_KEY = "journey_notice"
+RULES_KEY = "journey_rules"
+# The notice for an outcome page whose outcome is not the one the same answers led to before the
+# rules were updated (``outcome_shown``).
+OUTCOME_CHANGED = "outcome_changed"
 # The request being written on this journey (app.requests.views keeps it under these keys).
 DETAILS_KEY = "request_details"
 DONE_KEY = "request_pages_done"
@@ -143,6 +150,7 @@ def start_journey() -> str:
         rotate()
     session.pop(NOTICE_KEY, None)
     session.pop(SET_ASIDE_KEY, None)
+    session.pop(RULES_KEY, None)
     session[ANSWERS_KEY] = {}
     token = secrets.token_urlsafe(24)
     session[TOKEN_KEY] = token
@@ -196,9 +204,39 @@ def save_answers(answers: Mapping[str, Any]) -> None:
     session[ANSWERS_KEY] = _plain(answers)
 
 
+def _note_rules(state: JourneyState) -> None:
+    """Remember the rules' version the journey stands under now, and the outcome it leads to."""
+    noted = {"version": state.pack.version, "outcome": state.outcome.id if state.outcome is not None else None}
+    if session.get(RULES_KEY) != noted:
+        session[RULES_KEY] = noted
+
+
+def rules_updated_since() -> dict[str, Any] | None:
+    """What was noted of the rules (their version, the outcome reached) when the answers were
+    last given or their outcome shown, if the rules have been updated since; else None. Found
+    (rules maintainer's review): after an update, a journey under way went to a different
+    outcome, or to a question added meanwhile, with nothing to say why."""
+    noted = session.get(RULES_KEY)
+    if isinstance(noted, dict) and noted.get("version") != current_pack().version:
+        return noted
+    return None
+
+
+def outcome_shown(state: JourneyState) -> None:
+    """The outcome page is shown: if the rules were updated since the answers were given and
+    they now lead to another outcome than they did, the page says so (once)."""
+    noted = rules_updated_since()
+    outcome = state.outcome.id if state.outcome is not None else None
+    changed = noted is not None and isinstance(noted.get("outcome"), str) and noted["outcome"] != outcome
+    if changed and NOTICE_KEY not in session:  # (not over another: the one-tab notice says more)
+        set_notice(OUTCOME_CHANGED)
+    _note_rules(state)
+
+
 def save_change(change: Change) -> None:
     """Store a changed answer's result: the live answers, the set-aside ones, and what to tell the user."""
     session[ANSWERS_KEY] = _plain(change.answers)
+    _note_rules(change.state)
     if change.set_aside:
         session[SET_ASIDE_KEY] = _plain(change.set_aside)
     else:
@@ -244,8 +282,11 @@ def notice_out_of_order(state: JourneyState) -> None:
     kept = isinstance(answers, dict) and question is not None and question.id in answers
     # Found (robustness review): after an update of the rules that renamed or added a question, a
     # person part-way through was told to "answer the questions in order", which they had done.
+    # And (rules maintainer's review) one that added a question before the page asked for.
     changed = isinstance(answers, dict) and any(state.pack.question(str(asked)) is None for asked in answers)
+    changed = changed or rules_updated_since() is not None
     set_notice("asked_again" if kept else "questions_changed" if changed else "out_of_order")
+    _note_rules(state)
 
 
 def notice_no_request() -> None:
@@ -274,7 +315,7 @@ def pop_notice() -> dict[str, Any] | None:
 
 def clear_journey() -> None:
     """Forget the journey: answers, token and any pending message (other session keys stay)."""
-    for key in (ANSWERS_KEY, SET_ASIDE_KEY, TOKEN_KEY, NOTICE_KEY):
+    for key in (ANSWERS_KEY, SET_ASIDE_KEY, TOKEN_KEY, NOTICE_KEY, RULES_KEY):
         session.pop(key, None)
 
 
@@ -299,6 +340,8 @@ __all__ = [
     "GUARD_KEY",
     "MODE_LABELS",
     "NOTICE_KEY",
+    "OUTCOME_CHANGED",
+    "RULES_KEY",
     "SENT_WITHOUT_CHANGE",
     "SENT_WITHOUT_DETAILS",
     "SET_ASIDE_KEY",
@@ -314,7 +357,9 @@ __all__ = [
     "just_submitted",
     "notice_no_request",
     "notice_out_of_order",
+    "outcome_shown",
     "pop_notice",
+    "rules_updated_since",
     "save_answers",
     "save_change",
     "set_aside_answers",

@@ -615,3 +615,36 @@ def test_the_questions_pdf_says_it_could_not_be_made_when_the_renderer_fails(
     use_fake_renderer(monkeypatch)
     run_outbox(app, now=utcnow() + dt.timedelta(hours=2))
     assert client.get("/questions-to-prepare.pdf").mimetype == "application/pdf"
+
+
+def test_a_journey_at_its_outcome_as_the_rules_change_is_told_the_outcome_changed(app: Flask, tmp_path: Path) -> None:
+    """Found (rules maintainer's review): the rules updated under a journey at its outcome page (an
+    answer rerouted, the app restarted), the page reloaded showed another outcome with nothing to
+    say it had changed. It says so, once; where the same answers still lead to the same outcome
+    (the rules changed elsewhere), nothing is said."""
+    from app.wizard.messages import NOTICE_OUTCOME_CHANGED
+    from support.submission import ELIGIBLE_PATH, path_before
+    from support.walk import Walker, outcome_of, page_text
+
+    settings = {key: app.config[key] for key in ("SQLALCHEMY_DATABASE_URI", "SQLALCHEMY_ENGINE_OPTIONS")}
+    new = create_app({"APP_ENV": "test", **settings, "RULE_PACK_PATH": str(changed_pack_file(tmp_path))})
+    cookie = app.config["SESSION_COOKIE_NAME"]
+    try:
+        for path, before, after in (
+            ((*path_before("allegation"), ("allegation", "yes")), "L", "U2"),  # rerouted: now U2
+            (ELIGIBLE_PATH, "P", "P"),
+        ):
+            walker = Walker(app.test_client())
+            shown = walker.walk(path)
+            assert outcome_of(shown) == before and NOTICE_OUTCOME_CHANGED not in page_text(shown)
+            updated = new.test_client()  # the same browser, once the server runs the new rules
+            kept = walker.client.get_cookie(cookie)
+            assert kept is not None
+            updated.set_cookie(cookie, kept.value)
+            page = updated.get("/result")
+            assert outcome_of(page) == after
+            assert (NOTICE_OUTCOME_CHANGED in page_text(page)) is (after != before), after
+            again = updated.get("/result")  # once
+            assert outcome_of(again) == after and NOTICE_OUTCOME_CHANGED not in page_text(again)
+    finally:
+        dispose(new)

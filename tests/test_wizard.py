@@ -405,6 +405,30 @@ def test_a_question_renamed_by_changed_rules_is_asked_saying_the_questions_chang
     assert "Answer the questions in order" not in page
 
 
+def test_a_question_added_by_updated_rules_is_asked_saying_the_questions_changed(
+    walker: Walker, client: FlaskClient
+) -> None:
+    """Found (rules maintainer's review): the rules updated under a journey at its outcome, with a
+    question added on its way, the person was sent to it saying "Answer the questions in order",
+    which they had done. As for a renamed question, it says the questions changed."""
+    from app.journey import RULES_KEY
+
+    walker.walk(SAFE_TO_CRITERIA)
+    with client.session_transaction() as session:  # as if the rules had added unshared_concern
+        answers = dict(session[ANSWERS_KEY])
+        answers.pop("unshared_concern")
+        session[ANSWERS_KEY] = answers
+        session[RULES_KEY] = {**session[RULES_KEY], "version": "the rules before"}
+    response = walker.get("/result")
+    assert path_of(response.location) == "/questions/unshared_concern"
+    page = page_text(walker.follow(response.location))
+    assert "The questions have changed since you started. Answer this one to carry on" in page
+    assert "Answer the questions in order" not in page
+    # Said once: jumping ahead afterwards is answering out of order.
+    response = walker.get("/questions/criteria")
+    assert "Answer the questions in order" in page_text(walker.follow(response.location))
+
+
 def test_posting_ahead_saves_nothing_and_redirects(walker: Walker) -> None:
     walker.walk(SAFE_TO_CRITERIA[:2])
     response = walker.answer("understand", "confirmed")

@@ -46,6 +46,12 @@ NOTICE_ONE_TAB_KEPT = (
 SUGGESTED = "One or more boxes are already ticked because of an earlier answer. Untick any that do not apply."
 # A request page asked for (Back, or Send request in another tab) when the answers, changed
 # since, lead to an outcome that is not a request: the outcome page says nothing was sent.
+# An outcome page whose outcome is not the one the same answers led to before the rules this tool
+# follows were updated (``app.journey.outcome_shown``).
+NOTICE_OUTCOME_CHANGED = (
+    "The rules this tool follows have been updated since you answered, and the answers now lead to a different "
+    "outcome. Read this page again: what to do may have changed."
+)
 NOTICE_NO_REQUEST = (
     "The answers now lead here, not to a request for a session, so no request has been sent. "
     "This page says what to do instead."

@@ -18,6 +18,7 @@ from werkzeug.wrappers import Response
 from ..errors import render_error
 from ..extensions import db
 from ..journey import (
+    OUTCOME_CHANGED,
     SUBMITTED_KEY,
     SUBMITTED_MODE_KEY,
     current_answers,
@@ -27,6 +28,7 @@ from ..journey import (
     just_submitted,
     noted_from_answers,
     notice_out_of_order,
+    outcome_shown,
     pop_notice,
     save_change,
     set_aside_answers,
@@ -319,6 +321,8 @@ def notice_text(here: str | None = None) -> dict[str, Any] | None:
         return {"kind": "text", "text": messages.NOTICE_QUESTIONS_CHANGED if here else messages.NOTICE_NOT_ASKED}
     if notice.get("kind") == "no_request":
         return {"kind": "text", "text": messages.NOTICE_NO_REQUEST}
+    if notice.get("kind") == OUTCOME_CHANGED:
+        return {"kind": "text", "text": messages.NOTICE_OUTCOME_CHANGED}
     if notice.get("kind") == "one_tab_kept":
         # Then, when a request page was asked for, that no request was sent (``notice_no_request``).
         more = messages.NOTICE_NO_REQUEST if notice.get("no_request") is True else None
@@ -341,6 +345,7 @@ def result() -> Response | str:
             notice_out_of_order(state)
         return redirect(journey_url(state))
     record_outcome(state)  # anonymous count, once per journey per outcome; never fails the page
+    outcome_shown(state)  # (after an update of the rules that changed it, says so)
     previous = state.previous(None)  # the last question answered: the Back link (no answers in the URL)
     back_url = url_for("wizard.question", question_id=previous) if previous else url_for("main.index")
     notice = notice_text()
