@@ -113,12 +113,14 @@ class RouteChange:
     old_only: frozenset[str] = frozenset()
 
     def sentence(self) -> str:
-        """For example: Yes at "Is your worry about how an adult…" now leads to L, was U2."""
+        """For example: Yes at "Worry about an adult's behaviour" now leads to L, was U2: the question
+        by its short name (found, rules maintainer's review: its title cut to 35 characters, "Is a
+        child or young person in…", hid what the question was)."""
         now = f"now leads to {self.new_outcome}" if self.new_outcome else f"now: {NOT_POSSIBLE}"
         was = f"was {self.old_outcome}" if self.old_outcome else f"was: {NOT_POSSIBLE}"
         if self.at is None:
             return f"These answers {now}, {was}"
-        return f'{shorten(self.at.answer, 60)} at "{shorten(self.at.question, 35)}" {now}, {was}'
+        return f'{shorten(self.at.answer, 60)} at "{self.at.short}" {now}, {was}'
 
     def answers_text(self) -> str:
         """Every answer on the route, in order; those the old pack's route goes on to ask after the
@@ -196,6 +198,14 @@ class PackDiff:
             for outcome_id in (route.new_outcome, route.old_outcome):
                 if outcome_id is not None and outcome_id not in ids:
                     ids.append(outcome_id)
+        return tuple((outcome_id, self._titles.get(outcome_id, "")) for outcome_id in ids)
+
+    def safeguarding_outcomes(self) -> tuple[tuple[str, str], ...]:
+        """(id, title) of the outcomes named by the safeguarding section's changed routes."""
+        ids: list[str] = []
+        for route in self.routes:
+            if any(note.startswith(f"{route.sentence()} (") for note in self.safeguarding):
+                ids.extend(i for i in (route.new_outcome, route.old_outcome) if i is not None and i not in ids)
         return tuple((outcome_id, self._titles.get(outcome_id, "")) for outcome_id in ids)
 
     def statistics_notes(self) -> tuple[str, ...]:
@@ -1097,15 +1107,17 @@ def _old_only(old: RulePack, new: RulePack, steps: tuple[Step, ...], leaf: _Leaf
 # risk somewhere else, is listed first and makes the exit code 1.
 
 SAFEGUARDING_TITLE = "Safeguarding checks changed, weakened or moved"
+# In plain words (found, rules maintainer's review: it was one sentence of 130 words in the rules'
+# own terms, "risk: true", "marked safe", "flag").
 SAFEGUARDING_INTRO = (
-    'A safety question (risk: true) lets only answers marked safe lead on towards a request; a "yes" '
-    'or "not sure" to it shows a risk and sends the person to the service or procedure that deals with it. A flag '
-    "on a request tells the facilitators what they triage on (a practice review may be under way, not discussed in "
-    "supervision), and the requester what the request tells them: an answer that no longer sets one, or its words "
-    "changed, is listed here too; so is advice an answer no longer gives (raise it in supervision too), an "
-    "action or a contact's note taken from an outcome that an answer showing a risk leads to, the words of a "
-    "safety question or of what it leads to changed, and a contact a person at risk is sent to changed. Ask the "
-    "partnership's safeguarding lead to agree each change below before it goes live."
+    "These changes could leave a child at risk. Ask the partnership's safeguarding lead to agree each one "
+    'before it goes live. A safety question is one whose "Yes" or "Not sure" sends the person to the '
+    "service that deals with the risk (999, children's social care, the Local Authority Designated Officer) "
+    "instead of to a request "
+    "(in the rules: risk: true; the answers that may go on are marked safe). Listed here: an answer that "
+    "now leads somewhere else, or no longer counts as a risk; an outcome for someone at risk changed, or "
+    "removed, or one of its actions, contacts or words taken out; a warning to the facilitators (a flag on "
+    "a request) or advice that an answer no longer gives."
 )
 
 
@@ -1181,8 +1193,13 @@ def safeguarding_changes(old: RulePack, new: RulePack, routes: Sequence[RouteCha
     notes.extend(_safety_words_changed(old, new))
     for outcome_id in sorted(_risk_outcomes(old), key=lambda key: [o.id for o in old.outcomes].index(key)):
         before_outcome, after_outcome = old.outcome(outcome_id), new.outcome(outcome_id)
-        if before_outcome is None or after_outcome is None:
-            continue  # an outcome removed: its routes are told below
+        if before_outcome is None:
+            continue
+        if after_outcome is None:  # its routes are told below, and here that it went (rules maintainer's review)
+            notes.append(
+                f"{_first_up(_outcome_name(before_outcome))}, where an answer showing a risk leads, is removed."
+            )
+            continue
         notes.extend(_risk_outcome_words_changed(before_outcome, after_outcome))
         dropped = [contact for contact in before_outcome.contacts if contact not in after_outcome.contacts]
         if dropped:
@@ -1550,6 +1567,9 @@ def to_text(diff: PackDiff, all_routes: bool = False) -> str:
     if diff.safeguarding:
         lines += ["", f"{SAFEGUARDING_TITLE} ({len(diff.safeguarding)})", f"  {SAFEGUARDING_INTRO}"]
         lines.extend(f"  - {note}" for note in diff.safeguarding)
+        if named := diff.safeguarding_outcomes():  # by their titles (rules maintainer's review: only codes)
+            lines.append("  Outcomes named above:")
+            lines.extend(f"    {outcome_id}: {title}" for outcome_id, title in named)
     if diff.warnings:
         lines += ["", f"Warnings ({len(diff.warnings)})"]
         lines.extend(f"  - Warning: {warning}" for warning in diff.warnings)
@@ -1606,6 +1626,9 @@ def to_markdown(diff: PackDiff, all_routes: bool = False) -> str:
     if diff.safeguarding:
         lines += ["", f"## {SAFEGUARDING_TITLE} ({len(diff.safeguarding)})", "", _md(SAFEGUARDING_INTRO), ""]
         lines.extend(f"- **{_md(note)}**" for note in diff.safeguarding)
+        if named := diff.safeguarding_outcomes():
+            lines += ["", "Outcomes named above:", ""]
+            lines.extend(f"- `{outcome_id}`: {_md(title)}" for outcome_id, title in named)
     if diff.warnings:
         lines += ["", f"## Warnings ({len(diff.warnings)})", ""]
         lines.extend(f"- **Warning:** {_md(warning)}" for warning in diff.warnings)

@@ -292,7 +292,7 @@ def test_option_added_lists_its_new_routes_and_exits_1(
     assert len(routes) == paths_through(compared.diff.new, "criteria", "other") > 0
     assert all(r.old_outcome is None and r.new_outcome == "D" for r in routes)
     assert routes[0].sentence() == (
-        'Something else at "What would you like a reflective…" now leads to D, was: not a possible route'
+        'Something else at "What a reflective space would help with" now leads to D, was: not a possible route'
     )
     assert "Outcomes change:" in compared.result.output
     assert_routes_are_real(compared)
@@ -318,8 +318,7 @@ def test_option_removed_lists_the_routes_it_ends_and_exits_1(
     assert to_request and {r.new_outcome for r in routes} == {None}
     assert all(r.at is not None and r.at.question_id == "multi_agency" for r in routes)
     assert (
-        'I\'m not sure at "Are other agencies involved with…" now: not a possible route, '
-        f"was P ({len(to_request)} routes)"
+        f'I\'m not sure at "Other agencies involved" now: not a possible route, was P ({len(to_request)} routes)'
     ) in compared.result.output
     assert_routes_are_real(compared)
 
@@ -337,7 +336,7 @@ def test_route_retargeted_lists_every_path_and_exits_1(
     # Both modes; the two safe answers to the concern question; the two safe answers about an adult at risk.
     assert len(routes) == paths_through(compared.diff.old, "serious_incident", "not_sure") == 8
     assert {r.sentence() for r in routes} == {
-        'I\'m not sure at "Has a child died or been seriously…" now leads to U2, was R'
+        'I\'m not sure at "A child has died or been seriously harmed" now leads to U2, was R'
     }
     answers = [r.answers_text() for r in routes]
     assert len(set(answers)) == 8
@@ -383,7 +382,7 @@ def test_outcome_added_and_removed(compare: Callable[..., Compared], old: dict[s
     [route] = compared.diff.section("routes")
     assert [(c.old, c.new) for c in route.changes] == [("U2", "L")]
     sentences = {r.sentence() for r in compared.diff.routes}
-    assert sentences == {'Yes at "Is your worry about how an adult…" now leads to L, was U2'}
+    assert sentences == {'Yes at "A worry about an adult who works with children" now leads to L, was U2'}
     assert len(compared.diff.routes) == 4  # two modes, two safe answers to the concern question
     assert_routes_are_real(compared)
 
@@ -391,7 +390,7 @@ def test_outcome_added_and_removed(compare: Callable[..., Compared], old: dict[s
     assert backwards.result.exit_code == 1
     assert [(i.kind, i.subject[:9]) for i in backwards.diff.section("outcomes")] == [("removed", "outcome L")]
     assert {r.sentence() for r in backwards.diff.routes} == {
-        'Yes at "Is your worry about how an adult…" now leads to U2, was L'
+        'Yes at "A worry about an adult who works with children" now leads to U2, was L'
     }
 
 
@@ -696,7 +695,7 @@ def test_markdown_for_a_change_request(
     )
     assert "## Routes whose outcome changes (8)\n\n| Answer | At the question | Was | Now | Routes |\n" in text
     assert "| I'm not sure | Has a child died or been seriously harmed, where abuse or… | `R` | `U2` | 8 |" in text
-    assert '### I\'m not sure at "Has a child died or been seriously…" now leads to U2, was R\n' in text
+    assert '### I\'m not sure at "A child has died or been seriously harmed" now leads to U2, was R\n' in text
     # The first 5 routes of each kind, then a count; --all-routes lists every one.
     assert "\n5. Who is using this:" in text and "\n6. Who is using this:" not in text
     assert "… and 3 more routes like these (--all-routes lists every one)" in text
@@ -887,14 +886,22 @@ def test_a_route_from_an_answer_showing_a_risk_moved_is_listed_first(
     option(new, "criteria", "none")["next"] = "D"  # after safe answers only: not listed
     compared = compare(old, new)
     assert compared.result.exit_code == 1
+    # The outcome removed is said here too, and the outcomes are named by their titles, the
+    # question by its short name (found, rules maintainer's review: only its title cut short,
+    # "Is a child or young person in…", and the outcomes by code).
     assert compared.diff.safeguarding == (
-        'Yes at "Is your worry about how an adult…" now leads to U2, was L (4 routes): listed under "Routes whose '
-        'outcome changes".',
+        'Outcome L "Consult the Local Authority Designated Officer (LADO)", where an answer showing a risk leads, '
+        "is removed.",
+        'Yes at "A worry about an adult who works with children" now leads to U2, was L (4 routes): listed under '
+        '"Routes whose outcome changes".',
     )
     output = compared.result.output
-    assert output.index("Safeguarding checks changed, weakened or moved (1)") < output.index(
-        "Routes whose outcome changes"
+    section = output[output.index("Safeguarding checks changed, weakened or moved (2)") :]
+    named = (
+        "  Outcomes named above:\n    U2: Share your concern with children's social care now\n"
+        "    L: Consult the Local Authority Designated Officer (LADO)\n"
     )
+    assert section.index(named) < section.index("\nRoutes whose outcome changes (")
 
 
 def test_an_urgent_contact_losing_its_phone_or_its_pages_is_listed_first_and_exits_1(
@@ -1094,7 +1101,7 @@ def test_routes_that_really_changed_through_a_question_whose_id_changed_are_list
     assert_routes_are_real(compared)
     assert len(compared.diff.routes) == len(moved) > 0
     assert {route.sentence() for route in compared.diff.routes} == {
-        'I\'m not sure at "Are other agencies involved with…" now leads to S, was P'
+        'I\'m not sure at "Other agencies involved" now leads to S, was P'
     }
     [routed] = compared.diff.section("routes")
     assert routed.changes[0].new == "S"
@@ -1171,7 +1178,7 @@ def test_an_option_whose_value_alone_changed_is_compared_as_one(
     assert compared.result.exit_code == 1
     assert_routes_are_real(compared)
     assert {route.sentence() for route in compared.diff.routes} == {
-        'Supervision is not available to me at "Have you talked about this in your…" now leads to S, was P'
+        'Supervision is not available to me at "Talked about in supervision" now leads to S, was P'
     }
     assert compared.diff.safeguarding == (
         'Option "Yes, and it has not been reported" (not_reported) of question "Is your main worry that an adult '
@@ -1190,7 +1197,7 @@ def test_a_long_answer_is_cut_in_the_line_that_names_its_routes(
     assert compared.result.exit_code == 1
     sentences = {route.sentence() for route in compared.diff.routes}
     assert sentences == {
-        f'I want to consider the impact of the child\'s current… at "What would you like a reflective…" '
+        f'I want to consider the impact of the child\'s current… at "What a reflective space would help with" '
         f"now: not a possible route, was {outcome}"
         for outcome in ("P", "S")
     }
