@@ -279,3 +279,28 @@ def test_each_contact_says_it_was_verified_from_every_source_content_md_names() 
         sources = " ".join(contact.verified.sources)
         missing[contact_id] = [source for source in wanted if source not in sources]
     assert missing == {contact_id: [] for contact_id in CONTENT_VERIFIED_FROM}
+
+
+@pytest.mark.parametrize(
+    "outcome_id, says",
+    [
+        ("U1", "Call 999 now if a child is in immediate danger. Do not wait until this supervision ends."),
+        ("U1", "Before you finish, agree which of you does each of these steps."),
+        ("U2", "Agree now which of you will do it, and that it is done today."),
+        ("L", "If you are the practitioner's line manager, you are now aware too. Agree now who will consult the LADO"),
+        ("A", "Agree now which of you will do it, and by when."),
+        ("R", "If you are not sure it will be done today, tell the lead yourself."),
+    ],
+)
+def test_an_urgent_outcome_in_supervision_says_who_acts(pack: RulePack, outcome_id: str, says: str) -> None:
+    """Found (manager's review on a phone): in supervision, the urgent outcomes' steps named no one
+    ("Call 999 ...", "The LADO must be consulted within one working day of becoming aware"), and a
+    manager, often the line manager the practitioner has just told, could hear them as done once
+    the practitioner had spoken. Each says, to the manager, that the two of them agree who acts;
+    the practitioner's own words are CONTENT.md's, unchanged."""
+    outcome = pack.outcome(outcome_id)
+    assert outcome is not None
+    supervision = " ".join(" ".join(action.supervision.split()) for action in outcome.actions)
+    practitioner = " ".join(" ".join(action.practitioner.split()) for action in outcome.actions)
+    assert says in supervision
+    assert "Agree now" not in practitioner and "which of you" not in practitioner and "yourself" not in practitioner
