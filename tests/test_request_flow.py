@@ -361,7 +361,13 @@ def test_text_far_over_its_limit_is_kept_in_part_and_never_checked_for_identifyi
     walker = to_outcome(client)
     fill_details(walker)
     pasted = "Ashton-" * 100_000  # 700,000 characters, a name word with no end
+    # A change from check your answers, refused, is kept to show again (what stood before stands).
     response = post_page(walker, "reflection", {"reflection": pasted}, change=True)
+    assert response.status_code == 200 and "must be 1,500 characters or less" in text_of(response)
+    with client.session_transaction() as session:
+        assert session["refused_form"]["kept"]["typed"]["reflection"] == pasted[:15_000]
+        assert session["request_details"]["reflection"] == VALID_DETAILS["reflection"]
+    response = post_page(walker, "reflection", {"reflection": pasted})
     assert response.status_code == 200 and "must be 1,500 characters or less" in text_of(response)
     with client.session_transaction() as session:
         kept = session["request_details"]["reflection"]
@@ -782,6 +788,38 @@ def test_a_page_a_change_adds_is_asked_and_then_it_is_back_to_check_your_answers
     saved = post_page(walker, "significant-event", {"event_month": "3", "event_year": "2025"}, change=True)
     assert saved.location == "/request/check-answers"
     assert walker.get(saved.location).status_code == 200
+
+
+def test_a_change_refused_can_be_given_up_and_what_stood_before_still_stands(client) -> None:
+    """Found (manager's review): a change from check your answers that was refused ("Not yet"
+    chosen with no reason) replaced the answers given before; Back led to the page before, and
+    check your answers only back to the refused page, so the change could not be given up. The
+    answers given before stand; the page shows what was typed with its errors (on a reload too),
+    Back leads to check your answers, and the change is made once it is put right."""
+    walker = to_outcome(client)
+    fill_details(walker, {**VALID_DETAILS, "family_knows": "yes", "family_knows_reason": ""})
+    assert walker.get("/request/check-answers").status_code == 200
+    refused = post_page(walker, "family", {"family_knows": "not_yet", "family_knows_reason": ""}, change=True)
+    assert walker.urls[-2:] == ["/request/family?change=1", "/request/family?change=1"]  # sent back to it (303)
+    for shown in (refused, walker.get("/request/family?change=1")):  # shown, then reloaded
+        page = shown.get_data(as_text=True)
+        assert "Enter why the family does not know yet" in page
+        assert re.search(r'value="not_yet"[^>]*checked', page), "what was chosen is shown"
+        assert '<a href="/request/check-answers" class="govuk-back-link">Back</a>' in page
+    check = walker.get("/request/check-answers")  # given up
+    assert check.status_code == 200
+    assert "Does the family know about this request Yes Change whether the family knows" in text_of(check)
+    # Opened again from check your answers: what stands, no error.
+    again = walker.get("/request/family?change=1").get_data(as_text=True)
+    assert "Enter why the family does not know yet" not in again
+    assert re.search(r'value="yes"[^>]*checked', again)
+    # Put right, the change is made.
+    post_page(walker, "family", {"family_knows": "not_yet", "family_knows_reason": ""}, change=True)
+    saved = walker.post(
+        "/request/family?change=1", {"family_knows": "not_yet", "family_knows_reason": "At the next visit."}
+    )
+    assert saved.location == "/request/check-answers"
+    assert "At the next visit." in text_of(walker.get(saved.location))
 
 
 # --- the identifying-data warning ------------------------------------------------------------

@@ -89,7 +89,7 @@ from ..rules import JourneyState, evaluate
 from ..sessions import not_the_persons_activity, session_expired
 from ..supervision_record import ask_for_record, digest_of, drop_record, forget_record, this_browsers_record
 from ..uk_time import uk_today
-from ..web import error_summary, pdf_download, refused_form, show_refused_form
+from ..web import error_summary, forget_refused_form, pdf_download, refused_form, show_refused_form
 from ..wizard.views import notice_text
 from . import bp, fields
 from .document import detail_rows, in_sentence, request_document, request_sections
@@ -261,8 +261,17 @@ def page_view(slug: str) -> Response | str:
         valid = form.validate() and not asked_again
         for name in asked_again:
             form[name].errors = [ASKED_IN_OTHER_WORDS]
+        if changing and not valid and page.slug in session.get(DONE_KEY, []):
+            # A change from check your answers, refused: the answers given before still stand (and
+            # Back still leads to check your answers), and what was typed is shown with its errors,
+            # on a reload too, until this page is saved or check your answers opened. Found
+            # (manager's review): the refused change replaced them, and check your answers led
+            # only back to it, so it could not be given up.
+            shortened = {name: kept(name, value) for name, value in form.values().items()}  # (as save_page does)
+            return show_refused_form({"asked_again": asked_again, "typed": shortened})
         save_page(page, form.values(), valid)
         if valid:
+            forget_refused_form()  # (a change refused before, kept to show again: done with)
             following = pages[pages.index(page) + 1 :]
             if changing:  # the warning, if it comes, leads back here
                 return redirect(after_details(stored_details(), page, changing=True))
@@ -272,13 +281,16 @@ def page_view(slug: str) -> Response | str:
         # Refused: what was typed is kept (``save_page``); its errors show on the page's GET.
         return show_refused_form({"asked_again": asked_again})
     values = fields.page_values(stored_details(), page)
+    refused = refused_form(keep=changing)
+    typed = refused.get("typed") if refused is not None else None
+    if isinstance(typed, dict):  # a change refused (above): what was typed, over what stands
+        values = {**values, **{name: value for name, value in typed.items() if name in values}}
     form = FORMS[slug](formdata=None, data=values, mode=state.mode)
-    kept = refused_form()
     # Why the answers kept need changing: just refused, or stored before (e.g. a refused submit).
-    if kept is not None or any(values.values()):
+    if refused is not None or any(values.values()):
         form.validate()
         form.csrf_token.errors = []
-    for name in kept.get("asked_again", []) if kept is not None else []:
+    for name in refused.get("asked_again", []) if refused is not None else []:
         if isinstance(name, str) and name in page.fields:
             form[name].errors = [ASKED_IN_OTHER_WORDS]
     return render_page(page, form, state, pages, changing)
