@@ -2013,6 +2013,18 @@ def test_starting_a_new_check_after_sending_speaks_of_both_pdfs_without_saying_h
     assert text_of(practitioner.get("/start")) == supervision
 
 
+def test_the_request_sent_page_gives_the_urgent_contacts_under_its_warning(client) -> None:  # type: ignore[no-untyped-def]
+    """Found (manager's review on a phone): "This is not an urgent route. If a child is at risk, use
+    the contacts at the bottom of this page": at 320 pixels wide, eleven screens further down,
+    below the whole request. They are under the warning, as on the how-soon page."""
+    walker = to_outcome(client)
+    page = walker.get(submitted_request(walker).location).get_data(as_text=True)
+    warning = page.index("This is not an urgent route. If a child is at risk, use the contacts below.")
+    listed = page.index('<ul class="govuk-list" aria-label="Contacts if a child is at risk">', warning)
+    assert '<a class="govuk-link" href="tel:999">999</a>' in page[listed : page.index("</ul>", listed)]
+    assert listed < page.index('id="your-copy"')
+
+
 def test_the_submitted_page_is_not_shown_once_a_new_journey_has_begun(client, app) -> None:  # type: ignore[no-untyped-def]
     """Found: after sending a request and starting a new check, /request/submitted still showed
     "Request sent" with the earlier reference, as if the new journey had been sent."""
