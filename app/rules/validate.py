@@ -283,6 +283,31 @@ def _markup(sequence: _Sequence) -> Iterator[tuple[str, str, int | None, str]]:
         )
 
 
+# "Your" and its kin: whose, in the practitioner's words (found, rules maintainer's review:
+# title: {both: "Your own supervision or another route"} passed `rules check`, and in supervision
+# it spoke of the manager's own supervision).
+_YOUR = re.compile(r"\byour(?:s|self|selves)?\b", re.IGNORECASE)
+
+
+def your_in_both_modes(pack: RulePack) -> list[Problem]:
+    """A warning for each text worded alike for both modes that says "your": in supervision the
+    reader is the manager, and "your" is read as theirs. Right for what is theirs ("Change your
+    answer": the manager answers), wrong for the practitioner's own (their supervision, their
+    agency): which, only the partnership can say, so a warning, not a refusal."""
+    warnings = []
+    for sequence in _worded_sequences(pack):
+        for node, field, wording, line in sequence:
+            found = _YOUR.search(wording.practitioner) if isinstance(wording, Text) else None
+            if found and isinstance(wording, Text) and wording.practitioner == wording.supervision:
+                message = (
+                    f'says "{found.group(0)}" in the same words for both modes: in supervision mode the reader '
+                    f'is the manager or supervisor, who will read "{found.group(0)}" as theirs. If it means the '
+                    "practitioner's, give a practitioner: and a supervision: wording"
+                )
+                warnings.append(Problem(pack.path, node, field, message, line))
+    return warnings
+
+
 # A phone number (0 and 9 or 10 more digits, spaced as people write them), an email address or a
 # web address, typed into the pack's own words.
 _PHONE_IN_WORDS = re.compile(r"(?<![\d])0\d(?:[ -]?\d){8,9}(?![\d])")
@@ -1083,6 +1108,7 @@ def rules_warnings(pack: RulePack, contacts: ContactBook | None, today: dt.date)
     (fictional guidance, a drama number, an example domain) is still in."""
     warnings = review_date_passed(pack, today)
     warnings.extend(fictional_guidance(pack))
+    warnings.extend(your_in_both_modes(pack))
     if contacts is None:
         return warnings
     oldest = _months_before(today, VERIFY_EVERY_MONTHS)

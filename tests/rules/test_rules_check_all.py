@@ -719,3 +719,43 @@ def test_no_outcome_saying_to_call_999_first_is_a_warning(tmp_path: Path, change
     assert 'puts the emergency contact (police_emergency, 999) first in its contacts, with no "when"' in warning.message
     installed = check_rules(DEFAULT_PACK, DEFAULT_CONTACTS, TODAY, DEFAULT_PARTNERSHIP)
     assert not [w for w in installed.warnings if w.node == "(outcomes)"]
+
+
+@pytest.mark.parametrize(
+    "written, changed, node, field",
+    [
+        (
+            "      both: Supervision or another route may suit this better\n",
+            "      both: Your own supervision or another route may suit this better\n",
+            "outcome S",
+            "title",
+        ),
+        (
+            "      - both: If a child may be in immediate danger, call 999 now.\n",
+            "      - both: If a child may be in immediate danger, call 999 now, yourself.\n",
+            "outcome U2",
+            "actions[1]",
+        ),
+    ],
+)
+def test_your_in_words_for_both_modes_is_a_warning(
+    tmp_path: Path, written: str, changed: str, node: str, field: str
+) -> None:
+    """Found (rules maintainer's review): title: {both: "Your own supervision or another route"}
+    passed `rules check`; in supervision mode the manager read it as their own supervision. A
+    warning: "your" can be the manager's ("Change your answer"), which only the partnership knows."""
+    from app.rules import DEFAULT_PACK
+
+    text = DEFAULT_PACK.read_text(encoding="utf-8")
+    assert text.count(written) == 1, written
+    path = tmp_path / "pack.yaml"
+    path.write_text(text.replace(written, changed), encoding="utf-8")
+    report = check_rules(path, DEFAULT_CONTACTS, TODAY, DEFAULT_PARTNERSHIP)
+    assert report.problems == (), [str(p) for p in report.problems]
+    warned = [w for w in report.warnings if "in the same words for both modes" in w.message]
+    assert [(w.node, w.field) for w in warned] == [(node, field)], [str(w) for w in report.warnings]
+    word = re.search(r"\b[Yy]our\w*", changed)
+    assert word is not None and f'says "{word.group(0)}" in the same words for both modes' in warned[0].message
+    assert "give a practitioner: and a supervision: wording" in warned[0].message
+    installed = check_rules(DEFAULT_PACK, DEFAULT_CONTACTS, TODAY, DEFAULT_PARTNERSHIP)
+    assert not [w for w in installed.warnings if "in the same words for both modes" in w.message]
