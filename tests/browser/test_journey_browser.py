@@ -241,6 +241,16 @@ def test_a_printed_outcome_shows_the_guidance_cited_and_leaves_out_what_only_wor
             page.get_by_role("button", name="Start again"),
         ):
             expect(on_screen_only).to_be_hidden()
+        # Only another site's address prints beside its link (found, manager's review: this
+        # site's printed as "(/request/supervision-record)").
+        printed = page.evaluate(
+            """() => [...document.querySelectorAll('main a.govuk-link')].map(link =>
+                [link.getAttribute('href'), getComputedStyle(link, '::after').content])"""
+        )
+        assert any(href.startswith("/") for href, _ in printed), printed
+        assert all(content == "none" for href, content in printed if href.startswith("/")), printed
+        assert all(href in content for href, content in printed if href.startswith("https://")), printed
+        assert any(href.startswith("https://") for href, _ in printed), printed
     finally:
         page.emulate_media(media="screen")
 
