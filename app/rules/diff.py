@@ -113,7 +113,7 @@ class RouteChange:
     old_only: frozenset[str] = frozenset()
 
     def sentence(self) -> str:
-        """For example: Yes at "Worry about an adult's behaviour" now leads to L, was U2: the question
+        """For example: Yes at "A worry about an adult who works with children" now leads to L, was U2: the question
         by its short name (found, rules maintainer's review: its title cut to 35 characters, "Is a
         child or young person in…", hid what the question was)."""
         now = f"now leads to {self.new_outcome}" if self.new_outcome else f"now: {NOT_POSSIBLE}"
