@@ -100,13 +100,24 @@ const signIn = { endsAt: Infinity, warning: null, controller: null, signedOut: f
 // Whether a form on the page (not a warning's own) holds text typed and not yet sent.
 // The text fields of the page's forms (not the warnings' own) with something typed in them
 // since the page was shown.
+// A date typed in several boxes (a month and a year) counts whole: one box changed gives back
+// every box of it (found, regression review: the year changed alone came back without its month).
 function typedFields () {
   const typed = ['text', 'search', 'email', 'url', 'tel', 'number']
-  return Array.prototype.filter.call(document.querySelectorAll('form textarea, form input'), function (field) {
+  const changed = Array.prototype.filter.call(document.querySelectorAll('form textarea, form input'), function (field) {
     if (field.closest('dialog')) return false
     if (field.tagName === 'INPUT' && typed.indexOf(field.type) === -1) return false
     return field.name && field.value.trim() !== '' && field.value !== field.defaultValue
   })
+  const fields = []
+  changed.forEach(function (field) {
+    const date = field.closest('.govuk-date-input')
+    const parts = date ? date.querySelectorAll('input') : [field]
+    Array.prototype.forEach.call(parts, function (part) {
+      if (part.name && part.value.trim() !== '' && fields.indexOf(part) === -1) fields.push(part)
+    })
+  })
+  return fields
 }
 
 function typedOnPage () {

@@ -237,6 +237,30 @@ def test_time_run_out_on_a_half_written_request_gives_back_what_was_typed(page: 
     expect(page.get_by_role("radio").first).not_to_be_checked()  # the answers went all the same
 
 
+def test_time_run_out_on_a_date_changed_in_one_box_gives_back_the_whole_date(page: Page, live_server) -> None:  # type: ignore[no-untyped-def]
+    """Found (regression review): the significant event's year changed alone, with the month saved
+    before, came back as "2024" when the time ran out: the script sends only the boxes changed.
+    A date's boxes go together, so the month comes back with it, "3 2024"."""
+    page.clock.install()
+    debrief = [
+        (question, ["stuck", "debrief"] if question == "criteria" else value)
+        for question, value in answer_values(PATHS["P"])
+    ]
+    forms = FormPoster(page.context)
+    forms.journey(debrief)
+    forms.post("/request/significant-event", [("event_month", "3"), ("event_year", "2025")])
+    page.goto("/request/significant-event?change=1")
+    expect(page.locator("body.govuk-frontend-supported")).to_have_count(1)
+    page.get_by_label("Year").fill("2024")
+    page.clock.fast_forward("27:30")
+    expect(_warning(page)).to_be_visible()
+    idle_nearly_to_the_limit(live_server.app)
+    with page.expect_request(lambda r: r.url.endswith("/session-expired") and r.method == "POST"):
+        page.clock.fast_forward("02:05")
+    expect(page.get_by_role("heading", level=1, name="Your answers were cleared")).to_be_visible()
+    expect(page.get_by_role("textbox", name="Roughly when was the significant event?")).to_have_value("3 2024")
+
+
 def send_a_request(page: Page) -> None:
     """Post a journey to P, its details and Send request, in this page's browser context (the walk
     there in the browser itself is tested elsewhere)."""
