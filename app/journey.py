@@ -19,8 +19,8 @@ Session keys (the session itself lives in the database; the cookie holds only an
   ``"sent_without_details"`` (the same for what was typed on a details page), or
   ``"earlier_request"`` with the reference of a request sent before this journey began). It never holds an answer.
 - ``session["journey_rules"]``: the version of the rules the answers were last given (or their
-  outcome shown) under, and the outcome they led to then (an id, or None): after the rules are
-  updated, the next question or outcome page says so (``rules_updated_since``).
+  outcome shown) under, with the outcome they led to then and the question next (ids, or None):
+  after the rules are updated, the next question or outcome page says so (``rules_updated_since``).
 
 Answers never go into URLs, logs, flash messages or analytics: read them here, in views.
 """
@@ -205,8 +205,13 @@ def save_answers(answers: Mapping[str, Any]) -> None:
 
 
 def _note_rules(state: JourneyState) -> None:
-    """Remember the rules' version the journey stands under now, and the outcome it leads to."""
-    noted = {"version": state.pack.version, "outcome": state.outcome.id if state.outcome is not None else None}
+    """Remember the rules' version the journey stands under now, the outcome it leads to and the
+    question it asks next."""
+    noted = {
+        "version": state.pack.version,
+        "outcome": state.outcome.id if state.outcome is not None else None,
+        "next": state.next_question.id if state.next_question is not None else None,
+    }
     if session.get(RULES_KEY) != noted:
         session[RULES_KEY] = noted
 
@@ -224,19 +229,31 @@ def rules_updated_since() -> dict[str, Any] | None:
 
 def outcome_shown(state: JourneyState) -> None:
     """The outcome page is shown: if the rules were updated since the answers were given and
-    they now lead to another outcome than they did, the page says so (once)."""
+    they now lead to another outcome than they did, the page says so (once); over the notice that
+    no request was sent (a request page asked for), both (found, regression review: the update
+    was never named, and the person was told their answers had moved them)."""
     noted = rules_updated_since()
     outcome = state.outcome.id if state.outcome is not None else None
-    changed = noted is not None and isinstance(noted.get("outcome"), str) and noted["outcome"] != outcome
-    if changed and NOTICE_KEY not in session:  # (not over another: the one-tab notice says more)
-        set_notice(OUTCOME_CHANGED)
+    if noted is not None and isinstance(noted.get("outcome"), str) and noted["outcome"] != outcome:
+        pending = session.get(NOTICE_KEY)
+        if pending is None:
+            set_notice(OUTCOME_CHANGED)
+        elif isinstance(pending, dict) and pending.get("kind") == "no_request":
+            session[NOTICE_KEY] = {"kind": OUTCOME_CHANGED, "count": 0, "no_request": True}
+        elif isinstance(pending, dict) and pending.get("kind") == "changed":  # later answers set aside
+            session[NOTICE_KEY] = {**pending, OUTCOME_CHANGED: True}
+        # (Not over another notice: that two tabs' answers met says more.)
     _note_rules(state)
 
 
 def save_change(change: Change) -> None:
-    """Store a changed answer's result: the live answers, the set-aside ones, and what to tell the user."""
+    """Store a changed answer's result: the live answers, the set-aside ones, and what to tell the user.
+    After an update of the rules, what was noted before it is kept for the outcome page to compare
+    with (found, regression review: Back and Continue with the same answers noted the new outcome
+    first, and the page said nothing of the change)."""
     session[ANSWERS_KEY] = _plain(change.answers)
-    _note_rules(change.state)
+    if rules_updated_since() is None:
+        _note_rules(change.state)
     if change.set_aside:
         session[SET_ASIDE_KEY] = _plain(change.set_aside)
     else:
@@ -282,9 +299,11 @@ def notice_out_of_order(state: JourneyState) -> None:
     kept = isinstance(answers, dict) and question is not None and question.id in answers
     # Found (robustness review): after an update of the rules that renamed or added a question, a
     # person part-way through was told to "answer the questions in order", which they had done.
-    # And (rules maintainer's review) one that added a question before the page asked for.
+    # And (rules maintainer's review) one that added a question on the way: the question next is
+    # not the one it was before the update (an update of words alone leaves it: "in order").
     changed = isinstance(answers, dict) and any(state.pack.question(str(asked)) is None for asked in answers)
-    changed = changed or rules_updated_since() is not None
+    noted = rules_updated_since()
+    changed = changed or (noted is not None and noted.get("next") != (question.id if question else None))
     set_notice("asked_again" if kept else "questions_changed" if changed else "out_of_order")
     _note_rules(state)
 

@@ -648,3 +648,53 @@ def test_a_journey_at_its_outcome_as_the_rules_change_is_told_the_outcome_change
             assert outcome_of(again) == after and NOTICE_OUTCOME_CHANGED not in page_text(again)
     finally:
         dispose(new)
+
+
+def test_after_the_rules_change_the_same_answers_given_again_and_a_request_page_say_the_outcome_changed(
+    app: Flask, tmp_path: Path
+) -> None:
+    """Found (regression review): after an update that moved the journey's outcome, Back and
+    Continue with the same answers noted the new outcome before its page compared, and nothing
+    was said; and a request page opened after the update said only that "the answers now lead
+    here", never that the rules had changed. Both now say so."""
+    from app.wizard.messages import NOTICE_OUTCOME_CHANGED, NOTICE_OUTCOME_CHANGED_NO_REQUEST
+    from support.submission import ELIGIBLE_PATH, fill_details
+    from support.walk import Walker, outcome_of, page_text
+
+    data = yaml.safe_load(DEFAULT_PACK.read_text(encoding="utf-8"))
+    discussed = next(q for q in data["questions"] if q["id"] == "supervision_discussed")
+    next(o for o in discussed["options"] if o["value"] == "no")["next"] = "S"  # ELIGIBLE_PATH's answer
+    rerouted = tmp_path / "rerouted.yaml"
+    rerouted.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    settings = {key: app.config[key] for key in ("SQLALCHEMY_DATABASE_URI", "SQLALCHEMY_ENGINE_OPTIONS")}
+    new = create_app({"APP_ENV": "test", **settings, "RULE_PACK_PATH": str(rerouted)})
+    cookie = app.config["SESSION_COOKIE_NAME"]
+
+    def moved_over(walker: Walker) -> Walker:
+        kept = walker.client.get_cookie(cookie)
+        assert kept is not None
+        updated = Walker(new.test_client())
+        updated.client.set_cookie(cookie, kept.value)
+        return updated
+
+    try:
+        # Back to an answer and Continue with it, as it was.
+        walker = Walker(app.test_client())
+        assert outcome_of(walker.walk(ELIGIBLE_PATH)) == "P"
+        updated = moved_over(walker)
+        updated.get("/questions/supervision_discussed")
+        response = updated.answer("supervision_discussed", "no")
+        page = updated.follow(response.location)
+        assert outcome_of(page) == "S" and NOTICE_OUTCOME_CHANGED in page_text(page)
+        # A request page, its details part written.
+        walker = Walker(app.test_client())
+        walker.walk(ELIGIBLE_PATH)
+        fill_details(walker)
+        updated = moved_over(walker)
+        page = updated.follow("/request/check-answers")
+        words = page_text(page)
+        assert (
+            outcome_of(page) == "S" and NOTICE_OUTCOME_CHANGED in words and NOTICE_OUTCOME_CHANGED_NO_REQUEST in words
+        )
+    finally:
+        dispose(new)

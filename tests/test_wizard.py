@@ -427,6 +427,12 @@ def test_a_question_added_by_updated_rules_is_asked_saying_the_questions_changed
     # Said once: jumping ahead afterwards is answering out of order.
     response = walker.get("/questions/criteria")
     assert "Answer the questions in order" in page_text(walker.follow(response.location))
+    # After an update of the rules' words alone (the question next is the one it was), jumping
+    # ahead is answering out of order too (found, regression review: "the questions have changed").
+    with client.session_transaction() as session:
+        session[RULES_KEY] = {**session[RULES_KEY], "version": "the words before"}
+    response = walker.get("/questions/criteria")
+    assert "Answer the questions in order" in page_text(walker.follow(response.location))
 
 
 def test_posting_ahead_saves_nothing_and_redirects(walker: Walker) -> None:

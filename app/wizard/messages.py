@@ -52,6 +52,8 @@ NOTICE_OUTCOME_CHANGED = (
     "The rules this tool follows have been updated since you answered, and the answers now lead to a different "
     "outcome. Read this page again: what to do may have changed."
 )
+# With it, when a request page was asked for.
+NOTICE_OUTCOME_CHANGED_NO_REQUEST = "No request for a session has been sent. This page says what to do instead."
 NOTICE_NO_REQUEST = (
     "The answers now lead here, not to a request for a session, so no request has been sent. "
     "This page says what to do instead."

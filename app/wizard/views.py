@@ -310,6 +310,7 @@ def notice_text(here: str | None = None) -> dict[str, Any] | None:
             "restored": int(notice.get("restored", 0)),
             "asked_again": int(asked_again),
             "asked_again_here": asked_again_here,
+            "outcome_changed": messages.NOTICE_OUTCOME_CHANGED if notice.get(OUTCOME_CHANGED) is True else None,
         }
     if notice.get("kind") == "out_of_order":
         # On a question, the one to answer next; on the outcome page (no ``here``) there is none.
@@ -322,7 +323,8 @@ def notice_text(here: str | None = None) -> dict[str, Any] | None:
     if notice.get("kind") == "no_request":
         return {"kind": "text", "text": messages.NOTICE_NO_REQUEST}
     if notice.get("kind") == OUTCOME_CHANGED:
-        return {"kind": "text", "text": messages.NOTICE_OUTCOME_CHANGED}
+        more = messages.NOTICE_OUTCOME_CHANGED_NO_REQUEST if notice.get("no_request") is True else None
+        return {"kind": "text", "text": messages.NOTICE_OUTCOME_CHANGED, "more": more}
     if notice.get("kind") == "one_tab_kept":
         # Then, when a request page was asked for, that no request was sent (``notice_no_request``).
         more = messages.NOTICE_NO_REQUEST if notice.get("no_request") is True else None
