@@ -1223,7 +1223,7 @@ def safeguarding_changes(old: RulePack, new: RulePack, routes: Sequence[RouteCha
         if first.at is None or first.at.question_id != question.id:  # told by another answer on the way
             count += (
                 f', on which "{shorten(chosen.label.practitioner, 40)}" to the safety question '
-                f'"{shorten(question.title.practitioner, 35)}" shows a risk'
+                f'"{question.short.practitioner}" shows a risk'
             )
         notes.append(f'{sentence} ({count}): listed under "Routes whose outcome changes".')
     return tuple(notes)

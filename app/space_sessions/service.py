@@ -1597,7 +1597,9 @@ def _queue_session_email(
             sequence=session.sequence,
             starts_at=starts_at,
             ends_at=ends_at,
-            organiser=organiser,
+            # Addresses alone: a setting may give a name too, "Facilitators <f@example.org>" (found,
+            # regression review: the organiser was written "mailto:Facilitators <f@...>").
+            organiser=parseaddr(organiser)[1] or organiser,
             sent_by=parseaddr(current_app.config.get("MAIL_FROM") or "")[1] or None,
             attendee=recipient,
             reference=named,

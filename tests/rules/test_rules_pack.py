@@ -284,23 +284,27 @@ def test_each_contact_says_it_was_verified_from_every_source_content_md_names() 
 @pytest.mark.parametrize(
     "outcome_id, says",
     [
-        ("U1", "Call 999 now if a child is in immediate danger. Do not wait until this supervision ends."),
-        ("U1", "Before you finish, agree which of you does each of these steps."),
-        ("U2", "Agree now which of you will do it, and that it is done today."),
-        ("L", "If you are the practitioner's line manager, you are now aware too. Agree now who will consult the LADO"),
-        ("A", "Agree now which of you will do it, and by when."),
-        ("R", "If you are not sure it will be done today, tell the lead yourself."),
+        ("U1", "If a child is in immediate danger, agree now who calls 999, and call now. Do not wait until"),
+        ("U2", "through the referral route now. Agree now who will make the referral."),
+        (
+            "L",
+            "If you are the practitioner's line manager, you are now aware too. Agree now who will consult the LADO.",
+        ),
+        ("A", "Report the abuse or neglect to adult social care. Agree now who will report it."),
+        ("R", "If you are not sure the practitioner will, tell the lead yourself."),
     ],
 )
 def test_an_urgent_outcome_in_supervision_says_who_acts(pack: RulePack, outcome_id: str, says: str) -> None:
     """Found (manager's review on a phone): in supervision, the urgent outcomes' steps named no one
     ("Call 999 ...", "The LADO must be consulted within one working day of becoming aware"), and a
     manager, often the line manager the practitioner has just told, could hear them as done once
-    the practitioner had spoken. Each says, to the manager, that the two of them agree who acts;
-    the practitioner's own words are CONTENT.md's, unchanged."""
+    the practitioner had spoken. Each says, to the manager, to agree now who acts (999 first, not
+    after the other steps: regression review); the practitioner's own words are CONTENT.md's."""
     outcome = pack.outcome(outcome_id)
     assert outcome is not None
     supervision = " ".join(" ".join(action.supervision.split()) for action in outcome.actions)
     practitioner = " ".join(" ".join(action.practitioner.split()) for action in outcome.actions)
     assert says in supervision
-    assert "Agree now" not in practitioner and "which of you" not in practitioner and "yourself" not in practitioner
+    assert "agree now" not in practitioner.lower() and "yourself" not in practitioner
+    # "You" is the manager alone in supervision's words (the pack's rule): never "which of you".
+    assert "which of you" not in supervision
