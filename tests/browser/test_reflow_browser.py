@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import pytest
 from playwright.sync_api import Page, expect
 
-from support.browser import AxeAudit, FormPoster
+from support.browser import PATHS, AxeAudit, FormPoster, answer_values
 from support.passwords import cheap_password_hash
 from support.submission import VALID_DETAILS
 
@@ -242,3 +242,17 @@ def test_the_cookie_table_keeps_to_a_phone_with_text_spaced_out(browser_page) ->
     page.evaluate(TEXT_SPACING)
     expect(page.locator("table td").first).to_have_css("letter-spacing", "2.28px")  # 0.12em of 19px
     assert page_overflow(page) == 0
+
+
+def test_a_phone_number_stays_on_one_line_on_a_phone(browser_page) -> None:  # type: ignore[no-untyped-def]
+    """Found (regression review): at 320 pixels, "0161 603 4500" in the urgent contacts under the
+    how-soon page's warning broke after "603". Each phone number is one line."""
+    page = browser_page(viewport={"width": 320, "height": 640})
+    FormPoster(page.context).journey(answer_values(PATHS["P"]))
+    page.goto("/request/how-soon")
+    links = page.locator('main a[href^="tel:"]')
+    assert links.count() >= 2
+    for link in links.all():
+        expect(link).to_have_css("white-space", "nowrap")
+        lines = link.evaluate("link => link.getClientRects().length")
+        assert lines == 1, (link.inner_text(), lines)
