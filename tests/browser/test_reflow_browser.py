@@ -245,8 +245,9 @@ def test_the_cookie_table_keeps_to_a_phone_with_text_spaced_out(browser_page) ->
 
 
 def test_a_phone_number_stays_on_one_line_on_a_phone(browser_page) -> None:  # type: ignore[no-untyped-def]
-    """Found (regression review): at 320 pixels, "0161 603 4500" in the urgent contacts under the
-    how-soon page's warning broke after "603". Each phone number is one line."""
+    """Found (regression review): at 320 pixels, children's social care's number in the urgent
+    contacts under the how-soon page's warning broke after its second group of digits. Each phone
+    number is one line."""
     page = browser_page(viewport={"width": 320, "height": 640})
     FormPoster(page.context).journey(answer_values(PATHS["P"]))
     page.goto("/request/how-soon")
