@@ -387,52 +387,40 @@ def test_an_answer_the_changed_rules_no_longer_take_is_asked_again_saying_why(
     assert "Answer the questions in order" in page_text(walker.follow(walker.get("/questions/criteria").location))
 
 
-def test_a_question_renamed_by_changed_rules_is_asked_saying_the_questions_changed(
-    walker: Walker, client: FlaskClient
+@pytest.mark.parametrize("change", ["renamed", "added"])
+def test_a_question_renamed_or_added_by_updated_rules_is_asked_saying_the_questions_changed(
+    walker: Walker, client: FlaskClient, change: str
 ) -> None:
     """Found (robustness review): the rules updated under a journey in progress, a question renamed
     (its answer kept under the old id), the person was sent to it saying "Answer the questions in
-    order", which they had done. It says now that the questions changed, and the rest are kept."""
-    walker.walk(SAFE_TO_CRITERIA)
-    with client.session_transaction() as session:  # as if the pack had renamed unshared_concern
-        answers = dict(session[ANSWERS_KEY])
-        answers["concern_not_shared"] = answers.pop("unshared_concern")
-        session[ANSWERS_KEY] = answers
-    response = walker.get("/result")
-    assert path_of(response.location) == "/questions/unshared_concern"
-    page = page_text(walker.follow(response.location))
-    assert "The questions have changed since you started. Answer this one to carry on" in page
-    assert "Answer the questions in order" not in page
-
-
-def test_a_question_added_by_updated_rules_is_asked_saying_the_questions_changed(
-    walker: Walker, client: FlaskClient
-) -> None:
-    """Found (rules maintainer's review): the rules updated under a journey at its outcome, with a
-    question added on its way, the person was sent to it saying "Answer the questions in order",
-    which they had done. As for a renamed question, it says the questions changed."""
+    order", which they had done. It says now that the questions changed, and the rest are kept.
+    Found again (rules maintainer's review) for a question added on the way."""
     from app.journey import RULES_KEY
 
     walker.walk(SAFE_TO_CRITERIA)
-    with client.session_transaction() as session:  # as if the rules had added unshared_concern
+    with client.session_transaction() as session:  # as if the pack had renamed or added unshared_concern
         answers = dict(session[ANSWERS_KEY])
-        answers.pop("unshared_concern")
+        answer = answers.pop("unshared_concern")
+        if change == "renamed":
+            answers["concern_not_shared"] = answer
+        else:
+            session[RULES_KEY] = {**session[RULES_KEY], "version": "the rules before"}
         session[ANSWERS_KEY] = answers
-        session[RULES_KEY] = {**session[RULES_KEY], "version": "the rules before"}
     response = walker.get("/result")
     assert path_of(response.location) == "/questions/unshared_concern"
     page = page_text(walker.follow(response.location))
     assert "The questions have changed since you started. Answer this one to carry on" in page
     assert "Answer the questions in order" not in page
-    # Said once: jumping ahead afterwards is answering out of order.
-    response = walker.get("/questions/criteria")
-    assert "Answer the questions in order" in page_text(walker.follow(response.location))
-    # After an update of the rules' words alone (the question next is the one it was), jumping
-    # ahead is answering out of order too (found, regression review: "the questions have changed").
-    with client.session_transaction() as session:
-        session[RULES_KEY] = {**session[RULES_KEY], "version": "the words before"}
-    response = walker.get("/questions/criteria")
-    assert "Answer the questions in order" in page_text(walker.follow(response.location))
+    if change == "added":
+        # Said once: jumping ahead afterwards is answering out of order.
+        response = walker.get("/questions/criteria")
+        assert "Answer the questions in order" in page_text(walker.follow(response.location))
+        # After an update of the rules' words alone (the question next is the one it was), jumping
+        # ahead is answering out of order too (found, regression review: "the questions have changed").
+        with client.session_transaction() as session:
+            session[RULES_KEY] = {**session[RULES_KEY], "version": "the words before"}
+        response = walker.get("/questions/criteria")
+        assert "Answer the questions in order" in page_text(walker.follow(response.location))
 
 
 def test_posting_ahead_saves_nothing_and_redirects(walker: Walker) -> None:
