@@ -227,6 +227,14 @@ def rules_updated_since() -> dict[str, Any] | None:
     return None
 
 
+def _moved_by_the_update(noted: Mapping[str, Any], state: JourneyState) -> bool:
+    """Whether the answers, as ``state`` stands under the rules now, lead to another outcome or
+    question next than was ``noted`` under the rules before."""
+    outcome = state.outcome.id if state.outcome is not None else None
+    following = state.next_question.id if state.next_question is not None else None
+    return noted.get("outcome") != outcome or noted.get("next") != following
+
+
 def outcome_shown(state: JourneyState) -> None:
     """The outcome page is shown: if the rules were updated since the answers were given and
     they now lead to another outcome than they did, the page says so (once); over the notice that
@@ -248,12 +256,17 @@ def outcome_shown(state: JourneyState) -> None:
 
 def save_change(change: Change) -> None:
     """Store a changed answer's result: the live answers, the set-aside ones, and what to tell the user.
-    After an update of the rules, what was noted before it is kept for the outcome page to compare
-    with (found, regression review: Back and Continue with the same answers noted the new outcome
-    first, and the page said nothing of the change)."""
-    session[ANSWERS_KEY] = _plain(change.answers)
-    if rules_updated_since() is None:
+    After an update of the rules that moved the journey (the answers as they stood lead, under the
+    new rules, to another outcome or question than was noted), what was noted before it is kept
+    for the next page to compare with (found, regression review: Back and Continue with the same
+    answers noted the new outcome first, and the page said nothing of the change). An update that
+    did not move it is noted with the answer: what the answer changes is the person's own doing,
+    not the rules' (found, second regression review: a change of answer after an update of words
+    alone was said to be the rules')."""
+    noted = rules_updated_since()
+    if noted is None or not _moved_by_the_update(noted, current_state()):
         _note_rules(change.state)
+    session[ANSWERS_KEY] = _plain(change.answers)
     if change.set_aside:
         session[SET_ASIDE_KEY] = _plain(change.set_aside)
     else:

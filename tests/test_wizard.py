@@ -423,6 +423,31 @@ def test_a_question_renamed_or_added_by_updated_rules_is_asked_saying_the_questi
         assert "Answer the questions in order" in page_text(walker.follow(response.location))
 
 
+def test_after_an_update_of_words_alone_the_persons_own_changes_are_theirs(walker: Walker, client: FlaskClient) -> None:
+    """Found (second regression review): after an update of the rules' words alone, the next answer
+    kept the note from before the update, so jumping ahead later said "The questions have changed",
+    and a changed answer that led elsewhere was said to be the rules' doing ("The rules this tool
+    follows have been updated ... the answers now lead to a different outcome")."""
+    from app.journey import RULES_KEY
+    from app.wizard.messages import NOTICE_OUTCOME_CHANGED
+
+    def words_updated() -> None:
+        with client.session_transaction() as session:
+            session[RULES_KEY] = {**session[RULES_KEY], "version": "the words before"}
+
+    walker.walk(SAFE_TO_CRITERIA[:5])  # part way
+    words_updated()
+    walker.answer(*SAFE_TO_CRITERIA[5])
+    response = walker.get("/questions/criteria")  # jumping ahead, later
+    assert "Answer the questions in order" in page_text(walker.follow(response.location))
+    walker.walk(TO_P)  # at the request outcome
+    words_updated()
+    walker.get("/questions/multi_agency?return_to=result")
+    response = walker.answer("multi_agency", "no")  # the person's own change: to S
+    page = walker.follow(response.location)
+    assert outcome_of(page) == "S" and NOTICE_OUTCOME_CHANGED not in page_text(page)
+
+
 def test_posting_ahead_saves_nothing_and_redirects(walker: Walker) -> None:
     walker.walk(SAFE_TO_CRITERIA[:2])
     response = walker.answer("understand", "confirmed")

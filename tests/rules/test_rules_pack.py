@@ -285,12 +285,15 @@ def test_each_contact_says_it_was_verified_from_every_source_content_md_names() 
     "outcome_id, says",
     [
         ("U1", "If a child is in immediate danger, agree now who calls 999, and call now. Do not wait until"),
-        ("U2", "through the referral route now. Agree now who will make the referral."),
+        (
+            "U2",
+            "Agree now who will share the concern with children's social care through the referral route, and share",
+        ),
         (
             "L",
             "If you are the practitioner's line manager, you are now aware too. Agree now who will consult the LADO.",
         ),
-        ("A", "Report the abuse or neglect to adult social care. Agree now who will report it."),
+        ("A", "Report the abuse or neglect to adult social care. Agree now who will report it, and by when."),
         ("R", "If you are not sure the practitioner will, tell the lead yourself."),
     ],
 )
