@@ -204,14 +204,17 @@ def save_answers(answers: Mapping[str, Any]) -> None:
     session[ANSWERS_KEY] = _plain(answers)
 
 
-def _note_rules(state: JourneyState) -> None:
-    """Remember the rules' version the journey stands under now, the outcome it leads to and the
-    question it asks next."""
-    noted = {
-        "version": state.pack.version,
+def _standing(state: JourneyState) -> dict[str, str | None]:
+    """Where the journey stands: the outcome it leads to and the question it asks next (ids)."""
+    return {
         "outcome": state.outcome.id if state.outcome is not None else None,
         "next": state.next_question.id if state.next_question is not None else None,
     }
+
+
+def _note_rules(state: JourneyState) -> None:
+    """Remember the rules' version the journey stands under now, and where it stands."""
+    noted = {"version": state.pack.version, **_standing(state)}
     if session.get(RULES_KEY) != noted:
         session[RULES_KEY] = noted
 
@@ -230,9 +233,7 @@ def rules_updated_since() -> dict[str, Any] | None:
 def _moved_by_the_update(noted: Mapping[str, Any], state: JourneyState) -> bool:
     """Whether the answers, as ``state`` stands under the rules now, lead to another outcome or
     question next than was ``noted`` under the rules before."""
-    outcome = state.outcome.id if state.outcome is not None else None
-    following = state.next_question.id if state.next_question is not None else None
-    return noted.get("outcome") != outcome or noted.get("next") != following
+    return any(noted.get(key) != value for key, value in _standing(state).items())
 
 
 def outcome_shown(state: JourneyState) -> None:
@@ -241,8 +242,7 @@ def outcome_shown(state: JourneyState) -> None:
     no request was sent (a request page asked for), both (found, regression review: the update
     was never named, and the person was told their answers had moved them)."""
     noted = rules_updated_since()
-    outcome = state.outcome.id if state.outcome is not None else None
-    if noted is not None and isinstance(noted.get("outcome"), str) and noted["outcome"] != outcome:
+    if noted is not None and isinstance(noted.get("outcome"), str) and noted["outcome"] != _standing(state)["outcome"]:
         pending = session.get(NOTICE_KEY)
         if pending is None:
             set_notice(OUTCOME_CHANGED)
